@@ -1,0 +1,77 @@
+// The gateway's embedded store: one SQLite file in WAL mode inside the data dir.
+// Features register their tables as migrations; they run in order, once each, in a transaction.
+import Database from 'better-sqlite3';
+import { accessSync, constants, mkdirSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+
+export type SqliteDatabase = Database.Database;
+
+/** One schema step of one feature. `id` is unique across features, e.g. `faults-001-tables`. */
+export interface Migration {
+  id: string;
+  up(db: SqliteDatabase): void;
+}
+
+/** Raised when the data dir cannot be used; the message says what to do. */
+export class StorageError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'StorageError';
+  }
+}
+
+/** Creates the data dir if needed and checks that the gateway can write there. */
+export function prepareDataDir(dir: string): string {
+  const abs = resolve(dir);
+  try {
+    mkdirSync(abs, { recursive: true });
+    accessSync(abs, constants.W_OK | constants.R_OK);
+  } catch (err) {
+    const reason = (err as NodeJS.ErrnoException).code ?? String(err);
+    throw new StorageError(
+      `data dir '${abs}' is not writable (${reason}); pass --data-dir with a writable directory or set MEDKIT_DATA_DIR`,
+    );
+  }
+  return abs;
+}
+
+/** Opens (or creates) `<dataDir>/medkit.db` in WAL mode. `:memory:` gives a private in-memory store. */
+export function openDatabase(dataDir: string | ':memory:', file = 'medkit.db'): SqliteDatabase {
+  if (dataDir === ':memory:') return new Database(':memory:');
+  const path = join(prepareDataDir(dataDir), file);
+  let db: SqliteDatabase;
+  try {
+    db = new Database(path);
+  } catch (err) {
+    throw new StorageError(`cannot open database '${path}': ${(err as Error).message}`);
+  }
+  db.pragma('journal_mode = WAL');
+  // NORMAL keeps WAL durable against process crashes (only an OS crash can lose the last commits).
+  db.pragma('synchronous = NORMAL');
+  db.pragma('foreign_keys = ON');
+  db.pragma('busy_timeout = 5000');
+  return db;
+}
+
+/** Applies the migrations not yet recorded in `schema_migrations`, in the given order. */
+export function runMigrations(db: SqliteDatabase, migrations: readonly Migration[]): string[] {
+  db.exec(`CREATE TABLE IF NOT EXISTS schema_migrations (
+    id TEXT PRIMARY KEY,
+    applied_at TEXT NOT NULL
+  )`);
+  const seen = new Set(db.prepare('SELECT id FROM schema_migrations').pluck().all() as string[]);
+  const ids = new Set<string>();
+  const applied: string[] = [];
+  const record = db.prepare('INSERT INTO schema_migrations (id, applied_at) VALUES (?, ?)');
+  for (const m of migrations) {
+    if (ids.has(m.id)) throw new StorageError(`migration id '${m.id}' is registered twice`);
+    ids.add(m.id);
+    if (seen.has(m.id)) continue;
+    db.transaction(() => {
+      m.up(db);
+      record.run(m.id, new Date().toISOString());
+    })();
+    applied.push(m.id);
+  }
+  return applied;
+}
