@@ -1,0 +1,531 @@
+/*
+ * Cyclone DDS test peer for medkit's interop tests: a program that looks like a ROS 2 node
+ * using rmw_cyclonedds on the wire (ros2-wire.md sections 2-4, 8.3):
+ *   - participant USER_DATA "enclave=/;", endpoint USER_DATA "typehash=RIHS01_...;"
+ *     (service endpoints prepend "serviceid=<id>;" / "clientid=<id>;" like Jazzy's rmw);
+ *   - ROS-mangled DDS topic and type names (rt/chatter, rq/<svc>Request, rr/<svc>Reply);
+ *   - ros_discovery_info writer (reliable, transient local, keep last 1) describing one node;
+ *   - services with the 16-byte (client id, sequence) header inside the payload, and the
+ *     server's 100 ms wait for the client's reply reader (ros2-wire.md 4.1).
+ * Modes and stdout line formats: see ../README.md and ../common/peer_common.h.
+ * Build: idlc -t [-DGID_SIZE=24] ros_types.idl && gcc cyclone_peer.c ros_types.c -lddsc
+ */
+#include <inttypes.h>
+#include <stdbool.h>
+
+#include "dds/dds.h"
+#include "peer_common.h"
+#include "ros_types.h"
+
+#ifndef GID_SIZE
+#define GID_SIZE 16
+#endif
+
+typedef std_msgs_msg_dds__String_ String_;
+typedef example_interfaces_srv_dds__AddTwoInts_Request_ Request_;
+typedef example_interfaces_srv_dds__AddTwoInts_Response_ Response_;
+typedef rmw_dds_common_msg_dds__ParticipantEntitiesInfo_ ParticipantInfo_;
+
+/* One DDS endpoint of the node: matches are printed as "matched pub|sub <n> topic=<t>". */
+struct endpoint {
+  dds_entity_t entity;
+  bool writer;
+  const char *topic;
+  int32_t matched;
+};
+
+#define MAX_ENDPOINTS 4
+static struct endpoint node_eps[MAX_ENDPOINTS];
+static int n_node_eps;
+static struct peer_options opt;
+static dds_entity_t participant;
+static dds_guid_t participant_guid;
+
+static void die(const char *what, dds_return_t rc)
+{
+  fprintf(stderr, "%s failed: %s\n", what, dds_strretcode(rc));
+  exit(1);
+}
+
+static dds_entity_t check(const char *what, dds_entity_t e)
+{
+  if (e < 0) die(what, e);
+  return e;
+}
+
+static void guid_hex(const dds_guid_t *g, char out[33])
+{
+  peer_hex(g->v, 16, out);
+}
+
+/* QoS the way rmw_cyclonedds maps a ROS profile: reliability with infinite blocking time,
+   keep last N (0 = keep all), durability, durability service for transient local, and
+   writers that do not auto-dispose (vendor PID 0x8003 = 0 on the wire). */
+static dds_qos_t *make_qos(bool writer, bool reliable, bool transient_local, int depth, const char *userdata)
+{
+  dds_qos_t *q = dds_create_qos();
+  dds_history_kind_t hk = depth > 0 ? DDS_HISTORY_KEEP_LAST : DDS_HISTORY_KEEP_ALL;
+  dds_qset_reliability(q, reliable ? DDS_RELIABILITY_RELIABLE : DDS_RELIABILITY_BEST_EFFORT, DDS_INFINITY);
+  dds_qset_history(q, hk, depth > 0 ? depth : 1);
+  dds_qset_durability(q, transient_local ? DDS_DURABILITY_TRANSIENT_LOCAL : DDS_DURABILITY_VOLATILE);
+  if (transient_local)
+    dds_qset_durability_service(q, 0, hk, depth > 0 ? depth : 1, DDS_LENGTH_UNLIMITED, DDS_LENGTH_UNLIMITED,
+                                DDS_LENGTH_UNLIMITED);
+  if (writer) dds_qset_writer_data_lifecycle(q, false);
+  if (userdata != NULL) dds_qset_userdata(q, userdata, strlen(userdata));
+  return q;
+}
+
+static dds_entity_t make_topic(const dds_topic_descriptor_t *desc, const char *name)
+{
+  return check("dds_create_topic", dds_create_topic(participant, desc, name, NULL, NULL));
+}
+
+/* Creates an endpoint; node endpoints are listed in ros_discovery_info and announced as
+   "endpoint writer|reader <topic> guid=<hex>" before the ready line. */
+static dds_entity_t make_endpoint(bool writer, dds_entity_t topic, const char *topic_name, dds_qos_t *q,
+                                  bool in_node)
+{
+  dds_entity_t e = writer ? dds_create_writer(participant, topic, q, NULL) : dds_create_reader(participant, topic, q, NULL);
+  dds_delete_qos(q);
+  check(writer ? "dds_create_writer" : "dds_create_reader", e);
+  if (in_node) {
+    dds_guid_t g;
+    char hex[33];
+    if (n_node_eps == MAX_ENDPOINTS) die("too many endpoints", DDS_RETCODE_ERROR);
+    node_eps[n_node_eps].entity = e;
+    node_eps[n_node_eps].writer = writer;
+    node_eps[n_node_eps].topic = topic_name;
+    node_eps[n_node_eps].matched = 0;
+    n_node_eps++;
+    dds_get_guid(e, &g);
+    guid_hex(&g, hex);
+    peer_line("endpoint %s %s guid=%s", writer ? "writer" : "reader", topic_name, hex);
+  }
+  return e;
+}
+
+static void print_matches(void)
+{
+  int i;
+  for (i = 0; i < n_node_eps; i++) {
+    struct endpoint *ep = &node_eps[i];
+    int32_t now;
+    if (ep->writer) {
+      dds_publication_matched_status_t st;
+      if (dds_get_publication_matched_status(ep->entity, &st) < 0) continue;
+      now = (int32_t)st.current_count;
+    } else {
+      dds_subscription_matched_status_t st;
+      if (dds_get_subscription_matched_status(ep->entity, &st) < 0) continue;
+      now = (int32_t)st.current_count;
+    }
+    if (now != ep->matched) {
+      ep->matched = now;
+      peer_line("matched %s %d topic=%s", ep->writer ? "pub" : "sub", (int)now, ep->topic);
+    }
+  }
+}
+
+static int32_t matched_count(dds_entity_t e)
+{
+  int i;
+  for (i = 0; i < n_node_eps; i++)
+    if (node_eps[i].entity == e) return node_eps[i].matched;
+  return 0;
+}
+
+/* ---- ros_discovery_info ------------------------------------------------------------- */
+
+static void fill_gid(struct rmw_dds_common_msg_dds__Gid_ *gid, const dds_guid_t *g)
+{
+  memset(gid->data, 0, sizeof gid->data);
+  memcpy(gid->data, g->v, 16); /* Humble layout: GUID then 8 zero bytes */
+}
+
+static void publish_discovery_info(dds_entity_t writer)
+{
+  ParticipantInfo_ info;
+  struct rmw_dds_common_msg_dds__NodeEntitiesInfo_ node;
+  struct rmw_dds_common_msg_dds__Gid_ readers[MAX_ENDPOINTS], writers[MAX_ENDPOINTS];
+  uint32_t nr = 0, nw = 0;
+  int i;
+  dds_return_t rc;
+  memset(&info, 0, sizeof info);
+  memset(&node, 0, sizeof node);
+  fill_gid(&info.gid, &participant_guid);
+  snprintf(node.node_namespace, sizeof node.node_namespace, "%s", opt.ns);
+  snprintf(node.node_name, sizeof node.node_name, "%s", opt.node_name);
+  for (i = 0; i < n_node_eps; i++) {
+    dds_guid_t g;
+    dds_get_guid(node_eps[i].entity, &g);
+    if (node_eps[i].writer) fill_gid(&writers[nw++], &g);
+    else fill_gid(&readers[nr++], &g);
+  }
+  node.reader_gid_seq._length = node.reader_gid_seq._maximum = nr;
+  node.reader_gid_seq._buffer = readers;
+  node.writer_gid_seq._length = node.writer_gid_seq._maximum = nw;
+  node.writer_gid_seq._buffer = writers;
+  info.node_entities_info_seq._length = info.node_entities_info_seq._maximum = 1;
+  info.node_entities_info_seq._buffer = &node;
+  if ((rc = dds_write(writer, &info)) < 0) die("dds_write(ros_discovery_info)", rc);
+}
+
+/* Prints "graph gid=<hex> ns=<ns> name=<name> readers=<n> writers=<m>" per node of every
+   other participant's snapshot ("graph gid=<hex> nodes=0" for an empty one). */
+static void take_discovery_info(dds_entity_t reader)
+{
+  void *samples[16] = {NULL};
+  dds_sample_info_t infos[16];
+  int n, i;
+  uint32_t k;
+  n = dds_take(reader, samples, infos, 16, 16);
+  for (i = 0; i < n; i++) {
+    const ParticipantInfo_ *p = (const ParticipantInfo_ *)samples[i];
+    char hex[33];
+    if (!infos[i].valid_data) continue;
+    if (memcmp(p->gid.data, participant_guid.v, 16) == 0) continue;
+    peer_hex(p->gid.data, 16, hex);
+    if (p->node_entities_info_seq._length == 0) peer_line("graph gid=%s nodes=0", hex);
+    for (k = 0; k < p->node_entities_info_seq._length; k++) {
+      const struct rmw_dds_common_msg_dds__NodeEntitiesInfo_ *nd = &p->node_entities_info_seq._buffer[k];
+      peer_line("graph gid=%s ns=%s name=%s readers=%u writers=%u", hex, nd->node_namespace, nd->node_name,
+                (unsigned)nd->reader_gid_seq._length, (unsigned)nd->writer_gid_seq._length);
+    }
+  }
+  if (n > 0) dds_return_loan(reader, samples, n);
+}
+
+/* ---- services ----------------------------------------------------------------------- */
+
+/* rmw_cyclonedds' client/service id string: GID bytes 0-11 plus a 32-bit counter, printed
+   as hex joined by '.', the first byte with two digits (ros2-wire.md 3.4). */
+static void make_csid(char *out, size_t cap, uint32_t counter)
+{
+  uint8_t id[16];
+  size_t used;
+  int i;
+  memcpy(id, participant_guid.v, 12);
+  id[12] = (uint8_t)(counter >> 24);
+  id[13] = (uint8_t)(counter >> 16);
+  id[14] = (uint8_t)(counter >> 8);
+  id[15] = (uint8_t)counter;
+  used = (size_t)snprintf(out, cap, "%02x", id[0]);
+  for (i = 1; i < 16 && used < cap; i++) used += (size_t)snprintf(out + used, cap - used, ".%x", id[i]);
+}
+
+/* Copies the value of "key=" from an endpoint's USER_DATA ("a=b;c=d;") into out. */
+static bool userdata_value(const dds_qos_t *q, const char *key, char *out, size_t cap)
+{
+  void *ud = NULL;
+  size_t sz = 0;
+  bool found = false;
+  if (q != NULL && dds_qget_userdata(q, &ud, &sz) && ud != NULL) {
+    char *s = (char *)malloc(sz + 1);
+    char *p;
+    size_t klen = strlen(key);
+    memcpy(s, ud, sz);
+    s[sz] = '\0';
+    for (p = s; p && *p; p = strchr(p, ';') ? strchr(p, ';') + 1 : NULL) {
+      if (strncmp(p, key, klen) == 0 && p[klen] == '=') {
+        size_t n = strcspn(p + klen + 1, ";");
+        if (n >= cap) n = cap - 1;
+        memcpy(out, p + klen + 1, n);
+        out[n] = '\0';
+        found = true;
+        break;
+      }
+    }
+    free(s);
+  }
+  dds_free(ud);
+  return found;
+}
+
+/* rmw_cyclonedds' reply gating: when the request writer carries "clientid=X;", wait up to
+   100 ms until the reply writer has matched a reader with the same clientid; otherwise the
+   reply would go nowhere and rmw drops it. Returns false when it gave up. */
+static bool reply_reader_ready(dds_entity_t req_reader, dds_instance_handle_t request_writer, dds_entity_t rep_writer)
+{
+  dds_builtintopic_endpoint_t *ep = dds_get_matched_publication_data(req_reader, request_writer);
+  char want[128];
+  double deadline = monotonic_s() + 0.1;
+  bool has_id;
+  if (ep == NULL) return true;
+  has_id = userdata_value(ep->qos, "clientid", want, sizeof want);
+  dds_builtintopic_free_endpoint(ep);
+  if (!has_id) return true;
+  do {
+    dds_instance_handle_t hs[64];
+    dds_return_t n = dds_get_matched_subscriptions(rep_writer, hs, 64);
+    int i;
+    for (i = 0; i < n && i < 64; i++) {
+      dds_builtintopic_endpoint_t *rd = dds_get_matched_subscription_data(rep_writer, hs[i]);
+      char got[128];
+      bool same = rd != NULL && userdata_value(rd->qos, "clientid", got, sizeof got) && strcmp(got, want) == 0;
+      if (rd != NULL) dds_builtintopic_free_endpoint(rd);
+      if (same) return true;
+    }
+    sleep_ms(2);
+  } while (monotonic_s() < deadline);
+  return false;
+}
+
+static void serve_requests(dds_entity_t req_reader, dds_entity_t rep_writer)
+{
+  void *samples[16] = {NULL};
+  dds_sample_info_t infos[16];
+  int n = dds_take(req_reader, samples, infos, 16, 16);
+  int i;
+  for (i = 0; i < n; i++) {
+    const Request_ *rq = (const Request_ *)samples[i];
+    Response_ rp;
+    if (!infos[i].valid_data) continue;
+    rp.hdr_guid = rq->hdr_guid;
+    rp.hdr_seq = rq->hdr_seq;
+    rp.sum = rq->a + rq->b;
+    if (!reply_reader_ready(req_reader, infos[i].publication_handle, rep_writer)) {
+      peer_line("dropped client=%016" PRIx64 " seq=%" PRId64 " reason=no-reply-reader", rq->hdr_guid, rq->hdr_seq);
+      continue;
+    }
+    dds_write(rep_writer, &rp);
+    peer_line("request client=%016" PRIx64 " seq=%" PRId64 " a=%" PRId64 " b=%" PRId64 " sum=%" PRId64, rq->hdr_guid,
+              rq->hdr_seq, rq->a, rq->b, rp.sum);
+  }
+  if (n > 0) dds_return_loan(req_reader, samples, n);
+}
+
+/* Client state: request i is sent once both service endpoints matched; replies are kept
+   only when their header carries our client id (all clients share the reply topic). */
+struct client_state {
+  uint64_t client_id;
+  long next;      /* number of the next request to send (1-based) */
+  long pending;   /* request awaiting its reply, 0 if none */
+  double due;     /* when to send the next request */
+  double deadline;
+  long ok, failed;
+  bool done;
+};
+
+static void client_step(struct client_state *c, dds_entity_t req_writer, dds_entity_t rep_reader)
+{
+  void *samples[16] = {NULL};
+  dds_sample_info_t infos[16];
+  double now = monotonic_s();
+  int n, i;
+  n = dds_take(rep_reader, samples, infos, 16, 16);
+  for (i = 0; i < n; i++) {
+    const Response_ *rp = (const Response_ *)samples[i];
+    if (!infos[i].valid_data) continue;
+    if (rp->hdr_guid != c->client_id) {
+      peer_line("ignored client=%016" PRIx64 " seq=%" PRId64 " sum=%" PRId64, rp->hdr_guid, rp->hdr_seq, rp->sum);
+    } else if (c->pending != 0 && rp->hdr_seq == c->pending) {
+      peer_line("response seq=%" PRId64 " sum=%" PRId64, rp->hdr_seq, rp->sum);
+      c->ok++;
+      c->pending = 0;
+      c->due = now + (double)opt.period_ms / 1000.0;
+    }
+  }
+  if (n > 0) dds_return_loan(rep_reader, samples, n);
+
+  if (c->pending != 0 && now > c->deadline) {
+    peer_line("timeout seq=%ld", c->pending);
+    c->failed++;
+    c->pending = 0;
+    c->due = now;
+  }
+  if (c->pending == 0 && c->next > opt.count && !c->done) {
+    c->done = true;
+    peer_line("done ok=%ld failed=%ld", c->ok, c->failed);
+    return;
+  }
+  if (c->pending == 0 && !c->done && matched_count(req_writer) > 0 && matched_count(rep_reader) > 0) {
+    Request_ rq;
+    if (c->due == 0) c->due = now + (double)opt.period_ms / 1000.0; /* let the server match our reader */
+    if (now < c->due) return;
+    rq.hdr_guid = c->client_id;
+    rq.hdr_seq = c->next;
+    rq.a = opt.a + c->next - 1;
+    rq.b = opt.b;
+    dds_write(req_writer, &rq);
+    peer_line("call seq=%ld a=%lld b=%lld", c->next, (long long)rq.a, (long long)rq.b);
+    c->pending = c->next++;
+    c->deadline = now + (double)opt.timeout_ms / 1000.0;
+  }
+}
+
+/* ---- main --------------------------------------------------------------------------- */
+
+int main(int argc, char **argv)
+{
+  dds_qos_t *pq;
+  dds_entity_t t_info, info_writer, info_reader, ws;
+  dds_entity_t data_writer = 0, data_reader = 0, req_writer = 0, req_reader = 0, rep_writer = 0, rep_reader = 0;
+  char hex[33];
+  char userdata[512], csid[64];
+  double start, next_send = 0;
+  long sent = 0;
+  String_ msg;
+  char *payload = NULL;
+  struct client_state client;
+  struct peer_rate rate;
+  int exit_code = 0;
+
+  setvbuf(stdout, NULL, _IOLBF, 0);
+  peer_parse(argc, argv, &opt);
+  peer_install_signals();
+  memset(&client, 0, sizeof client);
+  client.next = 1;
+  peer_rate_init(&rate);
+
+  pq = dds_create_qos();
+  dds_qset_userdata(pq, "enclave=/;", 10); /* exactly what rmw_cyclonedds sends: no NUL */
+  participant = check("dds_create_participant", dds_create_participant((dds_domainid_t)opt.domain, pq, NULL));
+  dds_delete_qos(pq);
+  dds_get_guid(participant, &participant_guid);
+  ws = check("dds_create_waitset", dds_create_waitset(participant));
+
+  switch (opt.mode) {
+  case MODE_TALKER:
+  case MODE_THROUGHPUT_PUB: {
+    dds_entity_t t = make_topic(&std_msgs_msg_dds__String__desc, opt.topic);
+    data_writer = make_endpoint(true, t, opt.topic,
+                                make_qos(true, opt.reliable, opt.transient_local, opt.depth, PEER_TYPEHASH_STRING), true);
+    break;
+  }
+  case MODE_LISTENER:
+  case MODE_THROUGHPUT_SUB: {
+    dds_entity_t t = make_topic(&std_msgs_msg_dds__String__desc, opt.topic);
+    data_reader = make_endpoint(false, t, opt.topic,
+                                make_qos(false, opt.reliable, opt.transient_local, opt.depth, PEER_TYPEHASH_STRING), true);
+    break;
+  }
+  case MODE_SERVER: {
+    dds_entity_t tq = make_topic(&example_interfaces_srv_dds__AddTwoInts_Request__desc, opt.req_topic);
+    dds_entity_t tp = make_topic(&example_interfaces_srv_dds__AddTwoInts_Response__desc, opt.rep_topic);
+    make_csid(csid, sizeof csid, 1);
+    snprintf(userdata, sizeof userdata, "serviceid=%s;%s", csid, PEER_TYPEHASH_REQUEST);
+    req_reader = make_endpoint(false, tq, opt.req_topic, make_qos(false, true, false, 10, userdata), true);
+    snprintf(userdata, sizeof userdata, "serviceid=%s;%s", csid, PEER_TYPEHASH_RESPONSE);
+    rep_writer = make_endpoint(true, tp, opt.rep_topic, make_qos(true, true, false, 10, userdata), true);
+    break;
+  }
+  case MODE_CLIENT: {
+    dds_entity_t tq = make_topic(&example_interfaces_srv_dds__AddTwoInts_Request__desc, opt.req_topic);
+    dds_entity_t tp = make_topic(&example_interfaces_srv_dds__AddTwoInts_Response__desc, opt.rep_topic);
+    make_csid(csid, sizeof csid, 1);
+    snprintf(userdata, sizeof userdata, "clientid=%s;%s", csid, PEER_TYPEHASH_REQUEST);
+    req_writer = make_endpoint(true, tq, opt.req_topic, make_qos(true, true, false, 10, userdata), true);
+    snprintf(userdata, sizeof userdata, "clientid=%s;%s", csid, PEER_TYPEHASH_RESPONSE);
+    rep_reader = make_endpoint(false, tp, opt.rep_topic, make_qos(false, true, false, 10, userdata), true);
+    /* rmw_cyclonedds uses the request writer's instance handle as the 64-bit client id */
+    {
+      dds_instance_handle_t ih = 0;
+      if (dds_get_instance_handle(req_writer, &ih) < 0) die("dds_get_instance_handle", DDS_RETCODE_ERROR);
+      client.client_id = ih;
+    }
+    break;
+  }
+  }
+
+  /* Participant-level graph endpoints, not listed under the node (like rmw). */
+  t_info = make_topic(&rmw_dds_common_msg_dds__ParticipantEntitiesInfo__desc, PEER_TOPIC_DISCOVERY);
+  info_writer = make_endpoint(true, t_info, PEER_TOPIC_DISCOVERY, make_qos(true, true, true, 1, PEER_TYPEHASH_DISCOVERY), false);
+  info_reader = make_endpoint(false, t_info, PEER_TOPIC_DISCOVERY, make_qos(false, true, true, 0, PEER_TYPEHASH_DISCOVERY), false);
+  publish_discovery_info(info_writer);
+
+  dds_set_status_mask(info_reader, DDS_DATA_AVAILABLE_STATUS);
+  dds_waitset_attach(ws, info_reader, 0);
+  if (data_reader) {
+    dds_set_status_mask(data_reader, DDS_DATA_AVAILABLE_STATUS);
+    dds_waitset_attach(ws, data_reader, 0);
+  }
+  if (req_reader) {
+    dds_set_status_mask(req_reader, DDS_DATA_AVAILABLE_STATUS);
+    dds_waitset_attach(ws, req_reader, 0);
+  }
+  if (rep_reader) {
+    dds_set_status_mask(rep_reader, DDS_DATA_AVAILABLE_STATUS);
+    dds_waitset_attach(ws, rep_reader, 0);
+  }
+
+  guid_hex(&participant_guid, hex);
+  peer_line("ready guid=%s vendor=cyclone gid=%d domain=%d node=%s%s%s", hex, GID_SIZE, opt.domain, opt.ns,
+            strcmp(opt.ns, "/") == 0 ? "" : "/", opt.node_name);
+
+  start = monotonic_s();
+  if (opt.mode == MODE_THROUGHPUT_PUB) payload = (char *)malloc((size_t)opt.size + 64);
+  while (!peer_stop) {
+    double now = monotonic_s();
+    if (opt.duration_s > 0 && now - start >= opt.duration_s) break;
+    print_matches();
+    if (opt.mode == MODE_TALKER) {
+      if (opt.count > 0 && sent >= opt.count) {
+        dds_sleepfor(DDS_MSECS(20));
+      } else if (matched_count(data_writer) < opt.wait_match) {
+        dds_sleepfor(DDS_MSECS(10));
+      } else if (now >= next_send) {
+        msg.data = peer_message(++sent, opt.size, "Hello World: ");
+        dds_write(data_writer, &msg);
+        peer_line("sent seq=%ld len=%zu", sent, strlen(msg.data));
+        free(msg.data);
+        next_send = now + (double)opt.period_ms / 1000.0;
+        if (opt.count > 0 && sent == opt.count) peer_line("done sent=%ld", sent);
+      } else {
+        double wait = next_send - now;
+        dds_sleepfor(DDS_MSECS((int64_t)(wait > 0.02 ? 20 : wait * 1000 + 1)));
+      }
+    } else if (opt.mode == MODE_THROUGHPUT_PUB) {
+      /* As fast as the writer accepts samples; report the send rate once per second. */
+      long batch;
+      if (matched_count(data_writer) < opt.wait_match || (opt.count > 0 && sent >= opt.count)) {
+        dds_sleepfor(DDS_MSECS(10));
+      } else {
+        for (batch = 0; batch < 256 && !(opt.count > 0 && sent >= opt.count); batch++) {
+          int len = snprintf(payload, (size_t)opt.size + 64, "T:%ld:", ++sent);
+          if ((long)len < opt.size) memset(payload + len, 'x', (size_t)(opt.size - len));
+          payload[len < opt.size ? opt.size : len] = '\0';
+          msg.data = payload;
+          dds_write(data_writer, &msg);
+          rate.samples++;
+        }
+        if (opt.count > 0 && sent >= opt.count) peer_line("done sent=%ld", sent);
+      }
+      if (rate.window_start == 0) rate.window_start = now;
+      if (now - rate.window_start >= 1.0) {
+        peer_line("sent-rate samples=%.0f total=%ld", rate.samples / (now - rate.window_start), sent);
+        rate.samples = 0;
+        rate.window_start = now;
+      }
+      take_discovery_info(info_reader);
+      continue;
+    } else {
+      dds_waitset_wait(ws, NULL, 0, DDS_MSECS(20));
+    }
+    take_discovery_info(info_reader);
+    if (data_reader) {
+      void *samples[64] = {NULL};
+      dds_sample_info_t infos[64];
+      int n = dds_take(data_reader, samples, infos, 64, 64), i;
+      for (i = 0; i < n; i++) {
+        if (!infos[i].valid_data) continue;
+        if (opt.mode == MODE_LISTENER) peer_print_heard(((const String_ *)samples[i])->data);
+        else peer_rate_sample(&rate, ((const String_ *)samples[i])->data);
+      }
+      if (n > 0) dds_return_loan(data_reader, samples, n);
+      if (opt.mode == MODE_THROUGHPUT_SUB) peer_rate_tick(&rate);
+    }
+    if (req_reader) serve_requests(req_reader, rep_writer);
+    if (rep_reader) {
+      client_step(&client, req_writer, rep_reader);
+      if (client.done && opt.duration_s <= 0) break;
+    }
+  }
+  if (opt.mode == MODE_CLIENT && client.failed > 0) exit_code = 1;
+  if (opt.mode == MODE_THROUGHPUT_SUB) peer_line("total samples=%ld lost=%ld", rate.total, rate.lost);
+  free(payload);
+  /* Deleting the participant disposes its endpoints and itself on the wire. */
+  dds_delete(participant);
+  peer_line("bye");
+  return exit_code;
+}
