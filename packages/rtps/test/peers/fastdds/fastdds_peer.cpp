@@ -1,0 +1,475 @@
+/*
+ * Fast DDS test peer for medkit's interop tests: a program that looks like a ROS 2 node
+ * using rmw_fastrtps on the wire (ros2-wire.md sections 2-4, 8.3):
+ *   - participant USER_DATA "enclave=/;\0" and participant name "/", endpoint USER_DATA
+ *     "typehash=RIHS01_...;";
+ *   - ROS-mangled DDS topic and type names (rt/chatter, rq/<svc>Request, rr/<svc>Reply);
+ *   - ros_discovery_info writer (reliable, transient local, keep last 1) describing one node;
+ *   - services with sample identity / related sample identity (inline QoS PID 0x800f),
+ *     the server waiting for the client's reply reader to match before replying;
+ *   - data sharing off, so even Fast DDS to Fast DDS traffic goes over UDP.
+ * Modes and stdout line formats: see ../README.md and ../common/peer_common.h.
+ * Build: fastddsgen -replace ros_types.idl && g++ -std=c++17 fastdds_peer.cpp ros_types*.cxx -lfastrtps -lfastcdr
+ */
+#include <chrono>
+#include <cinttypes>
+#include <memory>
+#include <mutex>
+#include <set>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include <fastdds/dds/domain/DomainParticipant.hpp>
+#include <fastdds/dds/domain/DomainParticipantFactory.hpp>
+#include <fastdds/dds/publisher/DataWriter.hpp>
+#include <fastdds/dds/publisher/DataWriterListener.hpp>
+#include <fastdds/dds/publisher/Publisher.hpp>
+#include <fastdds/dds/subscriber/DataReader.hpp>
+#include <fastdds/dds/subscriber/SampleInfo.hpp>
+#include <fastdds/dds/subscriber/Subscriber.hpp>
+#include <fastdds/dds/topic/Topic.hpp>
+#include <fastdds/rtps/common/WriteParams.h>
+
+#include "peer_common.h"
+#include "ros_typesPubSubTypes.h"
+
+using namespace eprosima::fastdds::dds;
+using eprosima::fastrtps::rtps::GUID_t;
+using eprosima::fastrtps::rtps::SequenceNumber_t;
+using eprosima::fastrtps::rtps::WriteParams;
+using std_msgs::msg::dds_::String_;
+using Request_ = example_interfaces::srv::dds_::AddTwoInts_Request_;
+using Response_ = example_interfaces::srv::dds_::AddTwoInts_Response_;
+using rmw_dds_common::msg::dds_::Gid_;
+using rmw_dds_common::msg::dds_::NodeEntitiesInfo_;
+using rmw_dds_common::msg::dds_::ParticipantEntitiesInfo_;
+
+namespace {
+
+peer_options opt;
+DomainParticipant* participant = nullptr;
+Publisher* publisher = nullptr;
+Subscriber* subscriber = nullptr;
+
+[[noreturn]] void die(const std::string& what)
+{
+  fprintf(stderr, "%s failed\n", what.c_str());
+  exit(1);
+}
+
+std::string guid_hex(const GUID_t& g)
+{
+  uint8_t b[16];
+  char out[33];
+  memcpy(b, g.guidPrefix.value, 12);
+  memcpy(b + 12, g.entityId.value, 4);
+  peer_hex(b, 16, out);
+  return out;
+}
+
+std::vector<eprosima::fastrtps::rtps::octet> bytes(const char* s, bool with_nul)
+{
+  std::vector<eprosima::fastrtps::rtps::octet> v(s, s + strlen(s));
+  if (with_nul) v.push_back(0);
+  return v;
+}
+
+/* Tracks which readers the reply writer has matched, so the server can wait for the
+   client's reply reader like rmw_fastrtps does before answering (ros2-wire.md 4.2). */
+class MatchTracker : public DataWriterListener
+{
+public:
+  void on_publication_matched(DataWriter*, const PublicationMatchedStatus& st) override
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    GUID_t g = eprosima::fastrtps::rtps::iHandle2GUID(st.last_subscription_handle);
+    if (st.current_count_change > 0) readers_.insert(g);
+    else if (st.current_count_change < 0) readers_.erase(g);
+  }
+
+  bool has(const GUID_t& g)
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    return readers_.count(g) > 0;
+  }
+
+private:
+  std::mutex mutex_;
+  std::set<GUID_t> readers_;
+};
+
+/* One DDS endpoint of the node: matches are printed as "matched pub|sub <n> topic=<t>". */
+struct Endpoint {
+  DataWriter* writer = nullptr;
+  DataReader* reader = nullptr;
+  std::string topic;
+  int32_t matched = 0;
+  GUID_t guid() const { return writer ? writer->guid() : reader->guid(); }
+};
+
+std::vector<Endpoint> node_eps;
+
+Topic* make_topic(const char* name, TopicDataType* type)
+{
+  TypeSupport ts(type);
+  if (ts.register_type(participant) != ReturnCode_t::RETCODE_OK) die("register_type");
+  Topic* t = participant->create_topic(name, ts.get_type_name(), TOPIC_QOS_DEFAULT);
+  if (t == nullptr) die(std::string("create_topic ") + name);
+  return t;
+}
+
+/* QoS the way rmw_fastrtps maps a ROS profile: reliability, durability, keep last N
+   (0 = keep all), typehash USER_DATA, reallocating payload pools (strings of any size)
+   and no data sharing. */
+template <typename Qos>
+void fill_qos(Qos& q, bool reliable, bool transient_local, int depth, const char* userdata)
+{
+  q.reliability().kind = reliable ? RELIABLE_RELIABILITY_QOS : BEST_EFFORT_RELIABILITY_QOS;
+  q.durability().kind = transient_local ? TRANSIENT_LOCAL_DURABILITY_QOS : VOLATILE_DURABILITY_QOS;
+  q.history().kind = depth > 0 ? KEEP_LAST_HISTORY_QOS : KEEP_ALL_HISTORY_QOS;
+  q.history().depth = depth > 0 ? depth : 1;
+  q.endpoint().history_memory_policy = eprosima::fastrtps::rtps::PREALLOCATED_WITH_REALLOC_MEMORY_MODE;
+  q.data_sharing().off();
+  if (userdata) q.user_data().setValue(bytes(userdata, false));
+}
+
+DataWriter* make_writer(Topic* t, bool reliable, bool transient_local, int depth, const char* userdata, bool in_node,
+                        DataWriterListener* listener = nullptr)
+{
+  DataWriterQos q = publisher->get_default_datawriter_qos();
+  fill_qos(q, reliable, transient_local, depth, userdata);
+  DataWriter* w = publisher->create_datawriter(t, q, listener, StatusMask::publication_matched());
+  if (w == nullptr) die("create_datawriter " + t->get_name());
+  if (in_node) {
+    Endpoint ep;
+    ep.writer = w;
+    ep.topic = t->get_name();
+    node_eps.push_back(ep);
+    peer_line("endpoint writer %s guid=%s", ep.topic.c_str(), guid_hex(w->guid()).c_str());
+  }
+  return w;
+}
+
+DataReader* make_reader(Topic* t, bool reliable, bool transient_local, int depth, const char* userdata, bool in_node)
+{
+  DataReaderQos q = subscriber->get_default_datareader_qos();
+  fill_qos(q, reliable, transient_local, depth, userdata);
+  DataReader* r = subscriber->create_datareader(t, q, nullptr);
+  if (r == nullptr) die("create_datareader " + t->get_name());
+  if (in_node) {
+    Endpoint ep;
+    ep.reader = r;
+    ep.topic = t->get_name();
+    node_eps.push_back(ep);
+    peer_line("endpoint reader %s guid=%s", ep.topic.c_str(), guid_hex(r->guid()).c_str());
+  }
+  return r;
+}
+
+void print_matches()
+{
+  for (Endpoint& ep : node_eps) {
+    int32_t now;
+    if (ep.writer) {
+      PublicationMatchedStatus st;
+      ep.writer->get_publication_matched_status(st);
+      now = st.current_count;
+    } else {
+      SubscriptionMatchedStatus st;
+      ep.reader->get_subscription_matched_status(st);
+      now = st.current_count;
+    }
+    if (now != ep.matched) {
+      ep.matched = now;
+      peer_line("matched %s %d topic=%s", ep.writer ? "pub" : "sub", int(now), ep.topic.c_str());
+    }
+  }
+}
+
+int32_t matched_count(const void* entity)
+{
+  for (const Endpoint& ep : node_eps)
+    if (entity == ep.writer || entity == ep.reader) return ep.matched;
+  return 0;
+}
+
+/* ---- ros_discovery_info ------------------------------------------------------------- */
+
+Gid_ to_gid(const GUID_t& g)
+{
+  Gid_ gid;
+  memcpy(gid.data().data(), g.guidPrefix.value, 12);
+  memcpy(gid.data().data() + 12, g.entityId.value, 4);
+  return gid;
+}
+
+void publish_discovery_info(DataWriter* w)
+{
+  ParticipantEntitiesInfo_ info;
+  NodeEntitiesInfo_ node;
+  info.gid(to_gid(participant->guid()));
+  node.node_namespace(opt.ns);
+  node.node_name(opt.node_name);
+  for (const Endpoint& ep : node_eps) {
+    if (ep.writer) node.writer_gid_seq().push_back(to_gid(ep.guid()));
+    else node.reader_gid_seq().push_back(to_gid(ep.guid()));
+  }
+  info.node_entities_info_seq().push_back(node);
+  if (!w->write(&info)) die("write ros_discovery_info");
+}
+
+/* Prints "graph gid=<hex> ns=<ns> name=<name> readers=<n> writers=<m>" per node of every
+   other participant's snapshot ("graph gid=<hex> nodes=0" for an empty one). */
+void take_discovery_info(DataReader* r)
+{
+  ParticipantEntitiesInfo_ info;
+  SampleInfo si;
+  Gid_ own = to_gid(participant->guid());
+  while (r->take_next_sample(&info, &si) == ReturnCode_t::RETCODE_OK) {
+    if (!si.valid_data || info.gid().data() == own.data()) continue;
+    char hex[33];
+    peer_hex(info.gid().data().data(), 16, hex);
+    if (info.node_entities_info_seq().empty()) peer_line("graph gid=%s nodes=0", hex);
+    for (const NodeEntitiesInfo_& n : info.node_entities_info_seq())
+      peer_line("graph gid=%s ns=%s name=%s readers=%zu writers=%zu", hex, n.node_namespace().c_str(),
+                n.node_name().c_str(), n.reader_gid_seq().size(), n.writer_gid_seq().size());
+  }
+}
+
+/* ---- services ----------------------------------------------------------------------- */
+
+bool is_reader_guid(const GUID_t& g)
+{
+  return (g.entityId.value[3] & 0x04) != 0;
+}
+
+void serve_requests(DataReader* req_reader, DataWriter* rep_writer, MatchTracker& tracker)
+{
+  Request_ rq;
+  SampleInfo si;
+  while (req_reader->take_next_sample(&rq, &si) == ReturnCode_t::RETCODE_OK) {
+    if (!si.valid_data) continue;
+    /* reply_to = the client's reply reader when the request names one, else its writer */
+    GUID_t reply_to = si.related_sample_identity.writer_guid();
+    if (reply_to == GUID_t::unknown()) reply_to = si.sample_identity.writer_guid();
+    int64_t seq = si.sample_identity.sequence_number().to64long();
+    Response_ rp;
+    rp.sum(rq.a() + rq.b());
+    if (is_reader_guid(reply_to)) {
+      auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(100);
+      while (!tracker.has(reply_to) && std::chrono::steady_clock::now() < deadline)
+        std::this_thread::sleep_for(std::chrono::milliseconds(2));
+      if (!tracker.has(reply_to)) {
+        peer_line("dropped client=%s seq=%" PRId64 " reason=no-reply-reader", guid_hex(reply_to).c_str(), seq);
+        continue;
+      }
+    }
+    WriteParams wp;
+    wp.related_sample_identity().writer_guid(reply_to);
+    wp.related_sample_identity().sequence_number(si.sample_identity.sequence_number());
+    rep_writer->write(&rp, wp);
+    peer_line("request client=%s seq=%" PRId64 " a=%lld b=%lld sum=%lld", guid_hex(reply_to).c_str(), seq,
+              (long long)rq.a(), (long long)rq.b(), (long long)rp.sum());
+  }
+}
+
+/* Client state: request i goes out once both service endpoints matched; replies count
+   only when their related sample identity names our reply reader (or request writer). */
+struct ClientState {
+  long next = 1;
+  long pending = 0;       /* request number awaiting its reply, 0 if none */
+  SequenceNumber_t pending_sn;
+  double due = 0;
+  double deadline = 0;
+  long ok = 0, failed = 0;
+  bool done = false;
+};
+
+void client_step(ClientState& c, DataWriter* req_writer, DataReader* rep_reader)
+{
+  double now = monotonic_s();
+  Response_ rp;
+  SampleInfo si;
+  while (rep_reader->take_next_sample(&rp, &si) == ReturnCode_t::RETCODE_OK) {
+    if (!si.valid_data) continue;
+    const GUID_t& to = si.related_sample_identity.writer_guid();
+    int64_t sn = si.related_sample_identity.sequence_number().to64long();
+    if (to != rep_reader->guid() && to != req_writer->guid()) {
+      peer_line("ignored client=%s seq=%" PRId64 " sum=%lld", guid_hex(to).c_str(), sn, (long long)rp.sum());
+    } else if (c.pending != 0 && si.related_sample_identity.sequence_number() == c.pending_sn) {
+      peer_line("response seq=%ld sum=%lld", c.pending, (long long)rp.sum());
+      c.ok++;
+      c.pending = 0;
+      c.due = now + double(opt.period_ms) / 1000.0;
+    }
+  }
+  if (c.pending != 0 && now > c.deadline) {
+    peer_line("timeout seq=%ld", c.pending);
+    c.failed++;
+    c.pending = 0;
+    c.due = now;
+  }
+  if (c.pending == 0 && c.next > opt.count && !c.done) {
+    c.done = true;
+    peer_line("done ok=%ld failed=%ld", c.ok, c.failed);
+    return;
+  }
+  if (c.pending == 0 && !c.done && matched_count(req_writer) > 0 && matched_count(rep_reader) > 0) {
+    if (c.due == 0) c.due = now + double(opt.period_ms) / 1000.0; /* let the server match our reader */
+    if (now < c.due) return;
+    Request_ rq;
+    rq.a(opt.a + c.next - 1);
+    rq.b(opt.b);
+    WriteParams wp;
+    wp.related_sample_identity().writer_guid(rep_reader->guid());
+    if (!req_writer->write(&rq, wp)) die("write request");
+    c.pending_sn = wp.sample_identity().sequence_number();
+    peer_line("call seq=%ld a=%lld b=%lld", c.next, (long long)rq.a(), (long long)rq.b());
+    c.pending = c.next++;
+    c.deadline = now + double(opt.timeout_ms) / 1000.0;
+  }
+}
+
+}  // namespace
+
+int main(int argc, char** argv)
+{
+  setvbuf(stdout, nullptr, _IOLBF, 0);
+  peer_parse(argc, argv, &opt);
+  peer_install_signals();
+
+  DomainParticipantFactory* factory = DomainParticipantFactory::get_instance();
+  factory->load_profiles(); /* FASTRTPS_DEFAULT_PROFILES_FILE: the loopback profile */
+  DomainParticipantQos pq = factory->get_default_participant_qos();
+  pq.user_data().setValue(bytes("enclave=/;", true)); /* rmw_fastrtps includes the NUL */
+  pq.name("/");
+  participant = factory->create_participant(opt.domain, pq);
+  if (participant == nullptr) die("create_participant");
+  publisher = participant->create_publisher(PUBLISHER_QOS_DEFAULT);
+  subscriber = participant->create_subscriber(SUBSCRIBER_QOS_DEFAULT);
+  if (publisher == nullptr || subscriber == nullptr) die("create_publisher/subscriber");
+
+  DataWriter *data_writer = nullptr, *req_writer = nullptr, *rep_writer = nullptr;
+  DataReader *data_reader = nullptr, *req_reader = nullptr, *rep_reader = nullptr;
+  MatchTracker tracker;
+  switch (opt.mode) {
+  case MODE_TALKER:
+  case MODE_THROUGHPUT_PUB:
+    data_writer = make_writer(make_topic(opt.topic, new std_msgs::msg::dds_::String_PubSubType()), opt.reliable,
+                              opt.transient_local, opt.depth, PEER_TYPEHASH_STRING, true);
+    break;
+  case MODE_LISTENER:
+  case MODE_THROUGHPUT_SUB:
+    data_reader = make_reader(make_topic(opt.topic, new std_msgs::msg::dds_::String_PubSubType()), opt.reliable,
+                              opt.transient_local, opt.depth, PEER_TYPEHASH_STRING, true);
+    break;
+  case MODE_SERVER: {
+    Topic* tq = make_topic(opt.req_topic, new example_interfaces::srv::dds_::AddTwoInts_Request_PubSubType());
+    Topic* tp = make_topic(opt.rep_topic, new example_interfaces::srv::dds_::AddTwoInts_Response_PubSubType());
+    req_reader = make_reader(tq, true, false, 10, PEER_TYPEHASH_REQUEST, true);
+    rep_writer = make_writer(tp, true, false, 10, PEER_TYPEHASH_RESPONSE, true, &tracker);
+    break;
+  }
+  case MODE_CLIENT: {
+    Topic* tq = make_topic(opt.req_topic, new example_interfaces::srv::dds_::AddTwoInts_Request_PubSubType());
+    Topic* tp = make_topic(opt.rep_topic, new example_interfaces::srv::dds_::AddTwoInts_Response_PubSubType());
+    req_writer = make_writer(tq, true, false, 10, PEER_TYPEHASH_REQUEST, true);
+    rep_reader = make_reader(tp, true, false, 10, PEER_TYPEHASH_RESPONSE, true);
+    break;
+  }
+  }
+
+  /* Participant-level graph endpoints, not listed under the node (like rmw). */
+  Topic* t_info = make_topic(PEER_TOPIC_DISCOVERY, new rmw_dds_common::msg::dds_::ParticipantEntitiesInfo_PubSubType());
+  DataWriter* info_writer = make_writer(t_info, true, true, 1, PEER_TYPEHASH_DISCOVERY, false);
+  DataReader* info_reader = make_reader(t_info, true, true, 0, PEER_TYPEHASH_DISCOVERY, false);
+  publish_discovery_info(info_writer);
+
+  peer_line("ready guid=%s vendor=fastdds gid=16 domain=%d node=%s%s%s", guid_hex(participant->guid()).c_str(),
+            opt.domain, opt.ns, strcmp(opt.ns, "/") == 0 ? "" : "/", opt.node_name);
+
+  double start = monotonic_s(), next_send = 0;
+  long sent = 0;
+  ClientState client;
+  peer_rate rate;
+  peer_rate_init(&rate);
+  std::string payload;
+  while (!peer_stop) {
+    double now = monotonic_s();
+    if (opt.duration_s > 0 && now - start >= opt.duration_s) break;
+    print_matches();
+    take_discovery_info(info_reader);
+    if (opt.mode == MODE_TALKER) {
+      if ((opt.count > 0 && sent >= opt.count) || matched_count(data_writer) < opt.wait_match) {
+        sleep_ms(10);
+      } else if (now >= next_send) {
+        char* text = peer_message(++sent, opt.size, "Hello World: ");
+        String_ msg;
+        msg.data(text);
+        free(text);
+        if (!data_writer->write(&msg)) peer_line("write-failed seq=%ld", sent);
+        peer_line("sent seq=%ld len=%zu", sent, msg.data().size());
+        next_send = now + double(opt.period_ms) / 1000.0;
+        if (opt.count > 0 && sent == opt.count) peer_line("done sent=%ld", sent);
+      } else {
+        double wait = next_send - now;
+        sleep_ms(wait > 0.01 ? 10 : long(wait * 1000) + 1);
+      }
+    } else if (opt.mode == MODE_THROUGHPUT_PUB) {
+      /* As fast as the writer accepts samples; report the send rate once per second. */
+      if (matched_count(data_writer) < opt.wait_match || (opt.count > 0 && sent >= opt.count)) {
+        sleep_ms(10);
+      } else {
+        String_ msg;
+        for (int batch = 0; batch < 256 && !(opt.count > 0 && sent >= opt.count); batch++) {
+          char head[32];
+          snprintf(head, sizeof head, "T:%ld:", ++sent);
+          payload.assign(head);
+          if (long(payload.size()) < opt.size) payload.append(size_t(opt.size) - payload.size(), 'x');
+          msg.data(payload);
+          data_writer->write(&msg);
+          rate.samples++;
+        }
+        if (opt.count > 0 && sent >= opt.count) peer_line("done sent=%ld", sent);
+      }
+      if (rate.window_start == 0) rate.window_start = now;
+      if (now - rate.window_start >= 1.0) {
+        peer_line("sent-rate samples=%.0f total=%ld", rate.samples / (now - rate.window_start), sent);
+        rate.samples = 0;
+        rate.window_start = now;
+      }
+    } else {
+      bool busy = false;
+      if (data_reader) {
+        String_ msg;
+        SampleInfo si;
+        while (data_reader->take_next_sample(&msg, &si) == ReturnCode_t::RETCODE_OK) {
+          busy = true;
+          if (!si.valid_data) continue;
+          if (opt.mode == MODE_LISTENER) peer_print_heard(msg.data().c_str());
+          else peer_rate_sample(&rate, msg.data().c_str());
+        }
+        if (opt.mode == MODE_THROUGHPUT_SUB) peer_rate_tick(&rate);
+      }
+      if (req_reader) serve_requests(req_reader, rep_writer, tracker);
+      if (rep_reader) {
+        client_step(client, req_writer, rep_reader);
+        if (client.done && opt.duration_s <= 0) break;
+      }
+      /* Polling keeps the peer single-threaded apart from the match tracker; the reader
+         caches samples meanwhile, so a short sleep only costs latency. */
+      if (!busy) {
+        if (data_reader) data_reader->wait_for_unread_message(eprosima::fastrtps::Duration_t(0, 20000000));
+        else sleep_ms(5);
+      }
+    }
+  }
+  int exit_code = (opt.mode == MODE_CLIENT && client.failed > 0) ? 1 : 0;
+  if (opt.mode == MODE_THROUGHPUT_SUB) peer_line("total samples=%ld lost=%ld", rate.total, rate.lost);
+  /* Deleting the participant unregisters its endpoints and disposes it on the wire. */
+  participant->delete_contained_entities();
+  factory->delete_participant(participant);
+  peer_line("bye");
+  return exit_code;
+}
