@@ -1,0 +1,13 @@
+#!/usr/bin/env node
+// The `medkit` command. The TypeScript sources are compiled to dist/ at install time (npm prepare).
+import { main } from '../dist/cli/main.js';
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    if (typeof code === 'number') process.exitCode = code;
+  },
+  (err) => {
+    console.error(`medkit: ${err instanceof Error ? err.message : String(err)}`);
+    process.exitCode = 1;
+  },
+);

@@ -1,0 +1,89 @@
+// Command-line parsing for `medkit`. Flags map onto configuration keys (the last source to win).
+import { parseArgs } from 'node:util';
+import type { FlatConfig } from '../config/index.js';
+
+export const HELP = `medkit — SOVD (ISO 17978-3) diagnostic gateway for ROS 2
+
+Usage:
+  medkit gateway [options]     run the gateway
+  medkit --help                show this help
+  medkit --version             print the version
+
+Gateway options (each overrides the config file and MEDKIT_* environment variables):
+  --config FILE        YAML config: a plain map, or a ROS parameter file
+                       (ros2_medkit_gateway: ros__parameters: {...})
+  --manifest FILE      manifest YAML (discovery.manifest_path); implies hybrid mode
+                       unless discovery.mode is set
+  --host H             listen address (server.host, default 127.0.0.1)
+  --port P             listen port (server.port, default 8080)
+  --data-dir DIR       where faults, recordings and uploads are stored (default ./medkit-data)
+  --domain N           ROS domain id (ros.domain_id, default $ROS_DOMAIN_ID or 0)
+  --localhost-only     only talk to ROS 2 peers on this machine
+  --mode M             discovery.mode: runtime_only | manifest_only | hybrid
+  --no-ros             do not join the ROS 2 graph (manifest-only gateway)
+  --set KEY=VALUE      set any configuration key (repeatable), e.g. --set cors.allowed_origins=
+  --log-level L        fatal | error | warn | info | debug | trace | silent
+
+Configuration reference: docs/configuration.md. Environment: MEDKIT_<KEY> with dots as
+underscores (MEDKIT_SERVER_PORT=9000), plus ROS_DOMAIN_ID and ROS_LOCALHOST_ONLY.`;
+
+export interface GatewayArgs {
+  configFile?: string;
+  flags: FlatConfig;
+}
+
+export type Command = { kind: 'help' } | { kind: 'version' } | { kind: 'gateway'; args: GatewayArgs };
+
+export class UsageError extends Error {}
+
+export function parseCommand(argv: string[]): Command {
+  const first = argv[0];
+  if (first === undefined || first === '--help' || first === '-h' || first === 'help') return { kind: 'help' };
+  if (first === '--version' || first === '-v' || first === 'version') return { kind: 'version' };
+  if (first !== 'gateway') throw new UsageError(`unknown command '${first}' (try: medkit --help)`);
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: argv.slice(1),
+      strict: true,
+      allowPositionals: false,
+      options: {
+        config: { type: 'string' },
+        manifest: { type: 'string' },
+        host: { type: 'string' },
+        port: { type: 'string' },
+        'data-dir': { type: 'string' },
+        domain: { type: 'string' },
+        'localhost-only': { type: 'boolean' },
+        mode: { type: 'string' },
+        'no-ros': { type: 'boolean' },
+        set: { type: 'string', multiple: true },
+        'log-level': { type: 'string' },
+        help: { type: 'boolean', short: 'h' },
+      },
+    });
+  } catch (err) {
+    throw new UsageError(`${(err as Error).message} (try: medkit --help)`);
+  }
+  const v = parsed.values;
+  if (v.help) return { kind: 'help' };
+  const flags: FlatConfig = {};
+  const map: [string | boolean | undefined, string][] = [
+    [v.manifest, 'discovery.manifest_path'],
+    [v.host, 'server.host'],
+    [v.port, 'server.port'],
+    [v['data-dir'], 'data_dir'],
+    [v.domain, 'ros.domain_id'],
+    [v.mode, 'discovery.mode'],
+    [v['log-level'], 'logging.level'],
+  ];
+  for (const [value, key] of map) if (value !== undefined) flags[key] = value;
+  if (v['localhost-only']) flags['ros.localhost_only'] = true;
+  if (v['no-ros']) flags['ros.enabled'] = false;
+  for (const s of v.set ?? []) {
+    const i = s.indexOf('=');
+    if (i <= 0) throw new UsageError(`--set expects KEY=VALUE, got '${s}'`);
+    flags[s.slice(0, i)] = s.slice(i + 1);
+  }
+  return { kind: 'gateway', args: { configFile: v.config, flags } };
+}

@@ -1,0 +1,75 @@
+// `medkit` entry point: parse the command, load configuration, start the gateway, print one summary,
+// and shut down cleanly on SIGINT/SIGTERM.
+import { ConfigError, loadConfig } from '../config/index.js';
+import { StorageError } from '../storage/index.js';
+import { createGateway } from '../gateway.js';
+import { defaultFeatures } from '../features.js';
+import { GATEWAY_VERSION } from '../version.js';
+import { HELP, parseCommand, UsageError } from './args.js';
+import { formatSummary } from './summary.js';
+
+/** Errors that stop start-up with a message and exit code 2, without a stack trace. */
+function isUserError(err: unknown): err is Error {
+  return err instanceof UsageError || err instanceof ConfigError || err instanceof StorageError || (err instanceof Error && err.name === 'ManifestError');
+}
+
+export async function main(argv: string[], out: NodeJS.WritableStream = process.stdout): Promise<number | undefined> {
+  let command;
+  try {
+    command = parseCommand(argv);
+  } catch (err) {
+    if (isUserError(err)) {
+      console.error(`medkit: ${err.message}`);
+      return 2;
+    }
+    throw err;
+  }
+  if (command.kind === 'help') {
+    out.write(`${HELP}\n`);
+    return 0;
+  }
+  if (command.kind === 'version') {
+    out.write(`medkit ${GATEWAY_VERSION}\n`);
+    return 0;
+  }
+
+  let gateway;
+  let url: string;
+  try {
+    const config = loadConfig({ configFile: command.args.configFile, flags: command.args.flags });
+    for (const a of config.adjustments) console.error(`medkit: config: ${a.message}`);
+    gateway = await createGateway({ config, features: defaultFeatures(config) });
+    url = await gateway.listen();
+  } catch (err) {
+    if (gateway) await gateway.close().catch(() => undefined);
+    if (isUserError(err)) {
+      console.error(`medkit: ${err.message}`);
+      return 2;
+    }
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'EADDRINUSE' || code === 'EACCES' || code === 'EADDRNOTAVAIL') {
+      console.error(`medkit: cannot listen: ${(err as Error).message} (choose another --port or --host)`);
+      return 2;
+    }
+    throw err;
+  }
+  out.write(formatSummary(gateway, url));
+
+  const g = gateway;
+  await new Promise<void>((resolve) => {
+    const stop = (signal: string) => {
+      console.error(`medkit: ${signal} received, shutting down`);
+      process.off('SIGINT', onInt);
+      process.off('SIGTERM', onTerm);
+      g.close().then(resolve, (err) => {
+        console.error(`medkit: error during shutdown: ${(err as Error).message}`);
+        resolve();
+      });
+    };
+    const onInt = () => stop('SIGINT');
+    const onTerm = () => stop('SIGTERM');
+    process.on('SIGINT', onInt);
+    process.on('SIGTERM', onTerm);
+  });
+  return 0;
+}

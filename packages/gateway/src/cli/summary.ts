@@ -1,0 +1,22 @@
+// The one start-up summary: where it listens, where the docs are, where data lives, which ROS domain,
+// which discovery mode, and what each feature reports (entity counts first).
+import type { Gateway } from '../gateway.js';
+
+export function formatSummary(gateway: Gateway, url: string): string {
+  const { config } = gateway.ctx;
+  const base = url.replace('://0.0.0.0', '://127.0.0.1').replace('://[::]', '://127.0.0.1');
+  const rosEnabled = config.get('ros.enabled');
+  const rows: [string, string][] = [
+    ['listening', `${base}/api/v1`],
+    ['docs', config.get('docs.enabled') ? `${base}/docs (OpenAPI: ${base}/api/v1/docs)` : 'disabled'],
+    ['data dir', gateway.ctx.dataDir],
+    [
+      'ROS domain',
+      rosEnabled ? `${config.get('ros.domain_id')}${config.get('ros.localhost_only') ? ' (localhost only)' : ''}` : 'not joined (--no-ros)',
+    ],
+    ['discovery', `${config.get('discovery.mode')}${config.get('discovery.manifest_path') ? ` (manifest ${config.get('discovery.manifest_path')})` : ''}`],
+    ...gateway.summary(),
+  ];
+  const width = Math.max(...rows.map(([k]) => k.length));
+  return `medkit gateway ready\n${rows.map(([k, v]) => `  ${k.padEnd(width)}  ${v}`).join('\n')}\n`;
+}

@@ -1,0 +1,59 @@
+// A configuration key is described once: type, default, allowed range, what happens when a value is
+// out of range (spec/gateway.md §13.1), and a one-line doc. The loader, the validation messages and
+// the generated configuration reference (docs/configuration.md) all read these descriptors.
+
+/** What to do with an out-of-range or malformed value. */
+export type RangePolicy = 'clamp' | 'reject' | 'refuse';
+
+interface BaseSpec<T> {
+  default: T;
+  doc: string;
+}
+export interface IntSpec extends BaseSpec<number> {
+  type: 'int';
+  min?: number;
+  max?: number;
+  policy?: RangePolicy;
+}
+export interface FloatSpec extends BaseSpec<number> {
+  type: 'float';
+  min?: number;
+  max?: number;
+  policy?: RangePolicy;
+}
+export interface BoolSpec extends BaseSpec<boolean> {
+  type: 'bool';
+}
+export interface StringSpec extends BaseSpec<string> {
+  type: 'string';
+  /** Allowed values; anything else is rejected (default used) unless policy says refuse. */
+  enum?: readonly string[];
+  policy?: RangePolicy;
+}
+export interface ListSpec extends BaseSpec<string[]> {
+  type: 'list';
+}
+export type KeySpec = IntSpec | FloatSpec | BoolSpec | StringSpec | ListSpec;
+
+export type ValueOf<S extends KeySpec> = S['default'];
+
+export const int = (def: number, doc: string, range: Omit<IntSpec, 'type' | 'default' | 'doc'> = {}): IntSpec => ({
+  type: 'int',
+  default: def,
+  doc,
+  ...range,
+});
+export const float = (def: number, doc: string, range: Omit<FloatSpec, 'type' | 'default' | 'doc'> = {}): FloatSpec => ({
+  type: 'float',
+  default: def,
+  doc,
+  ...range,
+});
+export const bool = (def: boolean, doc: string): BoolSpec => ({ type: 'bool', default: def, doc });
+export const str = (def: string, doc: string, opts: { enum?: readonly string[]; policy?: RangePolicy } = {}): StringSpec => ({
+  type: 'string',
+  default: def,
+  doc,
+  ...opts,
+});
+export const list = (def: string[], doc: string): ListSpec => ({ type: 'list', default: def, doc });

@@ -1,0 +1,90 @@
+// The gateway's configuration keys. Names, defaults and ranges follow spec/gateway.md (§1.4, §13);
+// keys marked [ours] are medkit additions. Features append their own key tables here.
+import { bool, float, int, list, str, type KeySpec } from './key-spec.js';
+
+export const SERVER_KEYS = {
+  'server.host': str('127.0.0.1', 'Address to listen on; 0.0.0.0 for containers and robot networks.'),
+  'server.port': int(8080, 'HTTP port.', { min: 1024, max: 65535, policy: 'reject' }),
+  'server.keep_alive_timeout_sec': int(2, 'Idle keep-alive connection timeout.', { min: 1, max: 3600, policy: 'clamp' }),
+  'server.limits.max_json_body_bytes': int(1048576, '[ours] Largest JSON request body (413 above).', { min: 1024, max: 1073741824, policy: 'clamp' }),
+  'server.limits.max_header_bytes': int(16384, '[ours] Largest request header block (431 above).', { min: 1024, max: 1048576, policy: 'clamp' }),
+  'server.limits.max_url_length': int(8192, '[ours] Longest request URL (414 above).', { min: 256, max: 1048576, policy: 'clamp' }),
+  'server.limits.request_timeout_ms': int(30000, '[ours] Time to receive a whole request (408 after); not applied to SSE streams or downloads.', { min: 1000, max: 3600000, policy: 'clamp' }),
+  'server.limits.headers_timeout_ms': int(10000, '[ours] Time to receive the request headers.', { min: 1000, max: 600000, policy: 'clamp' }),
+  'server.shutdown_grace_ms': int(5000, '[ours] On SIGINT/SIGTERM, how long in-flight requests may finish before connections are closed.', { min: 0, max: 600000, policy: 'clamp' }),
+  data_dir: str('./medkit-data', '[ours] Directory for the SQLite store, black-box recordings and uploaded files.'),
+  'logging.level': str('info', '[ours] Log level.', { enum: ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] }),
+  'docs.enabled': bool(true, 'Serve the OpenAPI description (/api/v1/docs, .../docs) and Swagger UI (/docs, /api/v1/swagger-ui).'),
+  'sse.max_clients': int(1000, 'All SSE connections together (the reference defaults to 2; medkit serves hundreds).', { min: 1, max: 100000, policy: 'clamp' }),
+} satisfies Record<string, KeySpec>;
+
+export const CORS_KEYS = {
+  'cors.allowed_origins': list(
+    ['http://localhost:*', 'http://127.0.0.1:*'],
+    'Origins allowed to call the API from a browser. `*` in the port position matches any port [ours]; empty list = CORS off. A bare `*` is allowed but not with credentials.',
+  ),
+  'cors.allowed_methods': list(['GET', 'PUT', 'POST', 'DELETE', 'OPTIONS'], 'Access-Control-Allow-Methods.'),
+  'cors.allowed_headers': list(['Content-Type', 'Accept', 'X-Client-Id', 'Last-Event-ID'], 'Access-Control-Allow-Headers (Authorization is added when auth is on).'),
+  'cors.allow_credentials': bool(false, 'Access-Control-Allow-Credentials.'),
+  'cors.max_age_seconds': int(86400, 'Preflight cache lifetime.', { min: 0, max: 31536000, policy: 'clamp' }),
+} satisfies Record<string, KeySpec>;
+
+export const RATE_LIMIT_KEYS = {
+  'rate_limiting.enabled': bool(false, 'Token-bucket rate limiting per client IP and globally.'),
+  'rate_limiting.global_requests_per_minute': int(600, 'Global bucket size and refill per minute.', { min: 1, max: 100000000, policy: 'clamp' }),
+  'rate_limiting.client_requests_per_minute': int(60, 'Per-client (IP + endpoint pattern) bucket.', { min: 1, max: 100000000, policy: 'clamp' }),
+  'rate_limiting.endpoint_limits': list([], 'Per-endpoint overrides "<pattern>:<rpm>", `*` = one path segment, e.g. /api/v1/*/operations/*:10.'),
+  'rate_limiting.client_cleanup_interval_seconds': int(300, 'How often idle client buckets are swept.', { min: 1, max: 86400, policy: 'clamp' }),
+  'rate_limiting.client_max_idle_seconds': int(600, 'Idle time after which a client bucket is dropped.', { min: 1, max: 86400, policy: 'clamp' }),
+} satisfies Record<string, KeySpec>;
+
+export const ROS_KEYS = {
+  'ros.domain_id': int(0, 'ROS_DOMAIN_ID to join (defaults to the ROS_DOMAIN_ID environment variable).', { min: 0, max: 232, policy: 'refuse' }),
+  'ros.localhost_only': bool(false, 'Only talk to peers on 127.0.0.1 (as ROS_LOCALHOST_ONLY=1 / ROS_AUTOMATIC_DISCOVERY_RANGE=LOCALHOST).'),
+  'ros.initial_peers': list([], 'Extra unicast discovery peers (IP addresses) besides multicast.'),
+  'ros.interfaces': list([], 'Network interface addresses to use (empty = all).'),
+  'ros.enabled': bool(true, '[ours] Join the ROS 2 graph at all (false = manifest-only gateway without DDS).'),
+  topic_sample_timeout_sec: float(1.0, 'Wait for a message on a topic with publishers.', { min: 0.1, max: 30, policy: 'reject' }),
+  parameter_service_timeout_sec: float(2.0, 'Deadline of a parameter service call.', { min: 0.1, max: 10, policy: 'refuse' }),
+  parameter_service_negative_cache_sec: float(60.0, 'After a node parameter service failed, answer "unavailable" at once for this long.', { min: 0, max: 3600, policy: 'refuse' }),
+  service_call_timeout_sec: int(10, 'Response deadline of service calls and each action RPC.', { min: 1, max: 3600, policy: 'clamp' }),
+} satisfies Record<string, KeySpec>;
+
+export const DISCOVERY_KEYS = {
+  'discovery.mode': str('runtime_only', 'runtime_only | manifest_only | hybrid. With a manifest and no explicit mode, medkit uses hybrid [ours].', {
+    enum: ['runtime_only', 'manifest_only', 'hybrid'],
+    policy: 'refuse',
+  }),
+  'discovery.manifest_path': str('', 'Manifest YAML file (spec/gateway.md §1.5).'),
+  'discovery.manifest_strict_validation': bool(true, 'Treat manifest validation warnings as errors.'),
+  'discovery.manifest.enabled': bool(true, 'Run the manifest layer in hybrid mode.'),
+  'discovery.manifest.fragments_dir': str('', 'Directory of manifest fragments appended to the base manifest (empty = off).'),
+  'discovery.inventory.csv_path': str('', 'CSV asset inventory appended as components (empty = off).'),
+  'discovery.runtime.enabled': bool(true, 'Run the runtime (ROS graph) layer in hybrid mode.'),
+  'discovery.runtime.create_functions_from_namespaces': bool(true, 'One Function per top-level namespace in runtime_only mode.'),
+  'discovery.runtime.default_component.enabled': bool(true, 'The host Component in runtime_only mode.'),
+  'discovery.runtime.filter_internal_nodes': bool(true, 'Hide Apps whose id starts with "_".'),
+  'discovery.refresh_debounce_ms': int(1000, 'At most one graph-driven refresh per window (0 = no debounce).', { min: 0, max: 60000, policy: 'reject' }),
+  refresh_interval_ms: int(30000, 'Backstop refresh in case a graph event was missed.', { min: 100, max: 60000, policy: 'reject' }),
+  'entity_cache.capacity': int(256, 'Expected entity count (health statistics only in medkit).', { min: 16, max: 1000000, policy: 'clamp' }),
+  'discovery.merge_pipeline.gap_fill.allow_heuristic_apps': bool(true, 'Hybrid: runtime Apps for nodes no manifest App binds.'),
+  'discovery.merge_pipeline.gap_fill.allow_heuristic_functions': bool(false, 'Hybrid: runtime namespace Functions.'),
+  'discovery.merge_pipeline.gap_fill.namespace_whitelist': list([], 'Hybrid: only runtime Apps under these namespaces.'),
+  'discovery.merge_pipeline.gap_fill.namespace_blacklist': list([], 'Hybrid: drop runtime Apps under these namespaces.'),
+} satisfies Record<string, KeySpec>;
+
+export const STORAGE_KEYS = {
+  'bulk_data.max_upload_size': int(104857600, 'Largest multipart upload in bytes (0 = unlimited).', { min: 0, max: 17179869184, policy: 'reject' }),
+} satisfies Record<string, KeySpec>;
+
+export const ALL_KEYS = {
+  ...SERVER_KEYS,
+  ...CORS_KEYS,
+  ...RATE_LIMIT_KEYS,
+  ...ROS_KEYS,
+  ...DISCOVERY_KEYS,
+  ...STORAGE_KEYS,
+};
+
+export type ConfigKeyName = keyof typeof ALL_KEYS;
+export type ConfigValues = { [K in ConfigKeyName]: (typeof ALL_KEYS)[K]['default'] };

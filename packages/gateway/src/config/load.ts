@@ -1,0 +1,99 @@
+// Builds the effective configuration from all sources and reports every adjusted key.
+import type { KeySpec } from './key-spec.js';
+import { ALL_KEYS, type ConfigKeyName, type ConfigValues } from './keys.js';
+import { ConfigError, readEnvConfig, readYamlConfig, type FlatConfig } from './sources.js';
+import { coerce, type Adjustment } from './validate.js';
+
+export interface LoadOptions {
+  /** YAML file (plain map or ROS parameter file). */
+  configFile?: string;
+  env?: NodeJS.ProcessEnv;
+  /** Command-line overrides, already mapped to dotted keys. */
+  flags?: FlatConfig;
+  /** Extra key tables contributed by features (faults, triggers, ...). */
+  extraKeys?: Record<string, KeySpec>;
+}
+
+/** The effective configuration: typed values of known keys plus every raw key any source set. */
+export class GatewayConfig {
+  constructor(
+    private readonly values: Record<string, unknown>,
+    /** Every key any source set (after flattening), for structured settings such as peer lists. */
+    readonly raw: FlatConfig,
+    /** Keys that were clamped, rejected or unknown; printed at start-up. */
+    readonly adjustments: Adjustment[],
+    /** Which keys were set explicitly (not defaults). */
+    readonly explicit: ReadonlySet<string>,
+  ) {}
+
+  get<K extends ConfigKeyName>(key: K): ConfigValues[K] {
+    return this.values[key] as ConfigValues[K];
+  }
+
+  /** A feature key registered through `extraKeys`. */
+  value<T = unknown>(key: string): T {
+    return this.values[key] as T;
+  }
+
+  /** Raw values under `prefix.` (e.g. `aggregation.peers`), for settings that are not scalar keys. */
+  section(prefix: string): FlatConfig {
+    const out: FlatConfig = {};
+    for (const [k, v] of Object.entries(this.raw)) if (k === prefix || k.startsWith(`${prefix}.`)) out[k] = v;
+    return out;
+  }
+}
+
+/** Loads the configuration; throws ConfigError when a `refuse` key is invalid or a source is unreadable. */
+export function loadConfig(opts: LoadOptions = {}): GatewayConfig {
+  const keys: Record<string, KeySpec> = { ...ALL_KEYS, ...(opts.extraKeys ?? {}) };
+  const fromFile = opts.configFile ? readYamlConfig(opts.configFile) : {};
+  const fromEnv = readEnvConfig(opts.env ?? process.env, Object.keys(keys));
+  const merged: FlatConfig = { ...fromFile, ...fromEnv, ...(opts.flags ?? {}) };
+
+  const values: Record<string, unknown> = {};
+  const adjustments: Adjustment[] = [];
+  for (const [key, spec] of Object.entries(keys)) values[key] = spec.default;
+  for (const [key, raw] of Object.entries(merged)) {
+    const spec = keys[key];
+    if (!spec) {
+      // Structured settings (lists of maps, per-layer policies) are read by their feature from `raw`.
+      if (!isStructuredPrefix(key)) {
+        adjustments.push({ key, value: raw, action: 'unknown', message: `unknown configuration key '${key}' ignored` });
+      }
+      continue;
+    }
+    if (raw === null || raw === undefined || raw === '') {
+      if (spec.type !== 'string') continue; // a key present with no value means "not set"
+    }
+    const { value, adjustment } = coerce(key, spec, raw);
+    values[key] = value;
+    if (adjustment) adjustments.push(adjustment);
+  }
+  const refused = adjustments.filter((a) => a.action === 'refused');
+  if (refused.length > 0) throw new ConfigError(refused.map((a) => a.message).join('\n'));
+  // A manifest without an explicit mode means the user wants it used together with the live graph.
+  if (values['discovery.manifest_path'] && !('discovery.mode' in merged)) values['discovery.mode'] = 'hybrid';
+  if (values['cors.allow_credentials'] && (values['cors.allowed_origins'] as string[]).includes('*')) {
+    throw new ConfigError("cors.allowed_origins contains '*' while cors.allow_credentials is true; list explicit origins instead");
+  }
+  return new GatewayConfig(values, merged, adjustments, new Set(Object.keys(merged)));
+}
+
+const STRUCTURED_PREFIXES = [
+  'discovery.merge_pipeline.layers.',
+  'aggregation.',
+  'plugins.',
+  'fault_manager.',
+  'snapshots.',
+  'correlation.',
+  'triggers.',
+  'scripts.',
+  'locking.',
+  'logs.',
+  'auth.',
+  'updates.',
+  'server.tls.',
+];
+function isStructuredPrefix(key: string): boolean {
+  return STRUCTURED_PREFIXES.some((p) => key.startsWith(p));
+}

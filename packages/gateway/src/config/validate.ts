@@ -1,0 +1,90 @@
+// Coerces raw values (YAML scalars, environment strings) to each key's type and applies the
+// out-of-range policy of spec/gateway.md §13.1: clamp (warn), reject (warn, keep default) or refuse (stop).
+import type { KeySpec } from './key-spec.js';
+
+export interface Adjustment {
+  key: string;
+  value: unknown;
+  /** 'clamped' | 'rejected' | 'refused' | 'unknown' */
+  action: 'clamped' | 'rejected' | 'refused' | 'unknown';
+  message: string;
+}
+
+function rangeText(spec: { min?: number; max?: number }): string {
+  if (spec.min !== undefined && spec.max !== undefined) return `${spec.min}–${spec.max}`;
+  if (spec.min !== undefined) return `≥ ${spec.min}`;
+  if (spec.max !== undefined) return `≤ ${spec.max}`;
+  return 'any number';
+}
+
+function toNumber(raw: unknown): number {
+  if (typeof raw === 'number') return raw;
+  if (typeof raw === 'string' && raw.trim() !== '') return Number(raw.trim());
+  return Number.NaN;
+}
+
+function toBool(raw: unknown): boolean | undefined {
+  if (typeof raw === 'boolean') return raw;
+  if (typeof raw === 'string') {
+    const s = raw.trim().toLowerCase();
+    if (['true', '1', 'yes', 'on'].includes(s)) return true;
+    if (['false', '0', 'no', 'off'].includes(s)) return false;
+  }
+  if (raw === 1) return true;
+  if (raw === 0) return false;
+  return undefined;
+}
+
+function toList(raw: unknown): string[] | undefined {
+  if (Array.isArray(raw)) return raw.map((x) => String(x).trim()).filter((x) => x !== '');
+  if (typeof raw === 'string') return raw.split(/[,;]/).map((x) => x.trim()).filter((x) => x !== '');
+  return undefined;
+}
+
+/** Returns the value to use for `key` and, when the raw value was not taken as is, what happened. */
+export function coerce(key: string, spec: KeySpec, raw: unknown): { value: unknown; adjustment?: Adjustment } {
+  const fail = (why: string, policy: 'reject' | 'refuse' = 'reject') => ({
+    value: spec.default,
+    adjustment: {
+      key,
+      value: raw,
+      action: policy === 'refuse' ? ('refused' as const) : ('rejected' as const),
+      message:
+        policy === 'refuse'
+          ? `${key}=${JSON.stringify(raw)} is invalid: ${why}; refusing to start`
+          : `${key}=${JSON.stringify(raw)} is invalid: ${why}; using the default ${JSON.stringify(spec.default)}`,
+    },
+  });
+  switch (spec.type) {
+    case 'int':
+    case 'float': {
+      const n = toNumber(raw);
+      const policy = spec.policy ?? 'reject';
+      const allowed = `allowed range ${rangeText(spec)}`;
+      if (!Number.isFinite(n)) return fail(`expected a number, ${allowed}`, policy === 'refuse' ? 'refuse' : 'reject');
+      if (spec.type === 'int' && !Number.isInteger(n)) return fail(`expected an integer, ${allowed}`, policy === 'refuse' ? 'refuse' : 'reject');
+      const low = spec.min !== undefined && n < spec.min;
+      const high = spec.max !== undefined && n > spec.max;
+      if (!low && !high) return { value: n };
+      if (policy === 'clamp') {
+        const v = low ? spec.min! : spec.max!;
+        return { value: v, adjustment: { key, value: raw, action: 'clamped', message: `${key}=${n} is outside the ${allowed}; clamped to ${v}` } };
+      }
+      return fail(`outside the ${allowed}`, policy);
+    }
+    case 'bool': {
+      const b = toBool(raw);
+      return b === undefined ? fail('expected true or false') : { value: b };
+    }
+    case 'list': {
+      const l = toList(raw);
+      return l === undefined ? fail('expected a list of strings') : { value: l };
+    }
+    case 'string': {
+      if (typeof raw !== 'string' && typeof raw !== 'number') return fail('expected a string');
+      const s = String(raw);
+      if (spec.enum && !spec.enum.includes(s)) return fail(`allowed values are ${spec.enum.join(', ')}`, spec.policy === 'refuse' ? 'refuse' : 'reject');
+      return { value: s };
+    }
+  }
+}

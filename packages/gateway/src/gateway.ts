@@ -1,0 +1,135 @@
+// The composition root: config → storage → features → HTTP server. Nothing else wires things together.
+import pino from 'pino';
+import type { GatewayConfig } from './config/index.js';
+import { createHttpServer, type HttpServer } from './http/server.js';
+import { SseHub } from './http/sse.js';
+import { Capabilities } from './info/capabilities.js';
+import { HealthRegistry } from './info/health-registry.js';
+import { RouteIndex } from './info/route-index.js';
+import { registerInfoRoutes } from './info/routes.js';
+import { MigrationRegistry, openStore, prepareDataDir } from './storage/index.js';
+import type { GatewayContext, GatewayFeature } from './feature.js';
+import { GATEWAY_VERSION, PRODUCT_NAME, SOVD_VERSION } from './version.js';
+
+export interface GatewayOptions {
+  config: GatewayConfig;
+  features: GatewayFeature[];
+  /** Logger destination; defaults to stderr. */
+  logStream?: NodeJS.WritableStream;
+}
+
+export interface Gateway {
+  ctx: GatewayContext;
+  http: HttpServer;
+  /** Binds the configured host/port (tests pass port 0 for an ephemeral one); resolves with the base URL. */
+  listen(port?: number): Promise<string>;
+  /** Stops accepting, lets in-flight requests finish (bounded), stops features, closes storage. */
+  close(): Promise<void>;
+  summary(): [string, string][];
+}
+
+export async function createGateway(opts: GatewayOptions): Promise<Gateway> {
+  const { config } = opts;
+  const log = pino({ level: config.get('logging.level'), base: undefined }, (opts.logStream ?? process.stderr) as pino.DestinationStream);
+  const dataDir = prepareDataDir(config.get('data_dir'));
+  const migrations = new MigrationRegistry();
+  for (const f of opts.features) if (f.migrations) migrations.register(...f.migrations);
+  const db = openStore(dataDir, migrations);
+
+  const ctx: GatewayContext = {
+    config,
+    log,
+    dataDir,
+    db,
+    sse: new SseHub(config.get('sse.max_clients')),
+    health: new HealthRegistry(),
+    capabilities: new Capabilities(),
+    services: new Map(),
+  };
+  ctx.capabilities.set('discovery');
+  try {
+    for (const f of opts.features) await f.init?.(ctx);
+  } catch (err) {
+    db.close();
+    throw err;
+  }
+
+  const routeIndex = new RouteIndex();
+  const http = await createHttpServer({
+    // Per-request logs only at debug; errors always (unless silent).
+    logger: log.child({ component: 'http' }, { level: ['debug', 'trace', 'silent', 'fatal', 'error'].includes(config.get('logging.level')) ? config.get('logging.level') : 'warn' }),
+    limits: {
+      maxJsonBodyBytes: config.get('server.limits.max_json_body_bytes'),
+      maxHeaderBytes: config.get('server.limits.max_header_bytes'),
+      maxUrlLength: config.get('server.limits.max_url_length'),
+      requestTimeoutMs: config.get('server.limits.request_timeout_ms'),
+      headersTimeoutMs: config.get('server.limits.headers_timeout_ms'),
+      keepAliveTimeoutMs: config.get('server.keep_alive_timeout_sec') * 1000,
+    },
+    cors: {
+      allowedOrigins: config.get('cors.allowed_origins'),
+      allowedMethods: config.get('cors.allowed_methods'),
+      allowedHeaders: config.get('cors.allowed_headers'),
+      allowCredentials: config.get('cors.allow_credentials'),
+      maxAgeSeconds: config.get('cors.max_age_seconds'),
+      authEnabled: false,
+    },
+    rateLimit: {
+      enabled: config.get('rate_limiting.enabled'),
+      globalRpm: config.get('rate_limiting.global_requests_per_minute'),
+      clientRpm: config.get('rate_limiting.client_requests_per_minute'),
+      endpointLimits: config.get('rate_limiting.endpoint_limits'),
+      cleanupIntervalSec: config.get('rate_limiting.client_cleanup_interval_seconds'),
+      maxIdleSec: config.get('rate_limiting.client_max_idle_seconds'),
+    },
+    openApi: { enabled: config.get('docs.enabled'), version: GATEWAY_VERSION, sovdVersion: SOVD_VERSION },
+    docsEnrichers: opts.features.flatMap((f) => f.docsEnrichers?.(ctx) ?? []),
+    routes: [
+      (app) => routeIndex.install(app),
+      registerInfoRoutes({ name: PRODUCT_NAME, version: GATEWAY_VERSION, sovdVersion: SOVD_VERSION, capabilities: ctx.capabilities, health: ctx.health, routeIndex }),
+      ...opts.features.flatMap((f) => (f.routes ? [f.routes(ctx)] : [])),
+    ],
+  });
+  await http.app.ready();
+
+  let started = false;
+  let closed: Promise<void> | undefined;
+  return {
+    ctx,
+    http,
+    async listen(port?: number) {
+      const address = await http.app.listen({ host: config.get('server.host'), port: port ?? config.get('server.port') });
+      for (const f of opts.features) await f.start?.(ctx);
+      started = true;
+      return address;
+    },
+    close() {
+      closed ??= (async () => {
+        http.beginShutdown();
+        ctx.sse.closeAll();
+        const grace = config.get('server.shutdown_grace_ms');
+        const force = setTimeout(() => http.app.server.closeAllConnections(), grace);
+        force.unref();
+        try {
+          await http.app.close();
+        } finally {
+          clearTimeout(force);
+        }
+        if (started) {
+          for (const f of [...opts.features].reverse()) {
+            try {
+              await f.stop?.(ctx);
+            } catch (err) {
+              log.error({ err, feature: f.name }, 'feature failed to stop cleanly');
+            }
+          }
+        }
+        db.close();
+      })();
+      return closed;
+    },
+    summary() {
+      return opts.features.flatMap((f) => f.summary?.(ctx) ?? []);
+    },
+  };
+}

@@ -1,0 +1,100 @@
+// The last stage of every request: turns thrown errors, validation failures, unmatched routes and
+// socket-level client errors into SOVD GenericError bodies (spec/api.md §2).
+import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
+import type { Socket } from 'node:net';
+import { STATUS_CODES } from 'node:http';
+import type { HttpApp } from './app-types.js';
+import { SovdError, errorBody, type GenericErrorBody } from './errors.js';
+
+function fromFastifyError(err: FastifyError, request: FastifyRequest): SovdError {
+  if (err.validation) {
+    const where = err.validationContext ?? 'body';
+    const first = err.validation[0];
+    const field = first?.instancePath ? first.instancePath.replace(/^\//, '').replace(/\//g, '.') : (first?.params as { missingProperty?: string } | undefined)?.missingProperty;
+    if (where === 'params') {
+      // Path parameter format errors (entity ids etc.) are `invalid-parameter` with the offending value.
+      const name = field ?? 'id';
+      const value = (request.params as Record<string, unknown> | undefined)?.[name];
+      return new SovdError('invalid-parameter', `Invalid ${name.replace(/_/g, ' ')}`, {
+        details: `${name} ${first?.message ?? 'is invalid'}; ids are 1–256 characters of A–Z, a–z, 0–9, _ and -`,
+        [name]: value,
+      });
+    }
+    if (where === 'querystring') {
+      return new SovdError('invalid-parameter', `Invalid query parameter ${field ?? ''}`.trim(), {
+        details: err.message,
+        ...(field ? { parameter: field } : {}),
+      });
+    }
+    return new SovdError('invalid-request', `Invalid request body: ${field ? `${field} ` : ''}${first?.message ?? err.message}`, {
+      details: err.message,
+      ...(field ? { field } : {}),
+    });
+  }
+  switch (err.code) {
+    case 'FST_ERR_CTP_BODY_TOO_LARGE':
+      return new SovdError('payload-too-large', 'Request body is larger than the configured limit', { details: err.message });
+    case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
+      return new SovdError('invalid-request', `Unsupported content type: ${request.headers['content-type'] ?? 'none'}`, {
+        details: 'send application/json (or multipart/form-data on upload routes)',
+      });
+    case 'FST_ERR_CTP_EMPTY_JSON_BODY':
+      return new SovdError('invalid-request', 'Request body is empty but Content-Type is application/json');
+    case 'FST_ERR_CTP_INVALID_JSON_BODY':
+      return new SovdError('invalid-request', 'Malformed JSON in request body', { details: err.message });
+    case 'FST_ERR_BAD_URL':
+      return new SovdError('invalid-parameter', 'Malformed URL (bad percent-encoding)', { details: err.message });
+    case 'FST_ERR_CTP_INVALID_CONTENT_LENGTH':
+      return new SovdError('invalid-request', 'Content-Length does not match the body');
+  }
+  // JSON.parse SyntaxErrors raised by the body parser carry statusCode 400.
+  if (err.statusCode === 400 && err instanceof SyntaxError) {
+    return new SovdError('invalid-request', 'Malformed JSON in request body', { details: err.message });
+  }
+  if (err.statusCode === 413) return new SovdError('payload-too-large', 'Request body is larger than the configured limit');
+  if (err.statusCode && err.statusCode >= 400 && err.statusCode < 500) {
+    return new SovdError('invalid-request', err.message, undefined, { status: err.statusCode });
+  }
+  return new SovdError('internal-error', 'Internal server error', { details: err.message });
+}
+
+export function installErrorStage(app: HttpApp): void {
+  app.setErrorHandler((error: FastifyError | SovdError, request: FastifyRequest, reply: FastifyReply) => {
+    const sovd = error instanceof SovdError ? error : fromFastifyError(error as FastifyError, request);
+    if (sovd.status >= 500) request.log.error({ err: error }, 'request failed');
+    if (sovd.headers) reply.headers(sovd.headers);
+    // Error replies bypass route response schemas so every body keeps its full shape.
+    reply.status(sovd.status).type('application/json').serializer(JSON.stringify).send(sovd.toBody());
+  });
+  app.setNotFoundHandler((_request, reply) => {
+    reply
+      .status(404)
+      .type('application/json')
+      .serializer(JSON.stringify)
+      .send({ error_code: 'resource-not-found', message: 'Resource not found', parameters: { status: 404 } } satisfies GenericErrorBody);
+  });
+}
+
+/** Socket-level errors (oversized headers, slow clients, garbage) answered before any route runs. */
+export function clientErrorHandler(this: { log: { trace(o: object, m: string): void } }, err: NodeJS.ErrnoException, socket: Socket): void {
+  if (err.code === 'ECONNRESET' || socket.destroyed) return;
+  let status: number;
+  let body: GenericErrorBody;
+  if (err.code === 'ERR_HTTP_REQUEST_TIMEOUT') {
+    status = 408;
+    body = errorBody('x-medkit-request-timeout', 'The request was not received completely within the request timeout');
+  } else if (err.code === 'HPE_HEADER_OVERFLOW') {
+    status = 431;
+    body = errorBody('x-medkit-header-too-large', 'Request headers are larger than the configured limit');
+  } else {
+    status = 400;
+    body = errorBody('invalid-request', 'Malformed HTTP request');
+  }
+  const text = JSON.stringify(body);
+  if (socket.writable) {
+    socket.write(
+      `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(text)}\r\nConnection: close\r\n\r\n${text}`,
+    );
+  }
+  socket.destroy();
+}

@@ -1,0 +1,121 @@
+// Every SOVD error the gateway sends comes from this table (spec/api.md §2), so codes and statuses
+// cannot drift apart between resources. Domain code throws SovdError; the HTTP error stage renders it.
+
+/** Standard SOVD error codes and the HTTP status each one is sent with by default. */
+export const ERROR_STATUS = {
+  'invalid-request': 400,
+  'invalid-parameter': 400,
+  'collection-not-supported': 400,
+  'entity-not-found': 404,
+  'resource-not-found': 404,
+  'operation-not-found': 404,
+  'precondition-not-fulfilled': 409,
+  'lock-broken': 409,
+  unauthorized: 401,
+  forbidden: 403,
+  'insufficient-access-rights': 403,
+  'payload-too-large': 413,
+  'rate-limit-exceeded': 429,
+  'internal-error': 500,
+  'not-implemented': 501,
+  'service-unavailable': 503,
+  'not-responding': 504,
+} as const;
+
+export type ErrorCode = keyof typeof ERROR_STATUS;
+
+/** Vendor (`x-medkit-*`) codes, sent inside the `vendor-error` envelope, with their default status. */
+export const VENDOR_STATUS = {
+  'x-medkit-ros2-service-unavailable': 500,
+  'x-medkit-ros2-action-rejected': 400,
+  'x-medkit-ros2-action-unavailable': 500,
+  'x-medkit-ros2-parameter-read-only': 403,
+  'x-medkit-ros2-node-unavailable': 503,
+  'x-medkit-ros2-topic-unavailable': 404,
+  'x-medkit-ros2-type-introspection-failed': 500,
+  'x-medkit-gateway-shutdown': 503,
+  'x-medkit-subscribe-failed': 500,
+  'x-medkit-cold-wait-cap-exceeded': 503,
+  'x-medkit-invalid-resource-uri': 400,
+  'x-medkit-entity-mismatch': 400,
+  'x-medkit-collection-not-supported': 400,
+  'x-medkit-collection-not-available': 400,
+  'x-medkit-unsupported-protocol': 400,
+  'x-medkit-update-not-found': 404,
+  'x-medkit-update-already-exists': 400,
+  'x-medkit-update-in-progress': 409,
+  'x-medkit-update-not-prepared': 400,
+  'x-medkit-update-not-automated': 400,
+  'x-medkit-script-already-exists': 409,
+  'x-medkit-managed-script': 409,
+  'x-medkit-script-running': 409,
+  'x-medkit-script-not-running': 409,
+  'x-medkit-concurrency-limit': 429,
+  'x-medkit-script-too-large': 413,
+  'x-medkit-plugin-error': 500,
+  'x-medkit-peer-unavailable': 502,
+  'x-medkit-beacon-not-found': 404,
+  // [ours] request-level limits that SOVD has no code for.
+  'x-medkit-header-too-large': 431,
+  'x-medkit-uri-too-long': 414,
+  'x-medkit-request-timeout': 408,
+} as const;
+
+export type VendorCode = keyof typeof VENDOR_STATUS;
+
+/** The GenericError body of spec/api.md §2.1. */
+export interface GenericErrorBody {
+  error_code: string;
+  vendor_code?: string;
+  message: string;
+  parameters?: Record<string, unknown>;
+}
+
+/** An error that becomes a SOVD GenericError response. */
+export class SovdError extends Error {
+  readonly status: number;
+  readonly code: ErrorCode | 'vendor-error';
+  readonly vendorCode?: VendorCode;
+  readonly parameters?: Record<string, unknown>;
+  /** Extra response headers (e.g. Retry-After). */
+  readonly headers?: Record<string, string>;
+
+  constructor(
+    code: ErrorCode | VendorCode,
+    message: string,
+    parameters?: Record<string, unknown>,
+    options: { status?: number; headers?: Record<string, string> } = {},
+  ) {
+    super(message);
+    this.name = 'SovdError';
+    if (code.startsWith('x-medkit-')) {
+      this.code = 'vendor-error';
+      this.vendorCode = code as VendorCode;
+      this.status = options.status ?? VENDOR_STATUS[code as VendorCode];
+    } else {
+      this.code = code as ErrorCode;
+      this.status = options.status ?? ERROR_STATUS[code as ErrorCode];
+    }
+    // Error statuses stay within 400–599 whatever a caller (or plugin) asks for.
+    this.status = Math.min(599, Math.max(400, Math.trunc(this.status)));
+    if (parameters && Object.keys(parameters).length > 0) this.parameters = parameters;
+    this.headers = options.headers;
+  }
+
+  toBody(): GenericErrorBody {
+    const body: GenericErrorBody = { error_code: this.code, message: this.message };
+    if (this.vendorCode) body.vendor_code = this.vendorCode;
+    if (this.parameters) body.parameters = this.parameters;
+    return body;
+  }
+}
+
+/** Renders any GenericError body with the vendor envelope rule applied. */
+export function errorBody(code: ErrorCode | VendorCode, message: string, parameters?: Record<string, unknown>): GenericErrorBody {
+  return new SovdError(code, message, parameters).toBody();
+}
+
+/** True for ids of spec/api.md §1.3: 1–256 characters of [A-Za-z0-9_-]. */
+export function isValidEntityId(id: string): boolean {
+  return id.length >= 1 && id.length <= 256 && /^[A-Za-z0-9_-]+$/.test(id);
+}

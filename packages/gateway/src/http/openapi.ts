@@ -1,0 +1,123 @@
+// OpenAPI 3.1 generated from the route schemas (@fastify/swagger, dynamic mode), served at
+// /api/v1/docs and as scoped documents at any `.../docs` suffix (spec/api.md §19), plus Swagger UI
+// with its bundled assets at /api/v1/swagger-ui and /docs (no CDN at run time).
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import type { FastifyRequest } from 'fastify';
+import { Type } from '@sinclair/typebox';
+import { API_BASE, type HttpApp } from './app-types.js';
+import { SovdError } from './errors.js';
+import { GenericError, Opaque } from './schemas.js';
+
+export interface OpenApiOptions {
+  enabled: boolean;
+  version: string;
+  /** SOVD version implemented, `x-sovd-version`. */
+  sovdVersion: string;
+}
+
+interface OpenApiDoc {
+  openapi: string;
+  info: Record<string, unknown>;
+  paths: Record<string, Record<string, unknown>>;
+  components?: Record<string, unknown>;
+  [k: string]: unknown;
+}
+
+/** Called with a scoped document before it is returned; resources add per-item schemas here. */
+export type DocsEnricher = (scope: string[], doc: OpenApiDoc, request: FastifyRequest) => void | Promise<void>;
+
+const SCOPED = new RegExp(`^${API_BASE}/(.+?)/docs/?(\\?.*)?$`);
+
+/** Fastify `rewriteUrl`: `/api/v1/<scope>/docs` → `/api/v1/docs?scope=<scope>`, before any routing, so
+ * the suffix wins over data/configuration routes whose last parameter spans segments. */
+export function rewriteDocsUrl(url: string): string {
+  const m = SCOPED.exec(url);
+  if (!m) return url;
+  return `${API_BASE}/docs?scope=${encodeURIComponent(m[1])}`;
+}
+
+/** Keeps the paths of `doc` under the scope segments, substituting concrete ids for template parameters. */
+export function scopeDocument(doc: OpenApiDoc, scope: string[]): OpenApiDoc | undefined {
+  const paths: OpenApiDoc['paths'] = {};
+  for (const [template, item] of Object.entries(doc.paths)) {
+    if (!template.startsWith(`${API_BASE}/`)) continue;
+    const segs = template.slice(API_BASE.length + 1).split('/');
+    if (segs.length < scope.length) continue;
+    let ok = true;
+    const substituted = new Map<string, string>();
+    for (let i = 0; i < scope.length && ok; i++) {
+      const seg = segs[i];
+      if (seg === scope[i]) continue;
+      const p = /^\{(.+)\}$/.exec(seg);
+      if (p && scope[i] !== 'docs') substituted.set(p[1], scope[i]);
+      else ok = false;
+    }
+    if (!ok) continue;
+    let concrete = template;
+    for (const [name, value] of substituted) concrete = concrete.replace(`{${name}}`, value);
+    const cloned = JSON.parse(JSON.stringify(item)) as Record<string, { parameters?: { in: string; name: string }[] }>;
+    for (const op of Object.values(cloned)) {
+      if (op && Array.isArray(op.parameters)) op.parameters = op.parameters.filter((q) => !(q.in === 'path' && substituted.has(q.name)));
+    }
+    paths[concrete] = cloned;
+  }
+  if (Object.keys(paths).length === 0) return undefined;
+  return { ...doc, paths };
+}
+
+export async function installOpenApi(app: HttpApp, opts: OpenApiOptions, enrichers: DocsEnricher[]): Promise<void> {
+  app.addSchema(GenericError);
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: {
+        title: 'medkit SOVD gateway',
+        version: opts.version,
+        description: 'SOVD (ISO 17978-3) REST API of a ROS 2 robot, served by medkit.',
+        'x-sovd-version': opts.sovdVersion,
+      } as never,
+      servers: [{ url: '/' }],
+    },
+    refResolver: {
+      // Named component schemas keep their $id (GenericError, ...) instead of def-N.
+      buildLocalReference: (json, _base, _frag, i) => (typeof json.$id === 'string' ? json.$id : `def-${i}`),
+    },
+  });
+  if (!opts.enabled) {
+    app.get(`${API_BASE}/docs`, { schema: { hide: true } }, async () => {
+      throw new SovdError('not-implemented', 'API documentation is disabled (docs.enabled: false)');
+    });
+    return;
+  }
+  await app.register(swaggerUi, {
+    routePrefix: `${API_BASE}/swagger-ui`,
+    uiConfig: { docExpansion: 'list', deepLinking: true },
+    staticCSP: true,
+    transformSpecificationClone: true,
+  });
+  app.get('/docs', { schema: { hide: true } }, async (_req, reply) => reply.redirect(`${API_BASE}/swagger-ui/`));
+
+  app.get(
+    `${API_BASE}/docs`,
+    {
+      schema: {
+        operationId: 'getApiDocs',
+        summary: 'OpenAPI 3.1 description of this gateway (whole, or scoped by a path followed by /docs)',
+        tags: ['server'],
+        querystring: Type.Object({ scope: Type.Optional(Type.String({ description: 'Set by the `<path>/docs` form' })) }),
+        response: { 200: Opaque('OpenAPI 3.1 document'), 404: GenericError },
+      },
+    },
+    async (request) => {
+      const full = app.swagger() as unknown as OpenApiDoc;
+      const scopeText = (request.query as { scope?: string }).scope;
+      if (!scopeText) return full;
+      const scope = scopeText.split('/').filter((s) => s !== '');
+      const doc = scopeDocument(full, scope);
+      if (!doc) throw new SovdError('resource-not-found', `No API description for ${API_BASE}/${scope.join('/')}`, { path: `${API_BASE}/${scope.join('/')}` });
+      for (const enrich of enrichers) await enrich(scope, doc, request);
+      return doc;
+    },
+  );
+}

@@ -1,0 +1,45 @@
+// Shared TypeBox schemas: the GenericError body, the collection envelope, id path parameters.
+// Route schemas validate requests, serialise responses and generate the OpenAPI document.
+import { Type, type TSchema, type TObject } from '@sinclair/typebox';
+
+export const ENTITY_ID_PATTERN = '^[A-Za-z0-9_-]{1,256}$';
+
+export const GenericError = Type.Object(
+  {
+    error_code: Type.String({ examples: ['entity-not-found'] }),
+    vendor_code: Type.Optional(Type.String({ examples: ['x-medkit-ros2-topic-unavailable'] })),
+    message: Type.String(),
+    parameters: Type.Optional(Type.Record(Type.String(), Type.Unknown())),
+  },
+  { $id: 'GenericError', title: 'GenericError', description: 'SOVD error body (spec/api.md §2.1)' },
+);
+
+/** Opaque vendor objects: documented as open objects, serialised as they are. */
+export const Opaque = (description?: string) =>
+  Type.Object({}, { additionalProperties: true, 'x-medkit-opaque': true, ...(description ? { description } : {}) });
+
+export const Links = Type.Record(Type.String(), Type.Union([Type.String(), Type.Array(Type.String())]), {
+  description: 'HATEOAS links',
+});
+
+/** The collection envelope of spec/api.md §1.4. */
+export function Collection<T extends TSchema>(item: T, opts: { title?: string; description?: string } = {}): TObject {
+  return Type.Object(
+    {
+      items: Type.Array(item),
+      'x-medkit': Type.Optional(Opaque('Vendor list-level fields (counts, aggregation)')),
+      _links: Type.Optional(Links),
+    },
+    { additionalProperties: false, ...opts },
+  );
+}
+
+/** A path parameter holding an entity id. */
+export const EntityId = (description: string) => Type.String({ pattern: ENTITY_ID_PATTERN, description, maxLength: 256, minLength: 1 });
+
+/** Standard error responses every entity-scoped route can answer. */
+export const ENTITY_ERRORS = {
+  400: GenericError,
+  404: GenericError,
+  500: GenericError,
+} as const;

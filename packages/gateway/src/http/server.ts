@@ -1,0 +1,77 @@
+// Builds the Fastify server: the request's life is split into stages that each own one concern
+// (limits → CORS → rate limit → route → errors), and resource folders register their routes in order.
+import Fastify, { type FastifyBaseLogger } from 'fastify';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import type { HttpApp } from './app-types.js';
+import { clientErrorHandler, installErrorStage } from './error-stage.js';
+import { installCors, type CorsOptions } from './cors.js';
+import { installRateLimit, type RateLimitOptions } from './rate-limit.js';
+import { installOpenApi, rewriteDocsUrl, type DocsEnricher, type OpenApiOptions } from './openapi.js';
+import { SovdError } from './errors.js';
+
+export interface HttpLimits {
+  maxJsonBodyBytes: number;
+  maxHeaderBytes: number;
+  maxUrlLength: number;
+  requestTimeoutMs: number;
+  headersTimeoutMs: number;
+  keepAliveTimeoutMs: number;
+}
+
+/** Registers one resource's routes. Modules run in the given order (order matters for routing). */
+export type RouteModule = (app: HttpApp) => void | Promise<void>;
+
+export interface HttpServerOptions {
+  limits: HttpLimits;
+  cors: CorsOptions;
+  rateLimit: RateLimitOptions;
+  openApi: OpenApiOptions;
+  docsEnrichers?: DocsEnricher[];
+  /** A pino logger instance. */
+  logger: FastifyBaseLogger;
+  routes: RouteModule[];
+}
+
+export interface HttpServer {
+  app: HttpApp;
+  /** Marks the server as closing: new requests get 503 x-medkit-gateway-shutdown. */
+  beginShutdown(): void;
+}
+
+export async function createHttpServer(opts: HttpServerOptions): Promise<HttpServer> {
+  const { limits } = opts;
+  const app = Fastify({
+    loggerInstance: opts.logger,
+    bodyLimit: limits.maxJsonBodyBytes,
+    requestTimeout: limits.requestTimeoutMs,
+    keepAliveTimeout: limits.keepAliveTimeoutMs,
+    // Node checks request/headers timeouts on this interval (30 s by default): make it a fraction of them.
+    http: { maxHeaderSize: limits.maxHeaderBytes, connectionsCheckingInterval: Math.max(250, Math.min(5000, Math.floor(limits.headersTimeoutMs / 4))) },
+    clientErrorHandler,
+    rewriteUrl: (req) => rewriteDocsUrl(req.url ?? '/'),
+    return503OnClosing: false,
+    forceCloseConnections: 'idle',
+    routerOptions: { ignoreTrailingSlash: true, ignoreDuplicateSlashes: true, maxParamLength: limits.maxUrlLength },
+    ajv: { customOptions: { coerceTypes: 'array', useDefaults: true, removeAdditional: false, allErrors: false } },
+  }).withTypeProvider<TypeBoxTypeProvider>() as unknown as HttpApp;
+  app.server.headersTimeout = limits.headersTimeoutMs;
+
+  let closing = false;
+  installErrorStage(app);
+  app.addHook('onRequest', async (request) => {
+    if (closing) throw new SovdError('x-medkit-gateway-shutdown', 'Gateway is shutting down; do not retry on this instance');
+    if (request.url.length > limits.maxUrlLength) {
+      throw new SovdError('x-medkit-uri-too-long', `Request URL is longer than ${limits.maxUrlLength} characters`, { max_url_length: limits.maxUrlLength });
+    }
+  });
+  installCors(app, opts.cors);
+  installRateLimit(app, opts.rateLimit);
+  await installOpenApi(app, opts.openApi, opts.docsEnrichers ?? []);
+  for (const register of opts.routes) await register(app);
+  return {
+    app,
+    beginShutdown: () => {
+      closing = true;
+    },
+  };
+}

@@ -1,0 +1,111 @@
+// Server-Sent Events (spec/api.md §1.8): one writer per connection, keep-alive comments when idle,
+// a global cap on concurrent streams (503 above it), and back-pressure: a client that stops reading
+// is dropped instead of buffering without bound.
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { SovdError } from './errors.js';
+
+export interface SseEvent {
+  /** Named event (`event:` line); omitted for plain `message` events. */
+  event?: string;
+  /** `id:` line, used by Last-Event-ID resumption. */
+  id?: string | number;
+  data: unknown;
+}
+
+export interface SseStream {
+  send(ev: SseEvent): boolean;
+  /** Ends the stream from the server side. */
+  close(): void;
+  readonly closed: boolean;
+  /** Resolves when the client goes away or close() is called. */
+  readonly done: Promise<void>;
+}
+
+/** Counts open streams across every SSE route of one gateway. */
+export class SseHub {
+  private open = 0;
+  private readonly streams = new Set<SseStream>();
+  constructor(
+    private readonly maxClients: number,
+    /** Bytes queued on one socket after which the client is considered stuck and dropped. */
+    private readonly maxBufferedBytes = 1 << 20,
+  ) {}
+
+  get clients(): number {
+    return this.open;
+  }
+
+  /** Ends every open stream (gateway shutdown). */
+  closeAll(): void {
+    for (const s of [...this.streams]) s.close();
+  }
+
+  /** Starts a stream on this reply, or throws 503 when the cap is reached. */
+  start(request: FastifyRequest, reply: FastifyReply, keepaliveMs: number): SseStream {
+    if (this.open >= this.maxClients) {
+      throw new SovdError('service-unavailable', `Too many SSE clients (limit ${this.maxClients})`, { max_clients: this.maxClients });
+    }
+    this.open++;
+    const raw = reply.raw;
+    reply.hijack();
+    raw.writeHead(200, {
+      'Content-Type': 'text/event-stream',
+      'Cache-Control': 'no-cache',
+      Connection: 'keep-alive',
+      'X-Accel-Buffering': 'no',
+      ...(reply.getHeaders() as Record<string, string>),
+    });
+    raw.write(':ok\n\n');
+    // Long-lived: the socket must not time out while idle.
+    request.raw.socket.setTimeout(0);
+    let closed = false;
+    let lastWrite = Date.now();
+    let resolveDone!: () => void;
+    const done = new Promise<void>((r) => (resolveDone = r));
+    const finish = () => {
+      if (closed) return;
+      closed = true;
+      this.open--;
+      this.streams.delete(stream);
+      clearInterval(timer);
+      resolveDone();
+    };
+    const write = (text: string): boolean => {
+      if (closed) return false;
+      if (raw.writableLength > this.maxBufferedBytes) {
+        raw.destroy();
+        finish();
+        return false;
+      }
+      lastWrite = Date.now();
+      raw.write(text);
+      return true;
+    };
+    const timer = setInterval(() => {
+      if (Date.now() - lastWrite >= keepaliveMs) write(':keepalive\n\n');
+    }, Math.max(250, Math.min(keepaliveMs, 5000)));
+    timer.unref();
+    raw.on('close', finish);
+    raw.on('error', finish);
+    const stream: SseStream = {
+      send: (ev) => {
+        let text = '';
+        if (ev.event) text += `event: ${ev.event}\n`;
+        if (ev.id !== undefined) text += `id: ${ev.id}\n`;
+        const data = typeof ev.data === 'string' ? ev.data : JSON.stringify(ev.data);
+        for (const line of data.split('\n')) text += `data: ${line}\n`;
+        return write(`${text}\n`);
+      },
+      close: () => {
+        if (!closed) raw.end();
+        finish();
+      },
+      get closed() {
+        return closed;
+      },
+      done,
+    };
+    this.streams.add(stream);
+    return stream;
+  }
+}

@@ -1,0 +1,112 @@
+// GET /, GET /version-info, GET /health (spec/api.md §4).
+import { Type } from '@sinclair/typebox';
+import { API_BASE, type HttpApp } from '../http/app-types.js';
+import { Opaque } from '../http/schemas.js';
+import type { Capabilities } from './capabilities.js';
+import { WARNING_SCHEMA_VERSION, type HealthRegistry } from './health-registry.js';
+import type { RouteIndex } from './route-index.js';
+
+export interface InfoDeps {
+  name: string;
+  version: string;
+  sovdVersion: string;
+  capabilities: Capabilities;
+  health: HealthRegistry;
+  routeIndex: RouteIndex;
+  /** Extra version-info items (peers, with aggregation). */
+  versionItems?: () => Promise<{ items: unknown[]; xMedkit?: Record<string, unknown> }>;
+}
+
+const HealthWarningSchema = Type.Object(
+  {
+    code: Type.String(),
+    message: Type.String(),
+    entity_ids: Type.Array(Type.String()),
+    ros_node_fqns: Type.Array(Type.String()),
+    peer_names: Type.Array(Type.String()),
+  },
+  { $id: 'HealthWarning', title: 'HealthWarning' },
+);
+
+const RootSchema = Type.Object(
+  {
+    name: Type.String(),
+    version: Type.String(),
+    api_base: Type.String(),
+    endpoints: Type.Array(Type.String()),
+    capabilities: Type.Record(Type.String(), Type.Boolean()),
+    auth: Type.Optional(Opaque()),
+    tls: Type.Optional(Opaque()),
+  },
+  { examples: [{ name: 'medkit', version: '0.1.0', api_base: '/api/v1', endpoints: ['GET /api/v1/health'], capabilities: { discovery: true } }] },
+);
+
+const VersionItem = Type.Object({
+  version: Type.String({ description: 'SOVD version implemented' }),
+  base_uri: Type.String(),
+  vendor_info: Type.Object({ version: Type.String(), name: Type.String() }, { additionalProperties: true }),
+});
+const VersionInfoSchema = Type.Object(
+  {
+    items: Type.Array(VersionItem),
+    sovd_info: Type.Array(VersionItem, { description: 'Same list under the SOVD name' }),
+    'x-medkit': Type.Optional(Opaque()),
+  },
+  { examples: [{ items: [{ version: '1.0.0', base_uri: '/api/v1', vendor_info: { version: '0.1.0', name: 'medkit' } }] }] },
+);
+
+const HealthSchema = Type.Object(
+  {
+    status: Type.String({ examples: ['healthy'] }),
+    timestamp: Type.Integer({ description: 'ns since the Unix epoch' }),
+    warning_schema_version: Type.Integer(),
+    warnings: Type.Array(Type.Ref(HealthWarningSchema)),
+  },
+  { additionalProperties: true, description: 'Gateway health; discovery, peers and subsystem counters are added as present.' },
+);
+
+export function registerInfoRoutes(deps: InfoDeps) {
+  return (app: HttpApp): void => {
+    app.addSchema(HealthWarningSchema);
+    const root = async () => ({
+      name: deps.name,
+      version: deps.version,
+      api_base: API_BASE,
+      endpoints: deps.routeIndex.list(),
+      capabilities: deps.capabilities.toJSON(),
+    });
+    const rootSchema = { operationId: 'getServerRoot', summary: 'Server overview: endpoints and capabilities', tags: ['server'], response: { 200: RootSchema } };
+    // ignoreTrailingSlash makes this serve both /api/v1 and /api/v1/.
+    app.get(API_BASE, { schema: rootSchema }, root);
+
+    app.get(
+      `${API_BASE}/version-info`,
+      { schema: { operationId: 'getVersionInfo', summary: 'SOVD versions served', tags: ['server'], response: { 200: VersionInfoSchema } } },
+      async () => {
+        const own = { version: deps.sovdVersion, base_uri: API_BASE, vendor_info: { version: deps.version, name: deps.name } };
+        const extra = deps.versionItems ? await deps.versionItems() : { items: [] };
+        const items = [own, ...(extra.items as (typeof own)[])];
+        return { items, sovd_info: items, ...(extra.xMedkit ? { 'x-medkit': extra.xMedkit } : {}) };
+      },
+    );
+
+    app.get(
+      `${API_BASE}/health`,
+      { schema: { operationId: 'getHealth', summary: 'Gateway health, discovery report and warnings', tags: ['server'], response: { 200: HealthSchema } } },
+      async () => {
+        const { fields, warnings } = await deps.health.collect();
+        return {
+          status: 'healthy',
+          timestamp: Number(process.hrtime.bigint() - HR_BASE + EPOCH_NS_BASE),
+          warning_schema_version: WARNING_SCHEMA_VERSION,
+          warnings,
+          ...fields,
+        };
+      },
+    );
+  };
+}
+
+// Wall-clock ns with sub-ms resolution: epoch at start-up plus a monotonic offset.
+const EPOCH_NS_BASE = BigInt(Date.now()) * 1_000_000n;
+const HR_BASE = process.hrtime.bigint();

@@ -1,0 +1,33 @@
+// Starts a real gateway (real HTTP server on 127.0.0.1, real SQLite in a temp dir) for tests.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { loadConfig, type FlatConfig } from '../../src/config/index.js';
+import { createGateway, type Gateway } from '../../src/gateway.js';
+import type { GatewayFeature } from '../../src/feature.js';
+
+export interface TestGateway {
+  url: string;
+  gateway: Gateway;
+  dataDir: string;
+  close(): Promise<void>;
+}
+
+export async function startTestGateway(opts: { flags?: FlatConfig; features?: GatewayFeature[]; dataDir?: string } = {}): Promise<TestGateway> {
+  const dataDir = opts.dataDir ?? mkdtempSync(join(tmpdir(), 'medkit-test-'));
+  const config = loadConfig({
+    env: {},
+    flags: { data_dir: dataDir, 'logging.level': 'silent', 'ros.enabled': false, ...opts.flags },
+  });
+  const gateway = await createGateway({ config, features: opts.features ?? [] });
+  const url = await gateway.listen(0);
+  return {
+    url,
+    gateway,
+    dataDir,
+    close: async () => {
+      await gateway.close();
+      if (!opts.dataDir) rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
