@@ -1,0 +1,255 @@
+// Fault-manager configuration keys with their defaults and the sanitisation rules of faults.md.
+// The gateway's config loader passes the `faults:` section (any shape) to `sanitizeFaultConfig`.
+import type { FaultLogger } from './log.js';
+import { silentLogger } from './log.js';
+import { sanitizeDebounce } from './debounce.js';
+
+export type QueueFullPolicy = 'reject_newest' | 'drop_oldest';
+export type RosbagTopicMode = 'entity' | 'config' | 'all' | 'explicit' | 'list';
+
+export interface RosbagConfig {
+  enabled: boolean;
+  duration_sec: number;
+  duration_after_sec: number;
+  /** Raw `topics` value: a mode name or a comma-separated topic list. */
+  topics: string;
+  include_topics: string[];
+  exclude_topics: string[];
+  exclude_sensor_topics: boolean;
+  lazy_start: boolean;
+  format: 'mcap' | 'sqlite3';
+  qos_match: boolean;
+  /** Bag directory; '' = `<data dir>/rosbags` ([ours]: the data dir, not the temp dir, so bags survive reboots). */
+  storage_path: string;
+  max_buffer_mb: number;
+  max_bag_size_mb: number;
+  max_total_storage_mb: number;
+  max_bags_per_fault: number;
+  auto_cleanup: boolean;
+}
+
+export interface SnapshotConfig {
+  enabled: boolean;
+  background_capture: boolean;
+  timeout_sec: number;
+  max_message_size: number;
+  default_topics: string[];
+  entity_default: boolean;
+  config_file: string;
+  recapture_cooldown_sec: number;
+  max_per_fault: number;
+  retain_on_clear: boolean;
+  capture_pool_size: number;
+  capture_queue_depth: number;
+  capture_queue_full_policy: QueueFullPolicy;
+  /** [EXTENSION] seconds of primary-value history kept per sampled topic for value-and-history frames; 0 = off. */
+  history_window_sec: number;
+  rosbag: RosbagConfig;
+}
+
+export interface FaultManagerConfig {
+  /** `sqlite` (default, in the data dir) or `memory`. */
+  storage_type: 'sqlite' | 'memory';
+  confirmation_threshold: number;
+  healing_enabled: boolean;
+  healing_threshold: number;
+  auto_confirm_after_sec: number;
+  entity_thresholds: { config_file: string };
+  near_miss: { max_per_fault: number };
+  /** Q7: cap on distinct fault codes; evicts cleared/healed records, never confirmed ones. 0 = unlimited. */
+  max_fault_codes: number;
+  /** Events kept for SSE `Last-Event-ID` replay (api.md §9.7). */
+  event_replay_buffer: number;
+  snapshots: SnapshotConfig;
+  correlation: { config_file: string; cleanup_interval_sec: number };
+  audit_log: { enabled: boolean; transitions: 'all' | 'confirmed_only'; retention_max_records: number; fail_closed: boolean };
+}
+
+export function defaultFaultConfig(): FaultManagerConfig {
+  return {
+    storage_type: 'sqlite',
+    confirmation_threshold: -1,
+    healing_enabled: false,
+    healing_threshold: 3,
+    auto_confirm_after_sec: 0,
+    entity_thresholds: { config_file: '' },
+    near_miss: { max_per_fault: 200 },
+    max_fault_codes: 10_000,
+    event_replay_buffer: 100,
+    snapshots: {
+      enabled: true,
+      background_capture: false,
+      timeout_sec: 1.0,
+      max_message_size: 65536,
+      default_topics: [],
+      entity_default: true,
+      config_file: '',
+      recapture_cooldown_sec: 60,
+      max_per_fault: 10,
+      retain_on_clear: false,
+      capture_pool_size: 2,
+      capture_queue_depth: 16,
+      capture_queue_full_policy: 'reject_newest',
+      history_window_sec: 5,
+      rosbag: {
+        enabled: false,
+        duration_sec: 5,
+        duration_after_sec: 1,
+        topics: 'entity',
+        include_topics: [],
+        exclude_topics: [],
+        exclude_sensor_topics: true,
+        lazy_start: false,
+        format: 'mcap',
+        qos_match: true,
+        storage_path: '',
+        max_buffer_mb: 256,
+        max_bag_size_mb: 50,
+        max_total_storage_mb: 500,
+        max_bags_per_fault: 1,
+        auto_cleanup: true,
+      },
+    },
+    correlation: { config_file: '', cleanup_interval_sec: 5 },
+    audit_log: { enabled: false, transitions: 'all', retention_max_records: 0, fail_closed: false },
+  };
+}
+
+type Obj = Record<string, unknown>;
+const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/** Reads typed values from a loosely shaped section, logging every replaced value. */
+class Reader {
+  constructor(private readonly src: Obj, private readonly prefix: string, private readonly log: FaultLogger) {}
+  private warn(key: string, value: unknown, used: unknown, why: string): void {
+    this.log.warn(`faults config: ${this.prefix}${key} = ${JSON.stringify(value)} ${why}; using ${JSON.stringify(used)}`);
+  }
+  has(key: string): boolean {
+    return this.src[key] !== undefined;
+  }
+  bool(key: string, def: boolean): boolean {
+    const v = this.src[key];
+    if (v === undefined) return def;
+    if (typeof v === 'boolean') return v;
+    if (v === 'true' || v === 'false') return v === 'true';
+    this.warn(key, v, def, 'is not a boolean');
+    return def;
+  }
+  num(key: string, def: number): number {
+    const v = this.src[key];
+    if (v === undefined) return def;
+    const n = typeof v === 'string' && v.trim() !== '' ? Number(v) : v;
+    if (typeof n === 'number' && Number.isFinite(n)) return n;
+    this.warn(key, v, def, 'is not a finite number');
+    return def;
+  }
+  /** A number with a repair rule: `fix(n)` returns the value to use (warns when it differs). */
+  fixed(key: string, def: number, fix: (n: number) => number, why: string): number {
+    const n = this.num(key, def);
+    const f = fix(n);
+    if (f !== n) this.warn(key, n, f, why);
+    return f;
+  }
+  str(key: string, def: string): string {
+    const v = this.src[key];
+    if (v === undefined) return def;
+    if (typeof v === 'string') return v;
+    this.warn(key, v, def, 'is not a string');
+    return def;
+  }
+  list(key: string): string[] {
+    const v = this.src[key];
+    if (v === undefined) return [];
+    const arr = Array.isArray(v) ? v : typeof v === 'string' ? v.split(',') : null;
+    if (!arr) {
+      this.warn(key, v, [], 'is not a list');
+      return [];
+    }
+    return arr.map((x) => String(x).trim()).filter((x) => x !== '');
+  }
+  section(key: string): Reader {
+    const v = this.src[key];
+    if (v !== undefined && !isObj(v)) this.log.warn(`faults config: ${this.prefix}${key} is not a map; ignored`);
+    return new Reader(isObj(v) ? v : {}, `${this.prefix}${key}.`, this.log);
+  }
+}
+
+/**
+ * Builds a complete, valid config from a user-supplied `faults` section. Unknown keys are ignored; every
+ * repaired value is logged as a warning (faults.md §3.1, §5.1, §6.2, §7.1, §8.1, Q7).
+ */
+export function sanitizeFaultConfig(input: unknown = {}, log: FaultLogger = silentLogger): FaultManagerConfig {
+  const d = defaultFaultConfig();
+  const r = new Reader(isObj(input) ? input : {}, '', log);
+  const storage = r.str('storage_type', d.storage_type);
+  const storage_type = storage === 'memory' || storage === 'sqlite' ? storage : (log.error(`faults config: storage_type '${storage}' is unknown; using memory`), 'memory' as const);
+  const deb = sanitizeDebounce({
+    confirmation_threshold: r.num('confirmation_threshold', d.confirmation_threshold),
+    healing_enabled: r.bool('healing_enabled', d.healing_enabled),
+    healing_threshold: r.num('healing_threshold', d.healing_threshold),
+  }, log);
+  const nm = r.section('near_miss');
+  const s = r.section('snapshots');
+  const ds = d.snapshots;
+  const policy = s.str('capture_queue_full_policy', ds.capture_queue_full_policy);
+  const rb = s.section('rosbag');
+  const drb = ds.rosbag;
+  const fmt = rb.str('format', drb.format);
+  const c = r.section('correlation');
+  const a = r.section('audit_log');
+  const transitions = a.str('transitions', d.audit_log.transitions);
+  return {
+    storage_type,
+    ...deb,
+    auto_confirm_after_sec: r.fixed('auto_confirm_after_sec', 0, (n) => Math.max(0, n), 'is negative'),
+    entity_thresholds: { config_file: r.section('entity_thresholds').str('config_file', '') },
+    near_miss: { max_per_fault: nm.fixed('max_per_fault', 200, (n) => (n < 0 ? 200 : Math.trunc(n)), 'is negative') },
+    max_fault_codes: r.fixed('max_fault_codes', d.max_fault_codes, (n) => (n < 0 ? d.max_fault_codes : Math.trunc(n)), 'is negative'),
+    event_replay_buffer: r.fixed('event_replay_buffer', 100, (n) => (n < 1 ? 100 : Math.trunc(n)), 'must be at least 1'),
+    snapshots: {
+      enabled: s.bool('enabled', ds.enabled),
+      background_capture: s.bool('background_capture', ds.background_capture),
+      timeout_sec: s.fixed('timeout_sec', 1, (n) => (n <= 0 ? 1 : n), 'must be > 0'),
+      max_message_size: s.fixed('max_message_size', 65536, (n) => (n <= 0 ? 65536 : Math.trunc(n)), 'must be > 0'),
+      default_topics: s.list('default_topics'),
+      entity_default: s.bool('entity_default', ds.entity_default),
+      config_file: s.str('config_file', ''),
+      recapture_cooldown_sec: s.fixed('recapture_cooldown_sec', 60, (n) => Math.max(0, n), 'is negative'),
+      max_per_fault: s.fixed('max_per_fault', 10, (n) => Math.max(0, Math.trunc(n)), 'is negative'),
+      retain_on_clear: s.bool('retain_on_clear', ds.retain_on_clear),
+      capture_pool_size: s.fixed('capture_pool_size', 2, (n) => Math.max(1, Math.trunc(n)), 'must be at least 1'),
+      capture_queue_depth: s.fixed('capture_queue_depth', 16, (n) => Math.max(1, Math.trunc(n)), 'must be at least 1'),
+      capture_queue_full_policy: policy === 'drop_oldest' || policy === 'reject_newest' ? policy
+        : (log.warn(`faults config: snapshots.capture_queue_full_policy '${policy}' is unknown; using reject_newest`), 'reject_newest'),
+      history_window_sec: s.fixed('history_window_sec', ds.history_window_sec, (n) => Math.max(0, n), 'is negative'),
+      rosbag: {
+        enabled: rb.bool('enabled', drb.enabled),
+        duration_sec: rb.fixed('duration_sec', 5, (n) => (n <= 0 ? 5 : n), 'must be > 0'),
+        duration_after_sec: rb.fixed('duration_after_sec', 1, (n) => Math.max(0, n), 'is negative'),
+        topics: rb.str('topics', drb.topics).trim() || 'entity',
+        include_topics: rb.list('include_topics'),
+        exclude_topics: rb.list('exclude_topics'),
+        exclude_sensor_topics: rb.bool('exclude_sensor_topics', drb.exclude_sensor_topics),
+        lazy_start: rb.bool('lazy_start', drb.lazy_start),
+        format: fmt === 'mcap' || fmt === 'sqlite3' ? fmt : (log.warn(`faults config: snapshots.rosbag.format '${fmt}' is unknown; using sqlite3`), 'sqlite3'),
+        qos_match: rb.bool('qos_match', drb.qos_match),
+        storage_path: rb.str('storage_path', ''),
+        max_buffer_mb: rb.fixed('max_buffer_mb', 256, (n) => (n <= 0 ? 256 : n), 'must be > 0'),
+        max_bag_size_mb: rb.fixed('max_bag_size_mb', 50, (n) => (n <= 0 ? 50 : n), 'must be > 0'),
+        max_total_storage_mb: rb.fixed('max_total_storage_mb', 500, (n) => (n <= 0 ? 500 : n), 'must be > 0'),
+        max_bags_per_fault: rb.fixed('max_bags_per_fault', 1, (n) => Math.max(0, Math.trunc(n)), 'is negative'),
+        auto_cleanup: rb.bool('auto_cleanup', drb.auto_cleanup),
+      },
+    },
+    correlation: {
+      config_file: c.str('config_file', ''),
+      cleanup_interval_sec: c.fixed('cleanup_interval_sec', 5, (n) => (n <= 0 ? 5 : n), 'must be > 0'),
+    },
+    audit_log: {
+      enabled: a.bool('enabled', false),
+      transitions: transitions === 'confirmed_only' ? 'confirmed_only' : 'all',
+      retention_max_records: a.fixed('retention_max_records', 0, (n) => Math.max(0, Math.trunc(n)), 'is negative'),
+      fail_closed: a.bool('fail_closed', false),
+    },
+  };
+}

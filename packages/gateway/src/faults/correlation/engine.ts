@@ -1,0 +1,245 @@
+// Correlation engine (faults.md §8.2–§8.5): root causes and their symptoms, auto clusters, muting.
+// State is in memory only and is lost on restart (§5.3). Times: monotonic ms for windows, wall ns for display.
+import { severityRank } from '../model.js';
+import type { ClusterRule, CorrelationConfig, HierarchicalRule } from './config.js';
+
+/** MutedFaultInfo.msg */
+export interface MutedFaultInfo {
+  fault_code: string;
+  root_cause_code: string;
+  rule_id: string;
+  delay_ms: number;
+}
+
+/** ClusterInfo.msg (times as wall ns). */
+export interface ClusterInfo {
+  cluster_id: string;
+  rule_id: string;
+  rule_name: string;
+  label: string;
+  representative_code: string;
+  representative_severity: string;
+  fault_codes: string[];
+  count: number;
+  first_at_ns: bigint;
+  last_at_ns: bigint;
+}
+
+export interface CorrelationResult {
+  shouldMute: boolean;
+  isRootCause: boolean;
+  /** Root cause this report was attributed to as a symptom. */
+  rootCause?: string;
+  clusterId?: string;
+  /** Members muted retroactively when this report activated a cluster. */
+  retroMuted: string[];
+}
+
+interface PendingRoot { code: string; rule: HierarchicalRule; startMs: number }
+interface Member { code: string; rank: number; label: string }
+interface Cluster {
+  id: string;
+  rule: ClusterRule;
+  members: Member[];
+  representative: Member;
+  startMs: number;
+  firstNs: bigint;
+  lastNs: bigint;
+  active: boolean;
+}
+
+export class CorrelationEngine {
+  private pendingRoots: PendingRoot[] = [];
+  /** Root code → symptoms attributed to it (D2: kept across re-reports). */
+  private readonly symptoms = new Map<string, Set<string>>();
+  /** Hierarchically muted symptoms. */
+  private readonly muted = new Map<string, MutedFaultInfo>();
+  /** Current (newest) cluster per rule, pending or active. */
+  private readonly current = new Map<string, Cluster>();
+  /** Every cluster that activated and still has members. */
+  private readonly activeClusters = new Map<string, Cluster>();
+  private clusterSeq = 0;
+
+  constructor(readonly config: CorrelationConfig) {}
+
+  get enabled(): boolean {
+    return this.config.enabled;
+  }
+
+  /** Processes one accepted FAILED report (§8.2). `severity` is the report's severity (number or label). */
+  processFailed(code: string, severity: number | string, nowMs: number, wallNs: bigint): CorrelationResult {
+    const none: CorrelationResult = { shouldMute: false, isRootCause: false, retroMuted: [] };
+    if (!this.enabled) return none;
+    this.dropExpiredRoots(nowMs);
+    for (const root of this.pendingRoots) {
+      if (root.code === code || !root.rule.symptoms.matches(code)) continue;
+      const elapsed = nowMs - root.startMs;
+      if (elapsed > root.rule.window_ms) continue;
+      const set = this.symptoms.get(root.code) ?? new Set<string>();
+      set.add(code);
+      this.symptoms.set(root.code, set);
+      if (root.rule.mute_symptoms) {
+        this.muted.set(code, { fault_code: code, root_cause_code: root.code, rule_id: root.rule.id, delay_ms: Math.max(0, Math.round(elapsed)) });
+        return { ...none, shouldMute: true, rootCause: root.code };
+      }
+      return { ...none, rootCause: root.code };
+    }
+    for (const rule of this.config.rules) {
+      if (rule.mode === 'hierarchical' && rule.root.matches(code)) {
+        this.pendingRoots.push({ code, rule, startMs: nowMs });
+        return { ...none, isRootCause: true };
+      }
+    }
+    for (const rule of this.config.rules) {
+      if (rule.mode === 'auto_cluster' && rule.match.matches(code)) return this.cluster(rule, code, severity, nowMs, wallNs);
+    }
+    return none;
+  }
+
+  private cluster(rule: ClusterRule, code: string, severity: number | string, nowMs: number, wallNs: bigint): CorrelationResult {
+    const member: Member = { code, rank: severityRank(severity), label: typeof severity === 'number' ? String(severity) : severity };
+    let c = this.current.get(rule.id);
+    if (!c || nowMs - c.startMs > rule.window_ms) {
+      c = { id: `${rule.id}_${++this.clusterSeq}`, rule, members: [member], representative: member, startMs: nowMs, firstNs: wallNs, lastNs: wallNs, active: false };
+      this.current.set(rule.id, c);
+      if (rule.min_count <= 1) this.activate(c);
+      return { shouldMute: false, isRootCause: false, clusterId: c.id, retroMuted: [] };
+    }
+    c.lastNs = wallNs;
+    const existing = c.members.find((m) => m.code === code);
+    if (existing) {
+      const muted = rule.show_as_single && c.representative.code !== code && c.members.length >= rule.min_count;
+      return { shouldMute: muted, isRootCause: false, clusterId: c.id, retroMuted: [] };
+    }
+    c.members.push(member);
+    if (rule.representative === 'most_recent' || (rule.representative === 'highest_severity' && member.rank > c.representative.rank)) {
+      c.representative = member;
+    }
+    let retroMuted: string[] = [];
+    if (c.members.length >= rule.min_count && !c.active) {
+      this.activate(c);
+      if (rule.show_as_single) retroMuted = c.members.filter((m) => m !== member && m !== c.representative).map((m) => m.code);
+    }
+    const shouldMute = c.active && rule.show_as_single && c.representative.code !== code;
+    return { shouldMute, isRootCause: false, clusterId: c.id, retroMuted };
+  }
+
+  private activate(c: Cluster): void {
+    c.active = true;
+    this.activeClusters.set(c.id, c);
+  }
+
+  private dropExpiredRoots(nowMs: number): void {
+    this.pendingRoots = this.pendingRoots.filter((r) => nowMs - r.startMs <= r.rule.window_ms);
+  }
+
+  /** Periodic cleanup (§8.3): expired pending roots and expired never-activated clusters. */
+  cleanup(nowMs: number): void {
+    this.dropExpiredRoots(nowMs);
+    for (const [ruleId, c] of this.current) {
+      if (nowMs - c.startMs > c.rule.window_ms) {
+        this.current.delete(ruleId);
+      }
+    }
+  }
+
+  /**
+   * Clearing with correlation (§8.5 step 1). Returns the symptoms to clear with `code` (its cascade), and
+   * forgets `code` everywhere: pending roots, clusters, muted set.
+   */
+  clear(code: string): string[] {
+    if (!this.enabled) return [];
+    let cascade: string[] = [];
+    const recorded = this.symptoms.get(code);
+    if (recorded && recorded.size > 0) {
+      const pending = this.pendingRoots.find((r) => r.code === code);
+      const rule = pending?.rule ?? this.config.rules.find((r): r is HierarchicalRule => r.mode === 'hierarchical' && r.root.matches(code));
+      if (rule?.auto_clear_with_root) {
+        cascade = [...recorded].sort();
+        for (const s of cascade) {
+          this.muted.delete(s);
+          this.removeFromClusters(s);
+        }
+        this.symptoms.delete(code);
+      }
+    }
+    this.pendingRoots = this.pendingRoots.filter((r) => r.code !== code);
+    this.removeFromClusters(code);
+    this.muted.delete(code);
+    return cascade;
+  }
+
+  private removeFromClusters(code: string): void {
+    const all = new Set<Cluster>([...this.current.values(), ...this.activeClusters.values()]);
+    for (const c of all) {
+      const i = c.members.findIndex((m) => m.code === code);
+      if (i < 0) continue;
+      c.members.splice(i, 1);
+      if (c.members.length === 0) {
+        this.activeClusters.delete(c.id);
+        if (this.current.get(c.rule.id) === c) this.current.delete(c.rule.id);
+        continue;
+      }
+      if (c.representative.code === code) c.representative = pickRepresentative(c);
+    }
+  }
+
+  /** Hierarchically muted symptom? */
+  isMuted(code: string): boolean {
+    return this.muted.has(code);
+  }
+
+  /**
+   * Q5 (binding): with `show_as_single`, non-representative members of an active cluster are hidden from lists
+   * like muted symptoms. Returns their info (root_cause_code = the representative).
+   */
+  private clusterHidden(nowMs: number): MutedFaultInfo[] {
+    const out: MutedFaultInfo[] = [];
+    for (const c of this.activeClusters.values()) {
+      if (!c.rule.show_as_single) continue;
+      for (const m of c.members) {
+        if (m.code !== c.representative.code) {
+          out.push({ fault_code: m.code, root_cause_code: c.representative.code, rule_id: c.rule.id, delay_ms: Math.max(0, Math.round(nowMs - c.startMs)) });
+        }
+      }
+    }
+    return out;
+  }
+
+  /** Every code hidden from lists unless `include_muted`: muted symptoms and (Q5) cluster members. */
+  hiddenFaults(nowMs: number): MutedFaultInfo[] {
+    const byCode = new Map<string, MutedFaultInfo>();
+    for (const m of this.muted.values()) byCode.set(m.fault_code, { ...m });
+    for (const m of this.clusterHidden(nowMs)) if (!byCode.has(m.fault_code)) byCode.set(m.fault_code, m);
+    return [...byCode.values()].sort((a, b) => (a.fault_code < b.fault_code ? -1 : 1));
+  }
+
+  /** Active clusters (§8.4). */
+  clusters(): ClusterInfo[] {
+    return [...this.activeClusters.values()].map((c) => ({
+      cluster_id: c.id,
+      rule_id: c.rule.id,
+      rule_name: c.rule.name,
+      label: c.rule.name,
+      representative_code: c.representative.code,
+      representative_severity: c.representative.label,
+      fault_codes: c.members.map((m) => m.code),
+      count: c.members.length,
+      first_at_ns: c.firstNs,
+      last_at_ns: c.lastNs,
+    }));
+  }
+
+  /** Symptoms currently attributed to `rootCode`. */
+  symptomsOf(rootCode: string): string[] {
+    return [...(this.symptoms.get(rootCode) ?? [])].sort();
+  }
+}
+
+function pickRepresentative(c: Cluster): Member {
+  switch (c.rule.representative) {
+    case 'first': return c.members[0];
+    case 'most_recent': return c.members[c.members.length - 1];
+    default: return c.members.reduce((best, m) => (m.rank > best.rank ? m : best), c.members[0]);
+  }
+}

@@ -1,0 +1,315 @@
+// The fault manager (faults.md §1, §3, §5.3): the single writer of fault state. Reports and clears run
+// synchronously one at a time in arrival order; each is committed to the store before it returns, so an
+// acknowledged report survives a crash. Capture work is handed to hooks that never block this path.
+import type { FaultClock, TimerHandle } from './clock.js';
+import { systemClock } from './clock.js';
+import type { FaultManagerConfig } from './config.js';
+import type { DebounceOverride } from './debounce.js';
+import { ThresholdResolver } from './debounce.js';
+import type { ApplyResult, FaultEventType } from './engine.js';
+import { applyReport, eventForReport } from './engine.js';
+import type { FaultEvent } from './events.js';
+import { FaultEventStream } from './events.js';
+import type { FaultLogger } from './log.js';
+import { silentLogger } from './log.js';
+import type { FaultRecord, FaultStatus } from './model.js';
+import { cloneRecord, correlationSeverityLabel } from './model.js';
+import type { CorrelationConfig } from './correlation/config.js';
+import { CorrelationEngine } from './correlation/engine.js';
+import type { FaultRepository } from './storage/repository.js';
+import type { ReportFaultRequest } from './validation.js';
+import { validateFaultCode, validateReport } from './validation.js';
+
+/** Evidence capture driven by fault transitions (snapshots §6, black box §7). Implementations never block. */
+export interface FaultCaptureHooks {
+  /** A `fault_confirmed` condition occurred (also when the event itself was muted, and for auto-confirm). */
+  onConfirmed(fault: FaultRecord): void;
+  /** A fault became PREFAILED (new, reactivated or by transition): starts a lazy black-box buffer (§7.5). */
+  onPrefailed(fault: FaultRecord): void;
+  /** Codes were cleared (the cleared code first, then its cascade): cooldown reset and rosbag auto-cleanup. */
+  onCleared(codes: readonly string[]): void;
+}
+
+/** Transition log (§5.4). */
+export type AuditKind = 'occurred' | 'confirmed' | 'healed' | 'cleared';
+export interface AuditSink {
+  record(kind: AuditKind, code: string, source: string, status: FaultStatus, atNs: bigint): void;
+}
+
+export interface FaultManagerOptions {
+  config: FaultManagerConfig;
+  repository: FaultRepository;
+  clock?: FaultClock;
+  log?: FaultLogger;
+  /** Parsed `entity_thresholds.config_file` (see `parseEntityThresholds`). */
+  entityThresholds?: Record<string, DebounceOverride>;
+  /** Parsed correlation rules; absent or disabled = no correlation. */
+  correlation?: CorrelationConfig;
+  capture?: FaultCaptureHooks;
+  audit?: AuditSink;
+}
+
+export interface ReportOutcome {
+  accepted: boolean;
+  /** Why the report was rejected (accepted = false). */
+  reason?: string;
+  /** Status after the report; absent when nothing was stored (PASSED on an unknown code). */
+  status?: FaultStatus;
+  /** The event published for this report, if any. */
+  event?: FaultEvent;
+  /** The correlation engine muted this report's event. */
+  muted?: boolean;
+}
+
+export interface ClearOutcome {
+  success: boolean;
+  message: string;
+  auto_cleared_codes: string[];
+}
+
+export interface FaultManagerHealth {
+  fault_count: number;
+  max_fault_codes: number;
+  /** True while new codes are being rejected because the store is full of confirmed faults (Q7). */
+  store_full: boolean;
+  rejected_reports: number;
+  evicted_records: number;
+  events_published: number;
+}
+
+const NS_PER_SEC = 1_000_000_000;
+
+export class FaultManager {
+  readonly events: FaultEventStream;
+  readonly correlation: CorrelationEngine | undefined;
+  readonly thresholds: ThresholdResolver;
+  readonly clock: FaultClock;
+  private readonly log: FaultLogger;
+  private capture: FaultCaptureHooks | undefined;
+  private readonly audit: AuditSink | undefined;
+  private autoConfirmTimer: TimerHandle | undefined;
+  private cleanupTimer: TimerHandle | undefined;
+  private storeFull = false;
+  private rejected = 0;
+  private evicted = 0;
+
+  constructor(private readonly opts: FaultManagerOptions) {
+    this.clock = opts.clock ?? systemClock();
+    this.log = opts.log ?? silentLogger;
+    this.events = new FaultEventStream(opts.config.event_replay_buffer, this.log);
+    const c = opts.config;
+    this.thresholds = new ThresholdResolver(
+      { confirmation_threshold: c.confirmation_threshold, healing_enabled: c.healing_enabled, healing_threshold: c.healing_threshold },
+      opts.entityThresholds ?? {},
+      this.log,
+    );
+    if (this.thresholds.overrideCount > 0 && c.auto_confirm_after_sec > 0) {
+      this.log.warn('auto_confirm_after_sec ignores per-entity threshold policies');
+    }
+    this.correlation = opts.correlation?.enabled ? new CorrelationEngine(opts.correlation) : undefined;
+    this.capture = opts.capture;
+    this.audit = opts.audit;
+  }
+
+  get config(): FaultManagerConfig {
+    return this.opts.config;
+  }
+
+  get repository(): FaultRepository {
+    return this.opts.repository;
+  }
+
+  /** Connects snapshot/black-box capture after construction (they need the manager's repository). */
+  setCaptureHooks(hooks: FaultCaptureHooks | undefined): void {
+    this.capture = hooks;
+  }
+
+  /**
+   * Start-up (§5.3): near-miss and snapshot bounds, HEALED→CLEARED reclassification when healing is off,
+   * then the auto-confirm and correlation cleanup timers.
+   */
+  start(): { trimmed_near_misses: number; trimmed_snapshots: number; reclassified: string[] } {
+    const repo = this.repository;
+    const c = this.config;
+    const trimmed_snapshots = repo.applySnapshotCap(c.snapshots.max_per_fault);
+    if (trimmed_snapshots > 0) this.log.info(`snapshot cap ${c.snapshots.max_per_fault}: dropped ${trimmed_snapshots} rows`);
+    const trimmed_near_misses = repo.trimNearMisses(c.near_miss.max_per_fault);
+    if (trimmed_near_misses > 0) this.log.info(`near-miss bound ${c.near_miss.max_per_fault}: dropped ${trimmed_near_misses} entries`);
+    const reclassified: string[] = [];
+    if (!this.thresholds.global.healing_enabled) {
+      const now = this.clock.wallNs();
+      const healed = repo.allFaults().filter((r) => r.status === 'HEALED');
+      for (const r of healed) r.status = 'CLEARED';
+      if (healed.length > 0) {
+        repo.putFaults(healed);
+        for (const r of healed) {
+          if (!c.snapshots.retain_on_clear) repo.deleteSnapshots(r.fault_code);
+          this.audit?.record('cleared', r.fault_code, 'startup_reclassify', 'CLEARED', now);
+          reclassified.push(r.fault_code);
+        }
+        this.log.info(`healing disabled: ${healed.length} HEALED faults reclassified as CLEARED`);
+      }
+    }
+    if (c.auto_confirm_after_sec > 0 && !this.autoConfirmTimer) {
+      this.autoConfirmTimer = this.clock.setInterval(() => this.autoConfirmTick(), 1000);
+    }
+    if (this.correlation && !this.cleanupTimer) {
+      this.cleanupTimer = this.clock.setInterval(() => this.correlation?.cleanup(this.clock.monoMs()), c.correlation.cleanup_interval_sec * 1000);
+    }
+    return { trimmed_near_misses, trimmed_snapshots, reclassified };
+  }
+
+  /** Stops the timers. The repository stays open (its owner closes it). */
+  stop(): void {
+    this.clock.clear(this.autoConfirmTimer);
+    this.clock.clear(this.cleanupTimer);
+    this.autoConfirmTimer = this.cleanupTimer = undefined;
+  }
+
+  /** A copy of the stored record. */
+  getFault(code: string): FaultRecord | undefined {
+    return this.repository.getFault(code);
+  }
+
+  /**
+   * Handles one `report_fault` request (§2.7, §3.3, §3.8). Returns after the change is durable and capture
+   * work was enqueued. Invalid input is rejected with a reason and leaves stored faults untouched.
+   */
+  report(req: ReportFaultRequest): ReportOutcome {
+    const reason = validateReport(req);
+    if (reason) {
+      this.rejected++;
+      this.log.warn(`report_fault rejected: ${reason}`);
+      return { accepted: false, reason };
+    }
+    const failed = req.event_type === 0;
+    const existing = this.repository.getFault(req.fault_code);
+    if (!existing && failed && !this.makeRoom()) {
+      this.rejected++;
+      const why = `fault store full: ${this.config.max_fault_codes} codes, all confirmed; new code '${req.fault_code}' rejected`;
+      this.log.warn(why);
+      return { accepted: false, reason: why };
+    }
+    const cfg = this.thresholds.resolve(req.source_id);
+    const now = this.clock.wallNs();
+    const res = applyReport(existing, {
+      code: req.fault_code, failed, severity: failed ? req.severity : 0, description: failed ? req.description : '',
+      source: req.source_id, nowNs: now,
+    }, cfg);
+    if (!res.changed || !res.record) return { accepted: true, status: res.record?.status };
+    const rec = res.record;
+    this.repository.putFault(rec, res.nearMiss, this.config.near_miss.max_per_fault);
+
+    const correlation = failed && this.correlation
+      ? this.correlation.processFailed(rec.fault_code, correlationSeverityLabel(req.severity), this.clock.monoMs(), now)
+      : undefined;
+    this.auditReport(res, req.source_id, now);
+    const type = eventForReport(res);
+    const muted = Boolean(correlation?.shouldMute) && (type === 'fault_confirmed' || type === 'fault_updated');
+    const event = type && !muted ? this.publish(type, rec, now) : undefined;
+    if (type === 'fault_confirmed') this.capture?.onConfirmed(cloneRecord(rec));
+    if (rec.status === 'PREFAILED' && res.prev !== 'PREFAILED') this.capture?.onPrefailed(cloneRecord(rec));
+    return { accepted: true, status: rec.status, event, muted: muted || undefined };
+  }
+
+  private auditReport(res: ApplyResult, source: string, now: bigint): void {
+    if (!this.audit || !res.record) return;
+    const after = res.record.status;
+    if (res.isNew) this.audit.record('occurred', res.record.fault_code, source, after, now);
+    if (after === 'CONFIRMED' && res.prev !== 'CONFIRMED') this.audit.record('confirmed', res.record.fault_code, source, after, now);
+    if (after === 'HEALED' && res.prev !== 'HEALED') this.audit.record('healed', res.record.fault_code, 'auto_heal', after, now);
+  }
+
+  private publish(type: FaultEventType, rec: FaultRecord, now: bigint, cascade: string[] = []): FaultEvent {
+    return this.events.publish({ event_type: type, fault: cloneRecord(rec), timestamp_ns: now, auto_cleared_codes: cascade });
+  }
+
+  /**
+   * Q7: keeps the number of codes under `max_fault_codes` by evicting, oldest `last_occurred` first, a CLEARED,
+   * then HEALED, then PREPASSED, then PREFAILED record — never a CONFIRMED one. False when only confirmed remain.
+   */
+  private makeRoom(): boolean {
+    const max = this.config.max_fault_codes;
+    if (max <= 0 || this.repository.faultCount() < max) {
+      this.storeFull = false;
+      return true;
+    }
+    const order: FaultStatus[] = ['CLEARED', 'HEALED', 'PREPASSED', 'PREFAILED'];
+    let victim: FaultRecord | undefined;
+    for (const r of this.repository.allFaults()) {
+      const rank = order.indexOf(r.status);
+      if (rank < 0) continue;
+      if (!victim || rank < order.indexOf(victim.status) || (rank === order.indexOf(victim.status) && r.last_occurred_ns < victim.last_occurred_ns)) victim = r;
+    }
+    if (!victim) {
+      if (!this.storeFull) this.log.warn(`fault store holds ${max} confirmed faults; new codes are rejected until some are cleared`);
+      this.storeFull = true;
+      return false;
+    }
+    this.repository.deleteFault(victim.fault_code);
+    this.evicted++;
+    this.log.info(`fault store full: evicted ${victim.status} record '${victim.fault_code}'`);
+    this.storeFull = false;
+    return true;
+  }
+
+  /**
+   * `clear_fault` (§3.7, §8.5). `skipCorrelationAutoClear` (per-entity REST deletes) leaves the correlation
+   * engine untouched: no cascade, symptoms stay muted.
+   */
+  clear(code: string, opts: { skipCorrelationAutoClear?: boolean } = {}): ClearOutcome {
+    const invalid = validateFaultCode(code);
+    if (invalid) return { success: false, message: invalid, auto_cleared_codes: [] };
+    const cascadeAsked = this.correlation && !opts.skipCorrelationAutoClear ? this.correlation.clear(code) : [];
+    const rec = this.repository.getFault(code);
+    if (!rec) return { success: false, message: `Fault not found: ${code}`, auto_cleared_codes: [] };
+    const now = this.clock.wallNs();
+    const cascade = cascadeAsked.filter((s) => s !== code && this.repository.getFault(s));
+    const changed = [rec, ...cascade.map((s) => this.repository.getFault(s)!)];
+    for (const r of changed) r.status = 'CLEARED';
+    this.repository.putFaults(changed);
+    for (const r of changed) {
+      if (!this.config.snapshots.retain_on_clear) this.repository.deleteSnapshots(r.fault_code);
+      this.audit?.record('cleared', r.fault_code, 'clear_service', 'CLEARED', now);
+    }
+    this.capture?.onCleared(changed.map((r) => r.fault_code));
+    this.publish('fault_cleared', rec, now, cascade);
+    const message = cascade.length > 0 ? `Fault cleared: ${code} (auto-cleared ${cascade.length} symptoms)` : `Fault cleared: ${code}`;
+    return { success: true, message, auto_cleared_codes: cascade };
+  }
+
+  /**
+   * Time-based auto-confirm (§3.6, D1): PREFAILED faults whose last FAILED is at least `auto_confirm_after_sec`
+   * old become CONFIRMED, publish `fault_confirmed` (unless muted) and trigger capture. Returns the count.
+   */
+  autoConfirmTick(): number {
+    const after = this.config.auto_confirm_after_sec;
+    if (after <= 0) return 0;
+    const now = this.clock.wallNs();
+    const limit = BigInt(Math.round(after * NS_PER_SEC));
+    const due = this.repository.allFaults().filter((r) => r.status === 'PREFAILED' && r.last_failed_ns > 0n && now - r.last_failed_ns >= limit);
+    if (due.length === 0) return 0;
+    for (const r of due) {
+      r.status = 'CONFIRMED';
+      r.confirmed_at_ns = now;
+    }
+    this.repository.putFaults(due);
+    for (const r of due) {
+      this.audit?.record('confirmed', r.fault_code, 'auto_confirm', 'CONFIRMED', now);
+      if (!this.correlation?.isMuted(r.fault_code)) this.publish('fault_confirmed', r, now);
+      this.capture?.onConfirmed(cloneRecord(r));
+    }
+    return due.length;
+  }
+
+  health(): FaultManagerHealth {
+    return {
+      fault_count: this.repository.faultCount(),
+      max_fault_codes: this.config.max_fault_codes,
+      store_full: this.storeFull,
+      rejected_reports: this.rejected,
+      evicted_records: this.evicted,
+      events_published: this.events.lastId,
+    };
+  }
+}

@@ -1,0 +1,87 @@
+// The fault store behind one small interface (faults.md §5): SQLite by default, memory for tests and
+// `storage_type: memory`. A fleet deployment can add another implementation without touching the manager.
+import type { NearMiss } from '../engine.js';
+import type { FaultRecord } from '../model.js';
+
+/** One per-topic snapshot row (§5.2 `snapshots`). */
+export interface SnapshotRow {
+  id?: number;
+  fault_code: string;
+  topic: string;
+  message_type: string;
+  /** Message JSON text. */
+  data: string;
+  captured_at_ns: bigint;
+  capture_id: number;
+  /** [EXTENSION] JSON text of `[[timestamp_ns, value], ...]` of the topic's primary value around the capture; '' = none. */
+  history: string;
+}
+
+/** The compact freeze frame of a code (§5.2 `freeze_frames`). */
+export interface FreezeFrameRow {
+  fault_code: string;
+  /** JSON object text `{topic: message}`. */
+  data: string;
+  captured_at_ns: bigint;
+}
+
+/** One (fault, recording) link (§5.2 `rosbag_files`). */
+export interface RosbagLink {
+  id?: number;
+  fault_code: string;
+  recording_id: string;
+  file_path: string;
+  format: 'mcap' | 'sqlite3';
+  duration_sec: number;
+  size_bytes: number;
+  created_at_ns: bigint;
+}
+
+/**
+ * Storage of fault state. Every method is synchronous and atomic; multi-row writes run in one transaction.
+ * Both implementations behave identically (the shared contract test runs against both).
+ */
+export interface FaultRepository {
+  readonly kind: 'sqlite' | 'memory';
+  getFault(code: string): FaultRecord | undefined;
+  /** All records, any order. */
+  allFaults(): FaultRecord[];
+  faultCount(): number;
+  /** Writes `rec`, and appends `nearMiss` in the same transaction, trimming the series to `maxNearMisses` (0 = unlimited). */
+  putFault(rec: FaultRecord, nearMiss?: NearMiss, maxNearMisses?: number): void;
+  /** Writes several records in one transaction (timer auto-confirm, cascades). */
+  putFaults(recs: readonly FaultRecord[]): void;
+  /** Removes a record and everything attached except rosbag links (Q7 eviction only; faults are otherwise never deleted). */
+  deleteFault(code: string): void;
+
+  nearMisses(code: string): NearMiss[];
+  /** Applies a (smaller) bound to every code's series; returns how many rows were dropped. */
+  trimNearMisses(maxPerFault: number): number;
+
+  /** Stores one capture set atomically, then evicts whole oldest sets beyond `maxRows` (0 = unlimited), never the newest. */
+  insertCaptureSet(rows: readonly SnapshotRow[], maxRows: number): void;
+  /** Rows of `code`, newest capture first (capture_id desc, captured_at desc). */
+  snapshotRows(code: string): SnapshotRow[];
+  deleteSnapshots(code: string): void;
+  /** Applies `maxRows` to every code (start-up); returns dropped row count. */
+  applySnapshotCap(maxRows: number): number;
+  maxCaptureId(): number;
+
+  freezeFrame(code: string): FreezeFrameRow | undefined;
+  putFreezeFrame(frame: FreezeFrameRow): void;
+
+  /** Stores links all-or-nothing; a re-stored (fault, path) link updates in place. */
+  addRosbagLinks(links: readonly RosbagLink[]): void;
+  /** Links of `code`, newest first (created_at desc, then id desc). */
+  rosbagLinksForFault(code: string): RosbagLink[];
+  linksForRecording(recordingId: string): RosbagLink[];
+  /** Every link, newest first. */
+  allRosbagLinks(): RosbagLink[];
+  /** Removes one (fault, recording) link. */
+  deleteRosbagLink(code: string, recordingId: string): void;
+  /** Removes every link of a recording. */
+  deleteRecording(recordingId: string): void;
+
+  close(): void;
+}
+

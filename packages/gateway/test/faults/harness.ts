@@ -1,0 +1,88 @@
+// Shared test harness: a fault manager on a manual clock over a memory or SQLite (real file) repository.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ManualClock } from '../../src/faults/clock.js';
+import type { FaultManagerConfig } from '../../src/faults/config.js';
+import { sanitizeFaultConfig } from '../../src/faults/config.js';
+import type { DebounceOverride } from '../../src/faults/debounce.js';
+import type { FaultEvent } from '../../src/faults/events.js';
+import type { CorrelationConfig } from '../../src/faults/correlation/config.js';
+import { FaultManager } from '../../src/faults/manager.js';
+import type { FaultCaptureHooks } from '../../src/faults/manager.js';
+import { MemoryLogger } from '../../src/faults/log.js';
+import { openFaultRepository } from '../../src/faults/storage/index.js';
+import type { FaultRepository } from '../../src/faults/storage/index.js';
+
+export type Backend = 'memory' | 'sqlite';
+export const BACKENDS: Backend[] = ['memory', 'sqlite'];
+
+const dirs: string[] = [];
+export function tmpDir(prefix = 'medkit-faults-'): string {
+  const d = mkdtempSync(join(tmpdir(), prefix));
+  dirs.push(d);
+  return d;
+}
+export function cleanupDirs(): void {
+  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
+}
+
+export function openRepo(backend: Backend, dir?: string): FaultRepository {
+  return backend === 'memory' ? openFaultRepository({ storageType: 'memory' }) : openFaultRepository({ storageType: 'sqlite', dataDir: dir ?? tmpDir() });
+}
+
+export interface Harness {
+  mgr: FaultManager;
+  clock: ManualClock;
+  repo: FaultRepository;
+  events: FaultEvent[];
+  log: MemoryLogger;
+  /** FAILED report; returns `accepted`. */
+  F(code: string, severity?: number, source?: string, description?: string): boolean;
+  /** PASSED report. */
+  P(code: string, source?: string): boolean;
+  /** [status, counter] of a code. */
+  state(code: string): [string, number] | undefined;
+  /** Event types published since the last call. */
+  takeEvents(): string[];
+}
+
+export function harness(backend: Backend, opts: {
+  config?: Record<string, unknown>;
+  overrides?: Record<string, DebounceOverride>;
+  correlation?: CorrelationConfig;
+  capture?: FaultCaptureHooks;
+  repo?: FaultRepository;
+  clock?: ManualClock;
+  start?: boolean;
+} = {}): Harness {
+  const log = new MemoryLogger();
+  const config: FaultManagerConfig = sanitizeFaultConfig(opts.config ?? {}, log);
+  const clock = opts.clock ?? new ManualClock();
+  const repo = opts.repo ?? openRepo(backend);
+  const mgr = new FaultManager({ config, repository: repo, clock, log, entityThresholds: opts.overrides, correlation: opts.correlation, capture: opts.capture });
+  if (opts.start !== false) mgr.start();
+  const events: FaultEvent[] = [];
+  let seen = 0;
+  mgr.events.subscribe((e) => events.push(e));
+  return {
+    mgr, clock, repo, events, log,
+    F(code, severity = 2, source = '/a', description = '') {
+      clock.advance(1);
+      return mgr.report({ fault_code: code, event_type: 0, severity, description, source_id: source }).accepted;
+    },
+    P(code, source = '/a') {
+      clock.advance(1);
+      return mgr.report({ fault_code: code, event_type: 1, severity: 0, description: '', source_id: source }).accepted;
+    },
+    state(code) {
+      const r = repo.getFault(code);
+      return r && [r.status, r.debounce_counter];
+    },
+    takeEvents() {
+      const out = events.slice(seen).map((e) => e.event_type);
+      seen = events.length;
+      return out;
+    },
+  };
+}
