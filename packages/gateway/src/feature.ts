@@ -6,6 +6,8 @@ import type { RouteModule } from './http/server.js';
 import type { DocsEnricher } from './http/openapi.js';
 import type { SseHub } from './http/sse.js';
 import type { Capabilities } from './info/capabilities.js';
+import type { EntityResolver } from './entity-scope/index.js';
+import type { KeySpec } from './config/index.js';
 import type { HealthRegistry } from './info/health-registry.js';
 import type { Migration, SqliteDatabase } from './storage/index.js';
 
@@ -19,12 +21,16 @@ export interface GatewayContext {
   sse: SseHub;
   health: HealthRegistry;
   capabilities: Capabilities;
+  /** Resolves `/{segment}/{id}` with the spec's validation order (404/400/collection/lock). */
+  resolver: EntityResolver;
   /** Cross-feature services by name (e.g. 'entities', 'faults', 'ros'), set in init(). */
   services: Map<string, unknown>;
 }
 
 export interface GatewayFeature {
   name: string;
+  /** Configuration keys this feature reads (also listed in the generated configuration reference). */
+  keys?: Record<string, KeySpec>;
   migrations?: Migration[];
   /** Runs after storage is open and before routes are registered; may publish services. */
   init?(ctx: GatewayContext): void | Promise<void>;

@@ -9,6 +9,7 @@ import { RouteIndex } from './info/route-index.js';
 import { registerInfoRoutes } from './info/routes.js';
 import { MigrationRegistry, openStore, prepareDataDir } from './storage/index.js';
 import type { GatewayContext, GatewayFeature } from './feature.js';
+import { EntityResolver } from './entity-scope/index.js';
 import { GATEWAY_VERSION, PRODUCT_NAME, SOVD_VERSION } from './version.js';
 
 export interface GatewayOptions {
@@ -44,6 +45,7 @@ export async function createGateway(opts: GatewayOptions): Promise<Gateway> {
     sse: new SseHub(config.get('sse.max_clients')),
     health: new HealthRegistry(),
     capabilities: new Capabilities(),
+    resolver: new EntityResolver(),
     services: new Map(),
   };
   ctx.capabilities.set('discovery');

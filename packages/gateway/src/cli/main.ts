@@ -3,7 +3,7 @@
 import { ConfigError, loadConfig } from '../config/index.js';
 import { StorageError } from '../storage/index.js';
 import { createGateway } from '../gateway.js';
-import { defaultFeatures } from '../features.js';
+import { defaultFeatures, FEATURE_KEYS } from '../features.js';
 import { GATEWAY_VERSION } from '../version.js';
 import { HELP, parseCommand, UsageError } from './args.js';
 import { formatSummary } from './summary.js';
@@ -36,7 +36,7 @@ export async function main(argv: string[], out: NodeJS.WritableStream = process.
   let gateway;
   let url: string;
   try {
-    const config = loadConfig({ configFile: command.args.configFile, flags: command.args.flags });
+    const config = loadConfig({ configFile: command.args.configFile, flags: command.args.flags, extraKeys: FEATURE_KEYS });
     for (const a of config.adjustments) console.error(`medkit: config: ${a.message}`);
     gateway = await createGateway({ config, features: defaultFeatures(config) });
     url = await gateway.listen();

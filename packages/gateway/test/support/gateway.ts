@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { loadConfig, type FlatConfig } from '../../src/config/index.js';
 import { createGateway, type Gateway } from '../../src/gateway.js';
 import type { GatewayFeature } from '../../src/feature.js';
+import { FEATURE_KEYS } from '../../src/features.js';
 
 export interface TestGateway {
   url: string;
@@ -17,6 +18,7 @@ export async function startTestGateway(opts: { flags?: FlatConfig; features?: Ga
   const dataDir = opts.dataDir ?? mkdtempSync(join(tmpdir(), 'medkit-test-'));
   const config = loadConfig({
     env: {},
+    extraKeys: { ...FEATURE_KEYS, ...Object.assign({}, ...(opts.features ?? []).map((f) => f.keys ?? {})) },
     flags: { data_dir: dataDir, 'logging.level': 'silent', 'ros.enabled': false, ...opts.flags },
   });
   const gateway = await createGateway({ config, features: opts.features ?? [] });

@@ -1,0 +1,2 @@
+export * from './collections.js';
+export * from './resolve.js';
