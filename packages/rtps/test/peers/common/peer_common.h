@@ -49,7 +49,8 @@ struct peer_options {
   const char *node;     /* --node NAME (default: the mode name, '-' replaced by '_') */
   const char *ns;       /* --ns /NS (default "/") */
   long count;           /* --count K messages/requests; 0 = unlimited (talker, throughput-pub) */
-  long period_ms;       /* --period-ms P between talker messages / client requests */
+  long period_ms;       /* --period-ms P: talker/client pause before each message/request;
+                           throughput-pub: pause between matching and the first sample */
   int reliable;         /* --reliability reliable|best_effort */
   int transient_local;  /* --durability volatile|transient_local */
   int depth;            /* --depth N: KEEP_LAST N; 0 = KEEP_ALL */
@@ -155,7 +156,7 @@ static void peer_parse(int argc, char **argv, struct peer_options *o)
   o->node = NULL;
   o->ns = "/";
   o->count = o->mode == MODE_CLIENT ? 5 : 0;
-  o->period_ms = o->mode == MODE_TALKER ? 500 : (o->mode == MODE_CLIENT ? 100 : 0);
+  o->period_ms = o->mode == MODE_TALKER ? 500 : (o->mode == MODE_LISTENER || o->mode == MODE_SERVER ? 0 : 200);
   o->reliable = 1;
   o->transient_local = 0;
   o->depth = (o->mode == MODE_THROUGHPUT_PUB || o->mode == MODE_THROUGHPUT_SUB) ? 0 : 7;
@@ -255,6 +256,36 @@ static void peer_print_heard(const char *data)
   peer_line("heard %zu %s", len, first);
 }
 
+/* Writes sample n of the throughput stream, "T:<n>:" padded with 'x' to `size` bytes, into
+   buf (size + 32 bytes); subscribers count gaps in n as losses. */
+static void peer_throughput_payload(char *buf, long n, long size)
+{
+  int len = snprintf(buf, 32, "T:%ld:", n);
+  if ((long)len < size) memset(buf + len, 'x', (size_t)(size - len));
+  buf[(long)len < size ? size : len] = '\0';
+}
+
+/* Writers start like a ROS timer: nothing until --wait-match readers matched, then the first
+   sample `first_ms` later (time for the readers' side to match us too), then every
+   `every_ms`. Returns 1 when a sample is due now. */
+struct peer_pacer {
+  int armed;
+  double next;
+};
+
+static int peer_pace(struct peer_pacer *p, int matched, int wait_match, long first_ms, long every_ms)
+{
+  double now = monotonic_s();
+  if (!p->armed) {
+    if (matched < wait_match) return 0;
+    p->armed = 1;
+    p->next = now + (double)first_ms / 1000.0;
+  }
+  if (now < p->next) return 0;
+  p->next = now + (double)every_ms / 1000.0;
+  return 1;
+}
+
 /* Throughput bookkeeping shared by both sub loops: samples carry "T:<n>" so gaps show losses. */
 struct peer_rate {
   double window_start;
@@ -282,16 +313,29 @@ static void peer_rate_sample(struct peer_rate *r, const char *data)
   r->bytes += (long)len;
 }
 
-/* Prints "rate samples=<n> bytes=<b> lost=<l>" once per second of wall time. */
+/* Prints "rate samples=<per s> bytes=<per s> total=<n> lost=<n>" once per second of wall time
+   (total and lost count since the start). */
 static void peer_rate_tick(struct peer_rate *r)
 {
   double now = monotonic_s();
   if (r->window_start == 0) r->window_start = now;
   if (now - r->window_start >= 1.0) {
     double dt = now - r->window_start;
-    peer_line("rate samples=%.0f bytes=%.0f lost=%ld", r->samples / dt, r->bytes / dt, r->lost);
+    peer_line("rate samples=%.0f bytes=%.0f total=%ld lost=%ld", r->samples / dt, r->bytes / dt, r->total, r->lost);
     r->samples = 0;
     r->bytes = 0;
+    r->window_start = now;
+  }
+}
+
+/* Publisher side: "sent-rate samples=<per s> total=<n>" once per second. */
+static void peer_sent_tick(struct peer_rate *r, long sent)
+{
+  double now = monotonic_s();
+  if (r->window_start == 0) r->window_start = now;
+  if (now - r->window_start >= 1.0) {
+    peer_line("sent-rate samples=%.0f total=%ld", r->samples / (now - r->window_start), sent);
+    r->samples = 0;
     r->window_start = now;
   }
 }

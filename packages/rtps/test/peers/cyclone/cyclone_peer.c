@@ -363,7 +363,8 @@ int main(int argc, char **argv)
   dds_entity_t data_writer = 0, data_reader = 0, req_writer = 0, req_reader = 0, rep_writer = 0, rep_reader = 0;
   char hex[33];
   char userdata[512], csid[64];
-  double start, next_send = 0;
+  double start;
+  struct peer_pacer pacer = {0, 0};
   long sent = 0;
   String_ msg;
   char *payload = NULL;
@@ -454,49 +455,38 @@ int main(int argc, char **argv)
             strcmp(opt.ns, "/") == 0 ? "" : "/", opt.node_name);
 
   start = monotonic_s();
-  if (opt.mode == MODE_THROUGHPUT_PUB) payload = (char *)malloc((size_t)opt.size + 64);
+  if (opt.mode == MODE_THROUGHPUT_PUB) payload = (char *)malloc((size_t)opt.size + 32);
   while (!peer_stop) {
     double now = monotonic_s();
     if (opt.duration_s > 0 && now - start >= opt.duration_s) break;
     print_matches();
     if (opt.mode == MODE_TALKER) {
-      if (opt.count > 0 && sent >= opt.count) {
-        dds_sleepfor(DDS_MSECS(20));
-      } else if (matched_count(data_writer) < opt.wait_match) {
-        dds_sleepfor(DDS_MSECS(10));
-      } else if (now >= next_send) {
+      if ((opt.count == 0 || sent < opt.count) &&
+          peer_pace(&pacer, matched_count(data_writer), opt.wait_match, opt.period_ms, opt.period_ms)) {
         msg.data = peer_message(++sent, opt.size, "Hello World: ");
         dds_write(data_writer, &msg);
         peer_line("sent seq=%ld len=%zu", sent, strlen(msg.data));
         free(msg.data);
-        next_send = now + (double)opt.period_ms / 1000.0;
         if (opt.count > 0 && sent == opt.count) peer_line("done sent=%ld", sent);
-      } else {
-        double wait = next_send - now;
-        dds_sleepfor(DDS_MSECS((int64_t)(wait > 0.02 ? 20 : wait * 1000 + 1)));
       }
+      dds_sleepfor(DDS_MSECS(5));
     } else if (opt.mode == MODE_THROUGHPUT_PUB) {
       /* As fast as the writer accepts samples; report the send rate once per second. */
-      long batch;
-      if (matched_count(data_writer) < opt.wait_match || (opt.count > 0 && sent >= opt.count)) {
-        dds_sleepfor(DDS_MSECS(10));
-      } else {
+      if ((opt.count == 0 || sent < opt.count) &&
+          peer_pace(&pacer, matched_count(data_writer), opt.wait_match, opt.period_ms, 0)) {
+        long batch;
         for (batch = 0; batch < 256 && !(opt.count > 0 && sent >= opt.count); batch++) {
-          int len = snprintf(payload, (size_t)opt.size + 64, "T:%ld:", ++sent);
-          if ((long)len < opt.size) memset(payload + len, 'x', (size_t)(opt.size - len));
-          payload[len < opt.size ? opt.size : len] = '\0';
+          peer_throughput_payload(payload, ++sent, opt.size);
           msg.data = payload;
-          dds_write(data_writer, &msg);
+          while (dds_write(data_writer, &msg) == DDS_RETCODE_TIMEOUT && !peer_stop) {
+          }
           rate.samples++;
         }
         if (opt.count > 0 && sent >= opt.count) peer_line("done sent=%ld", sent);
+      } else {
+        dds_sleepfor(DDS_MSECS(5));
       }
-      if (rate.window_start == 0) rate.window_start = now;
-      if (now - rate.window_start >= 1.0) {
-        peer_line("sent-rate samples=%.0f total=%ld", rate.samples / (now - rate.window_start), sent);
-        rate.samples = 0;
-        rate.window_start = now;
-      }
+      peer_sent_tick(&rate, sent);
       take_discovery_info(info_reader);
       continue;
     } else {

@@ -389,56 +389,49 @@ int main(int argc, char** argv)
   peer_line("ready guid=%s vendor=fastdds gid=16 domain=%d node=%s%s%s", guid_hex(participant->guid()).c_str(),
             opt.domain, opt.ns, strcmp(opt.ns, "/") == 0 ? "" : "/", opt.node_name);
 
-  double start = monotonic_s(), next_send = 0;
+  double start = monotonic_s();
+  peer_pacer pacer = {0, 0};
   long sent = 0;
   ClientState client;
   peer_rate rate;
   peer_rate_init(&rate);
-  std::string payload;
+  std::vector<char> payload(size_t(opt.size) + 32);
   while (!peer_stop) {
     double now = monotonic_s();
     if (opt.duration_s > 0 && now - start >= opt.duration_s) break;
     print_matches();
     take_discovery_info(info_reader);
     if (opt.mode == MODE_TALKER) {
-      if ((opt.count > 0 && sent >= opt.count) || matched_count(data_writer) < opt.wait_match) {
-        sleep_ms(10);
-      } else if (now >= next_send) {
+      if ((opt.count == 0 || sent < opt.count) &&
+          peer_pace(&pacer, matched_count(data_writer), opt.wait_match, opt.period_ms, opt.period_ms)) {
         char* text = peer_message(++sent, opt.size, "Hello World: ");
         String_ msg;
         msg.data(text);
         free(text);
         if (!data_writer->write(&msg)) peer_line("write-failed seq=%ld", sent);
         peer_line("sent seq=%ld len=%zu", sent, msg.data().size());
-        next_send = now + double(opt.period_ms) / 1000.0;
         if (opt.count > 0 && sent == opt.count) peer_line("done sent=%ld", sent);
-      } else {
-        double wait = next_send - now;
-        sleep_ms(wait > 0.01 ? 10 : long(wait * 1000) + 1);
       }
+      sleep_ms(5);
     } else if (opt.mode == MODE_THROUGHPUT_PUB) {
       /* As fast as the writer accepts samples; report the send rate once per second. */
-      if (matched_count(data_writer) < opt.wait_match || (opt.count > 0 && sent >= opt.count)) {
-        sleep_ms(10);
-      } else {
+      if ((opt.count == 0 || sent < opt.count) &&
+          peer_pace(&pacer, matched_count(data_writer), opt.wait_match, opt.period_ms, 0)) {
         String_ msg;
         for (int batch = 0; batch < 256 && !(opt.count > 0 && sent >= opt.count); batch++) {
-          char head[32];
-          snprintf(head, sizeof head, "T:%ld:", ++sent);
-          payload.assign(head);
-          if (long(payload.size()) < opt.size) payload.append(size_t(opt.size) - payload.size(), 'x');
-          msg.data(payload);
-          data_writer->write(&msg);
+          peer_throughput_payload(payload.data(), ++sent, opt.size);
+          msg.data(payload.data());
+          /* A full KEEP_ALL history makes write() fail after max_blocking_time: retry, so
+             sample numbers stay contiguous and the subscriber's loss count stays honest. */
+          while (!data_writer->write(&msg) && !peer_stop) {
+          }
           rate.samples++;
         }
         if (opt.count > 0 && sent >= opt.count) peer_line("done sent=%ld", sent);
+      } else {
+        sleep_ms(5);
       }
-      if (rate.window_start == 0) rate.window_start = now;
-      if (now - rate.window_start >= 1.0) {
-        peer_line("sent-rate samples=%.0f total=%ld", rate.samples / (now - rate.window_start), sent);
-        rate.samples = 0;
-        rate.window_start = now;
-      }
+      peer_sent_tick(&rate, sent);
     } else {
       bool busy = false;
       if (data_reader) {

@@ -1,0 +1,189 @@
+// Builds the C/C++ DDS test peers once per source version and caches the binaries under
+// build/<vendor>-<hash>/peer. Several vitest workers may ask at the same time: a lock file
+// makes one of them build while the others wait, and the finished build directory appears
+// by an atomic rename, so nobody ever runs a half-written binary.
+import { execFile } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { existsSync, readFileSync } from 'node:fs';
+import { mkdir, open, readFile, rename, rm, stat, unlink } from 'node:fs/promises';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+/** Which peer binary: Cyclone with Iron/Jazzy (16-byte) or Humble (24-byte) Gids, or Fast DDS. */
+export type PeerVendor = 'cyclone' | 'cyclone24' | 'fastdds';
+
+/** Absolute paths of the built peer programs. */
+export interface PeerBinaries {
+  cyclone: string;
+  cyclone24: string;
+  fastdds: string;
+}
+
+/** The folder holding the peer sources, configs and this harness. */
+export const PEERS_DIR = fileURLToPath(new URL('.', import.meta.url));
+/** Where builds are cached (gitignored). */
+export const BUILD_DIR = join(PEERS_DIR, 'build');
+
+/** A compiler or code generator failed; the message carries the command and its output. */
+export class PeerBuildError extends Error {
+  constructor(
+    readonly vendor: PeerVendor,
+    readonly command: string,
+    readonly output: string,
+  ) {
+    super(`building the ${vendor} test peer failed:\n$ ${command}\n${output}`);
+    this.name = 'PeerBuildError';
+  }
+}
+
+interface Recipe {
+  /** Files whose contents decide the cache key, relative to PEERS_DIR. */
+  sources: string[];
+  /** The build steps, run in order inside the temporary build directory `out`. */
+  steps: (out: string) => Promise<string[][]>;
+}
+
+const common = join(PEERS_DIR, 'common');
+
+function cycloneRecipe(gidSize: 16 | 24): Recipe {
+  return {
+    sources: ['common/peer_common.h', 'cyclone/cyclone_peer.c', 'cyclone/ros_types.idl'],
+    steps: async (out) => {
+      const flags = (await run('cyclone', ['pkg-config', '--cflags', '--libs', 'CycloneDDS'])).split(/\s+/).filter(Boolean);
+      return [
+        ['idlc', '-t', `-DGID_SIZE=${gidSize}`, '-o', out, join(PEERS_DIR, 'cyclone/ros_types.idl')],
+        ['gcc', '-O1', '-Wall', `-DGID_SIZE=${gidSize}`, `-I${common}`, `-I${out}`, '-o', join(out, 'peer'),
+          join(PEERS_DIR, 'cyclone/cyclone_peer.c'), join(out, 'ros_types.c'), ...flags],
+      ];
+    },
+  };
+}
+
+const RECIPES: Record<PeerVendor, Recipe> = {
+  cyclone: cycloneRecipe(16),
+  cyclone24: cycloneRecipe(24),
+  fastdds: {
+    sources: ['common/peer_common.h', 'fastdds/fastdds_peer.cpp', 'fastdds/ros_types.idl'],
+    steps: async (out) => [
+      ['fastddsgen', '-replace', '-d', out, join(PEERS_DIR, 'fastdds/ros_types.idl')],
+      ['g++', '-O1', '-std=c++17', '-Wall', `-I${common}`, `-I${out}`, '-o', join(out, 'peer'),
+        join(PEERS_DIR, 'fastdds/fastdds_peer.cpp'), join(out, 'ros_types.cxx'), join(out, 'ros_typesPubSubTypes.cxx'),
+        '-lfastrtps', '-lfastcdr'],
+    ],
+  },
+};
+
+/** Runs one command; rejects with a PeerBuildError holding its stdout and stderr. */
+function run(vendor: PeerVendor, argv: string[], cwd?: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    execFile(argv[0], argv.slice(1), { cwd, maxBuffer: 16 << 20 }, (err, stdout, stderr) => {
+      if (err) reject(new PeerBuildError(vendor, argv.join(' '), `${err.message}\n${stdout}${stderr}`));
+      else resolve(stdout);
+    });
+  });
+}
+
+/** The cache key: vendor plus the contents of every source file of its recipe. */
+function sourceHash(vendor: PeerVendor): string {
+  const h = createHash('sha256').update(vendor);
+  for (const f of RECIPES[vendor].sources) h.update(f).update(readFileSync(join(PEERS_DIR, f)));
+  return h.digest('hex').slice(0, 16);
+}
+
+function pidAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+const LOCK_STALE_MS = 10 * 60_000;
+const BUILD_WAIT_MS = 10 * 60_000;
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** Takes the lock file (exclusive create); false when another live builder holds it. */
+async function tryLock(lock: string): Promise<boolean> {
+  try {
+    const fh = await open(lock, 'wx');
+    await fh.writeFile(String(process.pid));
+    await fh.close();
+    return true;
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
+  }
+  // Someone holds it: break it only if its owner died or it is ancient.
+  try {
+    const [pidText, st] = await Promise.all([readFile(lock, 'utf8'), stat(lock)]);
+    const pid = Number.parseInt(pidText, 10);
+    const dead = (Number.isFinite(pid) && pid > 0 && !pidAlive(pid)) || Date.now() - st.mtimeMs > LOCK_STALE_MS;
+    if (dead) await unlink(lock).catch(() => undefined);
+  } catch {
+    // the lock vanished meanwhile: the next attempt will tell
+  }
+  return false;
+}
+
+async function buildInto(vendor: PeerVendor, final: string): Promise<void> {
+  const tmp = `${final}.tmp-${process.pid}-${Math.random().toString(36).slice(2, 8)}`;
+  await mkdir(tmp, { recursive: true });
+  try {
+    for (const argv of await RECIPES[vendor].steps(tmp)) await run(vendor, argv, tmp);
+    // Atomic: the directory appears complete or not at all. If a builder whose lock was
+    // wrongly judged stale got there first, its identical result is just as good.
+    await rename(tmp, final).catch((e: unknown) => {
+      if (!existsSync(join(final, 'peer'))) throw e;
+    });
+  } finally {
+    await rm(tmp, { recursive: true, force: true });
+  }
+}
+
+async function buildUncached(vendor: PeerVendor): Promise<string> {
+  const final = join(BUILD_DIR, `${vendor}-${sourceHash(vendor)}`);
+  const binary = join(final, 'peer');
+  if (existsSync(binary)) return binary;
+  await mkdir(BUILD_DIR, { recursive: true });
+  const lock = `${final}.lock`;
+  const deadline = Date.now() + BUILD_WAIT_MS;
+  while (!existsSync(binary)) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for another process to build ${binary} (lock ${lock})`);
+    if (!(await tryLock(lock))) {
+      await sleep(250);
+      continue;
+    }
+    try {
+      if (!existsSync(binary)) await buildInto(vendor, final);
+    } finally {
+      await unlink(lock).catch(() => undefined);
+    }
+  }
+  return binary;
+}
+
+const pending = new Map<PeerVendor, Promise<string>>();
+
+/**
+ * Builds one peer if its sources changed since the last build (otherwise returns at once)
+ * and resolves to the binary's absolute path. Safe to call concurrently from several
+ * processes. Rejects with {@link PeerBuildError} (command + compiler output) on failure.
+ */
+export function buildPeer(vendor: PeerVendor): Promise<string> {
+  let p = pending.get(vendor);
+  if (!p) {
+    p = buildUncached(vendor);
+    pending.set(vendor, p);
+    p.catch(() => pending.delete(vendor)); // let a later call retry after a fix
+  }
+  return p;
+}
+
+/** Builds (or finds cached) all three peers. Needs both toolchains installed. */
+export async function buildPeers(): Promise<PeerBinaries> {
+  // One at a time: the machines have 2 cores and the C++ build alone uses one fully.
+  const cyclone = await buildPeer('cyclone');
+  const cyclone24 = await buildPeer('cyclone24');
+  const fastdds = await buildPeer('fastdds');
+  return { cyclone, cyclone24, fastdds };
+}
