@@ -6,8 +6,11 @@ import type { GatewayFeature } from './feature.js';
 /** Feature modules that make up the default gateway. Each is a factory so config can shape it. */
 const FEATURE_FACTORIES: ((config: GatewayConfig) => GatewayFeature)[] = [];
 
-/** Keys of every default feature, for the config loader and the generated reference. */
-export const FEATURE_KEYS: Record<string, KeySpec> = {};
+/** Keys of every default feature by feature title, for the generated reference. */
+export const FEATURE_KEY_GROUPS: [string, Record<string, KeySpec>][] = [];
+
+/** Keys of every default feature, for the config loader. */
+export const FEATURE_KEYS: Record<string, KeySpec> = Object.assign({}, ...FEATURE_KEY_GROUPS.map(([, k]) => k));
 
 export function defaultFeatures(config: GatewayConfig): GatewayFeature[] {
   return FEATURE_FACTORIES.map((make) => make(config));

@@ -3,3 +3,5 @@ export { ConfigError, flatten, readYamlConfig, readEnvConfig, type FlatConfig } 
 export { coerce, type Adjustment } from './validate.js';
 export { ALL_KEYS, type ConfigKeyName, type ConfigValues } from './keys.js';
 export * from './key-spec.js';
+export { CORE_KEY_GROUPS } from './groups.js';
+export { renderConfigReference } from './reference.js';

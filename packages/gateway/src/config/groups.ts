@@ -1,0 +1,12 @@
+import type { KeySpec } from './key-spec.js';
+import { CORS_KEYS, DISCOVERY_KEYS, RATE_LIMIT_KEYS, ROS_KEYS, SERVER_KEYS, STORAGE_KEYS } from './keys.js';
+
+/** Core key tables with their reference titles. */
+export const CORE_KEY_GROUPS: [string, Record<string, KeySpec>][] = [
+  ['Server', SERVER_KEYS],
+  ['CORS', CORS_KEYS],
+  ['Rate limiting', RATE_LIMIT_KEYS],
+  ['ROS 2', ROS_KEYS],
+  ['Discovery', DISCOVERY_KEYS],
+  ['Storage and bulk data', STORAGE_KEYS],
+];

@@ -1,0 +1,55 @@
+// Renders the configuration reference (docs/configuration.md) from the key descriptors, so the
+// document cannot fall behind the code. A test fails when the committed file is stale.
+import type { KeySpec } from './key-spec.js';
+
+function range(spec: KeySpec): string {
+  if (spec.type === 'int' || spec.type === 'float') {
+    if (spec.min === undefined && spec.max === undefined) return '';
+    return `${spec.min ?? '…'}–${spec.max ?? '…'}`;
+  }
+  if (spec.type === 'string' && spec.enum) return spec.enum.join(' \\| ');
+  return '';
+}
+
+function policy(spec: KeySpec): string {
+  if ((spec.type === 'int' || spec.type === 'float' || spec.type === 'string') && spec.policy) {
+    return { clamp: 'clamped', reject: 'rejected → default', refuse: 'refuses to start' }[spec.policy];
+  }
+  if (spec.type === 'string' && spec.enum) return 'rejected → default';
+  if (spec.type === 'int' || spec.type === 'float') return 'rejected → default';
+  return '';
+}
+
+function fmt(v: unknown): string {
+  if (Array.isArray(v)) return v.length === 0 ? '`[]`' : `\`${v.join(', ')}\``;
+  if (v === '') return '`""`';
+  return `\`${String(v)}\``;
+}
+
+const HEADER = `# Configuration reference
+
+Generated from the gateway's key descriptors by \`npm run docs:config\`; do not edit by hand.
+
+Sources, later wins: built-in defaults < YAML file (\`--config\`; a plain map, or a ROS parameter file
+\`ros2_medkit_gateway: ros__parameters: {...}\`, nested or dotted keys) < environment < command-line flags.
+
+- Environment: \`MEDKIT_<KEY>\` with dots as underscores, upper case (\`server.port\` → \`MEDKIT_SERVER_PORT\`);
+  short aliases \`MEDKIT_HOST\`, \`MEDKIT_PORT\`, \`MEDKIT_DATA_DIR\`, \`MEDKIT_MANIFEST\`, \`MEDKIT_DOMAIN\`, \`MEDKIT_LOG_LEVEL\`;
+  ROS's own \`ROS_DOMAIN_ID\`, \`ROS_LOCALHOST_ONLY=1\` / \`ROS_AUTOMATIC_DISCOVERY_RANGE=LOCALHOST\` and \`ROS_STATIC_PEERS\`.
+- Flags: \`--config\`, \`--manifest\`, \`--host\`, \`--port\`, \`--data-dir\`, \`--domain\`, \`--localhost-only\`, \`--mode\`,
+  \`--no-ros\`, \`--log-level\`, and \`--set KEY=VALUE\` for any key.
+- Lists accept YAML lists or comma-separated strings.
+- Out-of-range values (spec/gateway.md §13.1): *clamped* to the range with a warning, *rejected* (the default is used, with a
+  warning), or the gateway *refuses to start*. Every adjusted key is printed at start-up with its value and allowed range.
+`;
+
+export function renderConfigReference(groups: [string, Record<string, KeySpec>][]): string {
+  const parts = [HEADER];
+  for (const [title, keys] of groups) {
+    parts.push(`\n## ${title}\n\n| key | type | default | range | out of range | meaning |\n|---|---|---|---|---|---|`);
+    for (const [key, spec] of Object.entries(keys)) {
+      parts.push(`| \`${key}\` | ${spec.type} | ${fmt(spec.default)} | ${range(spec)} | ${policy(spec)} | ${spec.doc.replace(/\|/g, '\\|')} |`);
+    }
+  }
+  return `${parts.join('\n')}\n`;
+}

@@ -1,0 +1,86 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createServer } from 'node:net';
+import { buildGateway, runMedkit, type MedkitProcess } from '../support/cli.js';
+
+const dirs: string[] = [];
+const procs: MedkitProcess[] = [];
+function tmp(): string {
+  const d = mkdtempSync(join(tmpdir(), 'medkit-cli-'));
+  dirs.push(d);
+  return d;
+}
+
+beforeAll(() => buildGateway(), 180_000);
+afterAll(() => {
+  for (const p of procs) p.child.kill('SIGKILL');
+  for (const d of dirs) rmSync(d, { recursive: true, force: true });
+});
+
+describe('medkit command', () => {
+  it('prints help and version', async () => {
+    const help = runMedkit(['--help']);
+    expect(await help.exited).toBe(0);
+    expect(help.stdout()).toMatch(/medkit gateway \[options\]/);
+    expect(help.stdout()).toContain('--data-dir');
+    const version = runMedkit(['--version']);
+    expect(await version.exited).toBe(0);
+    expect(version.stdout()).toMatch(/^medkit \d+\.\d+\.\d+/);
+  });
+
+  it('rejects an unknown command and unknown flags with exit code 2', async () => {
+    const p = runMedkit(['frobnicate']);
+    expect(await p.exited).toBe(2);
+    expect(p.stderr()).toMatch(/unknown command 'frobnicate'/);
+    const q = runMedkit(['gateway', '--nope']);
+    expect(await q.exited).toBe(2);
+    expect(q.stderr()).toMatch(/--nope/);
+  });
+
+  it('refuses to start on a refuse-class key, naming key, value and range', async () => {
+    const p = runMedkit(['gateway', '--no-ros', '--data-dir', tmp(), '--set', 'parameter_service_timeout_sec=50']);
+    expect(await p.exited).toBe(2);
+    expect(p.stderr()).toMatch(/parameter_service_timeout_sec=.*50.*0\.1–10.*refusing to start/);
+  });
+
+  it('explains an unwritable data dir', async () => {
+    const file = join(tmp(), 'file');
+    writeFileSync(file, 'x');
+    const p = runMedkit(['gateway', '--no-ros', '--data-dir', join(file, 'sub'), '--port', '18080']);
+    expect(await p.exited).toBe(2);
+    expect(p.stderr()).toMatch(/data dir .* is not writable/);
+  });
+
+  it('starts from a ROS parameter file with flags on top, prints one summary, and exits 0 on SIGTERM', async () => {
+    const dir = tmp();
+    const cfg = join(dir, 'params.yaml');
+    writeFileSync(cfg, 'ros2_medkit_gateway:\n  ros__parameters:\n    server.port: 1\n    entity_cache.capacity: 5\n');
+    const port = await freePort();
+    const p = runMedkit(['gateway', '--no-ros', '--config', cfg, '--data-dir', join(dir, 'data'), '--port', String(port)], { MEDKIT_LOG_LEVEL: 'warn' });
+    procs.push(p);
+    await p.waitFor(/medkit gateway ready[\s\S]*data dir/);
+    expect(p.stdout()).toContain(`listening   http://127.0.0.1:${port}/api/v1`);
+    expect(p.stdout()).toMatch(/docs\s+http:\/\/127\.0\.0\.1:\d+\/docs/);
+    expect(p.stdout()).toContain(join(dir, 'data'));
+    expect(p.stdout()).toMatch(/ROS domain\s+not joined/);
+    expect(p.stdout()).toMatch(/discovery\s+runtime_only/);
+    expect(p.stderr()).toMatch(/entity_cache\.capacity=5 is outside the allowed range 16–1000000; clamped to 16/);
+    const health = await fetch(`http://127.0.0.1:${port}/api/v1/health`);
+    expect(health.status).toBe(200);
+    p.child.kill('SIGTERM');
+    expect(await p.exited).toBe(0);
+  });
+});
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = createServer();
+    srv.listen(0, '127.0.0.1', () => {
+      const port = (srv.address() as { port: number }).port;
+      srv.close(() => resolve(port));
+    });
+    srv.on('error', reject);
+  });
+}

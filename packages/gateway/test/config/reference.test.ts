@@ -1,0 +1,11 @@
+import { describe, expect, it } from 'vitest';
+import { readFileSync } from 'node:fs';
+import { CORE_KEY_GROUPS, renderConfigReference } from '../../src/config/index.js';
+import { FEATURE_KEY_GROUPS } from '../../src/features.js';
+
+describe('configuration reference', () => {
+  it('docs/configuration.md matches the key descriptors (run `npm run docs:config` after changing keys)', () => {
+    const committed = readFileSync(new URL('../../../../docs/configuration.md', import.meta.url), 'utf8');
+    expect(committed).toBe(renderConfigReference([...CORE_KEY_GROUPS, ...FEATURE_KEY_GROUPS]));
+  });
+});

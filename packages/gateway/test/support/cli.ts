@@ -1,0 +1,61 @@
+// Runs the real `medkit` command (packages/gateway/bin/medkit.js over dist/) as a child process.
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+
+export const REPO_ROOT = fileURLToPath(new URL('../../../../', import.meta.url));
+export const MEDKIT_BIN = fileURLToPath(new URL('../../bin/medkit.js', import.meta.url));
+
+/** Compiles the gateway (incremental) so bin/medkit.js runs the current sources. */
+export function buildGateway(): void {
+  execFileSync('npx', ['tsc', '-b', 'packages/gateway'], { cwd: REPO_ROOT, stdio: 'pipe' });
+}
+
+export interface MedkitProcess {
+  child: ChildProcess;
+  stdout(): string;
+  stderr(): string;
+  /** Resolves with the first stdout match, rejects when the process exits first or the deadline passes. */
+  waitFor(re: RegExp, timeoutMs?: number): Promise<RegExpMatchArray>;
+  exited: Promise<number | null>;
+}
+
+export function runMedkit(args: string[], env: NodeJS.ProcessEnv = {}): MedkitProcess {
+  const child = spawn(process.execPath, [MEDKIT_BIN, ...args], {
+    cwd: REPO_ROOT,
+    env: { PATH: process.env.PATH, HOME: process.env.HOME, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let out = '';
+  let err = '';
+  child.stdout!.on('data', (d) => (out += d));
+  child.stderr!.on('data', (d) => (err += d));
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  return {
+    child,
+    stdout: () => out,
+    stderr: () => err,
+    exited,
+    waitFor(re, timeoutMs = 15_000) {
+      return new Promise((resolve, reject) => {
+        const timer = setInterval(() => {
+          const m = out.match(re);
+          if (m) {
+            clearInterval(timer);
+            clearTimeout(deadline);
+            resolve(m);
+          }
+        }, 20);
+        const deadline = setTimeout(() => {
+          clearInterval(timer);
+          reject(new Error(`timed out waiting for ${re}; stdout: ${out}; stderr: ${err}`));
+        }, timeoutMs);
+        exited.then((code) => {
+          if (out.match(re)) return;
+          clearInterval(timer);
+          clearTimeout(deadline);
+          reject(new Error(`medkit exited (${code}) before ${re}; stdout: ${out}; stderr: ${err}`));
+        });
+      });
+    },
+  };
+}
