@@ -1,7 +1,8 @@
 // Proves the DDS test peers behave before the TS participant is tested against them:
 // same-vendor talker/listener, services (with a second client whose replies must be
-// ignored), 256 KiB messages (DATA_FRAG), the Humble Gid layout, throughput modes, and
-// cross-vendor discovery over the loopback configs. ROS domains 40-49 belong to this file.
+// ignored), 256 KiB messages (DATA_FRAG), transient-local history, the Humble Gid layout,
+// throughput modes, and cross-vendor discovery over the loopback configs.
+// ROS domains 40-49 belong to this file.
 import { afterAll, afterEach, beforeAll, expect, it } from 'vitest';
 import { CYCLONE, FASTDDS, describeWith } from '../../../../test-support/requirements.js';
 import { buildPeer, killAllPeers, spawnPeer, type PeerVendor } from './harness.js';
@@ -67,6 +68,16 @@ async function largeMessage(vendor: PeerVendor, domain: number): Promise<void> {
   ]);
 }
 
+async function lateJoiner(vendor: PeerVendor, domain: number): Promise<void> {
+  const durability = 'transient_local';
+  const talker = await spawnPeer(vendor, 'talker', { domain, count: 3, periodMs: 50, durability });
+  await talker.waitForLine(/^done sent=3$/);
+  // Started after the last message: only the writer's history can deliver it.
+  const listener = await spawnPeer(vendor, 'listener', { domain, durability });
+  await listener.waitForLines(/^heard /, 3);
+  expect(heardNumbers(listener.lines)).toEqual([1, 2, 3]);
+}
+
 async function reliableThroughput(vendor: PeerVendor, domain: number): Promise<void> {
   const sub = await spawnPeer(vendor, 'throughput-sub', { domain });
   const pub = await spawnPeer(vendor, 'throughput-pub', { domain, count: 3000, waitMatch: 1 });
@@ -84,6 +95,7 @@ describeWith(CYCLONE, 'Cyclone DDS test peer', () => {
   it('talker and listener exchange rt/chatter and see each other in ros_discovery_info', () => talkerToListener('cyclone', 'cyclone', 40));
   it('server answers two clients, each keeping only its own replies (16-byte header)', () => serviceRoundTrip('cyclone', 41));
   it('a 256 KiB string reaches the listener (fragmented)', () => largeMessage('cyclone', 42));
+  it('a transient-local listener started late gets the history', () => lateJoiner('cyclone', 42));
   it('the Humble build (24-byte Gids) talks to itself, graph included', () => talkerToListener('cyclone24', 'cyclone24', 43));
   it('throughput modes deliver every sample when reliable', () => reliableThroughput('cyclone', 44));
 });
@@ -96,6 +108,7 @@ describeWith(FASTDDS, 'Fast DDS test peer', () => {
   it('talker and listener exchange rt/chatter and see each other in ros_discovery_info', () => talkerToListener('fastdds', 'fastdds', 45));
   it('server answers two clients, each keeping only its own replies (related sample identity)', () => serviceRoundTrip('fastdds', 46));
   it('a 256 KiB string reaches the listener (fragmented)', () => largeMessage('fastdds', 47));
+  it('a transient-local listener started late gets the history', () => lateJoiner('fastdds', 47));
   it('throughput modes deliver every sample when reliable', () => reliableThroughput('fastdds', 48));
 });
 
