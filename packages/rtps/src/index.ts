@@ -1,1 +1,30 @@
-export {};
+// @medkit/rtps public API. Everything else in src/ is internal.
+
+export { createParticipant, Participant } from './participant.js';
+export type { DiscoveredParticipant, ParticipantEvent, EndpointEvent, ChangeType, ParticipantEvents } from './participant.js';
+export type { ParticipantOptions, ResourceLimits, PacketFilter } from './participant-options.js';
+export { DEFAULT_LIMITS } from './participant-options.js';
+export { Writer } from './topic-writer.js';
+export type { WriterConfig, WriteOptions, MatchEvent, IncompatibleEvent, WriterEvents } from './topic-writer.js';
+export { Reader } from './topic-reader.js';
+export type { ReaderConfig, Sample, ReaderEvents } from './topic-reader.js';
+export type { EndpointData } from './discovery-sedp-data.js';
+export type { ParticipantData } from './discovery-spdp-data.js';
+export type { InlineQos, RawParameter, SampleIdentity } from './inline-qos.js';
+export { parseInlineQos } from './inline-qos.js';
+export { DEFAULT_QOS } from './qos.js';
+export type { QoS, ReliabilityKind, DurabilityKind, LivelinessKind, History } from './qos.js';
+export { qosIncompatibility } from './qos-match.js';
+export { EntityId, EntityKind, guidToBytes, guidFromBytes, guidPrefixOf, guidEntityId, makeGuid } from './guid.js';
+export type { Guid } from './guid.js';
+export { VendorId, vendorName } from './vendor.js';
+export type { Locator } from './locator.js';
+export { LocatorKind } from './locator.js';
+export type { RtpsTime } from './time.js';
+export { PID, FASTDDS_PID, CYCLONE_PID } from './pids.js';
+export { Encapsulation } from './parameter-list.js';
+export { PortMapping, metatrafficUnicastPort, userUnicastPort, spdpMulticastPort, domainIdFromEnv, localhostOnlyFromEnv } from './port-mapping.js';
+export { decodeMessage } from './message.js';
+export type { RtpsMessage } from './message.js';
+export type { Submessage } from './submessages/index.js';
+export { RtpsParseError } from './cursor.js';

@@ -1,0 +1,96 @@
+// A bounds-checked reader over a Buffer slice. Every read checks the end and throws
+// RtpsParseError, which the receive path catches: malformed input never escapes.
+
+/** Thrown for any malformed or truncated RTPS input. */
+export class RtpsParseError extends Error {
+  override name = 'RtpsParseError';
+}
+
+export class Cursor {
+  buf: Buffer;
+  pos: number;
+  end: number;
+  le: boolean;
+
+  constructor(buf: Buffer, pos = 0, end = buf.length, le = true) {
+    this.buf = buf;
+    this.pos = pos;
+    this.end = Math.min(end, buf.length);
+    this.le = le;
+  }
+
+  get remaining(): number {
+    return this.end - this.pos;
+  }
+
+  need(n: number): void {
+    if (n < 0 || this.pos + n > this.end) throw new RtpsParseError(`truncated: need ${n} bytes at ${this.pos}, end ${this.end}`);
+  }
+
+  u8(): number {
+    this.need(1);
+    return this.buf[this.pos++];
+  }
+
+  u16(): number {
+    this.need(2);
+    const v = this.le ? this.buf.readUInt16LE(this.pos) : this.buf.readUInt16BE(this.pos);
+    this.pos += 2;
+    return v;
+  }
+
+  i16(): number {
+    this.need(2);
+    const v = this.le ? this.buf.readInt16LE(this.pos) : this.buf.readInt16BE(this.pos);
+    this.pos += 2;
+    return v;
+  }
+
+  u32(): number {
+    this.need(4);
+    const v = this.le ? this.buf.readUInt32LE(this.pos) : this.buf.readUInt32BE(this.pos);
+    this.pos += 4;
+    return v;
+  }
+
+  i32(): number {
+    this.need(4);
+    const v = this.le ? this.buf.readInt32LE(this.pos) : this.buf.readInt32BE(this.pos);
+    this.pos += 4;
+    return v;
+  }
+
+  /** Entity ids are octet arrays: big-endian regardless of the E flag. */
+  entityId(): number {
+    this.need(4);
+    const v = this.buf.readUInt32BE(this.pos);
+    this.pos += 4;
+    return v;
+  }
+
+  bytes(n: number): Buffer {
+    this.need(n);
+    const b = this.buf.subarray(this.pos, this.pos + n);
+    this.pos += n;
+    return b;
+  }
+
+  skip(n: number): void {
+    this.need(n);
+    this.pos += n;
+  }
+
+  align(n: number, origin = 0): void {
+    const rem = (this.pos - origin) % n;
+    if (rem !== 0) this.skip(n - rem);
+  }
+
+  /** CDR string (uint32 length incl. NUL). Tolerates a missing NUL. */
+  string(maxLen = 65536): string {
+    const len = this.u32();
+    if (len > maxLen) throw new RtpsParseError(`string length ${len} too long`);
+    const b = this.bytes(len);
+    const n = len > 0 && b[len - 1] === 0 ? len - 1 : len;
+    return b.toString('utf8', 0, n);
+  }
+}

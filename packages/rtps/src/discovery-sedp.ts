@@ -1,0 +1,122 @@
+// SEDP and participant-message built-in endpoints: reliable, transient-local writers that carry
+// our endpoint announcements (one instance per endpoint), and readers for the peers' ones.
+
+import { decodeEndpointData, decodeKeyPayload, encodeEndpointData, encodeEndpointKey, type EndpointData } from './discovery-sedp-data.js';
+import { BuiltinEndpoint } from './discovery-spdp-data.js';
+import { EntityId, guidToBytes, type Guid } from './guid.js';
+import { encodeInlineQos, parseInlineQos } from './inline-qos.js';
+import { encodeParticipantMessage } from './liveliness.js';
+import type { MessageBuilder } from './outgoing.js';
+import type { ResolvedOptions } from './participant-options.js';
+import { STATUS_INFO_DISPOSED, STATUS_INFO_UNREGISTERED } from './pids.js';
+import { resolveQos, type QoS } from './qos.js';
+import type { ReassemblyBudget } from './fragment-reassembly.js';
+import { ReliableReader, type ReceivedChange } from './reliable-reader.js';
+import { ReliableWriter } from './reliable-writer.js';
+import { nowTime } from './time.js';
+
+const BUILTIN_QOS: QoS = resolveQos({ reliability: 'reliable', durability: 'transient-local', history: { kind: 'keep-last', depth: 1 } });
+
+/** Which of a remote participant's built-in endpoints pair with which of ours. */
+export const BUILTIN_PAIRS = [
+  // [remote writer bit, remote writer id, our reader id]
+  { bit: BuiltinEndpoint.PUBLICATIONS_ANNOUNCER, remote: EntityId.SEDP_PUBLICATIONS_WRITER, local: EntityId.SEDP_PUBLICATIONS_READER, remoteIsWriter: true },
+  { bit: BuiltinEndpoint.SUBSCRIPTIONS_ANNOUNCER, remote: EntityId.SEDP_SUBSCRIPTIONS_WRITER, local: EntityId.SEDP_SUBSCRIPTIONS_READER, remoteIsWriter: true },
+  { bit: BuiltinEndpoint.PARTICIPANT_MESSAGE_WRITER, remote: EntityId.PARTICIPANT_MESSAGE_WRITER, local: EntityId.PARTICIPANT_MESSAGE_READER, remoteIsWriter: true },
+  { bit: BuiltinEndpoint.PUBLICATIONS_DETECTOR, remote: EntityId.SEDP_PUBLICATIONS_READER, local: EntityId.SEDP_PUBLICATIONS_WRITER, remoteIsWriter: false },
+  { bit: BuiltinEndpoint.SUBSCRIPTIONS_DETECTOR, remote: EntityId.SEDP_SUBSCRIPTIONS_READER, local: EntityId.SEDP_SUBSCRIPTIONS_WRITER, remoteIsWriter: false },
+  { bit: BuiltinEndpoint.PARTICIPANT_MESSAGE_READER, remote: EntityId.PARTICIPANT_MESSAGE_READER, local: EntityId.PARTICIPANT_MESSAGE_WRITER, remoteIsWriter: false },
+] as const;
+
+export interface SedpHandlers {
+  onEndpoint(data: EndpointData): void;
+  onEndpointGone(guid: Guid): void;
+  onLiveliness(prefixHex: string): void;
+}
+
+export class SedpBuiltins {
+  readonly pubWriter: ReliableWriter;
+  readonly subWriter: ReliableWriter;
+  readonly msgWriter: ReliableWriter;
+  readonly pubReader: ReliableReader;
+  readonly subReader: ReliableReader;
+  readonly msgReader: ReliableReader;
+  private readonly prefix: Buffer;
+
+  constructor(prefixHex: string, opts: ResolvedOptions, out: MessageBuilder, budget: ReassemblyBudget, handlers: SedpHandlers) {
+    this.prefix = Buffer.from(prefixHex, 'hex');
+    const w = (entityId: number) => new ReliableWriter({ entityId, prefixHex, qos: BUILTIN_QOS, fragmentSize: opts.fragmentSize, maxSamples: opts.limits.maxSamples, heartbeatPeriodMs: opts.heartbeatPeriodMs }, out);
+    const r = (entityId: number) =>
+      new ReliableReader(
+        {
+          entityId,
+          prefixHex,
+          qos: BUILTIN_QOS,
+          maxPendingPerWriter: opts.limits.maxPendingPerWriter,
+          reassembly: { maxSampleSize: 1024 * 1024, maxPerWriter: opts.limits.maxReassembliesPerWriter, timeoutMs: opts.limits.reassemblyTimeoutMs },
+          budget,
+        },
+        out,
+      );
+    this.pubWriter = w(EntityId.SEDP_PUBLICATIONS_WRITER);
+    this.subWriter = w(EntityId.SEDP_SUBSCRIPTIONS_WRITER);
+    this.msgWriter = w(EntityId.PARTICIPANT_MESSAGE_WRITER);
+    this.pubReader = r(EntityId.SEDP_PUBLICATIONS_READER);
+    this.subReader = r(EntityId.SEDP_SUBSCRIPTIONS_READER);
+    this.msgReader = r(EntityId.PARTICIPANT_MESSAGE_READER);
+    this.pubReader.deliver = (c) => this.onSedp(c, 'writer', handlers);
+    this.subReader.deliver = (c) => this.onSedp(c, 'reader', handlers);
+    this.msgReader.deliver = (c) => {
+      if (c.payload && c.payload.length >= 16) handlers.onLiveliness(c.payload.toString('hex', 4, 16));
+    };
+  }
+
+  writers(): ReliableWriter[] {
+    return [this.pubWriter, this.subWriter, this.msgWriter];
+  }
+
+  readers(): ReliableReader[] {
+    return [this.pubReader, this.subReader, this.msgReader];
+  }
+
+  private onSedp(c: ReceivedChange, kind: 'writer' | 'reader', h: SedpHandlers): void {
+    let status = 0;
+    let keyHash: string | undefined;
+    if (c.inlineQos) {
+      const q = parseInlineQos(c.inlineQos, c.inlineLe, c.vendorId);
+      status = q.statusInfo ?? 0;
+      keyHash = q.keyHash;
+    }
+    if ((status & (STATUS_INFO_DISPOSED | STATUS_INFO_UNREGISTERED)) !== 0 || c.key) {
+      const guid = keyHash ?? (c.payload ? decodeKeyPayload(c.payload) : undefined);
+      if (guid) h.onEndpointGone(guid);
+      return;
+    }
+    if (!c.payload) return;
+    const d = decodeEndpointData(c.payload, kind, c.writerGuid.slice(0, 24), c.vendorId);
+    if (d) h.onEndpoint(d);
+  }
+
+  /** Announces (or re-announces after a change) one of our endpoints. */
+  announce(d: EndpointData): void {
+    const writer = d.kind === 'writer' ? this.pubWriter : this.subWriter;
+    writer.writeChange({ payload: encodeEndpointData(d), key: false, inlineQos: encodeInlineQos({ keyHash: guidToBytes(d.guid) }), timestamp: nowTime(), instance: d.guid });
+  }
+
+  /** Announces the removal of one of our endpoints. */
+  dispose(kind: 'writer' | 'reader', guid: Guid): void {
+    const writer = kind === 'writer' ? this.pubWriter : this.subWriter;
+    writer.writeChange({
+      payload: encodeEndpointKey(guid),
+      key: true,
+      inlineQos: encodeInlineQos({ keyHash: guidToBytes(guid), statusInfo: STATUS_INFO_DISPOSED | STATUS_INFO_UNREGISTERED }),
+      timestamp: nowTime(),
+      instance: guid,
+    });
+  }
+
+  /** Writes an automatic liveliness assertion. */
+  assertLiveliness(): void {
+    this.msgWriter.writeChange({ payload: encodeParticipantMessage(this.prefix), key: false, timestamp: nowTime(), instance: 'auto' });
+  }
+}

@@ -1,0 +1,103 @@
+// SPDP announcer: our participant data, sent periodically to the multicast group, the unicast
+// sweep of initial peers (ports 7410+2i style), and every known participant; plus the dispose
+// sent on close.
+
+import { encodeParticipantData, encodeParticipantKey, type ParticipantData } from './discovery-spdp-data.js';
+import { EntityId } from './guid.js';
+import { encodeInlineQos } from './inline-qos.js';
+import { locatorKey, udpv4, type Locator } from './locator.js';
+import type { MessageBuilder } from './outgoing.js';
+import { metatrafficUnicastPort } from './port-mapping.js';
+import { STATUS_INFO_DISPOSED, STATUS_INFO_UNREGISTERED } from './pids.js';
+import { encodeData } from './submessages/data.js';
+import { encodeInfoTs } from './submessages/info.js';
+import { nowTime } from './time.js';
+
+export interface SpdpTargets {
+  /** Multicast locators we announce to (empty when multicast is off). */
+  multicast: Locator[];
+  /** Initial peer addresses to sweep over participant indexes 0..peerIndexCount-1. */
+  peers: string[];
+  peerIndexCount: number;
+  domainId: number;
+  /** Our own metatraffic locators (never swept). */
+  own: Locator[];
+}
+
+export class SpdpAnnouncer {
+  private payload: Buffer;
+  private sn = 1;
+  private readonly sweep: Locator[];
+
+  constructor(
+    private readonly out: MessageBuilder,
+    private data: ParticipantData,
+    private readonly targets: SpdpTargets,
+  ) {
+    this.payload = encodeParticipantData(data);
+    const own = new Set(targets.own.map(locatorKey));
+    const sweep: Locator[] = [];
+    for (const address of targets.peers) {
+      for (let i = 0; i < targets.peerIndexCount; i++) {
+        const l = udpv4(address, metatrafficUnicastPort(targets.domainId, i));
+        if (!own.has(locatorKey(l))) sweep.push(l);
+      }
+    }
+    this.sweep = sweep;
+  }
+
+  get participantData(): ParticipantData {
+    return this.data;
+  }
+
+  /** Replaces the announced data (e.g. user data changed); the next announce carries it. */
+  update(data: ParticipantData): void {
+    this.data = data;
+    this.payload = encodeParticipantData(data);
+    this.sn++;
+  }
+
+  private build(dst?: Buffer): void {
+    const w = this.out.begin(dst);
+    encodeInfoTs(w, nowTime(), true);
+    encodeData(w, { readerId: EntityId.SPDP_READER, writerId: EntityId.SPDP_WRITER, writerSN: this.sn, payload: this.payload, key: false }, true);
+  }
+
+  /** Announces to multicast, the peer sweep and the given known participants' locators. */
+  announce(known: Locator[]): void {
+    this.build();
+    const seen = new Set<string>();
+    const all: Locator[] = [];
+    for (const l of [...this.targets.multicast, ...this.sweep, ...known]) {
+      const k = locatorKey(l);
+      if (!seen.has(k)) {
+        seen.add(k);
+        all.push(l);
+      }
+    }
+    this.out.send(all);
+  }
+
+  /** Sends our announcement to one participant (reply to a newly discovered one). */
+  announceTo(locators: Locator[], dst?: Buffer): void {
+    this.build(dst);
+    this.out.send(locators);
+  }
+
+  /** Sends the dispose+unregister of our participant to everyone we announce to. */
+  dispose(known: Locator[]): void {
+    const w = this.out.begin();
+    encodeInfoTs(w, nowTime(), true);
+    const keyHash = Buffer.concat([Buffer.from(this.data.guidPrefix, 'hex'), Buffer.from([0, 0, 1, 0xc1])]);
+    const inlineQos = encodeInlineQos({ keyHash, statusInfo: STATUS_INFO_DISPOSED | STATUS_INFO_UNREGISTERED });
+    encodeData(w, { readerId: EntityId.SPDP_READER, writerId: EntityId.SPDP_WRITER, writerSN: this.sn + 1, inlineQos, payload: encodeParticipantKey(this.data.guidPrefix), key: true }, true);
+    const seen = new Set<string>();
+    const all = [...this.targets.multicast, ...this.sweep, ...known].filter((l) => {
+      const k = locatorKey(l);
+      if (seen.has(k)) return false;
+      seen.add(k);
+      return true;
+    });
+    this.out.send(all);
+  }
+}

@@ -1,0 +1,40 @@
+// Splitting a datagram into its header and submessages.
+
+import { RtpsParseError } from './cursor.js';
+import { decodeHeader, RTPS_HEADER_SIZE, type RtpsHeader } from './header.js';
+import { decodeSubmessage, type Submessage } from './submessages/index.js';
+import { FLAG_E, SubmessageId } from './submessages/ids.js';
+
+/** Visits each submessage of a datagram; throws RtpsParseError on malformed framing or bodies. */
+export function forEachSubmessage(buf: Buffer, visit: (sm: Submessage) => void): RtpsHeader {
+  const header = decodeHeader(buf);
+  let pos = RTPS_HEADER_SIZE;
+  const total = buf.length;
+  while (pos < total) {
+    if (pos + 4 > total) throw new RtpsParseError(`truncated submessage header at ${pos}`);
+    const id = buf[pos];
+    const flags = buf[pos + 1];
+    const le = (flags & FLAG_E) !== 0;
+    let len = le ? buf.readUInt16LE(pos + 2) : buf.readUInt16BE(pos + 2);
+    const start = pos + 4;
+    // Length 0 means "to the end of the message" except for PAD and INFO_TS, which can be empty.
+    if (len === 0 && id !== SubmessageId.PAD && id !== SubmessageId.INFO_TS) len = total - start;
+    const end = start + len;
+    if (end > total) throw new RtpsParseError(`submessage 0x${id.toString(16)} length ${len} runs past the datagram (${total - start} left)`);
+    visit(decodeSubmessage(id, flags, buf, start, end));
+    pos = end;
+  }
+  return header;
+}
+
+export interface RtpsMessage {
+  header: RtpsHeader;
+  submessages: Submessage[];
+}
+
+/** Decodes a whole datagram (tests, tools). The receive path uses forEachSubmessage. */
+export function decodeMessage(buf: Buffer): RtpsMessage {
+  const submessages: Submessage[] = [];
+  const header = forEachSubmessage(buf, (sm) => submessages.push(sm));
+  return { header, submessages };
+}

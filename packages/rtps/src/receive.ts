@@ -1,0 +1,160 @@
+// The receive path: interprets a datagram's submessages with the RTPS receiver state
+// (source prefix, destination, timestamp) and routes them to our readers and writers.
+// Nothing thrown by parsing escapes: a malformed datagram is counted and dropped.
+
+import { EntityId, makeGuid, prefixToHex } from './guid.js';
+import { RtpsParseError } from './cursor.js';
+import { forEachSubmessage } from './message.js';
+import type { ReceivedChange, ReliableReader, WriterProxy } from './reliable-reader.js';
+import type { ReliableWriter } from './reliable-writer.js';
+import type { RemoteParticipant } from './remote-entities.js';
+import type { DataSubmessage, Submessage } from './submessages/index.js';
+import type { RtpsTime } from './time.js';
+
+export interface ReceiveContext {
+  readonly prefix: Buffer;
+  remoteParticipant(prefixHex: string): RemoteParticipant | undefined;
+  /** SPDP DATA (from any participant, known or not). */
+  onSpdp(sm: DataSubmessage, srcPrefixHex: string, vendorId: number, now: number): void;
+  localWriter(entityId: number): ReliableWriter | undefined;
+}
+
+/** Counters of what the receive path saw (diagnostics and tests). */
+export interface ReceiveStats {
+  datagrams: number;
+  malformed: number;
+  lastError?: string;
+}
+
+export class MessageReceiver {
+  readonly stats: ReceiveStats = { datagrams: 0, malformed: 0 };
+  private readonly ctx: ReceiveContext;
+  private srcHex = '';
+  private srcPrefix: Buffer = Buffer.alloc(12);
+  private vendor = 0;
+  private forUs = true;
+  private ts: RtpsTime | undefined;
+  private remote: RemoteParticipant | undefined;
+  private now = 0;
+  private readonly visit = (sm: Submessage) => this.onSubmessage(sm);
+
+  constructor(ctx: ReceiveContext) {
+    this.ctx = ctx;
+  }
+
+  /** Handles one datagram. Never throws. */
+  handle(buf: Buffer, now = Date.now()): void {
+    this.stats.datagrams++;
+    try {
+      if (buf.length < 20) throw new RtpsParseError('datagram shorter than the RTPS header');
+      this.srcPrefix = buf.subarray(8, 20);
+      if (this.srcPrefix.equals(this.ctx.prefix)) return; // our own multicast/sweep echo
+      this.srcHex = buf.toString('hex', 8, 20);
+      this.vendor = (buf[6] << 8) | buf[7];
+      this.forUs = true;
+      this.ts = undefined;
+      this.now = now;
+      this.remote = this.ctx.remoteParticipant(this.srcHex);
+      if (this.remote) this.remote.lastSeen = now;
+      forEachSubmessage(buf, this.visit);
+    } catch (err) {
+      this.stats.malformed++;
+      this.stats.lastError = err instanceof Error ? err.message : String(err);
+    }
+  }
+
+  private onSubmessage(sm: Submessage): void {
+    switch (sm.kind) {
+      case 'INFO_TS':
+        this.ts = sm.timestamp;
+        return;
+      case 'INFO_DST': {
+        const p = sm.guidPrefix;
+        let zero = true;
+        for (let i = 0; i < 12; i++) if (p[i] !== 0) zero = false;
+        this.forUs = zero || p.equals(this.ctx.prefix);
+        return;
+      }
+      case 'INFO_SRC':
+        this.srcPrefix = sm.guidPrefix;
+        this.srcHex = prefixToHex(sm.guidPrefix);
+        this.vendor = sm.vendorId;
+        this.remote = this.ctx.remoteParticipant(this.srcHex);
+        if (this.remote) this.remote.lastSeen = this.now;
+        return;
+      case 'PAD':
+      case 'UNKNOWN':
+        return;
+    }
+    if (!this.forUs) return;
+    switch (sm.kind) {
+      case 'DATA': {
+        if (sm.writerId === EntityId.SPDP_WRITER) {
+          this.ctx.onSpdp(sm, this.srcHex, this.vendor, this.now);
+          this.remote = this.ctx.remoteParticipant(this.srcHex);
+          return;
+        }
+        const links = this.links(sm.writerId);
+        if (!links) return;
+        const change: ReceivedChange = {
+          writerGuid: makeGuid(this.srcHex, sm.writerId),
+          sn: sm.writerSN,
+          payload: sm.payload,
+          key: sm.key,
+          inlineQos: sm.inlineQos,
+          inlineLe: sm.le,
+          timestamp: this.ts,
+          vendorId: this.vendor,
+        };
+        for (let i = 0; i < links.length; i++) {
+          const l = links[i];
+          if (sm.readerId === 0 || sm.readerId === l.reader.entityId) l.reader.onData(l.proxy, change);
+        }
+        return;
+      }
+      case 'DATA_FRAG': {
+        const links = this.links(sm.writerId);
+        if (!links) return;
+        for (const l of links) {
+          if (sm.readerId === 0 || sm.readerId === l.reader.entityId) {
+            l.reader.onDataFrag(l.proxy, sm.writerSN, sm.fragmentStartingNum, sm.fragmentsInSubmessage, sm.fragmentSize, sm.sampleSize, sm.data, sm.inlineQos, sm.le, this.ts, sm.key, this.now);
+          }
+        }
+        return;
+      }
+      case 'HEARTBEAT': {
+        const links = this.links(sm.writerId);
+        if (!links) return;
+        for (const l of links) if (sm.readerId === 0 || sm.readerId === l.reader.entityId) l.reader.onHeartbeat(l.proxy, sm.firstSN, sm.lastSN, sm.count, sm.final);
+        return;
+      }
+      case 'HEARTBEAT_FRAG': {
+        const links = this.links(sm.writerId);
+        if (!links) return;
+        for (const l of links) if (sm.readerId === 0 || sm.readerId === l.reader.entityId) l.reader.onHeartbeatFrag(l.proxy, sm.writerSN, sm.lastFragmentNum, sm.count);
+        return;
+      }
+      case 'GAP': {
+        const links = this.links(sm.writerId);
+        if (!links) return;
+        for (const l of links) if (sm.readerId === 0 || sm.readerId === l.reader.entityId) l.reader.onGap(l.proxy, sm.gapStart, sm.gapList.base, sm.gapList.set);
+        return;
+      }
+      case 'ACKNACK': {
+        if (!this.remote) return;
+        this.ctx.localWriter(sm.writerId)?.onAckNack(makeGuid(this.srcHex, sm.readerId), sm.readerSNState, sm.count, this.now);
+        return;
+      }
+      case 'NACK_FRAG': {
+        if (!this.remote) return;
+        this.ctx.localWriter(sm.writerId)?.onNackFrag(makeGuid(this.srcHex, sm.readerId), sm.writerSN, sm.fragmentNumberState, sm.count);
+        return;
+      }
+    }
+  }
+
+  private links(writerId: number): { reader: ReliableReader; proxy: WriterProxy }[] | undefined {
+    const ep = this.remote?.endpoints.get(writerId);
+    return ep && ep.readerLinks.length > 0 ? ep.readerLinks : undefined;
+  }
+}

@@ -1,0 +1,292 @@
+// A stateful writer: history cache, one proxy per matched reader, HEARTBEAT/ACKNACK/GAP,
+// resend on NACK, NACK_FRAG repair, fragmentation of large samples. Best-effort readers are
+// just proxies that never ack.
+
+import type { Guid } from './guid.js';
+import { makeGuid } from './guid.js';
+import type { Locator } from './locator.js';
+import type { MessageBuilder } from './outgoing.js';
+import type { QoS } from './qos.js';
+import { encodeDataFrag } from './submessages/data-frag.js';
+import { encodeData } from './submessages/data.js';
+import { encodeGap } from './submessages/gap.js';
+import { encodeHeartbeat } from './submessages/heartbeat.js';
+import { encodeInfoTs } from './submessages/info.js';
+import { makeSet, type FragmentNumberSet, type SequenceNumberSet } from './sequence-number.js';
+import { WriterHistoryCache, type CacheChange } from './writer-history-cache.js';
+
+
+/** A matched remote reader as seen by one of our writers. */
+export interface ReaderProxy {
+  guid: Guid;
+  prefix: Buffer;
+  entityId: number;
+  locators: Locator[];
+  /** Both sides reliable: the reader acks and we repair. */
+  reliable: boolean;
+  /** SNs below this are acknowledged (or irrelevant to this reader). */
+  ackedBelow: number;
+  /** First SN this reader may get (volatile readers start after what existed at match time). */
+  firstRelevant: number;
+  lastAckNackCount: number;
+  lastNackFragCount: number;
+  /** Last time we heartbeated this proxy (ms). */
+  lastHeartbeat: number;
+}
+
+export interface WriterOptions {
+  entityId: number;
+  prefixHex: string;
+  qos: QoS;
+  /** Largest sample sent as one DATA; above it DATA_FRAG. */
+  fragmentSize: number;
+  maxSamples: number;
+  heartbeatPeriodMs: number;
+}
+
+export class ReliableWriter {
+  readonly entityId: number;
+  readonly guid: Guid;
+  readonly qos: QoS;
+  readonly history: WriterHistoryCache;
+  readonly readers = new Map<Guid, ReaderProxy>();
+  private readonly out: MessageBuilder;
+  private readonly fragmentSize: number;
+  private readonly heartbeatPeriodMs: number;
+  private hbCount = 0;
+  private ackWaiters: Array<() => void> = [];
+
+  constructor(opts: WriterOptions, out: MessageBuilder) {
+    this.entityId = opts.entityId;
+    this.guid = makeGuid(opts.prefixHex, opts.entityId);
+    this.qos = opts.qos;
+    this.out = out;
+    this.fragmentSize = opts.fragmentSize;
+    this.heartbeatPeriodMs = opts.heartbeatPeriodMs;
+    this.history = new WriterHistoryCache(opts.qos.history, opts.maxSamples);
+  }
+
+  get reliable(): boolean {
+    return this.qos.reliability === 'reliable';
+  }
+
+  get transientLocal(): boolean {
+    return this.qos.durability !== 'volatile';
+  }
+
+  /** Adds a change to the history and sends it to every matched reader. */
+  writeChange(change: Omit<CacheChange, 'sn'>): number {
+    const sn = this.history.nextSN();
+    const c: CacheChange = { ...change, sn };
+    this.history.add(c);
+    // Group by participant so each participant gets one datagram (readerId 0 when several).
+    const byPrefix = new Map<string, ReaderProxy[]>();
+    for (const p of this.readers.values()) {
+      const k = p.guid.slice(0, 24);
+      const list = byPrefix.get(k);
+      if (list) list.push(p);
+      else byPrefix.set(k, [p]);
+    }
+    for (const list of byPrefix.values()) {
+      const readerId = list.length === 1 ? list[0].entityId : 0;
+      const reliable = list.some((p) => p.reliable);
+      this.sendChange(c, list[0].prefix, readerId, dedupLocators(list), reliable);
+    }
+    return sn;
+  }
+
+  /** Sends one change (fragmented when large), optionally followed by a HEARTBEAT. */
+  private sendChange(c: CacheChange, dst: Buffer, readerId: number, locators: Locator[], withHeartbeat: boolean, onlyFragments?: number[]): void {
+    const payload = c.payload;
+    const out = this.out;
+    if (!payload || payload.length <= this.fragmentSize) {
+      const w = out.begin(dst);
+      encodeInfoTs(w, c.timestamp, true);
+      encodeData(w, { readerId, writerId: this.entityId, writerSN: c.sn, inlineQos: c.inlineQos, payload, key: c.key }, true);
+      if (withHeartbeat) this.appendHeartbeat(readerId, true);
+      out.send(locators);
+      return;
+    }
+    const fragSize = this.fragmentSize;
+    const total = Math.ceil(payload.length / fragSize);
+    const frags = onlyFragments ?? range(1, total);
+    for (let i = 0; i < frags.length; i++) {
+      const f = frags[i];
+      if (f < 1 || f > total) continue;
+      const w = out.begin(dst);
+      encodeInfoTs(w, c.timestamp, true);
+      const start = (f - 1) * fragSize;
+      encodeDataFrag(
+        w,
+        {
+          readerId,
+          writerId: this.entityId,
+          writerSN: c.sn,
+          fragmentStartingNum: f,
+          fragmentsInSubmessage: 1,
+          fragmentSize: fragSize,
+          sampleSize: payload.length,
+          // Inline QoS travels with the first fragment only.
+          inlineQos: f === 1 ? c.inlineQos : undefined,
+          data: payload.subarray(start, Math.min(payload.length, start + fragSize)),
+          key: c.key,
+        },
+        true,
+      );
+      if (withHeartbeat && i === frags.length - 1) this.appendHeartbeat(readerId, true);
+      out.send(locators);
+    }
+  }
+
+  private appendHeartbeat(readerId: number, final: boolean, proxy?: ReaderProxy): void {
+    const last = this.history.lastSN;
+    let first = this.history.firstSN();
+    if (proxy && proxy.firstRelevant > first) first = proxy.firstRelevant;
+    if (first > last + 1) first = last + 1;
+    encodeHeartbeat(this.out.w, { readerId, writerId: this.entityId, firstSN: Math.max(1, first), lastSN: last, count: ++this.hbCount, final, liveliness: false }, true);
+  }
+
+  /** Sends a HEARTBEAT to one reader. */
+  heartbeat(p: ReaderProxy, final: boolean, now: number): void {
+    this.out.begin(p.prefix);
+    this.appendHeartbeat(p.entityId, final, p);
+    this.out.send(p.locators);
+    p.lastHeartbeat = now;
+  }
+
+  /** Adds (or updates) a matched reader. Transient-local history goes to late joiners. */
+  matchReader(p: Omit<ReaderProxy, 'ackedBelow' | 'firstRelevant' | 'lastAckNackCount' | 'lastNackFragCount' | 'lastHeartbeat'>, readerVolatile: boolean, now: number): ReaderProxy {
+    const existing = this.readers.get(p.guid);
+    if (existing) {
+      existing.locators = p.locators;
+      return existing;
+    }
+    const historical = this.transientLocal && !readerVolatile;
+    const firstRelevant = historical ? 1 : this.history.lastSN + 1;
+    const proxy: ReaderProxy = { ...p, ackedBelow: firstRelevant, firstRelevant, lastAckNackCount: -Infinity, lastNackFragCount: -Infinity, lastHeartbeat: 0 };
+    this.readers.set(p.guid, proxy);
+    if (proxy.reliable) this.heartbeat(proxy, false, now);
+    else if (historical) for (const c of this.history.values()) this.sendChange(c, proxy.prefix, proxy.entityId, proxy.locators, false);
+    return proxy;
+  }
+
+  unmatchReader(guid: Guid): boolean {
+    const had = this.readers.delete(guid);
+    if (had) this.checkAcked();
+    return had;
+  }
+
+  /** ACKNACK from a reader: update its ack state, resend what it asks for, GAP what is gone. */
+  onAckNack(readerGuid: Guid, set: SequenceNumberSet, count: number, now: number): void {
+    const p = this.readers.get(readerGuid);
+    if (!p || !p.reliable) return;
+    if (count <= p.lastAckNackCount) return;
+    p.lastAckNackCount = count;
+    const last = this.history.lastSN;
+    if (set.base > p.ackedBelow) p.ackedBelow = Math.min(set.base, last + 1);
+    if (set.set.length === 0) {
+      // A reader that acked nothing yet (pre-emptive ACKNACK) learns the range from a HEARTBEAT.
+      if (p.ackedBelow <= last || set.base <= 1) this.heartbeat(p, p.ackedBelow > last, now);
+      this.checkAcked();
+      return;
+    }
+    const gaps: number[] = [];
+    let resent = 0;
+    for (const sn of set.set) {
+      if (sn > last) break;
+      const c = sn >= p.firstRelevant ? this.history.get(sn) : undefined;
+      if (c) {
+        this.sendChange(c, p.prefix, p.entityId, p.locators, false);
+        resent++;
+      } else gaps.push(sn);
+    }
+    const w = this.out.begin(p.prefix);
+    if (gaps.length > 0) encodeGap(w, { readerId: p.entityId, writerId: this.entityId, gapStart: gaps[0], gapList: makeSet(gaps[0] + 1, gaps.slice(1)) }, true);
+    this.appendHeartbeat(p.entityId, false, p);
+    this.out.send(p.locators);
+    p.lastHeartbeat = now;
+    void resent;
+    this.checkAcked();
+  }
+
+  /** NACK_FRAG: resend the listed fragments of one sample. */
+  onNackFrag(readerGuid: Guid, sn: number, frags: FragmentNumberSet, count: number): void {
+    const p = this.readers.get(readerGuid);
+    if (!p || !p.reliable || count <= p.lastNackFragCount) return;
+    p.lastNackFragCount = count;
+    const c = this.history.get(sn);
+    if (!c) {
+      const w = this.out.begin(p.prefix);
+      encodeGap(w, { readerId: p.entityId, writerId: this.entityId, gapStart: sn, gapList: makeSet(sn + 1, []) }, true);
+      this.out.send(p.locators);
+      return;
+    }
+    this.sendChange(c, p.prefix, p.entityId, p.locators, true, frags.set);
+  }
+
+  /** Periodic work: heartbeat readers that have not acknowledged everything. */
+  tick(now: number): void {
+    const last = this.history.lastSN;
+    for (const p of this.readers.values()) {
+      if (!p.reliable) continue;
+      if (p.ackedBelow <= last && now - p.lastHeartbeat >= this.heartbeatPeriodMs) this.heartbeat(p, false, now);
+    }
+    if (!this.transientLocal && this.qos.history.kind === 'keep-all') this.history.removeBelow(this.lowestAcked());
+  }
+
+  private lowestAcked(): number {
+    let low = this.history.lastSN + 1;
+    for (const p of this.readers.values()) if (p.reliable && p.ackedBelow < low) low = p.ackedBelow;
+    return low;
+  }
+
+  /** True when every reliable reader acknowledged every change written so far. */
+  allAcked(): boolean {
+    return this.lowestAcked() > this.history.lastSN;
+  }
+
+  /** Resolves true once every reliable matched reader acknowledged everything, false on timeout. */
+  waitForAcknowledgments(timeoutMs: number): Promise<boolean> {
+    if (this.allAcked()) return Promise.resolve(true);
+    return new Promise((resolve) => {
+      const t = setTimeout(() => {
+        this.ackWaiters = this.ackWaiters.filter((f) => f !== done);
+        resolve(false);
+      }, timeoutMs);
+      const done = () => {
+        clearTimeout(t);
+        resolve(true);
+      };
+      this.ackWaiters.push(done);
+    });
+  }
+
+  private checkAcked(): void {
+    if (this.ackWaiters.length === 0 || !this.allAcked()) return;
+    const w = this.ackWaiters;
+    this.ackWaiters = [];
+    for (const f of w) f();
+  }
+}
+
+function range(from: number, to: number): number[] {
+  const out: number[] = [];
+  for (let i = from; i <= to; i++) out.push(i);
+  return out;
+}
+
+function dedupLocators(list: ReaderProxy[]): Locator[] {
+  if (list.length === 1) return list[0].locators;
+  const seen = new Set<string>();
+  const out: Locator[] = [];
+  for (const p of list) {
+    for (const l of p.locators) {
+      const k = `${l.address}:${l.port}`;
+      if (!seen.has(k)) {
+        seen.add(k);
+        out.push(l);
+      }
+    }
+  }
+  return out;
+}

@@ -1,0 +1,36 @@
+// What we know about remote participants and their endpoints, and the links from a remote
+// endpoint to our matched local endpoints (so a received DATA finds its readers in two lookups).
+
+import type { EndpointData } from './discovery-sedp-data.js';
+import type { ParticipantData } from './discovery-spdp-data.js';
+import type { Guid } from './guid.js';
+import type { Locator } from './locator.js';
+import type { ReliableReader, WriterProxy } from './reliable-reader.js';
+
+export interface ReaderLink {
+  reader: ReliableReader;
+  proxy: WriterProxy;
+}
+
+export interface RemoteEndpoint {
+  guid: Guid;
+  entityId: number;
+  isWriter: boolean;
+  /** SEDP data; undefined for built-in endpoints implied by the builtin endpoint set. */
+  data?: EndpointData;
+  /** Our readers matched to this remote writer. */
+  readerLinks: ReaderLink[];
+}
+
+export interface RemoteParticipant {
+  prefixHex: string;
+  prefix: Buffer;
+  data: ParticipantData;
+  /** The SPDP payload last seen (to skip re-parsing identical re-announcements). */
+  lastSpdp: Buffer;
+  lastSeen: number;
+  leaseMs: number;
+  metaLocators: Locator[];
+  userLocators: Locator[];
+  endpoints: Map<number, RemoteEndpoint>;
+}

@@ -1,0 +1,32 @@
+// GAP (0x08): SNs gapStart..gapList.base-1 and the members of gapList carry no data.
+
+import type { ByteWriter } from '../byte-writer.js';
+import type { Cursor } from '../cursor.js';
+import { readSN, readSNSet, writeSN, writeSNSet, type SequenceNumberSet } from '../sequence-number.js';
+import { beginSubmessage, endSubmessage } from './frame.js';
+import { SubmessageId } from './ids.js';
+
+export interface GapSubmessage {
+  kind: 'GAP';
+  readerId: number;
+  writerId: number;
+  gapStart: number;
+  gapList: SequenceNumberSet;
+}
+
+export function decodeGap(c: Cursor): GapSubmessage {
+  return { kind: 'GAP', readerId: c.entityId(), writerId: c.entityId(), gapStart: readSN(c), gapList: readSNSet(c) };
+}
+
+export function encodeGap(w: ByteWriter, m: Omit<GapSubmessage, 'kind'>, le: boolean): void {
+  const at = beginSubmessage(w, SubmessageId.GAP, 0, le);
+  w.entityId(m.readerId).entityId(m.writerId);
+  writeSN(w, m.gapStart);
+  writeSNSet(w, m.gapList);
+  endSubmessage(w, at, le);
+}
+
+/** The SNs a GAP declares irrelevant, as [from, to) plus the extra set members. */
+export function gapMembers(g: GapSubmessage): { rangeFrom: number; rangeTo: number; extra: number[] } {
+  return { rangeFrom: g.gapStart, rangeTo: g.gapList.base, extra: g.gapList.set };
+}

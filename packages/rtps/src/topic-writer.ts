@@ -1,0 +1,134 @@
+// The public writer: write opaque serialized payloads, learn which readers match.
+
+import { EventEmitter } from 'node:events';
+import type { EndpointData } from './discovery-sedp-data.js';
+import type { Guid } from './guid.js';
+import { encodeInlineQos, type RawParameter, type SampleIdentity } from './inline-qos.js';
+import type { QoS } from './qos.js';
+import type { ReliableWriter } from './reliable-writer.js';
+import { nowTime, type RtpsTime } from './time.js';
+
+/** What createWriter() needs. */
+export interface WriterConfig {
+  /** DDS topic name as it goes on the wire (e.g. `rt/chatter`). */
+  topic: string;
+  /** DDS type name (e.g. `std_msgs::msg::dds_::String_`). */
+  typeName: string;
+  /** Missing policies take DEFAULT_QOS (reliable, volatile, keep last 10). */
+  qos?: Partial<QoS>;
+  /** USER_DATA of the endpoint, e.g. `typehash=...;`. */
+  userData?: string | Uint8Array;
+}
+
+export interface WriteOptions {
+  /** Related sample identity (services): sent as PID 0x0083 and Fast DDS' 0x800f. */
+  relatedSampleIdentity?: SampleIdentity;
+  /** Extra inline QoS parameters (little-endian values). */
+  inlineQos?: RawParameter[];
+  /** Source timestamp; default now. */
+  timestamp?: RtpsTime;
+}
+
+/** A matched remote endpoint. */
+export interface MatchEvent {
+  remoteGuid: Guid;
+  endpoint: EndpointData;
+}
+
+/** A remote endpoint on our topic that we refused to match, and why. */
+export interface IncompatibleEvent {
+  remoteGuid: Guid;
+  reason: string;
+  endpoint: EndpointData;
+}
+
+export interface WriterEvents {
+  matched: [MatchEvent];
+  unmatched: [MatchEvent];
+  incompatible: [IncompatibleEvent];
+}
+
+/**
+ * A DDS data writer for one topic. Events: `matched`, `unmatched`, `incompatible`.
+ * Payloads are serialized samples including their 4-byte encapsulation header.
+ */
+export class Writer extends EventEmitter<WriterEvents> {
+  readonly guid: Guid;
+  readonly topic: string;
+  readonly typeName: string;
+  readonly qos: QoS;
+  /** Remote readers currently matched, by GUID. */
+  readonly matches = new Map<Guid, EndpointData>();
+  private closed = false;
+
+  /** @internal */
+  constructor(
+    /** @internal */ readonly core: ReliableWriter,
+    config: WriterConfig,
+    private readonly onClose: (w: Writer) => void,
+  ) {
+    super();
+    this.guid = core.guid;
+    this.topic = config.topic;
+    this.typeName = config.typeName;
+    this.qos = core.qos;
+  }
+
+  /** Publishes one serialized sample; returns its identity (writer GUID + sequence number). */
+  write(payload: Uint8Array, opts: WriteOptions = {}): SampleIdentity {
+    if (this.closed) throw new Error(`writer ${this.guid} is closed`);
+    const inlineQos = opts.relatedSampleIdentity || opts.inlineQos ? encodeInlineQos({ relatedSampleIdentity: opts.relatedSampleIdentity, extra: opts.inlineQos }) : undefined;
+    const buf = Buffer.isBuffer(payload) ? payload : Buffer.from(payload.buffer, payload.byteOffset, payload.byteLength);
+    const sn = this.core.writeChange({ payload: buf, key: false, inlineQos, timestamp: opts.timestamp ?? nowTime(), instance: '' });
+    return { writerGuid: this.guid, sequenceNumber: sn };
+  }
+
+  /** GUIDs of the matched remote readers. */
+  matchedReaders(): Guid[] {
+    return [...this.matches.keys()];
+  }
+
+  /** Resolves true when every reliable matched reader acknowledged all samples, false after the timeout. */
+  waitForAcknowledgments(timeoutMs: number): Promise<boolean> {
+    return this.core.waitForAcknowledgments(timeoutMs);
+  }
+
+  /** Resolves once at least `count` readers match (false on timeout). */
+  waitForMatch(count = 1, timeoutMs = 5000): Promise<boolean> {
+    return waitFor(this, () => this.matches.size >= count, timeoutMs);
+  }
+
+  /** Removes the writer: peers get an SEDP dispose. */
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.onClose(this);
+    this.removeAllListeners();
+  }
+
+  /** Same as close(). */
+  dispose(): void {
+    this.close();
+  }
+}
+
+/** Waits until `ok()` holds, re-checking on every matched event. */
+export function waitFor(em: EventEmitter, ok: () => boolean, timeoutMs: number): Promise<boolean> {
+  if (ok()) return Promise.resolve(true);
+  return new Promise((resolve) => {
+    const check = () => {
+      if (!ok()) return;
+      cleanup();
+      resolve(true);
+    };
+    const t = setTimeout(() => {
+      cleanup();
+      resolve(false);
+    }, timeoutMs);
+    const cleanup = () => {
+      clearTimeout(t);
+      em.off('matched', check);
+    };
+    em.on('matched', check);
+  });
+}
