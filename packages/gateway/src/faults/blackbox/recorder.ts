@@ -1,0 +1,306 @@
+// The black-box recorder (faults.md §7.3–§7.7): buffers selected topics, and on a confirmation writes the
+// buffer plus a post-fault window into one bag per burst (single writer), then records the (fault,
+// recording) links and applies retention. It is fed by the ROS layer through `TopicTap.onMessage`.
+import { existsSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import type { FaultClock, TimerHandle } from '../clock.js';
+import type { RosbagConfig } from '../config.js';
+import type { FaultLogger } from '../log.js';
+import { silentLogger } from '../log.js';
+import type { FaultRecord } from '../model.js';
+import type { TopicGraph } from '../snapshots/sampler.js';
+import type { FaultRepository, RosbagLink } from '../storage/repository.js';
+import { McapBagWriter } from './mcap-bag.js';
+import type { TapMessage } from './ring-buffer.js';
+import { RingBuffer } from './ring-buffer.js';
+import type { TopicSelection } from './topic-selection.js';
+import { entityScope } from './topic-selection.js';
+
+/** What the ROS layer calls for every message of a subscribed topic. */
+export interface TopicTap {
+  onMessage(topic: string, typeName: string, definitionText: string, cdrBytes: Uint8Array, timestampNs: bigint): void;
+}
+
+export const MAX_ATTACHED_FAULTS = 32;
+const MB = 1024 * 1024;
+
+interface OpenRecording {
+  id: string;
+  dir: string;
+  writer: McapBagWriter;
+  primary: string;
+  attached: Set<string>;
+  /** Codes attached beyond the limit: widen the filter, get no row. */
+  unlinked: Set<string>;
+  cleared: Set<string>;
+  /** null = write every topic. */
+  filter: Set<string> | null;
+  startMono: number;
+  createdAtNs: bigint;
+  timer?: TimerHandle;
+  chain: Promise<void>;
+  failed: boolean;
+}
+
+export interface BlackBoxOptions {
+  config: RosbagConfig;
+  selection: TopicSelection;
+  repository: FaultRepository;
+  clock: FaultClock;
+  /** Resolved bag directory. */
+  storageDir: string;
+  graph?: TopicGraph;
+  log?: FaultLogger;
+}
+
+export class BlackBoxRecorder implements TopicTap {
+  private readonly buffer: RingBuffer;
+  private running: boolean;
+  private readonly startedMono: number;
+  private open: OpenRecording | undefined;
+  private lock: Promise<unknown> = Promise.resolve();
+  private readonly seen = new Set<string>();
+  private readonly log: FaultLogger;
+  private lastIdMs = 0;
+
+  constructor(private readonly o: BlackBoxOptions) {
+    this.log = o.log ?? silentLogger;
+    this.buffer = new RingBuffer(o.config.duration_sec * 1000, o.config.max_buffer_mb * MB);
+    this.running = o.config.enabled && !o.config.lazy_start;
+    this.startedMono = o.clock.monoMs();
+  }
+
+  /** Whether messages are being buffered (false before a lazy start). */
+  get isRunning(): boolean {
+    return this.running;
+  }
+
+  /** Whether a post-fault window is open. */
+  get recording(): boolean {
+    return this.open !== undefined;
+  }
+
+  get bufferedMessages(): number {
+    return this.buffer.size;
+  }
+
+  /** Topics the ROS layer should subscribe to, given the graph's topic names (re-evaluated every 500 ms). */
+  topicsToSubscribe(graphTopics: readonly string[]): string[] {
+    return this.o.config.enabled ? this.o.selection.select(graphTopics) : [];
+  }
+
+  /** Lazy start (§7.5): the first PREFAILED starts the buffer, which then runs until shutdown. */
+  onPrefailed(): void {
+    if (this.o.config.enabled && !this.running) {
+      this.running = true;
+      this.log.info('black box: lazy start on first PREFAILED fault');
+    }
+  }
+
+  onMessage(topic: string, typeName: string, definitionText: string, cdrBytes: Uint8Array, timestampNs: bigint): void {
+    if (!this.running || !this.o.selection.accepts(topic)) return;
+    this.seen.add(topic);
+    const m: TapMessage = { topic, typeName, definition: definitionText, data: cdrBytes, timestampNs, monoMs: this.o.clock.monoMs() };
+    const rec = this.open;
+    if (rec) {
+      // During a post-fault window messages go straight into the open bag.
+      if (!rec.failed && (rec.filter === null || rec.filter.has(topic))) rec.chain = rec.chain.then(() => rec.writer.write(m));
+      return;
+    }
+    this.buffer.push(m);
+  }
+
+  /** Serialises the rosbag part of capture jobs (single writer, §6.5). */
+  private serial<T>(fn: () => Promise<T>): Promise<T> {
+    const next = this.lock.then(fn, fn);
+    this.lock = next.catch(() => undefined);
+    return next;
+  }
+
+  /** The confirmation step of the state machine (§7.4). Resolves once the bag is open (or nothing was done). */
+  onConfirmed(fault: FaultRecord): Promise<void> {
+    return this.serial(() => this.confirm(fault));
+  }
+
+  private scopeOf(fault: FaultRecord): Set<string> | null {
+    return entityScope(fault.reporting_sources, this.o.graph, this.seen);
+  }
+
+  private async confirm(fault: FaultRecord): Promise<void> {
+    if (!this.o.config.enabled || !this.running) return;
+    const code = fault.fault_code;
+    const rec = this.open;
+    if (rec) {
+      if (rec.primary === code) return;
+      if (!rec.attached.has(code)) {
+        if (rec.attached.size < MAX_ATTACHED_FAULTS) rec.attached.add(code);
+        else {
+          rec.unlinked.add(code);
+          this.log.warn(`black box: recording ${rec.id} already covers ${MAX_ATTACHED_FAULTS} extra faults; '${code}' gets no link`);
+        }
+        rec.cleared.delete(code);
+      }
+      if (this.o.selection.entityScoped && rec.filter) {
+        const scope = this.scopeOf(fault);
+        if (scope === null) rec.filter = null;
+        else scope.forEach((t) => rec.filter!.add(t));
+      }
+      return;
+    }
+    const after = this.o.config.duration_after_sec;
+    const buffered = this.buffer.drain();
+    if (buffered.length === 0 && after <= 0) {
+      this.log.warn(`black box: nothing buffered for fault '${code}' and no post-fault window; no recording`);
+      return;
+    }
+    if (buffered.length === 0) this.log.info(`No pre-fault data buffered for fault '${code}' - recording post-fault window only`);
+    const filter = this.o.selection.entityScoped ? this.scopeOf(fault) : null;
+    const id = this.newRecordingId(code);
+    const dir = join(this.o.storageDir, id);
+    let writer: McapBagWriter;
+    try {
+      writer = await McapBagWriter.open(dir, id, this.o.config.max_bag_size_mb * MB);
+    } catch (err) {
+      this.log.error(`black box: cannot create bag ${dir}: ${(err as Error).message}`);
+      rmSync(dir, { recursive: true, force: true });
+      return;
+    }
+    const now = this.o.clock.monoMs();
+    const written = buffered.filter((m) => filter === null || filter.has(m.topic));
+    // The recording's span starts at its oldest written message, bounded by the recorder's uptime.
+    const startMono = written.length > 0 ? Math.max(written[0].monoMs, this.startedMono) : now;
+    const r: OpenRecording = {
+      id, dir, writer, primary: code, attached: new Set(), unlinked: new Set(), cleared: new Set(), filter, startMono,
+      createdAtNs: this.o.clock.wallNs(), chain: Promise.resolve(), failed: false,
+    };
+    this.open = r;
+    r.chain = (async () => { for (const m of written) await writer.write(m); })();
+    r.chain = r.chain.catch((err) => {
+      r.failed = true;
+      this.log.error(`black box: writing ${id} failed: ${(err as Error).message}`);
+    });
+    if (after > 0) r.timer = this.o.clock.setTimeout(() => { void this.serial(() => this.finalize()); }, after * 1000);
+    else await this.finalize();
+  }
+
+  private newRecordingId(code: string): string {
+    // Unix ms of the wall clock; bumped when two recordings would share a name.
+    let ms = Number(this.o.clock.wallNs() / 1_000_000n);
+    if (ms <= this.lastIdMs) ms = this.lastIdMs + 1;
+    this.lastIdMs = ms;
+    return `fault_${code}_${ms}`;
+  }
+
+  /** Closes the open recording, stores its links atomically, then applies retention (§7.4 step 6–7, §7.7). */
+  private async finalize(): Promise<void> {
+    const r = this.open;
+    if (!r) return;
+    this.o.clock.clear(r.timer);
+    this.open = undefined;
+    await r.chain;
+    const durationSec = Math.max(0, (this.o.clock.monoMs() - r.startMono) / 1000);
+    try {
+      if (r.failed) throw new Error('write failed');
+      await r.writer.close();
+    } catch (err) {
+      this.log.error(`black box: finishing ${r.id} failed: ${(err as Error).message}`);
+      await r.writer.abort();
+      return;
+    }
+    const size = dirSize(r.dir);
+    const codes = [r.primary, ...r.attached].filter((c) => !r.cleared.has(c));
+    const links: RosbagLink[] = codes.map((c) => ({
+      fault_code: c, recording_id: r.id, file_path: r.dir, format: 'mcap', duration_sec: durationSec, size_bytes: size, created_at_ns: r.createdAtNs,
+    }));
+    try {
+      if (links.length === 0) throw new Error('every covered fault was cleared during the window');
+      this.o.repository.addRosbagLinks(links);
+    } catch (err) {
+      this.log.warn(`black box: recording ${r.id} dropped: ${(err as Error).message}`);
+      rmSync(r.dir, { recursive: true, force: true });
+      return;
+    }
+    try {
+      this.applyRetention(codes);
+    } catch (err) {
+      this.log.error(`black box: retention sweep failed: ${(err as Error).message}`);
+    }
+  }
+
+  /** Per-fault cap, then the global quota (oldest recording first). */
+  private applyRetention(codes: readonly string[]): void {
+    const repo = this.o.repository;
+    const cap = this.o.config.max_bags_per_fault;
+    const touched = new Set<string>();
+    if (cap > 0) {
+      for (const code of codes) {
+        for (const old of repo.rosbagLinksForFault(code).slice(cap)) {
+          repo.deleteRosbagLink(code, old.recording_id);
+          touched.add(old.recording_id);
+        }
+      }
+    }
+    for (const id of touched) this.deleteIfUnreferenced(id);
+    const limit = this.o.config.max_total_storage_mb * MB;
+    for (;;) {
+      const byRec = new Map<string, RosbagLink>();
+      for (const l of repo.allRosbagLinks()) byRec.set(l.recording_id, l); // newest first → last write is oldest
+      let total = 0;
+      for (const l of byRec.values()) total += l.size_bytes;
+      if (total <= limit || byRec.size === 0) break;
+      const oldest = [...byRec.values()].sort((a, b) => (a.created_at_ns < b.created_at_ns ? -1 : a.created_at_ns > b.created_at_ns ? 1 : (a.id ?? 0) - (b.id ?? 0)))[0];
+      this.log.info(`black box: storage quota exceeded; deleting recording ${oldest.recording_id}`);
+      this.deleteRecording(oldest.recording_id);
+    }
+  }
+
+  private deleteIfUnreferenced(recordingId: string): void {
+    if (this.o.repository.linksForRecording(recordingId).length > 0) return;
+    rmSync(join(this.o.storageDir, recordingId), { recursive: true, force: true });
+  }
+
+  /** Removes a recording: rows first, files after the commit. */
+  deleteRecording(recordingId: string): void {
+    const links = this.o.repository.linksForRecording(recordingId);
+    this.o.repository.deleteRecording(recordingId);
+    const dirs = new Set([join(this.o.storageDir, recordingId), ...links.map((l) => l.file_path)]);
+    for (const d of dirs) rmSync(d, { recursive: true, force: true });
+  }
+
+  /**
+   * Clear hook (§7.7): with `auto_cleanup` and `max_bags_per_fault == 1`, drop the codes' links and unreferenced
+   * bags; a code cleared during an open window is dropped from that recording.
+   */
+  onCleared(codes: readonly string[]): void {
+    if (!this.o.config.enabled) return;
+    if (this.open) for (const c of codes) if (c === this.open.primary || this.open.attached.has(c)) this.open.cleared.add(c);
+    if (!this.o.config.auto_cleanup || this.o.config.max_bags_per_fault !== 1) return;
+    for (const code of codes) {
+      for (const l of this.o.repository.rosbagLinksForFault(code)) {
+        this.o.repository.deleteRosbagLink(code, l.recording_id);
+        this.deleteIfUnreferenced(l.recording_id);
+      }
+    }
+  }
+
+  /** Shutdown: finalises an open window now. */
+  async stop(): Promise<void> {
+    await this.serial(() => this.finalize());
+    this.running = false;
+  }
+
+  /** Waits for queued rosbag work (tests). */
+  async idle(): Promise<void> {
+    await this.lock;
+  }
+}
+
+/** `size_bytes` = sum of regular files in the directory (§7.6). */
+export function dirSize(dir: string): number {
+  if (!existsSync(dir)) return 0;
+  let total = 0;
+  for (const e of readdirSync(dir, { withFileTypes: true })) {
+    if (e.isFile()) total += statSync(join(dir, e.name)).size;
+  }
+  return total;
+}

@@ -1,0 +1,152 @@
+// REST projection of faults (api.md §9, faults.md §4.4 and §6.7, binding decision Q1): list items, detail,
+// freeze-frame shapes, rosbag entries and SSE event payloads. Pure functions; the HTTP layer serialises them.
+import type { FaultEvent } from '../events.js';
+import type { FaultRecord } from '../model.js';
+import { restSeverityLabel, sovdStatus } from '../model.js';
+import type { SovdFaultStatus } from '../model.js';
+import { primaryValue } from '../snapshots/json-values.js';
+import type { FaultListResult } from './list.js';
+import type { EnvironmentData, SnapshotEntry } from './environment.js';
+import { isoFromNs, secondsFromNs } from './time.js';
+
+/** Where a fault belongs in the entity tree (resolved by the gateway from its first reporting source). */
+export interface EntityRef {
+  /** Route segment: `apps`, `components`, `areas`, `functions`. */
+  entity_type: string;
+  entity_id: string;
+}
+
+export type RestSnapshot = Record<string, unknown>;
+
+/** Fault list item (Q1 shape). `snapshots` (optional) are summarised: no message bodies. */
+export function faultListItem(f: FaultRecord, entity?: EntityRef, snapshots?: RestSnapshot[]): Record<string, unknown> {
+  const item: Record<string, unknown> = {
+    fault_code: f.fault_code,
+    ...(f.description ? { fault_name: f.description } : {}),
+    description: f.description,
+    severity: f.severity,
+    severity_label: restSeverityLabel(f.severity),
+    status: sovdStatus(f.status),
+    reporting_sources: [...f.reporting_sources],
+    ...(entity ? { entity_id: entity.entity_id } : {}),
+    first_occurred: secondsFromNs(f.first_occurred_ns),
+    last_occurred: secondsFromNs(f.last_occurred_ns),
+    ...(f.last_passed_ns > 0n ? { last_passed: secondsFromNs(f.last_passed_ns) } : {}),
+    occurrence_count: f.occurrence_count,
+    'x-medkit': { status: f.status },
+  };
+  if (snapshots) item.environment_data = { snapshots: snapshots.map(summariseSnapshot) };
+  return item;
+}
+
+/** A list-sized snapshot entry: type, name, where to get it, when — without data. */
+export function summariseSnapshot(s: RestSnapshot): RestSnapshot {
+  const { data: _data, ...rest } = s;
+  const xm = (rest['x-medkit'] ?? {}) as Record<string, unknown>;
+  const { full_data: _full, history: _history, ...xmRest } = xm;
+  return Object.keys(xmRest).length > 0 ? { ...rest, 'x-medkit': xmRest } : rest;
+}
+
+function parseJson(text: string): { ok: true; value: unknown } | { ok: false; error: string } {
+  try {
+    return { ok: true, value: JSON.parse(text) };
+  } catch (err) {
+    return { ok: false, error: (err as Error).message };
+  }
+}
+
+/**
+ * REST snapshot entries (§6.7): topic frames (a), the compact frame (b), a value-and-history frame (d) built
+ * from the topic frames that carry history, and rosbag entries whose `bulk_data_uri` is
+ * `<entityPath>/bulk-data/rosbags/<recording_id>` (relative to the API base).
+ */
+export function restSnapshots(env: EnvironmentData, entityPath?: string): RestSnapshot[] {
+  const out: RestSnapshot[] = [];
+  const signals: Record<string, { value: unknown; history: unknown[] }> = {};
+  for (const s of env.snapshots) {
+    if (s.type === 'rosbag') continue;
+    out.push(freezeFrame(s));
+    if (s.history) {
+      const parsed = parseJson(s.data);
+      const hist = parseJson(s.history);
+      if (parsed.ok && hist.ok && Array.isArray(hist.value) && !(s.topic in signals)) {
+        signals[s.topic] = { value: primaryValue(s.message_type, parsed.value), history: hist.value };
+      }
+    }
+  }
+  if (Object.keys(signals).length > 0) out.push({ type: 'freeze_frame', name: 'signal_history', data: signals });
+  for (const s of env.snapshots) if (s.type === 'rosbag' && s.bulk_data_id) out.push(rosbagEntry(s, entityPath));
+  return out;
+}
+
+function freezeFrame(s: SnapshotEntry): RestSnapshot {
+  const parsed = parseJson(s.data);
+  if (!parsed.ok) {
+    return { type: 'freeze_frame', name: s.name, data: s.data, 'x-medkit': { topic: s.topic, message_type: s.message_type, parse_error: parsed.error } };
+  }
+  if (!s.topic) {
+    return { type: 'freeze_frame', name: s.name, data: parsed.value, 'x-medkit': { full_data: parsed.value, captured_at: isoFromNs(s.captured_at_ns) } };
+  }
+  return {
+    type: 'freeze_frame', name: s.name, data: primaryValue(s.message_type, parsed.value),
+    'x-medkit': { topic: s.topic, message_type: s.message_type, full_data: parsed.value, captured_at: isoFromNs(s.captured_at_ns) },
+  };
+}
+
+function rosbagEntry(s: SnapshotEntry, entityPath?: string): RestSnapshot {
+  const base = entityPath ? entityPath.replace(/\/+$/, '') : '';
+  const captured = isoFromNs(s.captured_at_ns);
+  return {
+    type: 'rosbag', name: s.name, bulk_data_uri: `${base}/bulk-data/rosbags/${s.bulk_data_id}`,
+    size_bytes: s.size_bytes, duration_sec: s.duration_sec, format: s.format,
+    ...(captured ? { 'x-medkit': { captured_at: captured } } : {}),
+  };
+}
+
+/** Fault detail (api.md §9.5 with the Q1 fields added to `item`). */
+export function faultDetail(f: FaultRecord, env: EnvironmentData, opts: { entity?: EntityRef; entityPath?: string } = {}): Record<string, unknown> {
+  const status: SovdFaultStatus = sovdStatus(f.status);
+  const item = faultListItem(f, opts.entity);
+  delete item['x-medkit'];
+  return {
+    item: { code: f.fault_code, ...item, status },
+    environment_data: {
+      extended_data_records: {
+        first_occurrence: isoFromNs(env.extended_data_records.first_occurrence_ns),
+        last_occurrence: isoFromNs(env.extended_data_records.last_occurrence_ns),
+      },
+      snapshots: restSnapshots(env, opts.entityPath),
+    },
+    'x-medkit': {
+      occurrence_count: f.occurrence_count,
+      reporting_sources: [...f.reporting_sources],
+      severity_label: restSeverityLabel(f.severity),
+      status: f.status,
+      status_raw: f.status,
+    },
+  };
+}
+
+/** Global list envelope `x-medkit` (api.md §9.3). */
+export function faultListEnvelope(result: FaultListResult, items: unknown[], opts: { includeMuted?: boolean; includeClusters?: boolean } = {}): Record<string, unknown> {
+  const xm: Record<string, unknown> = { count: items.length, muted_count: result.muted_count, cluster_count: result.cluster_count };
+  if (opts.includeMuted) xm.muted_faults = result.muted_faults;
+  if (opts.includeClusters) {
+    xm.clusters = result.clusters.map((c) => ({
+      ...c, first_at: secondsFromNs(c.first_at_ns), last_at: secondsFromNs(c.last_at_ns), first_at_ns: undefined, last_at_ns: undefined,
+    }));
+  }
+  return { items, 'x-medkit': xm };
+}
+
+/** One SSE message of `/faults/stream` (api.md §9.7): `id`, `event` and the JSON `data` line. */
+export function faultSseMessage(e: FaultEvent, entity?: EntityRef): { id: string; event: string; data: string } {
+  const data: Record<string, unknown> = {
+    event_type: e.event_type,
+    fault: faultListItem(e.fault, entity),
+    timestamp: secondsFromNs(e.timestamp_ns),
+  };
+  if (e.auto_cleared_codes.length > 0) data.auto_cleared_codes = e.auto_cleared_codes;
+  if (entity) data['x-medkit'] = { entity_type: entity.entity_type, entity_id: entity.entity_id };
+  return { id: String(e.id), event: e.event_type, data: JSON.stringify(data) };
+}

@@ -1,0 +1,263 @@
+// Freeze frames (faults.md §6): topic resolution, capture procedure, pool/cooldown policies, retention and the
+// REST shapes of §6.7, driven by a fake TopicSampler (the ROS layer implements the real one).
+import { afterEach, describe, expect, it } from 'vitest';
+import { FaultCapture } from '../../src/faults/capture.js';
+import { CapturePool } from '../../src/faults/snapshots/capture-pool.js';
+import type { SampledMessage, TopicGraph, TopicSampler, HistoryPoint } from '../../src/faults/snapshots/sampler.js';
+import { TopicHistoryRing } from '../../src/faults/snapshots/sampler.js';
+import { parseSnapshotTopicConfig, resolveSnapshotTopics } from '../../src/faults/snapshots/topic-config.js';
+import { environmentData } from '../../src/faults/query/environment.js';
+import { faultDetail, faultListItem, restSnapshots } from '../../src/faults/query/rest-views.js';
+import { parseCorrelationConfig } from '../../src/faults/correlation/config.js';
+import { MemoryLogger } from '../../src/faults/log.js';
+import { BACKENDS, cleanupDirs, harness } from './harness.js';
+
+afterEach(cleanupDirs);
+
+class FakeSampler implements TopicSampler {
+  readonly calls: string[] = [];
+  histories = new Map<string, HistoryPoint[]>();
+  constructor(readonly messages: Record<string, SampledMessage>, private readonly gate?: Promise<void>) {}
+  async sample(topic: string): Promise<SampledMessage | null> {
+    this.calls.push(topic);
+    if (this.gate) await this.gate;
+    return this.messages[topic] ?? null;
+  }
+  history(topic: string): HistoryPoint[] {
+    return this.histories.get(topic) ?? [];
+  }
+}
+const msg = (type: string, value: unknown, size = 16, ts = 1_770_000_000_123_000_000n): SampledMessage => ({ type, value, timestamp_ns: ts, size_bytes: size });
+
+const graph: TopicGraph = {
+  publishedTopics: (fqn) => (fqn === '/motor' ? ['/motor/temperature', '/rosout', '/parameter_events', '/motor/state'] : fqn === '/many' ? Array.from({ length: 20 }, (_, i) => `/t${String(i).padStart(2, '0')}`) : []),
+};
+
+describe('snapshot topic resolution (§6.3)', () => {
+  const yaml = `
+fault_specific:
+  MOTOR_OVERHEAT: [/motor/temperature, /motor/current]
+  QUIET: []
+patterns:
+  "BATTERY_.*": [/battery/state]
+  "BATTERY_LOW": [/never]
+  "[": [/bad]
+default_topics: [/odom]
+`;
+  it('uses fault_specific, then patterns in YAML order (whole-code match), then default topics', () => {
+    const log = new MemoryLogger();
+    const cfg = parseSnapshotTopicConfig(yaml, [], log);
+    expect(log.at('error').some((m) => m.includes("invalid pattern '['"))).toBe(true);
+    expect(resolveSnapshotTopics('MOTOR_OVERHEAT', [], cfg, true, graph)!.topics).toEqual(['/motor/temperature', '/motor/current']);
+    expect(resolveSnapshotTopics('BATTERY_LOW', [], cfg, true, graph)!.topics).toEqual(['/battery/state']);
+    expect(resolveSnapshotTopics('XBATTERY_LOW', [], cfg, true, graph)!.topics).toEqual(['/odom']);
+  });
+
+  it('treats an explicit empty list as an opt-out without fallback', () => {
+    const cfg = parseSnapshotTopicConfig(yaml, []);
+    expect(resolveSnapshotTopics('QUIET', ['/motor'], cfg, true, graph)).toEqual({ topics: [], entityDefault: false });
+  });
+
+  it('falls back to the reporting nodes\' publications without /rosout, capped at 16, skipping bare ids', () => {
+    const cfg = parseSnapshotTopicConfig(undefined, []);
+    expect(resolveSnapshotTopics('X', ['/motor', 'plugin_id'], cfg, true, graph)).toEqual({ topics: ['/motor/state', '/motor/temperature'], entityDefault: true });
+    const log = new MemoryLogger();
+    expect(resolveSnapshotTopics('X', ['/many'], cfg, true, graph, log)!.topics).toHaveLength(16);
+    expect(log.at('warn')).toHaveLength(1);
+    expect(resolveSnapshotTopics('X', ['/motor'], cfg, false, graph)).toBeNull();
+    expect(resolveSnapshotTopics('X', ['plugin_id'], cfg, true, graph)).toBeNull();
+  });
+
+  it('prefers the default_topics parameter over the file', () => {
+    expect(parseSnapshotTopicConfig(yaml, ['/param']).default_topics).toEqual(['/param']);
+  });
+});
+
+describe('capture pool (§6.1, §6.5)', () => {
+  const never = () => new Promise<void>(() => {});
+  it('skips a code inside its cooldown and lets a cleared code be captured again', async () => {
+    let t = 0;
+    const pool = new CapturePool({ poolSize: 1, queueDepth: 1, policy: 'reject_newest', cooldownMs: 60_000, now: () => t });
+    expect(pool.enqueue('A', async () => {})).toBe('accepted');
+    await pool.idle();
+    t = 30_000;
+    expect(pool.enqueue('A', async () => {})).toBe('cooldown');
+    pool.resetCooldown(['A']);
+    expect(pool.enqueue('A', async () => {})).toBe('accepted');
+    t = 200_000;
+    expect(pool.enqueue('B', async () => {})).toBe('accepted');
+    expect(pool.cooldownSize).toBe(1); // A's old entry was swept
+  });
+
+  it('reject_newest drops the incoming job without recording a cooldown', () => {
+    const log = new MemoryLogger();
+    const pool = new CapturePool({ poolSize: 1, queueDepth: 1, policy: 'reject_newest', cooldownMs: 60_000, now: () => 0, log });
+    expect(pool.enqueue('A', never)).toBe('accepted');
+    expect(pool.enqueue('B', never)).toBe('accepted');
+    expect(pool.enqueue('C', never)).toBe('rejected');
+    expect(pool.enqueue('D', never)).toBe('rejected');
+    expect(pool.droppedCaptures).toBe(2);
+    expect(log.at('warn')).toHaveLength(1); // throttled to once per 2 s
+    expect(pool.cooldownSize).toBe(2);
+  });
+
+  it('drop_oldest evicts the oldest pending job and forgets its cooldown', () => {
+    const pool = new CapturePool({ poolSize: 1, queueDepth: 1, policy: 'drop_oldest', cooldownMs: 60_000, now: () => 0 });
+    pool.enqueue('A', never);
+    pool.enqueue('B', never);
+    expect(pool.enqueue('C', never)).toBe('accepted');
+    expect(pool.droppedCaptures).toBe(1);
+    expect(pool.enqueue('B', never)).toBe('accepted'); // B was evicted, so no cooldown holds it back
+  });
+
+  it('survives a throwing job and runs the next one', async () => {
+    const log = new MemoryLogger();
+    const ran: string[] = [];
+    const pool = new CapturePool({ poolSize: 1, queueDepth: 4, policy: 'reject_newest', cooldownMs: 0, now: () => 0, log });
+    pool.enqueue('A', async () => { throw new Error('boom'); });
+    pool.enqueue('B', async () => { ran.push('B'); });
+    await pool.idle();
+    expect(ran).toEqual(['B']);
+    expect(log.at('error')[0]).toContain('boom');
+  });
+});
+
+describe('topic history ring', () => {
+  it('keeps points within the window and the count cap, oldest first', () => {
+    let t = 0;
+    const ring = new TopicHistoryRing(1000, 3, () => t);
+    for (let i = 0; i < 5; i++) { t = i * 100; ring.push('/a', { timestamp_ns: BigInt(i), value: i }); }
+    expect(ring.get('/a').map((p) => p.value)).toEqual([2, 3, 4]);
+    t = 1350;
+    expect(ring.get('/a').map((p) => p.value)).toEqual([4]);
+  });
+});
+
+describe.each(BACKENDS)('freeze-frame capture through the manager (%s)', (backend) => {
+  function setup(opts: { config?: Record<string, unknown>; yaml?: string; sampler?: FakeSampler; correlation?: string } = {}) {
+    const sampler = opts.sampler ?? new FakeSampler({
+      '/motor/temperature': msg('sensor_msgs/msg/Temperature', { temperature: 85.5, variance: 0.1 }),
+      '/motor/current': msg('std_msgs/msg/Float64', { data: 12.5 }),
+      '/big': msg('std_msgs/msg/String', { data: 'x' }, 70_000),
+    });
+    const h = harness(backend, { config: opts.config, correlation: opts.correlation ? parseCorrelationConfig(opts.correlation) : undefined });
+    const topics = parseSnapshotTopicConfig(opts.yaml ?? 'fault_specific:\n  MOTOR: [/motor/temperature, /motor/current, /big, /missing]\n', []);
+    const capture = new FaultCapture({ config: h.mgr.config, repository: h.repo, clock: h.clock, topics, sampler, graph, log: h.log });
+    h.mgr.setCaptureHooks(capture);
+    return { h, capture, sampler };
+  }
+
+  it('captures the configured topics as one set, skipping oversized and silent topics', async () => {
+    const { h, capture, sampler } = setup();
+    h.F('MOTOR', 2, '/motor');
+    await capture.idle();
+    expect(sampler.calls).toEqual(['/motor/temperature', '/motor/current', '/big', '/missing']);
+    const rows = h.repo.snapshotRows('MOTOR');
+    expect(rows.map((r) => r.topic).sort()).toEqual(['/motor/current', '/motor/temperature']);
+    expect(new Set(rows.map((r) => r.capture_id)).size).toBe(1);
+    expect(JSON.parse(h.repo.freezeFrame('MOTOR')!.data)).toEqual({ '/motor/temperature': { temperature: 85.5, variance: 0.1 }, '/motor/current': { data: 12.5 } });
+  });
+
+  it('renders topic frames with primary values, ISO capture times and a value-and-history frame', async () => {
+    const sampler = new FakeSampler({ '/motor/temperature': msg('sensor_msgs/msg/Temperature', { temperature: 85.5, variance: 0.1 }) });
+    sampler.histories.set('/motor/temperature', [
+      { timestamp_ns: 1_770_000_000_000_000_000n, value: { temperature: 80, variance: 0.1 } },
+      { timestamp_ns: 1_770_000_000_100_000_000n, value: { temperature: 85.5, variance: 0.1 } },
+    ]);
+    const { h, capture } = setup({ sampler });
+    h.F('MOTOR', 2, '/motor', 'Motor too hot');
+    await capture.idle();
+    const env = environmentData(h.repo, 'MOTOR', false)!;
+    const detail = faultDetail(h.repo.getFault('MOTOR')!, env, { entityPath: '/apps/motor' }) as { item: Record<string, unknown>; environment_data: { snapshots: Record<string, unknown>[] } };
+    expect(detail.item).toMatchObject({ code: 'MOTOR', fault_name: 'Motor too hot', severity: 2, severity_label: 'error', status: { aggregatedStatus: 'active', testFailed: '1', confirmedDTC: '1', pendingDTC: '0' } });
+    const [frame, history] = detail.environment_data.snapshots;
+    expect(frame).toEqual({
+      type: 'freeze_frame', name: 'temperature', data: 85.5,
+      'x-medkit': { topic: '/motor/temperature', message_type: 'sensor_msgs/msg/Temperature', full_data: { temperature: 85.5, variance: 0.1 }, captured_at: '2026-02-02T02:40:00.123Z' },
+    });
+    // Q10: epoch nanoseconds beyond 2^53 are strings.
+    expect(history).toEqual({ type: 'freeze_frame', name: 'signal_history', data: { '/motor/temperature': { value: 85.5, history: [['1770000000000000000', 80], ['1770000000100000000', 85.5]] } } });
+    const listed = faultListItem(h.repo.getFault('MOTOR')!, undefined, restSnapshots(env)) as { environment_data: { snapshots: Record<string, unknown>[] } };
+    expect(listed.environment_data.snapshots[0]).toEqual({ type: 'freeze_frame', name: 'temperature', 'x-medkit': { topic: '/motor/temperature', message_type: 'sensor_msgs/msg/Temperature', captured_at: '2026-02-02T02:40:00.123Z' } });
+  });
+
+  it('keeps at most max_per_fault rows by evicting whole old capture sets', async () => {
+    const { h, capture } = setup({ config: { snapshots: { max_per_fault: 3, retain_on_clear: true } } });
+    const ids: number[][] = [];
+    for (let i = 0; i < 3; i++) {
+      h.F('MOTOR');
+      await capture.idle();
+      ids.push(h.repo.snapshotRows('MOTOR').map((r) => r.capture_id));
+      h.mgr.clear('MOTOR');
+    }
+    expect(ids).toEqual([[1, 1], [2, 2], [3, 3]]);
+  });
+
+  it('deletes per-topic rows on clear unless retain_on_clear, and keeps the compact frame', async () => {
+    const { h, capture } = setup();
+    h.F('MOTOR');
+    await capture.idle();
+    expect(h.repo.snapshotRows('MOTOR')).toHaveLength(2);
+    h.mgr.clear('MOTOR');
+    expect(h.repo.snapshotRows('MOTOR')).toHaveLength(0);
+    expect(h.repo.freezeFrame('MOTOR')).toBeDefined();
+    const env = environmentData(h.repo, 'MOTOR', false)!;
+    expect(env.snapshots.map((s) => s.name)).toEqual(['freeze_frame']);
+    const kept = setup({ config: { snapshots: { retain_on_clear: true } } });
+    kept.h.F('MOTOR');
+    await kept.capture.idle();
+    kept.h.mgr.clear('MOTOR');
+    expect(kept.h.repo.snapshotRows('MOTOR')).toHaveLength(2);
+  });
+
+  it('skips a re-confirmation inside the cooldown and captures again after a clear', async () => {
+    const { h, capture, sampler } = setup({ config: { healing_enabled: true, healing_threshold: 0 } });
+    h.F('MOTOR'); await capture.idle();
+    h.P('MOTOR'); h.F('MOTOR'); await capture.idle(); // healed and re-confirmed within 60 s
+    expect(capture.lastResult.get('MOTOR')).toBe('cooldown');
+    h.mgr.clear('MOTOR');
+    h.F('MOTOR'); await capture.idle();
+    expect(capture.lastResult.get('MOTOR')).toBe('accepted');
+    expect(sampler.calls.filter((t) => t === '/motor/temperature')).toHaveLength(2);
+  });
+
+  it('an empty re-capture never overwrites a good compact frame', async () => {
+    const sampler = new FakeSampler({ '/motor/temperature': msg('sensor_msgs/msg/Temperature', { temperature: 1 }) });
+    const { h, capture } = setup({ sampler, config: { snapshots: { recapture_cooldown_sec: 0 } } });
+    h.F('MOTOR'); await capture.idle();
+    delete sampler.messages['/motor/temperature'];
+    h.mgr.clear('MOTOR');
+    h.F('MOTOR'); await capture.idle();
+    expect(JSON.parse(h.repo.freezeFrame('MOTOR')!.data)).toEqual({ '/motor/temperature': { temperature: 1 } });
+  });
+
+  it('discards rows when the fault was cleared while capturing', async () => {
+    let open!: () => void;
+    const gate = new Promise<void>((r) => { open = r; });
+    const sampler = new FakeSampler({ '/motor/temperature': msg('sensor_msgs/msg/Temperature', { temperature: 1 }) }, gate);
+    const { h, capture } = setup({ sampler });
+    h.F('MOTOR');
+    h.mgr.clear('MOTOR');
+    open();
+    await capture.idle();
+    expect(h.repo.snapshotRows('MOTOR')).toHaveLength(0);
+  });
+
+  it('captures a muted confirmation (the event is suppressed, the evidence is not)', async () => {
+    const correlation = `correlation:
+  enabled: true
+  rules:
+    - id: estop
+      root_cause: { codes: [ESTOP] }
+      symptoms: [ { codes: [MOTOR] } ]
+      window_ms: 1000
+`;
+    const { h, capture } = setup({ correlation });
+    h.F('ESTOP');
+    h.takeEvents();
+    h.F('MOTOR');
+    expect(h.takeEvents()).toEqual([]);
+    await capture.idle();
+    expect(h.repo.snapshotRows('MOTOR')).toHaveLength(2);
+  });
+});
