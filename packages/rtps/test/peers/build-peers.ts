@@ -5,7 +5,7 @@
 import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
-import { mkdir, open, readFile, rename, rm, stat, unlink } from 'node:fs/promises';
+import { mkdir, open, readdir, readFile, rename, rm, stat, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -140,6 +140,14 @@ async function buildInto(vendor: PeerVendor, final: string): Promise<void> {
   }
 }
 
+/** Removes builds of older source versions of this vendor (running binaries keep working). */
+async function pruneOldBuilds(vendor: PeerVendor, keep: string): Promise<void> {
+  const old = new RegExp(`^${vendor}-[0-9a-f]{16}$`);
+  for (const name of await readdir(BUILD_DIR)) {
+    if (old.test(name) && join(BUILD_DIR, name) !== keep) await rm(join(BUILD_DIR, name), { recursive: true, force: true });
+  }
+}
+
 async function buildUncached(vendor: PeerVendor): Promise<string> {
   const final = join(BUILD_DIR, `${vendor}-${sourceHash(vendor)}`);
   const binary = join(final, 'peer');
@@ -154,7 +162,10 @@ async function buildUncached(vendor: PeerVendor): Promise<string> {
       continue;
     }
     try {
-      if (!existsSync(binary)) await buildInto(vendor, final);
+      if (!existsSync(binary)) {
+        await buildInto(vendor, final);
+        await pruneOldBuilds(vendor, final);
+      }
     } finally {
       await unlink(lock).catch(() => undefined);
     }

@@ -16,6 +16,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#ifdef __linux__
+#include <sys/prctl.h>
+#endif
 
 #ifdef __cplusplus
 extern "C" {
@@ -84,6 +87,10 @@ static void peer_install_signals(void)
   sigaction(SIGTERM, &sa, NULL);
   sigaction(SIGINT, &sa, NULL);
   signal(SIGPIPE, SIG_IGN);
+#ifdef __linux__
+  /* A test worker that dies without cleaning up must not leave peers on the domain. */
+  prctl(PR_SET_PDEATHSIG, SIGTERM);
+#endif
 }
 
 /* One event per line on stdout, flushed at once (stdout is a pipe to the harness). */
