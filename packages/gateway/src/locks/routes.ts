@@ -1,0 +1,112 @@
+// HTTP ↔ LockManager for /{apps|components}/{id}/locks (api.md §12). Routes exist only for apps and
+// components; areas and functions fall to the generic 404.
+import { Type } from '@sinclair/typebox';
+import { API_BASE, type HttpApp } from '../http/app-types.js';
+import { EntityId, GenericError } from '../http/schemas.js';
+import { SovdError } from '../http/errors.js';
+import type { EntityResolver } from '../entity-scope/index.js';
+import { ID_PARAM } from '../entity-scope/index.js';
+import type { LockManager } from './manager.js';
+import { lockView, optionalClientId, parseScopes, requireClientId, type LockableType } from './model.js';
+
+const LockSchema = Type.Object(
+  {
+    id: Type.String({ description: 'lock_<n>' }),
+    owned: Type.Boolean({ description: 'true when the X-Client-Id of this request holds the lock' }),
+    scopes: Type.Optional(Type.Array(Type.String(), { description: 'omitted when the lock covers every collection' })),
+    lock_expiration: Type.String({ description: 'ISO 8601 UTC expiry instant' }),
+  },
+  { $id: 'Lock', title: 'Lock', examples: [{ id: 'lock_1', owned: true, scopes: ['configurations'], lock_expiration: '2026-03-23T02:20:33.000Z' }] },
+);
+
+const AcquireBody = Type.Object(
+  {
+    lock_expiration: Type.Integer({ description: 'TTL in seconds, > 0 and ≤ the entity maximum (default 3600)' }),
+    scopes: Type.Optional(Type.Array(Type.String(), { description: 'collections covered; omitted = all' })),
+    break_lock: Type.Optional(Type.Boolean({ description: "replace another client's breakable lock" })),
+  },
+  { examples: [{ lock_expiration: 300, scopes: ['configurations'] }] },
+);
+const ExtendBody = Type.Object({ lock_expiration: Type.Integer({ description: 'new TTL in seconds from now' }) }, { examples: [{ lock_expiration: 600 }] });
+const ClientHeader = Type.Object({ 'x-client-id': Type.Optional(Type.String({ description: 'Client identity (1–256 characters, no control characters)' })) });
+
+const ERR = { 400: GenericError, 403: GenericError, 404: GenericError, 409: GenericError, 501: GenericError } as const;
+
+export interface LockRouteDeps {
+  manager: LockManager;
+  resolver: EntityResolver;
+  enabled: boolean;
+}
+
+export function registerLockRoutes(deps: LockRouteDeps) {
+  return (app: HttpApp): void => {
+    app.addSchema(LockSchema);
+    const LockRef = Type.Ref(LockSchema);
+    for (const segment of ['apps', 'components'] as const) {
+      const type: LockableType = segment === 'apps' ? 'app' : 'component';
+      const idParam = ID_PARAM[segment];
+      const Title = type === 'app' ? 'App' : 'Component';
+      const base = `${API_BASE}/${segment}/:${idParam}/locks`;
+      const Params = Type.Object({ [idParam]: EntityId(`${Title} id`) });
+      const ItemParams = Type.Object({ [idParam]: EntityId(`${Title} id`), lock_id: Type.String({ minLength: 1, maxLength: 256, description: 'Lock id' }) });
+      const tags = ['locks'];
+      const entityOf = (params: Record<string, string>) => {
+        if (!deps.enabled) throw new SovdError('not-implemented', 'Locking is disabled');
+        return deps.resolver.resolve(segment, params[idParam], { collection: 'locks' }).entity.id;
+      };
+
+      app.post(
+        base,
+        { schema: { operationId: `acquire${Title}Lock`, summary: `Acquire a lock on a ${type}`, tags, params: Params, headers: ClientHeader, body: AcquireBody, response: { 201: LockRef, ...ERR } } },
+        async (request, reply) => {
+          const id = entityOf(request.params as Record<string, string>);
+          const clientId = requireClientId(request.headers['x-client-id']);
+          const body = request.body;
+          const lock = deps.manager.acquire(type, id, { clientId, expiration: body.lock_expiration, scopes: parseScopes(body.scopes), breakLock: body.break_lock === true });
+          reply.header('Location', `${API_BASE}/${segment}/${id}/locks/${lock.id}`);
+          return reply.code(201).send(lockView(lock, clientId));
+        },
+      );
+      app.get(
+        base,
+        { schema: { operationId: `list${Title}Locks`, summary: `Locks of a ${type}`, tags, params: Params, headers: ClientHeader, response: { 200: Type.Object({ items: Type.Array(LockRef) }), ...ERR } } },
+        async (request) => {
+          const id = entityOf(request.params as Record<string, string>);
+          const clientId = optionalClientId(request.headers['x-client-id']);
+          return { items: deps.manager.list(type, id).map((l) => lockView(l, clientId)) };
+        },
+      );
+      app.get(
+        `${base}/:lock_id`,
+        { schema: { operationId: `get${Title}Lock`, summary: `One lock of a ${type}`, tags, params: ItemParams, headers: ClientHeader, response: { 200: LockRef, ...ERR } } },
+        async (request) => {
+          const params = request.params as Record<string, string>;
+          const id = entityOf(params);
+          return lockView(deps.manager.get(type, id, params.lock_id), optionalClientId(request.headers['x-client-id']));
+        },
+      );
+      app.put(
+        `${base}/:lock_id`,
+        { schema: { operationId: `extend${Title}Lock`, summary: `Extend a lock (new expiry = now + lock_expiration)`, tags, params: ItemParams, headers: ClientHeader, body: ExtendBody, response: { 204: Type.Null(), ...ERR } } },
+        async (request, reply) => {
+          const params = request.params as Record<string, string>;
+          const id = entityOf(params);
+          const clientId = requireClientId(request.headers['x-client-id']);
+          deps.manager.extend(type, id, params.lock_id, clientId, request.body.lock_expiration);
+          return reply.code(204).send(null);
+        },
+      );
+      app.delete(
+        `${base}/:lock_id`,
+        { schema: { operationId: `release${Title}Lock`, summary: 'Release a lock', tags, params: ItemParams, headers: ClientHeader, response: { 204: Type.Null(), ...ERR } } },
+        async (request, reply) => {
+          const params = request.params as Record<string, string>;
+          const id = entityOf(params);
+          const clientId = requireClientId(request.headers['x-client-id']);
+          deps.manager.release(type, id, params.lock_id, clientId);
+          return reply.code(204).send(null);
+        },
+      );
+    }
+  };
+}

@@ -1,0 +1,117 @@
+// The collection-sampler registry (gateway.md §2.7): features register one sampler per collection
+// ('data', 'faults', 'configurations', 'logs', 'update-status', 'x-...'); cyclic subscriptions pull
+// samples from it and triggers watch it for changes. Producers that learn of changes on their own
+// (fault events, new log lines) push them with notify(); samplers whose values only flow on demand
+// (ROS topics) implement subscribe().
+import type { GatewayContext } from '../feature.js';
+import type { Entity, EntityType } from '../entities/model.js';
+
+/** The entity a sample or change is about. */
+export interface SampledEntity {
+  type: EntityType;
+  id: string;
+  entity: Entity;
+}
+
+/** How a collection treats an item path below it (`/data/<topic>`, `/faults/<code>`). */
+export type ItemPathRule = 'required' | 'optional' | 'forbidden';
+
+export interface CollectionSampler {
+  /** The current value of the collection (or of one item), e.g. `{id, data}` for a topic. Throw a SovdError or Error on failure. */
+  sample(entity: SampledEntity, itemPath: string | undefined, signal: AbortSignal): Promise<unknown>;
+  /**
+   * Streams changes of the resource; returns the unsubscribe function. Optional: producers that learn of
+   * changes themselves call `registry.notify()` instead. The value passed is the full change payload.
+   */
+  subscribe?(entity: SampledEntity, itemPath: string | undefined, onValue: (value: unknown) => void): () => void;
+}
+
+export interface SamplerOptions {
+  /** Item path rule for cyclic subscriptions; default: 'required' for `data`, 'forbidden' otherwise. */
+  itemPath?: ItemPathRule;
+  /** Entity types this collection exists on (default: all). */
+  entityTypes?: readonly EntityType[];
+}
+
+export interface RegisteredSampler {
+  collection: string;
+  sampler: CollectionSampler;
+  itemPath: ItemPathRule;
+  entityTypes?: readonly EntityType[];
+}
+
+/** A change of a resource of one entity, pushed by its producer. */
+export interface ResourceChange {
+  collection: string;
+  entity: SampledEntity;
+  /** Item path below the collection (`/temperature`, `/FAULT_CODE`), undefined for the collection itself. */
+  itemPath?: string;
+  value: unknown;
+}
+
+type ChangeListener = (change: ResourceChange) => void;
+type RegisterListener = (collection: string) => void;
+
+export class CollectionSamplerRegistry {
+  private readonly samplers = new Map<string, RegisteredSampler>();
+  private readonly changeListeners = new Set<ChangeListener>();
+  private readonly registerListeners = new Set<RegisterListener>();
+
+  /** Registers (or replaces) the sampler of a collection; returns a function that removes it. */
+  register(collection: string, sampler: CollectionSampler, opts: SamplerOptions = {}): () => void {
+    const entry: RegisteredSampler = {
+      collection,
+      sampler,
+      itemPath: opts.itemPath ?? (collection === 'data' ? 'required' : 'forbidden'),
+      entityTypes: opts.entityTypes,
+    };
+    this.samplers.set(collection, entry);
+    for (const l of this.registerListeners) l(collection);
+    return () => {
+      if (this.samplers.get(collection) === entry) this.samplers.delete(collection);
+    };
+  }
+
+  get(collection: string): RegisteredSampler | undefined {
+    return this.samplers.get(collection);
+  }
+
+  collections(): string[] {
+    return [...this.samplers.keys()];
+  }
+
+  /** Producers report a change of `collection` on `entity`; listeners (trigger engine, subscriptions) run synchronously. */
+  notify(collection: string, entity: SampledEntity, itemPath: string | undefined, value: unknown): void {
+    const change: ResourceChange = { collection, entity, itemPath, value };
+    for (const l of this.changeListeners) {
+      try {
+        l(change);
+      } catch {
+        // A consumer bug must not break the producer that reported the change.
+      }
+    }
+  }
+
+  onChange(listener: ChangeListener): () => void {
+    this.changeListeners.add(listener);
+    return () => this.changeListeners.delete(listener);
+  }
+
+  /** Called whenever a sampler is registered (late binding of triggers on collections that appear later). */
+  onRegister(listener: RegisterListener): () => void {
+    this.registerListeners.add(listener);
+    return () => this.registerListeners.delete(listener);
+  }
+}
+
+export const SAMPLERS_SERVICE = 'samplers';
+
+/** The gateway's registry, created by whichever feature asks first (feature order does not matter). */
+export function getSamplers(ctx: Pick<GatewayContext, 'services'>): CollectionSamplerRegistry {
+  let reg = ctx.services.get(SAMPLERS_SERVICE) as CollectionSamplerRegistry | undefined;
+  if (!reg) {
+    reg = new CollectionSamplerRegistry();
+    ctx.services.set(SAMPLERS_SERVICE, reg);
+  }
+  return reg;
+}
