@@ -1,0 +1,283 @@
+// Black box (faults.md §7): ring buffer, topic selection, state machine, rosbag2 MCAP files read back with
+// @mcap/core, retention and the bulk-data descriptors — on real files in a temp dir.
+import { afterEach, describe, expect, it } from 'vitest';
+import { existsSync, openSync, readSync, fstatSync, closeSync, readFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { McapIndexedReader } from '@mcap/core';
+import type { IReadable } from '@mcap/core';
+import { parse as parseYaml } from 'yaml';
+import { ManualClock } from '../../src/faults/clock.js';
+import { sanitizeFaultConfig } from '../../src/faults/config.js';
+import { FaultCapture } from '../../src/faults/capture.js';
+import { BlackBoxRecorder } from '../../src/faults/blackbox/recorder.js';
+import { RingBuffer } from '../../src/faults/blackbox/ring-buffer.js';
+import { topicSelection } from '../../src/faults/blackbox/topic-selection.js';
+import { getRosbag, listRosbagDescriptors, resolveRosbagFile } from '../../src/faults/blackbox/recordings.js';
+import { parseSnapshotTopicConfig } from '../../src/faults/snapshots/topic-config.js';
+import type { TopicGraph } from '../../src/faults/snapshots/sampler.js';
+import type { FaultRecord } from '../../src/faults/model.js';
+import { sourceMatcher } from '../../src/faults/query/list.js';
+import { environmentData } from '../../src/faults/query/environment.js';
+import { restSnapshots } from '../../src/faults/query/rest-views.js';
+import { MemoryLogger } from '../../src/faults/log.js';
+import { cleanupDirs, harness, openRepo, tmpDir } from './harness.js';
+
+afterEach(cleanupDirs);
+
+const STRING_DEF = 'string data\n';
+const TWIST_DEF = 'Vector3 linear\nVector3 angular\n================================================================================\nMSG: geometry_msgs/Vector3\nfloat64 x\nfloat64 y\nfloat64 z\n';
+
+/** CDR (little-endian) std_msgs/String. */
+function cdrString(s: string): Uint8Array {
+  const body = Buffer.from(s + '\0', 'utf8');
+  const out = Buffer.alloc(8 + body.length);
+  out.set([0, 1, 0, 0]);
+  out.writeUInt32LE(body.length, 4);
+  body.copy(out, 8);
+  return out;
+}
+
+class FileReadable implements IReadable {
+  private readonly fd: number;
+  constructor(path: string) { this.fd = openSync(path, 'r'); }
+  async size() { return BigInt(fstatSync(this.fd).size); }
+  async read(offset: bigint, size: bigint) {
+    const buf = Buffer.alloc(Number(size));
+    readSync(this.fd, buf, 0, Number(size), Number(offset));
+    return buf;
+  }
+  close() { closeSync(this.fd); }
+}
+
+async function readBag(file: string) {
+  const readable = new FileReadable(file);
+  const reader = await McapIndexedReader.Initialize({ readable });
+  const messages: { topic: string; logTime: bigint; text: string }[] = [];
+  for await (const m of reader.readMessages()) {
+    const ch = reader.channelsById.get(m.channelId)!;
+    messages.push({ topic: ch.topic, logTime: m.logTime, text: Buffer.from(m.data.subarray(8)).toString('utf8').replace(/\0$/, '') });
+  }
+  readable.close();
+  return { reader, messages };
+}
+
+const fault = (code: string, sources = ['/talker']): FaultRecord => ({
+  fault_code: code, severity: 2, description: '', first_occurred_ns: 1n, last_occurred_ns: 1n, last_passed_ns: 0n, occurrence_count: 1,
+  status: 'CONFIRMED', reporting_sources: sources, debounce_counter: -1, last_failed_ns: 1n, confirmed_at_ns: 1n,
+});
+
+function setup(rosbag: Record<string, unknown> = {}, graph?: TopicGraph) {
+  const log = new MemoryLogger();
+  const config = sanitizeFaultConfig({ snapshots: { rosbag: { enabled: true, topics: 'all', duration_sec: 5, duration_after_sec: 1, ...rosbag } } }, log);
+  const clock = new ManualClock(1_770_000_000_000_000_000n);
+  const repo = openRepo('sqlite');
+  const dir = tmpDir('medkit-bags-');
+  const rec = new BlackBoxRecorder({ config: config.snapshots.rosbag, selection: topicSelection(config.snapshots.rosbag, []), repository: repo, clock, storageDir: dir, graph, log });
+  /** Publishes one String message on `topic` after advancing `ms`; returns its timestamp. */
+  const pub = (topic: string, text: string, ms = 100): bigint => {
+    clock.advance(ms);
+    const ts = clock.wallNs();
+    rec.onMessage(topic, 'std_msgs/msg/String', STRING_DEF, cdrString(text), ts);
+    return ts;
+  };
+  return { rec, repo, clock, dir, pub, log, config };
+}
+
+describe('ring buffer (§7.3)', () => {
+  const m = (monoMs: number, bytes = 10) => ({ topic: '/a', typeName: 't', definition: '', data: new Uint8Array(bytes), timestampNs: BigInt(monoMs), monoMs });
+  it('drops messages older than the window and beyond the byte cap, keeping at least one', () => {
+    const rb = new RingBuffer(1000, 25);
+    rb.push(m(0)); rb.push(m(500));
+    expect(rb.size).toBe(2);
+    rb.push(m(1600));
+    expect(rb.drain().map((x) => x.monoMs)).toEqual([1600]);
+    rb.push(m(0, 100));
+    expect(rb.size).toBe(1);
+    rb.push(m(1, 10)); rb.push(m(2, 10));
+    expect(rb.drain().map((x) => x.monoMs)).toEqual([1, 2]);
+  });
+});
+
+describe('topic selection (§7.2)', () => {
+  const base = sanitizeFaultConfig({}).snapshots.rosbag;
+  const graphTopics = ['/a', '/rosout', '/parameter_events', '/camera/image_raw', '/lidar/points', '/b', '/fault_manager/events'];
+  it('broad modes drop rosout, parameter events and sensor topics; include/exclude apply', () => {
+    const sel = topicSelection({ ...base, topics: 'all', exclude_topics: ['/b'], include_topics: ['/camera/image_raw'] }, []);
+    expect(sel.select(graphTopics)).toEqual(['/a', '/camera/image_raw', '/fault_manager/events']);
+    expect(sel.accepts('/lidar/points')).toBe(false);
+    expect(topicSelection({ ...base, topics: 'auto', exclude_sensor_topics: false }, []).select(graphTopics)).toContain('/lidar/points');
+  });
+  it('config, explicit and list modes use fixed sets', () => {
+    expect(topicSelection({ ...base, topics: 'config', include_topics: ['/x'] }, ['/odom']).select(graphTopics)).toEqual(['/odom', '/x']);
+    expect(topicSelection({ ...base, topics: 'explicit', include_topics: ['/x'] }, ['/odom']).select([])).toEqual(['/x']);
+    expect(topicSelection({ ...base, topics: ' /p , /q ', exclude_topics: ['/q'] }, []).select([])).toEqual(['/p']);
+  });
+});
+
+describe('black-box recording (§7.4–§7.7)', () => {
+  it('writes the pre-fault buffer and the post-fault window into a rosbag2 MCAP file', async () => {
+    const { rec, repo, clock, dir, pub } = setup();
+    pub('/chatter', 'too old', 0);
+    clock.advance(6000);
+    const pre = [pub('/chatter', 'pre 1'), pub('/chatter', 'pre 2')];
+    clock.advance(10);
+    rec.onMessage('/cmd_vel', 'geometry_msgs/msg/Twist', TWIST_DEF, new Uint8Array(52), clock.wallNs());
+    const twistAt = clock.wallNs();
+    await rec.onConfirmed(fault('NAV_FAIL'));
+    expect(rec.recording).toBe(true);
+    const post = [pub('/chatter', 'post 1', 300), pub('/chatter', 'post 2', 300)];
+    clock.advance(500); // the 1 s window closes here
+    await rec.idle();
+    expect(rec.recording).toBe(false);
+    pub('/chatter', 'after window');
+
+    const links = repo.rosbagLinksForFault('NAV_FAIL');
+    expect(links).toHaveLength(1);
+    const id = links[0].recording_id;
+    expect(id).toMatch(/^fault_NAV_FAIL_\d+$/);
+    expect(links[0].file_path).toBe(join(dir, id));
+    expect(links[0].duration_sec).toBeGreaterThan(1);
+    const file = join(dir, id, `${id}_0.mcap`);
+    expect(links[0].size_bytes).toBeGreaterThan(readFileSync(file).length);
+    const { reader, messages } = await readBag(file);
+    expect(reader.header.profile).toBe('ros2');
+    const channels = [...reader.channelsById.values()];
+    expect(channels.map((c) => [c.topic, c.messageEncoding]).sort()).toEqual([['/chatter', 'cdr'], ['/cmd_vel', 'cdr']]);
+    const schemas = [...reader.schemasById.values()].map((s) => [s.name, s.encoding, new TextDecoder().decode(s.data)]).sort();
+    expect(schemas).toEqual([['geometry_msgs/msg/Twist', 'ros2msg', TWIST_DEF], ['std_msgs/msg/String', 'ros2msg', STRING_DEF]]);
+    expect(messages.filter((m) => m.topic === '/chatter').map((m) => [m.text, m.logTime])).toEqual([
+      ['pre 1', pre[0]], ['pre 2', pre[1]], ['post 1', post[0]], ['post 2', post[1]],
+    ]);
+    expect(messages.filter((m) => m.topic === '/cmd_vel').map((m) => m.logTime)).toEqual([twistAt]);
+    const meta = parseYaml(readFileSync(join(dir, id, 'metadata.yaml'), 'utf8')).rosbag2_bagfile_information;
+    expect(meta.storage_identifier).toBe('mcap');
+    expect(meta.message_count).toBe(5);
+    expect(meta.relative_file_paths).toEqual([`${id}_0.mcap`]);
+  });
+
+  it('attaches faults confirming inside the open window to the same recording', async () => {
+    const { rec, repo, pub, clock } = setup();
+    pub('/chatter', 'x');
+    await rec.onConfirmed(fault('A'));
+    await rec.onConfirmed(fault('B'));
+    await rec.onConfirmed(fault('A'));
+    clock.advance(1000);
+    await rec.idle();
+    const ids = repo.allRosbagLinks().map((l) => [l.fault_code, l.recording_id]);
+    expect(ids).toHaveLength(2);
+    expect(ids[0][1]).toBe(ids[1][1]);
+    const d = listRosbagDescriptors(repo);
+    expect(d).toHaveLength(1);
+    expect(d[0]).toMatchObject({ id: ids[0][1], mimetype: 'application/x-mcap', 'x-medkit': { fault_codes: ['A', 'B'], recording_id: ids[0][1], format: 'mcap' } });
+    expect(d[0].name).toBe(`${ids[0][1]} recording ${d[0].creation_date}`);
+  });
+
+  it('records a post-fault-only bag when nothing was buffered, and nothing without a post window', async () => {
+    const a = setup();
+    await a.rec.onConfirmed(fault('A'));
+    a.pub('/chatter', 'post');
+    a.clock.advance(1000);
+    await a.rec.idle();
+    expect(a.log.at('info')).toContain("No pre-fault data buffered for fault 'A' - recording post-fault window only");
+    const file = resolveRosbagFile(a.repo, 'A')!;
+    expect((await readBag(file.path)).messages.map((m) => m.text)).toEqual(['post']);
+    expect(file.filename).toBe(`${file.recording_id}.mcap`);
+
+    const b = setup({ duration_after_sec: 0 });
+    await b.rec.onConfirmed(fault('A'));
+    expect(b.repo.allRosbagLinks()).toEqual([]);
+    expect(b.log.at('warn').length).toBe(1);
+  });
+
+  it('with lazy_start buffers nothing until a fault becomes PREFAILED', async () => {
+    const { rec, repo, pub, clock } = setup({ lazy_start: true, duration_after_sec: 0 });
+    pub('/chatter', 'ignored');
+    expect(rec.bufferedMessages).toBe(0);
+    await rec.onConfirmed(fault('CRIT'));
+    expect(repo.allRosbagLinks()).toEqual([]);
+    rec.onPrefailed();
+    pub('/chatter', 'kept');
+    await rec.onConfirmed(fault('LATER'));
+    clock.advance(10);
+    expect(repo.rosbagLinksForFault('LATER')).toHaveLength(1);
+  });
+
+  it('in entity mode keeps only the fault node\'s topics (plus /tf)', async () => {
+    const graph: TopicGraph = { publishedTopics: (n) => (n === '/talker' ? ['/chatter'] : []), subscribedTopics: () => [] };
+    const { rec, repo, pub, clock } = setup({ topics: 'entity', duration_after_sec: 0 }, graph);
+    pub('/chatter', 'mine');
+    pub('/other', 'not mine');
+    pub('/tf', 'tf');
+    await rec.onConfirmed(fault('TALK', ['/talker']));
+    clock.advance(1);
+    const file = resolveRosbagFile(repo, 'TALK')!;
+    expect((await readBag(file.path)).messages.map((m) => m.topic).sort()).toEqual(['/chatter', '/tf']);
+  });
+
+  it('keeps max_bags_per_fault recordings per fault and deletes evicted directories', async () => {
+    const { rec, repo, pub, clock } = setup({ duration_after_sec: 0 });
+    pub('/chatter', 'one');
+    await rec.onConfirmed(fault('A'));
+    const first = repo.rosbagLinksForFault('A')[0];
+    clock.advance(5);
+    pub('/chatter', 'two');
+    await rec.onConfirmed(fault('A'));
+    const links = repo.rosbagLinksForFault('A');
+    expect(links).toHaveLength(1);
+    expect(links[0].recording_id).not.toBe(first.recording_id);
+    expect(existsSync(first.file_path)).toBe(false);
+  });
+
+  it('deletes the oldest recording when the storage quota is exceeded', async () => {
+    const { rec, repo, pub } = setup({ duration_after_sec: 0, max_total_storage_mb: 0.0025 });
+    pub('/chatter', 'x'.repeat(1000));
+    await rec.onConfirmed(fault('A'));
+    pub('/chatter', 'y'.repeat(1000));
+    await rec.onConfirmed(fault('B'));
+    expect(repo.allRosbagLinks().map((l) => l.fault_code)).toEqual(['B']);
+  });
+
+  it('auto_cleanup removes a cleared fault\'s recording; a vanished bag is dropped lazily', async () => {
+    const { rec, repo, pub } = setup({ duration_after_sec: 0 });
+    pub('/chatter', 'x');
+    await rec.onConfirmed(fault('A'));
+    const dir = repo.rosbagLinksForFault('A')[0].file_path;
+    rec.onCleared(['A']);
+    expect(repo.rosbagLinksForFault('A')).toEqual([]);
+    expect(existsSync(dir)).toBe(false);
+
+    pub('/chatter', 'y');
+    await rec.onConfirmed(fault('B'));
+    const link = repo.rosbagLinksForFault('B')[0];
+    rmSync(link.file_path, { recursive: true });
+    expect(listRosbagDescriptors(repo)).toEqual([]);
+    expect(repo.allRosbagLinks()).toEqual([]);
+  });
+});
+
+describe('black box through the fault manager', () => {
+  it('records on confirmation, exposes the recording in the fault detail, scope and GetRosbag', async () => {
+    const h = harness('sqlite', { config: { snapshots: { rosbag: { enabled: true, topics: 'all', duration_after_sec: 0 } } } });
+    const dir = tmpDir('medkit-bags-');
+    const rec = new BlackBoxRecorder({ config: h.mgr.config.snapshots.rosbag, selection: topicSelection(h.mgr.config.snapshots.rosbag, []), repository: h.repo, clock: h.clock, storageDir: dir });
+    const capture = new FaultCapture({ config: h.mgr.config, repository: h.repo, clock: h.clock, topics: parseSnapshotTopicConfig(undefined), blackbox: rec });
+    h.mgr.setCaptureHooks(capture);
+    rec.onMessage('/chatter', 'std_msgs/msg/String', STRING_DEF, cdrString('hello'), h.clock.wallNs());
+    h.F('BATTERY_LOW', 2, '/power/battery_monitor');
+    await capture.idle();
+    const env = environmentData(h.repo, 'BATTERY_LOW', false)!;
+    const snaps = restSnapshots(env, '/apps/battery_monitor');
+    const id = h.repo.rosbagLinksForFault('BATTERY_LOW')[0].recording_id;
+    expect(snaps).toEqual([{
+      type: 'rosbag', name: `rosbag_${id}`, bulk_data_uri: `/apps/battery_monitor/bulk-data/rosbags/${id}`,
+      size_bytes: expect.any(Number), duration_sec: expect.any(Number), format: 'mcap', 'x-medkit': { captured_at: expect.stringMatching(/Z$/) },
+    }]);
+    expect(listRosbagDescriptors(h.repo, sourceMatcher(['/power/battery_monitor']))).toHaveLength(1);
+    expect(listRosbagDescriptors(h.repo, sourceMatcher(['/other']))).toHaveLength(0);
+    expect(resolveRosbagFile(h.repo, id, sourceMatcher(['/other']))).toBeNull();
+    const got = getRosbag(h.repo, 'BATTERY_LOW', '');
+    expect(got).toMatchObject({ success: true, recording_id: id, fault_codes: ['BATTERY_LOW'], format: 'mcap' });
+    expect(getRosbag(h.repo, '', 'bad id!').success).toBe(false);
+    expect(getRosbag(h.repo, 'NOPE', '').error_message).toBe('Fault not found: NOPE');
+  });
+});
