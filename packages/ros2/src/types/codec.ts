@@ -4,6 +4,7 @@
  */
 import { MessageReader, MessageWriter } from '@foxglove/rosmsg2-serialization';
 import { cdrBoundsProblem } from './cdr-bounds.js';
+import { installCdrStringFix } from './cdr-string-fix.js';
 import { padToFour, readPlainCdrHeader } from './encapsulation.js';
 import { CdrDecodeError, ValidationError } from './errors.js';
 import { jsonToWire, wireToJson, type JsonFormOptions } from './json-codec.js';
@@ -27,6 +28,8 @@ export interface Decoded {
   /** Bytes after the message (padding is normal: 0-3). */
   trailingBytes: number;
 }
+
+installCdrStringFix();
 
 /** Serializer and deserializer of one message type. Build through the registry, which caches them. */
 export class MessageCodec {

@@ -5,19 +5,13 @@
  */
 import { CdrDecodeError, UnsupportedEncodingError } from './errors.js';
 
-/** Representation identifiers (RTPS 2.3 §10, DDS-XTypes 1.3 §7.6.2.1.2). */
-export const Encapsulation = {
-  CDR_BE: 0x0000,
-  CDR_LE: 0x0001,
-  PL_CDR_BE: 0x0002,
-  PL_CDR_LE: 0x0003,
-  CDR2_BE: 0x0006,
-  CDR2_LE: 0x0007,
-  D_CDR2_BE: 0x0008,
-  D_CDR2_LE: 0x0009,
-  PL_CDR2_BE: 0x000a,
-  PL_CDR2_LE: 0x000b,
-} as const;
+// Representation identifiers this decoder tells apart (the full table lives in @medkit/rtps).
+const CDR_BE = 0x0000;
+const CDR_LE = 0x0001;
+const PL_CDR_BE = 0x0002;
+const PL_CDR_LE = 0x0003;
+const FIRST_XCDR2 = 0x0006; // CDR2_BE; D_CDR2 and PL_CDR2 follow up to 0x000b
+const LAST_XCDR2 = 0x000b;
 
 /** What the header of a plain-CDR payload says. */
 export interface PlainCdrHeader {
@@ -32,12 +26,12 @@ export function readPlainCdrHeader(typeName: string, bytes: Uint8Array): PlainCd
   if (bytes.length < 4) throw new CdrDecodeError(typeName, `payload of ${bytes.length} bytes is shorter than the 4-byte encapsulation header`);
   const id = (bytes[0] << 8) | bytes[1];
   const options = (bytes[2] << 8) | bytes[3];
-  if (id === Encapsulation.CDR_LE || id === Encapsulation.CDR_BE) return { id, littleEndian: id === Encapsulation.CDR_LE, options };
+  if (id === CDR_LE || id === CDR_BE) return { id, littleEndian: id === CDR_LE, options };
   const hex = `0x${id.toString(16).padStart(4, '0')}`;
-  if (id >= Encapsulation.CDR2_BE && id <= Encapsulation.PL_CDR2_LE) {
+  if (id >= FIRST_XCDR2 && id <= LAST_XCDR2) {
     throw new UnsupportedEncodingError(typeName, id, `unsupported encoding XCDR2 (${hex}); ROS 2 nodes send plain XCDR1 (CDR_LE/CDR_BE)`);
   }
-  if (id === Encapsulation.PL_CDR_BE || id === Encapsulation.PL_CDR_LE) {
+  if (id === PL_CDR_BE || id === PL_CDR_LE) {
     throw new UnsupportedEncodingError(typeName, id, `unsupported encoding parameter-list CDR (${hex}); that is discovery data, not a ROS message`);
   }
   throw new UnsupportedEncodingError(typeName, id, `unsupported encoding: unknown representation identifier ${hex}`);

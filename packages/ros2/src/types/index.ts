@@ -5,7 +5,7 @@ export { CdrDecodeError, TypeDefinitionError, UnknownTypeError, UnsupportedEncod
 export type { Decoded, DecodeOptions } from './codec.js';
 export type { BytesForm, JsonFormOptions } from './json-codec.js';
 export { JSON_SCHEMA_DIALECT, type JsonSchema, type JsonSchemaOptions } from './json-schema.js';
-export { Encapsulation, padToFour, readPlainCdrHeader, type PlainCdrHeader } from './encapsulation.js';
+export { padToFour, readPlainCdrHeader, type PlainCdrHeader } from './encapsulation.js';
 export type { IndividualTypeDescription, TypeDescription, TypeDescriptionField, TypeDescriptionFieldType } from './type-description.js';
 export { bundledInterfacesDir } from './sources.js';
 export {
