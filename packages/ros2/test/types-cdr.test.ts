@@ -104,6 +104,14 @@ describe('JSON mapping of floats and bytes', () => {
 
   it('prints float32 values in their shortest exact form', () => {
     expect(roundTrip('std_msgs/msg/Float32', { data: 0.1 })).toEqual({ data: 0.1 });
+    let seed = 3;
+    for (let i = 0; i < 500; i++) {
+      seed = (seed * 1103515245 + 12345) & 0x7fffffff;
+      const x = Math.fround((seed / 0x7fffffff - 0.5) * 10 ** ((seed % 40) - 20));
+      const back = (roundTrip('std_msgs/msg/Float32', { data: x }) as { data: number }).data;
+      expect(Math.fround(back)).toBe(x);
+      expect(String(back).replace(/e.*/, '').replace(/[-.]/g, '').replace(/^0+|0+$/g, '').length).toBeLessThanOrEqual(9);
+    }
     expect(roundTrip('std_msgs/msg/ColorRGBA', { r: 0.2, g: 1 / 3, b: 1e-7, a: 16777217 })).toEqual({ r: 0.2, g: 0.33333334, b: 1e-7, a: 16777216 });
   });
 
