@@ -32,7 +32,10 @@ export function missing(reqs: Requirement[]): string | null {
 /** A describe block that runs only when its requirements are installed (and must, under CI). */
 export function describeWith(reqs: Requirement[], name: string, fn: () => void): void {
   const reason = missing(reqs);
-  if (reason === null) return describe(name, fn);
+  if (reason === null) {
+    describe(name, fn);
+    return;
+  }
   if (process.env.CI === 'true') {
     describe(name, () => {
       throw new Error(`CI=true but required tools are missing: ${reason}`);
