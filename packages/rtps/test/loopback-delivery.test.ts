@@ -1,0 +1,108 @@
+// Reliable and best-effort delivery between two of our participants over UDP on 127.0.0.1,
+// loss repair under injected drops, KEEP_LAST history, transient-local late joiners.
+import { afterEach, describe, expect, it } from 'vitest';
+import type { Sample } from '../src/index.js';
+import { SubmessageId } from '../src/submessages/ids.js';
+import { cdrString, closeAll, hasSubmessage, participant, prng, readCdrString, until } from './support/loopback.js';
+
+const DOMAIN = 12;
+const TYPE = 'std_msgs::msg::dds_::String_';
+afterEach(closeAll);
+
+function collect(r: { on(e: 'sample', f: (s: Sample) => void): unknown }): string[] {
+  const got: string[] = [];
+  r.on('sample', (s) => got.push(readCdrString(s.payload)));
+  return got;
+}
+
+describe('delivery between two participants on loopback', () => {
+  it('reliable: every sample, in order, acknowledged', async () => {
+    const a = await participant(DOMAIN);
+    const b = await participant(DOMAIN);
+    const w = a.createWriter({ topic: 'rt/rel', typeName: TYPE, qos: { history: { kind: 'keep-all' } } });
+    const r = b.createReader({ topic: 'rt/rel', typeName: TYPE, qos: { reliability: 'reliable', history: { kind: 'keep-all' } } });
+    const got = collect(r);
+    expect(await w.waitForMatch(1, 10_000)).toBe(true);
+    await r.waitForMatch(1, 10_000);
+    const want = Array.from({ length: 200 }, (_, i) => `msg ${i + 1}`);
+    for (const s of want) w.write(cdrString(s));
+    expect(await w.waitForAcknowledgments(10_000)).toBe(true);
+    await until(() => got.length === want.length, 'all samples');
+    expect(got).toEqual(want);
+  });
+
+  it('best-effort: samples arrive, and a best-effort reader matches a reliable writer', async () => {
+    const a = await participant(DOMAIN);
+    const b = await participant(DOMAIN);
+    const w = a.createWriter({ topic: 'rt/be', typeName: TYPE, qos: { reliability: 'reliable' } });
+    const r = b.createReader({ topic: 'rt/be', typeName: TYPE, qos: { reliability: 'best-effort' } });
+    const got = collect(r);
+    await w.waitForMatch(1, 10_000);
+    await r.waitForMatch(1, 10_000);
+    for (let i = 1; i <= 20; i++) w.write(cdrString(`be ${i}`));
+    await until(() => got.length === 20, 'best-effort samples');
+    expect(got[19]).toBe('be 20');
+  });
+
+  it('repairs loss: 30% of the writer side datagrams dropped, every sample still arrives once and in order', async () => {
+    const rand = prng(1234);
+    let dropped = 0;
+    const a = await participant(DOMAIN, {
+      packetFilter: {
+        outgoing: (d) => {
+          if (!hasSubmessage(d, SubmessageId.DATA) || rand() >= 0.3) return true;
+          dropped++;
+          return false;
+        },
+      },
+    });
+    const b = await participant(DOMAIN);
+    const w = a.createWriter({ topic: 'rt/lossy', typeName: TYPE, qos: { history: { kind: 'keep-all' } } });
+    const r = b.createReader({ topic: 'rt/lossy', typeName: TYPE, qos: { reliability: 'reliable', history: { kind: 'keep-all' } } });
+    const got = collect(r);
+    await until(() => w.matchedReaders().length === 1 && r.matchedWriters().length === 1, 'match', 15_000);
+    const want = Array.from({ length: 300 }, (_, i) => `lossy ${i + 1}`);
+    for (const s of want) w.write(cdrString(s));
+    await until(() => got.length >= want.length, 'repaired delivery', 20_000);
+    expect(got).toEqual(want);
+    expect(dropped).toBeGreaterThan(50);
+  });
+
+  it('KEEP_LAST: a transient-local late joiner gets only the last `depth` samples; take() keeps the reader depth', async () => {
+    const a = await participant(DOMAIN);
+    const w = a.createWriter({ topic: 'rt/tl', typeName: TYPE, qos: { durability: 'transient-local', history: { kind: 'keep-last', depth: 3 } } });
+    for (let i = 1; i <= 10; i++) w.write(cdrString(`tl ${i}`));
+    const b = await participant(DOMAIN);
+    const late = b.createReader({ topic: 'rt/tl', typeName: TYPE, qos: { durability: 'transient-local', history: { kind: 'keep-last', depth: 2 } } });
+    const got = collect(late);
+    await until(() => got.length === 3, 'history');
+    expect(got).toEqual(['tl 8', 'tl 9', 'tl 10']);
+    expect(late.take().map((s) => readCdrString(s.payload))).toEqual(['tl 9', 'tl 10']);
+    expect(late.take()).toEqual([]);
+    // A volatile reader joining now gets no history, only what is written after it matched.
+    const vol = b.createReader({ topic: 'rt/tl', typeName: TYPE, qos: { durability: 'volatile' } });
+    const volGot = collect(vol);
+    await until(() => w.matchedReaders().includes(vol.guid), 'volatile match');
+    w.write(cdrString('tl 11'));
+    await until(() => volGot.length === 1, 'new sample');
+    expect(volGot).toEqual(['tl 11']);
+  });
+
+  it('carries the related sample identity and source timestamp', async () => {
+    const a = await participant(DOMAIN);
+    const b = await participant(DOMAIN);
+    const w = a.createWriter({ topic: 'rq/svcRequest', typeName: 'T' });
+    const r = b.createReader({ topic: 'rq/svcRequest', typeName: 'T' });
+    const got: Sample[] = [];
+    r.on('sample', (s) => got.push(s));
+    await w.waitForMatch(1, 10_000);
+    await r.waitForMatch(1, 10_000);
+    const related = { writerGuid: r.guid, sequenceNumber: 5 };
+    const id = w.write(cdrString('req'), { relatedSampleIdentity: related, timestamp: { sec: 1700000000, nanosec: 0 } });
+    await until(() => got.length === 1, 'request');
+    expect(got[0].writerGuid).toBe(id.writerGuid);
+    expect(got[0].sequenceNumber).toBe(id.sequenceNumber);
+    expect(got[0].relatedSampleIdentity).toEqual(related);
+    expect(got[0].sourceTimestamp).toEqual({ sec: 1700000000, nanosec: 0 });
+  });
+});
