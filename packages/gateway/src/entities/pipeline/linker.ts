@@ -19,6 +19,8 @@ export interface LinkerInput {
   config: ManifestConfig;
   policies: { manifest: LayerPolicies; runtime: LayerPolicies };
   log: EntityLogger;
+  /** [OURS] With the internal-node filter on, `_`-prefixed nodes are not reported as orphans (they are hidden anyway). */
+  skipInternalOrphans?: boolean;
 }
 
 export interface LinkerResult {
@@ -99,7 +101,7 @@ export function runLinker(input: LinkerInput): LinkerResult {
     }
   }
   for (const w of warnings) log.warn(w);
-  const orphans = runtime.filter((r) => !boundBy.has(r.bound_fqn!));
+  const orphans = runtime.filter((r) => !boundBy.has(r.bound_fqn!) && !(input.skipInternalOrphans && r.id.startsWith('_')));
   const orphanFqns = orphans.map((o) => o.bound_fqn!);
 
   // Step 3: dedup — runtime copies of linked nodes and runtime Apps reusing a manifest App id.

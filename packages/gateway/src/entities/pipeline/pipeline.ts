@@ -18,6 +18,8 @@ export interface PipelineOptions {
   /** `discovery.merge_pipeline.gap_fill`. */
   gapFill?: Partial<GapFillOptions>;
   log?: EntityLogger;
+  /** `discovery.runtime.filter_internal_nodes` (default true): internal nodes are not counted as orphans. */
+  filterInternalNodes?: boolean;
 }
 
 export interface PipelineResult {
@@ -48,7 +50,9 @@ export class HybridPipeline {
   ) {
     this.layers = orderLayers(layers);
     this.log = opts.log ?? SILENT_LOGGER;
-    this.gapFill = { ...DEFAULT_GAP_FILL, ...opts.gapFill };
+    // Unset keys keep their defaults (a config reader may hand over undefined).
+    const set = Object.entries(opts.gapFill ?? {}).filter(([, v]) => v !== undefined);
+    this.gapFill = { ...DEFAULT_GAP_FILL, ...Object.fromEntries(set) };
   }
 
   private warnOnce = (msg: string): void => {
@@ -98,6 +102,7 @@ export class HybridPipeline {
           config,
           policies: { manifest: policiesOf('manifest'), runtime: policiesOf('runtime') },
           log: this.log,
+          skipInternalOrphans: this.opts.filterInternalNodes !== false,
         })
       : { snapshot: merged.snapshot, nodeToApp: nodeMap(merged.snapshot.apps), healthWarnings: [], linking: undefined };
     const snap = linked.snapshot;

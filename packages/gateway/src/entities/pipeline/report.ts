@@ -4,18 +4,8 @@
 import type { UnmanifestedPolicy } from '../manifest/types.js';
 import type { MergeConflict } from './merge.js';
 
-/** api.md §4.3 HealthWarning: all five keys always present. */
-export interface HealthWarning {
-  code: string;
-  message: string;
-  entity_ids: string[];
-  ros_node_fqns: string[];
-  peer_names: string[];
-}
-
-export function healthWarning(code: string, message: string, extra: Partial<Omit<HealthWarning, 'code' | 'message'>> = {}): HealthWarning {
-  return { code, message, entity_ids: [], ros_node_fqns: [], peer_names: [], ...extra };
-}
+// /health warnings have one shape for every subsystem; discovery uses the shared one.
+export { warning as healthWarning, type HealthWarning } from '../../info/health-registry.js';
 
 export interface PipelineReport {
   /** Layers that ran this pass, in order. */

@@ -1,0 +1,79 @@
+/**
+ * When to refresh (gateway.md §1.4): graph-change events are debounced (a 100 ms tick checks a "changed"
+ * flag; at most one graph-driven refresh per `refresh_debounce_ms` window) and a backstop refresh runs every
+ * `refresh_interval_ms` in case an event was missed.
+ */
+
+export const GRAPH_POLL_MS = 100;
+export const DEFAULT_REFRESH_DEBOUNCE_MS = 1000;
+export const DEFAULT_REFRESH_INTERVAL_MS = 30000;
+
+export type RefreshReason = 'startup' | 'graph' | 'backstop' | 'manifest' | 'plugin' | 'manual';
+
+export interface RefreshSchedulerOptions {
+  /** 0–60000; out of range → default. */
+  debounceMs?: number;
+  /** 100–60000; out of range → default. */
+  intervalMs?: number;
+  /** Called for each due refresh; the caller serializes. */
+  refresh: (reason: RefreshReason) => unknown;
+  /** Out-of-range values are reported here. */
+  warn?: (msg: string) => void;
+}
+
+function inRange(v: number | undefined, min: number, max: number, dflt: number, key: string, warn: (m: string) => void): number {
+  if (v === undefined) return dflt;
+  if (!Number.isFinite(v) || v < min || v > max) {
+    warn(`${key} ${v} is outside ${min}–${max}; using ${dflt}`);
+    return dflt;
+  }
+  return v;
+}
+
+export class RefreshScheduler {
+  readonly debounceMs: number;
+  readonly intervalMs: number;
+  private dirty = false;
+  private lastGraphRefresh = Number.NEGATIVE_INFINITY;
+  private poll?: NodeJS.Timeout;
+  private backstop?: NodeJS.Timeout;
+
+  constructor(private readonly opts: RefreshSchedulerOptions) {
+    const warn = opts.warn ?? (() => {});
+    this.debounceMs = inRange(opts.debounceMs, 0, 60000, DEFAULT_REFRESH_DEBOUNCE_MS, 'discovery.refresh_debounce_ms', warn);
+    this.intervalMs = inRange(opts.intervalMs, 100, 60000, DEFAULT_REFRESH_INTERVAL_MS, 'refresh_interval_ms', warn);
+  }
+
+  start(): void {
+    if (this.poll) return;
+    this.poll = setInterval(() => this.tick(), GRAPH_POLL_MS);
+    this.backstop = setInterval(() => void this.opts.refresh('backstop'), this.intervalMs);
+    // Timers must not keep the process alive on shutdown.
+    this.poll.unref?.();
+    this.backstop.unref?.();
+  }
+
+  stop(): void {
+    clearInterval(this.poll);
+    clearInterval(this.backstop);
+    this.poll = this.backstop = undefined;
+  }
+
+  /** The ROS graph changed (node, endpoint or service appeared or vanished). Cheap; call on every event. */
+  notifyGraphChanged(): void {
+    this.dirty = true;
+  }
+
+  get pending(): boolean {
+    return this.dirty;
+  }
+
+  private tick(): void {
+    if (!this.dirty) return;
+    const now = Date.now();
+    if (now - this.lastGraphRefresh < this.debounceMs) return;
+    this.dirty = false;
+    this.lastGraphRefresh = now;
+    void this.opts.refresh('graph');
+  }
+}
