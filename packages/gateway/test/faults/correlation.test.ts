@@ -1,0 +1,161 @@
+// Correlation (faults.md §8): rules file validation, root cause → symptoms muting and cascade clear,
+// auto clusters, list visibility (Q5), cleanup.
+import { afterEach, describe, expect, it } from 'vitest';
+import { globToRegExp, parseCorrelationConfig } from '../../src/faults/correlation/config.js';
+import { queryFaults } from '../../src/faults/query/list.js';
+import { faultListEnvelope, faultListItem } from '../../src/faults/query/rest-views.js';
+import { cleanupDirs, harness } from './harness.js';
+
+afterEach(cleanupDirs);
+
+const RULES = `
+correlation:
+  enabled: true
+  default_window_ms: 500
+  patterns:
+    motor_errors: { codes: ["MOTOR_COMM_*", "MOTOR_TIMEOUT_*"] }
+    comm_errors:  { codes: ["*_COMM_LOST"] }
+  rules:
+    - id: estop_cascade
+      name: "E-Stop Cascade"
+      root_cause: { codes: ["ESTOP_001"] }
+      symptoms: [ {pattern: motor_errors}, {codes: ["DRIVE_*"]} ]
+      window_ms: 1000
+    - id: comm_storm
+      mode: auto_cluster
+      match: [ {pattern: comm_errors} ]
+      min_count: 3
+      window_ms: 500
+      representative: highest_severity
+`;
+
+describe('correlation config (§8.1)', () => {
+  it('matches whole-string globs literally except *', () => {
+    expect(globToRegExp('MOTOR_*').test('MOTOR_COMM_1')).toBe(true);
+    expect(globToRegExp('A.B*').test('AXB1')).toBe(false);
+    expect(globToRegExp('*_X').test('Y_X_Z')).toBe(false);
+  });
+
+  it('parses rules with defaults', () => {
+    const c = parseCorrelationConfig(RULES);
+    expect(c.enabled).toBe(true);
+    expect(c.rules.map((r) => [r.id, r.mode, r.name, r.window_ms])).toEqual([['estop_cascade', 'hierarchical', 'E-Stop Cascade', 1000], ['comm_storm', 'auto_cluster', 'comm_storm', 500]]);
+  });
+
+  it('disables correlation on errors and reports warnings', () => {
+    const bad = (rules: string) => parseCorrelationConfig(`correlation:\n  enabled: true\n  rules:\n${rules}`);
+    expect(bad('    - id: a\n      root_cause: {codes: [X]}\n    - id: a\n      root_cause: {codes: [Y]}\n').errors[0]).toContain("duplicate rule id 'a'");
+    expect(bad('    - id: a\n      mode: hierarchical\n').enabled).toBe(false);
+    expect(bad('    - id: a\n      root_cause: {codes: [X]}\n      symptoms: [{pattern: nope}]\n').errors[0]).toContain("unknown pattern 'nope'");
+    expect(bad('    - id: a\n      mode: auto_cluster\n      match: [{codes: [X]}]\n      min_count: 0\n').enabled).toBe(false);
+    expect(bad('    - id: a\n      root_cause: {codes: [X]}\n      window_ms: 0\n').enabled).toBe(false);
+    expect(bad('    - id: a\n      mode: sideways\n').enabled).toBe(false);
+    expect(bad('    - id: a\n      mode: cluster\n      match: [{codes: [X]}]\n      representative: loudest\n').enabled).toBe(false);
+    const warn = bad('    - id: a\n      mode: autocluster\n      match: [{codes: [X]}]\n      min_count: 1\n      window_ms: 70000\n');
+    expect(warn.enabled).toBe(true);
+    expect(warn.warnings).toHaveLength(2);
+    expect(parseCorrelationConfig('correlation:\n  enabled: false\n').enabled).toBe(false);
+    expect(parseCorrelationConfig(': not yaml : [').errors).toHaveLength(1);
+  });
+});
+
+describe('correlation in the fault manager (§8.2–§8.5)', () => {
+  const setup = () => harness('memory', { correlation: parseCorrelationConfig(RULES) });
+
+  it('mutes symptoms after their root cause: no events, hidden from lists unless include_muted', () => {
+    const h = setup();
+    h.F('ESTOP_001', 3);
+    expect(h.takeEvents()).toEqual(['fault_confirmed']);
+    h.clock.advance(200);
+    h.F('MOTOR_COMM_1');
+    h.F('DRIVE_LEFT');
+    h.F('DRIVE_LEFT');
+    expect(h.takeEvents()).toEqual([]);
+    expect(h.repo.getFault('MOTOR_COMM_1')!.status).toBe('CONFIRMED');
+    const list = queryFaults(h.mgr);
+    expect(list.faults.map((f) => f.fault_code)).toEqual(['ESTOP_001']);
+    expect(list.muted_count).toBe(2);
+    const all = queryFaults(h.mgr, { includeMuted: true });
+    expect(all.faults.map((f) => f.fault_code).sort()).toEqual(['DRIVE_LEFT', 'ESTOP_001', 'MOTOR_COMM_1']);
+    expect(all.muted_faults.find((m) => m.fault_code === 'MOTOR_COMM_1')).toMatchObject({ root_cause_code: 'ESTOP_001', rule_id: 'estop_cascade', delay_ms: 201 });
+    const body = faultListEnvelope(all, all.faults.map((f) => faultListItem(f)), { includeMuted: true });
+    expect(body['x-medkit']).toMatchObject({ count: 3, muted_count: 2, cluster_count: 0 });
+  });
+
+  it('does not correlate a symptom reported before its root cause or after the window', () => {
+    const h = setup();
+    h.F('MOTOR_COMM_1');
+    h.F('ESTOP_001', 3);
+    h.clock.advance(1500);
+    h.F('DRIVE_LEFT');
+    expect(h.takeEvents()).toEqual(['fault_confirmed', 'fault_confirmed', 'fault_confirmed']);
+    expect(queryFaults(h.mgr).muted_count).toBe(0);
+  });
+
+  it('clearing the root cause clears its symptoms in one fault_cleared event', () => {
+    const h = setup();
+    h.F('ESTOP_001', 3);
+    h.F('MOTOR_COMM_1');
+    h.F('DRIVE_LEFT');
+    h.takeEvents();
+    const out = h.mgr.clear('ESTOP_001');
+    expect(out).toEqual({ success: true, message: 'Fault cleared: ESTOP_001 (auto-cleared 2 symptoms)', auto_cleared_codes: ['DRIVE_LEFT', 'MOTOR_COMM_1'] });
+    expect(h.takeEvents()).toEqual(['fault_cleared']);
+    expect(h.events.at(-1)!.auto_cleared_codes).toEqual(['DRIVE_LEFT', 'MOTOR_COMM_1']);
+    expect(['ESTOP_001', 'MOTOR_COMM_1', 'DRIVE_LEFT'].map((c) => h.repo.getFault(c)!.status)).toEqual(['CLEARED', 'CLEARED', 'CLEARED']);
+    expect(queryFaults(h.mgr, { statuses: ['CLEARED'] }).muted_count).toBe(0);
+  });
+
+  it('a per-entity clear (skip_correlation_auto_clear) does not cascade and keeps symptoms muted', () => {
+    const h = setup();
+    h.F('ESTOP_001', 3);
+    h.F('MOTOR_COMM_1');
+    expect(h.mgr.clear('ESTOP_001', { skipCorrelationAutoClear: true }).auto_cleared_codes).toEqual([]);
+    expect(h.repo.getFault('MOTOR_COMM_1')!.status).toBe('CONFIRMED');
+    expect(queryFaults(h.mgr).faults.map((f) => f.fault_code)).toEqual([]);
+  });
+
+  it('D2: re-reporting the root cause keeps symptoms already attributed to it', () => {
+    const h = setup();
+    h.F('ESTOP_001', 3);
+    h.F('MOTOR_COMM_1');
+    h.clock.advance(600);
+    h.F('ESTOP_001', 3);
+    h.F('DRIVE_X');
+    expect(h.mgr.clear('ESTOP_001').auto_cleared_codes).toEqual(['DRIVE_X', 'MOTOR_COMM_1']);
+  });
+
+  it('an unknown root code clears nothing in storage', () => {
+    const h = setup();
+    expect(h.mgr.clear('ESTOP_001').success).toBe(false);
+  });
+
+  it('auto clusters activate at min_count, mute non-representatives and hide them from lists (Q5)', () => {
+    const h = setup();
+    h.F('A_COMM_LOST', 1);
+    h.F('B_COMM_LOST', 2);
+    expect(h.takeEvents()).toEqual(['fault_confirmed', 'fault_confirmed']);
+    h.F('C_COMM_LOST', 1);
+    expect(h.takeEvents()).toEqual([]); // activated; C is not the representative (B has the highest severity)
+    const list = queryFaults(h.mgr, { includeClusters: true });
+    expect(list.cluster_count).toBe(1);
+    expect(list.clusters[0]).toMatchObject({ rule_id: 'comm_storm', representative_code: 'B_COMM_LOST', fault_codes: ['A_COMM_LOST', 'B_COMM_LOST', 'C_COMM_LOST'], count: 3, label: 'comm_storm' });
+    expect(list.faults.map((f) => f.fault_code)).toEqual(['B_COMM_LOST']);
+    expect(queryFaults(h.mgr, { includeMuted: true }).faults).toHaveLength(3);
+    h.F('B_COMM_LOST', 2);
+    expect(h.takeEvents()).toEqual(['fault_updated']); // the representative still reports
+    h.mgr.clear('B_COMM_LOST');
+    const after = queryFaults(h.mgr, { includeClusters: true });
+    expect(after.clusters[0].representative_code).toBe('A_COMM_LOST');
+  });
+
+  it('cleanup drops expired pending clusters; a later member starts a new cluster', () => {
+    const h = setup();
+    h.F('A_COMM_LOST');
+    h.F('B_COMM_LOST');
+    h.clock.advance(6000); // cleanup timer runs every 5 s
+    h.F('C_COMM_LOST');
+    expect(queryFaults(h.mgr, { includeClusters: true }).cluster_count).toBe(0);
+    expect(h.takeEvents()).toHaveLength(3);
+  });
+});
