@@ -14,6 +14,7 @@ import type { ActionType, MessageType, ServiceType, TypeLookup } from './model.j
 import { parseMsgText, TypeResolver } from './resolver.js';
 import { amentSources, bundledInterfacesDir, DirectorySource, type DefinitionSource } from './sources.js';
 import { typeDescriptionToMsgTexts, type TypeDescription } from './type-description.js';
+import { rihs01, typeDescriptionOf } from './type-hash.js';
 import { validateMessage } from './validate.js';
 
 /** Options of {@link TypeRegistry}. */
@@ -151,6 +152,19 @@ export class TypeRegistry {
   defaultValue(type: string): Record<string, unknown> {
     const t = this.requireMessage(type);
     return wireToJson(jsonToWire({}, t.fields, t.graph), t.fields, t.graph);
+  }
+
+  /**
+   * The type_description_interfaces/msg/TypeDescription of a message-like type (what a node's
+   * `~/get_type_description` answers; default values are left empty).
+   */
+  typeDescription(type: string): TypeDescription {
+    return typeDescriptionOf(this.requireMessage(type), (name) => this.#resolver.resolve(name));
+  }
+
+  /** The RIHS01 type hash (`RIHS01_<64 hex>`) that Iron+ endpoints announce in USER_DATA. */
+  typeHash(type: string): string {
+    return rihs01(this.typeDescription(type));
   }
 
   /**

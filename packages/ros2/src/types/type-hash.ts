@@ -1,0 +1,124 @@
+/**
+ * A resolved type → type_description_interfaces/msg/TypeDescription, and its RIHS01 hash (ros2-wire
+ * §3.4): SHA-256 over the description rendered as Python's `json.dumps` does (", " and ": "
+ * separators), default values left out, referenced types sorted by name. Iron+ endpoints carry it in
+ * USER_DATA as `typehash=RIHS01_<hex>;`.
+ */
+import { createHash } from 'node:crypto';
+import type { MessageDefinitionField, MessageType } from './model.js';
+import type { IndividualTypeDescription, TypeDescription, TypeDescriptionField } from './type-description.js';
+
+const TYPE_IDS: Readonly<Record<string, number>> = {
+  int8: 2,
+  uint8: 3,
+  int16: 4,
+  uint16: 5,
+  int32: 6,
+  uint32: 7,
+  int64: 8,
+  uint64: 9,
+  float32: 10,
+  float64: 11,
+  char: 13,
+  bool: 15,
+  byte: 16,
+  string: 17,
+  wstring: 18,
+};
+const BOUNDED_STRING = 21;
+const BOUNDED_WSTRING = 22;
+
+/**
+ * Base type names as written in a `.msg` text, in the order the parser returns fields (one per
+ * non-empty, non-comment line). The parser reads `byte` and `char` as `uint8`; the type
+ * description keeps them apart.
+ */
+export function writtenBaseTypes(text: string): string[] {
+  return text
+    .split('\n')
+    .map((l) => l.trim())
+    .filter((l) => l.length > 0 && !l.startsWith('#'))
+    .map((l) => (l.split(/\s/)[0] ?? '').replace(/\[.*$/, '').replace(/<=\d+$/, ''));
+}
+
+function describeField(field: MessageDefinitionField, written: string | undefined): TypeDescriptionField {
+  let typeId: number;
+  let stringCapacity = 0;
+  let nested = '';
+  if (field.isComplex === true) {
+    typeId = 1;
+    nested = field.type;
+  } else if ((field.type === 'string' || field.type === 'wstring') && field.upperBound !== undefined) {
+    typeId = field.type === 'string' ? BOUNDED_STRING : BOUNDED_WSTRING;
+    stringCapacity = field.upperBound;
+  } else {
+    const name = field.type === 'uint8' && (written === 'byte' || written === 'char') ? written : field.type;
+    typeId = TYPE_IDS[name] ?? 0;
+  }
+  let capacity = 0;
+  if (field.isArray === true) {
+    if (field.arrayLength !== undefined) {
+      typeId += 48;
+      capacity = field.arrayLength;
+    } else if (field.arrayUpperBound !== undefined) {
+      typeId += 96;
+      capacity = field.arrayUpperBound;
+    } else {
+      typeId += 144;
+    }
+  }
+  return { name: field.name, type: { type_id: typeId, capacity, string_capacity: stringCapacity, nested_type_name: nested }, default_value: '' };
+}
+
+/** The IndividualTypeDescription of one resolved type (empty types get rosidl's placeholder member). */
+export function individualDescription(type: MessageType): IndividualTypeDescription {
+  const written = writtenBaseTypes(type.text);
+  const parsedOrder = type.definitions[0].definitions; // constants and fields, in text order
+  const fields = parsedOrder
+    .map((f, i) => [f, written[i]] as const)
+    .filter(([f]) => f.isConstant !== true)
+    .map(([f, w]) => describeField(f, w));
+  if (fields.length === 0) {
+    fields.push({ name: 'structure_needs_at_least_one_member', type: { type_id: 3, capacity: 0, string_capacity: 0, nested_type_name: '' }, default_value: '' });
+  }
+  return { type_name: type.name, fields };
+}
+
+/** The TypeDescription of a type: itself plus every referenced type, sorted by name. */
+export function typeDescriptionOf(type: MessageType, resolve: (name: string) => MessageType): TypeDescription {
+  const referenced = type.definitions
+    .slice(1)
+    .map((d) => individualDescription(resolve(d.name ?? '')))
+    .sort((a, b) => (a.type_name < b.type_name ? -1 : a.type_name > b.type_name ? 1 : 0));
+  return { type_description: individualDescription(type), referenced_type_descriptions: referenced };
+}
+
+/** `RIHS01_<sha256 hex>` of a TypeDescription. */
+export function rihs01(desc: TypeDescription): string {
+  const strip = (d: IndividualTypeDescription) => ({
+    type_name: d.type_name,
+    fields: d.fields.map((f) => ({
+      name: f.name,
+      type: {
+        type_id: f.type.type_id,
+        capacity: Number(f.type.capacity ?? 0),
+        string_capacity: Number(f.type.string_capacity ?? 0),
+        nested_type_name: f.type.nested_type_name ?? '',
+      },
+    })),
+  });
+  const canonical = {
+    type_description: strip(desc.type_description),
+    referenced_type_descriptions: (desc.referenced_type_descriptions ?? []).map(strip),
+  };
+  return `RIHS01_${createHash('sha256').update(pythonJson(canonical)).digest('hex')}`;
+}
+
+/** JSON with Python `json.dumps` default separators; type names are ASCII, so escaping agrees. */
+function pythonJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(pythonJson).join(', ')}]`;
+  if (value !== null && typeof value === 'object') {
+    return `{${Object.entries(value).map(([k, v]) => `${JSON.stringify(k)}: ${pythonJson(v)}`).join(', ')}}`;
+  }
+  return JSON.stringify(value);
+}
