@@ -1,0 +1,96 @@
+// The interop test matrix, run against one vendor's peer (interop-cyclone / interop-fastdds).
+// Peers come from the shared harness in test/peers; each suite has its own ROS domain.
+import { afterAll, afterEach, beforeAll, expect, it } from 'vitest';
+import type { Participant, ParticipantEvent, Sample } from '../../src/index.js';
+import { VendorId } from '../../src/index.js';
+import { buildPeer, killAllPeers, spawnPeer, type PeerVendor } from '../peers/harness.js';
+import { cdrString, closeAll, participant, readCdrString, until } from './loopback.js';
+
+const STRING = 'std_msgs::msg::dds_::String_';
+
+export function interopSuite(vendor: PeerVendor, domain: number, leaseSec: number): void {
+  const vendorId = vendor === 'cyclone' ? VendorId.CYCLONE_DDS : VendorId.FAST_DDS;
+
+  beforeAll(async () => {
+    await buildPeer(vendor);
+  }, 300_000);
+  afterEach(async () => {
+    await killAllPeers();
+    await closeAll();
+  });
+  afterAll(async () => {
+    await killAllPeers();
+  });
+
+  const ours = (): Promise<Participant> => participant(domain, { userData: 'enclave=/;', peerIndexCount: 32 });
+
+  it('discovers the peer and its endpoints; receives its samples including a fragmented 256 KiB one', async () => {
+    const p = await ours();
+    const r = p.createReader({ topic: 'rt/chatter', typeName: STRING, qos: { reliability: 'reliable' } });
+    const got: Sample[] = [];
+    r.on('sample', (s) => got.push(s));
+    const talker = await spawnPeer(vendor, 'talker', { domain, count: 3, periodMs: 200, waitMatch: 1, size: 256 * 1024 });
+    await until(() => p.participants().some((x) => x.guid === talker.guid), 'peer participant');
+    const peer = p.participants().find((x) => x.guid === talker.guid)!;
+    expect(peer.vendorId).toBe(vendorId);
+    expect(peer.leaseDurationSec).toBe(leaseSec);
+    expect(peer.userData.toString()).toMatch(/^enclave=\/;/);
+    await until(() => p.endpoints().some((e) => e.topicName === 'rt/chatter' && e.kind === 'writer'), 'peer endpoints');
+    const ep = p.endpoints().find((e) => e.topicName === 'rt/chatter' && e.kind === 'writer')!;
+    expect(ep.typeName).toBe(STRING);
+    expect(ep.userData.toString()).toMatch(/typehash=RIHS01_/);
+    expect(p.endpoints().some((e) => e.topicName === 'ros_discovery_info')).toBe(true);
+    await until(() => got.length === 3, 'three 256 KiB samples', 20_000);
+    expect(got.map((s) => readCdrString(s.payload).slice(0, 14))).toEqual(['Hello World: 1', 'Hello World: 2', 'Hello World: 3']);
+    for (const s of got) expect(s.payload.length).toBeGreaterThanOrEqual(256 * 1024);
+    expect(got[0].writerGuid).toBe(ep.guid);
+  });
+
+  it('the peer hears our samples, reliable and best-effort', async () => {
+    const p = await ours();
+    const relListener = await spawnPeer(vendor, 'listener', { domain });
+    const beListener = await spawnPeer(vendor, 'listener', { domain, topic: 'rt/chatter_be', reliability: 'best_effort' });
+    const rel = p.createWriter({ topic: 'rt/chatter', typeName: STRING, userData: 'typehash=RIHS01_x;' });
+    const be = p.createWriter({ topic: 'rt/chatter_be', typeName: STRING, qos: { reliability: 'best-effort' } });
+    expect(await rel.waitForMatch(1, 15_000)).toBe(true);
+    expect(await be.waitForMatch(1, 15_000)).toBe(true);
+    await relListener.waitForLine(/^matched sub 1 /);
+    await beListener.waitForLine(/^matched sub 1 /);
+    for (let i = 1; i <= 5; i++) {
+      rel.write(cdrString(`From TS: ${i}`));
+      be.write(cdrString(`From TS BE: ${i}`));
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    const relHeard = await relListener.waitForLines(/^heard \d+ From TS: \d/, 5);
+    expect(relHeard.map((m) => m[0].replace(/^heard \d+ /, ''))).toEqual([1, 2, 3, 4, 5].map((i) => `From TS: ${i}`));
+    await beListener.waitForLines(/^heard \d+ From TS BE: \d/, 5);
+    expect(await rel.waitForAcknowledgments(5000)).toBe(true);
+  });
+
+  it('a late-joining transient-local reader gets the peer writer\'s history', async () => {
+    const talker = await spawnPeer(vendor, 'talker', { domain, count: 4, periodMs: 50, durability: 'transient_local', depth: 10 });
+    await talker.waitForLine(/^done sent=4$/, 15_000);
+    const p = await ours();
+    const r = p.createReader({ topic: 'rt/chatter', typeName: STRING, qos: { reliability: 'reliable', durability: 'transient-local', history: { kind: 'keep-last', depth: 10 } } });
+    const got: string[] = [];
+    r.on('sample', (s) => got.push(readCdrString(s.payload)));
+    await until(() => got.length === 4, 'history', 15_000);
+    expect(got).toEqual([1, 2, 3, 4].map((i) => `Hello World: ${i}`));
+  });
+
+  it('a peer stopped with SIGTERM disappears at once (dispose); one killed with SIGKILL after its lease', async () => {
+    const p = await ours();
+    const events: ParticipantEvent[] = [];
+    p.on('participant', (e) => events.push(e));
+    const a = await spawnPeer(vendor, 'listener', { domain });
+    const b = await spawnPeer(vendor, 'listener', { domain, node: 'listener_b' });
+    await until(() => p.participants().some((x) => x.guid === a.guid) && p.participants().some((x) => x.guid === b.guid), 'both peers');
+    const removed = (guid: string) => events.find((e) => e.type === 'removed' && e.participant.guid === guid);
+    await a.stop();
+    await until(() => removed(a.guid) !== undefined, 'dispose of the SIGTERM peer', 3000);
+    expect(removed(a.guid)!.reason).toBe('disposed');
+    b.kill('SIGKILL');
+    await until(() => removed(b.guid) !== undefined, 'lease expiry of the SIGKILL peer', (leaseSec + 5) * 1000);
+    expect(removed(b.guid)!.reason).toBe('lease-expired');
+  }, (leaseSec + 30) * 1000);
+}
