@@ -1,0 +1,83 @@
+// Entity list items and details (spec/api.md §3.3–§3.5) normalised for display.
+import { isObj, obj, str, strList, xm } from './json';
+
+export type EntityType = 'area' | 'component' | 'app' | 'function';
+
+/** Route segment of each entity type. */
+export const SEGMENT: Record<EntityType, string> = { area: 'areas', component: 'components', app: 'apps', function: 'functions' };
+export const TYPE_OF_SEGMENT: Record<string, EntityType> = { areas: 'area', components: 'component', apps: 'app', functions: 'function' };
+
+export interface EntityRef {
+  type: EntityType;
+  id: string;
+  name: string;
+  description?: string;
+  tags: string[];
+  /** Discovery origin: manifest, runtime, heuristic, plugin, inventory, peer:<name>. */
+  source?: string;
+  /** Apps: in the ROS graph now; undefined when the gateway does not say. */
+  online?: boolean;
+  /** False when retained from a silent peer (x-medkit.available: false). */
+  available: boolean;
+  /** Apps: host component. */
+  componentId?: string;
+  /** Apps: bound node FQN. */
+  node?: string;
+  namespace?: string;
+  /** Relationship item whose target cannot be resolved. */
+  missing: boolean;
+}
+
+/** API path of an entity, e.g. `/apps/lidar-front`. */
+export function entityPath(e: { type: EntityType; id: string }): string {
+  return `/${SEGMENT[e.type]}/${encodeURIComponent(e.id)}`;
+}
+
+/** Normalises a list item or detail; null when it has no usable id or type. */
+export function normalizeEntity(item: unknown, fallbackType?: EntityType): EntityRef | null {
+  if (!isObj(item)) return null;
+  const id = str(item.id);
+  const t = str(item.type);
+  const type: EntityType | undefined = t && t in SEGMENT ? (t as EntityType) : fallbackType;
+  if (!id || !type) return null;
+  const x = xm(item);
+  const ros2 = obj(x.ros2);
+  const available = x.available !== false;
+  const online = typeof x.is_online === 'boolean' ? x.is_online && available : available ? undefined : false;
+  return {
+    type,
+    id,
+    name: str(item.name) || id,
+    description: str(item.description) || undefined,
+    tags: strList(item.tags),
+    source: str(x.source),
+    online,
+    available,
+    componentId: str(x.component_id),
+    node: str(ros2.node),
+    namespace: str(ros2.namespace),
+    missing: x.missing === true,
+  };
+}
+
+/** Normalises every item of a collection body, dropping unusable ones. */
+export function normalizeEntityList(body: unknown, fallbackType?: EntityType): EntityRef[] {
+  const list = obj(body).items;
+  if (!Array.isArray(list)) return [];
+  return list.map((i) => normalizeEntity(i, fallbackType)).filter((e): e is EntityRef => e !== null);
+}
+
+/** Human label of a discovery source. */
+export function sourceLabel(source: string | undefined): string {
+  if (!source) return 'unknown';
+  if (source.startsWith('peer:')) return `peer ${source.slice(5)}`;
+  return source;
+}
+
+/** Text shown for the online state (never colour alone). */
+export function stateLabel(e: EntityRef): string | undefined {
+  if (!e.available) return 'unavailable';
+  if (e.online === true) return 'online';
+  if (e.online === false) return 'offline';
+  return undefined;
+}

@@ -1,0 +1,61 @@
+// GET /{entity}/faults/{code} (spec/api.md §9.5) normalised for the detail view.
+import { faultSeverity, type Severity } from './severity';
+import { rawStatusOf } from './faults';
+import { isObj, num, obj, str, strList, toEpochMs, xm } from './json';
+import { normalizeSnapshots, type FrameView, type RecordingView } from './freeze-frame';
+
+export interface StatusChange {
+  status: string;
+  atMs?: number;
+  /** Where the entry came from: the gateway's record, or an SSE event seen in this session. */
+  origin: 'gateway' | 'live';
+}
+
+export interface FaultDetailView {
+  code: string;
+  title: string;
+  severity: Severity;
+  rawStatus: string;
+  /** SOVD status object flags as given (aggregatedStatus, testFailed, confirmedDTC, pendingDTC, ...). */
+  statusFlags: Record<string, string>;
+  occurrences?: number;
+  reportingSources: string[];
+  firstMs?: number;
+  lastMs?: number;
+  /** Status changes the gateway reports (x-medkit.status_history), oldest first. */
+  history: StatusChange[];
+  frames: FrameView[];
+  recordings: RecordingView[];
+}
+
+export function normalizeFaultDetail(body: unknown, fallbackCode: string): FaultDetailView {
+  const b = obj(body);
+  const item = obj(b.item);
+  const x = xm(b);
+  const ix = xm(item);
+  const env = obj(b.environment_data ?? item.environment_data);
+  const records = obj(env.extended_data_records);
+  const flags: Record<string, string> = {};
+  if (isObj(item.status)) for (const [k, v] of Object.entries(item.status)) if (typeof v === 'string' || typeof v === 'number') flags[k] = String(v);
+  const { frames, recordings } = normalizeSnapshots(env.snapshots);
+  const historySrc = Array.isArray(x.status_history) ? x.status_history : Array.isArray(ix.status_history) ? ix.status_history : [];
+  const history: StatusChange[] = historySrc.filter(isObj).map((h) => ({
+    status: (str(h.status) ?? 'UNKNOWN').toUpperCase(),
+    atMs: toEpochMs(h.timestamp ?? h.at ?? h.time),
+    origin: 'gateway' as const,
+  }));
+  return {
+    code: str(item.code) ?? str(item.fault_code) ?? fallbackCode,
+    title: str(item.fault_name) || str(item.description) || fallbackCode,
+    severity: faultSeverity(item.severity, x.severity_label ?? item.severity_label),
+    rawStatus: rawStatusOf(item.status, x.status_raw ?? x.status ?? ix.status),
+    statusFlags: flags,
+    occurrences: num(x.occurrence_count) ?? num(item.occurrence_count),
+    reportingSources: strList(x.reporting_sources).length ? strList(x.reporting_sources) : strList(item.reporting_sources),
+    firstMs: toEpochMs(records.first_occurrence ?? item.first_occurred),
+    lastMs: toEpochMs(records.last_occurrence ?? item.last_occurred),
+    history,
+    frames,
+    recordings,
+  };
+}

@@ -1,0 +1,57 @@
+// The header's view of /version-info and /health (spec/api.md §4.2, §4.3): version, ROS domain and
+// node count when the gateway reports them, peers, and the warnings that explain an empty tree.
+import { isObj, num, obj, str, items } from './json';
+
+export interface PeerView {
+  name: string;
+  url?: string;
+  online: boolean;
+}
+
+export interface HealthView {
+  status: string;
+  version?: string;
+  product?: string;
+  sovdVersion?: string;
+  rosDomain?: number;
+  nodeCount?: number;
+  discoveryMode?: string;
+  /** Undefined when aggregation is off (no `peers` field). */
+  peers?: PeerView[];
+  warnings: { code: string; message: string }[];
+  /** Hints the gateway gives about why discovery found nothing. */
+  hints: string[];
+}
+
+/** Finds a ROS status object: `ros`, `x-medkit-ros` or `x-medkit.ros`. */
+function rosBlock(h: Record<string, unknown>): Record<string, unknown> {
+  for (const v of [h.ros, h['x-medkit-ros'], obj(h['x-medkit']).ros, h['x-medkit-ros2'], h.ros2]) if (isObj(v)) return v;
+  return {};
+}
+
+export function normalizeHealth(health: unknown, versionInfo: unknown): HealthView {
+  const h = obj(health);
+  const ros = rosBlock(h);
+  const discovery = obj(h.discovery);
+  const pipeline = obj(discovery.pipeline);
+  const own = obj(items(versionInfo)[0]);
+  const vendor = obj(own.vendor_info);
+  const warnings = (Array.isArray(h.warnings) ? h.warnings : []).filter(isObj).map((w) => ({ code: str(w.code) ?? 'warning', message: str(w.message) ?? '' }));
+  const hints: string[] = [];
+  for (const v of [discovery.hint, ros.hint, h.hint, ...(Array.isArray(discovery.hints) ? discovery.hints : [])]) if (typeof v === 'string' && v) hints.push(v);
+  const peers = Array.isArray(h.peers)
+    ? h.peers.filter(isObj).map((p) => ({ name: str(p.name) ?? '?', url: str(p.url), online: str(p.status) === 'online' }))
+    : undefined;
+  return {
+    status: str(h.status) ?? 'unknown',
+    version: str(vendor.version),
+    product: str(vendor.name),
+    sovdVersion: str(own.version),
+    rosDomain: num(ros.domain_id) ?? num(ros.domain) ?? num(h.ros_domain_id),
+    nodeCount: num(ros.node_count) ?? num(ros.nodes) ?? num(pipeline.node_count),
+    discoveryMode: str(discovery.mode),
+    peers,
+    warnings,
+    hints,
+  };
+}

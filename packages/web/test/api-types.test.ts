@@ -1,0 +1,21 @@
+// The committed API types must be what the gateway's OpenAPI document generates today: a route
+// or schema change in the gateway without `npm run gen:api -w packages/web` fails here.
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { loadConfig } from '../../gateway/src/config/index.js';
+import { createGateway } from '../../gateway/src/gateway.js';
+import { defaultFeatures, FEATURE_KEYS } from '../../gateway/src/features.js';
+// @ts-expect-error plain ESM build scripts without type declarations
+import { documentFromGateway } from '../scripts/openapi-doc.mjs';
+// @ts-expect-error plain ESM build scripts without type declarations
+import { typesFromDocument } from '../scripts/api-types.mjs';
+
+describe('generated API types', () => {
+  it('match a fresh generation from the default gateway (run `npm run gen:api -w packages/web` if not)', async () => {
+    const doc = await documentFromGateway({ loadConfig, createGateway, defaultFeatures, FEATURE_KEYS });
+    expect(Object.keys(doc.paths)).toContain('/api/v1/health');
+    const fresh: string = await typesFromDocument(doc);
+    const committed = readFileSync(new URL('../src/api/generated.ts', import.meta.url), 'utf8');
+    expect(committed).toBe(fresh);
+  });
+});

@@ -1,0 +1,169 @@
+import { describe, expect, it } from 'vitest';
+import {
+  applyFaultEvent,
+  filterFaults,
+  normalizeFault,
+  normalizeFaultList,
+  parseFaultEvent,
+  rawStatusOf,
+  sortFaults,
+  DEFAULT_FILTER,
+  type FaultView,
+} from '../src/model/faults';
+import { countFaultsByEntity, countKey } from '../src/model/fault-counts';
+import { normalizeEntity, type EntityRef } from '../src/model/entities';
+import { emptyTreeInput } from '../src/model/tree';
+
+// Shapes from spec/api.md §9.3: the native item, the binding shape, and a plugin item using `code`.
+const native = {
+  fault_code: 'BATTERY_LOW',
+  severity: 1,
+  severity_label: 'WARN',
+  description: 'Battery charge below 15 %',
+  status: 'CONFIRMED',
+  first_occurred: 1774232073.512,
+  last_occurred: 1774232391.004,
+  occurrence_count: 4,
+  reporting_sources: ['/power/battery_monitor'],
+};
+const binding = {
+  fault_code: 'PROTECTIVE_STOP',
+  fault_name: 'Protective stop: obstacle inside stop distance',
+  severity: 2,
+  severity_label: 'error',
+  status: { aggregatedStatus: 'active', confirmedDTC: '1', testFailed: '1', pendingDTC: '0' },
+  'x-medkit': { status: 'CONFIRMED' },
+  reporting_sources: ['safety_gate'],
+  entity_id: 'safety_gate',
+  last_occurred: 1774232400,
+};
+
+describe('fault items', () => {
+  it('reads the native item: raw string status, float seconds, sources', () => {
+    const f = normalizeFault(native)!;
+    expect(f).toMatchObject({ code: 'BATTERY_LOW', title: 'Battery charge below 15 %', rawStatus: 'CONFIRMED', occurrences: 4 });
+    expect(f.severity.label).toBe('WARNING');
+    expect(f.firstMs).toBeCloseTo(1774232073512, 0);
+  });
+
+  it('reads the binding shape: status object, raw status in x-medkit.status, lower-case label, entity_id', () => {
+    const f = normalizeFault(binding)!;
+    expect(f).toMatchObject({ code: 'PROTECTIVE_STOP', rawStatus: 'CONFIRMED', entityId: 'safety_gate', title: binding.fault_name });
+    expect(f.severity).toMatchObject({ level: 2, label: 'ERROR' });
+  });
+
+  it('derives the raw status from the SOVD object when no raw status is given', () => {
+    expect(rawStatusOf({ aggregatedStatus: 'passive', testFailed: '1' })).toBe('PREFAILED');
+    expect(rawStatusOf({ aggregatedStatus: 'passive', testFailed: '0' })).toBe('PREPASSED');
+    expect(rawStatusOf({ aggregatedStatus: 'cleared', testFailed: '0' })).toBe('CLEARED');
+    expect(rawStatusOf({ aggregatedStatus: 'active' })).toBe('CONFIRMED');
+  });
+
+  it('keys plugin items on `code` and drops items without any code', () => {
+    const list = normalizeFaultList({ items: [{ code: 'X1', severity: 3, status: 'PREFAILED' }, { severity: 1 }, 'junk'] });
+    expect(list.map((f) => f.code)).toEqual(['X1']);
+    expect(list[0].severity.label).toBe('CRITICAL');
+  });
+});
+
+describe('fault stream events', () => {
+  const evData = (type: string, fault: object, extra: object = {}) => JSON.stringify({ event_type: type, fault, timestamp: 1774232400.5, ...extra });
+
+  it('parses an event and takes the entity from x-medkit when the fault has none', () => {
+    const ev = parseFaultEvent(evData('fault_confirmed', native, { 'x-medkit': { entity_type: 'apps', entity_id: 'battery_monitor' } }), '42')!;
+    expect(ev).toMatchObject({ id: '42', type: 'fault_confirmed' });
+    expect(ev.fault).toMatchObject({ entityId: 'battery_monitor', entityType: 'apps' });
+    expect(parseFaultEvent('not json')).toBeNull();
+    expect(parseFaultEvent(JSON.stringify({ event_type: 'x' }))).toBeNull();
+  });
+
+  it('adds a new fault, updates an existing one, and clears auto-cleared symptoms', () => {
+    let map = new Map<string, FaultView>();
+    const symptom = normalizeFault({ ...native, fault_code: 'LOW_SPEED_LIMIT' })!;
+    map.set(symptom.key, symptom);
+    map = applyFaultEvent(map, parseFaultEvent(evData('fault_confirmed', binding))!);
+    expect(map.size).toBe(2);
+    map = applyFaultEvent(map, parseFaultEvent(evData('fault_updated', { ...binding, occurrence_count: 7 }))!);
+    expect(map.size).toBe(2);
+    const stop = [...map.values()].find((f) => f.code === 'PROTECTIVE_STOP')!;
+    expect(stop.occurrences).toBe(7);
+    map = applyFaultEvent(map, parseFaultEvent(evData('fault_cleared', { fault_code: 'PROTECTIVE_STOP', status: 'CLEARED', entity_id: 'safety_gate' }, { auto_cleared_codes: ['LOW_SPEED_LIMIT'] }))!);
+    expect([...map.values()].map((f) => [f.code, f.rawStatus]).sort()).toEqual([
+      ['LOW_SPEED_LIMIT', 'CLEARED'],
+      ['PROTECTIVE_STOP', 'CLEARED'],
+    ]);
+    // A partial clear event keeps what it does not mention.
+    expect([...map.values()].find((f) => f.code === 'PROTECTIVE_STOP')!.severity.label).toBe('ERROR');
+  });
+
+  it('matches an event without entity to the fault with the same code', () => {
+    let map = new Map<string, FaultView>();
+    const f = normalizeFault(binding)!;
+    map.set(f.key, f);
+    map = applyFaultEvent(map, parseFaultEvent(evData('fault_cleared', { fault_code: 'PROTECTIVE_STOP', status: 'HEALED' }))!);
+    expect(map.size).toBe(1);
+    expect([...map.values()][0]).toMatchObject({ rawStatus: 'HEALED', entityId: 'safety_gate' });
+  });
+});
+
+describe('dashboard filtering and sorting', () => {
+  const list = normalizeFaultList({
+    items: [
+      native,
+      binding,
+      { fault_code: 'OLD', severity: 3, status: 'HEALED', last_occurred: 1, reporting_sources: ['/x'] },
+      { fault_code: 'INFO_ONLY', severity: 0, status: 'PREFAILED', last_occurred: 1774232500, reporting_sources: ['/nav/planner'] },
+    ],
+  });
+
+  it('selects by status exactly as the REST filter does', () => {
+    expect(filterFaults(list, DEFAULT_FILTER).map((f) => f.code).sort()).toEqual(['BATTERY_LOW', 'INFO_ONLY', 'PROTECTIVE_STOP']);
+    expect(filterFaults(list, { ...DEFAULT_FILTER, status: 'cleared' }).map((f) => f.code)).toEqual(['OLD']);
+    expect(filterFaults(list, { ...DEFAULT_FILTER, status: 'pending' }).map((f) => f.code)).toEqual(['INFO_ONLY']);
+    expect(filterFaults(list, { ...DEFAULT_FILTER, status: 'all' })).toHaveLength(4);
+  });
+
+  it('filters by minimum severity, entity and text', () => {
+    expect(filterFaults(list, { ...DEFAULT_FILTER, minSeverity: 1 }).map((f) => f.code).sort()).toEqual(['BATTERY_LOW', 'PROTECTIVE_STOP']);
+    expect(filterFaults(list, { ...DEFAULT_FILTER, entity: 'planner' }).map((f) => f.code)).toEqual(['INFO_ONLY']);
+    expect(filterFaults(list, { ...DEFAULT_FILTER, text: 'charge' }).map((f) => f.code)).toEqual(['BATTERY_LOW']);
+  });
+
+  it('sorts by severity, by code, and newest first by default tie-break', () => {
+    expect(sortFaults(list, 'severity', 'desc').map((f) => f.code)).toEqual(['OLD', 'PROTECTIVE_STOP', 'BATTERY_LOW', 'INFO_ONLY']);
+    expect(sortFaults(list, 'code', 'asc').map((f) => f.code)).toEqual(['BATTERY_LOW', 'INFO_ONLY', 'OLD', 'PROTECTIVE_STOP']);
+    expect(sortFaults(list, 'last', 'desc')[0].code).toBe('INFO_ONLY');
+  });
+});
+
+describe('fault badges per entity', () => {
+  const e = (item: object, type?: 'app' | 'component' | 'area' | 'function'): EntityRef => normalizeEntity(item, type)!;
+  const monitor = e({ id: 'battery_monitor', name: 'Battery monitor', type: 'app', 'x-medkit': { component_id: 'battery-pack', ros2: { node: '/power/battery_monitor' } } });
+  const gate = e({ id: 'safety_gate', name: 'Safety gate', type: 'app', 'x-medkit': { component_id: 'safety-plc' } });
+  const input = {
+    ...emptyTreeInput(),
+    areas: [e({ id: 'base', name: 'Base', type: 'area' })],
+    components: [e({ id: 'battery-pack', name: 'Battery', type: 'component' }), e({ id: 'safety-plc', name: 'PLC', type: 'component' })],
+    apps: [monitor, gate],
+    functions: [e({ id: 'power', name: 'Power', type: 'function' })],
+    subareas: { base: [e({ id: 'power-area', name: 'Power area', type: 'area' })] },
+    areaComponents: { 'power-area': [e({ id: 'battery-pack', name: 'Battery', type: 'component' })] },
+    functionHosts: { power: [monitor] },
+  };
+
+  it('attributes by reporting source node FQN and rolls up to component, areas and functions', () => {
+    const counts = countFaultsByEntity(normalizeFaultList({ items: [native] }), input);
+    for (const k of ['app:battery_monitor', 'component:battery-pack', 'area:power-area', 'area:base', 'function:power']) {
+      expect(counts.get(k), k).toEqual({ total: 1, worst: 1 });
+    }
+    expect(counts.get(countKey('app', 'safety_gate'))).toBeUndefined();
+  });
+
+  it('attributes by entity_id, counts only active faults, and counts a code once per entity', () => {
+    const faults = normalizeFaultList({ items: [binding, { ...binding, status: 'HEALED', 'x-medkit': { status: 'HEALED' }, fault_code: 'GONE' }, native] });
+    const counts = countFaultsByEntity(faults, input);
+    expect(counts.get('app:safety_gate')).toEqual({ total: 1, worst: 2 });
+    expect(counts.get('component:safety-plc')).toEqual({ total: 1, worst: 2 });
+    expect(counts.get('area:base')).toEqual({ total: 1, worst: 1 });
+  });
+});
