@@ -1,0 +1,152 @@
+// The audit trail of script activity ([ours], spec/gateway.md §8.3): who uploaded, deleted, started,
+// stopped what, with which parameters, and how it ended. Rows go to SQLite (queryable through
+// GET …/x-medkit-script-audit) and, as the spec asks, to an append-only JSON-lines file.
+import { appendFileSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import type { FastifyBaseLogger } from 'fastify';
+import type { Migration, SqliteDatabase } from '../storage/index.js';
+import type { Actor, ExecutionStatus } from './model.js';
+
+export type AuditAction = 'upload' | 'delete' | 'start' | 'stop' | 'forced_termination' | 'finish' | 'delete_execution';
+export const AUDIT_ACTIONS: readonly AuditAction[] = ['upload', 'delete', 'start', 'stop', 'forced_termination', 'finish', 'delete_execution'];
+
+/** One audit record as stored and served. */
+export interface AuditRecord {
+  seq: number;
+  timestamp: string;
+  action: AuditAction;
+  entity_id: string;
+  script_id: string;
+  execution_id: string | null;
+  client_id: string | null;
+  subject: string | null;
+  role: string | null;
+  remote_ip: string | null;
+  /** Execution input (start) or upload metadata (upload); large values are cut. */
+  parameters: unknown;
+  status: ExecutionStatus | null;
+  exit_code: number | null;
+  duration_ms: number | null;
+  message: string | null;
+}
+
+export type AuditEntry = Omit<AuditRecord, 'seq' | 'timestamp' | 'client_id' | 'subject' | 'role' | 'remote_ip'> & { actor: Actor | null };
+
+export interface AuditQuery {
+  entity_id?: string;
+  script_id?: string;
+  execution_id?: string;
+  client_id?: string;
+  action?: AuditAction;
+  /** ISO timestamp: records at or after it. */
+  since?: string;
+  limit?: number;
+}
+
+const MAX_PARAMS_CHARS = 4096;
+
+export const AUDIT_MIGRATIONS: Migration[] = [
+  {
+    id: 'scripts-002-audit',
+    up(db) {
+      db.exec(`CREATE TABLE script_audit (
+        seq INTEGER PRIMARY KEY AUTOINCREMENT,
+        timestamp TEXT NOT NULL,
+        action TEXT NOT NULL,
+        entity_id TEXT NOT NULL,
+        script_id TEXT NOT NULL,
+        execution_id TEXT,
+        client_id TEXT,
+        subject TEXT,
+        role TEXT,
+        remote_ip TEXT,
+        parameters TEXT,
+        status TEXT,
+        exit_code INTEGER,
+        duration_ms INTEGER,
+        message TEXT
+      );
+      CREATE INDEX script_audit_entity ON script_audit(entity_id, seq);
+      CREATE INDEX script_audit_script ON script_audit(script_id, seq);`);
+    },
+  },
+];
+
+function clipParameters(value: unknown): string | null {
+  if (value === undefined || value === null) return null;
+  const text = JSON.stringify(value);
+  return text.length <= MAX_PARAMS_CHARS ? text : JSON.stringify({ truncated: true, preview: text.slice(0, MAX_PARAMS_CHARS) });
+}
+
+export class ScriptAudit {
+  private readonly insert;
+  private readonly file: string;
+  private writes = 0;
+
+  constructor(
+    private readonly db: SqliteDatabase,
+    stateDir: string,
+    private readonly maxRecords: number,
+    private readonly log?: FastifyBaseLogger,
+  ) {
+    this.insert = db.prepare(`INSERT INTO script_audit (timestamp, action, entity_id, script_id, execution_id, client_id, subject, role, remote_ip,
+      parameters, status, exit_code, duration_ms, message) VALUES (@timestamp, @action, @entity_id, @script_id, @execution_id, @client_id,
+      @subject, @role, @remote_ip, @parameters, @status, @exit_code, @duration_ms, @message)`);
+    const dir = join(stateDir, 'audit');
+    mkdirSync(dir, { recursive: true });
+    this.file = join(dir, 'scripts.jsonl');
+  }
+
+  /** Records one event; never throws (auditing must not break the action it describes). */
+  record(e: AuditEntry): void {
+    const row = {
+      timestamp: new Date().toISOString(),
+      action: e.action,
+      entity_id: e.entity_id,
+      script_id: e.script_id,
+      execution_id: e.execution_id,
+      client_id: e.actor?.clientId ?? null,
+      subject: e.actor?.subject ?? null,
+      role: e.actor?.role ?? null,
+      remote_ip: e.actor?.remoteIp ?? null,
+      parameters: clipParameters(e.parameters),
+      status: e.status,
+      exit_code: e.exit_code,
+      duration_ms: e.duration_ms,
+      message: e.message,
+    };
+    try {
+      const seq = Number(this.insert.run(row).lastInsertRowid);
+      appendFileSync(this.file, `${JSON.stringify({ seq, ...row, parameters: e.parameters ?? null })}\n`);
+      if (++this.writes % 100 === 0) this.prune();
+      this.log?.info({ audit: 'scripts', entity_id: e.entity_id, script_id: e.script_id, execution_id: e.execution_id, action: e.action, status: e.status, client_id: row.client_id }, `script ${e.action}`);
+    } catch (err) {
+      this.log?.error({ err }, 'could not write script audit record');
+    }
+  }
+
+  /** Newest first. */
+  query(q: AuditQuery): AuditRecord[] {
+    const where: string[] = [];
+    const args: Record<string, unknown> = { limit: Math.min(Math.max(q.limit ?? 100, 1), 1000) };
+    for (const key of ['entity_id', 'script_id', 'execution_id', 'client_id', 'action'] as const) {
+      if (q[key] !== undefined) {
+        where.push(`${key} = @${key}`);
+        args[key] = q[key];
+      }
+    }
+    if (q.since !== undefined) {
+      where.push('timestamp >= @since');
+      args.since = new Date(q.since).toISOString();
+    }
+    const sql = `SELECT * FROM script_audit ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY seq DESC LIMIT @limit`;
+    return (this.db.prepare(sql).all(args) as (Omit<AuditRecord, 'parameters'> & { parameters: string | null })[]).map((r) => ({
+      ...r,
+      parameters: r.parameters === null ? null : (JSON.parse(r.parameters) as unknown),
+    }));
+  }
+
+  private prune(): void {
+    this.db.prepare('DELETE FROM script_audit WHERE seq <= (SELECT MAX(seq) FROM script_audit) - ?').run(this.maxRecords);
+  }
+}

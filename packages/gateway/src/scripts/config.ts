@@ -1,0 +1,30 @@
+// Configuration keys of the scripts feature (spec/gateway.md §8); [ours] marks medkit additions.
+import { bool, float, int, list, str, type KeySpec } from '../config/index.js';
+
+export const SCRIPTS_KEYS = {
+  'scripts.scripts_dir': str('', 'Directory holding uploaded and pre-deployed scripts (<dir>/<entity_id>/<script_id>/); empty = scripts disabled (routes answer 501).'),
+  'scripts.allow_uploads': bool(true, 'Accept script uploads (false: upload answers 400; manifest and pre-deployed scripts still run).'),
+  'scripts.max_file_size_mb': int(10, 'Largest script upload in MiB (413 x-medkit-script-too-large above).', { min: 1, max: 1024, policy: 'reject' }),
+  'scripts.max_concurrent_executions': int(5, 'Running executions across all entities (429 x-medkit-concurrency-limit above).', { min: 1, max: 1000, policy: 'clamp' }),
+  'scripts.default_timeout_sec': int(300, 'Timeout of scripts that do not set timeout_sec.', { min: 1, max: 86400, policy: 'reject' }),
+  'scripts.max_execution_history': int(100, 'Finished executions kept in memory; the oldest are evicted.', { min: 1, max: 100000, policy: 'clamp' }),
+  'scripts.kill_grace_sec': float(2, '[ours] Time between SIGTERM and SIGKILL of a timed-out or leftover process group.', { min: 0, max: 60, policy: 'clamp' }),
+  'scripts.env_passthrough': list(
+    ['PATH', 'HOME', 'LANG', 'LC_ALL', 'TZ', 'ROS_DOMAIN_ID', 'ROS_LOCALHOST_ONLY', 'ROS_AUTOMATIC_DISCOVERY_RANGE', 'RMW_IMPLEMENTATION', 'AMENT_PREFIX_PATH', 'PYTHONPATH', 'LD_LIBRARY_PATH'],
+    "[ours] Gateway environment variables a script inherits (everything else is withheld so secrets in the gateway's environment do not leak).",
+  ),
+  'scripts.audit_max_records': int(100000, '[ours] Audit records kept in SQLite; the oldest are pruned (the JSON-lines file is never pruned).', { min: 100, max: 100000000, policy: 'clamp' }),
+} satisfies Record<string, KeySpec>;
+
+/** Effective settings of the scripts feature. */
+export interface ScriptsSettings {
+  scriptsDir: string;
+  allowUploads: boolean;
+  maxFileBytes: number;
+  maxConcurrent: number;
+  defaultTimeoutSec: number;
+  maxHistory: number;
+  killGraceMs: number;
+  envPassthrough: string[];
+  auditMaxRecords: number;
+}

@@ -1,0 +1,81 @@
+// The scripts feature: keys, tables, the `scripts` service and the routes. Enabled when
+// `scripts.scripts_dir` is set; otherwise every script route answers 501 (spec/gateway.md §8.1).
+import { resolve } from 'node:path';
+import type { GatewayConfig } from '../config/index.js';
+import type { ManifestScript } from '../entities/manifest/types.js';
+import type { GatewayContext, GatewayFeature } from '../feature.js';
+import { AUDIT_MIGRATIONS, ScriptAudit } from './audit.js';
+import { SCRIPTS_KEYS, type ScriptsSettings } from './config.js';
+import { ExecutionManager } from './executions.js';
+import type { ScriptExecutor } from './executor.js';
+import { LocalProcessExecutor } from './local-executor.js';
+import { scriptsRoutes } from './routes.js';
+import { ScriptRunner } from './runner.js';
+import { ScriptsService } from './service.js';
+import { STORE_MIGRATIONS, ScriptStore } from './store.js';
+
+/** Name of the service other features (updates, entity details) find in `ctx.services`. */
+export const SCRIPTS_SERVICE = 'scripts';
+
+export interface ScriptsFeatureOptions {
+  /** Manifest `scripts:` entries (managed, not deletable), or a function read at init. */
+  managedScripts?: ManifestScript[] | ((ctx: GatewayContext) => ManifestScript[]);
+  /** Another backend instead of local child processes. */
+  executor?: ScriptExecutor;
+}
+
+export function readScriptsSettings(ctx: GatewayContext): ScriptsSettings {
+  const dir = ctx.config.value<string>('scripts.scripts_dir') ?? '';
+  return {
+    scriptsDir: dir ? resolve(dir) : '',
+    allowUploads: ctx.config.value<boolean>('scripts.allow_uploads'),
+    maxFileBytes: ctx.config.value<number>('scripts.max_file_size_mb') * 1024 * 1024,
+    maxConcurrent: ctx.config.value<number>('scripts.max_concurrent_executions'),
+    defaultTimeoutSec: ctx.config.value<number>('scripts.default_timeout_sec'),
+    maxHistory: ctx.config.value<number>('scripts.max_execution_history'),
+    killGraceMs: Math.round(ctx.config.value<number>('scripts.kill_grace_sec') * 1000),
+    envPassthrough: ctx.config.value<string[]>('scripts.env_passthrough'),
+    auditMaxRecords: ctx.config.value<number>('scripts.audit_max_records'),
+  };
+}
+
+/**
+ * Diagnostic scripts on apps and components (spec/api.md §15). The first argument is unused and
+ * exists so the factory fits the gateway's `(config) => GatewayFeature` list.
+ */
+export function createScriptsFeature(_config?: GatewayConfig, options: ScriptsFeatureOptions = {}): GatewayFeature {
+  let service: ScriptsService | undefined;
+  let maxFileBytes = 10 * 1024 * 1024;
+  return {
+    name: 'scripts',
+    keys: SCRIPTS_KEYS,
+    migrations: [...STORE_MIGRATIONS, ...AUDIT_MIGRATIONS],
+    init(ctx) {
+      const settings = readScriptsSettings(ctx);
+      maxFileBytes = settings.maxFileBytes;
+      if (!settings.scriptsDir) {
+        ctx.log.debug('scripts disabled (scripts.scripts_dir not set)');
+        return;
+      }
+      const log = ctx.log.child({ component: 'scripts' });
+      const store = new ScriptStore(ctx.db, settings.scriptsDir, log);
+      const managed = typeof options.managedScripts === 'function' ? options.managedScripts(ctx) : (options.managedScripts ?? []);
+      store.setManaged(managed);
+      store.reconcile();
+      const audit = new ScriptAudit(ctx.db, ctx.dataDir, settings.auditMaxRecords, log);
+      const runner = new ScriptRunner(options.executor ?? new LocalProcessExecutor(), settings);
+      const executions = new ExecutionManager(runner, { maxConcurrent: settings.maxConcurrent, maxHistory: settings.maxHistory }, audit);
+      service = new ScriptsService(settings, store, executions, audit, runner);
+      ctx.services.set(SCRIPTS_SERVICE, service);
+      ctx.capabilities.set('scripts');
+      ctx.health.add(() => ({
+        fields: { 'x-medkit-scripts': { running: executions.runningCount, max_concurrent_executions: settings.maxConcurrent, executor: runner.executor.name } },
+      }));
+    },
+    routes: (ctx) => scriptsRoutes(ctx, () => service, maxFileBytes),
+    async stop() {
+      await service?.executions.stopAll();
+    },
+    summary: () => (service ? [['scripts', `${service.settings.scriptsDir} (uploads ${service.settings.allowUploads ? 'on' : 'off'})`]] : []),
+  };
+}

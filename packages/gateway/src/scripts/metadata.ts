@@ -1,0 +1,103 @@
+// The optional `metadata` JSON of an upload (spec/api.md §15.1) and the manifest's script fields,
+// checked once so a stored script always has a runnable definition.
+import { SovdError } from '../http/errors.js';
+import { SCRIPT_FORMATS, type ScriptArg, type ScriptFormat } from './model.js';
+import { compileParametersSchema } from './parameters.js';
+
+/** Upload metadata after validation. */
+export interface UploadMetadata {
+  name?: string;
+  description?: string;
+  format?: ScriptFormat;
+  parametersSchema?: Record<string, unknown>;
+  timeoutSec?: number;
+  args: ScriptArg[];
+  env: Record<string, string>;
+}
+
+/** Longest timeout a script may ask for (one day). */
+export const MAX_TIMEOUT_SEC = 86400;
+const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+// eslint-disable-next-line no-control-regex
+const CONTROL = /[\u0000-\u001f\u007f]/;
+
+function bad(field: string, details: string): SovdError {
+  return new SovdError('invalid-parameter', `Invalid script metadata: ${field}`, { parameter: field, details });
+}
+
+/** A timeout in seconds: a finite number in (0, 86400]. */
+export function checkTimeout(value: unknown, field = 'timeout_sec'): number {
+  if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0 || value > MAX_TIMEOUT_SEC) {
+    throw bad(field, `must be a number of seconds greater than 0 and at most ${MAX_TIMEOUT_SEC}`);
+  }
+  return value;
+}
+
+export function parseArgs(value: unknown): ScriptArg[] {
+  if (value === undefined) return [];
+  if (!Array.isArray(value)) throw bad('args', 'must be an array of {name, type, flag?}');
+  return value.map((a, i) => {
+    const o = a as Record<string, unknown>;
+    if (!o || typeof o !== 'object' || typeof o.name !== 'string' || o.name.length === 0) throw bad(`args[${i}]`, 'needs a name');
+    const type = o.type ?? 'positional';
+    if (type !== 'positional' && type !== 'named' && type !== 'flag') throw bad(`args[${i}].type`, 'must be positional, named or flag');
+    const arg: ScriptArg = { name: o.name, type };
+    if (o.flag !== undefined) {
+      if (typeof o.flag !== 'string' || o.flag.length === 0 || CONTROL.test(o.flag)) throw bad(`args[${i}].flag`, 'must be a non-empty string');
+      arg.flag = o.flag;
+    }
+    return arg;
+  });
+}
+
+export function parseEnv(value: unknown): Record<string, string> {
+  if (value === undefined) return {};
+  if (!value || typeof value !== 'object' || Array.isArray(value)) throw bad('env', 'must be an object of string values');
+  const env: Record<string, string> = {};
+  for (const [k, v] of Object.entries(value)) {
+    if (!ENV_NAME.test(k)) throw bad('env', `'${k}' is not a valid environment variable name`);
+    if (typeof v !== 'string' || v.includes('\0')) throw bad(`env.${k}`, 'must be a string without NUL');
+    env[k] = v;
+  }
+  return env;
+}
+
+/** Parses and checks the upload `metadata` field (absent → defaults). */
+export function parseUploadMetadata(text: string | undefined): UploadMetadata {
+  const out: UploadMetadata = { args: [], env: {} };
+  if (text === undefined || text.trim() === '') return out;
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch (err) {
+    throw new SovdError('invalid-request', 'metadata is not valid JSON', { details: (err as Error).message });
+  }
+  if (!raw || typeof raw !== 'object' || Array.isArray(raw)) throw new SovdError('invalid-request', 'metadata must be a JSON object');
+  const m = raw as Record<string, unknown>;
+  if (m.name !== undefined) {
+    if (typeof m.name !== 'string' || m.name.trim() === '' || m.name.length > 256 || CONTROL.test(m.name)) {
+      throw bad('name', 'must be 1–256 printable characters');
+    }
+    out.name = m.name;
+  }
+  if (m.description !== undefined) {
+    if (typeof m.description !== 'string' || m.description.length > 4096) throw bad('description', 'must be a string of at most 4096 characters');
+    out.description = m.description;
+  }
+  if (m.format !== undefined) {
+    if (!SCRIPT_FORMATS.includes(m.format as ScriptFormat)) throw bad('format', `must be one of ${SCRIPT_FORMATS.join(', ')}`);
+    out.format = m.format as ScriptFormat;
+  }
+  if (m.parameters_schema !== undefined) {
+    if (!m.parameters_schema || typeof m.parameters_schema !== 'object' || Array.isArray(m.parameters_schema)) {
+      throw bad('parameters_schema', 'must be a JSON Schema object');
+    }
+    compileParametersSchema(m.parameters_schema as Record<string, unknown>);
+    out.parametersSchema = m.parameters_schema as Record<string, unknown>;
+  }
+  const timeout = m.timeout_sec ?? m.timeout;
+  if (timeout !== undefined) out.timeoutSec = checkTimeout(timeout, m.timeout_sec !== undefined ? 'timeout_sec' : 'timeout');
+  out.args = parseArgs(m.args);
+  out.env = parseEnv(m.env);
+  return out;
+}

@@ -1,0 +1,86 @@
+// The domain types of diagnostic scripts (spec/api.md §15, spec/gateway.md §8): script definitions,
+// executions and their statuses. No HTTP here.
+
+export type ScriptFormat = 'bash' | 'python' | 'sh';
+export const SCRIPT_FORMATS: readonly ScriptFormat[] = ['bash', 'python', 'sh'];
+
+/** How one parameter becomes command-line arguments (spec/gateway.md §8.2). */
+export interface ScriptArg {
+  name: string;
+  type: 'positional' | 'named' | 'flag';
+  /** `named` and `flag`: the option text (default `--<name>`). */
+  flag?: string;
+}
+
+/** Where a script comes from: an upload, a directory found in scripts_dir, or the manifest. */
+export type ScriptSource = 'upload' | 'deployed' | 'manifest';
+
+/** Everything needed to list and run one script. */
+export interface ScriptDefinition {
+  id: string;
+  name: string;
+  description?: string;
+  format: ScriptFormat;
+  /** Absolute path of the script file. */
+  file: string;
+  source: ScriptSource;
+  /** Manifest (or plugin) scripts cannot be deleted. */
+  managed: boolean;
+  proximityProofRequired: boolean;
+  /** Per-script timeout; the configured default applies when absent. */
+  timeoutSec?: number;
+  env: Record<string, string>;
+  args: ScriptArg[];
+  parametersSchema?: Record<string, unknown>;
+  /** Owning entity id for uploaded/deployed scripts. */
+  entityId?: string;
+  /** Manifest scripts: `components/*`-style globs deciding which entities list them (empty = all). */
+  entityFilter?: string[];
+  /** ISO timestamp of the upload. */
+  createdAt?: string;
+}
+
+/** The entity a route addresses. */
+export interface EntityRef {
+  segment: 'apps' | 'components';
+  id: string;
+}
+
+export type ExecutionStatus = 'prepared' | 'running' | 'completed' | 'failed' | 'terminated';
+
+export interface ExecutionError {
+  message: string;
+  exit_code?: number;
+}
+
+/** The ScriptExecution resource (spec/api.md §15.5) plus medkit's vendor fields. */
+export interface ScriptExecution {
+  id: string;
+  status: ExecutionStatus;
+  progress: number | null;
+  started_at: string;
+  completed_at: string | null;
+  parameters: Record<string, unknown> | null;
+  error: ExecutionError | null;
+  'x-medkit': {
+    script_id: string;
+    entity_id: string;
+    /** Text after the number on the latest MEDKIT_PROGRESS line. */
+    progress_message: string | null;
+    /** Process group id of the local executor (diagnostics). */
+    pid: number | null;
+    duration_ms: number | null;
+    /** Captured stderr (capped), so failures can be read without the audit. */
+    stderr: string;
+    stdout_truncated: boolean;
+    stderr_truncated: boolean;
+  };
+}
+
+/** Who asked for something (for the audit trail). */
+export interface Actor {
+  clientId: string | null;
+  subject: string | null;
+  role: string | null;
+  remoteIp: string | null;
+}

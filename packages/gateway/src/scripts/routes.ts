@@ -1,0 +1,321 @@
+// HTTP ↔ scripts service (spec/api.md §15): uploads (multipart, size-limited), listing, deletion,
+// executions and their control, plus the [ours] audit routes. Every handler answers 501 first when
+// the feature is off, then follows the entity validation order of §2.4 (lock check on mutations).
+import { createWriteStream } from 'node:fs';
+import { rm } from 'node:fs/promises';
+import { randomUUID } from 'node:crypto';
+import { join } from 'node:path';
+import { pipeline } from 'node:stream/promises';
+import multipart from '@fastify/multipart';
+import { Type } from '@sinclair/typebox';
+import type { FastifyRequest } from 'fastify';
+import { API_BASE, type HttpApp } from '../http/app-types.js';
+import { SovdError } from '../http/errors.js';
+import { EntityId, GenericError } from '../http/schemas.js';
+import { ID_PARAM, type EntitySegment } from '../entity-scope/index.js';
+import type { GatewayContext } from '../feature.js';
+import type { AuditAction } from './audit.js';
+import type { Actor, EntityRef, ScriptDefinition } from './model.js';
+import {
+  AuditList,
+  AuditQuerySchema,
+  AuditRecordSchema,
+  ControlBody,
+  ExecutionIdParam,
+  GlobalAuditQuerySchema,
+  SCRIPT_ERRORS,
+  ScriptExecutionSchema,
+  ScriptIdParam,
+  ScriptList,
+  ScriptMetadata,
+  StartBody,
+  UploadResult,
+} from './schemas.js';
+import type { ReceivedFile, ScriptsService } from './service.js';
+
+const SEGMENTS = ['apps', 'components'] as const satisfies readonly EntitySegment[];
+const TITLE = { apps: 'App', components: 'Component' } as const;
+
+/** What an authentication stage may attach to the request (subject and role for the audit). */
+interface AuthInfo {
+  auth?: { subject?: string; sub?: string; role?: string };
+}
+
+export function actorOf(request: FastifyRequest): Actor {
+  const raw = request.headers['x-client-id'];
+  const clientId = typeof raw === 'string' && raw.length > 0 && raw.length <= 256 ? raw : null;
+  const auth = (request as FastifyRequest & AuthInfo).auth;
+  return { clientId, subject: auth?.subject ?? auth?.sub ?? null, role: auth?.role ?? null, remoteIp: request.ip ?? null };
+}
+
+function clientIdOf(request: FastifyRequest): string | undefined {
+  const raw = request.headers['x-client-id'];
+  return typeof raw === 'string' ? raw : undefined;
+}
+
+export function scriptView(ref: EntityRef, s: ScriptDefinition, defaultTimeoutSec: number) {
+  return {
+    id: s.id,
+    name: s.name,
+    ...(s.description !== undefined ? { description: s.description } : {}),
+    href: `${API_BASE}/${ref.segment}/${ref.id}/scripts/${s.id}`,
+    managed: s.managed,
+    proximity_proof_required: s.proximityProofRequired,
+    ...(s.parametersSchema ? { parameters_schema: s.parametersSchema } : {}),
+    'x-medkit': {
+      format: s.format,
+      source: s.source,
+      timeout_sec: s.timeoutSec ?? defaultTimeoutSec,
+      ...(s.createdAt ? { created_at: s.createdAt } : {}),
+      args: s.args,
+    },
+  };
+}
+
+/** Reads the multipart body: `file` goes to the incoming dir, `metadata` is kept as text. */
+async function receiveUpload(request: FastifyRequest, svc: ScriptsService): Promise<{ file?: ReceivedFile; metadata?: string }> {
+  if (!request.isMultipart()) throw new SovdError('invalid-request', 'Upload must be multipart/form-data with a "file" part');
+  let file: ReceivedFile | undefined;
+  let metadata: string | undefined;
+  try {
+    for await (const part of request.parts()) {
+      if (part.type === 'file') {
+        if (part.fieldname !== 'file' || file) {
+          part.file.resume();
+          continue;
+        }
+        const path = join(svc.store.incomingDir(), randomUUID());
+        file = { path, filename: part.filename ?? '', size: 0 };
+        part.file.on('data', (c: Buffer) => (file!.size += c.length));
+        await pipeline(part.file, createWriteStream(path, { mode: 0o600 }));
+        if (part.file.truncated) throw tooLarge(svc);
+      } else if (part.fieldname === 'metadata') {
+        metadata = typeof part.value === 'string' ? part.value : JSON.stringify(part.value);
+      }
+    }
+  } catch (err) {
+    if (file) await rm(file.path, { force: true });
+    const code = (err as { code?: string }).code;
+    if (code === 'FST_REQ_FILE_TOO_LARGE') throw tooLarge(svc);
+    if (err instanceof SovdError) throw err;
+    if (code === 'FST_PARTS_LIMIT' || code === 'FST_FILES_LIMIT' || code === 'FST_FIELDS_LIMIT') {
+      throw new SovdError('invalid-request', 'Too many parts in the multipart body', { details: (err as Error).message });
+    }
+    throw new SovdError('invalid-request', 'Malformed multipart body', { details: (err as Error).message });
+  }
+  return { ...(file ? { file } : {}), ...(metadata !== undefined ? { metadata } : {}) };
+}
+
+function tooLarge(svc: ScriptsService): SovdError {
+  const mb = svc.settings.maxFileBytes / (1024 * 1024);
+  return new SovdError('x-medkit-script-too-large', `Script file is larger than ${mb} MiB`, { max_file_size_mb: mb });
+}
+
+export function scriptsRoutes(ctx: GatewayContext, getService: () => ScriptsService | undefined, maxFileBytes: number) {
+  const svc = (): ScriptsService => {
+    const s = getService();
+    if (!s) throw new SovdError('not-implemented', 'Scripts are not available (set scripts.scripts_dir to enable them)');
+    return s;
+  };
+
+  return async (app: HttpApp): Promise<void> => {
+    app.addSchema(ScriptMetadata);
+    app.addSchema(ScriptExecutionSchema);
+    app.addSchema(AuditRecordSchema);
+    const ExecutionRef = Type.Ref(ScriptExecutionSchema);
+
+    for (const segment of SEGMENTS) {
+      const idParam = ID_PARAM[segment];
+      const title = TITLE[segment];
+      const base = `${API_BASE}/${segment}/:${idParam}/scripts`;
+      const Params = Type.Object({ [idParam]: EntityId(`${title} id`) });
+      const ScriptParams = Type.Object({ [idParam]: EntityId(`${title} id`), script_id: ScriptIdParam });
+      const ExecParams = Type.Object({ [idParam]: EntityId(`${title} id`), script_id: ScriptIdParam, execution_id: ExecutionIdParam });
+      const tags = ['scripts'];
+      const op = (verb: string) => `${verb}${title}`;
+      const ref = (params: Record<string, string>): EntityRef => ({ segment, id: params[idParam] });
+      const resolve = (request: FastifyRequest, mutating: boolean) => {
+        const params = request.params as Record<string, string>;
+        ctx.resolver.resolve(segment, params[idParam], { collection: 'scripts', mutating, clientId: clientIdOf(request) });
+        return ref(params);
+      };
+
+      // Uploads need the multipart parser; it is registered only in this scope.
+      await app.register(async (scope) => {
+        // preservePath: see the client's file name as sent, so a path in it can be refused instead of silently cut.
+        await scope.register(multipart, { preservePath: true, limits: { fileSize: maxFileBytes, files: 4, fields: 8, fieldSize: 256 * 1024, parts: 12 } });
+        scope.post(
+          base,
+          {
+            schema: {
+              operationId: op('uploadScript'),
+              summary: `Upload a diagnostic script to a ${title} (multipart: file, metadata)`,
+              description:
+                'multipart/form-data with `file` (required) and `metadata` (JSON text: name, description, parameters_schema, timeout_sec, format, args, env).',
+              tags,
+              consumes: ['multipart/form-data'],
+              params: Params,
+              response: { 201: UploadResult, ...SCRIPT_ERRORS, 413: GenericError },
+            },
+          },
+          async (request, reply) => {
+            const s = svc();
+            const r = resolve(request, true);
+            s.assertUploadsAllowed();
+            const { file, metadata } = await receiveUpload(request, s);
+            if (!file) throw new SovdError('invalid-request', 'Missing "file" part in the multipart body');
+            const def = s.upload(r, file, metadata, actorOf(request));
+            reply.status(201).header('Location', `${API_BASE}/${segment}/${r.id}/scripts/${def.id}`);
+            return { id: def.id, name: def.name };
+          },
+        );
+      });
+
+      app.get(
+        base,
+        { schema: { operationId: op('listScripts'), summary: `List the scripts of a ${title}`, tags, params: Params, response: { 200: ScriptList, ...SCRIPT_ERRORS } } },
+        async (request) => {
+          const s = svc();
+          const r = resolve(request, false);
+          return {
+            items: s.list(r).map((d) => scriptView(r, d, s.settings.defaultTimeoutSec)),
+            _links: { self: `${API_BASE}/${segment}/${r.id}/scripts`, parent: `${API_BASE}/${segment}/${r.id}` },
+          };
+        },
+      );
+
+      app.get(
+        `${API_BASE}/${segment}/:${idParam}/x-medkit-script-audit`,
+        {
+          schema: {
+            operationId: op('getScriptAudit'),
+            summary: `[x-medkit] Audit trail of script activity on a ${title}, newest first`,
+            tags,
+            params: Params,
+            querystring: AuditQuerySchema,
+            response: { 200: AuditList, ...SCRIPT_ERRORS },
+          },
+        },
+        async (request) => {
+          const s = svc();
+          const r = resolve(request, false);
+          const q = request.query as Record<string, unknown>;
+          checkSince(q.since);
+          return { items: s.audit.query({ ...q, entity_id: r.id }) };
+        },
+      );
+
+      app.get(
+        `${base}/:script_id`,
+        { schema: { operationId: op('getScript'), summary: `Get one script of a ${title}`, tags, params: ScriptParams, response: { 200: Type.Ref(ScriptMetadata), ...SCRIPT_ERRORS } } },
+        async (request) => {
+          const s = svc();
+          const r = resolve(request, false);
+          return scriptView(r, s.get(r, (request.params as Record<string, string>).script_id), s.settings.defaultTimeoutSec);
+        },
+      );
+
+      app.delete(
+        `${base}/:script_id`,
+        { schema: { operationId: op('deleteScript'), summary: `Delete an uploaded script of a ${title}`, tags, params: ScriptParams, response: { 204: Type.Null(), ...SCRIPT_ERRORS } } },
+        async (request, reply) => {
+          const s = svc();
+          const r = resolve(request, true);
+          s.remove(r, (request.params as Record<string, string>).script_id, actorOf(request));
+          reply.status(204).send(null);
+        },
+      );
+
+      app.post(
+        `${base}/:script_id/executions`,
+        {
+          schema: {
+            operationId: op('startScriptExecution'),
+            summary: `Run a script on a ${title} (202 + Location of the execution)`,
+            tags,
+            params: ScriptParams,
+            body: StartBody,
+            response: { 202: ExecutionRef, ...SCRIPT_ERRORS, 429: GenericError },
+          },
+        },
+        async (request, reply) => {
+          const s = svc();
+          const r = resolve(request, true);
+          const scriptId = (request.params as Record<string, string>).script_id;
+          const view = s.start(r, scriptId, request.body as never, actorOf(request));
+          reply.status(202).header('Location', `${API_BASE}/${segment}/${r.id}/scripts/${scriptId}/executions/${view.id}`);
+          return view;
+        },
+      );
+
+      const execPath = `${base}/:script_id/executions/:execution_id`;
+      app.get(
+        execPath,
+        { schema: { operationId: op('getScriptExecution'), summary: `Status, progress and result of a script execution on a ${title}`, tags, params: ExecParams, response: { 200: ExecutionRef, ...SCRIPT_ERRORS } } },
+        async (request) => {
+          const s = svc();
+          const r = resolve(request, false);
+          const p = request.params as Record<string, string>;
+          return s.execution(r, p.script_id, p.execution_id);
+        },
+      );
+
+      app.put(
+        execPath,
+        {
+          schema: {
+            operationId: op('controlScriptExecution'),
+            summary: `Stop (SIGTERM) or kill (SIGKILL) a running script execution on a ${title}`,
+            tags,
+            params: ExecParams,
+            body: ControlBody,
+            response: { 200: ExecutionRef, ...SCRIPT_ERRORS },
+          },
+        },
+        async (request) => {
+          const s = svc();
+          const r = resolve(request, true);
+          const p = request.params as Record<string, string>;
+          return s.control(r, p.script_id, p.execution_id, (request.body as { action: 'stop' | 'forced_termination' }).action, actorOf(request));
+        },
+      );
+
+      app.delete(
+        execPath,
+        { schema: { operationId: op('deleteScriptExecution'), summary: `Remove a finished script execution record on a ${title}`, tags, params: ExecParams, response: { 204: Type.Null(), ...SCRIPT_ERRORS } } },
+        async (request, reply) => {
+          const s = svc();
+          const r = resolve(request, true);
+          const p = request.params as Record<string, string>;
+          s.removeExecution(r, p.script_id, p.execution_id, actorOf(request));
+          reply.status(204).send(null);
+        },
+      );
+    }
+
+    app.get(
+      `${API_BASE}/x-medkit-script-audit`,
+      {
+        schema: {
+          operationId: 'getScriptAudit',
+          summary: '[x-medkit] Audit trail of script activity on every entity, newest first',
+          tags: ['scripts'],
+          querystring: GlobalAuditQuerySchema,
+          response: { 200: AuditList, 400: GenericError, 501: GenericError },
+        },
+      },
+      async (request) => {
+        const s = svc();
+        const q = request.query as Record<string, unknown>;
+        checkSince(q.since);
+        return { items: s.audit.query(q as { action?: AuditAction }) };
+      },
+    );
+  };
+}
+
+function checkSince(since: unknown): void {
+  if (since !== undefined && Number.isNaN(Date.parse(String(since)))) {
+    throw new SovdError('invalid-parameter', 'since must be an ISO 8601 timestamp', { parameter: 'since', value: since });
+  }
+}

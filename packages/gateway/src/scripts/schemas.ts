@@ -1,0 +1,135 @@
+// TypeBox schemas of the script routes (spec/api.md §15) and the audit route ([ours]).
+import { Type } from '@sinclair/typebox';
+import { Collection, EntityId, GenericError, Opaque } from '../http/schemas.js';
+import { AUDIT_ACTIONS } from './audit.js';
+
+export const ScriptIdParam = Type.String({ pattern: '^[A-Za-z0-9_-]{1,256}$', description: 'Script id', examples: ['script_1717123456_0'] });
+export const ExecutionIdParam = Type.String({ pattern: '^[A-Za-z0-9_-]{1,256}$', description: 'Execution id', examples: ['exec_1717123500_0'] });
+
+export const ScriptMetadata = Type.Object(
+  {
+    id: Type.String(),
+    name: Type.String(),
+    description: Type.Optional(Type.String()),
+    href: Type.String(),
+    managed: Type.Boolean({ description: 'Provided by the manifest; cannot be deleted' }),
+    proximity_proof_required: Type.Boolean(),
+    parameters_schema: Type.Optional(Opaque('JSON Schema the execution parameters must satisfy')),
+    'x-medkit': Type.Object(
+      {
+        format: Type.String({ enum: ['bash', 'python', 'sh'] }),
+        source: Type.String({ enum: ['upload', 'deployed', 'manifest'] }),
+        timeout_sec: Type.Number(),
+        created_at: Type.Optional(Type.String()),
+        args: Type.Array(Type.Object({ name: Type.String(), type: Type.String(), flag: Type.Optional(Type.String()) })),
+      },
+      { additionalProperties: true },
+    ),
+  },
+  {
+    $id: 'ScriptMetadata',
+    title: 'ScriptMetadata',
+    examples: [
+      {
+        id: 'script_1717123456_0',
+        name: 'Disk Check',
+        href: '/api/v1/components/main-computer/scripts/script_1717123456_0',
+        managed: false,
+        proximity_proof_required: false,
+        'x-medkit': { format: 'sh', source: 'upload', timeout_sec: 300, args: [] },
+      },
+    ],
+  },
+);
+
+export const ScriptList = Collection(Type.Ref(ScriptMetadata), { title: 'ScriptList' });
+
+export const UploadResult = Type.Object({ id: Type.String(), name: Type.String() }, { examples: [{ id: 'script_1717123456_0', name: 'Disk Check' }] });
+
+export const StartBody = Type.Object(
+  {
+    execution_type: Type.String({ description: 'now | on_restart | now_and_on_restart | once_on_restart (built-in: now only)' }),
+    parameters: Type.Optional(Type.Record(Type.String(), Type.Unknown(), { description: 'Input, checked against parameters_schema' })),
+    proximity_response: Type.Optional(Type.String()),
+  },
+  { examples: [{ execution_type: 'now', parameters: { threshold: 90 } }] },
+);
+
+export const ControlBody = Type.Object({ action: Type.Union([Type.Literal('stop'), Type.Literal('forced_termination')]) }, { examples: [{ action: 'stop' }] });
+
+export const ScriptExecutionSchema = Type.Object(
+  {
+    id: Type.String(),
+    status: Type.String({ enum: ['prepared', 'running', 'completed', 'failed', 'terminated'] }),
+    progress: Type.Union([Type.Integer({ minimum: 0, maximum: 100 }), Type.Null()]),
+    started_at: Type.String(),
+    completed_at: Type.Union([Type.String(), Type.Null()]),
+    parameters: Type.Union([Opaque('Output: stdout parsed as a JSON object, else {stdout}'), Type.Null()]),
+    error: Type.Union([Type.Object({ message: Type.String(), exit_code: Type.Optional(Type.Integer()) }), Type.Null()]),
+    'x-medkit': Type.Object(
+      {
+        script_id: Type.String(),
+        entity_id: Type.String(),
+        progress_message: Type.Union([Type.String(), Type.Null()]),
+        pid: Type.Union([Type.Integer(), Type.Null()]),
+        duration_ms: Type.Union([Type.Integer(), Type.Null()]),
+        stderr: Type.String(),
+        stdout_truncated: Type.Boolean(),
+        stderr_truncated: Type.Boolean(),
+      },
+      { additionalProperties: true },
+    ),
+  },
+  {
+    $id: 'ScriptExecution',
+    title: 'ScriptExecution',
+    examples: [
+      {
+        id: 'exec_1717123500_0',
+        status: 'running',
+        progress: 40,
+        started_at: '2026-01-15T10:25:00.000Z',
+        completed_at: null,
+        parameters: null,
+        error: null,
+        'x-medkit': { script_id: 'script_1717123456_0', entity_id: 'main-computer', progress_message: 'checking /var', pid: 4242, duration_ms: null, stderr: '', stdout_truncated: false, stderr_truncated: false },
+      },
+    ],
+  },
+);
+
+export const AuditRecordSchema = Type.Object(
+  {
+    seq: Type.Integer(),
+    timestamp: Type.String(),
+    action: Type.String({ enum: [...AUDIT_ACTIONS] }),
+    entity_id: Type.String(),
+    script_id: Type.String(),
+    execution_id: Type.Union([Type.String(), Type.Null()]),
+    client_id: Type.Union([Type.String(), Type.Null()]),
+    subject: Type.Union([Type.String(), Type.Null()]),
+    role: Type.Union([Type.String(), Type.Null()]),
+    remote_ip: Type.Union([Type.String(), Type.Null()]),
+    parameters: Type.Unknown(),
+    status: Type.Union([Type.String(), Type.Null()]),
+    exit_code: Type.Union([Type.Integer(), Type.Null()]),
+    duration_ms: Type.Union([Type.Integer(), Type.Null()]),
+    message: Type.Union([Type.String(), Type.Null()]),
+  },
+  { $id: 'ScriptAuditRecord', title: 'ScriptAuditRecord' },
+);
+
+export const AuditList = Collection(Type.Ref(AuditRecordSchema), { title: 'ScriptAuditList' });
+
+export const AuditQuerySchema = Type.Object({
+  script_id: Type.Optional(ScriptIdParam),
+  execution_id: Type.Optional(ExecutionIdParam),
+  client_id: Type.Optional(Type.String({ maxLength: 256 })),
+  action: Type.Optional(Type.String({ enum: [...AUDIT_ACTIONS] })),
+  since: Type.Optional(Type.String({ description: 'ISO 8601 timestamp; only records at or after it' })),
+  limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000, default: 100 })),
+});
+
+export const GlobalAuditQuerySchema = Type.Composite([AuditQuerySchema, Type.Object({ entity_id: Type.Optional(EntityId('Entity id')) })]);
+
+export const SCRIPT_ERRORS = { 400: GenericError, 404: GenericError, 409: GenericError, 501: GenericError } as const;
