@@ -68,7 +68,11 @@ export interface DiscoveryHealth {
   warnings: HealthWarning[];
 }
 
-export class DiscoveryManager extends EventEmitter<{ change: [EntitiesChangedEvent] }> {
+/**
+ * Events: `change` when the cache really changed (generation advanced); `refresh` after every pass, changed
+ * or not (the backstop pass is where the orphan-trigger sweep of gateway.md §6.5 hooks in).
+ */
+export class DiscoveryManager extends EventEmitter<{ change: [EntitiesChangedEvent]; refresh: [RefreshOutcome] }> {
   readonly cache: EntityCache;
   private readonly log: EntityLogger;
   private readonly scheduler: RefreshScheduler;
@@ -217,12 +221,22 @@ export class DiscoveryManager extends EventEmitter<{ change: [EntitiesChangedEve
       this.passWarnings = r.healthWarnings;
       const rec = this.cache.reconcile(r.snapshot, r.nodeToApp);
       if (rec.changed) this.emit('change', { generation: rec.generation, reason, added: rec.added, removed: rec.removed, updated: rec.updated });
-      return { reason, changed: rec.changed, generation: rec.generation };
+      return this.done({ reason, changed: rec.changed, generation: rec.generation });
     } catch (e) {
       const error = (e as Error).message;
       this.log.error(`discovery refresh (${reason}) failed; entities unchanged: ${error}`);
-      return { reason, changed: false, generation: this.cache.generation, error };
+      return this.done({ reason, changed: false, generation: this.cache.generation, error });
     }
+  }
+
+  private done(outcome: RefreshOutcome): RefreshOutcome {
+    try {
+      this.emit('refresh', outcome);
+    } catch (e) {
+      // A listener's bug must not break discovery.
+      this.log.error(`a discovery 'refresh' listener failed: ${(e as Error).message}`);
+    }
+    return outcome;
   }
 
   /** Re-creates the hybrid pipeline for the current mode and manifest. */

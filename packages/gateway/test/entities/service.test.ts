@@ -36,7 +36,9 @@ describe('DiscoveryManager: runtime_only', () => {
   it('builds host component + runtime apps, filters internal nodes, emits change, and is stable on equal refreshes', async () => {
     const { m } = manager({ mode: 'runtime_only' });
     const events: EntitiesChangedEvent[] = [];
+    const passes: string[] = [];
     m.on('change', (e) => events.push(e));
+    m.on('refresh', (o) => passes.push(`${o.reason}:${o.changed}`));
     const first = await m.start();
     expect(first).toEqual({ reason: 'startup', changed: true, generation: 1 });
     expect(m.cache.list('component').map((c) => [c.id, c.description])).toEqual([['amr-7', 'Debian GNU/Linux 13 on x86_64']]);
@@ -54,6 +56,7 @@ describe('DiscoveryManager: runtime_only', () => {
     expect(events).toHaveLength(1);
     expect(await m.refresh()).toEqual({ reason: 'manual', changed: false, generation: 1 });
     expect(events).toHaveLength(1);
+    expect(passes).toEqual(['startup:true', 'manual:false']);
     expect(m.health()).toEqual({
       fields: {
         discovery: { mode: 'runtime_only', strategy: 'runtime' },
