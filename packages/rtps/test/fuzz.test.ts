@@ -28,7 +28,9 @@ function retarget(d: Buffer): Buffer {
     if (sm.kind !== 'DATA' || sm.writerId !== EntityId.SPDP_WRITER || !sm.payload || sm.key) continue;
     const le = (sm.payload.readUInt16BE(0) & 1) === 1;
     forEachParameter(sm.payload, 4, sm.payload.length, le, (pid, offset) => {
-      if (pid === PID.DOMAIN_ID) (le ? sm.payload!.writeUInt32LE(DOMAIN, offset) : sm.payload!.writeUInt32BE(DOMAIN, offset));
+      if (pid !== PID.DOMAIN_ID) return;
+      if (le) sm.payload!.writeUInt32LE(DOMAIN, offset);
+      else sm.payload!.writeUInt32BE(DOMAIN, offset);
     });
   }
   return d;
