@@ -32,3 +32,7 @@ export * from './bridges/diagnostic-bridge.js';
 export * from './bridges/log-bridge.js';
 export * from './bridges/action-status-bridge.js';
 export * from './reporter/fault-reporter.js';
+export * from './system.js';
+export * from './storage/audit-log.js';
+export * from './query/clear.js';
+export * from './query/ros-services.js';

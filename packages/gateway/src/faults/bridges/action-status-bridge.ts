@@ -1,6 +1,6 @@
 // Action status bridge (faults.md §9.3): aborted (optionally canceled) goals of an action become a FAILED
 // report, recovery a PASSED one; only transitions of the delivered state are reported.
-import { clampInt, fnv1a32, upperSnake } from './naming.js';
+import { fnv1a32, upperSnake } from './naming.js';
 import type { BridgeReport } from './report.js';
 
 export interface GoalStatusArrayMsg {

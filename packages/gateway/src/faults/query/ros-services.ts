@@ -1,0 +1,63 @@
+// Response builders for the fault manager's remaining ROS services (faults.md §4.3): GetFault, GetSnapshots
+// (legacy JSON) and ListRosbags. The ROS wiring maps requests to these and serialises the results.
+import type { FaultManager } from '../manager.js';
+import type { FaultRecord } from '../model.js';
+import { firstBagFile } from '../blackbox/recordings.js';
+import { validateFaultCode } from '../validation.js';
+import type { EnvironmentData } from './environment.js';
+import { environmentData } from './environment.js';
+
+export function getFaultService(mgr: FaultManager, code: string): { success: boolean; error_message: string; fault?: FaultRecord; environment_data?: EnvironmentData } {
+  const bad = validateFaultCode(code);
+  if (bad) return { success: false, error_message: bad };
+  const fault = mgr.getFault(code);
+  if (!fault) return { success: false, error_message: `Fault not found: ${code}` };
+  return { success: true, error_message: '', fault, environment_data: environmentData(mgr.repository, code, mgr.config.snapshots.retain_on_clear) };
+}
+
+/** GetSnapshots.srv: the newest capture set (newest row per topic) and the newest recording, as JSON text. */
+export function getSnapshotsService(mgr: FaultManager, code: string, topic = ''): { success: boolean; data: string; error_message: string } {
+  const bad = validateFaultCode(code);
+  if (bad) return { success: false, data: '', error_message: bad };
+  if (!mgr.getFault(code)) return { success: false, data: '', error_message: `Fault not found: ${code}` };
+  const rows = mgr.repository.snapshotRows(code);
+  const newestSet = rows.length > 0 ? rows[0].capture_id : undefined;
+  const topics: Record<string, { message_type: string; data: unknown }> = {};
+  let capturedAt: bigint | undefined;
+  for (const r of rows) {
+    if (r.capture_id !== newestSet || (topic && r.topic !== topic) || r.topic in topics) continue;
+    let data: unknown = r.data;
+    try { data = JSON.parse(r.data); } catch { /* raw string */ }
+    topics[r.topic] = { message_type: r.message_type, data };
+    if (capturedAt === undefined || r.captured_at_ns > capturedAt) capturedAt = r.captured_at_ns;
+  }
+  const bag = mgr.repository.rosbagLinksForFault(code)[0];
+  const out: Record<string, unknown> = { fault_code: code };
+  if (capturedAt !== undefined) out.captured_at = Number(capturedAt / 1000n) / 1e6;
+  out.topics = topics;
+  out.rosbag = bag
+    ? { available: true, duration_sec: bag.duration_sec, size_bytes: bag.size_bytes, format: bag.format, download_url: `/api/v1/faults/${code}/snapshots/bag` }
+    : { available: false };
+  return { success: true, data: JSON.stringify(out), error_message: '' };
+}
+
+/** ListRosbags.srv: one row per (fault, recording) link of faults whose sources contain `entityFqn` exactly. */
+export function listRosbagsService(mgr: FaultManager, entityFqn: string) {
+  if (!entityFqn) return { success: false, error_message: 'entity_fqn is empty', rows: [] };
+  const repo = mgr.repository;
+  const stale = new Set<string>();
+  const rows = [];
+  for (const l of repo.allRosbagLinks()) {
+    if (stale.has(l.recording_id)) continue;
+    const f = repo.getFault(l.fault_code);
+    if (!f || !f.reporting_sources.includes(entityFqn)) continue;
+    const file = firstBagFile(l);
+    if (!file) {
+      stale.add(l.recording_id);
+      repo.deleteRecording(l.recording_id);
+      continue;
+    }
+    rows.push({ fault_code: l.fault_code, recording_id: l.recording_id, file_path: file, format: l.format, duration_sec: l.duration_sec, size_bytes: l.size_bytes, created_at_ns: l.created_at_ns });
+  }
+  return { success: true, error_message: '', rows };
+}

@@ -1,0 +1,110 @@
+// Wires the fault manager with its store, config files, capture and black box in the start-up order of
+// faults.md §5.3. The gateway calls `createFaultSystem` once; the ROS layer later supplies sampler, graph
+// and feeds `blackbox` (a TopicTap).
+import { readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import type { SqliteDatabase } from '../storage/index.js';
+import { FaultCapture } from './capture.js';
+import type { FaultClock } from './clock.js';
+import { systemClock } from './clock.js';
+import type { FaultManagerConfig } from './config.js';
+import { parseCorrelationConfig } from './correlation/config.js';
+import type { CorrelationConfig } from './correlation/config.js';
+import { parseEntityThresholds } from './debounce.js';
+import type { DebounceOverride } from './debounce.js';
+import type { FaultLogger } from './log.js';
+import { silentLogger } from './log.js';
+import { FaultManager } from './manager.js';
+import { BlackBoxRecorder } from './blackbox/recorder.js';
+import { topicSelection } from './blackbox/topic-selection.js';
+import type { TopicGraph, TopicSampler } from './snapshots/sampler.js';
+import { allConfiguredTopics, parseSnapshotTopicConfig } from './snapshots/topic-config.js';
+import { AuditLog } from './storage/audit-log.js';
+import { openFaultRepository } from './storage/index.js';
+import type { FaultRepository } from './storage/repository.js';
+
+export interface FaultSystemOptions {
+  /** Sanitised config (`sanitizeFaultConfig`). */
+  config: FaultManagerConfig;
+  /** Data dir (SQLite file, audit log, default bag dir) or ':memory:'. */
+  dataDir: string | ':memory:';
+  /** The gateway's shared SQLite store; when absent the fault store opens `<dataDir>/medkit.db`. */
+  db?: SqliteDatabase;
+  clock?: FaultClock;
+  log?: FaultLogger;
+  sampler?: TopicSampler;
+  graph?: TopicGraph;
+  /** Reads a config file (tests); default: UTF-8 from disk, relative to the working directory. */
+  readFile?: (path: string) => string;
+}
+
+export interface FaultSystem {
+  manager: FaultManager;
+  repository: FaultRepository;
+  capture: FaultCapture;
+  /** Present when `snapshots.rosbag.enabled`. Feed it from the ROS layer (`onMessage`). */
+  blackbox?: BlackBoxRecorder;
+  audit?: AuditLog;
+  /** Resolved bag directory. */
+  rosbagDir: string;
+  /** Stops timers, drains capture, finalises an open recording, closes the audit log. */
+  stop(): Promise<void>;
+}
+
+function readOptional(path: string, what: string, read: (p: string) => string, log: FaultLogger): string | undefined {
+  if (!path) return undefined;
+  try {
+    return read(resolve(path));
+  } catch (err) {
+    log.error(`${what} '${path}' cannot be read: ${(err as Error).message}`);
+    return undefined;
+  }
+}
+
+export function createFaultSystem(o: FaultSystemOptions): FaultSystem {
+  const log = o.log ?? silentLogger;
+  const clock = o.clock ?? systemClock();
+  const cfg = o.config;
+  const read = o.readFile ?? ((p: string) => readFileSync(p, 'utf8'));
+  const repository = openFaultRepository({ storageType: cfg.storage_type, dataDir: o.dataDir, db: o.db, log });
+  const audit = cfg.audit_log.enabled
+    ? new AuditLog({ dataDir: cfg.storage_type === 'sqlite' ? o.dataDir : ':memory:', transitions: cfg.audit_log.transitions, retentionMaxRecords: cfg.audit_log.retention_max_records, failClosed: cfg.audit_log.fail_closed, log })
+    : undefined;
+
+  const thresholdsText = readOptional(cfg.entity_thresholds.config_file, 'entity thresholds file', read, log);
+  const entityThresholds: Record<string, DebounceOverride> = thresholdsText !== undefined ? parseEntityThresholds(thresholdsText, log) : {};
+  let correlation: CorrelationConfig | undefined;
+  const correlationText = readOptional(cfg.correlation.config_file, 'correlation file', read, log);
+  if (correlationText !== undefined) {
+    correlation = parseCorrelationConfig(correlationText);
+    correlation.errors.forEach((e) => log.error(`correlation: ${e}`));
+    correlation.warnings.forEach((w) => log.warn(`correlation: ${w}`));
+    if (correlation.errors.length > 0) log.error('correlation disabled because of configuration errors');
+  }
+  const manager = new FaultManager({ config: cfg, repository, clock, log, entityThresholds, correlation, audit });
+
+  const snapshotText = readOptional(cfg.snapshots.config_file, 'snapshot config file', read, log);
+  const topics = parseSnapshotTopicConfig(snapshotText, cfg.snapshots.default_topics, log);
+  const rb = cfg.snapshots.rosbag;
+  const rosbagDir = rb.storage_path || (o.dataDir === ':memory:' ? join(tmpdir(), 'medkit-rosbags') : join(o.dataDir, 'rosbags'));
+  let blackbox: BlackBoxRecorder | undefined;
+  if (rb.enabled) {
+    if (rb.format === 'sqlite3') log.warn('snapshots.rosbag.format sqlite3: the sqlite3 bag backend is not available; recording MCAP instead');
+    if (rb.max_bags_per_fault !== 1 && cfg.snapshots.recapture_cooldown_sec > 0) {
+      log.warn('snapshots.rosbag.max_bags_per_fault != 1 with a capture cooldown: a fault re-confirming within the cooldown keeps one recording');
+    }
+    blackbox = new BlackBoxRecorder({ config: { ...rb, format: 'mcap' }, selection: topicSelection(rb, allConfiguredTopics(topics)), repository, clock, storageDir: rosbagDir, graph: o.graph, log });
+  }
+  const capture = new FaultCapture({ config: cfg, repository, clock, topics, sampler: o.sampler, graph: o.graph, blackbox, log });
+  manager.setCaptureHooks(capture);
+  manager.start();
+  return {
+    manager, repository, capture, blackbox, audit, rosbagDir,
+    async stop() {
+      manager.stop();
+      await capture.stop();
+      audit?.close();
+    },
+  };
+}
