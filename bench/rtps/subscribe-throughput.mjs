@@ -1,0 +1,114 @@
+// RTPS subscribe throughput: 1 KiB samples from the Cyclone DDS test peer (throughput-pub,
+// reliable, KEEP_ALL) on loopback, received by (A) Cyclone's own C reader (the peer in
+// throughput-sub mode) and (B) our TypeScript reader, one after the other in the same run with
+// the same publisher settings. Prints samples/s and CPU for both and appends nothing: copy the
+// printed block into docs/benchmarks.md.
+//
+//   npx tsc -b packages/rtps && node bench/rtps/subscribe-throughput.mjs [seconds=10] [domain=39]
+//
+// The peer binary is the one the interop tests build (packages/rtps/test/peers/build/cyclone-*/peer;
+// run `npx vitest run packages/rtps/test/interop-cyclone.test.ts` once), or MEDKIT_CYCLONE_PEER.
+import { spawn } from 'node:child_process';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { createParticipant } from '../../packages/rtps/dist/index.js';
+
+const root = fileURLToPath(new URL('../..', import.meta.url));
+const peersDir = join(root, 'packages/rtps/test/peers');
+const seconds = Number(process.argv[2] ?? 10);
+const domain = Number(process.argv[3] ?? 39);
+const SIZE = 1024;
+
+function peerBinary() {
+  if (process.env.MEDKIT_CYCLONE_PEER) return process.env.MEDKIT_CYCLONE_PEER;
+  const build = join(peersDir, 'build');
+  const dirs = readdirSync(build).filter((d) => /^cyclone-[0-9a-f]+$/.test(d)).map((d) => join(build, d, 'peer'));
+  const ok = dirs.filter((p) => { try { return statSync(p).isFile(); } catch { return false; } });
+  if (ok.length === 0) throw new Error('no Cyclone peer built: run the interop-cyclone test once');
+  return ok.sort((a, b) => statSync(b).mtimeMs - statSync(a).mtimeMs)[0];
+}
+
+const env = { ...process.env, CYCLONEDDS_URI: `file://${join(peersDir, 'cyclone-lo.xml')}`, ROS_DOMAIN_ID: String(domain) };
+const bin = peerBinary();
+
+function spawnPeer(args) {
+  const child = spawn(bin, [...args, '--domain', String(domain)], { env, stdio: ['ignore', 'pipe', 'inherit'] });
+  const lines = [];
+  let buf = '';
+  child.stdout.on('data', (d) => {
+    buf += d;
+    let i;
+    while ((i = buf.indexOf('\n')) >= 0) {
+      lines.push(buf.slice(0, i));
+      buf = buf.slice(i + 1);
+    }
+  });
+  return { child, lines };
+}
+
+/** CPU seconds (user+sys) of a process from /proc. */
+function procCpu(pid) {
+  const f = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+  return (Number(f[11]) + Number(f[12])) / 100; // clock ticks (USER_HZ = 100)
+}
+
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+async function stop(p) {
+  p.child.kill('SIGTERM');
+  await new Promise((r) => (p.child.exitCode !== null ? r() : p.child.on('exit', r)));
+}
+
+// Warm-up excluded: measure between t0 = 2 s after the first sample and t0 + seconds.
+async function runCyclone() {
+  const sub = spawnPeer(['throughput-sub', '--size', String(SIZE)]);
+  const pub = spawnPeer(['throughput-pub', '--size', String(SIZE), '--wait-match', '1']);
+  await sleep(2000 + 2000);
+  const total = () => {
+    const last = [...sub.lines].reverse().find((l) => l.startsWith('rate '));
+    return last ? Number(/total=(\d+)/.exec(last)[1]) : 0;
+  };
+  const n0 = total();
+  const c0 = procCpu(sub.child.pid);
+  const t0 = Date.now();
+  await sleep(seconds * 1000);
+  const n1 = total();
+  const c1 = procCpu(sub.child.pid);
+  const dt = (Date.now() - t0) / 1000;
+  const lost = [...sub.lines].reverse().find((l) => l.startsWith('rate '))?.match(/lost=(\d+)/)?.[1];
+  await stop(pub);
+  await stop(sub);
+  return { rate: (n1 - n0) / dt, cpu: (c1 - c0) / dt, lost: Number(lost ?? 0) };
+}
+
+async function runOurs() {
+  const p = await createParticipant({ domainId: domain, localhostOnly: true });
+  const r = p.createReader({ topic: 'rt/throughput', typeName: 'std_msgs::msg::dds_::String_', qos: { reliability: 'reliable', history: { kind: 'keep-last', depth: 1 } } });
+  let n = 0;
+  let bytes = 0;
+  r.on('sample', (s) => {
+    n++;
+    bytes += s.payload.length;
+  });
+  const pub = spawnPeer(['throughput-pub', '--size', String(SIZE), '--wait-match', '1']);
+  await sleep(2000 + 2000);
+  const n0 = n;
+  const c0 = process.cpuUsage();
+  const t0 = Date.now();
+  await sleep(seconds * 1000);
+  const n1 = n;
+  const c = process.cpuUsage(c0);
+  const dt = (Date.now() - t0) / 1000;
+  await stop(pub);
+  await p.close();
+  return { rate: (n1 - n0) / dt, cpu: (c.user + c.system) / 1e6 / dt, avgBytes: n ? bytes / n : 0, malformed: p.stats.malformed };
+}
+
+const cyc = await runCyclone();
+const ours = await runOurs();
+const pct = (100 * ours.rate) / cyc.rate;
+const out = `- Cyclone C reader (peer throughput-sub): ${Math.round(cyc.rate).toLocaleString('en')} samples/s, CPU ${(cyc.cpu * 100).toFixed(0)}% of one core, lost ${cyc.lost}
+- @medkit/rtps reader: ${Math.round(ours.rate).toLocaleString('en')} samples/s, CPU ${(ours.cpu * 100).toFixed(0)}% of one core (whole Node process), payload ${Math.round(ours.avgBytes)} B
+- ratio: ${pct.toFixed(0)}% of Cyclone (budget >= 30%): ${pct >= 30 ? 'PASS' : 'FAIL'}`;
+console.log(out);
