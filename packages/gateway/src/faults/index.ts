@@ -36,3 +36,4 @@ export * from './system.js';
 export * from './storage/audit-log.js';
 export * from './query/clear.js';
 export * from './query/ros-services.js';
+export * from './config-keys.js';

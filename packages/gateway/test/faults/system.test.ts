@@ -116,3 +116,15 @@ describe('audit log (§5.4)', () => {
     expect(a.verify()).toBeNull();
   });
 });
+
+describe('fault keys in the gateway config tables', () => {
+  it('cover every config field with the same defaults', async () => {
+    const { FAULT_KEYS, faultConfigFromKeys } = await import('../../src/faults/config-keys.js');
+    const defaults = faultConfigFromKeys((k) => (FAULT_KEYS as Record<string, { default: unknown }>)[k].default);
+    expect(defaults).toEqual(defaultFaultConfig());
+    const leaves = (o: object, prefix = 'faults'): string[] => Object.entries(o).flatMap(([k, v]) =>
+      v !== null && typeof v === 'object' && !Array.isArray(v) ? leaves(v, `${prefix}.${k}`) : [`${prefix}.${k}`]);
+    expect(leaves(defaultFaultConfig()).sort()).toEqual(Object.keys(FAULT_KEYS).sort());
+    expect(faultConfigFromKeys((k) => (k === 'faults.confirmation_threshold' ? 4 : undefined)).confirmation_threshold).toBe(-4);
+  });
+});

@@ -1,0 +1,73 @@
+// The fault manager's keys in the gateway's configuration tables (`faults.*`), for the config loader and the
+// generated reference. Ranges are not declared here on purpose: faults.md repairs out-of-range values in
+// its own way (negating thresholds, falling back to defaults) and `sanitizeFaultConfig` applies those rules.
+import type { KeySpec } from '../config/key-spec.js';
+import { bool, float, int, list, str } from '../config/key-spec.js';
+import type { FaultManagerConfig } from './config.js';
+import { sanitizeFaultConfig } from './config.js';
+import type { FaultLogger } from './log.js';
+
+export const FAULT_KEYS = {
+  'faults.storage_type': str('sqlite', 'Fault store: `sqlite` (in the data dir) or `memory`; anything else falls back to memory.'),
+  'faults.confirmation_threshold': int(-1, 'Debounce counter value at which a fault confirms (positive values are negated; 0 acts as -1).'),
+  'faults.healing_enabled': bool(false, 'Whether PASSED reports can heal a fault (HEALED).'),
+  'faults.healing_threshold': int(3, 'Counter value at which a fault heals; also the counter ceiling (negative values are negated).'),
+  'faults.auto_confirm_after_sec': float(0, 'Confirm PREFAILED faults quiet for this long (0 = off; negative → 0).'),
+  'faults.entity_thresholds.config_file': str('', 'YAML map of entity prefix → thresholds (longest path prefix wins).'),
+  'faults.near_miss.max_per_fault': int(200, 'Near-miss entries kept per code (0 = unlimited; negative → 200).'),
+  'faults.max_fault_codes': int(10000, '[ours] Distinct fault codes kept; the oldest cleared/healed records are evicted, confirmed ones never (0 = unlimited).'),
+  'faults.event_replay_buffer': int(100, '[ours] Fault events kept for SSE Last-Event-ID replay.'),
+  'faults.snapshots.enabled': bool(true, 'Capture freeze frames on confirmation.'),
+  'faults.snapshots.background_capture': bool(false, 'Keep subscriptions and cache the newest message instead of sampling on demand.'),
+  'faults.snapshots.timeout_sec': float(1, 'Wait per topic when sampling on demand (≤0 → 1).'),
+  'faults.snapshots.max_message_size': int(65536, 'Messages larger than this (bytes) are skipped, not truncated (≤0 → 65536).'),
+  'faults.snapshots.default_topics': list([], 'Fallback topics for every fault.'),
+  'faults.snapshots.entity_default': bool(true, 'Without configured topics, sample what the reporting nodes publish (≤16 topics).'),
+  'faults.snapshots.config_file': str('', 'YAML with `fault_specific`, `patterns` (first match in file order) and `default_topics`.'),
+  'faults.snapshots.recapture_cooldown_sec': float(60, 'No new capture of the same code within this time (0 = off).'),
+  'faults.snapshots.max_per_fault': int(10, 'Snapshot rows kept per code; whole old capture sets are evicted (0 = unlimited).'),
+  'faults.snapshots.retain_on_clear': bool(false, 'Keep per-topic snapshots when a fault is cleared.'),
+  'faults.snapshots.capture_pool_size': int(2, 'Capture workers (<1 → 1).'),
+  'faults.snapshots.capture_queue_depth': int(16, 'Pending capture jobs (<1 → 1).'),
+  'faults.snapshots.capture_queue_full_policy': str('reject_newest', '`reject_newest` or `drop_oldest` when the capture queue is full.'),
+  'faults.snapshots.history_window_sec': float(5, '[ours] Seconds of per-topic value history shown with a freeze frame (0 = off).'),
+  'faults.snapshots.rosbag.enabled': bool(false, 'Black-box recording of topics around each confirmed fault (MCAP).'),
+  'faults.snapshots.rosbag.duration_sec': float(5, 'Pre-fault ring-buffer age (≤0 → 5).'),
+  'faults.snapshots.rosbag.duration_after_sec': float(1, 'Post-fault window (0 = none).'),
+  'faults.snapshots.rosbag.topics': str('entity', '`entity`, `config`, `all`, `auto`, `explicit` or a comma-separated topic list.'),
+  'faults.snapshots.rosbag.include_topics': list([], 'Topics added to the selection.'),
+  'faults.snapshots.rosbag.exclude_topics': list([], 'Topics removed from the selection.'),
+  'faults.snapshots.rosbag.exclude_sensor_topics': bool(true, 'Broad modes skip /image, /points, /depth and /compressed topics.'),
+  'faults.snapshots.rosbag.lazy_start': bool(false, 'Start buffering only when a fault first becomes PREFAILED.'),
+  'faults.snapshots.rosbag.format': str('mcap', 'Bag format; medkit writes `mcap` (a `sqlite3` request falls back to mcap with a warning).'),
+  'faults.snapshots.rosbag.qos_match': bool(true, 'Subscribe with a QoS compatible with all current publishers.'),
+  'faults.snapshots.rosbag.storage_path': str('', 'Bag directory (default: `<data_dir>/rosbags`).'),
+  'faults.snapshots.rosbag.max_buffer_mb': float(256, 'RAM cap of the ring buffer (≤0 → 256).'),
+  'faults.snapshots.rosbag.max_bag_size_mb': float(50, 'Split size per bag file (≤0 → 50).'),
+  'faults.snapshots.rosbag.max_total_storage_mb': float(500, 'Disk quota of all bags; oldest recordings are deleted first (≤0 → 500).'),
+  'faults.snapshots.rosbag.max_bags_per_fault': int(1, 'Recordings kept per fault code (0 = unlimited).'),
+  'faults.snapshots.rosbag.auto_cleanup': bool(true, 'Delete a fault\'s recordings when it is cleared (only with max_bags_per_fault 1).'),
+  'faults.correlation.config_file': str('', 'Correlation rules YAML (root cause/symptoms, auto clusters); empty = off.'),
+  'faults.correlation.cleanup_interval_sec': float(5, 'Sweep of expired correlation windows (≤0 → 5).'),
+  'faults.audit_log.enabled': bool(false, 'Hash-chained transition log in `<data_dir>/fault_audit.db`.'),
+  'faults.audit_log.transitions': str('all', '`all` or `confirmed_only`.'),
+  'faults.audit_log.retention_max_records': int(0, 'Audit rows kept (0 = unlimited).'),
+  'faults.audit_log.fail_closed': bool(false, 'Fail a report when its audit write fails (default: log and count).'),
+} satisfies Record<string, KeySpec>;
+
+/**
+ * Builds the sanitised fault config from the gateway config: `value(key)` returns the loaded value of a
+ * `faults.*` key (e.g. `GatewayConfig.value`).
+ */
+export function faultConfigFromKeys(value: (key: string) => unknown, log?: FaultLogger): FaultManagerConfig {
+  const nested: Record<string, unknown> = {};
+  for (const key of Object.keys(FAULT_KEYS)) {
+    const v = value(key);
+    if (v === undefined) continue;
+    const path = key.split('.').slice(1);
+    let node = nested;
+    for (const p of path.slice(0, -1)) node = (node[p] ??= {}) as Record<string, unknown>;
+    node[path[path.length - 1]] = v;
+  }
+  return sanitizeFaultConfig(nested, log);
+}
