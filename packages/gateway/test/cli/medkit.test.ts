@@ -53,6 +53,29 @@ describe('medkit command', () => {
     expect(p.stderr()).toMatch(/data dir .* is not writable/);
   });
 
+  it('stops start-up on a broken manifest, naming file, line and rule for each problem', async () => {
+    const dir = tmp();
+    const m = join(dir, 'robot.yaml');
+    writeFileSync(m, 'manifest_version: "1.0"\napps:\n  - id: a\n  - id: a\n  - id: b\n    is_located_on: ghost\n');
+    const p = runMedkit(['gateway', '--no-ros', '--manifest', m, '--mode', 'manifest_only', '--data-dir', join(dir, 'data')]);
+    expect(await p.exited).toBe(2);
+    expect(p.stderr()).toMatch(/robot\.yaml:4.*R004/);
+    expect(p.stderr()).toMatch(/robot\.yaml:6.*R007/);
+  });
+
+  it('serves the example AMR manifest and counts its entities in the summary', async () => {
+    const dir = tmp();
+    const port = await freePort();
+    const p = runMedkit(['gateway', '--no-ros', '--manifest', 'examples/amr/manifest.yaml', '--data-dir', dir, '--port', String(port)]);
+    procs.push(p);
+    await p.waitFor(/entities\s+\d+ areas/);
+    expect(p.stdout()).toMatch(/discovery\s+hybrid \(manifest examples\/amr\/manifest\.yaml\)/);
+    const apps = await (await fetch(`http://127.0.0.1:${port}/api/v1/apps`)).json();
+    expect(apps.items.length).toBeGreaterThan(5);
+    p.child.kill('SIGINT');
+    expect(await p.exited).toBe(0);
+  });
+
   it('starts from a ROS parameter file with flags on top, prints one summary, and exits 0 on SIGTERM', async () => {
     const dir = tmp();
     const cfg = join(dir, 'params.yaml');

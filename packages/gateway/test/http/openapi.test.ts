@@ -1,11 +1,15 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Validator } from '@seriousme/openapi-schema-validator';
+import { fileURLToPath } from 'node:url';
 import { startTestGateway, type TestGateway } from '../support/gateway.js';
+
+const MANIFEST = fileURLToPath(new URL('../../../../examples/amr/manifest.yaml', import.meta.url));
 
 describe('OpenAPI and Swagger UI', () => {
   let g: TestGateway;
   beforeAll(async () => {
-    g = await startTestGateway();
+    // The default gateway's features, so the document covers every route `medkit gateway` serves.
+    g = await startTestGateway({ defaults: true, flags: { 'discovery.manifest_path': MANIFEST, 'discovery.mode': 'manifest_only' } });
   });
   afterAll(async () => g.close());
 
@@ -22,6 +26,11 @@ describe('OpenAPI and Swagger UI', () => {
       for (const [method, op] of Object.entries(item)) expect(op.operationId, `${method} ${path}`).toBeTruthy();
     }
     expect(doc.components.schemas.GenericError).toBeDefined();
+    // Lists are typed: every 200 response of a GET names its schema, never a bare object.
+    for (const [path, item] of Object.entries(doc.paths as Record<string, Record<string, { responses: Record<string, { content?: Record<string, { schema?: { type?: string; properties?: object; $ref?: string } }> }> }>>)) {
+      const schema = item.get?.responses?.['200']?.content?.['application/json']?.schema;
+      if (schema && !path.endsWith('/docs')) expect(schema.$ref ?? schema.properties ?? (schema as { additionalProperties?: unknown }).additionalProperties, path).toBeTruthy();
+    }
   });
 
   it('serves scoped documents at any .../docs suffix and 404 when nothing matches', async () => {

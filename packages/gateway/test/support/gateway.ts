@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { loadConfig, type FlatConfig } from '../../src/config/index.js';
 import { createGateway, type Gateway } from '../../src/gateway.js';
 import type { GatewayFeature } from '../../src/feature.js';
-import { FEATURE_KEYS } from '../../src/features.js';
+import { defaultFeatures, FEATURE_KEYS } from '../../src/features.js';
 
 export interface TestGateway {
   url: string;
@@ -14,14 +14,20 @@ export interface TestGateway {
   close(): Promise<void>;
 }
 
-export async function startTestGateway(opts: { flags?: FlatConfig; features?: GatewayFeature[]; dataDir?: string } = {}): Promise<TestGateway> {
+/**
+ * `features`: the features to run (none by default); `defaults: true` runs the default gateway's
+ * features (as `medkit gateway` does) followed by `features`.
+ */
+export async function startTestGateway(
+  opts: { flags?: FlatConfig; features?: GatewayFeature[]; defaults?: boolean; dataDir?: string } = {},
+): Promise<TestGateway> {
   const dataDir = opts.dataDir ?? mkdtempSync(join(tmpdir(), 'medkit-test-'));
   const config = loadConfig({
     env: {},
     extraKeys: { ...FEATURE_KEYS, ...Object.assign({}, ...(opts.features ?? []).map((f) => f.keys ?? {})) },
     flags: { data_dir: dataDir, 'logging.level': 'silent', 'ros.enabled': false, ...opts.flags },
   });
-  const gateway = await createGateway({ config, features: opts.features ?? [] });
+  const gateway = await createGateway({ config, features: [...(opts.defaults ? defaultFeatures(config) : []), ...(opts.features ?? [])] });
   const url = await gateway.listen(0);
   return {
     url,

@@ -1,0 +1,252 @@
+// Discovery routes (spec/api.md §5): entity lists, details and every relationship route.
+// Lists are served from the entity cache; responses are memoised per cache generation.
+import { Type, type TSchema } from '@sinclair/typebox';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { API_BASE, type HttpApp } from '../../http/app-types.js';
+import { Collection, EntityId, GenericError, Opaque } from '../../http/schemas.js';
+import { ID_PARAM, SEGMENT_TO_TYPE, type EntitySegment } from '../../entity-scope/collections.js';
+import type { EntityResolver } from '../../entity-scope/resolve.js';
+import type { Area, Component, Entity, EntityType } from '../model.js';
+import type { EntityCache } from '../cache.js';
+import {
+  appBelongsTo,
+  appDependsOn,
+  appIsLocatedOn,
+  areaComponents,
+  areaContains,
+  componentDependsOn,
+  componentHosts,
+  functionApps,
+  functionHosts,
+  subareas,
+  subcomponents,
+  type Related,
+} from '../relations.js';
+import { detail, href, listItem, missingItem, type DetailOptions, type ListItem } from './shapes.js';
+
+/** What the discovery routes read from the entity cache. */
+
+const TITLE: Record<EntityType, string> = { area: 'Area', component: 'Component', app: 'App', function: 'Function' };
+
+const ListItemSchema = Type.Object(
+  {
+    id: Type.String(),
+    name: Type.String(),
+    href: Type.String(),
+    type: Type.Union([Type.Literal('area'), Type.Literal('component'), Type.Literal('app'), Type.Literal('function')]),
+    description: Type.Optional(Type.String()),
+    tags: Type.Optional(Type.Array(Type.String())),
+    'x-medkit': Type.Optional(Opaque('source, is_online, component_id, ros2, identity, available, missing ...')),
+  },
+  { $id: 'EntityListItem', title: 'EntityListItem' },
+);
+const EntityList = Collection(Type.Ref(ListItemSchema), { title: 'EntityList' });
+const Capability = Type.Object({ name: Type.String(), href: Type.String() });
+const EntityDetail = Type.Object(
+  {
+    id: Type.String(),
+    name: Type.String(),
+    type: Type.String(),
+    description: Type.Optional(Type.String()),
+    tags: Type.Optional(Type.Array(Type.String())),
+    translation_id: Type.Optional(Type.String()),
+    capabilities: Type.Array(Capability),
+    _links: Type.Record(Type.String(), Type.Union([Type.String(), Type.Array(Type.String())])),
+    'x-medkit': Opaque(),
+  },
+  {
+    additionalProperties: Type.String({ description: 'One URI per resource collection (data, operations, faults, ...)' }),
+    $id: 'EntityDetail',
+    title: 'EntityDetail',
+    examples: [
+      {
+        id: 'lidar-front',
+        name: 'Front LiDAR Driver',
+        type: 'app',
+        data: '/api/v1/apps/lidar-front/data',
+        capabilities: [{ name: 'data', href: '/api/v1/apps/lidar-front/data' }],
+        _links: { self: '/api/v1/apps/lidar-front', collection: '/api/v1/apps' },
+        'x-medkit': { source: 'manifest', is_online: true },
+      },
+    ],
+  },
+);
+
+const TagsQuery = Type.Object({ tags: Type.Optional(Type.String({ description: 'Comma-separated; keeps entities having any of them [ours]' })) });
+
+interface Relationship {
+  segment: EntitySegment;
+  name: string;
+  summary: string;
+  /** Link key naming the owner in `_links`. */
+  ownerLink: string;
+  items(id: string, c: EntityCache): ListItem[];
+}
+
+function related<T extends Entity>(type: EntityType, rel: Related<T>[]): ListItem[] {
+  return rel.map((r) => (r.entity ? listItem(type, r.entity) : missingItem(type, r.id)));
+}
+
+const RELATIONSHIPS: Relationship[] = [
+  { segment: 'areas', name: 'subareas', summary: 'Direct subareas of an area', ownerLink: 'parent', items: (id, c) => subareas(c, id).map((a) => listItem('area', a)) },
+  { segment: 'areas', name: 'components', summary: 'Components directly in an area', ownerLink: 'area', items: (id, c) => areaComponents(c, id).map((x) => listItem('component', x)) },
+  {
+    segment: 'areas',
+    name: 'contains',
+    summary: 'Components in an area and all its descendant subareas',
+    ownerLink: 'area',
+    items: (id, c) => areaContains(c, id).map((x) => listItem('component', x)),
+  },
+  {
+    segment: 'components',
+    name: 'subcomponents',
+    summary: 'Direct subcomponents of a component',
+    ownerLink: 'parent',
+    items: (id, c) => subcomponents(c, id).map((x) => listItem('component', x)),
+  },
+  { segment: 'components', name: 'hosts', summary: 'Apps hosted on a component', ownerLink: 'component', items: (id, c) => componentHosts(c, id).map((a) => listItem('app', a)) },
+  {
+    segment: 'components',
+    name: 'depends-on',
+    summary: 'Components this component depends on',
+    ownerLink: 'component',
+    items: (id, c) => related('component', componentDependsOn(c, id)),
+  },
+  {
+    segment: 'apps',
+    name: 'is-located-on',
+    summary: 'The component hosting an app (0 or 1 item)',
+    ownerLink: 'app',
+    items: (id, c) => related('component', appIsLocatedOn(c, id)),
+  },
+  {
+    segment: 'apps',
+    name: 'belongs-to',
+    summary: "The area of an app's host component (0 or 1 item)",
+    ownerLink: 'app',
+    items: (id, c) =>
+      appBelongsTo(c, id).map((b) => {
+        if (b.entity) return listItem('area', b.entity);
+        // The dangling-component case has no area id: serialise a stable placeholder id.
+        const item = missingItem('area', b.id || 'unknown-area', b.unresolved_component ? { unresolved_component: b.unresolved_component } : {});
+        return { ...item, name: b.name };
+      }),
+  },
+  { segment: 'apps', name: 'depends-on', summary: 'Apps this app depends on', ownerLink: 'app', items: (id, c) => related('app', appDependsOn(c, id)) },
+  {
+    segment: 'functions',
+    name: 'hosts',
+    summary: 'Apps hosting a function (apps of hosting components included)',
+    ownerLink: 'function',
+    items: (id, c) => {
+      // The route lists apps: component hosts contribute their apps (spec: a Function spans its hosts' apps).
+      const hosts = functionHosts(c, id);
+      const missing = hosts.filter((h) => h.missing).map((h) => missingItem('app', h.id));
+      return [...functionApps(c, id).map((a) => listItem('app', a)), ...missing];
+    },
+  },
+];
+
+function isTopLevel(type: EntityType, e: Entity): boolean {
+  if (type === 'area') return !(e as Area).parent_area_id;
+  if (type === 'component') return !(e as Component).parent_component_id;
+  return true;
+}
+
+function filterTags(items: ListItem[], tags?: string): ListItem[] {
+  if (!tags) return items;
+  const want = tags.split(',').map((t) => t.trim()).filter(Boolean);
+  return want.length === 0 ? items : items.filter((i) => i.tags?.some((t) => want.includes(t)));
+}
+
+export interface DiscoveryRouteDeps {
+  cache: () => EntityCache;
+  resolver: EntityResolver;
+  detailOptions: () => DetailOptions;
+}
+
+export function registerDiscoveryRoutes(deps: DiscoveryRouteDeps) {
+  return (app: HttpApp): void => {
+    app.addSchema(ListItemSchema);
+    app.addSchema(EntityDetail);
+    // Top-level lists are the hot path (UI polling, fleets): memoise the body per cache generation.
+    const listCache = new Map<EntityType, { generation: number; body: string }>();
+
+    const resolve = (segment: EntitySegment, id: string): Entity => deps.resolver.resolve(segment, id).entity;
+
+    for (const segment of Object.keys(SEGMENT_TO_TYPE) as EntitySegment[]) {
+      const type = SEGMENT_TO_TYPE[segment];
+      const idParam = ID_PARAM[segment];
+      const params = Type.Object({ [idParam]: EntityId(`${type} id`) });
+      const tag = 'discovery';
+      const cap = TITLE[type];
+
+      for (const rel of RELATIONSHIPS.filter((r) => r.segment === segment)) {
+        app.get(
+          `${API_BASE}/${segment}/:${idParam}/${rel.name}`,
+          {
+            schema: {
+              operationId: `list${cap}${rel.name.replace(/(^|-)(\w)/g, (_m, _d, c: string) => c.toUpperCase())}`,
+              summary: rel.summary,
+              tags: [tag],
+              params,
+              querystring: TagsQuery,
+              response: { 200: EntityList, 400: GenericError, 404: GenericError },
+            },
+          },
+          async (req: FastifyRequest) => {
+            const id = (req.params as Record<string, string>)[idParam];
+            const owner = resolve(segment, id);
+            const items = filterTags(rel.items(owner.id, deps.cache()), (req.query as { tags?: string }).tags);
+            return {
+              items,
+              'x-medkit': { total_count: items.length },
+              _links: { self: `${href(type, id)}/${rel.name}`, [rel.ownerLink === 'parent' ? 'parent' : rel.ownerLink]: href(type, id) },
+            };
+          },
+        );
+      }
+
+      app.get(
+        `${API_BASE}/${segment}/:${idParam}`,
+        {
+          schema: {
+            operationId: `get${cap}`,
+            summary: `${cap} detail with its resource collections and links`,
+            tags: [tag],
+            params,
+            response: { 200: Type.Ref(EntityDetail), 400: GenericError, 404: GenericError },
+          },
+        },
+        async (req: FastifyRequest) => detail(type, resolve(segment, (req.params as Record<string, string>)[idParam]), deps.detailOptions()),
+      );
+
+      app.get(
+        `${API_BASE}/${segment}`,
+        {
+          schema: {
+            operationId: `list${cap}s`,
+            summary: `Top-level ${type}s`,
+            tags: [tag],
+            querystring: TagsQuery,
+            response: { 200: EntityList as TSchema },
+          },
+        },
+        async (req: FastifyRequest, reply: FastifyReply) => {
+          const q = deps.cache();
+          const tags = (req.query as { tags?: string }).tags;
+          if (!tags) {
+            const hit = listCache.get(type);
+            if (hit && hit.generation === q.generation) return reply.type('application/json; charset=utf-8').serializer((b: string) => b).send(hit.body);
+          }
+          const items = filterTags(q.list(type).filter((e) => isTopLevel(type, e)).map((e) => listItem(type, e)), tags);
+          const body = { items, 'x-medkit': { total_count: items.length } };
+          if (tags) return body;
+          const text = JSON.stringify(body);
+          listCache.set(type, { generation: q.generation, body: text });
+          return reply.type('application/json; charset=utf-8').serializer((b: string) => b).send(text);
+        },
+      );
+    }
+  };
+}
