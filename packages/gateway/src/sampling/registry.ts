@@ -21,9 +21,10 @@ export interface CollectionSampler {
   sample(entity: SampledEntity, itemPath: string | undefined, signal: AbortSignal): Promise<unknown>;
   /**
    * Streams changes of the resource; returns the unsubscribe function. Optional: producers that learn of
-   * changes themselves call `registry.notify()` instead. The value passed is the full change payload.
+   * changes themselves call `registry.notify()` instead. The value passed is the full change payload;
+   * `onError` reports a sampling failure (sent to trigger clients as an error envelope).
    */
-  subscribe?(entity: SampledEntity, itemPath: string | undefined, onValue: (value: unknown) => void): () => void;
+  subscribe?(entity: SampledEntity, itemPath: string | undefined, onValue: (value: unknown) => void, onError?: (err: Error) => void): () => void;
 }
 
 export interface SamplerOptions {

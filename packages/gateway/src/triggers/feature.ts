@@ -1,0 +1,113 @@
+// The triggers feature: keys, tables, routes, the engine service and its timers.
+import { bool, int, str, type GatewayConfig } from '../config/index.js';
+import type { GatewayContext, GatewayFeature } from '../feature.js';
+import { TYPE_TO_SEGMENT } from '../entity-scope/index.js';
+import { getSamplers } from '../sampling/index.js';
+import { ConditionRegistry } from './conditions.js';
+import { TriggerEngine, type TriggerLogSink } from './engine.js';
+import { registerTriggerRoutes } from './routes.js';
+import { TRIGGER_MIGRATIONS, TriggerStore } from './store.js';
+import { WebhookDeliverer } from './webhook.js';
+
+export const TRIGGER_KEYS = {
+  'triggers.enabled': bool(true, 'Condition triggers (false → trigger routes answer 501).'),
+  'triggers.max_triggers': int(1000, 'Active triggers across the gateway; more → 503.', { min: 1, max: 1000000, policy: 'reject' }),
+  'triggers.on_restart_behavior': str('restore', 'reset: drop every trigger on restart; restore: reload persistent ones ([ours] default restore).', { enum: ['reset', 'restore'] }),
+  'triggers.storage.path': str('', 'SQLite file for persistent triggers (empty = the gateway store <data_dir>/medkit.db).'),
+  'triggers.webhook.secret': str('', '[ours] Gateway-wide HMAC-SHA256 key for X-Medkit-Signature on webhook deliveries (a trigger may set its own).'),
+  'triggers.webhook.max_attempts': int(5, '[ours] Delivery attempts per webhook event before it counts as failed.', { min: 1, max: 20, policy: 'clamp' }),
+  'triggers.webhook.initial_backoff_ms': int(500, '[ours] Wait before the first retry; doubles per attempt (capped at 30 s).', { min: 10, max: 60000, policy: 'clamp' }),
+  'triggers.webhook.timeout_ms': int(5000, '[ours] Deadline of one webhook POST.', { min: 100, max: 60000, policy: 'clamp' }),
+};
+
+export interface TriggersFeatureOptions {
+  /** SSE keep-alive period; the spec's 15 s unless a test needs it shorter. */
+  keepaliveMs?: number;
+  /** How often previous values of persistent triggers are written (default 1000 ms). */
+  flushIntervalMs?: number;
+}
+
+export const TRIGGERS_SERVICE = 'triggers';
+export const TRIGGER_CONDITIONS_SERVICE = 'trigger-conditions';
+export const LOG_INJECTOR_SERVICE = 'log-injector';
+
+export function createTriggersFeature(_config?: GatewayConfig, opts: TriggersFeatureOptions = {}): GatewayFeature {
+  let engine: TriggerEngine | undefined;
+  let store: TriggerStore | undefined;
+  let webhooks: WebhookDeliverer | undefined;
+  const conditions = new ConditionRegistry();
+  const timers: NodeJS.Timeout[] = [];
+  return {
+    name: 'triggers',
+    keys: TRIGGER_KEYS,
+    migrations: TRIGGER_MIGRATIONS,
+    init(ctx: GatewayContext) {
+      const cfg = <T>(k: keyof typeof TRIGGER_KEYS) => ctx.config.value<T>(k);
+      const enabled = cfg<boolean>('triggers.enabled');
+      const log = ctx.log.child({ component: 'triggers' });
+      store = new TriggerStore(ctx.db, cfg<string>('triggers.storage.path'));
+      webhooks = new WebhookDeliverer({
+        secret: cfg<string>('triggers.webhook.secret'),
+        maxAttempts: cfg<number>('triggers.webhook.max_attempts'),
+        initialBackoffMs: cfg<number>('triggers.webhook.initial_backoff_ms'),
+        timeoutMs: cfg<number>('triggers.webhook.timeout_ms'),
+        onAttemptFailed: (t, attempt, reason) => log.warn({ trigger: t.id, attempt, reason }, 'webhook delivery attempt failed'),
+      });
+      const e = new TriggerEngine({
+        samplers: getSamplers(ctx),
+        conditions,
+        find: (type, id) => {
+          try {
+            return ctx.resolver.resolve(TYPE_TO_SEGMENT[type], id).entity;
+          } catch {
+            return undefined;
+          }
+        },
+        maxTriggers: cfg<number>('triggers.max_triggers'),
+        store,
+        webhooks,
+        logSink: () => ctx.services.get(LOG_INJECTOR_SERVICE) as TriggerLogSink | undefined,
+        warn: (msg, extra) => log.warn(extra ?? {}, msg),
+      });
+      engine = e;
+      // reset: nothing survives; restore() then only picks up the id counter.
+      if (cfg<string>('triggers.on_restart_behavior') === 'reset') store.clear();
+      const n = e.restore();
+      if (n > 0) log.info({ restored: n }, `restored ${n} persistent trigger(s)`);
+      ctx.services.set(TRIGGERS_SERVICE, e);
+      ctx.services.set(TRIGGER_CONDITIONS_SERVICE, conditions);
+      if (enabled) ctx.capabilities.set('triggers');
+      ctx.health.add(() => ({ fields: { 'x-medkit-triggers': { enabled, active: e.activeCount, max: cfg<number>('triggers.max_triggers') } } }));
+    },
+    routes(ctx) {
+      if (!engine) throw new Error('triggers feature: routes() before init()');
+      return registerTriggerRoutes({
+        engine,
+        conditions,
+        resolver: ctx.resolver,
+        sse: ctx.sse,
+        enabled: ctx.config.value<boolean>('triggers.enabled'),
+        keepaliveMs: opts.keepaliveMs ?? 15_000,
+      });
+    },
+    start(ctx) {
+      const e = engine;
+      if (!e) return;
+      const flush = setInterval(() => e.flush(), opts.flushIntervalMs ?? 1000);
+      const sweep = setInterval(() => e.sweep(), ctx.config.get('refresh_interval_ms'));
+      flush.unref();
+      sweep.unref();
+      timers.push(flush, sweep);
+      e.sweep();
+    },
+    stop() {
+      for (const t of timers.splice(0)) clearInterval(t);
+      webhooks?.stop();
+      engine?.stop();
+      store?.close();
+    },
+    summary() {
+      return [['triggers', `${engine?.activeCount ?? 0} active`]];
+    },
+  };
+}

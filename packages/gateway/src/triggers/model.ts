@@ -1,0 +1,116 @@
+// The trigger record (gateway.md §6.1) and its wire view (api.md §13.1).
+import type { EntitySegment } from '../entity-scope/index.js';
+import type { EntityType } from '../entities/model.js';
+import type { SseStream } from '../http/sse.js';
+import type { ConditionEvaluator, Previous } from './conditions.js';
+
+export type TriggerProtocol = 'sse' | 'webhook';
+export const LOG_SEVERITIES = ['debug', 'info', 'warning', 'error', 'fatal'] as const;
+export type LogSeverity = (typeof LOG_SEVERITIES)[number];
+
+export interface LogSettings {
+  severity: LogSeverity;
+  marker: string;
+}
+
+/** What is stored for a trigger (persistent ones in SQLite). */
+export interface TriggerDefinition {
+  id: string;
+  entityType: EntityType;
+  entityId: string;
+  resourceUri: string;
+  collection: string;
+  /** Item path below the collection (topic, `/FAULT_CODE`); undefined = whole collection. */
+  resourcePath?: string;
+  /** JSON Pointer into the change payload. */
+  path?: string;
+  conditionType: string;
+  conditionParams: Record<string, unknown>;
+  protocol: TriggerProtocol;
+  webhookUrl?: string;
+  /** Per-trigger HMAC secret (never returned). */
+  webhookSecret?: string;
+  multishot: boolean;
+  persistent: boolean;
+  /** Seconds. */
+  lifetime?: number;
+  logSettings?: LogSettings;
+  createdAt: number;
+  /** ms since the epoch; undefined = no expiry. */
+  expiresAt?: number;
+}
+
+export interface EventEnvelope {
+  timestamp: string;
+  payload?: unknown;
+  error?: { error_code: string; vendor_code?: string; message: string };
+}
+
+/** Webhook delivery status shown under `x-medkit.delivery`. */
+export interface DeliveryStatus {
+  url: string;
+  delivered: number;
+  failed: number;
+  pending: number;
+  attempts: number;
+  last_status?: number;
+  last_error?: string;
+  last_attempt_at?: string;
+  last_success_at?: string;
+}
+
+/** A live trigger: definition plus evaluation and delivery state. */
+export interface Trigger extends TriggerDefinition {
+  status: 'active' | 'terminated';
+  segment: EntitySegment;
+  evaluator: ConditionEvaluator;
+  pointer?: string[];
+  previous: Previous;
+  /** Previous value changed since the last flush to SQLite. */
+  dirty: boolean;
+  eventCount: number;
+  /** Events waiting for an SSE client (max 100, oldest dropped). */
+  pending: { id: number; envelope: EventEnvelope }[];
+  streams: Set<SseStream>;
+  delivery?: DeliveryStatus;
+  /** A restored trigger whose entity has not been seen since the restart is exempt from the orphan sweep. */
+  entitySeen: boolean;
+}
+
+export interface TriggerView {
+  id: string;
+  status: 'active' | 'terminated';
+  observed_resource: string;
+  event_source: string;
+  protocol: TriggerProtocol;
+  webhook_url?: string;
+  trigger_condition: { condition_type: string } & Record<string, unknown>;
+  multishot: boolean;
+  persistent: boolean;
+  lifetime?: number;
+  path?: string;
+  log_settings?: LogSettings;
+  'x-medkit'?: Record<string, unknown>;
+}
+
+export function triggerView(t: Trigger, apiBase: string): TriggerView {
+  const v: TriggerView = {
+    id: t.id,
+    status: t.status,
+    observed_resource: t.resourceUri,
+    event_source: `${apiBase}/${t.segment}/${t.entityId}/triggers/${t.id}/events`,
+    protocol: t.protocol,
+    trigger_condition: { condition_type: t.conditionType, ...t.conditionParams },
+    multishot: t.multishot,
+    persistent: t.persistent,
+  };
+  if (t.webhookUrl) v.webhook_url = t.webhookUrl;
+  if (t.lifetime !== undefined) v.lifetime = t.lifetime;
+  if (t.path !== undefined) v.path = t.path;
+  if (t.logSettings) v.log_settings = t.logSettings;
+  const x: Record<string, unknown> = { event_count: t.eventCount };
+  if (t.expiresAt !== undefined) x.expires_at = new Date(t.expiresAt).toISOString();
+  if (t.delivery) x.delivery = { ...t.delivery };
+  v['x-medkit'] = x;
+  return v;
+}

@@ -1,0 +1,171 @@
+// HTTP ↔ TriggerEngine for /{entity}/triggers (api.md §13) on all four entity types.
+import { Type } from '@sinclair/typebox';
+import type { FastifyRequest } from 'fastify';
+import { API_BASE, type HttpApp } from '../http/app-types.js';
+import { EntityId, GenericError, Opaque } from '../http/schemas.js';
+import { SovdError } from '../http/errors.js';
+import type { SseHub } from '../http/sse.js';
+import { ENTITY_SEGMENTS, ID_PARAM, type EntityResolver } from '../entity-scope/index.js';
+import type { ConditionRegistry } from './conditions.js';
+import type { TriggerEngine } from './engine.js';
+import { triggerView } from './model.js';
+import { parseLifetime, parseTriggerBody } from './validate.js';
+
+const TriggerSchema = Type.Object(
+  {
+    id: Type.String({ description: 'trig_<n>' }),
+    status: Type.Union([Type.Literal('active'), Type.Literal('terminated')]),
+    observed_resource: Type.String(),
+    event_source: Type.String({ description: 'SSE stream of this trigger' }),
+    protocol: Type.Union([Type.Literal('sse'), Type.Literal('webhook')]),
+    webhook_url: Type.Optional(Type.String({ description: '[ours] where events are POSTed (protocol webhook)' })),
+    trigger_condition: Type.Object({ condition_type: Type.String() }, { additionalProperties: true }),
+    multishot: Type.Boolean(),
+    persistent: Type.Boolean(),
+    lifetime: Type.Optional(Type.Integer()),
+    path: Type.Optional(Type.String()),
+    log_settings: Type.Optional(Type.Object({ severity: Type.String(), marker: Type.String() })),
+    'x-medkit': Type.Optional(Opaque('event_count, expires_at, delivery (webhook status: delivered, failed, pending, attempts, last_status, last_error, ...)')),
+  },
+  {
+    $id: 'Trigger',
+    title: 'Trigger',
+    examples: [
+      {
+        id: 'trig_1',
+        status: 'active',
+        observed_resource: '/api/v1/apps/battery_monitor/data/voltage',
+        event_source: '/api/v1/apps/battery_monitor/triggers/trig_1/events',
+        protocol: 'sse',
+        trigger_condition: { condition_type: 'EnterRange', lower_bound: 0, upper_bound: 22.0 },
+        multishot: true,
+        persistent: true,
+        lifetime: 86400,
+      },
+    ],
+  },
+);
+
+const CreateBody = Type.Object(
+  {
+    resource: Type.String({ description: 'Full URI /api/v1/{type}/{id}/{collection}[/{path}] of the route entity' }),
+    trigger_condition: Type.Object({ condition_type: Type.String({ description: 'OnChange | OnChangeTo | EnterRange | LeaveRange | x-<plugin>' }) }, { additionalProperties: true }),
+    path: Type.Optional(Type.String({ description: 'JSON Pointer into the resource payload', maxLength: 1024 })),
+    protocol: Type.Optional(Type.String({ description: 'sse (default) or webhook [ours]' })),
+    webhook_url: Type.Optional(Type.String({ description: '[ours] http(s) URL receiving each event as a JSON POST' })),
+    webhook_secret: Type.Optional(Type.String({ description: '[ours] HMAC-SHA256 key for X-Medkit-Signature (write-only)' })),
+    multishot: Type.Optional(Type.Boolean()),
+    persistent: Type.Optional(Type.Boolean()),
+    lifetime: Type.Optional(Type.Integer({ description: 'seconds > 0' })),
+    log_settings: Type.Optional(Type.Object({ severity: Type.Optional(Type.String()), marker: Type.Optional(Type.String()) })),
+  },
+  {
+    additionalProperties: true,
+    examples: [{ resource: '/api/v1/apps/battery_monitor/data/voltage', trigger_condition: { condition_type: 'EnterRange', lower_bound: 0, upper_bound: 22 }, multishot: true }],
+  },
+);
+
+const ERR = { 400: GenericError, 404: GenericError, 409: GenericError, 501: GenericError, 503: GenericError } as const;
+
+export interface TriggerRouteDeps {
+  engine: TriggerEngine;
+  conditions: ConditionRegistry;
+  resolver: EntityResolver;
+  sse: SseHub;
+  enabled: boolean;
+  keepaliveMs: number;
+}
+
+/** Body validation failures are the spec's 400 invalid-parameter, not the generic invalid-request. */
+function checkBody(request: FastifyRequest): void {
+  const err = (request as FastifyRequest & { validationError?: Error }).validationError;
+  if (err) throw new SovdError('invalid-parameter', `Invalid request body: ${err.message}`, { details: err.message });
+}
+
+export function registerTriggerRoutes(deps: TriggerRouteDeps) {
+  return (app: HttpApp): void => {
+    app.addSchema(TriggerSchema);
+    const TriggerRef = Type.Ref(TriggerSchema);
+    for (const segment of ENTITY_SEGMENTS) {
+      const idParam = ID_PARAM[segment];
+      const base = `${API_BASE}/${segment}/:${idParam}/triggers`;
+      const Params = Type.Object({ [idParam]: EntityId('Entity id') });
+      const ItemParams = Type.Object({ [idParam]: EntityId('Entity id'), trigger_id: Type.String({ minLength: 1, maxLength: 256 }) });
+      const op = segment.charAt(0).toUpperCase() + segment.slice(1, -1);
+      const tags = ['triggers'];
+      const resolve = (request: FastifyRequest, mutating: boolean) => {
+        if (!deps.enabled) throw new SovdError('not-implemented', 'Triggers not available');
+        const header = request.headers['x-client-id'];
+        return deps.resolver.resolve(segment, (request.params as Record<string, string>)[idParam], {
+          collection: 'triggers',
+          mutating,
+          clientId: typeof header === 'string' ? header : undefined,
+        });
+      };
+      const triggerOf = (request: FastifyRequest, mutating: boolean) => {
+        const { type, entity } = resolve(request, mutating);
+        return deps.engine.get(type, entity.id, (request.params as Record<string, string>).trigger_id);
+      };
+
+      app.post(
+        base,
+        { attachValidation: true, schema: { operationId: `create${op}Trigger`, summary: 'Create a condition trigger', tags, params: Params, body: CreateBody, response: { 201: TriggerRef, ...ERR } } },
+        async (request, reply) => {
+          const { type, entity } = resolve(request, true);
+          checkBody(request);
+          const input = parseTriggerBody(request.body, { segment, id: entity.id }, deps.conditions);
+          const t = deps.engine.create({ ...input, entityType: type });
+          const view = triggerView(t, API_BASE);
+          reply.header('Location', `${API_BASE}/${segment}/${entity.id}/triggers/${t.id}`);
+          return reply.code(201).send(view);
+        },
+      );
+      app.get(
+        base,
+        { schema: { operationId: `list${op}Triggers`, summary: 'Triggers of the entity', tags, params: Params, response: { 200: Type.Object({ items: Type.Array(TriggerRef) }), ...ERR } } },
+        async (request) => {
+          const { type, entity } = resolve(request, false);
+          return { items: deps.engine.list(type, entity.id).map((t) => triggerView(t, API_BASE)) };
+        },
+      );
+      app.get(
+        `${base}/:trigger_id/events`,
+        { schema: { operationId: `stream${op}TriggerEvents`, summary: 'SSE stream of trigger events (EventEnvelope frames with id lines)', tags, params: ItemParams, produces: ['text/event-stream'], response: { 200: Type.String({ description: 'text/event-stream' }), ...ERR } } },
+        async (request, reply) => {
+          const t = triggerOf(request, false);
+          if (!deps.engine.canStream(t)) throw new SovdError('resource-not-found', 'Trigger is no longer active', { trigger_id: t.id });
+          const stream = deps.sse.start(request, reply, deps.keepaliveMs);
+          deps.engine.attach(t, stream);
+          return reply;
+        },
+      );
+      app.get(
+        `${base}/:trigger_id`,
+        { schema: { operationId: `get${op}Trigger`, summary: 'One trigger', tags, params: ItemParams, response: { 200: TriggerRef, ...ERR } } },
+        async (request) => triggerView(triggerOf(request, false), API_BASE),
+      );
+      app.put(
+        `${base}/:trigger_id`,
+        {
+          attachValidation: true,
+          schema: { operationId: `update${op}Trigger`, summary: 'Set a new lifetime (restarts the expiry clock)', tags, params: ItemParams, body: Type.Object({ lifetime: Type.Integer({ description: 'seconds > 0' }) }), response: { 200: TriggerRef, ...ERR } },
+        },
+        async (request) => {
+          const t = triggerOf(request, true);
+          const body = request.body as { lifetime?: unknown } | undefined;
+          if (body?.lifetime === undefined) throw new SovdError('invalid-parameter', 'lifetime is required', { parameter: 'lifetime' });
+          deps.engine.setLifetime(t, parseLifetime(body.lifetime));
+          return triggerView(t, API_BASE);
+        },
+      );
+      app.delete(
+        `${base}/:trigger_id`,
+        { schema: { operationId: `delete${op}Trigger`, summary: 'Delete a trigger (closes its streams)', tags, params: ItemParams, response: { 204: Type.Null(), ...ERR } } },
+        async (request, reply) => {
+          deps.engine.remove(triggerOf(request, true));
+          return reply.code(204).send(null);
+        },
+      );
+    }
+  };
+}
