@@ -137,9 +137,15 @@ export function detail(type: EntityType, e: Entity, opts: DetailOptions): Record
 
   if (type === 'component') {
     const c = e as Component;
-    if (opts.scripts) (out.scripts = `${self}/scripts`), caps.push('scripts');
+    if (opts.scripts) {
+      out.scripts = `${self}/scripts`;
+      caps.push('scripts');
+    }
     if (opts.locking) caps.push('locks');
-    if (c.depends_on.length > 0) (out['depends-on'] = `${self}/depends-on`), caps.push('depends-on');
+    if (c.depends_on.length > 0) {
+      out['depends-on'] = `${self}/depends-on`;
+      caps.push('depends-on');
+    }
     if (c.area) {
       out['belongs-to'] = href('area', c.area);
       links.area = href('area', c.area);
@@ -160,7 +166,10 @@ export function detail(type: EntityType, e: Entity, opts: DetailOptions): Record
       caps.push('depends-on');
       links['depends-on'] = a.depends_on.map((d) => href('app', d));
     }
-    if (opts.scripts) (out.scripts = `${self}/scripts`), caps.push('scripts');
+    if (opts.scripts) {
+      out.scripts = `${self}/scripts`;
+      caps.push('scripts');
+    }
     if (opts.locking) caps.push('locks');
   }
   if (type === 'area') {
