@@ -155,6 +155,20 @@ describe('black-box recording (§7.4–§7.7)', () => {
     expect(meta.relative_file_paths).toEqual([`${id}_0.mcap`]);
   });
 
+  it('splits a recording into several valid MCAP files at max_bag_size_mb', async () => {
+    const { rec, repo, pub, dir } = setup({ duration_after_sec: 0, max_bag_size_mb: 0.01 });
+    const sent: string[] = [];
+    for (let i = 0; i < 60; i++) { const text = `m${i} ${'z'.repeat(500)}`; sent.push(text); pub('/chatter', text, 10); }
+    await rec.onConfirmed(fault('BIG'));
+    const id = repo.rosbagLinksForFault('BIG')[0].recording_id;
+    const meta = parseYaml(readFileSync(join(dir, id, 'metadata.yaml'), 'utf8')).rosbag2_bagfile_information;
+    expect(meta.relative_file_paths.length).toBeGreaterThan(1);
+    const texts: string[] = [];
+    for (const f of meta.relative_file_paths as string[]) texts.push(...(await readBag(join(dir, id, f))).messages.map((m) => m.text));
+    expect(texts).toEqual(sent);
+    expect(resolveRosbagFile(repo, id)!.path).toBe(join(dir, id, `${id}_0.mcap`));
+  });
+
   it('attaches faults confirming inside the open window to the same recording', async () => {
     const { rec, repo, pub, clock } = setup();
     pub('/chatter', 'x');

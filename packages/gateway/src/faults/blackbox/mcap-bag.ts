@@ -52,7 +52,10 @@ export class McapBagWriter {
   private async startFile(): Promise<void> {
     const name = `${this.baseName}_${this.files.length}.mcap`;
     this.sink = new FileWritable(openSync(join(this.dir, name), 'w'));
-    this.writer = new McapWriter({ writable: this.sink });
+    // Chunks reach the file only when full, so a chunk must be well below the split size for splitting to
+    // happen near `max_bag_size_mb`.
+    const chunkSize = this.maxFileBytes > 0 ? Math.max(1024, Math.min(1 << 20, Math.floor(this.maxFileBytes / 8))) : 1 << 20;
+    this.writer = new McapWriter({ writable: this.sink, chunkSize });
     this.schemas = new Map();
     this.channels = new Map();
     this.seq = new Map();
