@@ -1,0 +1,31 @@
+// One server for the HTTP benchmark, in its own process so the load generator does not share its
+// event loop: `node bench/http/server.mjs gateway|plain <manifest> <dataDir>`. Prints "READY <port>".
+import { createServer } from 'node:http';
+import { loadConfig } from '../../packages/gateway/dist/config/index.js';
+import { createGateway } from '../../packages/gateway/dist/gateway.js';
+import { defaultFeatures, FEATURE_KEYS } from '../../packages/gateway/dist/features.js';
+
+const [kind, manifest, dataDir, bodyFile] = process.argv.slice(2);
+
+if (kind === 'gateway') {
+  const config = loadConfig({
+    env: {},
+    extraKeys: FEATURE_KEYS,
+    flags: { 'discovery.manifest_path': manifest, 'discovery.mode': 'manifest_only', data_dir: dataDir, 'logging.level': 'silent', 'ros.enabled': false },
+  });
+  const gw = await createGateway({ config, features: defaultFeatures(config) });
+  const url = await gw.listen(0);
+  console.log(`READY ${new URL(url).port}`);
+} else {
+  // The same JSON document the gateway serves, serialised per request like a minimal JSON API would.
+  const { readFileSync } = await import('node:fs');
+  const doc = JSON.parse(readFileSync(bodyFile, 'utf8'));
+  const staticBody = JSON.stringify(doc);
+  // plain: serialises per request like a minimal JSON API; plain-static: sends a prebuilt buffer (upper bound).
+  const srv = createServer((req, res) => {
+    const body = kind === 'plain-static' ? staticBody : JSON.stringify(doc);
+    res.writeHead(200, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(body) });
+    res.end(body);
+  });
+  srv.listen(0, '127.0.0.1', () => console.log(`READY ${srv.address().port}`));
+}
