@@ -1,0 +1,67 @@
+// The software-updates feature. `updates.enabled: false` (default) → every route answers 501; when
+// enabled, the provider given to the factory is used, else the built-in script provider.
+import { mkdirSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import type { GatewayConfig } from '../config/index.js';
+import type { GatewayContext, GatewayFeature } from '../feature.js';
+import { SCRIPTS_SERVICE } from '../scripts/feature.js';
+import { LocalProcessExecutor } from '../scripts/local-executor.js';
+import { ScriptRunner } from '../scripts/runner.js';
+import type { ScriptsService } from '../scripts/service.js';
+import { UPDATES_KEYS } from './config.js';
+import { UpdateManager } from './manager.js';
+import type { UpdateProvider } from './provider.js';
+import { updatesRoutes } from './routes.js';
+import { ScriptUpdateProvider } from './script-provider.js';
+import { UPDATES_MIGRATIONS, UpdateStore } from './store.js';
+
+/** Service name of the UpdateManager in `ctx.services`. */
+export const UPDATES_SERVICE = 'updates';
+
+export interface UpdatesFeatureOptions {
+  /** A plugin provider; default: the built-in script provider. */
+  provider?: UpdateProvider | ((ctx: GatewayContext) => UpdateProvider);
+}
+
+function builtInProvider(ctx: GatewayContext): UpdateProvider {
+  const scripts = ctx.services.get(SCRIPTS_SERVICE) as ScriptsService | undefined;
+  const dir = ctx.config.value<string>('updates.packages_dir') || join(ctx.dataDir, 'updates');
+  const packagesDir = resolve(dir);
+  mkdirSync(packagesDir, { recursive: true });
+  // Without the scripts feature, steps still run with the same process handling and a closed environment.
+  const runner =
+    scripts?.runner ??
+    new ScriptRunner(new LocalProcessExecutor(), {
+      defaultTimeoutSec: ctx.config.value<number>('updates.step_timeout_sec'),
+      killGraceMs: Math.round((ctx.config.value<number | undefined>('scripts.kill_grace_sec') ?? 2) * 1000),
+      envPassthrough: ctx.config.value<string[] | undefined>('scripts.env_passthrough') ?? ['PATH', 'HOME', 'LANG'],
+    });
+  return new ScriptUpdateProvider({
+    runner,
+    packagesDir,
+    ...(scripts ? { findScript: (id: string) => scripts.store.findById(id) } : {}),
+    stepTimeoutSec: ctx.config.value<number>('updates.step_timeout_sec'),
+  });
+}
+
+/** Software updates (spec/api.md §16). Place it after the scripts feature so it can reuse its runner. */
+export function createUpdatesFeature(_config?: GatewayConfig, options: UpdatesFeatureOptions = {}): GatewayFeature {
+  let manager: UpdateManager | undefined;
+  return {
+    name: 'updates',
+    keys: UPDATES_KEYS,
+    migrations: UPDATES_MIGRATIONS,
+    init(ctx) {
+      if (!ctx.config.value<boolean>('updates.enabled')) return;
+      const provider = typeof options.provider === 'function' ? options.provider(ctx) : (options.provider ?? builtInProvider(ctx));
+      manager = new UpdateManager(new UpdateStore(ctx.db), provider, ctx.log.child({ component: 'updates' }));
+      ctx.services.set(UPDATES_SERVICE, manager);
+      ctx.capabilities.set('updates');
+    },
+    routes: () => updatesRoutes(() => manager),
+    async stop() {
+      await manager?.stopAll();
+    },
+    summary: () => (manager ? [['updates', `provider ${manager.provider.name}`]] : []),
+  };
+}

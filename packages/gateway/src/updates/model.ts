@@ -1,0 +1,33 @@
+// Software update packages and their status (spec/api.md §16).
+
+export type UpdateState = 'pending' | 'inProgress' | 'completed' | 'failed';
+/** `prepared` vs `executed` tells "prepare done" from "install done" (both are status completed). */
+export type UpdatePhase = 'none' | 'preparing' | 'prepared' | 'executing' | 'executed' | 'failed' | 'deleting';
+
+export interface SubProgress {
+  name: string;
+  progress: number;
+}
+
+/** GET /updates/{id}/status. `error` is a string, as the reference code sends it (api.md §25 item 8). */
+export interface UpdateStatusView {
+  status: UpdateState;
+  progress: number;
+  sub_progress: SubProgress[];
+  error?: string;
+  'x-medkit': {
+    phase: UpdatePhase;
+    /** Latest progress message from the provider (script progress lines). */
+    message?: string;
+    updated_at: string;
+  };
+}
+
+/** A registered package: its metadata exactly as registered, and its status. */
+export interface UpdatePackage {
+  id: string;
+  metadata: Record<string, unknown>;
+  status: UpdateStatusView;
+}
+
+export const ORIGINS = ['remote', 'proximity'] as const;
