@@ -37,3 +37,4 @@ export * from './storage/audit-log.js';
 export * from './query/clear.js';
 export * from './query/ros-services.js';
 export * from './config-keys.js';
+export * from './bridges/protocol-point.js';

@@ -166,3 +166,26 @@ describe('bridge reports reach the fault manager through reporters', () => {
     expect(h.repo.getFault('ACTION_NAVIGATE_TO_POSE_ABORTED')).toMatchObject({ status: 'CONFIRMED', reporting_sources: ['/bt_navigator'] });
   });
 });
+
+describe('protocol-point detection (§9.4)', () => {
+  it('evaluates thresholds, status words and enums; undecidable values emit nothing', async () => {
+    const { evaluatePoint, EdgeTracker } = await import('../../src/faults/bridges/protocol-point.js');
+    const th = { kind: 'threshold' as const, fault_code: 'HOT', threshold: 80, above: true };
+    expect(evaluatePoint(85, th)).toEqual([{ fault_code: 'HOT', active: true, severity: 'ERROR', message: 'HOT' }]);
+    expect(evaluatePoint(false, { ...th, above: false })[0].active).toBe(true);
+    expect([evaluatePoint('85', th), evaluatePoint(NaN, th), evaluatePoint(Infinity, th)]).toEqual([[], [], []]);
+    const sw = { kind: 'status_word' as const, width: 4, bits: [{ bit: 0, fault_code: 'B0' }, { bit: 5, fault_code: 'B5' }] };
+    expect(evaluatePoint(0b100001, sw).map((s) => s.active)).toEqual([true, false]);
+    expect(evaluatePoint(1.5, sw)).toEqual([]);
+    const en = { kind: 'enum' as const, ok_value: 0, codes: { '3': { fault_code: 'E3', severity: 'CRITICAL' as const } }, unknown_fault: { fault_code: 'EUNK' } };
+    expect(evaluatePoint(3, en).map((s) => [s.fault_code, s.active])).toEqual([['E3', true], ['EUNK', false]]);
+    expect(evaluatePoint(9, en).find((s) => s.active)).toMatchObject({ fault_code: 'EUNK', message: 'unmapped fault code 9' });
+    expect(evaluatePoint(0, en).some((s) => s.active)).toBe(false);
+    const t = new EdgeTracker();
+    expect(t.update(evaluatePoint(10, th))).toEqual([]);
+    expect(t.update(evaluatePoint(90, th)).map((s) => s.active)).toEqual([true]);
+    expect(t.update(evaluatePoint(95, th))).toEqual([]);
+    expect(t.update(evaluatePoint('x', th))).toEqual([]);
+    expect(t.update(evaluatePoint(10, th)).map((s) => s.active)).toEqual([false]);
+  });
+});
