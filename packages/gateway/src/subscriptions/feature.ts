@@ -1,0 +1,74 @@
+// The cyclic-subscriptions feature: keys, routes, the manager service, and the lock-expiry hook.
+import { int, type GatewayConfig } from '../config/index.js';
+import type { GatewayContext, GatewayFeature } from '../feature.js';
+import { TYPE_TO_SEGMENT } from '../entity-scope/index.js';
+import { getSamplers } from '../sampling/index.js';
+import type { LockManager } from '../locks/index.js';
+import { SubscriptionManager } from './manager.js';
+import { registerSubscriptionRoutes } from './routes.js';
+
+export const SUBSCRIPTION_KEYS = {
+  'sse.max_subscriptions': int(100, 'Active cyclic subscriptions across the gateway; more → 503.', { min: 1, max: 100000, policy: 'reject' }),
+  'sse.max_duration_sec': int(3600, 'Largest cyclic-subscription duration in seconds.', { min: 1, max: 31536000, policy: 'reject' }),
+};
+
+export interface SubscriptionsFeatureOptions {
+  /** SSE keep-alive period; the spec's 15 s unless a test needs it shorter. */
+  keepaliveMs?: number;
+}
+
+export const SUBSCRIPTIONS_SERVICE = 'subscriptions';
+
+export function createSubscriptionsFeature(_config?: GatewayConfig, opts: SubscriptionsFeatureOptions = {}): GatewayFeature {
+  let manager: SubscriptionManager | undefined;
+  let unhook: (() => void) | undefined;
+  return {
+    name: 'subscriptions',
+    keys: SUBSCRIPTION_KEYS,
+    init(ctx: GatewayContext) {
+      const m = new SubscriptionManager({
+        samplers: getSamplers(ctx),
+        find: (type, id) => {
+          try {
+            return { type, id, entity: ctx.resolver.resolve(TYPE_TO_SEGMENT[type], id).entity };
+          } catch {
+            return undefined;
+          }
+        },
+        maxSubscriptions: ctx.config.value<number>('sse.max_subscriptions'),
+      });
+      manager = m;
+      ctx.services.set(SUBSCRIPTIONS_SERVICE, m);
+      ctx.capabilities.set('cyclic_subscriptions');
+      ctx.health.add(() => ({ fields: { 'x-medkit-subscriptions': { active: m.size, max: ctx.config.value<number>('sse.max_subscriptions') } } }));
+    },
+    routes(ctx) {
+      if (!manager) throw new Error('subscriptions feature: routes() before init()');
+      return registerSubscriptionRoutes({
+        manager,
+        samplers: getSamplers(ctx),
+        resolver: ctx.resolver,
+        sse: ctx.sse,
+        maxDuration: ctx.config.value<number>('sse.max_duration_sec'),
+        keepaliveMs: opts.keepaliveMs ?? 15_000,
+      });
+    },
+    start(ctx) {
+      // A lock covering cyclic-subscriptions (or everything) that runs out deletes the entity's subscriptions (gateway.md §9.2).
+      const locks = ctx.services.get('locks') as LockManager | undefined;
+      const m = manager;
+      if (locks && m) {
+        unhook = locks.onExpired((lock) => {
+          if (!lock.scopes || lock.scopes.includes('cyclic-subscriptions')) m.removeForEntity(lock.entityType, lock.entityId);
+        });
+      }
+    },
+    stop() {
+      unhook?.();
+      manager?.stop();
+    },
+    summary() {
+      return [['subscriptions', `${manager?.size ?? 0} active`]];
+    },
+  };
+}

@@ -1,0 +1,46 @@
+// Cyclic subscription model (api.md §14, gateway.md §7): intervals, the record, and its wire view.
+import type { EntitySegment } from '../entity-scope/index.js';
+import type { EntityType } from '../entities/model.js';
+
+/** Interval names and their periods (api.md §14.1). */
+export const INTERVALS = { fast: 50, normal: 200, slow: 500 } as const;
+export type IntervalName = keyof typeof INTERVALS;
+
+export interface Subscription {
+  id: string;
+  entityType: EntityType;
+  entityId: string;
+  segment: EntitySegment;
+  resourceUri: string;
+  /** Sampler collection (`update-status` for `/updates/{id}/status`). */
+  collection: string;
+  itemPath?: string;
+  interval: IntervalName;
+  /** Seconds. */
+  duration: number;
+  expiresAt: number;
+  /** Wakes every stream loop early (interval change, delete, expiry). */
+  wakers: Set<() => void>;
+  /** Ends every stream of the subscription. */
+  closers: Set<() => void>;
+}
+
+export interface SubscriptionView {
+  id: string;
+  observed_resource: string;
+  event_source: string;
+  protocol: 'sse';
+  interval: IntervalName;
+  'x-medkit': { duration: number; expires_at: string; clients: number };
+}
+
+export function subscriptionView(s: Subscription, apiBase: string): SubscriptionView {
+  return {
+    id: s.id,
+    observed_resource: s.resourceUri,
+    event_source: `${apiBase}/${s.segment}/${s.entityId}/cyclic-subscriptions/${s.id}/events`,
+    protocol: 'sse',
+    interval: s.interval,
+    'x-medkit': { duration: s.duration, expires_at: new Date(s.expiresAt).toISOString(), clients: s.closers.size },
+  };
+}
