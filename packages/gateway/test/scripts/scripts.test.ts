@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { startTestGateway, type TestGateway } from '../support/gateway.js';
 import { fixtureEntitiesFeature } from '../support/entities.js';
 import { createScriptsFeature } from '../../src/scripts/index.js';
+import { SovdError } from '../../src/http/errors.js';
 import { CLIENT, json, pidAlive, liveGroupMembers, startExecution, uploadOk, uploadScript, waitFinished, waitFor } from './helpers.js';
 
 const APP = 'apps/battery-monitor';
@@ -122,7 +123,7 @@ describe('scripts', () => {
     const pidFile = join(work, 'child.pid');
     // Both the shell and its child ignore SIGTERM, so only the SIGKILL of the whole group ends them.
     const script = `trap '' TERM\nsleep 1000 &\necho $! > "${pidFile}"\nwait\n`;
-    const id = await uploadOk(g.url, COMP, 'hang.sh', script, { timeout_sec: 0.5 });
+    const id = await uploadOk(g.url, COMP, 'hang.sh', script, { timeout_sec: 1.5 });
     const res = await startExecution(g.url, COMP, id);
     const started = await json(res);
     const pgid = started['x-medkit'].pid as number;
@@ -329,5 +330,73 @@ describe('scripts with uploads off', () => {
     const res = await uploadScript(g.url, APP, 'a.sh', 'echo\n');
     expect(res.status).toBe(400);
     expect((await json(res)).error_code).toBe('invalid-request');
+  });
+});
+
+describe('scripts: lock check, history retention, OpenAPI', () => {
+  let g: TestGateway;
+  let work: string;
+  const lockedBy = 'holder';
+  beforeAll(async () => {
+    work = mkdtempSync(join(tmpdir(), 'medkit-scripts-'));
+    // A lock guard like the locks feature installs: another client holds a lock on the motor controller.
+    const guard = {
+      name: 'test-lock-guard',
+      init(ctx: import('../../src/feature.js').GatewayContext) {
+        ctx.resolver.setLockGuard({
+          check(_type, id, collection, clientId) {
+            if (id === 'motor-controller' && clientId !== lockedBy) {
+              throw new SovdError('lock-broken', 'Entity is locked by another client', { entity_id: id, collection, lock_id: 'lock_1' });
+            }
+          },
+        });
+      },
+    };
+    g = await startTestGateway({
+      features: [fixtureEntitiesFeature(), guard, createScriptsFeature()],
+      flags: { 'scripts.scripts_dir': work, 'scripts.max_execution_history': 2 },
+    });
+  });
+  afterAll(async () => {
+    await g?.close();
+    rmSync(work, { recursive: true, force: true });
+  });
+
+  it('checks the scripts lock scope on upload and start but not on reads', async () => {
+    const other = await uploadScript(g.url, 'apps/motor-controller', 'a.sh', 'echo\n');
+    expect(other.status).toBe(409);
+    expect((await json(other)).error_code).toBe('lock-broken');
+    const res = await uploadScript(g.url, 'apps/motor-controller', 'a.sh', 'echo\n', undefined, { 'x-client-id': lockedBy });
+    expect(res.status).toBe(201);
+    const id = (await json(res)).id as string;
+    expect((await fetch(`${g.url}/api/v1/apps/motor-controller/scripts/${id}`)).status).toBe(200);
+    expect((await startExecution(g.url, 'apps/motor-controller', id)).status).toBe(409);
+    const del = await fetch(`${g.url}/api/v1/apps/motor-controller/scripts/${id}`, { method: 'DELETE', headers: { 'x-client-id': 'someone' } });
+    expect(del.status).toBe(409);
+  });
+
+  it('keeps only the newest finished executions (scripts.max_execution_history)', async () => {
+    const id = await uploadOk(g.url, APP, 'quick.sh', 'echo hi\n');
+    const locations: string[] = [];
+    for (let i = 0; i < 3; i++) {
+      const res = await startExecution(g.url, APP, id);
+      locations.push(res.headers.get('location')!);
+      await waitFinished(g.url, locations[i]);
+    }
+    expect((await fetch(`${g.url}${locations[0]}`)).status).toBe(404);
+    expect((await fetch(`${g.url}${locations[1]}`)).status).toBe(200);
+    expect((await fetch(`${g.url}${locations[2]}`)).status).toBe(200);
+  });
+
+  it('documents the script routes in the OpenAPI document', async () => {
+    const doc = await json(await fetch(`${g.url}/api/v1/docs`));
+    for (const path of [
+      '/api/v1/apps/{app_id}/scripts',
+      '/api/v1/components/{component_id}/scripts/{script_id}/executions/{execution_id}',
+      '/api/v1/x-medkit-script-audit',
+    ]) {
+      expect(doc.paths[path], path).toBeDefined();
+    }
+    expect(doc.paths['/api/v1/apps/{app_id}/scripts'].post.operationId).toBe('uploadScriptApp');
   });
 });
