@@ -1,1 +1,7 @@
-export {};
+// @medkit/gateway as a library: build and run a gateway in-process (the `medkit` command does the same).
+export { createGateway, type Gateway, type GatewayOptions } from './gateway.js';
+export { loadConfig, GatewayConfig, ConfigError, type LoadOptions } from './config/index.js';
+export { defaultFeatures, FEATURE_KEYS } from './features.js';
+export type { GatewayContext, GatewayFeature } from './feature.js';
+export { SovdError } from './http/errors.js';
+export { GATEWAY_VERSION, SOVD_VERSION } from './version.js';
