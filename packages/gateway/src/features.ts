@@ -1,14 +1,29 @@
 // The features a default `medkit gateway` runs, in registration order (routing order matters),
 // and the configuration keys they contribute.
 import type { GatewayConfig, KeySpec } from './config/index.js';
-import type { GatewayFeature } from './feature.js';
-import { createEntitiesFeature } from './entities/http/feature.js';
+import type { GatewayContext, GatewayFeature } from './feature.js';
+import { createEntitiesFeature, ENTITIES_SERVICE } from './entities/http/feature.js';
+import type { DiscoveryManager } from './entities/service.js';
+import { createScriptsFeature, SCRIPTS_KEYS } from './scripts/index.js';
+import { createUpdatesFeature, UPDATES_KEYS } from './updates/index.js';
+
+/** The manifest's `scripts:` entries, run as managed scripts. */
+function manifestScripts(ctx: GatewayContext) {
+  return (ctx.services.get(ENTITIES_SERVICE) as DiscoveryManager | undefined)?.manifest?.scripts ?? [];
+}
 
 /** Feature modules that make up the default gateway. Each is a factory so config can shape it. */
-const FEATURE_FACTORIES: ((config: GatewayConfig) => GatewayFeature)[] = [() => createEntitiesFeature()];
+const FEATURE_FACTORIES: ((config: GatewayConfig) => GatewayFeature)[] = [
+  () => createEntitiesFeature(),
+  (config) => createScriptsFeature(config, { managedScripts: manifestScripts }),
+  (config) => createUpdatesFeature(config),
+];
 
 /** Keys of every default feature by feature title, for the generated reference. */
-export const FEATURE_KEY_GROUPS: [string, Record<string, KeySpec>][] = [];
+export const FEATURE_KEY_GROUPS: [string, Record<string, KeySpec>][] = [
+  ['Scripts', SCRIPTS_KEYS],
+  ['Software updates', UPDATES_KEYS],
+];
 
 /** Keys of every default feature, for the config loader. */
 export const FEATURE_KEYS: Record<string, KeySpec> = Object.assign({}, ...FEATURE_KEY_GROUPS.map(([, k]) => k));
