@@ -269,11 +269,12 @@ export class TriggerEngine {
           unsubscribe = reg.sampler.subscribe(
             entity,
             t.resourcePath,
+            // Iterating the live Set is safe: a one-shot trigger removing itself mid-loop is skipped cleanly.
             (value) => {
-              for (const x of [...triggers]) this.evaluate(x, value);
+              for (const x of triggers) this.evaluate(x, value);
             },
             (err) => {
-              for (const x of [...triggers]) this.sendError(x, err);
+              for (const x of triggers) this.sendError(x, err);
             },
           );
         } catch (err) {
@@ -353,7 +354,7 @@ export class TriggerEngine {
   /** Whole-collection triggers, exact path, and suffix matches at segment boundaries (`/temperature` ⊂ `/sensor/temperature`). */
   private evaluatePaths(byPath: Map<string, Set<Trigger>>, itemPath: string | undefined, value: unknown): void {
     const run = (set: Set<Trigger> | undefined) => {
-      if (set) for (const t of [...set]) this.evaluate(t, value);
+      if (set) for (const t of set) this.evaluate(t, value);
     };
     run(byPath.get(''));
     if (!itemPath) return;
@@ -380,7 +381,9 @@ export class TriggerEngine {
       this.sendError(t, err as Error);
       return;
     }
-    t.previous = { value: current };
+    // Reused holder: this runs per trigger per sample, so no allocation on the hot path.
+    if (t.previous) t.previous.value = current;
+    else t.previous = { value: current };
     if (t.persistent) this.dirty.add(t);
     if (fired) this.fire(t, value);
   }
