@@ -28,3 +28,4 @@ export { decodeMessage } from './message.js';
 export type { RtpsMessage } from './message.js';
 export type { Submessage } from './submessages/index.js';
 export { RtpsParseError } from './cursor.js';
+export { SN_UNKNOWN } from './sequence-number.js';

@@ -60,6 +60,8 @@ export class ReliableReader {
   readonly writers = new Map<Guid, WriterProxy>();
   /** Called for every in-order change (samples, keys, disposes). */
   deliver: (change: ReceivedChange, proxy: WriterProxy) => void = () => {};
+  /** Called on the first HEARTBEAT from a matched writer: evidence that it matched us. */
+  onWriterHeard?: (writerGuid: Guid) => void;
   private readonly out: MessageBuilder;
   private readonly opts: ReaderOptions;
 
@@ -177,6 +179,7 @@ export class ReliableReader {
   onHeartbeat(p: WriterProxy, first: number, last: number, count: number, final: boolean): void {
     if (!p.reliable) return;
     if (count <= p.lastHeartbeatCount) return;
+    if (p.lastHeartbeatCount === -Infinity) this.onWriterHeard?.(p.guid);
     p.lastHeartbeatCount = count;
     if (first < 1) first = 1;
     if (!p.synced) {

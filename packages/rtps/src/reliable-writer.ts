@@ -55,6 +55,8 @@ export class ReliableWriter {
   private readonly heartbeatPeriodMs: number;
   private hbCount = 0;
   private ackWaiters: Array<() => void> = [];
+  /** Called on the first ACKNACK from a matched reader: evidence that it matched us. */
+  onReaderHeard?: (readerGuid: Guid) => void;
 
   constructor(opts: WriterOptions, out: MessageBuilder) {
     this.entityId = opts.entityId;
@@ -79,6 +81,12 @@ export class ReliableWriter {
     const sn = this.history.nextSN();
     const c: CacheChange = { ...change, sn };
     this.history.add(c);
+    if (c.destination !== undefined) {
+      // A directed change goes to one reader only (INFO_DST + its reader id).
+      const p = this.readers.get(c.destination);
+      if (p) this.sendChange(c, p.prefix, p.entityId, p.locators, p.reliable);
+      return sn;
+    }
     // Group by participant so each participant gets one datagram (readerId 0 when several).
     const byPrefix = new Map<string, ReaderProxy[]>();
     for (const p of this.readers.values()) {
@@ -166,7 +174,7 @@ export class ReliableWriter {
     const proxy: ReaderProxy = { ...p, ackedBelow: firstRelevant, firstRelevant, lastAckNackCount: -Infinity, lastNackFragCount: -Infinity, lastHeartbeat: 0 };
     this.readers.set(p.guid, proxy);
     if (proxy.reliable) this.heartbeat(proxy, false, now);
-    else if (historical) for (const c of this.history.values()) this.sendChange(c, proxy.prefix, proxy.entityId, proxy.locators, false);
+    else if (historical) for (const c of this.history.values()) if (relevantTo(c, proxy)) this.sendChange(c, proxy.prefix, proxy.entityId, proxy.locators, false);
     return proxy;
   }
 
@@ -181,7 +189,9 @@ export class ReliableWriter {
     const p = this.readers.get(readerGuid);
     if (!p || !p.reliable) return;
     if (count <= p.lastAckNackCount) return;
+    const first = p.lastAckNackCount === -Infinity;
     p.lastAckNackCount = count;
+    if (first) this.onReaderHeard?.(readerGuid);
     const last = this.history.lastSN;
     if (set.base > p.ackedBelow) p.ackedBelow = Math.min(set.base, last + 1);
     if (set.set.length === 0) {
@@ -195,7 +205,7 @@ export class ReliableWriter {
     for (const sn of set.set) {
       if (sn > last) break;
       const c = sn >= p.firstRelevant ? this.history.get(sn) : undefined;
-      if (c) {
+      if (c && relevantTo(c, p)) {
         this.sendChange(c, p.prefix, p.entityId, p.locators, false);
         resent++;
       } else gaps.push(sn);
@@ -215,7 +225,7 @@ export class ReliableWriter {
     if (!p || !p.reliable || count <= p.lastNackFragCount) return;
     p.lastNackFragCount = count;
     const c = this.history.get(sn);
-    if (!c) {
+    if (!c || !relevantTo(c, p)) {
       const w = this.out.begin(p.prefix);
       encodeGap(w, { readerId: p.entityId, writerId: this.entityId, gapStart: sn, gapList: makeSet(sn + 1, []) }, true);
       this.out.send(p.locators);
@@ -229,7 +239,10 @@ export class ReliableWriter {
     const last = this.history.lastSN;
     for (const p of this.readers.values()) {
       if (!p.reliable) continue;
-      if (p.ackedBelow <= last && now - p.lastHeartbeat >= this.heartbeatPeriodMs) this.heartbeat(p, false, now);
+      // Readers that never answered are heartbeated too: our first HEARTBEAT may have arrived
+      // before they knew us, and their ACKNACK is the evidence that they matched us.
+      const unheard = p.lastAckNackCount === -Infinity;
+      if ((p.ackedBelow <= last || unheard) && now - p.lastHeartbeat >= this.heartbeatPeriodMs) this.heartbeat(p, false, now);
     }
     if (!this.transientLocal && this.qos.history.kind === 'keep-all') this.history.removeBelow(this.lowestAcked());
   }
@@ -267,6 +280,16 @@ export class ReliableWriter {
     this.ackWaiters = [];
     for (const f of w) f();
   }
+}
+
+/** False for a directed change and any reader but its destination. */
+function relevantTo(c: CacheChange, p: ReaderProxy): boolean {
+  return c.destination === undefined || c.destination === p.guid;
+}
+
+/** True once the reader sent us an ACKNACK. */
+export function readerHeard(p: ReaderProxy): boolean {
+  return p.lastAckNackCount !== -Infinity;
 }
 
 function range(from: number, to: number): number[] {

@@ -35,6 +35,8 @@ export interface ReaderEvents {
   matched: [MatchEvent];
   unmatched: [MatchEvent];
   incompatible: [IncompatibleEvent];
+  /** First HEARTBEAT from a matched writer (its GUID): proof that it matched us. */
+  heard: [Guid];
 }
 
 /**
@@ -64,6 +66,13 @@ export class Reader extends EventEmitter<ReaderEvents> {
     this.qos = core.qos;
     this.cache = new ReaderHistoryCache(this.qos.history.kind === 'keep-last' ? Math.min(this.qos.history.depth, maxSamples) : maxSamples);
     core.deliver = (c) => this.onChange(c);
+    core.onWriterHeard = (g) => this.emit('heard', g);
+  }
+
+  /** True once the matched writer `writerGuid` sent a HEARTBEAT (it has matched us too). */
+  heardFrom(writerGuid: Guid): boolean {
+    const p = this.core.writers.get(writerGuid);
+    return p !== undefined && p.lastHeartbeatCount !== -Infinity;
   }
 
   private onChange(c: ReceivedChange): void {

@@ -5,7 +5,7 @@ import type { EndpointData } from './discovery-sedp-data.js';
 import type { Guid } from './guid.js';
 import { encodeInlineQos, type RawParameter, type SampleIdentity } from './inline-qos.js';
 import type { QoS } from './qos.js';
-import type { ReliableWriter } from './reliable-writer.js';
+import { readerHeard, type ReliableWriter } from './reliable-writer.js';
 import { nowTime, type RtpsTime } from './time.js';
 
 /** What createWriter() needs. */
@@ -27,6 +27,11 @@ export interface WriteOptions {
   inlineQos?: RawParameter[];
   /** Source timestamp; default now. */
   timestamp?: RtpsTime;
+  /**
+   * Send the sample to this matched reader only (INFO_DST + its reader id); other readers get a
+   * GAP for it. Used to address a service request to one server. Unmatched: nobody gets it.
+   */
+  destination?: Guid;
 }
 
 /** A matched remote endpoint. */
@@ -46,6 +51,8 @@ export interface WriterEvents {
   matched: [MatchEvent];
   unmatched: [MatchEvent];
   incompatible: [IncompatibleEvent];
+  /** First ACKNACK from a matched reader (its GUID): proof that it matched us. */
+  heard: [Guid];
 }
 
 /**
@@ -72,6 +79,13 @@ export class Writer extends EventEmitter<WriterEvents> {
     this.topic = config.topic;
     this.typeName = config.typeName;
     this.qos = core.qos;
+    core.onReaderHeard = (g) => this.emit('heard', g);
+  }
+
+  /** True once the matched reader `readerGuid` sent an ACKNACK (it has matched us too). */
+  heardFrom(readerGuid: Guid): boolean {
+    const p = this.core.readers.get(readerGuid);
+    return p !== undefined && readerHeard(p);
   }
 
   /** Publishes one serialized sample; returns its identity (writer GUID + sequence number). */
@@ -79,7 +93,7 @@ export class Writer extends EventEmitter<WriterEvents> {
     if (this.closed) throw new Error(`writer ${this.guid} is closed`);
     const inlineQos = opts.relatedSampleIdentity || opts.inlineQos ? encodeInlineQos({ relatedSampleIdentity: opts.relatedSampleIdentity, extra: opts.inlineQos }) : undefined;
     const buf = Buffer.isBuffer(payload) ? payload : Buffer.from(payload.buffer, payload.byteOffset, payload.byteLength);
-    const sn = this.core.writeChange({ payload: buf, key: false, inlineQos, timestamp: opts.timestamp ?? nowTime(), instance: '' });
+    const sn = this.core.writeChange({ payload: buf, key: false, inlineQos, timestamp: opts.timestamp ?? nowTime(), instance: '', destination: opts.destination });
     return { writerGuid: this.guid, sequenceNumber: sn };
   }
 

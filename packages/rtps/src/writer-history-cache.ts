@@ -15,6 +15,8 @@ export interface CacheChange {
   timestamp: RtpsTime;
   /** Instance key for keyed writers (SEDP); '' for keyless topics. */
   instance: string;
+  /** Only this matched reader may get the change (directed writes, e.g. service requests); others get a GAP. */
+  destination?: string;
 }
 
 export class WriterHistoryCache {

@@ -1,0 +1,139 @@
+/**
+ * RosContext: one RTPS participant (USER_DATA `enclave=<enclave>;`) carrying any number of nodes,
+ * the live graph, the ros_discovery_info exchange, the type registry and the /rosout reader.
+ */
+import { createParticipant, VendorId, type EndpointData, type Participant, type ParticipantOptions } from '@medkit/rtps';
+import { RosGraph } from '../graph/graph.js';
+import type { NodeEntities } from '../graph/discovery-info.js';
+import { TypeRegistry } from '../types/index.js';
+import { DiscoveryInfoPublisher, type GidLayout } from './discovery-publisher.js';
+import { RosNode, type NodeOptions } from './node.js';
+import { RosoutReader } from './rosout.js';
+import { TypeLookup } from './type-lookup.js';
+
+/** Options of {@link RosContext.create}. */
+export interface RosContextOptions {
+  /** ROS domain id (default ROS_DOMAIN_ID, else 0). */
+  domainId?: number;
+  /** Only 127.0.0.1 (default from ROS_LOCALHOST_ONLY / ROS_AUTOMATIC_DISCOVERY_RANGE). */
+  localhostOnly?: boolean;
+  /** Hosts to send unicast SPDP to (networks without multicast). */
+  initialPeers?: string[];
+  /** Interface names or IPv4 addresses to use. */
+  interfaces?: string[];
+  /** Security enclave announced in USER_DATA (default `/`). */
+  enclave?: string;
+  /** Gid layout of our ros_discovery_info: 16 (Iron+), 24 (Humble) or `auto` (default: 16 until a Humble peer is seen). */
+  gidSize?: GidLayout;
+  /** Type registry (default: the shared one). */
+  types?: TypeRegistry;
+  /** Further participant options (lease, participant-index sweep, limits, ...). */
+  rtps?: Omit<ParticipantOptions, 'domainId' | 'localhostOnly' | 'initialPeers' | 'interfaces' | 'userData'>;
+}
+
+/** A ROS 2 context: create nodes on it, read its graph, close it when done. */
+export class RosContext {
+  readonly participant: Participant;
+  readonly graph: RosGraph;
+  readonly types: TypeRegistry;
+  readonly enclave: string;
+  /** Log messages of every node on the domain (`rosout.on('log', ...)`). */
+  readonly rosout: RosoutReader;
+  /** Runtime type lookup through nodes' `~/get_type_description`. */
+  readonly typeLookup: TypeLookup;
+  readonly #nodes = new Set<RosNode>();
+  readonly #discovery: DiscoveryInfoPublisher;
+  #internalNode: RosNode | undefined;
+  #closed = false;
+
+  private constructor(participant: Participant, opts: RosContextOptions) {
+    this.participant = participant;
+    this.types = opts.types ?? TypeRegistry.default();
+    this.enclave = opts.enclave ?? '/';
+    this.graph = new RosGraph();
+    this.graph.upsertParticipant({ guid: participant.guid, vendorId: VendorId.MEDKIT, userData: Buffer.from(`enclave=${this.enclave};`) }, true);
+    for (const p of participant.participants()) this.graph.upsertParticipant(p);
+    for (const e of participant.endpoints()) this.graph.upsertEndpoint(e);
+    participant.on('participant', (ev) => {
+      if (ev.type === 'removed') this.graph.removeParticipant(ev.participant.guid);
+      else this.graph.upsertParticipant(ev.participant);
+    });
+    participant.on('endpoint', (ev) => {
+      if (ev.type === 'removed') this.graph.removeEndpoint(ev.endpoint.guid);
+      else this.graph.upsertEndpoint(ev.endpoint);
+    });
+    this.#discovery = new DiscoveryInfoPublisher(participant, this.graph, this.types, opts.gidSize ?? 'auto', () => this.#nodeEntities());
+    this.rosout = new RosoutReader(this);
+    this.typeLookup = new TypeLookup(this);
+  }
+
+  /** Creates the participant, starts discovery, and joins the ROS graph. */
+  static async create(opts: RosContextOptions = {}): Promise<RosContext> {
+    const enclave = opts.enclave ?? '/';
+    const participant = await createParticipant({
+      ...(opts.rtps ?? {}),
+      domainId: opts.domainId,
+      localhostOnly: opts.localhostOnly,
+      initialPeers: opts.initialPeers,
+      interfaces: opts.interfaces,
+      userData: `enclave=${enclave};`,
+      name: opts.rtps?.name ?? enclave,
+    });
+    return new RosContext(participant, opts);
+  }
+
+  get domainId(): number {
+    return this.participant.domainId;
+  }
+
+  /** Gid size we write on ros_discovery_info now (16 or 24). */
+  get gidSize(): 16 | 24 {
+    return this.#discovery.gidSize;
+  }
+
+  /** Creates a node: it shows in `ros2 node list`, with /rosout, /parameter_events and parameter services unless turned off. */
+  createNode(name: string, namespace = '/', opts: NodeOptions = {}): RosNode {
+    if (this.#closed) throw new Error('context is closed');
+    const node = new RosNode(this, name, namespace, opts, {
+      changed: () => this.#discovery.schedule(),
+      localEndpoint: (d: EndpointData) => this.graph.upsertEndpoint(d, true),
+      localEndpointGone: (guid: string) => this.graph.removeEndpoint(guid),
+      destroyed: (n: RosNode) => {
+        this.#nodes.delete(n);
+        this.#discovery.schedule();
+      },
+    });
+    this.#nodes.add(node);
+    this.#discovery.schedule();
+    return node;
+  }
+
+  /** Nodes created on this context and not destroyed. */
+  nodes(): RosNode[] {
+    return [...this.#nodes];
+  }
+
+  /**
+   * A hidden helper node (`_medkit_<pid>`) for clients this context makes on its own behalf
+   * (type lookup, remote parameter and lifecycle access without a user node).
+   */
+  internalNode(): RosNode {
+    this.#internalNode ??= this.createNode(`_medkit_${process.pid}`, '/', { rosout: false, parameterEvents: false, parameterServices: false });
+    return this.#internalNode;
+  }
+
+  #nodeEntities(): NodeEntities[] {
+    return [...this.#nodes].map((n) => n.entities());
+  }
+
+  /** Destroys every node and closes the participant (peers see our dispose at once). */
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    this.rosout.close();
+    for (const n of [...this.#nodes]) n.destroy();
+    this.#discovery.close();
+    this.graph.dispose();
+    await this.participant.close();
+  }
+}

@@ -1,0 +1,83 @@
+/**
+ * One deadline plus an optional AbortSignal, turned into a promise race with cleanup. Every remote
+ * call goes through {@link withDeadline}, so a dead node can never hang its caller.
+ */
+import { RosAbortedError, RosTimeoutError } from './errors.js';
+
+/** Options every remote call accepts. */
+export interface CallOptions {
+  /** Deadline in milliseconds (default depends on the call, usually 5000). */
+  timeoutMs?: number;
+  /** Cancels the call; it rejects with {@link RosAbortedError}. */
+  signal?: AbortSignal;
+}
+
+/** Default deadline of a remote call. */
+export const DEFAULT_TIMEOUT_MS = 5000;
+
+/** Absolute deadline (ms since epoch) of a call that started now. */
+export function deadlineOf(opts: CallOptions | undefined, fallbackMs = DEFAULT_TIMEOUT_MS): number {
+  const t = opts?.timeoutMs ?? fallbackMs;
+  return Date.now() + (Number.isFinite(t) ? Math.max(0, t) : 2 ** 31 - 1);
+}
+
+/**
+ * Runs `start(settle)`; the promise settles on the first of: `settle` called, deadline passed
+ * (RosTimeoutError), signal aborted (RosAbortedError). `cleanup` runs exactly once afterwards.
+ */
+export function withDeadline<T>(
+  what: string,
+  opts: CallOptions | undefined,
+  start: (resolve: (v: T) => void, reject: (e: unknown) => void) => void,
+  cleanup: () => void = () => {},
+  fallbackMs = DEFAULT_TIMEOUT_MS,
+): Promise<T> {
+  const timeoutMs = opts?.timeoutMs ?? fallbackMs;
+  const signal = opts?.signal;
+  return new Promise<T>((resolve, reject) => {
+    let done = false;
+    let timer: NodeJS.Timeout | undefined;
+    const finish = (): boolean => {
+      if (done) return false;
+      done = true;
+      if (timer) clearTimeout(timer);
+      signal?.removeEventListener('abort', onAbort);
+      try {
+        cleanup();
+      } catch {
+        // cleanup must not turn a result into an error
+      }
+      return true;
+    };
+    const onAbort = () => {
+      if (finish()) reject(new RosAbortedError(what, signal?.reason));
+    };
+    if (signal?.aborted) {
+      onAbort();
+      return;
+    }
+    signal?.addEventListener('abort', onAbort, { once: true });
+    if (Number.isFinite(timeoutMs)) {
+      timer = setTimeout(() => {
+        if (finish()) reject(new RosTimeoutError(what, timeoutMs));
+      }, Math.max(0, timeoutMs));
+    }
+    try {
+      start(
+        (v) => {
+          if (finish()) resolve(v);
+        },
+        (e) => {
+          if (finish()) reject(e);
+        },
+      );
+    } catch (e) {
+      if (finish()) reject(e);
+    }
+  });
+}
+
+/** Remaining time of an absolute deadline, as call options for a sub-step. */
+export function remaining(deadline: number, signal?: AbortSignal): CallOptions {
+  return { timeoutMs: Math.max(0, deadline - Date.now()), signal };
+}
