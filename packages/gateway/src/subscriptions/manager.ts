@@ -23,8 +23,18 @@ export class SubscriptionManager {
   private seq = 0;
   private readonly now: () => number;
 
+  private readonly unhook: () => void;
+
   constructor(private readonly opts: SubscriptionManagerOptions) {
     this.now = opts.now ?? Date.now;
+    // "sooner on change notifications" (api.md §14.6): a pushed change of the resource wakes its streams.
+    this.unhook = opts.samplers.onChange((c) => {
+      for (const s of this.subs.values()) {
+        if (s.collection === c.collection && s.entityType === c.entity.type && s.entityId === c.entity.id && (!s.itemPath || s.itemPath === c.itemPath)) {
+          for (const w of s.changeWakers) w();
+        }
+      }
+    });
   }
 
   get size(): number {
@@ -45,6 +55,7 @@ export class SubscriptionManager {
       duration,
       expiresAt: this.now() + duration * 1000,
       wakers: new Set(),
+      changeWakers: new Set(),
       closers: new Set(),
     };
     this.subs.set(s.id, s);
@@ -90,6 +101,7 @@ export class SubscriptionManager {
   }
 
   stop(): void {
+    this.unhook();
     for (const s of [...this.subs.values()]) this.remove(s);
   }
 
@@ -108,7 +120,7 @@ export class SubscriptionManager {
         const started = this.now();
         stream.send({ data: await this.sampleOnce(s, abort.signal) });
         if (stream.closed || this.subs.get(s.id) !== s) break;
-        await this.wait(s, Math.max(0, INTERVALS[s.interval] - (this.now() - started)), abort.signal);
+        await this.wait(s, started, abort.signal);
       }
     } finally {
       s.closers.delete(close);
@@ -132,16 +144,27 @@ export class SubscriptionManager {
     }
   }
 
-  private wait(s: Subscription, ms: number, signal: AbortSignal): Promise<void> {
+  /**
+   * Until the next tick (`started` + interval), an update/delete, or a change notification — changes
+   * never make a stream sample more often than the fastest interval.
+   */
+  private wait(s: Subscription, started: number, signal: AbortSignal): Promise<void> {
     return new Promise((resolve) => {
+      let timer = setTimeout(() => done(), Math.max(0, INTERVALS[s.interval] - (this.now() - started)));
       const done = () => {
         clearTimeout(timer);
         s.wakers.delete(done);
+        s.changeWakers.delete(onChange);
         signal.removeEventListener('abort', done);
         resolve();
       };
-      const timer = setTimeout(done, ms);
+      const onChange = () => {
+        s.changeWakers.delete(onChange);
+        clearTimeout(timer);
+        timer = setTimeout(done, Math.max(0, INTERVALS.fast - (this.now() - started)));
+      };
       s.wakers.add(done);
+      s.changeWakers.add(onChange);
       signal.addEventListener('abort', done, { once: true });
     });
   }

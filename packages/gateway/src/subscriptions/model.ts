@@ -21,6 +21,8 @@ export interface Subscription {
   expiresAt: number;
   /** Wakes every stream loop early (interval change, delete, expiry). */
   wakers: Set<() => void>;
+  /** Wakes stream loops on a pushed change of the resource (rate-limited to the fastest interval). */
+  changeWakers: Set<() => void>;
   /** Ends every stream of the subscription. */
   closers: Set<() => void>;
 }
