@@ -1,0 +1,125 @@
+// The data feature (api.md §6): topic lists, pooled sampling of the latest message, publishing, the
+// 'data' sampler for triggers and cyclic subscriptions, and `x-medkit-data-provider` on /health.
+import { qosForWriters } from '@medkit/ros2';
+import { float, int, type GatewayConfig } from '../config/index.js';
+import type { Entity, EntityType } from '../entities/model.js';
+import type { GatewayContext, GatewayFeature } from '../feature.js';
+import { SovdError } from '../http/errors.js';
+import { ROS_SERVICE, type RosConnection } from '../ros/connection.js';
+import { entityCache, memberApps } from '../ros/members.js';
+import { secToMs } from '../ros/call-errors.js';
+import { TypeInfoCache } from '../ros/type-info.js';
+import { getSamplers, type SampledEntity } from '../sampling/index.js';
+import { findDataItem } from './items.js';
+import { isAggregating } from '../ros/members.js';
+import { PublisherCache } from './publishers.js';
+import { registerDataRoutes } from './routes.js';
+import { DataService } from './service.js';
+import { TopicPool, type TopicTransport } from './topic-pool.js';
+
+export const DATA_KEYS = {
+  'data_provider.max_parallel_samples': int(8, 'Accepted for compatibility; medkit samples without worker threads, so reads are not queued (no-op).', { min: 1, max: 256, policy: 'clamp' }),
+  'data_provider.max_pool_size': int(256, 'Live topic subscriptions kept for reads, least recently used evicted first.', { min: 1, max: 4096, policy: 'clamp' }),
+  'data_provider.cold_wait_cap': int(4, 'Reads waiting for a first message at once; more → 503 x-medkit-cold-wait-cap-exceeded (0 = no cap).', { min: 0, max: 1024, policy: 'clamp' }),
+  'data_provider.idle_safety_net_sec': float(900, 'A pooled subscription unused this long is closed.', { min: 1, max: 86400, policy: 'clamp' }),
+  'data_provider.idle_sweep_tick_sec': float(60, 'How often idle pooled subscriptions are swept.', { min: 1, max: 3600, policy: 'clamp' }),
+};
+
+export const DATA_SERVICE = 'data';
+
+/** Pool transport over the gateway node: the reader's QoS follows what the topic's publishers offer. */
+export function rosTopicTransport(ros: RosConnection): TopicTransport {
+  return {
+    subscribe(topic, type, onMessage) {
+      const qos = qosForWriters(ros.graph.publishersOf(topic).filter((e) => !e.local).map((e) => e.qos));
+      return ros.node.createSubscription(topic, type, (m) => onMessage(m), qos);
+    },
+  };
+}
+
+/** Member Apps through the entity cache (an App alone when the cache is not there). */
+export function membersVia(ctx: Pick<GatewayContext, 'services'>) {
+  return (type: EntityType, entity: Entity) => {
+    const cache = entityCache(ctx);
+    if (cache) return memberApps(cache, type, entity);
+    return type === 'app' ? memberApps({ get: () => undefined, list: () => [] }, type, entity) : [];
+  };
+}
+
+export function createDataFeature(_config?: GatewayConfig): GatewayFeature {
+  let service: DataService | undefined;
+  let pool: TopicPool | undefined;
+  let publishers: PublisherCache | undefined;
+  return {
+    name: 'data',
+    keys: DATA_KEYS,
+    init(ctx) {
+      const ros = ctx.services.get(ROS_SERVICE) as RosConnection | undefined;
+      const v = <T>(k: string) => ctx.config.value<T>(k);
+      if (ros) {
+        pool = new TopicPool(rosTopicTransport(ros), {
+          maxPoolSize: v<number>('data_provider.max_pool_size'),
+          coldWaitCap: v<number>('data_provider.cold_wait_cap'),
+          idleMs: secToMs(v<number>('data_provider.idle_safety_net_sec')),
+          sweepMs: secToMs(v<number>('data_provider.idle_sweep_tick_sec')),
+        });
+        publishers = new PublisherCache((topic, type) => ros.node.createPublisher(topic, type));
+      }
+      const s = new DataService({
+        ros,
+        pool,
+        publishers,
+        typeInfo: ros ? new TypeInfoCache(ros) : undefined,
+        members: membersVia(ctx),
+        sampleTimeoutMs: secToMs(ctx.config.get('topic_sample_timeout_sec')),
+      });
+      service = s;
+      ctx.services.set(DATA_SERVICE, s);
+      ctx.health.add(() => ({ fields: { 'x-medkit-data-provider': pool ? pool.stats() : { enabled: false } } }));
+      registerDataSampler(ctx, s, pool);
+    },
+    routes(ctx) {
+      return registerDataRoutes({
+        service: () => {
+          if (!service) throw new Error('data feature: routes used before init');
+          return service;
+        },
+        resolver: ctx.resolver,
+      });
+    },
+    start() {
+      pool?.start();
+    },
+    stop() {
+      pool?.close();
+      publishers?.close();
+    },
+  };
+}
+
+/** The 'data' sampler: one topic per subscription; `subscribe` streams every message of it. */
+function registerDataSampler(ctx: GatewayContext, service: DataService, pool: TopicPool | undefined): void {
+  const members = membersVia(ctx);
+  getSamplers(ctx).register('data', {
+    sample: (e: SampledEntity, itemPath, signal) => {
+      if (!itemPath) throw new SovdError('x-medkit-invalid-resource-uri', 'data subscriptions need a topic path', { collection: 'data' });
+      return service.read({ type: e.type, entity: e.entity }, itemPath, signal);
+    },
+    subscribe: pool
+      ? (e, itemPath, onValue, onError) => {
+          try {
+            if (!itemPath) throw new SovdError('x-medkit-invalid-resource-uri', 'data subscriptions need a topic path');
+            const item = findDataItem(members(e.type, e.entity), e.id, itemPath, isAggregating(e.type));
+            const type = service.topicType(item.topic);
+            if (!type) throw new SovdError('x-medkit-ros2-topic-unavailable', 'Topic not found', { entity_id: e.id, topic_name: item.topic });
+            return pool.listen(item.topic, type, (s) =>
+              onValue({ id: itemPath, data: s.value, 'x-medkit': { ros2: { topic: item.topic, type }, entity_id: e.id, timestamp: Number(s.timestampNs), status: 'data' } }),
+            );
+          } catch (err) {
+            onError?.(err as Error);
+            return () => {};
+          }
+        }
+      : undefined,
+  });
+}

@@ -1,0 +1,62 @@
+// Data items of an entity (api.md §6.1): the topics its member Apps publish or subscribe to.
+// On an aggregating entity the same topic from several members is one item whose `member_ids`
+// names them all, so topic ids stay bare; `<member_id>:<topic>` addresses one member's copy (§1.3).
+import type { App } from '../entities/model.js';
+import { SovdError } from '../http/errors.js';
+
+export type Direction = 'publish' | 'subscribe' | 'both';
+
+export interface DataItem {
+  /** Full topic path with leading slash. */
+  topic: string;
+  direction: Direction;
+  member_ids: string[];
+}
+
+/** The topics of `apps`, sorted by topic. */
+export function dataItems(apps: readonly App[]): DataItem[] {
+  const by = new Map<string, { pub: boolean; sub: boolean; members: string[] }>();
+  const add = (topic: string, app: App, pub: boolean) => {
+    const e = by.get(topic) ?? { pub: false, sub: false, members: [] };
+    if (pub) e.pub = true;
+    else e.sub = true;
+    if (!e.members.includes(app.id)) e.members.push(app.id);
+    by.set(topic, e);
+  };
+  for (const a of apps) {
+    for (const t of a.topics.publishes) add(t, a, true);
+    for (const t of a.topics.subscribes) add(t, a, false);
+  }
+  return [...by.entries()]
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+    .map(([topic, e]) => ({ topic, direction: e.pub && e.sub ? 'both' : e.pub ? 'publish' : 'subscribe', member_ids: e.members }));
+}
+
+/** `sensors/scan` and `/sensors/scan` name the same topic (api.md §1.3). */
+export function normalizeTopicId(id: string): string {
+  const t = id.startsWith('/') ? id : `/${id}`;
+  return t.length > 1 && t.endsWith('/') ? t.slice(0, -1) : t;
+}
+
+/**
+ * Finds the item `id` names among `apps` (the entity's members). A `member:topic` id picks one member;
+ * an unknown member half or a member without the topic → 404 resource-not-found; an unknown topic →
+ * 404 x-medkit-ros2-topic-unavailable.
+ */
+export function findDataItem(apps: readonly App[], entityId: string, rawId: string, aggregate: boolean): DataItem {
+  const colon = rawId.indexOf(':');
+  if (aggregate && colon > 0 && !rawId.startsWith('/')) {
+    const memberId = rawId.slice(0, colon);
+    const member = apps.find((a) => a.id === memberId);
+    if (!member) throw new SovdError('resource-not-found', `'${memberId}' is not a member of ${entityId}`, { entity_id: entityId, member_id: memberId });
+    const topic = normalizeTopicId(rawId.slice(colon + 1));
+    if (rawId.slice(colon + 1) === '') throw new SovdError('resource-not-found', 'Missing topic after the member id', { entity_id: entityId, member_id: memberId });
+    const item = dataItems([member]).find((i) => i.topic === topic);
+    if (!item) throw new SovdError('resource-not-found', `Member '${memberId}' does not provide ${topic}`, { entity_id: entityId, member_id: memberId, topic_name: topic });
+    return item;
+  }
+  const topic = normalizeTopicId(rawId);
+  const item = dataItems(apps).find((i) => i.topic === topic);
+  if (!item) throw new SovdError('x-medkit-ros2-topic-unavailable', 'Topic not found', { entity_id: entityId, topic_name: topic });
+  return item;
+}

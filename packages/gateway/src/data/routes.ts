@@ -1,0 +1,122 @@
+// HTTP ↔ DataService for /{entity}/data (api.md §6). Topic ids span segments: each item route is
+// registered as `:data_id` (one segment, documented) and `*` (raw slashes).
+import { Type } from '@sinclair/typebox';
+import { API_BASE, type HttpApp } from '../http/app-types.js';
+import { Collection, EntityId, GenericError, Opaque } from '../http/schemas.js';
+import { SovdError } from '../http/errors.js';
+import { ENTITY_SEGMENTS, ID_PARAM, SEGMENT_TO_TYPE, type EntityResolver, type EntitySegment } from '../entity-scope/index.js';
+import type { DataService } from './service.js';
+
+const DataListItem = Type.Object(
+  {
+    id: Type.String({ description: 'Topic path (or member-qualified id)' }),
+    name: Type.String(),
+    category: Type.String({ description: 'Always currentData' }),
+    'x-medkit': Type.Optional(Opaque('ros2 {topic, direction, type}, type_info {schema, default_value}, member_ids')),
+  },
+  { examples: [{ id: '/battery/voltage', name: '/battery/voltage', category: 'currentData', 'x-medkit': { ros2: { topic: '/battery/voltage', direction: 'publish', type: 'std_msgs/msg/Float64' } } }] },
+);
+
+const DataValue = Type.Object(
+  {
+    id: Type.String(),
+    data: Type.Unknown({ description: 'The message in JSON form ({} when nothing arrived)' }),
+    'x-medkit': Type.Optional(Opaque('ros2, entity_id, type_info, timestamp (ns), publisher_count, subscriber_count, status (data | metadata_only | published)')),
+  },
+  { examples: [{ id: '/battery/voltage', data: { data: 23.8 }, 'x-medkit': { ros2: { topic: '/battery/voltage', type: 'std_msgs/msg/Float64' }, status: 'data', timestamp: 1774232073000000000 } }] },
+);
+
+const WriteBody = Type.Object(
+  {
+    type: Type.Optional(Type.String({ description: 'Message type pkg/msg/Type (required)' })),
+    data: Type.Optional(Type.Unknown({ description: 'Message content (required)' })),
+  },
+  { examples: [{ type: 'geometry_msgs/msg/Twist', data: { linear: { x: 0.1 }, angular: { z: 0.3 } } }] },
+);
+
+const ERR = { 400: GenericError, 404: GenericError, 409: GenericError, 500: GenericError, 503: GenericError, 504: GenericError } as const;
+const TITLE: Record<EntitySegment, string> = { areas: 'Area', components: 'Component', apps: 'App', functions: 'Function' };
+
+export interface DataRouteDeps {
+  service: () => DataService;
+  resolver: EntityResolver;
+}
+
+/** The `{data_id}` of a request: the single-segment param or the wildcard. */
+function dataId(params: Record<string, string>): string {
+  const id = params.data_id ?? params['*'] ?? '';
+  if (id === '' || id === '/') throw new SovdError('invalid-parameter', 'Missing data id', { details: 'data id must name a topic' });
+  return id;
+}
+
+export function registerDataRoutes(deps: DataRouteDeps) {
+  return (app: HttpApp): void => {
+    for (const segment of ENTITY_SEGMENTS) {
+      const idParam = ID_PARAM[segment];
+      const Title = TITLE[segment];
+      const type = SEGMENT_TO_TYPE[segment];
+      const base = `${API_BASE}/${segment}/:${idParam}`;
+      const Params = Type.Object({ [idParam]: EntityId(`${Title} id`) });
+      const ItemParams = Type.Object({ [idParam]: EntityId(`${Title} id`), data_id: Type.String({ description: 'Topic path; percent-encode its slashes or send them raw' }) });
+      const WildParams = Type.Object({ [idParam]: EntityId(`${Title} id`), '*': Type.String() });
+      const tags = ['data'];
+      const resolve = (params: Record<string, string>, mutating: boolean, clientId?: string) =>
+        deps.resolver.resolve(segment, params[idParam], { collection: 'data', mutating, clientId });
+
+      app.get(
+        `${base}/data`,
+        { schema: { operationId: `list${Title}Data`, summary: `Topics of a ${type} (not sampled)`, tags, params: Params, response: { 200: Collection(DataListItem), ...ERR } } },
+        async (request) => deps.service().list(resolve(request.params as Record<string, string>, false)),
+      );
+
+      const read = async (request: { params: unknown; raw: { once(ev: 'close', f: () => void): unknown } }) => {
+        const params = request.params as Record<string, string>;
+        const ref = resolve(params, false);
+        const abort = new AbortController();
+        request.raw.once('close', () => abort.abort());
+        return deps.service().read(ref, dataId(params), abort.signal);
+      };
+      const readSchema = (params: typeof ItemParams | typeof WildParams, suffix: string, hide: boolean) => ({
+        operationId: `read${Title}Data${suffix}`,
+        summary: `Latest message of a topic of a ${type}`,
+        tags,
+        params,
+        response: { 200: DataValue, ...ERR },
+        ...(hide ? { hide: true } : {}),
+      });
+      app.get(`${base}/data/:data_id`, { schema: readSchema(ItemParams, '', false) }, read);
+      app.get(`${base}/data/*`, { schema: readSchema(WildParams, 'Path', true) }, read);
+
+      const write = async (request: { params: unknown; body: unknown; headers: Record<string, unknown> }) => {
+        const params = request.params as Record<string, string>;
+        const ref = resolve(params, true, request.headers['x-client-id'] as string | undefined);
+        return deps.service().write(ref, dataId(params), (request.body ?? {}) as { type?: unknown; data?: unknown });
+      };
+      const writeSchema = (params: typeof ItemParams | typeof WildParams, suffix: string, hide: boolean) => ({
+        operationId: `write${Title}Data${suffix}`,
+        summary: `Publish one message on a topic of a ${type}`,
+        tags,
+        params,
+        body: WriteBody,
+        response: { 200: DataValue, ...ERR },
+        ...(hide ? { hide: true } : {}),
+      });
+      app.put(`${base}/data/:data_id`, { schema: writeSchema(ItemParams, '', false) }, write);
+      app.put(`${base}/data/*`, { schema: writeSchema(WildParams, 'Path', true) }, write);
+
+      for (const [coll, op] of [
+        ['data-categories', 'DataCategories'],
+        ['data-groups', 'DataGroups'],
+      ] as const) {
+        app.get(
+          `${base}/${coll}`,
+          { schema: { operationId: `get${Title}${op}`, summary: `${coll} (not implemented)`, tags, params: Params, response: { 501: GenericError, ...ERR } } },
+          async (request) => {
+            resolve(request.params as Record<string, string>, false);
+            throw new SovdError('not-implemented', `${coll} are not implemented`, { feature: coll });
+          },
+        );
+      }
+    }
+  };
+}

@@ -1,0 +1,144 @@
+// Data (api.md §6): list an entity's topics, read a topic's latest message through the topic pool,
+// publish a message validated against the topic's type. HTTP-free: routes translate.
+import type { App, Entity, EntityType } from '../entities/model.js';
+import { SovdError } from '../http/errors.js';
+import type { RosConnection } from '../ros/connection.js';
+import { isAggregating } from '../ros/members.js';
+import { messageOf, rosFailure, validationIssues } from '../ros/call-errors.js';
+import type { TypeInfoCache } from '../ros/type-info.js';
+import { dataItems, findDataItem, type DataItem } from './items.js';
+import { ColdWaitCapError, type TopicPool } from './topic-pool.js';
+import type { PublisherCache } from './publishers.js';
+
+export interface DataServiceDeps {
+  /** Undefined when the gateway runs without ROS. */
+  ros?: Pick<RosConnection, 'graph'>;
+  pool?: TopicPool;
+  publishers?: PublisherCache;
+  typeInfo?: TypeInfoCache;
+  members(type: EntityType, entity: Entity): App[];
+  /** topic_sample_timeout_sec in ms. */
+  sampleTimeoutMs: number;
+}
+
+/** A message type name as PUT accepts it: `pkg/msg/Type`. */
+const MSG_TYPE = /^[A-Za-z][A-Za-z0-9_]*\/msg\/[A-Za-z][A-Za-z0-9_]*$/;
+
+/** Body of a data read or write. */
+export interface DataValueBody {
+  id: string;
+  data: unknown;
+  'x-medkit': Record<string, unknown>;
+}
+
+export interface EntityRef {
+  type: EntityType;
+  entity: Entity;
+}
+
+export class DataService {
+  constructor(private readonly deps: DataServiceDeps) {}
+
+  /** `GET /{entity}/data` body. */
+  list(ref: EntityRef): { items: Record<string, unknown>[]; 'x-medkit': Record<string, unknown> } {
+    const apps = this.deps.members(ref.type, ref.entity);
+    const aggregate = isAggregating(ref.type);
+    const items = dataItems(apps).map((i) => this.listItem(i, aggregate));
+    const xm: Record<string, unknown> = { entity_id: ref.entity.id, total_count: items.length };
+    if (aggregate) Object.assign(xm, { aggregated: true, aggregation_level: ref.type, aggregation_sources: apps.map((a) => a.id) });
+    return { items, 'x-medkit': xm };
+  }
+
+  private listItem(i: DataItem, aggregate: boolean): Record<string, unknown> {
+    const type = this.topicType(i.topic);
+    const ros2: Record<string, unknown> = { topic: i.topic, direction: i.direction };
+    if (type) ros2.type = type;
+    const xm: Record<string, unknown> = { ros2 };
+    const info = type ? this.deps.typeInfo?.message(type) : undefined;
+    if (info) xm.type_info = info;
+    if (aggregate) xm.member_ids = i.member_ids;
+    return { id: i.topic, name: i.topic, category: 'currentData', 'x-medkit': xm };
+  }
+
+  /** The first type the graph advertises for a topic (publishers first). */
+  topicType(topic: string): string | undefined {
+    const g = this.deps.ros?.graph;
+    if (!g) return undefined;
+    return g.publishersOf(topic)[0]?.rosType ?? g.subscribersOf(topic)[0]?.rosType;
+  }
+
+  private counts(topic: string): { publisher_count: number; subscriber_count: number } {
+    const g = this.deps.ros!.graph;
+    return { publisher_count: g.publishersOf(topic).filter((e) => !e.local).length, subscriber_count: g.subscribersOf(topic).filter((e) => !e.local).length };
+  }
+
+  /** `GET /{entity}/data/{data_id}` body. */
+  async read(ref: EntityRef, id: string, signal?: AbortSignal): Promise<DataValueBody> {
+    const item = findDataItem(this.deps.members(ref.type, ref.entity), ref.entity.id, id, isAggregating(ref.type));
+    const { ros, pool, typeInfo } = this.deps;
+    if (!ros || !pool || !typeInfo) throw new SovdError('service-unavailable', 'Topic sampling is not available (ROS access is off)', { entity_id: ref.entity.id, topic_name: item.topic });
+    const type = this.topicType(item.topic);
+    if (!type) throw new SovdError('x-medkit-ros2-topic-unavailable', 'Topic not found', { entity_id: ref.entity.id, topic_name: item.topic });
+    if (!(await typeInfo.ensure(type, { timeoutMs: this.deps.sampleTimeoutMs, signal }))) {
+      throw new SovdError('x-medkit-ros2-type-introspection-failed', `Message type ${type} could not be introspected`, { entity_id: ref.entity.id, topic_name: item.topic, type });
+    }
+    const counts = this.counts(item.topic);
+    let sample;
+    try {
+      sample = await pool.latest(item.topic, type, { timeoutMs: this.deps.sampleTimeoutMs, wait: counts.publisher_count > 0, signal });
+    } catch (err) {
+      if (err instanceof ColdWaitCapError) {
+        throw new SovdError('x-medkit-cold-wait-cap-exceeded', 'Too many reads are waiting for a first sample; back off and retry', {
+          entity_id: ref.entity.id,
+          topic_name: item.topic,
+          cold_wait_cap: err.cap,
+        });
+      }
+      throw new SovdError('x-medkit-subscribe-failed', `Could not subscribe to ${item.topic}: ${messageOf(err)}`, { entity_id: ref.entity.id, topic_name: item.topic });
+    }
+    const xm: Record<string, unknown> = { ros2: { topic: item.topic, type }, entity_id: ref.entity.id };
+    const info = typeInfo.message(type);
+    if (info) xm.type_info = info;
+    if (sample) xm.timestamp = Number(sample.timestampNs);
+    Object.assign(xm, counts, { status: sample ? 'data' : 'metadata_only' });
+    return { id, data: sample?.value ?? {}, 'x-medkit': xm };
+  }
+
+  /** `PUT /{entity}/data/{data_id}` body. */
+  async write(ref: EntityRef, id: string, body: { type?: unknown; data?: unknown }): Promise<DataValueBody> {
+    const missing = ['type', 'data'].filter((k) => (body as Record<string, unknown>)[k] === undefined);
+    if (missing.length > 0) throw new SovdError('invalid-request', `Missing field(s): ${missing.join(', ')}`, { details: `${missing.join(', ')} required`, missing });
+    if (typeof body.type !== 'string' || !MSG_TYPE.test(body.type)) {
+      throw new SovdError('invalid-parameter', 'Invalid message type', { details: "type must look like 'pkg/msg/Type'", type: body.type });
+    }
+    const type = body.type;
+    const item = findDataItem(this.deps.members(ref.type, ref.entity), ref.entity.id, id, isAggregating(ref.type));
+    const { ros, publishers, typeInfo } = this.deps;
+    if (!ros || !publishers || !typeInfo) throw new SovdError('service-unavailable', 'Publishing is not available (ROS access is off)', { entity_id: ref.entity.id, topic_name: item.topic });
+    const advertised = [...new Set([...ros.graph.publishersOf(item.topic), ...ros.graph.subscribersOf(item.topic)].filter((e) => !e.local).map((e) => e.rosType))];
+    if (advertised.length > 0 && !advertised.includes(type)) {
+      throw new SovdError('invalid-parameter', `Topic ${item.topic} carries ${advertised.join(', ')}, not ${type}`, { details: 'type does not match the topic', type, expected: advertised });
+    }
+    if (!(await typeInfo.ensure(type, { timeoutMs: this.deps.sampleTimeoutMs }))) {
+      throw new SovdError('invalid-parameter', `Unknown message type ${type}`, { details: 'the type registry does not know this type', type });
+    }
+    let created: boolean;
+    try {
+      created = await publishers.publish(item.topic, type, body.data, { waitForSubscribers: this.counts(item.topic).subscriber_count, timeoutMs: this.deps.sampleTimeoutMs });
+    } catch (err) {
+      if (rosFailure(err) === 'validation') {
+        const issues = validationIssues(err);
+        const first = issues[0];
+        throw new SovdError('invalid-request', `Invalid ${type}: ${issues.map((i) => `${i.path || '/'} ${i.message}`).join('; ')}`, {
+          details: messageOf(err),
+          field: first?.path ?? '',
+          issues,
+        });
+      }
+      throw new SovdError('internal-error', `Publishing on ${item.topic} failed: ${messageOf(err)}`, { entity_id: ref.entity.id, topic_name: item.topic });
+    }
+    const xm: Record<string, unknown> = { ros2: { topic: item.topic, type }, entity_id: ref.entity.id, status: 'published' };
+    if (created) xm.publisher_created = true;
+    return { id, data: body.data, 'x-medkit': xm };
+  }
+}

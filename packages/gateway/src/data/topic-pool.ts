@@ -1,0 +1,227 @@
+// Pooled topic subscriptions behind data reads (gateway.md §13.3 data_provider.*): one live
+// subscription per topic, the latest message kept, least-recently-used eviction at max_pool_size,
+// idle eviction by a periodic sweep, and a cap on reads that wait for a topic's first message.
+// The transport is injected so the pool is testable without DDS.
+
+/** A message as the pool keeps it. */
+export interface TopicSample {
+  value: Record<string, unknown>;
+  /** Receive time, ns since the Unix epoch. */
+  timestampNs: bigint;
+}
+
+/** A live subscription made by the transport. */
+export interface TopicHandle {
+  close(): void;
+}
+
+/** Opens subscriptions (the ROS binding in the gateway, a fake in unit tests). */
+export interface TopicTransport {
+  subscribe(topic: string, type: string, onMessage: (value: Record<string, unknown>) => void): TopicHandle;
+}
+
+export interface TopicPoolOptions {
+  /** Live subscriptions kept at most (data_provider.max_pool_size). */
+  maxPoolSize: number;
+  /** Concurrent first-message waits; 0 = no cap (data_provider.cold_wait_cap). */
+  coldWaitCap: number;
+  /** Entries unused this long are closed by the sweep (data_provider.idle_safety_net_sec, in ms). */
+  idleMs: number;
+  /** Sweep period (data_provider.idle_sweep_tick_sec, in ms). */
+  sweepMs: number;
+  now?: () => number;
+}
+
+/** Why a read got no sample. */
+export class ColdWaitCapError extends Error {
+  constructor(readonly cap: number) {
+    super(`too many reads are waiting for a first message (cap ${cap})`);
+    this.name = 'ColdWaitCapError';
+  }
+}
+
+interface Entry {
+  key: string;
+  topic: string;
+  type: string;
+  handle: TopicHandle;
+  latest?: TopicSample;
+  lastUsed: number;
+  waiters: Set<(s: TopicSample) => void>;
+  listeners: Set<(s: TopicSample) => void>;
+}
+
+/** Pool statistics for `/health` `x-medkit-data-provider`. */
+export interface TopicPoolStats {
+  pool_size: number;
+  max_pool_size: number;
+  cold_waits: number;
+  cold_wait_cap: number;
+  evictions: number;
+  idle_evictions: number;
+  rejected_cold_waits: number;
+}
+
+function nowNs(): bigint {
+  return BigInt(Date.now()) * 1_000_000n;
+}
+
+export class TopicPool {
+  // Map order is the LRU order: a touched entry is moved to the end.
+  private readonly entries = new Map<string, Entry>();
+  private coldWaits = 0;
+  private evictions = 0;
+  private idleEvictions = 0;
+  private rejected = 0;
+  private sweeper?: NodeJS.Timeout;
+  private closed = false;
+  private readonly now: () => number;
+
+  constructor(
+    private readonly transport: TopicTransport,
+    private readonly opts: TopicPoolOptions,
+  ) {
+    this.now = opts.now ?? Date.now;
+  }
+
+  /** Starts the idle sweep timer. */
+  start(): void {
+    this.sweeper ??= setInterval(() => this.sweep(), this.opts.sweepMs);
+    this.sweeper.unref();
+  }
+
+  /**
+   * The latest message of `topic`, waiting up to `timeoutMs` for the first one when the pool had none.
+   * Resolves undefined when nothing arrived in time (or at once when `wait` is false: no publishers).
+   * Rejects with {@link ColdWaitCapError} when too many reads already wait.
+   */
+  async latest(topic: string, type: string, opts: { timeoutMs: number; wait: boolean; signal?: AbortSignal }): Promise<TopicSample | undefined> {
+    const e = this.entry(topic, type);
+    if (e.latest) return e.latest;
+    if (!opts.wait || opts.timeoutMs <= 0) return undefined;
+    if (this.opts.coldWaitCap > 0 && this.coldWaits >= this.opts.coldWaitCap) {
+      this.rejected++;
+      throw new ColdWaitCapError(this.opts.coldWaitCap);
+    }
+    this.coldWaits++;
+    try {
+      return await new Promise<TopicSample | undefined>((resolve) => {
+        const done = (s: TopicSample | undefined) => {
+          clearTimeout(timer);
+          e.waiters.delete(onSample);
+          opts.signal?.removeEventListener('abort', onAbort);
+          resolve(s);
+        };
+        const onSample = (s: TopicSample) => done(s);
+        const onAbort = () => done(undefined);
+        const timer = setTimeout(() => done(undefined), opts.timeoutMs);
+        e.waiters.add(onSample);
+        opts.signal?.addEventListener('abort', onAbort, { once: true });
+      });
+    } finally {
+      this.coldWaits--;
+      e.lastUsed = this.now();
+    }
+  }
+
+  /** Calls `onSample` for every message of `topic` until the returned function is called (the entry is pinned meanwhile). */
+  listen(topic: string, type: string, onSample: (s: TopicSample) => void): () => void {
+    const e = this.entry(topic, type);
+    e.listeners.add(onSample);
+    return () => {
+      e.listeners.delete(onSample);
+      e.lastUsed = this.now();
+    };
+  }
+
+  /** Closes entries idle longer than idleMs (never those with waiters or listeners). */
+  sweep(): number {
+    const cutoff = this.now() - this.opts.idleMs;
+    let n = 0;
+    for (const e of [...this.entries.values()]) {
+      if (e.lastUsed <= cutoff && this.evictable(e)) {
+        this.drop(e);
+        n++;
+      }
+    }
+    this.idleEvictions += n;
+    return n;
+  }
+
+  has(topic: string, type: string): boolean {
+    return this.entries.has(`${topic}\u0000${type}`);
+  }
+
+  get size(): number {
+    return this.entries.size;
+  }
+
+  stats(): TopicPoolStats {
+    return {
+      pool_size: this.entries.size,
+      max_pool_size: this.opts.maxPoolSize,
+      cold_waits: this.coldWaits,
+      cold_wait_cap: this.opts.coldWaitCap,
+      evictions: this.evictions,
+      idle_evictions: this.idleEvictions,
+      rejected_cold_waits: this.rejected,
+    };
+  }
+
+  close(): void {
+    this.closed = true;
+    clearInterval(this.sweeper);
+    for (const e of [...this.entries.values()]) this.drop(e);
+  }
+
+  private entry(topic: string, type: string): Entry {
+    if (this.closed) throw new Error('topic pool is closed');
+    const key = `${topic}\u0000${type}`;
+    const found = this.entries.get(key);
+    if (found) {
+      this.entries.delete(key);
+      this.entries.set(key, found);
+      found.lastUsed = this.now();
+      return found;
+    }
+    this.makeRoom();
+    const e: Entry = { key, topic, type, lastUsed: this.now(), waiters: new Set(), listeners: new Set(), handle: { close() {} } };
+    e.handle = this.transport.subscribe(topic, type, (value) => {
+      const s: TopicSample = { value, timestampNs: nowNs() };
+      e.latest = s;
+      for (const w of [...e.waiters]) w(s);
+      for (const l of [...e.listeners]) {
+        try {
+          l(s);
+        } catch {
+          // a listener's failure must not stop delivery to the others
+        }
+      }
+    });
+    this.entries.set(key, e);
+    return e;
+  }
+
+  /** Evicts least-recently-used entries until one more fits. */
+  private makeRoom(): void {
+    for (const e of this.entries.values()) {
+      if (this.entries.size < this.opts.maxPoolSize) return;
+      if (!this.evictable(e)) continue;
+      this.drop(e);
+      this.evictions++;
+    }
+  }
+
+  private evictable(e: Entry): boolean {
+    return e.waiters.size === 0 && e.listeners.size === 0;
+  }
+
+  private drop(e: Entry): void {
+    this.entries.delete(e.key);
+    try {
+      e.handle.close();
+    } catch {
+      // closing a dead subscription is best effort
+    }
+  }
+}

@@ -1,0 +1,70 @@
+// The gateway's one connection to the ROS 2 graph: a RosContext (one RTPS participant) with the
+// gateway's own node. Every ROS-backed feature borrows clients from here; closing it is bounded.
+import { RosContext, type RosNode } from '@medkit/ros2';
+
+/** What the `ros.*` configuration keys say. */
+export interface RosConnectionOptions {
+  domainId: number;
+  localhostOnly: boolean;
+  initialPeers: string[];
+  interfaces: string[];
+  /** Name of the gateway's node (default `medkit_gateway`). */
+  nodeName?: string;
+  namespace?: string;
+}
+
+/** Service name under which the ROS feature publishes its {@link RosConnection}. */
+export const ROS_SERVICE = 'ros';
+/** Service name of the entities' RuntimeGraphSource built from the live graph. */
+export const ROS_GRAPH_SERVICE = 'ros-graph';
+/** Default node name of the gateway. */
+export const GATEWAY_NODE_NAME = 'medkit_gateway';
+
+const CLOSE_BUDGET_MS = 3000;
+
+export class RosConnection {
+  private constructor(
+    readonly context: RosContext,
+    /** The gateway's own node: every client, subscription and publisher hangs off it. */
+    readonly node: RosNode,
+    readonly options: RosConnectionOptions,
+    readonly startedAt: number,
+  ) {}
+
+  static async open(opts: RosConnectionOptions): Promise<RosConnection> {
+    const context = await RosContext.create({
+      domainId: opts.domainId,
+      localhostOnly: opts.localhostOnly,
+      initialPeers: opts.initialPeers.length > 0 ? opts.initialPeers : undefined,
+      interfaces: opts.interfaces.length > 0 ? opts.interfaces : undefined,
+    });
+    // No parameter services of our own and no /rosout echo of the gateway's pino log.
+    const node = context.createNode(opts.nodeName ?? GATEWAY_NODE_NAME, opts.namespace ?? '/', { rosout: false, parameterServices: false, parameterEvents: false });
+    return new RosConnection(context, node, opts, Date.now());
+  }
+
+  get graph() {
+    return this.context.graph;
+  }
+
+  get types() {
+    return this.context.types;
+  }
+
+  get domainId(): number {
+    return this.context.domainId;
+  }
+
+  /** Closes the participant; never takes longer than a few seconds even if the socket layer stalls. */
+  async close(): Promise<void> {
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([
+      this.context.close().catch(() => undefined),
+      new Promise<void>((resolve) => {
+        timer = setTimeout(resolve, CLOSE_BUDGET_MS);
+        timer.unref();
+      }),
+    ]);
+    clearTimeout(timer);
+  }
+}

@@ -1,0 +1,85 @@
+// The ROS connection feature: joins the configured ROS domain (one participant, the gateway's own
+// node), publishes the connection as service 'ros' and the live graph as 'ros-graph' for discovery,
+// forwards graph changes to the entities' refresh scheduler, and reports on /health.
+import type { GatewayConfig } from '../config/index.js';
+import type { GatewayContext, GatewayFeature } from '../feature.js';
+import { ROS_GRAPH_SERVICE, ROS_SERVICE, RosConnection, type RosConnectionOptions } from './connection.js';
+import { rosGraphSource } from './graph-source.js';
+import { rosHealth, type RosGraphCounts, type RosState } from './health.js';
+
+export interface RosFeatureOptions {
+  /** How to connect (tests may hand in an already open connection). */
+  connect?: (opts: RosConnectionOptions) => Promise<RosConnection>;
+}
+
+/** Reads the `ros.*` keys. */
+export function rosOptionsFromConfig(config: GatewayConfig): RosConnectionOptions {
+  return {
+    domainId: config.get('ros.domain_id'),
+    localhostOnly: config.get('ros.localhost_only'),
+    initialPeers: config.get('ros.initial_peers'),
+    interfaces: config.get('ros.interfaces'),
+  };
+}
+
+/** Counts of what the connection hears from other processes. */
+export function graphCounts(ros: RosConnection): RosGraphCounts {
+  const parts = ros.graph.participants().filter((p) => !p.local);
+  const vendors: Record<string, number> = {};
+  for (const p of parts) vendors[p.vendor] = (vendors[p.vendor] ?? 0) + 1;
+  return {
+    participants: parts.length,
+    nodes: ros.graph.nodes({ includeLocal: false }).length,
+    vendors,
+    humble_participants: parts.filter((p) => p.gidSize === 24).length,
+  };
+}
+
+export function createRosFeature(_config?: GatewayConfig, opts: RosFeatureOptions = {}): GatewayFeature {
+  let ros: RosConnection | undefined;
+  let state: RosState = { state: 'disabled' };
+  let unlisten: (() => void) | undefined;
+  return {
+    name: 'ros',
+    async init(ctx: GatewayContext) {
+      if (!ctx.config.get('ros.enabled')) {
+        ctx.health.add(() => rosHealth({ state: 'disabled' }));
+        return;
+      }
+      const options = rosOptionsFromConfig(ctx.config);
+      try {
+        ros = await (opts.connect ?? RosConnection.open)(options);
+        ctx.services.set(ROS_SERVICE, ros);
+        ctx.services.set(ROS_GRAPH_SERVICE, rosGraphSource(ros));
+      } catch (err) {
+        // The gateway still serves manifest entities and everything not ROS-backed; /health says why.
+        state = { state: 'failed', error: (err as Error).message, options };
+        ctx.log.error({ err }, `could not join ROS domain ${options.domainId}`);
+      }
+      ctx.health.add(() => {
+        if (ros) state = { state: 'connected', options, startedAt: ros.startedAt, counts: graphCounts(ros) };
+        return rosHealth(state);
+      });
+    },
+    start(ctx) {
+      if (!ros) return;
+      const entities = ctx.services.get('entities') as { notifyGraphChanged(): void } | undefined;
+      if (!entities) return;
+      const onChange = () => entities.notifyGraphChanged();
+      ros.graph.on('change', onChange);
+      unlisten = () => ros?.graph.off('change', onChange);
+    },
+    async stop() {
+      unlisten?.();
+      await ros?.close();
+    },
+    summary(ctx) {
+      if (!ctx.config.get('ros.enabled')) return [['ros', 'disabled (ros.enabled: false)']];
+      if (!ros) return [['ros', `NOT connected: ${state.state === 'failed' ? state.error : 'unknown error'}`]];
+      const c = graphCounts(ros);
+      const vendors = Object.entries(c.vendors).map(([v, n]) => `${v} ${n}`).join(', ');
+      const where = ros.options.localhostOnly ? ', localhost-only' : ros.options.initialPeers.length > 0 ? `, peers ${ros.options.initialPeers.join(' ')}` : '';
+      return [['ros', `domain ${ros.domainId}${where}: ${c.nodes} ROS nodes seen in ${c.participants} participants${vendors ? ` (${vendors})` : ''}`]];
+    },
+  };
+}

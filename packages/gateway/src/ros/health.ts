@@ -1,0 +1,86 @@
+// The ROS part of /health: what the gateway hears on its domain, and, when the graph is empty, a
+// warning that says why that may be (wrong domain, localhost-only mismatch, no multicast) so an empty
+// tree explains itself (design.md "Defaults that work").
+import { warning, type HealthContribution, type HealthWarning } from '../info/health-registry.js';
+import type { RosConnectionOptions } from './connection.js';
+
+/** What the ROS graph looks like right now, reduced to counts. */
+export interface RosGraphCounts {
+  /** Remote participants (not this process). */
+  participants: number;
+  /** Remote ROS nodes. */
+  nodes: number;
+  /** Remote participants per DDS vendor name. */
+  vendors: Record<string, number>;
+  /** Remote participants whose ros_discovery_info uses the Humble (24-byte) Gid. */
+  humble_participants: number;
+}
+
+/** Seconds to wait after start-up before an empty graph counts as a problem (SPDP announces every few s). */
+export const EMPTY_GRAPH_GRACE_MS = 5000;
+
+export type RosState =
+  | { state: 'disabled' }
+  | { state: 'failed'; error: string; options: RosConnectionOptions }
+  | { state: 'connected'; options: RosConnectionOptions; startedAt: number; counts: RosGraphCounts };
+
+/** `/health` fields (`x-medkit-ros`) and warnings for one state of the ROS connection. */
+export function rosHealth(s: RosState, now = Date.now()): HealthContribution {
+  if (s.state === 'disabled') {
+    return {
+      fields: { 'x-medkit-ros': { enabled: false } },
+      warnings: [warning('ros_disabled', 'ROS 2 access is turned off (ros.enabled: false): only manifest and plugin entities are served')],
+    };
+  }
+  const base = {
+    enabled: true,
+    domain_id: s.options.domainId,
+    localhost_only: s.options.localhostOnly,
+    initial_peers: s.options.initialPeers,
+  };
+  if (s.state === 'failed') {
+    return {
+      fields: { 'x-medkit-ros': { ...base, connected: false, error: s.error } },
+      warnings: [warning('ros_unavailable', `Could not join ROS domain ${s.options.domainId}: ${s.error}`)],
+    };
+  }
+  const c = s.counts;
+  const fields = {
+    'x-medkit-ros': {
+      ...base,
+      connected: true,
+      participants_seen: c.participants,
+      nodes_seen: c.nodes,
+      vendors: c.vendors,
+      humble_participants: c.humble_participants,
+      uptime_ms: Math.max(0, now - s.startedAt),
+    },
+  };
+  const warnings: HealthWarning[] = [];
+  if (now - s.startedAt >= EMPTY_GRAPH_GRACE_MS) {
+    const w = emptyGraphWarning(s.options, c);
+    if (w) warnings.push(w);
+  }
+  return { fields, warnings };
+}
+
+/** The hint for an empty graph, or undefined when nodes are seen. */
+export function emptyGraphWarning(o: RosConnectionOptions, c: RosGraphCounts): HealthWarning | undefined {
+  if (c.nodes > 0) return undefined;
+  if (c.participants === 0) {
+    const hints = [
+      `check that the robot uses ROS_DOMAIN_ID=${o.domainId} (ros.domain_id)`,
+      o.localhostOnly
+        ? 'the gateway is localhost-only (ros.localhost_only: true): it cannot hear nodes on other machines'
+        : 'if the robot runs with ROS_LOCALHOST_ONLY=1 (or ROS_AUTOMATIC_DISCOVERY_RANGE=LOCALHOST), set ros.localhost_only: true and run the gateway on the robot',
+      o.initialPeers.length > 0
+        ? `no answer from the initial peers ${o.initialPeers.join(', ')}`
+        : 'if multicast does not pass between the machines (Wi-Fi, VPN, Docker), list the robot address in ros.initial_peers',
+    ];
+    return warning('ros_no_peers', `No DDS participant heard on domain ${o.domainId}: ${hints.join('; ')}`);
+  }
+  return warning(
+    'ros_no_nodes',
+    `${c.participants} DDS participant(s) heard on domain ${o.domainId} but none announces a ROS node: they are plain DDS applications, ROS nodes still starting, or an rmw without ros_discovery_info`,
+  );
+}

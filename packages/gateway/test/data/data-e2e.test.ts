@@ -1,0 +1,100 @@
+// Data routes against the fixture robot in another process (domain 81).
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createDataFeature } from '../../src/data/index.js';
+import { buildRos2, eventually, http, startRobot, startRosGateway, waitForApp, type RobotProcess } from '../ros/robot.js';
+import type { TestGateway } from '../support/gateway.js';
+
+const DOMAIN = 81;
+let robot: RobotProcess;
+let g: TestGateway;
+
+beforeAll(async () => {
+  buildRos2();
+  robot = await startRobot(DOMAIN, { only: ['battery'] });
+  g = await startRosGateway(DOMAIN, [createDataFeature()]);
+  await waitForApp(g, 'battery_monitor');
+}, 120_000);
+
+afterAll(async () => {
+  await g?.close();
+  await robot?.stop();
+});
+
+const app = () => `${g.url}/api/v1/apps/battery_monitor`;
+
+describe('data on a ROS node in another process', () => {
+  it('lists the topics of the app with direction, type and JSON Schema', async () => {
+    const r = await eventually(async () => {
+      const res = await http(`${app()}/data`);
+      return res.body.items?.some((i: any) => i.id === '/demo/cmd') ? res : undefined;
+    }, 'topic list');
+    expect(r.status).toBe(200);
+    const volt = r.body.items.find((i: any) => i.id === '/demo/battery/voltage');
+    expect(volt).toMatchObject({ name: '/demo/battery/voltage', category: 'currentData', 'x-medkit': { ros2: { topic: '/demo/battery/voltage', direction: 'publish', type: 'std_msgs/msg/Float64' } } });
+    expect([volt['x-medkit'].type_info.schema.properties.data.type].flat()).toContain('number');
+    expect(volt['x-medkit'].type_info.default_value).toEqual({ data: 0 });
+    const cmd = r.body.items.find((i: any) => i.id === '/demo/cmd');
+    expect(cmd['x-medkit'].ros2.direction).toBe('subscribe');
+    expect(r.body['x-medkit']).toMatchObject({ entity_id: 'battery_monitor', total_count: r.body.items.length });
+  });
+
+  it('reads the latest message with counts and a ns timestamp (encoded and raw slashes, no leading slash)', async () => {
+    const before = Date.now();
+    for (const path of ['%2Fdemo%2Fbattery%2Fvoltage', 'demo/battery/voltage', '/demo/battery/voltage'.replace(/^\//, '')]) {
+      const r = await http(`${app()}/data/${path}`);
+      expect(r.status).toBe(200);
+      expect(r.body['x-medkit'].status).toBe('data');
+      expect(typeof r.body.data.data).toBe('number');
+      expect(r.body.data.data).toBeGreaterThan(19);
+      expect(r.body['x-medkit'].publisher_count).toBe(1);
+      expect(r.body['x-medkit'].ros2).toEqual({ topic: '/demo/battery/voltage', type: 'std_msgs/msg/Float64' });
+      expect(r.body['x-medkit'].timestamp).toBeGreaterThan((before - 60_000) * 1e6);
+    }
+  });
+
+  it('publishes a validated message that the node receives', async () => {
+    const r = await http(`${app()}/data/demo%2Fcmd`, { method: 'PUT', json: { type: 'std_msgs/msg/String', data: { data: 'hello robot' } } });
+    expect(r.status).toBe(200);
+    expect(r.body).toMatchObject({ id: 'demo%2Fcmd'.replace('%2F', '/'), data: { data: 'hello robot' }, 'x-medkit': { status: 'published', entity_id: 'battery_monitor' } });
+    await robot.waitForLine(/^cmd hello robot$/);
+  });
+
+  it('rejects a message of the wrong shape naming the failing field', async () => {
+    const r = await http(`${app()}/data/demo%2Fcmd`, { method: 'PUT', json: { type: 'std_msgs/msg/String', data: { data: 42 } } });
+    expect(r.status).toBe(400);
+    expect(r.body.error_code).toBe('invalid-request');
+    expect(r.body.parameters.field).toBe('/data');
+    const bad = await http(`${app()}/data/demo%2Fcmd`, { method: 'PUT', json: { type: 'std_msgs/String', data: {} } });
+    expect(bad.status).toBe(400);
+    expect(bad.body.error_code).toBe('invalid-parameter');
+    const missing = await http(`${app()}/data/demo%2Fcmd`, { method: 'PUT', json: { data: {} } });
+    expect(missing.status).toBe(400);
+    expect(missing.body.error_code).toBe('invalid-request');
+    const wrongType = await http(`${app()}/data/demo%2Fcmd`, { method: 'PUT', json: { type: 'std_msgs/msg/Float64', data: { data: 1 } } });
+    expect(wrongType.status).toBe(400);
+    expect(wrongType.body.parameters.expected).toEqual(['std_msgs/msg/String']);
+  });
+
+  it('answers 404 for an unknown data id and 501 for data-categories', async () => {
+    const r = await http(`${app()}/data/no%2Fsuch%2Ftopic`);
+    expect(r.status).toBe(404);
+    expect(r.body).toMatchObject({ error_code: 'vendor-error', vendor_code: 'x-medkit-ros2-topic-unavailable', parameters: { entity_id: 'battery_monitor', topic_name: '/no/such/topic' } });
+    const c = await http(`${app()}/data-categories`);
+    expect(c.status).toBe(501);
+    expect(c.body.parameters).toEqual({ feature: 'data-categories' });
+  });
+
+  it('aggregates on the function and the host component, and qualifies by member', async () => {
+    const f = await http(`${g.url}/api/v1/functions/demo/data`);
+    expect(f.status).toBe(200);
+    expect(f.body['x-medkit']).toMatchObject({ aggregated: true, aggregation_level: 'function', aggregation_sources: ['battery_monitor'] });
+    const item = f.body.items.find((i: any) => i.id === '/demo/battery/voltage');
+    expect(item['x-medkit'].member_ids).toEqual(['battery_monitor']);
+    const q = await http(`${g.url}/api/v1/functions/demo/data/battery_monitor:demo%2Fbattery%2Fvoltage`);
+    expect(q.status).toBe(200);
+    expect(q.body.id).toBe('battery_monitor:demo/battery/voltage');
+    const unknownMember = await http(`${g.url}/api/v1/functions/demo/data/nobody:demo%2Fbattery%2Fvoltage`);
+    expect(unknownMember.status).toBe(404);
+    expect(unknownMember.body.error_code).toBe('resource-not-found');
+  });
+});

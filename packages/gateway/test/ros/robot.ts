@@ -1,0 +1,117 @@
+// End-to-end harness for the ROS-backed resources: the fixture robot (test/fixtures/ros-robot.mjs,
+// built on packages/ros2/dist) in its own process, and a real gateway joined to the same domain on
+// 127.0.0.1. Every child process is killed in afterAll (and at the latest when the worker exits).
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { createRosFeature } from '../../src/ros/index.js';
+import { createEntitiesFeature } from '../../src/entities/http/feature.js';
+import type { GatewayFeature } from '../../src/feature.js';
+import type { FlatConfig } from '../../src/config/index.js';
+import { startTestGateway, type TestGateway } from '../support/gateway.js';
+
+export const REPO_ROOT = fileURLToPath(new URL('../../../../', import.meta.url));
+const ROBOT = fileURLToPath(new URL('../fixtures/ros-robot.mjs', import.meta.url));
+
+/** Compiles packages/ros2 into dist/ so the fixture processes run the current sources. */
+export function buildRos2(): void {
+  execFileSync('npx', ['tsc', '-b', 'packages/ros2'], { cwd: REPO_ROOT, stdio: 'pipe' });
+}
+
+export interface RobotProcess {
+  child: ChildProcess;
+  lines: string[];
+  waitForLine(re: RegExp, timeoutMs?: number): Promise<string>;
+  stop(): Promise<void>;
+}
+
+const live = new Set<ChildProcess>();
+process.on('exit', () => {
+  for (const c of live) c.kill('SIGKILL');
+});
+
+/** Starts the fixture robot on `domain` and waits for its `ready` line. */
+export async function startRobot(domain: number, opts: { rateHz?: number; only?: string[] } = {}): Promise<RobotProcess> {
+  const args = [ROBOT, '--domain', String(domain)];
+  if (opts.rateHz) args.push('--rate-hz', String(opts.rateHz));
+  if (opts.only) args.push('--only', opts.only.join(','));
+  const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  live.add(child);
+  const lines: string[] = [];
+  let err = '';
+  let buf = '';
+  child.stdout!.on('data', (d: Buffer) => {
+    buf += d.toString();
+    const parts = buf.split('\n');
+    buf = parts.pop()!;
+    lines.push(...parts);
+  });
+  child.stderr!.on('data', (d: Buffer) => (err += d.toString()));
+  const exited = new Promise<void>((resolve) => child.on('exit', () => resolve()));
+  child.on('exit', () => live.delete(child));
+  const robot: RobotProcess = {
+    child,
+    lines,
+    waitForLine: async (re, timeoutMs = 15_000) => {
+      const end = Date.now() + timeoutMs;
+      for (;;) {
+        const hit = lines.find((l) => re.test(l));
+        if (hit) return hit;
+        if (child.exitCode !== null) throw new Error(`robot exited (${child.exitCode}) before ${re}: ${err}`);
+        if (Date.now() > end) throw new Error(`robot: no ${re} within ${timeoutMs} ms; stdout ${lines.join('\n')}; stderr ${err}`);
+        await new Promise((r) => setTimeout(r, 20));
+      }
+    },
+    stop: async () => {
+      if (child.exitCode !== null) return;
+      child.kill('SIGTERM');
+      const t = setTimeout(() => child.kill('SIGKILL'), 5000);
+      await exited;
+      clearTimeout(t);
+    },
+  };
+  await robot.waitForLine(/^ready/);
+  return robot;
+}
+
+/** A gateway with the ROS feature and real discovery on `domain` (loopback), plus `features`. */
+export async function startRosGateway(domain: number, features: GatewayFeature[], flags: FlatConfig = {}): Promise<TestGateway> {
+  return startTestGateway({
+    features: [createRosFeature(), createEntitiesFeature(), ...features],
+    flags: { 'ros.enabled': true, 'ros.domain_id': domain, 'ros.localhost_only': true, 'discovery.refresh_debounce_ms': 0, ...flags },
+  });
+}
+
+/** Fetches JSON; returns status, body and headers. */
+export async function http(url: string, init: RequestInit & { json?: unknown } = {}): Promise<{ status: number; body: any; headers: Headers }> {
+  const { json, ...rest } = init;
+  const res = await fetch(url, json === undefined ? rest : { ...rest, body: JSON.stringify(json), headers: { 'content-type': 'application/json', ...(rest.headers ?? {}) } });
+  const text = await res.text();
+  let body: unknown = text;
+  try {
+    body = text ? JSON.parse(text) : undefined;
+  } catch {
+    // not JSON
+  }
+  return { status: res.status, body, headers: res.headers };
+}
+
+/** Polls `fn` until it returns a truthy value (or throws after `timeoutMs`). */
+export async function eventually<T>(fn: () => Promise<T | undefined | false>, what: string, timeoutMs = 15_000): Promise<T> {
+  const end = Date.now() + timeoutMs;
+  let last: unknown;
+  for (;;) {
+    try {
+      const v = await fn();
+      if (v) return v;
+    } catch (e) {
+      last = e;
+    }
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}${last ? `: ${(last as Error).message}` : ''}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+/** Waits until the gateway lists App `id`. */
+export function waitForApp(g: TestGateway, id: string, timeoutMs = 15_000): Promise<unknown> {
+  return eventually(async () => (await http(`${g.url}/api/v1/apps/${id}`)).status === 200, `app ${id}`, timeoutMs);
+}
