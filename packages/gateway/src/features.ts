@@ -6,6 +6,9 @@ import { createEntitiesFeature, ENTITIES_SERVICE } from './entities/http/feature
 import type { DiscoveryManager } from './entities/service.js';
 import { createScriptsFeature, SCRIPTS_KEYS } from './scripts/index.js';
 import { createUpdatesFeature, UPDATES_KEYS } from './updates/index.js';
+import { createLocksFeature, LOCK_KEYS } from './locks/index.js';
+import { createTriggersFeature, TRIGGER_KEYS } from './triggers/index.js';
+import { createSubscriptionsFeature, SUBSCRIPTION_KEYS } from './subscriptions/index.js';
 
 /** The manifest's `scripts:` entries, run as managed scripts. */
 function manifestScripts(ctx: GatewayContext) {
@@ -15,12 +18,19 @@ function manifestScripts(ctx: GatewayContext) {
 /** Feature modules that make up the default gateway. Each is a factory so config can shape it. */
 const FEATURE_FACTORIES: ((config: GatewayConfig) => GatewayFeature)[] = [
   () => createEntitiesFeature(),
+  // Locks first among the resource features: it installs the resolver's lock guard that every mutating route consults.
+  (config) => createLocksFeature(config),
   (config) => createScriptsFeature(config, { managedScripts: manifestScripts }),
   (config) => createUpdatesFeature(config),
+  (config) => createTriggersFeature(config),
+  (config) => createSubscriptionsFeature(config),
 ];
 
 /** Keys of every default feature by feature title, for the generated reference. */
 export const FEATURE_KEY_GROUPS: [string, Record<string, KeySpec>][] = [
+  ['Locking', LOCK_KEYS],
+  ['Triggers', TRIGGER_KEYS],
+  ['Cyclic subscriptions', SUBSCRIPTION_KEYS],
   ['Scripts', SCRIPTS_KEYS],
   ['Software updates', UPDATES_KEYS],
 ];
