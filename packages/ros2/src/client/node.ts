@@ -19,6 +19,7 @@ import { Publisher } from '../topics/publisher.js';
 import { Subscription, type MessageCallback, type SubscriptionOptions } from '../topics/subscription.js';
 import type { RosContext } from './context.js';
 import { NodeLogger } from './logger.js';
+import { serveTypeDescription } from './type-description-service.js';
 import type { NodeHost } from './node-host.js';
 import { QOS_DEFAULT, resolveProfile, type QosInput } from './qos-profiles.js';
 
@@ -30,6 +31,8 @@ export interface NodeOptions extends ParameterServerOptions {
   parameterEvents?: boolean;
   /** Serve the six parameter services (default true). */
   parameterServices?: boolean;
+  /** Serve `~/get_type_description` from the context's type registry (default false). */
+  typeDescriptionService?: boolean;
 }
 
 /** @internal Hooks from node to context. */
@@ -73,6 +76,7 @@ export class RosNode implements NodeHost {
     this.logger = new NodeLogger(this, opts.rosout !== false);
     this.parameters = new ParameterServer(this, opts);
     if (opts.parameterServices !== false) this.parameters.serve();
+    if (opts.typeDescriptionService) this.#own(serveTypeDescription(this, context.types));
   }
 
   get types() {

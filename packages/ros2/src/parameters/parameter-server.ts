@@ -10,7 +10,7 @@ import { rosNow } from '../client/time.js';
 import type { ServiceServer } from '../services/service-server.js';
 import type { Publisher } from '../topics/publisher.js';
 import { descriptorProblem, listNames, type ParameterDescriptorMsg } from './parameter-rules.js';
-import { emptyValue, fromParameterValue, inferType, toParameterValue, type ParameterJsValue, type ParameterMsg, type ParameterValueMsg } from './values.js';
+import { ParameterType, emptyValue, fromParameterValue, inferType, toParameterValue, type ParameterJsValue, type ParameterMsg, type ParameterValueMsg } from './values.js';
 
 /** How a parameter may be used. */
 export interface ParameterDescriptorInput {
@@ -85,7 +85,8 @@ export class ParameterServer {
   declare(name: string, defaultValue: ParameterJsValue, descriptor: ParameterDescriptorInput = {}): ParameterJsValue {
     if (this.#params.has(name)) throw new Error(`parameter '${name}' is already declared`);
     const override = this.#opts.parameterOverrides?.[name];
-    const type = descriptor.type ?? inferType(defaultValue);
+    // A JS number cannot say "double" (1.0 === 1): a floating-point range or an explicit type can.
+    const type = descriptor.type ?? (descriptor.floatingPointRange ? ParameterType.DOUBLE : inferType(defaultValue));
     const d = descriptorOf(name, descriptor, type);
     const raw = override !== undefined ? override : defaultValue;
     const value = raw === null ? emptyValue() : toParameterValue(raw, inferType(raw, type));
