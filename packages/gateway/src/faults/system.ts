@@ -22,6 +22,7 @@ import type { TopicGraph, TopicSampler } from './snapshots/sampler.js';
 import { allConfiguredTopics, parseSnapshotTopicConfig } from './snapshots/topic-config.js';
 import { AuditLog } from './storage/audit-log.js';
 import { openFaultRepository } from './storage/index.js';
+import { countChanges } from './storage/change-counter.js';
 import type { FaultRepository } from './storage/repository.js';
 
 export interface FaultSystemOptions {
@@ -48,6 +49,8 @@ export interface FaultSystem {
   audit?: AuditLog;
   /** Resolved bag directory. */
   rosbagDir: string;
+  /** Number of writes to the store so far: readers memoise views until it changes. */
+  changes(): number;
   /** Stops timers, drains capture, finalises an open recording, closes the audit log. */
   stop(): Promise<void>;
 }
@@ -67,7 +70,8 @@ export function createFaultSystem(o: FaultSystemOptions): FaultSystem {
   const clock = o.clock ?? systemClock();
   const cfg = o.config;
   const read = o.readFile ?? ((p: string) => readFileSync(p, 'utf8'));
-  const repository = openFaultRepository({ storageType: cfg.storage_type, dataDir: o.dataDir, db: o.db, log });
+  const counted = countChanges(openFaultRepository({ storageType: cfg.storage_type, dataDir: o.dataDir, db: o.db, log }));
+  const repository = counted.repository;
   const audit = cfg.audit_log.enabled
     ? new AuditLog({ dataDir: cfg.storage_type === 'sqlite' ? o.dataDir : ':memory:', transitions: cfg.audit_log.transitions, retentionMaxRecords: cfg.audit_log.retention_max_records, failClosed: cfg.audit_log.fail_closed, log })
     : undefined;
@@ -100,7 +104,7 @@ export function createFaultSystem(o: FaultSystemOptions): FaultSystem {
   manager.setCaptureHooks(capture);
   manager.start();
   return {
-    manager, repository, capture, blackbox, audit, rosbagDir,
+    manager, repository, capture, blackbox, audit, rosbagDir, changes: counted.changes,
     async stop() {
       manager.stop();
       await capture.stop();

@@ -1,0 +1,109 @@
+// The faults feature: the fault manager in the gateway (faults.md), its REST routes and live stream
+// (api.md §9), the black-box recordings and uploads under bulk-data (§10), its /health report and the
+// 'faults' service other features (aggregation, triggers, subscriptions, the ROS wiring) build on.
+import { join } from 'node:path';
+import type { GatewayConfig } from '../config/index.js';
+import { list, str } from '../config/index.js';
+import type { EntityCache } from '../entities/cache.js';
+import type { GatewayContext, GatewayFeature } from '../feature.js';
+import { warning } from '../info/health-registry.js';
+import { getSamplers } from '../sampling/index.js';
+import type { FaultClock } from './clock.js';
+import { FAULT_KEYS, faultConfigFromKeys } from './config-keys.js';
+import type { FaultLogger } from './log.js';
+import type { TopicGraph, TopicSampler } from './snapshots/sampler.js';
+import { faultMigrations } from './storage/migrations.js';
+import { createFaultSystem } from './system.js';
+import { BulkUploadStore } from './bulk-data/upload-store.js';
+import { registerFaultSampler } from './gateway/sampler.js';
+import { FAULTS_SERVICE, FaultsService } from './gateway/service.js';
+import { registerBulkDataRoutes } from './http/bulk-data-routes.js';
+import { addFaultSchemas, registerEntityFaultRoutes, registerGlobalFaultRoutes } from './http/fault-routes.js';
+import { registerFaultStreamRoute } from './http/stream-route.js';
+
+const CATEGORY = /^[A-Za-z0-9_-]{1,64}$/;
+
+/** Keys of the faults feature: the fault manager's `faults.*` plus where it is served and what bulk data accepts. */
+export const FAULTS_FEATURE_KEYS = {
+  ...FAULT_KEYS,
+  'fault_manager.namespace': str('', 'Namespace of the fault manager\'s ROS services and events topic (`<ns>/fault_manager/...`; empty = root).'),
+  'bulk_data.categories': list([], 'Upload categories of bulk-data on apps and components besides the read-only `rosbags` (e.g. calibration, firmware).'),
+};
+
+export interface FaultsFeatureOptions {
+  /** SSE keep-alive of /faults/stream; the spec's 30 s unless a test needs it shorter. */
+  keepaliveMs?: number;
+  /** Fault clock (tests use a manual clock). */
+  clock?: FaultClock;
+  /** Topic access for freeze frames, when no ROS service provides one. */
+  sampler?: TopicSampler;
+  graph?: TopicGraph;
+}
+
+/** Bridges the domain's logger to the gateway's pino logger. */
+function faultLogger(ctx: GatewayContext): FaultLogger {
+  const log = ctx.log.child({ component: 'faults' });
+  return { debug: (m) => log.debug(m), info: (m) => log.info(m), warn: (m) => log.warn(m), error: (m) => log.error(m) };
+}
+
+export function createFaultsFeature(_config?: GatewayConfig, opts: FaultsFeatureOptions = {}): GatewayFeature {
+  let svc: FaultsService | undefined;
+  let uploads: BulkUploadStore | undefined;
+  let unregisterSampler: (() => void) | undefined;
+  const need = (): FaultsService => {
+    if (!svc) throw new Error('faults feature used before init');
+    return svc;
+  };
+  return {
+    name: 'faults',
+    keys: FAULTS_FEATURE_KEYS,
+    migrations: [...faultMigrations],
+    init(ctx) {
+      const log = faultLogger(ctx);
+      const config = faultConfigFromKeys((k) => ctx.config.value(k), log);
+      const system = createFaultSystem({ config, dataDir: ctx.dataDir, db: ctx.db, clock: opts.clock, log, sampler: opts.sampler, graph: opts.graph });
+      const entities = () => (ctx.services.get('entities') as { cache?: EntityCache } | undefined)?.cache;
+      svc = new FaultsService(system, ctx.resolver, entities);
+      uploads = new BulkUploadStore(join(ctx.dataDir, 'bulk-data'));
+      ctx.services.set(FAULTS_SERVICE, svc);
+      unregisterSampler = registerFaultSampler(getSamplers(ctx), svc, ctx.resolver);
+      ctx.capabilities.set('faults');
+      ctx.capabilities.set('bulk_data');
+      const s = svc;
+      ctx.health.add(() => {
+        const h = s.manager.health();
+        return {
+          fields: { 'x-medkit-faults': { ...h, storage_type: system.repository.kind, sse_clients: s.fanout.clientCount, black_box: Boolean(system.blackbox) } },
+          warnings: h.store_full ? [warning('fault_store_full', `fault store holds ${h.max_fault_codes} confirmed faults; new fault codes are rejected until some are cleared`)] : [],
+        };
+      });
+    },
+    routes(ctx) {
+      const service = need();
+      const store = uploads!;
+      const categories = ctx.config.value<string[]>('bulk_data.categories').filter((c) => {
+        if (CATEGORY.test(c) && c !== 'rosbags') return true;
+        ctx.log.warn({ category: c }, 'bulk_data.categories: ignoring an invalid category name');
+        return false;
+      });
+      return async (app) => {
+        addFaultSchemas(app);
+        registerFaultStreamRoute(app, { service, sse: ctx.sse, keepaliveMs: opts.keepaliveMs ?? 30_000 });
+        registerGlobalFaultRoutes(app, { service, resolver: ctx.resolver });
+        registerEntityFaultRoutes(app, { service, resolver: ctx.resolver });
+        await registerBulkDataRoutes(app, { service, resolver: ctx.resolver, uploads: store, categories, maxUploadBytes: ctx.config.get('bulk_data.max_upload_size') });
+      };
+    },
+    async stop() {
+      unregisterSampler?.();
+      svc?.fanout.close();
+      await svc?.system.stop();
+    },
+    summary() {
+      const s = need();
+      const all = s.system.repository.allFaults();
+      const confirmed = all.filter((f) => f.status === 'CONFIRMED').length;
+      return [['faults', `${all.length} faults stored (${confirmed} confirmed), ${s.system.repository.kind} store`]];
+    },
+  };
+}

@@ -1,0 +1,68 @@
+// REST views of the fault store for the gateway: list items with their entity and summarised evidence, list
+// envelopes per entity scope, and details — memoised until the store or the entity tree changes.
+import type { FaultRecord, FaultStatus } from '../model.js';
+import type { FaultSystem } from '../system.js';
+import { environmentData } from '../query/environment.js';
+import { queryFaults } from '../query/list.js';
+import { faultDetail, faultListEnvelope, faultListItem, restSnapshots } from '../query/rest-views.js';
+import type { FaultEntityIndex, FaultScope } from './entity-scope.js';
+
+/** A REST fault list query after parameter validation. */
+export interface FaultListQuery {
+  statuses: readonly FaultStatus[];
+  minSeverity?: number;
+  includeMuted?: boolean;
+  includeClusters?: boolean;
+}
+
+const MEMO_LIMIT = 64;
+
+export class FaultViews {
+  private readonly memo = new Map<string, { stamp: string; body: string }>();
+
+  constructor(private readonly system: FaultSystem, private readonly entities: FaultEntityIndex) {}
+
+  /** List item (Q1 shape) with `entity_id` and, when `withEvidence`, summarised snapshots. */
+  listItem(f: FaultRecord, withEvidence = true): Record<string, unknown> {
+    const entity = f.reporting_sources.length > 0 ? this.entities.entityOf(f.reporting_sources[0]) : undefined;
+    if (!withEvidence) return faultListItem(f, entity);
+    const env = environmentData(this.system.repository, f.fault_code, this.system.manager.config.snapshots.retain_on_clear);
+    const path = entity ? `/${entity.entity_type}/${entity.entity_id}` : undefined;
+    return faultListItem(f, entity, env ? restSnapshots(env, path) : []);
+  }
+
+  /** The list body of `GET /faults` (no scope) or `GET /{entity}/faults`. */
+  list(q: FaultListQuery, scope?: FaultScope): Record<string, unknown> {
+    const result = queryFaults(this.system.manager, {
+      statuses: q.statuses, minSeverity: q.minSeverity, includeMuted: q.includeMuted, includeClusters: q.includeClusters, belongsToEntity: scope?.belongs,
+    });
+    const items = result.faults.map((f) => this.listItem(f));
+    const body = faultListEnvelope(result, items, { includeMuted: q.includeMuted, includeClusters: q.includeClusters });
+    if (scope) body['x-medkit'] = { ...scope.envelope, ...(body['x-medkit'] as Record<string, unknown>) };
+    return body;
+  }
+
+  /**
+   * The list body as JSON text, memoised per (`key`, store changes, entity generation). Correlation state ages
+   * with time (pending windows), so with correlation on nothing is memoised.
+   */
+  listText(key: string, q: FaultListQuery, scope?: () => FaultScope): string {
+    if (this.system.manager.correlation) return JSON.stringify(this.list(q, scope?.()));
+    const stamp = `${this.system.changes()}:${this.entities.generation}`;
+    const hit = this.memo.get(key);
+    if (hit?.stamp === stamp) return hit.body;
+    const body = JSON.stringify(this.list(q, scope?.()));
+    if (this.memo.size >= MEMO_LIMIT && !this.memo.has(key)) this.memo.delete(this.memo.keys().next().value!);
+    this.memo.set(key, { stamp, body });
+    return body;
+  }
+
+  /** Fault detail; `scope` gives `bulk_data_uri` its entity path (global route: the fault's own entity). */
+  detail(f: FaultRecord, scope?: FaultScope): Record<string, unknown> | undefined {
+    const env = environmentData(this.system.repository, f.fault_code, this.system.manager.config.snapshots.retain_on_clear);
+    if (!env) return undefined;
+    const entity = f.reporting_sources.length > 0 ? this.entities.entityOf(f.reporting_sources[0]) : undefined;
+    const entityPath = scope?.entityPath ?? (entity ? `/${entity.entity_type}/${entity.entity_id}` : undefined);
+    return faultDetail(f, env, { entity, entityPath });
+  }
+}

@@ -1,0 +1,289 @@
+// /{entity}/bulk-data (api.md §10): the `rosbags` category (fault recordings, read-only, scoped like faults)
+// and uploaded categories from `bulk_data.categories` on apps and components.
+import { createReadStream, createWriteStream, statSync } from 'node:fs';
+import { rm } from 'node:fs/promises';
+import { pipeline } from 'node:stream/promises';
+import multipart from '@fastify/multipart';
+import { Type } from '@sinclair/typebox';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { API_BASE, type HttpApp } from '../../http/app-types.js';
+import { SovdError } from '../../http/errors.js';
+import { EntityId, GenericError } from '../../http/schemas.js';
+import type { EntityResolver, EntitySegment } from '../../entity-scope/index.js';
+import type { Area, Component, Entity, EntityType } from '../../entities/model.js';
+import { listRosbagDescriptors, resolveRosbagFile } from '../blackbox/recordings.js';
+import type { BulkUploadStore } from '../bulk-data/upload-store.js';
+import type { FaultsService } from '../gateway/service.js';
+import { clientIdOf } from './params.js';
+import { BulkDataCategoriesSchema, BulkDataDescriptorSchema } from './schemas.js';
+
+export const ROSBAGS_CATEGORY = 'rosbags';
+const ERR = { 400: GenericError, 404: GenericError, 405: GenericError, 409: GenericError, 413: GenericError, 500: GenericError } as const;
+const tags = ['bulk-data'];
+
+export interface BulkDataDeps {
+  service: FaultsService;
+  resolver: EntityResolver;
+  uploads: BulkUploadStore;
+  /** Configured upload categories (without `rosbags`). */
+  categories: readonly string[];
+  /** Bytes; 0 = unlimited. */
+  maxUploadBytes: number;
+}
+
+/** A read path: the four entity routes plus subareas and subcomponents. */
+interface EntityPath {
+  route: string;
+  op: string;
+  params: Record<string, ReturnType<typeof EntityId>>;
+  segment: EntitySegment;
+  resolve(resolver: EntityResolver, params: Record<string, string>, mutating: boolean, clientId?: string): { type: EntityType; entity: Entity; segment: EntitySegment };
+}
+
+function simplePath(segment: EntitySegment, idParam: string, op: string): EntityPath {
+  return {
+    route: `${API_BASE}/${segment}/:${idParam}`, op, segment, params: { [idParam]: EntityId('Entity id') },
+    resolve(resolver, params, mutating, clientId) {
+      const r = resolver.resolve(segment, params[idParam], { collection: 'bulk-data', mutating, clientId });
+      return { ...r, segment };
+    },
+  };
+}
+
+/** `/areas/{a}/subareas/{s}` and `/components/{c}/subcomponents/{s}`: the child must belong to the parent. */
+function childPath(segment: 'areas' | 'components', parentParam: string, childSeg: string, childParam: string, op: string): EntityPath {
+  return {
+    route: `${API_BASE}/${segment}/:${parentParam}/${childSeg}/:${childParam}`, op, segment, params: { [parentParam]: EntityId('Parent id'), [childParam]: EntityId('Child id') },
+    resolve(resolver, params, mutating, clientId) {
+      resolver.resolve(segment, params[parentParam]);
+      const r = resolver.resolve(segment, params[childParam], { collection: 'bulk-data', mutating, clientId });
+      const parent = segment === 'areas' ? (r.entity as Area).parent_area_id : (r.entity as Component).parent_component_id;
+      if (parent !== params[parentParam]) throw new SovdError('entity-not-found', `'${params[childParam]}' is not a child of '${params[parentParam]}'`, { entity_id: params[childParam] });
+      return { ...r, segment };
+    },
+  };
+}
+
+const READ_PATHS: EntityPath[] = [
+  simplePath('apps', 'app_id', 'App'),
+  simplePath('components', 'component_id', 'Component'),
+  simplePath('areas', 'area_id', 'Area'),
+  simplePath('functions', 'function_id', 'Function'),
+  childPath('areas', 'area_id', 'subareas', 'subarea_id', 'Subarea'),
+  childPath('components', 'component_id', 'subcomponents', 'subcomponent_id', 'Subcomponent'),
+];
+
+/** `attachment; filename="..."` with the name reduced to a safe alphabet. */
+function disposition(filename: string): string {
+  const safe = filename.replace(/[^A-Za-z0-9._-]/g, '_').slice(0, 200) || 'download';
+  return `attachment; filename="${safe}"`;
+}
+
+/** Streams a file with Content-Disposition and single-range support (RFC 9110 §14). */
+function sendFile(request: FastifyRequest, reply: FastifyReply, path: string, mimetype: string, filename: string): FastifyReply {
+  let size: number;
+  try {
+    size = statSync(path).size;
+  } catch (err) {
+    throw new SovdError('internal-error', 'File cannot be read', { details: (err as Error).message });
+  }
+  reply.header('Content-Type', mimetype).header('Content-Disposition', disposition(filename)).header('Access-Control-Expose-Headers', 'Content-Disposition').header('Accept-Ranges', 'bytes');
+  const range = request.headers.range;
+  const m = typeof range === 'string' ? /^bytes=(\d*)-(\d*)$/.exec(range.trim()) : null;
+  if (m && (m[1] !== '' || m[2] !== '')) {
+    let start = m[1] === '' ? Math.max(0, size - Number(m[2])) : Number(m[1]);
+    let end = m[1] === '' || m[2] === '' ? size - 1 : Math.min(Number(m[2]), size - 1);
+    if (start >= size || start > end) {
+      return reply.code(416).header('Content-Range', `bytes */${size}`).serializer((b: string) => b).send('');
+    }
+    start = Math.max(0, start);
+    end = Math.max(start, end);
+    reply.code(206).header('Content-Range', `bytes ${start}-${end}/${size}`).header('Content-Length', String(end - start + 1));
+    return reply.send(createReadStream(path, { start, end }));
+  }
+  reply.header('Content-Length', String(size));
+  return reply.send(createReadStream(path));
+}
+
+export async function registerBulkDataRoutes(app: HttpApp, deps: BulkDataDeps): Promise<void> {
+  app.addSchema(BulkDataDescriptorSchema);
+  const DescriptorRef = Type.Ref(BulkDataDescriptorSchema);
+  const categories = [ROSBAGS_CATEGORY, ...deps.categories.filter((c) => c !== ROSBAGS_CATEGORY)];
+  const repo = () => deps.service.system.repository;
+  const uploadsOn = (segment: EntitySegment) => segment === 'apps' || segment === 'components';
+
+  for (const p of READ_PATHS) {
+    const base = `${p.route}/bulk-data`;
+    const params = Type.Object(p.params);
+    const catParams = Type.Object({ ...p.params, category: Type.String({ minLength: 1, maxLength: 256 }) });
+    const itemParams = Type.Object({ ...p.params, category: Type.String({ minLength: 1, maxLength: 256 }), file_id: Type.String({ minLength: 1, maxLength: 256 }) });
+    const resolve = (request: FastifyRequest) => p.resolve(deps.resolver, request.params as Record<string, string>, false);
+    const checkCategory = (category: string) => {
+      if (!categories.includes(category)) throw new SovdError('resource-not-found', `Unknown bulk-data category '${category}'`, { category, allowed_values: categories.join(', ') });
+    };
+
+    app.get(
+      base,
+      { schema: { operationId: `list${p.op}BulkDataCategories`, summary: 'Bulk-data categories (rosbags first)', tags, params, response: { 200: BulkDataCategoriesSchema, ...ERR } } },
+      async (request) => {
+        resolve(request);
+        return { items: categories };
+      },
+    );
+
+    app.get(
+      `${base}/:category`,
+      { schema: { operationId: `list${p.op}BulkData`, summary: 'Descriptors of one category (rosbags: one per recording of in-scope faults)', tags, params: catParams, response: { 200: Type.Object({ items: Type.Array(DescriptorRef) }), ...ERR } } },
+      async (request) => {
+        const { type, entity, segment } = resolve(request);
+        const { category } = request.params as { category: string };
+        checkCategory(category);
+        if (category === ROSBAGS_CATEGORY) return { items: listRosbagDescriptors(repo(), deps.service.scopeOf(type, entity).belongs) };
+        return { items: uploadsOn(segment) ? deps.uploads.list(segment, entity.id, category) : [] };
+      },
+    );
+
+    app.get(
+      `${base}/:category/:file_id`,
+      {
+        schema: {
+          operationId: `download${p.op}BulkData`, summary: 'Download one item (rosbags: a recording id, or a fault code for its newest recording)', tags,
+          params: itemParams, produces: ['application/octet-stream', 'application/x-mcap'], response: { 200: Type.Unknown({ description: 'binary' }), ...ERR },
+        },
+      },
+      async (request, reply) => {
+        const { type, entity, segment } = resolve(request);
+        const { category, file_id: fileId } = request.params as { category: string; file_id: string };
+        checkCategory(category);
+        if (category === ROSBAGS_CATEGORY) {
+          const file = resolveRosbagFile(repo(), fileId, deps.service.scopeOf(type, entity).belongs);
+          if (!file) throw new SovdError('resource-not-found', `Recording not found: ${fileId}`, { entity_id: entity.id, category, file_id: fileId });
+          return sendFile(request, reply, file.path, file.mimetype, file.filename);
+        }
+        const hit = uploadsOn(segment) ? deps.uploads.get(segment, entity.id, category, fileId) : undefined;
+        if (!hit) throw new SovdError('resource-not-found', `Bulk-data item not found: ${fileId}`, { entity_id: entity.id, category, file_id: fileId });
+        return sendFile(request, reply, hit.path, hit.descriptor.mimetype, hit.descriptor.name);
+      },
+    );
+  }
+
+  await registerWrites(app, deps, categories, DescriptorRef);
+}
+
+async function registerWrites(app: HttpApp, deps: BulkDataDeps, categories: string[], DescriptorRef: ReturnType<typeof Type.Ref>): Promise<void> {
+  const writable = (category: string) => {
+    if (category === ROSBAGS_CATEGORY) throw new SovdError('invalid-parameter', 'The rosbags category is managed by the fault manager and read-only', { category });
+    if (!categories.includes(category)) throw new SovdError('invalid-parameter', `Unknown bulk-data category '${category}'`, { category, allowed_values: categories.filter((c) => c !== ROSBAGS_CATEGORY).join(', ') });
+  };  // Uploads need the multipart parser; it is registered only in this scope.
+  let uploadScope!: HttpApp;
+  await app.register(async (scope) => {
+    await scope.register(multipart, { limits: { fileSize: deps.maxUploadBytes > 0 ? deps.maxUploadBytes : Infinity, files: 1, fields: 4, fieldSize: 256 * 1024, parts: 8 } });
+    uploadScope = scope as unknown as HttpApp;
+    registerUploads();
+  });
+  function registerUploads(): void {
+    for (const segment of ['apps', 'components', 'areas', 'functions'] as const) {
+      const idParam = `${segment.slice(0, -1)}_id`;
+      const op = segment.charAt(0).toUpperCase() + segment.slice(1, -1);
+      const catParams = Type.Object({ [idParam]: EntityId('Entity id'), category: Type.String({ minLength: 1, maxLength: 256 }) });
+      uploadScope.post(
+        `${API_BASE}/${segment}/:${idParam}/bulk-data/:category`,
+        {
+          schema: {
+            operationId: `upload${op}BulkData`, summary: 'Upload a file (multipart: file, description, metadata); apps and components only', tags, consumes: ['multipart/form-data'],
+            params: catParams, response: { 201: DescriptorRef, ...ERR },
+          },
+        },
+        async (request, reply) => {
+          const { entity } = resolveWrite(segment, idParam, request);
+          const { category } = request.params as { category: string };
+          writable(category);
+          const received = await receive(request, deps);
+          const d = deps.uploads.commit(segment, entity.id, category, received.file, received.description, received.metadata);
+          return reply.code(201).header('Location', `${API_BASE}/${segment}/${entity.id}/bulk-data/${category}/${d.id}`).send(d);
+        },
+      );
+    }
+  }
+  function resolveWrite(segment: EntitySegment, idParam: string, request: FastifyRequest) {
+    const params = request.params as Record<string, string>;
+    const writesAllowed = segment === 'apps' || segment === 'components';
+    const r = deps.resolver.resolve(segment, params[idParam], { collection: 'bulk-data', mutating: writesAllowed, clientId: clientIdOf(request.headers) });
+    if (!writesAllowed) throw new SovdError('invalid-request', `Bulk data cannot be written on ${segment}`, { entity_id: params[idParam] }, { status: 405 });
+    return r;
+  }
+
+  for (const segment of ['apps', 'components', 'areas', 'functions'] as const) {
+    const idParam = `${segment.slice(0, -1)}_id`;
+    const op = segment.charAt(0).toUpperCase() + segment.slice(1, -1);
+    const base = `${API_BASE}/${segment}/:${idParam}/bulk-data/:category`;
+    const itemParams = Type.Object({ [idParam]: EntityId('Entity id'), category: Type.String({ minLength: 1, maxLength: 256 }), file_id: Type.String({ minLength: 1, maxLength: 256 }) });
+    app.delete(
+      `${base}/:file_id`,
+      { schema: { operationId: `delete${op}BulkData`, summary: 'Delete an uploaded item', tags, params: itemParams, response: { 204: Type.Null(), ...ERR } } },
+      async (request, reply) => {
+        const { entity } = resolveWrite(segment, idParam, request);
+        const { category, file_id: fileId } = request.params as { category: string; file_id: string };
+        writable(category);
+        if (!deps.uploads.delete(segment, entity.id, category, fileId)) throw new SovdError('resource-not-found', `Bulk-data item not found: ${fileId}`, { entity_id: entity.id, category, file_id: fileId });
+        return reply.code(204).send(null);
+      },
+    );
+  }
+}
+
+interface Received {
+  file: { path: string; filename: string; mimetype: string; size: number };
+  description?: string;
+  metadata?: Record<string, unknown>;
+}
+
+function tooLarge(deps: BulkDataDeps): SovdError {
+  return new SovdError('payload-too-large', `Upload is larger than bulk_data.max_upload_size (${deps.maxUploadBytes} bytes)`, { max_upload_size: deps.maxUploadBytes });
+}
+
+/** Reads the multipart body: `file` to an incoming file, `description` and `metadata` (a JSON object) as text. */
+async function receive(request: FastifyRequest, deps: BulkDataDeps): Promise<Received> {
+  if (!request.isMultipart()) throw new SovdError('invalid-request', 'Upload must be multipart/form-data with a "file" part');
+  let file: Received['file'] | undefined;
+  let description: string | undefined;
+  let metadataText: string | undefined;
+  try {
+    for await (const part of request.parts()) {
+      if (part.type === 'file') {
+        if (part.fieldname !== 'file' || file) {
+          part.file.resume();
+          continue;
+        }
+        const current = { path: deps.uploads.incomingPath(), filename: part.filename ?? '', mimetype: part.mimetype, size: 0 };
+        file = current;
+        part.file.on('data', (c: Buffer) => (current.size += c.length));
+        await pipeline(part.file, createWriteStream(current.path, { mode: 0o600 }));
+        if (part.file.truncated) throw tooLarge(deps);
+      } else if (part.fieldname === 'description') {
+        description = String(part.value);
+      } else if (part.fieldname === 'metadata') {
+        metadataText = String(part.value);
+      }
+    }
+    if (!file) throw new SovdError('invalid-request', 'Missing "file" part in the multipart body');
+    let metadata: Record<string, unknown> | undefined;
+    if (metadataText !== undefined) {
+      let parsed: unknown;
+      try {
+        parsed = JSON.parse(metadataText);
+      } catch {
+        parsed = undefined;
+      }
+      if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) throw new SovdError('invalid-parameter', 'metadata must be a JSON object', { parameter: 'metadata' });
+      metadata = parsed as Record<string, unknown>;
+    }
+    return { file, description, metadata };
+  } catch (err) {
+    if (file) await rm(file.path, { force: true });
+    const code = (err as { code?: string }).code;
+    if (code === 'FST_REQ_FILE_TOO_LARGE') throw tooLarge(deps);
+    if (err instanceof SovdError) throw err;
+    throw new SovdError('invalid-request', 'Malformed multipart body', { details: (err as Error).message });
+  }
+}

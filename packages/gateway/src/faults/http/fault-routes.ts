@@ -1,0 +1,201 @@
+// HTTP ↔ fault manager for /faults and /{entity}/faults (api.md §9.2–§9.6). Routes translate only: scope,
+// filters, views and clearing live in the domain and the faults service.
+import { Type } from '@sinclair/typebox';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { API_BASE, type HttpApp } from '../../http/app-types.js';
+import { SovdError } from '../../http/errors.js';
+import { EntityId, GenericError } from '../../http/schemas.js';
+import { COLLECTIONS, ENTITY_SEGMENTS, ID_PARAM, SEGMENT_TO_TYPE, TYPE_TO_SEGMENT, type EntityResolver, type EntitySegment } from '../../entity-scope/index.js';
+import { clearEntityFault, clearFaults } from '../query/clear.js';
+import { inEntityScope } from '../query/list.js';
+import type { FaultsService } from '../gateway/service.js';
+import type { FaultListQuery } from '../gateway/views.js';
+import { clientIdOf, severityParam, statusesParam } from './params.js';
+import {
+  FaultClearQuerySchema, FaultCode, FaultDetailSchema, FaultListItemSchema, FaultListQuerySchema, FaultListSchema, FaultSnapshotSchema,
+  GlobalFaultListQuerySchema, SovdFaultStatusSchema,
+} from './schemas.js';
+
+const ERR = { 400: GenericError, 404: GenericError, 409: GenericError, 500: GenericError, 503: GenericError } as const;
+const tags = ['faults'];
+
+export interface FaultRouteDeps {
+  service: FaultsService;
+  resolver: EntityResolver;
+}
+
+function sendJsonText(reply: FastifyReply, text: string): FastifyReply {
+  return reply.type('application/json; charset=utf-8').serializer((b: string) => b).send(text);
+}
+
+function notFound(code: string, entityId?: string): SovdError {
+  return new SovdError('resource-not-found', `Fault not found: ${code}`, { fault_code: code, ...(entityId ? { entity_id: entityId } : {}) });
+}
+
+/** Registers the fault schemas once (other route modules of the feature reference them). */
+export function addFaultSchemas(app: HttpApp): void {
+  app.addSchema(SovdFaultStatusSchema);
+  app.addSchema(FaultSnapshotSchema);
+  app.addSchema(FaultListItemSchema);
+  app.addSchema(FaultListSchema);
+  app.addSchema(FaultDetailSchema);
+}
+
+export function registerGlobalFaultRoutes(app: HttpApp, deps: FaultRouteDeps): void {
+  const svc = deps.service;
+  app.get(
+    `${API_BASE}/faults`,
+    {
+      schema: {
+        operationId: 'listFaults', summary: 'All faults of the local fault manager (default: pending + confirmed), newest first', tags,
+        querystring: GlobalFaultListQuerySchema, response: { 200: Type.Ref(FaultListSchema), ...ERR },
+      },
+    },
+    async (request, reply) => {
+      const q = request.query as { status?: string; severity?: string; include_muted?: boolean; include_clusters?: boolean };
+      const query: FaultListQuery = { statuses: statusesParam(q.status), minSeverity: severityParam(q.severity), includeMuted: q.include_muted, includeClusters: q.include_clusters };
+      const key = `global|${q.status ?? ''}|${query.minSeverity ?? ''}|${Boolean(q.include_muted)}|${Boolean(q.include_clusters)}`;
+      return sendJsonText(reply, svc.views.listText(key, query));
+    },
+  );
+
+  app.delete(
+    `${API_BASE}/faults`,
+    {
+      schema: {
+        operationId: 'clearAllFaults', summary: '[x-medkit] Clear all matching faults of the local fault manager (peers are not touched)', tags,
+        description: 'Faults one of whose reporting sources is locked (scope faults) by another client are skipped. Answers X-Medkit-Local-Only: true.',
+        querystring: FaultClearQuerySchema, response: { 204: Type.Null(), ...ERR },
+      },
+    },
+    async (request, reply) => {
+      const statuses = statusesParam((request.query as { status?: string }).status);
+      svc.clearAll(statuses, clientIdOf(request.headers));
+      return reply.code(204).header('X-Medkit-Local-Only', 'true').send(null);
+    },
+  );
+
+  app.get(
+    `${API_BASE}/faults/:fault_code`,
+    {
+      schema: {
+        operationId: 'getFault', summary: '[ours] One fault by code, whatever entities reported it', tags,
+        params: Type.Object({ fault_code: FaultCode }), response: { 200: Type.Ref(FaultDetailSchema), ...ERR },
+      },
+    },
+    async (request) => {
+      const code = (request.params as { fault_code: string }).fault_code;
+      const f = svc.manager.getFault(code);
+      const detail = f && svc.views.detail(f);
+      if (!detail) throw notFound(code);
+      return detail as never;
+    },
+  );
+
+  app.delete(
+    `${API_BASE}/faults/:fault_code`,
+    {
+      schema: {
+        operationId: 'clearFault', summary: '[x-medkit] Clear one fault, with the correlation cascade to its symptoms', tags,
+        params: Type.Object({ fault_code: FaultCode }), response: { 204: Type.Null(), ...ERR },
+      },
+    },
+    async (request, reply) => {
+      const code = (request.params as { fault_code: string }).fault_code;
+      const f = svc.manager.getFault(code);
+      if (!f) throw notFound(code);
+      // Each entity the fault belongs to gets the lock check of a mutating route (409 when another client holds it).
+      const clientId = clientIdOf(request.headers);
+      for (const e of svc.entitiesOfFault(f)) deps.resolver.resolve(TYPE_TO_SEGMENT[e.type], e.entity_id, { collection: 'faults', mutating: true, clientId });
+      const out = svc.manager.clear(code);
+      if (!out.success) throw notFound(code);
+      return reply.code(204).send(null);
+    },
+  );
+}
+
+export function registerEntityFaultRoutes(app: HttpApp, deps: FaultRouteDeps): void {
+  const svc = deps.service;
+  for (const segment of ENTITY_SEGMENTS) {
+    if (!COLLECTIONS[SEGMENT_TO_TYPE[segment]].has('faults')) continue;
+    const idParam = ID_PARAM[segment];
+    const base = `${API_BASE}/${segment}/:${idParam}/faults`;
+    const op = segment.charAt(0).toUpperCase() + segment.slice(1, -1);
+    const Params = Type.Object({ [idParam]: EntityId('Entity id') });
+    const ItemParams = Type.Object({ [idParam]: EntityId('Entity id'), fault_code: FaultCode });
+    const resolve = (request: FastifyRequest, mutating: boolean) => {
+      const { type, entity } = deps.resolver.resolve(segment as EntitySegment, (request.params as Record<string, string>)[idParam], {
+        collection: 'faults', mutating, clientId: clientIdOf(request.headers),
+      });
+      return { type, entity, scope: svc.scopeOf(type, entity) };
+    };
+
+    app.get(
+      base,
+      {
+        schema: {
+          operationId: `list${op}Faults`, summary: `Faults in the scope of the ${segment.slice(0, -1)} (every reporting source belongs to it)`, tags,
+          params: Params, querystring: FaultListQuerySchema, response: { 200: Type.Ref(FaultListSchema), ...ERR },
+        },
+      },
+      async (request, reply) => {
+        const { type, entity } = deps.resolver.resolve(segment, (request.params as Record<string, string>)[idParam], { collection: 'faults' });
+        const q = request.query as { status?: string; severity?: string };
+        const query: FaultListQuery = { statuses: statusesParam(q.status), minSeverity: severityParam(q.severity) };
+        const key = `${segment}/${entity.id}|${q.status ?? ''}|${query.minSeverity ?? ''}`;
+        return sendJsonText(reply, svc.views.listText(key, query, () => svc.scopeOf(type, entity)));
+      },
+    );
+
+    app.delete(
+      base,
+      {
+        schema: {
+          operationId: `clear${op}Faults`, summary: 'Clear every in-scope fault (no correlation cascade into other entities)', tags,
+          params: Params, querystring: FaultClearQuerySchema, response: { 204: Type.Null(), ...ERR },
+        },
+      },
+      async (request, reply) => {
+        const { scope } = resolve(request, true);
+        const statuses = statusesParam((request.query as { status?: string }).status);
+        clearFaults(svc.manager, { statuses, belongsToEntity: scope.belongs });
+        return reply.code(204).send(null);
+      },
+    );
+
+    app.get(
+      `${base}/:fault_code`,
+      {
+        schema: {
+          operationId: `get${op}Fault`, summary: 'One fault with its environment data (freeze frames, rosbag recordings)', tags,
+          params: ItemParams, response: { 200: Type.Ref(FaultDetailSchema), ...ERR },
+        },
+      },
+      async (request) => {
+        const { entity, scope } = resolve(request, false);
+        const code = (request.params as { fault_code: string }).fault_code;
+        const f = svc.manager.getFault(code);
+        const detail = f && inEntityScope(f, scope.belongs) ? svc.views.detail(f, scope) : undefined;
+        if (!detail) throw notFound(code, entity.id);
+        return detail as never;
+      },
+    );
+
+    app.delete(
+      `${base}/:fault_code`,
+      {
+        schema: {
+          operationId: `clear${op}Fault`, summary: 'Clear one in-scope fault (no correlation cascade)', tags,
+          params: ItemParams, response: { 204: Type.Null(), ...ERR },
+        },
+      },
+      async (request, reply) => {
+        const { entity, scope } = resolve(request, true);
+        const code = (request.params as { fault_code: string }).fault_code;
+        const out = clearEntityFault(svc.manager, code, scope.belongs);
+        if (!out.found || !out.success) throw notFound(code, entity.id);
+        return reply.code(204).send(null);
+      },
+    );
+  }
+}

@@ -1,0 +1,29 @@
+// Query parameters of the fault routes (api.md §9.2): the status filter and the [ours] severity minimum.
+import { SovdError } from '../../http/errors.js';
+import type { FaultStatus } from '../model.js';
+import { parseSeverityFilter, statusesForFilter, STATUS_FILTER_VALUES } from '../model.js';
+
+/** `?status=` → raw statuses; unknown → 400 invalid-parameter with the allowed values. */
+export function statusesParam(value: string | undefined): FaultStatus[] {
+  const statuses = statusesForFilter(value);
+  if (!statuses) {
+    throw new SovdError('invalid-parameter', `Invalid status filter '${value}'`, { parameter: 'status', value, allowed_values: STATUS_FILTER_VALUES.join(', ') });
+  }
+  return statuses;
+}
+
+/** `?severity=` → minimum severity 0–3 (absent → undefined); invalid → 400 invalid-parameter. */
+export function severityParam(value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  const sev = parseSeverityFilter(value);
+  if (sev === null) {
+    throw new SovdError('invalid-parameter', `Invalid severity filter '${value}'`, { parameter: 'severity', value, allowed_values: '0, 1, 2, 3, info, warn, error, critical' });
+  }
+  return sev;
+}
+
+/** The `X-Client-Id` header as a string, if sent once. */
+export function clientIdOf(headers: Record<string, string | string[] | undefined>): string | undefined {
+  const h = headers['x-client-id'];
+  return typeof h === 'string' ? h : undefined;
+}

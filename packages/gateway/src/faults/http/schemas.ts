@@ -1,0 +1,179 @@
+// TypeBox schemas of the fault and bulk-data routes (api.md §9, §10; faults.md Q1). Response schemas strip
+// unknown properties, so every field the domain views emit is listed here.
+import { Type } from '@sinclair/typebox';
+import { Opaque } from '../../http/schemas.js';
+
+export const SovdFaultStatusSchema = Type.Object(
+  {
+    aggregatedStatus: Type.Union([Type.Literal('active'), Type.Literal('passive'), Type.Literal('cleared')]),
+    testFailed: Type.Union([Type.Literal('0'), Type.Literal('1')]),
+    confirmedDTC: Type.Union([Type.Literal('0'), Type.Literal('1')]),
+    pendingDTC: Type.Union([Type.Literal('0'), Type.Literal('1')]),
+  },
+  { $id: 'SovdFaultStatus', title: 'SovdFaultStatus', description: 'SOVD status object derived from the raw status (api.md §9.1)' },
+);
+
+/** One environment-data entry: a freeze frame (topic, compact, signal history) or a rosbag reference (faults.md §6.7, §7.7). */
+export const FaultSnapshotSchema = Type.Object(
+  {
+    type: Type.String({ description: 'freeze_frame | rosbag' }),
+    name: Type.String(),
+    data: Type.Optional(Type.Unknown({ description: 'Primary value, whole message, {topic: message} or {signal: {value, history}}' })),
+    bulk_data_uri: Type.Optional(Type.String({ description: 'rosbag: relative to /api/v1, e.g. /apps/x/bulk-data/rosbags/<recording_id>' })),
+    size_bytes: Type.Optional(Type.Number()),
+    duration_sec: Type.Optional(Type.Number()),
+    format: Type.Optional(Type.String({ description: 'mcap | sqlite3' })),
+    'x-medkit': Type.Optional(Opaque('topic, message_type, full_data, captured_at, parse_error, capture_origin, connected, source_timestamp')),
+  },
+  { $id: 'FaultSnapshot', title: 'FaultSnapshot', additionalProperties: true },
+);
+
+const ListItemFields = {
+  fault_code: Type.String({ minLength: 1, maxLength: 256 }),
+  fault_name: Type.Optional(Type.String({ description: 'The description; omitted when empty' })),
+  description: Type.String(),
+  severity: Type.Integer({ description: '0 INFO, 1 WARN, 2 ERROR, 3 CRITICAL' }),
+  severity_label: Type.String({ description: 'info | warning | error | critical | unknown (lower case, decision Q1)' }),
+  status: Type.Ref(SovdFaultStatusSchema),
+  reporting_sources: Type.Array(Type.String(), { description: 'Reporter ids (node FQNs; external apps use bare ids)' }),
+  entity_id: Type.Optional(Type.String({ description: 'Entity of the first reporting source, when the gateway can resolve it' })),
+  first_occurred: Type.Number({ description: 'Epoch seconds' }),
+  last_occurred: Type.Number({ description: 'Epoch seconds' }),
+  last_passed: Type.Optional(Type.Number({ description: 'Epoch seconds; omitted if never passed' })),
+  occurrence_count: Type.Integer(),
+};
+
+export const FaultListItemSchema = Type.Object(
+  {
+    ...ListItemFields,
+    'x-medkit': Type.Object({ status: Type.String({ description: 'Raw status: PREFAILED, PREPASSED, CONFIRMED, HEALED, CLEARED' }) }),
+    environment_data: Type.Optional(Type.Object({ snapshots: Type.Array(Type.Ref(FaultSnapshotSchema), { description: 'Summarised: no message bodies' }) })),
+  },
+  {
+    $id: 'FaultListItem',
+    title: 'FaultListItem',
+    examples: [
+      {
+        fault_code: 'BATTERY_LOW', fault_name: 'Battery charge below 15 %', description: 'Battery charge below 15 %', severity: 1, severity_label: 'warning',
+        status: { aggregatedStatus: 'active', testFailed: '1', confirmedDTC: '1', pendingDTC: '0' },
+        reporting_sources: ['/base/battery_monitor'], entity_id: 'battery-monitor', first_occurred: 1774232073.512, last_occurred: 1774232391.004,
+        occurrence_count: 4, 'x-medkit': { status: 'CONFIRMED' }, environment_data: { snapshots: [] },
+      },
+    ],
+  },
+);
+
+export const MutedFaultSchema = Type.Object({ fault_code: Type.String(), root_cause_code: Type.String(), rule_id: Type.String(), delay_ms: Type.Integer() });
+export const ClusterSchema = Type.Object({
+  cluster_id: Type.String(), rule_id: Type.String(), rule_name: Type.String(), label: Type.String(), representative_code: Type.String(),
+  representative_severity: Type.String(), fault_codes: Type.Array(Type.String()), count: Type.Integer(), first_at: Type.Number(), last_at: Type.Number(),
+});
+
+export const FaultListSchema = Type.Object(
+  {
+    items: Type.Array(Type.Ref(FaultListItemSchema)),
+    'x-medkit': Type.Object(
+      {
+        count: Type.Integer(),
+        muted_count: Type.Integer(),
+        cluster_count: Type.Integer(),
+        muted_faults: Type.Optional(Type.Array(MutedFaultSchema)),
+        clusters: Type.Optional(Type.Array(ClusterSchema)),
+        entity_id: Type.Optional(Type.String()),
+        source_id: Type.Optional(Type.String({ description: 'apps: the app FQN' })),
+        aggregation_level: Type.Optional(Type.String({ description: 'component | function | area' })),
+        aggregated: Type.Optional(Type.Boolean()),
+        app_count: Type.Optional(Type.Integer()),
+        component_count: Type.Optional(Type.Integer()),
+        host_count: Type.Optional(Type.Integer()),
+        aggregation_sources: Type.Optional(Type.Array(Type.String(), { description: 'Member app ids' })),
+      },
+      { additionalProperties: true, description: 'count, muted_count, cluster_count, per-entity aggregation fields, fan-out fields' },
+    ),
+  },
+  { $id: 'FaultList', title: 'FaultList' },
+);
+
+export const FaultDetailSchema = Type.Object(
+  {
+    item: Type.Object({ code: Type.String(), ...ListItemFields }),
+    environment_data: Type.Object({
+      extended_data_records: Type.Object({ first_occurrence: Type.String(), last_occurrence: Type.String() }),
+      snapshots: Type.Array(Type.Ref(FaultSnapshotSchema)),
+    }),
+    'x-medkit': Type.Object({
+      occurrence_count: Type.Integer(),
+      reporting_sources: Type.Array(Type.String()),
+      severity_label: Type.String(),
+      status: Type.String(),
+      status_raw: Type.String(),
+    }),
+  },
+  {
+    $id: 'FaultDetail',
+    title: 'FaultDetail',
+    examples: [
+      {
+        item: {
+          code: 'BATTERY_LOW', fault_code: 'BATTERY_LOW', fault_name: 'Battery charge below 15 %', description: 'Battery charge below 15 %', severity: 1,
+          severity_label: 'warning', status: { aggregatedStatus: 'active', testFailed: '1', confirmedDTC: '1', pendingDTC: '0' },
+          reporting_sources: ['/base/battery_monitor'], entity_id: 'battery-monitor', first_occurred: 1774232073.512, last_occurred: 1774232391.004, occurrence_count: 4,
+        },
+        environment_data: {
+          extended_data_records: { first_occurrence: '2026-03-23T02:14:33.512Z', last_occurrence: '2026-03-23T02:19:51.004Z' },
+          snapshots: [
+            { type: 'freeze_frame', name: 'battery_state', data: 0.14, 'x-medkit': { topic: '/base/battery_state', message_type: 'sensor_msgs/msg/BatteryState', full_data: { percentage: 0.14 }, captured_at: '2026-03-23T02:14:33.640Z' } },
+            { type: 'rosbag', name: 'rosbag_fault_BATTERY_LOW_1774232073512', bulk_data_uri: '/apps/battery-monitor/bulk-data/rosbags/fault_BATTERY_LOW_1774232073512', size_bytes: 2097152, duration_sec: 6, format: 'mcap', 'x-medkit': { captured_at: '2026-03-23T02:14:28.512Z' } },
+          ],
+        },
+        'x-medkit': { occurrence_count: 4, reporting_sources: ['/base/battery_monitor'], severity_label: 'warning', status: 'CONFIRMED', status_raw: 'CONFIRMED' },
+      },
+    ],
+  },
+);
+
+export const FaultListQuerySchema = Type.Object({
+  status: Type.Optional(Type.String({ description: 'pending | confirmed | cleared | healed | all (default: pending + confirmed)' })),
+  severity: Type.Optional(Type.String({ description: '[ours] minimum severity: 0–3 or info, warn, error, critical' })),
+});
+
+export const GlobalFaultListQuerySchema = Type.Object({
+  ...FaultListQuerySchema.properties,
+  include_muted: Type.Optional(Type.Boolean({ default: false, description: 'Also list faults muted by correlation (and x-medkit.muted_faults)' })),
+  include_clusters: Type.Optional(Type.Boolean({ default: false, description: 'Add x-medkit.clusters' })),
+});
+
+export const FaultClearQuerySchema = Type.Object({
+  status: Type.Optional(Type.String({ description: 'pending | confirmed | cleared | healed | all (default: pending + confirmed)' })),
+});
+
+export const FaultCode = Type.String({ minLength: 1, maxLength: 256, description: 'Fault code' });
+
+/** Bulk-data descriptor (api.md §10.2). */
+export const BulkDataDescriptorSchema = Type.Object(
+  {
+    id: Type.String(),
+    name: Type.String(),
+    mimetype: Type.String(),
+    size: Type.Number(),
+    creation_date: Type.String(),
+    description: Type.Optional(Type.String()),
+    'x-medkit': Type.Optional(Opaque('rosbags: fault_codes, recording_id, duration_sec, format; uploads: the upload metadata')),
+  },
+  {
+    $id: 'BulkDataDescriptor',
+    title: 'BulkDataDescriptor',
+    examples: [
+      {
+        id: 'fault_BATTERY_LOW_1774232073512', name: 'fault_BATTERY_LOW_1774232073512 recording 2026-03-23T02:14:33.512Z', mimetype: 'application/x-mcap',
+        size: 2097152, creation_date: '2026-03-23T02:14:33.512Z',
+        'x-medkit': { fault_codes: ['BATTERY_LOW'], duration_sec: 6, format: 'mcap', recording_id: 'fault_BATTERY_LOW_1774232073512' },
+      },
+    ],
+  },
+);
+
+export const BulkDataCategoriesSchema = Type.Object(
+  { items: Type.Array(Type.String()) },
+  { title: 'BulkDataCategories', examples: [{ items: ['rosbags', 'calibration'] }] },
+);
