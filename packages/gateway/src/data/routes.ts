@@ -5,6 +5,8 @@ import { API_BASE, type HttpApp } from '../http/app-types.js';
 import { Collection, EntityId, GenericError, Opaque } from '../http/schemas.js';
 import { SovdError } from '../http/errors.js';
 import { ENTITY_SEGMENTS, ID_PARAM, SEGMENT_TO_TYPE, type EntityResolver, type EntitySegment } from '../entity-scope/index.js';
+import type { ServerResponse } from 'node:http';
+import { clientGone } from '../ros/client-gone.js';
 import type { DataService } from './service.js';
 
 const DataListItem = Type.Object(
@@ -69,12 +71,9 @@ export function registerDataRoutes(deps: DataRouteDeps) {
         async (request) => deps.service().list(resolve(request.params as Record<string, string>, false)),
       );
 
-      const read = async (request: { params: unknown; raw: { once(ev: 'close', f: () => void): unknown } }) => {
+      const read = async (request: { params: unknown }, reply: { raw: ServerResponse }) => {
         const params = request.params as Record<string, string>;
-        const ref = resolve(params, false);
-        const abort = new AbortController();
-        request.raw.once('close', () => abort.abort());
-        return deps.service().read(ref, dataId(params), abort.signal);
+        return deps.service().read(resolve(params, false), dataId(params), clientGone(reply.raw));
       };
       const readSchema = (params: typeof ItemParams | typeof WildParams, suffix: string, hide: boolean) => ({
         operationId: `read${Title}Data${suffix}`,

@@ -1,0 +1,64 @@
+// The configurations feature (api.md §8): node parameters behind every entity, with deadlines, a
+// negative cache for dead parameter services, reset to first-seen values, and the 'configurations' sampler.
+import type { GatewayConfig } from '../config/index.js';
+import type { GatewayFeature } from '../feature.js';
+import { membersVia } from '../data/feature.js';
+import { ROS_SERVICE, type RosConnection } from '../ros/connection.js';
+import { secToMs } from '../ros/call-errors.js';
+import { getSamplers } from '../sampling/index.js';
+import { rosParameterBackend, type ParameterBackend } from './backend.js';
+import { NodeParameters } from './node-params.js';
+import { registerConfigurationRoutes } from './routes.js';
+import { ConfigurationsService } from './service.js';
+
+export const CONFIGURATIONS_SERVICE = 'configurations';
+
+export interface ConfigurationsFeatureOptions {
+  /** Parameter access (default: the ROS connection's). */
+  backend?: ParameterBackend;
+}
+
+export function createConfigurationsFeature(_config?: GatewayConfig, opts: ConfigurationsFeatureOptions = {}): GatewayFeature {
+  let service: ConfigurationsService | undefined;
+  let backend: ParameterBackend | undefined;
+  let unlisten: (() => void) | undefined;
+  return {
+    name: 'configurations',
+    init(ctx) {
+      const ros = ctx.services.get(ROS_SERVICE) as RosConnection | undefined;
+      backend = opts.backend ?? (ros ? rosParameterBackend(ros) : undefined);
+      const b = backend ?? unavailableBackend();
+      const params = new NodeParameters(b, {
+        timeoutMs: secToMs(ctx.config.get('parameter_service_timeout_sec')),
+        negativeCacheMs: Math.round(ctx.config.get('parameter_service_negative_cache_sec') * 1000),
+      });
+      if (ros) {
+        const onChange = () => params.graphChanged();
+        ros.graph.on('change', onChange);
+        unlisten = () => ros.graph.off('change', onChange);
+      }
+      const s = new ConfigurationsService(params, membersVia(ctx));
+      service = s;
+      ctx.services.set(CONFIGURATIONS_SERVICE, s);
+      getSamplers(ctx).register('configurations', { sample: (e, _item, signal) => s.list({ type: e.type, entity: e.entity }, signal) });
+    },
+    routes: (ctx) =>
+      registerConfigurationRoutes({
+        service: () => {
+          if (!service) throw new Error('configurations feature used before init');
+          return service;
+        },
+        resolver: ctx.resolver,
+      }),
+    stop() {
+      unlisten?.();
+      backend?.close();
+    },
+  };
+}
+
+/** Without ROS every node is unavailable. */
+function unavailableBackend(): ParameterBackend {
+  const no = () => Promise.reject(new Error('ROS access is off'));
+  return { serves: () => false, list: no, get: no, describe: no, set: no, close() {} };
+}

@@ -1,0 +1,119 @@
+// HTTP ↔ ConfigurationsService for /{entity}/configurations (api.md §8). `{config_id}` spans segments
+// (parameter names may hold `/` and `.`): item routes are registered as `:config_id` and `*`.
+import { Type } from '@sinclair/typebox';
+import { API_BASE, type HttpApp } from '../http/app-types.js';
+import { Collection, EntityId, GenericError, Opaque } from '../http/schemas.js';
+import { ENTITY_SEGMENTS, ID_PARAM, SEGMENT_TO_TYPE, type EntityResolver, type EntitySegment } from '../entity-scope/index.js';
+import { clientGone } from '../ros/client-gone.js';
+import type { ConfigurationsService } from './service.js';
+
+const ConfigItem = Type.Object(
+  {
+    id: Type.String({ description: 'Parameter name, or <app_id>:<name> on aggregating entities' }),
+    name: Type.String(),
+    type: Type.String({ description: 'Always "parameter"' }),
+    'x-medkit': Type.Optional(Opaque('source (owning app id on aggregates)')),
+  },
+  { examples: [{ id: 'scan_frequency', name: 'scan_frequency', type: 'parameter' }] },
+);
+
+const ConfigValue = Type.Object(
+  {
+    id: Type.String(),
+    data: Type.Unknown({ description: 'Parameter value' }),
+    'x-medkit': Type.Optional(Opaque('ros2.node, entity_id, source, source_app, parameter {name, value, type, description, read_only}')),
+  },
+  { examples: [{ id: 'scan_frequency', data: 15.0, 'x-medkit': { ros2: { node: '/sensors/lidar_driver' }, entity_id: 'lidar_driver', source: 'runtime', parameter: { name: 'scan_frequency', value: 15.0, type: 'double', read_only: false } } }] },
+);
+
+const SetBody = Type.Object(
+  { data: Type.Optional(Type.Unknown({ description: 'New value (JSON type must match the parameter type)' })), value: Type.Optional(Type.Unknown({ description: 'Legacy form of data' })) },
+  { examples: [{ data: 20.0 }] },
+);
+
+const MultiStatus = Type.Object(
+  {
+    entity_id: Type.String(),
+    results: Type.Array(
+      Type.Object({
+        node: Type.String(),
+        app_id: Type.String(),
+        success: Type.Boolean(),
+        details: Type.Optional(Type.Object({ reset_count: Type.Integer(), failed_count: Type.Integer() })),
+        error: Type.Optional(Type.String()),
+      }),
+    ),
+  },
+  { description: 'Per-node outcome when some nodes were not reset' },
+);
+
+const ERR = { 400: GenericError, 403: GenericError, 404: GenericError, 409: GenericError, 500: GenericError, 503: GenericError, 504: GenericError } as const;
+const TITLE: Record<EntitySegment, string> = { areas: 'Area', components: 'Component', apps: 'App', functions: 'Function' };
+
+export interface ConfigurationRouteDeps {
+  service: () => ConfigurationsService;
+  resolver: EntityResolver;
+}
+
+interface Req {
+  params: unknown;
+  body?: unknown;
+  headers: Record<string, unknown>;
+}
+
+export function registerConfigurationRoutes(deps: ConfigurationRouteDeps) {
+  return (app: HttpApp): void => {
+    for (const segment of ENTITY_SEGMENTS) {
+      const idParam = ID_PARAM[segment];
+      const Title = TITLE[segment];
+      const type = SEGMENT_TO_TYPE[segment];
+      const base = `${API_BASE}/${segment}/:${idParam}/configurations`;
+      const Params = Type.Object({ [idParam]: EntityId(`${Title} id`) });
+      const ItemParams = Type.Object({ [idParam]: EntityId(`${Title} id`), config_id: Type.String({ description: 'Parameter id; may contain / and .' }) });
+      const WildParams = Type.Object({ [idParam]: EntityId(`${Title} id`), '*': Type.String() });
+      const tags = ['configurations'];
+      const resolve = (request: Req, mutating: boolean) =>
+        deps.resolver.resolve(segment, (request.params as Record<string, string>)[idParam], {
+          collection: 'configurations',
+          mutating,
+          clientId: request.headers['x-client-id'] as string | undefined,
+        });
+      const configId = (request: Req) => {
+        const p = request.params as Record<string, string>;
+        return p.config_id ?? p['*'] ?? '';
+      };
+      const both = (suffix: string, schema: Record<string, unknown>, register: (path: string, s: Record<string, unknown>) => void) => {
+        register(`${base}/:config_id`, { ...schema, params: ItemParams });
+        register(`${base}/*`, { ...schema, params: WildParams, operationId: `${schema.operationId as string}${suffix}`, hide: true });
+      };
+
+      app.get(
+        base,
+        { schema: { operationId: `list${Title}Configurations`, summary: `Parameters of the nodes behind a ${type}`, tags, params: Params, response: { 200: Collection(ConfigItem), ...ERR } } },
+        async (request, reply) => deps.service().list(resolve(request, false), clientGone(reply.raw)),
+      );
+      app.delete(
+        base,
+        { schema: { operationId: `reset${Title}Configurations`, summary: `Reset every parameter of a ${type} to its initial value`, tags, params: Params, response: { 204: Type.Null(), 207: MultiStatus, ...ERR } } },
+        async (request, reply) => {
+          const out = await deps.service().resetAll(resolve(request, true), clientGone(reply.raw));
+          return out ? reply.code(207).send(out) : reply.code(204).send(null);
+        },
+      );
+      both('Path', { operationId: `get${Title}Configuration`, summary: `One parameter of a ${type}`, tags, response: { 200: ConfigValue, ...ERR } }, (path, schema) =>
+        app.get(path, { schema }, async (request, reply) => deps.service().get(resolve(request, false), configId(request), clientGone(reply.raw))),
+      );
+      both('Path', { operationId: `set${Title}Configuration`, summary: `Set one parameter of a ${type}`, tags, body: SetBody, response: { 200: ConfigValue, ...ERR } }, (path, schema) =>
+        app.put(path, { schema }, async (request, reply) =>
+          deps.service().set(resolve(request, true), configId(request), (request.body ?? {}) as { data?: unknown; value?: unknown }, clientGone(reply.raw)),
+        ),
+      );
+      both('Path', { operationId: `reset${Title}Configuration`, summary: `Reset one parameter of a ${type} to its initial value`, tags, response: { 204: Type.Null(), ...ERR } }, (path, schema) =>
+        app.delete(path, { schema }, async (request, reply) => {
+          await deps.service().reset(resolve(request, true), configId(request), clientGone(reply.raw));
+          return reply.code(204).send(null);
+        }),
+      );
+    }
+  };
+}
