@@ -1,0 +1,127 @@
+// GET /faults/stream over real HTTP (api.md §9.7): named events with id lines, exact Last-Event-ID replay,
+// the documented behaviour when the replay buffer no longer holds the missed events, keep-alives, the SSE
+// cap, and hundreds of concurrent clients.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openSse, type SseClient } from '../triggers/sse-client.js';
+import { startFaultGateway, type FaultGateway } from './gateway-harness.js';
+
+const BATTERY = '/base/battery_monitor';
+
+describe('fault event stream', () => {
+  let g: FaultGateway;
+  const open: SseClient[] = [];
+  const connect = async (headers: Record<string, string> = {}) => {
+    const c = await openSse(`${g.url}/api/v1/faults/stream`, headers);
+    open.push(c);
+    return c;
+  };
+  beforeAll(async () => {
+    g = await startFaultGateway({ flags: { 'faults.event_replay_buffer': 5, 'sse.max_clients': 400 }, feature: { keepaliveMs: 300 } });
+  });
+  afterAll(async () => {
+    for (const c of open) c.close();
+    await g?.close();
+  });
+
+  it('sends named events with ids, the list-item fault and the entity of the first source', async () => {
+    const c = await connect();
+    expect(c.status).toBe(200);
+    expect(c.headers.get('content-type')).toBe('text/event-stream');
+    g.fail('STREAM_A', BATTERY, 2, 'first');
+    g.fail('STREAM_A', BATTERY, 2, 'again');
+    g.faults.manager.clear('STREAM_A');
+    const msgs = [await c.next(), await c.next(), await c.next()];
+    expect(msgs.map((m) => m.event)).toEqual(['fault_confirmed', 'fault_updated', 'fault_cleared']);
+    const ids = msgs.map((m) => Number(m.id));
+    expect(ids[1]).toBe(ids[0] + 1);
+    expect(ids[2]).toBe(ids[0] + 2);
+    const data = JSON.parse(msgs[0].data);
+    expect(data).toMatchObject({
+      event_type: 'fault_confirmed', 'x-medkit': { entity_type: 'apps', entity_id: 'battery-monitor' },
+      fault: { fault_code: 'STREAM_A', severity: 2, severity_label: 'error', status: { aggregatedStatus: 'active' }, reporting_sources: [BATTERY], entity_id: 'battery-monitor', 'x-medkit': { status: 'CONFIRMED' } },
+    });
+    expect(typeof data.timestamp).toBe('number');
+    expect(JSON.parse(msgs[2].data).fault['x-medkit'].status).toBe('CLEARED');
+    c.close();
+  });
+
+  it('replays exactly the missed events after Last-Event-ID, then continues live', async () => {
+    const c = await connect();
+    g.fail('STREAM_B', BATTERY, 3);
+    const seen = await c.next();
+    c.close();
+    g.fail('STREAM_B', BATTERY, 3);
+    g.fail('STREAM_C', '/base/motor_driver', 3);
+    g.faults.manager.clear('STREAM_B');
+    const again = await connect({ 'Last-Event-ID': seen.id! });
+    const replay = [await again.next(), await again.next(), await again.next()];
+    expect(replay.map((m) => Number(m.id))).toEqual([Number(seen.id) + 1, Number(seen.id) + 2, Number(seen.id) + 3]);
+    expect(replay.map((m) => m.event)).toEqual(['fault_updated', 'fault_confirmed', 'fault_cleared']);
+    expect(JSON.parse(replay[1].data)['x-medkit']).toEqual({ entity_type: 'apps', entity_id: 'motor-driver' });
+    g.fail('STREAM_D', BATTERY, 3);
+    const live = await again.next();
+    expect(Number(live.id)).toBe(Number(seen.id) + 4);
+    expect(again.buffered()).toEqual([]);
+    // An up-to-date id replays nothing.
+    const current = await connect({ 'Last-Event-ID': live.id! });
+    g.fail('STREAM_D', BATTERY, 3);
+    expect(Number((await current.next()).id)).toBe(Number(live.id) + 1);
+    again.close();
+    current.close();
+  });
+
+  it('says when the replay buffer lost events, then sends every buffered event', async () => {
+    const c = await connect();
+    g.fail('STREAM_E', BATTERY, 3);
+    const seen = await c.next();
+    c.close();
+    for (let i = 0; i < 8; i++) g.fail('STREAM_E', BATTERY, 3);
+    const again = await connect({ 'Last-Event-ID': seen.id! });
+    const first = await again.next();
+    expect(first.event).toBe('replay_truncated');
+    const last = Number(seen.id) + 8;
+    expect(JSON.parse(first.data)).toEqual({ requested_id: Number(seen.id), first_id: last - 4, last_id: last });
+    const rest = [];
+    for (let i = 0; i < 5; i++) rest.push(Number((await again.next()).id));
+    expect(rest).toEqual([last - 4, last - 3, last - 2, last - 1, last]);
+    // An id from the future (an earlier gateway run) is too old as well.
+    const future = await connect({ 'Last-Event-ID': String(last + 1000) });
+    expect((await future.next()).event).toBe('replay_truncated');
+    again.close();
+    future.close();
+  });
+
+  it('sends keep-alive comments when idle', async () => {
+    const c = await connect();
+    await new Promise((r) => setTimeout(r, 900));
+    expect(c.comments.some((x) => x.startsWith(':keepalive') || x.startsWith('keepalive'))).toBe(true);
+    c.close();
+  });
+
+  it('delivers one event to 300 concurrent clients', async () => {
+    const clients = await Promise.all(Array.from({ length: 300 }, () => connect()));
+    expect(clients.every((c) => c.status === 200)).toBe(true);
+    g.fail('STREAM_FANOUT', BATTERY, 3);
+    const got = await Promise.all(clients.map((c) => c.next(10_000)));
+    expect(new Set(got.map((m) => m.id)).size).toBe(1);
+    expect(got.every((m) => JSON.parse(m.data).fault.fault_code === 'STREAM_FANOUT')).toBe(true);
+    for (const c of clients) c.close();
+  });
+});
+
+describe('fault event stream capacity', () => {
+  it('answers 503 above sse.max_clients', async () => {
+    const g = await startFaultGateway({ flags: { 'sse.max_clients': 2 } });
+    const clients: SseClient[] = [];
+    try {
+      clients.push(await openSse(`${g.url}/api/v1/faults/stream`), await openSse(`${g.url}/api/v1/faults/stream`));
+      const third = await openSse(`${g.url}/api/v1/faults/stream`);
+      clients.push(third);
+      expect(third.status).toBe(503);
+      expect(third.errorBody).toMatchObject({ error_code: 'service-unavailable' });
+    } finally {
+      for (const c of clients) c.close();
+      await g.close();
+    }
+  });
+});
