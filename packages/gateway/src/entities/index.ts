@@ -54,5 +54,5 @@ export { runDiscoveryPass, type PassContext, type PassResult } from './pass.js';
 export { EntityCache, DEFAULT_CACHE_CAPACITY, type CacheStats, type EntityRef, type ReconcileResult } from './cache.js';
 export * from './relations.js';
 export { RefreshScheduler, GRAPH_POLL_MS, DEFAULT_REFRESH_DEBOUNCE_MS, DEFAULT_REFRESH_INTERVAL_MS, type RefreshReason } from './scheduler.js';
-export { DiscoveryManager, type DiscoveryOptions, type DiscoveryHealth, type EntitiesChangedEvent, type RefreshOutcome } from './service.js';
+export { DiscoveryManager, type SnapshotMerger, type DiscoveryOptions, type DiscoveryHealth, type EntitiesChangedEvent, type RefreshOutcome } from './service.js';
 export { discoveryOptionsFromConfig, policyOverridesFrom, type ConfigReader, type DiscoveryDeps } from './config-options.js';

@@ -24,7 +24,7 @@ export interface EntityBase {
    * or `peer:<name>`. Set by the first layer that declares the entity and never negotiated afterwards.
    */
   source: string;
-  /** Aggregation provenance: `local` and/or `peer:<name>`, `local` first, then peers alphabetically. */
+  /** Aggregation provenance (api.md §3.5): `local` and/or peer names, `local` first, then peers alphabetically. */
   contributors: string[];
   /** What a peer called the entity's source before it was re-tagged `peer:<name>`. */
   declared_source?: string;

@@ -8,7 +8,7 @@ export const GRAPH_POLL_MS = 100;
 export const DEFAULT_REFRESH_DEBOUNCE_MS = 1000;
 export const DEFAULT_REFRESH_INTERVAL_MS = 30000;
 
-export type RefreshReason = 'startup' | 'graph' | 'backstop' | 'manifest' | 'plugin' | 'manual';
+export type RefreshReason = 'startup' | 'graph' | 'backstop' | 'manifest' | 'plugin' | 'manual' | 'aggregation';
 
 export interface RefreshSchedulerOptions {
   /** 0–60000; out of range → default. */

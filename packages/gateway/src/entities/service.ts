@@ -62,6 +62,12 @@ export interface RefreshOutcome {
   error?: string;
 }
 
+/**
+ * Runs after the local pass and before the cache swap (gateway.md §1.4 step 4): aggregation merges peer
+ * entities here. Must be synchronous and must not mutate its input; a throw keeps the local snapshot.
+ */
+export type SnapshotMerger = (local: EntitySnapshot) => EntitySnapshot;
+
 /** What discovery adds to `/health` (shaped like the info feature's HealthContribution). */
 export interface DiscoveryHealth {
   fields: { discovery: DiscoveryReport; 'x-medkit-entity-cache': CacheStats };
@@ -87,6 +93,7 @@ export class DiscoveryManager extends EventEmitter<{ change: [EntitiesChangedEve
   private running?: Promise<RefreshOutcome>;
   private queued?: Promise<RefreshOutcome>;
   private started = false;
+  private merger?: SnapshotMerger;
 
   constructor(private readonly opts: DiscoveryOptions) {
     super();
@@ -141,6 +148,11 @@ export class DiscoveryManager extends EventEmitter<{ change: [EntitiesChangedEve
   stop(): void {
     this.scheduler.stop();
     this.started = false;
+  }
+
+  /** Installs the peer-merge step (one per manager; aggregation). Call `refresh('aggregation')` afterwards. */
+  setMerger(merger: SnapshotMerger | undefined): void {
+    this.merger = merger;
   }
 
   /** Call on every ROS graph change; refreshes are debounced. */
@@ -219,13 +231,24 @@ export class DiscoveryManager extends EventEmitter<{ change: [EntitiesChangedEve
       });
       this.report = r.report;
       this.passWarnings = r.healthWarnings;
-      const rec = this.cache.reconcile(r.snapshot, r.nodeToApp);
+      const rec = this.cache.reconcile(this.merge(r.snapshot), r.nodeToApp);
       if (rec.changed) this.emit('change', { generation: rec.generation, reason, added: rec.added, removed: rec.removed, updated: rec.updated });
       return this.done({ reason, changed: rec.changed, generation: rec.generation });
     } catch (e) {
       const error = (e as Error).message;
       this.log.error(`discovery refresh (${reason}) failed; entities unchanged: ${error}`);
       return this.done({ reason, changed: false, generation: this.cache.generation, error });
+    }
+  }
+
+  private merge(local: EntitySnapshot): EntitySnapshot {
+    if (!this.merger) return local;
+    try {
+      return this.merger(local);
+    } catch (e) {
+      // A broken merge must not lose the local tree.
+      this.log.error(`peer entity merge failed; serving local entities only this pass: ${(e as Error).message}`);
+      return local;
     }
   }
 

@@ -1,0 +1,119 @@
+// Aggregation configuration (spec/gateway.md §11.1): key table for the loader and the reference, and the
+// checked peer list the feature runs with.
+import { bool, int, list, str, type KeySpec } from '../config/key-spec.js';
+
+export const AGGREGATION_KEYS = {
+  'aggregation.enabled': bool(false, 'Federate peer gateways into this one (spec/gateway.md §11).'),
+  'aggregation.timeout_ms': int(2000, 'Deadline of every peer HTTP call: health, fetch, forward, fan-out.', { min: 100, max: 60000, policy: 'clamp' }),
+  'aggregation.peer_urls': list([], 'Static peer base URLs (http://host:port), parallel to aggregation.peer_names.'),
+  'aggregation.peer_names': list([], 'Static peer names, unique; used as the app rename prefix (<peer>__<id>) and routing key.'),
+  'aggregation.health_check_interval_ms': int(5000, '[ours] How often each peer is health-checked and its entity tree re-read.', {
+    min: 100,
+    max: 600000,
+    policy: 'clamp',
+  }),
+  'aggregation.forward_auth': bool(false, "Forward the client's Authorization header to peers (warns without require_tls)."),
+  'aggregation.require_tls': bool(false, 'Reject http:// peers; when false every cleartext peer is logged as a warning.'),
+  'aggregation.announce': bool(false, 'Advertise this gateway over mDNS [not implemented in medkit yet: logs a warning].'),
+  'aggregation.discover': bool(false, 'Browse mDNS for peers [not implemented in medkit yet: logs a warning].'),
+  'aggregation.mdns_service': str('_medkit._tcp.local', 'mDNS service type, the same for the whole cluster.'),
+  'aggregation.mdns_name': str('', 'mDNS instance name ("" = hostname); unique per instance.'),
+  'aggregation.peer_scheme': str('http', 'Scheme for mDNS-found peers.', { enum: ['http', 'https'] }),
+  'aggregation.max_discovered_peers': int(50, 'Most mDNS-discovered peers (static peers not counted).', { min: 1, max: 1000, policy: 'clamp' }),
+} satisfies Record<string, KeySpec>;
+
+/** One static peer. */
+export interface PeerConfig {
+  name: string;
+  /** Base URL without trailing slash, e.g. `http://10.0.0.5:8080`. */
+  url: string;
+}
+
+export interface AggregationSettings {
+  enabled: boolean;
+  timeoutMs: number;
+  healthIntervalMs: number;
+  forwardAuth: boolean;
+  requireTls: boolean;
+  announce: boolean;
+  discover: boolean;
+  maxDiscoveredPeers: number;
+  peers: PeerConfig[];
+}
+
+/** Peer names become id prefixes (`<peer>__<app>`), so they follow the entity id alphabet. */
+const NAME_RE = /^[A-Za-z0-9_-]{1,64}$/;
+
+export class AggregationConfigError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'AggregationConfigError';
+  }
+}
+
+interface Reader {
+  value<T = unknown>(key: string): T;
+  section(prefix: string): Record<string, unknown>;
+}
+
+/**
+ * Reads the keys and builds the peer list: `peer_urls`/`peer_names` pairs, plus [ours] `aggregation.peers`
+ * given as a YAML list of `{name, url}` maps. Throws AggregationConfigError for configurations the spec calls
+ * invalid (arrays of different lengths, duplicate or malformed names, bad URLs); `warn` gets the rest.
+ */
+export function readAggregationSettings(config: Reader, warn: (msg: string) => void): AggregationSettings {
+  const urls = config.value<string[]>('aggregation.peer_urls') ?? [];
+  const names = config.value<string[]>('aggregation.peer_names') ?? [];
+  if (urls.length !== names.length) {
+    throw new AggregationConfigError(`aggregation.peer_urls has ${urls.length} entries but aggregation.peer_names has ${names.length}; they are parallel arrays`);
+  }
+  const pairs: PeerConfig[] = [];
+  urls.forEach((url, i) => {
+    // Empty strings are ignored (spec), so a templated config can blank out a peer.
+    if (url.trim() !== '' && names[i].trim() !== '') pairs.push({ name: names[i].trim(), url: url.trim() });
+  });
+  const structured = config.section('aggregation.peers')['aggregation.peers'];
+  if (Array.isArray(structured)) {
+    for (const p of structured) {
+      const o = (p ?? {}) as Record<string, unknown>;
+      if (typeof o.name !== 'string' || typeof o.url !== 'string') throw new AggregationConfigError('aggregation.peers entries need string name and url');
+      pairs.push({ name: o.name.trim(), url: o.url.trim() });
+    }
+  }
+  const requireTls = config.value<boolean>('aggregation.require_tls');
+  const forwardAuth = config.value<boolean>('aggregation.forward_auth');
+  const seen = new Set<string>();
+  const peers: PeerConfig[] = [];
+  for (const p of pairs) {
+    if (!NAME_RE.test(p.name)) throw new AggregationConfigError(`peer name '${p.name}' must be 1-64 characters of A-Z a-z 0-9 _ -`);
+    if (seen.has(p.name)) throw new AggregationConfigError(`peer name '${p.name}' is used twice; names must be unique`);
+    seen.add(p.name);
+    let u: URL;
+    try {
+      u = new URL(p.url);
+    } catch {
+      throw new AggregationConfigError(`peer '${p.name}': '${p.url}' is not a URL`);
+    }
+    if (u.protocol !== 'http:' && u.protocol !== 'https:') throw new AggregationConfigError(`peer '${p.name}': only http and https URLs are allowed`);
+    if (u.protocol === 'http:') {
+      if (requireTls) {
+        warn(`peer '${p.name}' (${p.url}) rejected: aggregation.require_tls is set and the URL is http://`);
+        continue;
+      }
+      warn(`peer '${p.name}' is reached over cleartext http (${p.url})`);
+    }
+    peers.push({ name: p.name, url: `${u.origin}${u.pathname.replace(/\/+$/, '')}` });
+  }
+  if (forwardAuth && !requireTls) warn('aggregation.forward_auth is on without aggregation.require_tls: bearer tokens may cross the network in cleartext');
+  return {
+    enabled: config.value<boolean>('aggregation.enabled'),
+    timeoutMs: config.value<number>('aggregation.timeout_ms'),
+    healthIntervalMs: config.value<number>('aggregation.health_check_interval_ms'),
+    forwardAuth,
+    requireTls,
+    announce: config.value<boolean>('aggregation.announce'),
+    discover: config.value<boolean>('aggregation.discover'),
+    maxDiscoveredPeers: config.value<number>('aggregation.max_discovered_peers'),
+    peers,
+  };
+}

@@ -1,0 +1,56 @@
+// Peer fault events relayed into this gateway (spec/gateway.md §11.5–§11.6). The local /faults/stream route
+// subscribes here and sends each event to its clients with its own next event id, next to local events.
+
+/** One fault event received from a peer's /faults/stream. */
+export interface RelayedFaultEvent {
+  /** This gateway's name for the peer. */
+  peer: string;
+  /** SSE event name: `fault_confirmed` | `fault_updated` | `fault_cleared` (or whatever the peer sent). */
+  event: string;
+  /**
+   * The peer's event body (api.md §9.7) with `x-medkit.gateway` = peer name and `x-medkit.via` = instance ids
+   * of the gateways it passed through (loop guard: a gateway drops events that already went through it).
+   */
+  data: Record<string, unknown>;
+  /** The id the peer gave the event (for diagnostics; local ids are the stream's own). */
+  peer_event_id?: string;
+}
+
+/** Where relayed events go. The faults feature may implement this directly instead of subscribing. */
+export interface FaultEventSink {
+  publishPeerEvent(e: RelayedFaultEvent): void;
+}
+
+export type RelayedFaultListener = (e: RelayedFaultEvent) => void;
+
+/** Service name under which the aggregation feature publishes its {@link PeerFaultEventHub}. */
+export const PEER_FAULT_EVENTS_SERVICE = 'aggregation.fault-events';
+
+/** Fan-in point for relayed events; synchronous delivery, a throwing listener does not affect others. */
+export class PeerFaultEventHub implements FaultEventSink {
+  private readonly listeners = new Set<RelayedFaultListener>();
+
+  constructor(private readonly onListenerError: (err: Error) => void = () => {}) {}
+
+  publishPeerEvent(e: RelayedFaultEvent): void {
+    for (const l of this.listeners) {
+      try {
+        l(e);
+      } catch (err) {
+        this.onListenerError(err as Error);
+      }
+    }
+  }
+
+  /** Adds a listener; returns the function that removes it. */
+  subscribe(listener: RelayedFaultListener): () => void {
+    this.listeners.add(listener);
+    return () => {
+      this.listeners.delete(listener);
+    };
+  }
+
+  get subscriberCount(): number {
+    return this.listeners.size;
+  }
+}

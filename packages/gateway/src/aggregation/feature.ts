@@ -1,0 +1,61 @@
+// The aggregation feature (spec/gateway.md §11, api.md §20): peers from the configuration, their entities
+// merged into discovery, requests for peer-owned entities forwarded, collections fanned out, peer fault
+// events relayed. Off (and invisible) unless `aggregation.enabled`.
+import type { GatewayFeature } from '../feature.js';
+import { SovdError } from '../http/errors.js';
+import { AGGREGATION_KEYS, readAggregationSettings } from './config.js';
+import { PEER_FAULT_EVENTS_SERVICE, type FaultEventSink } from './fault-events.js';
+import { registerAggregationHooks } from './routes.js';
+import { AggregationService, type MergeHost } from './service.js';
+
+/** Service name of the {@link AggregationService}. */
+export const AGGREGATION_SERVICE = 'aggregation';
+/** Optional service another feature may publish to receive relayed peer fault events pushed to it. */
+export const PEER_FAULT_SINK_SERVICE = 'faults.peer-event-sink';
+
+export function createAggregationFeature(): GatewayFeature {
+  let svc: AggregationService | undefined;
+  return {
+    name: 'aggregation',
+    keys: AGGREGATION_KEYS,
+    init(ctx) {
+      const log = ctx.log.child({ component: 'aggregation' });
+      const settings = readAggregationSettings(ctx.config, (m) => log.warn(m));
+      if (!settings.enabled) return;
+      if (settings.announce || settings.discover) {
+        log.warn('aggregation.announce / aggregation.discover (mDNS) are not implemented yet; use aggregation.peer_urls');
+      }
+      svc = new AggregationService(settings, { info: (m) => log.info(m), warn: (m) => log.warn(m), error: (m) => log.error(m) });
+      const service = svc;
+      ctx.capabilities.set('aggregation');
+      ctx.services.set(AGGREGATION_SERVICE, service);
+      ctx.services.set(PEER_FAULT_EVENTS_SERVICE, service.faultEvents);
+      const entities = ctx.services.get('entities') as MergeHost | undefined;
+      if (entities) service.attach(entities);
+      else log.warn('aggregation runs without the entities feature: peer entities are not merged, only global lists fan out');
+      ctx.health.add(() => service.health());
+      // Handlers that resolve a peer-owned entity themselves get the same 504 as forwarded requests.
+      ctx.resolver.setOwnerCheck((type, entity) => {
+        const r = service.route(type, entity.id);
+        if (r && service.peer(r.peer)?.status !== 'online') {
+          throw new SovdError('not-responding', `Peer '${r.peer}' owning '${entity.id}' is not responding`, {
+            entity_id: entity.id,
+            peer: r.peer,
+            details: service.peer(r.peer)?.lastError ?? 'peer failed its last health check',
+          });
+        }
+      });
+    },
+    routes: () => (app) => {
+      if (svc) registerAggregationHooks(svc)(app);
+    },
+    start(ctx) {
+      // Not awaited: start-up never waits for peers (the first round finishes in the background).
+      void svc?.start(ctx.services.get(PEER_FAULT_SINK_SERVICE) as FaultEventSink | undefined);
+    },
+    async stop() {
+      await svc?.stop();
+    },
+    summary: () => (svc ? [['aggregation', svc.settings.peers.map((p) => `${p.name}=${p.url}`).join(', ') || 'enabled, no peers']] : []),
+  };
+}

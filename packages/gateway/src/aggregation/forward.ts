@@ -1,0 +1,115 @@
+// Forwards one request for a peer-owned entity to that peer (spec/gateway.md §11.5): same method, query and
+// body, the path re-addressed to the peer's id, X-Client-Id always and Authorization only when configured.
+// Buffered answers are capped at 10 MB; event streams are piped until either side goes away.
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { Readable } from 'node:stream';
+import { MAX_PEER_RESPONSE_BYTES, readCapped } from './peer-http.js';
+
+/** Request headers passed to the peer. */
+const FORWARDED_REQUEST_HEADERS = ['content-type', 'accept', 'x-client-id', 'last-event-id', 'x-medkit-no-fan-out'];
+/** Response headers copied back (hop-by-hop and encoding headers are not: fetch already decoded the body). */
+const COPIED_RESPONSE_HEADERS = [
+  'content-type',
+  'location',
+  'content-disposition',
+  'cache-control',
+  'retry-after',
+  'etag',
+  'last-modified',
+  'www-authenticate',
+  'x-medkit-local-only',
+];
+
+export interface ForwardTarget {
+  peer: string;
+  /** Peer base URL. */
+  baseUrl: string;
+  /** Path under the peer, starting with `/api/v1/`, with query. */
+  path: string;
+  /** Rewrites `Location` values from the peer's id space to ours. */
+  rewriteLocation?: (location: string) => string;
+}
+
+export type ForwardOutcome =
+  | { kind: 'buffered'; status: number; headers: Record<string, string>; body: Buffer }
+  | { kind: 'stream'; status: number; headers: Record<string, string>; body: ReadableStream<Uint8Array>; abort: () => void }
+  | { kind: 'failed'; reason: 'unreachable' | 'timeout' | 'too_large'; detail: string };
+
+export interface ForwardOptions {
+  timeoutMs: number;
+  forwardAuth: boolean;
+  maxBytes?: number;
+}
+
+function hasBody(req: IncomingMessage): boolean {
+  return req.headers['transfer-encoding'] !== undefined || Number(req.headers['content-length'] ?? 0) > 0;
+}
+
+/** True when `rest` (the part after the entity id) tries to climb out of the entity's path. */
+export function escapesPath(rest: string): boolean {
+  return rest.split('/').some((seg) => {
+    let d = seg;
+    try {
+      d = decodeURIComponent(seg);
+    } catch {
+      return true;
+    }
+    return d === '.' || d === '..' || d.includes('/..') || d.includes('\\');
+  });
+}
+
+/**
+ * Sends `req` to the peer. The deadline covers connecting and the response head (and the whole body when
+ * buffered); an event stream is handed back unbuffered with the deadline lifted.
+ */
+export async function forwardRequest(req: IncomingMessage, res: ServerResponse, target: ForwardTarget, o: ForwardOptions): Promise<ForwardOutcome> {
+  if (!target.path.startsWith('/api/v1/')) return { kind: 'failed', reason: 'unreachable', detail: 'only /api/v1/ paths are forwarded' };
+  const headers: Record<string, string> = {};
+  for (const h of FORWARDED_REQUEST_HEADERS) {
+    const v = req.headers[h];
+    if (typeof v === 'string') headers[h] = v;
+  }
+  if (o.forwardAuth && typeof req.headers.authorization === 'string') headers.authorization = req.headers.authorization;
+  const ac = new AbortController();
+  let timedOut = false;
+  const timer = setTimeout(() => {
+    timedOut = true;
+    ac.abort();
+  }, o.timeoutMs);
+  // The response's close (not the request's, which fires once the body is read) tells that the client left.
+  const onClientGone = () => ac.abort();
+  res.once('close', onClientGone);
+  const body = hasBody(req) && req.method !== 'GET' && req.method !== 'HEAD' ? (Readable.toWeb(req) as ReadableStream<Uint8Array>) : undefined;
+  const cleanup = () => {
+    clearTimeout(timer);
+    res.off('close', onClientGone);
+  };
+  try {
+    const answer = await fetch(`${target.baseUrl}${target.path}`, {
+      method: req.method,
+      headers,
+      body,
+      signal: ac.signal,
+      redirect: 'manual',
+      ...(body ? { duplex: 'half' } : {}),
+    } as RequestInit);
+    const out: Record<string, string> = {};
+    for (const h of COPIED_RESPONSE_HEADERS) {
+      const v = answer.headers.get(h);
+      if (v !== null) out[h] = h === 'location' && target.rewriteLocation ? target.rewriteLocation(v) : v;
+    }
+    if ((answer.headers.get('content-type') ?? '').startsWith('text/event-stream') && answer.body) {
+      clearTimeout(timer);
+      return { kind: 'stream', status: answer.status, headers: out, body: answer.body, abort: () => { cleanup(); ac.abort(); } };
+    }
+    const buf = await readCapped(answer.body, o.maxBytes ?? MAX_PEER_RESPONSE_BYTES);
+    cleanup();
+    if (!buf) return { kind: 'failed', reason: 'too_large', detail: `peer response larger than ${o.maxBytes ?? MAX_PEER_RESPONSE_BYTES} bytes` };
+    return { kind: 'buffered', status: answer.status, headers: out, body: buf };
+  } catch (err) {
+    cleanup();
+    if (timedOut) return { kind: 'failed', reason: 'timeout', detail: `peer did not answer within ${o.timeoutMs} ms` };
+    const e = err as Error & { cause?: { code?: string; message?: string } };
+    return { kind: 'failed', reason: 'unreachable', detail: e.cause?.code ?? e.cause?.message ?? e.message };
+  }
+}

@@ -1,0 +1,82 @@
+// HTTP to peer gateways: every call has a deadline and a response size cap (spec/gateway.md §11.3), and
+// failures come back as values, never as exceptions, so callers can count them per peer.
+
+/** Largest peer response body read into memory (spec/gateway.md §11.3). */
+export const MAX_PEER_RESPONSE_BYTES = 10 * 1024 * 1024;
+
+/** Sent on every request a gateway makes on behalf of a fan-out or a fetch: the peer answers locally only. */
+export const NO_FAN_OUT_HEADER = 'x-medkit-no-fan-out';
+
+export type PeerFailure = 'unreachable' | 'timeout' | 'too_large' | 'bad_json';
+
+export type PeerJsonResult = { ok: true; status: number; body: unknown; headers: Headers } | { ok: false; failure: PeerFailure; detail: string };
+
+export interface PeerRequest {
+  method?: string;
+  headers?: Record<string, string>;
+  body?: Uint8Array;
+  timeoutMs: number;
+  maxBytes?: number;
+  /** Aborts together with the deadline (e.g. the client went away). */
+  signal?: AbortSignal;
+}
+
+/** Reads a body up to `max` bytes; undefined when it is longer (the stream is cancelled). */
+export async function readCapped(body: ReadableStream<Uint8Array> | null, max: number): Promise<Buffer | undefined> {
+  if (!body) return Buffer.alloc(0);
+  const chunks: Buffer[] = [];
+  let size = 0;
+  const reader = body.getReader();
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > max) {
+      await reader.cancel().catch(() => {});
+      return undefined;
+    }
+    chunks.push(Buffer.from(value.buffer, value.byteOffset, value.byteLength));
+  }
+  return Buffer.concat(chunks, size);
+}
+
+function describe(err: unknown, signal: AbortSignal): { failure: PeerFailure; detail: string } {
+  if (signal.aborted && (signal.reason as Error | undefined)?.name === 'TimeoutError') return { failure: 'timeout', detail: 'peer did not answer in time' };
+  const e = err as Error & { cause?: { code?: string; message?: string } };
+  return { failure: 'unreachable', detail: e.cause?.code ?? e.cause?.message ?? e.message };
+}
+
+/** The combined deadline + caller signal of one call. */
+export function deadline(timeoutMs: number, signal?: AbortSignal): AbortSignal {
+  const t = AbortSignal.timeout(timeoutMs);
+  return signal ? AbortSignal.any([t, signal]) : t;
+}
+
+/** Sends a request and reads the whole body (capped), giving raw bytes. */
+export async function peerRequest(
+  url: string,
+  r: PeerRequest,
+): Promise<{ ok: true; status: number; headers: Headers; body: Buffer } | { ok: false; failure: PeerFailure; detail: string }> {
+  const signal = deadline(r.timeoutMs, r.signal);
+  try {
+    const res = await fetch(url, { method: r.method ?? 'GET', headers: r.headers, body: r.body, signal, redirect: 'manual' });
+    const body = await readCapped(res.body, r.maxBytes ?? MAX_PEER_RESPONSE_BYTES);
+    if (!body) return { ok: false, failure: 'too_large', detail: `response larger than ${r.maxBytes ?? MAX_PEER_RESPONSE_BYTES} bytes` };
+    return { ok: true, status: res.status, headers: res.headers, body };
+  } catch (err) {
+    return { ok: false, ...describe(err, signal) };
+  }
+}
+
+/** GET (or other method) expecting JSON. A non-JSON body on a 2xx is `bad_json`; error statuses parse leniently. */
+export async function peerJson(url: string, r: PeerRequest): Promise<PeerJsonResult> {
+  const res = await peerRequest(url, { ...r, headers: { accept: 'application/json', ...r.headers } });
+  if (!res.ok) return res;
+  const text = res.body.toString('utf8');
+  try {
+    return { ok: true, status: res.status, headers: res.headers, body: text.length > 0 ? JSON.parse(text) : undefined };
+  } catch (err) {
+    if (res.status >= 200 && res.status < 300) return { ok: false, failure: 'bad_json', detail: (err as Error).message };
+    return { ok: true, status: res.status, headers: res.headers, body: undefined };
+  }
+}

@@ -1,0 +1,148 @@
+// HTTP side of aggregation: two gateway-wide hooks, no routes of its own.
+// - onRequest: a request under /{segment}/{id} whose entity one peer owns is forwarded to that peer before
+//   any local route runs (api.md §2.4 step 3): 504 when the owner is silent, 502 when it cannot be reached.
+// - onSend: a 200 JSON answer of a fan-out collection (GET /faults, /version-info, /{entity}/{data,
+//   operations, configurations, faults, logs}) gets the peers' items merged in, whichever feature serves it.
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { HttpApp } from '../http/app-types.js';
+import { SovdError } from '../http/errors.js';
+import { SEGMENT_TO_TYPE, type EntitySegment } from '../entity-scope/collections.js';
+import { escapesPath, forwardRequest } from './forward.js';
+import { fanOutPath, mergeCollection, queryPeers } from './fan-out.js';
+import { NO_FAN_OUT_HEADER } from './peer-http.js';
+import type { AggregationService } from './service.js';
+
+const ENTITY_URL = /^\/api\/v1\/(areas|components|apps|functions)\/([^/?#]+)([^?#]*)(\?[^#]*)?$/;
+
+/** `/{segment}/{id}{rest}?{query}` of a request URL (duplicate slashes collapsed as the router does). */
+export function entityTarget(url: string): { segment: EntitySegment; id: string; rest: string; query: string } | undefined {
+  const q = url.indexOf('?');
+  const path = (q < 0 ? url : url.slice(0, q)).replace(/\/{2,}/g, '/');
+  const m = ENTITY_URL.exec(path + (q < 0 ? '' : url.slice(q)));
+  if (!m) return undefined;
+  let id: string;
+  try {
+    id = decodeURIComponent(m[2]);
+  } catch {
+    return undefined;
+  }
+  return { segment: m[1] as EntitySegment, id, rest: m[3], query: m[4] ?? '' };
+}
+
+function pathname(url: string): string {
+  const q = url.indexOf('?');
+  return (q < 0 ? url : url.slice(0, q)).replace(/\/{2,}/g, '/');
+}
+
+/** Headers that go with a fan-out query: the client's identity, and its token only when configured. */
+function fanOutHeaders(request: FastifyRequest, forwardAuth: boolean): Record<string, string> {
+  const h: Record<string, string> = {};
+  const cid = request.headers['x-client-id'];
+  if (typeof cid === 'string') h['x-client-id'] = cid;
+  if (forwardAuth && typeof request.headers.authorization === 'string') h.authorization = request.headers.authorization;
+  return h;
+}
+
+export function registerAggregationHooks(svc: AggregationService) {
+  return (app: HttpApp): void => {
+    const proxied = new WeakSet<FastifyRequest>();
+    const streams = new Set<() => void>();
+    const s = svc.settings;
+
+    app.addHook('onRequest', async (request: FastifyRequest, reply: FastifyReply) => {
+      const t = entityTarget(request.url);
+      if (!t) return;
+      const route = svc.route(SEGMENT_TO_TYPE[t.segment], t.id);
+      if (!route) return;
+      const peer = svc.peer(route.peer);
+      if (!peer || peer.status !== 'online') {
+        throw new SovdError('not-responding', `Peer '${route.peer}' owning '${t.id}' is not responding`, {
+          entity_id: t.id,
+          peer: route.peer,
+          details: peer?.lastError ?? 'peer failed its last health check',
+        });
+      }
+      // SSRF guard: the forwarded path stays under the entity on the peer's /api/v1/.
+      if (escapesPath(t.rest)) throw new SovdError('resource-not-found', 'Resource not found', { status: 404 });
+      const remoteBase = `/api/v1/${t.segment}/${encodeURIComponent(route.remoteId)}`;
+      const localBase = `/api/v1/${t.segment}/${encodeURIComponent(t.id)}`;
+      const out = await forwardRequest(
+        request.raw,
+        reply.raw,
+        {
+          peer: route.peer,
+          baseUrl: peer.url,
+          path: `${remoteBase}${t.rest}${t.query}`,
+          rewriteLocation: (loc) => (loc === remoteBase || loc.startsWith(`${remoteBase}/`) ? localBase + loc.slice(remoteBase.length) : loc),
+        },
+        { timeoutMs: s.timeoutMs, forwardAuth: s.forwardAuth },
+      );
+      if (out.kind === 'failed') {
+        if (out.reason !== 'too_large') svc.suspect(route.peer);
+        throw new SovdError('x-medkit-peer-unavailable', `Peer '${route.peer}' is unavailable: ${out.detail}`, {
+          entity_id: t.id,
+          peer: route.peer,
+          details: out.detail,
+        });
+      }
+      proxied.add(request);
+      if (out.kind === 'buffered') {
+        reply.code(out.status).headers(out.headers);
+        return reply.send(out.body);
+      }
+      // Event stream: pipe the peer's bytes as they come; either side closing ends both.
+      reply.hijack();
+      const raw = reply.raw;
+      raw.writeHead(out.status, { ...out.headers, 'cache-control': 'no-cache', connection: 'keep-alive', 'x-accel-buffering': 'no' });
+      request.raw.socket.setTimeout(0);
+      const end = () => {
+        out.abort();
+        if (!raw.writableEnded) raw.end();
+      };
+      streams.add(end);
+      raw.on('close', end);
+      void (async () => {
+        try {
+          for await (const chunk of out.body as unknown as AsyncIterable<Uint8Array>) {
+            if (raw.destroyed) break;
+            raw.write(chunk);
+          }
+        } catch {
+          // Peer went away or the client left; both end the stream below.
+        } finally {
+          streams.delete(end);
+          end();
+        }
+      })();
+      return reply;
+    });
+
+    app.addHook('onSend', async (request: FastifyRequest, reply: FastifyReply, payload: unknown) => {
+      if (request.method !== 'GET' || reply.statusCode !== 200 || proxied.has(request)) return payload;
+      if (request.headers[NO_FAN_OUT_HEADER] !== undefined) return payload;
+      const target = fanOutPath(pathname(request.url));
+      if (!target) return payload;
+      if (!String(reply.getHeader('content-type') ?? '').includes('json')) return payload;
+      const text = typeof payload === 'string' ? payload : Buffer.isBuffer(payload) ? payload.toString('utf8') : undefined;
+      if (text === undefined) return payload;
+      let body: unknown;
+      try {
+        body = JSON.parse(text);
+      } catch {
+        return payload;
+      }
+      if (typeof body !== 'object' || body === null || Array.isArray(body)) return payload;
+      const peers = target.entity ? svc.contributors(SEGMENT_TO_TYPE[target.entity.segment as EntitySegment], target.entity.id) : [...svc.registry.list()];
+      if (peers.length === 0) return payload;
+      const online = peers.filter((p) => p.status === 'online');
+      const offline = peers.filter((p) => p.status !== 'online').map((p) => p.name);
+      const answers = await queryPeers({ pathAndQuery: request.url, peers: online, timeoutMs: s.timeoutMs, headers: fanOutHeaders(request, s.forwardAuth) });
+      return JSON.stringify(mergeCollection(target.kind, body as Record<string, unknown>, answers, offline));
+    });
+
+    // Proxied event streams would otherwise hold the server open until the shutdown grace runs out.
+    app.addHook('preClose', async () => {
+      for (const end of [...streams]) end();
+    });
+  };
+}

@@ -1,0 +1,138 @@
+// The aggregation service: owns the peers, merges their entities into discovery's cache, answers "who owns
+// this entity", and feeds peer fault events to the local stream. The HTTP hooks (routes.ts) build on it.
+import { randomUUID } from 'node:crypto';
+import type { Entity, EntitySnapshot, EntityType } from '../entities/model.js';
+import { warning, type HealthContribution } from '../info/health-registry.js';
+import type { AggregationSettings } from './config.js';
+import { PeerFaultEventHub, type FaultEventSink } from './fault-events.js';
+import { PeerFaultRelay } from './fault-relay.js';
+import { mergePeerEntities, routeKey, type LeafCollision, type PeerRoute } from './merge.js';
+import { INSTANCE_HEALTH_FIELD, PeerRegistry, type PeerLogger, type PeerState } from './peers.js';
+
+/** What aggregation needs from discovery (the DiscoveryManager). */
+export interface MergeHost {
+  setMerger(merger: ((local: EntitySnapshot) => EntitySnapshot) | undefined): void;
+  refresh(reason: 'aggregation'): Promise<unknown>;
+  cache: { get(type: EntityType, id: string): Entity | undefined };
+}
+
+/** `/health` `peers[]` entry (api.md §4.3; `last_seen` and `instance_id` are [ours]). */
+export interface PeerHealth {
+  name: string;
+  url: string;
+  status: 'online' | 'offline';
+  last_seen?: string;
+  instance_id?: string;
+}
+
+export class AggregationService {
+  /** Identifies this gateway process to its peers (loop detection). */
+  readonly instanceId = randomUUID();
+  readonly registry: PeerRegistry;
+  /** Relayed peer fault events; the local /faults/stream subscribes here. */
+  readonly faultEvents: PeerFaultEventHub;
+  private relay?: PeerFaultRelay;
+  private host?: MergeHost;
+  private routes = new Map<string, PeerRoute>();
+  private collisions: LeafCollision[] = [];
+
+  constructor(
+    readonly settings: AggregationSettings,
+    private readonly log: PeerLogger & { error(msg: string): void },
+  ) {
+    this.faultEvents = new PeerFaultEventHub((err) => log.error(`a relayed fault event listener failed: ${err.message}`));
+    this.registry = new PeerRegistry({
+      peers: settings.peers,
+      timeoutMs: settings.timeoutMs,
+      intervalMs: settings.healthIntervalMs,
+      instanceId: this.instanceId,
+      log,
+      onChange: () => this.peersChanged(),
+    });
+  }
+
+  /** Hooks the merge into discovery's refresh pipeline (gateway.md §1.4 step 4). */
+  attach(host: MergeHost): void {
+    this.host = host;
+    host.setMerger((local) => this.merge(local));
+  }
+
+  /** Starts health checks and, with `sink`, the fault-event relay (the hub is always fed). */
+  async start(extraSink?: FaultEventSink): Promise<void> {
+    const sink: FaultEventSink = extraSink
+      ? { publishPeerEvent: (e) => (this.faultEvents.publishPeerEvent(e), extraSink.publishPeerEvent(e)) }
+      : this.faultEvents;
+    this.relay = new PeerFaultRelay({ sink, instanceId: this.instanceId, connectTimeoutMs: this.settings.timeoutMs, log: this.log });
+    await this.registry.start();
+    // The first round may have changed nothing relative to "all offline" and still needs a merge.
+    this.peersChanged();
+  }
+
+  async stop(): Promise<void> {
+    this.registry.stop();
+    this.host?.setMerger(undefined);
+    await this.relay?.stop();
+  }
+
+  /** The merge step itself (pure apart from remembering the routing table). */
+  merge(local: EntitySnapshot): EntitySnapshot {
+    const contributions = this.registry
+      .list()
+      .filter((p) => p.tree)
+      .map((p) => ({ peer: p.name, snapshot: p.tree!.snapshot, online: p.status === 'online', selfAliases: p.selfAliases }));
+    const r = mergePeerEntities(local, contributions);
+    for (const n of r.notes) this.log.warn(n);
+    this.routes = r.routes;
+    this.collisions = r.collisions;
+    return r.snapshot;
+  }
+
+  /** The peer that owns `type/id`, or undefined when it is served here. */
+  route(type: EntityType, id: string): PeerRoute | undefined {
+    return this.routes.get(routeKey(type, id));
+  }
+
+  peer(name: string): PeerState | undefined {
+    return this.registry.get(name);
+  }
+
+  /** Peers that contribute to a local (merged) entity, in configuration order. */
+  contributors(type: EntityType, id: string): PeerState[] {
+    const e = this.host?.cache.get(type, id);
+    if (!e) return [];
+    return this.registry.list().filter((p) => e.contributors.includes(p.name));
+  }
+
+  /** Checks every peer now and resolves once the merged entities reflect the result. */
+  async checkNow(): Promise<void> {
+    await this.registry.checkAll();
+    await this.host?.refresh('aggregation');
+  }
+
+  /** A forward to `peer` failed: check it now instead of waiting for the next round. */
+  suspect(peer: string): void {
+    void this.registry.checkAll([peer]);
+  }
+
+  health(): HealthContribution {
+    const peers: PeerHealth[] = this.registry.list().map((p) => ({
+      name: p.name,
+      url: p.url,
+      status: p.status,
+      ...(p.lastSeen ? { last_seen: p.lastSeen } : {}),
+      ...(p.instanceId ? { instance_id: p.instanceId } : {}),
+    }));
+    const warnings = this.collisions.map((c) =>
+      warning('leaf_id_collision', `Component '${c.componentId}' is declared by more than one peer; requests route to one of them arbitrarily`, {
+        entity_ids: [c.componentId],
+        peer_names: c.peers,
+      }),
+    );
+    return { fields: { peers, [INSTANCE_HEALTH_FIELD]: { instance_id: this.instanceId } }, warnings };
+  }
+
+  private peersChanged(): void {
+    this.relay?.sync(this.registry.list());
+    void this.host?.refresh('aggregation');
+  }
+}
