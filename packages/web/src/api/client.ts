@@ -55,11 +55,20 @@ export interface RequestOptions {
   /** Deadline in ms (default 10 s). */
   timeoutMs?: number;
   query?: Record<string, string | undefined>;
+  /** Send X-Client-Id on a GET too (lock listings report `owned` for this client). */
+  identify?: boolean;
 }
 
 /** Talks to one gateway; `base` is '' for the page's own origin. */
 export class ApiClient {
-  constructor(readonly base: string) {}
+  /**
+   * @param base gateway URL, '' for the page's own origin
+   * @param clientId sent as X-Client-Id on mutating requests so locks (spec/api.md §12) can tell clients apart
+   */
+  constructor(
+    readonly base: string,
+    readonly clientId = 'medkit-web',
+  ) {}
 
   /** Full URL of an API path (for links, downloads and EventSource). */
   url(path: string, query?: Record<string, string | undefined>): string {
@@ -80,7 +89,11 @@ export class ApiClient {
       res = await fetch(this.url(path, opts.query), {
         method,
         signal,
-        headers: body === undefined ? { accept: 'application/json' } : { accept: 'application/json', 'content-type': 'application/json' },
+        headers: {
+          accept: 'application/json',
+          ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+          ...(method === 'GET' && !opts.identify ? {} : { 'x-client-id': this.clientId }),
+        },
         body: body === undefined ? undefined : JSON.stringify(body),
       });
     } catch (err) {

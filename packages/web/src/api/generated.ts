@@ -18,6 +18,789 @@ export type paths = {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/apps": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Top-level apps */
+        get: operations["listApps"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/apps/{app_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** App detail with its resource collections and links */
+        get: operations["getApp"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/apps/{app_id}/belongs-to": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The area of an app's host component (0 or 1 item) */
+        get: operations["listAppBelongsTo"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/apps/{app_id}/cyclic-subscriptions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Cyclic subscriptions of the entity */
+        get: operations["listAppCyclicSubscriptions"];
+        put?: never;
+        /** Create a cyclic subscription */
+        post: operations["createAppCyclicSubscription"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/apps/{app_id}/cyclic-subscriptions/{subscription_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One cyclic subscription */
+        get: operations["getAppCyclicSubscription"];
+        /** Change interval and/or duration (duration counts from now) */
+        put: operations["updateAppCyclicSubscription"];
+        post?: never;
+        /** Delete a cyclic subscription (closes its streams) */
+        delete: operations["deleteAppCyclicSubscription"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/apps/{app_id}/cyclic-subscriptions/{subscription_id}/events": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** SSE stream: one EventEnvelope per interval */
+        get: operations["streamAppCyclicSubscription"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/apps/{app_id}/depends-on": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Apps this app depends on */
+        get: operations["listAppDependsOn"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/apps/{app_id}/is-located-on": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The component hosting an app (0 or 1 item) */
+        get: operations["listAppIsLocatedOn"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/apps/{app_id}/locks": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Locks of a app */
+        get: operations["listAppLocks"];
+        put?: never;
+        /** Acquire a lock on a app */
+        post: operations["acquireAppLock"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/apps/{app_id}/locks/{lock_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One lock of a app */
+        get: operations["getAppLock"];
+        /** Extend a lock (new expiry = now + lock_expiration) */
+        put: operations["extendAppLock"];
+        post?: never;
+        /** Release a lock */
+        delete: operations["releaseAppLock"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/apps/{app_id}/scripts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List the scripts of a App */
+        get: operations["listScriptsApp"];
+        put?: never;
+        /**
+         * Upload a diagnostic script to a App (multipart: file, metadata)
+         * @description multipart/form-data with `file` (required) and `metadata` (JSON text: name, description, parameters_schema, timeout_sec, format, args, env).
+         */
+        post: operations["uploadScriptApp"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/apps/{app_id}/scripts/{script_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Get one script of a App */
+        get: operations["getScriptApp"];
+        put?: never;
+        post?: never;
+        /** Delete an uploaded script of a App */
+        delete: operations["deleteScriptApp"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/apps/{app_id}/scripts/{script_id}/executions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Run a script on a App (202 + Location of the execution) */
+        post: operations["startScriptExecutionApp"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/apps/{app_id}/scripts/{script_id}/executions/{execution_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Status, progress and result of a script execution on a App */
+        get: operations["getScriptExecutionApp"];
+        /** Stop (SIGTERM) or kill (SIGKILL) a running script execution on a App */
+        put: operations["controlScriptExecutionApp"];
+        post?: never;
+        /** Remove a finished script execution record on a App */
+        delete: operations["deleteScriptExecutionApp"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/apps/{app_id}/triggers": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Triggers of the entity */
+        get: operations["listAppTriggers"];
+        put?: never;
+        /** Create a condition trigger */
+        post: operations["createAppTrigger"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/apps/{app_id}/triggers/{trigger_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One trigger */
+        get: operations["getAppTrigger"];
+        /** Set a new lifetime (restarts the expiry clock) */
+        put: operations["updateAppTrigger"];
+        post?: never;
+        /** Delete a trigger (closes its streams) */
+        delete: operations["deleteAppTrigger"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/apps/{app_id}/triggers/{trigger_id}/events": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** SSE stream of trigger events (EventEnvelope frames with id lines) */
+        get: operations["streamAppTriggerEvents"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/apps/{app_id}/x-medkit-script-audit": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** [x-medkit] Audit trail of script activity on a App, newest first */
+        get: operations["getScriptAuditApp"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/areas": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Top-level areas */
+        get: operations["listAreas"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/areas/{area_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Area detail with its resource collections and links */
+        get: operations["getArea"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/areas/{area_id}/components": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Components directly in an area */
+        get: operations["listAreaComponents"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/areas/{area_id}/contains": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Components in an area and all its descendant subareas */
+        get: operations["listAreaContains"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/areas/{area_id}/subareas": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Direct subareas of an area */
+        get: operations["listAreaSubareas"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/areas/{area_id}/triggers": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Triggers of the entity */
+        get: operations["listAreaTriggers"];
+        put?: never;
+        /** Create a condition trigger */
+        post: operations["createAreaTrigger"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/areas/{area_id}/triggers/{trigger_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One trigger */
+        get: operations["getAreaTrigger"];
+        /** Set a new lifetime (restarts the expiry clock) */
+        put: operations["updateAreaTrigger"];
+        post?: never;
+        /** Delete a trigger (closes its streams) */
+        delete: operations["deleteAreaTrigger"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/areas/{area_id}/triggers/{trigger_id}/events": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** SSE stream of trigger events (EventEnvelope frames with id lines) */
+        get: operations["streamAreaTriggerEvents"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/components": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Top-level components */
+        get: operations["listComponents"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/components/{component_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Component detail with its resource collections and links */
+        get: operations["getComponent"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/components/{component_id}/cyclic-subscriptions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Cyclic subscriptions of the entity */
+        get: operations["listComponentCyclicSubscriptions"];
+        put?: never;
+        /** Create a cyclic subscription */
+        post: operations["createComponentCyclicSubscription"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/components/{component_id}/cyclic-subscriptions/{subscription_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One cyclic subscription */
+        get: operations["getComponentCyclicSubscription"];
+        /** Change interval and/or duration (duration counts from now) */
+        put: operations["updateComponentCyclicSubscription"];
+        post?: never;
+        /** Delete a cyclic subscription (closes its streams) */
+        delete: operations["deleteComponentCyclicSubscription"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/components/{component_id}/cyclic-subscriptions/{subscription_id}/events": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** SSE stream: one EventEnvelope per interval */
+        get: operations["streamComponentCyclicSubscription"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/components/{component_id}/depends-on": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Components this component depends on */
+        get: operations["listComponentDependsOn"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/components/{component_id}/hosts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Apps hosted on a component */
+        get: operations["listComponentHosts"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/components/{component_id}/locks": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Locks of a component */
+        get: operations["listComponentLocks"];
+        put?: never;
+        /** Acquire a lock on a component */
+        post: operations["acquireComponentLock"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/components/{component_id}/locks/{lock_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One lock of a component */
+        get: operations["getComponentLock"];
+        /** Extend a lock (new expiry = now + lock_expiration) */
+        put: operations["extendComponentLock"];
+        post?: never;
+        /** Release a lock */
+        delete: operations["releaseComponentLock"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/components/{component_id}/scripts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List the scripts of a Component */
+        get: operations["listScriptsComponent"];
+        put?: never;
+        /**
+         * Upload a diagnostic script to a Component (multipart: file, metadata)
+         * @description multipart/form-data with `file` (required) and `metadata` (JSON text: name, description, parameters_schema, timeout_sec, format, args, env).
+         */
+        post: operations["uploadScriptComponent"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/components/{component_id}/scripts/{script_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Get one script of a Component */
+        get: operations["getScriptComponent"];
+        put?: never;
+        post?: never;
+        /** Delete an uploaded script of a Component */
+        delete: operations["deleteScriptComponent"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/components/{component_id}/scripts/{script_id}/executions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Run a script on a Component (202 + Location of the execution) */
+        post: operations["startScriptExecutionComponent"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/components/{component_id}/scripts/{script_id}/executions/{execution_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Status, progress and result of a script execution on a Component */
+        get: operations["getScriptExecutionComponent"];
+        /** Stop (SIGTERM) or kill (SIGKILL) a running script execution on a Component */
+        put: operations["controlScriptExecutionComponent"];
+        post?: never;
+        /** Remove a finished script execution record on a Component */
+        delete: operations["deleteScriptExecutionComponent"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/components/{component_id}/subcomponents": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Direct subcomponents of a component */
+        get: operations["listComponentSubcomponents"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/components/{component_id}/triggers": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Triggers of the entity */
+        get: operations["listComponentTriggers"];
+        put?: never;
+        /** Create a condition trigger */
+        post: operations["createComponentTrigger"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/components/{component_id}/triggers/{trigger_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One trigger */
+        get: operations["getComponentTrigger"];
+        /** Set a new lifetime (restarts the expiry clock) */
+        put: operations["updateComponentTrigger"];
+        post?: never;
+        /** Delete a trigger (closes its streams) */
+        delete: operations["deleteComponentTrigger"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/components/{component_id}/triggers/{trigger_id}/events": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** SSE stream of trigger events (EventEnvelope frames with id lines) */
+        get: operations["streamComponentTriggerEvents"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/components/{component_id}/x-medkit-script-audit": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** [x-medkit] Audit trail of script activity on a Component, newest first */
+        get: operations["getScriptAuditComponent"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/docs": {
         parameters: {
             query?: never;
@@ -27,6 +810,165 @@ export type paths = {
         };
         /** OpenAPI 3.1 description of this gateway (whole, or scoped by a path followed by /docs) */
         get: operations["getApiDocs"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/functions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Top-level functions */
+        get: operations["listFunctions"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/functions/{function_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Function detail with its resource collections and links */
+        get: operations["getFunction"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/functions/{function_id}/cyclic-subscriptions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Cyclic subscriptions of the entity */
+        get: operations["listFunctionCyclicSubscriptions"];
+        put?: never;
+        /** Create a cyclic subscription */
+        post: operations["createFunctionCyclicSubscription"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/functions/{function_id}/cyclic-subscriptions/{subscription_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One cyclic subscription */
+        get: operations["getFunctionCyclicSubscription"];
+        /** Change interval and/or duration (duration counts from now) */
+        put: operations["updateFunctionCyclicSubscription"];
+        post?: never;
+        /** Delete a cyclic subscription (closes its streams) */
+        delete: operations["deleteFunctionCyclicSubscription"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/functions/{function_id}/cyclic-subscriptions/{subscription_id}/events": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** SSE stream: one EventEnvelope per interval */
+        get: operations["streamFunctionCyclicSubscription"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/functions/{function_id}/hosts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Apps hosting a function (apps of hosting components included) */
+        get: operations["listFunctionHosts"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/functions/{function_id}/triggers": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Triggers of the entity */
+        get: operations["listFunctionTriggers"];
+        put?: never;
+        /** Create a condition trigger */
+        post: operations["createFunctionTrigger"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/functions/{function_id}/triggers/{trigger_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One trigger */
+        get: operations["getFunctionTrigger"];
+        /** Set a new lifetime (restarts the expiry clock) */
+        put: operations["updateFunctionTrigger"];
+        post?: never;
+        /** Delete a trigger (closes its streams) */
+        delete: operations["deleteFunctionTrigger"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/functions/{function_id}/triggers/{trigger_id}/events": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** SSE stream of trigger events (EventEnvelope frames with id lines) */
+        get: operations["streamFunctionTriggerEvents"];
         put?: never;
         post?: never;
         delete?: never;
@@ -52,6 +994,110 @@ export type paths = {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/updates": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Ids of registered software update packages */
+        get: operations["listUpdates"];
+        put?: never;
+        /** Register a software update package */
+        post: operations["registerUpdate"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/updates/{update_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Metadata of an update package as registered */
+        get: operations["getUpdate"];
+        put?: never;
+        post?: never;
+        /** Delete an update package (409 while an operation runs) */
+        delete: operations["deleteUpdate"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/updates/{update_id}/automated": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** Prepare and install an update package in one step */
+        put: operations["automatedUpdate"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/updates/{update_id}/execute": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** Install a prepared update package in the background */
+        put: operations["executeUpdate"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/updates/{update_id}/prepare": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** Prepare (download, verify) an update package in the background */
+        put: operations["prepareUpdate"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/updates/{update_id}/status": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Status, phase and progress of an update package */
+        get: operations["getUpdateStatus"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/version-info": {
         parameters: {
             query?: never;
@@ -69,10 +1115,112 @@ export type paths = {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/x-medkit-script-audit": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** [x-medkit] Audit trail of script activity on every entity, newest first */
+        get: operations["getScriptAudit"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 };
 export type webhooks = Record<string, never>;
 export type components = {
     schemas: {
+        /**
+         * CyclicSubscription
+         * @example {
+         *       "id": "sub_001",
+         *       "observed_resource": "/api/v1/apps/battery_monitor/data/voltage",
+         *       "event_source": "/api/v1/apps/battery_monitor/cyclic-subscriptions/sub_001/events",
+         *       "protocol": "sse",
+         *       "interval": "normal"
+         *     }
+         */
+        CyclicSubscription: {
+            /** @description SSE stream of this subscription */
+            event_source: string;
+            /** @description sub_<nnn> */
+            id: string;
+            /** @description fast = 50 ms, normal = 200 ms, slow = 500 ms */
+            interval: "fast" | "normal" | "slow";
+            observed_resource: string;
+            /** @enum {string} */
+            protocol: "sse";
+            "x-medkit"?: {
+                /** @description connected SSE clients */
+                clients: number;
+                duration: number;
+                expires_at: string;
+            } & {
+                [key: string]: unknown;
+            };
+        };
+        /**
+         * EntityDetail
+         * @example {
+         *       "id": "lidar-front",
+         *       "name": "Front LiDAR Driver",
+         *       "type": "app",
+         *       "data": "/api/v1/apps/lidar-front/data",
+         *       "capabilities": [
+         *         {
+         *           "name": "data",
+         *           "href": "/api/v1/apps/lidar-front/data"
+         *         }
+         *       ],
+         *       "_links": {
+         *         "self": "/api/v1/apps/lidar-front",
+         *         "collection": "/api/v1/apps"
+         *       },
+         *       "x-medkit": {
+         *         "source": "manifest",
+         *         "is_online": true
+         *       }
+         *     }
+         */
+        EntityDetail: {
+            _links: {
+                [key: string]: string | string[];
+            };
+            capabilities: {
+                href: string;
+                name: string;
+            }[];
+            description?: string;
+            id: string;
+            name: string;
+            tags?: string[];
+            translation_id?: string;
+            type: string;
+            "x-medkit": {
+                [key: string]: unknown;
+            };
+        } & {
+            [key: string]: string;
+        };
+        /** EntityListItem */
+        EntityListItem: {
+            description?: string;
+            href: string;
+            id: string;
+            name: string;
+            tags?: string[];
+            type: "area" | "component" | "app" | "function";
+            /** @description source, is_online, component_id, ros2, identity, available, missing ... */
+            "x-medkit"?: {
+                [key: string]: unknown;
+            };
+        };
         /**
          * GenericError
          * @description SOVD error body (spec/api.md §2.1)
@@ -94,6 +1242,225 @@ export type components = {
             message: string;
             peer_names: string[];
             ros_node_fqns: string[];
+        };
+        /**
+         * Lock
+         * @example {
+         *       "id": "lock_1",
+         *       "owned": true,
+         *       "scopes": [
+         *         "configurations"
+         *       ],
+         *       "lock_expiration": "2026-03-23T02:20:33.000Z"
+         *     }
+         */
+        Lock: {
+            /** @description lock_<n> */
+            id: string;
+            /** @description ISO 8601 UTC expiry instant */
+            lock_expiration: string;
+            /** @description true when the X-Client-Id of this request holds the lock */
+            owned: boolean;
+            /** @description omitted when the lock covers every collection */
+            scopes?: string[];
+        };
+        /** ScriptAuditRecord */
+        ScriptAuditRecord: {
+            /** @enum {string} */
+            action: "upload" | "delete" | "start" | "stop" | "forced_termination" | "finish" | "delete_execution";
+            client_id: string | null;
+            duration_ms: number | null;
+            entity_id: string;
+            execution_id: string | null;
+            exit_code: number | null;
+            message: string | null;
+            parameters: unknown;
+            remote_ip: string | null;
+            role: string | null;
+            script_id: string;
+            seq: number;
+            status: string | null;
+            subject: string | null;
+            timestamp: string;
+        };
+        /**
+         * ScriptExecution
+         * @example {
+         *       "id": "exec_1717123500_0",
+         *       "status": "running",
+         *       "progress": 40,
+         *       "started_at": "2026-01-15T10:25:00.000Z",
+         *       "completed_at": null,
+         *       "parameters": null,
+         *       "error": null,
+         *       "x-medkit": {
+         *         "script_id": "script_1717123456_0",
+         *         "entity_id": "main-computer",
+         *         "progress_message": "checking /var",
+         *         "pid": 4242,
+         *         "duration_ms": null,
+         *         "stderr": "",
+         *         "stdout_truncated": false,
+         *         "stderr_truncated": false
+         *       }
+         *     }
+         */
+        ScriptExecution: {
+            completed_at: string | null;
+            error: {
+                exit_code?: number;
+                message: string;
+            } | null;
+            id: string;
+            parameters: {
+                [key: string]: unknown;
+            } | null;
+            progress: number | null;
+            started_at: string;
+            /** @enum {string} */
+            status: "prepared" | "running" | "completed" | "failed" | "terminated";
+            "x-medkit": {
+                duration_ms: number | null;
+                entity_id: string;
+                pid: number | null;
+                progress_message: string | null;
+                script_id: string;
+                stderr: string;
+                stderr_truncated: boolean;
+                stdout_truncated: boolean;
+            } & {
+                [key: string]: unknown;
+            };
+        };
+        /**
+         * ScriptMetadata
+         * @example {
+         *       "id": "script_1717123456_0",
+         *       "name": "Disk Check",
+         *       "href": "/api/v1/components/main-computer/scripts/script_1717123456_0",
+         *       "managed": false,
+         *       "proximity_proof_required": false,
+         *       "x-medkit": {
+         *         "format": "sh",
+         *         "source": "upload",
+         *         "timeout_sec": 300,
+         *         "args": []
+         *       }
+         *     }
+         */
+        ScriptMetadata: {
+            description?: string;
+            href: string;
+            id: string;
+            /** @description Provided by the manifest; cannot be deleted */
+            managed: boolean;
+            name: string;
+            /** @description JSON Schema the execution parameters must satisfy */
+            parameters_schema?: {
+                [key: string]: unknown;
+            };
+            proximity_proof_required: boolean;
+            "x-medkit": {
+                args: {
+                    flag?: string;
+                    name: string;
+                    type: string;
+                }[];
+                created_at?: string;
+                /** @enum {string} */
+                format: "bash" | "python" | "sh";
+                /** @enum {string} */
+                source: "upload" | "deployed" | "manifest";
+                timeout_sec: number;
+            } & {
+                [key: string]: unknown;
+            };
+        };
+        /**
+         * Trigger
+         * @example {
+         *       "id": "trig_1",
+         *       "status": "active",
+         *       "observed_resource": "/api/v1/apps/battery_monitor/data/voltage",
+         *       "event_source": "/api/v1/apps/battery_monitor/triggers/trig_1/events",
+         *       "protocol": "sse",
+         *       "trigger_condition": {
+         *         "condition_type": "EnterRange",
+         *         "lower_bound": 0,
+         *         "upper_bound": 22
+         *       },
+         *       "multishot": true,
+         *       "persistent": true,
+         *       "lifetime": 86400
+         *     }
+         */
+        Trigger: {
+            /** @description SSE stream of this trigger */
+            event_source: string;
+            /** @description trig_<n> */
+            id: string;
+            lifetime?: number;
+            log_settings?: {
+                marker: string;
+                severity: string;
+            };
+            multishot: boolean;
+            observed_resource: string;
+            path?: string;
+            persistent: boolean;
+            protocol: "sse" | "webhook";
+            status: "active" | "terminated";
+            trigger_condition: {
+                condition_type: string;
+            } & {
+                [key: string]: unknown;
+            };
+            /** @description [ours] where events are POSTed (protocol webhook) */
+            webhook_url?: string;
+            /** @description event_count, expires_at, delivery (webhook status: delivered, failed, pending, attempts, last_status, last_error, ...) */
+            "x-medkit"?: {
+                [key: string]: unknown;
+            };
+        };
+        /**
+         * UpdateStatus
+         * @example {
+         *       "status": "inProgress",
+         *       "progress": 40,
+         *       "sub_progress": [
+         *         {
+         *           "name": "prepare",
+         *           "progress": 80
+         *         },
+         *         {
+         *           "name": "execute",
+         *           "progress": 0
+         *         }
+         *       ],
+         *       "x-medkit": {
+         *         "phase": "preparing",
+         *         "message": "verifying checksums",
+         *         "updated_at": "2026-01-15T10:25:00.000Z"
+         *       }
+         *     }
+         */
+        UpdateStatus: {
+            error?: string;
+            progress: number;
+            /** @enum {string} */
+            status: "pending" | "inProgress" | "completed" | "failed";
+            sub_progress: {
+                name: string;
+                progress: number;
+            }[];
+            "x-medkit": {
+                message?: string;
+                /** @enum {string} */
+                phase: "none" | "preparing" | "prepared" | "executing" | "executed" | "failed" | "deleting";
+                updated_at: string;
+            } & {
+                [key: string]: unknown;
+            };
         };
     };
     responses: never;
@@ -151,6 +1518,7579 @@ export interface operations {
             };
         };
     };
+    listApps: {
+        parameters: {
+            query?: {
+                /** @description Comma-separated; keeps entities having any of them [ours] */
+                tags?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description HATEOAS links */
+                        _links?: {
+                            [key: string]: string | string[];
+                        };
+                        items: components["schemas"]["EntityListItem"][];
+                        /** @description Vendor list-level fields (counts, aggregation) */
+                        "x-medkit"?: {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+        };
+    };
+    getApp: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description app id */
+                app_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EntityDetail"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+        };
+    };
+    listAppBelongsTo: {
+        parameters: {
+            query?: {
+                /** @description Comma-separated; keeps entities having any of them [ours] */
+                tags?: string;
+            };
+            header?: never;
+            path: {
+                /** @description app id */
+                app_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description HATEOAS links */
+                        _links?: {
+                            [key: string]: string | string[];
+                        };
+                        items: components["schemas"]["EntityListItem"][];
+                        /** @description Vendor list-level fields (counts, aggregation) */
+                        "x-medkit"?: {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+        };
+    };
+    listAppCyclicSubscriptions: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Entity id */
+                app_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["CyclicSubscription"][];
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+        };
+    };
+    createAppCyclicSubscription: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Entity id */
+                app_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "resource": "/api/v1/apps/battery_monitor/data/voltage",
+                 *       "interval": "normal",
+                 *       "duration": 60
+                 *     }
+                 */
+                "application/json": {
+                    /** @description seconds, 1 … sse.max_duration_sec */
+                    duration: number;
+                    /** @description fast | normal | slow */
+                    interval: string;
+                    /** @description sse (only) */
+                    protocol?: string;
+                    /** @description /api/v1/{apps|components|functions}/{id}/{collection}[/{path}] of the route entity, or /api/v1/updates/{id}/status */
+                    resource: string;
+                } & {
+                    [key: string]: unknown;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CyclicSubscription"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+        };
+    };
+    getAppCyclicSubscription: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Entity id */
+                app_id: string;
+                subscription_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CyclicSubscription"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+        };
+    };
+    updateAppCyclicSubscription: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Entity id */
+                app_id: string;
+                subscription_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    duration?: number;
+                    interval?: string;
+                } & {
+                    [key: string]: unknown;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CyclicSubscription"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+        };
+    };
+    deleteAppCyclicSubscription: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Entity id */
+                app_id: string;
+                subscription_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+        };
+    };
+    streamAppCyclicSubscription: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Entity id */
+                app_id: string;
+                subscription_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description text/event-stream */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/event-stream": string;
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/event-stream": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/event-stream": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/event-stream": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/event-stream": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+        };
+    };
+    listAppDependsOn: {
+        parameters: {
+            query?: {
+                /** @description Comma-separated; keeps entities having any of them [ours] */
+                tags?: string;
+            };
+            header?: never;
+            path: {
+                /** @description app id */
+                app_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description HATEOAS links */
+                        _links?: {
+                            [key: string]: string | string[];
+                        };
+                        items: components["schemas"]["EntityListItem"][];
+                        /** @description Vendor list-level fields (counts, aggregation) */
+                        "x-medkit"?: {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+        };
+    };
+    listAppIsLocatedOn: {
+        parameters: {
+            query?: {
+                /** @description Comma-separated; keeps entities having any of them [ours] */
+                tags?: string;
+            };
+            header?: never;
+            path: {
+                /** @description app id */
+                app_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description HATEOAS links */
+                        _links?: {
+                            [key: string]: string | string[];
+                        };
+                        items: components["schemas"]["EntityListItem"][];
+                        /** @description Vendor list-level fields (counts, aggregation) */
+                        "x-medkit"?: {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+        };
+    };
+    listAppLocks: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Client identity (1–256 characters, no control characters) */
+                "x-client-id"?: string;
+            };
+            path: {
+                /** @description App id */
+                app_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["Lock"][];
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            501: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+        };
+    };
+    acquireAppLock: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Client identity (1–256 characters, no control characters) */
+                "x-client-id"?: string;
+            };
+            path: {
+                /** @description App id */
+                app_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "lock_expiration": 300,
+                 *       "scopes": [
+                 *         "configurations"
+                 *       ]
+                 *     }
+                 */
+                "application/json": {
+                    /** @description replace another client's breakable lock */
+                    break_lock?: boolean;
+                    /** @description TTL in seconds, > 0 and ≤ the entity maximum (default 3600) */
+                    lock_expiration: number;
+                    /** @description collections covered; omitted = all */
+                    scopes?: string[];
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Lock"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            501: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+        };
+    };
+    getAppLock: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Client identity (1–256 characters, no control characters) */
+                "x-client-id"?: string;
+            };
+            path: {
+                /** @description App id */
+                app_id: string;
+                /** @description Lock id */
+                lock_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Lock"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            501: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+        };
+    };
+    extendAppLock: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Client identity (1–256 characters, no control characters) */
+                "x-client-id"?: string;
+            };
+            path: {
+                /** @description App id */
+                app_id: string;
+                /** @description Lock id */
+                lock_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "lock_expiration": 600
+                 *     }
+                 */
+                "application/json": {
+                    /** @description new TTL in seconds from now */
+                    lock_expiration: number;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            501: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+        };
+    };
+    releaseAppLock: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Client identity (1–256 characters, no control characters) */
+                "x-client-id"?: string;
+            };
+            path: {
+                /** @description App id */
+                app_id: string;
+                /** @description Lock id */
+                lock_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            501: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+        };
+    };
+    listScriptsApp: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description App id */
+                app_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description HATEOAS links */
+                        _links?: {
+                            [key: string]: string | string[];
+                        };
+                        items: components["schemas"]["ScriptMetadata"][];
+                        /** @description Vendor list-level fields (counts, aggregation) */
+                        "x-medkit"?: {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            501: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+        };
+    };
+    uploadScriptApp: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description App id */
+                app_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "id": "script_1717123456_0",
+                     *       "name": "Disk Check"
+                     *     }
+                     */
+                    "application/json": {
+                        id: string;
+                        name: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            501: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+        };
+    };
+    getScriptApp: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description App id */
+                app_id: string;
+                /**
+                 * @description Script id
+                 * @example script_1717123456_0
+                 */
+                script_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ScriptMetadata"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            501: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+        };
+    };
+    deleteScriptApp: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description App id */
+                app_id: string;
+                /**
+                 * @description Script id
+                 * @example script_1717123456_0
+                 */
+                script_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            501: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+        };
+    };
+    startScriptExecutionApp: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description App id */
+                app_id: string;
+                /**
+                 * @description Script id
+                 * @example script_1717123456_0
+                 */
+                script_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "execution_type": "now",
+                 *       "parameters": {
+                 *         "threshold": 90
+                 *       }
+                 *     }
+                 */
+                "application/json": {
+                    /** @description now | on_restart | now_and_on_restart | once_on_restart (built-in: now only) */
+                    execution_type: string;
+                    /** @description Input, checked against parameters_schema */
+                    parameters?: {
+                        [key: string]: unknown;
+                    };
+                    proximity_response?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ScriptExecution"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            501: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+        };
+    };
+    getScriptExecutionApp: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description App id */
+                app_id: string;
+                /**
+                 * @description Execution id
+                 * @example exec_1717123500_0
+                 */
+                execution_id: string;
+                /**
+                 * @description Script id
+                 * @example script_1717123456_0
+                 */
+                script_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ScriptExecution"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            501: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+        };
+    };
+    controlScriptExecutionApp: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description App id */
+                app_id: string;
+                /**
+                 * @description Execution id
+                 * @example exec_1717123500_0
+                 */
+                execution_id: string;
+                /**
+                 * @description Script id
+                 * @example script_1717123456_0
+                 */
+                script_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "action": "stop"
+                 *     }
+                 */
+                "application/json": {
+                    action: "stop" | "forced_termination";
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ScriptExecution"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            501: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+        };
+    };
+    deleteScriptExecutionApp: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description App id */
+                app_id: string;
+                /**
+                 * @description Execution id
+                 * @example exec_1717123500_0
+                 */
+                execution_id: string;
+                /**
+                 * @description Script id
+                 * @example script_1717123456_0
+                 */
+                script_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            501: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+        };
+    };
+    listAppTriggers: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Entity id */
+                app_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["Trigger"][];
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            501: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+        };
+    };
+    createAppTrigger: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Entity id */
+                app_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "resource": "/api/v1/apps/battery_monitor/data/voltage",
+                 *       "trigger_condition": {
+                 *         "condition_type": "EnterRange",
+                 *         "lower_bound": 0,
+                 *         "upper_bound": 22
+                 *       },
+                 *       "multishot": true
+                 *     }
+                 */
+                "application/json": {
+                    /** @description seconds > 0 */
+                    lifetime?: number;
+                    log_settings?: {
+                        marker?: string;
+                        severity?: string;
+                    };
+                    multishot?: boolean;
+                    /** @description JSON Pointer into the resource payload */
+                    path?: string;
+                    persistent?: boolean;
+                    /** @description sse (default) or webhook [ours] */
+                    protocol?: string;
+                    /** @description Full URI /api/v1/{type}/{id}/{collection}[/{path}] of the route entity */
+                    resource: string;
+                    trigger_condition: {
+                        /** @description OnChange | OnChangeTo | EnterRange | LeaveRange | x-<plugin> */
+                        condition_type: string;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                    /** @description [ours] HMAC-SHA256 key for X-Medkit-Signature (write-only) */
+                    webhook_secret?: string;
+                    /** @description [ours] http(s) URL receiving each event as a JSON POST */
+                    webhook_url?: string;
+                } & {
+                    [key: string]: unknown;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Trigger"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            501: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+        };
+    };
+    getAppTrigger: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Entity id */
+                app_id: string;
+                trigger_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Trigger"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            501: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+        };
+    };
+    updateAppTrigger: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Entity id */
+                app_id: string;
+                trigger_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description seconds > 0 */
+                    lifetime: number;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Trigger"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            501: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+        };
+    };
+    deleteAppTrigger: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Entity id */
+                app_id: string;
+                trigger_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            501: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+        };
+    };
+    streamAppTriggerEvents: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Entity id */
+                app_id: string;
+                trigger_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description text/event-stream */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/event-stream": string;
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/event-stream": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/event-stream": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/event-stream": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            501: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/event-stream": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/event-stream": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+        };
+    };
+    getScriptAuditApp: {
+        parameters: {
+            query?: {
+                action?: "upload" | "delete" | "start" | "stop" | "forced_termination" | "finish" | "delete_execution";
+                client_id?: string;
+                /**
+                 * @description Execution id
+                 * @example exec_1717123500_0
+                 */
+                execution_id?: string;
+                limit?: number;
+                /**
+                 * @description Script id
+                 * @example script_1717123456_0
+                 */
+                script_id?: string;
+                /** @description ISO 8601 timestamp; only records at or after it */
+                since?: string;
+            };
+            header?: never;
+            path: {
+                /** @description App id */
+                app_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description HATEOAS links */
+                        _links?: {
+                            [key: string]: string | string[];
+                        };
+                        items: components["schemas"]["ScriptAuditRecord"][];
+                        /** @description Vendor list-level fields (counts, aggregation) */
+                        "x-medkit"?: {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            501: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+        };
+    };
+    listAreas: {
+        parameters: {
+            query?: {
+                /** @description Comma-separated; keeps entities having any of them [ours] */
+                tags?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description HATEOAS links */
+                        _links?: {
+                            [key: string]: string | string[];
+                        };
+                        items: components["schemas"]["EntityListItem"][];
+                        /** @description Vendor list-level fields (counts, aggregation) */
+                        "x-medkit"?: {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+        };
+    };
+    getArea: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description area id */
+                area_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EntityDetail"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+        };
+    };
+    listAreaComponents: {
+        parameters: {
+            query?: {
+                /** @description Comma-separated; keeps entities having any of them [ours] */
+                tags?: string;
+            };
+            header?: never;
+            path: {
+                /** @description area id */
+                area_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description HATEOAS links */
+                        _links?: {
+                            [key: string]: string | string[];
+                        };
+                        items: components["schemas"]["EntityListItem"][];
+                        /** @description Vendor list-level fields (counts, aggregation) */
+                        "x-medkit"?: {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+        };
+    };
+    listAreaContains: {
+        parameters: {
+            query?: {
+                /** @description Comma-separated; keeps entities having any of them [ours] */
+                tags?: string;
+            };
+            header?: never;
+            path: {
+                /** @description area id */
+                area_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description HATEOAS links */
+                        _links?: {
+                            [key: string]: string | string[];
+                        };
+                        items: components["schemas"]["EntityListItem"][];
+                        /** @description Vendor list-level fields (counts, aggregation) */
+                        "x-medkit"?: {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+        };
+    };
+    listAreaSubareas: {
+        parameters: {
+            query?: {
+                /** @description Comma-separated; keeps entities having any of them [ours] */
+                tags?: string;
+            };
+            header?: never;
+            path: {
+                /** @description area id */
+                area_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description HATEOAS links */
+                        _links?: {
+                            [key: string]: string | string[];
+                        };
+                        items: components["schemas"]["EntityListItem"][];
+                        /** @description Vendor list-level fields (counts, aggregation) */
+                        "x-medkit"?: {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+        };
+    };
+    listAreaTriggers: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Entity id */
+                area_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["Trigger"][];
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            501: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+        };
+    };
+    createAreaTrigger: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Entity id */
+                area_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "resource": "/api/v1/apps/battery_monitor/data/voltage",
+                 *       "trigger_condition": {
+                 *         "condition_type": "EnterRange",
+                 *         "lower_bound": 0,
+                 *         "upper_bound": 22
+                 *       },
+                 *       "multishot": true
+                 *     }
+                 */
+                "application/json": {
+                    /** @description seconds > 0 */
+                    lifetime?: number;
+                    log_settings?: {
+                        marker?: string;
+                        severity?: string;
+                    };
+                    multishot?: boolean;
+                    /** @description JSON Pointer into the resource payload */
+                    path?: string;
+                    persistent?: boolean;
+                    /** @description sse (default) or webhook [ours] */
+                    protocol?: string;
+                    /** @description Full URI /api/v1/{type}/{id}/{collection}[/{path}] of the route entity */
+                    resource: string;
+                    trigger_condition: {
+                        /** @description OnChange | OnChangeTo | EnterRange | LeaveRange | x-<plugin> */
+                        condition_type: string;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                    /** @description [ours] HMAC-SHA256 key for X-Medkit-Signature (write-only) */
+                    webhook_secret?: string;
+                    /** @description [ours] http(s) URL receiving each event as a JSON POST */
+                    webhook_url?: string;
+                } & {
+                    [key: string]: unknown;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Trigger"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            501: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+        };
+    };
+    getAreaTrigger: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Entity id */
+                area_id: string;
+                trigger_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Trigger"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            501: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+        };
+    };
+    updateAreaTrigger: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Entity id */
+                area_id: string;
+                trigger_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description seconds > 0 */
+                    lifetime: number;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Trigger"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            501: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+        };
+    };
+    deleteAreaTrigger: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Entity id */
+                area_id: string;
+                trigger_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            501: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+        };
+    };
+    streamAreaTriggerEvents: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Entity id */
+                area_id: string;
+                trigger_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description text/event-stream */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/event-stream": string;
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/event-stream": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/event-stream": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/event-stream": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            501: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/event-stream": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/event-stream": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+        };
+    };
+    listComponents: {
+        parameters: {
+            query?: {
+                /** @description Comma-separated; keeps entities having any of them [ours] */
+                tags?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description HATEOAS links */
+                        _links?: {
+                            [key: string]: string | string[];
+                        };
+                        items: components["schemas"]["EntityListItem"][];
+                        /** @description Vendor list-level fields (counts, aggregation) */
+                        "x-medkit"?: {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+        };
+    };
+    getComponent: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description component id */
+                component_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EntityDetail"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+        };
+    };
+    listComponentCyclicSubscriptions: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Entity id */
+                component_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["CyclicSubscription"][];
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+        };
+    };
+    createComponentCyclicSubscription: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Entity id */
+                component_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "resource": "/api/v1/apps/battery_monitor/data/voltage",
+                 *       "interval": "normal",
+                 *       "duration": 60
+                 *     }
+                 */
+                "application/json": {
+                    /** @description seconds, 1 … sse.max_duration_sec */
+                    duration: number;
+                    /** @description fast | normal | slow */
+                    interval: string;
+                    /** @description sse (only) */
+                    protocol?: string;
+                    /** @description /api/v1/{apps|components|functions}/{id}/{collection}[/{path}] of the route entity, or /api/v1/updates/{id}/status */
+                    resource: string;
+                } & {
+                    [key: string]: unknown;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CyclicSubscription"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+        };
+    };
+    getComponentCyclicSubscription: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Entity id */
+                component_id: string;
+                subscription_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CyclicSubscription"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+        };
+    };
+    updateComponentCyclicSubscription: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Entity id */
+                component_id: string;
+                subscription_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    duration?: number;
+                    interval?: string;
+                } & {
+                    [key: string]: unknown;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CyclicSubscription"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+        };
+    };
+    deleteComponentCyclicSubscription: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Entity id */
+                component_id: string;
+                subscription_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+        };
+    };
+    streamComponentCyclicSubscription: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Entity id */
+                component_id: string;
+                subscription_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description text/event-stream */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/event-stream": string;
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/event-stream": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/event-stream": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/event-stream": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/event-stream": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+        };
+    };
+    listComponentDependsOn: {
+        parameters: {
+            query?: {
+                /** @description Comma-separated; keeps entities having any of them [ours] */
+                tags?: string;
+            };
+            header?: never;
+            path: {
+                /** @description component id */
+                component_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description HATEOAS links */
+                        _links?: {
+                            [key: string]: string | string[];
+                        };
+                        items: components["schemas"]["EntityListItem"][];
+                        /** @description Vendor list-level fields (counts, aggregation) */
+                        "x-medkit"?: {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+        };
+    };
+    listComponentHosts: {
+        parameters: {
+            query?: {
+                /** @description Comma-separated; keeps entities having any of them [ours] */
+                tags?: string;
+            };
+            header?: never;
+            path: {
+                /** @description component id */
+                component_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description HATEOAS links */
+                        _links?: {
+                            [key: string]: string | string[];
+                        };
+                        items: components["schemas"]["EntityListItem"][];
+                        /** @description Vendor list-level fields (counts, aggregation) */
+                        "x-medkit"?: {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+        };
+    };
+    listComponentLocks: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Client identity (1–256 characters, no control characters) */
+                "x-client-id"?: string;
+            };
+            path: {
+                /** @description Component id */
+                component_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["Lock"][];
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            501: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+        };
+    };
+    acquireComponentLock: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Client identity (1–256 characters, no control characters) */
+                "x-client-id"?: string;
+            };
+            path: {
+                /** @description Component id */
+                component_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "lock_expiration": 300,
+                 *       "scopes": [
+                 *         "configurations"
+                 *       ]
+                 *     }
+                 */
+                "application/json": {
+                    /** @description replace another client's breakable lock */
+                    break_lock?: boolean;
+                    /** @description TTL in seconds, > 0 and ≤ the entity maximum (default 3600) */
+                    lock_expiration: number;
+                    /** @description collections covered; omitted = all */
+                    scopes?: string[];
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Lock"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            501: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+        };
+    };
+    getComponentLock: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Client identity (1–256 characters, no control characters) */
+                "x-client-id"?: string;
+            };
+            path: {
+                /** @description Component id */
+                component_id: string;
+                /** @description Lock id */
+                lock_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Lock"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            501: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+        };
+    };
+    extendComponentLock: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Client identity (1–256 characters, no control characters) */
+                "x-client-id"?: string;
+            };
+            path: {
+                /** @description Component id */
+                component_id: string;
+                /** @description Lock id */
+                lock_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "lock_expiration": 600
+                 *     }
+                 */
+                "application/json": {
+                    /** @description new TTL in seconds from now */
+                    lock_expiration: number;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            501: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+        };
+    };
+    releaseComponentLock: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Client identity (1–256 characters, no control characters) */
+                "x-client-id"?: string;
+            };
+            path: {
+                /** @description Component id */
+                component_id: string;
+                /** @description Lock id */
+                lock_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            501: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+        };
+    };
+    listScriptsComponent: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Component id */
+                component_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description HATEOAS links */
+                        _links?: {
+                            [key: string]: string | string[];
+                        };
+                        items: components["schemas"]["ScriptMetadata"][];
+                        /** @description Vendor list-level fields (counts, aggregation) */
+                        "x-medkit"?: {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            501: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+        };
+    };
+    uploadScriptComponent: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Component id */
+                component_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "id": "script_1717123456_0",
+                     *       "name": "Disk Check"
+                     *     }
+                     */
+                    "application/json": {
+                        id: string;
+                        name: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            501: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+        };
+    };
+    getScriptComponent: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Component id */
+                component_id: string;
+                /**
+                 * @description Script id
+                 * @example script_1717123456_0
+                 */
+                script_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ScriptMetadata"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            501: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+        };
+    };
+    deleteScriptComponent: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Component id */
+                component_id: string;
+                /**
+                 * @description Script id
+                 * @example script_1717123456_0
+                 */
+                script_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            501: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+        };
+    };
+    startScriptExecutionComponent: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Component id */
+                component_id: string;
+                /**
+                 * @description Script id
+                 * @example script_1717123456_0
+                 */
+                script_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "execution_type": "now",
+                 *       "parameters": {
+                 *         "threshold": 90
+                 *       }
+                 *     }
+                 */
+                "application/json": {
+                    /** @description now | on_restart | now_and_on_restart | once_on_restart (built-in: now only) */
+                    execution_type: string;
+                    /** @description Input, checked against parameters_schema */
+                    parameters?: {
+                        [key: string]: unknown;
+                    };
+                    proximity_response?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ScriptExecution"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            501: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+        };
+    };
+    getScriptExecutionComponent: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Component id */
+                component_id: string;
+                /**
+                 * @description Execution id
+                 * @example exec_1717123500_0
+                 */
+                execution_id: string;
+                /**
+                 * @description Script id
+                 * @example script_1717123456_0
+                 */
+                script_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ScriptExecution"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            501: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+        };
+    };
+    controlScriptExecutionComponent: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Component id */
+                component_id: string;
+                /**
+                 * @description Execution id
+                 * @example exec_1717123500_0
+                 */
+                execution_id: string;
+                /**
+                 * @description Script id
+                 * @example script_1717123456_0
+                 */
+                script_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "action": "stop"
+                 *     }
+                 */
+                "application/json": {
+                    action: "stop" | "forced_termination";
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ScriptExecution"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            501: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+        };
+    };
+    deleteScriptExecutionComponent: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Component id */
+                component_id: string;
+                /**
+                 * @description Execution id
+                 * @example exec_1717123500_0
+                 */
+                execution_id: string;
+                /**
+                 * @description Script id
+                 * @example script_1717123456_0
+                 */
+                script_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            501: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+        };
+    };
+    listComponentSubcomponents: {
+        parameters: {
+            query?: {
+                /** @description Comma-separated; keeps entities having any of them [ours] */
+                tags?: string;
+            };
+            header?: never;
+            path: {
+                /** @description component id */
+                component_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description HATEOAS links */
+                        _links?: {
+                            [key: string]: string | string[];
+                        };
+                        items: components["schemas"]["EntityListItem"][];
+                        /** @description Vendor list-level fields (counts, aggregation) */
+                        "x-medkit"?: {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+        };
+    };
+    listComponentTriggers: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Entity id */
+                component_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["Trigger"][];
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            501: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+        };
+    };
+    createComponentTrigger: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Entity id */
+                component_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "resource": "/api/v1/apps/battery_monitor/data/voltage",
+                 *       "trigger_condition": {
+                 *         "condition_type": "EnterRange",
+                 *         "lower_bound": 0,
+                 *         "upper_bound": 22
+                 *       },
+                 *       "multishot": true
+                 *     }
+                 */
+                "application/json": {
+                    /** @description seconds > 0 */
+                    lifetime?: number;
+                    log_settings?: {
+                        marker?: string;
+                        severity?: string;
+                    };
+                    multishot?: boolean;
+                    /** @description JSON Pointer into the resource payload */
+                    path?: string;
+                    persistent?: boolean;
+                    /** @description sse (default) or webhook [ours] */
+                    protocol?: string;
+                    /** @description Full URI /api/v1/{type}/{id}/{collection}[/{path}] of the route entity */
+                    resource: string;
+                    trigger_condition: {
+                        /** @description OnChange | OnChangeTo | EnterRange | LeaveRange | x-<plugin> */
+                        condition_type: string;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                    /** @description [ours] HMAC-SHA256 key for X-Medkit-Signature (write-only) */
+                    webhook_secret?: string;
+                    /** @description [ours] http(s) URL receiving each event as a JSON POST */
+                    webhook_url?: string;
+                } & {
+                    [key: string]: unknown;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Trigger"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            501: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+        };
+    };
+    getComponentTrigger: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Entity id */
+                component_id: string;
+                trigger_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Trigger"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            501: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+        };
+    };
+    updateComponentTrigger: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Entity id */
+                component_id: string;
+                trigger_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description seconds > 0 */
+                    lifetime: number;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Trigger"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            501: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+        };
+    };
+    deleteComponentTrigger: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Entity id */
+                component_id: string;
+                trigger_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            501: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+        };
+    };
+    streamComponentTriggerEvents: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Entity id */
+                component_id: string;
+                trigger_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description text/event-stream */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/event-stream": string;
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/event-stream": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/event-stream": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/event-stream": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            501: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/event-stream": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/event-stream": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+        };
+    };
+    getScriptAuditComponent: {
+        parameters: {
+            query?: {
+                action?: "upload" | "delete" | "start" | "stop" | "forced_termination" | "finish" | "delete_execution";
+                client_id?: string;
+                /**
+                 * @description Execution id
+                 * @example exec_1717123500_0
+                 */
+                execution_id?: string;
+                limit?: number;
+                /**
+                 * @description Script id
+                 * @example script_1717123456_0
+                 */
+                script_id?: string;
+                /** @description ISO 8601 timestamp; only records at or after it */
+                since?: string;
+            };
+            header?: never;
+            path: {
+                /** @description Component id */
+                component_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description HATEOAS links */
+                        _links?: {
+                            [key: string]: string | string[];
+                        };
+                        items: components["schemas"]["ScriptAuditRecord"][];
+                        /** @description Vendor list-level fields (counts, aggregation) */
+                        "x-medkit"?: {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            501: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+        };
+    };
     getApiDocs: {
         parameters: {
             query?: {
@@ -194,6 +9134,1506 @@ export interface operations {
             };
         };
     };
+    listFunctions: {
+        parameters: {
+            query?: {
+                /** @description Comma-separated; keeps entities having any of them [ours] */
+                tags?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description HATEOAS links */
+                        _links?: {
+                            [key: string]: string | string[];
+                        };
+                        items: components["schemas"]["EntityListItem"][];
+                        /** @description Vendor list-level fields (counts, aggregation) */
+                        "x-medkit"?: {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+        };
+    };
+    getFunction: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description function id */
+                function_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EntityDetail"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+        };
+    };
+    listFunctionCyclicSubscriptions: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Entity id */
+                function_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["CyclicSubscription"][];
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+        };
+    };
+    createFunctionCyclicSubscription: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Entity id */
+                function_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "resource": "/api/v1/apps/battery_monitor/data/voltage",
+                 *       "interval": "normal",
+                 *       "duration": 60
+                 *     }
+                 */
+                "application/json": {
+                    /** @description seconds, 1 … sse.max_duration_sec */
+                    duration: number;
+                    /** @description fast | normal | slow */
+                    interval: string;
+                    /** @description sse (only) */
+                    protocol?: string;
+                    /** @description /api/v1/{apps|components|functions}/{id}/{collection}[/{path}] of the route entity, or /api/v1/updates/{id}/status */
+                    resource: string;
+                } & {
+                    [key: string]: unknown;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CyclicSubscription"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+        };
+    };
+    getFunctionCyclicSubscription: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Entity id */
+                function_id: string;
+                subscription_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CyclicSubscription"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+        };
+    };
+    updateFunctionCyclicSubscription: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Entity id */
+                function_id: string;
+                subscription_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    duration?: number;
+                    interval?: string;
+                } & {
+                    [key: string]: unknown;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CyclicSubscription"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+        };
+    };
+    deleteFunctionCyclicSubscription: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Entity id */
+                function_id: string;
+                subscription_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+        };
+    };
+    streamFunctionCyclicSubscription: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Entity id */
+                function_id: string;
+                subscription_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description text/event-stream */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/event-stream": string;
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/event-stream": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/event-stream": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/event-stream": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/event-stream": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+        };
+    };
+    listFunctionHosts: {
+        parameters: {
+            query?: {
+                /** @description Comma-separated; keeps entities having any of them [ours] */
+                tags?: string;
+            };
+            header?: never;
+            path: {
+                /** @description function id */
+                function_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description HATEOAS links */
+                        _links?: {
+                            [key: string]: string | string[];
+                        };
+                        items: components["schemas"]["EntityListItem"][];
+                        /** @description Vendor list-level fields (counts, aggregation) */
+                        "x-medkit"?: {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+        };
+    };
+    listFunctionTriggers: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Entity id */
+                function_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["Trigger"][];
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            501: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+        };
+    };
+    createFunctionTrigger: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Entity id */
+                function_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "resource": "/api/v1/apps/battery_monitor/data/voltage",
+                 *       "trigger_condition": {
+                 *         "condition_type": "EnterRange",
+                 *         "lower_bound": 0,
+                 *         "upper_bound": 22
+                 *       },
+                 *       "multishot": true
+                 *     }
+                 */
+                "application/json": {
+                    /** @description seconds > 0 */
+                    lifetime?: number;
+                    log_settings?: {
+                        marker?: string;
+                        severity?: string;
+                    };
+                    multishot?: boolean;
+                    /** @description JSON Pointer into the resource payload */
+                    path?: string;
+                    persistent?: boolean;
+                    /** @description sse (default) or webhook [ours] */
+                    protocol?: string;
+                    /** @description Full URI /api/v1/{type}/{id}/{collection}[/{path}] of the route entity */
+                    resource: string;
+                    trigger_condition: {
+                        /** @description OnChange | OnChangeTo | EnterRange | LeaveRange | x-<plugin> */
+                        condition_type: string;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                    /** @description [ours] HMAC-SHA256 key for X-Medkit-Signature (write-only) */
+                    webhook_secret?: string;
+                    /** @description [ours] http(s) URL receiving each event as a JSON POST */
+                    webhook_url?: string;
+                } & {
+                    [key: string]: unknown;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Trigger"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            501: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+        };
+    };
+    getFunctionTrigger: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Entity id */
+                function_id: string;
+                trigger_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Trigger"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            501: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+        };
+    };
+    updateFunctionTrigger: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Entity id */
+                function_id: string;
+                trigger_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description seconds > 0 */
+                    lifetime: number;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Trigger"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            501: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+        };
+    };
+    deleteFunctionTrigger: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Entity id */
+                function_id: string;
+                trigger_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            501: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+        };
+    };
+    streamFunctionTriggerEvents: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Entity id */
+                function_id: string;
+                trigger_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description text/event-stream */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/event-stream": string;
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/event-stream": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/event-stream": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/event-stream": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            501: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/event-stream": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/event-stream": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+        };
+    };
     getHealth: {
         parameters: {
             query?: never;
@@ -218,6 +10658,800 @@ export interface operations {
                         warnings: components["schemas"]["HealthWarning"][];
                     } & {
                         [key: string]: unknown;
+                    };
+                };
+            };
+        };
+    };
+    listUpdates: {
+        parameters: {
+            query?: {
+                origin?: "remote" | "proximity";
+                "target-version"?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description HATEOAS links */
+                        _links?: {
+                            [key: string]: string | string[];
+                        };
+                        items: string[];
+                        /** @description Vendor list-level fields (counts, aggregation) */
+                        "x-medkit"?: {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            501: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+        };
+    };
+    registerUpdate: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "id": "nav-stack-1.4.2",
+                 *       "update_name": "Navigation stack 1.4.2",
+                 *       "automated": true,
+                 *       "origins": [
+                 *         "remote"
+                 *       ],
+                 *       "target_version": "1.4.2",
+                 *       "x-medkit": {
+                 *         "prepare": {
+                 *           "path": "nav-1.4.2/prepare.sh"
+                 *         },
+                 *         "execute": {
+                 *           "path": "nav-1.4.2/install.sh",
+                 *           "timeout_sec": 600
+                 *         }
+                 *       }
+                 *     }
+                 */
+                "application/json": {
+                    affected_components?: string[];
+                    automated?: boolean;
+                    /** @description Expected duration in seconds (≥ 0) */
+                    duration?: number;
+                    /** @description Package id (entity-id rules) */
+                    id: string;
+                    origins?: ("remote" | "proximity")[];
+                    /** @description Bytes (≥ 0) */
+                    size?: number;
+                    target_version?: string;
+                    update_name?: string;
+                    updated_components?: string[];
+                    /** @description Built-in script provider: {prepare?: {path | script_id, parameters?, timeout_sec?, format?}, execute: {...}} */
+                    "x-medkit"?: {
+                        [key: string]: unknown;
+                    };
+                } & {
+                    [key: string]: unknown;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            501: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+        };
+    };
+    getUpdate: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Update package id */
+                update_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Package metadata as registered */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            501: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+        };
+    };
+    deleteUpdate: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Update package id */
+                update_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            501: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+        };
+    };
+    automatedUpdate: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Update package id */
+                update_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UpdateStatus"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            501: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+        };
+    };
+    executeUpdate: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Update package id */
+                update_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UpdateStatus"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            501: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+        };
+    };
+    prepareUpdate: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Update package id */
+                update_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UpdateStatus"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            501: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+        };
+    };
+    getUpdateStatus: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Update package id */
+                update_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UpdateStatus"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            501: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
                     };
                 };
             };
@@ -279,6 +11513,90 @@ export interface operations {
                         "x-medkit"?: {
                             [key: string]: unknown;
                         };
+                    };
+                };
+            };
+        };
+    };
+    getScriptAudit: {
+        parameters: {
+            query?: {
+                action?: "upload" | "delete" | "start" | "stop" | "forced_termination" | "finish" | "delete_execution";
+                client_id?: string;
+                /** @description Entity id */
+                entity_id?: string;
+                /**
+                 * @description Execution id
+                 * @example exec_1717123500_0
+                 */
+                execution_id?: string;
+                limit?: number;
+                /**
+                 * @description Script id
+                 * @example script_1717123456_0
+                 */
+                script_id?: string;
+                /** @description ISO 8601 timestamp; only records at or after it */
+                since?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description HATEOAS links */
+                        _links?: {
+                            [key: string]: string | string[];
+                        };
+                        items: components["schemas"]["ScriptAuditRecord"][];
+                        /** @description Vendor list-level fields (counts, aggregation) */
+                        "x-medkit"?: {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            501: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
                     };
                 };
             };

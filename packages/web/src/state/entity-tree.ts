@@ -1,0 +1,143 @@
+// Loads the entity tree: the four top-level lists every few seconds (online state changes), and
+// the relationship routes (nesting) whenever the set of entities changes.
+import { useEffect, useRef, useState } from 'preact/hooks';
+import { ApiError, type ApiClient } from '../api/client';
+import { normalizeEntityList, type EntityRef, type EntityType } from '../model/entities';
+import { emptyTreeInput, type TreeInput } from '../model/tree';
+import { usePageVisible } from '../ui/hooks';
+
+export interface EntityTreeState {
+  input: TreeInput;
+  loaded: boolean;
+  error?: ApiError;
+  /** Entity list routes the gateway does not serve (404 on the route itself). */
+  missingRoutes: string[];
+}
+
+const LISTS: [keyof Pick<TreeInput, 'areas' | 'components' | 'apps' | 'functions'>, EntityType][] = [
+  ['areas', 'area'],
+  ['components', 'component'],
+  ['apps', 'app'],
+  ['functions', 'function'],
+];
+
+/** The gateway's answer to a route it does not have (spec/api.md §2.5: parameters.status 404). */
+export function isMissingRoute(err: unknown): boolean {
+  return err instanceof ApiError && err.status === 404 && err.code === 'resource-not-found' && err.parameters?.status === 404;
+}
+
+async function relation(client: ApiClient, path: string, type: EntityType, signal: AbortSignal): Promise<EntityRef[]> {
+  try {
+    return normalizeEntityList(await client.get(path, { signal }), type);
+  } catch (err) {
+    if (signal.aborted) throw err;
+    return []; // one broken relationship must not hide the rest of the tree
+  }
+}
+
+async function loadRelations(client: ApiClient, lists: Pick<TreeInput, 'areas' | 'components' | 'functions'>, signal: AbortSignal) {
+  const rel = { subareas: {}, areaComponents: {}, subcomponents: {}, componentHosts: {}, functionHosts: {} } as Pick<
+    TreeInput,
+    'subareas' | 'areaComponents' | 'subcomponents' | 'componentHosts' | 'functionHosts'
+  >;
+  // Walk areas and components breadth-first: children found through subareas/subcomponents are
+  // not in the top-level lists (spec/api.md §3.1) but have their own relationships.
+  const areaQueue = lists.areas.map((a) => a.id);
+  const compQueue = lists.components.map((c) => c.id);
+  const seenAreas = new Set<string>();
+  const seenComps = new Set<string>();
+  while (areaQueue.length || compQueue.length) {
+    const areas = areaQueue.splice(0).filter((id) => !seenAreas.has(id));
+    const comps = compQueue.splice(0).filter((id) => !seenComps.has(id));
+    areas.forEach((id) => seenAreas.add(id));
+    comps.forEach((id) => seenComps.add(id));
+    await Promise.all([
+      ...areas.map(async (id) => {
+        const p = `/areas/${encodeURIComponent(id)}`;
+        const [subs, comps2] = await Promise.all([relation(client, `${p}/subareas`, 'area', signal), relation(client, `${p}/components`, 'component', signal)]);
+        rel.subareas[id] = subs;
+        rel.areaComponents[id] = comps2;
+        areaQueue.push(...subs.map((s) => s.id));
+        compQueue.push(...comps2.map((c) => c.id));
+      }),
+      ...comps.map(async (id) => {
+        const p = `/components/${encodeURIComponent(id)}`;
+        const [subs, hosts] = await Promise.all([relation(client, `${p}/subcomponents`, 'component', signal), relation(client, `${p}/hosts`, 'app', signal)]);
+        rel.subcomponents[id] = subs;
+        rel.componentHosts[id] = hosts;
+        compQueue.push(...subs.map((s) => s.id));
+      }),
+    ]);
+  }
+  await Promise.all(
+    lists.functions.map(async (f) => {
+      rel.functionHosts[f.id] = await relation(client, `/functions/${encodeURIComponent(f.id)}/hosts`, 'app', signal);
+    }),
+  );
+  return rel;
+}
+
+const idsOf = (i: Pick<TreeInput, 'areas' | 'components' | 'apps' | 'functions'>) =>
+  [...i.areas, ...i.components, ...i.apps, ...i.functions].map((e) => `${e.type}:${e.id}:${e.componentId ?? ''}`).sort().join(',');
+
+export function useEntityTree(client: ApiClient, intervalMs = 5000): EntityTreeState & { reload: () => void } {
+  const [state, setState] = useState<EntityTreeState>({ input: emptyTreeInput(), loaded: false, missingRoutes: [] });
+  const [tick, setTick] = useState(0);
+  const visible = usePageVisible();
+  const shape = useRef<string>('');
+  const relations = useRef<Omit<TreeInput, 'areas' | 'components' | 'apps' | 'functions'>>(emptyTreeInput());
+
+  useEffect(() => {
+    shape.current = '';
+    setState({ input: emptyTreeInput(), loaded: false, missingRoutes: [] });
+  }, [client]);
+
+  useEffect(() => {
+    if (!visible) return;
+    let stopped = false;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const controller = new AbortController();
+    const run = async () => {
+      const missing: string[] = [];
+      let failure: ApiError | undefined;
+      const lists = await Promise.all(
+        LISTS.map(async ([key, type]) => {
+          try {
+            return normalizeEntityList(await client.get(`/${key}`, { signal: controller.signal }), type);
+          } catch (err) {
+            if (isMissingRoute(err)) missing.push(key);
+            else if (err instanceof ApiError) failure ??= err;
+            return null;
+          }
+        }),
+      );
+      if (stopped) return;
+      if (failure && lists.every((l) => l === null)) {
+        setState((s) => ({ ...s, loaded: true, error: failure, missingRoutes: missing }));
+      } else {
+        const [areas, components, apps, functions] = lists.map((l) => l ?? []);
+        const top = { areas, components, apps, functions };
+        const now = idsOf(top);
+        if (now !== shape.current) {
+          try {
+            relations.current = await loadRelations(client, top, controller.signal);
+            shape.current = now;
+          } catch {
+            if (stopped) return;
+          }
+        }
+        if (stopped) return;
+        setState({ input: { ...top, ...relations.current }, loaded: true, missingRoutes: missing, error: failure });
+      }
+      if (!stopped && intervalMs > 0) timer = setTimeout(run, intervalMs);
+    };
+    void run();
+    return () => {
+      stopped = true;
+      controller.abort();
+      if (timer) clearTimeout(timer);
+    };
+  }, [client, visible, tick, intervalMs]);
+
+  return { ...state, reload: () => setTick((t) => t + 1) };
+}

@@ -1,0 +1,114 @@
+// The shell: header, entity tree on the left, the routed view on the right. Owns the gateway
+// choice, the health poll, the tree and the fault store that all views share.
+import { useMemo, useState } from 'preact/hooks';
+import { ApiClient, ApiError } from '../api/client';
+import { rememberGatewayUrl } from '../api/gateway-url';
+import { buildTree, countEntities } from '../model/tree';
+import { countFaultsByEntity } from '../model/fault-counts';
+import { normalizeHealth } from '../model/health';
+import { isActive } from '../model/faults';
+import { parseRoute, routeHash } from '../model/route';
+import { useEntityTree } from '../state/entity-tree';
+import { useFaultStore } from '../state/fault-store';
+import { Ctx, type AppContext } from './context';
+import { Header, type Connection } from './header';
+import { ConnectionDialog } from './connection-dialog';
+import { EntityTree } from './entity-tree';
+import { Home } from './home';
+import { EntityDetail } from './entity-detail';
+import { FaultDashboard } from './faults/dashboard';
+import { FaultDetail } from './faults/detail';
+import { useHash, usePoll } from './hooks';
+
+function clientId(): string {
+  try {
+    let id = sessionStorage.getItem('medkit.client-id');
+    if (!id) sessionStorage.setItem('medkit.client-id', (id = `medkit-web-${Math.random().toString(36).slice(2, 10)}`));
+    return id;
+  } catch {
+    return 'medkit-web';
+  }
+}
+
+export function App({ initialGateway }: { initialGateway: string }) {
+  const [gateway, setGateway] = useState(initialGateway);
+  const [connOpen, setConnOpen] = useState(false);
+  const client = useMemo(() => new ApiClient(gateway, clientId()), [gateway]);
+  const route = parseRoute(useHash());
+
+  const health = usePoll(
+    async (signal) => {
+      const [h, v] = await Promise.all([client.get('/health', { signal }), client.get('/version-info', { signal }).catch(() => undefined)]);
+      return normalizeHealth(h, v);
+    },
+    [client],
+    5000,
+  );
+  const tree = useEntityTree(client);
+  const faults = useFaultStore(client);
+
+  const nodes = useMemo(() => buildTree(tree.input), [tree.input]);
+  const counts = useMemo(() => countFaultsByEntity(faults.faults, tree.input), [faults.faults, tree.input]);
+  const activeFaults = faults.faults.filter(isActive).length;
+
+  const connection: Connection = health.data && !health.error ? 'connected' : health.error ? 'unreachable' : 'connecting';
+  const ctx: AppContext = { client, tree, faults, health: health.data, openConnection: () => setConnOpen(true) };
+  const selected = route.view === 'entity' ? { type: route.type, id: route.id } : undefined;
+  const docsUrl = `${gateway}/docs`;
+
+  const choose = (url: string) => {
+    rememberGatewayUrl(url || null, window.localStorage);
+    const u = new URL(window.location.href);
+    u.searchParams.delete('gateway');
+    window.history.replaceState(null, '', u.toString());
+    setGateway(url);
+    setConnOpen(false);
+  };
+
+  return (
+    <Ctx.Provider value={ctx}>
+      <a class="skip-link" href="#main">
+        Skip to content
+      </a>
+      <Header
+        gatewayLabel={gateway || 'this server'}
+        docsUrl={docsUrl}
+        connection={connection}
+        health={health.data}
+        stream={faults.stream}
+        activeFaults={activeFaults}
+        onConnect={() => setConnOpen(true)}
+        route={route.view}
+      />
+      {connection === 'unreachable' && (
+        <div class="banner banner-error" role="alert" data-testid="unreachable">
+          <strong>The gateway at {gateway || window.location.origin} is unreachable.</strong> {(health.error as ApiError | undefined)?.describe?.() ?? health.error?.message}{' '}
+          The UI keeps retrying every few seconds.{' '}
+          <button type="button" class="link-button" onClick={() => setConnOpen(true)}>
+            Connect to another gateway
+          </button>
+        </div>
+      )}
+      <div class="layout">
+        <aside class="sidebar" aria-label="Entity tree">
+          <EntityTree
+            nodes={nodes}
+            counts={counts}
+            selected={selected}
+            onSelect={(e) => {
+              window.location.hash = routeHash({ view: 'entity', type: e.type, id: e.id, tab: route.view === 'entity' ? route.tab : undefined });
+            }}
+          />
+          {tree.loaded && countEntities(nodes) === 0 && connection === 'connected' && <p class="muted tree-empty">No entities.</p>}
+        </aside>
+        <main id="main" class="content" tabIndex={-1}>
+          {route.view === 'home' && <Home entityCount={countEntities(nodes)} connection={connection} />}
+          {route.view === 'entity' && <EntityDetail key={`${route.type}:${route.id}`} type={route.type} id={route.id} tab={route.tab} />}
+          {route.view === 'faults' && <FaultDashboard />}
+          {route.view === 'fault' && <FaultDetail key={`${route.code}@${route.type}:${route.id}`} code={route.code} type={route.type} id={route.id} />}
+        </main>
+      </div>
+      <ConnectionDialog open={connOpen} current={gateway} onClose={() => setConnOpen(false)} onChoose={choose} />
+    </Ctx.Provider>
+  );
+}

@@ -1,0 +1,24 @@
+// What every view can reach: the API client, the entity tree and the live fault store.
+import { createContext } from 'preact';
+import { useContext } from 'preact/hooks';
+import type { ApiClient } from '../api/client';
+import type { EntityTreeState } from '../state/entity-tree';
+import type { FaultStore } from '../state/fault-store';
+import type { HealthView } from '../model/health';
+
+export interface AppContext {
+  client: ApiClient;
+  tree: EntityTreeState & { reload: () => void };
+  faults: FaultStore;
+  health?: HealthView;
+  /** Opens the gateway connection dialog. */
+  openConnection: () => void;
+}
+
+export const Ctx = createContext<AppContext | null>(null);
+
+export function useApp(): AppContext {
+  const c = useContext(Ctx);
+  if (!c) throw new Error('useApp outside the app provider');
+  return c;
+}

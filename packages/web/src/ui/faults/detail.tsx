@@ -1,0 +1,238 @@
+// One fault (spec/api.md §9.5): status and its history, reporting sources, freeze frames drawn as
+// charts, black-box recordings to download, and clearing with a confirmation.
+import { useMemo, useState } from 'preact/hooks';
+import { entityPath, type EntityType } from '../../model/entities';
+import { normalizeFaultDetail, type StatusChange } from '../../model/fault-detail';
+import { formatBytes, recordingsForFault, type FrameView, type RecordingView } from '../../model/freeze-frame';
+import { statusLabel } from '../../model/faults';
+import { routeHash } from '../../model/route';
+import { useApp } from '../context';
+import { usePoll } from '../hooks';
+import { ErrorNote, errorText } from '../errors';
+import { Confirm } from '../dialog';
+import { SeverityBadge, StatusBadge } from '../badges';
+import { FreezeFrameChart } from './chart';
+import { faultEntityResolver, formatTime } from './fault-table';
+
+export function FaultDetail({ code, type, id }: { code: string; type?: EntityType; id?: string }) {
+  const { faults, tree } = useApp();
+  const known = faults.faults.find((f) => f.code === code && (!id || !f.entityId || f.entityId === id));
+  const resolved = useMemo(() => (type && id ? { type, id } : known ? faultEntityResolver(tree.input)(known) : undefined), [type, id, known, tree.input]);
+  if (!resolved) {
+    return (
+      <section class="panel">
+        <h1>
+          Fault <code>{code}</code>
+        </h1>
+        {known ? (
+          <p class="note">
+            No entity of this gateway's tree reported this fault ({known.reportingSources.join(', ') || 'no sources'}), so its detail cannot be read. It is listed on the{' '}
+            <a href="#/faults">dashboard</a>.
+          </p>
+        ) : (
+          <p class="muted">{faults.loaded ? 'Unknown fault.' : 'Loading…'}</p>
+        )}
+      </section>
+    );
+  }
+  return <FaultDetailFor code={code} type={resolved.type} id={resolved.id} />;
+}
+
+function FaultDetailFor({ code, type, id }: { code: string; type: EntityType; id: string }) {
+  const { client, faults } = useApp();
+  const base = entityPath({ type, id });
+  const path = `${base}/faults/${encodeURIComponent(code)}`;
+  const detail = usePoll((signal) => client.get(path, { signal }), [client, path, faults.version], 15_000);
+  const bags = usePoll((signal) => client.get(`${base}/bulk-data/rosbags`, { signal }), [client, base, faults.version], 0);
+  const [clear, setClear] = useState<{ open: boolean; busy?: boolean; error?: string; done?: boolean }>({ open: false });
+
+  if (detail.error && !detail.data) {
+    return (
+      <section class="panel">
+        <h1>
+          Fault <code>{code}</code>
+        </h1>
+        <ErrorNote error={detail.error} />
+        <p>
+          <a href="#/faults">Back to the dashboard</a>
+        </p>
+      </section>
+    );
+  }
+  if (!detail.data) return <section class="panel"><h1>Loading {code}…</h1></section>;
+
+  const d = normalizeFaultDetail(detail.data, code);
+  const recordings = mergeRecordings(d.recordings, recordingsForFault(bags.data, base, code));
+  const history: StatusChange[] = [...d.history, ...(faults.liveHistory.get(code) ?? [])];
+
+  const doClear = async () => {
+    setClear({ open: true, busy: true });
+    try {
+      await client.request('DELETE', path);
+      setClear({ open: false, done: true });
+      detail.reload();
+    } catch (err) {
+      setClear({ open: true, error: errorText(err) });
+    }
+  };
+
+  return (
+    <section class="panel fault-detail" data-testid="fault-detail">
+      <p class="crumbs">
+        <a href="#/faults">Faults</a> › <a href={routeHash({ view: 'entity', type, id, tab: 'faults' })}>{id}</a>
+      </p>
+      <header class="entity-head">
+        <h1>
+          <code>{d.code}</code> {d.title !== d.code && <span class="title">{d.title}</span>}
+        </h1>
+        <div class="entity-meta">
+          <SeverityBadge severity={d.severity} />
+          <StatusBadge raw={d.rawStatus} />
+          {d.occurrences !== undefined && <span>{d.occurrences} occurrence{d.occurrences === 1 ? '' : 's'}</span>}
+          <button type="button" class="danger push-right" onClick={() => setClear({ open: true })}>
+            Clear fault…
+          </button>
+        </div>
+        {clear.done && <p role="status" class="success">Clear request accepted.</p>}
+      </header>
+
+      <div class="two-col">
+        <section>
+          <h2>Status</h2>
+          <dl class="facts">
+            <div>
+              <dt>First occurrence</dt>
+              <dd>{formatTime(d.firstMs)}</dd>
+            </div>
+            <div>
+              <dt>Last occurrence</dt>
+              <dd>{formatTime(d.lastMs)}</dd>
+            </div>
+            {Object.entries(d.statusFlags).map(([k, v]) => (
+              <div key={k}>
+                <dt>{k}</dt>
+                <dd>{v}</dd>
+              </div>
+            ))}
+          </dl>
+          <h3>History</h3>
+          {history.length === 0 ? (
+            <p class="muted small">No status changes recorded yet; changes seen live appear here.</p>
+          ) : (
+            <ol class="history" data-testid="status-history">
+              {history.map((h, i) => (
+                <li key={i}>
+                  <span>{formatTime(h.atMs)}</span> <StatusBadge raw={h.status} />
+                  {h.origin === 'live' && <span class="muted small"> (seen live)</span>}
+                </li>
+              ))}
+            </ol>
+          )}
+        </section>
+        <section>
+          <h2>Reporting sources</h2>
+          {d.reportingSources.length === 0 ? (
+            <p class="muted">None given.</p>
+          ) : (
+            <ul>
+              {d.reportingSources.map((s) => (
+                <li key={s}>
+                  <code>{s}</code>
+                </li>
+              ))}
+            </ul>
+          )}
+          <h2>Black-box recording</h2>
+          {recordings.length === 0 ? (
+            <p class="muted">No recording for this fault.</p>
+          ) : (
+            <ul class="files" data-testid="recordings">
+              {recordings.map((r) => (
+                <li key={r.path}>
+                  <a href={client.url(r.path)} download>
+                    Download {r.name}
+                  </a>{' '}
+                  <span class="muted small">
+                    {[r.format, formatBytes(r.sizeBytes), r.durationSec !== undefined ? `${r.durationSec} s` : ''].filter(Boolean).join(' · ')}
+                  </span>
+                </li>
+              ))}
+            </ul>
+          )}
+        </section>
+      </div>
+
+      <h2>Freeze frames</h2>
+      {d.frames.length === 0 ? <p class="muted">No freeze frame was captured.</p> : d.frames.map((f, i) => <Frame key={i} frame={f} />)}
+
+      <Confirm
+        title={`Clear ${d.code}?`}
+        open={clear.open}
+        message={
+          <p>
+            The fault is cleared on the gateway (<code>DELETE {path}</code>). If the condition persists the reporter raises it again. Current status:{' '}
+            {statusLabel(d.rawStatus)}.
+          </p>
+        }
+        confirmLabel="Clear fault"
+        danger
+        busy={clear.busy}
+        error={clear.error}
+        onConfirm={doClear}
+        onClose={() => setClear({ open: false })}
+      />
+    </section>
+  );
+}
+
+function mergeRecordings(a: RecordingView[], b: RecordingView[]): RecordingView[] {
+  const seen = new Map<string, RecordingView>();
+  for (const r of [...a, ...b]) if (!seen.has(r.path)) seen.set(r.path, r);
+  return [...seen.values()];
+}
+
+function Frame({ frame }: { frame: FrameView }) {
+  return (
+    <article class="card frame" data-testid="freeze-frame">
+      <header class="card-head">
+        <h3>{frame.name}</h3>
+        {frame.topic && <code class="small">{frame.topic}</code>}
+        {frame.messageType && <code class="small muted">{frame.messageType}</code>}
+        {frame.capturedAtMs !== undefined && <span class="muted small">captured {formatTime(frame.capturedAtMs)}</span>}
+      </header>
+      {frame.parseError && <p class="note">Stored payload could not be parsed: {frame.parseError}</p>}
+      {frame.kind === 'signals' ? (
+        <>
+          <div class="charts">
+            {frame.charts.map((c) => (
+              <FreezeFrameChart key={c.title} chart={c} />
+            ))}
+          </div>
+          <table class="grid small">
+            <caption>Values when the frame was read</caption>
+            <tbody>
+              {frame.signals.map((s) => (
+                <tr key={s.name}>
+                  <th scope="row">{s.name}</th>
+                  <td>{JSON.stringify(s.value)}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </>
+      ) : (
+        <>
+          <p>
+            Value: <code class="value">{typeof frame.data === 'object' ? JSON.stringify(frame.data) : String(frame.data)}</code>
+          </p>
+          {frame.fullData !== undefined && (
+            <details>
+              <summary>Full message</summary>
+              <pre class="json">{JSON.stringify(frame.fullData, null, 2)}</pre>
+            </details>
+          )}
+        </>
+      )}
+    </article>
+  );
+}

@@ -1,0 +1,70 @@
+// The top bar: which gateway, whether it answers, its version, ROS domain and node count, peers,
+// and the state of the live fault stream.
+import type { HealthView } from '../model/health';
+import type { StreamState } from '../state/fault-store';
+
+export type Connection = 'connecting' | 'connected' | 'unreachable';
+
+export interface HeaderProps {
+  gatewayLabel: string;
+  docsUrl: string;
+  connection: Connection;
+  health?: HealthView;
+  stream: StreamState;
+  activeFaults: number;
+  onConnect: () => void;
+  route: string;
+}
+
+const STREAM_TEXT: Record<StreamState, string> = {
+  connecting: 'connecting',
+  live: 'live',
+  reconnecting: 'reconnecting',
+  unavailable: 'off',
+};
+
+export function Header({ gatewayLabel, docsUrl, connection, health, stream, activeFaults, onConnect, route }: HeaderProps) {
+  return (
+    <header class="app-header">
+      <a class="brand" href="#/">
+        medkit
+      </a>
+      <nav class="main-nav" aria-label="Main">
+        <a href="#/" aria-current={route === 'home' || route === 'entity' ? 'page' : undefined}>
+          Entities
+        </a>
+        <a href="#/faults" aria-current={route === 'faults' || route === 'fault' ? 'page' : undefined}>
+          Faults{activeFaults > 0 && <span class="nav-count"> ({activeFaults} active)</span>}
+        </a>
+        <a href={docsUrl} target="_blank" rel="noreferrer">
+          API docs
+        </a>
+      </nav>
+      <div class="health" aria-live="polite">
+        <span class={`conn conn-${connection}`} data-testid="connection-state">
+          <span class="dot" aria-hidden="true" />
+          {connection === 'connected' ? 'Connected' : connection === 'unreachable' ? 'Unreachable' : 'Connecting…'}
+        </span>
+        {health?.version && <span class="meta">{`${health.product ?? 'gateway'} ${health.version}`}</span>}
+        {health?.rosDomain !== undefined && <span class="meta">ROS domain {health.rosDomain}</span>}
+        {health?.nodeCount !== undefined && <span class="meta">{health.nodeCount} nodes</span>}
+        {health?.peers && health.peers.length > 0 && (
+          <span class="meta peers">
+            Peers:{' '}
+            {health.peers.map((p) => (
+              <span key={p.name} class={`peer ${p.online ? 'peer-online' : 'peer-offline'}`} title={p.url}>
+                {p.name} ({p.online ? 'online' : 'offline'})
+              </span>
+            ))}
+          </span>
+        )}
+        <span class={`meta stream stream-${stream}`} data-testid="stream-state">
+          Fault stream: {STREAM_TEXT[stream]}
+        </span>
+      </div>
+      <button type="button" class="gateway-button" onClick={onConnect} title="Change the gateway this UI talks to">
+        Gateway: <span class="gateway-url">{gatewayLabel}</span>
+      </button>
+    </header>
+  );
+}

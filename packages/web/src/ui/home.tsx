@@ -1,0 +1,75 @@
+// Landing view: a summary when things work, and an explanation when the gateway is unreachable
+// or the tree is empty (with the gateway's own hints and warnings from /health).
+import { useApp } from './context';
+import type { Connection } from './header';
+
+export function Home({ entityCount, connection }: { entityCount: number; connection: Connection }) {
+  const { tree, health, faults, client } = useApp();
+  if (connection === 'unreachable') {
+    return (
+      <section class="panel" data-testid="home-unreachable">
+        <h1>Gateway unreachable</h1>
+        <p>
+          No answer from <code>{client.url('/health')}</code>. Check that the gateway is running and that this address is right, or choose another gateway from the
+          header.
+        </p>
+      </section>
+    );
+  }
+  if (!tree.loaded) {
+    return (
+      <section class="panel">
+        <h1>Loading…</h1>
+      </section>
+    );
+  }
+  if (entityCount === 0) {
+    const hints = [...(health?.hints ?? []), ...(health?.warnings ?? []).map((w) => w.message).filter(Boolean)];
+    return (
+      <section class="panel" data-testid="empty-tree">
+        <h1>No entities yet</h1>
+        {tree.missingRoutes.length === 4 ? (
+          <p>This gateway does not serve the entity routes (/areas, /components, /apps, /functions).</p>
+        ) : (
+          <p>
+            The gateway answers but its entity tree is empty{health?.discoveryMode ? ` (discovery mode: ${health.discoveryMode})` : ''}. With runtime discovery, entities
+            appear when ROS 2 nodes are seen on the gateway's ROS domain{health?.rosDomain !== undefined ? ` (${health.rosDomain})` : ''}; with a manifest, check the
+            manifest path.
+          </p>
+        )}
+        {hints.length > 0 && (
+          <>
+            <h2>What the gateway says</h2>
+            <ul class="hints">
+              {hints.map((h) => (
+                <li key={h}>{h}</li>
+              ))}
+            </ul>
+          </>
+        )}
+      </section>
+    );
+  }
+  const active = faults.faults.filter((f) => f.rawStatus === 'CONFIRMED' || f.rawStatus === 'PREFAILED').length;
+  return (
+    <section class="panel" data-testid="home">
+      <h1>Robot overview</h1>
+      <p>
+        {entityCount} entities. {faults.unsupported ? 'This gateway serves no fault routes.' : `${active} active fault${active === 1 ? '' : 's'}.`} Pick an entity in the tree
+        (arrow keys move, Enter opens) or open the <a href="#/faults">fault dashboard</a>.
+      </p>
+      {health && health.warnings.length > 0 && (
+        <>
+          <h2>Warnings</h2>
+          <ul class="hints">
+            {health.warnings.map((w, i) => (
+              <li key={i}>
+                <code>{w.code}</code> {w.message}
+              </li>
+            ))}
+          </ul>
+        </>
+      )}
+    </section>
+  );
+}

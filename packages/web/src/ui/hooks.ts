@@ -1,0 +1,91 @@
+// Data-loading hooks: one-shot loads and polling that pauses while the page is hidden and never
+// overlaps two requests for the same thing.
+import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
+
+export interface Loaded<T> {
+  data?: T;
+  error?: Error;
+  loading: boolean;
+  /** Loads again now. */
+  reload: () => void;
+}
+
+/** True while the document is visible. */
+export function usePageVisible(): boolean {
+  const [visible, setVisible] = useState(() => document.visibilityState !== 'hidden');
+  useEffect(() => {
+    const on = () => setVisible(document.visibilityState !== 'hidden');
+    document.addEventListener('visibilitychange', on);
+    return () => document.removeEventListener('visibilitychange', on);
+  }, []);
+  return visible;
+}
+
+/**
+ * Runs `load` when `deps` change and then every `intervalMs` (0 = once) while the page is visible
+ * and `enabled`. A new run aborts the previous one; a failed poll keeps the last good data.
+ */
+export function usePoll<T>(load: (signal: AbortSignal) => Promise<T>, deps: unknown[], intervalMs = 0, enabled = true): Loaded<T> {
+  const [state, setState] = useState<{ data?: T; error?: Error; loading: boolean }>({ loading: true });
+  const [tick, setTick] = useState(0);
+  const visible = usePageVisible();
+  const loadRef = useRef(load);
+  loadRef.current = load;
+
+  useEffect(() => {
+    setState({ loading: true });
+  }, deps);
+
+  useEffect(() => {
+    if (!enabled || (!visible && intervalMs > 0)) return;
+    let stopped = false;
+    let controller: AbortController | undefined;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const run = async () => {
+      controller = new AbortController();
+      try {
+        const data = await loadRef.current(controller.signal);
+        if (!stopped) setState({ data, loading: false });
+      } catch (err) {
+        if (!stopped && !controller.signal.aborted) setState((s) => ({ data: s.data, error: err as Error, loading: false }));
+      }
+      if (!stopped && intervalMs > 0) timer = setTimeout(run, intervalMs);
+    };
+    void run();
+    return () => {
+      stopped = true;
+      controller?.abort();
+      if (timer) clearTimeout(timer);
+    };
+  }, [...deps, tick, enabled, visible, intervalMs]);
+
+  const reload = useCallback(() => setTick((t) => t + 1), []);
+  return { ...state, reload };
+}
+
+/** True while the element is on screen (IntersectionObserver). */
+export function useOnScreen(ref: { current: Element | null }): boolean {
+  const [on, setOn] = useState(false);
+  useEffect(() => {
+    const el = ref.current;
+    if (!el || typeof IntersectionObserver === 'undefined') {
+      setOn(true);
+      return;
+    }
+    const io = new IntersectionObserver((entries) => setOn(entries.some((e) => e.isIntersecting)));
+    io.observe(el);
+    return () => io.disconnect();
+  }, [ref]);
+  return on;
+}
+
+/** Current location hash, updated on navigation. */
+export function useHash(): string {
+  const [hash, setHash] = useState(() => window.location.hash);
+  useEffect(() => {
+    const on = () => setHash(window.location.hash);
+    window.addEventListener('hashchange', on);
+    return () => window.removeEventListener('hashchange', on);
+  }, []);
+  return hash;
+}

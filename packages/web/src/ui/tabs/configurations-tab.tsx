@@ -1,0 +1,193 @@
+// Configurations (ROS parameters, spec/api.md §8): values with their types, inline edit checked
+// against the parameter type before the PUT, reset one, reset all (with the 207 per-node report).
+import { useState } from 'preact/hooks';
+import { formatParam, normalizeConfigurations, parseParam, withDetail, type ParamView } from '../../model/config-params';
+import { isObj, obj, str } from '../../model/json';
+import { useApp } from '../context';
+import { usePoll } from '../hooks';
+import { ErrorNote, errorText } from '../errors';
+import { Confirm } from '../dialog';
+import { TableHead } from '../table-head';
+
+/** Config ids may contain '/' and '.'; encode the whole id as one segment. */
+const cfgPath = (base: string, id: string) => `${base}/configurations/${encodeURIComponent(id)}`;
+
+export function ConfigurationsTab({ path }: { path: string }) {
+  const { client } = useApp();
+  const list = usePoll((signal) => client.get(`${path}/configurations`, { signal }), [client, path], 10_000);
+  const [resetAll, setResetAll] = useState<{ open: boolean; busy?: boolean; error?: string }>({ open: false });
+  const [report, setReport] = useState<string[]>();
+
+  if (list.error && !list.data) return <ErrorNote error={list.error} what="Configurations" />;
+  if (!list.data) return <p class="muted">Loading configurations…</p>;
+  const rows = normalizeConfigurations(list.data);
+  const x = obj(obj(list.data)['x-medkit']);
+  const unavailable = Array.isArray(x.unavailable_nodes) ? x.unavailable_nodes.map(String) : [];
+
+  const doResetAll = async () => {
+    setResetAll({ open: true, busy: true });
+    try {
+      const res = await client.request('DELETE', `${path}/configurations`);
+      setResetAll({ open: false });
+      if (res.status === 207) {
+        const results = Array.isArray(obj(res.body).results) ? (obj(res.body).results as unknown[]) : [];
+        setReport(results.filter(isObj).map((r) => `${str(r.app_id) ?? str(r.node) ?? '?'}: ${r.success ? 'reset' : (str(r.error) ?? 'not reset')}`));
+      } else setReport(['All parameters reset to their initial values.']);
+      list.reload();
+    } catch (err) {
+      setResetAll({ open: true, error: errorText(err) });
+    }
+  };
+
+  return (
+    <div class="stack">
+      {x.partial === true && <p class="note">Some nodes did not answer{unavailable.length ? `: ${unavailable.join(', ')}` : ''}.</p>}
+      {report && (
+        <ul class="report" role="status">
+          {report.map((r) => (
+            <li key={r}>{r}</li>
+          ))}
+        </ul>
+      )}
+      {rows.length === 0 ? (
+        <p class="muted">This entity has no configurations.</p>
+      ) : (
+        <table class="grid config-table">
+          <TableHead caption="Parameters" columns={['Parameter', 'Type', 'Value', '']} />
+          <tbody>
+            {rows.map((r) => (
+              <ParamRow key={r.id} path={path} row={r} onChanged={list.reload} />
+            ))}
+          </tbody>
+        </table>
+      )}
+      {rows.length > 0 && (
+        <div>
+          <button type="button" class="danger" onClick={() => setResetAll({ open: true })}>
+            Reset all…
+          </button>
+        </div>
+      )}
+      <Confirm
+        title="Reset all parameters?"
+        open={resetAll.open}
+        message="Every parameter of this entity goes back to the value the gateway saw when it first found the node."
+        confirmLabel="Reset all"
+        danger
+        busy={resetAll.busy}
+        error={resetAll.error}
+        onConfirm={doResetAll}
+        onClose={() => setResetAll({ open: false })}
+      />
+    </div>
+  );
+}
+
+function ParamRow({ path, row, onChanged }: { path: string; row: ParamView; onChanged: () => void }) {
+  const { client } = useApp();
+  const [edit, setEdit] = useState<{ text: string; error?: string; busy?: boolean; param: ParamView }>();
+  const [note, setNote] = useState<string>();
+  const inputId = `cfg-${row.id}`.replace(/[^A-Za-z0-9_-]/g, '_');
+
+  const startEdit = async () => {
+    setNote(undefined);
+    let param = row;
+    try {
+      param = withDetail(row, await client.get(cfgPath(path, row.id)));
+    } catch {
+      // The list's value and type are enough to edit; read-only is then checked by the gateway.
+    }
+    setEdit({ text: formatParam(param.type, param.value), param });
+  };
+
+  const save = async (e: Event) => {
+    e.preventDefault();
+    if (!edit) return;
+    const parsed = parseParam(edit.param.type, edit.text);
+    if (!parsed.ok) {
+      setEdit({ ...edit, error: `${edit.param.type}: ${parsed.error}` });
+      return;
+    }
+    setEdit({ ...edit, busy: true, error: undefined });
+    try {
+      const res = await client.request('PUT', cfgPath(path, row.id), { data: parsed.value });
+      setEdit(undefined);
+      setNote(`Saved: ${formatParam(row.type, obj(res.body).data ?? parsed.value)}`);
+      onChanged();
+    } catch (err) {
+      setEdit({ ...edit, busy: false, error: errorText(err) });
+    }
+  };
+
+  const reset = async () => {
+    try {
+      await client.request('DELETE', cfgPath(path, row.id));
+      setNote('Reset to the initial value.');
+      onChanged();
+    } catch (err) {
+      setNote(errorText(err));
+    }
+  };
+
+  return (
+    <tr data-param={row.id}>
+      <th scope="row">
+        <code>{row.name}</code>
+        {row.source && <span class="muted small"> ({row.source})</span>}
+      </th>
+      <td>
+        <code class="small">{row.type}</code>
+      </td>
+      <td>
+        {edit ? (
+          <form class="inline-form" onSubmit={save}>
+            <label for={inputId} class="visually-hidden">
+              New value of {row.name} ({edit.param.type})
+            </label>
+            <input
+              id={inputId}
+              value={edit.text}
+              autofocus
+              aria-invalid={edit.error ? true : undefined}
+              onInput={(e) => setEdit({ ...edit, text: (e.target as HTMLInputElement).value, error: undefined })}
+              onKeyDown={(e) => e.key === 'Escape' && setEdit(undefined)}
+            />
+            <button type="submit" class="primary" disabled={edit.busy || edit.param.readOnly}>
+              Save
+            </button>
+            <button type="button" onClick={() => setEdit(undefined)}>
+              Cancel
+            </button>
+            {edit.param.readOnly && <span class="note small">read-only</span>}
+            {edit.param.description && <span class="help">{edit.param.description}</span>}
+            {edit.error && (
+              <span class="field-error" role="alert">
+                {edit.error}
+              </span>
+            )}
+          </form>
+        ) : (
+          <code class="value">{formatParam(row.type, row.value)}</code>
+        )}
+        {note && (
+          <span class="small muted" role="status">
+            {' '}
+            {note}
+          </span>
+        )}
+      </td>
+      <td class="actions">
+        {!edit && (
+          <>
+            <button type="button" onClick={startEdit}>
+              Edit
+            </button>
+            <button type="button" onClick={reset}>
+              Reset
+            </button>
+          </>
+        )}
+      </td>
+    </tr>
+  );
+}

@@ -1,0 +1,152 @@
+// Data items (topics): live values polled once a second while a row is on screen and the page is
+// visible, and a publish form generated from the item's type schema.
+import { useRef, useState } from 'preact/hooks';
+import { isObj, items, obj, str, xm } from '../../model/json';
+import { useApp } from '../context';
+import { useOnScreen, usePoll } from '../hooks';
+import { ErrorNote, errorText } from '../errors';
+import { Dialog } from '../dialog';
+import { SchemaForm } from '../schema-form';
+import { TableHead } from '../table-head';
+
+interface DataItem {
+  id: string;
+  name: string;
+  direction?: string;
+  type?: string;
+  schema?: unknown;
+  defaultValue?: unknown;
+  available: boolean;
+}
+
+function normalizeDataItems(body: unknown): DataItem[] {
+  return items(body)
+    .filter(isObj)
+    .map((i) => {
+      const x = xm(i);
+      const ros2 = obj(x.ros2);
+      const ti = obj(x.type_info);
+      return {
+        id: str(i.id) ?? '',
+        name: str(i.name) ?? str(i.id) ?? '',
+        direction: str(ros2.direction),
+        type: str(ros2.type) ?? str(i.data_type),
+        schema: ti.schema,
+        defaultValue: ti.default_value,
+        available: x.available !== false,
+      };
+    })
+    .filter((d) => d.id !== '');
+}
+
+/** Item path: topic ids keep their slashes percent-encoded (spec/api.md §1.3). */
+const itemPath = (base: string, id: string) => `${base}/data/${encodeURIComponent(id)}`;
+
+export function DataTab({ path }: { path: string }) {
+  const { client } = useApp();
+  const list = usePoll((signal) => client.get(`${path}/data`, { signal }), [client, path], 15_000);
+  const [writing, setWriting] = useState<DataItem>();
+  if (list.error && !list.data) return <ErrorNote error={list.error} what="Data" />;
+  if (!list.data) return <p class="muted">Loading data items…</p>;
+  const data = normalizeDataItems(list.data);
+  if (data.length === 0) return <p class="muted">This entity has no data items.</p>;
+  return (
+    <>
+      <table class="grid data-table">
+        <TableHead caption="Data items with live values" columns={['Item', 'Type', 'Value (live)', '']} />
+        <tbody>
+          {data.map((d) => (
+            <DataRow key={d.id} path={path} item={d} onWrite={() => setWriting(d)} />
+          ))}
+        </tbody>
+      </table>
+      <WriteDialog path={path} item={writing} onClose={() => setWriting(undefined)} />
+    </>
+  );
+}
+
+function DataRow({ path, item, onWrite }: { path: string; item: DataItem; onWrite: () => void }) {
+  const { client } = useApp();
+  const ref = useRef<HTMLTableRowElement>(null);
+  const onScreen = useOnScreen(ref);
+  const value = usePoll((signal) => client.get(itemPath(path, item.id), { signal, timeoutMs: 5000 }), [client, path, item.id], 1000, onScreen && item.available);
+  const x = xm(value.data);
+  const status = str(x.status);
+  const shown = value.data ? obj(value.data).data : undefined;
+  return (
+    <tr ref={ref} data-item={item.id}>
+      <th scope="row">
+        <code>{item.name}</code>
+        {item.direction && <span class="muted small"> {item.direction}</span>}
+      </th>
+      <td>
+        <code class="small">{item.type ?? '—'}</code>
+      </td>
+      <td class="value-cell" aria-live="off">
+        {!item.available ? (
+          <span class="muted">unavailable (peer silent)</span>
+        ) : value.error ? (
+          <span class="error small">{errorText(value.error)}</span>
+        ) : value.data === undefined ? (
+          <span class="muted">…</span>
+        ) : status === 'metadata_only' ? (
+          <span class="muted">no message received yet</span>
+        ) : (
+          <code class="value">{formatValue(shown)}</code>
+        )}
+      </td>
+      <td>
+        {item.type && item.available && (
+          <button type="button" onClick={onWrite}>
+            Write…
+          </button>
+        )}
+      </td>
+    </tr>
+  );
+}
+
+function formatValue(v: unknown): string {
+  if (v === undefined) return '';
+  const s = typeof v === 'string' ? v : JSON.stringify(v);
+  return s.length > 400 ? `${s.slice(0, 400)}…` : s;
+}
+
+function WriteDialog({ path, item, onClose }: { path: string; item?: DataItem; onClose: () => void }) {
+  const { client } = useApp();
+  const [busy, setBusy] = useState(false);
+  const [result, setResult] = useState<{ ok: boolean; text: string }>();
+  const send = async (value: unknown) => {
+    if (!item) return;
+    setBusy(true);
+    try {
+      const res = await client.request('PUT', itemPath(path, item.id), { type: item.type, data: value });
+      setResult({ ok: true, text: `Published (${str(xm(res.body).status) ?? res.status}).` });
+    } catch (err) {
+      setResult({ ok: false, text: errorText(err) });
+    } finally {
+      setBusy(false);
+    }
+  };
+  const close = () => {
+    setResult(undefined);
+    onClose();
+  };
+  return (
+    <Dialog title={item ? `Write ${item.name}` : 'Write'} open={!!item} onClose={close}>
+      {item && (
+        <>
+          <p class="muted small">
+            Publishes one <code>{item.type}</code> message.
+          </p>
+          <SchemaForm schema={item.schema ?? {}} initial={item.defaultValue ?? {}} submitLabel="Publish" busy={busy} idPrefix="write" onSubmit={send} onCancel={close} />
+          {result && (
+            <p class={result.ok ? 'success' : 'error'} role="status">
+              {result.text}
+            </p>
+          )}
+        </>
+      )}
+    </Dialog>
+  );
+}

@@ -1,0 +1,166 @@
+// Operations (services and actions, spec/api.md §7): a form from the request/goal schema, the
+// service response, or for actions the execution's status, feedback and result, with cancel.
+import { useState } from 'preact/hooks';
+import { isObj, items, obj, str, xm } from '../../model/json';
+import { useApp } from '../context';
+import { usePoll } from '../hooks';
+import { ErrorNote, errorText } from '../errors';
+import { SchemaForm } from '../schema-form';
+
+interface OperationItem {
+  id: string;
+  name: string;
+  kind: 'service' | 'action' | 'other';
+  rosPath?: string;
+  type?: string;
+  inputSchema?: unknown;
+}
+
+function normalizeOperations(body: unknown): OperationItem[] {
+  return items(body)
+    .filter(isObj)
+    .map((o): OperationItem => {
+      const x = xm(o);
+      const ros2 = obj(x.ros2);
+      const ti = obj(x.type_info);
+      const async = o.asynchronous_execution === true || ros2.kind === 'action';
+      return {
+        id: str(o.id) ?? '',
+        name: str(o.name) ?? str(o.id) ?? '',
+        kind: ros2.kind === 'service' || ros2.kind === 'action' ? (ros2.kind as 'service' | 'action') : async ? 'action' : 'other',
+        rosPath: str(ros2.service) ?? str(ros2.action),
+        type: str(ros2.type),
+        inputSchema: async ? ti.goal : ti.request,
+      };
+    })
+    .filter((o) => o.id !== '');
+}
+
+const opPath = (base: string, id: string) => `${base}/operations/${id.split('/').map(encodeURIComponent).join('/')}`;
+
+export function OperationsTab({ path }: { path: string }) {
+  const { client } = useApp();
+  const list = usePoll((signal) => client.get(`${path}/operations`, { signal }), [client, path], 30_000);
+  if (list.error && !list.data) return <ErrorNote error={list.error} what="Operations" />;
+  if (!list.data) return <p class="muted">Loading operations…</p>;
+  const ops = normalizeOperations(list.data);
+  if (ops.length === 0) return <p class="muted">This entity has no operations.</p>;
+  return (
+    <div class="stack">
+      {ops.map((op) => (
+        <OperationCard key={op.id} path={path} op={op} />
+      ))}
+    </div>
+  );
+}
+
+function OperationCard({ path, op }: { path: string; op: OperationItem }) {
+  const { client } = useApp();
+  const [open, setOpen] = useState(false);
+  const [busy, setBusy] = useState(false);
+  const [outcome, setOutcome] = useState<{ ok: boolean; body?: unknown; text?: string }>();
+  const [execution, setExecution] = useState<string>();
+
+  const run = async (value: unknown) => {
+    setBusy(true);
+    setOutcome(undefined);
+    try {
+      const res = await client.request<Record<string, unknown>>('POST', `${opPath(path, op.id)}/executions`, { parameters: value ?? {} }, { timeoutMs: 30_000 });
+      if (res.status === 202) setExecution(str(res.body?.id) ?? (res.headers.get('location') ?? '').split('/').pop());
+      else setOutcome({ ok: true, body: res.body?.parameters ?? res.body });
+    } catch (err) {
+      setOutcome({ ok: false, text: errorText(err) });
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <article class="card operation" data-operation={op.id}>
+      <header class="card-head">
+        <h2>{op.name}</h2>
+        <span class="tag">{op.kind}</span>
+        {op.type && <code class="small">{op.type}</code>}
+        {op.rosPath && <code class="small muted">{op.rosPath}</code>}
+        <button type="button" class="push-right" aria-expanded={open} onClick={() => setOpen(!open)}>
+          {open ? 'Hide' : 'Execute…'}
+        </button>
+      </header>
+      {open && (
+        <SchemaForm schema={op.inputSchema ?? {}} initial={{}} submitLabel={op.kind === 'action' ? 'Send goal' : 'Call'} busy={busy} idPrefix={`op-${op.id}`} onSubmit={run} />
+      )}
+      {outcome && (
+        <div class={outcome.ok ? 'result' : 'error'} role="status">
+          {outcome.ok ? (
+            <>
+              <strong>Response</strong>
+              <pre class="json">{JSON.stringify(outcome.body, null, 2)}</pre>
+            </>
+          ) : (
+            outcome.text
+          )}
+        </div>
+      )}
+      {execution && <ExecutionView path={`${opPath(path, op.id)}/executions/${encodeURIComponent(execution)}`} id={execution} />}
+    </article>
+  );
+}
+
+const FINAL = new Set(['completed', 'failed']);
+
+function ExecutionView({ path, id }: { path: string; id: string }) {
+  const { client } = useApp();
+  const [done, setDone] = useState(false);
+  const [cancel, setCancel] = useState<{ busy: boolean; text?: string }>({ busy: false });
+  const exec = usePoll(
+    async (signal) => {
+      const body = await client.get(path, { signal });
+      if (FINAL.has(str(obj(body).status) ?? '')) setDone(true);
+      return body;
+    },
+    [client, path],
+    1000,
+    !done,
+  );
+  const b = obj(exec.data);
+  const x = xm(exec.data);
+  const status = str(b.status) ?? '…';
+  const doCancel = async () => {
+    setCancel({ busy: true });
+    try {
+      await client.request('DELETE', path);
+      setCancel({ busy: false, text: 'Cancel requested.' });
+    } catch (err) {
+      setCancel({ busy: false, text: errorText(err) });
+    }
+  };
+  return (
+    <div class="execution" data-testid="execution">
+      <p>
+        Execution <code>{id}</code>: <strong class={`exec-${status}`}>{status}</strong>
+        {str(x.ros2_status) && <span class="muted"> (ROS: {str(x.ros2_status)})</span>}{' '}
+        {!FINAL.has(status) && (
+          <button type="button" class="danger" disabled={cancel.busy} onClick={doCancel}>
+            Cancel
+          </button>
+        )}
+      </p>
+      {cancel.text && <p role="status">{cancel.text}</p>}
+      {exec.error && <ErrorNote error={exec.error} />}
+      {b.parameters !== undefined && (
+        <>
+          <strong>Feedback</strong>
+          <pre class="json">{JSON.stringify(b.parameters, null, 2)}</pre>
+        </>
+      )}
+      {x.result !== undefined && (
+        <>
+          <strong>Result</strong>
+          <pre class="json" data-testid="execution-result">
+            {JSON.stringify(x.result, null, 2)}
+          </pre>
+        </>
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,77 @@
+// Lifecycle status (spec/api.md §17): ready / notReady and the transitions the provider offers.
+import { useState } from 'preact/hooks';
+import { obj, str } from '../../model/json';
+import { useApp } from '../context';
+import { usePoll } from '../hooks';
+import { ErrorNote, errorText } from '../errors';
+import { Confirm } from '../dialog';
+
+const TRANSITIONS = ['start', 'restart', 'force-restart', 'shutdown', 'force-shutdown'] as const;
+const DESTRUCTIVE = new Set(['shutdown', 'force-shutdown', 'force-restart']);
+
+export function StatusTab({ path }: { path: string }) {
+  const { client } = useApp();
+  const status = usePoll((signal) => client.get(`${path}/status`, { signal }), [client, path], 3000);
+  const [pending, setPending] = useState<string>();
+  const [busy, setBusy] = useState(false);
+  const [result, setResult] = useState<string>();
+  const [error, setError] = useState<string>();
+  if (status.error && !status.data) return <ErrorNote error={status.error} what="Lifecycle status" />;
+  if (!status.data) return <p class="muted">Loading status…</p>;
+  const body = obj(status.data);
+  const state = str(body.status) ?? 'unknown';
+  const offered = TRANSITIONS.filter((t) => typeof body[t] === 'string');
+
+  const run = async (t: string) => {
+    setBusy(true);
+    setError(undefined);
+    try {
+      await client.request('PUT', `${path}/status/${t}`);
+      setResult(`${t} accepted; status refreshes below.`);
+      setPending(undefined);
+      status.reload();
+    } catch (err) {
+      setError(errorText(err));
+      if (!DESTRUCTIVE.has(t)) setPending(undefined);
+      else setResult(undefined);
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <div class="stack">
+      <p>
+        Status: <strong class={`lifecycle lifecycle-${state}`}>{state === 'ready' ? 'ready' : state === 'notReady' ? 'not ready' : state}</strong>
+      </p>
+      {offered.length === 0 ? (
+        <p class="muted">No lifecycle transitions are offered for this entity.</p>
+      ) : (
+        <div class="button-row">
+          {offered.map((t) => (
+            <button key={t} type="button" class={DESTRUCTIVE.has(t) ? 'danger' : ''} disabled={busy} onClick={() => (DESTRUCTIVE.has(t) ? setPending(t) : void run(t))}>
+              {t}
+            </button>
+          ))}
+        </div>
+      )}
+      {result && <p role="status">{result}</p>}
+      {error && !pending && (
+        <p class="error" role="alert">
+          {error}
+        </p>
+      )}
+      <Confirm
+        title={`${pending ?? ''}?`}
+        open={!!pending}
+        message={`Send the ${pending} transition to this entity?`}
+        confirmLabel={pending ?? 'OK'}
+        danger
+        busy={busy}
+        error={error}
+        onConfirm={() => pending && void run(pending)}
+        onClose={() => (setPending(undefined), setError(undefined))}
+      />
+    </div>
+  );
+}

@@ -1,0 +1,236 @@
+// The built UI in Debian's chromium against a real in-process gateway serving the example AMR
+// manifest: shell and health, entity tree, keyboard navigation, search, entity detail tabs,
+// the fault dashboard as far as the gateway serves faults, the unreachable case, the connection
+// dialog (focus trap, Escape) and the tablet layout. Screenshots go to .test-artifacts/ui/.
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { CHROMIUM, describeWith } from '../../../test-support/requirements.js';
+import { startTestGateway, type TestGateway } from '../../gateway/test/support/gateway.js';
+import { loadConfig } from '../../gateway/src/config/index.js';
+import { defaultFeatures, FEATURE_KEYS } from '../../gateway/src/features.js';
+import { buildUi, bundleSizes } from './support/build-ui.js';
+import { serveStatic, type StaticServer } from './support/static-server.js';
+import { launchChromium, type Browser } from './support/browser.js';
+
+const REPO = fileURLToPath(new URL('../../../', import.meta.url));
+const ARTIFACTS = join(REPO, '.test-artifacts', 'ui');
+const FLAGS = { 'discovery.manifest_path': join(REPO, 'examples/amr/manifest.yaml'), 'discovery.mode': 'manifest_only' };
+
+describeWith(CHROMIUM, 'web UI against a real gateway (AMR manifest)', () => {
+  let gw: TestGateway;
+  let ui: StaticServer;
+  let browser: Browser;
+  let dist: string;
+  let endpoints: string[] = [];
+
+  beforeAll(async () => {
+    mkdirSync(ARTIFACTS, { recursive: true });
+    dist = await buildUi();
+    const config = loadConfig({ env: {}, extraKeys: FEATURE_KEYS, flags: { 'ros.enabled': false, ...FLAGS } });
+    gw = await startTestGateway({ flags: FLAGS, features: defaultFeatures(config) });
+    ui = await serveStatic(dist);
+    browser = await launchChromium();
+    endpoints = ((await (await fetch(`${gw.url}/api/v1`)).json()) as { endpoints: string[] }).endpoints;
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await ui?.close();
+    await gw?.close();
+    if (dist) rmSync(dist, { recursive: true, force: true });
+  });
+
+  const serves = (route: string) => endpoints.includes(`GET /api/v1${route}`);
+
+  async function open(hash = '', gateway = gw.url): Promise<Page> {
+    const page = await browser.context.newPage();
+    page.on('pageerror', (err) => {
+      throw new Error(`uncaught error in the page: ${err.message}`);
+    });
+    await page.goto(`${ui.url}/?gateway=${encodeURIComponent(gateway)}${hash}`);
+    return page;
+  }
+
+  const treeItem = (page: Page, name: string) => page.locator('[role="treeitem"]', { has: page.locator('.tree-label', { hasText: new RegExp(`^${name}$`) }) }).first();
+
+  it('shows the connection, the gateway version and the AMR entity tree, and records paint timings', async () => {
+    const page = await open();
+    await expect.poll(() => page.getByTestId('connection-state').textContent()).toBe('Connected');
+    const version = ((await (await fetch(`${gw.url}/api/v1/version-info`)).json()) as { items: { vendor_info: { name: string; version: string } }[] }).items[0].vendor_info;
+    await expect.poll(() => page.locator('.app-header').textContent()).toContain(`${version.name} ${version.version}`);
+
+    // Nesting from the relationship routes: area → subarea → component → hosted app; functions.
+    await treeItem(page, 'Battery Monitor').waitFor();
+    const rows = await page.locator('[role="treeitem"]').evaluateAll((els) => els.map((e) => `${e.getAttribute('aria-level')} ${e.querySelector('.tree-label')?.textContent}`));
+    const at = (label: string) => rows.findIndex((r) => r.endsWith(` ${label}`));
+    expect(rows).toContain('2 Mobile Base');
+    expect(rows).toContain('3 Power System');
+    expect(rows).toContain('4 Battery Pack');
+    expect(rows).toContain('5 Battery Monitor');
+    expect(at('Power System')).toBeLessThan(at('Battery Pack'));
+    expect(at('Battery Pack')).toBeLessThan(at('Battery Monitor'));
+    expect(rows).toContain('1 Functions');
+    expect(rows).toContain('2 Power Management');
+    // No ROS in this gateway: manifest apps are offline, said in words.
+    await expect.poll(() => treeItem(page, 'Battery Monitor').locator('.state').textContent()).toBe('offline');
+    // The discovery source: manifest entities say so in the row's title; other sources get a tag.
+    expect(await treeItem(page, 'Battery Monitor').getAttribute('title')).toBe('app battery-monitor · source: manifest');
+
+    const paint = await page.evaluate(() => ({
+      paint: performance.getEntriesByType('paint').map((p) => ({ name: p.name, ms: Math.round(p.startTime) })),
+      treeRenderedMs: Math.round(performance.getEntriesByName('medkit:tree-rendered')[0]?.startTime ?? -1),
+    }));
+    expect(paint.paint.map((p) => p.name)).toContain('first-contentful-paint');
+    expect(paint.treeRenderedMs).toBeGreaterThan(0);
+    writeFileSync(join(ARTIFACTS, 'metrics.json'), JSON.stringify({ ...paint, bundle: bundleSizes(dist), viewport: '1280x800' }, null, 2));
+    await page.screenshot({ path: join(ARTIFACTS, 'tree-1280x800.png') });
+    await page.close();
+  });
+
+  it('moves through the tree with arrow keys, opens an entity with Enter and switches tabs with arrows', async () => {
+    const page = await open();
+    await treeItem(page, 'Mobile Base').waitFor();
+    await page.locator('[role="treeitem"][tabindex="0"]').focus();
+    const focused = () => page.evaluate(() => document.activeElement?.querySelector('.tree-label')?.textContent ?? document.activeElement?.textContent);
+    // A person never presses faster than a frame; wait for each key's effect before the next.
+    const press = async (key: string, expected: string) => {
+      await page.keyboard.press(key);
+      await expect.poll(focused).toBe(expected);
+    };
+    expect(await focused()).toBe('Areas');
+    await press('ArrowDown', 'Mobile Base');
+    await page.keyboard.press('ArrowLeft'); // collapses the expanded area first
+    await expect.poll(() => page.locator('[role="treeitem"][data-key="areas/area:base"]').getAttribute('aria-expanded')).toBe('false');
+    await press('ArrowLeft', 'Areas'); // then moves to the parent group
+    await page.keyboard.press('ArrowLeft'); // collapse it
+    await expect.poll(() => page.locator('[role="treeitem"]', { hasText: 'Mobile Base' }).count()).toBe(0);
+    expect(await page.locator('[role="treeitem"][data-key="areas"]').getAttribute('aria-expanded')).toBe('false');
+    await page.keyboard.press('ArrowRight'); // expand again
+    await expect.poll(() => page.locator('[role="treeitem"][data-key="areas"]').getAttribute('aria-expanded')).toBe('true');
+    await press('ArrowRight', 'Mobile Base'); // first child
+    await page.keyboard.press('Enter');
+    await expect.poll(() => page.evaluate(() => window.location.hash)).toBe('#/entity/areas/base');
+    await expect.poll(() => page.locator('.entity-head h1').textContent()).toContain('Mobile Base');
+    expect(await treeItem(page, 'Mobile Base').getAttribute('aria-selected')).toBe('true');
+
+    const tabs = page.locator('[role="tab"]');
+    await tabs.first().focus();
+    await page.keyboard.press('ArrowRight');
+    const second = await tabs.nth(1).textContent();
+    await expect.poll(() => page.evaluate(() => document.activeElement?.textContent)).toBe(second);
+    expect(await tabs.nth(1).getAttribute('aria-selected')).toBe('true');
+    await page.keyboard.press('End');
+    expect(await tabs.last().getAttribute('aria-selected')).toBe('true');
+    await page.close();
+  });
+
+  it('filters the tree by name or id, keeping the path to each match', async () => {
+    const page = await open();
+    await treeItem(page, 'Mobile Base').waitFor();
+    await page.locator('#tree-search').fill('battery');
+    await expect.poll(() => page.locator('[role="treeitem"] .tree-label').allTextContents()).toEqual(expect.arrayContaining(['Battery Pack', 'Battery Monitor', 'Power System', 'Mobile Base']));
+    expect(await page.locator('[role="treeitem"] .tree-label').allTextContents()).not.toContain('Front Lidar Unit');
+    await page.locator('#tree-search').fill('no-such-entity');
+    await expect.poll(() => page.locator('.tree-empty').textContent()).toContain('No entity matches');
+    await page.close();
+  });
+
+  it('opens an entity with one tab per capability and shows what each resource route gives', async () => {
+    const page = await open('#/entity/components/battery-pack');
+    await expect.poll(() => page.locator('.entity-head h1').textContent()).toContain('Battery Pack');
+    const detail = (await (await fetch(`${gw.url}/api/v1/components/battery-pack`)).json()) as { capabilities: { name: string }[] };
+    const names = detail.capabilities.map((c) => c.name);
+    const tabs = await page.locator('[role="tab"]').allTextContents();
+    expect(tabs[0]).toBe('Overview');
+    for (const [cap, label] of [
+      ['data', 'Data'],
+      ['configurations', 'Configurations'],
+      ['faults', 'Faults'],
+      ['logs', 'Logs'],
+      ['status', 'Lifecycle'],
+    ]) {
+      expect(tabs.includes(label), label).toBe(names.includes(cap));
+    }
+    // Overview: identity from the manifest.
+    await expect.poll(() => page.locator('.facts').allTextContents()).toEqual(expect.arrayContaining([expect.stringContaining('Acme Energy')]));
+
+    // Data tab: a table when the gateway serves data, otherwise a plain note (never a crash).
+    await page.locator('[role="tab"]', { hasText: 'Data' }).click();
+    await expect.poll(() => page.evaluate(() => window.location.hash)).toBe('#/entity/components/battery-pack/data');
+    if (serves('/components/{component_id}/data')) {
+      await expect.poll(() => page.locator('[role="tabpanel"]').textContent()).toMatch(/Value \(live\)|no data items/);
+    } else {
+      await expect.poll(() => page.locator('[role="tabpanel"] .note').textContent()).toContain('does not serve this resource yet');
+    }
+    await page.screenshot({ path: join(ARTIFACTS, 'entity-battery-pack.png') });
+    await page.close();
+  });
+
+  it('shows the fault dashboard as the gateway serves it', async () => {
+    const page = await open('#/faults');
+    await page.getByTestId('fault-dashboard').waitFor();
+    if (serves('/faults')) {
+      await expect.poll(() => page.getByTestId('stream-state').textContent()).toBe('Fault stream: live');
+      await expect.poll(() => page.getByTestId('fault-dashboard').textContent()).toMatch(/No faults reported|Severity/);
+    } else {
+      await expect.poll(() => page.getByTestId('fault-dashboard').textContent()).toContain('This gateway serves no fault routes');
+      await expect.poll(() => page.getByTestId('stream-state').textContent()).toBe('Fault stream: off');
+    }
+    await page.screenshot({ path: join(ARTIFACTS, 'faults-dashboard.png') });
+    await page.close();
+  });
+
+  it('says clearly when the gateway is unreachable', async () => {
+    const page = await open('', 'http://127.0.0.1:9');
+    await expect.poll(() => page.getByTestId('connection-state').textContent(), { timeout: 20_000 }).toBe('Unreachable');
+    await expect.poll(() => page.getByTestId('unreachable').textContent()).toContain('http://127.0.0.1:9 is unreachable');
+    await page.getByTestId('home-unreachable').waitFor();
+    await page.screenshot({ path: join(ARTIFACTS, 'unreachable.png') });
+    await page.close();
+  });
+
+  it('connection dialog traps focus, closes on Escape, and switches gateway (remembered)', async () => {
+    const page = await open('', 'http://127.0.0.1:9');
+    const opener = page.locator('.gateway-button');
+    await opener.click();
+    const dialog = page.locator('dialog[open]');
+    await dialog.waitFor();
+    await expect.poll(() => page.evaluate(() => document.activeElement?.id)).toBe('gateway-url');
+    for (let i = 0; i < 6; i++) {
+      await page.keyboard.press('Tab');
+      expect(await page.evaluate(() => !!document.activeElement?.closest('dialog[open]'))).toBe(true);
+    }
+    await page.keyboard.press('Shift+Tab');
+    expect(await page.evaluate(() => !!document.activeElement?.closest('dialog[open]'))).toBe(true);
+    await page.keyboard.press('Escape');
+    await expect.poll(() => dialog.count()).toBe(0);
+    await expect.poll(() => page.evaluate(() => document.activeElement?.classList.contains('gateway-button'))).toBe(true);
+
+    await opener.click();
+    await page.locator('#gateway-url').fill('not a url at all ::');
+    await page.keyboard.press('Enter');
+    await expect.poll(() => dialog.locator('[role="alert"]').textContent()).toContain('http://');
+    await page.locator('#gateway-url').fill(gw.url);
+    await page.keyboard.press('Enter');
+    await expect.poll(() => page.getByTestId('connection-state').textContent()).toBe('Connected');
+    expect(await page.evaluate(() => localStorage.getItem('medkit.gateway'))).toBe(gw.url);
+    // A later visit without ?gateway= uses the remembered gateway.
+    await page.goto(`${ui.url}/`);
+    await expect.poll(() => page.getByTestId('connection-state').textContent()).toBe('Connected');
+    await page.close();
+  });
+
+  it('fits a 768px tablet without horizontal scrolling', async () => {
+    const page = await open();
+    await page.setViewportSize({ width: 768, height: 1024 });
+    await treeItem(page, 'Battery Monitor').waitFor();
+    await treeItem(page, 'Battery Monitor').click();
+    await expect.poll(() => page.locator('.entity-head h1').textContent()).toContain('Battery Monitor');
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(768);
+    await page.screenshot({ path: join(ARTIFACTS, 'tablet-768.png'), fullPage: true });
+    await page.close();
+  });
+});
