@@ -1,0 +1,49 @@
+// The operations feature (api.md §7): ROS services and actions of every entity, with tracked action
+// executions cleaned up every 60 s.
+import type { GatewayConfig } from '../config/index.js';
+import type { GatewayFeature } from '../feature.js';
+import { membersVia } from '../data/feature.js';
+import { ROS_SERVICE, type RosConnection } from '../ros/connection.js';
+import { TypeInfoCache } from '../ros/type-info.js';
+import { rosOperationBackend, type OperationBackend } from './backend.js';
+import { ExecutionTracker } from './executions.js';
+import { registerOperationRoutes } from './routes.js';
+import { OperationsService } from './service.js';
+
+export const OPERATIONS_SERVICE = 'operations';
+
+export function createOperationsFeature(_config?: GatewayConfig): GatewayFeature {
+  let service: OperationsService | undefined;
+  let backend: OperationBackend | undefined;
+  const tracker = new ExecutionTracker();
+  return {
+    name: 'operations',
+    init(ctx) {
+      const ros = ctx.services.get(ROS_SERVICE) as RosConnection | undefined;
+      backend = ros ? rosOperationBackend(ros) : undefined;
+      service = new OperationsService({
+        backend,
+        tracker,
+        typeInfo: ros ? new TypeInfoCache(ros) : undefined,
+        members: membersVia(ctx),
+        callTimeoutMs: ctx.config.get('service_call_timeout_sec') * 1000,
+        source: 'medkit',
+      });
+      ctx.services.set(OPERATIONS_SERVICE, service);
+      ctx.health.add(() => ({ fields: { 'x-medkit-operations': { tracked_goals: tracker.size } } }));
+    },
+    routes: (ctx) =>
+      registerOperationRoutes({
+        service: () => {
+          if (!service) throw new Error('operations feature used before init');
+          return service;
+        },
+        resolver: ctx.resolver,
+      }),
+    start: () => tracker.start(),
+    stop() {
+      tracker.stop();
+      backend?.close();
+    },
+  };
+}

@@ -1,0 +1,159 @@
+// HTTP ↔ OperationsService for /{entity}/operations (api.md §7). Operation ids may be ROS paths that
+// span segments: the documented routes take one segment, and a `operations/*` route per method takes
+// the rest, trying `.../executions/{id}` and `.../executions` before the operation itself.
+import { Type } from '@sinclair/typebox';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { API_BASE, type HttpApp } from '../http/app-types.js';
+import { EntityId, GenericError, Opaque } from '../http/schemas.js';
+import { SovdError } from '../http/errors.js';
+import { ENTITY_SEGMENTS, ID_PARAM, SEGMENT_TO_TYPE, type EntityResolver, type EntitySegment } from '../entity-scope/index.js';
+import { clientGone } from '../ros/client-gone.js';
+import type { ExecuteBody, OperationsService } from './service.js';
+
+const OperationItem = Type.Object(
+  {
+    id: Type.String(),
+    name: Type.String(),
+    proximity_proof_required: Type.Boolean(),
+    asynchronous_execution: Type.Boolean({ description: 'true for actions' }),
+    'x-medkit': Type.Optional(Opaque('ros2 {service|action, type, kind}, entity_id, source, type_info, member_ids')),
+  },
+  { examples: [{ id: 'reset_odometry', name: 'reset_odometry', proximity_proof_required: false, asynchronous_execution: false, 'x-medkit': { ros2: { service: '/base/reset_odometry', type: 'std_srvs/srv/Trigger', kind: 'service' } } }] },
+);
+const OperationList = Type.Object({ items: Type.Array(OperationItem), 'x-medkit': Type.Optional(Opaque()) });
+const ExecuteRequest = Type.Object(
+  {
+    parameters: Type.Optional(Type.Unknown({ description: 'Service request or action goal (preferred)' })),
+    request: Type.Optional(Type.Unknown({ description: 'Service request' })),
+    goal: Type.Optional(Type.Unknown({ description: 'Action goal' })),
+    type: Type.Optional(Type.String({ description: 'Override the ROS interface type' })),
+  },
+  { examples: [{ parameters: { a: 2, b: 3 } }] },
+);
+const SyncResult = Type.Object({ parameters: Type.Unknown({ description: 'Service response' }) });
+const AsyncStarted = Type.Object({ id: Type.String(), status: Type.String() });
+const Execution = Type.Object(
+  {
+    id: Type.Optional(Type.String()),
+    status: Type.String({ description: 'pending | running | completed | failed' }),
+    capability: Type.String(),
+    parameters: Type.Optional(Type.Unknown({ description: 'Latest feedback' })),
+    'x-medkit': Type.Optional(Opaque('goal_id, ros2_status, ros2 {action, type}, result (once finished)')),
+  },
+  { examples: [{ id: '5f0c2a9e41d37b8c6e12a4f09b7d3c55', status: 'running', capability: 'execute', parameters: { sequence: [0, 1, 1, 2] }, 'x-medkit': { ros2_status: 'executing' } }] },
+);
+const ExecutionList = Type.Object({ items: Type.Array(Type.Object({ id: Type.String() })) });
+const ControlBody = Type.Object({ capability: Type.Optional(Type.String({ description: 'stop | execute | freeze | reset' })) }, { examples: [{ capability: 'stop' }] });
+
+const ERR = { 400: GenericError, 404: GenericError, 409: GenericError, 500: GenericError, 503: GenericError, 504: GenericError } as const;
+const TITLE: Record<EntitySegment, string> = { areas: 'Area', components: 'Component', apps: 'App', functions: 'Function' };
+
+export interface OperationRouteDeps {
+  service: () => OperationsService;
+  resolver: EntityResolver;
+}
+
+type Target = { op: string; exec?: string; executions: boolean };
+
+/** Splits the wildcard tail: `<op>/executions/<id>`, `<op>/executions` or `<op>`. */
+export function splitOperationPath(rest: string): Target {
+  const item = /^(.+)\/executions\/([^/]+)\/?$/.exec(rest);
+  if (item) return { op: item[1], exec: item[2], executions: true };
+  const list = /^(.+)\/executions\/?$/.exec(rest);
+  if (list) return { op: list[1], executions: true };
+  return { op: rest.replace(/\/$/, ''), executions: false };
+}
+
+export function registerOperationRoutes(deps: OperationRouteDeps) {
+  return (app: HttpApp): void => {
+    for (const segment of ENTITY_SEGMENTS) {
+      const idParam = ID_PARAM[segment];
+      const Title = TITLE[segment];
+      const type = SEGMENT_TO_TYPE[segment];
+      const base = `${API_BASE}/${segment}/:${idParam}/operations`;
+      const Params = Type.Object({ [idParam]: EntityId(`${Title} id`) });
+      const OpParams = Type.Object({ [idParam]: EntityId(`${Title} id`), operation_id: Type.String({ description: 'Operation id' }) });
+      const ExecParams = Type.Object({ [idParam]: EntityId(`${Title} id`), operation_id: Type.String(), execution_id: Type.String({ description: 'Goal id (32 hex)' }) });
+      const WildParams = Type.Object({ [idParam]: EntityId(`${Title} id`), '*': Type.String() });
+      const tags = ['operations'];
+      const ref = (request: FastifyRequest, mutating: boolean) =>
+        deps.resolver.resolve(segment, (request.params as Record<string, string>)[idParam], {
+          collection: 'operations',
+          mutating,
+          clientId: request.headers['x-client-id'] as string | undefined,
+        });
+      const target = (request: FastifyRequest): Target => {
+        const p = request.params as Record<string, string>;
+        if (p['*'] !== undefined) return splitOperationPath(p['*']);
+        return { op: p.operation_id, exec: p.execution_id, executions: p.execution_id !== undefined || request.url.split('?')[0].replace(/\/$/, '').endsWith('/executions') };
+      };
+      const path = (request: FastifyRequest) => request.url.split('?')[0].replace(/\/$/, '');
+
+      const getOp = async (request: FastifyRequest) => deps.service().get(ref(request, false), target(request).op);
+      const listExecs = async (request: FastifyRequest) => deps.service().listExecutions(ref(request, false), target(request).op);
+      const getExec = async (request: FastifyRequest) => {
+        const t = target(request);
+        return deps.service().getExecution(ref(request, false), t.op, t.exec!);
+      };
+      const execute = async (request: FastifyRequest, reply: FastifyReply) => {
+        const out = await deps.service().execute(ref(request, true), target(request).op, (request.body ?? {}) as ExecuteBody, clientGone(reply.raw));
+        if (out.kind === 'sync') return reply.code(200).send(out.body);
+        reply.header('Location', `${path(request)}/${out.id}`);
+        return reply.code(202).send(out.body);
+      };
+      const control = async (request: FastifyRequest, reply: FastifyReply) => {
+        const t = target(request);
+        const body = await deps.service().control(ref(request, true), t.op, t.exec!, (request.body as { capability?: unknown } | undefined)?.capability, clientGone(reply.raw));
+        reply.header('Location', path(request));
+        return reply.code(202).send(body);
+      };
+      const cancel = async (request: FastifyRequest, reply: FastifyReply) => {
+        const t = target(request);
+        await deps.service().cancel(ref(request, true), t.op, t.exec!, clientGone(reply.raw));
+        return reply.code(204).send(null);
+      };
+
+      app.get(
+        base,
+        { schema: { operationId: `list${Title}Operations`, summary: `Services and actions of a ${type}`, tags, params: Params, response: { 200: OperationList, ...ERR } } },
+        async (request) => deps.service().list(ref(request, false)),
+      );
+      app.get(`${base}/:operation_id`, { schema: { operationId: `get${Title}Operation`, summary: 'One operation', tags, params: OpParams, response: { 200: Type.Object({ item: OperationItem }), ...ERR } } }, getOp);
+      app.post(
+        `${base}/:operation_id/executions`,
+        { schema: { operationId: `execute${Title}Operation`, summary: 'Run a service (200) or start an action goal (202 + Location)', tags, params: OpParams, body: ExecuteRequest, response: { 200: SyncResult, 202: AsyncStarted, ...ERR } } },
+        execute,
+      );
+      app.get(`${base}/:operation_id/executions`, { schema: { operationId: `list${Title}Executions`, summary: 'Tracked goals, newest first', tags, params: OpParams, response: { 200: ExecutionList, ...ERR } } }, listExecs);
+      app.get(`${base}/:operation_id/executions/:execution_id`, { schema: { operationId: `get${Title}Execution`, summary: 'Status, latest feedback and (finished) result of a goal', tags, params: ExecParams, response: { 200: Execution, ...ERR } } }, getExec);
+      app.put(
+        `${base}/:operation_id/executions/:execution_id`,
+        { schema: { operationId: `control${Title}Execution`, summary: 'Control a goal (stop = cancel)', tags, params: ExecParams, body: ControlBody, response: { 202: Execution, ...ERR } } },
+        control,
+      );
+      app.delete(`${base}/:operation_id/executions/:execution_id`, { schema: { operationId: `cancel${Title}Execution`, summary: 'Cancel a goal', tags, params: ExecParams, response: { 204: Type.Null(), ...ERR } } }, cancel);
+
+      // Multi-segment operation ids (ROS paths).
+      const hidden = (op: string, extra: Record<string, unknown> = {}) => ({ schema: { operationId: `${op}${Title}OperationPath`, hide: true, params: WildParams, ...extra } });
+      app.get(`${base}/*`, hidden('get'), async (request) => {
+        const t = target(request);
+        if (t.exec) return getExec(request);
+        if (t.executions) return listExecs(request);
+        return getOp(request);
+      });
+      app.post(`${base}/*`, hidden('execute', { body: ExecuteRequest }), async (request, reply) => {
+        const t = target(request);
+        if (!t.executions || t.exec) throw new SovdError('resource-not-found', 'Resource not found', { status: 404 });
+        return execute(request, reply);
+      });
+      app.put(`${base}/*`, hidden('control', { body: ControlBody }), async (request, reply) => {
+        if (!target(request).exec) throw new SovdError('resource-not-found', 'Resource not found', { status: 404 });
+        return control(request, reply);
+      });
+      app.delete(`${base}/*`, hidden('cancel'), async (request, reply) => {
+        if (!target(request).exec) throw new SovdError('resource-not-found', 'Resource not found', { status: 404 });
+        return cancel(request, reply);
+      });
+    }
+  };
+}
