@@ -104,6 +104,8 @@ export interface PeerOptions {
   port?: number;
   flags?: Record<string, unknown>;
   faults?: FakeFaults;
+  /** Replaces the fake collection routes (e.g. with the real faults feature). */
+  features?: GatewayFeature[];
 }
 
 /** A real gateway on 127.0.0.1 with the manifest's entities, the fake collections and aggregation. */
@@ -111,7 +113,7 @@ export async function startPeer(o: PeerOptions): Promise<TestPeer> {
   const dataDir = mkdtempSync(join(tmpdir(), `medkit-agg-${o.name}-`));
   const aggregation = createAggregationFeature();
   const faults = o.faults ?? new FakeFaults();
-  const features = [createEntitiesFeature(), faults.feature(o.name), aggregation];
+  const features = [createEntitiesFeature(), ...(o.features ?? [faults.feature(o.name)]), aggregation];
   const peers = o.peers ?? [];
   const config = loadConfig({
     env: {},

@@ -1,0 +1,50 @@
+// Unit tests of the aggregation configuration (spec/gateway.md §11.1) through the real config loader.
+import { describe, expect, it } from 'vitest';
+import { loadConfig } from '../../src/config/index.js';
+import { AGGREGATION_KEYS, AggregationConfigError, readAggregationSettings } from '../../src/aggregation/config.js';
+
+function read(flags: Record<string, unknown>) {
+  const warnings: string[] = [];
+  const config = loadConfig({ env: {}, extraKeys: AGGREGATION_KEYS, flags });
+  return { settings: readAggregationSettings(config, (m) => warnings.push(m)), warnings, config };
+}
+
+describe('aggregation configuration', () => {
+  it('has the spec defaults', () => {
+    const { settings } = read({});
+    expect(settings).toMatchObject({ enabled: false, timeoutMs: 2000, forwardAuth: false, requireTls: false, maxDiscoveredPeers: 50, peers: [] });
+  });
+
+  it('pairs peer_urls with peer_names, ignores empty entries, warns about cleartext', () => {
+    const { settings, warnings } = read({
+      'aggregation.peer_urls': ['http://10.0.0.2:8080/', '', 'https://arm.local:8443'],
+      'aggregation.peer_names': ['base', '', 'arm'],
+      'aggregation.peers': [{ name: 'extra', url: 'https://x:1' }],
+    });
+    expect(settings.peers).toEqual([
+      { name: 'base', url: 'http://10.0.0.2:8080' },
+      { name: 'arm', url: 'https://arm.local:8443' },
+      { name: 'extra', url: 'https://x:1' },
+    ]);
+    expect(warnings).toEqual(["peer 'base' is reached over cleartext http (http://10.0.0.2:8080/)"]);
+  });
+
+  it('rejects http peers under require_tls and warns about forward_auth without TLS', () => {
+    const tls = read({ 'aggregation.peer_urls': ['http://a:1'], 'aggregation.peer_names': ['a'], 'aggregation.require_tls': true });
+    expect(tls.settings.peers).toEqual([]);
+    expect(tls.warnings[0]).toContain('rejected');
+    const auth = read({ 'aggregation.forward_auth': true });
+    expect(auth.warnings[0]).toContain('forward_auth');
+  });
+
+  it('refuses mismatched arrays, duplicate or malformed names and non-http URLs', () => {
+    expect(() => read({ 'aggregation.peer_urls': ['http://a:1'], 'aggregation.peer_names': [] })).toThrow(AggregationConfigError);
+    expect(() => read({ 'aggregation.peer_urls': ['http://a:1', 'http://b:1'], 'aggregation.peer_names': ['x', 'x'] })).toThrow(/twice/);
+    expect(() => read({ 'aggregation.peer_urls': ['http://a:1'], 'aggregation.peer_names': ['a b'] })).toThrow(/must be/);
+    expect(() => read({ 'aggregation.peer_urls': ['file:///etc/passwd'], 'aggregation.peer_names': ['f'] })).toThrow(/http and https/);
+  });
+
+  it('clamps max_discovered_peers to 1-1000', () => {
+    expect(read({ 'aggregation.max_discovered_peers': 5000 }).settings.maxDiscoveredPeers).toBe(1000);
+  });
+});
