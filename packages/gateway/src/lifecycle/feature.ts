@@ -1,0 +1,50 @@
+// The lifecycle feature (api.md §17): status of apps and components, transitions through providers,
+// with the built-in provider for ROS 2 managed nodes. Plugins add providers through the 'lifecycle' service.
+import type { GatewayConfig } from '../config/index.js';
+import type { GatewayFeature } from '../feature.js';
+import type { Component } from '../entities/model.js';
+import { componentHosts } from '../entities/relations.js';
+import type { EntityCache } from '../entities/cache.js';
+import { ROS_SERVICE, type RosConnection } from '../ros/connection.js';
+import { entityCache } from '../ros/members.js';
+import { secToMs } from '../ros/call-errors.js';
+import { rosLifecycleBackend } from './backend.js';
+import { RosManagedNodeProvider } from './ros-provider.js';
+import { registerLifecycleRoutes } from './routes.js';
+import { LifecycleService } from './service.js';
+
+export const LIFECYCLE_SERVICE = 'lifecycle';
+
+export function createLifecycleFeature(_config?: GatewayConfig): GatewayFeature {
+  let service: LifecycleService | undefined;
+  return {
+    name: 'lifecycle',
+    init(ctx) {
+      const s = new LifecycleService({
+        hostedApps: (c: Component) => {
+          const cache = entityCache(ctx);
+          return cache ? componentHosts(cache as EntityCache, c.id) : [];
+        },
+      });
+      const ros = ctx.services.get(ROS_SERVICE) as RosConnection | undefined;
+      if (ros) {
+        s.addProvider(
+          new RosManagedNodeProvider(rosLifecycleBackend(ros), {
+            stateTimeoutMs: secToMs(Math.min(2, ctx.config.get('parameter_service_timeout_sec'))),
+            changeTimeoutMs: ctx.config.get('service_call_timeout_sec') * 1000,
+          }),
+        );
+      }
+      service = s;
+      ctx.services.set(LIFECYCLE_SERVICE, s);
+    },
+    routes: (ctx) =>
+      registerLifecycleRoutes({
+        service: () => {
+          if (!service) throw new Error('lifecycle feature used before init');
+          return service;
+        },
+        resolver: ctx.resolver,
+      }),
+  };
+}

@@ -1,0 +1,67 @@
+// HTTP ↔ LifecycleService: GET /{apps|components}/{id}/status and the five PUT transition routes
+// (api.md §17). Areas and functions have no status routes (generic 404).
+import { Type } from '@sinclair/typebox';
+import { API_BASE, type HttpApp } from '../http/app-types.js';
+import { EntityId, GenericError, Opaque } from '../http/schemas.js';
+import { ID_PARAM, type EntityResolver } from '../entity-scope/index.js';
+import { clientGone } from '../ros/client-gone.js';
+import { SOVD_TRANSITIONS } from './plan.js';
+import type { LifecycleService } from './service.js';
+
+const uri = (d: string) => Type.Optional(Type.String({ description: d }));
+const Status = Type.Object(
+  {
+    status: Type.String({ description: 'ready | notReady' }),
+    start: uri('Transition URI (only when a provider supports it)'),
+    restart: uri('Transition URI'),
+    'force-restart': uri('Transition URI'),
+    shutdown: uri('Transition URI'),
+    'force-shutdown': uri('Transition URI'),
+    'x-medkit': Type.Optional(Opaque('provider, node, lifecycle_state, last_transition')),
+  },
+  { examples: [{ status: 'ready', restart: '/api/v1/apps/lidar_driver/status/restart' }] },
+);
+const ERR = { 400: GenericError, 403: GenericError, 404: GenericError, 409: GenericError, 500: GenericError, 501: GenericError, 503: GenericError } as const;
+
+export interface LifecycleRouteDeps {
+  service: () => LifecycleService;
+  resolver: EntityResolver;
+}
+
+export function registerLifecycleRoutes(deps: LifecycleRouteDeps) {
+  return (app: HttpApp): void => {
+    for (const segment of ['apps', 'components'] as const) {
+      const idParam = ID_PARAM[segment];
+      const Title = segment === 'apps' ? 'App' : 'Component';
+      const base = `${API_BASE}/${segment}/:${idParam}/status`;
+      const Params = Type.Object({ [idParam]: EntityId(`${Title} id`) });
+      const tags = ['status'];
+      app.get(base, { schema: { operationId: `get${Title}Status`, summary: `Readiness of a ${Title.toLowerCase()} and its transition URIs`, tags, params: Params, response: { 200: Status, ...ERR } } }, async (request, reply) => {
+        const ref = deps.resolver.resolve(segment, (request.params as Record<string, string>)[idParam], { collection: 'status' });
+        return deps.service().status(ref, clientGone(reply.raw));
+      });
+      for (const t of SOVD_TRANSITIONS) {
+        const op = t.replace(/-(\w)/g, (_m, c: string) => c.toUpperCase());
+        app.put(
+          `${base}/${t}`,
+          {
+            schema: {
+              operationId: `${op}${Title}`,
+              summary: `Lifecycle transition '${t}' (asynchronous: poll the status)`,
+              tags,
+              params: Params,
+              response: { 202: Type.Null(), ...ERR },
+            },
+          },
+          async (request, reply) => {
+            const id = (request.params as Record<string, string>)[idParam];
+            const ref = deps.resolver.resolve(segment, id, { collection: 'status', mutating: true, clientId: request.headers['x-client-id'] as string | undefined });
+            await deps.service().transition(ref, t, clientGone(reply.raw));
+            reply.header('Location', `${API_BASE}/${segment}/${ref.entity.id}/status`);
+            return reply.code(202).send(null);
+          },
+        );
+      }
+    }
+  };
+}
