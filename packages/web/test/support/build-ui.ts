@@ -11,7 +11,14 @@ export const WEB_ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
 export async function buildUi(): Promise<string> {
   const outDir = mkdtempSync(join(tmpdir(), 'medkit-web-dist-'));
-  await build({ root: WEB_ROOT, configFile: join(WEB_ROOT, 'vite.config.ts'), logLevel: 'silent', build: { outDir, emptyOutDir: true } });
+  // vitest sets NODE_ENV=test, which would make Vite bundle development builds of dependencies.
+  const env = process.env.NODE_ENV;
+  process.env.NODE_ENV = 'production';
+  try {
+    await build({ root: WEB_ROOT, mode: 'production', configFile: join(WEB_ROOT, 'vite.config.ts'), logLevel: 'silent', build: { outDir, emptyOutDir: true } });
+  } finally {
+    process.env.NODE_ENV = env;
+  }
   return outDir;
 }
 

@@ -1,6 +1,7 @@
 // Serves a built UI directory on 127.0.0.1 the way the gateway will: files as they are, and
-// index.html for any other GET (client routes). Test-only; the gateway serves the real thing.
-import { createServer, type Server } from 'node:http';
+// index.html for any other GET (client routes); optionally an API handler in front of the files.
+// Test-only; the gateway serves the real thing.
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { readFile, stat } from 'node:fs/promises';
 import { extname, join, normalize, sep } from 'node:path';
 
@@ -17,9 +18,13 @@ export interface StaticServer {
   close(): Promise<void>;
 }
 
-export async function serveStatic(root: string): Promise<StaticServer> {
+/** Handles a request itself (returns true) or leaves it to the static files. */
+export type ApiHandler = (req: IncomingMessage, res: ServerResponse) => boolean | Promise<boolean>;
+
+export async function serveStatic(root: string, api?: ApiHandler): Promise<StaticServer> {
   const server: Server = createServer(async (req, res) => {
     try {
+      if (api && (await api(req, res))) return;
       const path = decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname);
       let file = normalize(join(root, path));
       if (!file.startsWith(root + sep) && file !== root) {
