@@ -1,0 +1,86 @@
+// The logs feature (gateway.md §10, api.md §11): /rosout into per-node ring buffers, per-entity and
+// aggregated log queries, log configuration, raw /rosout routes, LogProviders, and the 'logs' sampler
+// (every stored entry is pushed to triggers and subscriptions of the node's App).
+import { int, type GatewayConfig } from '../config/index.js';
+import type { EntityCache } from '../entities/cache.js';
+import type { Area, Entity, EntityType } from '../entities/model.js';
+import { areaContains } from '../entities/relations.js';
+import type { GatewayContext, GatewayFeature } from '../feature.js';
+import { membersVia } from '../data/feature.js';
+import { ROS_SERVICE, type RosConnection } from '../ros/connection.js';
+import { entityCache } from '../ros/members.js';
+import { getSamplers } from '../sampling/index.js';
+import { LogManager, type RosoutInput } from './manager.js';
+import { entryBody, type StoredLog } from './model.js';
+import { registerLogRoutes } from './routes.js';
+import { LogsService } from './service.js';
+
+export const LOG_KEYS = {
+  'logs.buffer_size': int(200, 'Log entries kept per node (ring buffer); at most buffer_size × 10 nodes are tracked.', { min: 1, max: 100000, policy: 'clamp' }),
+};
+
+export const LOGS_SERVICE = 'logs';
+
+export function createLogsFeature(_config?: GatewayConfig): GatewayFeature {
+  let manager: LogManager | undefined;
+  let service: LogsService | undefined;
+  let stopReading: (() => void) | undefined;
+  return {
+    name: 'logs',
+    keys: LOG_KEYS,
+    init(ctx) {
+      const m = new LogManager(ctx.config.value<number>('logs.buffer_size'), (msg) => ctx.log.warn(msg));
+      manager = m;
+      const cache = () => entityCache(ctx) as EntityCache | undefined;
+      service = new LogsService({
+        manager: m,
+        members: membersVia(ctx),
+        areaComponents: (a: Area) => {
+          const c = cache();
+          return c ? areaContains(c, a.id) : [];
+        },
+      });
+      ctx.services.set(LOGS_SERVICE, m);
+      const samplers = getSamplers(ctx);
+      const s = service;
+      samplers.register('logs', { sample: (e) => s.list({ type: e.type, entity: e.entity }, {}) });
+      m.onEntry((entry) => {
+        const target = ownerOf(ctx, entry);
+        if (target) samplers.notify('logs', target, undefined, entryBody(entry));
+      });
+      ctx.health.add(() => ({ fields: { 'x-medkit-logs': { buffer_size: m.ring.bufferSize, sources: m.ring.sources, ingested: m.ingested, dropped_sources: m.ring.dropped } } }));
+    },
+    routes: (ctx) =>
+      registerLogRoutes({
+        service: () => {
+          if (!service) throw new Error('logs feature used before init');
+          return service;
+        },
+        resolver: ctx.resolver,
+      }),
+    start(ctx) {
+      const ros = ctx.services.get(ROS_SERVICE) as RosConnection | undefined;
+      const m = manager;
+      if (!ros || !m || m.providerManagesIngestion()) return;
+      const onLog = (e: RosoutInput) => m.ingestRosout(e);
+      ros.context.rosout.on('log', onLog);
+      stopReading = () => ros.context.rosout.off('log', onLog);
+    },
+    stop() {
+      stopReading?.();
+    },
+  };
+}
+
+/** The entity an entry is about: the App of its node, or the entity its programmatic source names. */
+function ownerOf(ctx: GatewayContext, e: StoredLog): { type: EntityType; id: string; entity: Entity } | undefined {
+  const cache = entityCache(ctx) as EntityCache | undefined;
+  if (!cache) return undefined;
+  const appId = e.source.startsWith('/') ? cache.appForNode(e.source) : e.source;
+  if (!appId) return undefined;
+  for (const type of ['app', 'component', 'area', 'function'] as const) {
+    const entity = cache.get(type, appId);
+    if (entity) return { type, id: appId, entity };
+  }
+  return undefined;
+}

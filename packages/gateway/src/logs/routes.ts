@@ -1,0 +1,115 @@
+// HTTP ↔ LogsService: /{entity}/logs, /{entity}/logs/configuration (api.md §11) and the raw ring buffer
+// routes GET /rosout and GET /{entity}/rosout ([ours], binding decision in api.md).
+import { Type } from '@sinclair/typebox';
+import { API_BASE, type HttpApp } from '../http/app-types.js';
+import { EntityId, GenericError, Opaque } from '../http/schemas.js';
+import { ENTITY_SEGMENTS, ID_PARAM, SEGMENT_TO_TYPE, type EntityResolver, type EntitySegment } from '../entity-scope/index.js';
+import type { LogsService } from './service.js';
+
+const LogEntry = Type.Object(
+  {
+    id: Type.String({ description: 'log_<n>' }),
+    timestamp: Type.String({ description: 'ISO 8601 UTC with 9 fractional digits' }),
+    severity: Type.String({ description: 'debug | info | warning | error | fatal' }),
+    level: Type.String({ description: 'DEBUG | INFO | WARNING | ERROR | FATAL' }),
+    message: Type.String(),
+    logger_name: Type.String(),
+    context: Type.Object(
+      { node: Type.String(), function: Type.Optional(Type.String()), file: Type.Optional(Type.String()), line: Type.Optional(Type.Integer()) },
+      { additionalProperties: true },
+    ),
+  },
+  {
+    examples: [
+      {
+        id: 'log_1207',
+        timestamp: '2026-03-23T02:14:33.000000000Z',
+        severity: 'warning',
+        level: 'WARNING',
+        message: 'Planning failed',
+        logger_name: 'nav2_planner',
+        context: { node: 'nav2_planner', function: 'computePlan', file: 'planner_server.cpp', line: 412 },
+      },
+    ],
+  },
+);
+const LogList = Type.Object({ items: Type.Array(LogEntry), 'x-medkit': Type.Optional(Opaque('entity_id, aggregation_level, aggregated, app_count, component_count, host_count, aggregation_sources')) });
+const LogQuery = Type.Object({
+  severity: Type.Optional(Type.String({ description: 'Minimum severity: debug | info | warning | error | fatal' })),
+  context: Type.Optional(Type.String({ description: 'Substring of the logger name (≤ 256 characters)' })),
+});
+const LogConfig = Type.Object({ severity_filter: Type.String(), max_entries: Type.Integer() }, { examples: [{ severity_filter: 'debug', max_entries: 100 }] });
+const LogConfigBody = Type.Object(
+  { severity_filter: Type.Optional(Type.String({ description: 'debug | info | warning | error | fatal' })), max_entries: Type.Optional(Type.Integer({ description: '1–10000' })) },
+  { examples: [{ severity_filter: 'warning', max_entries: 50 }] },
+);
+const RosoutItem = Type.Object({
+  id: Type.String(),
+  stamp: Type.Object({ sec: Type.Integer(), nanosec: Type.Integer() }),
+  level: Type.Integer({ description: '10 DEBUG, 20 INFO, 30 WARN, 40 ERROR, 50 FATAL' }),
+  name: Type.String({ description: 'Logger name' }),
+  msg: Type.String(),
+  file: Type.String(),
+  function: Type.String(),
+  line: Type.Integer(),
+  node: Type.String({ description: 'Publishing node FQN (or entity id for programmatic entries)' }),
+});
+const RosoutList = Type.Object({ items: Type.Array(RosoutItem) });
+const RosoutQuery = Type.Object({
+  node: Type.Optional(Type.String({ description: 'Node FQN or logger name' })),
+  severity: Type.Optional(Type.String({ description: 'Minimum severity name or ROS level' })),
+  since: Type.Optional(Type.String({ description: 'ISO 8601 time or seconds since the epoch' })),
+  limit: Type.Optional(Type.Integer({ minimum: 1, description: 'Newest n entries' })),
+});
+
+const ERR = { 400: GenericError, 404: GenericError, 409: GenericError, 500: GenericError, 503: GenericError } as const;
+const TITLE: Record<EntitySegment, string> = { areas: 'Area', components: 'Component', apps: 'App', functions: 'Function' };
+
+export interface LogRouteDeps {
+  service: () => LogsService;
+  resolver: EntityResolver;
+}
+
+export function registerLogRoutes(deps: LogRouteDeps) {
+  return (app: HttpApp): void => {
+    app.get(
+      `${API_BASE}/rosout`,
+      { schema: { operationId: 'getRosout', summary: 'Raw /rosout ring buffer of every node', tags: ['logs'], querystring: RosoutQuery, response: { 200: RosoutList, 400: GenericError } } },
+      async (request) => deps.service().rosout(undefined, request.query),
+    );
+    for (const segment of ENTITY_SEGMENTS) {
+      const idParam = ID_PARAM[segment];
+      const Title = TITLE[segment];
+      const type = SEGMENT_TO_TYPE[segment];
+      const base = `${API_BASE}/${segment}/:${idParam}`;
+      const Params = Type.Object({ [idParam]: EntityId(`${Title} id`) });
+      const tags = ['logs'];
+      const resolve = (params: unknown, collection: 'logs' | 'rosout', mutating = false, clientId?: string) =>
+        deps.resolver.resolve(segment, (params as Record<string, string>)[idParam], { collection, mutating, clientId });
+
+      app.get(
+        `${base}/logs`,
+        { schema: { operationId: `list${Title}Logs`, summary: `Log entries of a ${type}, oldest first`, tags, params: Params, querystring: LogQuery, response: { 200: LogList, ...ERR } } },
+        async (request) => deps.service().list(resolve(request.params, 'logs'), request.query),
+      );
+      app.get(
+        `${base}/logs/configuration`,
+        { schema: { operationId: `get${Title}LogConfiguration`, summary: `Log configuration of a ${type}`, tags, params: Params, response: { 200: LogConfig, ...ERR } } },
+        async (request) => deps.service().getConfig(resolve(request.params, 'logs')),
+      );
+      app.put(
+        `${base}/logs/configuration`,
+        { schema: { operationId: `set${Title}LogConfiguration`, summary: `Change the log configuration of a ${type}`, tags, params: Params, body: LogConfigBody, response: { 204: Type.Null(), ...ERR } } },
+        async (request, reply) => {
+          deps.service().setConfig(resolve(request.params, 'logs', true, request.headers['x-client-id'] as string | undefined), request.body ?? {});
+          return reply.code(204).send(null);
+        },
+      );
+      app.get(
+        `${base}/rosout`,
+        { schema: { operationId: `get${Title}Rosout`, summary: `Raw /rosout entries of a ${type}`, tags, params: Params, querystring: RosoutQuery, response: { 200: RosoutList, ...ERR } } },
+        async (request) => deps.service().rosout(resolve(request.params, 'rosout'), request.query),
+      );
+    }
+  };
+}
