@@ -1,0 +1,33 @@
+// The ROS part of /health: counts, and the hints an empty graph gets.
+import { describe, expect, it } from 'vitest';
+import { emptyGraphWarning, EMPTY_GRAPH_GRACE_MS, rosHealth } from '../../src/ros/health.js';
+
+const opts = { domainId: 7, localhostOnly: false, initialPeers: [], interfaces: [] };
+const counts = (participants: number, nodes: number) => ({ participants, nodes, vendors: {}, humble_participants: 0 });
+
+describe('ROS health', () => {
+  it('explains a silent domain: domain id, localhost-only mismatch, multicast/initial peers', () => {
+    const w = emptyGraphWarning(opts, counts(0, 0))!;
+    expect(w.code).toBe('ros_no_peers');
+    expect(w.message).toMatch(/ROS_DOMAIN_ID=7/);
+    expect(w.message).toMatch(/ros\.localhost_only: true/);
+    expect(w.message).toMatch(/ros\.initial_peers/);
+    expect(Object.keys(w).sort()).toEqual(['code', 'entity_ids', 'message', 'peer_names', 'ros_node_fqns']);
+    expect(emptyGraphWarning({ ...opts, localhostOnly: true, initialPeers: ['10.0.0.5'] }, counts(0, 0))!.message).toMatch(/cannot hear nodes on other machines.*10\.0\.0\.5/);
+  });
+
+  it('tells participants without ROS nodes apart, and is quiet when nodes are seen', () => {
+    expect(emptyGraphWarning(opts, counts(2, 0))!.code).toBe('ros_no_nodes');
+    expect(emptyGraphWarning(opts, counts(2, 3))).toBeUndefined();
+  });
+
+  it('waits for the grace period before warning, and reports disabled and failed connections', () => {
+    const start = 1_000_000;
+    const s = { state: 'connected' as const, options: opts, startedAt: start, counts: counts(0, 0) };
+    expect(rosHealth(s, start + 10).warnings).toEqual([]);
+    expect(rosHealth(s, start + EMPTY_GRAPH_GRACE_MS).warnings![0].code).toBe('ros_no_peers');
+    expect(rosHealth(s, start).fields!['x-medkit-ros']).toMatchObject({ domain_id: 7, participants_seen: 0, nodes_seen: 0 });
+    expect(rosHealth({ state: 'disabled' }).warnings![0].code).toBe('ros_disabled');
+    expect(rosHealth({ state: 'failed', error: 'EADDRINUSE', options: opts }).warnings![0].message).toMatch(/EADDRINUSE/);
+  });
+});
