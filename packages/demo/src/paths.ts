@@ -1,0 +1,23 @@
+/** Where the demo's files are, wherever the package is installed. */
+import { existsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+/** The package root (holds dist/, manifests/, config/). */
+export const DEMO_ROOT = fileURLToPath(new URL('..', import.meta.url));
+
+export const DIST = join(DEMO_ROOT, 'dist');
+export const MANIFESTS = join(DEMO_ROOT, 'manifests');
+export const CONFIG = join(DEMO_ROOT, 'config');
+
+/** The `medkit` command's script: the installed @medkit/gateway, else the workspace sibling. */
+export function medkitBin(): string {
+  try {
+    const entry = fileURLToPath(import.meta.resolve('@medkit/gateway'));
+    const bin = join(dirname(entry), '..', 'bin', 'medkit.js');
+    if (existsSync(bin)) return bin;
+  } catch {
+    // not resolvable from here: fall through
+  }
+  return join(DEMO_ROOT, '..', 'gateway', 'bin', 'medkit.js');
+}

@@ -1,0 +1,59 @@
+// The launcher's command line and the processes it plans to start.
+import { describe, expect, it } from 'vitest';
+import { parseLaunchOptions } from '../src/launcher/options.js';
+import { childEnv, launchPlan } from '../src/launcher/plan.js';
+
+describe('parseLaunchOptions', () => {
+  it('defaults to ports 8080/8081, domain 77 with the island on 78, real time', () => {
+    expect(parseLaunchOptions([])).toMatchObject({ port: 8080, islandPort: 8081, domain: 77, islandDomain: 78, speed: 1, seed: 42, firstScenarioSec: 20, scenarioPeriodSec: 60 });
+    expect(parseLaunchOptions(['--domain', '130'])).toMatchObject({ domain: 130, islandDomain: 131 });
+    expect(parseLaunchOptions(['--help'])).toBeNull();
+  });
+
+  it('rejects bad values with a message naming the option', () => {
+    expect(() => parseLaunchOptions(['--port', '80'])).toThrow(/--port/);
+    expect(() => parseLaunchOptions(['--domain', '300'])).toThrow(/--domain/);
+    expect(() => parseLaunchOptions(['--speed', '0'])).toThrow(/--speed/);
+    expect(() => parseLaunchOptions(['--port', '9000', '--island-port', '9000'])).toThrow(/differ/);
+    expect(() => parseLaunchOptions(['--domain', '5', '--island-domain', '5'])).toThrow(/own domain/);
+    expect(() => parseLaunchOptions(['--bogus'])).toThrow();
+  });
+});
+
+describe('launchPlan', () => {
+  const o = parseLaunchOptions(['--port', '9100', '--island-port', '9101', '--domain', '140', '--speed', '20'])!;
+  const plan = launchPlan(o, '/tmp/demo-x', '/x/medkit.js');
+
+  it('runs both gateways on loopback with their own domain, data dir and manifest, the main one federating the island', () => {
+    const [island, main] = plan.gateways;
+    expect(main.args.slice(0, 2)).toEqual(['/x/medkit.js', 'gateway']);
+    const arg = (args: string[], flag: string) => args[args.indexOf(flag) + 1];
+    expect(arg(main.args, '--host')).toBe('127.0.0.1');
+    expect(arg(island.args, '--host')).toBe('127.0.0.1');
+    expect(arg(main.args, '--domain')).toBe('140');
+    expect(arg(island.args, '--domain')).toBe('141');
+    expect(main.args).toContain('--localhost-only');
+    expect(island.args).toContain('--localhost-only');
+    expect(arg(main.args, '--data-dir')).toBe('/tmp/demo-x/main');
+    expect(arg(island.args, '--data-dir')).toBe('/tmp/demo-x/safety-island');
+    expect(arg(main.args, '--manifest')).toMatch(/manifests\/robot\.yaml$/);
+    expect(arg(island.args, '--manifest')).toMatch(/manifests\/safety-island\.yaml$/);
+    expect(main.args).toContain('aggregation.peer_urls=http://127.0.0.1:9101');
+    expect(main.args).toContain('aggregation.peer_names=safety-island');
+    expect(island.args.some((a) => /^faults\.snapshots\.config_file=.*safety-island-snapshots\.yaml$/.test(a))).toBe(true);
+    expect(plan.mainUrl).toBe('http://127.0.0.1:9100');
+  });
+
+  it('starts the node processes with the speed and seed, each on its domains', () => {
+    const [island, robot] = plan.nodes;
+    expect(robot.args.join(' ')).toContain('--domain 140 --speed 20 --seed 42');
+    expect(island.args.join(' ')).toContain('--domain 140 --island-domain 141');
+    expect(robot.env.ROS_DOMAIN_ID).toBe('140');
+    expect(island.env.ROS_DOMAIN_ID).toBe('141');
+  });
+
+  it('gives children the ROS variables of their domain and none of the caller MEDKIT_/ROS_ settings', () => {
+    const env = childEnv(77, { PATH: '/bin', MEDKIT_SERVER_PORT: '1', ROS_DOMAIN_ID: '0', ROS_STATIC_PEERS: '10.0.0.2' });
+    expect(env).toEqual({ PATH: '/bin', ROS_DOMAIN_ID: '77', ROS_LOCALHOST_ONLY: '1', ROS_AUTOMATIC_DISCOVERY_RANGE: 'LOCALHOST' });
+  });
+});
