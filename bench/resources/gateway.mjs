@@ -1,0 +1,32 @@
+// The gateway under test of bench/resources, in its own process: ROS connection, discovery, data and
+// configurations on a loopback ROS domain. `node bench/resources/gateway.mjs <domain> <dataDir> <negCacheSec>`.
+// Prints "READY <port>".
+import { loadConfig } from '../../packages/gateway/dist/config/index.js';
+import { createGateway } from '../../packages/gateway/dist/gateway.js';
+import { createRosFeature } from '../../packages/gateway/dist/ros/index.js';
+import { createEntitiesFeature } from '../../packages/gateway/dist/entities/http/feature.js';
+import { createDataFeature } from '../../packages/gateway/dist/data/index.js';
+import { createConfigurationsFeature } from '../../packages/gateway/dist/configurations/index.js';
+
+const [domain, dataDir, negCache] = process.argv.slice(2);
+const features = [createRosFeature(), createEntitiesFeature(), createDataFeature(), createConfigurationsFeature()];
+const config = loadConfig({
+  env: {},
+  extraKeys: Object.assign({}, ...features.map((f) => f.keys ?? {})),
+  flags: {
+    data_dir: dataDir,
+    'logging.level': 'silent',
+    'ros.enabled': true,
+    'ros.domain_id': Number(domain),
+    'ros.localhost_only': true,
+    'discovery.refresh_debounce_ms': 0,
+    parameter_service_negative_cache_sec: Number(negCache),
+  },
+});
+const gw = await createGateway({ config, features });
+const url = await gw.listen(0);
+console.log(`READY ${new URL(url).port}`);
+process.on('SIGTERM', async () => {
+  await gw.close();
+  process.exit(0);
+});
