@@ -1,6 +1,7 @@
 // The parameter services of remote nodes as the configurations resource needs them. The ROS binding
 // wraps @medkit/ros2's ParameterClient; unit tests can hand in a fake.
 import type { RosConnection } from '../ros/connection.js';
+import { memo } from '../ros/route-kit.js';
 import type { RosParameterValue } from './values.js';
 
 export interface CallOpts {
@@ -36,14 +37,7 @@ export interface ParameterBackend {
 /** The backend over the gateway's node: one ParameterClient per target node, created on first use. */
 export function rosParameterBackend(ros: RosConnection): ParameterBackend {
   const clients = new Map<string, ReturnType<RosConnection['node']['parameterClient']>>();
-  const client = (fqn: string) => {
-    let c = clients.get(fqn);
-    if (!c) {
-      c = ros.node.parameterClient(fqn);
-      clients.set(fqn, c);
-    }
-    return c;
-  };
+  const client = (fqn: string) => memo(clients, fqn, () => ros.node.parameterClient(fqn));
   return {
     serves: (fqn) => ros.graph.serviceServers(`${fqn}/get_parameters`).some((s) => !s.requestReader.local),
     list: async (fqn, o) => (await client(fqn).list([], 0, o)).names,

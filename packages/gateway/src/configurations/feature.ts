@@ -2,7 +2,8 @@
 // negative cache for dead parameter services, reset to first-seen values, and the 'configurations' sampler.
 import type { GatewayConfig } from '../config/index.js';
 import type { GatewayFeature } from '../feature.js';
-import { membersVia } from '../data/feature.js';
+import { membersVia } from '../ros/members.js';
+import { afterInit } from '../ros/route-kit.js';
 import { ROS_SERVICE, type RosConnection } from '../ros/connection.js';
 import { secToMs } from '../ros/call-errors.js';
 import { getSamplers } from '../sampling/index.js';
@@ -44,10 +45,7 @@ export function createConfigurationsFeature(_config?: GatewayConfig, opts: Confi
     },
     routes: (ctx) =>
       registerConfigurationRoutes({
-        service: () => {
-          if (!service) throw new Error('configurations feature used before init');
-          return service;
-        },
+        service: afterInit(() => service, 'configurations'),
         resolver: ctx.resolver,
       }),
     stop() {

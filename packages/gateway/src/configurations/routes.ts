@@ -1,9 +1,10 @@
 // HTTP ↔ ConfigurationsService for /{entity}/configurations (api.md §8). `{config_id}` spans segments
 // (parameter names may hold `/` and `.`): item routes are registered as `:config_id` and `*`.
 import { Type } from '@sinclair/typebox';
+import { SEGMENT_TITLE } from '../ros/route-kit.js';
 import { API_BASE, type HttpApp } from '../http/app-types.js';
 import { Collection, EntityId, GenericError, Opaque } from '../http/schemas.js';
-import { ENTITY_SEGMENTS, ID_PARAM, SEGMENT_TO_TYPE, type EntityResolver, type EntitySegment } from '../entity-scope/index.js';
+import { ENTITY_SEGMENTS, ID_PARAM, SEGMENT_TO_TYPE, type EntityResolver } from '../entity-scope/index.js';
 import { clientGone } from '../ros/client-gone.js';
 import type { ConfigurationsService } from './service.js';
 
@@ -48,7 +49,6 @@ const MultiStatus = Type.Object(
 );
 
 const ERR = { 400: GenericError, 403: GenericError, 404: GenericError, 409: GenericError, 500: GenericError, 503: GenericError, 504: GenericError } as const;
-const TITLE: Record<EntitySegment, string> = { areas: 'Area', components: 'Component', apps: 'App', functions: 'Function' };
 
 export interface ConfigurationRouteDeps {
   service: () => ConfigurationsService;
@@ -65,7 +65,7 @@ export function registerConfigurationRoutes(deps: ConfigurationRouteDeps) {
   return (app: HttpApp): void => {
     for (const segment of ENTITY_SEGMENTS) {
       const idParam = ID_PARAM[segment];
-      const Title = TITLE[segment];
+      const Title = SEGMENT_TITLE[segment];
       const type = SEGMENT_TO_TYPE[segment];
       const base = `${API_BASE}/${segment}/:${idParam}/configurations`;
       const Params = Type.Object({ [idParam]: EntityId(`${Title} id`) });

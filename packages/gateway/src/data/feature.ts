@@ -2,16 +2,15 @@
 // 'data' sampler for triggers and cyclic subscriptions, and `x-medkit-data-provider` on /health.
 import { qosForWriters } from '@medkit/ros2';
 import { float, int, type GatewayConfig } from '../config/index.js';
-import type { Entity, EntityType } from '../entities/model.js';
 import type { GatewayContext, GatewayFeature } from '../feature.js';
 import { SovdError } from '../http/errors.js';
+import { afterInit } from '../ros/route-kit.js';
 import { ROS_SERVICE, type RosConnection } from '../ros/connection.js';
-import { entityCache, memberApps } from '../ros/members.js';
+import { isAggregating, membersVia } from '../ros/members.js';
 import { secToMs } from '../ros/call-errors.js';
 import { TypeInfoCache } from '../ros/type-info.js';
 import { getSamplers, type SampledEntity } from '../sampling/index.js';
 import { findDataItem } from './items.js';
-import { isAggregating } from '../ros/members.js';
 import { PublisherCache } from './publishers.js';
 import { registerDataRoutes } from './routes.js';
 import { DataService } from './service.js';
@@ -34,15 +33,6 @@ export function rosTopicTransport(ros: RosConnection): TopicTransport {
       const qos = qosForWriters(ros.graph.publishersOf(topic).filter((e) => !e.local).map((e) => e.qos));
       return ros.node.createSubscription(topic, type, (m) => onMessage(m), qos);
     },
-  };
-}
-
-/** Member Apps through the entity cache (an App alone when the cache is not there). */
-export function membersVia(ctx: Pick<GatewayContext, 'services'>) {
-  return (type: EntityType, entity: Entity) => {
-    const cache = entityCache(ctx);
-    if (cache) return memberApps(cache, type, entity);
-    return type === 'app' ? memberApps({ get: () => undefined, list: () => [] }, type, entity) : [];
   };
 }
 
@@ -80,10 +70,7 @@ export function createDataFeature(_config?: GatewayConfig): GatewayFeature {
     },
     routes(ctx) {
       return registerDataRoutes({
-        service: () => {
-          if (!service) throw new Error('data feature: routes used before init');
-          return service;
-        },
+        service: afterInit(() => service, 'data'),
         resolver: ctx.resolver,
       });
     },

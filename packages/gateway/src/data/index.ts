@@ -1,4 +1,4 @@
-export { createDataFeature, DATA_KEYS, DATA_SERVICE, rosTopicTransport, membersVia } from './feature.js';
+export { createDataFeature, DATA_KEYS, DATA_SERVICE, rosTopicTransport } from './feature.js';
 export { DataService, type DataServiceDeps, type DataValueBody, type EntityRef } from './service.js';
 export { TopicPool, ColdWaitCapError, type TopicPoolOptions, type TopicPoolStats, type TopicSample, type TopicTransport, type TopicHandle } from './topic-pool.js';
 export { PublisherCache, type PublisherHandle, type PublisherFactory } from './publishers.js';

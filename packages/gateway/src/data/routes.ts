@@ -1,10 +1,11 @@
 // HTTP ↔ DataService for /{entity}/data (api.md §6). Topic ids span segments: each item route is
 // registered as `:data_id` (one segment, documented) and `*` (raw slashes).
 import { Type } from '@sinclair/typebox';
+import { SEGMENT_TITLE } from '../ros/route-kit.js';
 import { API_BASE, type HttpApp } from '../http/app-types.js';
 import { Collection, EntityId, GenericError, Opaque } from '../http/schemas.js';
 import { SovdError } from '../http/errors.js';
-import { ENTITY_SEGMENTS, ID_PARAM, SEGMENT_TO_TYPE, type EntityResolver, type EntitySegment } from '../entity-scope/index.js';
+import { ENTITY_SEGMENTS, ID_PARAM, SEGMENT_TO_TYPE, type EntityResolver } from '../entity-scope/index.js';
 import type { ServerResponse } from 'node:http';
 import { clientGone } from '../ros/client-gone.js';
 import type { DataService } from './service.js';
@@ -37,7 +38,6 @@ const WriteBody = Type.Object(
 );
 
 const ERR = { 400: GenericError, 404: GenericError, 409: GenericError, 500: GenericError, 503: GenericError, 504: GenericError } as const;
-const TITLE: Record<EntitySegment, string> = { areas: 'Area', components: 'Component', apps: 'App', functions: 'Function' };
 
 export interface DataRouteDeps {
   service: () => DataService;
@@ -55,7 +55,7 @@ export function registerDataRoutes(deps: DataRouteDeps) {
   return (app: HttpApp): void => {
     for (const segment of ENTITY_SEGMENTS) {
       const idParam = ID_PARAM[segment];
-      const Title = TITLE[segment];
+      const Title = SEGMENT_TITLE[segment];
       const type = SEGMENT_TO_TYPE[segment];
       const base = `${API_BASE}/${segment}/:${idParam}`;
       const Params = Type.Object({ [idParam]: EntityId(`${Title} id`) });

@@ -5,6 +5,7 @@ import type { GatewayFeature } from '../feature.js';
 import type { Component } from '../entities/model.js';
 import { componentHosts } from '../entities/relations.js';
 import type { EntityCache } from '../entities/cache.js';
+import { afterInit } from '../ros/route-kit.js';
 import { ROS_SERVICE, type RosConnection } from '../ros/connection.js';
 import { entityCache } from '../ros/members.js';
 import { secToMs } from '../ros/call-errors.js';
@@ -40,10 +41,7 @@ export function createLifecycleFeature(_config?: GatewayConfig): GatewayFeature 
     },
     routes: (ctx) =>
       registerLifecycleRoutes({
-        service: () => {
-          if (!service) throw new Error('lifecycle feature used before init');
-          return service;
-        },
+        service: afterInit(() => service, 'lifecycle'),
         resolver: ctx.resolver,
       }),
   };

@@ -6,9 +6,9 @@ import type { EntityCache } from '../entities/cache.js';
 import type { Area, Entity, EntityType } from '../entities/model.js';
 import { areaContains } from '../entities/relations.js';
 import type { GatewayContext, GatewayFeature } from '../feature.js';
-import { membersVia } from '../data/feature.js';
+import { afterInit } from '../ros/route-kit.js';
 import { ROS_SERVICE, type RosConnection } from '../ros/connection.js';
-import { entityCache } from '../ros/members.js';
+import { entityCache, membersVia } from '../ros/members.js';
 import { getSamplers } from '../sampling/index.js';
 import { LogManager, type RosoutInput } from './manager.js';
 import { entryBody, type StoredLog } from './model.js';
@@ -52,10 +52,7 @@ export function createLogsFeature(_config?: GatewayConfig): GatewayFeature {
     },
     routes: (ctx) =>
       registerLogRoutes({
-        service: () => {
-          if (!service) throw new Error('logs feature used before init');
-          return service;
-        },
+        service: afterInit(() => service, 'logs'),
         resolver: ctx.resolver,
       }),
     start(ctx) {

@@ -1,6 +1,7 @@
 // The log manager: ingests /rosout entries (and programmatic ones), gives LogProviders their say
 // (gateway.md §10.4), stores the rest in the ring buffer, serves queries and the per-entity log
 // configuration, and tells listeners (the 'logs' sampler) about every stored entry.
+import type { RosLogEntry } from '@medkit/ros2';
 import { LogRingBuffer, type LogFilter, type LogSources } from './ring-buffer.js';
 import { levelOf, type Severity, type StoredLog } from './model.js';
 
@@ -15,18 +16,8 @@ export interface LogProvider {
   query?(sources: LogSources, filter: LogFilter): StoredLog[] | Promise<StoredLog[]>;
 }
 
-/** What `/rosout` gives (a @medkit/ros2 RosLogEntry). */
-export interface RosoutInput {
-  stamp: { sec: number; nanosec: number };
-  level: number;
-  name: string;
-  msg: string;
-  file: string;
-  function: string;
-  line: number;
-  /** Publishing node FQN when the graph knows it. */
-  node?: string;
-}
+/** What `/rosout` gives: a @medkit/ros2 RosLogEntry (`node` = publishing node FQN when the graph knows it). */
+export type RosoutInput = Omit<RosLogEntry, 'publisherGuid'>;
 
 export interface LogConfig {
   severity_filter: Severity;

@@ -1,9 +1,10 @@
 // HTTP ↔ LogsService: /{entity}/logs, /{entity}/logs/configuration (api.md §11) and the raw ring buffer
 // routes GET /rosout and GET /{entity}/rosout ([ours], binding decision in api.md).
 import { Type } from '@sinclair/typebox';
+import { SEGMENT_TITLE } from '../ros/route-kit.js';
 import { API_BASE, type HttpApp } from '../http/app-types.js';
 import { EntityId, GenericError, Opaque } from '../http/schemas.js';
-import { ENTITY_SEGMENTS, ID_PARAM, SEGMENT_TO_TYPE, type EntityResolver, type EntitySegment } from '../entity-scope/index.js';
+import { ENTITY_SEGMENTS, ID_PARAM, SEGMENT_TO_TYPE, type EntityResolver } from '../entity-scope/index.js';
 import type { LogsService } from './service.js';
 
 const LogEntry = Type.Object(
@@ -63,7 +64,6 @@ const RosoutQuery = Type.Object({
 });
 
 const ERR = { 400: GenericError, 404: GenericError, 409: GenericError, 500: GenericError, 503: GenericError } as const;
-const TITLE: Record<EntitySegment, string> = { areas: 'Area', components: 'Component', apps: 'App', functions: 'Function' };
 
 export interface LogRouteDeps {
   service: () => LogsService;
@@ -79,7 +79,7 @@ export function registerLogRoutes(deps: LogRouteDeps) {
     );
     for (const segment of ENTITY_SEGMENTS) {
       const idParam = ID_PARAM[segment];
-      const Title = TITLE[segment];
+      const Title = SEGMENT_TITLE[segment];
       const type = SEGMENT_TO_TYPE[segment];
       const base = `${API_BASE}/${segment}/:${idParam}`;
       const Params = Type.Object({ [idParam]: EntityId(`${Title} id`) });

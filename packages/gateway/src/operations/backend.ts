@@ -2,6 +2,7 @@
 // reuse (discovery of the server happens once, not per request).
 import type { ActionClient, ServiceClient } from '@medkit/ros2';
 import type { RosConnection } from '../ros/connection.js';
+import { memo } from '../ros/route-kit.js';
 import type { GoalHandleLike } from './executions.js';
 
 export interface CallOpts {
@@ -22,22 +23,8 @@ export function rosOperationBackend(ros: RosConnection): OperationBackend {
   const actions = new Map<string, ActionClient>();
   const key = (p: string, t: string) => `${p}\u0000${t}`;
   return {
-    callService(path, type, request, o) {
-      let c = services.get(key(path, type));
-      if (!c) {
-        c = ros.node.createClient(path, type);
-        services.set(key(path, type), c);
-      }
-      return c.call(request, o);
-    },
-    sendGoal(path, type, goal, o) {
-      let c = actions.get(key(path, type));
-      if (!c) {
-        c = ros.node.createActionClient(path, type);
-        actions.set(key(path, type), c);
-      }
-      return c.sendGoal(goal, o);
-    },
+    callService: (path, type, request, o) => memo(services, key(path, type), () => ros.node.createClient(path, type)).call(request, o),
+    sendGoal: (path, type, goal, o) => memo(actions, key(path, type), () => ros.node.createActionClient(path, type)).sendGoal(goal, o),
     validate(type, value) {
       if (!ros.types.has(type)) return undefined;
       return ros.types.validate(type, value);

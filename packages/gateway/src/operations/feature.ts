@@ -2,7 +2,8 @@
 // executions cleaned up every 60 s.
 import type { GatewayConfig } from '../config/index.js';
 import type { GatewayFeature } from '../feature.js';
-import { membersVia } from '../data/feature.js';
+import { membersVia } from '../ros/members.js';
+import { afterInit } from '../ros/route-kit.js';
 import { ROS_SERVICE, type RosConnection } from '../ros/connection.js';
 import { TypeInfoCache } from '../ros/type-info.js';
 import { rosOperationBackend, type OperationBackend } from './backend.js';
@@ -34,10 +35,7 @@ export function createOperationsFeature(_config?: GatewayConfig): GatewayFeature
     },
     routes: (ctx) =>
       registerOperationRoutes({
-        service: () => {
-          if (!service) throw new Error('operations feature used before init');
-          return service;
-        },
+        service: afterInit(() => service, 'operations'),
         resolver: ctx.resolver,
       }),
     start: () => tracker.start(),

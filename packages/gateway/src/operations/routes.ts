@@ -3,10 +3,11 @@
 // the rest, trying `.../executions/{id}` and `.../executions` before the operation itself.
 import { Type } from '@sinclair/typebox';
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { SEGMENT_TITLE } from '../ros/route-kit.js';
 import { API_BASE, type HttpApp } from '../http/app-types.js';
 import { EntityId, GenericError, Opaque } from '../http/schemas.js';
 import { SovdError } from '../http/errors.js';
-import { ENTITY_SEGMENTS, ID_PARAM, SEGMENT_TO_TYPE, type EntityResolver, type EntitySegment } from '../entity-scope/index.js';
+import { ENTITY_SEGMENTS, ID_PARAM, SEGMENT_TO_TYPE, type EntityResolver } from '../entity-scope/index.js';
 import { clientGone } from '../ros/client-gone.js';
 import type { ExecuteBody, OperationsService } from './service.js';
 
@@ -46,7 +47,6 @@ const ExecutionList = Type.Object({ items: Type.Array(Type.Object({ id: Type.Str
 const ControlBody = Type.Object({ capability: Type.Optional(Type.String({ description: 'stop | execute | freeze | reset' })) }, { examples: [{ capability: 'stop' }] });
 
 const ERR = { 400: GenericError, 404: GenericError, 409: GenericError, 500: GenericError, 503: GenericError, 504: GenericError } as const;
-const TITLE: Record<EntitySegment, string> = { areas: 'Area', components: 'Component', apps: 'App', functions: 'Function' };
 
 export interface OperationRouteDeps {
   service: () => OperationsService;
@@ -68,7 +68,7 @@ export function registerOperationRoutes(deps: OperationRouteDeps) {
   return (app: HttpApp): void => {
     for (const segment of ENTITY_SEGMENTS) {
       const idParam = ID_PARAM[segment];
-      const Title = TITLE[segment];
+      const Title = SEGMENT_TITLE[segment];
       const type = SEGMENT_TO_TYPE[segment];
       const base = `${API_BASE}/${segment}/:${idParam}/operations`;
       const Params = Type.Object({ [idParam]: EntityId(`${Title} id`) });

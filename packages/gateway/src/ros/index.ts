@@ -2,5 +2,5 @@ export { createRosFeature, rosOptionsFromConfig, graphCounts, type RosFeatureOpt
 export { RosConnection, ROS_SERVICE, ROS_GRAPH_SERVICE, GATEWAY_NODE_NAME, type RosConnectionOptions } from './connection.js';
 export { rosGraphSource } from './graph-source.js';
 export { rosHealth, emptyGraphWarning, EMPTY_GRAPH_GRACE_MS, type RosGraphCounts, type RosState } from './health.js';
-export { memberApps, isAggregating, entityCache, type MemberSource } from './members.js';
+export { memberApps, membersVia, isAggregating, entityCache, type MemberSource } from './members.js';
 export { rosFailure, messageOf, validationIssues, secToMs, type RosFailure } from './call-errors.js';

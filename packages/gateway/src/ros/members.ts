@@ -53,3 +53,12 @@ export function entityCache(ctx: Pick<GatewayContext, 'services'>): MemberSource
   const m = ctx.services.get('entities') as { cache?: MemberSource } | undefined;
   return m?.cache;
 }
+
+/** Member Apps through the entity cache (an App alone when the cache is not there). */
+export function membersVia(ctx: Pick<GatewayContext, 'services'>): (type: EntityType, entity: Entity) => App[] {
+  return (type, entity) => {
+    const cache = entityCache(ctx);
+    if (cache) return memberApps(cache, type, entity);
+    return type === 'app' ? [entity as App] : [];
+  };
+}
