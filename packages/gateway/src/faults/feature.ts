@@ -3,7 +3,9 @@
 // 'faults' service other features (aggregation, triggers, subscriptions, the ROS wiring) build on.
 import { join } from 'node:path';
 import type { GatewayConfig } from '../config/index.js';
-import { list, str } from '../config/index.js';
+import { bool, list, str } from '../config/index.js';
+import type { RosNode } from '@medkit/ros2';
+import type { RosConnection } from '../ros/connection.js';
 import type { EntityCache } from '../entities/cache.js';
 import type { GatewayContext, GatewayFeature } from '../feature.js';
 import { warning } from '../info/health-registry.js';
@@ -20,6 +22,10 @@ import { FAULTS_SERVICE, FaultsService } from './gateway/service.js';
 import { registerBulkDataRoutes } from './http/bulk-data-routes.js';
 import { addFaultSchemas, registerEntityFaultRoutes, registerGlobalFaultRoutes } from './http/fault-routes.js';
 import { registerFaultStreamRoute } from './http/stream-route.js';
+import { FaultBridges } from './ros/bridges.js';
+import { serveFaultManager, type FaultManagerNode } from './ros/fault-manager-node.js';
+import { faultManagerNamespace } from './ros/messages.js';
+import { rosTopicGraph, rosTopicSampler } from './ros/topic-access.js';
 
 const CATEGORY = /^[A-Za-z0-9_-]{1,64}$/;
 
@@ -27,6 +33,9 @@ const CATEGORY = /^[A-Za-z0-9_-]{1,64}$/;
 export const FAULTS_FEATURE_KEYS = {
   ...FAULT_KEYS,
   'fault_manager.namespace': str('', 'Namespace of the fault manager\'s ROS services and events topic (`<ns>/fault_manager/...`; empty = root).'),
+  'faults.bridges.diagnostics': bool(true, '[ours] Turn /diagnostics statuses into faults (diagnostic bridge, faults.md §9.1) when connected to ROS.'),
+  'faults.bridges.rosout': bool(true, '[ours] Turn /rosout WARN and above into faults (log bridge, §9.2) when connected to ROS.'),
+  'faults.bridges.action_status': bool(true, '[ours] Turn aborted action goals into faults (action status bridge, §9.3) when connected to ROS.'),
   'bulk_data.categories': list([], 'Upload categories of bulk-data on apps and components besides the read-only `rosbags` (e.g. calibration, firmware).'),
 };
 
@@ -50,6 +59,10 @@ export function createFaultsFeature(_config?: GatewayConfig, opts: FaultsFeature
   let svc: FaultsService | undefined;
   let uploads: BulkUploadStore | undefined;
   let unregisterSampler: (() => void) | undefined;
+  let ros: RosConnection | undefined;
+  let rosNode: RosNode | undefined;
+  let served: FaultManagerNode | undefined;
+  let bridges: FaultBridges | undefined;
   const need = (): FaultsService => {
     if (!svc) throw new Error('faults feature used before init');
     return svc;
@@ -61,7 +74,11 @@ export function createFaultsFeature(_config?: GatewayConfig, opts: FaultsFeature
     init(ctx) {
       const log = faultLogger(ctx);
       const config = faultConfigFromKeys((k) => ctx.config.value(k), log);
-      const system = createFaultSystem({ config, dataDir: ctx.dataDir, db: ctx.db, clock: opts.clock, log, sampler: opts.sampler, graph: opts.graph });
+      // The ROS feature (before this one) publishes its connection as 'ros'; without it faults work from REST only.
+      ros = ctx.services.get('ros') as RosConnection | undefined;
+      const sampler = opts.sampler ?? (ros ? rosTopicSampler(() => rosNode, ros.graph) : undefined);
+      const graph = opts.graph ?? (ros ? rosTopicGraph(ros.graph) : undefined);
+      const system = createFaultSystem({ config, dataDir: ctx.dataDir, db: ctx.db, clock: opts.clock, log, sampler, graph });
       const entities = () => (ctx.services.get('entities') as { cache?: EntityCache } | undefined)?.cache;
       svc = new FaultsService(system, ctx.resolver, entities);
       uploads = new BulkUploadStore(join(ctx.dataDir, 'bulk-data'));
@@ -94,7 +111,28 @@ export function createFaultsFeature(_config?: GatewayConfig, opts: FaultsFeature
         await registerBulkDataRoutes(app, { service, resolver: ctx.resolver, uploads: store, categories, maxUploadBytes: ctx.config.get('bulk_data.max_upload_size') });
       };
     },
+    start(ctx) {
+      const s = need();
+      if (!ros) return;
+      const log = faultLogger(ctx);
+      const ns = faultManagerNamespace(ctx.config.value<string>('fault_manager.namespace'), (m) => log.warn(m));
+      try {
+        rosNode = ros.context.createNode('fault_manager', ns, { rosout: false, parameterServices: false, parameterEvents: false });
+        served = serveFaultManager(rosNode, s.manager, log);
+        bridges = new FaultBridges(rosNode, ros.graph, s.manager, {
+          diagnostics: ctx.config.value<boolean>('faults.bridges.diagnostics'),
+          rosout: ctx.config.value<boolean>('faults.bridges.rosout'),
+          actions: ctx.config.value<boolean>('faults.bridges.action_status'),
+        }, log);
+        bridges.start();
+        ctx.log.info({ node: rosNode.resolveName('~') }, 'fault manager serving on the ROS graph');
+      } catch (err) {
+        ctx.log.error({ err }, 'fault manager could not be served on the ROS graph');
+      }
+    },
     async stop() {
+      bridges?.stop();
+      served?.close();
       unregisterSampler?.();
       svc?.fanout.close();
       await svc?.system.stop();

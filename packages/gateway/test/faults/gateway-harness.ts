@@ -19,10 +19,11 @@ export interface FaultGateway extends TestGateway {
   api(method: string, path: string, opts?: { headers?: Record<string, string>; body?: unknown }): Promise<{ status: number; headers: Headers; body: any }>;
 }
 
-export async function startFaultGateway(opts: { flags?: FlatConfig; feature?: FaultsFeatureOptions; extra?: GatewayFeature[] } = {}): Promise<FaultGateway> {
+/** `before`: features that must run before the faults feature (the ROS connection); `extra`: after it. */
+export async function startFaultGateway(opts: { flags?: FlatConfig; feature?: FaultsFeatureOptions; extra?: GatewayFeature[]; before?: GatewayFeature[] } = {}): Promise<FaultGateway> {
   const g = await startTestGateway({
     defaults: true,
-    features: [createFaultsFeature(undefined, opts.feature), ...(opts.extra ?? [])],
+    features: [...(opts.before ?? []), createFaultsFeature(undefined, opts.feature), ...(opts.extra ?? [])],
     flags: { 'discovery.mode': 'manifest_only', 'discovery.manifest_path': AMR_MANIFEST, ...opts.flags },
   });
   const faults = g.gateway.ctx.services.get('faults') as FaultsService;

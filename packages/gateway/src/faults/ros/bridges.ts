@@ -1,0 +1,104 @@
+// The bridges of faults.md §9 fed from real subscriptions: /diagnostics and /rosout through per-source
+// FaultReporters (local filtering as in the reference), aborted action goals from every
+// action status topic (`<action>/_action/status`) (rescanned on graph changes and every rescan_period_sec).
+import type { RosGraph, RosNode, Subscription } from '@medkit/ros2';
+import { ActionStatusBridge, actionNameOf, sanitizeActionBridgeConfig } from '../bridges/action-status-bridge.js';
+import type { GoalStatusArrayMsg } from '../bridges/action-status-bridge.js';
+import { DiagnosticBridge, sanitizeDiagnosticBridgeConfig } from '../bridges/diagnostic-bridge.js';
+import type { DiagnosticArrayMsg } from '../bridges/diagnostic-bridge.js';
+import { LogBridge, sanitizeLogBridgeConfig } from '../bridges/log-bridge.js';
+import type { LogMsg } from '../bridges/log-bridge.js';
+import type { BridgeReport } from '../bridges/report.js';
+import type { FaultLogger } from '../log.js';
+import type { FaultManager } from '../manager.js';
+import { FaultReporter, ReporterCache, localTransport } from '../reporter/fault-reporter.js';
+
+export interface FaultBridgeSettings {
+  diagnostics: boolean;
+  rosout: boolean;
+  actions: boolean;
+}
+
+const STATUS_TYPE = 'action_msgs/msg/GoalStatusArray';
+const STATUS_QOS = { reliability: 'reliable', durability: 'transient-local', history: { kind: 'keep-last', depth: 10 } } as const;
+
+export class FaultBridges {
+  private readonly subs: Subscription[] = [];
+  private readonly actionSubs = new Map<string, Subscription>();
+  private readonly reporters: ReporterCache;
+  private actionBridge?: ActionStatusBridge;
+  private timer?: NodeJS.Timeout;
+  private readonly onGraph = () => this.rescan();
+
+  constructor(private readonly node: RosNode, private readonly graph: RosGraph, private readonly mgr: FaultManager, private readonly settings: FaultBridgeSettings, private readonly log: FaultLogger) {
+    const transport = localTransport(mgr);
+    this.reporters = new ReporterCache(512, (source) => new FaultReporter(transport, source, { log }), log);
+  }
+
+  private forward(r: BridgeReport): void {
+    const rep = this.reporters.get(r.source_id);
+    if (r.passed) rep.reportPassed(r.code);
+    else rep.report(r.code, r.severity, r.description);
+  }
+
+  start(): void {
+    if (this.settings.diagnostics) {
+      const bridge = new DiagnosticBridge(sanitizeDiagnosticBridgeConfig(), this.node.resolveName('~'), undefined, this.log);
+      this.subs.push(this.node.createSubscription('/diagnostics', 'diagnostic_msgs/msg/DiagnosticArray', (m) => {
+        for (const r of bridge.convert(m as unknown as DiagnosticArrayMsg)) this.forward(r);
+      }, { reliability: 'reliable', durability: 'volatile', history: { kind: 'keep-last', depth: 10 } }));
+    }
+    if (this.settings.rosout) {
+      const bridge = new LogBridge(sanitizeLogBridgeConfig(), this.node.resolveName('~'));
+      this.subs.push(this.node.createSubscription('/rosout', 'rcl_interfaces/msg/Log', (m) => {
+        const r = bridge.convert(m as unknown as LogMsg);
+        if (r) this.forward(r);
+      }, { reliability: 'reliable', durability: 'volatile', history: { kind: 'keep-last', depth: 1000 } }));
+    }
+    if (this.settings.actions) {
+      const cfg = sanitizeActionBridgeConfig();
+      // The action bridge disables local filtering (§9.3): its transitions go straight to the manager.
+      this.actionBridge = new ActionStatusBridge(cfg, (r) => this.mgr.report({ fault_code: r.code, event_type: r.passed ? 1 : 0, severity: r.severity, description: r.description, source_id: r.source_id }).accepted);
+      this.graph.on('change', this.onGraph);
+      this.timer = setInterval(() => {
+        this.rescan();
+        this.actionBridge?.retryPending();
+      }, cfg.rescan_period_sec * 1000);
+      this.timer.unref();
+      this.rescan();
+    }
+  }
+
+  /** Subscribes new action status topics, drops vanished ones (their failed actions are healed by the bridge). */
+  rescan(): void {
+    const bridge = this.actionBridge;
+    if (!bridge) return;
+    const present = this.graph.topics().filter((t) => t.types.includes(STATUS_TYPE) && actionNameOf(t.name) !== null).map((t) => t.name);
+    for (const topic of present) {
+      if (this.actionSubs.has(topic)) continue;
+      try {
+        this.actionSubs.set(topic, this.node.createSubscription(topic, STATUS_TYPE, (m) => {
+          const pub = this.graph.publishersOf(topic)[0];
+          const fqn = pub ? this.graph.nodeOfEndpoint(pub.guid)?.fqn : undefined;
+          bridge.onStatus(topic, m as unknown as GoalStatusArrayMsg, fqn);
+        }, STATUS_QOS));
+      } catch (err) {
+        this.log.warn(`action status bridge: cannot subscribe ${topic}: ${(err as Error).message}`);
+      }
+    }
+    for (const [topic, sub] of this.actionSubs) {
+      if (present.includes(topic)) continue;
+      sub.close();
+      this.actionSubs.delete(topic);
+    }
+    bridge.rescan(present.map((t) => actionNameOf(t)!));
+  }
+
+  stop(): void {
+    this.graph.off('change', this.onGraph);
+    clearInterval(this.timer);
+    for (const s of this.subs.splice(0)) s.close();
+    for (const s of this.actionSubs.values()) s.close();
+    this.actionSubs.clear();
+  }
+}

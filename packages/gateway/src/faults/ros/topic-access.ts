@@ -1,0 +1,48 @@
+// What freeze-frame capture needs from the live ROS graph (faults.md §6.3, §6.4): the topics a node
+// publishes, every topic, and a one-shot sample of a topic through a short-lived subscription.
+import type { RosGraph, RosNode } from '@medkit/ros2';
+import type { SampledMessage, TopicGraph, TopicSampler } from '../snapshots/sampler.js';
+
+/** TopicGraph over the live graph. */
+export function rosTopicGraph(graph: RosGraph): TopicGraph {
+  return {
+    publishedTopics: (fqn) => [...new Set(graph.node(fqn)?.publishers.map((e) => e.rosName) ?? [])],
+    subscribedTopics: (fqn) => [...new Set(graph.node(fqn)?.subscriptions.map((e) => e.rosName) ?? [])],
+    allTopics: () => graph.topics().map((t) => t.name),
+  };
+}
+
+/**
+ * TopicSampler that subscribes on demand (best effort, so it matches reliable and best-effort publishers)
+ * and resolves with the first message, or null when the topic has no publisher, its type is unknown, the
+ * timeout passes or `signal` aborts.
+ */
+export function rosTopicSampler(node: () => RosNode | undefined, graph: RosGraph): TopicSampler {
+  return {
+    sample(topic, timeoutMs, signal) {
+      const n = node();
+      const type = graph.topics().find((t) => t.name === topic)?.types[0];
+      if (!n || !type || graph.publishersOf(topic).length === 0 || signal?.aborted) return Promise.resolve(null);
+      return new Promise<SampledMessage | null>((resolve) => {
+        let sub: { close(): void } | undefined;
+        const done = (m: SampledMessage | null) => {
+          clearTimeout(timer);
+          signal?.removeEventListener('abort', onAbort);
+          sub?.close();
+          sub = undefined;
+          resolve(m);
+        };
+        const onAbort = () => done(null);
+        const timer = setTimeout(() => done(null), timeoutMs);
+        signal?.addEventListener('abort', onAbort);
+        try {
+          sub = n.createSubscription(topic, type, (value, info) => {
+            done({ type, value, timestamp_ns: BigInt(Date.now()) * 1_000_000n, size_bytes: info.raw.length });
+          }, 'sensorData');
+        } catch {
+          done(null);
+        }
+      });
+    },
+  };
+}

@@ -1,0 +1,104 @@
+// The fault manager on a real ROS graph (RTPS over UDP on 127.0.0.1, domain 110): another participant reports
+// through ~/report_fault exactly as a reporter node does, the fault appears over REST with the debounced
+// status, ~/events carries FaultEvent messages, the query services answer, and /diagnostics, /rosout and an
+// aborted action goal become faults through the bridges.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { RosContext, type RosNode } from '@medkit/ros2';
+import { createRosFeature } from '../../src/ros/index.js';
+import { startFaultGateway, type FaultGateway } from './gateway-harness.js';
+
+const DOMAIN = 110;
+
+async function until<T>(fn: () => Promise<T | undefined> | T | undefined, what: string, ms = 10_000): Promise<T> {
+  const end = Date.now() + ms;
+  for (;;) {
+    const v = await fn();
+    if (v !== undefined) return v;
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+describe('fault manager over ROS 2', () => {
+  let g: FaultGateway;
+  let peer: RosContext;
+  let node: RosNode;
+  beforeAll(async () => {
+    g = await startFaultGateway({
+      flags: { 'ros.enabled': true, 'ros.domain_id': DOMAIN, 'ros.localhost_only': true, 'faults.confirmation_threshold': -2, 'fault_manager.namespace': 'robot1/' },
+      extra: [],
+      before: [createRosFeature()],
+    });
+    peer = await RosContext.create({ domainId: DOMAIN, localhostOnly: true });
+    node = peer.createNode('battery_monitor', '/base');
+  }, 30_000);
+  afterAll(async () => {
+    await peer?.close();
+    await g?.close();
+  });
+
+  const call = async (service: string, type: string, req: unknown) => {
+    const c = node.createClient(`/robot1/fault_manager/${service}`, `ros2_medkit_msgs/srv/${type}`);
+    try {
+      await c.waitForService({ timeoutMs: 10_000 });
+      return await c.call(req, { timeoutMs: 5000 });
+    } finally {
+      c.close();
+    }
+  };
+
+  it('accepts reports on ~/report_fault, debounces them and shows them over REST; rejects bad ones', async () => {
+    const events: Record<string, unknown>[] = [];
+    const sub = node.createSubscription('/robot1/fault_manager/events', 'ros2_medkit_msgs/msg/FaultEvent', (m) => events.push(m), { reliability: 'reliable', durability: 'volatile', history: { kind: 'keep-last', depth: 100 } });
+    await sub.waitForPublishers(1, 10_000);
+    const report = { fault_code: 'BATTERY_LOW', event_type: 0, severity: 1, description: 'Battery below 15 %', source_id: '/base/battery_monitor' };
+    expect(await call('report_fault', 'ReportFault', report)).toEqual({ accepted: true });
+    let item = (await g.api('GET', '/apps/battery-monitor/faults')).body.items[0];
+    expect(item).toMatchObject({ fault_code: 'BATTERY_LOW', 'x-medkit': { status: 'PREFAILED' } });
+    expect(await call('report_fault', 'ReportFault', report)).toEqual({ accepted: true });
+    item = (await g.api('GET', '/apps/battery-monitor/faults?status=confirmed')).body.items[0];
+    expect(item).toMatchObject({ fault_code: 'BATTERY_LOW', status: { aggregatedStatus: 'active' }, entity_id: 'battery-monitor' });
+    expect(await call('report_fault', 'ReportFault', { ...report, fault_code: 'bad code' })).toEqual({ accepted: false });
+    expect(await call('report_fault', 'ReportFault', { ...report, severity: 9 })).toEqual({ accepted: false });
+    expect(g.faults.manager.getFault('BATTERY_LOW')?.occurrence_count).toBe(1);
+    const ev = await until(() => events.find((e) => e.event_type === 'fault_confirmed'), 'fault_confirmed on ~/events');
+    expect(ev).toMatchObject({ event_type: 'fault_confirmed', fault: { fault_code: 'BATTERY_LOW', severity: 1, status: 'CONFIRMED', reporting_sources: ['/base/battery_monitor'] }, auto_cleared_codes: [] });
+    expect((ev.fault as { first_occurred: { sec: number } }).first_occurred.sec).toBeGreaterThan(1_700_000_000);
+    sub.close();
+  });
+
+  it('answers list_faults, get_fault, list_faults_for_entity and clear_fault', async () => {
+    const list = await call('list_faults', 'ListFaults', { filter_by_severity: false, severity: 0, statuses: [], include_muted: false, include_clusters: false });
+    expect((list.faults as { fault_code: string }[]).map((f) => f.fault_code)).toEqual(['BATTERY_LOW']);
+    const got = await call('get_fault', 'GetFault', { fault_code: 'BATTERY_LOW' });
+    expect(got).toMatchObject({ success: true, fault: { fault_code: 'BATTERY_LOW', status: 'CONFIRMED', occurrence_count: 1 } });
+    expect((got.environment_data as { extended_data_records: { first_occurrence_ns: unknown } }).extended_data_records.first_occurrence_ns).not.toBe(0);
+    expect(await call('get_fault', 'GetFault', { fault_code: 'NOPE' })).toMatchObject({ success: false, error_message: 'Fault not found: NOPE' });
+    expect((await call('list_faults_for_entity', 'ListFaultsForEntity', { entity_id: 'battery_monitor' })).faults).toHaveLength(1);
+    expect(await call('clear_fault', 'ClearFault', { fault_code: 'BATTERY_LOW', skip_correlation_auto_clear: false })).toEqual({ success: true, message: 'Fault cleared: BATTERY_LOW', auto_cleared_codes: [] });
+    expect(g.faults.manager.getFault('BATTERY_LOW')?.status).toBe('CLEARED');
+  });
+
+  it('turns /diagnostics, /rosout and aborted action goals into faults', async () => {
+    const diag = node.createPublisher('/diagnostics', 'diagnostic_msgs/msg/DiagnosticArray');
+    await until(() => (g.faults.manager && peer.graph.subscribersOf('/diagnostics').length > 0 ? true : undefined), '/diagnostics subscriber');
+    diag.publish({ header: { stamp: { sec: 0, nanosec: 0 }, frame_id: '' }, status: [{ level: 2, name: 'motor temp', message: 'too hot', hardware_id: '', values: [] }] });
+    const f = await until(() => g.faults.manager.getFault('MOTOR_TEMP'), 'MOTOR_TEMP from /diagnostics');
+    expect(f).toMatchObject({ severity: 2, description: 'too hot', reporting_sources: ['/robot1/fault_manager'] });
+
+    const rosout = node.createPublisher('/rosout', 'rcl_interfaces/msg/Log', 'rosout');
+    await until(() => (peer.graph.subscribersOf('/rosout').some((e) => e.guid.length > 0) ? true : undefined), '/rosout subscriber');
+    await new Promise((r) => setTimeout(r, 300));
+    rosout.publish({ stamp: { sec: 0, nanosec: 0 }, level: 40, name: 'ctrl', msg: 'oops 42', file: 'x.cpp', function: 'f', line: 1 });
+    const log = await until(() => g.faults.manager.getFault('LOG_CTRL_0bf0b26e'), 'LOG_CTRL_0bf0b26e from /rosout');
+    expect(log).toMatchObject({ severity: 2, reporting_sources: ['/ctrl'] });
+
+    const status = node.createPublisher('/navigate_to_pose/_action/status', 'action_msgs/msg/GoalStatusArray', 'actionStatus');
+    await until(() => (peer.graph.subscribersOf('/navigate_to_pose/_action/status').length > 0 ? true : undefined), 'action status subscriber');
+    await new Promise((r) => setTimeout(r, 300));
+    status.publish({ status_list: [{ goal_info: { goal_id: { uuid: new Array(16).fill(1) }, stamp: { sec: 0, nanosec: 0 } }, status: 6 }] });
+    // One FAILED from the bridge; this gateway confirms at -2, so the fault is pending.
+    const aborted = await until(() => g.faults.manager.getFault('ACTION_NAVIGATE_TO_POSE_ABORTED'), 'aborted goal fault');
+    expect(aborted).toMatchObject({ severity: 2, status: 'PREFAILED', reporting_sources: ['/base/battery_monitor'] });
+  }, 30_000);
+});
