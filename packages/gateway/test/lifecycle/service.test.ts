@@ -1,0 +1,67 @@
+// LifecycleService (unit): default status derivation, provider answers with transition URIs, and the
+// provider error mapping of gateway.md §2.9.
+import { describe, expect, it } from 'vitest';
+import { LifecycleService } from '../../src/lifecycle/service.js';
+import { LifecycleProviderError, type LifecycleProvider } from '../../src/lifecycle/provider.js';
+import { newApp, newComponent } from '../../src/entities/model.js';
+import { SovdError } from '../../src/http/errors.js';
+
+const online = newApp('a', 'runtime', { is_online: true, component_id: 'c' });
+const offline = newApp('b', 'runtime', { is_online: false, component_id: 'c' });
+
+function provider(fail?: LifecycleProviderError | Error): LifecycleProvider {
+  return {
+    name: 'fake',
+    handles: (e) => e.entity.id === 'managed',
+    status: async () => ({ status: 'ready', transitions: ['start', 'shutdown'], detail: { by: 'fake' } }),
+    transition: async () => {
+      if (fail) throw fail;
+    },
+  };
+}
+
+async function code(p: Promise<unknown>): Promise<[number, string]> {
+  try {
+    await p;
+  } catch (e) {
+    const s = e as SovdError;
+    return [s.status, s.vendorCode ?? s.code];
+  }
+  return [0, 'ok'];
+}
+
+describe('lifecycle service', () => {
+  it('derives status without a provider: online apps, host component, components with all apps offline', async () => {
+    const s = new LifecycleService({ hostedApps: (c) => (c.id === 'dead' ? [offline] : c.id === 'mixed' ? [online, offline] : []) });
+    expect(await s.status({ type: 'app', entity: online })).toEqual({ status: 'ready' });
+    expect(await s.status({ type: 'app', entity: offline })).toEqual({ status: 'notReady' });
+    expect((await s.status({ type: 'component', entity: newComponent('dead', 'manifest') })).status).toBe('notReady');
+    expect((await s.status({ type: 'component', entity: newComponent('mixed', 'manifest') })).status).toBe('ready');
+    expect((await s.status({ type: 'component', entity: newComponent('empty', 'manifest') })).status).toBe('ready');
+    const host = newComponent('dead', 'runtime', { host_metadata: { hostname: 'h', os: 'o', arch: 'x' } });
+    expect((await s.status({ type: 'component', entity: host })).status).toBe('ready');
+    expect(await code(s.transition({ type: 'app', entity: online }, 'start'))).toEqual([501, 'not-implemented']);
+  });
+
+  it('uses the provider answer and advertises only its transitions', async () => {
+    const s = new LifecycleService({ hostedApps: () => [] });
+    s.addProvider(provider());
+    const body = await s.status({ type: 'app', entity: newApp('managed', 'runtime') });
+    expect(body).toEqual({ status: 'ready', start: '/api/v1/apps/managed/status/start', shutdown: '/api/v1/apps/managed/status/shutdown', 'x-medkit': { by: 'fake' } });
+  });
+
+  it('maps provider refusals to 403, 409, 501 and the provider status', async () => {
+    const managed = { type: 'app' as const, entity: newApp('managed', 'runtime') };
+    const run = async (err: LifecycleProviderError | Error) => {
+      const s = new LifecycleService({ hostedApps: () => [] });
+      s.addProvider(provider(err));
+      return code(s.transition(managed, 'start'));
+    };
+    expect(await run(new LifecycleProviderError('access-denied', 'no'))).toEqual([403, 'insufficient-access-rights']);
+    expect(await run(new LifecycleProviderError('precondition-failed', 'no'))).toEqual([409, 'precondition-not-fulfilled']);
+    expect(await run(new LifecycleProviderError('unsupported', 'no'))).toEqual([501, 'not-implemented']);
+    expect(await run(new LifecycleProviderError('other', 'no', 418))).toEqual([418, 'x-medkit-plugin-error']);
+    expect(await run(new LifecycleProviderError('other', 'no', 99))).toEqual([400, 'x-medkit-plugin-error']);
+    expect(await run(new Error('boom'))).toEqual([500, 'internal-error']);
+  });
+});

@@ -1,0 +1,45 @@
+// ExecutionTracker (unit): status and feedback from the goal handle, the result once finished, newest
+// first, and finished goals dropped 5 minutes after they ended.
+import { EventEmitter } from 'node:events';
+import { describe, expect, it } from 'vitest';
+import { ExecutionTracker, executionView, FINISHED_TTL_MS, type GoalHandleLike } from '../../src/operations/executions.js';
+
+class FakeGoal extends EventEmitter implements GoalHandleLike {
+  status = 1;
+  finish!: (r: { status: number; result: Record<string, unknown> }) => void;
+  private readonly done = new Promise<{ status: number; result: Record<string, unknown> }>((resolve) => (this.finish = resolve));
+  constructor(readonly id: string) {
+    super();
+  }
+  result() {
+    return this.done;
+  }
+  async cancel() {
+    return { returnCode: 0 };
+  }
+}
+
+describe('execution tracker', () => {
+  it('follows status, feedback and result, lists newest first, and cleans up after the TTL', async () => {
+    let now = 0;
+    const t = new ExecutionTracker(() => now);
+    const a = new FakeGoal('a'.repeat(32));
+    const b = new FakeGoal('b'.repeat(32));
+    t.add('/fib', 'pkg/action/F', a, 1000);
+    t.add('/fib', 'pkg/action/F', b, 1000);
+    expect(t.list('/fib').map((e) => e.id)).toEqual([b.id, a.id]);
+    a.emit('status', 2);
+    a.emit('feedback', { seq: [0, 1] });
+    expect(executionView(t.get('/fib', a.id)!)).toMatchObject({ status: 'running', parameters: { seq: [0, 1] }, 'x-medkit': { ros2_status: 'executing' } });
+    a.finish({ status: 4, result: { seq: [0, 1, 1] } });
+    await new Promise((r) => setImmediate(r));
+    expect(executionView(t.get('/fib', a.id)!)).toMatchObject({ status: 'completed', 'x-medkit': { ros2_status: 'succeeded', result: { seq: [0, 1, 1] } } });
+    b.emit('status', 6);
+    expect(executionView(t.get('/fib', b.id)!).status).toBe('failed');
+    now = FINISHED_TTL_MS - 1;
+    expect(t.cleanup()).toBe(0);
+    now = FINISHED_TTL_MS;
+    expect(t.cleanup()).toBe(2);
+    expect(t.list('/fib')).toEqual([]);
+  });
+});
