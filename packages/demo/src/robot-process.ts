@@ -40,7 +40,7 @@ async function main(): Promise<void> {
     createControllerServer(await ctx(), world),
     createBtNavigator(await ctx(), world),
     detector,
-    createScenario(await ctx(), world, { first_scenario_sec: args.firstScenarioSec, scenario_period_sec: args.scenarioPeriodSec }),
+    createScenario(await ctx(), world, { autoplay: args.autoplay, first_scenario_sec: args.firstScenarioSec, scenario_period_sec: args.scenarioPeriodSec }),
   ];
   // Like a lifecycle manager: bring the managed node up at start.
   if (!(await detector.activate())) console.error('robot: obstacle_detector did not reach active');

@@ -37,10 +37,23 @@ describe('minFrontRange', () => {
 });
 
 describe('GateLogic', () => {
+  it('holds the robot quietly until the first scan, and raises only when none came within the start-up grace', () => {
+    const g = new GateLogic({ ...DEFAULT_GATE, startupGraceMs: 5000, clearScans: 1 }, 0);
+    expect(g.stopped).toBe(true);
+    expect(g.tick(4000)).toBeNull();
+    expect(g.faultActive).toBe(false);
+    expect(g.onScan(2.5, 4100)).toBeNull(); // not a heal: nothing was raised
+    expect(g.stopped).toBe(false);
+    const late = new GateLogic({ ...DEFAULT_GATE, startupGraceMs: 5000 }, 0);
+    const ev = late.tick(5100);
+    expect(ev && ev.kind === 'raise' && ev.reason).toContain('no scan since start-up');
+  });
+
   it('clamps at the first close scan, raises after confirmScans, releases and heals after clearScans clear scans', () => {
-    const g = new GateLogic({ ...DEFAULT_GATE, confirmScans: 2, clearScans: 3 }, 0);
+    const g = new GateLogic({ ...DEFAULT_GATE, confirmScans: 2, clearScans: 1 }, 0);
     expect(g.onScan(2.5, 10)).toBeNull();
     expect(g.stopped).toBe(false);
+    g.settings = { ...g.settings, clearScans: 3 };
     expect(g.onScan(0.7, 20)).toBeNull();
     expect(g.stopped).toBe(true);
     expect(g.faultActive).toBe(false);
@@ -61,6 +74,7 @@ describe('GateLogic', () => {
 
   it('a single close scan clamps but does not raise; clearing after it does not heal', () => {
     const g = new GateLogic({ ...DEFAULT_GATE, confirmScans: 2, clearScans: 1 }, 0);
+    g.onScan(2, 5);
     g.onScan(0.5, 10);
     expect(g.stopped).toBe(true);
     expect(g.onScan(2, 20)).toBeNull();
@@ -68,7 +82,9 @@ describe('GateLogic', () => {
   });
 
   it('stops and raises at once when the scan goes stale, and heals when fresh clear scans return', () => {
-    const g = new GateLogic({ ...DEFAULT_GATE, scanTimeoutMs: 500, clearScans: 2 }, 0);
+    const g = new GateLogic({ ...DEFAULT_GATE, scanTimeoutMs: 500, clearScans: 1 }, 0);
+    g.onScan(3, 0);
+    g.settings = { ...g.settings, clearScans: 2 };
     expect(g.tick(400)).toBeNull();
     const ev = g.tick(600);
     expect(ev).toMatchObject({ kind: 'raise' });

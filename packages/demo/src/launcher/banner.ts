@@ -26,7 +26,9 @@ export function banner(o: LaunchOptions, plan: LaunchPlan, keepData: boolean): s
     `  curl -s ${api}/apps/safety_gate/faults/PROTECTIVE_STOP   # freeze frame: commanded_vx, min_range_m, stop_threshold_m`,
     `  curl -sN ${api}/faults/stream                  # live fault events (Ctrl-C to stop)`,
     '',
-    `A person steps into the robot's path ${first.toFixed(first < 10 ? 1 : 0)} s after start and then every ${period.toFixed(period < 10 ? 1 : 0)} s:`,
+    o.autoplay
+      ? `A person steps into the robot's path ${first.toFixed(first < 10 ? 1 : 0)} s after start and then every ${period.toFixed(period < 10 ? 1 : 0)} s:`
+      : 'A person steps into the robot\'s path whenever you run trigger_person (above):',
     'PROTECTIVE_STOP (safety island), then ACTION_NAVIGATE_TO_POSE_ABORTED and NAVIGATION_GOAL_ABORTED;',
     'the protective stop heals when the person has left.',
     '',

@@ -50,7 +50,7 @@ export class ChildSet {
         for (const line of parts) {
           tail.push(line);
           if (tail.length > TAIL_LINES) tail.shift();
-          if ((isErr || this.o.verbose) && line.trim() !== '') this.o.echo(`[${spec.name}] ${line}`);
+          if ((this.o.verbose || (isErr && !quietLogLine(line))) && line.trim() !== '') this.o.echo(`[${spec.name}] ${line}`);
         }
       });
     };
@@ -99,6 +99,17 @@ export class ChildSet {
   async stopAll(graceMs = 5000): Promise<void> {
     this.#stopping = true;
     for (const c of [...this.children].reverse()) await stopChild(c, graceMs);
+  }
+}
+
+/** Structured (pino) log lines below error level stay in the log file unless --verbose. */
+function quietLogLine(line: string): boolean {
+  if (!line.startsWith('{')) return false;
+  try {
+    const level = (JSON.parse(line) as { level?: unknown }).level;
+    return typeof level === 'number' && level < 50;
+  } catch {
+    return false;
   }
 }
 

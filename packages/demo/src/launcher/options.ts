@@ -15,6 +15,8 @@ export interface LaunchOptions {
   seed: number;
   firstScenarioSec: number;
   scenarioPeriodSec: number;
+  /** Persons only on demand (trigger_person), never on a schedule. */
+  autoplay: boolean;
   /** Keep data here (default: a temporary directory removed on exit). */
   dataDir?: string;
   /** Log level of both gateways. */
@@ -39,6 +41,7 @@ Usage: npm start -- [options]      (or: node packages/demo/dist/launch.js [optio
   --seed N               random seed of the simulation (default 42)
   --first-scenario-sec S simulated seconds until the first person steps in (default 20)
   --scenario-period-sec S simulated seconds between persons (default 60)
+  --no-autoplay          persons only on demand (operation trigger_person)
   --data-dir DIR         keep the gateways' data here (default: a temporary directory, deleted on exit)
   --log-level L          gateways' log level (default warn)
   --peer-check-ms MS     how often the main gateway checks the safety island (default 2000)
@@ -60,6 +63,7 @@ export const SIM_OPTIONS = {
   seed: { type: 'string' },
   'first-scenario-sec': { type: 'string' },
   'scenario-period-sec': { type: 'string' },
+  'no-autoplay': { type: 'boolean' },
 } as const;
 
 /** Parses the command line; returns null for --help. Throws with a message on bad input. */
@@ -98,6 +102,7 @@ export function parseLaunchOptions(argv: string[]): LaunchOptions | null {
     seed: int(v.seed, 'seed', 42, 0, 2 ** 32 - 1),
     firstScenarioSec: secs(v['first-scenario-sec'], 'first-scenario-sec', 20),
     scenarioPeriodSec: Math.max(5, secs(v['scenario-period-sec'], 'scenario-period-sec', 60)),
+    autoplay: !v['no-autoplay'],
     dataDir: v['data-dir'],
     logLevel: v['log-level'] ?? 'warn',
     peerCheckMs: int(v['peer-check-ms'], 'peer-check-ms', 2000, 100, 600000),

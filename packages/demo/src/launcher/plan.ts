@@ -96,6 +96,7 @@ export function launchPlan(o: LaunchOptions, dataDir: string, medkit: string): L
         args: [
           join(DIST, 'robot-process.js'), '--domain', String(o.domain), ...sim,
           '--first-scenario-sec', String(o.firstScenarioSec), '--scenario-period-sec', String(o.scenarioPeriodSec),
+          ...(o.autoplay ? [] : ['--no-autoplay']),
         ],
         env: childEnv(o.domain),
         readyLine: /^ready robot/,

@@ -79,7 +79,10 @@ export function createBtNavigator(ctx: RosContext, world: World): DemoNode {
       publishPlan(null);
     }
   };
-  node.createActionServer(NAVIGATE_ACTION, 'nav2_msgs/action/NavigateToPose', { execute, resultTimeoutMs: 60_000, maxGoals: 50 });
+  // Finished goals stay in the status array for this long; kept short so that, once the aborted goals
+  // have expired, a succeeded goal lets the action status bridge heal ACTION_NAVIGATE_TO_POSE_ABORTED.
+  const resultTimeoutMs = world.clock.wallMs(15, 2000);
+  node.createActionServer(NAVIGATE_ACTION, 'nav2_msgs/action/NavigateToPose', { execute, resultTimeoutMs, maxGoals: 50 });
 
   return {
     node,

@@ -16,16 +16,17 @@ const D = { type: ParameterType.DOUBLE };
 
 /** Start values of the scenario's timing parameters (undefined = the default). */
 export interface ScenarioOverrides {
+  autoplay?: boolean;
   first_scenario_sec?: number;
   scenario_period_sec?: number;
 }
 
 export function createScenario(ctx: RosContext, world: World, overrides: ScenarioOverrides = {}): DemoNode {
-  const parameterOverrides = Object.fromEntries(Object.entries(overrides).filter(([, v]) => v !== undefined)) as Record<string, number>;
+  const parameterOverrides = Object.fromEntries(Object.entries(overrides).filter(([, v]) => v !== undefined)) as Record<string, number | boolean>;
   const node = ctx.createNode('scenario', '/demo', { parameterOverrides });
   node.parameters.declare('autoplay', true, { description: 'Repeat the person scenario on its own' });
-  node.parameters.declare('first_scenario_sec', 20, { ...D, description: 'Simulated seconds from start to the first person', floatingPointRange: { from: 0, to: 3600 } });
-  node.parameters.declare('scenario_period_sec', 60, { ...D, description: 'Simulated seconds between two persons', floatingPointRange: { from: 5, to: 3600 } });
+  node.parameters.declare('first_scenario_sec', 20, { ...D, description: 'Simulated seconds from start to the first person', floatingPointRange: { from: 0, to: 1e6 } });
+  node.parameters.declare('scenario_period_sec', 60, { ...D, description: 'Simulated seconds between two persons', floatingPointRange: { from: 5, to: 1e6 } });
   node.parameters.declare('patrol', true, { description: 'Send patrol goals to bt_navigator' });
   let closed = false;
 

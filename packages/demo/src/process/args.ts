@@ -9,6 +9,7 @@ export interface NodeProcessArgs {
   seed: number;
   firstScenarioSec?: number;
   scenarioPeriodSec?: number;
+  autoplay: boolean;
 }
 
 function number(v: string | undefined, name: string, fallback: number): number {
@@ -27,6 +28,7 @@ export function parseNodeProcessArgs(argv: string[]): NodeProcessArgs {
     speed: number(v.speed, 'speed', 1),
     seed: number(v.seed, 'seed', 42),
     firstScenarioSec: v['first-scenario-sec'] === undefined ? undefined : number(v['first-scenario-sec'], 'first-scenario-sec', 20),
+    autoplay: !v['no-autoplay'],
     scenarioPeriodSec: v['scenario-period-sec'] === undefined ? undefined : number(v['scenario-period-sec'], 'scenario-period-sec', 60),
   };
 }

@@ -1,5 +1,6 @@
 /**
- * The safety gate's decision, free of ROS so it can be tested on its own: clamp the speed to zero
+ * The safety gate's decision, free of ROS so it can be tested on its own: hold the robot until the
+ * first scan arrives (a fault only if none comes within `startupGraceMs`); clamp the speed to zero
  * the moment the front sector is closer than the stop threshold or the scan goes stale; raise the
  * protective stop once the condition held for `confirmScans` scans (a stale scan raises at once);
  * release and heal once the way has been clear (threshold + hysteresis) for `clearScans` scans.
@@ -16,26 +17,29 @@ export interface GateSettings {
   confirmScans: number;
   /** Consecutive clear scans before the stop is released. */
   clearScans: number;
+  /** Before the first scan the gate holds the robot quietly; only after this long is it a fault (ms). */
+  startupGraceMs: number;
 }
 
-export const DEFAULT_GATE: GateSettings = { stopThreshold: 0.8, hysteresis: 0.1, scanTimeoutMs: 500, confirmScans: 2, clearScans: 5 };
+export const DEFAULT_GATE: GateSettings = { stopThreshold: 0.8, hysteresis: 0.1, scanTimeoutMs: 500, confirmScans: 2, clearScans: 5, startupGraceMs: 10_000 };
 
 /** What changed with one input. */
 export type GateEvent = { kind: 'raise'; reason: string } | { kind: 'heal' } | null;
 
 export class GateLogic {
   settings: GateSettings;
-  #stopped = false;
+  // Blind until the first scan: the robot is held from the start.
+  #stopped = true;
   #faultActive = false;
   #unsafe = 0;
   #safe = 0;
   #lastScanAt: number | undefined;
   #lastRange = Infinity;
+  readonly #startedAt: number;
 
   constructor(settings: GateSettings = DEFAULT_GATE, startedAt = Date.now()) {
     this.settings = settings;
-    // Until the first scan arrives the gate is blind: the timeout counts from start-up.
-    this.#lastScanAt = startedAt;
+    this.#startedAt = startedAt;
   }
 
   /** True while the commanded velocity is clamped to zero. */
@@ -84,15 +88,16 @@ export class GateLogic {
     return null;
   }
 
-  /** Periodic check for a stale scan. */
+  /** Periodic check for a stale scan (or none at all since start-up). */
   tick(now = Date.now()): GateEvent {
-    if (this.#lastScanAt === undefined) return null;
-    const age = now - this.#lastScanAt;
-    if (age <= this.settings.scanTimeoutMs) return null;
+    const first = this.#lastScanAt === undefined;
+    const age = now - (this.#lastScanAt ?? this.#startedAt);
+    if (age <= (first ? this.settings.startupGraceMs : this.settings.scanTimeoutMs)) return null;
     this.#stopped = true;
     this.#safe = 0;
     if (this.#faultActive) return null;
     this.#faultActive = true;
-    return { kind: 'raise', reason: `no scan for ${(age / 1000).toFixed(1)} s (timeout ${this.settings.scanTimeoutMs / 1000} s)` };
+    const reason = first ? `no scan since start-up ${(age / 1000).toFixed(1)} s ago` : `no scan for ${(age / 1000).toFixed(1)} s (timeout ${this.settings.scanTimeoutMs / 1000} s)`;
+    return { kind: 'raise', reason };
   }
 }
