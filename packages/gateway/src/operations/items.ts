@@ -58,7 +58,15 @@ export function operationItems(apps: readonly App[], aggregate: boolean): Operat
  * `<member>:<id>`. Unknown → 404 operation-not-found; unknown member → 404 resource-not-found; a bare id
  * naming several items → 400 invalid-request listing the ids that do resolve.
  */
-export function findOperation(items: readonly OperationItem[], memberIds: readonly string[], entityId: string, rawId: string, aggregate: boolean): OperationItem {
+export function findOperation(
+  items: readonly OperationItem[],
+  memberIds: readonly string[],
+  entityId: string,
+  rawId: string,
+  aggregate: boolean,
+  /** Namespace of each member's node: a short name several items share goes to the one directly in it (gateway.md §1.3). */
+  namespaces: ReadonlyMap<string, string> = new Map(),
+): OperationItem {
   const exact = items.find((i) => i.id === rawId);
   if (exact) return exact;
   const byPath = items.filter((i) => pathId(i.path) === pathId(rawId));
@@ -74,6 +82,8 @@ export function findOperation(items: readonly OperationItem[], memberIds: readon
     if (hit.length === 0) throw new SovdError('operation-not-found', 'Operation not found', { entity_id: entityId, operation_id: rawId });
   }
   const byName = items.filter((i) => i.name === rawId || i.baseId === rawId);
+  const direct = byName.filter((i) => i.member_ids.some((m) => namespaces.has(m) && parentOf(i.path) === namespaces.get(m)));
+  if (byName.length > 1 && direct.length === 1) return direct[0];
   if (byName.length > 1) {
     const members = [...new Set(byName.flatMap((i) => i.member_ids))];
     const params: Record<string, unknown> = { entity_id: entityId, operation_ids: byName.map((i) => i.id) };
@@ -83,4 +93,10 @@ export function findOperation(items: readonly OperationItem[], memberIds: readon
   }
   if (byName.length === 1) return byName[0];
   throw new SovdError('operation-not-found', 'Operation not found', { entity_id: entityId, operation_id: rawId });
+}
+
+/** `/a/b/c` → `/a/b`; `/c` → `/`. */
+function parentOf(path: string): string {
+  const i = path.lastIndexOf('/');
+  return i <= 0 ? '/' : path.slice(0, i);
 }

@@ -1,7 +1,7 @@
 // Operations (api.md §7): services run synchronously (200 with the response), actions run as
 // executions (202 + Location; status, feedback, result, cancel). Requests are validated against the
 // type's schema first; every ROS round trip has service_call_timeout_sec as its deadline.
-import type { App, Entity, EntityType } from '../entities/model.js';
+import { effectiveFqn, splitFqn, type App, type Entity, type EntityType } from '../entities/model.js';
 import { SovdError } from '../http/errors.js';
 import { isAggregating } from '../ros/members.js';
 import { messageOf, rosFailure } from '../ros/call-errors.js';
@@ -57,12 +57,14 @@ export class OperationsService {
 
   find(ref: EntityRef, id: string): OperationItem {
     const { items, apps } = this.items(ref);
+    const namespaces = new Map(apps.filter((a) => effectiveFqn(a)).map((a) => [a.id, splitFqn(effectiveFqn(a)).namespace]));
     return findOperation(
       items,
       apps.map((a) => a.id),
       ref.entity.id,
       id,
       isAggregating(ref.type),
+      namespaces,
     );
   }
 

@@ -44,5 +44,7 @@ describe('operation ids', () => {
     expect(err(() => findOperation(items, ['a', 'b'], 'fn', 'nothing', true)).code).toBe('operation-not-found');
     const single = err(() => findOperation(operationItems([armL], false), ['arm_l'], 'arm_l', 'home', false));
     expect(single.parameters).toMatchObject({ ros2_paths: ['/arm/left/home', '/arm/right/home'] });
+    // The lookup rule of gateway.md §1.3: the one directly in the node's namespace wins a shared short name.
+    expect(findOperation(operationItems([armL], false), ['arm_l'], 'arm_l', 'home', false, new Map([['arm_l', '/arm/left']])).path).toBe('/arm/left/home');
   });
 });
