@@ -9,6 +9,7 @@ import { createUpdatesFeature, UPDATES_KEYS } from './updates/index.js';
 import { createLocksFeature, LOCK_KEYS } from './locks/index.js';
 import { createTriggersFeature, TRIGGER_KEYS } from './triggers/index.js';
 import { createSubscriptionsFeature, SUBSCRIPTION_KEYS } from './subscriptions/index.js';
+import { createWebUiFeature, WEB_UI_KEYS } from './web-ui/feature.js';
 
 /** The manifest's `scripts:` entries, run as managed scripts. */
 function manifestScripts(ctx: GatewayContext) {
@@ -24,6 +25,8 @@ const FEATURE_FACTORIES: ((config: GatewayConfig) => GatewayFeature)[] = [
   (config) => createUpdatesFeature(config),
   (config) => createTriggersFeature(config),
   (config) => createSubscriptionsFeature(config),
+  // Last: the UI's static files at / must not shadow any API route.
+  () => createWebUiFeature(),
 ];
 
 /** Keys of every default feature by feature title, for the generated reference. */
@@ -33,6 +36,7 @@ export const FEATURE_KEY_GROUPS: [string, Record<string, KeySpec>][] = [
   ['Cyclic subscriptions', SUBSCRIPTION_KEYS],
   ['Scripts', SCRIPTS_KEYS],
   ['Software updates', UPDATES_KEYS],
+  ['Web UI', WEB_UI_KEYS],
 ];
 
 /** Keys of every default feature, for the config loader. */
