@@ -2,7 +2,6 @@
 // merged into discovery, requests for peer-owned entities forwarded, collections fanned out, peer fault
 // events relayed. Off (and invisible) unless `aggregation.enabled`.
 import type { GatewayFeature } from '../feature.js';
-import { SovdError } from '../http/errors.js';
 import { AGGREGATION_KEYS, readAggregationSettings } from './config.js';
 import { PEER_FAULT_EVENTS_SERVICE, type FaultEventSink } from './fault-events.js';
 import { registerAggregationHooks } from './routes.js';
@@ -37,13 +36,7 @@ export function createAggregationFeature(): GatewayFeature {
       // Handlers that resolve a peer-owned entity themselves get the same 504 as forwarded requests.
       ctx.resolver.setOwnerCheck((type, entity) => {
         const r = service.route(type, entity.id);
-        if (r && service.peer(r.peer)?.status !== 'online') {
-          throw new SovdError('not-responding', `Peer '${r.peer}' owning '${entity.id}' is not responding`, {
-            entity_id: entity.id,
-            peer: r.peer,
-            details: service.peer(r.peer)?.lastError ?? 'peer failed its last health check',
-          });
-        }
+        if (r) service.onlinePeer(r, entity.id);
       });
     },
     routes: () => (app) => {

@@ -1,6 +1,7 @@
 // HTTP side of aggregation: two gateway-wide hooks, no routes of its own.
 // - onRequest: a request under /{segment}/{id} whose entity one peer owns is forwarded to that peer before
 //   any local route runs (api.md §2.4 step 3): 504 when the owner is silent, 502 when it cannot be reached.
+//   Member-qualified items on aggregating entities (`<member>:<item>`) go to the member's peer the same way.
 // - onSend: a 200 JSON answer of a fan-out collection (GET /faults, /version-info, /{entity}/{data,
 //   operations, configurations, faults, logs}) gets the peers' items merged in, whichever feature serves it.
 import type { FastifyReply, FastifyRequest } from 'fastify';
@@ -9,6 +10,8 @@ import { SovdError } from '../http/errors.js';
 import { SEGMENT_TO_TYPE, type EntitySegment } from '../entity-scope/collections.js';
 import { escapesPath, forwardRequest } from './forward.js';
 import { fanOutPath, mergeCollection, queryPeers } from './fan-out.js';
+import { memberItem } from './member-dispatch.js';
+import type { PeerRoute } from './merge.js';
 import { NO_FAN_OUT_HEADER } from './peer-http.js';
 import type { AggregationService } from './service.js';
 
@@ -49,30 +52,16 @@ export function registerAggregationHooks(svc: AggregationService) {
     const streams = new Set<() => void>();
     const s = svc.settings;
 
-    app.addHook('onRequest', async (request: FastifyRequest, reply: FastifyReply) => {
-      const t = entityTarget(request.url);
-      if (!t) return;
-      const route = svc.route(SEGMENT_TO_TYPE[t.segment], t.id);
-      if (!route) return;
-      const peer = svc.peer(route.peer);
-      if (!peer || peer.status !== 'online') {
-        throw new SovdError('not-responding', `Peer '${route.peer}' owning '${t.id}' is not responding`, {
-          entity_id: t.id,
-          peer: route.peer,
-          details: peer?.lastError ?? 'peer failed its last health check',
-        });
-      }
-      // SSRF guard: the forwarded path stays under the entity on the peer's /api/v1/.
-      if (escapesPath(t.rest)) throw new SovdError('resource-not-found', 'Resource not found', { status: 404 });
-      const remoteBase = `/api/v1/${t.segment}/${encodeURIComponent(route.remoteId)}`;
-      const localBase = `/api/v1/${t.segment}/${encodeURIComponent(t.id)}`;
+    /** Forwards to the owner of `route`; `remoteBase`/`localBase` map Location values back to our ids. */
+    const proxy = async (request: FastifyRequest, reply: FastifyReply, route: PeerRoute, entityId: string, path: string, remoteBase: string, localBase: string) => {
+      const peer = svc.onlinePeer(route, entityId);
       const out = await forwardRequest(
         request.raw,
         reply.raw,
         {
           peer: route.peer,
           baseUrl: peer.url,
-          path: `${remoteBase}${t.rest}${t.query}`,
+          path,
           rewriteLocation: (loc) => (loc === remoteBase || loc.startsWith(`${remoteBase}/`) ? localBase + loc.slice(remoteBase.length) : loc),
         },
         { timeoutMs: s.timeoutMs, forwardAuth: s.forwardAuth },
@@ -80,7 +69,7 @@ export function registerAggregationHooks(svc: AggregationService) {
       if (out.kind === 'failed') {
         if (out.reason !== 'too_large') svc.suspect(route.peer);
         throw new SovdError('x-medkit-peer-unavailable', `Peer '${route.peer}' is unavailable: ${out.detail}`, {
-          entity_id: t.id,
+          entity_id: entityId,
           peer: route.peer,
           details: out.detail,
         });
@@ -115,6 +104,28 @@ export function registerAggregationHooks(svc: AggregationService) {
         }
       })();
       return reply;
+    };
+
+    app.addHook('onRequest', async (request: FastifyRequest, reply: FastifyReply) => {
+      const t = entityTarget(request.url);
+      if (!t) return;
+      const type = SEGMENT_TO_TYPE[t.segment];
+      const route = svc.route(type, t.id);
+      // SSRF guard: a forwarded path stays under the entity on the peer's /api/v1/.
+      if (escapesPath(t.rest)) {
+        if (route) throw new SovdError('resource-not-found', 'Resource not found', { status: 404 });
+        return;
+      }
+      if (route) {
+        const remoteBase = `/api/v1/${t.segment}/${encodeURIComponent(route.remoteId)}`;
+        return proxy(request, reply, route, t.id, `${remoteBase}${t.rest}${t.query}`, remoteBase, `/api/v1/${t.segment}/${encodeURIComponent(t.id)}`);
+      }
+      const m = memberItem(t.rest);
+      const member = m && svc.memberRoute(type, t.id, m.member);
+      if (m && member) {
+        const remoteBase = `/api/v1/apps/${encodeURIComponent(member.remoteId)}`;
+        return proxy(request, reply, member, m.member, `${remoteBase}/${m.collection}/${m.itemPath}${t.query}`, remoteBase, `/api/v1/apps/${encodeURIComponent(m.member)}`);
+      }
     });
 
     app.addHook('onSend', async (request: FastifyRequest, reply: FastifyReply, payload: unknown) => {

@@ -1,7 +1,8 @@
 // The aggregation service: owns the peers, merges their entities into discovery's cache, answers "who owns
 // this entity", and feeds peer fault events to the local stream. The HTTP hooks (routes.ts) build on it.
 import { randomUUID } from 'node:crypto';
-import type { Entity, EntitySnapshot, EntityType } from '../entities/model.js';
+import type { App, Area, Component, Entity, EntitySnapshot, EntityType, SovdFunction } from '../entities/model.js';
+import { SovdError } from '../http/errors.js';
 import { warning, type HealthContribution } from '../info/health-registry.js';
 import type { AggregationSettings } from './config.js';
 import { PeerFaultEventHub, type FaultEventSink } from './fault-events.js';
@@ -90,6 +91,40 @@ export class AggregationService {
   /** The peer that owns `type/id`, or undefined when it is served here. */
   route(type: EntityType, id: string): PeerRoute | undefined {
     return this.routes.get(routeKey(type, id));
+  }
+
+  /**
+   * Member dispatch: the route of app `member` when it is owned by a peer and is a member of the aggregating
+   * entity `type/id` (function host, app hosted by the component, app in the area or one of its subareas).
+   */
+  memberRoute(type: EntityType, id: string, member: string): PeerRoute | undefined {
+    const r = this.route('app', member);
+    const cache = this.host?.cache;
+    if (!r || !cache || type === 'app') return undefined;
+    const app = cache.get('app', member) as App | undefined;
+    if (!app) return undefined;
+    if (type === 'function') {
+      const hosts = (cache.get('function', id) as SovdFunction | undefined)?.hosts ?? [];
+      return hosts.includes(member) || (app.component_id !== undefined && hosts.includes(app.component_id)) ? r : undefined;
+    }
+    if (type === 'component') return app.component_id === id ? r : undefined;
+    let area = app.component_id ? (cache.get('component', app.component_id) as Component | undefined)?.area : undefined;
+    for (let depth = 0; area && depth < 64; depth++) {
+      if (area === id) return r;
+      area = (cache.get('area', area) as Area | undefined)?.parent_area_id;
+    }
+    return undefined;
+  }
+
+  /** The route's peer when it is online; otherwise the 504 of api.md §2.4 step 3 (entity retained from a silent peer). */
+  onlinePeer(route: PeerRoute, entityId: string): PeerState {
+    const peer = this.registry.get(route.peer);
+    if (peer?.status === 'online') return peer;
+    throw new SovdError('not-responding', `Peer '${route.peer}' owning '${entityId}' is not responding`, {
+      entity_id: entityId,
+      peer: route.peer,
+      details: peer?.lastError ?? 'peer failed its last health check',
+    });
   }
 
   peer(name: string): PeerState | undefined {

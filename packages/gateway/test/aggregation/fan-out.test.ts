@@ -87,3 +87,13 @@ describe('SseParser', () => {
     expect(p.retryMs).toBe(500);
   });
 });
+
+describe('memberItem', () => {
+  it('splits <member>:<item> on the first colon and keeps the tail', async () => {
+    const { memberItem } = await import('../../src/aggregation/member-dispatch.js');
+    expect(memberItem('/operations/gripper:open/executions/x')).toEqual({ collection: 'operations', member: 'gripper', itemPath: 'open/executions/x' });
+    expect(memberItem('/data/cam%3Asensors%2Fscan')).toEqual({ collection: 'data', member: 'cam', itemPath: 'sensors%2Fscan' });
+    expect(memberItem('/configurations/arm:a:b')).toEqual({ collection: 'configurations', member: 'arm', itemPath: 'a%3Ab' });
+    for (const r of ['/operations/open', '/operations/:open', '/operations/gripper:', '/locks/a:b', '/data']) expect(memberItem(r)).toBeUndefined();
+  });
+});

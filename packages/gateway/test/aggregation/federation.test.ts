@@ -107,6 +107,20 @@ describe('federation of three gateways', () => {
       expect(r.headers.get('location')).toBe('/api/v1/apps/arm__camera/operations/snap/executions/exec_1');
     });
 
+    it('dispatches a member-qualified item on an aggregating entity to the member on its peer', async () => {
+      const r = await api('/functions/navigation/operations/arm__camera:snap/executions', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ timeout: 5 }),
+      });
+      expect(r.status).toBe(202);
+      expect(r.body).toMatchObject({ gateway: 'arm', app_id: 'camera', received: { timeout: 5 } });
+      expect(r.headers.get('location')).toBe('/api/v1/apps/arm__camera/operations/snap/executions/exec_1');
+      // gripper is no host of navigation: not dispatched (and no local route serves it).
+      const notMember = await api('/functions/navigation/operations/gripper:open/executions', { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
+      expect(notMember.status).toBe(404);
+    });
+
     it("passes the peer's errors through unchanged", async () => {
       const r = await api('/apps/arm__camera/no-such-thing');
       expect(r.status).toBe(404);
