@@ -10,7 +10,7 @@ import { buildPeer, BUILD_DIR, PEERS_DIR, type PeerVendor } from './build-peers.
 export { buildPeer, buildPeers, PeerBuildError, PEERS_DIR, type PeerBinaries, type PeerVendor } from './build-peers.js';
 
 /** What the peer does; the same modes exist in every vendor's peer. */
-export type PeerMode = 'talker' | 'listener' | 'server' | 'client' | 'throughput-pub' | 'throughput-sub';
+export type PeerMode = 'talker' | 'listener' | 'server' | 'client' | 'throughput-pub' | 'throughput-sub' | 'report';
 
 /** Command-line options of a peer (README.md has the defaults per mode). */
 export interface PeerOptions {
@@ -20,7 +20,7 @@ export interface PeerOptions {
   node?: string;
   /** Node namespace, starting with `/` (default `/`). */
   ns?: string;
-  /** Messages (talker, throughput-pub; 0 = unlimited) or requests (client, default 5). */
+  /** Messages (talker, throughput-pub; 0 = unlimited) or requests (client, default 5; report, default 1). */
   count?: number;
   /** Talker/client: pause before each message/request; throughput-pub: pause after matching. */
   periodMs?: number;
@@ -32,7 +32,7 @@ export interface PeerOptions {
   size?: number;
   /** DDS topic name (default `rt/chatter`, throughput modes `rt/throughput`). */
   topic?: string;
-  /** Service base name: topics `rq/<service>Request` / `rr/<service>Reply` (default `add_two_ints`). */
+  /** Service base name: topics `rq/<service>Request` / `rr/<service>Reply` (default `add_two_ints`; report: `fault_manager/report_fault`). */
   service?: string;
   /** Exit after this many seconds (default: run until stopped; a client exits when done). */
   durationS?: number;
@@ -43,6 +43,14 @@ export interface PeerOptions {
   waitMatch?: number;
   /** Client: per-request reply timeout (default 5000). */
   timeoutMs?: number;
+  /** Report mode: fault code (default PEER_FAULT). */
+  code?: string;
+  /** Report mode: source_id (default the node's FQN). */
+  source?: string;
+  /** Report mode: severity 0..255 as sent (default 2). */
+  severity?: number;
+  /** Report mode: 0 FAILED (default) or 1 PASSED. */
+  eventType?: number;
   /** How long to wait for the `ready` line (default 20 s). */
   readyTimeoutMs?: number;
   /** Extra environment variables for the peer process. */
@@ -124,6 +132,10 @@ export function peerArgs(mode: PeerMode, o: PeerOptions): string[] {
   flag('--b', o.b);
   flag('--wait-match', o.waitMatch);
   flag('--timeout-ms', o.timeoutMs);
+  flag('--code', o.code);
+  flag('--source', o.source);
+  flag('--severity', o.severity);
+  flag('--event-type', o.eventType);
   return args;
 }
 

@@ -42,7 +42,8 @@ enum peer_mode {
   MODE_SERVER,
   MODE_CLIENT,
   MODE_THROUGHPUT_PUB,
-  MODE_THROUGHPUT_SUB
+  MODE_THROUGHPUT_SUB,
+  MODE_REPORT
 };
 
 struct peer_options {
@@ -64,6 +65,11 @@ struct peer_options {
   long long a, b;       /* --a A --b B: client request i (1-based) sends a = A + i - 1, b = B */
   int wait_match;       /* --wait-match N: writers wait for N matched readers before sending */
   long timeout_ms;      /* --timeout-ms T: client per-request reply timeout */
+  const char *code;     /* --code CODE: report mode fault code (default PEER_FAULT) */
+  const char *source;   /* --source ID: report mode source_id (default: the node's FQN) */
+  int severity;         /* --severity N: report mode severity (default 2) */
+  int event_type;       /* --event-type 0|1: report mode FAILED (0, default) or PASSED (1) */
+  char source_id[600];
   char node_name[256];
   char req_topic[300];
   char rep_topic[300];
@@ -108,11 +114,12 @@ static void peer_usage(const char *why)
 {
   fprintf(stderr,
           "error: %s\n"
-          "usage: peer <talker|listener|server|client|throughput-pub|throughput-sub>\n"
+          "usage: peer <talker|listener|server|client|throughput-pub|throughput-sub|report>\n"
           "  [--domain N] [--node NAME] [--ns /NS] [--count K] [--period-ms P]\n"
           "  [--reliability reliable|best_effort] [--durability volatile|transient_local]\n"
           "  [--depth N (0 = keep all)] [--size BYTES] [--topic DDS_TOPIC] [--service NAME]\n"
-          "  [--duration-s S] [--a A] [--b B] [--wait-match N] [--timeout-ms T]\n",
+          "  [--duration-s S] [--a A] [--b B] [--wait-match N] [--timeout-ms T]\n"
+          "  [--code CODE] [--source ID] [--severity N] [--event-type 0|1]   (report)\n",
           why);
   exit(2);
 }
@@ -157,19 +164,24 @@ static void peer_parse(int argc, char **argv, struct peer_options *o)
   else if (strcmp(argv[1], "client") == 0) o->mode = MODE_CLIENT;
   else if (strcmp(argv[1], "throughput-pub") == 0) o->mode = MODE_THROUGHPUT_PUB;
   else if (strcmp(argv[1], "throughput-sub") == 0) o->mode = MODE_THROUGHPUT_SUB;
+  else if (strcmp(argv[1], "report") == 0) o->mode = MODE_REPORT;
   else peer_usage("unknown mode");
 
   o->domain = env_domain ? atoi(env_domain) : 0;
   o->node = NULL;
   o->ns = "/";
-  o->count = o->mode == MODE_CLIENT ? 5 : 0;
+  o->count = o->mode == MODE_CLIENT ? 5 : (o->mode == MODE_REPORT ? 1 : 0);
   o->period_ms = o->mode == MODE_TALKER ? 500 : (o->mode == MODE_LISTENER || o->mode == MODE_SERVER ? 0 : 200);
   o->reliable = 1;
   o->transient_local = 0;
   o->depth = (o->mode == MODE_THROUGHPUT_PUB || o->mode == MODE_THROUGHPUT_SUB) ? 0 : 7;
   o->size = (o->mode == MODE_THROUGHPUT_PUB) ? 1024 : 0;
   o->topic = (o->mode == MODE_THROUGHPUT_PUB || o->mode == MODE_THROUGHPUT_SUB) ? "rt/throughput" : "rt/chatter";
-  o->service = "add_two_ints";
+  o->service = o->mode == MODE_REPORT ? "fault_manager/report_fault" : "add_two_ints";
+  o->code = "PEER_FAULT";
+  o->source = NULL;
+  o->severity = 2;
+  o->event_type = 0;
   o->a = 1;
   o->b = 40;
   o->timeout_ms = 5000;
@@ -193,6 +205,10 @@ static void peer_parse(int argc, char **argv, struct peer_options *o)
     else if (strcmp(k, "--b") == 0) o->b = parse_long(k, v);
     else if (strcmp(k, "--wait-match") == 0) o->wait_match = (int)parse_long(k, v);
     else if (strcmp(k, "--timeout-ms") == 0) o->timeout_ms = parse_long(k, v);
+    else if (strcmp(k, "--code") == 0) o->code = v;
+    else if (strcmp(k, "--source") == 0) o->source = v;
+    else if (strcmp(k, "--severity") == 0) o->severity = (int)parse_long(k, v);
+    else if (strcmp(k, "--event-type") == 0) o->event_type = (int)parse_long(k, v);
     else if (strcmp(k, "--reliability") == 0) {
       if (strcmp(v, "reliable") == 0) o->reliable = 1;
       else if (strcmp(v, "best_effort") == 0) o->reliable = 0;
@@ -215,6 +231,8 @@ static void peer_parse(int argc, char **argv, struct peer_options *o)
     for (p = o->node_name; *p; p++)
       if (*p == '-') *p = '_';
   }
+  if (o->source != NULL) snprintf(o->source_id, sizeof o->source_id, "%s", o->source);
+  else snprintf(o->source_id, sizeof o->source_id, "%s%s%s", o->ns, strcmp(o->ns, "/") == 0 ? "" : "/", o->node_name);
   snprintf(o->req_topic, sizeof o->req_topic, "rq/%sRequest", o->service);
   snprintf(o->rep_topic, sizeof o->rep_topic, "rr/%sReply", o->service);
 }

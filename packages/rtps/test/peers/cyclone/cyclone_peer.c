@@ -24,6 +24,8 @@
 typedef std_msgs_msg_dds__String_ String_;
 typedef example_interfaces_srv_dds__AddTwoInts_Request_ Request_;
 typedef example_interfaces_srv_dds__AddTwoInts_Response_ Response_;
+typedef ros2_medkit_msgs_srv_dds__ReportFault_Request_ ReportRequest_;
+typedef ros2_medkit_msgs_srv_dds__ReportFault_Response_ ReportResponse_;
 typedef rmw_dds_common_msg_dds__ParticipantEntitiesInfo_ ParticipantInfo_;
 
 /* One DDS endpoint of the node: matches are printed as "matched pub|sub <n> topic=<t>". */
@@ -295,10 +297,56 @@ static void serve_requests(dds_entity_t req_reader, dds_entity_t rep_writer)
   if (n > 0) dds_return_loan(req_reader, samples, n);
 }
 
+/* What differs between the client modes (add_two_ints client, fault report): how request n is
+   filled and how a reply is printed. Every request/response type starts with the 16-byte
+   rmw_cyclonedds header, which the shared code reads through svc_hdr. */
+struct svc_hdr {
+  uint64_t hdr_guid;
+  int64_t hdr_seq;
+};
+union any_request {
+  struct svc_hdr hdr;
+  Request_ add;
+  ReportRequest_ report;
+};
+struct client_ops {
+  void (*fill)(union any_request *rq, long n, char *line, size_t cap); /* ROS fields + text for "call" */
+  void (*describe)(const void *rp, char *out, size_t cap);             /* reply fields for "response" */
+};
+
+static void add_fill(union any_request *rq, long n, char *line, size_t cap)
+{
+  rq->add.a = opt.a + n - 1;
+  rq->add.b = opt.b;
+  snprintf(line, cap, "a=%lld b=%lld", (long long)rq->add.a, (long long)rq->add.b);
+}
+static void add_describe(const void *rp, char *out, size_t cap)
+{
+  snprintf(out, cap, "sum=%" PRId64, ((const Response_ *)rp)->sum);
+}
+static char report_description[128];
+static void report_fill(union any_request *rq, long n, char *line, size_t cap)
+{
+  snprintf(report_description, sizeof report_description, "reported by the cyclone peer (%ld)", n);
+  rq->report.fault_code = (char *)opt.code;
+  rq->report.event_type = (uint8_t)opt.event_type;
+  rq->report.severity = (uint8_t)opt.severity;
+  rq->report.description = report_description;
+  rq->report.source_id = opt.source_id;
+  snprintf(line, cap, "code=%s event_type=%d severity=%d source=%s", opt.code, opt.event_type, opt.severity, opt.source_id);
+}
+static void report_describe(const void *rp, char *out, size_t cap)
+{
+  snprintf(out, cap, "accepted=%d", ((const ReportResponse_ *)rp)->accepted ? 1 : 0);
+}
+static const struct client_ops ADD_OPS = {add_fill, add_describe};
+static const struct client_ops REPORT_OPS = {report_fill, report_describe};
+
 /* Client state: request i is sent once both service endpoints matched; replies are kept
    only when their header carries our client id (all clients share the reply topic). */
 struct client_state {
   uint64_t client_id;
+  const struct client_ops *ops;
   long next;      /* number of the next request to send (1-based) */
   long pending;   /* request awaiting its reply, 0 if none */
   double due;     /* when to send the next request */
@@ -312,15 +360,17 @@ static void client_step(struct client_state *c, dds_entity_t req_writer, dds_ent
   void *samples[16] = {NULL};
   dds_sample_info_t infos[16];
   double now = monotonic_s();
+  char text[700];
   int n, i;
   n = dds_take(rep_reader, samples, infos, 16, 16);
   for (i = 0; i < n; i++) {
-    const Response_ *rp = (const Response_ *)samples[i];
+    const struct svc_hdr *rp = (const struct svc_hdr *)samples[i];
     if (!infos[i].valid_data) continue;
+    c->ops->describe(samples[i], text, sizeof text);
     if (rp->hdr_guid != c->client_id) {
-      peer_line("ignored client=%016" PRIx64 " seq=%" PRId64 " sum=%" PRId64, rp->hdr_guid, rp->hdr_seq, rp->sum);
+      peer_line("ignored client=%016" PRIx64 " seq=%" PRId64 " %s", rp->hdr_guid, rp->hdr_seq, text);
     } else if (c->pending != 0 && rp->hdr_seq == c->pending) {
-      peer_line("response seq=%" PRId64 " sum=%" PRId64, rp->hdr_seq, rp->sum);
+      peer_line("response seq=%" PRId64 " %s", rp->hdr_seq, text);
       c->ok++;
       c->pending = 0;
       c->due = now + (double)opt.period_ms / 1000.0;
@@ -340,15 +390,15 @@ static void client_step(struct client_state *c, dds_entity_t req_writer, dds_ent
     return;
   }
   if (c->pending == 0 && !c->done && matched_count(req_writer) > 0 && matched_count(rep_reader) > 0) {
-    Request_ rq;
+    union any_request rq;
     if (c->due == 0) c->due = now + (double)opt.period_ms / 1000.0; /* let the server match our reader */
     if (now < c->due) return;
-    rq.hdr_guid = c->client_id;
-    rq.hdr_seq = c->next;
-    rq.a = opt.a + c->next - 1;
-    rq.b = opt.b;
+    memset(&rq, 0, sizeof rq);
+    c->ops->fill(&rq, c->next, text, sizeof text);
+    rq.hdr.hdr_guid = c->client_id;
+    rq.hdr.hdr_seq = c->next;
     dds_write(req_writer, &rq);
-    peer_line("call seq=%ld a=%lld b=%lld", c->next, (long long)rq.a, (long long)rq.b);
+    peer_line("call seq=%ld %s", c->next, text);
     c->pending = c->next++;
     c->deadline = now + (double)opt.timeout_ms / 1000.0;
   }
@@ -411,9 +461,12 @@ int main(int argc, char **argv)
     rep_writer = make_endpoint(true, tp, opt.rep_topic, make_qos(true, true, false, 10, userdata), true);
     break;
   }
-  case MODE_CLIENT: {
-    dds_entity_t tq = make_topic(&example_interfaces_srv_dds__AddTwoInts_Request__desc, opt.req_topic);
-    dds_entity_t tp = make_topic(&example_interfaces_srv_dds__AddTwoInts_Response__desc, opt.rep_topic);
+  case MODE_CLIENT:
+  case MODE_REPORT: {
+    bool report = opt.mode == MODE_REPORT;
+    dds_entity_t tq = make_topic(report ? &ros2_medkit_msgs_srv_dds__ReportFault_Request__desc : &example_interfaces_srv_dds__AddTwoInts_Request__desc, opt.req_topic);
+    dds_entity_t tp = make_topic(report ? &ros2_medkit_msgs_srv_dds__ReportFault_Response__desc : &example_interfaces_srv_dds__AddTwoInts_Response__desc, opt.rep_topic);
+    client.ops = report ? &REPORT_OPS : &ADD_OPS;
     make_csid(csid, sizeof csid, 1);
     snprintf(userdata, sizeof userdata, "clientid=%s;%s", csid, PEER_TYPEHASH_REQUEST);
     req_writer = make_endpoint(true, tq, opt.req_topic, make_qos(true, true, false, 10, userdata), true);
@@ -511,7 +564,7 @@ int main(int argc, char **argv)
       if (client.done && opt.duration_s <= 0) break;
     }
   }
-  if (opt.mode == MODE_CLIENT && client.failed > 0) exit_code = 1;
+  if ((opt.mode == MODE_CLIENT || opt.mode == MODE_REPORT) && client.failed > 0) exit_code = 1;
   if (opt.mode == MODE_THROUGHPUT_SUB) peer_line("total samples=%ld lost=%ld", rate.total, rate.lost);
   free(payload);
   /* Deleting the participant disposes its endpoints and itself on the wire. */

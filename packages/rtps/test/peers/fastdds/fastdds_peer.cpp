@@ -41,6 +41,8 @@ using eprosima::fastrtps::rtps::WriteParams;
 using std_msgs::msg::dds_::String_;
 using Request_ = example_interfaces::srv::dds_::AddTwoInts_Request_;
 using Response_ = example_interfaces::srv::dds_::AddTwoInts_Response_;
+using ReportRequest_ = ros2_medkit_msgs::srv::dds_::ReportFault_Request_;
+using ReportResponse_ = ros2_medkit_msgs::srv::dds_::ReportFault_Response_;
 using rmw_dds_common::msg::dds_::Gid_;
 using rmw_dds_common::msg::dds_::NodeEntitiesInfo_;
 using rmw_dds_common::msg::dds_::ParticipantEntitiesInfo_;
@@ -286,19 +288,49 @@ struct ClientState {
   bool done = false;
 };
 
+/* What differs between the client modes (add_two_ints client, fault report): the types, how
+   request n is filled and how a reply is printed. */
+struct AddCall {
+  using Req = Request_;
+  using Resp = Response_;
+  static std::string fill(Req& rq, long n)
+  {
+    rq.a(opt.a + n - 1);
+    rq.b(opt.b);
+    return "a=" + std::to_string(rq.a()) + " b=" + std::to_string(rq.b());
+  }
+  static std::string describe(const Resp& rp) { return "sum=" + std::to_string(rp.sum()); }
+};
+struct ReportCall {
+  using Req = ReportRequest_;
+  using Resp = ReportResponse_;
+  static std::string fill(Req& rq, long n)
+  {
+    rq.fault_code(opt.code);
+    rq.event_type(uint8_t(opt.event_type));
+    rq.severity(uint8_t(opt.severity));
+    rq.description("reported by the fastdds peer (" + std::to_string(n) + ")");
+    rq.source_id(opt.source_id);
+    return std::string("code=") + opt.code + " event_type=" + std::to_string(opt.event_type) + " severity=" + std::to_string(opt.severity) +
+           " source=" + opt.source_id;
+  }
+  static std::string describe(const Resp& rp) { return std::string("accepted=") + (rp.accepted() ? "1" : "0"); }
+};
+
+template <typename Call>
 void client_step(ClientState& c, DataWriter* req_writer, DataReader* rep_reader)
 {
   double now = monotonic_s();
-  Response_ rp;
+  typename Call::Resp rp;
   SampleInfo si;
   while (rep_reader->take_next_sample(&rp, &si) == ReturnCode_t::RETCODE_OK) {
     if (!si.valid_data) continue;
     const GUID_t& to = si.related_sample_identity.writer_guid();
     int64_t sn = si.related_sample_identity.sequence_number().to64long();
     if (to != rep_reader->guid() && to != req_writer->guid()) {
-      peer_line("ignored client=%s seq=%" PRId64 " sum=%lld", guid_hex(to).c_str(), sn, (long long)rp.sum());
+      peer_line("ignored client=%s seq=%" PRId64 " %s", guid_hex(to).c_str(), sn, Call::describe(rp).c_str());
     } else if (c.pending != 0 && si.related_sample_identity.sequence_number() == c.pending_sn) {
-      peer_line("response seq=%ld sum=%lld", c.pending, (long long)rp.sum());
+      peer_line("response seq=%ld %s", c.pending, Call::describe(rp).c_str());
       c.ok++;
       c.pending = 0;
       c.due = now + double(opt.period_ms) / 1000.0;
@@ -318,14 +350,13 @@ void client_step(ClientState& c, DataWriter* req_writer, DataReader* rep_reader)
   if (c.pending == 0 && !c.done && matched_count(req_writer) > 0 && matched_count(rep_reader) > 0) {
     if (c.due == 0) c.due = now + double(opt.period_ms) / 1000.0; /* let the server match our reader */
     if (now < c.due) return;
-    Request_ rq;
-    rq.a(opt.a + c.next - 1);
-    rq.b(opt.b);
+    typename Call::Req rq;
+    std::string text = Call::fill(rq, c.next);
     WriteParams wp;
     wp.related_sample_identity().writer_guid(rep_reader->guid());
     if (!req_writer->write(&rq, wp)) die("write request");
     c.pending_sn = wp.sample_identity().sequence_number();
-    peer_line("call seq=%ld a=%lld b=%lld", c.next, (long long)rq.a(), (long long)rq.b());
+    peer_line("call seq=%ld %s", c.next, text.c_str());
     c.pending = c.next++;
     c.deadline = now + double(opt.timeout_ms) / 1000.0;
   }
@@ -371,9 +402,13 @@ int main(int argc, char** argv)
     rep_writer = make_writer(tp, true, false, 10, PEER_TYPEHASH_RESPONSE, true, &tracker);
     break;
   }
-  case MODE_CLIENT: {
-    Topic* tq = make_topic(opt.req_topic, new example_interfaces::srv::dds_::AddTwoInts_Request_PubSubType());
-    Topic* tp = make_topic(opt.rep_topic, new example_interfaces::srv::dds_::AddTwoInts_Response_PubSubType());
+  case MODE_CLIENT:
+  case MODE_REPORT: {
+    bool report = opt.mode == MODE_REPORT;
+    Topic* tq = report ? make_topic(opt.req_topic, new ros2_medkit_msgs::srv::dds_::ReportFault_Request_PubSubType())
+                       : make_topic(opt.req_topic, new example_interfaces::srv::dds_::AddTwoInts_Request_PubSubType());
+    Topic* tp = report ? make_topic(opt.rep_topic, new ros2_medkit_msgs::srv::dds_::ReportFault_Response_PubSubType())
+                       : make_topic(opt.rep_topic, new example_interfaces::srv::dds_::AddTwoInts_Response_PubSubType());
     req_writer = make_writer(tq, true, false, 10, PEER_TYPEHASH_REQUEST, true);
     rep_reader = make_reader(tp, true, false, 10, PEER_TYPEHASH_RESPONSE, true);
     break;
@@ -447,7 +482,8 @@ int main(int argc, char** argv)
       }
       if (req_reader) serve_requests(req_reader, rep_writer, tracker);
       if (rep_reader) {
-        client_step(client, req_writer, rep_reader);
+        if (opt.mode == MODE_REPORT) client_step<ReportCall>(client, req_writer, rep_reader);
+        else client_step<AddCall>(client, req_writer, rep_reader);
         if (client.done && opt.duration_s <= 0) break;
       }
       /* Polling keeps the peer single-threaded apart from the match tracker; the reader
@@ -458,7 +494,7 @@ int main(int argc, char** argv)
       }
     }
   }
-  int exit_code = (opt.mode == MODE_CLIENT && client.failed > 0) ? 1 : 0;
+  int exit_code = ((opt.mode == MODE_CLIENT || opt.mode == MODE_REPORT) && client.failed > 0) ? 1 : 0;
   if (opt.mode == MODE_THROUGHPUT_SUB) peer_line("total samples=%ld lost=%ld", rate.total, rate.lost);
   /* Deleting the participant unregisters its endpoints and disposes it on the wire. */
   participant->delete_contained_entities();
