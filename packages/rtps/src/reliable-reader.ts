@@ -40,6 +40,9 @@ export interface WriterProxy {
   pending: Map<number, ReceivedChange | null>;
   lastHeartbeatCount: number;
   ackNackCount: number;
+  /** When we last asked this writer for missing samples, and the highest SN asked (NACK suppression). */
+  lastNackAt?: number;
+  lastNackHigh?: number;
   nackFragCount: number;
   frags: FragmentReassembly;
 }
@@ -52,6 +55,9 @@ export interface ReaderOptions {
   reassembly: ReassemblyLimits;
   budget: ReassemblyBudget;
 }
+
+/** How long a requested SN is not requested again from the same writer (ms). */
+const NACK_REPEAT_MS = 200;
 
 export class ReliableReader {
   readonly entityId: number;
@@ -206,7 +212,20 @@ export class ReliableReader {
       else missing.push(sn);
     }
     for (const sn of partial) this.sendNackFrag(p, sn);
-    if (missing.length > 0 || !final) this.sendAckNack(p, p.nextExpected, missing, missing.length === 0);
+    // Do not ask again, for a short while, for what we just asked for: the repair is probably
+    // still in our socket buffer, and asking again would double a catch-up's traffic.
+    const now = Date.now();
+    let request = missing;
+    if (missing.length > 0 && p.lastNackAt !== undefined && now - p.lastNackAt < NACK_REPEAT_MS) {
+      const high = p.lastNackHigh ?? 0;
+      request = missing.filter((sn) => sn > high);
+      if (request.length === 0) return;
+    }
+    if (request.length > 0) {
+      p.lastNackAt = now;
+      p.lastNackHigh = request[request.length - 1];
+    }
+    if (request.length > 0 || !final) this.sendAckNack(p, p.nextExpected, request, missing.length === 0);
   }
 
   onHeartbeatFrag(p: WriterProxy, sn: number, lastFrag: number, count: number): void {

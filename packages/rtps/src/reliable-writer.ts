@@ -16,6 +16,11 @@ import { makeSet, type FragmentNumberSet, type SequenceNumberSet } from './seque
 import { WriterHistoryCache, type CacheChange } from './writer-history-cache.js';
 
 
+/** Datagram size up to which repairs are packed together (Cyclone's default MaxMessageSize is 14720). */
+const BATCH_BYTES = 14_000;
+/** How long a repaired SN is not repaired again for the same reader (ms). */
+const NACK_SUPPRESSION_MS = 200;
+
 /** A matched remote reader as seen by one of our writers. */
 export interface ReaderProxy {
   guid: Guid;
@@ -32,6 +37,9 @@ export interface ReaderProxy {
   lastNackFragCount: number;
   /** Last time we heartbeated this proxy (ms). */
   lastHeartbeat: number;
+  /** When we last repaired this reader, and the highest SN of that repair (NACK suppression). */
+  lastRepairAt?: number;
+  lastRepairHigh?: number;
 }
 
 export interface WriterOptions {
@@ -201,21 +209,42 @@ export class ReliableWriter {
       return;
     }
     const gaps: number[] = [];
-    let resent = 0;
+    // An ACKNACK that crossed our last repair in flight asks again for what is on its way:
+    // do not resend that for a short while (it would double the traffic of a catch-up).
+    const suppressBelow = p.lastRepairAt !== undefined && now - p.lastRepairAt < NACK_SUPPRESSION_MS ? (p.lastRepairHigh ?? 0) : 0;
+    let high = 0;
+    // Repairs are packed several to a datagram (SEDP catch-up after discovery sends hundreds).
+    let w = this.out.begin(p.prefix);
     for (const sn of set.set) {
       if (sn > last) break;
       const c = sn >= p.firstRelevant ? this.history.get(sn) : undefined;
-      if (c && relevantTo(c, p)) {
+      if (!c || !relevantTo(c, p)) {
+        gaps.push(sn);
+        continue;
+      }
+      if (sn <= suppressBelow) continue;
+      const size = c.payload?.length ?? 0;
+      if (size > this.fragmentSize) {
         this.sendChange(c, p.prefix, p.entityId, p.locators, false);
-        resent++;
-      } else gaps.push(sn);
+        w = this.out.begin(p.prefix);
+        continue;
+      }
+      if (this.out.size > 20 + 12 && this.out.size + size + 96 > BATCH_BYTES) {
+        this.out.send(p.locators);
+        w = this.out.begin(p.prefix);
+      }
+      encodeInfoTs(w, c.timestamp, true);
+      encodeData(w, { readerId: p.entityId, writerId: this.entityId, writerSN: c.sn, inlineQos: c.inlineQos, payload: c.payload, key: c.key }, true);
+      high = sn;
     }
-    const w = this.out.begin(p.prefix);
+    if (high > 0) {
+      p.lastRepairAt = now;
+      p.lastRepairHigh = high;
+    }
     if (gaps.length > 0) encodeGap(w, { readerId: p.entityId, writerId: this.entityId, gapStart: gaps[0], gapList: makeSet(gaps[0] + 1, gaps.slice(1)) }, true);
     this.appendHeartbeat(p.entityId, false, p);
     this.out.send(p.locators);
     p.lastHeartbeat = now;
-    void resent;
     this.checkAcked();
   }
 
