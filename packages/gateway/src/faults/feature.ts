@@ -22,6 +22,7 @@ import { FAULTS_SERVICE, FaultsService } from './gateway/service.js';
 import { registerBulkDataRoutes } from './http/bulk-data-routes.js';
 import { addFaultSchemas, registerEntityFaultRoutes, registerGlobalFaultRoutes } from './http/fault-routes.js';
 import { registerFaultStreamRoute } from './http/stream-route.js';
+import { BlackBoxTap } from './ros/blackbox-tap.js';
 import { FaultBridges } from './ros/bridges.js';
 import { serveFaultManager, type FaultManagerNode } from './ros/fault-manager-node.js';
 import { faultManagerNamespace } from './ros/messages.js';
@@ -63,6 +64,7 @@ export function createFaultsFeature(_config?: GatewayConfig, opts: FaultsFeature
   let rosNode: RosNode | undefined;
   let served: FaultManagerNode | undefined;
   let bridges: FaultBridges | undefined;
+  let tap: BlackBoxTap | undefined;
   const need = (): FaultsService => {
     if (!svc) throw new Error('faults feature used before init');
     return svc;
@@ -125,12 +127,17 @@ export function createFaultsFeature(_config?: GatewayConfig, opts: FaultsFeature
           actions: ctx.config.value<boolean>('faults.bridges.action_status'),
         }, log);
         bridges.start();
+        if (s.system.blackbox) {
+          tap = new BlackBoxTap(rosNode, ros.graph, ros.types, s.system.blackbox, log);
+          tap.start();
+        }
         ctx.log.info({ node: rosNode.resolveName('~') }, 'fault manager serving on the ROS graph');
       } catch (err) {
         ctx.log.error({ err }, 'fault manager could not be served on the ROS graph');
       }
     },
     async stop() {
+      tap?.stop();
       bridges?.stop();
       served?.close();
       unregisterSampler?.();
