@@ -2,6 +2,7 @@
 // with X-Medkit-No-Fan-Out, and merging their items into the local list with partial/failed_peers and
 // peer_dropped_items. Fault lists end up on one timeline (gateway.md §11.6).
 import { NO_FAN_OUT_HEADER, peerJson } from './peer-http.js';
+import { decodeSegment } from './url-paths.js';
 import { faultGatewayTag, sortFaultTimeline } from './fault-timeline.js';
 
 export type FanOutKind = 'faults' | 'data' | 'operations' | 'configurations' | 'logs' | 'version-info';
@@ -23,12 +24,8 @@ export function fanOutPath(pathname: string): FanOutPath | undefined {
   if (p === '/api/v1/version-info') return { kind: 'version-info' };
   const m = ENTITY_PATH.exec(p);
   if (!m || !ENTITY_COLLECTIONS.has(m[3])) return undefined;
-  let id: string;
-  try {
-    id = decodeURIComponent(m[2]);
-  } catch {
-    return undefined;
-  }
+  const id = decodeSegment(m[2]);
+  if (id === undefined) return undefined;
   return { kind: m[3] as FanOutKind, entity: { segment: m[1], id } };
 }
 

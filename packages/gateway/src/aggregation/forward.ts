@@ -4,6 +4,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { Readable } from 'node:stream';
 import { MAX_PEER_RESPONSE_BYTES, readCapped } from './peer-http.js';
+import { decodeSegment } from './url-paths.js';
 
 /** Request headers passed to the peer. */
 const FORWARDED_REQUEST_HEADERS = ['content-type', 'accept', 'x-client-id', 'last-event-id', 'x-medkit-no-fan-out'];
@@ -48,12 +49,8 @@ function hasBody(req: IncomingMessage): boolean {
 /** True when `rest` (the part after the entity id) tries to climb out of the entity's path. */
 export function escapesPath(rest: string): boolean {
   return rest.split('/').some((seg) => {
-    let d = seg;
-    try {
-      d = decodeURIComponent(seg);
-    } catch {
-      return true;
-    }
+    const d = decodeSegment(seg);
+    if (d === undefined) return true;
     return d === '.' || d === '..' || d.includes('/..') || d.includes('\\');
   });
 }

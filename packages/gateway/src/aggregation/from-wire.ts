@@ -1,6 +1,7 @@
 // Turns a peer's entity JSON (list item + detail, spec/api.md §3.3–§3.5) back into the entity model, tagged
 // as learned from that peer. Unknown or malformed fields are ignored; only the id is required.
 import { isValidEntityId } from '../entities/ids.js';
+import { decodeSegment } from './url-paths.js';
 import { newApp, newArea, newComponent, newFunction, type Entity, type EntityType } from '../entities/model.js';
 
 type Json = Record<string, unknown>;
@@ -12,7 +13,7 @@ const strs = (v: unknown): string[] => (Array.isArray(v) ? v.filter((x): x is st
 /** Last path segment of each href (`/api/v1/apps/x` → `x`), keeping valid ids only. */
 function idsFromHrefs(v: unknown): string[] {
   const list = typeof v === 'string' ? [v] : strs(v);
-  return list.map((h) => decodeURIComponent(h.split('/').filter(Boolean).pop() ?? '')).filter(isValidEntityId);
+  return list.map((h) => decodeSegment(h.split('/').filter(Boolean).pop() ?? '')).filter(isValidEntityId);
 }
 
 /** Sources a peer re-discovers on its own: not retained while the peer is silent (spec/gateway.md §11.3). */

@@ -3,6 +3,8 @@
 // route, e.g. `POST /functions/docking/operations/gripper:open/executions` → `POST /apps/gripper/operations/
 // open/executions`. Aggregation forwards it when the member is owned by a peer.
 
+import { decodeSegment } from './url-paths.js';
+
 /** Item collections whose ids may be member-qualified. */
 const MEMBER_COLLECTIONS = new Set(['data', 'operations', 'configurations']);
 
@@ -20,12 +22,8 @@ export interface MemberItem {
 export function memberItem(rest: string): MemberItem | undefined {
   const m = /^\/([a-z]+)\/([^/]+)(\/.*)?$/.exec(rest);
   if (!m || !MEMBER_COLLECTIONS.has(m[1])) return undefined;
-  let head: string;
-  try {
-    head = decodeURIComponent(m[2]);
-  } catch {
-    return undefined;
-  }
+  const head = decodeSegment(m[2]);
+  if (head === undefined) return undefined;
   const colon = head.indexOf(':'); // entity ids never contain ':' (api.md §1.3): split on the first one
   if (colon <= 0) return undefined;
   const item = head.slice(colon + 1);

@@ -13,6 +13,7 @@ import { fanOutPath, mergeCollection, queryPeers } from './fan-out.js';
 import { memberItem } from './member-dispatch.js';
 import type { PeerRoute } from './merge.js';
 import { NO_FAN_OUT_HEADER } from './peer-http.js';
+import { decodeSegment, pathOf } from './url-paths.js';
 import type { AggregationService } from './service.js';
 
 const ENTITY_URL = /^\/api\/v1\/(areas|components|apps|functions)\/([^/?#]+)([^?#]*)(\?[^#]*)?$/;
@@ -20,21 +21,11 @@ const ENTITY_URL = /^\/api\/v1\/(areas|components|apps|functions)\/([^/?#]+)([^?
 /** `/{segment}/{id}{rest}?{query}` of a request URL (duplicate slashes collapsed as the router does). */
 export function entityTarget(url: string): { segment: EntitySegment; id: string; rest: string; query: string } | undefined {
   const q = url.indexOf('?');
-  const path = (q < 0 ? url : url.slice(0, q)).replace(/\/{2,}/g, '/');
-  const m = ENTITY_URL.exec(path + (q < 0 ? '' : url.slice(q)));
+  const m = ENTITY_URL.exec(pathOf(url) + (q < 0 ? '' : url.slice(q)));
   if (!m) return undefined;
-  let id: string;
-  try {
-    id = decodeURIComponent(m[2]);
-  } catch {
-    return undefined;
-  }
+  const id = decodeSegment(m[2]);
+  if (id === undefined) return undefined;
   return { segment: m[1] as EntitySegment, id, rest: m[3], query: m[4] ?? '' };
-}
-
-function pathname(url: string): string {
-  const q = url.indexOf('?');
-  return (q < 0 ? url : url.slice(0, q)).replace(/\/{2,}/g, '/');
 }
 
 /** Headers that go with a fan-out query: the client's identity, and its token only when configured. */
@@ -131,7 +122,7 @@ export function registerAggregationHooks(svc: AggregationService) {
     app.addHook('onSend', async (request: FastifyRequest, reply: FastifyReply, payload: unknown) => {
       if (request.method !== 'GET' || reply.statusCode !== 200 || proxied.has(request)) return payload;
       if (request.headers[NO_FAN_OUT_HEADER] !== undefined) return payload;
-      const target = fanOutPath(pathname(request.url));
+      const target = fanOutPath(pathOf(request.url));
       if (!target) return payload;
       if (!String(reply.getHeader('content-type') ?? '').includes('json')) return payload;
       const text = typeof payload === 'string' ? payload : Buffer.isBuffer(payload) ? payload.toString('utf8') : undefined;
