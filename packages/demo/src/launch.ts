@@ -13,6 +13,7 @@ import { ChildSet } from './launcher/children.js';
 import { LAUNCH_HELP, parseLaunchOptions, type LaunchOptions } from './launcher/options.js';
 import { launchPlan } from './launcher/plan.js';
 import { portProblem } from './launcher/ports.js';
+import { prepareScriptsDir } from './launcher/scripts-dir.js';
 import { medkitBin } from './paths.js';
 
 async function main(argv: string[]): Promise<number> {
@@ -39,6 +40,7 @@ async function main(argv: string[]): Promise<number> {
   const dataDir = keepData ? resolve(o.dataDir!) : mkdtempSync(join(tmpdir(), 'medkit-demo-'));
   const logDir = join(dataDir, 'logs');
   mkdirSync(logDir, { recursive: true });
+  prepareScriptsDir(dataDir);
   const plan = launchPlan(o, dataDir, o.medkit ?? medkitBin());
 
   let exitCode = 0;

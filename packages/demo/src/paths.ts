@@ -9,6 +9,7 @@ export const DEMO_ROOT = fileURLToPath(new URL('..', import.meta.url));
 export const DIST = join(DEMO_ROOT, 'dist');
 export const MANIFESTS = join(DEMO_ROOT, 'manifests');
 export const CONFIG = join(DEMO_ROOT, 'config');
+export const SCRIPTS = join(DEMO_ROOT, 'scripts');
 
 /** The `medkit` command's script: the installed @medkit/gateway, else the workspace sibling. */
 export function medkitBin(): string {

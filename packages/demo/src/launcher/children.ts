@@ -74,7 +74,7 @@ export class ChildSet {
   }
 
   /** Resolves once the child is up; rejects if it exits first or takes longer than `timeoutMs`. */
-  async waitReady(c: RunningChild, timeoutMs = 60_000): Promise<void> {
+  async waitReady(c: RunningChild, timeoutMs = 120_000): Promise<void> {
     const end = Date.now() + timeoutMs;
     let gone = false;
     void c.exited.then(() => (gone = true));

@@ -76,6 +76,7 @@ export function launchPlan(o: LaunchOptions, dataDir: string, medkit: string): L
       {
         name: 'main-gateway',
         args: gateway(o.port, o.domain, 'main', 'main-gateway.yaml', 'robot.yaml', [
+          '--set', `scripts.scripts_dir=${join(dataDir, 'scripts')}`,
           '--set', `aggregation.peer_urls=${islandUrl}`,
           '--set', `aggregation.peer_names=${ISLAND_PEER_NAME}`,
           '--set', `aggregation.health_check_interval_ms=${o.peerCheckMs}`,

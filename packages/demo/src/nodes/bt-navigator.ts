@@ -24,12 +24,14 @@ export function createBtNavigator(ctx: RosContext, world: World): DemoNode {
   /** Wall-clock time the current protective stop began (undefined while none). */
   let stoppedSince: number | undefined;
   let goalAbortedActive = false;
+  /** The stop episode (its start time) for which an abort was already logged as a warning. */
+  let warnedFor: number | undefined;
   node.createSubscription('/safety/protective_stop', 'std_msgs/msg/Bool', (m) => {
     if (!m.data) stoppedSince = undefined;
     else stoppedSince ??= Date.now();
   }, QOS_TRANSIENT_LOCAL);
   // Like Nav2's progress checker: a short stop is waited out, a long one fails the goal.
-  const stopTooLong = () => stoppedSince !== undefined && Date.now() - stoppedSince >= world.clock.wallMs(num(node, 'stop_patience_sec'), 300);
+  const stopTooLong = () => stoppedSince !== undefined && Date.now() - stoppedSince >= world.clock.wallMs(num(node, 'stop_patience_sec'), 500);
 
   const publishPlan = (x: number | null) =>
     plan.publish({
@@ -50,7 +52,11 @@ export function createBtNavigator(ctx: RosContext, world: World): DemoNode {
           return;
         }
         if (stopTooLong()) {
-          node.logger.warn('goal aborted: protective stop from the safety island (obstacle in the path)');
+          // One warning per stop episode; retries during the same stop are routine.
+          const msg = 'goal aborted: protective stop from the safety island (obstacle in the path)';
+          if (warnedFor !== stoppedSince) node.logger.warn(msg);
+          else node.logger.info(msg);
+          warnedFor = stoppedSince;
           goal.abort({ error_code: 9000, error_msg: 'protective stop active: robot cannot move' });
           faults.failed(GOAL_ABORTED_CODE, Severity.ERROR, `Navigation goal to x=${target.toFixed(2)} aborted: protective stop active`);
           goalAbortedActive = true;

@@ -3,7 +3,7 @@
  * velocity /cmd_vel, passes the command on as /cmd_vel_safe, and clamps it to zero when the front
  * sector is closer than `stop_threshold_m` or the scan goes stale. It raises PROTECTIVE_STOP with
  * the island's fault manager and heals it when the way is clear again; /safety/protective_stop
- * (std_msgs/Bool, latched) tells the robot. Its inputs are also published every scan as
+ * (std_msgs/Bool, latched) tells the robot while the stop is raised. Its inputs are also published every scan as
  * ~/commanded_vx, ~/min_range_m and ~/stop_threshold_m (std_msgs/Float64), so the island gateway's
  * freeze frame captures them, each as a value with history.
  */
@@ -35,7 +35,7 @@ export function createSafetyGate(ctx: RosContext): DemoNode {
   const faults = new DemoFaultReporter(node);
   const gate = new GateLogic({ ...DEFAULT_GATE });
   let commandedVx = 0;
-  let lastStopped: boolean | undefined;
+  let lastSignalled: boolean | undefined;
 
   const settings = () => {
     gate.settings = {
@@ -47,9 +47,11 @@ export function createSafetyGate(ctx: RosContext): DemoNode {
   };
   const output = () => {
     safe.publish({ linear: { x: gate.stopped ? 0 : commandedVx, y: 0, z: 0 }, angular: { x: 0, y: 0, z: 0 } });
-    if (gate.stopped !== lastStopped) {
-      lastStopped = gate.stopped;
-      state.publish({ data: gate.stopped });
+    // The robot is told about a protective stop once it is raised (not for a one-scan blip, nor while
+    // the gate waits for its first scan at start-up: then it only holds the velocity at zero).
+    if (gate.faultActive !== lastSignalled) {
+      lastSignalled = gate.faultActive;
+      state.publish({ data: gate.faultActive });
     }
   };
   const handle = (ev: GateEvent) => {

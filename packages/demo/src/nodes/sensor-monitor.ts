@@ -40,7 +40,10 @@ export function createSensorMonitor(ctx: RosContext, world: World): DemoNode {
     voltage = Number(m.voltage);
   });
 
-  let last = Date.now();
+  const startedAt = Date.now();
+  let last = startedAt;
+  /** Before a sensor was ever heard, its status is left out for this long (start-up, not a fault). */
+  const WARMUP_MS = 10_000;
   const stop = world.clock.every(1000, () => {
     const now = Date.now();
     const rate = (scans * 1000) / Math.max(1, now - last);
@@ -61,7 +64,9 @@ export function createSensorMonitor(ctx: RosContext, world: World): DemoNode {
     else if (voltage < 21.5) Object.assign(battery, { level: ERROR, message: `voltage critical: ${voltage.toFixed(2)} V` });
     else if (voltage < 22) Object.assign(battery, { level: WARN, message: `voltage low: ${voltage.toFixed(2)} V` });
     battery.values = [{ key: 'voltage', value: voltage === undefined ? '' : voltage.toFixed(2) }];
-    pub.publish({ header: { stamp: rosNow(), frame_id: '' }, status: [lidar, battery] });
+    const warming = now - startedAt < WARMUP_MS;
+    const status = [...(total > 0 || !warming ? [lidar] : []), ...(voltage !== undefined || !warming ? [battery] : [])];
+    if (status.length > 0) pub.publish({ header: { stamp: rosNow(), frame_id: '' }, status });
   });
 
   return {

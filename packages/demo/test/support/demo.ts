@@ -1,7 +1,10 @@
 // Test support: build the demo, run the launcher (or its processes) on loopback with ports chosen
 // at run time, fetch JSON, poll. Every process started here is killed when the worker exits at the latest.
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { mkdirSync, rmSync, statSync } from 'node:fs';
 import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export const REPO_ROOT = fileURLToPath(new URL('../../../../', import.meta.url));
@@ -13,9 +16,31 @@ export const LAUNCH = fileURLToPath(new URL('../../dist/launch.js', import.meta.
  */
 export const MEDKIT_OVERRIDE = process.env.MEDKIT_DEMO_TEST_MEDKIT;
 
-/** Compiles the demo and what it builds on (ros2, gateway) so child processes run the current sources. */
+const BUILD_LOCK = join(tmpdir(), 'medkit-demo-test-build.lock');
+
+/**
+ * Compiles the demo and what it builds on (ros2, gateway) so child processes run the current
+ * sources. Test files of this package run in parallel workers: a lock directory keeps two builds
+ * from writing the same dist/ at once.
+ */
 export function buildDemo(): void {
-  execFileSync('npx', ['tsc', '-b', 'packages/demo'], { cwd: REPO_ROOT, stdio: 'pipe' });
+  const end = Date.now() + 180_000;
+  for (;;) {
+    try {
+      mkdirSync(BUILD_LOCK);
+      break;
+    } catch {
+      // Another worker is building; a lock older than the deadline is a leftover from a killed run.
+      const age = Date.now() - (statSync(BUILD_LOCK, { throwIfNoEntry: false })?.mtimeMs ?? Date.now());
+      if (age > 180_000 || Date.now() > end) rmSync(BUILD_LOCK, { recursive: true, force: true });
+      else execFileSync('sleep', ['0.5']);
+    }
+  }
+  try {
+    execFileSync('npx', ['tsc', '-b', 'packages/demo'], { cwd: REPO_ROOT, stdio: 'pipe' });
+  } finally {
+    rmSync(BUILD_LOCK, { recursive: true, force: true });
+  }
 }
 
 /** A TCP port on 127.0.0.1 that was free a moment ago. */
@@ -113,18 +138,5 @@ export async function http(url: string, init: RequestInit & { json?: unknown; ti
   return { status: res.status, body };
 }
 
-/** Polls `fn` until it returns something truthy; throws after `timeoutMs` with the last error. */
-export async function eventually<T>(fn: () => Promise<T | undefined | false | null>, what: string, timeoutMs = 30_000, everyMs = 200): Promise<T> {
-  const end = Date.now() + timeoutMs;
-  let last: unknown;
-  for (;;) {
-    try {
-      const v = await fn();
-      if (v) return v;
-    } catch (e) {
-      last = e;
-    }
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}${last ? `: ${(last as Error).message}` : ''}`);
-    await new Promise((r) => setTimeout(r, everyMs));
-  }
-}
+// Same polling helper as the gateway's ROS end-to-end tests.
+export { eventually } from '../../../gateway/test/ros/robot.js';

@@ -1,0 +1,28 @@
+/**
+ * Calls the scenario's /demo/trigger_person once and prints the answer: what the managed script
+ * `inject-protective-stop` runs. Joins ROS_DOMAIN_ID on loopback only.
+ *   ROS_DOMAIN_ID=77 node packages/demo/dist/trigger-person.js
+ */
+import { RosContext } from '@medkit/ros2';
+import { TRIGGER_SERVICE } from './nodes/scenario.js';
+
+async function main(): Promise<number> {
+  const ctx = await RosContext.create({ domainId: Number(process.env.ROS_DOMAIN_ID ?? 0), localhostOnly: true });
+  try {
+    const node = ctx.createNode(`_trigger_person_${process.pid}`, '/', { rosout: false, parameterServices: false, parameterEvents: false });
+    const res = (await node.createClient(TRIGGER_SERVICE, 'std_srvs/srv/Trigger').call({}, { timeoutMs: 10_000 })) as { success: boolean; message: string };
+    console.log(`MEDKIT_PROGRESS 100 ${res.success ? 'done' : 'refused'}`);
+    console.log(res.message);
+    return res.success ? 0 : 1;
+  } finally {
+    await ctx.close();
+  }
+}
+
+main().then(
+  (code) => process.exit(code),
+  (err) => {
+    console.error(`trigger-person: ${(err as Error).message}`);
+    process.exit(1);
+  },
+);

@@ -1,0 +1,48 @@
+// The launcher's command line as a user meets it: help, bad options and a busy port stop it before
+// anything starts, with a message saying what to do.
+import { execFile } from 'node:child_process';
+import { createServer, type Server } from 'node:net';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildDemo, LAUNCH } from './support/demo.js';
+
+function run(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    execFile(process.execPath, [LAUNCH, ...args], { timeout: 20_000 }, (err, stdout, stderr) => {
+      resolve({ code: err ? Number((err as { code?: number }).code ?? 1) : 0, stdout, stderr });
+    });
+  });
+}
+
+let busy: Server;
+let busyPort: number;
+
+beforeAll(async () => {
+  buildDemo();
+  busy = createServer();
+  await new Promise<void>((r) => busy.listen(0, '127.0.0.1', r));
+  busyPort = (busy.address() as { port: number }).port;
+}, 120_000);
+
+afterAll(() => new Promise<void>((r) => busy.close(() => r())));
+
+describe('medkit demo launcher', () => {
+  it('prints its options on --help', async () => {
+    const r = await run(['--help']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('--speed X');
+    expect(r.stdout).toContain('--no-autoplay');
+  });
+
+  it('refuses a port that is in use and names the option to change', async () => {
+    const r = await run(['--port', String(busyPort)]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain(`port ${busyPort} is already in use; choose another with --port`);
+  });
+
+  it('refuses unknown options and bad values', async () => {
+    expect((await run(['--frobnicate'])).code).toBe(2);
+    const r = await run(['--speed', 'fast']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('--speed');
+  });
+});
