@@ -128,6 +128,15 @@ describe('federation of three gateways', () => {
       expect(notMember.status).toBe(404);
     });
 
+    it("pipes a peer's event stream through, unbuffered", async () => {
+      const sse = new SseReader(`${main.url}/api/v1/apps/arm__camera/triggers/t1/events`);
+      await sse.opened;
+      const first = await sse.next(() => true);
+      sse.close();
+      expect(JSON.parse(first.data)).toEqual({ gateway: 'arm', app_id: 'camera', trigger_id: 't1', n: 1 });
+      expect(first.id).toBe('1');
+    });
+
     it("passes the peer's errors through unchanged", async () => {
       const r = await api('/apps/arm__camera/no-such-thing');
       expect(r.status).toBe(404);

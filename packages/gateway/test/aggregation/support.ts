@@ -66,6 +66,18 @@ export class FakeFaults {
             },
           );
         }
+        // An entity-scoped event stream (shaped like a trigger's): one event per second-long tick, first at once.
+        app.get(`${API_BASE}/apps/:app_id/triggers/:trigger_id/events`, { schema: { operationId: 'fakeTriggerEvents', summary: 'test', tags: ['test'] } }, async (request, reply) => {
+          const { app_id, trigger_id } = request.params as Record<string, string>;
+          ctx.resolver.resolve('apps', app_id, { collection: 'triggers' });
+          const stream = ctx.sse.start(request, reply, 15000);
+          let n = 0;
+          const tick = () => stream.send({ id: ++n, data: { gateway: gatewayName, app_id, trigger_id, n } });
+          tick();
+          const timer = setInterval(tick, 1000);
+          await stream.done;
+          clearInterval(timer);
+        });
         app.post(
           `${API_BASE}/apps/:app_id/operations/:op/executions`,
           { schema: { operationId: 'fakeExecute', summary: 'test', tags: ['test'], body: Type.Object({}, { additionalProperties: true }), response: { 202: Opaque() } } },
