@@ -63,18 +63,20 @@ export class FaultSseFanout {
     const batch = this.queue;
     this.queue = [];
     if (batch.length === 0) return;
+    // Corking only pays when several events go to the same socket in this pass.
+    const cork = batch.length > 1;
     for (const entry of this.clients) {
       if (entry.client.closed) {
         this.clients.delete(entry);
         continue;
       }
-      entry.client.cork?.();
+      if (cork) entry.client.cork?.();
       for (const { event, message } of batch) {
         if (event.id <= entry.lastId) continue;
         entry.client.send(message);
         entry.lastId = event.id;
       }
-      entry.client.uncork?.();
+      if (cork) entry.client.uncork?.();
     }
   }
 
