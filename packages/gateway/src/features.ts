@@ -10,6 +10,12 @@ import { createLocksFeature, LOCK_KEYS } from './locks/index.js';
 import { createTriggersFeature, TRIGGER_KEYS } from './triggers/index.js';
 import { createSubscriptionsFeature, SUBSCRIPTION_KEYS } from './subscriptions/index.js';
 import { createWebUiFeature, WEB_UI_KEYS } from './web-ui/feature.js';
+import { createRosFeature } from './ros/index.js';
+import { createDataFeature, DATA_KEYS } from './data/index.js';
+import { createOperationsFeature } from './operations/index.js';
+import { createConfigurationsFeature } from './configurations/index.js';
+import { createLifecycleFeature } from './lifecycle/index.js';
+import { createLogsFeature, LOG_KEYS } from './logs/index.js';
 
 /** The manifest's `scripts:` entries, run as managed scripts. */
 function manifestScripts(ctx: GatewayContext) {
@@ -18,9 +24,16 @@ function manifestScripts(ctx: GatewayContext) {
 
 /** Feature modules that make up the default gateway. Each is a factory so config can shape it. */
 const FEATURE_FACTORIES: ((config: GatewayConfig) => GatewayFeature)[] = [
+  // The ROS connection publishes the live graph that the entities feature discovers from.
+  (config) => createRosFeature(config),
   () => createEntitiesFeature(),
   // Locks first among the resource features: it installs the resolver's lock guard that every mutating route consults.
   (config) => createLocksFeature(config),
+  (config) => createDataFeature(config),
+  (config) => createOperationsFeature(config),
+  (config) => createConfigurationsFeature(config),
+  (config) => createLifecycleFeature(config),
+  (config) => createLogsFeature(config),
   (config) => createScriptsFeature(config, { managedScripts: manifestScripts }),
   (config) => createUpdatesFeature(config),
   (config) => createTriggersFeature(config),
@@ -31,6 +44,8 @@ const FEATURE_FACTORIES: ((config: GatewayConfig) => GatewayFeature)[] = [
 
 /** Keys of every default feature by feature title, for the generated reference. */
 export const FEATURE_KEY_GROUPS: [string, Record<string, KeySpec>][] = [
+  ['Data sampling', DATA_KEYS],
+  ['Logs', LOG_KEYS],
   ['Locking', LOCK_KEYS],
   ['Triggers', TRIGGER_KEYS],
   ['Cyclic subscriptions', SUBSCRIPTION_KEYS],

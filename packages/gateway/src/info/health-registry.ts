@@ -10,7 +10,11 @@ export interface HealthWarning {
   peer_names: string[];
 }
 
-export const WARNING_SCHEMA_VERSION = 2;
+/**
+ * 3: medkit adds codes beyond the reference's two (hybrid_fallback, ros_no_peers, ros_no_nodes,
+ * ros_unavailable, ros_disabled, ...); the spec's rule is that adding a code bumps the version.
+ */
+export const WARNING_SCHEMA_VERSION = 3;
 
 export interface HealthContribution {
   /** Top-level fields merged into the /health body (e.g. `discovery`, `peers`, `x-medkit-ros`). */

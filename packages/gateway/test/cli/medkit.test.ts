@@ -84,7 +84,7 @@ describe('medkit command', () => {
     const p = runMedkit(['gateway', '--no-ros', '--config', cfg, '--data-dir', join(dir, 'data'), '--port', String(port)], { MEDKIT_LOG_LEVEL: 'warn' });
     procs.push(p);
     await p.waitFor(/medkit gateway ready[\s\S]*data dir/);
-    expect(p.stdout()).toContain(`listening   http://127.0.0.1:${port}/api/v1`);
+    expect(p.stdout()).toMatch(new RegExp(`listening\\s+http://127\\.0\\.0\\.1:${port}/api/v1`));
     expect(p.stdout()).toMatch(/docs\s+http:\/\/127\.0\.0\.1:\d+\/docs/);
     expect(p.stdout()).toContain(join(dir, 'data'));
     expect(p.stdout()).toMatch(/ROS domain\s+not joined/);

@@ -69,6 +69,43 @@ export type paths = {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/apps/{app_id}/configurations": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Parameters of the nodes behind a app */
+        get: operations["listAppConfigurations"];
+        put?: never;
+        post?: never;
+        /** Reset every parameter of a app to its initial value */
+        delete: operations["resetAppConfigurations"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/apps/{app_id}/configurations/{config_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One parameter of a app */
+        get: operations["getAppConfiguration"];
+        /** Set one parameter of a app */
+        put: operations["setAppConfiguration"];
+        post?: never;
+        /** Reset one parameter of a app to its initial value */
+        delete: operations["resetAppConfiguration"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/apps/{app_id}/cyclic-subscriptions": {
         parameters: {
             query?: never;
@@ -116,6 +153,75 @@ export type paths = {
         /** SSE stream: one EventEnvelope per interval */
         get: operations["streamAppCyclicSubscription"];
         put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/apps/{app_id}/data": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Topics of a app (not sampled) */
+        get: operations["listAppData"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/apps/{app_id}/data-categories": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** data-categories (not implemented) */
+        get: operations["getAppDataCategories"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/apps/{app_id}/data-groups": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** data-groups (not implemented) */
+        get: operations["getAppDataGroups"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/apps/{app_id}/data/{data_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Latest message of a topic of a app */
+        get: operations["readAppData"];
+        /** Publish one message on a topic of a app */
+        put: operations["writeAppData"];
         post?: never;
         delete?: never;
         options?: never;
@@ -194,6 +300,129 @@ export type paths = {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/apps/{app_id}/logs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Log entries of a app, oldest first */
+        get: operations["listAppLogs"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/apps/{app_id}/logs/configuration": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Log configuration of a app */
+        get: operations["getAppLogConfiguration"];
+        /** Change the log configuration of a app */
+        put: operations["setAppLogConfiguration"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/apps/{app_id}/operations": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Services and actions of a app */
+        get: operations["listAppOperations"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/apps/{app_id}/operations/{operation_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One operation */
+        get: operations["getAppOperation"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/apps/{app_id}/operations/{operation_id}/executions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Tracked goals, newest first */
+        get: operations["listAppExecutions"];
+        put?: never;
+        /** Run a service (200) or start an action goal (202 + Location) */
+        post: operations["executeAppOperation"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/apps/{app_id}/operations/{operation_id}/executions/{execution_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Status, latest feedback and (finished) result of a goal */
+        get: operations["getAppExecution"];
+        /** Control a goal (stop = cancel) */
+        put: operations["controlAppExecution"];
+        post?: never;
+        /** Cancel a goal */
+        delete: operations["cancelAppExecution"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/apps/{app_id}/rosout": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Raw /rosout entries of a app */
+        get: operations["getAppRosout"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/apps/{app_id}/scripts": {
         parameters: {
             query?: never;
@@ -264,6 +493,108 @@ export type paths = {
         post?: never;
         /** Remove a finished script execution record on a App */
         delete: operations["deleteScriptExecutionApp"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/apps/{app_id}/status": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Readiness of a app and its transition URIs */
+        get: operations["getAppStatus"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/apps/{app_id}/status/force-restart": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** Lifecycle transition 'force-restart' (asynchronous: poll the status) */
+        put: operations["forceRestartApp"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/apps/{app_id}/status/force-shutdown": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** Lifecycle transition 'force-shutdown' (asynchronous: poll the status) */
+        put: operations["forceShutdownApp"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/apps/{app_id}/status/restart": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** Lifecycle transition 'restart' (asynchronous: poll the status) */
+        put: operations["restartApp"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/apps/{app_id}/status/shutdown": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** Lifecycle transition 'shutdown' (asynchronous: poll the status) */
+        put: operations["shutdownApp"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/apps/{app_id}/status/start": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** Lifecycle transition 'start' (asynchronous: poll the status) */
+        put: operations["startApp"];
+        post?: never;
+        delete?: never;
         options?: never;
         head?: never;
         patch?: never;
@@ -391,6 +722,43 @@ export type paths = {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/areas/{area_id}/configurations": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Parameters of the nodes behind a area */
+        get: operations["listAreaConfigurations"];
+        put?: never;
+        post?: never;
+        /** Reset every parameter of a area to its initial value */
+        delete: operations["resetAreaConfigurations"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/areas/{area_id}/configurations/{config_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One parameter of a area */
+        get: operations["getAreaConfiguration"];
+        /** Set one parameter of a area */
+        put: operations["setAreaConfiguration"];
+        post?: never;
+        /** Reset one parameter of a area to its initial value */
+        delete: operations["resetAreaConfiguration"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/areas/{area_id}/contains": {
         parameters: {
             query?: never;
@@ -400,6 +768,198 @@ export type paths = {
         };
         /** Components in an area and all its descendant subareas */
         get: operations["listAreaContains"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/areas/{area_id}/data": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Topics of a area (not sampled) */
+        get: operations["listAreaData"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/areas/{area_id}/data-categories": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** data-categories (not implemented) */
+        get: operations["getAreaDataCategories"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/areas/{area_id}/data-groups": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** data-groups (not implemented) */
+        get: operations["getAreaDataGroups"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/areas/{area_id}/data/{data_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Latest message of a topic of a area */
+        get: operations["readAreaData"];
+        /** Publish one message on a topic of a area */
+        put: operations["writeAreaData"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/areas/{area_id}/logs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Log entries of a area, oldest first */
+        get: operations["listAreaLogs"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/areas/{area_id}/logs/configuration": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Log configuration of a area */
+        get: operations["getAreaLogConfiguration"];
+        /** Change the log configuration of a area */
+        put: operations["setAreaLogConfiguration"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/areas/{area_id}/operations": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Services and actions of a area */
+        get: operations["listAreaOperations"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/areas/{area_id}/operations/{operation_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One operation */
+        get: operations["getAreaOperation"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/areas/{area_id}/operations/{operation_id}/executions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Tracked goals, newest first */
+        get: operations["listAreaExecutions"];
+        put?: never;
+        /** Run a service (200) or start an action goal (202 + Location) */
+        post: operations["executeAreaOperation"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/areas/{area_id}/operations/{operation_id}/executions/{execution_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Status, latest feedback and (finished) result of a goal */
+        get: operations["getAreaExecution"];
+        /** Control a goal (stop = cancel) */
+        put: operations["controlAreaExecution"];
+        post?: never;
+        /** Cancel a goal */
+        delete: operations["cancelAreaExecution"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/areas/{area_id}/rosout": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Raw /rosout entries of a area */
+        get: operations["getAreaRosout"];
         put?: never;
         post?: never;
         delete?: never;
@@ -513,6 +1073,43 @@ export type paths = {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/components/{component_id}/configurations": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Parameters of the nodes behind a component */
+        get: operations["listComponentConfigurations"];
+        put?: never;
+        post?: never;
+        /** Reset every parameter of a component to its initial value */
+        delete: operations["resetComponentConfigurations"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/components/{component_id}/configurations/{config_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One parameter of a component */
+        get: operations["getComponentConfiguration"];
+        /** Set one parameter of a component */
+        put: operations["setComponentConfiguration"];
+        post?: never;
+        /** Reset one parameter of a component to its initial value */
+        delete: operations["resetComponentConfiguration"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/components/{component_id}/cyclic-subscriptions": {
         parameters: {
             query?: never;
@@ -560,6 +1157,75 @@ export type paths = {
         /** SSE stream: one EventEnvelope per interval */
         get: operations["streamComponentCyclicSubscription"];
         put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/components/{component_id}/data": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Topics of a component (not sampled) */
+        get: operations["listComponentData"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/components/{component_id}/data-categories": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** data-categories (not implemented) */
+        get: operations["getComponentDataCategories"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/components/{component_id}/data-groups": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** data-groups (not implemented) */
+        get: operations["getComponentDataGroups"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/components/{component_id}/data/{data_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Latest message of a topic of a component */
+        get: operations["readComponentData"];
+        /** Publish one message on a topic of a component */
+        put: operations["writeComponentData"];
         post?: never;
         delete?: never;
         options?: never;
@@ -638,6 +1304,129 @@ export type paths = {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/components/{component_id}/logs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Log entries of a component, oldest first */
+        get: operations["listComponentLogs"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/components/{component_id}/logs/configuration": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Log configuration of a component */
+        get: operations["getComponentLogConfiguration"];
+        /** Change the log configuration of a component */
+        put: operations["setComponentLogConfiguration"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/components/{component_id}/operations": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Services and actions of a component */
+        get: operations["listComponentOperations"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/components/{component_id}/operations/{operation_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One operation */
+        get: operations["getComponentOperation"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/components/{component_id}/operations/{operation_id}/executions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Tracked goals, newest first */
+        get: operations["listComponentExecutions"];
+        put?: never;
+        /** Run a service (200) or start an action goal (202 + Location) */
+        post: operations["executeComponentOperation"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/components/{component_id}/operations/{operation_id}/executions/{execution_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Status, latest feedback and (finished) result of a goal */
+        get: operations["getComponentExecution"];
+        /** Control a goal (stop = cancel) */
+        put: operations["controlComponentExecution"];
+        post?: never;
+        /** Cancel a goal */
+        delete: operations["cancelComponentExecution"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/components/{component_id}/rosout": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Raw /rosout entries of a component */
+        get: operations["getComponentRosout"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/components/{component_id}/scripts": {
         parameters: {
             query?: never;
@@ -708,6 +1497,108 @@ export type paths = {
         post?: never;
         /** Remove a finished script execution record on a Component */
         delete: operations["deleteScriptExecutionComponent"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/components/{component_id}/status": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Readiness of a component and its transition URIs */
+        get: operations["getComponentStatus"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/components/{component_id}/status/force-restart": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** Lifecycle transition 'force-restart' (asynchronous: poll the status) */
+        put: operations["forceRestartComponent"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/components/{component_id}/status/force-shutdown": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** Lifecycle transition 'force-shutdown' (asynchronous: poll the status) */
+        put: operations["forceShutdownComponent"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/components/{component_id}/status/restart": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** Lifecycle transition 'restart' (asynchronous: poll the status) */
+        put: operations["restartComponent"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/components/{component_id}/status/shutdown": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** Lifecycle transition 'shutdown' (asynchronous: poll the status) */
+        put: operations["shutdownComponent"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/components/{component_id}/status/start": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** Lifecycle transition 'start' (asynchronous: poll the status) */
+        put: operations["startComponent"];
+        post?: never;
+        delete?: never;
         options?: never;
         head?: never;
         patch?: never;
@@ -852,6 +1743,43 @@ export type paths = {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/functions/{function_id}/configurations": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Parameters of the nodes behind a function */
+        get: operations["listFunctionConfigurations"];
+        put?: never;
+        post?: never;
+        /** Reset every parameter of a function to its initial value */
+        delete: operations["resetFunctionConfigurations"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/functions/{function_id}/configurations/{config_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One parameter of a function */
+        get: operations["getFunctionConfiguration"];
+        /** Set one parameter of a function */
+        put: operations["setFunctionConfiguration"];
+        post?: never;
+        /** Reset one parameter of a function to its initial value */
+        delete: operations["resetFunctionConfiguration"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/functions/{function_id}/cyclic-subscriptions": {
         parameters: {
             query?: never;
@@ -906,6 +1834,75 @@ export type paths = {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/functions/{function_id}/data": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Topics of a function (not sampled) */
+        get: operations["listFunctionData"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/functions/{function_id}/data-categories": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** data-categories (not implemented) */
+        get: operations["getFunctionDataCategories"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/functions/{function_id}/data-groups": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** data-groups (not implemented) */
+        get: operations["getFunctionDataGroups"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/functions/{function_id}/data/{data_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Latest message of a topic of a function */
+        get: operations["readFunctionData"];
+        /** Publish one message on a topic of a function */
+        put: operations["writeFunctionData"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/functions/{function_id}/hosts": {
         parameters: {
             query?: never;
@@ -915,6 +1912,129 @@ export type paths = {
         };
         /** Apps hosting a function (apps of hosting components included) */
         get: operations["listFunctionHosts"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/functions/{function_id}/logs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Log entries of a function, oldest first */
+        get: operations["listFunctionLogs"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/functions/{function_id}/logs/configuration": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Log configuration of a function */
+        get: operations["getFunctionLogConfiguration"];
+        /** Change the log configuration of a function */
+        put: operations["setFunctionLogConfiguration"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/functions/{function_id}/operations": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Services and actions of a function */
+        get: operations["listFunctionOperations"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/functions/{function_id}/operations/{operation_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One operation */
+        get: operations["getFunctionOperation"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/functions/{function_id}/operations/{operation_id}/executions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Tracked goals, newest first */
+        get: operations["listFunctionExecutions"];
+        put?: never;
+        /** Run a service (200) or start an action goal (202 + Location) */
+        post: operations["executeFunctionOperation"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/functions/{function_id}/operations/{operation_id}/executions/{execution_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Status, latest feedback and (finished) result of a goal */
+        get: operations["getFunctionExecution"];
+        /** Control a goal (stop = cancel) */
+        put: operations["controlFunctionExecution"];
+        post?: never;
+        /** Cancel a goal */
+        delete: operations["cancelFunctionExecution"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/functions/{function_id}/rosout": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Raw /rosout entries of a function */
+        get: operations["getFunctionRosout"];
         put?: never;
         post?: never;
         delete?: never;
@@ -986,6 +2106,23 @@ export type paths = {
         };
         /** Gateway health, discovery report and warnings */
         get: operations["getHealth"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/rosout": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Raw /rosout ring buffer of every node */
+        get: operations["getRosout"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1682,6 +2819,862 @@ export interface operations {
             };
         };
     };
+    listAppConfigurations: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description App id */
+                app_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description HATEOAS links */
+                        _links?: {
+                            [key: string]: string | string[];
+                        };
+                        items: {
+                            /** @description Parameter name, or <app_id>:<name> on aggregating entities */
+                            id: string;
+                            name: string;
+                            /** @description Always "parameter" */
+                            type: string;
+                            /** @description source (owning app id on aggregates) */
+                            "x-medkit"?: {
+                                [key: string]: unknown;
+                            };
+                        }[];
+                        /** @description Vendor list-level fields (counts, aggregation) */
+                        "x-medkit"?: {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            504: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+        };
+    };
+    resetAppConfigurations: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description App id */
+                app_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Per-node outcome when some nodes were not reset */
+            207: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        entity_id: string;
+                        results: {
+                            app_id: string;
+                            details?: {
+                                failed_count: number;
+                                reset_count: number;
+                            };
+                            error?: string;
+                            node: string;
+                            success: boolean;
+                        }[];
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            504: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+        };
+    };
+    getAppConfiguration: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description App id */
+                app_id: string;
+                /** @description Parameter id; may contain / and . */
+                config_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "id": "scan_frequency",
+                     *       "data": 15,
+                     *       "x-medkit": {
+                     *         "ros2": {
+                     *           "node": "/sensors/lidar_driver"
+                     *         },
+                     *         "entity_id": "lidar_driver",
+                     *         "source": "runtime",
+                     *         "parameter": {
+                     *           "name": "scan_frequency",
+                     *           "value": 15,
+                     *           "type": "double",
+                     *           "read_only": false
+                     *         }
+                     *       }
+                     *     }
+                     */
+                    "application/json": {
+                        /** @description Parameter value */
+                        data: unknown;
+                        id: string;
+                        /** @description ros2.node, entity_id, source, source_app, parameter {name, value, type, description, read_only} */
+                        "x-medkit"?: {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            504: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+        };
+    };
+    setAppConfiguration: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description App id */
+                app_id: string;
+                /** @description Parameter id; may contain / and . */
+                config_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "data": 20
+                 *     }
+                 */
+                "application/json": {
+                    /** @description New value (JSON type must match the parameter type) */
+                    data?: unknown;
+                    /** @description Legacy form of data */
+                    value?: unknown;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "id": "scan_frequency",
+                     *       "data": 15,
+                     *       "x-medkit": {
+                     *         "ros2": {
+                     *           "node": "/sensors/lidar_driver"
+                     *         },
+                     *         "entity_id": "lidar_driver",
+                     *         "source": "runtime",
+                     *         "parameter": {
+                     *           "name": "scan_frequency",
+                     *           "value": 15,
+                     *           "type": "double",
+                     *           "read_only": false
+                     *         }
+                     *       }
+                     *     }
+                     */
+                    "application/json": {
+                        /** @description Parameter value */
+                        data: unknown;
+                        id: string;
+                        /** @description ros2.node, entity_id, source, source_app, parameter {name, value, type, description, read_only} */
+                        "x-medkit"?: {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            504: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+        };
+    };
+    resetAppConfiguration: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description App id */
+                app_id: string;
+                /** @description Parameter id; may contain / and . */
+                config_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            504: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+        };
+    };
     listAppCyclicSubscriptions: {
         parameters: {
             query?: never;
@@ -2274,6 +4267,773 @@ export interface operations {
                 };
                 content: {
                     "text/event-stream": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+        };
+    };
+    listAppData: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description App id */
+                app_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description HATEOAS links */
+                        _links?: {
+                            [key: string]: string | string[];
+                        };
+                        items: {
+                            /** @description Always currentData */
+                            category: string;
+                            /** @description Topic path (or member-qualified id) */
+                            id: string;
+                            name: string;
+                            /** @description ros2 {topic, direction, type}, type_info {schema, default_value}, member_ids */
+                            "x-medkit"?: {
+                                [key: string]: unknown;
+                            };
+                        }[];
+                        /** @description Vendor list-level fields (counts, aggregation) */
+                        "x-medkit"?: {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            504: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+        };
+    };
+    getAppDataCategories: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description App id */
+                app_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description SOVD error body (spec/api.md §2.1) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            501: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            504: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+        };
+    };
+    getAppDataGroups: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description App id */
+                app_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description SOVD error body (spec/api.md §2.1) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            501: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            504: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+        };
+    };
+    readAppData: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description App id */
+                app_id: string;
+                /** @description Topic path; percent-encode its slashes or send them raw */
+                data_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "id": "/battery/voltage",
+                     *       "data": {
+                     *         "data": 23.8
+                     *       },
+                     *       "x-medkit": {
+                     *         "ros2": {
+                     *           "topic": "/battery/voltage",
+                     *           "type": "std_msgs/msg/Float64"
+                     *         },
+                     *         "status": "data",
+                     *         "timestamp": 1774232073000000000
+                     *       }
+                     *     }
+                     */
+                    "application/json": {
+                        /** @description The message in JSON form ({} when nothing arrived) */
+                        data: unknown;
+                        id: string;
+                        /** @description ros2, entity_id, type_info, timestamp (ns), publisher_count, subscriber_count, status (data | metadata_only | published) */
+                        "x-medkit"?: {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            504: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+        };
+    };
+    writeAppData: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description App id */
+                app_id: string;
+                /** @description Topic path; percent-encode its slashes or send them raw */
+                data_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "type": "geometry_msgs/msg/Twist",
+                 *       "data": {
+                 *         "linear": {
+                 *           "x": 0.1
+                 *         },
+                 *         "angular": {
+                 *           "z": 0.3
+                 *         }
+                 *       }
+                 *     }
+                 */
+                "application/json": {
+                    /** @description Message content (required) */
+                    data?: unknown;
+                    /** @description Message type pkg/msg/Type (required) */
+                    type?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "id": "/battery/voltage",
+                     *       "data": {
+                     *         "data": 23.8
+                     *       },
+                     *       "x-medkit": {
+                     *         "ros2": {
+                     *           "topic": "/battery/voltage",
+                     *           "type": "std_msgs/msg/Float64"
+                     *         },
+                     *         "status": "data",
+                     *         "timestamp": 1774232073000000000
+                     *       }
+                     *     }
+                     */
+                    "application/json": {
+                        /** @description The message in JSON form ({} when nothing arrived) */
+                        data: unknown;
+                        id: string;
+                        /** @description ros2, entity_id, type_info, timestamp (ns), publisher_count, subscriber_count, status (data | metadata_only | published) */
+                        "x-medkit"?: {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            504: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
                         /** @example entity-not-found */
                         error_code: string;
                         message: string;
@@ -3028,6 +5788,1619 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             501: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+        };
+    };
+    listAppLogs: {
+        parameters: {
+            query?: {
+                /** @description Substring of the logger name (≤ 256 characters) */
+                context?: string;
+                /** @description Minimum severity: debug | info | warning | error | fatal */
+                severity?: string;
+            };
+            header?: never;
+            path: {
+                /** @description App id */
+                app_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            context: {
+                                file?: string;
+                                function?: string;
+                                line?: number;
+                                node: string;
+                            } & {
+                                [key: string]: unknown;
+                            };
+                            /** @description log_<n> */
+                            id: string;
+                            /** @description DEBUG | INFO | WARNING | ERROR | FATAL */
+                            level: string;
+                            logger_name: string;
+                            message: string;
+                            /** @description debug | info | warning | error | fatal */
+                            severity: string;
+                            /** @description ISO 8601 UTC with 9 fractional digits */
+                            timestamp: string;
+                        }[];
+                        /** @description entity_id, aggregation_level, aggregated, app_count, component_count, host_count, aggregation_sources */
+                        "x-medkit"?: {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+        };
+    };
+    getAppLogConfiguration: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description App id */
+                app_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "severity_filter": "debug",
+                     *       "max_entries": 100
+                     *     }
+                     */
+                    "application/json": {
+                        max_entries: number;
+                        severity_filter: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+        };
+    };
+    setAppLogConfiguration: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description App id */
+                app_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "severity_filter": "warning",
+                 *       "max_entries": 50
+                 *     }
+                 */
+                "application/json": {
+                    /** @description 1–10000 */
+                    max_entries?: number;
+                    /** @description debug | info | warning | error | fatal */
+                    severity_filter?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+        };
+    };
+    listAppOperations: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description App id */
+                app_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            /** @description true for actions */
+                            asynchronous_execution: boolean;
+                            id: string;
+                            name: string;
+                            proximity_proof_required: boolean;
+                            /** @description ros2 {service|action, type, kind}, entity_id, source, type_info, member_ids */
+                            "x-medkit"?: {
+                                [key: string]: unknown;
+                            };
+                        }[];
+                        "x-medkit"?: {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            504: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+        };
+    };
+    getAppOperation: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description App id */
+                app_id: string;
+                /** @description Operation id */
+                operation_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /**
+                         * @example {
+                         *       "id": "reset_odometry",
+                         *       "name": "reset_odometry",
+                         *       "proximity_proof_required": false,
+                         *       "asynchronous_execution": false,
+                         *       "x-medkit": {
+                         *         "ros2": {
+                         *           "service": "/base/reset_odometry",
+                         *           "type": "std_srvs/srv/Trigger",
+                         *           "kind": "service"
+                         *         }
+                         *       }
+                         *     }
+                         */
+                        item: {
+                            /** @description true for actions */
+                            asynchronous_execution: boolean;
+                            id: string;
+                            name: string;
+                            proximity_proof_required: boolean;
+                            /** @description ros2 {service|action, type, kind}, entity_id, source, type_info, member_ids */
+                            "x-medkit"?: {
+                                [key: string]: unknown;
+                            };
+                        };
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            504: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+        };
+    };
+    listAppExecutions: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description App id */
+                app_id: string;
+                /** @description Operation id */
+                operation_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            id: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            504: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+        };
+    };
+    executeAppOperation: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description App id */
+                app_id: string;
+                /** @description Operation id */
+                operation_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "parameters": {
+                 *         "a": 2,
+                 *         "b": 3
+                 *       }
+                 *     }
+                 */
+                "application/json": {
+                    /** @description Action goal */
+                    goal?: unknown;
+                    /** @description Service request or action goal (preferred) */
+                    parameters?: unknown;
+                    /** @description Service request */
+                    request?: unknown;
+                    /** @description Override the ROS interface type */
+                    type?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Service response */
+                        parameters: unknown;
+                    };
+                };
+            };
+            /** @description Default Response */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                        status: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            504: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+        };
+    };
+    getAppExecution: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description App id */
+                app_id: string;
+                /** @description Goal id (32 hex) */
+                execution_id: string;
+                operation_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "id": "5f0c2a9e41d37b8c6e12a4f09b7d3c55",
+                     *       "status": "running",
+                     *       "capability": "execute",
+                     *       "parameters": {
+                     *         "sequence": [
+                     *           0,
+                     *           1,
+                     *           1,
+                     *           2
+                     *         ]
+                     *       },
+                     *       "x-medkit": {
+                     *         "ros2_status": "executing"
+                     *       }
+                     *     }
+                     */
+                    "application/json": {
+                        capability: string;
+                        id?: string;
+                        /** @description Latest feedback */
+                        parameters?: unknown;
+                        /** @description pending | running | completed | failed */
+                        status: string;
+                        /** @description goal_id, ros2_status, ros2 {action, type}, result (once finished) */
+                        "x-medkit"?: {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            504: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+        };
+    };
+    controlAppExecution: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description App id */
+                app_id: string;
+                /** @description Goal id (32 hex) */
+                execution_id: string;
+                operation_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "capability": "stop"
+                 *     }
+                 */
+                "application/json": {
+                    /** @description stop | execute | freeze | reset */
+                    capability?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "id": "5f0c2a9e41d37b8c6e12a4f09b7d3c55",
+                     *       "status": "running",
+                     *       "capability": "execute",
+                     *       "parameters": {
+                     *         "sequence": [
+                     *           0,
+                     *           1,
+                     *           1,
+                     *           2
+                     *         ]
+                     *       },
+                     *       "x-medkit": {
+                     *         "ros2_status": "executing"
+                     *       }
+                     *     }
+                     */
+                    "application/json": {
+                        capability: string;
+                        id?: string;
+                        /** @description Latest feedback */
+                        parameters?: unknown;
+                        /** @description pending | running | completed | failed */
+                        status: string;
+                        /** @description goal_id, ros2_status, ros2 {action, type}, result (once finished) */
+                        "x-medkit"?: {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            504: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+        };
+    };
+    cancelAppExecution: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description App id */
+                app_id: string;
+                /** @description Goal id (32 hex) */
+                execution_id: string;
+                operation_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            504: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+        };
+    };
+    getAppRosout: {
+        parameters: {
+            query?: {
+                /** @description Newest n entries */
+                limit?: number;
+                /** @description Node FQN or logger name */
+                node?: string;
+                /** @description Minimum severity name or ROS level */
+                severity?: string;
+                /** @description ISO 8601 time or seconds since the epoch */
+                since?: string;
+            };
+            header?: never;
+            path: {
+                /** @description App id */
+                app_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            file: string;
+                            function: string;
+                            id: string;
+                            /** @description 10 DEBUG, 20 INFO, 30 WARN, 40 ERROR, 50 FATAL */
+                            level: number;
+                            line: number;
+                            msg: string;
+                            /** @description Logger name */
+                            name: string;
+                            /** @description Publishing node FQN (or entity id for programmatic entries) */
+                            node: string;
+                            stamp: {
+                                nanosec: number;
+                                sec: number;
+                            };
+                        }[];
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3915,6 +8288,913 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             501: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+        };
+    };
+    getAppStatus: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description App id */
+                app_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "status": "ready",
+                     *       "restart": "/api/v1/apps/lidar_driver/status/restart"
+                     *     }
+                     */
+                    "application/json": {
+                        /** @description Transition URI */
+                        "force-restart"?: string;
+                        /** @description Transition URI */
+                        "force-shutdown"?: string;
+                        /** @description Transition URI */
+                        restart?: string;
+                        /** @description Transition URI */
+                        shutdown?: string;
+                        /** @description Transition URI (only when a provider supports it) */
+                        start?: string;
+                        /** @description ready | notReady */
+                        status: string;
+                        /** @description provider, node, lifecycle_state, last_transition */
+                        "x-medkit"?: {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            501: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+        };
+    };
+    forceRestartApp: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description App id */
+                app_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            501: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+        };
+    };
+    forceShutdownApp: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description App id */
+                app_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            501: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+        };
+    };
+    restartApp: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description App id */
+                app_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            501: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+        };
+    };
+    shutdownApp: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description App id */
+                app_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            501: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+        };
+    };
+    startApp: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description App id */
+                app_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            501: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4949,6 +10229,862 @@ export interface operations {
             };
         };
     };
+    listAreaConfigurations: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Area id */
+                area_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description HATEOAS links */
+                        _links?: {
+                            [key: string]: string | string[];
+                        };
+                        items: {
+                            /** @description Parameter name, or <app_id>:<name> on aggregating entities */
+                            id: string;
+                            name: string;
+                            /** @description Always "parameter" */
+                            type: string;
+                            /** @description source (owning app id on aggregates) */
+                            "x-medkit"?: {
+                                [key: string]: unknown;
+                            };
+                        }[];
+                        /** @description Vendor list-level fields (counts, aggregation) */
+                        "x-medkit"?: {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            504: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+        };
+    };
+    resetAreaConfigurations: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Area id */
+                area_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Per-node outcome when some nodes were not reset */
+            207: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        entity_id: string;
+                        results: {
+                            app_id: string;
+                            details?: {
+                                failed_count: number;
+                                reset_count: number;
+                            };
+                            error?: string;
+                            node: string;
+                            success: boolean;
+                        }[];
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            504: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+        };
+    };
+    getAreaConfiguration: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Area id */
+                area_id: string;
+                /** @description Parameter id; may contain / and . */
+                config_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "id": "scan_frequency",
+                     *       "data": 15,
+                     *       "x-medkit": {
+                     *         "ros2": {
+                     *           "node": "/sensors/lidar_driver"
+                     *         },
+                     *         "entity_id": "lidar_driver",
+                     *         "source": "runtime",
+                     *         "parameter": {
+                     *           "name": "scan_frequency",
+                     *           "value": 15,
+                     *           "type": "double",
+                     *           "read_only": false
+                     *         }
+                     *       }
+                     *     }
+                     */
+                    "application/json": {
+                        /** @description Parameter value */
+                        data: unknown;
+                        id: string;
+                        /** @description ros2.node, entity_id, source, source_app, parameter {name, value, type, description, read_only} */
+                        "x-medkit"?: {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            504: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+        };
+    };
+    setAreaConfiguration: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Area id */
+                area_id: string;
+                /** @description Parameter id; may contain / and . */
+                config_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "data": 20
+                 *     }
+                 */
+                "application/json": {
+                    /** @description New value (JSON type must match the parameter type) */
+                    data?: unknown;
+                    /** @description Legacy form of data */
+                    value?: unknown;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "id": "scan_frequency",
+                     *       "data": 15,
+                     *       "x-medkit": {
+                     *         "ros2": {
+                     *           "node": "/sensors/lidar_driver"
+                     *         },
+                     *         "entity_id": "lidar_driver",
+                     *         "source": "runtime",
+                     *         "parameter": {
+                     *           "name": "scan_frequency",
+                     *           "value": 15,
+                     *           "type": "double",
+                     *           "read_only": false
+                     *         }
+                     *       }
+                     *     }
+                     */
+                    "application/json": {
+                        /** @description Parameter value */
+                        data: unknown;
+                        id: string;
+                        /** @description ros2.node, entity_id, source, source_app, parameter {name, value, type, description, read_only} */
+                        "x-medkit"?: {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            504: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+        };
+    };
+    resetAreaConfiguration: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Area id */
+                area_id: string;
+                /** @description Parameter id; may contain / and . */
+                config_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            504: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+        };
+    };
     listAreaContains: {
         parameters: {
             query?: {
@@ -5003,6 +11139,2386 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+        };
+    };
+    listAreaData: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Area id */
+                area_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description HATEOAS links */
+                        _links?: {
+                            [key: string]: string | string[];
+                        };
+                        items: {
+                            /** @description Always currentData */
+                            category: string;
+                            /** @description Topic path (or member-qualified id) */
+                            id: string;
+                            name: string;
+                            /** @description ros2 {topic, direction, type}, type_info {schema, default_value}, member_ids */
+                            "x-medkit"?: {
+                                [key: string]: unknown;
+                            };
+                        }[];
+                        /** @description Vendor list-level fields (counts, aggregation) */
+                        "x-medkit"?: {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            504: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+        };
+    };
+    getAreaDataCategories: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Area id */
+                area_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description SOVD error body (spec/api.md §2.1) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            501: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            504: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+        };
+    };
+    getAreaDataGroups: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Area id */
+                area_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description SOVD error body (spec/api.md §2.1) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            501: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            504: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+        };
+    };
+    readAreaData: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Area id */
+                area_id: string;
+                /** @description Topic path; percent-encode its slashes or send them raw */
+                data_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "id": "/battery/voltage",
+                     *       "data": {
+                     *         "data": 23.8
+                     *       },
+                     *       "x-medkit": {
+                     *         "ros2": {
+                     *           "topic": "/battery/voltage",
+                     *           "type": "std_msgs/msg/Float64"
+                     *         },
+                     *         "status": "data",
+                     *         "timestamp": 1774232073000000000
+                     *       }
+                     *     }
+                     */
+                    "application/json": {
+                        /** @description The message in JSON form ({} when nothing arrived) */
+                        data: unknown;
+                        id: string;
+                        /** @description ros2, entity_id, type_info, timestamp (ns), publisher_count, subscriber_count, status (data | metadata_only | published) */
+                        "x-medkit"?: {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            504: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+        };
+    };
+    writeAreaData: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Area id */
+                area_id: string;
+                /** @description Topic path; percent-encode its slashes or send them raw */
+                data_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "type": "geometry_msgs/msg/Twist",
+                 *       "data": {
+                 *         "linear": {
+                 *           "x": 0.1
+                 *         },
+                 *         "angular": {
+                 *           "z": 0.3
+                 *         }
+                 *       }
+                 *     }
+                 */
+                "application/json": {
+                    /** @description Message content (required) */
+                    data?: unknown;
+                    /** @description Message type pkg/msg/Type (required) */
+                    type?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "id": "/battery/voltage",
+                     *       "data": {
+                     *         "data": 23.8
+                     *       },
+                     *       "x-medkit": {
+                     *         "ros2": {
+                     *           "topic": "/battery/voltage",
+                     *           "type": "std_msgs/msg/Float64"
+                     *         },
+                     *         "status": "data",
+                     *         "timestamp": 1774232073000000000
+                     *       }
+                     *     }
+                     */
+                    "application/json": {
+                        /** @description The message in JSON form ({} when nothing arrived) */
+                        data: unknown;
+                        id: string;
+                        /** @description ros2, entity_id, type_info, timestamp (ns), publisher_count, subscriber_count, status (data | metadata_only | published) */
+                        "x-medkit"?: {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            504: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+        };
+    };
+    listAreaLogs: {
+        parameters: {
+            query?: {
+                /** @description Substring of the logger name (≤ 256 characters) */
+                context?: string;
+                /** @description Minimum severity: debug | info | warning | error | fatal */
+                severity?: string;
+            };
+            header?: never;
+            path: {
+                /** @description Area id */
+                area_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            context: {
+                                file?: string;
+                                function?: string;
+                                line?: number;
+                                node: string;
+                            } & {
+                                [key: string]: unknown;
+                            };
+                            /** @description log_<n> */
+                            id: string;
+                            /** @description DEBUG | INFO | WARNING | ERROR | FATAL */
+                            level: string;
+                            logger_name: string;
+                            message: string;
+                            /** @description debug | info | warning | error | fatal */
+                            severity: string;
+                            /** @description ISO 8601 UTC with 9 fractional digits */
+                            timestamp: string;
+                        }[];
+                        /** @description entity_id, aggregation_level, aggregated, app_count, component_count, host_count, aggregation_sources */
+                        "x-medkit"?: {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+        };
+    };
+    getAreaLogConfiguration: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Area id */
+                area_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "severity_filter": "debug",
+                     *       "max_entries": 100
+                     *     }
+                     */
+                    "application/json": {
+                        max_entries: number;
+                        severity_filter: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+        };
+    };
+    setAreaLogConfiguration: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Area id */
+                area_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "severity_filter": "warning",
+                 *       "max_entries": 50
+                 *     }
+                 */
+                "application/json": {
+                    /** @description 1–10000 */
+                    max_entries?: number;
+                    /** @description debug | info | warning | error | fatal */
+                    severity_filter?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+        };
+    };
+    listAreaOperations: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Area id */
+                area_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            /** @description true for actions */
+                            asynchronous_execution: boolean;
+                            id: string;
+                            name: string;
+                            proximity_proof_required: boolean;
+                            /** @description ros2 {service|action, type, kind}, entity_id, source, type_info, member_ids */
+                            "x-medkit"?: {
+                                [key: string]: unknown;
+                            };
+                        }[];
+                        "x-medkit"?: {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            504: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+        };
+    };
+    getAreaOperation: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Area id */
+                area_id: string;
+                /** @description Operation id */
+                operation_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /**
+                         * @example {
+                         *       "id": "reset_odometry",
+                         *       "name": "reset_odometry",
+                         *       "proximity_proof_required": false,
+                         *       "asynchronous_execution": false,
+                         *       "x-medkit": {
+                         *         "ros2": {
+                         *           "service": "/base/reset_odometry",
+                         *           "type": "std_srvs/srv/Trigger",
+                         *           "kind": "service"
+                         *         }
+                         *       }
+                         *     }
+                         */
+                        item: {
+                            /** @description true for actions */
+                            asynchronous_execution: boolean;
+                            id: string;
+                            name: string;
+                            proximity_proof_required: boolean;
+                            /** @description ros2 {service|action, type, kind}, entity_id, source, type_info, member_ids */
+                            "x-medkit"?: {
+                                [key: string]: unknown;
+                            };
+                        };
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            504: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+        };
+    };
+    listAreaExecutions: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Area id */
+                area_id: string;
+                /** @description Operation id */
+                operation_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            id: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            504: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+        };
+    };
+    executeAreaOperation: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Area id */
+                area_id: string;
+                /** @description Operation id */
+                operation_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "parameters": {
+                 *         "a": 2,
+                 *         "b": 3
+                 *       }
+                 *     }
+                 */
+                "application/json": {
+                    /** @description Action goal */
+                    goal?: unknown;
+                    /** @description Service request or action goal (preferred) */
+                    parameters?: unknown;
+                    /** @description Service request */
+                    request?: unknown;
+                    /** @description Override the ROS interface type */
+                    type?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Service response */
+                        parameters: unknown;
+                    };
+                };
+            };
+            /** @description Default Response */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                        status: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            504: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+        };
+    };
+    getAreaExecution: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Area id */
+                area_id: string;
+                /** @description Goal id (32 hex) */
+                execution_id: string;
+                operation_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "id": "5f0c2a9e41d37b8c6e12a4f09b7d3c55",
+                     *       "status": "running",
+                     *       "capability": "execute",
+                     *       "parameters": {
+                     *         "sequence": [
+                     *           0,
+                     *           1,
+                     *           1,
+                     *           2
+                     *         ]
+                     *       },
+                     *       "x-medkit": {
+                     *         "ros2_status": "executing"
+                     *       }
+                     *     }
+                     */
+                    "application/json": {
+                        capability: string;
+                        id?: string;
+                        /** @description Latest feedback */
+                        parameters?: unknown;
+                        /** @description pending | running | completed | failed */
+                        status: string;
+                        /** @description goal_id, ros2_status, ros2 {action, type}, result (once finished) */
+                        "x-medkit"?: {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            504: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+        };
+    };
+    controlAreaExecution: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Area id */
+                area_id: string;
+                /** @description Goal id (32 hex) */
+                execution_id: string;
+                operation_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "capability": "stop"
+                 *     }
+                 */
+                "application/json": {
+                    /** @description stop | execute | freeze | reset */
+                    capability?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "id": "5f0c2a9e41d37b8c6e12a4f09b7d3c55",
+                     *       "status": "running",
+                     *       "capability": "execute",
+                     *       "parameters": {
+                     *         "sequence": [
+                     *           0,
+                     *           1,
+                     *           1,
+                     *           2
+                     *         ]
+                     *       },
+                     *       "x-medkit": {
+                     *         "ros2_status": "executing"
+                     *       }
+                     *     }
+                     */
+                    "application/json": {
+                        capability: string;
+                        id?: string;
+                        /** @description Latest feedback */
+                        parameters?: unknown;
+                        /** @description pending | running | completed | failed */
+                        status: string;
+                        /** @description goal_id, ros2_status, ros2 {action, type}, result (once finished) */
+                        "x-medkit"?: {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            504: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+        };
+    };
+    cancelAreaExecution: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Area id */
+                area_id: string;
+                /** @description Goal id (32 hex) */
+                execution_id: string;
+                operation_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            504: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+        };
+    };
+    getAreaRosout: {
+        parameters: {
+            query?: {
+                /** @description Newest n entries */
+                limit?: number;
+                /** @description Node FQN or logger name */
+                node?: string;
+                /** @description Minimum severity name or ROS level */
+                severity?: string;
+                /** @description ISO 8601 time or seconds since the epoch */
+                since?: string;
+            };
+            header?: never;
+            path: {
+                /** @description Area id */
+                area_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            file: string;
+                            function: string;
+                            id: string;
+                            /** @description 10 DEBUG, 20 INFO, 30 WARN, 40 ERROR, 50 FATAL */
+                            level: number;
+                            line: number;
+                            msg: string;
+                            /** @description Logger name */
+                            name: string;
+                            /** @description Publishing node FQN (or entity id for programmatic entries) */
+                            node: string;
+                            stamp: {
+                                nanosec: number;
+                                sec: number;
+                            };
+                        }[];
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -5916,6 +14432,862 @@ export interface operations {
             };
         };
     };
+    listComponentConfigurations: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Component id */
+                component_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description HATEOAS links */
+                        _links?: {
+                            [key: string]: string | string[];
+                        };
+                        items: {
+                            /** @description Parameter name, or <app_id>:<name> on aggregating entities */
+                            id: string;
+                            name: string;
+                            /** @description Always "parameter" */
+                            type: string;
+                            /** @description source (owning app id on aggregates) */
+                            "x-medkit"?: {
+                                [key: string]: unknown;
+                            };
+                        }[];
+                        /** @description Vendor list-level fields (counts, aggregation) */
+                        "x-medkit"?: {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            504: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+        };
+    };
+    resetComponentConfigurations: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Component id */
+                component_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Per-node outcome when some nodes were not reset */
+            207: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        entity_id: string;
+                        results: {
+                            app_id: string;
+                            details?: {
+                                failed_count: number;
+                                reset_count: number;
+                            };
+                            error?: string;
+                            node: string;
+                            success: boolean;
+                        }[];
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            504: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+        };
+    };
+    getComponentConfiguration: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Component id */
+                component_id: string;
+                /** @description Parameter id; may contain / and . */
+                config_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "id": "scan_frequency",
+                     *       "data": 15,
+                     *       "x-medkit": {
+                     *         "ros2": {
+                     *           "node": "/sensors/lidar_driver"
+                     *         },
+                     *         "entity_id": "lidar_driver",
+                     *         "source": "runtime",
+                     *         "parameter": {
+                     *           "name": "scan_frequency",
+                     *           "value": 15,
+                     *           "type": "double",
+                     *           "read_only": false
+                     *         }
+                     *       }
+                     *     }
+                     */
+                    "application/json": {
+                        /** @description Parameter value */
+                        data: unknown;
+                        id: string;
+                        /** @description ros2.node, entity_id, source, source_app, parameter {name, value, type, description, read_only} */
+                        "x-medkit"?: {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            504: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+        };
+    };
+    setComponentConfiguration: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Component id */
+                component_id: string;
+                /** @description Parameter id; may contain / and . */
+                config_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "data": 20
+                 *     }
+                 */
+                "application/json": {
+                    /** @description New value (JSON type must match the parameter type) */
+                    data?: unknown;
+                    /** @description Legacy form of data */
+                    value?: unknown;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "id": "scan_frequency",
+                     *       "data": 15,
+                     *       "x-medkit": {
+                     *         "ros2": {
+                     *           "node": "/sensors/lidar_driver"
+                     *         },
+                     *         "entity_id": "lidar_driver",
+                     *         "source": "runtime",
+                     *         "parameter": {
+                     *           "name": "scan_frequency",
+                     *           "value": 15,
+                     *           "type": "double",
+                     *           "read_only": false
+                     *         }
+                     *       }
+                     *     }
+                     */
+                    "application/json": {
+                        /** @description Parameter value */
+                        data: unknown;
+                        id: string;
+                        /** @description ros2.node, entity_id, source, source_app, parameter {name, value, type, description, read_only} */
+                        "x-medkit"?: {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            504: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+        };
+    };
+    resetComponentConfiguration: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Component id */
+                component_id: string;
+                /** @description Parameter id; may contain / and . */
+                config_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            504: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+        };
+    };
     listComponentCyclicSubscriptions: {
         parameters: {
             query?: never;
@@ -6508,6 +15880,773 @@ export interface operations {
                 };
                 content: {
                     "text/event-stream": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+        };
+    };
+    listComponentData: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Component id */
+                component_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description HATEOAS links */
+                        _links?: {
+                            [key: string]: string | string[];
+                        };
+                        items: {
+                            /** @description Always currentData */
+                            category: string;
+                            /** @description Topic path (or member-qualified id) */
+                            id: string;
+                            name: string;
+                            /** @description ros2 {topic, direction, type}, type_info {schema, default_value}, member_ids */
+                            "x-medkit"?: {
+                                [key: string]: unknown;
+                            };
+                        }[];
+                        /** @description Vendor list-level fields (counts, aggregation) */
+                        "x-medkit"?: {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            504: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+        };
+    };
+    getComponentDataCategories: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Component id */
+                component_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description SOVD error body (spec/api.md §2.1) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            501: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            504: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+        };
+    };
+    getComponentDataGroups: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Component id */
+                component_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description SOVD error body (spec/api.md §2.1) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            501: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            504: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+        };
+    };
+    readComponentData: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Component id */
+                component_id: string;
+                /** @description Topic path; percent-encode its slashes or send them raw */
+                data_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "id": "/battery/voltage",
+                     *       "data": {
+                     *         "data": 23.8
+                     *       },
+                     *       "x-medkit": {
+                     *         "ros2": {
+                     *           "topic": "/battery/voltage",
+                     *           "type": "std_msgs/msg/Float64"
+                     *         },
+                     *         "status": "data",
+                     *         "timestamp": 1774232073000000000
+                     *       }
+                     *     }
+                     */
+                    "application/json": {
+                        /** @description The message in JSON form ({} when nothing arrived) */
+                        data: unknown;
+                        id: string;
+                        /** @description ros2, entity_id, type_info, timestamp (ns), publisher_count, subscriber_count, status (data | metadata_only | published) */
+                        "x-medkit"?: {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            504: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+        };
+    };
+    writeComponentData: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Component id */
+                component_id: string;
+                /** @description Topic path; percent-encode its slashes or send them raw */
+                data_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "type": "geometry_msgs/msg/Twist",
+                 *       "data": {
+                 *         "linear": {
+                 *           "x": 0.1
+                 *         },
+                 *         "angular": {
+                 *           "z": 0.3
+                 *         }
+                 *       }
+                 *     }
+                 */
+                "application/json": {
+                    /** @description Message content (required) */
+                    data?: unknown;
+                    /** @description Message type pkg/msg/Type (required) */
+                    type?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "id": "/battery/voltage",
+                     *       "data": {
+                     *         "data": 23.8
+                     *       },
+                     *       "x-medkit": {
+                     *         "ros2": {
+                     *           "topic": "/battery/voltage",
+                     *           "type": "std_msgs/msg/Float64"
+                     *         },
+                     *         "status": "data",
+                     *         "timestamp": 1774232073000000000
+                     *       }
+                     *     }
+                     */
+                    "application/json": {
+                        /** @description The message in JSON form ({} when nothing arrived) */
+                        data: unknown;
+                        id: string;
+                        /** @description ros2, entity_id, type_info, timestamp (ns), publisher_count, subscriber_count, status (data | metadata_only | published) */
+                        "x-medkit"?: {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            504: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
                         /** @example entity-not-found */
                         error_code: string;
                         message: string;
@@ -7262,6 +17401,1619 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             501: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+        };
+    };
+    listComponentLogs: {
+        parameters: {
+            query?: {
+                /** @description Substring of the logger name (≤ 256 characters) */
+                context?: string;
+                /** @description Minimum severity: debug | info | warning | error | fatal */
+                severity?: string;
+            };
+            header?: never;
+            path: {
+                /** @description Component id */
+                component_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            context: {
+                                file?: string;
+                                function?: string;
+                                line?: number;
+                                node: string;
+                            } & {
+                                [key: string]: unknown;
+                            };
+                            /** @description log_<n> */
+                            id: string;
+                            /** @description DEBUG | INFO | WARNING | ERROR | FATAL */
+                            level: string;
+                            logger_name: string;
+                            message: string;
+                            /** @description debug | info | warning | error | fatal */
+                            severity: string;
+                            /** @description ISO 8601 UTC with 9 fractional digits */
+                            timestamp: string;
+                        }[];
+                        /** @description entity_id, aggregation_level, aggregated, app_count, component_count, host_count, aggregation_sources */
+                        "x-medkit"?: {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+        };
+    };
+    getComponentLogConfiguration: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Component id */
+                component_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "severity_filter": "debug",
+                     *       "max_entries": 100
+                     *     }
+                     */
+                    "application/json": {
+                        max_entries: number;
+                        severity_filter: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+        };
+    };
+    setComponentLogConfiguration: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Component id */
+                component_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "severity_filter": "warning",
+                 *       "max_entries": 50
+                 *     }
+                 */
+                "application/json": {
+                    /** @description 1–10000 */
+                    max_entries?: number;
+                    /** @description debug | info | warning | error | fatal */
+                    severity_filter?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+        };
+    };
+    listComponentOperations: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Component id */
+                component_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            /** @description true for actions */
+                            asynchronous_execution: boolean;
+                            id: string;
+                            name: string;
+                            proximity_proof_required: boolean;
+                            /** @description ros2 {service|action, type, kind}, entity_id, source, type_info, member_ids */
+                            "x-medkit"?: {
+                                [key: string]: unknown;
+                            };
+                        }[];
+                        "x-medkit"?: {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            504: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+        };
+    };
+    getComponentOperation: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Component id */
+                component_id: string;
+                /** @description Operation id */
+                operation_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /**
+                         * @example {
+                         *       "id": "reset_odometry",
+                         *       "name": "reset_odometry",
+                         *       "proximity_proof_required": false,
+                         *       "asynchronous_execution": false,
+                         *       "x-medkit": {
+                         *         "ros2": {
+                         *           "service": "/base/reset_odometry",
+                         *           "type": "std_srvs/srv/Trigger",
+                         *           "kind": "service"
+                         *         }
+                         *       }
+                         *     }
+                         */
+                        item: {
+                            /** @description true for actions */
+                            asynchronous_execution: boolean;
+                            id: string;
+                            name: string;
+                            proximity_proof_required: boolean;
+                            /** @description ros2 {service|action, type, kind}, entity_id, source, type_info, member_ids */
+                            "x-medkit"?: {
+                                [key: string]: unknown;
+                            };
+                        };
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            504: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+        };
+    };
+    listComponentExecutions: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Component id */
+                component_id: string;
+                /** @description Operation id */
+                operation_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            id: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            504: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+        };
+    };
+    executeComponentOperation: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Component id */
+                component_id: string;
+                /** @description Operation id */
+                operation_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "parameters": {
+                 *         "a": 2,
+                 *         "b": 3
+                 *       }
+                 *     }
+                 */
+                "application/json": {
+                    /** @description Action goal */
+                    goal?: unknown;
+                    /** @description Service request or action goal (preferred) */
+                    parameters?: unknown;
+                    /** @description Service request */
+                    request?: unknown;
+                    /** @description Override the ROS interface type */
+                    type?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Service response */
+                        parameters: unknown;
+                    };
+                };
+            };
+            /** @description Default Response */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                        status: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            504: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+        };
+    };
+    getComponentExecution: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Component id */
+                component_id: string;
+                /** @description Goal id (32 hex) */
+                execution_id: string;
+                operation_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "id": "5f0c2a9e41d37b8c6e12a4f09b7d3c55",
+                     *       "status": "running",
+                     *       "capability": "execute",
+                     *       "parameters": {
+                     *         "sequence": [
+                     *           0,
+                     *           1,
+                     *           1,
+                     *           2
+                     *         ]
+                     *       },
+                     *       "x-medkit": {
+                     *         "ros2_status": "executing"
+                     *       }
+                     *     }
+                     */
+                    "application/json": {
+                        capability: string;
+                        id?: string;
+                        /** @description Latest feedback */
+                        parameters?: unknown;
+                        /** @description pending | running | completed | failed */
+                        status: string;
+                        /** @description goal_id, ros2_status, ros2 {action, type}, result (once finished) */
+                        "x-medkit"?: {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            504: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+        };
+    };
+    controlComponentExecution: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Component id */
+                component_id: string;
+                /** @description Goal id (32 hex) */
+                execution_id: string;
+                operation_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "capability": "stop"
+                 *     }
+                 */
+                "application/json": {
+                    /** @description stop | execute | freeze | reset */
+                    capability?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "id": "5f0c2a9e41d37b8c6e12a4f09b7d3c55",
+                     *       "status": "running",
+                     *       "capability": "execute",
+                     *       "parameters": {
+                     *         "sequence": [
+                     *           0,
+                     *           1,
+                     *           1,
+                     *           2
+                     *         ]
+                     *       },
+                     *       "x-medkit": {
+                     *         "ros2_status": "executing"
+                     *       }
+                     *     }
+                     */
+                    "application/json": {
+                        capability: string;
+                        id?: string;
+                        /** @description Latest feedback */
+                        parameters?: unknown;
+                        /** @description pending | running | completed | failed */
+                        status: string;
+                        /** @description goal_id, ros2_status, ros2 {action, type}, result (once finished) */
+                        "x-medkit"?: {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            504: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+        };
+    };
+    cancelComponentExecution: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Component id */
+                component_id: string;
+                /** @description Goal id (32 hex) */
+                execution_id: string;
+                operation_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            504: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+        };
+    };
+    getComponentRosout: {
+        parameters: {
+            query?: {
+                /** @description Newest n entries */
+                limit?: number;
+                /** @description Node FQN or logger name */
+                node?: string;
+                /** @description Minimum severity name or ROS level */
+                severity?: string;
+                /** @description ISO 8601 time or seconds since the epoch */
+                since?: string;
+            };
+            header?: never;
+            path: {
+                /** @description Component id */
+                component_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            file: string;
+                            function: string;
+                            id: string;
+                            /** @description 10 DEBUG, 20 INFO, 30 WARN, 40 ERROR, 50 FATAL */
+                            level: number;
+                            line: number;
+                            msg: string;
+                            /** @description Logger name */
+                            name: string;
+                            /** @description Publishing node FQN (or entity id for programmatic entries) */
+                            node: string;
+                            stamp: {
+                                nanosec: number;
+                                sec: number;
+                            };
+                        }[];
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -8149,6 +19901,913 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             501: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+        };
+    };
+    getComponentStatus: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Component id */
+                component_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "status": "ready",
+                     *       "restart": "/api/v1/apps/lidar_driver/status/restart"
+                     *     }
+                     */
+                    "application/json": {
+                        /** @description Transition URI */
+                        "force-restart"?: string;
+                        /** @description Transition URI */
+                        "force-shutdown"?: string;
+                        /** @description Transition URI */
+                        restart?: string;
+                        /** @description Transition URI */
+                        shutdown?: string;
+                        /** @description Transition URI (only when a provider supports it) */
+                        start?: string;
+                        /** @description ready | notReady */
+                        status: string;
+                        /** @description provider, node, lifecycle_state, last_transition */
+                        "x-medkit"?: {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            501: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+        };
+    };
+    forceRestartComponent: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Component id */
+                component_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            501: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+        };
+    };
+    forceShutdownComponent: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Component id */
+                component_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            501: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+        };
+    };
+    restartComponent: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Component id */
+                component_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            501: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+        };
+    };
+    shutdownComponent: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Component id */
+                component_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            501: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+        };
+    };
+    startComponent: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Component id */
+                component_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            501: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -9226,6 +21885,862 @@ export interface operations {
             };
         };
     };
+    listFunctionConfigurations: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Function id */
+                function_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description HATEOAS links */
+                        _links?: {
+                            [key: string]: string | string[];
+                        };
+                        items: {
+                            /** @description Parameter name, or <app_id>:<name> on aggregating entities */
+                            id: string;
+                            name: string;
+                            /** @description Always "parameter" */
+                            type: string;
+                            /** @description source (owning app id on aggregates) */
+                            "x-medkit"?: {
+                                [key: string]: unknown;
+                            };
+                        }[];
+                        /** @description Vendor list-level fields (counts, aggregation) */
+                        "x-medkit"?: {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            504: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+        };
+    };
+    resetFunctionConfigurations: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Function id */
+                function_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Per-node outcome when some nodes were not reset */
+            207: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        entity_id: string;
+                        results: {
+                            app_id: string;
+                            details?: {
+                                failed_count: number;
+                                reset_count: number;
+                            };
+                            error?: string;
+                            node: string;
+                            success: boolean;
+                        }[];
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            504: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+        };
+    };
+    getFunctionConfiguration: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Parameter id; may contain / and . */
+                config_id: string;
+                /** @description Function id */
+                function_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "id": "scan_frequency",
+                     *       "data": 15,
+                     *       "x-medkit": {
+                     *         "ros2": {
+                     *           "node": "/sensors/lidar_driver"
+                     *         },
+                     *         "entity_id": "lidar_driver",
+                     *         "source": "runtime",
+                     *         "parameter": {
+                     *           "name": "scan_frequency",
+                     *           "value": 15,
+                     *           "type": "double",
+                     *           "read_only": false
+                     *         }
+                     *       }
+                     *     }
+                     */
+                    "application/json": {
+                        /** @description Parameter value */
+                        data: unknown;
+                        id: string;
+                        /** @description ros2.node, entity_id, source, source_app, parameter {name, value, type, description, read_only} */
+                        "x-medkit"?: {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            504: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+        };
+    };
+    setFunctionConfiguration: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Parameter id; may contain / and . */
+                config_id: string;
+                /** @description Function id */
+                function_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "data": 20
+                 *     }
+                 */
+                "application/json": {
+                    /** @description New value (JSON type must match the parameter type) */
+                    data?: unknown;
+                    /** @description Legacy form of data */
+                    value?: unknown;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "id": "scan_frequency",
+                     *       "data": 15,
+                     *       "x-medkit": {
+                     *         "ros2": {
+                     *           "node": "/sensors/lidar_driver"
+                     *         },
+                     *         "entity_id": "lidar_driver",
+                     *         "source": "runtime",
+                     *         "parameter": {
+                     *           "name": "scan_frequency",
+                     *           "value": 15,
+                     *           "type": "double",
+                     *           "read_only": false
+                     *         }
+                     *       }
+                     *     }
+                     */
+                    "application/json": {
+                        /** @description Parameter value */
+                        data: unknown;
+                        id: string;
+                        /** @description ros2.node, entity_id, source, source_app, parameter {name, value, type, description, read_only} */
+                        "x-medkit"?: {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            504: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+        };
+    };
+    resetFunctionConfiguration: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Parameter id; may contain / and . */
+                config_id: string;
+                /** @description Function id */
+                function_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            504: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+        };
+    };
     listFunctionCyclicSubscriptions: {
         parameters: {
             query?: never;
@@ -9831,6 +23346,773 @@ export interface operations {
             };
         };
     };
+    listFunctionData: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Function id */
+                function_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description HATEOAS links */
+                        _links?: {
+                            [key: string]: string | string[];
+                        };
+                        items: {
+                            /** @description Always currentData */
+                            category: string;
+                            /** @description Topic path (or member-qualified id) */
+                            id: string;
+                            name: string;
+                            /** @description ros2 {topic, direction, type}, type_info {schema, default_value}, member_ids */
+                            "x-medkit"?: {
+                                [key: string]: unknown;
+                            };
+                        }[];
+                        /** @description Vendor list-level fields (counts, aggregation) */
+                        "x-medkit"?: {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            504: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+        };
+    };
+    getFunctionDataCategories: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Function id */
+                function_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description SOVD error body (spec/api.md §2.1) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            501: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            504: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+        };
+    };
+    getFunctionDataGroups: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Function id */
+                function_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description SOVD error body (spec/api.md §2.1) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            501: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            504: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+        };
+    };
+    readFunctionData: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Topic path; percent-encode its slashes or send them raw */
+                data_id: string;
+                /** @description Function id */
+                function_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "id": "/battery/voltage",
+                     *       "data": {
+                     *         "data": 23.8
+                     *       },
+                     *       "x-medkit": {
+                     *         "ros2": {
+                     *           "topic": "/battery/voltage",
+                     *           "type": "std_msgs/msg/Float64"
+                     *         },
+                     *         "status": "data",
+                     *         "timestamp": 1774232073000000000
+                     *       }
+                     *     }
+                     */
+                    "application/json": {
+                        /** @description The message in JSON form ({} when nothing arrived) */
+                        data: unknown;
+                        id: string;
+                        /** @description ros2, entity_id, type_info, timestamp (ns), publisher_count, subscriber_count, status (data | metadata_only | published) */
+                        "x-medkit"?: {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            504: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+        };
+    };
+    writeFunctionData: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Topic path; percent-encode its slashes or send them raw */
+                data_id: string;
+                /** @description Function id */
+                function_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "type": "geometry_msgs/msg/Twist",
+                 *       "data": {
+                 *         "linear": {
+                 *           "x": 0.1
+                 *         },
+                 *         "angular": {
+                 *           "z": 0.3
+                 *         }
+                 *       }
+                 *     }
+                 */
+                "application/json": {
+                    /** @description Message content (required) */
+                    data?: unknown;
+                    /** @description Message type pkg/msg/Type (required) */
+                    type?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "id": "/battery/voltage",
+                     *       "data": {
+                     *         "data": 23.8
+                     *       },
+                     *       "x-medkit": {
+                     *         "ros2": {
+                     *           "topic": "/battery/voltage",
+                     *           "type": "std_msgs/msg/Float64"
+                     *         },
+                     *         "status": "data",
+                     *         "timestamp": 1774232073000000000
+                     *       }
+                     *     }
+                     */
+                    "application/json": {
+                        /** @description The message in JSON form ({} when nothing arrived) */
+                        data: unknown;
+                        id: string;
+                        /** @description ros2, entity_id, type_info, timestamp (ns), publisher_count, subscriber_count, status (data | metadata_only | published) */
+                        "x-medkit"?: {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            504: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+        };
+    };
     listFunctionHosts: {
         parameters: {
             query?: {
@@ -9885,6 +24167,1619 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+        };
+    };
+    listFunctionLogs: {
+        parameters: {
+            query?: {
+                /** @description Substring of the logger name (≤ 256 characters) */
+                context?: string;
+                /** @description Minimum severity: debug | info | warning | error | fatal */
+                severity?: string;
+            };
+            header?: never;
+            path: {
+                /** @description Function id */
+                function_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            context: {
+                                file?: string;
+                                function?: string;
+                                line?: number;
+                                node: string;
+                            } & {
+                                [key: string]: unknown;
+                            };
+                            /** @description log_<n> */
+                            id: string;
+                            /** @description DEBUG | INFO | WARNING | ERROR | FATAL */
+                            level: string;
+                            logger_name: string;
+                            message: string;
+                            /** @description debug | info | warning | error | fatal */
+                            severity: string;
+                            /** @description ISO 8601 UTC with 9 fractional digits */
+                            timestamp: string;
+                        }[];
+                        /** @description entity_id, aggregation_level, aggregated, app_count, component_count, host_count, aggregation_sources */
+                        "x-medkit"?: {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+        };
+    };
+    getFunctionLogConfiguration: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Function id */
+                function_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "severity_filter": "debug",
+                     *       "max_entries": 100
+                     *     }
+                     */
+                    "application/json": {
+                        max_entries: number;
+                        severity_filter: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+        };
+    };
+    setFunctionLogConfiguration: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Function id */
+                function_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "severity_filter": "warning",
+                 *       "max_entries": 50
+                 *     }
+                 */
+                "application/json": {
+                    /** @description 1–10000 */
+                    max_entries?: number;
+                    /** @description debug | info | warning | error | fatal */
+                    severity_filter?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+        };
+    };
+    listFunctionOperations: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Function id */
+                function_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            /** @description true for actions */
+                            asynchronous_execution: boolean;
+                            id: string;
+                            name: string;
+                            proximity_proof_required: boolean;
+                            /** @description ros2 {service|action, type, kind}, entity_id, source, type_info, member_ids */
+                            "x-medkit"?: {
+                                [key: string]: unknown;
+                            };
+                        }[];
+                        "x-medkit"?: {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            504: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+        };
+    };
+    getFunctionOperation: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Function id */
+                function_id: string;
+                /** @description Operation id */
+                operation_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /**
+                         * @example {
+                         *       "id": "reset_odometry",
+                         *       "name": "reset_odometry",
+                         *       "proximity_proof_required": false,
+                         *       "asynchronous_execution": false,
+                         *       "x-medkit": {
+                         *         "ros2": {
+                         *           "service": "/base/reset_odometry",
+                         *           "type": "std_srvs/srv/Trigger",
+                         *           "kind": "service"
+                         *         }
+                         *       }
+                         *     }
+                         */
+                        item: {
+                            /** @description true for actions */
+                            asynchronous_execution: boolean;
+                            id: string;
+                            name: string;
+                            proximity_proof_required: boolean;
+                            /** @description ros2 {service|action, type, kind}, entity_id, source, type_info, member_ids */
+                            "x-medkit"?: {
+                                [key: string]: unknown;
+                            };
+                        };
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            504: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+        };
+    };
+    listFunctionExecutions: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Function id */
+                function_id: string;
+                /** @description Operation id */
+                operation_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            id: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            504: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+        };
+    };
+    executeFunctionOperation: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Function id */
+                function_id: string;
+                /** @description Operation id */
+                operation_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "parameters": {
+                 *         "a": 2,
+                 *         "b": 3
+                 *       }
+                 *     }
+                 */
+                "application/json": {
+                    /** @description Action goal */
+                    goal?: unknown;
+                    /** @description Service request or action goal (preferred) */
+                    parameters?: unknown;
+                    /** @description Service request */
+                    request?: unknown;
+                    /** @description Override the ROS interface type */
+                    type?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Service response */
+                        parameters: unknown;
+                    };
+                };
+            };
+            /** @description Default Response */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                        status: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            504: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+        };
+    };
+    getFunctionExecution: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Goal id (32 hex) */
+                execution_id: string;
+                /** @description Function id */
+                function_id: string;
+                operation_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "id": "5f0c2a9e41d37b8c6e12a4f09b7d3c55",
+                     *       "status": "running",
+                     *       "capability": "execute",
+                     *       "parameters": {
+                     *         "sequence": [
+                     *           0,
+                     *           1,
+                     *           1,
+                     *           2
+                     *         ]
+                     *       },
+                     *       "x-medkit": {
+                     *         "ros2_status": "executing"
+                     *       }
+                     *     }
+                     */
+                    "application/json": {
+                        capability: string;
+                        id?: string;
+                        /** @description Latest feedback */
+                        parameters?: unknown;
+                        /** @description pending | running | completed | failed */
+                        status: string;
+                        /** @description goal_id, ros2_status, ros2 {action, type}, result (once finished) */
+                        "x-medkit"?: {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            504: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+        };
+    };
+    controlFunctionExecution: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Goal id (32 hex) */
+                execution_id: string;
+                /** @description Function id */
+                function_id: string;
+                operation_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "capability": "stop"
+                 *     }
+                 */
+                "application/json": {
+                    /** @description stop | execute | freeze | reset */
+                    capability?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "id": "5f0c2a9e41d37b8c6e12a4f09b7d3c55",
+                     *       "status": "running",
+                     *       "capability": "execute",
+                     *       "parameters": {
+                     *         "sequence": [
+                     *           0,
+                     *           1,
+                     *           1,
+                     *           2
+                     *         ]
+                     *       },
+                     *       "x-medkit": {
+                     *         "ros2_status": "executing"
+                     *       }
+                     *     }
+                     */
+                    "application/json": {
+                        capability: string;
+                        id?: string;
+                        /** @description Latest feedback */
+                        parameters?: unknown;
+                        /** @description pending | running | completed | failed */
+                        status: string;
+                        /** @description goal_id, ros2_status, ros2 {action, type}, result (once finished) */
+                        "x-medkit"?: {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            504: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+        };
+    };
+    cancelFunctionExecution: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Goal id (32 hex) */
+                execution_id: string;
+                /** @description Function id */
+                function_id: string;
+                operation_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            504: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+        };
+    };
+    getFunctionRosout: {
+        parameters: {
+            query?: {
+                /** @description Newest n entries */
+                limit?: number;
+                /** @description Node FQN or logger name */
+                node?: string;
+                /** @description Minimum severity name or ROS level */
+                severity?: string;
+                /** @description ISO 8601 time or seconds since the epoch */
+                since?: string;
+            };
+            header?: never;
+            path: {
+                /** @description Function id */
+                function_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            file: string;
+                            function: string;
+                            id: string;
+                            /** @description 10 DEBUG, 20 INFO, 30 WARN, 40 ERROR, 50 FATAL */
+                            level: number;
+                            line: number;
+                            msg: string;
+                            /** @description Logger name */
+                            name: string;
+                            /** @description Publishing node FQN (or entity id for programmatic entries) */
+                            node: string;
+                            stamp: {
+                                nanosec: number;
+                                sec: number;
+                            };
+                        }[];
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -10658,6 +26553,71 @@ export interface operations {
                         warnings: components["schemas"]["HealthWarning"][];
                     } & {
                         [key: string]: unknown;
+                    };
+                };
+            };
+        };
+    };
+    getRosout: {
+        parameters: {
+            query?: {
+                /** @description Newest n entries */
+                limit?: number;
+                /** @description Node FQN or logger name */
+                node?: string;
+                /** @description Minimum severity name or ROS level */
+                severity?: string;
+                /** @description ISO 8601 time or seconds since the epoch */
+                since?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            file: string;
+                            function: string;
+                            id: string;
+                            /** @description 10 DEBUG, 20 INFO, 30 WARN, 40 ERROR, 50 FATAL */
+                            level: number;
+                            line: number;
+                            msg: string;
+                            /** @description Logger name */
+                            name: string;
+                            /** @description Publishing node FQN (or entity id for programmatic entries) */
+                            node: string;
+                            stamp: {
+                                nanosec: number;
+                                sec: number;
+                            };
+                        }[];
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
                     };
                 };
             };
