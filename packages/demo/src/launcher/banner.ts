@@ -12,6 +12,7 @@ export function banner(o: LaunchOptions, plan: LaunchPlan, keepData: boolean): s
     'medkit demo is running: a simulated robot, its safety island and two gateways',
     `(ROS domain ${o.domain} for the robot, ${o.islandDomain} for the safety island; loopback only)`,
     '',
+    `  Web UI           ${plan.mainUrl}/`,
     `  Main gateway     ${api}`,
     `  Safety island    ${plan.islandUrl}/api/v1   (federated into the main gateway)`,
     '',
