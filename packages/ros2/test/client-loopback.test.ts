@@ -61,11 +61,25 @@ describe('topics and services between two contexts', () => {
   it('delivers published messages as JSON', async () => {
     const pub = a.createNode('pub_node').createPublisher('/numbers', 'std_msgs/msg/Int64');
     const got: unknown[] = [];
-    b.createNode('sub_node').createSubscription('/numbers', 'std_msgs/msg/Int64', (m) => got.push(m.data));
+    const sub = b.createNode('sub_node').createSubscription('/numbers', 'std_msgs/msg/Int64', (m) => got.push(m.data));
+    // Both sides matched: a volatile reader that learns of the writer only after the data went out
+    // starts after it (rtps reader behaviour), so wait for the match on both ends.
     await pub.waitForSubscribers(1, 10_000);
+    await sub.waitForPublishers(1, 10_000);
     for (const n of [1, 2, 2 ** 53 + 2]) pub.publish({ data: BigInt(n) });
     await until(() => got.length === 3, 'three messages');
     expect(got).toEqual([1, 2, '9007199254740994']);
+  });
+
+  it("matches a latched publisher's QoS with 'auto' and gets its history as a late joiner", async () => {
+    const pub = a.createNode('latcher').createPublisher('/robot_description', 'std_msgs/msg/String', 'transientLocal');
+    pub.publish({ data: '<robot/>' });
+    await b.graph.waitFor((g) => g.publishersOf('/robot_description').length > 0, { timeoutMs: 10_000 });
+    const got: unknown[] = [];
+    const sub = b.createNode('late').createSubscription('/robot_description', 'std_msgs/msg/String', (m) => got.push(m.data), 'auto');
+    expect(sub.qos.durability).toBe('transient-local');
+    await until(() => got.length === 1, 'the latched message');
+    expect(got).toEqual(['<robot/>']);
   });
 
   it('calls a service, times out on a silent server, and aborts', async () => {

@@ -164,7 +164,9 @@ export class ActionServer {
     this.#goals.set(id, h);
     this.publishStatus();
     // Execute after the acceptance reply is on its way, as rclcpp does.
-    setImmediate(() => this.#run(h));
+    setImmediate(() => {
+      this.#run(h).catch(() => {});
+    });
     return { accepted: true, stamp: h.stamp };
   }
 

@@ -21,7 +21,7 @@ import type { RosContext } from './context.js';
 import { NodeLogger } from './logger.js';
 import { serveTypeDescription } from './type-description-service.js';
 import type { NodeHost } from './node-host.js';
-import { QOS_DEFAULT, resolveProfile, type QosInput } from './qos-profiles.js';
+import { QOS_DEFAULT, qosForWriters, resolveProfile, type QosInput } from './qos-profiles.js';
 
 /** Options of {@link RosContext.createNode}. */
 export interface NodeOptions extends ParameterServerOptions {
@@ -170,11 +170,16 @@ export class RosNode implements NodeHost {
     return this.#own(new Publisher(w, name, t, this.types, () => {}));
   }
 
-  /** Subscribes to `topic`; `callback` gets JSON-form messages (or raw payloads with `{raw: true}`). */
-  createSubscription(topic: string, type: string, callback: MessageCallback, qos?: QosInput, opts: SubscriptionOptions = {}): Subscription {
+  /**
+   * Subscribes to `topic`; `callback` gets JSON-form messages (or raw payloads with `{raw: true}`).
+   * `qos: 'auto'` picks a QoS matching the publishers known now (reliable and transient local only
+   * if all of them are), like `ros2 topic echo`.
+   */
+  createSubscription(topic: string, type: string, callback: MessageCallback, qos?: QosInput | 'auto', opts: SubscriptionOptions = {}): Subscription {
     const name = this.resolveName(topic);
     const t = opts.raw ? (normalizeRosTypeName(type) ?? type) : this.#messageType(type);
-    const r = this.createReader({ topic: topicToDds(name), typeName: rosTypeToDds(t), qos: resolveProfile(qos, QOS_DEFAULT) });
+    const q = qos === 'auto' ? qosForWriters(this.graph.publishersOf(name).map((e) => e.qos)) : resolveProfile(qos, QOS_DEFAULT);
+    const r = this.createReader({ topic: topicToDds(name), typeName: rosTypeToDds(t), qos: q });
     return this.#own(new Subscription(r, name, t, this.types, callback, opts, () => {}));
   }
 

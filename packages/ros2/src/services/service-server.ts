@@ -71,7 +71,10 @@ export class ServiceServer {
     this.requestReader = host.createReader({ ...w.request, qos: w.qos, userData });
     this.replyWriter = host.createWriter({ ...w.reply, qos: w.qos, userData });
     this.requestReader.on('sample', (s) => {
-      void this.#onRequest(s);
+      this.#onRequest(s).catch((err: unknown) => {
+        this.stats.handlerErrors++;
+        this.lastError = err;
+      });
     });
   }
 
