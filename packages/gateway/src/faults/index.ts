@@ -38,3 +38,11 @@ export * from './query/clear.js';
 export * from './query/ros-services.js';
 export * from './config-keys.js';
 export * from './bridges/protocol-point.js';
+// The gateway feature (routes, live stream, bulk data, ROS wiring) and the 'faults' service it publishes.
+export { createFaultsFeature, FAULTS_FEATURE_KEYS, type FaultsFeatureOptions } from './feature.js';
+export { FaultsService, FAULTS_SERVICE } from './gateway/service.js';
+export type { FaultScope, SourceEntity } from './gateway/entity-scope.js';
+export type { FaultListQuery } from './gateway/views.js';
+export { REPLAY_TRUNCATED_EVENT } from './gateway/sse-fanout.js';
+export { serveFaultManager, FAULT_EVENTS_QOS, type FaultManagerNode } from './ros/fault-manager-node.js';
+export { faultManagerNamespace } from './ros/messages.js';

@@ -109,6 +109,27 @@ describe('fault event stream', () => {
   });
 });
 
+describe('faults as a trigger source', () => {
+  it('fires a trigger on an area when a member app reports a fault (faults sampler + change push)', async () => {
+    const g = await startFaultGateway();
+    let c: SseClient | undefined;
+    try {
+      const t = await g.api('POST', '/areas/base/triggers', { body: { resource: '/api/v1/areas/base/faults', trigger_condition: { condition_type: 'OnChange' }, multishot: true } });
+      expect(t.status).toBe(201);
+      c = await openSse(`${g.url}${t.body.event_source}`);
+      g.fail('TRIGGERED', '/base/motor_driver', 3, 'motor stalled');
+      const ev = await c.nextJson<{ payload: { fault_code: string; entity_id: string } }>(10_000);
+      expect(ev.payload).toMatchObject({ fault_code: 'TRIGGERED', entity_id: 'motor-driver' });
+      // Cyclic subscriptions read the collection through the same sampler.
+      const sub = await g.api('POST', '/apps/motor-driver/cyclic-subscriptions', { body: { resource: '/api/v1/apps/motor-driver/faults', interval: 'fast', duration: 10 } });
+      expect(sub.status).toBe(201);
+    } finally {
+      c?.close();
+      await g.close();
+    }
+  }, 30_000);
+});
+
 describe('fault event stream capacity', () => {
   it('answers 503 above sse.max_clients', async () => {
     const g = await startFaultGateway({ flags: { 'sse.max_clients': 2 } });
