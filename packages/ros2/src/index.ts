@@ -66,3 +66,6 @@ export type { ParameterDescriptorMsg } from './parameters/parameter-rules.js';
 export { LifecycleClient } from './lifecycle/lifecycle-client.js';
 export { ManagedLifecycle, type LifecycleCallbacks, type CallbackResult } from './lifecycle/managed-lifecycle.js';
 export { LifecycleState, LifecycleTransition, type IdLabel, type TransitionDescription } from './lifecycle/states.js';
+
+/** Vendor ids as they appear in graph entries (`vendorId`), from @medkit/rtps. */
+export { VendorId, vendorName } from '@medkit/rtps';
