@@ -11,6 +11,8 @@ import { createTriggersFeature, TRIGGER_KEYS } from './triggers/index.js';
 import { createSubscriptionsFeature, SUBSCRIPTION_KEYS } from './subscriptions/index.js';
 import { createWebUiFeature, WEB_UI_KEYS } from './web-ui/feature.js';
 import { createRosFeature } from './ros/index.js';
+import { createFaultsFeature, FAULTS_FEATURE_KEYS } from './faults/feature.js';
+import { AGGREGATION_KEYS, createAggregationFeature } from './aggregation/index.js';
 import { createDataFeature, DATA_KEYS } from './data/index.js';
 import { createOperationsFeature } from './operations/index.js';
 import { createConfigurationsFeature } from './configurations/index.js';
@@ -27,6 +29,9 @@ const FEATURE_FACTORIES: ((config: GatewayConfig) => GatewayFeature)[] = [
   // The ROS connection publishes the live graph that the entities feature discovers from.
   (config) => createRosFeature(config),
   () => createEntitiesFeature(),
+  // Right after entities: merges peer trees into the cache and forwards requests for peer-owned entities.
+  () => createAggregationFeature(),
+  (config) => createFaultsFeature(config),
   // Locks first among the resource features: it installs the resolver's lock guard that every mutating route consults.
   (config) => createLocksFeature(config),
   (config) => createDataFeature(config),
@@ -44,6 +49,8 @@ const FEATURE_FACTORIES: ((config: GatewayConfig) => GatewayFeature)[] = [
 
 /** Keys of every default feature by feature title, for the generated reference. */
 export const FEATURE_KEY_GROUPS: [string, Record<string, KeySpec>][] = [
+  ['Aggregation', AGGREGATION_KEYS],
+  ['Faults', FAULTS_FEATURE_KEYS],
   ['Data sampling', DATA_KEYS],
   ['Logs', LOG_KEYS],
   ['Locking', LOCK_KEYS],

@@ -69,6 +69,59 @@ export type paths = {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/apps/{app_id}/bulk-data": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Bulk-data categories (rosbags first) */
+        get: operations["listAppBulkDataCategories"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/apps/{app_id}/bulk-data/{category}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Descriptors of one category (rosbags: one per recording of in-scope faults) */
+        get: operations["listAppBulkData"];
+        put?: never;
+        /** Upload a file (multipart: file, description, metadata); apps and components only */
+        post: operations["uploadAppBulkData"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/apps/{app_id}/bulk-data/{category}/{file_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Download one item (rosbags: a recording id, or a fault code for its newest recording) */
+        get: operations["downloadAppBulkData"];
+        put?: never;
+        post?: never;
+        /** Delete an uploaded item */
+        delete: operations["deleteAppBulkData"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/apps/{app_id}/configurations": {
         parameters: {
             query?: never;
@@ -241,6 +294,42 @@ export type paths = {
         put?: never;
         post?: never;
         delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/apps/{app_id}/faults": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Faults in the scope of the app (every reporting source belongs to it) */
+        get: operations["listAppFaults"];
+        put?: never;
+        post?: never;
+        /** Clear every in-scope fault (no correlation cascade into other entities) */
+        delete: operations["clearAppFaults"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/apps/{app_id}/faults/{fault_code}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One fault with its environment data (freeze frames, rosbag recordings) */
+        get: operations["getAppFault"];
+        put?: never;
+        post?: never;
+        /** Clear one in-scope fault (no correlation cascade) */
+        delete: operations["clearAppFault"];
         options?: never;
         head?: never;
         patch?: never;
@@ -705,6 +794,59 @@ export type paths = {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/areas/{area_id}/bulk-data": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Bulk-data categories (rosbags first) */
+        get: operations["listAreaBulkDataCategories"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/areas/{area_id}/bulk-data/{category}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Descriptors of one category (rosbags: one per recording of in-scope faults) */
+        get: operations["listAreaBulkData"];
+        put?: never;
+        /** Upload a file (multipart: file, description, metadata); apps and components only */
+        post: operations["uploadAreaBulkData"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/areas/{area_id}/bulk-data/{category}/{file_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Download one item (rosbags: a recording id, or a fault code for its newest recording) */
+        get: operations["downloadAreaBulkData"];
+        put?: never;
+        post?: never;
+        /** Delete an uploaded item */
+        delete: operations["deleteAreaBulkData"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/areas/{area_id}/components": {
         parameters: {
             query?: never;
@@ -840,6 +982,42 @@ export type paths = {
         put: operations["writeAreaData"];
         post?: never;
         delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/areas/{area_id}/faults": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Faults in the scope of the area (every reporting source belongs to it) */
+        get: operations["listAreaFaults"];
+        put?: never;
+        post?: never;
+        /** Clear every in-scope fault (no correlation cascade into other entities) */
+        delete: operations["clearAreaFaults"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/areas/{area_id}/faults/{fault_code}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One fault with its environment data (freeze frames, rosbag recordings) */
+        get: operations["getAreaFault"];
+        put?: never;
+        post?: never;
+        /** Clear one in-scope fault (no correlation cascade) */
+        delete: operations["clearAreaFault"];
         options?: never;
         head?: never;
         patch?: never;
@@ -985,6 +1163,57 @@ export type paths = {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/areas/{area_id}/subareas/{subarea_id}/bulk-data": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Bulk-data categories (rosbags first) */
+        get: operations["listSubareaBulkDataCategories"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/areas/{area_id}/subareas/{subarea_id}/bulk-data/{category}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Descriptors of one category (rosbags: one per recording of in-scope faults) */
+        get: operations["listSubareaBulkData"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/areas/{area_id}/subareas/{subarea_id}/bulk-data/{category}/{file_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Download one item (rosbags: a recording id, or a fault code for its newest recording) */
+        get: operations["downloadSubareaBulkData"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/areas/{area_id}/triggers": {
         parameters: {
             query?: never;
@@ -1068,6 +1297,59 @@ export type paths = {
         put?: never;
         post?: never;
         delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/components/{component_id}/bulk-data": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Bulk-data categories (rosbags first) */
+        get: operations["listComponentBulkDataCategories"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/components/{component_id}/bulk-data/{category}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Descriptors of one category (rosbags: one per recording of in-scope faults) */
+        get: operations["listComponentBulkData"];
+        put?: never;
+        /** Upload a file (multipart: file, description, metadata); apps and components only */
+        post: operations["uploadComponentBulkData"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/components/{component_id}/bulk-data/{category}/{file_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Download one item (rosbags: a recording id, or a fault code for its newest recording) */
+        get: operations["downloadComponentBulkData"];
+        put?: never;
+        post?: never;
+        /** Delete an uploaded item */
+        delete: operations["deleteComponentBulkData"];
         options?: never;
         head?: never;
         patch?: never;
@@ -1245,6 +1527,42 @@ export type paths = {
         put?: never;
         post?: never;
         delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/components/{component_id}/faults": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Faults in the scope of the component (every reporting source belongs to it) */
+        get: operations["listComponentFaults"];
+        put?: never;
+        post?: never;
+        /** Clear every in-scope fault (no correlation cascade into other entities) */
+        delete: operations["clearComponentFaults"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/components/{component_id}/faults/{fault_code}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One fault with its environment data (freeze frames, rosbag recordings) */
+        get: operations["getComponentFault"];
+        put?: never;
+        post?: never;
+        /** Clear one in-scope fault (no correlation cascade) */
+        delete: operations["clearComponentFault"];
         options?: never;
         head?: never;
         patch?: never;
@@ -1621,6 +1939,57 @@ export type paths = {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/components/{component_id}/subcomponents/{subcomponent_id}/bulk-data": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Bulk-data categories (rosbags first) */
+        get: operations["listSubcomponentBulkDataCategories"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/components/{component_id}/subcomponents/{subcomponent_id}/bulk-data/{category}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Descriptors of one category (rosbags: one per recording of in-scope faults) */
+        get: operations["listSubcomponentBulkData"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/components/{component_id}/subcomponents/{subcomponent_id}/bulk-data/{category}/{file_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Download one item (rosbags: a recording id, or a fault code for its newest recording) */
+        get: operations["downloadSubcomponentBulkData"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/components/{component_id}/triggers": {
         parameters: {
             query?: never;
@@ -1709,6 +2078,65 @@ export type paths = {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/faults": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** All faults of the local fault manager (default: pending + confirmed), newest first */
+        get: operations["listFaults"];
+        put?: never;
+        post?: never;
+        /**
+         * [x-medkit] Clear all matching faults of the local fault manager (peers are not touched)
+         * @description Faults one of whose reporting sources is locked (scope faults) by another client are skipped. Answers X-Medkit-Local-Only: true.
+         */
+        delete: operations["clearAllFaults"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/faults/{fault_code}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** [ours] One fault by code, whatever entities reported it */
+        get: operations["getFault"];
+        put?: never;
+        post?: never;
+        /** [x-medkit] Clear one fault, with the correlation cascade to its symptoms */
+        delete: operations["clearFault"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/faults/stream": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * [x-medkit] SSE stream of fault events (fault_confirmed, fault_updated, fault_cleared)
+         * @description Each event has `id:` (increasing), `event:` (the event type) and `data:` {event_type, fault: <FaultListItem>, timestamp, auto_cleared_codes?, x-medkit?: {entity_type, entity_id}}. Reconnect with Last-Event-ID to get exactly the missed events from the replay buffer; when some were already evicted (or the id is from an earlier gateway run) a `replay_truncated` event {requested_id, first_id, last_id} comes first, followed by every buffered event. Keep-alive comment every 30 s.
+         */
+        get: operations["streamFaultEvents"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/functions": {
         parameters: {
             query?: never;
@@ -1738,6 +2166,59 @@ export type paths = {
         put?: never;
         post?: never;
         delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/functions/{function_id}/bulk-data": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Bulk-data categories (rosbags first) */
+        get: operations["listFunctionBulkDataCategories"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/functions/{function_id}/bulk-data/{category}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Descriptors of one category (rosbags: one per recording of in-scope faults) */
+        get: operations["listFunctionBulkData"];
+        put?: never;
+        /** Upload a file (multipart: file, description, metadata); apps and components only */
+        post: operations["uploadFunctionBulkData"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/functions/{function_id}/bulk-data/{category}/{file_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Download one item (rosbags: a recording id, or a fault code for its newest recording) */
+        get: operations["downloadFunctionBulkData"];
+        put?: never;
+        post?: never;
+        /** Delete an uploaded item */
+        delete: operations["deleteFunctionBulkData"];
         options?: never;
         head?: never;
         patch?: never;
@@ -1898,6 +2379,42 @@ export type paths = {
         put: operations["writeFunctionData"];
         post?: never;
         delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/functions/{function_id}/faults": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Faults in the scope of the function (every reporting source belongs to it) */
+        get: operations["listFunctionFaults"];
+        put?: never;
+        post?: never;
+        /** Clear every in-scope fault (no correlation cascade into other entities) */
+        delete: operations["clearFunctionFaults"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/functions/{function_id}/faults/{fault_code}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One fault with its environment data (freeze frames, rosbag recordings) */
+        get: operations["getFunctionFault"];
+        put?: never;
+        post?: never;
+        /** Clear one in-scope fault (no correlation cascade) */
+        delete: operations["clearFunctionFault"];
         options?: never;
         head?: never;
         patch?: never;
@@ -2274,6 +2791,36 @@ export type webhooks = Record<string, never>;
 export type components = {
     schemas: {
         /**
+         * BulkDataDescriptor
+         * @example {
+         *       "id": "fault_BATTERY_LOW_1774232073512",
+         *       "name": "fault_BATTERY_LOW_1774232073512 recording 2026-03-23T02:14:33.512Z",
+         *       "mimetype": "application/x-mcap",
+         *       "size": 2097152,
+         *       "creation_date": "2026-03-23T02:14:33.512Z",
+         *       "x-medkit": {
+         *         "fault_codes": [
+         *           "BATTERY_LOW"
+         *         ],
+         *         "duration_sec": 6,
+         *         "format": "mcap",
+         *         "recording_id": "fault_BATTERY_LOW_1774232073512"
+         *       }
+         *     }
+         */
+        BulkDataDescriptor: {
+            creation_date: string;
+            description?: string;
+            id: string;
+            mimetype: string;
+            name: string;
+            size: number;
+            /** @description rosbags: fault_codes, recording_id, duration_sec, format; uploads: the upload metadata */
+            "x-medkit"?: {
+                [key: string]: unknown;
+            };
+        };
+        /**
          * CyclicSubscription
          * @example {
          *       "id": "sub_001",
@@ -2357,6 +2904,232 @@ export type components = {
             "x-medkit"?: {
                 [key: string]: unknown;
             };
+        };
+        /**
+         * FaultDetail
+         * @example {
+         *       "item": {
+         *         "code": "BATTERY_LOW",
+         *         "fault_code": "BATTERY_LOW",
+         *         "fault_name": "Battery charge below 15 %",
+         *         "description": "Battery charge below 15 %",
+         *         "severity": 1,
+         *         "severity_label": "warning",
+         *         "status": {
+         *           "aggregatedStatus": "active",
+         *           "testFailed": "1",
+         *           "confirmedDTC": "1",
+         *           "pendingDTC": "0"
+         *         },
+         *         "reporting_sources": [
+         *           "/base/battery_monitor"
+         *         ],
+         *         "entity_id": "battery-monitor",
+         *         "first_occurred": 1774232073.512,
+         *         "last_occurred": 1774232391.004,
+         *         "occurrence_count": 4
+         *       },
+         *       "environment_data": {
+         *         "extended_data_records": {
+         *           "first_occurrence": "2026-03-23T02:14:33.512Z",
+         *           "last_occurrence": "2026-03-23T02:19:51.004Z"
+         *         },
+         *         "snapshots": [
+         *           {
+         *             "type": "freeze_frame",
+         *             "name": "battery_state",
+         *             "data": 0.14,
+         *             "x-medkit": {
+         *               "topic": "/base/battery_state",
+         *               "message_type": "sensor_msgs/msg/BatteryState",
+         *               "full_data": {
+         *                 "percentage": 0.14
+         *               },
+         *               "captured_at": "2026-03-23T02:14:33.640Z"
+         *             }
+         *           },
+         *           {
+         *             "type": "rosbag",
+         *             "name": "rosbag_fault_BATTERY_LOW_1774232073512",
+         *             "bulk_data_uri": "/apps/battery-monitor/bulk-data/rosbags/fault_BATTERY_LOW_1774232073512",
+         *             "size_bytes": 2097152,
+         *             "duration_sec": 6,
+         *             "format": "mcap",
+         *             "x-medkit": {
+         *               "captured_at": "2026-03-23T02:14:28.512Z"
+         *             }
+         *           }
+         *         ]
+         *       },
+         *       "x-medkit": {
+         *         "occurrence_count": 4,
+         *         "reporting_sources": [
+         *           "/base/battery_monitor"
+         *         ],
+         *         "severity_label": "warning",
+         *         "status": "CONFIRMED",
+         *         "status_raw": "CONFIRMED"
+         *       }
+         *     }
+         */
+        FaultDetail: {
+            environment_data: {
+                extended_data_records: {
+                    first_occurrence: string;
+                    last_occurrence: string;
+                };
+                snapshots: components["schemas"]["FaultSnapshot"][];
+            };
+            item: {
+                code: string;
+                description: string;
+                /** @description Entity of the first reporting source, when the gateway can resolve it */
+                entity_id?: string;
+                fault_code: string;
+                /** @description The description; omitted when empty */
+                fault_name?: string;
+                /** @description Epoch seconds */
+                first_occurred: number;
+                /** @description Epoch seconds */
+                last_occurred: number;
+                /** @description Epoch seconds; omitted if never passed */
+                last_passed?: number;
+                occurrence_count: number;
+                /** @description Reporter ids (node FQNs; external apps use bare ids) */
+                reporting_sources: string[];
+                /** @description 0 INFO, 1 WARN, 2 ERROR, 3 CRITICAL */
+                severity: number;
+                /** @description info | warning | error | critical | unknown (lower case, decision Q1) */
+                severity_label: string;
+                status: components["schemas"]["SovdFaultStatus"];
+            };
+            "x-medkit": {
+                occurrence_count: number;
+                reporting_sources: string[];
+                severity_label: string;
+                status: string;
+                status_raw: string;
+            };
+        };
+        /** FaultList */
+        FaultList: {
+            items: components["schemas"]["FaultListItem"][];
+            /** @description count, muted_count, cluster_count, per-entity aggregation fields, fan-out fields */
+            "x-medkit": {
+                aggregated?: boolean;
+                /** @description component | function | area */
+                aggregation_level?: string;
+                /** @description Member app ids */
+                aggregation_sources?: string[];
+                app_count?: number;
+                cluster_count: number;
+                clusters?: {
+                    cluster_id: string;
+                    count: number;
+                    fault_codes: string[];
+                    first_at: number;
+                    label: string;
+                    last_at: number;
+                    representative_code: string;
+                    representative_severity: string;
+                    rule_id: string;
+                    rule_name: string;
+                }[];
+                component_count?: number;
+                count: number;
+                entity_id?: string;
+                host_count?: number;
+                muted_count: number;
+                muted_faults?: {
+                    delay_ms: number;
+                    fault_code: string;
+                    root_cause_code: string;
+                    rule_id: string;
+                }[];
+                /** @description apps: the app FQN */
+                source_id?: string;
+            } & {
+                [key: string]: unknown;
+            };
+        };
+        /**
+         * FaultListItem
+         * @example {
+         *       "fault_code": "BATTERY_LOW",
+         *       "fault_name": "Battery charge below 15 %",
+         *       "description": "Battery charge below 15 %",
+         *       "severity": 1,
+         *       "severity_label": "warning",
+         *       "status": {
+         *         "aggregatedStatus": "active",
+         *         "testFailed": "1",
+         *         "confirmedDTC": "1",
+         *         "pendingDTC": "0"
+         *       },
+         *       "reporting_sources": [
+         *         "/base/battery_monitor"
+         *       ],
+         *       "entity_id": "battery-monitor",
+         *       "first_occurred": 1774232073.512,
+         *       "last_occurred": 1774232391.004,
+         *       "occurrence_count": 4,
+         *       "x-medkit": {
+         *         "status": "CONFIRMED"
+         *       },
+         *       "environment_data": {
+         *         "snapshots": []
+         *       }
+         *     }
+         */
+        FaultListItem: {
+            description: string;
+            /** @description Entity of the first reporting source, when the gateway can resolve it */
+            entity_id?: string;
+            environment_data?: {
+                /** @description Summarised: no message bodies */
+                snapshots: components["schemas"]["FaultSnapshot"][];
+            };
+            fault_code: string;
+            /** @description The description; omitted when empty */
+            fault_name?: string;
+            /** @description Epoch seconds */
+            first_occurred: number;
+            /** @description Epoch seconds */
+            last_occurred: number;
+            /** @description Epoch seconds; omitted if never passed */
+            last_passed?: number;
+            occurrence_count: number;
+            /** @description Reporter ids (node FQNs; external apps use bare ids) */
+            reporting_sources: string[];
+            /** @description 0 INFO, 1 WARN, 2 ERROR, 3 CRITICAL */
+            severity: number;
+            /** @description info | warning | error | critical | unknown (lower case, decision Q1) */
+            severity_label: string;
+            status: components["schemas"]["SovdFaultStatus"];
+            "x-medkit": {
+                /** @description Raw status: PREFAILED, PREPASSED, CONFIRMED, HEALED, CLEARED */
+                status: string;
+            };
+        };
+        /** FaultSnapshot */
+        FaultSnapshot: {
+            /** @description rosbag: relative to /api/v1, e.g. /apps/x/bulk-data/rosbags/<recording_id> */
+            bulk_data_uri?: string;
+            /** @description Primary value, whole message, {topic: message} or {signal: {value, history}} */
+            data?: unknown;
+            duration_sec?: number;
+            /** @description mcap | sqlite3 */
+            format?: string;
+            name: string;
+            size_bytes?: number;
+            /** @description freeze_frame | rosbag */
+            type: string;
+            /** @description topic, message_type, full_data, captured_at, parse_error, capture_origin, connected, source_timestamp */
+            "x-medkit"?: {
+                [key: string]: unknown;
+            };
+        } & {
+            [key: string]: unknown;
         };
         /**
          * GenericError
@@ -2512,6 +3285,16 @@ export type components = {
             } & {
                 [key: string]: unknown;
             };
+        };
+        /**
+         * SovdFaultStatus
+         * @description SOVD status object derived from the raw status (api.md §9.1)
+         */
+        SovdFaultStatus: {
+            aggregatedStatus: "active" | "passive" | "cleared";
+            confirmedDTC: "0" | "1";
+            pendingDTC: "0" | "1";
+            testFailed: "0" | "1";
         };
         /**
          * Trigger
@@ -2801,6 +3584,738 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+        };
+    };
+    listAppBulkDataCategories: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Entity id */
+                app_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "items": [
+                     *         "rosbags",
+                     *         "calibration"
+                     *       ]
+                     *     }
+                     */
+                    "application/json": {
+                        items: string[];
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+        };
+    };
+    listAppBulkData: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Entity id */
+                app_id: string;
+                category: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["BulkDataDescriptor"][];
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+        };
+    };
+    uploadAppBulkData: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Entity id */
+                app_id: string;
+                category: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BulkDataDescriptor"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+        };
+    };
+    downloadAppBulkData: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Entity id */
+                app_id: string;
+                category: string;
+                file_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description binary */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/octet-stream": unknown;
+                    "application/x-mcap": unknown;
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/octet-stream": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                    "application/x-mcap": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/octet-stream": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                    "application/x-mcap": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/octet-stream": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                    "application/x-mcap": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/octet-stream": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                    "application/x-mcap": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/octet-stream": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                    "application/x-mcap": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/octet-stream": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                    "application/x-mcap": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+        };
+    };
+    deleteAppBulkData: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Entity id */
+                app_id: string;
+                category: string;
+                file_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            500: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -5101,6 +6616,466 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+        };
+    };
+    listAppFaults: {
+        parameters: {
+            query?: {
+                /** @description [ours] minimum severity: 0–3 or info, warn, error, critical */
+                severity?: string;
+                /** @description pending | confirmed | cleared | healed | all (default: pending + confirmed) */
+                status?: string;
+            };
+            header?: never;
+            path: {
+                /** @description Entity id */
+                app_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FaultList"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+        };
+    };
+    clearAppFaults: {
+        parameters: {
+            query?: {
+                /** @description pending | confirmed | cleared | healed | all (default: pending + confirmed) */
+                status?: string;
+            };
+            header?: never;
+            path: {
+                /** @description Entity id */
+                app_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+        };
+    };
+    getAppFault: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Entity id */
+                app_id: string;
+                /** @description Fault code */
+                fault_code: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FaultDetail"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+        };
+    };
+    clearAppFault: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Entity id */
+                app_id: string;
+                /** @description Fault code */
+                fault_code: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -10157,6 +12132,738 @@ export interface operations {
             };
         };
     };
+    listAreaBulkDataCategories: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Entity id */
+                area_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "items": [
+                     *         "rosbags",
+                     *         "calibration"
+                     *       ]
+                     *     }
+                     */
+                    "application/json": {
+                        items: string[];
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+        };
+    };
+    listAreaBulkData: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Entity id */
+                area_id: string;
+                category: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["BulkDataDescriptor"][];
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+        };
+    };
+    uploadAreaBulkData: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Entity id */
+                area_id: string;
+                category: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BulkDataDescriptor"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+        };
+    };
+    downloadAreaBulkData: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Entity id */
+                area_id: string;
+                category: string;
+                file_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description binary */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/octet-stream": unknown;
+                    "application/x-mcap": unknown;
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/octet-stream": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                    "application/x-mcap": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/octet-stream": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                    "application/x-mcap": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/octet-stream": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                    "application/x-mcap": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/octet-stream": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                    "application/x-mcap": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/octet-stream": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                    "application/x-mcap": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/octet-stream": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                    "application/x-mcap": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+        };
+    };
+    deleteAreaBulkData: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Entity id */
+                area_id: string;
+                category: string;
+                file_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+        };
+    };
     listAreaComponents: {
         parameters: {
             query?: {
@@ -11924,6 +14631,466 @@ export interface operations {
             };
         };
     };
+    listAreaFaults: {
+        parameters: {
+            query?: {
+                /** @description [ours] minimum severity: 0–3 or info, warn, error, critical */
+                severity?: string;
+                /** @description pending | confirmed | cleared | healed | all (default: pending + confirmed) */
+                status?: string;
+            };
+            header?: never;
+            path: {
+                /** @description Entity id */
+                area_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FaultList"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+        };
+    };
+    clearAreaFaults: {
+        parameters: {
+            query?: {
+                /** @description pending | confirmed | cleared | healed | all (default: pending + confirmed) */
+                status?: string;
+            };
+            header?: never;
+            path: {
+                /** @description Entity id */
+                area_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+        };
+    };
+    getAreaFault: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Entity id */
+                area_id: string;
+                /** @description Fault code */
+                fault_code: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FaultDetail"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+        };
+    };
+    clearAreaFault: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Entity id */
+                area_id: string;
+                /** @description Fault code */
+                fault_code: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+        };
+    };
     listAreaLogs: {
         parameters: {
             query?: {
@@ -13609,6 +16776,481 @@ export interface operations {
             };
         };
     };
+    listSubareaBulkDataCategories: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Parent id */
+                area_id: string;
+                /** @description Child id */
+                subarea_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "items": [
+                     *         "rosbags",
+                     *         "calibration"
+                     *       ]
+                     *     }
+                     */
+                    "application/json": {
+                        items: string[];
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+        };
+    };
+    listSubareaBulkData: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Parent id */
+                area_id: string;
+                category: string;
+                /** @description Child id */
+                subarea_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["BulkDataDescriptor"][];
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+        };
+    };
+    downloadSubareaBulkData: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Parent id */
+                area_id: string;
+                category: string;
+                file_id: string;
+                /** @description Child id */
+                subarea_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description binary */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/octet-stream": unknown;
+                    "application/x-mcap": unknown;
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/octet-stream": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                    "application/x-mcap": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/octet-stream": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                    "application/x-mcap": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/octet-stream": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                    "application/x-mcap": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/octet-stream": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                    "application/x-mcap": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/octet-stream": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                    "application/x-mcap": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/octet-stream": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                    "application/x-mcap": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+        };
+    };
     listAreaTriggers: {
         parameters: {
             query?: never;
@@ -14414,6 +18056,738 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+        };
+    };
+    listComponentBulkDataCategories: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Entity id */
+                component_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "items": [
+                     *         "rosbags",
+                     *         "calibration"
+                     *       ]
+                     *     }
+                     */
+                    "application/json": {
+                        items: string[];
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+        };
+    };
+    listComponentBulkData: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                category: string;
+                /** @description Entity id */
+                component_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["BulkDataDescriptor"][];
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+        };
+    };
+    uploadComponentBulkData: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                category: string;
+                /** @description Entity id */
+                component_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BulkDataDescriptor"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+        };
+    };
+    downloadComponentBulkData: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                category: string;
+                /** @description Entity id */
+                component_id: string;
+                file_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description binary */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/octet-stream": unknown;
+                    "application/x-mcap": unknown;
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/octet-stream": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                    "application/x-mcap": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/octet-stream": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                    "application/x-mcap": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/octet-stream": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                    "application/x-mcap": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/octet-stream": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                    "application/x-mcap": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/octet-stream": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                    "application/x-mcap": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/octet-stream": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                    "application/x-mcap": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+        };
+    };
+    deleteComponentBulkData: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                category: string;
+                /** @description Entity id */
+                component_id: string;
+                file_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            500: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -16714,6 +21088,466 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+        };
+    };
+    listComponentFaults: {
+        parameters: {
+            query?: {
+                /** @description [ours] minimum severity: 0–3 or info, warn, error, critical */
+                severity?: string;
+                /** @description pending | confirmed | cleared | healed | all (default: pending + confirmed) */
+                status?: string;
+            };
+            header?: never;
+            path: {
+                /** @description Entity id */
+                component_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FaultList"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+        };
+    };
+    clearComponentFaults: {
+        parameters: {
+            query?: {
+                /** @description pending | confirmed | cleared | healed | all (default: pending + confirmed) */
+                status?: string;
+            };
+            header?: never;
+            path: {
+                /** @description Entity id */
+                component_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+        };
+    };
+    getComponentFault: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Entity id */
+                component_id: string;
+                /** @description Fault code */
+                fault_code: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FaultDetail"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+        };
+    };
+    clearComponentFault: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Entity id */
+                component_id: string;
+                /** @description Fault code */
+                fault_code: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -20898,6 +25732,481 @@ export interface operations {
             };
         };
     };
+    listSubcomponentBulkDataCategories: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Parent id */
+                component_id: string;
+                /** @description Child id */
+                subcomponent_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "items": [
+                     *         "rosbags",
+                     *         "calibration"
+                     *       ]
+                     *     }
+                     */
+                    "application/json": {
+                        items: string[];
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+        };
+    };
+    listSubcomponentBulkData: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                category: string;
+                /** @description Parent id */
+                component_id: string;
+                /** @description Child id */
+                subcomponent_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["BulkDataDescriptor"][];
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+        };
+    };
+    downloadSubcomponentBulkData: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                category: string;
+                /** @description Parent id */
+                component_id: string;
+                file_id: string;
+                /** @description Child id */
+                subcomponent_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description binary */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/octet-stream": unknown;
+                    "application/x-mcap": unknown;
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/octet-stream": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                    "application/x-mcap": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/octet-stream": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                    "application/x-mcap": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/octet-stream": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                    "application/x-mcap": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/octet-stream": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                    "application/x-mcap": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/octet-stream": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                    "application/x-mcap": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/octet-stream": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                    "application/x-mcap": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+        };
+    };
     listComponentTriggers: {
         parameters: {
             query?: never;
@@ -21793,6 +27102,501 @@ export interface operations {
             };
         };
     };
+    listFaults: {
+        parameters: {
+            query?: {
+                /** @description Add x-medkit.clusters */
+                include_clusters?: boolean;
+                /** @description Also list faults muted by correlation (and x-medkit.muted_faults) */
+                include_muted?: boolean;
+                /** @description [ours] minimum severity: 0–3 or info, warn, error, critical */
+                severity?: string;
+                /** @description pending | confirmed | cleared | healed | all (default: pending + confirmed) */
+                status?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FaultList"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+        };
+    };
+    clearAllFaults: {
+        parameters: {
+            query?: {
+                /** @description pending | confirmed | cleared | healed | all (default: pending + confirmed) */
+                status?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+        };
+    };
+    getFault: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Fault code */
+                fault_code: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FaultDetail"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+        };
+    };
+    clearFault: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Fault code */
+                fault_code: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+        };
+    };
+    streamFaultEvents: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Resume after this event id */
+                "last-event-id"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description text/event-stream */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/event-stream": string;
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/event-stream": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+        };
+    };
     listFunctions: {
         parameters: {
             query?: {
@@ -21867,6 +27671,738 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+        };
+    };
+    listFunctionBulkDataCategories: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Entity id */
+                function_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "items": [
+                     *         "rosbags",
+                     *         "calibration"
+                     *       ]
+                     *     }
+                     */
+                    "application/json": {
+                        items: string[];
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+        };
+    };
+    listFunctionBulkData: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                category: string;
+                /** @description Entity id */
+                function_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["BulkDataDescriptor"][];
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+        };
+    };
+    uploadFunctionBulkData: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                category: string;
+                /** @description Entity id */
+                function_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BulkDataDescriptor"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+        };
+    };
+    downloadFunctionBulkData: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                category: string;
+                file_id: string;
+                /** @description Entity id */
+                function_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description binary */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/octet-stream": unknown;
+                    "application/x-mcap": unknown;
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/octet-stream": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                    "application/x-mcap": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/octet-stream": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                    "application/x-mcap": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/octet-stream": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                    "application/x-mcap": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/octet-stream": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                    "application/x-mcap": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/octet-stream": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                    "application/x-mcap": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/octet-stream": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                    "application/x-mcap": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+        };
+    };
+    deleteFunctionBulkData: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                category: string;
+                file_id: string;
+                /** @description Entity id */
+                function_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            500: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -24095,6 +30631,466 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             504: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+        };
+    };
+    listFunctionFaults: {
+        parameters: {
+            query?: {
+                /** @description [ours] minimum severity: 0–3 or info, warn, error, critical */
+                severity?: string;
+                /** @description pending | confirmed | cleared | healed | all (default: pending + confirmed) */
+                status?: string;
+            };
+            header?: never;
+            path: {
+                /** @description Entity id */
+                function_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FaultList"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+        };
+    };
+    clearFunctionFaults: {
+        parameters: {
+            query?: {
+                /** @description pending | confirmed | cleared | healed | all (default: pending + confirmed) */
+                status?: string;
+            };
+            header?: never;
+            path: {
+                /** @description Entity id */
+                function_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+        };
+    };
+    getFunctionFault: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Fault code */
+                fault_code: string;
+                /** @description Entity id */
+                function_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FaultDetail"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+        };
+    };
+    clearFunctionFault: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Fault code */
+                fault_code: string;
+                /** @description Entity id */
+                function_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
