@@ -1,11 +1,12 @@
-// A real gateway with the entities feature (example AMR manifest, manifest_only) and the faults feature,
+// A real default gateway (example AMR manifest, manifest_only) whose faults feature takes test options,
 // plus helpers to report faults the way a node would and to call the REST API.
 import { fileURLToPath } from 'node:url';
 import { createFaultsFeature, type FaultsFeatureOptions } from '../../src/faults/feature.js';
 import type { FaultsService } from '../../src/faults/gateway/service.js';
 import type { ReportOutcome } from '../../src/faults/manager.js';
-import type { FlatConfig } from '../../src/config/index.js';
+import { loadConfig, type FlatConfig } from '../../src/config/index.js';
 import type { GatewayFeature } from '../../src/feature.js';
+import { defaultFeatures, FEATURE_KEYS } from '../../src/features.js';
 import { startTestGateway, type TestGateway } from '../support/gateway.js';
 
 export const AMR_MANIFEST = fileURLToPath(new URL('../../../../examples/amr/manifest.yaml', import.meta.url));
@@ -19,13 +20,16 @@ export interface FaultGateway extends TestGateway {
   api(method: string, path: string, opts?: { headers?: Record<string, string>; body?: unknown }): Promise<{ status: number; headers: Headers; body: any }>;
 }
 
-/** `before`: features that must run before the faults feature (the ROS connection); `extra`: after it. */
-export async function startFaultGateway(opts: { flags?: FlatConfig; feature?: FaultsFeatureOptions; extra?: GatewayFeature[]; before?: GatewayFeature[] } = {}): Promise<FaultGateway> {
-  const g = await startTestGateway({
-    defaults: true,
-    features: [...(opts.before ?? []), createFaultsFeature(undefined, opts.feature), ...(opts.extra ?? [])],
-    flags: { 'discovery.mode': 'manifest_only', 'discovery.manifest_path': AMR_MANIFEST, ...opts.flags },
-  });
+/**
+ * The default gateway's features in their order, the faults feature built with `opts.feature`, then `extra`.
+ * The ROS connection is the default one: set `ros.enabled` (and a domain) in `flags` to use it.
+ */
+export async function startFaultGateway(opts: { flags?: FlatConfig; feature?: FaultsFeatureOptions; extra?: GatewayFeature[] } = {}): Promise<FaultGateway> {
+  const flags: FlatConfig = { 'discovery.mode': 'manifest_only', 'discovery.manifest_path': AMR_MANIFEST, ...opts.flags };
+  // The factories see the same settings as the gateway (startTestGateway applies the same flags).
+  const config = loadConfig({ env: {}, extraKeys: FEATURE_KEYS, flags: { 'logging.level': 'silent', 'ros.enabled': false, ...flags } });
+  const features = defaultFeatures(config).map((f) => (f.name === 'faults' ? createFaultsFeature(config, opts.feature) : f));
+  const g = await startTestGateway({ features: [...features, ...(opts.extra ?? [])], flags });
   const faults = g.gateway.ctx.services.get('faults') as FaultsService;
   return {
     ...g,

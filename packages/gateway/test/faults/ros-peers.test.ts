@@ -5,7 +5,6 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { CYCLONE, FASTDDS, describeWith } from '../../../../test-support/requirements.js';
 import { buildPeer, killAllPeers, spawnPeer, type PeerVendor } from '../../../rtps/test/peers/harness.js';
-import { createRosFeature } from '../../src/ros/index.js';
 import { startFaultGateway, type FaultGateway } from './gateway-harness.js';
 
 function reporterSuite(vendor: PeerVendor, domain: number): void {
@@ -14,7 +13,6 @@ function reporterSuite(vendor: PeerVendor, domain: number): void {
     await buildPeer(vendor);
     g = await startFaultGateway({
       flags: { 'ros.enabled': true, 'ros.domain_id': domain, 'ros.localhost_only': true, 'faults.confirmation_threshold': -2 },
-      before: [createRosFeature()],
     });
   }, 300_000);
   afterAll(async () => {

@@ -4,7 +4,6 @@
 // aborted action goal become faults through the bridges.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RosContext, type RosNode } from '@medkit/ros2';
-import { createRosFeature } from '../../src/ros/index.js';
 import { startFaultGateway, type FaultGateway } from './gateway-harness.js';
 
 const DOMAIN = 110;
@@ -27,7 +26,6 @@ describe('fault manager over ROS 2', () => {
     g = await startFaultGateway({
       flags: { 'ros.enabled': true, 'ros.domain_id': DOMAIN, 'ros.localhost_only': true, 'faults.confirmation_threshold': -2, 'fault_manager.namespace': 'robot1/' },
       extra: [],
-      before: [createRosFeature()],
     });
     peer = await RosContext.create({ domainId: DOMAIN, localhostOnly: true });
     node = peer.createNode('battery_monitor', '/base');
@@ -112,7 +110,6 @@ describe('black box fed from the ROS graph', () => {
         'ros.enabled': true, 'ros.domain_id': 113, 'ros.localhost_only': true,
         'faults.snapshots.rosbag.enabled': true, 'faults.snapshots.rosbag.topics': 'all', 'faults.snapshots.rosbag.duration_after_sec': 0.3,
       },
-      before: [createRosFeature()],
     });
     peer = await RosContext.create({ domainId: 113, localhostOnly: true });
   }, 30_000);
