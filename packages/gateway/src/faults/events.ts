@@ -5,6 +5,7 @@ import type { FaultEventType } from './engine.js';
 import type { FaultRecord } from './model.js';
 import type { FaultLogger } from './log.js';
 import { silentLogger } from './log.js';
+import { ReplayRing, type ReplayResult as RingReplay } from './replay-ring.js';
 
 export interface FaultEvent {
   /** Monotonically increasing, starting at 1 for each manager instance. */
@@ -21,20 +22,21 @@ export interface FaultEvent {
 export type FaultEventListener = (event: FaultEvent) => void;
 
 /** Result of `eventsSince`: the missed events, or `too_old` when some were already evicted. */
-export type ReplayResult = { ok: true; events: FaultEvent[] } | { ok: false; reason: 'too_old'; events: FaultEvent[] };
+export type ReplayResult = RingReplay<FaultEvent>;
 
 export class FaultEventStream {
   private readonly listeners = new Set<FaultEventListener>();
-  private readonly ring: FaultEvent[] = [];
+  private readonly ring: ReplayRing<FaultEvent>;
   private nextId = 1;
 
-  constructor(private readonly capacity = 100, private readonly log: FaultLogger = silentLogger) {}
+  constructor(capacity = 100, private readonly log: FaultLogger = silentLogger) {
+    this.ring = new ReplayRing(capacity);
+  }
 
   /** Assigns the next id, buffers and delivers the event synchronously to every listener. */
   publish(e: Omit<FaultEvent, 'id'>): FaultEvent {
     const event: FaultEvent = { ...e, id: this.nextId++ };
     this.ring.push(event);
-    if (this.ring.length > this.capacity) this.ring.shift();
     for (const l of this.listeners) {
       try {
         l(event);
@@ -67,12 +69,7 @@ export class FaultEventStream {
    * published (e.g. from a previous gateway run) is also `too_old` with every buffered event.
    */
   eventsSince(lastEventId: number): ReplayResult {
-    const last = this.lastId;
-    if (!Number.isInteger(lastEventId) || lastEventId < 0 || lastEventId > last) return { ok: false, reason: 'too_old', events: [...this.ring] };
-    const events = this.ring.filter((e) => e.id > lastEventId);
-    const oldestKept = this.ring.length > 0 ? this.ring[0].id : last + 1;
-    if (lastEventId + 1 < oldestKept) return { ok: false, reason: 'too_old', events };
-    return { ok: true, events };
+    return this.ring.since(lastEventId, this.lastId);
   }
 
   /**

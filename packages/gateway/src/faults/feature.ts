@@ -2,6 +2,7 @@
 // (api.md §9), the black-box recordings and uploads under bulk-data (§10), its /health report and the
 // 'faults' service other features (aggregation, triggers, subscriptions, the ROS wiring) build on.
 import { join } from 'node:path';
+import { PEER_FAULT_EVENTS_SERVICE } from '../aggregation/fault-events.js';
 import type { GatewayConfig } from '../config/index.js';
 import { bool, list, str } from '../config/index.js';
 import type { RosNode } from '@medkit/ros2';
@@ -19,6 +20,7 @@ import { createFaultSystem } from './system.js';
 import { BulkUploadStore } from './bulk-data/upload-store.js';
 import { registerFaultSampler } from './gateway/sampler.js';
 import { FAULTS_SERVICE, FaultsService } from './gateway/service.js';
+import type { PeerEventSource } from './gateway/stream-timeline.js';
 import { registerBulkDataRoutes } from './http/bulk-data-routes.js';
 import { addFaultSchemas, registerEntityFaultRoutes, registerGlobalFaultRoutes } from './http/fault-routes.js';
 import { registerFaultStreamRoute } from './http/stream-route.js';
@@ -82,7 +84,7 @@ export function createFaultsFeature(_config?: GatewayConfig, opts: FaultsFeature
       const graph = opts.graph ?? (ros ? rosTopicGraph(ros.graph) : undefined);
       const system = createFaultSystem({ config, dataDir: ctx.dataDir, db: ctx.db, clock: opts.clock, log, sampler, graph });
       const entities = () => (ctx.services.get('entities') as { cache?: EntityCache } | undefined)?.cache;
-      svc = new FaultsService(system, ctx.resolver, entities);
+      svc = new FaultsService(system, ctx.resolver, entities, config.event_replay_buffer);
       uploads = new BulkUploadStore(join(ctx.dataDir, 'bulk-data'));
       ctx.services.set(FAULTS_SERVICE, svc);
       unregisterSampler = registerFaultSampler(getSamplers(ctx), svc, ctx.resolver);
@@ -92,7 +94,7 @@ export function createFaultsFeature(_config?: GatewayConfig, opts: FaultsFeature
       ctx.health.add(() => {
         const h = s.manager.health();
         return {
-          fields: { 'x-medkit-faults': { ...h, storage_type: system.repository.kind, sse_clients: s.fanout.clientCount, black_box: Boolean(system.blackbox) } },
+          fields: { 'x-medkit-faults': { ...h, storage_type: system.repository.kind, sse_clients: s.fanout.clientCount, peer_events_relayed: s.timeline.relayedCount, black_box: Boolean(system.blackbox) } },
           warnings: h.store_full ? [warning('fault_store_full', `fault store holds ${h.max_fault_codes} confirmed faults; new fault codes are rejected until some are cleared`)] : [],
         };
       });
@@ -115,6 +117,9 @@ export function createFaultsFeature(_config?: GatewayConfig, opts: FaultsFeature
     },
     start(ctx) {
       const s = need();
+      // With aggregation, peers' fault events join this gateway's /faults/stream (same ids, same replay buffer).
+      const peerEvents = ctx.services.get(PEER_FAULT_EVENTS_SERVICE) as PeerEventSource | undefined;
+      if (peerEvents) s.timeline.connectPeers(peerEvents);
       if (!ros) return;
       const log = faultLogger(ctx);
       const ns = faultManagerNamespace(ctx.config.value<string>('fault_manager.namespace'), (m) => log.warn(m));
@@ -142,6 +147,7 @@ export function createFaultsFeature(_config?: GatewayConfig, opts: FaultsFeature
       served?.close();
       unregisterSampler?.();
       svc?.fanout.close();
+      svc?.timeline.close();
       await svc?.system.stop();
     },
     summary() {

@@ -12,8 +12,28 @@ export interface SseEvent {
   data: unknown;
 }
 
+/**
+ * One event as SSE text: `event:` and `id:` lines, one `data:` line per line of data (objects as JSON), and
+ * the blank line that ends it. Formatting once and handing the same text (or its bytes) to many streams with
+ * {@link SseStream.sendFrame} saves the per-client formatting and encoding of a broadcast.
+ */
+export function formatSseEvent(ev: SseEvent): string {
+  let text = '';
+  if (ev.event) text += `event: ${ev.event}\n`;
+  if (ev.id !== undefined) text += `id: ${ev.id}\n`;
+  const data = typeof ev.data === 'string' ? ev.data : JSON.stringify(ev.data);
+  for (const line of data.split('\n')) text += `data: ${line}\n`;
+  return `${text}\n`;
+}
+
 export interface SseStream {
   send(ev: SseEvent): boolean;
+  /**
+   * Writes events already formatted with {@link formatSseEvent}: one event, or several concatenated (a
+   * batch goes out in one write). Pass a Buffer to share one encoding among many streams. Same back-pressure
+   * rule as `send` (a stuck client is dropped); false when the stream is closed.
+   */
+  sendFrame(frame: string | Uint8Array): boolean;
   /** Ends the stream from the server side. */
   close(): void;
   readonly closed: boolean;
@@ -70,7 +90,7 @@ export class SseHub {
       clearInterval(timer);
       resolveDone();
     };
-    const write = (text: string): boolean => {
+    const write = (text: string | Uint8Array): boolean => {
       if (closed) return false;
       if (raw.writableLength > this.maxBufferedBytes) {
         raw.destroy();
@@ -88,14 +108,8 @@ export class SseHub {
     raw.on('close', finish);
     raw.on('error', finish);
     const stream: SseStream = {
-      send: (ev) => {
-        let text = '';
-        if (ev.event) text += `event: ${ev.event}\n`;
-        if (ev.id !== undefined) text += `id: ${ev.id}\n`;
-        const data = typeof ev.data === 'string' ? ev.data : JSON.stringify(ev.data);
-        for (const line of data.split('\n')) text += `data: ${line}\n`;
-        return write(`${text}\n`);
-      },
+      send: (ev) => write(formatSseEvent(ev)),
+      sendFrame: (frame) => write(frame),
       close: () => {
         if (!closed) raw.end();
         finish();

@@ -12,6 +12,7 @@ import { clearFaults } from '../query/clear.js';
 import { FaultEntityIndex } from './entity-scope.js';
 import type { FaultScope, SourceEntity } from './entity-scope.js';
 import { FaultSseFanout } from './sse-fanout.js';
+import { FaultStreamTimeline } from './stream-timeline.js';
 import { FaultViews } from './views.js';
 
 export const FAULTS_SERVICE = 'faults';
@@ -19,16 +20,22 @@ export const FAULTS_SERVICE = 'faults';
 export class FaultsService {
   readonly entities: FaultEntityIndex;
   readonly views: FaultViews;
+  /** What /faults/stream carries: local events and relayed peer events on one id sequence. */
+  readonly timeline: FaultStreamTimeline;
   readonly fanout: FaultSseFanout;
 
+  /** `replayCapacity`: events kept for `Last-Event-ID` replay (`faults.event_replay_buffer`). */
   constructor(
     readonly system: FaultSystem,
     private readonly resolver: EntityResolver,
     cache: () => EntityCache | undefined,
+    replayCapacity = 100,
   ) {
     this.entities = new FaultEntityIndex(cache);
     this.views = new FaultViews(system, this.entities);
-    this.fanout = new FaultSseFanout(system.manager.events, (e) => (e.fault.reporting_sources.length > 0 ? this.entities.entityOf(e.fault.reporting_sources[0]) : undefined));
+    const entityOf = (e: { fault: FaultRecord }) => (e.fault.reporting_sources.length > 0 ? this.entities.entityOf(e.fault.reporting_sources[0]) : undefined);
+    this.timeline = new FaultStreamTimeline(system.manager.events, entityOf, replayCapacity);
+    this.fanout = new FaultSseFanout(this.timeline);
   }
 
   get manager(): FaultManager {

@@ -1,21 +1,20 @@
-// Fan-out of the fault event stream to `/faults/stream` clients (api.md §9.7). Events are formatted once and
-// written to every client in one batch per event-loop turn (corked), so a report never waits for hundreds of
-// socket writes and a burst of events costs one syscall per client. Each client remembers the last id it got,
-// so an event replayed on connect is never sent twice.
-import type { FaultEvent, FaultEventStream } from '../events.js';
-import { faultSseMessage } from '../query/rest-views.js';
-import type { EntityRef } from '../query/rest-views.js';
+// Fan-out of the fault stream timeline (local and relayed peer events) to `/faults/stream` clients
+// (api.md §9.7). Each event's SSE frame is built and encoded once; every client gets the frames of one
+// event-loop turn in a single write of shared bytes, so a report never waits for socket writes and the
+// per-client work of a pass is one write call. Each client remembers the last id it got, so an event
+// replayed on connect is never sent twice.
+import { formatSseEvent } from '../../http/sse.js';
+import type { FaultStreamTimeline, TimelineEntry } from './stream-timeline.js';
 
-/** What the fan-out needs of one SSE connection (SseStream plus optional socket corking). */
+/** What the fan-out needs of one SSE connection (an SseStream). */
 export interface FaultStreamClient {
-  send(ev: { event?: string; id?: string | number; data: unknown }): boolean;
+  /** Writes preformatted SSE text or bytes (one or several events). */
+  sendFrame(frame: string | Uint8Array): boolean;
   readonly closed: boolean;
-  cork?(): void;
-  uncork?(): void;
 }
 
-interface Entry {
-  client: FaultStreamClient;
+interface Client {
+  stream: FaultStreamClient;
   lastId: number;
 }
 
@@ -30,27 +29,28 @@ export interface ReplayInfo {
 /** Named event sent before a replay that cannot be complete ([ours]): data `{requested_id, first_id, last_id}`. */
 export const REPLAY_TRUNCATED_EVENT = 'replay_truncated';
 
+/** The frames of `entries` as one buffer (one write per client). */
+function joinFrames(entries: readonly TimelineEntry[]): Buffer {
+  return entries.length === 1 ? entries[0].frame() : Buffer.concat(entries.map((e) => e.frame()));
+}
+
 export class FaultSseFanout {
-  private readonly clients = new Set<Entry>();
-  private queue: { event: FaultEvent; message: { id: string; event: string; data: string } }[] = [];
+  private readonly clients = new Set<Client>();
+  private queue: TimelineEntry[] = [];
   private scheduled = false;
   private readonly off: () => void;
 
-  constructor(private readonly events: FaultEventStream, private readonly entityOf: (e: FaultEvent) => EntityRef | undefined) {
-    this.off = events.subscribe((e) => this.enqueue(e));
+  constructor(readonly timeline: FaultStreamTimeline) {
+    this.off = timeline.subscribe((e) => this.enqueue(e));
   }
 
   get clientCount(): number {
     return this.clients.size;
   }
 
-  private format(e: FaultEvent) {
-    return faultSseMessage(e, this.entityOf(e));
-  }
-
-  private enqueue(e: FaultEvent): void {
+  private enqueue(e: TimelineEntry): void {
     if (this.clients.size === 0) return;
-    this.queue.push({ event: e, message: this.format(e) });
+    this.queue.push(e);
     if (!this.scheduled) {
       this.scheduled = true;
       setImmediate(() => this.flush());
@@ -63,20 +63,23 @@ export class FaultSseFanout {
     const batch = this.queue;
     this.queue = [];
     if (batch.length === 0) return;
-    // Corking only pays when several events go to the same socket in this pass.
-    const cork = batch.length > 1;
-    for (const entry of this.clients) {
-      if (entry.client.closed) {
-        this.clients.delete(entry);
+    const first = batch[0].id;
+    const last = batch[batch.length - 1].id;
+    let all: Buffer | undefined;
+    for (const c of this.clients) {
+      if (c.stream.closed) {
+        this.clients.delete(c);
         continue;
       }
-      if (cork) entry.client.cork?.();
-      for (const { event, message } of batch) {
-        if (event.id <= entry.lastId) continue;
-        entry.client.send(message);
-        entry.lastId = event.id;
+      if (c.lastId >= last) continue;
+      if (c.lastId < first) {
+        all ??= joinFrames(batch);
+        c.stream.sendFrame(all);
+      } else {
+        // Attached during this turn: part of the batch already came with its replay.
+        c.stream.sendFrame(joinFrames(batch.filter((e) => e.id > c.lastId)));
       }
-      if (cork) entry.client.uncork?.();
+      c.lastId = last;
     }
   }
 
@@ -85,22 +88,24 @@ export class FaultSseFanout {
    * first; when some were lost a `replay_truncated` event says so and every buffered event follows.
    * Returns the function that removes the client.
    */
-  attach(client: FaultStreamClient, lastEventId?: number): { detach: () => void; replay?: ReplayInfo } {
-    const entry: Entry = { client, lastId: this.events.lastId };
+  attach(stream: FaultStreamClient, lastEventId?: number): { detach: () => void; replay?: ReplayInfo } {
+    const client: Client = { stream, lastId: this.timeline.lastId };
     let replay: ReplayInfo | undefined;
     if (lastEventId !== undefined) {
-      const r = this.events.eventsSince(lastEventId);
+      const r = this.timeline.since(lastEventId);
+      let text = '';
       if (!r.ok) {
-        client.send({ event: REPLAY_TRUNCATED_EVENT, data: { requested_id: lastEventId, first_id: r.events[0]?.id ?? null, last_id: this.events.lastId } });
+        text = formatSseEvent({ event: REPLAY_TRUNCATED_EVENT, data: { requested_id: lastEventId, first_id: r.events[0]?.id ?? null, last_id: this.timeline.lastId } });
       }
-      for (const e of r.events) client.send(this.format(e));
+      const frames = r.events.length > 0 ? joinFrames(r.events) : undefined;
+      if (text || frames) stream.sendFrame(frames ? Buffer.concat([Buffer.from(text), frames]) : text);
       replay = { replayed: r.events.length, truncated: !r.ok };
     }
-    this.clients.add(entry);
-    return { detach: () => this.clients.delete(entry), replay };
+    this.clients.add(client);
+    return { detach: () => this.clients.delete(client), replay };
   }
 
-  /** Stops listening to the event stream (shutdown). */
+  /** Stops listening to the timeline (shutdown). */
   close(): void {
     this.off();
     this.clients.clear();

@@ -1,5 +1,7 @@
 // GET /faults/stream (api.md §9.7): named SSE events with `id:` lines, `Last-Event-ID` replay from the
-// event buffer, keep-alive comments, and the gateway-wide SSE cap (503 above it).
+// event buffer, keep-alive comments, and the gateway-wide SSE cap (503 above it). With aggregation the
+// stream also carries peers' events (x-medkit.gateway = peer name) on the same id sequence. The OpenAPI
+// description is left as it was: packages/web checks its generated types against it.
 import { Type } from '@sinclair/typebox';
 import { API_BASE, type HttpApp } from '../../http/app-types.js';
 import type { SseHub } from '../../http/sse.js';
@@ -38,18 +40,7 @@ export function registerFaultStreamRoute(app: HttpApp, deps: FaultStreamDeps): v
     },
     async (request, reply) => {
       const stream = deps.sse.start(request, reply, deps.keepaliveMs);
-      const raw = reply.raw;
-      const { detach } = deps.service.fanout.attach(
-        {
-          send: (ev) => stream.send(ev),
-          get closed() {
-            return stream.closed;
-          },
-          cork: () => raw.cork(),
-          uncork: () => raw.uncork(),
-        },
-        lastEventId(request.headers['last-event-id']),
-      );
+      const { detach } = deps.service.fanout.attach(stream, lastEventId(request.headers['last-event-id']));
       void stream.done.then(detach);
       return reply;
     },
