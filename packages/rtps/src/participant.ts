@@ -290,7 +290,7 @@ export class Participant extends EventEmitter<ParticipantEvents> {
       r.endpoints.set(pair.remote, ep);
       if (pair.remoteIsWriter) {
         const reader = this.localReaders.get(pair.local)!;
-        const proxy = reader.matchWriter({ guid, prefix: r.prefix, entityId: pair.remote, vendorId: r.data.vendorId, locators: r.metaLocators, reliable: true });
+        const proxy = reader.matchWriter({ guid, prefix: r.prefix, entityId: pair.remote, vendorId: r.data.vendorId, locators: r.metaLocators, reliable: true, writerTransientLocal: true });
         if (!ep.readerLinks.some((l) => l.reader === reader)) ep.readerLinks.push({ reader, proxy });
       } else {
         this.localWriters.get(pair.local)!.matchReader({ guid, prefix: r.prefix, entityId: pair.remote, locators: r.metaLocators, reliable: true }, false, Date.now());
@@ -389,7 +389,7 @@ export class Participant extends EventEmitter<ParticipantEvents> {
       local.w.matches.set(d.guid, d);
       local.w.emit('matched', { remoteGuid: d.guid, endpoint: d });
     } else {
-      const proxy = local.r.core.matchWriter({ guid: d.guid, prefix: r.prefix, entityId: ep.entityId, vendorId: d.vendorId, locators, reliable });
+      const proxy = local.r.core.matchWriter({ guid: d.guid, prefix: r.prefix, entityId: ep.entityId, vendorId: d.vendorId, locators, reliable, writerTransientLocal: d.qos.durability !== 'volatile' });
       if (!ep.readerLinks.some((l) => l.reader === local.r.core)) ep.readerLinks.push({ reader: local.r.core, proxy });
       local.r.matches.set(d.guid, d);
       local.r.emit('matched', { remoteGuid: d.guid, endpoint: d });

@@ -11,6 +11,7 @@ import { makeSet } from './sequence-number.js';
 import { encodeAckNack } from './submessages/acknack.js';
 import { encodeNackFrag } from './submessages/nack-frag.js';
 import type { RtpsTime } from './time.js';
+import { VendorId } from './vendor.js';
 
 /** A change as received, before any interpretation. */
 export interface ReceivedChange {
@@ -33,9 +34,22 @@ export interface WriterProxy {
   vendorId: number;
   locators: Locator[];
   reliable: boolean;
+  /** The writer offers TRANSIENT_LOCAL (or stronger) durability: it keeps history for late joiners. */
+  writerTransientLocal: boolean;
+  /** The start point is known (first HEARTBEAT, or a GAP from SN 1); before that, changes wait in `pending`. */
   synced: boolean;
   /** Next SN to deliver. */
   nextExpected: number;
+  /**
+   * Volatile reader that started at the first HEARTBEAT's `first`: the `last` of that HEARTBEAT.
+   * SNs up to it may predate the writer's match of us; if the writer neither sends nor GAPs
+   * them, we stop waiting for them (see PRESYNC_*). Cleared once delivery passes it.
+   */
+  presyncHigh?: number;
+  /** nextExpected at the last heartbeat, heartbeats since it last moved, and when it did (ms). */
+  presyncAt: number;
+  presyncStalls: number;
+  presyncProgressAt: number;
   /** Out-of-order samples (null = known irrelevant, from GAP). */
   pending: Map<number, ReceivedChange | null>;
   lastHeartbeatCount: number;
@@ -58,6 +72,25 @@ export interface ReaderOptions {
 
 /** How long a requested SN is not requested again from the same writer (ms). */
 const NACK_REPEAT_MS = 200;
+/** A volatile reader stops waiting for pre-sync SNs the writer never answers after this many heartbeats... */
+const PRESYNC_STALL_HEARTBEATS = 3;
+/** ...and at least this long without progress (ms). */
+const PRESYNC_PATIENCE_MS = 1000;
+
+/**
+ * Whether a volatile reader may ask a writer for everything its first HEARTBEAT announces.
+ * The writer owes us every sample written since it matched us, and the first HEARTBEAT does
+ * not say when that was. Asking from `first` is right when the writer answers the samples it
+ * does not owe us with a GAP: medkit (per-reader first SN, GAP below it) and Fast DDS (GAP of
+ * its history when it matches a volatile reader) do; a VOLATILE writer of any vendor keeps
+ * only what its matched readers still need. Cyclone's TRANSIENT_LOCAL writers GAP already
+ * acknowledged samples only to Cyclone readers and would send anyone else their history, so
+ * with those (and unknown vendors' TRANSIENT_LOCAL writers) we start after `last` as Cyclone's
+ * own volatile readers do with non-Cyclone writers.
+ */
+export function asksFromFirst(vendorId: number, writerTransientLocal: boolean): boolean {
+  return !writerTransientLocal || vendorId === VendorId.MEDKIT || vendorId === VendorId.FAST_DDS;
+}
 
 export class ReliableReader {
   readonly entityId: number;
@@ -83,7 +116,7 @@ export class ReliableReader {
     return this.qos.durability !== 'volatile';
   }
 
-  matchWriter(p: { guid: Guid; prefix: Buffer; entityId: number; vendorId: number; locators: Locator[]; reliable: boolean }): WriterProxy {
+  matchWriter(p: { guid: Guid; prefix: Buffer; entityId: number; vendorId: number; locators: Locator[]; reliable: boolean; writerTransientLocal: boolean }): WriterProxy {
     const existing = this.writers.get(p.guid);
     if (existing) {
       existing.locators = p.locators;
@@ -93,6 +126,9 @@ export class ReliableReader {
       ...p,
       synced: false,
       nextExpected: 1,
+      presyncAt: 0,
+      presyncStalls: 0,
+      presyncProgressAt: 0,
       pending: new Map(),
       lastHeartbeatCount: -Infinity,
       ackNackCount: 0,
@@ -122,14 +158,11 @@ export class ReliableReader {
       return;
     }
     if (!p.synced) {
-      if (!this.transientLocal) {
-        // A volatile reader starts with the first sample it sees.
-        p.synced = true;
-        p.nextExpected = sn;
-      } else {
-        this.stash(p, sn, change);
-        return;
-      }
+      // Even a volatile reader cannot start at the first sample it sees: the writer may owe it
+      // earlier ones (written after it matched us, before we knew it). The first HEARTBEAT decides;
+      // our pre-emptive ACKNACK asks for it, and writers piggy-back one on data.
+      this.stash(p, sn, change);
+      return;
     }
     if (sn < p.nextExpected) return;
     if (sn === p.nextExpected) {
@@ -188,21 +221,14 @@ export class ReliableReader {
     if (p.lastHeartbeatCount === -Infinity) this.onWriterHeard?.(p.guid);
     p.lastHeartbeatCount = count;
     if (first < 1) first = 1;
-    if (!p.synced) {
-      p.synced = true;
-      p.nextExpected = this.transientLocal ? first : Math.max(first, last + 1);
-      if (!this.transientLocal) {
-        // Keep samples that raced ahead of the first heartbeat.
-        let min = Infinity;
-        for (const [k, v] of p.pending) if (v && k < min) min = k;
-        if (min < p.nextExpected && min >= first) p.nextExpected = min;
-      }
-    }
+    const now = Date.now();
+    if (!p.synced) this.sync(p, first, last, now);
     if (first > p.nextExpected) {
       p.nextExpected = first;
       p.frags.dropBelow(first);
     }
     this.flush(p);
+    if (p.presyncHigh !== undefined) this.checkPresync(p, now);
     const missing: number[] = [];
     const partial: number[] = [];
     const top = Math.min(last, p.nextExpected + 255);
@@ -214,7 +240,6 @@ export class ReliableReader {
     for (const sn of partial) this.sendNackFrag(p, sn);
     // Do not ask again, for a short while, for what we just asked for: the repair is probably
     // still in our socket buffer, and asking again would double a catch-up's traffic.
-    const now = Date.now();
     let request = missing;
     if (missing.length > 0 && p.lastNackAt !== undefined && now - p.lastNackAt < NACK_REPEAT_MS) {
       const high = p.lastNackHigh ?? 0;
@@ -228,6 +253,56 @@ export class ReliableReader {
     if (request.length > 0 || !final) this.sendAckNack(p, p.nextExpected, request, missing.length === 0);
   }
 
+  /** Sets the start point from the first HEARTBEAT(first, last) of a writer. */
+  private sync(p: WriterProxy, first: number, last: number, now: number): void {
+    p.synced = true;
+    if (this.transientLocal || asksFromFirst(p.vendorId, p.writerTransientLocal)) {
+      p.nextExpected = first;
+      if (!this.transientLocal && last >= first) {
+        p.presyncHigh = last;
+        p.presyncAt = first;
+        p.presyncStalls = 0;
+        p.presyncProgressAt = now;
+      }
+      return;
+    }
+    p.nextExpected = last + 1;
+    // Keep samples that raced ahead of the first heartbeat.
+    let min = Infinity;
+    for (const [k, v] of p.pending) if (v && k < min) min = k;
+    if (min < p.nextExpected && min >= first) p.nextExpected = min;
+  }
+
+  /**
+   * A volatile reader waiting for SNs announced by the first HEARTBEAT: once the writer has
+   * neither sent nor GAPped them for a few heartbeats, deliver what did arrive and skip the rest
+   * (what a reader starting after `last` would have skipped anyway), so live data is not held up.
+   */
+  private checkPresync(p: WriterProxy, now: number): void {
+    const high = p.presyncHigh!;
+    if (p.nextExpected > high) {
+      p.presyncHigh = undefined;
+      return;
+    }
+    if (p.nextExpected !== p.presyncAt) {
+      p.presyncAt = p.nextExpected;
+      p.presyncStalls = 0;
+      p.presyncProgressAt = now;
+      return;
+    }
+    if (++p.presyncStalls < PRESYNC_STALL_HEARTBEATS || now - p.presyncProgressAt < PRESYNC_PATIENCE_MS) return;
+    const held = [...p.pending.keys()].filter((k) => k <= high).sort((a, b) => a - b);
+    for (const k of held) {
+      if (k < p.nextExpected) continue;
+      p.nextExpected = k;
+      this.flush(p);
+    }
+    if (p.nextExpected <= high) p.nextExpected = high + 1;
+    p.frags.dropBelow(p.nextExpected);
+    p.presyncHigh = undefined;
+    this.flush(p);
+  }
+
   onHeartbeatFrag(p: WriterProxy, sn: number, lastFrag: number, count: number): void {
     if (!p.reliable || count <= p.lastHeartbeatCount) return;
     if (p.frags.has(sn)) this.sendNackFrag(p, sn, lastFrag);
@@ -236,8 +311,15 @@ export class ReliableReader {
   onGap(p: WriterProxy, start: number, base: number, extra: number[]): void {
     if (!p.synced) {
       if (!p.reliable) return;
+      if (start > 1) {
+        // Irrelevant SNs, not a start point: remember them until the first HEARTBEAT.
+        if (base - start <= 256) for (let sn = start; sn < base; sn++) this.stash(p, sn, null);
+        for (const sn of extra) this.stash(p, sn, null);
+        return;
+      }
+      // Nothing before `base` is for us: that is where we start.
       p.synced = true;
-      p.nextExpected = start;
+      p.nextExpected = 1;
     }
     if (start <= p.nextExpected && base > p.nextExpected) {
       p.nextExpected = base;

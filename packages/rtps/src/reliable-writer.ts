@@ -170,6 +170,19 @@ export class ReliableWriter {
     p.lastHeartbeat = now;
   }
 
+  /**
+   * First words to a new reliable reader: a GAP for the history it must not get (a volatile
+   * reader's view starts at the match, like Fast DDS does), then a HEARTBEAT from its first SN.
+   */
+  private greet(p: ReaderProxy, now: number): void {
+    const w = this.out.begin(p.prefix);
+    const oldest = this.history.firstSN();
+    if (oldest < p.firstRelevant) encodeGap(w, { readerId: p.entityId, writerId: this.entityId, gapStart: oldest, gapList: makeSet(p.firstRelevant, []) }, true);
+    this.appendHeartbeat(p.entityId, false, p);
+    this.out.send(p.locators);
+    p.lastHeartbeat = now;
+  }
+
   /** Adds (or updates) a matched reader. Transient-local history goes to late joiners. */
   matchReader(p: Omit<ReaderProxy, 'ackedBelow' | 'firstRelevant' | 'lastAckNackCount' | 'lastNackFragCount' | 'lastHeartbeat'>, readerVolatile: boolean, now: number): ReaderProxy {
     const existing = this.readers.get(p.guid);
@@ -181,7 +194,7 @@ export class ReliableWriter {
     const firstRelevant = historical ? 1 : this.history.lastSN + 1;
     const proxy: ReaderProxy = { ...p, ackedBelow: firstRelevant, firstRelevant, lastAckNackCount: -Infinity, lastNackFragCount: -Infinity, lastHeartbeat: 0 };
     this.readers.set(p.guid, proxy);
-    if (proxy.reliable) this.heartbeat(proxy, false, now);
+    if (proxy.reliable) this.greet(proxy, now);
     else if (historical) for (const c of this.history.values()) if (relevantTo(c, proxy)) this.sendChange(c, proxy.prefix, proxy.entityId, proxy.locators, false);
     return proxy;
   }

@@ -8,9 +8,8 @@ import { cdrString, closeAll, participant, readCdrString, until } from './loopba
 
 const STRING = 'std_msgs::msg::dds_::String_';
 
-export function interopSuite(vendor: PeerVendor, domain: number, leaseSec: number): void {
-  const vendorId = vendor === 'cyclone' ? VendorId.CYCLONE_DDS : VendorId.FAST_DDS;
-
+/** Builds the vendor's peer before the tests; kills peers and closes our participants after each. */
+export function peerHooks(vendor: PeerVendor): void {
   beforeAll(async () => {
     await buildPeer(vendor);
   }, 300_000);
@@ -21,6 +20,12 @@ export function interopSuite(vendor: PeerVendor, domain: number, leaseSec: numbe
   afterAll(async () => {
     await killAllPeers();
   });
+}
+
+export function interopSuite(vendor: PeerVendor, domain: number, leaseSec: number): void {
+  const vendorId = vendor === 'cyclone' ? VendorId.CYCLONE_DDS : VendorId.FAST_DDS;
+
+  peerHooks(vendor);
 
   const ours = (): Promise<Participant> => participant(domain, { userData: 'enclave=/;', peerIndexCount: 32 });
 
