@@ -8,6 +8,7 @@ import { SpdpAnnouncer } from './discovery-spdp.js';
 import { decodeParticipantData, OUR_BUILTIN_ENDPOINTS, type ParticipantData } from './discovery-spdp-data.js';
 import { decodeKeyPayload } from './discovery-sedp-data.js';
 import { ReassemblyBudget } from './fragment-reassembly.js';
+import { GroupIndex } from './group-index.js';
 import { EntityId, EntityKind, makeGuid, prefixToHex, randomGuidPrefix, type Guid } from './guid.js';
 import { parseInlineQos } from './inline-qos.js';
 import { announcePeriodMs, expiredParticipants, leaseMs } from './lease.js';
@@ -74,6 +75,9 @@ export class Participant extends EventEmitter<ParticipantEvents> {
   private readonly localWriters = new Map<number, ReliableWriter>();
   private readonly localReaders = new Map<number, ReliableReader>();
   private readonly userEndpoints = new Map<Guid, AnyLocal>();
+  /** Our user endpoints and the remote endpoints known through SEDP, by topic (matching candidates). */
+  private readonly localsByTopic = new GroupIndex<AnyLocal>();
+  private readonly remotesByTopic = new GroupIndex<RemoteEndpoint>();
   private readonly localData = new Map<Guid, EndpointData>();
   private entityCounter = 0;
   private timer?: NodeJS.Timeout;
@@ -286,7 +290,7 @@ export class Participant extends EventEmitter<ParticipantEvents> {
     for (const pair of BUILTIN_PAIRS) {
       if ((bits & pair.bit) === 0) continue;
       const guid = makeGuid(r.prefixHex, pair.remote);
-      const ep: RemoteEndpoint = r.endpoints.get(pair.remote) ?? { guid, entityId: pair.remote, isWriter: pair.remoteIsWriter, readerLinks: [] };
+      const ep: RemoteEndpoint = r.endpoints.get(pair.remote) ?? { guid, owner: r, entityId: pair.remote, isWriter: pair.remoteIsWriter, readerLinks: [] };
       r.endpoints.set(pair.remote, ep);
       if (pair.remoteIsWriter) {
         const reader = this.localReaders.get(pair.local)!;
@@ -332,26 +336,30 @@ export class Participant extends EventEmitter<ParticipantEvents> {
     const entityId = parseInt(d.guid.slice(24), 16) >>> 0;
     const existing = r.endpoints.get(entityId);
     if (existing?.data) {
+      const before = existing.data.topicName;
+      // Unmatch under the old data (its topic may have changed), then match under the new.
+      for (const local of this.localsByTopic.list(before)) this.unmatch(local, existing, false);
       existing.data = d;
+      if (d.topicName !== before) {
+        this.remotesByTopic.delete(before, existing);
+        this.remotesByTopic.add(d.topicName, existing);
+      }
       this.emit('endpoint', { type: 'changed', endpoint: d });
-      this.rematch(r, existing);
+      for (const local of this.localsByTopic.list(d.topicName)) {
+        this.unmatch(local, existing, false);
+        this.tryMatch(local, r, existing);
+      }
       return;
     }
     if (r.endpoints.size >= this.opts.limits.maxEndpointsPerParticipant) {
       this.refused.endpoints++;
       return;
     }
-    const ep: RemoteEndpoint = { guid: d.guid, entityId, isWriter: d.kind === 'writer', data: d, readerLinks: [] };
+    const ep: RemoteEndpoint = { guid: d.guid, owner: r, entityId, isWriter: d.kind === 'writer', data: d, readerLinks: [] };
     r.endpoints.set(entityId, ep);
+    this.remotesByTopic.add(d.topicName, ep);
     this.emit('endpoint', { type: 'added', endpoint: d });
-    for (const local of this.userEndpoints.values()) this.tryMatch(local, r, ep);
-  }
-
-  private rematch(r: RemoteParticipant, ep: RemoteEndpoint): void {
-    for (const local of this.userEndpoints.values()) {
-      this.unmatch(local, r, ep, false);
-      this.tryMatch(local, r, ep);
-    }
+    for (const local of this.localsByTopic.list(d.topicName)) this.tryMatch(local, r, ep);
   }
 
   private removeRemoteEndpoint(guid: Guid): void {
@@ -362,7 +370,10 @@ export class Participant extends EventEmitter<ParticipantEvents> {
   }
 
   private dropRemoteEndpoint(r: RemoteParticipant, ep: RemoteEndpoint, announce: boolean): void {
-    for (const local of this.userEndpoints.values()) this.unmatch(local, r, ep, true);
+    if (ep.data) {
+      this.remotesByTopic.delete(ep.data.topicName, ep);
+      for (const local of this.localsByTopic.list(ep.data.topicName)) this.unmatch(local, ep, true);
+    }
     r.endpoints.delete(ep.entityId);
     if (announce && ep.data) this.emit('endpoint', { type: 'removed', endpoint: ep.data });
   }
@@ -396,7 +407,7 @@ export class Participant extends EventEmitter<ParticipantEvents> {
     }
   }
 
-  private unmatch(local: AnyLocal, _r: RemoteParticipant, ep: RemoteEndpoint, notify: boolean): void {
+  private unmatch(local: AnyLocal, ep: RemoteEndpoint, notify: boolean): void {
     const d = ep.data;
     if (!d) return;
     if (local.kind === 'writer') {
@@ -444,6 +455,7 @@ export class Participant extends EventEmitter<ParticipantEvents> {
     this.localWriters.set(entityId, core);
     const local: AnyLocal = { kind: 'writer', w };
     this.userEndpoints.set(w.guid, local);
+    this.localsByTopic.add(w.topic, local);
     const d = this.endpointData('writer', w.guid, cfg, qos);
     this.localData.set(w.guid, d);
     this.sedp.announce(d);
@@ -465,6 +477,7 @@ export class Participant extends EventEmitter<ParticipantEvents> {
     this.localReaders.set(entityId, core);
     const local: AnyLocal = { kind: 'reader', r };
     this.userEndpoints.set(r.guid, local);
+    this.localsByTopic.add(r.topic, local);
     const d = this.endpointData('reader', r.guid, cfg, qos);
     this.localData.set(r.guid, d);
     this.sedp.announce(d);
@@ -473,13 +486,17 @@ export class Participant extends EventEmitter<ParticipantEvents> {
   }
 
   private matchAgainstRemotes(local: AnyLocal): void {
-    for (const r of this.remotes.values()) for (const ep of r.endpoints.values()) this.tryMatch(local, r, ep);
+    const topic = local.kind === 'writer' ? local.w.topic : local.r.topic;
+    for (const ep of this.remotesByTopic.list(topic)) this.tryMatch(local, ep.owner, ep);
   }
 
   private closeLocal(guid: Guid): void {
     const local = this.userEndpoints.get(guid);
     if (!local) return;
-    for (const r of this.remotes.values()) for (const ep of r.endpoints.values()) this.unmatch(local, r, ep, false);
+    // Only remote endpoints on our topic can be matched to us.
+    const topic = local.kind === 'writer' ? local.w.topic : local.r.topic;
+    for (const ep of this.remotesByTopic.list(topic)) this.unmatch(local, ep, false);
+    this.localsByTopic.delete(topic, local);
     this.userEndpoints.delete(guid);
     this.localData.delete(guid);
     const entityId = parseInt(guid.slice(24), 16) >>> 0;

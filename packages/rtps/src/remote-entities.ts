@@ -14,6 +14,8 @@ export interface ReaderLink {
 
 export interface RemoteEndpoint {
   guid: Guid;
+  /** The participant that owns it (the one whose `endpoints` holds it). */
+  owner: RemoteParticipant;
   entityId: number;
   isWriter: boolean;
   /** SEDP data; undefined for built-in endpoints implied by the builtin endpoint set. */
