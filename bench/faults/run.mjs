@@ -103,7 +103,7 @@ await new Promise((r) => setTimeout(r, SECONDS * 1000));
 clearInterval(timer);
 const nB = n - nB0;
 await new Promise((r) => setTimeout(r, 500));
-const rss = process.memoryUsage().rss;
+const { rss, heapUsed, external, arrayBuffers } = process.memoryUsage();
 const b = await lat.stop();
 
 const faultRows = svc.system.repository.faultCount();
@@ -120,4 +120,5 @@ flushCpuMs.sort((x, y) => x - y);
 const mid = (a) => a[Math.floor(a.length / 2)];
 const p99 = (a) => a[Math.floor(a.length * 0.99)];
 console.log(`   server-side fan-out of one event to ${CLIENTS} streams: wall p50 ${fmt(mid(flushMs))} ms, p99 ${fmt(p99(flushMs))} ms; CPU p50 ${fmt(mid(flushCpuMs))} ms, p99 ${fmt(p99(flushCpuMs))} ms`);
-console.log(`RSS of the gateway after B: ${Math.round(rss / 1048576)} MB; ${faultRows} fault codes stored`);
+const mb = (x) => Math.round(x / 1048576);
+console.log(`RSS of the gateway after B: ${mb(rss)} MB (JS heap used ${mb(heapUsed)} MB, external ${mb(external)} MB of which array buffers ${mb(arrayBuffers)} MB); ${faultRows} fault codes stored`);
