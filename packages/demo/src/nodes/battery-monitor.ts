@@ -19,6 +19,7 @@ export function createBatteryMonitor(ctx: RosContext, world: World): DemoNode {
   node.parameters.declare('voltage', FULL, { ...D, description: 'Current pack voltage (writable to simulate a swap)', floatingPointRange: { from: 18, to: 26 } });
   const pub = node.createPublisher('/base/battery', 'sensor_msgs/msg/BatteryState');
   const faults = new DemoFaultReporter(node);
+  node.logger.info(`started: pack at ${num(node, 'voltage').toFixed(2)} V, discharging ${num(node, 'discharge_rate')} V/min`);
   let low = false;
   let last = Date.now();
 

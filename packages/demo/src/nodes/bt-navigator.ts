@@ -21,6 +21,7 @@ export function createBtNavigator(ctx: RosContext, world: World): DemoNode {
   node.parameters.declare('default_bt_xml_filename', 'navigate_w_replanning_and_recovery.xml', { readOnly: true });
   const plan = node.createPublisher('/plan', 'nav_msgs/msg/Path');
   const faults = new DemoFaultReporter(node);
+  node.logger.info('started: serving NavigateToPose on /navigate_to_pose');
   /** Wall-clock time the current protective stop began (undefined while none). */
   let stoppedSince: number | undefined;
   let goalAbortedActive = false;

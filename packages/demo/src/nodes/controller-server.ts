@@ -12,6 +12,7 @@ export function createControllerServer(ctx: RosContext, world: World): DemoNode 
   node.parameters.declare('max_vel_x', 0.4, { type: ParameterType.DOUBLE, description: 'Cruise speed (m/s)', floatingPointRange: { from: 0, to: 2 } });
   node.parameters.declare('controller_frequency', 10, { type: ParameterType.DOUBLE, readOnly: true, description: 'Command rate (Hz)' });
   const cmd = node.createPublisher('/cmd_vel', 'geometry_msgs/msg/Twist');
+  node.logger.info('started: following /plan, commanding /cmd_vel at 10 Hz');
   let target: number | null = null;
   node.createSubscription('/plan', 'nav_msgs/msg/Path', (m) => {
     const poses = m.poses as Array<{ pose: { position: { x: number } } }>;

@@ -17,6 +17,7 @@ export function createMotorController(ctx: RosContext, world: World): DemoNode {
   const node = ctx.createNode('motor_controller', '/base');
   node.parameters.declare('max_speed', 0.5, { type: ParameterType.DOUBLE, description: 'Wheel speed limit (m/s)', floatingPointRange: { from: 0, to: 2 } });
   const odom = node.createPublisher('/odom', 'nav_msgs/msg/Odometry');
+  node.logger.info('started: driving from /cmd_vel_safe, odometry on /odom');
   let commanded = 0;
   let commandAt = 0;
   let estop = false;

@@ -33,6 +33,7 @@ export function createSafetyGate(ctx: RosContext): DemoNode {
     threshold: node.createPublisher('~/stop_threshold_m', 'std_msgs/msg/Float64'),
   };
   const faults = new DemoFaultReporter(node);
+  node.logger.info(`started: protective stop below ${num(node, 'stop_threshold_m')} m in the front ${num(node, 'front_sector_deg')}°`);
   const gate = new GateLogic({ ...DEFAULT_GATE });
   let commandedVx = 0;
   let lastSignalled: boolean | undefined;

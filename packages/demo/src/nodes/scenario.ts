@@ -29,6 +29,7 @@ export function createScenario(ctx: RosContext, world: World, overrides: Scenari
   node.parameters.declare('scenario_period_sec', 60, { ...D, description: 'Simulated seconds between two persons', floatingPointRange: { from: 5, to: 1e6 } });
   node.parameters.declare('patrol', true, { description: 'Send patrol goals to bt_navigator' });
   let closed = false;
+  node.logger.info(flag(node, 'autoplay') ? `started: first person in ${num(node, 'first_scenario_sec')} s (simulated), then every ${num(node, 'scenario_period_sec')} s` : 'started: persons on demand (/demo/trigger_person)');
 
   const stepIn = (why: string): { success: boolean; message: string } => {
     if (world.person) return { success: false, message: 'a person is already in the path' };

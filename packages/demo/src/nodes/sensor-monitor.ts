@@ -24,6 +24,7 @@ export function createSensorMonitor(ctx: RosContext, world: World): DemoNode {
   const node = ctx.createNode('sensor_monitor', '/sensors');
   node.parameters.declare('expected_scan_rate', 10.0, { description: 'Scan rate the lidar should reach (Hz)' });
   const pub = node.createPublisher('/diagnostics', 'diagnostic_msgs/msg/DiagnosticArray');
+  node.logger.info('started: lidar and battery health on /diagnostics every second');
   let scans = 0;
   let total = 0;
   let nans = 0;

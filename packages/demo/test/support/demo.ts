@@ -38,6 +38,9 @@ export function buildDemo(): void {
   }
   try {
     execFileSync('npx', ['tsc', '-b', 'packages/demo'], { cwd: REPO_ROOT, stdio: 'pipe' });
+  } catch (err) {
+    const e = err as { stdout?: Buffer; stderr?: Buffer };
+    throw new Error(`building packages/demo failed:\n${e.stdout?.toString() ?? ''}${e.stderr?.toString() ?? ''}`);
   } finally {
     rmSync(BUILD_LOCK, { recursive: true, force: true });
   }
