@@ -23,7 +23,8 @@ beforeAll(async () => {
 }, 300_000);
 
 afterAll(async () => {
-  const code = await demo?.stop();
+  if (!demo) return;
+  const code = await demo.stop();
   // A clean shutdown: the launcher stopped its children and exited 0 (not killed).
   expect(code).toBe(0);
 }, 60_000);
