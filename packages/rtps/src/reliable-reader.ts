@@ -52,6 +52,8 @@ export interface WriterProxy {
   presyncProgressAt: number;
   /** Out-of-order samples (null = known irrelevant, from GAP). */
   pending: Map<number, ReceivedChange | null>;
+  /** A GAP range [start, base) too long to stash that came before the first HEARTBEAT. */
+  earlyGap?: { start: number; base: number };
   lastHeartbeatCount: number;
   ackNackCount: number;
   /** When we last asked this writer for missing samples, and the highest SN asked (NACK suppression). */
@@ -256,11 +258,13 @@ export class ReliableReader {
   /** Sets the start point from the first HEARTBEAT(first, last) of a writer. */
   private sync(p: WriterProxy, first: number, last: number, now: number): void {
     p.synced = true;
+    const gap = p.earlyGap;
+    p.earlyGap = undefined;
     if (this.transientLocal || asksFromFirst(p.vendorId, p.writerTransientLocal)) {
-      p.nextExpected = first;
+      p.nextExpected = gap && gap.start <= first && gap.base > first ? gap.base : first;
       if (!this.transientLocal && last >= first) {
         p.presyncHigh = last;
-        p.presyncAt = first;
+        p.presyncAt = p.nextExpected;
         p.presyncStalls = 0;
         p.presyncProgressAt = now;
       }
@@ -314,6 +318,7 @@ export class ReliableReader {
       if (start > 1) {
         // Irrelevant SNs, not a start point: remember them until the first HEARTBEAT.
         if (base - start <= 256) for (let sn = start; sn < base; sn++) this.stash(p, sn, null);
+        else if (base > (p.earlyGap?.base ?? 0)) p.earlyGap = { start, base };
         for (const sn of extra) this.stash(p, sn, null);
         return;
       }

@@ -122,6 +122,14 @@ describe('reliable reader start point', () => {
     expect(h.delivered).toEqual([3, 4, 7]);
   });
 
+  it('a long GAP before the first HEARTBEAT (Fast DDS history of a KEEP_ALL writer) moves the start past it', () => {
+    const h = harness('volatile', VendorId.FAST_DDS, false);
+    h.nacks();
+    h.gap(2, 1000);
+    h.hb(2, 1002);
+    expect(h.nacks()).toEqual([[1000, 1001, 1002]]);
+  });
+
   it('gives up on pre-sync SNs the writer never answers after 3 heartbeats and 1 s, delivering what it has', () => {
     vi.useFakeTimers({ toFake: ['Date'] });
     vi.setSystemTime(1_000_000);
