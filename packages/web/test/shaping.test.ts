@@ -57,8 +57,9 @@ describe('freeze frames', () => {
       { type: 'rosbag', name: 'rec', bulk_data_uri: '/apps/battery_monitor/bulk-data/rosbags/fault_BATTERY_LOW_1', size_bytes: 2097152, format: 'mcap' },
       { type: 'rosbag', name: 'no uri' },
     ]);
-    expect(frames.map((f) => f.kind)).toEqual(['topic', 'object']);
-    expect(frames[0].capturedAtMs).toBe(Date.parse('2026-03-23T02:14:33.640Z'));
+    // The numeric topic frame is also charted (first), since no signal window came.
+    expect(frames.map((f) => f.kind)).toEqual(['signals', 'topic', 'object']);
+    expect(frames[1].capturedAtMs).toBe(Date.parse('2026-03-23T02:14:33.640Z'));
     expect(recordings).toEqual([expect.objectContaining({ path: '/apps/battery_monitor/bulk-data/rosbags/fault_BATTERY_LOW_1', sizeBytes: 2097152 })]);
   });
 
@@ -79,6 +80,69 @@ describe('freeze frames', () => {
     expect(d).toMatchObject({ code: 'BATTERY_LOW', rawStatus: 'CONFIRMED', occurrences: 4, lastMs: undefined });
     expect(d.statusFlags).toEqual({ aggregatedStatus: 'active', testFailed: '1', confirmedDTC: '1', pendingDTC: '0' });
     expect(d.frames[0].charts).toHaveLength(2);
+  });
+
+  // The gateway's shapes (packages/gateway/src/faults/query/rest-views.ts): topic frames carry the
+  // primary value, the signal window is keyed by topic.
+  const topicFrame = (topic: string, data: unknown, at: string) => ({
+    type: 'freeze_frame',
+    name: topic.split('/').at(-1),
+    data,
+    'x-medkit': { topic, message_type: 'std_msgs/msg/Float64', full_data: { data }, captured_at: at },
+  });
+
+  it('names signal-window series by topic segment and still overlays the threshold', () => {
+    const { frames } = normalizeSnapshots([
+      topicFrame('/safety/safety_gate/min_range_m', 0.5, '2026-03-23T02:20:00.100Z'),
+      {
+        type: 'freeze_frame',
+        name: 'signal_history',
+        data: {
+          '/safety/safety_gate/min_range_m': { value: 0.5, history: [[10, 2.0], [20, 0.5]] },
+          '/safety/safety_gate/stop_threshold_m': { value: 0.8, history: [[5, 0.8]] },
+          '/a/x': { value: 1, history: [[10, 1]] },
+          '/b/x': { value: 2, history: [[10, 2]] },
+        },
+      },
+    ]);
+    const window = frames.find((f) => f.kind === 'signals')!;
+    expect(window.signals.map((s) => s.name)).toEqual(['min_range_m', 'stop_threshold_m', '/a/x', '/b/x']);
+    expect(window.signals[0].key).toBe('/safety/safety_gate/min_range_m');
+    expect(window.charts.map((c) => c.title)).toContain('min_range_m vs stop_threshold_m');
+    // A signal window exists: no chart is synthesised from the topic frames.
+    expect(frames.filter((f) => f.fromTopicFrames)).toHaveLength(0);
+  });
+
+  it('charts the numeric topic frames of a capture as one sample each when no signal window came', () => {
+    const { frames } = normalizeSnapshots([
+      topicFrame('/safety/safety_gate/min_range_m', 0.41, '2026-03-23T02:20:00.102Z'),
+      topicFrame('/safety/safety_gate/stop_threshold_m', 0.8, '2026-03-23T02:20:00.104Z'),
+      topicFrame('/safety/safety_gate/commanded_vx', 0, '2026-03-23T02:20:00.100Z'),
+      // An older capture of the same topic: the newest (first) wins.
+      topicFrame('/safety/safety_gate/min_range_m', 3, '2026-03-23T02:19:00.000Z'),
+      { type: 'freeze_frame', name: 'status', data: 'stopped', 'x-medkit': { topic: '/s', message_type: 'std_msgs/msg/String' } },
+    ]);
+    expect(frames[0]).toMatchObject({ name: 'Captured values', kind: 'signals', fromTopicFrames: true, capturedAtMs: Date.parse('2026-03-23T02:20:00.104Z') });
+    expect(frames[0].signals.map((s) => [s.name, s.points])).toEqual([
+      ['min_range_m', [[Date.parse('2026-03-23T02:20:00.102Z') * 1e6, 0.41]]],
+      ['stop_threshold_m', [[Date.parse('2026-03-23T02:20:00.104Z') * 1e6, 0.8]]],
+      ['commanded_vx', [[Date.parse('2026-03-23T02:20:00.100Z') * 1e6, 0]]],
+    ]);
+    expect(frames[0].charts.map((c) => c.title)).toEqual(['min_range_m vs stop_threshold_m', 'commanded_vx']);
+    const d = chartData(frames[0].charts[0]);
+    expect(d.ys).toEqual([
+      [0.41, 0.41],
+      [0.8, 0.8],
+    ]);
+    // One sample is one point: nothing is invented around it.
+    expect(chartData(frames[0].charts[1])).toMatchObject({ xs: [0], ys: [[0]] });
+    // The per-topic frames stay, with their full messages.
+    expect(frames.slice(1).map((f) => f.kind)).toEqual(['topic', 'topic', 'topic', 'topic', 'topic']);
+  });
+
+  it('synthesises nothing from non-numeric frames', () => {
+    const { frames } = normalizeSnapshots([{ type: 'freeze_frame', name: 'freeze_frame', data: { '/a': { data: 1 } } }]);
+    expect(frames.map((f) => f.kind)).toEqual(['object']);
   });
 });
 
@@ -211,6 +275,8 @@ describe('header health', () => {
 
   it('leaves peers undefined when aggregation is off', () => {
     expect(normalizeHealth({ status: 'healthy', warnings: [] }, {}).peers).toBeUndefined();
+    // medkit's own ROS block counts nodes as nodes_seen.
+    expect(normalizeHealth({ status: 'healthy', 'x-medkit-ros': { domain_id: 170, nodes_seen: 2 } }, {})).toMatchObject({ rosDomain: 170, nodeCount: 2 });
   });
 });
 

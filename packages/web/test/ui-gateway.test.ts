@@ -1,6 +1,6 @@
 // The built UI in Debian's chromium against a real in-process gateway serving the example AMR
 // manifest: shell and health, entity tree, keyboard navigation, search, entity detail tabs,
-// the fault dashboard as far as the gateway serves faults, the unreachable case, the connection
+// the fault dashboard and its live stream, the unreachable case, the connection
 // dialog (focus trap, Escape) and the tablet layout. Screenshots go to .test-artifacts/ui/.
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -14,6 +14,7 @@ import { defaultFeatures, FEATURE_KEYS } from '../../gateway/src/features.js';
 import { buildUi, bundleSizes } from './support/build-ui.js';
 import { serveStatic, type StaticServer } from './support/static-server.js';
 import { launchChromium, type Browser } from './support/browser.js';
+import { treeItem } from './support/pages.js';
 
 const REPO = fileURLToPath(new URL('../../../', import.meta.url));
 const ARTIFACTS = join(REPO, '.test-artifacts', 'ui');
@@ -54,7 +55,6 @@ describeWith(CHROMIUM, 'web UI against a real gateway (AMR manifest)', () => {
     return page;
   }
 
-  const treeItem = (page: Page, name: string) => page.locator('[role="treeitem"]', { has: page.locator('.tree-label', { hasText: new RegExp(`^${name}$`) }) }).first();
 
   it('shows the connection, the gateway version and the AMR entity tree, and records paint timings', async () => {
     const page = await open();
@@ -157,28 +157,22 @@ describeWith(CHROMIUM, 'web UI against a real gateway (AMR manifest)', () => {
     // Overview: identity from the manifest.
     await expect.poll(() => page.locator('.facts').allTextContents()).toEqual(expect.arrayContaining([expect.stringContaining('Acme Energy')]));
 
-    // Data tab: a table when the gateway serves data, otherwise a plain note (never a crash).
+    // Data tab: without ROS the manifest component has no topics; said plainly (never a crash).
+    expect(serves('/components/{component_id}/data')).toBe(true);
     await page.locator('[role="tab"]', { hasText: 'Data' }).click();
     await expect.poll(() => page.evaluate(() => window.location.hash)).toBe('#/entity/components/battery-pack/data');
-    if (serves('/components/{component_id}/data')) {
-      await expect.poll(() => page.locator('[role="tabpanel"]').textContent()).toMatch(/Value \(live\)|no data items/);
-    } else {
-      await expect.poll(() => page.locator('[role="tabpanel"] .note').textContent()).toContain('does not serve this resource yet');
-    }
+    await expect.poll(() => page.locator('[role="tabpanel"]').textContent()).toMatch(/Value \(live\)|no data items/);
     await page.screenshot({ path: join(ARTIFACTS, 'entity-battery-pack.png') });
     await page.close();
   });
 
-  it('shows the fault dashboard as the gateway serves it', async () => {
+  it('shows the fault dashboard with the live stream connected', async () => {
+    expect(serves('/faults')).toBe(true);
+    expect(serves('/faults/stream')).toBe(true);
     const page = await open('#/faults');
     await page.getByTestId('fault-dashboard').waitFor();
-    if (serves('/faults')) {
-      await expect.poll(() => page.getByTestId('stream-state').textContent()).toBe('Fault stream: live');
-      await expect.poll(() => page.getByTestId('fault-dashboard').textContent()).toMatch(/No faults reported|Severity/);
-    } else {
-      await expect.poll(() => page.getByTestId('fault-dashboard').textContent()).toContain('This gateway serves no fault routes');
-      await expect.poll(() => page.getByTestId('stream-state').textContent()).toBe('Fault stream: off');
-    }
+    await expect.poll(() => page.getByTestId('stream-state').textContent()).toBe('Fault stream: live');
+    await expect.poll(() => page.getByTestId('fault-dashboard').textContent()).toContain('No faults reported');
     await page.screenshot({ path: join(ARTIFACTS, 'faults-dashboard.png') });
     await page.close();
   });

@@ -1,12 +1,15 @@
 // Compile-time ties between the UI and the gateway's generated API types (generated.ts): the
 // routes the UI calls and the fields it reads must exist in the gateway's OpenAPI document, so a
 // renamed route or field breaks `npm run typecheck -w packages/web` instead of the running UI.
-// Routes the gateway does not serve yet (data, operations, faults, ...) are read tolerantly and
-// join this list as their schemas appear in the document.
-import type { components, paths } from './generated';
+// Every route the UI calls is listed; fields of pass-through objects (x-medkit of peers and
+// plugins) are still read tolerantly by the models, since the document types them as open maps.
+import type { components, operations, paths } from './generated';
 
 /** Path templates of the document relative to the API base. */
 export type ApiPath = keyof paths extends infer P ? (P extends `/api/v1${infer R}` ? R : never) : never;
+
+/** JSON body of a 200 response. */
+type OkJson<R> = R extends { 200: { content: { 'application/json': infer B } } } ? B : never;
 
 /** 200 JSON body of a GET route. */
 export type GetBody<P extends ApiPath> = paths[`/api/v1${P}`] extends { get: { responses: { 200: { content: { 'application/json': infer B } } } } } ? B : never;
@@ -17,6 +20,24 @@ export type GenericError = components['schemas']['GenericError'];
 export type LockItem = components['schemas']['Lock'];
 export type HealthBody = GetBody<'/health'>;
 export type VersionInfoBody = GetBody<'/version-info'>;
+export type FaultListItem = components['schemas']['FaultListItem'];
+export type FaultDetail = components['schemas']['FaultDetail'];
+export type FaultSnapshot = components['schemas']['FaultSnapshot'];
+export type SovdFaultStatus = components['schemas']['SovdFaultStatus'];
+export type BulkDataDescriptor = components['schemas']['BulkDataDescriptor'];
+export type DataListBody = GetBody<'/apps/{app_id}/data'>;
+export type DataItem = DataListBody['items'][number];
+export type DataValueBody = GetBody<'/apps/{app_id}/data/{data_id}'>;
+export type OperationListBody = GetBody<'/apps/{app_id}/operations'>;
+export type OperationItem = OperationListBody['items'][number];
+export type ExecutionBody = GetBody<'/apps/{app_id}/operations/{operation_id}/executions/{execution_id}'>;
+export type ConfigurationListBody = GetBody<'/apps/{app_id}/configurations'>;
+export type ConfigurationBody = GetBody<'/apps/{app_id}/configurations/{config_id}'>;
+export type LogListBody = GetBody<'/apps/{app_id}/logs'>;
+export type LogEntry = LogListBody['items'][number];
+export type StatusBody = GetBody<'/apps/{app_id}/status'>;
+export type BulkDataCategoriesBody = GetBody<'/apps/{app_id}/bulk-data'>;
+export type ServiceResultBody = OkJson<operations['executeAppOperation']['responses']>;
 
 /** Discovery and info routes the UI calls (spec/api.md §4–§5). */
 export const USED_ROUTES = [
@@ -39,7 +60,42 @@ export const USED_ROUTES = [
   '/components/{component_id}/locks',
 ] as const satisfies readonly ApiPath[];
 
-type Has<T, K extends string> = K extends keyof T ? true : false;
+/**
+ * Resource routes the UI calls on any entity type (shown here for apps; the entity tabs build the
+ * same paths under /components, /areas and /functions), plus the global fault routes (§6–§11, §17).
+ */
+export const USED_RESOURCE_ROUTES = [
+  '/faults',
+  '/faults/stream',
+  '/apps/{app_id}/faults',
+  '/apps/{app_id}/faults/{fault_code}',
+  '/apps/{app_id}/data',
+  '/apps/{app_id}/data/{data_id}',
+  '/apps/{app_id}/operations',
+  '/apps/{app_id}/operations/{operation_id}/executions',
+  '/apps/{app_id}/operations/{operation_id}/executions/{execution_id}',
+  '/apps/{app_id}/configurations',
+  '/apps/{app_id}/configurations/{config_id}',
+  '/apps/{app_id}/logs',
+  '/apps/{app_id}/status',
+  '/apps/{app_id}/status/start',
+  '/apps/{app_id}/status/restart',
+  '/apps/{app_id}/status/force-restart',
+  '/apps/{app_id}/status/shutdown',
+  '/apps/{app_id}/status/force-shutdown',
+  '/apps/{app_id}/bulk-data',
+  '/apps/{app_id}/bulk-data/{category}',
+  '/apps/{app_id}/bulk-data/{category}/{file_id}',
+  '/components/{component_id}/data',
+  '/components/{component_id}/configurations',
+  '/components/{component_id}/faults',
+  '/components/{component_id}/bulk-data',
+  '/functions/{function_id}/data',
+  '/areas/{area_id}/faults',
+] as const satisfies readonly ApiPath[];
+
+// A body type that failed to resolve (never) must not satisfy every field check.
+type Has<T, K extends string> = [T] extends [never] ? false : K extends keyof T ? true : false;
 type All<T extends readonly boolean[]> = T[number] extends true ? true : false;
 type Assert<T extends true> = T;
 
@@ -65,6 +121,79 @@ export type ContractHolds = Assert<
       Has<HealthBody, 'warnings'>,
       Has<HealthBody, 'status'>,
       Has<VersionInfoBody, 'items'>,
+    ]
+  >
+>;
+
+/** Fields model/faults.ts, model/fault-detail.ts and model/freeze-frame.ts read. */
+export type FaultContractHolds = Assert<
+  All<
+    [
+      Has<FaultListItem, 'fault_code'>,
+      Has<FaultListItem, 'fault_name'>,
+      Has<FaultListItem, 'description'>,
+      Has<FaultListItem, 'severity'>,
+      Has<FaultListItem, 'severity_label'>,
+      Has<FaultListItem, 'status'>,
+      Has<FaultListItem['x-medkit'], 'status'>,
+      Has<FaultListItem, 'entity_id'>,
+      Has<FaultListItem, 'reporting_sources'>,
+      Has<FaultListItem, 'first_occurred'>,
+      Has<FaultListItem, 'last_occurred'>,
+      Has<FaultListItem, 'occurrence_count'>,
+      Has<SovdFaultStatus, 'aggregatedStatus'>,
+      Has<SovdFaultStatus, 'testFailed'>,
+      Has<SovdFaultStatus, 'confirmedDTC'>,
+      Has<FaultDetail['item'], 'code'>,
+      Has<FaultDetail['item'], 'status'>,
+      Has<FaultDetail['environment_data'], 'snapshots'>,
+      Has<FaultDetail['environment_data']['extended_data_records'], 'first_occurrence'>,
+      Has<FaultDetail['x-medkit'], 'status_raw'>,
+      Has<FaultDetail['x-medkit'], 'occurrence_count'>,
+      Has<FaultSnapshot, 'type'>,
+      Has<FaultSnapshot, 'name'>,
+      Has<FaultSnapshot, 'data'>,
+      Has<FaultSnapshot, 'bulk_data_uri'>,
+      Has<FaultSnapshot, 'size_bytes'>,
+      Has<FaultSnapshot, 'duration_sec'>,
+      Has<FaultSnapshot, 'format'>,
+      Has<BulkDataDescriptor, 'id'>,
+      Has<BulkDataDescriptor, 'name'>,
+      Has<BulkDataDescriptor, 'size'>,
+      Has<BulkDataDescriptor, 'creation_date'>,
+      Has<BulkDataDescriptor, 'x-medkit'>,
+    ]
+  >
+>;
+
+/** Fields the data, operations, configurations, logs, lifecycle and bulk-data tabs read. */
+export type ResourceContractHolds = Assert<
+  All<
+    [
+      Has<DataItem, 'id'>,
+      Has<DataItem, 'name'>,
+      Has<DataItem, 'x-medkit'>,
+      Has<DataValueBody, 'data'>,
+      Has<DataValueBody, 'x-medkit'>,
+      Has<OperationItem, 'id'>,
+      Has<OperationItem, 'name'>,
+      Has<OperationItem, 'asynchronous_execution'>,
+      Has<OperationItem, 'x-medkit'>,
+      Has<ServiceResultBody, 'parameters'>,
+      Has<ExecutionBody, 'status'>,
+      Has<ExecutionBody, 'parameters'>,
+      Has<ExecutionBody, 'x-medkit'>,
+      Has<ConfigurationListBody, 'items'>,
+      Has<ConfigurationListBody, 'x-medkit'>,
+      Has<ConfigurationBody, 'data'>,
+      Has<ConfigurationBody, 'x-medkit'>,
+      Has<LogEntry, 'id'>,
+      Has<LogEntry, 'timestamp'>,
+      Has<LogEntry, 'severity'>,
+      Has<LogEntry, 'message'>,
+      Has<LogEntry, 'context'>,
+      Has<StatusBody, 'status'>,
+      Has<BulkDataCategoriesBody, 'items'>,
     ]
   >
 >;

@@ -1,10 +1,16 @@
 // Snapshots of a fault detail (faults.md §6.7, §7.7): freeze frames in four shapes, and black-box
 // recordings. Signal-window frames become chart series; a threshold-like signal is drawn over the
-// signals that share its unit suffix (min_range_m against stop_threshold_m).
+// signals that share its unit suffix (min_range_m against stop_threshold_m). The gateway keys its
+// signal window by topic (`/safety/safety_gate/min_range_m`); series are named by the topic's last
+// segment when that is unambiguous. Without any signal window (the gateway kept no history), the
+// numeric per-topic frames of the capture are charted as one sample per signal at capture time.
 import { isObj, num, obj, str, xm } from './json';
 
 export interface SignalSeries {
+  /** Display name: the signal key, or a topic's last segment. */
   name: string;
+  /** The key the gateway used when it differs from `name` (a topic path). */
+  key?: string;
   /** Value when the frame was read (need not equal the last sample). */
   value: unknown;
   /** [timestamp ns (producer clock), value] ascending. Non-numeric samples are dropped. */
@@ -22,6 +28,11 @@ export interface ChartSpec {
 export interface FrameView {
   name: string;
   kind: 'signals' | 'topic' | 'object' | 'scalar';
+  /**
+   * Built by the UI from the per-topic frames of one capture (one sample per signal, at its
+   * capture time) because the gateway sent no signal window.
+   */
+  fromTopicFrames?: boolean;
   topic?: string;
   messageType?: string;
   capturedAtMs?: number;
@@ -59,7 +70,8 @@ function isSignalWindow(data: unknown): data is Record<string, { value?: unknown
 }
 
 export function toSignals(data: Record<string, { value?: unknown; history: unknown[] }>): SignalSeries[] {
-  return Object.entries(data).map(([name, sig]) => {
+  const names = displayNames(Object.keys(data));
+  return Object.entries(data).map(([key, sig]) => {
     const points: [number, number][] = [];
     for (const p of sig.history) {
       if (!Array.isArray(p) || p.length < 2) continue;
@@ -68,8 +80,17 @@ export function toSignals(data: Record<string, { value?: unknown; history: unkno
       if (typeof t === 'number' && Number.isFinite(t) && y !== undefined) points.push([t, y]);
     }
     points.sort((a, b) => a[0] - b[0]);
-    return { name, value: sig.value, points };
+    const name = names.get(key)!;
+    return name === key ? { name, value: sig.value, points } : { name, key, value: sig.value, points };
   });
+}
+
+/** Last path segment of each topic-like key, unless two keys share it (then the key itself). */
+export function displayNames(keys: string[]): Map<string, string> {
+  const last = (k: string) => k.split('/').filter((x) => x !== '').at(-1) ?? k;
+  const count = new Map<string, number>();
+  for (const k of keys) count.set(last(k), (count.get(last(k)) ?? 0) + 1);
+  return new Map(keys.map((k) => [k, count.get(last(k)) === 1 ? last(k) : k]));
 }
 
 /** Unit suffix of a signal name: `min_range_m` → `m`; none without an underscore. */
@@ -114,7 +135,6 @@ export function chartData(c: ChartSpec): { xs: number[]; ys: (number | null)[][]
   for (const s of c.series) for (const [t] of s.points) all.add(t);
   let ts = [...all].sort((a, b) => a - b);
   if (ts.length === 0) ts = [0];
-  if (ts.length === 1) ts = [ts[0], ts[0] + 1e9]; // one sample: draw a one-second flat segment
   const t0 = ts[0];
   const ys = c.series.map((s, i) => {
     const isThreshold = i > 0 && c.thresholds.includes(s.name);
@@ -150,7 +170,38 @@ export function normalizeSnapshots(snapshots: unknown): { frames: FrameView[]; r
     if (type !== undefined && type !== 'freeze_frame') continue;
     frames.push(frameView(s, x));
   }
-  return { frames, recordings };
+  const captured = frames.some((f) => f.kind === 'signals') ? undefined : capturedValues(frames);
+  return { frames: captured ? [captured, ...frames] : frames, recordings };
+}
+
+/**
+ * A signals frame from the numeric topic frames: each topic one sample at its capture time (ns),
+ * so thresholds overlay their signals as with a signal window. Undefined when none is numeric.
+ */
+function capturedValues(frames: FrameView[]): FrameView | undefined {
+  const numeric = frames.filter((f) => f.kind === 'topic' && sampleNumber(f.data) !== undefined);
+  if (numeric.length === 0) return undefined;
+  const names = displayNames([...new Set(numeric.map((f) => f.topic!))]);
+  const seen = new Set<string>();
+  const signals: SignalSeries[] = [];
+  // Frames come newest capture first: keep each topic's newest sample.
+  for (const f of numeric) {
+    if (seen.has(f.topic!)) continue;
+    seen.add(f.topic!);
+    const y = sampleNumber(f.data)!;
+    const name = names.get(f.topic!)!;
+    signals.push({ name, key: f.topic, value: f.data, points: f.capturedAtMs !== undefined ? [[f.capturedAtMs * 1e6, y]] : [] });
+  }
+  const times = numeric.map((f) => f.capturedAtMs).filter((t): t is number => t !== undefined);
+  return {
+    name: 'Captured values',
+    kind: 'signals',
+    fromTopicFrames: true,
+    capturedAtMs: times.length ? Math.max(...times) : undefined,
+    data: Object.fromEntries(signals.map((x) => [x.key!, x.value])),
+    signals,
+    charts: chartsFor(signals),
+  };
 }
 
 function capturedMs(v: unknown): number | undefined {

@@ -48,7 +48,7 @@ export function normalizeHealth(health: unknown, versionInfo: unknown): HealthVi
     product: str(vendor.name),
     sovdVersion: str(own.version),
     rosDomain: num(ros.domain_id) ?? num(ros.domain) ?? num(h.ros_domain_id),
-    nodeCount: num(ros.node_count) ?? num(ros.nodes) ?? num(pipeline.node_count),
+    nodeCount: num(ros.node_count) ?? num(ros.nodes_seen) ?? num(ros.nodes) ?? num(pipeline.node_count),
     discoveryMode: str(discovery.mode),
     peers,
     warnings,

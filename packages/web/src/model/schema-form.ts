@@ -15,6 +15,8 @@ export interface Field {
   enumValues?: unknown[];
   minimum?: number;
   maximum?: number;
+  /** The schema's `default`, used when the initial value has none. */
+  defaultValue?: unknown;
   fields?: Field[];
 }
 
@@ -33,6 +35,7 @@ export function schemaToField(schema: unknown, path = '', label = 'value', depth
     enumValues: Array.isArray(s.enum) ? s.enum : undefined,
     minimum: typeof s.minimum === 'number' ? s.minimum : undefined,
     maximum: typeof s.maximum === 'number' ? s.maximum : undefined,
+    defaultValue: s.default,
   };
   if ((rawType === 'object' || (rawType === undefined && isObj(s.properties))) && depth < MAX_DEPTH) {
     const props = obj(s.properties);
@@ -53,7 +56,7 @@ function at(value: unknown, path: string): unknown {
 export function initialState(field: Field, value: unknown): FormState {
   const state: FormState = {};
   const walk = (f: Field) => {
-    const v = at(value, f.path);
+    const v = at(value, f.path) ?? f.defaultValue;
     switch (f.kind) {
       case 'object':
         f.fields!.forEach(walk);

@@ -11,8 +11,10 @@ export function FreezeFrameChart({ chart }: { chart: ChartSpec }) {
   const box = useRef<HTMLDivElement>(null);
   const { xs, ys } = chartData(chart);
   const span = xs[xs.length - 1] - xs[0];
+  // One instant (a frame captured without history): points on a fixed one-second axis.
+  const single = xs.length === 1;
   // Pick a readable time unit for the x axis: the windows are often well under a second.
-  const [scale, unit] = span < 1e-3 ? [1e6, 'µs'] : span < 1 ? [1e3, 'ms'] : [1, 's'];
+  const [scale, unit] = single ? [1, 's'] : span < 1e-3 ? [1e6, 'µs'] : span < 1 ? [1e3, 'ms'] : [1, 's'];
 
   useEffect(() => {
     const el = box.current;
@@ -21,7 +23,7 @@ export function FreezeFrameChart({ chart }: { chart: ChartSpec }) {
     const opts: uPlot.Options = {
       width,
       height: 200,
-      scales: { x: { time: false } },
+      scales: { x: single ? { time: false, range: [-0.5, 0.5] } : { time: false } },
       axes: [{ label: `time (${unit}) from first sample` }, {}],
       series: [
         { label: unit },
@@ -33,7 +35,7 @@ export function FreezeFrameChart({ chart }: { chart: ChartSpec }) {
             width: threshold ? 1.5 : 2,
             dash: threshold ? [6, 4] : undefined,
             spanGaps: true,
-            points: { show: !threshold, size: 6 },
+            points: { show: single || !threshold, size: 6 },
             paths: threshold ? uPlot.paths.stepped!({ align: 1 }) : undefined,
           } as uPlot.Series;
         }),

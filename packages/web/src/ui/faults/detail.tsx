@@ -5,6 +5,7 @@ import { entityPath, type EntityType } from '../../model/entities';
 import { normalizeFaultDetail, type StatusChange } from '../../model/fault-detail';
 import { formatBytes, recordingsForFault, type FrameView, type RecordingView } from '../../model/freeze-frame';
 import { statusLabel } from '../../model/faults';
+import { obj } from '../../model/json';
 import { routeHash } from '../../model/route';
 import { useApp } from '../context';
 import { usePoll } from '../hooks';
@@ -42,7 +43,19 @@ function FaultDetailFor({ code, type, id }: { code: string; type: EntityType; id
   const { client, faults } = useApp();
   const base = entityPath({ type, id });
   const path = `${base}/faults/${encodeURIComponent(code)}`;
-  const detail = usePoll((signal) => client.get(path, { signal }), [client, path, faults.version], 15_000);
+  // Freeze frames are captured after the confirmation that brought the user here: poll briskly until
+  // the detail carries a snapshot, then slowly.
+  const [captured, setCaptured] = useState(false);
+  const detail = usePoll(
+    async (signal) => {
+      const body = await client.get(path, { signal });
+      const snaps = obj(obj(body).environment_data).snapshots;
+      if (Array.isArray(snaps) && snaps.length > 0) setCaptured(true);
+      return body;
+    },
+    [client, path, faults.version],
+    captured ? 15_000 : 3_000,
+  );
   const bags = usePoll((signal) => client.get(`${base}/bulk-data/rosbags`, { signal }), [client, base, faults.version], 0);
   const [clear, setClear] = useState<{ open: boolean; busy?: boolean; error?: string; done?: boolean }>({ open: false });
 
@@ -203,6 +216,7 @@ function Frame({ frame }: { frame: FrameView }) {
       {frame.parseError && <p class="note">Stored payload could not be parsed: {frame.parseError}</p>}
       {frame.kind === 'signals' ? (
         <>
+          {frame.fromTopicFrames && <p class="muted small">One sample per topic at capture time (the gateway sent no signal history).</p>}
           <div class="charts">
             {frame.charts.map((c) => (
               <FreezeFrameChart key={c.title} chart={c} />

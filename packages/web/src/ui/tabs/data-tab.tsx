@@ -2,6 +2,7 @@
 // visible, and a publish form generated from the item's type schema.
 import { useRef, useState } from 'preact/hooks';
 import { isObj, items, obj, str, xm } from '../../model/json';
+import { createLimiter } from '../../api/limiter';
 import { useApp } from '../context';
 import { useOnScreen, usePoll } from '../hooks';
 import { ErrorNote, errorText } from '../errors';
@@ -39,6 +40,10 @@ function normalizeDataItems(body: unknown): DataItem[] {
     .filter((d) => d.id !== '');
 }
 
+/** Value reads in flight at once, below the gateway's default cold-wait cap of 4. */
+const VALUE_READS = createLimiter(3);
+const COLD_POLL_MS = 5000;
+
 /** Item path: topic ids keep their slashes percent-encoded (spec/api.md §1.3). */
 const itemPath = (base: string, id: string) => `${base}/data/${encodeURIComponent(id)}`;
 
@@ -69,7 +74,23 @@ function DataRow({ path, item, onWrite }: { path: string; item: DataItem; onWrit
   const { client } = useApp();
   const ref = useRef<HTMLTableRowElement>(null);
   const onScreen = useOnScreen(ref);
-  const value = usePoll((signal) => client.get(itemPath(path, item.id), { signal, timeoutMs: 5000 }), [client, path, item.id], 1000, onScreen && item.available);
+  // Topics that had no message to give (or a refused read) are asked again less often.
+  const [cold, setCold] = useState(false);
+  const value = usePoll(
+    async (signal) => {
+      try {
+        const body = await VALUE_READS.run(() => client.get(itemPath(path, item.id), { signal, timeoutMs: 5000 }), signal);
+        setCold(str(xm(body).status) === 'metadata_only');
+        return body;
+      } catch (err) {
+        setCold(true);
+        throw err;
+      }
+    },
+    [client, path, item.id],
+    cold ? COLD_POLL_MS : 1000,
+    onScreen && item.available,
+  );
   const x = xm(value.data);
   const status = str(x.status);
   const shown = value.data ? obj(value.data).data : undefined;

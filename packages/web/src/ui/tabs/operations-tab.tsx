@@ -147,17 +147,18 @@ function ExecutionView({ path, id }: { path: string; id: string }) {
       </p>
       {cancel.text && <p role="status">{cancel.text}</p>}
       {exec.error && <ErrorNote error={exec.error} />}
-      {b.parameters !== undefined && (
+      {b.parameters !== undefined && !FINAL.has(status) && (
         <>
           <strong>Feedback</strong>
           <pre class="json">{JSON.stringify(b.parameters, null, 2)}</pre>
         </>
       )}
-      {x.result !== undefined && (
+      {/* A finished execution's parameters are its result; x-medkit.result says so explicitly. */}
+      {FINAL.has(status) && (x.result ?? b.parameters) !== undefined && (
         <>
           <strong>Result</strong>
           <pre class="json" data-testid="execution-result">
-            {JSON.stringify(x.result, null, 2)}
+            {JSON.stringify(x.result ?? b.parameters, null, 2)}
           </pre>
         </>
       )}

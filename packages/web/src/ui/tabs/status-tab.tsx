@@ -20,6 +20,10 @@ export function StatusTab({ path }: { path: string }) {
   if (!status.data) return <p class="muted">Loading status…</p>;
   const body = obj(status.data);
   const state = str(body.status) ?? 'unknown';
+  // Managed ROS nodes: the lifecycle state behind ready/notReady, and the last transition's outcome.
+  const x = obj(body['x-medkit']);
+  const rosState = str(x.lifecycle_state);
+  const last = obj(x.last_transition);
   const offered = TRANSITIONS.filter((t) => typeof body[t] === 'string');
 
   const run = async (t: string) => {
@@ -43,7 +47,20 @@ export function StatusTab({ path }: { path: string }) {
     <div class="stack">
       <p>
         Status: <strong class={`lifecycle lifecycle-${state}`}>{state === 'ready' ? 'ready' : state === 'notReady' ? 'not ready' : state}</strong>
+        {rosState && (
+          <span class="muted">
+            {' '}
+            · ROS lifecycle state <code data-testid="lifecycle-state">{rosState}</code>
+          </span>
+        )}
       </p>
+      {str(last.transition) && (
+        <p class="muted small" data-testid="last-transition">
+          Last transition: {str(last.transition)} {str(last.state) ?? ''}
+          {Array.isArray(last.steps) && last.steps.length > 0 ? ` (${last.steps.map(String).join(' → ')})` : ''}
+          {str(last.error) ? `: ${str(last.error)}` : ''}
+        </p>
+      )}
       {offered.length === 0 ? (
         <p class="muted">No lifecycle transitions are offered for this entity.</p>
       ) : (
