@@ -28,7 +28,9 @@ import { BlackBoxTap } from './ros/blackbox-tap.js';
 import { FaultBridges } from './ros/bridges.js';
 import { serveFaultManager, type FaultManagerNode } from './ros/fault-manager-node.js';
 import { faultManagerNamespace } from './ros/messages.js';
+import { SnapshotSignalTap } from './ros/signal-tap.js';
 import { rosTopicGraph, rosTopicSampler } from './ros/topic-access.js';
+import { SignalCache } from './snapshots/signal-cache.js';
 
 const CATEGORY = /^[A-Za-z0-9_-]{1,64}$/;
 
@@ -67,6 +69,8 @@ export function createFaultsFeature(_config?: GatewayConfig, opts: FaultsFeature
   let served: FaultManagerNode | undefined;
   let bridges: FaultBridges | undefined;
   let tap: BlackBoxTap | undefined;
+  let signals: SignalCache | undefined;
+  let signalTap: SnapshotSignalTap | undefined;
   const need = (): FaultsService => {
     if (!svc) throw new Error('faults feature used before init');
     return svc;
@@ -80,7 +84,13 @@ export function createFaultsFeature(_config?: GatewayConfig, opts: FaultsFeature
       const config = faultConfigFromKeys((k) => ctx.config.value(k), log);
       // The ROS feature (before this one) publishes its connection as 'ros'; without it faults work from REST only.
       ros = ctx.services.get('ros') as RosConnection | undefined;
-      const sampler = opts.sampler ?? (ros ? rosTopicSampler(() => rosNode, ros.graph) : undefined);
+      const snap = config.snapshots;
+      // Background capture of the configured snapshot topics: their history for value-and-history frames
+      // (history_window_sec > 0) and the newest message for background_capture.
+      if (ros && !opts.sampler && snap.enabled && (snap.history_window_sec > 0 || snap.background_capture)) {
+        signals = new SignalCache({ historyWindowMs: snap.history_window_sec * 1000, maxMessageSize: snap.max_message_size });
+      }
+      const sampler = opts.sampler ?? (ros ? rosTopicSampler(() => rosNode, ros.graph, signals) : undefined);
       const graph = opts.graph ?? (ros ? rosTopicGraph(ros.graph) : undefined);
       const system = createFaultSystem({ config, dataDir: ctx.dataDir, db: ctx.db, clock: opts.clock, log, sampler, graph });
       const entities = () => (ctx.services.get('entities') as { cache?: EntityCache } | undefined)?.cache;
@@ -132,6 +142,10 @@ export function createFaultsFeature(_config?: GatewayConfig, opts: FaultsFeature
           actions: ctx.config.value<boolean>('faults.bridges.action_status'),
         }, log);
         bridges.start();
+        if (signals && s.system.snapshotTopics.length > 0) {
+          signalTap = new SnapshotSignalTap(rosNode, ros.graph, s.system.snapshotTopics, signals, log);
+          signalTap.start();
+        }
         if (s.system.blackbox) {
           tap = new BlackBoxTap(rosNode, ros.graph, ros.types, s.system.blackbox, log);
           tap.start();
@@ -143,6 +157,7 @@ export function createFaultsFeature(_config?: GatewayConfig, opts: FaultsFeature
     },
     async stop() {
       tap?.stop();
+      signalTap?.stop();
       bridges?.stop();
       served?.close();
       unregisterSampler?.();

@@ -49,6 +49,8 @@ export interface FaultSystem {
   audit?: AuditLog;
   /** Resolved bag directory. */
   rosbagDir: string;
+  /** Every topic the snapshot configuration names (file and `default_topics`): what background capture keeps. */
+  snapshotTopics: string[];
   /** Number of writes to the store so far: readers memoise views until it changes. */
   changes(): number;
   /** Stops timers, drains capture, finalises an open recording, closes the audit log. */
@@ -104,7 +106,7 @@ export function createFaultSystem(o: FaultSystemOptions): FaultSystem {
   manager.setCaptureHooks(capture);
   manager.start();
   return {
-    manager, repository, capture, blackbox, audit, rosbagDir, changes: counted.changes,
+    manager, repository, capture, blackbox, audit, rosbagDir, changes: counted.changes, snapshotTopics: allConfiguredTopics(topics),
     async stop() {
       manager.stop();
       await capture.stop();

@@ -4,7 +4,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { McapIndexedReader } from '@mcap/core';
 import type { IReadable } from '@mcap/core';
-import { startFaultGateway, type FaultGateway } from './gateway-harness.js';
+import { startFaultGateway, until, type FaultGateway } from './gateway-harness.js';
 
 const BATTERY = '/base/battery_monitor';
 const STRING_DEF = 'string data\n';
@@ -23,16 +23,6 @@ const readable = (buf: Uint8Array): IReadable => ({
   size: async () => BigInt(buf.byteLength),
   read: async (offset, size) => buf.subarray(Number(offset), Number(offset + size)),
 });
-
-async function until<T>(fn: () => Promise<T | undefined>, what: string, ms = 5000): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = await fn();
-    if (v !== undefined) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
 
 describe('bulk data (api.md §10)', () => {
   let g: FaultGateway;

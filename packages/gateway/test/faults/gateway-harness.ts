@@ -53,3 +53,14 @@ export async function startFaultGateway(opts: { flags?: FlatConfig; feature?: Fa
     },
   };
 }
+
+/** Polls `fn` every 50 ms until it returns a value (not undefined); throws after `ms`. */
+export async function until<T>(fn: () => Promise<T | undefined> | T | undefined, what: string, ms = 10_000): Promise<T> {
+  const end = Date.now() + ms;
+  for (;;) {
+    const v = await fn();
+    if (v !== undefined) return v;
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}

@@ -4,19 +4,9 @@
 // aborted action goal become faults through the bridges.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RosContext, type RosNode } from '@medkit/ros2';
-import { startFaultGateway, type FaultGateway } from './gateway-harness.js';
+import { startFaultGateway, until, type FaultGateway } from './gateway-harness.js';
 
 const DOMAIN = 110;
-
-async function until<T>(fn: () => Promise<T | undefined> | T | undefined, what: string, ms = 10_000): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = await fn();
-    if (v !== undefined) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
 
 describe('fault manager over ROS 2', () => {
   let g: FaultGateway;

@@ -5,6 +5,7 @@ import { FaultCapture } from '../../src/faults/capture.js';
 import { CapturePool } from '../../src/faults/snapshots/capture-pool.js';
 import type { SampledMessage, TopicGraph, TopicSampler, HistoryPoint } from '../../src/faults/snapshots/sampler.js';
 import { TopicHistoryRing } from '../../src/faults/snapshots/sampler.js';
+import { SignalCache } from '../../src/faults/snapshots/signal-cache.js';
 import { parseSnapshotTopicConfig, resolveSnapshotTopics } from '../../src/faults/snapshots/topic-config.js';
 import { environmentData } from '../../src/faults/query/environment.js';
 import { faultDetail, faultListItem, restSnapshots } from '../../src/faults/query/rest-views.js';
@@ -131,6 +132,37 @@ describe('topic history ring', () => {
     t = 1350;
     expect(ring.get('/a').map((p) => p.value)).toEqual([4]);
   });
+
+  it('keeps the byte budget per topic, but always the newest point', () => {
+    const ring = new TopicHistoryRing(10_000, 100, () => 0, 250);
+    for (let i = 0; i < 5; i++) ring.push('/a', { timestamp_ns: BigInt(i), value: i }, 100);
+    expect(ring.get('/a').map((p) => p.value)).toEqual([3, 4]);
+    ring.push('/a', { timestamp_ns: 9n, value: 'huge' }, 1000);
+    expect(ring.get('/a').map((p) => p.value)).toEqual(['huge']);
+    expect(ring.get('/b')).toEqual([]);
+  });
+});
+
+describe('signal cache (background capture)', () => {
+  it('keeps the newest message and a history of primary values, skipping oversized messages', () => {
+    let t = 0;
+    const cache = new SignalCache({ historyWindowMs: 1000, maxMessageSize: 64, now: () => t });
+    for (let i = 0; i < 4; i++) {
+      t = i * 400;
+      cache.record('/range', msg('std_msgs/msg/Float64', { data: 3 - i }, 16, BigInt(i)));
+    }
+    cache.record('/range', msg('std_msgs/msg/Float64', { data: -1 }, 100, 9n));
+    expect(cache.latest('/range')).toMatchObject({ value: { data: 0 }, timestamp_ns: 3n });
+    // 1200 ms now: the points of 400, 800 and 1200 ms are within the 1 s window.
+    expect(cache.history('/range', 5000)).toEqual([{ timestamp_ns: 1n, value: 2 }, { timestamp_ns: 2n, value: 1 }, { timestamp_ns: 3n, value: 0 }]);
+    expect(cache.history('/range', 500).map((p) => p.value)).toEqual([1, 0]);
+    expect(cache.latest('/nothing')).toBeNull();
+    const off = new SignalCache({ historyWindowMs: 0, maxMessageSize: 64 });
+    off.record('/range', msg('std_msgs/msg/Float64', { data: 1 }));
+    expect(off.keepsHistory).toBe(false);
+    expect(off.history('/range', 5000)).toEqual([]);
+    expect(off.latest('/range')).not.toBeNull();
+  });
 });
 
 describe.each(BACKENDS)('freeze-frame capture through the manager (%s)', (backend) => {
@@ -161,8 +193,9 @@ describe.each(BACKENDS)('freeze-frame capture through the manager (%s)', (backen
   it('renders topic frames with primary values, ISO capture times and a value-and-history frame', async () => {
     const sampler = new FakeSampler({ '/motor/temperature': msg('sensor_msgs/msg/Temperature', { temperature: 85.5, variance: 0.1 }) });
     sampler.histories.set('/motor/temperature', [
-      { timestamp_ns: 1_770_000_000_000_000_000n, value: { temperature: 80, variance: 0.1 } },
-      { timestamp_ns: 1_770_000_000_100_000_000n, value: { temperature: 85.5, variance: 0.1 } },
+      // History points carry primary values (the ROS layer's SignalCache extracts them on receipt).
+      { timestamp_ns: 1_770_000_000_000_000_000n, value: 80 },
+      { timestamp_ns: 1_770_000_000_100_000_000n, value: 85.5 },
     ]);
     const { h, capture } = setup({ sampler });
     h.F('MOTOR', 2, '/motor', 'Motor too hot');

@@ -1,9 +1,10 @@
-// Feeds the black box (faults.md §7.2) from real subscriptions: every 500 ms and on graph changes the topics
-// the recorder selects are subscribed raw (CDR kept as received, encapsulation header included, which is
-// what rosbag2 MCAP stores); topics that left the selection are dropped.
-import type { RosGraph, RosNode, Subscription, TypeRegistry } from '@medkit/ros2';
+// Feeds the black box (faults.md §7.2) from real subscriptions: the topics the recorder selects are kept
+// subscribed raw (CDR kept as received, encapsulation header included, which is what rosbag2 MCAP stores)
+// through a TopicWatch; topics that left the selection are dropped.
+import type { RosGraph, RosNode, TypeRegistry } from '@medkit/ros2';
 import type { BlackBoxRecorder } from '../blackbox/recorder.js';
 import type { FaultLogger } from '../log.js';
+import { TopicWatch } from './topic-watch.js';
 
 const RULE = '='.repeat(80);
 
@@ -22,58 +23,49 @@ export function concatenatedDefinition(types: TypeRegistry, typeName: string): s
   return `${parts.join('\n')}\n`;
 }
 
+/** The black box's subscriptions: the recorder's topic selection, subscribed raw. */
 export class BlackBoxTap {
-  private readonly subs = new Map<string, Subscription>();
   private readonly definitions = new Map<string, string>();
-  private timer?: NodeJS.Timeout;
-  private readonly onGraph = () => this.refresh();
+  private readonly watch: TopicWatch;
 
-  constructor(private readonly node: RosNode, private readonly graph: RosGraph, private readonly types: TypeRegistry, private readonly recorder: BlackBoxRecorder, private readonly log: FaultLogger) {}
+  constructor(node: RosNode, graph: RosGraph, private readonly types: TypeRegistry, recorder: BlackBoxRecorder, log: FaultLogger) {
+    this.watch = new TopicWatch({
+      graph,
+      log,
+      what: 'black box',
+      wanted: (all) => recorder.topicsToSubscribe(all),
+      subscribe: (topic, type) => {
+        const definition = this.definition(type);
+        return node.createSubscription(topic, type, (_m, info) => {
+          recorder.onMessage(topic, type, definition, info.raw, BigInt(Date.now()) * 1_000_000n);
+        }, { reliability: 'best-effort', durability: 'volatile', history: { kind: 'keep-last', depth: 100 } }, { raw: true });
+      },
+    });
+  }
 
   start(): void {
-    this.graph.on('change', this.onGraph);
-    this.timer = setInterval(() => this.refresh(), 500);
-    this.timer.unref();
-    this.refresh();
+    this.watch.start();
   }
 
   /** Number of topics currently tapped. */
   get topicCount(): number {
-    return this.subs.size;
+    return this.watch.topicCount;
   }
 
   refresh(): void {
-    const all = this.graph.topics();
-    const wanted = new Set(this.recorder.topicsToSubscribe(all.map((t) => t.name)));
-    for (const topic of wanted) {
-      if (this.subs.has(topic)) continue;
-      const type = all.find((t) => t.name === topic)?.types[0];
-      if (!type || this.graph.publishersOf(topic).length === 0) continue;
-      let def = this.definitions.get(type);
-      if (def === undefined) {
-        def = concatenatedDefinition(this.types, type);
-        this.definitions.set(type, def);
-      }
-      const definition = def;
-      try {
-        this.subs.set(topic, this.node.createSubscription(topic, type, (_m, info) => {
-          this.recorder.onMessage(topic, type, definition, info.raw, BigInt(Date.now()) * 1_000_000n);
-        }, { reliability: 'best-effort', durability: 'volatile', history: { kind: 'keep-last', depth: 100 } }, { raw: true }));
-      } catch (err) {
-        this.log.warn(`black box: cannot subscribe ${topic} (${type}): ${(err as Error).message}`);
-      }
-    }
-    for (const [topic, sub] of this.subs) {
-      if (wanted.has(topic)) continue;
-      sub.close();
-      this.subs.delete(topic);
-    }
+    this.watch.refresh();
   }
 
   stop(): void {
-    this.graph.off('change', this.onGraph);
-    clearInterval(this.timer);
-    for (const s of this.subs.values()) s.close();
-    this.subs.clear();
+    this.watch.stop();
+  }
+
+  private definition(type: string): string {
+    let def = this.definitions.get(type);
+    if (def === undefined) {
+      def = concatenatedDefinition(this.types, type);
+      this.definitions.set(type, def);
+    }
+    return def;
   }
 }

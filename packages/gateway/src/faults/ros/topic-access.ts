@@ -2,6 +2,7 @@
 // publishes, every topic, and a one-shot sample of a topic through a short-lived subscription.
 import type { RosGraph, RosNode } from '@medkit/ros2';
 import type { SampledMessage, TopicGraph, TopicSampler } from '../snapshots/sampler.js';
+import type { SignalCache } from '../snapshots/signal-cache.js';
 
 /** TopicGraph over the live graph. */
 export function rosTopicGraph(graph: RosGraph): TopicGraph {
@@ -15,10 +16,12 @@ export function rosTopicGraph(graph: RosGraph): TopicGraph {
 /**
  * TopicSampler that subscribes on demand (best effort, so it matches reliable and best-effort publishers)
  * and resolves with the first message, or null when the topic has no publisher, its type is unknown, the
- * timeout passes or `signal` aborts.
+ * timeout passes or `signal` aborts. With `signals` (fed by the SnapshotSignalTap) it also answers `latest`
+ * (background mode) and `history` (value-and-history frames).
  */
-export function rosTopicSampler(node: () => RosNode | undefined, graph: RosGraph): TopicSampler {
+export function rosTopicSampler(node: () => RosNode | undefined, graph: RosGraph, signals?: SignalCache): TopicSampler {
   return {
+    ...(signals ? { latest: (topic: string) => signals.latest(topic), history: (topic: string, windowMs: number) => signals.history(topic, windowMs) } : {}),
     sample(topic, timeoutMs, signal) {
       const n = node();
       const type = graph.topics().find((t) => t.name === topic)?.types[0];

@@ -6,7 +6,7 @@ import type { FaultLogger } from '../log.js';
 import { silentLogger } from '../log.js';
 import type { FaultRecord } from '../model.js';
 import type { FaultRepository, SnapshotRow } from '../storage/repository.js';
-import { int64ToJson, primaryValue, toJsonSafe } from './json-values.js';
+import { int64ToJson, toJsonSafe } from './json-values.js';
 import type { TopicGraph, TopicSampler } from './sampler.js';
 import type { SnapshotTopicConfig } from './topic-config.js';
 import { resolveSnapshotTopics } from './topic-config.js';
@@ -68,7 +68,7 @@ export class SnapshotCapturer {
       if (config.history_window_sec > 0 && this.o.sampler.history) {
         const points = this.o.sampler.history(topic, config.history_window_sec * 1000);
         if (points.length > 0) {
-          history = JSON.stringify(points.map((p) => [int64ToJson(p.timestamp_ns), primaryValue(msg.type, toJsonSafe(p.value))]));
+          history = JSON.stringify(points.map((p) => [int64ToJson(p.timestamp_ns), p.value]));
         }
       }
       rows.push({ fault_code: fault.fault_code, topic, message_type: msg.type, data: JSON.stringify(value), captured_at_ns: msg.timestamp_ns, capture_id: captureId, history });

@@ -23,7 +23,8 @@ export interface HistoryPoint {
  * - `sample`: resolve the type (unknown → null), no publishers → null, subscribe with a QoS compatible with the
  *   first publisher, resolve with the first message or null after `timeoutMs` / when `signal` aborts;
  * - `latest`: background mode, the cached newest message (null if never seen);
- * - `history`: messages received in the last `windowMs`, oldest first (empty when not kept).
+ * - `history`: the topic's primary values (§6.7 a, JSON-safe) received in the last `windowMs`, oldest first
+ *   (empty when not kept).
  */
 export interface TopicSampler {
   sample(topic: string, timeoutMs: number, signal?: AbortSignal): Promise<SampledMessage | null>;
@@ -42,25 +43,38 @@ export interface TopicGraph {
 }
 
 /**
- * A bounded per-topic history (by age and count) the ROS layer can keep for `TopicSampler.history`.
+ * A bounded per-topic history (by age, count and bytes) the ROS layer keeps for `TopicSampler.history`.
  * Arrival-ordered; pruning happens on push.
  */
 export class TopicHistoryRing {
-  private readonly rings = new Map<string, { at: number; point: HistoryPoint }[]>();
+  private readonly rings = new Map<string, { entries: { at: number; bytes: number; point: HistoryPoint }[]; bytes: number }>();
 
-  constructor(private readonly windowMs: number, private readonly maxPerTopic = 256, private readonly now: () => number = () => performance.now()) {}
+  /**
+   * `windowMs`: age of the oldest point kept; `maxPerTopic`: points per topic; `maxBytesPerTopic`: sum of the
+   * sizes given to `push` per topic (the newest point is always kept).
+   */
+  constructor(
+    private readonly windowMs: number,
+    private readonly maxPerTopic = 256,
+    private readonly now: () => number = () => performance.now(),
+    private readonly maxBytesPerTopic = Number.POSITIVE_INFINITY,
+  ) {}
 
-  push(topic: string, point: HistoryPoint): void {
-    const ring = this.rings.get(topic) ?? [];
+  push(topic: string, point: HistoryPoint, bytes = 0): void {
+    let ring = this.rings.get(topic);
+    if (!ring) this.rings.set(topic, (ring = { entries: [], bytes: 0 }));
     const t = this.now();
-    ring.push({ at: t, point });
-    while (ring.length > 0 && (ring.length > this.maxPerTopic || t - ring[0].at > this.windowMs)) ring.shift();
-    this.rings.set(topic, ring);
+    ring.entries.push({ at: t, bytes, point });
+    ring.bytes += bytes;
+    const e = ring.entries;
+    while (e.length > 1 && (e.length > this.maxPerTopic || t - e[0].at > this.windowMs || ring.bytes > this.maxBytesPerTopic)) {
+      ring.bytes -= e.shift()!.bytes;
+    }
   }
 
   /** Points younger than `windowMs` (capped by the ring's own window), oldest first. */
   get(topic: string, windowMs = this.windowMs): HistoryPoint[] {
     const t = this.now();
-    return (this.rings.get(topic) ?? []).filter((e) => t - e.at <= windowMs).map((e) => e.point);
+    return (this.rings.get(topic)?.entries ?? []).filter((e) => t - e.at <= windowMs).map((e) => e.point);
   }
 }
