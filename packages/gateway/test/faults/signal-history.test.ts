@@ -1,6 +1,6 @@
 // Value-and-history freeze frames from live ROS topics (faults.md §6.4 background mode, §6.7 d): the gateway
 // subscribes the snapshot topics of its config file as soon as they appear, a safety gate in another process
-// (fixtures/safety-signals.mjs, domain 150) publishes a falling min_range_m and reports PROTECTIVE_STOP through
+// (fixtures/safety-signals.mjs, domains 150 and 151) publishes a falling min_range_m and reports PROTECTIVE_STOP through
 // ~/report_fault, and the fault detail over REST shows each signal with the values leading up to the stop.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -11,14 +11,17 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildRos2 } from '../ros/robot.js';
 import { startFaultGateway, until, type FaultGateway } from './gateway-harness.js';
 
-const DOMAIN = 150;
 const GATE = fileURLToPath(new URL('./fixtures/safety-signals.mjs', import.meta.url));
 const TOPICS = ['/safety/safety_gate/commanded_vx', '/safety/safety_gate/min_range_m', '/safety/safety_gate/stop_threshold_m'];
 
 type Signal = { value: unknown; history: [number | string, number][] };
 type Snapshot = { type: string; name: string; data: unknown; 'x-medkit'?: Record<string, unknown> };
 
-describe('value-and-history freeze frames from live ROS topics', () => {
+// On demand: the topic frames are sampled after the confirmation; background: copied from the cache.
+describe.each([
+  { mode: 'on-demand sampling', domain: 150, background: false },
+  { mode: 'background_capture', domain: 151, background: true },
+])('value-and-history freeze frames from live ROS topics ($mode)', ({ domain: DOMAIN, background }) => {
   let g: FaultGateway;
   let gate: ChildProcess | undefined;
   let out = '';
@@ -32,7 +35,7 @@ describe('value-and-history freeze frames from live ROS topics', () => {
     g = await startFaultGateway({
       flags: {
         'ros.enabled': true, 'ros.domain_id': DOMAIN, 'ros.localhost_only': true,
-        'faults.snapshots.config_file': config, 'faults.snapshots.history_window_sec': 5,
+        'faults.snapshots.config_file': config, 'faults.snapshots.history_window_sec': 5, 'faults.snapshots.background_capture': background,
       },
     });
   }, 60_000);
