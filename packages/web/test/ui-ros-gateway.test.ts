@@ -1,7 +1,8 @@
 // The built UI in Debian's chromium, served by the real default gateway (ui.dir = a fresh build)
 // with ROS enabled on domain 170, and the fixture robot (packages/gateway/test/fixtures/ros-robot.mjs)
 // in its own process: the tree from the live ROS graph, a fault reported over the fault manager's
-// ROS service arriving on the dashboard live, its freeze frame charted, a parameter edit applied on
+// ROS service arriving on the dashboard live, its freeze frame charted, its black-box recording
+// downloadable, clearing it from the detail, a parameter edit applied on
 // the node, a service and an action run, a published message's log line in the logs tab, and a
 // lifecycle transition. No page may log a console error. Screenshots go to .test-artifacts/ui/.
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
@@ -37,7 +38,17 @@ describeWith(CHROMIUM, 'web UI on the real gateway with a ROS robot in another p
     robot = await startRobot(DOMAIN, { only: ['battery', 'lifecycle'] });
     gw = await startTestGateway({
       defaults: true,
-      flags: { 'ros.enabled': true, 'ros.domain_id': DOMAIN, 'ros.localhost_only': true, 'discovery.refresh_debounce_ms': 0, 'ui.dir': dist },
+      flags: {
+        'ros.enabled': true,
+        'ros.domain_id': DOMAIN,
+        'ros.localhost_only': true,
+        'discovery.refresh_debounce_ms': 0,
+        'ui.dir': dist,
+        // The black box records the reporting node's topics around each confirmed fault.
+        'faults.snapshots.rosbag.enabled': true,
+        'faults.snapshots.rosbag.duration_sec': 2,
+        'faults.snapshots.rosbag.duration_after_sec': 0.5,
+      },
     });
     await waitForApp(gw, 'battery_monitor');
     await waitForApp(gw, 'lifecycle_node');
@@ -109,7 +120,7 @@ describeWith(CHROMIUM, 'web UI on the real gateway with a ROS robot in another p
     await page.screenshot({ path: join(ARTIFACTS, 'ros-tree.png') });
   });
 
-  it('adds a fault reported over the fault manager ROS service to the dashboard live, and charts its freeze frame', async () => {
+  it('adds a fault reported over the fault manager ROS service to the dashboard live, charts its freeze frame, links its recording, clears it', async () => {
     const page = await open('#/faults');
     await expect.poll(() => page.getByTestId('stream-state').textContent(), SLOW).toBe('Fault stream: live');
     await page.getByTestId('no-faults').waitFor();
@@ -142,7 +153,34 @@ describeWith(CHROMIUM, 'web UI on the real gateway with a ROS robot in another p
     const cells = await chart.locator('details tbody tr td:nth-child(2)').allTextContents();
     expect(cells.length).toBeGreaterThan(0);
     expect(cells.every((c) => Number(c) === frame!.data)).toBe(true);
+
+    // The black-box recording: listed with the fault, downloadable as MCAP from the gateway.
+    const link = page.getByTestId('recordings').locator('a').first();
+    await link.waitFor({ timeout: 20_000 });
+    const href = (await link.getAttribute('href'))!;
+    expect(href).toMatch(/^\/api\/v1\/apps\/battery_monitor\/bulk-data\/rosbags\/[^/]+$/);
+    const bag = await fetch(`${gw.url}${href}`);
+    expect(await page.getByTestId('recordings').textContent()).toMatch(/mcap · [\d.]+ KiB · \d+\.\d s/);
+    expect(bag.status).toBe(200);
+    expect(Buffer.from(await bag.arrayBuffer()).subarray(0, 8)).toEqual(Buffer.from([0x89, 0x4d, 0x43, 0x41, 0x50, 0x30, 0x0d, 0x0a])); // MCAP magic
     await page.screenshot({ path: join(ARTIFACTS, 'ros-fault-detail.png'), fullPage: true });
+
+    // The Bulk data tab lists the same recording with the fault it belongs to.
+    await page.goto(`${gw.url}/#/entity/apps/battery_monitor/bulk-data`);
+    const file = page.locator('ul.files li', { hasText: 'BATTERY_SAG' });
+    await file.waitFor({ timeout: 15_000 });
+    expect(await file.locator('a').getAttribute('href')).toBe(href);
+
+    // Cleared from the detail (with confirmation): the gateway's event takes it off the active list.
+    await page.goto(`${gw.url}/#/fault/apps/battery_monitor/BATTERY_SAG`);
+    await page.locator('button', { hasText: 'Clear fault…' }).click();
+    await page.locator('dialog[open] button', { hasText: 'Clear fault' }).click();
+    await expect.poll(async () => (await http(api('/faults/BATTERY_SAG'))).body?.item?.status?.aggregatedStatus, SLOW).toBe('cleared');
+    await page.locator('.main-nav a', { hasText: 'Faults' }).click();
+    await page.getByTestId('no-faults').waitFor();
+    await page.locator('#f-status').selectOption('all');
+    await expect.poll(() => page.locator('tr[data-code="BATTERY_SAG"] .status').textContent(), SLOW).toBe('cleared');
+    await expect.poll(() => treeItem(page, 'battery_monitor').locator('.count-badge').count(), SLOW).toBe(0);
   });
 
   it('edits a parameter on the node and refuses a read-only one', async () => {

@@ -235,6 +235,11 @@ export function formatBytes(n: number | undefined): string {
   return `${(n / 1024 / 1024).toFixed(1)} MiB`;
 }
 
+/** Formats a recording's length: one decimal (the gateway gives the exact float). */
+export function formatDuration(sec: number | undefined): string {
+  return sec === undefined ? '' : `${sec.toFixed(1)} s`;
+}
+
 /** Rosbag descriptors (spec/api.md §10.2) that carry the given fault code. */
 export function recordingsForFault(descriptors: unknown, entityPath: string, code: string): RecordingView[] {
   const list = obj(descriptors).items;

@@ -3,7 +3,7 @@
 import { useMemo, useState } from 'preact/hooks';
 import { entityPath, type EntityType } from '../../model/entities';
 import { normalizeFaultDetail, type StatusChange } from '../../model/fault-detail';
-import { formatBytes, recordingsForFault, type FrameView, type RecordingView } from '../../model/freeze-frame';
+import { formatBytes, formatDuration, recordingsForFault, type FrameView, type RecordingView } from '../../model/freeze-frame';
 import { statusLabel } from '../../model/faults';
 import { obj } from '../../model/json';
 import { routeHash } from '../../model/route';
@@ -166,7 +166,7 @@ function FaultDetailFor({ code, type, id }: { code: string; type: EntityType; id
                     Download {r.name}
                   </a>{' '}
                   <span class="muted small">
-                    {[r.format, formatBytes(r.sizeBytes), r.durationSec !== undefined ? `${r.durationSec} s` : ''].filter(Boolean).join(' · ')}
+                    {[r.format, formatBytes(r.sizeBytes), formatDuration(r.durationSec)].filter(Boolean).join(' · ')}
                   </span>
                 </li>
               ))}
