@@ -105,7 +105,9 @@ describe('freeze frames', () => {
         },
       },
     ]);
-    const window = frames.find((f) => f.kind === 'signals')!;
+    // The window is listed first, before the topic frames it was built from.
+    expect(frames.map((f) => f.kind)).toEqual(['signals', 'topic']);
+    const window = frames[0];
     expect(window.signals.map((s) => s.name)).toEqual(['min_range_m', 'stop_threshold_m', '/a/x', '/b/x']);
     expect(window.signals[0].key).toBe('/safety/safety_gate/min_range_m');
     expect(window.charts.map((c) => c.title)).toContain('min_range_m vs stop_threshold_m');

@@ -170,8 +170,11 @@ export function normalizeSnapshots(snapshots: unknown): { frames: FrameView[]; r
     if (type !== undefined && type !== 'freeze_frame') continue;
     frames.push(frameView(s, x));
   }
-  const captured = frames.some((f) => f.kind === 'signals') ? undefined : capturedValues(frames);
-  return { frames: captured ? [captured, ...frames] : frames, recordings };
+  // Charts first: the gateway lists its signal window after the per-topic frames it is built from.
+  const windows = frames.filter((f) => f.kind === 'signals');
+  const captured = windows.length > 0 ? undefined : capturedValues(frames);
+  const others = frames.filter((f) => f.kind !== 'signals');
+  return { frames: [...(captured ? [captured] : windows), ...others], recordings };
 }
 
 /**
