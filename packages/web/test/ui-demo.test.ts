@@ -3,7 +3,7 @@
 // sent into the robot's path from the UI's operations tab; PROTECTIVE_STOP from the federated
 // safety island reaches the dashboard over the live stream, and its detail charts min_range_m
 // against stop_threshold_m from the freeze frame. Screenshots go to .test-artifacts/ui/.
-import { mkdirSync, rmSync } from 'node:fs';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, afterEach, beforeAll, expect, it } from 'vitest';
@@ -12,7 +12,7 @@ import { buildDemo, eventually, freePort, http, launch, type Launched } from '..
 import { buildUi } from './support/build-ui.js';
 import { serveStatic, type StaticServer } from './support/static-server.js';
 import { launchChromium, type Browser } from './support/browser.js';
-import { openPage, treeItem, type OpenedPage } from './support/pages.js';
+import { trackPages, treeItem } from './support/pages.js';
 
 const DOMAIN = 172; // the safety island takes 173
 const ARTIFACTS = join(fileURLToPath(new URL('../../../', import.meta.url)), '.test-artifacts', 'ui');
@@ -24,7 +24,7 @@ describeWith(CHROMIUM, 'web UI on the demo robot (launcher, two gateways)', () =
   let ui: StaticServer;
   let browser: Browser;
   let dist: string;
-  const opened: OpenedPage[] = [];
+  const pages = trackPages(() => browser);
 
   beforeAll(async () => {
     mkdirSync(ARTIFACTS, { recursive: true });
@@ -53,17 +53,20 @@ describeWith(CHROMIUM, 'web UI on the demo robot (launcher, two gateways)', () =
   }, 60_000);
 
   afterEach(async () => {
-    const pages = opened.splice(0);
-    for (const p of pages) await p.page.close();
-    expect(pages.flatMap((p) => p.errors)).toEqual([]);
+    expect(await pages.closeAll()).toEqual([]);
   });
 
   it('shows PROTECTIVE_STOP live after trigger_person and charts min_range_m against stop_threshold_m', async () => {
-    const p = await openPage(browser, `${ui.url}/?gateway=${encodeURIComponent(api.replace(/\/api\/v1$/, ''))}#/entity/apps/scenario/operations`);
-    opened.push(p);
-    const page = p.page;
+    const page = await pages.open(`${ui.url}/?gateway=${encodeURIComponent(api.replace(/\/api\/v1$/, ''))}#/entity/apps/scenario/operations`);
     await expect.poll(() => page.getByTestId('stream-state').textContent(), SLOW).toBe('Fault stream: live');
     await treeItem(page, 'safety_gate').or(treeItem(page, 'Safety Gate')).first().waitFor({ timeout: 30_000 });
+    const paint = await page.evaluate(() => ({
+      paint: performance.getEntriesByType('paint').map((e) => ({ name: e.name, ms: Math.round(e.startTime) })),
+      treeRenderedMs: Math.round(performance.getEntriesByName('medkit:tree-rendered')[0]?.startTime ?? -1),
+    }));
+    expect(paint.treeRenderedMs).toBeGreaterThan(0);
+    const entities = await Promise.all(['areas', 'components', 'apps', 'functions'].map(async (c) => ((await http(`${api}/${c}`)).body.items as unknown[]).length));
+    writeFileSync(join(ARTIFACTS, 'metrics-demo.json'), JSON.stringify({ ...paint, viewport: '1280x800', entities: entities.reduce((a, b) => a + b, 0), servedBy: 'static server, gateway cross-origin' }, null, 2));
     // Nothing raised yet; this document must survive until the fault shows (no reload).
     expect(((await http(`${api}/faults?status=all`)).body.items as { fault_code: string }[]).map((f) => f.fault_code)).not.toContain('PROTECTIVE_STOP');
     await page.evaluate(() => ((window as unknown as { medkitMark: number }).medkitMark = 1));

@@ -15,7 +15,7 @@ import { buildRos2, http, startRobot, waitForApp, type RobotProcess } from '../.
 import { startTestGateway, type TestGateway } from '../../gateway/test/support/gateway.js';
 import { buildUi, bundleSizes } from './support/build-ui.js';
 import { launchChromium, type Browser } from './support/browser.js';
-import { openPage, treeItem, type OpenedPage } from './support/pages.js';
+import { trackPages, treeItem } from './support/pages.js';
 
 const DOMAIN = 170;
 const ARTIFACTS = join(fileURLToPath(new URL('../../../', import.meta.url)), '.test-artifacts', 'ui');
@@ -29,7 +29,7 @@ describeWith(CHROMIUM, 'web UI on the real gateway with a ROS robot in another p
   let dist: string;
   let peer: RosContext;
   let reporter: RosNode;
-  const opened: OpenedPage[] = [];
+  const pages = trackPages(() => browser);
 
   beforeAll(async () => {
     mkdirSync(ARTIFACTS, { recursive: true });
@@ -68,19 +68,14 @@ describeWith(CHROMIUM, 'web UI on the real gateway with a ROS robot in another p
 
   // Every page of every test: no console error, no uncaught exception.
   afterEach(async () => {
-    const pages = opened.splice(0);
-    for (const p of pages) await p.page.close();
-    expect(pages.flatMap((p) => p.errors)).toEqual([]);
+    expect(await pages.closeAll()).toEqual([]);
   });
 
   /** Opens the UI the gateway serves (same origin as the API). */
-  async function open(hash = '') {
-    const p = await openPage(browser, `${gw.url}/${hash}`);
-    opened.push(p);
-    return p.page;
-  }
+  const open = (hash = '') => pages.open(`${gw.url}/${hash}`);
 
   const api = (path: string) => `${gw.url}/api/v1${path}`;
+  const entityCount = async () => (await Promise.all(['/areas', '/components', '/apps', '/functions'].map(async (c) => (await http(api(c))).body.items.length as number))).reduce((a, b) => a + b, 0);
 
   async function reportFault(code: string, source: string, severity: number, description: string): Promise<void> {
     const client = reporter.createClient('/fault_manager/report_fault', 'ros2_medkit_msgs/srv/ReportFault');
@@ -115,7 +110,7 @@ describeWith(CHROMIUM, 'web UI on the real gateway with a ROS robot in another p
     expect(paint.treeRenderedMs).toBeGreaterThan(0);
     writeFileSync(
       join(ARTIFACTS, 'metrics-ros-gateway.json'),
-      JSON.stringify({ ...paint, bundle: bundleSizes(dist), viewport: '1280x800', entities: apps.length, servedBy: 'gateway (ui.dir)' }, null, 2),
+      JSON.stringify({ ...paint, bundle: bundleSizes(dist), viewport: '1280x800', entities: await entityCount(), servedBy: 'gateway (ui.dir)' }, null, 2),
     );
     await page.screenshot({ path: join(ARTIFACTS, 'ros-tree.png') });
   });

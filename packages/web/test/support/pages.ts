@@ -29,3 +29,26 @@ export function treeItem(page: Page, name: string) {
 function escapeRegExp(s: string): string {
   return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
+
+/** Pages a test file opens, closed after each test with the errors they logged. */
+export interface PageTracker {
+  open(url: string): Promise<Page>;
+  /** Closes every page opened since the last call; returns their errors. */
+  closeAll(): Promise<string[]>;
+}
+
+export function trackPages(browser: () => Browser): PageTracker {
+  const opened: OpenedPage[] = [];
+  return {
+    async open(url) {
+      const p = await openPage(browser(), url);
+      opened.push(p);
+      return p.page;
+    },
+    async closeAll() {
+      const pages = opened.splice(0);
+      for (const p of pages) await p.page.close();
+      return pages.flatMap((p) => p.errors);
+    },
+  };
+}
