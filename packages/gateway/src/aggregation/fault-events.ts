@@ -1,5 +1,6 @@
-// Peer fault events relayed into this gateway (spec/gateway.md §11.5–§11.6). The local /faults/stream route
-// subscribes here and sends each event to its clients with its own next event id, next to local events.
+// Peer fault events relayed into this gateway (spec/gateway.md §11.5–§11.6). The faults feature's stream
+// timeline (faults/gateway/stream-timeline.ts) subscribes here at start: each event gets this gateway's next
+// /faults/stream id, from the same sequence and replay buffer as local events.
 
 /** One fault event received from a peer's /faults/stream. */
 export interface RelayedFaultEvent {
