@@ -1,10 +1,10 @@
 // The built UI in Debian's chromium, served by the real default gateway (ui.dir = a fresh build)
 // with ROS enabled on domain 170, and the fixture robot (packages/gateway/test/fixtures/ros-robot.mjs)
-// in its own process: the tree from the live ROS graph, a fault reported over the fault manager's
+// in its own process: the tree from the live ROS graph; a fault reported over the fault manager's
 // ROS service arriving on the dashboard live, its freeze frame charted, its black-box recording
-// downloadable, clearing it from the detail, a parameter edit applied on
-// the node, a service and an action run, a published message's log line in the logs tab, and a
-// lifecycle transition. No page may log a console error. Screenshots go to .test-artifacts/ui/.
+// downloadable, clearing it from the detail; parameter edits applied on the node (also through the
+// function that aggregates it); a service and an action run; a published message's log line in the
+// logs tab; a lifecycle transition. No page may log a console error. Screenshots: .test-artifacts/ui/.
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -200,6 +200,21 @@ describeWith(CHROMIUM, 'web UI on the real gateway with a ROS robot in another p
     await expect.poll(() => serial.locator('.note').textContent()).toBe('read-only');
     expect(await serial.locator('button[type="submit"]').isDisabled()).toBe(true);
     await page.screenshot({ path: join(ARTIFACTS, 'ros-configurations.png') });
+  });
+
+  it('edits and resets a member parameter from the function that aggregates the node', async () => {
+    const page = await open('#/entity/functions/demo/configurations');
+    const row = page.locator('tr[data-param="battery_monitor:mode"]');
+    await row.waitFor({ timeout: 15_000 });
+    expect(await row.locator('th').textContent()).toBe('mode (battery_monitor)');
+    await row.locator('button', { hasText: 'Edit' }).click();
+    await row.locator('input').fill('manual');
+    await row.locator('input').press('Enter');
+    await expect.poll(() => row.locator('.value').textContent(), SLOW).toBe('manual');
+    expect((await http(api('/apps/battery_monitor/configurations/mode'))).body.data).toBe('manual');
+    await row.locator('button', { hasText: 'Reset' }).click();
+    await expect.poll(() => row.locator('.value').textContent(), SLOW).toBe('auto');
+    expect((await http(api('/apps/battery_monitor/configurations/mode'))).body.data).toBe('auto');
   });
 
   it('calls a service and follows an action to its result', async () => {
