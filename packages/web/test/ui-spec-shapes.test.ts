@@ -1,6 +1,6 @@
 // The built UI in chromium against a stand-in gateway that answers with the spec's example
-// bodies (test/support/spec-gateway.ts). It isolates the UI for the views whose gateway routes
-// are still being written: live fault stream (with Last-Event-ID on reconnect), fault detail
+// bodies (test/support/spec-gateway.ts): the contract's shapes, beside the real-gateway tests
+// (ui-ros-gateway, ui-demo). Live fault stream (with Last-Event-ID on reconnect), fault detail
 // with freeze-frame charts, recording link and clear, live data values and publishing,
 // parameter edit with type checking, operation result, log tail, lifecycle transitions.
 import { mkdirSync, rmSync } from 'node:fs';

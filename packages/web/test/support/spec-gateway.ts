@@ -1,7 +1,8 @@
 // A stand-in gateway that answers with the example bodies of spec/api.md and spec/faults.md
 // (binding shapes: fault status object, signal-window freeze frame, log severity + level). It
-// isolates the UI for browser tests of views whose gateway routes are still being written; it
-// proves the UI reads the contract's shapes, not that the gateway produces them.
+// proves the UI reads the contract's shapes, including ones a test cannot easily get from the real
+// gateway (a stream the server drops, then Last-Event-ID; offline peers); that the real gateway's
+// bodies are read right is proven by ui-ros-gateway.test.ts and ui-demo.test.ts.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { ApiHandler } from './static-server.js';
 
