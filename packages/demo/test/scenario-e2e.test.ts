@@ -106,10 +106,8 @@ describe('the demo through the main gateway', () => {
     expect(healed.item.last_passed).toBeGreaterThan(healed.item.last_occurred);
   });
 
-  // Needs the gateway's ROS topic sampler to keep per-topic history (TopicSampler.history in
-  // packages/gateway/src/faults/ros/topic-access.ts, with faults.snapshots.background_capture: true in
-  // config/safety-island-gateway.yaml); until then the frames carry each signal's value only.
-  it.skip('captures each signal as a value with history, min_range_m dropping below 0.8 m [needs TopicSampler.history]', () => {
+  // The island's gateway keeps a window of each snapshot topic (faults.snapshots.history_window_sec).
+  it('captures each signal as a value with history, min_range_m dropping below 0.8 m', () => {
     for (const name of ['commanded_vx', 'min_range_m', 'stop_threshold_m']) expect(signal(freezeFrame, name), `${name} with history`).toBeDefined();
     const range = signal(freezeFrame, 'min_range_m')!.history.map(([, v]) => v);
     const firstLow = range.findIndex((v) => v < 0.8);
