@@ -10,6 +10,7 @@ import { ScriptRunner } from '../scripts/runner.js';
 import type { ScriptsService } from '../scripts/service.js';
 import { UPDATES_KEYS } from './config.js';
 import { UpdateManager } from './manager.js';
+import { getSamplers } from '../sampling/index.js';
 import type { UpdateProvider } from './provider.js';
 import { updatesRoutes } from './routes.js';
 import { ScriptUpdateProvider } from './script-provider.js';
@@ -57,6 +58,14 @@ export function createUpdatesFeature(_config?: GatewayConfig, options: UpdatesFe
       manager = new UpdateManager(new UpdateStore(ctx.db), provider, ctx.log.child({ component: 'updates' }));
       ctx.services.set(UPDATES_SERVICE, manager);
       ctx.capabilities.set('updates');
+      // Cyclic subscriptions and triggers on `/updates/{id}/status` read and follow the package's status.
+      const m = manager;
+      getSamplers(ctx).register('update-status', {
+        sample: async (_entity, updateId) => m.get(updateId ?? '').status,
+        subscribe: (_entity, updateId, onValue) => m.onStatus((id, status) => {
+          if (id === updateId) onValue(status);
+        }),
+      }, { itemPath: 'required' });
     },
     routes: () => updatesRoutes(() => manager),
     async stop() {
