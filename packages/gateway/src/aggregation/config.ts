@@ -14,10 +14,11 @@ export const AGGREGATION_KEYS = {
   }),
   'aggregation.forward_auth': bool(false, "Forward the client's Authorization header to peers (warns without require_tls)."),
   'aggregation.require_tls': bool(false, 'Reject http:// peers; when false every cleartext peer is logged as a warning.'),
-  'aggregation.announce': bool(false, 'Advertise this gateway over mDNS [not implemented in medkit yet: logs a warning].'),
-  'aggregation.discover': bool(false, 'Browse mDNS for peers [not implemented in medkit yet: logs a warning].'),
+  'aggregation.announce': bool(false, 'Advertise this gateway over mDNS (UDP 5353; answers queries, goodbye on stop).'),
+  'aggregation.discover': bool(false, 'Browse mDNS for peers every 10 s; found instances become peers.'),
   'aggregation.mdns_service': str('_medkit._tcp.local', 'mDNS service type, the same for the whole cluster.'),
   'aggregation.mdns_name': str('', 'mDNS instance name ("" = hostname); unique per instance.'),
+  'aggregation.mdns_interface': str('', '[ours] IPv4 address of the interface mDNS joins 224.0.0.251 on ("" = first non-internal IPv4).'),
   'aggregation.peer_scheme': str('http', 'Scheme for mDNS-found peers.', { enum: ['http', 'https'] }),
   'aggregation.max_discovered_peers': int(50, 'Most mDNS-discovered peers (static peers not counted).', { min: 1, max: 1000, policy: 'clamp' }),
 } satisfies Record<string, KeySpec>;
@@ -38,6 +39,11 @@ export interface AggregationSettings {
   announce: boolean;
   discover: boolean;
   maxDiscoveredPeers: number;
+  mdnsService: string;
+  /** Instance name; "" means the hostname. */
+  mdnsName: string;
+  mdnsInterface: string;
+  peerScheme: 'http' | 'https';
   peers: PeerConfig[];
 }
 
@@ -114,6 +120,10 @@ export function readAggregationSettings(config: Reader, warn: (msg: string) => v
     announce: config.value<boolean>('aggregation.announce'),
     discover: config.value<boolean>('aggregation.discover'),
     maxDiscoveredPeers: config.value<number>('aggregation.max_discovered_peers'),
+    mdnsService: config.value<string>('aggregation.mdns_service'),
+    mdnsName: config.value<string>('aggregation.mdns_name'),
+    mdnsInterface: config.value<string>('aggregation.mdns_interface'),
+    peerScheme: config.value<'http' | 'https'>('aggregation.peer_scheme'),
     peers,
   };
 }

@@ -6,6 +6,7 @@ import { AGGREGATION_KEYS, readAggregationSettings } from './config.js';
 import { PEER_FAULT_EVENTS_SERVICE, type FaultEventSink } from './fault-events.js';
 import { registerAggregationHooks } from './routes.js';
 import { AggregationService, type MergeHost } from './service.js';
+import { startPeerDiscovery, type PeerDiscovery } from './mdns/peer-discovery.js';
 
 /** Service name of the {@link AggregationService}. */
 export const AGGREGATION_SERVICE = 'aggregation';
@@ -14,6 +15,7 @@ export const PEER_FAULT_SINK_SERVICE = 'faults.peer-event-sink';
 
 export function createAggregationFeature(): GatewayFeature {
   let svc: AggregationService | undefined;
+  let mdns: Promise<PeerDiscovery | undefined> | undefined;
   return {
     name: 'aggregation',
     keys: AGGREGATION_KEYS,
@@ -21,9 +23,6 @@ export function createAggregationFeature(): GatewayFeature {
       const log = ctx.log.child({ component: 'aggregation' });
       const settings = readAggregationSettings(ctx.config, (m) => log.warn(m));
       if (!settings.enabled) return;
-      if (settings.announce || settings.discover) {
-        log.warn('aggregation.announce / aggregation.discover (mDNS) are not implemented yet; use aggregation.peer_urls');
-      }
       svc = new AggregationService(settings, { info: (m) => log.info(m), warn: (m) => log.warn(m), error: (m) => log.error(m) });
       const service = svc;
       ctx.capabilities.set('aggregation');
@@ -45,8 +44,25 @@ export function createAggregationFeature(): GatewayFeature {
     start(ctx) {
       // Not awaited: start-up never waits for peers (the first round finishes in the background).
       void svc?.start(ctx.services.get(PEER_FAULT_SINK_SERVICE) as FaultEventSink | undefined);
+      const s = svc;
+      if (s && (s.settings.announce || s.settings.discover)) {
+        const log = ctx.log.child({ component: 'aggregation.mdns' });
+        mdns = startPeerDiscovery(s, {
+          announce: s.settings.announce,
+          discover: s.settings.discover,
+          service: s.settings.mdnsService,
+          name: s.settings.mdnsName,
+          scheme: s.settings.peerScheme,
+          maxPeers: s.settings.maxDiscoveredPeers,
+          httpPort: ctx.config.value<number>('server.port'),
+          httpHost: ctx.config.value<string>('server.host'),
+          interfaceAddress: s.settings.mdnsInterface || undefined,
+          log: { info: (m) => log.info(m), warn: (m) => log.warn(m) },
+        });
+      }
     },
     async stop() {
+      await (await mdns)?.stop();
       await svc?.stop();
     },
     summary: () => (svc ? [['aggregation', svc.settings.peers.map((p) => `${p.name}=${p.url}`).join(', ') || 'enabled, no peers']] : []),

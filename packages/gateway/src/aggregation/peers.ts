@@ -65,6 +65,23 @@ export class PeerRegistry {
     return this.states.find((s) => s.name === name);
   }
 
+  /** Adds a peer found at run time (mDNS); false when the name is taken. */
+  add(peer: PeerConfig): boolean {
+    if (this.get(peer.name)) return false;
+    this.states.push({ name: peer.name, url: peer.url, status: 'offline', selfAliases: [] });
+    return true;
+  }
+
+  /** Removes a peer and forgets what was read from it. */
+  remove(name: string): boolean {
+    const i = this.states.findIndex((s) => s.name === name);
+    if (i < 0) return false;
+    this.states.splice(i, 1);
+    this.prints.delete(name);
+    this.aliasPrints.delete(name);
+    return true;
+  }
+
   /** First round now, then one round per interval. */
   async start(): Promise<void> {
     await this.checkAll();

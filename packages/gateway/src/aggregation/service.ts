@@ -4,7 +4,7 @@ import { randomUUID } from 'node:crypto';
 import type { App, Area, Component, Entity, EntitySnapshot, EntityType, SovdFunction } from '../entities/model.js';
 import { SovdError } from '../http/errors.js';
 import { warning, type HealthContribution } from '../info/health-registry.js';
-import type { AggregationSettings } from './config.js';
+import type { AggregationSettings, PeerConfig } from './config.js';
 import { PeerFaultEventHub, type FaultEventSink } from './fault-events.js';
 import { PeerFaultRelay } from './fault-relay.js';
 import { mergePeerEntities, routeKey, type LeafCollision, type PeerRoute } from './merge.js';
@@ -36,6 +36,10 @@ export class AggregationService {
   private host?: MergeHost;
   private routes = new Map<string, PeerRoute>();
   private collisions: LeafCollision[] = [];
+  /** Names of peers added by mDNS (only these may be removed by mDNS). */
+  private readonly discovered = new Set<string>();
+  /** Set when mDNS discovery/announcement could not start or cannot use multicast. */
+  mdnsProblem?: string;
 
   constructor(
     readonly settings: AggregationSettings,
@@ -127,6 +131,35 @@ export class AggregationService {
     });
   }
 
+  /**
+   * Adds a peer found by mDNS and checks it at once. Refused (false) when its name is taken by a static peer
+   * or its scheme violates `require_tls`.
+   */
+  addDiscovered(peer: PeerConfig): boolean {
+    if (this.settings.requireTls && peer.url.startsWith('http:')) {
+      this.log.warn(`discovered peer '${peer.name}' (${peer.url}) rejected: aggregation.require_tls is set`);
+      return false;
+    }
+    if (!this.registry.add(peer)) {
+      this.log.warn(`discovered peer '${peer.name}' (${peer.url}) ignored: a peer of that name exists`);
+      return false;
+    }
+    this.discovered.add(peer.name);
+    this.log.info(`discovered peer '${peer.name}' at ${peer.url}`);
+    if (peer.url.startsWith('http:')) this.log.warn(`peer '${peer.name}' is reached over cleartext http (${peer.url})`);
+    void this.registry.checkAll([peer.name]).then(() => this.peersChanged());
+    return true;
+  }
+
+  /** Removes a peer that mDNS added (goodbye or TTL expiry); static peers are never removed. */
+  removeDiscovered(name: string): boolean {
+    if (!this.discovered.delete(name)) return false;
+    this.registry.remove(name);
+    this.log.info(`discovered peer '${name}' left`);
+    this.peersChanged();
+    return true;
+  }
+
   peer(name: string): PeerState | undefined {
     return this.registry.get(name);
   }
@@ -163,6 +196,7 @@ export class AggregationService {
         peer_names: c.peers,
       }),
     );
+    if (this.mdnsProblem) warnings.push(warning('peer_discovery_unavailable', `mDNS peer discovery unavailable: ${this.mdnsProblem}`));
     return { fields: { peers, [INSTANCE_HEALTH_FIELD]: { instance_id: this.instanceId } }, warnings };
   }
 
