@@ -18,8 +18,9 @@ if (existsSync(jsonFile)) {
   try {
     const r = JSON.parse(readFileSync(jsonFile, 'utf8'));
     const skipped = (r.numPendingTests ?? 0) + (r.numTodoTests ?? 0);
-    // A suite that failed to load counts as a failure even though none of its tests ran.
-    const failedSuites = (r.testResults ?? []).filter((s) => s.status === 'failed' && (s.assertionResults ?? []).length === 0).length;
+    // A suite that failed outside its tests (a failing beforeAll, an import error) counts as a failure
+    // even though none of its tests failed (they are reported as skipped).
+    const failedSuites = (r.testResults ?? []).filter((s) => s.status === 'failed' && !(s.assertionResults ?? []).some((a) => a.status === 'failed')).length;
     summary = `tests: ${r.numPassedTests} passed, ${r.numFailedTests + failedSuites} failed, ${skipped} skipped`;
   } catch (err) {
     console.error(`could not read ${jsonFile}: ${err}`);

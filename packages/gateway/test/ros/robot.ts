@@ -96,7 +96,7 @@ export async function http(url: string, init: RequestInit & { json?: unknown } =
 }
 
 /** Polls `fn` until it returns a truthy value (or throws after `timeoutMs`). */
-export async function eventually<T>(fn: () => Promise<T | undefined | false>, what: string, timeoutMs = 15_000): Promise<T> {
+export async function eventually<T>(fn: () => Promise<T | undefined | false>, what: string, timeoutMs = 30_000): Promise<T> {
   const end = Date.now() + timeoutMs;
   let last: unknown;
   for (;;) {
@@ -112,6 +112,6 @@ export async function eventually<T>(fn: () => Promise<T | undefined | false>, wh
 }
 
 /** Waits until the gateway lists App `id`. */
-export function waitForApp(g: TestGateway, id: string, timeoutMs = 15_000): Promise<unknown> {
+export function waitForApp(g: TestGateway, id: string, timeoutMs = 45_000): Promise<unknown> {
   return eventually(async () => (await http(`${g.url}/api/v1/apps/${id}`)).status === 200, `app ${id}`, timeoutMs);
 }
