@@ -4,7 +4,7 @@
 import { join } from 'node:path';
 import { PEER_FAULT_EVENTS_SERVICE } from '../aggregation/fault-events.js';
 import type { GatewayConfig } from '../config/index.js';
-import { bool, list, str } from '../config/index.js';
+import { list, str } from '../config/index.js';
 import type { RosNode } from '@medkit/ros2';
 import type { RosConnection } from '../ros/connection.js';
 import type { EntityCache } from '../entities/cache.js';
@@ -13,6 +13,7 @@ import { warning } from '../info/health-registry.js';
 import { getSamplers } from '../sampling/index.js';
 import type { FaultClock } from './clock.js';
 import { FAULT_KEYS, faultConfigFromKeys } from './config-keys.js';
+import { BRIDGE_KEYS, bridgeConfigsFrom } from './bridges/config-keys.js';
 import type { FaultLogger } from './log.js';
 import type { TopicGraph, TopicSampler } from './snapshots/sampler.js';
 import { faultMigrations } from './storage/migrations.js';
@@ -38,9 +39,7 @@ const CATEGORY = /^[A-Za-z0-9_-]{1,64}$/;
 export const FAULTS_FEATURE_KEYS = {
   ...FAULT_KEYS,
   'fault_manager.namespace': str('', 'Namespace of the fault manager\'s ROS services and events topic (`<ns>/fault_manager/...`; empty = root).'),
-  'faults.bridges.diagnostics': bool(true, '[ours] Turn /diagnostics statuses into faults (diagnostic bridge, faults.md §9.1) when connected to ROS.'),
-  'faults.bridges.rosout': bool(true, '[ours] Turn /rosout WARN and above into faults (log bridge, §9.2) when connected to ROS.'),
-  'faults.bridges.action_status': bool(true, '[ours] Turn aborted action goals into faults (action status bridge, §9.3) when connected to ROS.'),
+  ...BRIDGE_KEYS,
   'bulk_data.categories': list([], 'Upload categories of bulk-data on apps and components besides the read-only `rosbags` (e.g. calibration, firmware).'),
 };
 
@@ -135,12 +134,8 @@ export function createFaultsFeature(_config?: GatewayConfig, opts: FaultsFeature
       const ns = faultManagerNamespace(ctx.config.value<string>('fault_manager.namespace'), (m) => log.warn(m));
       try {
         rosNode = ros.context.createNode('fault_manager', ns, { rosout: false, parameterServices: false, parameterEvents: false });
-        served = serveFaultManager(rosNode, s.manager, log);
-        bridges = new FaultBridges(rosNode, ros.graph, s.manager, {
-          diagnostics: ctx.config.value<boolean>('faults.bridges.diagnostics'),
-          rosout: ctx.config.value<boolean>('faults.bridges.rosout'),
-          actions: ctx.config.value<boolean>('faults.bridges.action_status'),
-        }, log);
+        served = serveFaultManager(rosNode, s.manager, log, { entityPathOf: (f) => s.entityPathOf(f) });
+        bridges = new FaultBridges(rosNode, ros.graph, s.manager, bridgeConfigsFrom(ctx.config, (m) => log.warn(m)), log);
         bridges.start();
         if (signals && s.system.snapshotTopics.length > 0) {
           signalTap = new SnapshotSignalTap(rosNode, ros.graph, s.system.snapshotTopics, signals, log);

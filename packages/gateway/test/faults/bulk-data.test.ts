@@ -4,6 +4,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { McapIndexedReader } from '@mcap/core';
 import type { IReadable } from '@mcap/core';
+import { getSnapshotsService } from '../../src/faults/query/ros-services.js';
 import { startFaultGateway, until, type FaultGateway } from './gateway-harness.js';
 
 const BATTERY = '/base/battery_monitor';
@@ -94,6 +95,15 @@ describe('bulk data (api.md §10)', () => {
     expect(new Uint8Array(await part.arrayBuffer())).toEqual(bytes.subarray(0, 8));
     expect((await g.api('GET', `/apps/motor-driver/bulk-data/rosbags/${d.id}`)).status).toBe(404);
     expect((await g.api('GET', '/apps/battery-monitor/bulk-data/rosbags/fault_NONE_1')).status).toBe(404);
+
+    // GetSnapshots (faults.md §4.3) points its download_url at this bulk-data download, which serves the same bag.
+    const legacy = JSON.parse(getSnapshotsService(g.faults.manager, 'BATTERY_DEAD', '', (f) => g.faults.entityPathOf(f)).data);
+    expect(legacy.rosbag).toEqual({ available: true, duration_sec: d['x-medkit'].duration_sec, size_bytes: d.size, format: 'mcap', download_url: `/api/v1/apps/battery-monitor/bulk-data/rosbags/${d.id}` });
+    const viaUrl = await fetch(`${g.url}${legacy.rosbag.download_url}`);
+    expect(viaUrl.status).toBe(200);
+    expect(new Uint8Array(await viaUrl.arrayBuffer())).toEqual(bytes);
+    // A fault no entity owns has no route that could serve its bag: no download_url rather than a dead one.
+    expect(JSON.parse(getSnapshotsService(g.faults.manager, 'BATTERY_DEAD', '', () => undefined).data).rosbag).not.toHaveProperty('download_url');
   });
 
   it('uploads, lists, downloads and deletes files of a configured category on apps and components', async () => {

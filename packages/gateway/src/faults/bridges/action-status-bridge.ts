@@ -1,10 +1,12 @@
 // Action status bridge (faults.md §9.3): aborted (optionally canceled) goals of an action become a FAILED
 // report, recovery a PASSED one; only transitions of the delivered state are reported.
+import type { FaultLogger } from '../log.js';
+import { silentLogger } from '../log.js';
 import { fnv1a32, upperSnake } from './naming.js';
 import type { BridgeReport } from './report.js';
 
 export interface GoalStatusArrayMsg {
-  status_list: { status: number }[];
+  status_list: { status: number; goal_info?: { goal_id?: { uuid?: ArrayLike<number> } } }[];
 }
 
 export const GoalStatus = { UNKNOWN: 0, ACCEPTED: 1, EXECUTING: 2, CANCELING: 3, SUCCEEDED: 4, CANCELED: 5, ABORTED: 6 } as const;
@@ -19,10 +21,13 @@ export interface ActionBridgeConfig {
   code_prefix: string;
   exclude_actions: string[];
   include_only_actions: string[];
+  /** Goal/status pairs remembered so each aborted (or canceled) goal is logged once. */
+  dedup_capacity: number;
 }
 
 export function sanitizeActionBridgeConfig(c: Partial<ActionBridgeConfig> = {}): ActionBridgeConfig {
   const sev = Number(c.aborted_severity ?? 2);
+  const dedup = Number(c.dedup_capacity ?? 4096);
   const pos = (v: unknown, d: number) => (Number.isFinite(Number(v)) && Number(v) > 0 ? Number(v) : d);
   return {
     enabled: c.enabled ?? true,
@@ -34,6 +39,7 @@ export function sanitizeActionBridgeConfig(c: Partial<ActionBridgeConfig> = {}):
     code_prefix: upperSnake(c.code_prefix ?? 'ACTION') || 'ACTION',
     exclude_actions: c.exclude_actions ?? [],
     include_only_actions: c.include_only_actions ?? [],
+    dedup_capacity: Number.isInteger(dedup) && dedup >= 1 ? dedup : 4096,
   };
 }
 
@@ -72,8 +78,24 @@ interface ActionState {
  */
 export class ActionStatusBridge {
   private readonly actions = new Map<string, ActionState>();
+  /** Goal/status keys already logged, oldest first (bounded by `dedup_capacity`). */
+  private readonly logged = new Set<string>();
 
-  constructor(readonly config: ActionBridgeConfig, private readonly send: (r: BridgeReport) => boolean) {}
+  constructor(readonly config: ActionBridgeConfig, private readonly send: (r: BridgeReport) => boolean, private readonly log: FaultLogger = silentLogger) {}
+
+  /** Logs each failed goal once: status arrays repeat every goal until it expires. */
+  private logGoals(action: string, msg: GoalStatusArrayMsg): void {
+    for (const g of msg.status_list ?? []) {
+      const failed = g.status === GoalStatus.ABORTED || (this.config.canceled_is_fault && g.status === GoalStatus.CANCELED);
+      if (!failed) continue;
+      const id = Buffer.from(Array.from(g.goal_info?.goal_id?.uuid ?? [])).toString('hex');
+      const key = `${action}|${id}|${g.status}`;
+      if (this.logged.has(key)) continue;
+      this.logged.add(key);
+      if (this.logged.size > this.config.dedup_capacity) this.logged.delete(this.logged.values().next().value!);
+      this.log.info(`action status bridge: goal ${id || '?'} of ${action} ${g.status === GoalStatus.ABORTED ? 'aborted' : 'canceled'}`);
+    }
+  }
 
   private eligible(action: string): boolean {
     const c = this.config;
@@ -94,6 +116,7 @@ export class ActionStatusBridge {
   onStatus(topic: string, msg: GoalStatusArrayMsg, publisherFqn?: string): void {
     const action = actionNameOf(topic);
     if (!action || !this.config.enabled || !this.eligible(action)) return;
+    this.logGoals(action, msg);
     const net = this.netState(msg);
     if (!net) return;
     let s = this.actions.get(action);

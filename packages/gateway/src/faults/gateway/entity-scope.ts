@@ -96,6 +96,12 @@ export class FaultEntityIndex {
     }
   }
 
+  /** The entity of a fault's first reporting source and its path (`/apps/<id>`, relative to the API base). */
+  entityOfFault(sources: readonly string[]): { entity: SourceEntity; path: string } | undefined {
+    const entity = sources.length > 0 ? this.entityOf(sources[0]) : undefined;
+    return entity ? { entity, path: `/${entity.entity_type}/${entity.entity_id}` } : undefined;
+  }
+
   /** Entities of every reporting source, de-duplicated, in source order. */
   entitiesOf(sources: readonly string[]): SourceEntity[] {
     const out = new Map<string, SourceEntity>();

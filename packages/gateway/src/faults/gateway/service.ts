@@ -56,6 +56,11 @@ export class FaultsService {
     return this.entities.entitiesOf(f.reporting_sources);
   }
 
+  /** `/apps/<id>`-style path of the entity the fault's first reporting source belongs to (bulk-data base). */
+  entityPathOf(f: FaultRecord): string | undefined {
+    return this.entities.entityOfFault(f.reporting_sources)?.path;
+  }
+
   /** True when one of the fault's sources is an entity locked (scope `faults`) by a client other than `clientId`. */
   lockedForClient(f: FaultRecord, clientId: string | undefined): boolean {
     for (const e of this.entitiesOfFault(f)) {

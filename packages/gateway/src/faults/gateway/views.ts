@@ -61,8 +61,7 @@ export class FaultViews {
   detail(f: FaultRecord, scope?: FaultScope): Record<string, unknown> | undefined {
     const env = environmentData(this.system.repository, f.fault_code, this.system.manager.config.snapshots.retain_on_clear);
     if (!env) return undefined;
-    const entity = f.reporting_sources.length > 0 ? this.entities.entityOf(f.reporting_sources[0]) : undefined;
-    const entityPath = scope?.entityPath ?? (entity ? `/${entity.entity_type}/${entity.entity_id}` : undefined);
-    return faultDetail(f, env, { entity, entityPath });
+    const own = this.entities.entityOfFault(f.reporting_sources);
+    return faultDetail(f, env, { entity: own?.entity, entityPath: scope?.entityPath ?? own?.path });
   }
 }

@@ -1,5 +1,6 @@
 // Response builders for the fault manager's remaining ROS services (faults.md §4.3): GetFault, GetSnapshots
 // (legacy JSON) and ListRosbags. The ROS wiring maps requests to these and serialises the results.
+import { API_BASE } from '../../http/app-types.js';
 import type { FaultManager } from '../manager.js';
 import type { FaultRecord } from '../model.js';
 import { firstBagFile } from '../blackbox/recordings.js';
@@ -15,11 +16,19 @@ export function getFaultService(mgr: FaultManager, code: string): { success: boo
   return { success: true, error_message: '', fault, environment_data: environmentData(mgr.repository, code, mgr.config.snapshots.retain_on_clear) };
 }
 
-/** GetSnapshots.srv: the newest capture set (newest row per topic) and the newest recording, as JSON text. */
-export function getSnapshotsService(mgr: FaultManager, code: string, topic = ''): { success: boolean; data: string; error_message: string } {
+/** Entity path (`/apps/battery_monitor`, relative to the API base) a fault's bulk data is served under. */
+export type FaultEntityPath = (f: FaultRecord) => string | undefined;
+
+/**
+ * GetSnapshots.srv: the newest capture set (newest row per topic) and the newest recording, as JSON text.
+ * `download_url` is the recording's bulk-data download (api.md §10.3) under the entity `entityPathOf` gives the
+ * fault; it is left out when the fault belongs to no entity (no route could serve the bag).
+ */
+export function getSnapshotsService(mgr: FaultManager, code: string, topic = '', entityPathOf?: FaultEntityPath): { success: boolean; data: string; error_message: string } {
   const bad = validateFaultCode(code);
   if (bad) return { success: false, data: '', error_message: bad };
-  if (!mgr.getFault(code)) return { success: false, data: '', error_message: `Fault not found: ${code}` };
+  const fault = mgr.getFault(code);
+  if (!fault) return { success: false, data: '', error_message: `Fault not found: ${code}` };
   const rows = mgr.repository.snapshotRows(code);
   const newestSet = rows.length > 0 ? rows[0].capture_id : undefined;
   const topics: Record<string, { message_type: string; data: unknown }> = {};
@@ -35,8 +44,12 @@ export function getSnapshotsService(mgr: FaultManager, code: string, topic = '')
   const out: Record<string, unknown> = { fault_code: code };
   if (capturedAt !== undefined) out.captured_at = Number(capturedAt / 1000n) / 1e6;
   out.topics = topics;
+  const entityPath = bag ? entityPathOf?.(fault) : undefined;
   out.rosbag = bag
-    ? { available: true, duration_sec: bag.duration_sec, size_bytes: bag.size_bytes, format: bag.format, download_url: `/api/v1/faults/${code}/snapshots/bag` }
+    ? {
+      available: true, duration_sec: bag.duration_sec, size_bytes: bag.size_bytes, format: bag.format,
+      ...(entityPath ? { download_url: `${API_BASE}${entityPath}/bulk-data/rosbags/${encodeURIComponent(bag.recording_id)}` } : {}),
+    }
     : { available: false };
   return { success: true, data: JSON.stringify(out), error_message: '' };
 }

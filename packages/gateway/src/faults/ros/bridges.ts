@@ -2,22 +2,17 @@
 // FaultReporters (local filtering as in the reference), aborted action goals from every
 // action status topic (`<action>/_action/status`) (rescanned on graph changes and every rescan_period_sec).
 import type { RosGraph, RosNode, Subscription } from '@medkit/ros2';
-import { ActionStatusBridge, actionNameOf, sanitizeActionBridgeConfig } from '../bridges/action-status-bridge.js';
+import { ActionStatusBridge, actionNameOf } from '../bridges/action-status-bridge.js';
 import type { GoalStatusArrayMsg } from '../bridges/action-status-bridge.js';
-import { DiagnosticBridge, sanitizeDiagnosticBridgeConfig } from '../bridges/diagnostic-bridge.js';
+import type { BridgeConfigs } from '../bridges/config-keys.js';
+import { DiagnosticBridge } from '../bridges/diagnostic-bridge.js';
 import type { DiagnosticArrayMsg } from '../bridges/diagnostic-bridge.js';
-import { LogBridge, sanitizeLogBridgeConfig } from '../bridges/log-bridge.js';
+import { LogBridge } from '../bridges/log-bridge.js';
 import type { LogMsg } from '../bridges/log-bridge.js';
 import type { BridgeReport } from '../bridges/report.js';
 import type { FaultLogger } from '../log.js';
 import type { FaultManager } from '../manager.js';
 import { FaultReporter, ReporterCache, localTransport } from '../reporter/fault-reporter.js';
-
-export interface FaultBridgeSettings {
-  diagnostics: boolean;
-  rosout: boolean;
-  actions: boolean;
-}
 
 const STATUS_TYPE = 'action_msgs/msg/GoalStatusArray';
 const STATUS_QOS = { reliability: 'reliable', durability: 'transient-local', history: { kind: 'keep-last', depth: 10 } } as const;
@@ -25,45 +20,47 @@ const STATUS_QOS = { reliability: 'reliable', durability: 'transient-local', his
 export class FaultBridges {
   private readonly subs: Subscription[] = [];
   private readonly actionSubs = new Map<string, Subscription>();
-  private readonly reporters: ReporterCache;
+  /** One reporter cache per bridge, each bounded by its bridge's max_tracked_* option. */
+  private readonly diagReporters: ReporterCache;
+  private readonly logReporters: ReporterCache;
   private actionBridge?: ActionStatusBridge;
   private timer?: NodeJS.Timeout;
+  private retryTimer?: NodeJS.Timeout;
   private readonly onGraph = () => this.rescan();
 
-  constructor(private readonly node: RosNode, private readonly graph: RosGraph, private readonly mgr: FaultManager, private readonly settings: FaultBridgeSettings, private readonly log: FaultLogger) {
+  constructor(private readonly node: RosNode, private readonly graph: RosGraph, private readonly mgr: FaultManager, private readonly settings: BridgeConfigs, private readonly log: FaultLogger) {
     const transport = localTransport(mgr);
-    this.reporters = new ReporterCache(512, (source) => new FaultReporter(transport, source, { log }), log);
+    const create = (source: string) => new FaultReporter(transport, source, { log });
+    this.diagReporters = new ReporterCache(settings.diagnostics.max_tracked_sources, create, log);
+    this.logReporters = new ReporterCache(settings.rosout.max_tracked_nodes, create, log);
   }
 
-  private forward(r: BridgeReport): void {
-    const rep = this.reporters.get(r.source_id);
+  private forward(reporters: ReporterCache, r: BridgeReport): void {
+    const rep = reporters.get(r.source_id);
     if (r.passed) rep.reportPassed(r.code);
     else rep.report(r.code, r.severity, r.description);
   }
 
   start(): void {
-    if (this.settings.diagnostics) {
-      const bridge = new DiagnosticBridge(sanitizeDiagnosticBridgeConfig(), this.node.resolveName('~'), undefined, this.log);
-      this.subs.push(this.node.createSubscription('/diagnostics', 'diagnostic_msgs/msg/DiagnosticArray', (m) => {
-        for (const r of bridge.convert(m as unknown as DiagnosticArrayMsg)) this.forward(r);
+    const { diagnostics, rosout, actions } = this.settings;
+    if (diagnostics.enabled) {
+      const bridge = new DiagnosticBridge(diagnostics, this.node.resolveName('~'), undefined, this.log);
+      this.subs.push(this.node.createSubscription(diagnostics.diagnostics_topic, 'diagnostic_msgs/msg/DiagnosticArray', (m) => {
+        for (const r of bridge.convert(m as unknown as DiagnosticArrayMsg)) this.forward(this.diagReporters, r);
       }, { reliability: 'reliable', durability: 'volatile', history: { kind: 'keep-last', depth: 10 } }));
     }
-    if (this.settings.rosout) {
-      const bridge = new LogBridge(sanitizeLogBridgeConfig(), this.node.resolveName('~'));
-      this.subs.push(this.node.createSubscription('/rosout', 'rcl_interfaces/msg/Log', (m) => {
+    if (rosout.enabled) {
+      const bridge = new LogBridge(rosout, this.node.resolveName('~'));
+      this.subs.push(this.node.createSubscription(rosout.rosout_topic, 'rcl_interfaces/msg/Log', (m) => {
         const r = bridge.convert(m as unknown as LogMsg);
-        if (r) this.forward(r);
+        if (r) this.forward(this.logReporters, r);
       }, { reliability: 'reliable', durability: 'volatile', history: { kind: 'keep-last', depth: 1000 } }));
     }
-    if (this.settings.actions) {
-      const cfg = sanitizeActionBridgeConfig();
+    if (actions.enabled) {
       // The action bridge disables local filtering (§9.3): its transitions go straight to the manager.
-      this.actionBridge = new ActionStatusBridge(cfg, (r) => this.mgr.report({ fault_code: r.code, event_type: r.passed ? 1 : 0, severity: r.severity, description: r.description, source_id: r.source_id }).accepted);
+      this.actionBridge = new ActionStatusBridge(actions, (r) => this.mgr.report({ fault_code: r.code, event_type: r.passed ? 1 : 0, severity: r.severity, description: r.description, source_id: r.source_id }).accepted, this.log);
       this.graph.on('change', this.onGraph);
-      this.timer = setInterval(() => {
-        this.rescan();
-        this.actionBridge?.retryPending();
-      }, cfg.rescan_period_sec * 1000);
+      this.timer = setInterval(() => this.rescan(), actions.rescan_period_sec * 1000);
       this.timer.unref();
       this.rescan();
     }
@@ -81,6 +78,7 @@ export class FaultBridges {
           const pub = this.graph.publishersOf(topic)[0];
           const fqn = pub ? this.graph.nodeOfEndpoint(pub.guid)?.fqn : undefined;
           bridge.onStatus(topic, m as unknown as GoalStatusArrayMsg, fqn);
+          this.armRetry();
         }, STATUS_QOS));
       } catch (err) {
         this.log.warn(`action status bridge: cannot subscribe ${topic}: ${(err as Error).message}`);
@@ -92,11 +90,28 @@ export class FaultBridges {
       this.actionSubs.delete(topic);
     }
     bridge.rescan(present.map((t) => actionNameOf(t)!));
+    bridge.retryPending();
+    this.armRetry();
+  }
+
+  /** Retries undelivered action transitions every retry_period_sec, only while some are pending (§9.3). */
+  private armRetry(): void {
+    const bridge = this.actionBridge;
+    if (!bridge || this.retryTimer || !bridge.hasPending) return;
+    this.retryTimer = setTimeout(() => {
+      this.retryTimer = undefined;
+      bridge.retryPending();
+      this.armRetry();
+    }, this.settings.actions.retry_period_sec * 1000);
+    this.retryTimer.unref();
   }
 
   stop(): void {
     this.graph.off('change', this.onGraph);
     clearInterval(this.timer);
+    clearTimeout(this.retryTimer);
+    this.retryTimer = undefined;
+    this.actionBridge = undefined;
     for (const s of this.subs.splice(0)) s.close();
     for (const s of this.actionSubs.values()) s.close();
     this.actionSubs.clear();

@@ -8,7 +8,7 @@ import type { FaultLogger } from '../log.js';
 import type { FaultManager } from '../manager.js';
 import type { FaultRecord } from '../model.js';
 import { listFaultsForEntity, listFaultsRos } from '../query/list.js';
-import { getFaultService, getSnapshotsService, listRosbagsService } from '../query/ros-services.js';
+import { getFaultService, getSnapshotsService, listRosbagsService, type FaultEntityPath } from '../query/ros-services.js';
 import { clusterMsg, environmentDataMsg, faultEventMsg, faultMsg, int64 } from './messages.js';
 
 const PKG = 'ros2_medkit_msgs';
@@ -31,8 +31,13 @@ export interface FaultManagerNode {
   close(): void;
 }
 
+export interface ServeFaultManagerOptions {
+  /** Entity path of a fault's bulk data, for get_snapshots' `download_url` (none without the entity tree). */
+  entityPathOf?: FaultEntityPath;
+}
+
 /** Serves `mgr` on `node` (already created with its name and namespace). */
-export function serveFaultManager(node: RosNode, mgr: FaultManager, log: FaultLogger): FaultManagerNode {
+export function serveFaultManager(node: RosNode, mgr: FaultManager, log: FaultLogger, opts: ServeFaultManagerOptions = {}): FaultManagerNode {
   const stats = { reports: 0, rejected: 0 };
   const serve = (name: string, type: string, handler: (req: Record<string, unknown>) => unknown) =>
     node.createService(`~/${name}`, `${PKG}/srv/${type}`, (req) => {
@@ -62,7 +67,7 @@ export function serveFaultManager(node: RosNode, mgr: FaultManager, log: FaultLo
     return { success: r.success, error_message: r.error_message, fault: faultMsg(r.fault ?? EMPTY_FAULT), environment_data: environmentDataMsg(r.environment_data) };
   });
   serve('clear_fault', 'ClearFault', (req) => mgr.clear(str(req.fault_code), { skipCorrelationAutoClear: Boolean(req.skip_correlation_auto_clear) }));
-  serve('get_snapshots', 'GetSnapshots', (req) => getSnapshotsService(mgr, str(req.fault_code), str(req.topic)));
+  serve('get_snapshots', 'GetSnapshots', (req) => getSnapshotsService(mgr, str(req.fault_code), str(req.topic), opts.entityPathOf));
   serve('get_rosbag', 'GetRosbag', (req) => {
     const r = getRosbag(mgr.repository, str(req.fault_code), str(req.recording_id));
     return { ...r, size_bytes: Math.max(0, Math.trunc(r.size_bytes)) };
