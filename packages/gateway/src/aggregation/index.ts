@@ -8,3 +8,7 @@ export { fanOutPath, mergeCollection, type FanOutKind, type PeerItems } from './
 export { sortFaultTimeline, faultTime } from './fault-timeline.js';
 export { NO_FAN_OUT_HEADER, MAX_PEER_RESPONSE_BYTES } from './peer-http.js';
 export type { PeerState, PeerStatus } from './peers.js';
+export { startPeerDiscovery, type PeerDiscovery, type PeerDiscoveryOptions, type DiscoveryHost } from './mdns/peer-discovery.js';
+export { MdnsResponder, type ResponderOptions } from './mdns/responder.js';
+export { MdnsBrowser, checkDiscoveredAddress, type BrowserOptions, type DiscoveredPeer } from './mdns/browser.js';
+export { openUdpTransport, MemoryLink, type MdnsTransport, type UdpTransport, type UdpTransportOptions } from './mdns/transport.js';
