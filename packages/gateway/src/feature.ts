@@ -23,6 +23,8 @@ export interface GatewayContext {
   capabilities: Capabilities;
   /** Resolves `/{segment}/{id}` with the spec's validation order (404/400/collection/lock). */
   resolver: EntityResolver;
+  /** The address the HTTP server is bound to; set before features start (the configured port may be 0 in tests). */
+  listening?: { host: string; port: number };
   /** Cross-feature services by name (e.g. 'entities', 'faults', 'ros'), set in init(). */
   services: Map<string, unknown>;
 }

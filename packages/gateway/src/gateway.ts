@@ -101,6 +101,8 @@ export async function createGateway(opts: GatewayOptions): Promise<Gateway> {
     http,
     async listen(port?: number) {
       const address = await http.app.listen({ host: config.get('server.host'), port: port ?? config.get('server.port') });
+      const bound = http.app.server.address();
+      if (bound && typeof bound === 'object') ctx.listening = { host: bound.address, port: bound.port };
       for (const f of opts.features) await f.start?.(ctx);
       started = true;
       return address;

@@ -54,7 +54,7 @@ export function createAggregationFeature(): GatewayFeature {
           name: s.settings.mdnsName,
           scheme: s.settings.peerScheme,
           maxPeers: s.settings.maxDiscoveredPeers,
-          httpPort: ctx.config.value<number>('server.port'),
+          httpPort: ctx.listening?.port ?? ctx.config.value<number>('server.port'),
           httpHost: ctx.config.value<string>('server.host'),
           interfaceAddress: s.settings.mdnsInterface || undefined,
           log: { info: (m) => log.info(m), warn: (m) => log.warn(m) },

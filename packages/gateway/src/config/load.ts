@@ -84,6 +84,7 @@ const STRUCTURED_PREFIXES = [
   'aggregation.',
   'plugins.',
   'fault_manager.',
+  'faults.bridges.diagnostics.name_to_code.',
   'snapshots.',
   'correlation.',
   'triggers.',
