@@ -10,6 +10,7 @@ import { createLocksFeature, LOCK_KEYS } from './locks/index.js';
 import { createTriggersFeature, TRIGGER_KEYS } from './triggers/index.js';
 import { createSubscriptionsFeature, SUBSCRIPTION_KEYS } from './subscriptions/index.js';
 import { createWebUiFeature, WEB_UI_KEYS } from './web-ui/feature.js';
+import { createUnsupportedFeature } from './unsupported/feature.js';
 import { createRosFeature } from './ros/index.js';
 import { createFaultsFeature, FAULTS_FEATURE_KEYS } from './faults/feature.js';
 import { AGGREGATION_KEYS, createAggregationFeature } from './aggregation/index.js';
@@ -43,6 +44,7 @@ const FEATURE_FACTORIES: ((config: GatewayConfig) => GatewayFeature)[] = [
   (config) => createUpdatesFeature(config),
   (config) => createTriggersFeature(config),
   (config) => createSubscriptionsFeature(config),
+  () => createUnsupportedFeature(),
   // Last: the UI's static files at / must not shadow any API route.
   () => createWebUiFeature(),
 ];

@@ -122,6 +122,94 @@ export type paths = {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/apps/{app_id}/clear-data": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** SOVD clear-data (not supported by medkit: 501) */
+        put: operations["putAppClearData"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/apps/{app_id}/clear-data/{clear_data_kind}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** SOVD clear-data (not supported by medkit: 501) */
+        put: operations["putAppClearDataItem"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/apps/{app_id}/clear-data/status": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** SOVD clear-data/status (not supported by medkit: 501) */
+        get: operations["getAppClearDataStatus"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/apps/{app_id}/communication-logs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** SOVD communication-logs (not supported by medkit: 501) */
+        get: operations["getAppCommunicationLogs"];
+        put?: never;
+        /** SOVD communication-logs (not supported by medkit: 501) */
+        post: operations["postAppCommunicationLogs"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/apps/{app_id}/communication-logs/{communication_log_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** SOVD communication-logs (not supported by medkit: 501) */
+        get: operations["getAppCommunicationLogsItem"];
+        /** SOVD communication-logs (not supported by medkit: 501) */
+        put: operations["putAppCommunicationLogsItem"];
+        post?: never;
+        /** SOVD communication-logs (not supported by medkit: 501) */
+        delete: operations["deleteAppCommunicationLogsItem"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/apps/{app_id}/configurations": {
         parameters: {
             query?: never;
@@ -259,6 +347,42 @@ export type paths = {
         put?: never;
         post?: never;
         delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/apps/{app_id}/data-lists": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** SOVD data-lists (not supported by medkit: 501) */
+        get: operations["getAppDataLists"];
+        put?: never;
+        /** SOVD data-lists (not supported by medkit: 501) */
+        post: operations["postAppDataLists"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/apps/{app_id}/data-lists/{data_list_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** SOVD data-lists (not supported by medkit: 501) */
+        get: operations["getAppDataListsItem"];
+        put?: never;
+        post?: never;
+        /** SOVD data-lists (not supported by medkit: 501) */
+        delete: operations["deleteAppDataListsItem"];
         options?: never;
         head?: never;
         patch?: never;
@@ -417,6 +541,41 @@ export type paths = {
         get: operations["getAppLogConfiguration"];
         /** Change the log configuration of a app */
         put: operations["setAppLogConfiguration"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/apps/{app_id}/modes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** SOVD modes (not supported by medkit: 501) */
+        get: operations["getAppModes"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/apps/{app_id}/modes/{mode_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** SOVD modes (not supported by medkit: 501) */
+        get: operations["getAppModesItem"];
+        /** SOVD modes (not supported by medkit: 501) */
+        put: operations["putAppModesItem"];
         post?: never;
         delete?: never;
         options?: never;
@@ -847,6 +1006,94 @@ export type paths = {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/areas/{area_id}/clear-data": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** SOVD clear-data (not supported by medkit: 501) */
+        put: operations["putAreaClearData"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/areas/{area_id}/clear-data/{clear_data_kind}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** SOVD clear-data (not supported by medkit: 501) */
+        put: operations["putAreaClearDataItem"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/areas/{area_id}/clear-data/status": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** SOVD clear-data/status (not supported by medkit: 501) */
+        get: operations["getAreaClearDataStatus"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/areas/{area_id}/communication-logs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** SOVD communication-logs (not supported by medkit: 501) */
+        get: operations["getAreaCommunicationLogs"];
+        put?: never;
+        /** SOVD communication-logs (not supported by medkit: 501) */
+        post: operations["postAreaCommunicationLogs"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/areas/{area_id}/communication-logs/{communication_log_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** SOVD communication-logs (not supported by medkit: 501) */
+        get: operations["getAreaCommunicationLogsItem"];
+        /** SOVD communication-logs (not supported by medkit: 501) */
+        put: operations["putAreaCommunicationLogsItem"];
+        post?: never;
+        /** SOVD communication-logs (not supported by medkit: 501) */
+        delete: operations["deleteAreaCommunicationLogsItem"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/areas/{area_id}/components": {
         parameters: {
             query?: never;
@@ -969,6 +1216,42 @@ export type paths = {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/areas/{area_id}/data-lists": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** SOVD data-lists (not supported by medkit: 501) */
+        get: operations["getAreaDataLists"];
+        put?: never;
+        /** SOVD data-lists (not supported by medkit: 501) */
+        post: operations["postAreaDataLists"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/areas/{area_id}/data-lists/{data_list_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** SOVD data-lists (not supported by medkit: 501) */
+        get: operations["getAreaDataListsItem"];
+        put?: never;
+        post?: never;
+        /** SOVD data-lists (not supported by medkit: 501) */
+        delete: operations["deleteAreaDataListsItem"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/areas/{area_id}/data/{data_id}": {
         parameters: {
             query?: never;
@@ -1051,6 +1334,41 @@ export type paths = {
         get: operations["getAreaLogConfiguration"];
         /** Change the log configuration of a area */
         put: operations["setAreaLogConfiguration"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/areas/{area_id}/modes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** SOVD modes (not supported by medkit: 501) */
+        get: operations["getAreaModes"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/areas/{area_id}/modes/{mode_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** SOVD modes (not supported by medkit: 501) */
+        get: operations["getAreaModesItem"];
+        /** SOVD modes (not supported by medkit: 501) */
+        put: operations["putAreaModesItem"];
         post?: never;
         delete?: never;
         options?: never;
@@ -1355,6 +1673,94 @@ export type paths = {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/components/{component_id}/clear-data": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** SOVD clear-data (not supported by medkit: 501) */
+        put: operations["putComponentClearData"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/components/{component_id}/clear-data/{clear_data_kind}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** SOVD clear-data (not supported by medkit: 501) */
+        put: operations["putComponentClearDataItem"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/components/{component_id}/clear-data/status": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** SOVD clear-data/status (not supported by medkit: 501) */
+        get: operations["getComponentClearDataStatus"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/components/{component_id}/communication-logs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** SOVD communication-logs (not supported by medkit: 501) */
+        get: operations["getComponentCommunicationLogs"];
+        put?: never;
+        /** SOVD communication-logs (not supported by medkit: 501) */
+        post: operations["postComponentCommunicationLogs"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/components/{component_id}/communication-logs/{communication_log_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** SOVD communication-logs (not supported by medkit: 501) */
+        get: operations["getComponentCommunicationLogsItem"];
+        /** SOVD communication-logs (not supported by medkit: 501) */
+        put: operations["putComponentCommunicationLogsItem"];
+        post?: never;
+        /** SOVD communication-logs (not supported by medkit: 501) */
+        delete: operations["deleteComponentCommunicationLogsItem"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/components/{component_id}/configurations": {
         parameters: {
             query?: never;
@@ -1492,6 +1898,42 @@ export type paths = {
         put?: never;
         post?: never;
         delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/components/{component_id}/data-lists": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** SOVD data-lists (not supported by medkit: 501) */
+        get: operations["getComponentDataLists"];
+        put?: never;
+        /** SOVD data-lists (not supported by medkit: 501) */
+        post: operations["postComponentDataLists"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/components/{component_id}/data-lists/{data_list_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** SOVD data-lists (not supported by medkit: 501) */
+        get: operations["getComponentDataListsItem"];
+        put?: never;
+        post?: never;
+        /** SOVD data-lists (not supported by medkit: 501) */
+        delete: operations["deleteComponentDataListsItem"];
         options?: never;
         head?: never;
         patch?: never;
@@ -1650,6 +2092,41 @@ export type paths = {
         get: operations["getComponentLogConfiguration"];
         /** Change the log configuration of a component */
         put: operations["setComponentLogConfiguration"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/components/{component_id}/modes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** SOVD modes (not supported by medkit: 501) */
+        get: operations["getComponentModes"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/components/{component_id}/modes/{mode_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** SOVD modes (not supported by medkit: 501) */
+        get: operations["getComponentModesItem"];
+        /** SOVD modes (not supported by medkit: 501) */
+        put: operations["putComponentModesItem"];
         post?: never;
         delete?: never;
         options?: never;
@@ -2224,6 +2701,94 @@ export type paths = {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/functions/{function_id}/clear-data": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** SOVD clear-data (not supported by medkit: 501) */
+        put: operations["putFunctionClearData"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/functions/{function_id}/clear-data/{clear_data_kind}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** SOVD clear-data (not supported by medkit: 501) */
+        put: operations["putFunctionClearDataItem"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/functions/{function_id}/clear-data/status": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** SOVD clear-data/status (not supported by medkit: 501) */
+        get: operations["getFunctionClearDataStatus"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/functions/{function_id}/communication-logs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** SOVD communication-logs (not supported by medkit: 501) */
+        get: operations["getFunctionCommunicationLogs"];
+        put?: never;
+        /** SOVD communication-logs (not supported by medkit: 501) */
+        post: operations["postFunctionCommunicationLogs"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/functions/{function_id}/communication-logs/{communication_log_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** SOVD communication-logs (not supported by medkit: 501) */
+        get: operations["getFunctionCommunicationLogsItem"];
+        /** SOVD communication-logs (not supported by medkit: 501) */
+        put: operations["putFunctionCommunicationLogsItem"];
+        post?: never;
+        /** SOVD communication-logs (not supported by medkit: 501) */
+        delete: operations["deleteFunctionCommunicationLogsItem"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/functions/{function_id}/configurations": {
         parameters: {
             query?: never;
@@ -2366,6 +2931,42 @@ export type paths = {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/functions/{function_id}/data-lists": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** SOVD data-lists (not supported by medkit: 501) */
+        get: operations["getFunctionDataLists"];
+        put?: never;
+        /** SOVD data-lists (not supported by medkit: 501) */
+        post: operations["postFunctionDataLists"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/functions/{function_id}/data-lists/{data_list_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** SOVD data-lists (not supported by medkit: 501) */
+        get: operations["getFunctionDataListsItem"];
+        put?: never;
+        post?: never;
+        /** SOVD data-lists (not supported by medkit: 501) */
+        delete: operations["deleteFunctionDataListsItem"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/functions/{function_id}/data/{data_id}": {
         parameters: {
             query?: never;
@@ -2465,6 +3066,41 @@ export type paths = {
         get: operations["getFunctionLogConfiguration"];
         /** Change the log configuration of a function */
         put: operations["setFunctionLogConfiguration"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/functions/{function_id}/modes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** SOVD modes (not supported by medkit: 501) */
+        get: operations["getFunctionModes"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/functions/{function_id}/modes/{mode_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** SOVD modes (not supported by medkit: 501) */
+        get: operations["getFunctionModesItem"];
+        /** SOVD modes (not supported by medkit: 501) */
+        put: operations["putFunctionModesItem"];
         post?: never;
         delete?: never;
         options?: never;
@@ -4316,6 +4952,554 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+        };
+    };
+    putAppClearData: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description app id */
+                app_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description SOVD error body (spec/api.md §2.1) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            501: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+        };
+    };
+    putAppClearDataItem: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description app id */
+                app_id: string;
+                clear_data_kind: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description SOVD error body (spec/api.md §2.1) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            501: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+        };
+    };
+    getAppClearDataStatus: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description app id */
+                app_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description SOVD error body (spec/api.md §2.1) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            501: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+        };
+    };
+    getAppCommunicationLogs: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description app id */
+                app_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description SOVD error body (spec/api.md §2.1) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            501: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+        };
+    };
+    postAppCommunicationLogs: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description app id */
+                app_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description SOVD error body (spec/api.md §2.1) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            501: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+        };
+    };
+    getAppCommunicationLogsItem: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description app id */
+                app_id: string;
+                communication_log_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description SOVD error body (spec/api.md §2.1) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            501: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+        };
+    };
+    putAppCommunicationLogsItem: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description app id */
+                app_id: string;
+                communication_log_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description SOVD error body (spec/api.md §2.1) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            501: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+        };
+    };
+    deleteAppCommunicationLogsItem: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description app id */
+                app_id: string;
+                communication_log_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description SOVD error body (spec/api.md §2.1) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            501: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -6208,6 +7392,280 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             504: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+        };
+    };
+    getAppDataLists: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description app id */
+                app_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description SOVD error body (spec/api.md §2.1) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            501: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+        };
+    };
+    postAppDataLists: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description app id */
+                app_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description SOVD error body (spec/api.md §2.1) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            501: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+        };
+    };
+    getAppDataListsItem: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description app id */
+                app_id: string;
+                data_list_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description SOVD error body (spec/api.md §2.1) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            501: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+        };
+    };
+    deleteAppDataListsItem: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description app id */
+                app_id: string;
+                data_list_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description SOVD error body (spec/api.md §2.1) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            501: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -8154,6 +9612,212 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+        };
+    };
+    getAppModes: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description app id */
+                app_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description SOVD error body (spec/api.md §2.1) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            501: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+        };
+    };
+    getAppModesItem: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description app id */
+                app_id: string;
+                mode_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description SOVD error body (spec/api.md §2.1) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            501: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+        };
+    };
+    putAppModesItem: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description app id */
+                app_id: string;
+                mode_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description SOVD error body (spec/api.md §2.1) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            501: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -12864,6 +14528,554 @@ export interface operations {
             };
         };
     };
+    putAreaClearData: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description area id */
+                area_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description SOVD error body (spec/api.md §2.1) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            501: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+        };
+    };
+    putAreaClearDataItem: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description area id */
+                area_id: string;
+                clear_data_kind: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description SOVD error body (spec/api.md §2.1) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            501: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+        };
+    };
+    getAreaClearDataStatus: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description area id */
+                area_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description SOVD error body (spec/api.md §2.1) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            501: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+        };
+    };
+    getAreaCommunicationLogs: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description area id */
+                area_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description SOVD error body (spec/api.md §2.1) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            501: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+        };
+    };
+    postAreaCommunicationLogs: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description area id */
+                area_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description SOVD error body (spec/api.md §2.1) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            501: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+        };
+    };
+    getAreaCommunicationLogsItem: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description area id */
+                area_id: string;
+                communication_log_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description SOVD error body (spec/api.md §2.1) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            501: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+        };
+    };
+    putAreaCommunicationLogsItem: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description area id */
+                area_id: string;
+                communication_log_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description SOVD error body (spec/api.md §2.1) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            501: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+        };
+    };
+    deleteAreaCommunicationLogsItem: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description area id */
+                area_id: string;
+                communication_log_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description SOVD error body (spec/api.md §2.1) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            501: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+        };
+    };
     listAreaComponents: {
         parameters: {
             query?: {
@@ -14295,6 +16507,280 @@ export interface operations {
             };
         };
     };
+    getAreaDataLists: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description area id */
+                area_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description SOVD error body (spec/api.md §2.1) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            501: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+        };
+    };
+    postAreaDataLists: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description area id */
+                area_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description SOVD error body (spec/api.md §2.1) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            501: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+        };
+    };
+    getAreaDataListsItem: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description area id */
+                area_id: string;
+                data_list_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description SOVD error body (spec/api.md §2.1) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            501: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+        };
+    };
+    deleteAreaDataListsItem: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description area id */
+                area_id: string;
+                data_list_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description SOVD error body (spec/api.md §2.1) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            501: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+        };
+    };
     readAreaData: {
         parameters: {
             query?: never;
@@ -15464,6 +17950,212 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+        };
+    };
+    getAreaModes: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description area id */
+                area_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description SOVD error body (spec/api.md §2.1) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            501: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+        };
+    };
+    getAreaModesItem: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description area id */
+                area_id: string;
+                mode_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description SOVD error body (spec/api.md §2.1) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            501: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+        };
+    };
+    putAreaModesItem: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description area id */
+                area_id: string;
+                mode_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description SOVD error body (spec/api.md §2.1) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            501: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -18806,6 +21498,554 @@ export interface operations {
             };
         };
     };
+    putComponentClearData: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description component id */
+                component_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description SOVD error body (spec/api.md §2.1) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            501: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+        };
+    };
+    putComponentClearDataItem: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                clear_data_kind: string;
+                /** @description component id */
+                component_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description SOVD error body (spec/api.md §2.1) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            501: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+        };
+    };
+    getComponentClearDataStatus: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description component id */
+                component_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description SOVD error body (spec/api.md §2.1) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            501: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+        };
+    };
+    getComponentCommunicationLogs: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description component id */
+                component_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description SOVD error body (spec/api.md §2.1) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            501: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+        };
+    };
+    postComponentCommunicationLogs: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description component id */
+                component_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description SOVD error body (spec/api.md §2.1) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            501: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+        };
+    };
+    getComponentCommunicationLogsItem: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                communication_log_id: string;
+                /** @description component id */
+                component_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description SOVD error body (spec/api.md §2.1) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            501: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+        };
+    };
+    putComponentCommunicationLogsItem: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                communication_log_id: string;
+                /** @description component id */
+                component_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description SOVD error body (spec/api.md §2.1) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            501: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+        };
+    };
+    deleteComponentCommunicationLogsItem: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                communication_log_id: string;
+                /** @description component id */
+                component_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description SOVD error body (spec/api.md §2.1) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            501: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+        };
+    };
     listComponentConfigurations: {
         parameters: {
             query?: never;
@@ -20680,6 +23920,280 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             504: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+        };
+    };
+    getComponentDataLists: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description component id */
+                component_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description SOVD error body (spec/api.md §2.1) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            501: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+        };
+    };
+    postComponentDataLists: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description component id */
+                component_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description SOVD error body (spec/api.md §2.1) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            501: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+        };
+    };
+    getComponentDataListsItem: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description component id */
+                component_id: string;
+                data_list_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description SOVD error body (spec/api.md §2.1) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            501: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+        };
+    };
+    deleteComponentDataListsItem: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description component id */
+                component_id: string;
+                data_list_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description SOVD error body (spec/api.md §2.1) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            501: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -22626,6 +26140,212 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+        };
+    };
+    getComponentModes: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description component id */
+                component_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description SOVD error body (spec/api.md §2.1) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            501: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+        };
+    };
+    getComponentModesItem: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description component id */
+                component_id: string;
+                mode_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description SOVD error body (spec/api.md §2.1) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            501: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+        };
+    };
+    putComponentModesItem: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description component id */
+                component_id: string;
+                mode_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description SOVD error body (spec/api.md §2.1) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            501: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -28421,6 +32141,554 @@ export interface operations {
             };
         };
     };
+    putFunctionClearData: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description function id */
+                function_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description SOVD error body (spec/api.md §2.1) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            501: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+        };
+    };
+    putFunctionClearDataItem: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                clear_data_kind: string;
+                /** @description function id */
+                function_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description SOVD error body (spec/api.md §2.1) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            501: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+        };
+    };
+    getFunctionClearDataStatus: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description function id */
+                function_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description SOVD error body (spec/api.md §2.1) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            501: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+        };
+    };
+    getFunctionCommunicationLogs: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description function id */
+                function_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description SOVD error body (spec/api.md §2.1) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            501: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+        };
+    };
+    postFunctionCommunicationLogs: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description function id */
+                function_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description SOVD error body (spec/api.md §2.1) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            501: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+        };
+    };
+    getFunctionCommunicationLogsItem: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                communication_log_id: string;
+                /** @description function id */
+                function_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description SOVD error body (spec/api.md §2.1) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            501: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+        };
+    };
+    putFunctionCommunicationLogsItem: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                communication_log_id: string;
+                /** @description function id */
+                function_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description SOVD error body (spec/api.md §2.1) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            501: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+        };
+    };
+    deleteFunctionCommunicationLogsItem: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                communication_log_id: string;
+                /** @description function id */
+                function_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description SOVD error body (spec/api.md §2.1) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            501: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+        };
+    };
     listFunctionConfigurations: {
         parameters: {
             query?: never;
@@ -30313,6 +34581,280 @@ export interface operations {
             };
         };
     };
+    getFunctionDataLists: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description function id */
+                function_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description SOVD error body (spec/api.md §2.1) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            501: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+        };
+    };
+    postFunctionDataLists: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description function id */
+                function_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description SOVD error body (spec/api.md §2.1) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            501: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+        };
+    };
+    getFunctionDataListsItem: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                data_list_id: string;
+                /** @description function id */
+                function_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description SOVD error body (spec/api.md §2.1) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            501: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+        };
+    };
+    deleteFunctionDataListsItem: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                data_list_id: string;
+                /** @description function id */
+                function_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description SOVD error body (spec/api.md §2.1) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            501: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+        };
+    };
     readFunctionData: {
         parameters: {
             query?: never;
@@ -31554,6 +36096,212 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+        };
+    };
+    getFunctionModes: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description function id */
+                function_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description SOVD error body (spec/api.md §2.1) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            501: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+        };
+    };
+    getFunctionModesItem: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description function id */
+                function_id: string;
+                mode_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description SOVD error body (spec/api.md §2.1) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            501: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+        };
+    };
+    putFunctionModesItem: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description function id */
+                function_id: string;
+                mode_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description SOVD error body (spec/api.md §2.1) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example entity-not-found */
+                        error_code: string;
+                        message: string;
+                        parameters?: {
+                            [key: string]: unknown;
+                        };
+                        /** @example x-medkit-ros2-topic-unavailable */
+                        vendor_code?: string;
+                    };
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            501: {
                 headers: {
                     [name: string]: unknown;
                 };
