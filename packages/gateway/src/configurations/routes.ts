@@ -1,7 +1,7 @@
 // HTTP ↔ ConfigurationsService for /{entity}/configurations (api.md §8). `{config_id}` spans segments
 // (parameter names may hold `/` and `.`): item routes are registered as `:config_id` and `*`.
 import { Type } from '@sinclair/typebox';
-import { SEGMENT_TITLE } from '../ros/route-kit.js';
+import { SEGMENT_TITLE } from '../entity-scope/index.js';
 import { API_BASE, type HttpApp } from '../http/app-types.js';
 import { Collection, EntityId, GenericError, Opaque } from '../http/schemas.js';
 import { ENTITY_SEGMENTS, ID_PARAM, SEGMENT_TO_TYPE, type EntityResolver } from '../entity-scope/index.js';

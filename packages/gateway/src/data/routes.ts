@@ -1,7 +1,7 @@
 // HTTP ↔ DataService for /{entity}/data (api.md §6). Topic ids span segments: each item route is
 // registered as `:data_id` (one segment, documented) and `*` (raw slashes).
 import { Type } from '@sinclair/typebox';
-import { SEGMENT_TITLE } from '../ros/route-kit.js';
+import { SEGMENT_TITLE } from '../entity-scope/index.js';
 import { API_BASE, type HttpApp } from '../http/app-types.js';
 import { Collection, EntityId, GenericError, Opaque } from '../http/schemas.js';
 import { SovdError } from '../http/errors.js';

@@ -30,5 +30,15 @@ export type EntitySegment = keyof typeof SEGMENT_TO_TYPE;
 export const TYPE_TO_SEGMENT: Record<EntityType, EntitySegment> = { area: 'areas', component: 'components', app: 'apps', function: 'functions' };
 export const ENTITY_SEGMENTS = Object.keys(SEGMENT_TO_TYPE) as EntitySegment[];
 
+/** `area` → `Area`, for messages, operationIds and summaries. */
+export const TYPE_TITLE: Record<EntityType, string> = { area: 'Area', component: 'Component', app: 'App', function: 'Function' };
+/** `areas` → `Area`. */
+export const SEGMENT_TITLE: Record<EntitySegment, string> = {
+  areas: TYPE_TITLE.area,
+  components: TYPE_TITLE.component,
+  apps: TYPE_TITLE.app,
+  functions: TYPE_TITLE.function,
+};
+
 /** Path parameter name used for the id of each segment (`app_id`, ...). */
 export const ID_PARAM: Record<EntitySegment, string> = { areas: 'area_id', components: 'component_id', apps: 'app_id', functions: 'function_id' };

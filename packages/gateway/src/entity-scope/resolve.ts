@@ -3,7 +3,7 @@
 // collection supported by the type, then the lock check for mutating routes.
 import type { Entity, EntityType } from '../entities/model.js';
 import { SovdError } from '../http/errors.js';
-import { COLLECTIONS, SEGMENT_TO_TYPE, type Collection, type EntitySegment } from './collections.js';
+import { COLLECTIONS, SEGMENT_TO_TYPE, TYPE_TITLE, type Collection, type EntitySegment } from './collections.js';
 
 /** What entity resolution needs from the entity cache. */
 export interface EntityLookup {
@@ -27,7 +27,6 @@ export interface ResolvedEntity<T extends Entity = Entity> {
   entity: T;
 }
 
-const TITLE: Record<EntityType, string> = { area: 'Area', component: 'Component', app: 'App', function: 'Function' };
 
 export class EntityResolver {
   private lockGuard?: LockGuard;
@@ -56,11 +55,11 @@ export class EntityResolver {
       if (actual) {
         throw new SovdError('invalid-parameter', `'${id}' is a ${actual}, not a ${type}`, { entity_id: id, expected_type: type, actual_type: actual });
       }
-      throw new SovdError('entity-not-found', `${TITLE[type]} not found`, { entity_id: id, [`${type}_id`]: id });
+      throw new SovdError('entity-not-found', `${TYPE_TITLE[type]} not found`, { entity_id: id, [`${type}_id`]: id });
     }
     this.ownerCheck?.(type, entity);
     if (opts.collection && !COLLECTIONS[type].has(opts.collection)) {
-      throw new SovdError('collection-not-supported', `${TITLE[type]}s do not support ${opts.collection}`, { entity_id: id, collection: opts.collection });
+      throw new SovdError('collection-not-supported', `${TYPE_TITLE[type]}s do not support ${opts.collection}`, { entity_id: id, collection: opts.collection });
     }
     if (opts.mutating && opts.collection) this.lockGuard?.check(type, id, opts.collection, opts.clientId);
     return { type, entity };

@@ -1,7 +1,7 @@
 // HTTP ↔ LogsService: /{entity}/logs, /{entity}/logs/configuration (api.md §11) and the raw ring buffer
 // routes GET /rosout and GET /{entity}/rosout ([ours], binding decision in api.md).
 import { Type } from '@sinclair/typebox';
-import { SEGMENT_TITLE } from '../ros/route-kit.js';
+import { SEGMENT_TITLE } from '../entity-scope/index.js';
 import { API_BASE, type HttpApp } from '../http/app-types.js';
 import { EntityId, GenericError, Opaque } from '../http/schemas.js';
 import { ENTITY_SEGMENTS, ID_PARAM, SEGMENT_TO_TYPE, type EntityResolver } from '../entity-scope/index.js';

@@ -3,7 +3,7 @@
 // the rest, trying `.../executions/{id}` and `.../executions` before the operation itself.
 import { Type } from '@sinclair/typebox';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { SEGMENT_TITLE } from '../ros/route-kit.js';
+import { SEGMENT_TITLE } from '../entity-scope/index.js';
 import { API_BASE, type HttpApp } from '../http/app-types.js';
 import { EntityId, GenericError, Opaque } from '../http/schemas.js';
 import { SovdError } from '../http/errors.js';

@@ -1,8 +1,4 @@
 // Small pieces the ROS-backed resource features share when they register routes.
-import type { EntitySegment } from '../entity-scope/index.js';
-
-/** `areas` → `Area`, for operationIds and summaries. */
-export const SEGMENT_TITLE: Record<EntitySegment, string> = { areas: 'Area', components: 'Component', apps: 'App', functions: 'Function' };
 
 /** A getter for something a feature creates in init(), failing clearly if a route runs before that. */
 export function afterInit<T>(get: () => T | undefined, feature: string): () => T {

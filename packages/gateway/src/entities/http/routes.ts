@@ -4,7 +4,7 @@ import { Type, type TSchema } from '@sinclair/typebox';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { API_BASE, type HttpApp } from '../../http/app-types.js';
 import { Collection, EntityId, GenericError, Opaque } from '../../http/schemas.js';
-import { ID_PARAM, SEGMENT_TO_TYPE, type EntitySegment } from '../../entity-scope/collections.js';
+import { ID_PARAM, SEGMENT_TO_TYPE, TYPE_TITLE, type EntitySegment } from '../../entity-scope/collections.js';
 import type { EntityResolver } from '../../entity-scope/resolve.js';
 import type { Area, Component, Entity, EntityType } from '../model.js';
 import type { EntityCache } from '../cache.js';
@@ -26,7 +26,6 @@ import { detail, href, listItem, missingItem, type DetailOptions, type ListItem 
 
 /** What the discovery routes read from the entity cache. */
 
-const TITLE: Record<EntityType, string> = { area: 'Area', component: 'Component', app: 'App', function: 'Function' };
 
 const ListItemSchema = Type.Object(
   {
@@ -179,7 +178,7 @@ export function registerDiscoveryRoutes(deps: DiscoveryRouteDeps) {
       const idParam = ID_PARAM[segment];
       const params = Type.Object({ [idParam]: EntityId(`${type} id`) });
       const tag = 'discovery';
-      const cap = TITLE[type];
+      const cap = TYPE_TITLE[type];
 
       for (const rel of RELATIONSHIPS.filter((r) => r.segment === segment)) {
         app.get(
