@@ -124,6 +124,9 @@ export function registerAggregationHooks(svc: AggregationService) {
       if (request.headers[NO_FAN_OUT_HEADER] !== undefined) return payload;
       const target = fanOutPath(pathOf(request.url));
       if (!target) return payload;
+      // Who to ask is known from the path: with nobody to ask, the local body goes out untouched (no parse).
+      const peers = target.entity ? svc.contributors(SEGMENT_TO_TYPE[target.entity.segment as EntitySegment], target.entity.id) : [...svc.registry.list()];
+      if (peers.length === 0) return payload;
       if (!String(reply.getHeader('content-type') ?? '').includes('json')) return payload;
       const text = typeof payload === 'string' ? payload : Buffer.isBuffer(payload) ? payload.toString('utf8') : undefined;
       if (text === undefined) return payload;
@@ -134,8 +137,6 @@ export function registerAggregationHooks(svc: AggregationService) {
         return payload;
       }
       if (typeof body !== 'object' || body === null || Array.isArray(body)) return payload;
-      const peers = target.entity ? svc.contributors(SEGMENT_TO_TYPE[target.entity.segment as EntitySegment], target.entity.id) : [...svc.registry.list()];
-      if (peers.length === 0) return payload;
       const online = peers.filter((p) => p.status === 'online');
       const offline = peers.filter((p) => p.status !== 'online').map((p) => p.name);
       const answers = await queryPeers({ pathAndQuery: request.url, peers: online, timeoutMs: s.timeoutMs, headers: fanOutHeaders(request, s.forwardAuth) });
