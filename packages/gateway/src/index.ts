@@ -3,5 +3,5 @@ export { createGateway, type Gateway, type GatewayOptions } from './gateway.js';
 export { loadConfig, GatewayConfig, ConfigError, type LoadOptions } from './config/index.js';
 export { defaultFeatures, FEATURE_KEYS } from './features.js';
 export type { GatewayContext, GatewayFeature } from './feature.js';
-export { SovdError } from './http/errors.js';
+export { SovdError } from './sovd/errors.js';
 export { GATEWAY_VERSION, SOVD_VERSION } from './version.js';

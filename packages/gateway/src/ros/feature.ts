@@ -38,9 +38,9 @@ export function graphCounts(ros: RosConnection): RosGraphCounts {
 export function createRosFeature(_config?: GatewayConfig, opts: RosFeatureOptions = {}): GatewayFeature {
   let ros: RosConnection | undefined;
   let state: RosState = { state: 'disabled' };
-  let unlisten: (() => void) | undefined;
   return {
     name: 'ros',
+    provides: [ROS_SERVICE, ROS_GRAPH_SERVICE],
     async init(ctx: GatewayContext) {
       if (!ctx.config.get('ros.enabled')) {
         ctx.health.add(() => rosHealth({ state: 'disabled' }));
@@ -49,8 +49,8 @@ export function createRosFeature(_config?: GatewayConfig, opts: RosFeatureOption
       const options = rosOptionsFromConfig(ctx.config);
       try {
         ros = await (opts.connect ?? RosConnection.open)(options);
-        ctx.services.set(ROS_SERVICE, ros);
-        ctx.services.set(ROS_GRAPH_SERVICE, rosGraphSource(ros));
+        ctx.services.provide(ROS_SERVICE, ros);
+        ctx.services.provide(ROS_GRAPH_SERVICE, rosGraphSource(ros));
       } catch (err) {
         // The gateway still serves manifest entities and everything not ROS-backed; /health says why.
         state = { state: 'failed', error: (err as Error).message, options };
@@ -61,16 +61,7 @@ export function createRosFeature(_config?: GatewayConfig, opts: RosFeatureOption
         return rosHealth(state);
       });
     },
-    start(ctx) {
-      if (!ros) return;
-      const entities = ctx.services.get('entities') as { notifyGraphChanged(): void } | undefined;
-      if (!entities) return;
-      const onChange = () => entities.notifyGraphChanged();
-      ros.graph.on('change', onChange);
-      unlisten = () => ros?.graph.off('change', onChange);
-    },
     async stop() {
-      unlisten?.();
       await ros?.close();
     },
     summary(ctx) {

@@ -1,6 +1,7 @@
 // The triggers feature: keys, tables, routes, the engine service and its timers.
 import { bool, int, str, type GatewayConfig } from '../config/index.js';
 import type { GatewayContext, GatewayFeature } from '../feature.js';
+import { ENTITIES_SERVICE } from '../entities/service.js';
 import { TYPE_TO_SEGMENT } from '../entity-scope/index.js';
 import { getSamplers } from '../sampling/index.js';
 import { ConditionRegistry } from './conditions.js';
@@ -8,6 +9,7 @@ import { TriggerEngine, type TriggerLogSink } from './engine.js';
 import { registerTriggerRoutes } from './routes.js';
 import { TRIGGER_MIGRATIONS, TriggerStore } from './store.js';
 import { WebhookDeliverer } from './webhook.js';
+import { token, type Token } from '../registry/index.js';
 
 export const TRIGGER_KEYS = {
   'triggers.enabled': bool(true, 'Condition triggers (false → trigger routes answer 501).'),
@@ -27,9 +29,9 @@ export interface TriggersFeatureOptions {
   flushIntervalMs?: number;
 }
 
-export const TRIGGERS_SERVICE = 'triggers';
-export const TRIGGER_CONDITIONS_SERVICE = 'trigger-conditions';
-export const LOG_INJECTOR_SERVICE = 'log-injector';
+export const TRIGGERS_SERVICE: Token<TriggerEngine> = token('triggers');
+export const TRIGGER_CONDITIONS_SERVICE: Token<ConditionRegistry> = token('trigger-conditions');
+export const LOG_INJECTOR_SERVICE: Token<TriggerLogSink> = token('log-injector');
 
 export function createTriggersFeature(_config?: GatewayConfig, opts: TriggersFeatureOptions = {}): GatewayFeature {
   let engine: TriggerEngine | undefined;
@@ -39,6 +41,8 @@ export function createTriggersFeature(_config?: GatewayConfig, opts: TriggersFea
   const timers: NodeJS.Timeout[] = [];
   return {
     name: 'triggers',
+    provides: [TRIGGERS_SERVICE, TRIGGER_CONDITIONS_SERVICE],
+    uses: [ENTITIES_SERVICE, LOG_INJECTOR_SERVICE],
     keys: TRIGGER_KEYS,
     migrations: TRIGGER_MIGRATIONS,
     init(ctx: GatewayContext) {
@@ -66,7 +70,7 @@ export function createTriggersFeature(_config?: GatewayConfig, opts: TriggersFea
         maxTriggers: cfg<number>('triggers.max_triggers'),
         store,
         webhooks,
-        logSink: () => ctx.services.get(LOG_INJECTOR_SERVICE) as TriggerLogSink | undefined,
+        logSink: () => ctx.services.find(LOG_INJECTOR_SERVICE),
         warn: (msg, extra) => log.warn(extra ?? {}, msg),
       });
       engine = e;
@@ -74,8 +78,8 @@ export function createTriggersFeature(_config?: GatewayConfig, opts: TriggersFea
       if (cfg<string>('triggers.on_restart_behavior') === 'reset') store.clear();
       const n = e.restore();
       if (n > 0) log.info({ restored: n }, `restored ${n} persistent trigger(s)`);
-      ctx.services.set(TRIGGERS_SERVICE, e);
-      ctx.services.set(TRIGGER_CONDITIONS_SERVICE, conditions);
+      ctx.services.provide(TRIGGERS_SERVICE, e);
+      ctx.services.provide(TRIGGER_CONDITIONS_SERVICE, conditions);
       if (enabled) ctx.capabilities.set('triggers');
       ctx.health.add(() => ({ fields: { 'x-medkit-triggers': { enabled, active: e.activeCount, max: cfg<number>('triggers.max_triggers') } } }));
     },

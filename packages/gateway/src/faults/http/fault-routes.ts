@@ -3,14 +3,14 @@
 import { Type } from '@sinclair/typebox';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { API_BASE, type HttpApp } from '../../http/app-types.js';
-import { SovdError } from '../../http/errors.js';
+import { SovdError } from '../../sovd/errors.js';
 import { EntityId, GenericError } from '../../http/schemas.js';
 import { COLLECTIONS, ENTITY_SEGMENTS, ID_PARAM, SEGMENT_TO_TYPE, TYPE_TO_SEGMENT, type EntityResolver, type EntitySegment } from '../../entity-scope/index.js';
 import { clearEntityFault, clearFaults } from '../query/clear.js';
 import { inEntityScope } from '../query/list.js';
 import type { FaultsService } from '../gateway/service.js';
 import type { FaultListQuery } from '../gateway/views.js';
-import { clientIdOf, severityParam, statusesParam } from './params.js';
+import { severityParam, statusesParam } from './params.js';
 import {
   FaultClearQuerySchema, FaultCode, FaultDetailSchema, FaultListItemSchema, FaultListQuerySchema, FaultListSchema, FaultSnapshotSchema,
   GlobalFaultListQuerySchema, SovdFaultStatusSchema,
@@ -70,7 +70,7 @@ export function registerGlobalFaultRoutes(app: HttpApp, deps: FaultRouteDeps): v
     },
     async (request, reply) => {
       const statuses = statusesParam((request.query as { status?: string }).status);
-      svc.clearAll(statuses, clientIdOf(request.headers));
+      svc.clearAll(statuses, request.client);
       return reply.code(204).header('X-Medkit-Local-Only', 'true').send(null);
     },
   );
@@ -105,8 +105,7 @@ export function registerGlobalFaultRoutes(app: HttpApp, deps: FaultRouteDeps): v
       const f = svc.manager.getFault(code);
       if (!f) throw notFound(code);
       // Each entity the fault belongs to gets the lock check of a mutating route (409 when another client holds it).
-      const clientId = clientIdOf(request.headers);
-      for (const e of svc.entitiesOfFault(f)) deps.resolver.resolve(TYPE_TO_SEGMENT[e.type], e.entity_id, { collection: 'faults', mutating: true, clientId });
+      for (const e of svc.entitiesOfFault(f)) deps.resolver.resolve(TYPE_TO_SEGMENT[e.type], e.entity_id, { collection: 'faults', mutating: true, client: request.client });
       const out = svc.manager.clear(code);
       if (!out.success) throw notFound(code);
       return reply.code(204).send(null);
@@ -125,7 +124,7 @@ export function registerEntityFaultRoutes(app: HttpApp, deps: FaultRouteDeps): v
     const ItemParams = Type.Object({ [idParam]: EntityId('Entity id'), fault_code: FaultCode });
     const resolve = (request: FastifyRequest, mutating: boolean) => {
       const { type, entity } = deps.resolver.resolve(segment as EntitySegment, (request.params as Record<string, string>)[idParam], {
-        collection: 'faults', mutating, clientId: clientIdOf(request.headers),
+        collection: 'faults', mutating, client: request.client,
       });
       return { type, entity, scope: svc.scopeOf(type, entity) };
     };

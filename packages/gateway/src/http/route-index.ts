@@ -1,6 +1,6 @@
 // Collects every registered /api/v1 route as "METHOD /api/v1/path-template" for GET / (§4.1).
-import type { HttpApp } from '../http/app-types.js';
-import { API_BASE } from '../http/app-types.js';
+import type { HttpApp } from './app-types.js';
+import { API_BASE } from './app-types.js';
 
 export class RouteIndex {
   private readonly entries = new Set<string>();
