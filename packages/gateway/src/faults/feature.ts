@@ -22,6 +22,8 @@ import { createFaultSystem } from './system.js';
 import { BulkUploadStore } from './bulk-data/upload-store.js';
 import { registerFaultSampler } from './gateway/sampler.js';
 import { FAULTS_SERVICE, FaultsService } from './gateway/service.js';
+import { PLUGINS_SERVICE } from '../plugins/feature.js';
+import { pluginFaults } from '../plugins/dispatch.js';
 import { registerBulkDataRoutes } from './http/bulk-data-routes.js';
 import { addFaultSchemas, registerEntityFaultRoutes, registerGlobalFaultRoutes } from './http/fault-routes.js';
 import { registerFaultStreamRoute } from './http/stream-route.js';
@@ -77,7 +79,7 @@ export function createFaultsFeature(_config?: GatewayConfig, opts: FaultsFeature
   return {
     name: 'faults',
     provides: [FAULTS_SERVICE],
-    uses: [ROS_SERVICE, ENTITIES_SERVICE, PEER_FAULT_EVENTS_SERVICE],
+    uses: [ROS_SERVICE, ENTITIES_SERVICE, PEER_FAULT_EVENTS_SERVICE, PLUGINS_SERVICE],
     keys: FAULTS_FEATURE_KEYS,
     migrations: [...faultMigrations],
     init(ctx) {
@@ -123,7 +125,7 @@ export function createFaultsFeature(_config?: GatewayConfig, opts: FaultsFeature
         addFaultSchemas(app);
         registerFaultStreamRoute(app, { service, sse: ctx.sse, keepaliveMs: opts.keepaliveMs ?? 30_000 });
         registerGlobalFaultRoutes(app, { service, resolver: ctx.resolver });
-        registerEntityFaultRoutes(app, { service, resolver: ctx.resolver });
+        registerEntityFaultRoutes(app, { service, resolver: ctx.resolver, owned: pluginFaults(ctx.services.find(PLUGINS_SERVICE)) });
         await registerBulkDataRoutes(app, { service, resolver: ctx.resolver, uploads: store, categories, maxUploadBytes: ctx.config.get('bulk_data.max_upload_size') });
       };
     },

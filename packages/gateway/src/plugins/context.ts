@@ -13,6 +13,7 @@ import { parseScopes, scopeOf, type LockableType } from '../locks/model.js';
 import { TRIGGER_CONDITIONS_SERVICE } from '../triggers/feature.js';
 import type { PluginContext, PluginEntityInfo } from './contract.js';
 import type { LoadedPlugin, PluginHost } from './host.js';
+import { triggerCondition } from './dispatch.js';
 
 function infoOf(type: EntityType, e: Entity): PluginEntityInfo {
   const fqn = (e as { fqn?: string; bound_fqn?: string }).bound_fqn ?? (e as { fqn?: string }).fqn;
@@ -103,8 +104,9 @@ export function createPluginContext(ctx: GatewayContext, host: PluginHost, p: Lo
     },
     registerConditionEvaluator(name, evaluator) {
       if (!name.startsWith('x-')) throw new Error(`condition evaluator '${name}': plugin evaluators must use an x- name`);
-      const registry = ctx.services.find(TRIGGER_CONDITIONS_SERVICE);
-      registry?.register(name, { validate: (params) => evaluator.validateParams(params), evaluate: (prev, cur, params) => evaluator.evaluate(prev, cur, params) });
+      host.conditions.set(name, evaluator);
+      // Registered now when the triggers feature is up, else when it starts (it reads host.conditions).
+      ctx.services.find(TRIGGER_CONDITIONS_SERVICE)?.register(name, triggerCondition(evaluator));
     },
     async notifyEntitiesChanged() {
       if (host.introspecting === p.name) {

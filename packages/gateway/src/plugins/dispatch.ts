@@ -3,11 +3,13 @@
 import type { Entity, EntityType } from '../entities/model.js';
 import { SovdError } from '../sovd/errors.js';
 import { Verbatim } from '../sovd/verbatim.js';
-import type { LogSeverity, PluginEntityRef, PluginLogEntry } from './contract.js';
-import type { LifecycleEntity, LifecycleProvider } from '../lifecycle/provider.js';
+import type { ConditionEvaluator, LogSeverity, PluginEntityRef, PluginLogEntry } from './contract.js';
+import type { ConditionEvaluator as TriggerCondition } from '../triggers/conditions.js';
+import { LifecycleProviderError, type LifecycleEntity, type LifecycleProvider } from '../lifecycle/provider.js';
 import type { SovdTransition } from '../lifecycle/plan.js';
 import type { LogProvider as LogManagerProvider } from '../logs/manager.js';
 import type { StoredLog } from '../logs/model.js';
+import type { UpdateProvider as UpdateBackend } from '../updates/provider.js';
 import type { PluginHost } from './host.js';
 
 interface Ref {
@@ -54,6 +56,53 @@ export function pluginOperations(host: PluginHost | undefined) {
   };
 }
 
+/** The faults of plugin-owned entities (list, one fault, clear). */
+export function pluginFaults(host: PluginHost | undefined) {
+  return (r: Ref) => {
+    const hit = host?.providerFor('faults', r.entity.id);
+    if (!hit) return undefined;
+    const { plugin, provider } = hit;
+    const ref = refOf(r);
+    const list = () => host!.call(plugin, 'listFaults', () => provider.listFaults(ref));
+    return {
+      list: async () => new Verbatim(await list()),
+      get: async (code: string) => new Verbatim(await host!.call(plugin, 'getFault', () => provider.getFault(ref, code))),
+      clear: (code: string) => host!.call(plugin, 'clearFault', () => provider.clearFault(ref, code)),
+      clearAll: async () => {
+        const items = ((await list()) as { items?: { fault_code?: string }[] })?.items ?? [];
+        for (const f of items) if (typeof f?.fault_code === 'string') await host!.call(plugin, 'clearFault', () => provider.clearFault(ref, f.fault_code!));
+      },
+    };
+  };
+}
+
+/** The first plugin UpdateProvider as the update manager's backend (the manager keeps registration and status). */
+export function pluginUpdates(host: PluginHost): UpdateBackend | undefined {
+  const first = host.withProvider('updates')[0];
+  if (!first) return undefined;
+  const { plugin, provider } = first;
+  return {
+    name: plugin.name,
+    validate: (metadata) => host.call(plugin, 'registerUpdate', () => provider.registerUpdate(metadata)),
+    supportsAutomated: (metadata) => {
+      try {
+        return provider.supportsAutomated?.(String(metadata.id ?? '')) ?? false;
+      } catch {
+        return false;
+      }
+    },
+    // No deadline here: an update step legitimately runs for minutes; the manager's own step timeout applies.
+    prepare: (id, metadata, reporter) => provider.prepare(id, metadata, reporter),
+    execute: (id, metadata, reporter) => provider.execute(id, metadata, reporter),
+    remove: (id) => host.call(plugin, 'deleteUpdate', () => provider.deleteUpdate?.(id)),
+  };
+}
+
+/** A plugin condition evaluator as the trigger engine's (gateway.md §2.7). */
+export function triggerCondition(e: ConditionEvaluator): TriggerCondition {
+  return { validate: (params) => e.validateParams(params), evaluate: (previous, current, params) => e.evaluate(previous, current, params) };
+}
+
 /** Plugins' LifecycleProviders as one built-in provider that handles the entities they own (gateway.md §2.9). */
 export function pluginLifecycle(host: PluginHost): LifecycleProvider {
   const hit = (e: LifecycleEntity) => host.providerFor('lifecycle', e.entity.id);
@@ -67,7 +116,14 @@ export function pluginLifecycle(host: PluginHost): LifecycleProvider {
     },
     async transition(e, name) {
       const h = hit(e)!;
-      await host.call(h.plugin, 'requestTransition', () => h.provider.requestTransition(refOf(e), name));
+      try {
+        await host.call(h.plugin, 'requestTransition', () => h.provider.requestTransition(refOf(e), name));
+      } catch (err) {
+        // The lifecycle service maps these kinds to 403 / 409 / 501 and anything else to the plugin's status (§2.9).
+        const s = err as SovdError;
+        const kind = ({ 'insufficient-access-rights': 'access-denied', 'precondition-not-fulfilled': 'precondition-failed', 'not-implemented': 'unsupported' } as const)[s.code as string] ?? 'other';
+        throw new LifecycleProviderError(kind, s.message, s.status, s.parameters ?? {});
+      }
     },
   };
 }

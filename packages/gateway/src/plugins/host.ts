@@ -6,6 +6,7 @@ import type { DiscoveryLayer, LayerOutput } from '../entities/pipeline/layer.js'
 import type { Logger } from '../logging.js';
 import { providerFailure, withDeadline } from './guard.js';
 import type {
+  ConditionEvaluator,
   DataProvider,
   FaultProvider,
   IntrospectionProvider,
@@ -90,6 +91,8 @@ export class PluginHost {
   /** Type-level and entity-level capabilities registered through the context (§2.5). */
   private readonly typeCaps = new Map<EntityType, Set<string>>();
   private readonly entityCaps = new Map<string, Set<string>>();
+  /** Trigger condition evaluators registered through contexts (the triggers feature may start after plugins). */
+  readonly conditions = new Map<string, ConditionEvaluator>();
   /** The plugin whose introspect is running (a notifyEntitiesChanged from inside it is skipped, §2.8). */
   introspecting?: string;
 

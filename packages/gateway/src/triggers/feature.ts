@@ -9,6 +9,8 @@ import { TriggerEngine, type TriggerLogSink } from './engine.js';
 import { registerTriggerRoutes } from './routes.js';
 import { TRIGGER_MIGRATIONS, TriggerStore } from './store.js';
 import { WebhookDeliverer } from './webhook.js';
+import { PLUGINS_SERVICE } from '../plugins/feature.js';
+import { triggerCondition } from '../plugins/dispatch.js';
 import { token, type Token } from '../registry/index.js';
 
 export const TRIGGER_KEYS = {
@@ -42,7 +44,7 @@ export function createTriggersFeature(_config?: GatewayConfig, opts: TriggersFea
   return {
     name: 'triggers',
     provides: [TRIGGERS_SERVICE, TRIGGER_CONDITIONS_SERVICE],
-    uses: [ENTITIES_SERVICE, LOG_INJECTOR_SERVICE],
+    uses: [ENTITIES_SERVICE, LOG_INJECTOR_SERVICE, PLUGINS_SERVICE],
     keys: TRIGGER_KEYS,
     migrations: TRIGGER_MIGRATIONS,
     init(ctx: GatewayContext) {
@@ -78,6 +80,8 @@ export function createTriggersFeature(_config?: GatewayConfig, opts: TriggersFea
       if (cfg<string>('triggers.on_restart_behavior') === 'reset') store.clear();
       const n = e.restore();
       if (n > 0) log.info({ restored: n }, `restored ${n} persistent trigger(s)`);
+      // Evaluators plugins registered before this feature started (gateway.md §2.7).
+      for (const [name, ev] of ctx.services.find(PLUGINS_SERVICE)?.conditions ?? []) conditions.register(name, triggerCondition(ev));
       ctx.services.provide(TRIGGERS_SERVICE, e);
       ctx.services.provide(TRIGGER_CONDITIONS_SERVICE, conditions);
       if (enabled) ctx.capabilities.set('triggers');

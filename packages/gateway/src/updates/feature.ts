@@ -8,6 +8,8 @@ import { SCRIPTS_SERVICE } from '../scripts/feature.js';
 import { LocalProcessExecutor } from '../scripts/local-executor.js';
 import { ScriptRunner } from '../scripts/runner.js';
 import { UPDATES_KEYS } from './config.js';
+import { PLUGINS_SERVICE } from '../plugins/feature.js';
+import { pluginUpdates } from '../plugins/dispatch.js';
 import { UpdateManager } from './manager.js';
 import { getSamplers } from '../sampling/index.js';
 import type { UpdateProvider } from './provider.js';
@@ -52,12 +54,15 @@ export function createUpdatesFeature(_config?: GatewayConfig, options: UpdatesFe
     name: 'updates',
     provides: [UPDATES_SERVICE],
     // Reuses the scripts feature's runner when it is there.
-    uses: [SCRIPTS_SERVICE],
+    uses: [SCRIPTS_SERVICE, PLUGINS_SERVICE],
     keys: UPDATES_KEYS,
     migrations: UPDATES_MIGRATIONS,
     init(ctx) {
       if (!ctx.config.value<boolean>('updates.enabled')) return;
-      const provider = typeof options.provider === 'function' ? options.provider(ctx) : (options.provider ?? builtInProvider(ctx));
+      // The first plugin UpdateProvider in config order replaces the built-in one (gateway.md §2.3).
+      const plugins = ctx.services.find(PLUGINS_SERVICE);
+      const fromPlugin = plugins ? pluginUpdates(plugins) : undefined;
+      const provider = typeof options.provider === 'function' ? options.provider(ctx) : (options.provider ?? fromPlugin ?? builtInProvider(ctx));
       manager = new UpdateManager(new UpdateStore(ctx.db), provider, ctx.log.child({ component: 'updates' }));
       ctx.services.provide(UPDATES_SERVICE, manager);
       ctx.capabilities.set('updates');
