@@ -10,7 +10,7 @@ import type { SovdTransition } from '../lifecycle/plan.js';
 import type { LogProvider as LogManagerProvider } from '../logs/manager.js';
 import type { StoredLog } from '../logs/model.js';
 import type { UpdateProvider as UpdateBackend } from '../updates/provider.js';
-import type { PluginHost } from './host.js';
+import type { PluginHost, PluginProviders } from './host.js';
 
 interface Ref {
   type: EntityType;
@@ -19,62 +19,63 @@ interface Ref {
 
 const refOf = (r: Ref): PluginEntityRef => ({ type: r.type, id: r.entity.id, entity: r.entity });
 
-/** The data resource of plugin-owned entities; undefined for entities no plugin DataProvider owns. */
-export function pluginData(host: PluginHost | undefined) {
-  return (r: Ref) => {
-    const hit = host?.providerFor('data', r.entity.id);
-    if (!hit) return undefined;
-    const { plugin, provider } = hit;
-    const ref = refOf(r);
-    return {
-      list: async () => new Verbatim(await host!.call(plugin, 'listData', () => provider.listData(ref))),
-      read: async (name: string) => new Verbatim(await host!.call(plugin, 'readData', () => provider.readData(ref, name))),
-      write: async (name: string, value: unknown) => new Verbatim(await host!.call(plugin, 'writeData', () => provider.writeData(ref, name, value))),
-    };
+/**
+ * A resource of plugin-owned entities: `build` gets the owner's provider of `kind`, the entity, and `call`
+ * (the host's guarded call); undefined for entities no plugin with that provider owns.
+ */
+function ownedResource<K extends keyof PluginProviders, R>(
+  host: PluginHost | undefined,
+  kind: K,
+  build: (provider: NonNullable<PluginProviders[K]>, ref: PluginEntityRef, call: <T>(name: string, fn: () => T | Promise<T>) => Promise<T>) => R,
+): (r: Ref) => R | undefined {
+  return (r) => {
+    const hit = host?.providerFor(kind, r.entity.id);
+    return hit ? build(hit.provider, refOf(r), (name, fn) => host!.call(hit.plugin, name, fn)) : undefined;
   };
 }
 
+const verbatim = async (p: Promise<unknown>) => new Verbatim(await p);
+
+/** The data resource of plugin-owned entities. */
+export const pluginData = (host: PluginHost | undefined) =>
+  ownedResource(host, 'data', (provider, ref, call) => ({
+    list: () => verbatim(call('listData', () => provider.listData(ref))),
+    read: (name: string) => verbatim(call('readData', () => provider.readData(ref, name))),
+    write: (name: string, value: unknown) => verbatim(call('writeData', () => provider.writeData(ref, name, value))),
+  }));
+
 /** The operations resource of plugin-owned entities (synchronous executions only). */
-export function pluginOperations(host: PluginHost | undefined) {
-  return (r: Ref) => {
-    const hit = host?.providerFor('operations', r.entity.id);
-    if (!hit) return undefined;
-    const { plugin, provider } = hit;
-    const ref = refOf(r);
-    const list = () => host!.call(plugin, 'listOperations', () => provider.listOperations(ref));
+export const pluginOperations = (host: PluginHost | undefined) =>
+  ownedResource(host, 'operations', (provider, ref, call) => {
+    const list = () => call('listOperations', () => provider.listOperations(ref));
     return {
-      list: async () => new Verbatim(await list()),
+      list: () => verbatim(list()),
       get: async (name: string) => {
-        if (provider.getOperation) return new Verbatim(await host!.call(plugin, 'getOperation', () => provider.getOperation!(ref, name)));
+        if (provider.getOperation) return verbatim(call('getOperation', () => provider.getOperation!(ref, name)));
         const items = ((await list()) as { items?: { id?: string }[] })?.items ?? [];
         const item = items.find((i) => i?.id === name);
         if (!item) throw new SovdError('operation-not-found', `Operation '${name}' not found`, { entity_id: ref.id, operation_id: name });
         return new Verbatim({ item });
       },
-      execute: async (name: string, parameters: unknown) => new Verbatim(await host!.call(plugin, 'executeOperation', () => provider.executeOperation(ref, name, parameters))),
+      execute: (name: string, parameters: unknown) => verbatim(call('executeOperation', () => provider.executeOperation(ref, name, parameters))),
     };
-  };
-}
+  });
 
 /** The faults of plugin-owned entities (list, one fault, clear). */
-export function pluginFaults(host: PluginHost | undefined) {
-  return (r: Ref) => {
-    const hit = host?.providerFor('faults', r.entity.id);
-    if (!hit) return undefined;
-    const { plugin, provider } = hit;
-    const ref = refOf(r);
-    const list = () => host!.call(plugin, 'listFaults', () => provider.listFaults(ref));
+export const pluginFaults = (host: PluginHost | undefined) =>
+  ownedResource(host, 'faults', (provider, ref, call) => {
+    const list = () => call('listFaults', () => provider.listFaults(ref));
+    const clear = (code: string) => call('clearFault', () => provider.clearFault(ref, code));
     return {
-      list: async () => new Verbatim(await list()),
-      get: async (code: string) => new Verbatim(await host!.call(plugin, 'getFault', () => provider.getFault(ref, code))),
-      clear: (code: string) => host!.call(plugin, 'clearFault', () => provider.clearFault(ref, code)),
+      list: () => verbatim(list()),
+      get: (code: string) => verbatim(call('getFault', () => provider.getFault(ref, code))),
+      clear,
       clearAll: async () => {
         const items = ((await list()) as { items?: { fault_code?: string }[] })?.items ?? [];
-        for (const f of items) if (typeof f?.fault_code === 'string') await host!.call(plugin, 'clearFault', () => provider.clearFault(ref, f.fault_code!));
+        for (const f of items) if (typeof f?.fault_code === 'string') await clear(f.fault_code);
       },
     };
-  };
-}
+  });
 
 /** The first plugin UpdateProvider as the update manager's backend (the manager keeps registration and status). */
 export function pluginUpdates(host: PluginHost): UpdateBackend | undefined {
