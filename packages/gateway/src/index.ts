@@ -5,3 +5,5 @@ export { defaultFeatures, FEATURE_KEYS } from './features.js';
 export type { GatewayContext, GatewayFeature } from './feature.js';
 export { SovdError } from './sovd/errors.js';
 export { GATEWAY_VERSION, SOVD_VERSION } from './version.js';
+export { createPluginsFeature, PLUGINS_SERVICE, type InProcessPlugin, type PluginsFeatureOptions } from './plugins/feature.js';
+export { token, type Token, FeatureGraphError } from './registry/index.js';
