@@ -50,11 +50,14 @@ export class EndpointMatcher {
 
   // ---- built-in endpoints -----------------------------------------------------------------
 
-  /** Matches the built-in endpoints a participant announces with ours. */
-  linkBuiltins(r: RemoteParticipant, now: number): void {
+  /**
+   * Matches the built-in endpoints a participant announces with ours. `readersOnly`: only its
+   * writers with our readers (we hear its SEDP and liveliness, but send it nothing periodic).
+   */
+  linkBuiltins(r: RemoteParticipant, now: number, readersOnly = false): void {
     const bits = r.data.builtinEndpoints;
     for (const pair of BUILTIN_PAIRS) {
-      if ((bits & pair.bit) === 0) continue;
+      if ((bits & pair.bit) === 0 || (readersOnly && !pair.remoteIsWriter)) continue;
       const guid = makeGuid(r.prefixHex, pair.remote);
       const ep: RemoteEndpoint = r.endpoints.get(pair.remote) ?? { guid, owner: r, entityId: pair.remote, isWriter: pair.remoteIsWriter, readerLinks: [] };
       r.endpoints.set(pair.remote, ep);
@@ -74,6 +77,15 @@ export class EndpointMatcher {
       const guid = makeGuid(r.prefixHex, pair.remote);
       const proxy = pair.remoteIsWriter ? this.opts.builtinReader(pair.local).writers.get(guid) : this.opts.builtinWriter(pair.local).readers.get(guid);
       if (proxy) proxy.locators = r.metaLocators;
+    }
+  }
+
+  /** Unmatches our built-in writers from a participant's built-in readers (they stop heartbeating it). */
+  unlinkBuiltinWriters(r: RemoteParticipant): void {
+    for (const pair of BUILTIN_PAIRS) {
+      if (pair.remoteIsWriter) continue;
+      this.opts.builtinWriter(pair.local).unmatchReader(makeGuid(r.prefixHex, pair.remote));
+      r.endpoints.delete(pair.remote);
     }
   }
 

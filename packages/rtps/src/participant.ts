@@ -17,18 +17,19 @@ import { type Locator } from './locator.js';
 import { MessageBuilder } from './outgoing.js';
 import { resolveOptions, type ParticipantOptions, type ResolvedOptions } from './participant-options.js';
 import { STATUS_INFO_DISPOSED, STATUS_INFO_UNREGISTERED } from './pids.js';
-import { ProxyParticipants, type DiscoveredParticipant } from './proxy-participants.js';
+import { ProofFlag, ProxyParticipants, type DiscoveredParticipant, type ParticipantTableStats } from './proxy-participants.js';
 import { resolveQos } from './qos.js';
 import { MessageReceiver, type ReceiveStats } from './receive.js';
 import { ReliableReader } from './reliable-reader.js';
 import { ReliableWriter } from './reliable-writer.js';
+import type { RemoteParticipant } from './remote-entities.js';
 import type { DataSubmessage } from './submessages/data.js';
 import { Reader, type ReaderConfig } from './topic-reader.js';
 import { Writer, type WriterConfig } from './topic-writer.js';
 import { UdpTransport, type PacketSource } from './transport-udp.js';
 import { VendorId } from './vendor.js';
 
-export type { DiscoveredParticipant } from './proxy-participants.js';
+export type { DiscoveredParticipant, ParticipantTableStats } from './proxy-participants.js';
 
 export type ChangeType = 'added' | 'changed' | 'removed';
 
@@ -36,7 +37,7 @@ export interface ParticipantEvent {
   type: ChangeType;
   participant: DiscoveredParticipant;
   /** Why a participant was removed. */
-  reason?: 'disposed' | 'lease-expired' | 'closed';
+  reason?: 'disposed' | 'lease-expired' | 'closed' | 'evicted';
 }
 
 export interface EndpointEvent {
@@ -85,7 +86,7 @@ export class Participant extends EventEmitter<ParticipantEvents> {
     this.guidPrefix = prefixToHex(this.prefix);
     this.guid = makeGuid(this.guidPrefix, EntityId.PARTICIPANT);
     this.budget = new ReassemblyBudget(opts.limits.reassemblyBudget);
-    this.remotes = new ProxyParticipants({ localhostOnly: opts.localhostOnly, maxParticipants: opts.limits.maxParticipants });
+    this.remotes = new ProxyParticipants({ localhostOnly: opts.localhostOnly, maxParticipants: opts.limits.maxParticipants, admission: opts.admission });
     this.matcher = new EndpointMatcher({
       localhostOnly: opts.localhostOnly,
       maxEndpointsPerParticipant: opts.limits.maxEndpointsPerParticipant,
@@ -96,9 +97,14 @@ export class Participant extends EventEmitter<ParticipantEvents> {
     });
     this.receiver = new MessageReceiver({
       prefix: this.prefix,
-      remoteParticipant: (h) => this.remotes.get(h),
+      remoteParticipant: (h) => (this.sourceRemote = this.remotes.get(h)),
       onSpdp: (sm, h, v, now) => this.onSpdp(sm, h, v, now),
-      localWriter: (id) => this.localWriters.get(id),
+      // Asked only for an ACKNACK/NACK_FRAG from the datagram's (known) source: that participant
+      // received something we sent to its announced locators, which is a proof.
+      localWriter: (id) => {
+        if (this.sourceRemote && this.sourceRemote.proof === 0) this.onProof(this.sourceRemote.prefixHex, ProofFlag.RESPONDED);
+        return this.localWriters.get(id);
+      },
     });
   }
 
@@ -121,7 +127,9 @@ export class Participant extends EventEmitter<ParticipantEvents> {
       onEndpointGone: (g) => this.removeRemoteEndpoint(g),
       onLiveliness: (h) => {
         const r = this.remotes.get(h);
-        if (r) r.lastSeen = Date.now();
+        if (!r) return;
+        r.lastSeen = Date.now();
+        this.onProof(h, ProofFlag.LIVELINESS);
       },
     });
     for (const w of this.sedp.writers()) this.localWriters.set(w.entityId, w);
@@ -149,6 +157,14 @@ export class Participant extends EventEmitter<ParticipantEvents> {
   /** Our own announced locators. */
   get locators(): { metatrafficUnicast: Locator[]; defaultUnicast: Locator[]; metatrafficMulticast: Locator[] } {
     return this.transport.locators;
+  }
+
+  /**
+   * Remote-participant table counters: size and cap, proven participants, and newcomers evicted,
+   * dropped or rate-limited under an SPDP flood (`underPressure` while that is going on).
+   */
+  participantStats(): ParticipantTableStats {
+    return this.remotes.stats(Date.now());
   }
 
   /** Receive-path counters (datagrams, malformed). */
@@ -179,6 +195,8 @@ export class Participant extends EventEmitter<ParticipantEvents> {
 
   private onPacket(data: Buffer, from: PacketSource): void {
     if (this.closed) return;
+    // The receive path runs synchronously below; SPDP admission reads the source address from here.
+    this.packetSource = from;
     const f = this.opts.packetFilter?.incoming;
     if (f) {
       try {
@@ -200,6 +218,9 @@ export class Participant extends EventEmitter<ParticipantEvents> {
   }
 
   private closing = false;
+  private packetSource: PacketSource | undefined;
+  /** The remote participant the receive path last resolved (the current datagram's source). */
+  private sourceRemote: RemoteParticipant | undefined;
 
   // ---- SPDP -----------------------------------------------------------------------------
 
@@ -236,11 +257,12 @@ export class Participant extends EventEmitter<ParticipantEvents> {
   }
 
   private upsertParticipant(d: ParticipantData, payload: Buffer, now: number): void {
-    const a = this.remotes.admit(d, payload, now);
+    const a = this.remotes.admit(d, payload, now, this.packetSource?.address);
     if (a.kind === 'refused') {
       this.refused.participants++;
       return;
     }
+    if (a.kind === 'added' && a.evicted) this.forget(a.evicted, 'evicted');
     if (a.kind === 'changed') {
       if (a.moved) this.matcher.relinkBuiltins(a.remote);
       this.emit('participant', { type: 'changed', participant: this.remotes.describe(a.remote) });
@@ -250,14 +272,33 @@ export class Participant extends EventEmitter<ParticipantEvents> {
     this.emit('participant', { type: 'added', participant: this.remotes.describe(r) });
     // Answer at once so the newcomer does not wait for our next periodic announcement.
     this.spdp.announceTo(r.metaLocators);
-    this.matcher.linkBuiltins(r, Date.now());
+    // A newcomer admitted under flood pressure (or past maxUnprovenLinked) is on probation: we
+    // hear its SEDP and liveliness but our writers do not heartbeat it until it proves itself
+    // (thousands of fakes would otherwise cost some 30 datagrams/s each).
+    this.matcher.linkBuiltins(r, now, r.probation);
+  }
+
+  /** A participant proved itself (SEDP, liveliness, an ACKNACK): it leaves probation. */
+  private onProof(prefixHex: string, flag: number): void {
+    const r = this.remotes.prove(prefixHex, flag);
+    if (r) this.matcher.linkBuiltins(r, Date.now());
+  }
+
+  /** Probation follows the table's pressure; each is one bounded pass, and O(1) when idle. */
+  private checkProbation(now: number): void {
+    for (const r of this.remotes.probate(now)) this.matcher.unlinkBuiltinWriters(r);
+    for (const r of this.remotes.release(now)) this.matcher.linkBuiltins(r, now);
   }
 
   private removeParticipant(prefixHex: string, reason: 'disposed' | 'lease-expired'): void {
-    const r = this.remotes.get(prefixHex);
-    if (!r) return;
+    const r = this.remotes.remove(prefixHex);
+    if (r) this.forget(r, reason);
+  }
+
+  /** Unmatches a participant already taken out of the table and tells the listeners. */
+  private forget(r: RemoteParticipant, reason: 'disposed' | 'lease-expired' | 'evicted'): void {
+    if (this.sourceRemote === r) this.sourceRemote = undefined;
     this.matcher.dropParticipant(r);
-    this.remotes.remove(prefixHex);
     this.emit('participant', { type: 'removed', participant: this.remotes.describe(r), reason });
   }
 
@@ -265,7 +306,9 @@ export class Participant extends EventEmitter<ParticipantEvents> {
 
   private onRemoteEndpoint(d: EndpointData): void {
     const r = this.remotes.get(d.participantGuidPrefix) ?? this.remotes.get(d.guid.slice(0, 24));
-    if (r) this.matcher.onRemote(r, d);
+    if (!r) return;
+    this.onProof(r.prefixHex, ProofFlag.SEDP);
+    this.matcher.onRemote(r, d);
   }
 
   private removeRemoteEndpoint(guid: Guid): void {
@@ -384,6 +427,7 @@ export class Participant extends EventEmitter<ParticipantEvents> {
         this.sedp.assertLiveliness();
       }
       for (const prefix of this.remotes.expired(now)) this.removeParticipant(prefix, 'lease-expired');
+      this.checkProbation(now);
       for (const w of this.localWriters.values()) w.tick(now);
       for (const r of this.localReaders.values()) r.tick(now);
     } catch {
