@@ -99,8 +99,9 @@ export class Participant extends EventEmitter<ParticipantEvents> {
       prefix: this.prefix,
       remoteParticipant: (h) => (this.sourceRemote = this.remotes.get(h)),
       onSpdp: (sm, h, v, now) => this.onSpdp(sm, h, v, now),
-      // Asked only for an ACKNACK/NACK_FRAG from the datagram's (known) source: that participant
-      // received something we sent to its announced locators, which is a proof.
+      // Asked only for an ACKNACK/NACK_FRAG from the datagram's known source (sourceRemote tracks
+      // the receiver's latest remoteParticipant() lookup): it discovered us and runs the reliable
+      // protocol, which a blind SPDP spoofer does not, so it counts as a proof.
       localWriter: (id) => {
         if (this.sourceRemote && this.sourceRemote.proof === 0) this.onProof(this.sourceRemote.prefixHex, ProofFlag.RESPONDED);
         return this.localWriters.get(id);

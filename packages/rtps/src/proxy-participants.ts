@@ -32,7 +32,7 @@ export const ProofFlag = {
   SEDP: 1,
   /** A participant-message liveliness assertion of it reached us. */
   LIVELINESS: 2,
-  /** It acknowledged (ACKNACK) one of our writers: our unicast SPDP reached it. */
+  /** It sent an ACKNACK to one of our writers: it discovered us and runs the reliable protocol. */
   RESPONDED: 4,
 } as const;
 
