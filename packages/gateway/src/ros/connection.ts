@@ -1,6 +1,15 @@
 // The gateway's one connection to the ROS 2 graph: a RosContext (one RTPS participant) with the
 // gateway's own node. Every ROS-backed feature borrows clients from here; closing it is bounded.
+import type { ParticipantTableStats } from '@medkit/rtps';
 import { RosContext, type RosNode } from '@medkit/ros2';
+
+/** The `ros.participants.*` keys. */
+export interface ParticipantTableOptions {
+  max: number;
+  maxLeaseSec: number;
+  newPerSourcePerSec: number;
+  newPerSourceBurst: number;
+}
 
 /** What the `ros.*` configuration keys say. */
 export interface RosConnectionOptions {
@@ -8,6 +17,8 @@ export interface RosConnectionOptions {
   localhostOnly: boolean;
   initialPeers: string[];
   interfaces: string[];
+  /** Flood defences of the participant table (`ros.participants.*`; defaults of @medkit/rtps when absent). */
+  participants?: ParticipantTableOptions;
   /** Name of the gateway's node (default `medkit_gateway`). */
   nodeName?: string;
   namespace?: string;
@@ -37,10 +48,16 @@ export class RosConnection {
       localhostOnly: opts.localhostOnly,
       initialPeers: opts.initialPeers.length > 0 ? opts.initialPeers : undefined,
       interfaces: opts.interfaces.length > 0 ? opts.interfaces : undefined,
+      rtps: participantTableRtps(opts.participants),
     });
     // No parameter services of our own and no /rosout echo of the gateway's pino log.
     const node = context.createNode(opts.nodeName ?? GATEWAY_NODE_NAME, opts.namespace ?? '/', { rosout: false, parameterServices: false, parameterEvents: false });
     return new RosConnection(context, node, opts, Date.now());
+  }
+
+  /** Counters of the remote-participant table (size, cap, evicted / dropped / rate-limited newcomers, pressure). */
+  participantTable(): ParticipantTableStats {
+    return this.context.participant.participantStats();
   }
 
   get graph() {
@@ -67,4 +84,13 @@ export class RosConnection {
     ]);
     clearTimeout(timer);
   }
+}
+
+/** The participant options for the `ros.participants.*` keys. */
+function participantTableRtps(p: ParticipantTableOptions | undefined) {
+  if (!p) return undefined;
+  return {
+    limits: { maxParticipants: p.max },
+    admission: { maxLeaseSec: p.maxLeaseSec, newPerSourcePerSec: p.newPerSourcePerSec, newPerSourceBurst: p.newPerSourceBurst },
+  };
 }

@@ -19,6 +19,12 @@ export function rosOptionsFromConfig(config: GatewayConfig): RosConnectionOption
     localhostOnly: config.get('ros.localhost_only'),
     initialPeers: config.get('ros.initial_peers'),
     interfaces: config.get('ros.interfaces'),
+    participants: {
+      max: config.get('ros.participants.max'),
+      maxLeaseSec: config.get('ros.participants.max_lease_sec'),
+      newPerSourcePerSec: config.get('ros.participants.new_per_source_per_sec'),
+      newPerSourceBurst: config.get('ros.participants.new_per_source_burst'),
+    },
   };
 }
 
@@ -57,7 +63,7 @@ export function createRosFeature(_config?: GatewayConfig, opts: RosFeatureOption
         ctx.log.error({ err }, `could not join ROS domain ${options.domainId}`);
       }
       ctx.health.add(() => {
-        if (ros) state = { state: 'connected', options, startedAt: ros.startedAt, counts: graphCounts(ros) };
+        if (ros) state = { state: 'connected', options, startedAt: ros.startedAt, counts: graphCounts(ros), table: ros.participantTable() };
         return rosHealth(state);
       });
     },
