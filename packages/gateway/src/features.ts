@@ -19,6 +19,7 @@ import { createOperationsFeature } from './operations/index.js';
 import { createConfigurationsFeature } from './configurations/index.js';
 import { createLifecycleFeature } from './lifecycle/index.js';
 import { createLogsFeature, LOG_KEYS } from './logs/index.js';
+import { createMcpFeature, MCP_KEYS } from './mcp/feature.js';
 
 /** The manifest's `scripts:` entries, run as managed scripts. */
 function manifestScripts(ctx: GatewayContext) {
@@ -45,6 +46,7 @@ const FEATURE_FACTORIES: ((config: GatewayConfig) => GatewayFeature)[] = [
   (config) => createTriggersFeature(config),
   (config) => createSubscriptionsFeature(config),
   () => createUnsupportedFeature(),
+  () => createMcpFeature(),
   // Last: the UI's static files at / must not shadow any API route.
   () => createWebUiFeature(),
 ];
@@ -60,6 +62,7 @@ export const FEATURE_KEY_GROUPS: [string, Record<string, KeySpec>][] = [
   ['Cyclic subscriptions', SUBSCRIPTION_KEYS],
   ['Scripts', SCRIPTS_KEYS],
   ['Software updates', UPDATES_KEYS],
+  ['MCP server', MCP_KEYS],
   ['Web UI', WEB_UI_KEYS],
 ];
 

@@ -6,6 +6,7 @@ export const HELP = `medkit — SOVD (ISO 17978-3) diagnostic gateway for ROS 2
 
 Usage:
   medkit gateway [options]     run the gateway
+  medkit mcp [options]         MCP server for AI agents (medkit mcp --help)
   medkit --help                show this help
   medkit --version             print the version
 
@@ -32,7 +33,7 @@ export interface GatewayArgs {
   flags: FlatConfig;
 }
 
-export type Command = { kind: 'help' } | { kind: 'version' } | { kind: 'gateway'; args: GatewayArgs };
+export type Command = { kind: 'help' } | { kind: 'version' } | { kind: 'gateway'; args: GatewayArgs } | { kind: 'mcp'; argv: string[] };
 
 export class UsageError extends Error {}
 
@@ -40,6 +41,7 @@ export function parseCommand(argv: string[]): Command {
   const first = argv[0];
   if (first === undefined || first === '--help' || first === '-h' || first === 'help') return { kind: 'help' };
   if (first === '--version' || first === '-v' || first === 'version') return { kind: 'version' };
+  if (first === 'mcp') return { kind: 'mcp', argv: argv.slice(1) };
   if (first !== 'gateway') throw new UsageError(`unknown command '${first}' (try: medkit --help)`);
   let parsed;
   try {

@@ -7,6 +7,7 @@ import { defaultFeatures, FEATURE_KEYS } from '../features.js';
 import { GATEWAY_VERSION } from '../version.js';
 import { HELP, parseCommand, UsageError } from './args.js';
 import { formatSummary } from './summary.js';
+import { MCP_HELP, parseMcpCommand, runMcpCommand } from './mcp-command.js';
 
 /** Errors that stop start-up with a message and exit code 2, without a stack trace. */
 function isUserError(err: unknown): err is Error {
@@ -31,6 +32,22 @@ export async function main(argv: string[], out: NodeJS.WritableStream = process.
   if (command.kind === 'version') {
     out.write(`medkit ${GATEWAY_VERSION}\n`);
     return 0;
+  }
+  if (command.kind === 'mcp') {
+    let mcp;
+    try {
+      mcp = parseMcpCommand(command.argv, process.env);
+    } catch (err) {
+      if (!isUserError(err)) throw err;
+      console.error(`medkit: ${err.message}`);
+      return 2;
+    }
+    if (mcp === 'help') {
+      // stdout is the protocol channel only when serving; help may use it.
+      out.write(`${MCP_HELP}\n`);
+      return 0;
+    }
+    return runMcpCommand(mcp, (line) => console.error(line));
   }
 
   let gateway;
