@@ -6,6 +6,15 @@ export class RtpsParseError extends Error {
   override name = 'RtpsParseError';
 }
 
+/**
+ * Well-formed input that breaks a protocol rule (an SN out of range, lastSN < firstSN - 1, a
+ * bitmap over 256 bits, fragment 0, ...). Handled like a parse error (the rest of the datagram is
+ * ignored, RTPS 8.3.4.1) but counted apart, as evidence of a broken or hostile peer.
+ */
+export class RtpsProtocolViolation extends RtpsParseError {
+  override name = 'RtpsProtocolViolation';
+}
+
 export class Cursor {
   buf: Buffer;
   pos: number;

@@ -3,6 +3,13 @@
 
 import type { RtpsTime } from './time.js';
 
+/**
+ * Fragments per sample accepted: a 64 MiB sample in 1 KiB fragments. Bounds the per-sample
+ * bookkeeping and the scans of `missing` (run on every HEARTBEAT_FRAG and HEARTBEAT); a sample
+ * cut finer than this is dropped.
+ */
+export const MAX_FRAGMENTS_PER_SAMPLE = 65_536;
+
 export interface ReassemblyLimits {
   /** Largest sample accepted (bytes). */
   maxSampleSize: number;
@@ -56,9 +63,10 @@ export class FragmentReassembly {
     if (sampleSize <= 0 || sampleSize > this.limits.maxSampleSize || fragmentSize <= 0 || count <= 0) return undefined;
     let p = this.partials.get(sn);
     if (!p) {
+      const total = Math.ceil(sampleSize / fragmentSize);
+      if (total > MAX_FRAGMENTS_PER_SAMPLE) return undefined;
       if (this.partials.size >= this.limits.maxPerWriter) this.evictOldest();
       if (this.budget.used + sampleSize > this.budget.limit) return undefined;
-      const total = Math.ceil(sampleSize / fragmentSize);
       p = { sampleSize, fragmentSize, total, received: new Uint8Array(total), count: 0, data: Buffer.allocUnsafe(sampleSize), inlineLe, timestamp, key, started: now };
       this.budget.used += sampleSize;
       this.partials.set(sn, p);

@@ -2,6 +2,7 @@
 
 import type { PacketSource } from './transport-udp.js';
 import type { Locator } from './locator.js';
+import type { ProtocolViolationReport } from './receive.js';
 import { domainIdFromEnv, localhostOnlyFromEnv } from './port-mapping.js';
 
 /** Caps on everything a remote peer can make us allocate. */
@@ -68,6 +69,12 @@ export interface ParticipantOptions {
   heartbeatPeriodMs?: number;
   limits?: Partial<ResourceLimits>;
   packetFilter?: PacketFilter;
+  /**
+   * Told once per peer (GUID prefix) whose datagrams break a protocol rule, at most 10 times a
+   * minute; such datagrams are ignored from the offending submessage on and counted in
+   * `stats.violations`. Default: one `console.warn` line per report.
+   */
+  onProtocolViolation?: (violation: ProtocolViolationReport) => void;
 }
 
 export interface ResolvedOptions {
@@ -85,6 +92,12 @@ export interface ResolvedOptions {
   heartbeatPeriodMs: number;
   limits: ResourceLimits;
   packetFilter?: PacketFilter;
+  onProtocolViolation: (violation: ProtocolViolationReport) => void;
+}
+
+function warnViolation(v: ProtocolViolationReport): void {
+  const more = v.suppressed > 0 ? ` (${v.suppressed} more peers since the last report not shown)` : '';
+  console.warn(`medkit rtps: peer ${v.peer} violates the RTPS protocol (${v.message}); its offending datagrams are ignored${more}`);
 }
 
 export function resolveOptions(o: ParticipantOptions): ResolvedOptions {
@@ -108,5 +121,6 @@ export function resolveOptions(o: ParticipantOptions): ResolvedOptions {
     heartbeatPeriodMs: o.heartbeatPeriodMs ?? 100,
     limits: { ...DEFAULT_LIMITS, ...(o.limits ?? {}) },
     packetFilter: o.packetFilter,
+    onProtocolViolation: o.onProtocolViolation ?? warnViolation,
   };
 }

@@ -100,6 +100,7 @@ export class Participant extends EventEmitter<ParticipantEvents> {
       remoteParticipant: (h) => this.remotes.get(h),
       onSpdp: (sm, h, v, now) => this.onSpdp(sm, h, v, now),
       localWriter: (id) => this.localWriters.get(id),
+      onViolation: (v) => this.opts.onProtocolViolation(v),
     });
   }
 
