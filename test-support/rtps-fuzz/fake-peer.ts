@@ -74,6 +74,16 @@ export class FakePeer {
     return this.send(spdpDatagram(this.prefix, t.domainId, this.port, leaseSec), t.metaPort);
   }
 
+  /**
+   * Announces this peer and waits until the target matched it: matching the target's SEDP reader
+   * with our writer sends a pre-emptive ACKNACK, so the next ACKNACK we see answers our HEARTBEAT.
+   */
+  async join(t: Target, timeoutMs = 10_000): Promise<void> {
+    const preemptive = this.acknack('the pre-emptive ACKNACK of a new match', timeoutMs);
+    await this.announce(t);
+    await preemptive;
+  }
+
   /** Resolves with the first datagram `match` accepts, or rejects after `timeoutMs`. */
   waitFor(match: (d: Buffer) => boolean, what: string, timeoutMs = 5000): Promise<Buffer> {
     return new Promise((resolve, reject) => {

@@ -4,6 +4,15 @@
 /** Thrown for any malformed or truncated RTPS input. */
 export class RtpsParseError extends Error {
   override name = 'RtpsParseError';
+
+  constructor(message: string) {
+    // No stack trace: these are caught and counted by the receive path, and a hostile peer can
+    // make us build tens of thousands a second (capturing stacks was most of their cost).
+    const limit = Error.stackTraceLimit;
+    Error.stackTraceLimit = 0;
+    super(message);
+    Error.stackTraceLimit = limit;
+  }
 }
 
 /**

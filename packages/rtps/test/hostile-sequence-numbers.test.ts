@@ -31,11 +31,7 @@ afterAll(async () => {
 async function knownPeer(): Promise<FakePeer> {
   const f = await FakePeer.open();
   peers.push(f);
-  // Matching our SEDP reader with its writer sends a pre-emptive ACKNACK: wait for it, so the
-  // next ACKNACK the peer sees answers its own HEARTBEAT.
-  const preemptive = f.acknack('the pre-emptive ACKNACK');
-  await f.announce(target);
-  await preemptive;
+  await f.join(target);
   return f;
 }
 
