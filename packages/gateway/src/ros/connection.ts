@@ -1,6 +1,7 @@
 // The gateway's one connection to the ROS 2 graph: a RosContext (one RTPS participant) with the
 // gateway's own node. Every ROS-backed feature borrows clients from here; closing it is bounded.
 import { RosContext, type RosNode } from '@medkit/ros2';
+import type { ProtocolViolationReport } from '@medkit/rtps';
 
 /** What the `ros.*` configuration keys say. */
 export interface RosConnectionOptions {
@@ -11,6 +12,8 @@ export interface RosConnectionOptions {
   /** Name of the gateway's node (default `medkit_gateway`). */
   nodeName?: string;
   namespace?: string;
+  /** Told once per RTPS peer that breaks a protocol rule (rate-capped by the participant). */
+  onProtocolViolation?: (violation: ProtocolViolationReport) => void;
 }
 
 /** Service name under which the ROS feature publishes its {@link RosConnection}. */
@@ -37,6 +40,7 @@ export class RosConnection {
       localhostOnly: opts.localhostOnly,
       initialPeers: opts.initialPeers.length > 0 ? opts.initialPeers : undefined,
       interfaces: opts.interfaces.length > 0 ? opts.interfaces : undefined,
+      rtps: opts.onProtocolViolation ? { onProtocolViolation: opts.onProtocolViolation } : undefined,
     });
     // No parameter services of our own and no /rosout echo of the gateway's pino log.
     const node = context.createNode(opts.nodeName ?? GATEWAY_NODE_NAME, opts.namespace ?? '/', { rosout: false, parameterServices: false, parameterEvents: false });
