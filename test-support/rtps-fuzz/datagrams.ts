@@ -1,6 +1,8 @@
 // Raw RTPS datagram building for the hostile-peer tests and the fuzzer. Written byte by byte,
-// independent of @medkit/rtps's encoders, so it can put any value in any field (an SN of 2^63-1,
-// a bitmap of 2^32-1 bits) that our own encoders would refuse or clamp.
+// independent of @medkit/rtps's encoders and constants, so it can put any value in any field (an
+// SN of 2^63-1, a bitmap of 2^32-1 bits) that our own encoders would refuse or clamp, and so a
+// wrong constant in the implementation is not silently shared by its tests. (It also runs in the
+// fuzzer's worker thread, which loads only these transpiled files.)
 
 /** RTPS submessage ids (RTPS 2.x 9.4.5). */
 export const SM = {

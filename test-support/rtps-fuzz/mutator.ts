@@ -25,18 +25,8 @@ import {
   submessage,
   type WireSN,
 } from './datagrams.js';
+import { prng } from './prng.js';
 
-/** mulberry32: small, fast, seedable. */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** Extreme 64-bit sequence numbers (and the edges around the 2^52 acceptance limit). */
 export const EXTREME_SNS: readonly bigint[] = [

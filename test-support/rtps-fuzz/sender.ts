@@ -8,7 +8,7 @@ import { Worker } from 'node:worker_threads';
 import ts from 'typescript';
 import type { MutatorTarget } from './mutator.js';
 
-const MODULES = ['datagrams', 'mutator', 'sender-worker'];
+const MODULES = ['prng', 'datagrams', 'mutator', 'sender-worker'];
 let compiled: string | undefined;
 
 function workerFile(): string {
