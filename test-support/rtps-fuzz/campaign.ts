@@ -51,6 +51,8 @@ export interface CampaignResult {
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+/** Datagrams the sender worker generates and sends per request. */
+const BATCH = 32;
 
 /**
  * A campaign in two steps: `open` (sockets, the sender worker, the probe's discovery: slow, do
@@ -119,6 +121,7 @@ export class Campaign {
     });
     gc.observe({ entryTypes: ['gc'] });
     eld.enable();
+    let due = t0;
     try {
       let sent = 0;
       while (sent < o.datagrams) {
@@ -126,9 +129,13 @@ export class Campaign {
         // so wait a bounded time and move on.
         const waitUntil = Date.now() + 100;
         while (sent - (o.received() - received0) > maxInFlight && Date.now() < waitUntil) await sleep(1);
-        const due = t0 + (sent / rate) * 1000;
-        if (due > Date.now()) await sleep(due - Date.now());
-        const batch = Math.min(32, o.datagrams - sent);
+        // The rate is a cap, not a schedule: a campaign that fell behind (a starved CPU) does
+        // not catch up in a burst.
+        const now = Date.now();
+        if (due > now) await sleep(due - now);
+        else due = now;
+        due += (BATCH / rate) * 1000;
+        const batch = Math.min(BATCH, o.datagrams - sent);
         const done = await this.sender.send(batch);
         for (const [k, n] of Object.entries(done.kinds)) kinds[k] = (kinds[k] ?? 0) + n;
         const before = sent;
