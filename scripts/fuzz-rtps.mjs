@@ -36,6 +36,7 @@ if (r) {
   console.log(`max event-loop delay ${r.maxEventLoopDelayMs.toFixed(0)} ms, max GC pause ${r.maxGcPauseMs.toFixed(0)} ms`);
   console.log(`RSS ${mib(r.startRssBytes)} MiB at start, max ${mib(r.maxRssBytes)} MiB (growth ${mib(r.rssGrowthBytes)} MiB)`);
   console.log(`/health: ${r.healthChecks} checks, p99 ${r.p99HealthMs} ms, max ${r.maxHealthMs} ms, failures ${r.healthFailures}`);
+  console.log(`real writer -> reader in the gateway's participant after the run: ${r.realTrafficDelivered ? 'delivered' : 'NOT delivered'}`);
 } else {
   console.log('no report: the run failed before the campaign finished (see the output above)');
 }
