@@ -1,6 +1,6 @@
 // Main-thread handle on the fuzz sender worker (sender-worker.ts). Node 20 runs no TypeScript,
 // so the worker and the modules it imports are transpiled once per process into a temp dir.
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -14,6 +14,7 @@ let compiled: string | undefined;
 function workerFile(): string {
   if (compiled) return compiled;
   const dir = mkdtempSync(join(tmpdir(), 'medkit-rtps-fuzz-'));
+  process.once('exit', () => rmSync(dir, { recursive: true, force: true }));
   writeFileSync(join(dir, 'package.json'), '{"type":"module"}');
   for (const m of MODULES) {
     const src = readFileSync(fileURLToPath(new URL(`./${m}.ts`, import.meta.url)), 'utf8');
