@@ -27,5 +27,6 @@ export { PortMapping, metatrafficUnicastPort, userUnicastPort, spdpMulticastPort
 export { decodeMessage } from './message.js';
 export type { RtpsMessage } from './message.js';
 export type { Submessage } from './submessages/index.js';
-export { RtpsParseError } from './cursor.js';
-export { SN_UNKNOWN } from './sequence-number.js';
+export { RtpsParseError, RtpsProtocolViolation } from './cursor.js';
+export { SN_MAX, SN_UNKNOWN } from './sequence-number.js';
+export type { ProtocolViolationReport, ReceiveStats } from './receive.js';

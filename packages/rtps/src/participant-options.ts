@@ -2,6 +2,7 @@
 
 import type { PacketSource } from './transport-udp.js';
 import type { Locator } from './locator.js';
+import type { ProtocolViolationReport } from './receive.js';
 import { domainIdFromEnv, localhostOnlyFromEnv } from './port-mapping.js';
 
 /** Caps on everything a remote peer can make us allocate. */
@@ -106,6 +107,12 @@ export interface ParticipantOptions {
   /** Flood defences of the remote-participant table (lease clamp, per-source rate limit, pressure). */
   admission?: Partial<AdmissionLimits>;
   packetFilter?: PacketFilter;
+  /**
+   * Told once per peer (GUID prefix) whose datagrams break a protocol rule, at most 10 times a
+   * minute; such datagrams are ignored from the offending submessage on and counted in
+   * `stats.violations`. Default: one `console.warn` line per report.
+   */
+  onProtocolViolation?: (violation: ProtocolViolationReport) => void;
 }
 
 export interface ResolvedOptions {
@@ -124,6 +131,12 @@ export interface ResolvedOptions {
   limits: ResourceLimits;
   admission: AdmissionLimits;
   packetFilter?: PacketFilter;
+  onProtocolViolation: (violation: ProtocolViolationReport) => void;
+}
+
+function warnViolation(v: ProtocolViolationReport): void {
+  const more = v.suppressed > 0 ? ` (${v.suppressed} more peers since the last report not shown)` : '';
+  console.warn(`medkit rtps: peer ${v.peer} violates the RTPS protocol (${v.message}); its offending datagrams are ignored${more}`);
 }
 
 export function resolveOptions(o: ParticipantOptions): ResolvedOptions {
@@ -148,6 +161,7 @@ export function resolveOptions(o: ParticipantOptions): ResolvedOptions {
     limits: { ...DEFAULT_LIMITS, ...(o.limits ?? {}) },
     admission: resolveAdmission(o.admission),
     packetFilter: o.packetFilter,
+    onProtocolViolation: o.onProtocolViolation ?? warnViolation,
   };
 }
 

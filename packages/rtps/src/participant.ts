@@ -106,6 +106,7 @@ export class Participant extends EventEmitter<ParticipantEvents> {
         if (this.sourceRemote && this.sourceRemote.proof === 0) this.onProof(this.sourceRemote.prefixHex, ProofFlag.RESPONDED);
         return this.localWriters.get(id);
       },
+      onViolation: (v) => this.opts.onProtocolViolation(v),
     });
   }
 

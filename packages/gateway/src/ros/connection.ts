@@ -1,6 +1,6 @@
 // The gateway's one connection to the ROS 2 graph: a RosContext (one RTPS participant) with the
 // gateway's own node. Every ROS-backed feature borrows clients from here; closing it is bounded.
-import type { ParticipantTableStats } from '@medkit/rtps';
+import type { ParticipantTableStats, ProtocolViolationReport } from '@medkit/rtps';
 import { RosContext, type RosNode } from '@medkit/ros2';
 
 /** The `ros.participants.*` keys. */
@@ -22,6 +22,8 @@ export interface RosConnectionOptions {
   /** Name of the gateway's node (default `medkit_gateway`). */
   nodeName?: string;
   namespace?: string;
+  /** Told once per RTPS peer that breaks a protocol rule (rate-capped by the participant). */
+  onProtocolViolation?: (violation: ProtocolViolationReport) => void;
 }
 
 /** Service name under which the ROS feature publishes its {@link RosConnection}. */
@@ -48,7 +50,7 @@ export class RosConnection {
       localhostOnly: opts.localhostOnly,
       initialPeers: opts.initialPeers.length > 0 ? opts.initialPeers : undefined,
       interfaces: opts.interfaces.length > 0 ? opts.interfaces : undefined,
-      rtps: participantTableRtps(opts.participants),
+      rtps: { ...participantTableRtps(opts.participants), ...(opts.onProtocolViolation ? { onProtocolViolation: opts.onProtocolViolation } : {}) },
     });
     // No parameter services of our own and no /rosout echo of the gateway's pino log.
     const node = context.createNode(opts.nodeName ?? GATEWAY_NODE_NAME, opts.namespace ?? '/', { rosout: false, parameterServices: false, parameterEvents: false });

@@ -54,7 +54,10 @@ export function createRosFeature(_config?: GatewayConfig, opts: RosFeatureOption
       }
       const options = rosOptionsFromConfig(ctx.config);
       try {
-        ros = await (opts.connect ?? RosConnection.open)(options);
+        ros = await (opts.connect ?? RosConnection.open)({
+          ...options,
+          onProtocolViolation: (v) => ctx.log.warn({ peer: v.peer, suppressedReports: v.suppressed }, `RTPS peer ${v.peer} violates the protocol (${v.message}); its offending datagrams are ignored`),
+        });
         ctx.services.set(ROS_SERVICE, ros);
         ctx.services.set(ROS_GRAPH_SERVICE, rosGraphSource(ros));
       } catch (err) {
