@@ -9,7 +9,7 @@ import { decodeParticipantData, OUR_BUILTIN_ENDPOINTS, type ParticipantData } fr
 import { decodeKeyPayload } from './discovery-sedp-data.js';
 import { ReassemblyBudget } from './fragment-reassembly.js';
 import { GroupIndex } from './group-index.js';
-import { EntityId, EntityKind, makeGuid, prefixToHex, randomGuidPrefix, type Guid } from './guid.js';
+import { EntityId, EntityKind, guidEntityId, isKeyedEntity, makeGuid, prefixToHex, randomGuidPrefix, topicKind, type Guid } from './guid.js';
 import { parseInlineQos } from './inline-qos.js';
 import { announcePeriodMs, expiredParticipants, leaseMs } from './lease.js';
 import { reachableLocators } from './locator-select.js';
@@ -388,6 +388,7 @@ export class Participant extends EventEmitter<ParticipantEvents> {
     if ((local.kind === 'writer') === ep.isWriter) return;
     let reason: string | null = null;
     if (d.typeName !== mine.typeName) reason = `type: ours is ${mine.typeName}, theirs is ${d.typeName}`;
+    else if (isKeyedEntity(guidEntityId(d.guid)) !== isKeyedEntity(guidEntityId(mine.guid))) reason = `topic kind: ours is ${topicKind(mine.guid)}, theirs is ${topicKind(d.guid)} (set \`key\` for keyed topics)`;
     else reason = local.kind === 'writer' ? qosIncompatibility(mine.qos, d.qos) : qosIncompatibility(d.qos, mine.qos);
     if (reason) {
       (mine as Writer).emit('incompatible', { remoteGuid: d.guid, reason, endpoint: d });
@@ -449,7 +450,7 @@ export class Participant extends EventEmitter<ParticipantEvents> {
   createWriter(cfg: WriterConfig): Writer {
     this.assertOpen();
     const qos = resolveQos(cfg.qos);
-    const entityId = this.nextEntityId(EntityKind.USER_WRITER_NO_KEY);
+    const entityId = this.nextEntityId(cfg.key ? EntityKind.USER_WRITER_WITH_KEY : EntityKind.USER_WRITER_NO_KEY);
     const core = new ReliableWriter({ entityId, prefixHex: this.guidPrefix, qos, fragmentSize: this.opts.fragmentSize, maxSamples: this.opts.limits.maxSamples, heartbeatPeriodMs: this.opts.heartbeatPeriodMs }, this.out);
     const w = new Writer(core, cfg, (x) => this.closeLocal(x.guid));
     this.localWriters.set(entityId, core);
@@ -467,7 +468,7 @@ export class Participant extends EventEmitter<ParticipantEvents> {
   createReader(cfg: ReaderConfig): Reader {
     this.assertOpen();
     const qos = resolveQos(cfg.qos);
-    const entityId = this.nextEntityId(EntityKind.USER_READER_NO_KEY);
+    const entityId = this.nextEntityId(cfg.key ? EntityKind.USER_READER_WITH_KEY : EntityKind.USER_READER_NO_KEY);
     const l = this.opts.limits;
     const core = new ReliableReader(
       { entityId, prefixHex: this.guidPrefix, qos, maxPendingPerWriter: l.maxPendingPerWriter, reassembly: { maxSampleSize: l.maxSampleSize, maxPerWriter: l.maxReassembliesPerWriter, timeoutMs: l.reassemblyTimeoutMs }, budget: this.budget },
