@@ -3,25 +3,19 @@
 // writers are WITH_KEY, carry key hashes (MD5 of the big-endian key, checked against Fast DDS'
 // own instance handles) and see / send disposes. ROS domains: offsets 205-207.
 import { spawn } from 'node:child_process';
-import { afterAll, afterEach, beforeAll, expect, it } from 'vitest';
+import { afterEach, expect, it } from 'vitest';
 import type { IncompatibleEvent, InstanceChange, Sample, TopicKey } from '../src/index.js';
 import { CYCLONE, FASTDDS, describeWith } from '../../../test-support/requirements.js';
 import { testDomain } from '../../../test-support/domains.js';
-import { buildPeer, killAllPeers, peerEnv, spawnPeer, type PeerVendor } from './peers/harness.js';
+import { peerEnv, spawnPeer, type PeerVendor } from './peers/harness.js';
+import { peerHooks } from './support/interop-suite.js';
 import { KEYED_KEY, KEYED_TYPE, keyedHash, keyedSample, readKeyed } from './support/keyed-type.js';
 import { closeAll, participant, until } from './support/loopback.js';
 
 const TOPIC = 'medkit/keyed';
 
 function keyedSuite(vendor: PeerVendor, domain: number): void {
-  beforeAll(async () => {
-    await buildPeer(vendor);
-  }, 300_000);
-  afterEach(async () => {
-    await killAllPeers();
-    await closeAll();
-  });
-  afterAll(async () => killAllPeers());
+  peerHooks(vendor);
 
   it('receives every sample of a keyed writer with its key hash, then the dispose of an instance', async () => {
     const p = await participant(domain, { peerIndexCount: 32 });

@@ -61,31 +61,24 @@ class ComponentTable {
     for (const [name, s] of Object.entries(schemas)) this.canon.set(name, canonical(s));
   }
 
-  /** The name `schema` is stored under: `preferred` if free or equal, else the first free fallback. */
+  /** The name `schema` is stored under: the first candidate that is free or holds an equal schema, else the last one numbered. */
   place(schema: Schema, candidates: string[]): string {
     const text = canonical(schema);
-    for (const name of candidates) {
-      if (!COMPONENT_NAME.test(name)) continue;
-      const held = this.canon.get(name);
-      if (held === text) return name;
-      if (held === undefined) {
-        this.schemas[name] = schema;
-        this.canon.set(name, text);
-        return name;
-      }
+    const valid = candidates.filter((c) => COMPONENT_NAME.test(c));
+    const base = valid[valid.length - 1] ?? 'Body';
+    for (let i = 1; ; i++) {
+      const names = i === 1 ? valid : [`${base}${i}`];
+      for (const name of names) if (this.claim(name, schema, text)) return name;
     }
-    // Every candidate is taken by a different schema: number the last one.
-    const base = candidates[candidates.length - 1];
-    for (let i = 2; ; i++) {
-      const name = `${base}${i}`;
-      const held = this.canon.get(name);
-      if (held === text) return name;
-      if (held === undefined) {
-        this.schemas[name] = schema;
-        this.canon.set(name, text);
-        return name;
-      }
-    }
+  }
+
+  /** True when `name` now holds `schema` (it was free, or already held an equal one). */
+  private claim(name: string, schema: Schema, text: string): boolean {
+    const held = this.canon.get(name);
+    if (held !== undefined) return held === text;
+    this.schemas[name] = schema;
+    this.canon.set(name, text);
+    return true;
   }
 }
 

@@ -37,6 +37,17 @@ static std::string guid_hex(const GUID_t& g)
   return hex16(b);
 }
 
+/* Reliable, keep last 10, UDP only (no data sharing), for a writer's or a reader's QoS. */
+template <typename Qos>
+static Qos reliable_keep_last_10(Qos q)
+{
+  q.reliability().kind = RELIABLE_RELIABILITY_QOS;
+  q.history().kind = KEEP_LAST_HISTORY_QOS;
+  q.history().depth = 10;
+  q.data_sharing().off();
+  return q;
+}
+
 static void die(const char* what)
 {
   fprintf(stderr, "%s failed\n", what);
@@ -63,22 +74,12 @@ int main(int argc, char** argv)
   DataReader* reader = nullptr;
   if (o.publish) {
     Publisher* pub = participant->create_publisher(PUBLISHER_QOS_DEFAULT);
-    DataWriterQos q = pub->get_default_datawriter_qos();
-    q.reliability().kind = RELIABLE_RELIABILITY_QOS;
-    q.history().kind = KEEP_LAST_HISTORY_QOS;
-    q.history().depth = 10;
-    q.data_sharing().off();
-    writer = pub->create_datawriter(topic, q);
+    writer = pub->create_datawriter(topic, reliable_keep_last_10(pub->get_default_datawriter_qos()));
     if (writer == nullptr) die("create_datawriter");
     peer_line("endpoint writer %s guid=%s", o.topic, guid_hex(writer->guid()).c_str());
   } else {
     Subscriber* sub = participant->create_subscriber(SUBSCRIBER_QOS_DEFAULT);
-    DataReaderQos q = sub->get_default_datareader_qos();
-    q.reliability().kind = RELIABLE_RELIABILITY_QOS;
-    q.history().kind = KEEP_LAST_HISTORY_QOS;
-    q.history().depth = 10;
-    q.data_sharing().off();
-    reader = sub->create_datareader(topic, q);
+    reader = sub->create_datareader(topic, reliable_keep_last_10(sub->get_default_datareader_qos()));
     if (reader == nullptr) die("create_datareader");
     peer_line("endpoint reader %s guid=%s", o.topic, guid_hex(reader->guid()).c_str());
   }
