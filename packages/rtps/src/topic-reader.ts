@@ -7,6 +7,7 @@ import { parseInlineQos, type InlineQos, type SampleIdentity } from './inline-qo
 import { STATUS_INFO_DISPOSED, STATUS_INFO_UNREGISTERED } from './pids.js';
 import { instanceStatus, keyHashOf, type InstanceStatus, type TopicKey } from './instance-key.js';
 import type { QoS } from './qos.js';
+import { InstanceHistoryCache } from './instance-history-cache.js';
 import { ReaderHistoryCache } from './reader-history-cache.js';
 import type { ReceivedChange, ReliableReader } from './reliable-reader.js';
 import type { RtpsTime } from './time.js';
@@ -60,8 +61,9 @@ export interface ReaderEvents {
 }
 
 /**
- * A DDS data reader for one topic. Events: `sample`, `matched`, `unmatched`, `incompatible`.
- * The last samples (history depth, or `resourceLimits` for KEEP_ALL) are also kept for take().
+ * A DDS data reader for one topic. Events: `sample`, `instance` (keyed topics), `matched`,
+ * `unmatched`, `incompatible`. The last samples (history depth, per instance on keyed topics,
+ * or `resourceLimits` for KEEP_ALL) are also kept for take().
  */
 export class Reader extends EventEmitter<ReaderEvents> {
   readonly guid: Guid;
@@ -71,7 +73,9 @@ export class Reader extends EventEmitter<ReaderEvents> {
   readonly matches = new Map<Guid, EndpointData>();
   /** The key description of a keyed topic (undefined: keyless). */
   readonly key?: TopicKey;
-  private readonly cache: ReaderHistoryCache<Sample>;
+  /** Keyless: one ring; keyed: KEEP_LAST per instance. */
+  private readonly cache: { take(): Sample[]; read(): Sample[] };
+  private readonly keep: (s: Sample) => void;
   private closed = false;
 
   /** @internal */
@@ -87,7 +91,16 @@ export class Reader extends EventEmitter<ReaderEvents> {
     this.typeName = config.typeName;
     this.key = config.key;
     this.qos = core.qos;
-    this.cache = new ReaderHistoryCache(this.qos.history.kind === 'keep-last' ? Math.min(this.qos.history.depth, maxSamples) : maxSamples);
+    const depth = this.qos.history.kind === 'keep-last' ? this.qos.history.depth : Infinity;
+    if (this.key) {
+      const cache = new InstanceHistoryCache<Sample>(depth, maxSamples);
+      this.cache = cache;
+      this.keep = (s) => cache.push(s.keyHash ?? '', s);
+    } else {
+      const cache = new ReaderHistoryCache<Sample>(Math.min(depth, maxSamples));
+      this.cache = cache;
+      this.keep = (s) => cache.push(s);
+    }
     core.deliver = (c) => this.onChange(c);
     core.onWriterHeard = (g) => this.emit('heard', g);
   }
@@ -119,7 +132,7 @@ export class Reader extends EventEmitter<ReaderEvents> {
       if (inlineQos.relatedSampleIdentity) s.relatedSampleIdentity = inlineQos.relatedSampleIdentity;
     }
     if (this.key) s.keyHash = inlineQos?.keyHash ?? this.computeKeyHash(c.payload, false);
-    this.cache.push(s);
+    this.keep(s);
     this.emit('sample', s);
   }
 

@@ -5,6 +5,7 @@ import { createHash } from 'node:crypto';
 import { afterEach, describe, expect, it } from 'vitest';
 import { EntityKind, guidEntityId, keyHash, topicKind, type IncompatibleEvent, type InstanceChange, type Sample } from '../src/index.js';
 import { testDomain } from '../../../test-support/domains.js';
+import { InstanceHistoryCache } from '../src/instance-history-cache.js';
 import { KEYED_KEY, KEYED_TYPE, keyedHash, keyedKeyBE, keyedSample, readKeyed } from './support/keyed-type.js';
 import { closeAll, participant, until } from './support/loopback.js';
 
@@ -55,6 +56,21 @@ describe('keyed topics between our participants', () => {
     expect(samples).toHaveLength(2);
   });
 
+  it('a keyed reader keeps its KEEP_LAST history per instance for take()', async () => {
+    const domain = testDomain(208);
+    const a = await participant(domain);
+    const b = await participant(domain);
+    const w = a.createWriter({ topic: TOPIC, typeName: KEYED_TYPE, key: KEYED_KEY });
+    const r = b.createReader({ topic: TOPIC, typeName: KEYED_TYPE, key: KEYED_KEY, qos: { history: { kind: 'keep-last', depth: 1 } } });
+    expect(await w.waitForMatch(1, 5000)).toBe(true);
+    await until(() => w.heardFrom(r.guid), 'the reader acknowledging');
+    let heard = 0;
+    r.on('sample', () => heard++);
+    for (let seq = 1; seq <= 6; seq++) w.write(keyedSample(seq % 3, `key-${seq % 3}`, seq));
+    await until(() => heard === 6, 'six samples');
+    expect(r.take().map((s) => readKeyed(s.payload).seq)).toEqual([4, 5, 6]);
+  });
+
   it('refuses to match a keyless endpoint with a keyed one, naming the topic kind', async () => {
     const domain = testDomain(208);
     const a = await participant(domain);
@@ -87,5 +103,21 @@ describe('keyed topics between our participants', () => {
     expect(samples[0].keyHash).toBeUndefined();
     const plain = a.createWriter({ topic: 'medkit/plain', typeName: KEYED_TYPE });
     expect(() => plain.disposeInstance(keyedSample(0, 'k', 0))).toThrow(/not keyed/);
+  });
+});
+
+describe('instance history cache', () => {
+  it('keeps the last depth samples per instance and maxSamples overall, in arrival order', () => {
+    const c = new InstanceHistoryCache<string>(2, 5);
+    for (const [k, v] of [['a', 'a1'], ['b', 'b1'], ['a', 'a2'], ['a', 'a3'], ['c', 'c1']] as const) c.push(k, v);
+    expect(c.read()).toEqual(['b1', 'a2', 'a3', 'c1']);
+    c.push('d', 'd1');
+    c.push('e', 'e1');
+    expect(c.read()).toEqual(['a2', 'a3', 'c1', 'd1', 'e1']);
+    expect(c.take()).toHaveLength(5);
+    expect(c.size).toBe(0);
+    // A flood of distinct instances stays within maxSamples.
+    for (let i = 0; i < 10_000; i++) c.push(`k${i}`, `v${i}`);
+    expect(c.read()).toEqual(['v9995', 'v9996', 'v9997', 'v9998', 'v9999']);
   });
 });
