@@ -122,16 +122,17 @@ function hoistBody(table: ComponentTable, body: Body, name: string): void {
 
 /**
  * Error responses answer JSON whatever the route produces on success (a download's 404 is a
- * GenericError in application/json, not application/x-mcap): keep only the JSON media type.
+ * GenericError in application/json, not application/x-mcap): an error response whose schema is
+ * the component `errorSchema` keeps only the JSON media type.
  */
-export function jsonOnlyErrors<D extends OpenApiDocShape>(doc: D): D {
+export function jsonOnlyErrors<D extends OpenApiDocShape>(doc: D, errorSchema: string): D {
   for (const item of Object.values(doc.paths)) {
     for (const [method, raw] of Object.entries(item)) {
       if (!HTTP_METHODS.has(method) || !raw || typeof raw !== 'object') continue;
       for (const [code, body] of Object.entries((raw as Operation).responses ?? {})) {
         if (code.startsWith('2') || !body.content || body.content['application/json'] !== undefined) continue;
         const first = Object.values(body.content)[0];
-        if (first?.schema && (first.schema.title === 'GenericError' || first.schema.$ref === `${REF_PREFIX}GenericError`)) body.content = { 'application/json': first };
+        if (first?.schema && (first.schema.title === errorSchema || first.schema.$ref === `${REF_PREFIX}${errorSchema}`)) body.content = { 'application/json': first };
       }
     }
   }

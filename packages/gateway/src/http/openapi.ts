@@ -107,7 +107,7 @@ export async function installOpenApi(app: HttpApp, opts: OpenApiOptions, enriche
     // Named bodies for generated clients (openapi-components.ts).
     transformObject: (documentObject) => {
       const doc = ('openapiObject' in documentObject ? documentObject.openapiObject : documentObject.swaggerObject) as unknown as OpenApiDoc;
-      return hoistBodySchemas(jsonOnlyErrors(doc)) as never;
+      return hoistBodySchemas(jsonOnlyErrors(doc, GenericError.$id!)) as never;
     },
     refResolver: {
       // Named component schemas keep their $id (GenericError, ...) instead of def-N.
