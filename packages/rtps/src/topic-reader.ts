@@ -122,8 +122,9 @@ export class Reader extends EventEmitter<ReaderEvents> {
     }
     const statusInfo = (inlineQos?.statusInfo ?? 0) & (STATUS_INFO_DISPOSED | STATUS_INFO_UNREGISTERED);
     if (!c.payload || c.key || statusInfo !== 0) {
-      // Unregister/dispose: nothing to deliver on a keyless topic.
-      if (this.key) this.onInstanceChange(c, inlineQos, statusInfo);
+      // Unregister/dispose (nothing to deliver on a keyless topic); a DATA with neither data,
+      // key nor status says nothing.
+      if (this.key && (c.key || statusInfo !== 0)) this.onInstanceChange(c, inlineQos, statusInfo);
       return;
     }
     const s: Sample = { payload: c.payload, writerGuid: c.writerGuid, sequenceNumber: c.sn, sourceTimestamp: c.timestamp };
