@@ -5,7 +5,7 @@
 import { BUILTIN_PAIRS } from './discovery-sedp.js';
 import type { EndpointData } from './discovery-sedp-data.js';
 import { GroupIndex } from './group-index.js';
-import { makeGuid, type Guid } from './guid.js';
+import { guidEntityId, isKeyedEntity, makeGuid, topicKind, type Guid } from './guid.js';
 import { reachableLocators } from './locator-select.js';
 import { qosIncompatibility } from './qos-match.js';
 import type { ReliableReader } from './reliable-reader.js';
@@ -175,6 +175,8 @@ export class EndpointMatcher {
     if ((local.kind === 'writer') === ep.isWriter) return;
     let reason: string | null = null;
     if (d.typeName !== mine.typeName) reason = `type: ours is ${mine.typeName}, theirs is ${d.typeName}`;
+    // A NO_KEY endpoint and a WITH_KEY one never exchange data (Cyclone matches and sends nothing, Fast DDS refuses): say so.
+    else if (isKeyedEntity(guidEntityId(d.guid)) !== isKeyedEntity(guidEntityId(mine.guid))) reason = `topic kind: ours is ${topicKind(mine.guid)}, theirs is ${topicKind(d.guid)} (set \`key\` for keyed topics)`;
     else reason = local.kind === 'writer' ? qosIncompatibility(mine.qos, d.qos) : qosIncompatibility(d.qos, mine.qos);
     if (reason) {
       (mine as Writer).emit('incompatible', { remoteGuid: d.guid, reason, endpoint: d });

@@ -345,7 +345,7 @@ export class Participant extends EventEmitter<ParticipantEvents> {
   createWriter(cfg: WriterConfig): Writer {
     this.assertOpen();
     const qos = resolveQos(cfg.qos);
-    const entityId = this.nextEntityId(EntityKind.USER_WRITER_NO_KEY);
+    const entityId = this.nextEntityId(cfg.key ? EntityKind.USER_WRITER_WITH_KEY : EntityKind.USER_WRITER_NO_KEY);
     const core = new ReliableWriter({ entityId, prefixHex: this.guidPrefix, qos, fragmentSize: this.opts.fragmentSize, maxSamples: this.opts.limits.maxSamples, heartbeatPeriodMs: this.opts.heartbeatPeriodMs }, this.out);
     const w = new Writer(core, cfg, (x) => this.closeLocal(x.guid));
     this.localWriters.set(entityId, core);
@@ -362,7 +362,7 @@ export class Participant extends EventEmitter<ParticipantEvents> {
   createReader(cfg: ReaderConfig): Reader {
     this.assertOpen();
     const qos = resolveQos(cfg.qos);
-    const entityId = this.nextEntityId(EntityKind.USER_READER_NO_KEY);
+    const entityId = this.nextEntityId(cfg.key ? EntityKind.USER_READER_WITH_KEY : EntityKind.USER_READER_NO_KEY);
     const l = this.opts.limits;
     const core = new ReliableReader(
       { entityId, prefixHex: this.guidPrefix, qos, maxPendingPerWriter: l.maxPendingPerWriter, reassembly: { maxSampleSize: l.maxSampleSize, maxPerWriter: l.maxReassembliesPerWriter, timeoutMs: l.reassemblyTimeoutMs }, budget: this.budget },

@@ -28,6 +28,7 @@ import {
   ScriptIdParam,
   ScriptList,
   ScriptMetadata,
+  ScriptUploadForm,
   StartBody,
   UploadResult,
 } from './schemas.js';
@@ -154,6 +155,7 @@ export function scriptsRoutes(ctx: GatewayContext, getService: () => ScriptsServ
                 'multipart/form-data with `file` (required) and `metadata` (JSON text: name, description, parameters_schema, timeout_sec, format, args, env).',
               tags,
               consumes: ['multipart/form-data'],
+              multipartForm: ScriptUploadForm,
               params: Params,
               response: { 201: UploadResult, ...SCRIPT_ERRORS, 413: GenericError },
             },

@@ -391,12 +391,12 @@ describe('scripts: lock check, history retention, OpenAPI', () => {
   it('documents the script routes in the OpenAPI document', async () => {
     const doc = await json(await fetch(`${g.url}/api/v1/docs`));
     for (const path of [
-      '/api/v1/apps/{app_id}/scripts',
-      '/api/v1/components/{component_id}/scripts/{script_id}/executions/{execution_id}',
-      '/api/v1/x-medkit-script-audit',
+      '/apps/{app_id}/scripts',
+      '/components/{component_id}/scripts/{script_id}/executions/{execution_id}',
+      '/x-medkit-script-audit',
     ]) {
       expect(doc.paths[path], path).toBeDefined();
     }
-    expect(doc.paths['/api/v1/apps/{app_id}/scripts'].post.operationId).toBe('uploadScriptApp');
+    expect(doc.paths['/apps/{app_id}/scripts'].post.operationId).toBe('uploadScriptApp');
   });
 });
