@@ -19,6 +19,8 @@ import { createOperationsFeature } from './operations/index.js';
 import { createConfigurationsFeature } from './configurations/index.js';
 import { createLifecycleFeature } from './lifecycle/index.js';
 import { createLogsFeature, LOG_KEYS } from './logs/index.js';
+import { createFleetLinkFeature, FLEET_LINK_KEYS } from './fleet-link/feature.js';
+import { FLEET_COMMON_KEYS } from './fleet-protocol/keys.js';
 
 /** The manifest's `scripts:` entries, run as managed scripts. */
 function manifestScripts(ctx: GatewayContext) {
@@ -44,6 +46,8 @@ const FEATURE_FACTORIES: ((config: GatewayConfig) => GatewayFeature)[] = [
   (config) => createUpdatesFeature(config),
   (config) => createTriggersFeature(config),
   (config) => createSubscriptionsFeature(config),
+  // Off unless fleet.enabled: after faults, whose event stream it forwards to the fleet.
+  (config) => createFleetLinkFeature(config),
   () => createUnsupportedFeature(),
   // Last: the UI's static files at / must not shadow any API route.
   () => createWebUiFeature(),
@@ -61,6 +65,7 @@ export const FEATURE_KEY_GROUPS: [string, Record<string, KeySpec>][] = [
   ['Scripts', SCRIPTS_KEYS],
   ['Software updates', UPDATES_KEYS],
   ['Web UI', WEB_UI_KEYS],
+  ['Fleet (robot and fleet tier)', { ...FLEET_COMMON_KEYS, ...FLEET_LINK_KEYS }],
 ];
 
 /** Keys of every default feature, for the config loader. */
