@@ -21,7 +21,7 @@ import { entitiesBody, faultEventBody } from './bodies.js';
 export const FLEET_LINK_KEYS = {
   'fleet.enabled': bool(false, 'Publish this robot\'s fault events, entity tree and health to the fleet\'s NATS JetStream (docs/fleet.md).'),
   'fleet.robot_id': str('', 'Robot id in the fleet (`[A-Za-z0-9_-]{1,64}`); empty = the manifest\'s metadata.name, else the host name\'s first label.'),
-  'fleet.gateway_url': str('', 'This gateway\'s base URL as the fleet should reach it for live requests (data, operations, configurations); empty = not forwarded.'),
+  'fleet.gateway_url': str('', 'This gateway\'s base URL as the fleet should reach it for live requests (data, operations, configurations); empty = the address the server is bound to (unless 0.0.0.0 or ::).'),
   'fleet.outbox.max_events': int(100_000, 'Bound of the on-disk outbox; past it the oldest health and log events are dropped first, fault events last (each drop counted on /health). /health warns at 80 %.', { min: 10, max: 10_000_000, policy: 'clamp' }),
   'fleet.publish.ack_timeout_ms': int(5000, 'Deadline of one JetStream publish acknowledgement.', { min: 100, max: 60_000, policy: 'clamp' }),
 };
@@ -95,7 +95,9 @@ export function createFleetLinkFeature(config: GatewayConfig): GatewayFeature {
       const box = outbox;
       const log = ctx.log.child({ component: 'fleet-link' });
       const interval = ctx.config.value<number>('fleet.health_interval_sec');
-      const gatewayUrl = ctx.config.value<string>('fleet.gateway_url');
+      // Unset: the address this server is bound to (fine on a robot's own network; set it behind NAT).
+      const bound = ctx.listening && ctx.listening.host !== '0.0.0.0' && ctx.listening.host !== '::' ? `http://${ctx.listening.host.includes(':') ? `[${ctx.listening.host}]` : ctx.listening.host}:${ctx.listening.port}` : undefined;
+      const gatewayUrl = ctx.config.value<string>('fleet.gateway_url') || bound;
       const entities = ctx.services.get('entities') as DiscoveryManager | undefined;
       const faults = ctx.services.get(FAULTS_SERVICE) as FaultsService | undefined;
       const sendHealth = async () => {
@@ -105,7 +107,7 @@ export function createFleetLinkFeature(config: GatewayConfig): GatewayFeature {
           warnings: h.warnings.map((w) => w.code),
           fault_count: faults?.system.manager.health().fault_count ?? 0,
           interval_sec: interval,
-          gateway_url: gatewayUrl || undefined,
+          gateway_url: gatewayUrl,
           outbox: { pending: box.pending, dropped: box.stats().dropped_total },
         };
         if (!stopping) enqueue('health', body);
