@@ -21,6 +21,7 @@ import { createLifecycleFeature } from './lifecycle/index.js';
 import { createLogsFeature, LOG_KEYS } from './logs/index.js';
 import { createFleetLinkFeature, FLEET_LINK_KEYS } from './fleet-link/feature.js';
 import { FLEET_COMMON_KEYS } from './fleet-protocol/keys.js';
+import { createVda5050Feature, VDA5050_KEYS } from './vda5050/feature.js';
 
 /** The manifest's `scripts:` entries, run as managed scripts. */
 function manifestScripts(ctx: GatewayContext) {
@@ -48,6 +49,7 @@ const FEATURE_FACTORIES: ((config: GatewayConfig) => GatewayFeature)[] = [
   (config) => createSubscriptionsFeature(config),
   // Off unless fleet.enabled: after faults, whose event stream it forwards to the fleet.
   (config) => createFleetLinkFeature(config),
+  (config) => createVda5050Feature(config),
   () => createUnsupportedFeature(),
   // Last: the UI's static files at / must not shadow any API route.
   () => createWebUiFeature(),
@@ -66,6 +68,7 @@ export const FEATURE_KEY_GROUPS: [string, Record<string, KeySpec>][] = [
   ['Software updates', UPDATES_KEYS],
   ['Web UI', WEB_UI_KEYS],
   ['Fleet (robot and fleet tier)', { ...FLEET_COMMON_KEYS, ...FLEET_LINK_KEYS }],
+  ['VDA 5050 bridge', VDA5050_KEYS],
 ];
 
 /** Keys of every default feature, for the config loader. */
