@@ -22,6 +22,7 @@ import { createLogsFeature, LOG_KEYS } from './logs/index.js';
 import { createFleetLinkFeature, FLEET_LINK_KEYS } from './fleet-link/feature.js';
 import { FLEET_COMMON_KEYS } from './fleet-protocol/keys.js';
 import { createVda5050Feature, VDA5050_KEYS } from './vda5050/feature.js';
+import { FLEET_SERVER_KEYS } from './fleet/feature.js';
 
 /** The manifest's `scripts:` entries, run as managed scripts. */
 function manifestScripts(ctx: GatewayContext) {
@@ -69,6 +70,7 @@ export const FEATURE_KEY_GROUPS: [string, Record<string, KeySpec>][] = [
   ['Web UI', WEB_UI_KEYS],
   ['Fleet (robot and fleet tier)', { ...FLEET_COMMON_KEYS, ...FLEET_LINK_KEYS }],
   ['VDA 5050 bridge', VDA5050_KEYS],
+  ['Fleet server (medkit fleet)', FLEET_SERVER_KEYS],
 ];
 
 /** Keys of every default feature, for the config loader. */

@@ -4,7 +4,7 @@ import { ConfigError, loadConfig } from '../config/index.js';
 import { StorageError } from '../storage/index.js';
 import { createGateway } from '../gateway.js';
 import { defaultFeatures, FEATURE_KEYS } from '../features.js';
-import { createFleetFeature, FLEET_SERVER_KEYS } from '../fleet/feature.js';
+import { createFleetFeature } from '../fleet/feature.js';
 import { GATEWAY_VERSION } from '../version.js';
 import { HELP, parseCommand, UsageError } from './args.js';
 import { formatSummary } from './summary.js';
@@ -38,7 +38,7 @@ export async function main(argv: string[], out: NodeJS.WritableStream = process.
   let url: string;
   try {
     const fleet = command.kind === 'fleet';
-    const config = loadConfig({ configFile: command.args.configFile, flags: command.args.flags, extraKeys: fleet ? { ...FEATURE_KEYS, ...FLEET_SERVER_KEYS } : FEATURE_KEYS });
+    const config = loadConfig({ configFile: command.args.configFile, flags: command.args.flags, extraKeys: FEATURE_KEYS });
     for (const a of config.adjustments) console.error(`medkit: config: ${a.message}`);
     // A fleet replica runs the same HTTP core with the fleet feature instead of the robot's features.
     gateway = await createGateway({ config, features: fleet ? [createFleetFeature(config)] : defaultFeatures(config) });
