@@ -22,7 +22,7 @@ import { createLogsFeature, LOG_KEYS } from './logs/index.js';
 import { createFleetLinkFeature, FLEET_LINK_KEYS } from './fleet-link/feature.js';
 import { FLEET_COMMON_KEYS } from './fleet-protocol/keys.js';
 import { createVda5050Feature, VDA5050_KEYS } from './vda5050/feature.js';
-import { FLEET_SERVER_KEYS } from './fleet/feature.js';
+import { FLEET_SERVER_KEYS } from './fleet/keys.js';
 
 /** The manifest's `scripts:` entries, run as managed scripts. */
 function manifestScripts(ctx: GatewayContext) {

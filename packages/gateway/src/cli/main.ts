@@ -4,7 +4,6 @@ import { ConfigError, loadConfig } from '../config/index.js';
 import { StorageError } from '../storage/index.js';
 import { createGateway } from '../gateway.js';
 import { defaultFeatures, FEATURE_KEYS } from '../features.js';
-import { createFleetFeature } from '../fleet/feature.js';
 import { GATEWAY_VERSION } from '../version.js';
 import { HELP, parseCommand, UsageError } from './args.js';
 import { formatSummary } from './summary.js';
@@ -41,7 +40,8 @@ export async function main(argv: string[], out: NodeJS.WritableStream = process.
     const config = loadConfig({ configFile: command.args.configFile, flags: command.args.flags, extraKeys: FEATURE_KEYS });
     for (const a of config.adjustments) console.error(`medkit: config: ${a.message}`);
     // A fleet replica runs the same HTTP core with the fleet feature instead of the robot's features.
-    gateway = await createGateway({ config, features: fleet ? [createFleetFeature(config)] : defaultFeatures(config) });
+    const features = fleet ? [(await import('../fleet/feature.js')).createFleetFeature(config)] : defaultFeatures(config);
+    gateway = await createGateway({ config, features });
     url = await gateway.listen();
   } catch (err) {
     if (gateway) await gateway.close().catch(() => undefined);

@@ -3,7 +3,6 @@
 // The gateway never waits for the broker: events are stored locally first and drained in seq order.
 import { hostname } from 'node:os';
 import type { NatsConnection } from '@nats-io/transport-node';
-import { jetstream } from '@nats-io/jetstream';
 import { bool, ConfigError, int, str, type GatewayConfig } from '../config/index.js';
 import type { GatewayFeature } from '../feature.js';
 import { warning, type HealthWarning } from '../info/health-registry.js';
@@ -145,6 +144,7 @@ export function createFleetLinkFeature(config: GatewayConfig): GatewayFeature {
           if (!conn) return;
           nc = conn;
           void ensureStreamRetrying(conn);
+          const { jetstream } = await import('@nats-io/jetstream');
           drain = new OutboxDrain(box, jetstream(conn, { timeout: ctx.config.value<number>('fleet.publish.ack_timeout_ms') }), {
             fleet,
             robot,

@@ -1,6 +1,6 @@
 // One way to reach NATS for both tiers: servers and credentials from config, reconnecting forever in the
 // background, so a robot gateway starts and keeps working while the broker is away.
-import { connect, type ConnectionOptions, type NatsConnection } from '@nats-io/transport-node';
+import type { ConnectionOptions, NatsConnection } from '@nats-io/transport-node';
 import type { GatewayConfig } from '../config/index.js';
 
 /** Connection options from `fleet.nats.*`. Credentials go to the client only; nothing here is logged. */
@@ -29,6 +29,8 @@ export function natsOptionsFrom(config: GatewayConfig, name: string): Connection
  * Once connected the client itself reconnects forever. Never throws.
  */
 export async function connectWithRetry(opts: ConnectionOptions, stopped: () => boolean, onFail: (err: Error) => void, retryMs = 1000): Promise<NatsConnection | undefined> {
+  // Loaded on first use: a gateway without the fleet tier never pays for the client.
+  const { connect } = await import('@nats-io/transport-node');
   while (!stopped()) {
     try {
       const nc = await connect(opts);

@@ -1,6 +1,6 @@
 // The per-fleet JetStream stream (fleet.md §3): created idempotently by whoever connects first, robot or fleet.
 import type { NatsConnection } from '@nats-io/transport-node';
-import { DiscardPolicy, jetstreamManager, RetentionPolicy, StorageType, type StreamConfig } from '@nats-io/jetstream';
+import type { StreamConfig } from '@nats-io/jetstream';
 import { fleetSubjects, streamName } from './envelope.js';
 
 export interface StreamLimits {
@@ -16,6 +16,7 @@ const NS = 1_000_000_000;
 
 /** Creates the fleet's stream if absent; replicas = min(3, cluster size). Returns the stream name. */
 export async function ensureFleetStream(nc: NatsConnection, fleet: string, limits: StreamLimits): Promise<string> {
+  const { DiscardPolicy, jetstreamManager, RetentionPolicy, StorageType } = await import('@nats-io/jetstream');
   const jsm = await jetstreamManager(nc, { timeout: 5000 });
   const name = streamName(fleet);
   try {

@@ -3,7 +3,7 @@
 // `vda5050.state_interval_sec`, plus the `connection` topic (ONLINE on connect, OFFLINE on a clean stop,
 // CONNECTIONBROKEN as the broker-held last will).
 import { hostname } from 'node:os';
-import mqtt, { type MqttClient } from 'mqtt';
+import type { MqttClient } from 'mqtt';
 import { bool, int, str, type GatewayConfig } from '../config/index.js';
 import type { GatewayFeature } from '../feature.js';
 import { warning } from '../info/health-registry.js';
@@ -45,7 +45,7 @@ export function createVda5050Feature(config: GatewayConfig): GatewayFeature {
         warnings: client?.connected ? [] : [warning('vda5050_broker_unreachable', 'VDA 5050 MQTT broker is not connected')],
       }));
     },
-    start(ctx) {
+    async start(ctx) {
       if (!enabled) return;
       const log = ctx.log.child({ component: 'vda5050' });
       const faults = ctx.services.get(FAULTS_SERVICE) as FaultsService | undefined;
@@ -67,6 +67,8 @@ export function createVda5050Feature(config: GatewayConfig): GatewayFeature {
       const connTopic = vdaTopic(iface, major, header, 'connection');
       const nextId = () => (headerId = (headerId + 1) % 0x1_0000_0000);
       const user = ctx.config.value<string>('vda5050.username');
+      // Loaded only when enabled: a gateway without the bridge never pays for the client.
+      const { default: mqtt } = await import('mqtt');
       const c = mqtt.connect(ctx.config.value<string>('vda5050.broker_url'), {
         clientId: `medkit-vda5050-${serial}`,
         username: user || undefined,
