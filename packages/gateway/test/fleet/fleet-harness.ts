@@ -3,7 +3,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runMedkit, type MedkitProcess } from '../support/cli.js';
-import { freePort } from '../../../../test-support/servers/ports.js';
+import { freePort } from '../../../../test-support/servers/ports.mjs';
 
 export interface FleetReplica {
   proc: MedkitProcess;

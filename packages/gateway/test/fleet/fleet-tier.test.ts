@@ -7,8 +7,8 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import pg from 'pg';
 import { describeWith, NATS_SERVER, POSTGRES } from '../../../../test-support/requirements.js';
-import { startNatsCluster, type NatsCluster } from '../../../../test-support/servers/nats.js';
-import { startPostgres, type PgServer } from '../../../../test-support/servers/postgres.js';
+import { startNatsCluster, type NatsCluster } from '../../../../test-support/servers/nats.mjs';
+import { startPostgres, type PgServer } from '../../../../test-support/servers/postgres.mjs';
 import { startFaultGateway, until, type FaultGateway } from '../faults/gateway-harness.js';
 import { buildGateway } from '../support/cli.js';
 import { openSse, startFleetReplica, type FleetReplica } from './fleet-harness.js';

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { connect } from '@nats-io/transport-node';
 import { DeliverPolicy, jetstream, jetstreamManager } from '@nats-io/jetstream';
 import { describeWith, NATS_SERVER } from '../../../../test-support/requirements.js';
-import { startNatsCluster, type NatsCluster } from '../../../../test-support/servers/nats.js';
+import { startNatsCluster, type NatsCluster } from '../../../../test-support/servers/nats.mjs';
 import { startFaultGateway, until, type FaultGateway } from '../faults/gateway-harness.js';
 import { openDatabase, runMigrations } from '../../src/storage/index.js';
 import { Outbox, OUTBOX_MIGRATIONS } from '../../src/fleet-link/outbox.js';

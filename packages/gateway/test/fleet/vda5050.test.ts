@@ -7,7 +7,7 @@ import { Ajv } from 'ajv';
 import addFormats from 'ajv-formats';
 import mqtt from 'mqtt';
 import { describeWith, MOSQUITTO } from '../../../../test-support/requirements.js';
-import { startMosquitto, type MqttBroker } from '../../../../test-support/servers/mosquitto.js';
+import { startMosquitto, type MqttBroker } from '../../../../test-support/servers/mosquitto.mjs';
 import { startFaultGateway, until, type FaultGateway } from '../faults/gateway-harness.js';
 import { buildState, faultToError } from '../../src/vda5050/messages.js';
 import type { FaultRecord } from '../../src/faults/model.js';

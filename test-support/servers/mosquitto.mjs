@@ -1,24 +1,20 @@
 // A real mosquitto (Debian `mosquitto`) on a free loopback port, in a temp dir, for tests.
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { freePort, waitForPort } from './ports.js';
+import { freePort, waitForPort } from './ports.mjs';
 
 export const MOSQUITTO_BIN = process.env.MEDKIT_MOSQUITTO_BIN ?? '/usr/sbin/mosquitto';
 
-export interface MqttBroker {
-  url: string;
-  stop(): Promise<void>;
-}
-
-export async function startMosquitto(): Promise<MqttBroker> {
+/** @returns {Promise<{url: string, stop(): Promise<void>}>} */
+export async function startMosquitto() {
   const dir = mkdtempSync(join(tmpdir(), 'medkit-mqtt-'));
   const port = await freePort();
   const conf = join(dir, 'mosquitto.conf');
-  // As root mosquitto drops to user `mosquitto`; `user root` keeps it simple in a temp dir.
+  // As root mosquitto would switch to user `mosquitto`, who cannot read the temp dir: stay root there.
   writeFileSync(conf, `listener ${port} 127.0.0.1\nallow_anonymous true\npersistence false\n${process.getuid?.() === 0 ? 'user root\n' : ''}`);
-  const proc: ChildProcess = spawn(MOSQUITTO_BIN, ['-c', conf], { stdio: 'ignore' });
+  const proc = spawn(MOSQUITTO_BIN, ['-c', conf], { stdio: 'ignore' });
   await waitForPort(port);
   return {
     url: `mqtt://127.0.0.1:${port}`,

@@ -1,44 +1,29 @@
 // A real nats-server JetStream cluster (Debian `nats-server`) on loopback, in a temp dir, for tests and
 // bench/fleet. Nodes can be killed and restarted; stop() kills every node and removes the dir.
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { freePort, waitForPort } from './ports.js';
+import { freePort, waitForPort } from './ports.mjs';
 
-export interface NatsNode {
-  name: string;
-  clientPort: number;
-  url: string;
-  proc?: ChildProcess;
-}
-
-export interface NatsCluster {
-  nodes: NatsNode[];
-  /** Client URLs of every node. */
-  urls: string[];
-  kill(i: number): Promise<void>;
-  restart(i: number): Promise<void>;
-  /** Kills every node (the whole broker down). */
-  killAll(): Promise<void>;
-  startAll(): Promise<void>;
-  stop(): Promise<void>;
-}
-
-function exited(p: ChildProcess): Promise<void> {
+function exited(p) {
   if (p.exitCode !== null || p.signalCode !== null) return Promise.resolve();
   return new Promise((r) => p.once('exit', () => r()));
 }
 
-/** Starts `size` JetStream nodes (size 1 = no cluster block). */
-export async function startNatsCluster(size: number): Promise<NatsCluster> {
+/**
+ * Starts `size` JetStream nodes (size 1 = no cluster block).
+ * @returns {Promise<{nodes: {name: string, clientPort: number, url: string, proc?: import('node:child_process').ChildProcess}[], urls: string[],
+ *   kill(i: number): Promise<void>, restart(i: number): Promise<void>, killAll(): Promise<void>, startAll(): Promise<void>, stop(): Promise<void>}>}
+ */
+export async function startNatsCluster(size) {
   const dir = mkdtempSync(join(tmpdir(), 'medkit-nats-'));
-  const clusterPorts: number[] = [];
-  const nodes: NatsNode[] = [];
+  const clusterPorts = [];
+  const nodes = [];
   for (let i = 0; i < size; i++) {
     const clientPort = await freePort();
     clusterPorts.push(await freePort());
-    nodes.push({ name: `n${i}`, clientPort, url: `nats://127.0.0.1:${clientPort}` });
+    nodes.push({ name: `n${i}`, clientPort, url: `nats://127.0.0.1:${clientPort}`, proc: undefined });
   }
   nodes.forEach((n, i) => {
     const routes = clusterPorts.map((p) => `nats-route://127.0.0.1:${p}`).join(', ');
@@ -49,12 +34,12 @@ jetstream { store_dir: "${join(dir, n.name)}", max_memory_store: 64MB, max_file_
 ${cluster}
 `);
   });
-  const start = async (n: NatsNode) => {
+  const start = async (n) => {
     n.proc = spawn('nats-server', ['-c', join(dir, `${n.name}.conf`)], { stdio: ['ignore', 'ignore', 'pipe'] });
     n.proc.stderr?.resume();
     await waitForPort(n.clientPort);
   };
-  const kill = async (n: NatsNode) => {
+  const kill = async (n) => {
     const p = n.proc;
     if (!p) return;
     p.kill('SIGKILL');

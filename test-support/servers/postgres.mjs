@@ -3,38 +3,26 @@
 // command runs through `runuser -u nobody`; otherwise it runs as the current user. stop() stops it
 // (`pg_ctl stop -m immediate`) and removes the dir.
 import { execFileSync, spawnSync } from 'node:child_process';
-import { chmodSync, chownSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { chmodSync, chownSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { freePort } from './ports.js';
+import { freePort } from './ports.mjs';
 
 export const PG_BIN = process.env.MEDKIT_PG_BIN ?? '/usr/lib/postgresql/15/bin';
 const RUN_AS = 'nobody';
 
-export interface PgServer {
-  port: number;
-  /** A connection string for the `medkit` database, superuser `medkit`, no password (trust on loopback). */
-  url: string;
-  dir: string;
-  /** Stops the server (immediate), keeping the data dir: PostgreSQL "down". */
-  pause(): void;
-  /** Starts it again after pause(). */
-  resume(): void;
-  stop(): void;
-}
-
-export function initdbPresent(): boolean {
-  return existsSync(join(PG_BIN, 'initdb'));
-}
-
-function asOwner(cmd: string, args: string[]): void {
+function asOwner(cmd, args) {
   const root = process.getuid?.() === 0;
   const [file, argv] = root ? ['runuser', ['-u', RUN_AS, '--', cmd, ...args]] : [cmd, args];
   const r = spawnSync(file, argv, { encoding: 'utf8', timeout: 60_000 });
   if (r.status !== 0) throw new Error(`${cmd} ${args.join(' ')} failed (${r.status}): ${r.stderr || r.stdout}`);
 }
 
-export async function startPostgres(): Promise<PgServer> {
+/**
+ * @returns {Promise<{port: number, url: string, dir: string, pause(): void, resume(): void, stop(): void}>}
+ *   `url`: the `medkit` database, superuser `medkit`, trust auth on loopback. pause()/resume(): PostgreSQL down and back.
+ */
+export async function startPostgres() {
   const dir = mkdtempSync(join(tmpdir(), 'medkit-pg-'));
   const data = join(dir, 'data');
   if (process.getuid?.() === 0) {

@@ -1,7 +1,9 @@
-// Free loopback ports for test servers: the kernel hands out an ephemeral port, we release it and pass it on.
+// Free loopback ports for test and bench servers: the kernel hands out an ephemeral port, we release it and
+// pass it on. Plain JavaScript so the tests (vitest) and bench/ (plain node) share it.
 import { createServer, connect } from 'node:net';
 
-export async function freePort(): Promise<number> {
+/** @returns {Promise<number>} */
+export async function freePort() {
   return new Promise((resolve, reject) => {
     const s = createServer();
     s.once('error', reject);
@@ -14,10 +16,10 @@ export async function freePort(): Promise<number> {
 }
 
 /** Resolves once something accepts TCP on the port, or rejects after `timeoutMs`. */
-export async function waitForPort(port: number, timeoutMs = 15_000): Promise<void> {
+export async function waitForPort(port, timeoutMs = 15_000) {
   const until = Date.now() + timeoutMs;
   for (;;) {
-    const ok = await new Promise<boolean>((resolve) => {
+    const ok = await new Promise((resolve) => {
       const c = connect({ host: '127.0.0.1', port }, () => {
         c.destroy();
         resolve(true);
