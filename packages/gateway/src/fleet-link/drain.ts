@@ -4,6 +4,7 @@
 import type { JetStreamClient } from '@nats-io/jetstream';
 import { subjectFor } from '../fleet-protocol/envelope.js';
 import type { Outbox } from './outbox.js';
+import { WakeableSleep } from '../fleet-protocol/wake-sleep.js';
 
 export interface DrainOptions {
   fleet: string;
@@ -26,7 +27,7 @@ export interface DrainStats {
 }
 
 export class OutboxDrain {
-  private wake?: () => void;
+  private readonly pause = new WakeableSleep();
   private stopped = false;
   private running?: Promise<void>;
   private readonly s: DrainStats = { published: 0, failures: 0, stalled: false };
@@ -39,12 +40,12 @@ export class OutboxDrain {
 
   /** Wakes the loop after an enqueue. */
   notify(): void {
-    this.wake?.();
+    this.pause.wake();
   }
 
   async stop(): Promise<void> {
     this.stopped = true;
-    this.wake?.();
+    this.pause.wake();
     await this.running;
   }
 
@@ -52,23 +53,12 @@ export class OutboxDrain {
     return { ...this.s };
   }
 
-  private sleep(ms: number): Promise<void> {
-    return new Promise<void>((resolve) => {
-      const t = setTimeout(done, ms);
-      function done() {
-        clearTimeout(t);
-        resolve();
-      }
-      this.wake = done;
-    }).then(() => { this.wake = undefined; });
-  }
-
   private async loop(): Promise<void> {
     let backoff = this.o.minBackoffMs;
     while (!this.stopped) {
       const batch = this.outbox.peek(64);
       if (batch.length === 0) {
-        await this.sleep(60_000);
+        await this.pause.sleep(60_000);
         continue;
       }
       for (const row of batch) {
@@ -85,7 +75,7 @@ export class OutboxDrain {
           this.s.stalled = true;
           this.s.last_error = (err as Error).message;
           this.o.onError?.(err as Error);
-          await this.sleep(backoff);
+          await this.pause.sleep(backoff);
           backoff = Math.min(this.o.maxBackoffMs, backoff * 2);
           break; // re-read the head: keeps seq order and sees drops made meanwhile
         }

@@ -7,6 +7,7 @@ import { AckPolicy, DeliverPolicy, jetstream, jetstreamManager, type JsMsg } fro
 import type { Pool } from 'pg';
 import { parseEnvelope } from '../fleet-protocol/envelope.js';
 import { writeBatch, type IngestItem } from './ingest-writer.js';
+import { WakeableSleep } from '../fleet-protocol/wake-sleep.js';
 
 export const INGEST_CONSUMER = 'fleet-ingest';
 
@@ -34,7 +35,7 @@ export interface IngestStats {
 export class FleetIngest {
   private stopped = false;
   private running?: Promise<void>;
-  private abort?: () => void;
+  private readonly pause = new WakeableSleep();
   private readonly s: IngestStats = { ingested: 0, duplicates: 0, rejected: 0, unknown_version: 0, db_failures: 0, pending: 0, rate: 0, db_ok: true };
   private windowStart = Date.now();
   private windowCount = 0;
@@ -67,22 +68,12 @@ export class FleetIngest {
 
   async stop(): Promise<void> {
     this.stopped = true;
-    this.abort?.();
+    this.pause.wake();
     await this.running;
   }
 
   stats(): IngestStats {
     return { ...this.s };
-  }
-
-  private sleep(ms: number): Promise<void> {
-    return new Promise((resolve) => {
-      const t = setTimeout(resolve, ms);
-      this.abort = () => {
-        clearTimeout(t);
-        resolve();
-      };
-    });
   }
 
   private async loop(): Promise<void> {
@@ -106,7 +97,7 @@ export class FleetIngest {
         }
       } catch (err) {
         this.o.log.debug({ err: (err as Error).message }, 'fleet ingest: consumer error; retrying');
-        await this.sleep(backoff);
+        await this.pause.sleep(backoff);
         backoff = Math.min(5000, backoff * 2);
       }
     }
@@ -143,7 +134,7 @@ export class FleetIngest {
         if (this.stopped) return;
         // Keep the messages ours while we wait, so they are not redelivered mid-retry.
         for (const m of good) m.working();
-        await this.sleep(1000);
+        await this.pause.sleep(1000);
         if (this.stopped) return;
       }
     }
