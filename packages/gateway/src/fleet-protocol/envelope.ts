@@ -68,9 +68,49 @@ export function parseEnvelope(data: Uint8Array): ParseResult {
   if (e.event_id !== eventId(e.robot_id, e.seq)) return { ok: false, reason: 'event_id does not match robot_id:seq' };
   if (typeof e.time !== 'string' || Number.isNaN(Date.parse(e.time))) return { ok: false, reason: 'bad time' };
   if (typeof e.kind !== 'string' || !(EVENT_KINDS as readonly string[]).includes(e.kind)) return { ok: false, reason: 'bad kind' };
-  if (!e.body || typeof e.body !== 'object') return { ok: false, reason: 'bad body' };
+  if (!e.body || typeof e.body !== 'object' || Array.isArray(e.body)) return { ok: false, reason: 'bad body' };
+  const bodyProblem = BODY_CHECKS[e.kind as EventKind](e.body as Record<string, unknown>);
+  if (bodyProblem) return { ok: false, reason: `bad ${e.kind} body: ${bodyProblem}` };
   return { ok: true, envelope: e as unknown as FleetEnvelope };
 }
+
+const isStr = (v: unknown, max: number): v is string => typeof v === 'string' && v.length <= max;
+const isTime = (v: unknown): boolean => isStr(v, 64) && !Number.isNaN(Date.parse(v));
+const isCount = (v: unknown, max = Number.MAX_SAFE_INTEGER): boolean => typeof v === 'number' && Number.isSafeInteger(v) && v >= 0 && v <= max;
+const ENTITY_TYPES_ON_WIRE = ['area', 'component', 'app', 'function'];
+/** Entities in one snapshot the fleet accepts (far above any real robot). */
+export const MAX_SNAPSHOT_ENTITIES = 100_000;
+
+/**
+ * What the fleet's SQL casts need of each body kind, checked before the database sees it: a hostile or
+ * broken robot gets its message refused (term), never a poison batch that blocks ingest. Returns the problem.
+ */
+const BODY_CHECKS: Record<EventKind, (b: Record<string, unknown>) => string | undefined> = {
+  faults(b) {
+    if (!isStr(b.fault_code, 256) || b.fault_code.length === 0) return 'fault_code';
+    if (!isCount(b.severity, 255)) return 'severity';
+    if (!isStr(b.status, 32) || !isStr(b.event_type, 32)) return 'status';
+    if (!isStr(b.description, 8192)) return 'description';
+    if (!isCount(b.occurrence_count)) return 'occurrence_count';
+    if (!Array.isArray(b.reporting_sources) || b.reporting_sources.length > 256 || !b.reporting_sources.every((s) => isStr(s, 512))) return 'reporting_sources';
+    if (!isTime(b.first_occurred) || !isTime(b.last_occurred)) return 'times';
+    return undefined;
+  },
+  health(b) {
+    if (!isCount(b.interval_sec, 3600) || b.interval_sec === 0) return 'interval_sec';
+    // The fleet forwards live requests here: only http(s) URLs.
+    if (b.gateway_url !== undefined && (!isStr(b.gateway_url, 2048) || !/^https?:\/\/[^\s]+$/.test(b.gateway_url))) return 'gateway_url';
+    return undefined;
+  },
+  entities(b) {
+    if (!Array.isArray(b.entities) || b.entities.length > MAX_SNAPSHOT_ENTITIES) return 'entities';
+    for (const n of b.entities as Record<string, unknown>[]) {
+      if (!n || typeof n !== 'object' || !ENTITY_TYPES_ON_WIRE.includes(n.type as string) || !isStr(n.id, 256) || !isStr(n.name, 512)) return 'entity';
+    }
+    return undefined;
+  },
+  logs: () => undefined,
+};
 
 /** The body of a `faults` event: a fault event as `/faults/stream` carries it, flattened for the fleet. */
 export interface FaultEventBody {

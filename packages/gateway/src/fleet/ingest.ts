@@ -121,7 +121,7 @@ export class FleetIngest {
     }
     for (;;) {
       try {
-        const fresh = await writeBatch(this.pool, items);
+        const fresh = await this.write(items, good);
         this.s.db_ok = true;
         this.s.ingested += fresh;
         this.s.duplicates += items.length - fresh;
@@ -139,6 +139,34 @@ export class FleetIngest {
       }
     }
     for (const m of good) m.ack();
+  }
+
+  /**
+   * Writes the batch; when PostgreSQL refuses its data (SQLSTATE class 22 or 23: a value our checks let
+   * through), writes item by item and terms the ones it refuses, so one bad event never blocks the stream.
+   */
+  private async write(items: IngestItem[], msgs: JsMsg[]): Promise<number> {
+    try {
+      return await writeBatch(this.pool, items);
+    } catch (err) {
+      const code = String((err as { code?: unknown }).code ?? '');
+      if (!code.startsWith('22') && !code.startsWith('23')) throw err;
+      let fresh = 0;
+      for (let i = items.length - 1; i >= 0; i--) {
+        try {
+          fresh += await writeBatch(this.pool, [items[i]]);
+        } catch (one) {
+          const c = String((one as { code?: unknown }).code ?? '');
+          if (!c.startsWith('22') && !c.startsWith('23')) throw one;
+          this.s.rejected++;
+          this.o.log.warn({ subject: msgs[i].subject, err: (one as Error).message }, 'fleet ingest: PostgreSQL refused an event (term)');
+          msgs[i].term('refused by the database');
+          msgs.splice(i, 1);
+          items.splice(i, 1);
+        }
+      }
+      return fresh;
+    }
   }
 
   private count(n: number): void {

@@ -6,6 +6,8 @@
 // PostgreSQL is down.
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import pg from 'pg';
+import { connect } from '@nats-io/transport-node';
+import { jetstream } from '@nats-io/jetstream';
 import { describeWith, NATS_SERVER, POSTGRES } from '../../../../test-support/requirements.js';
 import { startNatsCluster, type NatsCluster } from '../../../../test-support/servers/nats.mjs';
 import { startPostgres, type PgServer } from '../../../../test-support/servers/postgres.mjs';
@@ -75,6 +77,33 @@ describeWith([...NATS_SERVER, ...POSTGRES], 'fleet tier: NATS JetStream → repl
     const faults = await db.query(`SELECT robot_id, count(*)::int AS n FROM fleet_faults WHERE fault_code LIKE 'LOAD_%' GROUP BY robot_id ORDER BY robot_id`);
     expect(faults.rows.map((r) => r.n)).toEqual([N, N]);
     await nats.restart(2);
+  });
+
+  it('refuses (terms and counts) hostile or unknown-version messages without blocking ingest', async () => {
+    const nc = await connect({ servers: nats.urls, timeout: 5000 });
+    try {
+      const js = jetstream(nc);
+      const good = { v: 1, robot_id: 'evil', seq: 1, event_id: 'evil:1', time: new Date().toISOString(), kind: 'faults' };
+      const body = { event_type: 'fault_confirmed', fault_code: 'X', severity: 2, status: 'CONFIRMED', description: '', occurrence_count: 1, reporting_sources: [], first_occurred: good.time, last_occurred: good.time };
+      const hostile = [
+        { ...good, v: 2, body },
+        { ...good, seq: 2, event_id: 'evil:2', body: { ...body, severity: 'loud' } },
+        { ...good, seq: 3, event_id: 'evil:3', body: { ...body, occurrence_count: 2 ** 70 } },
+        { ...good, seq: 4, event_id: 'wrong:4', body },
+        { ...good, seq: 5, event_id: 'evil:5', kind: 'health', body: { interval_sec: 1, gateway_url: 'file:///etc/passwd' } },
+        { ...good, seq: 6, event_id: 'evil:6', body: { ...body, first_occurred: '10000000-01-01T00:00:00Z' } },
+      ];
+      for (const m of hostile) await js.publish(`medkit.${FLEET}.evil.faults`, JSON.stringify(m), { msgID: `h-${m.seq}-${m.v}` });
+      await js.publish(`medkit.${FLEET}.evil.faults`, 'not json at all', { msgID: 'h-garbage' });
+      robots[0].fail('AFTER_HOSTILE', '/amr/motor', 2, 'still ingesting');
+      await until(async () => ((await getJson(`${replicas[1].url}/api/v1/faults?fault_code=AFTER_HOSTILE`)).body['x-medkit']?.total === 1 ? true : undefined), 'ingest continues', 30_000);
+      const ingest = (await getJson(`${replicas[1].url}/api/v1/health`)).body['x-medkit-fleet'].ingest;
+      expect(ingest.unknown_version).toBeGreaterThanOrEqual(1);
+      expect(ingest.rejected).toBeGreaterThanOrEqual(6);
+      expect((await db.query(`SELECT count(*)::int AS n FROM fleet_events WHERE robot_id = 'evil'`)).rows[0].n).toBe(0);
+    } finally {
+      await nc.close();
+    }
   });
 
   it('answers the cross-fleet fault query with filters, totals and paging; bad parameters are 400', async () => {
