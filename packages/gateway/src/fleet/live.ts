@@ -22,6 +22,9 @@ export function faultFrame(e: FleetFaultEvent): string {
 
 type Listener = (e: FleetFaultEvent) => void;
 
+/** Live events held for one client while its Last-Event-ID replay runs. */
+const MAX_HELD = 10_000;
+
 export class FleetLiveFeed {
   private readonly listeners = new Set<Listener>();
   private stopped = false;
@@ -99,7 +102,11 @@ export async function attachFleetStream(
     lastSent = e.id;
     stream.sendFrame(faultFrame(e));
   };
-  const off = feed.subscribe((e) => (replaying ? held.push(e) : send(e)));
+  const off = feed.subscribe((e) => {
+    if (!replaying) return send(e);
+    // A replay slower than the live feed: past the bound the client reconnects (with Last-Event-ID) instead.
+    if (held.push(e) > MAX_HELD) stream.close();
+  });
   if (replaying && replay) {
     try {
       for (const e of await replay(lastEventId!)) send(e);
