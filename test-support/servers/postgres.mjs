@@ -26,6 +26,8 @@ export async function startPostgres() {
   const dir = mkdtempSync(join(tmpdir(), 'medkit-pg-'));
   const data = join(dir, 'data');
   if (process.getuid?.() === 0) {
+    // Debian always has `nobody`; a stripped image may not: create a system user for it.
+    if (spawnSync('id', ['-u', RUN_AS]).status !== 0) execFileSync('useradd', ['--system', '--no-create-home', '--shell', '/usr/sbin/nologin', RUN_AS]);
     const uid = Number(execFileSync('id', ['-u', RUN_AS]).toString().trim());
     const gid = Number(execFileSync('id', ['-g', RUN_AS]).toString().trim());
     chownSync(dir, uid, gid);
