@@ -1,11 +1,10 @@
-#!/usr/bin/env node
 /**
  * The demo's `fleet` mode: several simulated robots reporting to one fleet gateway. Each robot is a real
  * medkit gateway (the demo robot's manifest, no ROS) with the fleet link on, fed by a light fault
  * simulator instead of the full ROS robot; the fleet gateway is a `medkit fleet` child process. It needs a
  * NATS JetStream server and PostgreSQL (docs/fleet.md "A local fleet in three commands").
  *
- *   node packages/demo/dist/fleet.js [--robots 5] [--port 8090] [--nats nats://127.0.0.1:4222]
+ *   node packages/demo/dist/launch.js fleet [--robots 5] [--port 8090] [--nats nats://127.0.0.1:4222]
  *        [--database postgres://medkit@127.0.0.1:5432/medkit] [--fleet demo]
  */
 import { spawn } from 'node:child_process';
@@ -29,8 +28,10 @@ const SCENARIOS: [string, number, string, string][] = [
   ['NAV_PLAN_FAILED', 2, '/navigation/planner', 'No path to goal'],
 ];
 
-async function main(): Promise<number> {
+/** Runs the fleet demo until SIGINT/SIGTERM; resolves with the exit code. */
+export async function fleetDemo(argv: string[]): Promise<number> {
   const { values: v } = parseArgs({
+    args: argv,
     options: {
       robots: { type: 'string', default: '5' },
       port: { type: 'string', default: '8090' },
@@ -98,8 +99,3 @@ Ctrl-C stops everything.`);
   rmSync(dataRoot, { recursive: true, force: true });
   return 0;
 }
-
-main().then((code) => (process.exitCode = code), (err) => {
-  console.error(`medkit demo fleet: ${(err as Error).message}`);
-  process.exitCode = 1;
-});
