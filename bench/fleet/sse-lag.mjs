@@ -5,11 +5,13 @@ const urls = process.argv[2].split(',');
 const lags = [];
 let lastId;
 let stopping = false;
+let reconnects = 0;
+const ids = new Set();
 process.on('SIGTERM', () => {
   stopping = true;
   lags.sort((a, b) => a - b);
   const q = (p) => (lags.length ? lags[Math.min(lags.length - 1, Math.floor(p * lags.length))] : null);
-  process.stdout.write(`${JSON.stringify({ count: lags.length, p50: q(0.5), p99: q(0.99), max: lags.at(-1) ?? null })}\n`);
+  process.stdout.write(`${JSON.stringify({ count: lags.length, distinct_ids: ids.size, reconnects, p50: q(0.5), p99: q(0.99), max: lags.at(-1) ?? null })}\n`);
   process.exit(0);
 });
 let k = 0;
@@ -33,10 +35,16 @@ while (!stopping) {
           if (line.startsWith('id: ')) id = line.slice(4);
           else if (line.startsWith('data: ')) lags.push(now - Date.parse(JSON.parse(line.slice(6)).timestamp));
         }
-        if (id) lastId = id;
+        if (id) {
+          lastId = id;
+          ids.add(id);
+        }
       }
     }
-  } catch {
+    process.stderr.write(`sse-lag: stream ended after id ${lastId}; reconnecting\n`);
+  } catch (err) {
+    process.stderr.write(`sse-lag: ${err.message}; reconnecting\n`);
     await new Promise((r) => setTimeout(r, 200));
   }
+  reconnects++;
 }

@@ -37,6 +37,13 @@ export class FleetLiveFeed {
 
   start(): void {
     this.running ??= this.loop();
+    // After a reconnect (our NATS node died) the old consumer may be gone with it: start a fresh one.
+    void (async () => {
+      for await (const st of this.nc.status()) {
+        if (this.stopped) return;
+        if (st.type === 'reconnect') this.stopIter?.();
+      }
+    })().catch(() => undefined);
   }
 
   async stop(): Promise<void> {
@@ -65,9 +72,22 @@ export class FleetLiveFeed {
           ? { filter_subjects: filter, deliver_policy: DeliverPolicy.StartSequence, opt_start_seq: startSeq }
           : { filter_subjects: filter, deliver_policy: DeliverPolicy.New };
         const consumer = await jetstream(this.nc).consumers.get(this.stream, opts);
-        const msgs = await consumer.consume({ max_messages: 512 });
+        // Short pulls: idle heartbeats every 2.5 s, so a consumer lost with a dead NATS node is noticed fast.
+        const msgs = await consumer.consume({ max_messages: 512, expires: 5000 });
         this.stopIter = () => void msgs.stop();
         if (this.stopped) msgs.stop();
+        // Watchdog: when the consumer stops answering (its node died, the stream leader moved) start a new one
+        // from the next sequence rather than trusting the client to recover; the bench showed a stalled feed.
+        void (async () => {
+          for await (const st of msgs.status()) {
+            const lost = (st.type === 'heartbeats_missed' && st.count >= 2) || st.type === 'consumer_not_found' || st.type === 'consumer_deleted' || st.type === 'stream_not_found';
+            if (lost) {
+              this.log.debug({ status: st.type }, 'fleet live feed: consumer lost; recreating');
+              msgs.stop();
+              return;
+            }
+          }
+        })().catch(() => undefined);
         for await (const m of msgs) {
           startSeq = m.seq + 1;
           const p = parseEnvelope(m.data);
