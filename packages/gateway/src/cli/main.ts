@@ -53,9 +53,12 @@ export async function main(argv: string[], out: NodeJS.WritableStream = process.
   let gateway;
   let url: string;
   try {
+    const fleet = command.kind === 'fleet';
     const config = loadConfig({ configFile: command.args.configFile, flags: command.args.flags, extraKeys: FEATURE_KEYS });
     for (const a of config.adjustments) console.error(`medkit: config: ${a.message}`);
-    gateway = await createGateway({ config, features: defaultFeatures(config) });
+    // A fleet replica runs the same HTTP core with the fleet feature instead of the robot's features.
+    const features = fleet ? [(await import('../fleet/feature.js')).createFleetFeature(config)] : defaultFeatures(config);
+    gateway = await createGateway({ config, features });
     url = await gateway.listen();
   } catch (err) {
     if (gateway) await gateway.close().catch(() => undefined);
