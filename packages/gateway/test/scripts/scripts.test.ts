@@ -27,7 +27,9 @@ describe('scripts', () => {
           ],
         }),
       ],
-      flags: { 'scripts.scripts_dir': work, 'scripts.max_file_size_mb': 1, 'scripts.kill_grace_sec': 0.5 },
+      // These tests talk to their scripts through files in a private temp dir and host PIDs, so they run
+      // without the sandbox (the process-group fallback); sandbox.test.ts covers the sandbox.
+      flags: { 'scripts.scripts_dir': work, 'scripts.max_file_size_mb': 1, 'scripts.kill_grace_sec': 0.5, 'scripts.sandbox.mode': 'off' },
     });
   });
   afterAll(async () => {
