@@ -32,6 +32,7 @@ import {
   UploadResult,
 } from './schemas.js';
 import type { ReceivedFile, ScriptsService } from './service.js';
+import { routeAvailability } from '../info/route-index.js';
 
 const SEGMENTS = ['apps', 'components'] as const satisfies readonly EntitySegment[];
 const TITLE = { apps: 'App', components: 'Component' } as const;
@@ -119,6 +120,7 @@ export function scriptsRoutes(ctx: GatewayContext, getService: () => ScriptsServ
   };
 
   return async (app: HttpApp): Promise<void> => {
+    const available = routeAvailability(getService() !== undefined);
     app.addSchema(ScriptMetadata);
     app.addSchema(ScriptExecutionSchema);
     app.addSchema(AuditRecordSchema);
@@ -147,6 +149,7 @@ export function scriptsRoutes(ctx: GatewayContext, getService: () => ScriptsServ
         scope.post(
           base,
           {
+            config: available,
             schema: {
               operationId: op('uploadScript'),
               summary: `Upload a diagnostic script to a ${title} (multipart: file, metadata)`,
@@ -173,7 +176,7 @@ export function scriptsRoutes(ctx: GatewayContext, getService: () => ScriptsServ
 
       app.get(
         base,
-        { schema: { operationId: op('listScripts'), summary: `List the scripts of a ${title}`, tags, params: Params, response: { 200: ScriptList, ...SCRIPT_ERRORS } } },
+        { config: available, schema: { operationId: op('listScripts'), summary: `List the scripts of a ${title}`, tags, params: Params, response: { 200: ScriptList, ...SCRIPT_ERRORS } } },
         async (request) => {
           const s = svc();
           const r = resolve(request, false);
@@ -187,6 +190,7 @@ export function scriptsRoutes(ctx: GatewayContext, getService: () => ScriptsServ
       app.get(
         `${API_BASE}/${segment}/:${idParam}/x-medkit-script-audit`,
         {
+          config: available,
           schema: {
             operationId: op('getScriptAudit'),
             summary: `[x-medkit] Audit trail of script activity on a ${title}, newest first`,
@@ -207,7 +211,7 @@ export function scriptsRoutes(ctx: GatewayContext, getService: () => ScriptsServ
 
       app.get(
         `${base}/:script_id`,
-        { schema: { operationId: op('getScript'), summary: `Get one script of a ${title}`, tags, params: ScriptParams, response: { 200: Type.Ref(ScriptMetadata), ...SCRIPT_ERRORS } } },
+        { config: available, schema: { operationId: op('getScript'), summary: `Get one script of a ${title}`, tags, params: ScriptParams, response: { 200: Type.Ref(ScriptMetadata), ...SCRIPT_ERRORS } } },
         async (request) => {
           const s = svc();
           const r = resolve(request, false);
@@ -217,7 +221,7 @@ export function scriptsRoutes(ctx: GatewayContext, getService: () => ScriptsServ
 
       app.delete(
         `${base}/:script_id`,
-        { schema: { operationId: op('deleteScript'), summary: `Delete an uploaded script of a ${title}`, tags, params: ScriptParams, response: { 204: Type.Null(), ...SCRIPT_ERRORS } } },
+        { config: available, schema: { operationId: op('deleteScript'), summary: `Delete an uploaded script of a ${title}`, tags, params: ScriptParams, response: { 204: Type.Null(), ...SCRIPT_ERRORS } } },
         async (request, reply) => {
           const s = svc();
           const r = resolve(request, true);
@@ -229,6 +233,7 @@ export function scriptsRoutes(ctx: GatewayContext, getService: () => ScriptsServ
       app.post(
         `${base}/:script_id/executions`,
         {
+          config: available,
           schema: {
             operationId: op('startScriptExecution'),
             summary: `Run a script on a ${title} (202 + Location of the execution)`,
@@ -251,7 +256,7 @@ export function scriptsRoutes(ctx: GatewayContext, getService: () => ScriptsServ
       const execPath = `${base}/:script_id/executions/:execution_id`;
       app.get(
         execPath,
-        { schema: { operationId: op('getScriptExecution'), summary: `Status, progress and result of a script execution on a ${title}`, tags, params: ExecParams, response: { 200: ExecutionRef, ...SCRIPT_ERRORS } } },
+        { config: available, schema: { operationId: op('getScriptExecution'), summary: `Status, progress and result of a script execution on a ${title}`, tags, params: ExecParams, response: { 200: ExecutionRef, ...SCRIPT_ERRORS } } },
         async (request) => {
           const s = svc();
           const r = resolve(request, false);
@@ -263,6 +268,7 @@ export function scriptsRoutes(ctx: GatewayContext, getService: () => ScriptsServ
       app.put(
         execPath,
         {
+          config: available,
           schema: {
             operationId: op('controlScriptExecution'),
             summary: `Stop (SIGTERM) or kill (SIGKILL) a running script execution on a ${title}`,
@@ -282,7 +288,7 @@ export function scriptsRoutes(ctx: GatewayContext, getService: () => ScriptsServ
 
       app.delete(
         execPath,
-        { schema: { operationId: op('deleteScriptExecution'), summary: `Remove a finished script execution record on a ${title}`, tags, params: ExecParams, response: { 204: Type.Null(), ...SCRIPT_ERRORS } } },
+        { config: available, schema: { operationId: op('deleteScriptExecution'), summary: `Remove a finished script execution record on a ${title}`, tags, params: ExecParams, response: { 204: Type.Null(), ...SCRIPT_ERRORS } } },
         async (request, reply) => {
           const s = svc();
           const r = resolve(request, true);
@@ -296,6 +302,7 @@ export function scriptsRoutes(ctx: GatewayContext, getService: () => ScriptsServ
     app.get(
       `${API_BASE}/x-medkit-script-audit`,
       {
+        config: available,
         schema: {
           operationId: 'getScriptAudit',
           summary: '[x-medkit] Audit trail of script activity on every entity, newest first',
