@@ -3,7 +3,6 @@
 // (`--config gateway_params.yaml --config fault_manager.yaml`): every key is applied, each setting is
 // named with the file it came from, an unsupported key is named in a warning, and debounce, per-entity
 // thresholds, snapshots, the black box and correlation all take effect on a live gateway.
-import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -16,9 +15,9 @@ import type { FaultsService } from '../../src/faults/gateway/service.js';
 import { testDomain } from '../../../../test-support/domains.js';
 import { buildRos2 } from '../ros/robot.js';
 import { until } from '../faults/gateway-harness.js';
+import { startSafetySignals, type SafetySignals } from '../faults/safety-signals.js';
 
 const REFERENCE = fileURLToPath(new URL('./fixtures/reference-fault-manager.yaml', import.meta.url));
-const GATE = fileURLToPath(new URL('../faults/fixtures/safety-signals.mjs', import.meta.url));
 const DOMAIN = testDomain(200);
 const root = mkdtempSync(join(tmpdir(), 'medkit-reference-fm-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
@@ -90,8 +89,7 @@ describe('a gateway started with the reference file', () => {
   let config: GatewayConfig;
   let url: string;
   let faults: FaultsService;
-  let gate: ChildProcess | undefined;
-  let gateOut = '';
+  let gate: SafetySignals | undefined;
   // The file is used as it is; only the filesystem it points into is this test's own: its absolute
   // paths (/etc/ros2_medkit/..., /var/lib/ros2_medkit/...) are placed under a temporary root.
   const fsRoot = join(root, 'fs');
@@ -126,13 +124,7 @@ describe('a gateway started with the reference file', () => {
   }, 120_000);
 
   afterAll(async () => {
-    if (gate && gate.exitCode === null) {
-      const exited = new Promise((r) => gate!.on('exit', r));
-      gate.kill('SIGTERM');
-      const t = setTimeout(() => gate?.kill('SIGKILL'), 5000);
-      await exited;
-      clearTimeout(t);
-    }
+    await gate?.stop();
     await gateway?.close();
   });
 
@@ -167,9 +159,9 @@ describe('a gateway started with the reference file', () => {
   });
 
   it('captures the configured snapshot topics and records them in the black box (MCAP)', async () => {
-    gate = spawn(process.execPath, [GATE, '--domain', String(DOMAIN), '--rate-hz', '20', '--step', '0.05'], { stdio: ['ignore', 'pipe', 'pipe'] });
-    gate.stdout!.on('data', (d: Buffer) => (gateOut += d.toString()));
-    await until(() => (/reported/.test(gateOut) ? true : undefined), 'PROTECTIVE_STOP reported over ROS', 60_000);
+    const gated = startSafetySignals(DOMAIN);
+    gate = gated;
+    await until(() => (/reported/.test(gated.stdout()) ? true : undefined), 'PROTECTIVE_STOP reported over ROS', 60_000);
     const snaps = await until(async () => {
       const s = (await api('/faults/PROTECTIVE_STOP')).body?.environment_data?.snapshots as any[] | undefined;
       return s?.some((x) => x.type === 'rosbag') && s.some((x) => x.type === 'freeze_frame') ? s : undefined;

@@ -2,16 +2,14 @@
 // subscribes the snapshot topics of its config file as soon as they appear, a safety gate in another process
 // (fixtures/safety-signals.mjs, domains 150 and 151) publishes a falling min_range_m and reports PROTECTIVE_STOP through
 // ~/report_fault, and the fault detail over REST shows each signal with the values leading up to the stop.
-import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildRos2 } from '../ros/robot.js';
 import { startFaultGateway, until, type FaultGateway } from './gateway-harness.js';
+import { startSafetySignals, type SafetySignals } from './safety-signals.js';
 
-const GATE = fileURLToPath(new URL('./fixtures/safety-signals.mjs', import.meta.url));
 const TOPICS = ['/safety/safety_gate/commanded_vx', '/safety/safety_gate/min_range_m', '/safety/safety_gate/stop_threshold_m'];
 
 type Signal = { value: unknown; history: [number | string, number][] };
@@ -23,9 +21,7 @@ describe.each([
   { mode: 'background_capture', domain: 151, background: true },
 ])('value-and-history freeze frames from live ROS topics ($mode)', ({ domain: DOMAIN, background }) => {
   let g: FaultGateway;
-  let gate: ChildProcess | undefined;
-  let out = '';
-  let err = '';
+  let gate: SafetySignals | undefined;
   const dir = mkdtempSync(join(tmpdir(), 'medkit-signals-'));
 
   beforeAll(async () => {
@@ -40,24 +36,17 @@ describe.each([
     });
   }, 60_000);
   afterAll(async () => {
-    if (gate && gate.exitCode === null) {
-      const exited = new Promise((r) => gate!.on('exit', r));
-      gate.kill('SIGTERM');
-      const t = setTimeout(() => gate?.kill('SIGKILL'), 5000);
-      await exited;
-      clearTimeout(t);
-    }
+    await gate?.stop();
     await g?.close();
     rmSync(dir, { recursive: true, force: true });
   });
 
   it('shows each configured signal with the values leading up to the fault', async () => {
-    gate = spawn(process.execPath, [GATE, '--domain', String(DOMAIN), '--rate-hz', '20', '--step', '0.05'], { stdio: ['ignore', 'pipe', 'pipe'] });
-    gate.stdout!.on('data', (d: Buffer) => (out += d.toString()));
-    gate.stderr!.on('data', (d: Buffer) => (err += d.toString()));
+    const gated = startSafetySignals(DOMAIN);
+    gate = gated;
     const reported = await until(() => {
-      if (gate!.exitCode !== null) throw new Error(`safety gate exited (${gate!.exitCode}): ${err}`);
-      return /reported ([\d.]+) accepted=true/.exec(out) ?? undefined;
+      if (gated.child.exitCode !== null) throw new Error(`safety gate exited (${gated.child.exitCode}): ${gated.stderr()}`);
+      return /reported ([\d.]+) accepted=true/.exec(gated.stdout()) ?? undefined;
     }, 'PROTECTIVE_STOP reported over ROS', 40_000);
     const reportedRange = Number(reported[1]);
     expect(reportedRange).toBeLessThan(0.8);
