@@ -109,12 +109,15 @@ function unknownKeyMessage(key: string, origin: ConfigOrigin | undefined): strin
   return `unknown configuration key '${key}'${origin ? ` (${origin.source})` : ''} ignored`;
 }
 
+/** Keys whose values are not printed (credentials). */
+const SECRET_KEY = /secret|password|token|credential/i;
+
 /** Start-up lines naming where each explicitly set key came from, grouped by source in load order. */
 export function describeConfigOrigins(config: GatewayConfig): string[] {
   const groups = new Map<string, string[]>();
   for (const [key, origin] of config.origins) {
     const title = origin.source === 'file' ? origin.file : origin.source;
-    const shown = JSON.stringify(config.raw[key]);
+    const shown = SECRET_KEY.test(key) ? '(hidden)' : JSON.stringify(config.raw[key]);
     const line = origin.source === 'file' && origin.written !== key ? `${key} = ${shown}  (as ${origin.written})` : `${key} = ${shown}`;
     groups.set(title, [...(groups.get(title) ?? []), line]);
   }

@@ -71,6 +71,13 @@ describe('the reference fault-manager file, as it is', () => {
     expect(lines).toContain('  faults.snapshots.rosbag.enabled = true  (as fault_manager.snapshots.rosbag.enabled)');
   });
 
+  it('does not print the value of a credential when naming where it came from', () => {
+    const c = loadConfig({ env: {}, extraKeys: FEATURE_KEYS, flags: { 'auth.jwt_secret': 'do-not-print-me-0123456789abcdef' } });
+    const lines = describeConfigOrigins(c);
+    expect(lines).toContain('  auth.jwt_secret = (hidden)');
+    expect(lines.join('\n')).not.toContain('do-not-print-me');
+  });
+
   it('names a key medkit does not support in a warning, with its file, instead of dropping it silently', () => {
     const file = join(root, 'fm-extra.yaml');
     writeFileSync(file, '/robot1/fault_manager:\n  ros__parameters:\n    use_sim_time: true\n    snapshots:\n      rosbag:\n        compression: zstd\n    confirmation_threshold: -2\n');
