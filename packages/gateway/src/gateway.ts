@@ -37,6 +37,8 @@ export async function createGateway(opts: GatewayOptions): Promise<Gateway> {
   for (const f of opts.features) if (f.migrations) migrations.register(...f.migrations);
   const db = openStore(dataDir, migrations);
 
+  // Capabilities are read from the routes as registered (GET / §4.1), so the index exists first.
+  const routeIndex = new RouteIndex();
   const ctx: GatewayContext = {
     config,
     log,
@@ -44,11 +46,10 @@ export async function createGateway(opts: GatewayOptions): Promise<Gateway> {
     db,
     sse: new SseHub(config.get('sse.max_clients')),
     health: new HealthRegistry(),
-    capabilities: new Capabilities(),
+    capabilities: new Capabilities(routeIndex),
     resolver: new EntityResolver(),
     services: new Map(),
   };
-  ctx.capabilities.set('discovery');
   try {
     for (const f of opts.features) await f.init?.(ctx);
   } catch (err) {
@@ -56,7 +57,6 @@ export async function createGateway(opts: GatewayOptions): Promise<Gateway> {
     throw err;
   }
 
-  const routeIndex = new RouteIndex();
   const http = await createHttpServer({
     // Per-request logs only at debug; errors always (unless silent).
     logger: log.child({ component: 'http' }, { level: ['debug', 'trace', 'silent', 'fatal', 'error'].includes(config.get('logging.level')) ? config.get('logging.level') : 'warn' }),

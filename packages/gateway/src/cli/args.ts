@@ -14,7 +14,9 @@ Usage:
 
 Gateway options (each overrides the config file and MEDKIT_* environment variables):
   --config FILE        YAML config: a plain map, or a ROS parameter file
-                       (ros2_medkit_gateway: ros__parameters: {...})
+                       (ros2_medkit_gateway: ros__parameters: {...}; the reference
+                       fault manager's fault_manager: ros__parameters: {...} too).
+                       Repeatable; later files win
   --manifest FILE      manifest YAML (discovery.manifest_path); implies hybrid mode
                        unless discovery.mode is set
   --host H             listen address (server.host, default 127.0.0.1)
@@ -36,7 +38,8 @@ Configuration reference: docs/configuration.md. Environment: MEDKIT_<KEY> with d
 underscores (MEDKIT_SERVER_PORT=9000), plus ROS_DOMAIN_ID and ROS_LOCALHOST_ONLY.`;
 
 export interface GatewayArgs {
-  configFile?: string;
+  /** `--config` files in the order given (later ones win). */
+  configFiles: string[];
   flags: FlatConfig;
 }
 
@@ -57,7 +60,7 @@ export function parseCommand(argv: string[]): Command {
       strict: true,
       allowPositionals: false,
       options: {
-        config: { type: 'string' },
+        config: { type: 'string', multiple: true },
         manifest: { type: 'string' },
         host: { type: 'string' },
         port: { type: 'string' },
@@ -100,5 +103,5 @@ export function parseCommand(argv: string[]): Command {
     if (i <= 0) throw new UsageError(`--set expects KEY=VALUE, got '${s}'`);
     flags[s.slice(0, i)] = s.slice(i + 1);
   }
-  return { kind: first, args: { configFile: v.config, flags } };
+  return { kind: first, args: { configFiles: v.config ?? [], flags } };
 }

@@ -1,6 +1,6 @@
 // `medkit` entry point: parse the command, load configuration, start the gateway, print one summary,
 // and shut down cleanly on SIGINT/SIGTERM.
-import { ConfigError, loadConfig } from '../config/index.js';
+import { ConfigError, describeConfigOrigins, loadConfig } from '../config/index.js';
 import { StorageError } from '../storage/index.js';
 import { createGateway } from '../gateway.js';
 import { defaultFeatures, FEATURE_KEYS } from '../features.js';
@@ -54,7 +54,9 @@ export async function main(argv: string[], out: NodeJS.WritableStream = process.
   let url: string;
   try {
     const fleet = command.kind === 'fleet';
-    const config = loadConfig({ configFile: command.args.configFile, flags: command.args.flags, extraKeys: FEATURE_KEYS });
+    const config = loadConfig({ configFiles: command.args.configFiles, flags: command.args.flags, extraKeys: FEATURE_KEYS });
+    // Which file (or variable, or flag) each setting came from, then what was adjusted or not supported.
+    for (const line of describeConfigOrigins(config)) console.error(`medkit: config: ${line}`);
     for (const a of config.adjustments) console.error(`medkit: config: ${a.message}`);
     // A fleet replica runs the same HTTP core with the fleet feature instead of the robot's features.
     const features = fleet ? [(await import('../fleet/feature.js')).createFleetFeature(config)] : defaultFeatures(config);

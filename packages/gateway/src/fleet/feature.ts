@@ -47,7 +47,6 @@ export function createFleetFeature(_config?: GatewayConfig, opts: { keepaliveMs?
       });
       // An idle client losing its server (PostgreSQL restart) must not crash the replica.
       pool.on('error', (err) => ctx.log.warn({ err: err.message }, 'fleet database connection lost'));
-      ctx.capabilities.set('faults');
       ctx.health.add(async () => {
         const warnings: HealthWarning[] = [];
         const st = ingest?.stats();

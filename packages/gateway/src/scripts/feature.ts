@@ -82,7 +82,6 @@ export function createScriptsFeature(_config?: GatewayConfig, options: ScriptsFe
       const executions = new ExecutionManager(runner, { maxConcurrent: settings.maxConcurrent, maxHistory: settings.maxHistory }, audit);
       service = new ScriptsService(settings, store, executions, audit, runner);
       ctx.services.set(SCRIPTS_SERVICE, service);
-      ctx.capabilities.set('scripts');
       ctx.health.add(() => ({
         fields: { 'x-medkit-scripts': { running: executions.runningCount, max_concurrent_executions: settings.maxConcurrent, executor: runner.executor.name, sandbox: sandboxDescription } },
       }));

@@ -76,7 +76,6 @@ export function createTriggersFeature(_config?: GatewayConfig, opts: TriggersFea
       if (n > 0) log.info({ restored: n }, `restored ${n} persistent trigger(s)`);
       ctx.services.set(TRIGGERS_SERVICE, e);
       ctx.services.set(TRIGGER_CONDITIONS_SERVICE, conditions);
-      if (enabled) ctx.capabilities.set('triggers');
       ctx.health.add(() => ({ fields: { 'x-medkit-triggers': { enabled, active: e.activeCount, max: cfg<number>('triggers.max_triggers') } } }));
     },
     routes(ctx) {

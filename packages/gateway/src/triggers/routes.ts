@@ -10,6 +10,7 @@ import type { ConditionRegistry } from './conditions.js';
 import type { TriggerEngine } from './engine.js';
 import { triggerView } from './model.js';
 import { parseLifetime, parseTriggerBody } from './validate.js';
+import { routeAvailability } from '../info/route-index.js';
 
 const TriggerSchema = Type.Object(
   {
@@ -84,6 +85,7 @@ function checkBody(request: FastifyRequest): void {
 
 export function registerTriggerRoutes(deps: TriggerRouteDeps) {
   return (app: HttpApp): void => {
+    const available = routeAvailability(deps.enabled);
     app.addSchema(TriggerSchema);
     const TriggerRef = Type.Ref(TriggerSchema);
     for (const segment of ENTITY_SEGMENTS) {
@@ -109,7 +111,7 @@ export function registerTriggerRoutes(deps: TriggerRouteDeps) {
 
       app.post(
         base,
-        { attachValidation: true, schema: { operationId: `create${op}Trigger`, summary: 'Create a condition trigger', tags, params: Params, body: CreateBody, response: { 201: TriggerRef, ...ERR } } },
+        { attachValidation: true, config: available, schema: { operationId: `create${op}Trigger`, summary: 'Create a condition trigger', tags, params: Params, body: CreateBody, response: { 201: TriggerRef, ...ERR } } },
         async (request, reply) => {
           const { type, entity } = resolve(request, true);
           checkBody(request);
@@ -122,7 +124,7 @@ export function registerTriggerRoutes(deps: TriggerRouteDeps) {
       );
       app.get(
         base,
-        { schema: { operationId: `list${op}Triggers`, summary: 'Triggers of the entity', tags, params: Params, response: { 200: Type.Object({ items: Type.Array(TriggerRef) }), ...ERR } } },
+        { config: available, schema: { operationId: `list${op}Triggers`, summary: 'Triggers of the entity', tags, params: Params, response: { 200: Type.Object({ items: Type.Array(TriggerRef) }), ...ERR } } },
         async (request) => {
           const { type, entity } = resolve(request, false);
           return { items: deps.engine.list(type, entity.id).map((t) => triggerView(t, API_BASE)) };
@@ -130,7 +132,7 @@ export function registerTriggerRoutes(deps: TriggerRouteDeps) {
       );
       app.get(
         `${base}/:trigger_id/events`,
-        { schema: { operationId: `stream${op}TriggerEvents`, summary: 'SSE stream of trigger events (EventEnvelope frames with id lines)', tags, params: ItemParams, produces: ['text/event-stream'], response: { 200: Type.String({ description: 'text/event-stream' }), ...ERR } } },
+        { config: available, schema: { operationId: `stream${op}TriggerEvents`, summary: 'SSE stream of trigger events (EventEnvelope frames with id lines)', tags, params: ItemParams, produces: ['text/event-stream'], response: { 200: Type.String({ description: 'text/event-stream' }), ...ERR } } },
         async (request, reply) => {
           const t = triggerOf(request, false);
           if (!deps.engine.canStream(t)) throw new SovdError('resource-not-found', 'Trigger is no longer active', { trigger_id: t.id });
@@ -141,13 +143,14 @@ export function registerTriggerRoutes(deps: TriggerRouteDeps) {
       );
       app.get(
         `${base}/:trigger_id`,
-        { schema: { operationId: `get${op}Trigger`, summary: 'One trigger', tags, params: ItemParams, response: { 200: TriggerRef, ...ERR } } },
+        { config: available, schema: { operationId: `get${op}Trigger`, summary: 'One trigger', tags, params: ItemParams, response: { 200: TriggerRef, ...ERR } } },
         async (request) => triggerView(triggerOf(request, false), API_BASE),
       );
       app.put(
         `${base}/:trigger_id`,
         {
           attachValidation: true,
+          config: available,
           schema: { operationId: `update${op}Trigger`, summary: 'Set a new lifetime (restarts the expiry clock)', tags, params: ItemParams, body: Type.Object({ lifetime: Type.Integer({ description: 'seconds > 0' }) }), response: { 200: TriggerRef, ...ERR } },
         },
         async (request) => {
@@ -160,7 +163,7 @@ export function registerTriggerRoutes(deps: TriggerRouteDeps) {
       );
       app.delete(
         `${base}/:trigger_id`,
-        { schema: { operationId: `delete${op}Trigger`, summary: 'Delete a trigger (closes its streams)', tags, params: ItemParams, response: { 204: Type.Null(), ...ERR } } },
+        { config: available, schema: { operationId: `delete${op}Trigger`, summary: 'Delete a trigger (closes its streams)', tags, params: ItemParams, response: { 204: Type.Null(), ...ERR } } },
         async (request, reply) => {
           deps.engine.remove(triggerOf(request, true));
           return reply.code(204).send(null);

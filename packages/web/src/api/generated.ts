@@ -3940,7 +3940,7 @@ export type components = {
          *           {
          *             "type": "rosbag",
          *             "name": "rosbag_fault_BATTERY_LOW_1774232073512",
-         *             "bulk_data_uri": "/apps/battery-monitor/bulk-data/rosbags/fault_BATTERY_LOW_1774232073512",
+         *             "bulk_data_uri": "/api/v1/apps/battery-monitor/bulk-data/rosbags/fault_BATTERY_LOW_1774232073512",
          *             "size_bytes": 2097152,
          *             "duration_sec": 6,
          *             "format": "mcap",
@@ -4102,7 +4102,7 @@ export type components = {
         };
         /** FaultSnapshot */
         FaultSnapshot: {
-            /** @description rosbag: relative to /api/v1, e.g. /apps/x/bulk-data/rosbags/<recording_id> */
+            /** @description rosbag: full path of the download, e.g. /api/v1/apps/x/bulk-data/rosbags/<recording_id> */
             bulk_data_uri?: string;
             /** @description Primary value, whole message, {topic: message} or {signal: {value, history}} */
             data?: unknown;
@@ -4113,7 +4113,7 @@ export type components = {
             size_bytes?: number;
             /** @description freeze_frame | rosbag */
             type: string;
-            /** @description topic, message_type, full_data, captured_at, parse_error, capture_origin, connected, source_timestamp */
+            /** @description captured_at (every entry); topic frames: topic, message_type, full_data, parse_error; signal frames: capture_id, history_epoch_ns (exact Unix-epoch ns, decimal string; history times are integer ns after it), signals {name: {topic, message_type}}; entity frames: capture_origin, connected, source_timestamp */
             "x-medkit"?: {
                 [key: string]: unknown;
             };
