@@ -10,6 +10,7 @@ export default defineConfig({
       '@medkit/rtps': src('rtps'),
       '@medkit/ros2': src('ros2'),
       '@medkit/gateway': src('gateway'),
+      '@medkit/mcp': src('mcp'),
     },
   },
   test: {

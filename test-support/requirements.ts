@@ -56,3 +56,6 @@ export const FASTDDS: Requirement[] = [
   { kind: 'bin', name: 'g++', debian: 'g++' },
 ];
 export const CHROMIUM: Requirement[] = [{ kind: 'bin', name: 'chromium', debian: 'chromium' }];
+export const NATS_SERVER: Requirement[] = [{ kind: 'bin', name: 'nats-server', debian: 'nats-server' }];
+export const POSTGRES: Requirement[] = [{ kind: 'bin', name: '/usr/lib/postgresql/15/bin/initdb', debian: 'postgresql' }];
+export const MOSQUITTO: Requirement[] = [{ kind: 'bin', name: '/usr/sbin/mosquitto', debian: 'mosquitto' }];

@@ -91,7 +91,9 @@ async function main(argv: string[]): Promise<number> {
   return exitCode;
 }
 
-main(process.argv.slice(2)).then(
+// `medkit-demo fleet ...`: several simulated robots against one fleet gateway (fleet.ts).
+const run = process.argv[2] === 'fleet' ? import('./fleet.js').then((m) => m.fleetDemo(process.argv.slice(3))) : main(process.argv.slice(2));
+run.then(
   (code) => process.exit(code),
   (err) => {
     console.error(`medkit demo: ${(err as Error).stack ?? err}`);

@@ -44,6 +44,8 @@ export async function createGateway(opts: GatewayOptions): Promise<Gateway> {
   for (const f of features) if (f.migrations) migrations.register(...f.migrations);
   const db = openStore(dataDir, migrations);
 
+  // Capabilities are read from the routes as registered (GET / §4.1), so the index exists first.
+  const routeIndex = new RouteIndex();
   const ctx: GatewayContext = {
     config,
     log,
@@ -51,12 +53,11 @@ export async function createGateway(opts: GatewayOptions): Promise<Gateway> {
     db,
     sse: new SseHub(config.get('sse.max_clients')),
     health: new HealthRegistry(),
-    capabilities: new Capabilities(),
+    capabilities: new Capabilities(routeIndex),
     resolver: new EntityResolver(),
     services: new ServiceRegistry(),
     samplers: new CollectionSamplerRegistry(),
   };
-  ctx.capabilities.set('discovery');
   try {
     for (const f of features) await f.init?.(ctx);
   } catch (err) {
@@ -64,7 +65,6 @@ export async function createGateway(opts: GatewayOptions): Promise<Gateway> {
     throw err;
   }
 
-  const routeIndex = new RouteIndex();
   const http = await createHttpServer({
     // Per-request logs only at debug; errors always (unless silent).
     logger: log.child({ component: 'http' }, { level: ['debug', 'trace', 'silent', 'fatal', 'error'].includes(config.get('logging.level')) ? config.get('logging.level') : 'warn' }),

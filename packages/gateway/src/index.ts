@@ -7,3 +7,4 @@ export { SovdError } from './sovd/errors.js';
 export { GATEWAY_VERSION, SOVD_VERSION } from './version.js';
 export { createPluginsFeature, PLUGINS_SERVICE, type InProcessPlugin, type PluginsFeatureOptions } from './plugins/feature.js';
 export { token, type Token, FeatureGraphError } from './registry/index.js';
+export { FAULTS_SERVICE } from './faults/gateway/service.js';

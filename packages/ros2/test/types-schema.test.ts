@@ -18,7 +18,7 @@ describe('JSON Schema shape', () => {
     ]);
     expect(s.properties.header).toEqual({ $ref: '#/$defs/std_msgs.msg.Header' });
     expect(s.properties.angle_min).toEqual({
-      type: ['number', 'string'], pattern: '^(NaN|-?Infinity)$', 'x-ros-type': 'float32', minimum: -3.4028234663852886e38, maximum: 3.4028234663852886e38, default: 0,
+      type: 'number', format: 'float', 'x-ros-type': 'float32', 'x-medkit-non-finite': ['NaN', 'Infinity', '-Infinity'], minimum: -3.4028234663852886e38, maximum: 3.4028234663852886e38, default: 0,
     });
     expect(s.properties.ranges).toMatchObject({ type: 'array', items: { 'x-ros-type': 'float32' }, 'x-ros-type': 'float32[]', default: [] });
     expect(Object.keys(s.$defs)).toEqual(['builtin_interfaces.msg.Time', 'std_msgs.msg.Header']);
@@ -43,14 +43,14 @@ describe('JSON Schema shape', () => {
     expect(s.description).toBe('Constants: DEPTH_RECURSIVE=0');
     expect(s['x-ros-constants']).toEqual({ DEPTH_RECURSIVE: '0' });
     expect(s.properties.depth).toEqual({
-      type: ['integer', 'string'], minimum: 0, maximum: Number.MAX_SAFE_INTEGER, pattern: '^[0-9]+$', 'x-ros-type': 'uint64', default: 0,
+      type: 'integer', format: 'uint64', minimum: 0, maximum: Number.MAX_SAFE_INTEGER, 'x-ros-type': 'uint64', 'x-medkit-wide-string': { type: 'string', pattern: '^[0-9]+$' }, default: 0,
     });
     expect(s.properties.prefixes).toMatchObject({ type: 'array', items: { type: 'string' } });
     const d = registry.jsonSchema('rcl_interfaces/msg/ParameterDescriptor') as Schema;
     expect(d.properties.read_only).toEqual({ type: 'boolean', default: false });
     expect(d.properties.floating_point_range).toMatchObject({ type: 'array', maxItems: 1, items: { $ref: '#/$defs/rcl_interfaces.msg.FloatingPointRange' } });
     const uuid = registry.jsonSchema('unique_identifier_msgs/msg/UUID') as Schema;
-    expect(uuid.properties.uuid).toMatchObject({ type: ['array', 'string'], minItems: 16, maxItems: 16, contentEncoding: 'base64', 'x-ros-type': 'uint8[16]' });
+    expect(uuid.properties.uuid).toMatchObject({ type: 'array', minItems: 16, maxItems: 16, 'x-ros-type': 'uint8[16]', 'x-medkit-accepts': { type: 'string', contentEncoding: 'base64' } });
     const nodeInfo = registry.jsonSchema('rmw_dds_common/msg/NodeEntitiesInfo') as Schema;
     expect(nodeInfo.properties.node_name).toEqual({ type: 'string', maxLength: 256, default: '' });
     const status = registry.jsonSchema('action_msgs/msg/GoalStatus') as Schema;
@@ -65,14 +65,14 @@ describe('JSON Schema shape', () => {
       ['geometry_msgs/msg/Twist', { linear: { x: 1 } }, true],
       ['geometry_msgs/msg/Twist', { linear: { x: 'fast' } }, false],
       ['geometry_msgs/msg/Twist', { spin: 1 }, false],
-      ['sensor_msgs/msg/LaserScan', { ranges: [1, 'Infinity', 'NaN'] }, true],
+      ['sensor_msgs/msg/LaserScan', { ranges: [1, 2.5] }, true],
       ['sensor_msgs/msg/LaserScan', { ranges: [1, 'inf'] }, false],
       ['std_msgs/msg/UInt8', { data: 256 }, false],
-      ['std_msgs/msg/Int64', { data: '-12' }, true],
+      ['std_msgs/msg/Int64', { data: -12 }, true],
       ['std_msgs/msg/Int64', { data: 'twelve' }, false],
       ['unique_identifier_msgs/msg/UUID', { uuid: Array(16).fill(0) }, true],
       ['unique_identifier_msgs/msg/UUID', { uuid: Array(15).fill(0) }, false],
-      ['sensor_msgs/msg/Image', { data: 'AQID' }, true],
+      ['sensor_msgs/msg/Image', { data: [1, 2, 3] }, true],
       ['rcl_interfaces/msg/ParameterDescriptor', { floating_point_range: [{}, {}] }, false],
       ['rmw_dds_common/msg/NodeEntitiesInfo', { node_name: 'x'.repeat(257) }, false],
       ['std_msgs/msg/Bool', { data: 1 }, false],
@@ -85,6 +85,28 @@ describe('JSON Schema shape', () => {
       expect(check(value), `${type} ${JSON.stringify(value)} (ajv)`).toBe(valid);
       expect(registry.validate(type, value).length === 0, `${type} ${JSON.stringify(value)} (validate)`).toBe(valid);
     }
+  });
+
+  it('gives every field one JSON type, keeping the string forms of non-finite floats, wide integers and base64 bytes in x-medkit keys', () => {
+    // Reference clients read `type` as one string; a union such as ["number", "string"] breaks them.
+    const walk = (s: Schema, path: string, out: string[]) => {
+      if ('type' in s && typeof s.type !== 'string') out.push(`${path}: ${JSON.stringify(s.type)}`);
+      for (const [name, sub] of Object.entries({ ...s.properties, ...s.$defs })) walk(sub as Schema, `${path}/${name}`, out);
+      if (s.items) walk(s.items, `${path}/items`, out);
+    };
+    const unions: string[] = [];
+    for (const type of registry.listTypes().filter((t) => t.includes('/msg/'))) walk(registry.jsonSchema(type) as Schema, type, unions);
+    expect(unions).toEqual([]);
+    const scan = registry.jsonSchema('sensor_msgs/msg/LaserScan', { inline: true }) as Schema;
+    expect(scan.properties.range_max).toMatchObject({ type: 'number', format: 'float', 'x-medkit-non-finite': ['NaN', 'Infinity', '-Infinity'] });
+    expect(scan.properties.ranges.items).toMatchObject({ type: 'number', format: 'float' });
+    expect((registry.jsonSchema('std_msgs/msg/Float64') as Schema).properties.data).toMatchObject({ type: 'number', format: 'double' });
+    expect((registry.jsonSchema('std_msgs/msg/Int64') as Schema).properties.data).toMatchObject({ type: 'integer', format: 'int64', 'x-medkit-wide-string': { type: 'string' } });
+    expect((registry.jsonSchema('sensor_msgs/msg/Image') as Schema).properties.data).toMatchObject({ type: 'array', items: { type: 'integer', minimum: 0, maximum: 255 } });
+    // The forms outside `type` are what the JSON form writes and accepts (README-types.md).
+    expect(registry.validate('sensor_msgs/msg/LaserScan', { ranges: [1, 'Infinity', 'NaN'] })).toEqual([]);
+    expect(registry.validate('std_msgs/msg/Int64', { data: '-9007199254740993' })).toEqual([]);
+    expect(registry.validate('sensor_msgs/msg/Image', { data: 'AQID' })).toEqual([]);
   });
 
   it('accepts every default value it documents', () => {

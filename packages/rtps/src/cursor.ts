@@ -4,6 +4,24 @@
 /** Thrown for any malformed or truncated RTPS input. */
 export class RtpsParseError extends Error {
   override name = 'RtpsParseError';
+
+  constructor(message: string) {
+    // No stack trace: these are caught and counted by the receive path, and a hostile peer can
+    // make us build tens of thousands a second (capturing stacks was most of their cost).
+    const limit = Error.stackTraceLimit;
+    Error.stackTraceLimit = 0;
+    super(message);
+    Error.stackTraceLimit = limit;
+  }
+}
+
+/**
+ * Well-formed input that breaks a protocol rule (an SN out of range, lastSN < firstSN - 1, a
+ * bitmap over 256 bits, fragment 0, ...). Handled like a parse error (the rest of the datagram is
+ * ignored, RTPS 8.3.4.1) but counted apart, as evidence of a broken or hostile peer.
+ */
+export class RtpsProtocolViolation extends RtpsParseError {
+  override name = 'RtpsProtocolViolation';
 }
 
 export class Cursor {

@@ -1,7 +1,18 @@
 // Reassembly of DATA_FRAG samples, per remote writer, bounded in count, size and time, with a
-// participant-wide byte budget so a flood of fragment starts cannot exhaust memory.
+// participant-wide byte budget so a flood of fragment starts cannot exhaust memory. Fragments are
+// kept as received and joined when the sample is complete: memory (and the budget) follow the
+// bytes a peer actually sent, not the sampleSize it announced, so a DATA_FRAG claiming a 64 MiB
+// sample costs what it carries (allocating the announced size up front let a few datagrams
+// reserve hundreds of MiB of external memory and trigger long full garbage collections).
 
 import type { RtpsTime } from './time.js';
+
+/**
+ * Fragments per sample accepted: a 64 MiB sample in 1 KiB fragments. Bounds the per-sample
+ * bookkeeping and the scans of `missing` (run on every HEARTBEAT_FRAG and HEARTBEAT); a sample
+ * cut finer than this is dropped.
+ */
+export const MAX_FRAGMENTS_PER_SAMPLE = 65_536;
 
 export interface ReassemblyLimits {
   /** Largest sample accepted (bytes). */
@@ -22,9 +33,10 @@ interface Partial {
   sampleSize: number;
   fragmentSize: number;
   total: number;
-  received: Uint8Array;
-  count: number;
-  data: Buffer;
+  /** Received fragments by 0-based index. */
+  pieces: Map<number, Buffer>;
+  /** Bytes held in `pieces` (charged to the budget). */
+  bytes: number;
   inlineQos?: Buffer;
   inlineLe: boolean;
   timestamp?: RtpsTime;
@@ -56,11 +68,10 @@ export class FragmentReassembly {
     if (sampleSize <= 0 || sampleSize > this.limits.maxSampleSize || fragmentSize <= 0 || count <= 0) return undefined;
     let p = this.partials.get(sn);
     if (!p) {
-      if (this.partials.size >= this.limits.maxPerWriter) this.evictOldest();
-      if (this.budget.used + sampleSize > this.budget.limit) return undefined;
       const total = Math.ceil(sampleSize / fragmentSize);
-      p = { sampleSize, fragmentSize, total, received: new Uint8Array(total), count: 0, data: Buffer.allocUnsafe(sampleSize), inlineLe, timestamp, key, started: now };
-      this.budget.used += sampleSize;
+      if (total > MAX_FRAGMENTS_PER_SAMPLE) return undefined;
+      if (this.partials.size >= this.limits.maxPerWriter) this.evictOldest();
+      p = { sampleSize, fragmentSize, total, pieces: new Map(), bytes: 0, inlineLe, timestamp, key, started: now };
       this.partials.set(sn, p);
     } else if (p.sampleSize !== sampleSize || p.fragmentSize !== fragmentSize) {
       return undefined;
@@ -71,20 +82,25 @@ export class FragmentReassembly {
     }
     if (timestamp && !p.timestamp) p.timestamp = timestamp;
     let offset = 0;
+    // Bounded by fragmentsInSubmessage (u16) and by the fragments the datagram really carries.
     for (let f = start; f < start + count && f <= p.total; f++) {
       const at = (f - 1) * fragmentSize;
       const len = Math.min(fragmentSize, sampleSize - at);
       if (offset + len > data.length) break; // truncated submessage: keep what is whole
-      if (!p.received[f - 1]) {
-        data.copy(p.data, at, offset, offset + len);
-        p.received[f - 1] = 1;
-        p.count++;
+      if (!p.pieces.has(f - 1)) {
+        if (this.budget.used + len > this.budget.limit) return undefined;
+        // A copy: `data` is a view of the datagram buffer.
+        p.pieces.set(f - 1, Buffer.from(data.subarray(offset, offset + len)));
+        p.bytes += len;
+        this.budget.used += len;
       }
       offset += len;
     }
-    if (p.count < p.total) return undefined;
+    if (p.pieces.size < p.total) return undefined;
+    const payload = Buffer.allocUnsafe(p.sampleSize);
+    for (const [i, piece] of p.pieces) piece.copy(payload, i * p.fragmentSize);
     this.drop(sn);
-    return { payload: p.data, inlineQos: p.inlineQos, inlineLe: p.inlineLe, timestamp: p.timestamp, key: p.key };
+    return { payload, inlineQos: p.inlineQos, inlineLe: p.inlineLe, timestamp: p.timestamp, key: p.key };
   }
 
   /** Missing fragment numbers of `sn` up to `lastFrag` (at most 256 from the first missing). */
@@ -95,7 +111,7 @@ export class FragmentReassembly {
     const set: number[] = [];
     let base = 0;
     for (let f = 1; f <= upTo; f++) {
-      if (p.received[f - 1]) continue;
+      if (p.pieces.has(f - 1)) continue;
       if (base === 0) base = f;
       if (f - base >= 256) break;
       set.push(f);
@@ -120,7 +136,7 @@ export class FragmentReassembly {
     const p = this.partials.get(sn);
     if (!p) return;
     this.partials.delete(sn);
-    this.budget.used -= p.sampleSize;
+    this.budget.used -= p.bytes;
   }
 
   /** Drops partials older than the timeout. */

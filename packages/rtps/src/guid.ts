@@ -69,6 +69,17 @@ export function isWriterEntity(id: number): boolean {
   return kind === 0x02 || kind === 0x03 || kind === 0xc2 || kind === 0xc3;
 }
 
+/** True when the entity id names an endpoint of a keyed topic (entity kind WITH_KEY). */
+export function isKeyedEntity(id: number): boolean {
+  const kind = id & 0xff;
+  return kind === 0x02 || kind === 0x07 || kind === 0xc2 || kind === 0xc7;
+}
+
+/** The topic kind of an endpoint, from the entity kind in its GUID. */
+export function topicKind(guid: Guid): 'WITH_KEY' | 'NO_KEY' {
+  return isKeyedEntity(guidEntityId(guid)) ? 'WITH_KEY' : 'NO_KEY';
+}
+
 export function isReaderEntity(id: number): boolean {
   const kind = id & 0xff;
   return kind === 0x04 || kind === 0x07 || kind === 0xc4 || kind === 0xc7;

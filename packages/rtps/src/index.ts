@@ -1,13 +1,15 @@
 // @medkit/rtps public API. Everything else in src/ is internal.
 
 export { createParticipant, Participant } from './participant.js';
-export type { DiscoveredParticipant, ParticipantEvent, EndpointEvent, ChangeType, ParticipantEvents } from './participant.js';
-export type { ParticipantOptions, ResourceLimits, PacketFilter } from './participant-options.js';
-export { DEFAULT_LIMITS } from './participant-options.js';
+export type { DiscoveredParticipant, ParticipantEvent, EndpointEvent, ChangeType, ParticipantEvents, ParticipantTableStats } from './participant.js';
+export type { ParticipantOptions, ResourceLimits, AdmissionLimits, PacketFilter } from './participant-options.js';
+export { DEFAULT_LIMITS, DEFAULT_ADMISSION } from './participant-options.js';
 export { Writer } from './topic-writer.js';
 export type { WriterConfig, WriteOptions, MatchEvent, IncompatibleEvent, WriterEvents } from './topic-writer.js';
 export { Reader } from './topic-reader.js';
-export type { ReaderConfig, Sample, ReaderEvents } from './topic-reader.js';
+export type { ReaderConfig, Sample, ReaderEvents, InstanceChange } from './topic-reader.js';
+export type { TopicKey, InstanceStatus } from './instance-key.js';
+export { keyHash } from './instance-key.js';
 export type { EndpointData } from './discovery-sedp-data.js';
 export type { ParticipantData } from './discovery-spdp-data.js';
 export type { InlineQos, RawParameter, SampleIdentity } from './inline-qos.js';
@@ -15,7 +17,7 @@ export { parseInlineQos } from './inline-qos.js';
 export { DEFAULT_QOS } from './qos.js';
 export type { QoS, ReliabilityKind, DurabilityKind, LivelinessKind, History } from './qos.js';
 export { qosIncompatibility } from './qos-match.js';
-export { EntityId, EntityKind, guidToBytes, guidFromBytes, guidPrefixOf, guidEntityId, makeGuid } from './guid.js';
+export { EntityId, EntityKind, isKeyedEntity, topicKind, guidToBytes, guidFromBytes, guidPrefixOf, guidEntityId, makeGuid } from './guid.js';
 export type { Guid } from './guid.js';
 export { VendorId, vendorName } from './vendor.js';
 export type { Locator } from './locator.js';
@@ -27,5 +29,6 @@ export { PortMapping, metatrafficUnicastPort, userUnicastPort, spdpMulticastPort
 export { decodeMessage } from './message.js';
 export type { RtpsMessage } from './message.js';
 export type { Submessage } from './submessages/index.js';
-export { RtpsParseError } from './cursor.js';
-export { SN_UNKNOWN } from './sequence-number.js';
+export { RtpsParseError, RtpsProtocolViolation } from './cursor.js';
+export { SN_MAX, SN_UNKNOWN } from './sequence-number.js';
+export type { ProtocolViolationReport, ReceiveStats } from './receive.js';

@@ -6,7 +6,7 @@ import { Cursor } from './cursor.js';
 import { guidFromBytes, guidToBytes, type Guid } from './guid.js';
 import { forEachParameter, writeParameter, writeSentinel } from './parameter-list.js';
 import { FASTDDS_PID, PID, PID_VENDOR_SPECIFIC } from './pids.js';
-import { readSN, writeSN } from './sequence-number.js';
+import { readSNValue, writeSN } from './sequence-number.js';
 import { VendorId } from './vendor.js';
 
 /** A writer GUID plus sequence number: identifies one sample (DDS-RPC SampleIdentity). */
@@ -56,7 +56,7 @@ export function parseInlineQos(buf: Buffer, le: boolean, vendorId: number): Inli
 
 function readIdentity(c: Cursor): SampleIdentity {
   const g = c.bytes(16);
-  return { writerGuid: guidFromBytes(g), sequenceNumber: readSN(c) };
+  return { writerGuid: guidFromBytes(g), sequenceNumber: readSNValue(c) };
 }
 
 /** Options that shape the inline QoS we send with a sample. */

@@ -2,10 +2,14 @@
 
 import type { RemoteParticipant } from './remote-entities.js';
 
-/** Lease duration in ms, clamped to sane bounds (1 s .. 1 day; infinite leases become a day). */
-export function leaseMs(seconds: number): number {
-  if (!Number.isFinite(seconds)) return 86_400_000;
-  return Math.min(86_400_000, Math.max(1000, Math.round(seconds * 1000)));
+/**
+ * Lease duration in ms, clamped to 1 s .. `maxSec` (default 1 day; infinite or NaN leases get the
+ * maximum). A spoofed participant must not stay for the 68 years a lease of 0x7fffffff s says.
+ */
+export function leaseMs(seconds: number, maxSec = 86_400): number {
+  const max = Math.round(Math.min(86_400, Math.max(1, maxSec)) * 1000);
+  if (!Number.isFinite(seconds)) return max;
+  return Math.min(max, Math.max(1000, Math.round(seconds * 1000)));
 }
 
 /** Prefixes of the participants whose lease ran out at `now`. */

@@ -2,7 +2,7 @@
 // Used by SPDP/SEDP payloads (PL_CDR) and inline QoS. Readers visit parameters in place.
 
 import type { ByteWriter } from './byte-writer.js';
-import { RtpsParseError } from './cursor.js';
+import { RtpsParseError, RtpsProtocolViolation } from './cursor.js';
 import { PID } from './pids.js';
 
 /** Encapsulation identifiers (big-endian on the wire). */
@@ -28,12 +28,20 @@ export interface ParameterRef {
 }
 
 /**
+ * Parameters (PAD included) accepted in one list. Real SPDP/SEDP lists carry about 30; the
+ * byte length already bounds the loop (4 bytes a parameter), this makes the bound explicit.
+ */
+export const MAX_PARAMETERS = 512;
+
+/**
  * Visits each parameter from `pos` until PID_SENTINEL; returns the offset after the sentinel.
- * Throws RtpsParseError when the list is truncated or a length runs past `end`.
+ * Throws RtpsParseError when the list is truncated or a length runs past `end`, and
+ * RtpsProtocolViolation past MAX_PARAMETERS parameters.
  */
 export function forEachParameter(buf: Buffer, pos: number, end: number, le: boolean, visit: (pid: number, offset: number, length: number) => void): number {
   const stop = Math.min(end, buf.length);
-  while (true) {
+  for (let n = 0; ; n++) {
+    if (n > MAX_PARAMETERS) throw new RtpsProtocolViolation(`parameter list longer than ${MAX_PARAMETERS} parameters`);
     if (pos + 4 > stop) throw new RtpsParseError('parameter list without sentinel');
     const pid = le ? buf.readUInt16LE(pos) : buf.readUInt16BE(pos);
     const length = le ? buf.readUInt16LE(pos + 2) : buf.readUInt16BE(pos + 2);

@@ -2,6 +2,7 @@
 
 import type { PacketSource } from './transport-udp.js';
 import type { Locator } from './locator.js';
+import type { ProtocolViolationReport } from './receive.js';
 import { domainIdFromEnv, localhostOnlyFromEnv } from './port-mapping.js';
 
 /** Caps on everything a remote peer can make us allocate. */
@@ -33,6 +34,42 @@ export const DEFAULT_LIMITS: ResourceLimits = {
   reassemblyBudget: 256 * 1024 * 1024,
   reassemblyTimeoutMs: 10_000,
   maxSamples: 10_000,
+};
+
+/**
+ * How the remote-participant table resists SPDP floods (SPDP is unauthenticated: anyone can
+ * announce made-up participants). See docs/rtps.md "Discovery under flood".
+ */
+export interface AdmissionLimits {
+  /** Longest lease honoured, in seconds: a longer announced lease (up to 0x7fffffff s) is cut to this. */
+  maxLeaseSec: number;
+  /** New remote participants admitted per second per source address, sustained. */
+  newPerSourcePerSec: number;
+  /** New remote participants one source address may announce at once (a launch of many nodes). */
+  newPerSourceBurst: number;
+  /** Source addresses tracked by the rate limit (memory bound). */
+  maxTrackedSources: number;
+  /**
+   * Unproven participants whose built-in readers we match with our writers at once (our writers
+   * heartbeat every matched reader). Newcomers past it, and every unproven one while the table is
+   * under pressure, are on probation: we hear their SEDP and liveliness, and match our writers
+   * once they proved themselves.
+   */
+  maxUnprovenLinked: number;
+  /** The table counts as under pressure once this share of maxParticipants is used (0..1). */
+  pressureRatio: number;
+  /** ... and for this long after an eviction, a refusal or a rate-limited newcomer (ms). */
+  pressureHoldMs: number;
+}
+
+export const DEFAULT_ADMISSION: AdmissionLimits = {
+  maxLeaseSec: 300,
+  newPerSourcePerSec: 32,
+  newPerSourceBurst: 256,
+  maxTrackedSources: 4096,
+  maxUnprovenLinked: 64,
+  pressureRatio: 0.9,
+  pressureHoldMs: 10_000,
 };
 
 /** A hook that sees every datagram; return false to drop it (tests inject loss with it). */
@@ -67,7 +104,15 @@ export interface ParticipantOptions {
   /** Reliable writer heartbeat period while unacknowledged data exists (default 100 ms). */
   heartbeatPeriodMs?: number;
   limits?: Partial<ResourceLimits>;
+  /** Flood defences of the remote-participant table (lease clamp, per-source rate limit, pressure). */
+  admission?: Partial<AdmissionLimits>;
   packetFilter?: PacketFilter;
+  /**
+   * Told once per peer (GUID prefix) whose datagrams break a protocol rule, at most 10 times a
+   * minute; such datagrams are ignored from the offending submessage on and counted in
+   * `stats.violations`. Default: one `console.warn` line per report.
+   */
+  onProtocolViolation?: (violation: ProtocolViolationReport) => void;
 }
 
 export interface ResolvedOptions {
@@ -84,7 +129,14 @@ export interface ResolvedOptions {
   fragmentSize: number;
   heartbeatPeriodMs: number;
   limits: ResourceLimits;
+  admission: AdmissionLimits;
   packetFilter?: PacketFilter;
+  onProtocolViolation: (violation: ProtocolViolationReport) => void;
+}
+
+function warnViolation(v: ProtocolViolationReport): void {
+  const more = v.suppressed > 0 ? ` (${v.suppressed} more peers since the last report not shown)` : '';
+  console.warn(`medkit rtps: peer ${v.peer} violates the RTPS protocol (${v.message}); its offending datagrams are ignored${more}`);
 }
 
 export function resolveOptions(o: ParticipantOptions): ResolvedOptions {
@@ -107,6 +159,23 @@ export function resolveOptions(o: ParticipantOptions): ResolvedOptions {
     fragmentSize: Math.max(256, Math.min(60_000, o.fragmentSize ?? 14336)),
     heartbeatPeriodMs: o.heartbeatPeriodMs ?? 100,
     limits: { ...DEFAULT_LIMITS, ...(o.limits ?? {}) },
+    admission: resolveAdmission(o.admission),
     packetFilter: o.packetFilter,
+    onProtocolViolation: o.onProtocolViolation ?? warnViolation,
+  };
+}
+
+/** Admission limits with defaults filled in and every value forced into a usable range. */
+export function resolveAdmission(a: Partial<AdmissionLimits> = {}): AdmissionLimits {
+  const m = { ...DEFAULT_ADMISSION, ...a };
+  const num = (v: number, min: number, max: number, def: number) => (Number.isFinite(v) ? Math.min(max, Math.max(min, v)) : def);
+  return {
+    maxLeaseSec: num(m.maxLeaseSec, 1, 86_400, DEFAULT_ADMISSION.maxLeaseSec),
+    newPerSourcePerSec: num(m.newPerSourcePerSec, 0.01, 1_000_000, DEFAULT_ADMISSION.newPerSourcePerSec),
+    newPerSourceBurst: Math.floor(num(m.newPerSourceBurst, 1, 1_000_000, DEFAULT_ADMISSION.newPerSourceBurst)),
+    maxTrackedSources: Math.floor(num(m.maxTrackedSources, 1, 1_000_000, DEFAULT_ADMISSION.maxTrackedSources)),
+    maxUnprovenLinked: Math.floor(num(m.maxUnprovenLinked, 0, 1_000_000, DEFAULT_ADMISSION.maxUnprovenLinked)),
+    pressureRatio: num(m.pressureRatio, 0, 1, DEFAULT_ADMISSION.pressureRatio),
+    pressureHoldMs: num(m.pressureHoldMs, 0, 3_600_000, DEFAULT_ADMISSION.pressureHoldMs),
   };
 }

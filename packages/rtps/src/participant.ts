@@ -1,40 +1,35 @@
-// The participant: owns the transport, the receive path, SPDP/SEDP discovery, the remote
-// participant registry with leases, and the matching of our endpoints with remote ones.
+// The participant: owns the transport, the receive path, SPDP/SEDP discovery and our local
+// endpoints. Remote participants are kept by proxy-participants.ts; matching our endpoints with
+// theirs is endpoint-matching.ts.
 
 import { EventEmitter } from 'node:events';
-import { SedpBuiltins, BUILTIN_PAIRS } from './discovery-sedp.js';
+import { SedpBuiltins } from './discovery-sedp.js';
 import type { EndpointData } from './discovery-sedp-data.js';
 import { SpdpAnnouncer } from './discovery-spdp.js';
 import { decodeParticipantData, OUR_BUILTIN_ENDPOINTS, type ParticipantData } from './discovery-spdp-data.js';
 import { decodeKeyPayload } from './discovery-sedp-data.js';
+import { EndpointMatcher, type LocalEndpoint } from './endpoint-matching.js';
 import { ReassemblyBudget } from './fragment-reassembly.js';
-import { GroupIndex } from './group-index.js';
 import { EntityId, EntityKind, makeGuid, prefixToHex, randomGuidPrefix, type Guid } from './guid.js';
 import { parseInlineQos } from './inline-qos.js';
-import { announcePeriodMs, expiredParticipants, leaseMs } from './lease.js';
-import { reachableLocators } from './locator-select.js';
-import { locatorKey, type Locator } from './locator.js';
+import { announcePeriodMs } from './lease.js';
+import { type Locator } from './locator.js';
 import { MessageBuilder } from './outgoing.js';
 import { resolveOptions, type ParticipantOptions, type ResolvedOptions } from './participant-options.js';
 import { STATUS_INFO_DISPOSED, STATUS_INFO_UNREGISTERED } from './pids.js';
-import { qosIncompatibility } from './qos-match.js';
+import { ProofFlag, ProxyParticipants, type DiscoveredParticipant, type ParticipantTableStats } from './proxy-participants.js';
 import { resolveQos } from './qos.js';
 import { MessageReceiver, type ReceiveStats } from './receive.js';
 import { ReliableReader } from './reliable-reader.js';
 import { ReliableWriter } from './reliable-writer.js';
-import type { RemoteEndpoint, RemoteParticipant } from './remote-entities.js';
+import type { RemoteParticipant } from './remote-entities.js';
 import type { DataSubmessage } from './submessages/data.js';
 import { Reader, type ReaderConfig } from './topic-reader.js';
 import { Writer, type WriterConfig } from './topic-writer.js';
 import { UdpTransport, type PacketSource } from './transport-udp.js';
-import { VendorId, vendorName } from './vendor.js';
+import { VendorId } from './vendor.js';
 
-/** A remote participant as discovered through SPDP. */
-export interface DiscoveredParticipant extends ParticipantData {
-  /** GUID of the participant entity (prefix + 000001c1). */
-  guid: Guid;
-  vendorName: string;
-}
+export type { DiscoveredParticipant, ParticipantTableStats } from './proxy-participants.js';
 
 export type ChangeType = 'added' | 'changed' | 'removed';
 
@@ -42,7 +37,7 @@ export interface ParticipantEvent {
   type: ChangeType;
   participant: DiscoveredParticipant;
   /** Why a participant was removed. */
-  reason?: 'disposed' | 'lease-expired' | 'closed';
+  reason?: 'disposed' | 'lease-expired' | 'closed' | 'evicted';
 }
 
 export interface EndpointEvent {
@@ -54,8 +49,6 @@ export interface ParticipantEvents {
   participant: [ParticipantEvent];
   endpoint: [EndpointEvent];
 }
-
-type AnyLocal = { kind: 'writer'; w: Writer } | { kind: 'reader'; r: Reader };
 
 /** A DDS-RTPS domain participant. Create with createParticipant(). */
 export class Participant extends EventEmitter<ParticipantEvents> {
@@ -71,13 +64,11 @@ export class Participant extends EventEmitter<ParticipantEvents> {
   private spdp!: SpdpAnnouncer;
   private sedp!: SedpBuiltins;
   private readonly budget: ReassemblyBudget;
-  private readonly remotes = new Map<string, RemoteParticipant>();
+  private readonly remotes: ProxyParticipants;
+  private readonly matcher: EndpointMatcher;
   private readonly localWriters = new Map<number, ReliableWriter>();
   private readonly localReaders = new Map<number, ReliableReader>();
-  private readonly userEndpoints = new Map<Guid, AnyLocal>();
-  /** Our user endpoints and the remote endpoints known through SEDP, by topic (matching candidates). */
-  private readonly localsByTopic = new GroupIndex<AnyLocal>();
-  private readonly remotesByTopic = new GroupIndex<RemoteEndpoint>();
+  private readonly userEndpoints = new Map<Guid, LocalEndpoint>();
   private readonly localData = new Map<Guid, EndpointData>();
   private entityCounter = 0;
   private timer?: NodeJS.Timeout;
@@ -95,11 +86,27 @@ export class Participant extends EventEmitter<ParticipantEvents> {
     this.guidPrefix = prefixToHex(this.prefix);
     this.guid = makeGuid(this.guidPrefix, EntityId.PARTICIPANT);
     this.budget = new ReassemblyBudget(opts.limits.reassemblyBudget);
+    this.remotes = new ProxyParticipants({ localhostOnly: opts.localhostOnly, maxParticipants: opts.limits.maxParticipants, admission: opts.admission });
+    this.matcher = new EndpointMatcher({
+      localhostOnly: opts.localhostOnly,
+      maxEndpointsPerParticipant: opts.limits.maxEndpointsPerParticipant,
+      builtinReader: (id) => this.localReaders.get(id)!,
+      builtinWriter: (id) => this.localWriters.get(id)!,
+      onChange: (ev) => this.emit('endpoint', ev),
+      onRefused: () => this.refused.endpoints++,
+    });
     this.receiver = new MessageReceiver({
       prefix: this.prefix,
-      remoteParticipant: (h) => this.remotes.get(h),
+      remoteParticipant: (h) => (this.sourceRemote = this.remotes.get(h)),
       onSpdp: (sm, h, v, now) => this.onSpdp(sm, h, v, now),
-      localWriter: (id) => this.localWriters.get(id),
+      // Asked only for an ACKNACK/NACK_FRAG from the datagram's known source (sourceRemote tracks
+      // the receiver's latest remoteParticipant() lookup): it discovered us and runs the reliable
+      // protocol, which a blind SPDP spoofer does not, so it counts as a proof.
+      localWriter: (id) => {
+        if (this.sourceRemote && this.sourceRemote.proof === 0) this.onProof(this.sourceRemote.prefixHex, ProofFlag.RESPONDED);
+        return this.localWriters.get(id);
+      },
+      onViolation: (v) => this.opts.onProtocolViolation(v),
     });
   }
 
@@ -122,7 +129,9 @@ export class Participant extends EventEmitter<ParticipantEvents> {
       onEndpointGone: (g) => this.removeRemoteEndpoint(g),
       onLiveliness: (h) => {
         const r = this.remotes.get(h);
-        if (r) r.lastSeen = Date.now();
+        if (!r) return;
+        r.lastSeen = Date.now();
+        this.onProof(h, ProofFlag.LIVELINESS);
       },
     });
     for (const w of this.sedp.writers()) this.localWriters.set(w.entityId, w);
@@ -150,6 +159,14 @@ export class Participant extends EventEmitter<ParticipantEvents> {
   /** Our own announced locators. */
   get locators(): { metatrafficUnicast: Locator[]; defaultUnicast: Locator[]; metatrafficMulticast: Locator[] } {
     return this.transport.locators;
+  }
+
+  /**
+   * Remote-participant table counters: size and cap, proven participants, and newcomers evicted,
+   * dropped or rate-limited under an SPDP flood (`underPressure` while that is going on).
+   */
+  participantStats(): ParticipantTableStats {
+    return this.remotes.stats(Date.now());
   }
 
   /** Receive-path counters (datagrams, malformed). */
@@ -180,6 +197,8 @@ export class Participant extends EventEmitter<ParticipantEvents> {
 
   private onPacket(data: Buffer, from: PacketSource): void {
     if (this.closed) return;
+    // The receive path runs synchronously below; SPDP admission reads the source address from here.
+    this.packetSource = from;
     const f = this.opts.packetFilter?.incoming;
     if (f) {
       try {
@@ -201,19 +220,16 @@ export class Participant extends EventEmitter<ParticipantEvents> {
   }
 
   private closing = false;
+  private packetSource: PacketSource | undefined;
+  /** The remote participant the receive path last resolved (the current datagram's source). */
+  private sourceRemote: RemoteParticipant | undefined;
 
   // ---- SPDP -----------------------------------------------------------------------------
-
-  private knownMetaLocators(): Locator[] {
-    const out: Locator[] = [];
-    for (const r of this.remotes.values()) out.push(...r.metaLocators);
-    return out;
-  }
 
   private announce(): void {
     if (this.closed) return;
     this.lastAnnounce = Date.now();
-    this.spdp.announce(this.knownMetaLocators());
+    this.spdp.announce(this.remotes.metaLocators());
   }
 
   private onSpdp(sm: DataSubmessage, srcHex: string, vendor: number, now: number): void {
@@ -243,89 +259,49 @@ export class Participant extends EventEmitter<ParticipantEvents> {
   }
 
   private upsertParticipant(d: ParticipantData, payload: Buffer, now: number): void {
-    const lo = this.opts.localhostOnly;
-    const meta = reachableLocators(d.metatrafficUnicastLocators.length > 0 ? d.metatrafficUnicastLocators : d.defaultUnicastLocators, lo);
-    const user = reachableLocators(d.defaultUnicastLocators.length > 0 ? d.defaultUnicastLocators : d.metatrafficUnicastLocators, lo);
-    const existing = this.remotes.get(d.guidPrefix);
-    if (existing) {
-      existing.data = d;
-      existing.lastSpdp = payload;
-      existing.lastSeen = now;
-      existing.leaseMs = leaseMs(d.leaseDurationSec);
-      const moved = existing.metaLocators.map(locatorKey).join() !== meta.map(locatorKey).join();
-      existing.metaLocators = meta;
-      existing.userLocators = user;
-      if (moved) this.relinkBuiltins(existing);
-      this.emit('participant', { type: 'changed', participant: this.describe(existing) });
-      return;
-    }
-    if (this.remotes.size >= this.opts.limits.maxParticipants) {
+    const a = this.remotes.admit(d, payload, now, this.packetSource?.address);
+    if (a.kind === 'refused') {
       this.refused.participants++;
       return;
     }
-    const r: RemoteParticipant = {
-      prefixHex: d.guidPrefix,
-      prefix: Buffer.from(d.guidPrefix, 'hex'),
-      data: d,
-      lastSpdp: payload,
-      lastSeen: now,
-      leaseMs: leaseMs(d.leaseDurationSec),
-      metaLocators: meta,
-      userLocators: user,
-      endpoints: new Map(),
-    };
-    this.remotes.set(d.guidPrefix, r);
-    this.emit('participant', { type: 'added', participant: this.describe(r) });
+    if (a.kind === 'added' && a.evicted) this.forget(a.evicted, 'evicted');
+    if (a.kind === 'changed') {
+      if (a.moved) this.matcher.relinkBuiltins(a.remote);
+      this.emit('participant', { type: 'changed', participant: this.remotes.describe(a.remote) });
+      return;
+    }
+    const r = a.remote;
+    this.emit('participant', { type: 'added', participant: this.remotes.describe(r) });
     // Answer at once so the newcomer does not wait for our next periodic announcement.
-    this.spdp.announceTo(meta);
-    this.linkBuiltins(r);
+    this.spdp.announceTo(r.metaLocators);
+    // A newcomer admitted under flood pressure (or past maxUnprovenLinked) is on probation: we
+    // hear its SEDP and liveliness but our writers do not heartbeat it until it proves itself
+    // (thousands of fakes would otherwise cost some 30 datagrams/s each).
+    this.matcher.linkBuiltins(r, now, r.probation);
   }
 
-  private describe(r: RemoteParticipant): DiscoveredParticipant {
-    return { ...r.data, guid: makeGuid(r.prefixHex, EntityId.PARTICIPANT), vendorName: vendorName(r.data.vendorId) };
+  /** A participant proved itself (SEDP, liveliness, an ACKNACK): it leaves probation. */
+  private onProof(prefixHex: string, flag: number): void {
+    const r = this.remotes.prove(prefixHex, flag);
+    if (r) this.matcher.linkBuiltins(r, Date.now());
   }
 
-  private linkBuiltins(r: RemoteParticipant): void {
-    const bits = r.data.builtinEndpoints;
-    for (const pair of BUILTIN_PAIRS) {
-      if ((bits & pair.bit) === 0) continue;
-      const guid = makeGuid(r.prefixHex, pair.remote);
-      const ep: RemoteEndpoint = r.endpoints.get(pair.remote) ?? { guid, owner: r, entityId: pair.remote, isWriter: pair.remoteIsWriter, readerLinks: [] };
-      r.endpoints.set(pair.remote, ep);
-      if (pair.remoteIsWriter) {
-        const reader = this.localReaders.get(pair.local)!;
-        const proxy = reader.matchWriter({ guid, prefix: r.prefix, entityId: pair.remote, vendorId: r.data.vendorId, locators: r.metaLocators, reliable: true, writerTransientLocal: true });
-        if (!ep.readerLinks.some((l) => l.reader === reader)) ep.readerLinks.push({ reader, proxy });
-      } else {
-        this.localWriters.get(pair.local)!.matchReader({ guid, prefix: r.prefix, entityId: pair.remote, locators: r.metaLocators, reliable: true }, false, Date.now());
-      }
-    }
-  }
-
-  private relinkBuiltins(r: RemoteParticipant): void {
-    for (const pair of BUILTIN_PAIRS) {
-      const guid = makeGuid(r.prefixHex, pair.remote);
-      if (pair.remoteIsWriter) {
-        const proxy = this.localReaders.get(pair.local)!.writers.get(guid);
-        if (proxy) proxy.locators = r.metaLocators;
-      } else {
-        const proxy = this.localWriters.get(pair.local)!.readers.get(guid);
-        if (proxy) proxy.locators = r.metaLocators;
-      }
-    }
+  /** Probation follows the table's pressure; each is one bounded pass, and O(1) when idle. */
+  private checkProbation(now: number): void {
+    for (const r of this.remotes.probate(now)) this.matcher.unlinkBuiltinWriters(r);
+    for (const r of this.remotes.release(now)) this.matcher.linkBuiltins(r, now);
   }
 
   private removeParticipant(prefixHex: string, reason: 'disposed' | 'lease-expired'): void {
-    const r = this.remotes.get(prefixHex);
-    if (!r) return;
-    for (const ep of [...r.endpoints.values()]) this.dropRemoteEndpoint(r, ep, ep.data !== undefined);
-    for (const pair of BUILTIN_PAIRS) {
-      const guid = makeGuid(prefixHex, pair.remote);
-      if (pair.remoteIsWriter) this.localReaders.get(pair.local)!.unmatchWriter(guid);
-      else this.localWriters.get(pair.local)!.unmatchReader(guid);
-    }
-    this.remotes.delete(prefixHex);
-    this.emit('participant', { type: 'removed', participant: this.describe(r), reason });
+    const r = this.remotes.remove(prefixHex);
+    if (r) this.forget(r, reason);
+  }
+
+  /** Unmatches a participant already taken out of the table and tells the listeners. */
+  private forget(r: RemoteParticipant, reason: 'disposed' | 'lease-expired' | 'evicted'): void {
+    if (this.sourceRemote === r) this.sourceRemote = undefined;
+    this.matcher.dropParticipant(r);
+    this.emit('participant', { type: 'removed', participant: this.remotes.describe(r), reason });
   }
 
   // ---- SEDP: remote endpoints -----------------------------------------------------------
@@ -333,93 +309,13 @@ export class Participant extends EventEmitter<ParticipantEvents> {
   private onRemoteEndpoint(d: EndpointData): void {
     const r = this.remotes.get(d.participantGuidPrefix) ?? this.remotes.get(d.guid.slice(0, 24));
     if (!r) return;
-    const entityId = parseInt(d.guid.slice(24), 16) >>> 0;
-    const existing = r.endpoints.get(entityId);
-    if (existing?.data) {
-      const before = existing.data.topicName;
-      // Unmatch under the old data (its topic may have changed), then match under the new.
-      for (const local of this.localsByTopic.list(before)) this.unmatch(local, existing, false);
-      existing.data = d;
-      if (d.topicName !== before) {
-        this.remotesByTopic.delete(before, existing);
-        this.remotesByTopic.add(d.topicName, existing);
-      }
-      this.emit('endpoint', { type: 'changed', endpoint: d });
-      for (const local of this.localsByTopic.list(d.topicName)) {
-        this.unmatch(local, existing, false);
-        this.tryMatch(local, r, existing);
-      }
-      return;
-    }
-    if (r.endpoints.size >= this.opts.limits.maxEndpointsPerParticipant) {
-      this.refused.endpoints++;
-      return;
-    }
-    const ep: RemoteEndpoint = { guid: d.guid, owner: r, entityId, isWriter: d.kind === 'writer', data: d, readerLinks: [] };
-    r.endpoints.set(entityId, ep);
-    this.remotesByTopic.add(d.topicName, ep);
-    this.emit('endpoint', { type: 'added', endpoint: d });
-    for (const local of this.localsByTopic.list(d.topicName)) this.tryMatch(local, r, ep);
+    this.onProof(r.prefixHex, ProofFlag.SEDP);
+    this.matcher.onRemote(r, d);
   }
 
   private removeRemoteEndpoint(guid: Guid): void {
     const r = this.remotes.get(guid.slice(0, 24));
-    const ep = r?.endpoints.get(parseInt(guid.slice(24), 16) >>> 0);
-    if (!r || !ep || !ep.data) return;
-    this.dropRemoteEndpoint(r, ep, true);
-  }
-
-  private dropRemoteEndpoint(r: RemoteParticipant, ep: RemoteEndpoint, announce: boolean): void {
-    if (ep.data) {
-      this.remotesByTopic.delete(ep.data.topicName, ep);
-      for (const local of this.localsByTopic.list(ep.data.topicName)) this.unmatch(local, ep, true);
-    }
-    r.endpoints.delete(ep.entityId);
-    if (announce && ep.data) this.emit('endpoint', { type: 'removed', endpoint: ep.data });
-  }
-
-  // ---- matching -------------------------------------------------------------------------
-
-  private tryMatch(local: AnyLocal, r: RemoteParticipant, ep: RemoteEndpoint): void {
-    const d = ep.data;
-    if (!d) return;
-    const mine = local.kind === 'writer' ? local.w : local.r;
-    if (d.topicName !== mine.topic) return;
-    if ((local.kind === 'writer') === ep.isWriter) return;
-    let reason: string | null = null;
-    if (d.typeName !== mine.typeName) reason = `type: ours is ${mine.typeName}, theirs is ${d.typeName}`;
-    else reason = local.kind === 'writer' ? qosIncompatibility(mine.qos, d.qos) : qosIncompatibility(d.qos, mine.qos);
-    if (reason) {
-      (mine as Writer).emit('incompatible', { remoteGuid: d.guid, reason, endpoint: d });
-      return;
-    }
-    const locators = d.unicastLocators.length > 0 ? reachableLocators(d.unicastLocators, this.opts.localhostOnly) : r.userLocators;
-    const reliable = mine.qos.reliability === 'reliable' && d.qos.reliability === 'reliable';
-    if (local.kind === 'writer') {
-      local.w.core.matchReader({ guid: d.guid, prefix: r.prefix, entityId: ep.entityId, locators, reliable }, d.qos.durability === 'volatile', Date.now());
-      local.w.matches.set(d.guid, d);
-      local.w.emit('matched', { remoteGuid: d.guid, endpoint: d });
-    } else {
-      const proxy = local.r.core.matchWriter({ guid: d.guid, prefix: r.prefix, entityId: ep.entityId, vendorId: d.vendorId, locators, reliable, writerTransientLocal: d.qos.durability !== 'volatile' });
-      if (!ep.readerLinks.some((l) => l.reader === local.r.core)) ep.readerLinks.push({ reader: local.r.core, proxy });
-      local.r.matches.set(d.guid, d);
-      local.r.emit('matched', { remoteGuid: d.guid, endpoint: d });
-    }
-  }
-
-  private unmatch(local: AnyLocal, ep: RemoteEndpoint, notify: boolean): void {
-    const d = ep.data;
-    if (!d) return;
-    if (local.kind === 'writer') {
-      if (!local.w.matches.delete(d.guid)) return;
-      local.w.core.unmatchReader(d.guid);
-      if (notify) local.w.emit('unmatched', { remoteGuid: d.guid, endpoint: d });
-    } else {
-      if (!local.r.matches.delete(d.guid)) return;
-      local.r.core.unmatchWriter(d.guid);
-      ep.readerLinks = ep.readerLinks.filter((l) => l.reader !== local.r.core);
-      if (notify) local.r.emit('unmatched', { remoteGuid: d.guid, endpoint: d });
-    }
+    if (r) this.matcher.onRemoteGone(r, guid);
   }
 
   // ---- local endpoints ------------------------------------------------------------------
@@ -449,17 +345,16 @@ export class Participant extends EventEmitter<ParticipantEvents> {
   createWriter(cfg: WriterConfig): Writer {
     this.assertOpen();
     const qos = resolveQos(cfg.qos);
-    const entityId = this.nextEntityId(EntityKind.USER_WRITER_NO_KEY);
+    const entityId = this.nextEntityId(cfg.key ? EntityKind.USER_WRITER_WITH_KEY : EntityKind.USER_WRITER_NO_KEY);
     const core = new ReliableWriter({ entityId, prefixHex: this.guidPrefix, qos, fragmentSize: this.opts.fragmentSize, maxSamples: this.opts.limits.maxSamples, heartbeatPeriodMs: this.opts.heartbeatPeriodMs }, this.out);
     const w = new Writer(core, cfg, (x) => this.closeLocal(x.guid));
     this.localWriters.set(entityId, core);
-    const local: AnyLocal = { kind: 'writer', w };
+    const local: LocalEndpoint = { kind: 'writer', w };
     this.userEndpoints.set(w.guid, local);
-    this.localsByTopic.add(w.topic, local);
     const d = this.endpointData('writer', w.guid, cfg, qos);
     this.localData.set(w.guid, d);
     this.sedp.announce(d);
-    this.matchAgainstRemotes(local);
+    this.matcher.addLocal(local);
     return w;
   }
 
@@ -467,7 +362,7 @@ export class Participant extends EventEmitter<ParticipantEvents> {
   createReader(cfg: ReaderConfig): Reader {
     this.assertOpen();
     const qos = resolveQos(cfg.qos);
-    const entityId = this.nextEntityId(EntityKind.USER_READER_NO_KEY);
+    const entityId = this.nextEntityId(cfg.key ? EntityKind.USER_READER_WITH_KEY : EntityKind.USER_READER_NO_KEY);
     const l = this.opts.limits;
     const core = new ReliableReader(
       { entityId, prefixHex: this.guidPrefix, qos, maxPendingPerWriter: l.maxPendingPerWriter, reassembly: { maxSampleSize: l.maxSampleSize, maxPerWriter: l.maxReassembliesPerWriter, timeoutMs: l.reassemblyTimeoutMs }, budget: this.budget },
@@ -475,28 +370,19 @@ export class Participant extends EventEmitter<ParticipantEvents> {
     );
     const r = new Reader(core, cfg, l.maxSamples, (x) => this.closeLocal(x.guid));
     this.localReaders.set(entityId, core);
-    const local: AnyLocal = { kind: 'reader', r };
+    const local: LocalEndpoint = { kind: 'reader', r };
     this.userEndpoints.set(r.guid, local);
-    this.localsByTopic.add(r.topic, local);
     const d = this.endpointData('reader', r.guid, cfg, qos);
     this.localData.set(r.guid, d);
     this.sedp.announce(d);
-    this.matchAgainstRemotes(local);
+    this.matcher.addLocal(local);
     return r;
-  }
-
-  private matchAgainstRemotes(local: AnyLocal): void {
-    const topic = local.kind === 'writer' ? local.w.topic : local.r.topic;
-    for (const ep of this.remotesByTopic.list(topic)) this.tryMatch(local, ep.owner, ep);
   }
 
   private closeLocal(guid: Guid): void {
     const local = this.userEndpoints.get(guid);
     if (!local) return;
-    // Only remote endpoints on our topic can be matched to us.
-    const topic = local.kind === 'writer' ? local.w.topic : local.r.topic;
-    for (const ep of this.remotesByTopic.list(topic)) this.unmatch(local, ep, false);
-    this.localsByTopic.delete(topic, local);
+    this.matcher.removeLocal(local);
     this.userEndpoints.delete(guid);
     this.localData.delete(guid);
     const entityId = parseInt(guid.slice(24), 16) >>> 0;
@@ -513,7 +399,7 @@ export class Participant extends EventEmitter<ParticipantEvents> {
 
   /** Remote participants currently alive. */
   participants(): DiscoveredParticipant[] {
-    return [...this.remotes.values()].map((r) => this.describe(r));
+    return [...this.remotes.values()].map((r) => this.remotes.describe(r));
   }
 
   /** Remote endpoints currently known (from SEDP). */
@@ -542,7 +428,8 @@ export class Participant extends EventEmitter<ParticipantEvents> {
         this.announce();
         this.sedp.assertLiveliness();
       }
-      for (const prefix of expiredParticipants(this.remotes.values(), now)) this.removeParticipant(prefix, 'lease-expired');
+      for (const prefix of this.remotes.expired(now)) this.removeParticipant(prefix, 'lease-expired');
+      this.checkProbation(now);
       for (const w of this.localWriters.values()) w.tick(now);
       for (const r of this.localReaders.values()) r.tick(now);
     } catch {
@@ -558,7 +445,7 @@ export class Participant extends EventEmitter<ParticipantEvents> {
     if (this.closed) return;
     this.closing = true;
     for (const [guid, local] of this.userEndpoints) this.sedp.dispose(local.kind, guid);
-    this.spdp.dispose(this.knownMetaLocators());
+    this.spdp.dispose(this.remotes.metaLocators());
     this.stopTimers();
     // Let the dispose datagrams leave before the socket closes.
     await new Promise((r) => setImmediate(r));

@@ -3,7 +3,7 @@
 // Nothing thrown by parsing escapes: a malformed datagram is counted and dropped.
 
 import { EntityId, makeGuid, prefixToHex } from './guid.js';
-import { RtpsParseError } from './cursor.js';
+import { RtpsParseError, RtpsProtocolViolation } from './cursor.js';
 import { forEachSubmessage } from './message.js';
 import type { ReceivedChange, ReliableReader, WriterProxy } from './reliable-reader.js';
 import type { ReliableWriter } from './reliable-writer.js';
@@ -17,17 +17,42 @@ export interface ReceiveContext {
   /** SPDP DATA (from any participant, known or not). */
   onSpdp(sm: DataSubmessage, srcPrefixHex: string, vendorId: number, now: number): void;
   localWriter(entityId: number): ReliableWriter | undefined;
+  /** Called once per misbehaving peer (not per datagram) with the first violation seen from it. */
+  onViolation?(violation: ProtocolViolationReport): void;
 }
+
+/** The first protocol violation seen from one peer. */
+export interface ProtocolViolationReport {
+  /** GUID prefix (hex) the datagram claimed to come from. */
+  peer: string;
+  message: string;
+  /** Peers not reported since the previous report (the report rate is capped). */
+  suppressed: number;
+}
+
+/** Peers whose violation was already reported; cleared when full so memory stays bounded. */
+const MAX_REPORTED_PEERS = 1024;
+/** Reports per minute at most: forged prefixes are free, log lines must not be. */
+const MAX_REPORTS_PER_MINUTE = 10;
 
 /** Counters of what the receive path saw (diagnostics and tests). */
 export interface ReceiveStats {
   datagrams: number;
+  /** Datagrams dropped (from the failing submessage on) for malformed framing or a protocol violation. */
   malformed: number;
   lastError?: string;
+  /** Of `malformed`: datagrams that broke a protocol rule (SN out of range, bitmap over 256 bits, ...). */
+  violations: number;
+  /** Distinct peers (GUID prefixes) that sent a violation; each is reported once. */
+  violatingPeers: number;
 }
 
 export class MessageReceiver {
-  readonly stats: ReceiveStats = { datagrams: 0, malformed: 0 };
+  readonly stats: ReceiveStats = { datagrams: 0, malformed: 0, violations: 0, violatingPeers: 0 };
+  private readonly reported = new Set<string>();
+  private reportWindowStart = 0;
+  private reportsInWindow = 0;
+  private suppressedReports = 0;
   private readonly ctx: ReceiveContext;
   private srcHex = '';
   private srcPrefix: Buffer = Buffer.alloc(12);
@@ -60,7 +85,30 @@ export class MessageReceiver {
     } catch (err) {
       this.stats.malformed++;
       this.stats.lastError = err instanceof Error ? err.message : String(err);
+      if (err instanceof RtpsProtocolViolation) this.onViolation(err.message);
     }
+  }
+
+  /** Counts a violation and reports it once per peer. The peer is not dropped: its GUID prefix is trivially forged, so dropping would let anyone evict a real participant. */
+  private onViolation(message: string): void {
+    this.stats.violations++;
+    const peer = this.srcHex;
+    if (this.reported.has(peer)) return;
+    if (this.reported.size >= MAX_REPORTED_PEERS) this.reported.clear();
+    this.reported.add(peer);
+    this.stats.violatingPeers++;
+    if (this.now - this.reportWindowStart >= 60_000) {
+      this.reportWindowStart = this.now;
+      this.reportsInWindow = 0;
+    }
+    if (this.reportsInWindow >= MAX_REPORTS_PER_MINUTE) {
+      this.suppressedReports++;
+      return;
+    }
+    this.reportsInWindow++;
+    const suppressed = this.suppressedReports;
+    this.suppressedReports = 0;
+    this.ctx.onViolation?.({ peer, message, suppressed });
   }
 
   private onSubmessage(sm: Submessage): void {

@@ -1,13 +1,15 @@
 // A stateful reader: one proxy per matched writer, in-order delivery, HEARTBEAT -> ACKNACK,
 // GAP handling, DATA_FRAG reassembly with NACK_FRAG repair. Best-effort proxies deliver in
 // order of arrival and drop anything older than what they already delivered.
+// Every SN reaching this file is in 0..SN_MAX (2^52-1, checked by the parser), so `sn + 1` and
+// `sn + 256` are exact; every loop over SNs below walks at most 256 of them (one ACKNACK's worth).
 
 import { FragmentReassembly, type ReassemblyBudget, type ReassemblyLimits } from './fragment-reassembly.js';
 import { makeGuid, type Guid } from './guid.js';
 import type { Locator } from './locator.js';
 import type { MessageBuilder } from './outgoing.js';
 import type { QoS } from './qos.js';
-import { makeSet } from './sequence-number.js';
+import { makeSet, MAX_SET_BITS } from './sequence-number.js';
 import { encodeAckNack } from './submessages/acknack.js';
 import { encodeNackFrag } from './submessages/nack-frag.js';
 import type { RtpsTime } from './time.js';
@@ -233,7 +235,7 @@ export class ReliableReader {
     if (p.presyncHigh !== undefined) this.checkPresync(p, now);
     const missing: number[] = [];
     const partial: number[] = [];
-    const top = Math.min(last, p.nextExpected + 255);
+    const top = Math.min(last, p.nextExpected + MAX_SET_BITS - 1);
     for (let sn = p.nextExpected; sn <= top; sn++) {
       if (p.pending.has(sn)) continue;
       if (p.frags.has(sn)) partial.push(sn);

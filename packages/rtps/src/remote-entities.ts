@@ -32,6 +32,13 @@ export interface RemoteParticipant {
   lastSpdp: Buffer;
   lastSeen: number;
   leaseMs: number;
+  /** What it proved beyond announcing itself (ProofFlag bits, proxy-participants.ts). */
+  proof: number;
+  /**
+   * Admitted under flood pressure and not proven yet: only its built-in writers are matched with
+   * our readers; our built-in writers (which heartbeat every matched reader) wait for a proof.
+   */
+  probation: boolean;
   metaLocators: Locator[];
   userLocators: Locator[];
   endpoints: Map<number, RemoteEndpoint>;

@@ -4,7 +4,10 @@ import { EventEmitter } from 'node:events';
 import type { EndpointData } from './discovery-sedp-data.js';
 import type { Guid } from './guid.js';
 import { parseInlineQos, type InlineQos, type SampleIdentity } from './inline-qos.js';
+import { STATUS_INFO_DISPOSED, STATUS_INFO_UNREGISTERED } from './pids.js';
+import { instanceStatus, keyHashOf, type InstanceStatus, type TopicKey } from './instance-key.js';
 import type { QoS } from './qos.js';
+import { InstanceHistoryCache } from './instance-history-cache.js';
 import { ReaderHistoryCache } from './reader-history-cache.js';
 import type { ReceivedChange, ReliableReader } from './reliable-reader.js';
 import type { RtpsTime } from './time.js';
@@ -16,6 +19,8 @@ export interface ReaderConfig {
   typeName: string;
   qos?: Partial<QoS>;
   userData?: string | Uint8Array;
+  /** Set for a keyed topic (the reader is then WITH_KEY); see TopicKey. */
+  key?: TopicKey;
 }
 
 /** One received sample. */
@@ -28,10 +33,26 @@ export interface Sample {
   /** Parsed inline QoS when the writer sent any. */
   inlineQos?: InlineQos;
   relatedSampleIdentity?: SampleIdentity;
+  /** Keyed topics: the instance's key hash (32 hex), from PID_KEY_HASH or computed with `key.serializeKey`. */
+  keyHash?: string;
+}
+
+/** A dispose and/or unregister of one instance of a keyed topic (no sample data). */
+export interface InstanceChange {
+  writerGuid: Guid;
+  sequenceNumber: number;
+  sourceTimestamp?: RtpsTime;
+  status: InstanceStatus;
+  /** The instance's key hash (32 hex) when sent inline or computable from `key`. */
+  keyHash?: string;
+  /** The serialized key as sent (DATA with the K flag), with its encapsulation header. */
+  key?: Buffer;
 }
 
 export interface ReaderEvents {
   sample: [Sample];
+  /** Keyed topics: an instance was disposed or unregistered. */
+  instance: [InstanceChange];
   matched: [MatchEvent];
   unmatched: [MatchEvent];
   incompatible: [IncompatibleEvent];
@@ -40,8 +61,9 @@ export interface ReaderEvents {
 }
 
 /**
- * A DDS data reader for one topic. Events: `sample`, `matched`, `unmatched`, `incompatible`.
- * The last samples (history depth, or `resourceLimits` for KEEP_ALL) are also kept for take().
+ * A DDS data reader for one topic. Events: `sample`, `instance` (keyed topics), `matched`,
+ * `unmatched`, `incompatible`. The last samples (history depth, per instance on keyed topics,
+ * or `resourceLimits` for KEEP_ALL) are also kept for take().
  */
 export class Reader extends EventEmitter<ReaderEvents> {
   readonly guid: Guid;
@@ -49,7 +71,11 @@ export class Reader extends EventEmitter<ReaderEvents> {
   readonly typeName: string;
   readonly qos: QoS;
   readonly matches = new Map<Guid, EndpointData>();
-  private readonly cache: ReaderHistoryCache<Sample>;
+  /** The key description of a keyed topic (undefined: keyless). */
+  readonly key?: TopicKey;
+  /** Keyless: one ring; keyed: KEEP_LAST per instance. */
+  private readonly cache: { take(): Sample[]; read(): Sample[] };
+  private readonly keep: (s: Sample) => void;
   private closed = false;
 
   /** @internal */
@@ -63,8 +89,18 @@ export class Reader extends EventEmitter<ReaderEvents> {
     this.guid = core.guid;
     this.topic = config.topic;
     this.typeName = config.typeName;
+    this.key = config.key;
     this.qos = core.qos;
-    this.cache = new ReaderHistoryCache(this.qos.history.kind === 'keep-last' ? Math.min(this.qos.history.depth, maxSamples) : maxSamples);
+    const depth = this.qos.history.kind === 'keep-last' ? this.qos.history.depth : Infinity;
+    if (this.key) {
+      const cache = new InstanceHistoryCache<Sample>(depth, maxSamples);
+      this.cache = cache;
+      this.keep = (s) => cache.push(s.keyHash ?? '', s);
+    } else {
+      const cache = new ReaderHistoryCache<Sample>(Math.min(depth, maxSamples));
+      this.cache = cache;
+      this.keep = (s) => cache.push(s);
+    }
     core.deliver = (c) => this.onChange(c);
     core.onWriterHeard = (g) => this.emit('heard', g);
   }
@@ -76,18 +112,49 @@ export class Reader extends EventEmitter<ReaderEvents> {
   }
 
   private onChange(c: ReceivedChange): void {
-    if (!c.payload || c.key) return; // unregister/dispose of a keyless topic: nothing to deliver
-    const s: Sample = { payload: c.payload, writerGuid: c.writerGuid, sequenceNumber: c.sn, sourceTimestamp: c.timestamp };
+    let inlineQos: InlineQos | undefined;
     if (c.inlineQos) {
       try {
-        s.inlineQos = parseInlineQos(c.inlineQos, c.inlineLe, c.vendorId);
-        if (s.inlineQos.relatedSampleIdentity) s.relatedSampleIdentity = s.inlineQos.relatedSampleIdentity;
+        inlineQos = parseInlineQos(c.inlineQos, c.inlineLe, c.vendorId);
       } catch {
         // Malformed inline QoS: deliver the sample without it.
       }
     }
-    this.cache.push(s);
+    const statusInfo = (inlineQos?.statusInfo ?? 0) & (STATUS_INFO_DISPOSED | STATUS_INFO_UNREGISTERED);
+    if (!c.payload || c.key || statusInfo !== 0) {
+      // Unregister/dispose (nothing to deliver on a keyless topic); a DATA with neither data,
+      // key nor status says nothing.
+      if (this.key && (c.key || statusInfo !== 0)) this.onInstanceChange(c, inlineQos, statusInfo);
+      return;
+    }
+    const s: Sample = { payload: c.payload, writerGuid: c.writerGuid, sequenceNumber: c.sn, sourceTimestamp: c.timestamp };
+    if (inlineQos) {
+      s.inlineQos = inlineQos;
+      if (inlineQos.relatedSampleIdentity) s.relatedSampleIdentity = inlineQos.relatedSampleIdentity;
+    }
+    if (this.key) s.keyHash = inlineQos?.keyHash ?? this.computeKeyHash(c.payload, false);
+    this.keep(s);
     this.emit('sample', s);
+  }
+
+  private onInstanceChange(c: ReceivedChange, inlineQos: InlineQos | undefined, statusInfo: number): void {
+    // A K-flag DATA without status info is an unregister+dispose by the older convention (RTPS 2.1).
+    const status = statusInfo !== 0 ? instanceStatus(statusInfo) : { disposed: true, unregistered: true };
+    const change: InstanceChange = { writerGuid: c.writerGuid, sequenceNumber: c.sn, sourceTimestamp: c.timestamp, status };
+    const keyPayload = c.key ? c.payload : undefined;
+    if (keyPayload) change.key = keyPayload;
+    const hash = inlineQos?.keyHash ?? (keyPayload ? this.computeKeyHash(keyPayload, true) : c.payload ? this.computeKeyHash(c.payload, false) : undefined);
+    if (hash) change.keyHash = hash;
+    this.emit('instance', change);
+  }
+
+  /** Key hash by the topic's key description; undefined when it has none or the payload does not fit it. */
+  private computeKeyHash(payload: Buffer, keyOnly: boolean): string | undefined {
+    try {
+      return keyHashOf(this.key, payload, keyOnly)?.toString('hex');
+    } catch {
+      return undefined; // a payload the key description cannot read: no hash, the sample still counts
+    }
   }
 
   /** Returns and removes the held samples, oldest first. */

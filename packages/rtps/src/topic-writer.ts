@@ -4,6 +4,7 @@ import { EventEmitter } from 'node:events';
 import type { EndpointData } from './discovery-sedp-data.js';
 import type { Guid } from './guid.js';
 import { encodeInlineQos, type RawParameter, type SampleIdentity } from './inline-qos.js';
+import { keyHash, keyPayload, statusInfoFlags, type InstanceStatus, type TopicKey } from './instance-key.js';
 import type { QoS } from './qos.js';
 import { readerHeard, type ReliableWriter } from './reliable-writer.js';
 import { nowTime, type RtpsTime } from './time.js';
@@ -18,6 +19,11 @@ export interface WriterConfig {
   qos?: Partial<QoS>;
   /** USER_DATA of the endpoint, e.g. `typehash=...;`. */
   userData?: string | Uint8Array;
+  /**
+   * Set for a keyed topic: the writer is then WITH_KEY, and with `serializeKey` every sample
+   * carries its key hash (PID_KEY_HASH) and keep-last history is kept per instance.
+   */
+  key?: TopicKey;
 }
 
 export interface WriteOptions {
@@ -66,6 +72,8 @@ export class Writer extends EventEmitter<WriterEvents> {
   readonly qos: QoS;
   /** Remote readers currently matched, by GUID. */
   readonly matches = new Map<Guid, EndpointData>();
+  /** The key description of a keyed topic (undefined: keyless). */
+  readonly key?: TopicKey;
   private closed = false;
 
   /** @internal */
@@ -78,6 +86,7 @@ export class Writer extends EventEmitter<WriterEvents> {
     this.guid = core.guid;
     this.topic = config.topic;
     this.typeName = config.typeName;
+    this.key = config.key;
     this.qos = core.qos;
     core.onReaderHeard = (g) => this.emit('heard', g);
   }
@@ -91,9 +100,38 @@ export class Writer extends EventEmitter<WriterEvents> {
   /** Publishes one serialized sample; returns its identity (writer GUID + sequence number). */
   write(payload: Uint8Array, opts: WriteOptions = {}): SampleIdentity {
     if (this.closed) throw new Error(`writer ${this.guid} is closed`);
-    const inlineQos = opts.relatedSampleIdentity || opts.inlineQos ? encodeInlineQos({ relatedSampleIdentity: opts.relatedSampleIdentity, extra: opts.inlineQos }) : undefined;
     const buf = Buffer.isBuffer(payload) ? payload : Buffer.from(payload.buffer, payload.byteOffset, payload.byteLength);
-    const sn = this.core.writeChange({ payload: buf, key: false, inlineQos, timestamp: opts.timestamp ?? nowTime(), instance: '', destination: opts.destination });
+    const hash = this.key?.serializeKey ? keyHash(this.key.serializeKey(buf, false), this.key.maxSize) : undefined;
+    const inlineQos = opts.relatedSampleIdentity || opts.inlineQos || hash ? encodeInlineQos({ keyHash: hash, relatedSampleIdentity: opts.relatedSampleIdentity, extra: opts.inlineQos }) : undefined;
+    const sn = this.core.writeChange({ payload: buf, key: false, inlineQos, timestamp: opts.timestamp ?? nowTime(), instance: hash?.toString('hex') ?? '', destination: opts.destination });
+    return { writerGuid: this.guid, sequenceNumber: sn };
+  }
+
+  /**
+   * Disposes the instance of `sample` (a serialized sample, or with `keyOnly` its big-endian
+   * serialized key): readers see it as disposed. Needs `key.serializeKey` unless `keyOnly`.
+   */
+  disposeInstance(sample: Uint8Array, opts: { keyOnly?: boolean; timestamp?: RtpsTime } = {}): SampleIdentity {
+    return this.instanceChange(sample, { disposed: true, unregistered: false }, opts);
+  }
+
+  /** Unregisters the instance of `sample` (the writer stops updating it); see disposeInstance. */
+  unregisterInstance(sample: Uint8Array, opts: { keyOnly?: boolean; dispose?: boolean; timestamp?: RtpsTime } = {}): SampleIdentity {
+    return this.instanceChange(sample, { disposed: opts.dispose === true, unregistered: true }, opts);
+  }
+
+  /** Sends a key-only DATA (K flag): the serialized key (CDR_BE), PID_KEY_HASH and PID_STATUS_INFO. */
+  private instanceChange(sample: Uint8Array, status: InstanceStatus, opts: { keyOnly?: boolean; timestamp?: RtpsTime }): SampleIdentity {
+    if (this.closed) throw new Error(`writer ${this.guid} is closed`);
+    if (!this.key) throw new Error(`writer ${this.guid} is not keyed: create it with \`key\``);
+    const buf = Buffer.from(sample.buffer, sample.byteOffset, sample.byteLength);
+    let serializedKey: Uint8Array;
+    if (opts.keyOnly) serializedKey = buf;
+    else if (this.key.serializeKey) serializedKey = this.key.serializeKey(buf, false);
+    else throw new Error(`writer ${this.guid} has no key.serializeKey: pass the serialized key with keyOnly`);
+    const hash = keyHash(serializedKey, this.key.maxSize);
+    const inlineQos = encodeInlineQos({ keyHash: hash, statusInfo: statusInfoFlags(status) });
+    const sn = this.core.writeChange({ payload: keyPayload(serializedKey), key: true, inlineQos, timestamp: opts.timestamp ?? nowTime(), instance: hash.toString('hex') });
     return { writerGuid: this.guid, sequenceNumber: sn };
   }
 

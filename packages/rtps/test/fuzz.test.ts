@@ -9,6 +9,9 @@ import { decodeMessage } from '../src/message.js';
 import { forEachParameter } from '../src/parameter-list.js';
 import type { Participant } from '../src/participant.js';
 import { PID } from '../src/pids.js';
+import { spdpDatagram } from '../../../test-support/rtps-fuzz/datagrams.js';
+import { fakePrefix } from '../../../test-support/rtps-fuzz/fake-peer.js';
+import { RtpsMutator } from '../../../test-support/rtps-fuzz/mutator.js';
 import { readRtpsDatagrams } from './support/pcapng.js';
 import { cdrString, closeAll, participant, prng, readCdrString, until } from './support/loopback.js';
 import { ALL_CAPTURES } from './support/vectors.js';
@@ -140,6 +143,31 @@ describe(`fuzzing the receive path (seed ${SEED}, ${CASES} cases)`, () => {
     // Bounded growth: the reassembly budget plus slack for tables and GC lag.
     expect(after.heapUsed - before.heapUsed).toBeLessThan(96 * 1024 * 1024);
     expect(after.arrayBuffers - before.arrayBuffers).toBeLessThan(LIMITS.reassemblyBudget + 64 * 1024 * 1024);
+  });
+
+  it('structure-aware mutations (extreme SNs, counts, bitmaps, fragments, parameter lists) never throw and stay bounded', async () => {
+    const p = await participant(DOMAIN, { limits: LIMITS, packetFilter: { outgoing: () => false }, onProtocolViolation: () => {} });
+    p.createReader({ topic: 'rt/fuzz', typeName: 'std_msgs::msg::dds_::String_', qos: { reliability: 'reliable' } });
+    const peers = Array.from({ length: 8 }, () => fakePrefix());
+    for (const prefix of peers) p.receiver.handle(spdpDatagram(prefix, DOMAIN, 9));
+    expect(p.participants().length).toBe(8);
+    const m = new RtpsMutator(SEED, { domainId: DOMAIN, prefix: p.prefix, metaPort: 1, userPort: 2, replyPort: 9, peers });
+    const n = CASES * 2;
+    for (let i = 0; i < n; i++) {
+      const d = m.next();
+      try {
+        p.receiver.handle(d.data);
+      } catch (err) {
+        throw new Error(`structured case ${i} (${d.kind}, seed ${SEED}) threw: ${String(err)}; bytes ${d.data.toString('hex')}`);
+      }
+      if (i % 1000 === 0) checkBounds(p);
+    }
+    checkBounds(p);
+    expect(p.stats.violations).toBeGreaterThan(n / 10);
+    // Still discovering: a new participant is taken in after all that.
+    const late = fakePrefix();
+    p.receiver.handle(spdpDatagram(late, DOMAIN, 9));
+    expect(p.participants().map((x) => x.guidPrefix)).toContain(late.toString('hex'));
   });
 
   it('garbage over a real socket leaves the participant working', async () => {

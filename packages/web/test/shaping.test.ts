@@ -35,6 +35,30 @@ describe('freeze frames', () => {
     expect(unitSuffix('min_range_m')).toBe('m');
   });
 
+  it("charts the gateway's own frame: one per capture, signal names as keys, ns offsets from history_epoch_ns, full recording path", () => {
+    const { frames, recordings } = normalizeSnapshots([
+      {
+        type: 'freeze_frame',
+        name: 'freeze_frame',
+        data: {
+          commanded_vx: { value: 0, history: [[0, 0.5], [400_000_000, 0]] },
+          min_range_m: { value: 0.11, history: [[50_000_000, 2.749], [450_000_001, 0.11]] },
+          stop_threshold_m: { value: 0.8, history: [[450_000_001, 0.8]] },
+        },
+        'x-medkit': { captured_at: '2026-03-23T02:14:33.640Z', capture_id: 7, history_epoch_ns: '1774232073640000001', signals: { min_range_m: { topic: '/safety/safety_gate/min_range_m' } } },
+      },
+      { type: 'rosbag', name: 'rec', bulk_data_uri: '/api/v1/apps/safety_gate/bulk-data/rosbags/fault_PROTECTIVE_STOP_1', size_bytes: 4096, format: 'mcap', 'x-medkit': { captured_at: '2026-03-23T02:14:33.640Z' } },
+    ]);
+    expect(frames).toHaveLength(1);
+    expect(frames[0]).toMatchObject({ kind: 'signals', capturedAtMs: Date.parse('2026-03-23T02:14:33.640Z') });
+    expect(frames[0].charts.map((c) => c.title)).toEqual(['commanded_vx', 'min_range_m vs stop_threshold_m']);
+    const d = chartData(frames[0].charts[1]);
+    expect(d.xs).toEqual([0, 0.400000001]);
+    expect(d.ys).toEqual([[2.749, 0.11], [0.8, 0.8]]);
+    // The API client is given paths below /api/v1.
+    expect(recordings[0]).toMatchObject({ path: '/apps/safety_gate/bulk-data/rosbags/fault_PROTECTIVE_STOP_1', sizeBytes: 4096 });
+  });
+
   it('builds uPlot data: seconds from the first sample, gaps as null, thresholds stepped', () => {
     const chart = chartsFor(toSignals(signalFrame.data))[1];
     const d = chartData(chart);

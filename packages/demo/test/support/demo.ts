@@ -129,7 +129,7 @@ export async function http(url: string, init: RequestInit & { json?: unknown; ti
   const res = await fetch(url, {
     ...rest,
     signal: AbortSignal.timeout(timeoutMs),
-    ...(json === undefined ? {} : { body: JSON.stringify(json), headers: { 'content-type': 'application/json' } }),
+    ...(json === undefined ? {} : { body: JSON.stringify(json), headers: { ...(rest.headers as Record<string, string> | undefined), 'content-type': 'application/json' } }),
   });
   const text = await res.text();
   let body: unknown = text;

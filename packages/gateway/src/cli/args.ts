@@ -6,12 +6,17 @@ export const HELP = `medkit — SOVD (ISO 17978-3) diagnostic gateway for ROS 2
 
 Usage:
   medkit gateway [options]     run the gateway
+  medkit mcp [options]         MCP server for AI agents (medkit mcp --help)
+  medkit fleet [options]       run a fleet replica: NATS JetStream → PostgreSQL, SOVD API over
+                               every robot (docs/fleet.md)
   medkit --help                show this help
   medkit --version             print the version
 
 Gateway options (each overrides the config file and MEDKIT_* environment variables):
   --config FILE        YAML config: a plain map, or a ROS parameter file
-                       (ros2_medkit_gateway: ros__parameters: {...})
+                       (ros2_medkit_gateway: ros__parameters: {...}; the reference
+                       fault manager's fault_manager: ros__parameters: {...} too).
+                       Repeatable; later files win
   --manifest FILE      manifest YAML (discovery.manifest_path); implies hybrid mode
                        unless discovery.mode is set
   --host H             listen address (server.host, default 127.0.0.1)
@@ -24,15 +29,21 @@ Gateway options (each overrides the config file and MEDKIT_* environment variabl
   --set KEY=VALUE      set any configuration key (repeatable), e.g. --set cors.allowed_origins=
   --log-level L        fatal | error | warn | info | debug | trace | silent
 
+Fleet options (medkit fleet; gateway options above apply too):
+  --database URL       PostgreSQL connection string (fleet.database.url)
+  --nats URLS          NATS servers, comma-separated (fleet.nats.servers)
+  --fleet ID           fleet id (fleet.id, default 'default')
+
 Configuration reference: docs/configuration.md. Environment: MEDKIT_<KEY> with dots as
 underscores (MEDKIT_SERVER_PORT=9000), plus ROS_DOMAIN_ID and ROS_LOCALHOST_ONLY.`;
 
 export interface GatewayArgs {
-  configFile?: string;
+  /** `--config` files in the order given (later ones win). */
+  configFiles: string[];
   flags: FlatConfig;
 }
 
-export type Command = { kind: 'help' } | { kind: 'version' } | { kind: 'gateway'; args: GatewayArgs };
+export type Command = { kind: 'help' } | { kind: 'version' } | { kind: 'gateway' | 'fleet'; args: GatewayArgs } | { kind: 'mcp'; argv: string[] };
 
 export class UsageError extends Error {}
 
@@ -40,7 +51,8 @@ export function parseCommand(argv: string[]): Command {
   const first = argv[0];
   if (first === undefined || first === '--help' || first === '-h' || first === 'help') return { kind: 'help' };
   if (first === '--version' || first === '-v' || first === 'version') return { kind: 'version' };
-  if (first !== 'gateway') throw new UsageError(`unknown command '${first}' (try: medkit --help)`);
+  if (first === 'mcp') return { kind: 'mcp', argv: argv.slice(1) };
+  if (first !== 'gateway' && first !== 'fleet') throw new UsageError(`unknown command '${first}' (try: medkit --help)`);
   let parsed;
   try {
     parsed = parseArgs({
@@ -48,7 +60,7 @@ export function parseCommand(argv: string[]): Command {
       strict: true,
       allowPositionals: false,
       options: {
-        config: { type: 'string' },
+        config: { type: 'string', multiple: true },
         manifest: { type: 'string' },
         host: { type: 'string' },
         port: { type: 'string' },
@@ -59,6 +71,9 @@ export function parseCommand(argv: string[]): Command {
         'no-ros': { type: 'boolean' },
         set: { type: 'string', multiple: true },
         'log-level': { type: 'string' },
+        database: { type: 'string' },
+        nats: { type: 'string' },
+        fleet: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
     });
@@ -76,6 +91,9 @@ export function parseCommand(argv: string[]): Command {
     [v.domain, 'ros.domain_id'],
     [v.mode, 'discovery.mode'],
     [v['log-level'], 'logging.level'],
+    [v.database, 'fleet.database.url'],
+    [v.nats, 'fleet.nats.servers'],
+    [v.fleet, 'fleet.id'],
   ];
   for (const [value, key] of map) if (value !== undefined) flags[key] = value;
   if (v['localhost-only']) flags['ros.localhost_only'] = true;
@@ -85,5 +103,5 @@ export function parseCommand(argv: string[]): Command {
     if (i <= 0) throw new UsageError(`--set expects KEY=VALUE, got '${s}'`);
     flags[s.slice(0, i)] = s.slice(i + 1);
   }
-  return { kind: 'gateway', args: { configFile: v.config, flags } };
+  return { kind: first, args: { configFiles: v.config ?? [], flags } };
 }

@@ -1,12 +1,13 @@
 // `medkit` entry point: parse the command, load configuration, start the gateway, print one summary,
 // and shut down cleanly on SIGINT/SIGTERM.
-import { ConfigError, loadConfig } from '../config/index.js';
+import { ConfigError, describeConfigOrigins, loadConfig } from '../config/index.js';
 import { StorageError } from '../storage/index.js';
 import { createGateway } from '../gateway.js';
 import { defaultFeatures, FEATURE_KEYS } from '../features.js';
 import { GATEWAY_VERSION } from '../version.js';
 import { HELP, parseCommand, UsageError } from './args.js';
 import { formatSummary } from './summary.js';
+import { MCP_HELP, parseMcpCommand, runMcpCommand } from './mcp-command.js';
 
 /** Errors that stop start-up with a message and exit code 2, without a stack trace. */
 function isUserError(err: unknown): err is Error {
@@ -32,13 +33,34 @@ export async function main(argv: string[], out: NodeJS.WritableStream = process.
     out.write(`medkit ${GATEWAY_VERSION}\n`);
     return 0;
   }
+  if (command.kind === 'mcp') {
+    let mcp;
+    try {
+      mcp = parseMcpCommand(command.argv, process.env);
+    } catch (err) {
+      if (!isUserError(err)) throw err;
+      console.error(`medkit: ${err.message}`);
+      return 2;
+    }
+    if (mcp === 'help') {
+      // stdout is the protocol channel only when serving; help may use it.
+      out.write(`${MCP_HELP}\n`);
+      return 0;
+    }
+    return runMcpCommand(mcp, (line) => console.error(line));
+  }
 
   let gateway;
   let url: string;
   try {
-    const config = loadConfig({ configFile: command.args.configFile, flags: command.args.flags, extraKeys: FEATURE_KEYS });
+    const fleet = command.kind === 'fleet';
+    const config = loadConfig({ configFiles: command.args.configFiles, flags: command.args.flags, extraKeys: FEATURE_KEYS });
+    // Which file (or variable, or flag) each setting came from, then what was adjusted or not supported.
+    for (const line of describeConfigOrigins(config)) console.error(`medkit: config: ${line}`);
     for (const a of config.adjustments) console.error(`medkit: config: ${a.message}`);
-    gateway = await createGateway({ config, features: defaultFeatures(config) });
+    // A fleet replica runs the same HTTP core with the fleet feature instead of the robot's features.
+    const features = fleet ? [(await import('../fleet/feature.js')).createFleetFeature(config)] : defaultFeatures(config);
+    gateway = await createGateway({ config, features });
     url = await gateway.listen();
   } catch (err) {
     if (gateway) await gateway.close().catch(() => undefined);

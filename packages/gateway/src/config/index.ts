@@ -1,5 +1,5 @@
-export { loadConfig, GatewayConfig, type LoadOptions } from './load.js';
-export { ConfigError, flatten, readYamlConfig, readEnvConfig, type FlatConfig } from './sources.js';
+export { describeConfigOrigins, loadConfig, GatewayConfig, type ConfigOrigin, type LoadOptions } from './load.js';
+export { ConfigError, flatten, readConfigFile, readYamlConfig, readEnvConfig, ROS_NODE_KEY_PREFIX, type ConfigFileValues, type FlatConfig } from './sources.js';
 export { coerce, type Adjustment } from './validate.js';
 export { ALL_KEYS, type ConfigKeyName, type ConfigValues } from './keys.js';
 export * from './key-spec.js';

@@ -1,18 +1,26 @@
 // Builds the effective configuration from all sources and reports every adjusted key.
 import type { KeySpec } from './key-spec.js';
 import { ALL_KEYS, type ConfigKeyName, type ConfigValues } from './keys.js';
-import { ConfigError, readEnvConfig, readYamlConfig, type FlatConfig } from './sources.js';
+import { ConfigError, readConfigFile, readEnvConfig, type FlatConfig } from './sources.js';
 import { coerce, type Adjustment } from './validate.js';
 
 export interface LoadOptions {
   /** YAML file (plain map or ROS parameter file). */
   configFile?: string;
+  /** More YAML files after `configFile`, later ones win (e.g. the gateway's file, then the fault manager's). */
+  configFiles?: string[];
   env?: NodeJS.ProcessEnv;
   /** Command-line overrides, already mapped to dotted keys. */
   flags?: FlatConfig;
   /** Extra key tables contributed by features (faults, triggers, ...). */
   extraKeys?: Record<string, KeySpec>;
 }
+
+/** Where an explicitly set key came from. */
+export type ConfigOrigin =
+  | { source: 'file'; file: string; /** The key as the file wrote it (`fault_manager.confirmation_threshold`). */ written: string }
+  | { source: 'environment' }
+  | { source: 'command line' };
 
 /** The effective configuration: typed values of known keys plus every raw key any source set. */
 export class GatewayConfig {
@@ -24,6 +32,8 @@ export class GatewayConfig {
     readonly adjustments: Adjustment[],
     /** Which keys were set explicitly (not defaults). */
     readonly explicit: ReadonlySet<string>,
+    /** Where each explicitly set key came from (the last source that set it). */
+    readonly origins: ReadonlyMap<string, ConfigOrigin> = new Map(),
   ) {}
 
   get<K extends ConfigKeyName>(key: K): ConfigValues[K] {
@@ -46,9 +56,20 @@ export class GatewayConfig {
 /** Loads the configuration; throws ConfigError when a `refuse` key is invalid or a source is unreadable. */
 export function loadConfig(opts: LoadOptions = {}): GatewayConfig {
   const keys: Record<string, KeySpec> = { ...ALL_KEYS, ...(opts.extraKeys ?? {}) };
-  const fromFile = opts.configFile ? readYamlConfig(opts.configFile) : {};
-  const fromEnv = readEnvConfig(opts.env ?? process.env, Object.keys(keys));
-  const merged: FlatConfig = { ...fromFile, ...fromEnv, ...(opts.flags ?? {}) };
+  const origins = new Map<string, ConfigOrigin>();
+  const merged: FlatConfig = {};
+  const take = (values: FlatConfig, origin: (key: string) => ConfigOrigin) => {
+    for (const [k, v] of Object.entries(values)) {
+      merged[k] = v;
+      origins.set(k, origin(k));
+    }
+  };
+  for (const file of [...(opts.configFile ? [opts.configFile] : []), ...(opts.configFiles ?? [])]) {
+    const { values, written } = readConfigFile(file);
+    take(values, (k) => ({ source: 'file', file, written: written[k] ?? k }));
+  }
+  take(readEnvConfig(opts.env ?? process.env, Object.keys(keys)), () => ({ source: 'environment' }));
+  take(opts.flags ?? {}, () => ({ source: 'command line' }));
 
   const values: Record<string, unknown> = {};
   const adjustments: Adjustment[] = [];
@@ -58,7 +79,7 @@ export function loadConfig(opts: LoadOptions = {}): GatewayConfig {
     if (!spec) {
       // Structured settings (lists of maps, per-layer policies) are read by their feature from `raw`.
       if (!isStructuredPrefix(key)) {
-        adjustments.push({ key, value: raw, action: 'unknown', message: `unknown configuration key '${key}' ignored` });
+        adjustments.push({ key, value: raw, action: 'unknown', message: unknownKeyMessage(key, origins.get(key)) });
       }
       continue;
     }
@@ -76,17 +97,38 @@ export function loadConfig(opts: LoadOptions = {}): GatewayConfig {
   if (values['cors.allow_credentials'] && (values['cors.allowed_origins'] as string[]).includes('*')) {
     throw new ConfigError("cors.allowed_origins contains '*' while cors.allow_credentials is true; list explicit origins instead");
   }
-  return new GatewayConfig(values, merged, adjustments, new Set(Object.keys(merged)));
+  return new GatewayConfig(values, merged, adjustments, new Set(Object.keys(merged)), origins);
+}
+
+/** Names an unsupported key as its source wrote it, so a migrating user finds it in their file. */
+function unknownKeyMessage(key: string, origin: ConfigOrigin | undefined): string {
+  if (origin?.source === 'file') {
+    const as = origin.written !== key ? ` (medkit key '${key}')` : '';
+    return `configuration key '${origin.written}'${as} in ${origin.file} is not supported by medkit; ignored`;
+  }
+  return `unknown configuration key '${key}'${origin ? ` (${origin.source})` : ''} ignored`;
+}
+
+/** Keys whose values are not printed (credentials). */
+const SECRET_KEY = /secret|password|token|credential/i;
+
+/** Start-up lines naming where each explicitly set key came from, grouped by source in load order. */
+export function describeConfigOrigins(config: GatewayConfig): string[] {
+  const groups = new Map<string, string[]>();
+  for (const [key, origin] of config.origins) {
+    const title = origin.source === 'file' ? origin.file : origin.source;
+    const shown = SECRET_KEY.test(key) ? '(hidden)' : JSON.stringify(config.raw[key]);
+    const line = origin.source === 'file' && origin.written !== key ? `${key} = ${shown}  (as ${origin.written})` : `${key} = ${shown}`;
+    groups.set(title, [...(groups.get(title) ?? []), line]);
+  }
+  return [...groups].flatMap(([title, lines]) => [`settings from ${title}:`, ...lines.map((l) => `  ${l}`)]);
 }
 
 const STRUCTURED_PREFIXES = [
   'discovery.merge_pipeline.layers.',
   'aggregation.',
   'plugins.',
-  'fault_manager.',
   'faults.bridges.diagnostics.name_to_code.',
-  'snapshots.',
-  'correlation.',
   'triggers.',
   'scripts.',
   'locking.',

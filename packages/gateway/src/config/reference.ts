@@ -30,8 +30,11 @@ const HEADER = `# Configuration reference
 
 Generated from the gateway's key descriptors by \`npm run docs:config\`; do not edit by hand.
 
-Sources, later wins: built-in defaults < YAML file (\`--config\`; a plain map, or a ROS parameter file
-\`ros2_medkit_gateway: ros__parameters: {...}\`, nested or dotted keys) < environment < command-line flags.
+Sources, later wins: built-in defaults < YAML files (\`--config\`, repeatable, later files win; a plain map, or a
+ROS parameter file \`ros2_medkit_gateway: ros__parameters: {...}\`, nested or dotted keys; the reference fault
+manager's file \`fault_manager: ros__parameters: {...}\` is read as the \`faults.*\` keys, see docs/migrating.md)
+< environment < command-line flags. At start-up medkit prints which file (or variable, or flag) each setting came
+from, and names every key it does not support.
 
 - Environment: \`MEDKIT_<KEY>\` with dots as underscores, upper case (\`server.port\` → \`MEDKIT_SERVER_PORT\`);
   short aliases \`MEDKIT_HOST\`, \`MEDKIT_PORT\`, \`MEDKIT_DATA_DIR\`, \`MEDKIT_MANIFEST\`, \`MEDKIT_DOMAIN\`, \`MEDKIT_LOG_LEVEL\`;

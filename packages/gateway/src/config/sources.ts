@@ -24,10 +24,36 @@ export function flatten(obj: Record<string, unknown>, prefix = '', out: FlatConf
 }
 
 /**
- * Reads a YAML config file: a plain map, or a ROS parameter file
- * (`<node>: { ros__parameters: {...} }`, as the reference gateway's `ros2_medkit_gateway` file).
+ * ROS parameter files of the reference stack name their node; the settings of nodes other than the
+ * gateway go under a medkit key prefix. The reference fault manager (`fault_manager:`, also
+ * `/fault_manager` or `<ns>/fault_manager`) is the gateway's own fault manager here: its
+ * `confirmation_threshold` is medkit's `faults.confirmation_threshold`, and so on.
  */
-export function readYamlConfig(file: string): FlatConfig {
+export const ROS_NODE_KEY_PREFIX: Readonly<Record<string, string>> = { fault_manager: 'faults.' };
+
+/** A config file's settings: dotted medkit keys, and each key as the file wrote it (for messages). */
+export interface ConfigFileValues {
+  values: FlatConfig;
+  /** medkit key → the key as written in the file, e.g. `fault_manager.snapshots.enabled`. */
+  written: Record<string, string>;
+}
+
+function isMap(v: unknown): v is Record<string, unknown> {
+  return v !== null && typeof v === 'object' && !Array.isArray(v);
+}
+
+/** The node name's last path segment (`/robot1/fault_manager` → `fault_manager`). */
+function nodeBaseName(node: string): string {
+  return node.split('/').filter((s) => s !== '').at(-1) ?? node;
+}
+
+/**
+ * Reads a YAML config file: a plain map, or a ROS parameter file with one or more nodes
+ * (`<node>: { ros__parameters: {...} }`): the reference gateway's `ros2_medkit_gateway` (and any
+ * other node, e.g. `/**`) as gateway keys, the reference fault manager's `fault_manager` under
+ * `faults.` (ROS_NODE_KEY_PREFIX). Nested and dotted keys are both accepted.
+ */
+export function readConfigFile(file: string): ConfigFileValues {
   let text: string;
   try {
     text = readFileSync(file, 'utf8');
@@ -40,15 +66,28 @@ export function readYamlConfig(file: string): FlatConfig {
   } catch (err) {
     throw new ConfigError(`config file '${file}' is not valid YAML: ${(err as Error).message}`);
   }
-  if (doc === null || doc === undefined) return {};
-  if (typeof doc !== 'object' || Array.isArray(doc)) throw new ConfigError(`config file '${file}' must be a YAML map`);
-  const map = doc as Record<string, unknown>;
-  // A ROS parameter file has one top-level node name whose value holds `ros__parameters`.
-  const rosNode = Object.values(map).find(
-    (v): v is Record<string, unknown> => v !== null && typeof v === 'object' && 'ros__parameters' in (v as object),
-  );
-  const params = rosNode ? (rosNode.ros__parameters as Record<string, unknown>) : map;
-  return flatten(params ?? {});
+  if (doc === null || doc === undefined) return { values: {}, written: {} };
+  if (!isMap(doc)) throw new ConfigError(`config file '${file}' must be a YAML map`);
+  const nodes = Object.entries(doc).filter((e): e is [string, Record<string, unknown>] => isMap(e[1]) && 'ros__parameters' in e[1]);
+  if (nodes.length === 0) {
+    const values = flatten(doc);
+    return { values, written: Object.fromEntries(Object.keys(values).map((k) => [k, k])) };
+  }
+  const out: ConfigFileValues = { values: {}, written: {} };
+  for (const [node, body] of nodes) {
+    const params = isMap(body.ros__parameters) ? body.ros__parameters : {};
+    const prefix = ROS_NODE_KEY_PREFIX[nodeBaseName(node)] ?? '';
+    for (const [k, v] of Object.entries(flatten(params))) {
+      out.values[`${prefix}${k}`] = v;
+      out.written[`${prefix}${k}`] = prefix ? `${node}.${k}` : k;
+    }
+  }
+  return out;
+}
+
+/** The settings of a YAML config file as dotted medkit keys (see `readConfigFile`). */
+export function readYamlConfig(file: string): FlatConfig {
+  return readConfigFile(file).values;
 }
 
 /** MEDKIT_<KEY> with dots as underscores, upper case, e.g. MEDKIT_SERVER_PORT; plus a few short aliases. */

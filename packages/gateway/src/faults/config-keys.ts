@@ -9,6 +9,7 @@ import type { FaultLogger } from './log.js';
 
 export const FAULT_KEYS = {
   'faults.storage_type': str('sqlite', 'Fault store: `sqlite` (in the data dir) or `memory`; anything else falls back to memory.'),
+  'faults.database_path': str('', 'SQLite file of the fault store (the reference\'s `database_path`; parent directory created, failure stops start-up); empty = the gateway store in the data dir.'),
   'faults.confirmation_threshold': int(-1, 'Debounce counter value at which a fault confirms (positive values are negated; 0 acts as -1).'),
   'faults.healing_enabled': bool(false, 'Whether PASSED reports can heal a fault (HEALED).'),
   'faults.healing_threshold': int(3, 'Counter value at which a fault heals; also the counter ceiling (negative values are negated).'),
@@ -50,6 +51,7 @@ export const FAULT_KEYS = {
   'faults.correlation.config_file': str('', 'Correlation rules YAML (root cause/symptoms, auto clusters); empty = off.'),
   'faults.correlation.cleanup_interval_sec': float(5, 'Sweep of expired correlation windows (≤0 → 5).'),
   'faults.audit_log.enabled': bool(false, 'Hash-chained transition log in `<data_dir>/fault_audit.db`.'),
+  'faults.audit_log.database_path': str('', 'Audit log SQLite file; empty = `fault_audit.db` next to the fault store (in memory for a memory store).'),
   'faults.audit_log.transitions': str('all', '`all` or `confirmed_only`.'),
   'faults.audit_log.retention_max_records': int(0, 'Audit rows kept (0 = unlimited).'),
   'faults.audit_log.fail_closed': bool(false, 'Fail a report when its audit write fails (default: log and count).'),

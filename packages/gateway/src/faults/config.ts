@@ -50,6 +50,8 @@ export interface SnapshotConfig {
 export interface FaultManagerConfig {
   /** `sqlite` (default, in the data dir) or `memory`. */
   storage_type: 'sqlite' | 'memory';
+  /** SQLite file of the fault store; '' = the gateway's store in the data dir. */
+  database_path: string;
   confirmation_threshold: number;
   healing_enabled: boolean;
   healing_threshold: number;
@@ -62,12 +64,14 @@ export interface FaultManagerConfig {
   event_replay_buffer: number;
   snapshots: SnapshotConfig;
   correlation: { config_file: string; cleanup_interval_sec: number };
-  audit_log: { enabled: boolean; transitions: 'all' | 'confirmed_only'; retention_max_records: number; fail_closed: boolean };
+  /** `database_path` '' = `fault_audit.db` next to the fault store. */
+  audit_log: { enabled: boolean; database_path: string; transitions: 'all' | 'confirmed_only'; retention_max_records: number; fail_closed: boolean };
 }
 
 export function defaultFaultConfig(): FaultManagerConfig {
   return {
     storage_type: 'sqlite',
+    database_path: '',
     confirmation_threshold: -1,
     healing_enabled: false,
     healing_threshold: 3,
@@ -111,7 +115,7 @@ export function defaultFaultConfig(): FaultManagerConfig {
       },
     },
     correlation: { config_file: '', cleanup_interval_sec: 5 },
-    audit_log: { enabled: false, transitions: 'all', retention_max_records: 0, fail_closed: false },
+    audit_log: { enabled: false, database_path: '', transitions: 'all', retention_max_records: 0, fail_closed: false },
   };
 }
 
@@ -200,6 +204,7 @@ export function sanitizeFaultConfig(input: unknown = {}, log: FaultLogger = sile
   const transitions = a.str('transitions', d.audit_log.transitions);
   return {
     storage_type,
+    database_path: r.str('database_path', ''),
     ...deb,
     auto_confirm_after_sec: r.fixed('auto_confirm_after_sec', 0, (n) => Math.max(0, n), 'is negative'),
     entity_thresholds: { config_file: r.section('entity_thresholds').str('config_file', '') },
@@ -247,6 +252,7 @@ export function sanitizeFaultConfig(input: unknown = {}, log: FaultLogger = sile
     },
     audit_log: {
       enabled: a.bool('enabled', false),
+      database_path: a.str('database_path', ''),
       transitions: transitions === 'confirmed_only' ? 'confirmed_only' : 'all',
       retention_max_records: a.fixed('retention_max_records', 0, (n) => Math.max(0, Math.trunc(n)), 'is negative'),
       fail_closed: a.bool('fail_closed', false),

@@ -102,8 +102,6 @@ export function createFaultsFeature(_config?: GatewayConfig, opts: FaultsFeature
       uploads = new BulkUploadStore(join(ctx.dataDir, 'bulk-data'));
       ctx.services.provide(FAULTS_SERVICE, svc);
       unregisterSampler = registerFaultSampler(getSamplers(ctx), svc, ctx.resolver);
-      ctx.capabilities.set('faults');
-      ctx.capabilities.set('bulk_data');
       const s = svc;
       ctx.health.add(() => {
         const h = s.manager.health();

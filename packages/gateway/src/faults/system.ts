@@ -3,8 +3,9 @@
 // and feeds `blackbox` (a TopicTap).
 import { readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
 import type { SqliteDatabase } from '../storage/index.js';
+import { openDatabase } from '../storage/index.js';
 import { FaultCapture } from './capture.js';
 import type { FaultClock } from './clock.js';
 import { systemClock } from './clock.js';
@@ -67,15 +68,28 @@ function readOptional(path: string, what: string, read: (p: string) => string, l
   }
 }
 
+/** Where the audit log lives (faults.md §5.4): its own path, else next to the fault store, in memory for non-file stores. */
+function auditLocation(cfg: FaultManagerConfig, dataDir: string | ':memory:', dbPath: string | undefined): { dataDir: string | ':memory:'; file?: string } {
+  if (cfg.audit_log.database_path) {
+    const p = resolve(cfg.audit_log.database_path);
+    return { dataDir: dirname(p), file: basename(p) };
+  }
+  if (cfg.storage_type !== 'sqlite' || dbPath === ':memory:') return { dataDir: ':memory:' };
+  return { dataDir: dbPath ? dirname(dbPath) : dataDir };
+}
+
 export function createFaultSystem(o: FaultSystemOptions): FaultSystem {
   const log = o.log ?? silentLogger;
   const clock = o.clock ?? systemClock();
   const cfg = o.config;
   const read = o.readFile ?? ((p: string) => readFileSync(p, 'utf8'));
-  const counted = countChanges(openFaultRepository({ storageType: cfg.storage_type, dataDir: o.dataDir, db: o.db, log }));
+  const dbPath = cfg.database_path ? (cfg.database_path === ':memory:' ? ':memory:' : resolve(cfg.database_path)) : undefined;
+  // The reference's database_path: a store file of its own (parent directory created, failure stops start-up).
+  const ownDb = cfg.storage_type === 'sqlite' && dbPath ? openDatabase(dbPath === ':memory:' ? ':memory:' : dirname(dbPath), basename(dbPath)) : undefined;
+  const counted = countChanges(openFaultRepository({ storageType: cfg.storage_type, dataDir: o.dataDir, db: ownDb ?? o.db, log }));
   const repository = counted.repository;
   const audit = cfg.audit_log.enabled
-    ? new AuditLog({ dataDir: cfg.storage_type === 'sqlite' ? o.dataDir : ':memory:', transitions: cfg.audit_log.transitions, retentionMaxRecords: cfg.audit_log.retention_max_records, failClosed: cfg.audit_log.fail_closed, log })
+    ? new AuditLog({ ...auditLocation(cfg, o.dataDir, dbPath), transitions: cfg.audit_log.transitions, retentionMaxRecords: cfg.audit_log.retention_max_records, failClosed: cfg.audit_log.fail_closed, log })
     : undefined;
 
   const thresholdsText = readOptional(cfg.entity_thresholds.config_file, 'entity thresholds file', read, log);
@@ -111,6 +125,7 @@ export function createFaultSystem(o: FaultSystemOptions): FaultSystem {
       manager.stop();
       await capture.stop();
       audit?.close();
+      ownDb?.close();
     },
   };
 }

@@ -4,10 +4,24 @@
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { FastifyRequest } from 'fastify';
-import { Type } from '@sinclair/typebox';
+import { Type, type TObject } from '@sinclair/typebox';
 import { API_BASE, type HttpApp } from './app-types.js';
 import { SovdError } from '../sovd/errors.js';
+import { hoistBodySchemas, jsonOnlyErrors } from './openapi-components.js';
 import { GenericError, Opaque } from './schemas.js';
+
+declare module 'fastify' {
+  interface FastifySchema {
+    /**
+     * The form of a `multipart/form-data` route (with `consumes: ['multipart/form-data']`). Only
+     * documented: the multipart parser reads the parts, Fastify does not validate them.
+     */
+    multipartForm?: TObject;
+  }
+}
+
+/** Documented form of a multipart route that names none. */
+const DEFAULT_FORM = Type.Object({ file: Type.String({ format: 'binary', description: 'The uploaded file' }) }, { title: 'FileUpload' });
 
 export interface OpenApiOptions {
   enabled: boolean;
@@ -37,12 +51,15 @@ export function rewriteDocsUrl(url: string): string {
   return `${API_BASE}/docs?scope=${encodeURIComponent(m[1])}`;
 }
 
-/** Keeps the paths of `doc` under the scope segments, substituting concrete ids for template parameters. */
+/**
+ * Keeps the paths of `doc` under the scope segments, substituting concrete ids for template
+ * parameters. Paths are relative to `servers[0].url` (the API base), as in the full document.
+ */
 export function scopeDocument(doc: OpenApiDoc, scope: string[]): OpenApiDoc | undefined {
   const paths: OpenApiDoc['paths'] = {};
   for (const [template, item] of Object.entries(doc.paths)) {
-    if (!template.startsWith(`${API_BASE}/`)) continue;
-    const segs = template.slice(API_BASE.length + 1).split('/');
+    if (!template.startsWith('/')) continue;
+    const segs = template.slice(1).split('/');
     if (segs.length < scope.length) continue;
     let ok = true;
     const substituted = new Map<string, string>();
@@ -80,7 +97,20 @@ export async function installOpenApi(app: HttpApp, opts: OpenApiOptions, enriche
         description: 'SOVD (ISO 17978-3) REST API of a ROS 2 robot, served by medkit.',
         'x-sovd-version': opts.sovdVersion,
       } as never,
-      servers: [{ url: '/' }],
+      // Paths are relative to the API base, as in the reference gateway's document: clients
+      // generated from it prefix servers[0].url. @fastify/swagger strips the base from route URLs.
+      servers: [{ url: API_BASE }],
+    },
+    transform: ({ schema, url: routeUrl }) => {
+      // The root `/api/v1` is `/` relative to the base, not the empty path.
+      const url = routeUrl === API_BASE ? `${API_BASE}/` : routeUrl;
+      if (!schema || schema.body !== undefined || !schema.consumes?.includes('multipart/form-data')) return { schema, url };
+      return { schema: { ...schema, body: schema.multipartForm ?? DEFAULT_FORM }, url };
+    },
+    // Named bodies for generated clients (openapi-components.ts).
+    transformObject: (documentObject) => {
+      const doc = ('openapiObject' in documentObject ? documentObject.openapiObject : documentObject.swaggerObject) as unknown as OpenApiDoc;
+      return hoistBodySchemas(jsonOnlyErrors(doc, GenericError.$id!)) as never;
     },
     refResolver: {
       // Named component schemas keep their $id (GenericError, ...) instead of def-N.

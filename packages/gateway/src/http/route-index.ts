@@ -1,9 +1,22 @@
-// Collects every registered /api/v1 route as "METHOD /api/v1/path-template" for GET / (§4.1).
+// Collects every registered /api/v1 route as "METHOD /api/v1/path-template" for GET / (§4.1), and
+// remembers which of them are stand-ins (a disabled feature's routes that answer 501), so the root's
+// capabilities can be derived from what actually answers.
 import type { HttpApp } from './app-types.js';
 import { API_BASE } from './app-types.js';
 
+/** Route `config` of a disabled feature's routes: registered (listed, documented) but answering 501. */
+export interface StandInRouteConfig {
+  standIn?: boolean;
+}
+
+/** The route `config` to register a feature's routes with: stand-ins when the feature is off. */
+export function routeAvailability(enabled: boolean): StandInRouteConfig {
+  return { standIn: !enabled };
+}
+
 export class RouteIndex {
-  private readonly entries = new Set<string>();
+  /** Entry → served (false for stand-ins). */
+  private readonly entries = new Map<string, boolean>();
 
   /** Must be installed before routes are registered. */
   install(app: HttpApp): void {
@@ -13,12 +26,18 @@ export class RouteIndex {
       const schema = route.schema as { hide?: boolean } | undefined;
       if (schema?.hide) return;
       const template = url.replace(/:([A-Za-z0-9_]+)/g, '{$1}').replace(/\*$/, '{path}');
+      const served = (route.config as StandInRouteConfig | undefined)?.standIn !== true;
       const methods = Array.isArray(route.method) ? route.method : [route.method];
-      for (const m of methods) if (m !== 'HEAD') this.entries.add(`${m} ${template}`);
+      for (const m of methods) if (m !== 'HEAD') this.entries.set(`${m} ${template}`, served);
     });
   }
 
   list(): string[] {
-    return [...this.entries];
+    return [...this.entries.keys()];
+  }
+
+  /** True when `entry` ("GET /api/v1/...") is registered and answers (is not a 501 stand-in). */
+  serves(entry: string): boolean {
+    return this.entries.get(entry) === true;
   }
 }

@@ -1,4 +1,9 @@
-// The 17 capability booleans of GET / (spec/api.md §4.1), all always present.
+// The 17 capability booleans of GET / (spec/api.md §4.1), all always present. Flags of a REST
+// resource are derived from the route index: a flag is true exactly when its resource's route is
+// registered and answers (not a disabled feature's 501 stand-in), so a flag cannot drift from what
+// is served. Only the flags that describe configuration rather than a resource are set explicitly.
+import { API_BASE } from '../sovd/paths.js';
+
 export const CAPABILITY_NAMES = [
   'discovery',
   'data_access',
@@ -21,19 +26,49 @@ export const CAPABILITY_NAMES = [
 
 export type CapabilityName = (typeof CAPABILITY_NAMES)[number];
 
-/** Mutable capability set: each feature turns its flag on when it is enabled and registered. */
-export class Capabilities {
-  private readonly flags = new Map<CapabilityName, boolean>(CAPABILITY_NAMES.map((n) => [n, false]));
+/** The route that proves each resource capability (an app-level route where the resource is per entity). */
+export const CAPABILITY_ROUTES = {
+  discovery: `GET ${API_BASE}/apps`,
+  data_access: `GET ${API_BASE}/apps/{app_id}/data`,
+  operations: `GET ${API_BASE}/apps/{app_id}/operations`,
+  // Asynchronous executions are polled on their status resource (§1.7).
+  async_actions: `GET ${API_BASE}/apps/{app_id}/operations/{operation_id}/executions/{execution_id}`,
+  configurations: `GET ${API_BASE}/apps/{app_id}/configurations`,
+  faults: `GET ${API_BASE}/faults`,
+  logs: `GET ${API_BASE}/apps/{app_id}/logs`,
+  bulk_data: `GET ${API_BASE}/apps/{app_id}/bulk-data`,
+  cyclic_subscriptions: `GET ${API_BASE}/apps/{app_id}/cyclic-subscriptions`,
+  locking: `GET ${API_BASE}/apps/{app_id}/locks`,
+  triggers: `GET ${API_BASE}/apps/{app_id}/triggers`,
+  updates: `GET ${API_BASE}/updates`,
+  authentication: `POST ${API_BASE}/auth/token`,
+  scripts: `GET ${API_BASE}/apps/{app_id}/scripts`,
+} as const satisfies Partial<Record<CapabilityName, string>>;
 
-  set(name: CapabilityName, on = true): void {
-    this.flags.set(name, on);
+/** Flags that describe configuration, not a resource: set by the subsystem that owns them. */
+export type ConfigCapabilityName = Exclude<CapabilityName, keyof typeof CAPABILITY_ROUTES>;
+
+/** What the capabilities read routes from (the gateway's RouteIndex). */
+export interface ServedRoutes {
+  serves(entry: string): boolean;
+}
+
+export class Capabilities {
+  private readonly config = new Map<ConfigCapabilityName, boolean>();
+
+  constructor(private readonly routes: ServedRoutes) {}
+
+  /** Sets a configuration flag (`tls`, `aggregation`, `vendor_extensions`). */
+  set(name: ConfigCapabilityName, on = true): void {
+    this.config.set(name, on);
   }
 
   has(name: CapabilityName): boolean {
-    return this.flags.get(name) ?? false;
+    const route = (CAPABILITY_ROUTES as Partial<Record<CapabilityName, string>>)[name];
+    return route !== undefined ? this.routes.serves(route) : (this.config.get(name as ConfigCapabilityName) ?? false);
   }
 
   toJSON(): Record<CapabilityName, boolean> {
-    return Object.fromEntries(this.flags) as Record<CapabilityName, boolean>;
+    return Object.fromEntries(CAPABILITY_NAMES.map((n) => [n, this.has(n)])) as Record<CapabilityName, boolean>;
   }
 }

@@ -52,7 +52,7 @@ const VersionInfoSchema = Type.Object(
     sovd_info: Type.Array(VersionItem, { description: 'Same list under the SOVD name' }),
     'x-medkit': Type.Optional(Opaque()),
   },
-  { examples: [{ items: [{ version: '1.0.0', base_uri: '/api/v1', vendor_info: { version: '0.1.0', name: 'medkit' } }] }] },
+  { title: 'VersionInfo', examples: [{ items: [{ version: '1.0.0', base_uri: '/api/v1', vendor_info: { version: '0.1.0', name: 'medkit' } }] }] },
 );
 
 const HealthSchema = Type.Object(

@@ -71,7 +71,6 @@ export function createLocksFeature(_config?: GatewayConfig, opts: LocksFeatureOp
       manager = m;
       ctx.resolver.setLockGuard(createLockGuard(m, () => enabled));
       ctx.services.provide(LOCKS_SERVICE, m);
-      if (enabled) ctx.capabilities.set('locking');
       ctx.health.add(() => ({ fields: { 'x-medkit-locks': { enabled, active: m.size } } }));
     },
     routes(ctx) {

@@ -8,6 +8,7 @@ import type { EntityResolver } from '../entity-scope/index.js';
 import { ID_PARAM } from '../entity-scope/index.js';
 import type { LockManager } from './manager.js';
 import { lockView, parseScopes, requireClientId, type LockableType } from './model.js';
+import { routeAvailability } from '../http/route-index.js';
 
 const LockSchema = Type.Object(
   {
@@ -40,6 +41,7 @@ export interface LockRouteDeps {
 
 export function registerLockRoutes(deps: LockRouteDeps) {
   return (app: HttpApp): void => {
+    const available = routeAvailability(deps.enabled);
     app.addSchema(LockSchema);
     const LockRef = Type.Ref(LockSchema);
     for (const segment of ['apps', 'components'] as const) {
@@ -57,7 +59,7 @@ export function registerLockRoutes(deps: LockRouteDeps) {
 
       app.post(
         base,
-        { schema: { operationId: `acquire${Title}Lock`, summary: `Acquire a lock on a ${type}`, tags, params: Params, headers: ClientHeader, body: AcquireBody, response: { 201: LockRef, ...ERR } } },
+        { config: available, schema: { operationId: `acquire${Title}Lock`, summary: `Acquire a lock on a ${type}`, tags, params: Params, headers: ClientHeader, body: AcquireBody, response: { 201: LockRef, ...ERR } } },
         async (request, reply) => {
           const id = entityOf(request.params as Record<string, string>);
           const clientId = requireClientId(request.client.id);
@@ -69,7 +71,7 @@ export function registerLockRoutes(deps: LockRouteDeps) {
       );
       app.get(
         base,
-        { schema: { operationId: `list${Title}Locks`, summary: `Locks of a ${type}`, tags, params: Params, headers: ClientHeader, response: { 200: Type.Object({ items: Type.Array(LockRef) }), ...ERR } } },
+        { config: available, schema: { operationId: `list${Title}Locks`, summary: `Locks of a ${type}`, tags, params: Params, headers: ClientHeader, response: { 200: Type.Object({ items: Type.Array(LockRef) }), ...ERR } } },
         async (request) => {
           const id = entityOf(request.params as Record<string, string>);
           const clientId = request.client.id;
@@ -78,7 +80,7 @@ export function registerLockRoutes(deps: LockRouteDeps) {
       );
       app.get(
         `${base}/:lock_id`,
-        { schema: { operationId: `get${Title}Lock`, summary: `One lock of a ${type}`, tags, params: ItemParams, headers: ClientHeader, response: { 200: LockRef, ...ERR } } },
+        { config: available, schema: { operationId: `get${Title}Lock`, summary: `One lock of a ${type}`, tags, params: ItemParams, headers: ClientHeader, response: { 200: LockRef, ...ERR } } },
         async (request) => {
           const params = request.params as Record<string, string>;
           const id = entityOf(params);
@@ -87,7 +89,7 @@ export function registerLockRoutes(deps: LockRouteDeps) {
       );
       app.put(
         `${base}/:lock_id`,
-        { schema: { operationId: `extend${Title}Lock`, summary: `Extend a lock (new expiry = now + lock_expiration)`, tags, params: ItemParams, headers: ClientHeader, body: ExtendBody, response: { 204: Type.Null(), ...ERR } } },
+        { config: available, schema: { operationId: `extend${Title}Lock`, summary: `Extend a lock (new expiry = now + lock_expiration)`, tags, params: ItemParams, headers: ClientHeader, body: ExtendBody, response: { 204: Type.Null(), ...ERR } } },
         async (request, reply) => {
           const params = request.params as Record<string, string>;
           const id = entityOf(params);
@@ -98,7 +100,7 @@ export function registerLockRoutes(deps: LockRouteDeps) {
       );
       app.delete(
         `${base}/:lock_id`,
-        { schema: { operationId: `release${Title}Lock`, summary: 'Release a lock', tags, params: ItemParams, headers: ClientHeader, response: { 204: Type.Null(), ...ERR } } },
+        { config: available, schema: { operationId: `release${Title}Lock`, summary: 'Release a lock', tags, params: ItemParams, headers: ClientHeader, response: { 204: Type.Null(), ...ERR } } },
         async (request, reply) => {
           const params = request.params as Record<string, string>;
           const id = entityOf(params);

@@ -78,14 +78,14 @@ export function registerPluginRoutes(host: PluginHost) {
   };
 }
 
-/** OpenAPI path items of every active plugin's `describePluginRoutes()`, keyed by full path (api.md §15). */
+/** OpenAPI path items of every active plugin's `describePluginRoutes()`, keyed by path relative to servers[0].url (/api/v1). */
 export function pluginDocPaths(host: PluginHost): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const p of host.list) {
     if (!p.active || !p.plugin || !p.module?.describePluginRoutes) continue;
     try {
       for (const [path, item] of Object.entries(p.module.describePluginRoutes(p.plugin) ?? {})) {
-        out[`${API_BASE}/${path.replace(/^\/+/, '')}`] = item;
+        out[`/${path.replace(/^\/+/, '')}`] = item;
       }
     } catch (err) {
       host.disable(p, `describePluginRoutes failed: ${(err as Error).message}`);

@@ -1,8 +1,17 @@
 // The gateway's one connection to the ROS 2 graph: a RosContext (one RTPS participant) with the
 // gateway's own node. Every ROS-backed feature borrows clients from here; closing it is bounded.
+import type { ParticipantTableStats, ProtocolViolationReport } from '@medkit/rtps';
 import { RosContext, type RosNode } from '@medkit/ros2';
 import { token, type Token } from '../registry/index.js';
 import type { RuntimeGraphSource } from '../entities/runtime/graph-snapshot.js';
+
+/** The `ros.participants.*` keys. */
+export interface ParticipantTableOptions {
+  max: number;
+  maxLeaseSec: number;
+  newPerSourcePerSec: number;
+  newPerSourceBurst: number;
+}
 
 /** What the `ros.*` configuration keys say. */
 export interface RosConnectionOptions {
@@ -10,9 +19,13 @@ export interface RosConnectionOptions {
   localhostOnly: boolean;
   initialPeers: string[];
   interfaces: string[];
+  /** Flood defences of the participant table (`ros.participants.*`; defaults of @medkit/rtps when absent). */
+  participants?: ParticipantTableOptions;
   /** Name of the gateway's node (default `medkit_gateway`). */
   nodeName?: string;
   namespace?: string;
+  /** Told once per RTPS peer that breaks a protocol rule (rate-capped by the participant). */
+  onProtocolViolation?: (violation: ProtocolViolationReport) => void;
 }
 
 /** Service name under which the ROS feature publishes its {@link RosConnection}. */
@@ -39,10 +52,16 @@ export class RosConnection {
       localhostOnly: opts.localhostOnly,
       initialPeers: opts.initialPeers.length > 0 ? opts.initialPeers : undefined,
       interfaces: opts.interfaces.length > 0 ? opts.interfaces : undefined,
+      rtps: { ...participantTableRtps(opts.participants), ...(opts.onProtocolViolation ? { onProtocolViolation: opts.onProtocolViolation } : {}) },
     });
     // No parameter services of our own and no /rosout echo of the gateway's pino log.
     const node = context.createNode(opts.nodeName ?? GATEWAY_NODE_NAME, opts.namespace ?? '/', { rosout: false, parameterServices: false, parameterEvents: false });
     return new RosConnection(context, node, opts, Date.now());
+  }
+
+  /** Counters of the remote-participant table (size, cap, evicted / dropped / rate-limited newcomers, pressure). */
+  participantTable(): ParticipantTableStats {
+    return this.context.participant.participantStats();
   }
 
   get graph() {
@@ -69,4 +88,13 @@ export class RosConnection {
     ]);
     clearTimeout(timer);
   }
+}
+
+/** The participant options for the `ros.participants.*` keys. */
+function participantTableRtps(p: ParticipantTableOptions | undefined) {
+  if (!p) return undefined;
+  return {
+    limits: { maxParticipants: p.max },
+    admission: { maxLeaseSec: p.maxLeaseSec, newPerSourcePerSec: p.newPerSourcePerSec, newPerSourceBurst: p.newPerSourceBurst },
+  };
 }

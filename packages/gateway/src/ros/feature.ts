@@ -19,6 +19,12 @@ export function rosOptionsFromConfig(config: GatewayConfig): RosConnectionOption
     localhostOnly: config.get('ros.localhost_only'),
     initialPeers: config.get('ros.initial_peers'),
     interfaces: config.get('ros.interfaces'),
+    participants: {
+      max: config.get('ros.participants.max'),
+      maxLeaseSec: config.get('ros.participants.max_lease_sec'),
+      newPerSourcePerSec: config.get('ros.participants.new_per_source_per_sec'),
+      newPerSourceBurst: config.get('ros.participants.new_per_source_burst'),
+    },
   };
 }
 
@@ -48,7 +54,10 @@ export function createRosFeature(_config?: GatewayConfig, opts: RosFeatureOption
       }
       const options = rosOptionsFromConfig(ctx.config);
       try {
-        ros = await (opts.connect ?? RosConnection.open)(options);
+        ros = await (opts.connect ?? RosConnection.open)({
+          ...options,
+          onProtocolViolation: (v) => ctx.log.warn({ peer: v.peer, suppressedReports: v.suppressed }, `RTPS peer ${v.peer} violates the protocol (${v.message}); its offending datagrams are ignored`),
+        });
         ctx.services.provide(ROS_SERVICE, ros);
         ctx.services.provide(ROS_GRAPH_SERVICE, rosGraphSource(ros));
       } catch (err) {
@@ -57,7 +66,7 @@ export function createRosFeature(_config?: GatewayConfig, opts: RosFeatureOption
         ctx.log.error({ err }, `could not join ROS domain ${options.domainId}`);
       }
       ctx.health.add(() => {
-        if (ros) state = { state: 'connected', options, startedAt: ros.startedAt, counts: graphCounts(ros) };
+        if (ros) state = { state: 'connected', options, startedAt: ros.startedAt, counts: graphCounts(ros), table: ros.participantTable() };
         return rosHealth(state);
       });
     },

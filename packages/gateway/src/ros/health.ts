@@ -1,6 +1,7 @@
 // The ROS part of /health: what the gateway hears on its domain, and, when the graph is empty, a
 // warning that says why that may be (wrong domain, localhost-only mismatch, no multicast) so an empty
 // tree explains itself (design.md "Defaults that work").
+import type { ParticipantTableStats } from '@medkit/rtps';
 import { warning, type HealthContribution, type HealthWarning } from '../info/health-registry.js';
 import type { RosConnectionOptions } from './connection.js';
 
@@ -22,7 +23,7 @@ export const EMPTY_GRAPH_GRACE_MS = 5000;
 export type RosState =
   | { state: 'disabled' }
   | { state: 'failed'; error: string; options: RosConnectionOptions }
-  | { state: 'connected'; options: RosConnectionOptions; startedAt: number; counts: RosGraphCounts };
+  | { state: 'connected'; options: RosConnectionOptions; startedAt: number; counts: RosGraphCounts; table?: ParticipantTableStats };
 
 /** `/health` fields (`x-medkit-ros`) and warnings for one state of the ROS connection. */
 export function rosHealth(s: RosState, now = Date.now()): HealthContribution {
@@ -54,9 +55,11 @@ export function rosHealth(s: RosState, now = Date.now()): HealthContribution {
       vendors: c.vendors,
       humble_participants: c.humble_participants,
       uptime_ms: Math.max(0, now - s.startedAt),
+      ...(s.table ? { participant_table: participantTableFields(s.table) } : {}),
     },
   };
   const warnings: HealthWarning[] = [];
+  if (s.table?.underPressure) warnings.push(participantTablePressureWarning(s.table));
   if (now - s.startedAt >= EMPTY_GRAPH_GRACE_MS) {
     const w = emptyGraphWarning(s.options, c);
     if (w) warnings.push(w);
@@ -82,5 +85,34 @@ export function emptyGraphWarning(o: RosConnectionOptions, c: RosGraphCounts): H
   return warning(
     'ros_no_nodes',
     `${c.participants} DDS participant(s) heard on domain ${o.domainId} but none announces a ROS node: they are plain DDS applications, ROS nodes still starting, or an rmw without ros_discovery_info`,
+  );
+}
+
+/** `x-medkit-ros.participant_table`: the remote-participant table and what its flood defences did. */
+function participantTableFields(t: ParticipantTableStats) {
+  return {
+    tracked: t.tracked,
+    capacity: t.capacity,
+    proven: t.proven,
+    on_probation: t.onProbation,
+    evicted: t.evicted,
+    dropped: t.dropped,
+    rate_limited: t.rateLimited,
+    leases_clamped: t.leasesClamped,
+    under_pressure: t.underPressure,
+  };
+}
+
+/**
+ * The table is (nearly) full or refusing newcomers: a flood of made-up SPDP announcements, or more
+ * real participants than `ros.participants.max`. Proven participants keep their seats either way.
+ */
+export function participantTablePressureWarning(t: ParticipantTableStats): HealthWarning {
+  return warning(
+    'ros_discovery_pressure',
+    `The DDS participant table is under pressure: ${t.tracked} of ${t.capacity} seats used (${t.proven} proven), ` +
+      `${t.evicted} unproven participants evicted, ${t.rateLimited} newcomers rate-limited and ${t.dropped} dropped so far. ` +
+      'Either something floods the domain with SPDP announcements (spoofed participants), or the robot has more participants than ros.participants.max; ' +
+      'nodes that completed discovery keep their seats.',
   );
 }

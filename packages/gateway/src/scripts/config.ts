@@ -1,5 +1,6 @@
 // Configuration keys of the scripts feature (spec/gateway.md §8); [ours] marks medkit additions.
 import { bool, float, int, list, str, type KeySpec } from '../config/index.js';
+import type { SandboxSettings } from './sandbox.js';
 
 export const SCRIPTS_KEYS = {
   'scripts.scripts_dir': str('', 'Directory holding uploaded and pre-deployed scripts (<dir>/<entity_id>/<script_id>/); empty = scripts disabled (routes answer 501).'),
@@ -13,6 +14,12 @@ export const SCRIPTS_KEYS = {
     ['PATH', 'HOME', 'LANG', 'LC_ALL', 'TZ', 'ROS_DOMAIN_ID', 'ROS_LOCALHOST_ONLY', 'ROS_AUTOMATIC_DISCOVERY_RANGE', 'RMW_IMPLEMENTATION', 'AMENT_PREFIX_PATH', 'PYTHONPATH', 'LD_LIBRARY_PATH'],
     "[ours] Gateway environment variables a script inherits (everything else is withheld so secrets in the gateway's environment do not leak).",
   ),
+  'scripts.sandbox.mode': str('auto', "[ours] Script isolation: `auto` (PID namespace, unprivileged user and limits where the machine allows, else a start-up warning), `strict` (refuse to start without them), `off` (process group only).", { enum: ['auto', 'strict', 'off'] }),
+  'scripts.sandbox.user': str('nobody', '[ours] Account executions run as when the gateway runs as root; it must exist and not be root (set explicitly, it is required).'),
+  'scripts.limits.cpu_sec': int(300, '[ours] CPU seconds one execution (all its processes each) may use before the kernel kills it.', { min: 1, max: 86400, policy: 'reject' }),
+  'scripts.limits.memory_mb': int(1024, '[ours] Address-space limit of each script process in MiB.', { min: 16, max: 1048576, policy: 'reject' }),
+  'scripts.limits.max_processes': int(64, '[ours] Processes the sandbox user may run at once (fork fails above).', { min: 1, max: 100000, policy: 'reject' }),
+  'scripts.limits.max_file_mb': int(100, '[ours] Largest file a script may write, in MiB.', { min: 1, max: 1048576, policy: 'reject' }),
   'scripts.audit_max_records': int(100000, '[ours] Audit records kept in SQLite; the oldest are pruned (the JSON-lines file is never pruned).', { min: 100, max: 100000000, policy: 'clamp' }),
 } satisfies Record<string, KeySpec>;
 
@@ -27,4 +34,5 @@ export interface ScriptsSettings {
   killGraceMs: number;
   envPassthrough: string[];
   auditMaxRecords: number;
+  sandbox: SandboxSettings;
 }

@@ -11,6 +11,7 @@ import { SCRIPTS_KEYS, type ScriptsSettings } from './config.js';
 import { ExecutionManager } from './executions.js';
 import type { ScriptExecutor } from './executor.js';
 import { LocalProcessExecutor } from './local-executor.js';
+import { planSandbox, type SandboxMode } from './sandbox.js';
 import { scriptsRoutes } from './routes.js';
 import { ScriptRunner } from './runner.js';
 import { ScriptsService } from './service.js';
@@ -39,6 +40,15 @@ export function readScriptsSettings(ctx: GatewayContext): ScriptsSettings {
     killGraceMs: Math.round(ctx.config.value<number>('scripts.kill_grace_sec') * 1000),
     envPassthrough: ctx.config.value<string[]>('scripts.env_passthrough'),
     auditMaxRecords: ctx.config.value<number>('scripts.audit_max_records'),
+    sandbox: {
+      mode: ctx.config.value<SandboxMode>('scripts.sandbox.mode'),
+      user: ctx.config.value<string>('scripts.sandbox.user'),
+      userExplicit: ctx.config.explicit.has('scripts.sandbox.user'),
+      cpuSec: ctx.config.value<number>('scripts.limits.cpu_sec'),
+      memoryMb: ctx.config.value<number>('scripts.limits.memory_mb'),
+      maxProcesses: ctx.config.value<number>('scripts.limits.max_processes'),
+      maxFileMb: ctx.config.value<number>('scripts.limits.max_file_mb'),
+    },
   };
 }
 
@@ -49,6 +59,7 @@ export function readScriptsSettings(ctx: GatewayContext): ScriptsSettings {
 export function createScriptsFeature(_config?: GatewayConfig, options: ScriptsFeatureOptions = {}): GatewayFeature {
   let service: ScriptsService | undefined;
   let maxFileBytes = 10 * 1024 * 1024;
+  let sandboxDescription = '';
   return {
     name: 'scripts',
     provides: [SCRIPTS_SERVICE],
@@ -68,19 +79,22 @@ export function createScriptsFeature(_config?: GatewayConfig, options: ScriptsFe
       store.setManaged(managed);
       store.reconcile();
       const audit = new ScriptAudit(ctx.db, ctx.dataDir, settings.auditMaxRecords, log);
-      const runner = new ScriptRunner(options.executor ?? new LocalProcessExecutor(), settings);
+      // Decided once; a requirement that cannot be honoured stops start-up (SandboxError).
+      const sandbox = options.executor ? undefined : planSandbox(settings.sandbox);
+      if (sandbox?.warning) log.warn(sandbox.warning);
+      sandboxDescription = sandbox?.description ?? 'provided by the configured executor';
+      const runner = new ScriptRunner(options.executor ?? new LocalProcessExecutor(sandbox), settings);
       const executions = new ExecutionManager(runner, { maxConcurrent: settings.maxConcurrent, maxHistory: settings.maxHistory }, audit);
       service = new ScriptsService(settings, store, executions, audit, runner);
       ctx.services.provide(SCRIPTS_SERVICE, service);
-      ctx.capabilities.set('scripts');
       ctx.health.add(() => ({
-        fields: { 'x-medkit-scripts': { running: executions.runningCount, max_concurrent_executions: settings.maxConcurrent, executor: runner.executor.name } },
+        fields: { 'x-medkit-scripts': { running: executions.runningCount, max_concurrent_executions: settings.maxConcurrent, executor: runner.executor.name, sandbox: sandboxDescription } },
       }));
     },
     routes: (ctx) => scriptsRoutes(ctx, () => service, maxFileBytes),
     async stop() {
       await service?.executions.stopAll();
     },
-    summary: () => (service ? [['scripts', `${service.settings.scriptsDir} (uploads ${service.settings.allowUploads ? 'on' : 'off'})`]] : []),
+    summary: () => (service ? [['scripts', `${service.settings.scriptsDir} (uploads ${service.settings.allowUploads ? 'on' : 'off'}; sandbox: ${sandboxDescription})`]] : []),
   };
 }

@@ -1,11 +1,16 @@
-// The built-in executor: the script runs under its interpreter as the leader of a new process group,
-// so a timeout or a stop reaches everything it started (SIGTERM to -pgid, grace, then SIGKILL).
-// When the leader exits, whatever it left behind in its group is terminated the same way.
+// The built-in executor: the script runs under its interpreter, inside the sandbox the gateway
+// planned at start-up (sandbox.ts), as the leader of a new process group, so a timeout or a stop
+// reaches everything it started (SIGTERM to -pgid, grace, then SIGKILL); in a PID namespace the end
+// of the script also ends every descendant. Each execution gets a private working directory (its
+// HOME and TMPDIR, owned by the sandbox user) holding a copy of the script, removed afterwards.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { dirname } from 'node:path';
+import { chownSync, copyFileSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { basename, dirname, join } from 'node:path';
 import type { ExecutionCallbacks, ExecutionHandle, ExecutionOutcome, ExecutionRequest, ScriptExecutor } from './executor.js';
 import { INTERPRETER } from './format.js';
 import { CappedBuffer, ProgressFilter } from './output.js';
+import { planSandbox, systemProgram, type SandboxPlan } from './sandbox.js';
 
 /** After the leader exited and the group was killed, stop waiting for stdio to close after this long. */
 const STDIO_DRAIN_MS = 1000;
@@ -38,21 +43,40 @@ class LocalExecution implements ExecutionHandle {
   private leaderGone = false;
   private finished = false;
   private spawnError?: string;
+  private initReport = '';
   private resolve!: (o: ExecutionOutcome) => void;
+
+  private readonly workDir: string | undefined;
 
   constructor(
     private readonly req: ExecutionRequest,
     cb: ExecutionCallbacks,
+    sandbox: SandboxPlan,
   ) {
     this.done = new Promise((r) => (this.resolve = r));
     const filter = new ProgressFilter((c) => this.stdout.push(c), (p, m) => cb.onProgress(p, m));
-    this.child = spawn(INTERPRETER[req.script.format], [req.script.file, ...req.argv], {
+    // Sandboxed: a private copy in a private directory (the script's own directory may not be readable
+    // by the sandbox user). Unsandboxed (update packages, mode off): in place, next to its files.
+    const isolated = sandbox.isolation !== 'off';
+    this.workDir = isolated ? privateWorkDir(sandbox) : undefined;
+    const script = this.workDir ? join(this.workDir, basename(req.script.file)) : req.script.file;
+    if (this.workDir) {
+      copyFileSync(req.script.file, script);
+      if (sandbox.runAs) chownSync(script, sandbox.runAs.uid, sandbox.runAs.gid);
+    }
+    const interpreter = INTERPRETER[req.script.format];
+    const { file, args } = sandbox.wrap(systemProgram(interpreter) ?? interpreter, [script, ...req.argv]);
+    this.child = spawn(file, args, {
       detached: true,
-      cwd: dirname(req.script.file),
-      env: req.env,
-      stdio: ['pipe', 'pipe', 'pipe'],
+      cwd: this.workDir ?? dirname(req.script.file),
+      env: this.workDir ? { ...req.env, HOME: this.workDir, TMPDIR: this.workDir } : req.env,
+      stdio: ['pipe', 'pipe', 'pipe', ...(sandbox.reportsOnFd3 ? (['pipe'] as const) : [])],
     });
     this.pid = this.child.pid ?? null;
+    // The sandbox's init reports how the script itself ended (the leader's status is the wrapper's).
+    const report = sandbox.reportsOnFd3 ? (this.child.stdio[3] as NodeJS.ReadableStream | null) : null;
+    report?.on('data', (c: Buffer) => (this.initReport += c.toString('utf8').slice(0, 1024)));
+    report?.on('error', () => undefined);
     this.child.stdout!.on('data', (c: Buffer) => filter.push(c));
     this.child.stdout!.on('end', () => filter.end());
     this.child.stderr!.on('data', (c: Buffer) => this.stderr.push(c));
@@ -102,6 +126,7 @@ class LocalExecution implements ExecutionHandle {
     this.leaderGone = true;
     this.exitCode = code;
     this.signal = signal;
+    this.takeInitReport();
     // Leftovers (background children) would keep stdout open and outlive the execution.
     if (this.pid !== null && processGroupAlive(this.pid)) this.terminateGroup();
     this.later(this.req.graceMs + STDIO_DRAIN_MS, () => {
@@ -111,9 +136,26 @@ class LocalExecution implements ExecutionHandle {
     });
   }
 
+  /** Replaces the wrapper's status with the script's own when the sandbox init reported it. */
+  private takeInitReport(): void {
+    if (!this.initReport) return;
+    try {
+      const r = JSON.parse(this.initReport) as { code?: number | null; signal?: string | null; error?: string };
+      if (r.error !== undefined) this.spawnError = String(r.error).slice(0, 500);
+      else {
+        this.exitCode = typeof r.code === 'number' ? r.code : null;
+        this.signal = typeof r.signal === 'string' ? r.signal : null;
+      }
+    } catch {
+      // a partial report (the init was killed mid-write): keep the wrapper's status
+    }
+  }
+
   private finish(): void {
     if (this.finished || !this.leaderGone) return;
+    this.takeInitReport();
     this.finished = true;
+    if (this.workDir) rmSync(this.workDir, { recursive: true, force: true });
     // Keep the SIGKILL escalation timer if the group is still there; drop the rest.
     this.resolve({
       exitCode: this.exitCode,
@@ -129,11 +171,21 @@ class LocalExecution implements ExecutionHandle {
   }
 }
 
-/** Runs scripts as local child processes (sh, bash, python3). */
+/** A fresh directory only the execution's user can enter. */
+function privateWorkDir(sandbox: SandboxPlan): string {
+  const dir = mkdtempSync(join(tmpdir(), 'medkit-exec-'));
+  if (sandbox.runAs) chownSync(dir, sandbox.runAs.uid, sandbox.runAs.gid);
+  return dir;
+}
+
+/** Runs scripts as local child processes (sh, bash, python3) inside a sandbox. */
 export class LocalProcessExecutor implements ScriptExecutor {
   readonly name = 'local-process';
 
+  /** `sandbox`: the plan decided at start-up; the default (for tests and embedders) is no sandbox. */
+  constructor(readonly sandbox: SandboxPlan = planSandbox({ mode: 'off', user: '', userExplicit: false, cpuSec: 0, memoryMb: 0, maxProcesses: 0, maxFileMb: 0 })) {}
+
   start(request: ExecutionRequest, callbacks: ExecutionCallbacks): ExecutionHandle {
-    return new LocalExecution(request, callbacks);
+    return new LocalExecution(request, callbacks, this.sandbox);
   }
 }

@@ -50,12 +50,23 @@ export function parseArgs(value: unknown): ScriptArg[] {
   });
 }
 
+/**
+ * Variables an uploaded script's metadata may not set: they change how the interpreter, the dynamic
+ * linker or the shell start (code injection into every program the script runs), or they are the
+ * gateway's own. Shared with the runner, which drops them from scripts stored before this rule.
+ */
+export function forbiddenEnvName(name: string): boolean {
+  return /^(LD_|DYLD_|GCONV_|MALLOC_|MEDKIT_)/.test(name) || FORBIDDEN_ENV.has(name);
+}
+const FORBIDDEN_ENV = new Set(['NODE_OPTIONS', 'NODE_PATH', 'BASH_ENV', 'ENV', 'SHELLOPTS', 'BASHOPTS', 'PS4', 'IFS', 'PATH', 'HOME', 'TMPDIR', 'PYTHONSTARTUP', 'PYTHONHOME', 'PYTHONPATH', 'PYTHONINSPECT', 'PERL5OPT', 'PERL5LIB', 'RUBYOPT', 'LOCPATH', 'NLSPATH', 'HOSTALIASES', 'RESOLV_HOST_CONF']);
+
 export function parseEnv(value: unknown): Record<string, string> {
   if (value === undefined) return {};
   if (!value || typeof value !== 'object' || Array.isArray(value)) throw bad('env', 'must be an object of string values');
   const env: Record<string, string> = {};
   for (const [k, v] of Object.entries(value)) {
     if (!ENV_NAME.test(k)) throw bad('env', `'${k}' is not a valid environment variable name`);
+    if (forbiddenEnvName(k)) throw bad('env', `'${k}' may not be set by a script (it changes how programs start, or is the gateway's own)`);
     if (typeof v !== 'string' || v.includes('\0')) throw bad(`env.${k}`, 'must be a string without NUL');
     env[k] = v;
   }

@@ -28,10 +28,12 @@ import {
   ScriptIdParam,
   ScriptList,
   ScriptMetadata,
+  ScriptUploadForm,
   StartBody,
   UploadResult,
 } from './schemas.js';
 import type { ReceivedFile, ScriptsService } from './service.js';
+import { routeAvailability } from '../http/route-index.js';
 
 const SEGMENTS = ['apps', 'components'] as const satisfies readonly EntitySegment[];
 const TITLE = { apps: 'App', components: 'Component' } as const;
@@ -114,6 +116,7 @@ export function scriptsRoutes(ctx: GatewayContext, getService: () => ScriptsServ
   };
 
   return async (app: HttpApp): Promise<void> => {
+    const available = routeAvailability(getService() !== undefined);
     app.addSchema(ScriptMetadata);
     app.addSchema(ScriptExecutionSchema);
     app.addSchema(AuditRecordSchema);
@@ -142,6 +145,7 @@ export function scriptsRoutes(ctx: GatewayContext, getService: () => ScriptsServ
         scope.post(
           base,
           {
+            config: available,
             schema: {
               operationId: op('uploadScript'),
               summary: `Upload a diagnostic script to a ${title} (multipart: file, metadata)`,
@@ -149,6 +153,7 @@ export function scriptsRoutes(ctx: GatewayContext, getService: () => ScriptsServ
                 'multipart/form-data with `file` (required) and `metadata` (JSON text: name, description, parameters_schema, timeout_sec, format, args, env).',
               tags,
               consumes: ['multipart/form-data'],
+              multipartForm: ScriptUploadForm,
               params: Params,
               response: { 201: UploadResult, ...SCRIPT_ERRORS, 413: GenericError },
             },
@@ -168,7 +173,7 @@ export function scriptsRoutes(ctx: GatewayContext, getService: () => ScriptsServ
 
       app.get(
         base,
-        { schema: { operationId: op('listScripts'), summary: `List the scripts of a ${title}`, tags, params: Params, response: { 200: ScriptList, ...SCRIPT_ERRORS } } },
+        { config: available, schema: { operationId: op('listScripts'), summary: `List the scripts of a ${title}`, tags, params: Params, response: { 200: ScriptList, ...SCRIPT_ERRORS } } },
         async (request) => {
           const s = svc();
           const r = resolve(request, false);
@@ -182,6 +187,7 @@ export function scriptsRoutes(ctx: GatewayContext, getService: () => ScriptsServ
       app.get(
         `${API_BASE}/${segment}/:${idParam}/x-medkit-script-audit`,
         {
+          config: available,
           schema: {
             operationId: op('getScriptAudit'),
             summary: `[x-medkit] Audit trail of script activity on a ${title}, newest first`,
@@ -202,7 +208,7 @@ export function scriptsRoutes(ctx: GatewayContext, getService: () => ScriptsServ
 
       app.get(
         `${base}/:script_id`,
-        { schema: { operationId: op('getScript'), summary: `Get one script of a ${title}`, tags, params: ScriptParams, response: { 200: Type.Ref(ScriptMetadata), ...SCRIPT_ERRORS } } },
+        { config: available, schema: { operationId: op('getScript'), summary: `Get one script of a ${title}`, tags, params: ScriptParams, response: { 200: Type.Ref(ScriptMetadata), ...SCRIPT_ERRORS } } },
         async (request) => {
           const s = svc();
           const r = resolve(request, false);
@@ -212,7 +218,7 @@ export function scriptsRoutes(ctx: GatewayContext, getService: () => ScriptsServ
 
       app.delete(
         `${base}/:script_id`,
-        { schema: { operationId: op('deleteScript'), summary: `Delete an uploaded script of a ${title}`, tags, params: ScriptParams, response: { 204: Type.Null(), ...SCRIPT_ERRORS } } },
+        { config: available, schema: { operationId: op('deleteScript'), summary: `Delete an uploaded script of a ${title}`, tags, params: ScriptParams, response: { 204: Type.Null(), ...SCRIPT_ERRORS } } },
         async (request, reply) => {
           const s = svc();
           const r = resolve(request, true);
@@ -224,6 +230,7 @@ export function scriptsRoutes(ctx: GatewayContext, getService: () => ScriptsServ
       app.post(
         `${base}/:script_id/executions`,
         {
+          config: available,
           schema: {
             operationId: op('startScriptExecution'),
             summary: `Run a script on a ${title} (202 + Location of the execution)`,
@@ -246,7 +253,7 @@ export function scriptsRoutes(ctx: GatewayContext, getService: () => ScriptsServ
       const execPath = `${base}/:script_id/executions/:execution_id`;
       app.get(
         execPath,
-        { schema: { operationId: op('getScriptExecution'), summary: `Status, progress and result of a script execution on a ${title}`, tags, params: ExecParams, response: { 200: ExecutionRef, ...SCRIPT_ERRORS } } },
+        { config: available, schema: { operationId: op('getScriptExecution'), summary: `Status, progress and result of a script execution on a ${title}`, tags, params: ExecParams, response: { 200: ExecutionRef, ...SCRIPT_ERRORS } } },
         async (request) => {
           const s = svc();
           const r = resolve(request, false);
@@ -258,6 +265,7 @@ export function scriptsRoutes(ctx: GatewayContext, getService: () => ScriptsServ
       app.put(
         execPath,
         {
+          config: available,
           schema: {
             operationId: op('controlScriptExecution'),
             summary: `Stop (SIGTERM) or kill (SIGKILL) a running script execution on a ${title}`,
@@ -277,7 +285,7 @@ export function scriptsRoutes(ctx: GatewayContext, getService: () => ScriptsServ
 
       app.delete(
         execPath,
-        { schema: { operationId: op('deleteScriptExecution'), summary: `Remove a finished script execution record on a ${title}`, tags, params: ExecParams, response: { 204: Type.Null(), ...SCRIPT_ERRORS } } },
+        { config: available, schema: { operationId: op('deleteScriptExecution'), summary: `Remove a finished script execution record on a ${title}`, tags, params: ExecParams, response: { 204: Type.Null(), ...SCRIPT_ERRORS } } },
         async (request, reply) => {
           const s = svc();
           const r = resolve(request, true);
@@ -291,6 +299,7 @@ export function scriptsRoutes(ctx: GatewayContext, getService: () => ScriptsServ
     app.get(
       `${API_BASE}/x-medkit-script-audit`,
       {
+        config: available,
         schema: {
           operationId: 'getScriptAudit',
           summary: '[x-medkit] Audit trail of script activity on every entity, newest first',

@@ -2,7 +2,13 @@
 // the timeout. Shared by script executions and update packages so both run scripts the same way.
 import type { ExecutionCallbacks, ExecutionHandle, ScriptExecutor } from './executor.js';
 import { parameterPassing } from './argv.js';
+import { forbiddenEnvName } from './metadata.js';
 import type { ScriptDefinition } from './model.js';
+
+/** A stored script's env minus what uploads may no longer set (scripts stored before the rule). */
+function withoutForbidden(env: Record<string, string>): Record<string, string> {
+  return Object.fromEntries(Object.entries(env).filter(([k]) => !forbiddenEnvName(k)));
+}
 
 export interface RunnerSettings {
   defaultTimeoutSec: number;
@@ -44,7 +50,7 @@ export class ScriptRunner {
       ...this.baseEnv,
       // Python buffers stdout in blocks when it is a pipe; progress lines must arrive as printed.
       PYTHONUNBUFFERED: '1',
-      ...script.env,
+      ...withoutForbidden(script.env),
       MEDKIT_SCRIPT_ID: script.id,
       MEDKIT_EXECUTION_ID: opts.executionId,
       ...opts.extraEnv,

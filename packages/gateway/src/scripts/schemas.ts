@@ -133,3 +133,12 @@ export const AuditQuerySchema = Type.Object({
 export const GlobalAuditQuerySchema = Type.Composite([AuditQuerySchema, Type.Object({ entity_id: Type.Optional(EntityId('Entity id')) })]);
 
 export const SCRIPT_ERRORS = { 400: GenericError, 404: GenericError, 409: GenericError, 501: GenericError } as const;
+
+/** The multipart form of a script upload (documented only; the multipart parser reads it). */
+export const ScriptUploadForm = Type.Object(
+  {
+    file: Type.String({ format: 'binary', description: 'The script file' }),
+    metadata: Type.Optional(Type.String({ description: 'JSON text: name, description, parameters_schema, timeout_sec, format, args, env', contentMediaType: 'application/json' })),
+  },
+  { title: 'ScriptUpload' },
+);

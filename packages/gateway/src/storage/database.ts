@@ -24,7 +24,8 @@ export class StorageError extends Error {
 export function prepareDataDir(dir: string): string {
   const abs = resolve(dir);
   try {
-    mkdirSync(abs, { recursive: true });
+    // 0700: the database and recordings are not for other local users (script executions run as one).
+    mkdirSync(abs, { recursive: true, mode: 0o700 });
     accessSync(abs, constants.W_OK | constants.R_OK);
   } catch (err) {
     const reason = (err as NodeJS.ErrnoException).code ?? String(err);

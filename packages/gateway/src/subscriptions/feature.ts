@@ -42,7 +42,6 @@ export function createSubscriptionsFeature(_config?: GatewayConfig, opts: Subscr
       });
       manager = m;
       ctx.services.provide(SUBSCRIPTIONS_SERVICE, m);
-      ctx.capabilities.set('cyclic_subscriptions');
       ctx.health.add(() => ({ fields: { 'x-medkit-subscriptions': { active: m.size, max: ctx.config.value<number>('sse.max_subscriptions') } } }));
     },
     routes(ctx) {

@@ -84,7 +84,6 @@ export function createTriggersFeature(_config?: GatewayConfig, opts: TriggersFea
       for (const [name, ev] of ctx.services.find(PLUGINS_SERVICE)?.conditions ?? []) conditions.register(name, triggerCondition(ev));
       ctx.services.provide(TRIGGERS_SERVICE, e);
       ctx.services.provide(TRIGGER_CONDITIONS_SERVICE, conditions);
-      if (enabled) ctx.capabilities.set('triggers');
       ctx.health.add(() => ({ fields: { 'x-medkit-triggers': { enabled, active: e.activeCount, max: cfg<number>('triggers.max_triggers') } } }));
     },
     routes(ctx) {

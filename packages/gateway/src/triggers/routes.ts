@@ -10,6 +10,7 @@ import type { ConditionRegistry } from './conditions.js';
 import type { TriggerEngine } from './engine.js';
 import { triggerView } from './model.js';
 import { parseLifetime, parseTriggerBody } from './validate.js';
+import { routeAvailability } from '../http/route-index.js';
 
 const TriggerSchema = Type.Object(
   {
@@ -84,6 +85,7 @@ function checkBody(request: FastifyRequest): void {
 
 export function registerTriggerRoutes(deps: TriggerRouteDeps) {
   return (app: HttpApp): void => {
+    const available = routeAvailability(deps.enabled);
     app.addSchema(TriggerSchema);
     const TriggerRef = Type.Ref(TriggerSchema);
     for (const segment of ENTITY_SEGMENTS) {
@@ -104,7 +106,7 @@ export function registerTriggerRoutes(deps: TriggerRouteDeps) {
 
       app.post(
         base,
-        { attachValidation: true, schema: { operationId: `create${op}Trigger`, summary: 'Create a condition trigger', tags, params: Params, body: CreateBody, response: { 201: TriggerRef, ...ERR } } },
+        { attachValidation: true, config: available, schema: { operationId: `create${op}Trigger`, summary: 'Create a condition trigger', tags, params: Params, body: CreateBody, response: { 201: TriggerRef, ...ERR } } },
         async (request, reply) => {
           const { type, entity } = resolve(request, true);
           checkBody(request);
@@ -117,7 +119,7 @@ export function registerTriggerRoutes(deps: TriggerRouteDeps) {
       );
       app.get(
         base,
-        { schema: { operationId: `list${op}Triggers`, summary: 'Triggers of the entity', tags, params: Params, response: { 200: Type.Object({ items: Type.Array(TriggerRef) }), ...ERR } } },
+        { config: available, schema: { operationId: `list${op}Triggers`, summary: 'Triggers of the entity', tags, params: Params, response: { 200: Type.Object({ items: Type.Array(TriggerRef) }), ...ERR } } },
         async (request) => {
           const { type, entity } = resolve(request, false);
           return { items: deps.engine.list(type, entity.id).map((t) => triggerView(t, API_BASE)) };
@@ -125,7 +127,7 @@ export function registerTriggerRoutes(deps: TriggerRouteDeps) {
       );
       app.get(
         `${base}/:trigger_id/events`,
-        { schema: { operationId: `stream${op}TriggerEvents`, summary: 'SSE stream of trigger events (EventEnvelope frames with id lines)', tags, params: ItemParams, produces: ['text/event-stream'], response: { 200: Type.String({ description: 'text/event-stream' }), ...ERR } } },
+        { config: available, schema: { operationId: `stream${op}TriggerEvents`, summary: 'SSE stream of trigger events (EventEnvelope frames with id lines)', tags, params: ItemParams, produces: ['text/event-stream'], response: { 200: Type.String({ description: 'text/event-stream' }), ...ERR } } },
         async (request, reply) => {
           const t = triggerOf(request, false);
           if (!deps.engine.canStream(t)) throw new SovdError('resource-not-found', 'Trigger is no longer active', { trigger_id: t.id });
@@ -136,13 +138,14 @@ export function registerTriggerRoutes(deps: TriggerRouteDeps) {
       );
       app.get(
         `${base}/:trigger_id`,
-        { schema: { operationId: `get${op}Trigger`, summary: 'One trigger', tags, params: ItemParams, response: { 200: TriggerRef, ...ERR } } },
+        { config: available, schema: { operationId: `get${op}Trigger`, summary: 'One trigger', tags, params: ItemParams, response: { 200: TriggerRef, ...ERR } } },
         async (request) => triggerView(triggerOf(request, false), API_BASE),
       );
       app.put(
         `${base}/:trigger_id`,
         {
           attachValidation: true,
+          config: available,
           schema: { operationId: `update${op}Trigger`, summary: 'Set a new lifetime (restarts the expiry clock)', tags, params: ItemParams, body: Type.Object({ lifetime: Type.Integer({ description: 'seconds > 0' }) }), response: { 200: TriggerRef, ...ERR } },
         },
         async (request) => {
@@ -155,7 +158,7 @@ export function registerTriggerRoutes(deps: TriggerRouteDeps) {
       );
       app.delete(
         `${base}/:trigger_id`,
-        { schema: { operationId: `delete${op}Trigger`, summary: 'Delete a trigger (closes its streams)', tags, params: ItemParams, response: { 204: Type.Null(), ...ERR } } },
+        { config: available, schema: { operationId: `delete${op}Trigger`, summary: 'Delete a trigger (closes its streams)', tags, params: ItemParams, response: { 204: Type.Null(), ...ERR } } },
         async (request, reply) => {
           deps.engine.remove(triggerOf(request, true));
           return reply.code(204).send(null);

@@ -65,7 +65,6 @@ export function createUpdatesFeature(_config?: GatewayConfig, options: UpdatesFe
       const provider = typeof options.provider === 'function' ? options.provider(ctx) : (options.provider ?? fromPlugin ?? builtInProvider(ctx));
       manager = new UpdateManager(new UpdateStore(ctx.db), provider, ctx.log.child({ component: 'updates' }));
       ctx.services.provide(UPDATES_SERVICE, manager);
-      ctx.capabilities.set('updates');
       // Cyclic subscriptions and triggers on `/updates/{id}/status` read and follow the package's status.
       const m = manager;
       getSamplers(ctx).register('update-status', {

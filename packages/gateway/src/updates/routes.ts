@@ -5,6 +5,7 @@ import { SovdError } from '../sovd/errors.js';
 import { Collection, EntityId, GenericError, Opaque } from '../http/schemas.js';
 import type { UpdateManager } from './manager.js';
 import { ORIGINS } from './model.js';
+import { routeAvailability } from '../http/route-index.js';
 
 const UpdateStatusSchema = Type.Object(
   {
@@ -82,12 +83,14 @@ export function updatesRoutes(getManager: () => UpdateManager | undefined) {
   const statusLocation = (id: string) => `${API_BASE}/updates/${id}/status`;
 
   return (app: HttpApp): void => {
+    const available = routeAvailability(getManager() !== undefined);
     app.addSchema(UpdateStatusSchema);
     const StatusRef = Type.Ref(UpdateStatusSchema);
 
     app.get(
       `${API_BASE}/updates`,
       {
+        config: available,
         schema: {
           operationId: 'listUpdates',
           summary: 'Ids of registered software update packages',
@@ -104,7 +107,7 @@ export function updatesRoutes(getManager: () => UpdateManager | undefined) {
 
     app.post(
       `${API_BASE}/updates`,
-      { schema: { operationId: 'registerUpdate', summary: 'Register a software update package', tags, body: RegisterBody, response: { 201: Type.Object({ id: Type.String() }), ...ERRORS } } },
+      { config: available, schema: { operationId: 'registerUpdate', summary: 'Register a software update package', tags, body: RegisterBody, response: { 201: Type.Object({ id: Type.String() }), ...ERRORS } } },
       async (request, reply) => {
         const p = await mgr().register(request.body);
         reply.status(201).header('Location', `${API_BASE}/updates/${p.id}`);
@@ -114,13 +117,13 @@ export function updatesRoutes(getManager: () => UpdateManager | undefined) {
 
     app.get(
       `${API_BASE}/updates/:update_id`,
-      { schema: { operationId: 'getUpdate', summary: 'Metadata of an update package as registered', tags, params: Params, response: { 200: UpdateMetadata, ...ERRORS } } },
+      { config: available, schema: { operationId: 'getUpdate', summary: 'Metadata of an update package as registered', tags, params: Params, response: { 200: UpdateMetadata, ...ERRORS } } },
       async (request) => mgr().get(request.params.update_id).metadata,
     );
 
     app.delete(
       `${API_BASE}/updates/:update_id`,
-      { schema: { operationId: 'deleteUpdate', summary: 'Delete an update package (409 while an operation runs)', tags, params: Params, response: { 204: Type.Null(), ...ERRORS, 500: GenericError } } },
+      { config: available, schema: { operationId: 'deleteUpdate', summary: 'Delete an update package (409 while an operation runs)', tags, params: Params, response: { 204: Type.Null(), ...ERRORS, 500: GenericError } } },
       async (request, reply) => {
         await mgr().remove(request.params.update_id);
         reply.status(204).send(null);
@@ -135,7 +138,7 @@ export function updatesRoutes(getManager: () => UpdateManager | undefined) {
       }[op];
       app.put(
         `${API_BASE}/updates/:update_id/${op}`,
-        { schema: { operationId: `${op}Update`, summary, tags, params: Params, response: { 202: StatusRef, ...ERRORS } } },
+        { config: available, schema: { operationId: `${op}Update`, summary, tags, params: Params, response: { 202: StatusRef, ...ERRORS } } },
         async (request, reply) => {
           const id = request.params.update_id;
           const status = mgr().start(id, op);
@@ -147,7 +150,7 @@ export function updatesRoutes(getManager: () => UpdateManager | undefined) {
 
     app.get(
       `${API_BASE}/updates/:update_id/status`,
-      { schema: { operationId: 'getUpdateStatus', summary: 'Status, phase and progress of an update package', tags, params: Params, response: { 200: StatusRef, ...ERRORS } } },
+      { config: available, schema: { operationId: 'getUpdateStatus', summary: 'Status, phase and progress of an update package', tags, params: Params, response: { 200: StatusRef, ...ERRORS } } },
       async (request) => mgr().get(request.params.update_id).status,
     );
   };

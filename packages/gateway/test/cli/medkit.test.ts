@@ -95,6 +95,29 @@ describe('medkit command', () => {
     p.child.kill('SIGTERM');
     expect(await p.exited).toBe(0);
   });
+
+  it('takes the gateway file and the reference fault-manager file together and prints where each setting came from', async () => {
+    const dir = tmp();
+    const gw = join(dir, 'gateway_params.yaml');
+    const fm = join(dir, 'fault_manager.yaml');
+    writeFileSync(gw, 'ros2_medkit_gateway:\n  ros__parameters:\n    cors:\n      max_age_seconds: 600\n');
+    writeFileSync(fm, 'fault_manager:\n  ros__parameters:\n    confirmation_threshold: -3\n    use_sim_time: true\n    snapshots:\n      rosbag:\n        enabled: true\n');
+    const port = await freePort();
+    const p = runMedkit(['gateway', '--no-ros', '--config', gw, '--config', fm, '--data-dir', join(dir, 'data'), '--port', String(port)], { MEDKIT_LOG_LEVEL: 'warn' });
+    procs.push(p);
+    // Start-up is well under a second on a quiet machine; the long deadline only rides out a loaded one.
+    await p.waitFor(/medkit gateway ready/, 60_000);
+    const err = p.stderr();
+    expect(err).toContain(`medkit: config: settings from ${gw}:\nmedkit: config:   cors.max_age_seconds = 600`);
+    expect(err).toContain(`medkit: config: settings from ${fm}:\nmedkit: config:   faults.confirmation_threshold = -3  (as fault_manager.confirmation_threshold)`);
+    expect(err).toContain('faults.snapshots.rosbag.enabled = true  (as fault_manager.snapshots.rosbag.enabled)');
+    expect(err).toContain(`configuration key 'fault_manager.use_sim_time' (medkit key 'faults.use_sim_time') in ${fm} is not supported by medkit; ignored`);
+    // The black box is on: the fault manager reports it in /health.
+    const health = await (await fetch(`http://127.0.0.1:${port}/api/v1/health`)).json();
+    expect(health['x-medkit-faults'].black_box).toBe(true);
+    p.child.kill('SIGTERM');
+    expect(await p.exited).toBe(0);
+  }, 90_000);
 });
 
 function freePort(): Promise<number> {

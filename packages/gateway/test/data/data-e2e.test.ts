@@ -31,7 +31,8 @@ describe('data on a ROS node in another process', () => {
     expect(r.status).toBe(200);
     const volt = r.body.items.find((i: any) => i.id === '/demo/battery/voltage');
     expect(volt).toMatchObject({ name: '/demo/battery/voltage', category: 'currentData', 'x-medkit': { ros2: { topic: '/demo/battery/voltage', direction: 'publish', type: 'std_msgs/msg/Float64' } } });
-    expect([volt['x-medkit'].type_info.schema.properties.data.type].flat()).toContain('number');
+    // One JSON type per field, as reference clients need (docs/migrating.md).
+    expect(volt['x-medkit'].type_info.schema.properties.data).toMatchObject({ type: 'number', format: 'double', 'x-medkit-non-finite': ['NaN', 'Infinity', '-Infinity'] });
     expect(volt['x-medkit'].type_info.default_value).toEqual({ data: 0 });
     const cmd = r.body.items.find((i: any) => i.id === '/demo/cmd');
     expect(cmd['x-medkit'].ros2.direction).toBe('subscribe');

@@ -103,10 +103,10 @@ describe('discovery routes on the example AMR manifest', () => {
 
   it('lists discovery routes with typed schemas in the OpenAPI document', async () => {
     const doc = (await get('/docs')).body;
-    expect(doc.paths['/api/v1/apps/{app_id}/is-located-on'].get.operationId).toBe('listAppIsLocatedOn');
-    expect(doc.paths['/api/v1/apps'].get.responses['200']).toBeDefined();
+    expect(doc.paths['/apps/{app_id}/is-located-on'].get.operationId).toBe('listAppIsLocatedOn');
+    expect(doc.paths['/apps'].get.responses['200']).toBeDefined();
     const scoped = (await get('/apps/battery-monitor/docs')).body;
-    expect(Object.keys(scoped.paths)).toContain('/api/v1/apps/battery-monitor');
+    expect(Object.keys(scoped.paths)).toContain('/apps/battery-monitor');
   });
 });
 

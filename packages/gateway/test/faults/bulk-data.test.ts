@@ -68,15 +68,17 @@ describe('bulk data (api.md §10)', () => {
 
     const detail = await g.api('GET', '/apps/battery-monitor/faults/BATTERY_DEAD');
     const bag = detail.body.environment_data.snapshots.find((s: { type: string }) => s.type === 'rosbag');
-    expect(bag).toMatchObject({ type: 'rosbag', bulk_data_uri: `/apps/battery-monitor/bulk-data/rosbags/${d.id}`, format: 'mcap', size_bytes: d.size });
+    expect(bag).toMatchObject({ type: 'rosbag', bulk_data_uri: `/api/v1/apps/battery-monitor/bulk-data/rosbags/${d.id}`, format: 'mcap', size_bytes: d.size });
     const listed = (await g.api('GET', '/faults')).body.items.find((i: { fault_code: string }) => i.fault_code === 'BATTERY_DEAD');
-    expect(listed.environment_data.snapshots).toContainEqual(expect.objectContaining({ type: 'rosbag', bulk_data_uri: `/apps/battery-monitor/bulk-data/rosbags/${d.id}` }));
+    expect(listed.environment_data.snapshots).toContainEqual(expect.objectContaining({ type: 'rosbag', bulk_data_uri: `/api/v1/apps/battery-monitor/bulk-data/rosbags/${d.id}` }));
 
-    const res = await fetch(`${g.url}/api/v1${bag.bulk_data_uri}`);
+    const res = await fetch(`${g.url}${bag.bulk_data_uri}`);
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toBe('application/x-mcap');
     expect(res.headers.get('content-disposition')).toBe(`attachment; filename="${d.id}.mcap"`);
     const bytes = new Uint8Array(await res.arrayBuffer());
+    // The listed size is what the download serves.
+    expect(bytes.length).toBe(d.size);
     const reader = await McapIndexedReader.Initialize({ readable: readable(bytes) });
     const texts: string[] = [];
     for await (const m of reader.readMessages()) {

@@ -103,7 +103,20 @@ describe.each(BACKENDS)('reference scenarios (%s storage)', (backend) => {
     expect(seen).toEqual([['HEALED', 2], ['HEALED', 1], ['HEALED', 0], ['CONFIRMED', -1]]);
     expect(h.takeEvents()).toEqual(['fault_confirmed']);
     expect(confirmed).toEqual(['X']);
-    expect(h.repo.getFault('X')!.occurrence_count).toBe(1);
+    // [DEVIATION D3] (reference: stays 1): confirming again after HEALED is a new occurrence.
+    expect(h.repo.getFault('X')!.occurrence_count).toBe(2);
+  });
+
+  it('D3: every stop/heal cycle counts one occurrence; reports within one occurrence do not', () => {
+    const h = harness(backend, { config: { healing_enabled: true, healing_threshold: 0 } });
+    for (let cycle = 1; cycle <= 3; cycle++) {
+      h.F('X', 3);
+      h.F('X', 3);
+      expect(h.state('X')![0]).toBe('CONFIRMED');
+      expect(h.repo.getFault('X')!.occurrence_count).toBe(cycle);
+      h.P('X');
+      expect(h.state('X')![0]).toBe('HEALED');
+    }
   });
 
   it('S10: healing_threshold 0 heals on a single PASSED', () => {

@@ -190,28 +190,81 @@ describe.each(BACKENDS)('freeze-frame capture through the manager (%s)', (backen
     expect(JSON.parse(h.repo.freezeFrame('MOTOR')!.data)).toEqual({ '/motor/temperature': { temperature: 85.5, variance: 0.1 }, '/motor/current': { data: 12.5 } });
   });
 
-  it('renders topic frames with primary values, ISO capture times and a value-and-history frame', async () => {
+  it('renders topic frames with primary values and ISO capture times when no history was kept', async () => {
     const sampler = new FakeSampler({ '/motor/temperature': msg('sensor_msgs/msg/Temperature', { temperature: 85.5, variance: 0.1 }) });
-    sampler.histories.set('/motor/temperature', [
-      // History points carry primary values (the ROS layer's SignalCache extracts them on receipt).
-      { timestamp_ns: 1_770_000_000_000_000_000n, value: 80 },
-      { timestamp_ns: 1_770_000_000_100_000_000n, value: 85.5 },
-    ]);
     const { h, capture } = setup({ sampler });
     h.F('MOTOR', 2, '/motor', 'Motor too hot');
     await capture.idle();
     const env = environmentData(h.repo, 'MOTOR', false)!;
     const detail = faultDetail(h.repo.getFault('MOTOR')!, env, { entityPath: '/apps/motor' }) as { item: Record<string, unknown>; environment_data: { snapshots: Record<string, unknown>[] } };
     expect(detail.item).toMatchObject({ code: 'MOTOR', fault_name: 'Motor too hot', severity: 2, severity_label: 'error', status: { aggregatedStatus: 'active', testFailed: '1', confirmedDTC: '1', pendingDTC: '0' } });
-    const [frame, history] = detail.environment_data.snapshots;
-    expect(frame).toEqual({
+    expect(detail.environment_data.snapshots).toEqual([{
       type: 'freeze_frame', name: 'temperature', data: 85.5,
       'x-medkit': { topic: '/motor/temperature', message_type: 'sensor_msgs/msg/Temperature', full_data: { temperature: 85.5, variance: 0.1 }, captured_at: '2026-02-02T02:40:00.123Z' },
-    });
-    // Q10: epoch nanoseconds beyond 2^53 are strings.
-    expect(history).toEqual({ type: 'freeze_frame', name: 'signal_history', data: { '/motor/temperature': { value: 85.5, history: [['1770000000000000000', 80], ['1770000000100000000', 85.5]] } } });
+    }]);
     const listed = faultListItem(h.repo.getFault('MOTOR')!, undefined, restSnapshots(env)) as { environment_data: { snapshots: Record<string, unknown>[] } };
     expect(listed.environment_data.snapshots[0]).toEqual({ type: 'freeze_frame', name: 'temperature', 'x-medkit': { topic: '/motor/temperature', message_type: 'sensor_msgs/msg/Temperature', captured_at: '2026-02-02T02:40:00.123Z' } });
+  });
+
+  it('renders a capture with history as one frame of signals {value, history} with exact numeric ns offsets', async () => {
+    const sampler = new FakeSampler({
+      '/safety/gate/min_range_m': msg('std_msgs/msg/Float64', { data: 0.11 }),
+      '/safety/gate/stop_threshold_m': msg('std_msgs/msg/Float64', { data: 0.8 }),
+    });
+    // Wall-clock ns beyond 2^53; 1 ns apart at the end, which a float of the absolute time cannot tell apart.
+    sampler.histories.set('/safety/gate/min_range_m', [
+      { timestamp_ns: 1_770_000_000_000_000_001n, value: 2.749 },
+      { timestamp_ns: 1_770_000_000_500_000_000n, value: 0.3 },
+      { timestamp_ns: 1_770_000_000_500_000_001n, value: 0.11 },
+    ]);
+    const { h, capture } = setup({ sampler, yaml: 'fault_specific:\n  PROTECTIVE_STOP: [/safety/gate/min_range_m, /safety/gate/stop_threshold_m]\n' });
+    h.F('PROTECTIVE_STOP', 3, '/safety/gate');
+    await capture.idle();
+    const env = environmentData(h.repo, 'PROTECTIVE_STOP', false)!;
+    const detail = faultDetail(h.repo.getFault('PROTECTIVE_STOP')!, env) as { environment_data: { snapshots: Record<string, unknown>[] } };
+    const frames = detail.environment_data.snapshots.filter((s) => s.type === 'freeze_frame');
+    expect(frames).toEqual([{
+      type: 'freeze_frame',
+      name: 'freeze_frame',
+      data: {
+        min_range_m: { value: 0.11, history: [[0, 2.749], [499_999_999, 0.3], [500_000_000, 0.11]] },
+        // No history kept for this topic: one sample at its capture time.
+        stop_threshold_m: { value: 0.8, history: [[122_999_999, 0.8]] },
+      },
+      'x-medkit': {
+        captured_at: '2026-02-02T02:40:00.123Z',
+        capture_id: 1,
+        history_epoch_ns: '1770000000000000001',
+        signals: {
+          min_range_m: { topic: '/safety/gate/min_range_m', message_type: 'std_msgs/msg/Float64' },
+          stop_threshold_m: { topic: '/safety/gate/stop_threshold_m', message_type: 'std_msgs/msg/Float64' },
+        },
+      },
+    }]);
+    // Exact: epoch + offset gives each sample's wall-clock ns back.
+    const x = frames[0]['x-medkit'] as { history_epoch_ns: string };
+    const hist = (frames[0].data as Record<string, { history: [number, number][] }>).min_range_m.history;
+    expect(hist.map(([t]) => BigInt(x.history_epoch_ns) + BigInt(t))).toEqual([1_770_000_000_000_000_001n, 1_770_000_000_500_000_000n, 1_770_000_000_500_000_001n]);
+  });
+
+  it('shows one frame per capture in the detail (bounded by max_per_fault) and only the newest in the list', async () => {
+    const sampler = new FakeSampler({ '/gate/min_range_m': msg('std_msgs/msg/Float64', { data: 0.1 }) });
+    sampler.histories.set('/gate/min_range_m', [{ timestamp_ns: 1_770_000_000_000_000_000n, value: 0.1 }]);
+    const { h, capture } = setup({ sampler, config: { healing_enabled: true, healing_threshold: 0, snapshots: { max_per_fault: 2, recapture_cooldown_sec: 0 } }, yaml: 'fault_specific:\n  STOP: [/gate/min_range_m]\n' });
+    for (let i = 0; i < 4; i++) {
+      h.F('STOP', 3, '/gate');
+      await capture.idle();
+      h.P('STOP', '/gate');
+    }
+    expect(h.repo.getFault('STOP')!.occurrence_count).toBe(4);
+    const env = environmentData(h.repo, 'STOP', false)!;
+    const detail = faultDetail(h.repo.getFault('STOP')!, env) as { environment_data: { snapshots: Record<string, unknown>[] } };
+    const ids = detail.environment_data.snapshots.map((s) => (s['x-medkit'] as { capture_id: number }).capture_id);
+    expect(ids).toEqual([4, 3]);
+    const listed = faultListItem(h.repo.getFault('STOP')!, undefined, restSnapshots(env, undefined, { latest: true })) as { environment_data: { snapshots: Record<string, unknown>[] } };
+    expect(listed.environment_data.snapshots.map((s) => (s['x-medkit'] as { capture_id: number }).capture_id)).toEqual([4]);
+    // Every snapshot carries its capture time.
+    for (const s of detail.environment_data.snapshots) expect((s['x-medkit'] as { captured_at: string }).captured_at).toMatch(/^\d{4}-\d{2}-\d{2}T/);
   });
 
   it('keeps at most max_per_fault rows by evicting whole old capture sets', async () => {

@@ -65,7 +65,8 @@ describe('HTTP core', () => {
       expect(body.endpoints).toContain('GET /api/v1/health');
       expect(body.endpoints).toContain('POST /api/v1/echo/{thing_id}');
       expect(Object.keys(body.capabilities)).toHaveLength(17);
-      expect(body.capabilities.discovery).toBe(true);
+      // Flags follow the routes: this gateway has an echo route but no entity collections.
+      expect(body.capabilities.discovery).toBe(false);
     }
   });
 

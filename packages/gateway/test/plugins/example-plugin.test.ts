@@ -114,8 +114,8 @@ describe('example plugin loaded by path from the config file', () => {
     expect(notRouted.status).toBe(404);
     expect(notRouted.body.error_code).toBe('resource-not-found');
     const docs = await http(`${url}/docs`);
-    expect(docs.body.paths[`/api/v1/x-acme/status`].get.operationId).toBe('getAcmeStatus');
-    expect(docs.body.paths['/api/v1/components/{component_id}/x-acme-diagnostics']).toBeDefined();
+    expect(docs.body.paths['/x-acme/status'].get.operationId).toBe('getAcmeStatus');
+    expect(docs.body.paths['/components/{component_id}/x-acme-diagnostics']).toBeDefined();
   });
 
   it('feeds its log backend from /rosout of the robot process', async () => {

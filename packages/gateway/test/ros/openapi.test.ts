@@ -39,18 +39,18 @@ describe('OpenAPI of data, operations, configurations, status and logs', () => {
     expect(result.errors ?? []).toEqual([]);
     const paths = Object.keys(doc.paths);
     for (const p of [
-      '/api/v1/apps/{app_id}/data/{data_id}',
-      '/api/v1/areas/{area_id}/data-categories',
-      '/api/v1/functions/{function_id}/operations/{operation_id}/executions/{execution_id}',
-      '/api/v1/components/{component_id}/configurations/{config_id}',
-      '/api/v1/apps/{app_id}/status/force-restart',
-      '/api/v1/areas/{area_id}/logs/configuration',
-      '/api/v1/rosout',
-      '/api/v1/functions/{function_id}/rosout',
+      '/apps/{app_id}/data/{data_id}',
+      '/areas/{area_id}/data-categories',
+      '/functions/{function_id}/operations/{operation_id}/executions/{execution_id}',
+      '/components/{component_id}/configurations/{config_id}',
+      '/apps/{app_id}/status/force-restart',
+      '/areas/{area_id}/logs/configuration',
+      '/rosout',
+      '/functions/{function_id}/rosout',
     ]) expect(paths).toContain(p);
     expect(paths.filter((p) => p.includes('*'))).toEqual([]);
-    expect(paths).not.toContain('/api/v1/areas/{area_id}/status');
-    expect(paths).toContain('/api/v1/apps/{app_id}/data');
+    expect(paths).not.toContain('/areas/{area_id}/status');
+    expect(paths).toContain('/apps/{app_id}/data');
     const ids = Object.values(doc.paths).flatMap((ops) => Object.values(ops as Record<string, { operationId?: string }>).map((o) => o.operationId));
     expect(ids.every((id) => typeof id === 'string')).toBe(true);
     expect(new Set(ids).size).toBe(ids.length);

@@ -27,7 +27,9 @@ describe('scripts', () => {
           ],
         }),
       ],
-      flags: { 'scripts.scripts_dir': work, 'scripts.max_file_size_mb': 1, 'scripts.kill_grace_sec': 0.5 },
+      // These tests talk to their scripts through files in a private temp dir and host PIDs, so they run
+      // without the sandbox (the process-group fallback); sandbox.test.ts covers the sandbox.
+      flags: { 'scripts.scripts_dir': work, 'scripts.max_file_size_mb': 1, 'scripts.kill_grace_sec': 0.5, 'scripts.sandbox.mode': 'off' },
     });
   });
   afterAll(async () => {
@@ -391,12 +393,12 @@ describe('scripts: lock check, history retention, OpenAPI', () => {
   it('documents the script routes in the OpenAPI document', async () => {
     const doc = await json(await fetch(`${g.url}/api/v1/docs`));
     for (const path of [
-      '/api/v1/apps/{app_id}/scripts',
-      '/api/v1/components/{component_id}/scripts/{script_id}/executions/{execution_id}',
-      '/api/v1/x-medkit-script-audit',
+      '/apps/{app_id}/scripts',
+      '/components/{component_id}/scripts/{script_id}/executions/{execution_id}',
+      '/x-medkit-script-audit',
     ]) {
       expect(doc.paths[path], path).toBeDefined();
     }
-    expect(doc.paths['/api/v1/apps/{app_id}/scripts'].post.operationId).toBe('uploadScriptApp');
+    expect(doc.paths['/apps/{app_id}/scripts'].post.operationId).toBe('uploadScriptApp');
   });
 });

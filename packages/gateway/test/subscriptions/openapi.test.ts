@@ -20,12 +20,12 @@ describe('OpenAPI of locks, triggers and subscriptions', () => {
     expect(result.errors ?? []).toEqual([]);
     const paths = Object.keys(doc.paths);
     for (const p of [
-      '/api/v1/apps/{app_id}/locks/{lock_id}',
-      '/api/v1/areas/{area_id}/triggers/{trigger_id}/events',
-      '/api/v1/functions/{function_id}/cyclic-subscriptions/{subscription_id}',
+      '/apps/{app_id}/locks/{lock_id}',
+      '/areas/{area_id}/triggers/{trigger_id}/events',
+      '/functions/{function_id}/cyclic-subscriptions/{subscription_id}',
     ]) expect(paths).toContain(p);
-    expect(paths).not.toContain('/api/v1/areas/{area_id}/locks');
-    expect(paths).not.toContain('/api/v1/areas/{area_id}/cyclic-subscriptions');
+    expect(paths).not.toContain('/areas/{area_id}/locks');
+    expect(paths).not.toContain('/areas/{area_id}/cyclic-subscriptions');
     const root = await (await fetch(`${g.url}/api/v1`)).json();
     expect(root.capabilities).toMatchObject({ locking: true, triggers: true, cyclic_subscriptions: true });
   });

@@ -35,7 +35,7 @@ export function runMedkit(args: string[], env: NodeJS.ProcessEnv = {}): MedkitPr
     stdout: () => out,
     stderr: () => err,
     exited,
-    waitFor(re, timeoutMs = 15_000) {
+    waitFor(re, timeoutMs = 45_000) {
       return new Promise((resolve, reject) => {
         const timer = setInterval(() => {
           const m = out.match(re);

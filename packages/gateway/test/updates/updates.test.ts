@@ -34,7 +34,8 @@ describe('software updates (built-in script provider)', () => {
   let packages: string;
   let g: TestGateway;
   const features = () => [fixtureEntitiesFeature(), createScriptsFeature(), createUpdatesFeature()];
-  const flags = () => ({ 'scripts.scripts_dir': join(work, 'scripts'), 'updates.enabled': true, 'updates.packages_dir': packages, 'scripts.kill_grace_sec': 0.5 });
+  // Update steps coordinate with the test through host files: no script sandbox here (see scripts/sandbox.test.ts).
+  const flags = () => ({ 'scripts.scripts_dir': join(work, 'scripts'), 'updates.enabled': true, 'updates.packages_dir': packages, 'scripts.kill_grace_sec': 0.5, 'scripts.sandbox.mode': 'off' });
 
   beforeAll(async () => {
     work = mkdtempSync(join(tmpdir(), 'medkit-updates-'));

@@ -7,7 +7,7 @@ import { EventEmitter } from 'node:events';
 import { actionRosNames, actionWireTypes, normalizeRosTypeName } from '../names/index.js';
 import { deadlineOf, remaining, type CallOptions } from '../client/deadline.js';
 import { RosRemoteError } from '../client/errors.js';
-import type { RosNode } from '../client/node.js';
+import type { NodeHost } from '../client/node-host.js';
 import { QOS_ACTION_STATUS, QOS_DEFAULT, QOS_SERVICES_DEFAULT } from '../client/qos-profiles.js';
 import type { RosTime } from '../client/time.js';
 import type { ServiceClient } from '../services/service-client.js';
@@ -82,7 +82,7 @@ export class ActionClient {
   readonly #resultTimeoutMs: number;
 
   /** @internal */
-  constructor(node: RosNode, action: string, type: string, opts: ActionClientOptions = {}) {
+  constructor(node: NodeHost, action: string, type: string, opts: ActionClientOptions = {}) {
     this.action = node.resolveName(action);
     const t = normalizeRosTypeName(type);
     if (!t) throw new Error(`'${type}' is not an action type name`);

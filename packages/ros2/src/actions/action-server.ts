@@ -5,7 +5,7 @@
  * for `resultTimeoutMs` so late get_result calls still get their answer.
  */
 import { actionRosNames, actionWireTypes, normalizeRosTypeName } from '../names/index.js';
-import type { RosNode } from '../client/node.js';
+import type { NodeHost } from '../client/node-host.js';
 import { QOS_ACTION_STATUS, QOS_DEFAULT, QOS_SERVICES_DEFAULT } from '../client/qos-profiles.js';
 import { compareRosTime, rosNow, type RosTime } from '../client/time.js';
 import type { ServiceServer } from '../services/service-server.js';
@@ -111,7 +111,7 @@ export class ServerGoalHandle {
 export class ActionServer {
   readonly action: string;
   readonly type: string;
-  readonly #node: RosNode;
+  readonly #node: NodeHost;
   readonly #handlers: ActionServerHandlers;
   readonly #goals = new Map<string, ServerGoalHandle>();
   readonly #services: ServiceServer[];
@@ -122,7 +122,7 @@ export class ActionServer {
   #closed = false;
 
   /** @internal */
-  constructor(node: RosNode, action: string, type: string, handlers: ActionServerHandlers) {
+  constructor(node: NodeHost, action: string, type: string, handlers: ActionServerHandlers) {
     this.#node = node;
     this.#handlers = handlers;
     this.action = node.resolveName(action);

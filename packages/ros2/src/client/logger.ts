@@ -1,6 +1,6 @@
 /** A node's logger: publishes rcl_interfaces/msg/Log on /rosout (rosout QoS profile) like rcl does. */
 import type { Publisher } from '../topics/publisher.js';
-import type { RosNode } from './node.js';
+import type { NodeHost } from './node-host.js';
 import { QOS_ROSOUT } from './qos-profiles.js';
 import { rosNow } from './time.js';
 
@@ -18,7 +18,7 @@ export class NodeLogger {
   #pub: Publisher | undefined;
 
   /** @internal */
-  constructor(node: RosNode, enabled: boolean) {
+  constructor(node: NodeHost, enabled: boolean) {
     this.name = node.fqn.slice(1).replace(/\//g, '.');
     if (enabled) this.#pub = node.createPublisher('/rosout', LOG_TYPE, QOS_ROSOUT);
   }

@@ -1,22 +1,22 @@
-/** What publishers, clients, servers and actions need from the node that owns them. */
-import type { Participant, Reader, ReaderConfig, Writer, WriterConfig } from '@medkit/rtps';
-import type { RosGraph } from '../graph/graph.js';
-import type { TypeRegistry } from '../types/index.js';
+/**
+ * What actions, parameters, lifecycle, the logger and node-scoped service helpers need from the
+ * node that owns them: the node's factories for topics and services. {@link RosNode} implements it;
+ * depending on this seam instead of RosNode keeps those modules out of an import circle with node.ts.
+ */
+import type { EndpointHost } from './endpoint-host.js';
+import type { QosInput } from './qos-profiles.js';
+import type { ServiceClient, ServiceClientOptions } from '../services/service-client.js';
+import type { ServiceHandler, ServiceServer, ServiceServerOptions } from '../services/service-server.js';
+import type { Publisher } from '../topics/publisher.js';
+import type { MessageCallback, Subscription, SubscriptionOptions } from '../topics/subscription.js';
 
-export interface NodeHost {
-  readonly name: string;
-  readonly namespace: string;
-  /** Fully qualified node name. */
-  readonly fqn: string;
-  readonly types: TypeRegistry;
-  readonly participant: Participant;
-  readonly graph: RosGraph;
-  /** Creates a DDS writer listed under this node in ros_discovery_info. */
-  createWriter(cfg: WriterConfig): Writer;
-  /** Creates a DDS reader listed under this node in ros_discovery_info. */
-  createReader(cfg: ReaderConfig): Reader;
-  /** Fully qualified form of a topic/service name relative to this node (`~/x`, `x`, `/x`). */
-  resolveName(name: string): string;
-  /** A fresh rmw_cyclonedds-style client/service id (`xx.x.x...`). */
-  nextRmwId(): string;
+export interface NodeHost extends EndpointHost {
+  /** Publishes `type` messages on `topic` (relative names resolve against the node). */
+  createPublisher(topic: string, type: string, qos?: QosInput): Publisher;
+  /** Subscribes to `topic` (`qos: 'auto'` matches the publishers known now). */
+  createSubscription(topic: string, type: string, callback: MessageCallback, qos?: QosInput | 'auto', opts?: SubscriptionOptions): Subscription;
+  /** A client of `service` (type `pkg/srv/X`). */
+  createClient(service: string, type: string, opts?: ServiceClientOptions): ServiceClient;
+  /** Serves `service`. */
+  createService(service: string, type: string, handler: ServiceHandler, opts?: ServiceServerOptions): ServiceServer;
 }

@@ -17,7 +17,7 @@ import { ServiceClient, type ServiceClientOptions } from '../services/service-cl
 import { ServiceServer, type ServiceHandler, type ServiceServerOptions } from '../services/service-server.js';
 import { Publisher } from '../topics/publisher.js';
 import { Subscription, type MessageCallback, type SubscriptionOptions } from '../topics/subscription.js';
-import type { RosContext } from './context.js';
+import type { ContextServices } from './context-services.js';
 import { NodeLogger } from './logger.js';
 import { serveTypeDescription } from './type-description-service.js';
 import type { NodeHost } from './node-host.js';
@@ -50,7 +50,7 @@ export class RosNode implements NodeHost {
   readonly name: string;
   readonly namespace: string;
   readonly fqn: string;
-  readonly context: RosContext;
+  readonly context: ContextServices;
   /** Log through /rosout (and nowhere else). */
   readonly logger: NodeLogger;
   /** This node's parameters (declare, get, set); served remotely unless `parameterServices: false`. */
@@ -62,7 +62,7 @@ export class RosNode implements NodeHost {
   #destroyed = false;
 
   /** @internal */
-  constructor(context: RosContext, name: string, namespace: string, opts: NodeOptions, hooks: NodeHooks) {
+  constructor(context: ContextServices, name: string, namespace: string, opts: NodeOptions, hooks: NodeHooks) {
     const nameProblem = nodeNameProblem(name);
     if (nameProblem) throw new Error(`invalid node name '${name}': ${nameProblem}`);
     const ns = normalizeNamespace(namespace);

@@ -5,7 +5,7 @@
  */
 import { EventEmitter } from 'node:events';
 import type { Subscription } from '../topics/subscription.js';
-import type { RosContext } from './context.js';
+import type { ContextServices } from './context-services.js';
 import { LOG_TYPE } from './logger.js';
 import { QOS_ROSOUT } from './qos-profiles.js';
 import type { RosTime } from './time.js';
@@ -37,7 +37,7 @@ export class RosoutReader extends EventEmitter<RosoutEvents> {
   #closed = false;
 
   /** @internal */
-  constructor(private readonly context: RosContext) {
+  constructor(private readonly context: ContextServices) {
     super();
     (this as unknown as EventEmitter).on('newListener', (event: string | symbol) => {
       if (event === 'log') this.start();

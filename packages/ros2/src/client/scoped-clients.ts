@@ -1,7 +1,7 @@
 /** Service clients of one remote node's node-scoped services (parameters, lifecycle), made on first use. */
 import { nodeScopedName, type NodeScopedInterface } from '../names/index.js';
 import type { ServiceClient } from '../services/service-client.js';
-import type { RosNode } from './node.js';
+import type { NodeHost } from './node-host.js';
 import type { QoS } from '@medkit/rtps';
 
 export class ScopedClients<K extends string> {
@@ -10,7 +10,7 @@ export class ScopedClients<K extends string> {
   readonly #clients = new Map<K, ServiceClient>();
 
   constructor(
-    private readonly node: RosNode,
+    private readonly node: NodeHost,
     target: string,
     private readonly table: Readonly<Record<K, NodeScopedInterface>>,
     private readonly qos: QoS,

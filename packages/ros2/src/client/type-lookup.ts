@@ -6,7 +6,7 @@
 import { nodeScopedName, normalizeRosTypeName, TYPE_DESCRIPTION_SERVICE } from '../names/index.js';
 import type { ServiceClient } from '../services/service-client.js';
 import type { TypeDescription } from '../types/index.js';
-import type { RosContext } from './context.js';
+import type { ContextServices } from './context-services.js';
 import { deadlineOf, remaining, type CallOptions } from './deadline.js';
 import { RosRemoteError, RosUnavailableError } from './errors.js';
 
@@ -23,7 +23,7 @@ export class TypeLookup {
   readonly #inFlight = new Map<string, Promise<string[]>>();
 
   /** @internal */
-  constructor(private readonly context: RosContext) {}
+  constructor(private readonly context: ContextServices) {}
 
   /**
    * Makes sure `type` (a message type, e.g. `pkg/msg/X`) is known: returns [] when it already is,

@@ -1,7 +1,7 @@
 /** Access to a remote managed node's lifecycle services (ros2-wire §2.2). */
 import { LIFECYCLE_SERVICES } from '../names/index.js';
 import type { CallOptions } from '../client/deadline.js';
-import type { RosNode } from '../client/node.js';
+import type { NodeHost } from '../client/node-host.js';
 import { QOS_SERVICES_DEFAULT } from '../client/qos-profiles.js';
 import type { ServiceClient } from '../services/service-client.js';
 import { ScopedClients } from '../client/scoped-clients.js';
@@ -14,7 +14,7 @@ export class LifecycleClient {
   readonly #clients: ScopedClients<Key>;
 
   /** @internal */
-  constructor(node: RosNode, target: string) {
+  constructor(node: NodeHost, target: string) {
     this.#clients = new ScopedClients(node, target, LIFECYCLE_SERVICES, QOS_SERVICES_DEFAULT);
     this.target = this.#clients.target;
   }

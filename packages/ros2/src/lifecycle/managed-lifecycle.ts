@@ -5,7 +5,7 @@
  */
 import { EventEmitter } from 'node:events';
 import { LIFECYCLE_SERVICES, LIFECYCLE_TRANSITION_EVENT_TOPIC } from '../names/index.js';
-import type { RosNode } from '../client/node.js';
+import type { NodeHost } from '../client/node-host.js';
 import { QOS_DEFAULT, QOS_SERVICES_DEFAULT } from '../client/qos-profiles.js';
 import type { ServiceServer } from '../services/service-server.js';
 import type { Publisher } from '../topics/publisher.js';
@@ -39,7 +39,7 @@ export class ManagedLifecycle extends EventEmitter<ManagedLifecycleEvents> {
   readonly #events: Publisher;
 
   /** @internal */
-  constructor(node: RosNode, callbacks: LifecycleCallbacks) {
+  constructor(node: NodeHost, callbacks: LifecycleCallbacks) {
     super();
     this.#callbacks = callbacks;
     const name = (s: string) => `~/${s}`;

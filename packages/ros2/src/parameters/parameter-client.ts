@@ -4,7 +4,7 @@
  */
 import { PARAMETER_SERVICES } from '../names/index.js';
 import type { CallOptions } from '../client/deadline.js';
-import type { RosNode } from '../client/node.js';
+import type { NodeHost } from '../client/node-host.js';
 import { QOS_PARAMETERS } from '../client/qos-profiles.js';
 import type { ServiceClient } from '../services/service-client.js';
 import { ScopedClients } from '../client/scoped-clients.js';
@@ -31,7 +31,7 @@ export class ParameterClient {
   readonly #clients: ScopedClients<Key>;
 
   /** @internal */
-  constructor(node: RosNode, target: string) {
+  constructor(node: NodeHost, target: string) {
     this.#clients = new ScopedClients(node, target, PARAMETER_SERVICES, QOS_PARAMETERS);
     this.target = this.#clients.target;
   }

@@ -4,7 +4,7 @@
  * /parameter_events like rclcpp does.
  */
 import { PARAMETER_SERVICES, nodeScopedName } from '../names/index.js';
-import type { RosNode } from '../client/node.js';
+import type { NodeHost } from '../client/node-host.js';
 import { QOS_PARAMETER_EVENTS, QOS_PARAMETERS } from '../client/qos-profiles.js';
 import { rosNow } from '../client/time.js';
 import type { ServiceServer } from '../services/service-server.js';
@@ -51,7 +51,7 @@ interface Entry {
 const PARAMETER_EVENT_TYPE = 'rcl_interfaces/msg/ParameterEvent';
 
 export class ParameterServer {
-  readonly #host: RosNode;
+  readonly #host: NodeHost;
   readonly #opts: ParameterServerOptions;
   readonly #params = new Map<string, Entry>();
   readonly #callbacks = new Set<SetParametersCallback>();
@@ -59,7 +59,7 @@ export class ParameterServer {
   #events: Publisher | undefined;
 
   /** @internal */
-  constructor(host: RosNode, opts: ParameterServerOptions) {
+  constructor(host: NodeHost, opts: ParameterServerOptions) {
     this.#host = host;
     this.#opts = opts;
     if (opts.parameterEvents !== false) this.#events = host.createPublisher('/parameter_events', PARAMETER_EVENT_TYPE, QOS_PARAMETER_EVENTS);

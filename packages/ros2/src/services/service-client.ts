@@ -9,7 +9,7 @@ import { randomBytes } from 'node:crypto';
 import { SN_UNKNOWN, vendorName, type EndpointData, type Guid, type Reader, type Sample, type Writer } from '@medkit/rtps';
 import { deadlineOf, withDeadline, type CallOptions } from '../client/deadline.js';
 import { RosUnavailableError } from '../client/errors.js';
-import type { NodeHost } from '../client/node-host.js';
+import type { EndpointHost } from '../client/endpoint-host.js';
 import type { QosInput } from '../client/qos-profiles.js';
 import { formatUserData } from '../graph/user-data.js';
 import { serviceWiring } from './service-topics.js';
@@ -57,11 +57,11 @@ export class ServiceClient {
   ignoredReplies = 0;
   #seq = 0n;
   readonly #pending = new Map<string, Pending>();
-  readonly #host: NodeHost;
+  readonly #host: EndpointHost;
   #closed = false;
 
   /** @internal */
-  constructor(host: NodeHost, service: string, type: string, opts: ServiceClientOptions = {}) {
+  constructor(host: EndpointHost, service: string, type: string, opts: ServiceClientOptions = {}) {
     this.#host = host;
     const w = serviceWiring(host, service, type, opts.qos);
     this.service = w.service;

@@ -6,7 +6,7 @@
  * because a reply sent earlier would be lost.
  */
 import { vendorName, type Guid, type Reader, type Sample, type Writer } from '@medkit/rtps';
-import type { NodeHost } from '../client/node-host.js';
+import type { EndpointHost } from '../client/endpoint-host.js';
 import type { QosInput } from '../client/qos-profiles.js';
 import { formatUserData, parseUserData } from '../graph/user-data.js';
 import { serviceWiring } from './service-topics.js';
@@ -54,13 +54,13 @@ export class ServiceServer {
   readonly stats: ServiceServerStats = { requests: 0, replies: 0, badRequests: 0, handlerErrors: 0, droppedReplies: 0 };
   /** The last handler error (diagnostics). */
   lastError?: unknown;
-  readonly #host: NodeHost;
+  readonly #host: EndpointHost;
   readonly #handler: ServiceHandler;
   readonly #replyWaitMs: number;
   #closed = false;
 
   /** @internal */
-  constructor(host: NodeHost, service: string, type: string, handler: ServiceHandler, opts: ServiceServerOptions = {}) {
+  constructor(host: EndpointHost, service: string, type: string, handler: ServiceHandler, opts: ServiceServerOptions = {}) {
     this.#host = host;
     this.#handler = handler;
     this.#replyWaitMs = opts.replyMatchTimeoutMs ?? 2000;

@@ -1,7 +1,7 @@
 /** What client and server of a service share: resolved name, checked type, QoS, DDS topics and types. */
 import type { QoS } from '@medkit/rtps';
 import { normalizeRosTypeName, rosTypeToDds, serviceToDds } from '../names/index.js';
-import type { NodeHost } from '../client/node-host.js';
+import type { EndpointHost } from '../client/endpoint-host.js';
 import { QOS_SERVICES_DEFAULT, resolveProfile, type QosInput } from '../client/qos-profiles.js';
 
 export interface ServiceWiring {
@@ -15,7 +15,7 @@ export interface ServiceWiring {
 }
 
 /** Resolves and checks a service's name and type (throws UnknownTypeError for unknown types). */
-export function serviceWiring(host: NodeHost, service: string, type: string, qos: QosInput | undefined): ServiceWiring {
+export function serviceWiring(host: EndpointHost, service: string, type: string, qos: QosInput | undefined): ServiceWiring {
   const name = host.resolveName(service);
   const t = normalizeRosTypeName(type);
   if (!t) throw new Error(`'${type}' is not a service type name`);

@@ -18,7 +18,8 @@ export interface JsonSchemaOptions {
 
 export const JSON_SCHEMA_DIALECT = 'https://json-schema.org/draft/2020-12/schema';
 
-const NON_FINITE_PATTERN = '^(NaN|-?Infinity)$';
+/** The strings that stand for non-finite float values in the JSON form. */
+const NON_FINITE = ['NaN', 'Infinity', '-Infinity'];
 const BASE64_PATTERN = '^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$';
 
 /** `pkg/msg/Name` → the `$defs` key `pkg.msg.Name` (no `/`, so no JSON-pointer escaping). */
@@ -68,8 +69,9 @@ class SchemaBuilder {
     if (field.arrayUpperBound !== undefined) bounds.maxItems = field.arrayUpperBound;
     const rosType = `${field.type}${field.arrayLength !== undefined ? `[${field.arrayLength}]` : field.arrayUpperBound !== undefined ? `[<=${field.arrayUpperBound}]` : '[]'}`;
     if (field.type === 'uint8') {
-      // Byte arrays: a number array, or a base64 string (pattern applies to strings only).
-      return { type: ['array', 'string'], items: element, ...bounds, pattern: BASE64_PATTERN, contentEncoding: 'base64', 'x-ros-type': rosType };
+      // Byte arrays are number arrays in the JSON form; a base64 string is also accepted on input
+      // (x-medkit-accepts), kept out of `type` because reference clients need one type per field.
+      return { type: 'array', items: element, ...bounds, 'x-ros-type': rosType, 'x-medkit-accepts': { type: 'string', contentEncoding: 'base64', pattern: BASE64_PATTERN } };
     }
     return { type: 'array', items: element, ...bounds, 'x-ros-type': rosType };
   }
@@ -85,16 +87,19 @@ class SchemaBuilder {
       return s;
     }
     if (t === 'float32' || t === 'float64') {
-      // Non-finite values travel as strings (pattern applies to strings only, the bounds to numbers only).
-      const s: JsonSchema = { type: ['number', 'string'], pattern: NON_FINITE_PATTERN, 'x-ros-type': t };
+      // One JSON type per field (reference clients break on unions). JSON has no literal for
+      // NaN/±Infinity: those values travel as the strings named in x-medkit-non-finite.
+      const s: JsonSchema = { type: 'number', format: t === 'float32' ? 'float' : 'double', 'x-ros-type': t, 'x-medkit-non-finite': NON_FINITE };
       return t === 'float32' ? { ...s, minimum: -FLOAT32_MAX, maximum: FLOAT32_MAX } : s;
     }
     const range = INTEGER_RANGES[t];
     if (!range) return { 'x-ros-type': t };
     if (isWideInteger(t)) {
-      // JSON numbers only while exact (|n| < 2^53); any value as a decimal string.
+      // One JSON type per field: integer with the OpenAPI format. Values are JSON numbers while
+      // exact (|n| ≤ 2^53 − 1); beyond that, and always accepted on input, a decimal string
+      // (x-medkit-wide-string), since most JSON parsers would silently round a larger number.
       const min = t === 'uint64' ? 0 : -Number.MAX_SAFE_INTEGER;
-      return { type: ['integer', 'string'], minimum: min, maximum: Number.MAX_SAFE_INTEGER, pattern: t === 'uint64' ? '^[0-9]+$' : '^-?[0-9]+$', 'x-ros-type': t };
+      return { type: 'integer', format: t, minimum: min, maximum: Number.MAX_SAFE_INTEGER, 'x-ros-type': t, 'x-medkit-wide-string': { type: 'string', pattern: t === 'uint64' ? '^[0-9]+$' : '^-?[0-9]+$' } };
     }
     return { type: 'integer', minimum: Number(range[0]), maximum: Number(range[1]), 'x-ros-type': t };
   }

@@ -1,8 +1,8 @@
 // DATA_FRAG (0x16): consecutive fragments of one large sample.
 
 import type { ByteWriter } from '../byte-writer.js';
-import { RtpsParseError, type Cursor } from '../cursor.js';
-import { readSN, writeSN } from '../sequence-number.js';
+import { RtpsProtocolViolation, type Cursor } from '../cursor.js';
+import { readPositiveSN, writeSN } from '../sequence-number.js';
 import { beginSubmessage, endSubmessage, readInlineQos } from './frame.js';
 import { DATAFRAG_FLAG_K, DATAFRAG_FLAG_Q, SubmessageId } from './ids.js';
 
@@ -29,13 +29,17 @@ export function decodeDataFrag(c: Cursor, flags: number): DataFragSubmessage {
   const afterOctets = c.pos;
   const readerId = c.entityId();
   const writerId = c.entityId();
-  const writerSN = readSN(c);
+  const writerSN = readPositiveSN(c, 'DATA_FRAG writerSN');
   const fragmentStartingNum = c.u32();
   const fragmentsInSubmessage = c.u16();
   const fragmentSize = c.u16();
   const sampleSize = c.u32();
-  if (fragmentStartingNum < 1) throw new RtpsParseError('DATA_FRAG fragmentStartingNum 0');
-  if (fragmentSize === 0) throw new RtpsParseError('DATA_FRAG fragmentSize 0');
+  // Fragment numbers start at 1 and the first carried fragment must lie inside the sample
+  // (RTPS 8.3.7.3.3); u32 * u16 stays below 2^48, exact.
+  if (fragmentStartingNum < 1) throw new RtpsProtocolViolation('DATA_FRAG fragmentStartingNum 0');
+  if (fragmentSize === 0) throw new RtpsProtocolViolation('DATA_FRAG fragmentSize 0');
+  if (fragmentsInSubmessage === 0) throw new RtpsProtocolViolation('DATA_FRAG fragmentsInSubmessage 0');
+  if ((fragmentStartingNum - 1) * fragmentSize >= sampleSize) throw new RtpsProtocolViolation(`DATA_FRAG fragment ${fragmentStartingNum} of ${fragmentSize} B lies past sampleSize ${sampleSize}`);
   const inlineQos = readInlineQos(c, afterOctets + octetsToInlineQos, (flags & DATAFRAG_FLAG_Q) !== 0);
   return {
     kind: 'DATA_FRAG',

@@ -2,7 +2,7 @@
 
 import type { ByteWriter } from '../byte-writer.js';
 import type { Cursor } from '../cursor.js';
-import { readSN, writeSN } from '../sequence-number.js';
+import { readPositiveSN, writeSN } from '../sequence-number.js';
 import { beginSubmessage, endSubmessage, readInlineQos } from './frame.js';
 import { DATA_FLAG_D, DATA_FLAG_K, DATA_FLAG_N, DATA_FLAG_Q, SubmessageId } from './ids.js';
 
@@ -27,7 +27,7 @@ export function decodeData(c: Cursor, flags: number): DataSubmessage {
   const afterOctets = c.pos;
   const readerId = c.entityId();
   const writerId = c.entityId();
-  const writerSN = readSN(c);
+  const writerSN = readPositiveSN(c, 'DATA writerSN');
   const inlineQos = readInlineQos(c, afterOctets + octetsToInlineQos, (flags & DATA_FLAG_Q) !== 0);
   const hasPayload = (flags & (DATA_FLAG_D | DATA_FLAG_K)) !== 0;
   const payload = hasPayload ? c.buf.subarray(c.pos, c.end) : undefined;

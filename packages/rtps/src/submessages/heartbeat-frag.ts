@@ -1,8 +1,8 @@
 // HEARTBEAT_FRAG (0x13): a writer announces how many fragments of one sample it has.
 
 import type { ByteWriter } from '../byte-writer.js';
-import type { Cursor } from '../cursor.js';
-import { readSN, writeSN } from '../sequence-number.js';
+import { RtpsProtocolViolation, type Cursor } from '../cursor.js';
+import { readPositiveSN, writeSN } from '../sequence-number.js';
 import { beginSubmessage, endSubmessage } from './frame.js';
 import { SubmessageId } from './ids.js';
 
@@ -16,14 +16,12 @@ export interface HeartbeatFragSubmessage {
 }
 
 export function decodeHeartbeatFrag(c: Cursor): HeartbeatFragSubmessage {
-  return {
-    kind: 'HEARTBEAT_FRAG',
-    readerId: c.entityId(),
-    writerId: c.entityId(),
-    writerSN: readSN(c),
-    lastFragmentNum: c.u32(),
-    count: c.i32(),
-  };
+  const readerId = c.entityId();
+  const writerId = c.entityId();
+  const writerSN = readPositiveSN(c, 'HEARTBEAT_FRAG writerSN');
+  const lastFragmentNum = c.u32();
+  if (lastFragmentNum < 1) throw new RtpsProtocolViolation('HEARTBEAT_FRAG lastFragmentNum 0');
+  return { kind: 'HEARTBEAT_FRAG', readerId, writerId, writerSN, lastFragmentNum, count: c.i32() };
 }
 
 export function encodeHeartbeatFrag(w: ByteWriter, m: Omit<HeartbeatFragSubmessage, 'kind'>, le: boolean): void {

@@ -1,8 +1,8 @@
 // HEARTBEAT (0x07): a writer announces the range of sequence numbers it holds.
 
 import type { ByteWriter } from '../byte-writer.js';
-import type { Cursor } from '../cursor.js';
-import { readSN, writeSN } from '../sequence-number.js';
+import { RtpsProtocolViolation, type Cursor } from '../cursor.js';
+import { readPositiveSN, readSN, writeSN } from '../sequence-number.js';
 import { beginSubmessage, endSubmessage } from './frame.js';
 import { FLAG_FINAL, FLAG_LIVELINESS, SubmessageId } from './ids.js';
 
@@ -17,13 +17,19 @@ export interface HeartbeatSubmessage {
   liveliness: boolean;
 }
 
+/** Refuses firstSN < 1 and lastSN < firstSN - 1 (RTPS 8.3.7.5.3); both SNs are <= SN_MAX. */
 export function decodeHeartbeat(c: Cursor, flags: number): HeartbeatSubmessage {
+  const readerId = c.entityId();
+  const writerId = c.entityId();
+  const firstSN = readPositiveSN(c, 'HEARTBEAT firstSN');
+  const lastSN = readSN(c);
+  if (lastSN < firstSN - 1) throw new RtpsProtocolViolation(`HEARTBEAT lastSN ${lastSN} < firstSN ${firstSN} - 1`);
   return {
     kind: 'HEARTBEAT',
-    readerId: c.entityId(),
-    writerId: c.entityId(),
-    firstSN: readSN(c),
-    lastSN: readSN(c),
+    readerId,
+    writerId,
+    firstSN,
+    lastSN,
     count: c.i32(),
     final: (flags & FLAG_FINAL) !== 0,
     liveliness: (flags & FLAG_LIVELINESS) !== 0,

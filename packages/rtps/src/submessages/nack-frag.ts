@@ -2,7 +2,7 @@
 
 import type { ByteWriter } from '../byte-writer.js';
 import type { Cursor } from '../cursor.js';
-import { readFragSet, readSN, writeFragSet, writeSN, type FragmentNumberSet } from '../sequence-number.js';
+import { readFragSet, readPositiveSN, writeFragSet, writeSN, type FragmentNumberSet } from '../sequence-number.js';
 import { beginSubmessage, endSubmessage } from './frame.js';
 import { SubmessageId } from './ids.js';
 
@@ -20,7 +20,7 @@ export function decodeNackFrag(c: Cursor): NackFragSubmessage {
     kind: 'NACK_FRAG',
     readerId: c.entityId(),
     writerId: c.entityId(),
-    writerSN: readSN(c),
+    writerSN: readPositiveSN(c, 'NACK_FRAG writerSN'),
     fragmentNumberState: readFragSet(c),
     count: c.i32(),
   };

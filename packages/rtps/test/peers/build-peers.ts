@@ -9,8 +9,11 @@ import { mkdir, open, readdir, readFile, rename, rm, stat, unlink } from 'node:f
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-/** Which peer binary: Cyclone with Iron/Jazzy (16-byte) or Humble (24-byte) Gids, or Fast DDS. */
-export type PeerVendor = 'cyclone' | 'cyclone24' | 'fastdds';
+/**
+ * Which peer binary: Cyclone with Iron/Jazzy (16-byte) or Humble (24-byte) Gids, or Fast DDS;
+ * `*-keyed`: the keyed-topic peers (keyed/, modes keyed-pub and keyed-sub).
+ */
+export type PeerVendor = 'cyclone' | 'cyclone24' | 'fastdds' | 'cyclone-keyed' | 'fastdds-keyed';
 
 /** Absolute paths of the built peer programs. */
 export interface PeerBinaries {
@@ -59,9 +62,29 @@ function cycloneRecipe(gidSize: 16 | 24): Recipe {
   };
 }
 
+const keyed = join(PEERS_DIR, 'keyed');
+
 const RECIPES: Record<PeerVendor, Recipe> = {
   cyclone: cycloneRecipe(16),
   cyclone24: cycloneRecipe(24),
+  'cyclone-keyed': {
+    sources: ['common/peer_common.h', 'keyed/keyed_args.h', 'keyed/keyed_cyclone.c', 'keyed/keyed.idl'],
+    steps: async (out) => {
+      const flags = (await run('cyclone-keyed', ['pkg-config', '--cflags', '--libs', 'CycloneDDS'])).split(/\s+/).filter(Boolean);
+      return [
+        ['idlc', '-o', out, join(keyed, 'keyed.idl')],
+        ['gcc', '-O1', '-Wall', '-Wno-unused-function', `-I${common}`, `-I${keyed}`, `-I${out}`, '-o', join(out, 'peer'), join(keyed, 'keyed_cyclone.c'), join(out, 'keyed.c'), ...flags],
+      ];
+    },
+  },
+  'fastdds-keyed': {
+    sources: ['common/peer_common.h', 'keyed/keyed_args.h', 'keyed/keyed_fastdds.cpp', 'keyed/keyed.idl'],
+    steps: async (out) => [
+      ['fastddsgen', '-replace', '-d', out, join(keyed, 'keyed.idl')],
+      ['g++', '-O1', '-std=c++17', '-Wall', '-Wno-unused-function', `-I${common}`, `-I${keyed}`, `-I${out}`, '-o', join(out, 'peer'),
+        join(keyed, 'keyed_fastdds.cpp'), join(out, 'keyed.cxx'), join(out, 'keyedPubSubTypes.cxx'), '-lfastrtps', '-lfastcdr'],
+    ],
+  },
   fastdds: {
     sources: ['common/peer_common.h', 'fastdds/fastdds_peer.cpp', 'fastdds/ros_types.idl'],
     steps: async (out) => [

@@ -10,7 +10,7 @@ import { buildPeer, BUILD_DIR, PEERS_DIR, type PeerVendor } from './build-peers.
 export { buildPeer, buildPeers, PeerBuildError, PEERS_DIR, type PeerBinaries, type PeerVendor } from './build-peers.js';
 
 /** What the peer does; the same modes exist in every vendor's peer. */
-export type PeerMode = 'talker' | 'listener' | 'server' | 'client' | 'throughput-pub' | 'throughput-sub' | 'report';
+export type PeerMode = 'talker' | 'listener' | 'server' | 'client' | 'throughput-pub' | 'throughput-sub' | 'report' | 'keyed-pub' | 'keyed-sub';
 
 /** Command-line options of a peer (README.md has the defaults per mode). */
 export interface PeerOptions {
@@ -51,6 +51,8 @@ export interface PeerOptions {
   severity?: number;
   /** Report mode: 0 FAILED (default) or 1 PASSED. */
   eventType?: number;
+  /** Keyed peers: number of instances (ids 0..keys-1, default 3). */
+  keys?: number;
   /** How long to wait for the `ready` line (default 20 s). */
   readyTimeoutMs?: number;
   /** Extra environment variables for the peer process. */
@@ -136,6 +138,7 @@ export function peerArgs(mode: PeerMode, o: PeerOptions): string[] {
   flag('--source', o.source);
   flag('--severity', o.severity);
   flag('--event-type', o.eventType);
+  flag('--keys', o.keys);
   return args;
 }
 

@@ -37,17 +37,7 @@ export function readCdrString(p: Buffer): string {
   return p.toString('utf8', 8, 8 + p.readUInt32LE(4) - 1);
 }
 
-/** Deterministic PRNG (mulberry32) so loss patterns and fuzz cases are reproducible. */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { prng } from '../../../../test-support/rtps-fuzz/prng.js';
 
 /** The submessages of a datagram as (id, offset of the submessage header), walking the headers only. */
 function* submessageHeaders(d: Buffer): Generator<{ id: number; pos: number }> {

@@ -5,21 +5,21 @@
 // plugins) are still read tolerantly by the models, since the document types them as open maps.
 import type { components, operations, paths } from './generated';
 
-/** Path templates of the document relative to the API base. */
-export type ApiPath = keyof paths extends infer P ? (P extends `/api/v1${infer R}` ? R : never) : never;
+/** Path templates of the document, relative to the API base (the document's servers[0].url). */
+export type ApiPath = keyof paths;
 
 /** JSON body of a 200 response. */
 type OkJson<R> = R extends { 200: { content: { 'application/json': infer B } } } ? B : never;
 
 /** 200 JSON body of a GET route. */
-export type GetBody<P extends ApiPath> = paths[`/api/v1${P}`] extends { get: { responses: { 200: { content: { 'application/json': infer B } } } } } ? B : never;
+export type GetBody<P extends ApiPath> = paths[P] extends { get: { responses: { 200: { content: { 'application/json': infer B } } } } } ? B : never;
 
 export type EntityListItem = components['schemas']['EntityListItem'];
 export type EntityDetail = components['schemas']['EntityDetail'];
 export type GenericError = components['schemas']['GenericError'];
 export type LockItem = components['schemas']['Lock'];
 export type HealthBody = GetBody<'/health'>;
-export type VersionInfoBody = GetBody<'/version-info'>;
+export type VersionInfoBody = components['schemas']['VersionInfo'];
 export type FaultListItem = components['schemas']['FaultListItem'];
 export type FaultDetail = components['schemas']['FaultDetail'];
 export type FaultSnapshot = components['schemas']['FaultSnapshot'];
@@ -84,8 +84,8 @@ export const USED_RESOURCE_ROUTES = [
   '/apps/{app_id}/status/shutdown',
   '/apps/{app_id}/status/force-shutdown',
   '/apps/{app_id}/bulk-data',
-  '/apps/{app_id}/bulk-data/{category}',
-  '/apps/{app_id}/bulk-data/{category}/{file_id}',
+  '/apps/{app_id}/bulk-data/{category_id}',
+  '/apps/{app_id}/bulk-data/{category_id}/{file_id}',
   '/components/{component_id}/data',
   '/components/{component_id}/configurations',
   '/components/{component_id}/faults',

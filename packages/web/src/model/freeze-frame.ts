@@ -1,9 +1,11 @@
 // Snapshots of a fault detail (faults.md §6.7, §7.7): freeze frames in four shapes, and black-box
 // recordings. Signal-window frames become chart series; a threshold-like signal is drawn over the
-// signals that share its unit suffix (min_range_m against stop_threshold_m). The gateway keys its
-// signal window by topic (`/safety/safety_gate/min_range_m`); series are named by the topic's last
-// segment when that is unambiguous. Without any signal window (the gateway kept no history), the
-// numeric per-topic frames of the capture are charted as one sample per signal at capture time.
+// signals that share its unit suffix (min_range_m against stop_threshold_m). The gateway sends one
+// signal-window frame per capture keyed by signal name, with history times as integer ns after
+// x-medkit.history_epoch_ns; peers may key by topic (`/safety/safety_gate/min_range_m`), so series are
+// named by a key's last segment when that is unambiguous. Only differences of times are charted.
+// Without any signal window (the gateway kept no history), the numeric per-topic frames of the
+// capture are charted as one sample per signal at capture time.
 import { isObj, num, obj, str, xm } from './json';
 
 export interface SignalSeries {
@@ -170,7 +172,7 @@ export function normalizeSnapshots(snapshots: unknown): { frames: FrameView[]; r
     if (type !== undefined && type !== 'freeze_frame') continue;
     frames.push(frameView(s, x));
   }
-  // Charts first: the gateway lists its signal window after the per-topic frames it is built from.
+  // Charts first: signal windows, newest capture first as the gateway lists them.
   const windows = frames.filter((f) => f.kind === 'signals');
   const captured = windows.length > 0 ? undefined : capturedValues(frames);
   const others = frames.filter((f) => f.kind !== 'signals');

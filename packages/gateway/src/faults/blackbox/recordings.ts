@@ -1,6 +1,6 @@
 // Read side of the black box (faults.md §4.3 GetRosbag/ListRosbags, §7.7, api.md §10): descriptors for the
 // bulk-data `rosbags` category and the file to serve for a recording id (or, legacy, a fault code).
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { FaultRepository, RosbagLink } from '../storage/repository.js';
 import { validateFaultCode, validateRecordingId } from '../validation.js';
@@ -26,6 +26,16 @@ export function firstBagFile(link: RosbagLink): string | null {
   if (!existsSync(dir)) return null;
   const files = readdirSync(dir).filter((f) => f.endsWith('.mcap') || f.endsWith('.db3')).sort();
   return files.length > 0 ? join(dir, files[0]) : null;
+}
+
+/**
+ * Bytes a download of the recording serves (its first bag file): what REST lists as `size` / `size_bytes`,
+ * so a client can check the download. The stored `size_bytes` (whole directory, metadata.yaml and split
+ * files included, §7.6) stays the measure of the disk quota. Falls back to it when the file is gone.
+ */
+export function downloadSize(link: RosbagLink): number {
+  const file = firstBagFile(link);
+  return file ? (statSync(file, { throwIfNoEntry: false })?.size ?? link.size_bytes) : link.size_bytes;
 }
 
 /** Drops a recording whose directory vanished (lazy stale-row removal, §5.3). True if it was stale. */
@@ -59,7 +69,7 @@ export function listRosbagDescriptors(repo: FaultRepository, belongsToEntity?: (
       id,
       name: `${id} recording ${created}`,
       mimetype: ROSBAG_MIMETYPES[l.format],
-      size: l.size_bytes,
+      size: downloadSize(l),
       creation_date: created,
       'x-medkit': { fault_codes: [...new Set(links.map((x) => x.fault_code))].sort(), recording_id: id, duration_sec: l.duration_sec, format: l.format },
     });

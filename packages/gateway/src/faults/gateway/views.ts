@@ -28,7 +28,7 @@ export class FaultViews {
     if (!withEvidence) return faultListItem(f, entity);
     const env = environmentData(this.system.repository, f.fault_code, this.system.manager.config.snapshots.retain_on_clear);
     const path = entity ? `/${entity.entity_type}/${entity.entity_id}` : undefined;
-    return faultListItem(f, entity, env ? restSnapshots(env, path) : []);
+    return faultListItem(f, entity, env ? restSnapshots(env, path, { latest: true }) : []);
   }
 
   /** The list body of `GET /faults` (no scope) or `GET /{entity}/faults`. */

@@ -104,6 +104,19 @@ function sendFile(request: FastifyRequest, reply: FastifyReply, path: string, mi
   return reply.send(createReadStream(path));
 }
 
+/** The file bytes of a download (documented only: a stream is sent as it is). */
+const BinaryFile = Type.String({ format: 'binary', title: 'BinaryFile', description: 'The file content' });
+
+/** The multipart form of an upload (spec/api.md §10.4). */
+const BulkDataUploadForm = Type.Object(
+  {
+    file: Type.String({ format: 'binary', description: 'The file (filename and content type from its part)' }),
+    description: Type.Optional(Type.String()),
+    metadata: Type.Optional(Type.String({ description: 'A JSON object as text', contentMediaType: 'application/json' })),
+  },
+  { title: 'BulkDataUpload' },
+);
+
 export async function registerBulkDataRoutes(app: HttpApp, deps: BulkDataDeps): Promise<void> {
   app.addSchema(BulkDataDescriptorSchema);
   const DescriptorRef = Type.Ref(BulkDataDescriptorSchema);
@@ -114,8 +127,8 @@ export async function registerBulkDataRoutes(app: HttpApp, deps: BulkDataDeps): 
   for (const p of READ_PATHS) {
     const base = `${p.route}/bulk-data`;
     const params = Type.Object(p.params);
-    const catParams = Type.Object({ ...p.params, category: Type.String({ minLength: 1, maxLength: 256 }) });
-    const itemParams = Type.Object({ ...p.params, category: Type.String({ minLength: 1, maxLength: 256 }), file_id: Type.String({ minLength: 1, maxLength: 256 }) });
+    const catParams = Type.Object({ ...p.params, category_id: Type.String({ minLength: 1, maxLength: 256 }) });
+    const itemParams = Type.Object({ ...p.params, category_id: Type.String({ minLength: 1, maxLength: 256 }), file_id: Type.String({ minLength: 1, maxLength: 256 }) });
     const resolve = (request: FastifyRequest) => p.resolve(deps.resolver, request.params as Record<string, string>, false);
     const checkCategory = (category: string) => {
       if (!categories.includes(category)) throw new SovdError('resource-not-found', `Unknown bulk-data category '${category}'`, { category, allowed_values: categories.join(', ') });
@@ -131,11 +144,11 @@ export async function registerBulkDataRoutes(app: HttpApp, deps: BulkDataDeps): 
     );
 
     app.get(
-      `${base}/:category`,
+      `${base}/:category_id`,
       { schema: { operationId: `list${p.op}BulkData`, summary: 'Descriptors of one category (rosbags: one per recording of in-scope faults)', tags, params: catParams, response: { 200: Type.Object({ items: Type.Array(DescriptorRef) }), ...ERR } } },
       async (request) => {
         const { type, entity, segment } = resolve(request);
-        const { category } = request.params as { category: string };
+        const { category_id: category } = request.params as { category_id: string };
         checkCategory(category);
         if (category === ROSBAGS_CATEGORY) return { items: listRosbagDescriptors(repo(), deps.service.scopeOf(type, entity).belongs) };
         return { items: uploadsOn(segment) ? deps.uploads.list(segment, entity.id, category) : [] };
@@ -143,16 +156,16 @@ export async function registerBulkDataRoutes(app: HttpApp, deps: BulkDataDeps): 
     );
 
     app.get(
-      `${base}/:category/:file_id`,
+      `${base}/:category_id/:file_id`,
       {
         schema: {
           operationId: `download${p.op}BulkData`, summary: 'Download one item (rosbags: a recording id, or a fault code for its newest recording)', tags,
-          params: itemParams, produces: ['application/octet-stream', 'application/x-mcap'], response: { 200: Type.Unknown({ description: 'binary' }), ...ERR },
+          params: itemParams, produces: ['application/octet-stream', 'application/x-mcap'], response: { 200: BinaryFile, ...ERR },
         },
       },
       async (request, reply) => {
         const { type, entity, segment } = resolve(request);
-        const { category, file_id: fileId } = request.params as { category: string; file_id: string };
+        const { category_id: category, file_id: fileId } = request.params as { category_id: string; file_id: string };
         checkCategory(category);
         if (category === ROSBAGS_CATEGORY) {
           const file = resolveRosbagFile(repo(), fileId, deps.service.scopeOf(type, entity).belongs);
@@ -184,18 +197,18 @@ async function registerWrites(app: HttpApp, deps: BulkDataDeps, categories: stri
     for (const segment of ['apps', 'components', 'areas', 'functions'] as const) {
       const idParam = `${segment.slice(0, -1)}_id`;
       const op = segment.charAt(0).toUpperCase() + segment.slice(1, -1);
-      const catParams = Type.Object({ [idParam]: EntityId('Entity id'), category: Type.String({ minLength: 1, maxLength: 256 }) });
+      const catParams = Type.Object({ [idParam]: EntityId('Entity id'), category_id: Type.String({ minLength: 1, maxLength: 256 }) });
       uploadScope.post(
-        `${API_BASE}/${segment}/:${idParam}/bulk-data/:category`,
+        `${API_BASE}/${segment}/:${idParam}/bulk-data/:category_id`,
         {
           schema: {
             operationId: `upload${op}BulkData`, summary: 'Upload a file (multipart: file, description, metadata); apps and components only', tags, consumes: ['multipart/form-data'],
-            params: catParams, response: { 201: DescriptorRef, ...ERR },
+            multipartForm: BulkDataUploadForm, params: catParams, response: { 201: DescriptorRef, ...ERR },
           },
         },
         async (request, reply) => {
           const { entity } = resolveWrite(segment, idParam, request);
-          const { category } = request.params as { category: string };
+          const { category_id: category } = request.params as { category_id: string };
           writable(category);
           const received = await receive(request, deps);
           const d = deps.uploads.commit(segment, entity.id, category, received.file, received.description, received.metadata);
@@ -215,14 +228,14 @@ async function registerWrites(app: HttpApp, deps: BulkDataDeps, categories: stri
   for (const segment of ['apps', 'components', 'areas', 'functions'] as const) {
     const idParam = `${segment.slice(0, -1)}_id`;
     const op = segment.charAt(0).toUpperCase() + segment.slice(1, -1);
-    const base = `${API_BASE}/${segment}/:${idParam}/bulk-data/:category`;
-    const itemParams = Type.Object({ [idParam]: EntityId('Entity id'), category: Type.String({ minLength: 1, maxLength: 256 }), file_id: Type.String({ minLength: 1, maxLength: 256 }) });
+    const base = `${API_BASE}/${segment}/:${idParam}/bulk-data/:category_id`;
+    const itemParams = Type.Object({ [idParam]: EntityId('Entity id'), category_id: Type.String({ minLength: 1, maxLength: 256 }), file_id: Type.String({ minLength: 1, maxLength: 256 }) });
     app.delete(
       `${base}/:file_id`,
       { schema: { operationId: `delete${op}BulkData`, summary: 'Delete an uploaded item', tags, params: itemParams, response: { 204: Type.Null(), ...ERR } } },
       async (request, reply) => {
         const { entity } = resolveWrite(segment, idParam, request);
-        const { category, file_id: fileId } = request.params as { category: string; file_id: string };
+        const { category_id: category, file_id: fileId } = request.params as { category_id: string; file_id: string };
         writable(category);
         if (!deps.uploads.delete(segment, entity.id, category, fileId)) throw new SovdError('resource-not-found', `Bulk-data item not found: ${fileId}`, { entity_id: entity.id, category, file_id: fileId });
         return reply.code(204).send(null);

@@ -1,6 +1,7 @@
 // Environment data of one fault (faults.md §4.3 GetFault): per-topic freeze frames newest first, the compact
 // frame, then rosbag recordings newest first — as Snapshot.msg entries the ROS service and REST both use.
 import type { FaultRepository } from '../storage/repository.js';
+import { downloadSize } from '../blackbox/recordings.js';
 
 /** Snapshot.msg, plus the stored history text (REST extension). */
 export interface SnapshotEntry {
@@ -14,6 +15,8 @@ export interface SnapshotEntry {
   duration_sec: number;
   format: string;
   captured_at_ns: bigint;
+  /** Capture set of a topic frame (faults.md §6.4); 0 for the compact frame and recordings. */
+  capture_id: number;
   /** JSON text `[[ts, value], ...]` or ''. */
   history: string;
 }
@@ -23,7 +26,7 @@ export interface EnvironmentData {
   snapshots: SnapshotEntry[];
 }
 
-const blank = { data: '', topic: '', message_type: '', bulk_data_id: '', size_bytes: 0, duration_sec: 0, format: '', history: '' };
+const blank = { data: '', topic: '', message_type: '', bulk_data_id: '', size_bytes: 0, duration_sec: 0, format: '', history: '', capture_id: 0 };
 
 /** Builds the environment data of `code`; undefined if the fault does not exist. */
 export function environmentData(repo: FaultRepository, code: string, retainOnClear: boolean): EnvironmentData | undefined {
@@ -33,7 +36,7 @@ export function environmentData(repo: FaultRepository, code: string, retainOnCle
   const rows = repo.snapshotRows(code);
   for (const r of rows) {
     const name = r.topic.split('/').filter((s) => s !== '').at(-1) ?? r.topic;
-    snapshots.push({ ...blank, type: 'freeze_frame', name, data: r.data, topic: r.topic, message_type: r.message_type, captured_at_ns: r.captured_at_ns, history: r.history });
+    snapshots.push({ ...blank, type: 'freeze_frame', name, data: r.data, topic: r.topic, message_type: r.message_type, captured_at_ns: r.captured_at_ns, capture_id: r.capture_id, history: r.history });
   }
   if (rows.length === 0 || retainOnClear) {
     const frame = repo.freezeFrame(code);
@@ -42,7 +45,7 @@ export function environmentData(repo: FaultRepository, code: string, retainOnCle
   for (const l of repo.rosbagLinksForFault(code)) {
     if (!l.recording_id) continue;
     snapshots.push({
-      ...blank, type: 'rosbag', name: `rosbag_${l.recording_id}`, bulk_data_id: l.recording_id, size_bytes: l.size_bytes,
+      ...blank, type: 'rosbag', name: `rosbag_${l.recording_id}`, bulk_data_id: l.recording_id, size_bytes: downloadSize(l),
       duration_sec: l.duration_sec, format: l.format, captured_at_ns: l.created_at_ns,
     });
   }

@@ -8,6 +8,8 @@ import { primaryValue } from '../snapshots/json-values.js';
 import type { FaultListResult } from './list.js';
 import type { EnvironmentData, SnapshotEntry } from './environment.js';
 import { isoFromNs, secondsFromNs } from './time.js';
+import { hasSignalHistory, signalWindowFrame } from './signal-frame.js';
+import { API_BASE } from '../../sovd/paths.js';
 
 /** Where a fault belongs in the entity tree (resolved by the gateway from its first reporting source). */
 export interface EntityRef {
@@ -55,51 +57,59 @@ function parseJson(text: string): { ok: true; value: unknown } | { ok: false; er
   }
 }
 
-/**
- * REST snapshot entries (§6.7): topic frames (a), the compact frame (b), a value-and-history frame (d) built
- * from the topic frames that carry history, and rosbag entries whose `bulk_data_uri` is
- * `<entityPath>/bulk-data/rosbags/<recording_id>` (relative to the API base).
- */
-export function restSnapshots(env: EnvironmentData, entityPath?: string): RestSnapshot[] {
-  const out: RestSnapshot[] = [];
-  const signals: Record<string, { value: unknown; history: unknown[] }> = {};
+/** The topic frames of `env` grouped by capture set, newest capture first (rows come newest first). */
+function captureSets(env: EnvironmentData): SnapshotEntry[][] {
+  const sets = new Map<number, SnapshotEntry[]>();
   for (const s of env.snapshots) {
-    if (s.type === 'rosbag') continue;
-    out.push(freezeFrame(s));
-    if (s.history) {
-      const parsed = parseJson(s.data);
-      const hist = parseJson(s.history);
-      if (parsed.ok && hist.ok && Array.isArray(hist.value) && !(s.topic in signals)) {
-        signals[s.topic] = { value: primaryValue(s.message_type, parsed.value), history: hist.value };
-      }
-    }
+    if (s.type !== 'freeze_frame' || !s.topic) continue;
+    const set = sets.get(s.capture_id);
+    if (set) set.push(s);
+    else sets.set(s.capture_id, [s]);
   }
-  if (Object.keys(signals).length > 0) out.push({ type: 'freeze_frame', name: 'signal_history', data: signals });
-  for (const s of env.snapshots) if (s.type === 'rosbag' && s.bulk_data_id) out.push(rosbagEntry(s, entityPath));
+  return [...sets.values()];
+}
+
+/**
+ * REST snapshot entries (§6.7), every one stamped with `x-medkit.captured_at`: per capture set (newest
+ * first) one signal-window frame (d) when its topics kept a history, else its topic frames (a); the
+ * compact frame (b) when it is shown; then the recordings, newest first, whose `bulk_data_uri` is the full
+ * path `/api/v1<entityPath>/bulk-data/rosbags/<recording_id>`. `latest` keeps only the newest capture set
+ * and the newest recording (list items).
+ */
+export function restSnapshots(env: EnvironmentData, entityPath?: string, opts: { latest?: boolean } = {}): RestSnapshot[] {
+  const out: RestSnapshot[] = [];
+  const sets = captureSets(env);
+  for (const rows of opts.latest ? sets.slice(0, 1) : sets) {
+    if (hasSignalHistory(rows)) out.push(signalWindowFrame(rows));
+    else out.push(...rows.map(freezeFrame));
+  }
+  for (const s of env.snapshots) if (s.type === 'freeze_frame' && !s.topic && !(opts.latest && sets.length > 0)) out.push(freezeFrame(s));
+  const bags = env.snapshots.filter((s) => s.type === 'rosbag' && s.bulk_data_id);
+  for (const s of opts.latest ? bags.slice(0, 1) : bags) out.push(rosbagEntry(s, entityPath));
   return out;
 }
 
 function freezeFrame(s: SnapshotEntry): RestSnapshot {
   const parsed = parseJson(s.data);
+  const captured_at = isoFromNs(s.captured_at_ns);
   if (!parsed.ok) {
-    return { type: 'freeze_frame', name: s.name, data: s.data, 'x-medkit': { topic: s.topic, message_type: s.message_type, parse_error: parsed.error } };
+    return { type: 'freeze_frame', name: s.name, data: s.data, 'x-medkit': { topic: s.topic, message_type: s.message_type, parse_error: parsed.error, captured_at } };
   }
   if (!s.topic) {
-    return { type: 'freeze_frame', name: s.name, data: parsed.value, 'x-medkit': { full_data: parsed.value, captured_at: isoFromNs(s.captured_at_ns) } };
+    return { type: 'freeze_frame', name: s.name, data: parsed.value, 'x-medkit': { full_data: parsed.value, captured_at } };
   }
   return {
     type: 'freeze_frame', name: s.name, data: primaryValue(s.message_type, parsed.value),
-    'x-medkit': { topic: s.topic, message_type: s.message_type, full_data: parsed.value, captured_at: isoFromNs(s.captured_at_ns) },
+    'x-medkit': { topic: s.topic, message_type: s.message_type, full_data: parsed.value, captured_at },
   };
 }
 
 function rosbagEntry(s: SnapshotEntry, entityPath?: string): RestSnapshot {
-  const base = entityPath ? entityPath.replace(/\/+$/, '') : '';
-  const captured = isoFromNs(s.captured_at_ns);
+  const base = `${API_BASE}${entityPath ? entityPath.replace(/\/+$/, '') : ''}`;
   return {
     type: 'rosbag', name: s.name, bulk_data_uri: `${base}/bulk-data/rosbags/${s.bulk_data_id}`,
     size_bytes: s.size_bytes, duration_sec: s.duration_sec, format: s.format,
-    ...(captured ? { 'x-medkit': { captured_at: captured } } : {}),
+    'x-medkit': { captured_at: isoFromNs(s.captured_at_ns) },
   };
 }
 

@@ -3,7 +3,7 @@
 import { API_BASE } from '../../sovd/paths.js';
 import type { FaultManager } from '../manager.js';
 import type { FaultRecord } from '../model.js';
-import { firstBagFile } from '../blackbox/recordings.js';
+import { downloadSize, firstBagFile } from '../blackbox/recordings.js';
 import { validateFaultCode } from '../validation.js';
 import type { EnvironmentData } from './environment.js';
 import { environmentData } from './environment.js';
@@ -47,7 +47,7 @@ export function getSnapshotsService(mgr: FaultManager, code: string, topic = '',
   const entityPath = bag ? entityPathOf?.(fault) : undefined;
   out.rosbag = bag
     ? {
-      available: true, duration_sec: bag.duration_sec, size_bytes: bag.size_bytes, format: bag.format,
+      available: true, duration_sec: bag.duration_sec, size_bytes: downloadSize(bag), format: bag.format,
       ...(entityPath ? { download_url: `${API_BASE}${entityPath}/bulk-data/rosbags/${encodeURIComponent(bag.recording_id)}` } : {}),
     }
     : { available: false };

@@ -12,6 +12,8 @@ import type { FaultStatus } from '../model.js';
 export interface AuditLogOptions {
   /** Data dir for `fault_audit.db`, or ':memory:'. */
   dataDir: string | ':memory:';
+  /** File name inside `dataDir` (default `fault_audit.db`). */
+  file?: string;
   transitions: 'all' | 'confirmed_only';
   retentionMaxRecords: number;
   failClosed: boolean;
@@ -45,7 +47,7 @@ export class AuditLog implements AuditSink {
 
   constructor(private readonly o: AuditLogOptions) {
     this.log = o.log ?? silentLogger;
-    this.db = o.dataDir === ':memory:' ? new Database(':memory:') : openDatabase(o.dataDir, 'fault_audit.db');
+    this.db = o.dataDir === ':memory:' ? new Database(':memory:') : openDatabase(o.dataDir, o.file ?? 'fault_audit.db');
     this.db.exec(`CREATE TABLE IF NOT EXISTS audit_log (
       id INTEGER PRIMARY KEY AUTOINCREMENT, kind TEXT NOT NULL, fault_code TEXT NOT NULL, source TEXT NOT NULL,
       status TEXT NOT NULL, at_ns INTEGER NOT NULL, prev_hash TEXT NOT NULL, hash TEXT NOT NULL)`);

@@ -7,7 +7,11 @@ import { MdnsResponder } from '../../../src/aggregation/mdns/responder.js';
 import { MemoryLink, type MdnsTransport } from '../../../src/aggregation/mdns/transport.js';
 
 const SERVICE = '_medkit._tcp.local';
-const settle = () => new Promise((r) => setTimeout(r, 20));
+// The in-memory link delivers with setImmediate; a fixed timer could fire before those turns ran on
+// a loaded machine, so wait a number of event-loop turns instead (each hop is one turn).
+const settle = async () => {
+  for (let i = 0; i < 16; i++) await new Promise((r) => setImmediate(r));
+};
 
 function responder(link: MemoryLink, ip: string, instance: string, id: string, port = 8080): MdnsResponder {
   return new MdnsResponder({ transport: link.attach({ address: ip, port: 5353 }), service: SERVICE, instance, host: instance, addresses: [ip], port, instanceId: id });

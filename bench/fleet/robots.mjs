@@ -1,0 +1,64 @@
+// Child process of bench/fleet/run.mjs: N simulated robots, each with the real robot-side code (its own
+// SQLite outbox file, the outbox drain, its own NATS connection), each enqueueing fault events at a fixed
+// rate. The event's `time` is the report instant, so the fleet SSE reader can measure report → SSE lag.
+// argv: first-robot-index count rate-per-robot seconds nats-urls(comma) fleet data-dir
+// Prints `ready` when every robot is connected, then on finish one JSON line {produced: {robot: n}}.
+import { join } from 'node:path';
+const dist = (p) => new URL(`../../packages/gateway/dist/${p}`, import.meta.url).href;
+const { openDatabase, runMigrations } = await import(dist('storage/index.js'));
+const { Outbox, OUTBOX_MIGRATIONS } = await import(dist('fleet-link/outbox.js'));
+const { OutboxDrain } = await import(dist('fleet-link/drain.js'));
+const { connect } = await import('@nats-io/transport-node');
+const { jetstream } = await import('@nats-io/jetstream');
+
+const [first, count, rate, seconds, urls, fleet, dataDir] = process.argv.slice(2);
+const robots = [];
+for (let i = Number(first); i < Number(first) + Number(count); i++) {
+  const id = `sim-${String(i).padStart(3, '0')}`;
+  const db = openDatabase(join(dataDir, id));
+  runMigrations(db, OUTBOX_MIGRATIONS);
+  const outbox = new Outbox(db, id, 100_000);
+  const nc = await connect({ servers: urls.split(','), reconnect: true, maxReconnectAttempts: -1, reconnectTimeWait: 250, name: id });
+  const drain = new OutboxDrain(outbox, jetstream(nc, { timeout: 5000 }), { fleet, robot: id, ackTimeoutMs: 5000, minBackoffMs: 50, maxBackoffMs: 1000 });
+  drain.start();
+  robots.push({ id, db, outbox, nc, drain, produced: 0 });
+}
+process.stdout.write('ready\n');
+const periodMs = 1000 / Number(rate);
+const endAt = Date.now() + Number(seconds) * 1000;
+// Robots start spread over one period so the load is even, not 200 events on one tick.
+await new Promise((resolve) => {
+  let done = 0;
+  robots.forEach((r, k) => {
+    setTimeout(() => {
+      const t = setInterval(() => {
+        if (Date.now() >= endAt) {
+          clearInterval(t);
+          if (++done === robots.length) resolve();
+          return;
+        }
+        const now = new Date();
+        const code = `BENCH_${r.produced % 50}`;
+        r.outbox.enqueue('faults', {
+          event_type: 'fault_updated', fault_code: code, severity: 2, status: 'CONFIRMED', description: 'bench', occurrence_count: r.produced + 1,
+          reporting_sources: ['/bench/node'], first_occurred: now.toISOString(), last_occurred: now.toISOString(),
+        }, now);
+        r.produced++;
+        r.drain.notify();
+      }, periodMs);
+    }, (k * periodMs) / robots.length);
+  });
+});
+// Let the outboxes drain (bounded), then report.
+const drainUntil = Date.now() + 120_000;
+while (robots.some((r) => r.outbox.pending > 0) && Date.now() < drainUntil) await new Promise((r) => setTimeout(r, 200));
+const produced = Object.fromEntries(robots.map((r) => [r.id, r.produced]));
+const pending = robots.reduce((n, r) => n + r.outbox.pending, 0);
+const rssMb = Math.round(process.memoryUsage().rss / 1e6);
+process.stdout.write(`${JSON.stringify({ produced, pending, rssMb })}\n`);
+for (const r of robots) {
+  await r.drain.stop();
+  await r.nc.close();
+  r.db.close();
+}
+process.exit(0);

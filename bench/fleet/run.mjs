@@ -1,0 +1,149 @@
+// Fleet tier benchmark (issue 17): R simulated robots (real outbox + drain code, bench/fleet/robots.mjs)
+// × E fault events/s for S seconds through a 3-node nats-server JetStream cluster into 2 `medkit fleet`
+// replicas on one PostgreSQL. Measures ingest events/s, PostgreSQL rows/s, report → fleet SSE lag p50/p99
+// (bench/fleet/sse-lag.mjs on the replica that survives), RSS of every process, and loss (rows per robot vs
+// events produced). `--chaos` kills one NATS node at 1/3 of the run and SIGKILLs the other replica at 1/2.
+// Build first (`npx tsc -b`), then:
+//   node bench/fleet/run.mjs [--robots 200] [--rate 10] [--seconds 60] [--procs 2] [--chaos]
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, mkdirSync } from 'node:fs';
+import { loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { fileURLToPath } from 'node:url';
+import pg from 'pg';
+import { startNatsCluster } from '../../test-support/servers/nats.mjs';
+import { startPostgres } from '../../test-support/servers/postgres.mjs';
+import { freePort } from '../../test-support/servers/ports.mjs';
+
+const { values: o } = parseArgs({ options: { robots: { type: 'string', default: '200' }, rate: { type: 'string', default: '10' }, seconds: { type: 'string', default: '60' }, procs: { type: 'string', default: '2' }, chaos: { type: 'boolean', default: false } } });
+const ROBOTS = Number(o.robots), RATE = Number(o.rate), SECONDS = Number(o.seconds), PROCS = Number(o.procs);
+const FLEET = 'bench';
+const here = (p) => fileURLToPath(new URL(p, import.meta.url));
+const MEDKIT = here('../../packages/gateway/bin/medkit.js');
+
+function rssMb(pid) {
+  try {
+    const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+    return m ? Math.round(Number(m[1]) / 1024) : null;
+  } catch {
+    return null;
+  }
+}
+
+function child(cmd, args, onLine) {
+  const p = spawn(cmd, args, { stdio: ['ignore', 'pipe', 'inherit'] });
+  let buf = '';
+  p.stdout.on('data', (d) => {
+    buf += d;
+    let i;
+    while ((i = buf.indexOf('\n')) >= 0) {
+      onLine(buf.slice(0, i));
+      buf = buf.slice(i + 1);
+    }
+  });
+  return p;
+}
+const waitLine = (lines, pred, ms = 120_000) => new Promise((resolve, reject) => {
+  const t = setInterval(() => {
+    const l = lines.find(pred);
+    if (l) { clearInterval(t); clearTimeout(d); resolve(l); }
+  }, 50);
+  const d = setTimeout(() => { clearInterval(t); reject(new Error('timeout waiting for a child')); }, ms);
+});
+
+const work = mkdtempSync(join(tmpdir(), 'medkit-bench-fleet-'));
+const load0 = loadavg();
+const nats = await startNatsCluster(3);
+const pgs = await startPostgres();
+const db = new pg.Pool({ connectionString: pgs.url, max: 2 });
+db.on('error', () => undefined);
+const cleanup = [];
+try {
+  // Two replicas.
+  const replicas = [];
+  for (let i = 0; i < 2; i++) {
+    const port = await freePort();
+    const lines = [];
+    const p = child(process.execPath, [MEDKIT, 'fleet', '--port', String(port), '--nats', nats.urls.join(','), '--database', pgs.url, '--fleet', FLEET, '--data-dir', join(work, `replica${i}`), '--no-ros', '--log-level', 'error', '--set', 'fleet.stream.replicas=3', '--set', 'fleet.ingest.ack_wait_sec=5', '--set', 'sse.max_clients=10'], (l) => lines.push(l));
+    cleanup.push(() => p.kill('SIGKILL'));
+    await waitLine(lines, (l) => /listening/.test(l));
+    replicas.push({ p, url: `http://127.0.0.1:${port}` });
+  }
+  // Wait for the stream and consumer (health says ingest running).
+  for (let i = 0; i < 600; i++) {
+    const h = await fetch(`${replicas[1].url}/api/v1/health`).then((r) => r.json()).catch(() => ({}));
+    if (h['x-medkit-fleet']?.ingest) break;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  const sseLines = [];
+  const sse = child(process.execPath, [here('./sse-lag.mjs'), replicas[1].url], (l) => sseLines.push(l));
+  cleanup.push(() => sse.kill('SIGKILL'));
+  await waitLine(sseLines, (l) => l === 'ready');
+
+  const per = Math.ceil(ROBOTS / PROCS);
+  const sims = [];
+  for (let k = 0; k < PROCS; k++) {
+    const dir = join(work, `robots${k}`);
+    mkdirSync(dir);
+    const lines = [];
+    const p = child(process.execPath, [here('./robots.mjs'), String(k * per), String(Math.min(per, ROBOTS - k * per)), String(RATE), String(SECONDS), nats.urls.join(','), FLEET, dir], (l) => lines.push(l));
+    cleanup.push(() => p.kill('SIGKILL'));
+    sims.push({ p, lines });
+  }
+  await Promise.all(sims.map((s) => waitLine(s.lines, (l) => l === 'ready')));
+  const t0 = Date.now();
+  const rows0 = Number((await db.query('SELECT count(*) AS n FROM fleet_events')).rows[0].n);
+  const peak = { replicas: [0, 0], sims: sims.map(() => 0), nats: [0, 0, 0] };
+  const sample = () => {
+    replicas.forEach((r, i) => (peak.replicas[i] = Math.max(peak.replicas[i], rssMb(r.p.pid) ?? 0)));
+    sims.forEach((s, i) => (peak.sims[i] = Math.max(peak.sims[i], rssMb(s.p.pid) ?? 0)));
+    nats.nodes.forEach((n, i) => (peak.nats[i] = Math.max(peak.nats[i], n.proc ? rssMb(n.proc.pid) ?? 0 : 0)));
+  };
+  const sampler = setInterval(sample, 1000);
+  const events = [];
+  if (o.chaos) {
+    setTimeout(() => { events.push(`t=${((Date.now() - t0) / 1000).toFixed(0)}s NATS node n2 SIGKILLed`); void nats.kill(2); }, (SECONDS * 1000) / 3);
+    setTimeout(() => { events.push(`t=${((Date.now() - t0) / 1000).toFixed(0)}s replica 0 SIGKILLed`); replicas[0].p.kill('SIGKILL'); }, (SECONDS * 1000) / 2);
+  }
+  const loads = [];
+  const loadTimer = setInterval(() => loads.push(loadavg()[0]), 5000);
+  const results = await Promise.all(sims.map((s) => waitLine(s.lines, (l) => l.startsWith('{'), (SECONDS + 200) * 1000).then(JSON.parse)));
+  const produced = Object.assign({}, ...results.map((r) => r.produced));
+  const total = Object.values(produced).reduce((a, b) => a + b, 0);
+  const tProduced = Date.now();
+  // Wait until PostgreSQL holds every event (bounded).
+  let stored = 0;
+  for (let i = 0; i < 1200; i++) {
+    stored = Number((await db.query(`SELECT count(*) AS n FROM fleet_events WHERE kind = 'faults'`)).rows[0].n);
+    if (stored >= total) break;
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  const tStored = Date.now();
+  clearInterval(sampler);
+  clearInterval(loadTimer);
+  sample();
+  sse.kill('SIGTERM');
+  const lag = JSON.parse(await waitLine(sseLines, (l) => l.startsWith('{')));
+  const perRobot = (await db.query(`SELECT robot_id, count(*)::int AS n, count(DISTINCT seq)::int AS d FROM fleet_events WHERE kind = 'faults' GROUP BY robot_id`)).rows;
+  const lost = Object.entries(produced).reduce((n, [id, p]) => n + Math.max(0, p - (perRobot.find((r) => r.robot_id === id)?.n ?? 0)), 0);
+  const dupes = perRobot.reduce((n, r) => n + (r.n - r.d), 0);
+  const rows = Number((await db.query('SELECT count(*) AS n FROM fleet_events')).rows[0].n) - rows0;
+  const secs = (tStored - t0) / 1000;
+  const health = await fetch(`${replicas[1].url}/api/v1/health`).then((r) => r.json()).catch(() => ({}));
+  console.log(JSON.stringify({
+    robots: ROBOTS, rate: RATE, seconds: SECONDS, chaos: o.chaos, events,
+    produced: total, stored_fault_events: stored, lost, duplicates: dupes,
+    ingest_events_per_s: Math.round(stored / secs), pg_rows_per_s: Math.round(rows / secs),
+    drain_after_end_s: ((tStored - tProduced) / 1000).toFixed(1),
+    sse_lag_ms: lag, rss_mb: { replicas: peak.replicas, robot_procs: peak.sims, nats: peak.nats },
+    surviving_replica_ingest: health['x-medkit-fleet']?.ingest,
+    load_avg_1m: { before: load0[0].toFixed(1), during_min: Math.min(...loads).toFixed(1), during_max: Math.max(...loads).toFixed(1) },
+  }, null, 2));
+} finally {
+  for (const c of cleanup) c();
+  await db.end();
+  await nats.stop();
+  pgs.stop();
+  rmSync(work, { recursive: true, force: true });
+}

@@ -1,0 +1,101 @@
+/**
+ * The demo's `fleet` mode: several simulated robots reporting to one fleet gateway. Each robot is a real
+ * medkit gateway (the demo robot's manifest, no ROS) with the fleet link on, fed by a light fault
+ * simulator instead of the full ROS robot; the fleet gateway is a `medkit fleet` child process. It needs a
+ * NATS JetStream server and PostgreSQL (docs/fleet.md "A local fleet in three commands").
+ *
+ *   node packages/demo/dist/launch.js fleet [--robots 5] [--port 8090] [--nats nats://127.0.0.1:4222]
+ *        [--database postgres://medkit@127.0.0.1:5432/medkit] [--fleet demo]
+ */
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { createGateway, defaultFeatures, FAULTS_SERVICE, FEATURE_KEYS, loadConfig, type Gateway } from '@medkit/gateway';
+import { MANIFESTS, medkitBin } from './paths.js';
+
+/** What the simulator asks of a robot's fault manager (the gateway's 'faults' service). */
+interface FaultReporter {
+  report(req: { fault_code: string; event_type: 0 | 1; severity: number; description: string; source_id: string }): unknown;
+}
+
+/** Faults the simulated robots raise and heal: code, severity, source node, description. */
+const SCENARIOS: [string, number, string, string][] = [
+  ['PROTECTIVE_STOP', 3, '/safety/safety_gate', 'Obstacle inside the protective field'],
+  ['LIDAR_TIMEOUT', 2, '/sensors/lidar', 'No scan for 500 ms'],
+  ['BATTERY_LOW', 1, '/base/battery_monitor', 'Battery below 20 %'],
+  ['NAV_PLAN_FAILED', 2, '/navigation/planner', 'No path to goal'],
+];
+
+/** Runs the fleet demo until SIGINT/SIGTERM; resolves with the exit code. */
+export async function fleetDemo(argv: string[]): Promise<number> {
+  const { values: v } = parseArgs({
+    args: argv,
+    options: {
+      robots: { type: 'string', default: '5' },
+      port: { type: 'string', default: '8090' },
+      nats: { type: 'string', default: 'nats://127.0.0.1:4222' },
+      database: { type: 'string', default: 'postgres://medkit@127.0.0.1:5432/medkit' },
+      fleet: { type: 'string', default: 'demo' },
+    },
+  });
+  const count = Number(v.robots);
+  if (!Number.isInteger(count) || count < 1 || count > 100) {
+    console.error('medkit demo fleet: --robots must be 1..100');
+    return 2;
+  }
+  const dataRoot = mkdtempSync(join(tmpdir(), 'medkit-demo-fleet-'));
+  const fleetProc = spawn(process.execPath, [medkitBin(), 'fleet', '--port', v.port!, '--nats', v.nats!, '--database', v.database!, '--fleet', v.fleet!, '--data-dir', join(dataRoot, 'fleet'), '--no-ros'], { stdio: 'inherit' });
+
+  const robots: Gateway[] = [];
+  const timers: NodeJS.Timeout[] = [];
+  for (let i = 1; i <= count; i++) {
+    const id = `amr-${String(i).padStart(2, '0')}`;
+    const config = loadConfig({
+      env: {},
+      extraKeys: FEATURE_KEYS,
+      flags: {
+        data_dir: join(dataRoot, id),
+        'ros.enabled': false,
+        'discovery.mode': 'manifest_only',
+        'discovery.manifest_path': join(MANIFESTS, 'robot.yaml'),
+        'logging.level': 'warn',
+        'fleet.enabled': true,
+        'fleet.id': v.fleet!,
+        'fleet.robot_id': id,
+        'fleet.nats.servers': v.nats!,
+      },
+    });
+    const g = await createGateway({ config, features: defaultFeatures(config) });
+    const url = await g.listen(0);
+    robots.push(g);
+    console.error(`medkit demo fleet: robot ${id} at ${url}/api/v1`);
+    const faults: FaultReporter = g.ctx.services.get(FAULTS_SERVICE);
+    // Each robot toggles one random scenario every few seconds: a live, changing fleet.
+    timers.push(setInterval(() => {
+      const [code, severity, source, description] = SCENARIOS[Math.floor(Math.random() * SCENARIOS.length)];
+      const failed = Math.random() < 0.6;
+      faults.report({ fault_code: code, event_type: failed ? 0 : 1, severity: failed ? severity : 0, description: failed ? description : '', source_id: source });
+    }, 2000 + Math.floor(Math.random() * 3000)));
+  }
+  console.error(`\nmedkit demo fleet: ${count} robots → fleet '${v.fleet}' at http://127.0.0.1:${v.port}/api/v1
+  try:  curl http://127.0.0.1:${v.port}/api/v1/components
+        curl 'http://127.0.0.1:${v.port}/api/v1/faults?severity=error'
+        curl -N http://127.0.0.1:${v.port}/api/v1/faults/stream
+Ctrl-C stops everything.`);
+
+  await new Promise<void>((resolve) => {
+    process.once('SIGINT', () => resolve());
+    process.once('SIGTERM', () => resolve());
+    fleetProc.once('exit', () => resolve());
+  });
+  for (const t of timers) clearInterval(t);
+  await Promise.all(robots.map((g) => g.close()));
+  if (fleetProc.exitCode === null) {
+    fleetProc.kill('SIGTERM');
+    await new Promise((r) => fleetProc.once('exit', r));
+  }
+  rmSync(dataRoot, { recursive: true, force: true });
+  return 0;
+}

@@ -1,0 +1,147 @@
+// `medkit fleet`: the fleet tier as a feature of the same gateway core (HTTP server, error table, SSE,
+// /health, OpenAPI). A replica holds no state of its own: PostgreSQL holds the fleet, JetStream the
+// backlog; any number of replicas share the durable consumer (fleet.md §5).
+import type { NatsConnection } from '@nats-io/transport-node';
+import pg from 'pg';
+import type { GatewayConfig } from '../config/index.js';
+import { FLEET_SERVER_KEYS } from './keys.js';
+import type { GatewayFeature } from '../feature.js';
+import { warning, type HealthWarning } from '../info/health-registry.js';
+import { connectWithRetry, natsOptionsFrom } from '../fleet-protocol/connect.js';
+import { FLEET_COMMON_KEYS, fleetIdFrom, streamLimitsFrom } from '../fleet-protocol/keys.js';
+import { ensureFleetStream } from '../fleet-protocol/stream.js';
+import { streamName } from '../fleet-protocol/envelope.js';
+import { migrateFleetSchema } from './schema.js';
+import { FleetIngest } from './ingest.js';
+import { FleetLiveFeed } from './http/live.js';
+import { registerFleetRoutes } from './routes.js';
+
+
+export function createFleetFeature(_config?: GatewayConfig, opts: { keepaliveMs?: number } = {}): GatewayFeature {
+  let pool: pg.Pool | undefined;
+  let nc: NatsConnection | undefined;
+  let ingest: FleetIngest | undefined;
+  let feed: FleetLiveFeed | undefined;
+  let migrated = false;
+  let stopping = false;
+  let fleet = '';
+  const background: Promise<void>[] = [];
+  const needPool = () => {
+    if (!pool) throw new Error('fleet feature used before init');
+    return pool;
+  };
+
+  return {
+    name: 'fleet',
+    keys: { ...FLEET_COMMON_KEYS, ...FLEET_SERVER_KEYS },
+    init(ctx) {
+      fleet = fleetIdFrom(ctx.config);
+      const timeout = ctx.config.value<number>('fleet.database.timeout_ms');
+      pool = new pg.Pool({
+        connectionString: ctx.config.value<string>('fleet.database.url'),
+        max: ctx.config.value<number>('fleet.database.pool_size'),
+        connectionTimeoutMillis: timeout,
+        query_timeout: timeout,
+        statement_timeout: timeout,
+        application_name: 'medkit-fleet',
+      });
+      // An idle client losing its server (PostgreSQL restart) must not crash the replica.
+      pool.on('error', (err) => ctx.log.warn({ err: err.message }, 'fleet database connection lost'));
+      ctx.health.add(async () => {
+        const warnings: HealthWarning[] = [];
+        const st = ingest?.stats();
+        const natsUp = Boolean(nc && !nc.isClosed());
+        let robots: { online: number; offline: number } | null = null;
+        try {
+          const r = await needPool().query<{ online: string; offline: string }>(`SELECT
+            count(*) FILTER (WHERE (now() - last_seen) < make_interval(secs => 3 * interval_sec)) AS online,
+            count(*) FILTER (WHERE (now() - last_seen) >= make_interval(secs => 3 * interval_sec)) AS offline FROM fleet_robots`);
+          robots = { online: Number(r.rows[0].online), offline: Number(r.rows[0].offline) };
+        } catch {
+          warnings.push(warning('fleet_database_unavailable', 'fleet database (PostgreSQL) is unreachable; ingest is paused and the API answers 503'));
+        }
+        if (!natsUp) warnings.push(warning('fleet_nats_unavailable', 'fleet broker (NATS JetStream) is unreachable; ingest and the live stream are paused'));
+        return {
+          fields: {
+            'x-medkit-fleet': {
+              fleet,
+              stream: streamName(fleet),
+              nats_connected: natsUp,
+              database_ok: robots !== null,
+              schema_migrated: migrated,
+              robots,
+              ingest: st ?? null,
+              live_clients: feed?.clients ?? 0,
+            },
+          },
+          warnings,
+        };
+      });
+    },
+    routes(ctx) {
+      return registerFleetRoutes({
+        pool: needPool,
+        feed: () => feed,
+        sse: ctx.sse,
+        keepaliveMs: opts.keepaliveMs ?? 30_000,
+        forwardTimeoutMs: ctx.config.value<number>('fleet.forward.timeout_ms'),
+      });
+    },
+    start(ctx) {
+      const log = ctx.log.child({ component: 'fleet' });
+      const p = needPool();
+      const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms).unref());
+      // Schema first (retrying while PostgreSQL is away), then the broker; neither blocks the HTTP server.
+      background.push((async () => {
+        while (!stopping && !migrated) {
+          try {
+            const applied = await migrateFleetSchema(p);
+            migrated = true;
+            if (applied.length) log.info({ applied }, 'fleet schema migrated');
+          } catch (err) {
+            log.warn({ err: (err as Error).message }, 'fleet schema migration failed; retrying');
+            await sleep(1000);
+          }
+        }
+        const conn = await connectWithRetry(natsOptionsFrom(ctx.config, 'medkit-fleet'), () => stopping, (err) => log.warn({ err: err.message }, 'NATS not reachable; retrying'));
+        if (!conn) return;
+        nc = conn;
+        const stream = streamName(fleet);
+        while (!stopping) {
+          try {
+            await ensureFleetStream(conn, fleet, streamLimitsFrom(ctx.config));
+            const ing = new FleetIngest(conn, p, {
+              stream,
+              batch: ctx.config.value<number>('fleet.ingest.batch'),
+              maxAckPending: ctx.config.value<number>('fleet.ingest.max_ack_pending'),
+              ackWaitSec: ctx.config.value<number>('fleet.ingest.ack_wait_sec'),
+              log,
+            });
+            await ing.ensureConsumer();
+            ingest = ing;
+            break;
+          } catch (err) {
+            log.warn({ err: (err as Error).message }, 'fleet stream or consumer not ready; retrying');
+            await sleep(1000);
+          }
+        }
+        if (stopping || !ingest) return;
+        feed = new FleetLiveFeed(conn, stream, fleet, log);
+        feed.start();
+        ingest.start();
+        log.info({ fleet, stream }, 'fleet ingest running');
+      })());
+    },
+    async stop() {
+      stopping = true;
+      await feed?.stop();
+      await ingest?.stop();
+      await Promise.all(background);
+      await nc?.close().catch(() => undefined);
+      await pool?.end().catch(() => undefined);
+    },
+    summary() {
+      return [['fleet', `fleet '${fleet}', stream ${streamName(fleet)}, consumer fleet-ingest`]];
+    },
+  };
+}

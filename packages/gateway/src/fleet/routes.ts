@@ -1,0 +1,231 @@
+// The fleet's SOVD API (fleet.md §6). Only translation: query strings to filters, rows to SOVD-shaped
+// bodies, database trouble to 503, robot trouble to 502/504. Each robot is a component; its own tree comes
+// from its last entity snapshot with ids prefixed `<robot>__`.
+import { Type } from '@sinclair/typebox';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { Pool } from 'pg';
+import { API_BASE, type HttpApp } from '../http/app-types.js';
+import { SovdError } from '../sovd/errors.js';
+import type { SseHub } from '../http/sse.js';
+import { parseSeverityFilter, restSeverityLabel, sovdStatus, statusesForFilter, STATUS_FILTER_VALUES } from '../faults/model.js';
+import { forwardRequest, escapesPath } from '../aggregation/forward.js';
+import { isFleetId, type EntityNode } from '../fleet-protocol/envelope.js';
+import { decodeCursor, faultEventsAfter, getRobot, listRobots, queryFaults, robotEntities, type FaultFilter, type FaultRow, type RobotRow } from './queries.js';
+import { attachFleetStream, type FleetLiveFeed } from './http/live.js';
+
+export interface FleetRouteDeps {
+  pool: () => Pool;
+  feed: () => FleetLiveFeed | undefined;
+  sse: SseHub;
+  keepaliveMs: number;
+  forwardTimeoutMs: number;
+}
+
+const MAX_LIMIT = 1000;
+const DEFAULT_LIMIT = 100;
+/** Events replayed from PostgreSQL for one Last-Event-ID resume. */
+const MAX_REPLAY = 1000;
+const FORWARDED_RESOURCES = new Set(['data', 'operations', 'configurations']);
+const ENTITY_COLLECTIONS: Record<string, EntityNode['type']> = { areas: 'area', components: 'component', apps: 'app', functions: 'function' };
+
+/** PostgreSQL unreachable or failing: 503 with a SOVD error, never a 500. */
+async function db<T>(fn: () => Promise<T>): Promise<T> {
+  try {
+    return await fn();
+  } catch (err) {
+    if (err instanceof SovdError) throw err;
+    throw new SovdError('service-unavailable', `Fleet database unavailable: ${(err as Error).message}`, { details: 'postgresql' });
+  }
+}
+
+function robotParam(id: string): string {
+  if (!isFleetId(id)) throw new SovdError('invalid-parameter', `Invalid robot id '${id.slice(0, 80)}'`, { parameter: 'robot' });
+  return id;
+}
+
+function robotItem(r: RobotRow) {
+  return {
+    id: r.robot_id,
+    name: r.robot_id,
+    href: `${API_BASE}/components/${r.robot_id}`,
+    'x-medkit': { online: r.online, last_seen: r.last_seen, first_seen: r.first_seen, gateway_url: r.gateway_url, status: r.health?.status ?? null, fault_count: r.health?.fault_count ?? null, outbox: r.health?.outbox ?? null },
+  };
+}
+
+function faultItem(f: FaultRow) {
+  return {
+    code: f.fault_code,
+    fault_name: f.description,
+    severity: f.severity,
+    severity_label: restSeverityLabel(f.severity),
+    status: sovdStatus(f.status),
+    'x-medkit': { robot_id: f.robot_id, status: f.status, occurrence_count: f.occurrence_count, reporting_sources: f.reporting_sources, first_occurred: f.first_occurred, last_occurred: f.last_occurred },
+  };
+}
+
+function one(q: Record<string, unknown>, key: string): string | undefined {
+  const v = q[key];
+  if (v === undefined) return undefined;
+  if (typeof v !== 'string' || v.length > 256) throw new SovdError('invalid-parameter', `Parameter '${key}' must be one string of at most 256 characters`, { parameter: key });
+  return v;
+}
+
+function time(q: Record<string, unknown>, key: string): Date | undefined {
+  const v = one(q, key);
+  if (v === undefined) return undefined;
+  const d = new Date(v);
+  if (Number.isNaN(d.getTime())) throw new SovdError('invalid-parameter', `Parameter '${key}' must be an ISO 8601 time`, { parameter: key, value: v });
+  return d;
+}
+
+/** Query string → filter and page; every bad value is a 400 naming the parameter. */
+function faultQuery(q: Record<string, unknown>, robot?: string) {
+  const robots = robot ? [robot] : one(q, 'robot')?.split(',').map(robotParam);
+  const status = one(q, 'status');
+  const statuses = statusesForFilter(status);
+  if (!statuses) throw new SovdError('invalid-parameter', `Invalid status '${status}'`, { parameter: 'status', allowed_values: STATUS_FILTER_VALUES.join(', ') });
+  const sev = one(q, 'severity');
+  const minSeverity = sev === undefined ? undefined : parseSeverityFilter(sev);
+  if (minSeverity === null) throw new SovdError('invalid-parameter', `Invalid severity '${sev}'`, { parameter: 'severity', allowed_values: 'info, warning, error, critical, 0-3' });
+  const limitText = one(q, 'limit');
+  const limit = limitText === undefined ? DEFAULT_LIMIT : Number(limitText);
+  if (!Number.isInteger(limit) || limit < 1 || limit > MAX_LIMIT) throw new SovdError('invalid-parameter', `limit must be an integer 1..${MAX_LIMIT}`, { parameter: 'limit' });
+  const cursorText = one(q, 'cursor');
+  const cursor = cursorText === undefined ? undefined : decodeCursor(cursorText);
+  if (cursorText !== undefined && !cursor) throw new SovdError('invalid-parameter', 'Invalid cursor', { parameter: 'cursor' });
+  const filter: FaultFilter = { robots, codeGlob: one(q, 'fault_code'), minSeverity: minSeverity ?? undefined, statuses, since: time(q, 'since'), until: time(q, 'until') };
+  return { filter, limit, cursor };
+}
+
+function lastEventId(header: string | string[] | undefined): number | undefined {
+  if (typeof header !== 'string' || !/^\d{1,15}$/.test(header.trim())) return undefined;
+  return Number(header.trim());
+}
+
+/** A robot's entities of one type, ids prefixed so they never collide across robots. */
+function treeItems(robot: string, nodes: EntityNode[], type: EntityNode['type'], parent?: string) {
+  const collection = Object.keys(ENTITY_COLLECTIONS).find((k) => ENTITY_COLLECTIONS[k] === type)!;
+  return nodes
+    .filter((n) => n.type === type && (parent === undefined || n.parent === parent))
+    .map((n) => ({ id: `${robot}__${n.id}`, name: n.name, href: `${API_BASE}/components/${robot}/${collection}/${robot}__${n.id}`, 'x-medkit': { robot_id: robot, robot_entity_id: n.id, parent: n.parent ?? null } }));
+}
+
+const TAGS = ['fleet'];
+
+export function registerFleetRoutes(deps: FleetRouteDeps) {
+  return (app: HttpApp): void => {
+    const pool = () => deps.pool();
+    const requireRobot = async (robot: string): Promise<RobotRow> => {
+      const r = await db(() => getRobot(pool(), robotParam(robot)));
+      if (!r) throw new SovdError('entity-not-found', `Robot '${robot}' is not known to the fleet`, { entity_id: robot });
+      return r;
+    };
+
+    app.get(`${API_BASE}/components`, { schema: { operationId: 'listFleetRobots', summary: 'Every robot of the fleet as a component (x-medkit.online from heartbeats)', tags: TAGS } }, async () => {
+      const robots = await db(() => listRobots(pool()));
+      return { items: robots.map(robotItem) };
+    });
+
+    app.get<{ Params: { robot: string } }>(`${API_BASE}/components/:robot`, { schema: { operationId: 'getFleetRobot', summary: 'One robot', tags: TAGS } }, async (req) => {
+      const r = await requireRobot(req.params.robot);
+      const base = `${API_BASE}/components/${r.robot_id}`;
+      return { ...robotItem(r), subcomponents: `${base}/subcomponents`, hosts: `${base}/hosts`, faults: `${base}/faults`, 'x-medkit': { ...robotItem(r)['x-medkit'], health: r.health } };
+    });
+
+    app.get<{ Params: { robot: string } }>(`${API_BASE}/components/:robot/subcomponents`, { schema: { operationId: 'listFleetRobotComponents', summary: 'The robot\'s own components (last entity snapshot)', tags: TAGS } }, async (req) => {
+      const r = await requireRobot(req.params.robot);
+      const nodes = await db(() => robotEntities(pool(), r.robot_id));
+      return { items: treeItems(r.robot_id, nodes, 'component') };
+    });
+
+    app.get<{ Params: { robot: string } }>(`${API_BASE}/components/:robot/hosts`, { schema: { operationId: 'listFleetRobotApps', summary: 'The robot\'s apps (last entity snapshot)', tags: TAGS } }, async (req) => {
+      const r = await requireRobot(req.params.robot);
+      const nodes = await db(() => robotEntities(pool(), r.robot_id));
+      return { items: treeItems(r.robot_id, nodes, 'app') };
+    });
+
+    app.get<{ Params: { robot: string; collection: string } }>(`${API_BASE}/components/:robot/:collection`, { schema: { operationId: 'listFleetRobotEntities', summary: 'The robot\'s areas, components, apps or functions (last entity snapshot)', tags: TAGS } }, async (req) => {
+      const type = ENTITY_COLLECTIONS[req.params.collection];
+      if (!type) throw new SovdError('resource-not-found', `Unknown resource '${req.params.collection.slice(0, 80)}' of a fleet robot`);
+      const r = await requireRobot(req.params.robot);
+      const nodes = await db(() => robotEntities(pool(), r.robot_id));
+      return { items: treeItems(r.robot_id, nodes, type) };
+    });
+
+    app.get(`${API_BASE}/faults`, {
+      schema: {
+        operationId: 'listFleetFaults',
+        summary: 'Faults across the fleet, newest first',
+        description: 'Filters: robot (comma list), fault_code (glob: * and ?), severity (minimum), status (pending|confirmed|cleared|healed|all; default pending+confirmed), since/until (ISO 8601, on last occurrence). Paging: limit (1-1000, default 100) and the opaque cursor of x-medkit.next_cursor.',
+        tags: TAGS,
+      },
+    }, async (req) => {
+      const { filter, limit, cursor } = faultQuery(req.query as Record<string, unknown>);
+      const page = await db(() => queryFaults(pool(), filter, limit, cursor));
+      return { items: page.items.map(faultItem), 'x-medkit': { total: page.total, count: page.items.length, next_cursor: page.next_cursor ?? null } };
+    });
+
+    app.get(`${API_BASE}/faults/stream`, {
+      schema: {
+        operationId: 'streamFleetFaults',
+        summary: 'SSE: fault events of every robot (robot_id in each event); Last-Event-ID resumes from the database',
+        tags: TAGS,
+        headers: Type.Object({ 'last-event-id': Type.Optional(Type.String()) }),
+        produces: ['text/event-stream'],
+      },
+    }, async (req: FastifyRequest, reply: FastifyReply) => {
+      const feed = deps.feed();
+      if (!feed) throw new SovdError('service-unavailable', 'Fleet live feed is not connected to NATS yet');
+      const after = lastEventId(req.headers['last-event-id']);
+      const stream = deps.sse.start(req, reply, deps.keepaliveMs);
+      const replay = async (id: number) => (await faultEventsAfter(pool(), id, MAX_REPLAY)).map((e) => ({ id: e.stream_seq, robot_id: e.robot_id, time: e.time, body: e.body }));
+      const off = await attachFleetStream(feed, stream, replay, after).catch(() => attachFleetStream(feed, stream, undefined, undefined));
+      void stream.done.then(off);
+      return reply;
+    });
+
+    app.get<{ Params: { robot: string } }>(`${API_BASE}/components/:robot/faults`, { schema: { operationId: 'listFleetRobotFaults', summary: 'One robot\'s faults (same filters as /faults)', tags: TAGS } }, async (req) => {
+      const r = await requireRobot(req.params.robot);
+      const { filter, limit, cursor } = faultQuery(req.query as Record<string, unknown>, r.robot_id);
+      const page = await db(() => queryFaults(pool(), filter, limit, cursor));
+      return { items: page.items.map(faultItem), 'x-medkit': { total: page.total, count: page.items.length, next_cursor: page.next_cursor ?? null } };
+    });
+
+    app.get<{ Params: { robot: string; code: string } }>(`${API_BASE}/components/:robot/faults/:code`, { schema: { operationId: 'getFleetRobotFault', summary: 'One fault of one robot', tags: TAGS } }, async (req) => {
+      const r = await requireRobot(req.params.robot);
+      const page = await db(() => queryFaults(pool(), { robots: [r.robot_id], code: req.params.code, statuses: ['PREFAILED', 'PREPASSED', 'CONFIRMED', 'HEALED', 'CLEARED'] }, 1));
+      const f = page.items[0];
+      if (!f) throw new SovdError('resource-not-found', `Fault '${req.params.code.slice(0, 80)}' not found on robot '${r.robot_id}'`, { entity_id: r.robot_id });
+      return { item: faultItem(f) };
+    });
+
+    // Live requests go to the robot's own gateway: /components/{robot}/{collection}/{robot}__{id}/{data|operations|configurations}/...
+    const forward = async (req: FastifyRequest<{ Params: { robot: string; collection: string; id: string; resource: string; '*': string } }>, reply: FastifyReply) => {
+      const { collection, id, resource } = req.params;
+      const rest = req.params['*'] ?? '';
+      if (!ENTITY_COLLECTIONS[collection] || !FORWARDED_RESOURCES.has(resource)) throw new SovdError('resource-not-found', 'Only data, operations and configurations of a robot\'s entities are forwarded');
+      const r = await requireRobot(req.params.robot);
+      const prefix = `${r.robot_id}__`;
+      if (!id.startsWith(prefix) || id.length === prefix.length) throw new SovdError('entity-not-found', `Entity '${id.slice(0, 80)}' is not one of robot '${r.robot_id}'`, { entity_id: id });
+      if (escapesPath(rest)) throw new SovdError('invalid-request', 'Path segments may not climb out of the entity');
+      if (!r.gateway_url) throw new SovdError('x-medkit-peer-unavailable', `Robot '${r.robot_id}' does not advertise a gateway URL`, { entity_id: id, peer: r.robot_id });
+      if (!r.online) throw new SovdError('x-medkit-peer-unavailable', `Robot '${r.robot_id}' is offline (last seen ${r.last_seen})`, { entity_id: id, peer: r.robot_id });
+      const query = req.raw.url?.includes('?') ? req.raw.url.slice(req.raw.url.indexOf('?')) : '';
+      const path = `${API_BASE}/${collection}/${encodeURIComponent(id.slice(prefix.length))}/${resource}${rest ? `/${rest}` : ''}${query}`;
+      const out = await forwardRequest(req.raw, reply.raw, { peer: r.robot_id, baseUrl: r.gateway_url.replace(/\/+$/, ''), path }, { timeoutMs: deps.forwardTimeoutMs, forwardAuth: false });
+      if (out.kind === 'failed') {
+        if (out.reason === 'timeout') throw new SovdError('not-responding', `Robot '${r.robot_id}' did not answer within ${deps.forwardTimeoutMs} ms`, { entity_id: id, peer: r.robot_id });
+        throw new SovdError('x-medkit-peer-unavailable', `Robot '${r.robot_id}' is unreachable: ${out.detail}`, { entity_id: id, peer: r.robot_id, details: out.detail });
+      }
+      if (out.kind === 'stream') {
+        out.abort();
+        throw new SovdError('not-implemented', 'Event streams of a robot are not forwarded by the fleet');
+      }
+      reply.code(out.status).headers(out.headers);
+      return reply.send(out.body);
+    };
+    for (const suffix of ['', '/*']) {
+      app.route({ method: ['GET', 'PUT', 'POST', 'DELETE'], url: `${API_BASE}/components/:robot/:collection/:id/:resource${suffix}`, schema: { hide: true } as object, handler: forward });
+    }
+  };
+}

@@ -1,0 +1,86 @@
+// The fleet's PostgreSQL schema, as versioned migrations (fleet.md §5). They run under a transaction-scoped
+// advisory lock, so replicas starting together migrate exactly once; each version is recorded.
+import type { Pool } from 'pg';
+
+export interface PgMigration {
+  version: number;
+  name: string;
+  sql: string;
+}
+
+/** Key of the advisory lock that serialises migrations (any constant unique to medkit). */
+const MIGRATION_LOCK = 0x6d65646b; // 'medk'
+
+export const FLEET_MIGRATIONS: PgMigration[] = [
+  {
+    version: 1,
+    name: 'events, robots, faults, entity snapshots',
+    sql: `
+      CREATE TABLE fleet_events (
+        event_id text PRIMARY KEY,
+        robot_id text NOT NULL,
+        seq bigint NOT NULL,
+        kind text NOT NULL,
+        robot_time timestamptz NOT NULL,
+        stream_seq bigint NOT NULL,
+        body jsonb NOT NULL,
+        ingested_at timestamptz NOT NULL DEFAULT now()
+      );
+      CREATE INDEX fleet_events_robot_seq ON fleet_events (robot_id, seq);
+      CREATE INDEX fleet_events_faults_stream ON fleet_events (stream_seq) WHERE kind = 'faults';
+      CREATE TABLE fleet_robots (
+        robot_id text PRIMARY KEY,
+        first_seen timestamptz NOT NULL DEFAULT now(),
+        last_seen timestamptz NOT NULL DEFAULT now(),
+        health_seq bigint NOT NULL DEFAULT 0,
+        health jsonb,
+        interval_sec integer NOT NULL DEFAULT 10,
+        gateway_url text
+      );
+      CREATE TABLE fleet_faults (
+        robot_id text NOT NULL,
+        fault_code text NOT NULL,
+        seq bigint NOT NULL,
+        severity integer NOT NULL,
+        status text NOT NULL,
+        description text NOT NULL,
+        occurrence_count bigint NOT NULL,
+        reporting_sources jsonb NOT NULL,
+        first_occurred timestamptz NOT NULL,
+        last_occurred timestamptz NOT NULL,
+        PRIMARY KEY (robot_id, fault_code)
+      );
+      CREATE INDEX fleet_faults_last ON fleet_faults (last_occurred);
+      CREATE TABLE fleet_entities (
+        robot_id text PRIMARY KEY,
+        seq bigint NOT NULL,
+        entities jsonb NOT NULL
+      );`,
+  },
+];
+
+/** Applies the migrations not yet recorded; returns the versions applied by this call. */
+export async function migrateFleetSchema(pool: Pool, migrations: readonly PgMigration[] = FLEET_MIGRATIONS): Promise<number[]> {
+  const client = await pool.connect();
+  try {
+    await client.query('BEGIN');
+    await client.query('SELECT pg_advisory_xact_lock($1)', [MIGRATION_LOCK]);
+    await client.query(`CREATE TABLE IF NOT EXISTS fleet_schema_migrations (
+      version integer PRIMARY KEY, name text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())`);
+    const done = new Set((await client.query<{ version: number }>('SELECT version FROM fleet_schema_migrations')).rows.map((r) => r.version));
+    const applied: number[] = [];
+    for (const m of migrations) {
+      if (done.has(m.version)) continue;
+      await client.query(m.sql);
+      await client.query('INSERT INTO fleet_schema_migrations (version, name) VALUES ($1, $2)', [m.version, m.name]);
+      applied.push(m.version);
+    }
+    await client.query('COMMIT');
+    return applied;
+  } catch (err) {
+    await client.query('ROLLBACK').catch(() => undefined);
+    throw err;
+  } finally {
+    client.release();
+  }
+}

@@ -1,0 +1,122 @@
+// The MCP server reaches the robot only through the gateway's public REST API, so every call an
+// agent makes goes through the same validation, locks and (later) roles as any other client.
+
+/** A SOVD error answered by the gateway (api.md §2), or a transport failure mapped to one. */
+export class SovdCallError extends Error {
+  constructor(
+    readonly status: number,
+    readonly errorCode: string,
+    message: string,
+    readonly body?: unknown,
+  ) {
+    super(message);
+    this.name = 'SovdCallError';
+  }
+}
+
+export interface SovdClientOptions {
+  /** Base URL of the API, e.g. `http://127.0.0.1:8080/api/v1`. */
+  baseUrl: string;
+  /** Deadline of each call in milliseconds. */
+  timeoutMs: number;
+  /** Sent as `Authorization: Bearer …` when set. */
+  bearerToken?: string;
+  /** Sent as `X-Client-Id` (the identity locks are held under). */
+  clientId?: string;
+  /** Largest response body read, in bytes; a larger body is an error, not an allocation. */
+  maxResponseBytes?: number;
+}
+
+export interface SovdResponse {
+  status: number;
+  /** Parsed JSON, or undefined for an empty body. */
+  body: unknown;
+  headers: Headers;
+}
+
+const DEFAULT_MAX_RESPONSE = 4 * 1024 * 1024;
+
+/** A small JSON client for one gateway with a deadline on every call and a cap on what it reads. */
+export class SovdClient {
+  private readonly base: string;
+
+  constructor(private readonly opts: SovdClientOptions) {
+    const url = new URL(opts.baseUrl);
+    if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new Error(`gateway URL must be http(s), got '${opts.baseUrl}'`);
+    this.base = url.href.replace(/\/+$/, '');
+  }
+
+  /** The absolute URL of an API path (for links handed to the agent, e.g. recording downloads). */
+  url(path: string): string {
+    if (/^https?:\/\//.test(path)) return path;
+    // Paths the gateway returns are absolute from the server root (`/api/v1/...`).
+    if (path.startsWith('/api/')) return new URL(path, this.base).href;
+    return `${this.base}${path.startsWith('/') ? '' : '/'}${path}`;
+  }
+
+  get(path: string, query?: Record<string, string | number | boolean | undefined>): Promise<SovdResponse> {
+    return this.call('GET', path, undefined, query);
+  }
+
+  post(path: string, body: unknown): Promise<SovdResponse> {
+    return this.call('POST', path, body);
+  }
+
+  put(path: string, body: unknown): Promise<SovdResponse> {
+    return this.call('PUT', path, body);
+  }
+
+  delete(path: string, query?: Record<string, string | number | boolean | undefined>): Promise<SovdResponse> {
+    return this.call('DELETE', path, undefined, query);
+  }
+
+  async call(method: string, path: string, body?: unknown, query?: Record<string, string | number | boolean | undefined>): Promise<SovdResponse> {
+    const url = new URL(this.url(path));
+    for (const [k, v] of Object.entries(query ?? {})) if (v !== undefined) url.searchParams.set(k, String(v));
+    const headers: Record<string, string> = { accept: 'application/json' };
+    if (body !== undefined) headers['content-type'] = 'application/json';
+    if (this.opts.bearerToken) headers.authorization = `Bearer ${this.opts.bearerToken}`;
+    if (this.opts.clientId) headers['x-client-id'] = this.opts.clientId;
+    let res: Response;
+    try {
+      res = await fetch(url, { method, headers, body: body === undefined ? undefined : JSON.stringify(body), signal: AbortSignal.timeout(this.opts.timeoutMs) });
+    } catch (err) {
+      const e = err as Error;
+      if (e.name === 'TimeoutError') throw new SovdCallError(504, 'x-medkit-timeout', `the gateway did not answer ${method} ${url.pathname} within ${this.opts.timeoutMs} ms`);
+      throw new SovdCallError(502, 'x-medkit-gateway-unreachable', `cannot reach the gateway at ${this.base}: ${e.message}`);
+    }
+    const text = await readBounded(res, this.opts.maxResponseBytes ?? DEFAULT_MAX_RESPONSE);
+    let parsed: unknown;
+    if (text.length > 0) {
+      try {
+        parsed = JSON.parse(text);
+      } catch {
+        parsed = text;
+      }
+    }
+    if (!res.ok) {
+      const e = (parsed ?? {}) as { error_code?: string; vendor_code?: string; message?: string };
+      const code = e.vendor_code ?? e.error_code ?? `http-${res.status}`;
+      throw new SovdCallError(res.status, code, `${method} ${url.pathname} answered ${res.status} ${code}: ${e.message ?? res.statusText}`, parsed);
+    }
+    return { status: res.status, body: parsed, headers: res.headers };
+  }
+}
+
+async function readBounded(res: Response, max: number): Promise<string> {
+  if (!res.body) return '';
+  const reader = res.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > max) {
+      await reader.cancel();
+      throw new SovdCallError(502, 'x-medkit-response-too-large', `the gateway's response exceeded ${max} bytes`);
+    }
+    chunks.push(value);
+  }
+  return Buffer.concat(chunks).toString('utf8');
+}

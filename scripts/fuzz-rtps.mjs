@@ -1,0 +1,43 @@
+#!/usr/bin/env node
+// The long RTPS fuzz run: the gateway fuzz test (packages/gateway/test/ros/rtps-fuzz.test.ts)
+// with more datagrams. Prints the run's numbers (datagrams, duration, max event-loop delay,
+// max RSS, /health latency, any failure) for docs/benchmarks.md.
+//
+//   npm run fuzz:rtps -- --datagrams 1000000 [--seed N] [--rate datagrams-per-second]
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+
+const { values } = parseArgs({ options: { datagrams: { type: 'string', default: '1000000' }, seed: { type: 'string' }, rate: { type: 'string' } } });
+for (const [k, v] of Object.entries(values)) {
+  if (v !== undefined && !/^[1-9][0-9]*$/.test(v)) {
+    console.error(`--${k} must be a positive integer, got '${v}'`);
+    process.exit(2);
+  }
+}
+const root = fileURLToPath(new URL('..', import.meta.url));
+const dir = mkdtempSync(join(tmpdir(), 'medkit-fuzz-rtps-'));
+const report = join(dir, 'report.json');
+const env = { ...process.env, RTPS_FUZZ_DATAGRAMS: values.datagrams, RTPS_FUZZ_REPORT: report };
+if (values.seed) env.RTPS_FUZZ_SEED = values.seed;
+if (values.rate) env.RTPS_FUZZ_RATE = values.rate;
+const started = new Date();
+const run = spawnSync('npx', ['vitest', 'run', 'packages/gateway/test/ros/rtps-fuzz.test.ts'], { cwd: root, env, stdio: 'inherit' });
+const r = existsSync(report) ? JSON.parse(readFileSync(report, 'utf8')) : undefined;
+rmSync(dir, { recursive: true, force: true });
+const mib = (b) => (b / 1048576).toFixed(0);
+console.log(`\nrtps fuzz run started ${started.toISOString()}, exit ${run.status}`);
+if (r) {
+  console.log(`datagrams sent ${r.sent} (received by the gateway ${r.receivedByTarget}) at <= ${r.rate}/s, seed ${r.seed}`);
+  console.log(`duration ${(r.durationMs / 1000).toFixed(1)} s, heartbeat round trips ${r.roundTrips}, protocol violations counted ${r.violations}, malformed ${r.malformed}`);
+  console.log(`max event-loop delay ${r.maxEventLoopDelayMs.toFixed(0)} ms, max GC pause ${r.maxGcPauseMs.toFixed(0)} ms`);
+  console.log(`RSS ${mib(r.startRssBytes)} MiB at start, max ${mib(r.maxRssBytes)} MiB (growth ${mib(r.rssGrowthBytes)} MiB)`);
+  console.log(`/health: ${r.healthChecks} checks, p99 ${r.p99HealthMs} ms, max ${r.maxHealthMs} ms, failures ${r.healthFailures}`);
+  console.log(`real writer -> reader in the gateway's participant after the run: ${r.realTrafficDelivered ? 'delivered' : 'NOT delivered'}`);
+} else {
+  console.log('no report: the run failed before the campaign finished (see the output above)');
+}
+process.exit(run.status ?? 1);

@@ -1,0 +1,62 @@
+// A real nats-server JetStream cluster (Debian `nats-server`) on loopback, in a temp dir, for tests and
+// bench/fleet. Nodes can be killed and restarted; stop() kills every node and removes the dir.
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { freePort, waitForPort } from './ports.mjs';
+
+function exited(p) {
+  if (p.exitCode !== null || p.signalCode !== null) return Promise.resolve();
+  return new Promise((r) => p.once('exit', () => r()));
+}
+
+/**
+ * Starts `size` JetStream nodes (size 1 = no cluster block).
+ * @returns {Promise<{nodes: {name: string, clientPort: number, url: string, proc?: import('node:child_process').ChildProcess}[], urls: string[],
+ *   kill(i: number): Promise<void>, restart(i: number): Promise<void>, killAll(): Promise<void>, startAll(): Promise<void>, stop(): Promise<void>}>}
+ */
+export async function startNatsCluster(size) {
+  const dir = mkdtempSync(join(tmpdir(), 'medkit-nats-'));
+  const clusterPorts = [];
+  const nodes = [];
+  for (let i = 0; i < size; i++) {
+    const clientPort = await freePort();
+    clusterPorts.push(await freePort());
+    nodes.push({ name: `n${i}`, clientPort, url: `nats://127.0.0.1:${clientPort}`, proc: undefined });
+  }
+  nodes.forEach((n, i) => {
+    const routes = clusterPorts.map((p) => `nats-route://127.0.0.1:${p}`).join(', ');
+    const cluster = size > 1 ? `cluster { name: medkit-test, listen: "127.0.0.1:${clusterPorts[i]}", routes: [${routes}] }` : '';
+    writeFileSync(join(dir, `${n.name}.conf`), `server_name: ${n.name}
+listen: "127.0.0.1:${n.clientPort}"
+jetstream { store_dir: "${join(dir, n.name)}", max_memory_store: 64MB, max_file_store: 1GB }
+${cluster}
+`);
+  });
+  const start = async (n) => {
+    n.proc = spawn('nats-server', ['-c', join(dir, `${n.name}.conf`)], { stdio: ['ignore', 'ignore', 'pipe'] });
+    n.proc.stderr?.resume();
+    await waitForPort(n.clientPort);
+  };
+  const kill = async (n) => {
+    const p = n.proc;
+    if (!p) return;
+    p.kill('SIGKILL');
+    await exited(p);
+    n.proc = undefined;
+  };
+  await Promise.all(nodes.map(start));
+  return {
+    nodes,
+    urls: nodes.map((n) => n.url),
+    kill: (i) => kill(nodes[i]),
+    restart: (i) => start(nodes[i]),
+    killAll: async () => { await Promise.all(nodes.map(kill)); },
+    startAll: async () => { await Promise.all(nodes.map(start)); },
+    async stop() {
+      await Promise.all(nodes.map(kill));
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
