@@ -69,10 +69,13 @@ function fromFastifyError(err: FastifyError, request: FastifyRequest): SovdError
   return new SovdError('internal-error', 'Internal server error', { details: err.message });
 }
 
-/** Renders any error as a SOVD body. Server errors are logged at error level, client errors at info (a fuzzer must not flood the log). */
+/**
+ * Renders any error as a SOVD body. Server errors are logged at error level; client errors, and 501 for
+ * what medkit does not implement (an answer, not a failure), at info, so a fuzzer cannot flood the log.
+ */
 export function sendError(error: FastifyError | SovdError, request: FastifyRequest, reply: FastifyReply): void {
   const sovd = error instanceof SovdError ? error : fromFastifyError(error as FastifyError, request);
-  if (sovd.status >= 500) request.log.error({ err: error }, 'request failed');
+  if (sovd.status >= 500 && sovd.status !== 501) request.log.error({ err: error }, 'request failed');
   else request.log.info({ status: sovd.status, error_code: sovd.vendorCode ?? sovd.code }, 'request rejected');
   if (sovd.headers) reply.headers(sovd.headers);
   // Error replies bypass route response schemas so every body keeps its full shape.

@@ -7,7 +7,7 @@ import { testDomain } from '../../../../test-support/domains.js';
 import { createDataFeature } from '../../src/data/index.js';
 import { freshness } from '../../src/data/staleness.js';
 import { TopicPool, type TopicTransport } from '../../src/data/topic-pool.js';
-import { buildRos2, eventually, http, startRobot, startRosGateway, waitForApp, type RobotProcess } from '../ros/robot.js';
+import { eventually, http, startRobotWithGateway, type RobotProcess } from '../ros/robot.js';
 import type { TestGateway } from '../support/gateway.js';
 
 const ns = (ms: number) => BigInt(ms) * 1_000_000n;
@@ -63,10 +63,7 @@ describe('a read of a topic whose publisher stopped', () => {
   let robot: RobotProcess;
   let g: TestGateway;
   beforeAll(async () => {
-    buildRos2();
-    robot = await startRobot(DOMAIN, { only: ['battery'] });
-    g = await startRosGateway(DOMAIN, [createDataFeature()]);
-    await waitForApp(g, 'battery_monitor');
+    ({ robot, g } = await startRobotWithGateway(DOMAIN, { only: ['battery'], features: [createDataFeature()], app: 'battery_monitor' }));
   }, 120_000);
   afterAll(async () => {
     if (robot?.child.exitCode === null) robot.child.kill('SIGCONT');
