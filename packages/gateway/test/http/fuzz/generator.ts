@@ -179,8 +179,7 @@ function fillPath(template: string, values: Record<string, string>): string {
 export function generate(doc: OpenApiDoc, opts: FuzzOptions): FuzzRequest[] {
   const rnd = prng(opts.seed);
   // Paths may be relative to servers[0].url (`/apps/{app_id}`) or absolute (`/api/v1/apps/{app_id}`).
-  const server = (doc.servers?.[0]?.url ?? '').replace(/\/$/, '');
-  const prefix = server.startsWith('/') ? server : '';
+  const prefix = new URL(doc.servers?.[0]?.url ?? '/', 'http://gateway').pathname.replace(/\/$/, '');
   const out: FuzzRequest[] = [];
   for (const [template, item] of Object.entries(doc.paths)) {
     for (const [method, op] of Object.entries(item)) {
