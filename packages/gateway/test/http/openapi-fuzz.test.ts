@@ -144,6 +144,7 @@ describe('OpenAPI-driven HTTP fuzzing', () => {
       }
     });
     const summary = [...statuses].sort(([a], [b]) => a - b).map(([s, n]) => `${s}×${n}`).join(' ');
+    console.info(`openapi fuzz: seed ${SEED}, ${PER_OPERATION} variants/operation, ${requests.length} requests (${summary})`);
     expect(failures, `${requests.length} requests (${summary})`).toEqual([]);
     expect(requests.length).toBeGreaterThan(1000);
     // The gateway still answers, and its log holds no error line for what were all client mistakes.
