@@ -31,8 +31,8 @@ function fromFastifyError(err: FastifyError, request: FastifyRequest): SovdError
         ...(field ? { parameter: field } : {}),
       });
     }
-    // A well-typed value outside its documented range or set is a bad parameter; a wrong type or a
-    // missing field is a malformed body (api.md §2.2).
+    // A number outside its documented range is a bad parameter; a wrong type or a missing field is a
+    // malformed body (api.md §2.2).
     return new SovdError(isValueError(first?.keyword) ? 'invalid-parameter' : 'invalid-request', `Invalid request body: ${field ? `${field} ` : ''}${first?.message ?? err.message}`, {
       details: err.message,
       ...(field ? { field, parameter: field } : {}),

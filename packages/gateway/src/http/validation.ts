@@ -21,10 +21,13 @@ export const buildRequestValidator: BuildValidator = (externalSchemas) => {
   return (route: RouteSchema) => (route.httpPart === 'body' ? jsonBody(route as never) : textParts(route as never)) as ReturnType<FastifySchemaCompiler<unknown>>;
 };
 
-/** Ajv keywords that reject a well-typed value for being out of its documented range or set. */
-const VALUE_KEYWORDS = new Set(['minimum', 'maximum', 'exclusiveMinimum', 'exclusiveMaximum', 'multipleOf', 'enum', 'const', 'pattern', 'format', 'minLength', 'maxLength']);
+/** Ajv keywords that reject a well-typed number for being out of its documented range. */
+const VALUE_KEYWORDS = new Set(['minimum', 'maximum', 'exclusiveMinimum', 'exclusiveMaximum', 'multipleOf']);
 
-/** True when a validation error is about a value's range or form rather than the body's structure (api.md §2.2 `invalid-parameter`). */
+/**
+ * True when a validation error is an out-of-range number (api.md §2.2 `invalid-parameter`); other body
+ * failures (type, required, enum, pattern) stay `invalid-request` as the resource sections specify.
+ */
 export function isValueError(keyword: string | undefined): boolean {
   return keyword !== undefined && VALUE_KEYWORDS.has(keyword);
 }

@@ -91,7 +91,8 @@ describe('a trigger row stored with an expiry no date can hold (before lifetimes
     } finally {
       await g2.close();
     }
-  });
+    // Two default gateways start in turn: seconds each on a loaded 2-core machine.
+  }, 180_000);
 });
 
 describe('request validation and Fastify errors', () => {
