@@ -80,12 +80,18 @@ describe('a read of a topic whose publisher stopped', () => {
     }, 'a fresh sample');
     expect(fresh.status).toBe(200);
     expect(typeof fresh.body['x-medkit'].age_sec).toBe('number');
+    // A later message, so the pool has seen the topic's period.
+    await eventually(async () => (await read()).body?.['x-medkit']?.timestamp > fresh.body['x-medkit'].timestamp, 'a second message');
     robot.child.kill('SIGSTOP');
     try {
+      let last: unknown;
       const stale = await eventually(async () => {
         const r = await read();
+        last = { status: r.status, xm: r.body?.['x-medkit'] };
         return r.body?.['x-medkit']?.stale === true ? r : undefined;
-      }, 'a stale sample', 20_000);
+      }, 'a stale sample', 20_000).catch((err: Error) => {
+        throw new Error(`${err.message}; last answer ${JSON.stringify(last)}`);
+      });
       expect(stale.status).toBe(200);
       expect(stale.body['x-medkit'].age_sec).toBeGreaterThanOrEqual(1);
       expect(typeof stale.body.data.data).toBe('number');
