@@ -107,15 +107,16 @@ describe('medkit start-up failures', () => {
       // ROS on: the participant, fault manager node and timers exist before listen() fails.
       const p = runMedkit(['gateway', '--domain', String(testDomain(192)), '--localhost-only', '--data-dir', tmp(), '--port', String(port)]);
       procs.push(p);
+      // Stamped in the child's own events: the failure message, then the exit.
       let failedAt = 0;
-      const watch = setInterval(() => {
+      let exitedAt = 0;
+      p.child.stderr!.on('data', () => {
         if (!failedAt && /cannot listen/.test(p.stderr())) failedAt = Date.now();
-      }, 10);
+      });
+      p.child.on('exit', () => (exitedAt = Date.now()));
       // Without the fix the process stays up with no HTTP server: this wait is the test's bound.
       // (Generous: start-up itself takes seconds on a loaded 2-core machine.)
       const code = await Promise.race([p.exited, new Promise<'running'>((r) => setTimeout(() => r('running'), 120_000))]);
-      const exitedAt = Date.now();
-      clearInterval(watch);
       expect(code).toBe(2);
       expect(p.stderr()).toMatch(new RegExp(`cannot listen: .*EADDRINUSE.*${port}`));
       expect(failedAt).toBeGreaterThan(0);
