@@ -22,6 +22,7 @@ export const DATA_KEYS = {
   'data_provider.cold_wait_cap': int(4, 'Reads waiting for a first message at once; more → 503 x-medkit-cold-wait-cap-exceeded (0 = no cap).', { min: 0, max: 1024, policy: 'clamp' }),
   'data_provider.idle_safety_net_sec': float(900, 'A pooled subscription unused this long is closed.', { min: 1, max: 86400, policy: 'clamp' }),
   'data_provider.idle_sweep_tick_sec': float(60, 'How often idle pooled subscriptions are swept.', { min: 1, max: 3600, policy: 'clamp' }),
+  'data_provider.stale_after_sec': float(0, '[ours] A read marks its sample `stale: true` when older than this; 0 = 3 × the topic\'s observed period (at least 1 s).', { min: 0, max: 86400, policy: 'clamp' }),
 };
 
 export const DATA_SERVICE = 'data';
@@ -62,6 +63,7 @@ export function createDataFeature(_config?: GatewayConfig): GatewayFeature {
         typeInfo: ros ? new TypeInfoCache(ros) : undefined,
         members: membersVia(ctx),
         sampleTimeoutMs: secToMs(ctx.config.get('topic_sample_timeout_sec')),
+        staleAfterMs: Math.round(v<number>('data_provider.stale_after_sec') * 1000),
       });
       service = s;
       ctx.services.set(DATA_SERVICE, s);

@@ -109,7 +109,9 @@ export function triggerView(t: Trigger, apiBase: string): TriggerView {
   if (t.path !== undefined) v.path = t.path;
   if (t.logSettings) v.log_settings = t.logSettings;
   const x: Record<string, unknown> = { event_count: t.eventCount };
-  if (t.expiresAt !== undefined) x.expires_at = new Date(t.expiresAt).toISOString();
+  // A row stored before lifetimes were bounded may hold an expiry no Date can represent: list it without one.
+  const expires = t.expiresAt !== undefined ? new Date(t.expiresAt) : undefined;
+  if (expires && Number.isFinite(expires.getTime())) x.expires_at = expires.toISOString();
   if (t.delivery) x.delivery = { ...t.delivery };
   v['x-medkit'] = x;
   return v;
