@@ -16,8 +16,9 @@ import { startTestGateway, type TestGateway } from '../../gateway/test/support/g
 import { buildUi, bundleSizes } from './support/build-ui.js';
 import { launchChromium, type Browser } from './support/browser.js';
 import { trackPages, treeItem } from './support/pages.js';
+import { testDomain } from '../../../test-support/domains.js';
 
-const DOMAIN = 170;
+const DOMAIN = testDomain(50);
 const ARTIFACTS = join(fileURLToPath(new URL('../../../', import.meta.url)), '.test-artifacts', 'ui');
 /** Waits for things that cross processes (DDS discovery, polls of 1–3 s). */
 const SLOW = { timeout: 20_000, interval: 200 };

@@ -6,8 +6,9 @@ import { createDataFeature } from '../../src/data/index.js';
 import { createConfigurationsFeature } from '../../src/configurations/index.js';
 import { buildRos2, http, startRobot, startRosGateway, waitForApp, type RobotProcess } from '../ros/robot.js';
 import type { TestGateway } from '../support/gateway.js';
+import { testDomain } from '../../../../test-support/domains.js';
 
-const DOMAIN = 82;
+const DOMAIN = testDomain(31);
 let robot: RobotProcess;
 let g: TestGateway;
 

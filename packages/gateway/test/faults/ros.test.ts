@@ -5,8 +5,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RosContext, type RosNode } from '@medkit/ros2';
 import { startFaultGateway, until, type FaultGateway } from './gateway-harness.js';
+import { testDomain } from '../../../../test-support/domains.js';
 
-const DOMAIN = 110;
+const DOMAIN = testDomain(40);
 
 describe('fault manager over ROS 2', () => {
   let g: FaultGateway;
@@ -97,11 +98,11 @@ describe('black box fed from the ROS graph', () => {
   beforeAll(async () => {
     g = await startFaultGateway({
       flags: {
-        'ros.enabled': true, 'ros.domain_id': 113, 'ros.localhost_only': true,
+        'ros.enabled': true, 'ros.domain_id': testDomain(41), 'ros.localhost_only': true,
         'faults.snapshots.rosbag.enabled': true, 'faults.snapshots.rosbag.topics': 'all', 'faults.snapshots.rosbag.duration_after_sec': 0.3,
       },
     });
-    peer = await RosContext.create({ domainId: 113, localhostOnly: true });
+    peer = await RosContext.create({ domainId: testDomain(41), localhostOnly: true });
   }, 30_000);
   afterAll(async () => {
     await peer?.close();

@@ -10,6 +10,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildRos2 } from '../ros/robot.js';
 import { startFaultGateway, until, type FaultGateway } from './gateway-harness.js';
+import { testDomain } from '../../../../test-support/domains.js';
 
 const GATE = fileURLToPath(new URL('./fixtures/safety-signals.mjs', import.meta.url));
 const TOPICS = ['/safety/safety_gate/commanded_vx', '/safety/safety_gate/min_range_m', '/safety/safety_gate/stop_threshold_m'];
@@ -19,8 +20,8 @@ type Snapshot = { type: string; name: string; data: unknown; 'x-medkit'?: Record
 
 // On demand: the topic frames are sampled after the confirmation; background: copied from the cache.
 describe.each([
-  { mode: 'on-demand sampling', domain: 150, background: false },
-  { mode: 'background_capture', domain: 151, background: true },
+  { mode: 'on-demand sampling', domain: testDomain(44), background: false },
+  { mode: 'background_capture', domain: testDomain(45), background: true },
 ])('value-and-history freeze frames from live ROS topics ($mode)', ({ domain: DOMAIN, background }) => {
   let g: FaultGateway;
   let gate: ChildProcess | undefined;

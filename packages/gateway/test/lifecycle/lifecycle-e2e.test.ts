@@ -4,8 +4,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLifecycleFeature } from '../../src/lifecycle/index.js';
 import { buildRos2, eventually, http, startRobot, startRosGateway, waitForApp, type RobotProcess } from '../ros/robot.js';
 import type { TestGateway } from '../support/gateway.js';
+import { testDomain } from '../../../../test-support/domains.js';
 
-const DOMAIN = 84;
+const DOMAIN = testDomain(33);
 let robot: RobotProcess;
 let g: TestGateway;
 

@@ -4,8 +4,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createOperationsFeature } from '../../src/operations/index.js';
 import { buildRos2, eventually, http, startRobot, startRosGateway, waitForApp, type RobotProcess } from '../ros/robot.js';
 import type { TestGateway } from '../support/gateway.js';
+import { testDomain } from '../../../../test-support/domains.js';
 
-const DOMAIN = 83;
+const DOMAIN = testDomain(32);
 let robot: RobotProcess;
 let g: TestGateway;
 

@@ -4,8 +4,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildRos2, eventually, http, startRobot, startRosGateway, type RobotProcess } from './robot.js';
 import type { TestGateway } from '../support/gateway.js';
+import { testDomain } from '../../../../test-support/domains.js';
 
-const DOMAIN = 88;
+const DOMAIN = testDomain(37);
 let g: TestGateway;
 let robot: RobotProcess | undefined;
 
