@@ -1,4 +1,4 @@
-// Configurations against the fixture robot in another process (domain 82): parameters listed with
+// Configurations against the fixture robot in another process (testDomain(31)): parameters listed with
 // types and descriptors, typed sets, read-only refusal, resets, and a hung parameter service that
 // must not hold up anything else.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';

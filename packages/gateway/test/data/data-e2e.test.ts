@@ -1,4 +1,4 @@
-// Data routes against the fixture robot in another process (domain 81).
+// Data routes against the fixture robot in another process (testDomain(30)).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDataFeature } from '../../src/data/index.js';
 import { buildRos2, eventually, http, startRobot, startRosGateway, waitForApp, type RobotProcess } from '../ros/robot.js';

@@ -1,4 +1,4 @@
-// The fault manager on a real ROS graph (RTPS over UDP on 127.0.0.1, domain 110): another participant reports
+// The fault manager on a real ROS graph (RTPS over UDP on 127.0.0.1, domain testDomain(40)): another participant reports
 // through ~/report_fault exactly as a reporter node does, the fault appears over REST with the debounced
 // status, ~/events carries FaultEvent messages, the query services answer, and /diagnostics, /rosout and an
 // aborted action goal become faults through the bridges.

@@ -1,6 +1,6 @@
 // Value-and-history freeze frames from live ROS topics (faults.md §6.4 background mode, §6.7 d): the gateway
 // subscribes the snapshot topics of its config file as soon as they appear, a safety gate in another process
-// (fixtures/safety-signals.mjs, domains 150 and 151) publishes a falling min_range_m and reports PROTECTIVE_STOP through
+// (fixtures/safety-signals.mjs, domains testDomain(44) and (45)) publishes a falling min_range_m and reports PROTECTIVE_STOP through
 // ~/report_fault, and the fault detail over REST shows each signal with the values leading up to the stop.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';

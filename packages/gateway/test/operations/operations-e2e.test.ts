@@ -1,4 +1,4 @@
-// Operations against the fixture robot in another process (domain 83): a service as a synchronous
+// Operations against the fixture robot in another process (testDomain(32)): a service as a synchronous
 // execution, an action as an asynchronous one (status, feedback, result, cancel), bad input.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createOperationsFeature } from '../../src/operations/index.js';

@@ -1,4 +1,4 @@
-// The ROS connection feature with real processes (domain 88): /health reports what it hears, the
+// The ROS connection feature with real processes (testDomain(37)): /health reports what it hears, the
 // gateway's own node is not an App, and graph changes (a node starting, a node stopping) reach the
 // entity tree without waiting for the backstop refresh.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
