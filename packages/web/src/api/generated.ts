@@ -683,7 +683,7 @@ export type paths = {
         put?: never;
         /**
          * Upload a diagnostic script to a App (multipart: file, metadata)
-         * @description multipart/form-data with `file` (required) and `metadata` (JSON text: name, description, parameters_schema, timeout_sec, format, args, env).
+         * @description multipart/form-data with `file` (required) and `metadata` (JSON text: id, name, description, parameters_schema, timeout_sec, format, args, env). The script id is metadata `id`, else the file stem (`check_lidar_health.sh` → `check_lidar_health`); taken → 409 x-medkit-script-already-exists.
          */
         post: operations["uploadScriptApp"];
         delete?: never;
@@ -2234,7 +2234,7 @@ export type paths = {
         put?: never;
         /**
          * Upload a diagnostic script to a Component (multipart: file, metadata)
-         * @description multipart/form-data with `file` (required) and `metadata` (JSON text: name, description, parameters_schema, timeout_sec, format, args, env).
+         * @description multipart/form-data with `file` (required) and `metadata` (JSON text: id, name, description, parameters_schema, timeout_sec, format, args, env). The script id is metadata `id`, else the file stem (`check_lidar_health.sh` → `check_lidar_health`); taken → 409 x-medkit-script-already-exists.
          */
         post: operations["uploadScriptComponent"];
         delete?: never;
@@ -12134,7 +12134,20 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    /**
+                     * @example {
+                     *       "transition": "restart",
+                     *       "status": "/api/v1/apps/lidar_driver/status"
+                     *     }
+                     */
+                    "application/json": {
+                        /** @description The status URI to poll (also in Location) */
+                        status: string;
+                        /** @description The accepted transition */
+                        transition: string;
+                    };
+                };
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             400: {
@@ -12281,7 +12294,20 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    /**
+                     * @example {
+                     *       "transition": "restart",
+                     *       "status": "/api/v1/apps/lidar_driver/status"
+                     *     }
+                     */
+                    "application/json": {
+                        /** @description The status URI to poll (also in Location) */
+                        status: string;
+                        /** @description The accepted transition */
+                        transition: string;
+                    };
+                };
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             400: {
@@ -12428,7 +12454,20 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    /**
+                     * @example {
+                     *       "transition": "restart",
+                     *       "status": "/api/v1/apps/lidar_driver/status"
+                     *     }
+                     */
+                    "application/json": {
+                        /** @description The status URI to poll (also in Location) */
+                        status: string;
+                        /** @description The accepted transition */
+                        transition: string;
+                    };
+                };
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             400: {
@@ -12575,7 +12614,20 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    /**
+                     * @example {
+                     *       "transition": "restart",
+                     *       "status": "/api/v1/apps/lidar_driver/status"
+                     *     }
+                     */
+                    "application/json": {
+                        /** @description The status URI to poll (also in Location) */
+                        status: string;
+                        /** @description The accepted transition */
+                        transition: string;
+                    };
+                };
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             400: {
@@ -12722,7 +12774,20 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    /**
+                     * @example {
+                     *       "transition": "restart",
+                     *       "status": "/api/v1/apps/lidar_driver/status"
+                     *     }
+                     */
+                    "application/json": {
+                        /** @description The status URI to poll (also in Location) */
+                        status: string;
+                        /** @description The accepted transition */
+                        transition: string;
+                    };
+                };
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             400: {
@@ -28662,7 +28727,20 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    /**
+                     * @example {
+                     *       "transition": "restart",
+                     *       "status": "/api/v1/apps/lidar_driver/status"
+                     *     }
+                     */
+                    "application/json": {
+                        /** @description The status URI to poll (also in Location) */
+                        status: string;
+                        /** @description The accepted transition */
+                        transition: string;
+                    };
+                };
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             400: {
@@ -28809,7 +28887,20 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    /**
+                     * @example {
+                     *       "transition": "restart",
+                     *       "status": "/api/v1/apps/lidar_driver/status"
+                     *     }
+                     */
+                    "application/json": {
+                        /** @description The status URI to poll (also in Location) */
+                        status: string;
+                        /** @description The accepted transition */
+                        transition: string;
+                    };
+                };
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             400: {
@@ -28956,7 +29047,20 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    /**
+                     * @example {
+                     *       "transition": "restart",
+                     *       "status": "/api/v1/apps/lidar_driver/status"
+                     *     }
+                     */
+                    "application/json": {
+                        /** @description The status URI to poll (also in Location) */
+                        status: string;
+                        /** @description The accepted transition */
+                        transition: string;
+                    };
+                };
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             400: {
@@ -29103,7 +29207,20 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    /**
+                     * @example {
+                     *       "transition": "restart",
+                     *       "status": "/api/v1/apps/lidar_driver/status"
+                     *     }
+                     */
+                    "application/json": {
+                        /** @description The status URI to poll (also in Location) */
+                        status: string;
+                        /** @description The accepted transition */
+                        transition: string;
+                    };
+                };
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             400: {
@@ -29250,7 +29367,20 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    /**
+                     * @example {
+                     *       "transition": "restart",
+                     *       "status": "/api/v1/apps/lidar_driver/status"
+                     *     }
+                     */
+                    "application/json": {
+                        /** @description The status URI to poll (also in Location) */
+                        status: string;
+                        /** @description The accepted transition */
+                        transition: string;
+                    };
+                };
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             400: {
