@@ -2,8 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createServer } from 'node:net';
-import { buildGateway, runMedkit, type MedkitProcess } from '../support/cli.js';
+import { buildGateway, freePort, runMedkit, type MedkitProcess } from '../support/cli.js';
 
 const dirs: string[] = [];
 const procs: MedkitProcess[] = [];
@@ -96,14 +95,3 @@ describe('medkit command', () => {
     expect(await p.exited).toBe(0);
   });
 });
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.listen(0, '127.0.0.1', () => {
-      const port = (srv.address() as { port: number }).port;
-      srv.close(() => resolve(port));
-    });
-    srv.on('error', reject);
-  });
-}

@@ -5,10 +5,9 @@
 // (`data/voltage`, matched by suffix), and the robot coming back after a stop is heard again.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { buildGateway, runMedkit, type MedkitProcess } from '../support/cli.js';
+import { buildGateway, freePort, runMedkit, type MedkitProcess } from '../support/cli.js';
 import { buildRos2, eventually, http, startRobot, type RobotProcess } from '../ros/robot.js';
 import { openSse, type SseClient } from './sse-client.js';
 import { testDomain } from '../../../../test-support/domains.js';
@@ -37,17 +36,6 @@ let dir: string;
 let gateway: MedkitProcess | undefined;
 let robot: RobotProcess | undefined;
 const streams: SseClient[] = [];
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.on('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const port = (s.address() as { port: number }).port;
-      s.close(() => resolve(port));
-    });
-  });
-}
 
 async function startGateway(): Promise<string> {
   const port = await freePort();
