@@ -7,7 +7,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync, existsSync, renameSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { DOMAIN_SPAN, SLOT_BASES, slotDir, tryAcquireDomainSlot } from '../test-support/domain-slots.mjs';
+import { DOMAIN_SPAN, MAX_BASE, SLOT_BASES, slotDir, tryAcquireDomainSlot } from '../test-support/domain-slots.mjs';
 
 const root = new URL('..', import.meta.url).pathname;
 const outDir = join(root, '.test-artifacts');
@@ -25,6 +25,8 @@ async function domainBase() {
     return given;
   }
   let told = false;
+  // Bounded: a lock whose pid was reused by an unrelated process would otherwise block forever.
+  const giveUpAt = Date.now() + 60 * 60_000;
   for (;;) {
     const slot = tryAcquireDomainSlot();
     if ('base' in slot) {
@@ -34,6 +36,10 @@ async function domainBase() {
     }
     if (!told) console.log(`ROS test domains: every slot is taken (test runs with pids ${slot.busy.join(', ')}, locks in ${slotDir()}); waiting for one to end`);
     told = true;
+    if (Date.now() > giveUpAt) {
+      console.error(`ROS test domains: no slot came free within an hour; set MEDKIT_TEST_DOMAIN_BASE (0..${MAX_BASE}) or remove stale locks in ${slotDir()}`);
+      process.exit(1);
+    }
     await sleep(2000);
   }
 }
