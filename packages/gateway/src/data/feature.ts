@@ -9,8 +9,8 @@ import { ROS_SERVICE, type RosConnection } from '../ros/connection.js';
 import { isAggregating, membersVia } from '../ros/members.js';
 import { secToMs } from '../ros/call-errors.js';
 import { TypeInfoCache } from '../ros/type-info.js';
-import { getSamplers, type SampledEntity } from '../sampling/index.js';
-import { findDataItem } from './items.js';
+import { getSamplers, ResourcePendingError, type SampledEntity } from '../sampling/index.js';
+import { impossibleTopicReason, matchDataItem } from './items.js';
 import { PublisherCache } from './publishers.js';
 import { registerDataRoutes } from './routes.js';
 import { DataService } from './service.js';
@@ -86,7 +86,11 @@ export function createDataFeature(_config?: GatewayConfig): GatewayFeature {
   };
 }
 
-/** The 'data' sampler: one topic per subscription; `subscribe` streams every message of it. */
+/**
+ * The 'data' sampler: one topic per subscription; `subscribe` streams every message of it. A topic that
+ * is not there yet (no member has it, no type advertised, type still being looked up) is pending: the
+ * trigger engine subscribes again when discovery changes.
+ */
 function registerDataSampler(ctx: GatewayContext, service: DataService, pool: TopicPool | undefined): void {
   const members = membersVia(ctx);
   getSamplers(ctx).register('data', {
@@ -95,20 +99,19 @@ function registerDataSampler(ctx: GatewayContext, service: DataService, pool: To
       return service.read({ type: e.type, entity: e.entity }, itemPath, signal);
     },
     subscribe: pool
-      ? (e, itemPath, onValue, onError) => {
-          try {
-            if (!itemPath) throw new SovdError('x-medkit-invalid-resource-uri', 'data subscriptions need a topic path');
-            const item = findDataItem(members(e.type, e.entity), e.id, itemPath, isAggregating(e.type));
-            const type = service.topicType(item.topic);
-            if (!type) throw new SovdError('x-medkit-ros2-topic-unavailable', 'Topic not found', { entity_id: e.id, topic_name: item.topic });
-            return pool.listen(item.topic, type, (s) =>
-              onValue({ id: itemPath, data: s.value, 'x-medkit': { ros2: { topic: item.topic, type }, entity_id: e.id, timestamp: Number(s.timestampNs), status: 'data' } }),
-            );
-          } catch (err) {
-            onError?.(err as Error);
-            return () => {};
-          }
+      ? (e, itemPath, onValue) => {
+          if (!itemPath) throw new SovdError('x-medkit-invalid-resource-uri', 'data subscriptions need a topic path');
+          const item = matchDataItem(members(e.type, e.entity), e.id, itemPath.slice(1), isAggregating(e.type));
+          if (!item) throw new ResourcePendingError(`no topic of ${e.id} matches ${itemPath} yet`);
+          const type = service.topicType(item.topic);
+          if (!type) throw new ResourcePendingError(`topic ${item.topic} has no advertised type yet`);
+          const ready = service.typeReady(type);
+          if (ready !== true) throw new ResourcePendingError(`looking up message type ${type}`, ready);
+          return pool.listen(item.topic, type, (s) =>
+            onValue({ id: itemPath, data: s.value, 'x-medkit': { ros2: { topic: item.topic, type }, entity_id: e.id, timestamp: Number(s.timestampNs), status: 'data' } }),
+          );
         }
       : undefined,
+    impossible: (type, itemPath) => impossibleTopicReason(itemPath, isAggregating(type)),
   });
 }

@@ -71,6 +71,16 @@ export class DataService {
     return g.publishersOf(topic)[0]?.rosType ?? g.subscribersOf(topic)[0]?.rosType;
   }
 
+  /**
+   * Whether messages of `type` can be decoded now; when not, starts a lookup (bounded by the sample
+   * timeout) and returns the promise of its outcome.
+   */
+  typeReady(type: string): true | Promise<boolean> {
+    const info = this.deps.typeInfo;
+    if (!info || info.known(type)) return true;
+    return info.ensure(type, { timeoutMs: this.deps.sampleTimeoutMs });
+  }
+
   private counts(topic: string): { publisher_count: number; subscriber_count: number } {
     const g = this.deps.ros!.graph;
     return { publisher_count: g.publishersOf(topic).filter((e) => !e.local).length, subscriber_count: g.subscribersOf(topic).filter((e) => !e.local).length };

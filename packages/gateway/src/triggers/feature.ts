@@ -2,6 +2,8 @@
 import { bool, int, str, type GatewayConfig } from '../config/index.js';
 import type { GatewayContext, GatewayFeature } from '../feature.js';
 import { TYPE_TO_SEGMENT } from '../entity-scope/index.js';
+import { ENTITIES_SERVICE } from '../entities/http/feature.js';
+import type { DiscoveryManager } from '../entities/service.js';
 import { getSamplers } from '../sampling/index.js';
 import { ConditionRegistry } from './conditions.js';
 import { TriggerEngine, type TriggerLogSink } from './engine.js';
@@ -37,6 +39,7 @@ export function createTriggersFeature(_config?: GatewayConfig, opts: TriggersFea
   let webhooks: WebhookDeliverer | undefined;
   const conditions = new ConditionRegistry();
   const timers: NodeJS.Timeout[] = [];
+  let unlisten: (() => void) | undefined;
   return {
     name: 'triggers',
     keys: TRIGGER_KEYS,
@@ -97,9 +100,18 @@ export function createTriggersFeature(_config?: GatewayConfig, opts: TriggersFea
       flush.unref();
       sweep.unref();
       timers.push(flush, sweep);
+      // Every discovery pass (graph-driven, debounced) may bring the entity or topic a trigger waits for.
+      const discovery = ctx.services.get(ENTITIES_SERVICE) as DiscoveryManager | undefined;
+      if (discovery) {
+        const onRefresh = () => e.bindWaiting();
+        discovery.on('refresh', onRefresh);
+        unlisten = () => discovery.off('refresh', onRefresh);
+      }
       e.sweep();
     },
     stop() {
+      unlisten?.();
+      unlisten = undefined;
       for (const t of timers.splice(0)) clearInterval(t);
       webhooks?.stop();
       engine?.stop();

@@ -75,6 +75,8 @@ export interface Trigger extends TriggerDefinition {
   delivery?: DeliveryStatus;
   /** A restored trigger whose entity has not been seen since the restart is exempt from the orphan sweep. */
   entitySeen: boolean;
+  /** Set while the observed resource is not there yet (why), cleared once the trigger is bound. */
+  waitingFor?: string;
 }
 
 export interface TriggerView {
@@ -109,6 +111,8 @@ export function triggerView(t: Trigger, apiBase: string): TriggerView {
   if (t.path !== undefined) v.path = t.path;
   if (t.logSettings) v.log_settings = t.logSettings;
   const x: Record<string, unknown> = { event_count: t.eventCount };
+  if (t.status === 'active') x.bound = t.waitingFor === undefined;
+  if (t.waitingFor !== undefined) x.waiting_for = t.waitingFor;
   // A row stored before lifetimes were bounded may hold an expiry no Date can represent: list it without one.
   const expires = t.expiresAt !== undefined ? new Date(t.expiresAt) : undefined;
   if (expires && Number.isFinite(expires.getTime())) x.expires_at = expires.toISOString();

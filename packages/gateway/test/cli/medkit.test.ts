@@ -3,7 +3,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createServer } from 'node:net';
-import { buildGateway, runMedkit, type MedkitProcess } from '../support/cli.js';
+import { buildGateway, freePort, runMedkit, type MedkitProcess } from '../support/cli.js';
 import { testDomain } from '../../../../test-support/domains.js';
 
 const dirs: string[] = [];
@@ -171,14 +171,3 @@ describe('medkit start-up failures', () => {
     expect(p.stderr()).toMatch(/readable and writable/);
   });
 });
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.listen(0, '127.0.0.1', () => {
-      const port = (srv.address() as { port: number }).port;
-      srv.close(() => resolve(port));
-    });
-    srv.on('error', reject);
-  });
-}

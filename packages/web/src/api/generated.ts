@@ -683,7 +683,7 @@ export type paths = {
         put?: never;
         /**
          * Upload a diagnostic script to a App (multipart: file, metadata)
-         * @description multipart/form-data with `file` (required) and `metadata` (JSON text: name, description, parameters_schema, timeout_sec, format, args, env).
+         * @description multipart/form-data with `file` (required) and `metadata` (JSON text: id, name, description, parameters_schema, timeout_sec, format, args, env). The script id is metadata `id`, else the file stem (`check_lidar_health.sh` → `check_lidar_health`); taken → 409 x-medkit-script-already-exists.
          */
         post: operations["uploadScriptApp"];
         delete?: never;
@@ -2234,7 +2234,7 @@ export type paths = {
         put?: never;
         /**
          * Upload a diagnostic script to a Component (multipart: file, metadata)
-         * @description multipart/form-data with `file` (required) and `metadata` (JSON text: name, description, parameters_schema, timeout_sec, format, args, env).
+         * @description multipart/form-data with `file` (required) and `metadata` (JSON text: id, name, description, parameters_schema, timeout_sec, format, args, env). The script id is metadata `id`, else the file stem (`check_lidar_health.sh` → `check_lidar_health`); taken → 409 x-medkit-script-already-exists.
          */
         post: operations["uploadScriptComponent"];
         delete?: never;
@@ -10366,7 +10366,20 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    /**
+                     * @example {
+                     *       "transition": "restart",
+                     *       "status": "/api/v1/apps/lidar_driver/status"
+                     *     }
+                     */
+                    "application/json": {
+                        /** @description The status URI to poll (also in Location) */
+                        status: string;
+                        /** @description The accepted transition */
+                        transition: string;
+                    };
+                };
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             400: {
@@ -10450,7 +10463,20 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    /**
+                     * @example {
+                     *       "transition": "restart",
+                     *       "status": "/api/v1/apps/lidar_driver/status"
+                     *     }
+                     */
+                    "application/json": {
+                        /** @description The status URI to poll (also in Location) */
+                        status: string;
+                        /** @description The accepted transition */
+                        transition: string;
+                    };
+                };
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             400: {
@@ -10534,7 +10560,20 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    /**
+                     * @example {
+                     *       "transition": "restart",
+                     *       "status": "/api/v1/apps/lidar_driver/status"
+                     *     }
+                     */
+                    "application/json": {
+                        /** @description The status URI to poll (also in Location) */
+                        status: string;
+                        /** @description The accepted transition */
+                        transition: string;
+                    };
+                };
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             400: {
@@ -10618,7 +10657,20 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    /**
+                     * @example {
+                     *       "transition": "restart",
+                     *       "status": "/api/v1/apps/lidar_driver/status"
+                     *     }
+                     */
+                    "application/json": {
+                        /** @description The status URI to poll (also in Location) */
+                        status: string;
+                        /** @description The accepted transition */
+                        transition: string;
+                    };
+                };
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             400: {
@@ -10702,7 +10754,20 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    /**
+                     * @example {
+                     *       "transition": "restart",
+                     *       "status": "/api/v1/apps/lidar_driver/status"
+                     *     }
+                     */
+                    "application/json": {
+                        /** @description The status URI to poll (also in Location) */
+                        status: string;
+                        /** @description The accepted transition */
+                        transition: string;
+                    };
+                };
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             400: {
@@ -20017,7 +20082,20 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    /**
+                     * @example {
+                     *       "transition": "restart",
+                     *       "status": "/api/v1/apps/lidar_driver/status"
+                     *     }
+                     */
+                    "application/json": {
+                        /** @description The status URI to poll (also in Location) */
+                        status: string;
+                        /** @description The accepted transition */
+                        transition: string;
+                    };
+                };
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             400: {
@@ -20101,7 +20179,20 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    /**
+                     * @example {
+                     *       "transition": "restart",
+                     *       "status": "/api/v1/apps/lidar_driver/status"
+                     *     }
+                     */
+                    "application/json": {
+                        /** @description The status URI to poll (also in Location) */
+                        status: string;
+                        /** @description The accepted transition */
+                        transition: string;
+                    };
+                };
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             400: {
@@ -20185,7 +20276,20 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    /**
+                     * @example {
+                     *       "transition": "restart",
+                     *       "status": "/api/v1/apps/lidar_driver/status"
+                     *     }
+                     */
+                    "application/json": {
+                        /** @description The status URI to poll (also in Location) */
+                        status: string;
+                        /** @description The accepted transition */
+                        transition: string;
+                    };
+                };
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             400: {
@@ -20269,7 +20373,20 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    /**
+                     * @example {
+                     *       "transition": "restart",
+                     *       "status": "/api/v1/apps/lidar_driver/status"
+                     *     }
+                     */
+                    "application/json": {
+                        /** @description The status URI to poll (also in Location) */
+                        status: string;
+                        /** @description The accepted transition */
+                        transition: string;
+                    };
+                };
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             400: {
@@ -20353,7 +20470,20 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    /**
+                     * @example {
+                     *       "transition": "restart",
+                     *       "status": "/api/v1/apps/lidar_driver/status"
+                     *     }
+                     */
+                    "application/json": {
+                        /** @description The status URI to poll (also in Location) */
+                        status: string;
+                        /** @description The accepted transition */
+                        transition: string;
+                    };
+                };
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             400: {
