@@ -14,8 +14,13 @@
 //                        40..41 faults/ros, 42..43 faults/ros-peers, 44..45 faults/signal-history
 //            demo        46..47 scenario-e2e (robot, island), 48..49 peer-down (robot, island)
 //            web         50 ui-ros-gateway, 51..52 ui-demo (robot, island)
-//            53..59 free: a new test file takes the next one and adds itself to this table.
-//   180..219 offsets handed out to new tests by task; they map to domains base+60..base+99.
+//            mcp         53..54 mcp-demo (robot, island)
+//            55..59 free: a new test file takes the next one and adds itself to this table.
+//   180..219 offsets handed out to new tests by task; they map to domains base+60..base+99:
+//            180 rtps hostile-sequence-numbers, 181 gateway rtps-fuzz, 185..187 rtps flood/probation
+//            and gateway discovery-flood, 190..192 gateway http fuzz and CLI start-up failures,
+//            195 trigger restart e2e, 200..203 reference fault-manager file and demo black box,
+//            205..208 rtps keyed topics.
 import { DOMAIN_SPAN, MAX_BASE, RESERVED_COUNT, RESERVED_FIRST, SUITE_OFFSETS } from './domain-slots.mjs';
 
 export { DOMAIN_SPAN } from './domain-slots.mjs';

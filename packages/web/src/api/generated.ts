@@ -3576,7 +3576,7 @@ export type components = {
             [key: string]: unknown;
         };
         CreateAppTriggerRequest: {
-            /** @description seconds > 0 */
+            /** @description seconds (at most ten years); omit for no expiry */
             lifetime?: number;
             log_settings?: {
                 marker?: string;
@@ -3604,7 +3604,7 @@ export type components = {
             [key: string]: unknown;
         };
         CreateAreaTriggerRequest: {
-            /** @description seconds > 0 */
+            /** @description seconds (at most ten years); omit for no expiry */
             lifetime?: number;
             log_settings?: {
                 marker?: string;
@@ -3644,7 +3644,7 @@ export type components = {
             [key: string]: unknown;
         };
         CreateComponentTriggerRequest: {
-            /** @description seconds > 0 */
+            /** @description seconds (at most ten years); omit for no expiry */
             lifetime?: number;
             log_settings?: {
                 marker?: string;
@@ -3684,7 +3684,7 @@ export type components = {
             [key: string]: unknown;
         };
         CreateFunctionTriggerRequest: {
-            /** @description seconds > 0 */
+            /** @description seconds (at most ten years); omit for no expiry */
             lifetime?: number;
             log_settings?: {
                 marker?: string;
@@ -3821,7 +3821,7 @@ export type components = {
             parameters?: unknown;
             /** @description Service request */
             request?: unknown;
-            /** @description Override the ROS interface type */
+            /** @description Override the ROS interface type (pkg/srv/Name or pkg/action/Name) */
             type?: string;
         };
         ExecuteAppOperationResponse: {
@@ -3839,7 +3839,7 @@ export type components = {
             parameters?: unknown;
             /** @description Service request */
             request?: unknown;
-            /** @description Override the ROS interface type */
+            /** @description Override the ROS interface type (pkg/srv/Name or pkg/action/Name) */
             type?: string;
         };
         ExecuteAreaOperationResponse: {
@@ -3857,7 +3857,7 @@ export type components = {
             parameters?: unknown;
             /** @description Service request */
             request?: unknown;
-            /** @description Override the ROS interface type */
+            /** @description Override the ROS interface type (pkg/srv/Name or pkg/action/Name) */
             type?: string;
         };
         ExecuteComponentOperationResponse: {
@@ -3875,7 +3875,7 @@ export type components = {
             parameters?: unknown;
             /** @description Service request */
             request?: unknown;
-            /** @description Override the ROS interface type */
+            /** @description Override the ROS interface type (pkg/srv/Name or pkg/action/Name) */
             type?: string;
         };
         ExecuteFunctionOperationResponse: {
@@ -3887,11 +3887,11 @@ export type components = {
             status: string;
         };
         ExtendAppLockRequest: {
-            /** @description new TTL in seconds from now */
+            /** @description new TTL in seconds from now, ≤ the entity maximum */
             lock_expiration: number;
         };
         ExtendComponentLockRequest: {
-            /** @description new TTL in seconds from now */
+            /** @description new TTL in seconds from now, ≤ the entity maximum */
             lock_expiration: number;
         };
         /**
@@ -4119,6 +4119,30 @@ export type components = {
             };
         } & {
             [key: string]: unknown;
+        };
+        ForceRestartAppResponse: {
+            /** @description The status URI to poll (also in Location) */
+            status: string;
+            /** @description The accepted transition */
+            transition: string;
+        };
+        ForceRestartComponentResponse: {
+            /** @description The status URI to poll (also in Location) */
+            status: string;
+            /** @description The accepted transition */
+            transition: string;
+        };
+        ForceShutdownAppResponse: {
+            /** @description The status URI to poll (also in Location) */
+            status: string;
+            /** @description The accepted transition */
+            transition: string;
+        };
+        ForceShutdownComponentResponse: {
+            /** @description The status URI to poll (also in Location) */
+            status: string;
+            /** @description The accepted transition */
+            transition: string;
         };
         /**
          * GenericError
@@ -4945,7 +4969,7 @@ export type components = {
             /** @description The message in JSON form ({} when nothing arrived) */
             data: unknown;
             id: string;
-            /** @description ros2, entity_id, type_info, timestamp (ns), publisher_count, subscriber_count, status (data | metadata_only | published) */
+            /** @description ros2, entity_id, type_info, timestamp (ns), publisher_count, subscriber_count, status (data | metadata_only | published), age_sec and stale (reads of a sample) */
             "x-medkit"?: {
                 [key: string]: unknown;
             };
@@ -4954,7 +4978,7 @@ export type components = {
             /** @description The message in JSON form ({} when nothing arrived) */
             data: unknown;
             id: string;
-            /** @description ros2, entity_id, type_info, timestamp (ns), publisher_count, subscriber_count, status (data | metadata_only | published) */
+            /** @description ros2, entity_id, type_info, timestamp (ns), publisher_count, subscriber_count, status (data | metadata_only | published), age_sec and stale (reads of a sample) */
             "x-medkit"?: {
                 [key: string]: unknown;
             };
@@ -4963,7 +4987,7 @@ export type components = {
             /** @description The message in JSON form ({} when nothing arrived) */
             data: unknown;
             id: string;
-            /** @description ros2, entity_id, type_info, timestamp (ns), publisher_count, subscriber_count, status (data | metadata_only | published) */
+            /** @description ros2, entity_id, type_info, timestamp (ns), publisher_count, subscriber_count, status (data | metadata_only | published), age_sec and stale (reads of a sample) */
             "x-medkit"?: {
                 [key: string]: unknown;
             };
@@ -4972,7 +4996,7 @@ export type components = {
             /** @description The message in JSON form ({} when nothing arrived) */
             data: unknown;
             id: string;
-            /** @description ros2, entity_id, type_info, timestamp (ns), publisher_count, subscriber_count, status (data | metadata_only | published) */
+            /** @description ros2, entity_id, type_info, timestamp (ns), publisher_count, subscriber_count, status (data | metadata_only | published), age_sec and stale (reads of a sample) */
             "x-medkit"?: {
                 [key: string]: unknown;
             };
@@ -5055,6 +5079,18 @@ export type components = {
                 node: string;
                 success: boolean;
             }[];
+        };
+        RestartAppResponse: {
+            /** @description The status URI to poll (also in Location) */
+            status: string;
+            /** @description The accepted transition */
+            transition: string;
+        };
+        RestartComponentResponse: {
+            /** @description The status URI to poll (also in Location) */
+            status: string;
+            /** @description The accepted transition */
+            transition: string;
         };
         /** ScriptAuditList */
         ScriptAuditList: {
@@ -5286,6 +5322,18 @@ export type components = {
             /** @description debug | info | warning | error | fatal */
             severity_filter?: string;
         };
+        ShutdownAppResponse: {
+            /** @description The status URI to poll (also in Location) */
+            status: string;
+            /** @description The accepted transition */
+            transition: string;
+        };
+        ShutdownComponentResponse: {
+            /** @description The status URI to poll (also in Location) */
+            status: string;
+            /** @description The accepted transition */
+            transition: string;
+        };
         /**
          * SovdFaultStatus
          * @description SOVD status object derived from the raw status (api.md §9.1)
@@ -5295,6 +5343,18 @@ export type components = {
             confirmedDTC: "0" | "1";
             pendingDTC: "0" | "1";
             testFailed: "0" | "1";
+        };
+        StartAppResponse: {
+            /** @description The status URI to poll (also in Location) */
+            status: string;
+            /** @description The accepted transition */
+            transition: string;
+        };
+        StartComponentResponse: {
+            /** @description The status URI to poll (also in Location) */
+            status: string;
+            /** @description The accepted transition */
+            transition: string;
         };
         StartScriptExecutionAppRequest: {
             /** @description now | on_restart | now_and_on_restart | once_on_restart (built-in: now only) */
@@ -5383,11 +5443,11 @@ export type components = {
             [key: string]: unknown;
         };
         UpdateAppTriggerRequest: {
-            /** @description seconds > 0 */
+            /** @description seconds (at most ten years); omit for no expiry */
             lifetime: number;
         };
         UpdateAreaTriggerRequest: {
-            /** @description seconds > 0 */
+            /** @description seconds (at most ten years); omit for no expiry */
             lifetime: number;
         };
         UpdateComponentCyclicSubscriptionRequest: {
@@ -5397,7 +5457,7 @@ export type components = {
             [key: string]: unknown;
         };
         UpdateComponentTriggerRequest: {
-            /** @description seconds > 0 */
+            /** @description seconds (at most ten years); omit for no expiry */
             lifetime: number;
         };
         UpdateFunctionCyclicSubscriptionRequest: {
@@ -5407,7 +5467,7 @@ export type components = {
             [key: string]: unknown;
         };
         UpdateFunctionTriggerRequest: {
-            /** @description seconds > 0 */
+            /** @description seconds (at most ten years); omit for no expiry */
             lifetime: number;
         };
         /** UpdateList */
@@ -5509,7 +5569,7 @@ export type components = {
             /** @description The message in JSON form ({} when nothing arrived) */
             data: unknown;
             id: string;
-            /** @description ros2, entity_id, type_info, timestamp (ns), publisher_count, subscriber_count, status (data | metadata_only | published) */
+            /** @description ros2, entity_id, type_info, timestamp (ns), publisher_count, subscriber_count, status (data | metadata_only | published), age_sec and stale (reads of a sample) */
             "x-medkit"?: {
                 [key: string]: unknown;
             };
@@ -5524,7 +5584,7 @@ export type components = {
             /** @description The message in JSON form ({} when nothing arrived) */
             data: unknown;
             id: string;
-            /** @description ros2, entity_id, type_info, timestamp (ns), publisher_count, subscriber_count, status (data | metadata_only | published) */
+            /** @description ros2, entity_id, type_info, timestamp (ns), publisher_count, subscriber_count, status (data | metadata_only | published), age_sec and stale (reads of a sample) */
             "x-medkit"?: {
                 [key: string]: unknown;
             };
@@ -5539,7 +5599,7 @@ export type components = {
             /** @description The message in JSON form ({} when nothing arrived) */
             data: unknown;
             id: string;
-            /** @description ros2, entity_id, type_info, timestamp (ns), publisher_count, subscriber_count, status (data | metadata_only | published) */
+            /** @description ros2, entity_id, type_info, timestamp (ns), publisher_count, subscriber_count, status (data | metadata_only | published), age_sec and stale (reads of a sample) */
             "x-medkit"?: {
                 [key: string]: unknown;
             };
@@ -5554,7 +5614,7 @@ export type components = {
             /** @description The message in JSON form ({} when nothing arrived) */
             data: unknown;
             id: string;
-            /** @description ros2, entity_id, type_info, timestamp (ns), publisher_count, subscriber_count, status (data | metadata_only | published) */
+            /** @description ros2, entity_id, type_info, timestamp (ns), publisher_count, subscriber_count, status (data | metadata_only | published), age_sec and stale (reads of a sample) */
             "x-medkit"?: {
                 [key: string]: unknown;
             };
@@ -10373,12 +10433,7 @@ export interface operations {
                      *       "status": "/api/v1/apps/lidar_driver/status"
                      *     }
                      */
-                    "application/json": {
-                        /** @description The status URI to poll (also in Location) */
-                        status: string;
-                        /** @description The accepted transition */
-                        transition: string;
-                    };
+                    "application/json": components["schemas"]["ForceRestartAppResponse"];
                 };
             };
             /** @description SOVD error body (spec/api.md §2.1) */
@@ -10470,12 +10525,7 @@ export interface operations {
                      *       "status": "/api/v1/apps/lidar_driver/status"
                      *     }
                      */
-                    "application/json": {
-                        /** @description The status URI to poll (also in Location) */
-                        status: string;
-                        /** @description The accepted transition */
-                        transition: string;
-                    };
+                    "application/json": components["schemas"]["ForceShutdownAppResponse"];
                 };
             };
             /** @description SOVD error body (spec/api.md §2.1) */
@@ -10567,12 +10617,7 @@ export interface operations {
                      *       "status": "/api/v1/apps/lidar_driver/status"
                      *     }
                      */
-                    "application/json": {
-                        /** @description The status URI to poll (also in Location) */
-                        status: string;
-                        /** @description The accepted transition */
-                        transition: string;
-                    };
+                    "application/json": components["schemas"]["RestartAppResponse"];
                 };
             };
             /** @description SOVD error body (spec/api.md §2.1) */
@@ -10664,12 +10709,7 @@ export interface operations {
                      *       "status": "/api/v1/apps/lidar_driver/status"
                      *     }
                      */
-                    "application/json": {
-                        /** @description The status URI to poll (also in Location) */
-                        status: string;
-                        /** @description The accepted transition */
-                        transition: string;
-                    };
+                    "application/json": components["schemas"]["ShutdownAppResponse"];
                 };
             };
             /** @description SOVD error body (spec/api.md §2.1) */
@@ -10761,12 +10801,7 @@ export interface operations {
                      *       "status": "/api/v1/apps/lidar_driver/status"
                      *     }
                      */
-                    "application/json": {
-                        /** @description The status URI to poll (also in Location) */
-                        status: string;
-                        /** @description The accepted transition */
-                        transition: string;
-                    };
+                    "application/json": components["schemas"]["StartAppResponse"];
                 };
             };
             /** @description SOVD error body (spec/api.md §2.1) */
@@ -20089,12 +20124,7 @@ export interface operations {
                      *       "status": "/api/v1/apps/lidar_driver/status"
                      *     }
                      */
-                    "application/json": {
-                        /** @description The status URI to poll (also in Location) */
-                        status: string;
-                        /** @description The accepted transition */
-                        transition: string;
-                    };
+                    "application/json": components["schemas"]["ForceRestartComponentResponse"];
                 };
             };
             /** @description SOVD error body (spec/api.md §2.1) */
@@ -20186,12 +20216,7 @@ export interface operations {
                      *       "status": "/api/v1/apps/lidar_driver/status"
                      *     }
                      */
-                    "application/json": {
-                        /** @description The status URI to poll (also in Location) */
-                        status: string;
-                        /** @description The accepted transition */
-                        transition: string;
-                    };
+                    "application/json": components["schemas"]["ForceShutdownComponentResponse"];
                 };
             };
             /** @description SOVD error body (spec/api.md §2.1) */
@@ -20283,12 +20308,7 @@ export interface operations {
                      *       "status": "/api/v1/apps/lidar_driver/status"
                      *     }
                      */
-                    "application/json": {
-                        /** @description The status URI to poll (also in Location) */
-                        status: string;
-                        /** @description The accepted transition */
-                        transition: string;
-                    };
+                    "application/json": components["schemas"]["RestartComponentResponse"];
                 };
             };
             /** @description SOVD error body (spec/api.md §2.1) */
@@ -20380,12 +20400,7 @@ export interface operations {
                      *       "status": "/api/v1/apps/lidar_driver/status"
                      *     }
                      */
-                    "application/json": {
-                        /** @description The status URI to poll (also in Location) */
-                        status: string;
-                        /** @description The accepted transition */
-                        transition: string;
-                    };
+                    "application/json": components["schemas"]["ShutdownComponentResponse"];
                 };
             };
             /** @description SOVD error body (spec/api.md §2.1) */
@@ -20477,12 +20492,7 @@ export interface operations {
                      *       "status": "/api/v1/apps/lidar_driver/status"
                      *     }
                      */
-                    "application/json": {
-                        /** @description The status URI to poll (also in Location) */
-                        status: string;
-                        /** @description The accepted transition */
-                        transition: string;
-                    };
+                    "application/json": components["schemas"]["StartComponentResponse"];
                 };
             };
             /** @description SOVD error body (spec/api.md §2.1) */
