@@ -1,20 +1,50 @@
-// ROS domains (and so RTPS ports) for tests. Each test file owns fixed offsets; the run adds a
-// base from MEDKIT_TEST_DOMAIN_BASE so two suites on one machine can be moved apart.
-// Valid domain ids end at 232 (the port formula leaves the 16-bit range past it).
+// ROS domains (and so RTPS ports) for tests. Each test file owns fixed offsets and asks
+// testDomain(offset) for its domain; the run adds a base (MEDKIT_TEST_DOMAIN_BASE, set per run by
+// scripts/test.mjs) so two suites on one machine use disjoint domain ranges.
+//
+// Offsets are compact so a run spans few domains (DOMAIN_SPAN) and several runs fit in 0..232:
+//   0..59    the suite's own files, one offset per domain a file uses:
+//            rtps        0 loopback-discovery, 1 loopback-delivery, 2 loopback-fragments,
+//                        3 loopback-qos, 4 fuzz, 5 interop-cyclone, 6 interop-fastdds,
+//                        7..16 peers/peers, 17 loopback-late-match, 18..19 interop-late-match,
+//                        20 loopback-matching
+//            ros2        21 client-loopback, 22..28 peers-interop, 29 fixture-process
+//            gateway     30 data-e2e, 31 configurations-e2e, 32 operations-e2e, 33 lifecycle-e2e,
+//                        34 logs-e2e, 35..36 operations-peers, 37 ros-feature, 38..39 runtime-peers,
+//                        40..41 faults/ros, 42..43 faults/ros-peers, 44..45 faults/signal-history
+//            demo        46..47 scenario-e2e (robot, island), 48..49 peer-down (robot, island)
+//            web         50 ui-ros-gateway, 51..52 ui-demo (robot, island)
+//            mcp         53..54 mcp-demo (robot, island)
+//            55..59 free: a new test file takes the next one and adds itself to this table.
+//   180..219 offsets handed out to new tests by task; they map to domains base+60..base+99:
+//            180 rtps hostile-sequence-numbers, 181 gateway rtps-fuzz, 185..187 rtps flood/probation
+//            and gateway discovery-flood, 190..192 gateway http fuzz and CLI start-up failures,
+//            195 trigger restart e2e, 200..203 reference fault-manager file and demo black box,
+//            205..208 rtps keyed topics.
+import { DOMAIN_SPAN, MAX_BASE, RESERVED_COUNT, RESERVED_FIRST, SUITE_OFFSETS } from './domain-slots.mjs';
 
-const MAX_DOMAIN = 232;
+export { DOMAIN_SPAN } from './domain-slots.mjs';
 
-/** The run's domain base (0 when unset). A malformed value is an error, not a silent 0. */
+/** The run's domain base (0 when unset). A malformed or too large value is an error, not a silent 0. */
 export function domainBase(): number {
   const raw = process.env.MEDKIT_TEST_DOMAIN_BASE;
   if (raw === undefined || raw === '') return 0;
   const n = Number(raw);
-  if (!Number.isInteger(n) || n < 0 || n > MAX_DOMAIN) throw new Error(`MEDKIT_TEST_DOMAIN_BASE must be an integer 0..${MAX_DOMAIN}, got '${raw}'`);
+  if (!Number.isInteger(n) || n < 0 || n > MAX_BASE) throw new Error(`MEDKIT_TEST_DOMAIN_BASE must be an integer 0..${MAX_BASE} (a run spans ${DOMAIN_SPAN} domains), got '${raw}'`);
   return n;
 }
 
-/** The ROS domain for a test's own `offset` in this run (wraps inside 0..232). */
+/** Where `offset` lies inside a run's range (0..DOMAIN_SPAN-1). */
+export function domainSlotIndex(offset: number): number {
+  if (Number.isInteger(offset) && offset >= 0 && offset < SUITE_OFFSETS) return offset;
+  if (Number.isInteger(offset) && offset >= RESERVED_FIRST && offset < RESERVED_FIRST + RESERVED_COUNT) return SUITE_OFFSETS + offset - RESERVED_FIRST;
+  throw new Error(`test domain offset must be 0..${SUITE_OFFSETS - 1} or ${RESERVED_FIRST}..${RESERVED_FIRST + RESERVED_COUNT - 1}, got ${offset}`);
+}
+
+/**
+ * The ROS domain for a test's own `offset` in this run. Consecutive offsets give consecutive
+ * domains (the demo's safety island runs on its robot's domain + 1).
+ */
 export function testDomain(offset: number): number {
-  if (!Number.isInteger(offset) || offset < 0 || offset > MAX_DOMAIN) throw new Error(`test domain offset must be 0..${MAX_DOMAIN}, got ${offset}`);
-  return (domainBase() + offset) % (MAX_DOMAIN + 1);
+  return domainBase() + domainSlotIndex(offset);
 }

@@ -1,5 +1,5 @@
 // The safety island goes away and comes back (spec/gateway.md §11.3–11.5, api.md §20), with the demo's
-// real processes (ROS domains 142/143, loopback, ports chosen now): routes to its entities answer with a
+// real processes (ROS domains testDomain(48)/(49), loopback, ports chosen now): routes to its entities answer with a
 // SOVD error within the aggregation timeout, the rest of the tree keeps working, its entities show as
 // unavailable, and they come back when it restarts.
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
@@ -12,8 +12,9 @@ import { launchPlan, type LaunchPlan } from '../src/launcher/plan.js';
 import { prepareScriptsDir } from '../src/launcher/scripts-dir.js';
 import { medkitBin } from '../src/paths.js';
 import { buildDemo, eventually, freePort, http, MEDKIT_OVERRIDE } from './support/demo.js';
+import { testDomain } from '../../../test-support/domains.js';
 
-const DOMAIN = 142;
+const DOMAIN = testDomain(48); // the safety island takes testDomain(49)
 let dataDir: string;
 let plan: LaunchPlan;
 let children: ChildSet;

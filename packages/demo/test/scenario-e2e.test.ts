@@ -1,11 +1,12 @@
 // End to end, as `npm start` runs it: the launcher starts both gateways, the safety island and the
-// robot (ROS domains 140/141, loopback, ports chosen now); the scenario is triggered through the main
+// robot (ROS domains testDomain(46)/(47), loopback, ports chosen now); the scenario is triggered through the main
 // gateway's REST, and the three faults, their sources, the entity ids from both gateways, the
 // freeze frame and the heal are all read back through the main gateway.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildDemo, eventually, freePort, http, launch, type Launched } from './support/demo.js';
+import { testDomain } from '../../../test-support/domains.js';
 
-const DOMAIN = 140;
+const DOMAIN = testDomain(46); // the safety island takes testDomain(47)
 const CODES = ['PROTECTIVE_STOP', 'ACTION_NAVIGATE_TO_POSE_ABORTED', 'NAVIGATION_GOAL_ABORTED'];
 let demo: Launched;
 let api: string;

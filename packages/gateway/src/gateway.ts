@@ -58,11 +58,30 @@ export async function createGateway(opts: GatewayOptions): Promise<Gateway> {
     services: new ServiceRegistry(),
     samplers: new CollectionSamplerRegistry(),
   };
-  try {
-    for (const f of features) await f.init?.(ctx);
-  } catch (err) {
+  // Features that ran init() own resources (ROS participant, timers, files) even before start():
+  // every exit path stops them, newest first.
+  const initialized: GatewayFeature[] = [];
+  const stopFeatures = async () => {
+    for (const f of initialized.splice(0).reverse()) {
+      try {
+        await f.stop?.(ctx);
+      } catch (err) {
+        log.error({ err, feature: f.name }, 'feature failed to stop cleanly');
+      }
+    }
+  };
+  const abandon = async (err: unknown): Promise<never> => {
+    await stopFeatures();
     db.close();
     throw err;
+  };
+  try {
+    for (const f of features) {
+      initialized.push(f);
+      await f.init?.(ctx);
+    }
+  } catch (err) {
+    await abandon(err);
   }
 
   const http = await createHttpServer({
@@ -101,10 +120,13 @@ export async function createGateway(opts: GatewayOptions): Promise<Gateway> {
       registerInfoRoutes({ name: PRODUCT_NAME, version: GATEWAY_VERSION, sovdVersion: SOVD_VERSION, capabilities: ctx.capabilities, health: ctx.health, routeIndex }),
       ...ROUTE_PHASES.flatMap((phase) => features.filter((f) => (f.routePhase ?? 'resource') === phase).flatMap((f) => (f.routes ? [f.routes(ctx)] : []))),
     ],
-  });
-  await http.app.ready();
+  }).catch(abandon);
+  try {
+    await http.app.ready();
+  } catch (err) {
+    await abandon(err);
+  }
 
-  let started = false;
   let closed: Promise<void> | undefined;
   return {
     ctx,
@@ -114,7 +136,6 @@ export async function createGateway(opts: GatewayOptions): Promise<Gateway> {
       const bound = http.app.server.address();
       if (bound && typeof bound === 'object') ctx.listening = { host: bound.address, port: bound.port };
       for (const f of features) await f.start?.(ctx);
-      started = true;
       return address;
     },
     close() {
@@ -129,15 +150,8 @@ export async function createGateway(opts: GatewayOptions): Promise<Gateway> {
         } finally {
           clearTimeout(force);
         }
-        if (started) {
-          for (const f of [...features].reverse()) {
-            try {
-              await f.stop?.(ctx);
-            } catch (err) {
-              log.error({ err, feature: f.name }, 'feature failed to stop cleanly');
-            }
-          }
-        }
+        // Also when listen() failed: init() already joined ROS and opened files.
+        await stopFeatures();
         db.close();
       })();
       return closed;

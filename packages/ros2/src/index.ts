@@ -11,7 +11,7 @@ export { RosContext, type RosContextOptions } from './client/context.js';
 export { RosNode, type NodeOptions } from './client/node.js';
 export type { GidLayout } from './client/discovery-publisher.js';
 export { RosCallError, RosTimeoutError, RosUnavailableError, RosAbortedError, RosRemoteError } from './client/errors.js';
-export { DEFAULT_TIMEOUT_MS, type CallOptions } from './client/deadline.js';
+export { DEFAULT_TIMEOUT_MS, onAbort, type CallOptions } from './client/deadline.js';
 export {
   QOS_DEFAULT,
   QOS_SENSOR_DATA,

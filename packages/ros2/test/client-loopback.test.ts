@@ -3,8 +3,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { GoalStatus, LifecycleState, RosAbortedError, RosTimeoutError, RosUnavailableError, type RosContext, type RosLogEntry } from '../src/index.js';
 import { closeContexts, context, until } from './support/contexts.js';
+import { testDomain } from '../../../test-support/domains.js';
 
-const DOMAIN = 50;
+const DOMAIN = testDomain(21);
 let a: RosContext;
 let b: RosContext;
 

@@ -6,8 +6,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CancelReturnCode, GoalStatus, ParameterType, RosAbortedError, RosTimeoutError, RosUnavailableError, TypeRegistry, type RosContext, type RosNode } from '../src/index.js';
 import { buildRos2, killFixtures, startFixture, type FixtureProcess } from './support/fixture-process.js';
 import { closeContexts, context, until } from './support/contexts.js';
+import { testDomain } from '../../../test-support/domains.js';
 
-const DOMAIN = 60;
+const DOMAIN = testDomain(29);
 let fixture: FixtureProcess;
 let ros: RosContext;
 let node: RosNode;

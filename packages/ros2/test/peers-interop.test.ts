@@ -7,6 +7,7 @@ import { buildPeer, killAllPeers, spawnPeer, type PeerVendor } from '../../rtps/
 import { VendorId } from '@medkit/rtps';
 import { RosTimeoutError, RosUnavailableError } from '../src/index.js';
 import { closeContexts, context, until } from './support/contexts.js';
+import { testDomain } from '../../../test-support/domains.js';
 
 afterEach(async () => {
   await closeContexts();
@@ -17,8 +18,8 @@ afterAll(async () => {
 });
 
 const cases: Array<{ vendor: PeerVendor; reqs: typeof CYCLONE; base: number; vendorId: number; gid: 16 | 24 }> = [
-  { vendor: 'cyclone', reqs: CYCLONE, base: 51, vendorId: VendorId.CYCLONE_DDS, gid: 16 },
-  { vendor: 'fastdds', reqs: FASTDDS, base: 54, vendorId: VendorId.FAST_DDS, gid: 16 },
+  { vendor: 'cyclone', reqs: CYCLONE, base: testDomain(22), vendorId: VendorId.CYCLONE_DDS, gid: 16 },
+  { vendor: 'fastdds', reqs: FASTDDS, base: testDomain(25), vendorId: VendorId.FAST_DDS, gid: 16 },
 ];
 
 for (const c of cases) {
@@ -131,7 +132,7 @@ describeWith(CYCLONE, 'ros2 client against a Humble-layout (24-byte Gid) cyclone
   }, 300_000);
 
   it('reads the Humble snapshot and switches our own ros_discovery_info to 24 bytes', async () => {
-    const domain = 57;
+    const domain = testDomain(28);
     const talker = await spawnPeer('cyclone24', 'talker', { domain, node: 'old_talker', count: 0, periodMs: 500 });
     const ros = await context(domain);
     ros.createNode('humble_observer');

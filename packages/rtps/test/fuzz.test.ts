@@ -15,8 +15,9 @@ import { RtpsMutator } from '../../../test-support/rtps-fuzz/mutator.js';
 import { readRtpsDatagrams } from './support/pcapng.js';
 import { cdrString, closeAll, participant, prng, readCdrString, until } from './support/loopback.js';
 import { ALL_CAPTURES } from './support/vectors.js';
+import { testDomain } from '../../../test-support/domains.js';
 
-const DOMAIN = 15;
+const DOMAIN = testDomain(4);
 const SEED = Number(process.env.RTPS_FUZZ_SEED ?? 20240611);
 const CASES = Number(process.env.RTPS_FUZZ_CASES ?? 6000);
 const LIMITS = { maxParticipants: 32, maxEndpointsPerParticipant: 64, maxPendingPerWriter: 64, maxSampleSize: 2 * 1024 * 1024, maxReassembliesPerWriter: 4, reassemblyBudget: 8 * 1024 * 1024, maxSamples: 100 };

@@ -2,5 +2,6 @@
 // 256 KiB fragmented samples, transient-local history, SIGTERM/SIGKILL. ROS domain 20.
 import { CYCLONE, describeWith } from '../../../test-support/requirements.js';
 import { interopSuite } from './support/interop-suite.js';
+import { testDomain } from '../../../test-support/domains.js';
 
-describeWith(CYCLONE, 'interop with Cyclone DDS', () => interopSuite('cyclone', 20, 10));
+describeWith(CYCLONE, 'interop with Cyclone DDS', () => interopSuite('cyclone', testDomain(5), 10));

@@ -4,8 +4,9 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { Sample } from '../src/index.js';
 import { SubmessageId } from '../src/submessages/ids.js';
 import { cdrString, closeAll, hasSubmessage, participant, prng, readCdrString, until } from './support/loopback.js';
+import { testDomain } from '../../../test-support/domains.js';
 
-const DOMAIN = 12;
+const DOMAIN = testDomain(1);
 const TYPE = 'std_msgs::msg::dds_::String_';
 afterEach(closeAll);
 

@@ -4,8 +4,9 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { EndpointEvent, ParticipantEvent } from '../src/index.js';
 import { VendorId } from '../src/index.js';
 import { closeAll, participant, until } from './support/loopback.js';
+import { testDomain } from '../../../test-support/domains.js';
 
-const DOMAIN = 11;
+const DOMAIN = testDomain(0);
 afterEach(closeAll);
 
 describe('discovery between two participants on loopback', () => {

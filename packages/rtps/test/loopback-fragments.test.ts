@@ -4,8 +4,9 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { Participant, Sample } from '../src/index.js';
 import { SubmessageId } from '../src/submessages/ids.js';
 import { closeAll, hasSubmessage, participant, prng, until } from './support/loopback.js';
+import { testDomain } from '../../../test-support/domains.js';
 
-const DOMAIN = 13;
+const DOMAIN = testDomain(2);
 afterEach(closeAll);
 
 function bigPayload(seed: number, size = 1024 * 1024): Buffer {

@@ -4,8 +4,9 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Reader, Sample } from '../src/index.js';
 import { cdrString, closeAll, participant, participantHoldingPublications, readCdrString, until } from './support/loopback.js';
+import { testDomain } from '../../../test-support/domains.js';
 
-const DOMAIN = 160;
+const DOMAIN = testDomain(17);
 const TYPE = 'std_msgs::msg::dds_::String_';
 afterEach(closeAll);
 

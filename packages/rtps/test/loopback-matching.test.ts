@@ -4,8 +4,9 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Reader, Writer } from '../src/index.js';
 import { closeAll, participant, until } from './support/loopback.js';
+import { testDomain } from '../../../test-support/domains.js';
 
-const DOMAIN = 163;
+const DOMAIN = testDomain(20);
 const TYPE = 'T';
 afterEach(closeAll);
 

@@ -3,8 +3,9 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { IncompatibleEvent, QoS } from '../src/index.js';
 import { DEFAULT_QOS, qosIncompatibility } from '../src/index.js';
 import { closeAll, participant, until } from './support/loopback.js';
+import { testDomain } from '../../../test-support/domains.js';
 
-const DOMAIN = 14;
+const DOMAIN = testDomain(3);
 afterEach(closeAll);
 
 const q = (over: Partial<QoS>): QoS => ({ ...DEFAULT_QOS, ...over });

@@ -1,5 +1,5 @@
 // The built UI in Debian's chromium on the demo robot as `npm start` runs it (packages/demo launcher:
-// main gateway, safety island gateway, simulated AMR; ROS domains 172/173, loopback). A person is
+// main gateway, safety island gateway, simulated AMR; ROS domains testDomain(51)/(52), loopback). A person is
 // sent into the robot's path from the UI's operations tab; PROTECTIVE_STOP from the federated
 // safety island reaches the dashboard over the live stream, and its detail charts min_range_m
 // against stop_threshold_m from the freeze frame. Screenshots go to .test-artifacts/ui/.
@@ -13,8 +13,9 @@ import { buildUi } from './support/build-ui.js';
 import { serveStatic, type StaticServer } from './support/static-server.js';
 import { launchChromium, type Browser } from './support/browser.js';
 import { trackPages, treeItem } from './support/pages.js';
+import { testDomain } from '../../../test-support/domains.js';
 
-const DOMAIN = 172; // the safety island takes 173
+const DOMAIN = testDomain(51); // the safety island takes testDomain(52)
 const ARTIFACTS = join(fileURLToPath(new URL('../../../', import.meta.url)), '.test-artifacts', 'ui');
 const SLOW = { timeout: 30_000, interval: 250 };
 

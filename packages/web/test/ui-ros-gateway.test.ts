@@ -16,8 +16,9 @@ import { startTestGateway, type TestGateway } from '../../gateway/test/support/g
 import { buildUi, bundleSizes } from './support/build-ui.js';
 import { launchChromium, type Browser } from './support/browser.js';
 import { trackPages, treeItem } from './support/pages.js';
+import { testDomain } from '../../../test-support/domains.js';
 
-const DOMAIN = 170;
+const DOMAIN = testDomain(50);
 const ARTIFACTS = join(fileURLToPath(new URL('../../../', import.meta.url)), '.test-artifacts', 'ui');
 /** Waits for things that cross processes (DDS discovery, polls of 1–3 s). */
 const SLOW = { timeout: 20_000, interval: 200 };
@@ -273,12 +274,14 @@ describeWith(CHROMIUM, 'web UI on the real gateway with a ROS robot in another p
     const page = await open('#/entity/apps/lifecycle_node/status');
     await expect.poll(() => page.locator('.lifecycle').textContent(), SLOW).toBe('not ready');
     expect(await page.getByTestId('lifecycle-state').textContent()).toBe('unconfigured');
-    expect(await page.locator('.button-row button').allTextContents()).toEqual(['start', 'restart', 'force-restart', 'shutdown', 'force-shutdown']);
+    // Only what an unconfigured node allows: no restart (the gateway offers the state's transitions).
+    expect(await page.locator('.button-row button').allTextContents()).toEqual(['start', 'force-restart', 'shutdown', 'force-shutdown']);
     await page.locator('.button-row button', { hasText: /^start$/ }).click();
     await robot.waitForLine(/^lifecycle activating -> active$/);
     await expect.poll(() => page.locator('.lifecycle').textContent(), SLOW).toBe('ready');
     await expect.poll(() => page.getByTestId('lifecycle-state').textContent(), SLOW).toBe('active');
     await expect.poll(() => page.getByTestId('last-transition').textContent(), SLOW).toContain('start succeeded (configure → activate)');
+    await expect.poll(() => page.locator('.button-row button').allTextContents(), SLOW).toEqual(['restart', 'force-restart', 'shutdown', 'force-shutdown']);
     await page.screenshot({ path: join(ARTIFACTS, 'ros-lifecycle.png') });
   });
 });

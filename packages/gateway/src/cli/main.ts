@@ -63,16 +63,16 @@ export async function main(argv: string[], out: NodeJS.WritableStream = process.
     gateway = await createGateway({ config, features });
     url = await gateway.listen();
   } catch (err) {
-    if (gateway) await gateway.close().catch(() => undefined);
-    if (isUserError(err)) {
-      console.error(`medkit: ${err.message}`);
-      return 2;
-    }
     const code = (err as NodeJS.ErrnoException).code;
-    if (code === 'EADDRINUSE' || code === 'EACCES' || code === 'EADDRNOTAVAIL') {
-      console.error(`medkit: cannot listen: ${(err as Error).message} (choose another --port or --host)`);
-      return 2;
+    const listenFailed = code === 'EADDRINUSE' || code === 'EACCES' || code === 'EADDRNOTAVAIL';
+    if (isUserError(err)) console.error(`medkit: ${err.message}`);
+    else if (listenFailed) console.error(`medkit: cannot listen: ${(err as Error).message} (choose another --port or --host)`);
+    // Stop what start-up already opened (ROS participant, fault manager, timers, database) so the
+    // process ends instead of running on without an HTTP server.
+    if (gateway) {
+      await gateway.close().catch((closeErr: unknown) => console.error(`medkit: error during shutdown: ${(closeErr as Error).message}`));
     }
+    if (isUserError(err) || listenFailed) return 2;
     throw err;
   }
   out.write(formatSummary(gateway, url));

@@ -11,8 +11,8 @@ import { ROS_SERVICE, type RosConnection } from '../ros/connection.js';
 import { isAggregating, membersVia } from '../ros/members.js';
 import { secToMs } from '../ros/call-errors.js';
 import { TypeInfoCache } from '../ros/type-info.js';
-import { getSamplers, type SampledEntity } from '../sampling/index.js';
-import { findDataItem } from './items.js';
+import { getSamplers, ResourcePendingError, type SampledEntity } from '../sampling/index.js';
+import { impossibleTopicReason, matchDataItem } from './items.js';
 import { PublisherCache } from './publishers.js';
 import { registerDataRoutes } from './routes.js';
 import { DataService } from './service.js';
@@ -27,6 +27,7 @@ export const DATA_KEYS = {
   'data_provider.cold_wait_cap': int(4, 'Reads waiting for a first message at once; more → 503 x-medkit-cold-wait-cap-exceeded (0 = no cap).', { min: 0, max: 1024, policy: 'clamp' }),
   'data_provider.idle_safety_net_sec': float(900, 'A pooled subscription unused this long is closed.', { min: 1, max: 86400, policy: 'clamp' }),
   'data_provider.idle_sweep_tick_sec': float(60, 'How often idle pooled subscriptions are swept.', { min: 1, max: 3600, policy: 'clamp' }),
+  'data_provider.stale_after_sec': float(0, '[ours] A read marks its sample `stale: true` when older than this; 0 = 3 × the topic\'s observed period (at least 1 s).', { min: 0, max: 86400, policy: 'clamp' }),
 };
 
 export const DATA_SERVICE: Token<DataService> = token('data');
@@ -69,6 +70,7 @@ export function createDataFeature(_config?: GatewayConfig): GatewayFeature {
         typeInfo: ros ? new TypeInfoCache(ros) : undefined,
         members: membersVia(ctx),
         sampleTimeoutMs: secToMs(ctx.config.get('topic_sample_timeout_sec')),
+        staleAfterMs: Math.round(v<number>('data_provider.stale_after_sec') * 1000),
       });
       service = s;
       ctx.services.provide(DATA_SERVICE, s);
@@ -91,7 +93,11 @@ export function createDataFeature(_config?: GatewayConfig): GatewayFeature {
   };
 }
 
-/** The 'data' sampler: one topic per subscription; `subscribe` streams every message of it. */
+/**
+ * The 'data' sampler: one topic per subscription; `subscribe` streams every message of it. A topic that
+ * is not there yet (no member has it, no type advertised, type still being looked up) is pending: the
+ * trigger engine subscribes again when discovery changes.
+ */
 function registerDataSampler(ctx: GatewayContext, service: DataService, pool: TopicPool | undefined): void {
   const members = membersVia(ctx);
   getSamplers(ctx).register('data', {
@@ -100,20 +106,19 @@ function registerDataSampler(ctx: GatewayContext, service: DataService, pool: To
       return service.read({ type: e.type, entity: e.entity }, itemPath, signal);
     },
     subscribe: pool
-      ? (e, itemPath, onValue, onError) => {
-          try {
-            if (!itemPath) throw new SovdError('x-medkit-invalid-resource-uri', 'data subscriptions need a topic path');
-            const item = findDataItem(members(e.type, e.entity), e.id, itemPath, isAggregating(e.type));
-            const type = service.topicType(item.topic);
-            if (!type) throw new SovdError('x-medkit-ros2-topic-unavailable', 'Topic not found', { entity_id: e.id, topic_name: item.topic });
-            return pool.listen(item.topic, type, (s) =>
-              onValue({ id: itemPath, data: s.value, 'x-medkit': { ros2: { topic: item.topic, type }, entity_id: e.id, timestamp: Number(s.timestampNs), status: 'data' } }),
-            );
-          } catch (err) {
-            onError?.(err as Error);
-            return () => {};
-          }
+      ? (e, itemPath, onValue) => {
+          if (!itemPath) throw new SovdError('x-medkit-invalid-resource-uri', 'data subscriptions need a topic path');
+          const item = matchDataItem(members(e.type, e.entity), e.id, itemPath.slice(1), isAggregating(e.type));
+          if (!item) throw new ResourcePendingError(`no topic of ${e.id} matches ${itemPath} yet`);
+          const type = service.topicType(item.topic);
+          if (!type) throw new ResourcePendingError(`topic ${item.topic} has no advertised type yet`);
+          const ready = service.typeReady(type);
+          if (ready !== true) throw new ResourcePendingError(`looking up message type ${type}`, ready);
+          return pool.listen(item.topic, type, (s) =>
+            onValue({ id: itemPath, data: s.value, 'x-medkit': { ros2: { topic: item.topic, type }, entity_id: e.id, timestamp: Number(s.timestampNs), status: 'data' } }),
+          );
         }
       : undefined,
+    impossible: (type, itemPath) => impossibleTopicReason(itemPath, isAggregating(type)),
   });
 }

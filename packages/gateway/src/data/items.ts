@@ -60,3 +60,41 @@ export function findDataItem(apps: readonly App[], entityId: string, rawId: stri
   if (!item) throw new SovdError('x-medkit-ros2-topic-unavailable', 'Topic not found', { entity_id: entityId, topic_name: topic });
   return item;
 }
+
+/**
+ * The item a trigger's `data/<path>` observes (api.md §13.2): the exact topic, else the first topic
+ * (in sort order) that ends with the path at a segment boundary (`/temperature` → `/sensor/temperature`).
+ * Undefined while no member has such a topic: the trigger waits for it.
+ */
+export function matchDataItem(apps: readonly App[], entityId: string, rawId: string, aggregate: boolean): DataItem | undefined {
+  try {
+    return findDataItem(apps, entityId, rawId, aggregate);
+  } catch (err) {
+    if (!(err instanceof SovdError)) throw err;
+    // A member (or its topic) not there yet: wait for it. Suffixes apply to bare topic ids only.
+    if (err.vendorCode !== 'x-medkit-ros2-topic-unavailable') return undefined;
+  }
+  const suffix = normalizeTopicId(rawId);
+  return dataItems(apps).find((i) => i.topic.endsWith(suffix));
+}
+
+/** ROS 2 topic name rules (tokens of letters, digits and `_`, not starting with a digit, no `__`). */
+const TOPIC_TOKEN = /^[A-Za-z_][A-Za-z0-9_]*$/;
+
+/**
+ * Why the data path `itemPath` (`/topic/name`, or `/member:topic` on aggregating entities) can never
+ * name a topic (a trigger on it could never fire), or undefined when it can.
+ */
+export function impossibleTopicReason(itemPath: string | undefined, aggregate: boolean): string | undefined {
+  if (!itemPath) return 'data needs a topic';
+  const rawId = itemPath.replace(/^\//, '');
+  const colon = rawId.indexOf(':');
+  const topicPart = aggregate && colon > 0 && !rawId.startsWith('/') ? rawId.slice(colon + 1) : rawId;
+  const topic = normalizeTopicId(topicPart);
+  if (topic === '/') return 'no topic named';
+  for (const token of topic.slice(1).split('/')) {
+    if (!TOPIC_TOKEN.test(token)) return `'${token}' is not a valid ROS topic name token (letters, digits and '_', not starting with a digit)`;
+    if (token.includes('__')) return `'${token}' contains '__', which ROS topic names do not allow`;
+  }
+  return undefined;
+}

@@ -26,7 +26,7 @@ const DataValue = Type.Object(
   {
     id: Type.String(),
     data: Type.Unknown({ description: 'The message in JSON form ({} when nothing arrived)' }),
-    'x-medkit': Type.Optional(Opaque('ros2, entity_id, type_info, timestamp (ns), publisher_count, subscriber_count, status (data | metadata_only | published)')),
+    'x-medkit': Type.Optional(Opaque('ros2, entity_id, type_info, timestamp (ns), publisher_count, subscriber_count, status (data | metadata_only | published), age_sec and stale (reads of a sample)')),
   },
   { examples: [{ id: '/battery/voltage', data: { data: 23.8 }, 'x-medkit': { ros2: { topic: '/battery/voltage', type: 'std_msgs/msg/Float64' }, status: 'data', timestamp: 1774232073000000000 } }] },
 );

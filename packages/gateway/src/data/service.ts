@@ -8,6 +8,7 @@ import { messageOf, rosFailure, validationIssues } from '../ros/call-errors.js';
 import type { TypeInfoCache } from '../ros/type-info.js';
 import { dataItems, findDataItem, type DataItem } from './items.js';
 import { ColdWaitCapError, type TopicPool } from './topic-pool.js';
+import { freshness } from './staleness.js';
 import type { PublisherCache } from './publishers.js';
 
 export interface DataServiceDeps {
@@ -19,6 +20,9 @@ export interface DataServiceDeps {
   members(type: EntityType, entity: Entity): App[];
   /** topic_sample_timeout_sec in ms. */
   sampleTimeoutMs: number;
+  /** data_provider.stale_after_sec in ms; 0 = from the topic's observed period. */
+  staleAfterMs?: number;
+  now?: () => number;
 }
 
 /** A message type name as PUT accepts it: `pkg/msg/Type`. */
@@ -67,6 +71,16 @@ export class DataService {
     return g.publishersOf(topic)[0]?.rosType ?? g.subscribersOf(topic)[0]?.rosType;
   }
 
+  /**
+   * Whether messages of `type` can be decoded now; when not, starts a lookup (bounded by the sample
+   * timeout) and returns the promise of its outcome.
+   */
+  typeReady(type: string): true | Promise<boolean> {
+    const info = this.deps.typeInfo;
+    if (!info || info.known(type)) return true;
+    return info.ensure(type, { timeoutMs: this.deps.sampleTimeoutMs });
+  }
+
   private counts(topic: string): { publisher_count: number; subscriber_count: number } {
     const g = this.deps.ros!.graph;
     return { publisher_count: g.publishersOf(topic).filter((e) => !e.local).length, subscriber_count: g.subscribersOf(topic).filter((e) => !e.local).length };
@@ -99,7 +113,10 @@ export class DataService {
     const xm: Record<string, unknown> = { ros2: { topic: item.topic, type }, entity_id: ref.entity.id };
     const info = typeInfo.message(type);
     if (info) xm.type_info = info;
-    if (sample) xm.timestamp = Number(sample.timestampNs);
+    if (sample) {
+      xm.timestamp = Number(sample.timestampNs);
+      Object.assign(xm, freshness(sample, (this.deps.now ?? Date.now)(), this.deps.staleAfterMs ?? 0));
+    }
     Object.assign(xm, counts, { status: sample ? 'data' : 'metadata_only' });
     return { id, data: sample?.value ?? {}, 'x-medkit': xm };
   }

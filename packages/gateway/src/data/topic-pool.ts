@@ -8,6 +8,8 @@ export interface TopicSample {
   value: Record<string, unknown>;
   /** Receive time, ns since the Unix epoch. */
   timestampNs: bigint;
+  /** The topic's observed period when this message arrived (moving average of arrival gaps), ms; undefined until two messages came. */
+  periodMs?: number;
 }
 
 /** A live subscription made by the transport. */
@@ -46,6 +48,8 @@ interface Entry {
   type: string;
   handle: TopicHandle;
   latest?: TopicSample;
+  /** Moving average of the gaps between messages, ms. */
+  periodMs?: number;
   lastUsed: number;
   waiters: Set<(s: TopicSample) => void>;
   listeners: Set<(s: TopicSample) => void>;
@@ -61,6 +65,9 @@ export interface TopicPoolStats {
   idle_evictions: number;
   rejected_cold_waits: number;
 }
+
+/** Weight of the newest gap in the period's moving average. */
+const PERIOD_WEIGHT = 0.2;
 
 function nowNs(): bigint {
   return BigInt(Date.now()) * 1_000_000n;
@@ -187,7 +194,12 @@ export class TopicPool {
     this.makeRoom();
     const e: Entry = { key, topic, type, lastUsed: this.now(), waiters: new Set(), listeners: new Set(), handle: { close() {} } };
     e.handle = this.transport.subscribe(topic, type, (value) => {
-      const s: TopicSample = { value, timestampNs: nowNs() };
+      const at = nowNs();
+      if (e.latest) {
+        const gapMs = Number(at - e.latest.timestampNs) / 1e6;
+        e.periodMs = e.periodMs === undefined ? gapMs : e.periodMs + PERIOD_WEIGHT * (gapMs - e.periodMs);
+      }
+      const s: TopicSample = { value, timestampNs: at, ...(e.periodMs !== undefined ? { periodMs: e.periodMs } : {}) };
       e.latest = s;
       for (const w of [...e.waiters]) w(s);
       for (const l of [...e.listeners]) {

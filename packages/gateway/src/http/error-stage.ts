@@ -5,6 +5,11 @@ import type { Socket } from 'node:net';
 import { STATUS_CODES } from 'node:http';
 import type { HttpApp } from './app-types.js';
 import { SovdError, errorBody, type GenericErrorBody } from '../sovd/errors.js';
+import { isValueError } from './validation.js';
+
+/** Client-supplied values quoted back in an error body are cut to this many characters. */
+const MAX_ECHO = 256;
+const echo = (v: unknown): unknown => (typeof v === 'string' && v.length > MAX_ECHO ? `${v.slice(0, MAX_ECHO)}…` : v);
 
 function fromFastifyError(err: FastifyError, request: FastifyRequest): SovdError {
   if (err.validation) {
@@ -17,7 +22,7 @@ function fromFastifyError(err: FastifyError, request: FastifyRequest): SovdError
       const value = (request.params as Record<string, unknown> | undefined)?.[name];
       return new SovdError('invalid-parameter', `Invalid ${name.replace(/_/g, ' ')}`, {
         details: `${name} ${first?.message ?? 'is invalid'}; ids are 1–256 characters of A–Z, a–z, 0–9, _ and -`,
-        [name]: value,
+        [name]: echo(value),
       });
     }
     if (where === 'querystring') {
@@ -26,46 +31,59 @@ function fromFastifyError(err: FastifyError, request: FastifyRequest): SovdError
         ...(field ? { parameter: field } : {}),
       });
     }
-    return new SovdError('invalid-request', `Invalid request body: ${field ? `${field} ` : ''}${first?.message ?? err.message}`, {
+    // A number outside its documented range is a bad parameter; a wrong type or a missing field is a
+    // malformed body (api.md §2.2).
+    return new SovdError(isValueError(first?.keyword) ? 'invalid-parameter' : 'invalid-request', `Invalid request body: ${field ? `${field} ` : ''}${first?.message ?? err.message}`, {
       details: err.message,
-      ...(field ? { field } : {}),
+      ...(field ? { field, parameter: field } : {}),
     });
   }
   switch (err.code) {
     case 'FST_ERR_CTP_BODY_TOO_LARGE':
       return new SovdError('payload-too-large', 'Request body is larger than the configured limit', { details: err.message });
     case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
-      return new SovdError('invalid-request', `Unsupported content type: ${request.headers['content-type'] ?? 'none'}`, {
+      return new SovdError('invalid-request', 'Unsupported content type', {
         details: 'send application/json (or multipart/form-data on upload routes)',
       });
     case 'FST_ERR_CTP_EMPTY_JSON_BODY':
       return new SovdError('invalid-request', 'Request body is empty but Content-Type is application/json');
     case 'FST_ERR_CTP_INVALID_JSON_BODY':
-      return new SovdError('invalid-request', 'Malformed JSON in request body', { details: err.message });
+      return new SovdError('invalid-request', 'Malformed JSON in request body');
+    // Router errors quote the whole URL in their message: answer without it.
     case 'FST_ERR_BAD_URL':
-      return new SovdError('invalid-parameter', 'Malformed URL (bad percent-encoding)', { details: err.message });
+      return new SovdError('invalid-parameter', 'Malformed URL (bad percent-encoding)');
+    case 'FST_ERR_MAX_PARAM_LENGTH':
+      return new SovdError('x-medkit-uri-too-long', 'A path parameter is longer than the configured URL limit');
     case 'FST_ERR_CTP_INVALID_CONTENT_LENGTH':
       return new SovdError('invalid-request', 'Content-Length does not match the body');
   }
-  // JSON.parse SyntaxErrors raised by the body parser carry statusCode 400.
+  // JSON.parse SyntaxErrors raised by the body parser carry statusCode 400; their message quotes the body.
   if (err.statusCode === 400 && err instanceof SyntaxError) {
-    return new SovdError('invalid-request', 'Malformed JSON in request body', { details: err.message });
+    return new SovdError('invalid-request', 'Malformed JSON in request body');
   }
   if (err.statusCode === 413) return new SovdError('payload-too-large', 'Request body is larger than the configured limit');
   if (err.statusCode && err.statusCode >= 400 && err.statusCode < 500) {
-    return new SovdError('invalid-request', err.message, undefined, { status: err.statusCode });
+    // Fastify's messages may quote the request; the code says what went wrong without it.
+    return new SovdError('invalid-request', 'Request rejected', err.code ? { details: err.code } : undefined, { status: err.statusCode });
   }
   return new SovdError('internal-error', 'Internal server error', { details: err.message });
 }
 
+/**
+ * Renders any error as a SOVD body. Server errors are logged at error level; client errors, and 501 for
+ * what medkit does not implement (an answer, not a failure), at info, so a fuzzer cannot flood the log.
+ */
+export function sendError(error: FastifyError | SovdError, request: FastifyRequest, reply: FastifyReply): void {
+  const sovd = error instanceof SovdError ? error : fromFastifyError(error as FastifyError, request);
+  if (sovd.status >= 500 && sovd.status !== 501) request.log.error({ err: error }, 'request failed');
+  else request.log.info({ status: sovd.status, error_code: sovd.vendorCode ?? sovd.code }, 'request rejected');
+  if (sovd.headers) reply.headers(sovd.headers);
+  // Error replies bypass route response schemas so every body keeps its full shape.
+  reply.status(sovd.status).type('application/json').serializer(JSON.stringify).send(sovd.toBody());
+}
+
 export function installErrorStage(app: HttpApp): void {
-  app.setErrorHandler((error: FastifyError | SovdError, request: FastifyRequest, reply: FastifyReply) => {
-    const sovd = error instanceof SovdError ? error : fromFastifyError(error as FastifyError, request);
-    if (sovd.status >= 500) request.log.error({ err: error }, 'request failed');
-    if (sovd.headers) reply.headers(sovd.headers);
-    // Error replies bypass route response schemas so every body keeps its full shape.
-    reply.status(sovd.status).type('application/json').serializer(JSON.stringify).send(sovd.toBody());
-  });
+  app.setErrorHandler(sendError);
   app.setNotFoundHandler((_request, reply) => {
     reply
       .status(404)

@@ -3,7 +3,9 @@
 import Fastify, { type FastifyBaseLogger } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { HttpApp } from './app-types.js';
-import { clientErrorHandler, installErrorStage } from './error-stage.js';
+import { clientErrorHandler, installErrorStage, sendError } from './error-stage.js';
+import { installJsonBodyParser } from './json-body.js';
+import { buildRequestValidator } from './validation.js';
 import { installCors, type CorsOptions } from './cors.js';
 import { installRateLimit, type RateLimitOptions } from './rate-limit.js';
 import { installOpenApi, rewriteDocsUrl, type DocsEnricher, type ExtraDocPaths, type OpenApiOptions } from './openapi.js';
@@ -57,12 +59,16 @@ export async function createHttpServer(opts: HttpServerOptions): Promise<HttpSer
     return503OnClosing: false,
     forceCloseConnections: 'idle',
     routerOptions: { ignoreTrailingSlash: true, ignoreDuplicateSlashes: true, maxParamLength: limits.maxUrlLength },
-    ajv: { customOptions: { coerceTypes: 'array', useDefaults: true, removeAdditional: false, allErrors: false } },
+    // Bad percent-encoding and over-long path parameters are caught by the router before any hook.
+    frameworkErrors: sendError,
+    // Fastify types this factory as Ajv's own compile function; ours returns Fastify's per-route one, which is what it calls.
+    schemaController: { compilersFactory: { buildValidator: buildRequestValidator as never } },
   }).withTypeProvider<TypeBoxTypeProvider>() as unknown as HttpApp;
   app.server.headersTimeout = limits.headersTimeoutMs;
 
   let closing = false;
   installErrorStage(app);
+  installJsonBodyParser(app);
   app.addHook('onRequest', async (request) => {
     if (closing) throw new SovdError('x-medkit-gateway-shutdown', 'Gateway is shutting down; do not retry on this instance');
     if (request.url.length > limits.maxUrlLength) {

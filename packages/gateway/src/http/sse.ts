@@ -31,6 +31,9 @@ export interface SseStream extends EventStream {
   sendFrame(frame: string | Uint8Array): boolean;
 }
 
+/** What a HEAD request gets: a stream that is already over. */
+const CLOSED_STREAM: SseStream = { send: () => false, sendFrame: () => false, close: () => undefined, closed: true, done: Promise.resolve() };
+
 /** Counts open streams across every SSE route of one gateway. */
 export class SseHub {
   private open = 0;
@@ -50,12 +53,15 @@ export class SseHub {
     for (const s of [...this.streams]) s.close();
   }
 
-  /** Starts a stream on this reply, or throws 503 when the cap is reached. */
+  /**
+   * Starts a stream on this reply, or throws 503 when the cap is reached. A `HEAD` request gets the
+   * stream's headers and an already closed stream: it takes no slot and nothing is sent to it.
+   */
   start(request: FastifyRequest, reply: FastifyReply, keepaliveMs: number): SseStream {
-    if (this.open >= this.maxClients) {
+    const head = request.method === 'HEAD';
+    if (!head && this.open >= this.maxClients) {
       throw new SovdError('service-unavailable', `Too many SSE clients (limit ${this.maxClients})`, { max_clients: this.maxClients });
     }
-    this.open++;
     const raw = reply.raw;
     reply.hijack();
     raw.writeHead(200, {
@@ -65,6 +71,11 @@ export class SseHub {
       'X-Accel-Buffering': 'no',
       ...(reply.getHeaders() as Record<string, string>),
     });
+    if (head) {
+      raw.end();
+      return CLOSED_STREAM;
+    }
+    this.open++;
     raw.write(':ok\n\n');
     // Long-lived: the socket must not time out while idle.
     request.raw.socket.setTimeout(0);

@@ -31,6 +31,11 @@ export interface PlanStep {
 const T = TRANSITION;
 const step = (transition: number, optional = false): PlanStep => (optional ? { transition, optional } : { transition });
 
+/** The SOVD transitions primary state `state` allows (those with a plan), in SOVD_TRANSITIONS order. */
+export function allowedTransitions(state: number): SovdTransition[] {
+  return SOVD_TRANSITIONS.filter((t) => planTransition(t, state) !== undefined);
+}
+
 /** The steps for `name` from primary state `state`, or undefined when there is none. */
 export function planTransition(name: SovdTransition, state: number): PlanStep[] | undefined {
   switch (name) {

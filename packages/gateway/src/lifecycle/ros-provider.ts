@@ -4,7 +4,7 @@
 import type { App } from '../entities/model.js';
 import { effectiveFqn } from '../entities/model.js';
 import { messageOf } from '../ros/call-errors.js';
-import { planTransition, SOVD_TRANSITIONS, STATE, TRANSITION_NAMES, type PlanStep, type SovdTransition } from './plan.js';
+import { allowedTransitions, planTransition, STATE, TRANSITION_NAMES, type PlanStep, type SovdTransition } from './plan.js';
 import { LifecycleProviderError, type LifecycleEntity, type LifecycleProvider, type LifecycleStatus } from './provider.js';
 
 /** Lifecycle services of remote nodes (the ROS binding wraps @medkit/ros2's LifecycleClient). */
@@ -64,12 +64,14 @@ export class RosManagedNodeProvider implements LifecycleProvider {
     const detail: Record<string, unknown> = { provider: this.name, node: fqn };
     const last = this.last.get(fqn);
     if (last) detail.last_transition = last;
-    if (!app.is_online) return { status: 'notReady', transitions: [...SOVD_TRANSITIONS], detail: { ...detail, lifecycle_state: 'offline' } };
+    // Only what a PUT would accept now: none while offline, unreachable or in the middle of a transition.
+    if (!app.is_online) return { status: 'notReady', transitions: [], detail: { ...detail, lifecycle_state: 'offline' } };
     try {
       const s = await this.readState(fqn, signal);
-      return { status: s.id === STATE.ACTIVE ? 'ready' : 'notReady', transitions: [...SOVD_TRANSITIONS], detail: { ...detail, lifecycle_state: s.label } };
+      const transitions = this.running.has(fqn) ? [] : allowedTransitions(s.id);
+      return { status: s.id === STATE.ACTIVE ? 'ready' : 'notReady', transitions, detail: { ...detail, lifecycle_state: s.label } };
     } catch (err) {
-      return { status: 'notReady', transitions: [...SOVD_TRANSITIONS], detail: { ...detail, lifecycle_state: 'unreachable', error: messageOf(err) } };
+      return { status: 'notReady', transitions: [], detail: { ...detail, lifecycle_state: 'unreachable', error: messageOf(err) } };
     }
   }
 

@@ -21,6 +21,14 @@ const Status = Type.Object(
   },
   { examples: [{ status: 'ready', restart: '/api/v1/apps/lidar_driver/status/restart' }] },
 );
+/** [ours] The 202 of a transition names what was accepted and where to follow it (the spec leaves the body empty). */
+const Accepted = Type.Object(
+  {
+    transition: Type.String({ description: 'The accepted transition' }),
+    status: Type.String({ description: 'The status URI to poll (also in Location)' }),
+  },
+  { examples: [{ transition: 'restart', status: '/api/v1/apps/lidar_driver/status' }] },
+);
 const ERR = { 400: GenericError, 403: GenericError, 404: GenericError, 409: GenericError, 500: GenericError, 501: GenericError, 503: GenericError } as const;
 
 export interface LifecycleRouteDeps {
@@ -50,14 +58,15 @@ export function registerLifecycleRoutes(deps: LifecycleRouteDeps) {
               summary: `Lifecycle transition '${t}' (asynchronous: poll the status)`,
               tags,
               params: Params,
-              response: { 202: Type.Null(), ...ERR },
+              response: { 202: Accepted, ...ERR },
             },
           },
           async (request, reply) => {
             const ref = request.entity;
             await deps.service().transition(ref, t, clientGone(reply.raw));
-            reply.header('Location', `${API_BASE}/${segment}/${ref.entity.id}/status`);
-            return reply.code(202).send(null);
+            const status = `${API_BASE}/${segment}/${ref.entity.id}/status`;
+            reply.header('Location', status);
+            return reply.code(202).send({ transition: t, status });
           },
         );
       }

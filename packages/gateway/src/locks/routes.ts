@@ -22,13 +22,13 @@ const LockSchema = Type.Object(
 
 const AcquireBody = Type.Object(
   {
-    lock_expiration: Type.Integer({ description: 'TTL in seconds, > 0 and ≤ the entity maximum (default 3600)' }),
+    lock_expiration: Type.Integer({ minimum: 1, description: 'TTL in seconds, > 0 and ≤ the entity maximum (default 3600)' }),
     scopes: Type.Optional(Type.Array(Type.String(), { description: 'collections covered; omitted = all' })),
     break_lock: Type.Optional(Type.Boolean({ description: "replace another client's breakable lock" })),
   },
   { examples: [{ lock_expiration: 300, scopes: ['configurations'] }] },
 );
-const ExtendBody = Type.Object({ lock_expiration: Type.Integer({ description: 'new TTL in seconds from now' }) }, { examples: [{ lock_expiration: 600 }] });
+const ExtendBody = Type.Object({ lock_expiration: Type.Integer({ minimum: 1, description: 'new TTL in seconds from now, ≤ the entity maximum' }) }, { examples: [{ lock_expiration: 600 }] });
 const ClientHeader = Type.Object({ 'x-client-id': Type.Optional(Type.String({ description: 'Client identity (1–256 characters, no control characters)' })) });
 
 const ERR = { 400: GenericError, 403: GenericError, 404: GenericError, 409: GenericError, 501: GenericError } as const;

@@ -53,7 +53,7 @@ export function createLogsFeature(_config?: GatewayConfig): GatewayFeature {
       ctx.services.provide(LOGS_SERVICE, m);
       const samplers = getSamplers(ctx);
       const s = service;
-      samplers.register('logs', { sample: (e) => s.list({ type: e.type, entity: e.entity }, {}) });
+      samplers.register('logs', { sample: (e) => s.list({ type: e.type, entity: e.entity }, {}) }, { notifies: true });
       m.onEntry((entry) => {
         const target = ownerOf(ctx, entry);
         if (target) samplers.notify('logs', target, undefined, entryBody(entry));

@@ -41,7 +41,7 @@ const LogQuery = Type.Object({
 });
 const LogConfig = Type.Object({ severity_filter: Type.String(), max_entries: Type.Integer() }, { examples: [{ severity_filter: 'debug', max_entries: 100 }] });
 const LogConfigBody = Type.Object(
-  { severity_filter: Type.Optional(Type.String({ description: 'debug | info | warning | error | fatal' })), max_entries: Type.Optional(Type.Integer({ description: '1–10000' })) },
+  { severity_filter: Type.Optional(Type.String({ description: 'debug | info | warning | error | fatal' })), max_entries: Type.Optional(Type.Integer({ minimum: 1, maximum: 10000, description: '1–10000' })) },
   { examples: [{ severity_filter: 'warning', max_entries: 50 }] },
 );
 const RosoutItem = Type.Object({

@@ -11,7 +11,7 @@ import { ENTITY_SEGMENTS, ID_PARAM, SEGMENT_TO_TYPE } from '../entity-scope/inde
 import type { pluginOperations } from '../plugins/dispatch.js';
 import { sendResult } from '../http/verbatim.js';
 import { clientGone } from '../ros/client-gone.js';
-import type { ExecuteBody, OperationsService } from './service.js';
+import { INTERFACE_TYPE_PATTERN, type ExecuteBody, type OperationsService } from './service.js';
 
 const OperationItem = Type.Object(
   {
@@ -29,7 +29,7 @@ const ExecuteRequest = Type.Object(
     parameters: Type.Optional(Type.Unknown({ description: 'Service request or action goal (preferred)' })),
     request: Type.Optional(Type.Unknown({ description: 'Service request' })),
     goal: Type.Optional(Type.Unknown({ description: 'Action goal' })),
-    type: Type.Optional(Type.String({ description: 'Override the ROS interface type' })),
+    type: Type.Optional(Type.String({ description: 'Override the ROS interface type (pkg/srv/Name or pkg/action/Name)', minLength: 1, maxLength: 256, pattern: INTERFACE_TYPE_PATTERN })),
   },
   { examples: [{ parameters: { a: 2, b: 3 } }] },
 );

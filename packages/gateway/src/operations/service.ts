@@ -45,6 +45,23 @@ export interface ExecuteBody {
   type?: unknown;
 }
 
+/** A ROS interface type name as `type` may give it: `pkg/srv/Name` or `pkg/action/Name`. */
+export const INTERFACE_TYPE_PATTERN = '^[A-Za-z][A-Za-z0-9_]*/(srv|action)/[A-Za-z][A-Za-z0-9_]*$';
+const INTERFACE_TYPE = new RegExp(INTERFACE_TYPE_PATTERN);
+
+/**
+ * The client's `type` override, checked here too (plugins and the wildcard route may bypass the route
+ * schema): a string naming an interface of the operation's kind, else 400 invalid-parameter.
+ */
+function overrideType(v: unknown, kind: 'service' | 'action'): string | undefined {
+  if (v === undefined) return undefined;
+  const ok = typeof v === 'string' && v.length <= 256 && INTERFACE_TYPE.test(v) && v.split('/')[1] === (kind === 'service' ? 'srv' : 'action');
+  if (!ok) {
+    throw new SovdError('invalid-parameter', `type must name a ROS ${kind} type (pkg/${kind === 'service' ? 'srv' : 'action'}/Name)`, { parameter: 'type' });
+  }
+  return v;
+}
+
 export type ExecuteOutcome = { kind: 'sync'; body: { parameters: Record<string, unknown> } } | { kind: 'async'; id: string; body: { id: string; status: string } };
 
 export class OperationsService {
@@ -91,10 +108,12 @@ export class OperationsService {
     const op = this.find(ref, id);
     const backend = this.deps.backend;
     if (!backend) throw new SovdError('service-unavailable', 'Operations are not available (ROS access is off)', { entity_id: ref.entity.id });
-    const type = typeof body.type === 'string' && body.type.length > 0 ? body.type : op.type;
+    const type = overrideType(body.type, op.kind) ?? op.type;
     const input = body.parameters ?? (op.kind === 'service' ? body.request : body.goal) ?? {};
     const part = op.kind === 'service' ? `${type}_Request` : `${type}_Goal`;
     if (this.deps.typeInfo && !(await this.deps.typeInfo.ensure(part, { timeoutMs: this.deps.callTimeoutMs, signal }))) {
+      // The client named a type nobody on the graph can describe: its mistake, not the gateway's.
+      if (type !== op.type) throw new SovdError('invalid-parameter', `Interface type ${type} is not known on the ROS graph`, { parameter: 'type', value: type, advertised_type: op.type });
       throw new SovdError('x-medkit-ros2-type-introspection-failed', `Type ${type} could not be introspected`, { entity_id: ref.entity.id, operation_id: id, type });
     }
     const issues = backend.validate(part, input);

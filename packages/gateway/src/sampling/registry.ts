@@ -25,6 +25,27 @@ export interface CollectionSampler {
    * `onError` reports a sampling failure (sent to trigger clients as an error envelope).
    */
   subscribe?(entity: SampledEntity, itemPath: string | undefined, onValue: (value: unknown) => void, onError?: (err: Error) => void): () => void;
+  /**
+   * Why `itemPath` can never name a resource of this collection on an entity of `type` (so an observer
+   * of it could never get a value), or undefined when it can. Optional.
+   */
+  impossible?(type: EntityType, itemPath: string | undefined): string | undefined;
+}
+
+/**
+ * Thrown by {@link CollectionSampler.subscribe} when the resource does not exist yet (a topic nobody has
+ * advertised, a type still being looked up): the caller keeps the observer waiting and subscribes again
+ * when discovery changes, or as soon as `ready` settles.
+ */
+export class ResourcePendingError extends Error {
+  constructor(
+    message: string,
+    /** Resolves truthy when trying again makes sense before the next discovery change (a type lookup that succeeded). */
+    readonly ready?: Promise<unknown>,
+  ) {
+    super(message);
+    this.name = 'ResourcePendingError';
+  }
 }
 
 export interface SamplerOptions {
@@ -32,6 +53,8 @@ export interface SamplerOptions {
   itemPath?: ItemPathRule;
   /** Entity types this collection exists on (default: all). */
   entityTypes?: readonly EntityType[];
+  /** The producer reports changes of this collection with `notify()` (so triggers on it can fire without `subscribe`). */
+  notifies?: boolean;
 }
 
 export interface RegisteredSampler {
@@ -39,6 +62,7 @@ export interface RegisteredSampler {
   sampler: CollectionSampler;
   itemPath: ItemPathRule;
   entityTypes?: readonly EntityType[];
+  notifies: boolean;
 }
 
 /** A change of a resource of one entity, pushed by its producer. */
@@ -65,6 +89,7 @@ export class CollectionSamplerRegistry {
       sampler,
       itemPath: opts.itemPath ?? (collection === 'data' ? 'required' : 'forbidden'),
       entityTypes: opts.entityTypes,
+      notifies: opts.notifies === true,
     };
     this.samplers.set(collection, entry);
     for (const l of this.registerListeners) l(collection);
@@ -75,6 +100,12 @@ export class CollectionSamplerRegistry {
 
   get(collection: string): RegisteredSampler | undefined {
     return this.samplers.get(collection);
+  }
+
+  /** True when changes of `collection` reach observers: its sampler streams them (`subscribe`) or its producer notifies. */
+  observable(collection: string): boolean {
+    const reg = this.samplers.get(collection);
+    return reg !== undefined && (reg.notifies || reg.sampler.subscribe !== undefined);
   }
 
   collections(): string[] {

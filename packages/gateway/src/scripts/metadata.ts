@@ -3,9 +3,12 @@
 import { SovdError } from '../sovd/errors.js';
 import { SCRIPT_FORMATS, type ScriptArg, type ScriptFormat } from './model.js';
 import { compileParametersSchema } from './parameters.js';
+import { isSafeId } from './ids.js';
 
 /** Upload metadata after validation. */
 export interface UploadMetadata {
+  /** The script id the uploader asks for (else the file stem, see ScriptsService.upload). */
+  id?: string;
   name?: string;
   description?: string;
   format?: ScriptFormat;
@@ -85,6 +88,10 @@ export function parseUploadMetadata(text: string | undefined): UploadMetadata {
   }
   if (!raw || typeof raw !== 'object' || Array.isArray(raw)) throw new SovdError('invalid-request', 'metadata must be a JSON object');
   const m = raw as Record<string, unknown>;
+  if (m.id !== undefined) {
+    if (typeof m.id !== 'string' || !isSafeId(m.id)) throw bad('id', 'must be 1–256 characters of letters, digits, _ and -');
+    out.id = m.id;
+  }
   if (m.name !== undefined) {
     if (typeof m.name !== 'string' || m.name.trim() === '' || m.name.length > 256 || CONTROL.test(m.name)) {
       throw bad('name', 'must be 1–256 printable characters');

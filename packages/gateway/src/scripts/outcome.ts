@@ -1,5 +1,6 @@
-// Executor outcome → SOVD execution result (spec/gateway.md §8.2): exit 0 → completed with stdout as
-// JSON (or {stdout}); non-zero → failed; signal, stop or timeout → terminated.
+// Executor outcome → SOVD execution result (spec/gateway.md §8.2): exit 0 → completed; non-zero →
+// failed; signal, stop or timeout → terminated. Whatever the outcome, `parameters` is the captured
+// stdout as JSON (or {stdout}), so a failed run shows what it printed like a successful one.
 import { constants } from 'node:os';
 import type { ExecutionOutcome } from './executor.js';
 import type { ExecutionError, ExecutionStatus } from './model.js';
@@ -30,12 +31,13 @@ function signalNumber(name: string): number | string {
 
 export function toResult(o: ExecutionOutcome): ExecutionResult {
   if (o.spawnError) return { status: 'failed', parameters: null, error: { message: `Script could not be started: ${o.spawnError}` } };
-  if (o.timedOut) return { status: 'terminated', parameters: null, error: { message: 'Script execution timed out' } };
-  if (o.signal) return { status: 'terminated', parameters: null, error: { message: `Script killed by signal ${signalNumber(o.signal)}` } };
-  if (o.exitCode === 0) return { status: 'completed', parameters: parseResult(o.stdout), error: null };
+  const parameters = parseResult(o.stdout);
+  if (o.timedOut) return { status: 'terminated', parameters, error: { message: 'Script execution timed out' } };
+  if (o.signal) return { status: 'terminated', parameters, error: { message: `Script killed by signal ${signalNumber(o.signal)}` } };
+  if (o.exitCode === 0) return { status: 'completed', parameters, error: null };
   const code = o.exitCode ?? -1;
   const stderr = o.stderr.trim();
   // A stop request that the script handled by exiting non-zero is still a termination.
   const status = o.stopped ? 'terminated' : 'failed';
-  return { status, parameters: null, error: { message: stderr ? stderr.slice(0, 500) : `Script exited with code ${code}`, exit_code: code } };
+  return { status, parameters, error: { message: stderr ? stderr.slice(0, 500) : `Script exited with code ${code}`, exit_code: code } };
 }

@@ -150,7 +150,7 @@ export function scriptsRoutes(ctx: GatewayContext, getService: () => ScriptsServ
               operationId: op('uploadScript'),
               summary: `Upload a diagnostic script to a ${title} (multipart: file, metadata)`,
               description:
-                'multipart/form-data with `file` (required) and `metadata` (JSON text: name, description, parameters_schema, timeout_sec, format, args, env).',
+                'multipart/form-data with `file` (required) and `metadata` (JSON text: id, name, description, parameters_schema, timeout_sec, format, args, env). The script id is metadata `id`, else the file stem (`check_lidar_health.sh` → `check_lidar_health`); taken → 409 x-medkit-script-already-exists.',
               tags,
               consumes: ['multipart/form-data'],
               multipartForm: ScriptUploadForm,

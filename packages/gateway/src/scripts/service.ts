@@ -6,7 +6,7 @@ import type { ScriptAudit } from './audit.js';
 import type { ScriptsSettings } from './config.js';
 import type { ExecutionManager, StartRequest } from './executions.js';
 import { detectFormat, fileNameProblem, looksBinary } from './format.js';
-import { IdGenerator } from './ids.js';
+import { IdGenerator, isSafeId } from './ids.js';
 import { parseUploadMetadata } from './metadata.js';
 import type { Actor, EntityRef, ScriptDefinition, ScriptExecution } from './model.js';
 import type { ScriptRunner } from './runner.js';
@@ -66,8 +66,7 @@ export class ScriptsService {
       const head = readHead(file.path);
       if (looksBinary(head)) throw new SovdError('invalid-request', 'The script file is binary; scripts must be text (sh, bash or python)');
       const meta = parseUploadMetadata(metadataText);
-      let id = this.ids.next();
-      while (this.store.has(id)) id = this.ids.next();
+      const id = this.chooseId(meta.id, file.filename);
       const def = this.store.add(
         {
           id,
@@ -100,6 +99,29 @@ export class ScriptsService {
     } finally {
       rmSync(file.path, { force: true });
     }
+  }
+
+  /**
+   * The id of an upload: the one its metadata asks for, else the file stem (`check_lidar_health.sh` →
+   * `check_lidar_health`), so the script runs by the name it was uploaded as. Either one taken → 409.
+   * A stem that is no valid id (`a.b.sh`, `.sh`) gets a generated `script_<ms>_<n>`.
+   */
+  private chooseId(requested: string | undefined, filename: string): string {
+    const dot = filename.lastIndexOf('.');
+    const stem = dot > 0 ? filename.slice(0, dot) : filename;
+    const id = requested ?? (isSafeId(stem) ? stem : undefined);
+    if (id === undefined) {
+      let generated = this.ids.next();
+      while (this.store.has(generated)) generated = this.ids.next();
+      return generated;
+    }
+    if (this.store.has(id)) {
+      throw new SovdError('x-medkit-script-already-exists', `A script with id '${id}' already exists; delete it or choose another id with metadata {"id": "..."}`, {
+        script_id: id,
+        ...(requested === undefined ? { derived_from: filename } : {}),
+      });
+    }
+    return id;
   }
 
   remove(ref: EntityRef, scriptId: string, actor: Actor): void {

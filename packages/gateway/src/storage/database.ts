@@ -40,18 +40,45 @@ export function prepareDataDir(dir: string): string {
 export function openDatabase(dataDir: string | ':memory:', file = 'medkit.db'): SqliteDatabase {
   if (dataDir === ':memory:') return new Database(':memory:');
   const path = join(prepareDataDir(dataDir), file);
-  let db: SqliteDatabase;
+  let db: SqliteDatabase | undefined;
   try {
     db = new Database(path);
+    // SQLite reads the file header on the first statement, so a corrupt file fails here, not in the constructor.
+    db.pragma('busy_timeout = 5000');
+    db.pragma('journal_mode = WAL');
+    // NORMAL keeps WAL durable against process crashes (only an OS crash can lose the last commits).
+    db.pragma('synchronous = NORMAL');
+    db.pragma('foreign_keys = ON');
+    db.prepare('SELECT count(*) FROM sqlite_master').get();
   } catch (err) {
-    throw new StorageError(`cannot open database '${path}': ${(err as Error).message}`);
+    db?.close();
+    throw storageFailure(path, err);
   }
-  db.pragma('journal_mode = WAL');
-  // NORMAL keeps WAL durable against process crashes (only an OS crash can lose the last commits).
-  db.pragma('synchronous = NORMAL');
-  db.pragma('foreign_keys = ON');
-  db.pragma('busy_timeout = 5000');
   return db;
+}
+
+/** SQLite result codes that mean the file itself is damaged or not a database. */
+const CORRUPT = new Set(['SQLITE_CORRUPT', 'SQLITE_NOTADB']);
+
+/**
+ * A StorageError for a database file that cannot be used, naming the file and what the operator can do
+ * (docs/hardening.md, "Storage failures"). Callers that open or migrate a store pass their failures through here.
+ */
+export function storageFailure(path: string, err: unknown): StorageError {
+  const code = (err as { code?: string }).code ?? '';
+  const reason = (err as Error).message ?? String(err);
+  if (CORRUPT.has(code) || code.startsWith('SQLITE_CORRUPT')) {
+    return new StorageError(
+      `database '${path}' is corrupt or not a SQLite database (${reason}). Recovery: stop every gateway using it, then either ` +
+        `restore '${path}' from a backup, or try \`sqlite3 '${path}' .recover | sqlite3 recovered.db\` and move recovered.db into its place, ` +
+        `or move the file (with its -wal and -shm files) aside to start with an empty store (stored faults, triggers and locks are lost); ` +
+        `or start with --data-dir pointing at another directory`,
+    );
+  }
+  return new StorageError(
+    `cannot open database '${path}': ${reason}${code ? ` (${code})` : ''}. Check that the file and its directory are readable and writable by this user, ` +
+      `that no other program holds it locked, and that the disk is not full; or start with --data-dir pointing at another directory`,
+  );
 }
 
 /** Applies the migrations not yet recorded in `schema_migrations`, in the given order. */

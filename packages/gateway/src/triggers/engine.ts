@@ -4,7 +4,7 @@
 import type { Entity, EntityType } from '../entities/model.js';
 import { SovdError } from '../sovd/errors.js';
 import type { EventStream } from '../sovd/events.js';
-import type { CollectionSamplerRegistry, ResourceChange, SampledEntity } from '../sampling/index.js';
+import { ResourcePendingError, type CollectionSamplerRegistry, type ResourceChange, type SampledEntity } from '../sampling/index.js';
 import { TYPE_TO_SEGMENT } from '../entity-scope/index.js';
 import type { ConditionRegistry } from './conditions.js';
 import { isMemberOf, type EntityLookup } from '../entities/hierarchy.js';
@@ -34,9 +34,15 @@ export interface TriggerEngineOptions {
 }
 
 const MAX_PENDING = 100;
+/** A trigger waiting this long for its resource is named in one warning (it keeps waiting). */
+const WAIT_WARN_MS = 60_000;
 const ekey = (type: string, id: string) => `${type}:${id}`;
 
-type Binding = { kind: 'subscribe'; key: string } | { kind: 'notify' } | { kind: 'unbound' };
+/**
+ * How a trigger receives changes: a shared sampler subscription, the notify index, or waiting for its
+ * resource to appear (entity not discovered, topic not advertised, sampler not registered yet).
+ */
+type Binding = { kind: 'subscribe'; key: string } | { kind: 'notify' } | { kind: 'waiting' };
 
 interface Observation {
   unsubscribe: () => void;
@@ -46,6 +52,8 @@ interface Observation {
 export class TriggerEngine {
   private readonly triggers = new Map<string, Trigger>();
   private readonly bindings = new Map<string, Binding>();
+  /** Waiting triggers: since when (kept across retries) and whether the long wait was reported. */
+  private readonly waits = new Map<string, { since: number; warned: boolean }>();
   /** notify-bound triggers: collection → entity key → resource path ('' = whole collection) → triggers. */
   private readonly index = new Map<string, Map<string, Map<string, Set<Trigger>>>>();
   private readonly observations = new Map<string, Observation>();
@@ -95,6 +103,7 @@ export class TriggerEngine {
     }
     const evaluator = this.opts.conditions.get(def.conditionType);
     if (!evaluator) throw new SovdError('invalid-parameter', `Unknown condition_type '${def.conditionType}'`);
+    this.checkCanFire(def);
     const createdAt = this.now();
     const full: TriggerDefinition = { ...def, id: `trig_${++this.seq}`, createdAt };
     this.opts.store?.setLastId(this.seq);
@@ -134,6 +143,7 @@ export class TriggerEngine {
   remove(t: Trigger): void {
     if (this.triggers.get(t.id) !== t) return;
     this.unbind(t);
+    this.waits.delete(t.id);
     clearTimeout(this.timers.get(t.id));
     this.timers.delete(t.id);
     this.opts.webhooks.cancel(t.id);
@@ -189,9 +199,27 @@ export class TriggerEngine {
       }
       if (this.opts.find(t.entityType, t.entityId)) {
         t.entitySeen = true;
-        if (t.status === 'active' && this.bindings.get(t.id)?.kind === 'unbound') this.bind(t);
       } else if (t.entitySeen) {
         this.remove(t);
+      }
+    }
+    this.bindWaiting();
+  }
+
+  /**
+   * Tries again to bind every trigger still waiting for its resource (call on each discovery pass, so a
+   * topic that appears is observed within one debounced refresh). Names long waits in one warning each.
+   */
+  bindWaiting(): void {
+    const now = this.now();
+    for (const t of [...this.triggers.values()]) {
+      const b = this.bindings.get(t.id);
+      if (t.status !== 'active' || b?.kind !== 'waiting') continue;
+      this.rebind(t);
+      const w = this.waits.get(t.id);
+      if (w && !w.warned && now - w.since >= WAIT_WARN_MS) {
+        w.warned = true;
+        this.opts.warn?.(`trigger ${t.id} still waits for ${t.resourceUri}: ${t.waitingFor ?? 'not there yet'}`);
       }
     }
   }
@@ -225,17 +253,56 @@ export class TriggerEngine {
 
   private add(t: Trigger, strict: boolean): void {
     this.triggers.set(t.id, t);
+    if (strict) {
+      try {
+        this.bind(t);
+      } catch (err) {
+        this.triggers.delete(t.id);
+        this.bindings.delete(t.id);
+        throw err;
+      }
+    } else {
+      this.rebind(t);
+    }
+    this.arm(t);
+  }
+
+  /** A create body that can never fire is a 400 with the reason, not a trigger that waits forever. */
+  private checkCanFire(def: Pick<TriggerDefinition, 'collection' | 'resourcePath' | 'entityType'>): void {
+    if (!this.opts.samplers.observable(def.collection)) {
+      const observable = this.opts.samplers.collections().filter((c) => this.opts.samplers.observable(c));
+      throw new SovdError('invalid-parameter', `Nothing in this gateway reports changes of '${def.collection}', so a trigger on it could never fire`, {
+        parameter: 'resource',
+        collection: def.collection,
+        allowed_values: observable,
+      });
+    }
+    const reason = this.opts.samplers.get(def.collection)?.sampler.impossible?.(def.entityType, def.resourcePath);
+    if (reason) throw new SovdError('invalid-parameter', `The resource can never exist: ${reason}`, { parameter: 'resource', details: reason });
+  }
+
+  /** Unbinds and binds again; failures leave the trigger waiting (retried on the next discovery pass). */
+  private rebind(t: Trigger): void {
+    this.unbind(t);
     try {
       this.bind(t);
     } catch (err) {
-      if (strict) {
-        this.triggers.delete(t.id);
-        throw err;
-      }
-      this.bindings.set(t.id, { kind: 'unbound' });
-      this.opts.warn?.(`trigger ${t.id}: could not subscribe, will retry`, { err: (err as Error).message });
+      const message = (err as Error).message;
+      if (t.waitingFor !== message) this.opts.warn?.(`trigger ${t.id}: could not subscribe, will retry`, { err: message });
+      this.wait(t, message);
     }
-    this.arm(t);
+  }
+
+  private wait(t: Trigger, reason: string): void {
+    this.bindings.set(t.id, { kind: 'waiting' });
+    if (!this.waits.has(t.id)) this.waits.set(t.id, { since: this.now(), warned: false });
+    t.waitingFor = reason;
+  }
+
+  private bound(t: Trigger, b: Binding): void {
+    this.bindings.set(t.id, b);
+    this.waits.delete(t.id);
+    t.waitingFor = undefined;
   }
 
   private arm(t: Trigger): void {
@@ -254,15 +321,17 @@ export class TriggerEngine {
     return entity ? { type: t.entityType, id: t.entityId, entity } : undefined;
   }
 
-  /** Subscribe-capable sampler → one shared subscription per resource; otherwise the notify index. */
+  /**
+   * Subscribe-capable sampler → one shared subscription per resource; otherwise the notify index. A
+   * resource that is not there yet (no sampler, entity not discovered, {@link ResourcePendingError})
+   * leaves the trigger waiting; any other subscribe failure throws 503.
+   */
   private bind(t: Trigger): void {
     const reg = this.opts.samplers.get(t.collection);
-    if (reg?.sampler.subscribe) {
+    if (!reg) return this.wait(t, `no producer of '${t.collection}' registered yet`);
+    if (reg.sampler.subscribe) {
       const entity = this.sampled(t);
-      if (!entity) {
-        this.bindings.set(t.id, { kind: 'unbound' });
-        return;
-      }
+      if (!entity) return this.wait(t, `${t.entityType} ${t.entityId} is not discovered yet`);
       const key = `${t.collection}\u0000${ekey(t.entityType, t.entityId)}\u0000${t.resourcePath ?? ''}`;
       let obs = this.observations.get(key);
       if (!obs) {
@@ -281,14 +350,23 @@ export class TriggerEngine {
             },
           );
         } catch (err) {
+          if (err instanceof ResourcePendingError) {
+            // A lookup that succeeds before the next discovery pass: try again at once.
+            err.ready?.then(
+              (ok) => {
+                if (ok) this.retry(t);
+              },
+              () => {},
+            );
+            return this.wait(t, err.message);
+          }
           throw new SovdError('x-medkit-subscribe-failed', `Could not subscribe to ${t.resourceUri}; retry once`, { details: (err as Error).message }, { status: 503 });
         }
         obs = { unsubscribe, triggers };
         this.observations.set(key, obs);
       }
       obs.triggers.add(t);
-      this.bindings.set(t.id, { kind: 'subscribe', key });
-      return;
+      return this.bound(t, { kind: 'subscribe', key });
     }
     let byEntity = this.index.get(t.collection);
     if (!byEntity) this.index.set(t.collection, (byEntity = new Map()));
@@ -299,7 +377,11 @@ export class TriggerEngine {
     let set = byPath.get(p);
     if (!set) byPath.set(p, (set = new Set()));
     set.add(t);
-    this.bindings.set(t.id, { kind: 'notify' });
+    this.bound(t, { kind: 'notify' });
+  }
+
+  private retry(t: Trigger): void {
+    if (this.triggers.get(t.id) === t && t.status === 'active' && this.bindings.get(t.id)?.kind === 'waiting') this.rebind(t);
   }
 
   private unbind(t: Trigger): void {
@@ -327,15 +409,8 @@ export class TriggerEngine {
   }
 
   private rebindCollection(collection: string): void {
-    for (const t of this.triggers.values()) {
-      if (t.collection !== collection || t.status !== 'active') continue;
-      this.unbind(t);
-      try {
-        this.bind(t);
-      } catch (err) {
-        this.bindings.set(t.id, { kind: 'unbound' });
-        this.opts.warn?.(`trigger ${t.id}: could not subscribe, will retry`, { err: (err as Error).message });
-      }
+    for (const t of [...this.triggers.values()]) {
+      if (t.collection === collection && t.status === 'active') this.rebind(t);
     }
   }
 

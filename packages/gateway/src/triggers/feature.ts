@@ -41,6 +41,7 @@ export function createTriggersFeature(_config?: GatewayConfig, opts: TriggersFea
   let webhooks: WebhookDeliverer | undefined;
   const conditions = new ConditionRegistry();
   const timers: NodeJS.Timeout[] = [];
+  let unlisten: (() => void) | undefined;
   return {
     name: 'triggers',
     provides: [TRIGGERS_SERVICE, TRIGGER_CONDITIONS_SERVICE],
@@ -105,9 +106,18 @@ export function createTriggersFeature(_config?: GatewayConfig, opts: TriggersFea
       flush.unref();
       sweep.unref();
       timers.push(flush, sweep);
+      // Every discovery pass (graph-driven, debounced) may bring the entity or topic a trigger waits for.
+      const discovery = ctx.services.find(ENTITIES_SERVICE);
+      if (discovery) {
+        const onRefresh = () => e.bindWaiting();
+        discovery.on('refresh', onRefresh);
+        unlisten = () => discovery.off('refresh', onRefresh);
+      }
       e.sweep();
     },
     stop() {
+      unlisten?.();
+      unlisten = undefined;
       for (const t of timers.splice(0)) clearInterval(t);
       webhooks?.stop();
       engine?.stop();

@@ -75,6 +75,8 @@ export interface Trigger extends TriggerDefinition {
   delivery?: DeliveryStatus;
   /** A restored trigger whose entity has not been seen since the restart is exempt from the orphan sweep. */
   entitySeen: boolean;
+  /** Set while the observed resource is not there yet (why), cleared once the trigger is bound. */
+  waitingFor?: string;
 }
 
 export interface TriggerView {
@@ -109,7 +111,11 @@ export function triggerView(t: Trigger, apiBase: string): TriggerView {
   if (t.path !== undefined) v.path = t.path;
   if (t.logSettings) v.log_settings = t.logSettings;
   const x: Record<string, unknown> = { event_count: t.eventCount };
-  if (t.expiresAt !== undefined) x.expires_at = new Date(t.expiresAt).toISOString();
+  if (t.status === 'active') x.bound = t.waitingFor === undefined;
+  if (t.waitingFor !== undefined) x.waiting_for = t.waitingFor;
+  // A row stored before lifetimes were bounded may hold an expiry no Date can represent: list it without one.
+  const expires = t.expiresAt !== undefined ? new Date(t.expiresAt) : undefined;
+  if (expires && Number.isFinite(expires.getTime())) x.expires_at = expires.toISOString();
   if (t.delivery) x.delivery = { ...t.delivery };
   v['x-medkit'] = x;
   return v;

@@ -9,7 +9,7 @@ import { ENTITY_SEGMENTS, ID_PARAM, type EntityResolver } from '../entity-scope/
 import type { ConditionRegistry } from './conditions.js';
 import type { TriggerEngine } from './engine.js';
 import { triggerView } from './model.js';
-import { parseLifetime, parseTriggerBody } from './validate.js';
+import { MAX_LIFETIME_SEC, parseLifetime, parseTriggerBody } from './validate.js';
 import { routeAvailability } from '../http/route-index.js';
 
 const TriggerSchema = Type.Object(
@@ -47,6 +47,8 @@ const TriggerSchema = Type.Object(
   },
 );
 
+const Lifetime = Type.Integer({ minimum: 1, maximum: MAX_LIFETIME_SEC, description: 'seconds (at most ten years); omit for no expiry' });
+
 const CreateBody = Type.Object(
   {
     resource: Type.String({ description: 'Full URI /api/v1/{type}/{id}/{collection}[/{path}] of the route entity' }),
@@ -57,7 +59,7 @@ const CreateBody = Type.Object(
     webhook_secret: Type.Optional(Type.String({ description: '[ours] HMAC-SHA256 key for X-Medkit-Signature (write-only)' })),
     multishot: Type.Optional(Type.Boolean()),
     persistent: Type.Optional(Type.Boolean()),
-    lifetime: Type.Optional(Type.Integer({ description: 'seconds > 0' })),
+    lifetime: Type.Optional(Lifetime),
     log_settings: Type.Optional(Type.Object({ severity: Type.Optional(Type.String()), marker: Type.Optional(Type.String()) })),
   },
   {
@@ -132,7 +134,8 @@ export function registerTriggerRoutes(deps: TriggerRouteDeps) {
           const t = triggerOf(request, false);
           if (!deps.engine.canStream(t)) throw new SovdError('resource-not-found', 'Trigger is no longer active', { trigger_id: t.id });
           const stream = deps.sse.start(request, reply, deps.keepaliveMs);
-          deps.engine.attach(t, stream);
+          // A HEAD request's stream is closed from the start: attaching it would consume pending events.
+          if (!stream.closed) deps.engine.attach(t, stream);
           return reply;
         },
       );
@@ -146,7 +149,7 @@ export function registerTriggerRoutes(deps: TriggerRouteDeps) {
         {
           attachValidation: true,
           config: available,
-          schema: { operationId: `update${op}Trigger`, summary: 'Set a new lifetime (restarts the expiry clock)', tags, params: ItemParams, body: Type.Object({ lifetime: Type.Integer({ description: 'seconds > 0' }) }), response: { 200: TriggerRef, ...ERR } },
+          schema: { operationId: `update${op}Trigger`, summary: 'Set a new lifetime (restarts the expiry clock)', tags, params: ItemParams, body: Type.Object({ lifetime: Lifetime }), response: { 200: TriggerRef, ...ERR } },
         },
         async (request) => {
           const t = triggerOf(request, true);

@@ -14,8 +14,16 @@ const param = (name: string, message: string, extra: Record<string, unknown> = {
 
 export type TriggerInput = Omit<TriggerDefinition, 'id' | 'createdAt' | 'expiresAt' | 'entityType'>;
 
+/**
+ * [ours] Longest trigger lifetime: ten years. SOVD sets no bound, but the expiry instant must stay a
+ * valid date (JavaScript dates end at 8.64e15 ms); a trigger meant to last forever omits `lifetime`.
+ */
+export const MAX_LIFETIME_SEC = 315_360_000;
+
 export function parseLifetime(v: unknown): number {
-  if (typeof v !== 'number' || !Number.isInteger(v) || v <= 0) throw param('lifetime', 'lifetime must be a positive integer (seconds)', { value: v });
+  if (typeof v !== 'number' || !Number.isInteger(v) || v <= 0 || v > MAX_LIFETIME_SEC) {
+    throw param('lifetime', `lifetime must be an integer number of seconds from 1 to ${MAX_LIFETIME_SEC}`, { value: v, max_value: MAX_LIFETIME_SEC });
+  }
   return v;
 }
 

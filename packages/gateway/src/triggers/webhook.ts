@@ -3,6 +3,7 @@
 // with exponential backoff, and the outcome is kept on the trigger (`x-medkit.delivery`). Events of one
 // trigger are delivered in order, one at a time.
 import { createHmac } from 'node:crypto';
+import { onAbort } from '@medkit/ros2';
 import type { EventEnvelope, Trigger } from './model.js';
 
 export interface WebhookOptions {
@@ -144,13 +145,16 @@ export class WebhookDeliverer {
   }
 }
 
+/** Waits `ms` or until the deliverer stops; the long-lived stop signal keeps no listener per backoff. */
 function sleep(ms: number, signal: AbortSignal): Promise<void> {
   return new Promise((resolve) => {
-    const timer = setTimeout(resolve, ms);
-    timer.unref();
-    signal.addEventListener('abort', () => {
+    const wake = () => {
       clearTimeout(timer);
+      unlisten();
       resolve();
-    }, { once: true });
+    };
+    const timer = setTimeout(wake, ms);
+    timer.unref();
+    const unlisten = onAbort(signal, wake);
   });
 }

@@ -1,9 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createServer } from 'node:net';
-import { buildGateway, runMedkit, type MedkitProcess } from '../support/cli.js';
+import { buildGateway, freePort, runMedkit, type MedkitProcess } from '../support/cli.js';
+import { testDomain } from '../../../../test-support/domains.js';
 
 const dirs: string[] = [];
 const procs: MedkitProcess[] = [];
@@ -120,13 +121,53 @@ describe('medkit command', () => {
   }, 90_000);
 });
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.listen(0, '127.0.0.1', () => {
-      const port = (srv.address() as { port: number }).port;
-      srv.close(() => resolve(port));
-    });
-    srv.on('error', reject);
+describe('medkit start-up failures', () => {
+  it('exits non-zero within a second when the HTTP port is taken, with its ROS participant and database closed', async () => {
+    const blocker = createServer();
+    await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', resolve));
+    const port = (blocker.address() as { port: number }).port;
+    try {
+      // ROS on: the participant, fault manager node and timers exist before listen() fails.
+      const p = runMedkit(['gateway', '--domain', String(testDomain(192)), '--localhost-only', '--data-dir', tmp(), '--port', String(port)]);
+      procs.push(p);
+      // Stamped in the child's own events: the failure message, then the exit.
+      let failedAt = 0;
+      let exitedAt = 0;
+      p.child.stderr!.on('data', () => {
+        if (!failedAt && /cannot listen/.test(p.stderr())) failedAt = Date.now();
+      });
+      p.child.on('exit', () => (exitedAt = Date.now()));
+      // Without the fix the process stays up with no HTTP server: this wait is the test's bound.
+      // (Generous: start-up itself takes seconds on a loaded 2-core machine.)
+      const code = await Promise.race([p.exited, new Promise<'running'>((r) => setTimeout(() => r('running'), 120_000))]);
+      expect(code).toBe(2);
+      expect(p.stderr()).toMatch(new RegExp(`cannot listen: .*EADDRINUSE.*${port}`));
+      expect(failedAt).toBeGreaterThan(0);
+      // Liveness bound demanded by issue 12: gone within a second of the failure.
+      expect(exitedAt - failedAt).toBeLessThan(1000);
+    } finally {
+      blocker.close();
+    }
+  }, 180_000);
+
+  it('names a corrupt database file and the ways to recover, and exits 2', async () => {
+    const dir = tmp();
+    const file = join(dir, 'medkit.db');
+    writeFileSync(file, 'this is not a SQLite database '.repeat(200));
+    const p = runMedkit(['gateway', '--no-ros', '--data-dir', dir, '--port', String(await freePort())]);
+    expect(await p.exited).toBe(2);
+    expect(p.stderr()).toContain(`database '${file}' is corrupt`);
+    expect(p.stderr()).toMatch(/restore .* from a backup/);
+    expect(p.stderr()).toMatch(/\.recover/);
+    expect(p.stderr()).toMatch(/--data-dir/);
   });
-}
+
+  it('names a database file it cannot open, and exits 2', async () => {
+    const dir = tmp();
+    mkdirSync(join(dir, 'medkit.db'));
+    const p = runMedkit(['gateway', '--no-ros', '--data-dir', dir, '--port', String(await freePort())]);
+    expect(await p.exited).toBe(2);
+    expect(p.stderr()).toContain(`cannot open database '${join(dir, 'medkit.db')}'`);
+    expect(p.stderr()).toMatch(/readable and writable/);
+  });
+});

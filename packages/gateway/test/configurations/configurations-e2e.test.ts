@@ -1,4 +1,4 @@
-// Configurations against the fixture robot in another process (domain 82): parameters listed with
+// Configurations against the fixture robot in another process (testDomain(31)): parameters listed with
 // types and descriptors, typed sets, read-only refusal, resets, and a hung parameter service that
 // must not hold up anything else.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -6,8 +6,9 @@ import { createDataFeature } from '../../src/data/index.js';
 import { createConfigurationsFeature } from '../../src/configurations/index.js';
 import { buildRos2, http, startRobot, startRosGateway, waitForApp, type RobotProcess } from '../ros/robot.js';
 import type { TestGateway } from '../support/gateway.js';
+import { testDomain } from '../../../../test-support/domains.js';
 
-const DOMAIN = 82;
+const DOMAIN = testDomain(31);
 let robot: RobotProcess;
 let g: TestGateway;
 

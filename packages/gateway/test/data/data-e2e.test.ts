@@ -1,10 +1,11 @@
-// Data routes against the fixture robot in another process (domain 81).
+// Data routes against the fixture robot in another process (testDomain(30)).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDataFeature } from '../../src/data/index.js';
 import { buildRos2, eventually, http, startRobot, startRosGateway, waitForApp, type RobotProcess } from '../ros/robot.js';
 import type { TestGateway } from '../support/gateway.js';
+import { testDomain } from '../../../../test-support/domains.js';
 
-const DOMAIN = 81;
+const DOMAIN = testDomain(30);
 let robot: RobotProcess;
 let g: TestGateway;
 

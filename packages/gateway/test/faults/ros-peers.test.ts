@@ -6,6 +6,7 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { CYCLONE, FASTDDS, describeWith } from '../../../../test-support/requirements.js';
 import { buildPeer, killAllPeers, spawnPeer, type PeerVendor } from '../../../rtps/test/peers/harness.js';
 import { startFaultGateway, type FaultGateway } from './gateway-harness.js';
+import { testDomain } from '../../../../test-support/domains.js';
 
 function reporterSuite(vendor: PeerVendor, domain: number): void {
   let g: FaultGateway;
@@ -48,5 +49,5 @@ function reporterSuite(vendor: PeerVendor, domain: number): void {
   }, 60_000);
 }
 
-describeWith(CYCLONE, 'fault reports from a Cyclone DDS reporter node', () => reporterSuite('cyclone', 111));
-describeWith(FASTDDS, 'fault reports from a Fast DDS reporter node', () => reporterSuite('fastdds', 112));
+describeWith(CYCLONE, 'fault reports from a Cyclone DDS reporter node', () => reporterSuite('cyclone', testDomain(42)));
+describeWith(FASTDDS, 'fault reports from a Fast DDS reporter node', () => reporterSuite('fastdds', testDomain(43)));

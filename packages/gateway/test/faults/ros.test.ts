@@ -1,12 +1,13 @@
-// The fault manager on a real ROS graph (RTPS over UDP on 127.0.0.1, domain 110): another participant reports
+// The fault manager on a real ROS graph (RTPS over UDP on 127.0.0.1, domain testDomain(40)): another participant reports
 // through ~/report_fault exactly as a reporter node does, the fault appears over REST with the debounced
 // status, ~/events carries FaultEvent messages, the query services answer, and /diagnostics, /rosout and an
 // aborted action goal become faults through the bridges.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RosContext, type RosNode } from '@medkit/ros2';
 import { startFaultGateway, until, type FaultGateway } from './gateway-harness.js';
+import { testDomain } from '../../../../test-support/domains.js';
 
-const DOMAIN = 110;
+const DOMAIN = testDomain(40);
 
 describe('fault manager over ROS 2', () => {
   let g: FaultGateway;
@@ -97,11 +98,11 @@ describe('black box fed from the ROS graph', () => {
   beforeAll(async () => {
     g = await startFaultGateway({
       flags: {
-        'ros.enabled': true, 'ros.domain_id': 113, 'ros.localhost_only': true,
+        'ros.enabled': true, 'ros.domain_id': testDomain(41), 'ros.localhost_only': true,
         'faults.snapshots.rosbag.enabled': true, 'faults.snapshots.rosbag.topics': 'all', 'faults.snapshots.rosbag.duration_after_sec': 0.3,
       },
     });
-    peer = await RosContext.create({ domainId: 113, localhostOnly: true });
+    peer = await RosContext.create({ domainId: testDomain(41), localhostOnly: true });
   }, 30_000);
   afterAll(async () => {
     await peer?.close();

@@ -1,6 +1,6 @@
 // Value-and-history freeze frames from live ROS topics (faults.md §6.4 background mode, §6.7 d): the gateway
 // subscribes the snapshot topics of its config file as soon as they appear, a safety gate in another process
-// (fixtures/safety-signals.mjs, domains 150 and 151) publishes a falling min_range_m and reports PROTECTIVE_STOP through
+// (fixtures/safety-signals.mjs, domains testDomain(44) and (45)) publishes a falling min_range_m and reports PROTECTIVE_STOP through
 // ~/report_fault, and the fault detail over REST shows each signal with the values leading up to the stop.
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildRos2 } from '../ros/robot.js';
 import { startFaultGateway, until, type FaultGateway } from './gateway-harness.js';
 import { startSafetySignals, type SafetySignals } from './safety-signals.js';
+import { testDomain } from '../../../../test-support/domains.js';
 
 const TOPICS = ['/safety/safety_gate/commanded_vx', '/safety/safety_gate/min_range_m', '/safety/safety_gate/stop_threshold_m'];
 
@@ -17,8 +18,8 @@ type Snapshot = { type: string; name: string; data: unknown; 'x-medkit'?: Record
 
 // On demand: the topic frames are sampled after the confirmation; background: copied from the cache.
 describe.each([
-  { mode: 'on-demand sampling', domain: 150, background: false },
-  { mode: 'background_capture', domain: 151, background: true },
+  { mode: 'on-demand sampling', domain: testDomain(44), background: false },
+  { mode: 'background_capture', domain: testDomain(45), background: true },
 ])('value-and-history freeze frames from live ROS topics ($mode)', ({ domain: DOMAIN, background }) => {
   let g: FaultGateway;
   let gate: SafetySignals | undefined;

@@ -29,7 +29,14 @@ async function readAll(urls: string[], fleet: string): Promise<FleetEnvelope[]> 
     }, 'JetStream API', 30_000);
     const total = info.state.messages;
     const js = jetstream(nc);
-    const c = await js.consumers.get(stream, { deliver_policy: DeliverPolicy.All });
+    // Creating the reader's consumer also needs the (new) stream leader after a node was killed: retry.
+    const c = await until(async () => {
+      try {
+        return await js.consumers.get(stream, { deliver_policy: DeliverPolicy.All });
+      } catch {
+        return undefined;
+      }
+    }, 'an ordered consumer on the stream', 30_000);
     const out: FleetEnvelope[] = [];
     if (total === 0) return out;
     const msgs = await c.consume();

@@ -1,11 +1,12 @@
-// Status and lifecycle transitions against the fixture robot in another process (domain 84): a managed
+// Status and lifecycle transitions against the fixture robot in another process (testDomain(33)): a managed
 // node driven through start / restart / shutdown, a plain node (501), transitions not available (409).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLifecycleFeature } from '../../src/lifecycle/index.js';
 import { buildRos2, eventually, http, startRobot, startRosGateway, waitForApp, type RobotProcess } from '../ros/robot.js';
 import type { TestGateway } from '../support/gateway.js';
+import { testDomain } from '../../../../test-support/domains.js';
 
-const DOMAIN = 84;
+const DOMAIN = testDomain(33);
 let robot: RobotProcess;
 let g: TestGateway;
 
@@ -26,7 +27,10 @@ const status = (app: string) => `${g.url}/api/v1/apps/${app}/status`;
 const stateOf = async (app: string) => (await http(status(app))).body['x-medkit']?.lifecycle_state as string | undefined;
 
 describe('status and lifecycle of ROS nodes in another process', () => {
-  it('a managed node starts unconfigured: notReady, with all five transition URIs', async () => {
+  const TRANSITIONS = ['start', 'restart', 'force-restart', 'shutdown', 'force-shutdown'];
+  const offered = (body: Record<string, unknown>) => TRANSITIONS.filter((t) => t in body);
+
+  it('a managed node starts unconfigured: notReady, offering only the transitions unconfigured allows', async () => {
     const r = await eventually(async () => {
       const s = await http(status('lifecycle_node'));
       return s.body['x-medkit']?.lifecycle_state === 'unconfigured' ? s : undefined;
@@ -34,11 +38,12 @@ describe('status and lifecycle of ROS nodes in another process', () => {
     expect(r.body).toMatchObject({
       status: 'notReady',
       start: '/api/v1/apps/lifecycle_node/status/start',
-      restart: '/api/v1/apps/lifecycle_node/status/restart',
       'force-restart': '/api/v1/apps/lifecycle_node/status/force-restart',
       shutdown: '/api/v1/apps/lifecycle_node/status/shutdown',
       'force-shutdown': '/api/v1/apps/lifecycle_node/status/force-shutdown',
     });
+    // restart needs an inactive or active node.
+    expect(offered(r.body)).toEqual(['start', 'force-restart', 'shutdown', 'force-shutdown']);
   });
 
   it('restart is not available while unconfigured (409); start configures and activates (202 + Location)', async () => {
@@ -48,9 +53,12 @@ describe('status and lifecycle of ROS nodes in another process', () => {
     const r = await http(`${status('lifecycle_node')}/start`, { method: 'PUT' });
     expect(r.status).toBe(202);
     expect(r.headers.get('location')).toBe('/api/v1/apps/lifecycle_node/status');
+    expect(r.body).toEqual({ transition: 'start', status: '/api/v1/apps/lifecycle_node/status' });
     await eventually(async () => (await stateOf('lifecycle_node')) === 'active', 'active');
     const s = await http(status('lifecycle_node'));
     expect(s.body.status).toBe('ready');
+    // start is done: an active node offers everything but start.
+    expect(offered(s.body)).toEqual(['restart', 'force-restart', 'shutdown', 'force-shutdown']);
     expect(s.body['x-medkit'].last_transition).toMatchObject({ transition: 'start', state: 'succeeded', steps: ['configure', 'activate'] });
     await robot.waitForLine(/^lifecycle activating -> active$/);
     const again = await http(`${status('lifecycle_node')}/start`, { method: 'PUT' });
@@ -65,6 +73,7 @@ describe('status and lifecycle of ROS nodes in another process', () => {
     expect(s.body.status).toBe('ready');
     expect((await http(`${status('lifecycle_node')}/shutdown`, { method: 'PUT' })).status).toBe(202);
     await eventually(async () => (await stateOf('lifecycle_node')) === 'finalized', 'finalized');
+    expect(offered((await http(status('lifecycle_node'))).body)).toEqual([]);
     const after = await http(`${status('lifecycle_node')}/force-restart`, { method: 'PUT' });
     expect(after.status).toBe(409);
   });

@@ -1,11 +1,12 @@
-// Operations against the fixture robot in another process (domain 83): a service as a synchronous
+// Operations against the fixture robot in another process (testDomain(32)): a service as a synchronous
 // execution, an action as an asynchronous one (status, feedback, result, cancel), bad input.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createOperationsFeature } from '../../src/operations/index.js';
 import { buildRos2, eventually, http, startRobot, startRosGateway, waitForApp, type RobotProcess } from '../ros/robot.js';
 import type { TestGateway } from '../support/gateway.js';
+import { testDomain } from '../../../../test-support/domains.js';
 
-const DOMAIN = 83;
+const DOMAIN = testDomain(32);
 let robot: RobotProcess;
 let g: TestGateway;
 

@@ -8,6 +8,7 @@ import { createDataFeature } from '../../src/data/index.js';
 import { createOperationsFeature } from '../../src/operations/index.js';
 import { eventually, http, startRosGateway } from '../ros/robot.js';
 import type { TestGateway } from '../support/gateway.js';
+import { testDomain } from '../../../../test-support/domains.js';
 
 function peerSuite(vendor: PeerVendor, domain: number): void {
   let g: TestGateway;
@@ -46,5 +47,5 @@ function peerSuite(vendor: PeerVendor, domain: number): void {
   }, 30_000);
 }
 
-describeWith(CYCLONE, 'ROS-backed resources against a Cyclone DDS peer', () => peerSuite('cyclone', 86));
-describeWith(FASTDDS, 'ROS-backed resources against a Fast DDS peer', () => peerSuite('fastdds', 87));
+describeWith(CYCLONE, 'ROS-backed resources against a Cyclone DDS peer', () => peerSuite('cyclone', testDomain(35)));
+describeWith(FASTDDS, 'ROS-backed resources against a Fast DDS peer', () => peerSuite('fastdds', testDomain(36)));

@@ -115,3 +115,15 @@ export async function eventually<T>(fn: () => Promise<T | undefined | false>, wh
 export function waitForApp(g: TestGateway, id: string, timeoutMs = 45_000): Promise<unknown> {
   return eventually(async () => (await http(`${g.url}/api/v1/apps/${id}`)).status === 200, `app ${id}`, timeoutMs);
 }
+
+/** The usual set-up of a ROS-backed test: builds ros2, starts the fixture robot, a gateway with `features` on the same domain, and waits for `app`. */
+export async function startRobotWithGateway(
+  domain: number,
+  opts: { only?: string[]; features: GatewayFeature[]; flags?: FlatConfig; app: string },
+): Promise<{ robot: RobotProcess; g: TestGateway }> {
+  buildRos2();
+  const robot = await startRobot(domain, { only: opts.only });
+  const g = await startRosGateway(domain, opts.features, opts.flags);
+  await waitForApp(g, opts.app);
+  return { robot, g };
+}

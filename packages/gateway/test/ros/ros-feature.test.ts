@@ -1,11 +1,12 @@
-// The ROS connection feature with real processes (domain 88): /health reports what it hears, the
+// The ROS connection feature with real processes (testDomain(37)): /health reports what it hears, the
 // gateway's own node is not an App, and graph changes (a node starting, a node stopping) reach the
 // entity tree without waiting for the backstop refresh.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildRos2, eventually, http, startRobot, startRosGateway, type RobotProcess } from './robot.js';
 import type { TestGateway } from '../support/gateway.js';
+import { testDomain } from '../../../../test-support/domains.js';
 
-const DOMAIN = 88;
+const DOMAIN = testDomain(37);
 let g: TestGateway;
 let robot: RobotProcess | undefined;
 

@@ -12,6 +12,7 @@ import { createDataFeature } from '../../src/data/index.js';
 import { createOperationsFeature } from '../../src/operations/index.js';
 import { eventually, http, startRosGateway } from './robot.js';
 import type { TestGateway } from '../support/gateway.js';
+import { testDomain } from '../../../../test-support/domains.js';
 
 const MANIFEST = `manifest_version: "1.0"
 components:
@@ -74,5 +75,5 @@ function peerSuite(vendor: PeerVendor, domain: number): void {
   }, 60_000);
 }
 
-describeWith(CYCLONE, 'runtime discovery against a Cyclone DDS peer', () => peerSuite('cyclone', 89));
-describeWith(FASTDDS, 'runtime discovery against a Fast DDS peer', () => peerSuite('fastdds', 90));
+describeWith(CYCLONE, 'runtime discovery against a Cyclone DDS peer', () => peerSuite('cyclone', testDomain(38)));
+describeWith(FASTDDS, 'runtime discovery against a Fast DDS peer', () => peerSuite('fastdds', testDomain(39)));

@@ -62,7 +62,7 @@ describe('scripts', () => {
       env: { MODE: 'full' },
       timeout_sec: 60,
     });
-    expect(id).toMatch(/^script_\d+_\d+$/);
+    expect(id).toBe('disk_check');
 
     const info = await json(await fetch(`${g.url}/api/v1/${COMP}/scripts/${id}`));
     expect(info).toMatchObject({ id, name: 'Disk check', description: 'Checks disk usage', managed: false, 'x-medkit': { format: 'sh', timeout_sec: 60 } });
@@ -112,13 +112,34 @@ describe('scripts', () => {
     expect(done.parameters).toEqual({ stdout: 'hello robot\n' });
   });
 
-  it('reports a failing script with the first part of stderr and the exit code', async () => {
-    const id = await uploadOk(g.url, APP, 'fail.bash', 'echo "disk /dev/sda1 missing" >&2\nexit 3\n');
+  it('reports a failing script with the first part of stderr and the exit code, and shows its stdout and stderr like a successful one', async () => {
+    const id = await uploadOk(g.url, APP, 'fail.bash', 'echo "checked /dev/sda0: ok"\necho "disk /dev/sda1 missing" >&2\nexit 3\n');
     expect((await json(await fetch(`${g.url}/api/v1/${APP}/scripts/${id}`)))['x-medkit'].format).toBe('bash');
     const res = await startExecution(g.url, APP, id);
     const done = await waitFinished(g.url, res.headers.get('location')!);
     expect(done.status).toBe('failed');
     expect(done.error).toEqual({ message: 'disk /dev/sda1 missing', exit_code: 3 });
+    expect(done.parameters).toEqual({ stdout: 'checked /dev/sda0: ok\n' });
+    expect(done['x-medkit']).toMatchObject({ stderr: 'disk /dev/sda1 missing\n', stdout_truncated: false, stderr_truncated: false });
+  });
+
+  it('names an uploaded script after its file (the product example runs check_lidar_health after uploading check_lidar_health.sh)', async () => {
+    const up = await uploadScript(g.url, APP, 'check_lidar_health.sh', 'echo \'{"lidar": "ok"}\'\n');
+    expect(up.status).toBe(201);
+    expect(up.headers.get('location')).toBe(`/api/v1/${APP}/scripts/check_lidar_health`);
+    expect(await json(up)).toEqual({ id: 'check_lidar_health', name: 'check_lidar_health.sh' });
+    const res = await startExecution(g.url, APP, 'check_lidar_health');
+    expect(res.status).toBe(202);
+    expect(await waitFinished(g.url, res.headers.get('location')!)).toMatchObject({ status: 'completed', parameters: { lidar: 'ok' } });
+    // The name is taken now: 409, unless the upload asks for another id.
+    const again = await uploadScript(g.url, APP, 'check_lidar_health.sh', 'echo again\n');
+    expect(again.status).toBe(409);
+    expect(await json(again)).toMatchObject({ error_code: 'vendor-error', vendor_code: 'x-medkit-script-already-exists', parameters: { script_id: 'check_lidar_health' } });
+    expect(await json(await uploadScript(g.url, APP, 'check_lidar_health.sh', 'echo v2\n', { id: 'check_lidar_health_v2' }))).toMatchObject({ id: 'check_lidar_health_v2' });
+    expect((await uploadScript(g.url, APP, 'other.sh', 'echo\n', { id: 'check_lidar_health' })).status).toBe(409);
+    expect((await json(await uploadScript(g.url, APP, 'other.sh', 'echo\n', { id: '../x' }))).parameters).toMatchObject({ parameter: 'id' });
+    // A stem that is no valid id gets a generated one.
+    expect((await json(await uploadScript(g.url, APP, 'v1.2.sh', 'echo\n'))).id).toMatch(/^script_\d+_\d+$/);
   });
 
   it('kills a timed-out script together with the children it started (SIGTERM ignored → SIGKILL after the grace period)', async () => {

@@ -1,5 +1,6 @@
 // Runs the real `medkit` command (packages/gateway/bin/medkit.js over dist/) as a child process.
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
 
 export const REPO_ROOT = fileURLToPath(new URL('../../../../', import.meta.url));
@@ -58,4 +59,16 @@ export function runMedkit(args: string[], env: NodeJS.ProcessEnv = {}): MedkitPr
       });
     },
   };
+}
+
+/** A TCP port free on 127.0.0.1 right now (for `--port`, which the gateway must know before it starts). */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = createServer();
+    s.on('error', reject);
+    s.listen(0, '127.0.0.1', () => {
+      const port = (s.address() as { port: number }).port;
+      s.close(() => resolve(port));
+    });
+  });
 }

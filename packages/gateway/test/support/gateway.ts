@@ -19,7 +19,7 @@ export interface TestGateway {
  * features (as `medkit gateway` does) followed by `features`.
  */
 export async function startTestGateway(
-  opts: { flags?: FlatConfig; features?: GatewayFeature[]; defaults?: boolean; dataDir?: string } = {},
+  opts: { flags?: FlatConfig; features?: GatewayFeature[]; defaults?: boolean; dataDir?: string; logStream?: NodeJS.WritableStream } = {},
 ): Promise<TestGateway> {
   const dataDir = opts.dataDir ?? mkdtempSync(join(tmpdir(), 'medkit-test-'));
   const config = loadConfig({
@@ -27,7 +27,7 @@ export async function startTestGateway(
     extraKeys: { ...FEATURE_KEYS, ...Object.assign({}, ...(opts.features ?? []).map((f) => f.keys ?? {})) },
     flags: { data_dir: dataDir, 'logging.level': 'silent', 'ros.enabled': false, ...opts.flags },
   });
-  const gateway = await createGateway({ config, features: [...(opts.defaults ? defaultFeatures(config) : []), ...(opts.features ?? [])] });
+  const gateway = await createGateway({ config, features: [...(opts.defaults ? defaultFeatures(config) : []), ...(opts.features ?? [])], logStream: opts.logStream });
   const url = await gateway.listen(0);
   return {
     url,

@@ -3,6 +3,7 @@
 import type { GatewayFeature } from '../../src/feature.js';
 import type { EntityType } from '../../src/entities/model.js';
 import { TYPE_TO_SEGMENT } from '../../src/entity-scope/index.js';
+import { impossibleTopicReason } from '../../src/data/items.js';
 import { getSamplers, type CollectionSamplerRegistry, type SampledEntity } from '../../src/sampling/index.js';
 
 type Listener = { entityId: string; path: string; onValue: (v: unknown) => void; onError?: (e: Error) => void };
@@ -60,6 +61,7 @@ export class FakeProducers {
               if (!this.latest.has(key)) throw new Error(`Topic data not available: ${itemPath}`);
               return { id: itemPath, data: this.latest.get(key) };
             },
+            impossible: (type, itemPath) => impossibleTopicReason(itemPath, type !== 'app'),
             subscribe: (entity, itemPath, onValue, onError) => {
               const l: Listener = { entityId: entity.id, path: itemPath ?? '', onValue, onError };
               this.listeners.add(l);
@@ -67,8 +69,8 @@ export class FakeProducers {
             },
           });
         }
-        reg.register('faults', { sample: async (entity) => ({ faults: this.faults[entity.id] ?? [], count: (this.faults[entity.id] ?? []).length }) });
-        reg.register('logs', { sample: async (entity) => ({ items: this.logs[entity.id] ?? [] }) });
+        reg.register('faults', { sample: async (entity) => ({ faults: this.faults[entity.id] ?? [], count: (this.faults[entity.id] ?? []).length }) }, { notifies: true });
+        reg.register('logs', { sample: async (entity) => ({ items: this.logs[entity.id] ?? [] }) }, { notifies: true });
       },
     };
   }

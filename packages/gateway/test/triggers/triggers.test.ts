@@ -181,6 +181,29 @@ describe('triggers', () => {
     expect((await g.api('GET', '/apps/battery-monitor/triggers')).body).toEqual({ items: [] });
   });
 
+  it('answers 400 with a reason for a body naming something that can never fire', async () => {
+    const g = await start();
+    const post = (resource: string) => g.api('POST', '/apps/battery-monitor/triggers', { resource, trigger_condition: { condition_type: 'OnChange' } });
+    // No producer reports changes of these collections in this gateway.
+    for (const c of ['operations', 'updates', 'x-acme-nothing']) {
+      const r = await post(`/api/v1/apps/battery-monitor/${c}`);
+      expect(r.status, c).toBe(400);
+      expect(r.body).toMatchObject({ error_code: 'invalid-parameter', parameters: { parameter: 'resource', collection: c } });
+      expect(r.body.message).toMatch(/could never fire/);
+      expect((r.body.parameters as { allowed_values: string[] }).allowed_values).toEqual(expect.arrayContaining(['data', 'faults', 'logs']));
+    }
+    // Names no ROS topic can have.
+    for (const topic of ['9lives', 'sensor/bad-name', 'a__b']) {
+      const r = await post(`/api/v1/apps/battery-monitor/data/${topic}`);
+      expect(r.status, topic).toBe(400);
+      expect(r.body).toMatchObject({ error_code: 'invalid-parameter', parameters: { parameter: 'resource' } });
+      expect(r.body.message).toMatch(/can never exist/);
+    }
+    expect((await g.api('GET', '/apps/battery-monitor/triggers')).body).toEqual({ items: [] });
+    // A topic that does not exist yet is fine: it can appear.
+    expect((await post('/api/v1/apps/battery-monitor/data/not_yet/there')).status).toBe(201);
+  });
+
   it('caps active triggers at triggers.max_triggers with 503', async () => {
     const g = await start({ 'triggers.max_triggers': 2 });
     const body = { resource: VOLTAGE, trigger_condition: { condition_type: 'OnChange' } };

@@ -35,6 +35,16 @@ async function receiver(statuses: number[]) {
   return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/hook`, got };
 }
 
+/** A webhook trigger on the voltage topic (OnChange unless `extra` says otherwise). */
+const webhookTrigger = (g: TriggerGateway, url: string, extra: Record<string, unknown> = {}) =>
+  g.api('POST', '/apps/battery-monitor/triggers', {
+    resource: '/api/v1/apps/battery-monitor/data/voltage',
+    trigger_condition: { condition_type: 'OnChange' },
+    protocol: 'webhook',
+    webhook_url: url,
+    ...extra,
+  });
+
 const sign = (secret: string, body: string) => `sha256=${createHmac('sha256', secret).update(body).digest('hex')}`;
 
 describe('trigger webhooks', () => {
@@ -72,14 +82,7 @@ describe('trigger webhooks', () => {
     const rx = await receiver([503, 503, 503]);
     const g = await startTriggerGateway({ flags: { 'triggers.webhook.max_attempts': 2, 'triggers.webhook.initial_backoff_ms': 10 } });
     gws.push(g);
-    const c = await g.api('POST', '/apps/battery-monitor/triggers', {
-      resource: '/api/v1/apps/battery-monitor/data/voltage',
-      trigger_condition: { condition_type: 'OnChange' },
-      protocol: 'webhook',
-      webhook_url: rx.url,
-      webhook_secret: 'per-trigger',
-      multishot: true,
-    });
+    const c = await webhookTrigger(g, rx.url, { webhook_secret: 'per-trigger', multishot: true });
     expect(c.body).not.toHaveProperty('webhook_secret');
     g.fake.publish('battery-monitor', '/voltage', 1);
     await vi.waitFor(async () => {
@@ -98,5 +101,25 @@ describe('trigger webhooks', () => {
     g.fake.publish('battery-monitor', '/voltage', 7);
     await vi.waitFor(async () => expect((await g.api('GET', `/apps/battery-monitor/triggers/${once.body.id}`)).status).toBe(404));
     expect(rx.got.map((r) => JSON.parse(r.body).trigger_id)).toContain(once.body.id);
+  });
+
+  it('keeps no abort listener per retry on the deliverer: many failing deliveries raise no MaxListenersExceededWarning', async () => {
+    const warnings: Error[] = [];
+    const onWarning = (w: Error) => warnings.push(w);
+    process.on('warning', onWarning);
+    try {
+      const rx = await receiver(Array.from({ length: 40 }, () => 503));
+      const g = await startTriggerGateway({ flags: { 'triggers.webhook.initial_backoff_ms': 10, 'triggers.webhook.max_attempts': 2 } });
+      gws.push(g);
+      const c = await webhookTrigger(g, rx.url, { multishot: true });
+      expect(c.status).toBe(201);
+      // 15 events, each tried twice with a backoff in between: 15 waits on the deliverer's stop signal.
+      for (let i = 0; i < 15; i++) g.fake.publish('battery-monitor', '/voltage', i);
+      await vi.waitFor(() => expect(rx.got.length).toBe(30), { timeout: 10_000, interval: 20 });
+      await new Promise((r) => setImmediate(r));
+      expect(warnings.filter((w) => w.name === 'MaxListenersExceededWarning').map((w) => w.message)).toEqual([]);
+    } finally {
+      process.off('warning', onWarning);
+    }
   });
 });

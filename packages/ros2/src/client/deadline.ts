@@ -21,6 +21,37 @@ export function deadlineOf(opts: CallOptions | undefined, fallbackMs = DEFAULT_T
   return Date.now() + (Number.isFinite(t) ? Math.max(0, t) : 2 ** 31 - 1);
 }
 
+/** Callbacks of the calls waiting on a signal; the signal itself carries one listener for all of them. */
+const abortWaiters = new WeakMap<AbortSignal, Set<() => void>>();
+
+/**
+ * Runs `fn` once when `signal` aborts; the returned function unregisters it. However many calls wait on
+ * one signal (a request fanning out to a dozen nodes, a long-lived shutdown signal), the signal gets a
+ * single 'abort' listener: one listener per call would pile up past Node's limit of 10
+ * (MaxListenersExceededWarning) and, on a long-lived signal, grow with every call.
+ */
+export function onAbort(signal: AbortSignal, fn: () => void): () => void {
+  let waiting = abortWaiters.get(signal);
+  if (!waiting) {
+    const set = new Set<() => void>();
+    waiting = set;
+    abortWaiters.set(signal, set);
+    signal.addEventListener(
+      'abort',
+      () => {
+        for (const f of [...set]) f();
+        set.clear();
+      },
+      { once: true },
+    );
+  }
+  const set = waiting;
+  set.add(fn);
+  return () => {
+    set.delete(fn);
+  };
+}
+
 /**
  * Runs `start(settle)`; the promise settles on the first of: `settle` called, deadline passed
  * (RosTimeoutError), signal aborted (RosAbortedError). `cleanup` runs exactly once afterwards.
@@ -37,11 +68,12 @@ export function withDeadline<T>(
   return new Promise<T>((resolve, reject) => {
     let done = false;
     let timer: NodeJS.Timeout | undefined;
+    let unlisten = () => {};
     const finish = (): boolean => {
       if (done) return false;
       done = true;
       if (timer) clearTimeout(timer);
-      signal?.removeEventListener('abort', onAbort);
+      unlisten();
       try {
         cleanup();
       } catch {
@@ -49,14 +81,14 @@ export function withDeadline<T>(
       }
       return true;
     };
-    const onAbort = () => {
+    const aborted = () => {
       if (finish()) reject(new RosAbortedError(what, signal?.reason));
     };
     if (signal?.aborted) {
-      onAbort();
+      aborted();
       return;
     }
-    signal?.addEventListener('abort', onAbort, { once: true });
+    if (signal) unlisten = onAbort(signal, aborted);
     if (Number.isFinite(timeoutMs)) {
       timer = setTimeout(() => {
         if (finish()) reject(new RosTimeoutError(what, timeoutMs));

@@ -6,6 +6,7 @@
 import { afterAll, afterEach, beforeAll, expect, it } from 'vitest';
 import { CYCLONE, FASTDDS, describeWith } from '../../../../test-support/requirements.js';
 import { buildPeer, killAllPeers, spawnPeer, type PeerVendor } from './harness.js';
+import { testDomain } from '../../../../test-support/domains.js';
 
 afterEach(async () => {
   await killAllPeers();
@@ -92,12 +93,12 @@ describeWith(CYCLONE, 'Cyclone DDS test peer', () => {
     await buildPeer('cyclone24');
   }, 300_000);
 
-  it('talker and listener exchange rt/chatter and see each other in ros_discovery_info', () => talkerToListener('cyclone', 'cyclone', 40));
-  it('server answers two clients, each keeping only its own replies (16-byte header)', () => serviceRoundTrip('cyclone', 41));
-  it('a 256 KiB string reaches the listener (fragmented)', () => largeMessage('cyclone', 42));
-  it('a transient-local listener started late gets the history', () => lateJoiner('cyclone', 42));
-  it('the Humble build (24-byte Gids) talks to itself, graph included', () => talkerToListener('cyclone24', 'cyclone24', 43));
-  it('throughput modes deliver every sample when reliable', () => reliableThroughput('cyclone', 44));
+  it('talker and listener exchange rt/chatter and see each other in ros_discovery_info', () => talkerToListener('cyclone', 'cyclone', testDomain(7)));
+  it('server answers two clients, each keeping only its own replies (16-byte header)', () => serviceRoundTrip('cyclone', testDomain(8)));
+  it('a 256 KiB string reaches the listener (fragmented)', () => largeMessage('cyclone', testDomain(9)));
+  it('a transient-local listener started late gets the history', () => lateJoiner('cyclone', testDomain(9)));
+  it('the Humble build (24-byte Gids) talks to itself, graph included', () => talkerToListener('cyclone24', 'cyclone24', testDomain(10)));
+  it('throughput modes deliver every sample when reliable', () => reliableThroughput('cyclone', testDomain(11)));
 });
 
 describeWith(FASTDDS, 'Fast DDS test peer', () => {
@@ -105,11 +106,11 @@ describeWith(FASTDDS, 'Fast DDS test peer', () => {
     await buildPeer('fastdds');
   }, 300_000);
 
-  it('talker and listener exchange rt/chatter and see each other in ros_discovery_info', () => talkerToListener('fastdds', 'fastdds', 45));
-  it('server answers two clients, each keeping only its own replies (related sample identity)', () => serviceRoundTrip('fastdds', 46));
-  it('a 256 KiB string reaches the listener (fragmented)', () => largeMessage('fastdds', 47));
-  it('a transient-local listener started late gets the history', () => lateJoiner('fastdds', 47));
-  it('throughput modes deliver every sample when reliable', () => reliableThroughput('fastdds', 48));
+  it('talker and listener exchange rt/chatter and see each other in ros_discovery_info', () => talkerToListener('fastdds', 'fastdds', testDomain(12)));
+  it('server answers two clients, each keeping only its own replies (related sample identity)', () => serviceRoundTrip('fastdds', testDomain(13)));
+  it('a 256 KiB string reaches the listener (fragmented)', () => largeMessage('fastdds', testDomain(14)));
+  it('a transient-local listener started late gets the history', () => lateJoiner('fastdds', testDomain(14)));
+  it('throughput modes deliver every sample when reliable', () => reliableThroughput('fastdds', testDomain(15)));
 });
 
 describeWith([...CYCLONE, ...FASTDDS], 'Cyclone and Fast DDS peers on the same loopback discovery', () => {
@@ -119,8 +120,8 @@ describeWith([...CYCLONE, ...FASTDDS], 'Cyclone and Fast DDS peers on the same l
   }, 300_000);
 
   it('Cyclone talker to Fast DDS listener, then Fast DDS talker to Cyclone listener', async () => {
-    await talkerToListener('cyclone', 'fastdds', 49);
+    await talkerToListener('cyclone', 'fastdds', testDomain(16));
     await killAllPeers();
-    await talkerToListener('fastdds', 'cyclone', 49);
+    await talkerToListener('fastdds', 'cyclone', testDomain(16));
   });
 });

@@ -683,7 +683,7 @@ export type paths = {
         put?: never;
         /**
          * Upload a diagnostic script to a App (multipart: file, metadata)
-         * @description multipart/form-data with `file` (required) and `metadata` (JSON text: name, description, parameters_schema, timeout_sec, format, args, env).
+         * @description multipart/form-data with `file` (required) and `metadata` (JSON text: id, name, description, parameters_schema, timeout_sec, format, args, env). The script id is metadata `id`, else the file stem (`check_lidar_health.sh` → `check_lidar_health`); taken → 409 x-medkit-script-already-exists.
          */
         post: operations["uploadScriptApp"];
         delete?: never;
@@ -2234,7 +2234,7 @@ export type paths = {
         put?: never;
         /**
          * Upload a diagnostic script to a Component (multipart: file, metadata)
-         * @description multipart/form-data with `file` (required) and `metadata` (JSON text: name, description, parameters_schema, timeout_sec, format, args, env).
+         * @description multipart/form-data with `file` (required) and `metadata` (JSON text: id, name, description, parameters_schema, timeout_sec, format, args, env). The script id is metadata `id`, else the file stem (`check_lidar_health.sh` → `check_lidar_health`); taken → 409 x-medkit-script-already-exists.
          */
         post: operations["uploadScriptComponent"];
         delete?: never;
@@ -3576,7 +3576,7 @@ export type components = {
             [key: string]: unknown;
         };
         CreateAppTriggerRequest: {
-            /** @description seconds > 0 */
+            /** @description seconds (at most ten years); omit for no expiry */
             lifetime?: number;
             log_settings?: {
                 marker?: string;
@@ -3604,7 +3604,7 @@ export type components = {
             [key: string]: unknown;
         };
         CreateAreaTriggerRequest: {
-            /** @description seconds > 0 */
+            /** @description seconds (at most ten years); omit for no expiry */
             lifetime?: number;
             log_settings?: {
                 marker?: string;
@@ -3644,7 +3644,7 @@ export type components = {
             [key: string]: unknown;
         };
         CreateComponentTriggerRequest: {
-            /** @description seconds > 0 */
+            /** @description seconds (at most ten years); omit for no expiry */
             lifetime?: number;
             log_settings?: {
                 marker?: string;
@@ -3684,7 +3684,7 @@ export type components = {
             [key: string]: unknown;
         };
         CreateFunctionTriggerRequest: {
-            /** @description seconds > 0 */
+            /** @description seconds (at most ten years); omit for no expiry */
             lifetime?: number;
             log_settings?: {
                 marker?: string;
@@ -3821,7 +3821,7 @@ export type components = {
             parameters?: unknown;
             /** @description Service request */
             request?: unknown;
-            /** @description Override the ROS interface type */
+            /** @description Override the ROS interface type (pkg/srv/Name or pkg/action/Name) */
             type?: string;
         };
         ExecuteAppOperationResponse: {
@@ -3839,7 +3839,7 @@ export type components = {
             parameters?: unknown;
             /** @description Service request */
             request?: unknown;
-            /** @description Override the ROS interface type */
+            /** @description Override the ROS interface type (pkg/srv/Name or pkg/action/Name) */
             type?: string;
         };
         ExecuteAreaOperationResponse: {
@@ -3857,7 +3857,7 @@ export type components = {
             parameters?: unknown;
             /** @description Service request */
             request?: unknown;
-            /** @description Override the ROS interface type */
+            /** @description Override the ROS interface type (pkg/srv/Name or pkg/action/Name) */
             type?: string;
         };
         ExecuteComponentOperationResponse: {
@@ -3875,7 +3875,7 @@ export type components = {
             parameters?: unknown;
             /** @description Service request */
             request?: unknown;
-            /** @description Override the ROS interface type */
+            /** @description Override the ROS interface type (pkg/srv/Name or pkg/action/Name) */
             type?: string;
         };
         ExecuteFunctionOperationResponse: {
@@ -3887,11 +3887,11 @@ export type components = {
             status: string;
         };
         ExtendAppLockRequest: {
-            /** @description new TTL in seconds from now */
+            /** @description new TTL in seconds from now, ≤ the entity maximum */
             lock_expiration: number;
         };
         ExtendComponentLockRequest: {
-            /** @description new TTL in seconds from now */
+            /** @description new TTL in seconds from now, ≤ the entity maximum */
             lock_expiration: number;
         };
         /**
@@ -4119,6 +4119,30 @@ export type components = {
             };
         } & {
             [key: string]: unknown;
+        };
+        ForceRestartAppResponse: {
+            /** @description The status URI to poll (also in Location) */
+            status: string;
+            /** @description The accepted transition */
+            transition: string;
+        };
+        ForceRestartComponentResponse: {
+            /** @description The status URI to poll (also in Location) */
+            status: string;
+            /** @description The accepted transition */
+            transition: string;
+        };
+        ForceShutdownAppResponse: {
+            /** @description The status URI to poll (also in Location) */
+            status: string;
+            /** @description The accepted transition */
+            transition: string;
+        };
+        ForceShutdownComponentResponse: {
+            /** @description The status URI to poll (also in Location) */
+            status: string;
+            /** @description The accepted transition */
+            transition: string;
         };
         /**
          * GenericError
@@ -4945,7 +4969,7 @@ export type components = {
             /** @description The message in JSON form ({} when nothing arrived) */
             data: unknown;
             id: string;
-            /** @description ros2, entity_id, type_info, timestamp (ns), publisher_count, subscriber_count, status (data | metadata_only | published) */
+            /** @description ros2, entity_id, type_info, timestamp (ns), publisher_count, subscriber_count, status (data | metadata_only | published), age_sec and stale (reads of a sample) */
             "x-medkit"?: {
                 [key: string]: unknown;
             };
@@ -4954,7 +4978,7 @@ export type components = {
             /** @description The message in JSON form ({} when nothing arrived) */
             data: unknown;
             id: string;
-            /** @description ros2, entity_id, type_info, timestamp (ns), publisher_count, subscriber_count, status (data | metadata_only | published) */
+            /** @description ros2, entity_id, type_info, timestamp (ns), publisher_count, subscriber_count, status (data | metadata_only | published), age_sec and stale (reads of a sample) */
             "x-medkit"?: {
                 [key: string]: unknown;
             };
@@ -4963,7 +4987,7 @@ export type components = {
             /** @description The message in JSON form ({} when nothing arrived) */
             data: unknown;
             id: string;
-            /** @description ros2, entity_id, type_info, timestamp (ns), publisher_count, subscriber_count, status (data | metadata_only | published) */
+            /** @description ros2, entity_id, type_info, timestamp (ns), publisher_count, subscriber_count, status (data | metadata_only | published), age_sec and stale (reads of a sample) */
             "x-medkit"?: {
                 [key: string]: unknown;
             };
@@ -4972,7 +4996,7 @@ export type components = {
             /** @description The message in JSON form ({} when nothing arrived) */
             data: unknown;
             id: string;
-            /** @description ros2, entity_id, type_info, timestamp (ns), publisher_count, subscriber_count, status (data | metadata_only | published) */
+            /** @description ros2, entity_id, type_info, timestamp (ns), publisher_count, subscriber_count, status (data | metadata_only | published), age_sec and stale (reads of a sample) */
             "x-medkit"?: {
                 [key: string]: unknown;
             };
@@ -5055,6 +5079,18 @@ export type components = {
                 node: string;
                 success: boolean;
             }[];
+        };
+        RestartAppResponse: {
+            /** @description The status URI to poll (also in Location) */
+            status: string;
+            /** @description The accepted transition */
+            transition: string;
+        };
+        RestartComponentResponse: {
+            /** @description The status URI to poll (also in Location) */
+            status: string;
+            /** @description The accepted transition */
+            transition: string;
         };
         /** ScriptAuditList */
         ScriptAuditList: {
@@ -5286,6 +5322,18 @@ export type components = {
             /** @description debug | info | warning | error | fatal */
             severity_filter?: string;
         };
+        ShutdownAppResponse: {
+            /** @description The status URI to poll (also in Location) */
+            status: string;
+            /** @description The accepted transition */
+            transition: string;
+        };
+        ShutdownComponentResponse: {
+            /** @description The status URI to poll (also in Location) */
+            status: string;
+            /** @description The accepted transition */
+            transition: string;
+        };
         /**
          * SovdFaultStatus
          * @description SOVD status object derived from the raw status (api.md §9.1)
@@ -5295,6 +5343,18 @@ export type components = {
             confirmedDTC: "0" | "1";
             pendingDTC: "0" | "1";
             testFailed: "0" | "1";
+        };
+        StartAppResponse: {
+            /** @description The status URI to poll (also in Location) */
+            status: string;
+            /** @description The accepted transition */
+            transition: string;
+        };
+        StartComponentResponse: {
+            /** @description The status URI to poll (also in Location) */
+            status: string;
+            /** @description The accepted transition */
+            transition: string;
         };
         StartScriptExecutionAppRequest: {
             /** @description now | on_restart | now_and_on_restart | once_on_restart (built-in: now only) */
@@ -5383,11 +5443,11 @@ export type components = {
             [key: string]: unknown;
         };
         UpdateAppTriggerRequest: {
-            /** @description seconds > 0 */
+            /** @description seconds (at most ten years); omit for no expiry */
             lifetime: number;
         };
         UpdateAreaTriggerRequest: {
-            /** @description seconds > 0 */
+            /** @description seconds (at most ten years); omit for no expiry */
             lifetime: number;
         };
         UpdateComponentCyclicSubscriptionRequest: {
@@ -5397,7 +5457,7 @@ export type components = {
             [key: string]: unknown;
         };
         UpdateComponentTriggerRequest: {
-            /** @description seconds > 0 */
+            /** @description seconds (at most ten years); omit for no expiry */
             lifetime: number;
         };
         UpdateFunctionCyclicSubscriptionRequest: {
@@ -5407,7 +5467,7 @@ export type components = {
             [key: string]: unknown;
         };
         UpdateFunctionTriggerRequest: {
-            /** @description seconds > 0 */
+            /** @description seconds (at most ten years); omit for no expiry */
             lifetime: number;
         };
         /** UpdateList */
@@ -5509,7 +5569,7 @@ export type components = {
             /** @description The message in JSON form ({} when nothing arrived) */
             data: unknown;
             id: string;
-            /** @description ros2, entity_id, type_info, timestamp (ns), publisher_count, subscriber_count, status (data | metadata_only | published) */
+            /** @description ros2, entity_id, type_info, timestamp (ns), publisher_count, subscriber_count, status (data | metadata_only | published), age_sec and stale (reads of a sample) */
             "x-medkit"?: {
                 [key: string]: unknown;
             };
@@ -5524,7 +5584,7 @@ export type components = {
             /** @description The message in JSON form ({} when nothing arrived) */
             data: unknown;
             id: string;
-            /** @description ros2, entity_id, type_info, timestamp (ns), publisher_count, subscriber_count, status (data | metadata_only | published) */
+            /** @description ros2, entity_id, type_info, timestamp (ns), publisher_count, subscriber_count, status (data | metadata_only | published), age_sec and stale (reads of a sample) */
             "x-medkit"?: {
                 [key: string]: unknown;
             };
@@ -5539,7 +5599,7 @@ export type components = {
             /** @description The message in JSON form ({} when nothing arrived) */
             data: unknown;
             id: string;
-            /** @description ros2, entity_id, type_info, timestamp (ns), publisher_count, subscriber_count, status (data | metadata_only | published) */
+            /** @description ros2, entity_id, type_info, timestamp (ns), publisher_count, subscriber_count, status (data | metadata_only | published), age_sec and stale (reads of a sample) */
             "x-medkit"?: {
                 [key: string]: unknown;
             };
@@ -5554,7 +5614,7 @@ export type components = {
             /** @description The message in JSON form ({} when nothing arrived) */
             data: unknown;
             id: string;
-            /** @description ros2, entity_id, type_info, timestamp (ns), publisher_count, subscriber_count, status (data | metadata_only | published) */
+            /** @description ros2, entity_id, type_info, timestamp (ns), publisher_count, subscriber_count, status (data | metadata_only | published), age_sec and stale (reads of a sample) */
             "x-medkit"?: {
                 [key: string]: unknown;
             };
@@ -10366,7 +10426,15 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    /**
+                     * @example {
+                     *       "transition": "restart",
+                     *       "status": "/api/v1/apps/lidar_driver/status"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ForceRestartAppResponse"];
+                };
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             400: {
@@ -10450,7 +10518,15 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    /**
+                     * @example {
+                     *       "transition": "restart",
+                     *       "status": "/api/v1/apps/lidar_driver/status"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ForceShutdownAppResponse"];
+                };
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             400: {
@@ -10534,7 +10610,15 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    /**
+                     * @example {
+                     *       "transition": "restart",
+                     *       "status": "/api/v1/apps/lidar_driver/status"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["RestartAppResponse"];
+                };
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             400: {
@@ -10618,7 +10702,15 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    /**
+                     * @example {
+                     *       "transition": "restart",
+                     *       "status": "/api/v1/apps/lidar_driver/status"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ShutdownAppResponse"];
+                };
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             400: {
@@ -10702,7 +10794,15 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    /**
+                     * @example {
+                     *       "transition": "restart",
+                     *       "status": "/api/v1/apps/lidar_driver/status"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["StartAppResponse"];
+                };
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             400: {
@@ -20017,7 +20117,15 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    /**
+                     * @example {
+                     *       "transition": "restart",
+                     *       "status": "/api/v1/apps/lidar_driver/status"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ForceRestartComponentResponse"];
+                };
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             400: {
@@ -20101,7 +20209,15 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    /**
+                     * @example {
+                     *       "transition": "restart",
+                     *       "status": "/api/v1/apps/lidar_driver/status"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ForceShutdownComponentResponse"];
+                };
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             400: {
@@ -20185,7 +20301,15 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    /**
+                     * @example {
+                     *       "transition": "restart",
+                     *       "status": "/api/v1/apps/lidar_driver/status"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["RestartComponentResponse"];
+                };
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             400: {
@@ -20269,7 +20393,15 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    /**
+                     * @example {
+                     *       "transition": "restart",
+                     *       "status": "/api/v1/apps/lidar_driver/status"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ShutdownComponentResponse"];
+                };
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             400: {
@@ -20353,7 +20485,15 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    /**
+                     * @example {
+                     *       "transition": "restart",
+                     *       "status": "/api/v1/apps/lidar_driver/status"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["StartComponentResponse"];
+                };
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             400: {

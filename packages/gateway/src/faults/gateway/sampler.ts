@@ -22,7 +22,7 @@ export function registerFaultSampler(registry: CollectionSamplerRegistry, svc: F
         return svc.views.listItem(f);
       },
     },
-    { itemPath: 'optional' },
+    { itemPath: 'optional', notifies: true },
   );
   const find = (type: EntityType, id: string) => {
     try {

@@ -1,6 +1,6 @@
 // What freeze-frame capture needs from the live ROS graph (faults.md §6.3, §6.4): the topics a node
 // publishes, every topic, and a one-shot sample of a topic through a short-lived subscription.
-import type { RosGraph, RosNode } from '@medkit/ros2';
+import { onAbort as whenAborted, type RosGraph, type RosNode } from '@medkit/ros2';
 import type { SampledMessage, TopicGraph, TopicSampler } from '../snapshots/sampler.js';
 import type { SignalCache } from '../snapshots/signal-cache.js';
 
@@ -28,16 +28,17 @@ export function rosTopicSampler(node: () => RosNode | undefined, graph: RosGraph
       if (!n || !type || graph.publishersOf(topic).length === 0 || signal?.aborted) return Promise.resolve(null);
       return new Promise<SampledMessage | null>((resolve) => {
         let sub: { close(): void } | undefined;
+        let unlisten = () => {};
         const done = (m: SampledMessage | null) => {
           clearTimeout(timer);
-          signal?.removeEventListener('abort', onAbort);
+          unlisten();
           sub?.close();
           sub = undefined;
           resolve(m);
         };
-        const onAbort = () => done(null);
         const timer = setTimeout(() => done(null), timeoutMs);
-        signal?.addEventListener('abort', onAbort);
+        // The capture pool passes one long-lived signal to every capture, many at once: one listener for all.
+        if (signal) unlisten = whenAborted(signal, () => done(null));
         try {
           sub = n.createSubscription(topic, type, (value, info) => {
             done({ type, value, timestamp_ns: BigInt(Date.now()) * 1_000_000n, size_bytes: info.raw.length });

@@ -1,0 +1,33 @@
+// Request validation: one Ajv configuration per part of the request. Query strings, path parameters
+// and headers arrive as text, so their numbers and booleans are coerced from strings (`?limit=10`);
+// a JSON body already has types, so nothing is coerced there (`true` is not the integer 1, `"5"` is
+// not the number 5) and documented ranges are enforced as written.
+import AjvCompiler from '@fastify/ajv-compiler';
+import type { FastifySchemaCompiler } from 'fastify';
+
+const SHARED = { useDefaults: true, removeAdditional: false, allErrors: false } as const;
+
+// One pool per process: it reuses an Ajv instance for the same shared schemas and options, as
+// Fastify's default does (a fresh Ajv per encapsulation context makes start-up many times slower).
+const pool = AjvCompiler();
+
+type RouteSchema = Parameters<FastifySchemaCompiler<unknown>>[0];
+type BuildValidator = (externalSchemas: Record<string, unknown>, serverOptions: unknown) => FastifySchemaCompiler<unknown>;
+
+/** The `schemaController.compilersFactory.buildValidator` of the gateway's Fastify server. */
+export const buildRequestValidator: BuildValidator = (externalSchemas) => {
+  const textParts = pool(externalSchemas as never, { customOptions: { ...SHARED, coerceTypes: 'array' } });
+  const jsonBody = pool(externalSchemas as never, { customOptions: { ...SHARED, coerceTypes: false } });
+  return (route: RouteSchema) => (route.httpPart === 'body' ? jsonBody(route as never) : textParts(route as never)) as ReturnType<FastifySchemaCompiler<unknown>>;
+};
+
+/** Ajv keywords that reject a well-typed number for being out of its documented range. */
+const VALUE_KEYWORDS = new Set(['minimum', 'maximum', 'exclusiveMinimum', 'exclusiveMaximum', 'multipleOf']);
+
+/**
+ * True when a validation error is an out-of-range number (api.md §2.2 `invalid-parameter`); other body
+ * failures (type, required, enum, pattern) stay `invalid-request` as the resource sections specify.
+ */
+export function isValueError(keyword: string | undefined): boolean {
+  return keyword !== undefined && VALUE_KEYWORDS.has(keyword);
+}

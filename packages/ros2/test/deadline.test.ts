@@ -1,0 +1,45 @@
+// withDeadline on a shared AbortSignal: a request that fans out to many ROS calls at once (the
+// configurations of an area with a dozen nodes) passes one signal to all of them. Each call must not
+// hang its own 'abort' listener on it: past 10 Node warns (MaxListenersExceededWarning) on every
+// such request.
+import { getEventListeners } from 'node:events';
+import { afterEach, describe, expect, it } from 'vitest';
+import { withDeadline } from '../src/client/deadline.js';
+import { RosAbortedError } from '../src/client/errors.js';
+
+const warnings: Error[] = [];
+const onWarning = (w: Error) => warnings.push(w);
+process.on('warning', onWarning);
+afterEach(() => {
+  warnings.length = 0;
+});
+
+const tick = () => new Promise((r) => setImmediate(r));
+
+describe('withDeadline on one signal shared by many calls', () => {
+  it('keeps one abort listener on the signal however many calls wait on it, and aborts them all', async () => {
+    const ac = new AbortController();
+    const settle: ((v: number) => void)[] = [];
+    const calls = Array.from({ length: 50 }, (_, i) => withDeadline<number>(`call ${i}`, { signal: ac.signal, timeoutMs: 60_000 }, (resolve) => settle.push(resolve)));
+    expect(getEventListeners(ac.signal, 'abort').length).toBeLessThanOrEqual(1);
+    // Half of them finish; the rest are aborted together.
+    for (const s of settle.slice(0, 25)) s(1);
+    await Promise.all(calls.slice(0, 25));
+    ac.abort();
+    const rest = await Promise.allSettled(calls.slice(25));
+    expect(rest.every((r) => r.status === 'rejected' && r.reason instanceof RosAbortedError)).toBe(true);
+    await tick();
+    expect(warnings.filter((w) => w.name === 'MaxListenersExceededWarning')).toEqual([]);
+  });
+
+  it('leaves nothing behind on a long-lived signal after many sequential calls', async () => {
+    const ac = new AbortController();
+    for (let i = 0; i < 30; i++) await withDeadline<number>('call', { signal: ac.signal, timeoutMs: 1000 }, (resolve) => resolve(i));
+    expect(getEventListeners(ac.signal, 'abort').length).toBeLessThanOrEqual(1);
+    // A call that starts after the abort rejects at once.
+    ac.abort();
+    await expect(withDeadline('late', { signal: ac.signal }, () => {})).rejects.toBeInstanceOf(RosAbortedError);
+    await tick();
+    expect(warnings.filter((w) => w.name === 'MaxListenersExceededWarning')).toEqual([]);
+  });
+});
