@@ -14,7 +14,8 @@ import { sovdErrorProblem } from './fuzz/generator.js';
 const MANIFEST = fileURLToPath(new URL('../../../../examples/amr/manifest.yaml', import.meta.url));
 const FLAGS = { 'discovery.manifest_path': MANIFEST, 'discovery.mode': 'manifest_only' };
 const VOLTAGE = '/api/v1/apps/battery-monitor/data/voltage';
-// A trigger must watch a collection whose changes this ROS-less gateway reports (faults do; data needs ROS).
+// Triggers need a resource something reports changes of: without ROS, data has no producer (400),
+// the entity's fault list does.
 const FAULTS = '/api/v1/apps/battery-monitor/faults';
 
 /** A raw request (no URL normalisation, bodies on any method). */
@@ -52,7 +53,7 @@ describe('trigger lifetimes past what a date can hold', () => {
 
   it('refuses 8,640,000,000,000 s, 1e308 and true with 400 invalid-parameter and creates nothing', async () => {
     for (const lifetime of [8_640_000_000_000, 1e308, true, 315_360_001]) {
-      const r = await api(g, 'POST', '/api/v1/apps/battery-monitor/triggers', { resource: VOLTAGE, trigger_condition: { condition_type: 'OnChange' }, lifetime });
+      const r = await api(g, 'POST', '/api/v1/apps/battery-monitor/triggers', { resource: FAULTS, trigger_condition: { condition_type: 'OnChange' }, lifetime });
       expect(r.status, JSON.stringify(lifetime)).toBe(400);
       expect(r.body.error_code).toBe('invalid-parameter');
     }
@@ -117,7 +118,7 @@ describe('request validation and Fastify errors', () => {
   it('does not take true as the integer 1 (lock_expiration, lifetime, duration, max_entries)', async () => {
     const cases: [string, string, unknown, Record<string, string>?][] = [
       ['POST', '/api/v1/components/battery-pack/locks', { lock_expiration: true }, { 'x-client-id': 'c1' }],
-      ['POST', '/api/v1/apps/battery-monitor/triggers', { resource: VOLTAGE, trigger_condition: { condition_type: 'OnChange' }, lifetime: true }],
+      ['POST', '/api/v1/apps/battery-monitor/triggers', { resource: FAULTS, trigger_condition: { condition_type: 'OnChange' }, lifetime: true }],
       ['POST', '/api/v1/apps/battery-monitor/cyclic-subscriptions', { resource: VOLTAGE, interval: 'slow', duration: true }],
       ['PUT', '/api/v1/apps/battery-monitor/logs/configuration', { max_entries: true }],
       ['PUT', '/api/v1/apps/battery-monitor/logs/configuration', { max_entries: '5' }],
