@@ -2,6 +2,18 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 import globals from 'globals';
 
+/** Gateway files allowed to import Fastify and src/http/ (the HTTP layer and route files). */
+const GATEWAY_HTTP_FILES = [
+  'packages/gateway/src/http/**',
+  'packages/gateway/src/**/http/**',
+  'packages/gateway/src/**/routes.ts',
+  'packages/gateway/src/**/*-routes.ts',
+  'packages/gateway/src/**/*-route.ts',
+  'packages/gateway/src/**/schemas.ts',
+  'packages/gateway/src/gateway.ts',
+  'packages/gateway/src/feature.ts',
+];
+
 export default tseslint.config(
   { ignores: ['**/dist/**', '**/node_modules/**', '**/build/**', '.test-artifacts/**', 'packages/web/dist/**'] },
   js.configs.recommended,
@@ -13,4 +25,27 @@ export default tseslint.config(
       '@typescript-eslint/no-explicit-any': 'warn',
     },
   },
+  // Gateway layering (design: "the HTTP layer only translates"): only the HTTP layer (src/http/), the
+  // route files (routes.ts, *-routes.ts, *-route.ts, schemas.ts, any <feature>/http/ folder) and the
+  // composition root (gateway.ts, feature.ts) may import Fastify or src/http/. Domain code throws
+  // SovdError from src/sovd/ and pushes events through src/sovd/events.ts instead.
+  ...[1, 2, 3, 4].map((depth) => ({
+    files: [`packages/gateway/src/${'*/'.repeat(depth - 1)}*.ts`],
+    ignores: GATEWAY_HTTP_FILES,
+    rules: {
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            { regex: '^(fastify|@fastify/.*)$', message: 'Only src/http/ and route files may import Fastify (gateway layering).' },
+            {
+              // The top-level src/http/ folder as seen from a file `depth` folders down.
+              regex: `^${depth === 1 ? '\\./' : '(\\.\\./)'.repeat(depth - 1)}http/`,
+              message: 'Only src/http/ and route files may import the HTTP layer; use src/sovd/ for errors, paths and event streams.',
+            },
+          ],
+        },
+      ],
+    },
+  })),
 );

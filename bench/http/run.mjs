@@ -1,10 +1,10 @@
 #!/usr/bin/env node
-// HTTP benchmark: GET /api/v1/apps on a manifest with 200 apps vs a plain node:http server returning
-// the same JSON body, in the same run, alternating rounds. Usage: node bench/http/run.mjs [seconds]
+// HTTP benchmark: GET /api/v1/apps (cached list) and GET /api/v1/apps/app-7 (entity detail) on a manifest
+// with 200 apps vs plain node:http servers returning the same JSON bytes, in the same run, alternating rounds. Usage: node bench/http/run.mjs [seconds]
 // (build first: npm run build). Prints a Markdown table for docs/benchmarks.md.
 import { spawn } from 'node:child_process';
 import { mkdtempSync, writeFileSync, rmSync } from 'node:fs';
-import { tmpdir, cpus } from 'node:os';
+import { tmpdir, cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
@@ -35,27 +35,36 @@ function start(kind, bodyFile) {
   });
 }
 
-function load(port) {
+function load(port, path) {
   return new Promise((resolve, reject) => {
-    autocannon({ url: `http://127.0.0.1:${port}/api/v1/apps`, connections, duration: seconds, pipelining: 1 }, (err, r) => (err ? reject(err) : resolve(r)));
+    autocannon({ url: `http://127.0.0.1:${port}${path}`, connections, duration: seconds, pipelining: 1 }, (err, r) => (err ? reject(err) : resolve(r)));
   });
 }
 
 writeFileSync(join(dir, 'manifest.yaml'), manifest(200));
 const gw = await start('gateway');
-const body = await (await fetch(`http://127.0.0.1:${gw.port}/api/v1/apps`)).text();
-if (JSON.parse(body).items.length !== 200) throw new Error('gateway did not list 200 apps');
-writeFileSync(join(dir, 'body.json'), body);
-const plain = await start('plain', join(dir, 'body.json'));
-const plainStatic = await start('plain-static', join(dir, 'body.json'));
 
-const results = { gateway: [], plain: [], 'plain-static': [] };
-for (let round = 0; round < 2; round++) {
-  for (const [name, srv] of [['plain', plain], ['plain-static', plainStatic], ['gateway', gw]]) results[name].push(await load(srv.port));
+/** The gateway against plain node:http servers sending the same bytes, alternating rounds. */
+async function compare(path, label) {
+  const body = await (await fetch(`http://127.0.0.1:${gw.port}${path}`)).text();
+  const file = join(dir, `body-${label}.json`);
+  writeFileSync(file, body);
+  const plain = await start('plain', file);
+  const plainStatic = await start('plain-static', file);
+  const results = { gateway: [], plain: [], 'plain-static': [] };
+  for (let round = 0; round < 2; round++) {
+    for (const [name, srv] of [['plain', plain], ['plain-static', plainStatic], ['gateway', gw]]) results[name].push(await load(srv.port, path));
+  }
+  plain.child.kill();
+  plainStatic.child.kill();
+  return { body, results };
 }
+
+const list = await compare('/api/v1/apps', 'list');
+if (JSON.parse(list.body).items.length !== 200) throw new Error('gateway did not list 200 apps');
+const detail = await compare('/api/v1/apps/app-7', 'detail');
+if (JSON.parse(detail.body).id !== 'app-7') throw new Error('gateway did not serve the app-7 detail');
 gw.child.kill();
-plain.child.kill();
-plainStatic.child.kill();
 rmSync(dir, { recursive: true, force: true });
 
 const summary = (rs) => ({
@@ -64,13 +73,15 @@ const summary = (rs) => ({
   p99: Math.max(...rs.map((r) => r.latency.p99)),
   errors: rs.reduce((s, r) => s + r.errors + r.non2xx, 0),
 });
-const g = summary(results.gateway);
-const p = summary(results.plain);
-const ps = summary(results['plain-static']);
-console.log(`\nmachine: ${cpus().length} × ${cpus()[0].model}, node ${process.version}, date ${new Date().toISOString().slice(0, 10)}`);
-console.log(`command: node bench/http/run.mjs ${seconds}   (${connections} connections, ${seconds} s per round, 2 rounds each, body ${body.length} bytes)\n`);
-console.log('| server | req/s | p50 ms | p99 ms | errors |\n|---|---|---|---|---|');
-console.log(`| plain node:http | ${p.rps.toFixed(0)} | ${p.p50} | ${p.p99} | ${p.errors} |`);
-console.log(`| plain node:http, prebuilt body | ${ps.rps.toFixed(0)} | ${ps.p50} | ${ps.p99} | ${ps.errors} |`);
-console.log(`| medkit GET /api/v1/apps | ${g.rps.toFixed(0)} | ${g.p50} | ${g.p99} | ${g.errors} |`);
-console.log(`\nratio: ${((g.rps / p.rps) * 100).toFixed(1)}% of plain node:http serialising per request, ${((g.rps / ps.rps) * 100).toFixed(1)}% of plain node:http with a prebuilt body (budget ≥ 25%)`);
+console.log(`\nmachine: ${cpus().length} × ${cpus()[0].model}, node ${process.version}, date ${new Date().toISOString().slice(0, 10)}, loadavg ${loadavg().map((l) => l.toFixed(1)).join(' ')}`);
+console.log(`command: node bench/http/run.mjs ${seconds}   (${connections} connections, ${seconds} s per round, 2 rounds each)\n`);
+console.log('| route | server | req/s | p50 ms | p99 ms | errors |\n|---|---|---|---|---|---|');
+for (const [route, r] of [['GET /api/v1/apps', list], ['GET /api/v1/apps/app-7', detail]]) {
+  const g = summary(r.results.gateway);
+  const p = summary(r.results.plain);
+  const ps = summary(r.results['plain-static']);
+  console.log(`| ${route} (${r.body.length} B) | plain node:http | ${p.rps.toFixed(0)} | ${p.p50} | ${p.p99} | ${p.errors} |`);
+  console.log(`| | plain node:http, prebuilt body | ${ps.rps.toFixed(0)} | ${ps.p50} | ${ps.p99} | ${ps.errors} |`);
+  console.log(`| | medkit | ${g.rps.toFixed(0)} | ${g.p50} | ${g.p99} | ${g.errors} |`);
+  console.log(`\n${route}: ${((g.rps / p.rps) * 100).toFixed(1)}% of plain node:http serialising per request, ${((g.rps / ps.rps) * 100).toFixed(1)}% of plain node:http with a prebuilt body\n`);
+}

@@ -12,7 +12,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { createGateway, defaultFeatures, FEATURE_KEYS, loadConfig, type Gateway } from '@medkit/gateway';
+import { createGateway, defaultFeatures, FAULTS_SERVICE, FEATURE_KEYS, loadConfig, type Gateway } from '@medkit/gateway';
 import { MANIFESTS, medkitBin } from './paths.js';
 
 /** What the simulator asks of a robot's fault manager (the gateway's 'faults' service). */
@@ -71,7 +71,7 @@ export async function fleetDemo(argv: string[]): Promise<number> {
     const url = await g.listen(0);
     robots.push(g);
     console.error(`medkit demo fleet: robot ${id} at ${url}/api/v1`);
-    const faults = g.ctx.services.get('faults') as FaultReporter;
+    const faults: FaultReporter = g.ctx.services.get(FAULTS_SERVICE);
     // Each robot toggles one random scenario every few seconds: a live, changing fleet.
     timers.push(setInterval(() => {
       const [code, severity, source, description] = SCENARIOS[Math.floor(Math.random() * SCENARIOS.length)];

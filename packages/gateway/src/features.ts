@@ -1,16 +1,16 @@
-// The features a default `medkit gateway` runs, in registration order (routing order matters),
-// and the configuration keys they contribute.
+// The features a default `medkit gateway` runs and the configuration keys they contribute. The gateway
+// orders them from what each provides and uses (registry/order.ts) and registers routes by phase.
 import type { GatewayConfig, KeySpec } from './config/index.js';
 import type { GatewayContext, GatewayFeature } from './feature.js';
-import { createEntitiesFeature, ENTITIES_SERVICE } from './entities/http/feature.js';
-import type { DiscoveryManager } from './entities/service.js';
+import { createEntitiesFeature } from './entities/http/feature.js';
+import { ENTITIES_SERVICE } from './entities/service.js';
 import { createScriptsFeature, SCRIPTS_KEYS } from './scripts/index.js';
 import { createUpdatesFeature, UPDATES_KEYS } from './updates/index.js';
 import { createLocksFeature, LOCK_KEYS } from './locks/index.js';
 import { createTriggersFeature, TRIGGER_KEYS } from './triggers/index.js';
 import { createSubscriptionsFeature, SUBSCRIPTION_KEYS } from './subscriptions/index.js';
 import { createWebUiFeature, WEB_UI_KEYS } from './web-ui/feature.js';
-import { createUnsupportedFeature } from './unsupported/feature.js';
+import { createUnsupportedFeature } from './unsupported/routes.js';
 import { createRosFeature } from './ros/index.js';
 import { createFaultsFeature, FAULTS_FEATURE_KEYS } from './faults/feature.js';
 import { AGGREGATION_KEYS, createAggregationFeature } from './aggregation/index.js';
@@ -19,6 +19,7 @@ import { createOperationsFeature } from './operations/index.js';
 import { createConfigurationsFeature } from './configurations/index.js';
 import { createLifecycleFeature } from './lifecycle/index.js';
 import { createLogsFeature, LOG_KEYS } from './logs/index.js';
+import { createPluginsFeature } from './plugins/feature.js';
 import { createMcpFeature, MCP_KEYS } from './mcp/feature.js';
 import { createFleetLinkFeature, FLEET_LINK_KEYS } from './fleet-link/feature.js';
 import { FLEET_COMMON_KEYS } from './fleet-protocol/keys.js';
@@ -27,18 +28,16 @@ import { FLEET_SERVER_KEYS } from './fleet/keys.js';
 
 /** The manifest's `scripts:` entries, run as managed scripts. */
 function manifestScripts(ctx: GatewayContext) {
-  return (ctx.services.get(ENTITIES_SERVICE) as DiscoveryManager | undefined)?.manifest?.scripts ?? [];
+  return ctx.services.find(ENTITIES_SERVICE)?.manifest?.scripts ?? [];
 }
 
 /** Feature modules that make up the default gateway. Each is a factory so config can shape it. */
 const FEATURE_FACTORIES: ((config: GatewayConfig) => GatewayFeature)[] = [
-  // The ROS connection publishes the live graph that the entities feature discovers from.
   (config) => createRosFeature(config),
+  () => createPluginsFeature(),
   () => createEntitiesFeature(),
-  // Right after entities: merges peer trees into the cache and forwards requests for peer-owned entities.
   () => createAggregationFeature(),
   (config) => createFaultsFeature(config),
-  // Locks first among the resource features: it installs the resolver's lock guard that every mutating route consults.
   (config) => createLocksFeature(config),
   (config) => createDataFeature(config),
   (config) => createOperationsFeature(config),
@@ -49,12 +48,10 @@ const FEATURE_FACTORIES: ((config: GatewayConfig) => GatewayFeature)[] = [
   (config) => createUpdatesFeature(config),
   (config) => createTriggersFeature(config),
   (config) => createSubscriptionsFeature(config),
-  // Off unless fleet.enabled: after faults, whose event stream it forwards to the fleet.
   (config) => createFleetLinkFeature(config),
   (config) => createVda5050Feature(config),
   () => createUnsupportedFeature(),
   () => createMcpFeature(),
-  // Last: the UI's static files at / must not shadow any API route.
   () => createWebUiFeature(),
 ];
 

@@ -5,15 +5,18 @@ import { createHttpServer, type HttpServer } from './http/server.js';
 import { SseHub } from './http/sse.js';
 import { Capabilities } from './info/capabilities.js';
 import { HealthRegistry } from './info/health-registry.js';
-import { RouteIndex } from './info/route-index.js';
+import { RouteIndex } from './http/route-index.js';
 import { registerInfoRoutes } from './info/routes.js';
 import { MigrationRegistry, openStore, prepareDataDir } from './storage/index.js';
-import type { GatewayContext, GatewayFeature } from './feature.js';
+import type { GatewayContext, GatewayFeature, RoutePhase } from './feature.js';
+import { orderFeatures, ServiceRegistry } from './registry/index.js';
+import { CollectionSamplerRegistry } from './sampling/registry.js';
 import { EntityResolver } from './entity-scope/index.js';
 import { GATEWAY_VERSION, PRODUCT_NAME, SOVD_VERSION } from './version.js';
 
 export interface GatewayOptions {
   config: GatewayConfig;
+  /** In any order: the gateway orders them from their provides/needs/uses (FeatureGraphError when it cannot). */
   features: GatewayFeature[];
   /** Logger destination; defaults to stderr. */
   logStream?: NodeJS.WritableStream;
@@ -29,12 +32,16 @@ export interface Gateway {
   summary(): [string, string][];
 }
 
+const ROUTE_PHASES: RoutePhase[] = ['intercept', 'resource', 'fallback'];
+
 export async function createGateway(opts: GatewayOptions): Promise<Gateway> {
   const { config } = opts;
+  // Checked before anything is opened: a missing or cyclic dependency is a configuration error.
+  const features = orderFeatures(opts.features);
   const log = pino({ level: config.get('logging.level'), base: undefined }, (opts.logStream ?? process.stderr) as pino.DestinationStream);
   const dataDir = prepareDataDir(config.get('data_dir'));
   const migrations = new MigrationRegistry();
-  for (const f of opts.features) if (f.migrations) migrations.register(...f.migrations);
+  for (const f of features) if (f.migrations) migrations.register(...f.migrations);
   const db = openStore(dataDir, migrations);
 
   // Capabilities are read from the routes as registered (GET / §4.1), so the index exists first.
@@ -48,7 +55,8 @@ export async function createGateway(opts: GatewayOptions): Promise<Gateway> {
     health: new HealthRegistry(),
     capabilities: new Capabilities(routeIndex),
     resolver: new EntityResolver(),
-    services: new Map(),
+    services: new ServiceRegistry(),
+    samplers: new CollectionSamplerRegistry(),
   };
   // Features that ran init() own resources (ROS participant, timers, files) even before start():
   // every exit path stops them, newest first.
@@ -68,7 +76,7 @@ export async function createGateway(opts: GatewayOptions): Promise<Gateway> {
     throw err;
   };
   try {
-    for (const f of opts.features) {
+    for (const f of features) {
       initialized.push(f);
       await f.init?.(ctx);
     }
@@ -104,11 +112,13 @@ export async function createGateway(opts: GatewayOptions): Promise<Gateway> {
       maxIdleSec: config.get('rate_limiting.client_max_idle_seconds'),
     },
     openApi: { enabled: config.get('docs.enabled'), version: GATEWAY_VERSION, sovdVersion: SOVD_VERSION },
-    docsEnrichers: opts.features.flatMap((f) => f.docsEnrichers?.(ctx) ?? []),
+    resolver: ctx.resolver,
+    docsEnrichers: features.flatMap((f) => f.docsEnrichers?.(ctx) ?? []),
+    docsPaths: features.flatMap((f) => f.docsPaths?.(ctx) ?? []),
     routes: [
       (app) => routeIndex.install(app),
       registerInfoRoutes({ name: PRODUCT_NAME, version: GATEWAY_VERSION, sovdVersion: SOVD_VERSION, capabilities: ctx.capabilities, health: ctx.health, routeIndex }),
-      ...opts.features.flatMap((f) => (f.routes ? [f.routes(ctx)] : [])),
+      ...ROUTE_PHASES.flatMap((phase) => features.filter((f) => (f.routePhase ?? 'resource') === phase).flatMap((f) => (f.routes ? [f.routes(ctx)] : []))),
     ],
   }).catch(abandon);
   try {
@@ -125,7 +135,7 @@ export async function createGateway(opts: GatewayOptions): Promise<Gateway> {
       const address = await http.app.listen({ host: config.get('server.host'), port: port ?? config.get('server.port') });
       const bound = http.app.server.address();
       if (bound && typeof bound === 'object') ctx.listening = { host: bound.address, port: bound.port };
-      for (const f of opts.features) await f.start?.(ctx);
+      for (const f of features) await f.start?.(ctx);
       return address;
     },
     close() {
@@ -147,7 +157,7 @@ export async function createGateway(opts: GatewayOptions): Promise<Gateway> {
       return closed;
     },
     summary() {
-      return opts.features.flatMap((f) => f.summary?.(ctx) ?? []);
+      return features.flatMap((f) => f.summary?.(ctx) ?? []);
     },
   };
 }

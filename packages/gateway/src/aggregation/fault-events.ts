@@ -1,6 +1,7 @@
 // Peer fault events relayed into this gateway (spec/gateway.md §11.5–§11.6). The faults feature's stream
-// timeline (faults/gateway/stream-timeline.ts) subscribes here at start: each event gets this gateway's next
+// timeline (faults/http/stream-timeline.ts) subscribes here at start: each event gets this gateway's next
 // /faults/stream id, from the same sequence and replay buffer as local events.
+import { token, type Token } from '../registry/index.js';
 
 /** One fault event received from a peer's /faults/stream. */
 export interface RelayedFaultEvent {
@@ -25,7 +26,7 @@ export interface FaultEventSink {
 export type RelayedFaultListener = (e: RelayedFaultEvent) => void;
 
 /** Service name under which the aggregation feature publishes its {@link PeerFaultEventHub}. */
-export const PEER_FAULT_EVENTS_SERVICE = 'aggregation.fault-events';
+export const PEER_FAULT_EVENTS_SERVICE: Token<PeerFaultEventHub> = token('aggregation.fault-events');
 
 /** Fan-in point for relayed events; synchronous delivery, a throwing listener does not affect others. */
 export class PeerFaultEventHub implements FaultEventSink {

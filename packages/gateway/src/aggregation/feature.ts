@@ -2,22 +2,28 @@
 // merged into discovery, requests for peer-owned entities forwarded, collections fanned out, peer fault
 // events relayed. Off (and invisible) unless `aggregation.enabled`.
 import type { GatewayFeature } from '../feature.js';
+import { ENTITIES_SERVICE } from '../entities/service.js';
 import { AGGREGATION_KEYS, readAggregationSettings } from './config.js';
 import { PEER_FAULT_EVENTS_SERVICE, type FaultEventSink } from './fault-events.js';
 import { registerAggregationHooks } from './routes.js';
 import { AggregationService, type MergeHost } from './service.js';
 import { startPeerDiscovery, type PeerDiscovery } from './mdns/peer-discovery.js';
+import { token, type Token } from '../registry/index.js';
 
 /** Service name of the {@link AggregationService}. */
-export const AGGREGATION_SERVICE = 'aggregation';
+export const AGGREGATION_SERVICE: Token<AggregationService> = token('aggregation');
 /** Optional service another feature may publish to receive relayed peer fault events pushed to it. */
-export const PEER_FAULT_SINK_SERVICE = 'faults.peer-event-sink';
+export const PEER_FAULT_SINK_SERVICE: Token<FaultEventSink> = token('faults.peer-event-sink');
 
 export function createAggregationFeature(): GatewayFeature {
   let svc: AggregationService | undefined;
   let mdns: Promise<PeerDiscovery | undefined> | undefined;
   return {
     name: 'aggregation',
+    provides: [AGGREGATION_SERVICE, PEER_FAULT_EVENTS_SERVICE],
+    uses: [ENTITIES_SERVICE, PEER_FAULT_SINK_SERVICE],
+    // Its forwarding hooks must see a request for a peer-owned entity before any resource handler.
+    routePhase: 'intercept',
     keys: AGGREGATION_KEYS,
     init(ctx) {
       const log = ctx.log.child({ component: 'aggregation' });
@@ -26,9 +32,9 @@ export function createAggregationFeature(): GatewayFeature {
       svc = new AggregationService(settings, { info: (m) => log.info(m), warn: (m) => log.warn(m), error: (m) => log.error(m) });
       const service = svc;
       ctx.capabilities.set('aggregation');
-      ctx.services.set(AGGREGATION_SERVICE, service);
-      ctx.services.set(PEER_FAULT_EVENTS_SERVICE, service.faultEvents);
-      const entities = ctx.services.get('entities') as MergeHost | undefined;
+      ctx.services.provide(AGGREGATION_SERVICE, service);
+      ctx.services.provide(PEER_FAULT_EVENTS_SERVICE, service.faultEvents);
+      const entities: MergeHost | undefined = ctx.services.find(ENTITIES_SERVICE);
       if (entities) service.attach(entities);
       else log.warn('aggregation runs without the entities feature: peer entities are not merged, only global lists fan out');
       ctx.health.add(() => service.health());
@@ -43,7 +49,7 @@ export function createAggregationFeature(): GatewayFeature {
     },
     start(ctx) {
       // Not awaited: start-up never waits for peers (the first round finishes in the background).
-      void svc?.start(ctx.services.get(PEER_FAULT_SINK_SERVICE) as FaultEventSink | undefined);
+      void svc?.start(ctx.services.find(PEER_FAULT_SINK_SERVICE));
       const s = svc;
       if (s && (s.settings.announce || s.settings.discover)) {
         const log = ctx.log.child({ component: 'aggregation.mdns' });

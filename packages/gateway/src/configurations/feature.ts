@@ -1,18 +1,21 @@
 // The configurations feature (api.md §8): node parameters behind every entity, with deadlines, a
 // negative cache for dead parameter services, reset to first-seen values, and the 'configurations' sampler.
 import type { GatewayConfig } from '../config/index.js';
+import { ENTITIES_SERVICE } from '../entities/service.js';
+import { LOCKS_SERVICE } from '../locks/feature.js';
 import type { GatewayFeature } from '../feature.js';
 import { membersVia } from '../ros/members.js';
 import { afterInit } from '../ros/route-kit.js';
-import { ROS_SERVICE, type RosConnection } from '../ros/connection.js';
+import { ROS_SERVICE } from '../ros/connection.js';
 import { secToMs } from '../ros/call-errors.js';
 import { getSamplers } from '../sampling/index.js';
 import { rosParameterBackend, type ParameterBackend } from './backend.js';
 import { NodeParameters } from './node-params.js';
 import { registerConfigurationRoutes } from './routes.js';
 import { ConfigurationsService } from './service.js';
+import { token, type Token } from '../registry/index.js';
 
-export const CONFIGURATIONS_SERVICE = 'configurations';
+export const CONFIGURATIONS_SERVICE: Token<ConfigurationsService> = token('configurations');
 
 export interface ConfigurationsFeatureOptions {
   /** Parameter access (default: the ROS connection's). */
@@ -25,8 +28,10 @@ export function createConfigurationsFeature(_config?: GatewayConfig, opts: Confi
   let unlisten: (() => void) | undefined;
   return {
     name: 'configurations',
+    provides: [CONFIGURATIONS_SERVICE],
+    uses: [ROS_SERVICE, ENTITIES_SERVICE, LOCKS_SERVICE],
     init(ctx) {
-      const ros = ctx.services.get(ROS_SERVICE) as RosConnection | undefined;
+      const ros = ctx.services.find(ROS_SERVICE);
       backend = opts.backend ?? (ros ? rosParameterBackend(ros) : undefined);
       const b = backend ?? unavailableBackend();
       const params = new NodeParameters(b, {
@@ -40,7 +45,7 @@ export function createConfigurationsFeature(_config?: GatewayConfig, opts: Confi
       }
       const s = new ConfigurationsService(params, membersVia(ctx));
       service = s;
-      ctx.services.set(CONFIGURATIONS_SERVICE, s);
+      ctx.services.provide(CONFIGURATIONS_SERVICE, s);
       getSamplers(ctx).register('configurations', { sample: (e, _item, signal) => s.list({ type: e.type, entity: e.entity }, signal) });
     },
     routes: (ctx) =>

@@ -72,12 +72,8 @@ export function registerConfigurationRoutes(deps: ConfigurationRouteDeps) {
       const ItemParams = Type.Object({ [idParam]: EntityId(`${Title} id`), config_id: Type.String({ description: 'Parameter id; may contain / and .' }) });
       const WildParams = Type.Object({ [idParam]: EntityId(`${Title} id`), '*': Type.String() });
       const tags = ['configurations'];
-      const resolve = (request: Req, mutating: boolean) =>
-        deps.resolver.resolve(segment, (request.params as Record<string, string>)[idParam], {
-          collection: 'configurations',
-          mutating,
-          clientId: request.headers['x-client-id'] as string | undefined,
-        });
+      const reads = { entity: { segment, collection: 'configurations' as const } };
+      const writes = { entity: { segment, collection: 'configurations' as const, mutating: true } };
       const configId = (request: Req) => {
         const p = request.params as Record<string, string>;
         return p.config_id ?? p['*'] ?? '';
@@ -89,28 +85,28 @@ export function registerConfigurationRoutes(deps: ConfigurationRouteDeps) {
 
       app.get(
         base,
-        { schema: { operationId: `list${Title}Configurations`, summary: `Parameters of the nodes behind a ${type}`, tags, params: Params, response: { 200: Collection(ConfigItem), ...ERR } } },
-        async (request, reply) => deps.service().list(resolve(request, false), clientGone(reply.raw)),
+        { config: reads, schema: { operationId: `list${Title}Configurations`, summary: `Parameters of the nodes behind a ${type}`, tags, params: Params, response: { 200: Collection(ConfigItem), ...ERR } } },
+        async (request, reply) => deps.service().list(request.entity, clientGone(reply.raw)),
       );
       app.delete(
         base,
-        { schema: { operationId: `reset${Title}Configurations`, summary: `Reset every parameter of a ${type} to its initial value`, tags, params: Params, response: { 204: Type.Null(), 207: MultiStatus, ...ERR } } },
+        { config: writes, schema: { operationId: `reset${Title}Configurations`, summary: `Reset every parameter of a ${type} to its initial value`, tags, params: Params, response: { 204: Type.Null(), 207: MultiStatus, ...ERR } } },
         async (request, reply) => {
-          const out = await deps.service().resetAll(resolve(request, true), clientGone(reply.raw));
+          const out = await deps.service().resetAll(request.entity, clientGone(reply.raw));
           return out ? reply.code(207).send(out) : reply.code(204).send(null);
         },
       );
       both('Path', { operationId: `get${Title}Configuration`, summary: `One parameter of a ${type}`, tags, response: { 200: ConfigValue, ...ERR } }, (path, schema) =>
-        app.get(path, { schema }, async (request, reply) => deps.service().get(resolve(request, false), configId(request), clientGone(reply.raw))),
+        app.get(path, { config: reads, schema }, async (request, reply) => deps.service().get(request.entity, configId(request), clientGone(reply.raw))),
       );
       both('Path', { operationId: `set${Title}Configuration`, summary: `Set one parameter of a ${type}`, tags, body: SetBody, response: { 200: ConfigValue, ...ERR } }, (path, schema) =>
-        app.put(path, { schema }, async (request, reply) =>
-          deps.service().set(resolve(request, true), configId(request), (request.body ?? {}) as { data?: unknown; value?: unknown }, clientGone(reply.raw)),
+        app.put(path, { config: writes, schema }, async (request, reply) =>
+          deps.service().set(request.entity, configId(request), (request.body ?? {}) as { data?: unknown; value?: unknown }, clientGone(reply.raw)),
         ),
       );
       both('Path', { operationId: `reset${Title}Configuration`, summary: `Reset one parameter of a ${type} to its initial value`, tags, response: { 204: Type.Null(), ...ERR } }, (path, schema) =>
-        app.delete(path, { schema }, async (request, reply) => {
-          await deps.service().reset(resolve(request, true), configId(request), clientGone(reply.raw));
+        app.delete(path, { config: writes, schema }, async (request, reply) => {
+          await deps.service().reset(request.entity, configId(request), clientGone(reply.raw));
           return reply.code(204).send(null);
         }),
       );

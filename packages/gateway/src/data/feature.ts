@@ -2,8 +2,10 @@
 // 'data' sampler for triggers and cyclic subscriptions, and `x-medkit-data-provider` on /health.
 import { qosForWriters } from '@medkit/ros2';
 import { float, int, type GatewayConfig } from '../config/index.js';
+import { ENTITIES_SERVICE } from '../entities/service.js';
+import { LOCKS_SERVICE } from '../locks/feature.js';
 import type { GatewayContext, GatewayFeature } from '../feature.js';
-import { SovdError } from '../http/errors.js';
+import { SovdError } from '../sovd/errors.js';
 import { afterInit } from '../ros/route-kit.js';
 import { ROS_SERVICE, type RosConnection } from '../ros/connection.js';
 import { isAggregating, membersVia } from '../ros/members.js';
@@ -14,7 +16,10 @@ import { impossibleTopicReason, matchDataItem } from './items.js';
 import { PublisherCache } from './publishers.js';
 import { registerDataRoutes } from './routes.js';
 import { DataService } from './service.js';
+import { PLUGINS_SERVICE } from '../plugins/feature.js';
+import { pluginData } from '../plugins/dispatch.js';
 import { TopicPool, type TopicTransport } from './topic-pool.js';
+import { token, type Token } from '../registry/index.js';
 
 export const DATA_KEYS = {
   'data_provider.max_parallel_samples': int(8, 'Accepted for compatibility; medkit samples without worker threads, so reads are not queued (no-op).', { min: 1, max: 256, policy: 'clamp' }),
@@ -25,7 +30,7 @@ export const DATA_KEYS = {
   'data_provider.stale_after_sec': float(0, '[ours] A read marks its sample `stale: true` when older than this; 0 = 3 × the topic\'s observed period (at least 1 s).', { min: 0, max: 86400, policy: 'clamp' }),
 };
 
-export const DATA_SERVICE = 'data';
+export const DATA_SERVICE: Token<DataService> = token('data');
 
 /** Pool transport over the gateway node: the reader's QoS follows what the topic's publishers offer. */
 export function rosTopicTransport(ros: RosConnection): TopicTransport {
@@ -43,9 +48,11 @@ export function createDataFeature(_config?: GatewayConfig): GatewayFeature {
   let publishers: PublisherCache | undefined;
   return {
     name: 'data',
+    provides: [DATA_SERVICE],
+    uses: [ROS_SERVICE, ENTITIES_SERVICE, LOCKS_SERVICE, PLUGINS_SERVICE],
     keys: DATA_KEYS,
     init(ctx) {
-      const ros = ctx.services.get(ROS_SERVICE) as RosConnection | undefined;
+      const ros = ctx.services.find(ROS_SERVICE);
       const v = <T>(k: string) => ctx.config.value<T>(k);
       if (ros) {
         pool = new TopicPool(rosTopicTransport(ros), {
@@ -66,14 +73,14 @@ export function createDataFeature(_config?: GatewayConfig): GatewayFeature {
         staleAfterMs: Math.round(v<number>('data_provider.stale_after_sec') * 1000),
       });
       service = s;
-      ctx.services.set(DATA_SERVICE, s);
+      ctx.services.provide(DATA_SERVICE, s);
       ctx.health.add(() => ({ fields: { 'x-medkit-data-provider': pool ? pool.stats() : { enabled: false } } }));
       registerDataSampler(ctx, s, pool);
     },
     routes(ctx) {
       return registerDataRoutes({
         service: afterInit(() => service, 'data'),
-        resolver: ctx.resolver,
+        owned: pluginData(ctx.services.find(PLUGINS_SERVICE)),
       });
     },
     start() {

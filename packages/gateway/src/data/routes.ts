@@ -4,9 +4,11 @@ import { Type } from '@sinclair/typebox';
 import { SEGMENT_TITLE } from '../entity-scope/index.js';
 import { API_BASE, type HttpApp } from '../http/app-types.js';
 import { Collection, EntityId, GenericError, Opaque } from '../http/schemas.js';
-import { SovdError } from '../http/errors.js';
-import { ENTITY_SEGMENTS, ID_PARAM, SEGMENT_TO_TYPE, type EntityResolver } from '../entity-scope/index.js';
-import type { ServerResponse } from 'node:http';
+import { SovdError } from '../sovd/errors.js';
+import { ENTITY_SEGMENTS, ID_PARAM, SEGMENT_TO_TYPE } from '../entity-scope/index.js';
+import type { pluginData } from '../plugins/dispatch.js';
+import { sendResult } from '../http/verbatim.js';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { clientGone } from '../ros/client-gone.js';
 import type { DataService } from './service.js';
 
@@ -41,7 +43,8 @@ const ERR = { 400: GenericError, 404: GenericError, 409: GenericError, 500: Gene
 
 export interface DataRouteDeps {
   service: () => DataService;
-  resolver: EntityResolver;
+  /** The data resource of a plugin-owned entity (gateway.md §2.4); undefined: the built-in service serves it. */
+  owned?: ReturnType<typeof pluginData>;
 }
 
 /** The `{data_id}` of a request: the single-segment param or the wildcard. */
@@ -62,18 +65,22 @@ export function registerDataRoutes(deps: DataRouteDeps) {
       const ItemParams = Type.Object({ [idParam]: EntityId(`${Title} id`), data_id: Type.String({ description: 'Topic path; percent-encode its slashes or send them raw' }) });
       const WildParams = Type.Object({ [idParam]: EntityId(`${Title} id`), '*': Type.String() });
       const tags = ['data'];
-      const resolve = (params: Record<string, string>, mutating: boolean, clientId?: string) =>
-        deps.resolver.resolve(segment, params[idParam], { collection: 'data', mutating, clientId });
+      const reads = { config: { entity: { segment, collection: 'data' as const } } };
+      const writes = { config: { entity: { segment, collection: 'data' as const, mutating: true } } };
 
       app.get(
         `${base}/data`,
-        { schema: { operationId: `list${Title}Data`, summary: `Topics of a ${type} (not sampled)`, tags, params: Params, response: { 200: Collection(DataListItem), ...ERR } } },
-        async (request) => deps.service().list(resolve(request.params as Record<string, string>, false)),
+        { ...reads, schema: { operationId: `list${Title}Data`, summary: `Topics of a ${type} (not sampled)`, tags, params: Params, response: { 200: Collection(DataListItem), ...ERR } } },
+        async (request, reply) => {
+          const owned = deps.owned?.(request.entity);
+          return owned ? sendResult(reply, await owned.list()) : deps.service().list(request.entity);
+        },
       );
 
-      const read = async (request: { params: unknown }, reply: { raw: ServerResponse }) => {
-        const params = request.params as Record<string, string>;
-        return deps.service().read(resolve(params, false), dataId(params), clientGone(reply.raw));
+      const read = async (request: FastifyRequest, reply: FastifyReply) => {
+        const id = dataId(request.params as Record<string, string>);
+        const owned = deps.owned?.(request.entity);
+        return owned ? sendResult(reply, await owned.read(id)) : deps.service().read(request.entity, id, clientGone(reply.raw));
       };
       const readSchema = (params: typeof ItemParams | typeof WildParams, suffix: string, hide: boolean) => ({
         operationId: `read${Title}Data${suffix}`,
@@ -83,13 +90,14 @@ export function registerDataRoutes(deps: DataRouteDeps) {
         response: { 200: DataValue, ...ERR },
         ...(hide ? { hide: true } : {}),
       });
-      app.get(`${base}/data/:data_id`, { schema: readSchema(ItemParams, '', false) }, read);
-      app.get(`${base}/data/*`, { schema: readSchema(WildParams, 'Path', true) }, read);
+      app.get(`${base}/data/:data_id`, { ...reads, schema: readSchema(ItemParams, '', false) }, read);
+      app.get(`${base}/data/*`, { ...reads, schema: readSchema(WildParams, 'Path', true) }, read);
 
-      const write = async (request: { params: unknown; body: unknown; headers: Record<string, unknown> }) => {
-        const params = request.params as Record<string, string>;
-        const ref = resolve(params, true, request.headers['x-client-id'] as string | undefined);
-        return deps.service().write(ref, dataId(params), (request.body ?? {}) as { type?: unknown; data?: unknown });
+      const write = async (request: FastifyRequest, reply: FastifyReply) => {
+        const id = dataId(request.params as Record<string, string>);
+        const owned = deps.owned?.(request.entity);
+        if (owned) return sendResult(reply, await owned.write(id, (request.body as { data?: unknown } | undefined)?.data));
+        return deps.service().write(request.entity, id, (request.body ?? {}) as { type?: unknown; data?: unknown });
       };
       const writeSchema = (params: typeof ItemParams | typeof WildParams, suffix: string, hide: boolean) => ({
         operationId: `write${Title}Data${suffix}`,
@@ -100,8 +108,8 @@ export function registerDataRoutes(deps: DataRouteDeps) {
         response: { 200: DataValue, ...ERR },
         ...(hide ? { hide: true } : {}),
       });
-      app.put(`${base}/data/:data_id`, { schema: writeSchema(ItemParams, '', false) }, write);
-      app.put(`${base}/data/*`, { schema: writeSchema(WildParams, 'Path', true) }, write);
+      app.put(`${base}/data/:data_id`, { ...writes, schema: writeSchema(ItemParams, '', false) }, write);
+      app.put(`${base}/data/*`, { ...writes, schema: writeSchema(WildParams, 'Path', true) }, write);
 
       for (const [coll, op] of [
         ['data-categories', 'DataCategories'],
@@ -109,9 +117,8 @@ export function registerDataRoutes(deps: DataRouteDeps) {
       ] as const) {
         app.get(
           `${base}/${coll}`,
-          { schema: { operationId: `get${Title}${op}`, summary: `${coll} (not implemented)`, tags, params: Params, response: { 501: GenericError, ...ERR } } },
-          async (request) => {
-            resolve(request.params as Record<string, string>, false);
+          { config: { entity: { segment } }, schema: { operationId: `get${Title}${op}`, summary: `${coll} (not implemented)`, tags, params: Params, response: { 501: GenericError, ...ERR } } },
+          async () => {
             throw new SovdError('not-implemented', `${coll} are not implemented`, { feature: coll });
           },
         );

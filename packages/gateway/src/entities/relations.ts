@@ -3,6 +3,7 @@
  */
 import type { EntityCache } from './cache.js';
 import type { App, Area, Component, SovdFunction } from './model.js';
+import { componentsInArea } from './hierarchy.js';
 
 /** A referenced entity; `missing` when the id resolves to nothing (serialized as `x-medkit.missing`). */
 export interface Related<T> {
@@ -53,16 +54,7 @@ export function areaComponents(c: EntityCache, areaId: string): Component[] {
 
 /** Components of this area and of all descendant subareas (cycle-safe). */
 export function areaContains(c: EntityCache, areaId: string): Component[] {
-  const areas = new Set<string>([areaId]);
-  const queue = [areaId];
-  while (queue.length > 0) {
-    for (const sub of subareas(c, queue.shift()!)) {
-      if (areas.has(sub.id)) continue;
-      areas.add(sub.id);
-      queue.push(sub.id);
-    }
-  }
-  return c.list('component').filter((x) => x.area !== undefined && areas.has(x.area));
+  return componentsInArea(c, areaId);
 }
 
 export function subcomponents(c: EntityCache, componentId: string): Component[] {
@@ -119,16 +111,6 @@ export function functionHosts(c: EntityCache, functionId: string): FunctionHost[
     if (comp) return { id, entity: comp, missing: false, type: 'component' };
     return { id, missing: true };
   });
-}
-
-/** Member Apps of a Function: its App hosts plus the Apps on its Component hosts (no duplicates). */
-export function functionApps(c: EntityCache, functionId: string): App[] {
-  const out = new Map<string, App>();
-  for (const h of functionHosts(c, functionId)) {
-    if (h.type === 'app') out.set(h.id, h.entity as App);
-    else if (h.type === 'component') for (const a of componentHosts(c, h.id)) out.set(a.id, a);
-  }
-  return [...out.values()];
 }
 
 export function functionDependsOn(c: EntityCache, functionId: string): Related<SovdFunction>[] {

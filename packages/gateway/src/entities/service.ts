@@ -19,6 +19,7 @@ import type { RuntimeGraphSource } from './runtime/graph-snapshot.js';
 import { readHostInfo, type HostInfo } from './runtime/host-component.js';
 import { GraphRuntimeLayer } from './runtime/runtime-layer.js';
 import { RefreshScheduler, type RefreshReason } from './scheduler.js';
+import { token, type Token } from '../registry/index.js';
 
 export interface DiscoveryOptions {
   /** `discovery.mode` as configured. */
@@ -78,6 +79,9 @@ export interface DiscoveryHealth {
  * Events: `change` when the cache really changed (generation advanced); `refresh` after every pass, changed
  * or not (the backstop pass is where the orphan-trigger sweep of gateway.md §6.5 hooks in).
  */
+/** The discovery manager (entity cache, refresh, manifest), published by the entities feature. */
+export const ENTITIES_SERVICE: Token<DiscoveryManager> = token('entities');
+
 export class DiscoveryManager extends EventEmitter<{ change: [EntitiesChangedEvent]; refresh: [RefreshOutcome] }> {
   readonly cache: EntityCache;
   private readonly log: EntityLogger;

@@ -1,2 +1,3 @@
 export * from './collections.js';
 export * from './resolve.js';
+export * from './access.js';

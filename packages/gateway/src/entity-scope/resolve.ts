@@ -2,7 +2,8 @@
 // entity exists in the route's collection (else 400 with the actual type, or 404), peer ownership,
 // collection supported by the type, then the lock check for mutating routes.
 import type { Entity, EntityType } from '../entities/model.js';
-import { SovdError } from '../http/errors.js';
+import { SovdError } from '../sovd/errors.js';
+import { AccessControl, ANONYMOUS, type ClientIdentity } from './access.js';
 import { COLLECTIONS, SEGMENT_TO_TYPE, TYPE_TITLE, type Collection, type EntitySegment } from './collections.js';
 
 /** What entity resolution needs from the entity cache. */
@@ -17,6 +18,15 @@ export interface LockGuard {
   check(type: EntityType, id: string, collection: Collection, clientId: string | undefined): void;
 }
 
+/** How a route names its entity and what it does with it (the HTTP pipeline resolves it before the handler). */
+export interface EntityRouteSpec {
+  segment: EntitySegment;
+  /** The collection the route serves (checked against the entity type, and the lock scope for mutations). */
+  collection?: Collection;
+  /** Mutating calls pass the access decision (locks) before the handler runs. */
+  mutating?: boolean;
+}
+
 /** Consulted after the entity is found: aggregation throws 504 here for an entity retained from a silent peer. */
 export interface EntityOwnerCheck {
   (type: EntityType, entity: Entity): void;
@@ -29,7 +39,8 @@ export interface ResolvedEntity<T extends Entity = Entity> {
 
 
 export class EntityResolver {
-  private lockGuard?: LockGuard;
+  /** The access decision for mutating calls; features add their checks (locks) here. */
+  readonly access = new AccessControl();
   private ownerCheck?: EntityOwnerCheck;
   private lookup: EntityLookup = { get: () => undefined, typesOf: () => [] };
 
@@ -38,16 +49,20 @@ export class EntityResolver {
     this.lookup = l;
   }
 
+  /** Adds the lock check to the access decision. */
   setLockGuard(g: LockGuard): void {
-    this.lockGuard = g;
+    this.access.addCheck((client, t) => g.check(t.type, t.id, t.collection, client.id));
   }
 
   setOwnerCheck(c: EntityOwnerCheck): void {
     this.ownerCheck = c;
   }
 
-  /** Resolves `/{segment}/{id}` or throws the SOVD error the spec prescribes. */
-  resolve(segment: EntitySegment, id: string, opts: { collection?: Collection; mutating?: boolean; clientId?: string } = {}): ResolvedEntity {
+  /**
+   * Resolves `/{segment}/{id}` or throws the SOVD error the spec prescribes; a mutating call also passes the
+   * access decision. `client` is the request's identity (a bare client id is accepted for callers outside HTTP).
+   */
+  resolve(segment: EntitySegment, id: string, opts: { collection?: Collection; mutating?: boolean; client?: ClientIdentity; clientId?: string } = {}): ResolvedEntity {
     const type = SEGMENT_TO_TYPE[segment];
     const entity = this.lookup.get(type, id);
     if (!entity) {
@@ -61,7 +76,10 @@ export class EntityResolver {
     if (opts.collection && !COLLECTIONS[type].has(opts.collection)) {
       throw new SovdError('collection-not-supported', `${TYPE_TITLE[type]}s do not support ${opts.collection}`, { entity_id: id, collection: opts.collection });
     }
-    if (opts.mutating && opts.collection) this.lockGuard?.check(type, id, opts.collection, opts.clientId);
+    if (opts.mutating && opts.collection) {
+      const client = opts.client ?? (opts.clientId !== undefined ? { id: opts.clientId } : ANONYMOUS);
+      this.access.authorizeMutation(client, { type, id, collection: opts.collection });
+    }
     return { type, entity };
   }
 }

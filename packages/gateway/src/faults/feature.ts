@@ -6,7 +6,8 @@ import { PEER_FAULT_EVENTS_SERVICE } from '../aggregation/fault-events.js';
 import type { GatewayConfig } from '../config/index.js';
 import { list, str } from '../config/index.js';
 import type { RosNode } from '@medkit/ros2';
-import type { RosConnection } from '../ros/connection.js';
+import { ROS_SERVICE, type RosConnection } from '../ros/connection.js';
+import { ENTITIES_SERVICE } from '../entities/service.js';
 import type { EntityCache } from '../entities/cache.js';
 import type { GatewayContext, GatewayFeature } from '../feature.js';
 import { warning } from '../info/health-registry.js';
@@ -21,7 +22,8 @@ import { createFaultSystem } from './system.js';
 import { BulkUploadStore } from './bulk-data/upload-store.js';
 import { registerFaultSampler } from './gateway/sampler.js';
 import { FAULTS_SERVICE, FaultsService } from './gateway/service.js';
-import type { PeerEventSource } from './gateway/stream-timeline.js';
+import { PLUGINS_SERVICE } from '../plugins/feature.js';
+import { pluginFaults } from '../plugins/dispatch.js';
 import { registerBulkDataRoutes } from './http/bulk-data-routes.js';
 import { addFaultSchemas, registerEntityFaultRoutes, registerGlobalFaultRoutes } from './http/fault-routes.js';
 import { registerFaultStreamRoute } from './http/stream-route.js';
@@ -76,13 +78,15 @@ export function createFaultsFeature(_config?: GatewayConfig, opts: FaultsFeature
   };
   return {
     name: 'faults',
+    provides: [FAULTS_SERVICE],
+    uses: [ROS_SERVICE, ENTITIES_SERVICE, PEER_FAULT_EVENTS_SERVICE, PLUGINS_SERVICE],
     keys: FAULTS_FEATURE_KEYS,
     migrations: [...faultMigrations],
     init(ctx) {
       const log = faultLogger(ctx);
       const config = faultConfigFromKeys((k) => ctx.config.value(k), log);
       // The ROS feature (before this one) publishes its connection as 'ros'; without it faults work from REST only.
-      ros = ctx.services.get('ros') as RosConnection | undefined;
+      ros = ctx.services.find(ROS_SERVICE);
       const snap = config.snapshots;
       // Background capture of the configured snapshot topics: their history for value-and-history frames
       // (history_window_sec > 0) and the newest message for background_capture.
@@ -92,10 +96,11 @@ export function createFaultsFeature(_config?: GatewayConfig, opts: FaultsFeature
       const sampler = opts.sampler ?? (ros ? rosTopicSampler(() => rosNode, ros.graph, signals) : undefined);
       const graph = opts.graph ?? (ros ? rosTopicGraph(ros.graph) : undefined);
       const system = createFaultSystem({ config, dataDir: ctx.dataDir, db: ctx.db, clock: opts.clock, log, sampler, graph });
-      const entities = () => (ctx.services.get('entities') as { cache?: EntityCache } | undefined)?.cache;
+      const discovery = ctx.services.find(ENTITIES_SERVICE);
+      const entities = (): EntityCache | undefined => discovery?.cache;
       svc = new FaultsService(system, ctx.resolver, entities, config.event_replay_buffer);
       uploads = new BulkUploadStore(join(ctx.dataDir, 'bulk-data'));
-      ctx.services.set(FAULTS_SERVICE, svc);
+      ctx.services.provide(FAULTS_SERVICE, svc);
       unregisterSampler = registerFaultSampler(getSamplers(ctx), svc, ctx.resolver);
       const s = svc;
       ctx.health.add(() => {
@@ -118,14 +123,14 @@ export function createFaultsFeature(_config?: GatewayConfig, opts: FaultsFeature
         addFaultSchemas(app);
         registerFaultStreamRoute(app, { service, sse: ctx.sse, keepaliveMs: opts.keepaliveMs ?? 30_000 });
         registerGlobalFaultRoutes(app, { service, resolver: ctx.resolver });
-        registerEntityFaultRoutes(app, { service, resolver: ctx.resolver });
+        registerEntityFaultRoutes(app, { service, resolver: ctx.resolver, owned: pluginFaults(ctx.services.find(PLUGINS_SERVICE)) });
         await registerBulkDataRoutes(app, { service, resolver: ctx.resolver, uploads: store, categories, maxUploadBytes: ctx.config.get('bulk_data.max_upload_size') });
       };
     },
     start(ctx) {
       const s = need();
       // With aggregation, peers' fault events join this gateway's /faults/stream (same ids, same replay buffer).
-      const peerEvents = ctx.services.get(PEER_FAULT_EVENTS_SERVICE) as PeerEventSource | undefined;
+      const peerEvents = ctx.services.find(PEER_FAULT_EVENTS_SERVICE);
       if (peerEvents) s.timeline.connectPeers(peerEvents);
       if (!ros) return;
       const log = faultLogger(ctx);

@@ -6,9 +6,8 @@ import type { NatsConnection } from '@nats-io/transport-node';
 import { bool, ConfigError, int, str, type GatewayConfig } from '../config/index.js';
 import type { GatewayFeature } from '../feature.js';
 import { warning, type HealthWarning } from '../info/health-registry.js';
-import type { FaultsService } from '../faults/gateway/service.js';
 import { FAULTS_SERVICE } from '../faults/gateway/service.js';
-import type { DiscoveryManager } from '../entities/service.js';
+import { ENTITIES_SERVICE } from '../entities/service.js';
 import { isFleetId, type HealthBody } from '../fleet-protocol/envelope.js';
 import { FLEET_COMMON_KEYS, fleetIdFrom, streamLimitsFrom } from '../fleet-protocol/keys.js';
 import { connectWithRetry, natsOptionsFrom } from '../fleet-protocol/connect.js';
@@ -65,18 +64,20 @@ export function createFleetLinkFeature(config: GatewayConfig): GatewayFeature {
 
   return {
     name: 'fleet-link',
+    // After faults, whose event stream it forwards to the fleet.
+    uses: [ENTITIES_SERVICE, FAULTS_SERVICE],
     keys: { ...FLEET_COMMON_KEYS, ...FLEET_LINK_KEYS },
     migrations: enabled ? OUTBOX_MIGRATIONS : [],
     init(ctx) {
       if (!enabled) return;
       fleet = fleetIdFrom(ctx.config);
-      const entities = ctx.services.get('entities') as DiscoveryManager | undefined;
+      const entities = ctx.services.find(ENTITIES_SERVICE);
       robot = robotIdFrom(ctx.config, entities?.manifest?.metadata.name);
       const box = new Outbox(ctx.db, robot, ctx.config.value<number>('fleet.outbox.max_events'));
       outbox = box;
       // The fault event stream delivers synchronously right after the fault is stored, so the event is on
       // disk before the report returns (docs/fleet.md "Delivery guarantees").
-      const faults = ctx.services.get(FAULTS_SERVICE) as FaultsService | undefined;
+      const faults = ctx.services.find(FAULTS_SERVICE);
       offFaults = faults?.system.manager.events.subscribe((e) => enqueue('faults', faultEventBody(e)));
       ctx.health.add(() => {
         const st = box.stats();
@@ -97,8 +98,8 @@ export function createFleetLinkFeature(config: GatewayConfig): GatewayFeature {
       // Unset: the address this server is bound to (fine on a robot's own network; set it behind NAT).
       const bound = ctx.listening && ctx.listening.host !== '0.0.0.0' && ctx.listening.host !== '::' ? `http://${ctx.listening.host.includes(':') ? `[${ctx.listening.host}]` : ctx.listening.host}:${ctx.listening.port}` : undefined;
       const gatewayUrl = ctx.config.value<string>('fleet.gateway_url') || bound;
-      const entities = ctx.services.get('entities') as DiscoveryManager | undefined;
-      const faults = ctx.services.get(FAULTS_SERVICE) as FaultsService | undefined;
+      const entities = ctx.services.find(ENTITIES_SERVICE);
+      const faults = ctx.services.find(FAULTS_SERVICE);
       const sendHealth = async () => {
         const h = await ctx.health.collect();
         const body: HealthBody = {

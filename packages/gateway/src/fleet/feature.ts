@@ -13,7 +13,7 @@ import { ensureFleetStream } from '../fleet-protocol/stream.js';
 import { streamName } from '../fleet-protocol/envelope.js';
 import { migrateFleetSchema } from './schema.js';
 import { FleetIngest } from './ingest.js';
-import { FleetLiveFeed } from './live.js';
+import { FleetLiveFeed } from './http/live.js';
 import { registerFleetRoutes } from './routes.js';
 
 

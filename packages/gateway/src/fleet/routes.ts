@@ -5,13 +5,13 @@ import { Type } from '@sinclair/typebox';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Pool } from 'pg';
 import { API_BASE, type HttpApp } from '../http/app-types.js';
-import { SovdError } from '../http/errors.js';
+import { SovdError } from '../sovd/errors.js';
 import type { SseHub } from '../http/sse.js';
 import { parseSeverityFilter, restSeverityLabel, sovdStatus, statusesForFilter, STATUS_FILTER_VALUES } from '../faults/model.js';
 import { forwardRequest, escapesPath } from '../aggregation/forward.js';
 import { isFleetId, type EntityNode } from '../fleet-protocol/envelope.js';
 import { decodeCursor, faultEventsAfter, getRobot, listRobots, queryFaults, robotEntities, type FaultFilter, type FaultRow, type RobotRow } from './queries.js';
-import { attachFleetStream, type FleetLiveFeed } from './live.js';
+import { attachFleetStream, type FleetLiveFeed } from './http/live.js';
 
 export interface FleetRouteDeps {
   pool: () => Pool;

@@ -10,4 +10,4 @@ export type HttpApp = FastifyInstance<
   TypeBoxTypeProvider
 >;
 
-export const API_BASE = '/api/v1';
+export { API_BASE } from '../sovd/paths.js';

@@ -4,7 +4,7 @@ import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import type { Socket } from 'node:net';
 import { STATUS_CODES } from 'node:http';
 import type { HttpApp } from './app-types.js';
-import { SovdError, errorBody, type GenericErrorBody } from './errors.js';
+import { SovdError, errorBody, type GenericErrorBody } from '../sovd/errors.js';
 import { isValueError } from './validation.js';
 
 /** Client-supplied values quoted back in an error body are cut to this many characters. */

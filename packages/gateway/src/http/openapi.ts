@@ -6,7 +6,7 @@ import swaggerUi from '@fastify/swagger-ui';
 import type { FastifyRequest } from 'fastify';
 import { Type, type TObject } from '@sinclair/typebox';
 import { API_BASE, type HttpApp } from './app-types.js';
-import { SovdError } from './errors.js';
+import { SovdError } from '../sovd/errors.js';
 import { hoistBodySchemas, jsonOnlyErrors } from './openapi-components.js';
 import { GenericError, Opaque } from './schemas.js';
 
@@ -83,7 +83,10 @@ export function scopeDocument(doc: OpenApiDoc, scope: string[]): OpenApiDoc | un
   return { ...doc, paths };
 }
 
-export async function installOpenApi(app: HttpApp, opts: OpenApiOptions, enrichers: DocsEnricher[]): Promise<void> {
+/** Path items added to the document at request time (plugin routes, which are not Fastify routes of their own). */
+export type ExtraDocPaths = () => Record<string, unknown>;
+
+export async function installOpenApi(app: HttpApp, opts: OpenApiOptions, enrichers: DocsEnricher[], extraPaths: ExtraDocPaths[] = []): Promise<void> {
   app.addSchema(GenericError);
   await app.register(swagger, {
     openapi: {
@@ -140,7 +143,9 @@ export async function installOpenApi(app: HttpApp, opts: OpenApiOptions, enriche
       },
     },
     async (request) => {
-      const full = app.swagger() as unknown as OpenApiDoc;
+      const generated = app.swagger() as unknown as OpenApiDoc;
+      const extra = Object.assign({}, ...extraPaths.map((f) => f())) as Record<string, unknown>;
+      const full = Object.keys(extra).length > 0 ? ({ ...generated, paths: { ...(generated as { paths?: object }).paths, ...extra } } as unknown as OpenApiDoc) : generated;
       const scopeText = (request.query as { scope?: string }).scope;
       if (!scopeText) return full;
       const scope = scopeText.split('/').filter((s) => s !== '');

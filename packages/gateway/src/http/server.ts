@@ -8,8 +8,10 @@ import { installJsonBodyParser } from './json-body.js';
 import { buildRequestValidator } from './validation.js';
 import { installCors, type CorsOptions } from './cors.js';
 import { installRateLimit, type RateLimitOptions } from './rate-limit.js';
-import { installOpenApi, rewriteDocsUrl, type DocsEnricher, type OpenApiOptions } from './openapi.js';
-import { SovdError } from './errors.js';
+import { installOpenApi, rewriteDocsUrl, type DocsEnricher, type ExtraDocPaths, type OpenApiOptions } from './openapi.js';
+import { SovdError } from '../sovd/errors.js';
+import type { EntityResolver } from '../entity-scope/index.js';
+import { installRequestPipeline } from './pipeline.js';
 
 export interface HttpLimits {
   maxJsonBodyBytes: number;
@@ -29,9 +31,12 @@ export interface HttpServerOptions {
   rateLimit: RateLimitOptions;
   openApi: OpenApiOptions;
   docsEnrichers?: DocsEnricher[];
+  docsPaths?: ExtraDocPaths[];
   /** A pino logger instance. */
   logger: FastifyBaseLogger;
   routes: RouteModule[];
+  /** Resolves the entity of routes that declare one (http/pipeline.ts). */
+  resolver: EntityResolver;
 }
 
 export interface HttpServer {
@@ -72,7 +77,8 @@ export async function createHttpServer(opts: HttpServerOptions): Promise<HttpSer
   });
   installCors(app, opts.cors);
   installRateLimit(app, opts.rateLimit);
-  await installOpenApi(app, opts.openApi, opts.docsEnrichers ?? []);
+  installRequestPipeline(app, opts.resolver);
+  await installOpenApi(app, opts.openApi, opts.docsEnrichers ?? [], opts.docsPaths ?? []);
   for (const register of opts.routes) await register(app);
   return {
     app,

@@ -2,15 +2,11 @@
 // a global cap on concurrent streams (503 above it), and back-pressure: a client that stops reading
 // is dropped instead of buffering without bound.
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { SovdError } from './errors.js';
+import { SovdError } from '../sovd/errors.js';
+import type { EventStream, StreamEvent } from '../sovd/events.js';
 
-export interface SseEvent {
-  /** Named event (`event:` line); omitted for plain `message` events. */
-  event?: string;
-  /** `id:` line, used by Last-Event-ID resumption. */
-  id?: string | number;
-  data: unknown;
-}
+/** One event: `event:` line, `id:` line, and data (objects as JSON). */
+export type SseEvent = StreamEvent;
 
 /**
  * One event as SSE text: `event:` and `id:` lines, one `data:` line per line of data (objects as JSON), and
@@ -26,19 +22,13 @@ export function formatSseEvent(ev: SseEvent): string {
   return `${text}\n`;
 }
 
-export interface SseStream {
-  send(ev: SseEvent): boolean;
+export interface SseStream extends EventStream {
   /**
    * Writes events already formatted with {@link formatSseEvent}: one event, or several concatenated (a
    * batch goes out in one write). Pass a Buffer to share one encoding among many streams. Same back-pressure
    * rule as `send` (a stuck client is dropped); false when the stream is closed.
    */
   sendFrame(frame: string | Uint8Array): boolean;
-  /** Ends the stream from the server side. */
-  close(): void;
-  readonly closed: boolean;
-  /** Resolves when the client goes away or close() is called. */
-  readonly done: Promise<void>;
 }
 
 /** What a HEAD request gets: a stream that is already over. */

@@ -4,7 +4,7 @@ import { API_BASE, type HttpApp } from '../http/app-types.js';
 import { Opaque } from '../http/schemas.js';
 import type { Capabilities } from './capabilities.js';
 import { WARNING_SCHEMA_VERSION, type HealthRegistry } from './health-registry.js';
-import type { RouteIndex } from './route-index.js';
+import type { RouteIndex } from '../http/route-index.js';
 
 export interface InfoDeps {
   name: string;

@@ -1,25 +1,32 @@
 // The lifecycle feature (api.md §17): status of apps and components, transitions through providers,
 // with the built-in provider for ROS 2 managed nodes. Plugins add providers through the 'lifecycle' service.
 import type { GatewayConfig } from '../config/index.js';
+import { ENTITIES_SERVICE } from '../entities/service.js';
+import { LOCKS_SERVICE } from '../locks/feature.js';
 import type { GatewayFeature } from '../feature.js';
 import type { Component } from '../entities/model.js';
 import { componentHosts } from '../entities/relations.js';
 import type { EntityCache } from '../entities/cache.js';
 import { afterInit } from '../ros/route-kit.js';
-import { ROS_SERVICE, type RosConnection } from '../ros/connection.js';
+import { ROS_SERVICE } from '../ros/connection.js';
 import { entityCache } from '../ros/members.js';
 import { secToMs } from '../ros/call-errors.js';
 import { rosLifecycleBackend } from './backend.js';
 import { RosManagedNodeProvider } from './ros-provider.js';
 import { registerLifecycleRoutes } from './routes.js';
 import { LifecycleService } from './service.js';
+import { PLUGINS_SERVICE } from '../plugins/feature.js';
+import { pluginLifecycle } from '../plugins/dispatch.js';
+import { token, type Token } from '../registry/index.js';
 
-export const LIFECYCLE_SERVICE = 'lifecycle';
+export const LIFECYCLE_SERVICE: Token<LifecycleService> = token('lifecycle');
 
 export function createLifecycleFeature(_config?: GatewayConfig): GatewayFeature {
   let service: LifecycleService | undefined;
   return {
     name: 'lifecycle',
+    provides: [LIFECYCLE_SERVICE],
+    uses: [ROS_SERVICE, ENTITIES_SERVICE, LOCKS_SERVICE, PLUGINS_SERVICE],
     init(ctx) {
       const s = new LifecycleService({
         hostedApps: (c: Component) => {
@@ -27,7 +34,7 @@ export function createLifecycleFeature(_config?: GatewayConfig): GatewayFeature 
           return cache ? componentHosts(cache as EntityCache, c.id) : [];
         },
       });
-      const ros = ctx.services.get(ROS_SERVICE) as RosConnection | undefined;
+      const ros = ctx.services.find(ROS_SERVICE);
       if (ros) {
         s.addProvider(
           new RosManagedNodeProvider(rosLifecycleBackend(ros), {
@@ -36,8 +43,11 @@ export function createLifecycleFeature(_config?: GatewayConfig): GatewayFeature 
           }),
         );
       }
+      // Plugin-owned entities: the owner's LifecycleProvider wins over the built-in one (gateway.md §2.4).
+      const plugins = ctx.services.find(PLUGINS_SERVICE);
+      if (plugins && plugins.withProvider('lifecycle').length > 0) s.addProvider(pluginLifecycle(plugins), { first: true });
       service = s;
-      ctx.services.set(LIFECYCLE_SERVICE, s);
+      ctx.services.provide(LIFECYCLE_SERVICE, s);
     },
     routes: (ctx) =>
       registerLifecycleRoutes({

@@ -44,15 +44,15 @@ export function registerLifecycleRoutes(deps: LifecycleRouteDeps) {
       const base = `${API_BASE}/${segment}/:${idParam}/status`;
       const Params = Type.Object({ [idParam]: EntityId(`${Title} id`) });
       const tags = ['status'];
-      app.get(base, { schema: { operationId: `get${Title}Status`, summary: `Readiness of a ${Title.toLowerCase()} and its transition URIs`, tags, params: Params, response: { 200: Status, ...ERR } } }, async (request, reply) => {
-        const ref = deps.resolver.resolve(segment, (request.params as Record<string, string>)[idParam], { collection: 'status' });
-        return deps.service().status(ref, clientGone(reply.raw));
+      app.get(base, { config: { entity: { segment, collection: 'status' } }, schema: { operationId: `get${Title}Status`, summary: `Readiness of a ${Title.toLowerCase()} and its transition URIs`, tags, params: Params, response: { 200: Status, ...ERR } } }, async (request, reply) => {
+        return deps.service().status(request.entity, clientGone(reply.raw));
       });
       for (const t of SOVD_TRANSITIONS) {
         const op = t.replace(/-(\w)/g, (_m, c: string) => c.toUpperCase());
         app.put(
           `${base}/${t}`,
           {
+            config: { entity: { segment, collection: 'status', mutating: true } },
             schema: {
               operationId: `${op}${Title}`,
               summary: `Lifecycle transition '${t}' (asynchronous: poll the status)`,
@@ -62,8 +62,7 @@ export function registerLifecycleRoutes(deps: LifecycleRouteDeps) {
             },
           },
           async (request, reply) => {
-            const id = (request.params as Record<string, string>)[idParam];
-            const ref = deps.resolver.resolve(segment, id, { collection: 'status', mutating: true, clientId: request.headers['x-client-id'] as string | undefined });
+            const ref = request.entity;
             await deps.service().transition(ref, t, clientGone(reply.raw));
             const status = `${API_BASE}/${segment}/${ref.entity.id}/status`;
             reply.header('Location', status);

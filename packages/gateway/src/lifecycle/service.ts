@@ -2,8 +2,8 @@
 // answer when there is one, else the default derivation (online apps ready, host component always
 // ready, other components notReady only when they host apps and all are offline).
 import type { App, Component, Entity, EntityType } from '../entities/model.js';
-import { SovdError } from '../http/errors.js';
-import { API_BASE } from '../http/app-types.js';
+import { SovdError } from '../sovd/errors.js';
+import { API_BASE } from '../sovd/paths.js';
 import { TYPE_TO_SEGMENT } from '../entity-scope/index.js';
 import { LifecycleProviderError, type LifecycleProvider, type ReadyStatus } from './provider.js';
 import type { SovdTransition } from './plan.js';

@@ -1,6 +1,7 @@
 // The locking feature: keys, table, routes, the resolver's LockGuard and the 'locks' service.
 import { bool, int, list, type GatewayConfig } from '../config/index.js';
 import type { GatewayContext, GatewayFeature } from '../feature.js';
+import { ENTITIES_SERVICE } from '../entities/service.js';
 import type { App, Component } from '../entities/model.js';
 import { LockManager } from './manager.js';
 import type { LockableType } from './model.js';
@@ -8,6 +9,7 @@ import { ancestorsVia, createLockGuard } from './guard.js';
 import { registerLockRoutes } from './routes.js';
 import { parseLockBlock, resolvePolicy, type EntityLockConfig, type TypeDefaults } from './settings.js';
 import { LOCK_MIGRATIONS, LockStore } from './store.js';
+import { token, type Token } from '../registry/index.js';
 
 export const LOCK_KEYS = {
   'locking.enabled': bool(true, 'SOVD resource locking on apps and components (false → lock routes answer 501).'),
@@ -27,13 +29,15 @@ export interface LocksFeatureOptions {
   entityLocks?: (type: LockableType, id: string) => EntityLockConfig | undefined;
 }
 
-export const LOCKS_SERVICE = 'locks';
+export const LOCKS_SERVICE: Token<LockManager> = token('locks');
 
 export function createLocksFeature(_config?: GatewayConfig, opts: LocksFeatureOptions = {}): GatewayFeature {
   let manager: LockManager | undefined;
   let sweep: NodeJS.Timeout | undefined;
   return {
     name: 'locks',
+    provides: [LOCKS_SERVICE],
+    uses: [ENTITIES_SERVICE],
     keys: LOCK_KEYS,
     migrations: LOCK_MIGRATIONS,
     init(ctx: GatewayContext) {
@@ -66,7 +70,7 @@ export function createLocksFeature(_config?: GatewayConfig, opts: LocksFeatureOp
       });
       manager = m;
       ctx.resolver.setLockGuard(createLockGuard(m, () => enabled));
-      ctx.services.set(LOCKS_SERVICE, m);
+      ctx.services.provide(LOCKS_SERVICE, m);
       ctx.health.add(() => ({ fields: { 'x-medkit-locks': { enabled, active: m.size } } }));
     },
     routes(ctx) {

@@ -1,7 +1,8 @@
 // The enforcement seam: installed as the resolver's LockGuard, so every mutating route of every
 // feature that resolves its entity with `{mutating: true, collection, clientId}` is lock-checked.
-import type { EntityResolver, LockGuard } from '../entity-scope/index.js';
-import type { App, Component, EntityType } from '../entities/model.js';
+import { TYPE_TO_SEGMENT, type EntityResolver, type LockGuard } from '../entity-scope/index.js';
+import type { EntityType } from '../entities/model.js';
+import { enclosingComponents, type EntityLookup } from '../entities/hierarchy.js';
 import type { LockManager } from './manager.js';
 import { scopeOf, type LockableType } from './model.js';
 
@@ -17,22 +18,18 @@ export function createLockGuard(manager: LockManager, isEnabled: () => boolean):
 
 /** Lockable ancestors: an app's host component, then that component's parent components (nearest first). */
 export function ancestorsVia(resolver: EntityResolver): (type: LockableType, id: string) => { type: LockableType; id: string }[] {
-  const find = (segment: 'apps' | 'components', id: string) => {
+  const get: EntityLookup = (type, id) => {
     try {
-      return resolver.resolve(segment, id).entity;
+      return resolver.resolve(TYPE_TO_SEGMENT[type], id).entity as never;
     } catch {
       return undefined;
     }
   };
   return (type, id) => {
-    const out: { type: LockableType; id: string }[] = [];
-    let componentId = type === 'app' ? (find('apps', id) as App | undefined)?.component_id : (find('components', id) as Component | undefined)?.parent_component_id;
-    const seen = new Set<string>([`${type}:${id}`]);
-    while (componentId && !seen.has(`component:${componentId}`)) {
-      seen.add(`component:${componentId}`);
-      out.push({ type: 'component', id: componentId });
-      componentId = (find('components', componentId) as Component | undefined)?.parent_component_id;
-    }
-    return out;
+    const self = get(type, id);
+    if (!self) return [];
+    return enclosingComponents(get, type, self)
+      .filter((step) => !(type === 'component' && step.id === id))
+      .map((step) => ({ type: 'component' as const, id: step.id }));
   };
 }

@@ -1,6 +1,6 @@
 // Lock model (api.md §12, gateway.md §9): scopes, client ids, the wire view, and which lock scope a
 // mutating route's collection falls under.
-import { SovdError } from '../http/errors.js';
+import { SovdError } from '../sovd/errors.js';
 import type { Collection } from '../entity-scope/index.js';
 
 /** Entity types that can hold a lock. */
@@ -84,8 +84,3 @@ export function checkClientId(id: string): void {
   if (/[\u0000-\u001f\u007f]/.test(id)) throw new SovdError('invalid-parameter', 'X-Client-Id contains control characters', { parameter: 'X-Client-Id', details: 'no control characters allowed' });
 }
 
-/** The header as sent, or undefined when absent/invalid (reads never fail on it). */
-export function optionalClientId(header: unknown): string | undefined {
-  const id = Array.isArray(header) ? header[0] : header;
-  return typeof id === 'string' && id.length > 0 ? id : undefined;
-}

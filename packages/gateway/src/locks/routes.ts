@@ -3,12 +3,12 @@
 import { Type } from '@sinclair/typebox';
 import { API_BASE, type HttpApp } from '../http/app-types.js';
 import { EntityId, GenericError } from '../http/schemas.js';
-import { SovdError } from '../http/errors.js';
+import { SovdError } from '../sovd/errors.js';
 import type { EntityResolver } from '../entity-scope/index.js';
 import { ID_PARAM } from '../entity-scope/index.js';
 import type { LockManager } from './manager.js';
-import { lockView, optionalClientId, parseScopes, requireClientId, type LockableType } from './model.js';
-import { routeAvailability } from '../info/route-index.js';
+import { lockView, parseScopes, requireClientId, type LockableType } from './model.js';
+import { routeAvailability } from '../http/route-index.js';
 
 const LockSchema = Type.Object(
   {
@@ -62,7 +62,7 @@ export function registerLockRoutes(deps: LockRouteDeps) {
         { config: available, schema: { operationId: `acquire${Title}Lock`, summary: `Acquire a lock on a ${type}`, tags, params: Params, headers: ClientHeader, body: AcquireBody, response: { 201: LockRef, ...ERR } } },
         async (request, reply) => {
           const id = entityOf(request.params as Record<string, string>);
-          const clientId = requireClientId(request.headers['x-client-id']);
+          const clientId = requireClientId(request.client.id);
           const body = request.body;
           const lock = deps.manager.acquire(type, id, { clientId, expiration: body.lock_expiration, scopes: parseScopes(body.scopes), breakLock: body.break_lock === true });
           reply.header('Location', `${API_BASE}/${segment}/${id}/locks/${lock.id}`);
@@ -74,7 +74,7 @@ export function registerLockRoutes(deps: LockRouteDeps) {
         { config: available, schema: { operationId: `list${Title}Locks`, summary: `Locks of a ${type}`, tags, params: Params, headers: ClientHeader, response: { 200: Type.Object({ items: Type.Array(LockRef) }), ...ERR } } },
         async (request) => {
           const id = entityOf(request.params as Record<string, string>);
-          const clientId = optionalClientId(request.headers['x-client-id']);
+          const clientId = request.client.id;
           return { items: deps.manager.list(type, id).map((l) => lockView(l, clientId)) };
         },
       );
@@ -84,7 +84,7 @@ export function registerLockRoutes(deps: LockRouteDeps) {
         async (request) => {
           const params = request.params as Record<string, string>;
           const id = entityOf(params);
-          return lockView(deps.manager.get(type, id, params.lock_id), optionalClientId(request.headers['x-client-id']));
+          return lockView(deps.manager.get(type, id, params.lock_id), request.client.id);
         },
       );
       app.put(
@@ -93,7 +93,7 @@ export function registerLockRoutes(deps: LockRouteDeps) {
         async (request, reply) => {
           const params = request.params as Record<string, string>;
           const id = entityOf(params);
-          const clientId = requireClientId(request.headers['x-client-id']);
+          const clientId = requireClientId(request.client.id);
           deps.manager.extend(type, id, params.lock_id, clientId, request.body.lock_expiration);
           return reply.code(204).send(null);
         },
@@ -104,7 +104,7 @@ export function registerLockRoutes(deps: LockRouteDeps) {
         async (request, reply) => {
           const params = request.params as Record<string, string>;
           const id = entityOf(params);
-          const clientId = requireClientId(request.headers['x-client-id']);
+          const clientId = requireClientId(request.client.id);
           deps.manager.release(type, id, params.lock_id, clientId);
           return reply.code(204).send(null);
         },

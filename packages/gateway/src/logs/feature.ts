@@ -2,24 +2,29 @@
 // aggregated log queries, log configuration, raw /rosout routes, LogProviders, and the 'logs' sampler
 // (every stored entry is pushed to triggers and subscriptions of the node's App).
 import { int, type GatewayConfig } from '../config/index.js';
+import { ENTITIES_SERVICE } from '../entities/service.js';
+import { LOCKS_SERVICE } from '../locks/feature.js';
 import type { EntityCache } from '../entities/cache.js';
 import type { Area, Entity, EntityType } from '../entities/model.js';
 import { areaContains } from '../entities/relations.js';
 import type { GatewayContext, GatewayFeature } from '../feature.js';
 import { afterInit } from '../ros/route-kit.js';
-import { ROS_SERVICE, type RosConnection } from '../ros/connection.js';
+import { ROS_SERVICE } from '../ros/connection.js';
 import { entityCache, membersVia } from '../ros/members.js';
 import { getSamplers } from '../sampling/index.js';
 import { LogManager, type RosoutInput } from './manager.js';
 import { entryBody, type StoredLog } from './model.js';
 import { registerLogRoutes } from './routes.js';
 import { LogsService } from './service.js';
+import { PLUGINS_SERVICE } from '../plugins/feature.js';
+import { pluginLogProviders } from '../plugins/dispatch.js';
+import { token, type Token } from '../registry/index.js';
 
 export const LOG_KEYS = {
   'logs.buffer_size': int(200, 'Log entries kept per node (ring buffer); at most buffer_size × 10 nodes are tracked.', { min: 1, max: 100000, policy: 'clamp' }),
 };
 
-export const LOGS_SERVICE = 'logs';
+export const LOGS_SERVICE: Token<LogManager> = token('logs');
 
 export function createLogsFeature(_config?: GatewayConfig): GatewayFeature {
   let manager: LogManager | undefined;
@@ -27,10 +32,15 @@ export function createLogsFeature(_config?: GatewayConfig): GatewayFeature {
   let stopReading: (() => void) | undefined;
   return {
     name: 'logs',
+    provides: [LOGS_SERVICE],
+    uses: [ROS_SERVICE, ENTITIES_SERVICE, LOCKS_SERVICE, PLUGINS_SERVICE],
     keys: LOG_KEYS,
     init(ctx) {
       const m = new LogManager(ctx.config.value<number>('logs.buffer_size'), (msg) => ctx.log.warn(msg));
       manager = m;
+      // LogProvider plugins (gateway.md §10.4): observers of every entry; the first with queries serves them.
+      const plugins = ctx.services.find(PLUGINS_SERVICE);
+      if (plugins) for (const p of pluginLogProviders(plugins)) m.addProvider(p);
       const cache = () => entityCache(ctx) as EntityCache | undefined;
       service = new LogsService({
         manager: m,
@@ -40,7 +50,7 @@ export function createLogsFeature(_config?: GatewayConfig): GatewayFeature {
           return c ? areaContains(c, a.id) : [];
         },
       });
-      ctx.services.set(LOGS_SERVICE, m);
+      ctx.services.provide(LOGS_SERVICE, m);
       const samplers = getSamplers(ctx);
       const s = service;
       samplers.register('logs', { sample: (e) => s.list({ type: e.type, entity: e.entity }, {}) }, { notifies: true });
@@ -56,7 +66,7 @@ export function createLogsFeature(_config?: GatewayConfig): GatewayFeature {
         resolver: ctx.resolver,
       }),
     start(ctx) {
-      const ros = ctx.services.get(ROS_SERVICE) as RosConnection | undefined;
+      const ros = ctx.services.find(ROS_SERVICE);
       const m = manager;
       if (!ros || !m || m.providerManagesIngestion()) return;
       const onLog = (e: RosoutInput) => m.ingestRosout(e);

@@ -84,31 +84,30 @@ export function registerLogRoutes(deps: LogRouteDeps) {
       const base = `${API_BASE}/${segment}/:${idParam}`;
       const Params = Type.Object({ [idParam]: EntityId(`${Title} id`) });
       const tags = ['logs'];
-      const resolve = (params: unknown, collection: 'logs' | 'rosout', mutating = false, clientId?: string) =>
-        deps.resolver.resolve(segment, (params as Record<string, string>)[idParam], { collection, mutating, clientId });
+      const logs = { entity: { segment, collection: 'logs' as const } };
 
       app.get(
         `${base}/logs`,
-        { schema: { operationId: `list${Title}Logs`, summary: `Log entries of a ${type}, oldest first`, tags, params: Params, querystring: LogQuery, response: { 200: LogList, ...ERR } } },
-        async (request) => deps.service().list(resolve(request.params, 'logs'), request.query),
+        { config: logs, schema: { operationId: `list${Title}Logs`, summary: `Log entries of a ${type}, oldest first`, tags, params: Params, querystring: LogQuery, response: { 200: LogList, ...ERR } } },
+        async (request) => deps.service().list(request.entity, request.query),
       );
       app.get(
         `${base}/logs/configuration`,
-        { schema: { operationId: `get${Title}LogConfiguration`, summary: `Log configuration of a ${type}`, tags, params: Params, response: { 200: LogConfig, ...ERR } } },
-        async (request) => deps.service().getConfig(resolve(request.params, 'logs')),
+        { config: logs, schema: { operationId: `get${Title}LogConfiguration`, summary: `Log configuration of a ${type}`, tags, params: Params, response: { 200: LogConfig, ...ERR } } },
+        async (request) => deps.service().getConfig(request.entity),
       );
       app.put(
         `${base}/logs/configuration`,
-        { schema: { operationId: `set${Title}LogConfiguration`, summary: `Change the log configuration of a ${type}`, tags, params: Params, body: LogConfigBody, response: { 204: Type.Null(), ...ERR } } },
+        { config: { entity: { ...logs.entity, mutating: true } }, schema: { operationId: `set${Title}LogConfiguration`, summary: `Change the log configuration of a ${type}`, tags, params: Params, body: LogConfigBody, response: { 204: Type.Null(), ...ERR } } },
         async (request, reply) => {
-          deps.service().setConfig(resolve(request.params, 'logs', true, request.headers['x-client-id'] as string | undefined), request.body ?? {});
+          deps.service().setConfig(request.entity, request.body ?? {});
           return reply.code(204).send(null);
         },
       );
       app.get(
         `${base}/rosout`,
-        { schema: { operationId: `get${Title}Rosout`, summary: `Raw /rosout entries of a ${type}`, tags, params: Params, querystring: RosoutQuery, response: { 200: RosoutList, ...ERR } } },
-        async (request) => deps.service().rosout(resolve(request.params, 'rosout'), request.query),
+        { config: { entity: { segment, collection: 'rosout' } }, schema: { operationId: `get${Title}Rosout`, summary: `Raw /rosout entries of a ${type}`, tags, params: Params, querystring: RosoutQuery, response: { 200: RosoutList, ...ERR } } },
+        async (request) => deps.service().rosout(request.entity, request.query),
       );
     }
   };

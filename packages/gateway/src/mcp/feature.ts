@@ -43,7 +43,7 @@ export function createMcpFeature(): GatewayFeature {
             baseUrl: selfApiUrl(ctx.listening),
             timeoutMs,
             bearerToken: auth?.startsWith('Bearer ') ? auth.slice(7) : undefined,
-            clientId: header(req.headers['x-client-id']),
+            clientId: req.client.id,
           });
           // The SDK writes the response itself (JSON or an SSE stream).
           reply.hijack();

@@ -1,17 +1,22 @@
 // The operations feature (api.md §7): ROS services and actions of every entity, with tracked action
 // executions cleaned up every 60 s.
 import type { GatewayConfig } from '../config/index.js';
+import { ENTITIES_SERVICE } from '../entities/service.js';
+import { LOCKS_SERVICE } from '../locks/feature.js';
 import type { GatewayFeature } from '../feature.js';
 import { membersVia } from '../ros/members.js';
 import { afterInit } from '../ros/route-kit.js';
-import { ROS_SERVICE, type RosConnection } from '../ros/connection.js';
+import { ROS_SERVICE } from '../ros/connection.js';
 import { TypeInfoCache } from '../ros/type-info.js';
 import { rosOperationBackend, type OperationBackend } from './backend.js';
 import { ExecutionTracker } from './executions.js';
 import { registerOperationRoutes } from './routes.js';
 import { OperationsService } from './service.js';
+import { PLUGINS_SERVICE } from '../plugins/feature.js';
+import { pluginOperations } from '../plugins/dispatch.js';
+import { token, type Token } from '../registry/index.js';
 
-export const OPERATIONS_SERVICE = 'operations';
+export const OPERATIONS_SERVICE: Token<OperationsService> = token('operations');
 
 export function createOperationsFeature(_config?: GatewayConfig): GatewayFeature {
   let service: OperationsService | undefined;
@@ -19,8 +24,10 @@ export function createOperationsFeature(_config?: GatewayConfig): GatewayFeature
   const tracker = new ExecutionTracker();
   return {
     name: 'operations',
+    provides: [OPERATIONS_SERVICE],
+    uses: [ROS_SERVICE, ENTITIES_SERVICE, LOCKS_SERVICE, PLUGINS_SERVICE],
     init(ctx) {
-      const ros = ctx.services.get(ROS_SERVICE) as RosConnection | undefined;
+      const ros = ctx.services.find(ROS_SERVICE);
       backend = ros ? rosOperationBackend(ros) : undefined;
       service = new OperationsService({
         backend,
@@ -30,13 +37,13 @@ export function createOperationsFeature(_config?: GatewayConfig): GatewayFeature
         callTimeoutMs: ctx.config.get('service_call_timeout_sec') * 1000,
         source: 'medkit',
       });
-      ctx.services.set(OPERATIONS_SERVICE, service);
+      ctx.services.provide(OPERATIONS_SERVICE, service);
       ctx.health.add(() => ({ fields: { 'x-medkit-operations': { tracked_goals: tracker.size } } }));
     },
     routes: (ctx) =>
       registerOperationRoutes({
         service: afterInit(() => service, 'operations'),
-        resolver: ctx.resolver,
+        owned: pluginOperations(ctx.services.find(PLUGINS_SERVICE)),
       }),
     start: () => tracker.start(),
     stop() {

@@ -6,8 +6,10 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { SEGMENT_TITLE } from '../entity-scope/index.js';
 import { API_BASE, type HttpApp } from '../http/app-types.js';
 import { EntityId, GenericError, Opaque } from '../http/schemas.js';
-import { SovdError } from '../http/errors.js';
-import { ENTITY_SEGMENTS, ID_PARAM, SEGMENT_TO_TYPE, type EntityResolver } from '../entity-scope/index.js';
+import { SovdError } from '../sovd/errors.js';
+import { ENTITY_SEGMENTS, ID_PARAM, SEGMENT_TO_TYPE } from '../entity-scope/index.js';
+import type { pluginOperations } from '../plugins/dispatch.js';
+import { sendResult } from '../http/verbatim.js';
 import { clientGone } from '../ros/client-gone.js';
 import { INTERFACE_TYPE_PATTERN, type ExecuteBody, type OperationsService } from './service.js';
 
@@ -50,7 +52,8 @@ const ERR = { 400: GenericError, 404: GenericError, 409: GenericError, 500: Gene
 
 export interface OperationRouteDeps {
   service: () => OperationsService;
-  resolver: EntityResolver;
+  /** The operations of a plugin-owned entity (gateway.md §2.4); undefined: the built-in service serves it. */
+  owned?: ReturnType<typeof pluginOperations>;
 }
 
 type Target = { op: string; exec?: string; executions: boolean };
@@ -76,12 +79,8 @@ export function registerOperationRoutes(deps: OperationRouteDeps) {
       const ExecParams = Type.Object({ [idParam]: EntityId(`${Title} id`), operation_id: Type.String(), execution_id: Type.String({ description: 'Goal id (32 hex)' }) });
       const WildParams = Type.Object({ [idParam]: EntityId(`${Title} id`), '*': Type.String() });
       const tags = ['operations'];
-      const ref = (request: FastifyRequest, mutating: boolean) =>
-        deps.resolver.resolve(segment, (request.params as Record<string, string>)[idParam], {
-          collection: 'operations',
-          mutating,
-          clientId: request.headers['x-client-id'] as string | undefined,
-        });
+      const reads = { entity: { segment, collection: 'operations' as const } };
+      const writes = { entity: { segment, collection: 'operations' as const, mutating: true } };
       const target = (request: FastifyRequest): Target => {
         const p = request.params as Record<string, string>;
         if (p['*'] !== undefined) return splitOperationPath(p['*']);
@@ -89,68 +88,76 @@ export function registerOperationRoutes(deps: OperationRouteDeps) {
       };
       const path = (request: FastifyRequest) => request.url.split('?')[0].replace(/\/$/, '');
 
-      const getOp = async (request: FastifyRequest) => deps.service().get(ref(request, false), target(request).op);
-      const listExecs = async (request: FastifyRequest) => deps.service().listExecutions(ref(request, false), target(request).op);
+      const getOp = async (request: FastifyRequest, reply: FastifyReply) => {
+        const owned = deps.owned?.(request.entity);
+        return owned ? sendResult(reply, await owned.get(target(request).op)) : deps.service().get(request.entity, target(request).op);
+      };
+      const listExecs = async (request: FastifyRequest) => deps.service().listExecutions(request.entity, target(request).op);
       const getExec = async (request: FastifyRequest) => {
         const t = target(request);
-        return deps.service().getExecution(ref(request, false), t.op, t.exec!);
+        return deps.service().getExecution(request.entity, t.op, t.exec!);
       };
       const execute = async (request: FastifyRequest, reply: FastifyReply) => {
-        const out = await deps.service().execute(ref(request, true), target(request).op, (request.body ?? {}) as ExecuteBody, clientGone(reply.raw));
+        const owned = deps.owned?.(request.entity);
+        if (owned) return sendResult(reply, await owned.execute(target(request).op, (request.body as { parameters?: unknown } | undefined)?.parameters ?? {}));
+        const out = await deps.service().execute(request.entity, target(request).op, (request.body ?? {}) as ExecuteBody, clientGone(reply.raw));
         if (out.kind === 'sync') return reply.code(200).send(out.body);
         reply.header('Location', `${path(request)}/${out.id}`);
         return reply.code(202).send(out.body);
       };
       const control = async (request: FastifyRequest, reply: FastifyReply) => {
         const t = target(request);
-        const body = await deps.service().control(ref(request, true), t.op, t.exec!, (request.body as { capability?: unknown } | undefined)?.capability, clientGone(reply.raw));
+        const body = await deps.service().control(request.entity, t.op, t.exec!, (request.body as { capability?: unknown } | undefined)?.capability, clientGone(reply.raw));
         reply.header('Location', path(request));
         return reply.code(202).send(body);
       };
       const cancel = async (request: FastifyRequest, reply: FastifyReply) => {
         const t = target(request);
-        await deps.service().cancel(ref(request, true), t.op, t.exec!, clientGone(reply.raw));
+        await deps.service().cancel(request.entity, t.op, t.exec!, clientGone(reply.raw));
         return reply.code(204).send(null);
       };
 
       app.get(
         base,
-        { schema: { operationId: `list${Title}Operations`, summary: `Services and actions of a ${type}`, tags, params: Params, response: { 200: OperationList, ...ERR } } },
-        async (request) => deps.service().list(ref(request, false)),
+        { config: reads, schema: { operationId: `list${Title}Operations`, summary: `Services and actions of a ${type}`, tags, params: Params, response: { 200: OperationList, ...ERR } } },
+        async (request, reply) => {
+          const owned = deps.owned?.(request.entity);
+          return owned ? sendResult(reply, await owned.list()) : deps.service().list(request.entity);
+        },
       );
-      app.get(`${base}/:operation_id`, { schema: { operationId: `get${Title}Operation`, summary: 'One operation', tags, params: OpParams, response: { 200: Type.Object({ item: OperationItem }), ...ERR } } }, getOp);
+      app.get(`${base}/:operation_id`, { config: reads, schema: { operationId: `get${Title}Operation`, summary: 'One operation', tags, params: OpParams, response: { 200: Type.Object({ item: OperationItem }), ...ERR } } }, getOp);
       app.post(
         `${base}/:operation_id/executions`,
-        { schema: { operationId: `execute${Title}Operation`, summary: 'Run a service (200) or start an action goal (202 + Location)', tags, params: OpParams, body: ExecuteRequest, response: { 200: SyncResult, 202: AsyncStarted, ...ERR } } },
+        { config: writes, schema: { operationId: `execute${Title}Operation`, summary: 'Run a service (200) or start an action goal (202 + Location)', tags, params: OpParams, body: ExecuteRequest, response: { 200: SyncResult, 202: AsyncStarted, ...ERR } } },
         execute,
       );
-      app.get(`${base}/:operation_id/executions`, { schema: { operationId: `list${Title}Executions`, summary: 'Tracked goals, newest first', tags, params: OpParams, response: { 200: ExecutionList, ...ERR } } }, listExecs);
-      app.get(`${base}/:operation_id/executions/:execution_id`, { schema: { operationId: `get${Title}Execution`, summary: 'Status, latest feedback and (finished) result of a goal', tags, params: ExecParams, response: { 200: Execution, ...ERR } } }, getExec);
+      app.get(`${base}/:operation_id/executions`, { config: reads, schema: { operationId: `list${Title}Executions`, summary: 'Tracked goals, newest first', tags, params: OpParams, response: { 200: ExecutionList, ...ERR } } }, listExecs);
+      app.get(`${base}/:operation_id/executions/:execution_id`, { config: reads, schema: { operationId: `get${Title}Execution`, summary: 'Status, latest feedback and (finished) result of a goal', tags, params: ExecParams, response: { 200: Execution, ...ERR } } }, getExec);
       app.put(
         `${base}/:operation_id/executions/:execution_id`,
-        { schema: { operationId: `control${Title}Execution`, summary: 'Control a goal (stop = cancel)', tags, params: ExecParams, body: ControlBody, response: { 202: Execution, ...ERR } } },
+        { config: writes, schema: { operationId: `control${Title}Execution`, summary: 'Control a goal (stop = cancel)', tags, params: ExecParams, body: ControlBody, response: { 202: Execution, ...ERR } } },
         control,
       );
-      app.delete(`${base}/:operation_id/executions/:execution_id`, { schema: { operationId: `cancel${Title}Execution`, summary: 'Cancel a goal', tags, params: ExecParams, response: { 204: Type.Null(), ...ERR } } }, cancel);
+      app.delete(`${base}/:operation_id/executions/:execution_id`, { config: writes, schema: { operationId: `cancel${Title}Execution`, summary: 'Cancel a goal', tags, params: ExecParams, response: { 204: Type.Null(), ...ERR } } }, cancel);
 
       // Multi-segment operation ids (ROS paths).
-      const hidden = (op: string, extra: Record<string, unknown> = {}) => ({ schema: { operationId: `${op}${Title}OperationPath`, hide: true, params: WildParams, ...extra } });
-      app.get(`${base}/*`, hidden('get'), async (request) => {
+      const hidden = (op: string, config: typeof reads, extra: Record<string, unknown> = {}) => ({ config, schema: { operationId: `${op}${Title}OperationPath`, hide: true, params: WildParams, ...extra } });
+      app.get(`${base}/*`, hidden('get', reads), async (request, reply) => {
         const t = target(request);
         if (t.exec) return getExec(request);
         if (t.executions) return listExecs(request);
-        return getOp(request);
+        return getOp(request, reply);
       });
-      app.post(`${base}/*`, hidden('execute', { body: ExecuteRequest }), async (request, reply) => {
+      app.post(`${base}/*`, hidden('execute', writes, { body: ExecuteRequest }), async (request, reply) => {
         const t = target(request);
         if (!t.executions || t.exec) throw new SovdError('resource-not-found', 'Resource not found', { status: 404 });
         return execute(request, reply);
       });
-      app.put(`${base}/*`, hidden('control', { body: ControlBody }), async (request, reply) => {
+      app.put(`${base}/*`, hidden('control', writes, { body: ControlBody }), async (request, reply) => {
         if (!target(request).exec) throw new SovdError('resource-not-found', 'Resource not found', { status: 404 });
         return control(request, reply);
       });
-      app.delete(`${base}/*`, hidden('cancel'), async (request, reply) => {
+      app.delete(`${base}/*`, hidden('cancel', writes), async (request, reply) => {
         if (!target(request).exec) throw new SovdError('resource-not-found', 'Resource not found', { status: 404 });
         return cancel(request, reply);
       });

@@ -2,6 +2,8 @@
 // gateway's own node. Every ROS-backed feature borrows clients from here; closing it is bounded.
 import type { ParticipantTableStats, ProtocolViolationReport } from '@medkit/rtps';
 import { RosContext, type RosNode } from '@medkit/ros2';
+import { token, type Token } from '../registry/index.js';
+import type { RuntimeGraphSource } from '../entities/runtime/graph-snapshot.js';
 
 /** The `ros.participants.*` keys. */
 export interface ParticipantTableOptions {
@@ -27,9 +29,9 @@ export interface RosConnectionOptions {
 }
 
 /** Service name under which the ROS feature publishes its {@link RosConnection}. */
-export const ROS_SERVICE = 'ros';
+export const ROS_SERVICE: Token<RosConnection> = token('ros');
 /** Service name of the entities' RuntimeGraphSource built from the live graph. */
-export const ROS_GRAPH_SERVICE = 'ros-graph';
+export const ROS_GRAPH_SERVICE: Token<RuntimeGraphSource> = token('ros-graph');
 /** Default node name of the gateway. */
 export const GATEWAY_NODE_NAME = 'medkit_gateway';
 

@@ -44,9 +44,9 @@ export function graphCounts(ros: RosConnection): RosGraphCounts {
 export function createRosFeature(_config?: GatewayConfig, opts: RosFeatureOptions = {}): GatewayFeature {
   let ros: RosConnection | undefined;
   let state: RosState = { state: 'disabled' };
-  let unlisten: (() => void) | undefined;
   return {
     name: 'ros',
+    provides: [ROS_SERVICE, ROS_GRAPH_SERVICE],
     async init(ctx: GatewayContext) {
       if (!ctx.config.get('ros.enabled')) {
         ctx.health.add(() => rosHealth({ state: 'disabled' }));
@@ -58,8 +58,8 @@ export function createRosFeature(_config?: GatewayConfig, opts: RosFeatureOption
           ...options,
           onProtocolViolation: (v) => ctx.log.warn({ peer: v.peer, suppressedReports: v.suppressed }, `RTPS peer ${v.peer} violates the protocol (${v.message}); its offending datagrams are ignored`),
         });
-        ctx.services.set(ROS_SERVICE, ros);
-        ctx.services.set(ROS_GRAPH_SERVICE, rosGraphSource(ros));
+        ctx.services.provide(ROS_SERVICE, ros);
+        ctx.services.provide(ROS_GRAPH_SERVICE, rosGraphSource(ros));
       } catch (err) {
         // The gateway still serves manifest entities and everything not ROS-backed; /health says why.
         state = { state: 'failed', error: (err as Error).message, options };
@@ -70,16 +70,7 @@ export function createRosFeature(_config?: GatewayConfig, opts: RosFeatureOption
         return rosHealth(state);
       });
     },
-    start(ctx) {
-      if (!ros) return;
-      const entities = ctx.services.get('entities') as { notifyGraphChanged(): void } | undefined;
-      if (!entities) return;
-      const onChange = () => entities.notifyGraphChanged();
-      ros.graph.on('change', onChange);
-      unlisten = () => ros?.graph.off('change', onChange);
-    },
     async stop() {
-      unlisten?.();
       await ros?.close();
     },
     summary(ctx) {

@@ -8,5 +8,9 @@ export function rosGraphSource(ros: Pick<RosConnection, 'graph'>): RuntimeGraphS
     snapshot(): RuntimeGraphSnapshot {
       return ros.graph.snapshot({ includeLocal: false });
     },
+    onChange(listener) {
+      ros.graph.on('change', listener);
+      return () => ros.graph.off('change', listener);
+    },
   };
 }

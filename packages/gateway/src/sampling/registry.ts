@@ -136,14 +136,7 @@ export class CollectionSamplerRegistry {
   }
 }
 
-export const SAMPLERS_SERVICE = 'samplers';
-
-/** The gateway's registry, created by whichever feature asks first (feature order does not matter). */
-export function getSamplers(ctx: Pick<GatewayContext, 'services'>): CollectionSamplerRegistry {
-  let reg = ctx.services.get(SAMPLERS_SERVICE) as CollectionSamplerRegistry | undefined;
-  if (!reg) {
-    reg = new CollectionSamplerRegistry();
-    ctx.services.set(SAMPLERS_SERVICE, reg);
-  }
-  return reg;
+/** The gateway's registry (created with the context, so feature order does not matter). */
+export function getSamplers(ctx: Pick<GatewayContext, 'samplers'>): CollectionSamplerRegistry {
+  return ctx.samplers;
 }

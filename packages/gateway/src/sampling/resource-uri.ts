@@ -1,8 +1,8 @@
 // Parses the `resource` URI of a trigger or cyclic subscription (api.md §13.2, §14.2):
 // `/api/v1/{type}/{id}/{collection}[/{item path}]`, or the server-level `/api/v1/updates/{id}/status`.
 // Malformed URIs and path traversal → x-medkit-invalid-resource-uri; another entity → x-medkit-entity-mismatch.
-import { SovdError, isValidEntityId } from '../http/errors.js';
-import { API_BASE } from '../http/app-types.js';
+import { SovdError, isValidEntityId } from '../sovd/errors.js';
+import { API_BASE } from '../sovd/paths.js';
 import { SEGMENT_TO_TYPE, type EntitySegment } from '../entity-scope/index.js';
 
 export type ParsedResource =

@@ -3,7 +3,7 @@
 // GET …/x-medkit-script-audit) and, as the spec asks, to an append-only JSON-lines file.
 import { appendFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import type { FastifyBaseLogger } from 'fastify';
+import type { Logger } from '../logging.js';
 import type { Migration, SqliteDatabase } from '../storage/index.js';
 import type { Actor, ExecutionStatus } from './model.js';
 
@@ -87,7 +87,7 @@ export class ScriptAudit {
     private readonly db: SqliteDatabase,
     stateDir: string,
     private readonly maxRecords: number,
-    private readonly log?: FastifyBaseLogger,
+    private readonly log?: Logger,
   ) {
     this.insert = db.prepare(`INSERT INTO script_audit (timestamp, action, entity_id, script_id, execution_id, client_id, subject, role, remote_ip,
       parameters, status, exit_code, duration_ms, message) VALUES (@timestamp, @action, @entity_id, @script_id, @execution_id, @client_id,

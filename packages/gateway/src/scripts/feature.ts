@@ -2,6 +2,8 @@
 // `scripts.scripts_dir` is set; otherwise every script route answers 501 (spec/gateway.md §8.1).
 import { resolve } from 'node:path';
 import type { GatewayConfig } from '../config/index.js';
+import { ENTITIES_SERVICE } from '../entities/service.js';
+import { LOCKS_SERVICE } from '../locks/feature.js';
 import type { ManifestScript } from '../entities/manifest/types.js';
 import type { GatewayContext, GatewayFeature } from '../feature.js';
 import { AUDIT_MIGRATIONS, ScriptAudit } from './audit.js';
@@ -14,9 +16,10 @@ import { scriptsRoutes } from './routes.js';
 import { ScriptRunner } from './runner.js';
 import { ScriptsService } from './service.js';
 import { STORE_MIGRATIONS, ScriptStore } from './store.js';
+import { token, type Token } from '../registry/index.js';
 
 /** Name of the service other features (updates, entity details) find in `ctx.services`. */
-export const SCRIPTS_SERVICE = 'scripts';
+export const SCRIPTS_SERVICE: Token<ScriptsService> = token('scripts');
 
 export interface ScriptsFeatureOptions {
   /** Manifest `scripts:` entries (managed, not deletable), or a function read at init. */
@@ -59,6 +62,8 @@ export function createScriptsFeature(_config?: GatewayConfig, options: ScriptsFe
   let sandboxDescription = '';
   return {
     name: 'scripts',
+    provides: [SCRIPTS_SERVICE],
+    uses: [ENTITIES_SERVICE, LOCKS_SERVICE],
     keys: SCRIPTS_KEYS,
     migrations: [...STORE_MIGRATIONS, ...AUDIT_MIGRATIONS],
     init(ctx) {
@@ -81,7 +86,7 @@ export function createScriptsFeature(_config?: GatewayConfig, options: ScriptsFe
       const runner = new ScriptRunner(options.executor ?? new LocalProcessExecutor(sandbox), settings);
       const executions = new ExecutionManager(runner, { maxConcurrent: settings.maxConcurrent, maxHistory: settings.maxHistory }, audit);
       service = new ScriptsService(settings, store, executions, audit, runner);
-      ctx.services.set(SCRIPTS_SERVICE, service);
+      ctx.services.provide(SCRIPTS_SERVICE, service);
       ctx.health.add(() => ({
         fields: { 'x-medkit-scripts': { running: executions.runningCount, max_concurrent_executions: settings.maxConcurrent, executor: runner.executor.name, sandbox: sandboxDescription } },
       }));

@@ -10,7 +10,7 @@ import multipart from '@fastify/multipart';
 import { Type } from '@sinclair/typebox';
 import type { FastifyRequest } from 'fastify';
 import { API_BASE, type HttpApp } from '../http/app-types.js';
-import { SovdError } from '../http/errors.js';
+import { SovdError } from '../sovd/errors.js';
 import { EntityId, GenericError } from '../http/schemas.js';
 import { ID_PARAM, type EntitySegment } from '../entity-scope/index.js';
 import type { GatewayContext } from '../feature.js';
@@ -33,7 +33,7 @@ import {
   UploadResult,
 } from './schemas.js';
 import type { ReceivedFile, ScriptsService } from './service.js';
-import { routeAvailability } from '../info/route-index.js';
+import { routeAvailability } from '../http/route-index.js';
 
 const SEGMENTS = ['apps', 'components'] as const satisfies readonly EntitySegment[];
 const TITLE = { apps: 'App', components: 'Component' } as const;
@@ -44,15 +44,10 @@ interface AuthInfo {
 }
 
 export function actorOf(request: FastifyRequest): Actor {
-  const raw = request.headers['x-client-id'];
-  const clientId = typeof raw === 'string' && raw.length > 0 && raw.length <= 256 ? raw : null;
+  const raw = request.client.id;
+  const clientId = raw !== undefined && raw.length <= 256 ? raw : null;
   const auth = (request as FastifyRequest & AuthInfo).auth;
   return { clientId, subject: auth?.subject ?? auth?.sub ?? null, role: auth?.role ?? null, remoteIp: request.ip ?? null };
-}
-
-function clientIdOf(request: FastifyRequest): string | undefined {
-  const raw = request.headers['x-client-id'];
-  return typeof raw === 'string' ? raw : undefined;
 }
 
 export function scriptView(ref: EntityRef, s: ScriptDefinition, defaultTimeoutSec: number) {
@@ -139,7 +134,7 @@ export function scriptsRoutes(ctx: GatewayContext, getService: () => ScriptsServ
       const ref = (params: Record<string, string>): EntityRef => ({ segment, id: params[idParam] });
       const resolve = (request: FastifyRequest, mutating: boolean) => {
         const params = request.params as Record<string, string>;
-        ctx.resolver.resolve(segment, params[idParam], { collection: 'scripts', mutating, clientId: clientIdOf(request) });
+        ctx.resolver.resolve(segment, params[idParam], { collection: 'scripts', mutating, client: request.client });
         return ref(params);
       };
 

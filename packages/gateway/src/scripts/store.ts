@@ -3,7 +3,7 @@
 // one SQLite row each (the index the routes read), and manifest scripts kept in memory.
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { isAbsolute, join, relative, resolve, sep } from 'node:path';
-import type { FastifyBaseLogger } from 'fastify';
+import type { Logger } from '../logging.js';
 import type { ManifestScript } from '../entities/manifest/types.js';
 import type { Migration, SqliteDatabase } from '../storage/index.js';
 import { EXTENSION } from './format.js';
@@ -79,7 +79,7 @@ export class ScriptStore {
     private readonly db: SqliteDatabase,
     /** Absolute scripts_dir. */
     readonly dir: string,
-    private readonly log?: FastifyBaseLogger,
+    private readonly log?: Logger,
   ) {
     mkdirSync(dir, { recursive: true });
   }

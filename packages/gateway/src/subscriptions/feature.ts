@@ -3,9 +3,10 @@ import { int, type GatewayConfig } from '../config/index.js';
 import type { GatewayContext, GatewayFeature } from '../feature.js';
 import { TYPE_TO_SEGMENT } from '../entity-scope/index.js';
 import { getSamplers } from '../sampling/index.js';
-import type { LockManager } from '../locks/index.js';
+import { LOCKS_SERVICE } from '../locks/feature.js';
 import { SubscriptionManager } from './manager.js';
 import { registerSubscriptionRoutes } from './routes.js';
+import { token, type Token } from '../registry/index.js';
 
 export const SUBSCRIPTION_KEYS = {
   'sse.max_subscriptions': int(100, 'Active cyclic subscriptions across the gateway; more → 503.', { min: 1, max: 100000, policy: 'reject' }),
@@ -17,13 +18,15 @@ export interface SubscriptionsFeatureOptions {
   keepaliveMs?: number;
 }
 
-export const SUBSCRIPTIONS_SERVICE = 'subscriptions';
+export const SUBSCRIPTIONS_SERVICE: Token<SubscriptionManager> = token('subscriptions');
 
 export function createSubscriptionsFeature(_config?: GatewayConfig, opts: SubscriptionsFeatureOptions = {}): GatewayFeature {
   let manager: SubscriptionManager | undefined;
   let unhook: (() => void) | undefined;
   return {
     name: 'subscriptions',
+    provides: [SUBSCRIPTIONS_SERVICE],
+    uses: [LOCKS_SERVICE],
     keys: SUBSCRIPTION_KEYS,
     init(ctx: GatewayContext) {
       const m = new SubscriptionManager({
@@ -38,7 +41,7 @@ export function createSubscriptionsFeature(_config?: GatewayConfig, opts: Subscr
         maxSubscriptions: ctx.config.value<number>('sse.max_subscriptions'),
       });
       manager = m;
-      ctx.services.set(SUBSCRIPTIONS_SERVICE, m);
+      ctx.services.provide(SUBSCRIPTIONS_SERVICE, m);
       ctx.health.add(() => ({ fields: { 'x-medkit-subscriptions': { active: m.size, max: ctx.config.value<number>('sse.max_subscriptions') } } }));
     },
     routes(ctx) {
@@ -54,7 +57,7 @@ export function createSubscriptionsFeature(_config?: GatewayConfig, opts: Subscr
     },
     start(ctx) {
       // A lock covering cyclic-subscriptions (or everything) that runs out deletes the entity's subscriptions (gateway.md §9.2).
-      const locks = ctx.services.get('locks') as LockManager | undefined;
+      const locks = ctx.services.find(LOCKS_SERVICE);
       const m = manager;
       if (locks && m) {
         unhook = locks.onExpired((lock) => {

@@ -1,8 +1,8 @@
 // Cyclic subscriptions: in-memory records with exact expiry, and one sampling loop per connected
 // client that pushes an EventEnvelope every interval (api.md §14.6, gateway.md §7.4).
 import type { EntityType } from '../entities/model.js';
-import { SovdError } from '../http/errors.js';
-import type { SseStream } from '../http/sse.js';
+import { SovdError } from '../sovd/errors.js';
+import type { EventStream } from '../sovd/events.js';
 import { TYPE_TO_SEGMENT } from '../entity-scope/index.js';
 import type { CollectionSamplerRegistry, SampledEntity } from '../sampling/index.js';
 import { INTERVALS, type IntervalName, type Subscription } from './model.js';
@@ -106,7 +106,7 @@ export class SubscriptionManager {
   }
 
   /** Runs the sampling loop of one client until the stream or the subscription ends. */
-  async stream(s: Subscription, stream: SseStream): Promise<void> {
+  async stream(s: Subscription, stream: EventStream): Promise<void> {
     const abort = new AbortController();
     const close = () => stream.close();
     s.closers.add(close);

@@ -3,7 +3,7 @@ import { Type } from '@sinclair/typebox';
 import type { FastifyRequest } from 'fastify';
 import { API_BASE, type HttpApp } from '../http/app-types.js';
 import { EntityId, GenericError } from '../http/schemas.js';
-import { SovdError } from '../http/errors.js';
+import { SovdError } from '../sovd/errors.js';
 import type { SseHub } from '../http/sse.js';
 import { ID_PARAM, type EntityResolver } from '../entity-scope/index.js';
 import type { CollectionSamplerRegistry } from '../sampling/index.js';
@@ -76,12 +76,7 @@ export function registerSubscriptionRoutes(deps: SubscriptionRouteDeps) {
       const op = segment.charAt(0).toUpperCase() + segment.slice(1, -1);
       const tags = ['cyclic-subscriptions'];
       const resolve = (request: FastifyRequest, mutating: boolean) => {
-        const header = request.headers['x-client-id'];
-        return deps.resolver.resolve(segment, (request.params as Record<string, string>)[idParam], {
-          collection: 'cyclic-subscriptions',
-          mutating,
-          clientId: typeof header === 'string' ? header : undefined,
-        });
+        return deps.resolver.resolve(segment, (request.params as Record<string, string>)[idParam], { collection: 'cyclic-subscriptions', mutating, client: request.client });
       };
       const subOf = (request: FastifyRequest, mutating: boolean) => {
         const { type, entity } = resolve(request, mutating);

@@ -1,13 +1,16 @@
 // The trigger engine (gateway.md §6.3): holds the triggers, binds each to its change source, evaluates
 // conditions and delivers events. Triggers are indexed by (collection, entity, resource path), so a new
 // sample or change evaluates only the triggers on that resource — not every trigger in the gateway.
-import type { EntityType } from '../entities/model.js';
-import { SovdError } from '../http/errors.js';
-import type { SseStream } from '../http/sse.js';
+import type { Entity, EntityType } from '../entities/model.js';
+import { SovdError } from '../sovd/errors.js';
+import type { EventStream } from '../sovd/events.js';
 import { ResourcePendingError, type CollectionSamplerRegistry, type ResourceChange, type SampledEntity } from '../sampling/index.js';
 import { TYPE_TO_SEGMENT } from '../entity-scope/index.js';
 import type { ConditionRegistry } from './conditions.js';
-import { isMember, type EntityFinder } from './hierarchy.js';
+import { isMemberOf, type EntityLookup } from '../entities/hierarchy.js';
+
+/** Finds an entity by type and id (the resolver's view of the tree). */
+export type EntityFinder = (type: EntityType, id: string) => Entity | undefined;
 import { parsePointer, resolvePointer } from './json.js';
 import type { EventEnvelope, LogSeverity, Trigger, TriggerDefinition } from './model.js';
 import type { TriggerStore } from './store.js';
@@ -160,7 +163,7 @@ export class TriggerEngine {
     return t.status === 'active' || t.pending.length > 0;
   }
 
-  attach(t: Trigger, stream: SseStream): void {
+  attach(t: Trigger, stream: EventStream): void {
     for (const e of t.pending.splice(0)) stream.send({ id: e.id, data: e.envelope });
     if (t.status !== 'active') {
       stream.close();
@@ -422,7 +425,7 @@ export class TriggerEngine {
     for (const [k, byPath] of byEntity) {
       if (k === own || k.startsWith('app:')) continue;
       const i = k.indexOf(':');
-      if (isMember(this.opts.find, { type: k.slice(0, i) as EntityType, id: k.slice(i + 1) }, c.entity)) this.evaluatePaths(byPath, c.itemPath, c.value);
+      if (isMemberOf(this.opts.find as EntityLookup, { type: k.slice(0, i) as EntityType, id: k.slice(i + 1) }, c.entity)) this.evaluatePaths(byPath, c.itemPath, c.value);
     }
   }
 

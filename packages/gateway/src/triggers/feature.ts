@@ -1,15 +1,17 @@
 // The triggers feature: keys, tables, routes, the engine service and its timers.
 import { bool, int, str, type GatewayConfig } from '../config/index.js';
 import type { GatewayContext, GatewayFeature } from '../feature.js';
+import { ENTITIES_SERVICE } from '../entities/service.js';
 import { TYPE_TO_SEGMENT } from '../entity-scope/index.js';
-import { ENTITIES_SERVICE } from '../entities/http/feature.js';
-import type { DiscoveryManager } from '../entities/service.js';
 import { getSamplers } from '../sampling/index.js';
 import { ConditionRegistry } from './conditions.js';
 import { TriggerEngine, type TriggerLogSink } from './engine.js';
 import { registerTriggerRoutes } from './routes.js';
 import { TRIGGER_MIGRATIONS, TriggerStore } from './store.js';
 import { WebhookDeliverer } from './webhook.js';
+import { PLUGINS_SERVICE } from '../plugins/feature.js';
+import { triggerCondition } from '../plugins/dispatch.js';
+import { token, type Token } from '../registry/index.js';
 
 export const TRIGGER_KEYS = {
   'triggers.enabled': bool(true, 'Condition triggers (false → trigger routes answer 501).'),
@@ -29,9 +31,9 @@ export interface TriggersFeatureOptions {
   flushIntervalMs?: number;
 }
 
-export const TRIGGERS_SERVICE = 'triggers';
-export const TRIGGER_CONDITIONS_SERVICE = 'trigger-conditions';
-export const LOG_INJECTOR_SERVICE = 'log-injector';
+export const TRIGGERS_SERVICE: Token<TriggerEngine> = token('triggers');
+export const TRIGGER_CONDITIONS_SERVICE: Token<ConditionRegistry> = token('trigger-conditions');
+export const LOG_INJECTOR_SERVICE: Token<TriggerLogSink> = token('log-injector');
 
 export function createTriggersFeature(_config?: GatewayConfig, opts: TriggersFeatureOptions = {}): GatewayFeature {
   let engine: TriggerEngine | undefined;
@@ -42,6 +44,8 @@ export function createTriggersFeature(_config?: GatewayConfig, opts: TriggersFea
   let unlisten: (() => void) | undefined;
   return {
     name: 'triggers',
+    provides: [TRIGGERS_SERVICE, TRIGGER_CONDITIONS_SERVICE],
+    uses: [ENTITIES_SERVICE, LOG_INJECTOR_SERVICE, PLUGINS_SERVICE],
     keys: TRIGGER_KEYS,
     migrations: TRIGGER_MIGRATIONS,
     init(ctx: GatewayContext) {
@@ -69,7 +73,7 @@ export function createTriggersFeature(_config?: GatewayConfig, opts: TriggersFea
         maxTriggers: cfg<number>('triggers.max_triggers'),
         store,
         webhooks,
-        logSink: () => ctx.services.get(LOG_INJECTOR_SERVICE) as TriggerLogSink | undefined,
+        logSink: () => ctx.services.find(LOG_INJECTOR_SERVICE),
         warn: (msg, extra) => log.warn(extra ?? {}, msg),
       });
       engine = e;
@@ -77,8 +81,10 @@ export function createTriggersFeature(_config?: GatewayConfig, opts: TriggersFea
       if (cfg<string>('triggers.on_restart_behavior') === 'reset') store.clear();
       const n = e.restore();
       if (n > 0) log.info({ restored: n }, `restored ${n} persistent trigger(s)`);
-      ctx.services.set(TRIGGERS_SERVICE, e);
-      ctx.services.set(TRIGGER_CONDITIONS_SERVICE, conditions);
+      // Evaluators plugins registered before this feature started (gateway.md §2.7).
+      for (const [name, ev] of ctx.services.find(PLUGINS_SERVICE)?.conditions ?? []) conditions.register(name, triggerCondition(ev));
+      ctx.services.provide(TRIGGERS_SERVICE, e);
+      ctx.services.provide(TRIGGER_CONDITIONS_SERVICE, conditions);
       ctx.health.add(() => ({ fields: { 'x-medkit-triggers': { enabled, active: e.activeCount, max: cfg<number>('triggers.max_triggers') } } }));
     },
     routes(ctx) {
@@ -101,7 +107,7 @@ export function createTriggersFeature(_config?: GatewayConfig, opts: TriggersFea
       sweep.unref();
       timers.push(flush, sweep);
       // Every discovery pass (graph-driven, debounced) may bring the entity or topic a trigger waits for.
-      const discovery = ctx.services.get(ENTITIES_SERVICE) as DiscoveryManager | undefined;
+      const discovery = ctx.services.find(ENTITIES_SERVICE);
       if (discovery) {
         const onRefresh = () => e.bindWaiting();
         discovery.on('refresh', onRefresh);

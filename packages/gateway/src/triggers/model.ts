@@ -1,7 +1,7 @@
 // The trigger record (gateway.md §6.1) and its wire view (api.md §13.1).
 import type { EntitySegment } from '../entity-scope/index.js';
 import type { EntityType } from '../entities/model.js';
-import type { SseStream } from '../http/sse.js';
+import type { EventStream } from '../sovd/events.js';
 import type { ConditionEvaluator, Previous } from './conditions.js';
 
 export type TriggerProtocol = 'sse' | 'webhook';
@@ -71,7 +71,7 @@ export interface Trigger extends TriggerDefinition {
   eventCount: number;
   /** Events waiting for an SSE client (max 100, oldest dropped). */
   pending: { id: number; envelope: EventEnvelope }[];
-  streams: Set<SseStream>;
+  streams: Set<EventStream>;
   delivery?: DeliveryStatus;
   /** A restored trigger whose entity has not been seen since the restart is exempt from the orphan sweep. */
   entitySeen: boolean;

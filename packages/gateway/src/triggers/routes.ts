@@ -3,14 +3,14 @@ import { Type } from '@sinclair/typebox';
 import type { FastifyRequest } from 'fastify';
 import { API_BASE, type HttpApp } from '../http/app-types.js';
 import { EntityId, GenericError, Opaque } from '../http/schemas.js';
-import { SovdError } from '../http/errors.js';
+import { SovdError } from '../sovd/errors.js';
 import type { SseHub } from '../http/sse.js';
 import { ENTITY_SEGMENTS, ID_PARAM, type EntityResolver } from '../entity-scope/index.js';
 import type { ConditionRegistry } from './conditions.js';
 import type { TriggerEngine } from './engine.js';
 import { triggerView } from './model.js';
 import { MAX_LIFETIME_SEC, parseLifetime, parseTriggerBody } from './validate.js';
-import { routeAvailability } from '../info/route-index.js';
+import { routeAvailability } from '../http/route-index.js';
 
 const TriggerSchema = Type.Object(
   {
@@ -99,12 +99,7 @@ export function registerTriggerRoutes(deps: TriggerRouteDeps) {
       const tags = ['triggers'];
       const resolve = (request: FastifyRequest, mutating: boolean) => {
         if (!deps.enabled) throw new SovdError('not-implemented', 'Triggers not available');
-        const header = request.headers['x-client-id'];
-        return deps.resolver.resolve(segment, (request.params as Record<string, string>)[idParam], {
-          collection: 'triggers',
-          mutating,
-          clientId: typeof header === 'string' ? header : undefined,
-        });
+        return deps.resolver.resolve(segment, (request.params as Record<string, string>)[idParam], { collection: 'triggers', mutating, client: request.client });
       };
       const triggerOf = (request: FastifyRequest, mutating: boolean) => {
         const { type, entity } = resolve(request, mutating);

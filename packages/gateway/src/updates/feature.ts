@@ -7,17 +7,19 @@ import type { GatewayContext, GatewayFeature } from '../feature.js';
 import { SCRIPTS_SERVICE } from '../scripts/feature.js';
 import { LocalProcessExecutor } from '../scripts/local-executor.js';
 import { ScriptRunner } from '../scripts/runner.js';
-import type { ScriptsService } from '../scripts/service.js';
 import { UPDATES_KEYS } from './config.js';
+import { PLUGINS_SERVICE } from '../plugins/feature.js';
+import { pluginUpdates } from '../plugins/dispatch.js';
 import { UpdateManager } from './manager.js';
 import { getSamplers } from '../sampling/index.js';
 import type { UpdateProvider } from './provider.js';
 import { updatesRoutes } from './routes.js';
 import { ScriptUpdateProvider } from './script-provider.js';
 import { UPDATES_MIGRATIONS, UpdateStore } from './store.js';
+import { token, type Token } from '../registry/index.js';
 
 /** Service name of the UpdateManager in `ctx.services`. */
-export const UPDATES_SERVICE = 'updates';
+export const UPDATES_SERVICE: Token<UpdateManager> = token('updates');
 
 export interface UpdatesFeatureOptions {
   /** A plugin provider; default: the built-in script provider. */
@@ -25,7 +27,7 @@ export interface UpdatesFeatureOptions {
 }
 
 function builtInProvider(ctx: GatewayContext): UpdateProvider {
-  const scripts = ctx.services.get(SCRIPTS_SERVICE) as ScriptsService | undefined;
+  const scripts = ctx.services.find(SCRIPTS_SERVICE);
   const dir = ctx.config.value<string>('updates.packages_dir') || join(ctx.dataDir, 'updates');
   const packagesDir = resolve(dir);
   mkdirSync(packagesDir, { recursive: true });
@@ -45,18 +47,24 @@ function builtInProvider(ctx: GatewayContext): UpdateProvider {
   });
 }
 
-/** Software updates (spec/api.md §16). Place it after the scripts feature so it can reuse its runner. */
+/** Software updates (spec/api.md §16). */
 export function createUpdatesFeature(_config?: GatewayConfig, options: UpdatesFeatureOptions = {}): GatewayFeature {
   let manager: UpdateManager | undefined;
   return {
     name: 'updates',
+    provides: [UPDATES_SERVICE],
+    // Reuses the scripts feature's runner when it is there.
+    uses: [SCRIPTS_SERVICE, PLUGINS_SERVICE],
     keys: UPDATES_KEYS,
     migrations: UPDATES_MIGRATIONS,
     init(ctx) {
       if (!ctx.config.value<boolean>('updates.enabled')) return;
-      const provider = typeof options.provider === 'function' ? options.provider(ctx) : (options.provider ?? builtInProvider(ctx));
+      // The first plugin UpdateProvider in config order replaces the built-in one (gateway.md §2.3).
+      const plugins = ctx.services.find(PLUGINS_SERVICE);
+      const fromPlugin = plugins ? pluginUpdates(plugins) : undefined;
+      const provider = typeof options.provider === 'function' ? options.provider(ctx) : (options.provider ?? fromPlugin ?? builtInProvider(ctx));
       manager = new UpdateManager(new UpdateStore(ctx.db), provider, ctx.log.child({ component: 'updates' }));
-      ctx.services.set(UPDATES_SERVICE, manager);
+      ctx.services.provide(UPDATES_SERVICE, manager);
       // Cyclic subscriptions and triggers on `/updates/{id}/status` read and follow the package's status.
       const m = manager;
       getSamplers(ctx).register('update-status', {

@@ -1,8 +1,8 @@
 // Software update bookkeeping (spec/api.md §16, spec/gateway.md §14.2): registration checks, the
 // status/phase state machine, one background operation per package, persistence, and progress from
 // the provider mapped into `progress` / `sub_progress`.
-import type { FastifyBaseLogger } from 'fastify';
-import { SovdError, isValidEntityId } from '../http/errors.js';
+import type { Logger } from '../logging.js';
+import { SovdError, isValidEntityId } from '../sovd/errors.js';
 import { ORIGINS, type UpdatePackage, type UpdatePhase, type UpdateState, type UpdateStatusView } from './model.js';
 import type { UpdateProvider, UpdateReporter } from './provider.js';
 import type { UpdateStore } from './store.js';
@@ -58,7 +58,7 @@ export class UpdateManager {
   constructor(
     private readonly store: UpdateStore,
     readonly provider: UpdateProvider,
-    private readonly log?: FastifyBaseLogger,
+    private readonly log?: Logger,
   ) {
     // An operation cannot survive a restart: what was running is failed, so a client sees why.
     for (const p of store.all()) {

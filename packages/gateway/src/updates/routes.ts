@@ -1,11 +1,11 @@
 // HTTP ↔ update manager (spec/api.md §16). All routes answer 501 when no provider is active.
 import { Type } from '@sinclair/typebox';
 import { API_BASE, type HttpApp } from '../http/app-types.js';
-import { SovdError } from '../http/errors.js';
+import { SovdError } from '../sovd/errors.js';
 import { Collection, EntityId, GenericError, Opaque } from '../http/schemas.js';
 import type { UpdateManager } from './manager.js';
 import { ORIGINS } from './model.js';
-import { routeAvailability } from '../info/route-index.js';
+import { routeAvailability } from '../http/route-index.js';
 
 const UpdateStatusSchema = Type.Object(
   {

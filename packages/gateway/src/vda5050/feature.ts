@@ -7,7 +7,7 @@ import type { MqttClient } from 'mqtt';
 import { bool, int, str, type GatewayConfig } from '../config/index.js';
 import type { GatewayFeature } from '../feature.js';
 import { warning } from '../info/health-registry.js';
-import { FAULTS_SERVICE, type FaultsService } from '../faults/gateway/service.js';
+import { FAULTS_SERVICE } from '../faults/gateway/service.js';
 import { buildConnection, buildState, faultToError, isActive, vdaTopic, type Vda5050Header } from './messages.js';
 
 export const VDA5050_KEYS = {
@@ -37,6 +37,7 @@ export function createVda5050Feature(config: GatewayConfig): GatewayFeature {
   let goodbye: (() => [string, string]) | undefined;
   return {
     name: 'vda5050',
+    uses: [FAULTS_SERVICE],
     keys: VDA5050_KEYS,
     init(ctx) {
       if (!enabled) return;
@@ -48,7 +49,7 @@ export function createVda5050Feature(config: GatewayConfig): GatewayFeature {
     async start(ctx) {
       if (!enabled) return;
       const log = ctx.log.child({ component: 'vda5050' });
-      const faults = ctx.services.get(FAULTS_SERVICE) as FaultsService | undefined;
+      const faults = ctx.services.find(FAULTS_SERVICE);
       if (!faults) {
         log.warn('vda5050 needs the faults feature; not started');
         return;

@@ -3,14 +3,14 @@
 // name, local and relayed events share one id sequence, and a Last-Event-ID reconnect replays exactly the
 // missed events of both kinds. (The loop guard, x-medkit.via, is exercised by mutual.test.ts.)
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { FaultsService } from '../../src/faults/gateway/service.js';
+import { FAULTS_SERVICE } from '../../src/faults/gateway/service.js';
 import { startTestGateway, type TestGateway } from '../support/gateway.js';
 import { eventually, SseReader } from './support.js';
 import type { SseMessage } from '../../src/aggregation/sse-client.js';
 
 type Json = Record<string, unknown>;
 
-const faultsOf = (g: { gateway: TestGateway['gateway'] }) => g.gateway.ctx.services.get('faults') as FaultsService;
+const faultsOf = (g: { gateway: TestGateway['gateway'] }) => g.gateway.ctx.services.get(FAULTS_SERVICE);
 const fail = (g: { gateway: TestGateway['gateway'] }, code: string, source: string) =>
   faultsOf(g).report({ fault_code: code, event_type: 0, severity: 2, description: `${code} happened`, source_id: source });
 const codeOf = (m: SseMessage) => ((JSON.parse(m.data) as Json).fault as Json).fault_code as string;

@@ -2,8 +2,8 @@
 // /faults/stream events relayed into this gateway's peer fault-event hub.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createFaultsFeature } from '../../src/faults/feature.js';
-import type { FaultsService } from '../../src/faults/gateway/service.js';
-import { PEER_FAULT_EVENTS_SERVICE, type PeerFaultEventHub, type RelayedFaultEvent } from '../../src/aggregation/index.js';
+import { FAULTS_SERVICE } from '../../src/faults/gateway/service.js';
+import { PEER_FAULT_EVENTS_SERVICE, type RelayedFaultEvent } from '../../src/aggregation/index.js';
 import { eventually, http, startPeer, type TestPeer } from './support.js';
 
 type Json = Record<string, unknown>;
@@ -11,7 +11,7 @@ type Json = Record<string, unknown>;
 describe('aggregation with the real faults feature', () => {
   let safety: TestPeer;
   let main: TestPeer;
-  const faultsOf = (g: TestPeer) => g.gateway.ctx.services.get('faults') as FaultsService;
+  const faultsOf = (g: TestPeer) => g.gateway.ctx.services.get(FAULTS_SERVICE);
   const fail = (g: TestPeer, code: string, source: string) =>
     faultsOf(g).report({ fault_code: code, event_type: 0, severity: 2, description: `${code} happened`, source_id: source });
 
@@ -55,7 +55,7 @@ describe('aggregation with the real faults feature', () => {
   });
 
   it("relays the peer's /faults/stream events, marked with the peer name", async () => {
-    const hub = main.gateway.ctx.services.get(PEER_FAULT_EVENTS_SERVICE) as PeerFaultEventHub;
+    const hub = main.gateway.ctx.services.get(PEER_FAULT_EVENTS_SERVICE);
     const got: RelayedFaultEvent[] = [];
     const off = hub.subscribe((e) => got.push(e));
     let n = 0;

@@ -14,7 +14,7 @@ import { createEntitiesFeature } from '../../src/entities/http/feature.js';
 import { API_BASE } from '../../src/http/app-types.js';
 import { Opaque } from '../../src/http/schemas.js';
 import { ENTITY_SEGMENTS, ID_PARAM } from '../../src/entity-scope/collections.js';
-import { AGGREGATION_SERVICE, createAggregationFeature, PEER_FAULT_EVENTS_SERVICE, type AggregationService, type PeerFaultEventHub } from '../../src/aggregation/index.js';
+import { AGGREGATION_SERVICE, createAggregationFeature, PEER_FAULT_EVENTS_SERVICE, type AggregationService } from '../../src/aggregation/index.js';
 import { SseParser, type SseMessage } from '../../src/aggregation/sse-client.js';
 
 export const fixture = (name: string): string => fileURLToPath(new URL(`./fixtures/${name}`, import.meta.url));
@@ -47,7 +47,7 @@ export class FakeFaults {
           // Local and relayed events share one id sequence, as the real stream must.
           const send = (e: { event: string; data: unknown }) => stream.send({ id: this.nextId++, event: e.event, data: e.data });
           this.events.on('event', send);
-          const hub = ctx.services.get(PEER_FAULT_EVENTS_SERVICE) as PeerFaultEventHub | undefined;
+          const hub = ctx.services.find(PEER_FAULT_EVENTS_SERVICE);
           const off = hub?.subscribe((e) => send({ event: e.event, data: e.data }));
           await stream.done;
           this.events.off('event', send);
@@ -152,7 +152,7 @@ export async function startPeer(o: PeerOptions): Promise<TestPeer> {
     port: Number(new URL(url).port),
     gateway,
     faults,
-    aggregation: gateway.ctx.services.get(AGGREGATION_SERVICE) as AggregationService | undefined,
+    aggregation: gateway.ctx.services.find(AGGREGATION_SERVICE),
     close: async () => {
       await gateway.close();
       rmSync(dataDir, { recursive: true, force: true });

@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { describeConfigOrigins, loadConfig, type GatewayConfig } from '../../src/config/index.js';
 import { createGateway, type Gateway } from '../../src/gateway.js';
 import { defaultFeatures, FEATURE_KEYS } from '../../src/features.js';
-import type { FaultsService } from '../../src/faults/gateway/service.js';
+import { FAULTS_SERVICE, type FaultsService } from '../../src/faults/gateway/service.js';
 import { testDomain } from '../../../../test-support/domains.js';
 import { buildRos2 } from '../ros/robot.js';
 import { until } from '../faults/gateway-harness.js';
@@ -127,7 +127,7 @@ describe('a gateway started with the reference file', () => {
     });
     gateway = await createGateway({ config, features: defaultFeatures(config) });
     url = await gateway.listen(0);
-    faults = gateway.ctx.services.get('faults') as FaultsService;
+    faults = gateway.ctx.services.get(FAULTS_SERVICE);
   }, 120_000);
 
   afterAll(async () => {

@@ -9,7 +9,6 @@ import {
   areaContains,
   componentDependsOn,
   componentHosts,
-  functionApps,
   functionDependsOn,
   functionHosts,
   subareas,
@@ -18,6 +17,7 @@ import {
   topLevelComponents,
   UNKNOWN_AREA_NAME,
 } from '../../src/entities/relations.js';
+import { functionMemberApps } from '../../src/entities/hierarchy.js';
 
 function tree(): EntitySnapshot {
   return {
@@ -154,7 +154,7 @@ describe('relationship helpers', () => {
       ['gpu', 'component', false],
       ['nobody', undefined, true],
     ]);
-    expect(functionApps(c, 'nav').map((a) => a.id)).toEqual(['planner', 'on-gpu']);
+    expect(functionMemberApps(c, 'nav').map((a) => a.id)).toEqual(['planner', 'on-gpu']);
     expect(functionDependsOn(c, 'nav').map((d) => [d.id, d.missing])).toEqual([
       ['perception', false],
       ['gone', true],

@@ -2,7 +2,7 @@
 // plus helpers to report faults the way a node would and to call the REST API.
 import { fileURLToPath } from 'node:url';
 import { createFaultsFeature, type FaultsFeatureOptions } from '../../src/faults/feature.js';
-import type { FaultsService } from '../../src/faults/gateway/service.js';
+import { FAULTS_SERVICE, type FaultsService } from '../../src/faults/gateway/service.js';
 import type { ReportOutcome } from '../../src/faults/manager.js';
 import { loadConfig, type FlatConfig } from '../../src/config/index.js';
 import type { GatewayFeature } from '../../src/feature.js';
@@ -30,7 +30,7 @@ export async function startFaultGateway(opts: { flags?: FlatConfig; feature?: Fa
   const config = loadConfig({ env: {}, extraKeys: FEATURE_KEYS, flags: { 'logging.level': 'silent', 'ros.enabled': false, ...flags } });
   const features = defaultFeatures(config).map((f) => (f.name === 'faults' ? createFaultsFeature(config, opts.feature) : f));
   const g = await startTestGateway({ features: [...features, ...(opts.extra ?? [])], flags });
-  const faults = g.gateway.ctx.services.get('faults') as FaultsService;
+  const faults = g.gateway.ctx.services.get(FAULTS_SERVICE);
   return {
     ...g,
     faults,

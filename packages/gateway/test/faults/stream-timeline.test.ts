@@ -3,8 +3,8 @@
 // a pass writes each client once with the same bytes, and replayed events are not sent twice.
 import { describe, expect, it } from 'vitest';
 import { FaultEventStream } from '../../src/faults/events.js';
-import { FaultStreamTimeline } from '../../src/faults/gateway/stream-timeline.js';
-import { FaultSseFanout, type FaultStreamClient } from '../../src/faults/gateway/sse-fanout.js';
+import { FaultStreamTimeline } from '../../src/faults/http/stream-timeline.js';
+import { FaultSseFanout, type FaultStreamClient } from '../../src/faults/http/sse-fanout.js';
 import { PeerFaultEventHub } from '../../src/aggregation/fault-events.js';
 import type { FaultRecord } from '../../src/faults/model.js';
 

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fixtureEntitiesFeature } from '../support/entities.js';
 import { startTestGateway, type TestGateway } from '../support/gateway.js';
-import { createUnsupportedFeature } from '../../src/unsupported/feature.js';
+import { createUnsupportedFeature } from '../../src/unsupported/routes.js';
 
 describe('SOVD resources medkit does not implement (api.md §23)', () => {
   let g: TestGateway;

@@ -4,7 +4,9 @@ import type { GatewayFeature } from '../../feature.js';
 import { discoveryOptionsFromConfig } from '../config-options.js';
 import type { DiscoveryLayer } from '../pipeline/layer.js';
 import type { RuntimeGraphSource } from '../runtime/graph-snapshot.js';
-import { DiscoveryManager } from '../service.js';
+import { DiscoveryManager, ENTITIES_SERVICE } from '../service.js';
+import { ROS_GRAPH_SERVICE } from '../../ros/connection.js';
+import { PLUGINS_SERVICE } from '../../plugins/feature.js';
 import { registerDiscoveryRoutes } from './routes.js';
 
 export interface EntitiesFeatureOptions {
@@ -13,38 +15,55 @@ export interface EntitiesFeatureOptions {
   plugins?: DiscoveryLayer[];
 }
 
-export const ENTITIES_SERVICE = 'entities';
+export { ENTITIES_SERVICE };
 
 export function createEntitiesFeature(opts: EntitiesFeatureOptions = {}): GatewayFeature {
   let manager: DiscoveryManager | undefined;
+  let source: RuntimeGraphSource | undefined;
+  let unlisten: (() => void) | undefined;
   const mgr = (): DiscoveryManager => {
     if (!manager) throw new Error('entities feature used before init');
     return manager;
   };
   return {
     name: 'entities',
+    provides: [ENTITIES_SERVICE],
+    // Plugins' IntrospectionProviders are discovery layers (gateway.md §1.7).
+    uses: [ROS_GRAPH_SERVICE, PLUGINS_SERVICE],
     async init(ctx) {
       const log = ctx.log.child({ component: 'discovery' });
+      source = opts.source ?? ctx.services.find(ROS_GRAPH_SERVICE);
       manager = new DiscoveryManager(
         discoveryOptionsFromConfig(ctx.config, {
-          source: opts.source ?? (ctx.services.get('ros-graph') as RuntimeGraphSource | undefined),
-          plugins: opts.plugins,
+          source,
+          plugins: opts.plugins ?? ctx.services.find(PLUGINS_SERVICE)?.discoveryLayers(),
           log: { info: (m) => log.info(m), warn: (m) => log.warn(m), error: (m) => log.error(m) },
         }),
       );
       // A broken manifest throws ManifestError here, which stops start-up with file:line:rule messages.
       await manager.start();
       ctx.resolver.setLookup(manager.cache);
-      ctx.services.set(ENTITIES_SERVICE, manager);
+      ctx.services.provide(ENTITIES_SERVICE, manager);
       ctx.health.add(() => mgr().health());
     },
-    routes: (ctx) =>
-      registerDiscoveryRoutes({
+    routes: (ctx) => {
+      const plugins = ctx.services.find(PLUGINS_SERVICE);
+      const decorate = plugins && plugins.list.length > 0 ? plugins.detailOf.bind(plugins) : undefined;
+      return registerDiscoveryRoutes({
         cache: () => mgr().cache,
         resolver: ctx.resolver,
-        detailOptions: () => ({ scripts: ctx.capabilities.has('scripts'), locking: ctx.capabilities.has('locking') }),
-      }),
-    stop: () => manager?.stop(),
+        detailOptions: () => ({ scripts: ctx.capabilities.has('scripts'), locking: ctx.capabilities.has('locking'), plugins: decorate }),
+      });
+    },
+    start() {
+      // Graph changes (ROS discovery) schedule a refresh.
+      const m = manager;
+      if (m) unlisten = source?.onChange?.(() => m.notifyGraphChanged());
+    },
+    stop: () => {
+      unlisten?.();
+      manager?.stop();
+    },
     summary: () => {
       const s = mgr().cache.stats();
       return [['entities', `${s.areas} areas, ${s.components} components, ${s.apps} apps, ${s.functions} functions`]];

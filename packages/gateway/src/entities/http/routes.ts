@@ -16,16 +16,15 @@ import {
   areaContains,
   componentDependsOn,
   componentHosts,
-  functionApps,
   functionHosts,
   subareas,
   subcomponents,
   type Related,
 } from '../relations.js';
+import { functionMemberApps } from '../hierarchy.js';
 import { detail, href, listItem, missingItem, type DetailOptions, type ListItem } from './shapes.js';
 
 /** What the discovery routes read from the entity cache. */
-
 
 const ListItemSchema = Type.Object(
   {
@@ -141,7 +140,7 @@ const RELATIONSHIPS: Relationship[] = [
       // The route lists apps: component hosts contribute their apps (spec: a Function spans its hosts' apps).
       const hosts = functionHosts(c, id);
       const missing = hosts.filter((h) => h.missing).map((h) => missingItem('app', h.id));
-      return [...functionApps(c, id).map((a) => listItem('app', a)), ...missing];
+      return [...functionMemberApps(c, id).map((a) => listItem('app', a)), ...missing];
     },
   },
 ];
@@ -171,8 +170,6 @@ export function registerDiscoveryRoutes(deps: DiscoveryRouteDeps) {
     // Top-level lists are the hot path (UI polling, fleets): memoise the body per cache generation.
     const listCache = new Map<EntityType, { generation: number; body: string }>();
 
-    const resolve = (segment: EntitySegment, id: string): Entity => deps.resolver.resolve(segment, id).entity;
-
     for (const segment of Object.keys(SEGMENT_TO_TYPE) as EntitySegment[]) {
       const type = SEGMENT_TO_TYPE[segment];
       const idParam = ID_PARAM[segment];
@@ -184,6 +181,7 @@ export function registerDiscoveryRoutes(deps: DiscoveryRouteDeps) {
         app.get(
           `${API_BASE}/${segment}/:${idParam}/${rel.name}`,
           {
+            config: { entity: { segment } },
             schema: {
               operationId: `list${cap}${rel.name.replace(/(^|-)(\w)/g, (_m, _d, c: string) => c.toUpperCase())}`,
               summary: rel.summary,
@@ -195,7 +193,7 @@ export function registerDiscoveryRoutes(deps: DiscoveryRouteDeps) {
           },
           async (req: FastifyRequest) => {
             const id = (req.params as Record<string, string>)[idParam];
-            const owner = resolve(segment, id);
+            const owner = req.entity.entity;
             const items = filterTags(rel.items(owner.id, deps.cache()), (req.query as { tags?: string }).tags);
             return {
               items,
@@ -209,6 +207,7 @@ export function registerDiscoveryRoutes(deps: DiscoveryRouteDeps) {
       app.get(
         `${API_BASE}/${segment}/:${idParam}`,
         {
+          config: { entity: { segment } },
           schema: {
             operationId: `get${cap}`,
             summary: `${cap} detail with its resource collections and links`,
@@ -217,7 +216,7 @@ export function registerDiscoveryRoutes(deps: DiscoveryRouteDeps) {
             response: { 200: Type.Ref(EntityDetail), 400: GenericError, 404: GenericError },
           },
         },
-        async (req: FastifyRequest) => detail(type, resolve(segment, (req.params as Record<string, string>)[idParam]), deps.detailOptions()),
+        async (req: FastifyRequest) => detail(type, req.entity.entity, deps.detailOptions()),
       );
 
       app.get(

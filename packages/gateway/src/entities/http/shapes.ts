@@ -1,6 +1,6 @@
 // Entity wire shapes (spec/api.md §3.3–§3.5): list items, details with one URI per collection,
 // `capabilities`, `_links` and the `x-medkit` vendor object. Pure translation of the model.
-import { API_BASE } from '../../http/app-types.js';
+import { API_BASE } from '../../sovd/paths.js';
 import { TYPE_TO_SEGMENT } from '../../entity-scope/collections.js';
 import type { App, Area, Component, Entity, EntityType, SovdFunction } from '../model.js';
 import { effectiveFqn } from '../model.js';
@@ -19,6 +19,8 @@ export interface ListItem {
 export interface DetailOptions {
   scripts: boolean;
   locking: boolean;
+  /** Plugin contributions (gateway.md §2.4, §3.8): capabilities to add or remove, `x-medkit.plugins` metadata. */
+  plugins?: (type: EntityType, e: Entity) => { add: string[]; remove: string[]; metadata?: Record<string, unknown> };
 }
 
 export const href = (type: EntityType, id: string): string => `${API_BASE}/${TYPE_TO_SEGMENT[type]}/${id}`;
@@ -180,10 +182,20 @@ export function detail(type: EntityType, e: Entity, opts: DetailOptions): Record
     const f = e as SovdFunction;
     if (f.depends_on.length > 0) links['depends-on'] = f.depends_on.map((d) => href('function', d));
   }
+  const fromPlugins = opts.plugins?.(type, e);
+  if (fromPlugins) {
+    for (const name of fromPlugins.remove) {
+      const i = caps.indexOf(name);
+      if (i >= 0) caps.splice(i, 1);
+      delete out[name];
+    }
+    for (const name of fromPlugins.add) if (!caps.includes(name)) caps.push(name);
+  }
   const capabilities = caps.map((name) => ({ name, href: `${self}/${name}` }));
   out.capabilities = capabilities;
   out._links = links;
   const x = xMedkit(type, e, true);
+  if (fromPlugins?.metadata) x.plugins = fromPlugins.metadata;
   if (type === 'component') x.capabilities = capabilities;
   out['x-medkit'] = x;
   return out;

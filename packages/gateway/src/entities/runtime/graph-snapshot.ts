@@ -29,4 +29,6 @@ export interface RuntimeGraphSnapshot {
 /** Anything that can produce a graph snapshot on demand (the ROS layer implements this). */
 export interface RuntimeGraphSource {
   snapshot(): RuntimeGraphSnapshot | Promise<RuntimeGraphSnapshot>;
+  /** Calls `listener` when the graph changes (so discovery refreshes); returns the unsubscribe. */
+  onChange?(listener: () => void): () => void;
 }

@@ -4,7 +4,8 @@
 import type { EntityCache } from '../../entities/cache.js';
 import type { App, Component, Entity, EntityType, SovdFunction } from '../../entities/model.js';
 import { effectiveFqn } from '../../entities/model.js';
-import { areaContains, componentHosts, functionHosts, subcomponents } from '../../entities/relations.js';
+import { functionHosts } from '../../entities/relations.js';
+import { appsOn, componentsInArea, componentSubtree } from '../../entities/hierarchy.js';
 import { TYPE_TO_SEGMENT } from '../../entity-scope/index.js';
 import type { EntityRef } from '../query/rest-views.js';
 import { sourceMatcher } from '../query/list.js';
@@ -36,21 +37,6 @@ function appSources(cache: EntityCache | undefined, app: App): string[] {
   if (fqn) out.add(fqn);
   if (cache) for (const [node, appId] of cache.nodeToApp) if (appId === app.id) out.add(node);
   return [...out];
-}
-
-/** The component and its subcomponents (cycle-safe). */
-function componentTree(cache: EntityCache, id: string): string[] {
-  const seen = new Set<string>([id]);
-  const queue = [id];
-  while (queue.length > 0) {
-    for (const sub of subcomponents(cache, queue.shift()!)) {
-      if (!seen.has(sub.id)) {
-        seen.add(sub.id);
-        queue.push(sub.id);
-      }
-    }
-  }
-  return [...seen];
 }
 
 export class FaultEntityIndex {
@@ -124,8 +110,8 @@ export class FaultEntityIndex {
         return { belongs: sourceMatcher(appSources(cache, app)), entityPath, envelope: { entity_id: app.id, source_id: effectiveFqn(app) || app.id } };
       }
       case 'component': {
-        const comps = cache ? componentTree(cache, entity.id).map((id) => cache.get('component', id)).filter((c): c is Component => c !== undefined) : [entity as Component];
-        const apps = cache ? comps.flatMap((c) => componentHosts(cache, c.id)) : [];
+        const comps = cache ? componentSubtree(cache, entity.id).map((id) => cache.get('component', id)).filter((c): c is Component => c !== undefined) : [entity as Component];
+        const apps = cache ? appsOn(cache, comps.map((c) => c.id)) : [];
         const sources = [...apps.flatMap((a) => appSources(cache, a)), ...ownIds(comps)];
         return {
           belongs: sourceMatcher(sources), entityPath,
@@ -133,8 +119,8 @@ export class FaultEntityIndex {
         };
       }
       case 'area': {
-        const comps = cache ? areaContains(cache, entity.id) : [];
-        const apps = cache ? comps.flatMap((c) => componentHosts(cache, c.id)) : [];
+        const comps = cache ? componentsInArea(cache, entity.id) : [];
+        const apps = cache ? appsOn(cache, comps.map((c) => c.id)) : [];
         const sources = [...apps.flatMap((a) => appSources(cache, a)), ...ownIds(comps)];
         return {
           belongs: sourceMatcher(sources), entityPath,
@@ -151,7 +137,7 @@ export class FaultEntityIndex {
           else if (h.type === 'component') {
             const c = h.entity as Component;
             if (c.external) extComps.push(c);
-            for (const a of componentHosts(cache!, c.id)) apps.set(a.id, a);
+            for (const a of appsOn(cache!, [c.id])) apps.set(a.id, a);
           }
         }
         const sources = [...[...apps.values()].flatMap((a) => appSources(cache, a)), ...ownIds(extComps)];

@@ -2,8 +2,7 @@
 // REST views, the SSE fan-out). Aggregation, triggers and subscriptions find it in `ctx.services`.
 import type { EntityCache } from '../../entities/cache.js';
 import type { Entity, EntityType } from '../../entities/model.js';
-import type { EntityResolver } from '../../entity-scope/index.js';
-import { TYPE_TO_SEGMENT } from '../../entity-scope/index.js';
+import type { ClientIdentity, EntityResolver } from '../../entity-scope/index.js';
 import type { FaultManager, ReportOutcome } from '../manager.js';
 import type { FaultRecord, FaultStatus } from '../model.js';
 import type { FaultSystem } from '../system.js';
@@ -11,11 +10,12 @@ import type { ReportFaultRequest } from '../validation.js';
 import { clearFaults } from '../query/clear.js';
 import { FaultEntityIndex } from './entity-scope.js';
 import type { FaultScope, SourceEntity } from './entity-scope.js';
-import { FaultSseFanout } from './sse-fanout.js';
-import { FaultStreamTimeline } from './stream-timeline.js';
+import { FaultSseFanout } from '../http/sse-fanout.js';
+import { FaultStreamTimeline } from '../http/stream-timeline.js';
 import { FaultViews } from './views.js';
+import { token, type Token } from '../../registry/index.js';
 
-export const FAULTS_SERVICE = 'faults';
+export const FAULTS_SERVICE: Token<FaultsService> = token('faults');
 
 export class FaultsService {
   readonly entities: FaultEntityIndex;
@@ -61,21 +61,13 @@ export class FaultsService {
     return this.entities.entityOfFault(f.reporting_sources)?.path;
   }
 
-  /** True when one of the fault's sources is an entity locked (scope `faults`) by a client other than `clientId`. */
-  lockedForClient(f: FaultRecord, clientId: string | undefined): boolean {
-    for (const e of this.entitiesOfFault(f)) {
-      try {
-        this.resolver.resolve(TYPE_TO_SEGMENT[e.type], e.entity_id, { collection: 'faults', mutating: true, clientId });
-      } catch (err) {
-        const status = (err as { status?: number }).status;
-        if (status === 409) return true;
-      }
-    }
-    return false;
+  /** True when `client` may not clear the fault: one of its source entities refuses the mutation (a lock held by another client). */
+  lockedForClient(f: FaultRecord, client: ClientIdentity): boolean {
+    return this.entitiesOfFault(f).some((e) => !this.resolver.access.mayMutate(client, { type: e.type, id: e.entity_id, collection: 'faults' }));
   }
 
   /** `DELETE /faults`: every matching local fault, skipping faults locked by other clients. */
-  clearAll(statuses: readonly FaultStatus[], clientId: string | undefined): string[] {
-    return clearFaults(this.system.manager, { statuses, skip: (f) => this.lockedForClient(f, clientId) });
+  clearAll(statuses: readonly FaultStatus[], client: ClientIdentity): string[] {
+    return clearFaults(this.system.manager, { statuses, skip: (f) => this.lockedForClient(f, client) });
   }
 }

@@ -7,14 +7,13 @@ import multipart from '@fastify/multipart';
 import { Type } from '@sinclair/typebox';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { API_BASE, type HttpApp } from '../../http/app-types.js';
-import { SovdError } from '../../http/errors.js';
+import { SovdError } from '../../sovd/errors.js';
 import { EntityId, GenericError } from '../../http/schemas.js';
 import type { EntityResolver, EntitySegment } from '../../entity-scope/index.js';
 import type { Area, Component, Entity, EntityType } from '../../entities/model.js';
 import { listRosbagDescriptors, resolveRosbagFile } from '../blackbox/recordings.js';
 import type { BulkUploadStore } from '../bulk-data/upload-store.js';
 import type { FaultsService } from '../gateway/service.js';
-import { clientIdOf } from './params.js';
 import { BulkDataCategoriesSchema, BulkDataDescriptorSchema } from './schemas.js';
 
 export const ROSBAGS_CATEGORY = 'rosbags';
@@ -221,7 +220,7 @@ async function registerWrites(app: HttpApp, deps: BulkDataDeps, categories: stri
   function resolveWrite(segment: EntitySegment, idParam: string, request: FastifyRequest) {
     const params = request.params as Record<string, string>;
     const writesAllowed = segment === 'apps' || segment === 'components';
-    const r = deps.resolver.resolve(segment, params[idParam], { collection: 'bulk-data', mutating: writesAllowed, clientId: clientIdOf(request.headers) });
+    const r = deps.resolver.resolve(segment, params[idParam], { collection: 'bulk-data', mutating: writesAllowed, client: request.client });
     if (!writesAllowed) throw new SovdError('invalid-request', `Bulk data cannot be written on ${segment}`, { entity_id: params[idParam] }, { status: 405 });
     return r;
   }

@@ -1,16 +1,18 @@
 // HTTP ↔ fault manager for /faults and /{entity}/faults (api.md §9.2–§9.6). Routes translate only: scope,
 // filters, views and clearing live in the domain and the faults service.
+import type { pluginFaults } from '../../plugins/dispatch.js';
+import { sendResult } from '../../http/verbatim.js';
 import { Type } from '@sinclair/typebox';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { API_BASE, type HttpApp } from '../../http/app-types.js';
-import { SovdError } from '../../http/errors.js';
+import { SovdError } from '../../sovd/errors.js';
 import { EntityId, GenericError } from '../../http/schemas.js';
-import { COLLECTIONS, ENTITY_SEGMENTS, ID_PARAM, SEGMENT_TO_TYPE, TYPE_TO_SEGMENT, type EntityResolver, type EntitySegment } from '../../entity-scope/index.js';
+import { COLLECTIONS, ENTITY_SEGMENTS, ID_PARAM, SEGMENT_TO_TYPE, TYPE_TO_SEGMENT, type EntityResolver } from '../../entity-scope/index.js';
 import { clearEntityFault, clearFaults } from '../query/clear.js';
 import { inEntityScope } from '../query/list.js';
 import type { FaultsService } from '../gateway/service.js';
 import type { FaultListQuery } from '../gateway/views.js';
-import { clientIdOf, severityParam, statusesParam } from './params.js';
+import { severityParam, statusesParam } from './params.js';
 import {
   FaultClearQuerySchema, FaultCode, FaultDetailSchema, FaultListItemSchema, FaultListQuerySchema, FaultListSchema, FaultSnapshotSchema,
   GlobalFaultListQuerySchema, SovdFaultStatusSchema,
@@ -22,6 +24,8 @@ const tags = ['faults'];
 export interface FaultRouteDeps {
   service: FaultsService;
   resolver: EntityResolver;
+  /** The faults of a plugin-owned entity (gateway.md §2.4); undefined: the fault manager serves it. */
+  owned?: ReturnType<typeof pluginFaults>;
 }
 
 function sendJsonText(reply: FastifyReply, text: string): FastifyReply {
@@ -70,7 +74,7 @@ export function registerGlobalFaultRoutes(app: HttpApp, deps: FaultRouteDeps): v
     },
     async (request, reply) => {
       const statuses = statusesParam((request.query as { status?: string }).status);
-      svc.clearAll(statuses, clientIdOf(request.headers));
+      svc.clearAll(statuses, request.client);
       return reply.code(204).header('X-Medkit-Local-Only', 'true').send(null);
     },
   );
@@ -105,8 +109,7 @@ export function registerGlobalFaultRoutes(app: HttpApp, deps: FaultRouteDeps): v
       const f = svc.manager.getFault(code);
       if (!f) throw notFound(code);
       // Each entity the fault belongs to gets the lock check of a mutating route (409 when another client holds it).
-      const clientId = clientIdOf(request.headers);
-      for (const e of svc.entitiesOfFault(f)) deps.resolver.resolve(TYPE_TO_SEGMENT[e.type], e.entity_id, { collection: 'faults', mutating: true, clientId });
+      for (const e of svc.entitiesOfFault(f)) deps.resolver.resolve(TYPE_TO_SEGMENT[e.type], e.entity_id, { collection: 'faults', mutating: true, client: request.client });
       const out = svc.manager.clear(code);
       if (!out.success) throw notFound(code);
       return reply.code(204).send(null);
@@ -123,23 +126,23 @@ export function registerEntityFaultRoutes(app: HttpApp, deps: FaultRouteDeps): v
     const op = segment.charAt(0).toUpperCase() + segment.slice(1, -1);
     const Params = Type.Object({ [idParam]: EntityId('Entity id') });
     const ItemParams = Type.Object({ [idParam]: EntityId('Entity id'), fault_code: FaultCode });
-    const resolve = (request: FastifyRequest, mutating: boolean) => {
-      const { type, entity } = deps.resolver.resolve(segment as EntitySegment, (request.params as Record<string, string>)[idParam], {
-        collection: 'faults', mutating, clientId: clientIdOf(request.headers),
-      });
-      return { type, entity, scope: svc.scopeOf(type, entity) };
-    };
+    const reads = { entity: { segment, collection: 'faults' as const } };
+    const writes = { entity: { segment, collection: 'faults' as const, mutating: true } };
+    const scoped = (request: FastifyRequest) => ({ entity: request.entity.entity, scope: svc.scopeOf(request.entity.type, request.entity.entity) });
 
     app.get(
       base,
       {
+        config: reads,
         schema: {
           operationId: `list${op}Faults`, summary: `Faults in the scope of the ${segment.slice(0, -1)} (every reporting source belongs to it)`, tags,
           params: Params, querystring: FaultListQuerySchema, response: { 200: Type.Ref(FaultListSchema), ...ERR },
         },
       },
       async (request, reply) => {
-        const { type, entity } = deps.resolver.resolve(segment, (request.params as Record<string, string>)[idParam], { collection: 'faults' });
+        const owned = deps.owned?.(request.entity);
+        if (owned) return sendResult(reply, await owned.list());
+        const { type, entity } = request.entity;
         const q = request.query as { status?: string; severity?: string };
         const query: FaultListQuery = { statuses: statusesParam(q.status), minSeverity: severityParam(q.severity) };
         const key = `${segment}/${entity.id}|${q.status ?? ''}|${query.minSeverity ?? ''}`;
@@ -150,13 +153,19 @@ export function registerEntityFaultRoutes(app: HttpApp, deps: FaultRouteDeps): v
     app.delete(
       base,
       {
+        config: writes,
         schema: {
           operationId: `clear${op}Faults`, summary: 'Clear every in-scope fault (no correlation cascade into other entities)', tags,
           params: Params, querystring: FaultClearQuerySchema, response: { 204: Type.Null(), ...ERR },
         },
       },
       async (request, reply) => {
-        const { scope } = resolve(request, true);
+        const owned = deps.owned?.(request.entity);
+        if (owned) {
+          await owned.clearAll();
+          return reply.code(204).send(null);
+        }
+        const { scope } = scoped(request);
         const statuses = statusesParam((request.query as { status?: string }).status);
         clearFaults(svc.manager, { statuses, belongsToEntity: scope.belongs });
         return reply.code(204).send(null);
@@ -166,14 +175,17 @@ export function registerEntityFaultRoutes(app: HttpApp, deps: FaultRouteDeps): v
     app.get(
       `${base}/:fault_code`,
       {
+        config: reads,
         schema: {
           operationId: `get${op}Fault`, summary: 'One fault with its environment data (freeze frames, rosbag recordings)', tags,
           params: ItemParams, response: { 200: Type.Ref(FaultDetailSchema), ...ERR },
         },
       },
-      async (request) => {
-        const { entity, scope } = resolve(request, false);
+      async (request, reply) => {
         const code = (request.params as { fault_code: string }).fault_code;
+        const owned = deps.owned?.(request.entity);
+        if (owned) return sendResult(reply, await owned.get(code));
+        const { entity, scope } = scoped(request);
         const f = svc.manager.getFault(code);
         const detail = f && inEntityScope(f, scope.belongs) ? svc.views.detail(f, scope) : undefined;
         if (!detail) throw notFound(code, entity.id);
@@ -184,14 +196,20 @@ export function registerEntityFaultRoutes(app: HttpApp, deps: FaultRouteDeps): v
     app.delete(
       `${base}/:fault_code`,
       {
+        config: writes,
         schema: {
           operationId: `clear${op}Fault`, summary: 'Clear one in-scope fault (no correlation cascade)', tags,
           params: ItemParams, response: { 204: Type.Null(), ...ERR },
         },
       },
       async (request, reply) => {
-        const { entity, scope } = resolve(request, true);
         const code = (request.params as { fault_code: string }).fault_code;
+        const owned = deps.owned?.(request.entity);
+        if (owned) {
+          await owned.clear(code);
+          return reply.code(204).send(null);
+        }
+        const { entity, scope } = scoped(request);
         const out = clearEntityFault(svc.manager, code, scope.belongs);
         if (!out.found || !out.success) throw notFound(code, entity.id);
         return reply.code(204).send(null);

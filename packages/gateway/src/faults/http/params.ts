@@ -1,5 +1,5 @@
 // Query parameters of the fault routes (api.md §9.2): the status filter and the [ours] severity minimum.
-import { SovdError } from '../../http/errors.js';
+import { SovdError } from '../../sovd/errors.js';
 import type { FaultStatus } from '../model.js';
 import { parseSeverityFilter, statusesForFilter, STATUS_FILTER_VALUES } from '../model.js';
 
@@ -22,8 +22,3 @@ export function severityParam(value: string | undefined): number | undefined {
   return sev;
 }
 
-/** The `X-Client-Id` header as a string, if sent once. */
-export function clientIdOf(headers: Record<string, string | string[] | undefined>): string | undefined {
-  const h = headers['x-client-id'];
-  return typeof h === 'string' ? h : undefined;
-}

@@ -9,7 +9,7 @@ import type { FaultListResult } from './list.js';
 import type { EnvironmentData, SnapshotEntry } from './environment.js';
 import { isoFromNs, secondsFromNs } from './time.js';
 import { hasSignalHistory, signalWindowFrame } from './signal-frame.js';
-import { API_BASE } from '../../http/app-types.js';
+import { API_BASE } from '../../sovd/paths.js';
 
 /** Where a fault belongs in the entity tree (resolved by the gateway from its first reporting source). */
 export interface EntityRef {

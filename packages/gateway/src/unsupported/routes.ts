@@ -2,9 +2,8 @@
 // generic 404, so a client can tell "unsupported" from "unknown". The entity is still validated first
 // (spec/api.md §2.4), so an unknown entity stays a 404.
 import { Type } from '@sinclair/typebox';
-import type { FastifyRequest } from 'fastify';
 import { API_BASE } from '../http/app-types.js';
-import { SovdError } from '../http/errors.js';
+import { SovdError } from '../sovd/errors.js';
 import { EntityId, GenericError } from '../http/schemas.js';
 import { ENTITY_SEGMENTS, ID_PARAM, SEGMENT_TO_TYPE } from '../entity-scope/collections.js';
 import type { GatewayFeature } from '../feature.js';
@@ -29,7 +28,7 @@ const camel = (s: string) => s.replace(/(^|[-/_])(\w)/g, (_m, _d, c: string) => 
 export function createUnsupportedFeature(): GatewayFeature {
   return {
     name: 'unsupported',
-    routes: (ctx) => (app) => {
+    routes: () => (app) => {
       for (const segment of ENTITY_SEGMENTS) {
         const idParam = ID_PARAM[segment];
         const type = SEGMENT_TO_TYPE[segment];
@@ -40,6 +39,7 @@ export function createUnsupportedFeature(): GatewayFeature {
             app.route({
               method,
               url,
+              config: { entity: { segment } },
               schema: {
                 operationId: `${method.toLowerCase()}${camel(type)}${camel(resource)}${item ? 'Item' : ''}`,
                 summary: `SOVD ${resource} (not supported by medkit: 501)`,
@@ -47,8 +47,7 @@ export function createUnsupportedFeature(): GatewayFeature {
                 params,
                 response: { 400: GenericError, 404: GenericError, 501: GenericError },
               },
-              handler: async (req: FastifyRequest) => {
-                ctx.resolver.resolve(segment, (req.params as Record<string, string>)[idParam]);
+              handler: async () => {
                 throw new SovdError('not-implemented', `medkit does not implement the SOVD ${resource.split('/')[0]} resource`, { resource: resource.split('/')[0] });
               },
             });

@@ -1,5 +1,6 @@
 // Every SOVD error the gateway sends comes from this table (spec/api.md §2), so codes and statuses
-// cannot drift apart between resources. Domain code throws SovdError; the HTTP error stage renders it.
+// cannot drift apart between resources. Domain code throws SovdError (without knowing about HTTP);
+// the HTTP error stage renders it.
 
 /** Standard SOVD error codes and the HTTP status each one is sent with by default. */
 export const ERROR_STATUS = {

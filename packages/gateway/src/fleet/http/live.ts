@@ -4,8 +4,8 @@
 // `Last-Event-ID` resumes from the database and then joins the live feed without a gap or a repeat.
 import type { NatsConnection } from '@nats-io/transport-node';
 import { DeliverPolicy, jetstream } from '@nats-io/jetstream';
-import { formatSseEvent, type SseStream } from '../http/sse.js';
-import { parseEnvelope, type FaultEventBody } from '../fleet-protocol/envelope.js';
+import { formatSseEvent, type SseStream } from '../../http/sse.js';
+import { parseEnvelope, type FaultEventBody } from '../../fleet-protocol/envelope.js';
 
 export interface FleetFaultEvent {
   /** Stream sequence. */

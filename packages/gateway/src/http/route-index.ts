@@ -1,8 +1,8 @@
 // Collects every registered /api/v1 route as "METHOD /api/v1/path-template" for GET / (§4.1), and
 // remembers which of them are stand-ins (a disabled feature's routes that answer 501), so the root's
 // capabilities can be derived from what actually answers.
-import type { HttpApp } from '../http/app-types.js';
-import { API_BASE } from '../http/app-types.js';
+import type { HttpApp } from './app-types.js';
+import { API_BASE } from './app-types.js';
 
 /** Route `config` of a disabled feature's routes: registered (listed, documented) but answering 501. */
 export interface StandInRouteConfig {

@@ -1,0 +1,50 @@
+// Who is calling, and the one place that decides whether they may mutate an entity's resource. Today the
+// decision is the lock check (gateway.md §9.3); roles (§12.4) add their check here, not in route files.
+import type { EntityType } from '../entities/model.js';
+import type { Collection } from './collections.js';
+
+/** The caller of one request, read once per request by the HTTP pipeline. */
+export interface ClientIdentity {
+  /** `X-Client-Id` (the lock owner key), when sent. */
+  id?: string;
+  /** The authenticated subject (token `sub`) once authentication exists. */
+  subject?: string;
+}
+
+/** The anonymous caller (no header). */
+export const ANONYMOUS: ClientIdentity = Object.freeze({});
+
+/** One mutating call on one entity's collection. */
+export interface MutationTarget {
+  type: EntityType;
+  id: string;
+  collection: Collection;
+}
+
+/** One check a mutation must pass; throws the SOVD error that refuses it (409 lock held, later 403 role). */
+export type MutationCheck = (client: ClientIdentity, target: MutationTarget) => void;
+
+/** The access decision for mutating calls. */
+export class AccessControl {
+  private readonly checks: MutationCheck[] = [];
+
+  /** Adds a check (the locks feature adds the lock check). */
+  addCheck(check: MutationCheck): void {
+    this.checks.push(check);
+  }
+
+  /** Throws when `client` may not mutate `target`. */
+  authorizeMutation(client: ClientIdentity, target: MutationTarget): void {
+    for (const check of this.checks) check(client, target);
+  }
+
+  /** True when `client` may mutate `target` (for bulk operations that skip what they may not touch). */
+  mayMutate(client: ClientIdentity, target: MutationTarget): boolean {
+    try {
+      this.authorizeMutation(client, target);
+      return true;
+    } catch {
+      return false;
+    }
+  }
+}

@@ -1,0 +1,64 @@
+// Plugin configuration (gateway.md §2.1): `plugins: [name, ...]`, `plugins.<name>.path`, and every other
+// `plugins.<name>.<key>` as that plugin's JSON config, dotted sub-keys nested.
+import type { GatewayConfig } from '../config/index.js';
+import { ConfigError } from '../config/index.js';
+import type { PluginConfig } from './contract.js';
+
+/** One configured plugin. */
+export interface PluginSettings {
+  name: string;
+  /** Module location (resolved against the working directory). */
+  path: string;
+  /** [ours] Deadline of one plugin call in ms (`plugins.<name>.call_timeout_ms`, default 5000, gateway.md §2.11). */
+  callTimeoutMs: number;
+  config: PluginConfig;
+}
+
+const NAME = /^[A-Za-z0-9_-]{1,256}$/;
+export const DEFAULT_CALL_TIMEOUT_MS = 5000;
+
+function listOf(raw: unknown): string[] {
+  if (raw === undefined || raw === null || raw === '') return [];
+  if (Array.isArray(raw)) return raw.map(String);
+  return String(raw).split(',').map((s) => s.trim()).filter(Boolean);
+}
+
+/** Sets `value` at the dotted `key` of `into`, creating objects on the way. */
+function setNested(into: Record<string, unknown>, key: string, value: unknown): void {
+  const parts = key.split('.');
+  let node = into;
+  for (const p of parts.slice(0, -1)) {
+    const next = node[p];
+    if (next === null || typeof next !== 'object' || Array.isArray(next)) node[p] = {};
+    node = node[p] as Record<string, unknown>;
+  }
+  node[parts[parts.length - 1]] = value;
+}
+
+/** The configured plugins in list order; throws ConfigError for a bad name, a duplicate or a missing path. */
+export function readPluginSettings(config: Pick<GatewayConfig, 'section'>): PluginSettings[] {
+  const raw = config.section('plugins');
+  const names = listOf(raw.plugins);
+  const seen = new Set<string>();
+  return names.map((name) => {
+    if (!NAME.test(name)) throw new ConfigError(`plugins: invalid plugin name '${name}' (1–256 characters of A-Z a-z 0-9 _ -)`);
+    if (seen.has(name)) throw new ConfigError(`plugins: '${name}' is listed twice`);
+    seen.add(name);
+    const prefix = `plugins.${name}.`;
+    const config: PluginConfig = {};
+    let path: string | undefined;
+    let callTimeoutMs = DEFAULT_CALL_TIMEOUT_MS;
+    for (const [k, v] of Object.entries(raw)) {
+      if (!k.startsWith(prefix)) continue;
+      const key = k.slice(prefix.length);
+      if (key === 'path') path = String(v);
+      else if (key === 'call_timeout_ms') {
+        const n = Number(v);
+        if (!Number.isInteger(n) || n < 1 || n > 600_000) throw new ConfigError(`plugins.${name}.call_timeout_ms must be an integer 1–600000, got '${String(v)}'`);
+        callTimeoutMs = n;
+      } else setNested(config, key, v);
+    }
+    if (!path) throw new ConfigError(`plugins.${name}.path is required (the plugin's ES module)`);
+    return { name, path, callTimeoutMs, config };
+  });
+}

@@ -1,0 +1,183 @@
+// Requests for plugin-owned entities go to the owner's providers (gateway.md §2.4); everything else
+// falls through to the built-in services. Plugin bodies go to the client verbatim.
+import type { Entity, EntityType } from '../entities/model.js';
+import { SovdError } from '../sovd/errors.js';
+import { Verbatim } from '../sovd/verbatim.js';
+import type { ConditionEvaluator, LogSeverity, PluginEntityRef, PluginLogEntry } from './contract.js';
+import type { ConditionEvaluator as TriggerCondition } from '../triggers/conditions.js';
+import { LifecycleProviderError, type LifecycleEntity, type LifecycleProvider } from '../lifecycle/provider.js';
+import type { SovdTransition } from '../lifecycle/plan.js';
+import type { LogProvider as LogManagerProvider } from '../logs/manager.js';
+import type { StoredLog } from '../logs/model.js';
+import type { UpdateProvider as UpdateBackend } from '../updates/provider.js';
+import type { PluginHost, PluginProviders } from './host.js';
+
+interface Ref {
+  type: EntityType;
+  entity: Entity;
+}
+
+const refOf = (r: Ref): PluginEntityRef => ({ type: r.type, id: r.entity.id, entity: r.entity });
+
+/**
+ * A resource of plugin-owned entities: `build` gets the owner's provider of `kind`, the entity, and `call`
+ * (the host's guarded call); undefined for entities no plugin with that provider owns.
+ */
+function ownedResource<K extends keyof PluginProviders, R>(
+  host: PluginHost | undefined,
+  kind: K,
+  build: (provider: NonNullable<PluginProviders[K]>, ref: PluginEntityRef, call: <T>(name: string, fn: () => T | Promise<T>) => Promise<T>) => R,
+): (r: Ref) => R | undefined {
+  return (r) => {
+    const hit = host?.providerFor(kind, r.entity.id);
+    return hit ? build(hit.provider, refOf(r), (name, fn) => host!.call(hit.plugin, name, fn)) : undefined;
+  };
+}
+
+const verbatim = async (p: Promise<unknown>) => new Verbatim(await p);
+
+/** The data resource of plugin-owned entities. */
+export const pluginData = (host: PluginHost | undefined) =>
+  ownedResource(host, 'data', (provider, ref, call) => ({
+    list: () => verbatim(call('listData', () => provider.listData(ref))),
+    read: (name: string) => verbatim(call('readData', () => provider.readData(ref, name))),
+    write: (name: string, value: unknown) => verbatim(call('writeData', () => provider.writeData(ref, name, value))),
+  }));
+
+/** The operations resource of plugin-owned entities (synchronous executions only). */
+export const pluginOperations = (host: PluginHost | undefined) =>
+  ownedResource(host, 'operations', (provider, ref, call) => {
+    const list = () => call('listOperations', () => provider.listOperations(ref));
+    return {
+      list: () => verbatim(list()),
+      get: async (name: string) => {
+        if (provider.getOperation) return verbatim(call('getOperation', () => provider.getOperation!(ref, name)));
+        const items = ((await list()) as { items?: { id?: string }[] })?.items ?? [];
+        const item = items.find((i) => i?.id === name);
+        if (!item) throw new SovdError('operation-not-found', `Operation '${name}' not found`, { entity_id: ref.id, operation_id: name });
+        return new Verbatim({ item });
+      },
+      execute: (name: string, parameters: unknown) => verbatim(call('executeOperation', () => provider.executeOperation(ref, name, parameters))),
+    };
+  });
+
+/** The faults of plugin-owned entities (list, one fault, clear). */
+export const pluginFaults = (host: PluginHost | undefined) =>
+  ownedResource(host, 'faults', (provider, ref, call) => {
+    const list = () => call('listFaults', () => provider.listFaults(ref));
+    const clear = (code: string) => call('clearFault', () => provider.clearFault(ref, code));
+    return {
+      list: () => verbatim(list()),
+      get: (code: string) => verbatim(call('getFault', () => provider.getFault(ref, code))),
+      clear,
+      clearAll: async () => {
+        const items = ((await list()) as { items?: { fault_code?: string }[] })?.items ?? [];
+        for (const f of items) if (typeof f?.fault_code === 'string') await clear(f.fault_code);
+      },
+    };
+  });
+
+/** The first plugin UpdateProvider as the update manager's backend (the manager keeps registration and status). */
+export function pluginUpdates(host: PluginHost): UpdateBackend | undefined {
+  const first = host.withProvider('updates')[0];
+  if (!first) return undefined;
+  const { plugin, provider } = first;
+  return {
+    name: plugin.name,
+    validate: (metadata) => host.call(plugin, 'registerUpdate', () => provider.registerUpdate(metadata)),
+    supportsAutomated: (metadata) => {
+      try {
+        return provider.supportsAutomated?.(String(metadata.id ?? '')) ?? false;
+      } catch {
+        return false;
+      }
+    },
+    // No deadline here: an update step legitimately runs for minutes; the manager's own step timeout applies.
+    prepare: (id, metadata, reporter) => provider.prepare(id, metadata, reporter),
+    execute: (id, metadata, reporter) => provider.execute(id, metadata, reporter),
+    remove: (id) => host.call(plugin, 'deleteUpdate', () => provider.deleteUpdate?.(id)),
+  };
+}
+
+/** A plugin condition evaluator as the trigger engine's (gateway.md §2.7). */
+export function triggerCondition(e: ConditionEvaluator): TriggerCondition {
+  return { validate: (params) => e.validateParams(params), evaluate: (previous, current, params) => e.evaluate(previous, current, params) };
+}
+
+/** Plugins' LifecycleProviders as one built-in provider that handles the entities they own (gateway.md §2.9). */
+export function pluginLifecycle(host: PluginHost): LifecycleProvider {
+  const hit = (e: LifecycleEntity) => host.providerFor('lifecycle', e.entity.id);
+  return {
+    name: 'plugins',
+    handles: (e) => hit(e) !== undefined,
+    async status(e) {
+      const h = hit(e)!;
+      const s = await host.call(h.plugin, 'getStatus', () => h.provider.getStatus(refOf(e)));
+      return { status: s.status === 'ready' ? 'ready' : 'notReady', transitions: (s.transitions ?? []) as SovdTransition[], ...(s.detail ? { detail: s.detail } : {}) };
+    },
+    async transition(e, name) {
+      const h = hit(e)!;
+      try {
+        await host.call(h.plugin, 'requestTransition', () => h.provider.requestTransition(refOf(e), name));
+      } catch (err) {
+        // The lifecycle service maps these kinds to 403 / 409 / 501 and anything else to the plugin's status (§2.9).
+        const s = err as SovdError;
+        const kind = ({ 'insufficient-access-rights': 'access-denied', 'precondition-not-fulfilled': 'precondition-failed', 'not-implemented': 'unsupported' } as const)[s.code as string] ?? 'other';
+        throw new LifecycleProviderError(kind, s.message, s.status, s.parameters ?? {});
+      }
+    },
+  };
+}
+
+const SEVERITY: [number, LogSeverity][] = [[50, 'fatal'], [40, 'error'], [30, 'warning'], [20, 'info'], [0, 'debug']];
+const LEVEL: Record<LogSeverity, number> = { debug: 10, info: 20, warning: 30, error: 40, fatal: 50 };
+
+function toPluginEntry(e: StoredLog): PluginLogEntry {
+  return {
+    id: e.n,
+    timestamp: new Date(Number(e.stampNs / 1_000_000n)).toISOString(),
+    severity: SEVERITY.find(([l]) => e.level >= l)![1],
+    source: e.source,
+    logger: e.logger,
+    message: e.message,
+  };
+}
+
+/**
+ * Plugins' LogProviders as log-manager providers (gateway.md §10.4): every one observes entries; the first
+ * with getLogs serves queries; observers run synchronously and a throwing observer only counts a failure.
+ */
+export function pluginLogProviders(host: PluginHost): LogManagerProvider[] {
+  return host.withProvider('logs').map(({ plugin, provider }) => ({
+    name: plugin.name,
+    managesIngestion: () => plugin.active && provider.managesIngestion?.() === true,
+    onLogEntry: provider.onLogEntry
+      ? (entry: StoredLog) => {
+          if (!plugin.active) return false;
+          try {
+            return provider.onLogEntry!(toPluginEntry(entry)) === true;
+          } catch (err) {
+            host.noteFailure(plugin, `onLogEntry failed: ${(err as Error)?.message ?? String(err)}`);
+            return false;
+          }
+        }
+      : undefined,
+    query: provider.getLogs
+      ? async (sources, filter) => {
+          const minSeverity = SEVERITY.find(([l]) => (filter.minLevel ?? 0) >= l)![1];
+          const entries = await host.call(plugin, 'getLogs', () => provider.getLogs!({ nodeFqns: [...sources.exact, ...sources.prefixes], minSeverity }));
+          return (entries ?? []).map((x, i) => ({
+            n: Number.isInteger(x.id) ? x.id : i + 1,
+            stampNs: BigInt(Date.parse(x.timestamp) || 0) * 1_000_000n,
+            level: LEVEL[x.severity] ?? 20,
+            logger: x.logger ?? x.source,
+            source: x.source,
+            message: String(x.message ?? ''),
+            function: '',
+            file: '',
+            line: 0,
+          })) as StoredLog[];
+        }
+      : undefined,
+  }));
+}

@@ -1,0 +1,301 @@
+// The loaded plugins and everything the gateway asks of them (gateway.md §2): lifecycle calls that
+// disable a plugin when they throw, provider calls with a deadline that answer 5xx when they fail,
+// entity ownership and metadata from introspection (§2.4, §3.8), capabilities, and the /health report.
+import type { Entity, EntitySnapshot, EntityType } from '../entities/model.js';
+import type { DiscoveryLayer, LayerOutput } from '../entities/pipeline/layer.js';
+import type { Logger } from '../logging.js';
+import { providerFailure, withDeadline } from './guard.js';
+import type {
+  ConditionEvaluator,
+  DataProvider,
+  FaultProvider,
+  IntrospectionProvider,
+  LifecycleProvider,
+  LogProvider,
+  MedkitPlugin,
+  OperationProvider,
+  PluginConfig,
+  PluginContext,
+  PluginEntityRef,
+  PluginModule,
+  PluginRoute,
+  ScriptProvider,
+  UpdateProvider,
+} from './contract.js';
+import { PLUGIN_API_VERSION } from './contract.js';
+import { DEFAULT_CALL_TIMEOUT_MS } from './config.js';
+
+export interface PluginProviders {
+  introspection?: IntrospectionProvider;
+  data?: DataProvider;
+  operations?: OperationProvider;
+  faults?: FaultProvider;
+  lifecycle?: LifecycleProvider;
+  logs?: LogProvider;
+  scripts?: ScriptProvider;
+  updates?: UpdateProvider;
+}
+
+/** One plugin as /health reports it. */
+export interface PluginHealth {
+  name: string;
+  state: 'active' | 'disabled';
+  /** Why it was disabled. */
+  error?: string;
+  /** Provider and introspection calls that threw or timed out. */
+  failed_calls: number;
+  last_error?: string;
+  providers: string[];
+  owned_entities: number;
+}
+
+export class LoadedPlugin {
+  state: 'active' | 'disabled' = 'active';
+  error?: string;
+  failedCalls = 0;
+  lastError?: string;
+  routes: PluginRoute[] = [];
+  /** Entity id → type, from the last successful introspect (§2.4). */
+  owned = new Map<string, EntityType>();
+  /** Entity id → metadata, from the last successful introspect (§3.8). */
+  metadata = new Map<string, unknown>();
+
+  constructor(
+    readonly name: string,
+    readonly plugin: MedkitPlugin | undefined,
+    readonly module: PluginModule | undefined,
+    readonly providers: PluginProviders,
+    readonly config: PluginConfig,
+    readonly timeoutMs: number,
+  ) {}
+
+  get active(): boolean {
+    return this.state === 'active';
+  }
+}
+
+/** The provider getters of §2.11, in contract order. */
+const GETTERS = [
+  ['introspection', 'getIntrospectionProvider'],
+  ['data', 'getDataProvider'],
+  ['operations', 'getOperationProvider'],
+  ['faults', 'getFaultProvider'],
+  ['lifecycle', 'getLifecycleProvider'],
+  ['logs', 'getLogProvider'],
+  ['scripts', 'getScriptProvider'],
+  ['updates', 'getUpdateProvider'],
+] as const;
+
+export class PluginHost {
+  private readonly plugins: LoadedPlugin[] = [];
+  /** Type-level and entity-level capabilities registered through the context (§2.5). */
+  private readonly typeCaps = new Map<EntityType, Set<string>>();
+  private readonly entityCaps = new Map<string, Set<string>>();
+  /** Trigger condition evaluators registered through contexts (the triggers feature may start after plugins). */
+  readonly conditions = new Map<string, ConditionEvaluator>();
+  /** The plugin whose introspect is running (a notifyEntitiesChanged from inside it is skipped, §2.8). */
+  introspecting?: string;
+
+  constructor(private readonly log: Logger) {}
+
+  get list(): readonly LoadedPlugin[] {
+    return this.plugins;
+  }
+
+  /**
+   * Adds a plugin from its module (loaded from a path, or in-process for built-ins and tests: the same
+   * contract). Checks the API version and creates the instance; a failure is recorded as a disabled plugin.
+   */
+  add(name: string, mod: PluginModule | undefined, config: PluginConfig = {}, timeoutMs = DEFAULT_CALL_TIMEOUT_MS, loadError?: string): LoadedPlugin {
+    if (this.plugins.some((p) => p.name === name)) throw new Error(`plugin '${name}' is added twice`);
+    let plugin: MedkitPlugin | undefined;
+    const providers: PluginProviders = {};
+    let error = loadError;
+    if (!error && mod) {
+      try {
+        if (mod.pluginApiVersion !== PLUGIN_API_VERSION) throw new Error(`plugin API version ${String(mod.pluginApiVersion)} does not match the gateway's ${PLUGIN_API_VERSION}`);
+        if (typeof mod.createPlugin !== 'function') throw new Error('the module does not export createPlugin()');
+        plugin = mod.createPlugin();
+        for (const [key, getter] of GETTERS) {
+          const p = mod[getter]?.(plugin);
+          if (p) (providers as Record<string, unknown>)[key] = p;
+        }
+      } catch (err) {
+        error = (err as Error).message;
+      }
+    }
+    const loaded = new LoadedPlugin(name, plugin, mod, providers, config, timeoutMs);
+    this.plugins.push(loaded);
+    if (error) this.disable(loaded, error);
+    return loaded;
+  }
+
+  /** Marks a plugin disabled and logs why; the gateway and other plugins keep running (§2.1). */
+  disable(p: LoadedPlugin, reason: string): void {
+    p.state = 'disabled';
+    p.error = reason;
+    p.owned.clear();
+    p.metadata.clear();
+    this.log.error({ plugin: p.name }, `plugin '${p.name}' disabled: ${reason}`);
+  }
+
+  /** Runs a lifecycle call (configure, setContext, getRoutes, shutdown); a throw or timeout disables the plugin. */
+  async lifecycle<T>(p: LoadedPlugin, call: string, fn: (plugin: MedkitPlugin) => T | Promise<T>): Promise<T | undefined> {
+    if (!p.active || !p.plugin) return undefined;
+    const plugin = p.plugin;
+    try {
+      return await withDeadline(p.name, call, p.timeoutMs, () => fn(plugin));
+    } catch (err) {
+      this.disable(p, `${call} failed: ${(err as Error)?.message ?? String(err)}`);
+      return undefined;
+    }
+  }
+
+  /** configure → setContext → getRoutes for every plugin, in list order (§2.1). */
+  async start(contextFor: (p: LoadedPlugin) => PluginContext): Promise<void> {
+    for (const p of this.plugins) {
+      await this.lifecycle(p, 'configure', (pl) => pl.configure(p.config));
+      await this.lifecycle(p, 'setContext', (pl) => pl.setContext?.(contextFor(p)));
+      const routes = await this.lifecycle(p, 'getRoutes', (pl) => pl.getRoutes?.() ?? []);
+      if (routes) p.routes = routes;
+    }
+  }
+
+  async shutdown(): Promise<void> {
+    for (const p of [...this.plugins].reverse()) await this.lifecycle(p, 'shutdown', (pl) => pl.shutdown?.());
+  }
+
+  /** A provider call with the plugin's deadline; failures are counted and become SOVD 5xx errors (or the plugin's own error). */
+  async call<T>(p: LoadedPlugin, call: string, fn: () => T | Promise<T>): Promise<T> {
+    try {
+      return await withDeadline(p.name, call, p.timeoutMs, fn);
+    } catch (err) {
+      const failure = providerFailure(p.name, call, err);
+      if (failure.status >= 500) this.recordFailure(p, failure.message);
+      throw failure;
+    }
+  }
+
+  /** Counts a failed call that is not a provider call (observers); the plugin stays active. */
+  noteFailure(p: LoadedPlugin, message: string): void {
+    this.recordFailure(p, message);
+  }
+
+  private recordFailure(p: LoadedPlugin, message: string): void {
+    p.failedCalls++;
+    p.lastError = message;
+    this.log.warn({ plugin: p.name }, message);
+  }
+
+  /** One discovery layer per active IntrospectionProvider, in plugin order (§1.7). Ownership follows each pass. */
+  discoveryLayers(): DiscoveryLayer[] {
+    return this.plugins
+      .filter((p) => p.providers.introspection)
+      .map((p) => ({
+        name: p.name,
+        kind: 'plugin' as const,
+        discover: async (input: EntitySnapshot): Promise<LayerOutput> => {
+          if (!p.active) return {};
+          this.introspecting = p.name;
+          try {
+            const out = await withDeadline(p.name, 'introspect', p.timeoutMs, () => p.providers.introspection!.introspect(input));
+            const fresh = out?.new_entities ?? {};
+            p.owned.clear();
+            for (const [type, list] of [['area', fresh.areas], ['component', fresh.components], ['app', fresh.apps], ['function', fresh.functions]] as const) {
+              for (const e of list ?? []) if (e && typeof e.id === 'string') p.owned.set(e.id, type);
+            }
+            p.metadata = new Map(Object.entries(out?.metadata ?? {}));
+            return fresh as LayerOutput;
+          } catch (err) {
+            // Counts as a throw for this pass: ownership cleared, the layer skipped (§2.4, §2.11).
+            p.owned.clear();
+            p.metadata.clear();
+            this.recordFailure(p, `introspect failed: ${(err as Error)?.message ?? String(err)}`);
+            throw err;
+          } finally {
+            this.introspecting = undefined;
+          }
+        },
+      }));
+  }
+
+  /** The active plugin that owns an entity (§2.4), if any. */
+  ownerOf(id: string): LoadedPlugin | undefined {
+    return this.plugins.find((p) => p.active && p.owned.has(id));
+  }
+
+  /** The owning plugin's provider of one kind, or undefined (then built-in managers serve the entity). */
+  providerFor<K extends keyof PluginProviders>(kind: K, id: string): { plugin: LoadedPlugin; provider: NonNullable<PluginProviders[K]> } | undefined {
+    const plugin = this.ownerOf(id);
+    const provider = plugin?.providers[kind];
+    return plugin && provider ? { plugin, provider: provider as NonNullable<PluginProviders[K]> } : undefined;
+  }
+
+  /** Active plugins that implement one provider kind, in list order. */
+  withProvider<K extends keyof PluginProviders>(kind: K): { plugin: LoadedPlugin; provider: NonNullable<PluginProviders[K]> }[] {
+    return this.plugins.filter((p) => p.active && p.providers[kind]).map((p) => ({ plugin: p, provider: p.providers[kind] as NonNullable<PluginProviders[K]> }));
+  }
+
+  registerTypeCapability(type: EntityType, name: string): void {
+    let s = this.typeCaps.get(type);
+    if (!s) this.typeCaps.set(type, (s = new Set()));
+    s.add(name);
+  }
+
+  registerEntityCapability(id: string, name: string): void {
+    let s = this.entityCaps.get(id);
+    if (!s) this.entityCaps.set(id, (s = new Set()));
+    s.add(name);
+  }
+
+  typeCapabilities(type: EntityType): string[] {
+    return [...(this.typeCaps.get(type) ?? [])];
+  }
+
+  entityCapabilities(id: string): string[] {
+    return [...(this.entityCaps.get(id) ?? [])];
+  }
+
+  /**
+   * How plugins change an entity's detail (§2.4, §3.8): capabilities to add, built-in ones to remove (data /
+   * operations of a plugin-owned entity no provider serves), and `x-medkit.plugins` metadata.
+   */
+  detailOf(type: EntityType, e: Entity): { add: string[]; remove: string[]; metadata?: Record<string, unknown> } {
+    const add = [...this.typeCapabilities(type), ...this.entityCapabilities(e.id)];
+    const remove: string[] = [];
+    const owner = this.ownerOf(e.id);
+    if (owner) {
+      const ref: PluginEntityRef = { type, id: e.id, entity: e };
+      const dataOk = owner.providers.data && safeBool(() => owner.providers.data!.hasData?.(ref) ?? true);
+      const opsOk = owner.providers.operations && safeBool(() => owner.providers.operations!.hasOperations?.(ref) ?? true);
+      if (!dataOk && !add.some((c) => c.startsWith('x-') && c.endsWith('-data'))) remove.push('data');
+      if (!opsOk) remove.push('operations');
+    }
+    let metadata: Record<string, unknown> | undefined;
+    for (const p of this.plugins) {
+      if (!p.active || !p.metadata.has(e.id)) continue;
+      (metadata ??= {})[p.name] = p.metadata.get(e.id);
+    }
+    return { add, remove, metadata };
+  }
+
+  health(): PluginHealth[] {
+    return this.plugins.map((p) => ({
+      name: p.name,
+      state: p.state,
+      ...(p.error ? { error: p.error } : {}),
+      failed_calls: p.failedCalls,
+      ...(p.lastError ? { last_error: p.lastError } : {}),
+      providers: Object.keys(p.providers),
+      owned_entities: p.owned.size,
+    }));
+  }
+}
+
+function safeBool(fn: () => boolean): boolean {
+  try {
+    return fn() !== false;
+  } catch {
+    return false;
+  }
+}

@@ -1,0 +1,22 @@
+// Loads plugin ES modules from their configured paths (gateway.md §2.1, §2.11). A module that cannot be
+// loaded becomes a disabled plugin with the reason on /health; the gateway still starts.
+import { isAbsolute, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import type { PluginModule } from './contract.js';
+import type { PluginSettings } from './config.js';
+import type { PluginHost } from './host.js';
+
+/** Imports each configured module and adds it to the host, in list order. */
+export async function loadPlugins(host: PluginHost, settings: readonly PluginSettings[], baseDir = process.cwd()): Promise<void> {
+  for (const s of settings) {
+    const file = isAbsolute(s.path) ? s.path : resolve(baseDir, s.path);
+    let mod: PluginModule | undefined;
+    let error: string | undefined;
+    try {
+      mod = (await import(pathToFileURL(file).href)) as PluginModule;
+    } catch (err) {
+      error = `cannot load ${file}: ${(err as Error)?.message ?? String(err)}`;
+    }
+    host.add(s.name, mod, s.config, s.callTimeoutMs, error);
+  }
+}
