@@ -42,17 +42,9 @@ export interface FuzzOptions {
   pathValues: Record<string, string[]>;
 }
 
-/** mulberry32: small, fast, good enough to pick variants reproducibly. */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+// One seeded PRNG for every fuzzer of the project (mulberry32), re-exported for the tests that import it from here.
+export { prng } from '../../../../../test-support/rtps-fuzz/prng.js';
+import { prng } from '../../../../../test-support/rtps-fuzz/prng.js';
 
 const HUGE = 'x'.repeat(100_000);
 /** Values that are wrong for most fields: other types, extreme numbers, hostile strings. */
