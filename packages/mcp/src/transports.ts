@@ -36,7 +36,46 @@ export async function serveStdio(opts: MedkitMcpOptions): Promise<void> {
   await closed;
 }
 
-/** Answers one streamable-HTTP MCP request (POST with a JSON-RPC body; GET/DELETE are refused in stateless mode). */
+/** Largest JSON-RPC request body the standalone server reads (a tool call's arguments are small). */
+export const MAX_MCP_REQUEST_BYTES = 1024 * 1024;
+
+export class McpRequestError extends Error {
+  constructor(
+    readonly status: number,
+    readonly errorCode: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/**
+ * Reads and parses a request body, refusing more than `maxBytes` (413) or malformed JSON (400) before
+ * anything is buffered beyond the cap. Empty bodies (GET, DELETE) give undefined.
+ */
+export async function readJsonBody(req: IncomingMessage, maxBytes = MAX_MCP_REQUEST_BYTES): Promise<unknown> {
+  const declared = Number(req.headers['content-length'] ?? 0);
+  if (declared > maxBytes) throw new McpRequestError(413, 'payload-too-large', `request body over ${maxBytes} bytes`);
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req) {
+    size += (chunk as Buffer).length;
+    if (size > maxBytes) throw new McpRequestError(413, 'payload-too-large', `request body over ${maxBytes} bytes`);
+    chunks.push(chunk as Buffer);
+  }
+  if (size === 0) return undefined;
+  try {
+    return JSON.parse(Buffer.concat(chunks).toString('utf8'));
+  } catch {
+    throw new McpRequestError(400, 'invalid-request', 'request body is not valid JSON');
+  }
+}
+
+/**
+ * Answers one streamable-HTTP MCP request (POST with a JSON-RPC body; GET/DELETE are refused in stateless
+ * mode). `parsedBody` must be given: the caller bounds and parses it (readJsonBody, or Fastify's body limit),
+ * so the SDK never buffers an unbounded body itself.
+ */
 export async function handleStreamableHttp(opts: MedkitMcpOptions, req: IncomingMessage, res: ServerResponse, parsedBody: unknown): Promise<void> {
   const server = createMedkitMcpServer(opts);
   const transport = new StreamableHTTPServerTransport({ sessionIdGenerator: undefined, enableJsonResponse: true });

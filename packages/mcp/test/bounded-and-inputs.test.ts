@@ -89,3 +89,31 @@ describe('bounded output stays JSON', () => {
     expect(parsed.items.map((i: { id: string }) => i.id)).toContain('/topic_19');
   });
 });
+
+describe('request bodies of the standalone HTTP server', () => {
+  async function post(body: Buffer | string, headers: Record<string, string> = {}): Promise<{ status: number; error?: string }> {
+    const { createServer } = await import('node:http');
+    const { readJsonBody, McpRequestError } = await import('../src/index.js');
+    const srv = createServer((req, res) => {
+      readJsonBody(req, 1024).then(
+        () => res.writeHead(200).end('{}'),
+        (err) => res.writeHead(err instanceof McpRequestError ? err.status : 500, { connection: 'close' }).end(JSON.stringify({ error_code: err.errorCode })),
+      );
+    });
+    await new Promise<void>((r) => srv.listen(0, '127.0.0.1', r));
+    try {
+      const port = (srv.address() as { port: number }).port;
+      const r = await fetch(`http://127.0.0.1:${port}/mcp`, { method: 'POST', body, headers: { 'content-type': 'application/json', ...headers } }).catch(() => undefined);
+      if (!r) return { status: 0 };
+      return { status: r.status, error: ((await r.json().catch(() => ({}))) as { error_code?: string }).error_code };
+    } finally {
+      srv.close();
+    }
+  }
+
+  it('refuses a body over the cap with 413 and malformed JSON with 400, and reads a small one', async () => {
+    expect(await post(JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'ping' }))).toEqual({ status: 200, error: undefined });
+    expect(await post(Buffer.alloc(5 * 1024 * 1024, 0x20))).toMatchObject({ status: 413, error: 'payload-too-large' });
+    expect(await post('{"jsonrpc": ')).toMatchObject({ status: 400, error: 'invalid-request' });
+  });
+});

@@ -2,7 +2,7 @@
 // stdio by default (an agent starts it as a subprocess); `--http` serves streamable HTTP instead.
 import { createServer } from 'node:http';
 import { parseArgs } from 'node:util';
-import { clientOptionsFromEnv, handleStreamableHttp, serveStdio, SovdClient, type SovdClientOptions } from '@medkit/mcp';
+import { clientOptionsFromEnv, handleStreamableHttp, McpRequestError, readJsonBody, serveStdio, SovdClient, type SovdClientOptions } from '@medkit/mcp';
 import { GATEWAY_VERSION } from '../version.js';
 import { UsageError } from './args.js';
 
@@ -87,10 +87,17 @@ export async function runMcpCommand(cmd: McpCommand, log: (line: string) => void
       res.writeHead(404, { 'content-type': 'application/json' }).end(JSON.stringify({ error_code: 'resource-not-found', message: 'the MCP endpoint is /mcp' }));
       return;
     }
-    handleStreamableHttp(opts, req, res, undefined).catch((err) => {
-      log(`medkit mcp: request failed: ${(err as Error).message}`);
-      if (!res.headersSent) res.writeHead(500).end();
-    });
+    readJsonBody(req)
+      .then((body) => handleStreamableHttp(opts, req, res, body))
+      .catch((err) => {
+        const known = err instanceof McpRequestError;
+        if (!known) log(`medkit mcp: request failed: ${(err as Error).message}`);
+        if (res.headersSent) return void res.end();
+        const status = known ? err.status : 500;
+        // A refused body is not read further: close the connection instead of draining it.
+        res.writeHead(status, { 'content-type': 'application/json', ...(known ? { connection: 'close' } : {}) });
+        res.end(JSON.stringify({ error_code: known ? err.errorCode : 'internal-error', message: known ? err.message : 'the MCP request failed' }));
+      });
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);

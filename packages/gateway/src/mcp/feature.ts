@@ -4,6 +4,7 @@
 // request exactly as they would judge the same REST call.
 import { handleStreamableHttp, SovdClient } from '@medkit/mcp';
 import { bool, int } from '../config/key-spec.js';
+import { SovdError } from '../sovd/errors.js';
 import type { GatewayContext, GatewayFeature } from '../feature.js';
 import { GATEWAY_VERSION } from '../version.js';
 
@@ -34,10 +35,7 @@ export function createMcpFeature(): GatewayFeature {
         url: '/mcp',
         schema: { hide: true },
         handler: async (req, reply) => {
-          if (!ctx.listening) {
-            reply.code(503).send({ error_code: 'service-unavailable', message: 'the gateway is not listening yet' });
-            return;
-          }
+          if (!ctx.listening) throw new SovdError('service-unavailable', 'the gateway is not listening yet');
           const auth = header(req.headers.authorization);
           const client = new SovdClient({
             baseUrl: selfApiUrl(ctx.listening),
@@ -47,7 +45,15 @@ export function createMcpFeature(): GatewayFeature {
           });
           // The SDK writes the response itself (JSON or an SSE stream).
           reply.hijack();
-          await handleStreamableHttp({ client, maxOutputChars, version: GATEWAY_VERSION }, req.raw, reply.raw, req.body);
+          try {
+            await handleStreamableHttp({ client, maxOutputChars, version: GATEWAY_VERSION }, req.raw, reply.raw, req.body);
+          } catch (err) {
+            // Past hijack Fastify cannot answer for us: never leave the client hanging.
+            ctx.log.error({ err }, 'MCP request failed');
+            const res = reply.raw;
+            if (!res.headersSent) res.writeHead(500, { 'content-type': 'application/json' }).end(JSON.stringify({ error_code: 'internal-error', message: 'the MCP request failed' }));
+            else res.end();
+          }
         },
       });
     },
