@@ -74,7 +74,9 @@ function time(q: Record<string, unknown>, key: string): Date | undefined {
   const v = one(q, key);
   if (v === undefined) return undefined;
   const d = new Date(v);
-  if (Number.isNaN(d.getTime())) throw new SovdError('invalid-parameter', `Parameter '${key}' must be an ISO 8601 time`, { parameter: key, value: v });
+  // JavaScript dates reach ±271,821 years; PostgreSQL's timestamps do not (an out-of-range value would fail in
+  // the database, not here): keep to years a fault can carry.
+  if (Number.isNaN(d.getTime()) || d.getUTCFullYear() < 1970 || d.getUTCFullYear() > 9999) throw new SovdError('invalid-parameter', `Parameter '${key}' must be an ISO 8601 time between 1970 and 9999`, { parameter: key, value: v });
   return d;
 }
 

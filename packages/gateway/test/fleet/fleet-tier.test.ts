@@ -131,7 +131,7 @@ describeWith([...NATS_SERVER, ...POSTGRES], 'fleet tier: NATS JetStream → repl
     } while (cursor && pages < 20);
     expect(pages).toBe(7);
     expect(seen.size).toBe(300);
-    for (const bad of ['limit=0', 'limit=abc', 'cursor=%2F%2F', 'since=yesterday', 'severity=loud', 'status=weird', 'robot=..%2Fx', `fault_code=${'x'.repeat(300)}`]) {
+    for (const bad of ['limit=0', 'limit=abc', 'cursor=%2F%2F', 'since=yesterday', 'since=-271821-04-20T00:00:00Z', 'until=275760-09-13T00:00:00Z', 'limit=true', 'severity=loud', 'status=weird', 'robot=..%2Fx', `fault_code=${'x'.repeat(300)}`]) {
       const r = await getJson(`${base}/faults?${bad}`);
       expect([bad, r.status]).toEqual([bad, 400]);
       expect(r.body.error_code).toBe('invalid-parameter');
