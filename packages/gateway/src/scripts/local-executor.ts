@@ -61,8 +61,13 @@ class LocalExecution implements ExecutionHandle {
     this.workDir = isolated ? privateWorkDir(sandbox) : undefined;
     const script = this.workDir ? join(this.workDir, basename(req.script.file)) : req.script.file;
     if (this.workDir) {
-      copyFileSync(req.script.file, script);
-      if (sandbox.runAs) chownSync(script, sandbox.runAs.uid, sandbox.runAs.gid);
+      try {
+        copyFileSync(req.script.file, script);
+        if (sandbox.runAs) chownSync(script, sandbox.runAs.uid, sandbox.runAs.gid);
+      } catch {
+        // The stored file vanished or is unreadable: the interpreter then reports the missing copy, so the
+        // execution fails like any other (stderr, exit code) instead of the request failing with a 500.
+      }
     }
     const interpreter = INTERPRETER[req.script.format];
     const { file, args } = sandbox.wrap(systemProgram(interpreter) ?? interpreter, [script, ...req.argv]);

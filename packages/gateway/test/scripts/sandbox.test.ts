@@ -33,6 +33,7 @@ describe.skipIf(!ROOT)('script sandbox in a real gateway (as root)', () => {
   let base: string;
   let entity: string;
   let dataDir: string;
+  let scriptsDir: string;
   const cleanup: string[] = [];
 
   beforeAll(async () => {
@@ -44,7 +45,7 @@ describe.skipIf(!ROOT)('script sandbox in a real gateway (as root)', () => {
     dataDir = join(parent, 'data');
     const port = await freePort();
     medkit = runMedkit(
-      ['gateway', '--no-ros', '--manifest', MANIFEST, '--port', String(port), '--data-dir', dataDir, '--set', `scripts.scripts_dir=${join(parent, 'scripts')}`, '--set', 'scripts.limits.cpu_sec=2', '--set', 'ui.enabled=false'],
+      ['gateway', '--no-ros', '--manifest', MANIFEST, '--port', String(port), '--data-dir', dataDir, '--set', `scripts.scripts_dir=${(scriptsDir = join(parent, 'scripts'))}`, '--set', 'scripts.limits.cpu_sec=2', '--set', 'ui.enabled=false'],
       { MEDKIT_JWT_SECRET: SECRET, MEDKIT_AUTH_CLIENTS: `admin:${SECRET}:admin`, SOME_TOKEN: SECRET },
     );
     await medkit.waitFor(/medkit gateway ready/);
@@ -120,6 +121,18 @@ describe.skipIf(!ROOT)('script sandbox in a real gateway (as root)', () => {
     const done = await run('spin.sh', 'while :; do :; done\n', { timeout_sec: 600 });
     expect(done.status).toBe('terminated');
     expect(done.error.message).toMatch(/signal (24|SIGXCPU|9|SIGKILL)/);
+  });
+
+  it('fails the execution, not the request, when the stored script file has vanished', async () => {
+    const up = await uploadScript(base, entity, 'vanish.sh', 'echo here\n');
+    expect(up.status).toBe(201);
+    const id = (await json(up)).id;
+    const dir = join(scriptsDir, entity.split('/')[1], id);
+    for (const f of readdirSync(dir)) if (f.startsWith('script.')) rmSync(join(dir, f));
+    const res = await startExecution(base, entity, id);
+    expect(res.status).toBe(202);
+    const done = await waitFinished(base, res.headers.get('location')!);
+    expect(done.status).toBe('failed');
   });
 
   it('refuses metadata that would set the dynamic linker or interpreter start-up', async () => {
