@@ -53,7 +53,8 @@ export function readPluginSettings(config: Pick<GatewayConfig, 'section'>): Plug
       const key = k.slice(prefix.length);
       if (key === 'path') path = String(v);
       else if (key === 'call_timeout_ms') {
-        const n = Number(v);
+        // A number, or digits from an environment variable or flag; never a boolean (Number(true) is 1).
+        const n = typeof v === 'number' || (typeof v === 'string' && /^\d+$/.test(v)) ? Number(v) : NaN;
         if (!Number.isInteger(n) || n < 1 || n > 600_000) throw new ConfigError(`plugins.${name}.call_timeout_ms must be an integer 1–600000, got '${String(v)}'`);
         callTimeoutMs = n;
       } else setNested(config, key, v);

@@ -129,6 +129,7 @@ describe('plugin configuration keys', () => {
     expect(() => settings({ plugins: ['a', 'a'], 'plugins.a.path': 'x' })).toThrow(/listed twice/);
     expect(() => settings({ plugins: ['a'] })).toThrow(/plugins.a.path is required/);
     expect(() => settings({ plugins: ['a'], 'plugins.a.path': 'x', 'plugins.a.call_timeout_ms': -1 })).toThrow(/call_timeout_ms/);
+    for (const bad of [true, 1e308, '5e3', '', 2.5]) expect(() => settings({ plugins: ['a'], 'plugins.a.path': 'x', 'plugins.a.call_timeout_ms': bad }), String(bad)).toThrow(/call_timeout_ms/);
     expect(() => settings({ plugins: ['x'.repeat(257)] })).toThrow(/invalid plugin name/);
   });
 });
