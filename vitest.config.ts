@@ -11,6 +11,7 @@ export default defineConfig({
       '@medkit/ros2': src('ros2'),
       '@medkit/gateway': src('gateway'),
       '@medkit/mcp': src('mcp'),
+      '@medkit/client': src('client'),
     },
   },
   test: {

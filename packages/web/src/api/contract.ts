@@ -1,9 +1,9 @@
-// Compile-time ties between the UI and the gateway's generated API types (generated.ts): the
+// Compile-time ties between the UI and the gateway's generated API types (@medkit/client): the
 // routes the UI calls and the fields it reads must exist in the gateway's OpenAPI document, so a
 // renamed route or field breaks `npm run typecheck -w packages/web` instead of the running UI.
 // Every route the UI calls is listed; fields of pass-through objects (x-medkit of peers and
 // plugins) are still read tolerantly by the models, since the document types them as open maps.
-import type { components, operations, paths } from './generated';
+import type { components, operations, paths } from '@medkit/client';
 
 /** Path templates of the document, relative to the API base (the document's servers[0].url). */
 export type ApiPath = keyof paths;
@@ -99,7 +99,7 @@ type Has<T, K extends string> = [T] extends [never] ? false : K extends keyof T 
 type All<T extends readonly boolean[]> = T[number] extends true ? true : false;
 type Assert<T extends true> = T;
 
-/** Fields model/entities.ts, model/capabilities.ts, model/health.ts, ui/tabs/locks-tab.tsx and api/client.ts read. */
+/** Fields model/entities.ts, model/capabilities.ts, model/health.ts, ui/tabs/locks-tab.tsx and the error display read. */
 export type ContractHolds = Assert<
   All<
     [

@@ -1,6 +1,6 @@
 // Produces the gateway's own OpenAPI document without listening on a port: builds a default
 // gateway (every default feature, ROS off, a throwaway data dir) from packages/gateway/dist and
-// asks Fastify for the document. The UI's API types are generated from this, so the two cannot drift.
+// asks Fastify for the document. The client's API types are generated from this, so the two cannot drift.
 import { mkdtempSync, rmSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -23,7 +23,7 @@ export async function gatewayOpenApiDocument() {
  * here; the tests pass the TypeScript sources so a stale dist cannot hide drift).
  */
 export async function documentFromGateway({ loadConfig, createGateway, defaultFeatures, FEATURE_KEYS }) {
-  const dataDir = mkdtempSync(join(tmpdir(), 'medkit-web-openapi-'));
+  const dataDir = mkdtempSync(join(tmpdir(), 'medkit-client-openapi-'));
   try {
     const config = loadConfig({
       env: {},

@@ -1,0 +1,233 @@
+// The typed client: openapi-fetch over the types generated from the gateway's OpenAPI document,
+// plus what every call needs and openapi-fetch leaves to the caller — a deadline, the bearer token
+// and X-Client-Id headers, and errors thrown as objects (SovdClientError, MedkitNetworkError,
+// MedkitTimeoutError) instead of returned. Works wherever fetch does: Node 20+ and browsers.
+import createClient, { type Client, type FetchResponse, type MaybeOptionalInit } from 'openapi-fetch';
+import type { HttpMethod, PathsWithMethod } from 'openapi-typescript-helpers';
+import type { paths } from './generated.js';
+import { deadline } from './deadline.js';
+import { errorFromBody, SovdClientError } from './errors.js';
+import { openEventStream, type EventStream, type EventStreamHandlers, type EventStreamOptions } from './sse/stream.js';
+import type { SseMessage } from './sse/parser.js';
+import { parseEnvelope, parseFaultEvent, type EventEnvelope, type FaultStreamEvent } from './sse/events.js';
+
+/** SOVD API base path (api.md §1.1); the generated paths are relative to it. */
+export const API_BASE = '/api/v1';
+
+/** Default deadline of one call, ms. */
+export const DEFAULT_TIMEOUT_MS = 10_000;
+
+/**
+ * Returns the bearer token to send, or nothing for an anonymous call. Called before every request
+ * and every stream (re)connect, so a UI can refresh the token behind it.
+ */
+export type TokenProvider = () => string | null | undefined | Promise<string | null | undefined>;
+
+export interface MedkitClientOptions {
+  /**
+   * The gateway: `http://robot:8080` (a trailing `/api/v1` is accepted). `''` means the page's own
+   * origin (browsers only).
+   */
+  baseUrl: string;
+  /** Deadline of each call in ms unless the call sets its own (default 10 s; 0 = none). */
+  timeoutMs?: number;
+  /** Bearer token, or a provider called per request (api.md §18). */
+  token?: string | TokenProvider;
+  /** Sent as `X-Client-Id` on mutating requests (locks tell clients apart by it, api.md §12). */
+  clientId?: string;
+  /** A fetch to use instead of the global one. */
+  fetch?: typeof globalThis.fetch;
+}
+
+/** Options every call takes besides its typed params and body. */
+export interface CallOptions {
+  /** Deadline of this call in ms (default: the client's). */
+  timeoutMs?: number;
+  /** Aborts the call; the abort reason is rethrown as is. */
+  signal?: AbortSignal;
+  /** Send `X-Client-Id` on a GET too (lock listings then report `owned` for this client). */
+  identify?: boolean;
+  /** Extra request headers. */
+  headers?: Record<string, string>;
+}
+
+/** Methods of the typed calls. */
+export type Method = Extract<HttpMethod, 'get' | 'put' | 'post' | 'delete'>;
+
+/** Path templates of the document that have `method`. */
+export type PathOf<M extends Method> = PathsWithMethod<paths, M>;
+
+type Init<P extends keyof paths, M extends Method> = MaybeOptionalInit<paths[P], M>;
+// The init argument: optional when the route needs no params or body (openapi-fetch's rule), plus CallOptions.
+type InitArg<I> = [I] extends [undefined] ? [(NonNullable<I> & CallOptions)?] : undefined extends I ? [(NonNullable<I> & CallOptions)?] : [I & CallOptions];
+
+type SuccessData<O> = O extends Record<string | number, unknown> ? Exclude<FetchResponse<O, object, `${string}/${string}`>['data'], undefined> : never;
+/** The success body of `method path` as the document declares it (undefined for a route that answers 204). */
+export type ResponseData<P extends keyof paths, M extends Method> = [SuccessData<paths[P][M]>] extends [never] ? undefined : SuccessData<paths[P][M]>;
+
+/** A successful call: the parsed body (undefined for 204 or an empty body) and the response. */
+export interface CallResult<T> {
+  data: T;
+  status: number;
+  headers: Headers;
+  /** The `Location` header of a 201/202 answer (api.md §1.7), if any. */
+  location?: string;
+}
+
+/** Options of an untyped `request` (paths built at run time). */
+export interface RequestOptions extends CallOptions {
+  query?: Record<string, string | number | boolean | undefined>;
+  body?: unknown;
+}
+
+/** Normalises a gateway address to `scheme://host[:port][/prefix]` without `/api/v1` or a trailing slash. */
+export function gatewayOrigin(baseUrl: string): string {
+  let b = baseUrl.trim().replace(/\/+$/, '');
+  if (b.endsWith(API_BASE)) b = b.slice(0, -API_BASE.length);
+  return b;
+}
+
+/** A client for one gateway. */
+export class MedkitClient {
+  /** Gateway address without `/api/v1` ('' = same origin). */
+  readonly baseUrl: string;
+  readonly timeoutMs: number;
+  readonly clientId?: string;
+  /**
+   * The underlying openapi-fetch client (base `…/api/v1`, bearer token added). It returns
+   * `{data, error, response}` and applies no deadline: prefer `get`/`call`, which do.
+   */
+  readonly api: Client<paths>;
+  private readonly token?: string | TokenProvider;
+  private readonly fetchImpl: typeof globalThis.fetch;
+
+  constructor(opts: MedkitClientOptions) {
+    this.baseUrl = gatewayOrigin(opts.baseUrl);
+    this.timeoutMs = opts.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+    this.clientId = opts.clientId;
+    this.token = opts.token;
+    // Late-bound so a test or a page can replace globalThis.fetch after the client exists.
+    this.fetchImpl = opts.fetch ?? ((input, init) => globalThis.fetch(input, init));
+    this.api = createClient<paths>({ baseUrl: `${this.baseUrl}${API_BASE}`, fetch: (req) => this.fetchImpl(req) });
+    this.api.use({ onRequest: async ({ request }) => this.authorize(request) });
+  }
+
+  /** Full URL of an API path such as `/faults` (for links, downloads and streams). */
+  url(path: string, query?: RequestOptions['query']): string {
+    const p = path.startsWith(API_BASE) ? path : `${API_BASE}${path.startsWith('/') ? '' : '/'}${path}`;
+    return `${this.baseUrl}${p}${queryString(query)}`;
+  }
+
+  /** Typed GET: resolves to the success body, throws a MedkitError otherwise. */
+  async get<P extends PathOf<'get'>>(path: P, ...init: InitArg<Init<P, 'get'>>): Promise<ResponseData<P, 'get'>> {
+    return (await this.call('get', path, ...init)).data;
+  }
+
+  /** Typed call of any method: the success body with status and headers; throws a MedkitError otherwise. */
+  async call<M extends Method, P extends PathOf<M>>(method: M, path: P, ...init: InitArg<Init<P, M>>): Promise<CallResult<ResponseData<P, M>>> {
+    const { timeoutMs, signal, identify, headers, ...typed } = (init[0] ?? {}) as CallOptions & Record<string, unknown>;
+    return this.send(method, path, { timeoutMs, signal, identify, headers }, typed) as Promise<CallResult<ResponseData<P, M>>>;
+  }
+
+  /**
+   * Untyped call for paths built at run time (e.g. a resource of an entity whose type is only known
+   * then). Same headers, deadline and errors as the typed calls.
+   */
+  async request<T = unknown>(method: string, path: string, opts: RequestOptions = {}): Promise<CallResult<T>> {
+    const { query, body, ...call } = opts;
+    const relative = path.startsWith(API_BASE) ? path.slice(API_BASE.length) : path;
+    const q = queryString(query);
+    return this.send(method.toLowerCase(), `${relative}${q}`, call, body === undefined ? {} : { body }) as Promise<CallResult<T>>;
+  }
+
+  /** Untyped GET of a path built at run time: resolves to the body (see `request`). */
+  async read<T = unknown>(path: string, opts: Omit<RequestOptions, 'body'> = {}): Promise<T> {
+    return (await this.request<T>('GET', path, opts)).data;
+  }
+
+  /**
+   * `GET /faults/stream` (api.md §9.7) with resume: each reconnect sends the last seen id as
+   * `Last-Event-ID`, so the gateway replays what was missed. `lastEventId` resumes an earlier session.
+   */
+  faultStream(handlers: EventStreamHandlers<FaultStreamEvent>, opts: EventStreamOptions = {}): EventStream {
+    return this.events('/faults/stream', parseFaultEvent, handlers, opts);
+  }
+
+  /**
+   * A trigger's or cyclic subscription's event stream (api.md §13.6, §14.6): pass the object's
+   * `event_source`. Each event is an EventEnvelope (`payload` or `error`). The stream ends when the
+   * gateway ends it for good (lifetime/duration over, deleted: the reconnect answers 404).
+   */
+  envelopeStream<P = unknown>(eventSource: string, handlers: EventStreamHandlers<EventEnvelope<P>>, opts: EventStreamOptions = {}): EventStream {
+    return this.events(eventSource, (m) => parseEnvelope<P>(m), handlers, opts);
+  }
+
+  /**
+   * Any SSE route of the gateway with the client's headers, resume and reconnects; `parse` turns
+   * each message into an event (undefined skips it, a throw is reported through onError).
+   */
+  events<T>(path: string, parse: (message: SseMessage) => T | undefined, handlers: EventStreamHandlers<T>, opts: EventStreamOptions = {}): EventStream {
+    return openEventStream<T>(this.url(path), { ...opts, parse, headers: () => this.authHeaders(false), fetch: this.fetchImpl }, handlers);
+  }
+
+  /** Headers for a request: bearer token, X-Client-Id. Exposed for streams and downloads. */
+  async authHeaders(identify: boolean): Promise<Record<string, string>> {
+    const h: Record<string, string> = {};
+    const token = typeof this.token === 'function' ? await this.token() : this.token;
+    if (token) h.authorization = `Bearer ${token}`;
+    if (identify && this.clientId) h['x-client-id'] = this.clientId;
+    return h;
+  }
+
+  private async authorize(request: Request): Promise<Request> {
+    const h = await this.authHeaders(false);
+    if (h.authorization && !request.headers.has('authorization')) request.headers.set('authorization', h.authorization);
+    return request;
+  }
+
+  private async send(method: string, path: string, call: CallOptions, typed: Record<string, unknown>): Promise<CallResult<unknown>> {
+    const d = deadline(call.timeoutMs ?? this.timeoutMs, call.signal);
+    const label = `${method.toUpperCase()} ${path}`;
+    const identify = method !== 'get' || call.identify === true;
+    const headers = { accept: 'application/json', ...(identify && this.clientId ? { 'x-client-id': this.clientId } : {}), ...call.headers };
+    try {
+      const r = await this.api.request(method as 'get', path as PathOf<'get'>, { ...typed, headers, signal: d.signal, parseAs: 'text' } as never);
+      const res = r.response;
+      // openapi-fetch hands error bodies over already JSON-parsed when they parse; success bodies as text (parseAs).
+      const raw: unknown = r.error ?? r.data ?? '';
+      const text = typeof raw === 'string' ? raw : JSON.stringify(raw);
+      const body = typeof raw === 'string' ? parseBody(raw, res.headers.get('content-type')) : raw;
+      if (!res.ok) throw errorFromBody(res.status, body, `${label} failed with HTTP ${res.status}`);
+      if (body instanceof SyntaxError) throw new SovdClientError(res.status, 'invalid-response', `${label}: the answer is not valid JSON`, undefined, undefined, text);
+      return { data: text === '' ? undefined : body, status: res.status, headers: res.headers, location: res.headers.get('location') ?? undefined };
+    } catch (err) {
+      if (err instanceof SovdClientError) throw err;
+      throw d.failure(err, `${label} to ${this.baseUrl || 'this origin'}`);
+    } finally {
+      d.clear();
+    }
+  }
+}
+
+/** Creates a client for one gateway. */
+export function createMedkitClient(opts: MedkitClientOptions): MedkitClient {
+  return new MedkitClient(opts);
+}
+
+function queryString(query: RequestOptions['query']): string {
+  if (!query) return '';
+  const q = new URLSearchParams();
+  for (const [k, v] of Object.entries(query)) if (v !== undefined) q.set(k, String(v));
+  const s = q.toString();
+  return s ? `?${s}` : '';
+}
+
+/** JSON when the answer says so (a SyntaxError value when it lies), otherwise the text. */
+function parseBody(text: string, contentType: string | null): unknown {
+  if (text === '' || !(contentType ?? '').includes('json')) return text;
+  try {
+    return JSON.parse(text);
+  } catch (err) {
+    return err;
+  }
+}

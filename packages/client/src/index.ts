@@ -1,0 +1,13 @@
+// @medkit/client: a typed client for the medkit SOVD gateway (Node 20+ and browsers).
+export { MedkitClient, createMedkitClient, gatewayOrigin, API_BASE, DEFAULT_TIMEOUT_MS } from './client.js';
+export type { MedkitClientOptions, CallOptions, CallResult, RequestOptions, TokenProvider, Method, PathOf, ResponseData } from './client.js';
+export { MedkitError, SovdClientError, MedkitNetworkError, MedkitTimeoutError, errorFromBody } from './errors.js';
+export type { SovdErrorBody } from './errors.js';
+export { openEventStream } from './sse/stream.js';
+export type { EventStream, EventStreamHandlers, EventStreamOptions, EventStreamSetup, StreamState } from './sse/stream.js';
+export { SseParser } from './sse/parser.js';
+export type { SseMessage, SseLimits, SseSink } from './sse/parser.js';
+export { parseFaultEvent, parseEnvelope } from './sse/events.js';
+export type { FaultStreamEvent, FaultEventType, FaultListItem, EventEnvelope, EnvelopeError } from './sse/events.js';
+export type * from './types.js';
+export type { paths, components, operations } from './generated.js';

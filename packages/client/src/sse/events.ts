@@ -1,0 +1,60 @@
+// Typed events of the gateway's three SSE streams (api.md §1.8, §9.7, §13.6, §14.6), parsed from
+// the raw messages. Malformed data throws, which the stream reports through onError and skips.
+import type { components } from '../generated.js';
+import type { SseMessage } from './parser.js';
+
+export type FaultListItem = components['schemas']['FaultListItem'];
+export type FaultEventType = 'fault_confirmed' | 'fault_updated' | 'fault_cleared';
+
+/** One `/faults/stream` event (api.md §9.7). */
+export interface FaultStreamEvent {
+  /** The SSE `id` (monotonic; what a resume sends back). */
+  id?: string;
+  event_type: FaultEventType;
+  fault: FaultListItem;
+  /** Epoch seconds. */
+  timestamp: number;
+  auto_cleared_codes?: string[];
+  'x-medkit'?: { entity_type: string; entity_id: string };
+}
+
+const FAULT_EVENTS: readonly string[] = ['fault_confirmed', 'fault_updated', 'fault_cleared'];
+
+/** Parses a `/faults/stream` message; undefined for other event names (forward compatibility). */
+export function parseFaultEvent(m: SseMessage): FaultStreamEvent | undefined {
+  const body = JSON.parse(m.data) as Partial<FaultStreamEvent>;
+  const type = body.event_type ?? m.event;
+  if (!FAULT_EVENTS.includes(type)) return undefined;
+  if (!body.fault || typeof body.fault !== 'object' || typeof body.fault.fault_code !== 'string') throw new Error('fault event without a fault');
+  return { ...body, id: m.id, event_type: type as FaultEventType, fault: body.fault, timestamp: typeof body.timestamp === 'number' ? body.timestamp : NaN };
+}
+
+/** The error of a failed sample or evaluation, always in object form. */
+export interface EnvelopeError {
+  error_code: string;
+  vendor_code?: string;
+  message: string;
+  parameters?: Record<string, unknown>;
+}
+
+/** A trigger or cyclic-subscription event: `payload` or `error` (api.md §1.8). */
+export type EventEnvelope<P = unknown> = { id?: string; timestamp: string } & ({ payload: P; error?: undefined } | { payload?: undefined; error: EnvelopeError });
+
+/** Parses an EventEnvelope; a plain-string `error` (older gateways' trigger streams) becomes `{error_code: 'vendor-error', message}`. */
+export function parseEnvelope<P = unknown>(m: SseMessage): EventEnvelope<P> {
+  const body = JSON.parse(m.data) as Record<string, unknown>;
+  if (!body || typeof body !== 'object' || Array.isArray(body)) throw new Error('event envelope is not an object');
+  const timestamp = typeof body.timestamp === 'string' ? body.timestamp : '';
+  if ('error' in body && body.error !== undefined) {
+    const e = body.error;
+    const error: EnvelopeError =
+      typeof e === 'string'
+        ? { error_code: 'vendor-error', message: e }
+        : e && typeof e === 'object' && typeof (e as EnvelopeError).error_code === 'string'
+          ? (e as EnvelopeError)
+          : { error_code: 'vendor-error', message: JSON.stringify(e) };
+    return { id: m.id, timestamp, error };
+  }
+  if (!('payload' in body)) throw new Error('event envelope has neither payload nor error');
+  return { id: m.id, timestamp, payload: body.payload as P };
+}
