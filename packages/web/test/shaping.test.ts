@@ -7,7 +7,7 @@ import { logTime, mergeLogs, normalizeLogList } from '../src/model/logs';
 import { normalizeHealth } from '../src/model/health';
 import { entityTabs } from '../src/model/capabilities';
 import { apiUrl, normalizeGatewayUrl, resolveGatewayUrl, GATEWAY_STORAGE_KEY } from '../src/api/gateway-url';
-import { errorFromBody } from '../src/api/client';
+import { errorFromBody } from '@medkit/client';
 import { logAtLeast, logLevel } from '../src/model/severity';
 
 // The signal-window frame of faults.md §6.7 (d).

@@ -1,7 +1,7 @@
 // Loads the entity tree: the four top-level lists every few seconds (online state changes), and
 // the relationship routes (nesting) whenever the set of entities changes.
 import { useEffect, useRef, useState } from 'preact/hooks';
-import { ApiError, type ApiClient } from '../api/client';
+import { MedkitError, SovdClientError, type MedkitClient } from '@medkit/client';
 import { normalizeEntityList, type EntityRef, type EntityType } from '../model/entities';
 import { emptyTreeInput, type TreeInput } from '../model/tree';
 import { usePageVisible } from '../ui/hooks';
@@ -9,7 +9,7 @@ import { usePageVisible } from '../ui/hooks';
 export interface EntityTreeState {
   input: TreeInput;
   loaded: boolean;
-  error?: ApiError;
+  error?: MedkitError;
   /** Entity list routes the gateway does not serve (404 on the route itself). */
   missingRoutes: string[];
 }
@@ -23,19 +23,19 @@ const LISTS: [keyof Pick<TreeInput, 'areas' | 'components' | 'apps' | 'functions
 
 /** The gateway's answer to a route it does not have (spec/api.md §2.5: parameters.status 404). */
 export function isMissingRoute(err: unknown): boolean {
-  return err instanceof ApiError && err.status === 404 && err.code === 'resource-not-found' && err.parameters?.status === 404;
+  return err instanceof SovdClientError && err.status === 404 && err.errorCode === 'resource-not-found' && err.parameters?.status === 404;
 }
 
-async function relation(client: ApiClient, path: string, type: EntityType, signal: AbortSignal): Promise<EntityRef[]> {
+async function relation(client: MedkitClient, path: string, type: EntityType, signal: AbortSignal): Promise<EntityRef[]> {
   try {
-    return normalizeEntityList(await client.get(path, { signal }), type);
+    return normalizeEntityList(await client.read(path, { signal }), type);
   } catch (err) {
     if (signal.aborted) throw err;
     return []; // one broken relationship must not hide the rest of the tree
   }
 }
 
-async function loadRelations(client: ApiClient, lists: Pick<TreeInput, 'areas' | 'components' | 'functions'>, signal: AbortSignal) {
+async function loadRelations(client: MedkitClient, lists: Pick<TreeInput, 'areas' | 'components' | 'functions'>, signal: AbortSignal) {
   const rel = { subareas: {}, areaComponents: {}, subcomponents: {}, componentHosts: {}, functionHosts: {} } as Pick<
     TreeInput,
     'subareas' | 'areaComponents' | 'subcomponents' | 'componentHosts' | 'functionHosts'
@@ -80,7 +80,7 @@ async function loadRelations(client: ApiClient, lists: Pick<TreeInput, 'areas' |
 const idsOf = (i: Pick<TreeInput, 'areas' | 'components' | 'apps' | 'functions'>) =>
   [...i.areas, ...i.components, ...i.apps, ...i.functions].map((e) => `${e.type}:${e.id}:${e.componentId ?? ''}`).sort().join(',');
 
-export function useEntityTree(client: ApiClient, intervalMs = 5000): EntityTreeState & { reload: () => void } {
+export function useEntityTree(client: MedkitClient, intervalMs = 5000): EntityTreeState & { reload: () => void } {
   const [state, setState] = useState<EntityTreeState>({ input: emptyTreeInput(), loaded: false, missingRoutes: [] });
   const [tick, setTick] = useState(0);
   const visible = usePageVisible();
@@ -99,14 +99,14 @@ export function useEntityTree(client: ApiClient, intervalMs = 5000): EntityTreeS
     const controller = new AbortController();
     const run = async () => {
       const missing: string[] = [];
-      let failure: ApiError | undefined;
+      let failure: MedkitError | undefined;
       const lists = await Promise.all(
         LISTS.map(async ([key, type]) => {
           try {
-            return normalizeEntityList(await client.get(`/${key}`, { signal: controller.signal }), type);
+            return normalizeEntityList(await client.read(`/${key}`, { signal: controller.signal }), type);
           } catch (err) {
             if (isMissingRoute(err)) missing.push(key);
-            else if (err instanceof ApiError) failure ??= err;
+            else if (err instanceof MedkitError) failure ??= err;
             return null;
           }
         }),

@@ -1,9 +1,9 @@
-// The dashboard's faults: one GET /faults?status=all, then live updates from /faults/stream.
-// The browser's EventSource reconnects by itself and sends Last-Event-ID, so the gateway replays
-// what was missed; when the stream is refused outright (503 over the client cap, 404 on a
-// gateway without faults) the store retries later with a fresh list.
+// The dashboard's faults: one GET /faults?status=all, then live updates from /faults/stream through
+// the typed client's event stream, which reconnects by itself and resumes with Last-Event-ID, so
+// the gateway replays what was missed; when the stream is refused outright (503 over the client
+// cap, 404 on a gateway without faults) the store retries later with a fresh list.
 import { useEffect, useRef, useState } from 'preact/hooks';
-import type { ApiClient } from '../api/client';
+import type { EventStream, MedkitClient } from '@medkit/client';
 import { applyFaultEvent, normalizeFaultList, parseFaultEvent, type FaultView } from '../model/faults';
 import type { StatusChange } from '../model/fault-detail';
 import { isMissingRoute } from './entity-tree';
@@ -25,10 +25,9 @@ export interface FaultStore {
   reload: () => void;
 }
 
-const EVENT_TYPES = ['fault_confirmed', 'fault_updated', 'fault_cleared'];
 const RETRY_MS = 5000;
 
-export function useFaultStore(client: ApiClient): FaultStore {
+export function useFaultStore(client: MedkitClient): FaultStore {
   const [faults, setFaults] = useState<Map<string, FaultView>>(new Map());
   const [meta, setMeta] = useState<{ loaded: boolean; error?: string; unsupported: boolean }>({ loaded: false, unsupported: false });
   const [stream, setStream] = useState<StreamState>('connecting');
@@ -38,14 +37,14 @@ export function useFaultStore(client: ApiClient): FaultStore {
 
   useEffect(() => {
     let stopped = false;
-    let source: EventSource | undefined;
+    let source: EventStream | undefined;
     let retry: ReturnType<typeof setTimeout> | undefined;
     const controller = new AbortController();
     history.current = new Map();
 
     const loadList = async (): Promise<boolean> => {
       try {
-        const body = await client.get('/faults', { signal: controller.signal, query: { status: 'all' } });
+        const body = await client.get('/faults', { signal: controller.signal, params: { query: { status: 'all' } } });
         if (stopped) return false;
         const m = new Map<string, FaultView>();
         for (const f of normalizeFaultList(body)) m.set(f.key, f);
@@ -63,31 +62,32 @@ export function useFaultStore(client: ApiClient): FaultStore {
     const connect = () => {
       if (stopped) return;
       setStream((s) => (s === 'live' ? 'reconnecting' : s));
-      source = new EventSource(client.url('/faults/stream'));
-      const onEvent = (e: MessageEvent) => {
-        const ev = parseFaultEvent(String(e.data), e.lastEventId);
-        if (!ev) return;
-        const list = history.current.get(ev.fault.code) ?? [];
-        list.push({ status: ev.type === 'fault_cleared' && ev.fault.rawStatus === 'UNKNOWN' ? 'CLEARED' : ev.fault.rawStatus, atMs: ev.timestampMs ?? Date.now(), origin: 'live' });
-        history.current.set(ev.fault.code, list.slice(-50));
-        setFaults((m) => applyFaultEvent(m, ev));
-        setVersion((v) => v + 1);
-      };
-      for (const t of EVENT_TYPES) source.addEventListener(t, onEvent as EventListener);
-      source.onmessage = onEvent;
-      source.onopen = () => setStream('live');
-      source.onerror = () => {
-        if (stopped || !source) return;
-        if (source.readyState === EventSource.CLOSED) {
-          // Refused (non-200) or the connection cannot be re-established by the browser: retry
-          // with a fresh list, since events in between are not replayed to a new EventSource.
-          source.close();
-          setStream('unavailable');
-          retry = setTimeout(() => void start(), RETRY_MS);
-        } else {
-          setStream('reconnecting');
-        }
-      };
+      // The UI's own tolerant model reads each message (peers' events may differ from the schema).
+      source = client.events(
+        '/faults/stream',
+        (m) => parseFaultEvent(m.data, m.id) ?? undefined,
+        {
+          onEvent: (ev) => {
+            const list = history.current.get(ev.fault.code) ?? [];
+            list.push({ status: ev.type === 'fault_cleared' && ev.fault.rawStatus === 'UNKNOWN' ? 'CLEARED' : ev.fault.rawStatus, atMs: ev.timestampMs ?? Date.now(), origin: 'live' });
+            history.current.set(ev.fault.code, list.slice(-50));
+            setFaults((m) => applyFaultEvent(m, ev));
+            setVersion((v) => v + 1);
+          },
+          onState: (state) => {
+            if (state === 'open') setStream('live');
+            else if (state === 'reconnecting') setStream('reconnecting');
+          },
+          onClose: () => {
+            if (stopped) return;
+            // Refused for good (404, 501): retry with a fresh list later, since a new stream
+            // starts without a resume point.
+            setStream('unavailable');
+            retry = setTimeout(() => void start(), RETRY_MS);
+          },
+        },
+        { initialRetryMs: 1000, maxRetryMs: RETRY_MS },
+      );
     };
 
     const start = async () => {

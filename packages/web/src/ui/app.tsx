@@ -1,7 +1,7 @@
 // The shell: header, entity tree on the left, the routed view on the right. Owns the gateway
 // choice, the health poll, the tree and the fault store that all views share.
 import { useMemo, useState } from 'preact/hooks';
-import { ApiClient, ApiError } from '../api/client';
+import { createMedkitClient, type MedkitError } from '@medkit/client';
 import { rememberGatewayUrl } from '../api/gateway-url';
 import { buildTree, countEntities } from '../model/tree';
 import { countFaultsByEntity } from '../model/fault-counts';
@@ -33,7 +33,7 @@ function clientId(): string {
 export function App({ initialGateway }: { initialGateway: string }) {
   const [gateway, setGateway] = useState(initialGateway);
   const [connOpen, setConnOpen] = useState(false);
-  const client = useMemo(() => new ApiClient(gateway, clientId()), [gateway]);
+  const client = useMemo(() => createMedkitClient({ baseUrl: gateway, clientId: clientId() }), [gateway]);
   const route = parseRoute(useHash());
 
   const health = usePoll(
@@ -82,7 +82,7 @@ export function App({ initialGateway }: { initialGateway: string }) {
       />
       {connection === 'unreachable' && (
         <div class="banner banner-error" role="alert" data-testid="unreachable">
-          <strong>The gateway at {gateway || window.location.origin} is unreachable.</strong> {(health.error as ApiError | undefined)?.describe?.() ?? health.error?.message}{' '}
+          <strong>The gateway at {gateway || window.location.origin} is unreachable.</strong> {(health.error as MedkitError | undefined)?.describe?.() ?? health.error?.message}{' '}
           The UI keeps retrying every few seconds.{' '}
           <button type="button" class="link-button" onClick={() => setConnOpen(true)}>
             Connect to another gateway

@@ -1,13 +1,13 @@
 // What every view can reach: the API client, the entity tree and the live fault store.
 import { createContext } from 'preact';
 import { useContext } from 'preact/hooks';
-import type { ApiClient } from '../api/client';
+import type { MedkitClient } from '@medkit/client';
 import type { EntityTreeState } from '../state/entity-tree';
 import type { FaultStore } from '../state/fault-store';
 import type { HealthView } from '../model/health';
 
 export interface AppContext {
-  client: ApiClient;
+  client: MedkitClient;
   tree: EntityTreeState & { reload: () => void };
   faults: FaultStore;
   health?: HealthView;

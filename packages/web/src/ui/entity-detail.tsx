@@ -28,7 +28,7 @@ export interface EntityDetailProps {
 export function EntityDetail({ type, id, tab }: EntityDetailProps) {
   const { client, faults, tree } = useApp();
   const path = entityPath({ type, id });
-  const detail = usePoll((signal) => client.get(path, { signal }), [client, path], 10_000);
+  const detail = usePoll((signal) => client.read(path, { signal }), [client, path], 10_000);
   const tabs = detail.data ? entityTabs(detail.data) : (['overview'] as TabId[]);
   const active: TabId = tabs.includes(tab as TabId) ? (tab as TabId) : 'overview';
   const entity = detail.data ? normalizeEntity(detail.data, type) : null;

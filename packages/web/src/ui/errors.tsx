@@ -1,17 +1,17 @@
 // Error display: the SOVD error message and code, plus a plain note when a route is not served.
-import { ApiError } from '../api/client';
+import { MedkitError } from '@medkit/client';
 import { isMissingRoute } from '../state/entity-tree';
 
 export function errorText(error: unknown): string {
-  if (error instanceof ApiError) return error.describe();
+  if (error instanceof MedkitError) return error.describe();
   return error instanceof Error ? error.message : String(error);
 }
 
 export function ErrorNote({ error, what }: { error: unknown; what?: string }) {
-  if (error instanceof ApiError && error.status === 501) {
+  if (error instanceof MedkitError && error.status === 501) {
     return <p class="note">{what ? `${what}: ` : ''}not available on this gateway ({error.message}).</p>;
   }
-  if (error instanceof ApiError && isMissingRoute(error)) {
+  if (isMissingRoute(error)) {
     return <p class="note">{what ? `${what}: ` : ''}this gateway does not serve this resource yet.</p>;
   }
   return (

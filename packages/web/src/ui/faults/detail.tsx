@@ -48,7 +48,7 @@ function FaultDetailFor({ code, type, id }: { code: string; type: EntityType; id
   const [captured, setCaptured] = useState(false);
   const detail = usePoll(
     async (signal) => {
-      const body = await client.get(path, { signal });
+      const body = await client.read(path, { signal });
       const snaps = obj(obj(body).environment_data).snapshots;
       if (Array.isArray(snaps) && snaps.length > 0) setCaptured(true);
       return body;
@@ -56,7 +56,7 @@ function FaultDetailFor({ code, type, id }: { code: string; type: EntityType; id
     [client, path, faults.version],
     captured ? 15_000 : 3_000,
   );
-  const bags = usePoll((signal) => client.get(`${base}/bulk-data/rosbags`, { signal }), [client, base, faults.version], 0);
+  const bags = usePoll((signal) => client.read(`${base}/bulk-data/rosbags`, { signal }), [client, base, faults.version], 0);
   const [clear, setClear] = useState<{ open: boolean; busy?: boolean; error?: string; done?: boolean }>({ open: false });
 
   if (detail.error && !detail.data) {

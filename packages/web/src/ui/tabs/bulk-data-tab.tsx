@@ -7,7 +7,7 @@ import { ErrorNote } from '../errors';
 
 export function BulkDataTab({ path }: { path: string }) {
   const { client } = useApp();
-  const cats = usePoll((signal) => client.get(`${path}/bulk-data`, { signal }), [client, path], 15_000);
+  const cats = usePoll((signal) => client.read(`${path}/bulk-data`, { signal }), [client, path], 15_000);
   if (cats.error && !cats.data) return <ErrorNote error={cats.error} what="Bulk data" />;
   if (!cats.data) return <p class="muted">Loading…</p>;
   const names = items(cats.data).filter((c): c is string => typeof c === 'string');
@@ -24,7 +24,7 @@ export function BulkDataTab({ path }: { path: string }) {
 function Category({ path, category }: { path: string; category: string }) {
   const { client } = useApp();
   const base = `${path}/bulk-data/${encodeURIComponent(category)}`;
-  const files = usePoll((signal) => client.get(base, { signal }), [client, base], 15_000);
+  const files = usePoll((signal) => client.read(base, { signal }), [client, base], 15_000);
   const list = items(files.data).filter(isObj);
   return (
     <section>

@@ -14,7 +14,7 @@ const cfgPath = (base: string, id: string) => `${base}/configurations/${encodeUR
 
 export function ConfigurationsTab({ path }: { path: string }) {
   const { client } = useApp();
-  const list = usePoll((signal) => client.get(`${path}/configurations`, { signal }), [client, path], 10_000);
+  const list = usePoll((signal) => client.read(`${path}/configurations`, { signal }), [client, path], 10_000);
   const [resetAll, setResetAll] = useState<{ open: boolean; busy?: boolean; error?: string }>({ open: false });
   const [report, setReport] = useState<string[]>();
 
@@ -30,7 +30,7 @@ export function ConfigurationsTab({ path }: { path: string }) {
       const res = await client.request('DELETE', `${path}/configurations`);
       setResetAll({ open: false });
       if (res.status === 207) {
-        const results = Array.isArray(obj(res.body).results) ? (obj(res.body).results as unknown[]) : [];
+        const results = Array.isArray(obj(res.data).results) ? (obj(res.data).results as unknown[]) : [];
         setReport(results.filter(isObj).map((r) => `${str(r.app_id) ?? str(r.node) ?? '?'}: ${r.success ? 'reset' : (str(r.error) ?? 'not reset')}`));
       } else setReport(['All parameters reset to their initial values.']);
       list.reload();
@@ -93,7 +93,7 @@ function ParamRow({ path, row, onChanged }: { path: string; row: ParamView; onCh
     setNote(undefined);
     let param = row;
     try {
-      param = withDetail(row, await client.get(cfgPath(path, row.id)));
+      param = withDetail(row, await client.read(cfgPath(path, row.id)));
     } catch {
       // The list's value and type are enough to edit; read-only is then checked by the gateway.
     }
@@ -110,9 +110,9 @@ function ParamRow({ path, row, onChanged }: { path: string; row: ParamView; onCh
     }
     setEdit({ ...edit, busy: true, error: undefined });
     try {
-      const res = await client.request('PUT', cfgPath(path, row.id), { data: parsed.value });
+      const res = await client.request('PUT', cfgPath(path, row.id), { body: { data: parsed.value } });
       setEdit(undefined);
-      setNote(`Saved: ${formatParam(row.type, obj(res.body).data ?? parsed.value)}`);
+      setNote(`Saved: ${formatParam(row.type, obj(res.data).data ?? parsed.value)}`);
       onChanged();
     } catch (err) {
       setEdit({ ...edit, busy: false, error: errorText(err) });

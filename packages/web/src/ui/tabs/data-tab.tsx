@@ -49,7 +49,7 @@ const itemPath = (base: string, id: string) => `${base}/data/${encodeURIComponen
 
 export function DataTab({ path }: { path: string }) {
   const { client } = useApp();
-  const list = usePoll((signal) => client.get(`${path}/data`, { signal }), [client, path], 15_000);
+  const list = usePoll((signal) => client.read(`${path}/data`, { signal }), [client, path], 15_000);
   const [writing, setWriting] = useState<DataItem>();
   if (list.error && !list.data) return <ErrorNote error={list.error} what="Data" />;
   if (!list.data) return <p class="muted">Loading data items…</p>;
@@ -79,7 +79,7 @@ function DataRow({ path, item, onWrite }: { path: string; item: DataItem; onWrit
   const value = usePoll(
     async (signal) => {
       try {
-        const body = await VALUE_READS.run(() => client.get(itemPath(path, item.id), { signal, timeoutMs: 5000 }), signal);
+        const body = await VALUE_READS.run(() => client.read(itemPath(path, item.id), { signal, timeoutMs: 5000 }), signal);
         setCold(str(xm(body).status) === 'metadata_only');
         return body;
       } catch (err) {
@@ -141,8 +141,8 @@ function WriteDialog({ path, item, onClose }: { path: string; item?: DataItem; o
     if (!item) return;
     setBusy(true);
     try {
-      const res = await client.request('PUT', itemPath(path, item.id), { type: item.type, data: value });
-      setResult({ ok: true, text: `Published (${str(xm(res.body).status) ?? res.status}).` });
+      const res = await client.request('PUT', itemPath(path, item.id), { body: { type: item.type, data: value } });
+      setResult({ ok: true, text: `Published (${str(xm(res.data).status) ?? res.status}).` });
     } catch (err) {
       setResult({ ok: false, text: errorText(err) });
     } finally {

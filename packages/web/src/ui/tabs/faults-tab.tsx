@@ -12,7 +12,7 @@ import { StatusSelect } from '../faults/status-select';
 export function EntityFaultsTab({ path, type, id }: { path: string; type: EntityType; id: string }) {
   const { client, faults } = useApp();
   const [status, setStatus] = useState<StatusFilter>('active');
-  const list = usePoll((signal) => client.get(`${path}/faults`, { signal, query: { status: 'all' } }), [client, path, faults.version], 10_000);
+  const list = usePoll((signal) => client.read(`${path}/faults`, { signal, query: { status: 'all' } }), [client, path, faults.version], 10_000);
   const rows = useMemo(() => filterFaults(normalizeFaultList(list.data), { ...DEFAULT_FILTER, status }), [list.data, status]);
   if (list.error && !list.data) return <ErrorNote error={list.error} what="Faults" />;
   if (!list.data) return <p class="muted">Loading faults…</p>;

@@ -8,7 +8,7 @@ import { TableHead } from '../table-head';
 
 export function LocksTab({ path }: { path: string }) {
   const { client } = useApp();
-  const locks = usePoll((signal) => client.get(`${path}/locks`, { signal, identify: true }), [client, path], 5000);
+  const locks = usePoll((signal) => client.read(`${path}/locks`, { signal, identify: true }), [client, path], 5000);
   if (locks.error && !locks.data) return <ErrorNote error={locks.error} what="Locks" />;
   if (!locks.data) return <p class="muted">Loading locks…</p>;
   // Typed by the gateway's Lock schema; peers may still send other shapes, so read tolerantly.

@@ -18,7 +18,7 @@ export function LogsTab({ path }: { path: string }) {
 
   const poll = usePoll(
     async (signal) => {
-      const body = await client.get(`${path}/logs`, { signal, query: { severity: min === 'debug' ? undefined : min } });
+      const body = await client.read(`${path}/logs`, { signal, query: { severity: min === 'debug' ? undefined : min } });
       setLogs((prev) => mergeLogs(prev, normalizeLogList(body)));
       return true;
     },

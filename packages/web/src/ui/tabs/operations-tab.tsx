@@ -40,7 +40,7 @@ const opPath = (base: string, id: string) => `${base}/operations/${id.split('/')
 
 export function OperationsTab({ path }: { path: string }) {
   const { client } = useApp();
-  const list = usePoll((signal) => client.get(`${path}/operations`, { signal }), [client, path], 30_000);
+  const list = usePoll((signal) => client.read(`${path}/operations`, { signal }), [client, path], 30_000);
   if (list.error && !list.data) return <ErrorNote error={list.error} what="Operations" />;
   if (!list.data) return <p class="muted">Loading operations…</p>;
   const ops = normalizeOperations(list.data);
@@ -65,9 +65,9 @@ function OperationCard({ path, op }: { path: string; op: OperationItem }) {
     setBusy(true);
     setOutcome(undefined);
     try {
-      const res = await client.request<Record<string, unknown>>('POST', `${opPath(path, op.id)}/executions`, { parameters: value ?? {} }, { timeoutMs: 30_000 });
-      if (res.status === 202) setExecution(str(res.body?.id) ?? (res.headers.get('location') ?? '').split('/').pop());
-      else setOutcome({ ok: true, body: res.body?.parameters ?? res.body });
+      const res = await client.request<Record<string, unknown> | undefined>('POST', `${opPath(path, op.id)}/executions`, { body: { parameters: value ?? {} }, timeoutMs: 30_000 });
+      if (res.status === 202) setExecution(str(res.data?.id) ?? (res.location ?? '').split('/').pop());
+      else setOutcome({ ok: true, body: res.data?.parameters ?? res.data });
     } catch (err) {
       setOutcome({ ok: false, text: errorText(err) });
     } finally {
@@ -114,7 +114,7 @@ function ExecutionView({ path, id }: { path: string; id: string }) {
   const [cancel, setCancel] = useState<{ busy: boolean; text?: string }>({ busy: false });
   const exec = usePoll(
     async (signal) => {
-      const body = await client.get(path, { signal });
+      const body = await client.read(path, { signal });
       if (FINAL.has(str(obj(body).status) ?? '')) setDone(true);
       return body;
     },

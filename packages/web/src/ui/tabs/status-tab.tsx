@@ -11,7 +11,7 @@ const DESTRUCTIVE = new Set(['shutdown', 'force-shutdown', 'force-restart']);
 
 export function StatusTab({ path }: { path: string }) {
   const { client } = useApp();
-  const status = usePoll((signal) => client.get(`${path}/status`, { signal }), [client, path], 3000);
+  const status = usePoll((signal) => client.read(`${path}/status`, { signal }), [client, path], 3000);
   const [pending, setPending] = useState<string>();
   const [busy, setBusy] = useState(false);
   const [result, setResult] = useState<string>();
