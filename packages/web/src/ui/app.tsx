@@ -1,7 +1,7 @@
 // The shell: header, entity tree on the left, the routed view on the right. Owns the gateway
 // choice, the health poll, the tree and the fault store that all views share.
-import { useMemo, useState } from 'preact/hooks';
-import { createMedkitClient, type MedkitError } from '@medkit/client';
+import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
+import { SovdClientError, type MedkitError } from '@medkit/client';
 import { rememberGatewayUrl } from '../api/gateway-url';
 import { buildTree, countEntities } from '../model/tree';
 import { countFaultsByEntity } from '../model/fault-counts';
@@ -19,6 +19,9 @@ import { EntityDetail } from './entity-detail';
 import { FaultDashboard } from './faults/dashboard';
 import { FaultDetail } from './faults/detail';
 import { useHash, usePoll } from './hooks';
+import { useAuth } from '../auth/use-auth';
+import { AuthStatus } from './auth-status';
+import { LoginDialog } from './login-dialog';
 
 function clientId(): string {
   try {
@@ -33,7 +36,9 @@ function clientId(): string {
 export function App({ initialGateway }: { initialGateway: string }) {
   const [gateway, setGateway] = useState(initialGateway);
   const [connOpen, setConnOpen] = useState(false);
-  const client = useMemo(() => createMedkitClient({ baseUrl: gateway, clientId: clientId() }), [gateway]);
+  const [loginOpen, setLoginOpen] = useState(false);
+  const cid = useMemo(clientId, []);
+  const { auth, client } = useAuth(gateway, cid);
   const route = parseRoute(useHash());
 
   const health = usePoll(
@@ -46,13 +51,23 @@ export function App({ initialGateway }: { initialGateway: string }) {
   );
   const tree = useEntityTree(client);
   const faults = useFaultStore(client);
+  // Signing in or out changes what the gateway lets this UI read: load everything again.
+  const signedIn = useRef(auth.state.signedIn);
+  useEffect(() => {
+    if (signedIn.current === auth.state.signedIn) return;
+    signedIn.current = auth.state.signedIn;
+    health.reload();
+    tree.reload();
+    faults.reload();
+  }, [auth.state.signedIn]);
 
   const nodes = useMemo(() => buildTree(tree.input), [tree.input]);
   const counts = useMemo(() => countFaultsByEntity(faults.faults, tree.input), [faults.faults, tree.input]);
   const activeFaults = faults.faults.filter(isActive).length;
 
-  const connection: Connection = health.data && !health.error ? 'connected' : health.error ? 'unreachable' : 'connecting';
-  const ctx: AppContext = { client, tree, faults, health: health.data, openConnection: () => setConnOpen(true) };
+  const unauthorized = health.error instanceof SovdClientError && health.error.isAuthError;
+  const connection: Connection = health.data && !health.error ? 'connected' : unauthorized ? 'unauthorized' : health.error ? 'unreachable' : 'connecting';
+  const ctx: AppContext = { client, auth, tree, faults, health: health.data, openConnection: () => setConnOpen(true) };
   const selected = route.view === 'entity' ? { type: route.type, id: route.id } : undefined;
   const docsUrl = `${gateway}/docs`;
 
@@ -79,7 +94,16 @@ export function App({ initialGateway }: { initialGateway: string }) {
         activeFaults={activeFaults}
         onConnect={() => setConnOpen(true)}
         route={route.view}
+        auth={<AuthStatus auth={auth} onSignIn={() => setLoginOpen(true)} />}
       />
+      {connection === 'unauthorized' && (
+        <div class="banner banner-error" role="alert" data-testid="unauthorized">
+          <strong>{auth.state.signedIn ? 'Your role may not read this gateway.' : 'This gateway requires sign-in.'}</strong> {(health.error as MedkitError).describe()}{' '}
+          <button type="button" class="link-button" onClick={() => setLoginOpen(true)}>
+            Sign in
+          </button>
+        </div>
+      )}
       {connection === 'unreachable' && (
         <div class="banner banner-error" role="alert" data-testid="unreachable">
           <strong>The gateway at {gateway || window.location.origin} is unreachable.</strong> {(health.error as MedkitError | undefined)?.describe?.() ?? health.error?.message}{' '}
@@ -108,6 +132,7 @@ export function App({ initialGateway }: { initialGateway: string }) {
           {route.view === 'fault' && <FaultDetail key={`${route.code}@${route.type}:${route.id}`} code={route.code} type={route.type} id={route.id} />}
         </main>
       </div>
+      <LoginDialog open={loginOpen} session={auth.session} onClose={() => setLoginOpen(false)} />
       <ConnectionDialog open={connOpen} current={gateway} onClose={() => setConnOpen(false)} onChoose={choose} />
     </Ctx.Provider>
   );

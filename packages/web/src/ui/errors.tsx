@@ -1,8 +1,12 @@
-// Error display: the SOVD error message and code, plus a plain note when a route is not served.
+// Error display: the SOVD error message and code, a plain note when a route is not served, and
+// what to do on 401 (sign in) and 403 (the role is not enough).
 import { MedkitError } from '@medkit/client';
+import { authMessage } from '../auth/messages';
 import { isMissingRoute } from '../state/entity-tree';
 
 export function errorText(error: unknown): string {
+  const auth = authMessage(error);
+  if (auth) return auth;
   if (error instanceof MedkitError) return error.describe();
   return error instanceof Error ? error.message : String(error);
 }

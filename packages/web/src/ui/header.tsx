@@ -1,9 +1,10 @@
 // The top bar: which gateway, whether it answers, its version, ROS domain and node count, peers,
 // and the state of the live fault stream.
+import type { ComponentChildren } from 'preact';
 import type { HealthView } from '../model/health';
 import type { StreamState } from '../state/fault-store';
 
-export type Connection = 'connecting' | 'connected' | 'unreachable';
+export type Connection = 'connecting' | 'connected' | 'unreachable' | 'unauthorized';
 
 export interface HeaderProps {
   gatewayLabel: string;
@@ -14,7 +15,16 @@ export interface HeaderProps {
   activeFaults: number;
   onConnect: () => void;
   route: string;
+  /** The sign-in state (auth-status.tsx). */
+  auth?: ComponentChildren;
 }
+
+const CONNECTION_TEXT: Record<Connection, string> = {
+  connecting: 'Connecting…',
+  connected: 'Connected',
+  unreachable: 'Unreachable',
+  unauthorized: 'Sign-in required',
+};
 
 const STREAM_TEXT: Record<StreamState, string> = {
   connecting: 'connecting',
@@ -23,7 +33,7 @@ const STREAM_TEXT: Record<StreamState, string> = {
   unavailable: 'off',
 };
 
-export function Header({ gatewayLabel, docsUrl, connection, health, stream, activeFaults, onConnect, route }: HeaderProps) {
+export function Header({ gatewayLabel, docsUrl, connection, health, stream, activeFaults, onConnect, route, auth }: HeaderProps) {
   return (
     <header class="app-header">
       <a class="brand" href="#/">
@@ -43,7 +53,7 @@ export function Header({ gatewayLabel, docsUrl, connection, health, stream, acti
       <div class="health" aria-live="polite">
         <span class={`conn conn-${connection}`} data-testid="connection-state">
           <span class="dot" aria-hidden="true" />
-          {connection === 'connected' ? 'Connected' : connection === 'unreachable' ? 'Unreachable' : 'Connecting…'}
+          {CONNECTION_TEXT[connection]}
         </span>
         {health?.version && <span class="meta">{`${health.product ?? 'gateway'} ${health.version}`}</span>}
         {health?.rosDomain !== undefined && <span class="meta">ROS domain {health.rosDomain}</span>}
@@ -62,6 +72,7 @@ export function Header({ gatewayLabel, docsUrl, connection, health, stream, acti
           Fault stream: {STREAM_TEXT[stream]}
         </span>
       </div>
+      {auth}
       <button type="button" class="gateway-button" onClick={onConnect} title="Change the gateway this UI talks to">
         Gateway: <span class="gateway-url">{gatewayLabel}</span>
       </button>

@@ -16,6 +16,14 @@ export function Home({ entityCount, connection }: { entityCount: number; connect
       </section>
     );
   }
+  if (connection === 'unauthorized') {
+    return (
+      <section class="panel" data-testid="home-unauthorized">
+        <h1>Sign-in required</h1>
+        <p>This gateway answers only to signed-in clients. Use Sign in in the header with a client id and secret or an access token.</p>
+      </section>
+    );
+  }
   if (!tree.loaded) {
     return (
       <section class="panel">

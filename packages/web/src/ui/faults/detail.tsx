@@ -40,7 +40,8 @@ export function FaultDetail({ code, type, id }: { code: string; type?: EntityTyp
 }
 
 function FaultDetailFor({ code, type, id }: { code: string; type: EntityType; id: string }) {
-  const { client, faults } = useApp();
+  const { client, faults, auth } = useApp();
+  const clearDenied = auth.refusal('fault.clear');
   const base = entityPath({ type, id });
   const path = `${base}/faults/${encodeURIComponent(code)}`;
   // Freeze frames are captured after the confirmation that brought the user here: poll briskly until
@@ -102,7 +103,7 @@ function FaultDetailFor({ code, type, id }: { code: string; type: EntityType; id
           <SeverityBadge severity={d.severity} />
           <StatusBadge raw={d.rawStatus} />
           {d.occurrences !== undefined && <span>{d.occurrences} occurrence{d.occurrences === 1 ? '' : 's'}</span>}
-          <button type="button" class="danger push-right" onClick={() => setClear({ open: true })}>
+          <button type="button" class="danger push-right" onClick={() => setClear({ open: true })} disabled={!!clearDenied} title={clearDenied}>
             Clear fault…
           </button>
         </div>

@@ -13,7 +13,8 @@ import { TableHead } from '../table-head';
 const cfgPath = (base: string, id: string) => `${base}/configurations/${encodeURIComponent(id)}`;
 
 export function ConfigurationsTab({ path }: { path: string }) {
-  const { client } = useApp();
+  const { client, auth } = useApp();
+  const resetAllDenied = auth.refusal('config.reset');
   const list = usePoll((signal) => client.read(`${path}/configurations`, { signal }), [client, path], 10_000);
   const [resetAll, setResetAll] = useState<{ open: boolean; busy?: boolean; error?: string }>({ open: false });
   const [report, setReport] = useState<string[]>();
@@ -63,7 +64,7 @@ export function ConfigurationsTab({ path }: { path: string }) {
       )}
       {rows.length > 0 && (
         <div>
-          <button type="button" class="danger" onClick={() => setResetAll({ open: true })}>
+          <button type="button" class="danger" onClick={() => setResetAll({ open: true })} disabled={!!resetAllDenied} title={resetAllDenied}>
             Reset all…
           </button>
         </div>
@@ -84,7 +85,9 @@ export function ConfigurationsTab({ path }: { path: string }) {
 }
 
 function ParamRow({ path, row, onChanged }: { path: string; row: ParamView; onChanged: () => void }) {
-  const { client } = useApp();
+  const { client, auth } = useApp();
+  const writeDenied = auth.refusal('config.write');
+  const resetDenied = auth.refusal('config.reset');
   const [edit, setEdit] = useState<{ text: string; error?: string; busy?: boolean; param: ParamView }>();
   const [note, setNote] = useState<string>();
   const inputId = `cfg-${row.id}`.replace(/[^A-Za-z0-9_-]/g, '_');
@@ -179,10 +182,10 @@ function ParamRow({ path, row, onChanged }: { path: string; row: ParamView; onCh
       <td class="actions">
         {!edit && (
           <>
-            <button type="button" onClick={startEdit}>
+            <button type="button" onClick={startEdit} disabled={!!writeDenied} title={writeDenied}>
               Edit
             </button>
-            <button type="button" onClick={reset}>
+            <button type="button" onClick={reset} disabled={!!resetDenied} title={resetDenied}>
               Reset
             </button>
           </>

@@ -71,7 +71,8 @@ export function DataTab({ path }: { path: string }) {
 }
 
 function DataRow({ path, item, onWrite }: { path: string; item: DataItem; onWrite: () => void }) {
-  const { client } = useApp();
+  const { client, auth } = useApp();
+  const writeDenied = auth.refusal('data.publish');
   const ref = useRef<HTMLTableRowElement>(null);
   const onScreen = useOnScreen(ref);
   // Topics that had no message to give (or a refused read) are asked again less often.
@@ -118,7 +119,7 @@ function DataRow({ path, item, onWrite }: { path: string; item: DataItem; onWrit
       </td>
       <td>
         {item.type && item.available && (
-          <button type="button" onClick={onWrite}>
+          <button type="button" onClick={onWrite} disabled={!!writeDenied} title={writeDenied}>
             Write…
           </button>
         )}

@@ -55,7 +55,8 @@ export function OperationsTab({ path }: { path: string }) {
 }
 
 function OperationCard({ path, op }: { path: string; op: OperationItem }) {
-  const { client } = useApp();
+  const { client, auth } = useApp();
+  const executeDenied = auth.refusal('operation.execute');
   const [open, setOpen] = useState(false);
   const [busy, setBusy] = useState(false);
   const [outcome, setOutcome] = useState<{ ok: boolean; body?: unknown; text?: string }>();
@@ -82,7 +83,7 @@ function OperationCard({ path, op }: { path: string; op: OperationItem }) {
         <span class="tag">{op.kind}</span>
         {op.type && <code class="small">{op.type}</code>}
         {op.rosPath && <code class="small muted">{op.rosPath}</code>}
-        <button type="button" class="push-right" aria-expanded={open} onClick={() => setOpen(!open)}>
+        <button type="button" class="push-right" aria-expanded={open} onClick={() => setOpen(!open)} disabled={!!executeDenied && !open} title={executeDenied}>
           {open ? 'Hide' : 'Execute…'}
         </button>
       </header>
@@ -109,7 +110,8 @@ function OperationCard({ path, op }: { path: string; op: OperationItem }) {
 const FINAL = new Set(['completed', 'failed']);
 
 function ExecutionView({ path, id }: { path: string; id: string }) {
-  const { client } = useApp();
+  const { client, auth } = useApp();
+  const cancelDenied = auth.refusal('operation.cancel');
   const [done, setDone] = useState(false);
   const [cancel, setCancel] = useState<{ busy: boolean; text?: string }>({ busy: false });
   const exec = usePoll(
@@ -140,7 +142,7 @@ function ExecutionView({ path, id }: { path: string; id: string }) {
         Execution <code>{id}</code>: <strong class={`exec-${status}`}>{status}</strong>
         {str(x.ros2_status) && <span class="muted"> (ROS: {str(x.ros2_status)})</span>}{' '}
         {!FINAL.has(status) && (
-          <button type="button" class="danger" disabled={cancel.busy} onClick={doCancel}>
+          <button type="button" class="danger" disabled={cancel.busy || !!cancelDenied} title={cancelDenied} onClick={doCancel}>
             Cancel
           </button>
         )}

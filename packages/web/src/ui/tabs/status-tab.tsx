@@ -2,6 +2,7 @@
 import { useState } from 'preact/hooks';
 import { obj, str } from '../../model/json';
 import { useApp } from '../context';
+import { lifecycleControl } from '../../auth/permissions';
 import { usePoll } from '../hooks';
 import { ErrorNote, errorText } from '../errors';
 import { Confirm } from '../dialog';
@@ -10,7 +11,7 @@ const TRANSITIONS = ['start', 'restart', 'force-restart', 'shutdown', 'force-shu
 const DESTRUCTIVE = new Set(['shutdown', 'force-shutdown', 'force-restart']);
 
 export function StatusTab({ path }: { path: string }) {
-  const { client } = useApp();
+  const { client, auth } = useApp();
   const status = usePoll((signal) => client.read(`${path}/status`, { signal }), [client, path], 3000);
   const [pending, setPending] = useState<string>();
   const [busy, setBusy] = useState(false);
@@ -66,7 +67,7 @@ export function StatusTab({ path }: { path: string }) {
       ) : (
         <div class="button-row">
           {offered.map((t) => (
-            <button key={t} type="button" class={DESTRUCTIVE.has(t) ? 'danger' : ''} disabled={busy} onClick={() => (DESTRUCTIVE.has(t) ? setPending(t) : void run(t))}>
+            <button key={t} type="button" class={DESTRUCTIVE.has(t) ? 'danger' : ''} disabled={busy || !!auth.refusal(lifecycleControl(t))} title={auth.refusal(lifecycleControl(t))} onClick={() => (DESTRUCTIVE.has(t) ? setPending(t) : void run(t))}>
               {t}
             </button>
           ))}
