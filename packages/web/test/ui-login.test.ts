@@ -7,12 +7,13 @@
 // publishes per operation. Skipped, loudly, while the gateway has no auth routes (404 on
 // /api/v1/auth/authorize): they come with the auth branch (issue 15 points 1-2).
 import { rmSync } from 'node:fs';
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { CHROMIUM, describeWith } from '../../../test-support/requirements.js';
 import { startFaultGateway, type FaultGateway } from '../../gateway/test/faults/gateway-harness.js';
 import { buildUi } from './support/build-ui.js';
 import { launchChromium, type Browser } from './support/browser.js';
+import { openPage } from './support/pages.js';
 import { CONTROL_ROLES, type Control } from '../src/auth/permissions.js';
 
 const SECRET = 'k9Vq2xLr7TzW4mNc8HbY3pJf6sDg1aEu5oRi0lKw';
@@ -84,12 +85,15 @@ describeWith(CHROMIUM, 'web UI sign-in and roles against a gateway with auth on'
     return ((await r.json()) as { access_token: string }).access_token;
   }
 
+  const uncaught: string[] = [];
+  afterEach(() => {
+    // 401 answers log console errors in chromium by design; an exception in the UI must not happen.
+    expect(uncaught.splice(0)).toEqual([]);
+  });
+
   async function open(hash = ''): Promise<Page> {
-    const page = await browser.context.newPage();
-    page.on('pageerror', (err) => {
-      throw new Error(`uncaught error in the page: ${err.message}`);
-    });
-    await page.goto(`${g.url}/${hash}`);
+    const { page, errors } = await openPage(browser, `${g.url}/${hash}`);
+    page.on('close', () => uncaught.push(...errors.filter((e) => e.startsWith('uncaught'))));
     return page;
   }
 

@@ -1,6 +1,6 @@
 // Lets the user point the UI at another gateway; the choice is kept in localStorage.
 import { useEffect, useState } from 'preact/hooks';
-import { Dialog } from './dialog';
+import { Dialog, FormFooter } from './dialog';
 import { normalizeGatewayUrl } from '../api/gateway-url';
 
 export interface ConnectionDialogProps {
@@ -52,19 +52,7 @@ export function ConnectionDialog({ open, current, onClose, onChoose }: Connectio
         <p id="gateway-help" class="help">
           Leave empty to use the gateway that served this page. You can also open the UI with <code>?gateway=http://robot:8080</code>.
         </p>
-        {error && (
-          <p class="error" role="alert">
-            {error}
-          </p>
-        )}
-        <div class="dialog-actions">
-          <button type="button" onClick={onClose}>
-            Cancel
-          </button>
-          <button type="submit" class="primary">
-            Connect
-          </button>
-        </div>
+        <FormFooter error={error} submitLabel="Connect" onCancel={onClose} />
       </form>
     </Dialog>
   );

@@ -103,3 +103,24 @@ export function Confirm({ title, open, message, confirmLabel, danger, busy, erro
     </Dialog>
   );
 }
+
+/** The end of a dialog's form: its error (as an alert) and the Cancel and submit buttons. */
+export function FormFooter({ error, errorTestId, submitLabel, busy, onCancel }: { error?: string; errorTestId?: string; submitLabel: string; busy?: boolean; onCancel: () => void }) {
+  return (
+    <>
+      {error && (
+        <p class="error" role="alert" data-testid={errorTestId}>
+          {error}
+        </p>
+      )}
+      <div class="dialog-actions">
+        <button type="button" onClick={onCancel}>
+          Cancel
+        </button>
+        <button type="submit" class="primary" disabled={busy}>
+          {submitLabel}
+        </button>
+      </div>
+    </>
+  );
+}

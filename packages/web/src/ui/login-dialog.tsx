@@ -2,7 +2,7 @@
 // session refreshes itself), or a pasted access token (used until it expires).
 import { useEffect, useState } from 'preact/hooks';
 import { SovdClientError } from '@medkit/client';
-import { Dialog } from './dialog';
+import { Dialog, FormFooter } from './dialog';
 import { errorText } from './errors';
 import type { AuthSession } from '../auth/session';
 
@@ -81,19 +81,7 @@ export function LoginDialog({ open, session, onClose }: LoginDialogProps) {
             </p>
           </>
         )}
-        {error && (
-          <p class="error" role="alert" data-testid="login-error">
-            {error}
-          </p>
-        )}
-        <div class="dialog-actions">
-          <button type="button" onClick={onClose}>
-            Cancel
-          </button>
-          <button type="submit" class="primary" disabled={busy}>
-            Sign in
-          </button>
-        </div>
+        <FormFooter error={error} errorTestId="login-error" submitLabel="Sign in" busy={busy} onCancel={onClose} />
       </form>
     </Dialog>
   );
