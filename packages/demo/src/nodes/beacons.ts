@@ -40,7 +40,6 @@ export function publishTopicBeacon(node: RosNode, h: DiscoveryHint & { transport
     hostname: hostname(),
     metadata: Object.entries(h.metadata ?? {}).map(([key, value]) => ({ key, value })),
   };
-  let timer: NodeJS.Timeout | undefined;
   const send = () => {
     try {
       pub.publish(msg);
@@ -48,9 +47,9 @@ export function publishTopicBeacon(node: RosNode, h: DiscoveryHint & { transport
       clearInterval(timer); // the node was destroyed (shutdown)
     }
   };
-  send();
-  timer = setInterval(send, periodMs);
+  const timer = setInterval(send, periodMs);
   timer.unref();
+  send();
   return () => clearInterval(timer);
 }
 

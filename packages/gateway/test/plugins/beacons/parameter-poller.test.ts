@@ -169,3 +169,31 @@ describe('parameters → hint (§3.6)', () => {
     expect(warnings).toEqual([expect.stringMatching(/configuration corrected: beacon_ttl_sec 15 <= poll_interval_sec 20: using 60/), 'no ROS connection: parameter beacon polls nothing']);
   });
 });
+
+describe('parameter client on @medkit/ros2 (hostile node answers)', () => {
+  it('reads only names under the prefix, at most 200 of them, within one deadline', async () => {
+    const asked: { names?: string[]; timeouts: number[] } = { timeouts: [] };
+    const fakeNode = {
+      parameterClient: () => ({
+        list: async (_p: string[], _d: number, o: { timeoutMs: number }) => {
+          asked.timeouts.push(o.timeoutMs);
+          return { names: ['other.x', ...Array.from({ length: 100_000 }, (_, i) => `ros2_medkit.discovery.metadata.k${i}`)], prefixes: [] };
+        },
+        get: async (names: string[], o: { timeoutMs: number }) => {
+          asked.names = names;
+          asked.timeouts.push(o.timeoutMs);
+          return names.map((name) => ({ name, type: 4, value: 'v' }));
+        },
+        close: () => {},
+      }),
+    };
+    const { rosParamClientFactory, MAX_PARAMETER_NAMES } = await import('../../../src/plugins/builtin/beacons/parameter/ros-client.js');
+    const c = rosParamClientFactory(fakeNode as never)('/n');
+    const got = await c.read('ros2_medkit.discovery', 500);
+    expect(asked.names).toHaveLength(MAX_PARAMETER_NAMES);
+    expect(asked.names!.every((n) => n.startsWith('ros2_medkit.discovery.'))).toBe(true);
+    expect(got).toHaveLength(200);
+    expect(asked.timeouts[0]).toBe(500);
+    expect(asked.timeouts[1]).toBeLessThanOrEqual(500);
+  });
+});

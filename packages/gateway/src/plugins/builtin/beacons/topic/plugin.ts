@@ -70,8 +70,8 @@ export class TopicBeaconPlugin extends BeaconPlugin {
       return;
     }
     const mono = this.store.now();
+    // Entity details follow through the once-a-second check (not per message: a flood stays cheap).
     if (this.store.update(hint, seenAt(msg.stamp, (this.deps.wallClock ?? Date.now)(), mono))) this.counters.stored++;
-    this.#changes?.check();
   }
 
   override getRoutes(): PluginRoute[] {
