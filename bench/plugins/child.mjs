@@ -1,24 +1,14 @@
-// One child of the parameter-beacon benchmark: waits for `go` on stdin, then creates a context with N
-// nodes. Every tenth node (global index % 10 == 9) is unresponsive: it offers list/get_parameters but
-// never answers; the others declare ros2_medkit.discovery.* parameters. Prints `ready`.
+// One child of the parameter-beacon benchmark: N nodes; every tenth node (global index % 10 == 9) is
+// unresponsive: it offers list/get_parameters but never answers; the others declare
+// ros2_medkit.discovery.* parameters.
 // Usage: node child.mjs <domain> <nodes> <index> <observer guid prefix>
-// Children drop traffic from each other (as in bench/discovery): the benchmark measures the gateway.
-import { createInterface } from 'node:readline';
-import { RosContext } from '../../packages/ros2/dist/index.js';
+import { runBenchChild } from '../support/ros-child.mjs';
 
 const [domain, count, index] = process.argv.slice(2, 5).map(Number);
-const observer = Buffer.from(process.argv[5] ?? '', 'hex');
-process.stdout.write('loaded\n');
-let ros;
-const input = createInterface({ input: process.stdin });
-input.on('close', () => process.exit(0));
-input.on('line', async (l) => {
-  if (l === 'go' && !ros) {
-    ros = await RosContext.create({
-      domainId: domain,
-      localhostOnly: true,
-      rtps: { peerIndexCount: 64, maxParticipantIndex: 119, packetFilter: { incoming: (d) => observer.length !== 12 || d.subarray(8, 20).equals(observer) } },
-    });
+runBenchChild({
+  domain,
+  observerHex: process.argv[5],
+  populate: (ros) => {
     for (let i = 0; i < count; i++) {
       const id = `n${index}_${i}`;
       const mute = (index * count + i) % 10 === 9;
@@ -34,10 +24,5 @@ input.on('line', async (l) => {
         node.parameters.declare('ros2_medkit.discovery.metadata.index', String(i));
       }
     }
-    process.stdout.write('ready\n');
-  }
-  if (l === 'stop') {
-    await ros?.close();
-    process.exit(0);
-  }
+  },
 });

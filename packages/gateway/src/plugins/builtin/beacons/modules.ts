@@ -3,7 +3,7 @@
 // (hidden: its name starts with `_`), the topic beacon subscribes on the gateway's node.
 import type { RosConnection } from '../../../ros/connection.js';
 import { PLUGIN_API_VERSION, type PluginModule } from '../../contract.js';
-import { beaconRouteDocs } from './common/beacon-plugin.js';
+import { beaconRouteDocs, type BeaconPlugin } from './common/beacon-plugin.js';
 import { PARAM_BEACON_CAPABILITY, ParameterBeaconPlugin, type ParameterBeaconDeps } from './parameter/plugin.js';
 import { rosParamClientFactory } from './parameter/ros-client.js';
 import { HINT_TYPE, TOPIC_BEACON_CAPABILITY, TopicBeaconPlugin, type TopicBeaconDeps } from './topic/plugin.js';
@@ -11,28 +11,25 @@ import { HINT_TYPE, TOPIC_BEACON_CAPABILITY, TopicBeaconPlugin, type TopicBeacon
 /** Name of the parameter beacon's helper node [REF]. */
 export const PARAM_BEACON_NODE = '_param_beacon_node';
 
-export function parameterBeaconModule(deps: ParameterBeaconDeps): PluginModule {
+/** A beacon plugin as a module: the plugin is its own IntrospectionProvider; its routes are documented. */
+function beaconModule(create: () => BeaconPlugin, capability: string, entityRoute: string, debugRoute: string): PluginModule {
   return {
     pluginApiVersion: PLUGIN_API_VERSION,
-    createPlugin: () => new ParameterBeaconPlugin(deps),
-    getIntrospectionProvider: (p) => p as ParameterBeaconPlugin,
+    createPlugin: create,
+    getIntrospectionProvider: (p) => p as BeaconPlugin,
     describePluginRoutes: () => ({
-      ...beaconRouteDocs(PARAM_BEACON_CAPABILITY, 'Parameter beacon hint of an entity'),
-      [PARAM_BEACON_CAPABILITY]: { get: { summary: 'Parameter beacon poll loop: per-node failures, backoff and skipped cycles', tags: ['x-medkit beacons'], responses: { 200: { description: 'Poll loop state' } } } },
+      ...beaconRouteDocs(capability, entityRoute),
+      [capability]: { get: { summary: debugRoute, tags: ['x-medkit beacons'], responses: { 200: { description: debugRoute } } } },
     }),
   };
 }
 
+export function parameterBeaconModule(deps: ParameterBeaconDeps): PluginModule {
+  return beaconModule(() => new ParameterBeaconPlugin(deps), PARAM_BEACON_CAPABILITY, 'Parameter beacon hint of an entity', 'Parameter beacon poll loop: per-node failures, backoff and skipped cycles');
+}
+
 export function topicBeaconModule(deps: TopicBeaconDeps): PluginModule {
-  return {
-    pluginApiVersion: PLUGIN_API_VERSION,
-    createPlugin: () => new TopicBeaconPlugin(deps),
-    getIntrospectionProvider: (p) => p as TopicBeaconPlugin,
-    describePluginRoutes: () => ({
-      ...beaconRouteDocs(TOPIC_BEACON_CAPABILITY, 'Topic beacon hint of an entity'),
-      [TOPIC_BEACON_CAPABILITY]: { get: { summary: 'Topic beacon receiver: counters and rate limiting', tags: ['x-medkit beacons'], responses: { 200: { description: 'Receiver state' } } } },
-    }),
-  };
+  return beaconModule(() => new TopicBeaconPlugin(deps), TOPIC_BEACON_CAPABILITY, 'Topic beacon hint of an entity', 'Topic beacon receiver: counters and rate limiting');
 }
 
 /** Parameter-beacon dependencies on a live ROS connection (resolved when the plugin starts). */

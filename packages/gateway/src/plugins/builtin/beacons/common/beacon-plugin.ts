@@ -87,8 +87,12 @@ export abstract class BeaconPlugin implements MedkitPlugin, IntrospectionProvide
     return this.store.get(entityId);
   }
 
+  /** The plugin's own state for its global debug route `GET /api/v1/<capability>`. */
+  abstract status(): Record<string, unknown>;
+
   getRoutes(): PluginRoute[] {
     return [
+      { method: 'GET', pattern: this.capability, handler: (_req, res) => res.sendJson(this.status()) },
       {
         method: 'GET',
         pattern: `(?:apps|components)/([^/]+)/${this.capability}`,

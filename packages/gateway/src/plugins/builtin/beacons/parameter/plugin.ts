@@ -2,7 +2,7 @@
 // parameters of the online Apps' nodes (or of every graph node when there are none), stores the hints,
 // enriches entities through the shared mapping, and serves `x-medkit-param-beacon` plus a debug view
 // of the poll loop (`GET /api/v1/x-medkit-param-beacon`: per-node failures, backoff and skip counts).
-import type { PluginConfig, PluginContext, PluginRoute } from '../../../contract.js';
+import type { PluginConfig, PluginContext } from '../../../contract.js';
 import { validateHint } from '../common/hint.js';
 import { BeaconPlugin } from '../common/beacon-plugin.js';
 import { ChangeNotifier } from '../common/change-notifier.js';
@@ -84,35 +84,27 @@ export class ParameterBeaconPlugin extends BeaconPlugin {
     if (hint) this.store.update(hint);
   }
 
-  override getRoutes(): PluginRoute[] {
-    return [
-      ...super.getRoutes(),
-      {
-        method: 'GET',
-        pattern: PARAM_BEACON_CAPABILITY,
-        handler: (_req, res) => {
-          const c = this.config;
-          res.sendJson({
-            config: {
-              parameter_prefix: c.parameterPrefix,
-              poll_interval_sec: c.pollIntervalSec,
-              poll_budget_sec: c.pollBudgetSec,
-              param_timeout_sec: c.paramTimeoutSec,
-              beacon_ttl_sec: this.store.limits.ttlSec,
-              beacon_expiry_sec: this.store.limits.expirySec,
-              max_hints: this.store.limits.maxHints,
-              max_concurrent_polls: c.concurrency,
-            },
-            polling: Boolean(this.poller),
-            cycles: this.poller?.cycles ?? 0,
-            start_offset: this.poller?.startOffset ?? 0,
-            last_cycle: this.poller?.lastCycle ?? null,
-            hints: this.store.size,
-            nodes: this.poller?.nodes() ?? [],
-          });
-        },
+  /** The debug view: effective configuration, the last cycle, and per node failures, backoff and skips. */
+  status(): Record<string, unknown> {
+    const c = this.config;
+    return {
+      config: {
+        parameter_prefix: c.parameterPrefix,
+        poll_interval_sec: c.pollIntervalSec,
+        poll_budget_sec: c.pollBudgetSec,
+        param_timeout_sec: c.paramTimeoutSec,
+        beacon_ttl_sec: this.store.limits.ttlSec,
+        beacon_expiry_sec: this.store.limits.expirySec,
+        max_hints: this.store.limits.maxHints,
+        max_concurrent_polls: c.concurrency,
       },
-    ];
+      polling: Boolean(this.poller),
+      cycles: this.poller?.cycles ?? 0,
+      start_offset: this.poller?.startOffset ?? 0,
+      last_cycle: this.poller?.lastCycle ?? null,
+      hints: this.store.size,
+      nodes: this.poller?.nodes() ?? [],
+    };
   }
 
   async shutdown(): Promise<void> {

@@ -1,7 +1,7 @@
 // The topic beacon (`topic_beacon`, gateway.md §3.5, §3.7): MedkitDiscoveryHint messages on
 // `/ros2_medkit/discovery` (reliable, depth 100) → rate limit → validate → store; entities are enriched
 // through the shared mapping and `x-medkit-topic-beacon` serves the stored hint.
-import type { PluginConfig, PluginContext, PluginRoute } from '../../../contract.js';
+import type { PluginConfig, PluginContext } from '../../../contract.js';
 import { validateHint } from '../common/hint.js';
 import { BeaconPlugin, readStoreConfig } from '../common/beacon-plugin.js';
 import { ChangeNotifier } from '../common/change-notifier.js';
@@ -74,25 +74,17 @@ export class TopicBeaconPlugin extends BeaconPlugin {
     if (this.store.update(hint, seenAt(msg.stamp, (this.deps.wallClock ?? Date.now)(), mono))) this.counters.stored++;
   }
 
-  override getRoutes(): PluginRoute[] {
-    return [
-      ...super.getRoutes(),
-      {
-        method: 'GET',
-        pattern: TOPIC_BEACON_CAPABILITY,
-        handler: (_req, res) => {
-          res.sendJson({
-            topic: this.topic,
-            listening: Boolean(this.#sub),
-            hints: this.store.size,
-            max_messages_per_second: this.limiter.rate,
-            publishers_tracked: this.limiter.publishers,
-            rate_limited: this.limiter.dropped,
-            ...this.counters,
-          });
-        },
-      },
-    ];
+  /** The debug view: counters and rate limiting. */
+  status(): Record<string, unknown> {
+    return {
+      topic: this.topic,
+      listening: Boolean(this.#sub),
+      hints: this.store.size,
+      max_messages_per_second: this.limiter.rate,
+      publishers_tracked: this.limiter.publishers,
+      rate_limited: this.limiter.dropped,
+      ...this.counters,
+    };
   }
 
   shutdown(): void {
