@@ -13,6 +13,7 @@ import { createMotorController } from './nodes/motor-controller.js';
 import { createObstacleDetector } from './nodes/obstacle-detector.js';
 import { createScenario } from './nodes/scenario.js';
 import { createSensorMonitor } from './nodes/sensor-monitor.js';
+import { startDemoBeacons } from './nodes/beacons.js';
 import { parseNodeProcessArgs } from './process/args.js';
 import { announceAndWait } from './process/run.js';
 import { SeededRandom } from './sim/random.js';
@@ -42,6 +43,7 @@ async function main(): Promise<void> {
     detector,
     createScenario(await ctx(), world, { autoplay: args.autoplay, first_scenario_sec: args.firstScenarioSec, scenario_period_sec: args.scenarioPeriodSec }),
   ];
+  startDemoBeacons(nodes);
   // Like a lifecycle manager: bring the managed node up at start.
   if (!(await detector.activate())) console.error('robot: obstacle_detector did not reach active');
   announceAndWait('robot', { contexts, nodes, clock });

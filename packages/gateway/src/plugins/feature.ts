@@ -10,6 +10,8 @@ import { createPluginContext } from './context.js';
 import { PluginHost } from './host.js';
 import { loadPlugins } from './loader.js';
 import { pluginDocPaths, registerPluginRoutes } from './routes.js';
+import { BUILTIN_PLUGIN_NAMES, BUILTIN_PLUGINS } from './builtin/index.js';
+import { ROS_SERVICE } from '../ros/connection.js';
 
 /** The plugin host, for features that hand entities to their owner's providers. */
 export const PLUGINS_SERVICE: Token<PluginHost> = token('plugins');
@@ -32,12 +34,15 @@ export function createPluginsFeature(opts: PluginsFeatureOptions = {}): GatewayF
   return {
     name: 'plugins',
     provides: [PLUGINS_SERVICE],
+    // Built-ins (beacons) use the ROS connection.
+    uses: [ROS_SERVICE],
     async init(ctx) {
-      const settings = readPluginSettings(ctx.config);
+      const settings = readPluginSettings(ctx.config, BUILTIN_PLUGIN_NAMES);
       const h = new PluginHost(ctx.log.child({ component: 'plugins' }));
       host = h;
       for (const p of opts.plugins ?? []) h.add(p.name, p.module, p.config ?? {}, p.callTimeoutMs ?? DEFAULT_CALL_TIMEOUT_MS);
-      await loadPlugins(h, settings);
+      const deps = { ros: () => ctx.services.find(ROS_SERVICE) };
+      await loadPlugins(h, settings, process.cwd(), (name) => (Object.hasOwn(BUILTIN_PLUGINS, name) ? BUILTIN_PLUGINS[name](deps) : undefined));
       ctx.services.provide(PLUGINS_SERVICE, h);
       // Zero overhead without plugins (§2.1): nothing else is installed.
       if (h.list.length === 0) return;

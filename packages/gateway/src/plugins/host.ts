@@ -201,8 +201,12 @@ export class PluginHost {
             const out = await withDeadline(p.name, 'introspect', p.timeoutMs, () => p.providers.introspection!.introspect(input));
             const fresh = out?.new_entities ?? {};
             p.owned.clear();
-            for (const [type, list] of [['area', fresh.areas], ['component', fresh.components], ['app', fresh.apps], ['function', fresh.functions]] as const) {
-              for (const e of list ?? []) if (e && typeof e.id === 'string') p.owned.set(e.id, type);
+            // [ours] A plugin without per-entity providers that re-declares an entity it was given only
+            // enriches it (a beacon's shadow App): it does not own it, so built-in data/operations stay.
+            const servesEntities = Boolean(p.providers.data || p.providers.operations || p.providers.faults || p.providers.lifecycle);
+            for (const [type, list, known] of [['area', fresh.areas, input.areas], ['component', fresh.components, input.components], ['app', fresh.apps, input.apps], ['function', fresh.functions, input.functions]] as const) {
+              const given = servesEntities ? undefined : new Set(known.map((e) => e.id));
+              for (const e of list ?? []) if (e && typeof e.id === 'string' && !given?.has(e.id)) p.owned.set(e.id, type);
             }
             p.metadata = new Map(Object.entries(out?.metadata ?? {}));
             return fresh as LayerOutput;

@@ -10,7 +10,7 @@ import { buildPeer, BUILD_DIR, PEERS_DIR, type PeerVendor } from './build-peers.
 export { buildPeer, buildPeers, PeerBuildError, PEERS_DIR, type PeerBinaries, type PeerVendor } from './build-peers.js';
 
 /** What the peer does; the same modes exist in every vendor's peer. */
-export type PeerMode = 'talker' | 'listener' | 'server' | 'client' | 'throughput-pub' | 'throughput-sub' | 'report' | 'keyed-pub' | 'keyed-sub';
+export type PeerMode = 'talker' | 'listener' | 'server' | 'client' | 'throughput-pub' | 'throughput-sub' | 'report' | 'keyed-pub' | 'keyed-sub' | 'params' | 'params-mute';
 
 /** Command-line options of a peer (README.md has the defaults per mode). */
 export interface PeerOptions {

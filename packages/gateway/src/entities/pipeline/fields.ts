@@ -9,7 +9,11 @@ import type { FieldGroup } from './policies.js';
  * scalar: string; list: string[]; bool: OR-able flag; tristate: `external`; topics: TopicSet;
  * keyed: services/actions keyed by full_path; identity: nameplate; object: opaque value.
  */
-export type FieldKind = 'scalar' | 'list' | 'bool' | 'tristate' | 'topics' | 'keyed' | 'identity' | 'object';
+/**
+ * `members`: a membership list (Function hosts) that a lower layer may add to but never take from: it
+ * unions even where other fields only fill (gateway.md §3.4: a beacon's function membership unions).
+ */
+export type FieldKind = 'scalar' | 'list' | 'members' | 'bool' | 'tristate' | 'topics' | 'keyed' | 'identity' | 'object';
 type Fields = ReadonlyArray<readonly [string, FieldKind]>;
 
 const IDENTITY: Fields = [
@@ -76,7 +80,7 @@ export const GROUP_FIELDS: Readonly<Record<EntityType, Readonly<Record<FieldGrou
   function: {
     identity: IDENTITY,
     hierarchy: [
-      ['hosts', 'list'],
+      ['hosts', 'members'],
       ['depends_on', 'list'],
     ],
     live_data: [],
@@ -91,6 +95,7 @@ export function isEmptyValue(kind: FieldKind, v: unknown): boolean {
     case 'scalar':
       return v === undefined || v === '';
     case 'list':
+    case 'members':
     case 'keyed':
       return !Array.isArray(v) || v.length === 0;
     case 'topics': {
@@ -118,6 +123,7 @@ export function unionValue(kind: FieldKind, a: unknown, b: unknown): unknown {
   if (isEmptyValue(kind, b)) return a;
   switch (kind) {
     case 'list':
+    case 'members':
       return [...new Set([...(a as string[]), ...(b as string[])])];
     case 'keyed':
       return unionKeyed(a as ServiceInfo[], b as ServiceInfo[]);

@@ -52,7 +52,8 @@ interface State {
   externalRank: number;
 }
 
-function apply(target: Rec, source: Rec, fields: ReadonlyArray<readonly [string, FieldKind]>, mode: 'fill' | 'replace' | 'union'): void {
+/** `enrich`: fill, but membership lists union (a lower layer adds Function hosts, §3.4). */
+function apply(target: Rec, source: Rec, fields: ReadonlyArray<readonly [string, FieldKind]>, mode: 'fill' | 'enrich' | 'replace' | 'union'): void {
   for (const [key, kind] of fields) {
     if (kind === 'tristate') continue; // handled by rule 6
     const src = source[key];
@@ -60,6 +61,8 @@ function apply(target: Rec, source: Rec, fields: ReadonlyArray<readonly [string,
     if (kind === 'identity') {
       // Nameplates merge by source precedence whatever the group policy (§1.6).
       target[key] = mergeIdentity(target[key] as Identity | undefined, src as Identity);
+    } else if (kind === 'members' && mode === 'enrich') {
+      target[key] = unionValue(kind, target[key], src);
     } else if (mode === 'replace' || isEmptyValue(kind, target[key])) {
       target[key] = structuredClone(src);
     } else if (mode === 'union') {
@@ -76,14 +79,15 @@ function differs(target: Rec, source: Rec, fields: ReadonlyArray<readonly [strin
 
 /**
  * Merges one field group of `source` into `target` given the owner's and the source's policy
- * (owner higher: fill; source higher: replace; equal: union, or fill for two authoritative layers).
+ * (owner higher: fill, membership lists union; source higher: replace; equal: union, or fill for two
+ * authoritative layers).
  * Returns true when the source took ownership of the group.
  */
 export function mergeGroup(target: Rec, source: Rec, type: EntityType, group: FieldGroup, owner: MergePolicy, src: MergePolicy): boolean {
   const fields = GROUP_FIELDS[type][group];
   const ro = POLICY_RANK[owner];
   const rs = POLICY_RANK[src];
-  if (ro > rs) apply(target, source, fields, 'fill');
+  if (ro > rs) apply(target, source, fields, 'enrich');
   else if (rs > ro) apply(target, source, fields, 'replace');
   else apply(target, source, fields, src === 'authoritative' ? 'fill' : 'union');
   return rs > ro;

@@ -43,7 +43,9 @@ enum peer_mode {
   MODE_CLIENT,
   MODE_THROUGHPUT_PUB,
   MODE_THROUGHPUT_SUB,
-  MODE_REPORT
+  MODE_REPORT,
+  MODE_PARAMS,      /* Fast DDS only: serves list_parameters / get_parameters with beacon hints */
+  MODE_PARAMS_MUTE  /* Cyclone only: offers list_parameters / get_parameters, never answers */
 };
 
 struct peer_options {
@@ -114,7 +116,7 @@ static void peer_usage(const char *why)
 {
   fprintf(stderr,
           "error: %s\n"
-          "usage: peer <talker|listener|server|client|throughput-pub|throughput-sub|report>\n"
+          "usage: peer <talker|listener|server|client|throughput-pub|throughput-sub|report|params|params-mute>\n"
           "  [--domain N] [--node NAME] [--ns /NS] [--count K] [--period-ms P]\n"
           "  [--reliability reliable|best_effort] [--durability volatile|transient_local]\n"
           "  [--depth N (0 = keep all)] [--size BYTES] [--topic DDS_TOPIC] [--service NAME]\n"
@@ -165,6 +167,8 @@ static void peer_parse(int argc, char **argv, struct peer_options *o)
   else if (strcmp(argv[1], "throughput-pub") == 0) o->mode = MODE_THROUGHPUT_PUB;
   else if (strcmp(argv[1], "throughput-sub") == 0) o->mode = MODE_THROUGHPUT_SUB;
   else if (strcmp(argv[1], "report") == 0) o->mode = MODE_REPORT;
+  else if (strcmp(argv[1], "params") == 0) o->mode = MODE_PARAMS;
+  else if (strcmp(argv[1], "params-mute") == 0) o->mode = MODE_PARAMS_MUTE;
   else peer_usage("unknown mode");
 
   o->domain = env_domain ? atoi(env_domain) : 0;
@@ -235,6 +239,15 @@ static void peer_parse(int argc, char **argv, struct peer_options *o)
   else snprintf(o->source_id, sizeof o->source_id, "%s%s%s", o->ns, strcmp(o->ns, "/") == 0 ? "" : "/", o->node_name);
   snprintf(o->req_topic, sizeof o->req_topic, "rq/%sRequest", o->service);
   snprintf(o->rep_topic, sizeof o->rep_topic, "rr/%sReply", o->service);
+}
+
+/* DDS topic of one of the node's own services, as rmw names it: "<kind>/<ns>/<node>/<service><suffix>"
+   with kind rq|rr and suffix Request|Reply (the node's parameter services, ros2-wire.md 2.2). */
+static void peer_node_service_topic(char *out, size_t cap, const struct peer_options *o, const char *kind,
+                                    const char *service, const char *suffix)
+{
+  snprintf(out, cap, "%s%s%s/%s/%s%s", kind, strcmp(o->ns, "/") == 0 ? "" : "/", strcmp(o->ns, "/") == 0 ? "" : o->ns + 1,
+           o->node_name, service, suffix);
 }
 
 /* Writes 16 GUID bytes as 32 lowercase hex digits into out (33 bytes). */

@@ -461,6 +461,28 @@ int main(int argc, char **argv)
     rep_writer = make_endpoint(true, tp, opt.rep_topic, make_qos(true, true, false, 10, userdata), true);
     break;
   }
+  case MODE_PARAMS_MUTE: {
+    /* A node whose parameter services exist on the wire (matched, acknowledged) but never reply:
+       the requests are never taken. */
+    static char topics[4][300];
+    const dds_topic_descriptor_t *descs[4] = {&rcl_interfaces_srv_dds__ListParameters_Request__desc, &rcl_interfaces_srv_dds__ListParameters_Response__desc,
+                                              &rcl_interfaces_srv_dds__GetParameters_Request__desc, &rcl_interfaces_srv_dds__GetParameters_Response__desc};
+    int i;
+    peer_node_service_topic(topics[0], sizeof topics[0], &opt, "rq", "list_parameters", "Request");
+    peer_node_service_topic(topics[1], sizeof topics[1], &opt, "rr", "list_parameters", "Reply");
+    peer_node_service_topic(topics[2], sizeof topics[2], &opt, "rq", "get_parameters", "Request");
+    peer_node_service_topic(topics[3], sizeof topics[3], &opt, "rr", "get_parameters", "Reply");
+    for (i = 0; i < 4; i++) {
+      bool writer = (i % 2) == 1;
+      make_csid(csid, sizeof csid, (uint32_t)(1 + i / 2));
+      snprintf(userdata, sizeof userdata, "serviceid=%s;%s", csid, writer ? PEER_TYPEHASH_RESPONSE : PEER_TYPEHASH_REQUEST);
+      make_endpoint(writer, make_topic(descs[i], topics[i]), topics[i], make_qos(writer, true, false, 10, userdata), true);
+    }
+    break;
+  }
+  case MODE_PARAMS:
+    peer_usage("params mode is served by the fastdds peer only");
+    break;
   case MODE_CLIENT:
   case MODE_REPORT: {
     bool report = opt.mode == MODE_REPORT;

@@ -20,6 +20,8 @@
 #include <thread>
 #include <vector>
 
+#include <unistd.h>
+
 #include <fastdds/dds/domain/DomainParticipant.hpp>
 #include <fastdds/dds/domain/DomainParticipantFactory.hpp>
 #include <fastdds/dds/publisher/DataWriter.hpp>
@@ -246,9 +248,12 @@ bool is_reader_guid(const GUID_t& g)
   return (g.entityId.value[3] & 0x04) != 0;
 }
 
-void serve_requests(DataReader* req_reader, DataWriter* rep_writer, MatchTracker& tracker)
+/* Serves one service: `answer(request, response)` fills the reply and returns the text of the
+   "request client=<id> seq=<n> <text>" line. */
+template <typename Req, typename Resp, typename Answer>
+void serve_requests(DataReader* req_reader, DataWriter* rep_writer, MatchTracker& tracker, Answer answer)
 {
-  Request_ rq;
+  Req rq;
   SampleInfo si;
   while (req_reader->take_next_sample(&rq, &si) == ReturnCode_t::RETCODE_OK) {
     if (!si.valid_data) continue;
@@ -256,8 +261,8 @@ void serve_requests(DataReader* req_reader, DataWriter* rep_writer, MatchTracker
     GUID_t reply_to = si.related_sample_identity.writer_guid();
     if (reply_to == GUID_t::unknown()) reply_to = si.sample_identity.writer_guid();
     int64_t seq = si.sample_identity.sequence_number().to64long();
-    Response_ rp;
-    rp.sum(rq.a() + rq.b());
+    Resp rp;
+    std::string text = answer(rq, rp);
     if (is_reader_guid(reply_to)) {
       auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(100);
       while (!tracker.has(reply_to) && std::chrono::steady_clock::now() < deadline)
@@ -271,9 +276,100 @@ void serve_requests(DataReader* req_reader, DataWriter* rep_writer, MatchTracker
     wp.related_sample_identity().writer_guid(reply_to);
     wp.related_sample_identity().sequence_number(si.sample_identity.sequence_number());
     rep_writer->write(&rp, wp);
-    peer_line("request client=%s seq=%" PRId64 " a=%lld b=%lld sum=%lld", guid_hex(reply_to).c_str(), seq,
-              (long long)rq.a(), (long long)rq.b(), (long long)rp.sum());
+    peer_line("request client=%s seq=%" PRId64 " %s", guid_hex(reply_to).c_str(), seq, text.c_str());
   }
+}
+
+std::string add_two_ints(const Request_& rq, Response_& rp)
+{
+  rp.sum(rq.a() + rq.b());
+  return "a=" + std::to_string(rq.a()) + " b=" + std::to_string(rq.b()) + " sum=" + std::to_string(rp.sum());
+}
+
+/* ---- params mode: a node with beacon parameters (gateway.md 3.6) ----------------------- */
+
+using rcl_interfaces::msg::dds_::ParameterValue_;
+using ListRequest_ = rcl_interfaces::srv::dds_::ListParameters_Request_;
+using ListResponse_ = rcl_interfaces::srv::dds_::ListParameters_Response_;
+using GetRequest_ = rcl_interfaces::srv::dds_::GetParameters_Request_;
+using GetResponse_ = rcl_interfaces::srv::dds_::GetParameters_Response_;
+
+struct Param {
+  std::string name;
+  ParameterValue_ value;
+};
+
+ParameterValue_ string_value(const std::string& s)
+{
+  ParameterValue_ v;
+  v.type(4);
+  v.string_value(s);
+  return v;
+}
+
+/* The node's parameters: ros2_medkit.discovery.* hints naming the node itself, plus one outside the prefix. */
+std::vector<Param> node_params()
+{
+  std::vector<Param> ps;
+  const std::string p = "ros2_medkit.discovery.";
+  ps.push_back({p + "entity_id", string_value(opt.node_name)});
+  ps.push_back({p + "display_name", string_value(std::string("Fast DDS peer ") + opt.node_name)});
+  ParameterValue_ pid;
+  pid.type(2);
+  pid.integer_value(int64_t(getpid()));
+  ps.push_back({p + "process_id", pid});
+  ParameterValue_ fns;
+  fns.type(9);
+  fns.string_array_value({"peer_function"});
+  ps.push_back({p + "function_ids", fns});
+  ps.push_back({p + "metadata.vendor", string_value("fastdds")});
+  ParameterValue_ other;
+  other.type(2);
+  other.integer_value(7);
+  ps.push_back({"unrelated.value", other});
+  return ps;
+}
+
+std::string list_parameters(const ListRequest_& rq, ListResponse_& rp)
+{
+  std::vector<std::string> names;
+  for (const Param& p : node_params()) {
+    bool match = rq.prefixes().empty();
+    for (const std::string& pre : rq.prefixes())
+      if (p.name == pre || p.name.compare(0, pre.size() + 1, pre + ".") == 0) match = true;
+    if (match) names.push_back(p.name);
+  }
+  rp.result().names(names);
+  return "list prefixes=" + std::to_string(rq.prefixes().size()) + " names=" + std::to_string(names.size());
+}
+
+std::string get_parameters(const GetRequest_& rq, GetResponse_& rp)
+{
+  std::vector<Param> all = node_params();
+  for (const std::string& n : rq.names()) {
+    ParameterValue_ v; /* type 0 = not set */
+    for (const Param& p : all)
+      if (p.name == n) v = p.value;
+    rp.values().push_back(v);
+  }
+  return "get names=" + std::to_string(rq.names().size());
+}
+
+/* One served service: its endpoints and the tracker of its reply writer. */
+struct Served {
+  DataReader* req = nullptr;
+  DataWriter* rep = nullptr;
+  MatchTracker tracker;
+};
+
+template <typename ReqType, typename RespType>
+void make_service(Served& s, const char* service)
+{
+  char rq[300], rr[300];
+  peer_node_service_topic(rq, sizeof rq, &opt, "rq", service, "Request");
+  peer_node_service_topic(rr, sizeof rr, &opt, "rr", service, "Reply");
+  s.req = make_reader(make_topic(rq, new ReqType()), true, false, 10, PEER_TYPEHASH_REQUEST, true);
+  s.rep = make_writer(make_topic(rr, new RespType()), true, false, 10, PEER_TYPEHASH_RESPONSE, true, &s.tracker);
 }
 
 /* Client state: request i goes out once both service endpoints matched; replies count
@@ -384,6 +480,7 @@ int main(int argc, char** argv)
   DataWriter *data_writer = nullptr, *req_writer = nullptr, *rep_writer = nullptr;
   DataReader *data_reader = nullptr, *req_reader = nullptr, *rep_reader = nullptr;
   MatchTracker tracker;
+  Served list_svc, get_svc;
   switch (opt.mode) {
   case MODE_TALKER:
   case MODE_THROUGHPUT_PUB:
@@ -402,6 +499,13 @@ int main(int argc, char** argv)
     rep_writer = make_writer(tp, true, false, 10, PEER_TYPEHASH_RESPONSE, true, &tracker);
     break;
   }
+  case MODE_PARAMS:
+    make_service<rcl_interfaces::srv::dds_::ListParameters_Request_PubSubType, rcl_interfaces::srv::dds_::ListParameters_Response_PubSubType>(list_svc, "list_parameters");
+    make_service<rcl_interfaces::srv::dds_::GetParameters_Request_PubSubType, rcl_interfaces::srv::dds_::GetParameters_Response_PubSubType>(get_svc, "get_parameters");
+    break;
+  case MODE_PARAMS_MUTE:
+    peer_usage("params-mute mode is served by the cyclone peer only");
+    break;
   case MODE_CLIENT:
   case MODE_REPORT: {
     bool report = opt.mode == MODE_REPORT;
@@ -480,7 +584,9 @@ int main(int argc, char** argv)
         }
         if (opt.mode == MODE_THROUGHPUT_SUB) peer_rate_tick(&rate);
       }
-      if (req_reader) serve_requests(req_reader, rep_writer, tracker);
+      if (req_reader) serve_requests<Request_, Response_>(req_reader, rep_writer, tracker, add_two_ints);
+      if (list_svc.req) serve_requests<ListRequest_, ListResponse_>(list_svc.req, list_svc.rep, list_svc.tracker, list_parameters);
+      if (get_svc.req) serve_requests<GetRequest_, GetResponse_>(get_svc.req, get_svc.rep, get_svc.tracker, get_parameters);
       if (rep_reader) {
         if (opt.mode == MODE_REPORT) client_step<ReportCall>(client, req_writer, rep_reader);
         else client_step<AddCall>(client, req_writer, rep_reader);
