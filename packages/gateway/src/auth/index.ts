@@ -10,7 +10,7 @@ export { AUTH_MIGRATIONS } from './revocations.js';
 export { AuthConfigError, OAuthError } from './errors.js';
 export { readAuthSettings, type AuthSettings } from './settings.js';
 export { AccessPolicy, BEARER_SCHEME, SECURITY_SCHEMES } from './policy.js';
-export { RoleTable, renderRoleTable, accessOf, defaultAccess, stricter, type RouteRole, type RoleTableRow, type RoleResolver } from './route-access.js';
+export { RoleTable, renderRoleTable, publishedRows, ROLE_TABLE_FLAGS, accessOf, defaultAccess, stricter, type RouteRole, type RoleTableRow, type RoleResolver } from './route-access.js';
 export { ROLES, hasRole, parseRole, type Role, type RouteAccess } from './roles.js';
 export { AuthService, type TokenResponse } from './service.js';
 

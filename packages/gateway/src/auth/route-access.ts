@@ -22,11 +22,13 @@ export const isReadMethod = (method: string): boolean => READ_METHODS.has(method
 
 /** Routes that never need a token: the auth endpoints (§12.2) and Swagger UI's static files. */
 const PUBLIC_PREFIXES = [`${API_BASE}/auth/`, `${API_BASE}/swagger-ui`];
+/** Swagger UI's copies of the API description need what /api/v1/docs needs. */
+const DOC_COPIES = new Set([`${API_BASE}/swagger-ui/json`, `${API_BASE}/swagger-ui/yaml`]);
 
 /** The access of a route that declares none (and of a request that matches no route). */
 export function defaultAccess(method: string, url: string): RouteAccess {
-  if (PUBLIC_PREFIXES.some((p) => url.startsWith(p))) return 'public';
   const read = isReadMethod(method);
+  if (PUBLIC_PREFIXES.some((p) => url.startsWith(p)) && !DOC_COPIES.has(url)) return read || url.startsWith(`${API_BASE}/auth/`) ? 'public' : 'admin';
   // Outside the API only static files are served (the web UI, the /docs redirect): the browser must
   // load them before it can log in, and they hold no robot data.
   if (url !== API_BASE && !url.startsWith(`${API_BASE}/`)) return read ? 'public' : 'admin';
@@ -76,6 +78,17 @@ export function rowRole(row: RoleTableRow): RouteAccess | undefined {
   return typeof row.access === 'string' ? row.access : undefined;
 }
 
+/**
+ * The rows docs/roles.md publishes: the API and /mcp. The static files outside the API (the web UI, whose
+ * file list depends on the build, and the /docs redirect) are public by the default rule above.
+ */
+export function publishedRows(rows: readonly RoleTableRow[]): RoleTableRow[] {
+  return rows.filter((r) => r.path === API_BASE || r.path.startsWith(`${API_BASE}/`) || r.path === '/mcp');
+}
+
+/** The settings the published table is generated with: every route-registering feature on, no ROS. */
+export const ROLE_TABLE_FLAGS = { 'ros.enabled': false, 'mcp.enabled': true, 'docs.enabled': true, 'logging.level': 'silent' } as const;
+
 /** docs/roles.md: the generated route → minimum role table. */
 export function renderRoleTable(rows: readonly RoleTableRow[]): string {
   const lines = [
@@ -90,11 +103,14 @@ export function renderRoleTable(rows: readonly RoleTableRow[]): string {
     '`viewer`; `none` needs none. The same table is published in the OpenAPI document as the `security` of',
     'each operation (`bearerAuth` with the role name).',
     '',
-    'Routes no row lists (unknown paths) need `viewer` to read and `admin` for anything else.',
+    'Routes no row lists need `viewer` to read and `admin` for anything else (unknown paths), except the static',
+    'files outside `/api/v1` (the web UI, the `/docs` redirect), which are `public` so a browser can load the login.',
+    'Plugin vendor routes need `viewer` to read and `configurator` otherwise; a plugin may declare a stricter role',
+    'per route (docs/plugins.md).',
     '',
     '| Method | Path | Minimum role |',
     '|---|---|---|',
-    ...rows.map((r) => `| ${r.method} | \`${r.path}\` | ${typeof r.access === 'string' ? r.access : r.access.rule} |`),
+    ...publishedRows(rows).map((r) => `| ${r.method} | \`${r.path}\` | ${typeof r.access === 'string' ? r.access : r.access.rule} |`),
     '',
   ];
   return lines.join('\n');
