@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TestGateway } from '../support/gateway.js';
 import { api, startAuthGateway, tokensOf, type TestRole } from './support.js';
-import { ROLE_TABLE_FLAGS } from '../../src/auth/index.js';
+import { renderRoleTable, ROLE_TABLE_FLAGS } from '../../src/auth/index.js';
 
 const ROLE_ORDER = ['viewer', 'operator', 'configurator', 'admin'] as const;
 const ROLES_MD = new URL('../../../../docs/roles.md', import.meta.url);
@@ -44,6 +44,14 @@ function operationsOf(doc: { paths: Record<string, Record<string, { security?: R
 
 type Outcome = 401 | 403 | 'allowed';
 
+/** Runs `jobs` a few at a time (bounded, so the gateway under test is not flooded). */
+async function inPool(jobs: (() => Promise<void>)[], width = 8): Promise<void> {
+  let next = 0;
+  await Promise.all(Array.from({ length: width }, async () => {
+    while (next < jobs.length) await jobs[next++]();
+  }));
+}
+
 function expected(min: string, role: TestRole | undefined, tokenNeeded: boolean): Outcome {
   if (min === 'public' || !tokenNeeded) return 'allowed';
   if (!role) return 401;
@@ -77,6 +85,10 @@ describe('generated role walk over /api/v1/docs', () => {
   });
   afterAll(() => g?.close());
 
+  it('docs/roles.md matches the routes the gateway registers (run `npm run docs:roles` after changing routes or roles)', () => {
+    expect(readFileSync(ROLES_MD, 'utf8')).toBe(renderRoleTable(g.gateway.auth.table.list()));
+  });
+
   it('publishes every documented operation in docs/roles.md, with the same role as its OpenAPI security', () => {
     expect(ops.length).toBeGreaterThan(250);
     const missing = ops.filter((o) => !table.has(`${o.method} ${o.template}`)).map((o) => `${o.method} ${o.template}`);
@@ -93,14 +105,15 @@ describe('generated role walk over /api/v1/docs', () => {
 
   it('answers every operation for every role and without a token as the table says (require_auth_for: all)', async () => {
     const mismatches: string[] = [];
-    for (const op of ops) {
-      const min = table.get(`${op.method} ${op.template}`)!;
-      for (const role of [undefined, ...ROLE_ORDER]) {
-        const want = expected(min, role, true);
+    const jobs = ops.flatMap((op) =>
+      [undefined, ...ROLE_ORDER].map((role) => async () => {
+        const want = expected(table.get(`${op.method} ${op.template}`)!, role, true);
         const got = await outcome(g, op, role && tokens[role]);
         if (got !== want) mismatches.push(`${op.method} ${op.path} as ${role ?? 'anonymous'}: expected ${want}, got ${got}`);
-      }
-    }
+      }),
+    );
+    expect(jobs.length).toBe(ops.length * 5);
+    await inPool(jobs);
     expect(mismatches).toEqual([]);
   });
 
@@ -108,13 +121,14 @@ describe('generated role walk over /api/v1/docs', () => {
     const w = await startAuthGateway({ defaults: true, flags: { ...ROLE_TABLE_FLAGS, 'auth.require_auth_for': 'write' } });
     try {
       const mismatches: string[] = [];
-      for (const op of ops) {
-        const min = table.get(`${op.method} ${op.template}`)!;
-        const needed = op.method !== 'GET' || min !== 'viewer';
-        const want = expected(min, undefined, needed);
-        const got = await outcome(w, op, undefined);
-        if (got !== want) mismatches.push(`${op.method} ${op.path}: expected ${want}, got ${got}`);
-      }
+      await inPool(
+        ops.map((op) => async () => {
+          const min = table.get(`${op.method} ${op.template}`)!;
+          const want = expected(min, undefined, op.method !== 'GET' || min !== 'viewer');
+          const got = await outcome(w, op, undefined);
+          if (got !== want) mismatches.push(`${op.method} ${op.path}: expected ${want}, got ${got}`);
+        }),
+      );
       expect(mismatches).toEqual([]);
     } finally {
       await w.close();
