@@ -21,7 +21,11 @@ function requestOf(request: FastifyRequest, path: string, match: RegExpExecArray
   return {
     pathParam: (i) => match[i],
     header: (name) => {
-      const v = request.headers[name.toLowerCase()];
+      const lower = name.toLowerCase();
+      // The caller's identity as the pipeline established it (the token subject when auth is on), so a
+      // plugin's lock check cannot be fooled by a self-declared X-Client-Id.
+      if (lower === 'x-client-id') return request.client.id;
+      const v = request.headers[lower];
       return Array.isArray(v) ? v[0] : v;
     },
     path: () => `${API_BASE}/${path}`,
