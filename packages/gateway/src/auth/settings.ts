@@ -112,7 +112,8 @@ export function readAuthSettings(config: GatewayConfig): AuthSettings {
   } else {
     keys = rsaKeys(config);
   }
-  for (const key of ['auth.jwt_secret', 'auth.clients']) {
+  // An RS256 jwt_secret is a file path, not a secret.
+  for (const key of algorithm === 'HS256' ? ['auth.jwt_secret', 'auth.clients'] : ['auth.clients']) {
     if (config.origins.get(key)?.source === 'command line') warnings.push(`${key} was given on the command line, where other local users can read it (ps); prefer the environment (MEDKIT_JWT_SECRET, MEDKIT_AUTH_CLIENTS)`);
   }
   if (clients.size === 0) warnings.push('auth is enabled but auth.clients is empty: no client can obtain a token');
