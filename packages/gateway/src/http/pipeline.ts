@@ -35,6 +35,20 @@ export function clientOf(headers: FastifyRequest['headers']): ClientIdentity {
   return id ? { id } : ANONYMOUS;
 }
 
+/**
+ * The path as the router matched it (duplicate slashes collapsed, percent-decoded), so a route that decides
+ * its role from the path (plugin vendor routes) sees what its handler will see: `%73ecrets` is `secrets`.
+ */
+function routedPath(url: string): string {
+  const path = url.split('?')[0].replace(/\/{2,}/g, '/');
+  try {
+    return decodeURIComponent(path);
+  } catch {
+    // The router refuses malformed encoding before any hook runs; keep the raw path regardless.
+    return path;
+  }
+}
+
 /** Who decides access (auth/policy.ts) and the route → minimum role table it fills from route registrations. */
 export interface AccessStages {
   policy: AccessPolicy;
@@ -55,7 +69,7 @@ export function installRequestPipeline(app: HttpApp, resolver: EntityResolver, a
   // Role stage: global, so it runs before any later hook can answer (aggregation forwards in onRequest),
   // and for unmatched paths too (their default access applies).
   app.addHook('onRequest', async (request) => {
-    const path = request.url.split('?')[0];
+    const path = routedPath(request.url);
     const needed = accessOf(request.method, request.routeOptions.url ?? path, request.routeOptions.config?.role, path);
     access.policy.check(request.method, needed, identities.get(request)!);
   });

@@ -58,6 +58,9 @@ describe('plugin vendor routes', () => {
     expect(await statusAs('none', 'GET', '/x-vault/secrets')).toBe(401);
     expect(await statusAs('configurator', 'GET', '/x-vault/secrets')).toBe(403);
     expect(await statusAs('admin', 'GET', '/x-vault/secrets')).toBe(200);
+    // Spelt differently, it is the same route to the router and to the role check.
+    expect(await statusAs('viewer', 'GET', '/x-vault/%73ecrets')).toBe(403);
+    expect(await statusAs('viewer', 'GET', '//x-vault//secrets')).toBe(403);
     expect(await statusAs('operator', 'POST', '/x-vault/lock')).toBe(403);
     expect(await statusAs('configurator', 'POST', '/x-vault/lock')).toBe(200);
   });
