@@ -2,7 +2,7 @@
 // judged on this gateway before it is forwarded, and the peer receives the authenticated subject as
 // X-Client-Id (and the token only with aggregation.forward_auth).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startPeer, type TestPeer } from '../aggregation/support.js';
+import { eventually, startPeer, type TestPeer } from '../aggregation/support.js';
 import { authFlags, CLIENTS, tokensOf, type TestRole } from './support.js';
 import type { TestGateway } from '../support/gateway.js';
 
@@ -25,7 +25,14 @@ beforeAll(async () => {
   const peers = [{ name: 'arm', url: arm.url }];
   main = await startPeer({ name: 'main', manifest: 'main.yaml', peers, flags: authFlags() });
   relay = await startPeer({ name: 'relay', manifest: 'main.yaml', peers, flags: authFlags({ 'aggregation.forward_auth': true }) });
-  for (const g of [main, relay]) await g.aggregation!.checkNow();
+  // The peer's app is merged in once its first health check and refresh are through (bounded wait).
+  for (const g of [main, relay]) {
+    await eventually(async () => {
+      await g.aggregation!.checkNow();
+      const apps = (await (await fetch(`${g.url}/api/v1/apps`)).json()) as { items: { id: string }[] };
+      return apps.items.some((a) => a.id === 'arm__camera');
+    }, 400);
+  }
   const asGateway = { url: main.url } as TestGateway;
   for (const role of ['viewer', 'admin'] as const) tokens[role] = (await tokensOf(asGateway, role)).access_token;
 });
