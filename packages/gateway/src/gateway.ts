@@ -13,6 +13,8 @@ import { orderFeatures, ServiceRegistry } from './registry/index.js';
 import { CollectionSamplerRegistry } from './sampling/registry.js';
 import { EntityResolver } from './entity-scope/index.js';
 import { GATEWAY_VERSION, PRODUCT_NAME, SOVD_VERSION } from './version.js';
+import { AUTH_MIGRATIONS, createGatewayAuth, readAuthSettings, type GatewayAuth } from './auth/index.js';
+import { registerAuthRoutes } from './auth/routes.js';
 
 export interface GatewayOptions {
   config: GatewayConfig;
@@ -25,6 +27,8 @@ export interface GatewayOptions {
 export interface Gateway {
   ctx: GatewayContext;
   http: HttpServer;
+  /** Authentication and roles: the route → minimum role table (docs/roles.md) and the token service. */
+  auth: GatewayAuth;
   /** Binds the configured host/port (tests pass port 0 for an ephemeral one); resolves with the base URL. */
   listen(port?: number): Promise<string>;
   /** Stops accepting, lets in-flight requests finish (bounded), stops features, closes storage. */
@@ -38,11 +42,16 @@ export async function createGateway(opts: GatewayOptions): Promise<Gateway> {
   const { config } = opts;
   // Checked before anything is opened: a missing or cyclic dependency is a configuration error.
   const features = orderFeatures(opts.features);
+  // Also before anything is opened: auth settings that cannot be honoured refuse start-up (fail closed).
+  const authSettings = readAuthSettings(config);
   const log = pino({ level: config.get('logging.level'), base: undefined }, (opts.logStream ?? process.stderr) as pino.DestinationStream);
   const dataDir = prepareDataDir(config.get('data_dir'));
   const migrations = new MigrationRegistry();
+  migrations.register(...AUTH_MIGRATIONS);
   for (const f of features) if (f.migrations) migrations.register(...f.migrations);
   const db = openStore(dataDir, migrations);
+  const auth = createGatewayAuth(authSettings, db);
+  for (const w of authSettings.warnings) log.warn(w);
 
   // Capabilities are read from the routes as registered (GET / §4.1), so the index exists first.
   const routeIndex = new RouteIndex();
@@ -72,6 +81,7 @@ export async function createGateway(opts: GatewayOptions): Promise<Gateway> {
   };
   const abandon = async (err: unknown): Promise<never> => {
     await stopFeatures();
+    auth.close();
     db.close();
     throw err;
   };
@@ -101,7 +111,7 @@ export async function createGateway(opts: GatewayOptions): Promise<Gateway> {
       allowedHeaders: config.get('cors.allowed_headers'),
       allowCredentials: config.get('cors.allow_credentials'),
       maxAgeSeconds: config.get('cors.max_age_seconds'),
-      authEnabled: false,
+      authEnabled: authSettings.enabled,
     },
     rateLimit: {
       enabled: config.get('rate_limiting.enabled'),
@@ -111,13 +121,15 @@ export async function createGateway(opts: GatewayOptions): Promise<Gateway> {
       cleanupIntervalSec: config.get('rate_limiting.client_cleanup_interval_seconds'),
       maxIdleSec: config.get('rate_limiting.client_max_idle_seconds'),
     },
-    openApi: { enabled: config.get('docs.enabled'), version: GATEWAY_VERSION, sovdVersion: SOVD_VERSION },
+    openApi: { enabled: config.get('docs.enabled'), version: GATEWAY_VERSION, sovdVersion: SOVD_VERSION, security: auth.security },
     resolver: ctx.resolver,
+    access: { policy: auth.policy, table: auth.table },
     docsEnrichers: features.flatMap((f) => f.docsEnrichers?.(ctx) ?? []),
     docsPaths: features.flatMap((f) => f.docsPaths?.(ctx) ?? []),
     routes: [
       (app) => routeIndex.install(app),
-      registerInfoRoutes({ name: PRODUCT_NAME, version: GATEWAY_VERSION, sovdVersion: SOVD_VERSION, capabilities: ctx.capabilities, health: ctx.health, routeIndex }),
+      registerInfoRoutes({ name: PRODUCT_NAME, version: GATEWAY_VERSION, sovdVersion: SOVD_VERSION, capabilities: ctx.capabilities, health: ctx.health, routeIndex, auth: auth.rootInfo }),
+      registerAuthRoutes(auth.service),
       ...ROUTE_PHASES.flatMap((phase) => features.filter((f) => (f.routePhase ?? 'resource') === phase).flatMap((f) => (f.routes ? [f.routes(ctx)] : []))),
     ],
   }).catch(abandon);
@@ -131,6 +143,7 @@ export async function createGateway(opts: GatewayOptions): Promise<Gateway> {
   return {
     ctx,
     http,
+    auth,
     async listen(port?: number) {
       const address = await http.app.listen({ host: config.get('server.host'), port: port ?? config.get('server.port') });
       const bound = http.app.server.address();
@@ -152,6 +165,7 @@ export async function createGateway(opts: GatewayOptions): Promise<Gateway> {
         }
         // Also when listen() failed: init() already joined ROS and opened files.
         await stopFeatures();
+        auth.close();
         db.close();
       })();
       return closed;

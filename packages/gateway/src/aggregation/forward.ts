@@ -7,7 +7,7 @@ import { MAX_PEER_RESPONSE_BYTES, readCapped } from './peer-http.js';
 import { decodeSegment } from './url-paths.js';
 
 /** Request headers passed to the peer. */
-const FORWARDED_REQUEST_HEADERS = ['content-type', 'accept', 'x-client-id', 'last-event-id', 'x-medkit-no-fan-out'];
+const FORWARDED_REQUEST_HEADERS = ['content-type', 'accept', 'last-event-id', 'x-medkit-no-fan-out'];
 /** Response headers copied back (hop-by-hop and encoding headers are not: fetch already decoded the body). */
 const COPIED_RESPONSE_HEADERS = [
   'content-type',
@@ -40,6 +40,8 @@ export interface ForwardOptions {
   timeoutMs: number;
   forwardAuth: boolean;
   maxBytes?: number;
+  /** Sent as X-Client-Id: the caller's identity as this gateway established it (the token subject when auth is on). */
+  clientId?: string;
 }
 
 function hasBody(req: IncomingMessage): boolean {
@@ -66,6 +68,7 @@ export async function forwardRequest(req: IncomingMessage, res: ServerResponse, 
     const v = req.headers[h];
     if (typeof v === 'string') headers[h] = v;
   }
+  if (o.clientId !== undefined) headers['x-client-id'] = o.clientId;
   if (o.forwardAuth && typeof req.headers.authorization === 'string') headers.authorization = req.headers.authorization;
   const ac = new AbortController();
   let timedOut = false;

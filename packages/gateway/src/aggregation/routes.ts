@@ -28,11 +28,11 @@ export function entityTarget(url: string): { segment: EntitySegment; id: string;
   return { segment: m[1] as EntitySegment, id, rest: m[3], query: m[4] ?? '' };
 }
 
-/** Headers that go with a fan-out query: the client's identity, and its token only when configured. */
+/** Headers that go with a fan-out query: the client's identity (the token subject when auth is on), and its token only when configured. */
 function fanOutHeaders(request: FastifyRequest, forwardAuth: boolean): Record<string, string> {
   const h: Record<string, string> = {};
-  const cid = request.headers['x-client-id'];
-  if (typeof cid === 'string') h['x-client-id'] = cid;
+  const cid = request.client.id;
+  if (cid !== undefined) h['x-client-id'] = cid;
   if (forwardAuth && typeof request.headers.authorization === 'string') h.authorization = request.headers.authorization;
   return h;
 }
@@ -55,7 +55,7 @@ export function registerAggregationHooks(svc: AggregationService) {
           path,
           rewriteLocation: (loc) => (loc === remoteBase || loc.startsWith(`${remoteBase}/`) ? localBase + loc.slice(remoteBase.length) : loc),
         },
-        { timeoutMs: s.timeoutMs, forwardAuth: s.forwardAuth },
+        { timeoutMs: s.timeoutMs, forwardAuth: s.forwardAuth, clientId: request.client.id },
       );
       if (out.kind === 'failed') {
         if (out.reason !== 'too_large') svc.suspect(route.peer);

@@ -1,5 +1,5 @@
 import type { KeySpec } from './key-spec.js';
-import { CORS_KEYS, DISCOVERY_KEYS, RATE_LIMIT_KEYS, ROS_KEYS, SERVER_KEYS, STORAGE_KEYS } from './keys.js';
+import { AUTH_KEYS, CORS_KEYS, DISCOVERY_KEYS, RATE_LIMIT_KEYS, ROS_KEYS, SERVER_KEYS, STORAGE_KEYS } from './keys.js';
 
 /** Core key tables with their reference titles. */
 export const CORE_KEY_GROUPS: [string, Record<string, KeySpec>][] = [
@@ -9,4 +9,5 @@ export const CORE_KEY_GROUPS: [string, Record<string, KeySpec>][] = [
   ['ROS 2', ROS_KEYS],
   ['Discovery', DISCOVERY_KEYS],
   ['Storage and bulk data', STORAGE_KEYS],
+  ['Authentication', AUTH_KEYS],
 ];

@@ -81,6 +81,21 @@ export const STORAGE_KEYS = {
   'bulk_data.max_upload_size': int(104857600, 'Largest multipart upload in bytes (0 = unlimited).', { min: 0, max: 17179869184, policy: 'reject' }),
 } satisfies Record<string, KeySpec>;
 
+export const AUTH_KEYS = {
+  'auth.enabled': bool(false, 'JWT bearer authentication and roles (docs/security.md). Start-up is refused when the keys below cannot be honoured.'),
+  'auth.jwt_secret': str('', 'HS256: the shared secret, at least 32 characters; RS256: path to the private key PEM (or the PEM itself). Prefer the MEDKIT_JWT_SECRET environment variable [ours]. Never shown by any route or log.'),
+  'auth.jwt_public_key': str('', 'RS256: path to the public key PEM (or the PEM itself); required for RS256.'),
+  'auth.jwt_algorithm': str('HS256', 'HS256 | RS256.', { enum: ['HS256', 'RS256'], policy: 'refuse' }),
+  'auth.token_expiry_seconds': int(3600, 'Access token lifetime.', { min: 1, max: 31536000, policy: 'refuse' }),
+  'auth.refresh_token_expiry_seconds': int(86400, 'Refresh token lifetime; at least the access token lifetime.', { min: 1, max: 31536000, policy: 'refuse' }),
+  'auth.require_auth_for': str('write', 'none (tokens still issued, nothing enforced) | write (POST/PUT/DELETE, and any route above viewer, need a token) | all.', {
+    enum: ['none', 'write', 'all'],
+    policy: 'refuse',
+  }),
+  'auth.issuer': str('ros2_medkit_gateway', 'The `iss` claim of issued tokens, required on presented ones.'),
+  'auth.clients': list([], 'Static clients, entries `client_id:client_secret:role` (role case-insensitive: viewer, operator, configurator, admin). Prefer the MEDKIT_AUTH_CLIENTS environment variable (comma-separated) [ours]. Never shown by any route or log.'),
+} satisfies Record<string, KeySpec>;
+
 export const ALL_KEYS = {
   ...SERVER_KEYS,
   ...CORS_KEYS,
@@ -88,6 +103,7 @@ export const ALL_KEYS = {
   ...ROS_KEYS,
   ...DISCOVERY_KEYS,
   ...STORAGE_KEYS,
+  ...AUTH_KEYS,
 };
 
 export type ConfigKeyName = keyof typeof ALL_KEYS;

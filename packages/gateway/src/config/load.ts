@@ -110,7 +110,7 @@ function unknownKeyMessage(key: string, origin: ConfigOrigin | undefined): strin
 }
 
 /** Keys whose values are not printed (credentials). */
-const SECRET_KEY = /secret|password|token|credential/i;
+const SECRET_KEY = /secret|password|token|credential|^auth\.clients$|private_key/i;
 
 /** Start-up lines naming where each explicitly set key came from, grouped by source in load order. */
 export function describeConfigOrigins(config: GatewayConfig): string[] {
@@ -133,7 +133,6 @@ const STRUCTURED_PREFIXES = [
   'scripts.',
   'locking.',
   'logs.',
-  'auth.',
   'updates.',
   'server.tls.',
 ];

@@ -73,7 +73,7 @@ export function registerConfigurationRoutes(deps: ConfigurationRouteDeps) {
       const WildParams = Type.Object({ [idParam]: EntityId(`${Title} id`), '*': Type.String() });
       const tags = ['configurations'];
       const reads = { entity: { segment, collection: 'configurations' as const } };
-      const writes = { entity: { segment, collection: 'configurations' as const, mutating: true } };
+      const writes = { entity: { segment, collection: 'configurations' as const, mutating: true }, role: 'configurator' as const };
       const configId = (request: Req) => {
         const p = request.params as Record<string, string>;
         return p.config_id ?? p['*'] ?? '';

@@ -66,7 +66,7 @@ export function registerDataRoutes(deps: DataRouteDeps) {
       const WildParams = Type.Object({ [idParam]: EntityId(`${Title} id`), '*': Type.String() });
       const tags = ['data'];
       const reads = { config: { entity: { segment, collection: 'data' as const } } };
-      const writes = { config: { entity: { segment, collection: 'data' as const, mutating: true } } };
+      const writes = { config: { entity: { segment, collection: 'data' as const, mutating: true }, role: 'operator' as const } };
 
       app.get(
         `${base}/data`,

@@ -1,14 +1,18 @@
 // Who is calling, and the one place that decides whether they may mutate an entity's resource. Today the
-// decision is the lock check (gateway.md §9.3); roles (§12.4) add their check here, not in route files.
+// decision is the lock check (gateway.md §9.3); the role decision of every request is auth/policy.ts, run by
+// the HTTP pipeline before any route.
 import type { EntityType } from '../entities/model.js';
 import type { Collection } from './collections.js';
+import type { Role } from '../auth/roles.js';
 
 /** The caller of one request, read once per request by the HTTP pipeline. */
 export interface ClientIdentity {
-  /** `X-Client-Id` (the lock owner key), when sent. */
+  /** The lock owner key: the token subject when authenticated, else the self-declared `X-Client-Id`. */
   id?: string;
-  /** The authenticated subject (token `sub`) once authentication exists. */
+  /** The authenticated subject (token `sub`); set only for a valid bearer token. */
   subject?: string;
+  /** The token's role; set only for a valid bearer token. */
+  role?: Role;
 }
 
 /** The anonymous caller (no header). */

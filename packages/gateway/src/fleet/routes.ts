@@ -9,6 +9,8 @@ import { SovdError } from '../sovd/errors.js';
 import type { SseHub } from '../http/sse.js';
 import { parseSeverityFilter, restSeverityLabel, sovdStatus, statusesForFilter, STATUS_FILTER_VALUES } from '../faults/model.js';
 import { forwardRequest, escapesPath } from '../aggregation/forward.js';
+import { isReadMethod, type RoleResolver } from '../auth/route-access.js';
+import type { Role, RouteAccess } from '../auth/roles.js';
 import { isFleetId, type EntityNode } from '../fleet-protocol/envelope.js';
 import { decodeCursor, faultEventsAfter, getRobot, listRobots, queryFaults, robotEntities, type FaultFilter, type FaultRow, type RobotRow } from './queries.js';
 import { attachFleetStream, type FleetLiveFeed } from './http/live.js';
@@ -26,6 +28,14 @@ const DEFAULT_LIMIT = 100;
 /** Events replayed from PostgreSQL for one Last-Event-ID resume. */
 const MAX_REPLAY = 1000;
 const FORWARDED_RESOURCES = new Set(['data', 'operations', 'configurations']);
+/** Writes forwarded to a robot need the role the robot's own route needs (gateway.md §12.4). */
+const FORWARDED_WRITE_ROLES: Record<string, Role> = { data: 'operator', operations: 'operator', configurations: 'configurator' };
+
+/** Minimum role of a request forwarded to a robot, from its path `/api/v1/components/{robot}/{collection}/{id}/{resource}/…`. */
+export const fleetForwardRole: RoleResolver = Object.assign(
+  (method: string, path: string): RouteAccess => (isReadMethod(method) ? 'viewer' : (FORWARDED_WRITE_ROLES[path.slice(API_BASE.length).split('/')[5]] ?? 'admin')),
+  { describe: 'forwarded to a robot: viewer to read; writing data and operations operator, configurations configurator' },
+);
 const ENTITY_COLLECTIONS: Record<string, EntityNode['type']> = { areas: 'area', components: 'component', apps: 'app', functions: 'function' };
 
 /** PostgreSQL unreachable or failing: 503 with a SOVD error, never a 500. */
@@ -214,7 +224,7 @@ export function registerFleetRoutes(deps: FleetRouteDeps) {
       if (!r.online) throw new SovdError('x-medkit-peer-unavailable', `Robot '${r.robot_id}' is offline (last seen ${r.last_seen})`, { entity_id: id, peer: r.robot_id });
       const query = req.raw.url?.includes('?') ? req.raw.url.slice(req.raw.url.indexOf('?')) : '';
       const path = `${API_BASE}/${collection}/${encodeURIComponent(id.slice(prefix.length))}/${resource}${rest ? `/${rest}` : ''}${query}`;
-      const out = await forwardRequest(req.raw, reply.raw, { peer: r.robot_id, baseUrl: r.gateway_url.replace(/\/+$/, ''), path }, { timeoutMs: deps.forwardTimeoutMs, forwardAuth: false });
+      const out = await forwardRequest(req.raw, reply.raw, { peer: r.robot_id, baseUrl: r.gateway_url.replace(/\/+$/, ''), path }, { timeoutMs: deps.forwardTimeoutMs, forwardAuth: false, clientId: req.client.id });
       if (out.kind === 'failed') {
         if (out.reason === 'timeout') throw new SovdError('not-responding', `Robot '${r.robot_id}' did not answer within ${deps.forwardTimeoutMs} ms`, { entity_id: id, peer: r.robot_id });
         throw new SovdError('x-medkit-peer-unavailable', `Robot '${r.robot_id}' is unreachable: ${out.detail}`, { entity_id: id, peer: r.robot_id, details: out.detail });
@@ -227,7 +237,7 @@ export function registerFleetRoutes(deps: FleetRouteDeps) {
       return reply.send(out.body);
     };
     for (const suffix of ['', '/*']) {
-      app.route({ method: ['GET', 'PUT', 'POST', 'DELETE'], url: `${API_BASE}/components/:robot/:collection/:id/:resource${suffix}`, schema: { hide: true } as object, handler: forward });
+      app.route({ method: ['GET', 'PUT', 'POST', 'DELETE'], url: `${API_BASE}/components/:robot/:collection/:id/:resource${suffix}`, schema: { hide: true } as object, config: { role: fleetForwardRole }, handler: forward });
     }
   };
 }

@@ -6,6 +6,7 @@ import { STATUS_CODES } from 'node:http';
 import type { HttpApp } from './app-types.js';
 import { SovdError, errorBody, type GenericErrorBody } from '../sovd/errors.js';
 import { isValueError } from './validation.js';
+import { OAuthError } from '../auth/errors.js';
 
 /** Client-supplied values quoted back in an error body are cut to this many characters. */
 const MAX_ECHO = 256;
@@ -73,7 +74,13 @@ function fromFastifyError(err: FastifyError, request: FastifyRequest): SovdError
  * Renders any error as a SOVD body. Server errors are logged at error level; client errors, and 501 for
  * what medkit does not implement (an answer, not a failure), at info, so a fuzzer cannot flood the log.
  */
-export function sendError(error: FastifyError | SovdError, request: FastifyRequest, reply: FastifyReply): void {
+export function sendError(error: FastifyError | SovdError | OAuthError, request: FastifyRequest, reply: FastifyReply): void {
+  if (error instanceof OAuthError) {
+    // Authentication answers use the OAuth2 body (api.md §2.6), never echoing the presented credential.
+    request.log.info({ status: error.status, error: error.code }, 'request refused by authentication');
+    reply.status(error.status).headers({ ...error.headers, 'cache-control': 'no-store' }).type('application/json').serializer(JSON.stringify).send(error.toBody());
+    return;
+  }
   const sovd = error instanceof SovdError ? error : fromFastifyError(error as FastifyError, request);
   if (sovd.status >= 500 && sovd.status !== 501) request.log.error({ err: error }, 'request failed');
   else request.log.info({ status: sovd.status, error_code: sovd.vendorCode ?? sovd.code }, 'request rejected');

@@ -28,7 +28,21 @@ export interface OpenApiOptions {
   version: string;
   /** SOVD version implemented, `x-sovd-version`. */
   sovdVersion: string;
+  /** The `security` of one operation (its minimum role, gateway.md §12.4) and the schemes it names. */
+  security?: OperationSecurity;
 }
+
+/** How operations get their `security` (auth/index.ts implements it). */
+export interface OperationSecurity {
+  schemes: Record<string, unknown>;
+  /** Of a registered route, from its method, URL and config. */
+  of(method: string, url: string, config: unknown): Record<string, string[]>[];
+  /** Of an operation whose minimum role is given (plugin paths mark it with MINIMUM_ROLE_KEY). */
+  forRole(method: string, role: string): Record<string, string[]>[];
+}
+
+/** Extension key by which extra (plugin) paths state an operation's minimum role. */
+export const MINIMUM_ROLE_KEY = 'x-medkit-minimum-role';
 
 interface OpenApiDoc {
   openapi: string;
@@ -100,10 +114,13 @@ export async function installOpenApi(app: HttpApp, opts: OpenApiOptions, enriche
       // Paths are relative to the API base, as in the reference gateway's document: clients
       // generated from it prefix servers[0].url. @fastify/swagger strips the base from route URLs.
       servers: [{ url: API_BASE }],
+      ...(opts.security ? { components: { securitySchemes: opts.security.schemes as never } } : {}),
     },
-    transform: ({ schema, url: routeUrl }) => {
+    transform: ({ schema: routeSchema, url: routeUrl, route }) => {
       // The root `/api/v1` is `/` relative to the base, not the empty path.
       const url = routeUrl === API_BASE ? `${API_BASE}/` : routeUrl;
+      const method = Array.isArray(route.method) ? route.method[0] : route.method;
+      const schema = routeSchema && opts.security ? { ...routeSchema, security: opts.security.of(method, route.url, route.config) } : routeSchema;
       if (!schema || schema.body !== undefined || !schema.consumes?.includes('multipart/form-data')) return { schema, url };
       return { schema: { ...schema, body: schema.multipartForm ?? DEFAULT_FORM }, url };
     },
@@ -144,7 +161,7 @@ export async function installOpenApi(app: HttpApp, opts: OpenApiOptions, enriche
     },
     async (request) => {
       const generated = app.swagger() as unknown as OpenApiDoc;
-      const extra = Object.assign({}, ...extraPaths.map((f) => f())) as Record<string, unknown>;
+      const extra = withSecurity(Object.assign({}, ...extraPaths.map((f) => f())) as Record<string, unknown>, opts.security);
       const full = Object.keys(extra).length > 0 ? ({ ...generated, paths: { ...(generated as { paths?: object }).paths, ...extra } } as unknown as OpenApiDoc) : generated;
       const scopeText = (request.query as { scope?: string }).scope;
       if (!scopeText) return full;
@@ -155,4 +172,17 @@ export async function installOpenApi(app: HttpApp, opts: OpenApiOptions, enriche
       return doc;
     },
   );
+}
+
+/** Sets `security` on the operations of extra path items that state their minimum role. */
+function withSecurity(paths: Record<string, unknown>, security: OperationSecurity | undefined): Record<string, unknown> {
+  if (!security) return paths;
+  for (const item of Object.values(paths)) {
+    if (item === null || typeof item !== 'object') continue;
+    for (const [method, op] of Object.entries(item as Record<string, Record<string, unknown>>)) {
+      const role = op?.[MINIMUM_ROLE_KEY];
+      if (typeof role === 'string') op.security = security.forRole(method.toUpperCase(), role);
+    }
+  }
+  return paths;
 }

@@ -1,11 +1,16 @@
 // The shared request stages every resource route goes through (the Fastify way: one hook per concern,
-// driven by per-route config). Identity is read once per request into `request.client`; a route that
+// driven by per-route config). Identity is read once per request into `request.client` (the token's
+// subject and role when auth is on); the role stage then holds every request, whatever route or hook
+// would serve it (built-in, plugin, forwarded to a peer, /mcp), to the minimum role its route declares
+// in `config.role` or derives from its method and path (auth/route-access.ts); a route that
 // declares `config: { entity: {segment, collection, mutating} }` gets its entity resolved in the spec's
 // validation order (api.md §2.4) and, for mutating calls, the access decision, before its handler runs,
 // which then reads the typed `request.entity`. Route files keep only translation.
 import type { FastifyRequest, RouteOptions } from 'fastify';
 import type { HttpApp } from './app-types.js';
 import { ANONYMOUS, ID_PARAM, type ClientIdentity, type EntityResolver, type EntityRouteSpec, type ResolvedEntity } from '../entity-scope/index.js';
+import { accessOf, type RoleTable, type RouteRole } from '../auth/route-access.js';
+import type { AccessPolicy, Identification } from '../auth/policy.js';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -17,23 +22,59 @@ declare module 'fastify' {
   interface FastifyContextConfig {
     /** The entity this route acts on (see http/pipeline.ts). */
     entity?: EntityRouteSpec;
+    /** The minimum role of this route (gateway.md §12.4); defaults from method and path (auth/route-access.ts). */
+    role?: RouteRole;
   }
 }
 
+const first = (v: string | string[] | undefined) => (Array.isArray(v) ? v[0] : v);
+
 /** `X-Client-Id` of a request: the first value when repeated, none when empty. */
 export function clientOf(headers: FastifyRequest['headers']): ClientIdentity {
-  const raw = headers['x-client-id'];
-  const id = Array.isArray(raw) ? raw[0] : raw;
+  const id = first(headers['x-client-id']);
   return id ? { id } : ANONYMOUS;
 }
 
-/** Installs the identity stage and the entity stage; must run before routes are registered. */
-export function installRequestPipeline(app: HttpApp, resolver: EntityResolver): void {
+/**
+ * The path as the router matched it (duplicate slashes collapsed, percent-decoded), so a route that decides
+ * its role from the path (plugin vendor routes) sees what its handler will see: `%73ecrets` is `secrets`.
+ */
+function routedPath(url: string): string {
+  const path = url.split('?')[0].replace(/\/{2,}/g, '/');
+  try {
+    return decodeURIComponent(path);
+  } catch {
+    // The router refuses malformed encoding before any hook runs; keep the raw path regardless.
+    return path;
+  }
+}
+
+/** Who decides access (auth/policy.ts) and the route → minimum role table it fills from route registrations. */
+export interface AccessStages {
+  policy: AccessPolicy;
+  table: RoleTable;
+}
+
+/** Installs the identity, role and entity stages; must run before routes are registered. */
+export function installRequestPipeline(app: HttpApp, resolver: EntityResolver, access: AccessStages): void {
   app.decorateRequest('client', null as unknown as ClientIdentity);
   app.decorateRequest('entity', null as unknown as ResolvedEntity);
-  app.addHook('onRequest', (request, _reply, done) => {
-    request.client = clientOf(request.headers);
-    done();
+  const identities = new WeakMap<FastifyRequest, Identification>();
+  // Identity stage: the token (if any) is verified once here.
+  app.addHook('onRequest', async (request) => {
+    const who = await access.policy.identify({ clientId: first(request.headers['x-client-id']), authorization: first(request.headers.authorization) });
+    request.client = who.client;
+    identities.set(request, who);
+  });
+  // Role stage: global, so it runs before any later hook can answer (aggregation forwards in onRequest),
+  // and for unmatched paths too (their default access applies).
+  app.addHook('onRequest', async (request) => {
+    const path = routedPath(request.url);
+    const needed = accessOf(request.method, request.routeOptions.url ?? path, request.routeOptions.config?.role, path);
+    access.policy.check(request.method, needed, identities.get(request)!);
+  });
+  app.addHook('onRoute', (route: RouteOptions) => {
+    for (const m of Array.isArray(route.method) ? route.method : [route.method]) access.table.add(m, route.url, route.config?.role);
   });
   // The entity stage is attached to the routes that declare an entity only, so other routes pay nothing.
   app.addHook('onRoute', (route: RouteOptions) => {

@@ -11,7 +11,7 @@ import { installRateLimit, type RateLimitOptions } from './rate-limit.js';
 import { installOpenApi, rewriteDocsUrl, type DocsEnricher, type ExtraDocPaths, type OpenApiOptions } from './openapi.js';
 import { SovdError } from '../sovd/errors.js';
 import type { EntityResolver } from '../entity-scope/index.js';
-import { installRequestPipeline } from './pipeline.js';
+import { installRequestPipeline, type AccessStages } from './pipeline.js';
 
 export interface HttpLimits {
   maxJsonBodyBytes: number;
@@ -37,6 +37,8 @@ export interface HttpServerOptions {
   routes: RouteModule[];
   /** Resolves the entity of routes that declare one (http/pipeline.ts). */
   resolver: EntityResolver;
+  /** Authentication and roles (http/pipeline.ts identity and role stages). */
+  access: AccessStages;
 }
 
 export interface HttpServer {
@@ -77,7 +79,7 @@ export async function createHttpServer(opts: HttpServerOptions): Promise<HttpSer
   });
   installCors(app, opts.cors);
   installRateLimit(app, opts.rateLimit);
-  installRequestPipeline(app, opts.resolver);
+  installRequestPipeline(app, opts.resolver, opts.access);
   await installOpenApi(app, opts.openApi, opts.docsEnrichers ?? [], opts.docsPaths ?? []);
   for (const register of opts.routes) await register(app);
   return {

@@ -13,6 +13,8 @@ export interface InfoDeps {
   capabilities: Capabilities;
   health: HealthRegistry;
   routeIndex: RouteIndex;
+  /** The `auth` object of GET / (present only when authentication is on). */
+  auth?: () => Record<string, unknown> | undefined;
   /** Extra version-info items (peers, with aggregation). */
   versionItems?: () => Promise<{ items: unknown[]; xMedkit?: Record<string, unknown> }>;
 }
@@ -74,6 +76,7 @@ export function registerInfoRoutes(deps: InfoDeps) {
       api_base: API_BASE,
       endpoints: deps.routeIndex.list(),
       capabilities: deps.capabilities.toJSON(),
+      ...(deps.auth?.() ? { auth: deps.auth() } : {}),
     });
     const rootSchema = { operationId: 'getServerRoot', summary: 'Server overview: endpoints and capabilities', tags: ['server'], response: { 200: RootSchema } };
     // ignoreTrailingSlash makes this serve both /api/v1 and /api/v1/.

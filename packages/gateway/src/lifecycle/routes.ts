@@ -52,7 +52,8 @@ export function registerLifecycleRoutes(deps: LifecycleRouteDeps) {
         app.put(
           `${base}/${t}`,
           {
-            config: { entity: { segment, collection: 'status', mutating: true } },
+            // gateway.md §12.4: operators start and restart, configurators also shut down.
+            config: { entity: { segment, collection: 'status', mutating: true }, role: t.includes('shutdown') ? 'configurator' : 'operator' },
             schema: {
               operationId: `${op}${Title}`,
               summary: `Lifecycle transition '${t}' (asynchronous: poll the status)`,

@@ -59,7 +59,7 @@ export function registerLockRoutes(deps: LockRouteDeps) {
 
       app.post(
         base,
-        { config: available, schema: { operationId: `acquire${Title}Lock`, summary: `Acquire a lock on a ${type}`, tags, params: Params, headers: ClientHeader, body: AcquireBody, response: { 201: LockRef, ...ERR } } },
+        { config: { ...available, role: 'operator' }, schema: { operationId: `acquire${Title}Lock`, summary: `Acquire a lock on a ${type}`, tags, params: Params, headers: ClientHeader, body: AcquireBody, response: { 201: LockRef, ...ERR } } },
         async (request, reply) => {
           const id = entityOf(request.params as Record<string, string>);
           const clientId = requireClientId(request.client.id);
@@ -89,7 +89,7 @@ export function registerLockRoutes(deps: LockRouteDeps) {
       );
       app.put(
         `${base}/:lock_id`,
-        { config: available, schema: { operationId: `extend${Title}Lock`, summary: `Extend a lock (new expiry = now + lock_expiration)`, tags, params: ItemParams, headers: ClientHeader, body: ExtendBody, response: { 204: Type.Null(), ...ERR } } },
+        { config: { ...available, role: 'operator' }, schema: { operationId: `extend${Title}Lock`, summary: `Extend a lock (new expiry = now + lock_expiration)`, tags, params: ItemParams, headers: ClientHeader, body: ExtendBody, response: { 204: Type.Null(), ...ERR } } },
         async (request, reply) => {
           const params = request.params as Record<string, string>;
           const id = entityOf(params);
@@ -100,7 +100,7 @@ export function registerLockRoutes(deps: LockRouteDeps) {
       );
       app.delete(
         `${base}/:lock_id`,
-        { config: available, schema: { operationId: `release${Title}Lock`, summary: 'Release a lock', tags, params: ItemParams, headers: ClientHeader, response: { 204: Type.Null(), ...ERR } } },
+        { config: { ...available, role: 'operator' }, schema: { operationId: `release${Title}Lock`, summary: 'Release a lock', tags, params: ItemParams, headers: ClientHeader, response: { 204: Type.Null(), ...ERR } } },
         async (request, reply) => {
           const params = request.params as Record<string, string>;
           const id = entityOf(params);

@@ -98,7 +98,7 @@ export function registerLogRoutes(deps: LogRouteDeps) {
       );
       app.put(
         `${base}/logs/configuration`,
-        { config: { entity: { ...logs.entity, mutating: true } }, schema: { operationId: `set${Title}LogConfiguration`, summary: `Change the log configuration of a ${type}`, tags, params: Params, body: LogConfigBody, response: { 204: Type.Null(), ...ERR } } },
+        { config: { entity: { ...logs.entity, mutating: true }, role: 'configurator' }, schema: { operationId: `set${Title}LogConfiguration`, summary: `Change the log configuration of a ${type}`, tags, params: Params, body: LogConfigBody, response: { 204: Type.Null(), ...ERR } } },
         async (request, reply) => {
           deps.service().setConfig(request.entity, request.body ?? {});
           return reply.code(204).send(null);

@@ -34,13 +34,16 @@ export function createMcpFeature(): GatewayFeature {
         method: ['POST', 'GET', 'DELETE'],
         url: '/mcp',
         schema: { hide: true },
+        // Any authenticated caller; every tool call goes back through the REST API with the caller's token,
+        // where the role of each route is checked as for a direct call.
+        config: { role: 'viewer' },
         handler: async (req, reply) => {
           if (!ctx.listening) throw new SovdError('service-unavailable', 'the gateway is not listening yet');
           const auth = header(req.headers.authorization);
           const client = new SovdClient({
             baseUrl: selfApiUrl(ctx.listening),
             timeoutMs,
-            bearerToken: auth?.startsWith('Bearer ') ? auth.slice(7) : undefined,
+            bearerToken: auth && /^bearer /i.test(auth) ? auth.slice(7).trim() : undefined,
             clientId: req.client.id,
           });
           // The SDK writes the response itself (JSON or an SSE stream).

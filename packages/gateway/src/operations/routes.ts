@@ -80,7 +80,7 @@ export function registerOperationRoutes(deps: OperationRouteDeps) {
       const WildParams = Type.Object({ [idParam]: EntityId(`${Title} id`), '*': Type.String() });
       const tags = ['operations'];
       const reads = { entity: { segment, collection: 'operations' as const } };
-      const writes = { entity: { segment, collection: 'operations' as const, mutating: true } };
+      const writes = { entity: { segment, collection: 'operations' as const, mutating: true }, role: 'operator' as const };
       const target = (request: FastifyRequest): Target => {
         const p = request.params as Record<string, string>;
         if (p['*'] !== undefined) return splitOperationPath(p['*']);
@@ -141,7 +141,7 @@ export function registerOperationRoutes(deps: OperationRouteDeps) {
       app.delete(`${base}/:operation_id/executions/:execution_id`, { config: writes, schema: { operationId: `cancel${Title}Execution`, summary: 'Cancel a goal', tags, params: ExecParams, response: { 204: Type.Null(), ...ERR } } }, cancel);
 
       // Multi-segment operation ids (ROS paths).
-      const hidden = (op: string, config: typeof reads, extra: Record<string, unknown> = {}) => ({ config, schema: { operationId: `${op}${Title}OperationPath`, hide: true, params: WildParams, ...extra } });
+      const hidden = (op: string, config: typeof reads | typeof writes, extra: Record<string, unknown> = {}) => ({ config, schema: { operationId: `${op}${Title}OperationPath`, hide: true, params: WildParams, ...extra } });
       app.get(`${base}/*`, hidden('get', reads), async (request, reply) => {
         const t = target(request);
         if (t.exec) return getExec(request);

@@ -192,6 +192,12 @@ export interface PluginRoute {
   method: 'GET' | 'POST' | 'PUT' | 'DELETE';
   /** Regular expression relative to `/api/v1/`, no leading slash, e.g. `x-acme/status` or `apps/([^/]+)/x-acme-trace`. */
   pattern: string;
+  /**
+   * Minimum role when authentication is on (gateway.md §12.4 [OURS]). Vendor routes need `viewer` to read and
+   * `configurator` for anything else; a route may ask for more (never less), e.g. `admin` for a GET that
+   * reveals process command lines.
+   */
+  role?: 'viewer' | 'operator' | 'configurator' | 'admin';
   handler(req: PluginRequest, res: PluginResponse): void | Promise<void>;
 }
 

@@ -7,6 +7,9 @@ import { API_BASE, type HttpApp } from '../http/app-types.js';
 import { errorBody, SovdError } from '../sovd/errors.js';
 import type { PluginRequest, PluginResponse, PluginRoute } from './contract.js';
 import type { LoadedPlugin, PluginHost } from './host.js';
+import { defaultAccess, stricter, type RoleResolver } from '../auth/route-access.js';
+import type { RouteAccess } from '../auth/roles.js';
+import { MINIMUM_ROLE_KEY } from '../http/openapi.js';
 
 interface CompiledRoute {
   plugin: LoadedPlugin;
@@ -18,7 +21,11 @@ function requestOf(request: FastifyRequest, path: string, match: RegExpExecArray
   return {
     pathParam: (i) => match[i],
     header: (name) => {
-      const v = request.headers[name.toLowerCase()];
+      const lower = name.toLowerCase();
+      // The caller's identity as the pipeline established it (the token subject when auth is on), so a
+      // plugin's lock check cannot be fooled by a self-declared X-Client-Id.
+      if (lower === 'x-client-id') return request.client.id;
+      const v = request.headers[lower];
       return Array.isArray(v) ? v[0] : v;
     },
     path: () => `${API_BASE}/${path}`,
@@ -43,29 +50,60 @@ function responseOf(reply: FastifyReply): PluginResponse {
   };
 }
 
-export function registerPluginRoutes(host: PluginHost) {
-  return (app: HttpApp): void => {
-    const compiled: CompiledRoute[] = [];
-    for (const plugin of host.list) {
-      for (const route of plugin.routes) {
-        try {
-          compiled.push({ plugin, route, re: new RegExp(`^(?:${route.pattern})$`) });
-        } catch (err) {
-          host.disable(plugin, `route pattern '${route.pattern}' is not a regular expression: ${(err as Error).message}`);
-        }
+/** Every active plugin's routes with their patterns compiled; a plugin with a bad pattern is disabled. */
+function compileRoutes(host: PluginHost): CompiledRoute[] {
+  const compiled: CompiledRoute[] = [];
+  for (const plugin of host.list) {
+    for (const route of plugin.routes) {
+      try {
+        compiled.push({ plugin, route, re: new RegExp(`^(?:${route.pattern})$`) });
+      } catch (err) {
+        host.disable(plugin, `route pattern '${route.pattern}' is not a regular expression: ${(err as Error).message}`);
       }
     }
+  }
+  return compiled;
+}
+
+/** A vendor route's floor (gateway.md §12.4 [OURS]): viewer reads, configurator changes. */
+const pluginFloor = (method: string): RouteAccess => (method === 'GET' || method === 'HEAD' ? 'viewer' : 'configurator');
+
+/** The route the dispatcher will run for `method` and `path` (relative to /api/v1/). */
+function matchRoute(compiled: readonly CompiledRoute[], method: string, path: string): { c: CompiledRoute; m: RegExpExecArray } | undefined {
+  for (const c of compiled) {
+    if (c.route.method !== method || !c.plugin.active) continue;
+    const m = c.re.exec(path);
+    if (m) return { c, m };
+  }
+  return undefined;
+}
+
+/** The minimum role of a vendor request: the plugin route's declared role when stricter than the floor. */
+function pluginRoles(compiled: readonly CompiledRoute[]): RoleResolver {
+  const resolve = (method: string, path: string): RouteAccess => {
+    const rel = path.startsWith(`${API_BASE}/`) ? path.slice(API_BASE.length + 1) : path;
+    const hit = matchRoute(compiled, method === 'HEAD' ? 'GET' : method, rel);
+    // No plugin route: the answer is a 404, held to the default of any unknown path.
+    if (!hit) return defaultAccess(method, path.startsWith('/') ? path : `${API_BASE}/${path}`);
+    return hit.c.route.role ? stricter(pluginFloor(method), hit.c.route.role) : pluginFloor(method);
+  };
+  return Object.assign(resolve, { describe: 'plugin vendor routes: viewer to read, configurator otherwise; a plugin may declare a stricter role per route' });
+}
+
+export function registerPluginRoutes(host: PluginHost) {
+  return (app: HttpApp): void => {
+    const compiled = compileRoutes(host);
     if (compiled.length === 0) return;
     app.route({
       method: ['GET', 'POST', 'PUT', 'DELETE'],
       url: `${API_BASE}/*`,
       schema: { hide: true },
+      config: { role: pluginRoles(compiled) },
       handler: async (request, reply) => {
         const path = (request.params as { '*': string })['*'] ?? '';
-        for (const c of compiled) {
-          if (c.route.method !== request.method || !c.plugin.active) continue;
-          const m = c.re.exec(path);
-          if (!m) continue;
+        const hit = matchRoute(compiled, request.method, path);
+        if (hit) {
+          const { c, m } = hit;
           const res = responseOf(reply);
           await host.call(c.plugin, `route ${c.route.method} ${c.route.pattern}`, () => c.route.handler(requestOf(request, path, m), res));
           if (!reply.sent) throw new SovdError('x-medkit-plugin-error', `plugin '${c.plugin.name}' did not answer ${c.route.method} ${c.route.pattern}`, { plugin: c.plugin.name });
@@ -81,15 +119,32 @@ export function registerPluginRoutes(host: PluginHost) {
 /** OpenAPI path items of every active plugin's `describePluginRoutes()`, keyed by path relative to servers[0].url (/api/v1). */
 export function pluginDocPaths(host: PluginHost): Record<string, unknown> {
   const out: Record<string, unknown> = {};
+  const roles = pluginRoles(compileRoutes(host));
   for (const p of host.list) {
     if (!p.active || !p.plugin || !p.module?.describePluginRoutes) continue;
     try {
       for (const [path, item] of Object.entries(p.module.describePluginRoutes(p.plugin) ?? {})) {
-        out[`/${path.replace(/^\/+/, '')}`] = item;
+        const rel = path.replace(/^\/+/, '');
+        out[`/${rel}`] = withMinimumRoles(item, rel, roles);
       }
     } catch (err) {
       host.disable(p, `describePluginRoutes failed: ${(err as Error).message}`);
     }
+  }
+  return out;
+}
+
+/**
+ * Marks each operation of a documented vendor path with `x-medkit-minimum-role` (the OpenAPI stage turns
+ * it into `security`). Template segments `{x}` are matched as one segment.
+ */
+function withMinimumRoles(item: unknown, rel: string, roles: RoleResolver): unknown {
+  if (item === null || typeof item !== 'object') return item;
+  const sample = `${API_BASE}/${rel.replace(/\{[^/}]+\}/g, 'x')}`;
+  const out: Record<string, unknown> = { ...(item as Record<string, unknown>) };
+  for (const [method, op] of Object.entries(out)) {
+    if (!['get', 'put', 'post', 'delete'].includes(method) || op === null || typeof op !== 'object') continue;
+    out[method] = { ...(op as object), [MINIMUM_ROLE_KEY]: roles(method.toUpperCase(), sample) };
   }
   return out;
 }

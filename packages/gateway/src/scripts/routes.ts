@@ -38,16 +38,11 @@ import { routeAvailability } from '../http/route-index.js';
 const SEGMENTS = ['apps', 'components'] as const satisfies readonly EntitySegment[];
 const TITLE = { apps: 'App', components: 'Component' } as const;
 
-/** What an authentication stage may attach to the request (subject and role for the audit). */
-interface AuthInfo {
-  auth?: { subject?: string; sub?: string; role?: string };
-}
-
+/** Who the audit records: with auth on, the token's subject and role (the client id is then the subject too). */
 export function actorOf(request: FastifyRequest): Actor {
-  const raw = request.client.id;
+  const { id: raw, subject, role } = request.client;
   const clientId = raw !== undefined && raw.length <= 256 ? raw : null;
-  const auth = (request as FastifyRequest & AuthInfo).auth;
-  return { clientId, subject: auth?.subject ?? auth?.sub ?? null, role: auth?.role ?? null, remoteIp: request.ip ?? null };
+  return { clientId, subject: subject ?? null, role: role ?? null, remoteIp: request.ip ?? null };
 }
 
 export function scriptView(ref: EntityRef, s: ScriptDefinition, defaultTimeoutSec: number) {
@@ -145,7 +140,7 @@ export function scriptsRoutes(ctx: GatewayContext, getService: () => ScriptsServ
         scope.post(
           base,
           {
-            config: available,
+            config: { ...available, role: 'configurator' },
             schema: {
               operationId: op('uploadScript'),
               summary: `Upload a diagnostic script to a ${title} (multipart: file, metadata)`,
@@ -218,7 +213,7 @@ export function scriptsRoutes(ctx: GatewayContext, getService: () => ScriptsServ
 
       app.delete(
         `${base}/:script_id`,
-        { config: available, schema: { operationId: op('deleteScript'), summary: `Delete an uploaded script of a ${title}`, tags, params: ScriptParams, response: { 204: Type.Null(), ...SCRIPT_ERRORS } } },
+        { config: { ...available, role: 'configurator' }, schema: { operationId: op('deleteScript'), summary: `Delete an uploaded script of a ${title}`, tags, params: ScriptParams, response: { 204: Type.Null(), ...SCRIPT_ERRORS } } },
         async (request, reply) => {
           const s = svc();
           const r = resolve(request, true);
@@ -230,7 +225,7 @@ export function scriptsRoutes(ctx: GatewayContext, getService: () => ScriptsServ
       app.post(
         `${base}/:script_id/executions`,
         {
-          config: available,
+          config: { ...available, role: 'operator' },
           schema: {
             operationId: op('startScriptExecution'),
             summary: `Run a script on a ${title} (202 + Location of the execution)`,
@@ -265,7 +260,7 @@ export function scriptsRoutes(ctx: GatewayContext, getService: () => ScriptsServ
       app.put(
         execPath,
         {
-          config: available,
+          config: { ...available, role: 'operator' },
           schema: {
             operationId: op('controlScriptExecution'),
             summary: `Stop (SIGTERM) or kill (SIGKILL) a running script execution on a ${title}`,
@@ -285,7 +280,7 @@ export function scriptsRoutes(ctx: GatewayContext, getService: () => ScriptsServ
 
       app.delete(
         execPath,
-        { config: available, schema: { operationId: op('deleteScriptExecution'), summary: `Remove a finished script execution record on a ${title}`, tags, params: ExecParams, response: { 204: Type.Null(), ...SCRIPT_ERRORS } } },
+        { config: { ...available, role: 'operator' }, schema: { operationId: op('deleteScriptExecution'), summary: `Remove a finished script execution record on a ${title}`, tags, params: ExecParams, response: { 204: Type.Null(), ...SCRIPT_ERRORS } } },
         async (request, reply) => {
           const s = svc();
           const r = resolve(request, true);

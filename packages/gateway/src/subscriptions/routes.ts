@@ -85,7 +85,7 @@ export function registerSubscriptionRoutes(deps: SubscriptionRouteDeps) {
 
       app.post(
         base,
-        { attachValidation: true, schema: { operationId: `create${op}CyclicSubscription`, summary: 'Create a cyclic subscription', tags, params: Params, body: CreateBody, response: { 201: SubRef, ...ERR } } },
+        { attachValidation: true, config: { role: 'operator' }, schema: { operationId: `create${op}CyclicSubscription`, summary: 'Create a cyclic subscription', tags, params: Params, body: CreateBody, response: { 201: SubRef, ...ERR } } },
         async (request, reply) => {
           const { type, entity } = resolve(request, true);
           const body = (request.body ?? {}) as Record<string, unknown>;
@@ -127,7 +127,7 @@ export function registerSubscriptionRoutes(deps: SubscriptionRouteDeps) {
       );
       app.put(
         `${base}/:subscription_id`,
-        { attachValidation: true, schema: { operationId: `update${op}CyclicSubscription`, summary: 'Change interval and/or duration (duration counts from now)', tags, params: ItemParams, body: UpdateBody, response: { 200: SubRef, ...ERR } } },
+        { attachValidation: true, config: { role: 'operator' }, schema: { operationId: `update${op}CyclicSubscription`, summary: 'Change interval and/or duration (duration counts from now)', tags, params: ItemParams, body: UpdateBody, response: { 200: SubRef, ...ERR } } },
         async (request) => {
           const s = subOf(request, true);
           const body = (request.body ?? {}) as Record<string, unknown>;
@@ -141,7 +141,7 @@ export function registerSubscriptionRoutes(deps: SubscriptionRouteDeps) {
       );
       app.delete(
         `${base}/:subscription_id`,
-        { schema: { operationId: `delete${op}CyclicSubscription`, summary: 'Delete a cyclic subscription (closes its streams)', tags, params: ItemParams, response: { 204: Type.Null(), ...ERR } } },
+        { config: { role: 'operator' }, schema: { operationId: `delete${op}CyclicSubscription`, summary: 'Delete a cyclic subscription (closes its streams)', tags, params: ItemParams, response: { 204: Type.Null(), ...ERR } } },
         async (request, reply) => {
           deps.manager.remove(subOf(request, true));
           return reply.code(204).send(null);

@@ -108,7 +108,7 @@ export function registerTriggerRoutes(deps: TriggerRouteDeps) {
 
       app.post(
         base,
-        { attachValidation: true, config: available, schema: { operationId: `create${op}Trigger`, summary: 'Create a condition trigger', tags, params: Params, body: CreateBody, response: { 201: TriggerRef, ...ERR } } },
+        { attachValidation: true, config: { ...available, role: 'operator' }, schema: { operationId: `create${op}Trigger`, summary: 'Create a condition trigger', tags, params: Params, body: CreateBody, response: { 201: TriggerRef, ...ERR } } },
         async (request, reply) => {
           const { type, entity } = resolve(request, true);
           checkBody(request);
@@ -148,7 +148,7 @@ export function registerTriggerRoutes(deps: TriggerRouteDeps) {
         `${base}/:trigger_id`,
         {
           attachValidation: true,
-          config: available,
+          config: { ...available, role: 'operator' },
           schema: { operationId: `update${op}Trigger`, summary: 'Set a new lifetime (restarts the expiry clock)', tags, params: ItemParams, body: Type.Object({ lifetime: Lifetime }), response: { 200: TriggerRef, ...ERR } },
         },
         async (request) => {
@@ -161,7 +161,7 @@ export function registerTriggerRoutes(deps: TriggerRouteDeps) {
       );
       app.delete(
         `${base}/:trigger_id`,
-        { config: available, schema: { operationId: `delete${op}Trigger`, summary: 'Delete a trigger (closes its streams)', tags, params: ItemParams, response: { 204: Type.Null(), ...ERR } } },
+        { config: { ...available, role: 'operator' }, schema: { operationId: `delete${op}Trigger`, summary: 'Delete a trigger (closes its streams)', tags, params: ItemParams, response: { 204: Type.Null(), ...ERR } } },
         async (request, reply) => {
           deps.engine.remove(triggerOf(request, true));
           return reply.code(204).send(null);

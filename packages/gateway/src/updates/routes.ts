@@ -107,7 +107,7 @@ export function updatesRoutes(getManager: () => UpdateManager | undefined) {
 
     app.post(
       `${API_BASE}/updates`,
-      { config: available, schema: { operationId: 'registerUpdate', summary: 'Register a software update package', tags, body: RegisterBody, response: { 201: Type.Object({ id: Type.String() }), ...ERRORS } } },
+      { config: { ...available, role: 'configurator' }, schema: { operationId: 'registerUpdate', summary: 'Register a software update package', tags, body: RegisterBody, response: { 201: Type.Object({ id: Type.String() }), ...ERRORS } } },
       async (request, reply) => {
         const p = await mgr().register(request.body);
         reply.status(201).header('Location', `${API_BASE}/updates/${p.id}`);
@@ -123,7 +123,7 @@ export function updatesRoutes(getManager: () => UpdateManager | undefined) {
 
     app.delete(
       `${API_BASE}/updates/:update_id`,
-      { config: available, schema: { operationId: 'deleteUpdate', summary: 'Delete an update package (409 while an operation runs)', tags, params: Params, response: { 204: Type.Null(), ...ERRORS, 500: GenericError } } },
+      { config: { ...available, role: 'configurator' }, schema: { operationId: 'deleteUpdate', summary: 'Delete an update package (409 while an operation runs)', tags, params: Params, response: { 204: Type.Null(), ...ERRORS, 500: GenericError } } },
       async (request, reply) => {
         await mgr().remove(request.params.update_id);
         reply.status(204).send(null);
@@ -138,7 +138,7 @@ export function updatesRoutes(getManager: () => UpdateManager | undefined) {
       }[op];
       app.put(
         `${API_BASE}/updates/:update_id/${op}`,
-        { config: available, schema: { operationId: `${op}Update`, summary, tags, params: Params, response: { 202: StatusRef, ...ERRORS } } },
+        { config: { ...available, role: 'configurator' }, schema: { operationId: `${op}Update`, summary, tags, params: Params, response: { 202: StatusRef, ...ERRORS } } },
         async (request, reply) => {
           const id = request.params.update_id;
           const status = mgr().start(id, op);

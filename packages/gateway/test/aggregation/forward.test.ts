@@ -50,8 +50,9 @@ describe('forwardRequest', () => {
     await new Promise((r) => back.close(r));
   });
 
-  it('forwards method, query, body and the allowed headers; copies back status, type and rewritten Location', async () => {
-    opts = { timeoutMs: 2000, forwardAuth: false };
+  it('forwards method, query, body, the allowed headers and the established client id; copies back status, type and rewritten Location', async () => {
+    // The client id is the one the gateway established (the token subject with auth on), not the raw header.
+    opts = { timeoutMs: 2000, forwardAuth: false, clientId: 'c1-established' };
     const res = await fetch(`${frontUrl}/api/v1/apps/cam/x?q=1`, {
       method: 'PUT',
       headers: { 'content-type': 'application/json', 'x-client-id': 'c1', authorization: 'Bearer t', cookie: 'secret=1' },
@@ -62,7 +63,7 @@ describe('forwardRequest', () => {
     expect(res.headers.get('x-internal')).toBeNull();
     const echo = (await res.json()) as { url: string; method: string; headers: Record<string, string>; body: string };
     expect(echo).toMatchObject({ url: '/api/v1/apps/cam/x?q=1', method: 'PUT', body: '{"v":1}' });
-    expect(echo.headers['x-client-id']).toBe('c1');
+    expect(echo.headers['x-client-id']).toBe('c1-established');
     expect(echo.headers.authorization).toBeUndefined();
     expect(echo.headers.cookie).toBeUndefined();
   });

@@ -1,7 +1,8 @@
 // OpenAPI-driven HTTP fuzzing (issue 12 point 4): every operation of GET /api/v1/docs of a real
 // default gateway (manifest entity tree, apps bound to the fixture robot on the ROS graph) is sent
 // as documented and with hostile variants. No answer may be a 5xx, every 4xx carries a SOVD
-// GenericError body (api.md §2.1), and the log holds no error line for a client's mistake.
+// GenericError body (api.md §2.1; the auth endpoints an OAuth2 body, §2.6), and the log holds no error
+// line for a client's mistake.
 // Seeded and bounded for CI: MEDKIT_FUZZ_SEED and MEDKIT_FUZZ_PER_OP change the run.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -12,7 +13,7 @@ import { fileURLToPath } from 'node:url';
 import { testDomain } from '../../../../test-support/domains.js';
 import { buildRos2, eventually, http, startRobot, type RobotProcess } from '../ros/robot.js';
 import { startTestGateway, type TestGateway } from '../support/gateway.js';
-import { generate, sovdErrorProblem, type FuzzRequest, type OpenApiDoc } from './fuzz/generator.js';
+import { generate, oauthErrorProblem, sovdErrorProblem, type FuzzRequest, type OpenApiDoc } from './fuzz/generator.js';
 import { pool, send } from './fuzz/send.js';
 
 const DOMAIN = testDomain(190);
@@ -137,7 +138,8 @@ describe('OpenAPI-driven HTTP fuzzing', () => {
         } catch {
           body = undefined;
         }
-        const problem = sovdErrorProblem(body);
+        // The auth endpoints answer OAuth2 bodies instead (api.md §2.6).
+        const problem = r.path.startsWith('/api/v1/auth/') ? oauthErrorProblem(body) : sovdErrorProblem(body);
         if (problem) failures.push(`${r.label} → ${res.status} non-SOVD body (${problem}): ${res.text.slice(0, 300)}`);
         // Fastify's own messages quote the request; none may reach the client.
         else if (/FST_ERR|is not a valid url component|exceeding the max param length/.test(res.text)) failures.push(`${r.label} → ${res.status} leaks a Fastify error: ${res.text.slice(0, 300)}`);

@@ -66,8 +66,11 @@ describe('root capabilities follow the routes', () => {
         expect(await answers(g.url, cap), `${cap} route answers`).toBe(true);
         expect(caps[cap], cap).toBe(true);
       }
-      // Not implemented: no auth routes, so the flag is false and its route does not answer.
-      expect(await answers(g.url, 'authentication')).toBe(false);
+      // Auth is off by default: its routes answer 404 "Authentication is not enabled" (api.md §18) and the
+      // flag is false (test/auth/tokens.test.ts covers it on).
+      const auth = await fetch(`${g.url}/api/v1/auth/token`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
+      expect(auth.status).toBe(404);
+      expect(await auth.json()).toEqual({ error: 'resource-not-found', error_description: 'Authentication is not enabled' });
       expect(caps.authentication).toBe(false);
     } finally {
       await g.close();

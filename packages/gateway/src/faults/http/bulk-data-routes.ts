@@ -201,6 +201,7 @@ async function registerWrites(app: HttpApp, deps: BulkDataDeps, categories: stri
       uploadScope.post(
         `${API_BASE}/${segment}/:${idParam}/bulk-data/:category_id`,
         {
+          config: { role: 'operator' },
           schema: {
             operationId: `upload${op}BulkData`, summary: 'Upload a file (multipart: file, description, metadata); apps and components only', tags, consumes: ['multipart/form-data'],
             multipartForm: BulkDataUploadForm, params: catParams, response: { 201: DescriptorRef, ...ERR },
@@ -232,7 +233,7 @@ async function registerWrites(app: HttpApp, deps: BulkDataDeps, categories: stri
     const itemParams = Type.Object({ [idParam]: EntityId('Entity id'), category_id: Type.String({ minLength: 1, maxLength: 256 }), file_id: Type.String({ minLength: 1, maxLength: 256 }) });
     app.delete(
       `${base}/:file_id`,
-      { schema: { operationId: `delete${op}BulkData`, summary: 'Delete an uploaded item', tags, params: itemParams, response: { 204: Type.Null(), ...ERR } } },
+      { config: { role: 'operator' }, schema: { operationId: `delete${op}BulkData`, summary: 'Delete an uploaded item', tags, params: itemParams, response: { 204: Type.Null(), ...ERR } } },
       async (request, reply) => {
         const { entity } = resolveWrite(segment, idParam, request);
         const { category_id: category, file_id: fileId } = request.params as { category_id: string; file_id: string };

@@ -66,6 +66,7 @@ export function registerGlobalFaultRoutes(app: HttpApp, deps: FaultRouteDeps): v
   app.delete(
     `${API_BASE}/faults`,
     {
+      config: { role: 'operator' },
       schema: {
         operationId: 'clearAllFaults', summary: '[x-medkit] Clear all matching faults of the local fault manager (peers are not touched)', tags,
         description: 'Faults one of whose reporting sources is locked (scope faults) by another client are skipped. Answers X-Medkit-Local-Only: true.',
@@ -99,6 +100,7 @@ export function registerGlobalFaultRoutes(app: HttpApp, deps: FaultRouteDeps): v
   app.delete(
     `${API_BASE}/faults/:fault_code`,
     {
+      config: { role: 'operator' },
       schema: {
         operationId: 'clearFault', summary: '[x-medkit] Clear one fault, with the correlation cascade to its symptoms', tags,
         params: Type.Object({ fault_code: FaultCode }), response: { 204: Type.Null(), ...ERR },
@@ -127,7 +129,7 @@ export function registerEntityFaultRoutes(app: HttpApp, deps: FaultRouteDeps): v
     const Params = Type.Object({ [idParam]: EntityId('Entity id') });
     const ItemParams = Type.Object({ [idParam]: EntityId('Entity id'), fault_code: FaultCode });
     const reads = { entity: { segment, collection: 'faults' as const } };
-    const writes = { entity: { segment, collection: 'faults' as const, mutating: true } };
+    const writes = { entity: { segment, collection: 'faults' as const, mutating: true }, role: 'operator' as const };
     const scoped = (request: FastifyRequest) => ({ entity: request.entity.entity, scope: svc.scopeOf(request.entity.type, request.entity.entity) });
 
     app.get(

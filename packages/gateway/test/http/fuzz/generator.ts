@@ -250,3 +250,13 @@ export function sovdErrorProblem(body: unknown): string | undefined {
   if (extra.length > 0) return `unexpected fields ${extra.join(', ')}`;
   return undefined;
 }
+
+/** The OAuth2 error shape the auth endpoints answer with (api.md §2.6); returns what is wrong, or undefined. */
+export function oauthErrorProblem(body: unknown): string | undefined {
+  if (!body || typeof body !== 'object' || Array.isArray(body)) return 'not a JSON object';
+  const b = body as Record<string, unknown>;
+  if (typeof b.error !== 'string' || b.error.length === 0) return 'no error';
+  if (typeof b.error_description !== 'string') return 'no error_description';
+  const extra = Object.keys(b).filter((k) => !['error', 'error_description'].includes(k));
+  return extra.length > 0 ? `unexpected fields ${extra.join(', ')}` : undefined;
+}

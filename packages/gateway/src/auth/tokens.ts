@@ -1,0 +1,85 @@
+// Issues and verifies the gateway's JWTs with `jose` (gateway.md §12.2): HS256 with the shared secret or
+// RS256 with the key pair. Verification accepts only the configured algorithm (so `none` and an HS256
+// token signed with the RS256 public key are refused), only our issuer, only the expected token type,
+// and only tokens of bounded length.
+import { randomUUID } from 'node:crypto';
+import { jwtVerify, SignJWT, type JWTPayload } from 'jose';
+import { isRole, type Role } from './roles.js';
+import type { SigningKeys } from './settings.js';
+
+/** Longest token accepted; ours are ~500 characters, so anything near this is not one of ours. */
+export const MAX_TOKEN_CHARS = 4096;
+
+export type TokenType = 'access' | 'refresh';
+
+/** A verified token's claims that the gateway uses. */
+export interface VerifiedToken {
+  type: TokenType;
+  subject: string;
+  role: Role;
+  jti: string;
+  /** Shared by every token issued from one client-credentials exchange (revoking one refresh token revokes them all). */
+  grantId: string;
+  /** Access tokens: the refresh token issued with them (gateway.md §12.2). */
+  refreshTokenId?: string;
+  /** Epoch seconds. */
+  expiresAt: number;
+}
+
+export interface IssuedToken {
+  token: string;
+  jti: string;
+  expiresAt: number;
+}
+
+export class TokenSigner {
+  constructor(
+    private readonly keys: SigningKeys,
+    private readonly issuer: string,
+  ) {}
+
+  private get signingKey() {
+    return this.keys.algorithm === 'HS256' ? this.keys.secret : this.keys.privateKey;
+  }
+
+  private get verifyingKey() {
+    return this.keys.algorithm === 'HS256' ? this.keys.secret : this.keys.publicKey;
+  }
+
+  /** Signs a token of `type` for `subject` valid `ttlSec` seconds from `nowSec`. */
+  async sign(type: TokenType, claims: { subject: string; role: Role; grantId: string; refreshTokenId?: string }, nowSec: number, ttlSec: number): Promise<IssuedToken> {
+    const jti = randomUUID();
+    const expiresAt = nowSec + ttlSec;
+    const payload: JWTPayload = { typ: type, role: claims.role, grant_id: claims.grantId };
+    if (claims.refreshTokenId) payload.refresh_token_id = claims.refreshTokenId;
+    const token = await new SignJWT(payload)
+      .setProtectedHeader({ alg: this.keys.algorithm, typ: type })
+      .setIssuer(this.issuer)
+      .setSubject(claims.subject)
+      .setIssuedAt(nowSec)
+      .setExpirationTime(expiresAt)
+      .setJti(jti)
+      .sign(this.signingKey);
+    return { token, jti, expiresAt };
+  }
+
+  /** The claims of a valid token of `type`; undefined for anything else (bad signature, expired, foreign, malformed). */
+  async verify(token: string, type: TokenType): Promise<VerifiedToken | undefined> {
+    if (token.length === 0 || token.length > MAX_TOKEN_CHARS) return undefined;
+    try {
+      const { payload } = await jwtVerify(token, this.verifyingKey, {
+        algorithms: [this.keys.algorithm],
+        issuer: this.issuer,
+        typ: type,
+        requiredClaims: ['sub', 'exp', 'iat', 'jti'],
+      });
+      const grantId = payload.grant_id;
+      const refreshTokenId = payload.refresh_token_id;
+      if (payload.typ !== type || !isRole(payload.role) || typeof grantId !== 'string' || typeof payload.sub !== 'string' || typeof payload.jti !== 'string') return undefined;
+      if (refreshTokenId !== undefined && typeof refreshTokenId !== 'string') return undefined;
+      return { type, subject: payload.sub, role: payload.role, jti: payload.jti, grantId, refreshTokenId, expiresAt: payload.exp! };
+    } catch {
+      return undefined;
+    }
+  }
+}
