@@ -3,12 +3,19 @@
 import type { EntityType } from '../entities/model.js';
 import type { Collection } from './collections.js';
 
+/** The roles of spec/gateway.md §12.4, least to most privileged. */
+export type RoleName = 'viewer' | 'operator' | 'configurator' | 'admin';
+
 /** The caller of one request, read once per request by the HTTP pipeline. */
 export interface ClientIdentity {
   /** `X-Client-Id` (the lock owner key), when sent. */
   id?: string;
   /** The authenticated subject (token `sub`) once authentication exists. */
   subject?: string;
+  /** Subject of a client certificate verified against `server.tls.ca_file` (mutual TLS), e.g. `CN=ops-laptop, O=Acme`. */
+  certificateSubject?: string;
+  /** The role `server.tls.client_roles` maps that certificate to, for the role stage; absent when unmapped. */
+  certificateRole?: RoleName;
 }
 
 /** The anonymous caller (no header). */

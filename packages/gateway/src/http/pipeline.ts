@@ -4,6 +4,7 @@
 // validation order (api.md §2.4) and, for mutating calls, the access decision, before its handler runs,
 // which then reads the typed `request.entity`. Route files keep only translation.
 import type { FastifyRequest, RouteOptions } from 'fastify';
+import type { Socket } from 'node:net';
 import type { HttpApp } from './app-types.js';
 import { ANONYMOUS, ID_PARAM, type ClientIdentity, type EntityResolver, type EntityRouteSpec, type ResolvedEntity } from '../entity-scope/index.js';
 
@@ -27,12 +28,17 @@ export function clientOf(headers: FastifyRequest['headers']): ClientIdentity {
   return id ? { id } : ANONYMOUS;
 }
 
+/** Reads the verified client certificate of a connection (mutual TLS): its subject and mapped role. */
+export type CertificateReader = (socket: Socket) => { subject: string; role?: ClientIdentity['certificateRole'] } | undefined;
+
 /** Installs the identity stage and the entity stage; must run before routes are registered. */
-export function installRequestPipeline(app: HttpApp, resolver: EntityResolver): void {
+export function installRequestPipeline(app: HttpApp, resolver: EntityResolver, certificates?: CertificateReader): void {
   app.decorateRequest('client', null as unknown as ClientIdentity);
   app.decorateRequest('entity', null as unknown as ResolvedEntity);
   app.addHook('onRequest', (request, _reply, done) => {
-    request.client = clientOf(request.headers);
+    const client = clientOf(request.headers);
+    const cert = certificates?.(request.raw.socket);
+    request.client = cert ? { ...client, certificateSubject: cert.subject, ...(cert.role ? { certificateRole: cert.role } : {}) } : client;
     done();
   });
   // The entity stage is attached to the routes that declare an entity only, so other routes pay nothing.

@@ -1,0 +1,50 @@
+// Defences against requests a web page makes from the user's browser (spec/gateway.md §13.2 [OURS]):
+// a Host allow-list so a DNS-rebinding page (Host: evil.example) is answered 421, and state-changing
+// requests whose `Origin` is neither this gateway nor a configured CORS origin refused with 403 whatever
+// their content type (a multipart form needs no preflight, so CORS alone does not stop it). Requests
+// without an Origin header are not from a browser page and pass.
+import type { HttpApp } from './app-types.js';
+import { SovdError } from '../sovd/errors.js';
+import { hostAllowed, type HostAllowList } from '../transport/allowed-hosts.js';
+import { originMatcher } from './cors.js';
+
+export interface BrowserGuardOptions {
+  allowedHosts: HostAllowList;
+  /** `cors.allowed_origins` (empty = only same-origin pages may change state). */
+  corsOrigins: string[];
+  /** The scheme this server speaks, for the same-origin comparison. */
+  scheme: 'http' | 'https';
+}
+
+const STATE_CHANGING = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
+
+/** True when `origin` is the page's own gateway: same scheme and the same host:port as the Host header. */
+function sameOrigin(origin: string, host: string | undefined, scheme: string): boolean {
+  if (host === undefined) return false;
+  let u: URL;
+  try {
+    u = new URL(origin);
+  } catch {
+    return false;
+  }
+  return u.protocol === `${scheme}:` && u.host === new URL(`${scheme}://${host}`).host;
+}
+
+export function installBrowserGuards(app: HttpApp, opts: BrowserGuardOptions): void {
+  const corsAllowed = opts.corsOrigins.some((o) => o.trim() !== '') ? originMatcher(opts.corsOrigins) : () => false;
+  app.addHook('onRequest', async (request) => {
+    const host = request.headers.host;
+    if (!hostAllowed(opts.allowedHosts, host)) {
+      throw new SovdError('x-medkit-misdirected-request', `This gateway does not serve host '${host}' (server.allowed_hosts)`, { host });
+    }
+    const origin = request.headers.origin;
+    if (origin === undefined || !STATE_CHANGING.has(request.method)) return;
+    let ok = false;
+    try {
+      ok = sameOrigin(origin, host, opts.scheme) || corsAllowed(origin);
+    } catch {
+      ok = false;
+    }
+    if (!ok) throw new SovdError('forbidden', `Cross-origin ${request.method} from ${origin} is refused (not this gateway and not in cors.allowed_origins)`, { origin });
+  });
+}
