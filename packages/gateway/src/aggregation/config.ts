@@ -118,11 +118,7 @@ export function readAggregationSettings(config: Reader, warn: (msg: string) => v
     }
     peers.push({ name: p.name, url: `${u.origin}${u.pathname.replace(/\/+$/, '')}` });
   }
-  const dispatcher = outboundDispatcher('aggregation', {
-    caFile: config.value<string>('aggregation.ca_file'),
-    certFile: config.value<string>('aggregation.client_cert_file'),
-    keyFile: config.value<string>('aggregation.client_key_file'),
-  });
+  const dispatcher = outboundDispatcher(config, { ca: 'aggregation.ca_file', cert: 'aggregation.client_cert_file', key: 'aggregation.client_key_file' });
   if (forwardAuth && !requireTls) warn('aggregation.forward_auth is on without aggregation.require_tls: bearer tokens may cross the network in cleartext');
   return {
     enabled,

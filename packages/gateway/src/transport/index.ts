@@ -4,4 +4,4 @@ export { readServerTransport, type ServerTransport } from './server-transport.js
 export { buildHostAllowList, hostAllowed, type HostAllowList } from './allowed-hosts.js';
 export { parseClientRoles, ROLE_NAMES, type CertificateIdentity, type ClientRoleRule } from './client-roles.js';
 export { checkSecureProfile, isProfileName, profileFile, PROFILES, secureProfileProblems, MIN_JWT_SECRET_LENGTH, type ProfileName } from './profiles.js';
-export { outboundDispatcher, type OutboundTlsKeys } from './outbound-tls.js';
+export { outboundDispatcher, readOutboundTls, type OutboundTlsKeys, type OutboundTlsMaterial } from './outbound-tls.js';

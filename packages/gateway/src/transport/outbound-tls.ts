@@ -6,11 +6,22 @@ import { createPrivateKey, X509Certificate } from 'node:crypto';
 import { Agent, type Dispatcher } from 'undici';
 import { TlsConfigError } from './tls-settings.js';
 
-/** The three files under one key prefix, e.g. `aggregation.ca_file`, `aggregation.client_cert_file`, `aggregation.client_key_file`. */
+/** The configuration keys naming the three files, e.g. `aggregation.ca_file`, `aggregation.client_cert_file`, `aggregation.client_key_file`. */
 export interface OutboundTlsKeys {
-  caFile: string;
-  certFile: string;
-  keyFile: string;
+  ca: string;
+  cert: string;
+  key: string;
+}
+
+/** The PEM contents for a TLS client. */
+export interface OutboundTlsMaterial {
+  ca?: Buffer;
+  cert?: Buffer;
+  key?: Buffer;
+}
+
+interface Reader {
+  value<T = unknown>(key: string): T;
 }
 
 function read(key: string, file: string, problems: string[]): Buffer | undefined {
@@ -23,27 +34,33 @@ function read(key: string, file: string, problems: string[]): Buffer | undefined
 }
 
 /**
- * A fetch dispatcher that verifies peers against `<prefix>.ca_file` and presents the client certificate;
- * undefined when no file is configured. Throws TlsConfigError naming the key that cannot be honoured.
+ * Reads and checks the files the keys name (read at start-up, so a key that cannot be honoured stops it);
+ * undefined when none is set. Throws TlsConfigError naming the key at fault.
  */
-export function outboundDispatcher(prefix: string, files: OutboundTlsKeys): Dispatcher | undefined {
-  const caFile = files.caFile.trim();
-  const certFile = files.certFile.trim();
-  const keyFile = files.keyFile.trim();
+export function readOutboundTls(config: Reader, keys: OutboundTlsKeys): OutboundTlsMaterial | undefined {
+  const caFile = (config.value<string>(keys.ca) ?? '').trim();
+  const certFile = (config.value<string>(keys.cert) ?? '').trim();
+  const keyFile = (config.value<string>(keys.key) ?? '').trim();
   if (!caFile && !certFile && !keyFile) return undefined;
   const problems: string[] = [];
-  if ((certFile === '') !== (keyFile === '')) problems.push(`${prefix}.client_cert_file and ${prefix}.client_key_file go together (one is missing)`);
-  const ca = caFile ? read(`${prefix}.ca_file`, caFile, problems) : undefined;
-  const cert = certFile ? read(`${prefix}.client_cert_file`, certFile, problems) : undefined;
-  const key = keyFile ? read(`${prefix}.client_key_file`, keyFile, problems) : undefined;
-  if (ca && !ca.toString('latin1').includes('-----BEGIN CERTIFICATE-----')) problems.push(`${prefix}.ca_file '${caFile}' holds no PEM certificate`);
+  if ((certFile === '') !== (keyFile === '')) problems.push(`${keys.cert} and ${keys.key} go together (one is missing)`);
+  const ca = caFile ? read(keys.ca, caFile, problems) : undefined;
+  const cert = certFile ? read(keys.cert, certFile, problems) : undefined;
+  const key = keyFile ? read(keys.key, keyFile, problems) : undefined;
+  if (ca && !ca.toString('latin1').includes('-----BEGIN CERTIFICATE-----')) problems.push(`${keys.ca} '${caFile}' holds no PEM certificate`);
   if (cert && key && problems.length === 0) {
     try {
-      if (!new X509Certificate(cert).checkPrivateKey(createPrivateKey(key))) problems.push(`${prefix}.client_key_file does not match ${prefix}.client_cert_file`);
+      if (!new X509Certificate(cert).checkPrivateKey(createPrivateKey(key))) problems.push(`${keys.key} does not match ${keys.cert}`);
     } catch (err) {
-      problems.push(`${prefix}.client_cert_file / client_key_file are not a PEM certificate and key: ${(err as Error).message}`);
+      problems.push(`${keys.cert} / ${keys.key} are not a PEM certificate and key: ${(err as Error).message}`);
     }
   }
   if (problems.length > 0) throw new TlsConfigError(problems);
-  return new Agent({ connect: { ...(ca ? { ca } : {}), ...(cert && key ? { cert, key } : {}) } });
+  return { ...(ca ? { ca } : {}), ...(cert && key ? { cert, key } : {}) };
+}
+
+/** A fetch dispatcher verifying servers against the CA and presenting the client certificate; undefined when no file is set. */
+export function outboundDispatcher(config: Reader, keys: OutboundTlsKeys): Dispatcher | undefined {
+  const material = readOutboundTls(config, keys);
+  return material ? new Agent({ connect: material }) : undefined;
 }
