@@ -1,10 +1,9 @@
 // TLS for the gateway's own outbound HTTPS (federation peers, a fleet replica's live requests to robots): a CA
 // bundle the peer's certificate is verified against, and optionally a client certificate for peers that
 // require mutual TLS. Without any file, fetch's defaults apply (system CAs, no client certificate).
-import { readFileSync } from 'node:fs';
 import { createPrivateKey, X509Certificate } from 'node:crypto';
 import { Agent, type Dispatcher } from 'undici';
-import { TlsConfigError } from './tls-settings.js';
+import { readPem, TlsConfigError } from './tls-settings.js';
 
 /** The configuration keys naming the three files, e.g. `aggregation.ca_file`, `aggregation.client_cert_file`, `aggregation.client_key_file`. */
 export interface OutboundTlsKeys {
@@ -24,15 +23,6 @@ interface Reader {
   value<T = unknown>(key: string): T;
 }
 
-function read(key: string, file: string, problems: string[]): Buffer | undefined {
-  try {
-    return readFileSync(file);
-  } catch (err) {
-    problems.push(`${key} '${file}' cannot be read: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
-    return undefined;
-  }
-}
-
 /**
  * Reads and checks the files the keys name (read at start-up, so a key that cannot be honoured stops it);
  * undefined when none is set. Throws TlsConfigError naming the key at fault.
@@ -44,9 +34,9 @@ export function readOutboundTls(config: Reader, keys: OutboundTlsKeys): Outbound
   if (!caFile && !certFile && !keyFile) return undefined;
   const problems: string[] = [];
   if ((certFile === '') !== (keyFile === '')) problems.push(`${keys.cert} and ${keys.key} go together (one is missing)`);
-  const ca = caFile ? read(keys.ca, caFile, problems) : undefined;
-  const cert = certFile ? read(keys.cert, certFile, problems) : undefined;
-  const key = keyFile ? read(keys.key, keyFile, problems) : undefined;
+  const ca = caFile ? readPem(keys.ca, caFile, problems) : undefined;
+  const cert = certFile ? readPem(keys.cert, certFile, problems) : undefined;
+  const key = keyFile ? readPem(keys.key, keyFile, problems) : undefined;
   if (ca && !ca.toString('latin1').includes('-----BEGIN CERTIFICATE-----')) problems.push(`${keys.ca} '${caFile}' holds no PEM certificate`);
   if (cert && key && problems.length === 0) {
     try {

@@ -80,7 +80,8 @@ export function readTlsSettings(config: Reader): TlsSettings | undefined {
   return settings;
 }
 
-function readPem(key: string, file: string, problems: string[]): Buffer | undefined {
+/** Reads the file a key names; a failure is added to `problems` with the key, path and reason. */
+export function readPem(key: string, file: string, problems: string[]): Buffer | undefined {
   try {
     return readFileSync(file);
   } catch (err) {
