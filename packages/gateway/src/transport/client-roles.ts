@@ -63,12 +63,21 @@ export function roleFor(subject: Subject, rules: readonly ClientRoleRule[]): Rol
  * certificate, and for a certificate the TLS layer did not verify (another CA) when it was not required.
  */
 export function certificateIdentityReader(rules: readonly ClientRoleRule[]): (socket: Socket) => CertificateIdentity | undefined {
+  // A connection's certificate does not change: read it once per connection, not per keep-alive request.
+  const seen = new WeakMap<Socket, CertificateIdentity | null>();
   return (socket) => {
+    const known = seen.get(socket);
+    if (known !== undefined) return known ?? undefined;
     const tls = socket as TLSSocket;
-    if (typeof tls.getPeerCertificate !== 'function' || !tls.authorized) return undefined;
-    const cert = tls.getPeerCertificate();
-    if (!cert || !cert.subject) return undefined;
-    const role = roleFor(cert.subject, rules);
-    return { subject: formatSubject(cert.subject), ...(role ? { role } : {}) };
+    let identity: CertificateIdentity | null = null;
+    if (typeof tls.getPeerCertificate === 'function' && tls.authorized) {
+      const cert = tls.getPeerCertificate();
+      if (cert?.subject) {
+        const role = roleFor(cert.subject, rules);
+        identity = { subject: formatSubject(cert.subject), ...(role ? { role } : {}) };
+      }
+    }
+    seen.set(socket, identity);
+    return identity ?? undefined;
   };
 }
