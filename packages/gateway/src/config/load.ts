@@ -100,6 +100,11 @@ export function loadConfig(opts: LoadOptions = {}): GatewayConfig {
   // The built-in origins (any port on localhost) would let every local web page act with a user's token:
   // once auth is on, CORS is off until origins are listed explicitly.
   if (values['auth.enabled'] && !('cors.allowed_origins' in merged)) values['cors.allowed_origins'] = [];
+  // An entry that is not an origin never matches a browser's Origin header: refuse it rather than let the UI fail silently.
+  const notOrigins = (values['cors.allowed_origins'] as string[]).filter((o) => o !== '*' && !/^[a-z][a-z0-9+.-]*:\/\/[^/\s?#]+$/i.test(o));
+  if (notOrigins.length > 0) {
+    throw new ConfigError(`cors.allowed_origins entries must be origins (scheme://host[:port], port may be *), without a path: ${notOrigins.map((o) => `'${o}'`).join(', ')}`);
+  }
   if (values['cors.allow_credentials'] && (values['cors.allowed_origins'] as string[]).includes('*')) {
     throw new ConfigError("cors.allowed_origins contains '*' while cors.allow_credentials is true; list explicit origins instead");
   }

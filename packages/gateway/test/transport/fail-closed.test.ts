@@ -67,6 +67,12 @@ describeWith(OPENSSL, 'fail closed: server.tls.*', () => {
 });
 
 describe('fail closed: CORS and the secure profile', () => {
+  it('a CORS entry that is not an origin (no scheme, a path) is refused, named', () => {
+    expect(() => loadConfig({ env: {}, flags: { 'cors.allowed_origins': 'https://ui.example/, localhost:5173, http://ok.example:*' } })).toThrow(
+      /cors\.allowed_origins entries must be origins .*: 'https:\/\/ui\.example\/', 'localhost:5173'$/,
+    );
+  });
+
   it("'*' with credentials is refused", () => {
     expect(() => loadConfig({ env: {}, flags: { 'cors.allowed_origins': '*', 'cors.allow_credentials': true } })).toThrow(/contains '\*' while cors\.allow_credentials is true/);
   });
