@@ -59,3 +59,4 @@ export const CHROMIUM: Requirement[] = [{ kind: 'bin', name: 'chromium', debian:
 export const NATS_SERVER: Requirement[] = [{ kind: 'bin', name: 'nats-server', debian: 'nats-server' }];
 export const POSTGRES: Requirement[] = [{ kind: 'bin', name: '/usr/lib/postgresql/15/bin/initdb', debian: 'postgresql' }];
 export const MOSQUITTO: Requirement[] = [{ kind: 'bin', name: '/usr/sbin/mosquitto', debian: 'mosquitto' }];
+export const OPENSSL: Requirement[] = [{ kind: 'bin', name: 'openssl', debian: 'openssl' }];

@@ -26,7 +26,7 @@ export interface GatewayContext {
   /** Resolves `/{segment}/{id}` with the spec's validation order (404/400/collection/lock). */
   resolver: EntityResolver;
   /** The address the HTTP server is bound to; set before features start (the configured port may be 0 in tests). */
-  listening?: { host: string; port: number };
+  listening?: { host: string; port: number; scheme?: 'http' | 'https' };
   /** Cross-feature services by typed token (e.g. ENTITIES_SERVICE), published in init(). */
   services: ServiceRegistry;
   /** Collection samplers (data, faults, ...) for subscriptions and triggers (spec gateway.md §7.2). */

@@ -15,6 +15,8 @@ import { EntityResolver } from './entity-scope/index.js';
 import { GATEWAY_VERSION, PRODUCT_NAME, SOVD_VERSION } from './version.js';
 import { AUTH_MIGRATIONS, createGatewayAuth, readAuthSettings, type GatewayAuth } from './auth/index.js';
 import { registerAuthRoutes } from './auth/routes.js';
+import { readServerTransport, reloadServerTls, type ServerTransport, type TlsReloadResult } from './transport/index.js';
+import type { Server as TlsServer } from 'node:tls';
 
 export interface GatewayOptions {
   config: GatewayConfig;
@@ -34,6 +36,15 @@ export interface Gateway {
   /** Stops accepting, lets in-flight requests finish (bounded), stops features, closes storage. */
   close(): Promise<void>;
   summary(): [string, string][];
+  /** HTTP or HTTPS, and the checked TLS settings. */
+  transport: ServerTransport;
+  /** Re-reads the TLS certificate, key and CA (SIGHUP); undefined without TLS. The old ones stay on failure. */
+  reloadTls(): TlsReloadResult | undefined;
+}
+
+/** `scheme://host:port` of a bound address (IPv6 in brackets). */
+export function boundUrl(scheme: string, host: string, port: number): string {
+  return `${scheme}://${host.includes(':') ? `[${host}]` : host}:${port}`;
 }
 
 const ROUTE_PHASES: RoutePhase[] = ['intercept', 'resource', 'fallback'];
@@ -42,6 +53,8 @@ export async function createGateway(opts: GatewayOptions): Promise<Gateway> {
   const { config } = opts;
   // Checked before anything is opened: a missing or cyclic dependency is a configuration error.
   const features = orderFeatures(opts.features);
+  // TLS files are checked before anything is opened: a set key that cannot be honoured stops start-up.
+  const transport = readServerTransport(config);
   // Also before anything is opened: auth settings that cannot be honoured refuse start-up (fail closed).
   const authSettings = readAuthSettings(config);
   const log = pino({ level: config.get('logging.level'), base: undefined }, (opts.logStream ?? process.stderr) as pino.DestinationStream);
@@ -52,6 +65,7 @@ export async function createGateway(opts: GatewayOptions): Promise<Gateway> {
   const db = openStore(dataDir, migrations);
   const auth = createGatewayAuth(authSettings, db);
   for (const w of authSettings.warnings) log.warn(w);
+  for (const w of transport.warnings) log.warn(w);
 
   // Capabilities are read from the routes as registered (GET / §4.1), so the index exists first.
   const routeIndex = new RouteIndex();
@@ -124,6 +138,9 @@ export async function createGateway(opts: GatewayOptions): Promise<Gateway> {
     openApi: { enabled: config.get('docs.enabled'), version: GATEWAY_VERSION, sovdVersion: SOVD_VERSION, security: auth.security },
     resolver: ctx.resolver,
     access: { policy: auth.policy, table: auth.table },
+    https: transport.https,
+    certificates: transport.certificates,
+    allowedHosts: transport.allowedHosts,
     docsEnrichers: features.flatMap((f) => f.docsEnrichers?.(ctx) ?? []),
     docsPaths: features.flatMap((f) => f.docsPaths?.(ctx) ?? []),
     routes: [
@@ -145,9 +162,14 @@ export async function createGateway(opts: GatewayOptions): Promise<Gateway> {
     http,
     auth,
     async listen(port?: number) {
-      const address = await http.app.listen({ host: config.get('server.host'), port: port ?? config.get('server.port') });
+      const fallback = await http.app.listen({ host: config.get('server.host'), port: port ?? config.get('server.port') });
+      // The address actually bound (Fastify's own answer names one interface for 0.0.0.0).
       const bound = http.app.server.address();
-      if (bound && typeof bound === 'object') ctx.listening = { host: bound.address, port: bound.port };
+      let address = fallback;
+      if (bound && typeof bound === 'object') {
+        ctx.listening = { host: bound.address, port: bound.port, scheme: transport.scheme };
+        address = boundUrl(transport.scheme, bound.address, bound.port);
+      }
       for (const f of features) await f.start?.(ctx);
       return address;
     },
@@ -172,6 +194,14 @@ export async function createGateway(opts: GatewayOptions): Promise<Gateway> {
     },
     summary() {
       return features.flatMap((f) => f.summary?.(ctx) ?? []);
+    },
+    transport,
+    reloadTls() {
+      if (!transport.tls) return undefined;
+      const result = reloadServerTls(http.app.server as unknown as TlsServer, transport.tls);
+      if (result.ok) log.info(result.message);
+      else log.error(result.message);
+      return result;
     },
   };
 }

@@ -1,6 +1,9 @@
 // Aggregation configuration (spec/gateway.md §11.1): key table for the loader and the reference, and the
 // checked peer list the feature runs with.
+import type { Dispatcher } from 'undici';
 import { bool, int, list, str, type KeySpec } from '../config/key-spec.js';
+import { ConfigError } from '../config/sources.js';
+import { outboundDispatcher } from '../transport/outbound-tls.js';
 
 export const AGGREGATION_KEYS = {
   'aggregation.enabled': bool(false, 'Federate peer gateways into this one (spec/gateway.md §11).'),
@@ -13,7 +16,10 @@ export const AGGREGATION_KEYS = {
     policy: 'clamp',
   }),
   'aggregation.forward_auth': bool(false, "Forward the client's Authorization header to peers (warns without require_tls)."),
-  'aggregation.require_tls': bool(false, 'Reject http:// peers; when false every cleartext peer is logged as a warning.'),
+  'aggregation.require_tls': bool(false, 'Reject http:// peers: a static one stops start-up, a discovered one is skipped with a warning; when false every cleartext peer is logged as a warning.'),
+  'aggregation.ca_file': str('', '[ours] CA bundle peer certificates are verified against (empty = the system CAs).'),
+  'aggregation.client_cert_file': str('', '[ours] Client certificate (PEM) presented to peers that require mutual TLS; with aggregation.client_key_file.'),
+  'aggregation.client_key_file': str('', '[ours] Private key of aggregation.client_cert_file.'),
   'aggregation.announce': bool(false, 'Advertise this gateway over mDNS (UDP 5353; answers queries, goodbye on stop).'),
   'aggregation.discover': bool(false, 'Browse mDNS for peers every 10 s; found instances become peers.'),
   'aggregation.mdns_service': str('_medkit._tcp.local', 'mDNS service type, the same for the whole cluster.'),
@@ -45,12 +51,14 @@ export interface AggregationSettings {
   mdnsInterface: string;
   peerScheme: 'http' | 'https';
   peers: PeerConfig[];
+  /** TLS towards peers (aggregation.ca_file and client certificate); fetch's default when absent. */
+  dispatcher?: Dispatcher;
 }
 
 /** Peer names become id prefixes (`<peer>__<app>`), so they follow the entity id alphabet. */
 const NAME_RE = /^[A-Za-z0-9_-]{1,64}$/;
 
-export class AggregationConfigError extends Error {
+export class AggregationConfigError extends ConfigError {
   constructor(message: string) {
     super(message);
     this.name = 'AggregationConfigError';
@@ -86,6 +94,7 @@ export function readAggregationSettings(config: Reader, warn: (msg: string) => v
       pairs.push({ name: o.name.trim(), url: o.url.trim() });
     }
   }
+  const enabled = config.value<boolean>('aggregation.enabled');
   const requireTls = config.value<boolean>('aggregation.require_tls');
   const forwardAuth = config.value<boolean>('aggregation.forward_auth');
   const seen = new Set<string>();
@@ -102,17 +111,17 @@ export function readAggregationSettings(config: Reader, warn: (msg: string) => v
     }
     if (u.protocol !== 'http:' && u.protocol !== 'https:') throw new AggregationConfigError(`peer '${p.name}': only http and https URLs are allowed`);
     if (u.protocol === 'http:') {
-      if (requireTls) {
-        warn(`peer '${p.name}' (${p.url}) rejected: aggregation.require_tls is set and the URL is http://`);
-        continue;
-      }
+      // A cleartext peer under require_tls is a start-up error, not a silently shorter peer list.
+      if (requireTls && enabled) throw new AggregationConfigError(`peer '${p.name}' (${p.url}) is http:// but aggregation.require_tls is set; use https:// or turn require_tls off`);
+      if (requireTls) continue;
       warn(`peer '${p.name}' is reached over cleartext http (${p.url})`);
     }
     peers.push({ name: p.name, url: `${u.origin}${u.pathname.replace(/\/+$/, '')}` });
   }
+  const dispatcher = outboundDispatcher(config, { ca: 'aggregation.ca_file', cert: 'aggregation.client_cert_file', key: 'aggregation.client_key_file' });
   if (forwardAuth && !requireTls) warn('aggregation.forward_auth is on without aggregation.require_tls: bearer tokens may cross the network in cleartext');
   return {
-    enabled: config.value<boolean>('aggregation.enabled'),
+    enabled,
     timeoutMs: config.value<number>('aggregation.timeout_ms'),
     healthIntervalMs: config.value<number>('aggregation.health_check_interval_ms'),
     forwardAuth,
@@ -125,5 +134,6 @@ export function readAggregationSettings(config: Reader, warn: (msg: string) => v
     mdnsInterface: config.value<string>('aggregation.mdns_interface'),
     peerScheme: config.value<'http' | 'https'>('aggregation.peer_scheme'),
     peers,
+    ...(dispatcher ? { dispatcher } : {}),
   };
 }

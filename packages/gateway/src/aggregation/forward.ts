@@ -3,7 +3,8 @@
 // Buffered answers are capped at 10 MB; event streams are piped until either side goes away.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { Readable } from 'node:stream';
-import { MAX_PEER_RESPONSE_BYTES, readCapped } from './peer-http.js';
+import type { Dispatcher } from 'undici';
+import { MAX_PEER_RESPONSE_BYTES, readCapped, withDispatcher } from './peer-http.js';
 import { decodeSegment } from './url-paths.js';
 
 /** Request headers passed to the peer. */
@@ -42,6 +43,8 @@ export interface ForwardOptions {
   maxBytes?: number;
   /** Sent as X-Client-Id: the caller's identity as this gateway established it (the token subject when auth is on). */
   clientId?: string;
+  /** TLS towards the peer (CA, client certificate). */
+  dispatcher?: Dispatcher;
 }
 
 function hasBody(req: IncomingMessage): boolean {
@@ -92,6 +95,7 @@ export async function forwardRequest(req: IncomingMessage, res: ServerResponse, 
       signal: ac.signal,
       redirect: 'manual',
       ...(body ? { duplex: 'half' } : {}),
+      ...withDispatcher(o.dispatcher),
     } as RequestInit);
     const out: Record<string, string> = {};
     for (const h of COPIED_RESPONSE_HEADERS) {

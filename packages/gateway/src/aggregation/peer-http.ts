@@ -1,5 +1,6 @@
 // HTTP to peer gateways: every call has a deadline and a response size cap (spec/gateway.md §11.3), and
 // failures come back as values, never as exceptions, so callers can count them per peer.
+import type { Dispatcher } from 'undici';
 
 /** Largest peer response body read into memory (spec/gateway.md §11.3). */
 export const MAX_PEER_RESPONSE_BYTES = 10 * 1024 * 1024;
@@ -19,6 +20,8 @@ export interface PeerRequest {
   maxBytes?: number;
   /** Aborts together with the deadline (e.g. the client went away). */
   signal?: AbortSignal;
+  /** TLS towards peers (CA, client certificate); fetch's default when absent. */
+  dispatcher?: Dispatcher;
 }
 
 /** Reads a body up to `max` bytes; undefined when it is longer (the stream is cancelled). */
@@ -46,6 +49,11 @@ function describe(err: unknown, signal: AbortSignal): { failure: PeerFailure; de
   return { failure: 'unreachable', detail: e.cause?.code ?? e.cause?.message ?? e.message };
 }
 
+/** Fetch options selecting `dispatcher` (Node's fetch takes undici's dispatcher option, absent from the DOM types). */
+export function withDispatcher(dispatcher: Dispatcher | undefined): RequestInit {
+  return (dispatcher ? { dispatcher } : {}) as RequestInit;
+}
+
 /** The combined deadline + caller signal of one call. */
 export function deadline(timeoutMs: number, signal?: AbortSignal): AbortSignal {
   const t = AbortSignal.timeout(timeoutMs);
@@ -59,7 +67,7 @@ export async function peerRequest(
 ): Promise<{ ok: true; status: number; headers: Headers; body: Buffer } | { ok: false; failure: PeerFailure; detail: string }> {
   const signal = deadline(r.timeoutMs, r.signal);
   try {
-    const res = await fetch(url, { method: r.method ?? 'GET', headers: r.headers, body: r.body, signal, redirect: 'manual' });
+    const res = await fetch(url, { method: r.method ?? 'GET', headers: r.headers, body: r.body, signal, redirect: 'manual', ...withDispatcher(r.dispatcher) });
     const body = await readCapped(res.body, r.maxBytes ?? MAX_PEER_RESPONSE_BYTES);
     if (!body) return { ok: false, failure: 'too_large', detail: `response larger than ${r.maxBytes ?? MAX_PEER_RESPONSE_BYTES} bytes` };
     return { ok: true, status: res.status, headers: res.headers, body };

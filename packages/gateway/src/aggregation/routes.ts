@@ -55,7 +55,7 @@ export function registerAggregationHooks(svc: AggregationService) {
           path,
           rewriteLocation: (loc) => (loc === remoteBase || loc.startsWith(`${remoteBase}/`) ? localBase + loc.slice(remoteBase.length) : loc),
         },
-        { timeoutMs: s.timeoutMs, forwardAuth: s.forwardAuth, clientId: request.client.id },
+        { timeoutMs: s.timeoutMs, forwardAuth: s.forwardAuth, clientId: request.client.id, dispatcher: s.dispatcher },
       );
       if (out.kind === 'failed') {
         if (out.reason !== 'too_large') svc.suspect(route.peer);
@@ -139,7 +139,7 @@ export function registerAggregationHooks(svc: AggregationService) {
       if (typeof body !== 'object' || body === null || Array.isArray(body)) return payload;
       const online = peers.filter((p) => p.status === 'online');
       const offline = peers.filter((p) => p.status !== 'online').map((p) => p.name);
-      const answers = await queryPeers({ pathAndQuery: request.url, peers: online, timeoutMs: s.timeoutMs, headers: fanOutHeaders(request, s.forwardAuth) });
+      const answers = await queryPeers({ pathAndQuery: request.url, peers: online, timeoutMs: s.timeoutMs, headers: fanOutHeaders(request, s.forwardAuth), dispatcher: s.dispatcher });
       return JSON.stringify(mergeCollection(target.kind, body as Record<string, unknown>, answers, offline));
     });
 

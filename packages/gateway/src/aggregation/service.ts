@@ -49,6 +49,7 @@ export class AggregationService {
     this.registry = new PeerRegistry({
       peers: settings.peers,
       timeoutMs: settings.timeoutMs,
+      dispatcher: settings.dispatcher,
       intervalMs: settings.healthIntervalMs,
       instanceId: this.instanceId,
       log,
@@ -67,7 +68,7 @@ export class AggregationService {
     const sink: FaultEventSink = extraSink
       ? { publishPeerEvent: (e) => (this.faultEvents.publishPeerEvent(e), extraSink.publishPeerEvent(e)) }
       : this.faultEvents;
-    this.relay = new PeerFaultRelay({ sink, instanceId: this.instanceId, connectTimeoutMs: this.settings.timeoutMs, log: this.log });
+    this.relay = new PeerFaultRelay({ sink, instanceId: this.instanceId, connectTimeoutMs: this.settings.timeoutMs, dispatcher: this.settings.dispatcher, log: this.log });
     await this.registry.start();
     // The first round may have changed nothing relative to "all offline" and still needs a merge.
     this.peersChanged();

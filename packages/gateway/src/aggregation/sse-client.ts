@@ -1,5 +1,7 @@
 // A small Server-Sent Events client (WHATWG event-stream format) over fetch: parses `event`, `data`, `id`,
 // `retry` and comments, reconnects with backoff and resumes with Last-Event-ID.
+import type { Dispatcher } from 'undici';
+import { withDispatcher } from './peer-http.js';
 
 export interface SseMessage {
   event: string;
@@ -70,6 +72,8 @@ export class SseParser {
 export interface SseClientOptions {
   url: string;
   headers?: Record<string, string>;
+  /** TLS towards the server (CA, client certificate). */
+  dispatcher?: Dispatcher;
   /** Deadline for connecting and receiving the response head. */
   connectTimeoutMs: number;
   onMessage: (m: SseMessage) => void;
@@ -131,7 +135,7 @@ export class SseClient {
     const headers: Record<string, string> = { accept: 'text/event-stream', ...this.o.headers };
     if (this.parser.lastEventId !== undefined) headers['last-event-id'] = this.parser.lastEventId;
     try {
-      const res = await fetch(this.o.url, { headers, signal: ac.signal });
+      const res = await fetch(this.o.url, { headers, signal: ac.signal, ...withDispatcher(this.o.dispatcher) });
       clearTimeout(timer);
       if (res.status !== 200 || !(res.headers.get('content-type') ?? '').startsWith('text/event-stream') || !res.body) {
         await res.body?.cancel().catch(() => {});

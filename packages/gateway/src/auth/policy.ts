@@ -2,6 +2,7 @@
 // stage) and whether the route's minimum role lets them through (role stage). The HTTP pipeline calls
 // both; nothing else decides access by role.
 import type { ClientIdentity } from '../entity-scope/access.js';
+import type { CertificateIdentity } from '../transport/client-roles.js';
 import { insufficientScope, invalidToken, type OAuthError } from './errors.js';
 import { isReadMethod, meets } from './route-access.js';
 import type { RouteAccess } from './roles.js';
@@ -15,11 +16,13 @@ export interface Identification {
   refused?: OAuthError;
 }
 
-/** The identity headers of one request. */
+/** The identity headers of one request, and the client certificate its connection presented. */
 export interface IdentityHeaders {
   /** `X-Client-Id` (first value). */
   clientId?: string;
   authorization?: string;
+  /** A client certificate verified against `server.tls.ca_file` (mutual TLS), with its mapped role. */
+  certificate?: CertificateIdentity;
 }
 
 export class AccessPolicy {
@@ -35,17 +38,22 @@ export class AccessPolicy {
 
   /**
    * Identity stage. With auth on, a valid bearer token makes its subject the identity: locks, audit
-   * trails and script executions record it, and a self-declared X-Client-Id is ignored.
+   * trails and script executions record it, and a self-declared X-Client-Id is ignored. Without a token, a
+   * verified client certificate that `server.tls.client_roles` maps to a role is the identity instead.
+   * Synchronous unless a token has to be verified.
    */
-  async identify(h: IdentityHeaders): Promise<Identification> {
-    const declared: ClientIdentity = h.clientId ? { id: h.clientId } : {};
-    if (!this.auth || h.authorization === undefined) return { client: declared };
-    try {
-      const p = await this.auth.authenticate(h.authorization);
-      return { client: { id: p.subject, subject: p.subject, role: p.role } };
-    } catch (err) {
-      return { client: declared, refused: err as OAuthError };
-    }
+  identify(h: IdentityHeaders): Identification | Promise<Identification> {
+    const cert = h.certificate;
+    const certFields: ClientIdentity = cert ? { certificateSubject: cert.subject, ...(cert.role ? { certificateRole: cert.role } : {}) } : {};
+    const declared: ClientIdentity = h.clientId ? { id: h.clientId, ...certFields } : certFields;
+    if (!this.auth) return { client: declared };
+    // Auth on: a mapped certificate stands for its subject (never a self-declared id).
+    const fallback: ClientIdentity = cert?.role ? { id: cert.subject, subject: cert.subject, role: cert.role, ...certFields } : declared;
+    if (h.authorization === undefined) return { client: fallback };
+    return this.auth.authenticate(h.authorization).then(
+      (p) => ({ client: { id: p.subject, subject: p.subject, role: p.role, ...certFields } }),
+      (err) => ({ client: fallback, refused: err as OAuthError }),
+    );
   }
 
   /** True when a request with `method` to a route needing `access` must carry a valid token. */

@@ -1,6 +1,7 @@
 // Command-line parsing for `medkit`. Flags map onto configuration keys (the last source to win).
 import { parseArgs } from 'node:util';
 import type { FlatConfig } from '../config/index.js';
+import { isProfileName, PROFILES, type ProfileName } from '../transport/profiles.js';
 
 export const HELP = `medkit — SOVD (ISO 17978-3) diagnostic gateway for ROS 2
 
@@ -13,6 +14,10 @@ Usage:
   medkit --version             print the version
 
 Gateway options (each overrides the config file and MEDKIT_* environment variables):
+  --profile NAME       shipped settings under your own: default | secure (auth for all,
+                       TLS 1.3, explicit CORS origins, rate limiting, no script uploads,
+                       no docs; docs/security.md). Your --config files, MEDKIT_* and
+                       --set are layered on top
   --config FILE        YAML config: a plain map, or a ROS parameter file
                        (ros2_medkit_gateway: ros__parameters: {...}; the reference
                        fault manager's fault_manager: ros__parameters: {...} too).
@@ -38,6 +43,8 @@ Configuration reference: docs/configuration.md. Environment: MEDKIT_<KEY> with d
 underscores (MEDKIT_SERVER_PORT=9000), plus ROS_DOMAIN_ID and ROS_LOCALHOST_ONLY.`;
 
 export interface GatewayArgs {
+  /** `--profile`: a shipped profile loaded under the config files. */
+  profile?: ProfileName;
   /** `--config` files in the order given (later ones win). */
   configFiles: string[];
   flags: FlatConfig;
@@ -60,6 +67,7 @@ export function parseCommand(argv: string[]): Command {
       strict: true,
       allowPositionals: false,
       options: {
+        profile: { type: 'string' },
         config: { type: 'string', multiple: true },
         manifest: { type: 'string' },
         host: { type: 'string' },
@@ -103,5 +111,6 @@ export function parseCommand(argv: string[]): Command {
     if (i <= 0) throw new UsageError(`--set expects KEY=VALUE, got '${s}'`);
     flags[s.slice(0, i)] = s.slice(i + 1);
   }
-  return { kind: first, args: { configFiles: v.config ?? [], flags } };
+  if (v.profile !== undefined && !isProfileName(v.profile)) throw new UsageError(`unknown profile '${v.profile}' (one of: ${PROFILES.join(', ')})`);
+  return { kind: first, args: { ...(v.profile !== undefined ? { profile: v.profile as ProfileName } : {}), configFiles: v.config ?? [], flags } };
 }

@@ -8,6 +8,8 @@ import { GATEWAY_VERSION } from '../version.js';
 import { HELP, parseCommand, UsageError } from './args.js';
 import { formatSummary } from './summary.js';
 import { MCP_HELP, parseMcpCommand, runMcpCommand } from './mcp-command.js';
+import { checkSecureProfile, profileFile } from '../transport/profiles.js';
+import { exposureWarning } from './exposure.js';
 
 /** Errors that stop start-up with a message and exit code 2, without a stack trace. */
 function isUserError(err: unknown): err is Error {
@@ -54,10 +56,13 @@ export async function main(argv: string[], out: NodeJS.WritableStream = process.
   let url: string;
   try {
     const fleet = command.kind === 'fleet';
-    const config = loadConfig({ configFiles: command.args.configFiles, flags: command.args.flags, extraKeys: FEATURE_KEYS });
+    const { profile } = command.args;
+    const configFiles = [...(profile ? [profileFile(profile)] : []), ...command.args.configFiles];
+    const config = loadConfig({ configFiles, flags: command.args.flags, extraKeys: FEATURE_KEYS });
     // Which file (or variable, or flag) each setting came from, then what was adjusted or not supported.
     for (const line of describeConfigOrigins(config)) console.error(`medkit: config: ${line}`);
     for (const a of config.adjustments) console.error(`medkit: config: ${a.message}`);
+    if (profile === 'secure') checkSecureProfile(config);
     // A fleet replica runs the same HTTP core with the fleet feature instead of the robot's features.
     const features = fleet ? [(await import('../fleet/feature.js')).createFleetFeature(config)] : defaultFeatures(config);
     gateway = await createGateway({ config, features });
@@ -76,13 +81,23 @@ export async function main(argv: string[], out: NodeJS.WritableStream = process.
     throw err;
   }
   out.write(formatSummary(gateway, url));
+  const exposed = exposureWarning(gateway.ctx.listening, gateway.ctx.config.get('auth.enabled'));
+  if (exposed) console.error(`medkit: WARNING: ${exposed}`);
 
   const g = gateway;
+  // SIGHUP rotates the TLS certificate in place (the old one stays when the new files are invalid).
+  const onHup = () => {
+    const r = g.reloadTls();
+    if (r) console.error(`medkit: SIGHUP: ${r.message}`);
+    else console.error('medkit: SIGHUP: TLS is off, nothing to reload');
+  };
+  process.on('SIGHUP', onHup);
   await new Promise<void>((resolve) => {
     const stop = (signal: string) => {
       console.error(`medkit: ${signal} received, shutting down`);
       process.off('SIGINT', onInt);
       process.off('SIGTERM', onTerm);
+      process.off('SIGHUP', onHup);
       g.close().then(resolve, (err) => {
         console.error(`medkit: error during shutdown: ${(err as Error).message}`);
         resolve();

@@ -4,10 +4,12 @@ import type { Gateway } from '../gateway.js';
 
 export function formatSummary(gateway: Gateway, url: string): string {
   const { config } = gateway.ctx;
-  const base = url.replace('://0.0.0.0', '://127.0.0.1').replace('://[::]', '://127.0.0.1');
+  // The address actually bound; for a wildcard, also a local URL that works for this machine.
+  const wildcard = /:\/\/(0\.0\.0\.0|\[::\])(:|$)/.test(url);
+  const base = wildcard ? url.replace(/:\/\/(0\.0\.0\.0|\[::\])/, '://127.0.0.1') : url;
   const rosEnabled = config.get('ros.enabled');
   const rows: [string, string][] = [
-    ['listening', `${base}/api/v1`],
+    ['listening', wildcard ? `${url}/api/v1 (all interfaces; on this machine ${base}/api/v1)` : `${url}/api/v1`],
     ['docs', config.get('docs.enabled') ? `${base}/docs (OpenAPI: ${base}/api/v1/docs)` : 'disabled'],
     ['data dir', gateway.ctx.dataDir],
     [

@@ -1,9 +1,11 @@
 import type { KeySpec } from './key-spec.js';
-import { AUTH_KEYS, CORS_KEYS, DISCOVERY_KEYS, RATE_LIMIT_KEYS, ROS_KEYS, SERVER_KEYS, STORAGE_KEYS } from './keys.js';
+import { AUTH_KEYS, CORS_KEYS, DISCOVERY_KEYS, RATE_LIMIT_KEYS, ROS_KEYS, SERVER_KEYS, STORAGE_KEYS, TLS_KEYS } from './keys.js';
 
 /** Core key tables with their reference titles. */
 export const CORE_KEY_GROUPS: [string, Record<string, KeySpec>][] = [
   ['Server', SERVER_KEYS],
+  ['TLS', TLS_KEYS],
+  ['Authentication', AUTH_KEYS],
   ['CORS', CORS_KEYS],
   ['Rate limiting', RATE_LIMIT_KEYS],
   ['ROS 2', ROS_KEYS],

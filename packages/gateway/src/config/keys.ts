@@ -16,6 +16,24 @@ export const SERVER_KEYS = {
   'logging.level': str('info', '[ours] Log level.', { enum: ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] }),
   'docs.enabled': bool(true, 'Serve the OpenAPI description (/api/v1/docs, .../docs) and Swagger UI (/docs, /api/v1/swagger-ui).'),
   'sse.max_clients': int(1000, 'All SSE connections together (the reference defaults to 2; medkit serves hundreds).', { min: 1, max: 100000, policy: 'clamp' }),
+  'server.allowed_hosts': list(
+    [],
+    '[ours] Host header allow-list against DNS rebinding (421 for any other host). Empty = localhost, 127.0.0.1, [::1], any IP literal, this machine\'s host name (and <name>.local) and server.host; entries are host names (any port) or host:port; `*` turns the check off (docs/security.md).',
+  ),
+} satisfies Record<string, KeySpec>;
+
+/** HTTPS and mutual TLS (spec/gateway.md §13.2); checked at start-up by transport/tls-settings.ts. */
+export const TLS_KEYS = {
+  'server.tls.enabled': bool(false, 'Serve HTTPS (conventional port 8443).'),
+  'server.tls.cert_file': str('', 'Server certificate chain (PEM).'),
+  'server.tls.key_file': str('', 'Private key of the certificate (PEM); keep it mode 600.'),
+  'server.tls.ca_file': str('', 'CA bundle client certificates are verified against (mutual TLS).'),
+  'server.tls.require_client_cert': bool(false, '[ours] Mutual TLS: refuse clients without a certificate signed by server.tls.ca_file.'),
+  'server.tls.min_version': str('1.2', 'Lowest TLS version accepted: 1.2 or 1.3.', { enum: ['1.2', '1.3'], policy: 'refuse' }),
+  'server.tls.client_roles': list(
+    [],
+    '[ours] Client certificate subjects that are an identity with a role, "<ATTR>=<value>:<role>" (e.g. CN=ops-laptop:operator); roles viewer, operator, configurator, admin.',
+  ),
 } satisfies Record<string, KeySpec>;
 
 export const CORS_KEYS = {
@@ -98,6 +116,8 @@ export const AUTH_KEYS = {
 
 export const ALL_KEYS = {
   ...SERVER_KEYS,
+  ...TLS_KEYS,
+  ...AUTH_KEYS,
   ...CORS_KEYS,
   ...RATE_LIMIT_KEYS,
   ...ROS_KEYS,

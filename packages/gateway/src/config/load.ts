@@ -78,7 +78,10 @@ export function loadConfig(opts: LoadOptions = {}): GatewayConfig {
     const spec = keys[key];
     if (!spec) {
       // Structured settings (lists of maps, per-layer policies) are read by their feature from `raw`.
-      if (!isStructuredPrefix(key)) {
+      // A misspelt TLS key would silently leave the protection it names off: refuse it.
+      if (key.startsWith('server.tls.')) {
+        adjustments.push({ key, value: raw, action: 'refused', message: `unknown TLS key '${key}'${sourceSuffix(origins.get(key))}: a misspelt server.tls.* key would leave TLS other than asked; refusing to start` });
+      } else if (!isStructuredPrefix(key)) {
         adjustments.push({ key, value: raw, action: 'unknown', message: unknownKeyMessage(key, origins.get(key)) });
       }
       continue;
@@ -94,6 +97,14 @@ export function loadConfig(opts: LoadOptions = {}): GatewayConfig {
   if (refused.length > 0) throw new ConfigError(refused.map((a) => a.message).join('\n'));
   // A manifest without an explicit mode means the user wants it used together with the live graph.
   if (values['discovery.manifest_path'] && !('discovery.mode' in merged)) values['discovery.mode'] = 'hybrid';
+  // The built-in origins (any port on localhost) would let every local web page act with a user's token:
+  // once auth is on, CORS is off until origins are listed explicitly.
+  if (values['auth.enabled'] && !('cors.allowed_origins' in merged)) values['cors.allowed_origins'] = [];
+  // An entry that is not an origin never matches a browser's Origin header: refuse it rather than let the UI fail silently.
+  const notOrigins = (values['cors.allowed_origins'] as string[]).filter((o) => o !== '*' && !/^[a-z][a-z0-9+.-]*:\/\/[^/\s?#]+$/i.test(o));
+  if (notOrigins.length > 0) {
+    throw new ConfigError(`cors.allowed_origins entries must be origins (scheme://host[:port], port may be *), without a path: ${notOrigins.map((o) => `'${o}'`).join(', ')}`);
+  }
   if (values['cors.allow_credentials'] && (values['cors.allowed_origins'] as string[]).includes('*')) {
     throw new ConfigError("cors.allowed_origins contains '*' while cors.allow_credentials is true; list explicit origins instead");
   }
@@ -107,6 +118,11 @@ function unknownKeyMessage(key: string, origin: ConfigOrigin | undefined): strin
     return `configuration key '${origin.written}'${as} in ${origin.file} is not supported by medkit; ignored`;
   }
   return `unknown configuration key '${key}'${origin ? ` (${origin.source})` : ''} ignored`;
+}
+
+function sourceSuffix(origin: ConfigOrigin | undefined): string {
+  if (!origin) return '';
+  return origin.source === 'file' ? ` in ${origin.file}` : ` (${origin.source})`;
 }
 
 /** Keys whose values are not printed (credentials). */
@@ -134,7 +150,6 @@ const STRUCTURED_PREFIXES = [
   'locking.',
   'logs.',
   'updates.',
-  'server.tls.',
 ];
 function isStructuredPrefix(key: string): boolean {
   return STRUCTURED_PREFIXES.some((p) => key.startsWith(p));

@@ -11,8 +11,12 @@ export interface ClientIdentity {
   id?: string;
   /** The authenticated subject (token `sub`); set only for a valid bearer token. */
   subject?: string;
-  /** The token's role; set only for a valid bearer token. */
+  /** The role: the token's, or with auth on and no token, the one a mapped client certificate gives. */
   role?: Role;
+  /** Subject of a client certificate verified against `server.tls.ca_file` (mutual TLS), e.g. `CN=ops-laptop, O=Acme`. */
+  certificateSubject?: string;
+  /** The role `server.tls.client_roles` maps that certificate to; absent when unmapped. */
+  certificateRole?: Role;
 }
 
 /** The anonymous caller (no header). */

@@ -2,7 +2,7 @@
 // periodic health heartbeat go through the SQLite outbox to JetStream subjects `medkit.<fleet>.<robot>.*`.
 // The gateway never waits for the broker: events are stored locally first and drained in seq order.
 import { hostname } from 'node:os';
-import type { NatsConnection } from '@nats-io/transport-node';
+import type { ConnectionOptions, NatsConnection } from '@nats-io/transport-node';
 import { bool, ConfigError, int, str, type GatewayConfig } from '../config/index.js';
 import type { GatewayFeature } from '../feature.js';
 import { warning, type HealthWarning } from '../info/health-registry.js';
@@ -57,6 +57,7 @@ export function createFleetLinkFeature(config: GatewayConfig): GatewayFeature {
   const timers: NodeJS.Timeout[] = [];
   let offFaults: (() => void) | undefined;
   let stopping = false;
+  let natsOptions: ConnectionOptions | undefined;
   const enqueue = (kind: Parameters<Outbox['enqueue']>[0], body: unknown) => {
     outbox!.enqueue(kind, body);
     drain?.notify();
@@ -73,6 +74,8 @@ export function createFleetLinkFeature(config: GatewayConfig): GatewayFeature {
       fleet = fleetIdFrom(ctx.config);
       const entities = ctx.services.find(ENTITIES_SERVICE);
       robot = robotIdFrom(ctx.config, entities?.manifest?.metadata.name);
+      // Read at init, not in the background: TLS files that cannot be read stop start-up (named).
+      natsOptions = natsOptionsFrom(ctx.config, `medkit-robot-${robot}`);
       const box = new Outbox(ctx.db, robot, ctx.config.value<number>('fleet.outbox.max_events'));
       outbox = box;
       // The fault event stream delivers synchronously right after the fault is stored, so the event is on
@@ -96,7 +99,7 @@ export function createFleetLinkFeature(config: GatewayConfig): GatewayFeature {
       const log = ctx.log.child({ component: 'fleet-link' });
       const interval = ctx.config.value<number>('fleet.health_interval_sec');
       // Unset: the address this server is bound to (fine on a robot's own network; set it behind NAT).
-      const bound = ctx.listening && ctx.listening.host !== '0.0.0.0' && ctx.listening.host !== '::' ? `http://${ctx.listening.host.includes(':') ? `[${ctx.listening.host}]` : ctx.listening.host}:${ctx.listening.port}` : undefined;
+      const bound = ctx.listening && ctx.listening.host !== '0.0.0.0' && ctx.listening.host !== '::' ? `${ctx.listening.scheme ?? 'http'}://${ctx.listening.host.includes(':') ? `[${ctx.listening.host}]` : ctx.listening.host}:${ctx.listening.port}` : undefined;
       const gatewayUrl = ctx.config.value<string>('fleet.gateway_url') || bound;
       const entities = ctx.services.find(ENTITIES_SERVICE);
       const faults = ctx.services.find(FAULTS_SERVICE);
@@ -141,7 +144,7 @@ export function createFleetLinkFeature(config: GatewayConfig): GatewayFeature {
       // Connect in the background: the gateway serves (and the outbox fills) whether or not the broker is up.
       void (async () => {
         try {
-          const conn = await connectWithRetry(natsOptionsFrom(ctx.config, `medkit-robot-${robot}`), () => stopping, (err) => log.debug({ err: err.message }, 'NATS not reachable yet; events wait in the outbox'));
+          const conn = await connectWithRetry(natsOptions!, () => stopping, (err) => log.debug({ err: err.message }, 'NATS not reachable yet; events wait in the outbox'));
           if (!conn) return;
           nc = conn;
           void ensureStreamRetrying(conn);

@@ -2,6 +2,7 @@
 // background, so a robot gateway starts and keeps working while the broker is away.
 import type { ConnectionOptions, NatsConnection } from '@nats-io/transport-node';
 import type { GatewayConfig } from '../config/index.js';
+import { readOutboundTls } from '../transport/outbound-tls.js';
 
 /** Connection options from `fleet.nats.*`. Credentials go to the client only; nothing here is logged. */
 export function natsOptionsFrom(config: GatewayConfig, name: string): ConnectionOptions {
@@ -20,7 +21,10 @@ export function natsOptionsFrom(config: GatewayConfig, name: string): Connection
   const token = config.value<string>('fleet.nats.token');
   if (user) Object.assign(o, { user, pass });
   if (token) o.token = token;
-  if (config.value<boolean>('fleet.nats.tls')) o.tls = {};
+  // Files are read here, at start-up, so a CA or certificate that cannot be read stops it (named).
+  const tls = readOutboundTls(config, { ca: 'fleet.nats.ca_file', cert: 'fleet.nats.cert_file', key: 'fleet.nats.key_file' });
+  if (tls) o.tls = { ...(tls.ca ? { ca: tls.ca.toString('utf8') } : {}), ...(tls.cert ? { cert: tls.cert.toString('utf8'), key: tls.key!.toString('utf8') } : {}) };
+  else if (config.value<boolean>('fleet.nats.tls')) o.tls = {};
   return o;
 }
 

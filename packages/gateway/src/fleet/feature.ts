@@ -1,7 +1,7 @@
 // `medkit fleet`: the fleet tier as a feature of the same gateway core (HTTP server, error table, SSE,
 // /health, OpenAPI). A replica holds no state of its own: PostgreSQL holds the fleet, JetStream the
 // backlog; any number of replicas share the durable consumer (fleet.md §5).
-import type { NatsConnection } from '@nats-io/transport-node';
+import type { ConnectionOptions, NatsConnection } from '@nats-io/transport-node';
 import pg from 'pg';
 import type { GatewayConfig } from '../config/index.js';
 import { FLEET_SERVER_KEYS } from './keys.js';
@@ -15,6 +15,7 @@ import { migrateFleetSchema } from './schema.js';
 import { FleetIngest } from './ingest.js';
 import { FleetLiveFeed } from './http/live.js';
 import { registerFleetRoutes } from './routes.js';
+import { outboundDispatcher } from '../transport/outbound-tls.js';
 
 
 export function createFleetFeature(_config?: GatewayConfig, opts: { keepaliveMs?: number } = {}): GatewayFeature {
@@ -24,6 +25,7 @@ export function createFleetFeature(_config?: GatewayConfig, opts: { keepaliveMs?
   let feed: FleetLiveFeed | undefined;
   let migrated = false;
   let stopping = false;
+  let natsOptions: ConnectionOptions | undefined;
   let fleet = '';
   const background: Promise<void>[] = [];
   const needPool = () => {
@@ -36,6 +38,8 @@ export function createFleetFeature(_config?: GatewayConfig, opts: { keepaliveMs?
     keys: { ...FLEET_COMMON_KEYS, ...FLEET_SERVER_KEYS },
     init(ctx) {
       fleet = fleetIdFrom(ctx.config);
+      // Read at init, not in the background: TLS files that cannot be read stop start-up (named).
+      natsOptions = natsOptionsFrom(ctx.config, 'medkit-fleet');
       const timeout = ctx.config.value<number>('fleet.database.timeout_ms');
       pool = new pg.Pool({
         connectionString: ctx.config.value<string>('fleet.database.url'),
@@ -85,6 +89,7 @@ export function createFleetFeature(_config?: GatewayConfig, opts: { keepaliveMs?
         sse: ctx.sse,
         keepaliveMs: opts.keepaliveMs ?? 30_000,
         forwardTimeoutMs: ctx.config.value<number>('fleet.forward.timeout_ms'),
+        forwardDispatcher: outboundDispatcher(ctx.config, { ca: 'fleet.forward.ca_file', cert: 'fleet.forward.client_cert_file', key: 'fleet.forward.client_key_file' }),
       });
     },
     start(ctx) {
@@ -103,7 +108,7 @@ export function createFleetFeature(_config?: GatewayConfig, opts: { keepaliveMs?
             await sleep(1000);
           }
         }
-        const conn = await connectWithRetry(natsOptionsFrom(ctx.config, 'medkit-fleet'), () => stopping, (err) => log.warn({ err: err.message }, 'NATS not reachable; retrying'));
+        const conn = await connectWithRetry(natsOptions!, () => stopping, (err) => log.warn({ err: err.message }, 'NATS not reachable; retrying'));
         if (!conn) return;
         nc = conn;
         const stream = streamName(fleet);

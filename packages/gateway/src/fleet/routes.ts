@@ -1,6 +1,7 @@
 // The fleet's SOVD API (fleet.md §6). Only translation: query strings to filters, rows to SOVD-shaped
 // bodies, database trouble to 503, robot trouble to 502/504. Each robot is a component; its own tree comes
 // from its last entity snapshot with ids prefixed `<robot>__`.
+import type { Dispatcher } from 'undici';
 import { Type } from '@sinclair/typebox';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Pool } from 'pg';
@@ -21,6 +22,8 @@ export interface FleetRouteDeps {
   sse: SseHub;
   keepaliveMs: number;
   forwardTimeoutMs: number;
+  /** TLS towards robot gateways (fleet.forward.ca_file, client certificate). */
+  forwardDispatcher?: Dispatcher;
 }
 
 const MAX_LIMIT = 1000;
@@ -224,7 +227,7 @@ export function registerFleetRoutes(deps: FleetRouteDeps) {
       if (!r.online) throw new SovdError('x-medkit-peer-unavailable', `Robot '${r.robot_id}' is offline (last seen ${r.last_seen})`, { entity_id: id, peer: r.robot_id });
       const query = req.raw.url?.includes('?') ? req.raw.url.slice(req.raw.url.indexOf('?')) : '';
       const path = `${API_BASE}/${collection}/${encodeURIComponent(id.slice(prefix.length))}/${resource}${rest ? `/${rest}` : ''}${query}`;
-      const out = await forwardRequest(req.raw, reply.raw, { peer: r.robot_id, baseUrl: r.gateway_url.replace(/\/+$/, ''), path }, { timeoutMs: deps.forwardTimeoutMs, forwardAuth: false, clientId: req.client.id });
+      const out = await forwardRequest(req.raw, reply.raw, { peer: r.robot_id, baseUrl: r.gateway_url.replace(/\/+$/, ''), path }, { timeoutMs: deps.forwardTimeoutMs, forwardAuth: false, clientId: req.client.id, dispatcher: deps.forwardDispatcher });
       if (out.kind === 'failed') {
         if (out.reason === 'timeout') throw new SovdError('not-responding', `Robot '${r.robot_id}' did not answer within ${deps.forwardTimeoutMs} ms`, { entity_id: id, peer: r.robot_id });
         throw new SovdError('x-medkit-peer-unavailable', `Robot '${r.robot_id}' is unreachable: ${out.detail}`, { entity_id: id, peer: r.robot_id, details: out.detail });

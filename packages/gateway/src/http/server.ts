@@ -1,6 +1,7 @@
 // Builds the Fastify server: the request's life is split into stages that each own one concern
 // (limits → CORS → rate limit → route → errors), and resource folders register their routes in order.
 import Fastify, { type FastifyBaseLogger } from 'fastify';
+import type { ServerOptions as HttpsServerOptions } from 'node:https';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { HttpApp } from './app-types.js';
 import { clientErrorHandler, installErrorStage, sendError } from './error-stage.js';
@@ -11,7 +12,9 @@ import { installRateLimit, type RateLimitOptions } from './rate-limit.js';
 import { installOpenApi, rewriteDocsUrl, type DocsEnricher, type ExtraDocPaths, type OpenApiOptions } from './openapi.js';
 import { SovdError } from '../sovd/errors.js';
 import type { EntityResolver } from '../entity-scope/index.js';
-import { installRequestPipeline, type AccessStages } from './pipeline.js';
+import { installRequestPipeline, type AccessStages, type CertificateReader } from './pipeline.js';
+import { installBrowserGuards } from './browser-guards.js';
+import type { HostAllowList } from '../transport/allowed-hosts.js';
 
 export interface HttpLimits {
   maxJsonBodyBytes: number;
@@ -39,6 +42,12 @@ export interface HttpServerOptions {
   resolver: EntityResolver;
   /** Authentication and roles (http/pipeline.ts identity and role stages). */
   access: AccessStages;
+  /** HTTPS (and mutual TLS) options; cleartext HTTP when absent. */
+  https?: HttpsServerOptions;
+  /** Reads a verified client certificate into `request.client` (mutual TLS). */
+  certificates?: CertificateReader;
+  /** Host header allow-list (DNS-rebinding defence). */
+  allowedHosts: HostAllowList;
 }
 
 export interface HttpServer {
@@ -49,13 +58,15 @@ export interface HttpServer {
 
 export async function createHttpServer(opts: HttpServerOptions): Promise<HttpServer> {
   const { limits } = opts;
+  const serverOptions = { maxHeaderSize: limits.maxHeaderBytes, connectionsCheckingInterval: Math.max(250, Math.min(5000, Math.floor(limits.headersTimeoutMs / 4))) };
   const app = Fastify({
     loggerInstance: opts.logger,
     bodyLimit: limits.maxJsonBodyBytes,
     requestTimeout: limits.requestTimeoutMs,
     keepAliveTimeout: limits.keepAliveTimeoutMs,
     // Node checks request/headers timeouts on this interval (30 s by default): make it a fraction of them.
-    http: { maxHeaderSize: limits.maxHeaderBytes, connectionsCheckingInterval: Math.max(250, Math.min(5000, Math.floor(limits.headersTimeoutMs / 4))) },
+    // https.createServer takes the same server options as http.createServer next to the TLS ones.
+    ...(opts.https ? { https: { ...serverOptions, ...opts.https } } : { http: serverOptions }),
     clientErrorHandler,
     rewriteUrl: (req) => rewriteDocsUrl(req.url ?? '/'),
     return503OnClosing: false,
@@ -77,9 +88,10 @@ export async function createHttpServer(opts: HttpServerOptions): Promise<HttpSer
       throw new SovdError('x-medkit-uri-too-long', `Request URL is longer than ${limits.maxUrlLength} characters`, { max_url_length: limits.maxUrlLength });
     }
   });
+  installBrowserGuards(app, { allowedHosts: opts.allowedHosts, corsOrigins: opts.cors.allowedOrigins, scheme: opts.https ? 'https' : 'http' });
   installCors(app, opts.cors);
   installRateLimit(app, opts.rateLimit);
-  installRequestPipeline(app, opts.resolver, opts.access);
+  installRequestPipeline(app, opts.resolver, opts.access, opts.certificates);
   await installOpenApi(app, opts.openApi, opts.docsEnrichers ?? [], opts.docsPaths ?? []);
   for (const register of opts.routes) await register(app);
   return {

@@ -60,6 +60,8 @@ export const VENDOR_STATUS = {
   'x-medkit-header-too-large': 431,
   'x-medkit-uri-too-long': 414,
   'x-medkit-request-timeout': 408,
+  // [ours] a Host header the gateway does not serve (DNS-rebinding defence, gateway.md §13.2).
+  'x-medkit-misdirected-request': 421,
 } as const;
 
 export type VendorCode = keyof typeof VENDOR_STATUS;

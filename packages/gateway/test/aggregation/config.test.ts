@@ -29,10 +29,11 @@ describe('aggregation configuration', () => {
     expect(warnings).toEqual(["peer 'base' is reached over cleartext http (http://10.0.0.2:8080/)"]);
   });
 
-  it('rejects http peers under require_tls and warns about forward_auth without TLS', () => {
-    const tls = read({ 'aggregation.peer_urls': ['http://a:1'], 'aggregation.peer_names': ['a'], 'aggregation.require_tls': true });
-    expect(tls.settings.peers).toEqual([]);
-    expect(tls.warnings[0]).toContain('rejected');
+  it('refuses to start with a static http peer under require_tls (named), and warns about forward_auth without TLS', () => {
+    const peers = { 'aggregation.peer_urls': ['http://a:1', 'https://b:1'], 'aggregation.peer_names': ['a', 'b'], 'aggregation.require_tls': true };
+    expect(() => read({ ...peers, 'aggregation.enabled': true })).toThrow(/peer 'a' \(http:\/\/a:1\) is http:\/\/ but aggregation\.require_tls is set/);
+    // Off, the peer list is not used: nothing to refuse, the cleartext peer is just not taken.
+    expect(read(peers).settings.peers).toEqual([{ name: 'b', url: 'https://b:1' }]);
     const auth = read({ 'aggregation.forward_auth': true });
     expect(auth.warnings[0]).toContain('forward_auth');
   });

@@ -1,0 +1,7 @@
+export { TlsConfigError, readTlsSettings, loadTlsMaterial, type TlsSettings, type TlsMaterial } from './tls-settings.js';
+export { reloadServerTls, type TlsReloadResult } from './tls-reload.js';
+export { readServerTransport, type ServerTransport } from './server-transport.js';
+export { buildHostAllowList, hostAllowed, type HostAllowList } from './allowed-hosts.js';
+export { parseClientRoles, type CertificateIdentity, type ClientRoleRule } from './client-roles.js';
+export { checkSecureProfile, isProfileName, profileFile, PROFILES, secureProfileProblems, MIN_JWT_SECRET_LENGTH, type ProfileName } from './profiles.js';
+export { outboundDispatcher, readOutboundTls, type OutboundTlsKeys, type OutboundTlsMaterial } from './outbound-tls.js';
