@@ -127,8 +127,9 @@ describe('browser-borne attacks: configuration', () => {
 
   it('once auth is on, the built-in CORS origins (any localhost port) are no longer echoed', async () => {
     const off = await startTestGateway({ flags: {} });
-    const on = await startTestGateway({ flags: { 'auth.enabled': true } });
-    const explicit = await startTestGateway({ flags: { 'auth.enabled': true, 'cors.allowed_origins': 'https://ui.example' } });
+    const auth = { 'auth.enabled': true, 'auth.jwt_secret': 'browser-test-secret-of-at-least-32-characters' };
+    const on = await startTestGateway({ flags: auth });
+    const explicit = await startTestGateway({ flags: { ...auth, 'cors.allowed_origins': 'https://ui.example' } });
     try {
       const acao = async (url: string, origin: string) => (await raw(`${url}/api/v1/health`, 'GET', { host: new URL(url).host, origin })).headers['access-control-allow-origin'];
       expect(await acao(off.url, 'http://localhost:5173')).toBe('http://localhost:5173');
