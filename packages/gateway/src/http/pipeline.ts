@@ -40,10 +40,11 @@ export function installRequestPipeline(app: HttpApp, resolver: EntityResolver): 
     const spec = route.config?.entity;
     if (!spec) return;
     const idParam = ID_PARAM[spec.segment];
-    const opts = { collection: spec.collection, mutating: spec.mutating ?? false };
+    const { segment, collection } = spec;
+    const mutating = spec.mutating ?? false;
     const stage = (request: FastifyRequest, _reply: unknown, done: (err?: Error) => void) => {
       try {
-        request.entity = resolver.resolve(spec.segment, (request.params as Record<string, string>)[idParam], { ...opts, client: request.client });
+        request.entity = resolver.resolve(segment, (request.params as Record<string, string>)[idParam], { collection, mutating, client: request.client });
         done();
       } catch (err) {
         done(err as Error);
