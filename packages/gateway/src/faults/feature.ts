@@ -127,7 +127,7 @@ export function createFaultsFeature(_config?: GatewayConfig, opts: FaultsFeature
         registerFaultStreamRoute(app, { stream: stream!, sse: ctx.sse, keepaliveMs: opts.keepaliveMs ?? 30_000 });
         registerGlobalFaultRoutes(app, { service, resolver: ctx.resolver });
         registerEntityFaultRoutes(app, { service, resolver: ctx.resolver, owned: pluginFaults(ctx.services.find(PLUGINS_SERVICE)) });
-        await registerBulkDataRoutes(app, { service, resolver: ctx.resolver, uploads: store, categories, maxUploadBytes: ctx.config.get('bulk_data.max_upload_size') });
+        await registerBulkDataRoutes(app, { service, uploads: store, categories, maxUploadBytes: ctx.config.get('bulk_data.max_upload_size') });
       };
     },
     start(ctx) {

@@ -109,14 +109,16 @@ function tooLarge(svc: ScriptsService): SovdError {
 }
 
 export function scriptsRoutes(ctx: GatewayContext, getService: () => ScriptsService | undefined, maxFileBytes: number) {
+  const disabled = 'Scripts are not available (set scripts.scripts_dir to enable them)';
+  // The routes are stand-ins answering 501 (in the request pipeline) when the service is absent.
   const svc = (): ScriptsService => {
     const s = getService();
-    if (!s) throw new SovdError('not-implemented', 'Scripts are not available (set scripts.scripts_dir to enable them)');
+    if (!s) throw new SovdError('not-implemented', disabled);
     return s;
   };
 
   return async (app: HttpApp): Promise<void> => {
-    const available = routeAvailability(getService() !== undefined);
+    const available = routeAvailability(getService() !== undefined, disabled);
     app.addSchema(ScriptMetadata);
     app.addSchema(ScriptExecutionSchema);
     app.addSchema(AuditRecordSchema);
@@ -132,11 +134,9 @@ export function scriptsRoutes(ctx: GatewayContext, getService: () => ScriptsServ
       const tags = ['scripts'];
       const op = (verb: string) => `${verb}${title}`;
       const ref = (params: Record<string, string>): EntityRef => ({ segment, id: params[idParam] });
-      const resolve = (request: FastifyRequest, mutating: boolean) => {
-        const params = request.params as Record<string, string>;
-        ctx.resolver.resolve(segment, params[idParam], { collection: 'scripts', mutating, client: request.client });
-        return ref(params);
-      };
+      const read = { ...available, entity: { segment, collection: 'scripts' as const } };
+      const write = { ...available, entity: { segment, collection: 'scripts' as const, mutating: true } };
+      const entityOf = (request: FastifyRequest) => ref(request.params as Record<string, string>);
 
       // Uploads need the multipart parser; it is registered only in this scope.
       await app.register(async (scope) => {
@@ -145,7 +145,7 @@ export function scriptsRoutes(ctx: GatewayContext, getService: () => ScriptsServ
         scope.post(
           base,
           {
-            config: available,
+            config: write,
             schema: {
               operationId: op('uploadScript'),
               summary: `Upload a diagnostic script to a ${title} (multipart: file, metadata)`,
@@ -160,7 +160,7 @@ export function scriptsRoutes(ctx: GatewayContext, getService: () => ScriptsServ
           },
           async (request, reply) => {
             const s = svc();
-            const r = resolve(request, true);
+            const r = entityOf(request);
             s.assertUploadsAllowed();
             const { file, metadata } = await receiveUpload(request, s);
             if (!file) throw new SovdError('invalid-request', 'Missing "file" part in the multipart body');
@@ -173,10 +173,10 @@ export function scriptsRoutes(ctx: GatewayContext, getService: () => ScriptsServ
 
       app.get(
         base,
-        { config: available, schema: { operationId: op('listScripts'), summary: `List the scripts of a ${title}`, tags, params: Params, response: { 200: ScriptList, ...SCRIPT_ERRORS } } },
+        { config: read, schema: { operationId: op('listScripts'), summary: `List the scripts of a ${title}`, tags, params: Params, response: { 200: ScriptList, ...SCRIPT_ERRORS } } },
         async (request) => {
           const s = svc();
-          const r = resolve(request, false);
+          const r = entityOf(request);
           return {
             items: s.list(r).map((d) => scriptView(r, d, s.settings.defaultTimeoutSec)),
             _links: { self: `${API_BASE}/${segment}/${r.id}/scripts`, parent: `${API_BASE}/${segment}/${r.id}` },
@@ -187,7 +187,7 @@ export function scriptsRoutes(ctx: GatewayContext, getService: () => ScriptsServ
       app.get(
         `${API_BASE}/${segment}/:${idParam}/x-medkit-script-audit`,
         {
-          config: available,
+          config: read,
           schema: {
             operationId: op('getScriptAudit'),
             summary: `[x-medkit] Audit trail of script activity on a ${title}, newest first`,
@@ -199,7 +199,7 @@ export function scriptsRoutes(ctx: GatewayContext, getService: () => ScriptsServ
         },
         async (request) => {
           const s = svc();
-          const r = resolve(request, false);
+          const r = entityOf(request);
           const q = request.query as Record<string, unknown>;
           checkSince(q.since);
           return { items: s.audit.query({ ...q, entity_id: r.id }) };
@@ -208,20 +208,20 @@ export function scriptsRoutes(ctx: GatewayContext, getService: () => ScriptsServ
 
       app.get(
         `${base}/:script_id`,
-        { config: available, schema: { operationId: op('getScript'), summary: `Get one script of a ${title}`, tags, params: ScriptParams, response: { 200: Type.Ref(ScriptMetadata), ...SCRIPT_ERRORS } } },
+        { config: read, schema: { operationId: op('getScript'), summary: `Get one script of a ${title}`, tags, params: ScriptParams, response: { 200: Type.Ref(ScriptMetadata), ...SCRIPT_ERRORS } } },
         async (request) => {
           const s = svc();
-          const r = resolve(request, false);
+          const r = entityOf(request);
           return scriptView(r, s.get(r, (request.params as Record<string, string>).script_id), s.settings.defaultTimeoutSec);
         },
       );
 
       app.delete(
         `${base}/:script_id`,
-        { config: available, schema: { operationId: op('deleteScript'), summary: `Delete an uploaded script of a ${title}`, tags, params: ScriptParams, response: { 204: Type.Null(), ...SCRIPT_ERRORS } } },
+        { config: write, schema: { operationId: op('deleteScript'), summary: `Delete an uploaded script of a ${title}`, tags, params: ScriptParams, response: { 204: Type.Null(), ...SCRIPT_ERRORS } } },
         async (request, reply) => {
           const s = svc();
-          const r = resolve(request, true);
+          const r = entityOf(request);
           s.remove(r, (request.params as Record<string, string>).script_id, actorOf(request));
           reply.status(204).send(null);
         },
@@ -230,7 +230,7 @@ export function scriptsRoutes(ctx: GatewayContext, getService: () => ScriptsServ
       app.post(
         `${base}/:script_id/executions`,
         {
-          config: available,
+          config: write,
           schema: {
             operationId: op('startScriptExecution'),
             summary: `Run a script on a ${title} (202 + Location of the execution)`,
@@ -242,7 +242,7 @@ export function scriptsRoutes(ctx: GatewayContext, getService: () => ScriptsServ
         },
         async (request, reply) => {
           const s = svc();
-          const r = resolve(request, true);
+          const r = entityOf(request);
           const scriptId = (request.params as Record<string, string>).script_id;
           const view = s.start(r, scriptId, request.body as never, actorOf(request));
           reply.status(202).header('Location', `${API_BASE}/${segment}/${r.id}/scripts/${scriptId}/executions/${view.id}`);
@@ -253,10 +253,10 @@ export function scriptsRoutes(ctx: GatewayContext, getService: () => ScriptsServ
       const execPath = `${base}/:script_id/executions/:execution_id`;
       app.get(
         execPath,
-        { config: available, schema: { operationId: op('getScriptExecution'), summary: `Status, progress and result of a script execution on a ${title}`, tags, params: ExecParams, response: { 200: ExecutionRef, ...SCRIPT_ERRORS } } },
+        { config: read, schema: { operationId: op('getScriptExecution'), summary: `Status, progress and result of a script execution on a ${title}`, tags, params: ExecParams, response: { 200: ExecutionRef, ...SCRIPT_ERRORS } } },
         async (request) => {
           const s = svc();
-          const r = resolve(request, false);
+          const r = entityOf(request);
           const p = request.params as Record<string, string>;
           return s.execution(r, p.script_id, p.execution_id);
         },
@@ -265,7 +265,7 @@ export function scriptsRoutes(ctx: GatewayContext, getService: () => ScriptsServ
       app.put(
         execPath,
         {
-          config: available,
+          config: write,
           schema: {
             operationId: op('controlScriptExecution'),
             summary: `Stop (SIGTERM) or kill (SIGKILL) a running script execution on a ${title}`,
@@ -277,7 +277,7 @@ export function scriptsRoutes(ctx: GatewayContext, getService: () => ScriptsServ
         },
         async (request) => {
           const s = svc();
-          const r = resolve(request, true);
+          const r = entityOf(request);
           const p = request.params as Record<string, string>;
           return s.control(r, p.script_id, p.execution_id, (request.body as { action: 'stop' | 'forced_termination' }).action, actorOf(request));
         },
@@ -285,10 +285,10 @@ export function scriptsRoutes(ctx: GatewayContext, getService: () => ScriptsServ
 
       app.delete(
         execPath,
-        { config: available, schema: { operationId: op('deleteScriptExecution'), summary: `Remove a finished script execution record on a ${title}`, tags, params: ExecParams, response: { 204: Type.Null(), ...SCRIPT_ERRORS } } },
+        { config: write, schema: { operationId: op('deleteScriptExecution'), summary: `Remove a finished script execution record on a ${title}`, tags, params: ExecParams, response: { 204: Type.Null(), ...SCRIPT_ERRORS } } },
         async (request, reply) => {
           const s = svc();
-          const r = resolve(request, true);
+          const r = entityOf(request);
           const p = request.params as Record<string, string>;
           s.removeExecution(r, p.script_id, p.execution_id, actorOf(request));
           reply.status(204).send(null);
