@@ -11,6 +11,7 @@ import { Type } from '@sinclair/typebox';
 import type { FastifyRequest } from 'fastify';
 import { API_BASE, type HttpApp } from '../http/app-types.js';
 import { SovdError } from '../sovd/errors.js';
+import { Verbatim } from '../sovd/verbatim.js';
 import { EntityId, GenericError } from '../http/schemas.js';
 import { ID_PARAM, type EntitySegment } from '../entity-scope/index.js';
 import type { GatewayContext } from '../feature.js';
@@ -34,6 +35,8 @@ import {
 } from './schemas.js';
 import type { ReceivedFile, ScriptsService } from './service.js';
 import { routeAvailability } from '../http/route-index.js';
+import { sendResult } from '../http/verbatim.js';
+import type { pluginScripts } from '../plugins/dispatch.js';
 
 const SEGMENTS = ['apps', 'components'] as const satisfies readonly EntitySegment[];
 const TITLE = { apps: 'App', components: 'Component' } as const;
@@ -108,7 +111,11 @@ function tooLarge(svc: ScriptsService): SovdError {
   return new SovdError('x-medkit-script-too-large', `Script file is larger than ${mb} MiB`, { max_file_size_mb: mb });
 }
 
-export function scriptsRoutes(ctx: GatewayContext, getService: () => ScriptsService | undefined, maxFileBytes: number) {
+/**
+ * `plugins`: the plugin script backend of an entity (gateway.md §2.3): when it answers, the request goes to
+ * the plugin instead of the built-in service (the feature must still be enabled, §8.1).
+ */
+export function scriptsRoutes(ctx: GatewayContext, getService: () => ScriptsService | undefined, maxFileBytes: number, plugins?: ReturnType<typeof pluginScripts>) {
   const disabled = 'Scripts are not available (set scripts.scripts_dir to enable them)';
   // The routes are stand-ins answering 501 (in the request pipeline) when the service is absent.
   const svc = (): ScriptsService => {
@@ -161,6 +168,7 @@ export function scriptsRoutes(ctx: GatewayContext, getService: () => ScriptsServ
           async (request, reply) => {
             const s = svc();
             const r = entityOf(request);
+            if (plugins?.(request.entity)) throw new SovdError('not-implemented', 'Scripts of this entity are served by a plugin backend, which does not take uploads', { entity_id: r.id });
             s.assertUploadsAllowed();
             const { file, metadata } = await receiveUpload(request, s);
             if (!file) throw new SovdError('invalid-request', 'Missing "file" part in the multipart body');
@@ -174,7 +182,9 @@ export function scriptsRoutes(ctx: GatewayContext, getService: () => ScriptsServ
       app.get(
         base,
         { config: read, schema: { operationId: op('listScripts'), summary: `List the scripts of a ${title}`, tags, params: Params, response: { 200: ScriptList, ...SCRIPT_ERRORS } } },
-        async (request) => {
+        async (request, reply) => {
+          const plugin = plugins?.(request.entity);
+          if (plugin) return sendResult(reply, await plugin.list());
           const s = svc();
           const r = entityOf(request);
           return {
@@ -209,10 +219,13 @@ export function scriptsRoutes(ctx: GatewayContext, getService: () => ScriptsServ
       app.get(
         `${base}/:script_id`,
         { config: read, schema: { operationId: op('getScript'), summary: `Get one script of a ${title}`, tags, params: ScriptParams, response: { 200: Type.Ref(ScriptMetadata), ...SCRIPT_ERRORS } } },
-        async (request) => {
+        async (request, reply) => {
+          const scriptId = (request.params as Record<string, string>).script_id;
+          const plugin = plugins?.(request.entity);
+          if (plugin) return sendResult(reply, await plugin.get(scriptId));
           const s = svc();
           const r = entityOf(request);
-          return scriptView(r, s.get(r, (request.params as Record<string, string>).script_id), s.settings.defaultTimeoutSec);
+          return scriptView(r, s.get(r, scriptId), s.settings.defaultTimeoutSec);
         },
       );
 
@@ -220,9 +233,10 @@ export function scriptsRoutes(ctx: GatewayContext, getService: () => ScriptsServ
         `${base}/:script_id`,
         { config: write, schema: { operationId: op('deleteScript'), summary: `Delete an uploaded script of a ${title}`, tags, params: ScriptParams, response: { 204: Type.Null(), ...SCRIPT_ERRORS } } },
         async (request, reply) => {
-          const s = svc();
-          const r = entityOf(request);
-          s.remove(r, (request.params as Record<string, string>).script_id, actorOf(request));
+          const scriptId = (request.params as Record<string, string>).script_id;
+          const plugin = plugins?.(request.entity);
+          if (plugin) await plugin.remove(scriptId);
+          else svc().remove(entityOf(request), scriptId, actorOf(request));
           reply.status(204).send(null);
         },
       );
@@ -241,10 +255,17 @@ export function scriptsRoutes(ctx: GatewayContext, getService: () => ScriptsServ
           },
         },
         async (request, reply) => {
-          const s = svc();
           const r = entityOf(request);
           const scriptId = (request.params as Record<string, string>).script_id;
-          const view = s.start(r, scriptId, request.body as never, actorOf(request));
+          const plugin = plugins?.(request.entity);
+          if (plugin) {
+            const body = request.body as { execution_type: string; parameters?: unknown };
+            const view = await plugin.start(scriptId, body);
+            const id = (view as { id?: unknown } | null)?.id;
+            if (typeof id === 'string') reply.header('Location', `${API_BASE}/${segment}/${r.id}/scripts/${scriptId}/executions/${encodeURIComponent(id)}`);
+            return sendResult(reply, new Verbatim(view), 202);
+          }
+          const view = svc().start(r, scriptId, request.body as never, actorOf(request));
           reply.status(202).header('Location', `${API_BASE}/${segment}/${r.id}/scripts/${scriptId}/executions/${view.id}`);
           return view;
         },
@@ -254,11 +275,11 @@ export function scriptsRoutes(ctx: GatewayContext, getService: () => ScriptsServ
       app.get(
         execPath,
         { config: read, schema: { operationId: op('getScriptExecution'), summary: `Status, progress and result of a script execution on a ${title}`, tags, params: ExecParams, response: { 200: ExecutionRef, ...SCRIPT_ERRORS } } },
-        async (request) => {
-          const s = svc();
-          const r = entityOf(request);
+        async (request, reply) => {
           const p = request.params as Record<string, string>;
-          return s.execution(r, p.script_id, p.execution_id);
+          const plugin = plugins?.(request.entity);
+          if (plugin) return sendResult(reply, await plugin.execution(p.script_id, p.execution_id));
+          return svc().execution(entityOf(request), p.script_id, p.execution_id);
         },
       );
 
@@ -275,11 +296,12 @@ export function scriptsRoutes(ctx: GatewayContext, getService: () => ScriptsServ
             response: { 200: ExecutionRef, ...SCRIPT_ERRORS },
           },
         },
-        async (request) => {
-          const s = svc();
-          const r = entityOf(request);
+        async (request, reply) => {
           const p = request.params as Record<string, string>;
-          return s.control(r, p.script_id, p.execution_id, (request.body as { action: 'stop' | 'forced_termination' }).action, actorOf(request));
+          const action = (request.body as { action: 'stop' | 'forced_termination' }).action;
+          const plugin = plugins?.(request.entity);
+          if (plugin) return sendResult(reply, await plugin.control(p.script_id, p.execution_id, action));
+          return svc().control(entityOf(request), p.script_id, p.execution_id, action, actorOf(request));
         },
       );
 
@@ -287,10 +309,10 @@ export function scriptsRoutes(ctx: GatewayContext, getService: () => ScriptsServ
         execPath,
         { config: write, schema: { operationId: op('deleteScriptExecution'), summary: `Remove a finished script execution record on a ${title}`, tags, params: ExecParams, response: { 204: Type.Null(), ...SCRIPT_ERRORS } } },
         async (request, reply) => {
-          const s = svc();
-          const r = entityOf(request);
           const p = request.params as Record<string, string>;
-          s.removeExecution(r, p.script_id, p.execution_id, actorOf(request));
+          const plugin = plugins?.(request.entity);
+          if (plugin) await plugin.removeExecution(p.script_id, p.execution_id);
+          else svc().removeExecution(entityOf(request), p.script_id, p.execution_id, actorOf(request));
           reply.status(204).send(null);
         },
       );
