@@ -49,6 +49,7 @@ export const GROUP_FIELDS: Readonly<Record<EntityType, Readonly<Record<FieldGrou
       ['category', 'scalar'],
       ['host_metadata', 'object'],
       ['lock', 'object'],
+      ['modes', 'object'],
     ],
   },
   app: {
@@ -71,6 +72,7 @@ export const GROUP_FIELDS: Readonly<Record<EntityType, Readonly<Record<FieldGrou
       ['external', 'tristate'],
       ['category', 'scalar'],
       ['lock', 'object'],
+      ['modes', 'object'],
     ],
   },
   function: {
