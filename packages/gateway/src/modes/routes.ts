@@ -1,5 +1,5 @@
 // HTTP ↔ ModesService: GET /{apps|components}/{id}/modes, GET and PUT …/modes/{mode_id} (api.md §23 [ours];
-// docs/modes.md). PUT is mutating (lock scope `modes`).
+// docs/sovd-resources.md). PUT is mutating (lock scope `modes`).
 import { Type } from '@sinclair/typebox';
 import { API_BASE, type HttpApp } from '../http/app-types.js';
 import { EntityId, GenericError, Opaque } from '../http/schemas.js';

@@ -40,7 +40,7 @@ export class ModesService {
     private readonly now: () => number = Date.now,
   ) {}
 
-  /** The entity's manifest modes (bad entries skipped; see docs/modes.md). */
+  /** The entity's manifest modes (bad entries skipped; see docs/sovd-resources.md). */
   table(ref: ModeRef): ModeDefinition[] {
     return parseModeTable((ref.entity as { modes?: Record<string, unknown> }).modes).modes;
   }

@@ -1,4 +1,4 @@
-// The manifest mode table of an entity (`modes:` on an app or component, docs/modes.md):
+// The manifest mode table of an entity (`modes:` on an app or component, docs/sovd-resources.md):
 //   modes:
 //     drive_mode: { name: Drive mode, values: [manual, auto, docked], default: manual }
 // Parsed defensively: the block is user input, so sizes are capped and bad entries are reported, not fatal.
