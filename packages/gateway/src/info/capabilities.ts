@@ -1,4 +1,4 @@
-// The 17 capability booleans of GET / (spec/api.md §4.1), all always present. Flags of a REST
+// The capability booleans of GET / (the 17 of spec/api.md §4.1 and 4 [ours] for §23), all always present. Flags of a REST
 // resource are derived from the route index: a flag is true exactly when its resource's route is
 // registered and answers (not a disabled feature's 501 stand-in), so a flag cannot drift from what
 // is served. Only the flags that describe configuration rather than a resource are set explicitly.
