@@ -10,6 +10,7 @@ import { MODES_SERVICE } from '../modes/feature.js';
 import { TRIGGERS_SERVICE } from '../triggers/feature.js';
 import { SUBSCRIPTIONS_SERVICE } from '../subscriptions/feature.js';
 import { ClearDataService } from './service.js';
+import type { EntityType } from '../entities/model.js';
 import { registerClearDataRoutes } from './routes.js';
 
 export const CLEAR_DATA_SERVICE: Token<ClearDataService> = token('clear-data');
@@ -37,30 +38,21 @@ export function createClearDataFeature(): GatewayFeature {
       }
       const lists = s.find(DATA_LISTS_SERVICE);
       if (lists) service.add({ kind: 'client-defined-resources', name: 'data_lists', clear: (ref) => lists.clear(ref.type, ref.entity.id) });
-      const triggers = s.find(TRIGGERS_SERVICE);
-      if (triggers) {
+      // Triggers and cyclic subscriptions are removed one by one (closing their streams) as DELETE would.
+      const removeAll = <T>(name: string, store: { list(type: EntityType, id: string): T[]; remove(x: T): void } | undefined) => {
+        if (!store) return;
         service.add({
           kind: 'client-defined-resources',
-          name: 'triggers',
+          name,
           clear: (ref) => {
-            const all = triggers.list(ref.type, ref.entity.id);
-            for (const t of all) triggers.remove(t);
+            const all = store.list(ref.type, ref.entity.id);
+            for (const x of all) store.remove(x);
             return all.length;
           },
         });
-      }
-      const subs = s.find(SUBSCRIPTIONS_SERVICE);
-      if (subs) {
-        service.add({
-          kind: 'client-defined-resources',
-          name: 'cyclic_subscriptions',
-          clear: (ref) => {
-            const all = subs.list(ref.type, ref.entity.id);
-            for (const x of all) subs.remove(x);
-            return all.length;
-          },
-        });
-      }
+      };
+      removeAll('triggers', s.find(TRIGGERS_SERVICE));
+      removeAll('cyclic_subscriptions', s.find(SUBSCRIPTIONS_SERVICE));
       const modes = s.find(MODES_SERVICE);
       if (modes) service.add({ kind: 'client-defined-resources', name: 'modes', clear: (ref) => modes.reset(ref) });
       s.provide(CLEAR_DATA_SERVICE, service);
