@@ -14,6 +14,14 @@ const GATEWAY_HTTP_FILES = [
   'packages/gateway/src/feature.ts',
 ];
 
+const FASTIFY_IMPORT = { regex: '^(fastify|@fastify/.*)$', message: 'Only src/http/ and route files may import Fastify (gateway layering).' };
+const httpImport = (regex) => ({ regex, message: 'Only src/http/ and route files may import the HTTP layer; use src/sovd/ for errors, paths and event streams.' });
+const layering = (files, httpRegex) => ({
+  files,
+  ignores: GATEWAY_HTTP_FILES,
+  rules: { '@typescript-eslint/no-restricted-imports': ['error', { patterns: [FASTIFY_IMPORT, httpImport(httpRegex)] }] },
+});
+
 export default tseslint.config(
   { ignores: ['**/dist/**', '**/node_modules/**', '**/build/**', '.test-artifacts/**', 'packages/web/dist/**'] },
   js.configs.recommended,
@@ -29,23 +37,10 @@ export default tseslint.config(
   // route files (routes.ts, *-routes.ts, *-route.ts, schemas.ts, any <feature>/http/ folder) and the
   // composition root (gateway.ts, feature.ts) may import Fastify or src/http/. Domain code throws
   // SovdError from src/sovd/ and pushes events through src/sovd/events.ts instead.
-  ...[1, 2, 3, 4].map((depth) => ({
-    files: [`packages/gateway/src/${'*/'.repeat(depth - 1)}*.ts`],
-    ignores: GATEWAY_HTTP_FILES,
-    rules: {
-      '@typescript-eslint/no-restricted-imports': [
-        'error',
-        {
-          patterns: [
-            { regex: '^(fastify|@fastify/.*)$', message: 'Only src/http/ and route files may import Fastify (gateway layering).' },
-            {
-              // The top-level src/http/ folder as seen from a file `depth` folders down.
-              regex: `^${depth === 1 ? '\\./' : '(\\.\\./)'.repeat(depth - 1)}http/`,
-              message: 'Only src/http/ and route files may import the HTTP layer; use src/sovd/ for errors, paths and event streams.',
-            },
-          ],
-        },
-      ],
-    },
-  })),
+  // Domain code: no http/ folder at all, neither src/http/ nor a feature's own (faults/http/, fleet/http/ ...).
+  layering(['packages/gateway/src/**/*.ts'], '^\\.{1,2}/(\\.\\./)*([\\w.-]+/)*http/'),
+  // A feature's wiring (<feature>/feature.ts) registers the routes of its own http/ folder, nothing above it.
+  layering(['packages/gateway/src/*/feature.ts'], '^(\\.\\./)+([\\w.-]+/)*http/'),
+  // The feature list (features.ts) names features that live in their http/ folder; src/http/ stays closed.
+  layering(['packages/gateway/src/features.ts'], '^\\./http/'),
 );

@@ -22,6 +22,7 @@
 //            195 trigger restart e2e, 200..203 reference fault-manager file and demo black box,
 //            205..208 rtps keyed topics.
 //            209..212 gateway beacons (209 beacons-peers).
+//            196 gateway sovd-resources/ros (modes, data-lists, clear-data, communication-logs).
 import { DOMAIN_SPAN, MAX_BASE, RESERVED_COUNT, RESERVED_FIRST, SUITE_OFFSETS } from './domain-slots.mjs';
 
 export { DOMAIN_SPAN } from './domain-slots.mjs';

@@ -3,7 +3,7 @@
 // with 200 apps vs plain node:http servers returning the same JSON bytes, in the same run, alternating rounds. Usage: node bench/http/run.mjs [seconds]
 // (build first: npm run build). Prints a Markdown table for docs/benchmarks.md.
 import { spawn } from 'node:child_process';
-import { mkdtempSync, writeFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, writeFileSync, rmSync, readFileSync } from 'node:fs';
 import { tmpdir, cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -35,9 +35,24 @@ function start(kind, bodyFile) {
   });
 }
 
-function load(port, path) {
+/** CPU time (user + system) of a server process so far, ms, from /proc (clock ticks of 10 ms). */
+function cpuMs(pid) {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+  return (Number(fields[11]) + Number(fields[12])) * 10;
+}
+
+/**
+ * One round against a server; also the server process's CPU time per request (µs), which other load on a
+ * shared machine changes much less than throughput does.
+ */
+function load(srv, path) {
+  const before = cpuMs(srv.child.pid);
   return new Promise((resolve, reject) => {
-    autocannon({ url: `http://127.0.0.1:${port}${path}`, connections, duration: seconds, pipelining: 1 }, (err, r) => (err ? reject(err) : resolve(r)));
+    autocannon({ url: `http://127.0.0.1:${srv.port}${path}`, connections, duration: seconds, pipelining: 1 }, (err, r) => {
+      if (err) return reject(err);
+      r.cpuUsPerRequest = ((cpuMs(srv.child.pid) - before) * 1000) / Math.max(1, r.requests.total);
+      resolve(r);
+    });
   });
 }
 
@@ -53,7 +68,7 @@ async function compare(path, label) {
   const plainStatic = await start('plain-static', file);
   const results = { gateway: [], plain: [], 'plain-static': [] };
   for (let round = 0; round < 2; round++) {
-    for (const [name, srv] of [['plain', plain], ['plain-static', plainStatic], ['gateway', gw]]) results[name].push(await load(srv.port, path));
+    for (const [name, srv] of [['plain', plain], ['plain-static', plainStatic], ['gateway', gw]]) results[name].push(await load(srv, path));
   }
   plain.child.kill();
   plainStatic.child.kill();
@@ -72,16 +87,18 @@ const summary = (rs) => ({
   p50: Math.max(...rs.map((r) => r.latency.p50)),
   p99: Math.max(...rs.map((r) => r.latency.p99)),
   errors: rs.reduce((s, r) => s + r.errors + r.non2xx, 0),
+  cpu: rs.reduce((s, r) => s + r.cpuUsPerRequest, 0) / rs.length,
 });
 console.log(`\nmachine: ${cpus().length} × ${cpus()[0].model}, node ${process.version}, date ${new Date().toISOString().slice(0, 10)}, loadavg ${loadavg().map((l) => l.toFixed(1)).join(' ')}`);
 console.log(`command: node bench/http/run.mjs ${seconds}   (${connections} connections, ${seconds} s per round, 2 rounds each)\n`);
-console.log('| route | server | req/s | p50 ms | p99 ms | errors |\n|---|---|---|---|---|---|');
+console.log('| route | server | req/s | p50 ms | p99 ms | errors | server CPU µs/request |\n|---|---|---|---|---|---|---|');
 for (const [route, r] of [['GET /api/v1/apps', list], ['GET /api/v1/apps/app-7', detail]]) {
   const g = summary(r.results.gateway);
   const p = summary(r.results.plain);
   const ps = summary(r.results['plain-static']);
-  console.log(`| ${route} (${r.body.length} B) | plain node:http | ${p.rps.toFixed(0)} | ${p.p50} | ${p.p99} | ${p.errors} |`);
-  console.log(`| | plain node:http, prebuilt body | ${ps.rps.toFixed(0)} | ${ps.p50} | ${ps.p99} | ${ps.errors} |`);
-  console.log(`| | medkit | ${g.rps.toFixed(0)} | ${g.p50} | ${g.p99} | ${g.errors} |`);
-  console.log(`\n${route}: ${((g.rps / p.rps) * 100).toFixed(1)}% of plain node:http serialising per request, ${((g.rps / ps.rps) * 100).toFixed(1)}% of plain node:http with a prebuilt body\n`);
+  console.log(`| ${route} (${r.body.length} B) | plain node:http | ${p.rps.toFixed(0)} | ${p.p50} | ${p.p99} | ${p.errors} | ${p.cpu.toFixed(1)} |`);
+  console.log(`| | plain node:http, prebuilt body | ${ps.rps.toFixed(0)} | ${ps.p50} | ${ps.p99} | ${ps.errors} | ${ps.cpu.toFixed(1)} |`);
+  console.log(`| | medkit | ${g.rps.toFixed(0)} | ${g.p50} | ${g.p99} | ${g.errors} | ${g.cpu.toFixed(1)} |`);
+  console.log(`\n${route}: ${((g.rps / p.rps) * 100).toFixed(1)}% of plain node:http serialising per request, ${((g.rps / ps.rps) * 100).toFixed(1)}% of plain node:http with a prebuilt body`);
+  console.log(`${route} by server CPU per request: ${((p.cpu / g.cpu) * 100).toFixed(1)}% of plain node:http serialising per request, ${((ps.cpu / g.cpu) * 100).toFixed(1)}% of a prebuilt body\n`);
 }

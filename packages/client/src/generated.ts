@@ -130,8 +130,8 @@ export type paths = {
             cookie?: never;
         };
         get?: never;
-        /** SOVD clear-data (not supported by medkit: 501) */
-        put: operations["putAppClearData"];
+        /** Clear every kind: cached data, learned data and client-defined resources */
+        put: operations["clearAppAllData"];
         post?: never;
         delete?: never;
         options?: never;
@@ -139,7 +139,7 @@ export type paths = {
         patch?: never;
         trace?: never;
     };
-    "/apps/{app_id}/clear-data/{clear_data_kind}": {
+    "/apps/{app_id}/clear-data/cached-data": {
         parameters: {
             query?: never;
             header?: never;
@@ -147,8 +147,42 @@ export type paths = {
             cookie?: never;
         };
         get?: never;
-        /** SOVD clear-data (not supported by medkit: 501) */
-        put: operations["putAppClearDataItem"];
+        /** Clear the entity's cached-data */
+        put: operations["clearAppCachedData"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/apps/{app_id}/clear-data/client-defined-resources": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** Clear the entity's client-defined-resources */
+        put: operations["clearAppClientDefinedResources"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/apps/{app_id}/clear-data/learned-data": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** Clear the entity's learned-data */
+        put: operations["clearAppLearnedData"];
         post?: never;
         delete?: never;
         options?: never;
@@ -163,7 +197,7 @@ export type paths = {
             path?: never;
             cookie?: never;
         };
-        /** SOVD clear-data/status (not supported by medkit: 501) */
+        /** Outcome of the last clear on the entity */
         get: operations["getAppClearDataStatus"];
         put?: never;
         post?: never;
@@ -180,11 +214,11 @@ export type paths = {
             path?: never;
             cookie?: never;
         };
-        /** SOVD communication-logs (not supported by medkit: 501) */
-        get: operations["getAppCommunicationLogs"];
+        /** Communication logs of the entity */
+        get: operations["listAppCommunicationLogs"];
         put?: never;
-        /** SOVD communication-logs (not supported by medkit: 501) */
-        post: operations["postAppCommunicationLogs"];
+        /** Start logging the entity's DDS traffic (discovery events, topic rates) */
+        post: operations["startAppCommunicationLog"];
         delete?: never;
         options?: never;
         head?: never;
@@ -198,13 +232,13 @@ export type paths = {
             path?: never;
             cookie?: never;
         };
-        /** SOVD communication-logs (not supported by medkit: 501) */
-        get: operations["getAppCommunicationLogsItem"];
-        /** SOVD communication-logs (not supported by medkit: 501) */
-        put: operations["putAppCommunicationLogsItem"];
+        /** A communication log: events and topic rates */
+        get: operations["getAppCommunicationLog"];
+        /** Stop or restart a communication log */
+        put: operations["updateAppCommunicationLog"];
         post?: never;
-        /** SOVD communication-logs (not supported by medkit: 501) */
-        delete: operations["deleteAppCommunicationLogsItem"];
+        /** Stop and delete a communication log */
+        delete: operations["deleteAppCommunicationLog"];
         options?: never;
         head?: never;
         patch?: never;
@@ -359,11 +393,11 @@ export type paths = {
             path?: never;
             cookie?: never;
         };
-        /** SOVD data-lists (not supported by medkit: 501) */
-        get: operations["getAppDataLists"];
+        /** Data lists defined on the entity */
+        get: operations["listAppDataLists"];
         put?: never;
-        /** SOVD data-lists (not supported by medkit: 501) */
-        post: operations["postAppDataLists"];
+        /** Define a data list (items must be data items of the entity) */
+        post: operations["createAppDataList"];
         delete?: never;
         options?: never;
         head?: never;
@@ -377,12 +411,12 @@ export type paths = {
             path?: never;
             cookie?: never;
         };
-        /** SOVD data-lists (not supported by medkit: 501) */
-        get: operations["getAppDataListsItem"];
+        /** Read every item of a data list at once */
+        get: operations["readAppDataList"];
         put?: never;
         post?: never;
-        /** SOVD data-lists (not supported by medkit: 501) */
-        delete: operations["deleteAppDataListsItem"];
+        /** Delete a data list */
+        delete: operations["deleteAppDataList"];
         options?: never;
         head?: never;
         patch?: never;
@@ -555,8 +589,8 @@ export type paths = {
             path?: never;
             cookie?: never;
         };
-        /** SOVD modes (not supported by medkit: 501) */
-        get: operations["getAppModes"];
+        /** Modes of a app: its lifecycle state and its manifest mode table */
+        get: operations["listAppModes"];
         put?: never;
         post?: never;
         delete?: never;
@@ -572,10 +606,10 @@ export type paths = {
             path?: never;
             cookie?: never;
         };
-        /** SOVD modes (not supported by medkit: 501) */
-        get: operations["getAppModesItem"];
-        /** SOVD modes (not supported by medkit: 501) */
-        put: operations["putAppModesItem"];
+        /** One mode and its current value */
+        get: operations["getAppMode"];
+        /** Set a mode (lifecycle: runs the SOVD transition that reaches the state) */
+        put: operations["setAppMode"];
         post?: never;
         delete?: never;
         options?: never;
@@ -1014,8 +1048,8 @@ export type paths = {
             cookie?: never;
         };
         get?: never;
-        /** SOVD clear-data (not supported by medkit: 501) */
-        put: operations["putAreaClearData"];
+        /** Clear every kind: cached data, learned data and client-defined resources */
+        put: operations["clearAreaAllData"];
         post?: never;
         delete?: never;
         options?: never;
@@ -1023,7 +1057,7 @@ export type paths = {
         patch?: never;
         trace?: never;
     };
-    "/areas/{area_id}/clear-data/{clear_data_kind}": {
+    "/areas/{area_id}/clear-data/cached-data": {
         parameters: {
             query?: never;
             header?: never;
@@ -1031,8 +1065,42 @@ export type paths = {
             cookie?: never;
         };
         get?: never;
-        /** SOVD clear-data (not supported by medkit: 501) */
-        put: operations["putAreaClearDataItem"];
+        /** Clear the entity's cached-data */
+        put: operations["clearAreaCachedData"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/areas/{area_id}/clear-data/client-defined-resources": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** Clear the entity's client-defined-resources */
+        put: operations["clearAreaClientDefinedResources"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/areas/{area_id}/clear-data/learned-data": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** Clear the entity's learned-data */
+        put: operations["clearAreaLearnedData"];
         post?: never;
         delete?: never;
         options?: never;
@@ -1047,7 +1115,7 @@ export type paths = {
             path?: never;
             cookie?: never;
         };
-        /** SOVD clear-data/status (not supported by medkit: 501) */
+        /** Outcome of the last clear on the entity */
         get: operations["getAreaClearDataStatus"];
         put?: never;
         post?: never;
@@ -1064,11 +1132,11 @@ export type paths = {
             path?: never;
             cookie?: never;
         };
-        /** SOVD communication-logs (not supported by medkit: 501) */
-        get: operations["getAreaCommunicationLogs"];
+        /** Communication logs of the entity */
+        get: operations["listAreaCommunicationLogs"];
         put?: never;
-        /** SOVD communication-logs (not supported by medkit: 501) */
-        post: operations["postAreaCommunicationLogs"];
+        /** Start logging the entity's DDS traffic (discovery events, topic rates) */
+        post: operations["startAreaCommunicationLog"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1082,13 +1150,13 @@ export type paths = {
             path?: never;
             cookie?: never;
         };
-        /** SOVD communication-logs (not supported by medkit: 501) */
-        get: operations["getAreaCommunicationLogsItem"];
-        /** SOVD communication-logs (not supported by medkit: 501) */
-        put: operations["putAreaCommunicationLogsItem"];
+        /** A communication log: events and topic rates */
+        get: operations["getAreaCommunicationLog"];
+        /** Stop or restart a communication log */
+        put: operations["updateAreaCommunicationLog"];
         post?: never;
-        /** SOVD communication-logs (not supported by medkit: 501) */
-        delete: operations["deleteAreaCommunicationLogsItem"];
+        /** Stop and delete a communication log */
+        delete: operations["deleteAreaCommunicationLog"];
         options?: never;
         head?: never;
         patch?: never;
@@ -1223,11 +1291,11 @@ export type paths = {
             path?: never;
             cookie?: never;
         };
-        /** SOVD data-lists (not supported by medkit: 501) */
-        get: operations["getAreaDataLists"];
+        /** Data lists defined on the entity */
+        get: operations["listAreaDataLists"];
         put?: never;
-        /** SOVD data-lists (not supported by medkit: 501) */
-        post: operations["postAreaDataLists"];
+        /** Define a data list (items must be data items of the entity) */
+        post: operations["createAreaDataList"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1241,12 +1309,12 @@ export type paths = {
             path?: never;
             cookie?: never;
         };
-        /** SOVD data-lists (not supported by medkit: 501) */
-        get: operations["getAreaDataListsItem"];
+        /** Read every item of a data list at once */
+        get: operations["readAreaDataList"];
         put?: never;
         post?: never;
-        /** SOVD data-lists (not supported by medkit: 501) */
-        delete: operations["deleteAreaDataListsItem"];
+        /** Delete a data list */
+        delete: operations["deleteAreaDataList"];
         options?: never;
         head?: never;
         patch?: never;
@@ -1334,41 +1402,6 @@ export type paths = {
         get: operations["getAreaLogConfiguration"];
         /** Change the log configuration of a area */
         put: operations["setAreaLogConfiguration"];
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/areas/{area_id}/modes": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /** SOVD modes (not supported by medkit: 501) */
-        get: operations["getAreaModes"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/areas/{area_id}/modes/{mode_id}": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /** SOVD modes (not supported by medkit: 501) */
-        get: operations["getAreaModesItem"];
-        /** SOVD modes (not supported by medkit: 501) */
-        put: operations["putAreaModesItem"];
         post?: never;
         delete?: never;
         options?: never;
@@ -1586,6 +1619,57 @@ export type paths = {
         patch?: never;
         trace?: never;
     };
+    "/auth/authorize": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Client-credentials grant: client id and secret → access and refresh tokens */
+        post: operations["authAuthorize"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/auth/revoke": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Revoke a refresh token (and the access tokens derived from it) or an access token */
+        post: operations["authRevoke"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/auth/token": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Refresh grant: a refresh token (spent) → new tokens */
+        post: operations["authToken"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/components": {
         parameters: {
             query?: never;
@@ -1681,8 +1765,8 @@ export type paths = {
             cookie?: never;
         };
         get?: never;
-        /** SOVD clear-data (not supported by medkit: 501) */
-        put: operations["putComponentClearData"];
+        /** Clear every kind: cached data, learned data and client-defined resources */
+        put: operations["clearComponentAllData"];
         post?: never;
         delete?: never;
         options?: never;
@@ -1690,7 +1774,7 @@ export type paths = {
         patch?: never;
         trace?: never;
     };
-    "/components/{component_id}/clear-data/{clear_data_kind}": {
+    "/components/{component_id}/clear-data/cached-data": {
         parameters: {
             query?: never;
             header?: never;
@@ -1698,8 +1782,42 @@ export type paths = {
             cookie?: never;
         };
         get?: never;
-        /** SOVD clear-data (not supported by medkit: 501) */
-        put: operations["putComponentClearDataItem"];
+        /** Clear the entity's cached-data */
+        put: operations["clearComponentCachedData"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/components/{component_id}/clear-data/client-defined-resources": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** Clear the entity's client-defined-resources */
+        put: operations["clearComponentClientDefinedResources"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/components/{component_id}/clear-data/learned-data": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** Clear the entity's learned-data */
+        put: operations["clearComponentLearnedData"];
         post?: never;
         delete?: never;
         options?: never;
@@ -1714,7 +1832,7 @@ export type paths = {
             path?: never;
             cookie?: never;
         };
-        /** SOVD clear-data/status (not supported by medkit: 501) */
+        /** Outcome of the last clear on the entity */
         get: operations["getComponentClearDataStatus"];
         put?: never;
         post?: never;
@@ -1731,11 +1849,11 @@ export type paths = {
             path?: never;
             cookie?: never;
         };
-        /** SOVD communication-logs (not supported by medkit: 501) */
-        get: operations["getComponentCommunicationLogs"];
+        /** Communication logs of the entity */
+        get: operations["listComponentCommunicationLogs"];
         put?: never;
-        /** SOVD communication-logs (not supported by medkit: 501) */
-        post: operations["postComponentCommunicationLogs"];
+        /** Start logging the entity's DDS traffic (discovery events, topic rates) */
+        post: operations["startComponentCommunicationLog"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1749,13 +1867,13 @@ export type paths = {
             path?: never;
             cookie?: never;
         };
-        /** SOVD communication-logs (not supported by medkit: 501) */
-        get: operations["getComponentCommunicationLogsItem"];
-        /** SOVD communication-logs (not supported by medkit: 501) */
-        put: operations["putComponentCommunicationLogsItem"];
+        /** A communication log: events and topic rates */
+        get: operations["getComponentCommunicationLog"];
+        /** Stop or restart a communication log */
+        put: operations["updateComponentCommunicationLog"];
         post?: never;
-        /** SOVD communication-logs (not supported by medkit: 501) */
-        delete: operations["deleteComponentCommunicationLogsItem"];
+        /** Stop and delete a communication log */
+        delete: operations["deleteComponentCommunicationLog"];
         options?: never;
         head?: never;
         patch?: never;
@@ -1910,11 +2028,11 @@ export type paths = {
             path?: never;
             cookie?: never;
         };
-        /** SOVD data-lists (not supported by medkit: 501) */
-        get: operations["getComponentDataLists"];
+        /** Data lists defined on the entity */
+        get: operations["listComponentDataLists"];
         put?: never;
-        /** SOVD data-lists (not supported by medkit: 501) */
-        post: operations["postComponentDataLists"];
+        /** Define a data list (items must be data items of the entity) */
+        post: operations["createComponentDataList"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1928,12 +2046,12 @@ export type paths = {
             path?: never;
             cookie?: never;
         };
-        /** SOVD data-lists (not supported by medkit: 501) */
-        get: operations["getComponentDataListsItem"];
+        /** Read every item of a data list at once */
+        get: operations["readComponentDataList"];
         put?: never;
         post?: never;
-        /** SOVD data-lists (not supported by medkit: 501) */
-        delete: operations["deleteComponentDataListsItem"];
+        /** Delete a data list */
+        delete: operations["deleteComponentDataList"];
         options?: never;
         head?: never;
         patch?: never;
@@ -2106,8 +2224,8 @@ export type paths = {
             path?: never;
             cookie?: never;
         };
-        /** SOVD modes (not supported by medkit: 501) */
-        get: operations["getComponentModes"];
+        /** Modes of a component: its lifecycle state and its manifest mode table */
+        get: operations["listComponentModes"];
         put?: never;
         post?: never;
         delete?: never;
@@ -2123,10 +2241,10 @@ export type paths = {
             path?: never;
             cookie?: never;
         };
-        /** SOVD modes (not supported by medkit: 501) */
-        get: operations["getComponentModesItem"];
-        /** SOVD modes (not supported by medkit: 501) */
-        put: operations["putComponentModesItem"];
+        /** One mode and its current value */
+        get: operations["getComponentMode"];
+        /** Set a mode (lifecycle: runs the SOVD transition that reaches the state) */
+        put: operations["setComponentMode"];
         post?: never;
         delete?: never;
         options?: never;
@@ -2709,8 +2827,8 @@ export type paths = {
             cookie?: never;
         };
         get?: never;
-        /** SOVD clear-data (not supported by medkit: 501) */
-        put: operations["putFunctionClearData"];
+        /** Clear every kind: cached data, learned data and client-defined resources */
+        put: operations["clearFunctionAllData"];
         post?: never;
         delete?: never;
         options?: never;
@@ -2718,7 +2836,7 @@ export type paths = {
         patch?: never;
         trace?: never;
     };
-    "/functions/{function_id}/clear-data/{clear_data_kind}": {
+    "/functions/{function_id}/clear-data/cached-data": {
         parameters: {
             query?: never;
             header?: never;
@@ -2726,8 +2844,42 @@ export type paths = {
             cookie?: never;
         };
         get?: never;
-        /** SOVD clear-data (not supported by medkit: 501) */
-        put: operations["putFunctionClearDataItem"];
+        /** Clear the entity's cached-data */
+        put: operations["clearFunctionCachedData"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/functions/{function_id}/clear-data/client-defined-resources": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** Clear the entity's client-defined-resources */
+        put: operations["clearFunctionClientDefinedResources"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/functions/{function_id}/clear-data/learned-data": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** Clear the entity's learned-data */
+        put: operations["clearFunctionLearnedData"];
         post?: never;
         delete?: never;
         options?: never;
@@ -2742,7 +2894,7 @@ export type paths = {
             path?: never;
             cookie?: never;
         };
-        /** SOVD clear-data/status (not supported by medkit: 501) */
+        /** Outcome of the last clear on the entity */
         get: operations["getFunctionClearDataStatus"];
         put?: never;
         post?: never;
@@ -2759,11 +2911,11 @@ export type paths = {
             path?: never;
             cookie?: never;
         };
-        /** SOVD communication-logs (not supported by medkit: 501) */
-        get: operations["getFunctionCommunicationLogs"];
+        /** Communication logs of the entity */
+        get: operations["listFunctionCommunicationLogs"];
         put?: never;
-        /** SOVD communication-logs (not supported by medkit: 501) */
-        post: operations["postFunctionCommunicationLogs"];
+        /** Start logging the entity's DDS traffic (discovery events, topic rates) */
+        post: operations["startFunctionCommunicationLog"];
         delete?: never;
         options?: never;
         head?: never;
@@ -2777,13 +2929,13 @@ export type paths = {
             path?: never;
             cookie?: never;
         };
-        /** SOVD communication-logs (not supported by medkit: 501) */
-        get: operations["getFunctionCommunicationLogsItem"];
-        /** SOVD communication-logs (not supported by medkit: 501) */
-        put: operations["putFunctionCommunicationLogsItem"];
+        /** A communication log: events and topic rates */
+        get: operations["getFunctionCommunicationLog"];
+        /** Stop or restart a communication log */
+        put: operations["updateFunctionCommunicationLog"];
         post?: never;
-        /** SOVD communication-logs (not supported by medkit: 501) */
-        delete: operations["deleteFunctionCommunicationLogsItem"];
+        /** Stop and delete a communication log */
+        delete: operations["deleteFunctionCommunicationLog"];
         options?: never;
         head?: never;
         patch?: never;
@@ -2938,11 +3090,11 @@ export type paths = {
             path?: never;
             cookie?: never;
         };
-        /** SOVD data-lists (not supported by medkit: 501) */
-        get: operations["getFunctionDataLists"];
+        /** Data lists defined on the entity */
+        get: operations["listFunctionDataLists"];
         put?: never;
-        /** SOVD data-lists (not supported by medkit: 501) */
-        post: operations["postFunctionDataLists"];
+        /** Define a data list (items must be data items of the entity) */
+        post: operations["createFunctionDataList"];
         delete?: never;
         options?: never;
         head?: never;
@@ -2956,12 +3108,12 @@ export type paths = {
             path?: never;
             cookie?: never;
         };
-        /** SOVD data-lists (not supported by medkit: 501) */
-        get: operations["getFunctionDataListsItem"];
+        /** Read every item of a data list at once */
+        get: operations["readFunctionDataList"];
         put?: never;
         post?: never;
-        /** SOVD data-lists (not supported by medkit: 501) */
-        delete: operations["deleteFunctionDataListsItem"];
+        /** Delete a data list */
+        delete: operations["deleteFunctionDataList"];
         options?: never;
         head?: never;
         patch?: never;
@@ -3066,41 +3218,6 @@ export type paths = {
         get: operations["getFunctionLogConfiguration"];
         /** Change the log configuration of a function */
         put: operations["setFunctionLogConfiguration"];
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/functions/{function_id}/modes": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /** SOVD modes (not supported by medkit: 501) */
-        get: operations["getFunctionModes"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/functions/{function_id}/modes/{mode_id}": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /** SOVD modes (not supported by medkit: 501) */
-        get: operations["getFunctionModesItem"];
-        /** SOVD modes (not supported by medkit: 501) */
-        put: operations["putFunctionModesItem"];
         post?: never;
         delete?: never;
         options?: never;
@@ -3442,6 +3559,24 @@ export type components = {
             /** @description collections covered; omitted = all */
             scopes?: string[];
         };
+        AuthAuthorizeRequest: components["schemas"]["AuthorizeRequest"];
+        /** AuthorizeRequest */
+        AuthorizeRequest: {
+            /** @description Client id */
+            client_id?: string;
+            /** @description Client secret */
+            client_secret?: string;
+            /** @description 'client_credentials' */
+            grant_type?: string;
+            /** @description Ignored: the role is the client’s */
+            scope?: string;
+        };
+        AuthRevokeRequest: components["schemas"]["RevokeRequest"];
+        AuthRevokeResponse: {
+            /** @enum {string} */
+            status: "revoked";
+        };
+        AuthTokenRequest: components["schemas"]["RefreshRequest"];
         /**
          * BinaryFile
          * Format: binary
@@ -3492,6 +3627,70 @@ export type components = {
             file: string;
             /** @description A JSON object as text */
             metadata?: string;
+        };
+        /**
+         * ClearDataStatus
+         * @example {
+         *       "status": "completed",
+         *       "kinds": [
+         *         "learned-data"
+         *       ],
+         *       "started_at": "2026-03-23T02:20:33.000Z",
+         *       "finished_at": "2026-03-23T02:20:33.004Z",
+         *       "cleared": {
+         *         "faults": 2
+         *       }
+         *     }
+         */
+        ClearDataStatus: {
+            /** @description Count per cleared thing: cached_values, faults, data_lists, triggers, cyclic_subscriptions, modes */
+            cleared?: {
+                [key: string]: number;
+            };
+            /** @description {clearer, message} */
+            error?: {
+                [key: string]: unknown;
+            };
+            finished_at?: string;
+            kinds?: string[];
+            started_at?: string;
+            status: "idle" | "completed" | "failed";
+            /** @description covers: what each kind clears on this gateway */
+            "x-medkit"?: {
+                [key: string]: unknown;
+            };
+        };
+        /** CommunicationLog */
+        CommunicationLog: {
+            created_at: string;
+            /** @description Oldest events dropped from the bounded ring */
+            dropped_events: number;
+            event_count: number;
+            events: {
+                [key: string]: unknown;
+            }[];
+            id: string;
+            /** @enum {string} */
+            protocol: "dds";
+            started_at?: string;
+            status: "running" | "stopped";
+            stopped_at?: string;
+            topics: {
+                [key: string]: unknown;
+            }[];
+        };
+        /** CommunicationLogSummary */
+        CommunicationLogSummary: {
+            created_at: string;
+            /** @description Oldest events dropped from the bounded ring */
+            dropped_events: number;
+            event_count: number;
+            id: string;
+            /** @enum {string} */
+            protocol: "dds";
+            started_at?: string;
+            status: "running" | "stopped";
+            stopped_at?: string;
         };
         ControlAppExecutionRequest: {
             /** @description stop | execute | freeze | reset */
@@ -3631,6 +3830,14 @@ export type components = {
         } & {
             [key: string]: unknown;
         };
+        /** CreateCommunicationLog */
+        CreateCommunicationLog: {
+            /**
+             * @description Only dds
+             * @enum {string}
+             */
+            protocol?: "dds";
+        };
         CreateComponentCyclicSubscriptionRequest: {
             /** @description seconds, 1 … sse.max_duration_sec */
             duration: number;
@@ -3670,6 +3877,12 @@ export type components = {
             webhook_url?: string;
         } & {
             [key: string]: unknown;
+        };
+        /** CreateDataList */
+        CreateDataList: {
+            /** @description Data item ids of the entity */
+            items: string[];
+            name?: string;
         };
         CreateFunctionCyclicSubscriptionRequest: {
             /** @description seconds, 1 … sse.max_duration_sec */
@@ -3737,6 +3950,36 @@ export type components = {
                 duration: number;
                 expires_at: string;
             } & {
+                [key: string]: unknown;
+            };
+        };
+        /**
+         * DataList
+         * @example {
+         *       "id": "dl_1",
+         *       "name": "battery",
+         *       "items": [
+         *         "/base/battery_state"
+         *       ],
+         *       "created_at": "2026-03-23T02:20:33.000Z"
+         *     }
+         */
+        DataList: {
+            created_at: string;
+            id: string;
+            /** @description Data item ids */
+            items: string[];
+            name?: string;
+        };
+        /** DataListValues */
+        DataListValues: {
+            id: string;
+            items: {
+                [key: string]: unknown;
+            }[];
+            name?: string;
+            /** @description read_at */
+            "x-medkit"?: {
                 [key: string]: unknown;
             };
         };
@@ -4546,6 +4789,9 @@ export type components = {
         ListAppBulkDataResponse: {
             items: components["schemas"]["BulkDataDescriptor"][];
         };
+        ListAppCommunicationLogsResponse: {
+            items: components["schemas"]["CommunicationLogSummary"][];
+        };
         ListAppConfigurationsResponse: {
             /** @description HATEOAS links */
             _links?: {
@@ -4569,6 +4815,9 @@ export type components = {
         };
         ListAppCyclicSubscriptionsResponse: {
             items: components["schemas"]["CyclicSubscription"][];
+        };
+        ListAppDataListsResponse: {
+            items: components["schemas"]["DataList"][];
         };
         ListAppDataResponse: {
             /** @description HATEOAS links */
@@ -4647,6 +4896,9 @@ export type components = {
         ListAreaBulkDataResponse: {
             items: components["schemas"]["BulkDataDescriptor"][];
         };
+        ListAreaCommunicationLogsResponse: {
+            items: components["schemas"]["CommunicationLogSummary"][];
+        };
         ListAreaConfigurationsResponse: {
             /** @description HATEOAS links */
             _links?: {
@@ -4667,6 +4919,9 @@ export type components = {
             "x-medkit"?: {
                 [key: string]: unknown;
             };
+        };
+        ListAreaDataListsResponse: {
+            items: components["schemas"]["DataList"][];
         };
         ListAreaDataResponse: {
             /** @description HATEOAS links */
@@ -4742,6 +4997,9 @@ export type components = {
         ListComponentBulkDataResponse: {
             items: components["schemas"]["BulkDataDescriptor"][];
         };
+        ListComponentCommunicationLogsResponse: {
+            items: components["schemas"]["CommunicationLogSummary"][];
+        };
         ListComponentConfigurationsResponse: {
             /** @description HATEOAS links */
             _links?: {
@@ -4765,6 +5023,9 @@ export type components = {
         };
         ListComponentCyclicSubscriptionsResponse: {
             items: components["schemas"]["CyclicSubscription"][];
+        };
+        ListComponentDataListsResponse: {
+            items: components["schemas"]["DataList"][];
         };
         ListComponentDataResponse: {
             /** @description HATEOAS links */
@@ -4843,6 +5104,9 @@ export type components = {
         ListFunctionBulkDataResponse: {
             items: components["schemas"]["BulkDataDescriptor"][];
         };
+        ListFunctionCommunicationLogsResponse: {
+            items: components["schemas"]["CommunicationLogSummary"][];
+        };
         ListFunctionConfigurationsResponse: {
             /** @description HATEOAS links */
             _links?: {
@@ -4866,6 +5130,9 @@ export type components = {
         };
         ListFunctionCyclicSubscriptionsResponse: {
             items: components["schemas"]["CyclicSubscription"][];
+        };
+        ListFunctionDataListsResponse: {
+            items: components["schemas"]["DataList"][];
         };
         ListFunctionDataResponse: {
             /** @description HATEOAS links */
@@ -4965,6 +5232,62 @@ export type components = {
             /** @description omitted when the lock covers every collection */
             scopes?: string[];
         };
+        /**
+         * Mode
+         * @example {
+         *       "id": "drive_mode",
+         *       "name": "Drive mode",
+         *       "value": "auto",
+         *       "x-medkit": {
+         *         "source": "manifest",
+         *         "values": [
+         *           "manual",
+         *           "auto"
+         *         ],
+         *         "default": "manual"
+         *       }
+         *     }
+         */
+        Mode: {
+            id: string;
+            name: string;
+            /** @description Current value (lifecycle: the primary state of a managed node, else ready | notReady) */
+            value: string;
+            /** @description source (lifecycle | manifest), values, default, expires_at; lifecycle: managed, status, settable_values, transitions, node */
+            "x-medkit": {
+                [key: string]: unknown;
+            };
+        };
+        /**
+         * ModeList
+         * @example {
+         *       "items": [
+         *         {
+         *           "id": "lifecycle",
+         *           "name": "ROS 2 lifecycle state"
+         *         },
+         *         {
+         *           "id": "drive_mode",
+         *           "name": "Drive mode"
+         *         }
+         *       ]
+         *     }
+         */
+        ModeList: {
+            items: {
+                id: string;
+                name: string;
+            }[];
+        };
+        /**
+         * OAuthError
+         * @description OAuth2 error body (RFC 6749 §5.2; api.md §2.6)
+         */
+        OAuthError: {
+            /** @example invalid_client */
+            error: string;
+            error_description: string;
+        };
         ReadAppDataResponse: {
             /** @description The message in JSON form ({} when nothing arrived) */
             data: unknown;
@@ -5000,6 +5323,13 @@ export type components = {
             "x-medkit"?: {
                 [key: string]: unknown;
             };
+        };
+        /** RefreshRequest */
+        RefreshRequest: {
+            /** @description 'refresh_token' */
+            grant_type?: string;
+            /** @description The refresh token to spend */
+            refresh_token?: string;
         };
         RegisterUpdateRequest: {
             affected_components?: string[];
@@ -5091,6 +5421,13 @@ export type components = {
             status: string;
             /** @description The accepted transition */
             transition: string;
+        };
+        /** RevokeRequest */
+        RevokeRequest: {
+            /** @description A refresh token (its access tokens are revoked with it) or an access token */
+            token?: string;
+            /** @description refresh_token | access_token */
+            token_type_hint?: string;
         };
         /** ScriptAuditList */
         ScriptAuditList: {
@@ -5322,6 +5659,13 @@ export type components = {
             /** @description debug | info | warning | error | fatal */
             severity_filter?: string;
         };
+        /** SetMode */
+        SetMode: {
+            /** @description Seconds until a manifest mode returns to its default */
+            mode_expiration?: number;
+            /** @description One of the mode's values (lifecycle: active or finalized) */
+            value: string;
+        };
         ShutdownAppResponse: {
             /** @description The status URI to poll (also in Location) */
             status: string;
@@ -5390,6 +5734,18 @@ export type components = {
         StreamFunctionCyclicSubscriptionResponse: string;
         /** @description text/event-stream */
         StreamFunctionTriggerEventsResponse: string;
+        /** TokenResponse */
+        TokenResponse: {
+            access_token: string;
+            /** @description Access token lifetime in seconds */
+            expires_in: number;
+            /** @description Single-use: refreshing spends it */
+            refresh_token: string;
+            /** @description The client's role: viewer | operator | configurator | admin */
+            scope: string;
+            /** @enum {string} */
+            token_type: "Bearer";
+        };
         /**
          * Trigger
          * @example {
@@ -5449,6 +5805,10 @@ export type components = {
         UpdateAreaTriggerRequest: {
             /** @description seconds (at most ten years); omit for no expiry */
             lifetime: number;
+        };
+        /** UpdateCommunicationLog */
+        UpdateCommunicationLog: {
+            status: "running" | "stopped";
         };
         UpdateComponentCyclicSubscriptionRequest: {
             duration?: number;
@@ -6171,20 +6531,38 @@ export interface operations {
             };
         };
     };
-    putAppClearData: {
+    clearAppAllData: {
         parameters: {
             query?: never;
             header?: never;
             path: {
-                /** @description app id */
+                /** @description App id */
                 app_id: string;
             };
             cookie?: never;
         };
         requestBody?: never;
         responses: {
+            /** @description Default Response */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ClearDataStatus"];
+                };
+            };
             /** @description SOVD error body (spec/api.md §2.1) */
             400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -6202,7 +6580,7 @@ export interface operations {
                 };
             };
             /** @description SOVD error body (spec/api.md §2.1) */
-            501: {
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -6212,21 +6590,38 @@ export interface operations {
             };
         };
     };
-    putAppClearDataItem: {
+    clearAppCachedData: {
         parameters: {
             query?: never;
             header?: never;
             path: {
-                /** @description app id */
+                /** @description App id */
                 app_id: string;
-                clear_data_kind: string;
             };
             cookie?: never;
         };
         requestBody?: never;
         responses: {
+            /** @description Default Response */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ClearDataStatus"];
+                };
+            };
             /** @description SOVD error body (spec/api.md §2.1) */
             400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -6244,7 +6639,125 @@ export interface operations {
                 };
             };
             /** @description SOVD error body (spec/api.md §2.1) */
-            501: {
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+        };
+    };
+    clearAppClientDefinedResources: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description App id */
+                app_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ClearDataStatus"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+        };
+    };
+    clearAppLearnedData: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description App id */
+                app_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ClearDataStatus"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -6259,15 +6772,33 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /** @description app id */
+                /** @description App id */
                 app_id: string;
             };
             cookie?: never;
         };
         requestBody?: never;
         responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ClearDataStatus"];
+                };
+            };
             /** @description SOVD error body (spec/api.md §2.1) */
             400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -6285,7 +6816,7 @@ export interface operations {
                 };
             };
             /** @description SOVD error body (spec/api.md §2.1) */
-            501: {
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -6295,20 +6826,38 @@ export interface operations {
             };
         };
     };
-    getAppCommunicationLogs: {
+    listAppCommunicationLogs: {
         parameters: {
             query?: never;
             header?: never;
             path: {
-                /** @description app id */
+                /** @description App id */
                 app_id: string;
             };
             cookie?: never;
         };
         requestBody?: never;
         responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ListAppCommunicationLogsResponse"];
+                };
+            };
             /** @description SOVD error body (spec/api.md §2.1) */
             400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -6326,7 +6875,7 @@ export interface operations {
                 };
             };
             /** @description SOVD error body (spec/api.md §2.1) */
-            501: {
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -6336,20 +6885,47 @@ export interface operations {
             };
         };
     };
-    postAppCommunicationLogs: {
+    startAppCommunicationLog: {
         parameters: {
             query?: never;
             header?: never;
             path: {
-                /** @description app id */
+                /** @description App id */
                 app_id: string;
             };
             cookie?: never;
         };
-        requestBody?: never;
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "protocol": "dds"
+                 *     }
+                 */
+                "application/json": components["schemas"]["CreateCommunicationLog"];
+            };
+        };
         responses: {
+            /** @description Default Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CommunicationLog"];
+                };
+            };
             /** @description SOVD error body (spec/api.md §2.1) */
             400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -6367,7 +6943,7 @@ export interface operations {
                 };
             };
             /** @description SOVD error body (spec/api.md §2.1) */
-            501: {
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -6377,12 +6953,12 @@ export interface operations {
             };
         };
     };
-    getAppCommunicationLogsItem: {
+    getAppCommunicationLog: {
         parameters: {
             query?: never;
             header?: never;
             path: {
-                /** @description app id */
+                /** @description App id */
                 app_id: string;
                 communication_log_id: string;
             };
@@ -6390,8 +6966,26 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CommunicationLog"];
+                };
+            };
             /** @description SOVD error body (spec/api.md §2.1) */
             400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -6409,7 +7003,7 @@ export interface operations {
                 };
             };
             /** @description SOVD error body (spec/api.md §2.1) */
-            501: {
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -6419,21 +7013,48 @@ export interface operations {
             };
         };
     };
-    putAppCommunicationLogsItem: {
+    updateAppCommunicationLog: {
         parameters: {
             query?: never;
             header?: never;
             path: {
-                /** @description app id */
+                /** @description App id */
                 app_id: string;
                 communication_log_id: string;
             };
             cookie?: never;
         };
-        requestBody?: never;
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "status": "stopped"
+                 *     }
+                 */
+                "application/json": components["schemas"]["UpdateCommunicationLog"];
+            };
+        };
         responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CommunicationLog"];
+                };
+            };
             /** @description SOVD error body (spec/api.md §2.1) */
             400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -6451,7 +7072,7 @@ export interface operations {
                 };
             };
             /** @description SOVD error body (spec/api.md §2.1) */
-            501: {
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -6461,12 +7082,12 @@ export interface operations {
             };
         };
     };
-    deleteAppCommunicationLogsItem: {
+    deleteAppCommunicationLog: {
         parameters: {
             query?: never;
             header?: never;
             path: {
-                /** @description app id */
+                /** @description App id */
                 app_id: string;
                 communication_log_id: string;
             };
@@ -6474,8 +7095,24 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description Default Response */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
             /** @description SOVD error body (spec/api.md §2.1) */
             400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -6493,7 +7130,7 @@ export interface operations {
                 };
             };
             /** @description SOVD error body (spec/api.md §2.1) */
-            501: {
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -7593,20 +8230,38 @@ export interface operations {
             };
         };
     };
-    getAppDataLists: {
+    listAppDataLists: {
         parameters: {
             query?: never;
             header?: never;
             path: {
-                /** @description app id */
+                /** @description App id */
                 app_id: string;
             };
             cookie?: never;
         };
         requestBody?: never;
         responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ListAppDataListsResponse"];
+                };
+            };
             /** @description SOVD error body (spec/api.md §2.1) */
             400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -7624,7 +8279,16 @@ export interface operations {
                 };
             };
             /** @description SOVD error body (spec/api.md §2.1) */
-            501: {
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -7634,20 +8298,50 @@ export interface operations {
             };
         };
     };
-    postAppDataLists: {
+    createAppDataList: {
         parameters: {
             query?: never;
             header?: never;
             path: {
-                /** @description app id */
+                /** @description App id */
                 app_id: string;
             };
             cookie?: never;
         };
-        requestBody?: never;
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "name": "battery",
+                 *       "items": [
+                 *         "/base/battery_state"
+                 *       ]
+                 *     }
+                 */
+                "application/json": components["schemas"]["CreateDataList"];
+            };
+        };
         responses: {
+            /** @description Default Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DataList"];
+                };
+            };
             /** @description SOVD error body (spec/api.md §2.1) */
             400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -7665,7 +8359,16 @@ export interface operations {
                 };
             };
             /** @description SOVD error body (spec/api.md §2.1) */
-            501: {
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -7675,12 +8378,12 @@ export interface operations {
             };
         };
     };
-    getAppDataListsItem: {
+    readAppDataList: {
         parameters: {
             query?: never;
             header?: never;
             path: {
-                /** @description app id */
+                /** @description App id */
                 app_id: string;
                 data_list_id: string;
             };
@@ -7688,8 +8391,26 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DataListValues"];
+                };
+            };
             /** @description SOVD error body (spec/api.md §2.1) */
             400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -7707,7 +8428,16 @@ export interface operations {
                 };
             };
             /** @description SOVD error body (spec/api.md §2.1) */
-            501: {
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -7717,12 +8447,12 @@ export interface operations {
             };
         };
     };
-    deleteAppDataListsItem: {
+    deleteAppDataList: {
         parameters: {
             query?: never;
             header?: never;
             path: {
-                /** @description app id */
+                /** @description App id */
                 app_id: string;
                 data_list_id: string;
             };
@@ -7730,8 +8460,24 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description Default Response */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
             /** @description SOVD error body (spec/api.md §2.1) */
             400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -7749,7 +8495,16 @@ export interface operations {
                 };
             };
             /** @description SOVD error body (spec/api.md §2.1) */
-            501: {
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -8935,20 +9690,38 @@ export interface operations {
             };
         };
     };
-    getAppModes: {
+    listAppModes: {
         parameters: {
             query?: never;
             header?: never;
             path: {
-                /** @description app id */
+                /** @description App id */
                 app_id: string;
             };
             cookie?: never;
         };
         requestBody?: never;
         responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ModeList"];
+                };
+            };
             /** @description SOVD error body (spec/api.md §2.1) */
             400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -8966,7 +9739,25 @@ export interface operations {
                 };
             };
             /** @description SOVD error body (spec/api.md §2.1) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
             501: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -8976,12 +9767,12 @@ export interface operations {
             };
         };
     };
-    getAppModesItem: {
+    getAppMode: {
         parameters: {
             query?: never;
             header?: never;
             path: {
-                /** @description app id */
+                /** @description App id */
                 app_id: string;
                 mode_id: string;
             };
@@ -8989,8 +9780,26 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Mode"];
+                };
+            };
             /** @description SOVD error body (spec/api.md §2.1) */
             400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -9008,7 +9817,25 @@ export interface operations {
                 };
             };
             /** @description SOVD error body (spec/api.md §2.1) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
             501: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -9018,21 +9845,49 @@ export interface operations {
             };
         };
     };
-    putAppModesItem: {
+    setAppMode: {
         parameters: {
             query?: never;
             header?: never;
             path: {
-                /** @description app id */
+                /** @description App id */
                 app_id: string;
                 mode_id: string;
             };
             cookie?: never;
         };
-        requestBody?: never;
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "value": "auto",
+                 *       "mode_expiration": 600
+                 *     }
+                 */
+                "application/json": components["schemas"]["SetMode"];
+            };
+        };
         responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Mode"];
+                };
+            };
             /** @description SOVD error body (spec/api.md §2.1) */
             400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -9050,7 +9905,25 @@ export interface operations {
                 };
             };
             /** @description SOVD error body (spec/api.md §2.1) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
             501: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -11839,20 +12712,38 @@ export interface operations {
             };
         };
     };
-    putAreaClearData: {
+    clearAreaAllData: {
         parameters: {
             query?: never;
             header?: never;
             path: {
-                /** @description area id */
+                /** @description Area id */
                 area_id: string;
             };
             cookie?: never;
         };
         requestBody?: never;
         responses: {
+            /** @description Default Response */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ClearDataStatus"];
+                };
+            };
             /** @description SOVD error body (spec/api.md §2.1) */
             400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -11870,7 +12761,7 @@ export interface operations {
                 };
             };
             /** @description SOVD error body (spec/api.md §2.1) */
-            501: {
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -11880,21 +12771,38 @@ export interface operations {
             };
         };
     };
-    putAreaClearDataItem: {
+    clearAreaCachedData: {
         parameters: {
             query?: never;
             header?: never;
             path: {
-                /** @description area id */
+                /** @description Area id */
                 area_id: string;
-                clear_data_kind: string;
             };
             cookie?: never;
         };
         requestBody?: never;
         responses: {
+            /** @description Default Response */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ClearDataStatus"];
+                };
+            };
             /** @description SOVD error body (spec/api.md §2.1) */
             400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -11912,7 +12820,125 @@ export interface operations {
                 };
             };
             /** @description SOVD error body (spec/api.md §2.1) */
-            501: {
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+        };
+    };
+    clearAreaClientDefinedResources: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Area id */
+                area_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ClearDataStatus"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+        };
+    };
+    clearAreaLearnedData: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Area id */
+                area_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ClearDataStatus"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -11927,15 +12953,33 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /** @description area id */
+                /** @description Area id */
                 area_id: string;
             };
             cookie?: never;
         };
         requestBody?: never;
         responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ClearDataStatus"];
+                };
+            };
             /** @description SOVD error body (spec/api.md §2.1) */
             400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -11953,7 +12997,7 @@ export interface operations {
                 };
             };
             /** @description SOVD error body (spec/api.md §2.1) */
-            501: {
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -11963,20 +13007,38 @@ export interface operations {
             };
         };
     };
-    getAreaCommunicationLogs: {
+    listAreaCommunicationLogs: {
         parameters: {
             query?: never;
             header?: never;
             path: {
-                /** @description area id */
+                /** @description Area id */
                 area_id: string;
             };
             cookie?: never;
         };
         requestBody?: never;
         responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ListAreaCommunicationLogsResponse"];
+                };
+            };
             /** @description SOVD error body (spec/api.md §2.1) */
             400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -11994,7 +13056,7 @@ export interface operations {
                 };
             };
             /** @description SOVD error body (spec/api.md §2.1) */
-            501: {
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -12004,20 +13066,47 @@ export interface operations {
             };
         };
     };
-    postAreaCommunicationLogs: {
+    startAreaCommunicationLog: {
         parameters: {
             query?: never;
             header?: never;
             path: {
-                /** @description area id */
+                /** @description Area id */
                 area_id: string;
             };
             cookie?: never;
         };
-        requestBody?: never;
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "protocol": "dds"
+                 *     }
+                 */
+                "application/json": components["schemas"]["CreateCommunicationLog"];
+            };
+        };
         responses: {
+            /** @description Default Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CommunicationLog"];
+                };
+            };
             /** @description SOVD error body (spec/api.md §2.1) */
             400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -12035,7 +13124,7 @@ export interface operations {
                 };
             };
             /** @description SOVD error body (spec/api.md §2.1) */
-            501: {
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -12045,12 +13134,12 @@ export interface operations {
             };
         };
     };
-    getAreaCommunicationLogsItem: {
+    getAreaCommunicationLog: {
         parameters: {
             query?: never;
             header?: never;
             path: {
-                /** @description area id */
+                /** @description Area id */
                 area_id: string;
                 communication_log_id: string;
             };
@@ -12058,8 +13147,26 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CommunicationLog"];
+                };
+            };
             /** @description SOVD error body (spec/api.md §2.1) */
             400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -12077,7 +13184,7 @@ export interface operations {
                 };
             };
             /** @description SOVD error body (spec/api.md §2.1) */
-            501: {
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -12087,21 +13194,48 @@ export interface operations {
             };
         };
     };
-    putAreaCommunicationLogsItem: {
+    updateAreaCommunicationLog: {
         parameters: {
             query?: never;
             header?: never;
             path: {
-                /** @description area id */
+                /** @description Area id */
                 area_id: string;
                 communication_log_id: string;
             };
             cookie?: never;
         };
-        requestBody?: never;
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "status": "stopped"
+                 *     }
+                 */
+                "application/json": components["schemas"]["UpdateCommunicationLog"];
+            };
+        };
         responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CommunicationLog"];
+                };
+            };
             /** @description SOVD error body (spec/api.md §2.1) */
             400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -12119,7 +13253,7 @@ export interface operations {
                 };
             };
             /** @description SOVD error body (spec/api.md §2.1) */
-            501: {
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -12129,12 +13263,12 @@ export interface operations {
             };
         };
     };
-    deleteAreaCommunicationLogsItem: {
+    deleteAreaCommunicationLog: {
         parameters: {
             query?: never;
             header?: never;
             path: {
-                /** @description area id */
+                /** @description Area id */
                 area_id: string;
                 communication_log_id: string;
             };
@@ -12142,8 +13276,24 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description Default Response */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
             /** @description SOVD error body (spec/api.md §2.1) */
             400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -12161,7 +13311,7 @@ export interface operations {
                 };
             };
             /** @description SOVD error body (spec/api.md §2.1) */
-            501: {
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -12978,20 +14128,38 @@ export interface operations {
             };
         };
     };
-    getAreaDataLists: {
+    listAreaDataLists: {
         parameters: {
             query?: never;
             header?: never;
             path: {
-                /** @description area id */
+                /** @description Area id */
                 area_id: string;
             };
             cookie?: never;
         };
         requestBody?: never;
         responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ListAreaDataListsResponse"];
+                };
+            };
             /** @description SOVD error body (spec/api.md §2.1) */
             400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -13009,7 +14177,16 @@ export interface operations {
                 };
             };
             /** @description SOVD error body (spec/api.md §2.1) */
-            501: {
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -13019,20 +14196,50 @@ export interface operations {
             };
         };
     };
-    postAreaDataLists: {
+    createAreaDataList: {
         parameters: {
             query?: never;
             header?: never;
             path: {
-                /** @description area id */
+                /** @description Area id */
                 area_id: string;
             };
             cookie?: never;
         };
-        requestBody?: never;
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "name": "battery",
+                 *       "items": [
+                 *         "/base/battery_state"
+                 *       ]
+                 *     }
+                 */
+                "application/json": components["schemas"]["CreateDataList"];
+            };
+        };
         responses: {
+            /** @description Default Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DataList"];
+                };
+            };
             /** @description SOVD error body (spec/api.md §2.1) */
             400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -13050,7 +14257,16 @@ export interface operations {
                 };
             };
             /** @description SOVD error body (spec/api.md §2.1) */
-            501: {
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -13060,12 +14276,12 @@ export interface operations {
             };
         };
     };
-    getAreaDataListsItem: {
+    readAreaDataList: {
         parameters: {
             query?: never;
             header?: never;
             path: {
-                /** @description area id */
+                /** @description Area id */
                 area_id: string;
                 data_list_id: string;
             };
@@ -13073,8 +14289,26 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DataListValues"];
+                };
+            };
             /** @description SOVD error body (spec/api.md §2.1) */
             400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -13092,7 +14326,16 @@ export interface operations {
                 };
             };
             /** @description SOVD error body (spec/api.md §2.1) */
-            501: {
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -13102,12 +14345,12 @@ export interface operations {
             };
         };
     };
-    deleteAreaDataListsItem: {
+    deleteAreaDataList: {
         parameters: {
             query?: never;
             header?: never;
             path: {
-                /** @description area id */
+                /** @description Area id */
                 area_id: string;
                 data_list_id: string;
             };
@@ -13115,8 +14358,24 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description Default Response */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
             /** @description SOVD error body (spec/api.md §2.1) */
             400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -13134,7 +14393,16 @@ export interface operations {
                 };
             };
             /** @description SOVD error body (spec/api.md §2.1) */
-            501: {
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -13845,131 +15113,6 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             503: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["GenericError"];
-                };
-            };
-        };
-    };
-    getAreaModes: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                /** @description area id */
-                area_id: string;
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description SOVD error body (spec/api.md §2.1) */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["GenericError"];
-                };
-            };
-            /** @description SOVD error body (spec/api.md §2.1) */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["GenericError"];
-                };
-            };
-            /** @description SOVD error body (spec/api.md §2.1) */
-            501: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["GenericError"];
-                };
-            };
-        };
-    };
-    getAreaModesItem: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                /** @description area id */
-                area_id: string;
-                mode_id: string;
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description SOVD error body (spec/api.md §2.1) */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["GenericError"];
-                };
-            };
-            /** @description SOVD error body (spec/api.md §2.1) */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["GenericError"];
-                };
-            };
-            /** @description SOVD error body (spec/api.md §2.1) */
-            501: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["GenericError"];
-                };
-            };
-        };
-    };
-    putAreaModesItem: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                /** @description area id */
-                area_id: string;
-                mode_id: string;
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description SOVD error body (spec/api.md §2.1) */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["GenericError"];
-                };
-            };
-            /** @description SOVD error body (spec/api.md §2.1) */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["GenericError"];
-                };
-            };
-            /** @description SOVD error body (spec/api.md §2.1) */
-            501: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -15396,6 +16539,162 @@ export interface operations {
             };
         };
     };
+    authAuthorize: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AuthAuthorizeRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["AuthAuthorizeRequest"];
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TokenResponse"];
+                };
+            };
+            /** @description OAuth2 error body (RFC 6749 §5.2; api.md §2.6) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OAuthError"];
+                };
+            };
+            /** @description OAuth2 error body (RFC 6749 §5.2; api.md §2.6) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OAuthError"];
+                };
+            };
+            /** @description OAuth2 error body (RFC 6749 §5.2; api.md §2.6) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OAuthError"];
+                };
+            };
+        };
+    };
+    authRevoke: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AuthRevokeRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["AuthRevokeRequest"];
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AuthRevokeResponse"];
+                };
+            };
+            /** @description OAuth2 error body (RFC 6749 §5.2; api.md §2.6) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OAuthError"];
+                };
+            };
+            /** @description OAuth2 error body (RFC 6749 §5.2; api.md §2.6) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OAuthError"];
+                };
+            };
+            /** @description OAuth2 error body (RFC 6749 §5.2; api.md §2.6) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OAuthError"];
+                };
+            };
+        };
+    };
+    authToken: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AuthTokenRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["AuthTokenRequest"];
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TokenResponse"];
+                };
+            };
+            /** @description OAuth2 error body (RFC 6749 §5.2; api.md §2.6) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OAuthError"];
+                };
+            };
+            /** @description OAuth2 error body (RFC 6749 §5.2; api.md §2.6) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OAuthError"];
+                };
+            };
+            /** @description OAuth2 error body (RFC 6749 §5.2; api.md §2.6) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OAuthError"];
+                };
+            };
+        };
+    };
     listComponents: {
         parameters: {
             query?: {
@@ -15862,20 +17161,38 @@ export interface operations {
             };
         };
     };
-    putComponentClearData: {
+    clearComponentAllData: {
         parameters: {
             query?: never;
             header?: never;
             path: {
-                /** @description component id */
+                /** @description Component id */
                 component_id: string;
             };
             cookie?: never;
         };
         requestBody?: never;
         responses: {
+            /** @description Default Response */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ClearDataStatus"];
+                };
+            };
             /** @description SOVD error body (spec/api.md §2.1) */
             400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -15893,7 +17210,7 @@ export interface operations {
                 };
             };
             /** @description SOVD error body (spec/api.md §2.1) */
-            501: {
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -15903,21 +17220,38 @@ export interface operations {
             };
         };
     };
-    putComponentClearDataItem: {
+    clearComponentCachedData: {
         parameters: {
             query?: never;
             header?: never;
             path: {
-                clear_data_kind: string;
-                /** @description component id */
+                /** @description Component id */
                 component_id: string;
             };
             cookie?: never;
         };
         requestBody?: never;
         responses: {
+            /** @description Default Response */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ClearDataStatus"];
+                };
+            };
             /** @description SOVD error body (spec/api.md §2.1) */
             400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -15935,7 +17269,125 @@ export interface operations {
                 };
             };
             /** @description SOVD error body (spec/api.md §2.1) */
-            501: {
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+        };
+    };
+    clearComponentClientDefinedResources: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Component id */
+                component_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ClearDataStatus"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+        };
+    };
+    clearComponentLearnedData: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Component id */
+                component_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ClearDataStatus"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -15950,15 +17402,33 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /** @description component id */
+                /** @description Component id */
                 component_id: string;
             };
             cookie?: never;
         };
         requestBody?: never;
         responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ClearDataStatus"];
+                };
+            };
             /** @description SOVD error body (spec/api.md §2.1) */
             400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -15976,7 +17446,7 @@ export interface operations {
                 };
             };
             /** @description SOVD error body (spec/api.md §2.1) */
-            501: {
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -15986,20 +17456,38 @@ export interface operations {
             };
         };
     };
-    getComponentCommunicationLogs: {
+    listComponentCommunicationLogs: {
         parameters: {
             query?: never;
             header?: never;
             path: {
-                /** @description component id */
+                /** @description Component id */
                 component_id: string;
             };
             cookie?: never;
         };
         requestBody?: never;
         responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ListComponentCommunicationLogsResponse"];
+                };
+            };
             /** @description SOVD error body (spec/api.md §2.1) */
             400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -16017,7 +17505,7 @@ export interface operations {
                 };
             };
             /** @description SOVD error body (spec/api.md §2.1) */
-            501: {
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -16027,20 +17515,47 @@ export interface operations {
             };
         };
     };
-    postComponentCommunicationLogs: {
+    startComponentCommunicationLog: {
         parameters: {
             query?: never;
             header?: never;
             path: {
-                /** @description component id */
+                /** @description Component id */
                 component_id: string;
             };
             cookie?: never;
         };
-        requestBody?: never;
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "protocol": "dds"
+                 *     }
+                 */
+                "application/json": components["schemas"]["CreateCommunicationLog"];
+            };
+        };
         responses: {
+            /** @description Default Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CommunicationLog"];
+                };
+            };
             /** @description SOVD error body (spec/api.md §2.1) */
             400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -16058,7 +17573,7 @@ export interface operations {
                 };
             };
             /** @description SOVD error body (spec/api.md §2.1) */
-            501: {
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -16068,105 +17583,39 @@ export interface operations {
             };
         };
     };
-    getComponentCommunicationLogsItem: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                communication_log_id: string;
-                /** @description component id */
-                component_id: string;
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description SOVD error body (spec/api.md §2.1) */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["GenericError"];
-                };
-            };
-            /** @description SOVD error body (spec/api.md §2.1) */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["GenericError"];
-                };
-            };
-            /** @description SOVD error body (spec/api.md §2.1) */
-            501: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["GenericError"];
-                };
-            };
-        };
-    };
-    putComponentCommunicationLogsItem: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                communication_log_id: string;
-                /** @description component id */
-                component_id: string;
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description SOVD error body (spec/api.md §2.1) */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["GenericError"];
-                };
-            };
-            /** @description SOVD error body (spec/api.md §2.1) */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["GenericError"];
-                };
-            };
-            /** @description SOVD error body (spec/api.md §2.1) */
-            501: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["GenericError"];
-                };
-            };
-        };
-    };
-    deleteComponentCommunicationLogsItem: {
+    getComponentCommunicationLog: {
         parameters: {
             query?: never;
             header?: never;
             path: {
                 communication_log_id: string;
-                /** @description component id */
+                /** @description Component id */
                 component_id: string;
             };
             cookie?: never;
         };
         requestBody?: never;
         responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CommunicationLog"];
+                };
+            };
             /** @description SOVD error body (spec/api.md §2.1) */
             400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -16184,7 +17633,134 @@ export interface operations {
                 };
             };
             /** @description SOVD error body (spec/api.md §2.1) */
-            501: {
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+        };
+    };
+    updateComponentCommunicationLog: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                communication_log_id: string;
+                /** @description Component id */
+                component_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "status": "stopped"
+                 *     }
+                 */
+                "application/json": components["schemas"]["UpdateCommunicationLog"];
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CommunicationLog"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+        };
+    };
+    deleteComponentCommunicationLog: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                communication_log_id: string;
+                /** @description Component id */
+                component_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -17284,20 +18860,38 @@ export interface operations {
             };
         };
     };
-    getComponentDataLists: {
+    listComponentDataLists: {
         parameters: {
             query?: never;
             header?: never;
             path: {
-                /** @description component id */
+                /** @description Component id */
                 component_id: string;
             };
             cookie?: never;
         };
         requestBody?: never;
         responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ListComponentDataListsResponse"];
+                };
+            };
             /** @description SOVD error body (spec/api.md §2.1) */
             400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -17315,7 +18909,16 @@ export interface operations {
                 };
             };
             /** @description SOVD error body (spec/api.md §2.1) */
-            501: {
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -17325,20 +18928,50 @@ export interface operations {
             };
         };
     };
-    postComponentDataLists: {
+    createComponentDataList: {
         parameters: {
             query?: never;
             header?: never;
             path: {
-                /** @description component id */
+                /** @description Component id */
                 component_id: string;
             };
             cookie?: never;
         };
-        requestBody?: never;
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "name": "battery",
+                 *       "items": [
+                 *         "/base/battery_state"
+                 *       ]
+                 *     }
+                 */
+                "application/json": components["schemas"]["CreateDataList"];
+            };
+        };
         responses: {
+            /** @description Default Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DataList"];
+                };
+            };
             /** @description SOVD error body (spec/api.md §2.1) */
             400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -17356,7 +18989,16 @@ export interface operations {
                 };
             };
             /** @description SOVD error body (spec/api.md §2.1) */
-            501: {
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -17366,12 +19008,12 @@ export interface operations {
             };
         };
     };
-    getComponentDataListsItem: {
+    readComponentDataList: {
         parameters: {
             query?: never;
             header?: never;
             path: {
-                /** @description component id */
+                /** @description Component id */
                 component_id: string;
                 data_list_id: string;
             };
@@ -17379,8 +19021,26 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DataListValues"];
+                };
+            };
             /** @description SOVD error body (spec/api.md §2.1) */
             400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -17398,7 +19058,16 @@ export interface operations {
                 };
             };
             /** @description SOVD error body (spec/api.md §2.1) */
-            501: {
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -17408,12 +19077,12 @@ export interface operations {
             };
         };
     };
-    deleteComponentDataListsItem: {
+    deleteComponentDataList: {
         parameters: {
             query?: never;
             header?: never;
             path: {
-                /** @description component id */
+                /** @description Component id */
                 component_id: string;
                 data_list_id: string;
             };
@@ -17421,8 +19090,24 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description Default Response */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
             /** @description SOVD error body (spec/api.md §2.1) */
             400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -17440,7 +19125,16 @@ export interface operations {
                 };
             };
             /** @description SOVD error body (spec/api.md §2.1) */
-            501: {
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -18626,20 +20320,38 @@ export interface operations {
             };
         };
     };
-    getComponentModes: {
+    listComponentModes: {
         parameters: {
             query?: never;
             header?: never;
             path: {
-                /** @description component id */
+                /** @description Component id */
                 component_id: string;
             };
             cookie?: never;
         };
         requestBody?: never;
         responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ModeList"];
+                };
+            };
             /** @description SOVD error body (spec/api.md §2.1) */
             400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -18657,7 +20369,25 @@ export interface operations {
                 };
             };
             /** @description SOVD error body (spec/api.md §2.1) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
             501: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -18667,12 +20397,12 @@ export interface operations {
             };
         };
     };
-    getComponentModesItem: {
+    getComponentMode: {
         parameters: {
             query?: never;
             header?: never;
             path: {
-                /** @description component id */
+                /** @description Component id */
                 component_id: string;
                 mode_id: string;
             };
@@ -18680,8 +20410,26 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Mode"];
+                };
+            };
             /** @description SOVD error body (spec/api.md §2.1) */
             400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -18699,7 +20447,25 @@ export interface operations {
                 };
             };
             /** @description SOVD error body (spec/api.md §2.1) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
             501: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -18709,21 +20475,49 @@ export interface operations {
             };
         };
     };
-    putComponentModesItem: {
+    setComponentMode: {
         parameters: {
             query?: never;
             header?: never;
             path: {
-                /** @description component id */
+                /** @description Component id */
                 component_id: string;
                 mode_id: string;
             };
             cookie?: never;
         };
-        requestBody?: never;
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "value": "auto",
+                 *       "mode_expiration": 600
+                 *     }
+                 */
+                "application/json": components["schemas"]["SetMode"];
+            };
+        };
         responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Mode"];
+                };
+            };
             /** @description SOVD error body (spec/api.md §2.1) */
             400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -18741,7 +20535,25 @@ export interface operations {
                 };
             };
             /** @description SOVD error body (spec/api.md §2.1) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
             501: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -22161,20 +23973,38 @@ export interface operations {
             };
         };
     };
-    putFunctionClearData: {
+    clearFunctionAllData: {
         parameters: {
             query?: never;
             header?: never;
             path: {
-                /** @description function id */
+                /** @description Function id */
                 function_id: string;
             };
             cookie?: never;
         };
         requestBody?: never;
         responses: {
+            /** @description Default Response */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ClearDataStatus"];
+                };
+            };
             /** @description SOVD error body (spec/api.md §2.1) */
             400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -22192,7 +24022,7 @@ export interface operations {
                 };
             };
             /** @description SOVD error body (spec/api.md §2.1) */
-            501: {
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -22202,21 +24032,38 @@ export interface operations {
             };
         };
     };
-    putFunctionClearDataItem: {
+    clearFunctionCachedData: {
         parameters: {
             query?: never;
             header?: never;
             path: {
-                clear_data_kind: string;
-                /** @description function id */
+                /** @description Function id */
                 function_id: string;
             };
             cookie?: never;
         };
         requestBody?: never;
         responses: {
+            /** @description Default Response */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ClearDataStatus"];
+                };
+            };
             /** @description SOVD error body (spec/api.md §2.1) */
             400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -22234,7 +24081,125 @@ export interface operations {
                 };
             };
             /** @description SOVD error body (spec/api.md §2.1) */
-            501: {
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+        };
+    };
+    clearFunctionClientDefinedResources: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Function id */
+                function_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ClearDataStatus"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+        };
+    };
+    clearFunctionLearnedData: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Function id */
+                function_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ClearDataStatus"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -22249,15 +24214,33 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /** @description function id */
+                /** @description Function id */
                 function_id: string;
             };
             cookie?: never;
         };
         requestBody?: never;
         responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ClearDataStatus"];
+                };
+            };
             /** @description SOVD error body (spec/api.md §2.1) */
             400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -22275,7 +24258,7 @@ export interface operations {
                 };
             };
             /** @description SOVD error body (spec/api.md §2.1) */
-            501: {
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -22285,20 +24268,38 @@ export interface operations {
             };
         };
     };
-    getFunctionCommunicationLogs: {
+    listFunctionCommunicationLogs: {
         parameters: {
             query?: never;
             header?: never;
             path: {
-                /** @description function id */
+                /** @description Function id */
                 function_id: string;
             };
             cookie?: never;
         };
         requestBody?: never;
         responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ListFunctionCommunicationLogsResponse"];
+                };
+            };
             /** @description SOVD error body (spec/api.md §2.1) */
             400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -22316,7 +24317,7 @@ export interface operations {
                 };
             };
             /** @description SOVD error body (spec/api.md §2.1) */
-            501: {
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -22326,20 +24327,47 @@ export interface operations {
             };
         };
     };
-    postFunctionCommunicationLogs: {
+    startFunctionCommunicationLog: {
         parameters: {
             query?: never;
             header?: never;
             path: {
-                /** @description function id */
+                /** @description Function id */
                 function_id: string;
             };
             cookie?: never;
         };
-        requestBody?: never;
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "protocol": "dds"
+                 *     }
+                 */
+                "application/json": components["schemas"]["CreateCommunicationLog"];
+            };
+        };
         responses: {
+            /** @description Default Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CommunicationLog"];
+                };
+            };
             /** @description SOVD error body (spec/api.md §2.1) */
             400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -22357,7 +24385,7 @@ export interface operations {
                 };
             };
             /** @description SOVD error body (spec/api.md §2.1) */
-            501: {
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -22367,105 +24395,39 @@ export interface operations {
             };
         };
     };
-    getFunctionCommunicationLogsItem: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                communication_log_id: string;
-                /** @description function id */
-                function_id: string;
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description SOVD error body (spec/api.md §2.1) */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["GenericError"];
-                };
-            };
-            /** @description SOVD error body (spec/api.md §2.1) */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["GenericError"];
-                };
-            };
-            /** @description SOVD error body (spec/api.md §2.1) */
-            501: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["GenericError"];
-                };
-            };
-        };
-    };
-    putFunctionCommunicationLogsItem: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                communication_log_id: string;
-                /** @description function id */
-                function_id: string;
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description SOVD error body (spec/api.md §2.1) */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["GenericError"];
-                };
-            };
-            /** @description SOVD error body (spec/api.md §2.1) */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["GenericError"];
-                };
-            };
-            /** @description SOVD error body (spec/api.md §2.1) */
-            501: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["GenericError"];
-                };
-            };
-        };
-    };
-    deleteFunctionCommunicationLogsItem: {
+    getFunctionCommunicationLog: {
         parameters: {
             query?: never;
             header?: never;
             path: {
                 communication_log_id: string;
-                /** @description function id */
+                /** @description Function id */
                 function_id: string;
             };
             cookie?: never;
         };
         requestBody?: never;
         responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CommunicationLog"];
+                };
+            };
             /** @description SOVD error body (spec/api.md §2.1) */
             400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -22483,7 +24445,134 @@ export interface operations {
                 };
             };
             /** @description SOVD error body (spec/api.md §2.1) */
-            501: {
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+        };
+    };
+    updateFunctionCommunicationLog: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                communication_log_id: string;
+                /** @description Function id */
+                function_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "status": "stopped"
+                 *     }
+                 */
+                "application/json": components["schemas"]["UpdateCommunicationLog"];
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CommunicationLog"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+        };
+    };
+    deleteFunctionCommunicationLog: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                communication_log_id: string;
+                /** @description Function id */
+                function_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -23583,20 +25672,38 @@ export interface operations {
             };
         };
     };
-    getFunctionDataLists: {
+    listFunctionDataLists: {
         parameters: {
             query?: never;
             header?: never;
             path: {
-                /** @description function id */
+                /** @description Function id */
                 function_id: string;
             };
             cookie?: never;
         };
         requestBody?: never;
         responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ListFunctionDataListsResponse"];
+                };
+            };
             /** @description SOVD error body (spec/api.md §2.1) */
             400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -23614,7 +25721,16 @@ export interface operations {
                 };
             };
             /** @description SOVD error body (spec/api.md §2.1) */
-            501: {
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -23624,20 +25740,50 @@ export interface operations {
             };
         };
     };
-    postFunctionDataLists: {
+    createFunctionDataList: {
         parameters: {
             query?: never;
             header?: never;
             path: {
-                /** @description function id */
+                /** @description Function id */
                 function_id: string;
             };
             cookie?: never;
         };
-        requestBody?: never;
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "name": "battery",
+                 *       "items": [
+                 *         "/base/battery_state"
+                 *       ]
+                 *     }
+                 */
+                "application/json": components["schemas"]["CreateDataList"];
+            };
+        };
         responses: {
+            /** @description Default Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DataList"];
+                };
+            };
             /** @description SOVD error body (spec/api.md §2.1) */
             400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -23655,7 +25801,16 @@ export interface operations {
                 };
             };
             /** @description SOVD error body (spec/api.md §2.1) */
-            501: {
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -23665,21 +25820,39 @@ export interface operations {
             };
         };
     };
-    getFunctionDataListsItem: {
+    readFunctionDataList: {
         parameters: {
             query?: never;
             header?: never;
             path: {
                 data_list_id: string;
-                /** @description function id */
+                /** @description Function id */
                 function_id: string;
             };
             cookie?: never;
         };
         requestBody?: never;
         responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DataListValues"];
+                };
+            };
             /** @description SOVD error body (spec/api.md §2.1) */
             400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -23697,7 +25870,16 @@ export interface operations {
                 };
             };
             /** @description SOVD error body (spec/api.md §2.1) */
-            501: {
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -23707,21 +25889,37 @@ export interface operations {
             };
         };
     };
-    deleteFunctionDataListsItem: {
+    deleteFunctionDataList: {
         parameters: {
             query?: never;
             header?: never;
             path: {
                 data_list_id: string;
-                /** @description function id */
+                /** @description Function id */
                 function_id: string;
             };
             cookie?: never;
         };
         requestBody?: never;
         responses: {
+            /** @description Default Response */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
             /** @description SOVD error body (spec/api.md §2.1) */
             400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -23739,7 +25937,16 @@ export interface operations {
                 };
             };
             /** @description SOVD error body (spec/api.md §2.1) */
-            501: {
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -24494,131 +26701,6 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             503: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["GenericError"];
-                };
-            };
-        };
-    };
-    getFunctionModes: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                /** @description function id */
-                function_id: string;
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description SOVD error body (spec/api.md §2.1) */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["GenericError"];
-                };
-            };
-            /** @description SOVD error body (spec/api.md §2.1) */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["GenericError"];
-                };
-            };
-            /** @description SOVD error body (spec/api.md §2.1) */
-            501: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["GenericError"];
-                };
-            };
-        };
-    };
-    getFunctionModesItem: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                /** @description function id */
-                function_id: string;
-                mode_id: string;
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description SOVD error body (spec/api.md §2.1) */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["GenericError"];
-                };
-            };
-            /** @description SOVD error body (spec/api.md §2.1) */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["GenericError"];
-                };
-            };
-            /** @description SOVD error body (spec/api.md §2.1) */
-            501: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["GenericError"];
-                };
-            };
-        };
-    };
-    putFunctionModesItem: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                /** @description function id */
-                function_id: string;
-                mode_id: string;
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description SOVD error body (spec/api.md §2.1) */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["GenericError"];
-                };
-            };
-            /** @description SOVD error body (spec/api.md §2.1) */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["GenericError"];
-                };
-            };
-            /** @description SOVD error body (spec/api.md §2.1) */
-            501: {
                 headers: {
                     [name: string]: unknown;
                 };

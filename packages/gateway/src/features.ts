@@ -10,7 +10,10 @@ import { createLocksFeature, LOCK_KEYS } from './locks/index.js';
 import { createTriggersFeature, TRIGGER_KEYS } from './triggers/index.js';
 import { createSubscriptionsFeature, SUBSCRIPTION_KEYS } from './subscriptions/index.js';
 import { createWebUiFeature, WEB_UI_KEYS } from './web-ui/feature.js';
-import { createUnsupportedFeature } from './unsupported/routes.js';
+import { createModesFeature } from './modes/feature.js';
+import { createDataListsFeature } from './data-lists/feature.js';
+import { createClearDataFeature } from './clear-data/feature.js';
+import { createCommunicationLogsFeature } from './communication-logs/feature.js';
 import { createRosFeature } from './ros/index.js';
 import { createFaultsFeature, FAULTS_FEATURE_KEYS } from './faults/feature.js';
 import { AGGREGATION_KEYS, createAggregationFeature } from './aggregation/index.js';
@@ -50,7 +53,10 @@ const FEATURE_FACTORIES: ((config: GatewayConfig) => GatewayFeature)[] = [
   (config) => createSubscriptionsFeature(config),
   (config) => createFleetLinkFeature(config),
   (config) => createVda5050Feature(config),
-  () => createUnsupportedFeature(),
+  () => createModesFeature(),
+  () => createDataListsFeature(),
+  () => createClearDataFeature(),
+  () => createCommunicationLogsFeature(),
   () => createMcpFeature(),
   () => createWebUiFeature(),
 ];

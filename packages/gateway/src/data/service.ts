@@ -64,6 +64,25 @@ export class DataService {
     return { id: i.topic, name: i.topic, category: 'currentData', 'x-medkit': xm };
   }
 
+  /** Topics of the entity's data items (its members' published and subscribed topics). */
+  topicsOf(ref: EntityRef): { topic: string; direction: string; type?: string }[] {
+    return dataItems(this.deps.members(ref.type, ref.entity)).map((i) => ({ topic: i.topic, direction: i.direction, type: this.topicType(i.topic) }));
+  }
+
+  /** Forgets the cached latest values of the entity's topics (clear-data); returns how many were cached. */
+  clearCached(ref: EntityRef): number {
+    const pool = this.deps.pool;
+    if (!pool) return 0;
+    let n = 0;
+    for (const t of this.topicsOf(ref)) if (t.type && pool.forget(t.topic, t.type)) n++;
+    return n;
+  }
+
+  /** Calls `onMessage` for every message on `topic` (a pooled subscription) until the returned function is called. */
+  watch(topic: string, type: string, onMessage: () => void): (() => void) | undefined {
+    return this.deps.pool?.listen(topic, type, onMessage);
+  }
+
   /** The first type the graph advertises for a topic (publishers first). */
   topicType(topic: string): string | undefined {
     const g = this.deps.ros?.graph;

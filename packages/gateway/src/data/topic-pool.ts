@@ -155,6 +155,15 @@ export class TopicPool {
     return n;
   }
 
+  /** Forgets the cached latest message (and observed period) of `topic`; the subscription stays. True when one was cached. */
+  forget(topic: string, type: string): boolean {
+    const e = this.entries.get(`${topic}\u0000${type}`);
+    if (!e?.latest) return false;
+    e.latest = undefined;
+    e.periodMs = undefined;
+    return true;
+  }
+
   has(topic: string, type: string): boolean {
     return this.entries.has(`${topic}\u0000${type}`);
   }

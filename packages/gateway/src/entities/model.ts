@@ -83,6 +83,8 @@ export interface Component extends EntityBase {
   external?: boolean;
   /** Raw `lock` block of the manifest (interpreted by the locking feature). */
   lock?: Record<string, unknown>;
+  /** Raw `modes` block of the manifest: the entity's mode table (interpreted by the modes feature). */
+  modes?: Record<string, unknown>;
 }
 
 /** How a manifest App is matched to a running node. */
@@ -122,6 +124,7 @@ export interface App extends EntityBase {
   /** Id before a rename caused by a peer id collision. */
   original_id?: string;
   lock?: Record<string, unknown>;
+  modes?: Record<string, unknown>;
 }
 
 export interface SovdFunction extends EntityBase {

@@ -13,14 +13,18 @@ export type Collection =
   | 'locks'
   | 'scripts'
   | 'status'
-  | 'rosout';
+  | 'rosout'
+  | 'modes'
+  | 'data-lists'
+  | 'clear-data'
+  | 'communication-logs';
 
-const ALL: Collection[] = ['data', 'operations', 'configurations', 'faults', 'logs', 'bulk-data', 'triggers', 'rosout'];
+const ALL: Collection[] = ['data', 'operations', 'configurations', 'faults', 'logs', 'bulk-data', 'triggers', 'rosout', 'data-lists', 'clear-data', 'communication-logs'];
 
 export const COLLECTIONS: Record<EntityType, ReadonlySet<Collection>> = {
   area: new Set(ALL),
-  component: new Set<Collection>([...ALL, 'cyclic-subscriptions', 'locks', 'scripts', 'status']),
-  app: new Set<Collection>([...ALL, 'cyclic-subscriptions', 'locks', 'scripts', 'status']),
+  component: new Set<Collection>([...ALL, 'cyclic-subscriptions', 'locks', 'scripts', 'status', 'modes']),
+  app: new Set<Collection>([...ALL, 'cyclic-subscriptions', 'locks', 'scripts', 'status', 'modes']),
   function: new Set<Collection>([...ALL, 'cyclic-subscriptions']),
 };
 

@@ -1,7 +1,7 @@
 // The validation order every entity-scoped route follows (spec/api.md §2.4): id format (route schema),
 // entity exists in the route's collection (else 400 with the actual type, or 404), peer ownership,
 // collection supported by the type, then the lock check for mutating routes.
-import type { Entity, EntityType } from '../entities/model.js';
+import type { Area, Component, Entity, EntityType } from '../entities/model.js';
 import { SovdError } from '../sovd/errors.js';
 import { AccessControl, ANONYMOUS, type ClientIdentity } from './access.js';
 import { COLLECTIONS, SEGMENT_TO_TYPE, TYPE_TITLE, type Collection, type EntitySegment } from './collections.js';
@@ -25,6 +25,13 @@ export interface EntityRouteSpec {
   collection?: Collection;
   /** Mutating calls pass the access decision (locks) before the handler runs. */
   mutating?: boolean;
+  /** The path parameter holding the entity id, when not the segment's own (`app_id`, ...). */
+  idParam?: string;
+  /**
+   * For `/areas/{area_id}/subareas/{subarea_id}`-style routes: the path parameter naming the parent (same
+   * type); the entity (in `idParam`) must be a direct child of it.
+   */
+  parentParam?: string;
 }
 
 /** Consulted after the entity is found: aggregation throws 504 here for an entity retained from a silent peer. */
@@ -81,5 +88,17 @@ export class EntityResolver {
       this.access.authorizeMutation(client, { type, id, collection: opts.collection });
     }
     return { type, entity };
+  }
+
+  /**
+   * `/areas/{parent}/subareas/{id}` and `/components/{parent}/subcomponents/{id}`: the parent must exist,
+   * then the child resolves like `resolve` and must be a direct child of the parent (else 404).
+   */
+  resolveChild(segment: EntitySegment, parentId: string, id: string, opts: Parameters<EntityResolver['resolve']>[2] = {}): ResolvedEntity {
+    this.resolve(segment, parentId);
+    const r = this.resolve(segment, id, opts);
+    const parent = r.type === 'area' ? (r.entity as Area).parent_area_id : r.type === 'component' ? (r.entity as Component).parent_component_id : undefined;
+    if (parent !== parentId) throw new SovdError('entity-not-found', `'${id}' is not a child of '${parentId}'`, { entity_id: id });
+    return r;
   }
 }

@@ -27,6 +27,7 @@ import { pluginFaults } from '../plugins/dispatch.js';
 import { registerBulkDataRoutes } from './http/bulk-data-routes.js';
 import { addFaultSchemas, registerEntityFaultRoutes, registerGlobalFaultRoutes } from './http/fault-routes.js';
 import { registerFaultStreamRoute } from './http/stream-route.js';
+import { FaultStream } from './http/fault-stream.js';
 import { BlackBoxTap } from './ros/blackbox-tap.js';
 import { FaultBridges } from './ros/bridges.js';
 import { serveFaultManager, type FaultManagerNode } from './ros/fault-manager-node.js';
@@ -63,6 +64,7 @@ function faultLogger(ctx: GatewayContext): FaultLogger {
 
 export function createFaultsFeature(_config?: GatewayConfig, opts: FaultsFeatureOptions = {}): GatewayFeature {
   let svc: FaultsService | undefined;
+  let stream: FaultStream | undefined;
   let uploads: BulkUploadStore | undefined;
   let unregisterSampler: (() => void) | undefined;
   let ros: RosConnection | undefined;
@@ -98,7 +100,8 @@ export function createFaultsFeature(_config?: GatewayConfig, opts: FaultsFeature
       const system = createFaultSystem({ config, dataDir: ctx.dataDir, db: ctx.db, clock: opts.clock, log, sampler, graph });
       const discovery = ctx.services.find(ENTITIES_SERVICE);
       const entities = (): EntityCache | undefined => discovery?.cache;
-      svc = new FaultsService(system, ctx.resolver, entities, config.event_replay_buffer);
+      svc = new FaultsService(system, ctx.resolver, entities);
+      const faultStream = (stream = new FaultStream(svc, config.event_replay_buffer));
       uploads = new BulkUploadStore(join(ctx.dataDir, 'bulk-data'));
       ctx.services.provide(FAULTS_SERVICE, svc);
       unregisterSampler = registerFaultSampler(getSamplers(ctx), svc, ctx.resolver);
@@ -106,7 +109,7 @@ export function createFaultsFeature(_config?: GatewayConfig, opts: FaultsFeature
       ctx.health.add(() => {
         const h = s.manager.health();
         return {
-          fields: { 'x-medkit-faults': { ...h, storage_type: system.repository.kind, sse_clients: s.fanout.clientCount, peer_events_relayed: s.timeline.relayedCount, black_box: Boolean(system.blackbox) } },
+          fields: { 'x-medkit-faults': { ...h, storage_type: system.repository.kind, sse_clients: faultStream.fanout.clientCount, peer_events_relayed: faultStream.timeline.relayedCount, black_box: Boolean(system.blackbox) } },
           warnings: h.store_full ? [warning('fault_store_full', `fault store holds ${h.max_fault_codes} confirmed faults; new fault codes are rejected until some are cleared`)] : [],
         };
       });
@@ -121,17 +124,17 @@ export function createFaultsFeature(_config?: GatewayConfig, opts: FaultsFeature
       });
       return async (app) => {
         addFaultSchemas(app);
-        registerFaultStreamRoute(app, { service, sse: ctx.sse, keepaliveMs: opts.keepaliveMs ?? 30_000 });
+        registerFaultStreamRoute(app, { stream: stream!, sse: ctx.sse, keepaliveMs: opts.keepaliveMs ?? 30_000 });
         registerGlobalFaultRoutes(app, { service, resolver: ctx.resolver });
         registerEntityFaultRoutes(app, { service, resolver: ctx.resolver, owned: pluginFaults(ctx.services.find(PLUGINS_SERVICE)) });
-        await registerBulkDataRoutes(app, { service, resolver: ctx.resolver, uploads: store, categories, maxUploadBytes: ctx.config.get('bulk_data.max_upload_size') });
+        await registerBulkDataRoutes(app, { service, uploads: store, categories, maxUploadBytes: ctx.config.get('bulk_data.max_upload_size') });
       };
     },
     start(ctx) {
       const s = need();
       // With aggregation, peers' fault events join this gateway's /faults/stream (same ids, same replay buffer).
       const peerEvents = ctx.services.find(PEER_FAULT_EVENTS_SERVICE);
-      if (peerEvents) s.timeline.connectPeers(peerEvents);
+      if (peerEvents) stream!.timeline.connectPeers(peerEvents);
       if (!ros) return;
       const log = faultLogger(ctx);
       const ns = faultManagerNamespace(ctx.config.value<string>('fault_manager.namespace'), (m) => log.warn(m));
@@ -159,8 +162,7 @@ export function createFaultsFeature(_config?: GatewayConfig, opts: FaultsFeature
       bridges?.stop();
       served?.close();
       unregisterSampler?.();
-      svc?.fanout.close();
-      svc?.timeline.close();
+      stream?.close();
       await svc?.system.stop();
     },
     summary() {

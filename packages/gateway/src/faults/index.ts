@@ -43,6 +43,5 @@ export { createFaultsFeature, FAULTS_FEATURE_KEYS, type FaultsFeatureOptions } f
 export { FaultsService, FAULTS_SERVICE } from './gateway/service.js';
 export type { FaultScope, SourceEntity } from './gateway/entity-scope.js';
 export type { FaultListQuery } from './gateway/views.js';
-export { REPLAY_TRUNCATED_EVENT } from './http/sse-fanout.js';
 export { serveFaultManager, FAULT_EVENTS_QOS, type FaultManagerNode } from './ros/fault-manager-node.js';
 export { faultManagerNamespace } from './ros/messages.js';

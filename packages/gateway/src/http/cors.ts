@@ -31,9 +31,10 @@ export function installCors(app: HttpApp, opts: CorsOptions): void {
   const methods = opts.allowedMethods.join(', ');
   const headers = [...opts.allowedHeaders, ...(opts.authEnabled && !opts.allowedHeaders.includes('Authorization') ? ['Authorization'] : [])].join(', ');
 
-  app.addHook('onRequest', async (request, reply) => {
+  // Callback style: this runs on every request, and an async hook costs a promise each time.
+  app.addHook('onRequest', (request, reply, done) => {
     const origin = request.headers.origin;
-    if (!origin) return;
+    if (!origin) return done();
     const ok = allowed(origin);
     const preflight = request.method === 'OPTIONS' && request.headers['access-control-request-method'] !== undefined;
     if (ok) {
@@ -42,14 +43,14 @@ export function installCors(app: HttpApp, opts: CorsOptions): void {
       if (opts.allowCredentials) reply.header('Access-Control-Allow-Credentials', 'true');
       reply.header('Access-Control-Expose-Headers', EXPOSE);
     }
-    if (!preflight) return;
-    if (!ok) throw new SovdError('forbidden', `Origin ${origin} is not allowed`, { origin });
+    if (!preflight) return done();
+    if (!ok) return done(new SovdError('forbidden', `Origin ${origin} is not allowed`, { origin }));
+    // Answered here: the route stages never run for a preflight.
     reply
       .header('Access-Control-Allow-Methods', methods)
       .header('Access-Control-Allow-Headers', headers)
       .header('Access-Control-Max-Age', String(opts.maxAgeSeconds))
       .status(204)
       .send();
-    return reply;
   });
 }

@@ -5,10 +5,13 @@
 // in `config.role` or derives from its method and path (auth/route-access.ts); a route that
 // declares `config: { entity: {segment, collection, mutating} }` gets its entity resolved in the spec's
 // validation order (api.md §2.4) and, for mutating calls, the access decision, before its handler runs,
-// which then reads the typed `request.entity`. Route files keep only translation.
+// which then reads the typed `request.entity`. A disabled feature's routes (`config.standIn`, see
+// route-index.ts) answer 501 here, before the entity is looked up. Route files keep only translation.
 import type { FastifyRequest, RouteOptions } from 'fastify';
 import type { Socket } from 'node:net';
 import type { HttpApp } from './app-types.js';
+import type { StandInRouteConfig } from './route-index.js';
+import { SovdError } from '../sovd/errors.js';
 import { ANONYMOUS, ID_PARAM, type ClientIdentity, type EntityResolver, type EntityRouteSpec, type ResolvedEntity } from '../entity-scope/index.js';
 import { accessOf, type RoleTable, type RouteRole } from '../auth/route-access.js';
 import type { AccessPolicy, Identification } from '../auth/policy.js';
@@ -21,7 +24,7 @@ declare module 'fastify' {
     /** The route's entity; set only on routes whose config declares `entity`. */
     entity: ResolvedEntity;
   }
-  interface FastifyContextConfig {
+  interface FastifyContextConfig extends StandInRouteConfig {
     /** The entity this route acts on (see http/pipeline.ts). */
     entity?: EntityRouteSpec;
     /** The minimum role of this route (gateway.md §12.4); defaults from method and path (auth/route-access.ts). */
@@ -91,21 +94,37 @@ export function installRequestPipeline(app: HttpApp, resolver: EntityResolver, a
   app.addHook('onRoute', (route: RouteOptions) => {
     for (const m of Array.isArray(route.method) ? route.method : [route.method]) access.table.add(m, route.url, route.config?.role);
   });
-  // The entity stage is attached to the routes that declare an entity only, so other routes pay nothing.
+  // The entity stage is attached to the routes that declare an entity (or are stand-ins) only, so other routes pay nothing.
   app.addHook('onRoute', (route: RouteOptions) => {
-    const spec = route.config?.entity;
-    if (!spec) return;
-    const idParam = ID_PARAM[spec.segment];
-    const opts = { collection: spec.collection, mutating: spec.mutating ?? false };
-    const stage = (request: FastifyRequest, _reply: unknown, done: (err?: Error) => void) => {
-      try {
-        request.entity = resolver.resolve(spec.segment, (request.params as Record<string, string>)[idParam], { ...opts, client: request.client });
-        done();
-      } catch (err) {
-        done(err as Error);
-      }
-    };
+    const stage = entityStage(route.config ?? {}, resolver);
+    if (!stage) return;
     const existing = route.preHandler;
     route.preHandler = existing ? [stage, ...(Array.isArray(existing) ? existing : [existing])] : [stage];
   });
+}
+
+type Stage = (request: FastifyRequest, reply: unknown, done: (err?: Error) => void) => void;
+
+/** The stage of one route: 501 for a stand-in, else the entity of `config.entity` (and the access decision). */
+function entityStage(config: { entity?: EntityRouteSpec } & StandInRouteConfig, resolver: EntityResolver): Stage | undefined {
+  if (config.standIn) {
+    const message = config.disabledMessage ?? 'This feature is disabled on this gateway';
+    return (_request, _reply, done) => done(new SovdError('not-implemented', message));
+  }
+  const spec = config.entity;
+  if (!spec) return undefined;
+  const { segment, collection, parentParam } = spec;
+  const idParam = spec.idParam ?? ID_PARAM[segment];
+  const mutating = spec.mutating ?? false;
+  return (request, _reply, done) => {
+    try {
+      const params = request.params as Record<string, string>;
+      request.entity = parentParam
+        ? resolver.resolveChild(segment, params[parentParam], params[idParam], { collection, mutating, client: request.client })
+        : resolver.resolve(segment, params[idParam], { collection, mutating, client: request.client });
+      done();
+    } catch (err) {
+      done(err as Error);
+    }
+  };
 }

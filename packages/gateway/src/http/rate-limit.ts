@@ -104,20 +104,21 @@ export function installRateLimit(app: HttpApp, opts: RateLimitOptions): void {
   const timer = setInterval(() => limiter.sweep(), opts.cleanupIntervalSec * 1000);
   timer.unref();
   app.addHook('onClose', async () => clearInterval(timer));
-  app.addHook('onRequest', async (request, reply) => {
-    if (request.method === 'OPTIONS') return;
+  app.addHook('onRequest', (request, reply, done) => {
+    if (request.method === 'OPTIONS') return done();
     const path = request.url.split('?')[0];
     const r = limiter.check(request.ip, path);
     reply.header('X-RateLimit-Limit', String(r.limit));
     reply.header('X-RateLimit-Remaining', String(r.remaining));
     reply.header('X-RateLimit-Reset', String(r.reset));
     if (!r.allowed) {
-      throw new SovdError(
+      return done(new SovdError(
         'rate-limit-exceeded',
         `rate limit hit, retry in ${r.retryAfter} s`,
         { retry_after: r.retryAfter, limit: r.limit, reset: r.reset },
         { headers: { 'Retry-After': String(r.retryAfter) } },
-      );
+      ));
     }
+    done();
   });
 }

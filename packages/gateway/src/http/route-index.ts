@@ -4,14 +4,19 @@
 import type { HttpApp } from './app-types.js';
 import { API_BASE } from './app-types.js';
 
-/** Route `config` of a disabled feature's routes: registered (listed, documented) but answering 501. */
+/**
+ * Route `config` of a disabled feature's routes: registered (listed, documented) but answering 501, which
+ * the request pipeline (http/pipeline.ts) does before entity resolution, so the handler never runs.
+ */
 export interface StandInRouteConfig {
   standIn?: boolean;
+  /** The message of the 501 a stand-in answers. */
+  disabledMessage?: string;
 }
 
-/** The route `config` to register a feature's routes with: stand-ins when the feature is off. */
-export function routeAvailability(enabled: boolean): StandInRouteConfig {
-  return { standIn: !enabled };
+/** The route `config` to register a feature's routes with: stand-ins answering `disabledMessage` when the feature is off. */
+export function routeAvailability(enabled: boolean, disabledMessage?: string): StandInRouteConfig {
+  return enabled ? { standIn: false } : { standIn: true, disabledMessage };
 }
 
 export class RouteIndex {

@@ -82,11 +82,13 @@ export async function createHttpServer(opts: HttpServerOptions): Promise<HttpSer
   let closing = false;
   installErrorStage(app);
   installJsonBodyParser(app);
-  app.addHook('onRequest', async (request) => {
-    if (closing) throw new SovdError('x-medkit-gateway-shutdown', 'Gateway is shutting down; do not retry on this instance');
+  // Callback-style hooks on every request: an async hook costs a promise per request on the hot path.
+  app.addHook('onRequest', (request, _reply, done) => {
+    if (closing) return done(new SovdError('x-medkit-gateway-shutdown', 'Gateway is shutting down; do not retry on this instance'));
     if (request.url.length > limits.maxUrlLength) {
-      throw new SovdError('x-medkit-uri-too-long', `Request URL is longer than ${limits.maxUrlLength} characters`, { max_url_length: limits.maxUrlLength });
+      return done(new SovdError('x-medkit-uri-too-long', `Request URL is longer than ${limits.maxUrlLength} characters`, { max_url_length: limits.maxUrlLength }));
     }
+    done();
   });
   installBrowserGuards(app, { allowedHosts: opts.allowedHosts, corsOrigins: opts.cors.allowedOrigins, scheme: opts.https ? 'https' : 'http' });
   installCors(app, opts.cors);

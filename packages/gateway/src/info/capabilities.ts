@@ -1,4 +1,4 @@
-// The 17 capability booleans of GET / (spec/api.md §4.1), all always present. Flags of a REST
+// The capability booleans of GET / (the 17 of spec/api.md §4.1 and 4 [ours] for §23), all always present. Flags of a REST
 // resource are derived from the route index: a flag is true exactly when its resource's route is
 // registered and answers (not a disabled feature's 501 stand-in), so a flag cannot drift from what
 // is served. Only the flags that describe configuration rather than a resource are set explicitly.
@@ -22,6 +22,11 @@ export const CAPABILITY_NAMES = [
   'scripts',
   'aggregation',
   'vendor_extensions',
+  // [ours] the four SOVD resources medkit implements beyond the reference (api.md §23).
+  'modes',
+  'data_lists',
+  'clear_data',
+  'communication_logs',
 ] as const;
 
 export type CapabilityName = (typeof CAPABILITY_NAMES)[number];
@@ -43,7 +48,22 @@ export const CAPABILITY_ROUTES = {
   updates: `GET ${API_BASE}/updates`,
   authentication: `POST ${API_BASE}/auth/token`,
   scripts: `GET ${API_BASE}/apps/{app_id}/scripts`,
+  modes: `GET ${API_BASE}/apps/{app_id}/modes`,
+  data_lists: `GET ${API_BASE}/apps/{app_id}/data-lists`,
+  clear_data: `PUT ${API_BASE}/apps/{app_id}/clear-data`,
+  communication_logs: `GET ${API_BASE}/apps/{app_id}/communication-logs`,
 } as const satisfies Partial<Record<CapabilityName, string>>;
+
+/**
+ * Entity-level resources whose capability entry (api.md §3.4) follows the route index: listed on an
+ * entity's detail exactly when the entity type's route answers. [resource, method proving it]
+ */
+export const ENTITY_RESOURCE_ROUTES = [
+  ['modes', 'GET'],
+  ['data-lists', 'GET'],
+  ['clear-data', 'PUT'],
+  ['communication-logs', 'GET'],
+] as const;
 
 /** Flags that describe configuration, not a resource: set by the subsystem that owns them. */
 export type ConfigCapabilityName = Exclude<CapabilityName, keyof typeof CAPABILITY_ROUTES>;
@@ -66,6 +86,11 @@ export class Capabilities {
   has(name: CapabilityName): boolean {
     const route = (CAPABILITY_ROUTES as Partial<Record<CapabilityName, string>>)[name];
     return route !== undefined ? this.routes.serves(route) : (this.config.get(name as ConfigCapabilityName) ?? false);
+  }
+
+  /** The ENTITY_RESOURCE_ROUTES served for entities of `segment` (`apps`, ...) whose id parameter is `idParam`. */
+  entityResources(segment: string, idParam: string): string[] {
+    return ENTITY_RESOURCE_ROUTES.filter(([name, method]) => this.routes.serves(`${method} ${API_BASE}/${segment}/{${idParam}}/${name}`)).map(([name]) => name);
   }
 
   toJSON(): Record<CapabilityName, boolean> {

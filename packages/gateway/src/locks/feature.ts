@@ -75,7 +75,7 @@ export function createLocksFeature(_config?: GatewayConfig, opts: LocksFeatureOp
     },
     routes(ctx) {
       if (!manager) throw new Error('locks feature: routes() before init()');
-      return registerLockRoutes({ manager, resolver: ctx.resolver, enabled: ctx.config.value<boolean>('locking.enabled') });
+      return registerLockRoutes({ manager, enabled: ctx.config.value<boolean>('locking.enabled') });
     },
     start(ctx) {
       const m = manager;

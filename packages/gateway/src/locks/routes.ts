@@ -3,8 +3,6 @@
 import { Type } from '@sinclair/typebox';
 import { API_BASE, type HttpApp } from '../http/app-types.js';
 import { EntityId, GenericError } from '../http/schemas.js';
-import { SovdError } from '../sovd/errors.js';
-import type { EntityResolver } from '../entity-scope/index.js';
 import { ID_PARAM } from '../entity-scope/index.js';
 import type { LockManager } from './manager.js';
 import { lockView, parseScopes, requireClientId, type LockableType } from './model.js';
@@ -35,13 +33,12 @@ const ERR = { 400: GenericError, 403: GenericError, 404: GenericError, 409: Gene
 
 export interface LockRouteDeps {
   manager: LockManager;
-  resolver: EntityResolver;
   enabled: boolean;
 }
 
 export function registerLockRoutes(deps: LockRouteDeps) {
   return (app: HttpApp): void => {
-    const available = routeAvailability(deps.enabled);
+    const available = routeAvailability(deps.enabled, 'Locking is disabled');
     app.addSchema(LockSchema);
     const LockRef = Type.Ref(LockSchema);
     for (const segment of ['apps', 'components'] as const) {
@@ -52,16 +49,15 @@ export function registerLockRoutes(deps: LockRouteDeps) {
       const Params = Type.Object({ [idParam]: EntityId(`${Title} id`) });
       const ItemParams = Type.Object({ [idParam]: EntityId(`${Title} id`), lock_id: Type.String({ minLength: 1, maxLength: 256, description: 'Lock id' }) });
       const tags = ['locks'];
-      const entityOf = (params: Record<string, string>) => {
-        if (!deps.enabled) throw new SovdError('not-implemented', 'Locking is disabled');
-        return deps.resolver.resolve(segment, params[idParam], { collection: 'locks' }).entity.id;
-      };
+      // Lock routes manage locks rather than mutate the entity: none passes the lock check itself.
+      const config = { ...available, entity: { segment, collection: 'locks' as const } };
+      const write = { ...config, role: 'operator' as const };
 
       app.post(
         base,
-        { config: { ...available, role: 'operator' }, schema: { operationId: `acquire${Title}Lock`, summary: `Acquire a lock on a ${type}`, tags, params: Params, headers: ClientHeader, body: AcquireBody, response: { 201: LockRef, ...ERR } } },
+        { config: write, schema: { operationId: `acquire${Title}Lock`, summary: `Acquire a lock on a ${type}`, tags, params: Params, headers: ClientHeader, body: AcquireBody, response: { 201: LockRef, ...ERR } } },
         async (request, reply) => {
-          const id = entityOf(request.params as Record<string, string>);
+          const id = request.entity.entity.id;
           const clientId = requireClientId(request.client.id);
           const body = request.body;
           const lock = deps.manager.acquire(type, id, { clientId, expiration: body.lock_expiration, scopes: parseScopes(body.scopes), breakLock: body.break_lock === true });
@@ -71,41 +67,35 @@ export function registerLockRoutes(deps: LockRouteDeps) {
       );
       app.get(
         base,
-        { config: available, schema: { operationId: `list${Title}Locks`, summary: `Locks of a ${type}`, tags, params: Params, headers: ClientHeader, response: { 200: Type.Object({ items: Type.Array(LockRef) }), ...ERR } } },
+        { config, schema: { operationId: `list${Title}Locks`, summary: `Locks of a ${type}`, tags, params: Params, headers: ClientHeader, response: { 200: Type.Object({ items: Type.Array(LockRef) }), ...ERR } } },
         async (request) => {
-          const id = entityOf(request.params as Record<string, string>);
+          const id = request.entity.entity.id;
           const clientId = request.client.id;
           return { items: deps.manager.list(type, id).map((l) => lockView(l, clientId)) };
         },
       );
       app.get(
         `${base}/:lock_id`,
-        { config: available, schema: { operationId: `get${Title}Lock`, summary: `One lock of a ${type}`, tags, params: ItemParams, headers: ClientHeader, response: { 200: LockRef, ...ERR } } },
+        { config, schema: { operationId: `get${Title}Lock`, summary: `One lock of a ${type}`, tags, params: ItemParams, headers: ClientHeader, response: { 200: LockRef, ...ERR } } },
         async (request) => {
-          const params = request.params as Record<string, string>;
-          const id = entityOf(params);
-          return lockView(deps.manager.get(type, id, params.lock_id), request.client.id);
+          return lockView(deps.manager.get(type, request.entity.entity.id, request.params.lock_id), request.client.id);
         },
       );
       app.put(
         `${base}/:lock_id`,
-        { config: { ...available, role: 'operator' }, schema: { operationId: `extend${Title}Lock`, summary: `Extend a lock (new expiry = now + lock_expiration)`, tags, params: ItemParams, headers: ClientHeader, body: ExtendBody, response: { 204: Type.Null(), ...ERR } } },
+        { config: write, schema: { operationId: `extend${Title}Lock`, summary: `Extend a lock (new expiry = now + lock_expiration)`, tags, params: ItemParams, headers: ClientHeader, body: ExtendBody, response: { 204: Type.Null(), ...ERR } } },
         async (request, reply) => {
-          const params = request.params as Record<string, string>;
-          const id = entityOf(params);
           const clientId = requireClientId(request.client.id);
-          deps.manager.extend(type, id, params.lock_id, clientId, request.body.lock_expiration);
+          deps.manager.extend(type, request.entity.entity.id, request.params.lock_id, clientId, request.body.lock_expiration);
           return reply.code(204).send(null);
         },
       );
       app.delete(
         `${base}/:lock_id`,
-        { config: { ...available, role: 'operator' }, schema: { operationId: `release${Title}Lock`, summary: 'Release a lock', tags, params: ItemParams, headers: ClientHeader, response: { 204: Type.Null(), ...ERR } } },
+        { config: write, schema: { operationId: `release${Title}Lock`, summary: 'Release a lock', tags, params: ItemParams, headers: ClientHeader, response: { 204: Type.Null(), ...ERR } } },
         async (request, reply) => {
-          const params = request.params as Record<string, string>;
-          const id = entityOf(params);
           const clientId = requireClientId(request.client.id);
-          deps.manager.release(type, id, params.lock_id, clientId);
+          deps.manager.release(type, request.entity.entity.id, request.params.lock_id, clientId);
           return reply.code(204).send(null);
         },
       );

@@ -152,11 +152,22 @@ export interface LogProvider {
 
 // ---- Scripts and updates (§2.3; sections 8 and 14 of the spec) ----
 
+/**
+ * A script backend (gateway.md §8). The scripts routes of an entity the plugin owns go to its provider; the
+ * first plugin with one (in `plugins` order) serves the scripts of every other entity instead of the
+ * built-in backend. Bodies go to the client verbatim: return SOVD shapes (`{items: [...]}`, a ScriptExecution).
+ * The optional methods answer 501 when absent. `startExecution` answers 202 with `Location` built from the
+ * returned `id`.
+ */
 export interface ScriptProvider {
   listScripts(entity: PluginEntityRef): JsonValue | Promise<JsonValue>;
   getScript(entity: PluginEntityRef, scriptId: string): JsonValue | Promise<JsonValue>;
   startExecution(entity: PluginEntityRef, scriptId: string, request: { execution_type: string; parameters?: JsonValue }): JsonValue | Promise<JsonValue>;
   getExecution(entity: PluginEntityRef, scriptId: string, executionId: string): JsonValue | Promise<JsonValue>;
+  /** Stop (`stop`) or kill (`forced_termination`) a running execution; returns the execution. */
+  controlExecution?(entity: PluginEntityRef, scriptId: string, executionId: string, action: 'stop' | 'forced_termination'): JsonValue | Promise<JsonValue>;
+  deleteExecution?(entity: PluginEntityRef, scriptId: string, executionId: string): void | Promise<void>;
+  deleteScript?(entity: PluginEntityRef, scriptId: string): void | Promise<void>;
 }
 
 export interface UpdateReporterLike {

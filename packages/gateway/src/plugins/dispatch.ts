@@ -3,7 +3,7 @@
 import type { Entity, EntityType } from '../entities/model.js';
 import { SovdError } from '../sovd/errors.js';
 import { Verbatim } from '../sovd/verbatim.js';
-import type { ConditionEvaluator, LogSeverity, PluginEntityRef, PluginLogEntry } from './contract.js';
+import type { ConditionEvaluator, JsonValue, LogSeverity, PluginEntityRef, PluginLogEntry } from './contract.js';
 import type { ConditionEvaluator as TriggerCondition } from '../triggers/conditions.js';
 import { LifecycleProviderError, type LifecycleEntity, type LifecycleProvider } from '../lifecycle/provider.js';
 import type { SovdTransition } from '../lifecycle/plan.js';
@@ -76,6 +76,34 @@ export const pluginFaults = (host: PluginHost | undefined) =>
       },
     };
   });
+
+/**
+ * The script backend of an entity (gateway.md §2.3, §8): its owner's ScriptProvider, else the first plugin's
+ * (which replaces the built-in backend); undefined when no plugin has one (the built-in service serves it).
+ */
+export function pluginScripts(host: PluginHost | undefined) {
+  const owned = ownedResource(host, 'scripts', (provider, ref, call) => ({ provider, ref, call }));
+  return (r: Ref) => {
+    const first = host?.withProvider('scripts')[0];
+    const hit = owned(r) ?? (first ? { provider: first.provider, ref: refOf(r), call: <T>(name: string, fn: () => T | Promise<T>) => host!.call(first.plugin, name, fn) } : undefined);
+    if (!hit) return undefined;
+    const { provider: p, ref, call } = hit;
+    const optional = <T>(name: string, fn: ((...a: never[]) => T) | undefined, run: () => T | Promise<T>) => {
+      if (!fn) throw new SovdError('not-implemented', `The script backend of this entity does not support ${name}`, { entity_id: ref.id });
+      return call(name, run);
+    };
+    return {
+      list: () => verbatim(call('listScripts', () => p.listScripts(ref))),
+      get: (scriptId: string) => verbatim(call('getScript', () => p.getScript(ref, scriptId))),
+      start: (scriptId: string, request: { execution_type: string; parameters?: JsonValue }) => call('startExecution', () => p.startExecution(ref, scriptId, request)),
+      execution: (scriptId: string, executionId: string) => verbatim(call('getExecution', () => p.getExecution(ref, scriptId, executionId))),
+      control: (scriptId: string, executionId: string, action: 'stop' | 'forced_termination') =>
+        verbatim(optional('controlExecution', p.controlExecution, () => p.controlExecution!(ref, scriptId, executionId, action))),
+      removeExecution: (scriptId: string, executionId: string) => optional('deleteExecution', p.deleteExecution, () => p.deleteExecution!(ref, scriptId, executionId)),
+      remove: (scriptId: string) => optional('deleteScript', p.deleteScript, () => p.deleteScript!(ref, scriptId)),
+    };
+  };
+}
 
 /** The first plugin UpdateProvider as the update manager's backend (the manager keeps registration and status). */
 export function pluginUpdates(host: PluginHost): UpdateBackend | undefined {

@@ -17,6 +17,8 @@ import { ScriptRunner } from './runner.js';
 import { ScriptsService } from './service.js';
 import { STORE_MIGRATIONS, ScriptStore } from './store.js';
 import { token, type Token } from '../registry/index.js';
+import { PLUGINS_SERVICE } from '../plugins/feature.js';
+import { pluginScripts } from '../plugins/dispatch.js';
 
 /** Name of the service other features (updates, entity details) find in `ctx.services`. */
 export const SCRIPTS_SERVICE: Token<ScriptsService> = token('scripts');
@@ -63,7 +65,7 @@ export function createScriptsFeature(_config?: GatewayConfig, options: ScriptsFe
   return {
     name: 'scripts',
     provides: [SCRIPTS_SERVICE],
-    uses: [ENTITIES_SERVICE, LOCKS_SERVICE],
+    uses: [ENTITIES_SERVICE, LOCKS_SERVICE, PLUGINS_SERVICE],
     keys: SCRIPTS_KEYS,
     migrations: [...STORE_MIGRATIONS, ...AUDIT_MIGRATIONS],
     init(ctx) {
@@ -91,7 +93,7 @@ export function createScriptsFeature(_config?: GatewayConfig, options: ScriptsFe
         fields: { 'x-medkit-scripts': { running: executions.runningCount, max_concurrent_executions: settings.maxConcurrent, executor: runner.executor.name, sandbox: sandboxDescription } },
       }));
     },
-    routes: (ctx) => scriptsRoutes(ctx, () => service, maxFileBytes),
+    routes: (ctx) => scriptsRoutes(ctx, () => service, maxFileBytes, pluginScripts(ctx.services.find(PLUGINS_SERVICE))),
     async stop() {
       await service?.executions.stopAll();
     },

@@ -11,6 +11,7 @@ import { Type } from '@sinclair/typebox';
 import type { FastifyRequest } from 'fastify';
 import { API_BASE, type HttpApp } from '../http/app-types.js';
 import { SovdError } from '../sovd/errors.js';
+import { Verbatim } from '../sovd/verbatim.js';
 import { EntityId, GenericError } from '../http/schemas.js';
 import { ID_PARAM, type EntitySegment } from '../entity-scope/index.js';
 import type { GatewayContext } from '../feature.js';
@@ -34,6 +35,8 @@ import {
 } from './schemas.js';
 import type { ReceivedFile, ScriptsService } from './service.js';
 import { routeAvailability } from '../http/route-index.js';
+import { sendResult } from '../http/verbatim.js';
+import type { pluginScripts } from '../plugins/dispatch.js';
 
 const SEGMENTS = ['apps', 'components'] as const satisfies readonly EntitySegment[];
 const TITLE = { apps: 'App', components: 'Component' } as const;
@@ -103,15 +106,21 @@ function tooLarge(svc: ScriptsService): SovdError {
   return new SovdError('x-medkit-script-too-large', `Script file is larger than ${mb} MiB`, { max_file_size_mb: mb });
 }
 
-export function scriptsRoutes(ctx: GatewayContext, getService: () => ScriptsService | undefined, maxFileBytes: number) {
+/**
+ * `plugins`: the plugin script backend of an entity (gateway.md §2.3): when it answers, the request goes to
+ * the plugin instead of the built-in service (the feature must still be enabled, §8.1).
+ */
+export function scriptsRoutes(ctx: GatewayContext, getService: () => ScriptsService | undefined, maxFileBytes: number, plugins?: ReturnType<typeof pluginScripts>) {
+  const disabled = 'Scripts are not available (set scripts.scripts_dir to enable them)';
+  // The routes are stand-ins answering 501 (in the request pipeline) when the service is absent.
   const svc = (): ScriptsService => {
     const s = getService();
-    if (!s) throw new SovdError('not-implemented', 'Scripts are not available (set scripts.scripts_dir to enable them)');
+    if (!s) throw new SovdError('not-implemented', disabled);
     return s;
   };
 
   return async (app: HttpApp): Promise<void> => {
-    const available = routeAvailability(getService() !== undefined);
+    const available = routeAvailability(getService() !== undefined, disabled);
     app.addSchema(ScriptMetadata);
     app.addSchema(ScriptExecutionSchema);
     app.addSchema(AuditRecordSchema);
@@ -127,11 +136,9 @@ export function scriptsRoutes(ctx: GatewayContext, getService: () => ScriptsServ
       const tags = ['scripts'];
       const op = (verb: string) => `${verb}${title}`;
       const ref = (params: Record<string, string>): EntityRef => ({ segment, id: params[idParam] });
-      const resolve = (request: FastifyRequest, mutating: boolean) => {
-        const params = request.params as Record<string, string>;
-        ctx.resolver.resolve(segment, params[idParam], { collection: 'scripts', mutating, client: request.client });
-        return ref(params);
-      };
+      const read = { ...available, entity: { segment, collection: 'scripts' as const } };
+      const write = { ...available, entity: { segment, collection: 'scripts' as const, mutating: true } };
+      const entityOf = (request: FastifyRequest) => ref(request.params as Record<string, string>);
 
       // Uploads need the multipart parser; it is registered only in this scope.
       await app.register(async (scope) => {
@@ -140,7 +147,7 @@ export function scriptsRoutes(ctx: GatewayContext, getService: () => ScriptsServ
         scope.post(
           base,
           {
-            config: { ...available, role: 'configurator' },
+            config: { ...write, role: 'configurator' as const },
             schema: {
               operationId: op('uploadScript'),
               summary: `Upload a diagnostic script to a ${title} (multipart: file, metadata)`,
@@ -155,7 +162,8 @@ export function scriptsRoutes(ctx: GatewayContext, getService: () => ScriptsServ
           },
           async (request, reply) => {
             const s = svc();
-            const r = resolve(request, true);
+            const r = entityOf(request);
+            if (plugins?.(request.entity)) throw new SovdError('not-implemented', 'Scripts of this entity are served by a plugin backend, which does not take uploads', { entity_id: r.id });
             s.assertUploadsAllowed();
             const { file, metadata } = await receiveUpload(request, s);
             if (!file) throw new SovdError('invalid-request', 'Missing "file" part in the multipart body');
@@ -168,10 +176,12 @@ export function scriptsRoutes(ctx: GatewayContext, getService: () => ScriptsServ
 
       app.get(
         base,
-        { config: available, schema: { operationId: op('listScripts'), summary: `List the scripts of a ${title}`, tags, params: Params, response: { 200: ScriptList, ...SCRIPT_ERRORS } } },
-        async (request) => {
+        { config: read, schema: { operationId: op('listScripts'), summary: `List the scripts of a ${title}`, tags, params: Params, response: { 200: ScriptList, ...SCRIPT_ERRORS } } },
+        async (request, reply) => {
+          const plugin = plugins?.(request.entity);
+          if (plugin) return sendResult(reply, await plugin.list());
           const s = svc();
-          const r = resolve(request, false);
+          const r = entityOf(request);
           return {
             items: s.list(r).map((d) => scriptView(r, d, s.settings.defaultTimeoutSec)),
             _links: { self: `${API_BASE}/${segment}/${r.id}/scripts`, parent: `${API_BASE}/${segment}/${r.id}` },
@@ -182,7 +192,7 @@ export function scriptsRoutes(ctx: GatewayContext, getService: () => ScriptsServ
       app.get(
         `${API_BASE}/${segment}/:${idParam}/x-medkit-script-audit`,
         {
-          config: available,
+          config: read,
           schema: {
             operationId: op('getScriptAudit'),
             summary: `[x-medkit] Audit trail of script activity on a ${title}, newest first`,
@@ -194,7 +204,7 @@ export function scriptsRoutes(ctx: GatewayContext, getService: () => ScriptsServ
         },
         async (request) => {
           const s = svc();
-          const r = resolve(request, false);
+          const r = entityOf(request);
           const q = request.query as Record<string, unknown>;
           checkSince(q.since);
           return { items: s.audit.query({ ...q, entity_id: r.id }) };
@@ -203,21 +213,25 @@ export function scriptsRoutes(ctx: GatewayContext, getService: () => ScriptsServ
 
       app.get(
         `${base}/:script_id`,
-        { config: available, schema: { operationId: op('getScript'), summary: `Get one script of a ${title}`, tags, params: ScriptParams, response: { 200: Type.Ref(ScriptMetadata), ...SCRIPT_ERRORS } } },
-        async (request) => {
+        { config: read, schema: { operationId: op('getScript'), summary: `Get one script of a ${title}`, tags, params: ScriptParams, response: { 200: Type.Ref(ScriptMetadata), ...SCRIPT_ERRORS } } },
+        async (request, reply) => {
+          const scriptId = (request.params as Record<string, string>).script_id;
+          const plugin = plugins?.(request.entity);
+          if (plugin) return sendResult(reply, await plugin.get(scriptId));
           const s = svc();
-          const r = resolve(request, false);
-          return scriptView(r, s.get(r, (request.params as Record<string, string>).script_id), s.settings.defaultTimeoutSec);
+          const r = entityOf(request);
+          return scriptView(r, s.get(r, scriptId), s.settings.defaultTimeoutSec);
         },
       );
 
       app.delete(
         `${base}/:script_id`,
-        { config: { ...available, role: 'configurator' }, schema: { operationId: op('deleteScript'), summary: `Delete an uploaded script of a ${title}`, tags, params: ScriptParams, response: { 204: Type.Null(), ...SCRIPT_ERRORS } } },
+        { config: { ...write, role: 'configurator' as const }, schema: { operationId: op('deleteScript'), summary: `Delete an uploaded script of a ${title}`, tags, params: ScriptParams, response: { 204: Type.Null(), ...SCRIPT_ERRORS } } },
         async (request, reply) => {
-          const s = svc();
-          const r = resolve(request, true);
-          s.remove(r, (request.params as Record<string, string>).script_id, actorOf(request));
+          const scriptId = (request.params as Record<string, string>).script_id;
+          const plugin = plugins?.(request.entity);
+          if (plugin) await plugin.remove(scriptId);
+          else svc().remove(entityOf(request), scriptId, actorOf(request));
           reply.status(204).send(null);
         },
       );
@@ -225,7 +239,7 @@ export function scriptsRoutes(ctx: GatewayContext, getService: () => ScriptsServ
       app.post(
         `${base}/:script_id/executions`,
         {
-          config: { ...available, role: 'operator' },
+          config: { ...write, role: 'operator' as const },
           schema: {
             operationId: op('startScriptExecution'),
             summary: `Run a script on a ${title} (202 + Location of the execution)`,
@@ -236,10 +250,17 @@ export function scriptsRoutes(ctx: GatewayContext, getService: () => ScriptsServ
           },
         },
         async (request, reply) => {
-          const s = svc();
-          const r = resolve(request, true);
+          const r = entityOf(request);
           const scriptId = (request.params as Record<string, string>).script_id;
-          const view = s.start(r, scriptId, request.body as never, actorOf(request));
+          const plugin = plugins?.(request.entity);
+          if (plugin) {
+            const body = request.body as { execution_type: string; parameters?: unknown };
+            const view = await plugin.start(scriptId, body);
+            const id = (view as { id?: unknown } | null)?.id;
+            if (typeof id === 'string') reply.header('Location', `${API_BASE}/${segment}/${r.id}/scripts/${scriptId}/executions/${encodeURIComponent(id)}`);
+            return sendResult(reply, new Verbatim(view), 202);
+          }
+          const view = svc().start(r, scriptId, request.body as never, actorOf(request));
           reply.status(202).header('Location', `${API_BASE}/${segment}/${r.id}/scripts/${scriptId}/executions/${view.id}`);
           return view;
         },
@@ -248,19 +269,19 @@ export function scriptsRoutes(ctx: GatewayContext, getService: () => ScriptsServ
       const execPath = `${base}/:script_id/executions/:execution_id`;
       app.get(
         execPath,
-        { config: available, schema: { operationId: op('getScriptExecution'), summary: `Status, progress and result of a script execution on a ${title}`, tags, params: ExecParams, response: { 200: ExecutionRef, ...SCRIPT_ERRORS } } },
-        async (request) => {
-          const s = svc();
-          const r = resolve(request, false);
+        { config: read, schema: { operationId: op('getScriptExecution'), summary: `Status, progress and result of a script execution on a ${title}`, tags, params: ExecParams, response: { 200: ExecutionRef, ...SCRIPT_ERRORS } } },
+        async (request, reply) => {
           const p = request.params as Record<string, string>;
-          return s.execution(r, p.script_id, p.execution_id);
+          const plugin = plugins?.(request.entity);
+          if (plugin) return sendResult(reply, await plugin.execution(p.script_id, p.execution_id));
+          return svc().execution(entityOf(request), p.script_id, p.execution_id);
         },
       );
 
       app.put(
         execPath,
         {
-          config: { ...available, role: 'operator' },
+          config: { ...write, role: 'operator' as const },
           schema: {
             operationId: op('controlScriptExecution'),
             summary: `Stop (SIGTERM) or kill (SIGKILL) a running script execution on a ${title}`,
@@ -270,22 +291,23 @@ export function scriptsRoutes(ctx: GatewayContext, getService: () => ScriptsServ
             response: { 200: ExecutionRef, ...SCRIPT_ERRORS },
           },
         },
-        async (request) => {
-          const s = svc();
-          const r = resolve(request, true);
+        async (request, reply) => {
           const p = request.params as Record<string, string>;
-          return s.control(r, p.script_id, p.execution_id, (request.body as { action: 'stop' | 'forced_termination' }).action, actorOf(request));
+          const action = (request.body as { action: 'stop' | 'forced_termination' }).action;
+          const plugin = plugins?.(request.entity);
+          if (plugin) return sendResult(reply, await plugin.control(p.script_id, p.execution_id, action));
+          return svc().control(entityOf(request), p.script_id, p.execution_id, action, actorOf(request));
         },
       );
 
       app.delete(
         execPath,
-        { config: { ...available, role: 'operator' }, schema: { operationId: op('deleteScriptExecution'), summary: `Remove a finished script execution record on a ${title}`, tags, params: ExecParams, response: { 204: Type.Null(), ...SCRIPT_ERRORS } } },
+        { config: { ...write, role: 'operator' as const }, schema: { operationId: op('deleteScriptExecution'), summary: `Remove a finished script execution record on a ${title}`, tags, params: ExecParams, response: { 204: Type.Null(), ...SCRIPT_ERRORS } } },
         async (request, reply) => {
-          const s = svc();
-          const r = resolve(request, true);
           const p = request.params as Record<string, string>;
-          s.removeExecution(r, p.script_id, p.execution_id, actorOf(request));
+          const plugin = plugins?.(request.entity);
+          if (plugin) await plugin.removeExecution(p.script_id, p.execution_id);
+          else svc().removeExecution(entityOf(request), p.script_id, p.execution_id, actorOf(request));
           reply.status(204).send(null);
         },
       );

@@ -49,7 +49,6 @@ export function createSubscriptionsFeature(_config?: GatewayConfig, opts: Subscr
       return registerSubscriptionRoutes({
         manager,
         samplers: getSamplers(ctx),
-        resolver: ctx.resolver,
         sse: ctx.sse,
         maxDuration: ctx.config.value<number>('sse.max_duration_sec'),
         keepaliveMs: opts.keepaliveMs ?? 15_000,

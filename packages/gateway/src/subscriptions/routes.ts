@@ -5,7 +5,7 @@ import { API_BASE, type HttpApp } from '../http/app-types.js';
 import { EntityId, GenericError } from '../http/schemas.js';
 import { SovdError } from '../sovd/errors.js';
 import type { SseHub } from '../http/sse.js';
-import { ID_PARAM, type EntityResolver } from '../entity-scope/index.js';
+import { ID_PARAM, } from '../entity-scope/index.js';
 import type { CollectionSamplerRegistry } from '../sampling/index.js';
 import type { SubscriptionManager } from './manager.js';
 import { subscriptionView } from './model.js';
@@ -53,7 +53,6 @@ const ERR = { 400: GenericError, 404: GenericError, 409: GenericError, 503: Gene
 export interface SubscriptionRouteDeps {
   manager: SubscriptionManager;
   samplers: CollectionSamplerRegistry;
-  resolver: EntityResolver;
   sse: SseHub;
   maxDuration: number;
   keepaliveMs: number;
@@ -75,19 +74,18 @@ export function registerSubscriptionRoutes(deps: SubscriptionRouteDeps) {
       const ItemParams = Type.Object({ [idParam]: EntityId('Entity id'), subscription_id: Type.String({ minLength: 1, maxLength: 256 }) });
       const op = segment.charAt(0).toUpperCase() + segment.slice(1, -1);
       const tags = ['cyclic-subscriptions'];
-      const resolve = (request: FastifyRequest, mutating: boolean) => {
-        return deps.resolver.resolve(segment, (request.params as Record<string, string>)[idParam], { collection: 'cyclic-subscriptions', mutating, client: request.client });
-      };
-      const subOf = (request: FastifyRequest, mutating: boolean) => {
-        const { type, entity } = resolve(request, mutating);
+      const read = { entity: { segment, collection: 'cyclic-subscriptions' as const } };
+      const write = { entity: { segment, collection: 'cyclic-subscriptions' as const, mutating: true }, role: 'operator' as const };
+      const subOf = (request: FastifyRequest) => {
+        const { type, entity } = request.entity;
         return deps.manager.get(type, entity.id, (request.params as Record<string, string>).subscription_id);
       };
 
       app.post(
         base,
-        { attachValidation: true, config: { role: 'operator' }, schema: { operationId: `create${op}CyclicSubscription`, summary: 'Create a cyclic subscription', tags, params: Params, body: CreateBody, response: { 201: SubRef, ...ERR } } },
+        { attachValidation: true, config: write, schema: { operationId: `create${op}CyclicSubscription`, summary: 'Create a cyclic subscription', tags, params: Params, body: CreateBody, response: { 201: SubRef, ...ERR } } },
         async (request, reply) => {
-          const { type, entity } = resolve(request, true);
+          const { type, entity } = request.entity;
           const body = (request.body ?? {}) as Record<string, unknown>;
           if (body.protocol !== undefined && body.protocol !== 'sse') {
             throw new SovdError('x-medkit-unsupported-protocol', `Unsupported protocol '${String(body.protocol)}'; only sse`, { protocol: body.protocol });
@@ -104,17 +102,17 @@ export function registerSubscriptionRoutes(deps: SubscriptionRouteDeps) {
       );
       app.get(
         base,
-        { schema: { operationId: `list${op}CyclicSubscriptions`, summary: 'Cyclic subscriptions of the entity', tags, params: Params, response: { 200: Type.Object({ items: Type.Array(SubRef) }), ...ERR } } },
+        { config: read, schema: { operationId: `list${op}CyclicSubscriptions`, summary: 'Cyclic subscriptions of the entity', tags, params: Params, response: { 200: Type.Object({ items: Type.Array(SubRef) }), ...ERR } } },
         async (request) => {
-          const { type, entity } = resolve(request, false);
+          const { type, entity } = request.entity;
           return { items: deps.manager.list(type, entity.id).map((s) => subscriptionView(s, API_BASE)) };
         },
       );
       app.get(
         `${base}/:subscription_id/events`,
-        { schema: { operationId: `stream${op}CyclicSubscription`, summary: 'SSE stream: one EventEnvelope per interval', tags, params: ItemParams, produces: ['text/event-stream'], response: { 200: Type.String({ description: 'text/event-stream' }), ...ERR } } },
+        { config: read, schema: { operationId: `stream${op}CyclicSubscription`, summary: 'SSE stream: one EventEnvelope per interval', tags, params: ItemParams, produces: ['text/event-stream'], response: { 200: Type.String({ description: 'text/event-stream' }), ...ERR } } },
         async (request, reply) => {
-          const s = subOf(request, false);
+          const s = subOf(request);
           const stream = deps.sse.start(request, reply, deps.keepaliveMs);
           void deps.manager.stream(s, stream);
           return reply;
@@ -122,14 +120,14 @@ export function registerSubscriptionRoutes(deps: SubscriptionRouteDeps) {
       );
       app.get(
         `${base}/:subscription_id`,
-        { schema: { operationId: `get${op}CyclicSubscription`, summary: 'One cyclic subscription', tags, params: ItemParams, response: { 200: SubRef, ...ERR } } },
-        async (request) => subscriptionView(subOf(request, false), API_BASE),
+        { config: read, schema: { operationId: `get${op}CyclicSubscription`, summary: 'One cyclic subscription', tags, params: ItemParams, response: { 200: SubRef, ...ERR } } },
+        async (request) => subscriptionView(subOf(request), API_BASE),
       );
       app.put(
         `${base}/:subscription_id`,
-        { attachValidation: true, config: { role: 'operator' }, schema: { operationId: `update${op}CyclicSubscription`, summary: 'Change interval and/or duration (duration counts from now)', tags, params: ItemParams, body: UpdateBody, response: { 200: SubRef, ...ERR } } },
+        { attachValidation: true, config: write, schema: { operationId: `update${op}CyclicSubscription`, summary: 'Change interval and/or duration (duration counts from now)', tags, params: ItemParams, body: UpdateBody, response: { 200: SubRef, ...ERR } } },
         async (request) => {
-          const s = subOf(request, true);
+          const s = subOf(request);
           const body = (request.body ?? {}) as Record<string, unknown>;
           const change = {
             ...(body.interval !== undefined ? { interval: parseInterval(body.interval) } : {}),
@@ -141,9 +139,9 @@ export function registerSubscriptionRoutes(deps: SubscriptionRouteDeps) {
       );
       app.delete(
         `${base}/:subscription_id`,
-        { config: { role: 'operator' }, schema: { operationId: `delete${op}CyclicSubscription`, summary: 'Delete a cyclic subscription (closes its streams)', tags, params: ItemParams, response: { 204: Type.Null(), ...ERR } } },
+        { config: write, schema: { operationId: `delete${op}CyclicSubscription`, summary: 'Delete a cyclic subscription (closes its streams)', tags, params: ItemParams, response: { 204: Type.Null(), ...ERR } } },
         async (request, reply) => {
-          deps.manager.remove(subOf(request, true));
+          deps.manager.remove(subOf(request));
           return reply.code(204).send(null);
         },
       );

@@ -92,7 +92,6 @@ export function createTriggersFeature(_config?: GatewayConfig, opts: TriggersFea
       return registerTriggerRoutes({
         engine,
         conditions,
-        resolver: ctx.resolver,
         sse: ctx.sse,
         enabled: ctx.config.value<boolean>('triggers.enabled'),
         keepaliveMs: opts.keepaliveMs ?? 15_000,

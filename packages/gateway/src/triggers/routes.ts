@@ -5,7 +5,7 @@ import { API_BASE, type HttpApp } from '../http/app-types.js';
 import { EntityId, GenericError, Opaque } from '../http/schemas.js';
 import { SovdError } from '../sovd/errors.js';
 import type { SseHub } from '../http/sse.js';
-import { ENTITY_SEGMENTS, ID_PARAM, type EntityResolver } from '../entity-scope/index.js';
+import { ENTITY_SEGMENTS, ID_PARAM, } from '../entity-scope/index.js';
 import type { ConditionRegistry } from './conditions.js';
 import type { TriggerEngine } from './engine.js';
 import { triggerView } from './model.js';
@@ -73,7 +73,6 @@ const ERR = { 400: GenericError, 404: GenericError, 409: GenericError, 501: Gene
 export interface TriggerRouteDeps {
   engine: TriggerEngine;
   conditions: ConditionRegistry;
-  resolver: EntityResolver;
   sse: SseHub;
   enabled: boolean;
   keepaliveMs: number;
@@ -87,7 +86,7 @@ function checkBody(request: FastifyRequest): void {
 
 export function registerTriggerRoutes(deps: TriggerRouteDeps) {
   return (app: HttpApp): void => {
-    const available = routeAvailability(deps.enabled);
+    const available = routeAvailability(deps.enabled, 'Triggers not available');
     app.addSchema(TriggerSchema);
     const TriggerRef = Type.Ref(TriggerSchema);
     for (const segment of ENTITY_SEGMENTS) {
@@ -97,20 +96,18 @@ export function registerTriggerRoutes(deps: TriggerRouteDeps) {
       const ItemParams = Type.Object({ [idParam]: EntityId('Entity id'), trigger_id: Type.String({ minLength: 1, maxLength: 256 }) });
       const op = segment.charAt(0).toUpperCase() + segment.slice(1, -1);
       const tags = ['triggers'];
-      const resolve = (request: FastifyRequest, mutating: boolean) => {
-        if (!deps.enabled) throw new SovdError('not-implemented', 'Triggers not available');
-        return deps.resolver.resolve(segment, (request.params as Record<string, string>)[idParam], { collection: 'triggers', mutating, client: request.client });
-      };
-      const triggerOf = (request: FastifyRequest, mutating: boolean) => {
-        const { type, entity } = resolve(request, mutating);
+      const read = { ...available, entity: { segment, collection: 'triggers' as const } };
+      const write = { ...available, entity: { segment, collection: 'triggers' as const, mutating: true }, role: 'operator' as const };
+      const triggerOf = (request: FastifyRequest) => {
+        const { type, entity } = request.entity;
         return deps.engine.get(type, entity.id, (request.params as Record<string, string>).trigger_id);
       };
 
       app.post(
         base,
-        { attachValidation: true, config: { ...available, role: 'operator' }, schema: { operationId: `create${op}Trigger`, summary: 'Create a condition trigger', tags, params: Params, body: CreateBody, response: { 201: TriggerRef, ...ERR } } },
+        { attachValidation: true, config: write, schema: { operationId: `create${op}Trigger`, summary: 'Create a condition trigger', tags, params: Params, body: CreateBody, response: { 201: TriggerRef, ...ERR } } },
         async (request, reply) => {
-          const { type, entity } = resolve(request, true);
+          const { type, entity } = request.entity;
           checkBody(request);
           const input = parseTriggerBody(request.body, { segment, id: entity.id }, deps.conditions);
           const t = deps.engine.create({ ...input, entityType: type });
@@ -121,17 +118,17 @@ export function registerTriggerRoutes(deps: TriggerRouteDeps) {
       );
       app.get(
         base,
-        { config: available, schema: { operationId: `list${op}Triggers`, summary: 'Triggers of the entity', tags, params: Params, response: { 200: Type.Object({ items: Type.Array(TriggerRef) }), ...ERR } } },
+        { config: read, schema: { operationId: `list${op}Triggers`, summary: 'Triggers of the entity', tags, params: Params, response: { 200: Type.Object({ items: Type.Array(TriggerRef) }), ...ERR } } },
         async (request) => {
-          const { type, entity } = resolve(request, false);
+          const { type, entity } = request.entity;
           return { items: deps.engine.list(type, entity.id).map((t) => triggerView(t, API_BASE)) };
         },
       );
       app.get(
         `${base}/:trigger_id/events`,
-        { config: available, schema: { operationId: `stream${op}TriggerEvents`, summary: 'SSE stream of trigger events (EventEnvelope frames with id lines)', tags, params: ItemParams, produces: ['text/event-stream'], response: { 200: Type.String({ description: 'text/event-stream' }), ...ERR } } },
+        { config: read, schema: { operationId: `stream${op}TriggerEvents`, summary: 'SSE stream of trigger events (EventEnvelope frames with id lines)', tags, params: ItemParams, produces: ['text/event-stream'], response: { 200: Type.String({ description: 'text/event-stream' }), ...ERR } } },
         async (request, reply) => {
-          const t = triggerOf(request, false);
+          const t = triggerOf(request);
           if (!deps.engine.canStream(t)) throw new SovdError('resource-not-found', 'Trigger is no longer active', { trigger_id: t.id });
           const stream = deps.sse.start(request, reply, deps.keepaliveMs);
           // A HEAD request's stream is closed from the start: attaching it would consume pending events.
@@ -141,18 +138,18 @@ export function registerTriggerRoutes(deps: TriggerRouteDeps) {
       );
       app.get(
         `${base}/:trigger_id`,
-        { config: available, schema: { operationId: `get${op}Trigger`, summary: 'One trigger', tags, params: ItemParams, response: { 200: TriggerRef, ...ERR } } },
-        async (request) => triggerView(triggerOf(request, false), API_BASE),
+        { config: read, schema: { operationId: `get${op}Trigger`, summary: 'One trigger', tags, params: ItemParams, response: { 200: TriggerRef, ...ERR } } },
+        async (request) => triggerView(triggerOf(request), API_BASE),
       );
       app.put(
         `${base}/:trigger_id`,
         {
           attachValidation: true,
-          config: { ...available, role: 'operator' },
+          config: write,
           schema: { operationId: `update${op}Trigger`, summary: 'Set a new lifetime (restarts the expiry clock)', tags, params: ItemParams, body: Type.Object({ lifetime: Lifetime }), response: { 200: TriggerRef, ...ERR } },
         },
         async (request) => {
-          const t = triggerOf(request, true);
+          const t = triggerOf(request);
           const body = request.body as { lifetime?: unknown } | undefined;
           if (body?.lifetime === undefined) throw new SovdError('invalid-parameter', 'lifetime is required', { parameter: 'lifetime' });
           deps.engine.setLifetime(t, parseLifetime(body.lifetime));
@@ -161,9 +158,9 @@ export function registerTriggerRoutes(deps: TriggerRouteDeps) {
       );
       app.delete(
         `${base}/:trigger_id`,
-        { config: { ...available, role: 'operator' }, schema: { operationId: `delete${op}Trigger`, summary: 'Delete a trigger (closes its streams)', tags, params: ItemParams, response: { 204: Type.Null(), ...ERR } } },
+        { config: write, schema: { operationId: `delete${op}Trigger`, summary: 'Delete a trigger (closes its streams)', tags, params: ItemParams, response: { 204: Type.Null(), ...ERR } } },
         async (request, reply) => {
-          deps.engine.remove(triggerOf(request, true));
+          deps.engine.remove(triggerOf(request));
           return reply.code(204).send(null);
         },
       );

@@ -83,7 +83,7 @@ export function updatesRoutes(getManager: () => UpdateManager | undefined) {
   const statusLocation = (id: string) => `${API_BASE}/updates/${id}/status`;
 
   return (app: HttpApp): void => {
-    const available = routeAvailability(getManager() !== undefined);
+    const available = routeAvailability(getManager() !== undefined, 'Software updates not available');
     app.addSchema(UpdateStatusSchema);
     const StatusRef = Type.Ref(UpdateStatusSchema);
 

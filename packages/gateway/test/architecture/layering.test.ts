@@ -22,6 +22,13 @@ describe('gateway layering rule', () => {
     expect(await restricted('web-ui/feature.ts', "import s from '@fastify/static';\nexport const x = s;\n")).toHaveLength(1);
   });
 
+  it("rejects a feature's own http/ folder in its domain code, and anything above it in its wiring", async () => {
+    expect(await restricted('faults/gateway/service.ts', "import { FaultSseFanout } from '../http/sse-fanout.js';\nexport const x = FaultSseFanout;\n")).toHaveLength(1);
+    expect(await restricted('faults/index.ts', "export { REPLAY_TRUNCATED_EVENT } from './http/sse-fanout.js';\n")).toHaveLength(1);
+    expect(await restricted('faults/feature.ts', "import { SseHub } from '../http/sse.js';\nexport const x = SseHub;\n")).toHaveLength(1);
+    expect(await restricted('faults/feature.ts', "import { x } from '../fleet/http/live.js';\nexport const y = x;\n")).toHaveLength(1);
+  });
+
   it('allows them in the HTTP layer and route files, and allows a feature folder its own http/', async () => {
     expect(await restricted('locks/routes.ts', "import type { HttpApp } from '../http/app-types.js';\nexport type X = HttpApp;\n")).toEqual([]);
     expect(await restricted('faults/http/fault-routes.ts', "import type { FastifyRequest } from 'fastify';\nexport type X = FastifyRequest;\n")).toEqual([]);

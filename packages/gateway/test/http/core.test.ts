@@ -64,7 +64,7 @@ describe('HTTP core', () => {
       expect(body.api_base).toBe('/api/v1');
       expect(body.endpoints).toContain('GET /api/v1/health');
       expect(body.endpoints).toContain('POST /api/v1/echo/{thing_id}');
-      expect(Object.keys(body.capabilities)).toHaveLength(17);
+      expect(Object.keys(body.capabilities)).toHaveLength(21);
       // Flags follow the routes: this gateway has an echo route but no entity collections.
       expect(body.capabilities.discovery).toBe(false);
     }

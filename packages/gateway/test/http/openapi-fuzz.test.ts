@@ -128,7 +128,7 @@ describe('OpenAPI-driven HTTP fuzzing', () => {
       }
       statuses.set(res.status, (statuses.get(res.status) ?? 0) + 1);
       // 501 not-implemented is the answer api.md §23 prescribes for the SOVD resources medkit does not
-      // implement (data-lists, communication-logs, ...) and for disabled features; any other 5xx fails.
+      // implement and for disabled features; any other 5xx fails.
       const notImplemented = res.status === 501 && (r.method === 'HEAD' || /"error_code":"not-implemented"/.test(res.text));
       if (res.status >= 500 && !notImplemented) failures.push(`${r.label} → ${res.status} ${res.text.slice(0, 300)}`);
       else if (res.status >= 400 && r.method !== 'HEAD') {

@@ -50,7 +50,7 @@ async function flags(url: string): Promise<Record<string, boolean>> {
  * Each feature off: left out of the gateway (by feature name) or switched off by configuration, so its
  * routes are missing or answer 501. All in one gateway: starting one per flag takes too long on CI.
  */
-const OFF_FEATURES = ['entities', 'aggregation', 'data', 'operations', 'configurations', 'faults', 'logs', 'subscriptions'];
+const OFF_FEATURES = ['entities', 'aggregation', 'data', 'operations', 'configurations', 'faults', 'logs', 'subscriptions', 'modes', 'data-lists', 'clear-data', 'communication-logs'];
 const OFF_FLAGS: FlatConfig = { 'locking.enabled': false, 'triggers.enabled': false, 'updates.enabled': false, 'scripts.scripts_dir': '' };
 const RESOURCE_FLAGS = Object.keys(CAPABILITY_ROUTES).filter((c) => c !== 'authentication') as RouteCapability[];
 
@@ -61,7 +61,7 @@ describe('root capabilities follow the routes', () => {
     const g = await gateway({ flags: { 'updates.enabled': true, 'scripts.scripts_dir': scriptsDir } });
     try {
       const caps = await flags(g.url);
-      expect(Object.keys(caps)).toHaveLength(17);
+      expect(Object.keys(caps)).toHaveLength(21);
       for (const cap of RESOURCE_FLAGS) {
         expect(await answers(g.url, cap), `${cap} route answers`).toBe(true);
         expect(caps[cap], cap).toBe(true);

@@ -1,5 +1,7 @@
 // The entities feature: runs discovery (manifest, runtime graph, plugins) into the entity cache,
 // installs the cache behind the shared resolver, reports on /health and serves the discovery routes.
+import type { EntityType } from '../model.js';
+import { ID_PARAM, TYPE_TO_SEGMENT } from '../../entity-scope/collections.js';
 import type { GatewayFeature } from '../../feature.js';
 import { discoveryOptionsFromConfig } from '../config-options.js';
 import type { DiscoveryLayer } from '../pipeline/layer.js';
@@ -49,10 +51,17 @@ export function createEntitiesFeature(opts: EntitiesFeatureOptions = {}): Gatewa
     routes: (ctx) => {
       const plugins = ctx.services.find(PLUGINS_SERVICE);
       const decorate = plugins && plugins.list.length > 0 ? plugins.detailOf.bind(plugins) : undefined;
+      // Read from the route index on first use (every route is registered before the server listens).
+      const served = new Map<EntityType, readonly string[]>();
+      const resources = (type: EntityType): readonly string[] => {
+        let r = served.get(type);
+        if (!r) served.set(type, (r = ctx.capabilities.entityResources(TYPE_TO_SEGMENT[type], ID_PARAM[TYPE_TO_SEGMENT[type]])));
+        return r;
+      };
       return registerDiscoveryRoutes({
         cache: () => mgr().cache,
         resolver: ctx.resolver,
-        detailOptions: () => ({ scripts: ctx.capabilities.has('scripts'), locking: ctx.capabilities.has('locking'), plugins: decorate }),
+        detailOptions: () => ({ scripts: ctx.capabilities.has('scripts'), locking: ctx.capabilities.has('locking'), resources, plugins: decorate }),
       });
     },
     start() {

@@ -169,6 +169,15 @@ export function registerDiscoveryRoutes(deps: DiscoveryRouteDeps) {
     app.addSchema(EntityDetail);
     // Top-level lists are the hot path (UI polling, fleets): memoise the body per cache generation.
     const listCache = new Map<EntityType, { generation: number; body: string }>();
+    // Detail bodies of one cache generation (at most one per entity; dropped when the generation moves).
+    const detailCache = {
+      generation: -1,
+      bodies: new Map<string, string>(),
+      clear(generation: number) {
+        this.generation = generation;
+        this.bodies.clear();
+      },
+    };
 
     for (const segment of Object.keys(SEGMENT_TO_TYPE) as EntitySegment[]) {
       const type = SEGMENT_TO_TYPE[segment];
@@ -216,7 +225,24 @@ export function registerDiscoveryRoutes(deps: DiscoveryRouteDeps) {
             response: { 200: Type.Ref(EntityDetail), 400: GenericError, 404: GenericError },
           },
         },
-        async (req: FastifyRequest) => detail(type, req.entity.entity, deps.detailOptions()),
+        // detail() builds exactly the documented shape; the native JSON.stringify is ~10% of a request cheaper
+        // than the schema serializer (its union and additionalProperties paths), which matters on this hot route.
+        // Without plugins the body depends only on the entity, so it is memoised per cache generation like the
+        // lists (plugins decorate details from their own state, so then it is built each time).
+        async (req: FastifyRequest, reply: FastifyReply) => {
+          const opts = deps.detailOptions();
+          const entity = req.entity.entity;
+          let body: string | undefined;
+          if (opts.plugins) body = JSON.stringify(detail(type, entity, opts));
+          else {
+            const generation = deps.cache().generation;
+            if (detailCache.generation !== generation) detailCache.clear(generation);
+            const key = `${type}/${entity.id}`;
+            body = detailCache.bodies.get(key);
+            if (body === undefined) detailCache.bodies.set(key, (body = JSON.stringify(detail(type, entity, opts))));
+          }
+          return reply.type('application/json; charset=utf-8').serializer((b: string) => b).send(body);
+        },
       );
 
       app.get(

@@ -19,6 +19,8 @@ export interface ListItem {
 export interface DetailOptions {
   scripts: boolean;
   locking: boolean;
+  /** Resource collections served for the type beyond the fixed ones (modes, data-lists, ...: from the route index). */
+  resources?: (type: EntityType) => readonly string[];
   /** Plugin contributions (gateway.md §2.4, §3.8): capabilities to add or remove, `x-medkit.plugins` metadata. */
   plugins?: (type: EntityType, e: Entity) => { add: string[]; remove: string[]; metadata?: Record<string, unknown> };
 }
@@ -181,6 +183,10 @@ export function detail(type: EntityType, e: Entity, opts: DetailOptions): Record
   if (type === 'function') {
     const f = e as SovdFunction;
     if (f.depends_on.length > 0) links['depends-on'] = f.depends_on.map((d) => href('function', d));
+  }
+  for (const name of opts.resources?.(type) ?? []) {
+    out[name] = `${self}/${name}`;
+    caps.push(name);
   }
   const fromPlugins = opts.plugins?.(type, e);
   if (fromPlugins) {

@@ -47,8 +47,9 @@ function common(m: MapReader): { name?: string; description?: string; translatio
   return out;
 }
 
-function lockBlock(m: MapReader): Record<string, unknown> | undefined {
-  const v = m.js('lock');
+/** A raw object block (`lock`, `modes`) interpreted by its feature. */
+function lockBlock(m: MapReader, key: 'lock' | 'modes' = 'lock'): Record<string, unknown> | undefined {
+  const v = m.js(key);
   return v && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : undefined;
 }
 
@@ -113,6 +114,8 @@ export function readComponents(
     if (identity) c.identity = identity;
     const lock = lockBlock(m);
     if (lock) c.lock = lock;
+    const modes = lockBlock(m, 'modes');
+    if (modes) c.modes = modes;
     out.push(located(c, m));
     readComponents(m.maps('subcomponents', 'subcomponent'), issues, id, out);
   }
@@ -125,7 +128,7 @@ export function readAssets(list: MapReader[], issues: IssueSink, out: Located<Co
     if (id === undefined) continue;
     const scalars: Record<string, string> = {};
     for (const k of m.keys()) {
-      if (k === 'depends_on' || k === 'tags' || k === 'external' || k === 'lock') continue;
+      if (k === 'depends_on' || k === 'tags' || k === 'external' || k === 'lock' || k === 'modes') continue;
       // Non-scalar extras (maps, lists) are not nameplate material; skip them silently.
       if (!isScalar(m.node(k))) continue;
       const v = m.str(k);
@@ -172,6 +175,8 @@ export function readApps(list: MapReader[], issues: IssueSink, out: Located<App>
     if (binding) app.ros_binding = binding;
     const lock = lockBlock(m);
     if (lock) app.lock = lock;
+    const modes = lockBlock(m, 'modes');
+    if (modes) app.modes = modes;
     out.push(located(app, m));
   }
 }

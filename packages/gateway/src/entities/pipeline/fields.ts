@@ -53,6 +53,7 @@ export const GROUP_FIELDS: Readonly<Record<EntityType, Readonly<Record<FieldGrou
       ['category', 'scalar'],
       ['host_metadata', 'object'],
       ['lock', 'object'],
+      ['modes', 'object'],
     ],
   },
   app: {
@@ -75,6 +76,7 @@ export const GROUP_FIELDS: Readonly<Record<EntityType, Readonly<Record<FieldGrou
       ['external', 'tristate'],
       ['category', 'scalar'],
       ['lock', 'object'],
+      ['modes', 'object'],
     ],
   },
   function: {

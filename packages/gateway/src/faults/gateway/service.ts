@@ -1,5 +1,6 @@
 // The 'faults' gateway service: the fault system plus what other features need to use it (entity scope,
-// REST views, the SSE fan-out). Aggregation, triggers and subscriptions find it in `ctx.services`.
+// REST views). Aggregation, triggers and subscriptions find it in `ctx.services`. The /faults/stream
+// timeline and SSE fan-out are HTTP and live in faults/http/fault-stream.ts.
 import type { EntityCache } from '../../entities/cache.js';
 import type { Entity, EntityType } from '../../entities/model.js';
 import type { ClientIdentity, EntityResolver } from '../../entity-scope/index.js';
@@ -10,8 +11,6 @@ import type { ReportFaultRequest } from '../validation.js';
 import { clearFaults } from '../query/clear.js';
 import { FaultEntityIndex } from './entity-scope.js';
 import type { FaultScope, SourceEntity } from './entity-scope.js';
-import { FaultSseFanout } from '../http/sse-fanout.js';
-import { FaultStreamTimeline } from '../http/stream-timeline.js';
 import { FaultViews } from './views.js';
 import { token, type Token } from '../../registry/index.js';
 
@@ -20,22 +19,14 @@ export const FAULTS_SERVICE: Token<FaultsService> = token('faults');
 export class FaultsService {
   readonly entities: FaultEntityIndex;
   readonly views: FaultViews;
-  /** What /faults/stream carries: local events and relayed peer events on one id sequence. */
-  readonly timeline: FaultStreamTimeline;
-  readonly fanout: FaultSseFanout;
 
-  /** `replayCapacity`: events kept for `Last-Event-ID` replay (`faults.event_replay_buffer`). */
   constructor(
     readonly system: FaultSystem,
     private readonly resolver: EntityResolver,
     cache: () => EntityCache | undefined,
-    replayCapacity = 100,
   ) {
     this.entities = new FaultEntityIndex(cache);
     this.views = new FaultViews(system, this.entities);
-    const entityOf = (e: { fault: FaultRecord }) => (e.fault.reporting_sources.length > 0 ? this.entities.entityOf(e.fault.reporting_sources[0]) : undefined);
-    this.timeline = new FaultStreamTimeline(system.manager.events, entityOf, replayCapacity);
-    this.fanout = new FaultSseFanout(this.timeline);
   }
 
   get manager(): FaultManager {

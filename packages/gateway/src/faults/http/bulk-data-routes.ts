@@ -9,8 +9,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { API_BASE, type HttpApp } from '../../http/app-types.js';
 import { SovdError } from '../../sovd/errors.js';
 import { EntityId, GenericError } from '../../http/schemas.js';
-import type { EntityResolver, EntitySegment } from '../../entity-scope/index.js';
-import type { Area, Component, Entity, EntityType } from '../../entities/model.js';
+import type { EntityRouteSpec, EntitySegment } from '../../entity-scope/index.js';
 import { listRosbagDescriptors, resolveRosbagFile } from '../blackbox/recordings.js';
 import type { BulkUploadStore } from '../bulk-data/upload-store.js';
 import type { FaultsService } from '../gateway/service.js';
@@ -22,7 +21,6 @@ const tags = ['bulk-data'];
 
 export interface BulkDataDeps {
   service: FaultsService;
-  resolver: EntityResolver;
   uploads: BulkUploadStore;
   /** Configured upload categories (without `rosbags`). */
   categories: readonly string[];
@@ -36,30 +34,19 @@ interface EntityPath {
   op: string;
   params: Record<string, ReturnType<typeof EntityId>>;
   segment: EntitySegment;
-  resolve(resolver: EntityResolver, params: Record<string, string>, mutating: boolean, clientId?: string): { type: EntityType; entity: Entity; segment: EntitySegment };
+  /** The entity the request pipeline resolves for this path. */
+  entity: EntityRouteSpec;
 }
 
 function simplePath(segment: EntitySegment, idParam: string, op: string): EntityPath {
-  return {
-    route: `${API_BASE}/${segment}/:${idParam}`, op, segment, params: { [idParam]: EntityId('Entity id') },
-    resolve(resolver, params, mutating, clientId) {
-      const r = resolver.resolve(segment, params[idParam], { collection: 'bulk-data', mutating, clientId });
-      return { ...r, segment };
-    },
-  };
+  return { route: `${API_BASE}/${segment}/:${idParam}`, op, segment, params: { [idParam]: EntityId('Entity id') }, entity: { segment, collection: 'bulk-data' } };
 }
 
 /** `/areas/{a}/subareas/{s}` and `/components/{c}/subcomponents/{s}`: the child must belong to the parent. */
 function childPath(segment: 'areas' | 'components', parentParam: string, childSeg: string, childParam: string, op: string): EntityPath {
   return {
     route: `${API_BASE}/${segment}/:${parentParam}/${childSeg}/:${childParam}`, op, segment, params: { [parentParam]: EntityId('Parent id'), [childParam]: EntityId('Child id') },
-    resolve(resolver, params, mutating, clientId) {
-      resolver.resolve(segment, params[parentParam]);
-      const r = resolver.resolve(segment, params[childParam], { collection: 'bulk-data', mutating, clientId });
-      const parent = segment === 'areas' ? (r.entity as Area).parent_area_id : (r.entity as Component).parent_component_id;
-      if (parent !== params[parentParam]) throw new SovdError('entity-not-found', `'${params[childParam]}' is not a child of '${params[parentParam]}'`, { entity_id: params[childParam] });
-      return { ...r, segment };
-    },
+    entity: { segment, collection: 'bulk-data', idParam: childParam, parentParam },
   };
 }
 
@@ -129,23 +116,21 @@ export async function registerBulkDataRoutes(app: HttpApp, deps: BulkDataDeps): 
     const params = Type.Object(p.params);
     const catParams = Type.Object({ ...p.params, category_id: Type.String({ minLength: 1, maxLength: 256 }) });
     const itemParams = Type.Object({ ...p.params, category_id: Type.String({ minLength: 1, maxLength: 256 }), file_id: Type.String({ minLength: 1, maxLength: 256 }) });
-    const resolve = (request: FastifyRequest) => p.resolve(deps.resolver, request.params as Record<string, string>, false);
+    const config = { entity: p.entity };
+    const resolve = (request: FastifyRequest) => ({ ...request.entity, segment: p.segment });
     const checkCategory = (category: string) => {
       if (!categories.includes(category)) throw new SovdError('resource-not-found', `Unknown bulk-data category '${category}'`, { category, allowed_values: categories.join(', ') });
     };
 
     app.get(
       base,
-      { schema: { operationId: `list${p.op}BulkDataCategories`, summary: 'Bulk-data categories (rosbags first)', tags, params, response: { 200: BulkDataCategoriesSchema, ...ERR } } },
-      async (request) => {
-        resolve(request);
-        return { items: categories };
-      },
+      { config, schema: { operationId: `list${p.op}BulkDataCategories`, summary: 'Bulk-data categories (rosbags first)', tags, params, response: { 200: BulkDataCategoriesSchema, ...ERR } } },
+      async () => ({ items: categories }),
     );
 
     app.get(
       `${base}/:category_id`,
-      { schema: { operationId: `list${p.op}BulkData`, summary: 'Descriptors of one category (rosbags: one per recording of in-scope faults)', tags, params: catParams, response: { 200: Type.Object({ items: Type.Array(DescriptorRef) }), ...ERR } } },
+      { config, schema: { operationId: `list${p.op}BulkData`, summary: 'Descriptors of one category (rosbags: one per recording of in-scope faults)', tags, params: catParams, response: { 200: Type.Object({ items: Type.Array(DescriptorRef) }), ...ERR } } },
       async (request) => {
         const { type, entity, segment } = resolve(request);
         const { category_id: category } = request.params as { category_id: string };
@@ -158,6 +143,7 @@ export async function registerBulkDataRoutes(app: HttpApp, deps: BulkDataDeps): 
     app.get(
       `${base}/:category_id/:file_id`,
       {
+        config,
         schema: {
           operationId: `download${p.op}BulkData`, summary: 'Download one item (rosbags: a recording id, or a fault code for its newest recording)', tags,
           params: itemParams, produces: ['application/octet-stream', 'application/x-mcap'], response: { 200: BinaryFile, ...ERR },
@@ -201,14 +187,14 @@ async function registerWrites(app: HttpApp, deps: BulkDataDeps, categories: stri
       uploadScope.post(
         `${API_BASE}/${segment}/:${idParam}/bulk-data/:category_id`,
         {
-          config: { role: 'operator' },
+          config: writeConfig(segment),
           schema: {
             operationId: `upload${op}BulkData`, summary: 'Upload a file (multipart: file, description, metadata); apps and components only', tags, consumes: ['multipart/form-data'],
             multipartForm: BulkDataUploadForm, params: catParams, response: { 201: DescriptorRef, ...ERR },
           },
         },
         async (request, reply) => {
-          const { entity } = resolveWrite(segment, idParam, request);
+          const { entity } = resolveWrite(segment, request);
           const { category_id: category } = request.params as { category_id: string };
           writable(category);
           const received = await receive(request, deps);
@@ -218,12 +204,16 @@ async function registerWrites(app: HttpApp, deps: BulkDataDeps, categories: stri
       );
     }
   }
-  function resolveWrite(segment: EntitySegment, idParam: string, request: FastifyRequest) {
-    const params = request.params as Record<string, string>;
-    const writesAllowed = segment === 'apps' || segment === 'components';
-    const r = deps.resolver.resolve(segment, params[idParam], { collection: 'bulk-data', mutating: writesAllowed, client: request.client });
-    if (!writesAllowed) throw new SovdError('invalid-request', `Bulk data cannot be written on ${segment}`, { entity_id: params[idParam] }, { status: 405 });
-    return r;
+  function writesAllowed(segment: EntitySegment): boolean {
+    return segment === 'apps' || segment === 'components';
+  }
+  // Writes on areas and functions resolve the entity first (404 before 405), without the lock check.
+  function writeConfig(segment: EntitySegment) {
+    return { entity: { segment, collection: 'bulk-data' as const, mutating: writesAllowed(segment) }, role: 'operator' as const };
+  }
+  function resolveWrite(segment: EntitySegment, request: FastifyRequest) {
+    if (!writesAllowed(segment)) throw new SovdError('invalid-request', `Bulk data cannot be written on ${segment}`, { entity_id: request.entity.entity.id }, { status: 405 });
+    return request.entity;
   }
 
   for (const segment of ['apps', 'components', 'areas', 'functions'] as const) {
@@ -233,9 +223,9 @@ async function registerWrites(app: HttpApp, deps: BulkDataDeps, categories: stri
     const itemParams = Type.Object({ [idParam]: EntityId('Entity id'), category_id: Type.String({ minLength: 1, maxLength: 256 }), file_id: Type.String({ minLength: 1, maxLength: 256 }) });
     app.delete(
       `${base}/:file_id`,
-      { config: { role: 'operator' }, schema: { operationId: `delete${op}BulkData`, summary: 'Delete an uploaded item', tags, params: itemParams, response: { 204: Type.Null(), ...ERR } } },
+      { config: writeConfig(segment), schema: { operationId: `delete${op}BulkData`, summary: 'Delete an uploaded item', tags, params: itemParams, response: { 204: Type.Null(), ...ERR } } },
       async (request, reply) => {
-        const { entity } = resolveWrite(segment, idParam, request);
+        const { entity } = resolveWrite(segment, request);
         const { category_id: category, file_id: fileId } = request.params as { category_id: string; file_id: string };
         writable(category);
         if (!deps.uploads.delete(segment, entity.id, category, fileId)) throw new SovdError('resource-not-found', `Bulk-data item not found: ${fileId}`, { entity_id: entity.id, category, file_id: fileId });

@@ -6,10 +6,10 @@ import { Type } from '@sinclair/typebox';
 import { API_BASE, type HttpApp } from '../../http/app-types.js';
 import type { SseHub } from '../../http/sse.js';
 import { GenericError } from '../../http/schemas.js';
-import type { FaultsService } from '../gateway/service.js';
+import type { FaultStream } from './fault-stream.js';
 
 export interface FaultStreamDeps {
-  service: FaultsService;
+  stream: FaultStream;
   sse: SseHub;
   /** 30 s per the spec; tests shorten it. */
   keepaliveMs: number;
@@ -40,7 +40,7 @@ export function registerFaultStreamRoute(app: HttpApp, deps: FaultStreamDeps): v
     },
     async (request, reply) => {
       const stream = deps.sse.start(request, reply, deps.keepaliveMs);
-      const { detach } = deps.service.fanout.attach(stream, lastEventId(request.headers['last-event-id']));
+      const { detach } = deps.stream.fanout.attach(stream, lastEventId(request.headers['last-event-id']));
       void stream.done.then(detach);
       return reply;
     },

@@ -1,0 +1,21 @@
+// The data-lists feature (api.md §23 [ours], docs/sovd-resources.md): the store and the routes.
+import type { GatewayFeature } from '../feature.js';
+import { token, type Token } from '../registry/index.js';
+import { DATA_SERVICE } from '../data/feature.js';
+import { registerDataListRoutes } from './routes.js';
+import { DataListStore } from './store.js';
+
+export const DATA_LISTS_SERVICE: Token<DataListStore> = token('data-lists');
+
+export function createDataListsFeature(): GatewayFeature {
+  const store = new DataListStore();
+  return {
+    name: 'data-lists',
+    provides: [DATA_LISTS_SERVICE],
+    uses: [DATA_SERVICE],
+    init(ctx) {
+      ctx.services.provide(DATA_LISTS_SERVICE, store);
+    },
+    routes: (ctx) => registerDataListRoutes({ store, data: () => ctx.services.find(DATA_SERVICE) }),
+  };
+}
