@@ -55,7 +55,8 @@ export function registerAuthRoutes(service: AuthService | undefined) {
       scoped.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string' }, (_req, body, done) => {
         done(null, Object.fromEntries(new URLSearchParams(body as string)));
       });
-      const config = { ...routeAvailability(service !== undefined), role: 'public' as const };
+      const disabled = () => new OAuthError('resource-not-found', 404, 'Authentication is not enabled');
+      const config = { ...routeAvailability(service !== undefined, undefined, disabled), role: 'public' as const };
       const route = (name: 'authorize' | 'token' | 'revoke', summary: string, body: typeof AuthorizeBody | typeof RefreshBody | typeof RevokeBody, run: (s: AuthService, body: Record<string, unknown>) => Promise<unknown>) =>
         scoped.post(
           `${API_BASE}/auth/${name}`,
@@ -74,7 +75,7 @@ export function registerAuthRoutes(service: AuthService | undefined) {
             },
           },
           async (request, reply) => {
-            if (!service) throw new OAuthError('resource-not-found', 404, 'Authentication is not enabled');
+            if (!service) throw disabled();
             const b = request.body;
             const fields = b !== null && typeof b === 'object' && !Array.isArray(b) ? (b as Record<string, unknown>) : {};
             const out = await run(service, fields);

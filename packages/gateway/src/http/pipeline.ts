@@ -109,7 +109,8 @@ type Stage = (request: FastifyRequest, reply: unknown, done: (err?: Error) => vo
 function entityStage(config: { entity?: EntityRouteSpec } & StandInRouteConfig, resolver: EntityResolver): Stage | undefined {
   if (config.standIn) {
     const message = config.disabledMessage ?? 'This feature is disabled on this gateway';
-    return (_request, _reply, done) => done(new SovdError('not-implemented', message));
+    const answer = config.disabledError ?? (() => new SovdError('not-implemented', message));
+    return (_request, _reply, done) => done(answer());
   }
   const spec = config.entity;
   if (!spec) return undefined;

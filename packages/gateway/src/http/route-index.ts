@@ -12,11 +12,17 @@ export interface StandInRouteConfig {
   standIn?: boolean;
   /** The message of the 501 a stand-in answers. */
   disabledMessage?: string;
+  /** A stand-in's own answer instead of the 501 (the auth endpoints answer 404 in OAuth2 form). */
+  disabledError?: () => Error;
 }
 
-/** The route `config` to register a feature's routes with: stand-ins answering `disabledMessage` when the feature is off. */
-export function routeAvailability(enabled: boolean, disabledMessage?: string): StandInRouteConfig {
-  return enabled ? { standIn: false } : { standIn: true, disabledMessage };
+/**
+ * The route `config` to register a feature's routes with: stand-ins answering `disabledMessage` (a 501), or
+ * `disabledError` when given, while the feature is off.
+ */
+export function routeAvailability(enabled: boolean, disabledMessage?: string, disabledError?: () => Error): StandInRouteConfig {
+  if (enabled) return { standIn: false };
+  return disabledError ? { standIn: true, disabledMessage, disabledError } : { standIn: true, disabledMessage };
 }
 
 export class RouteIndex {
