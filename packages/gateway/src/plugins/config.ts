@@ -7,8 +7,8 @@ import type { PluginConfig } from './contract.js';
 /** One configured plugin. */
 export interface PluginSettings {
   name: string;
-  /** Module location (resolved against the working directory). */
-  path: string;
+  /** Module location (resolved against the working directory); absent for a built-in plugin named without one. */
+  path?: string;
   /** [ours] Deadline of one plugin call in ms (`plugins.<name>.call_timeout_ms`, default 5000, gateway.md §2.11). */
   callTimeoutMs: number;
   config: PluginConfig;
@@ -35,8 +35,11 @@ function setNested(into: Record<string, unknown>, key: string, value: unknown): 
   node[parts[parts.length - 1]] = value;
 }
 
-/** The configured plugins in list order; throws ConfigError for a bad name, a duplicate or a missing path. */
-export function readPluginSettings(config: Pick<GatewayConfig, 'section'>): PluginSettings[] {
+/**
+ * The configured plugins in list order; throws ConfigError for a bad name, a duplicate or a missing path.
+ * A name in `builtins` needs no path (the gateway ships its module); a path given anyway wins.
+ */
+export function readPluginSettings(config: Pick<GatewayConfig, 'section'>, builtins: ReadonlySet<string> = new Set()): PluginSettings[] {
   const raw = config.section('plugins');
   const names = listOf(raw.plugins);
   const seen = new Set<string>();
@@ -59,7 +62,7 @@ export function readPluginSettings(config: Pick<GatewayConfig, 'section'>): Plug
         callTimeoutMs = n;
       } else setNested(config, key, v);
     }
-    if (!path) throw new ConfigError(`plugins.${name}.path is required (the plugin's ES module)`);
+    if (!path && !builtins.has(name)) throw new ConfigError(`plugins.${name}.path is required (the plugin's ES module)${builtins.size ? `; built-in plugins: ${[...builtins].join(', ')}` : ''}`);
     return { name, path, callTimeoutMs, config };
   });
 }

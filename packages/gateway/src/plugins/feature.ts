@@ -9,6 +9,8 @@ import type { PluginConfig, PluginModule } from './contract.js';
 import { createPluginContext } from './context.js';
 import { PluginHost } from './host.js';
 import { loadPlugins } from './loader.js';
+import { BUILTIN_PLUGINS } from './builtins.js';
+import { ProcessIdHints } from './process-hints.js';
 import { pluginDocPaths, registerPluginRoutes } from './routes.js';
 
 /** The plugin host, for features that hand entities to their owner's providers. */
@@ -33,11 +35,12 @@ export function createPluginsFeature(opts: PluginsFeatureOptions = {}): GatewayF
     name: 'plugins',
     provides: [PLUGINS_SERVICE],
     async init(ctx) {
-      const settings = readPluginSettings(ctx.config);
+      const settings = readPluginSettings(ctx.config, new Set(Object.keys(BUILTIN_PLUGINS)));
       const h = new PluginHost(ctx.log.child({ component: 'plugins' }));
       host = h;
       for (const p of opts.plugins ?? []) h.add(p.name, p.module, p.config ?? {}, p.callTimeoutMs ?? DEFAULT_CALL_TIMEOUT_MS);
-      await loadPlugins(h, settings);
+      const deps = { processHints: new ProcessIdHints() };
+      await loadPlugins(h, settings, process.cwd(), (name) => (Object.hasOwn(BUILTIN_PLUGINS, name) ? BUILTIN_PLUGINS[name](deps) : undefined));
       ctx.services.provide(PLUGINS_SERVICE, h);
       // Zero overhead without plugins (§2.1): nothing else is installed.
       if (h.list.length === 0) return;

@@ -6,9 +6,17 @@ import type { PluginModule } from './contract.js';
 import type { PluginSettings } from './config.js';
 import type { PluginHost } from './host.js';
 
-/** Imports each configured module and adds it to the host, in list order. */
-export async function loadPlugins(host: PluginHost, settings: readonly PluginSettings[], baseDir = process.cwd()): Promise<void> {
+/**
+ * Imports each configured module and adds it to the host, in list order. A setting without a path is a
+ * built-in plugin: `builtin(name)` gives its module.
+ */
+export async function loadPlugins(host: PluginHost, settings: readonly PluginSettings[], baseDir = process.cwd(), builtin: (name: string) => PluginModule | undefined = () => undefined): Promise<void> {
   for (const s of settings) {
+    if (s.path === undefined) {
+      const mod = builtin(s.name);
+      host.add(s.name, mod, s.config, s.callTimeoutMs, mod ? undefined : `'${s.name}' is not a built-in plugin and has no path`);
+      continue;
+    }
     const file = isAbsolute(s.path) ? s.path : resolve(baseDir, s.path);
     let mod: PluginModule | undefined;
     let error: string | undefined;
