@@ -11,7 +11,8 @@ import { readIntrospectionSettings } from '../../src/linux-introspection/setting
 import { CpuTracker } from '../../src/linux-introspection/cpu-tracker.js';
 import { ProcessReader } from '../../src/linux-introspection/process-info.js';
 import { containerOfCgroup, parseCpuMax } from '../../src/linux-introspection/container-plugin.js';
-import { unitOfCgroup } from '../../src/linux-introspection/systemd-plugin.js';
+import { SystemdPlugin, unitOfCgroup } from '../../src/linux-introspection/systemd-plugin.js';
+import type { PluginContext } from '../../src/plugins/contract.js';
 import { ProcessIdHints } from '../../src/plugins/process-hints.js';
 import type { App } from '../../src/entities/model.js';
 import { startTestGateway, type TestGateway } from '../support/gateway.js';
@@ -268,3 +269,60 @@ describe('the built-in plugins in a gateway over a fixture proc_root', () => {
     }
   });
 });
+
+describe('systemctl is bounded and optional', () => {
+  let proc: FixtureProc;
+  afterEach(() => proc?.remove());
+
+  /** A systemd plugin over a fixture process 500 in robot.service, with `script` as systemctl. */
+  async function systemdWith(script: string, extra: Record<string, unknown> = {}) {
+    proc = new FixtureProc();
+    proc.add({ pid: 500, cmdline: ['r', '__node:=r'], cgroup: '/system.slice/robot.service' });
+    const systemctl = join(proc.root, 'systemctl');
+    writeFileSync(systemctl, `#!/bin/sh\n${script}\n`);
+    chmodSync(systemctl, 0o755);
+    const plugin = new SystemdPlugin();
+    await plugin.configure({ proc_root: proc.root, systemctl_path: systemctl, query_timeout_ms: 300, ...extra });
+    const logs: string[] = [];
+    plugin.setContext(fakeContext([app('r', 'r')], logs));
+    return { plugin, logs };
+  }
+
+  it('stays idle where systemd is not the init system: logged once, no metadata, 503 on the route', async () => {
+    const { plugin, logs } = await systemdWith(`echo "System has not been booted with systemd as init system (PID 1). Can't operate." >&2; exit 1`);
+    expect(plugin.unavailable).toMatch(/not been booted/);
+    expect(logs.join('\n')).toMatch(/not been booted/);
+    expect(await plugin.introspect({ areas: [], components: [], apps: [app('r', 'r')], functions: [] })).toEqual({});
+    await expect(plugin.view('r')).rejects.toMatchObject({ code: 'x-medkit-systemd-query-failed', status: 503 });
+  });
+
+  it('stays idle when systemctl does not exist', async () => {
+    proc = new FixtureProc();
+    const plugin = new SystemdPlugin();
+    await plugin.configure({ proc_root: proc.root, systemctl_path: join(proc.root, 'no-such-systemctl') });
+    expect(plugin.unavailable).toBeDefined();
+  });
+
+  it('kills a systemctl that hangs at its deadline (503)', async () => {
+    const { plugin } = await systemdWith(`for a in "$@"; do [ "$a" = --property=Version ] && exit 0; done; sleep 30`);
+    expect(plugin.unavailable).toBeUndefined();
+    await expect(plugin.view('r')).rejects.toMatchObject({ code: 'x-medkit-systemd-query-failed', status: 503 });
+  });
+
+  it('refuses an output past max_output_bytes instead of buffering it (503)', async () => {
+    const { plugin } = await systemdWith(`for a in "$@"; do [ "$a" = --property=Version ] && exit 0; done; head -c 10000000 /dev/zero | tr '\\0' 'x'`, { max_output_bytes: 4096 });
+    await expect(plugin.view('r')).rejects.toMatchObject({ code: 'x-medkit-systemd-query-failed', status: 503 });
+  });
+});
+
+/** The parts of PluginContext the introspection plugins use, over a fixed set of Apps. */
+function fakeContext(apps: App[], logs: string[]): PluginContext {
+  const log = (m: string) => logs.push(m);
+  return {
+    log: { info: log, warn: log, error: log },
+    registerCapability: () => {},
+    registerSampler: () => {},
+    getEntitySnapshot: () => ({ areas: [], components: [], apps, functions: [] }),
+    getChildApps: () => apps,
+  } as unknown as PluginContext;
+}
