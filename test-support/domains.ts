@@ -20,7 +20,7 @@
 //            180 rtps hostile-sequence-numbers, 181 gateway rtps-fuzz, 185..187 rtps flood/probation
 //            and gateway discovery-flood, 190..192 gateway http fuzz and CLI start-up failures,
 //            195 trigger restart e2e, 200..203 reference fault-manager file and demo black box,
-//            205..208 rtps keyed topics.
+//            205..208 rtps keyed topics, 217..218 demo process-metrics-e2e (robot, island).
 import { DOMAIN_SPAN, MAX_BASE, RESERVED_COUNT, RESERVED_FIRST, SUITE_OFFSETS } from './domain-slots.mjs';
 
 export { DOMAIN_SPAN } from './domain-slots.mjs';

@@ -15,6 +15,7 @@ import { createScenario } from './nodes/scenario.js';
 import { createSensorMonitor } from './nodes/sensor-monitor.js';
 import { parseNodeProcessArgs } from './process/args.js';
 import { announceAndWait } from './process/run.js';
+import { applyRemaps } from './process/ros-args.js';
 import { SeededRandom } from './sim/random.js';
 import { SimClock } from './sim/sim-clock.js';
 import { World } from './sim/world.js';
@@ -27,7 +28,7 @@ async function main(): Promise<void> {
   // same participant, and the nodes talk to each other.
   const contexts: RosContext[] = [];
   const ctx = async () => {
-    const c = await RosContext.create({ domainId: args.domain, localhostOnly: true });
+    const c = applyRemaps(await RosContext.create({ domainId: args.domain, localhostOnly: true }), args.remap);
     contexts.push(c);
     return c;
   };
