@@ -75,10 +75,21 @@ export function createFleetLinkFeature(config: GatewayConfig): GatewayFeature {
       robot = robotIdFrom(ctx.config, entities?.manifest?.metadata.name);
       const box = new Outbox(ctx.db, robot, ctx.config.value<number>('fleet.outbox.max_events'));
       outbox = box;
-      // The fault event stream delivers synchronously right after the fault is stored, so the event is on
-      // disk before the report returns (docs/fleet.md "Delivery guarantees").
-      const faults = ctx.services.find(FAULTS_SERVICE);
-      offFaults = faults?.system.manager.events.subscribe((e) => enqueue('faults', faultEventBody(e)));
+      // Fault events enter the outbox inside the fault store's own write transaction, so a fault and its
+      // fleet event commit together (fleet.md §4; docs/fleet.md "Delivery guarantees"). A fault store in
+      // another file (faults.database_path) or in memory cannot share the transaction: then the event is
+      // written right after the fault, synchronously, and a crash between the two can lose it.
+      const manager = ctx.services.find(FAULTS_SERVICE)?.system.manager;
+      if (manager && manager.repository.database === ctx.db) {
+        offFaults = manager.addEventJournal((e) => {
+          box.enqueue('faults', faultEventBody(e));
+          // After the commit: the drain reads committed rows only.
+          queueMicrotask(() => drain?.notify());
+        });
+      } else if (manager) {
+        ctx.log.warn({ component: 'fleet-link' }, 'the fault store is not the gateway database: fleet fault events are written after the fault, not in its transaction');
+        offFaults = manager.events.subscribe((e) => enqueue('faults', faultEventBody(e)));
+      }
       ctx.health.add(() => {
         const st = box.stats();
         const warnings: HealthWarning[] = [];
