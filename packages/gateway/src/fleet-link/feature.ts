@@ -15,6 +15,8 @@ import { ensureFleetStream } from '../fleet-protocol/stream.js';
 import { Outbox, OUTBOX_MIGRATIONS } from './outbox.js';
 import { OutboxDrain } from './drain.js';
 import { entitiesBody, faultEventBody } from './bodies.js';
+import { LogForwarder } from './log-forwarder.js';
+import { LOGS_SERVICE } from '../logs/feature.js';
 
 export const FLEET_LINK_KEYS = {
   'fleet.enabled': bool(false, 'Publish this robot\'s fault events, entity tree and health to the fleet\'s NATS JetStream (docs/fleet.md).'),
@@ -22,6 +24,8 @@ export const FLEET_LINK_KEYS = {
   'fleet.gateway_url': str('', 'This gateway\'s base URL as the fleet should reach it for live requests (data, operations, configurations); empty = the address the server is bound to (unless 0.0.0.0 or ::).'),
   'fleet.outbox.max_events': int(100_000, 'Bound of the on-disk outbox; past it the oldest health and log events are dropped first, fault events last (each drop counted on /health). /health warns at 80 %.', { min: 10, max: 10_000_000, policy: 'clamp' }),
   'fleet.publish.ack_timeout_ms': int(5000, 'Deadline of one JetStream publish acknowledgement.', { min: 100, max: 60_000, policy: 'clamp' }),
+  'fleet.logs.enabled': bool(true, 'Send log entries of WARN and above as `logs` events (rate-limited by fleet.logs.max_per_second).'),
+  'fleet.logs.max_per_second': int(10, 'Sustained rate (and burst) of `logs` events; entries past it are counted, and the count rides on the next event.', { min: 1, max: 1000, policy: 'clamp' }),
 };
 
 /** Share of the outbox bound past which /health warns. */
@@ -44,6 +48,8 @@ export interface FleetLinkStatus {
   outbox: ReturnType<Outbox['stats']>;
   published: number;
   publish_failures: number;
+  /** WARN+ log entries the `logs` rate limit held back since start. */
+  logs_suppressed: number;
   last_error?: string;
 }
 
@@ -56,6 +62,8 @@ export function createFleetLinkFeature(config: GatewayConfig): GatewayFeature {
   let robot = '';
   const timers: NodeJS.Timeout[] = [];
   let offFaults: (() => void) | undefined;
+  let offLogs: (() => void) | undefined;
+  let logs: LogForwarder | undefined;
   let stopping = false;
   const enqueue = (kind: Parameters<Outbox['enqueue']>[0], body: unknown) => {
     outbox!.enqueue(kind, body);
@@ -65,7 +73,7 @@ export function createFleetLinkFeature(config: GatewayConfig): GatewayFeature {
   return {
     name: 'fleet-link',
     // After faults, whose event stream it forwards to the fleet.
-    uses: [ENTITIES_SERVICE, FAULTS_SERVICE],
+    uses: [ENTITIES_SERVICE, FAULTS_SERVICE, LOGS_SERVICE],
     keys: { ...FLEET_COMMON_KEYS, ...FLEET_LINK_KEYS },
     migrations: enabled ? OUTBOX_MIGRATIONS : [],
     init(ctx) {
@@ -89,6 +97,14 @@ export function createFleetLinkFeature(config: GatewayConfig): GatewayFeature {
       } else if (manager) {
         ctx.log.warn({ component: 'fleet-link' }, 'the fault store is not the gateway database: fleet fault events are written after the fault, not in its transaction');
         offFaults = manager.events.subscribe((e) => enqueue('faults', faultEventBody(e)));
+      }
+      const logManager = ctx.config.value<boolean>('fleet.logs.enabled') ? ctx.services.find(LOGS_SERVICE) : undefined;
+      if (logManager) {
+        const fwd = new LogForwarder(ctx.config.value<number>('fleet.logs.max_per_second'), (body) => {
+          if (!stopping) enqueue('logs', body);
+        });
+        logs = fwd;
+        offLogs = logManager.onEntry((e) => fwd.offer(e));
       }
       ctx.health.add(() => {
         const st = box.stats();
@@ -176,6 +192,7 @@ export function createFleetLinkFeature(config: GatewayConfig): GatewayFeature {
       stopping = true;
       for (const t of timers) clearInterval(t);
       offFaults?.();
+      offLogs?.();
       await drain?.stop();
       // Bounded: close() does not wait for the broker.
       await nc?.close().catch(() => undefined);
@@ -194,6 +211,7 @@ export function createFleetLinkFeature(config: GatewayConfig): GatewayFeature {
       outbox: outbox!.stats(),
       published: d?.published ?? 0,
       publish_failures: d?.failures ?? 0,
+      logs_suppressed: logs?.suppressedTotal ?? 0,
       last_error: d?.last_error,
     };
   }
