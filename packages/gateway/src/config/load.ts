@@ -110,7 +110,7 @@ function unknownKeyMessage(key: string, origin: ConfigOrigin | undefined): strin
 }
 
 /** Keys whose values are not printed (credentials). */
-const SECRET_KEY = /secret|password|token|credential/i;
+const SECRET_KEY = /secret|password|token|credential|seed/i;
 
 /** Start-up lines naming where each explicitly set key came from, grouped by source in load order. */
 export function describeConfigOrigins(config: GatewayConfig): string[] {

@@ -10,7 +10,7 @@ import { FAULTS_SERVICE } from '../faults/gateway/service.js';
 import { ENTITIES_SERVICE } from '../entities/service.js';
 import { isFleetId, type HealthBody } from '../fleet-protocol/envelope.js';
 import { FLEET_COMMON_KEYS, fleetIdFrom, streamLimitsFrom } from '../fleet-protocol/keys.js';
-import { connectWithRetry, natsOptionsFrom } from '../fleet-protocol/connect.js';
+import { connectWithRetry, natsOptionsFrom, type NatsSettings } from '../fleet-protocol/connect.js';
 import { ensureFleetStream } from '../fleet-protocol/stream.js';
 import { Outbox, OUTBOX_MIGRATIONS } from './outbox.js';
 import { OutboxDrain } from './drain.js';
@@ -63,6 +63,7 @@ export function createFleetLinkFeature(config: GatewayConfig): GatewayFeature {
   const timers: NodeJS.Timeout[] = [];
   let offFaults: (() => void) | undefined;
   let offLogs: (() => void) | undefined;
+  let nats: NatsSettings | undefined;
   let logs: LogForwarder | undefined;
   let stopping = false;
   const enqueue = (kind: Parameters<Outbox['enqueue']>[0], body: unknown) => {
@@ -81,6 +82,8 @@ export function createFleetLinkFeature(config: GatewayConfig): GatewayFeature {
       fleet = fleetIdFrom(ctx.config);
       const entities = ctx.services.find(ENTITIES_SERVICE);
       robot = robotIdFrom(ctx.config, entities?.manifest?.metadata.name);
+      // Read at start-up, so a malformed NKEY seed stops the gateway instead of failing in the background.
+      nats = natsOptionsFrom(ctx.config, `medkit-robot-${robot}`);
       const box = new Outbox(ctx.db, robot, ctx.config.value<number>('fleet.outbox.max_events'));
       outbox = box;
       // Fault events enter the outbox inside the fault store's own write transaction, so a fault and its
@@ -168,7 +171,7 @@ export function createFleetLinkFeature(config: GatewayConfig): GatewayFeature {
       // Connect in the background: the gateway serves (and the outbox fills) whether or not the broker is up.
       void (async () => {
         try {
-          const conn = await connectWithRetry(natsOptionsFrom(ctx.config, `medkit-robot-${robot}`), () => stopping, (err) => log.debug({ err: err.message }, 'NATS not reachable yet; events wait in the outbox'));
+          const conn = await connectWithRetry(nats!, () => stopping, (err) => log.debug({ err: err.message }, 'NATS not reachable yet; events wait in the outbox'));
           if (!conn) return;
           nc = conn;
           void ensureStreamRetrying(conn);

@@ -89,6 +89,8 @@ export function createFleetFeature(_config?: GatewayConfig, opts: { keepaliveMs?
     },
     start(ctx) {
       const log = ctx.log.child({ component: 'fleet' });
+      // Read now, so a malformed NKEY seed stops start-up instead of failing in the background.
+      const nats = natsOptionsFrom(ctx.config, 'medkit-fleet');
       const p = needPool();
       const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms).unref());
       // Schema first (retrying while PostgreSQL is away), then the broker; neither blocks the HTTP server.
@@ -103,7 +105,7 @@ export function createFleetFeature(_config?: GatewayConfig, opts: { keepaliveMs?
             await sleep(1000);
           }
         }
-        const conn = await connectWithRetry(natsOptionsFrom(ctx.config, 'medkit-fleet'), () => stopping, (err) => log.warn({ err: err.message }, 'NATS not reachable; retrying'));
+        const conn = await connectWithRetry(nats, () => stopping, (err) => log.warn({ err: err.message }, 'NATS not reachable; retrying'));
         if (!conn) return;
         nc = conn;
         const stream = streamName(fleet);
