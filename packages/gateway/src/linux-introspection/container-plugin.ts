@@ -3,13 +3,13 @@
 // Needs no native code and no container runtime API.
 import { join } from 'node:path';
 import { access } from 'node:fs/promises';
-import { PLUGIN_API_VERSION, type PluginConfig, type PluginModule } from '../plugins/contract.js';
+import type { PluginConfig, PluginModule } from '../plugins/contract.js';
 import type { ProcessIdHints } from '../plugins/process-hints.js';
-import { cgroupV2Path } from './cgroup.js';
-import { cgroupReadFailed, isMissing, notContainerized, pidLookupFailed, procReadFailed } from './errors.js';
+import { cgroupPathOf } from './cgroup.js';
+import { cgroupReadFailed, notContainerized } from './errors.js';
 import { nullable, processRouteDocs } from './openapi.js';
 import { readText } from './proc-files.js';
-import { ProcessIntrospectionPlugin, type ProcessProbe } from './process-plugin.js';
+import { introspectionModule, ProcessIntrospectionPlugin, type ProcessProbe } from './process-plugin.js';
 import { stringSetting } from './settings.js';
 
 export const CONTAINER_PLUGIN = 'container_introspection';
@@ -82,13 +82,7 @@ export class ContainerPlugin extends ProcessIntrospectionPlugin<ContainerInfo> {
     return {
       groupKey: (c) => c.container_id,
       read: async ({ pid }) => {
-        let path: string | undefined;
-        try {
-          path = await cgroupV2Path(this.settings.procDir, pid);
-        } catch (e) {
-          if (isMissing(e)) throw pidLookupFailed(`process ${pid} does not exist`, { pid });
-          throw procReadFailed(`cannot read the cgroup of process ${pid}: ${(e as Error).message}`, { pid });
-        }
+        const path = await cgroupPathOf(this.settings.procDir, pid);
         const container = path === undefined ? undefined : containerOfCgroup(path);
         if (!container || path === undefined) throw notContainerized(`process ${pid} is not in a container (cgroup v2 path ${path ?? 'absent'})`, { pid });
         const dir = join(cgroupRoot, path);
@@ -142,16 +136,14 @@ const CONTAINER_SCHEMA = {
 };
 
 export function containerModule(hints?: ProcessIdHints): PluginModule {
-  return {
-    pluginApiVersion: PLUGIN_API_VERSION,
-    createPlugin: () => new ContainerPlugin(hints),
-    getIntrospectionProvider: (p) => p as ContainerPlugin,
-    describePluginRoutes: () =>
+  return introspectionModule(
+    () => new ContainerPlugin(hints),
+    () =>
       processRouteDocs('x-medkit-container', 'Container (cgroup v2)', CONTAINER_SCHEMA, 'containers', {
         'x-medkit-pid-lookup-failed': '404',
         'x-medkit-not-containerized': '404',
         'x-medkit-proc-read-failed': '503',
         'x-medkit-cgroup-read-failed': '503',
       }),
-  };
+  );
 }

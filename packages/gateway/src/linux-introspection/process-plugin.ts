@@ -4,7 +4,9 @@
 // ones that cannot be resolved) and as a cyclic-subscription sampler of the same name.
 import type { App } from '../entities/model.js';
 import {
+  PLUGIN_API_VERSION,
   PluginError,
+  type PluginModule,
   type IntrospectionInput,
   type IntrospectionResult,
   type MedkitPlugin,
@@ -134,4 +136,14 @@ export abstract class ProcessIntrospectionPlugin<T extends object> implements Me
     }
     return { [this.componentKey]: [...groups.values()] };
   }
+}
+
+/** The module object of one introspection plugin: the plugin as its own IntrospectionProvider, and its route docs. */
+export function introspectionModule(create: () => ProcessIntrospectionPlugin<object>, docs: () => Record<string, unknown>): PluginModule {
+  return {
+    pluginApiVersion: PLUGIN_API_VERSION,
+    createPlugin: create,
+    getIntrospectionProvider: (p) => p as ProcessIntrospectionPlugin<object>,
+    describePluginRoutes: docs,
+  };
 }

@@ -1,13 +1,13 @@
 // procfs_introspection (gateway.md §5): the process behind each App from /proc — memory, threads, CPU
 // ticks and percentage, open descriptors, start time, command line — as metadata, vendor route and the
 // `x-medkit-procfs` cyclic-subscription sampler.
-import { PLUGIN_API_VERSION, type PluginConfig, type PluginModule } from '../plugins/contract.js';
+import type { PluginConfig, PluginModule } from '../plugins/contract.js';
 import type { ProcessIdHints } from '../plugins/process-hints.js';
 import { clockTicksPerSecond } from './clock-ticks.js';
 import { CpuTracker } from './cpu-tracker.js';
 import { nullable, processRouteDocs } from './openapi.js';
 import { ProcessReader, type ProcessInfo } from './process-info.js';
-import { ProcessIntrospectionPlugin, type ProcessProbe } from './process-plugin.js';
+import { introspectionModule, ProcessIntrospectionPlugin, type ProcessProbe } from './process-plugin.js';
 import { numberSetting } from './settings.js';
 
 export const PROCFS_PLUGIN = 'procfs_introspection';
@@ -46,11 +46,8 @@ const PROCESS_SCHEMA = {
 };
 
 export function procfsModule(hints?: ProcessIdHints): PluginModule {
-  return {
-    pluginApiVersion: PLUGIN_API_VERSION,
-    createPlugin: () => new ProcfsPlugin(hints),
-    getIntrospectionProvider: (p) => p as ProcfsPlugin,
-    describePluginRoutes: () =>
-      processRouteDocs('x-medkit-procfs', 'Process metrics (procfs)', PROCESS_SCHEMA, 'processes', { 'x-medkit-pid-lookup-failed': '404', 'x-medkit-proc-read-failed': '503' }),
-  };
+  return introspectionModule(
+    () => new ProcfsPlugin(hints),
+    () => processRouteDocs('x-medkit-procfs', 'Process metrics (procfs)', PROCESS_SCHEMA, 'processes', { 'x-medkit-pid-lookup-failed': '404', 'x-medkit-proc-read-failed': '503' }),
+  );
 }

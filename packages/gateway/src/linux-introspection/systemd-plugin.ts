@@ -2,12 +2,12 @@
 // v2 path — and the unit's state from `systemctl show` (run with a deadline and a bounded output). Where
 // systemd is not the init system the plugin probes that once, logs it and stays idle.
 import { execFile } from 'node:child_process';
-import { PLUGIN_API_VERSION, type IntrospectionInput, type IntrospectionResult, type PluginConfig, type PluginContext, type PluginModule } from '../plugins/contract.js';
+import { type IntrospectionInput, type IntrospectionResult, type PluginConfig, type PluginContext, type PluginModule } from '../plugins/contract.js';
 import type { ProcessIdHints } from '../plugins/process-hints.js';
-import { cgroupV2Path } from './cgroup.js';
-import { isMissing, notInSystemdUnit, pidLookupFailed, procReadFailed, systemdQueryFailed } from './errors.js';
+import { cgroupPathOf } from './cgroup.js';
+import { notInSystemdUnit, systemdQueryFailed } from './errors.js';
 import { nullable, processRouteDocs } from './openapi.js';
-import { ProcessIntrospectionPlugin, type ProcessProbe } from './process-plugin.js';
+import { introspectionModule, ProcessIntrospectionPlugin, type ProcessProbe } from './process-plugin.js';
 import { numberSetting, stringSetting } from './settings.js';
 
 export const SYSTEMD_PLUGIN = 'systemd_introspection';
@@ -103,13 +103,7 @@ export class SystemdPlugin extends ProcessIntrospectionPlugin<UnitInfo> {
       groupKey: (u) => `${u.manager}:${u.unit}`,
       read: async ({ pid }) => {
         if (this.unavailable) throw systemdQueryFailed(this.unavailable, { pid });
-        let path: string | undefined;
-        try {
-          path = await cgroupV2Path(this.settings.procDir, pid);
-        } catch (e) {
-          if (isMissing(e)) throw pidLookupFailed(`process ${pid} does not exist`, { pid });
-          throw procReadFailed(`cannot read the cgroup of process ${pid}: ${(e as Error).message}`, { pid });
-        }
+        const path = await cgroupPathOf(this.settings.procDir, pid);
         const unit = path === undefined ? undefined : unitOfCgroup(path);
         if (!unit) throw notInSystemdUnit(`process ${pid} is not in a systemd unit`, { pid, cgroup: path ?? null });
         // A user manager is reachable only by its own user.
@@ -159,16 +153,14 @@ const UNIT_SCHEMA = {
 };
 
 export function systemdModule(hints?: ProcessIdHints): PluginModule {
-  return {
-    pluginApiVersion: PLUGIN_API_VERSION,
-    createPlugin: () => new SystemdPlugin(hints),
-    getIntrospectionProvider: (p) => p as SystemdPlugin,
-    describePluginRoutes: () =>
+  return introspectionModule(
+    () => new SystemdPlugin(hints),
+    () =>
       processRouteDocs('x-medkit-systemd', 'systemd unit', UNIT_SCHEMA, 'units', {
         'x-medkit-pid-lookup-failed': '404',
         'x-medkit-not-in-systemd-unit': '404',
         'x-medkit-proc-read-failed': '503',
         'x-medkit-systemd-query-failed': '503',
       }),
-  };
+  );
 }

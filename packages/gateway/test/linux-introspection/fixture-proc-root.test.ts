@@ -14,6 +14,8 @@ import { containerOfCgroup, parseCpuMax } from '../../src/linux-introspection/co
 import { SystemdPlugin, unitOfCgroup } from '../../src/linux-introspection/systemd-plugin.js';
 import type { PluginContext } from '../../src/plugins/contract.js';
 import { ProcessIdHints } from '../../src/plugins/process-hints.js';
+import { readPluginSettings } from '../../src/plugins/config.js';
+import { BUILTIN_PLUGINS } from '../../src/plugins/builtins.js';
 import type { App } from '../../src/entities/model.js';
 import { startTestGateway, type TestGateway } from '../support/gateway.js';
 import { http } from '../ros/robot.js';
@@ -326,3 +328,12 @@ function fakeContext(apps: App[], logs: string[]): PluginContext {
     getChildApps: () => apps,
   } as unknown as PluginContext;
 }
+
+describe('built-in plugins are enabled by name', () => {
+  const settings = (raw: Record<string, unknown>) => readPluginSettings({ section: () => raw }, new Set(Object.keys(BUILTIN_PLUGINS)));
+  it('needs no path for a built-in, keeps a given path, and still requires one for anything else', () => {
+    expect(settings({ plugins: ['procfs_introspection'], 'plugins.procfs_introspection.proc_root': '/x' })).toEqual([{ name: 'procfs_introspection', path: undefined, callTimeoutMs: 5000, config: { proc_root: '/x' } }]);
+    expect(settings({ plugins: ['procfs_introspection'], 'plugins.procfs_introspection.path': './mine.js' })[0].path).toBe('./mine.js');
+    expect(() => settings({ plugins: ['procfs'] })).toThrow(/plugins.procfs.path is required.*built-in plugins: .*procfs_introspection/);
+  });
+});
