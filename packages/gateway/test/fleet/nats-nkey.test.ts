@@ -12,6 +12,8 @@ import { jetstreamManager } from '@nats-io/jetstream';
 import { describeWith, NATS_SERVER } from '../../../../test-support/requirements.js';
 import { startNatsCluster, type NatsCluster } from '../../../../test-support/servers/nats.mjs';
 import { startFaultGateway, until, type FaultGateway } from '../faults/gateway-harness.js';
+import { describeConfigOrigins, loadConfig } from '../../src/config/index.js';
+import { FEATURE_KEYS } from '../../src/features.js';
 
 describeWith(NATS_SERVER, 'fleet link: NATS with NKEY authentication', () => {
   const user = createUser();
@@ -83,6 +85,10 @@ describeWith(NATS_SERVER, 'fleet link: NATS with NKEY authentication', () => {
     const err = await robot('nk-ugly', { 'fleet.nats.nkey_seed': bad }).then(() => undefined, (e: Error) => e);
     expect(err?.message).toMatch(/not a user seed/);
     expect(err?.message).not.toContain(bad);
+    // The start-up list of settings hides the seed.
+    const lines = describeConfigOrigins(loadConfig({ env: {}, extraKeys: FEATURE_KEYS, flags: { 'fleet.nats.nkey_seed': seed } })).join('\n');
+    expect(lines).toContain('fleet.nats.nkey_seed = (hidden)');
+    expect(lines).not.toContain(seed);
     const both = await robot('nk-both', { 'fleet.nats.nkey_seed': seed, 'fleet.nats.nkey_seed_file': '/nonexistent' }).then(() => undefined, (e: Error) => e);
     expect(both?.message).toMatch(/not both/);
   });
