@@ -23,6 +23,7 @@
 //            205..208 rtps keyed topics.
 //            209..212 gateway beacons (209 beacons-peers).
 //            196 gateway sovd-resources/ros (modes, data-lists, clear-data, communication-logs).
+//            205..208 rtps keyed topics, 217..218 demo process-metrics-e2e (robot, island).
 import { DOMAIN_SPAN, MAX_BASE, RESERVED_COUNT, RESERVED_FIRST, SUITE_OFFSETS } from './domain-slots.mjs';
 
 export { DOMAIN_SPAN } from './domain-slots.mjs';

@@ -12,11 +12,14 @@ function exited(p) {
 }
 
 /**
- * Starts `size` JetStream nodes (size 1 = no cluster block).
+ * Starts `size` JetStream nodes (size 1 = no cluster block). `opts.extraConfig` is appended to every node's
+ * configuration (e.g. an `authorization { … }` block).
+ * @param {number} size
+ * @param {{extraConfig?: string}} [opts]
  * @returns {Promise<{nodes: {name: string, clientPort: number, url: string, proc?: import('node:child_process').ChildProcess}[], urls: string[],
  *   kill(i: number): Promise<void>, restart(i: number): Promise<void>, killAll(): Promise<void>, startAll(): Promise<void>, stop(): Promise<void>}>}
  */
-export async function startNatsCluster(size) {
+export async function startNatsCluster(size, opts = {}) {
   const dir = mkdtempSync(join(tmpdir(), 'medkit-nats-'));
   const clusterPorts = [];
   const nodes = [];
@@ -32,6 +35,7 @@ export async function startNatsCluster(size) {
 listen: "127.0.0.1:${n.clientPort}"
 jetstream { store_dir: "${join(dir, n.name)}", max_memory_store: 64MB, max_file_store: 1GB }
 ${cluster}
+${opts.extraConfig ?? ''}
 `);
   });
   const start = async (n) => {

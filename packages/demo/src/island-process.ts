@@ -9,15 +9,16 @@ import { createIslandLink } from './nodes/island-link.js';
 import { createSafetyGate } from './nodes/safety-gate.js';
 import { parseNodeProcessArgs } from './process/args.js';
 import { announceAndWait } from './process/run.js';
+import { applyRemaps } from './process/ros-args.js';
 import { SimClock } from './sim/sim-clock.js';
 
 async function main(): Promise<void> {
   const args = parseNodeProcessArgs(process.argv.slice(2));
-  const robot = await RosContext.create({ domainId: args.domain, localhostOnly: true });
+  const robot = applyRemaps(await RosContext.create({ domainId: args.domain, localhostOnly: true }), args.remap);
   // The gate and the link's island side need separate participants: @medkit/ros2 does not deliver
   // between endpoints of the same participant.
-  const islandLink = await RosContext.create({ domainId: args.islandDomain, localhostOnly: true });
-  const gate = await RosContext.create({ domainId: args.islandDomain, localhostOnly: true });
+  const islandLink = applyRemaps(await RosContext.create({ domainId: args.islandDomain, localhostOnly: true }), args.remap);
+  const gate = applyRemaps(await RosContext.create({ domainId: args.islandDomain, localhostOnly: true }), args.remap);
   const nodes = [createSafetyGate(gate), createIslandLink(robot, islandLink)];
   announceAndWait('safety-island', { contexts: [robot, islandLink, gate], nodes, clock: new SimClock(args.speed) });
 }

@@ -16,6 +16,7 @@ import { createSensorMonitor } from './nodes/sensor-monitor.js';
 import { startDemoBeacons } from './nodes/beacons.js';
 import { parseNodeProcessArgs } from './process/args.js';
 import { announceAndWait } from './process/run.js';
+import { applyRemaps } from './process/ros-args.js';
 import { SeededRandom } from './sim/random.js';
 import { SimClock } from './sim/sim-clock.js';
 import { World } from './sim/world.js';
@@ -28,7 +29,7 @@ async function main(): Promise<void> {
   // same participant, and the nodes talk to each other.
   const contexts: RosContext[] = [];
   const ctx = async () => {
-    const c = await RosContext.create({ domainId: args.domain, localhostOnly: true });
+    const c = applyRemaps(await RosContext.create({ domainId: args.domain, localhostOnly: true }), args.remap);
     contexts.push(c);
     return c;
   };

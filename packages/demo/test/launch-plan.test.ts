@@ -57,3 +57,17 @@ describe('launchPlan', () => {
     expect(env).toEqual({ PATH: '/bin', ROS_DOMAIN_ID: '77', ROS_LOCALHOST_ONLY: '1', ROS_AUTOMATIC_DISCOVERY_RANGE: 'LOCALHOST' });
   });
 });
+
+describe('node names on the command line', () => {
+  it('names every node of a process after --ros-args, and the process creates its nodes under those names', async () => {
+    const { ROBOT_NODES, rosArgs } = await import('../src/process/ros-args.js');
+    const { parseNodeProcessArgs } = await import('../src/process/args.js');
+    const plan = launchPlan(parseLaunchOptions([])!, '/tmp/d', '/x/medkit.js');
+    const robot = plan.nodes.find((n) => n.name === 'robot')!;
+    expect(robot.args.slice(robot.args.indexOf('--ros-args'))).toEqual(rosArgs(ROBOT_NODES));
+    const parsed = parseNodeProcessArgs(['--domain', '5', '--ros-args', '-r', 'lidar:__node:=front_lidar', '-r', 'lidar:__ns:=/s2']);
+    expect(parsed.domain).toBe(5);
+    expect(parsed.remap('lidar', '/sensors')).toEqual(['front_lidar', '/s2']);
+    expect(parsed.remap('scenario', '/demo')).toEqual(['scenario', '/demo']);
+  });
+});

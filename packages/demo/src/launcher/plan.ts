@@ -5,6 +5,7 @@
 import { join } from 'node:path';
 import { CONFIG, DIST, MANIFESTS } from '../paths.js';
 import type { LaunchOptions } from './options.js';
+import { ISLAND_NODES, ROBOT_NODES, rosArgs } from '../process/ros-args.js';
 
 /** Name under which the main gateway federates the safety island (prefix of renamed app ids). */
 export const ISLAND_PEER_NAME = 'safety-island';
@@ -88,7 +89,7 @@ export function launchPlan(o: LaunchOptions, dataDir: string, medkit: string): L
     nodes: [
       {
         name: 'safety-island',
-        args: [join(DIST, 'island-process.js'), '--domain', String(o.domain), '--island-domain', String(o.islandDomain), ...sim],
+        args: [join(DIST, 'island-process.js'), '--domain', String(o.domain), '--island-domain', String(o.islandDomain), ...sim, ...rosArgs(ISLAND_NODES)],
         env: childEnv(o.islandDomain),
         readyLine: /^ready safety-island/,
       },
@@ -98,6 +99,7 @@ export function launchPlan(o: LaunchOptions, dataDir: string, medkit: string): L
           join(DIST, 'robot-process.js'), '--domain', String(o.domain), ...sim,
           '--first-scenario-sec', String(o.firstScenarioSec), '--scenario-period-sec', String(o.scenarioPeriodSec),
           ...(o.autoplay ? [] : ['--no-autoplay']),
+          ...rosArgs(ROBOT_NODES),
         ],
         env: childEnv(o.domain),
         readyLine: /^ready robot/,

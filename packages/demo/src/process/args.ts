@@ -1,6 +1,7 @@
 /** Command-line options shared by the demo node processes. */
 import { parseArgs } from 'node:util';
 import { SIM_OPTIONS } from '../launcher/options.js';
+import { nodeRemapper, splitRosArgs } from './ros-args.js';
 
 export interface NodeProcessArgs {
   domain: number;
@@ -10,6 +11,8 @@ export interface NodeProcessArgs {
   firstScenarioSec?: number;
   scenarioPeriodSec?: number;
   autoplay: boolean;
+  /** Node renames from the arguments after `--ros-args`. */
+  remap: (name: string, namespace: string) => [string, string];
 }
 
 function number(v: string | undefined, name: string, fallback: number): number {
@@ -20,7 +23,8 @@ function number(v: string | undefined, name: string, fallback: number): number {
 }
 
 export function parseNodeProcessArgs(argv: string[]): NodeProcessArgs {
-  const { values: v } = parseArgs({ args: argv, strict: true, options: SIM_OPTIONS });
+  const { args, ros } = splitRosArgs(argv);
+  const { values: v } = parseArgs({ args, strict: true, options: SIM_OPTIONS });
   const domain = number(v.domain, 'domain', Number(process.env.ROS_DOMAIN_ID ?? 0));
   return {
     domain,
@@ -30,5 +34,6 @@ export function parseNodeProcessArgs(argv: string[]): NodeProcessArgs {
     firstScenarioSec: v['first-scenario-sec'] === undefined ? undefined : number(v['first-scenario-sec'], 'first-scenario-sec', 20),
     autoplay: !v['no-autoplay'],
     scenarioPeriodSec: v['scenario-period-sec'] === undefined ? undefined : number(v['scenario-period-sec'], 'scenario-period-sec', 60),
+    remap: nodeRemapper(ros),
   };
 }

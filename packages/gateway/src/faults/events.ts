@@ -35,7 +35,19 @@ export class FaultEventStream {
 
   /** Assigns the next id, buffers and delivers the event synchronously to every listener. */
   publish(e: Omit<FaultEvent, 'id'>): FaultEvent {
-    const event: FaultEvent = { ...e, id: this.nextId++ };
+    return this.deliver(this.prepare(e));
+  }
+
+  /**
+   * Assigns the next id without delivering: the manager journals the event inside the fault store's
+   * transaction, then {@link deliver}s it once the change committed (a rolled-back event leaves an id gap).
+   */
+  prepare(e: Omit<FaultEvent, 'id'>): FaultEvent {
+    return { ...e, id: this.nextId++ };
+  }
+
+  /** Buffers and delivers a prepared event synchronously to every listener. */
+  deliver(event: FaultEvent): FaultEvent {
     this.ring.push(event);
     for (const l of this.listeners) {
       try {

@@ -198,15 +198,18 @@ export class FaultManager {
     }, cfg);
     if (!res.changed || !res.record) return { accepted: true, status: res.record?.status };
     const rec = res.record;
-    this.repository.putFault(rec, res.nearMiss, this.config.near_miss.max_per_fault);
-
-    const correlation = failed && this.correlation
-      ? this.correlation.processFailed(rec.fault_code, correlationSeverityLabel(req.severity), this.clock.monoMs(), now)
-      : undefined;
-    this.auditReport(res, req.source_id, now);
     const type = eventForReport(res);
-    const muted = Boolean(correlation?.shouldMute) && (type === 'fault_confirmed' || type === 'fault_updated');
-    const event = type && !muted ? this.publish(type, rec, now) : undefined;
+    // The fault and its event's journal entries (the fleet outbox) commit together (fleet.md §4).
+    const { event, muted } = this.repository.atomically(() => {
+      this.repository.putFault(rec, res.nearMiss, this.config.near_miss.max_per_fault);
+      const correlation = failed && this.correlation
+        ? this.correlation.processFailed(rec.fault_code, correlationSeverityLabel(req.severity), this.clock.monoMs(), now)
+        : undefined;
+      this.auditReport(res, req.source_id, now);
+      const muted = Boolean(correlation?.shouldMute) && (type === 'fault_confirmed' || type === 'fault_updated');
+      return { event: type && !muted ? this.journal(type, rec, now) : undefined, muted };
+    });
+    if (event) this.events.deliver(event);
     if (type === 'fault_confirmed') this.capture?.onConfirmed(cloneRecord(rec));
     if (rec.status === 'PREFAILED' && res.prev !== 'PREFAILED') this.capture?.onPrefailed(cloneRecord(rec));
     return { accepted: true, status: rec.status, event, muted: muted || undefined };
@@ -220,8 +223,24 @@ export class FaultManager {
     if (after === 'HEALED' && res.prev !== 'HEALED') this.audit.record('healed', res.record.fault_code, 'auto_heal', after, now);
   }
 
-  private publish(type: FaultEventType, rec: FaultRecord, now: bigint, cascade: string[] = []): FaultEvent {
-    return this.events.publish({ event_type: type, fault: cloneRecord(rec), timestamp_ns: now, auto_cleared_codes: cascade });
+  /**
+   * Adds a writer that records each fault event inside the fault store's write transaction (the fleet
+   * outbox, fleet.md §4): it runs synchronously before the change commits, its writes to the store's
+   * database commit with the fault, and a throw rolls the fault change back (the report fails). Returns the
+   * function that removes it. Listeners of {@link events} see the event only after the commit.
+   */
+  addEventJournal(write: (event: FaultEvent) => void): () => void {
+    this.journals.add(write);
+    return () => { this.journals.delete(write); };
+  }
+
+  private readonly journals = new Set<(event: FaultEvent) => void>();
+
+  /** Prepares an event and runs the journals on it; call inside `repository.atomically`, deliver after. */
+  private journal(type: FaultEventType, rec: FaultRecord, now: bigint, cascade: string[] = []): FaultEvent {
+    const event = this.events.prepare({ event_type: type, fault: cloneRecord(rec), timestamp_ns: now, auto_cleared_codes: cascade });
+    for (const write of this.journals) write(event);
+    return event;
   }
 
   /**
@@ -267,13 +286,16 @@ export class FaultManager {
     const cascade = cascadeAsked.filter((s) => s !== code && this.repository.getFault(s));
     const changed = [rec, ...cascade.map((s) => this.repository.getFault(s)!)];
     for (const r of changed) r.status = 'CLEARED';
-    this.repository.putFaults(changed);
-    for (const r of changed) {
-      if (!this.config.snapshots.retain_on_clear) this.repository.deleteSnapshots(r.fault_code);
-      this.audit?.record('cleared', r.fault_code, 'clear_service', 'CLEARED', now);
-    }
+    const event = this.repository.atomically(() => {
+      this.repository.putFaults(changed);
+      for (const r of changed) {
+        if (!this.config.snapshots.retain_on_clear) this.repository.deleteSnapshots(r.fault_code);
+        this.audit?.record('cleared', r.fault_code, 'clear_service', 'CLEARED', now);
+      }
+      return this.journal('fault_cleared', rec, now, cascade);
+    });
     this.capture?.onCleared(changed.map((r) => r.fault_code));
-    this.publish('fault_cleared', rec, now, cascade);
+    this.events.deliver(event);
     const message = cascade.length > 0 ? `Fault cleared: ${code} (auto-cleared ${cascade.length} symptoms)` : `Fault cleared: ${code}`;
     return { success: true, message, auto_cleared_codes: cascade };
   }
@@ -293,12 +315,15 @@ export class FaultManager {
       r.status = 'CONFIRMED';
       r.confirmed_at_ns = now;
     }
-    this.repository.putFaults(due);
-    for (const r of due) {
-      this.audit?.record('confirmed', r.fault_code, 'auto_confirm', 'CONFIRMED', now);
-      if (!this.correlation?.isMuted(r.fault_code)) this.publish('fault_confirmed', r, now);
-      this.capture?.onConfirmed(cloneRecord(r));
-    }
+    const events = this.repository.atomically(() => {
+      this.repository.putFaults(due);
+      return due.flatMap((r) => {
+        this.audit?.record('confirmed', r.fault_code, 'auto_confirm', 'CONFIRMED', now);
+        return this.correlation?.isMuted(r.fault_code) ? [] : [this.journal('fault_confirmed', r, now)];
+      });
+    });
+    for (const e of events) this.events.deliver(e);
+    for (const r of due) this.capture?.onConfirmed(cloneRecord(r));
     return due.length;
   }
 

@@ -2,7 +2,7 @@
 // periodic health heartbeat go through the SQLite outbox to JetStream subjects `medkit.<fleet>.<robot>.*`.
 // The gateway never waits for the broker: events are stored locally first and drained in seq order.
 import { hostname } from 'node:os';
-import type { ConnectionOptions, NatsConnection } from '@nats-io/transport-node';
+import type { NatsConnection } from '@nats-io/transport-node';
 import { bool, ConfigError, int, str, type GatewayConfig } from '../config/index.js';
 import type { GatewayFeature } from '../feature.js';
 import { warning, type HealthWarning } from '../info/health-registry.js';
@@ -10,11 +10,13 @@ import { FAULTS_SERVICE } from '../faults/gateway/service.js';
 import { ENTITIES_SERVICE } from '../entities/service.js';
 import { isFleetId, type HealthBody } from '../fleet-protocol/envelope.js';
 import { FLEET_COMMON_KEYS, fleetIdFrom, streamLimitsFrom } from '../fleet-protocol/keys.js';
-import { connectWithRetry, natsOptionsFrom } from '../fleet-protocol/connect.js';
+import { connectWithRetry, natsOptionsFrom, type NatsSettings } from '../fleet-protocol/connect.js';
 import { ensureFleetStream } from '../fleet-protocol/stream.js';
 import { Outbox, OUTBOX_MIGRATIONS } from './outbox.js';
 import { OutboxDrain } from './drain.js';
 import { entitiesBody, faultEventBody } from './bodies.js';
+import { LogForwarder } from './log-forwarder.js';
+import { LOGS_SERVICE } from '../logs/feature.js';
 
 export const FLEET_LINK_KEYS = {
   'fleet.enabled': bool(false, 'Publish this robot\'s fault events, entity tree and health to the fleet\'s NATS JetStream (docs/fleet.md).'),
@@ -22,6 +24,8 @@ export const FLEET_LINK_KEYS = {
   'fleet.gateway_url': str('', 'This gateway\'s base URL as the fleet should reach it for live requests (data, operations, configurations); empty = the address the server is bound to (unless 0.0.0.0 or ::).'),
   'fleet.outbox.max_events': int(100_000, 'Bound of the on-disk outbox; past it the oldest health and log events are dropped first, fault events last (each drop counted on /health). /health warns at 80 %.', { min: 10, max: 10_000_000, policy: 'clamp' }),
   'fleet.publish.ack_timeout_ms': int(5000, 'Deadline of one JetStream publish acknowledgement.', { min: 100, max: 60_000, policy: 'clamp' }),
+  'fleet.logs.enabled': bool(true, 'Send log entries of WARN and above as `logs` events (rate-limited by fleet.logs.max_per_second).'),
+  'fleet.logs.max_per_second': int(10, 'Sustained rate (and burst) of `logs` events; entries past it are counted, and the count rides on the next event.', { min: 1, max: 1000, policy: 'clamp' }),
 };
 
 /** Share of the outbox bound past which /health warns. */
@@ -44,6 +48,8 @@ export interface FleetLinkStatus {
   outbox: ReturnType<Outbox['stats']>;
   published: number;
   publish_failures: number;
+  /** WARN+ log entries the `logs` rate limit held back since start. */
+  logs_suppressed: number;
   last_error?: string;
 }
 
@@ -56,8 +62,10 @@ export function createFleetLinkFeature(config: GatewayConfig): GatewayFeature {
   let robot = '';
   const timers: NodeJS.Timeout[] = [];
   let offFaults: (() => void) | undefined;
+  let offLogs: (() => void) | undefined;
+  let nats: NatsSettings | undefined;
+  let logs: LogForwarder | undefined;
   let stopping = false;
-  let natsOptions: ConnectionOptions | undefined;
   const enqueue = (kind: Parameters<Outbox['enqueue']>[0], body: unknown) => {
     outbox!.enqueue(kind, body);
     drain?.notify();
@@ -66,7 +74,7 @@ export function createFleetLinkFeature(config: GatewayConfig): GatewayFeature {
   return {
     name: 'fleet-link',
     // After faults, whose event stream it forwards to the fleet.
-    uses: [ENTITIES_SERVICE, FAULTS_SERVICE],
+    uses: [ENTITIES_SERVICE, FAULTS_SERVICE, LOGS_SERVICE],
     keys: { ...FLEET_COMMON_KEYS, ...FLEET_LINK_KEYS },
     migrations: enabled ? OUTBOX_MIGRATIONS : [],
     init(ctx) {
@@ -74,14 +82,33 @@ export function createFleetLinkFeature(config: GatewayConfig): GatewayFeature {
       fleet = fleetIdFrom(ctx.config);
       const entities = ctx.services.find(ENTITIES_SERVICE);
       robot = robotIdFrom(ctx.config, entities?.manifest?.metadata.name);
-      // Read at init, not in the background: TLS files that cannot be read stop start-up (named).
-      natsOptions = natsOptionsFrom(ctx.config, `medkit-robot-${robot}`);
+      // Read at init, not in the background: TLS files that cannot be read and a malformed NKEY seed stop start-up (named).
+      nats = natsOptionsFrom(ctx.config, `medkit-robot-${robot}`);
       const box = new Outbox(ctx.db, robot, ctx.config.value<number>('fleet.outbox.max_events'));
       outbox = box;
-      // The fault event stream delivers synchronously right after the fault is stored, so the event is on
-      // disk before the report returns (docs/fleet.md "Delivery guarantees").
-      const faults = ctx.services.find(FAULTS_SERVICE);
-      offFaults = faults?.system.manager.events.subscribe((e) => enqueue('faults', faultEventBody(e)));
+      // Fault events enter the outbox inside the fault store's own write transaction, so a fault and its
+      // fleet event commit together (fleet.md §4; docs/fleet.md "Delivery guarantees"). A fault store in
+      // another file (faults.database_path) or in memory cannot share the transaction: then the event is
+      // written right after the fault, synchronously, and a crash between the two can lose it.
+      const manager = ctx.services.find(FAULTS_SERVICE)?.system.manager;
+      if (manager && manager.repository.database === ctx.db) {
+        offFaults = manager.addEventJournal((e) => {
+          box.enqueue('faults', faultEventBody(e));
+          // After the commit: the drain reads committed rows only.
+          queueMicrotask(() => drain?.notify());
+        });
+      } else if (manager) {
+        ctx.log.warn({ component: 'fleet-link' }, 'the fault store is not the gateway database: fleet fault events are written after the fault, not in its transaction');
+        offFaults = manager.events.subscribe((e) => enqueue('faults', faultEventBody(e)));
+      }
+      const logManager = ctx.config.value<boolean>('fleet.logs.enabled') ? ctx.services.find(LOGS_SERVICE) : undefined;
+      if (logManager) {
+        const fwd = new LogForwarder(ctx.config.value<number>('fleet.logs.max_per_second'), (body) => {
+          if (!stopping) enqueue('logs', body);
+        });
+        logs = fwd;
+        offLogs = logManager.onEntry((e) => fwd.offer(e));
+      }
       ctx.health.add(() => {
         const st = box.stats();
         const warnings: HealthWarning[] = [];
@@ -144,7 +171,7 @@ export function createFleetLinkFeature(config: GatewayConfig): GatewayFeature {
       // Connect in the background: the gateway serves (and the outbox fills) whether or not the broker is up.
       void (async () => {
         try {
-          const conn = await connectWithRetry(natsOptions!, () => stopping, (err) => log.debug({ err: err.message }, 'NATS not reachable yet; events wait in the outbox'));
+          const conn = await connectWithRetry(nats!, () => stopping, (err) => log.debug({ err: err.message }, 'NATS not reachable yet; events wait in the outbox'));
           if (!conn) return;
           nc = conn;
           void ensureStreamRetrying(conn);
@@ -168,6 +195,7 @@ export function createFleetLinkFeature(config: GatewayConfig): GatewayFeature {
       stopping = true;
       for (const t of timers) clearInterval(t);
       offFaults?.();
+      offLogs?.();
       await drain?.stop();
       // Bounded: close() does not wait for the broker.
       await nc?.close().catch(() => undefined);
@@ -186,6 +214,7 @@ export function createFleetLinkFeature(config: GatewayConfig): GatewayFeature {
       outbox: outbox!.stats(),
       published: d?.published ?? 0,
       publish_failures: d?.failures ?? 0,
+      logs_suppressed: logs?.suppressedTotal ?? 0,
       last_error: d?.last_error,
     };
   }

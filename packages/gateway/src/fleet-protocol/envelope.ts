@@ -78,6 +78,7 @@ const isStr = (v: unknown, max: number): v is string => typeof v === 'string' &&
 const isTime = (v: unknown): boolean => isStr(v, 64) && !Number.isNaN(Date.parse(v));
 const isCount = (v: unknown, max = Number.MAX_SAFE_INTEGER): boolean => typeof v === 'number' && Number.isSafeInteger(v) && v >= 0 && v <= max;
 const ENTITY_TYPES_ON_WIRE = ['area', 'component', 'app', 'function'];
+const LOG_SEVERITIES = ['warning', 'error', 'fatal'];
 /** Entities in one snapshot the fleet accepts (far above any real robot). */
 export const MAX_SNAPSHOT_ENTITIES = 100_000;
 
@@ -109,8 +110,32 @@ const BODY_CHECKS: Record<EventKind, (b: Record<string, unknown>) => string | un
     }
     return undefined;
   },
-  logs: () => undefined,
+  logs(b) {
+    if (!isTime(b.time)) return 'time';
+    if (!LOG_SEVERITIES.includes(b.severity as string) || !isCount(b.level, 255)) return 'severity';
+    if (!isStr(b.source, 512) || !isStr(b.logger, 512)) return 'source';
+    if (!isStr(b.message, 8192)) return 'message';
+    if (b.suppressed_before !== undefined && !isCount(b.suppressed_before)) return 'suppressed_before';
+    return undefined;
+  },
 };
+
+/** The body of a `logs` event: one WARN-or-above log entry of the robot. */
+export interface LogsBody {
+  /** When the entry was logged (its source stamp), ISO 8601. */
+  time: string;
+  severity: 'warning' | 'error' | 'fatal';
+  /** ROS level (30 WARN, 40 ERROR, 50 FATAL). */
+  level: number;
+  /** The publishing node's FQN, or an entity id for the gateway's own entries. */
+  source: string;
+  logger: string;
+  message: string;
+  /** The message was cut to the robot's limit. */
+  truncated?: true;
+  /** Entries the robot's rate limit held back since the previous logs event. */
+  suppressed_before?: number;
+}
 
 /** The body of a `faults` event: a fault event as `/faults/stream` carries it, flattened for the fleet. */
 export interface FaultEventBody {

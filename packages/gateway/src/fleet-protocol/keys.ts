@@ -9,6 +9,8 @@ export const FLEET_COMMON_KEYS = {
   'fleet.nats.user': str('', 'NATS user name (with `fleet.nats.password`); empty = none. Prefer MEDKIT_FLEET_NATS_USER.'),
   'fleet.nats.password': str('', 'NATS password; never logged. Prefer MEDKIT_FLEET_NATS_PASSWORD.'),
   'fleet.nats.token': str('', 'NATS token; never logged. Prefer MEDKIT_FLEET_NATS_TOKEN.'),
+  'fleet.nats.nkey_seed': str('', 'NATS NKEY user seed (`SU…`) for servers with `nkey` users; never logged. Prefer MEDKIT_FLEET_NATS_NKEY_SEED or fleet.nats.nkey_seed_file.'),
+  'fleet.nats.nkey_seed_file': str('', 'File holding the NATS NKEY user seed (first non-empty line), e.g. written by `nk -gen user`; keep it 0600.'),
   'fleet.nats.tls': bool(false, 'Require TLS to the NATS servers (system CAs unless fleet.nats.ca_file).'),
   'fleet.nats.ca_file': str('', '[ours] CA bundle the NATS servers\' certificates are verified against; implies TLS.'),
   'fleet.nats.cert_file': str('', '[ours] Client certificate (PEM) for NATS servers that verify clients; with fleet.nats.key_file; implies TLS.'),

@@ -1,13 +1,13 @@
 // `medkit fleet`: the fleet tier as a feature of the same gateway core (HTTP server, error table, SSE,
 // /health, OpenAPI). A replica holds no state of its own: PostgreSQL holds the fleet, JetStream the
 // backlog; any number of replicas share the durable consumer (fleet.md §5).
-import type { ConnectionOptions, NatsConnection } from '@nats-io/transport-node';
+import type { NatsConnection } from '@nats-io/transport-node';
 import pg from 'pg';
 import type { GatewayConfig } from '../config/index.js';
 import { FLEET_SERVER_KEYS } from './keys.js';
 import type { GatewayFeature } from '../feature.js';
 import { warning, type HealthWarning } from '../info/health-registry.js';
-import { connectWithRetry, natsOptionsFrom } from '../fleet-protocol/connect.js';
+import { connectWithRetry, natsOptionsFrom, type NatsSettings } from '../fleet-protocol/connect.js';
 import { FLEET_COMMON_KEYS, fleetIdFrom, streamLimitsFrom } from '../fleet-protocol/keys.js';
 import { ensureFleetStream } from '../fleet-protocol/stream.js';
 import { streamName } from '../fleet-protocol/envelope.js';
@@ -25,7 +25,7 @@ export function createFleetFeature(_config?: GatewayConfig, opts: { keepaliveMs?
   let feed: FleetLiveFeed | undefined;
   let migrated = false;
   let stopping = false;
-  let natsOptions: ConnectionOptions | undefined;
+  let natsOptions: NatsSettings | undefined;
   let fleet = '';
   const background: Promise<void>[] = [];
   const needPool = () => {
@@ -38,7 +38,7 @@ export function createFleetFeature(_config?: GatewayConfig, opts: { keepaliveMs?
     keys: { ...FLEET_COMMON_KEYS, ...FLEET_SERVER_KEYS },
     init(ctx) {
       fleet = fleetIdFrom(ctx.config);
-      // Read at init, not in the background: TLS files that cannot be read stop start-up (named).
+      // Read at init, not in the background: TLS files that cannot be read and a malformed NKEY seed stop start-up (named).
       natsOptions = natsOptionsFrom(ctx.config, 'medkit-fleet');
       const timeout = ctx.config.value<number>('fleet.database.timeout_ms');
       pool = new pg.Pool({

@@ -2,7 +2,7 @@
 // filters and keyset paging (fleet.md §6). Every query has a statement deadline (set on the pool).
 import type { Pool } from 'pg';
 import { FAULT_STATUSES, type FaultStatus } from '../faults/model.js';
-import type { EntityNode, FaultEventBody, HealthBody } from '../fleet-protocol/envelope.js';
+import type { EntityNode, FaultEventBody, HealthBody, LogsBody } from '../fleet-protocol/envelope.js';
 
 export interface RobotRow {
   robot_id: string;
@@ -139,4 +139,19 @@ export async function faultEventsAfter(pool: Pool, after: number, limit: number)
     [after, limit],
   );
   return res.rows.map((r) => ({ stream_seq: Number(r.stream_seq), robot_id: r.robot_id, body: r.body, time: (r.robot_time as Date).toISOString() }));
+}
+
+export interface LogRow {
+  event_id: string;
+  seq: number;
+  body: LogsBody;
+}
+
+/** One robot's newest `logs` events (newest first), at most `limit`, optionally only those with seq < `before`. */
+export async function robotLogs(pool: Pool, robotId: string, limit: number, before?: number): Promise<LogRow[]> {
+  const res = await pool.query(
+    `SELECT event_id, seq, body FROM fleet_events WHERE robot_id = $1 AND kind = 'logs' AND ($3::bigint IS NULL OR seq < $3) ORDER BY seq DESC LIMIT $2`,
+    [robotId, limit, before ?? null],
+  );
+  return res.rows.map((r) => ({ event_id: r.event_id, seq: Number(r.seq), body: r.body as LogsBody }));
 }

@@ -13,7 +13,7 @@ import { forwardRequest, escapesPath } from '../aggregation/forward.js';
 import { isReadMethod, type RoleResolver } from '../auth/route-access.js';
 import type { Role, RouteAccess } from '../auth/roles.js';
 import { isFleetId, type EntityNode } from '../fleet-protocol/envelope.js';
-import { decodeCursor, faultEventsAfter, getRobot, listRobots, queryFaults, robotEntities, type FaultFilter, type FaultRow, type RobotRow } from './queries.js';
+import { decodeCursor, faultEventsAfter, getRobot, listRobots, queryFaults, robotEntities, robotLogs, type FaultFilter, type FaultRow, type LogRow, type RobotRow } from './queries.js';
 import { attachFleetStream, type FleetLiveFeed } from './http/live.js';
 
 export interface FleetRouteDeps {
@@ -127,6 +127,19 @@ function treeItems(robot: string, nodes: EntityNode[], type: EntityNode['type'],
 
 const TAGS = ['fleet'];
 
+/** A robot's `logs` event as a SOVD log entry (api.md logs shape), with the robot's event id and seq. */
+function logItem(robot: string, l: LogRow) {
+  const b = l.body;
+  return {
+    id: l.event_id,
+    timestamp: b.time,
+    severity: b.severity,
+    message: b.message,
+    context: { node: b.source, logger: b.logger },
+    'x-medkit': { robot_id: robot, seq: l.seq, ...(b.truncated ? { truncated: true } : {}), ...(b.suppressed_before ? { suppressed_before: b.suppressed_before } : {}) },
+  };
+}
+
 export function registerFleetRoutes(deps: FleetRouteDeps) {
   return (app: HttpApp): void => {
     const pool = () => deps.pool();
@@ -144,7 +157,7 @@ export function registerFleetRoutes(deps: FleetRouteDeps) {
     app.get<{ Params: { robot: string } }>(`${API_BASE}/components/:robot`, { schema: { operationId: 'getFleetRobot', summary: 'One robot', tags: TAGS } }, async (req) => {
       const r = await requireRobot(req.params.robot);
       const base = `${API_BASE}/components/${r.robot_id}`;
-      return { ...robotItem(r), subcomponents: `${base}/subcomponents`, hosts: `${base}/hosts`, faults: `${base}/faults`, 'x-medkit': { ...robotItem(r)['x-medkit'], health: r.health } };
+      return { ...robotItem(r), subcomponents: `${base}/subcomponents`, hosts: `${base}/hosts`, faults: `${base}/faults`, logs: `${base}/logs`, 'x-medkit': { ...robotItem(r)['x-medkit'], health: r.health } };
     });
 
     app.get<{ Params: { robot: string } }>(`${API_BASE}/components/:robot/subcomponents`, { schema: { operationId: 'listFleetRobotComponents', summary: 'The robot\'s own components (last entity snapshot)', tags: TAGS } }, async (req) => {
@@ -212,6 +225,21 @@ export function registerFleetRoutes(deps: FleetRouteDeps) {
       const f = page.items[0];
       if (!f) throw new SovdError('resource-not-found', `Fault '${req.params.code.slice(0, 80)}' not found on robot '${r.robot_id}'`, { entity_id: r.robot_id });
       return { item: faultItem(f) };
+    });
+
+    app.get<{ Params: { robot: string } }>(`${API_BASE}/components/:robot/logs`, {
+      schema: { operationId: 'listFleetRobotLogs', summary: 'The robot\'s WARN-and-above log entries sent to the fleet, newest first', description: 'Paging: limit (1-1000, default 100) and before (a seq from x-medkit.next_before).', tags: TAGS },
+    }, async (req) => {
+      const r = await requireRobot(req.params.robot);
+      const q = req.query as Record<string, unknown>;
+      const limitText = one(q, 'limit');
+      const limit = limitText === undefined ? DEFAULT_LIMIT : Number(limitText);
+      if (!Number.isInteger(limit) || limit < 1 || limit > MAX_LIMIT) throw new SovdError('invalid-parameter', `limit must be an integer 1..${MAX_LIMIT}`, { parameter: 'limit' });
+      const beforeText = one(q, 'before');
+      if (beforeText !== undefined && !/^\d{1,15}$/.test(beforeText)) throw new SovdError('invalid-parameter', 'before must be a seq (digits)', { parameter: 'before' });
+      const rows = await db(() => robotLogs(pool(), r.robot_id, limit, beforeText === undefined ? undefined : Number(beforeText)));
+      const last = rows[rows.length - 1];
+      return { items: rows.map((l) => logItem(r.robot_id, l)), 'x-medkit': { count: rows.length, next_before: rows.length === limit && last ? last.seq : null } };
     });
 
     // Live requests go to the robot's own gateway: /components/{robot}/{collection}/{robot}__{id}/{data|operations|configurations}/...

@@ -36,10 +36,12 @@ function setNested(into: Record<string, unknown>, key: string, value: unknown): 
 }
 
 /**
- * The configured plugins in list order; throws ConfigError for a bad name, a duplicate or a missing path
- * (a path is optional for the names in `builtins`, gateway.md §2.11).
+/**
+ * The configured plugins in list order; throws ConfigError for a bad name, a duplicate or a missing path.
+ * A name in `builtins` needs no path (the gateway ships its module, gateway.md §2.11); a path given anyway wins.
  */
-export function readPluginSettings(config: Pick<GatewayConfig, 'section'>, builtins: readonly string[] = []): PluginSettings[] {
+export function readPluginSettings(config: Pick<GatewayConfig, 'section'>, builtinNames: Iterable<string> = []): PluginSettings[] {
+  const builtins = new Set(builtinNames);
   const raw = config.section('plugins');
   const names = listOf(raw.plugins);
   const seen = new Set<string>();
@@ -62,7 +64,7 @@ export function readPluginSettings(config: Pick<GatewayConfig, 'section'>, built
         callTimeoutMs = n;
       } else setNested(config, key, v);
     }
-    if (!path && !builtins.includes(name)) throw new ConfigError(`plugins.${name}.path is required (the plugin's ES module)`);
+    if (!path && !builtins.has(name)) throw new ConfigError(`plugins.${name}.path is required (the plugin's ES module)${builtins.size ? `; built-in plugins: ${[...builtins].join(', ')}` : ''}`);
     return { name, path, callTimeoutMs, config };
   });
 }

@@ -9,8 +9,9 @@ import type { PluginConfig, PluginModule } from './contract.js';
 import { createPluginContext } from './context.js';
 import { PluginHost } from './host.js';
 import { loadPlugins } from './loader.js';
+import { BUILTIN_PLUGIN_NAMES, BUILTIN_PLUGINS, type BuiltinDeps } from './builtins.js';
+import { ProcessIdHints } from './process-hints.js';
 import { pluginDocPaths, registerPluginRoutes } from './routes.js';
-import { BUILTIN_PLUGIN_NAMES, BUILTIN_PLUGINS } from './builtin/index.js';
 import { ROS_SERVICE } from '../ros/connection.js';
 
 /** The plugin host, for features that hand entities to their owner's providers. */
@@ -41,7 +42,7 @@ export function createPluginsFeature(opts: PluginsFeatureOptions = {}): GatewayF
       const h = new PluginHost(ctx.log.child({ component: 'plugins' }));
       host = h;
       for (const p of opts.plugins ?? []) h.add(p.name, p.module, p.config ?? {}, p.callTimeoutMs ?? DEFAULT_CALL_TIMEOUT_MS);
-      const deps = { ros: () => ctx.services.find(ROS_SERVICE) };
+      const deps: BuiltinDeps = { ros: () => ctx.services.find(ROS_SERVICE), processHints: new ProcessIdHints() };
       await loadPlugins(h, settings, process.cwd(), (name) => (Object.hasOwn(BUILTIN_PLUGINS, name) ? BUILTIN_PLUGINS[name](deps) : undefined));
       ctx.services.provide(PLUGINS_SERVICE, h);
       // Zero overhead without plugins (§2.1): nothing else is installed.

@@ -7,23 +7,24 @@ import type { PluginSettings } from './config.js';
 import type { PluginHost } from './host.js';
 
 /**
- * Imports each configured module and adds it to the host, in list order; a setting without a path is a
- * built-in, whose module `builtin(name)` gives.
+ * Imports each configured module and adds it to the host, in list order. A setting without a path is a
+ * built-in plugin: `builtin(name)` gives its module.
  */
-export async function loadPlugins(host: PluginHost, settings: readonly PluginSettings[], baseDir = process.cwd(), builtin?: (name: string) => PluginModule | undefined): Promise<void> {
+export async function loadPlugins(host: PluginHost, settings: readonly PluginSettings[], baseDir = process.cwd(), builtin: (name: string) => PluginModule | Promise<PluginModule> | undefined = () => undefined): Promise<void> {
   for (const s of settings) {
-    if (!s.path) {
-      const mod = builtin?.(s.name);
-      host.add(s.name, mod, s.config, s.callTimeoutMs, mod ? undefined : `no built-in plugin named '${s.name}'`);
-      continue;
-    }
-    const file = isAbsolute(s.path) ? s.path : resolve(baseDir, s.path);
+    const where = s.path === undefined ? `built-in plugin '${s.name}'` : isAbsolute(s.path) ? s.path : resolve(baseDir, s.path);
     let mod: PluginModule | undefined;
     let error: string | undefined;
     try {
-      mod = (await import(pathToFileURL(file).href)) as PluginModule;
+      if (s.path === undefined) {
+        // A built-in may import its module (and the libraries it needs) only now.
+        mod = await builtin(s.name);
+        if (!mod) error = `'${s.name}' is not a built-in plugin and has no path`;
+      } else {
+        mod = (await import(pathToFileURL(where).href)) as PluginModule;
+      }
     } catch (err) {
-      error = `cannot load ${file}: ${(err as Error)?.message ?? String(err)}`;
+      error = `cannot load ${where}: ${(err as Error)?.message ?? String(err)}`;
     }
     host.add(s.name, mod, s.config, s.callTimeoutMs, error);
   }

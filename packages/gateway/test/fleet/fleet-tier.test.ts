@@ -13,6 +13,7 @@ import { startNatsCluster, type NatsCluster } from '../../../../test-support/ser
 import { startPostgres, type PgServer } from '../../../../test-support/servers/postgres.mjs';
 import { startFaultGateway, until, type FaultGateway } from '../faults/gateway-harness.js';
 import { buildGateway } from '../support/cli.js';
+import { LOGS_SERVICE } from '../../src/logs/feature.js';
 import { openSse, startFleetReplica, type FleetReplica } from './fleet-harness.js';
 
 const FLEET = 'tier';
@@ -157,6 +158,30 @@ describeWith([...NATS_SERVER, ...POSTGRES], 'fleet tier: NATS JetStream → repl
     expect(await forwarded.json()).toEqual(await local.json());
     const foreign = await getJson(`${base}/components/amr-a/apps/amr-b__x/data`);
     expect(foreign.status).toBe(404);
+  });
+
+  it('receives WARN-and-above log entries of a robot as logs events (fleet.md §3) and serves them per robot', async () => {
+    const base = `${replicas[1].url}/api/v1`;
+    const logs = robots[0].gateway.ctx.services.get(LOGS_SERVICE);
+    logs.add('amr_motor', 'info', 'routine: not sent');
+    logs.add('amr_motor', 'error', 'motor winding over temperature');
+    logs.add('amr_motor', 'warning', 'x'.repeat(5000));
+    const got = await until(async () => {
+      const r = await getJson(`${base}/components/amr-a/logs`);
+      return r.body.items?.length >= 2 ? r.body : undefined;
+    }, 'robot logs in the fleet', 30_000);
+    expect(got.items.map((l: { message: string }) => l.message)).not.toContain('routine: not sent');
+    const [long, hot] = got.items;
+    expect(hot).toMatchObject({ severity: 'error', message: 'motor winding over temperature', context: { node: 'amr_motor' }, 'x-medkit': { robot_id: 'amr-a' } });
+    expect(long.message).toHaveLength(2048);
+    expect(long['x-medkit'].truncated).toBe(true);
+    expect((await getJson(`${base}/components/amr-b/logs`)).body.items).toEqual([]);
+    const page = await getJson(`${base}/components/amr-a/logs?limit=1`);
+    expect(page.body.items).toHaveLength(1);
+    const next = await getJson(`${base}/components/amr-a/logs?limit=1&before=${page.body['x-medkit'].next_before}`);
+    expect(next.body.items[0].id).not.toBe(page.body.items[0].id);
+    for (const bad of ['limit=0', 'limit=abc', 'before=-1', `before=${'9'.repeat(40)}`]) expect((await getJson(`${base}/components/amr-a/logs?${bad}`)).status, bad).toBe(400);
+    expect((await getJson(`${base}/components/ghost/logs`)).status).toBe(404);
   });
 
   it('streams new faults live with the robot in each event, and resumes from PostgreSQL with Last-Event-ID', async () => {

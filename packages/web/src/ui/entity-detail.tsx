@@ -16,6 +16,7 @@ import { LogsTab } from './tabs/logs-tab';
 import { StatusTab } from './tabs/status-tab';
 import { LocksTab } from './tabs/locks-tab';
 import { BulkDataTab } from './tabs/bulk-data-tab';
+import { PROCFS_CAPABILITY, ProcessMetricsPanel } from './process-metrics-panel';
 import { countFaultsByEntity, countKey } from '../model/fault-counts';
 import { useMemo } from 'preact/hooks';
 
@@ -23,6 +24,12 @@ export interface EntityDetailProps {
   type: EntityType;
   id: string;
   tab?: string;
+}
+
+/** Whether the entity detail lists a capability (vendor ones get no tab of their own). */
+function hasCapability(detail: unknown, name: string): boolean {
+  const caps = (detail as { capabilities?: unknown })?.capabilities;
+  return Array.isArray(caps) && caps.some((c) => (c as { name?: unknown })?.name === name);
 }
 
 export function EntityDetail({ type, id, tab }: EntityDetailProps) {
@@ -71,6 +78,7 @@ export function EntityDetail({ type, id, tab }: EntityDetailProps) {
       </header>
       <Tabs label={`${entity.name} resources`} idPrefix="entity" tabs={tabs.map((t) => ({ id: t, label: TAB_LABELS[t] }))} active={active} onChange={setTab}>
         {active === 'overview' && <OverviewTab detail={detail.data} entity={entity} />}
+        {active === 'overview' && hasCapability(detail.data, PROCFS_CAPABILITY) && <ProcessMetricsPanel path={path} />}
         {active === 'data' && <DataTab path={path} />}
         {active === 'operations' && <OperationsTab path={path} />}
         {active === 'configurations' && <ConfigurationsTab path={path} />}

@@ -7,6 +7,10 @@ import { newestCaptureFirst, newestLinkFirst, setsToEvict } from './ordering.js'
 
 export class MemoryFaultRepository implements FaultRepository {
   readonly kind = 'memory' as const;
+
+  atomically<T>(fn: () => T): T {
+    return fn();
+  }
   private readonly faults = new Map<string, FaultRecord>();
   private readonly misses = new Map<string, NearMiss[]>();
   private readonly snaps = new Map<string, SnapshotRow[]>();

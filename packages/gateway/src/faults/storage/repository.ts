@@ -1,5 +1,6 @@
 // The fault store behind one small interface (faults.md §5): SQLite by default, memory for tests and
 // `storage_type: memory`. A fleet deployment can add another implementation without touching the manager.
+import type { SqliteDatabase } from '../../storage/index.js';
 import type { NearMiss } from '../engine.js';
 import type { FaultRecord } from '../model.js';
 
@@ -43,6 +44,13 @@ export interface RosbagLink {
  */
 export interface FaultRepository {
   readonly kind: 'sqlite' | 'memory';
+  /** The SQLite database the store writes to (undefined in memory): writers that share it can join {@link atomically}. */
+  readonly database?: SqliteDatabase;
+  /**
+   * Runs `fn` as one write transaction of this store: the store's own writes inside it, and any other writes
+   * to {@link database}, commit together or not at all (a throw rolls all of them back). Memory: just runs `fn`.
+   */
+  atomically<T>(fn: () => T): T;
   getFault(code: string): FaultRecord | undefined;
   /** All records, any order. */
   allFaults(): FaultRecord[];

@@ -54,6 +54,15 @@ const toNearMiss = (r: Row): NearMiss => ({
 /** SQLite-backed repository over a database that already ran `faultMigrations`. */
 export class SqliteFaultRepository implements FaultRepository {
   readonly kind = 'sqlite' as const;
+
+  get database(): SqliteDatabase {
+    return this.db;
+  }
+
+  atomically<T>(fn: () => T): T {
+    // better-sqlite3 nests: the store's own transactions inside become savepoints of this one.
+    return this.db.transaction(fn)();
+  }
   private readonly cache = new Map<string, FaultRecord>();
   private readonly missCount = new Map<string, number>();
   private readonly st;

@@ -3,7 +3,7 @@
 // other keeps running; without ROS both run and say so.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readPluginSettings } from '../../../src/plugins/config.js';
-import { BUILTIN_PLUGIN_NAMES } from '../../../src/plugins/builtin/index.js';
+import { BUILTIN_PLUGIN_NAMES } from '../../../src/plugins/builtins.js';
 import { createPluginsFeature } from '../../../src/plugins/feature.js';
 import { createEntitiesFeature } from '../../../src/entities/http/feature.js';
 import { startTestGateway, type TestGateway } from '../../support/gateway.js';

@@ -1,0 +1,26 @@
+// The cgroup v2 path of a process (/proc/<pid>/cgroup, the `0::<path>` line), shared by the systemd and
+// container plugins (gateway.md §5).
+import { join } from 'node:path';
+import { readText } from './proc-files.js';
+import { isMissing, pidLookupFailed, procReadFailed } from './errors.js';
+
+/** The unified (v2) hierarchy path of a process, or undefined when the process has none (pure cgroup v1). */
+export async function cgroupV2Path(procDir: string, pid: number): Promise<string | undefined> {
+  const text = await readText(join(procDir, String(pid), 'cgroup'), 16 * 1024);
+  return parseCgroupV2Path(text);
+}
+
+export function parseCgroupV2Path(text: string): string | undefined {
+  const m = /^0::(\/[^\n]{0,4096})$/m.exec(text);
+  return m ? m[1] : undefined;
+}
+
+/** {@link cgroupV2Path} with the §5 errors: 404 pid-lookup-failed for a gone process, 503 proc-read-failed otherwise. */
+export async function cgroupPathOf(procDir: string, pid: number): Promise<string | undefined> {
+  try {
+    return await cgroupV2Path(procDir, pid);
+  } catch (e) {
+    if (isMissing(e)) throw pidLookupFailed(`process ${pid} does not exist`, { pid });
+    throw procReadFailed(`cannot read the cgroup of process ${pid}: ${(e as Error).message}`, { pid });
+  }
+}
