@@ -42,7 +42,14 @@ export const pluginData = (host: PluginHost | undefined) =>
     list: () => verbatim(call('listData', () => provider.listData(ref))),
     read: (name: string) => verbatim(call('readData', () => provider.readData(ref, name))),
     write: (name: string, value: unknown) => verbatim(call('writeData', () => provider.writeData(ref, name, value))),
+    /** Streams one item's changes (triggers); undefined when the provider cannot. */
+    subscribe: provider.subscribeData
+      ? (name: string, onValue: (value: unknown) => void, onError?: (err: Error) => void) => provider.subscribeData!(ref, name, onValue, onError)
+      : undefined,
   }));
+
+/** True when some plugin's DataProvider streams changes (so `data` triggers can observe plugin entities). */
+export const pluginDataStreams = (host: PluginHost | undefined): boolean => (host?.withProvider('data') ?? []).some(({ provider }) => provider.subscribeData !== undefined);
 
 /** The operations resource of plugin-owned entities (synchronous executions only). */
 export const pluginOperations = (host: PluginHost | undefined) =>
