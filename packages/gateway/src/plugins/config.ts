@@ -3,11 +3,12 @@
 import type { GatewayConfig } from '../config/index.js';
 import { ConfigError } from '../config/index.js';
 import type { PluginConfig } from './contract.js';
+import { BUILTIN_PLUGINS, builtinPlugin } from './builtins.js';
 
 /** One configured plugin. */
 export interface PluginSettings {
   name: string;
-  /** Module location (resolved against the working directory). */
+  /** Module location (resolved against the working directory); empty for a built-in plugin loaded by name. */
   path: string;
   /** [ours] Deadline of one plugin call in ms (`plugins.<name>.call_timeout_ms`, default 5000, gateway.md §2.11). */
   callTimeoutMs: number;
@@ -59,7 +60,7 @@ export function readPluginSettings(config: Pick<GatewayConfig, 'section'>): Plug
         callTimeoutMs = n;
       } else setNested(config, key, v);
     }
-    if (!path) throw new ConfigError(`plugins.${name}.path is required (the plugin's ES module)`);
-    return { name, path, callTimeoutMs, config };
+    if (!path && !builtinPlugin(name)) throw new ConfigError(`plugins.${name}.path is required (the plugin's ES module; built-in plugins: ${Object.keys(BUILTIN_PLUGINS).join(', ')})`);
+    return { name, path: path ?? '', callTimeoutMs, config };
   });
 }

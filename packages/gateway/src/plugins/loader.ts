@@ -4,16 +4,18 @@ import { isAbsolute, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { PluginModule } from './contract.js';
 import type { PluginSettings } from './config.js';
+import { builtinPlugin } from './builtins.js';
 import type { PluginHost } from './host.js';
 
 /** Imports each configured module and adds it to the host, in list order. */
 export async function loadPlugins(host: PluginHost, settings: readonly PluginSettings[], baseDir = process.cwd()): Promise<void> {
   for (const s of settings) {
-    const file = isAbsolute(s.path) ? s.path : resolve(baseDir, s.path);
+    const builtin = s.path ? undefined : builtinPlugin(s.name);
+    const file = builtin ? `built-in plugin '${s.name}'` : isAbsolute(s.path) ? s.path : resolve(baseDir, s.path);
     let mod: PluginModule | undefined;
     let error: string | undefined;
     try {
-      mod = (await import(pathToFileURL(file).href)) as PluginModule;
+      mod = builtin ? await builtin() : ((await import(pathToFileURL(file).href)) as PluginModule);
     } catch (err) {
       error = `cannot load ${file}: ${(err as Error)?.message ?? String(err)}`;
     }
