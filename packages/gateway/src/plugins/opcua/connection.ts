@@ -7,7 +7,7 @@ import { withDeadline } from '../guard.js';
 import type { PluginLogger } from '../contract.js';
 
 export type OpcuaLib = typeof import('node-opcua-client');
-type CertificateManagerLib = typeof import('node-opcua-certificate-manager');
+export type CertificateManagerLib = typeof import('node-opcua-certificate-manager');
 
 /** A connected session with its one subscription. */
 export interface LiveSession {

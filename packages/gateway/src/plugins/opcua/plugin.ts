@@ -2,6 +2,7 @@
 // items are the configured nodes. Values arrive through the server's own monitored items (one
 // subscription), feed reads, cyclic subscriptions and triggers, and drive threshold rules; native
 // alarms/conditions arrive as events; both become faults through the gateway's fault manager.
+import { createRequire } from 'node:module';
 import type { ClientSession, DataValue, NodeId, Variant } from 'node-opcua-client';
 import type {
   DataProvider,
@@ -16,7 +17,7 @@ import type {
 } from '../contract.js';
 import { PluginError } from '../contract.js';
 import { LIMITS, OpcuaConfigError, parseOpcuaConfig, type OpcuaConfig } from './config.js';
-import { NotConnectedError, OpcuaConnection, type LiveSession, type OpcuaLib } from './connection.js';
+import { NotConnectedError, OpcuaConnection, type CertificateManagerLib, type LiveSession, type OpcuaLib } from './connection.js';
 import { EVENT_FIELDS, OpcuaFaults, type AlarmEvent } from './faults.js';
 import { ItemStore, type ItemState } from './items.js';
 import { builtinOf, jsonToValue, ValueTypeError, valueToJson, withinRange } from './values.js';
@@ -26,9 +27,9 @@ import { PluginTimeoutError, withDeadline } from '../guard.js';
 const READ_CHUNK = 500;
 
 /** node-opcua is CommonJS: its exports are the default export under ESM. */
-async function loadLibraries(): Promise<{ lib: OpcuaLib; certs: typeof import('node-opcua-certificate-manager') }> {
+async function loadLibraries(): Promise<{ lib: OpcuaLib; certs: CertificateManagerLib }> {
   const lib = (await import('node-opcua-client')) as unknown as { default?: OpcuaLib } & OpcuaLib;
-  const certs = (await import('node-opcua-certificate-manager')) as unknown as { default?: typeof import('node-opcua-certificate-manager') } & typeof import('node-opcua-certificate-manager');
+  const certs = (await import('node-opcua-certificate-manager')) as unknown as { default?: CertificateManagerLib } & CertificateManagerLib;
   return { lib: lib.default ?? lib, certs: certs.default ?? certs };
 }
 
@@ -55,22 +56,60 @@ export class OpcuaPlugin implements MedkitPlugin, IntrospectionProvider, DataPro
   private faults?: OpcuaFaults;
   private conn?: OpcuaConnection;
   private ctx?: PluginContext;
-  private certs!: typeof import('node-opcua-certificate-manager');
+  private libraries?: Promise<{ lib: OpcuaLib; certs: CertificateManagerLib }>;
+  /** Why the bridge could not start (library missing, NodeId refused by the library). */
+  private bridgeError?: string;
+  private stopped = false;
 
   name(): string {
     return 'opcua';
   }
 
   async configure(raw: PluginConfig): Promise<void> {
-    const cfg = await parseOpcuaConfig(raw);
-    const { lib, certs } = await loadLibraries();
-    // The library's own parser has the last word on NodeIds (the same strings are sent to the server).
-    for (const [i, n] of cfg.nodes.entries()) this.checkNodeId(lib, n.node_id, `nodes[${i}].node_id`);
-    for (const [i, a] of cfg.event_alarms.entries()) this.checkNodeId(lib, a.alarm_source, `event_alarms[${i}].alarm_source`);
-    this.cfg = cfg;
+    this.cfg = await parseOpcuaConfig(raw);
+    this.items = new ItemStore(this.cfg.nodes);
+    // An optional dependency: say so at start-up when it is missing. Importing it takes seconds on a
+    // small machine, longer than a lifecycle call may take, so that runs in the background.
+    for (const pkg of ['node-opcua-client', 'node-opcua-certificate-manager']) {
+      try {
+        createRequire(import.meta.url).resolve(pkg);
+      } catch {
+        throw new Error(`the opcua plugin needs ${pkg}, which is not installed (npm install ${pkg}@2)`);
+      }
+    }
+    this.libraries = loadLibraries();
+    this.libraries.catch(() => {}); // reported when the bridge starts
+  }
+
+  setContext(ctx: PluginContext): void {
+    this.ctx = ctx;
+    ctx.registerEntityCapability(this.cfg.component_id, 'x-plc-status');
+    void this.libraries?.then(
+      ({ lib, certs }) => this.startBridge(ctx, lib, certs),
+      (err: Error) => this.failBridge(`cannot load node-opcua-client: ${err.message}`),
+    );
+  }
+
+  private failBridge(message: string): void {
+    this.bridgeError = message;
+    this.ctx?.log.error(message);
+  }
+
+  /** Once the library is loaded: NodeIds checked by its parser, then the fault mapper and the connection loop. */
+  private startBridge(ctx: PluginContext, lib: OpcuaLib, certs: CertificateManagerLib): void {
+    if (this.stopped) return;
+    const cfg = this.cfg;
+    try {
+      for (const [i, n] of cfg.nodes.entries()) this.checkNodeId(lib, n.node_id, `nodes[${i}].node_id`);
+      for (const [i, a] of cfg.event_alarms.entries()) this.checkNodeId(lib, a.alarm_source, `event_alarms[${i}].alarm_source`);
+    } catch (err) {
+      return this.failBridge((err as Error).message);
+    }
     this.lib = lib;
-    this.certs = certs;
-    this.items = new ItemStore(cfg.nodes);
+    this.faults = new OpcuaFaults(cfg, { report: (r) => ctx.reportFault(r), clear: (c) => ctx.clearFault(c) }, ctx.log, (s) => lib.resolveNodeId(s).toString());
+    this.conn = new OpcuaConnection(lib, certs, cfg, { onConnected: (live) => this.onConnected(live), onDisconnected: (why) => this.faults?.onDown(why) }, ctx.log);
+    this.faults.onDown('not connected yet');
+    this.conn.start();
   }
 
   private checkNodeId(lib: OpcuaLib, s: string, key: string): void {
@@ -81,17 +120,8 @@ export class OpcuaPlugin implements MedkitPlugin, IntrospectionProvider, DataPro
     }
   }
 
-  setContext(ctx: PluginContext): void {
-    this.ctx = ctx;
-    const cfg = this.cfg;
-    ctx.registerEntityCapability(cfg.component_id, 'x-plc-status');
-    this.faults = new OpcuaFaults(cfg, { report: (r) => ctx.reportFault(r), clear: (c) => ctx.clearFault(c) }, ctx.log, (s) => this.lib.resolveNodeId(s).toString());
-    this.conn = new OpcuaConnection(this.lib, this.certs, cfg, { onConnected: (live) => this.onConnected(live), onDisconnected: (why) => this.faults?.onDown(why) }, ctx.log);
-    this.faults.onDown('not connected yet');
-    this.conn.start();
-  }
-
   async shutdown(): Promise<void> {
+    this.stopped = true;
     this.faults?.stop();
     await this.conn?.stop();
   }
@@ -222,7 +252,7 @@ export class OpcuaPlugin implements MedkitPlugin, IntrospectionProvider, DataPro
       node_count: cfg.nodes.length,
       event_alarm_count: cfg.event_alarms.length,
       error_count: c?.errorCount ?? 0,
-      ...(c?.lastError ? { last_error: c.lastError } : {}),
+      ...(this.bridgeError ? { last_error: this.bridgeError } : c?.lastError ? { last_error: c.lastError } : {}),
       ...(c?.connectedAt && this.connected ? { connected_since: new Date(c.connectedAt).toISOString() } : {}),
       ...(!this.connected && c ? { down_since: new Date(c.downSince).toISOString() } : {}),
       active_faults: [...(this.faults?.active ?? [])],
