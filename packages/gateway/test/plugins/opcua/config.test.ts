@@ -3,6 +3,7 @@
 // disabled and says why on /health.
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { OpcuaConfigError, parseOpcuaConfig } from '../../../src/plugins/opcua/config.js';
@@ -135,8 +136,10 @@ describe('a gateway with a bad opcua configuration', () => {
       expect(p!.error).toContain('plugins.opcua.user_auth_mode');
       expect(JSON.stringify(h.body)).not.toContain('hunter2-secret');
       expect((await http(`${g.url}/api/v1/components/opcua_plc`)).status).toBe(404);
+      // The OPC-UA library is an optional dependency loaded only by a configured plugin (opcua.test.ts sees it loaded).
+      expect(Object.keys(createRequire(import.meta.url).cache).filter((k) => k.includes('node-opcua'))).toEqual([]);
     } finally {
       await g.close();
     }
-  });
+  }, 120_000);
 });

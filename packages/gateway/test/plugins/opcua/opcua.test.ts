@@ -4,6 +4,7 @@
 // healing faults through the fault manager, and stale data plus reconnection across a server restart.
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestGateway, type TestGateway } from '../../support/gateway.js';
@@ -77,6 +78,7 @@ describe('opcua plugin against a real OPC-UA server', () => {
     expect(list.status).toBe(200);
     expect(list.body.items.map((i: { id: string }) => i.id)).toEqual(['temperature', 'setpoint', 'pressure', 'mode', 'counter', 'label', 'missing']);
     expect(list.body.items[0]['x-medkit']).toMatchObject({ opcua: { node_id: 'ns=1;s=Temperature', data_type: 'Double' }, unit: 'C', writable: false });
+    expect(Object.keys(createRequire(import.meta.url).cache).some((k) => k.includes('node-opcua-client'))).toBe(true);
     const status = await api('/components/plc1/x-plc-status');
     expect(status.body).toMatchObject({ entity_id: 'plc1', connected: true, endpoint_url: plc.endpoint, security_mode: 'None', node_count: 7 });
   });
