@@ -38,6 +38,8 @@ const INT_RANGE: Partial<Record<BuiltinName, [bigint, bigint]>> = {
   UInt64: [0n, 2n ** 64n - 1n],
 };
 const FLOAT_MAX = 3.4028234663852886e38;
+/** Elements of an array value shown in a read. */
+const MAX_ARRAY = 10_000;
 
 /** A write refused before it reaches the server; `expected` names what the node takes. */
 export class ValueTypeError extends Error {
@@ -73,7 +75,10 @@ export function valueToJson(type: BuiltinName | undefined, value: unknown): unkn
   if (typeof value === 'boolean' || typeof value === 'string') return value;
   if (value instanceof Date) return value.toISOString();
   if (Buffer.isBuffer(value)) return value.toString('base64');
-  // Other OPC-UA types (LocalizedText, NodeId, structures): their text form.
+  // Arrays (typed arrays for numeric types) element by element, bounded.
+  if (Array.isArray(value) || ArrayBuffer.isView(value)) return Array.from(value as ArrayLike<unknown>).slice(0, MAX_ARRAY).map((v) => valueToJson(undefined, v));
+  if (typeof value === 'object' && 'text' in value) return (value as { text: string | null }).text ?? null; // LocalizedText
+  // Other OPC-UA types (NodeId, QualifiedName, structures): their text form.
   return String(value);
 }
 
