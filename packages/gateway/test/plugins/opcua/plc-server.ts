@@ -3,9 +3,11 @@
 // It can be stopped and started again on the same port (a PLC reboot).
 import serverLib from 'node-opcua-server';
 import clientLib from 'node-opcua-client';
+import certLib from 'node-opcua-certificate-manager';
 
 const { OPCUAServer } = serverLib;
-const { DataType, VariantArrayType } = clientLib;
+const { DataType, VariantArrayType, MessageSecurityMode, SecurityPolicy } = clientLib;
+const { OPCUACertificateManager } = certLib;
 
 type Server = InstanceType<typeof OPCUAServer>;
 type Var = { setValueFromSource(v: { dataType: number; value: unknown }): void; readValue(): { value: { value: unknown } } };
@@ -23,8 +25,26 @@ export class PlcServer {
     return `opc.tcp://127.0.0.1:${this.port}`;
   }
 
-  static async start(port = 0): Promise<PlcServer> {
-    const server = new OPCUAServer({ port, hostname: '127.0.0.1', alternateHostname: [], serverInfo: { applicationUri: 'urn:medkit:test-plc' } });
+  /**
+   * `secure`: only SignAndEncrypt / Basic256Sha256 with a user and password (any client certificate is
+   * accepted; its PKI lives in `secure.pkiDir`).
+   */
+  static async start(port = 0, secure?: { user: string; password: string; pkiDir: string }): Promise<PlcServer> {
+    const server = new OPCUAServer({
+      port,
+      hostname: '127.0.0.1',
+      alternateHostname: [],
+      serverInfo: { applicationUri: 'urn:medkit:test-plc' },
+      ...(secure
+        ? {
+            securityModes: [MessageSecurityMode.SignAndEncrypt],
+            securityPolicies: [SecurityPolicy.Basic256Sha256],
+            allowAnonymous: false,
+            userManager: { isValidUser: (u: string, p: string) => u === secure.user && p === secure.password },
+            serverCertificateManager: new OPCUACertificateManager({ rootFolder: secure.pkiDir, automaticallyAcceptUnknownCertificate: true }),
+          }
+        : {}),
+    });
     await server.initialize();
     const as = server.engine.addressSpace!;
     as.installAlarmsAndConditionsService();
