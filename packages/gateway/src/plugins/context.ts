@@ -121,8 +121,10 @@ export function createPluginContext(ctx: GatewayContext, host: PluginHost, p: Lo
     },
     clearFault(code) {
       const faults = ctx.services.find(FAULTS_SERVICE);
-      if (!faults || !reported.has(code)) return false;
-      return faults.manager.clear(code).success;
+      if (!faults) return false;
+      // Its own reports, also those of an earlier run: a code one of its entities reported.
+      const mine = reported.has(code) || (faults.manager.getFault(code)?.reporting_sources ?? []).some((s) => p.owned.has(s));
+      return mine && faults.manager.clear(code).success;
     },
     registerConditionEvaluator(name, evaluator) {
       if (!name.startsWith('x-')) throw new Error(`condition evaluator '${name}': plugin evaluators must use an x- name`);

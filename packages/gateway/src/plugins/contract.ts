@@ -265,8 +265,8 @@ export interface PluginContext {
    */
   reportFault(report: PluginFaultReport): boolean;
   /**
-   * [ours] ClearFault of a code this plugin reported (status CLEARED, kept in history). False when the code
-   * is unknown, was never reported by this plugin, or no fault manager runs.
+   * [ours] ClearFault of a code this plugin reported, in this run or an earlier one (one of its entities
+   * is a reporting source); status CLEARED, kept in history. False otherwise or when no fault manager runs.
    */
   clearFault(faultCode: string): boolean;
   registerConditionEvaluator(name: string, evaluator: ConditionEvaluator): void;

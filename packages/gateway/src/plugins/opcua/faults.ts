@@ -61,6 +61,22 @@ export class OpcuaFaults {
     this.active.delete(code);
   }
 
+  /**
+   * Takes over faults of this configuration still active from an earlier run (the fault manager keeps
+   * them across restarts), so a value back to normal, an alarm absent from the ConditionRefresh, or the
+   * reconnection heals them instead of leaving them confirmed forever.
+   */
+  adopt(activeCodes: readonly string[]): void {
+    const thresholds = new Map(this.cfg.nodes.flatMap((n) => (n.alarm ? [[n.alarm.fault_code, n.alarm] as const] : [])));
+    const known = new Set([...thresholds.keys(), ...[...this.alarms.values()].map((a) => a.fault_code), this.cfg.comms_lost_fault_code]);
+    for (const code of activeCodes) {
+      if (!known.has(code) || this.active.has(code)) continue;
+      this.active.add(code);
+      const t = thresholds.get(code);
+      if (t) this.edges.update([{ fault_code: code, active: true, severity: t.severity, message: code }]);
+    }
+  }
+
   /** A new value of a node: its threshold rule, edge-triggered. Undecidable values keep the state. */
   onValue(node: NodeConfig, json: unknown): void {
     const a = node.alarm;

@@ -60,6 +60,8 @@ export class OpcuaPlugin implements MedkitPlugin, IntrospectionProvider, DataPro
   /** Why the bridge could not start (library missing, NodeId refused by the library). */
   private bridgeError?: string;
   private stopped = false;
+  /** Faults left active by an earlier run were taken over (once, at the first connection). */
+  private adopted = false;
 
   name(): string {
     return 'opcua';
@@ -136,6 +138,13 @@ export class OpcuaPlugin implements MedkitPlugin, IntrospectionProvider, DataPro
     const { lib, cfg } = this;
     const deadline = <T>(what: string, fn: () => Promise<T>) => this.withRequestDeadline(what, fn);
     const items = this.items.all();
+    if (!this.adopted && this.ctx) {
+      this.adopted = true;
+      // All active faults, not the entity's list: the component may not be discovered yet.
+      const listed = (this.ctx.listAllFaults().faults ?? []) as { fault_code?: unknown; reporting_sources?: unknown }[];
+      const ours = listed.filter((f) => Array.isArray(f?.reporting_sources) && f.reporting_sources.includes(cfg.component_id));
+      this.faults?.adopt(ours.flatMap((f) => (typeof f.fault_code === 'string' ? [f.fault_code] : [])));
+    }
     await this.learnTypes(live.session, items);
     // Handlers are attached before the items are created: the first notification can arrive in the same
     // read as the CreateMonitoredItems answer, before an awaited result would return.

@@ -93,4 +93,16 @@ describe('opcua fault mapping', () => {
     for (const v of [1, 6, 7, 'garbage', null, 4, 3]) f.onValue(node, v);
     expect(log).toEqual(['FAILED OVERPRESSURE ERROR plc pressure above 5: 6', 'PASSED OVERPRESSURE', 'CLEAR OVERPRESSURE']);
   });
+
+  it('takes over its faults left active by an earlier run and heals them', async () => {
+    const { f, log } = await mapper();
+    const node = (await parseOpcuaConfig({ endpoint_url: 'opc.tcp://h:1', nodes: [{ node_id: 'i=1', data_name: 'pressure', alarm: { fault_code: 'OVERPRESSURE', threshold: 5 } }] }, {})).nodes[0];
+    f.adopt(['OVERPRESSURE', 'HOT', 'PLC_COMMS_LOST', 'SOMEONE_ELSES']);
+    f.onValue(node, 3);
+    f.onEvent({ EventType: 'ns=0;i=2787', ConditionId: null });
+    f.onEvent({ EventType: 'ns=0;i=2788', ConditionId: null });
+    f.onUp();
+    expect(log).toEqual(['PASSED OVERPRESSURE', 'CLEAR OVERPRESSURE', 'PASSED HOT', 'CLEAR HOT', 'PASSED PLC_COMMS_LOST', 'CLEAR PLC_COMMS_LOST']);
+    expect(f.active.size).toBe(0);
+  });
 });
