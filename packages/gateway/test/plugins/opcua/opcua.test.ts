@@ -146,6 +146,12 @@ describe('opcua plugin against a real OPC-UA server', () => {
     plc.set('Temperature', 85);
     const fired = await events.nextJson<{ payload: { data: number } }>(10_000);
     expect(fired.payload.data).toBe(85);
+    // An item the component does not have waits (like a ROS topic nobody publishes), it is not a 5xx.
+    const unknown = await api('/components/plc1/triggers', {
+      method: 'POST',
+      json: { resource: '/api/v1/components/plc1/data/nope', trigger_condition: { condition_type: 'OnChange' } },
+    });
+    expect(unknown.status).toBe(201);
   });
 
   it('raises a fault for the native alarm and heals it when the alarm clears', async () => {
