@@ -3,6 +3,7 @@
 // subscription), feed reads, cyclic subscriptions and triggers, and drive threshold rules; native
 // alarms/conditions arrive as events; both become faults through the gateway's fault manager.
 import { createRequire } from 'node:module';
+import { format } from 'node:util';
 import type { ClientSession, DataValue, NodeId, Variant } from 'node-opcua-client';
 import type {
   DataProvider,
@@ -108,6 +109,10 @@ export class OpcuaPlugin implements MedkitPlugin, IntrospectionProvider, DataPro
       return this.failBridge((err as Error).message);
     }
     this.lib = lib;
+    // The library prints its own warnings to the console; they belong in this plugin's log (process-wide
+    // setting: there is one OPC-UA library per process).
+    lib.setWarningLogger((...args: unknown[]) => ctx.log.warn(`node-opcua: ${format(...args)}`));
+    lib.setErrorLogger((...args: unknown[]) => ctx.log.error(`node-opcua: ${format(...args)}`));
     this.faults = new OpcuaFaults(cfg, { report: (r) => ctx.reportFault(r), clear: (c) => ctx.clearFault(c) }, ctx.log, (s) => lib.resolveNodeId(s).toString());
     this.conn = new OpcuaConnection(lib, certs, cfg, { onConnected: (live) => this.onConnected(live), onDisconnected: (why) => this.faults?.onDown(why) }, ctx.log);
     this.faults.onDown('not connected yet');
