@@ -17,7 +17,8 @@ import { PublisherCache } from './publishers.js';
 import { registerDataRoutes } from './routes.js';
 import { DataService } from './service.js';
 import { PLUGINS_SERVICE } from '../plugins/feature.js';
-import { pluginData } from '../plugins/dispatch.js';
+import { pluginData, pluginDataStreams } from '../plugins/dispatch.js';
+import type { PluginHost } from '../plugins/host.js';
 import { TopicPool, type TopicTransport } from './topic-pool.js';
 import { token, type Token } from '../registry/index.js';
 
@@ -75,7 +76,7 @@ export function createDataFeature(_config?: GatewayConfig): GatewayFeature {
       service = s;
       ctx.services.provide(DATA_SERVICE, s);
       ctx.health.add(() => ({ fields: { 'x-medkit-data-provider': pool ? pool.stats() : { enabled: false } } }));
-      registerDataSampler(ctx, s, pool);
+      registerDataSampler(ctx, s, pool, ctx.services.find(PLUGINS_SERVICE));
     },
     routes(ctx) {
       return registerDataRoutes({
@@ -98,16 +99,24 @@ export function createDataFeature(_config?: GatewayConfig): GatewayFeature {
  * is not there yet (no member has it, no type advertised, type still being looked up) is pending: the
  * trigger engine subscribes again when discovery changes.
  */
-function registerDataSampler(ctx: GatewayContext, service: DataService, pool: TopicPool | undefined): void {
+function registerDataSampler(ctx: GatewayContext, service: DataService, pool: TopicPool | undefined, plugins: PluginHost | undefined): void {
   const members = membersVia(ctx);
+  // Plugin-owned entities are sampled and streamed by their owner's DataProvider (gateway.md §2.4).
+  const owned = pluginData(plugins);
+  const itemName = (itemPath: string) => itemPath.replace(/^\//, '');
   getSamplers(ctx).register('data', {
-    sample: (e: SampledEntity, itemPath, signal) => {
+    sample: async (e: SampledEntity, itemPath, signal) => {
       if (!itemPath) throw new SovdError('x-medkit-invalid-resource-uri', 'data subscriptions need a topic path', { collection: 'data' });
+      const o = owned(e);
+      if (o) return (await o.read(itemName(itemPath))).body;
       return service.read({ type: e.type, entity: e.entity }, itemPath, signal);
     },
-    subscribe: pool
-      ? (e, itemPath, onValue) => {
+    subscribe: pool || pluginDataStreams(plugins)
+      ? (e, itemPath, onValue, onError) => {
           if (!itemPath) throw new SovdError('x-medkit-invalid-resource-uri', 'data subscriptions need a topic path');
+          const o = owned(e);
+          if (o?.subscribe) return o.subscribe(itemName(itemPath), onValue, onError);
+          if (o || !pool) throw new ResourcePendingError(`${e.id} does not stream data changes`);
           const item = matchDataItem(members(e.type, e.entity), e.id, itemPath.slice(1), isAggregating(e.type));
           if (!item) throw new ResourcePendingError(`no topic of ${e.id} matches ${itemPath} yet`);
           const type = service.topicType(item.topic);

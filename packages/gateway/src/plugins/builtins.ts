@@ -26,6 +26,8 @@ export const BUILTIN_PLUGINS: Readonly<Record<string, BuiltinPlugin>> = {
   [PARAMETER_BEACON]: (d) => parameterBeaconModule(rosParameterBeaconDeps(d.ros)),
   [TOPIC_BEACON]: (d) => topicBeaconModule(rosTopicBeaconDeps(d.ros)),
   ...LINUX_INTROSPECTION_PLUGINS,
+  // Imported on first use: node-opcua is large and an optional dependency.
+  opcua: () => import('./opcua/index.js'),
 };
 
 export const BUILTIN_PLUGIN_NAMES: readonly string[] = Object.keys(BUILTIN_PLUGINS);

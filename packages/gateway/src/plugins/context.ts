@@ -14,6 +14,7 @@ import { TRIGGER_CONDITIONS_SERVICE } from '../triggers/feature.js';
 import type { PluginContext, PluginEntityInfo } from './contract.js';
 import type { LoadedPlugin, PluginHost } from './host.js';
 import { triggerCondition } from './dispatch.js';
+import { pointSeverityValue } from '../faults/bridges/protocol-point.js';
 
 function infoOf(type: EntityType, e: Entity): PluginEntityInfo {
   const fqn = (e as { fqn?: string; bound_fqn?: string }).bound_fqn ?? (e as { fqn?: string }).fqn;
@@ -38,6 +39,7 @@ export function createPluginContext(ctx: GatewayContext, host: PluginHost, p: Lo
     if (!hit || (hit.type !== 'app' && hit.type !== 'component')) throw new Error(`'${id}' is not a lockable entity (app or component)`);
     return { type: hit.type, id };
   };
+  const reported = new Set<string>();
   return {
     log: { info: (m) => log.info(m), warn: (m) => log.warn(m), error: (m) => log.error(m) },
     getEntity(id) {
@@ -101,6 +103,28 @@ export function createPluginContext(ctx: GatewayContext, host: PluginHost, p: Lo
     registerSampler(collection, sampler) {
       if (scopeOf(collection) === undefined && !collection.startsWith('x-')) log.warn(`sampler '${collection}': plugin collections should use an x- name`);
       ctx.samplers.register(collection, { sample: async (e, item) => host.call(p, `sampler ${collection}`, () => sampler(e.id, item)) }, { itemPath: 'forbidden' });
+    },
+    reportFault(r) {
+      const faults = ctx.services.find(FAULTS_SERVICE);
+      if (!faults) return false;
+      const failed = r.event === 'FAILED';
+      const out = faults.report({
+        fault_code: r.fault_code,
+        event_type: failed ? 0 : 1,
+        severity: failed ? (pointSeverityValue(r.severity ?? 'ERROR') ?? 2) : 0,
+        description: failed ? String(r.description ?? '') : '',
+        source_id: r.entity_id,
+      });
+      if (out.accepted) reported.add(r.fault_code);
+      else log.warn(`fault report ${r.fault_code} rejected: ${out.reason ?? 'unknown reason'}`);
+      return out.accepted;
+    },
+    clearFault(code) {
+      const faults = ctx.services.find(FAULTS_SERVICE);
+      if (!faults) return false;
+      // Its own reports, also those of an earlier run: a code one of its entities reported.
+      const mine = reported.has(code) || (faults.manager.getFault(code)?.reporting_sources ?? []).some((s) => p.owned.has(s));
+      return mine && faults.manager.clear(code).success;
     },
     registerConditionEvaluator(name, evaluator) {
       if (!name.startsWith('x-')) throw new Error(`condition evaluator '${name}': plugin evaluators must use an x- name`);

@@ -100,6 +100,13 @@ export interface DataProvider {
   writeData(entity: PluginEntityRef, name: string, value: JsonValue): JsonValue | Promise<JsonValue>;
   /** Default true. */
   hasData?(entity: PluginEntityRef): boolean;
+  /**
+   * [ours] Streams changes of one data item (the body readData would answer) so triggers on
+   * `…/data/<name>` fire when the value changes; returns the unsubscribe function. Optional: without it
+   * triggers cannot observe the plugin's data (cyclic subscriptions still sample readData). Throw a
+   * PluginError to refuse an unknown name.
+   */
+  subscribeData?(entity: PluginEntityRef, name: string, onValue: (value: JsonValue) => void, onError?: (err: Error) => void): () => void;
 }
 
 export interface OperationProvider {
@@ -234,6 +241,19 @@ export interface ConditionEvaluator {
   validateParams(params: unknown): void;
 }
 
+/** [ours] A fault report to the gateway's own fault manager (faults.md §2.7: the ReportFault semantics). */
+export interface PluginFaultReport {
+  /** Global fault code: 1–128 characters of `A-Z a-z 0-9 _ . -`, no `..`. */
+  fault_code: string;
+  /** FAILED raises (debounced by the fault manager), PASSED counts toward healing. */
+  event: 'FAILED' | 'PASSED';
+  /** Default ERROR; CRITICAL confirms at once. Ignored for PASSED. */
+  severity?: 'INFO' | 'WARNING' | 'ERROR' | 'CRITICAL';
+  description?: string;
+  /** The reporting entity (an app or an `external` component the plugin declares); the fault is listed under it. */
+  entity_id: string;
+}
+
 /** A cyclic-subscription / trigger sampler of a whole collection (§2.7). */
 export type Sampler = (entityId: string, resourcePath: string | undefined) => unknown | Promise<unknown>;
 
@@ -256,6 +276,16 @@ export interface PluginContext {
   acquireLock(entityId: string, clientId: string, scopes: string[] | undefined, ttlSeconds: number): string;
   releaseLock(entityId: string, clientId: string): void;
   registerSampler(collection: string, sampler: Sampler): void;
+  /**
+   * [ours] Reports to the gateway's fault manager (the reference's plugins call its ReportFault service).
+   * False when the fault manager rejected the report or is not running.
+   */
+  reportFault(report: PluginFaultReport): boolean;
+  /**
+   * [ours] ClearFault of a code this plugin reported, in this run or an earlier one (one of its entities
+   * is a reporting source); status CLEARED, kept in history. False otherwise or when no fault manager runs.
+   */
+  clearFault(faultCode: string): boolean;
   registerConditionEvaluator(name: string, evaluator: ConditionEvaluator): void;
   /** The plugin added or removed entities: re-run discovery now (the scope is a hint). */
   notifyEntitiesChanged(scope?: { area_id?: string; component_id?: string }): Promise<void>;

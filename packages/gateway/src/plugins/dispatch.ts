@@ -3,7 +3,8 @@
 import type { Entity, EntityType } from '../entities/model.js';
 import { SovdError } from '../sovd/errors.js';
 import { Verbatim } from '../sovd/verbatim.js';
-import type { ConditionEvaluator, JsonValue, LogSeverity, PluginEntityRef, PluginLogEntry } from './contract.js';
+import type { ConditionEvaluator, JsonValue, LogSeverity, PluginEntityRef, PluginError, PluginLogEntry } from './contract.js';
+import { ResourcePendingError } from '../sampling/registry.js';
 import type { ConditionEvaluator as TriggerCondition } from '../triggers/conditions.js';
 import { LifecycleProviderError, type LifecycleEntity, type LifecycleProvider } from '../lifecycle/provider.js';
 import type { SovdTransition } from '../lifecycle/plan.js';
@@ -42,7 +43,22 @@ export const pluginData = (host: PluginHost | undefined) =>
     list: () => verbatim(call('listData', () => provider.listData(ref))),
     read: (name: string) => verbatim(call('readData', () => provider.readData(ref, name))),
     write: (name: string, value: unknown) => verbatim(call('writeData', () => provider.writeData(ref, name, value))),
+    /** Streams one item's changes (triggers); undefined when the provider cannot. */
+    subscribe: provider.subscribeData
+      ? (name: string, onValue: (value: unknown) => void, onError?: (err: Error) => void) => {
+          try {
+            return provider.subscribeData!(ref, name, onValue, onError);
+          } catch (err) {
+            // An item the plugin does not have (yet) waits like a ROS topic nobody publishes yet.
+            if ((err as PluginError)?.name === 'PluginError' && (err as PluginError).status === 404) throw new ResourcePendingError((err as Error).message);
+            throw err;
+          }
+        }
+      : undefined,
   }));
+
+/** True when some plugin's DataProvider streams changes (so `data` triggers can observe plugin entities). */
+export const pluginDataStreams = (host: PluginHost | undefined): boolean => (host?.withProvider('data') ?? []).some(({ provider }) => provider.subscribeData !== undefined);
 
 /** The operations resource of plugin-owned entities (synchronous executions only). */
 export const pluginOperations = (host: PluginHost | undefined) =>

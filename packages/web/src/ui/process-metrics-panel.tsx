@@ -3,7 +3,7 @@
 // entities that advertise the capability. Polled every 2 s: the gateway computes CPU % between two reads
 // at least 1 s apart.
 import { isObj, num, obj, str, strList } from '../model/json';
-import type { ApiClient } from '../api/client';
+import type { MedkitClient } from '@medkit/client';
 import { useApp } from './context';
 import { usePoll } from './hooks';
 import { ErrorNote } from './errors';
@@ -36,8 +36,8 @@ function toMetrics(v: unknown): ProcessMetrics {
 }
 
 /** The one fetch of this panel: an App answers one process, a Component `{processes: [...]}`. */
-export async function fetchProcessMetrics(client: ApiClient, entityPath: string, signal: AbortSignal): Promise<ProcessMetrics[]> {
-  const body = await client.get(`${entityPath}/${PROCFS_CAPABILITY}`, { signal });
+export async function fetchProcessMetrics(client: MedkitClient, entityPath: string, signal: AbortSignal): Promise<ProcessMetrics[]> {
+  const body = await client.read(`${entityPath}/${PROCFS_CAPABILITY}`, { signal });
   const list = obj(body).processes;
   return Array.isArray(list) ? list.map(toMetrics) : isObj(body) ? [toMetrics(body)] : [];
 }

@@ -1,0 +1,370 @@
+// The `opcua` plugin (gateway.md §16.1, docs/opcua.md): one OPC-UA server → one component whose data
+// items are the configured nodes. Values arrive through the server's own monitored items (one
+// subscription), feed reads, cyclic subscriptions and triggers, and drive threshold rules; native
+// alarms/conditions arrive as events; both become faults through the gateway's fault manager.
+import { createRequire } from 'node:module';
+import { format } from 'node:util';
+import type { ClientSession, DataValue, NodeId, Variant } from 'node-opcua-client';
+import type {
+  DataProvider,
+  IntrospectionProvider,
+  IntrospectionResult,
+  JsonValue,
+  MedkitPlugin,
+  PluginConfig,
+  PluginContext,
+  PluginEntityRef,
+  PluginRoute,
+} from '../contract.js';
+import { PluginError } from '../contract.js';
+import { LIMITS, OpcuaConfigError, parseOpcuaConfig, type OpcuaConfig } from './config.js';
+import { NotConnectedError, OpcuaConnection, type CertificateManagerLib, type LiveSession, type OpcuaLib } from './connection.js';
+import { EVENT_FIELDS, OpcuaFaults, type AlarmEvent } from './faults.js';
+import { ItemStore, type ItemState } from './items.js';
+import { builtinOf, jsonToValue, ValueTypeError, valueToJson, withinRange } from './values.js';
+import { PluginTimeoutError, withDeadline } from '../guard.js';
+
+/** Reads per request when learning the nodes' DataTypes (below common server operation limits). */
+const READ_CHUNK = 500;
+
+/** node-opcua is CommonJS: its exports are the default export under ESM. */
+async function loadLibraries(): Promise<{ lib: OpcuaLib; certs: CertificateManagerLib }> {
+  const lib = (await import('node-opcua-client')) as unknown as { default?: OpcuaLib } & OpcuaLib;
+  const certs = (await import('node-opcua-certificate-manager')) as unknown as { default?: CertificateManagerLib } & CertificateManagerLib;
+  return { lib: lib.default ?? lib, certs: certs.default ?? certs };
+}
+
+/** Resolves when a monitored item (or group) is created on the server; rejects with the server's refusal. */
+function initialized(item: { once(event: 'initialized', f: () => void): unknown; once(event: 'err', f: (m: string) => void): unknown }): Promise<void> {
+  return new Promise((resolve, reject) => {
+    item.once('initialized', () => resolve());
+    item.once('err', (m: string) => reject(new Error(`monitored item: ${m}`)));
+  });
+}
+
+/** An OPC-UA failure of a provider call as the SOVD error the client gets. */
+function remoteFailure(err: unknown, what: string): PluginError {
+  if (err instanceof PluginError) return err;
+  if (err instanceof NotConnectedError) return new PluginError('service-unavailable', `${what}: not connected to the OPC-UA server`, 503);
+  if (err instanceof PluginTimeoutError) return new PluginError('x-medkit-opcua-timeout', `${what}: the OPC-UA server did not answer in time`, 504);
+  return new PluginError('x-medkit-opcua-error', `${what}: ${(err as Error)?.message ?? String(err)}`, 502);
+}
+
+export class OpcuaPlugin implements MedkitPlugin, IntrospectionProvider, DataProvider {
+  private cfg!: OpcuaConfig;
+  private lib!: OpcuaLib;
+  private items!: ItemStore;
+  private faults?: OpcuaFaults;
+  private conn?: OpcuaConnection;
+  private ctx?: PluginContext;
+  private libraries?: Promise<{ lib: OpcuaLib; certs: CertificateManagerLib }>;
+  /** Why the bridge could not start (library missing, NodeId refused by the library). */
+  private bridgeError?: string;
+  private stopped = false;
+  /** Faults left active by an earlier run were taken over (once, at the first connection). */
+  private adopted = false;
+
+  name(): string {
+    return 'opcua';
+  }
+
+  async configure(raw: PluginConfig): Promise<void> {
+    this.cfg = await parseOpcuaConfig(raw);
+    this.items = new ItemStore(this.cfg.nodes);
+    // An optional dependency: say so at start-up when it is missing. Importing it takes seconds on a
+    // small machine, longer than a lifecycle call may take, so that runs in the background.
+    for (const pkg of ['node-opcua-client', 'node-opcua-certificate-manager']) {
+      try {
+        createRequire(import.meta.url).resolve(pkg);
+      } catch {
+        throw new Error(`the opcua plugin needs ${pkg}, which is not installed (npm install ${pkg}@2)`);
+      }
+    }
+    this.libraries = loadLibraries();
+    this.libraries.catch(() => {}); // reported when the bridge starts
+  }
+
+  setContext(ctx: PluginContext): void {
+    this.ctx = ctx;
+    ctx.registerEntityCapability(this.cfg.component_id, 'x-plc-status');
+    void this.libraries?.then(
+      ({ lib, certs }) => this.startBridge(ctx, lib, certs),
+      (err: Error) => this.failBridge(`cannot load node-opcua-client: ${err.message}`),
+    );
+  }
+
+  private failBridge(message: string): void {
+    this.bridgeError = message;
+    this.ctx?.log.error(message);
+  }
+
+  /** Once the library is loaded: NodeIds checked by its parser, then the fault mapper and the connection loop. */
+  private startBridge(ctx: PluginContext, lib: OpcuaLib, certs: CertificateManagerLib): void {
+    if (this.stopped) return;
+    const cfg = this.cfg;
+    try {
+      for (const [i, n] of cfg.nodes.entries()) this.checkNodeId(lib, n.node_id, `nodes[${i}].node_id`);
+      for (const [i, a] of cfg.event_alarms.entries()) this.checkNodeId(lib, a.alarm_source, `event_alarms[${i}].alarm_source`);
+    } catch (err) {
+      return this.failBridge((err as Error).message);
+    }
+    this.lib = lib;
+    // The library prints its own warnings to the console; they belong in this plugin's log (process-wide
+    // setting: there is one OPC-UA library per process).
+    lib.setWarningLogger((...args: unknown[]) => ctx.log.warn(`node-opcua: ${format(...args)}`));
+    lib.setErrorLogger((...args: unknown[]) => ctx.log.error(`node-opcua: ${format(...args)}`));
+    this.faults = new OpcuaFaults(cfg, { report: (r) => ctx.reportFault(r), clear: (c) => ctx.clearFault(c) }, ctx.log, (s) => lib.resolveNodeId(s).toString());
+    this.conn = new OpcuaConnection(lib, certs, cfg, { onConnected: (live) => this.onConnected(live), onDisconnected: (why) => this.faults?.onDown(why) }, ctx.log);
+    this.faults.onDown('not connected yet');
+    this.conn.start();
+  }
+
+  private checkNodeId(lib: OpcuaLib, s: string, key: string): void {
+    try {
+      lib.resolveNodeId(s);
+    } catch (err) {
+      throw new OpcuaConfigError(key, `'${s.slice(0, 40)}' is not a NodeId: ${(err as Error).message.split('\n')[0]}`);
+    }
+  }
+
+  async shutdown(): Promise<void> {
+    this.stopped = true;
+    this.faults?.stop();
+    await this.conn?.stop();
+  }
+
+  private get connected(): boolean {
+    return this.conn?.current !== undefined;
+  }
+
+  // ---- Connection set-up: DataTypes, monitored items, alarm events ----
+
+  private async onConnected(live: LiveSession): Promise<void> {
+    const { lib, cfg } = this;
+    const deadline = <T>(what: string, fn: () => Promise<T>) => this.withRequestDeadline(what, fn);
+    const items = this.items.all();
+    if (!this.adopted && this.ctx) {
+      this.adopted = true;
+      // All active faults, not the entity's list: the component may not be discovered yet.
+      const listed = (this.ctx.listAllFaults().faults ?? []) as { fault_code?: unknown; reporting_sources?: unknown }[];
+      const ours = listed.filter((f) => Array.isArray(f?.reporting_sources) && f.reporting_sources.includes(cfg.component_id));
+      this.faults?.adopt(ours.flatMap((f) => (typeof f.fault_code === 'string' ? [f.fault_code] : [])));
+    }
+    await this.learnTypes(live.session, items);
+    // Handlers are attached before the items are created: the first notification can arrive in the same
+    // read as the CreateMonitoredItems answer, before an awaited result would return.
+    if (items.length > 0) {
+      const group = lib.ClientMonitoredItemGroup.create(
+        live.subscription,
+        items.map((i) => ({ nodeId: i.node.node_id, attributeId: lib.AttributeIds.Value })),
+        { samplingInterval: cfg.subscription_interval_ms, queueSize: 1, discardOldest: true },
+        lib.TimestampsToReturn.Both,
+      );
+      group.on('changed', (_mi, dv: DataValue, index: number) => this.onDataValue(items[index], dv));
+      await deadline('monitorItems', () => initialized(group));
+    }
+    if (cfg.event_alarms.length > 0) {
+      const events = lib.ClientMonitoredItem.create(
+        live.subscription,
+        { nodeId: lib.resolveNodeId('i=2253'), attributeId: lib.AttributeIds.EventNotifier },
+        { samplingInterval: 0, queueSize: 1000, discardOldest: true, filter: lib.constructEventFilter([...EVENT_FIELDS]) },
+        lib.TimestampsToReturn.Neither,
+      );
+      events.on('changed', (fields: unknown) => this.faults?.onEvent(this.eventOf(fields as Variant[])));
+      await deadline('monitorEvents', () => initialized(events));
+      // The alarms active right now (also after a reconnect) are replayed between RefreshStart and RefreshEnd.
+      try {
+        const status = await deadline('ConditionRefresh', () => lib.callConditionRefresh(live.session, live.subscription.subscriptionId));
+        if (status.isNotGood()) this.ctx?.log.warn(`ConditionRefresh answered ${status.name}: alarms active before now are not known`);
+      } catch (err) {
+        this.ctx?.log.warn(`ConditionRefresh failed: ${(err as Error).message}`);
+      }
+    }
+    this.faults?.onUp();
+  }
+
+  private withRequestDeadline<T>(what: string, fn: () => Promise<T>): Promise<T> {
+    return withDeadline('opcua', what, this.cfg.request_timeout_ms, fn);
+  }
+
+  /** Reads every node's DataType (in bounded chunks) so writes can be type-checked. */
+  private async learnTypes(session: ClientSession, items: ItemState[]): Promise<void> {
+    for (let i = 0; i < items.length; i += READ_CHUNK) {
+      const chunk = items.slice(i, i + READ_CHUNK);
+      const dvs = await this.withRequestDeadline('read DataType', () =>
+        session.read(chunk.map((it) => ({ nodeId: it.node.node_id, attributeId: this.lib.AttributeIds.DataType }))),
+      );
+      dvs.forEach((dv, k) => {
+        const item = chunk[k];
+        const id = dv.statusCode.isGood() ? (dv.value.value as NodeId | null) : null;
+        item.type = id ? builtinOf({ namespace: id.namespace, value: id.value }) : undefined;
+        item.dataTypeId = id ? id.toString() : undefined;
+        if (!id) this.ctx?.log.warn(`${item.node.data_name} (${item.node.node_id}): DataType unreadable (${dv.statusCode.name})`);
+      });
+    }
+  }
+
+  private onDataValue(item: ItemState | undefined, dv: DataValue): void {
+    if (!item) return;
+    const value = valueToJson(item.type, dv.value?.value);
+    this.items.update(
+      item.node.data_name,
+      { value, status: dv.statusCode.name, sourceTimestamp: dv.sourceTimestamp?.toISOString(), serverTimestamp: dv.serverTimestamp?.toISOString() },
+      true,
+    );
+    if (dv.statusCode.isGood()) this.faults?.onValue(item.node, value);
+  }
+
+  /** Event fields → plain values: NodeIds as strings, LocalizedText as its text. */
+  private eventOf(fields: Variant[]): AlarmEvent {
+    const out: AlarmEvent = {};
+    EVENT_FIELDS.forEach((name, i) => {
+      const v = fields[i]?.value as unknown;
+      if (v === null || v === undefined) out[name] = null;
+      else if (typeof v === 'object' && 'text' in (v as object)) out[name] = (v as { text: string | null }).text ?? null;
+      else if (typeof v === 'object') out[name] = String(v);
+      else out[name] = v as string | number | boolean;
+    });
+    return out;
+  }
+
+  // ---- IntrospectionProvider ----
+
+  introspect(): IntrospectionResult {
+    const cfg = this.cfg;
+    return {
+      new_entities: {
+        ...(cfg.area_id ? { areas: [{ id: cfg.area_id, name: cfg.area_id }] } : {}),
+        components: [
+          {
+            id: cfg.component_id,
+            name: cfg.component_name,
+            description: `OPC-UA server ${cfg.endpoint_url}`,
+            type: 'controller',
+            // External: the component itself reports faults (its id is their source).
+            external: true,
+            tags: ['opcua'],
+            ...(cfg.area_id ? { area: cfg.area_id } : {}),
+          },
+        ],
+      },
+      metadata: { [cfg.component_id]: this.status() },
+    };
+  }
+
+  /** What `x-plc-status` and the entity metadata say (never credentials). */
+  status(): Record<string, unknown> {
+    const cfg = this.cfg;
+    const c = this.conn;
+    return {
+      connected: this.connected,
+      state: c?.state ?? 'waiting',
+      endpoint_url: cfg.endpoint_url,
+      security_mode: cfg.security_mode,
+      security_policy: cfg.security_policy,
+      user_auth_mode: cfg.user_auth_mode,
+      node_count: cfg.nodes.length,
+      event_alarm_count: cfg.event_alarms.length,
+      error_count: c?.errorCount ?? 0,
+      ...(this.bridgeError ? { last_error: this.bridgeError } : c?.lastError ? { last_error: c.lastError } : {}),
+      ...(c?.connectedAt && this.connected ? { connected_since: new Date(c.connectedAt).toISOString() } : {}),
+      ...(!this.connected && c ? { down_since: new Date(c.downSince).toISOString() } : {}),
+      active_faults: [...(this.faults?.active ?? [])],
+    };
+  }
+
+  // ---- DataProvider ----
+
+  private item(entity: PluginEntityRef, name: string): ItemState {
+    const item = entity.id === this.cfg.component_id ? this.items.get(name) : undefined;
+    if (!item) throw new PluginError('resource-not-found', `No data item '${name}' on ${entity.id}`, 404, { entity_id: entity.id, data_id: name });
+    return item;
+  }
+
+  listData(entity: PluginEntityRef): JsonValue {
+    return entity.id === this.cfg.component_id ? this.items.list() : { items: [] };
+  }
+
+  hasData(entity: PluginEntityRef): boolean {
+    return entity.id === this.cfg.component_id && this.cfg.nodes.length > 0;
+  }
+
+  async readData(entity: PluginEntityRef, name: string): Promise<JsonValue> {
+    const item = this.item(entity, name);
+    // Before the first notification of a fresh connection: one read with the request deadline.
+    if (item.value === undefined && this.connected) {
+      try {
+        const dv = await this.conn!.call('read', (s) => s.read({ nodeId: item.node.node_id, attributeId: this.lib.AttributeIds.Value }));
+        this.onDataValue(item, dv);
+      } catch (err) {
+        throw remoteFailure(err, `reading ${name}`);
+      }
+    }
+    if (item.value === undefined) throw new PluginError('service-unavailable', `No value of '${name}' yet: not connected to the OPC-UA server`, 503, { data_id: name, connected: false });
+    if (item.status?.startsWith('Bad')) {
+      throw new PluginError('x-medkit-opcua-bad-status', `The OPC-UA server answers ${item.status} for ${item.node.node_id}`, 502, { data_id: name, node_id: item.node.node_id, status_code: item.status });
+    }
+    return this.items.body(item, this.connected);
+  }
+
+  async writeData(entity: PluginEntityRef, name: string, value: JsonValue): Promise<JsonValue> {
+    const item = this.item(entity, name);
+    const { node } = item;
+    if (!node.writable) throw new PluginError('x-medkit-opcua-read-only', `'${name}' is read-only (writable is not set in the node map)`, 400, { data_id: name });
+    if (!this.connected) throw new PluginError('service-unavailable', `Cannot write '${name}': not connected to the OPC-UA server`, 503, { data_id: name, connected: false });
+    if (!item.type) {
+      throw new PluginError('invalid-parameter', `'${name}' has DataType ${item.dataTypeId ?? 'unknown'}; writes support Boolean, integers, Float, Double and String`, 400, { data_id: name });
+    }
+    let v: unknown;
+    try {
+      v = jsonToValue(item.type, value, LIMITS.stringValue);
+    } catch (err) {
+      if (err instanceof ValueTypeError) throw new PluginError('invalid-parameter', `${name}: ${err.message}`, 400, { data_id: name, expected_type: err.expected });
+      throw err;
+    }
+    if (!withinRange(item.type, value, node.min_value, node.max_value)) {
+      throw new PluginError('invalid-parameter', `${name}: ${String(value)} is outside ${node.min_value ?? '-∞'}…${node.max_value ?? '∞'}`, 400, { data_id: name, min_value: node.min_value, max_value: node.max_value });
+    }
+    const type = item.type;
+    let status;
+    try {
+      status = await this.conn!.call('write', (s) => s.write({ nodeId: node.node_id, attributeId: this.lib.AttributeIds.Value, value: { value: { dataType: this.lib.DataType[type], arrayType: this.lib.VariantArrayType.Scalar, value: v } } }));
+    } catch (err) {
+      throw remoteFailure(err, `writing ${name}`);
+    }
+    if (status.isNotGood()) {
+      const refused = ['BadNotWritable', 'BadUserAccessDenied', 'BadWriteNotSupported'].includes(status.name);
+      const invalid = ['BadTypeMismatch', 'BadOutOfRange'].includes(status.name);
+      throw new PluginError(
+        refused ? 'x-medkit-opcua-write-refused' : invalid ? 'invalid-parameter' : 'x-medkit-opcua-bad-status',
+        `The OPC-UA server refused the write of ${name}: ${status.name}`,
+        refused ? 403 : invalid ? 400 : 502,
+        { data_id: name, node_id: node.node_id, status_code: status.name },
+      );
+    }
+    const body = this.items.body(item, true);
+    return { ...body, data: value, 'x-medkit': { ...body['x-medkit'], status: 'written' } };
+  }
+
+  subscribeData(entity: PluginEntityRef, name: string, onValue: (value: JsonValue) => void): () => void {
+    this.item(entity, name);
+    return this.items.listen(name, onValue);
+  }
+
+  // ---- Vendor route ----
+
+  getRoutes(): PluginRoute[] {
+    return [
+      {
+        method: 'GET',
+        pattern: 'components/([^/]+)/x-plc-status',
+        handler: (req, res) => {
+          const e = this.ctx?.validateEntityForRoute(req, res, req.pathParam(1) ?? '');
+          if (!e) return;
+          if (e.id !== this.cfg.component_id) return res.sendError(404, 'resource-not-found', `${e.id} is not bridged by the opcua plugin`, { entity_id: e.id });
+          res.sendJson({ entity_id: e.id, ...this.status() });
+        },
+      },
+    ];
+  }
+}

@@ -1,0 +1,199 @@
+// The built-in opcua plugin against a real OPC-UA server (node-opcua's, on loopback, ephemeral port)
+// simulating a PLC: the component and its data items, reads and type-checked writes, a cyclic subscription
+// and a trigger fed by the server's monitored items, a native alarm and a threshold rule raising and
+// healing faults through the fault manager, and stale data plus reconnection across a server restart.
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestGateway, type TestGateway } from '../../support/gateway.js';
+import { eventually, http } from '../../ros/robot.js';
+import { openSse, type SseClient } from '../../triggers/sse-client.js';
+import { PlcServer } from './plc-server.js';
+
+const NODE_MAP = `
+area_id: plc_systems
+component_id: plc1
+component_name: Tank PLC
+nodes:
+  - { node_id: "ns=1;s=Temperature", data_name: temperature, unit: C }
+  - { node_id: "ns=1;s=Setpoint", data_name: setpoint, unit: C, writable: true, min_value: 0, max_value: 120 }
+  - node_id: "ns=1;s=Pressure"
+    data_name: pressure
+    unit: bar
+    alarm: { fault_code: PLC_OVERPRESSURE, severity: ERROR, threshold: 5, above_threshold: true }
+  - { node_id: "ns=1;s=Mode", data_name: mode, writable: true }
+  - { node_id: "ns=1;s=Counter", data_name: counter, writable: true }
+  - { node_id: "ns=1;s=Label", data_name: label, writable: true }
+  - { node_id: "ns=1;s=Missing", data_name: missing }
+event_alarms:
+  - { alarm_source: "ns=1;s=HighTempAlarm", fault_code: PLC_HIGH_TEMP }
+`;
+
+let plc: PlcServer;
+let g: TestGateway;
+let dir: string;
+const streams: SseClient[] = [];
+
+beforeAll(async () => {
+  plc = await PlcServer.start();
+  dir = mkdtempSync(join(tmpdir(), 'medkit-opcua-'));
+  writeFileSync(join(dir, 'plc.yaml'), NODE_MAP);
+  g = await startTestGateway({
+    defaults: true,
+    flags: {
+      plugins: ['opcua'],
+      'plugins.opcua.endpoint_url': plc.endpoint,
+      'plugins.opcua.node_map_path': join(dir, 'plc.yaml'),
+      'plugins.opcua.subscription_interval_ms': 50,
+      'plugins.opcua.comms_lost_debounce_ms': 200,
+      'plugins.opcua.reconnect.initial_delay_ms': 100,
+      'plugins.opcua.reconnect.max_delay_ms': 400,
+    },
+  });
+}, 60_000);
+
+afterAll(async () => {
+  for (const s of streams) s.close();
+  await g?.close();
+  await plc?.stop().catch(() => {});
+  if (dir) rmSync(dir, { recursive: true, force: true });
+});
+
+const api = (path: string, init: Parameters<typeof http>[1] = {}) => http(`${g.url}/api/v1${path}`, init);
+const put = (name: string, data: unknown) => api(`/components/plc1/data/${name}`, { method: 'PUT', json: { data } });
+const faultCodes = async () => ((await api('/components/plc1/faults')).body.items as { fault_code: string }[]).map((f) => f.fault_code);
+const connected = () => eventually(async () => (await api('/components/plc1/x-plc-status')).body.connected === true, 'the plugin to connect');
+
+describe('opcua plugin against a real OPC-UA server', () => {
+  it('bridges the server as a component with data items', async () => {
+    await connected();
+    const c = await api('/components/plc1');
+    expect(c.status).toBe(200);
+    expect(c.body.name).toBe('Tank PLC');
+    const caps = c.body.capabilities.map((x: { name: string }) => x.name);
+    expect(caps).toEqual(expect.arrayContaining(['data', 'faults', 'x-plc-status']));
+    const list = await api('/components/plc1/data');
+    expect(list.status).toBe(200);
+    expect(list.body.items.map((i: { id: string }) => i.id)).toEqual(['temperature', 'setpoint', 'pressure', 'mode', 'counter', 'label', 'missing']);
+    expect(list.body.items[0]['x-medkit']).toMatchObject({ opcua: { node_id: 'ns=1;s=Temperature', data_type: 'Double' }, unit: 'C', writable: false });
+    expect(Object.keys(createRequire(import.meta.url).cache).some((k) => k.includes('node-opcua-client'))).toBe(true);
+    const status = await api('/components/plc1/x-plc-status');
+    expect(status.body).toMatchObject({ entity_id: 'plc1', connected: true, endpoint_url: plc.endpoint, security_mode: 'None', node_count: 7 });
+  });
+
+  it('reads values the server publishes through its monitored items', async () => {
+    const r = await api('/components/plc1/data/temperature');
+    expect(r.status).toBe(200);
+    expect(r.body).toMatchObject({ id: 'temperature', data: 21.5, 'x-medkit': { connected: true, stale: false, opcua: { status_code: 'Good' } } });
+    plc.set('Temperature', 23.25);
+    await eventually(async () => (await api('/components/plc1/data/temperature')).body.data === 23.25, 'the new temperature');
+    const counter = await api('/components/plc1/data/counter');
+    expect(counter.body.data).toBe('7'); // Int64 as a decimal string
+    const missing = await api('/components/plc1/data/missing');
+    expect(missing.status).toBe(502);
+    expect(missing.body.parameters).toMatchObject({ plugin_error_code: 'x-medkit-opcua-bad-status', status_code: 'BadNodeIdUnknown' });
+    expect((await api('/components/plc1/data/nope')).status).toBe(404);
+  });
+
+  it('writes writable nodes, type-checked against the node DataType', async () => {
+    const w = await put('setpoint', 55.5);
+    expect(w.status).toBe(200);
+    expect(w.body).toMatchObject({ id: 'setpoint', data: 55.5 });
+    expect(plc.get('Setpoint')).toBe(55.5);
+    const c64 = await put('counter', '9007199254740993');
+    expect(c64.status, JSON.stringify(c64.body)).toBe(200); // 2^53 + 1: exact, no float on the way
+    expect(plc.get('Counter')).toEqual([0x200000, 1]);
+    expect((await put('mode', 3)).status).toBe(200);
+    expect(plc.get('Mode')).toBe(3);
+
+    const wrongType = await put('setpoint', 'hot');
+    expect(wrongType.status).toBe(400);
+    expect(wrongType.body).toMatchObject({ error_code: 'invalid-parameter', parameters: { expected_type: 'Double' } });
+    expect((await put('mode', 40000)).status).toBe(400); // outside Int16
+    expect((await put('mode', 1.5)).status).toBe(400);
+    expect((await put('label', 12)).status).toBe(400);
+    expect((await put('setpoint', 500)).status).toBe(400); // outside min/max of the node map
+    const ro = await put('temperature', 1);
+    expect(ro.status).toBe(400);
+    expect(ro.body.parameters.plugin_error_code).toBe('x-medkit-opcua-read-only');
+    expect(plc.get('Setpoint')).toBe(55.5);
+  });
+
+  it('feeds a cyclic subscription and a trigger from the monitored items', async () => {
+    const sub = await api('/components/plc1/cyclic-subscriptions', {
+      method: 'POST',
+      json: { resource: '/api/v1/components/plc1/data/temperature', interval: 'fast', duration: 30 },
+    });
+    expect(sub.status).toBe(201);
+    const stream = await openSse(`${g.url}${sub.body.event_source}`);
+    streams.push(stream);
+    const first = await stream.nextJson<{ payload: { data: number } }>();
+    expect(first.payload.data).toBe(23.25);
+    plc.set('Temperature', 30);
+    await eventually(async () => (await stream.nextJson<{ payload: { data: number } }>()).payload.data === 30, 'the subscription to carry the new value');
+
+    const trig = await api('/components/plc1/triggers', {
+      method: 'POST',
+      json: { resource: '/api/v1/components/plc1/data/temperature', path: '/data', trigger_condition: { condition_type: 'EnterRange', lower_bound: 80, upper_bound: 200 } },
+    });
+    expect(trig.status).toBe(201);
+    const events = await openSse(`${g.url}${trig.body.event_source}`);
+    streams.push(events);
+    plc.set('Temperature', 31);
+    await eventually(async () => (await api('/components/plc1/data/temperature')).body.data === 31, 'the value below the range');
+    plc.set('Temperature', 85);
+    const fired = await events.nextJson<{ payload: { data: number } }>(10_000);
+    expect(fired.payload.data).toBe(85);
+    // An item the component does not have waits (like a ROS topic nobody publishes), it is not a 5xx.
+    const unknown = await api('/components/plc1/triggers', {
+      method: 'POST',
+      json: { resource: '/api/v1/components/plc1/data/nope', trigger_condition: { condition_type: 'OnChange' } },
+    });
+    expect(unknown.status).toBe(201);
+  });
+
+  it('raises a fault for the native alarm and heals it when the alarm clears', async () => {
+    plc.raiseAlarm('Tank too hot', 700);
+    await eventually(async () => (await faultCodes()).includes('PLC_HIGH_TEMP'), 'PLC_HIGH_TEMP');
+    const f = await api('/components/plc1/faults/PLC_HIGH_TEMP');
+    expect(f.status).toBe(200);
+    expect(JSON.stringify(f.body)).toContain('Tank too hot');
+    plc.clearAlarm();
+    await eventually(async () => !(await faultCodes()).includes('PLC_HIGH_TEMP'), 'PLC_HIGH_TEMP to heal');
+    const all = await api('/components/plc1/faults?status=cleared');
+    expect(all.body.items.map((x: { fault_code: string }) => x.fault_code)).toContain('PLC_HIGH_TEMP');
+  });
+
+  it('raises and heals a threshold-rule fault', async () => {
+    plc.set('Pressure', 7.5);
+    await eventually(async () => (await faultCodes()).includes('PLC_OVERPRESSURE'), 'PLC_OVERPRESSURE');
+    plc.set('Pressure', 2);
+    await eventually(async () => !(await faultCodes()).includes('PLC_OVERPRESSURE'), 'PLC_OVERPRESSURE to heal');
+  });
+
+  it('marks data stale while the server is down and reconnects when it returns', async () => {
+    const port = plc.port;
+    plc.set('Temperature', 42);
+    await eventually(async () => (await api('/components/plc1/data/temperature')).body.data === 42, 'the last value before the outage');
+    await plc.stop();
+    await eventually(async () => (await api('/components/plc1/data/temperature')).body['x-medkit']?.stale === true, 'stale data');
+    const stale = await api('/components/plc1/data/temperature');
+    expect(stale.status).toBe(200);
+    expect(stale.body).toMatchObject({ data: 42, 'x-medkit': { connected: false, stale: true } });
+    const w = await put('setpoint', 10);
+    expect(w.status).toBe(503);
+    await eventually(async () => (await faultCodes()).includes('PLC_COMMS_LOST'), 'PLC_COMMS_LOST');
+
+    plc = await PlcServer.start(port); // the PLC reboots: fresh values
+    await connected();
+    await eventually(async () => {
+      const r = await api('/components/plc1/data/temperature');
+      return r.body.data === 21.5 && r.body['x-medkit'].stale === false;
+    }, 'fresh data after the reconnect');
+    await eventually(async () => !(await faultCodes()).includes('PLC_COMMS_LOST'), 'PLC_COMMS_LOST to heal');
+    expect((await put('setpoint', 60)).status).toBe(200);
+    expect(plc.get('Setpoint')).toBe(60);
+  });
+});

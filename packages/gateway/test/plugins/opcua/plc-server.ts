@@ -1,0 +1,107 @@
+// A simulated PLC for the opcua plugin's tests: node-opcua's own server on loopback with a temperature
+// tag, a writable setpoint, a pressure tag (threshold rule), integer tags and a native alarm condition.
+// It can be stopped and started again on the same port (a PLC reboot).
+import serverLib from 'node-opcua-server';
+import clientLib from 'node-opcua-client';
+import certLib from 'node-opcua-certificate-manager';
+
+const { OPCUAServer } = serverLib;
+const { DataType, VariantArrayType, MessageSecurityMode, SecurityPolicy } = clientLib;
+const { OPCUACertificateManager } = certLib;
+
+type Server = InstanceType<typeof OPCUAServer>;
+type Var = { setValueFromSource(v: { dataType: number; value: unknown }): void; readValue(): { value: { value: unknown } } };
+type Alarm = { activateAlarm(): void; deactivateAlarm(): void; raiseNewCondition(c: { message: string; severity: number; retain: boolean }): void; setEnabledState(b: boolean): void };
+
+export class PlcServer {
+  private constructor(
+    private readonly server: Server,
+    readonly port: number,
+    private readonly vars: Record<string, Var>,
+    private readonly alarm: Alarm,
+  ) {}
+
+  get endpoint(): string {
+    return `opc.tcp://127.0.0.1:${this.port}`;
+  }
+
+  /**
+   * `secure`: only SignAndEncrypt / Basic256Sha256 with a user and password (any client certificate is
+   * accepted; its PKI lives in `secure.pkiDir`).
+   */
+  static async start(port = 0, secure?: { user: string; password: string; pkiDir: string }): Promise<PlcServer> {
+    const server = new OPCUAServer({
+      port,
+      hostname: '127.0.0.1',
+      alternateHostname: [],
+      serverInfo: { applicationUri: 'urn:medkit:test-plc' },
+      ...(secure
+        ? {
+            securityModes: [MessageSecurityMode.SignAndEncrypt],
+            securityPolicies: [SecurityPolicy.Basic256Sha256],
+            allowAnonymous: false,
+            userManager: { isValidUser: (u: string, p: string) => u === secure.user && p === secure.password },
+            serverCertificateManager: new OPCUACertificateManager({ rootFolder: secure.pkiDir, automaticallyAcceptUnknownCertificate: true }),
+          }
+        : {}),
+    });
+    await server.initialize();
+    const as = server.engine.addressSpace!;
+    as.installAlarmsAndConditionsService();
+    const ns = as.getOwnNamespace();
+    const serverObject = as.rootFolder.objects.server;
+    const plc = ns.addObject({ organizedBy: as.rootFolder.objects, browseName: 'PLC', nodeId: 's=PLC', eventSourceOf: serverObject, eventNotifier: 1 });
+    const rw = { accessLevel: 'CurrentRead | CurrentWrite', userAccessLevel: 'CurrentRead | CurrentWrite' };
+    const add = (name: string, dataType: string, value: unknown, writable: boolean) =>
+      ns.addVariable({
+        componentOf: plc,
+        browseName: name,
+        nodeId: `s=${name}`,
+        dataType,
+        minimumSamplingInterval: 50,
+        value: { dataType: DataType[dataType as keyof typeof DataType] as number, arrayType: VariantArrayType.Scalar, value },
+        ...(writable ? rw : { accessLevel: 'CurrentRead', userAccessLevel: 'CurrentRead' }),
+      }) as unknown as Var;
+    const vars = {
+      Temperature: add('Temperature', 'Double', 21.5, false),
+      Setpoint: add('Setpoint', 'Double', 40, true),
+      Pressure: add('Pressure', 'Double', 1.2, false),
+      Mode: add('Mode', 'Int16', 1, true),
+      Counter: add('Counter', 'Int64', [0, 7], true),
+      Label: add('Label', 'String', 'line 1', true),
+    };
+    const alarm = ns.instantiateAlarmCondition('AlarmConditionType', {
+      componentOf: plc,
+      conditionSource: plc,
+      inputNode: vars.Temperature as never,
+      browseName: 'HighTempAlarm',
+      nodeId: 's=HighTempAlarm',
+      conditionName: 'HighTemp',
+    } as never) as unknown as Alarm;
+    alarm.setEnabledState(true);
+    await server.start();
+    return new PlcServer(server, server.endpoints[0].port, vars, alarm);
+  }
+
+  set(name: 'Temperature' | 'Pressure' | 'Setpoint', value: number): void {
+    this.vars[name].setValueFromSource({ dataType: DataType.Double, value });
+  }
+
+  get(name: string): unknown {
+    return this.vars[name].readValue().value.value;
+  }
+
+  raiseAlarm(message: string, severity: number): void {
+    this.alarm.activateAlarm();
+    this.alarm.raiseNewCondition({ message, severity, retain: true });
+  }
+
+  clearAlarm(): void {
+    this.alarm.deactivateAlarm();
+    this.alarm.raiseNewCondition({ message: 'back to normal', severity: 100, retain: false });
+  }
+
+  async stop(): Promise<void> {
+    await this.server.shutdown(0);
+  }
+}
