@@ -3,12 +3,13 @@
 import type { GatewayConfig } from '../config/index.js';
 import { ConfigError } from '../config/index.js';
 import type { PluginConfig } from './contract.js';
+import { builtinPlugin } from './builtins.js';
 
 /** One configured plugin. */
 export interface PluginSettings {
   name: string;
-  /** Module location (resolved against the working directory). */
-  path: string;
+  /** Module location (resolved against the working directory); undefined for a built-in plugin. */
+  path?: string;
   /** [ours] Deadline of one plugin call in ms (`plugins.<name>.call_timeout_ms`, default 5000, gateway.md §2.11). */
   callTimeoutMs: number;
   config: PluginConfig;
@@ -59,7 +60,7 @@ export function readPluginSettings(config: Pick<GatewayConfig, 'section'>): Plug
         callTimeoutMs = n;
       } else setNested(config, key, v);
     }
-    if (!path) throw new ConfigError(`plugins.${name}.path is required (the plugin's ES module)`);
+    if (!path && !builtinPlugin(name)) throw new ConfigError(`plugins.${name}.path is required (the plugin's ES module; '${name}' is not a built-in plugin)`);
     return { name, path, callTimeoutMs, config };
   });
 }

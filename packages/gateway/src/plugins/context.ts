@@ -14,6 +14,8 @@ import { TRIGGER_CONDITIONS_SERVICE } from '../triggers/feature.js';
 import type { PluginContext, PluginEntityInfo } from './contract.js';
 import type { LoadedPlugin, PluginHost } from './host.js';
 import { triggerCondition } from './dispatch.js';
+import { ROS_SERVICE } from '../ros/connection.js';
+import { createPluginRosAccess, type ClosablePluginRosAccess } from './ros-access.js';
 
 function infoOf(type: EntityType, e: Entity): PluginEntityInfo {
   const fqn = (e as { fqn?: string; bound_fqn?: string }).bound_fqn ?? (e as { fqn?: string }).fqn;
@@ -23,6 +25,7 @@ function infoOf(type: EntityType, e: Entity): PluginEntityInfo {
 
 export function createPluginContext(ctx: GatewayContext, host: PluginHost, p: LoadedPlugin): PluginContext {
   const log = ctx.log.child({ component: `plugin.${p.name}` });
+  let rosAccess: ClosablePluginRosAccess | undefined;
   const cache = () => ctx.services.find(ENTITIES_SERVICE)?.cache;
   const find = (id: string): { type: EntityType; entity: Entity } | undefined => {
     const c = cache();
@@ -117,6 +120,19 @@ export function createPluginContext(ctx: GatewayContext, host: PluginHost, p: Lo
       if (!discovery) return;
       if (discovery.manifest) await discovery.reloadManifest();
       else await discovery.refresh('manual');
+    },
+    reportFault(r) {
+      const faults = ctx.services.find(FAULTS_SERVICE);
+      if (!faults) return false;
+      return faults.report({ fault_code: r.code, event_type: r.passed ? 1 : 0, severity: r.severity, description: r.description, source_id: r.sourceId }).accepted;
+    },
+    ros() {
+      if (rosAccess) return rosAccess;
+      const ros = ctx.services.find(ROS_SERVICE);
+      if (!ros) return undefined;
+      rosAccess = createPluginRosAccess(ros, (m) => host.noteFailure(p, m));
+      p.onShutdown(() => rosAccess?.close());
+      return rosAccess;
     },
   };
 }

@@ -3,6 +3,7 @@
 // route to providers (entities, data, operations, lifecycle, logs), mounts vendor routes, reports on /health.
 import type { GatewayFeature } from '../feature.js';
 import { token, type Token } from '../registry/index.js';
+import { ROS_SERVICE } from '../ros/connection.js';
 import { warning } from '../info/health-registry.js';
 import { readPluginSettings, DEFAULT_CALL_TIMEOUT_MS } from './config.js';
 import type { PluginConfig, PluginModule } from './contract.js';
@@ -32,6 +33,8 @@ export function createPluginsFeature(opts: PluginsFeatureOptions = {}): GatewayF
   return {
     name: 'plugins',
     provides: [PLUGINS_SERVICE],
+    // Plugins reach ROS through their context (built-ins subscribe from setContext).
+    uses: [ROS_SERVICE],
     async init(ctx) {
       const settings = readPluginSettings(ctx.config);
       const h = new PluginHost(ctx.log.child({ component: 'plugins' }));

@@ -5,10 +5,15 @@ import { pathToFileURL } from 'node:url';
 import type { PluginModule } from './contract.js';
 import type { PluginSettings } from './config.js';
 import type { PluginHost } from './host.js';
+import { builtinPlugin } from './builtins.js';
 
 /** Imports each configured module and adds it to the host, in list order. */
 export async function loadPlugins(host: PluginHost, settings: readonly PluginSettings[], baseDir = process.cwd()): Promise<void> {
   for (const s of settings) {
+    if (s.path === undefined) {
+      host.add(s.name, builtinPlugin(s.name), s.config, s.callTimeoutMs, builtinPlugin(s.name) ? undefined : `'${s.name}' is not a built-in plugin`);
+      continue;
+    }
     const file = isAbsolute(s.path) ? s.path : resolve(baseDir, s.path);
     let mod: PluginModule | undefined;
     let error: string | undefined;
