@@ -32,9 +32,9 @@ export class WarmupGate {
     return !!p && p.lastSeen === this.tick && this.tick - p.firstSeen >= this.warmupCycles;
   }
 
-  /** `warming_up` until the watchdog itself has run the warm-up cycles. */
+  /** `warming_up` until the watchdog itself has been running the warm-up cycles (counted like a node first seen at tick 1). */
   get globalState(): 'armed' | 'warming_up' {
-    return this.tick >= this.warmupCycles ? 'armed' : 'warming_up';
+    return this.tick - 1 >= this.warmupCycles ? 'armed' : 'warming_up';
   }
 
   entries(): [string, Presence][] {
