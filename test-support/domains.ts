@@ -21,6 +21,7 @@
 //            and gateway discovery-flood, 190..192 gateway http fuzz and CLI start-up failures,
 //            195 trigger restart e2e, 200..203 reference fault-manager file and demo black box,
 //            205..208 rtps keyed topics.
+//            213 gateway graph-e2e (graph provider + watchdog), 214, 216 demo graph defects / ui graph.
 import { DOMAIN_SPAN, MAX_BASE, RESERVED_COUNT, RESERVED_FIRST, SUITE_OFFSETS } from './domain-slots.mjs';
 
 export { DOMAIN_SPAN } from './domain-slots.mjs';
