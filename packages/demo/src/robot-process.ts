@@ -13,6 +13,8 @@ import { createMotorController } from './nodes/motor-controller.js';
 import { createObstacleDetector } from './nodes/obstacle-detector.js';
 import { createScenario } from './nodes/scenario.js';
 import { createSensorMonitor } from './nodes/sensor-monitor.js';
+import { createLocalCostmap, createScanFilter } from './nodes/pipeline-defects.js';
+import { createTopicMonitor } from './nodes/topic-monitor.js';
 import { parseNodeProcessArgs } from './process/args.js';
 import { announceAndWait } from './process/run.js';
 import { SeededRandom } from './sim/random.js';
@@ -41,6 +43,10 @@ async function main(): Promise<void> {
     createBtNavigator(await ctx(), world),
     detector,
     createScenario(await ctx(), world, { autoplay: args.autoplay, first_scenario_sec: args.firstScenarioSec, scenario_period_sec: args.scenarioPeriodSec }),
+    // The graph watchdog's planted defects (a QoS mismatch and a topic typo).
+    createScanFilter(await ctx()),
+    createLocalCostmap(await ctx()),
+    createTopicMonitor(await ctx(), world),
   ];
   // Like a lifecycle manager: bring the managed node up at start.
   if (!(await detector.activate())) console.error('robot: obstacle_detector did not reach active');

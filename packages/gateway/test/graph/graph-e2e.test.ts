@@ -11,6 +11,7 @@ import { QOS_SENSOR_DATA, RosContext, rosNow, type RosNode, type Subscription } 
 import { testDomain } from '../../../../test-support/domains.js';
 import { startTestGateway, type TestGateway } from '../support/gateway.js';
 import { eventually, http } from '../ros/robot.js';
+import { openSse } from '../triggers/sse-client.js';
 
 const DOMAIN = testDomain(213);
 const contexts: RosContext[] = [];
@@ -118,6 +119,16 @@ describe('graph watchdog against real peers', () => {
     expect(fn.capabilities.map((c: { name: string }) => c.name)).toContain('x-medkit-graph');
     expect((await http(`${g.url}/api/v1/functions/nope/x-medkit-graph`)).status).toBe(404);
     expect((await http(`${g.url}/api/v1/functions/bad%20id/x-medkit-graph`)).status).toBe(400);
+    // The graph streams through a cyclic subscription (the plugin's sampler).
+    const sub = await http(`${g.url}/api/v1/functions/pipe/cyclic-subscriptions`, { method: 'POST', json: { resource: '/api/v1/functions/pipe/x-medkit-graph', interval: 'fast', duration: 30 } });
+    expect(sub.status).toBe(201);
+    const stream = await openSse(`${g.url}${sub.body.event_source as string}`);
+    try {
+      const env = await stream.nextJson();
+      expect(env.payload['x-medkit-graph']).toMatchObject({ graph_id: 'pipe-graph', scope: { type: 'function', entity_id: 'pipe' } });
+    } finally {
+      stream.close();
+    }
     const docs = (await http(`${g.url}/api/v1/docs`)).body;
     expect(Object.keys(docs.paths ?? {})).toEqual(expect.arrayContaining(['/functions/{function_id}/x-medkit-graph', '/x-medkit-watchdog']));
   }, 60_000);
