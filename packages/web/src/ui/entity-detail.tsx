@@ -1,5 +1,5 @@
 // One entity: identity and a tab per resource collection it advertises (spec/api.md §3.4).
-import { entityTabs, TAB_LABELS, type TabId } from '../model/capabilities';
+import { capabilityNames, entityTabs, TAB_LABELS, type TabId } from '../model/capabilities';
 import { entityPath, normalizeEntity, type EntityType } from '../model/entities';
 import { routeHash } from '../model/route';
 import { useApp } from './context';
@@ -18,6 +18,7 @@ import { LocksTab } from './tabs/locks-tab';
 import { BulkDataTab } from './tabs/bulk-data-tab';
 import { countFaultsByEntity, countKey } from '../model/fault-counts';
 import { useMemo } from 'preact/hooks';
+import { FunctionGraphPanel } from './graph/function-graph-panel';
 
 export interface EntityDetailProps {
   type: EntityType;
@@ -71,6 +72,7 @@ export function EntityDetail({ type, id, tab }: EntityDetailProps) {
       </header>
       <Tabs label={`${entity.name} resources`} idPrefix="entity" tabs={tabs.map((t) => ({ id: t, label: TAB_LABELS[t] }))} active={active} onChange={setTab}>
         {active === 'overview' && <OverviewTab detail={detail.data} entity={entity} />}
+        {active === 'overview' && type === 'function' && capabilityNames(detail.data).has('x-medkit-graph') && <FunctionGraphPanel id={id} />}
         {active === 'data' && <DataTab path={path} />}
         {active === 'operations' && <OperationsTab path={path} />}
         {active === 'configurations' && <ConfigurationsTab path={path} />}
