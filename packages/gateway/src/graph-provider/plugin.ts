@@ -14,6 +14,8 @@ export const GRAPH_CAPABILITY = 'x-medkit-graph';
 const DIAGNOSTICS_TOPIC = '/diagnostics';
 /** Apps whose last-seen time is remembered at most (peer-driven entity counts are bounded upstream too). */
 const LAST_SEEN_CAP = 4096;
+/** [ours] A larger `/diagnostics` message is dropped unread (a DiagnosticArray of a few hundred topics is ~100 KiB). */
+export const MAX_DIAGNOSTICS_BYTES = 1024 * 1024;
 
 export class GraphProviderPlugin implements MedkitPlugin, IntrospectionProvider {
   private cfg!: GraphProviderConfig;
@@ -22,6 +24,8 @@ export class GraphProviderPlugin implements MedkitPlugin, IntrospectionProvider 
   readonly metrics = new TopicMetricsCache();
   private readonly lastSeen = new Map<string, string>();
   private unsubscribe?: () => void;
+  /** Writer GUID → attributed source, valid for one graph version (attribution runs per message). */
+  private sources = { version: -1, byGuid: new Map<string, string | undefined>() };
 
   constructor(private readonly clock: { mono: () => number; wall: () => number } = { mono: () => performance.now(), wall: () => Date.now() }) {}
 
@@ -102,12 +106,24 @@ export class GraphProviderPlugin implements MedkitPlugin, IntrospectionProvider 
     const ros = this.ctx.ros();
     if (!ros) return;
     this.unsubscribe = ros.subscribe(DIAGNOSTICS_TOPIC, 'diagnostic_msgs/msg/DiagnosticArray', (m, info) => {
-      // Attribution: the /diagnostics writer that sent it, when the graph knows its node.
-      const writer = ros.graph.publishersOf(DIAGNOSTICS_TOPIC).filter((e) => e.guid === info.publisherGuid);
-      const node = writer.length === 1 ? writer[0].node : undefined;
-      const source = node ? this.appOf(`${node.namespace === '/' ? '' : node.namespace}/${node.name}`) : undefined;
-      this.metrics.ingest(m, source, this.clock.mono());
+      if (info.size > MAX_DIAGNOSTICS_BYTES) return;
+      this.metrics.ingest(m, this.sourceOf(info.publisherGuid), this.clock.mono());
     });
+  }
+
+  /** The /diagnostics writer's node as an App id (or FQN), when the graph knows exactly one such writer. */
+  private sourceOf(guid: string): string | undefined {
+    const ros = this.ctx?.ros();
+    if (!ros) return undefined;
+    if (this.sources.version !== ros.graph.version) this.sources = { version: ros.graph.version, byGuid: new Map() };
+    const cache = this.sources.byGuid;
+    if (cache.has(guid)) return cache.get(guid);
+    const writer = ros.graph.publishersOf(DIAGNOSTICS_TOPIC).filter((e) => e.guid === guid);
+    const node = writer.length === 1 ? writer[0].node : undefined;
+    const source = node ? this.appOf(`${node.namespace === '/' ? '' : node.namespace}/${node.name}`) : undefined;
+    // Bounded by the graph's writers on /diagnostics, except for GUIDs the graph does not know: cap those.
+    if (cache.size < 1024) cache.set(guid, source);
+    return source;
   }
 
   /** The App id bound to a node FQN, else the FQN itself. */

@@ -107,13 +107,18 @@ export class GraphWatchdog {
       this.deps.report({ code, passed: false, severity, description: describe(code, findings), sourceId: WATCHDOG_SOURCE_ID });
       this.raised.add(code);
     }
-    let failing: Set<string> | undefined;
+    // A code failing in the fault manager from an earlier run is healed like one this run raised.
+    if (this.tick === 1) for (const c of this.deps.failingCodes()) if (raiseCodes.has(c)) this.raised.add(c);
+    const passed: string[] = [];
     for (const code of raiseCodes) {
-      if (byCode.has(code)) continue;
-      failing ??= this.deps.failingCodes();
-      if (!this.raised.has(code) && !failing.has(code)) continue;
+      if (byCode.has(code) || !this.raised.has(code)) continue;
       this.deps.report({ code, passed: true, severity: 0, description: '', sourceId: WATCHDOG_SOURCE_ID });
-      if (!this.deps.failingCodes().has(code)) this.raised.delete(code);
+      passed.push(code);
+    }
+    // Listing faults costs more than a report: only when something was passed, once per tick.
+    if (passed.length > 0) {
+      const failing = this.deps.failingCodes();
+      for (const code of passed) if (!failing.has(code)) this.raised.delete(code);
     }
   }
 
