@@ -3,16 +3,14 @@
 // The watchdog raises GRAPH_QOS_MISMATCH (scan_filter's RELIABLE subscription to the BEST_EFFORT /scan) and
 // GRAPH_ORPHAN (local_costmap's /perception/filterd_scan typo); fixing both through the gateway's configurations
 // API heals them, and planting the QoS defect back raises it again. The Function graph shows the broken edge.
-import { spawn, type ChildProcess } from 'node:child_process';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testDomain } from '../../../test-support/domains.js';
 import { startTestGateway, type TestGateway } from '../../gateway/test/support/gateway.js';
 import { buildDemo, eventually, http } from './support/demo.js';
-import { DIST, MANIFESTS } from '../src/paths.js';
+import { demoGraphGatewayFlags, startRobotProcess, type RobotChild } from './support/robot-process.js';
 
 const DOMAIN = testDomain(214);
-let robot: ChildProcess | undefined;
+let robot: RobotChild | undefined;
 let g: TestGateway;
 let api: string;
 
@@ -23,21 +21,13 @@ async function watchdogCodes(status: string): Promise<string[]> {
 
 beforeAll(async () => {
   buildDemo();
-  robot = spawn(process.execPath, [join(DIST, 'robot-process.js'), '--domain', String(DOMAIN), '--speed', '10', '--no-autoplay'], { stdio: ['ignore', 'pipe', 'pipe'] });
-  let out = '';
-  robot.stdout!.on('data', (d: Buffer) => (out += d.toString()));
-  await eventually(async () => out.includes('ready robot'), 'the robot process', 60_000);
+  robot = await startRobotProcess(DOMAIN);
   g = await startTestGateway({
     defaults: true,
     flags: {
-      'ros.enabled': true,
-      'ros.domain_id': DOMAIN,
-      'ros.localhost_only': true,
-      'discovery.mode': 'hybrid',
-      'discovery.manifest_path': join(MANIFESTS, 'robot.yaml'),
+      ...demoGraphGatewayFlags(DOMAIN),
       'faults.healing_enabled': true,
       'faults.healing_threshold': 0,
-      plugins: ['graph_provider', 'graph_watchdog'],
       'plugins.graph_watchdog.tick_interval_ms': 200,
       'plugins.graph_watchdog.warmup_cycles': 2,
       'plugins.graph_watchdog.detectors.qos_mismatch.grace': 1,
@@ -50,7 +40,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await g?.close();
-  robot?.kill('SIGTERM');
+  robot?.stop();
 }, 30_000);
 
 describe('the demo robot under the graph watchdog', () => {

@@ -2,7 +2,6 @@
 // robot's nodes in their own process (ROS domain testDomain(216), loopback), the default gateway with the demo
 // manifest, both graph plugins and the built UI. The function page draws its Apps as nodes, the topics between
 // them as edges (with topic_monitor's rates), and the pipeline status. Screenshot: .test-artifacts/ui/.
-import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -10,8 +9,8 @@ import { afterAll, afterEach, beforeAll, expect, it } from 'vitest';
 import { CHROMIUM, describeWith } from '../../../test-support/requirements.js';
 import { testDomain } from '../../../test-support/domains.js';
 import { startTestGateway, type TestGateway } from '../../gateway/test/support/gateway.js';
-import { eventually } from '../../gateway/test/ros/robot.js';
 import { buildDemo } from '../../demo/test/support/demo.js';
+import { demoGraphGatewayFlags, startRobotProcess, type RobotChild } from '../../demo/test/support/robot-process.js';
 import { buildUi } from './support/build-ui.js';
 import { launchChromium, type Browser } from './support/browser.js';
 import { trackPages } from './support/pages.js';
@@ -22,7 +21,7 @@ const ARTIFACTS = join(REPO, '.test-artifacts', 'ui');
 const SLOW = { timeout: 30_000, interval: 250 };
 
 describeWith(CHROMIUM, 'the Function pipeline graph in the web UI', () => {
-  let robot: ChildProcess | undefined;
+  let robot: RobotChild | undefined;
   let gw: TestGateway;
   let browser: Browser;
   let dist: string;
@@ -32,29 +31,15 @@ describeWith(CHROMIUM, 'the Function pipeline graph in the web UI', () => {
     mkdirSync(ARTIFACTS, { recursive: true });
     dist = await buildUi();
     buildDemo();
-    robot = spawn(process.execPath, [join(REPO, 'packages/demo/dist/robot-process.js'), '--domain', String(DOMAIN), '--speed', '10', '--no-autoplay'], { stdio: ['ignore', 'pipe', 'pipe'] });
-    let out = '';
-    robot.stdout!.on('data', (d: Buffer) => (out += d.toString()));
-    await eventually(async () => out.includes('ready robot'), 'the robot process', 60_000);
-    gw = await startTestGateway({
-      defaults: true,
-      flags: {
-        'ros.enabled': true,
-        'ros.domain_id': DOMAIN,
-        'ros.localhost_only': true,
-        'discovery.mode': 'hybrid',
-        'discovery.manifest_path': join(REPO, 'packages/demo/manifests/robot.yaml'),
-        'ui.dir': dist,
-        plugins: ['graph_provider', 'graph_watchdog'],
-      },
-    });
+    robot = await startRobotProcess(DOMAIN);
+    gw = await startTestGateway({ defaults: true, flags: { ...demoGraphGatewayFlags(DOMAIN), 'ui.dir': dist } });
     browser = await launchChromium();
   }, 240_000);
 
   afterAll(async () => {
     await browser?.close();
     await gw?.close();
-    robot?.kill('SIGTERM');
+    robot?.stop();
     if (dist) rmSync(dist, { recursive: true, force: true });
   }, 60_000);
 

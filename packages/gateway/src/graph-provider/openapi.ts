@@ -1,4 +1,5 @@
 // The OpenAPI fragment of the graph provider's route (gateway.md §2.6 describe_plugin_routes, §4.1).
+import { GENERIC_ERROR_RESPONSE as error } from '../plugins/openapi-fragments.js';
 
 const metrics = {
   type: 'object',
@@ -39,8 +40,6 @@ const graph = {
     },
   },
 };
-
-const error = { description: 'SOVD GenericError', content: { 'application/json': { schema: { type: 'object', properties: { error_code: { type: 'string' }, message: { type: 'string' } } } } } };
 
 export const GRAPH_PROVIDER_PATHS: Record<string, unknown> = {
   'functions/{function_id}/x-medkit-graph': {

@@ -1,5 +1,5 @@
 // The OpenAPI fragment of the watchdog's status route (gateway.md §2.6, §4.2).
-const error = { description: 'SOVD GenericError', content: { 'application/json': { schema: { type: 'object', properties: { error_code: { type: 'string' }, message: { type: 'string' } } } } } };
+import { GENERIC_ERROR_RESPONSE as error } from '../plugins/openapi-fragments.js';
 
 export const GRAPH_WATCHDOG_PATHS: Record<string, unknown> = {
   'x-medkit-watchdog': {

@@ -21,6 +21,26 @@ let planner: RosNode;
 let reliableSub: Subscription | undefined;
 let typoSub: Subscription | undefined;
 let stopTraffic: () => void = () => {};
+/** A second gateway on the same domain in manifest_only mode (started early: discovery takes a while). */
+let manifestOnly: TestGateway;
+
+async function startManifestOnlyGateway(): Promise<TestGateway> {
+  const dir = mkdtempSync(join(tmpdir(), 'medkit-graph-'));
+  const manifest = join(dir, 'manifest.yaml');
+  writeFileSync(manifest, [
+    'manifest_version: "1.0"',
+    'apps:',
+    '  - { id: scan_filter, name: Filter, ros_binding: { node_name: filter, namespace: /pipe } }',
+    '  - { id: path_planner, name: Planner, ros_binding: { node_name: planner, namespace: /pipe } }',
+    'functions:',
+    '  - { id: planning, name: Planning, hosted_by: [scan_filter, path_planner] }',
+    '',
+  ].join('\n'));
+  return startTestGateway({
+    defaults: true,
+    flags: { 'ros.enabled': true, 'ros.domain_id': DOMAIN, 'ros.localhost_only': true, 'discovery.mode': 'manifest_only', 'discovery.manifest_path': manifest, plugins: ['graph_provider', 'graph_watchdog'], 'plugins.graph_watchdog.tick_interval_ms': 100 },
+  });
+}
 
 async function node(name: string): Promise<RosNode> {
   const c = await RosContext.create({ domainId: DOMAIN, localhostOnly: true });
@@ -70,11 +90,13 @@ beforeAll(async () => {
     diag.publish({ header: { stamp: rosNow(), frame_id: '' }, status: [{ level: 0, name: '/pipe/plan', message: 'OK', hardware_id: '', values: [{ key: 'frame_rate_msg', value: '2.0' }, { key: 'expected_frequency', value: '10' }, { key: 'drop_rate_percent', value: '0' }] }] });
   }, 200);
   stopTraffic = () => clearInterval(timer);
+  manifestOnly = await startManifestOnlyGateway();
 }, 60_000);
 
 afterAll(async () => {
   stopTraffic();
   await g?.close();
+  await manifestOnly?.close();
   for (const c of contexts) await c.close();
 });
 
@@ -151,33 +173,15 @@ describe('graph watchdog against real peers', () => {
   }, 120_000);
 });
 
+
 describe('in manifest_only mode (nothing linked at run time)', () => {
   it('the same plugins draw the manifest Function from the live graph and the watchdog App is listed', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'medkit-graph-'));
-    const manifest = join(dir, 'manifest.yaml');
-    writeFileSync(manifest, [
-      'manifest_version: "1.0"',
-      'apps:',
-      '  - { id: scan_filter, name: Filter, ros_binding: { node_name: filter, namespace: /pipe } }',
-      '  - { id: path_planner, name: Planner, ros_binding: { node_name: planner, namespace: /pipe } }',
-      'functions:',
-      '  - { id: planning, name: Planning, hosted_by: [scan_filter, path_planner] }',
-      '',
-    ].join('\n'));
-    const m = await startTestGateway({
-      defaults: true,
-      flags: { 'ros.enabled': true, 'ros.domain_id': DOMAIN, 'ros.localhost_only': true, 'discovery.mode': 'manifest_only', 'discovery.manifest_path': manifest, plugins: ['graph_provider', 'graph_watchdog'], 'plugins.graph_watchdog.tick_interval_ms': 100 },
-    });
-    try {
-      const graph = await eventually(async () => {
-        const doc = (await http(`${m.url}/api/v1/functions/planning/x-medkit-graph`)).body?.['x-medkit-graph'];
-        return doc?.edges?.length > 0 ? doc : undefined;
-      }, 'an edge in the manifest Function', 30_000);
-      expect(graph.nodes).toEqual([expect.objectContaining({ entity_id: 'scan_filter', node_status: 'reachable' }), expect.objectContaining({ entity_id: 'path_planner', node_status: 'reachable' })]);
-      expect(graph.edges[0]).toMatchObject({ source: 'scan_filter', target: 'path_planner' });
-      expect((await http(`${m.url}/api/v1/apps/graph_watchdog`)).status).toBe(200);
-    } finally {
-      await m.close();
-    }
-  }, 60_000);
+    const graph = await eventually(async () => {
+      const doc = (await http(`${manifestOnly.url}/api/v1/functions/planning/x-medkit-graph`)).body?.['x-medkit-graph'];
+      return doc?.edges?.length > 0 ? doc : undefined;
+    }, 'an edge in the manifest Function', 75_000);
+    expect(graph.nodes).toEqual([expect.objectContaining({ entity_id: 'scan_filter', node_status: 'reachable' }), expect.objectContaining({ entity_id: 'path_planner', node_status: 'reachable' })]);
+    expect(graph.edges[0]).toMatchObject({ source: 'scan_filter', target: 'path_planner' });
+    expect((await http(`${manifestOnly.url}/api/v1/apps/graph_watchdog`)).status).toBe(200);
+  }, 90_000);
 });
