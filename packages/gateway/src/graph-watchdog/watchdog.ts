@@ -103,7 +103,8 @@ export class GraphWatchdog {
       }
     }
     for (const [code, findings] of byCode) {
-      const severity = Math.max(...findings.map((f) => f.severity));
+      // reduce, not Math.max(...): a finding list can be longer than the argument limit.
+      const severity = findings.reduce((m, f) => Math.max(m, f.severity), 0);
       this.deps.report({ code, passed: false, severity, description: describe(code, findings), sourceId: WATCHDOG_SOURCE_ID });
       this.raised.add(code);
     }

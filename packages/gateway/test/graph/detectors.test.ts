@@ -159,3 +159,18 @@ describe('topology bounds', () => {
     expect(t.truncated).toBe(true);
   });
 });
+
+describe('qos_mismatch bounds', () => {
+  it('checks at most MAX_PAIRS publisher × subscriber pairs per sweep and says it is saturated', async () => {
+    const { MAX_PAIRS } = await import('../../src/graph-watchdog/detectors/qos-mismatch.js');
+    // 64 publishers × 64 subscribers on each of 60 topics = 245,760 pairs > MAX_PAIRS.
+    const nodes: FakeNode[] = [];
+    for (let i = 0; i < 64; i++) nodes.push({ fqn: `/p${i}`, pubs: Array.from({ length: 60 }, (_, t) => [`/t${t}`, { reliability: 'best-effort' }] as [string, { reliability: 'best-effort' }]) });
+    for (let i = 0; i < 64; i++) nodes.push({ fqn: `/s${i}`, subs: Array.from({ length: 60 }, (_, t) => [`/t${t}`] as [string]) });
+    const det = new QosMismatchDetector({ grace: 0, allowlist: [] });
+    const f = det.sweep({ tick: 1, topology: takeTopology(fakeGraph(nodes), { maxTopics: 100, maxEndpoints: 64, maxNodes: 1000 }), armed: () => true });
+    expect(det.status()).toMatchObject({ saturated: true });
+    expect(det.status().checked_pairs as number).toBeLessThanOrEqual(MAX_PAIRS);
+    expect(f.length).toBeGreaterThan(0);
+  });
+});

@@ -6,6 +6,8 @@ import { qosIncompatibility } from '@medkit/rtps';
 import { FAULT_SEVERITY, SYSTEM_TOPICS, type Detector, type Finding, type SweepInput } from './detector.js';
 
 export const GRAPH_QOS_MISMATCH = 'GRAPH_QOS_MISMATCH';
+/** Publisher × subscriber pairs checked per sweep at most; beyond it the sweep is saturated (topics by name). */
+export const MAX_PAIRS = 200_000;
 
 export interface QosMismatchSettings {
   grace: number;
@@ -17,6 +19,7 @@ export class QosMismatchDetector implements Detector {
   readonly id = 'qos_mismatch';
   readonly codes = [GRAPH_QOS_MISMATCH];
   private checkedPairs = 0;
+  private saturated = false;
 
   constructor(private readonly settings: QosMismatchSettings) {}
 
@@ -28,9 +31,14 @@ export class QosMismatchDetector implements Detector {
     const out: Finding[] = [];
     const allow = new Set(this.settings.allowlist);
     this.checkedPairs = 0;
+    this.saturated = false;
     for (const t of topology.topics) {
       if (SYSTEM_TOPICS.has(t.name) || allow.has(t.name) || t.publishers.length === 0) continue;
       for (const sub of t.subscribers) {
+        if (this.checkedPairs + t.publishers.length > MAX_PAIRS) {
+          this.saturated = true;
+          return out;
+        }
         const refused: string[] = [];
         for (const pub of t.publishers) {
           this.checkedPairs++;
@@ -52,6 +60,6 @@ export class QosMismatchDetector implements Detector {
   }
 
   status(): Record<string, unknown> {
-    return { checked_pairs: this.checkedPairs };
+    return { checked_pairs: this.checkedPairs, saturated: this.saturated };
   }
 }
