@@ -119,3 +119,32 @@ describe('graph watchdog configuration', () => {
     expect(warnings).toHaveLength(1);
   });
 });
+
+describe('graph_watchdog plugin', () => {
+  it('answers 503 before its first sweep and after shutdown, 200 in between; declares its external App', async () => {
+    const { GraphWatchdogPlugin } = await import('../../src/graph-watchdog/plugin.js');
+    const plugin = new GraphWatchdogPlugin();
+    plugin.configure({ tick_interval_ms: 3_600_000 });
+    const reports: PluginFaultReport[] = [];
+    plugin.setContext({
+      log: { info() {}, warn() {}, error() {} },
+      ros: () => ({ graph: fakeGraph(MISMATCH) }) as unknown as PluginRosAccess,
+      reportFault: (r: PluginFaultReport) => (reports.push(r), true),
+      listAllFaults: () => ({ faults: [] }),
+      getEntitySnapshot: () => ({ areas: [], components: [], apps: [], functions: [] }),
+    } as never);
+    const route = plugin.getRoutes()[0];
+    const call = () => {
+      const out: { status?: number; body?: unknown } = {};
+      void route.handler({} as never, { sendJson: (b: unknown) => Object.assign(out, { status: 200, body: b }), sendError: (status: number, code: string) => Object.assign(out, { status, body: code }) });
+      return out;
+    };
+    expect(call()).toEqual({ status: 503, body: 'service-unavailable' });
+    await plugin.tickOnce();
+    expect(call()).toMatchObject({ status: 200, body: { tick: 1, warmup_cycles: 5, global_state: 'warming_up' } });
+    plugin.shutdown();
+    expect(call()).toEqual({ status: 503, body: 'service-unavailable' });
+    const app = plugin.introspect({ areas: [], components: [{ id: 'host', source: 'runtime' } as never], apps: [], functions: [] }).new_entities?.apps?.[0];
+    expect(app).toMatchObject({ id: 'graph_watchdog', external: true, component_id: 'host' });
+  });
+});
