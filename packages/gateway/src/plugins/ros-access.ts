@@ -1,34 +1,10 @@
 // The gateway's implementation of PluginRosAccess (ros-access-contract.ts): one per plugin, over the gateway's
-// node. Subscriptions are tracked so shutdown closes them; parameter and lifecycle clients are cached per
-// node FQN (bounded, least recently used closed first) because each client opens DDS endpoints.
-import type { ParameterClient, LifecycleClient, Subscription } from '@medkit/ros2';
+// node. Subscriptions are tracked so shutdown closes them; parameters and lifecycle states are read through
+// the connection's one client per node, shared with the configurations and lifecycle features (a second client
+// of the same services on the gateway's node made calls fail).
+import type { Subscription } from '@medkit/ros2';
 import type { RosConnection } from '../ros/connection.js';
 import type { PluginMessageInfo, PluginRosAccess } from './ros-access-contract.js';
-
-/** Most cached parameter/lifecycle clients per plugin. */
-const CLIENT_CACHE = 64;
-
-/** Small LRU of closable clients keyed by node FQN. */
-class ClientCache<C extends { close(): void }> {
-  private readonly map = new Map<string, C>();
-  constructor(private readonly make: (fqn: string) => C) {}
-  get(fqn: string): C {
-    let c = this.map.get(fqn);
-    if (c) this.map.delete(fqn);
-    else c = this.make(fqn);
-    this.map.set(fqn, c);
-    if (this.map.size > CLIENT_CACHE) {
-      const [oldest, client] = this.map.entries().next().value as [string, C];
-      this.map.delete(oldest);
-      client.close();
-    }
-    return c;
-  }
-  close(): void {
-    for (const c of this.map.values()) c.close();
-    this.map.clear();
-  }
-}
 
 export interface ClosablePluginRosAccess extends PluginRosAccess {
   /** Closes every subscription and client the plugin still holds. */
@@ -38,8 +14,6 @@ export interface ClosablePluginRosAccess extends PluginRosAccess {
 /** `onCallbackError` counts a throwing subscription callback against the plugin. */
 export function createPluginRosAccess(ros: RosConnection, onCallbackError: (message: string) => void): ClosablePluginRosAccess {
   const subs = new Set<Subscription>();
-  const params = new ClientCache<ParameterClient>((fqn) => ros.node.parameterClient(fqn));
-  const lifecycles = new ClientCache<LifecycleClient>((fqn) => ros.node.lifecycleClient(fqn));
   return {
     graph: {
       get version() {
@@ -64,22 +38,17 @@ export function createPluginRosAccess(ros: RosConnection, onCallbackError: (mess
       };
     },
     async getParameters(fqn, names, timeoutMs) {
-      const got = await params.get(fqn).get(names, { timeoutMs });
+      const got = await ros.parameterClient(fqn).get(names, { timeoutMs });
       return got.map((p) => ({ name: p.name, set: p.type !== 0, value: p.value }));
     },
     async listParameters(fqn, timeoutMs) {
-      return (await params.get(fqn).list([], 0, { timeoutMs })).names;
+      return (await ros.parameterClient(fqn).list([], 0, { timeoutMs })).names;
     },
-    lifecycleState: (fqn, timeoutMs) => lifecycles.get(fqn).getState({ timeoutMs }),
-    isManaged(fqn) {
-      const n = ros.graph.node(fqn);
-      return !!n && n.serviceServers.some((s) => s.name === `${fqn === '/' ? '' : fqn}/get_state`);
-    },
+    lifecycleState: (fqn, timeoutMs) => ros.lifecycleClient(fqn).getState({ timeoutMs }),
+    isManaged: (fqn) => ros.graph.serviceServers(`${fqn}/get_state`).some((s) => !s.requestReader.local),
     close() {
       for (const s of subs) s.close();
       subs.clear();
-      params.close();
-      lifecycles.close();
     },
   };
 }
