@@ -91,7 +91,7 @@ beforeAll(async () => {
   }, 200);
   stopTraffic = () => clearInterval(timer);
   manifestOnly = await startManifestOnlyGateway();
-}, 60_000);
+}, 120_000);
 
 afterAll(async () => {
   stopTraffic();
