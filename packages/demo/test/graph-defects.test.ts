@@ -1,8 +1,8 @@
 // The demo's planted graph defects (spec/gateway.md §4.2, issue 16 point 6): the robot's nodes in their own
 // process (ROS domain testDomain(214), loopback) and a gateway with the demo manifest and both graph plugins.
-// The watchdog raises GRAPH_QOS_MISMATCH (scan_filter's RELIABLE subscription to the BEST_EFFORT /scan) and
-// GRAPH_ORPHAN (local_costmap's /perception/filterd_scan typo); fixing both through the gateway's configurations
-// API heals them, and planting the QoS defect back raises it again. The Function graph shows the broken edge.
+// The watchdog raises GRAPH_QOS_MISMATCH (local_costmap's RELIABLE subscription to the BEST_EFFORT
+// /perception/scan_stats) and GRAPH_ORPHAN (its /perception/filterd_scan typo); fixing both through the
+// gateway's configurations API heals them, and planting the QoS defect back raises it again.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testDomain } from '../../../test-support/domains.js';
 import { startTestGateway, type TestGateway } from '../../gateway/test/support/gateway.js';
@@ -32,7 +32,7 @@ beforeAll(async () => {
       'plugins.graph_watchdog.warmup_cycles': 2,
       'plugins.graph_watchdog.detectors.qos_mismatch.grace': 1,
       'plugins.graph_watchdog.detectors.orphan.grace': 1,
-      'plugins.graph_watchdog.detectors.param_drift.ignore': ['sensor_qos', 'input_topic', 'voltage'],
+      'plugins.graph_watchdog.detectors.param_drift.ignore': ['reliable_stats', 'input_topic', 'voltage'],
     },
   });
   api = `${g.url}/api/v1`;
@@ -50,7 +50,7 @@ describe('the demo robot under the graph watchdog', () => {
       return c.includes('GRAPH_QOS_MISMATCH') && c.includes('GRAPH_ORPHAN');
     }, 'both watchdog faults', 60_000);
     const items = (await http(`${api}/faults?status=all`)).body.items as { fault_code: string; description: string }[];
-    expect(items.find((f) => f.fault_code === 'GRAPH_QOS_MISMATCH')?.description).toContain('/scan: subscriber /perception/scan_filter');
+    expect(items.find((f) => f.fault_code === 'GRAPH_QOS_MISMATCH')?.description).toContain('/perception/scan_stats: subscriber /navigation/local_costmap');
     expect(items.find((f) => f.fault_code === 'GRAPH_ORPHAN')?.description).toContain('/perception/filterd_scan');
   }, 90_000);
 
@@ -70,14 +70,14 @@ describe('the demo robot under the graph watchdog', () => {
       const r = await http(`${api}/apps/${app}/configurations/${param}`, { method: 'PUT', json: { data } });
       expect(r.status).toBe(200);
     };
-    await put('scan_filter', 'sensor_qos', true);
+    await put('local_costmap', 'reliable_stats', false);
     await put('local_costmap', 'input_topic', '/perception/filtered_scan');
     await eventually(async () => {
       const healed = await watchdogCodes('healed');
       return healed.includes('GRAPH_QOS_MISMATCH') && healed.includes('GRAPH_ORPHAN');
     }, 'both healed', 60_000);
     expect(await watchdogCodes('confirmed')).toEqual([]);
-    await put('scan_filter', 'sensor_qos', false);
+    await put('local_costmap', 'reliable_stats', true);
     await eventually(async () => (await watchdogCodes('confirmed')).includes('GRAPH_QOS_MISMATCH'), 'GRAPH_QOS_MISMATCH again', 60_000);
     expect(await watchdogCodes('confirmed')).not.toContain('GRAPH_ORPHAN');
   }, 150_000);

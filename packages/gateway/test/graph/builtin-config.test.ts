@@ -22,6 +22,6 @@ describe('built-in plugins', () => {
     const file = fileURLToPath(new URL('../../../demo/config/main-gateway.yaml', import.meta.url));
     const s = readPluginSettings(loadConfig({ env: {}, extraKeys: FEATURE_KEYS, configFile: file }));
     expect(s.map((p) => p.name)).toEqual(expect.arrayContaining(['graph_provider', 'graph_watchdog']));
-    expect(s.find((p) => p.name === 'graph_watchdog')?.config).toMatchObject({ detectors: { lifecycle_expectation: { require_active: ['obstacle_detector'] }, param_drift: { ignore: ['sensor_qos', 'input_topic', 'voltage'] } } });
+    expect(s.find((p) => p.name === 'graph_watchdog')?.config).toMatchObject({ detectors: { lifecycle_expectation: { require_active: ['obstacle_detector'] }, param_drift: { ignore: ['reliable_stats', 'input_topic', 'voltage'] } } });
   });
 });
