@@ -14,6 +14,8 @@ import { createObstacleDetector } from './nodes/obstacle-detector.js';
 import { createScenario } from './nodes/scenario.js';
 import { createSensorMonitor } from './nodes/sensor-monitor.js';
 import { startDemoBeacons } from './nodes/beacons.js';
+import { createLocalCostmap, createScanFilter } from './nodes/pipeline-defects.js';
+import { createTopicMonitor } from './nodes/topic-monitor.js';
 import { parseNodeProcessArgs } from './process/args.js';
 import { announceAndWait } from './process/run.js';
 import { applyRemaps } from './process/ros-args.js';
@@ -47,6 +49,12 @@ async function main(): Promise<void> {
   startDemoBeacons(nodes);
   // Like a lifecycle manager: bring the managed node up at start.
   if (!(await detector.activate())) console.error('robot: obstacle_detector did not reach active');
+  // The graph watchdog's planted defects (a QoS mismatch and a topic typo) and the topic-rate monitor, started
+  // after the robot is up and sharing one participant: the defects only need to be seen in the graph (the
+  // filter does not serve the costmap in the same participant, which nothing here relies on), and one
+  // participant instead of three keeps the robot's start-up as quick as before.
+  const pipeline = await ctx();
+  nodes.push(createScanFilter(pipeline), createLocalCostmap(pipeline), createTopicMonitor(pipeline, world));
   announceAndWait('robot', { contexts, nodes, clock });
 }
 

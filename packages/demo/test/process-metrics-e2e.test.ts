@@ -35,7 +35,7 @@ interface Proc {
 
 describe('process metrics of the demo nodes', () => {
   it('reports one robot process for the robot nodes, with memory, threads, descriptors and CPU %', async () => {
-    const nodes = ['lidar', 'sensor_monitor', 'battery_monitor', 'motor_controller', 'controller_server', 'bt_navigator', 'obstacle_detector', 'scenario'];
+    const nodes = ['lidar', 'sensor_monitor', 'battery_monitor', 'motor_controller', 'controller_server', 'bt_navigator', 'obstacle_detector', 'scenario', 'scan_filter', 'local_costmap', 'topic_monitor'];
     const procs: Proc[] = [];
     for (const id of nodes) {
       const r = await eventually(async () => {

@@ -19,6 +19,10 @@ export const ROBOT_NODES: NodeNames = [
   ['bt_navigator', '/navigation'],
   ['obstacle_detector', '/perception'],
   ['scenario', '/demo'],
+  // The graph watchdog's planted defects and the topic-rate monitor (src/nodes/pipeline-defects.ts, topic-monitor.ts).
+  ['scan_filter', '/perception'],
+  ['local_costmap', '/navigation'],
+  ['topic_monitor', '/sensors'],
 ];
 
 /** The safety island process's nodes. */

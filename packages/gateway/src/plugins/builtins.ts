@@ -9,6 +9,8 @@ import { parameterBeaconModule, rosParameterBeaconDeps, rosTopicBeaconDeps, topi
 import { PARAMETER_BEACON } from './builtin/beacons/parameter/plugin.js';
 import { TOPIC_BEACON } from './builtin/beacons/topic/plugin.js';
 import { LINUX_INTROSPECTION_PLUGINS } from '../linux-introspection/index.js';
+import { graphProviderModule } from '../graph-provider/plugin.js';
+import { graphWatchdogModule } from '../graph-watchdog/plugin.js';
 
 /** What a built-in plugin may use beyond the public contract: the gateway's ROS connection and seams shared between built-ins. */
 export interface BuiltinDeps {
@@ -26,6 +28,8 @@ export const BUILTIN_PLUGINS: Readonly<Record<string, BuiltinPlugin>> = {
   [PARAMETER_BEACON]: (d) => parameterBeaconModule(rosParameterBeaconDeps(d.ros)),
   [TOPIC_BEACON]: (d) => topicBeaconModule(rosTopicBeaconDeps(d.ros)),
   ...LINUX_INTROSPECTION_PLUGINS,
+  graph_provider: () => graphProviderModule,
+  graph_watchdog: () => graphWatchdogModule,
   // Imported on first use: node-opcua is large and an optional dependency.
   opcua: () => import('./opcua/index.js'),
 };

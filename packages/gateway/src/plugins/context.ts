@@ -15,6 +15,8 @@ import type { PluginContext, PluginEntityInfo } from './contract.js';
 import type { LoadedPlugin, PluginHost } from './host.js';
 import { triggerCondition } from './dispatch.js';
 import { pointSeverityValue } from '../faults/bridges/protocol-point.js';
+import { ROS_SERVICE } from '../ros/connection.js';
+import { createPluginRosAccess, type ClosablePluginRosAccess } from './ros-access.js';
 
 function infoOf(type: EntityType, e: Entity): PluginEntityInfo {
   const fqn = (e as { fqn?: string; bound_fqn?: string }).bound_fqn ?? (e as { fqn?: string }).fqn;
@@ -24,6 +26,7 @@ function infoOf(type: EntityType, e: Entity): PluginEntityInfo {
 
 export function createPluginContext(ctx: GatewayContext, host: PluginHost, p: LoadedPlugin): PluginContext {
   const log = ctx.log.child({ component: `plugin.${p.name}` });
+  let rosAccess: ClosablePluginRosAccess | undefined;
   const cache = () => ctx.services.find(ENTITIES_SERVICE)?.cache;
   const find = (id: string): { type: EntityType; entity: Entity } | undefined => {
     const c = cache();
@@ -141,6 +144,14 @@ export function createPluginContext(ctx: GatewayContext, host: PluginHost, p: Lo
       if (!discovery) return;
       if (discovery.manifest) await discovery.reloadManifest();
       else await discovery.refresh('manual');
+    },
+    ros() {
+      if (rosAccess) return rosAccess;
+      const ros = ctx.services.find(ROS_SERVICE);
+      if (!ros) return undefined;
+      rosAccess = createPluginRosAccess(ros, (m) => host.noteFailure(p, m));
+      p.onShutdown(() => rosAccess?.close());
+      return rosAccess;
     },
   };
 }

@@ -3,6 +3,9 @@
 // is published as `@medkit/gateway/plugin` so third-party plugins type against it; it imports no gateway
 // internals beyond plain data types.
 import type { App, Area, Component, Entity, EntityType, SovdFunction } from '../entities/model.js';
+import type { PluginRosAccess } from './ros-access-contract.js';
+
+export type { PluginRosAccess, PluginRosGraph, PluginMessageInfo } from './ros-access-contract.js';
 
 /** The plugin API version this gateway speaks; a module must export exactly this (§2.1). */
 export const PLUGIN_API_VERSION = 7;
@@ -289,4 +292,6 @@ export interface PluginContext {
   registerConditionEvaluator(name: string, evaluator: ConditionEvaluator): void;
   /** The plugin added or removed entities: re-run discovery now (the scope is a hint). */
   notifyEntitiesChanged(scope?: { area_id?: string; component_id?: string }): Promise<void>;
+  /** The ROS-flavoured part of the context (§2.5); undefined when the gateway runs without ROS. */
+  ros(): PluginRosAccess | undefined;
 }

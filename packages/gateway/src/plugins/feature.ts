@@ -3,6 +3,7 @@
 // route to providers (entities, data, operations, lifecycle, logs), mounts vendor routes, reports on /health.
 import type { GatewayFeature } from '../feature.js';
 import { token, type Token } from '../registry/index.js';
+import { ROS_SERVICE } from '../ros/connection.js';
 import { warning } from '../info/health-registry.js';
 import { readPluginSettings, DEFAULT_CALL_TIMEOUT_MS } from './config.js';
 import type { PluginConfig, PluginModule } from './contract.js';
@@ -12,7 +13,6 @@ import { loadPlugins } from './loader.js';
 import { BUILTIN_PLUGIN_NAMES, BUILTIN_PLUGINS, type BuiltinDeps } from './builtins.js';
 import { ProcessIdHints } from './process-hints.js';
 import { pluginDocPaths, registerPluginRoutes } from './routes.js';
-import { ROS_SERVICE } from '../ros/connection.js';
 
 /** The plugin host, for features that hand entities to their owner's providers. */
 export const PLUGINS_SERVICE: Token<PluginHost> = token('plugins');
@@ -35,7 +35,7 @@ export function createPluginsFeature(opts: PluginsFeatureOptions = {}): GatewayF
   return {
     name: 'plugins',
     provides: [PLUGINS_SERVICE],
-    // Built-ins (beacons) use the ROS connection.
+    // Built-ins reach ROS through BuiltinDeps (beacons) or their context (graph plugins subscribe from setContext).
     uses: [ROS_SERVICE],
     async init(ctx) {
       const settings = readPluginSettings(ctx.config, BUILTIN_PLUGIN_NAMES);

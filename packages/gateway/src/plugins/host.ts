@@ -59,6 +59,8 @@ export class LoadedPlugin {
   owned = new Map<string, EntityType>();
   /** Entity id → metadata, from the last successful introspect (§3.8). */
   metadata = new Map<string, unknown>();
+  /** What the gateway closes for this plugin after its shutdown() (its ROS subscriptions and clients). */
+  private readonly closers: (() => void)[] = [];
 
   constructor(
     readonly name: string,
@@ -71,6 +73,21 @@ export class LoadedPlugin {
 
   get active(): boolean {
     return this.state === 'active';
+  }
+
+  onShutdown(close: () => void): void {
+    this.closers.push(close);
+  }
+
+  /** Runs the registered closers once; a failing one does not stop the others. */
+  closeResources(): void {
+    for (const c of this.closers.splice(0)) {
+      try {
+        c();
+      } catch {
+        // Closing is best effort at shutdown.
+      }
+    }
   }
 }
 
@@ -162,7 +179,10 @@ export class PluginHost {
   }
 
   async shutdown(): Promise<void> {
-    for (const p of [...this.plugins].reverse()) await this.lifecycle(p, 'shutdown', (pl) => pl.shutdown?.());
+    for (const p of [...this.plugins].reverse()) {
+      await this.lifecycle(p, 'shutdown', (pl) => pl.shutdown?.());
+      p.closeResources();
+    }
   }
 
   /** A provider call with the plugin's deadline; failures are counted and become SOVD 5xx errors (or the plugin's own error). */

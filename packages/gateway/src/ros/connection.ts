@@ -1,7 +1,7 @@
 // The gateway's one connection to the ROS 2 graph: a RosContext (one RTPS participant) with the
 // gateway's own node. Every ROS-backed feature borrows clients from here; closing it is bounded.
 import type { ParticipantTableStats, ProtocolViolationReport } from '@medkit/rtps';
-import { RosContext, type RosNode } from '@medkit/ros2';
+import { RosContext, type LifecycleClient, type ParameterClient, type RosNode } from '@medkit/ros2';
 import { token, type Token } from '../registry/index.js';
 import type { RuntimeGraphSource } from '../entities/runtime/graph-snapshot.js';
 
@@ -38,6 +38,10 @@ export const GATEWAY_NODE_NAME = 'medkit_gateway';
 const CLOSE_BUDGET_MS = 3000;
 
 export class RosConnection {
+  /** One parameter and one lifecycle client per remote node for the whole gateway (see parameterClient). */
+  private readonly paramClients = new Map<string, ParameterClient>();
+  private readonly lifecycleClients = new Map<string, LifecycleClient>();
+
   private constructor(
     readonly context: RosContext,
     /** The gateway's own node: every client, subscription and publisher hangs off it. */
@@ -57,6 +61,24 @@ export class RosConnection {
     // No parameter services of our own and no /rosout echo of the gateway's pino log.
     const node = context.createNode(opts.nodeName ?? GATEWAY_NODE_NAME, opts.namespace ?? '/', { rosout: false, parameterServices: false, parameterEvents: false });
     return new RosConnection(context, node, opts, Date.now());
+  }
+
+  /**
+   * The gateway's one parameter client of a remote node (`/ns/name`), shared by the configurations feature and
+   * plugins: two clients of the same node's parameter services on the gateway's node made the node's calls
+   * answer "not available" under load (the demo's MCP test), and one client per node is also cheaper.
+   */
+  parameterClient(fqn: string): ParameterClient {
+    let c = this.paramClients.get(fqn);
+    if (!c) this.paramClients.set(fqn, (c = this.node.parameterClient(fqn)));
+    return c;
+  }
+
+  /** The gateway's one lifecycle client of a remote managed node (shared like parameterClient). */
+  lifecycleClient(fqn: string): LifecycleClient {
+    let c = this.lifecycleClients.get(fqn);
+    if (!c) this.lifecycleClients.set(fqn, (c = this.node.lifecycleClient(fqn)));
+    return c;
   }
 
   /** Counters of the remote-participant table (size, cap, evicted / dropped / rate-limited newcomers, pressure). */

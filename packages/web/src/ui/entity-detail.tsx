@@ -1,5 +1,5 @@
 // One entity: identity and a tab per resource collection it advertises (spec/api.md §3.4).
-import { entityTabs, TAB_LABELS, type TabId } from '../model/capabilities';
+import { capabilityNames, entityTabs, TAB_LABELS, type TabId } from '../model/capabilities';
 import { entityPath, normalizeEntity, type EntityType } from '../model/entities';
 import { routeHash } from '../model/route';
 import { useApp } from './context';
@@ -19,6 +19,7 @@ import { BulkDataTab } from './tabs/bulk-data-tab';
 import { PROCFS_CAPABILITY, ProcessMetricsPanel } from './process-metrics-panel';
 import { countFaultsByEntity, countKey } from '../model/fault-counts';
 import { useMemo } from 'preact/hooks';
+import { FunctionGraphPanel } from './graph/function-graph-panel';
 
 export interface EntityDetailProps {
   type: EntityType;
@@ -79,6 +80,7 @@ export function EntityDetail({ type, id, tab }: EntityDetailProps) {
       <Tabs label={`${entity.name} resources`} idPrefix="entity" tabs={tabs.map((t) => ({ id: t, label: TAB_LABELS[t] }))} active={active} onChange={setTab}>
         {active === 'overview' && <OverviewTab detail={detail.data} entity={entity} />}
         {active === 'overview' && hasCapability(detail.data, PROCFS_CAPABILITY) && <ProcessMetricsPanel path={path} />}
+        {active === 'overview' && type === 'function' && capabilityNames(detail.data).has('x-medkit-graph') && <FunctionGraphPanel id={id} />}
         {active === 'data' && <DataTab path={path} />}
         {active === 'operations' && <OperationsTab path={path} />}
         {active === 'configurations' && <ConfigurationsTab path={path} />}

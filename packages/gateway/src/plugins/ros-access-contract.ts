@@ -1,0 +1,38 @@
+// The ROS-flavoured part of the plugin contract (gateway.md §2.5): read the live graph, subscribe through the
+// gateway (never on its node directly), read parameters and lifecycle states with a deadline, and report
+// faults to the fault manager. Types only; the gateway implements it in ros-access.ts.
+import type { RosEndpointInfo, RosNodeInfo } from '@medkit/ros2';
+
+/** The live ROS graph as plain data, without the gateway's own endpoints. */
+export interface PluginRosGraph {
+  /** Changes whenever the graph changed (cheap change test). */
+  readonly version: number;
+  nodes(): RosNodeInfo[];
+  publishersOf(topic: string): RosEndpointInfo[];
+  subscribersOf(topic: string): RosEndpointInfo[];
+}
+
+/** What comes with each message of a plugin subscription. */
+export interface PluginMessageInfo {
+  /** The publisher's writer GUID (32 hex). */
+  publisherGuid: string;
+  /** Encoded size in bytes. */
+  size: number;
+}
+
+export interface PluginRosAccess {
+  readonly graph: PluginRosGraph;
+  /**
+   * Subscribes on the gateway's node; the returned function unsubscribes. The gateway closes what is left at
+   * shutdown, and a callback that throws is counted as a failed plugin call instead of crashing the gateway.
+   */
+  subscribe(topic: string, type: string, onMessage: (message: Record<string, unknown>, info: PluginMessageInfo) => void): () => void;
+  /** Reads named parameters of a node (`/ns/name`); an unset name comes back with `value: null, set: false`. */
+  getParameters(nodeFqn: string, names: string[], timeoutMs: number): Promise<{ name: string; set: boolean; value: unknown }[]>;
+  /** Names of all parameters of a node. */
+  listParameters(nodeFqn: string, timeoutMs: number): Promise<string[]>;
+  /** Lifecycle state of a managed node (`{id: 3, label: 'active'}`); rejects when the node does not answer. */
+  lifecycleState(nodeFqn: string, timeoutMs: number): Promise<{ id: number; label: string }>;
+  /** True when the node serves the lifecycle services (is a managed node). */
+  isManaged(nodeFqn: string): boolean;
+}
