@@ -25,8 +25,9 @@ export type BuiltinPlugin = (deps: BuiltinDeps) => PluginModule | Promise<Plugin
 
 /** The built-in plugins by configuration name. */
 export const BUILTIN_PLUGINS: Readonly<Record<string, BuiltinPlugin>> = {
-  [PARAMETER_BEACON]: (d) => parameterBeaconModule(rosParameterBeaconDeps(d.ros)),
-  [TOPIC_BEACON]: (d) => topicBeaconModule(rosTopicBeaconDeps(d.ros)),
+  // Beacons hand the process ids of their live hints to the introspection plugins (gateway.md §5).
+  [PARAMETER_BEACON]: (d) => parameterBeaconModule(rosParameterBeaconDeps(d.ros), (source, pids) => d.processHints.set(source, pids)),
+  [TOPIC_BEACON]: (d) => topicBeaconModule(rosTopicBeaconDeps(d.ros), (source, pids) => d.processHints.set(source, pids)),
   ...LINUX_INTROSPECTION_PLUGINS,
   graph_provider: () => graphProviderModule,
   graph_watchdog: () => graphWatchdogModule,

@@ -77,3 +77,23 @@ describe('topic beacon receive', () => {
     expect(p.counters.received).toBeLessThanOrEqual(3 + 5);
   });
 });
+
+describe('beacon process ids reach the introspection plugins', () => {
+  it('hands the process_id of live hints to the shared hints (by entity), and forgets them when the hint goes stale', async () => {
+    const { BUILTIN_PLUGINS } = await import('../../../src/plugins/builtins.js');
+    const { ProcessIdHints } = await import('../../../src/plugins/process-hints.js');
+    const hints = new ProcessIdHints();
+    const mod = await BUILTIN_PLUGINS.topic_beacon({ ros: () => undefined, processHints: hints });
+    const plugin = mod.createPlugin() as TopicBeaconPlugin;
+    await plugin.configure({ beacon_ttl_sec: 1, beacon_expiry_sec: 3600 });
+    const input = { areas: [], components: [], apps: [], functions: [] };
+    plugin.receive({ entity_id: 'cam', process_id: 4242, stamp: { sec: 0, nanosec: 0 } }, { publisher: 'g1' });
+    plugin.receive({ entity_id: 'no_pid', stamp: { sec: 0, nanosec: 0 } }, { publisher: 'g2' });
+    plugin.introspect(input as never);
+    expect(hints.pidOf('cam')).toEqual({ pid: 4242, source: 'topic_beacon' });
+    expect(hints.pidOf('no_pid')).toBeUndefined();
+    await new Promise((r) => setTimeout(r, 1100));
+    plugin.introspect(input as never);
+    expect(hints.pidOf('cam')).toBeUndefined();
+  });
+});

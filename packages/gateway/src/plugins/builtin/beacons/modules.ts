@@ -12,10 +12,14 @@ import { HINT_TYPE, TOPIC_BEACON_CAPABILITY, TopicBeaconPlugin, type TopicBeacon
 export const PARAM_BEACON_NODE = '_param_beacon_node';
 
 /** A beacon plugin as a module: the plugin is its own IntrospectionProvider; its routes are documented. */
-function beaconModule(create: () => BeaconPlugin, capability: string, entityRoute: string, debugRoute: string): PluginModule {
+function beaconModule(create: () => BeaconPlugin, capability: string, entityRoute: string, debugRoute: string, processIds?: ProcessIdSink): PluginModule {
   return {
     pluginApiVersion: PLUGIN_API_VERSION,
-    createPlugin: create,
+    createPlugin: () => {
+      const plugin = create();
+      if (processIds) plugin.onProcessIds = (pids) => processIds(plugin.name(), pids);
+      return plugin;
+    },
     getIntrospectionProvider: (p) => p as BeaconPlugin,
     describePluginRoutes: () => ({
       ...beaconRouteDocs(capability, entityRoute),
@@ -24,12 +28,15 @@ function beaconModule(create: () => BeaconPlugin, capability: string, entityRout
   };
 }
 
-export function parameterBeaconModule(deps: ParameterBeaconDeps): PluginModule {
-  return beaconModule(() => new ParameterBeaconPlugin(deps), PARAM_BEACON_CAPABILITY, 'Parameter beacon hint of an entity', 'Parameter beacon poll loop: per-node failures, backoff and skipped cycles');
+/** Where a beacon reports the process ids of its live hints (source = the plugin's name). */
+export type ProcessIdSink = (source: string, pids: ReadonlyMap<string, number>) => void;
+
+export function parameterBeaconModule(deps: ParameterBeaconDeps, processIds?: ProcessIdSink): PluginModule {
+  return beaconModule(() => new ParameterBeaconPlugin(deps), PARAM_BEACON_CAPABILITY, 'Parameter beacon hint of an entity', 'Parameter beacon poll loop: per-node failures, backoff and skipped cycles', processIds);
 }
 
-export function topicBeaconModule(deps: TopicBeaconDeps): PluginModule {
-  return beaconModule(() => new TopicBeaconPlugin(deps), TOPIC_BEACON_CAPABILITY, 'Topic beacon hint of an entity', 'Topic beacon receiver: counters and rate limiting');
+export function topicBeaconModule(deps: TopicBeaconDeps, processIds?: ProcessIdSink): PluginModule {
+  return beaconModule(() => new TopicBeaconPlugin(deps), TOPIC_BEACON_CAPABILITY, 'Topic beacon hint of an entity', 'Topic beacon receiver: counters and rate limiting', processIds);
 }
 
 /** Parameter-beacon dependencies on a live ROS connection (resolved when the plugin starts). */

@@ -50,6 +50,11 @@ export abstract class BeaconPlugin implements MedkitPlugin, IntrospectionProvide
   protected mapper!: EntityMapper;
   /** Last introspection input (the parameter beacon takes its targets from it). */
   protected lastInput?: IntrospectionInput;
+  /**
+   * Told the process ids the live hints carry (entity id → `process_id`) on every introspection pass; the
+   * gateway hands them to the Linux introspection plugins (plugins/process-hints.ts, gateway.md §5).
+   */
+  onProcessIds?: (pids: ReadonlyMap<string, number>) => void;
 
   constructor(
     private readonly pluginName: string,
@@ -79,7 +84,13 @@ export abstract class BeaconPlugin implements MedkitPlugin, IntrospectionProvide
 
   introspect(input: IntrospectionInput): IntrospectionResult {
     this.lastInput = input;
-    return this.mapper.map(input, this.store.snapshot());
+    const hints = this.store.snapshot();
+    if (this.onProcessIds) {
+      const pids = new Map<string, number>();
+      for (const h of hints) if (h.status === 'active' && h.hint.process_id > 0) pids.set(h.hint.entity_id, h.hint.process_id);
+      this.onProcessIds(pids);
+    }
+    return this.mapper.map(input, hints);
   }
 
   /** The hint stored for an entity (tests and the vendor route). */
