@@ -55,13 +55,17 @@ describe('the demo robot under the graph watchdog', () => {
   }, 90_000);
 
   it("draws environment-sensing's pipeline with the lidar → scan_filter edge and topic_monitor's rates", async () => {
+    // The first /diagnostics sample may arrive before discovery has told the gateway who wrote it (then the
+    // metrics carry no source); the next sample after discovery is attributed.
+    const isScanEdge = (graph: { topics: { name: string; topic_id: string }[] }) => (e: { source: string; target: string; topic_id: string }) =>
+      e.source === 'lidar' && e.target === 'scan_filter' && e.topic_id === graph.topics.find((t) => t.name === '/scan')?.topic_id;
     const graph = await eventually(async () => {
       const doc = (await http(`${api}/functions/environment-sensing/x-medkit-graph`)).body?.['x-medkit-graph'];
-      return doc?.edges?.some((e: { metrics: { metrics_status: string } }) => e.metrics.metrics_status === 'active') ? doc : undefined;
-    }, 'an active edge', 60_000);
+      const edge = doc?.edges?.find(isScanEdge(doc));
+      return edge?.metrics.metrics_status === 'active' && edge.metrics.source ? doc : undefined;
+    }, 'an active, attributed lidar → scan_filter edge', 60_000);
     expect(graph.nodes.map((n: { entity_id: string }) => n.entity_id)).toEqual(expect.arrayContaining(['lidar', 'scan_filter', 'topic_monitor', 'obstacle_detector']));
-    const scan = graph.topics.find((t: { name: string }) => t.name === '/scan').topic_id;
-    const edge = graph.edges.find((e: { source: string; target: string; topic_id: string }) => e.source === 'lidar' && e.target === 'scan_filter' && e.topic_id === scan);
+    const edge = graph.edges.find(isScanEdge(graph));
     expect(edge.metrics).toMatchObject({ publisher_count: 1, source: 'topic_monitor' });
   }, 90_000);
 
