@@ -25,6 +25,11 @@ export interface SovdClientOptions {
   clientId?: string;
   /** Largest response body read, in bytes; a larger body is an error, not an allocation. */
   maxResponseBytes?: number;
+  /**
+   * The fetch to use (default: the global one). The gateway's own `/mcp` passes one that serves the call
+   * in-process, so it needs no network path to itself (TLS, client certificates, bind address).
+   */
+  fetch?: typeof fetch;
 }
 
 export interface SovdResponse {
@@ -79,7 +84,7 @@ export class SovdClient {
     if (this.opts.clientId) headers['x-client-id'] = this.opts.clientId;
     let res: Response;
     try {
-      res = await fetch(url, { method, headers, body: body === undefined ? undefined : JSON.stringify(body), signal: AbortSignal.timeout(this.opts.timeoutMs) });
+      res = await (this.opts.fetch ?? fetch)(url, { method, headers, body: body === undefined ? undefined : JSON.stringify(body), signal: AbortSignal.timeout(this.opts.timeoutMs) });
     } catch (err) {
       const e = err as Error;
       if (e.name === 'TimeoutError') throw new SovdCallError(504, 'x-medkit-timeout', `the gateway did not answer ${method} ${url.pathname} within ${this.opts.timeoutMs} ms`);
