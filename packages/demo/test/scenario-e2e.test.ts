@@ -81,15 +81,19 @@ describe('the demo through the main gateway', () => {
     }, 'lidar parameter hint', 60_000);
     expect(lidar['x-medkit'].plugins.parameter_beacon).toMatchObject({ 'x-medkit-beacon-status': 'active', 'x-medkit-beacon-model': 'sim-360', 'x-medkit-beacon-functions': ['environment-sensing', 'safety-monitoring'] });
     expect((await http(`${api}/apps/battery_monitor/x-medkit-param-beacon`)).body).toMatchObject({ display_name: 'Battery monitor', metadata: { chemistry: 'LiFePO4' } });
-    // The lidar's extra function membership reaches the Function's hosts.
-    const hosts = await http(`${api}/functions/safety-monitoring/hosts`);
+    // The lidar's extra function membership reaches the Function's hosts with the discovery refresh the
+    // hint asks for (at most one a second), which may come after the hint shows on the app.
+    const hosts = await eventually(async () => {
+      const r = await http(`${api}/functions/safety-monitoring/hosts`);
+      return r.body?.items?.some((i: { id: string }) => i.id === 'lidar') ? r : undefined;
+    }, 'lidar among the hosts of safety-monitoring', 30_000);
     expect(hosts.body.items.map((i: { id: string }) => i.id)).toContain('lidar');
     const motor = await eventually(async () => {
       const r = await http(`${api}/apps/motor_controller/x-medkit-topic-beacon`);
       return r.status === 200 ? r.body : undefined;
     }, 'motor controller topic hint', 30_000);
     expect(motor).toMatchObject({ status: 'active', transport_type: 'intra_process', process_name: 'medkit-demo-robot', metadata: { firmware: '2.1.0' } });
-  });
+  }, 150_000);
 
   it('raises PROTECTIVE_STOP on the island, then the navigation faults on the robot, and heals the stop', async () => {
     const r = await http(`${api}/apps/scenario/operations/trigger_person/executions`, { method: 'POST', json: {} });

@@ -24,7 +24,7 @@ function peerSuite(vendor: PeerVendor, domain: number): void {
   });
 
   it(`calls the ${vendor} peer's add_two_ints through the operations route`, async () => {
-    await eventually(async () => (await http(`${g.url}/api/v1/apps/adder/operations/add_two_ints`)).status === 200, 'peer operation', 20_000);
+    await eventually(async () => (await http(`${g.url}/api/v1/apps/adder/operations/add_two_ints`)).status === 200, 'peer operation', 60_000);
     const op = await http(`${g.url}/api/v1/apps/adder/operations/add_two_ints`);
     expect(op.body.item['x-medkit'].ros2).toEqual({ service: '/add_two_ints', type: 'example_interfaces/srv/AddTwoInts', kind: 'service' });
     for (const [a, b] of [
@@ -35,7 +35,7 @@ function peerSuite(vendor: PeerVendor, domain: number): void {
       expect(r.status).toBe(200);
       expect(r.body).toEqual({ parameters: { sum: a + b } });
     }
-  }, 30_000);
+  }, 90_000);
 
   it(`reads the ${vendor} peer's topic through the data route`, async () => {
     const r = await eventually(async () => {
