@@ -41,6 +41,8 @@ export interface NodeAlarm {
 export interface NodeConfig {
   node_id: string;
   data_name: string;
+  /** The App serving this item (created by the plugin on the component); absent: the component serves it. */
+  entity_id?: string;
   display_name: string;
   unit?: string;
   writable: boolean;
@@ -99,7 +101,7 @@ const TOP_KEYS = new Set([
   'comms_lost_fault_code', 'comms_lost_debounce_ms', 'comms_lost_severity', 'node_map_path', 'nodes', 'event_alarms',
 ]);
 const NODE_MAP_KEYS = new Set(['area_id', 'component_id', 'component_name', 'nodes', 'event_alarms']);
-const NODE_KEYS = new Set(['node_id', 'data_name', 'display_name', 'unit', 'writable', 'min_value', 'max_value', 'alarm']);
+const NODE_KEYS = new Set(['node_id', 'data_name', 'entity_id', 'display_name', 'unit', 'writable', 'min_value', 'max_value', 'alarm']);
 const ALARM_KEYS = new Set(['fault_code', 'severity', 'threshold', 'above_threshold', 'message']);
 const EVENT_KEYS = new Set(['alarm_source', 'fault_code', 'severity_override', 'message', 'require_ack_for_clear']);
 /** Data names double as the last segment of `…/data/<name>` (a ROS-topic-like token, so triggers accept it). */
@@ -233,9 +235,11 @@ function node(v: unknown, i: number, names: Set<string>, codes: Set<string>): No
   const min_value = v.min_value === undefined ? undefined : num(v.min_value, `${at}.min_value`);
   const max_value = v.max_value === undefined ? undefined : num(v.max_value, `${at}.max_value`);
   if (min_value !== undefined && max_value !== undefined && min_value > max_value) throw new OpcuaConfigError(`${at}.min_value`, 'is above max_value');
+  const entity_id = entityId(v.entity_id, `${at}.entity_id`);
   return {
     node_id,
     data_name,
+    ...(entity_id !== undefined ? { entity_id } : {}),
     display_name: text(v.display_name, `${at}.display_name`, { optional: true }) ?? data_name,
     unit: text(v.unit, `${at}.unit`, { max: 32, optional: true }),
     writable: bool(v.writable, `${at}.writable`, false),
@@ -332,6 +336,12 @@ export async function parseOpcuaConfig(raw: Raw, env: NodeJS.ProcessEnv = proces
 
   const area_id = entityId(src.area_id, 'area_id');
   const component_id = entityId(src.component_id, 'component_id') ?? 'opcua_plc';
+  // An App id must not name the component or the area: one id, one entity.
+  nodes.forEach((n, i) => {
+    if (n.entity_id !== undefined && (n.entity_id === component_id || n.entity_id === area_id)) {
+      throw new OpcuaConfigError(`nodes[${i}].entity_id`, `'${n.entity_id}' is the ${n.entity_id === component_id ? 'component' : 'area'} id; an entity_id names an App`);
+    }
+  });
   return {
     endpoint_url: endpoint(src.endpoint_url),
     security_mode,

@@ -2,8 +2,11 @@
 // Loaded only when `plugins` lists `opcua`; the OPC-UA library itself is imported in configure().
 import { PLUGIN_API_VERSION, type MedkitPlugin, type PluginModule } from '../contract.js';
 import { OpcuaPlugin } from './plugin.js';
+import { plcRouteDocs } from './routes.js';
 
 export const pluginApiVersion = PLUGIN_API_VERSION;
 export const createPlugin = (): MedkitPlugin => new OpcuaPlugin();
 export const getIntrospectionProvider: PluginModule['getIntrospectionProvider'] = (p) => p as OpcuaPlugin;
 export const getDataProvider: PluginModule['getDataProvider'] = (p) => p as OpcuaPlugin;
+export const getOperationProvider: PluginModule['getOperationProvider'] = (p) => p as OpcuaPlugin;
+export const describePluginRoutes: PluginModule['describePluginRoutes'] = () => plcRouteDocs();

@@ -73,10 +73,10 @@ export class ItemStore {
     };
   }
 
-  /** The `GET …/data` list. */
-  list(): { items: unknown[] } {
+  /** The `GET …/data` list of the items `owner` serves (the App of their `entity_id`, else the component). */
+  list(owner: (item: ItemState) => boolean): { items: unknown[] } {
     return {
-      items: this.all().map(({ node, type }) => ({
+      items: this.all().filter(owner).map(({ node, type }) => ({
         id: node.data_name,
         name: node.display_name,
         category: 'currentData',

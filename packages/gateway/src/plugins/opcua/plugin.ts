@@ -11,6 +11,7 @@ import type {
   IntrospectionResult,
   JsonValue,
   MedkitPlugin,
+  OperationProvider,
   PluginConfig,
   PluginContext,
   PluginEntityRef,
@@ -23,6 +24,7 @@ import { EVENT_FIELDS, OpcuaFaults, type AlarmEvent } from './faults.js';
 import { ItemStore, type ItemState } from './items.js';
 import { builtinOf, jsonToValue, ValueTypeError, valueToJson, withinRange } from './values.js';
 import { PluginTimeoutError, withDeadline } from '../guard.js';
+import { plcRoutes } from './routes.js';
 
 /** Reads per request when learning the nodes' DataTypes (below common server operation limits). */
 const READ_CHUNK = 500;
@@ -50,7 +52,64 @@ function remoteFailure(err: unknown, what: string): PluginError {
   return new PluginError('x-medkit-opcua-error', `${what}: ${(err as Error)?.message ?? String(err)}`, 502);
 }
 
-export class OpcuaPlugin implements MedkitPlugin, IntrospectionProvider, DataProvider {
+const SET_PREFIX = 'set_';
+
+/** The answer of a `set_<data_name>` operation (gateway.md §16.1). */
+export interface SetResult {
+  status: 'success';
+  operation: string;
+  node_id: string;
+  value_written: unknown;
+}
+
+/** One item of `x-plc-data`. */
+export interface PlcItem {
+  name: string;
+  value: unknown;
+  unit?: string;
+  data_type?: string;
+  writable: boolean;
+  status_code?: string;
+  source_timestamp?: string;
+}
+
+/** The `x-plc-data` body of an entity. */
+export interface PlcData {
+  entity_id: string;
+  connected: boolean;
+  timestamp: string;
+  items: PlcItem[];
+}
+
+function plcItem(i: ItemState): PlcItem {
+  return {
+    name: i.node.data_name,
+    value: i.value ?? null,
+    ...(i.node.unit ? { unit: i.node.unit } : {}),
+    ...(i.type ? { data_type: i.type } : i.dataTypeId ? { data_type: i.dataTypeId } : {}),
+    writable: i.node.writable,
+    ...(i.status ? { status_code: i.status } : {}),
+    ...(i.sourceTimestamp ? { source_timestamp: i.sourceTimestamp } : {}),
+  };
+}
+
+/** The operation item of `set_<data_name>`. */
+function setOperation(i: ItemState): Record<string, unknown> {
+  const { node } = i;
+  return {
+    id: `${SET_PREFIX}${node.data_name}`,
+    name: `Set ${node.display_name}`,
+    proximity_proof_required: false,
+    asynchronous_execution: false,
+    'x-medkit': {
+      opcua: { node_id: node.node_id, ...(i.type ? { data_type: i.type } : {}) },
+      data_id: node.data_name,
+      parameters: { value: { required: true, ...(node.min_value !== undefined ? { min_value: node.min_value } : {}), ...(node.max_value !== undefined ? { max_value: node.max_value } : {}), ...(node.unit ? { unit: node.unit } : {}) } },
+    },
+  };
+}
+
+export class OpcuaPlugin implements MedkitPlugin, IntrospectionProvider, DataProvider, OperationProvider {
   private cfg!: OpcuaConfig;
   private lib!: OpcuaLib;
   private items!: ItemStore;
@@ -87,6 +146,10 @@ export class OpcuaPlugin implements MedkitPlugin, IntrospectionProvider, DataPro
   setContext(ctx: PluginContext): void {
     this.ctx = ctx;
     ctx.registerEntityCapability(this.cfg.component_id, 'x-plc-status');
+    for (const id of [this.cfg.component_id, ...this.appIds()]) {
+      ctx.registerEntityCapability(id, 'x-plc-data');
+      if (this.writableOf(id).length > 0) ctx.registerEntityCapability(id, 'x-plc-operations');
+    }
     void this.libraries?.then(
       ({ lib, certs }) => this.startBridge(ctx, lib, certs),
       (err: Error) => this.failBridge(`cannot load node-opcua-client: ${err.message}`),
@@ -235,6 +298,8 @@ export class OpcuaPlugin implements MedkitPlugin, IntrospectionProvider, DataPro
     return {
       new_entities: {
         ...(cfg.area_id ? { areas: [{ id: cfg.area_id, name: cfg.area_id }] } : {}),
+        // One App per node-map entity_id, located on the component (docs/opcua.md "What appears in the tree").
+        apps: this.appIds().map((id) => ({ id, name: id, component_id: cfg.component_id, external: true, tags: ['opcua'] })),
         components: [
           {
             id: cfg.component_id,
@@ -252,6 +317,16 @@ export class OpcuaPlugin implements MedkitPlugin, IntrospectionProvider, DataPro
     };
   }
 
+  /** The App ids of the node map, in first-use order. */
+  private appIds(): string[] {
+    return [...new Set(this.cfg.nodes.flatMap((n) => (n.entity_id ? [n.entity_id] : [])))];
+  }
+
+  /** The entity serving an item: its App, or the component. */
+  private ownerOf(item: ItemState): string {
+    return item.node.entity_id ?? this.cfg.component_id;
+  }
+
   /** What `x-plc-status` and the entity metadata say (never credentials). */
   status(): Record<string, unknown> {
     const cfg = this.cfg;
@@ -263,6 +338,8 @@ export class OpcuaPlugin implements MedkitPlugin, IntrospectionProvider, DataPro
       security_mode: cfg.security_mode,
       security_policy: cfg.security_policy,
       user_auth_mode: cfg.user_auth_mode,
+      // Values come from monitored items (no polling, so no poll_count).
+      mode: 'subscription',
       node_count: cfg.nodes.length,
       event_alarm_count: cfg.event_alarms.length,
       error_count: c?.errorCount ?? 0,
@@ -270,23 +347,30 @@ export class OpcuaPlugin implements MedkitPlugin, IntrospectionProvider, DataPro
       ...(c?.connectedAt && this.connected ? { connected_since: new Date(c.connectedAt).toISOString() } : {}),
       ...(!this.connected && c ? { down_since: new Date(c.downSince).toISOString() } : {}),
       active_faults: [...(this.faults?.active ?? [])],
+      active_alarms: [...(this.faults?.active ?? [])],
     };
   }
 
   // ---- DataProvider ----
 
+  /** The item `name` when `entityId` serves it. */
+  private owned(entityId: string, name: string): ItemState | undefined {
+    const item = this.items.get(name);
+    return item && this.ownerOf(item) === entityId ? item : undefined;
+  }
+
   private item(entity: PluginEntityRef, name: string): ItemState {
-    const item = entity.id === this.cfg.component_id ? this.items.get(name) : undefined;
+    const item = this.owned(entity.id, name);
     if (!item) throw new PluginError('resource-not-found', `No data item '${name}' on ${entity.id}`, 404, { entity_id: entity.id, data_id: name });
     return item;
   }
 
   listData(entity: PluginEntityRef): JsonValue {
-    return entity.id === this.cfg.component_id ? this.items.list() : { items: [] };
+    return this.items.list((i) => this.ownerOf(i) === entity.id);
   }
 
   hasData(entity: PluginEntityRef): boolean {
-    return entity.id === this.cfg.component_id && this.cfg.nodes.length > 0;
+    return this.items.all().some((i) => this.ownerOf(i) === entity.id);
   }
 
   async readData(entity: PluginEntityRef, name: string): Promise<JsonValue> {
@@ -309,7 +393,19 @@ export class OpcuaPlugin implements MedkitPlugin, IntrospectionProvider, DataPro
 
   async writeData(entity: PluginEntityRef, name: string, value: JsonValue): Promise<JsonValue> {
     const item = this.item(entity, name);
+    await this.writeItem(item, value);
+    const body = this.items.body(item, true);
+    return { ...body, data: value, 'x-medkit': { ...body['x-medkit'], status: 'written' } };
+  }
+
+  /**
+   * Writes one item's Value: refused with a 4xx before anything is sent when the item is read-only, the
+   * value does not fit the node's DataType or lies outside min_value/max_value; the server's refusal mapped
+   * to 403/400/502. The one write path of `/data`, the `set_<name>` operations and `x-plc-operations`.
+   */
+  async writeItem(item: ItemState, value: JsonValue): Promise<void> {
     const { node } = item;
+    const name = node.data_name;
     if (!node.writable) throw new PluginError('x-medkit-opcua-read-only', `'${name}' is read-only (writable is not set in the node map)`, 400, { data_id: name });
     if (!this.connected) throw new PluginError('service-unavailable', `Cannot write '${name}': not connected to the OPC-UA server`, 503, { data_id: name, connected: false });
     if (!item.type) {
@@ -342,8 +438,6 @@ export class OpcuaPlugin implements MedkitPlugin, IntrospectionProvider, DataPro
         { data_id: name, node_id: node.node_id, status_code: status.name },
       );
     }
-    const body = this.items.body(item, true);
-    return { ...body, data: value, 'x-medkit': { ...body['x-medkit'], status: 'written' } };
   }
 
   subscribeData(entity: PluginEntityRef, name: string, onValue: (value: JsonValue) => void): () => void {
@@ -351,20 +445,60 @@ export class OpcuaPlugin implements MedkitPlugin, IntrospectionProvider, DataPro
     return this.items.listen(name, onValue);
   }
 
-  // ---- Vendor route ----
+  // ---- OperationProvider: `set_<data_name>` for the writable items of an entity ----
+
+  private writableOf(entityId: string): ItemState[] {
+    return this.items.all().filter((i) => i.node.writable && this.ownerOf(i) === entityId);
+  }
+
+  listOperations(entity: PluginEntityRef): JsonValue {
+    return { items: this.writableOf(entity.id).map((i) => setOperation(i)) };
+  }
+
+  hasOperations(entity: PluginEntityRef): boolean {
+    return this.writableOf(entity.id).length > 0;
+  }
+
+  async executeOperation(entity: PluginEntityRef, name: string, parameters: JsonValue): Promise<JsonValue> {
+    return { parameters: await this.runSet(entity.id, name, parameters) };
+  }
+
+  /** Runs `set_<data_name>` with `{value}` on an entity's item; read-only items are refused (400), unknown names 404. */
+  async runSet(entityId: string, operation: string, parameters: unknown): Promise<SetResult> {
+    const item = operation.startsWith(SET_PREFIX) ? this.owned(entityId, operation.slice(SET_PREFIX.length)) : undefined;
+    if (!item) throw new PluginError('operation-not-found', `Operation '${operation}' not found on ${entityId}`, 404, { entity_id: entityId, operation_id: operation });
+    if (typeof parameters !== 'object' || parameters === null || Array.isArray(parameters) || !('value' in parameters)) {
+      throw new PluginError('invalid-parameter', `${operation} takes {"value": …}`, 400, { operation_id: operation });
+    }
+    const value = (parameters as { value: unknown }).value;
+    await this.writeItem(item, value);
+    return { status: 'success', operation, node_id: item.node.node_id, value_written: value };
+  }
+
+  /** The `x-plc-data` view of an entity's items: last values without a round trip to the server. */
+  plcData(entityId: string): PlcData {
+    const items = this.items.all().filter((i) => this.ownerOf(i) === entityId);
+    return { entity_id: entityId, connected: this.connected, timestamp: new Date().toISOString(), items: items.map(plcItem) };
+  }
+
+  /** One item of `plcData`, or undefined when the entity has no such item. */
+  plcDataItem(entityId: string, name: string): PlcItem | undefined {
+    const item = this.owned(entityId, name);
+    return item ? plcItem(item) : undefined;
+  }
+
+  /** The entities this plugin serves items on (the component and its Apps). */
+  bridges(entityId: string): boolean {
+    return entityId === this.cfg.component_id || this.appIds().includes(entityId);
+  }
+
+  // ---- Vendor routes ----
+
+  isComponent(entityId: string): boolean {
+    return entityId === this.cfg.component_id;
+  }
 
   getRoutes(): PluginRoute[] {
-    return [
-      {
-        method: 'GET',
-        pattern: 'components/([^/]+)/x-plc-status',
-        handler: (req, res) => {
-          const e = this.ctx?.validateEntityForRoute(req, res, req.pathParam(1) ?? '');
-          if (!e) return;
-          if (e.id !== this.cfg.component_id) return res.sendError(404, 'resource-not-found', `${e.id} is not bridged by the opcua plugin`, { entity_id: e.id });
-          res.sendJson({ entity_id: e.id, ...this.status() });
-        },
-      },
-    ];
+    return plcRoutes(this, () => this.ctx);
   }
 }

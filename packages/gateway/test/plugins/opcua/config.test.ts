@@ -79,6 +79,11 @@ describe('opcua configuration', () => {
     await refused({ ...base, event_alarms: [{ alarm_source: 'ns=1;s=A', fault_code: 'PLC_COMMS_LOST' }] }, 'event_alarms[0].fault_code');
     await refused({ ...base, event_alarms: [{ alarm_source: 'ns=1;s=A', fault_code: 'X', severity_override: 'FATAL' }] }, 'event_alarms[0].severity_override');
     await refused({ endpoint_url: base.endpoint_url }, 'nodes');
+    await refused({ ...base, nodes: [{ node_id: 'i=1', data_name: 'a', entity_id: '../app' }] }, 'nodes[0].entity_id');
+    await refused({ ...base, nodes: [{ node_id: 'i=1', data_name: 'a', entity_id: ['pump'] }] }, 'nodes[0].entity_id');
+    expect((await parseOpcuaConfig({ ...base, nodes: [{ node_id: 'i=1', data_name: 'a', entity_id: 'fill_pump' }] })).nodes[0].entity_id).toBe('fill_pump');
+    await refused({ ...base, component_id: 'plc', nodes: [{ node_id: 'i=1', data_name: 'a', entity_id: 'plc' }] }, 'nodes[0].entity_id');
+    await refused({ ...base, area_id: 'cell', nodes: [{ node_id: 'i=1', data_name: 'a', entity_id: 'cell' }] }, 'nodes[0].entity_id');
   });
 
   it('reads the node map file, bounded, and refuses keys set twice', async () => {

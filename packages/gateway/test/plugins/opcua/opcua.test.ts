@@ -27,6 +27,8 @@ nodes:
   - { node_id: "ns=1;s=Counter", data_name: counter, writable: true }
   - { node_id: "ns=1;s=Label", data_name: label, writable: true }
   - { node_id: "ns=1;s=Missing", data_name: missing }
+  - { node_id: "ns=1;s=Temperature", data_name: tank_temperature, entity_id: tank_process, unit: C }
+  - { node_id: "ns=1;s=Setpoint", data_name: pump_speed, entity_id: fill_pump, unit: "%", writable: true, min_value: 0, max_value: 100 }
 event_alarms:
   - { alarm_source: "ns=1;s=HighTempAlarm", fault_code: PLC_HIGH_TEMP }
 `;
@@ -80,7 +82,7 @@ describe('opcua plugin against a real OPC-UA server', () => {
     expect(list.body.items[0]['x-medkit']).toMatchObject({ opcua: { node_id: 'ns=1;s=Temperature', data_type: 'Double' }, unit: 'C', writable: false });
     expect(Object.keys(createRequire(import.meta.url).cache).some((k) => k.includes('node-opcua-client'))).toBe(true);
     const status = await api('/components/plc1/x-plc-status');
-    expect(status.body).toMatchObject({ entity_id: 'plc1', connected: true, endpoint_url: plc.endpoint, security_mode: 'None', node_count: 7 });
+    expect(status.body).toMatchObject({ entity_id: 'plc1', connected: true, endpoint_url: plc.endpoint, security_mode: 'None', node_count: 9 });
   });
 
   it('reads values the server publishes through its monitored items', async () => {
@@ -119,6 +121,118 @@ describe('opcua plugin against a real OPC-UA server', () => {
     expect(ro.status).toBe(400);
     expect(ro.body.parameters.plugin_error_code).toBe('x-medkit-opcua-read-only');
     expect(plc.get('Setpoint')).toBe(55.5);
+  });
+
+  it('serves node-map entity_id items from Apps located on the component', async () => {
+    const app = await api('/apps/fill_pump');
+    expect(app.status).toBe(200);
+    expect(app.body.capabilities.map((x: { name: string }) => x.name)).toContain('data');
+    const hosts = await api('/components/plc1/hosts');
+    expect(hosts.body.items.map((i: { id: string }) => i.id).sort()).toEqual(['fill_pump', 'tank_process']);
+    const list = await api('/apps/fill_pump/data');
+    expect(list.body.items.map((i: { id: string }) => i.id)).toEqual(['pump_speed']);
+    await eventually(async () => (await api('/apps/tank_process/data/tank_temperature')).body.data === plc.get('Temperature'), 'the App item value');
+    // An item is served by its own entity only.
+    expect((await api('/components/plc1/data/pump_speed')).status).toBe(404);
+    expect((await api('/apps/tank_process/data/pump_speed')).status).toBe(404);
+    expect((await api('/apps/fill_pump/data/temperature')).status).toBe(404);
+
+    const w = await api('/apps/fill_pump/data/pump_speed', { method: 'PUT', json: { data: 42 } });
+    expect(w.status, JSON.stringify(w.body)).toBe(200);
+    expect(plc.get('Setpoint')).toBe(42);
+    expect((await api('/apps/fill_pump/data/pump_speed', { method: 'PUT', json: { data: 101 } })).status).toBe(400); // above max_value
+    expect((await api('/apps/fill_pump/data/pump_speed', { method: 'PUT', json: { data: 'fast' } })).status).toBe(400);
+    expect((await api('/apps/tank_process/data/tank_temperature', { method: 'PUT', json: { data: 1 } })).status).toBe(400); // read-only
+    expect(plc.get('Setpoint')).toBe(42);
+
+    const sub = await api('/apps/tank_process/cyclic-subscriptions', {
+      method: 'POST',
+      json: { resource: '/api/v1/apps/tank_process/data/tank_temperature', interval: 'fast', duration: 30 },
+    });
+    expect(sub.status).toBe(201);
+    const stream = await openSse(`${g.url}${sub.body.event_source}`);
+    streams.push(stream);
+    plc.set('Temperature', 26.5);
+    await eventually(async () => (await stream.nextJson<{ payload: { data: number } }>()).payload.data === 26.5, 'the App subscription to carry the new value');
+    plc.set('Temperature', 23.25); // what the next test starts from
+    await eventually(async () => (await api('/components/plc1/data/temperature')).body.data === 23.25, 'the temperature back');
+  });
+
+  it('serves x-plc-data, x-plc-operations and x-plc-status, with SOVD errors for hostile input', async () => {
+    await eventually(async () => (await api('/apps/fill_pump/x-plc-data')).body.items?.[0]?.value === 42, 'the written value in x-plc-data');
+    const data = await api('/apps/fill_pump/x-plc-data');
+    expect(data.status).toBe(200);
+    expect(data.body).toMatchObject({ entity_id: 'fill_pump', connected: true, items: [{ name: 'pump_speed', value: 42, unit: '%', data_type: 'Double', writable: true }] });
+    expect(typeof data.body.timestamp).toBe('string');
+    const one = await api('/apps/tank_process/x-plc-data/tank_temperature');
+    expect(one.body).toMatchObject({ entity_id: 'tank_process', connected: true, name: 'tank_temperature', writable: false, data_type: 'Double' });
+    expect((await api('/components/plc1/x-plc-data')).body.items.map((i: { name: string }) => i.name)).toContain('setpoint');
+    expect((await api('/apps/tank_process/x-plc-data/pump_speed')).status).toBe(404); // another App's item
+    expect((await api('/apps/fill_pump/x-plc-data/nope')).status).toBe(404);
+    expect((await api('/apps/nope/x-plc-data')).status).toBe(404);
+    expect((await api('/apps/x!y/x-plc-data')).status).toBe(400);
+    expect((await api('/apps/plc1/x-plc-data')).status).toBe(400); // a component on the apps route
+    const caps = (await api('/apps/fill_pump')).body.capabilities.map((x: { name: string }) => x.name);
+    expect(caps).toEqual(expect.arrayContaining(['x-plc-data', 'x-plc-operations', 'operations']));
+
+    const set = (op: string, body: unknown, entity = 'apps/fill_pump') => api(`/${entity}/x-plc-operations/${op}`, { method: 'POST', json: body });
+    const ok = await set('set_pump_speed', { value: 64 });
+    expect(ok.status, JSON.stringify(ok.body)).toBe(200);
+    expect(ok.body).toEqual({ status: 'success', operation: 'set_pump_speed', node_id: 'ns=1;s=Setpoint', value_written: 64 });
+    expect(plc.get('Setpoint')).toBe(64);
+    const high = await set('set_pump_speed', { value: 100.5 });
+    expect(high.status).toBe(400);
+    expect(high.body.parameters).toMatchObject({ max_value: 100 });
+    const wrong = await set('set_pump_speed', { value: 'fast' });
+    expect(wrong.status).toBe(400);
+    expect(wrong.body.parameters).toMatchObject({ expected_type: 'Double' });
+    expect((await set('set_pump_speed', { speed: 1 })).status).toBe(400); // no value
+    expect((await set('set_pump_speed', [64])).status).toBe(400);
+    const ro = await set('set_tank_temperature', { value: 1 }, 'apps/tank_process');
+    expect(ro.status).toBe(400);
+    expect(ro.body.parameters.plugin_error_code).toBe('x-medkit-opcua-read-only');
+    expect((await set('set_nope', { value: 1 })).status).toBe(404);
+    expect((await set('pump_speed', { value: 1 })).status).toBe(404);
+    expect((await set('set_setpoint', { value: 1 })).status).toBe(404); // the component's item, not this App's
+    expect((await set('set_mode', { value: 40000 }, 'components/plc1')).status).toBe(400); // outside Int16
+    expect(plc.get('Setpoint')).toBe(64);
+
+    const status = await api('/components/plc1/x-plc-status');
+    expect(status.body).toMatchObject({ entity_id: 'plc1', connected: true, mode: 'subscription', endpoint_url: plc.endpoint, node_count: 9 });
+    expect(Array.isArray(status.body.active_alarms)).toBe(true);
+    expect((await api('/components/nope/x-plc-status')).status).toBe(404);
+
+    const docs = await api('/docs');
+    expect(Object.keys(docs.body.paths)).toEqual(expect.arrayContaining(['/apps/{app_id}/x-plc-data', '/apps/{app_id}/x-plc-operations/{operation}', '/components/{component_id}/x-plc-status']));
+  });
+
+  it('exposes set_<name> operations for writable items, behind the lock check', async () => {
+    const ops = await api('/apps/fill_pump/operations');
+    expect(ops.status).toBe(200);
+    expect(ops.body.items.map((i: { id: string }) => i.id)).toEqual(['set_pump_speed']);
+    expect((await api('/apps/tank_process/operations')).body.items ?? []).toEqual([]); // read-only items only
+    expect((await api('/components/plc1/operations')).body.items.map((i: { id: string }) => i.id)).toEqual(['set_setpoint', 'set_mode', 'set_counter', 'set_label']);
+
+    const run = (body: unknown, client = 'alice', op = 'set_pump_speed') =>
+      api(`/apps/fill_pump/operations/${op}/executions`, { method: 'POST', headers: { 'X-Client-Id': client }, json: body });
+    const r = await run({ parameters: { value: 12.5 } });
+    expect(r.status, JSON.stringify(r.body)).toBe(200);
+    expect(r.body).toEqual({ parameters: { status: 'success', operation: 'set_pump_speed', node_id: 'ns=1;s=Setpoint', value_written: 12.5 } });
+    expect(plc.get('Setpoint')).toBe(12.5);
+    expect((await run({ parameters: { value: -1 } })).status).toBe(400);
+    expect((await run({ parameters: { value: true } })).status).toBe(400);
+    expect((await run({ parameters: {} })).status).toBe(400);
+    expect((await run({ parameters: { value: 1 } }, 'alice', 'set_nope')).status).toBe(404);
+
+    const lock = await api('/apps/fill_pump/locks', { method: 'POST', headers: { 'X-Client-Id': 'alice' }, json: { lock_expiration: 60 } });
+    expect(lock.status).toBe(201);
+    expect((await run({ parameters: { value: 30 } }, 'bob')).status).toBe(409);
+    const vendorAsBob = await api('/apps/fill_pump/x-plc-operations/set_pump_speed', { method: 'POST', headers: { 'X-Client-Id': 'bob' }, json: { value: 30 } });
+    expect(vendorAsBob.status).toBe(409);
+    expect(plc.get('Setpoint')).toBe(12.5);
+    expect((await run({ parameters: { value: 30 } }, 'alice')).status).toBe(200);
+    expect(plc.get('Setpoint')).toBe(30);
+    expect((await api(`/apps/fill_pump/locks/${lock.body.id}`, { method: 'DELETE', headers: { 'X-Client-Id': 'alice' } })).status).toBe(204);
   });
 
   it('feeds a cyclic subscription and a trigger from the monitored items', async () => {
