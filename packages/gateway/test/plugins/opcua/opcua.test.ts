@@ -66,6 +66,14 @@ afterAll(async () => {
 const api = (path: string, init: Parameters<typeof http>[1] = {}) => http(`${g.url}/api/v1${path}`, init);
 const put = (name: string, data: unknown) => api(`/components/plc1/data/${name}`, { method: 'PUT', json: { data } });
 const faultCodes = async () => ((await api('/components/plc1/faults')).body.items as { fault_code: string }[]).map((f) => f.fault_code);
+/** A fast cyclic subscription on an entity's data item, its event stream opened (closed after the tests). */
+async function cyclic(entity: string, name: string): Promise<SseClient> {
+  const sub = await api(`${entity}/cyclic-subscriptions`, { method: 'POST', json: { resource: `/api/v1${entity}/data/${name}`, interval: 'fast', duration: 30 } });
+  expect(sub.status).toBe(201);
+  const stream = await openSse(`${g.url}${sub.body.event_source}`);
+  streams.push(stream);
+  return stream;
+}
 const connected = () => eventually(async () => (await api('/components/plc1/x-plc-status')).body.connected === true, 'the plugin to connect');
 
 describe('opcua plugin against a real OPC-UA server', () => {
@@ -145,13 +153,7 @@ describe('opcua plugin against a real OPC-UA server', () => {
     expect((await api('/apps/tank_process/data/tank_temperature', { method: 'PUT', json: { data: 1 } })).status).toBe(400); // read-only
     expect(plc.get('Setpoint')).toBe(42);
 
-    const sub = await api('/apps/tank_process/cyclic-subscriptions', {
-      method: 'POST',
-      json: { resource: '/api/v1/apps/tank_process/data/tank_temperature', interval: 'fast', duration: 30 },
-    });
-    expect(sub.status).toBe(201);
-    const stream = await openSse(`${g.url}${sub.body.event_source}`);
-    streams.push(stream);
+    const stream = await cyclic('/apps/tank_process', 'tank_temperature');
     plc.set('Temperature', 26.5);
     await eventually(async () => (await stream.nextJson<{ payload: { data: number } }>()).payload.data === 26.5, 'the App subscription to carry the new value');
     plc.set('Temperature', 23.25); // what the next test starts from
@@ -236,13 +238,7 @@ describe('opcua plugin against a real OPC-UA server', () => {
   });
 
   it('feeds a cyclic subscription and a trigger from the monitored items', async () => {
-    const sub = await api('/components/plc1/cyclic-subscriptions', {
-      method: 'POST',
-      json: { resource: '/api/v1/components/plc1/data/temperature', interval: 'fast', duration: 30 },
-    });
-    expect(sub.status).toBe(201);
-    const stream = await openSse(`${g.url}${sub.body.event_source}`);
-    streams.push(stream);
+    const stream = await cyclic('/components/plc1', 'temperature');
     const first = await stream.nextJson<{ payload: { data: number } }>();
     expect(first.payload.data).toBe(23.25);
     plc.set('Temperature', 30);
