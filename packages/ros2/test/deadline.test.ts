@@ -4,8 +4,8 @@
 // such request.
 import { getEventListeners } from 'node:events';
 import { afterEach, describe, expect, it } from 'vitest';
-import { withDeadline } from '../src/client/deadline.js';
-import { RosAbortedError } from '../src/client/errors.js';
+import { remaining, withDeadline } from '../src/client/deadline.js';
+import { RosAbortedError, RosTimeoutError } from '../src/client/errors.js';
 
 const warnings: Error[] = [];
 const onWarning = (w: Error) => warnings.push(w);
@@ -41,5 +41,21 @@ describe('withDeadline on one signal shared by many calls', () => {
     await expect(withDeadline('late', { signal: ac.signal }, () => {})).rejects.toBeInstanceOf(RosAbortedError);
     await tick();
     expect(warnings.filter((w) => w.name === 'MaxListenersExceededWarning')).toEqual([]);
+  });
+});
+
+// A step that runs on what is left of a deadline (a service call after waiting for its server) must
+// name the deadline its caller set: "no answer within 495 ms" for a 500 ms call reads like a bug and
+// changes from run to run.
+describe('timeout message of a step of a longer call', () => {
+  it('names the whole budget, not the time left for the step', async () => {
+    const deadline = Date.now() + 500;
+    await new Promise((r) => setTimeout(r, 20));
+    const err = await withDeadline('service /x/list_parameters', remaining(deadline, undefined, 500), () => {}).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(RosTimeoutError);
+    expect((err as RosTimeoutError).message).toBe('service /x/list_parameters: no answer within 500 ms');
+    // Without a budget the step's own deadline is named, as before.
+    const own = await withDeadline('call', { timeoutMs: 10 }, () => {}).catch((e: unknown) => e);
+    expect((own as Error).message).toBe('call: no answer within 10 ms');
   });
 });

@@ -137,7 +137,7 @@ export class ActionClient {
     const handle = new ClientGoalHandle(this, goalId, false, { sec: 0, nanosec: 0 });
     this.#handles.set(handle.id, new WeakRef(handle));
     try {
-      const r = (await this.#sendGoal.call({ goal_id: goalId, goal }, remaining(deadline, opts?.signal))) as { accepted: boolean; stamp: RosTime };
+      const r = (await this.#sendGoal.call({ goal_id: goalId, goal }, remaining(deadline, opts?.signal, opts?.budgetMs ?? opts?.timeoutMs))) as { accepted: boolean; stamp: RosTime };
       const accepted = new ClientGoalHandle(this, goalId, r.accepted, r.stamp);
       if (r.accepted) this.#handles.set(accepted.id, new WeakRef(accepted));
       else this.#handles.delete(accepted.id);

@@ -10,6 +10,12 @@ export interface CallOptions {
   timeoutMs?: number;
   /** Cancels the call; it rejects with {@link RosAbortedError}. */
   signal?: AbortSignal;
+  /**
+   * The whole budget this call is one step of, named in its timeout error (default: `timeoutMs`).
+   * A step that runs on what is left of a deadline still reports the deadline its caller set, so
+   * the message does not change with how long the earlier steps took.
+   */
+  budgetMs?: number;
 }
 
 /** Default deadline of a remote call. */
@@ -91,7 +97,7 @@ export function withDeadline<T>(
     if (signal) unlisten = onAbort(signal, aborted);
     if (Number.isFinite(timeoutMs)) {
       timer = setTimeout(() => {
-        if (finish()) reject(new RosTimeoutError(what, timeoutMs));
+        if (finish()) reject(new RosTimeoutError(what, opts?.budgetMs ?? timeoutMs));
       }, Math.max(0, timeoutMs));
     }
     try {
@@ -109,7 +115,7 @@ export function withDeadline<T>(
   });
 }
 
-/** Remaining time of an absolute deadline, as call options for a sub-step. */
-export function remaining(deadline: number, signal?: AbortSignal): CallOptions {
-  return { timeoutMs: Math.max(0, deadline - Date.now()), signal };
+/** Remaining time of an absolute deadline, as call options for a sub-step of a call with budget `budgetMs`. */
+export function remaining(deadline: number, signal?: AbortSignal, budgetMs?: number): CallOptions {
+  return { timeoutMs: Math.max(0, deadline - Date.now()), signal, budgetMs };
 }

@@ -58,7 +58,7 @@ export class TypeLookup {
       client = this.context.internalNode().createClient(service, TYPE_DESCRIPTION_SERVICE.type);
       this.#clients.set(service, client);
     }
-    const res = (await client.call({ type_name: type, type_hash: typeHash ?? '', include_type_sources: false }, remaining(deadline, opts.signal))) as {
+    const res = (await client.call({ type_name: type, type_hash: typeHash ?? '', include_type_sources: false }, remaining(deadline, opts.signal, opts.budgetMs ?? opts.timeoutMs))) as {
       successful: boolean;
       failure_reason: string;
       type_description: TypeDescription;

@@ -7,7 +7,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { SN_UNKNOWN, vendorName, type EndpointData, type Guid, type Reader, type Sample, type Writer } from '@medkit/rtps';
-import { deadlineOf, withDeadline, type CallOptions } from '../client/deadline.js';
+import { DEFAULT_TIMEOUT_MS, deadlineOf, withDeadline, type CallOptions } from '../client/deadline.js';
 import { RosUnavailableError } from '../client/errors.js';
 import type { EndpointHost } from '../client/endpoint-host.js';
 import type { QosInput } from '../client/qos-profiles.js';
@@ -153,7 +153,7 @@ export class ServiceClient {
     let key = '';
     const payload = await withDeadline<Buffer>(
       `service ${this.service}`,
-      { signal: opts.signal, timeoutMs: Math.max(0, deadline - Date.now()) },
+      { signal: opts.signal, timeoutMs: Math.max(0, deadline - Date.now()), budgetMs: opts.budgetMs ?? opts.timeoutMs ?? DEFAULT_TIMEOUT_MS },
       (resolve, reject) => {
         if (server.convention === 'cyclone') {
           const seq = ++this.#seq;
