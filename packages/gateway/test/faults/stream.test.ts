@@ -119,10 +119,19 @@ describe('faults as a trigger source', () => {
       c = await openSse(`${g.url}${t.body.event_source}`);
       g.fail('TRIGGERED', '/base/motor_driver', 3, 'motor stalled');
       const ev = await c.nextJson<{ payload: { fault_code: string; entity_id: string } }>(10_000);
-      expect(ev.payload).toMatchObject({ fault_code: 'TRIGGERED', entity_id: 'motor-driver' });
-      // Cyclic subscriptions read the collection through the same sampler.
+      // The native fault item plus event_type (api.md §13.2).
+      expect(ev.payload).toMatchObject({ fault_code: 'TRIGGERED', entity_id: 'motor-driver', event_type: 'fault_confirmed' });
+      // Cyclic subscriptions read the collection through the same sampler, as the fault manager's list (§14.6).
       const sub = await g.api('POST', '/apps/motor-driver/cyclic-subscriptions', { body: { resource: '/api/v1/apps/motor-driver/faults', interval: 'fast', duration: 10 } });
       expect(sub.status).toBe(201);
+      const cyc = await openSse(`${g.url}${sub.body.event_source}`);
+      try {
+        const tick = await cyc.nextJson<{ payload: { faults: { fault_code: string }[]; count: number; items?: unknown } }>(10_000);
+        expect(tick.payload).toMatchObject({ faults: [{ fault_code: 'TRIGGERED' }], count: 1 });
+        expect(tick.payload.items).toBeUndefined();
+      } finally {
+        cyc.close();
+      }
     } finally {
       c?.close();
       await g.close();

@@ -8,6 +8,16 @@ import { inEntityScope } from '../query/list.js';
 import { statusesForFilter } from '../model.js';
 import type { FaultsService } from './service.js';
 
+/**
+ * A cyclic subscription's payload for a whole fault collection is the fault manager's list (api.md §14.6):
+ * `{faults, count}` plus the REST envelope's vendor fields, not the REST `{items}` body.
+ */
+function subscriptionList(body: Record<string, unknown>): Record<string, unknown> {
+  const { items, ...rest } = body;
+  const faults = Array.isArray(items) ? items : [];
+  return { faults, count: faults.length, ...rest };
+}
+
 /** Registers the sampler and the event → change notifications; returns the function that undoes both. */
 export function registerFaultSampler(registry: CollectionSamplerRegistry, svc: FaultsService, resolver: EntityResolver): () => void {
   const unregister = registry.register(
@@ -16,7 +26,7 @@ export function registerFaultSampler(registry: CollectionSamplerRegistry, svc: F
       async sample(entity, itemPath) {
         const scope = svc.scopeOf(entity.type, entity.entity);
         const code = itemPath?.replace(/^\/+/, '');
-        if (!code) return svc.views.list({ statuses: statusesForFilter(undefined)! }, scope);
+        if (!code) return subscriptionList(svc.views.list({ statuses: statusesForFilter(undefined)! }, scope));
         const f = svc.manager.getFault(code);
         if (!f || !inEntityScope(f, scope.belongs)) throw new SovdError('resource-not-found', `Fault not found: ${code}`, { fault_code: code, entity_id: entity.id });
         return svc.views.listItem(f);
@@ -34,7 +44,8 @@ export function registerFaultSampler(registry: CollectionSamplerRegistry, svc: F
   const off = svc.manager.events.subscribe((e) => {
     const targets = svc.entities.entitiesOf(e.fault.reporting_sources);
     if (targets.length === 0) return;
-    const item = svc.views.listItem(e.fault, false);
+    // Trigger payloads are the native fault item plus what happened to it (api.md §13.2).
+    const item = { ...svc.views.listItem(e.fault, false), event_type: e.event_type };
     for (const t of targets) {
       const entity = find(t.type, t.entity_id);
       if (entity) registry.notify('faults', { type: t.type, id: t.entity_id, entity }, `/${e.fault.fault_code}`, item);
