@@ -44,7 +44,8 @@ function responseOf(reply: FastifyReply): PluginResponse {
     },
     sendError: (status, code, message, parameters) => {
       if (reply.sent) return;
-      const body = code.startsWith('x-') && code !== 'x-medkit-plugin-error' ? { error_code: 'vendor-error', vendor_code: code, message, ...(parameters ? { parameters } : {}) } : { error_code: code, message, ...(parameters ? { parameters } : {}) };
+      // Every `x-…` code goes in the vendor envelope, the gateway's own x-medkit codes included (api.md §1.4).
+      const body = code.startsWith('x-') ? { error_code: 'vendor-error', vendor_code: code, message, ...(parameters ? { parameters } : {}) } : { error_code: code, message, ...(parameters ? { parameters } : {}) };
       void reply.code(Math.min(599, Math.max(400, Math.trunc(status) || 500))).send(body);
     },
   };

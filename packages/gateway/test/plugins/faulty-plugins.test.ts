@@ -27,7 +27,10 @@ const MODULES: Record<string, string> = {
   'boom.mjs': `
     export const pluginApiVersion = 7;
     export function createPlugin() {
-      return { name: () => 'boom', configure() {}, getRoutes: () => [{ method: 'GET', pattern: 'x-boom/status', handler: () => { throw new Error('route exploded'); } }] };
+      return { name: () => 'boom', configure() {}, getRoutes: () => [
+        { method: 'GET', pattern: 'x-boom/status', handler: () => { throw new Error('route exploded'); } },
+        { method: 'GET', pattern: 'x-boom/refuse/([a-z-]+)', handler: (q, r) => r.sendError(q.pathParam(1) === 'invalid-parameter' ? 400 : 1000, q.pathParam(1), 'refused', { why: 'test' }) },
+      ] };
     }
     export const getIntrospectionProvider = () => ({ introspect: () => ({ new_entities: { apps: [{ id: 'boom_app', name: 'Boom' }] } }) });
     export const getDataProvider = () => ({ listData: () => { throw new Error('sensor bus down'); }, readData: () => ({ id: 'x', data: 1 }), writeData: () => ({}) });
@@ -110,6 +113,13 @@ describe('faulty plugins', () => {
     expect(h.failed_calls).toBeGreaterThanOrEqual(3);
     // Still serving after all of it.
     expect((await api('/apps/boom_app/data/x')).status).toBe(200);
+  });
+
+  it("answers a vendor route's sendError in the gateway's one error form", async () => {
+    // A SOVD code as error_code; every x- code, the gateway's own included, in the vendor envelope; status clamped.
+    expect(await api('/x-boom/refuse/invalid-parameter')).toMatchObject({ status: 400, body: { error_code: 'invalid-parameter', message: 'refused', parameters: { why: 'test' } } });
+    expect(await api('/x-boom/refuse/x-boom-jammed')).toMatchObject({ status: 599, body: { error_code: 'vendor-error', vendor_code: 'x-boom-jammed' } });
+    expect(await api('/x-boom/refuse/x-medkit-plugin-error')).toMatchObject({ body: { error_code: 'vendor-error', vendor_code: 'x-medkit-plugin-error' } });
   });
 
   it('refuses a module built for another API version and one that cannot be loaded, without stopping', async () => {
