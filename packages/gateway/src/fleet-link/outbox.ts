@@ -51,6 +51,9 @@ export class Outbox {
   private droppedTotal = 0;
 
   /** `maxEvents`: the bound (`fleet.outbox.max_events`). */
+  /** Set when the count may include rows of a transaction that was rolled back (see enqueue). */
+  private stale = false;
+
   constructor(private readonly db: SqliteDatabase, private readonly robotId: string, readonly maxEvents: number) {
     this.insert = db.prepare('INSERT INTO fleet_outbox (seq, kind, payload) VALUES (?, ?, ?)');
     this.bump = db.prepare(`INSERT INTO fleet_sequence (robot_id, last_seq) VALUES (?, 1)
@@ -67,6 +70,11 @@ export class Outbox {
    * bound. Synchronous, so it can run inside the caller's own transaction (a fault and its event commit together).
    */
   readonly enqueue = (kind: EventKind, body: unknown, now: Date = new Date()): FleetEnvelope => {
+    // Inside a caller's transaction our insert may still be rolled back with it, and the in-memory count
+    // with it would drift one high for good; such counts are re-read once the outer transaction has ended.
+    const nested = this.db.inTransaction;
+    if (!nested) this.resync();
+    else this.stale = true;
     return this.db.transaction(() => {
       while (this.count >= this.maxEvents) if (!this.dropOne()) break;
       const seq = (this.bump.get(this.robotId) as { last_seq: number }).last_seq;
@@ -101,10 +109,19 @@ export class Outbox {
   }
 
   get pending(): number {
+    this.resync();
     return this.count;
   }
 
+  /** Re-reads the row count after an enqueue inside a caller's transaction, once that transaction is over. */
+  private resync(): void {
+    if (!this.stale || this.db.inTransaction) return;
+    this.count = (this.countAll.get() as { n: number }).n;
+    this.stale = false;
+  }
+
   stats(): OutboxStats {
+    this.resync();
     return { pending: this.count, max_events: this.maxEvents, dropped: { ...this.dropped }, dropped_total: this.droppedTotal };
   }
 }

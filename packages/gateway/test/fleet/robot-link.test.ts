@@ -143,3 +143,29 @@ it('outbox: seq survives a restart, and past the bound health events go before f
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+it('outbox: an event enqueued in a transaction that rolls back is not counted as pending', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'medkit-outbox-'));
+  try {
+    const db = openDatabase(dir);
+    runMigrations(db, OUTBOX_MIGRATIONS);
+    const box = new Outbox(db, 'r1', 4);
+    box.enqueue('faults', { n: 1 });
+    // The fault store commits a fault and its outbox event together; here the commit fails after the enqueue.
+    expect(() =>
+      db.transaction(() => {
+        box.enqueue('faults', { n: 2 });
+        throw new Error('disk full');
+      })(),
+    ).toThrow('disk full');
+    expect(box.peek(10).length).toBe(1);
+    expect(box.pending).toBe(1);
+    expect(box.stats().pending).toBe(1);
+    // And one that commits with its caller is counted.
+    db.transaction(() => box.enqueue('faults', { n: 3 }))();
+    expect(box.pending).toBe(2);
+    db.close();
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
