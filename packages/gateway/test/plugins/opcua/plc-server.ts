@@ -69,6 +69,11 @@ export class PlcServer {
       Mode: add('Mode', 'Int16', 1, true),
       Counter: add('Counter', 'Int64', [0, 7], true),
       Label: add('Label', 'String', 'line 1', true),
+      // Registers of the value-driven fault modes (status bits, fault enums, 64-bit codes).
+      StatusWord: add('StatusWord', 'UInt16', 0, false),
+      FaultCode: add('FaultCode', 'Int32', 0, false),
+      BigCode: add('BigCode', 'Int64', [0, 0], false),
+      SignedWord: add('SignedWord', 'Int16', 0, false),
     };
     const alarm = ns.instantiateAlarmCondition('AlarmConditionType', {
       componentOf: plc,
@@ -85,6 +90,14 @@ export class PlcServer {
 
   set(name: 'Temperature' | 'Pressure' | 'Setpoint', value: number): void {
     this.vars[name].setValueFromSource({ dataType: DataType.Double, value });
+  }
+
+  /** Sets an integer register; Int64 values exactly (as node-opcua's [high, low] pair). */
+  setRegister(name: 'StatusWord' | 'FaultCode' | 'BigCode' | 'SignedWord', value: number | bigint): void {
+    const type = { StatusWord: DataType.UInt16, FaultCode: DataType.Int32, BigCode: DataType.Int64, SignedWord: DataType.Int16 }[name];
+    if (name !== 'BigCode') return this.vars[name].setValueFromSource({ dataType: type, value: Number(value) });
+    const u = BigInt.asUintN(64, BigInt(value));
+    this.vars[name].setValueFromSource({ dataType: type, value: [Number(u >> 32n), Number(u & 0xffffffffn)] });
   }
 
   get(name: string): unknown {
