@@ -143,6 +143,7 @@ export class DataPath {
       poll_count: this.stats.poll_count,
       skipped_polls: this.stats.skipped_count,
       error_count: connectionErrors + this.stats.error_count,
+      ...(this.stats.last_error ? { last_poll_error: this.stats.last_error } : {}),
       ...(this.serverDescription ? { server_description: this.serverDescription } : {}),
       ...(mismatches.length ? { type_mismatches: mismatches } : {}),
       ...(this.republisher.published || this.republisher.failures ? { ros2_published: this.republisher.published, ros2_publish_failures: this.republisher.failures } : {}),

@@ -10,7 +10,7 @@ const { DataType, VariantArrayType, MessageSecurityMode, SecurityPolicy } = clie
 const { OPCUACertificateManager } = certLib;
 
 type Server = InstanceType<typeof OPCUAServer>;
-type Var = { setValueFromSource(v: { dataType: number; value: unknown }): void; readValue(): { value: { value: unknown } } };
+type Var = { setValueFromSource(v: { dataType: number; arrayType?: number; value: unknown }): void; readValue(): { value: { value: unknown } } };
 type Alarm = { activateAlarm(): void; deactivateAlarm(): void; raiseNewCondition(c: { message: string; severity: number; retain: boolean }): void; setEnabledState(b: boolean): void };
 
 export class PlcServer {
@@ -97,7 +97,7 @@ export class PlcServer {
     const type = { StatusWord: DataType.UInt16, FaultCode: DataType.Int32, BigCode: DataType.Int64, SignedWord: DataType.Int16 }[name];
     if (name !== 'BigCode') return this.vars[name].setValueFromSource({ dataType: type, value: Number(value) });
     const u = BigInt.asUintN(64, BigInt(value));
-    this.vars[name].setValueFromSource({ dataType: type, value: [Number(u >> 32n), Number(u & 0xffffffffn)] });
+    this.vars[name].setValueFromSource({ dataType: type, arrayType: VariantArrayType.Scalar, value: [Number(u >> 32n), Number(u & 0xffffffffn)] });
   }
 
   get(name: string): unknown {
