@@ -7,7 +7,7 @@ import type { ClientSession, DataValue } from 'node-opcua-client';
 import type { PluginLogger, PluginRosAccess } from '../contract.js';
 import type { OpcuaConfig } from './config.js';
 import type { LiveSession, OpcuaLib } from './connection.js';
-import { typeMismatch } from './declared-type.js';
+import { expectedType, typeMismatch } from './declared-type.js';
 import type { ItemState } from './items.js';
 import { Poller, type PollStats } from './poller.js';
 import { RosRepublisher } from './ros-republish.js';
@@ -108,11 +108,13 @@ export class DataPath {
   /**
    * After the DataTypes are read: marks each item whose server type does not fit its declaration (data_type,
    * or the integer a register fault mode needs) and logs it. A node whose DataType is not a built-in scalar
-   * (an Enumeration, an abstract Number) is decided by its first value's Variant type instead.
+   * (an Enumeration, an abstract Number) is decided by its first value's Variant type instead; one whose
+   * DataType could not be read is left to its Bad status.
    */
   checkTypes(items: ItemState[]): void {
     for (const item of items) {
-      item.mismatch = item.type || !item.dataTypeId ? typeMismatch(item.node, item.type, item.dataTypeId) : undefined;
+      item.variantChecked = false;
+      item.mismatch = item.type ? typeMismatch(item.node, item.type, item.dataTypeId) : undefined;
       if (item.mismatch) this.log.warn(`${item.node.data_name} (${item.node.node_id}) is refused: ${item.mismatch}`);
     }
   }
@@ -126,7 +128,7 @@ export class DataPath {
     const type = builtinOf({ namespace: 0, value: variant });
     item.mismatch = typeMismatch(item.node, type, item.dataTypeId);
     if (item.mismatch) this.log.warn(`${item.node.data_name} (${item.node.node_id}) is refused: ${item.mismatch}`);
-    else if (type && item.node.data_type) item.type = type;
+    else if (type && expectedType(item.node)) item.type = type; // declared: reads and writes use the Variant's type
   }
 
   /** Hands a good sample to the item's ROS topic (never throws). */

@@ -19,6 +19,8 @@ nodes:
   - { node_id: "ns=1;s=Setpoint", data_name: setpoint, data_type: double, writable: true }
   - { node_id: "ns=1;s=Label", data_name: label, data_type: string, writable: true }
   - { node_id: "ns=1;s=Mode", data_name: mode, data_type: bool, writable: true }
+  - { node_id: "ns=1;s=Phase", data_name: phase, data_type: int, writable: true }
+  - { node_id: "ns=1;s=Phase", data_name: phase_text, data_type: string }
   - node_id: "ns=1;s=Pressure"
     data_name: pressure
     alarm: { fault_code: PLC2_OVERPRESSURE, threshold: 5 }
@@ -86,7 +88,7 @@ describe('opcua polling data path against a real OPC-UA server', () => {
     await eventually(async () => (await status()).connected === true, 'the plugin to connect');
     const first = await status();
 
-    expect(first, JSON.stringify(first)).toMatchObject({ mode: 'polling', poll_interval_ms: 100, node_count: 9 });
+    expect(first, JSON.stringify(first)).toMatchObject({ mode: 'polling', poll_interval_ms: 100, node_count: 11 });
     expect(first.last_poll_error).toBeUndefined();
     errorsAtStart = first.error_count; // a first connection attempt may time out on a loaded machine
     expect(typeof errorsAtStart).toBe('number');
@@ -111,13 +113,25 @@ describe('opcua polling data path against a real OPC-UA server', () => {
 
   it('refuses a node whose server DataType contradicts its declared data_type, naming both', async () => {
     const s = await status();
-    expect(s.type_mismatches).toEqual([{ data_name: 'mode', problem: expect.stringContaining('declares data_type bool, the server\'s DataType is Int16') }]);
+    expect(s.type_mismatches).toContainEqual({ data_name: 'mode', problem: expect.stringContaining('declares data_type bool, the server\'s DataType is Int16') });
     const r = await api('/components/plc2/data/mode');
     expect(r.status).toBe(502);
     expect(r.body.parameters).toMatchObject({ plugin_error_code: 'x-medkit-opcua-type-mismatch', data_type: 'bool', server_data_type: 'Int16' });
     const w = await api('/components/plc2/data/mode', { method: 'PUT', json: { data: true } });
     expect(w.status).toBe(502);
     expect(plc.get('Mode')).toBe(1); // nothing was written
+  });
+
+  it('settles a declaration on an Enumeration DataType by the Variant type of the first value', async () => {
+    expect(await dataOf('phase')).toBe(2); // ServerState is not a built-in scalar; its values are Int32
+    const w = await api('/components/plc2/data/phase', { method: 'PUT', json: { data: 1 } });
+    expect(w.status, JSON.stringify(w.body)).toBe(200);
+    expect(plc.get('Phase')).toBe(1);
+    expect((await api('/components/plc2/data/phase', { method: 'PUT', json: { data: 'one' } })).status).toBe(400);
+    const text = await api('/components/plc2/data/phase_text');
+    expect(text.status).toBe(502);
+    expect(text.body.parameters).toMatchObject({ plugin_error_code: 'x-medkit-opcua-type-mismatch', data_type: 'string', server_data_type: 'ns=0;i=852' });
+    expect((await status()).type_mismatches.map((m: { data_name: string }) => m.data_name).sort()).toEqual(['mode', 'phase_text']);
   });
 
   it('feeds triggers and threshold rules from the polls', async () => {

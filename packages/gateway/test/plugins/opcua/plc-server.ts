@@ -74,6 +74,8 @@ export class PlcServer {
       FaultCode: add('FaultCode', 'Int32', 0, false),
       BigCode: add('BigCode', 'Int64', [0, 0], false),
       SignedWord: add('SignedWord', 'Int16', 0, false),
+      // An Enumeration DataType (ServerState, ns=0;i=852): not a built-in scalar, Int32 on the wire.
+      Phase: ns.addVariable({ componentOf: plc, browseName: 'Phase', nodeId: 's=Phase', dataType: 'ServerState', minimumSamplingInterval: 50, value: { dataType: DataType.Int32, value: 2 }, ...rw }) as unknown as Var,
     };
     const alarm = ns.instantiateAlarmCondition('AlarmConditionType', {
       componentOf: plc,
