@@ -2,6 +2,9 @@
 // opcua configuration, at unit level: every key checked by name with hostile values, fault codes unique
 // across all sources, 64-bit values exact, and the edges the fault mapper reports. The end-to-end path
 // against a real OPC-UA server is in data-path.test.ts.
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { OpcuaConfigError, parseOpcuaConfig } from '../../../src/plugins/opcua/config.js';
 import { OpcuaFaults } from '../../../src/plugins/opcua/faults.js';
@@ -106,6 +109,25 @@ describe('opcua data-path keys', () => {
       { ...base, nodes: [{ node_id: 'ns=1;s=E', data_name: 'e', fault_enum: [{ value: 3, fault_code: 'HOT' }] }], event_alarms: [{ alarm_source: 'ns=1;s=A', fault_code: 'HOT' }] },
       'event_alarms[0].fault_code',
     );
+  });
+});
+
+describe('the node map example of docs/opcua.md', () => {
+  it('parses, with every fault mode and data-path key it shows', async () => {
+    const doc = readFileSync(new URL('../../../../../docs/opcua.md', import.meta.url), 'utf8');
+    const example = /```yaml\n(area_id:[\s\S]*?)```/.exec(doc)?.[1];
+    expect(example).toBeDefined();
+    const dir = mkdtempSync(join(tmpdir(), 'medkit-opcua-doc-'));
+    try {
+      writeFileSync(join(dir, 'plc.yaml'), example!);
+      const c = await parseOpcuaConfig({ ...base, node_map_path: join(dir, 'plc.yaml') }, {});
+      const modes = c.nodes.map((n) => n.register_faults?.mode ?? (n.alarm ? 'alarm' : '-'));
+      expect(modes).toEqual(expect.arrayContaining(['alarm', 'status_bits', 'fault_enum']));
+      expect(c.nodes.some((n) => n.ros2_topic && n.data_type)).toBe(true);
+      expect(c.nodes.find((n) => n.register_faults?.width === 8)).toBeDefined();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
 
