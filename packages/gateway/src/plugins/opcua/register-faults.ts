@@ -35,8 +35,6 @@ export type RegisterFaults =
   | { mode: 'status_bits'; width?: number; bits: StatusBit[] }
   | { mode: 'fault_enum'; width?: number; entries: EnumEntry[] };
 
-const BIT_KEYS = new Set(['bit', 'fault_code', 'severity', 'message']);
-const ENUM_KEYS = new Set(['value', 'fault_code', 'severity', 'message']);
 
 /** A register value from the node map: a safe JSON integer or a decimal string (64-bit values beyond ±2^53 must be quoted). */
 function enumValue(v: unknown, key: string, c: KeyChecks): bigint {
@@ -57,6 +55,33 @@ function entries(v: unknown, key: string, max: number, c: KeyChecks): unknown[] 
 }
 
 /**
+ * The entries of a `status_bits` / `fault_enum` list: each a map `{<selector>, fault_code, severity, message}`
+ * whose selector (the bit, the value) is checked by `parse` and occurs once.
+ */
+function mapped<S extends number | bigint>(
+  v: unknown,
+  key: string,
+  max: number,
+  selector: 'bit' | 'value',
+  c: KeyChecks,
+  parse: (v: unknown, key: string) => S,
+  describe: (s: S) => string,
+): { selector: S; fault_code: string; severity: PointSeverity; message: string }[] {
+  const keys = new Set([selector, 'fault_code', 'severity', 'message']);
+  const seen = new Set<S>();
+  return entries(v, key, max, c).map((e, i) => {
+    const k = `${key}[${i}]`;
+    if (!c.isMap(e)) return c.fail(k, `must be a map {${selector}, fault_code, severity, message}`);
+    c.onlyKeys(e, keys, k);
+    if (e[selector] === undefined) return c.fail(`${k}.${selector}`, 'is required');
+    const sel = parse(e[selector], `${k}.${selector}`);
+    if (seen.has(sel)) return c.fail(`${k}.${selector}`, `${selector} ${sel} is mapped twice`);
+    seen.add(sel);
+    return { selector: sel, fault_code: c.faultCode(e.fault_code, `${k}.fault_code`), severity: c.severity(e.severity, `${k}.severity`), message: c.text(e.message, `${k}.message`, 512) ?? describe(sel) };
+  });
+}
+
+/**
  * The `status_bits` / `fault_enum` / `status_word_width` keys of one node (`at` = `nodes[i]`), checked:
  * at most one fault mode per node (`alarm` included), fault codes through the plugin-wide registry of
  * `c.faultCode`, bits 0–63 (below the width) and enum values unique, sizes bounded. Undefined when the
@@ -74,38 +99,24 @@ export function parseRegisterFaults(raw: Record<string, unknown>, at: string, c:
     width = w;
   }
   if (modes[0] === 'status_bits') {
-    const seen = new Set<number>();
-    const bits = entries(raw.status_bits, `${at}.status_bits`, REGISTER_LIMITS.bits, c).map((e, i): StatusBit => {
-      const k = `${at}.status_bits[${i}]`;
-      if (!c.isMap(e)) return c.fail(k, 'must be a map {bit, fault_code, severity, message}');
-      c.onlyKeys(e, BIT_KEYS, k);
-      if (e.bit === undefined) return c.fail(`${k}.bit`, 'is required');
-      const bit = c.num(e.bit, `${k}.bit`);
-      const top = width ?? 64;
-      if (!Number.isInteger(bit) || bit < 0 || bit >= top) return c.fail(`${k}.bit`, `must be an integer 0–${top - 1}${width ? ' (below status_word_width)' : ''}`);
-      if (seen.has(bit)) return c.fail(`${k}.bit`, `bit ${bit} is mapped twice`);
-      seen.add(bit);
-      return { bit, fault_code: c.faultCode(e.fault_code, `${k}.fault_code`), severity: c.severity(e.severity, `${k}.severity`), message: c.text(e.message, `${k}.message`, 512) ?? `${who}: status bit ${bit} set` };
-    });
-    return { mode: 'status_bits', ...(width ? { width } : {}), bits };
+    const top = width ?? 64;
+    const bits = mapped(raw.status_bits, `${at}.status_bits`, REGISTER_LIMITS.bits, 'bit', c, (v, k) => {
+      const bit = c.num(v, k);
+      if (!Number.isInteger(bit) || bit < 0 || bit >= top) return c.fail(k, `must be an integer 0–${top - 1}${width ? ' (below status_word_width)' : ''}`);
+      return bit;
+    }, (bit) => `${who}: status bit ${bit} set`);
+    return { mode: 'status_bits', ...(width ? { width } : {}), bits: bits.map(({ selector, ...f }) => ({ bit: selector, ...f })) };
   }
   if (modes[0] === 'fault_enum') {
-    const seen = new Set<bigint>();
-    const list = entries(raw.fault_enum, `${at}.fault_enum`, REGISTER_LIMITS.enumEntries, c).map((e, i): EnumEntry => {
-      const k = `${at}.fault_enum[${i}]`;
-      if (!c.isMap(e)) return c.fail(k, 'must be a map {value, fault_code, severity, message}');
-      c.onlyKeys(e, ENUM_KEYS, k);
-      if (e.value === undefined) return c.fail(`${k}.value`, 'is required');
-      const value = enumValue(e.value, `${k}.value`, c);
-      if (value === 0n) return c.fail(`${k}.value`, '0 means "no fault" and cannot be mapped');
+    const list = mapped(raw.fault_enum, `${at}.fault_enum`, REGISTER_LIMITS.enumEntries, 'value', c, (v, k) => {
+      const value = enumValue(v, k, c);
+      if (value === 0n) return c.fail(k, '0 means "no fault" and cannot be mapped');
       if (width !== undefined && (value < -(1n << BigInt(width - 1)) || value >= 1n << BigInt(width - 1))) {
-        return c.fail(`${k}.value`, `${value} cannot occur in a signed ${width}-bit register (status_word_width)`);
+        return c.fail(k, `${value} cannot occur in a signed ${width}-bit register (status_word_width)`);
       }
-      if (seen.has(value)) return c.fail(`${k}.value`, `value ${value} is mapped twice`);
-      seen.add(value);
-      return { value, fault_code: c.faultCode(e.fault_code, `${k}.fault_code`), severity: c.severity(e.severity, `${k}.severity`), message: c.text(e.message, `${k}.message`, 512) ?? `${who}: fault value ${value}` };
-    });
-    return { mode: 'fault_enum', ...(width ? { width } : {}), entries: list };
+      return value;
+    }, (value) => `${who}: fault value ${value}`);
+    return { mode: 'fault_enum', ...(width ? { width } : {}), entries: list.map(({ selector, ...f }) => ({ value: selector, ...f })) };
   }
   return undefined;
 }

@@ -4,14 +4,12 @@
 // writes, triggers and threshold rules alike; a declared data_type the server contradicts refuses the node;
 // status_bits / fault_enum registers (UInt16, Int32, Int64 with 2^63-1 exact, an Int16 read as a signed
 // 8-bit register) raise and clear faults on /api/v1/faults.
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestGateway, type TestGateway } from '../../support/gateway.js';
+import type { TestGateway } from '../../support/gateway.js';
 import { eventually, http } from '../../ros/robot.js';
 import { openSse, type SseClient } from '../../triggers/sse-client.js';
-import { PlcServer } from './plc-server.js';
+import type { PlcServer } from './plc-server.js';
+import { startBridge, type Bridge } from './bridge.js';
 
 const NODE_MAP = `
 component_id: plc2
@@ -54,30 +52,20 @@ nodes:
 describe.each(['polling', 'subscription'] as const)('opcua %s data path against a real OPC-UA server', (mode) => {
   let plc: PlcServer;
   let g: TestGateway;
-  let dir: string;
+  let bridge: Bridge | undefined;
   const streams: SseClient[] = [];
   let errorsAtStart = 0;
 
   beforeAll(async () => {
-    plc = await PlcServer.start();
-    dir = mkdtempSync(join(tmpdir(), 'medkit-opcua-poll-'));
-    writeFileSync(join(dir, 'plc.yaml'), NODE_MAP);
-    g = await startTestGateway({
-      defaults: true,
-      flags: {
-        plugins: ['opcua'],
-        'plugins.opcua.endpoint_url': plc.endpoint,
-        'plugins.opcua.node_map_path': join(dir, 'plc.yaml'),
-        ...(mode === 'polling' ? { 'plugins.opcua.poll_interval_ms': 5 } : { 'plugins.opcua.prefer_subscriptions': true, 'plugins.opcua.subscription_interval_ms': 50 }), // 5: hostile, clamped to 100
-      },
-    });
+    // poll_interval_ms 5 is hostile: clamped to 100.
+    const flags = mode === 'polling' ? { 'plugins.opcua.poll_interval_ms': 5 } : { 'plugins.opcua.prefer_subscriptions': true, 'plugins.opcua.subscription_interval_ms': 50 };
+    bridge = await startBridge(NODE_MAP, flags);
+    ({ plc, g } = bridge);
   }, 60_000);
 
   afterAll(async () => {
     for (const s of streams) s.close();
-    await g?.close();
-    await plc?.stop().catch(() => {});
-    if (dir) rmSync(dir, { recursive: true, force: true });
+    await bridge?.close();
   });
 
   const api = (path: string, init: Parameters<typeof http>[1] = {}) => http(`${g.url}/api/v1${path}`, init);

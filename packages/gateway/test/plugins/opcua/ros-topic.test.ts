@@ -1,15 +1,13 @@
 // `ros2_topic` end to end: a real gateway with ROS on (its own DDS participant over UDP loopback) bridges a
 // real OPC-UA server; a separate @medkit/ros2 node (another participant on the test domain) subscribes to
 // the node's topic and receives the PLC's values as std_msgs/msg/Float32, polled and after a change.
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RosContext } from '@medkit/ros2';
 import { testDomain } from '../../../../../test-support/domains.js';
-import { startTestGateway, type TestGateway } from '../../support/gateway.js';
+import type { TestGateway } from '../../support/gateway.js';
 import { eventually, http } from '../../ros/robot.js';
-import { PlcServer } from './plc-server.js';
+import type { PlcServer } from './plc-server.js';
+import { startBridge, type Bridge } from './bridge.js';
 
 const DOMAIN = testDomain(182);
 const NODE_MAP = `
@@ -20,35 +18,20 @@ nodes:
   - { node_id: "ns=1;s=Missing", data_name: missing, ros2_topic: /plc3/missing }
 `;
 
+let bridge: Bridge;
 let plc: PlcServer;
 let g: TestGateway;
 let ros: RosContext;
-let dir: string;
 
 beforeAll(async () => {
-  plc = await PlcServer.start();
-  dir = mkdtempSync(join(tmpdir(), 'medkit-opcua-ros-'));
-  writeFileSync(join(dir, 'plc.yaml'), NODE_MAP);
-  g = await startTestGateway({
-    defaults: true,
-    flags: {
-      'ros.enabled': true,
-      'ros.domain_id': DOMAIN,
-      'ros.localhost_only': true,
-      plugins: ['opcua'],
-      'plugins.opcua.endpoint_url': plc.endpoint,
-      'plugins.opcua.node_map_path': join(dir, 'plc.yaml'),
-      'plugins.opcua.poll_interval_ms': 100,
-    },
-  });
+  bridge = await startBridge(NODE_MAP, { 'ros.enabled': true, 'ros.domain_id': DOMAIN, 'ros.localhost_only': true, 'plugins.opcua.poll_interval_ms': 100 });
+  ({ plc, g } = bridge);
   ros = await RosContext.create({ domainId: DOMAIN, localhostOnly: true });
 }, 60_000);
 
 afterAll(async () => {
   await ros?.close();
-  await g?.close();
-  await plc?.stop().catch(() => {});
-  if (dir) rmSync(dir, { recursive: true, force: true });
+  await bridge?.close();
 });
 
 describe('opcua ros2_topic republishing', () => {
