@@ -175,7 +175,13 @@ export class OpcuaPlugin implements MedkitPlugin, IntrospectionProvider, DataPro
       this.dataPath?.onDisconnected();
       this.faults?.onDown(why);
     };
-    this.conn = new OpcuaConnection(lib, certs, cfg, { onConnected: (live) => this.onConnected(live), onDisconnected }, ctx.log);
+    // A set-up step that fails after polling started must not leave it reading the abandoned session.
+    const onConnected = (live: LiveSession) =>
+      this.onConnected(live).catch((err: unknown) => {
+        this.dataPath?.onDisconnected();
+        throw err;
+      });
+    this.conn = new OpcuaConnection(lib, certs, cfg, { onConnected, onDisconnected }, ctx.log);
     this.faults.onDown('not connected yet');
     this.conn.start();
   }
