@@ -5,7 +5,7 @@
 import type { App, Area, Component, Entity, EntityType, SovdFunction } from '../entities/model.js';
 import type { PluginRosAccess } from './ros-access-contract.js';
 
-export type { PluginRosAccess, PluginRosGraph, PluginMessageInfo } from './ros-access-contract.js';
+export type { PluginPublisher, PluginRosAccess, PluginRosGraph, PluginMessageInfo } from './ros-access-contract.js';
 
 /** The plugin API version this gateway speaks; a module must export exactly this (§2.1). */
 export const PLUGIN_API_VERSION = 7;

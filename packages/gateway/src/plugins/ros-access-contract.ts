@@ -20,6 +20,17 @@ export interface PluginMessageInfo {
   size: number;
 }
 
+/** A publisher a plugin created on the gateway's node (`advertise`). */
+export interface PluginPublisher {
+  readonly topic: string;
+  readonly type: string;
+  /** Serializes and sends a JSON-form message; throws when it does not fit the type (nothing is sent). */
+  publish(message: Record<string, unknown>): void;
+  /** Subscriptions matched right now. */
+  readonly subscriptionCount: number;
+  close(): void;
+}
+
 export interface PluginRosAccess {
   readonly graph: PluginRosGraph;
   /**
@@ -27,6 +38,11 @@ export interface PluginRosAccess {
    * shutdown, and a callback that throws is counted as a failed plugin call instead of crashing the gateway.
    */
   subscribe(topic: string, type: string, onMessage: (message: Record<string, unknown>, info: PluginMessageInfo) => void): () => void;
+  /**
+   * [ours] Publishes on the gateway's node: a publisher of `type` (`std_msgs/msg/Float32`) on the absolute
+   * `topic`, default QoS. The gateway closes what is left at shutdown. Throws on an invalid name or unknown type.
+   */
+  advertise(topic: string, type: string): PluginPublisher;
   /** Reads named parameters of a node (`/ns/name`); an unset name comes back with `value: null, set: false`. */
   getParameters(nodeFqn: string, names: string[], timeoutMs: number): Promise<{ name: string; set: boolean; value: unknown }[]>;
   /** Names of all parameters of a node. */

@@ -1,8 +1,8 @@
 // The gateway's implementation of PluginRosAccess (ros-access-contract.ts): one per plugin, over the gateway's
-// node. Subscriptions are tracked so shutdown closes them; parameters and lifecycle states are read through
+// node. Subscriptions and publishers are tracked so shutdown closes them; parameters and lifecycle states are read through
 // the connection's one client per node, shared with the configurations and lifecycle features (a second client
 // of the same services on the gateway's node made calls fail).
-import type { Subscription } from '@medkit/ros2';
+import type { Publisher, Subscription } from '@medkit/ros2';
 import type { RosConnection } from '../ros/connection.js';
 import type { PluginMessageInfo, PluginRosAccess } from './ros-access-contract.js';
 
@@ -14,6 +14,7 @@ export interface ClosablePluginRosAccess extends PluginRosAccess {
 /** `onCallbackError` counts a throwing subscription callback against the plugin. */
 export function createPluginRosAccess(ros: RosConnection, onCallbackError: (message: string) => void): ClosablePluginRosAccess {
   const subs = new Set<Subscription>();
+  const pubs = new Set<Publisher>();
   return {
     graph: {
       get version() {
@@ -37,6 +38,21 @@ export function createPluginRosAccess(ros: RosConnection, onCallbackError: (mess
         if (subs.delete(sub)) sub.close();
       };
     },
+    advertise(topic, type) {
+      const pub = ros.node.createPublisher(topic, type);
+      pubs.add(pub);
+      return {
+        topic: pub.topic,
+        type: pub.type,
+        publish: (message) => pub.publish(message),
+        get subscriptionCount() {
+          return pub.subscriptionCount;
+        },
+        close: () => {
+          if (pubs.delete(pub)) pub.close();
+        },
+      };
+    },
     async getParameters(fqn, names, timeoutMs) {
       const got = await ros.parameterClient(fqn).get(names, { timeoutMs });
       return got.map((p) => ({ name: p.name, set: p.type !== 0, value: p.value }));
@@ -49,6 +65,8 @@ export function createPluginRosAccess(ros: RosConnection, onCallbackError: (mess
     close() {
       for (const s of subs) s.close();
       subs.clear();
+      for (const p of pubs) p.close();
+      pubs.clear();
     },
   };
 }

@@ -80,6 +80,9 @@ function fakeRos(params: Record<string, Record<string, unknown>>, states: Record
   return {
     graph: fakeGraph([]),
     subscribe: () => () => {},
+    advertise: () => {
+      throw new Error('not used by the detectors');
+    },
     listParameters: async (fqn) => Object.keys(params[fqn] ?? {}),
     getParameters: async (fqn, names) => names.map((name) => ({ name, set: name in (params[fqn] ?? {}), value: params[fqn]?.[name] ?? null })),
     lifecycleState: async (fqn) => {

@@ -7,6 +7,7 @@ import { validateFaultCode } from '../../faults/validation.js';
 import { isValidEntityId } from '../../sovd/errors.js';
 import type { PointSeverity } from '../../faults/bridges/protocol-point.js';
 import { parseNodeId } from './node-id.js';
+import { dataPathKeys, nodeDataKeys, type DataPathConfig, type KeyChecks, type NodeDataKeys } from './data-keys.js';
 
 /** Refusal of one configuration value; `key` is the plugin key (`nodes[2].node_id`), the message starts with it. */
 export class OpcuaConfigError extends Error {
@@ -37,8 +38,8 @@ export interface NodeAlarm {
   message?: string;
 }
 
-/** One configured node → one data item of the component. */
-export interface NodeConfig {
+/** One configured node → one data item of the component (`data_type`, `ros2_topic`, `status_bits`, `fault_enum`: data-keys.ts). */
+export interface NodeConfig extends NodeDataKeys {
   node_id: string;
   data_name: string;
   /** The App serving this item (created by the plugin on the component); absent: the component serves it. */
@@ -64,7 +65,7 @@ export interface EventAlarmConfig {
   require_ack_for_clear: boolean;
 }
 
-export interface OpcuaConfig {
+export interface OpcuaConfig extends DataPathConfig {
   endpoint_url: string;
   security_mode: (typeof SECURITY_MODES)[number];
   security_policy: (typeof SECURITY_POLICIES)[number];
@@ -99,9 +100,11 @@ const TOP_KEYS = new Set([
   'pki_dir', 'client_cert_path', 'client_key_path', 'reject_untrusted', 'area_id', 'component_id', 'component_name',
   'subscription_interval_ms', 'request_timeout_ms', 'connect_timeout_ms', 'reconnect', 'comms_lost_fault_enabled',
   'comms_lost_fault_code', 'comms_lost_debounce_ms', 'comms_lost_severity', 'node_map_path', 'nodes', 'event_alarms',
+  'poll_interval_ms', 'prefer_subscriptions',
 ]);
 const NODE_MAP_KEYS = new Set(['area_id', 'component_id', 'component_name', 'nodes', 'event_alarms']);
-const NODE_KEYS = new Set(['node_id', 'data_name', 'entity_id', 'display_name', 'unit', 'writable', 'min_value', 'max_value', 'alarm']);
+const NODE_KEYS = new Set(['node_id', 'data_name', 'entity_id', 'display_name', 'unit', 'writable', 'min_value', 'max_value', 'alarm',
+  'data_type', 'ros2_topic', 'status_bits', 'fault_enum', 'status_word_width']);
 const ALARM_KEYS = new Set(['fault_code', 'severity', 'threshold', 'above_threshold', 'message']);
 const EVENT_KEYS = new Set(['alarm_source', 'fault_code', 'severity_override', 'message', 'require_ack_for_clear']);
 /** Data names double as the last segment of `…/data/<name>` (a ROS-topic-like token, so triggers accept it). */
@@ -246,6 +249,23 @@ function node(v: unknown, i: number, names: Set<string>, codes: Set<string>): No
     ...(min_value !== undefined ? { min_value } : {}),
     ...(max_value !== undefined ? { max_value } : {}),
     ...(v.alarm !== undefined ? { alarm: nodeAlarm(v.alarm, `${at}.alarm`, codes) } : {}),
+    ...nodeDataKeys(v, at, checks(codes)),
+  };
+}
+
+/** The key checks data-keys.ts uses (one error type, one fault-code registry). */
+function checks(codes: Set<string>): KeyChecks {
+  return {
+    fail: (key, problem) => {
+      throw new OpcuaConfigError(key, problem);
+    },
+    faultCode: (v, key) => faultCode(v, key, codes),
+    severity: (v, key) => oneOf(v, key, SEVERITIES, 'ERROR'),
+    text: (v, key, max) => text(v, key, { max, optional: true }),
+    onlyKeys,
+    isMap,
+    bool,
+    num,
   };
 }
 
@@ -367,5 +387,6 @@ export async function parseOpcuaConfig(raw: Raw, env: NodeJS.ProcessEnv = proces
     comms_lost_severity: oneOf(src.comms_lost_severity, 'comms_lost_severity', SEVERITIES, 'ERROR'),
     nodes,
     event_alarms,
+    ...dataPathKeys(src, checks(codes)),
   };
 }

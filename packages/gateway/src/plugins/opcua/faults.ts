@@ -6,6 +6,7 @@ import { EdgeTracker, evaluatePoint, type PointSeverity } from '../../faults/bri
 import type { PluginFaultReport, PluginLogger } from '../contract.js';
 import type { EventAlarmConfig, NodeConfig, OpcuaConfig } from './config.js';
 import { numericOf } from './values.js';
+import { registerCodes, registerSignals } from './register-faults.js';
 
 /** The event fields the plugin selects, in this order (Part 9 ConditionType / AlarmConditionType). */
 export const EVENT_FIELDS = ['EventType', 'SourceNode', 'Message', 'Severity', 'ConditionName', 'BranchId', 'ActiveState.Id', 'EnabledState.Id', 'AckedState.Id', 'ConditionId'] as const;
@@ -67,7 +68,12 @@ export class OpcuaFaults {
    * reconnection heals them instead of leaving them confirmed forever.
    */
   adopt(activeCodes: readonly string[]): void {
-    const thresholds = new Map(this.cfg.nodes.flatMap((n) => (n.alarm ? [[n.alarm.fault_code, n.alarm] as const] : [])));
+    const thresholds = new Map(
+      this.cfg.nodes.flatMap((n) => [
+        ...(n.alarm ? [[n.alarm.fault_code, n.alarm] as const] : []),
+        ...(n.register_faults ? registerCodes(n.register_faults).map((r) => [r.fault_code, r] as const) : []),
+      ]),
+    );
     const known = new Set([...thresholds.keys(), ...[...this.alarms.values()].map((a) => a.fault_code), this.cfg.comms_lost_fault_code]);
     for (const code of activeCodes) {
       if (!known.has(code) || this.active.has(code)) continue;
@@ -77,8 +83,15 @@ export class OpcuaFaults {
     }
   }
 
-  /** A new value of a node: its threshold rule, edge-triggered. Undecidable values keep the state. */
+  /** A new value of a node: its threshold or register rule, edge-triggered. Undecidable values keep the state. */
   onValue(node: NodeConfig, json: unknown): void {
+    if (node.register_faults) {
+      for (const s of this.edges.update(registerSignals(node.register_faults, json))) {
+        if (s.active) this.raise(s.fault_code, s.severity, s.message);
+        else this.heal(s.fault_code);
+      }
+      return;
+    }
     const a = node.alarm;
     if (!a) return;
     const signals = evaluatePoint(numericOf(json), { kind: 'threshold', fault_code: a.fault_code, threshold: a.threshold, above: a.above_threshold, severity: a.severity, message: a.message });

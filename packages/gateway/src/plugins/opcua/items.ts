@@ -10,6 +10,10 @@ export interface ItemState {
   type?: BuiltinName;
   /** The DataType NodeId as the server gave it. */
   dataTypeId?: string;
+  /** Why the server's type does not fit the node map's declaration (the item is refused); see declared-type.ts. */
+  mismatch?: string;
+  /** The first value's Variant type was checked (nodes whose DataType is not a built-in scalar). */
+  variantChecked?: boolean;
   /** JSON form of the last value; undefined before the first one arrives. */
   value?: unknown;
   /** OPC-UA StatusCode name of the last value (`Good`, `BadNodeIdUnknown`, …). */

@@ -1,7 +1,8 @@
 // The `opcua` plugin (gateway.md §16.1, docs/opcua.md): one OPC-UA server → one component whose data
-// items are the configured nodes. Values arrive through the server's own monitored items (one
-// subscription), feed reads, cyclic subscriptions and triggers, and drive threshold rules; native
-// alarms/conditions arrive as events; both become faults through the gateway's fault manager.
+// items are the configured nodes. Values arrive by polling or through the server's own monitored items
+// (data-path.ts), feed reads, cyclic subscriptions and triggers, drive threshold and register fault rules
+// and ROS topics; native alarms/conditions arrive as events; both become faults through the gateway's
+// fault manager.
 import { createRequire } from 'node:module';
 import { format } from 'node:util';
 import type { ClientSession, DataValue, NodeId, Variant } from 'node-opcua-client';
@@ -23,25 +24,15 @@ import { NotConnectedError, OpcuaConnection, type CertificateManagerLib, type Li
 import { EVENT_FIELDS, OpcuaFaults, type AlarmEvent } from './faults.js';
 import { ItemStore, type ItemState } from './items.js';
 import { builtinOf, jsonToValue, ValueTypeError, valueToJson, withinRange } from './values.js';
+import { DataPath, initialized, READ_CHUNK } from './data-path.js';
 import { PluginTimeoutError, withDeadline } from '../guard.js';
 import { plcRoutes } from './routes.js';
-
-/** Reads per request when learning the nodes' DataTypes (below common server operation limits). */
-const READ_CHUNK = 500;
 
 /** node-opcua is CommonJS: its exports are the default export under ESM. */
 async function loadLibraries(): Promise<{ lib: OpcuaLib; certs: CertificateManagerLib }> {
   const lib = (await import('node-opcua-client')) as unknown as { default?: OpcuaLib } & OpcuaLib;
   const certs = (await import('node-opcua-certificate-manager')) as unknown as { default?: CertificateManagerLib } & CertificateManagerLib;
   return { lib: lib.default ?? lib, certs: certs.default ?? certs };
-}
-
-/** Resolves when a monitored item (or group) is created on the server; rejects with the server's refusal. */
-function initialized(item: { once(event: 'initialized', f: () => void): unknown; once(event: 'err', f: (m: string) => void): unknown }): Promise<void> {
-  return new Promise((resolve, reject) => {
-    item.once('initialized', () => resolve());
-    item.once('err', (m: string) => reject(new Error(`monitored item: ${m}`)));
-  });
 }
 
 /** An OPC-UA failure of a provider call as the SOVD error the client gets. */
@@ -115,6 +106,7 @@ export class OpcuaPlugin implements MedkitPlugin, IntrospectionProvider, DataPro
   private items!: ItemStore;
   private faults?: OpcuaFaults;
   private conn?: OpcuaConnection;
+  private dataPath?: DataPath;
   private ctx?: PluginContext;
   private libraries?: Promise<{ lib: OpcuaLib; certs: CertificateManagerLib }>;
   /** Why the bridge could not start (library missing, NodeId refused by the library). */
@@ -177,7 +169,19 @@ export class OpcuaPlugin implements MedkitPlugin, IntrospectionProvider, DataPro
     lib.setWarningLogger((...args: unknown[]) => ctx.log.warn(`node-opcua: ${format(...args)}`));
     lib.setErrorLogger((...args: unknown[]) => ctx.log.error(`node-opcua: ${format(...args)}`));
     this.faults = new OpcuaFaults(cfg, { report: (r) => ctx.reportFault(r), clear: (c) => ctx.clearFault(c) }, ctx.log, (s) => lib.resolveNodeId(s).toString());
-    this.conn = new OpcuaConnection(lib, certs, cfg, { onConnected: (live) => this.onConnected(live), onDisconnected: (why) => this.faults?.onDown(why) }, ctx.log);
+    this.dataPath = new DataPath(cfg, lib, ctx.log, () => ctx.ros());
+    if (cfg.poll_interval_requested_ms !== undefined) ctx.log.warn(`poll_interval_ms ${cfg.poll_interval_requested_ms} clamped to ${cfg.poll_interval_ms} (100–60000)`);
+    const onDisconnected = (why: string) => {
+      this.dataPath?.onDisconnected();
+      this.faults?.onDown(why);
+    };
+    // A set-up step that fails after polling started must not leave it reading the abandoned session.
+    const onConnected = (live: LiveSession) =>
+      this.onConnected(live).catch((err: unknown) => {
+        this.dataPath?.onDisconnected();
+        throw err;
+      });
+    this.conn = new OpcuaConnection(lib, certs, cfg, { onConnected, onDisconnected }, ctx.log);
     this.faults.onDown('not connected yet');
     this.conn.start();
   }
@@ -193,6 +197,7 @@ export class OpcuaPlugin implements MedkitPlugin, IntrospectionProvider, DataPro
   async shutdown(): Promise<void> {
     this.stopped = true;
     this.faults?.stop();
+    this.dataPath?.stop();
     await this.conn?.stop();
   }
 
@@ -214,18 +219,8 @@ export class OpcuaPlugin implements MedkitPlugin, IntrospectionProvider, DataPro
       this.faults?.adopt(ours.flatMap((f) => (typeof f.fault_code === 'string' ? [f.fault_code] : [])));
     }
     await this.learnTypes(live.session, items);
-    // Handlers are attached before the items are created: the first notification can arrive in the same
-    // read as the CreateMonitoredItems answer, before an awaited result would return.
-    if (items.length > 0) {
-      const group = lib.ClientMonitoredItemGroup.create(
-        live.subscription,
-        items.map((i) => ({ nodeId: i.node.node_id, attributeId: lib.AttributeIds.Value })),
-        { samplingInterval: cfg.subscription_interval_ms, queueSize: 1, discardOldest: true },
-        lib.TimestampsToReturn.Both,
-      );
-      group.on('changed', (_mi, dv: DataValue, index: number) => this.onDataValue(items[index], dv));
-      await deadline('monitorItems', () => initialized(group));
-    }
+    this.dataPath?.checkTypes(items);
+    await this.dataPath?.onConnected(live, items, (item, dv) => this.onDataValue(item, dv), deadline);
     if (cfg.event_alarms.length > 0) {
       const events = lib.ClientMonitoredItem.create(
         live.subscription,
@@ -269,13 +264,17 @@ export class OpcuaPlugin implements MedkitPlugin, IntrospectionProvider, DataPro
 
   private onDataValue(item: ItemState | undefined, dv: DataValue): void {
     if (!item) return;
+    this.dataPath?.settleVariantType(item, dv);
+    if (item.mismatch) return; // refused: its values feed nothing
     const value = valueToJson(item.type, dv.value?.value);
     this.items.update(
       item.node.data_name,
       { value, status: dv.statusCode.name, sourceTimestamp: dv.sourceTimestamp?.toISOString(), serverTimestamp: dv.serverTimestamp?.toISOString() },
       true,
     );
-    if (dv.statusCode.isGood()) this.faults?.onValue(item.node, value);
+    if (!dv.statusCode.isGood()) return;
+    this.faults?.onValue(item.node, value);
+    this.dataPath?.republish(item, value);
   }
 
   /** Event fields → plain values: NodeIds as strings, LocalizedText as its text. */
@@ -338,11 +337,10 @@ export class OpcuaPlugin implements MedkitPlugin, IntrospectionProvider, DataPro
       security_mode: cfg.security_mode,
       security_policy: cfg.security_policy,
       user_auth_mode: cfg.user_auth_mode,
-      // Values come from monitored items (no polling, so no poll_count).
-      mode: 'subscription',
       node_count: cfg.nodes.length,
       event_alarm_count: cfg.event_alarms.length,
-      error_count: c?.errorCount ?? 0,
+      // mode, poll_count, error_count (connection + polling), server_description, type_mismatches
+      ...(this.dataPath?.status(c?.errorCount ?? 0, this.items.all()) ?? { mode: cfg.prefer_subscriptions ? 'subscription' : 'polling', poll_count: 0, error_count: 0 }),
       ...(this.bridgeError ? { last_error: this.bridgeError } : c?.lastError ? { last_error: c.lastError } : {}),
       ...(c?.connectedAt && this.connected ? { connected_since: new Date(c.connectedAt).toISOString() } : {}),
       ...(!this.connected && c ? { down_since: new Date(c.downSince).toISOString() } : {}),
@@ -365,6 +363,11 @@ export class OpcuaPlugin implements MedkitPlugin, IntrospectionProvider, DataPro
     return item;
   }
 
+  /** A node whose server type does not fit its declaration is refused (docs/opcua.md "Declared data types"). */
+  private refuseMismatch(item: ItemState): void {
+    if (item.mismatch) throw new PluginError('x-medkit-opcua-type-mismatch', `${item.node.data_name}: ${item.mismatch}`, 502, { data_id: item.node.data_name, node_id: item.node.node_id, data_type: item.node.data_type ?? 'int', server_data_type: item.type ?? item.dataTypeId ?? 'unknown' });
+  }
+
   listData(entity: PluginEntityRef): JsonValue {
     return this.items.list((i) => this.ownerOf(i) === entity.id);
   }
@@ -375,6 +378,7 @@ export class OpcuaPlugin implements MedkitPlugin, IntrospectionProvider, DataPro
 
   async readData(entity: PluginEntityRef, name: string): Promise<JsonValue> {
     const item = this.item(entity, name);
+    this.refuseMismatch(item);
     // Before the first notification of a fresh connection: one read with the request deadline.
     if (item.value === undefined && this.connected) {
       try {
@@ -408,6 +412,7 @@ export class OpcuaPlugin implements MedkitPlugin, IntrospectionProvider, DataPro
     const name = node.data_name;
     if (!node.writable) throw new PluginError('x-medkit-opcua-read-only', `'${name}' is read-only (writable is not set in the node map)`, 400, { data_id: name });
     if (!this.connected) throw new PluginError('service-unavailable', `Cannot write '${name}': not connected to the OPC-UA server`, 503, { data_id: name, connected: false });
+    this.refuseMismatch(item);
     if (!item.type) {
       throw new PluginError('invalid-parameter', `'${name}' has DataType ${item.dataTypeId ?? 'unknown'}; writes support Boolean, integers, Float, Double and String`, 400, { data_id: name });
     }

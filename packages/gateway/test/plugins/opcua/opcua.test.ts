@@ -48,6 +48,7 @@ beforeAll(async () => {
       plugins: ['opcua'],
       'plugins.opcua.endpoint_url': plc.endpoint,
       'plugins.opcua.node_map_path': join(dir, 'plc.yaml'),
+      'plugins.opcua.prefer_subscriptions': true, // this file covers the monitored-item data path (polling: data-path.test.ts)
       'plugins.opcua.subscription_interval_ms': 50,
       'plugins.opcua.comms_lost_debounce_ms': 200,
       'plugins.opcua.reconnect.initial_delay_ms': 100,

@@ -10,7 +10,7 @@ const { DataType, VariantArrayType, MessageSecurityMode, SecurityPolicy } = clie
 const { OPCUACertificateManager } = certLib;
 
 type Server = InstanceType<typeof OPCUAServer>;
-type Var = { setValueFromSource(v: { dataType: number; value: unknown }): void; readValue(): { value: { value: unknown } } };
+type Var = { setValueFromSource(v: { dataType: number; arrayType?: number; value: unknown }): void; readValue(): { value: { value: unknown } } };
 type Alarm = { activateAlarm(): void; deactivateAlarm(): void; raiseNewCondition(c: { message: string; severity: number; retain: boolean }): void; setEnabledState(b: boolean): void };
 
 export class PlcServer {
@@ -69,6 +69,13 @@ export class PlcServer {
       Mode: add('Mode', 'Int16', 1, true),
       Counter: add('Counter', 'Int64', [0, 7], true),
       Label: add('Label', 'String', 'line 1', true),
+      // Registers of the value-driven fault modes (status bits, fault enums, 64-bit codes).
+      StatusWord: add('StatusWord', 'UInt16', 0, false),
+      FaultCode: add('FaultCode', 'Int32', 0, false),
+      BigCode: add('BigCode', 'Int64', [0, 0], false),
+      SignedWord: add('SignedWord', 'Int16', 0, false),
+      // An Enumeration DataType (ServerState, ns=0;i=852): not a built-in scalar, Int32 on the wire.
+      Phase: ns.addVariable({ componentOf: plc, browseName: 'Phase', nodeId: 's=Phase', dataType: 'ServerState', minimumSamplingInterval: 50, value: { dataType: DataType.Int32, value: 2 }, ...rw }) as unknown as Var,
     };
     const alarm = ns.instantiateAlarmCondition('AlarmConditionType', {
       componentOf: plc,
@@ -85,6 +92,14 @@ export class PlcServer {
 
   set(name: 'Temperature' | 'Pressure' | 'Setpoint', value: number): void {
     this.vars[name].setValueFromSource({ dataType: DataType.Double, value });
+  }
+
+  /** Sets an integer register; Int64 values exactly (as node-opcua's [high, low] pair). */
+  setRegister(name: 'StatusWord' | 'FaultCode' | 'BigCode' | 'SignedWord', value: number | bigint): void {
+    const type = { StatusWord: DataType.UInt16, FaultCode: DataType.Int32, BigCode: DataType.Int64, SignedWord: DataType.Int16 }[name];
+    if (name !== 'BigCode') return this.vars[name].setValueFromSource({ dataType: type, value: Number(value) });
+    const u = BigInt.asUintN(64, BigInt(value));
+    this.vars[name].setValueFromSource({ dataType: type, arrayType: VariantArrayType.Scalar, value: [Number(u >> 32n), Number(u & 0xffffffffn)] });
   }
 
   get(name: string): unknown {
