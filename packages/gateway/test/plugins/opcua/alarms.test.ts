@@ -205,7 +205,7 @@ describe('opcua condition replay against a server that refuses ConditionRefresh'
     }
   });
 
-  it('read, then auto after a gateway restart: the active alarm is restored from its state variables', async () => {
+  it('read, then auto after a gateway restart and after a reconnection: active alarms are restored from their state variables', async () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'medkit-opcua-replay-'));
     dirs.push(dataDir);
     const first = await gateway(plc, { 'plugins.opcua.condition_replay_strategy': 'read', 'plugins.opcua.require_confirm_for_clear': false }, dataDir);
@@ -233,6 +233,19 @@ describe('opcua condition replay against a server that refuses ConditionRefresh'
       // require_confirm_for_clear false: inactive + acknowledged is enough.
       await eventually(async () => !(await codesOf(api, '/apps/fill_pump')).includes('PLC_PUMP_FAULT'), 'PLC_PUMP_FAULT to clear without confirmation');
       expect(plc.conditionState('PumpAlarm')).toEqual({ acked: true, confirmed: false });
+
+      // The PLC reboots and its alarm is active before the gateway has reconnected: the replay on reconnection reads it.
+      const before = (await api('/components/plc1/x-plc-status')).body.condition_replay.at as string;
+      const port = plc.port;
+      await plc.stop();
+      await eventually(async () => (await api('/components/plc1/x-plc-status')).body.connected === false, 'the connection to drop');
+      plc = await PlcServer.start(port, undefined, { refuseConditionRefresh: true });
+      plc.raise('PumpAlarm', 'Pump 1 overload again', 600); // synchronously after start: before any subscription exists
+      await connected(api);
+      await eventually(async () => (await codesOf(api, '/apps/fill_pump')).includes('PLC_PUMP_FAULT'), 'PLC_PUMP_FAULT from the replay after reconnecting');
+      const again = (await api('/components/plc1/x-plc-status')).body.condition_replay;
+      expect(again).toMatchObject({ strategy: 'auto', used: 'read' });
+      expect(again.at > before).toBe(true);
     } finally {
       await second.close();
     }
