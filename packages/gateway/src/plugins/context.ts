@@ -8,6 +8,7 @@ import { ENTITY_TYPES, type Entity, type EntityType } from '../entities/model.js
 import { TYPE_TO_SEGMENT } from '../entity-scope/index.js';
 import { isValidEntityId } from '../sovd/errors.js';
 import { FAULTS_SERVICE } from '../faults/gateway/service.js';
+import { FAULT_STATUSES } from '../faults/model.js';
 import { LOCKS_SERVICE } from '../locks/feature.js';
 import { parseScopes, scopeOf, type LockableType } from '../locks/model.js';
 import { TRIGGER_CONDITIONS_SERVICE } from '../triggers/feature.js';
@@ -67,7 +68,8 @@ export function createPluginContext(ctx: GatewayContext, host: PluginHost, p: Lo
     listAllFaults() {
       const faults = ctx.services.find(FAULTS_SERVICE);
       if (!faults) return {};
-      return { faults: (faults.views.list({ statuses: [], includeMuted: false, includeClusters: false } as never).items as unknown[]) ?? [] };
+      // Every status (an empty list would match none): callers filter on `x-medkit.status` themselves.
+      return { faults: (faults.views.list({ statuses: FAULT_STATUSES, includeMuted: false, includeClusters: false }).items as unknown[]) ?? [] };
     },
     validateEntityForRoute(req, res, id) {
       if (!isValidEntityId(id)) {

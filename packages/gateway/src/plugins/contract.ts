@@ -267,6 +267,7 @@ export interface PluginContext {
   getChildApps(componentId: string): App[];
   getEntitySnapshot(): IntrospectionInput;
   listEntityFaults(id: string): unknown[];
+  /** Every fault of the fault manager, of any status (REST list items; `x-medkit.status` is the raw status). */
   listAllFaults(): { faults?: unknown[] };
   /** Checks id format, existence and type; sends the SOVD error itself and returns undefined on failure. */
   validateEntityForRoute(req: PluginRequest, res: PluginResponse, id: string): PluginEntityInfo | undefined;

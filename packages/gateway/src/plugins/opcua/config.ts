@@ -26,7 +26,7 @@ export const USER_AUTH_MODES = ['Anonymous', 'UsernamePassword'] as const;
 export const SEVERITIES: readonly PointSeverity[] = ['INFO', 'WARNING', 'ERROR', 'CRITICAL'];
 
 /** Limits on what a node map may declare (hostile or mistaken files stay bounded). */
-export const LIMITS = { nodes: 1000, eventAlarms: 1000, nodeMapBytes: 1 << 20, stringValue: 65_535 } as const;
+export const LIMITS = { nodes: 1000, eventAlarms: 1000, nodeMapBytes: 1 << 20, stringValue: 65_535, autoAlarms: 10_000 } as const;
 
 /** A threshold rule on a numeric or boolean node (faults.md §9.4). */
 export interface NodeAlarm {
@@ -61,9 +61,15 @@ export interface EventAlarmConfig {
   severity_override?: PointSeverity;
   /** Replaces the event's message as the fault description. */
   message?: string;
-  /** true: an inactive alarm is cleared only once acknowledged (until then it only reports PASSED). */
-  require_ack_for_clear: boolean;
+  /** The App (a node-map `entity_id`) or the component reporting the fault; absent: the component. */
+  entity_id?: string;
+  /** true: an inactive, acknowledged alarm is cleared only once also confirmed (docs/opcua.md "State machine"). */
+  require_confirm_for_clear: boolean;
 }
+
+/** How the conditions active before a (re)connection are learned (docs/opcua.md "Replay"). */
+export const CONDITION_REPLAY_STRATEGIES = ['auto', 'method', 'read', 'off'] as const;
+export type ConditionReplayStrategy = (typeof CONDITION_REPLAY_STRATEGIES)[number];
 
 export interface OpcuaConfig extends DataPathConfig {
   endpoint_url: string;
@@ -93,6 +99,13 @@ export interface OpcuaConfig extends DataPathConfig {
   comms_lost_severity: PointSeverity;
   nodes: NodeConfig[];
   event_alarms: EventAlarmConfig[];
+  /** Map every condition of the server to a fault (docs/opcua.md "Zero-config alarms"). */
+  auto_alarms: boolean;
+  /** At most this many auto-mapped conditions; more are ignored and counted. */
+  auto_alarms_max: number;
+  /** Default of `event_alarms[].require_confirm_for_clear`, and the value for auto-mapped conditions. */
+  require_confirm_for_clear: boolean;
+  condition_replay_strategy: ConditionReplayStrategy;
 }
 
 const TOP_KEYS = new Set([
@@ -101,12 +114,13 @@ const TOP_KEYS = new Set([
   'subscription_interval_ms', 'request_timeout_ms', 'connect_timeout_ms', 'reconnect', 'comms_lost_fault_enabled',
   'comms_lost_fault_code', 'comms_lost_debounce_ms', 'comms_lost_severity', 'node_map_path', 'nodes', 'event_alarms',
   'poll_interval_ms', 'prefer_subscriptions',
+  'auto_alarms', 'auto_alarms_max', 'require_confirm_for_clear', 'condition_replay_strategy',
 ]);
 const NODE_MAP_KEYS = new Set(['area_id', 'component_id', 'component_name', 'nodes', 'event_alarms']);
 const NODE_KEYS = new Set(['node_id', 'data_name', 'entity_id', 'display_name', 'unit', 'writable', 'min_value', 'max_value', 'alarm',
   'data_type', 'ros2_topic', 'status_bits', 'fault_enum', 'status_word_width']);
 const ALARM_KEYS = new Set(['fault_code', 'severity', 'threshold', 'above_threshold', 'message']);
-const EVENT_KEYS = new Set(['alarm_source', 'fault_code', 'severity_override', 'message', 'require_ack_for_clear']);
+const EVENT_KEYS = new Set(['alarm_source', 'entity_id', 'fault_code', 'severity_override', 'message', 'require_confirm_for_clear', 'require_ack_for_clear']);
 /** Data names double as the last segment of `…/data/<name>` (a ROS-topic-like token, so triggers accept it). */
 const DATA_NAME = /^[A-Za-z][A-Za-z0-9_]{0,63}$/;
 const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]{0,127}$/;
@@ -269,10 +283,14 @@ function checks(codes: Set<string>): KeyChecks {
   };
 }
 
-function eventAlarm(v: unknown, i: number, codes: Set<string>): EventAlarmConfig {
+function eventAlarm(v: unknown, i: number, codes: Set<string>, requireConfirm: boolean): EventAlarmConfig {
   const at = `event_alarms[${i}]`;
   if (!isMap(v)) throw new OpcuaConfigError(at, 'must be a map {alarm_source, fault_code, …}');
   onlyKeys(v, EVENT_KEYS, at);
+  // Replaced, not aliased: its `false` cleared an inactive alarm at once, which the state machine no longer does.
+  if (v.require_ack_for_clear !== undefined) {
+    throw new OpcuaConfigError(`${at}.require_ack_for_clear`, 'was replaced by require_confirm_for_clear: an inactive alarm is now cleared once acknowledged, and also confirmed unless require_confirm_for_clear is false');
+  }
   const alarm_source = text(v.alarm_source, `${at}.alarm_source`, { max: 4096 })!;
   const problem = parseNodeId(alarm_source);
   if (problem) throw new OpcuaConfigError(`${at}.alarm_source`, problem);
@@ -282,7 +300,8 @@ function eventAlarm(v: unknown, i: number, codes: Set<string>): EventAlarmConfig
     fault_code: faultCode(v.fault_code, `${at}.fault_code`, codes),
     ...(override ? { severity_override: override } : {}),
     message: text(v.message, `${at}.message`, { max: 512, optional: true }),
-    require_ack_for_clear: bool(v.require_ack_for_clear, `${at}.require_ack_for_clear`, false),
+    ...(v.entity_id !== undefined ? { entity_id: entityId(v.entity_id, `${at}.entity_id`) } : {}),
+    require_confirm_for_clear: bool(v.require_confirm_for_clear, `${at}.require_confirm_for_clear`, requireConfirm),
   };
 }
 
@@ -351,8 +370,10 @@ export async function parseOpcuaConfig(raw: Raw, env: NodeJS.ProcessEnv = proces
   const comms_lost_fault_code = faultCode(src.comms_lost_fault_code ?? 'PLC_COMMS_LOST', 'comms_lost_fault_code', codes);
   const names = new Set<string>();
   const nodes = list(src.nodes, 'nodes', LIMITS.nodes).map((n, i) => node(n, i, names, codes));
-  const event_alarms = list(src.event_alarms, 'event_alarms', LIMITS.eventAlarms).map((a, i) => eventAlarm(a, i, codes));
-  if (nodes.length === 0 && event_alarms.length === 0) throw new OpcuaConfigError('nodes', 'no nodes and no event_alarms: nothing to bridge');
+  const require_confirm_for_clear = bool(src.require_confirm_for_clear, 'require_confirm_for_clear', true);
+  const event_alarms = list(src.event_alarms, 'event_alarms', LIMITS.eventAlarms).map((a, i) => eventAlarm(a, i, codes, require_confirm_for_clear));
+  const auto_alarms = bool(src.auto_alarms, 'auto_alarms', false);
+  if (nodes.length === 0 && event_alarms.length === 0 && !auto_alarms) throw new OpcuaConfigError('nodes', 'no nodes, no event_alarms and no auto_alarms: nothing to bridge');
 
   const area_id = entityId(src.area_id, 'area_id');
   const component_id = entityId(src.component_id, 'component_id') ?? 'opcua_plc';
@@ -360,6 +381,13 @@ export async function parseOpcuaConfig(raw: Raw, env: NodeJS.ProcessEnv = proces
   nodes.forEach((n, i) => {
     if (n.entity_id !== undefined && (n.entity_id === component_id || n.entity_id === area_id)) {
       throw new OpcuaConfigError(`nodes[${i}].entity_id`, `'${n.entity_id}' is the ${n.entity_id === component_id ? 'component' : 'area'} id; an entity_id names an App`);
+    }
+  });
+  // An event alarm's entity is one the plugin creates: an App of the node map, or the component.
+  const apps = new Set(nodes.flatMap((n) => (n.entity_id ? [n.entity_id] : [])));
+  event_alarms.forEach((a, i) => {
+    if (a.entity_id !== undefined && a.entity_id !== component_id && !apps.has(a.entity_id)) {
+      throw new OpcuaConfigError(`event_alarms[${i}].entity_id`, `'${a.entity_id}' is not an App of the node map (a nodes[].entity_id) nor the component`);
     }
   });
   return {
@@ -388,5 +416,9 @@ export async function parseOpcuaConfig(raw: Raw, env: NodeJS.ProcessEnv = proces
     nodes,
     event_alarms,
     ...dataPathKeys(src, checks(codes)),
+    auto_alarms,
+    auto_alarms_max: int(src.auto_alarms_max, 'auto_alarms_max', 500, 1, LIMITS.autoAlarms),
+    require_confirm_for_clear,
+    condition_replay_strategy: oneOf(src.condition_replay_strategy, 'condition_replay_strategy', CONDITION_REPLAY_STRATEGIES, 'auto'),
   };
 }

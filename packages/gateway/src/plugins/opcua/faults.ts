@@ -4,25 +4,38 @@
 // reference's "ClearFault on return"), so the fault leaves the active list and stays in history.
 import { EdgeTracker, evaluatePoint, type PointSeverity } from '../../faults/bridges/protocol-point.js';
 import type { PluginFaultReport, PluginLogger } from '../contract.js';
-import type { EventAlarmConfig, NodeConfig, OpcuaConfig } from './config.js';
+import type { NodeConfig, OpcuaConfig } from './config.js';
+import { ConditionMap, conditionEntityIds, type ConditionTarget } from './condition-map.js';
+import { conditionAction, severityOf, stateOf } from './condition-state.js';
 import { numericOf } from './values.js';
 import { registerCodes, registerSignals } from './register-faults.js';
 
-/** The event fields the plugin selects, in this order (Part 9 ConditionType / AlarmConditionType). */
-export const EVENT_FIELDS = ['EventType', 'SourceNode', 'Message', 'Severity', 'ConditionName', 'BranchId', 'ActiveState.Id', 'EnabledState.Id', 'AckedState.Id', 'ConditionId'] as const;
+export { severityOf } from './condition-state.js';
+
+/** The event fields the plugin selects, in this order (Part 9 BaseEventType / ConditionType / AlarmConditionType). */
+export const EVENT_FIELDS = [
+  'EventType', 'SourceNode', 'Message', 'Severity', 'ConditionName', 'BranchId', 'ActiveState.Id', 'EnabledState.Id', 'AckedState.Id', 'ConditionId',
+  'EventId', 'SourceName', 'ConfirmedState.Id', 'ShelvingState.CurrentState.Id',
+] as const;
 export type EventField = (typeof EVENT_FIELDS)[number];
 
-/** One event as the plugin reads it: NodeIds as strings (`ns=1;i=1001`), the rest as plain values. */
+/** One event as the plugin reads it: NodeIds as strings (`ns=1;i=1001`), ByteStrings as hex, the rest as plain values. */
 export type AlarmEvent = Partial<Record<EventField, string | number | boolean | null>>;
 
 const REFRESH_START = 'ns=0;i=2787';
 const REFRESH_END = 'ns=0;i=2788';
-const NULL_NODE = 'ns=0;i=0';
+/** The longest event text used as a fault description. */
+const MAX_MESSAGE = 512;
+/** The longest EventId (bytes) kept; EventIds are 16 bytes on common servers. */
+const MAX_EVENT_ID_BYTES = 1024;
 
-/** OPC-UA event Severity 1–1000 → fault severity (gateway.md §16.1). */
-export function severityOf(severity: unknown): PointSeverity {
-  const n = typeof severity === 'number' ? severity : 0;
-  return n > 800 ? 'CRITICAL' : n > 500 ? 'ERROR' : n > 200 ? 'WARNING' : 'INFO';
+/** An event field or condition variable as a plain value: LocalizedText as its text, ByteString as hex, NodeId as its string. */
+export function plainEventValue(v: unknown): string | number | boolean | null {
+  if (v === null || v === undefined) return null;
+  if (Buffer.isBuffer(v)) return v.length <= MAX_EVENT_ID_BYTES ? v.toString('hex') : null;
+  if (typeof v === 'object' && 'text' in v) return (v as { text: string | null }).text ?? null;
+  if (typeof v === 'object' || typeof v === 'bigint') return String(v);
+  return v as string | number | boolean;
 }
 
 export interface FaultSink {
@@ -34,7 +47,14 @@ export class OpcuaFaults {
   /** Fault codes this mapper has raised and not healed. */
   readonly active = new Set<string>();
   private readonly edges = new EdgeTracker();
-  private readonly alarms: Map<string, EventAlarmConfig>;
+  /** Native conditions → faults (configured and auto-mapped). */
+  readonly conditions: ConditionMap;
+  /** Condition faults that reported PASSED and wait for acknowledgement/confirmation before their clear. */
+  private readonly healed = new Set<string>();
+  /** The reporting entity of each raised code (condition faults may be reported by an App). */
+  private readonly entityOf = new Map<string, string>();
+  /** Codes taken over from an earlier run as (possibly auto-mapped) condition faults. */
+  private readonly adoptedConditions = new Set<string>();
   /** Codes seen during a ConditionRefresh (undefined when no refresh is running). */
   private refreshed?: Set<string>;
   private commsTimer?: NodeJS.Timeout;
@@ -46,20 +66,32 @@ export class OpcuaFaults {
     /** NodeId strings in the library's canonical form (`ns=0;i=…` too). */
     canonical: (nodeId: string) => string,
   ) {
-    this.alarms = new Map(cfg.event_alarms.map((a) => [canonical(a.alarm_source), a]));
+    const reserved = new Set([cfg.comms_lost_fault_code, ...cfg.nodes.flatMap((n) => (n.alarm ? [n.alarm.fault_code] : []))]);
+    this.conditions = new ConditionMap(cfg, canonical, reserved, log);
   }
 
-  private raise(code: string, severity: PointSeverity, description: string): void {
-    if (this.sink.report({ fault_code: code, event: 'FAILED', severity, description, entity_id: this.cfg.component_id })) this.active.add(code);
+  private raise(code: string, severity: PointSeverity, description: string, entity = this.cfg.component_id): void {
+    if (this.sink.report({ fault_code: code, event: 'FAILED', severity, description, entity_id: entity })) {
+      this.active.add(code);
+      this.healed.delete(code);
+      this.entityOf.set(code, entity);
+    }
   }
 
   /** PASSED, then ClearFault unless `clear` is false (an alarm still waiting for its acknowledgement). */
   private heal(code: string, clear = true): void {
     if (!this.active.has(code)) return; // never a clear for a code this plugin did not raise
-    this.sink.report({ fault_code: code, event: 'PASSED', entity_id: this.cfg.component_id });
-    if (!clear) return;
+    const entity = this.entityOf.get(code) ?? this.cfg.component_id;
+    if (!this.healed.has(code)) this.sink.report({ fault_code: code, event: 'PASSED', entity_id: entity });
+    if (!clear) {
+      this.healed.add(code);
+      return;
+    }
     this.sink.clear(code);
     this.active.delete(code);
+    this.healed.delete(code);
+    this.entityOf.delete(code);
+    this.adoptedConditions.delete(code);
   }
 
   /**
@@ -67,17 +99,23 @@ export class OpcuaFaults {
    * them across restarts), so a value back to normal, an alarm absent from the ConditionRefresh, or the
    * reconnection heals them instead of leaving them confirmed forever.
    */
-  adopt(activeCodes: readonly string[]): void {
+  adopt(active: readonly { code: string; entity: string }[]): void {
     const thresholds = new Map(
       this.cfg.nodes.flatMap((n) => [
         ...(n.alarm ? [[n.alarm.fault_code, n.alarm] as const] : []),
         ...(n.register_faults ? registerCodes(n.register_faults).map((r) => [r.fault_code, r] as const) : []),
       ]),
     );
-    const known = new Set([...thresholds.keys(), ...[...this.alarms.values()].map((a) => a.fault_code), this.cfg.comms_lost_fault_code]);
-    for (const code of activeCodes) {
-      if (!known.has(code) || this.active.has(code)) continue;
+    const known = new Set([...thresholds.keys(), this.cfg.comms_lost_fault_code]);
+    // With auto_alarms, every other code of a condition-reporting entity may be an auto-mapped condition:
+    // held until the replay (or the ConditionRefresh bracket) says what it is now.
+    const conditionEntities = this.cfg.auto_alarms ? conditionEntityIds(this.cfg) : new Set<string>();
+    for (const { code, entity } of active) {
+      if (this.active.has(code)) continue;
+      if (!known.has(code) && !this.conditions.has(code) && !conditionEntities.has(entity)) continue;
       this.active.add(code);
+      this.entityOf.set(code, entity);
+      if (!known.has(code)) this.adoptedConditions.add(code);
       const t = thresholds.get(code);
       if (t) this.edges.update([{ fault_code: code, active: true, severity: t.severity, message: code }]);
     }
@@ -108,25 +146,50 @@ export class OpcuaFaults {
       return;
     }
     if (e.EventType === REFRESH_END) {
-      // Alarms that were active before a reconnect and are not active any more are not in the refresh.
+      // Conditions no longer retained (inactive, acknowledged and confirmed, or gone) are not in the refresh.
       const seen = this.refreshed;
       this.refreshed = undefined;
-      if (seen) for (const a of this.alarms.values()) if (!seen.has(a.fault_code)) this.heal(a.fault_code);
+      if (seen) for (const code of [...this.active]) if (this.isConditionFault(code) && !seen.has(code)) this.heal(code);
       return;
     }
-    if (!e.ConditionId || e.ConditionId === NULL_NODE) return; // not a condition
-    if (e.BranchId && e.BranchId !== NULL_NODE) return; // a previous state kept for acknowledgement: history only
-    const alarm = this.alarms.get(String(e.ConditionId)) ?? (e.SourceNode ? this.alarms.get(String(e.SourceNode)) : undefined);
-    if (!alarm) return;
-    const code = alarm.fault_code;
-    if (e['EnabledState.Id'] === false) return this.heal(code);
-    if (e['ActiveState.Id'] === true) {
-      this.refreshed?.add(code);
-      const text = alarm.message ?? (typeof e.Message === 'string' && e.Message ? e.Message : String(e.ConditionName ?? code));
-      this.raise(code, alarm.severity_override ?? severityOf(e.Severity), text);
-      return;
+    this.onConditionState(e);
+  }
+
+  /** A code fed by native conditions (configured, auto-mapped, or adopted as such). */
+  private isConditionFault(code: string): boolean {
+    return this.conditions.has(code) || this.adoptedConditions.has(code);
+  }
+
+  /**
+   * One condition state (an event, or a read-based replay) through the state machine of gateway.md §16.1.
+   * Returns the fault it concerns, if any.
+   */
+  onConditionState(e: AlarmEvent): ConditionTarget | undefined {
+    const state = stateOf(e);
+    const action = conditionAction(state, true);
+    if (action === 'ignore' || action === 'history') return undefined; // a branch is an earlier state kept for acknowledgement
+    const target = this.conditions.resolve(e);
+    if (!target) return undefined;
+    this.conditions.remember(target, e);
+    const code = target.fault_code;
+    this.refreshed?.add(code);
+    switch (conditionAction(state, target.require_confirm_for_clear)) {
+      case 'raise': {
+        if (this.active.has(code) && !this.healed.has(code)) return target; // still active: one FAILED per activation
+        const message = typeof e.Message === 'string' && e.Message ? e.Message.slice(0, MAX_MESSAGE) : undefined;
+        const name = typeof e.ConditionName === 'string' && e.ConditionName ? e.ConditionName.slice(0, MAX_MESSAGE) : code;
+        this.raise(code, target.severity_override ?? severityOf(e.Severity), target.message ?? message ?? name, target.entity_id);
+        return target;
+      }
+      case 'heal':
+        this.heal(code, false);
+        return target;
+      case 'clear':
+        this.heal(code);
+        return target;
+      default:
+        return target;
     }
-    if (e['ActiveState.Id'] === false) this.heal(code, !alarm.require_ack_for_clear || e['AckedState.Id'] === true);
   }
 
   /** The connection is down: the comms-lost fault after its debounce. */

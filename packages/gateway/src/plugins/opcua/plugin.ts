@@ -21,7 +21,10 @@ import type {
 import { PluginError } from '../contract.js';
 import { LIMITS, OpcuaConfigError, parseOpcuaConfig, type OpcuaConfig } from './config.js';
 import { NotConnectedError, OpcuaConnection, type CertificateManagerLib, type LiveSession, type OpcuaLib } from './connection.js';
-import { EVENT_FIELDS, OpcuaFaults, type AlarmEvent } from './faults.js';
+import { EVENT_FIELDS, OpcuaFaults, plainEventValue, type AlarmEvent } from './faults.js';
+import { conditionOperationItems, isConditionOperation, runConditionOperation, type ConditionCaller } from './condition-operations.js';
+import { conditionEntityIds } from './condition-map.js';
+import { replayConditions, sessionReplayPort, type ReplayOutcome } from './condition-replay.js';
 import { ItemStore, type ItemState } from './items.js';
 import { builtinOf, jsonToValue, ValueTypeError, valueToJson, withinRange } from './values.js';
 import { DataPath, initialized, READ_CHUNK } from './data-path.js';
@@ -114,6 +117,8 @@ export class OpcuaPlugin implements MedkitPlugin, IntrospectionProvider, DataPro
   private stopped = false;
   /** Faults left active by an earlier run were taken over (once, at the first connection). */
   private adopted = false;
+  /** How the conditions were last replayed after subscribing. */
+  private replay?: ReplayOutcome;
 
   name(): string {
     return 'opcua';
@@ -214,14 +219,20 @@ export class OpcuaPlugin implements MedkitPlugin, IntrospectionProvider, DataPro
     if (!this.adopted && this.ctx) {
       this.adopted = true;
       // All active faults, not the entity's list: the component may not be discovered yet.
-      const listed = (this.ctx.listAllFaults().faults ?? []) as { fault_code?: unknown; reporting_sources?: unknown }[];
-      const ours = listed.filter((f) => Array.isArray(f?.reporting_sources) && f.reporting_sources.includes(cfg.component_id));
-      this.faults?.adopt(ours.flatMap((f) => (typeof f.fault_code === 'string' ? [f.fault_code] : [])));
+      const listed = (this.ctx.listAllFaults().faults ?? []) as { fault_code?: unknown; reporting_sources?: unknown; 'x-medkit'?: { status?: unknown } }[];
+      // Reported by one of this plugin's entities (the component, or an App for an event alarm's entity_id).
+      this.faults?.adopt(
+        listed.flatMap((f) => {
+          const entity = Array.isArray(f?.reporting_sources) ? f.reporting_sources.find((s): s is string => typeof s === 'string' && this.bridges(s)) : undefined;
+          const open = f['x-medkit']?.status === 'CONFIRMED' || f['x-medkit']?.status === 'PREFAILED';
+          return typeof f.fault_code === 'string' && entity && open ? [{ code: f.fault_code, entity }] : [];
+        }),
+      );
     }
     await this.learnTypes(live.session, items);
     this.dataPath?.checkTypes(items);
     await this.dataPath?.onConnected(live, items, (item, dv) => this.onDataValue(item, dv), deadline);
-    if (cfg.event_alarms.length > 0) {
+    if (cfg.event_alarms.length > 0 || cfg.auto_alarms) {
       const events = lib.ClientMonitoredItem.create(
         live.subscription,
         { nodeId: lib.resolveNodeId('i=2253'), attributeId: lib.AttributeIds.EventNotifier },
@@ -230,12 +241,11 @@ export class OpcuaPlugin implements MedkitPlugin, IntrospectionProvider, DataPro
       );
       events.on('changed', (fields: unknown) => this.faults?.onEvent(this.eventOf(fields as Variant[])));
       await deadline('monitorEvents', () => initialized(events));
-      // The alarms active right now (also after a reconnect) are replayed between RefreshStart and RefreshEnd.
-      try {
-        const status = await deadline('ConditionRefresh', () => lib.callConditionRefresh(live.session, live.subscription.subscriptionId));
-        if (status.isNotGood()) this.ctx?.log.warn(`ConditionRefresh answered ${status.name}: alarms active before now are not known`);
-      } catch (err) {
-        this.ctx?.log.warn(`ConditionRefresh failed: ${(err as Error).message}`);
+      // The conditions active right now (also after a reconnect): ConditionRefresh and/or a read of their state.
+      const faults = this.faults;
+      if (faults && this.ctx) {
+        const port = sessionReplayPort(lib, live.session, live.subscription.subscriptionId, deadline);
+        this.replay = await replayConditions(cfg.condition_replay_strategy, port, () => faults.conditions.conditionNodes().map((c) => c.nodeId), (e) => faults.onConditionState(e), this.ctx.log);
       }
     }
     this.faults?.onUp();
@@ -277,15 +287,11 @@ export class OpcuaPlugin implements MedkitPlugin, IntrospectionProvider, DataPro
     this.dataPath?.republish(item, value);
   }
 
-  /** Event fields → plain values: NodeIds as strings, LocalizedText as its text. */
+  /** Event fields → plain values: NodeIds as strings, LocalizedText as its text, ByteStrings as hex. */
   private eventOf(fields: Variant[]): AlarmEvent {
     const out: AlarmEvent = {};
     EVENT_FIELDS.forEach((name, i) => {
-      const v = fields[i]?.value as unknown;
-      if (v === null || v === undefined) out[name] = null;
-      else if (typeof v === 'object' && 'text' in (v as object)) out[name] = (v as { text: string | null }).text ?? null;
-      else if (typeof v === 'object') out[name] = String(v);
-      else out[name] = v as string | number | boolean;
+      out[name] = plainEventValue(fields[i]?.value);
     });
     return out;
   }
@@ -346,6 +352,9 @@ export class OpcuaPlugin implements MedkitPlugin, IntrospectionProvider, DataPro
       ...(!this.connected && c ? { down_since: new Date(c.downSince).toISOString() } : {}),
       active_faults: [...(this.faults?.active ?? [])],
       active_alarms: [...(this.faults?.active ?? [])],
+      auto_alarms: cfg.auto_alarms,
+      ...(cfg.auto_alarms ? { auto_alarm_count: this.faults?.conditions.all().filter((t) => t.auto).length ?? 0, auto_alarms_overflow: this.faults?.conditions.overflow ?? 0 } : {}),
+      ...(this.replay ? { condition_replay: this.replay } : {}),
     };
   }
 
@@ -456,17 +465,40 @@ export class OpcuaPlugin implements MedkitPlugin, IntrospectionProvider, DataPro
     return this.items.all().filter((i) => i.node.writable && this.ownerOf(i) === entityId);
   }
 
+  /** Entities reporting native-condition faults also have `acknowledge_fault` and `confirm_fault`. */
+  private hasConditions(entityId: string): boolean {
+    return conditionEntityIds(this.cfg).has(entityId);
+  }
+
   listOperations(entity: PluginEntityRef): JsonValue {
-    return { items: this.writableOf(entity.id).map((i) => setOperation(i)) };
+    return { items: [...this.writableOf(entity.id).map((i) => setOperation(i)), ...(this.hasConditions(entity.id) ? conditionOperationItems() : [])] } as JsonValue;
   }
 
   hasOperations(entity: PluginEntityRef): boolean {
-    return this.writableOf(entity.id).length > 0;
+    return this.writableOf(entity.id).length > 0 || this.hasConditions(entity.id);
   }
 
+  /** One dispatch for every operation of the plugin: the condition operations, else `set_<data_name>`. */
   async executeOperation(entity: PluginEntityRef, name: string, parameters: JsonValue): Promise<JsonValue> {
+    if (isConditionOperation(name) && this.hasConditions(entity.id)) {
+      if (!this.faults) throw new PluginError('service-unavailable', `${name}: the OPC-UA bridge is not started`, 503);
+      return { parameters: { ...(await runConditionOperation(this.faults.conditions, this.conditionCaller, entity.id, name, parameters)) } };
+    }
     return { parameters: await this.runSet(entity.id, name, parameters) };
   }
+
+  /** Acknowledge / Confirm on the live session, with the request deadline (503 when not connected). */
+  private readonly conditionCaller: ConditionCaller = {
+    call: async (method, conditionId, eventId, comment) => {
+      try {
+        if (!this.conn) throw new NotConnectedError();
+        const status = await this.conn.call(method, (s) => (method === 'Acknowledge' ? s.acknowledgeCondition(this.lib.resolveNodeId(conditionId), eventId, comment) : s.confirmCondition(conditionId, eventId, comment)));
+        return status.name;
+      } catch (err) {
+        throw remoteFailure(err, `${method} of condition ${conditionId}`);
+      }
+    },
+  };
 
   /** Runs `set_<data_name>` with `{value}` on an entity's item; read-only items are refused (400), unknown names 404. */
   async runSet(entityId: string, operation: string, parameters: unknown): Promise<SetResult> {

@@ -16,7 +16,7 @@ async function mapper(extra: Record<string, unknown> = {}) {
       nodes: [{ node_id: 'ns=1;s=P', data_name: 'pressure', alarm: { fault_code: 'OVERPRESSURE', threshold: 5 } }],
       event_alarms: [
         { alarm_source: 'ns=1;s=Hot', fault_code: 'HOT' },
-        { alarm_source: 'ns=1;s=Pump', fault_code: 'PUMP', require_ack_for_clear: true, severity_override: 'WARNING' },
+        { alarm_source: 'ns=1;s=Pump', fault_code: 'PUMP', severity_override: 'WARNING' },
       ],
       ...extra,
     },
@@ -37,7 +37,7 @@ const ev = (condition: string, active: boolean, extra: AlarmEvent = {}): AlarmEv
   BranchId: 'ns=0;i=0',
   'EnabledState.Id': true,
   'ActiveState.Id': active,
-  'AckedState.Id': false,
+  'AckedState.Id': active ? false : true,
   Severity: 700,
   Message: 'too hot',
   ...extra,
@@ -71,9 +71,9 @@ describe('opcua fault mapping', () => {
     f.onEvent(ev('ns=1;s=Hot', true));
     f.onEvent(ev('ns=1;s=Hot', true, { 'EnabledState.Id': false }));
     f.onEvent(ev('ns=1;s=Pump', true, { Severity: 900 }));
-    f.onEvent(ev('ns=1;s=Pump', false));
+    f.onEvent(ev('ns=1;s=Pump', false, { 'AckedState.Id': false }));
     f.onEvent(ev('ns=1;s=Pump', false, { 'AckedState.Id': true }));
-    expect(log).toEqual(['FAILED HOT ERROR plc too hot', 'PASSED HOT', 'CLEAR HOT', 'FAILED PUMP WARNING plc too hot', 'PASSED PUMP', 'PASSED PUMP', 'CLEAR PUMP']);
+    expect(log).toEqual(['FAILED HOT ERROR plc too hot', 'PASSED HOT', 'CLEAR HOT', 'FAILED PUMP WARNING plc too hot', 'PASSED PUMP', 'CLEAR PUMP']);
   });
 
   it('after a ConditionRefresh heals raised alarms the refresh no longer reports', async () => {
@@ -84,7 +84,7 @@ describe('opcua fault mapping', () => {
     f.onEvent({ EventType: 'ns=0;i=2787', ConditionId: null });
     f.onEvent(ev('ns=1;s=Pump', true));
     f.onEvent({ EventType: 'ns=0;i=2788', ConditionId: null });
-    expect(log).toEqual(['FAILED PUMP WARNING plc too hot', 'PASSED HOT', 'CLEAR HOT']);
+    expect(log).toEqual(['PASSED HOT', 'CLEAR HOT']); // PUMP is still active: no second FAILED
   });
 
   it('edge-triggers threshold rules; undecidable values keep the state', async () => {
@@ -97,7 +97,7 @@ describe('opcua fault mapping', () => {
   it('takes over its faults left active by an earlier run and heals them', async () => {
     const { f, log } = await mapper();
     const node = (await parseOpcuaConfig({ endpoint_url: 'opc.tcp://h:1', nodes: [{ node_id: 'i=1', data_name: 'pressure', alarm: { fault_code: 'OVERPRESSURE', threshold: 5 } }] }, {})).nodes[0];
-    f.adopt(['OVERPRESSURE', 'HOT', 'PLC_COMMS_LOST', 'SOMEONE_ELSES']);
+    f.adopt(['OVERPRESSURE', 'HOT', 'PLC_COMMS_LOST', 'SOMEONE_ELSES'].map((code) => ({ code, entity: 'plc' })));
     f.onValue(node, 3);
     f.onEvent({ EventType: 'ns=0;i=2787', ConditionId: null });
     f.onEvent({ EventType: 'ns=0;i=2788', ConditionId: null });

@@ -214,7 +214,7 @@ describe('opcua plugin against a real OPC-UA server', () => {
     expect(ops.status).toBe(200);
     expect(ops.body.items.map((i: { id: string }) => i.id)).toEqual(['set_pump_speed']);
     expect((await api('/apps/tank_process/operations')).body.items ?? []).toEqual([]); // read-only items only
-    expect((await api('/components/plc1/operations')).body.items.map((i: { id: string }) => i.id)).toEqual(['set_setpoint', 'set_mode', 'set_counter', 'set_label']);
+    expect((await api('/components/plc1/operations')).body.items.map((i: { id: string }) => i.id)).toEqual(['set_setpoint', 'set_mode', 'set_counter', 'set_label', 'acknowledge_fault', 'confirm_fault']);
 
     const run = (body: unknown, client = 'alice', op = 'set_pump_speed') =>
       api(`/apps/fill_pump/operations/${op}/executions`, { method: 'POST', headers: { 'X-Client-Id': client }, json: body });

@@ -6,12 +6,26 @@ import clientLib from 'node-opcua-client';
 import certLib from 'node-opcua-certificate-manager';
 
 const { OPCUAServer } = serverLib;
-const { DataType, VariantArrayType, MessageSecurityMode, SecurityPolicy } = clientLib;
+const { DataType, VariantArrayType, MessageSecurityMode, SecurityPolicy, StatusCodes } = clientLib;
 const { OPCUACertificateManager } = certLib;
 
 type Server = InstanceType<typeof OPCUAServer>;
 type Var = { setValueFromSource(v: { dataType: number; arrayType?: number; value: unknown }): void; readValue(): { value: { value: unknown } } };
-type Alarm = { activateAlarm(): void; deactivateAlarm(): void; raiseNewCondition(c: { message: string; severity: number; retain: boolean }): void; setEnabledState(b: boolean): void };
+type Branch = { getAckedState(): boolean; getConfirmedState(): boolean; setConfirmedState(b: boolean): void };
+type Alarm = {
+  activateAlarm(): void;
+  deactivateAlarm(): void;
+  raiseNewCondition(c: { message: string; severity: number; retain: boolean }): void;
+  setEnabledState(b: boolean): void;
+  currentBranch(): Branch;
+  acknowledgeAndAutoConfirmBranch(b: Branch, comment: string): void;
+};
+/** The alarms besides HighTempAlarm: PumpAlarm (with ConfirmedState and Confirm), DoorAlarm (for auto_alarms). */
+export type ExtraAlarm = 'PumpAlarm' | 'DoorAlarm';
+/** Options of a test server: `refuseConditionRefresh` answers ConditionRefresh with BadNotSupported. */
+export interface PlcOptions {
+  refuseConditionRefresh?: boolean;
+}
 
 export class PlcServer {
   private constructor(
@@ -19,6 +33,7 @@ export class PlcServer {
     readonly port: number,
     private readonly vars: Record<string, Var>,
     private readonly alarm: Alarm,
+    private readonly extra: Record<ExtraAlarm, Alarm>,
   ) {}
 
   get endpoint(): string {
@@ -29,7 +44,7 @@ export class PlcServer {
    * `secure`: only SignAndEncrypt / Basic256Sha256 with a user and password (any client certificate is
    * accepted; its PKI lives in `secure.pkiDir`).
    */
-  static async start(port = 0, secure?: { user: string; password: string; pkiDir: string }): Promise<PlcServer> {
+  static async start(port = 0, secure?: { user: string; password: string; pkiDir: string }, options: PlcOptions = {}): Promise<PlcServer> {
     const server = new OPCUAServer({
       port,
       hostname: '127.0.0.1',
@@ -86,8 +101,28 @@ export class PlcServer {
       conditionName: 'HighTemp',
     } as never) as unknown as Alarm;
     alarm.setEnabledState(true);
+    const extraAlarm = (name: ExtraAlarm, conditionName: string, optionals: string[]) => {
+      const a = ns.instantiateAlarmCondition('AlarmConditionType', {
+        componentOf: plc,
+        conditionSource: plc,
+        inputNode: vars.Pressure as never,
+        browseName: name,
+        nodeId: `s=${name}`,
+        conditionName,
+        optionals,
+      } as never) as unknown as Alarm;
+      a.setEnabledState(true);
+      if (optionals.includes('ConfirmedState')) a.currentBranch().setConfirmedState(true);
+      return a;
+    };
+    const extra = { PumpAlarm: extraAlarm('PumpAlarm', 'PumpFault', ['ConfirmedState', 'Confirm']), DoorAlarm: extraAlarm('DoorAlarm', 'Door open', []) };
+    if (options.refuseConditionRefresh) {
+      // A server without ConditionRefresh support (some PLC runtimes): the method answers BadNotSupported.
+      const refresh = as.findNode('i=3875') as unknown as { bindMethod(f: (a: unknown, c: unknown, cb: (e: null, r: { statusCode: unknown }) => void) => void): void };
+      refresh.bindMethod((_args, _ctx, cb) => cb(null, { statusCode: StatusCodes.BadNotSupported }));
+    }
     await server.start();
-    return new PlcServer(server, server.endpoints[0].port, vars, alarm);
+    return new PlcServer(server, server.endpoints[0].port, vars, alarm, extra);
   }
 
   set(name: 'Temperature' | 'Pressure' | 'Setpoint', value: number): void {
@@ -111,9 +146,31 @@ export class PlcServer {
     this.alarm.raiseNewCondition({ message, severity, retain: true });
   }
 
+  /** The alarm goes inactive and an operator acknowledges it at the PLC (an inactive, unacknowledged alarm stays confirmed). */
   clearAlarm(): void {
     this.alarm.deactivateAlarm();
-    this.alarm.raiseNewCondition({ message: 'back to normal', severity: 100, retain: false });
+    this.alarm.raiseNewCondition({ message: 'back to normal', severity: 100, retain: true });
+    this.alarm.acknowledgeAndAutoConfirmBranch(this.alarm.currentBranch(), 'acknowledged at the PLC');
+  }
+
+  /** Activates one of the other alarms (unacknowledged, retained). */
+  raise(name: ExtraAlarm, message: string, severity: number): void {
+    const a = this.extra[name];
+    a.activateAlarm();
+    a.raiseNewCondition({ message, severity, retain: true });
+  }
+
+  /** The alarm goes inactive; it stays retained until acknowledged (and confirmed). */
+  deactivate(name: ExtraAlarm): void {
+    const a = this.extra[name];
+    a.deactivateAlarm();
+    a.raiseNewCondition({ message: 'back to normal', severity: 100, retain: true });
+  }
+
+  /** AckedState / ConfirmedState of an alarm's current branch, as the server holds them. */
+  conditionState(name: ExtraAlarm): { acked: boolean; confirmed: boolean } {
+    const b = this.extra[name].currentBranch();
+    return { acked: b.getAckedState(), confirmed: b.getConfirmedState() };
   }
 
   async stop(): Promise<void> {

@@ -197,7 +197,7 @@ describe('register values and signals', () => {
     expect(log).toEqual(['FAILED JAM', 'PASSED JAM', 'CLEAR JAM', 'FAILED NEG', 'PASSED NEG', 'CLEAR NEG', 'FAILED MAX64', 'PASSED MAX64', 'CLEAR MAX64']);
     // Taken over from an earlier run and healed by the first value.
     log.length = 0;
-    f.adopt(['JAM', 'OVERLOAD']);
+    f.adopt([{ code: 'JAM', entity: 'plc' }, { code: 'OVERLOAD', entity: 'plc' }]);
     f.onValue(code, 0);
     f.onValue(word, 0);
     expect(log).toEqual(['PASSED JAM', 'CLEAR JAM', 'PASSED OVERLOAD', 'CLEAR OVERLOAD']);
