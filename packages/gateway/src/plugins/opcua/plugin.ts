@@ -25,6 +25,7 @@ import { ItemStore, type ItemState } from './items.js';
 import { builtinOf, jsonToValue, ValueTypeError, valueToJson, withinRange } from './values.js';
 import { PluginTimeoutError, withDeadline } from '../guard.js';
 import { plcRoutes } from './routes.js';
+import { ServerDiscovery } from './server-discovery.js';
 
 /** Reads per request when learning the nodes' DataTypes (below common server operation limits). */
 const READ_CHUNK = 500;
@@ -122,6 +123,8 @@ export class OpcuaPlugin implements MedkitPlugin, IntrospectionProvider, DataPro
   private stopped = false;
   /** Faults left active by an earlier run were taken over (once, at the first connection). */
   private adopted = false;
+  /** Nameplate and auto_browse (server-discovery.ts). */
+  private discovery?: ServerDiscovery;
 
   name(): string {
     return 'opcua';
@@ -177,6 +180,13 @@ export class OpcuaPlugin implements MedkitPlugin, IntrospectionProvider, DataPro
     lib.setWarningLogger((...args: unknown[]) => ctx.log.warn(`node-opcua: ${format(...args)}`));
     lib.setErrorLogger((...args: unknown[]) => ctx.log.error(`node-opcua: ${format(...args)}`));
     this.faults = new OpcuaFaults(cfg, { report: (r) => ctx.reportFault(r), clear: (c) => ctx.clearFault(c) }, ctx.log, (s) => lib.resolveNodeId(s).toString());
+    this.discovery = new ServerDiscovery(lib, cfg, (what, fn) => this.withRequestDeadline(what, fn), ctx.log, {
+      addNodes: (nodes) => {
+        this.items.add(nodes);
+        if (this.writableOf(cfg.component_id).length > 0) ctx.registerEntityCapability(cfg.component_id, 'x-plc-operations');
+      },
+      changed: () => void ctx.notifyEntitiesChanged({ component_id: cfg.component_id }).catch((err: Error) => ctx.log.warn(`re-discovery failed: ${err.message}`)),
+    });
     this.conn = new OpcuaConnection(lib, certs, cfg, { onConnected: (live) => this.onConnected(live), onDisconnected: (why) => this.faults?.onDown(why) }, ctx.log);
     this.faults.onDown('not connected yet');
     this.conn.start();
@@ -205,6 +215,7 @@ export class OpcuaPlugin implements MedkitPlugin, IntrospectionProvider, DataPro
   private async onConnected(live: LiveSession): Promise<void> {
     const { lib, cfg } = this;
     const deadline = <T>(what: string, fn: () => Promise<T>) => this.withRequestDeadline(what, fn);
+    await this.discovery?.onConnected(live.session);
     const items = this.items.all();
     if (!this.adopted && this.ctx) {
       this.adopted = true;
@@ -310,6 +321,7 @@ export class OpcuaPlugin implements MedkitPlugin, IntrospectionProvider, DataPro
             external: true,
             tags: ['opcua'],
             ...(cfg.area_id ? { area: cfg.area_id } : {}),
+            ...(this.discovery?.nameplate ? { identity: this.discovery.nameplate } : {}),
           },
         ],
       },
@@ -348,6 +360,7 @@ export class OpcuaPlugin implements MedkitPlugin, IntrospectionProvider, DataPro
       ...(!this.connected && c ? { down_since: new Date(c.downSince).toISOString() } : {}),
       active_faults: [...(this.faults?.active ?? [])],
       active_alarms: [...(this.faults?.active ?? [])],
+      ...this.discovery?.status(c),
     };
   }
 

@@ -13,6 +13,19 @@ type Server = InstanceType<typeof OPCUAServer>;
 type Var = { setValueFromSource(v: { dataType: number; value: unknown }): void; readValue(): { value: { value: unknown } } };
 type Alarm = { activateAlarm(): void; deactivateAlarm(): void; raiseNewCondition(c: { message: string; severity: number; retain: boolean }): void; setEnabledState(b: boolean): void };
 
+/** Additions for the identity / X509 / discovery tests (all optional). */
+export interface PlcExtras {
+  /** Server_ServerStatus_BuildInfo values. */
+  buildInfo?: { productName?: string; productUri?: string; manufacturerName?: string; softwareVersion?: string; buildNumber?: string; buildDate?: Date };
+  /**
+   * A DI-like nameplate: Objects/DeviceSet/<device> with these properties (standard DI browse names such as
+   * Manufacturer, Model, SerialNumber, SoftwareRevision; Manufacturer and Model as LocalizedText).
+   */
+  device?: { name: string; properties: Record<string, string> };
+  /** X509 user tokens are checked against this PKI (trust a user by putting its certificate in trusted/certs). */
+  userPkiDir?: string;
+}
+
 export class PlcServer {
   private constructor(
     private readonly server: Server,
@@ -29,12 +42,14 @@ export class PlcServer {
    * `secure`: only SignAndEncrypt / Basic256Sha256 with a user and password (any client certificate is
    * accepted; its PKI lives in `secure.pkiDir`).
    */
-  static async start(port = 0, secure?: { user: string; password: string; pkiDir: string }): Promise<PlcServer> {
+  static async start(port = 0, secure?: { user: string; password: string; pkiDir: string }, extras: PlcExtras = {}): Promise<PlcServer> {
     const server = new OPCUAServer({
       port,
       hostname: '127.0.0.1',
       alternateHostname: [],
       serverInfo: { applicationUri: 'urn:medkit:test-plc' },
+      ...(extras.buildInfo ? { buildInfo: extras.buildInfo } : {}),
+      ...(extras.userPkiDir ? { userCertificateManager: new OPCUACertificateManager({ rootFolder: extras.userPkiDir, automaticallyAcceptUnknownCertificate: false }) } : {}),
       ...(secure
         ? {
             securityModes: [MessageSecurityMode.SignAndEncrypt],
@@ -79,8 +94,27 @@ export class PlcServer {
       conditionName: 'HighTemp',
     } as never) as unknown as Alarm;
     alarm.setEnabledState(true);
+    if (extras.device) {
+      const deviceSet = ns.addObject({ organizedBy: as.rootFolder.objects, browseName: 'DeviceSet', nodeId: 's=DeviceSet' });
+      const device = ns.addObject({ componentOf: deviceSet, browseName: extras.device.name, nodeId: `s=Device.${extras.device.name}` });
+      for (const [name, text] of Object.entries(extras.device.properties)) {
+        const localized = name === 'Manufacturer' || name === 'Model';
+        ns.addVariable({
+          propertyOf: device,
+          browseName: name,
+          nodeId: `s=Device.${extras.device.name}.${name}`,
+          dataType: localized ? 'LocalizedText' : 'String',
+          value: localized ? { dataType: DataType.LocalizedText, value: { text } } : { dataType: DataType.String, value: text },
+        });
+      }
+    }
     await server.start();
     return new PlcServer(server, server.endpoints[0].port, vars, alarm);
+  }
+
+  /** The server's application certificate (DER), for a client's trust list. */
+  certificate(): Buffer {
+    return this.server.getCertificate();
   }
 
   set(name: 'Temperature' | 'Pressure' | 'Setpoint', value: number): void {
