@@ -22,6 +22,8 @@ export interface PlcExtras {
    * Manufacturer, Model, SerialNumber, SoftwareRevision; Manufacturer and Model as LocalizedText).
    */
   device?: { name: string; properties: Record<string, string> };
+  /** A folder under Objects with read-only Double variables (odd browse names) and one Double array variable. */
+  folder?: { name: string; variables: string[]; array: string };
   /** X509 user tokens are checked against this PKI (trust a user by putting its certificate in trusted/certs). */
   userPkiDir?: string;
 }
@@ -107,6 +109,13 @@ export class PlcServer {
           value: localized ? { dataType: DataType.LocalizedText, value: { text } } : { dataType: DataType.String, value: text },
         });
       }
+    }
+    if (extras.folder) {
+      const folder = ns.addFolder(as.rootFolder.objects, { browseName: extras.folder.name, nodeId: `s=Folder.${extras.folder.name}` });
+      extras.folder.variables.forEach((name, i) =>
+        ns.addVariable({ componentOf: folder, browseName: name, nodeId: `s=Folder.${i}`, dataType: 'Double', value: { dataType: DataType.Double, value: i } }),
+      );
+      ns.addVariable({ componentOf: folder, browseName: extras.folder.array, nodeId: 's=Folder.array', dataType: 'Double', valueRank: 1, arrayDimensions: [3], value: { dataType: DataType.Double, arrayType: VariantArrayType.Array, value: [1, 2, 3] } });
     }
     await server.start();
     return new PlcServer(server, server.endpoints[0].port, vars, alarm);
