@@ -94,6 +94,7 @@ describe('opcua nameplate identity', () => {
     const code = id.orderCode as string;
     expect(code.startsWith('PC-[31m42xxx')).toBe(true);
     expect(code).toHaveLength(256);
+    // eslint-disable-next-line no-control-regex
     expect(/[\u0000-\u001f\u007f]/.test(code)).toBe(false);
     const status = await http(`${g.url}/api/v1/components/line_plc/x-plc-status`);
     expect(status.body.identity_source).toBe('plugin');
