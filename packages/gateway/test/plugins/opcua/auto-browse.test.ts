@@ -6,8 +6,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { deriveDataName } from '../../../src/plugins/opcua/browse.js';
 import { parseOpcuaConfig } from '../../../src/plugins/opcua/config.js';
-import { startTestGateway, type TestGateway } from '../../support/gateway.js';
-import { eventually, http } from '../../ros/robot.js';
+import type { TestGateway } from '../../support/gateway.js';
+import { http } from '../../ros/robot.js';
+import { opcuaGateway, plcStatusWhen } from './bridge-gateway.js';
 import { PlcServer } from './plc-server.js';
 
 let plc: PlcServer;
@@ -25,22 +26,12 @@ afterAll(async () => {
   await plc?.stop().catch(() => {});
 });
 
-async function gateway(component: string, flags: Record<string, unknown>): Promise<TestGateway> {
-  const g = await startTestGateway({
-    defaults: true,
-    flags: { plugins: ['opcua'], 'plugins.opcua.endpoint_url': plc.endpoint, 'plugins.opcua.component_id': component, 'plugins.opcua.auto_browse': true, ...flags } as never,
-  });
-  gateways.push(g);
-  return g;
-}
+const gateway = (component: string, flags: Record<string, unknown>) => opcuaGateway(gateways, { endpoint_url: plc.endpoint, component_id: component, auto_browse: true, ...flags });
 
 type Item = { id: string; name: string; 'x-medkit': { writable: boolean; opcua: { node_id: string } } };
 async function items(g: TestGateway, component: string): Promise<Item[]> {
-  const status = await eventually(async () => {
-    const s = await http(`${g.url}/api/v1/components/${component}/x-plc-status`);
-    return s.body?.connected === true ? s : undefined;
-  }, 'the browse and the connection', 60_000);
-  expect(status.body.auto_browse.done).toBe(true);
+  const status = await plcStatusWhen(g, component, (s) => s.connected === true, 'the browse and the connection');
+  expect(status.auto_browse).toMatchObject({ done: true });
   return (await http(`${g.url}/api/v1/components/${component}/data`)).body.items as Item[];
 }
 
@@ -94,9 +85,9 @@ describe('auto_browse against a real server', () => {
 
   it('keeps configured nodes as configured, and stops at the variable bound and the depth bound', async () => {
     const g = await gateway('bounded_plc', {
-      'plugins.opcua.browse_root': 'ns=1;s=PLC',
-      'plugins.opcua.browse_max_variables': 2,
-      'plugins.opcua.nodes': [{ node_id: 'ns=1;s=Temperature', data_name: 'tank_temp', unit: 'C' }],
+      browse_root: 'ns=1;s=PLC',
+      browse_max_variables: 2,
+      nodes: [{ node_id: 'ns=1;s=Temperature', data_name: 'tank_temp', unit: 'C' }],
     });
     const list = await items(g, 'bounded_plc');
     expect(list.map((i) => i.id)).toContain('tank_temp');
@@ -105,7 +96,7 @@ describe('auto_browse against a real server', () => {
     const status = await http(`${g.url}/api/v1/components/bounded_plc/x-plc-status`);
     expect(status.body.auto_browse).toMatchObject({ root: 'ns=1;s=PLC', node_count: 2, truncated: true });
 
-    const shallow = await gateway('shallow_plc', { 'plugins.opcua.browse_max_depth': 1 });
+    const shallow = await gateway('shallow_plc', { browse_max_depth: 1 });
     expect(await items(shallow, 'shallow_plc')).toEqual([]);
   }, 120_000);
 });

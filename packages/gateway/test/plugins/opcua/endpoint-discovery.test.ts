@@ -9,8 +9,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseOpcuaConfig } from '../../../src/plugins/opcua/config.js';
 import { chooseEndpoint, MAX_ENDPOINTS, NoMatchingEndpointError } from '../../../src/plugins/opcua/endpoint-discovery.js';
 import type { OpcuaLib } from '../../../src/plugins/opcua/connection.js';
-import { startTestGateway, type TestGateway } from '../../support/gateway.js';
-import { eventually, http } from '../../ros/robot.js';
+import type { TestGateway } from '../../support/gateway.js';
+import { http } from '../../ros/robot.js';
+import { opcuaGateway, plcStatusWhen } from './bridge-gateway.js';
 import { PlcServer } from './plc-server.js';
 
 const lib = clientLib as unknown as OpcuaLib;
@@ -33,24 +34,16 @@ afterAll(async () => {
   if (dir) rmSync(dir, { recursive: true, force: true });
 });
 
-async function gateway(component: string, endpoint: string, flags: Record<string, unknown>): Promise<TestGateway> {
-  const g = await startTestGateway({
-    defaults: true,
-    flags: {
-      plugins: ['opcua'],
-      'plugins.opcua.endpoint_url': endpoint,
-      'plugins.opcua.component_id': component,
-      'plugins.opcua.discovery.enabled': true,
-      'plugins.opcua.connect_timeout_ms': 20000,
-      'plugins.opcua.reconnect.initial_delay_ms': 100,
-      'plugins.opcua.reconnect.max_delay_ms': 400,
-      'plugins.opcua.nodes': [{ node_id: 'ns=1;s=Temperature', data_name: 'temperature' }],
-      ...flags,
-    } as never,
+const gateway = (component: string, endpoint: string, flags: Record<string, unknown>) =>
+  opcuaGateway(gateways, {
+    endpoint_url: endpoint,
+    component_id: component,
+    'discovery.enabled': true,
+    'reconnect.initial_delay_ms': 100,
+    'reconnect.max_delay_ms': 400,
+    nodes: [{ node_id: 'ns=1;s=Temperature', data_name: 'temperature' }],
+    ...flags,
   });
-  gateways.push(g);
-  return g;
-}
 
 const endpoint = (mode: number, policy: string, level: number, tokens: number[] = [lib.UserTokenType.Anonymous]) =>
   ({ endpointUrl: `opc.tcp://plc:4840/${policy}/${level}`, securityMode: mode, securityPolicyUri: POLICY + policy, securityLevel: level, userIdentityTokens: tokens.map((tokenType) => ({ tokenType })), server: { applicationUri: 'urn:plc\u0000' } }) as never;
@@ -72,29 +65,23 @@ describe('endpoint choice', () => {
 describe('endpoint discovery against a real server', () => {
   it('chooses SignAndEncrypt / Basic256Sha256 among the offered endpoints and shows it', async () => {
     const g = await gateway('disc_plc', open.endpoint, {
-      'plugins.opcua.security_mode': 'SignAndEncrypt',
-      'plugins.opcua.security_policy': 'Basic256Sha256',
-      'plugins.opcua.reject_untrusted': false,
-      'plugins.opcua.pki_dir': join(dir, 'client-pki'),
+      security_mode: 'SignAndEncrypt',
+      security_policy: 'Basic256Sha256',
+      reject_untrusted: false,
+      pki_dir: join(dir, 'client-pki'),
     });
-    const status = await eventually(async () => {
-      const s = await http(`${g.url}/api/v1/components/disc_plc/x-plc-status`);
-      return s.body?.connected === true ? s : undefined;
-    }, 'a connection through discovery', 60_000);
-    expect(status.body.discovery_enabled).toBe(true);
-    expect(status.body.chosen_endpoint).toMatchObject({ security_mode: 'SignAndEncrypt', security_policy_uri: `${POLICY}Basic256Sha256`, server_application_uri: 'urn:medkit:test-plc' });
-    expect(status.body.chosen_endpoint.offered).toBeGreaterThan(1);
+    const status = await plcStatusWhen(g, 'disc_plc', (s) => s.connected === true, 'a connection through discovery');
+    expect(status.discovery_enabled).toBe(true);
+    expect(status.chosen_endpoint).toMatchObject({ security_mode: 'SignAndEncrypt', security_policy_uri: `${POLICY}Basic256Sha256`, server_application_uri: 'urn:medkit:test-plc' });
+    expect((status.chosen_endpoint as { offered: number }).offered).toBeGreaterThan(1);
     expect((await http(`${g.url}/api/v1/components/disc_plc/data/temperature`)).body.data).toBe(21.5);
   }, 120_000);
 
   it('fails with a clear error when no endpoint matches, and keeps retrying', async () => {
     const g = await gateway('nomatch_plc', secure.endpoint, {});
-    const status = await eventually(async () => {
-      const s = await http(`${g.url}/api/v1/components/nomatch_plc/x-plc-status`);
-      return s.body?.error_count >= 2 ? s : undefined;
-    }, 'refused attempts', 60_000);
-    expect(status.body.connected).toBe(false);
-    expect(status.body.last_error).toMatch(/no endpoint of opc\.tcp:\/\/127\.0\.0\.1:\d+ offers None\/None with Anonymous user tokens \(offered: SignAndEncrypt\/Basic256Sha256\)/);
-    expect(status.body.chosen_endpoint).toBeUndefined();
+    const status = await plcStatusWhen(g, 'nomatch_plc', (s) => Number(s.error_count) >= 2, 'refused attempts');
+    expect(status.connected).toBe(false);
+    expect(status.last_error).toMatch(/no endpoint of opc\.tcp:\/\/127\.0\.0\.1:\d+ offers None\/None with Anonymous user tokens \(offered: SignAndEncrypt\/Basic256Sha256\)/);
+    expect(status.chosen_endpoint).toBeUndefined();
   }, 120_000);
 });

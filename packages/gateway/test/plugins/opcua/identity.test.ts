@@ -7,7 +7,8 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestGateway, type TestGateway } from '../../support/gateway.js';
+import type { TestGateway } from '../../support/gateway.js';
+import { opcuaGateway } from './bridge-gateway.js';
 import { eventually, http } from '../../ros/robot.js';
 import { PlcServer, type PlcExtras } from './plc-server.js';
 
@@ -52,22 +53,11 @@ afterAll(async () => {
   if (dir) rmSync(dir, { recursive: true, force: true });
 });
 
-async function gateway(flags: Record<string, unknown>): Promise<TestGateway> {
-  const g = await startTestGateway({
-    defaults: true,
-    flags: {
-      'discovery.mode': 'manifest_only',
-      'discovery.manifest_path': join(dir, 'manifest.yaml'),
-      plugins: ['opcua'],
-      'plugins.opcua.component_id': 'line_plc',
-      'plugins.opcua.connect_timeout_ms': 20000,
-      'plugins.opcua.nodes': [{ node_id: 'ns=1;s=Temperature', data_name: 'temperature' }],
-      ...flags,
-    } as never,
+const gateway = (flags: Record<string, unknown>) =>
+  opcuaGateway(gateways, { component_id: 'line_plc', nodes: [{ node_id: 'ns=1;s=Temperature', data_name: 'temperature' }], ...flags }, {
+    'discovery.mode': 'manifest_only',
+    'discovery.manifest_path': join(dir, 'manifest.yaml'),
   });
-  gateways.push(g);
-  return g;
-}
 
 /** The component's x-medkit.identity once the nameplate read at connection has been merged in. */
 async function identityOf(g: TestGateway): Promise<Record<string, unknown> & { _provenance: Record<string, string>; extra: Record<string, string> }> {
@@ -80,7 +70,7 @@ async function identityOf(g: TestGateway): Promise<Record<string, unknown> & { _
 
 describe('opcua nameplate identity', () => {
   it('over an unsecured session: source plugin, below the manifest (fills only what the manifest left empty)', async () => {
-    const g = await gateway({ 'plugins.opcua.endpoint_url': open.endpoint });
+    const g = await gateway({ endpoint_url: open.endpoint });
     const id = await identityOf(g);
     // The manifest's own fields win.
     expect(id.manufacturer).toBe('Manifest Corp');
@@ -105,14 +95,14 @@ describe('opcua nameplate identity', () => {
     mkdirSync(join(pki, 'trusted', 'certs'), { recursive: true });
     writeFileSync(join(pki, 'trusted', 'certs', 'plc.der'), secure.certificate());
     const g = await gateway({
-      'plugins.opcua.endpoint_url': secure.endpoint,
-      'plugins.opcua.security_mode': 'SignAndEncrypt',
-      'plugins.opcua.security_policy': 'Basic256Sha256',
-      'plugins.opcua.reject_untrusted': true,
-      'plugins.opcua.pki_dir': pki,
-      'plugins.opcua.user_auth_mode': 'UsernamePassword',
-      'plugins.opcua.username': 'operator',
-      'plugins.opcua.password_env': 'MEDKIT_TEST_NAMEPLATE_PASSWORD',
+      endpoint_url: secure.endpoint,
+      security_mode: 'SignAndEncrypt',
+      security_policy: 'Basic256Sha256',
+      reject_untrusted: true,
+      pki_dir: pki,
+      user_auth_mode: 'UsernamePassword',
+      username: 'operator',
+      password_env: 'MEDKIT_TEST_NAMEPLATE_PASSWORD',
     });
     const id = await identityOf(g);
     expect(id).toMatchObject({ manufacturer: 'Acme Automation', serialNumber: 'TL3-000123', model: 'TankLine 3000', firmwareVersion: '5.0.1' });

@@ -9,8 +9,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseOpcuaConfig } from '../../../src/plugins/opcua/config.js';
-import { startTestGateway, type TestGateway } from '../../support/gateway.js';
-import { eventually, http } from '../../ros/robot.js';
+import type { TestGateway } from '../../support/gateway.js';
+import { http } from '../../ros/robot.js';
+import { opcuaGateway, plcStatusWhen } from './bridge-gateway.js';
 import { PlcServer } from './plc-server.js';
 
 let plc: PlcServer;
@@ -84,35 +85,24 @@ describe('opcua X509 user token: configuration (fail closed)', () => {
   }, 60_000);
 });
 
-async function gateway(component: string, user: { cert: string; key: string }): Promise<TestGateway> {
-  const g = await startTestGateway({
-    defaults: true,
-    flags: {
-      plugins: ['opcua'],
-      'plugins.opcua.endpoint_url': plc.endpoint,
-      'plugins.opcua.component_id': component,
-      'plugins.opcua.user_auth_mode': 'X509',
-      'plugins.opcua.user_cert_path': user.cert,
-      'plugins.opcua.user_key_path': user.key,
-      'plugins.opcua.connect_timeout_ms': 20000,
-      'plugins.opcua.reconnect.initial_delay_ms': 100,
-      'plugins.opcua.reconnect.max_delay_ms': 400,
-      'plugins.opcua.nodes': [{ node_id: 'ns=1;s=Temperature', data_name: 'temperature' }],
-    },
+const gateway = (component: string, user: { cert: string; key: string }) =>
+  opcuaGateway(gateways, {
+    endpoint_url: plc.endpoint,
+    component_id: component,
+    user_auth_mode: 'X509',
+    user_cert_path: user.cert,
+    user_key_path: user.key,
+    'reconnect.initial_delay_ms': 100,
+    'reconnect.max_delay_ms': 400,
+    nodes: [{ node_id: 'ns=1;s=Temperature', data_name: 'temperature' }],
   });
-  gateways.push(g);
-  return g;
-}
 
 describe('opcua X509 user token against a real server', () => {
   it('a certificate the server trusts opens the session', async () => {
     const g = await gateway('x509_plc', operator);
-    const status = await eventually(async () => {
-      const s = await http(`${g.url}/api/v1/components/x509_plc/x-plc-status`);
-      return s.body?.connected === true ? s : undefined;
-    }, 'an X509 session', 60_000);
-    expect(status.body).toMatchObject({ user_auth_mode: 'X509', user_certificate: { subject: expect.stringContaining('CN=operator') } });
-    expect(JSON.stringify(status.body)).not.toContain('PRIVATE KEY');
+    const status = await plcStatusWhen(g, 'x509_plc', (s) => s.connected === true, 'an X509 session');
+    expect(status).toMatchObject({ user_auth_mode: 'X509', user_certificate: { subject: expect.stringContaining('CN=operator') } });
+    expect(JSON.stringify(status)).not.toContain('PRIVATE KEY');
     const r = await http(`${g.url}/api/v1/components/x509_plc/data/temperature`);
     expect(r.status).toBe(200);
     expect(r.body.data).toBe(21.5);
@@ -120,12 +110,9 @@ describe('opcua X509 user token against a real server', () => {
 
   it('an unknown certificate is refused: the bridge stays up, retries with backoff and says why', async () => {
     const g = await gateway('stranger_plc', stranger);
-    const status = await eventually(async () => {
-      const s = await http(`${g.url}/api/v1/components/stranger_plc/x-plc-status`);
-      return s.body?.error_count >= 2 ? s : undefined;
-    }, 'two refused attempts', 60_000);
-    expect(status.body.connected).toBe(false);
-    expect(status.body.last_error).toMatch(/BadIdentityTokenRejected/);
+    const status = await plcStatusWhen(g, 'stranger_plc', (s) => Number(s.error_count) >= 2, 'two refused attempts');
+    expect(status.connected).toBe(false);
+    expect(status.last_error).toMatch(/BadIdentityTokenRejected/);
     expect((await http(`${g.url}/api/v1/components/stranger_plc/data/temperature`)).status).toBe(503);
     expect((await http(`${g.url}/api/v1/health`)).status).toBe(200);
   }, 120_000);
