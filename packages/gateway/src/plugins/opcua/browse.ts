@@ -31,6 +31,8 @@ const HAS_PROPERTY = 46;
 export const MAX_REFERENCES = 1000;
 /** Objects one auto_browse walk may open, whatever the depth. */
 export const MAX_BROWSED_OBJECTS = 2000;
+/** References one auto_browse walk may look at in all (bounds the memory of its visited set). */
+export const MAX_SEEN_REFERENCES = 20_000;
 /** Attribute reads per Read request. */
 const READ_CHUNK = 500;
 /** Namespace-0 object types that are containers of process data; other standard types (the Server object, conditions) are infrastructure. */
@@ -153,6 +155,10 @@ export async function autoBrowse(session: ClientSession, lib: OpcuaLib, opts: Br
       }
       objects++;
       for (const c of await browseChildren(session, lib, parent.nodeId, deadline)) {
+        if (seen.size >= MAX_SEEN_REFERENCES) {
+          truncated = true;
+          break;
+        }
         if (c.property || c.namespace === 0 || seen.has(c.nodeId)) continue;
         seen.add(c.nodeId);
         const path = [...parent.path, c.name];

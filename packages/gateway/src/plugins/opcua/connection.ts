@@ -2,6 +2,8 @@
 // each step with a deadline; on failure or loss tear down and try again after an exponential, bounded
 // backoff. The library is passed in (imported lazily by the plugin), so nothing here loads it.
 import type { ClientSession, ClientSubscription, OPCUAClient } from 'node-opcua-client';
+import { homedir } from 'node:os';
+import { join } from 'node:path';
 import type { OpcuaConfig } from './config.js';
 import { withDeadline } from '../guard.js';
 import type { PluginLogger } from '../contract.js';
@@ -25,6 +27,9 @@ export interface ConnectionHandlers {
 }
 
 export type ConnectionState = 'connecting' | 'connected' | 'waiting' | 'stopped';
+
+/** The library's own default client PKI folder (docs/opcua.md `pki_dir`). */
+const DEFAULT_PKI_DIR = join(process.env.XDG_CONFIG_HOME || join(homedir(), '.config'), 'node-opcua-default-nodejs', 'PKI');
 
 const SECURITY_POLICY_NAME = { None: 'None', Basic256Sha256: 'Basic256Sha256', Aes128Sha256RsaOaep: 'Aes128_Sha256_RsaOaep', Aes256Sha256RsaPss: 'Aes256_Sha256_RsaPss' } as const;
 
@@ -82,9 +87,10 @@ export class OpcuaConnection {
   /** `discovery`: the throw-away unsecured client of GetEndpoints (endpoint-discovery.ts). */
   private createClient(discovery = false): OPCUAClient {
     const { lib, cfg } = this;
-    const manager = cfg.pki_dir || !cfg.reject_untrusted
-      ? new this.certs.OPCUACertificateManager({ ...(cfg.pki_dir ? { rootFolder: cfg.pki_dir } : {}), automaticallyAcceptUnknownCertificate: !cfg.reject_untrusted })
-      : undefined;
+    // Always our own manager: the library's default one accepts (and trusts) any unknown server
+    // certificate, which would make reject_untrusted a no-op without pki_dir. One per attempt, reading
+    // the folder afresh (a certificate moved to trusted/ counts from the next attempt), so no file watchers.
+    const manager = new this.certs.OPCUACertificateManager({ rootFolder: cfg.pki_dir ?? DEFAULT_PKI_DIR, automaticallyAcceptUnknownCertificate: !cfg.reject_untrusted, disableFileWatchers: true });
     return lib.OPCUAClient.create({
       applicationName: 'medkit-gateway',
       endpointMustExist: false,
@@ -95,7 +101,7 @@ export class OpcuaConnection {
       requestedSessionTimeout: 60_000,
       transportTimeout: cfg.connect_timeout_ms,
       keepSessionAlive: false,
-      ...(manager ? { clientCertificateManager: manager } : {}),
+      clientCertificateManager: manager,
       ...(cfg.client_cert_path ? { certificateFile: cfg.client_cert_path } : {}),
       ...(cfg.client_key_path ? { privateKeyFile: cfg.client_key_path } : {}),
     });

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TestGateway } from '../../support/gateway.js';
-import { opcuaGateway } from './bridge-gateway.js';
+import { opcuaGateway, plcStatusWhen } from './bridge-gateway.js';
 import { eventually, http } from '../../ros/robot.js';
 import { PlcServer, type PlcExtras } from './plc-server.js';
 
@@ -111,5 +111,24 @@ describe('opcua nameplate identity', () => {
     expect(id.extra.site).toBe('hall-3');
     expect(id._provenance['extra.site']).toBe('manifest');
     expect((await http(`${g.url}/api/v1/components/line_plc/x-plc-status`)).body.identity_source).toBe('opcua');
+  }, 120_000);
+
+  it('with reject_untrusted and no pki_dir, a server certificate nobody trusted is refused: no session, no nameplate', async () => {
+    const g = await gateway({
+      component_id: 'untrusted_plc',
+      endpoint_url: secure.endpoint,
+      security_mode: 'SignAndEncrypt',
+      security_policy: 'Basic256Sha256',
+      user_auth_mode: 'UsernamePassword',
+      username: 'operator',
+      password_env: 'MEDKIT_TEST_NAMEPLATE_PASSWORD',
+      'reconnect.initial_delay_ms': 100,
+      'reconnect.max_delay_ms': 400,
+    });
+    const status = await plcStatusWhen(g, 'untrusted_plc', (s) => Number(s.error_count) >= 2, 'refused attempts');
+    expect(status).toMatchObject({ connected: false, identity_source: 'opcua' });
+    expect(String(status.last_error)).toMatch(/certificate|untrusted|BadCertificate/i);
+    const c = await http(`${g.url}/api/v1/components/untrusted_plc`);
+    expect(c.body['x-medkit']?.identity).toBeUndefined();
   }, 120_000);
 });
