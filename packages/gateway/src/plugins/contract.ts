@@ -2,7 +2,7 @@
 // plugin, the provider interfaces of §2.3, the PluginContext of §2.5 and vendor routes of §2.6. This file
 // is published as `@medkit/gateway/plugin` so third-party plugins type against it; it imports no gateway
 // internals beyond plain data types.
-import type { App, Area, Component, Entity, EntityType, SovdFunction } from '../entities/model.js';
+import type { App, Area, Component, Entity, EntityType, IdentityField, SovdFunction } from '../entities/model.js';
 import type { PluginRosAccess } from './ros-access-contract.js';
 
 export type { PluginPublisher, PluginRosAccess, PluginRosGraph, PluginMessageInfo } from './ros-access-contract.js';
@@ -53,10 +53,33 @@ export interface IntrospectionInput {
 /** Entities as a plugin declares them: an id and whatever fields it knows (validated and completed by the gateway). */
 export type PluginEntity<T> = Partial<T> & { id: string };
 
+/**
+ * [ours] The nameplate sources a plugin may claim (gateway.md §1.6, highest first): a fieldbus bridge names
+ * its protocol only when it read the nameplate over an authenticated, integrity-protected channel;
+ * anything else is `plugin`, which ranks below the manifest. The gateway's own sources (`manifest`,
+ * `inventory`, `config`, `runtime`, …) cannot be claimed: an unknown source is stamped `plugin`.
+ */
+export const PLUGIN_IDENTITY_SOURCES = ['opcua', 's7', 'ethernet_ip', 'modbus', 'ads', 'profinet', 'plugin'] as const;
+export type PluginIdentitySource = (typeof PLUGIN_IDENTITY_SOURCES)[number];
+
+/**
+ * [ours] A Component nameplate as a plugin reports it: every field gets `source` as its provenance and
+ * merges with other sources' nameplates field by field by precedence (gateway.md §1.6). Strings are
+ * bounded (256 characters, control characters removed); at most 32 extras with keys of `A-Z a-z 0-9 _ . -`.
+ */
+export interface PluginIdentity {
+  source: PluginIdentitySource;
+  fields: Partial<Record<IdentityField, string>>;
+  extra?: Record<string, string>;
+}
+
+/** A Component as a plugin declares it: its nameplate, if any, in the typed PluginIdentity form. */
+export type PluginComponent = Omit<PluginEntity<Component>, 'identity'> & { identity?: PluginIdentity };
+
 export interface IntrospectionResult {
   new_entities?: {
     areas?: PluginEntity<Area>[];
-    components?: PluginEntity<Component>[];
+    components?: PluginComponent[];
     apps?: PluginEntity<App>[];
     functions?: PluginEntity<SovdFunction>[];
   };

@@ -24,6 +24,7 @@ import type {
 } from './contract.js';
 import { PLUGIN_API_VERSION } from './contract.js';
 import { DEFAULT_CALL_TIMEOUT_MS } from './config.js';
+import { componentsWithIdentity } from './identity.js';
 
 export interface PluginProviders {
   introspection?: IntrospectionProvider;
@@ -229,7 +230,8 @@ export class PluginHost {
               for (const e of list ?? []) if (e && typeof e.id === 'string' && !given?.has(e.id)) p.owned.set(e.id, type);
             }
             p.metadata = new Map(Object.entries(out?.metadata ?? {}));
-            return fresh as LayerOutput;
+            // Nameplates carry their claimed source as per-field provenance (§1.6), checked and bounded.
+            return { ...fresh, components: componentsWithIdentity(fresh.components) } as LayerOutput;
           } catch (err) {
             // Counts as a throw for this pass: ownership cleared, the layer skipped (§2.4, §2.11).
             p.owned.clear();

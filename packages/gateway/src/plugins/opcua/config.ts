@@ -8,6 +8,7 @@ import { isValidEntityId } from '../../sovd/errors.js';
 import type { PointSeverity } from '../../faults/bridges/protocol-point.js';
 import { parseNodeId } from './node-id.js';
 import { dataPathKeys, nodeDataKeys, type DataPathConfig, type KeyChecks, type NodeDataKeys } from './data-keys.js';
+import { loadUserCertificate, UserCertificateError, type UserCertificate } from './user-token.js';
 
 /** Refusal of one configuration value; `key` is the plugin key (`nodes[2].node_id`), the message starts with it. */
 export class OpcuaConfigError extends Error {
@@ -22,7 +23,7 @@ export class OpcuaConfigError extends Error {
 
 export const SECURITY_MODES = ['None', 'Sign', 'SignAndEncrypt'] as const;
 export const SECURITY_POLICIES = ['None', 'Basic256Sha256', 'Aes128Sha256RsaOaep', 'Aes256Sha256RsaPss'] as const;
-export const USER_AUTH_MODES = ['Anonymous', 'UsernamePassword'] as const;
+export const USER_AUTH_MODES = ['Anonymous', 'UsernamePassword', 'X509'] as const;
 export const SEVERITIES: readonly PointSeverity[] = ['INFO', 'WARNING', 'ERROR', 'CRITICAL'];
 
 /** Limits on what a node map may declare (hostile or mistaken files stay bounded). */
@@ -106,6 +107,13 @@ export interface OpcuaConfig extends DataPathConfig {
   /** Default of `event_alarms[].require_confirm_for_clear`, and the value for auto-mapped conditions. */
   require_confirm_for_clear: boolean;
   condition_replay_strategy: ConditionReplayStrategy;
+  /** Identity, discovery and X509 options (docs/opcua.md "Identity", "auto_browse", "Endpoint discovery"). */
+  x509?: UserCertificate;
+  auto_browse: boolean;
+  browse_root: string;
+  browse_max_depth: number;
+  browse_max_variables: number;
+  discovery_enabled: boolean;
 }
 
 const TOP_KEYS = new Set([
@@ -115,6 +123,7 @@ const TOP_KEYS = new Set([
   'comms_lost_fault_code', 'comms_lost_debounce_ms', 'comms_lost_severity', 'node_map_path', 'nodes', 'event_alarms',
   'poll_interval_ms', 'prefer_subscriptions',
   'auto_alarms', 'auto_alarms_max', 'require_confirm_for_clear', 'condition_replay_strategy',
+  'user_cert_path', 'user_key_path', 'auto_browse', 'browse_root', 'browse_max_depth', 'browse_max_variables', 'discovery',
 ]);
 const NODE_MAP_KEYS = new Set(['area_id', 'component_id', 'component_name', 'nodes', 'event_alarms']);
 const NODE_KEYS = new Set(['node_id', 'data_name', 'entity_id', 'display_name', 'unit', 'writable', 'min_value', 'max_value', 'alarm',
@@ -332,6 +341,41 @@ async function readNodeMap(path: string): Promise<Raw> {
   return doc;
 }
 
+/** Bounds of auto_browse (docs/opcua.md "auto_browse"): configurable below these hard caps. */
+export const BROWSE_CAPS = { depth: 10, variables: LIMITS.nodes } as const;
+
+async function userCertificate(certPath: string, keyPath: string): Promise<UserCertificate> {
+  try {
+    return await loadUserCertificate(certPath, keyPath);
+  } catch (err) {
+    if (err instanceof UserCertificateError) throw new OpcuaConfigError(err.key, err.message);
+    throw err;
+  }
+}
+
+/** The X509 user token files, auto_browse and endpoint discovery keys. */
+async function sourceOptions(src: Raw, mode: OpcuaConfig['user_auth_mode']): Promise<Pick<OpcuaConfig, 'x509' | 'auto_browse' | 'browse_root' | 'browse_max_depth' | 'browse_max_variables' | 'discovery_enabled'>> {
+  const certPath = text(src.user_cert_path, 'user_cert_path', { max: 4096, optional: true });
+  const keyPath = text(src.user_key_path, 'user_key_path', { max: 4096, optional: true });
+  if (mode !== 'X509' && (certPath || keyPath)) throw new OpcuaConfigError(certPath ? 'user_cert_path' : 'user_key_path', `is set but user_auth_mode is ${mode}, not X509`);
+  if (mode === 'X509' && !certPath) throw new OpcuaConfigError('user_cert_path', 'is required with user_auth_mode X509');
+  if (mode === 'X509' && !keyPath) throw new OpcuaConfigError('user_key_path', 'is required with user_auth_mode X509');
+  const discovery = src.discovery === undefined ? {} : src.discovery;
+  if (!isMap(discovery)) throw new OpcuaConfigError('discovery', 'must be a map {enabled}');
+  onlyKeys(discovery, new Set(['enabled']), 'discovery');
+  const browse_root = text(src.browse_root, 'browse_root', { max: 4096, optional: true }) ?? 'i=85';
+  const problem = parseNodeId(browse_root);
+  if (problem) throw new OpcuaConfigError('browse_root', problem);
+  return {
+    ...(mode === 'X509' ? { x509: await userCertificate(certPath!, keyPath!) } : {}),
+    auto_browse: bool(src.auto_browse, 'auto_browse', false),
+    browse_root,
+    browse_max_depth: int(src.browse_max_depth, 'browse_max_depth', 5, 1, BROWSE_CAPS.depth),
+    browse_max_variables: int(src.browse_max_variables, 'browse_max_variables', 1000, 1, BROWSE_CAPS.variables),
+    discovery_enabled: bool(discovery.enabled, 'discovery.enabled', false),
+  };
+}
+
 /**
  * Checks the plugin's configuration (the `plugins.opcua.*` keys, plus the node map file they name) and
  * returns it typed. Throws OpcuaConfigError naming the first bad key.
@@ -357,7 +401,8 @@ export async function parseOpcuaConfig(raw: Raw, env: NodeJS.ProcessEnv = proces
   if (user_auth_mode === 'UsernamePassword' && (!username || password === undefined)) {
     throw new OpcuaConfigError('user_auth_mode', 'UsernamePassword needs username (or username_env) and password (or password_env)');
   }
-  if (user_auth_mode === 'Anonymous' && (username || password)) throw new OpcuaConfigError('user_auth_mode', 'is Anonymous but credentials are set');
+  if (user_auth_mode !== 'UsernamePassword' && (username || password)) throw new OpcuaConfigError('user_auth_mode', `is ${user_auth_mode} but a username or password is set`);
+  const sources = await sourceOptions(src, user_auth_mode);
 
   const reconnect = src.reconnect === undefined ? {} : src.reconnect;
   if (!isMap(reconnect)) throw new OpcuaConfigError('reconnect', 'must be a map {initial_delay_ms, max_delay_ms}');
@@ -373,7 +418,9 @@ export async function parseOpcuaConfig(raw: Raw, env: NodeJS.ProcessEnv = proces
   const require_confirm_for_clear = bool(src.require_confirm_for_clear, 'require_confirm_for_clear', true);
   const event_alarms = list(src.event_alarms, 'event_alarms', LIMITS.eventAlarms).map((a, i) => eventAlarm(a, i, codes, require_confirm_for_clear));
   const auto_alarms = bool(src.auto_alarms, 'auto_alarms', false);
-  if (nodes.length === 0 && event_alarms.length === 0 && !auto_alarms) throw new OpcuaConfigError('nodes', 'no nodes, no event_alarms and no auto_alarms: nothing to bridge');
+  if (nodes.length === 0 && event_alarms.length === 0 && !auto_alarms && !sources.auto_browse) {
+    throw new OpcuaConfigError('nodes', 'no nodes, no event_alarms, no auto_alarms and no auto_browse: nothing to bridge');
+  }
 
   const area_id = entityId(src.area_id, 'area_id');
   const component_id = entityId(src.component_id, 'component_id') ?? 'opcua_plc';
@@ -420,5 +467,6 @@ export async function parseOpcuaConfig(raw: Raw, env: NodeJS.ProcessEnv = proces
     auto_alarms_max: int(src.auto_alarms_max, 'auto_alarms_max', 500, 1, LIMITS.autoAlarms),
     require_confirm_for_clear,
     condition_replay_strategy: oneOf(src.condition_replay_strategy, 'condition_replay_strategy', CONDITION_REPLAY_STRATEGIES, 'auto'),
+    ...sources,
   };
 }

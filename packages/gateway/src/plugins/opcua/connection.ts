@@ -1,10 +1,14 @@
 // One OPC-UA client connection kept alive (docs/opcua.md "Connection"): connect → session → subscription,
 // each step with a deadline; on failure or loss tear down and try again after an exponential, bounded
 // backoff. The library is passed in (imported lazily by the plugin), so nothing here loads it.
-import type { ClientSession, ClientSubscription, OPCUAClient, UserIdentityInfo } from 'node-opcua-client';
+import type { ClientSession, ClientSubscription, OPCUAClient } from 'node-opcua-client';
+import { homedir } from 'node:os';
+import { join } from 'node:path';
 import type { OpcuaConfig } from './config.js';
 import { withDeadline } from '../guard.js';
 import type { PluginLogger } from '../contract.js';
+import { userIdentity } from './user-token.js';
+import { discoverEndpoint, type ChosenEndpoint } from './endpoint-discovery.js';
 
 export type OpcuaLib = typeof import('node-opcua-client');
 export type CertificateManagerLib = typeof import('node-opcua-certificate-manager');
@@ -24,6 +28,9 @@ export interface ConnectionHandlers {
 
 export type ConnectionState = 'connecting' | 'connected' | 'waiting' | 'stopped';
 
+/** The library's own default client PKI folder (docs/opcua.md `pki_dir`). */
+const DEFAULT_PKI_DIR = join(process.env.XDG_CONFIG_HOME || join(homedir(), '.config'), 'node-opcua-default-nodejs', 'PKI');
+
 const SECURITY_POLICY_NAME = { None: 'None', Basic256Sha256: 'Basic256Sha256', Aes128Sha256RsaOaep: 'Aes128_Sha256_RsaOaep', Aes256Sha256RsaPss: 'Aes256_Sha256_RsaPss' } as const;
 
 export class OpcuaConnection {
@@ -31,6 +38,8 @@ export class OpcuaConnection {
   /** Failed attempts and lost connections since start. */
   errorCount = 0;
   lastError?: string;
+  /** The endpoint GetEndpoints chose (with `discovery.enabled`), from the latest attempt. */
+  chosenEndpoint?: ChosenEndpoint;
   connectedAt?: number;
   /** When the connection was last lost (or start, before the first success). */
   downSince = Date.now();
@@ -75,33 +84,29 @@ export class OpcuaConnection {
     return withDeadline('opcua', what, this.cfg.request_timeout_ms, () => fn(live.session));
   }
 
-  private createClient(): OPCUAClient {
+  /** `discovery`: the throw-away unsecured client of GetEndpoints (endpoint-discovery.ts). */
+  private createClient(discovery = false): OPCUAClient {
     const { lib, cfg } = this;
-    const manager = cfg.pki_dir || !cfg.reject_untrusted
-      ? new this.certs.OPCUACertificateManager({ ...(cfg.pki_dir ? { rootFolder: cfg.pki_dir } : {}), automaticallyAcceptUnknownCertificate: !cfg.reject_untrusted })
-      : undefined;
+    // Always our own manager: the library's default one accepts (and trusts) any unknown server
+    // certificate, which would make reject_untrusted a no-op without pki_dir. One per attempt, reading
+    // the folder afresh (a certificate moved to trusted/ counts from the next attempt), so no file watchers.
+    const manager = new this.certs.OPCUACertificateManager({ rootFolder: cfg.pki_dir ?? DEFAULT_PKI_DIR, automaticallyAcceptUnknownCertificate: !cfg.reject_untrusted, disableFileWatchers: true });
     return lib.OPCUAClient.create({
       applicationName: 'medkit-gateway',
       endpointMustExist: false,
-      securityMode: lib.MessageSecurityMode[cfg.security_mode],
-      securityPolicy: lib.SecurityPolicy[SECURITY_POLICY_NAME[cfg.security_policy]],
+      securityMode: lib.MessageSecurityMode[discovery ? 'None' : cfg.security_mode],
+      securityPolicy: lib.SecurityPolicy[discovery ? 'None' : SECURITY_POLICY_NAME[cfg.security_policy]],
       // Reconnection is ours (bounded backoff, stale marking); the library gives up at once.
       connectionStrategy: { maxRetry: 0, initialDelay: 100, maxDelay: 200 },
       requestedSessionTimeout: 60_000,
       transportTimeout: cfg.connect_timeout_ms,
       keepSessionAlive: false,
-      ...(manager ? { clientCertificateManager: manager } : {}),
+      clientCertificateManager: manager,
       ...(cfg.client_cert_path ? { certificateFile: cfg.client_cert_path } : {}),
       ...(cfg.client_key_path ? { privateKeyFile: cfg.client_key_path } : {}),
     });
   }
 
-  private identity(): UserIdentityInfo {
-    const { lib, cfg } = this;
-    return cfg.user_auth_mode === 'UsernamePassword'
-      ? { type: lib.UserTokenType.UserName, userName: cfg.username!, password: cfg.password! }
-      : { type: lib.UserTokenType.Anonymous };
-  }
 
   private async attempt(): Promise<void> {
     if (this.state === 'stopped') return;
@@ -111,10 +116,16 @@ export class OpcuaConnection {
     let client: OPCUAClient | undefined;
     let session: ClientSession | undefined;
     try {
+      if (cfg.discovery_enabled) {
+        this.chosenEndpoint = undefined;
+        this.chosenEndpoint = await discoverEndpoint(this.lib, this.createClient(true), cfg, this.lib.SecurityPolicy[SECURITY_POLICY_NAME[cfg.security_policy]], (what, fn) =>
+          withDeadline('opcua', what, cfg.connect_timeout_ms, fn),
+        );
+      }
       client = this.createClient();
       const c = client;
       await withDeadline('opcua', 'connect', cfg.connect_timeout_ms, () => c.connect(cfg.endpoint_url));
-      session = await withDeadline('opcua', 'createSession', cfg.connect_timeout_ms, () => c.createSession(this.identity()));
+      session = await withDeadline('opcua', 'createSession', cfg.connect_timeout_ms, () => c.createSession(userIdentity(this.lib, cfg)));
       const s = session;
       const subscription = await withDeadline('opcua', 'createSubscription', cfg.request_timeout_ms, () =>
         s.createSubscription2({

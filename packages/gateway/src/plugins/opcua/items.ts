@@ -40,6 +40,11 @@ export class ItemStore {
     for (const node of nodes) this.items.set(node.data_name, { node });
   }
 
+  /** Adds items found later (auto_browse); a name already served is kept as it is. */
+  add(nodes: readonly NodeConfig[]): void {
+    for (const node of nodes) if (!this.items.has(node.data_name)) this.items.set(node.data_name, { node });
+  }
+
   get(name: string): ItemState | undefined {
     return this.items.get(name);
   }

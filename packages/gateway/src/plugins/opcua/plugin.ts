@@ -30,6 +30,7 @@ import { builtinOf, jsonToValue, ValueTypeError, valueToJson, withinRange } from
 import { DataPath, initialized, READ_CHUNK } from './data-path.js';
 import { PluginTimeoutError, withDeadline } from '../guard.js';
 import { plcRoutes } from './routes.js';
+import { ServerDiscovery } from './server-discovery.js';
 
 /** node-opcua is CommonJS: its exports are the default export under ESM. */
 async function loadLibraries(): Promise<{ lib: OpcuaLib; certs: CertificateManagerLib }> {
@@ -119,6 +120,8 @@ export class OpcuaPlugin implements MedkitPlugin, IntrospectionProvider, DataPro
   private adopted = false;
   /** How the conditions were last replayed after subscribing. */
   private replay?: ReplayOutcome;
+  /** Nameplate and auto_browse (server-discovery.ts). */
+  private discovery?: ServerDiscovery;
 
   name(): string {
     return 'opcua';
@@ -186,6 +189,13 @@ export class OpcuaPlugin implements MedkitPlugin, IntrospectionProvider, DataPro
         this.dataPath?.onDisconnected();
         throw err;
       });
+    this.discovery = new ServerDiscovery(lib, cfg, (what, fn) => this.withRequestDeadline(what, fn), ctx.log, {
+      addNodes: (nodes) => {
+        this.items.add(nodes);
+        if (this.writableOf(cfg.component_id).length > 0) ctx.registerEntityCapability(cfg.component_id, 'x-plc-operations');
+      },
+      changed: () => void ctx.notifyEntitiesChanged({ component_id: cfg.component_id }).catch((err: Error) => ctx.log.warn(`re-discovery failed: ${err.message}`)),
+    });
     this.conn = new OpcuaConnection(lib, certs, cfg, { onConnected, onDisconnected }, ctx.log);
     this.faults.onDown('not connected yet');
     this.conn.start();
@@ -215,6 +225,7 @@ export class OpcuaPlugin implements MedkitPlugin, IntrospectionProvider, DataPro
   private async onConnected(live: LiveSession): Promise<void> {
     const { lib, cfg } = this;
     const deadline = <T>(what: string, fn: () => Promise<T>) => this.withRequestDeadline(what, fn);
+    await this.discovery?.onConnected(live.session);
     const items = this.items.all();
     if (!this.adopted && this.ctx) {
       this.adopted = true;
@@ -315,6 +326,7 @@ export class OpcuaPlugin implements MedkitPlugin, IntrospectionProvider, DataPro
             external: true,
             tags: ['opcua'],
             ...(cfg.area_id ? { area: cfg.area_id } : {}),
+            ...(this.discovery?.nameplate ? { identity: this.discovery.nameplate } : {}),
           },
         ],
       },
@@ -355,6 +367,7 @@ export class OpcuaPlugin implements MedkitPlugin, IntrospectionProvider, DataPro
       auto_alarms: cfg.auto_alarms,
       ...(cfg.auto_alarms ? { auto_alarm_count: this.faults?.conditions.all().filter((t) => t.auto).length ?? 0, auto_alarms_overflow: this.faults?.conditions.overflow ?? 0 } : {}),
       ...(this.replay ? { condition_replay: this.replay } : {}),
+      ...this.discovery?.status(c),
     };
   }
 

@@ -27,6 +27,21 @@ export interface PlcOptions {
   refuseConditionRefresh?: boolean;
 }
 
+/** Additions for the identity / X509 / discovery tests (all optional). */
+export interface PlcExtras {
+  /** Server_ServerStatus_BuildInfo values. */
+  buildInfo?: { productName?: string; productUri?: string; manufacturerName?: string; softwareVersion?: string; buildNumber?: string; buildDate?: Date };
+  /**
+   * A DI-like nameplate: Objects/DeviceSet/<device> with these properties (standard DI browse names such as
+   * Manufacturer, Model, SerialNumber, SoftwareRevision; Manufacturer and Model as LocalizedText).
+   */
+  device?: { name: string; properties: Record<string, string> };
+  /** A folder under Objects with read-only Double variables (odd browse names) and one Double array variable. */
+  folder?: { name: string; variables: string[]; array: string };
+  /** X509 user tokens are checked against this PKI (trust a user by putting its certificate in trusted/certs). */
+  userPkiDir?: string;
+}
+
 export class PlcServer {
   private constructor(
     private readonly server: Server,
@@ -44,12 +59,14 @@ export class PlcServer {
    * `secure`: only SignAndEncrypt / Basic256Sha256 with a user and password (any client certificate is
    * accepted; its PKI lives in `secure.pkiDir`).
    */
-  static async start(port = 0, secure?: { user: string; password: string; pkiDir: string }, options: PlcOptions = {}): Promise<PlcServer> {
+  static async start(port = 0, secure?: { user: string; password: string; pkiDir: string }, options: PlcOptions & PlcExtras = {}): Promise<PlcServer> {
     const server = new OPCUAServer({
       port,
       hostname: '127.0.0.1',
       alternateHostname: [],
       serverInfo: { applicationUri: 'urn:medkit:test-plc' },
+      ...(options.buildInfo ? { buildInfo: options.buildInfo } : {}),
+      ...(options.userPkiDir ? { userCertificateManager: new OPCUACertificateManager({ rootFolder: options.userPkiDir, automaticallyAcceptUnknownCertificate: false }) } : {}),
       ...(secure
         ? {
             securityModes: [MessageSecurityMode.SignAndEncrypt],
@@ -121,8 +138,34 @@ export class PlcServer {
       const refresh = as.findNode('i=3875') as unknown as { bindMethod(f: (a: unknown, c: unknown, cb: (e: null, r: { statusCode: unknown }) => void) => void): void };
       refresh.bindMethod((_args, _ctx, cb) => cb(null, { statusCode: StatusCodes.BadNotSupported }));
     }
+    if (options.device) {
+      const deviceSet = ns.addObject({ organizedBy: as.rootFolder.objects, browseName: 'DeviceSet', nodeId: 's=DeviceSet' });
+      const device = ns.addObject({ componentOf: deviceSet, browseName: options.device.name, nodeId: `s=Device.${options.device.name}` });
+      for (const [name, text] of Object.entries(options.device.properties)) {
+        const localized = name === 'Manufacturer' || name === 'Model';
+        ns.addVariable({
+          propertyOf: device,
+          browseName: name,
+          nodeId: `s=Device.${options.device.name}.${name}`,
+          dataType: localized ? 'LocalizedText' : 'String',
+          value: localized ? { dataType: DataType.LocalizedText, value: { text } } : { dataType: DataType.String, value: text },
+        });
+      }
+    }
+    if (options.folder) {
+      const folder = ns.addFolder(as.rootFolder.objects, { browseName: options.folder.name, nodeId: `s=Folder.${options.folder.name}` });
+      options.folder.variables.forEach((name, i) =>
+        ns.addVariable({ componentOf: folder, browseName: name, nodeId: `s=Folder.${i}`, dataType: 'Double', value: { dataType: DataType.Double, value: i } }),
+      );
+      ns.addVariable({ componentOf: folder, browseName: options.folder.array, nodeId: 's=Folder.array', dataType: 'Double', valueRank: 1, arrayDimensions: [3], value: { dataType: DataType.Double, arrayType: VariantArrayType.Array, value: [1, 2, 3] } });
+    }
     await server.start();
     return new PlcServer(server, server.endpoints[0].port, vars, alarm, extra);
+  }
+
+  /** The server's application certificate (DER), for a client's trust list. */
+  certificate(): Buffer {
+    return this.server.getCertificate();
   }
 
   set(name: 'Temperature' | 'Pressure' | 'Setpoint', value: number): void {

@@ -1,8 +1,8 @@
 // Entity mapping of hints (gateway.md §3.4): each live hint becomes a shadow App or Component (or, when
 // allowed, a new App), metadata for that entity, and shadow Functions listing it as a host. The plugin
 // layer merges as enrichment, so a beacon only fills fields manifest and runtime left empty.
-import type { App, Component, SovdFunction } from '../../../../entities/model.js';
-import type { IntrospectionInput, IntrospectionResult, PluginEntity } from '../../../contract.js';
+import type { App, SovdFunction } from '../../../../entities/model.js';
+import type { IntrospectionInput, IntrospectionResult, PluginComponent, PluginEntity } from '../../../contract.js';
 import type { StoredHint } from './store.js';
 
 /** Metadata keys of §3.4 [REF]. */
@@ -57,7 +57,7 @@ export class EntityMapper {
     const components = new Map(input.components.map((c) => [c.id, c]));
     const functions = new Map(input.functions.map((f) => [f.id, f]));
     const outApps: PluginEntity<App>[] = [];
-    const outComponents: PluginEntity<Component>[] = [];
+    const outComponents: PluginComponent[] = [];
     const hosts = new Map<string, string[]>();
     const metadata: Record<string, unknown> = {};
     for (const s of hints) {

@@ -1,0 +1,58 @@
+// A plugin's Component nameplate (contract `PluginIdentity`) → the gateway's Identity with per-field
+// provenance (gateway.md §1.6). The plugin's values are untrusted input (they often come straight from a
+// device): only known fields, bounded strings without control characters, a bounded set of extras, and a
+// source from the claimable list — anything else is stamped `plugin`.
+import { identityFrom, identityIsEmpty } from '../entities/identity.js';
+import { IDENTITY_FIELDS, type Identity, type IdentityField } from '../entities/model.js';
+import { PLUGIN_IDENTITY_SOURCES, type PluginComponent, type PluginIdentitySource } from './contract.js';
+
+/** Bounds of a plugin nameplate. */
+export const PLUGIN_IDENTITY_LIMITS = { text: 256, extras: 32 } as const;
+
+const EXTRA_KEY = /^[A-Za-z0-9_.-]{1,64}$/;
+
+/**
+ * A device string made safe to show: C0/C1 control characters (and DEL) removed, trimmed, cut to `max`
+ * characters (never in the middle of a surrogate pair). Non-strings give undefined.
+ */
+export function cleanText(v: unknown, max: number = PLUGIN_IDENTITY_LIMITS.text): string | undefined {
+  if (typeof v !== 'string') return undefined;
+  // eslint-disable-next-line no-control-regex
+  const s = v.slice(0, max * 4).replace(/[\u0000-\u001f\u007f-\u009f]/g, '').trim();
+  return Array.from(s).slice(0, max).join('') || undefined;
+}
+
+function sourceOf(v: unknown): PluginIdentitySource {
+  return (PLUGIN_IDENTITY_SOURCES as readonly unknown[]).includes(v) ? (v as PluginIdentitySource) : 'plugin';
+}
+
+/** The Identity of a plugin nameplate, or undefined when nothing usable is in it. */
+export function identityOfPlugin(raw: unknown): Identity | undefined {
+  if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) return undefined;
+  const r = raw as { source?: unknown; fields?: unknown; extra?: unknown };
+  const fields: Partial<Record<IdentityField, string>> = {};
+  const given = r.fields !== null && typeof r.fields === 'object' ? (r.fields as Record<string, unknown>) : {};
+  for (const f of IDENTITY_FIELDS) {
+    const v = cleanText(given[f]);
+    if (v !== undefined) fields[f] = v;
+  }
+  const extra: Record<string, string> = {};
+  const extras = r.extra !== null && typeof r.extra === 'object' && !Array.isArray(r.extra) ? Object.entries(r.extra as Record<string, unknown>) : [];
+  for (const [k, value] of extras.slice(0, PLUGIN_IDENTITY_LIMITS.extras)) {
+    const v = cleanText(value);
+    if (EXTRA_KEY.test(k) && v !== undefined) extra[k] = v;
+  }
+  const id = identityFrom(sourceOf(r.source), fields, extra);
+  return identityIsEmpty(id) ? undefined : id;
+}
+
+/** A plugin's components with their nameplates converted (entities without one pass unchanged). */
+export function componentsWithIdentity(components: PluginComponent[] | undefined): unknown[] | undefined {
+  if (!Array.isArray(components)) return components;
+  return components.map((c) => {
+    if (!c || typeof c !== 'object' || !('identity' in c)) return c;
+    const { identity, ...rest } = c;
+    const converted = identityOfPlugin(identity);
+    return converted ? { ...rest, identity: converted } : rest;
+  });
+}
