@@ -65,7 +65,11 @@ describe('auto_browse against a real server', () => {
     const list = await items(g, 'browsed_plc');
     const byId = new Map(list.map((i) => [i.id, i]));
     expect([...byId.keys()].sort()).toEqual(
-      ['line_2_2nd_sensor', 'line_2', 'line_2_tank_level_mm', 'line_2_tank_level_mm_2', 'plc_counter', 'plc_label', 'plc_mode', 'plc_pressure', 'plc_setpoint', 'plc_temperature'].sort(),
+      [
+        'line_2_2nd_sensor', 'line_2', 'line_2_tank_level_mm', 'line_2_tank_level_mm_2', 'plc_counter', 'plc_label', 'plc_mode', 'plc_pressure', 'plc_setpoint', 'plc_temperature',
+        // The registers of the register-fault tests (UInt16, Int16, Int32, Int64).
+        'plc_statusword', 'plc_signedword', 'plc_faultcode', 'plc_bigcode',
+      ].sort(),
     );
     expect(byId.get('plc_setpoint')!['x-medkit'].writable).toBe(true);
     expect(byId.get('plc_temperature')!['x-medkit'].writable).toBe(false);
