@@ -355,7 +355,8 @@ export class OpcuaPlugin implements MedkitPlugin, IntrospectionProvider, DataPro
       security_mode: cfg.security_mode,
       security_policy: cfg.security_policy,
       user_auth_mode: cfg.user_auth_mode,
-      node_count: cfg.nodes.length,
+      // Configured and discovered (auto_browse) items alike.
+      node_count: this.items.all().length,
       event_alarm_count: cfg.event_alarms.length,
       // mode, poll_count, error_count (connection + polling), server_description, type_mismatches
       ...(this.dataPath?.status(c?.errorCount ?? 0, this.items.all()) ?? { mode: cfg.prefer_subscriptions ? 'subscription' : 'polling', poll_count: 0, error_count: 0 }),
