@@ -12,7 +12,8 @@ import { headerOf, startRelay, startSilentServer, type Relay } from './support/p
 
 const BATTERY = '/base/battery_monitor';
 /** What this gateway's cyclic subscription on a faults collection sends (the GET /{entity}/faults body). */
-type FaultListPayload = { items: { fault_code: string }[]; 'x-medkit': { count: number } };
+/** A cyclic subscription's payload on a fault collection: the fault manager's list (api.md §14.6). */
+type FaultListPayload = { faults: { fault_code: string }[]; count: number };
 
 describe('@medkit/client against a real gateway', () => {
   let g: FaultGateway;
@@ -172,11 +173,12 @@ describe('@medkit/client against a real gateway', () => {
     const got = collect<EventEnvelope<FaultListPayload>>();
     const s = c.envelopeStream<FaultListPayload>(sub.data.event_source, got, { initialRetryMs: 100 });
     g.fail('CLIENT_SUB', '/base/motor_driver', 2, 'sub');
-    await got.until(() => got.events.some((e) => e.payload?.items.some((f) => f.fault_code === 'CLIENT_SUB')), 'a tick that carries the new fault');
+    await got.until(() => got.events.some((e) => e.payload?.faults.some((f) => f.fault_code === 'CLIENT_SUB')), 'a tick that carries the new fault');
     const ev = got.events.at(-1)!;
     expect(typeof ev.timestamp).toBe('string');
     expect(ev.error).toBeUndefined();
-    expect(ev.payload!['x-medkit'].count).toBeGreaterThan(0);
+    expect(ev.payload!.count).toBe(ev.payload!.faults.length);
+    expect(ev.payload!.count).toBeGreaterThan(0);
     await c.call('delete', '/apps/{app_id}/cyclic-subscriptions/{subscription_id}', { params: { path: { ...path, subscription_id: sub.data.id } } });
     await s.done;
     expect((got.closedWith?.reason as SovdClientError).status).toBe(404);
