@@ -3,9 +3,10 @@
 // before the runner exits: no orphan process is left.
 import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { testDomain } from '../test-support/domains.js';
 import { eventually } from '../packages/gateway/test/ros/robot.js';
+import { buildDemo } from '../packages/demo/test/support/demo.js';
 
 const RUNNER = new URL('../examples/opcua/run.mjs', import.meta.url).pathname;
 
@@ -20,6 +21,9 @@ function alive(pid: number): boolean {
 }
 
 describe('npm run demo:plc', () => {
+  // The runner uses the built demo launcher and gateway: build them from the current sources (incremental).
+  beforeAll(() => buildDemo(), 240_000);
+
   it('is the root script that builds and runs examples/opcua/run.mjs', () => {
     const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { scripts: Record<string, string> };
     expect(pkg.scripts['demo:plc']).toBe('npm run build && node examples/opcua/run.mjs');
