@@ -51,6 +51,8 @@ function options(argv) {
     if (!Number.isInteger(n) || n < 0 || n > 65535) throw new Error(`--${flag} must be 0–65535, got '${values[flag]}'`);
     return { port: n, explicit: argv.some((a) => a === `--${flag}` || a.startsWith(`--${flag}=`)) };
   };
+  // tank-plc.mjs checks it too; refused here before anything starts.
+  if (!['normal', 'overpressure', 'low-level', 'high-temp'].includes(values.scenario)) throw new Error(`--scenario must be normal, overpressure, low-level or high-temp, got '${values.scenario}'`);
   if (values.domain !== undefined && !/^\d+$/.test(values.domain)) throw new Error(`--domain must be 0–232, got '${values.domain}'`);
   return { gateway: port('port'), plc: port('plc-port'), scenario: values.scenario, domain: values.domain, ros: !values['no-ros'], verbose: values.verbose };
 }
