@@ -152,5 +152,6 @@ const STRUCTURED_PREFIXES = [
   'updates.',
 ];
 function isStructuredPrefix(key: string): boolean {
-  return STRUCTURED_PREFIXES.some((p) => key.startsWith(p));
+  // `plugins` itself (the list of plugins to load) is read by the plugin loader like its `plugins.*` keys.
+  return key === 'plugins' || STRUCTURED_PREFIXES.some((p) => key.startsWith(p));
 }

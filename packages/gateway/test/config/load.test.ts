@@ -83,6 +83,12 @@ describe('configuration loading', () => {
     expect(c.adjustments[0]).toMatchObject({ action: 'unknown', key: 'server.prot' });
   });
 
+  it('takes the plugin list (`plugins: [opcua]`, read by the plugin loader) without calling it unknown', () => {
+    const c = loadConfig({ env: {}, configFile: file('c.yaml', 'plugins: [opcua]\nplugins.opcua.endpoint_url: opc.tcp://127.0.0.1:4840\n'), flags: { plugins: 'opcua' } });
+    expect(c.adjustments).toEqual([]);
+    expect(c.raw.plugins).toBe('opcua');
+  });
+
   it('uses hybrid mode when a manifest is given without a mode', () => {
     expect(loadConfig({ env: {}, flags: { 'discovery.manifest_path': 'm.yaml' } }).get('discovery.mode')).toBe('hybrid');
     expect(loadConfig({ env: {}, flags: { 'discovery.manifest_path': 'm.yaml', 'discovery.mode': 'manifest_only' } }).get('discovery.mode')).toBe('manifest_only');

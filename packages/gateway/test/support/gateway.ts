@@ -16,14 +16,16 @@ export interface TestGateway {
 
 /**
  * `features`: the features to run (none by default); `defaults: true` runs the default gateway's
- * features (as `medkit gateway` does) followed by `features`.
+ * features (as `medkit gateway` does) followed by `features`. `configFiles` are read as `--config` files
+ * (the test's flags win over them).
  */
 export async function startTestGateway(
-  opts: { flags?: FlatConfig; features?: GatewayFeature[]; defaults?: boolean; dataDir?: string; logStream?: NodeJS.WritableStream } = {},
+  opts: { flags?: FlatConfig; configFiles?: string[]; features?: GatewayFeature[]; defaults?: boolean; dataDir?: string; logStream?: NodeJS.WritableStream } = {},
 ): Promise<TestGateway> {
   const dataDir = opts.dataDir ?? mkdtempSync(join(tmpdir(), 'medkit-test-'));
   const config = loadConfig({
     env: {},
+    configFiles: opts.configFiles,
     extraKeys: { ...FEATURE_KEYS, ...Object.assign({}, ...(opts.features ?? []).map((f) => f.keys ?? {})) },
     flags: { data_dir: dataDir, 'logging.level': 'silent', 'ros.enabled': false, ...opts.flags },
   });
