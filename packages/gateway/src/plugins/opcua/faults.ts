@@ -121,11 +121,14 @@ export class OpcuaFaults {
     }
   }
 
-  /** A new value of a node: its threshold or register rule, edge-triggered. Undecidable values keep the state. */
+  /**
+   * A new value of a node: its threshold or register rule, edge-triggered. Undecidable values keep the state.
+   * The fault's source is the App serving the node (its `entity_id`), else the component.
+   */
   onValue(node: NodeConfig, json: unknown): void {
     if (node.register_faults) {
       for (const s of this.edges.update(registerSignals(node.register_faults, json))) {
-        if (s.active) this.raise(s.fault_code, s.severity, s.message);
+        if (s.active) this.raise(s.fault_code, s.severity, s.message, node.entity_id);
         else this.heal(s.fault_code);
       }
       return;
@@ -134,7 +137,7 @@ export class OpcuaFaults {
     if (!a) return;
     const signals = evaluatePoint(numericOf(json), { kind: 'threshold', fault_code: a.fault_code, threshold: a.threshold, above: a.above_threshold, severity: a.severity, message: a.message });
     for (const s of this.edges.update(signals)) {
-      if (s.active) this.raise(s.fault_code, s.severity, a.message ?? `${node.display_name} ${a.above_threshold ? 'above' : 'below'} ${a.threshold}: ${String(json)}`);
+      if (s.active) this.raise(s.fault_code, s.severity, a.message ?? `${node.display_name} ${a.above_threshold ? 'above' : 'below'} ${a.threshold}: ${String(json)}`, node.entity_id);
       else this.heal(s.fault_code);
     }
   }

@@ -126,7 +126,12 @@ describe('the OpenPLC tank example (examples/opcua)', () => {
     expect((await operation('fill_pump', 'set_pump_speed', 100)).status).toBe(200);
     await eventually(async () => (await activeFaults()).includes('PLC_OVERPRESSURE'), 'PLC_OVERPRESSURE to be raised', 60_000);
     const fault = (await api('/faults')).body.items.find((f: { fault_code: string }) => f.fault_code === 'PLC_OVERPRESSURE');
-    expect(fault).toMatchObject({ severity_label: 'critical', reporting_sources: ['openplc_runtime'] });
+    // Reported by the App serving the pressure tag (the spec's example tree), seen from its component too.
+    expect(fault).toMatchObject({ severity_label: 'critical', reporting_sources: ['tank_process'], entity_id: 'tank_process' });
+    for (const scope of ['/apps/tank_process', '/components/openplc_runtime', '/areas/plc_systems']) {
+      expect((await api(`${scope}/faults`)).body.items.map((f: { fault_code: string }) => f.fault_code), scope).toContain('PLC_OVERPRESSURE');
+    }
+    expect((await api('/apps/fill_pump/faults')).body.items.map((f: { fault_code: string }) => f.fault_code)).not.toContain('PLC_OVERPRESSURE');
     expect((await operation('drain_valve', 'set_valve_position', 80)).status).toBe(200);
     expect((await operation('fill_pump', 'set_pump_speed', 40)).status).toBe(200);
     await eventually(async () => !(await activeFaults()).includes('PLC_OVERPRESSURE'), 'PLC_OVERPRESSURE to heal', 60_000);
