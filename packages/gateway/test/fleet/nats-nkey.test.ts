@@ -61,13 +61,13 @@ describeWith(NATS_SERVER, 'fleet link: NATS with NKEY authentication', () => {
         } catch {
           return undefined;
         }
-      }, 'the fault event in the stream', 30_000);
+      }, 'the fault event in the stream', 60_000);
       expect(msg.json<{ body: { fault_code: string } }>().body.fault_code).toBe('NKEY_FAULT');
     } finally {
       await nc.close();
     }
     await until(async () => ((await (await fetch(`${g.url}/api/v1/health`)).json()) as { 'x-medkit-fleet': { connected: boolean; outbox: { pending: number } } })['x-medkit-fleet'].connected || undefined, 'robot connected');
-  }, 60_000);
+  }, 90_000);
 
   it('keeps the events of a robot with the wrong key in its outbox, with a health warning', async () => {
     const g = await robot('nk-bad', { 'fleet.nats.nkey_seed': new TextDecoder().decode(stranger.getSeed()) });

@@ -107,13 +107,19 @@ describeWith(NATS_SERVER, 'fleet link: robot → NATS JetStream', () => {
     expect(health['x-medkit-fleet'].outbox.pending).toBeGreaterThanOrEqual(10);
     await cluster.startAll();
     await until(async () => ((await robot.api('GET', '/health')).body['x-medkit-fleet'].outbox.pending === 0 ? true : undefined), 'outbox drained after the broker returned', 60_000);
-    const events = await readAll(cluster.urls, fleet);
-    const down = events.filter((e) => e.kind === 'faults' && (e.body as FaultEventBody).fault_code.startsWith('DOWN_'));
+    // Right after a whole-cluster restart a replica may still report the stream's old message count: read
+    // again until the drained events are there (the assertions below check order and completeness).
+    const isDown = (e: FleetEnvelope) => e.kind === 'faults' && (e.body as FaultEventBody).fault_code.startsWith('DOWN_');
+    const events = await until(async () => {
+      const all = await readAll(cluster.urls, fleet);
+      return all.filter(isDown).length >= 10 ? all : undefined;
+    }, 'the drained events in the stream', 60_000);
+    const down = events.filter(isDown);
     expect(down.map((e) => (e.body as FaultEventBody).fault_code)).toEqual(Array.from({ length: 10 }, (_, i) => `DOWN_${i}`));
     const seqs = faultSeqs(events);
     expect([...seqs].sort((a, b) => a - b)).toEqual(seqs);
     expect(new Set(seqs).size).toBe(seqs.length);
-  });
+  }, 180_000);
 });
 
 it('outbox: seq survives a restart, and past the bound health events go before fault events', () => {
