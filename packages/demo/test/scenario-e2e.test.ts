@@ -80,7 +80,12 @@ describe('the demo through the main gateway', () => {
       return d.body?.['x-medkit']?.plugins?.parameter_beacon ? d.body : undefined;
     }, 'lidar parameter hint', 60_000);
     expect(lidar['x-medkit'].plugins.parameter_beacon).toMatchObject({ 'x-medkit-beacon-status': 'active', 'x-medkit-beacon-model': 'sim-360', 'x-medkit-beacon-functions': ['environment-sensing', 'safety-monitoring'] });
-    expect((await http(`${api}/apps/battery_monitor/x-medkit-param-beacon`)).body).toMatchObject({ display_name: 'Battery monitor', metadata: { chemistry: 'LiFePO4' } });
+    // The parameter beacon polls its nodes in turn within a budget: the battery monitor's hint may come a cycle later.
+    const battery = await eventually(async () => {
+      const r = await http(`${api}/apps/battery_monitor/x-medkit-param-beacon`);
+      return r.status === 200 ? r.body : undefined;
+    }, 'battery monitor parameter hint', 30_000);
+    expect(battery).toMatchObject({ display_name: 'Battery monitor', metadata: { chemistry: 'LiFePO4' } });
     // The lidar's extra function membership reaches the Function's hosts with the discovery refresh the
     // hint asks for (at most one a second), which may come after the hint shows on the app.
     const hosts = await eventually(async () => {
