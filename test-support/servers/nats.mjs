@@ -39,9 +39,15 @@ ${opts.extraConfig ?? ''}
 `);
   });
   const start = async (n) => {
-    n.proc = spawn('nats-server', ['-c', join(dir, `${n.name}.conf`)], { stdio: ['ignore', 'ignore', 'pipe'] });
-    n.proc.stderr?.resume();
+    const proc = spawn('nats-server', ['-c', join(dir, `${n.name}.conf`)], { stdio: ['ignore', 'ignore', 'pipe'] });
+    n.proc = proc;
+    let tail = '';
+    proc.stderr?.on('data', (d) => (tail = (tail + d.toString()).slice(-2000)));
     await waitForPort(n.clientPort);
+    // The port was free when chosen, but another test may have taken it since: then this server exits at once
+    // and the port answers for someone else. Fail loudly instead of testing against a foreign server.
+    await new Promise((r) => setTimeout(r, 200));
+    if (proc.exitCode !== null || proc.signalCode !== null) throw new Error(`nats-server ${n.name} exited at start (port ${n.clientPort}): ${tail.trim().split('\n').slice(-3).join(' | ')}`);
   };
   const kill = async (n) => {
     const p = n.proc;

@@ -55,13 +55,20 @@ describeWith(NATS_SERVER, 'fleet link: NATS with NKEY authentication', () => {
     try {
       const jsm = await jetstreamManager(nc);
       const stream = `MEDKIT_${fleet.toUpperCase()}`;
+      let lastError = '';
       const msg = await until(async () => {
         try {
           return (await jsm.streams.getMessage(stream, { last_by_subj: `medkit.${fleet}.nk-good.faults` })) ?? undefined;
-        } catch {
+        } catch (err) {
+          lastError = (err as Error).message;
           return undefined;
         }
-      }, 'the fault event in the stream', 60_000);
+      }, 'the fault event in the stream', 60_000).catch(async (err: Error) => {
+        // Say why: the robot's own view of its link (connected, published, failures, last error) and the reader's.
+        const fleetHealth = ((await (await fetch(`${g.url}/api/v1/health`)).json()) as Record<string, unknown>)['x-medkit-fleet'];
+        const streams = await jsm.streams.names().next().catch((e: Error) => e.message);
+        throw new Error(`${err.message}; last read error: ${lastError}; robot fleet health: ${JSON.stringify(fleetHealth)}; streams: ${JSON.stringify(streams)}`);
+      });
       expect(msg.json<{ body: { fault_code: string } }>().body.fault_code).toBe('NKEY_FAULT');
     } finally {
       await nc.close();
