@@ -7,6 +7,7 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Agent, fetch as undiciFetch } from 'undici';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { expectToolsAnswerFromTree } from './tree-check.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { describeWith, OPENSSL } from '../../../../test-support/requirements.js';
 import { createTestPki, type TestPki } from '../support/certificates.js';
@@ -45,14 +46,7 @@ describeWith(OPENSSL, '/mcp behind HTTPS with mutual TLS', () => {
     const client = new Client({ name: 'tls-test', version: '1.0.0' });
     await client.connect(new StreamableHTTPClientTransport(new URL(`${base}/mcp`), { fetch: tlsFetch, requestInit: { headers: { 'X-Client-Id': 'agent-a' } } }));
     try {
-      const { tools } = await client.listTools();
-      expect(tools.length).toBeGreaterThanOrEqual(23);
-      const r = (await client.callTool({ name: 'sovd_entities_list', arguments: { entity_type: 'components' } })) as { content: { text: string }[]; isError?: boolean };
-      expect(r.isError).not.toBe(true);
-      const listed = JSON.parse(r.content[0].text).components.map((c: { id: string }) => c.id);
-      const rest = (await (await tlsFetch(`${base}/api/v1/components`)).json()) as { items: { id: string }[] };
-      expect(listed.length).toBeGreaterThan(0);
-      expect(listed).toEqual(rest.items.map((c) => c.id));
+      await expectToolsAnswerFromTree(client, `${base}/api/v1`, tlsFetch);
     } finally {
       await client.close();
     }
