@@ -128,7 +128,7 @@ export function resyncFrame(id: number, reason: ResyncReason, detail: string, la
  * exactly once (replayed from the stream while live events are held, ids already sent skipped), or, when that
  * cannot be done, an `x-medkit-resync` event first (never a silent gap), then live events.
  */
-export async function attachFleetStream(feed: FleetLiveFeed, stream: SseStream, lastEventIdHeader: string | undefined, replayer: FaultReplayer = feed.replayer): Promise<() => void> {
+export async function attachFleetStream(feed: Pick<FleetLiveFeed, 'subscribe' | 'replayer'>, stream: SseStream, lastEventIdHeader: string | undefined, replayer: FaultReplayer = feed.replayer): Promise<() => void> {
   let held: FleetFaultEvent[] = [];
   let overflow = false;
   let replaying = lastEventIdHeader !== undefined;
