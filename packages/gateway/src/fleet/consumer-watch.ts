@@ -16,6 +16,8 @@ export interface ConsumerState {
   consumer_checked_at?: number;
   /** Why the last check failed, undefined when it succeeded. */
   consumer_error?: string;
+  /** When the consumer's ack floor last moved (epoch ms): some replica wrote something. */
+  consumer_progress_at?: number;
 }
 
 const CHECK_EVERY_MS = 5000;
@@ -25,6 +27,7 @@ export class ConsumerWatch {
   private timer?: NodeJS.Timeout;
   private inFlight = false;
   private readonly s: ConsumerState = { pending: 0, ack_pending: 0, consumer_redelivered: 0 };
+  private ackFloor = -1;
 
   constructor(private readonly nc: NatsConnection, private readonly stream: string, private readonly consumer: string) {}
 
@@ -53,6 +56,10 @@ export class ConsumerWatch {
       this.s.ack_pending = info.num_ack_pending;
       this.s.consumer_redelivered = info.num_redelivered;
       this.s.consumer_checked_at = Date.now();
+      if (info.ack_floor.stream_seq !== this.ackFloor) {
+        this.ackFloor = info.ack_floor.stream_seq;
+        this.s.consumer_progress_at = this.s.consumer_checked_at;
+      }
       this.s.consumer_error = undefined;
     } catch (err) {
       this.s.consumer_error = (err as Error).message.slice(0, 200);

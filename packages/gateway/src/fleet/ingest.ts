@@ -25,7 +25,7 @@ export interface IngestOptions {
   log: { warn(o: object, m: string): void; debug(o: object, m: string): void };
 }
 
-export interface IngestStats extends Omit<ConsumerState, 'consumer_checked_at'> {
+export interface IngestStats extends Omit<ConsumerState, 'consumer_checked_at' | 'consumer_progress_at'> {
   /** When the consumer last answered (ISO 8601), null before its first answer. */
   consumer_checked_at: string | null;
   ingested: number;
@@ -101,16 +101,18 @@ export class FleetIngest {
   stats(): IngestStats {
     const w = this.watch.state();
     const iso = (ms: number | undefined) => (ms ? new Date(ms).toISOString() : null);
-    return { ...this.s, ...w, consumer_checked_at: iso(w.consumer_checked_at), last_commit: iso(this.lastCommit) };
+    const { consumer_progress_at: _p, ...consumer } = w;
+    return { ...this.s, ...consumer, consumer_checked_at: iso(w.consumer_checked_at), last_commit: iso(this.lastCommit) };
   }
 
   /**
    * Why ingest cannot progress, or undefined while it can: the consumer has not answered for STALL_AFTER_MS
-   * (JetStream lost its quorum, or this replica its broker), or there is work and nothing was committed for as long.
+   * (JetStream lost its quorum, or this replica its broker), or there is work and no replica wrote anything for as
+   * long (neither this one committed nor the consumer's ack floor moved).
    */
   stalled(now = Date.now()): string | undefined {
     const w = this.watch.state();
-    const since = Math.max(this.startedAt, this.lastCommit);
+    const since = Math.max(this.startedAt, this.lastCommit, w.consumer_progress_at ?? 0);
     if (now - (w.consumer_checked_at ?? this.startedAt) > STALL_AFTER_MS) {
       return `the ingest consumer has not answered for ${Math.round((now - (w.consumer_checked_at ?? this.startedAt)) / 1000)} s${w.consumer_error ? ` (${w.consumer_error})` : ''}`;
     }
