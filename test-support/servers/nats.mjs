@@ -17,7 +17,7 @@ function exited(p) {
  * @param {number} size
  * @param {{extraConfig?: string}} [opts]
  * @returns {Promise<{nodes: {name: string, clientPort: number, url: string, proc?: import('node:child_process').ChildProcess}[], urls: string[],
- *   kill(i: number): Promise<void>, restart(i: number): Promise<void>, killAll(): Promise<void>, startAll(): Promise<void>, stop(): Promise<void>}>}
+ *   kill(i: number): Promise<void>, restart(i: number): Promise<void>, reconfigure(extraConfig: string): void, killAll(): Promise<void>, startAll(): Promise<void>, stop(): Promise<void>}>}
  */
 export async function startNatsCluster(size, opts = {}) {
   const dir = mkdtempSync(join(tmpdir(), 'medkit-nats-'));
@@ -28,16 +28,17 @@ export async function startNatsCluster(size, opts = {}) {
     clusterPorts.push(await freePort());
     nodes.push({ name: `n${i}`, clientPort, url: `nats://127.0.0.1:${clientPort}`, proc: undefined });
   }
-  nodes.forEach((n, i) => {
+  const writeConfs = (extraConfig) => nodes.forEach((n, i) => {
     const routes = clusterPorts.map((p) => `nats-route://127.0.0.1:${p}`).join(', ');
     const cluster = size > 1 ? `cluster { name: medkit-test, listen: "127.0.0.1:${clusterPorts[i]}", routes: [${routes}] }` : '';
     writeFileSync(join(dir, `${n.name}.conf`), `server_name: ${n.name}
 listen: "127.0.0.1:${n.clientPort}"
 jetstream { store_dir: "${join(dir, n.name)}", max_memory_store: 64MB, max_file_store: 1GB }
 ${cluster}
-${opts.extraConfig ?? ''}
+${extraConfig ?? ''}
 `);
   });
+  writeConfs(opts.extraConfig);
   const start = async (n) => {
     const proc = spawn('nats-server', ['-c', join(dir, `${n.name}.conf`)], { stdio: ['ignore', 'ignore', 'pipe'] });
     n.proc = proc;
@@ -62,6 +63,11 @@ ${opts.extraConfig ?? ''}
     urls: nodes.map((n) => n.url),
     kill: (i) => kill(nodes[i]),
     restart: (i) => start(nodes[i]),
+    // New extra configuration (e.g. other users), applied by a live reload (SIGHUP) of every running node.
+    reconfigure: (extraConfig) => {
+      writeConfs(extraConfig);
+      for (const n of nodes) n.proc?.kill('SIGHUP');
+    },
     killAll: async () => { await Promise.all(nodes.map(kill)); },
     startAll: async () => { await Promise.all(nodes.map(start)); },
     async stop() {

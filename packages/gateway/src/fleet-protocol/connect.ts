@@ -41,6 +41,9 @@ export function natsOptionsFrom(config: GatewayConfig, name: string): NatsSettin
     name,
     reconnect: true,
     maxReconnectAttempts: -1,
+    // The client gives up for good after two refusals in a row unless told not to: a key refused for a while (a
+    // credential rotation, an auth timeout on a loaded server) would leave a robot disconnected until restarted.
+    ignoreAuthErrorAbort: true,
     reconnectTimeWait: 500,
     timeout: 5000,
     pingInterval: 5000,

@@ -51,7 +51,7 @@ describeWith(NATS_SERVER, 'fleet link: NATS with NKEY authentication', () => {
     chmodSync(file, 0o600);
     const g = await robot('nk-good', { 'fleet.nats.nkey_seed_file': file });
     g.fail('NKEY_FAULT', '/amr/motor', 2, 'over temperature');
-    const nc = await connect({ servers: nats.urls, timeout: 5000, authenticator: nkeyAuthenticator(user.getSeed()) });
+    const nc = await connect({ servers: nats.urls, timeout: 5000, authenticator: nkeyAuthenticator(user.getSeed()), ignoreAuthErrorAbort: true });
     try {
       const jsm = await jetstreamManager(nc);
       const stream = `MEDKIT_${fleet.toUpperCase()}`;
@@ -75,6 +75,26 @@ describeWith(NATS_SERVER, 'fleet link: NATS with NKEY authentication', () => {
     }
     await until(async () => ((await (await fetch(`${g.url}/api/v1/health`)).json()) as { 'x-medkit-fleet': { connected: boolean; outbox: { pending: number } } })['x-medkit-fleet'].connected || undefined, 'robot connected');
   }, 90_000);
+
+  it('reconnects after its key was refused for a while (credentials rotated on the server), and delivers what waited', async () => {
+    const file = join(dir, 'rotating.nk');
+    writeFileSync(file, `${seed}\n`);
+    chmodSync(file, 0o600);
+    const g = await robot('nk-rotate', { 'fleet.nats.nkey_seed_file': file });
+    const health = async () => ((await (await fetch(`${g.url}/api/v1/health`)).json()) as { 'x-medkit-fleet': { connected: boolean; published: number; outbox: { pending: number } } })['x-medkit-fleet'];
+    await until(async () => ((await health()).connected ? true : undefined), 'robot connected', 30_000);
+    // The server stops admitting the key (a rotation half done): the robot is disconnected and refused again and again.
+    nats.reconfigure(`accounts { FLEET: { jetstream: enabled, users: [ { nkey: "${stranger.getPublicKey()}" } ] } }`);
+    await until(async () => ((await health()).connected ? undefined : true), 'robot disconnected by the reload', 30_000);
+    g.fail('AFTER_ROTATION', '/amr/motor', 2, 'waited in the outbox');
+    await new Promise((r) => setTimeout(r, 3000));
+    // The key is admitted again: the robot must come back by itself and publish what waited.
+    nats.reconfigure(`accounts { FLEET: { jetstream: enabled, users: [ { nkey: "${user.getPublicKey()}" } ] } }`);
+    await until(async () => {
+      const h = await health();
+      return h.connected && h.outbox.pending === 0 ? true : undefined;
+    }, 'robot reconnected and its outbox drained', 60_000);
+  }, 120_000);
 
   it('keeps the events of a robot with the wrong key in its outbox, with a health warning', async () => {
     const g = await robot('nk-bad', { 'fleet.nats.nkey_seed': new TextDecoder().decode(stranger.getSeed()) });
