@@ -14,7 +14,7 @@ export const SCRIPTS_KEYS = {
     ['PATH', 'HOME', 'LANG', 'LC_ALL', 'TZ', 'ROS_DOMAIN_ID', 'ROS_LOCALHOST_ONLY', 'ROS_AUTOMATIC_DISCOVERY_RANGE', 'RMW_IMPLEMENTATION', 'AMENT_PREFIX_PATH', 'PYTHONPATH', 'LD_LIBRARY_PATH'],
     "[ours] Gateway environment variables a script inherits (everything else is withheld so secrets in the gateway's environment do not leak).",
   ),
-  'scripts.sandbox.mode': str('auto', "[ours] Script isolation: `auto` (PID namespace, unprivileged user and limits where the machine allows, else a start-up warning), `strict` (refuse to start without them), `off` (process group only).", { enum: ['auto', 'strict', 'off'] }),
+  'scripts.sandbox.mode': str('auto', "[ours] Script isolation: `auto` (PID namespace, unprivileged user and limits where the machine allows, else a start-up warning), `strict` (refuse to start without them), `off` (process group only).", { enum: ['auto', 'strict', 'off'], policy: 'refuse' }),
   'scripts.sandbox.user': str('nobody', '[ours] Account executions run as when the gateway runs as root; it must exist and not be root (set explicitly, it is required).'),
   'scripts.limits.cpu_sec': int(300, '[ours] CPU seconds one execution (all its processes each) may use before the kernel kills it.', { min: 1, max: 86400, policy: 'reject' }),
   'scripts.limits.memory_mb': int(1024, '[ours] Address-space limit of each script process in MiB.', { min: 16, max: 1048576, policy: 'reject' }),
