@@ -17,8 +17,10 @@ export const SCRIPTS_KEYS = {
   'scripts.sandbox.mode': str('auto', "[ours] Script isolation: `auto` (PID namespace, unprivileged user and limits where the machine allows, else a start-up warning), `strict` (refuse to start without them), `off` (process group only).", { enum: ['auto', 'strict', 'off'], policy: 'refuse' }),
   'scripts.sandbox.user': str('nobody', '[ours] Account executions run as when the gateway runs as root; it must exist and not be root (set explicitly, it is required).'),
   'scripts.limits.cpu_sec': int(300, '[ours] CPU seconds one execution (all its processes each) may use before the kernel kills it.', { min: 1, max: 86400, policy: 'reject' }),
-  'scripts.limits.memory_mb': int(1024, '[ours] Address-space limit of each script process in MiB.', { min: 16, max: 1048576, policy: 'reject' }),
-  'scripts.limits.max_processes': int(64, '[ours] Processes the sandbox user may run at once (fork fails above).', { min: 1, max: 100000, policy: 'reject' }),
+  'scripts.limits.memory_mb': int(1024, '[ours] Memory of one execution as a whole in MiB (its cgroup, where available; the kernel kills a process of the execution above it), also the address-space limit of each of its processes.', { min: 16, max: 1048576, policy: 'reject' }),
+  'scripts.limits.max_processes': int(64, '[ours] Processes one execution may run at once (its cgroup pids.max, where available) and the sandbox user at all (RLIMIT_NPROC); fork fails above.', { min: 1, max: 100000, policy: 'reject' }),
+  'scripts.limits.cpu_cores': float(1, '[ours] CPU share of one execution in cores (its cgroup cpu quota, where available; 0.5 = half a core).', { min: 0.01, max: 1024, policy: 'reject' }),
+  'scripts.limits.disk_mb': int(512, '[ours] Size of the private /tmp of one execution (a tmpfs holding its HOME and working directory, also mounted on /var/tmp, /dev/shm and /run/lock): all it can write there together (ENOSPC above).', { min: 1, max: 1048576, policy: 'reject' }),
   'scripts.limits.max_file_mb': int(100, '[ours] Largest file a script may write, in MiB.', { min: 1, max: 1048576, policy: 'reject' }),
   'scripts.audit_max_records': int(100000, '[ours] Audit records kept in SQLite; the oldest are pruned (the JSON-lines file is never pruned).', { min: 100, max: 100000000, policy: 'clamp' }),
 } satisfies Record<string, KeySpec>;

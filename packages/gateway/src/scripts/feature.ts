@@ -18,6 +18,7 @@ import { ScriptsService } from './service.js';
 import { STORE_MIGRATIONS, ScriptStore } from './store.js';
 import { token, type Token } from '../registry/index.js';
 import { PLUGINS_SERVICE } from '../plugins/feature.js';
+import { warning } from '../info/health-registry.js';
 import { pluginScripts } from '../plugins/dispatch.js';
 
 /** Name of the service other features (updates, entity details) find in `ctx.services`. */
@@ -50,6 +51,8 @@ export function readScriptsSettings(ctx: GatewayContext): ScriptsSettings {
       memoryMb: ctx.config.value<number>('scripts.limits.memory_mb'),
       maxProcesses: ctx.config.value<number>('scripts.limits.max_processes'),
       maxFileMb: ctx.config.value<number>('scripts.limits.max_file_mb'),
+      cpuCores: ctx.config.value<number>('scripts.limits.cpu_cores'),
+      diskMb: ctx.config.value<number>('scripts.limits.disk_mb'),
     },
   };
 }
@@ -84,13 +87,16 @@ export function createScriptsFeature(_config?: GatewayConfig, options: ScriptsFe
       // Decided once; a requirement that cannot be honoured stops start-up (SandboxError).
       const sandbox = options.executor ? undefined : planSandbox(settings.sandbox);
       if (sandbox?.warning) log.warn(sandbox.warning);
+      // Said on /health too, so a fleet tool sees a gateway whose executions are bounded per process only.
+      const cgroups = sandbox ? sandbox.cgroupStatus : 'provided by the configured executor';
       sandboxDescription = sandbox?.description ?? 'provided by the configured executor';
       const runner = new ScriptRunner(options.executor ?? new LocalProcessExecutor(sandbox), settings);
       const executions = new ExecutionManager(runner, { maxConcurrent: settings.maxConcurrent, maxHistory: settings.maxHistory }, audit);
       service = new ScriptsService(settings, store, executions, audit, runner);
       ctx.services.provide(SCRIPTS_SERVICE, service);
       ctx.health.add(() => ({
-        fields: { 'x-medkit-scripts': { running: executions.runningCount, max_concurrent_executions: settings.maxConcurrent, executor: runner.executor.name, sandbox: sandboxDescription } },
+        fields: { 'x-medkit-scripts': { running: executions.runningCount, max_concurrent_executions: settings.maxConcurrent, executor: runner.executor.name, sandbox: sandboxDescription, cgroups } },
+        ...(cgroups.startsWith('unavailable') ? { warnings: [warning('scripts_cgroups_unavailable', `script executions have no cgroup limits (${cgroups}); memory, processes and CPU are bounded per process only`)] } : {}),
       }));
     },
     routes: (ctx) => scriptsRoutes(ctx, () => service, maxFileBytes, pluginScripts(ctx.services.find(PLUGINS_SERVICE))),
