@@ -29,47 +29,69 @@ function processesWith(marker: string): number[] {
   return out;
 }
 
+/** A real `medkit gateway` with the scripts feature in a fresh directory (`parent`, data and scripts inside it). */
+interface SandboxGateway {
+  medkit: MedkitProcess;
+  base: string;
+  /** `components/<first component>` of the AMR manifest. */
+  entity: string;
+  parent: string;
+  close(): Promise<void>;
+}
+
+async function startSandboxGateway(prefix: string, sets: string[], env?: NodeJS.ProcessEnv): Promise<SandboxGateway> {
+  buildGateway();
+  const parent = mkdtempSync(join(tmpdir(), prefix));
+  chmodSync(parent, 0o755);
+  const port = await freePort();
+  const medkit = runMedkit(
+    ['gateway', '--no-ros', '--manifest', MANIFEST, '--port', String(port), '--data-dir', join(parent, 'data'), '--set', `scripts.scripts_dir=${join(parent, 'scripts')}`, ...sets.flatMap((x) => ['--set', x]), '--set', 'ui.enabled=false'],
+    env,
+  );
+  await medkit.waitFor(/medkit gateway ready/);
+  const base = `http://127.0.0.1:${port}`;
+  const comps = await json(await fetch(`${base}/api/v1/components`));
+  return {
+    medkit,
+    base,
+    entity: `components/${comps.items[0].id}`,
+    parent,
+    close: async () => {
+      medkit.child.kill('SIGTERM');
+      await medkit.exited;
+      rmSync(parent, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Uploads a script and starts it; answers the execution's location. */
+async function startScript(base: string, entity: string, name: string, body: string, metadata?: unknown): Promise<string> {
+  const up = await uploadScript(base, entity, name, body, metadata);
+  expect(up.status, await up.clone().text()).toBe(201);
+  const res = await startExecution(base, entity, (await json(up)).id);
+  expect(res.status, await res.clone().text()).toBe(202);
+  return res.headers.get('location')!;
+}
+
 describe.skipIf(!ROOT)('script sandbox in a real gateway (as root)', () => {
+  let gw: SandboxGateway;
   let medkit: MedkitProcess;
   let base: string;
   let entity: string;
   let dataDir: string;
   let scriptsDir: string;
-  const cleanup: string[] = [];
 
   beforeAll(async () => {
-    buildGateway();
-    const parent = mkdtempSync(join(tmpdir(), 'medkit-sandbox-'));
-    chmodSync(parent, 0o755);
-    cleanup.push(parent);
+    gw = await startSandboxGateway('medkit-sandbox-', ['scripts.limits.cpu_sec=2'], { MEDKIT_JWT_SECRET: SECRET, MEDKIT_AUTH_CLIENTS: `admin:${SECRET}:admin`, SOME_TOKEN: SECRET });
+    ({ medkit, base, entity } = gw);
     // The gateway creates its data dir itself, so the test sees the permissions it chooses.
-    dataDir = join(parent, 'data');
-    const port = await freePort();
-    medkit = runMedkit(
-      ['gateway', '--no-ros', '--manifest', MANIFEST, '--port', String(port), '--data-dir', dataDir, '--set', `scripts.scripts_dir=${(scriptsDir = join(parent, 'scripts'))}`, '--set', 'scripts.limits.cpu_sec=2', '--set', 'ui.enabled=false'],
-      { MEDKIT_JWT_SECRET: SECRET, MEDKIT_AUTH_CLIENTS: `admin:${SECRET}:admin`, SOME_TOKEN: SECRET },
-    );
-    await medkit.waitFor(/medkit gateway ready/);
+    dataDir = join(gw.parent, 'data');
+    scriptsDir = join(gw.parent, 'scripts');
     expect(medkit.stdout()).toMatch(/sandbox: PID and mount namespace per execution, as nobody/);
-    base = `http://127.0.0.1:${port}`;
-    const comps = await json(await fetch(`${base}/api/v1/components`));
-    entity = `components/${comps.items[0].id}`;
   }, 120_000);
+  afterAll(() => gw?.close());
 
-  afterAll(async () => {
-    medkit?.child.kill('SIGTERM');
-    await medkit?.exited;
-    for (const d of cleanup) rmSync(d, { recursive: true, force: true });
-  });
-
-  async function run(name: string, body: string, metadata?: unknown): Promise<Record<string, any>> {
-    const up = await uploadScript(base, entity, name, body, metadata);
-    expect(up.status, await up.clone().text()).toBe(201);
-    const id = (await json(up)).id;
-    const res = await startExecution(base, entity, id);
-    expect(res.status).toBe(202);
-    return waitFinished(base, res.headers.get('location')!);
-  }
+  const run = async (name: string, body: string, metadata?: unknown) => waitFinished(base, await startScript(base, entity, name, body, metadata));
 
   it('runs as the unprivileged user in a private working directory', async () => {
     const done = await run('whoami.sh', 'printf \'{"uid": %s, "cwd": "%s", "home": "%s"}\' "$(id -u)" "$(pwd)" "$HOME"\n');
@@ -149,38 +171,25 @@ describe.skipIf(!ROOT)('script sandbox in a real gateway (as root)', () => {
 // children of 60 MiB each (each under the per-process limit, together over the execution's), a script
 // reading another running script's HOME.
 describe.skipIf(!ROOT)('per-execution limits and privacy (as root)', () => {
+  let gw: SandboxGateway;
   let medkit: MedkitProcess;
   let base: string;
   let entity: string;
-  let parent: string;
 
   beforeAll(async () => {
-    buildGateway();
-    parent = mkdtempSync(join(tmpdir(), 'medkit-limits-'));
-    chmodSync(parent, 0o755);
-    const port = await freePort();
-    const limits = ['memory_mb=96', 'disk_mb=32', 'max_file_mb=16', 'max_processes=16', 'cpu_cores=0.5'].flatMap((l) => ['--set', `scripts.limits.${l}`]);
-    medkit = runMedkit(['gateway', '--no-ros', '--manifest', MANIFEST, '--port', String(port), '--data-dir', join(parent, 'data'), '--set', `scripts.scripts_dir=${join(parent, 'scripts')}`, ...limits, '--set', 'ui.enabled=false']);
-    await medkit.waitFor(/medkit gateway ready/);
-    base = `http://127.0.0.1:${port}`;
-    const comps = await json(await fetch(`${base}/api/v1/components`));
-    entity = `components/${comps.items[0].id}`;
+    const limits = ['memory_mb=96', 'disk_mb=32', 'max_file_mb=16', 'max_processes=16', 'cpu_cores=0.5'].map((l) => `scripts.limits.${l}`);
+    gw = await startSandboxGateway('medkit-limits-', limits);
+    ({ medkit, base, entity } = gw);
   }, 120_000);
+  afterAll(() => gw?.close());
 
-  afterAll(async () => {
-    medkit?.child.kill('SIGTERM');
-    await medkit?.exited;
-    rmSync(parent, { recursive: true, force: true });
-  });
-
-  async function start(name: string, body: string, metadata?: unknown): Promise<string> {
-    const up = await uploadScript(base, entity, name, body, metadata);
-    expect(up.status, await up.clone().text()).toBe(201);
-    const res = await startExecution(base, entity, (await json(up)).id);
-    expect(res.status, await res.clone().text()).toBe(202);
-    return res.headers.get('location')!;
-  }
-  const run = async (name: string, body: string, metadata?: unknown) => waitFinished(base, await start(name, body, metadata));
+  const start = (name: string, body: string, metadata?: unknown) => startScript(base, entity, name, body, metadata);
+  /** Runs the script of these lines (60 s timeout) and answers its execution, which must have completed. */
+  const completed = async (name: string, lines: string[]) => {
+    const done = await waitFinished(base, await start(name, `${lines.join('\n')}\n`, { timeout_sec: 60 }));
+    expect(done.status, JSON.stringify(done)).toBe('completed');
+    return done;
+  };
 
   it('puts each execution in its own cgroup with the configured limits, and says which on /health and at start-up', async () => {
     const script = [
@@ -193,9 +202,8 @@ describe.skipIf(!ROOT)('per-execution limits and privacy (as root)', () => {
       '  c=/sys/fs/cgroup/cpu$(grep -E "^[0-9]+:(cpu|cpu,cpuacct|cpuacct,cpu):" /proc/self/cgroup | cut -d: -f3)',
       '  printf \'{"kind": "v1", "memory": "%s", "pids": "%s", "cpu": "%s %s", "path": "%s"}\' "$(cat $m/memory.limit_in_bytes)" "$(cat $p/pids.max)" "$(cat $c/cpu.cfs_quota_us)" "$(cat $c/cpu.cfs_period_us)" "$m"',
       'fi',
-    ].join('\n');
-    const done = await run('cgroup.sh', `${script}\n`);
-    expect(done.status, JSON.stringify(done)).toBe('completed');
+    ];
+    const done = await completed('cgroup.sh', script);
     expect(done.parameters).toMatchObject({ memory: String(96 * 1024 * 1024), pids: '16', cpu: '50000 100000' });
     expect(done.parameters.path ?? '').toMatch(/medkit-exec-/);
     const health = await json(await fetch(`${base}/api/v1/health`));
@@ -212,9 +220,8 @@ describe.skipIf(!ROOT)('per-execution limits and privacy (as root)', () => {
       'for i in 1 2 3; do python3 -c "import time; b = b\'\\x01\' * (60 << 20); time.sleep(3)" & pids="$pids $!"; done',
       'for p in $pids; do wait $p || killed=$((killed + 1)); done',
       'printf \'{"killed": %s}\' "$killed"',
-    ].join('\n');
-    const done = await run('hog.sh', `${script}\n`, { timeout_sec: 60 });
-    expect(done.status, JSON.stringify(done)).toBe('completed');
+    ];
+    const done = await completed('hog.sh', script);
     expect(done.parameters.killed).toBeGreaterThanOrEqual(1);
     expect(done['x-medkit'].stderr).toContain('reached its memory limit');
   });
@@ -224,9 +231,8 @@ describe.skipIf(!ROOT)('per-execution limits and privacy (as root)', () => {
       'for i in $(seq 1 19); do head -c 10485760 /dev/zero > "$HOME/f$i" 2>/dev/null; done',
       'for d in /tmp /var/tmp /dev/shm /run/lock; do head -c 10485760 /dev/zero > "$d/extra" 2>/dev/null; done',
       'printf \'{"kb": %s}\' "$(du -sk /tmp | cut -f1)"',
-    ].join('\n');
-    const done = await run('fill.sh', `${script}\n`, { timeout_sec: 60 });
-    expect(done.status, JSON.stringify(done)).toBe('completed');
+    ];
+    const done = await completed('fill.sh', script);
     expect(done.parameters.kb).toBeLessThanOrEqual(32 * 1024);
     expect(done.parameters.kb).toBeGreaterThan(16 * 1024);
   });
@@ -241,9 +247,8 @@ describe.skipIf(!ROOT)('per-execution limits and privacy (as root)', () => {
       'grep -rqs "$m" /tmp /var/tmp /dev/shm /run/lock "$HOME" && found=1',
       'for d in /tmp/medkit-exec* /proc/[0-9]*/root/tmp; do grep -rqs "$m" "$d" && found=1; done',
       'printf \'{"found": %s, "home": "%s", "tmp": %s}\' "$found" "$HOME" "$(ls -A /tmp | wc -l)"',
-    ].join('\n');
-    const b = await run('snoop-home.sh', `${snoop}\n`, { timeout_sec: 60 });
-    expect(b.status, JSON.stringify(b)).toBe('completed');
+    ];
+    const b = await completed('snoop-home.sh', snoop);
     expect(b.parameters.found).toBe(0);
     // Only its own working directory is in its /tmp.
     expect(b.parameters.tmp).toBe(1);

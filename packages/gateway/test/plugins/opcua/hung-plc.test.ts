@@ -11,9 +11,9 @@ import { join } from 'node:path';
 import clientLib from 'node-opcua-client';
 import certLib from 'node-opcua-certificate-manager';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { startTestGateway, type TestGateway } from '../../support/gateway.js';
+import type { TestGateway } from '../../support/gateway.js';
 import { eventually, http } from '../../ros/robot.js';
-import { EXAMPLE, readTag, startPlc, type Plc } from './tank-plc.js';
+import { readTag, startPlc, startTankGateway, stopPlc, type Plc } from './tank-plc.js';
 import { OpcuaConnection, type OpcuaLib } from '../../../src/plugins/opcua/connection.js';
 import { parseOpcuaConfig } from '../../../src/plugins/opcua/config.js';
 import { PlcServer } from './plc-server.js';
@@ -30,18 +30,11 @@ describe('a hung PLC (SIGSTOP)', () => {
 
   beforeAll(async () => {
     plc = await startPlc(0);
-    g = await startTestGateway({
-      defaults: true,
-      configFiles: [`${EXAMPLE}gateway.yaml`],
-      flags: {
-        'plugins.opcua.endpoint_url': plc.endpoint,
-        'plugins.opcua.node_map_path': `${EXAMPLE}node-map.yaml`,
-        'plugins.opcua.connect_timeout_ms': 20000,
-        'plugins.opcua.request_timeout_ms': 400,
-        'plugins.opcua.keepalive_interval_ms': 200,
-        'plugins.opcua.keepalive_max_missed': 2,
-        'plugins.opcua.comms_lost_debounce_ms': 200,
-      },
+    g = await startTankGateway(plc, {
+      'plugins.opcua.request_timeout_ms': 400,
+      'plugins.opcua.keepalive_interval_ms': 200,
+      'plugins.opcua.keepalive_max_missed': 2,
+      'plugins.opcua.comms_lost_debounce_ms': 200,
     });
     await eventually(async () => (await status()).connected === true, 'the gateway to connect to the PLC', 60_000);
   }, 120_000);
@@ -49,10 +42,7 @@ describe('a hung PLC (SIGSTOP)', () => {
   afterAll(async () => {
     if (stopped) plc?.child.kill('SIGCONT');
     await g?.close();
-    if (plc && plc.child.exitCode === null && plc.child.signalCode === null) {
-      plc.child.kill('SIGTERM');
-      await plc.exited;
-    }
+    await stopPlc(plc);
   });
 
   it('is detected: not connected, stale data, PLC_COMMS_LOST; a write into the hang is "outcome unknown", then read back after SIGCONT', async () => {

@@ -4,9 +4,9 @@
 // back with an independent OPC-UA client), a threshold fault raised by the simulation and healed after the
 // fix, and a PLC crash and restart (disconnected, then reconnected).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestGateway, type TestGateway } from '../../support/gateway.js';
+import type { TestGateway } from '../../support/gateway.js';
 import { eventually, http } from '../../ros/robot.js';
-import { EXAMPLE, readTag, startPlc, type Plc } from './tank-plc.js';
+import { readTag, startPlc, startTankGateway, stopPlc, type Plc } from './tank-plc.js';
 
 let plc: Plc;
 let g: TestGateway;
@@ -14,24 +14,12 @@ const port = () => Number(new URL(plc.endpoint.replace(/^opc\.tcp:/, 'http:')).p
 
 beforeAll(async () => {
   plc = await startPlc(0);
-  g = await startTestGateway({
-    defaults: true,
-    configFiles: [`${EXAMPLE}gateway.yaml`],
-    flags: {
-      // What run.mjs sets: the PLC's endpoint and the node map's absolute path.
-      'plugins.opcua.endpoint_url': plc.endpoint,
-      'plugins.opcua.node_map_path': `${EXAMPLE}node-map.yaml`,
-      'plugins.opcua.connect_timeout_ms': 20000, // a loaded 2-core machine
-    },
-  });
+  g = await startTankGateway(plc);
 }, 120_000);
 
 afterAll(async () => {
   await g?.close();
-  if (plc && plc.child.exitCode === null && plc.child.signalCode === null) {
-    plc.child.kill('SIGTERM');
-    await plc.exited;
-  }
+  await stopPlc(plc);
 });
 
 const api = (path: string, init: Parameters<typeof http>[1] = {}) => http(`${g.url}/api/v1${path}`, init);

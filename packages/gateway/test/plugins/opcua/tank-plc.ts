@@ -3,6 +3,8 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import clientLib from 'node-opcua-client';
+import type { FlatConfig } from '../../../src/config/index.js';
+import { startTestGateway, type TestGateway } from '../../support/gateway.js';
 
 const { OPCUAClient, AttributeIds } = clientLib;
 export const EXAMPLE = fileURLToPath(new URL('../../../../../examples/opcua/', import.meta.url));
@@ -51,3 +53,26 @@ export async function readTag(endpoint: string, name: string): Promise<unknown> 
   }
 }
 
+
+/** A gateway with the example's own gateway.yaml and node map, pointed at `plc`; `flags` add or override keys. */
+export function startTankGateway(plc: Plc, flags: FlatConfig = {}): Promise<TestGateway> {
+  return startTestGateway({
+    defaults: true,
+    configFiles: [`${EXAMPLE}gateway.yaml`],
+    flags: {
+      // What run.mjs sets: the PLC's endpoint and the node map's absolute path.
+      'plugins.opcua.endpoint_url': plc.endpoint,
+      'plugins.opcua.node_map_path': `${EXAMPLE}node-map.yaml`,
+      'plugins.opcua.connect_timeout_ms': 20000, // a loaded 2-core machine
+      ...flags,
+    },
+  });
+}
+
+/** Ends the PLC process if it still runs. */
+export async function stopPlc(plc: Plc | undefined): Promise<void> {
+  if (plc && plc.child.exitCode === null && plc.child.signalCode === null) {
+    plc.child.kill('SIGTERM');
+    await plc.exited;
+  }
+}
