@@ -11,7 +11,7 @@
 // A probe cgroup is created, limited and removed at start-up, so "available" means the writes work here.
 // The execution joins its cgroups before anything of the script runs (sandbox.ts: the wrapper writes its
 // own pid to cgroup.procs, then execs the namespace tools), so nothing it forks escapes.
-import { existsSync, mkdirSync, readFileSync, rmdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 /** Limits of one execution as a whole. */
@@ -89,6 +89,35 @@ function makeCgroup(dir: string, files: [string, string][]): void {
   }
 }
 
+/** True while a process with this pid exists. */
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/**
+ * Removes the (empty) execution cgroups a gateway that is gone left behind (killed with SIGKILL, say): their
+ * names carry the gateway's pid. Non-empty ones stay (rmdir refuses them).
+ */
+function sweepStale(bases: string[]): void {
+  for (const base of bases) {
+    let names: string[];
+    try {
+      names = readdirSync(base);
+    } catch {
+      continue;
+    }
+    for (const name of names) {
+      const m = /^medkit-(?:exec|probe)-(\d+)(?:-|$)/.exec(name);
+      if (m && Number(m[1]) !== process.pid && !alive(Number(m[1]))) removeAll([join(base, name)]);
+    }
+  }
+}
+
 interface Mount {
   path: string;
   type: string;
@@ -153,6 +182,7 @@ function probeV2(sys: CgroupSystem, mounts: Mount[], limits: ExecutionLimits, pr
     } catch (err) {
       return `cannot create a limited cgroup below ${base} (${(err as NodeJS.ErrnoException).code ?? String(err)})`;
     }
+    sweepStale([base]);
     return backend;
   }
   return 'no cgroup2 hierarchy with the memory, pids and cpu controllers';
@@ -204,6 +234,7 @@ function probeV1(sys: CgroupSystem, mounts: Mount[], limits: ExecutionLimits, pr
   } catch (err) {
     return `cannot create a limited cgroup v1 group (${(err as NodeJS.ErrnoException).code ?? String(err)})`;
   }
+  sweepStale(Object.values(bases));
   return backend;
 }
 

@@ -3,10 +3,11 @@
 // (CI runs as root); the plan's decisions are unit-tested below for every machine.
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, chmodSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EXEC_INIT, SANDBOX_SETUP, planSandbox, type SandboxProbe, type SandboxSettings } from '../../src/scripts/sandbox.js';
-import type { CgroupBackend } from '../../src/scripts/cgroups.js';
+import { probeCgroups, type CgroupBackend } from '../../src/scripts/cgroups.js';
+import { spawnSync } from 'node:child_process';
 import { buildGateway, runMedkit, REPO_ROOT, type MedkitProcess } from '../support/cli.js';
 import { freePort } from '../../../demo/test/support/demo.js';
 import { json, startExecution, uploadScript, waitFinished, waitFor } from './helpers.js';
@@ -255,6 +256,26 @@ describe.skipIf(!ROOT)('per-execution limits and privacy (as root)', () => {
     const first = await waitFinished(base, a);
     expect(first.status).toBe('completed');
     expect(first.parameters.home).toBe(b.parameters.home);
+  });
+});
+
+describe.skipIf(!ROOT)('cgroup probe (as root)', () => {
+  it('finds a working hierarchy here and removes the empty execution cgroups of a gateway that is gone', async () => {
+    const limits = { memoryBytes: 64 << 20, maxProcesses: 8, cpuCores: 0.5 };
+    const first = probeCgroups(limits);
+    expect('backend' in first, JSON.stringify(first)).toBe(true);
+    const backend = (first as { backend: CgroupBackend }).backend;
+    // A pid that certainly ended: a child that has exited.
+    const gone = spawnSync('/bin/true').pid!;
+    const leftover = backend.create(`medkit-exec-${gone}-exec_1_0`);
+    const dirs = leftover.procsFiles.map((f) => dirname(f));
+    expect(dirs.every((d) => existsSync(d))).toBe(true);
+    const mine = backend.create(`medkit-exec-${process.pid}-exec_1_1`);
+    probeCgroups(limits);
+    expect(dirs.filter((d) => existsSync(d))).toEqual([]);
+    // This gateway's own are kept.
+    expect(mine.procsFiles.every((f) => existsSync(f))).toBe(true);
+    expect(mine.remove()).toBe(true);
   });
 });
 
