@@ -11,7 +11,7 @@ import { SCRIPTS_KEYS, type ScriptsSettings } from './config.js';
 import { ExecutionManager } from './executions.js';
 import type { ScriptExecutor } from './executor.js';
 import { LocalProcessExecutor } from './local-executor.js';
-import { planSandbox, type SandboxMode } from './sandbox.js';
+import { planSandbox, type SandboxMode, type SandboxProbe } from './sandbox.js';
 import { scriptsRoutes } from './routes.js';
 import { ScriptRunner } from './runner.js';
 import { ScriptsService } from './service.js';
@@ -29,6 +29,8 @@ export interface ScriptsFeatureOptions {
   managedScripts?: ManifestScript[] | ((ctx: GatewayContext) => ManifestScript[]);
   /** Another backend instead of local child processes. */
   executor?: ScriptExecutor;
+  /** What the machine offers the sandbox (tests: a machine without cgroups); default: this machine. */
+  sandboxProbe?: SandboxProbe;
 }
 
 export function readScriptsSettings(ctx: GatewayContext): ScriptsSettings {
@@ -85,7 +87,7 @@ export function createScriptsFeature(_config?: GatewayConfig, options: ScriptsFe
       store.reconcile();
       const audit = new ScriptAudit(ctx.db, ctx.dataDir, settings.auditMaxRecords, log);
       // Decided once; a requirement that cannot be honoured stops start-up (SandboxError).
-      const sandbox = options.executor ? undefined : planSandbox(settings.sandbox);
+      const sandbox = options.executor ? undefined : planSandbox(settings.sandbox, options.sandboxProbe);
       if (sandbox?.warning) log.warn(sandbox.warning);
       // Said on /health too, so a fleet tool sees a gateway whose executions are bounded per process only.
       const cgroups = sandbox ? sandbox.cgroupStatus : 'provided by the configured executor';

@@ -5,7 +5,10 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, chmodSync }
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { EXEC_INIT, SANDBOX_SETUP, planSandbox, type SandboxProbe, type SandboxSettings } from '../../src/scripts/sandbox.js';
+import { EXEC_INIT, SANDBOX_SETUP, SYSTEM_PROBE, planSandbox, type SandboxProbe, type SandboxSettings } from '../../src/scripts/sandbox.js';
+import { createScriptsFeature } from '../../src/scripts/index.js';
+import { startTestGateway } from '../support/gateway.js';
+import { fixtureEntitiesFeature } from '../support/entities.js';
 import { probeCgroups, type CgroupBackend } from '../../src/scripts/cgroups.js';
 import { spawnSync } from 'node:child_process';
 import { buildGateway, runMedkit, REPO_ROOT, type MedkitProcess } from '../support/cli.js';
@@ -276,6 +279,23 @@ describe.skipIf(!ROOT)('cgroup probe (as root)', () => {
     // This gateway's own are kept.
     expect(mine.procsFiles.every((f) => existsSync(f))).toBe(true);
     expect(mine.remove()).toBe(true);
+  });
+});
+
+describe('a machine without cgroups', () => {
+  it('says so on /health (field and warning) and in the sandbox description', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'medkit-nocg-'));
+    const probe: SandboxProbe = { ...SYSTEM_PROBE, cgroups: () => ({ unavailable: 'cgroup v2: no cgroup2 mount; cgroup v1: cgroup v1 memory controller not mounted' }) };
+    const g = await startTestGateway({ features: [fixtureEntitiesFeature(), createScriptsFeature(undefined, { sandboxProbe: probe })], flags: { 'scripts.scripts_dir': dir } });
+    try {
+      const health = await json(await fetch(`${g.url}/api/v1/health`));
+      expect(health['x-medkit-scripts'].cgroups).toBe('unavailable: cgroup v2: no cgroup2 mount; cgroup v1: cgroup v1 memory controller not mounted');
+      expect(health['x-medkit-scripts'].sandbox).toMatch(/per-execution cgroup limits unavailable/);
+      expect(health.warnings.map((w: { code: string }) => w.code)).toContain('scripts_cgroups_unavailable');
+    } finally {
+      await g.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
 
