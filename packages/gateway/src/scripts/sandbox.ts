@@ -207,12 +207,13 @@ export function planSandbox(s: SandboxSettings, probe: SandboxProbe = SYSTEM_PRO
   // nobody): only a stand-in where the execution's own cgroup (pids.max) is missing.
   const nproc = cgroups ? [] : [`--nproc=${s.maxProcesses}`];
   const limits = prlimit ? [prlimit, `--cpu=${s.cpuSec}`, `--as=${s.memoryMb * 1024 * 1024}`, ...nproc, `--fsize=${s.maxFileMb * 1024 * 1024}`, '--'] : [];
-  const cgroupStatus = cgroups ? cgroups.kind : `unavailable: ${'unavailable' in cg ? cg.unavailable : ''}`;
+  const noCgroups = 'unavailable' in cg ? cg.unavailable : undefined;
+  const cgroupStatus = cgroups ? cgroups.kind : `unavailable: ${noCgroups}`;
   if (!cgroups && s.mode === 'strict') throw new SandboxError(`scripts.sandbox.mode=strict cannot be honoured: per-execution cgroups are ${cgroupStatus}`);
   const cgroupText = cgroups
     ? `cgroup ${cgroups.kind} per execution (memory ${s.memoryMb} MiB, ${s.maxProcesses} processes, ${s.cpuCores} CPU)`
-    : `per-execution cgroup limits unavailable (${cgroupStatus.slice('unavailable: '.length)}); only per-process limits apply`;
-  const cgroupWarning = cgroups ? undefined : `script executions have no cgroup limits: ${cgroupStatus.slice('unavailable: '.length)}; memory, processes and CPU are bounded per process only`;
+    : `per-execution cgroup limits unavailable (${noCgroups}); only per-process limits apply`;
+  const cgroupWarning = cgroups ? undefined : `script executions have no cgroup limits: ${noCgroups}; memory, processes and CPU are bounded per process only`;
   const joinCgroups = (run?: SandboxRun) => (run?.procsFiles.length ? [sh, '-c', joinCgroupsScript(run.procsFiles.length), 'medkit-cgroup', ...run.procsFiles] : []);
   const common = { ...(cgroups ? { cgroups } : {}), cgroupStatus };
 
@@ -238,7 +239,7 @@ export function planSandbox(s: SandboxSettings, probe: SandboxProbe = SYSTEM_PRO
     ...(runAs ? { runAs } : {}),
     ...common,
     privateTmp: true,
-    description: `PID and mount namespace per execution${runAs ? `, as ${runAs.user} (uid ${runAs.uid})` : ''}, no_new_privs, private /tmp and HOME of ${s.diskMb} MiB, ${cgroupText}, per-process limits cpu ${s.cpuSec} s, memory ${s.memoryMb} MiB, ${s.maxProcesses} processes, files ${s.maxFileMb} MiB`,
+    description: `PID and mount namespace per execution${runAs ? `, as ${runAs.user} (uid ${runAs.uid})` : ''}, no_new_privs, private /tmp and HOME of ${s.diskMb} MiB, ${cgroupText}, per-process limits cpu ${s.cpuSec} s, memory ${s.memoryMb} MiB${nproc.length ? `, ${s.maxProcesses} processes` : ''}, files ${s.maxFileMb} MiB`,
     ...(cgroupWarning ? { warning: cgroupWarning } : {}),
     reportsOnFd3: true,
     wrap: (file, args, run) => {
