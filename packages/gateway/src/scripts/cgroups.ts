@@ -13,6 +13,7 @@
 // own pid to cgroup.procs, then execs the namespace tools), so nothing it forks escapes.
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { signalProcess } from './processes.js';
 
 /** Limits of one execution as a whole. */
 export interface ExecutionLimits {
@@ -89,16 +90,6 @@ function makeCgroup(dir: string, files: [string, string][]): void {
   }
 }
 
-/** True while a process with this pid exists. */
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
-
 /**
  * Removes the (empty) execution cgroups a gateway that is gone left behind (killed with SIGKILL, say): their
  * names carry the gateway's pid. Non-empty ones stay (rmdir refuses them).
@@ -113,7 +104,7 @@ function sweepStale(bases: string[]): void {
     }
     for (const name of names) {
       const m = /^medkit-(?:exec|probe)-(\d+)(?:-|$)/.exec(name);
-      if (m && Number(m[1]) !== process.pid && !alive(Number(m[1]))) removeAll([join(base, name)]);
+      if (m && Number(m[1]) !== process.pid && !signalProcess(Number(m[1]), 0)) removeAll([join(base, name)]);
     }
   }
 }

@@ -16,6 +16,7 @@ import { CappedBuffer, ProgressFilter } from './output.js';
 import { EXEC_HOME, planSandbox, systemProgram, type SandboxPlan } from './sandbox.js';
 import type { ExecutionCgroup } from './cgroups.js';
 import { SovdError } from '../sovd/errors.js';
+import { signalProcess } from './processes.js';
 
 /** After the leader exited and the group was killed, stop waiting for stdio to close after this long. */
 const STDIO_DRAIN_MS = 1000;
@@ -30,12 +31,7 @@ function removeCgroup(cg: ExecutionCgroup, tries = CGROUP_REMOVE_TRIES): void {
 }
 
 function signalGroup(pgid: number, signal: NodeJS.Signals | 0): boolean {
-  try {
-    process.kill(-pgid, signal);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
-  }
+  return signalProcess(-pgid, signal);
 }
 
 /** True while any process of the group exists. */
