@@ -146,7 +146,7 @@ export async function createGateway(opts: GatewayOptions): Promise<Gateway> {
     routes: [
       (app) => routeIndex.install(app),
       registerInfoRoutes({ name: PRODUCT_NAME, version: GATEWAY_VERSION, sovdVersion: SOVD_VERSION, capabilities: ctx.capabilities, health: ctx.health, routeIndex, auth: auth.rootInfo }),
-      registerAuthRoutes(auth.service),
+      registerAuthRoutes(auth.service, config.get('auth.requests_per_minute')),
       ...ROUTE_PHASES.flatMap((phase) => features.filter((f) => (f.routePhase ?? 'resource') === phase).flatMap((f) => (f.routes ? [f.routes(ctx)] : []))),
     ],
   }).catch(abandon);

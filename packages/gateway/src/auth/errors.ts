@@ -1,6 +1,7 @@
 // The two error families of authentication: the OAuth2 bodies answered to requests (api.md §2.6) and
 // the named start-up error for `auth.*` settings that cannot be honoured (fail closed, gateway.md §12.1).
 import { ConfigError } from '../config/sources.js';
+import type { SovdError } from '../sovd/errors.js';
 
 /** OAuth2 error codes used by the auth endpoints and the request pipeline (RFC 6749 §5.2, RFC 6750 §3.1). */
 export type OAuthErrorCode =
@@ -10,6 +11,8 @@ export type OAuthErrorCode =
   | 'unsupported_grant_type'
   | 'invalid_token'
   | 'insufficient_scope'
+  | 'temporarily_unavailable'
+  | 'server_error'
   | 'resource-not-found';
 
 /** The realm every `WWW-Authenticate` challenge names (api.md §2.6, kept from the reference). */
@@ -28,6 +31,17 @@ export class OAuthError extends Error {
     super(description);
     this.name = 'OAuthError';
     this.headers = headers;
+  }
+
+  /**
+   * A refusal of a shared request stage (rate limit, Host allow-list, Origin check, URL cap, body limits …)
+   * in OAuth2 form: same status, same headers (Retry-After), the stage's message, which never quotes the request.
+   */
+  static fromRefusal(refusal: SovdError): OAuthError {
+    const code: OAuthErrorCode =
+      refusal.status === 429 || refusal.status === 503 ? 'temporarily_unavailable' : refusal.status >= 500 ? 'server_error' : 'invalid_request';
+    const description = refusal.status >= 500 && refusal.status !== 503 ? 'The request could not be processed' : refusal.message;
+    return new OAuthError(code, refusal.status, description, refusal.headers ?? {});
   }
 
   toBody(): { error: string; error_description: string } {

@@ -5,6 +5,9 @@ import { Type } from '@sinclair/typebox';
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { API_BASE, type HttpApp } from '../http/app-types.js';
 import { routeAvailability } from '../http/route-index.js';
+import { installRateLimit } from '../http/rate-limit.js';
+import { toSovdError } from '../http/error-stage.js';
+import type { SovdError } from '../sovd/errors.js';
 import { OAuthError } from './errors.js';
 import type { AuthService } from './service.js';
 
@@ -32,26 +35,30 @@ const AuthorizeBody = Type.Object(
 );
 const RefreshBody = Type.Object({ grant_type: str("'refresh_token'"), refresh_token: str('The refresh token to spend') }, { title: 'RefreshRequest' });
 const RevokeBody = Type.Object({ token: str('A refresh token (its access tokens are revoked with it) or an access token'), token_type_hint: str('refresh_token | access_token') }, { title: 'RevokeRequest' });
-const ERRORS = { 400: OAuthErrorBody, 401: OAuthErrorBody, 404: OAuthErrorBody } as const;
+// 403/421/414/429 come from the shared request stages (Origin, Host, URL length, rate limit), in OAuth2 form here.
+const ERRORS = { 400: OAuthErrorBody, 401: OAuthErrorBody, 403: OAuthErrorBody, 404: OAuthErrorBody, 413: OAuthErrorBody, 414: OAuthErrorBody, 421: OAuthErrorBody, 429: OAuthErrorBody } as const;
 
-/** Any failure inside the auth routes is answered in OAuth2 form, without quoting the request. */
-function oauthFailure(err: FastifyError | OAuthError, _request: FastifyRequest, reply: FastifyReply): void {
-  const e =
-    err instanceof OAuthError
-      ? err
-      : err.statusCode === 413
-        ? new OAuthError('invalid_request', 413, `The request body is larger than ${MAX_AUTH_BODY_BYTES} bytes`)
-        : err.statusCode !== undefined && err.statusCode < 500
-          ? new OAuthError('invalid_request', 400, 'The request body is not valid JSON or form data')
-          : new OAuthError('invalid_request', 500, 'The request could not be processed');
+/**
+ * Any failure inside the auth routes is answered in OAuth2 form, without quoting the request: the status and
+ * headers are those of the SOVD error the shared stages and the body parser raise (429 + Retry-After, 403,
+ * 421, 413, 414 …), read through the one error mapping of http/error-stage.ts.
+ */
+function oauthFailure(err: FastifyError | SovdError | OAuthError, request: FastifyRequest, reply: FastifyReply): void {
+  const e = err instanceof OAuthError ? err : OAuthError.fromRefusal(toSovdError(err, request));
+  if (e.status >= 500) request.log.error({ err }, 'auth request failed');
+  else request.log.info({ status: e.status, error: e.code }, 'auth request refused');
   reply.status(e.status).headers({ ...e.headers, 'cache-control': 'no-store', pragma: 'no-cache' }).type('application/json').serializer(JSON.stringify).send(e.toBody());
 }
 
-/** `service` is undefined when authentication is off. */
-export function registerAuthRoutes(service: AuthService | undefined) {
+/**
+ * `service` is undefined when authentication is off. `clientRpm` (auth.requests_per_minute) bounds how fast one
+ * client (remote IP) may guess secrets: its own bucket over the three routes, on whether or not rate_limiting is.
+ */
+export function registerAuthRoutes(service: AuthService | undefined, clientRpm = 0) {
   return async (app: HttpApp): Promise<void> => {
     await app.register(async (scoped) => {
       scoped.setErrorHandler(oauthFailure);
+      if (service && clientRpm > 0) installRateLimit(scoped, { enabled: true, clientRpm, endpointLimits: [], cleanupIntervalSec: 60, maxIdleSec: 120 });
       scoped.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string' }, (_req, body, done) => {
         done(null, Object.fromEntries(new URLSearchParams(body as string)));
       });

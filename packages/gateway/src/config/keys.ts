@@ -110,6 +110,11 @@ export const AUTH_KEYS = {
     enum: ['none', 'write', 'all'],
     policy: 'refuse',
   }),
+  'auth.requests_per_minute': int(
+    20,
+    '[ours] With auth on, requests per minute one client (remote IP) may make to /api/v1/auth/* together (a bucket of this size refilled continuously; 429 + Retry-After above), whatever rate_limiting.*; 0 = no limit.',
+    { min: 0, max: 1000000, policy: 'refuse' },
+  ),
   'auth.issuer': str('ros2_medkit_gateway', 'The `iss` claim of issued tokens, required on presented ones.'),
   'auth.clients': list([], 'Static clients, entries `client_id:client_secret:role` (role case-insensitive: viewer, operator, configurator, admin). Prefer the MEDKIT_AUTH_CLIENTS environment variable (comma-separated) [ours]. Never shown by any route or log.'),
 } satisfies Record<string, KeySpec>;

@@ -41,7 +41,8 @@ export function installBrowserGuards(app: HttpApp, opts: BrowserGuardOptions): v
   app.addHook('onRequest', (request, _reply, done) => {
     const host = request.headers.host;
     if (!hostAllowed(opts.allowedHosts, host)) {
-      done(new SovdError('x-medkit-misdirected-request', `This gateway does not serve host '${host}' (server.allowed_hosts)`, { host }));
+      // Never quote the header back: a 3 KB Host would double into the body, and headers are the caller's.
+      done(new SovdError('x-medkit-misdirected-request', 'This gateway does not serve the requested Host (server.allowed_hosts)'));
       return;
     }
     const origin = request.headers.origin;
@@ -49,6 +50,6 @@ export function installBrowserGuards(app: HttpApp, opts: BrowserGuardOptions): v
       done();
       return;
     }
-    done(new SovdError('forbidden', `Cross-origin ${request.method} from ${origin} is refused (not this gateway and not in cors.allowed_origins)`, { origin }));
+    done(new SovdError('forbidden', `Cross-origin ${request.method} is refused: the Origin is not this gateway and not in cors.allowed_origins`));
   });
 }

@@ -70,6 +70,11 @@ function fromFastifyError(err: FastifyError, request: FastifyRequest): SovdError
   return new SovdError('internal-error', 'Internal server error', { details: err.message });
 }
 
+/** Any error reaching an error handler as the SovdError it is answered with (status, headers, safe message). */
+export function toSovdError(error: FastifyError | SovdError, request: FastifyRequest): SovdError {
+  return error instanceof SovdError ? error : fromFastifyError(error, request);
+}
+
 /**
  * Renders any error as a SOVD body. Server errors are logged at error level; client errors, and 501 for
  * what medkit does not implement (an answer, not a failure), at info, so a fuzzer cannot flood the log.
@@ -81,7 +86,7 @@ export function sendError(error: FastifyError | SovdError | OAuthError, request:
     reply.status(error.status).headers({ ...error.headers, 'cache-control': 'no-store' }).type('application/json').serializer(JSON.stringify).send(error.toBody());
     return;
   }
-  const sovd = error instanceof SovdError ? error : fromFastifyError(error as FastifyError, request);
+  const sovd = toSovdError(error, request);
   if (sovd.status >= 500 && sovd.status !== 501) request.log.error({ err: error }, 'request failed');
   else request.log.info({ status: sovd.status, error_code: sovd.vendorCode ?? sovd.code }, 'request rejected');
   if (sovd.headers) reply.headers(sovd.headers);

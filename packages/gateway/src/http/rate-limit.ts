@@ -5,7 +5,8 @@ import { SovdError } from '../sovd/errors.js';
 
 export interface RateLimitOptions {
   enabled: boolean;
-  globalRpm: number;
+  /** The bucket all clients share; absent = none (a scoped per-client limit such as /auth/*'s). */
+  globalRpm?: number;
   clientRpm: number;
   /** "<pattern>:<rpm>" with `*` matching exactly one path segment. */
   endpointLimits: string[];
@@ -48,13 +49,13 @@ export function parseEndpointLimits(entries: string[]): { limits: EndpointLimit[
 
 export class RateLimiter {
   private readonly clients = new Map<string, Bucket>();
-  private readonly global: Bucket;
+  private readonly global?: Bucket;
   private readonly now: () => number;
   private readonly limits: EndpointLimit[];
 
   constructor(private readonly opts: RateLimitOptions) {
     this.now = opts.now ?? (() => Date.now());
-    this.global = { tokens: opts.globalRpm, updated: this.now() };
+    if (opts.globalRpm !== undefined) this.global = { tokens: opts.globalRpm, updated: this.now() };
     this.limits = parseEndpointLimits(opts.endpointLimits).limits;
   }
 
@@ -77,11 +78,12 @@ export class RateLimiter {
       bucket = { tokens: rpm, updated: t };
       this.clients.set(key, bucket);
     }
+    const global = this.global && this.opts.globalRpm !== undefined ? { bucket: this.global, rpm: this.opts.globalRpm } : undefined;
     const clientOk = this.take(bucket, rpm, t);
-    const globalOk = clientOk && this.take(this.global, this.opts.globalRpm, t);
-    const limiting = clientOk ? this.global : bucket;
-    const limitRpm = clientOk ? this.opts.globalRpm : rpm;
-    const remaining = Math.max(0, Math.floor(clientOk && globalOk ? Math.min(bucket.tokens, this.global.tokens) : limiting.tokens));
+    const globalOk = clientOk && (!global || this.take(global.bucket, global.rpm, t));
+    const limiting = clientOk && global ? global.bucket : bucket;
+    const limitRpm = clientOk && global ? global.rpm : rpm;
+    const remaining = Math.max(0, Math.floor(clientOk && globalOk ? Math.min(bucket.tokens, global?.bucket.tokens ?? Infinity) : limiting.tokens));
     const secondsToToken = Math.max(1, Math.ceil(((1 - limiting.tokens) * 60) / limitRpm));
     const reset = Math.ceil(t / 1000 + ((rpm - bucket.tokens) * 60) / rpm);
     return { allowed: clientOk && globalOk, limit: rpm, remaining, reset, retryAfter: secondsToToken };
@@ -98,6 +100,7 @@ export class RateLimiter {
   }
 }
 
+/** Installs the limit as an onRequest hook of `app`, which may be a scoped plugin instance (its routes only). */
 export function installRateLimit(app: HttpApp, opts: RateLimitOptions): void {
   if (!opts.enabled) return;
   const limiter = new RateLimiter(opts);

@@ -1,6 +1,6 @@
 // Isolation of plugin calls (gateway.md §2.1, §2.11): every call runs with a deadline, and a plugin's
 // exception never reaches the gateway as anything but a recorded failure or a SOVD 5xx.
-import { ERROR_STATUS, SovdError, type ErrorCode } from '../sovd/errors.js';
+import { ERROR_STATUS, SovdError, VENDOR_STATUS, type ErrorCode, type VendorCode } from '../sovd/errors.js';
 import { PluginError } from './contract.js';
 
 /** Thrown when a plugin call does not settle within its deadline. */
@@ -35,6 +35,8 @@ export function providerFailure(plugin: string, call: string, err: unknown): Sov
   if (err instanceof PluginError || (err instanceof Error && err.name === 'PluginError' && 'code' in err)) {
     const e = err as PluginError;
     if (Object.hasOwn(ERROR_STATUS, e.code)) return new SovdError(e.code as ErrorCode, e.message, { ...e.parameters, plugin }, { status: e.status });
+    // A vendor code of the gateway's table keeps its name (a client can tell it from a generic plugin failure).
+    if (Object.hasOwn(VENDOR_STATUS, e.code)) return new SovdError(e.code as VendorCode, e.message, { ...e.parameters, plugin }, { status: e.status });
     return new SovdError('x-medkit-plugin-error', e.message, { ...e.parameters, plugin, plugin_error_code: e.code }, { status: e.status });
   }
   if (err instanceof PluginTimeoutError) return new SovdError('x-medkit-plugin-error', err.message, { plugin, call }, { status: 504 });

@@ -11,13 +11,14 @@ import { SCRIPTS_KEYS, type ScriptsSettings } from './config.js';
 import { ExecutionManager } from './executions.js';
 import type { ScriptExecutor } from './executor.js';
 import { LocalProcessExecutor } from './local-executor.js';
-import { planSandbox, type SandboxMode } from './sandbox.js';
+import { planSandbox, type SandboxMode, type SandboxProbe } from './sandbox.js';
 import { scriptsRoutes } from './routes.js';
 import { ScriptRunner } from './runner.js';
 import { ScriptsService } from './service.js';
 import { STORE_MIGRATIONS, ScriptStore } from './store.js';
 import { token, type Token } from '../registry/index.js';
 import { PLUGINS_SERVICE } from '../plugins/feature.js';
+import { warning } from '../info/health-registry.js';
 import { pluginScripts } from '../plugins/dispatch.js';
 
 /** Name of the service other features (updates, entity details) find in `ctx.services`. */
@@ -28,6 +29,8 @@ export interface ScriptsFeatureOptions {
   managedScripts?: ManifestScript[] | ((ctx: GatewayContext) => ManifestScript[]);
   /** Another backend instead of local child processes. */
   executor?: ScriptExecutor;
+  /** What the machine offers the sandbox (tests: a machine without cgroups); default: this machine. */
+  sandboxProbe?: SandboxProbe;
 }
 
 export function readScriptsSettings(ctx: GatewayContext): ScriptsSettings {
@@ -50,6 +53,8 @@ export function readScriptsSettings(ctx: GatewayContext): ScriptsSettings {
       memoryMb: ctx.config.value<number>('scripts.limits.memory_mb'),
       maxProcesses: ctx.config.value<number>('scripts.limits.max_processes'),
       maxFileMb: ctx.config.value<number>('scripts.limits.max_file_mb'),
+      cpuCores: ctx.config.value<number>('scripts.limits.cpu_cores'),
+      diskMb: ctx.config.value<number>('scripts.limits.disk_mb'),
     },
   };
 }
@@ -82,15 +87,18 @@ export function createScriptsFeature(_config?: GatewayConfig, options: ScriptsFe
       store.reconcile();
       const audit = new ScriptAudit(ctx.db, ctx.dataDir, settings.auditMaxRecords, log);
       // Decided once; a requirement that cannot be honoured stops start-up (SandboxError).
-      const sandbox = options.executor ? undefined : planSandbox(settings.sandbox);
+      const sandbox = options.executor ? undefined : planSandbox(settings.sandbox, options.sandboxProbe);
       if (sandbox?.warning) log.warn(sandbox.warning);
+      // Said on /health too, so a fleet tool sees a gateway whose executions are bounded per process only.
+      const cgroups = sandbox ? sandbox.cgroupStatus : 'provided by the configured executor';
       sandboxDescription = sandbox?.description ?? 'provided by the configured executor';
       const runner = new ScriptRunner(options.executor ?? new LocalProcessExecutor(sandbox), settings);
       const executions = new ExecutionManager(runner, { maxConcurrent: settings.maxConcurrent, maxHistory: settings.maxHistory }, audit);
       service = new ScriptsService(settings, store, executions, audit, runner);
       ctx.services.provide(SCRIPTS_SERVICE, service);
       ctx.health.add(() => ({
-        fields: { 'x-medkit-scripts': { running: executions.runningCount, max_concurrent_executions: settings.maxConcurrent, executor: runner.executor.name, sandbox: sandboxDescription } },
+        fields: { 'x-medkit-scripts': { running: executions.runningCount, max_concurrent_executions: settings.maxConcurrent, executor: runner.executor.name, sandbox: sandboxDescription, cgroups } },
+        ...(cgroups.startsWith('unavailable') ? { warnings: [warning('scripts_cgroups_unavailable', `script executions have no cgroup limits (${cgroups}); memory, processes and CPU are bounded per process only`)] } : {}),
       }));
     },
     routes: (ctx) => scriptsRoutes(ctx, () => service, maxFileBytes, pluginScripts(ctx.services.find(PLUGINS_SERVICE))),

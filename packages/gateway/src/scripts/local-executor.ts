@@ -1,8 +1,11 @@
 // The built-in executor: the script runs under its interpreter, inside the sandbox the gateway
 // planned at start-up (sandbox.ts), as the leader of a new process group, so a timeout or a stop
 // reaches everything it started (SIGTERM to -pgid, grace, then SIGKILL); in a PID namespace the end
-// of the script also ends every descendant. Each execution gets a private working directory (its
-// HOME and TMPDIR, owned by the sandbox user) holding a copy of the script, removed afterwards.
+// of the script also ends every descendant. Each execution gets a private working directory (its HOME,
+// owned by the sandbox user) holding a copy of the script: with namespaces, inside its own size-limited
+// /tmp that no other execution can see (made by the wrapper, gone with the namespace); without, a fresh
+// directory of the host's /tmp, removed afterwards. Where the machine has cgroups each execution also
+// gets its own (memory, processes, CPU of the execution as a whole), removed when it is over.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { chownSync, copyFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -10,18 +13,25 @@ import { basename, dirname, join } from 'node:path';
 import type { ExecutionCallbacks, ExecutionHandle, ExecutionOutcome, ExecutionRequest, ScriptExecutor } from './executor.js';
 import { INTERPRETER } from './format.js';
 import { CappedBuffer, ProgressFilter } from './output.js';
-import { planSandbox, systemProgram, type SandboxPlan } from './sandbox.js';
+import { EXEC_HOME, planSandbox, systemProgram, type SandboxPlan } from './sandbox.js';
+import type { ExecutionCgroup } from './cgroups.js';
+import { SovdError } from '../sovd/errors.js';
+import { signalProcess } from './processes.js';
 
 /** After the leader exited and the group was killed, stop waiting for stdio to close after this long. */
 const STDIO_DRAIN_MS = 1000;
+/** A cgroup still holding (exiting) processes is removed on a later try: this many, this far apart. */
+const CGROUP_REMOVE_TRIES = 20;
+const CGROUP_REMOVE_EVERY_MS = 500;
+
+/** Removes an execution's cgroup, retrying while the kernel is still reaping its processes. */
+function removeCgroup(cg: ExecutionCgroup, tries = CGROUP_REMOVE_TRIES): void {
+  if (cg.remove() || tries <= 1) return;
+  setTimeout(() => removeCgroup(cg, tries - 1), CGROUP_REMOVE_EVERY_MS).unref();
+}
 
 function signalGroup(pgid: number, signal: NodeJS.Signals | 0): boolean {
-  try {
-    process.kill(-pgid, signal);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
-  }
+  return signalProcess(-pgid, signal);
 }
 
 /** True while any process of the group exists. */
@@ -47,6 +57,7 @@ class LocalExecution implements ExecutionHandle {
   private resolve!: (o: ExecutionOutcome) => void;
 
   private readonly workDir: string | undefined;
+  private readonly cgroup: ExecutionCgroup | undefined;
 
   constructor(
     private readonly req: ExecutionRequest,
@@ -58,8 +69,16 @@ class LocalExecution implements ExecutionHandle {
     // Sandboxed: a private copy in a private directory (the script's own directory may not be readable
     // by the sandbox user). Unsandboxed (update packages, mode off): in place, next to its files.
     const isolated = sandbox.isolation !== 'off';
-    this.workDir = isolated ? privateWorkDir(sandbox) : undefined;
-    const script = this.workDir ? join(this.workDir, basename(req.script.file)) : req.script.file;
+    // Fail closed: an execution the machine can limit is never started without its limits.
+    try {
+      this.cgroup = isolated && sandbox.cgroups ? sandbox.cgroups.create(`medkit-exec-${process.pid}-${req.executionId}`) : undefined;
+    } catch (err) {
+      throw new SovdError('service-unavailable', "The execution's resource limits (cgroup) could not be set up; nothing was started", { details: (err as Error).message });
+    }
+    // With a private /tmp the wrapper makes the directory and copies the script in (sandbox.ts SANDBOX_SETUP).
+    this.workDir = isolated && !sandbox.privateTmp ? privateWorkDir(sandbox) : undefined;
+    const home = sandbox.privateTmp ? EXEC_HOME : this.workDir;
+    const script = home ? join(home, basename(req.script.file)) : req.script.file;
     if (this.workDir) {
       try {
         copyFileSync(req.script.file, script);
@@ -70,11 +89,12 @@ class LocalExecution implements ExecutionHandle {
       }
     }
     const interpreter = INTERPRETER[req.script.format];
-    const { file, args } = sandbox.wrap(systemProgram(interpreter) ?? interpreter, [script, ...req.argv]);
+    const { file, args } = sandbox.wrap(systemProgram(interpreter) ?? interpreter, [script, ...req.argv], { source: req.script.file, procsFiles: this.cgroup?.procsFiles ?? [] });
     this.child = spawn(file, args, {
       detached: true,
-      cwd: this.workDir ?? dirname(req.script.file),
-      env: this.workDir ? { ...req.env, HOME: this.workDir, TMPDIR: this.workDir } : req.env,
+      // With a private /tmp the wrapper changes into HOME once it exists (inside the namespace).
+      cwd: this.workDir ?? (sandbox.privateTmp ? '/' : dirname(req.script.file)),
+      env: home ? { ...req.env, HOME: home, TMPDIR: sandbox.privateTmp ? '/tmp' : home } : req.env,
       stdio: ['pipe', 'pipe', 'pipe', ...(sandbox.reportsOnFd3 ? (['pipe'] as const) : [])],
     });
     this.pid = this.child.pid ?? null;
@@ -161,6 +181,9 @@ class LocalExecution implements ExecutionHandle {
     this.takeInitReport();
     this.finished = true;
     if (this.workDir) rmSync(this.workDir, { recursive: true, force: true });
+    // Said in the output, because a memory kill otherwise reads as a bare SIGKILL.
+    if (this.cgroup?.oomKilled()) this.stderr.push(Buffer.from('\n[medkit] a process of this execution was killed: the execution reached its memory limit (scripts.limits.memory_mb)\n'));
+    if (this.cgroup) removeCgroup(this.cgroup);
     // Keep the SIGKILL escalation timer if the group is still there; drop the rest.
     this.resolve({
       exitCode: this.exitCode,
@@ -188,7 +211,7 @@ export class LocalProcessExecutor implements ScriptExecutor {
   readonly name = 'local-process';
 
   /** `sandbox`: the plan decided at start-up; the default (for tests and embedders) is no sandbox. */
-  constructor(readonly sandbox: SandboxPlan = planSandbox({ mode: 'off', user: '', userExplicit: false, cpuSec: 0, memoryMb: 0, maxProcesses: 0, maxFileMb: 0 })) {}
+  constructor(readonly sandbox: SandboxPlan = planSandbox({ mode: 'off', user: '', userExplicit: false, cpuSec: 0, memoryMb: 0, maxProcesses: 0, maxFileMb: 0, cpuCores: 0, diskMb: 0 })) {}
 
   start(request: ExecutionRequest, callbacks: ExecutionCallbacks): ExecutionHandle {
     return new LocalExecution(request, callbacks, this.sandbox);

@@ -7,8 +7,14 @@
 //        group or session it moved to; /proc shows only the execution's own processes.
 //   setpriv --reuid/--regid --clear-groups --no-new-privs   run as an unprivileged user (as root) and
 //        never regain privileges through setuid binaries.
-//   prlimit --cpu --as --nproc --fsize                  resource limits (CPU seconds, address space,
+//   prlimit --cpu --as --nproc --fsize                  per-process limits (CPU seconds, address space,
 //        processes, file size); output size is capped by the executor.
+//   a cgroup per execution (cgroups.ts)                 limits of the execution as a whole: memory,
+//        processes, CPU share; joined by the script's launcher (a child of the init, still root) before
+//        the privilege drop, so the script and all it starts are in it and the init is not.
+//   unshare --mount + a size-limited tmpfs                a private /tmp (also on /var/tmp, /dev/shm,
+//        /run/lock) holding the private working directory (HOME): no execution sees another's files,
+//        and all the execution can write there together is bounded by scripts.limits.disk_mb.
 //   a small Node init as PID 1 of the namespace: it runs the script as its child, forwards SIGTERM,
 //        and reports how the script ended on fd 3 (an init's own exit status cannot say "killed by
 //        SIGXCPU"), so a CPU-limit kill is reported as such.
@@ -19,6 +25,7 @@ import { spawnSync } from 'node:child_process';
 import { accessSync, constants } from 'node:fs';
 import { userInfo } from 'node:os';
 import { ConfigError } from '../config/index.js';
+import { probeCgroups, type CgroupBackend, type CgroupProbe, type ExecutionLimits } from './cgroups.js';
 
 export type SandboxMode = 'auto' | 'strict' | 'off';
 
@@ -32,6 +39,10 @@ export interface SandboxSettings {
   memoryMb: number;
   maxProcesses: number;
   maxFileMb: number;
+  /** CPU share of one execution, in cores (cgroup). */
+  cpuCores: number;
+  /** Size of the execution's private /tmp (its HOME included). */
+  diskMb: number;
 }
 
 /** A sandbox setting that cannot be honoured: start-up stops (fail closed). */
@@ -49,10 +60,57 @@ export interface SandboxPlan {
   description: string;
   /** Why the plan is weaker than asked for, when it is (a start-up warning). */
   warning?: string;
-  /** The command line that runs `program args` inside the sandbox. */
-  wrap(program: string, args: string[]): { file: string; args: string[] };
+  /** The command line that runs `program args` inside the sandbox (`run`: see SandboxRun; needed unless off). */
+  wrap(program: string, args: string[], run?: SandboxRun): { file: string; args: string[] };
   /** True when the command reports the script's own end on fd 3 (see EXEC_INIT). */
   reportsOnFd3: boolean;
+  /** Per-execution cgroups, when the machine has them (cgroups.ts). */
+  cgroups?: CgroupBackend;
+  /** `v2`, `v1` or `unavailable: <why>`, for /health. */
+  cgroupStatus: string;
+  /**
+   * True when each execution gets a private size-limited /tmp in its own mount namespace: the script is
+   * then copied by the wrapper to EXEC_HOME (its HOME and working directory) and `wrap` needs `run.source`.
+   */
+  privateTmp: boolean;
+}
+
+/** What `wrap` needs of one execution beyond the command. */
+export interface SandboxRun {
+  /** The stored script file, copied into the private working directory by the wrapper. */
+  source: string;
+  /** cgroup.procs files the wrapper joins before anything else runs. */
+  procsFiles: string[];
+}
+
+/** HOME and working directory of an execution with a private /tmp (the same path in every execution's own tmpfs). */
+export const EXEC_HOME = '/tmp/medkit-exec';
+
+/**
+ * Run in the execution's fresh mount (and PID) namespace as root, before the privilege drop:
+ * `sh -c SETUP medkit-sandbox <disk MiB> <uid> <gid> <script> -- <command…>`. Mounts a size-limited tmpfs
+ * on /tmp and the same on the other world-writable directories, makes the private working directory
+ * owned by the execution's user, copies the script in (read through a descriptor opened before the
+ * mount) and execs the command there. Nothing of the
+ * request is part of the text: every value arrives as an argument, and the tools are found on the system's
+ * default PATH (`command -p`), not the script's. Exit 125 = the sandbox could not be set up.
+ */
+export const SANDBOX_SETUP = [
+  'size=$1 uid=$2 gid=$3 src=$4; shift 4; [ "$1" = -- ] && shift',
+  // Opened before the tmpfs hides it: the stored script may itself live under /tmp.
+  'exec 9< "$src" || exit 125',
+  'command -p mount -t tmpfs -o "size=${size}m,mode=1777,nosuid,nodev" medkit-exec /tmp || exit 125',
+  'for d in /var/tmp /dev/shm /run/lock; do if [ -d "$d" ]; then command -p mount --bind /tmp "$d" || exit 125; fi; done',
+  `command -p mkdir -m 700 ${EXEC_HOME} && command -p cat <&9 > "${EXEC_HOME}/\${src##*/}" && exec 9<&- || exit 125`,
+  `if [ -n "$uid" ]; then command -p chown -R "$uid:$gid" ${EXEC_HOME} || exit 125; fi`,
+  `cd ${EXEC_HOME} && exec "$@"`,
+].join('\n');
+
+/** `sh -c` text that writes its own pid to each of `n` cgroup.procs files given as arguments, then execs the rest. */
+function joinCgroupsScript(n: number): string {
+  // `$$` is read in the writer's PID namespace, which is how the kernel reads a pid written to cgroup.procs.
+  const writes = Array.from({ length: n }, (_, i) => `echo $$ > "$${i + 1}"`).join(' && ');
+  return `${writes} && shift ${n} && exec "$@" || exit 125`;
 }
 
 /**
@@ -92,6 +150,8 @@ export interface SandboxProbe {
   /** True when `argv` runs `true` successfully (used to test namespace support once). */
   runs(argv: string[]): boolean;
   program(name: string): string | undefined;
+  /** Which per-execution cgroups work here (cgroups.ts). */
+  cgroups(limits: ExecutionLimits): CgroupProbe;
 }
 
 function lookupUser(name: string): { uid: number; gid: number } | undefined {
@@ -109,16 +169,18 @@ export const SYSTEM_PROBE: SandboxProbe = {
   lookupUser,
   runs: (argv) => spawnSync(argv[0], argv.slice(1), { stdio: 'ignore', timeout: 3000 }).status === 0,
   program: systemProgram,
+  cgroups: (limits) => probeCgroups(limits),
 };
 
 /** Decides the isolation once (start-up); throws SandboxError when a requirement cannot be honoured. */
 export function planSandbox(s: SandboxSettings, probe: SandboxProbe = SYSTEM_PROBE): SandboxPlan {
-  if (s.mode === 'off') return { isolation: 'off', description: 'off (scripts.sandbox.mode=off): scripts run as the gateway user in a process group', wrap: (file, args) => ({ file, args }), reportsOnFd3: false };
+  if (s.mode === 'off') {
+    return { isolation: 'off', description: 'off (scripts.sandbox.mode=off): scripts run as the gateway user in a process group', wrap: (file, args) => ({ file, args }), reportsOnFd3: false, cgroupStatus: 'unavailable: sandbox off', privateTmp: false };
+  }
   const unshare = probe.program('unshare');
   const setpriv = probe.program('setpriv');
   const prlimit = probe.program('prlimit');
   const missingTools = [!unshare && 'unshare', !setpriv && 'setpriv', !prlimit && 'prlimit'].filter(Boolean) as string[];
-  const limits = prlimit ? [prlimit, `--cpu=${s.cpuSec}`, `--as=${s.memoryMb * 1024 * 1024}`, `--nproc=${s.maxProcesses}`, `--fsize=${s.maxFileMb * 1024 * 1024}`, '--'] : [];
   const root = probe.isRoot();
 
   let runAs: SandboxPlan['runAs'];
@@ -132,9 +194,28 @@ export function planSandbox(s: SandboxSettings, probe: SandboxProbe = SYSTEM_PRO
     if (s.mode === 'strict') throw new SandboxError(why);
   }
 
-  const ns = root ? [unshare!, '--pid', '--fork', '--kill-child', '--mount-proc', '--'] : [unshare!, '--user', '--map-root-user', '--pid', '--fork', '--kill-child', '--mount-proc', '--'];
-  const nsWorks = missingTools.length === 0 && probe.runs([...ns, probe.program('true') ?? '/bin/true']);
+  const sh = probe.program('sh') ?? '/bin/sh';
+  const ns = [unshare!, ...(root ? [] : ['--user', '--map-root-user']), '--mount', '--pid', '--fork', '--kill-child', '--mount-proc', '--'];
+  const setup = (source: string) => [sh, '-c', SANDBOX_SETUP, 'medkit-sandbox', String(s.diskMb), runAs ? String(runAs.uid) : '', runAs ? String(runAs.gid) : '', source, '--'];
+  // The probe runs the whole set-up (namespaces, tmpfs, bind mounts, copy), so "works" means executions will.
+  const trueProgram = probe.program('true') ?? '/bin/true';
+  const nsWorks = missingTools.length === 0 && probe.runs([...ns, ...setup(trueProgram), trueProgram]);
   const drop = runAs && setpriv ? [setpriv, `--reuid=${runAs.uid}`, `--regid=${runAs.gid}`, '--clear-groups', '--no-new-privs', '--'] : setpriv ? [setpriv, '--no-new-privs', '--'] : [];
+  const cg = probe.cgroups({ memoryBytes: s.memoryMb * 1024 * 1024, maxProcesses: s.maxProcesses, cpuCores: s.cpuCores });
+  const cgroups = 'backend' in cg ? cg.backend : undefined;
+  // RLIMIT_NPROC counts every process of the user on the machine (other executions, a database running as
+  // nobody): only a stand-in where the execution's own cgroup (pids.max) is missing.
+  const nproc = cgroups ? [] : [`--nproc=${s.maxProcesses}`];
+  const limits = prlimit ? [prlimit, `--cpu=${s.cpuSec}`, `--as=${s.memoryMb * 1024 * 1024}`, ...nproc, `--fsize=${s.maxFileMb * 1024 * 1024}`, '--'] : [];
+  const noCgroups = 'unavailable' in cg ? cg.unavailable : undefined;
+  const cgroupStatus = cgroups ? cgroups.kind : `unavailable: ${noCgroups}`;
+  if (!cgroups && s.mode === 'strict') throw new SandboxError(`scripts.sandbox.mode=strict cannot be honoured: per-execution cgroups are ${cgroupStatus}`);
+  const cgroupText = cgroups
+    ? `cgroup ${cgroups.kind} per execution (memory ${s.memoryMb} MiB, ${s.maxProcesses} processes, ${s.cpuCores} CPU)`
+    : `per-execution cgroup limits unavailable (${noCgroups}); only per-process limits apply`;
+  const cgroupWarning = cgroups ? undefined : `script executions have no cgroup limits: ${noCgroups}; memory, processes and CPU are bounded per process only`;
+  const joinCgroups = (run?: SandboxRun) => (run?.procsFiles.length ? [sh, '-c', joinCgroupsScript(run.procsFiles.length), 'medkit-cgroup', ...run.procsFiles] : []);
+  const common = { ...(cgroups ? { cgroups } : {}), cgroupStatus };
 
   if (!nsWorks) {
     const why = missingTools.length ? `missing ${missingTools.join(', ')} (Debian package util-linux)` : root ? 'PID namespaces are not available here' : 'unprivileged user namespaces are disabled on this kernel';
@@ -142,11 +223,13 @@ export function planSandbox(s: SandboxSettings, probe: SandboxProbe = SYSTEM_PRO
     return {
       isolation: 'process-group',
       ...(runAs ? { runAs } : {}),
-      description: `process group${runAs ? `, as ${runAs.user}` : ''}${limits.length ? ', resource limits' : ''} (no PID namespace: ${why})`,
-      warning: `script isolation is reduced: ${why}; children that leave the process group can outlive an execution`,
+      ...common,
+      privateTmp: false,
+      description: `process group${runAs ? `, as ${runAs.user}` : ''}${limits.length ? ', per-process limits' : ''}, ${cgroupText}, shared /tmp (no namespaces: ${why})`,
+      warning: [`script isolation is reduced: ${why}; children that leave the process group can outlive an execution and executions share /tmp`, cgroupWarning].filter(Boolean).join('; '),
       reportsOnFd3: false,
-      wrap: (file, args) => {
-        const argv = [...drop, ...limits, file, ...args];
+      wrap: (file, args, run) => {
+        const argv = [...joinCgroups(run), ...drop, ...limits, file, ...args];
         return { file: argv[0], args: argv.slice(1) };
       },
     };
@@ -154,10 +237,16 @@ export function planSandbox(s: SandboxSettings, probe: SandboxProbe = SYSTEM_PRO
   return {
     isolation: 'pid-namespace',
     ...(runAs ? { runAs } : {}),
-    description: `PID namespace per execution${runAs ? `, as ${runAs.user} (uid ${runAs.uid})` : ''}, no_new_privs, limits cpu ${s.cpuSec} s, memory ${s.memoryMb} MiB, ${s.maxProcesses} processes, files ${s.maxFileMb} MiB`,
+    ...common,
+    privateTmp: true,
+    description: `PID and mount namespace per execution${runAs ? `, as ${runAs.user} (uid ${runAs.uid})` : ''}, no_new_privs, private /tmp and HOME of ${s.diskMb} MiB, ${cgroupText}, per-process limits cpu ${s.cpuSec} s, memory ${s.memoryMb} MiB${nproc.length ? `, ${s.maxProcesses} processes` : ''}, files ${s.maxFileMb} MiB`,
+    ...(cgroupWarning ? { warning: cgroupWarning } : {}),
     reportsOnFd3: true,
-    wrap: (file, args) => {
-      const argv = [...ns, ...drop, process.execPath, '-e', EXEC_INIT, ...limits, file, ...args];
+    wrap: (file, args, run) => {
+      if (!run) throw new Error('a sandboxed execution needs its script source (SandboxRun)');
+      // The init stays outside the cgroup (and root inside the namespace: it only waits and forwards signals),
+      // so the limits are the script's own: its child joins the cgroup, then drops privileges, then runs.
+      const argv = [...ns, ...setup(run.source), process.execPath, '-e', EXEC_INIT, ...joinCgroups(run), ...drop, ...limits, file, ...args];
       return { file: argv[0], args: argv.slice(1) };
     },
   };

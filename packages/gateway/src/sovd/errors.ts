@@ -62,6 +62,8 @@ export const VENDOR_STATUS = {
   'x-medkit-request-timeout': 408,
   // [ours] a Host header the gateway does not serve (DNS-rebinding defence, gateway.md §13.2).
   'x-medkit-misdirected-request': 421,
+  // [ours] an OPC-UA write sent but not answered in time: it may or may not have been applied (docs/opcua.md).
+  'x-medkit-opcua-write-outcome-unknown': 504,
 } as const;
 
 export type VendorCode = keyof typeof VENDOR_STATUS;

@@ -44,6 +44,10 @@ describe('medkit command', () => {
     const p = runMedkit(['gateway', '--no-ros', '--data-dir', tmp(), '--set', 'parameter_service_timeout_sec=50']);
     expect(await p.exited).toBe(2);
     expect(p.stderr()).toMatch(/parameter_service_timeout_sec=.*50.*0\.1–10.*refusing to start/);
+    // Issue 23: a mistyped sandbox mode used to fall back to `auto`, weaker than the `strict` it meant.
+    const sandbox = runMedkit(['gateway', '--no-ros', '--data-dir', tmp(), '--set', 'scripts.sandbox.mode=Strict']);
+    expect(await sandbox.exited).toBe(2);
+    expect(sandbox.stderr()).toMatch(/scripts\.sandbox\.mode=.*Strict.*refusing to start/);
   });
 
   it('explains an unwritable data dir', async () => {

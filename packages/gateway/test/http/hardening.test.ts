@@ -2,13 +2,13 @@
 // that used to get a 500, a Fastify body, a hang or a coerced value, against a real default gateway.
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import Database from 'better-sqlite3';
-import { request as httpRequest } from 'node:http';
 import { Writable } from 'node:stream';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startTestGateway, type TestGateway } from '../support/gateway.js';
+import { rawHttp } from '../support/raw-http.js';
 import { sovdErrorProblem } from './fuzz/generator.js';
 
 const MANIFEST = fileURLToPath(new URL('../../../../examples/amr/manifest.yaml', import.meta.url));
@@ -18,20 +18,7 @@ const VOLTAGE = '/api/v1/apps/battery-monitor/data/voltage';
 // the entity's fault list does.
 const FAULTS = '/api/v1/apps/battery-monitor/faults';
 
-/** A raw request (no URL normalisation, bodies on any method). */
-function raw(url: string, method: string, path: string, opts: { headers?: Record<string, string>; body?: string } = {}): Promise<{ status: number; headers: Record<string, unknown>; text: string }> {
-  const port = Number(new URL(url).port);
-  return new Promise((resolve, reject) => {
-    const req = httpRequest({ host: '127.0.0.1', port, method, path, headers: opts.headers, agent: false }, (res) => {
-      let text = '';
-      res.on('data', (d) => (text += d));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, text }));
-    });
-    req.setTimeout(10_000, () => req.destroy(new Error(`${method} ${path}: no answer within 10 s`)));
-    req.on('error', reject);
-    req.end(opts.body);
-  });
-}
+const raw = rawHttp;
 
 async function api(g: TestGateway, method: string, path: string, body?: unknown, headers: Record<string, string> = {}) {
   const r = await fetch(`${g.url}${path}`, { method, headers: { ...(body !== undefined ? { 'content-type': 'application/json' } : {}), ...headers }, body: body === undefined ? undefined : JSON.stringify(body) });

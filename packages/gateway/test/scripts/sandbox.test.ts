@@ -1,11 +1,16 @@
 // The script sandbox against a real `medkit gateway` process whose environment holds secrets: who the
 // script runs as, what it can see, and that nothing it starts outlives it. The isolation needs root
 // (CI runs as root); the plan's decisions are unit-tested below for every machine.
-import { mkdtempSync, readdirSync, readFileSync, rmSync, chmodSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, chmodSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { EXEC_INIT, planSandbox, type SandboxProbe, type SandboxSettings } from '../../src/scripts/sandbox.js';
+import { EXEC_INIT, SANDBOX_SETUP, SYSTEM_PROBE, planSandbox, type SandboxProbe, type SandboxSettings } from '../../src/scripts/sandbox.js';
+import { createScriptsFeature } from '../../src/scripts/index.js';
+import { startTestGateway } from '../support/gateway.js';
+import { fixtureEntitiesFeature } from '../support/entities.js';
+import { probeCgroups, type CgroupBackend } from '../../src/scripts/cgroups.js';
+import { spawnSync } from 'node:child_process';
 import { buildGateway, runMedkit, REPO_ROOT, type MedkitProcess } from '../support/cli.js';
 import { freePort } from '../../../demo/test/support/demo.js';
 import { json, startExecution, uploadScript, waitFinished, waitFor } from './helpers.js';
@@ -28,53 +33,75 @@ function processesWith(marker: string): number[] {
   return out;
 }
 
+/** A real `medkit gateway` with the scripts feature in a fresh directory (`parent`, data and scripts inside it). */
+interface SandboxGateway {
+  medkit: MedkitProcess;
+  base: string;
+  /** `components/<first component>` of the AMR manifest. */
+  entity: string;
+  parent: string;
+  close(): Promise<void>;
+}
+
+async function startSandboxGateway(prefix: string, sets: string[], env?: NodeJS.ProcessEnv): Promise<SandboxGateway> {
+  buildGateway();
+  const parent = mkdtempSync(join(tmpdir(), prefix));
+  chmodSync(parent, 0o755);
+  const port = await freePort();
+  const medkit = runMedkit(
+    ['gateway', '--no-ros', '--manifest', MANIFEST, '--port', String(port), '--data-dir', join(parent, 'data'), '--set', `scripts.scripts_dir=${join(parent, 'scripts')}`, ...sets.flatMap((x) => ['--set', x]), '--set', 'ui.enabled=false'],
+    env,
+  );
+  await medkit.waitFor(/medkit gateway ready/);
+  const base = `http://127.0.0.1:${port}`;
+  const comps = await json(await fetch(`${base}/api/v1/components`));
+  return {
+    medkit,
+    base,
+    entity: `components/${comps.items[0].id}`,
+    parent,
+    close: async () => {
+      medkit.child.kill('SIGTERM');
+      await medkit.exited;
+      rmSync(parent, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Uploads a script and starts it; answers the execution's location. */
+async function startScript(base: string, entity: string, name: string, body: string, metadata?: unknown): Promise<string> {
+  const up = await uploadScript(base, entity, name, body, metadata);
+  expect(up.status, await up.clone().text()).toBe(201);
+  const res = await startExecution(base, entity, (await json(up)).id);
+  expect(res.status, await res.clone().text()).toBe(202);
+  return res.headers.get('location')!;
+}
+
 describe.skipIf(!ROOT)('script sandbox in a real gateway (as root)', () => {
+  let gw: SandboxGateway;
   let medkit: MedkitProcess;
   let base: string;
   let entity: string;
   let dataDir: string;
   let scriptsDir: string;
-  const cleanup: string[] = [];
 
   beforeAll(async () => {
-    buildGateway();
-    const parent = mkdtempSync(join(tmpdir(), 'medkit-sandbox-'));
-    chmodSync(parent, 0o755);
-    cleanup.push(parent);
+    gw = await startSandboxGateway('medkit-sandbox-', ['scripts.limits.cpu_sec=2'], { MEDKIT_JWT_SECRET: SECRET, MEDKIT_AUTH_CLIENTS: `admin:${SECRET}:admin`, SOME_TOKEN: SECRET });
+    ({ medkit, base, entity } = gw);
     // The gateway creates its data dir itself, so the test sees the permissions it chooses.
-    dataDir = join(parent, 'data');
-    const port = await freePort();
-    medkit = runMedkit(
-      ['gateway', '--no-ros', '--manifest', MANIFEST, '--port', String(port), '--data-dir', dataDir, '--set', `scripts.scripts_dir=${(scriptsDir = join(parent, 'scripts'))}`, '--set', 'scripts.limits.cpu_sec=2', '--set', 'ui.enabled=false'],
-      { MEDKIT_JWT_SECRET: SECRET, MEDKIT_AUTH_CLIENTS: `admin:${SECRET}:admin`, SOME_TOKEN: SECRET },
-    );
-    await medkit.waitFor(/medkit gateway ready/);
-    expect(medkit.stdout()).toMatch(/sandbox: PID namespace per execution, as nobody/);
-    base = `http://127.0.0.1:${port}`;
-    const comps = await json(await fetch(`${base}/api/v1/components`));
-    entity = `components/${comps.items[0].id}`;
+    dataDir = join(gw.parent, 'data');
+    scriptsDir = join(gw.parent, 'scripts');
+    expect(medkit.stdout()).toMatch(/sandbox: PID and mount namespace per execution, as nobody/);
   }, 120_000);
+  afterAll(() => gw?.close());
 
-  afterAll(async () => {
-    medkit?.child.kill('SIGTERM');
-    await medkit?.exited;
-    for (const d of cleanup) rmSync(d, { recursive: true, force: true });
-  });
-
-  async function run(name: string, body: string, metadata?: unknown): Promise<Record<string, any>> {
-    const up = await uploadScript(base, entity, name, body, metadata);
-    expect(up.status, await up.clone().text()).toBe(201);
-    const id = (await json(up)).id;
-    const res = await startExecution(base, entity, id);
-    expect(res.status).toBe(202);
-    return waitFinished(base, res.headers.get('location')!);
-  }
+  const run = async (name: string, body: string, metadata?: unknown) => waitFinished(base, await startScript(base, entity, name, body, metadata));
 
   it('runs as the unprivileged user in a private working directory', async () => {
     const done = await run('whoami.sh', 'printf \'{"uid": %s, "cwd": "%s", "home": "%s"}\' "$(id -u)" "$(pwd)" "$HOME"\n');
     expect(done.status).toBe('completed');
     expect(done.parameters.uid).toBe(65534);
-    expect(done.parameters.cwd).toMatch(/\/medkit-exec-/);
+    expect(done.parameters.cwd).toBe('/tmp/medkit-exec');
     expect(done.parameters.home).toBe(done.parameters.cwd);
   });
 
@@ -143,6 +170,135 @@ describe.skipIf(!ROOT)('script sandbox in a real gateway (as root)', () => {
   });
 });
 
+// Issue 23: the hostile values of the probe, scaled to small configured limits (memory 96 MiB, disk 32 MiB,
+// files 16 MiB, 16 processes, half a core) so the test stays small: 19 × 10 MiB files (190 MiB), three
+// children of 60 MiB each (each under the per-process limit, together over the execution's), a script
+// reading another running script's HOME.
+describe.skipIf(!ROOT)('per-execution limits and privacy (as root)', () => {
+  let gw: SandboxGateway;
+  let medkit: MedkitProcess;
+  let base: string;
+  let entity: string;
+
+  beforeAll(async () => {
+    const limits = ['memory_mb=96', 'disk_mb=32', 'max_file_mb=16', 'max_processes=16', 'cpu_cores=0.5'].map((l) => `scripts.limits.${l}`);
+    gw = await startSandboxGateway('medkit-limits-', limits);
+    ({ medkit, base, entity } = gw);
+  }, 120_000);
+  afterAll(() => gw?.close());
+
+  const start = (name: string, body: string, metadata?: unknown) => startScript(base, entity, name, body, metadata);
+  /** Runs the script of these lines (60 s timeout) and answers its execution, which must have completed. */
+  const completed = async (name: string, lines: string[]) => {
+    const done = await waitFinished(base, await start(name, `${lines.join('\n')}\n`, { timeout_sec: 60 }));
+    expect(done.status, JSON.stringify(done)).toBe('completed');
+    return done;
+  };
+
+  it('puts each execution in its own cgroup with the configured limits, and says which on /health and at start-up', async () => {
+    const script = [
+      'if grep -q "^0::/." /proc/self/cgroup && [ -f "/sys/fs/cgroup/$(sed -n "s/^0:://p" /proc/self/cgroup)/memory.max" ]; then',
+      '  d=/sys/fs/cgroup/$(sed -n "s/^0:://p" /proc/self/cgroup)',
+      '  printf \'{"kind": "v2", "memory": "%s", "pids": "%s", "cpu": "%s"}\' "$(cat $d/memory.max)" "$(cat $d/pids.max)" "$(cat $d/cpu.max)"',
+      'else',
+      '  m=/sys/fs/cgroup/memory$(sed -n "s/^[0-9]*:memory://p" /proc/self/cgroup)',
+      '  p=/sys/fs/cgroup/pids$(sed -n "s/^[0-9]*:pids://p" /proc/self/cgroup)',
+      '  c=/sys/fs/cgroup/cpu$(grep -E "^[0-9]+:(cpu|cpu,cpuacct|cpuacct,cpu):" /proc/self/cgroup | cut -d: -f3)',
+      '  printf \'{"kind": "v1", "memory": "%s", "pids": "%s", "cpu": "%s %s", "path": "%s"}\' "$(cat $m/memory.limit_in_bytes)" "$(cat $p/pids.max)" "$(cat $c/cpu.cfs_quota_us)" "$(cat $c/cpu.cfs_period_us)" "$m"',
+      'fi',
+    ];
+    const done = await completed('cgroup.sh', script);
+    expect(done.parameters).toMatchObject({ memory: String(96 * 1024 * 1024), pids: '16', cpu: '50000 100000' });
+    expect(done.parameters.path ?? '').toMatch(/medkit-exec-/);
+    const health = await json(await fetch(`${base}/api/v1/health`));
+    expect(health['x-medkit-scripts'].cgroups).toBe(done.parameters.kind);
+    expect(medkit.stdout()).toMatch(new RegExp(`cgroup ${done.parameters.kind} per execution \\(memory 96 MiB, 16 processes, 0.5 CPU\\)`));
+    // The execution's cgroup is removed once it is over.
+    if (done.parameters.path) await waitFor(() => (existsSync(done.parameters.path) ? undefined : true), 'the execution cgroup to be removed', 15_000);
+  });
+
+  it('three children of 60 MiB each (each under the per-process limit) exceed the execution memory of 96 MiB: the kernel kills', async () => {
+    const script = [
+      'killed=0',
+      'pids=""',
+      'for i in 1 2 3; do python3 -c "import time; b = b\'\\x01\' * (60 << 20); time.sleep(3)" & pids="$pids $!"; done',
+      'for p in $pids; do wait $p || killed=$((killed + 1)); done',
+      'printf \'{"killed": %s}\' "$killed"',
+    ];
+    const done = await completed('hog.sh', script);
+    expect(done.parameters.killed).toBeGreaterThanOrEqual(1);
+    expect(done['x-medkit'].stderr).toContain('reached its memory limit');
+  });
+
+  it('19 files of 10 MiB (190 MiB) fill at most the 32 MiB of the private /tmp, whichever world-writable directory they go to', async () => {
+    const script = [
+      'for i in $(seq 1 19); do head -c 10485760 /dev/zero > "$HOME/f$i" 2>/dev/null; done',
+      'for d in /tmp /var/tmp /dev/shm /run/lock; do head -c 10485760 /dev/zero > "$d/extra" 2>/dev/null; done',
+      'printf \'{"kb": %s}\' "$(du -sk /tmp | cut -f1)"',
+    ];
+    const done = await completed('fill.sh', script);
+    expect(done.parameters.kb).toBeLessThanOrEqual(32 * 1024);
+    expect(done.parameters.kb).toBeGreaterThan(16 * 1024);
+  });
+
+  it("a running script's HOME and /tmp are invisible to another execution", async () => {
+    const marker = 'medkit-private-7c1e';
+    const a = await start('owner.sh', `echo ${marker} > "$HOME/secret.txt"\necho ${marker} > /tmp/${marker}.txt\necho "MEDKIT_PROGRESS 50 written"\nsleep 8\necho '{"home": "'$HOME'"}'\n`, { timeout_sec: 60 });
+    await waitFor(async () => ((await json(await fetch(`${base}${a}`))).progress === 50 ? true : undefined), 'the first script to write its secret', 20_000);
+    // The marker is assembled at run time: this script's own copy in its HOME must not contain it.
+    const snoop = [
+      `m=${marker.slice(0, 8)}; m="\${m}${marker.slice(8)}"; found=0`,
+      'grep -rqs "$m" /tmp /var/tmp /dev/shm /run/lock "$HOME" && found=1',
+      'for d in /tmp/medkit-exec* /proc/[0-9]*/root/tmp; do grep -rqs "$m" "$d" && found=1; done',
+      'printf \'{"found": %s, "home": "%s", "tmp": %s}\' "$found" "$HOME" "$(ls -A /tmp | wc -l)"',
+    ];
+    const b = await completed('snoop-home.sh', snoop);
+    expect(b.parameters.found).toBe(0);
+    // Only its own working directory is in its /tmp.
+    expect(b.parameters.tmp).toBe(1);
+    const first = await waitFinished(base, a);
+    expect(first.status).toBe('completed');
+    expect(first.parameters.home).toBe(b.parameters.home);
+  });
+});
+
+describe.skipIf(!ROOT)('cgroup probe (as root)', () => {
+  it('finds a working hierarchy here and removes the empty execution cgroups of a gateway that is gone', async () => {
+    const limits = { memoryBytes: 64 << 20, maxProcesses: 8, cpuCores: 0.5 };
+    const first = probeCgroups(limits);
+    expect('backend' in first, JSON.stringify(first)).toBe(true);
+    const backend = (first as { backend: CgroupBackend }).backend;
+    // A pid that certainly ended: a child that has exited.
+    const gone = spawnSync('/bin/true').pid!;
+    const leftover = backend.create(`medkit-exec-${gone}-exec_1_0`);
+    const dirs = leftover.procsFiles.map((f) => dirname(f));
+    expect(dirs.every((d) => existsSync(d))).toBe(true);
+    const mine = backend.create(`medkit-exec-${process.pid}-exec_1_1`);
+    probeCgroups(limits);
+    expect(dirs.filter((d) => existsSync(d))).toEqual([]);
+    // This gateway's own are kept.
+    expect(mine.procsFiles.every((f) => existsSync(f))).toBe(true);
+    expect(mine.remove()).toBe(true);
+  });
+});
+
+describe('a machine without cgroups', () => {
+  it('says so on /health (field and warning) and in the sandbox description', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'medkit-nocg-'));
+    const probe: SandboxProbe = { ...SYSTEM_PROBE, cgroups: () => ({ unavailable: 'cgroup v2: no cgroup2 mount; cgroup v1: cgroup v1 memory controller not mounted' }) };
+    const g = await startTestGateway({ features: [fixtureEntitiesFeature(), createScriptsFeature(undefined, { sandboxProbe: probe })], flags: { 'scripts.scripts_dir': dir } });
+    try {
+      const health = await json(await fetch(`${g.url}/api/v1/health`));
+      expect(health['x-medkit-scripts'].cgroups).toBe('unavailable: cgroup v2: no cgroup2 mount; cgroup v1: cgroup v1 memory controller not mounted');
+      expect(health['x-medkit-scripts'].sandbox).toMatch(/per-execution cgroup limits unavailable/);
+      expect(health.warnings.map((w: { code: string }) => w.code)).toContain('scripts_cgroups_unavailable');
+    } finally {
+      await g.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
 describe('the gateway refuses to start with a sandbox it cannot honour', () => {
   it.skipIf(!ROOT)('stops start-up, naming the key, when the configured user does not exist', async () => {
     buildGateway();
@@ -158,26 +314,43 @@ describe('the gateway refuses to start with a sandbox it cannot honour', () => {
 });
 
 describe('sandbox plan', () => {
-  const settings: SandboxSettings = { mode: 'auto', user: 'nobody', userExplicit: false, cpuSec: 10, memoryMb: 256, maxProcesses: 16, maxFileMb: 8 };
+  const settings: SandboxSettings = { mode: 'auto', user: 'nobody', userExplicit: false, cpuSec: 10, memoryMb: 256, maxProcesses: 16, maxFileMb: 8, cpuCores: 0.5, diskMb: 32 };
+  const v1: CgroupBackend = { kind: 'v1', location: '/sys/fs/cgroup/memory', create: () => ({ procsFiles: ['/cg/memory/x/cgroup.procs'], oomKilled: () => false, remove: () => true }) };
   const probe = (over: Partial<SandboxProbe>): SandboxProbe => ({
     isRoot: () => true,
     lookupUser: (n) => (n === 'nobody' ? { uid: 65534, gid: 65534 } : n === 'root' ? { uid: 0, gid: 0 } : undefined),
     runs: () => true,
     program: (n) => `/usr/bin/${n}`,
+    cgroups: () => ({ backend: v1 }),
     ...over,
   });
 
-  it('as root: PID namespace, then the user drop with no_new_privs, then the limits, then the interpreter', () => {
+  it('as root: mount and PID namespace, private /tmp, the init, the cgroup join, the user drop with no_new_privs, the limits, the interpreter', () => {
     const plan = planSandbox(settings, probe({}));
     expect(plan.isolation).toBe('pid-namespace');
-    const { file, args } = plan.wrap('/bin/sh', ['/tmp/x/script.sh']);
+    expect(plan.privateTmp).toBe(true);
+    expect(plan.cgroupStatus).toBe('v1');
+    expect(plan.warning).toBeUndefined();
+    const { file, args } = plan.wrap('/bin/sh', ['/tmp/medkit-exec/script.sh'], { source: '/srv/scripts/a/b/script.sh', procsFiles: ['/cg/m/cgroup.procs', '/cg/p/cgroup.procs'] });
     expect([file, ...args]).toEqual([
-      '/usr/bin/unshare', '--pid', '--fork', '--kill-child', '--mount-proc', '--',
-      '/usr/bin/setpriv', '--reuid=65534', '--regid=65534', '--clear-groups', '--no-new-privs', '--',
+      '/usr/bin/unshare', '--mount', '--pid', '--fork', '--kill-child', '--mount-proc', '--',
+      '/usr/bin/sh', '-c', SANDBOX_SETUP, 'medkit-sandbox', '32', '65534', '65534', '/srv/scripts/a/b/script.sh', '--',
       process.execPath, '-e', EXEC_INIT,
-      '/usr/bin/prlimit', '--cpu=10', `--as=${256 * 1024 * 1024}`, '--nproc=16', `--fsize=${8 * 1024 * 1024}`, '--',
-      '/bin/sh', '/tmp/x/script.sh',
+      '/usr/bin/sh', '-c', 'echo $$ > "$1" && echo $$ > "$2" && shift 2 && exec "$@" || exit 125', 'medkit-cgroup', '/cg/m/cgroup.procs', '/cg/p/cgroup.procs',
+      '/usr/bin/setpriv', '--reuid=65534', '--regid=65534', '--clear-groups', '--no-new-privs', '--',
+      // No --nproc: pids.max of the execution's cgroup bounds its processes (RLIMIT_NPROC is per user, machine-wide).
+      '/usr/bin/prlimit', '--cpu=10', `--as=${256 * 1024 * 1024}`, `--fsize=${8 * 1024 * 1024}`, '--',
+      '/bin/sh', '/tmp/medkit-exec/script.sh',
     ]);
+  });
+
+  it('without cgroups says so (description, warning, status); strict refuses to start', () => {
+    const plan = planSandbox(settings, probe({ cgroups: () => ({ unavailable: 'cgroup v2: no cgroup2 mount; cgroup v1: cgroup v1 memory controller not mounted' }) }));
+    expect(plan.cgroupStatus).toMatch(/^unavailable: cgroup v2: no cgroup2 mount/);
+    expect(plan.description).toMatch(/per-execution cgroup limits unavailable/);
+    expect(plan.warning).toMatch(/no cgroup limits/);
+    expect(plan.wrap('/bin/sh', ['s'], { source: '/s', procsFiles: [] }).args).toContain('--nproc=16');
+    expect(() => planSandbox({ ...settings, mode: 'strict' }, probe({ cgroups: () => ({ unavailable: 'none here' }) }))).toThrow(/strict cannot be honoured: per-execution cgroups are unavailable: none here/);
   });
 
   it('fails closed: a missing user, a root user, and strict mode without namespaces stop start-up', () => {

@@ -89,7 +89,8 @@ describe('browser-borne attacks', () => {
       const form = await scriptForm(unique('cross'));
       const up = await raw(`${g.url}/api/v1/${COMP}/scripts`, 'POST', { host, origin, 'content-type': form.type }, form.body);
       expect(up.status, origin).toBe(403);
-      expect(JSON.parse(up.body)).toMatchObject({ error_code: 'forbidden', parameters: { origin } });
+      expect(JSON.parse(up.body)).toMatchObject({ error_code: 'forbidden' });
+      expect(up.body).not.toContain(origin === 'null' ? '"null"' : origin);
     }
     const plain = await raw(`${g.url}/api/v1/${COMP}/scripts/${scriptId}/executions`, 'POST', { host, origin: 'http://evil.example', 'content-type': 'text/plain' }, Buffer.from('{"execution_type":"now"}'));
     expect(plain.status).toBe(403);

@@ -92,6 +92,10 @@ export interface OpcuaConfig extends DataPathConfig {
   subscription_interval_ms: number;
   request_timeout_ms: number;
   connect_timeout_ms: number;
+  /** How often the connection proves the server answers (a read of ServerStatus.CurrentTime). */
+  keepalive_interval_ms: number;
+  /** Consecutive requests (keep-alive, poll, read, write) missing request_timeout_ms that declare the server hung. */
+  keepalive_max_missed: number;
   reconnect_initial_delay_ms: number;
   reconnect_max_delay_ms: number;
   comms_lost_fault_enabled: boolean;
@@ -119,7 +123,7 @@ export interface OpcuaConfig extends DataPathConfig {
 const TOP_KEYS = new Set([
   'endpoint_url', 'security_mode', 'security_policy', 'user_auth_mode', 'username', 'username_env', 'password', 'password_env',
   'pki_dir', 'client_cert_path', 'client_key_path', 'reject_untrusted', 'area_id', 'component_id', 'component_name',
-  'subscription_interval_ms', 'request_timeout_ms', 'connect_timeout_ms', 'reconnect', 'comms_lost_fault_enabled',
+  'subscription_interval_ms', 'request_timeout_ms', 'connect_timeout_ms', 'keepalive_interval_ms', 'keepalive_max_missed', 'reconnect', 'comms_lost_fault_enabled',
   'comms_lost_fault_code', 'comms_lost_debounce_ms', 'comms_lost_severity', 'node_map_path', 'nodes', 'event_alarms',
   'poll_interval_ms', 'prefer_subscriptions',
   'auto_alarms', 'auto_alarms_max', 'require_confirm_for_clear', 'condition_replay_strategy',
@@ -454,6 +458,8 @@ export async function parseOpcuaConfig(raw: Raw, env: NodeJS.ProcessEnv = proces
     subscription_interval_ms: int(src.subscription_interval_ms, 'subscription_interval_ms', 500, 50, 60_000),
     request_timeout_ms: int(src.request_timeout_ms, 'request_timeout_ms', 3000, 100, 60_000),
     connect_timeout_ms: int(src.connect_timeout_ms, 'connect_timeout_ms', 5000, 100, 120_000),
+    keepalive_interval_ms: int(src.keepalive_interval_ms, 'keepalive_interval_ms', 2000, 100, 60_000),
+    keepalive_max_missed: int(src.keepalive_max_missed, 'keepalive_max_missed', 2, 1, 100),
     reconnect_initial_delay_ms: initial,
     reconnect_max_delay_ms: maxDelay,
     comms_lost_fault_enabled: bool(src.comms_lost_fault_enabled, 'comms_lost_fault_enabled', true),

@@ -1,11 +1,15 @@
 // One OPC-UA client connection kept alive (docs/opcua.md "Connection"): connect → session → subscription,
 // each step with a deadline; on failure or loss tear down and try again after an exponential, bounded
 // backoff. The library is passed in (imported lazily by the plugin), so nothing here loads it.
+// A hung server (a stopped process, a PLC whose CPU is stuck) keeps its TCP connection open and answers
+// nothing, so the socket never reports a loss: every request on the live session is counted, and
+// `keepalive_max_missed` consecutive ones missing their deadline (a keep-alive read every
+// `keepalive_interval_ms` makes sure there are some) count as a lost connection.
 import type { ClientSession, ClientSubscription, OPCUAClient } from 'node-opcua-client';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import type { OpcuaConfig } from './config.js';
-import { withDeadline } from '../guard.js';
+import { PluginTimeoutError, withDeadline } from '../guard.js';
 import type { PluginLogger } from '../contract.js';
 import { userIdentity } from './user-token.js';
 import { discoverEndpoint, type ChosenEndpoint } from './endpoint-discovery.js';
@@ -24,7 +28,12 @@ export interface ConnectionHandlers {
   /** Sets up monitored items on a fresh session; throwing fails the attempt (and it is retried). */
   onConnected(live: LiveSession): Promise<void>;
   onDisconnected(reason: string): void;
+  /** A keep-alive read was answered (the server is responsive again after a missed deadline, for instance). */
+  onAlive?(): void;
 }
+
+/** ServerStatus.CurrentTime (Part 5 §12.10, ns=0;i=2258): every server has it and reading it costs nothing. */
+const CURRENT_TIME = 'i=2258';
 
 export type ConnectionState = 'connecting' | 'connected' | 'waiting' | 'stopped';
 
@@ -47,6 +56,9 @@ export class OpcuaConnection {
   private timer?: NodeJS.Timeout;
   private delay: number;
   private generation = 0;
+  /** Consecutive requests on the live session that missed their deadline. */
+  private missed = 0;
+  private keepAliveTimer?: NodeJS.Timeout;
 
   constructor(
     private readonly lib: OpcuaLib,
@@ -72,6 +84,7 @@ export class OpcuaConnection {
     this.state = 'stopped';
     this.generation++;
     clearTimeout(this.timer);
+    clearTimeout(this.keepAliveTimer);
     const live = this.live;
     this.live = undefined;
     if (live) await this.teardown(live.client, live.session);
@@ -81,7 +94,48 @@ export class OpcuaConnection {
   async call<T>(what: string, fn: (s: ClientSession) => Promise<T>): Promise<T> {
     const live = this.current;
     if (!live) throw new NotConnectedError();
-    return withDeadline('opcua', what, this.cfg.request_timeout_ms, () => fn(live.session));
+    return this.guard(what, () => fn(live.session));
+  }
+
+  /**
+   * Any request to the server with the request deadline, counted for hang detection: an answer resets the
+   * count, a missed deadline adds one, and `keepalive_max_missed` in a row while connected lose the connection.
+   */
+  async guard<T>(what: string, fn: () => Promise<T>): Promise<T> {
+    const gen = this.generation;
+    try {
+      const r = await withDeadline('opcua', what, this.cfg.request_timeout_ms, fn);
+      if (gen === this.generation) this.missed = 0;
+      return r;
+    } catch (err) {
+      if (err instanceof PluginTimeoutError) this.missedDeadline(gen, what);
+      throw err;
+    }
+  }
+
+  private missedDeadline(gen: number, what: string): void {
+    if (gen !== this.generation || this.state !== 'connected') return;
+    this.missed++;
+    if (this.missed >= this.cfg.keepalive_max_missed) {
+      this.lost(gen, `the server answered none of the last ${this.missed} requests within ${this.cfg.request_timeout_ms} ms (last: ${what}); it is not responding`);
+    }
+  }
+
+  /** One keep-alive read every keepalive_interval_ms while this generation is connected, never two at once. */
+  private scheduleKeepAlive(gen: number, live: LiveSession): void {
+    clearTimeout(this.keepAliveTimer);
+    this.keepAliveTimer = setTimeout(() => {
+      if (gen !== this.generation || this.state !== 'connected') return;
+      this.guard('keep-alive read', () => live.session.read({ nodeId: CURRENT_TIME, attributeId: this.lib.AttributeIds.Value })).then(
+        () => {
+          if (gen === this.generation) this.handlers.onAlive?.();
+        },
+        () => undefined, // counted by guard; a Bad answer is an answer
+      ).finally(() => {
+        if (gen === this.generation && this.state === 'connected') this.scheduleKeepAlive(gen, live);
+      });
+    }, this.cfg.keepalive_interval_ms);
+    this.keepAliveTimer.unref();
   }
 
   /** `discovery`: the throw-away unsecured client of GetEndpoints (endpoint-discovery.ts). */
@@ -118,12 +172,18 @@ export class OpcuaConnection {
     try {
       if (cfg.discovery_enabled) {
         this.chosenEndpoint = undefined;
-        this.chosenEndpoint = await discoverEndpoint(this.lib, this.createClient(true), cfg, this.lib.SecurityPolicy[SECURITY_POLICY_NAME[cfg.security_policy]], (what, fn) =>
+        const probe = this.createClient(true);
+        await withDeadline('opcua', 'client certificate set-up', LOCAL_SETUP_TIMEOUT_MS, () => prepareClient(probe));
+        this.chosenEndpoint = await discoverEndpoint(this.lib, probe, cfg, this.lib.SecurityPolicy[SECURITY_POLICY_NAME[cfg.security_policy]], (what, fn) =>
           withDeadline('opcua', what, cfg.connect_timeout_ms, fn),
         );
       }
       client = this.createClient();
       const c = client;
+      // Local work first, outside the connect deadline: opening the PKI and, on a first start, creating the
+      // client certificate (key generation) can take seconds on a busy machine and is no round trip to the
+      // server. It has a deadline of its own (a stuck disk must not stall the loop); connect() repeats it as a no-op.
+      await withDeadline('opcua', 'client certificate set-up', LOCAL_SETUP_TIMEOUT_MS, () => prepareClient(c));
       await withDeadline('opcua', 'connect', cfg.connect_timeout_ms, () => c.connect(cfg.endpoint_url));
       session = await withDeadline('opcua', 'createSession', cfg.connect_timeout_ms, () => c.createSession(userIdentity(this.lib, cfg)));
       const s = session;
@@ -149,7 +209,9 @@ export class OpcuaConnection {
       if (gen !== this.generation) throw new Error('stopped');
       this.state = 'connected';
       this.connectedAt = Date.now();
+      this.missed = 0;
       this.delay = cfg.reconnect_initial_delay_ms;
+      this.scheduleKeepAlive(gen, live);
       this.log.info(`connected to ${cfg.endpoint_url}`);
     } catch (err) {
       if (this.live?.client === client) this.live = undefined;
@@ -165,6 +227,7 @@ export class OpcuaConnection {
     if (gen !== this.generation || this.state !== 'connected') return;
     const live = this.live;
     this.live = undefined;
+    clearTimeout(this.keepAliveTimer);
     this.errorCount++;
     this.lastError = reason;
     this.downSince = Date.now();
@@ -199,6 +262,18 @@ export class OpcuaConnection {
       // abandoned after its deadline; the socket is closed by the library eventually
     }
   }
+}
+
+/** The local part of a first connect (PKI, client certificate) may take this long; it is not the server's time. */
+const LOCAL_SETUP_TIMEOUT_MS = 120_000;
+
+/**
+ * Runs the client's certificate set-up (node-opcua's initializeCM, protected in its typings) ahead of
+ * connect(); connect() runs it again, finding everything in place.
+ */
+async function prepareClient(client: OPCUAClient): Promise<void> {
+  const init = (client as unknown as { initializeCM?: () => Promise<void> }).initializeCM;
+  if (typeof init === 'function') await init.call(client);
 }
 
 /** A remote call while the connection is down. */

@@ -31,6 +31,7 @@ import { DataPath, initialized, READ_CHUNK } from './data-path.js';
 import { PluginTimeoutError, withDeadline } from '../guard.js';
 import { plcRoutes } from './routes.js';
 import { ServerDiscovery } from './server-discovery.js';
+import { WriteChecks } from './write-checks.js';
 
 /** node-opcua is CommonJS: its exports are the default export under ESM. */
 async function loadLibraries(): Promise<{ lib: OpcuaLib; certs: CertificateManagerLib }> {
@@ -122,6 +123,8 @@ export class OpcuaPlugin implements MedkitPlugin, IntrospectionProvider, DataPro
   private replay?: ReplayOutcome;
   /** Nameplate and auto_browse (server-discovery.ts). */
   private discovery?: ServerDiscovery;
+  /** Writes that timed out, read back once the server answers again. */
+  private readonly writeChecks = new WriteChecks();
 
   name(): string {
     return 'opcua';
@@ -196,7 +199,7 @@ export class OpcuaPlugin implements MedkitPlugin, IntrospectionProvider, DataPro
       },
       changed: () => void ctx.notifyEntitiesChanged({ component_id: cfg.component_id }).catch((err: Error) => ctx.log.warn(`re-discovery failed: ${err.message}`)),
     });
-    this.conn = new OpcuaConnection(lib, certs, cfg, { onConnected, onDisconnected }, ctx.log);
+    this.conn = new OpcuaConnection(lib, certs, cfg, { onConnected, onDisconnected, onAlive: () => this.verifyWrites() }, ctx.log);
     this.faults.onDown('not connected yet');
     this.conn.start();
   }
@@ -260,10 +263,28 @@ export class OpcuaPlugin implements MedkitPlugin, IntrospectionProvider, DataPro
       }
     }
     this.faults?.onUp();
+    // After the connection counts as up (verifyWrites reads through it), without holding up the connect.
+    setImmediate(() => this.verifyWrites());
   }
 
+  /** Requests through the connection's deadline, so that missed deadlines count towards hang detection. */
   private withRequestDeadline<T>(what: string, fn: () => Promise<T>): Promise<T> {
-    return withDeadline('opcua', what, this.cfg.request_timeout_ms, fn);
+    return this.conn ? this.conn.guard(what, fn) : withDeadline('opcua', what, this.cfg.request_timeout_ms, fn);
+  }
+
+  /** Reads back the nodes of writes that timed out (write-checks.ts); never throws. */
+  private verifyWrites(): void {
+    if (!this.writeChecks.hasPending || !this.connected) return;
+    void this.writeChecks
+      .verify(
+        async (nodeId, dataId) => {
+          const dv = await this.conn!.call('read back', (s) => s.read({ nodeId, attributeId: this.lib.AttributeIds.Value }));
+          if (!dv.statusCode.isGood()) throw new Error(dv.statusCode.name);
+          return valueToJson(this.items.get(dataId)?.type, dv.value?.value);
+        },
+        (m) => this.ctx?.log.warn(m),
+      )
+      .catch(() => undefined);
   }
 
   /** Reads every node's DataType (in bounded chunks) so writes can be type-checked. */
@@ -369,6 +390,7 @@ export class OpcuaPlugin implements MedkitPlugin, IntrospectionProvider, DataPro
       ...(cfg.auto_alarms ? { auto_alarm_count: this.faults?.conditions.all().filter((t) => t.auto).length ?? 0, auto_alarms_overflow: this.faults?.conditions.overflow ?? 0 } : {}),
       ...(this.replay ? { condition_replay: this.replay } : {}),
       ...this.discovery?.status(c),
+      ...(this.writeChecks.status() ? { write_checks: this.writeChecks.status() } : {}),
     };
   }
 
@@ -454,6 +476,16 @@ export class OpcuaPlugin implements MedkitPlugin, IntrospectionProvider, DataPro
     try {
       status = await this.conn!.call('write', (s) => s.write({ nodeId: node.node_id, attributeId: this.lib.AttributeIds.Value, value: { value: { dataType: this.lib.DataType[type], arrayType: this.lib.VariantArrayType.Scalar, value: v } } }));
     } catch (err) {
+      if (err instanceof PluginTimeoutError) {
+        // Sent but unanswered: the server may still apply it. Said as such, and read back once it answers.
+        this.writeChecks.add(name, node.node_id, value);
+        throw new PluginError(
+          'x-medkit-opcua-write-outcome-unknown',
+          `writing ${name}: the OPC-UA server did not answer within ${this.cfg.request_timeout_ms} ms; the write may or may not have been applied. The value is read back once the server answers again (x-plc-status write_checks)`,
+          504,
+          { data_id: name, node_id: node.node_id, value_sent: value },
+        );
+      }
       throw remoteFailure(err, `writing ${name}`);
     }
     if (status.isNotGood()) {

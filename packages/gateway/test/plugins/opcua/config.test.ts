@@ -36,6 +36,8 @@ describe('opcua configuration', () => {
       component_id: 'opcua_plc',
       subscription_interval_ms: 500,
       request_timeout_ms: 3000,
+      keepalive_interval_ms: 2000,
+      keepalive_max_missed: 2,
       reconnect_initial_delay_ms: 500,
       reconnect_max_delay_ms: 30000,
       comms_lost_fault_code: 'PLC_COMMS_LOST',
@@ -53,6 +55,8 @@ describe('opcua configuration', () => {
     await refused({ ...base, security_mode: 'Encrypt' }, 'security_mode');
     await refused({ ...base, subscription_interval_ms: 5 }, 'subscription_interval_ms');
     await refused({ ...base, request_timeout_ms: true }, 'request_timeout_ms'); // Number(true) would be 1 ms
+    await refused({ ...base, keepalive_max_missed: 0 }, 'keepalive_max_missed'); // 0 would never detect a hang
+    await refused({ ...base, keepalive_interval_ms: 10 }, 'keepalive_interval_ms');
     await refused({ ...base, reconnect: { initial_delay_ms: 5000, max_delay_ms: 100 } }, 'reconnect.max_delay_ms');
     await refused({ ...base, recconect: {} }, 'recconect'); // a typo is not silently ignored
     await refused({ ...base, component_id: '../etc' }, 'component_id');

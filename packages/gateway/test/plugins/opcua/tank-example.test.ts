@@ -3,59 +3,10 @@
 // gateway.yaml and node-map.yaml. Proves the tree, a read with its unit, an operation reaching the PLC (read
 // back with an independent OPC-UA client), a threshold fault raised by the simulation and healed after the
 // fix, and a PLC crash and restart (disconnected, then reconnected).
-import { spawn, type ChildProcess } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
-import clientLib from 'node-opcua-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestGateway, type TestGateway } from '../../support/gateway.js';
+import type { TestGateway } from '../../support/gateway.js';
 import { eventually, http } from '../../ros/robot.js';
-
-const { OPCUAClient, AttributeIds } = clientLib;
-const EXAMPLE = fileURLToPath(new URL('../../../../../examples/opcua/', import.meta.url));
-
-interface Plc {
-  child: ChildProcess;
-  endpoint: string;
-  exited: Promise<void>;
-}
-
-/** Starts tank-plc.mjs (`--port 0`: a free port) and resolves once it prints its endpoint. */
-function startPlc(port: number): Promise<Plc> {
-  // --speed 4: the simulation runs 4× faster than real time, so pressure follows within a second.
-  const child = spawn(process.execPath, [`${EXAMPLE}tank-plc.mjs`, '--port', String(port), '--speed', '4'], { stdio: ['ignore', 'pipe', 'pipe'] });
-  const exited = new Promise<void>((r) => child.once('exit', () => r()));
-  return new Promise((resolve, reject) => {
-    let out = '';
-    const timer = setTimeout(() => reject(new Error(`tank-plc did not start within 60 s:\n${out}`)), 60_000);
-    child.stdout!.on('data', (d: Buffer) => {
-      out += d.toString();
-      const m = /tank-plc: listening on (opc\.tcp:\/\/\S+)/.exec(out);
-      if (m) {
-        clearTimeout(timer);
-        resolve({ child, endpoint: m[1], exited });
-      }
-    });
-    child.stderr!.on('data', (d: Buffer) => (out += d.toString()));
-    void exited.then(() => {
-      clearTimeout(timer);
-      reject(new Error(`tank-plc exited during start-up:\n${out}`));
-    });
-  });
-}
-
-/** Reads a tag straight from the PLC with a client of its own (not through the gateway). */
-async function readTag(endpoint: string, name: string): Promise<unknown> {
-  const client = OPCUAClient.create({ endpointMustExist: false, connectionStrategy: { maxRetry: 0 } });
-  await client.connect(endpoint);
-  try {
-    const session = await client.createSession();
-    const dv = await session.read({ nodeId: `ns=1;s=${name}`, attributeId: AttributeIds.Value });
-    await session.close();
-    return dv.value.value;
-  } finally {
-    await client.disconnect();
-  }
-}
+import { readTag, startPlc, startTankGateway, stopPlc, type Plc } from './tank-plc.js';
 
 let plc: Plc;
 let g: TestGateway;
@@ -63,24 +14,12 @@ const port = () => Number(new URL(plc.endpoint.replace(/^opc\.tcp:/, 'http:')).p
 
 beforeAll(async () => {
   plc = await startPlc(0);
-  g = await startTestGateway({
-    defaults: true,
-    configFiles: [`${EXAMPLE}gateway.yaml`],
-    flags: {
-      // What run.mjs sets: the PLC's endpoint and the node map's absolute path.
-      'plugins.opcua.endpoint_url': plc.endpoint,
-      'plugins.opcua.node_map_path': `${EXAMPLE}node-map.yaml`,
-      'plugins.opcua.connect_timeout_ms': 20000, // a loaded 2-core machine
-    },
-  });
+  g = await startTankGateway(plc);
 }, 120_000);
 
 afterAll(async () => {
   await g?.close();
-  if (plc && plc.child.exitCode === null && plc.child.signalCode === null) {
-    plc.child.kill('SIGTERM');
-    await plc.exited;
-  }
+  await stopPlc(plc);
 });
 
 const api = (path: string, init: Parameters<typeof http>[1] = {}) => http(`${g.url}/api/v1${path}`, init);
