@@ -96,6 +96,9 @@ describeWith([...NATS_SERVER, ...POSTGRES], 'fleet forwarding of fault details a
     expect(r.body.item).toMatchObject({ code: 'BATTERY_DEAD', severity: 3, 'x-medkit': { robot_id: 'amr-live' } });
     expect(r.body['x-medkit']).toMatchObject({ environment_data: 'robot', robot_entity_id: 'amr-live__battery-monitor' });
     const bag = r.body.environment_data.snapshots.find((s: { type: string }) => s.type === 'rosbag');
+    // The robot list counts each robot's active faults and their worst severity.
+    const robots = await getJson(`${base}/components`);
+    expect(robots.body.items.find((c: { id: string }) => c.id === 'amr-live')['x-medkit']).toMatchObject({ active_faults: 1, worst_severity: 3 });
     expect(bag.bulk_data_uri.startsWith('/api/v1/components/amr-live/apps/amr-live__battery-monitor/bulk-data/rosbags/')).toBe(true);
   });
 
