@@ -157,27 +157,12 @@ function FaultDetailFor({ code, type, id }: { code: string; type: EntityType; id
             </ul>
           )}
           <h2>Black-box recording</h2>
-          {recordings.length === 0 ? (
-            <p class="muted">No recording for this fault.</p>
-          ) : (
-            <ul class="files" data-testid="recordings">
-              {recordings.map((r) => (
-                <li key={r.path}>
-                  <a href={client.url(r.path)} download>
-                    Download {r.name}
-                  </a>{' '}
-                  <span class="muted small">
-                    {[r.format, formatBytes(r.sizeBytes), formatDuration(r.durationSec)].filter(Boolean).join(' · ')}
-                  </span>
-                </li>
-              ))}
-            </ul>
-          )}
+          <RecordingList recordings={recordings} url={(p) => client.url(p)} />
         </section>
       </div>
 
       <h2>Freeze frames</h2>
-      {d.frames.length === 0 ? <p class="muted">No freeze frame was captured.</p> : d.frames.map((f, i) => <Frame key={i} frame={f} />)}
+      <FrameList frames={d.frames} />
 
       <Confirm
         title={`Clear ${d.code}?`}
@@ -196,6 +181,35 @@ function FaultDetailFor({ code, type, id }: { code: string; type: EntityType; id
         onClose={() => setClear({ open: false })}
       />
     </section>
+  );
+}
+
+/** Download links of black-box recordings (`url` turns an API path into the link). */
+export function RecordingList({ recordings, url }: { recordings: RecordingView[]; url: (path: string) => string }) {
+  if (recordings.length === 0) return <p class="muted">No recording for this fault.</p>;
+  return (
+    <ul class="files" data-testid="recordings">
+      {recordings.map((r) => (
+        <li key={r.path}>
+          <a href={url(r.path)} download>
+            Download {r.name}
+          </a>{' '}
+          <span class="muted small">{[r.format, formatBytes(r.sizeBytes), formatDuration(r.durationSec)].filter(Boolean).join(' · ')}</span>
+        </li>
+      ))}
+    </ul>
+  );
+}
+
+/** The freeze frames of a fault, charted. */
+export function FrameList({ frames }: { frames: FrameView[] }) {
+  if (frames.length === 0) return <p class="muted">No freeze frame was captured.</p>;
+  return (
+    <>
+      {frames.map((f, i) => (
+        <Frame key={i} frame={f} />
+      ))}
+    </>
   );
 }
 
