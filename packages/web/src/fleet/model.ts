@@ -154,6 +154,25 @@ export function applyLive(rows: FleetFaultView[], f: FleetFaultView, filter: Tim
   return { rows: next.slice(0, MAX_ROWS), delta: had ? 0 : 1 };
 }
 
+/**
+ * Merges the faults seen live since the page opened into a freshly loaded list. The live feed runs ahead of
+ * the fleet's store (an event is streamed before PostgreSQL has it), so a list loaded just after an event
+ * can miss it or hold its previous state; where the live copy is newer it wins.
+ */
+export function mergeLive(rows: FleetFaultView[], total: number, live: Iterable<FleetFaultView>, filter: TimelineFilter): { rows: FleetFaultView[]; total: number } {
+  let out = rows;
+  let t = total;
+  for (const f of live) {
+    const have = out.find((r) => r.key === f.key);
+    if (have && (have.lastMs ?? 0) >= (f.lastMs ?? 0) && have.rawStatus === f.rawStatus && have.occurrences === f.occurrences) continue;
+    if (!have && !matchesTimeline(f, filter)) continue;
+    const r = applyLive(out, f, filter);
+    out = r.rows;
+    t += r.delta;
+  }
+  return { rows: out, total: Math.max(0, t) };
+}
+
 /** Hash route of the console. */
 export type FleetRoute =
   | { view: 'robots' }

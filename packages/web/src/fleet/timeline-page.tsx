@@ -8,7 +8,7 @@ import { SeverityBadge, StatusBadge } from '../ui/badges';
 import { ErrorNote } from '../ui/errors';
 import { formatTime } from '../ui/faults/fault-table';
 import { StatusSelect } from '../ui/faults/status-select';
-import { fleetRouteHash, type RobotView, type TimelineFilter } from './model';
+import { fleetRouteHash, parseFleetRoute, type RobotView, type TimelineFilter } from './model';
 import { useFleetTimeline, type Timeline } from './timeline-store';
 
 const STREAM_TEXT = { connecting: 'connecting…', live: 'live', reconnecting: 'reconnecting (resumes where it stopped)', unavailable: 'off (retrying)' } as const;
@@ -18,8 +18,10 @@ export function TimelinePage({ client, filter, robots, onTimeline }: { client: M
   useEffect(() => onTimeline?.(t), [t.stream]);
   const [code, setCode] = useState(filter.code);
   useEffect(() => setCode(filter.code), [filter.code]);
+  // From the URL as it is now, not this render's filter: a debounced change must not undo one made since.
   const go = (patch: Partial<TimelineFilter>) => {
-    window.location.hash = fleetRouteHash({ view: 'faults', filter: { ...filter, ...patch } });
+    const now = parseFleetRoute(window.location.hash);
+    window.location.hash = fleetRouteHash({ view: 'faults', filter: { ...(now.view === 'faults' ? now.filter : filter), ...patch } });
   };
   // The code glob is applied when typing pauses, not on every key.
   useEffect(() => {

@@ -4,7 +4,7 @@
 // (`x-medkit-resync`), the list is fetched again so nothing missed stays missing.
 import { useEffect, useRef, useState } from 'preact/hooks';
 import type { EventStream, MedkitClient } from '@medkit/client';
-import { applyLive, fleetEventView, fleetFaultView, MAX_ROWS, timelineQuery, type FleetFaultView, type TimelineFilter } from './model';
+import { applyLive, fleetEventView, fleetFaultView, MAX_ROWS, mergeLive, timelineQuery, type FleetFaultView, type TimelineFilter } from './model';
 import type { StreamState } from '../state/fault-store';
 
 export interface Timeline {
@@ -37,6 +37,8 @@ export function useFleetTimeline(client: MedkitClient, filter: TimelineFilter): 
   filterRef.current = filter;
   const key = JSON.stringify(filter);
   const loadSeq = useRef(0);
+  /** The newest live copy of each fault seen since the page opened (bounded), merged into every fresh list. */
+  const seen = useRef(new Map<string, FleetFaultView>());
 
   const load = async (cursor: string | null, signal?: AbortSignal) => {
     const seq = ++loadSeq.current;
@@ -46,8 +48,12 @@ export function useFleetTimeline(client: MedkitClient, filter: TimelineFilter): 
       if (seq !== loadSeq.current && cursor === null) return;
       const got = page.items.map(fleetFaultView);
       setState((s) => {
-        const rows = cursor === null ? got : [...s.rows, ...got.filter((g) => !s.rows.some((r) => r.key === g.key))];
-        return { rows: rows.slice(0, MAX_ROWS), total: page['x-medkit'].total, loaded: true, loading: false, nextCursor: page['x-medkit'].next_cursor };
+        if (cursor !== null) {
+          const rows = [...s.rows, ...got.filter((g) => !s.rows.some((r) => r.key === g.key))];
+          return { ...s, rows: rows.slice(0, MAX_ROWS), loading: false, nextCursor: page['x-medkit'].next_cursor };
+        }
+        const merged = mergeLive(got, page['x-medkit'].total, seen.current.values(), filterRef.current);
+        return { rows: merged.rows.slice(0, MAX_ROWS), total: merged.total, loaded: true, loading: false, nextCursor: page['x-medkit'].next_cursor };
       });
       if (cursor === null) setFresh(new Set());
     } catch (err) {
@@ -80,6 +86,9 @@ export function useFleetTimeline(client: MedkitClient, filter: TimelineFilter): 
               return;
             }
             const f = fleetEventView(ev.event);
+            seen.current.delete(f.key);
+            seen.current.set(f.key, f);
+            if (seen.current.size > MAX_ROWS) seen.current.delete(seen.current.keys().next().value!);
             setLiveEvents((n) => n + 1);
             setState((s) => {
               const out = applyLive(s.rows, f, filterRef.current);
