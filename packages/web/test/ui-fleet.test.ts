@@ -22,7 +22,7 @@ import { trackPages, treeItem } from './support/pages.js';
 
 const REPO = fileURLToPath(new URL('../../../', import.meta.url));
 const ARTIFACTS = join(REPO, '.test-artifacts', 'fleet-console');
-const FLEET = 'console';
+const FLEET = 'plant-a';
 
 describeWith([...CHROMIUM, ...NATS_SERVER, ...POSTGRES], 'fleet console against a real fleet (NATS, PostgreSQL, robot gateways)', () => {
   let nats: NatsCluster;

@@ -67,7 +67,7 @@ export function RobotPage({ client, robotId, entity, robots }: { client: MedkitC
   const rows = (faults.data?.items ?? []).map(fleetFaultView);
 
   return (
-    <div class="layout" data-testid="robot-page">
+    <div class="layout robot-page" data-testid="robot-page">
       <aside class="sidebar" aria-label={`Entity tree of ${robotId}`}>
         {tree.error && !tree.data ? <ErrorNote error={tree.error} what="Entity tree" /> : null}
         <EntityTree nodes={nodes} counts={new Map()} selected={selected} onSelect={(e) => (window.location.hash = fleetRouteHash({ view: 'robot', robot: robotId, entity: e.id }))} />

@@ -30,8 +30,8 @@ export function ActiveFaults({ robot }: { robot: RobotView }) {
     <a href={fleetRouteHash({ view: 'faults', filter: { robots: [robot.id], code: '', severity: '', status: 'active', since: '', until: '' } })} class="plain" title={`Open the timeline for ${robot.id}`}>
       <span class={`badge ${sev.css}`} data-testid="active-faults">
         {robot.activeFaults}
-      </span>{' '}
-      <span class="small">worst {sev.label.toLowerCase()}</span>
+      </span>
+      <span class="small"> worst {sev.label.toLowerCase()}</span>
     </a>
   );
 }

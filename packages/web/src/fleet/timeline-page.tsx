@@ -47,7 +47,7 @@ export function TimelinePage({ client, filter, robots, onTimeline }: { client: M
         )}
       </p>
       <form class="filters" onSubmit={(e) => e.preventDefault()} aria-label="Fault filters">
-        <label for="t-robot">Robot</label>
+        <span class="field"><label for="t-robot">Robot</label>
         <select id="t-robot" value={filter.robots.length === 1 ? filter.robots[0] : filter.robots.length > 1 ? '__many' : ''} onChange={(e) => {
           const v = (e.target as HTMLSelectElement).value;
           go({ robots: v && v !== '__many' ? [v] : [] });
@@ -59,10 +59,10 @@ export function TimelinePage({ client, filter, robots, onTimeline }: { client: M
               {id}
             </option>
           ))}
-        </select>
-        <label for="t-code">Fault code</label>
-        <input id="t-code" type="search" placeholder="glob, e.g. LIDAR_*" value={code} onInput={(e) => setCode((e.target as HTMLInputElement).value)} />
-        <label for="t-severity">Severity at least</label>
+        </select></span>
+        <span class="field"><label for="t-code">Fault code</label>
+        <input id="t-code" type="search" placeholder="glob, e.g. LIDAR_*" value={code} onInput={(e) => setCode((e.target as HTMLInputElement).value)} /></span>
+        <span class="field"><label for="t-severity">Severity at least</label>
         <select id="t-severity" value={filter.severity} onChange={(e) => go({ severity: (e.target as HTMLSelectElement).value })}>
           <option value="">Any</option>
           {FAULT_SEVERITIES.map((s) => (
@@ -70,12 +70,14 @@ export function TimelinePage({ client, filter, robots, onTimeline }: { client: M
               {s.label}
             </option>
           ))}
-        </select>
-        <StatusSelect id="t-status" value={filter.status} onChange={(status) => go({ status })} />
-        <label for="t-since">Since</label>
-        <input id="t-since" type="datetime-local" step="1" value={filter.since} onChange={(e) => go({ since: (e.target as HTMLInputElement).value })} />
-        <label for="t-until">Until</label>
-        <input id="t-until" type="datetime-local" step="1" value={filter.until} onChange={(e) => go({ until: (e.target as HTMLInputElement).value })} />
+        </select></span>
+        <span class="field">
+          <StatusSelect id="t-status" value={filter.status} onChange={(status) => go({ status })} />
+        </span>
+        <span class="field"><label for="t-since">Since</label>
+        <input id="t-since" type="datetime-local" step="1" value={filter.since} onChange={(e) => go({ since: (e.target as HTMLInputElement).value })} /></span>
+        <span class="field"><label for="t-until">Until</label>
+        <input id="t-until" type="datetime-local" step="1" value={filter.until} onChange={(e) => go({ until: (e.target as HTMLInputElement).value })} /></span>
         <button type="button" onClick={() => go({ robots: [], code: '', severity: '', status: 'active', since: '', until: '' })}>
           Reset
         </button>
