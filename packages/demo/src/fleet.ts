@@ -1,8 +1,10 @@
 /**
- * The demo's `fleet` mode: several simulated robots reporting to one fleet gateway. Each robot is a real
- * medkit gateway (the demo robot's manifest, no ROS) with the fleet link on, fed by a light fault
- * simulator instead of the full ROS robot; the fleet gateway is a `medkit fleet` child process. It needs a
- * NATS JetStream server and PostgreSQL (docs/fleet.md "A local fleet in three commands").
+ * The demo's `fleet` mode (`npm start -- fleet`): several simulated robots reporting to one fleet gateway
+ * that serves the fleet console. Each robot is a real medkit gateway (the demo robot's manifest, no ROS)
+ * with the fleet link on, fed by a light fault simulator instead of the full ROS robot; the fleet gateway
+ * is a `medkit fleet` child process. Without --nats / --database it starts a throw-away nats-server
+ * (JetStream) and PostgreSQL cluster of its own on free loopback ports (Debian `nats-server` and
+ * `postgresql`), removed again on Ctrl-C (docs/fleet.md "A local fleet").
  *
  *   node packages/demo/dist/launch.js fleet [--robots 5] [--port 8090] [--nats nats://127.0.0.1:4222]
  *        [--database postgres://medkit@127.0.0.1:5432/medkit] [--fleet demo]
@@ -11,9 +13,10 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { createGateway, defaultFeatures, FAULTS_SERVICE, FEATURE_KEYS, loadConfig, type Gateway } from '@medkit/gateway';
-import { MANIFESTS, medkitBin } from './paths.js';
+import { MANIFESTS, medkitBin, REPO_ROOT } from './paths.js';
 
 /** What the simulator asks of a robot's fault manager (the gateway's 'faults' service). */
 interface FaultReporter {
@@ -35,8 +38,8 @@ export async function fleetDemo(argv: string[]): Promise<number> {
     options: {
       robots: { type: 'string', default: '5' },
       port: { type: 'string', default: '8090' },
-      nats: { type: 'string', default: 'nats://127.0.0.1:4222' },
-      database: { type: 'string', default: 'postgres://medkit@127.0.0.1:5432/medkit' },
+      nats: { type: 'string' },
+      database: { type: 'string' },
       fleet: { type: 'string', default: 'demo' },
     },
   });
@@ -45,8 +48,17 @@ export async function fleetDemo(argv: string[]): Promise<number> {
     console.error('medkit demo fleet: --robots must be 1..100');
     return 2;
   }
+  let servers: LocalServers;
+  try {
+    servers = await localServers(v.nats, v.database);
+  } catch (err) {
+    console.error(`medkit demo fleet: ${(err as Error).message}`);
+    return 1;
+  }
+  const nats = servers.nats;
+  const database = servers.database;
   const dataRoot = mkdtempSync(join(tmpdir(), 'medkit-demo-fleet-'));
-  const fleetProc = spawn(process.execPath, [medkitBin(), 'fleet', '--port', v.port!, '--nats', v.nats!, '--database', v.database!, '--fleet', v.fleet!, '--data-dir', join(dataRoot, 'fleet'), '--no-ros'], { stdio: 'inherit' });
+  const fleetProc = spawn(process.execPath, [medkitBin(), 'fleet', '--port', v.port!, '--nats', nats, '--database', database, '--fleet', v.fleet!, '--data-dir', join(dataRoot, 'fleet'), '--no-ros', '--log-level', 'warn'], { stdio: 'inherit' });
 
   const robots: Gateway[] = [];
   const timers: NodeJS.Timeout[] = [];
@@ -64,7 +76,7 @@ export async function fleetDemo(argv: string[]): Promise<number> {
         'fleet.enabled': true,
         'fleet.id': v.fleet!,
         'fleet.robot_id': id,
-        'fleet.nats.servers': v.nats!,
+        'fleet.nats.servers': nats,
       },
     });
     const g = await createGateway({ config, features: defaultFeatures(config) });
@@ -79,7 +91,9 @@ export async function fleetDemo(argv: string[]): Promise<number> {
       faults.report({ fault_code: code, event_type: failed ? 0 : 1, severity: failed ? severity : 0, description: failed ? description : '', source_id: source });
     }, 2000 + Math.floor(Math.random() * 3000)));
   }
-  console.error(`\nmedkit demo fleet: ${count} robots → fleet '${v.fleet}' at http://127.0.0.1:${v.port}/api/v1
+  console.error(`\nmedkit demo fleet: ${count} robots → fleet '${v.fleet}' (NATS ${nats}, PostgreSQL ${database.replace(/:[^:@/]*@/, ':***@')})
+  fleet console: http://127.0.0.1:${v.port}/
+  fleet API:     http://127.0.0.1:${v.port}/api/v1 (Swagger UI at /docs)
   try:  curl http://127.0.0.1:${v.port}/api/v1/components
         curl 'http://127.0.0.1:${v.port}/api/v1/faults?severity=error'
         curl -N http://127.0.0.1:${v.port}/api/v1/faults/stream
@@ -97,5 +111,49 @@ Ctrl-C stops everything.`);
     await new Promise((r) => fleetProc.once('exit', r));
   }
   rmSync(dataRoot, { recursive: true, force: true });
+  await servers.stop();
   return 0;
+}
+
+interface LocalServers {
+  nats: string;
+  database: string;
+  stop(): Promise<void>;
+}
+
+/**
+ * The given NATS and PostgreSQL, or throw-away ones started here (the same helpers the fleet tests use:
+ * test-support/servers/, workspace only). Needs Debian's nats-server and postgresql for what is not given.
+ */
+async function localServers(nats: string | undefined, database: string | undefined): Promise<LocalServers> {
+  const stops: (() => Promise<void> | void)[] = [];
+  const helper = (name: string) => pathToFileURL(join(REPO_ROOT, 'test-support', 'servers', name)).href;
+  try {
+    if (!nats) {
+      const mod = (await import(helper('nats.mjs'))) as { startNatsCluster(size: number): Promise<{ urls: string[]; stop(): Promise<void> }> };
+      const cluster = await mod.startNatsCluster(1).catch((err: Error) => {
+        throw new Error(`could not start nats-server (apt-get install nats-server, or pass --nats URL): ${err.message}`);
+      });
+      stops.push(() => cluster.stop());
+      nats = cluster.urls[0];
+    }
+    if (!database) {
+      const mod = (await import(helper('postgres.mjs'))) as { startPostgres(): Promise<{ url: string; stop(): void }> };
+      const pg = await mod.startPostgres().catch((err: Error) => {
+        throw new Error(`could not start PostgreSQL (apt-get install postgresql, or pass --database URL): ${err.message}`);
+      });
+      stops.push(() => pg.stop());
+      database = pg.url;
+    }
+  } catch (err) {
+    for (const s of stops.reverse()) await s();
+    throw err;
+  }
+  return {
+    nats,
+    database,
+    async stop() {
+      for (const s of stops.reverse()) await s();
+    },
+  };
 }
