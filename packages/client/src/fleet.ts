@@ -18,6 +18,8 @@ export interface FleetRobot {
     gateway_url: string | null;
     /** The robot's own /health status from its last health event. */
     status: 'healthy' | 'degraded' | null;
+    /** Codes of the robot's own /health warnings (why it is degraded). */
+    warnings: string[];
     /** Fault records the robot holds (its own count, any status). */
     fault_count: number | null;
     /** Faults the fleet holds for the robot as pending or confirmed. */

@@ -15,7 +15,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
-import { createGateway, defaultFeatures, FAULTS_SERVICE, FEATURE_KEYS, loadConfig, type Gateway } from '@medkit/gateway';
+import { createFaultsFeature, createGateway, defaultFeatures, FAULTS_SERVICE, FEATURE_KEYS, loadConfig, type Gateway } from '@medkit/gateway';
+import { SignalSim } from './fleet-signals.js';
 import { MANIFESTS, medkitBin, REPO_ROOT } from './paths.js';
 
 /** What the simulator asks of a robot's fault manager (the gateway's 'faults' service). */
@@ -23,12 +24,12 @@ interface FaultReporter {
   report(req: { fault_code: string; event_type: 0 | 1; severity: number; description: string; source_id: string }): unknown;
 }
 
-/** Faults the simulated robots raise and heal: code, severity, source node, description. */
+/** Faults the simulated robots raise and heal: code, severity, source node (an app of the manifest), description. */
 const SCENARIOS: [string, number, string, string][] = [
-  ['PROTECTIVE_STOP', 3, '/safety/safety_gate', 'Obstacle inside the protective field'],
+  ['PROTECTIVE_STOP', 3, '/safety/island_link', 'Obstacle inside the protective field'],
   ['LIDAR_TIMEOUT', 2, '/sensors/lidar', 'No scan for 500 ms'],
   ['BATTERY_LOW', 1, '/base/battery_monitor', 'Battery below 20 %'],
-  ['NAV_PLAN_FAILED', 2, '/navigation/planner', 'No path to goal'],
+  ['NAV_PLAN_FAILED', 2, '/navigation/controller_server', 'No path to goal'],
 ];
 
 /** Runs the fleet demo until SIGINT/SIGTERM; resolves with the exit code. */
@@ -62,6 +63,7 @@ export async function fleetDemo(argv: string[]): Promise<number> {
 
   const robots: Gateway[] = [];
   const timers: NodeJS.Timeout[] = [];
+  let stopping = false;
   for (let i = 1; i <= count; i++) {
     const id = `amr-${String(i).padStart(2, '0')}`;
     const config = loadConfig({
@@ -77,19 +79,33 @@ export async function fleetDemo(argv: string[]): Promise<number> {
         'fleet.id': v.fleet!,
         'fleet.robot_id': id,
         'fleet.nats.servers': nats,
+        // Each fault keeps a freeze frame of its node's signal and a black-box recording of all signals.
+        'faults.snapshots.rosbag.enabled': true,
+        'faults.snapshots.rosbag.topics': 'all',
+        'faults.snapshots.rosbag.duration_sec': 5,
+        'faults.snapshots.rosbag.duration_after_sec': 1,
+        'faults.snapshots.recapture_cooldown_sec': 0,
+        'faults.healing_enabled': true,
+        'faults.healing_threshold': 1,
       },
     });
-    const g = await createGateway({ config, features: defaultFeatures(config) });
+    const signals = new SignalSim();
+    const features = defaultFeatures(config).map((f) => (f.name === 'faults' ? createFaultsFeature(config, { sampler: signals, graph: signals }) : f));
+    const g = await createGateway({ config, features });
     const url = await g.listen(0);
     robots.push(g);
     console.error(`medkit demo fleet: robot ${id} at ${url}/api/v1`);
-    const faults: FaultReporter = g.ctx.services.get(FAULTS_SERVICE);
-    // Each robot toggles one random scenario every few seconds: a live, changing fleet.
+    const faults: FaultReporter & { system: { blackbox?: { onMessage(topic: string, type: string, def: string, data: Uint8Array, ns: bigint): void } } } = g.ctx.services.get(FAULTS_SERVICE);
+    // Signals tick every 200 ms into the freeze-frame history and the black box.
+    timers.push(setInterval(() => signals.tick((topic, type, def, data, ns) => faults.system.blackbox?.onMessage(topic, type, def, data, ns)), 200));
+    // Each robot toggles one random scenario every few seconds (its signal goes bad first): a live, changing fleet.
     timers.push(setInterval(() => {
       const [code, severity, source, description] = SCENARIOS[Math.floor(Math.random() * SCENARIOS.length)];
       const failed = Math.random() < 0.6;
-      faults.report({ fault_code: code, event_type: failed ? 0 : 1, severity: failed ? severity : 0, description: failed ? description : '', source_id: source });
-    }, 2000 + Math.floor(Math.random() * 3000)));
+      signals.disturb(source, failed);
+      // The signal has a second to show the trouble before the report (what a freeze frame is for).
+      setTimeout(() => !stopping && faults.report({ fault_code: code, event_type: failed ? 0 : 1, severity: failed ? severity : 0, description: failed ? description : '', source_id: source }), 1000).unref();
+    }, 4000 + Math.floor(Math.random() * 4000)));
   }
   console.error(`\nmedkit demo fleet: ${count} robots → fleet '${v.fleet}' (NATS ${nats}, PostgreSQL ${database.replace(/:[^:@/]*@/, ':***@')})
   fleet console: http://127.0.0.1:${v.port}/
@@ -104,6 +120,7 @@ Ctrl-C stops everything.`);
     process.once('SIGTERM', () => resolve());
     fleetProc.once('exit', () => resolve());
   });
+  stopping = true;
   for (const t of timers) clearInterval(t);
   await Promise.all(robots.map((g) => g.close()));
   if (fleetProc.exitCode === null) {

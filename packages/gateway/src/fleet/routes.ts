@@ -73,7 +73,7 @@ function robotItem(r: RobotRow) {
     id: r.robot_id,
     name: r.robot_id,
     href: `${API_BASE}/components/${r.robot_id}`,
-    'x-medkit': { online: r.online, last_seen: r.last_seen, first_seen: r.first_seen, gateway_url: r.gateway_url, status: r.health?.status ?? null, fault_count: r.health?.fault_count ?? null, active_faults: r.active_faults, worst_severity: r.worst_severity, outbox: r.health?.outbox ?? null },
+    'x-medkit': { online: r.online, last_seen: r.last_seen, first_seen: r.first_seen, gateway_url: r.gateway_url, status: r.health?.status ?? null, warnings: r.health?.warnings ?? [], fault_count: r.health?.fault_count ?? null, active_faults: r.active_faults, worst_severity: r.worst_severity, outbox: r.health?.outbox ?? null },
   };
 }
 

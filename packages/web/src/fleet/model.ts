@@ -12,6 +12,8 @@ export interface RobotView {
   lastSeenMs?: number;
   /** The robot's own /health status from its last heartbeat. */
   health?: 'healthy' | 'degraded';
+  /** Codes of the robot's own /health warnings. */
+  healthWarnings: string[];
   activeFaults: number;
   worstSeverity?: number;
   gatewayUrl?: string;
@@ -26,6 +28,7 @@ export function robotView(r: FleetRobot): RobotView {
     online: x.online === true,
     lastSeenMs: toEpochMs(x.last_seen),
     health: x.status ?? undefined,
+    healthWarnings: Array.isArray(x.warnings) ? x.warnings.filter((w): w is string => typeof w === 'string') : [],
     activeFaults: typeof x.active_faults === 'number' ? x.active_faults : 0,
     worstSeverity: x.worst_severity ?? undefined,
     gatewayUrl: x.gateway_url ?? undefined,

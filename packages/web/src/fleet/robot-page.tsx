@@ -89,7 +89,12 @@ export function RobotPage({ client, robotId, entity, robots }: { client: MedkitC
                 <span>
                   Active faults: <ActiveFaults robot={robot} />
                 </span>
-                {robot.health && <span>robot health: {robot.health}</span>}
+                {robot.health && (
+                  <span>
+                    robot health: {robot.health}
+                    {robot.healthWarnings.length > 0 && <span class="muted small"> ({robot.healthWarnings.join(', ')})</span>}
+                  </span>
+                )}
                 {robot.gatewayUrl && (
                   <span class="muted small">
                     gateway <code>{robot.gatewayUrl}</code>

@@ -97,7 +97,10 @@ export function RobotsPage({ client }: { client: MedkitClient }) {
                 <td>
                   <ActiveFaults robot={r} />
                 </td>
-                <td>{r.health ? <span class={r.health === 'healthy' ? '' : 'warn-text'}>{r.health}</span> : <span class="muted">—</span>}</td>
+                <td data-testid="robot-health">
+                  {r.health ? <span class={r.health === 'healthy' ? '' : 'warn-text'}>{r.health}</span> : <span class="muted">—</span>}
+                  {r.healthWarnings.length > 0 && <span class="muted small"> · {r.healthWarnings.join(', ')}</span>}
+                </td>
                 <td class="num" title={r.outboxDropped ? `${r.outboxDropped} events dropped` : undefined}>
                   {r.outboxPending ?? '—'}
                   {r.outboxDropped ? <span class="warn-text"> ({r.outboxDropped} dropped)</span> : null}
