@@ -12,6 +12,7 @@ import { RobotsPage, useRobots } from './robots-page';
 import { TimelinePage } from './timeline-page';
 import { RobotPage } from './robot-page';
 import { RobotFaultPage } from './robot-fault';
+import { ConnectionState, SignInBanner, type Connection } from '../ui/header';
 
 function clientId(): string {
   try {
@@ -50,8 +51,7 @@ export function FleetApp({ gateway }: { gateway: string }) {
   );
   const robots = useRobots(client);
   const unauthorized = health.error instanceof SovdClientError && health.error.isAuthError;
-  const connection = health.data && !health.error ? 'connected' : unauthorized ? 'unauthorized' : health.error ? 'unreachable' : 'connecting';
-  const label = { connecting: 'Connecting…', connected: 'Connected', unreachable: 'Unreachable', unauthorized: 'Sign-in required' }[connection];
+  const connection: Connection = health.data && !health.error ? 'connected' : unauthorized ? 'unauthorized' : health.error ? 'unreachable' : 'connecting';
   const warnings = health.data?.view.warnings ?? [];
   const activeTotal = (robots.data ?? []).reduce((n, r) => n + r.activeFaults, 0);
   const here = route.view === 'faults' || route.view === 'fault' ? 'faults' : 'robots';
@@ -77,10 +77,7 @@ export function FleetApp({ gateway }: { gateway: string }) {
           </a>
         </nav>
         <div class="health" aria-live="polite">
-          <span class={`conn conn-${connection}`} data-testid="connection-state">
-            <span class="dot" aria-hidden="true" />
-            {label}
-          </span>
+          <ConnectionState connection={connection} />
           {health.data?.fleet.fleet && <span class="meta">fleet {health.data.fleet.fleet}</span>}
           {health.data?.view.version && <span class="meta">{`${health.data.view.product ?? 'medkit'} ${health.data.view.version}`}</span>}
           {health.data && (
@@ -92,12 +89,7 @@ export function FleetApp({ gateway }: { gateway: string }) {
         <AuthStatus auth={auth} onSignIn={() => setLoginOpen(true)} />
       </header>
       {connection === 'unauthorized' && (
-        <div class="banner banner-error" role="alert">
-          <strong>This fleet requires sign-in.</strong> {(health.error as MedkitError).describe()}{' '}
-          <button type="button" class="link-button" onClick={() => setLoginOpen(true)}>
-            Sign in
-          </button>
-        </div>
+        <SignInBanner title={auth.state.signedIn ? 'Your role may not read this fleet.' : 'This fleet requires sign-in.'} error={health.error} onSignIn={() => setLoginOpen(true)} />
       )}
       {connection === 'unreachable' && (
         <div class="banner banner-error" role="alert" data-testid="unreachable">

@@ -3,7 +3,7 @@
 // shared), matching a live event against those filters, and merging it into the loaded rows.
 import type { FleetFault, FleetFaultEvent, FleetFaultQuery, FleetRobot } from '@medkit/client';
 import { faultKey, matchesStatus, type FaultView, type StatusFilter } from '../model/faults';
-import { faultSeverity } from '../model/severity';
+import { faultSeverity, type Severity } from '../model/severity';
 import { toEpochMs } from '../model/json';
 
 export interface RobotView {
@@ -42,40 +42,42 @@ export interface FleetFaultView extends FaultView {
   robotId: string;
 }
 
+/** What a fleet fault list item and a fleet fault event both say about one fault. */
+interface FaultFacts {
+  title: string;
+  severity: Severity;
+  status: string | undefined;
+  sources: string[] | undefined;
+  first: string;
+  last: string;
+  count: number;
+}
+
+function view(robotId: string, code: string, f: FaultFacts): FleetFaultView {
+  return {
+    key: faultKey(code, robotId),
+    robotId,
+    code,
+    title: f.title || code,
+    description: f.title || undefined,
+    severity: f.severity,
+    rawStatus: (f.status || 'UNKNOWN').toUpperCase(),
+    entityId: robotId,
+    reportingSources: f.sources ?? [],
+    firstMs: toEpochMs(f.first),
+    lastMs: toEpochMs(f.last),
+    occurrences: f.count,
+  };
+}
+
 export function fleetFaultView(f: FleetFault): FleetFaultView {
   const x = f['x-medkit'];
-  return {
-    key: faultKey(f.code, x.robot_id),
-    robotId: x.robot_id,
-    code: f.code,
-    title: f.fault_name || f.code,
-    description: f.fault_name || undefined,
-    severity: faultSeverity(f.severity, f.severity_label),
-    rawStatus: (x.status ?? 'UNKNOWN').toUpperCase(),
-    entityId: x.robot_id,
-    reportingSources: x.reporting_sources ?? [],
-    firstMs: toEpochMs(x.first_occurred),
-    lastMs: toEpochMs(x.last_occurred),
-    occurrences: x.occurrence_count,
-  };
+  return view(x.robot_id, f.code, { title: f.fault_name, severity: faultSeverity(f.severity, f.severity_label), status: x.status, sources: x.reporting_sources, first: x.first_occurred, last: x.last_occurred, count: x.occurrence_count });
 }
 
 export function fleetEventView(ev: FleetFaultEvent): FleetFaultView {
   const f = ev.fault;
-  return {
-    key: faultKey(f.fault_code, ev.robot_id),
-    robotId: ev.robot_id,
-    code: f.fault_code,
-    title: f.description || f.fault_code,
-    description: f.description || undefined,
-    severity: faultSeverity(f.severity),
-    rawStatus: (f.status || 'UNKNOWN').toUpperCase(),
-    entityId: ev.robot_id,
-    reportingSources: f.reporting_sources ?? [],
-    firstMs: toEpochMs(f.first_occurred),
-    lastMs: toEpochMs(f.last_occurred),
-    occurrences: f.occurrence_count,
-  };
+  return view(ev.robot_id, f.fault_code, { title: f.description, severity: faultSeverity(f.severity), status: f.status, sources: f.reporting_sources, first: f.first_occurred, last: f.last_occurred, count: f.occurrence_count });
 }
 
 /** The timeline's filters as the person sets them (empty string = not set). */

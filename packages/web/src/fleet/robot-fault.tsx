@@ -6,9 +6,7 @@ import { normalizeFaultDetail } from '../model/fault-detail';
 import { toEpochMs } from '../model/json';
 import { usePoll } from '../ui/hooks';
 import { ErrorNote } from '../ui/errors';
-import { SeverityBadge, StatusBadge } from '../ui/badges';
-import { formatTime } from '../ui/faults/fault-table';
-import { FrameList, RecordingList } from '../ui/faults/detail';
+import { FaultHead, FrameList, RecordingList, SourceList, StatusFacts } from '../ui/faults/detail';
 import { fleetRouteHash } from './model';
 
 export function RobotFaultPage({ client, robotId, code }: { client: MedkitClient; robotId: string; code: string }) {
@@ -43,19 +41,11 @@ export function RobotFaultPage({ client, robotId, code }: { client: MedkitClient
         )}{' '}
         › {code}
       </p>
-      <header class="entity-head">
-        <h1>
-          <code>{d.code}</code> {d.title !== d.code && <span class="title">{d.title}</span>}
-        </h1>
-        <div class="entity-meta">
-          <SeverityBadge severity={d.severity} />
-          <StatusBadge raw={d.rawStatus} />
-          {d.occurrences !== undefined && <span>{d.occurrences} occurrence{d.occurrences === 1 ? '' : 's'}</span>}
-          <span>
-            robot <a href={fleetRouteHash({ view: 'robot', robot: robotId })}>{robotId}</a>
-          </span>
-        </div>
-      </header>
+      <FaultHead detail={d}>
+        <span>
+          robot <a href={fleetRouteHash({ view: 'robot', robot: robotId })}>{robotId}</a>
+        </span>
+      </FaultHead>
       {x.environment_data === 'unavailable' && (
         <p class="note" role="status" data-testid="robot-unavailable">
           Freeze frames and recordings are kept on the robot, which cannot be asked now: {x.robot_error?.message ?? 'no answer'}. The state below is what the fleet stored.
@@ -64,36 +54,11 @@ export function RobotFaultPage({ client, robotId, code }: { client: MedkitClient
       <div class="two-col">
         <section>
           <h2>Status</h2>
-          <dl class="facts">
-            <div>
-              <dt>First occurrence</dt>
-              <dd>{formatTime(d.firstMs ?? toEpochMs(x.first_occurred))}</dd>
-            </div>
-            <div>
-              <dt>Last occurrence</dt>
-              <dd>{formatTime(d.lastMs ?? toEpochMs(x.last_occurred))}</dd>
-            </div>
-            {Object.entries(d.statusFlags).map(([k, v]) => (
-              <div key={k}>
-                <dt>{k}</dt>
-                <dd>{v}</dd>
-              </div>
-            ))}
-          </dl>
+          <StatusFacts firstMs={d.firstMs ?? toEpochMs(x.first_occurred)} lastMs={d.lastMs ?? toEpochMs(x.last_occurred)} flags={d.statusFlags} />
         </section>
         <section>
           <h2>Reporting sources</h2>
-          {d.reportingSources.length === 0 ? (
-            <p class="muted">None given.</p>
-          ) : (
-            <ul>
-              {d.reportingSources.map((s) => (
-                <li key={s}>
-                  <code>{s}</code>
-                </li>
-              ))}
-            </ul>
-          )}
+          <SourceList sources={d.reportingSources} />
           <h2>Black-box recording</h2>
           {x.environment_data === 'robot' ? <RecordingList recordings={d.recordings} url={(p) => client.url(p)} /> : <p class="muted">Not available while the robot cannot be asked.</p>}
         </section>

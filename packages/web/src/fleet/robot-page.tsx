@@ -11,7 +11,7 @@ import { usePoll } from '../ui/hooks';
 import { ErrorNote } from '../ui/errors';
 import { EntityTree } from '../ui/entity-tree';
 import { SeverityBadge, StatusBadge } from '../ui/badges';
-import { formatTime } from '../ui/faults/fault-table';
+import { FaultCodeCell, formatTime } from '../ui/faults/fault-table';
 import { ago, fleetFaultView, fleetRouteHash, type RobotView } from './model';
 import { ActiveFaults, OnlineBadge, ROBOT_POLL_MS } from './robots-page';
 
@@ -130,12 +130,7 @@ export function RobotPage({ client, robotId, entity, robots }: { client: MedkitC
                     <td>
                       <SeverityBadge severity={f.severity} />
                     </td>
-                    <th scope="row">
-                      <a href={fleetRouteHash({ view: 'fault', robot: robotId, code: f.code })}>
-                        <code>{f.code}</code>
-                      </a>
-                      {f.title !== f.code && <div class="small">{f.title}</div>}
-                    </th>
+                    <FaultCodeCell fault={f} href={fleetRouteHash({ view: 'fault', robot: robotId, code: f.code })} />
                     <td>
                       <StatusBadge raw={f.rawStatus} />
                     </td>

@@ -6,7 +6,7 @@ import type { MedkitClient } from '@medkit/client';
 import { FAULT_SEVERITIES } from '../model/severity';
 import { SeverityBadge, StatusBadge } from '../ui/badges';
 import { ErrorNote } from '../ui/errors';
-import { formatTime } from '../ui/faults/fault-table';
+import { FaultCodeCell, formatTime } from '../ui/faults/fault-table';
 import { StatusSelect } from '../ui/faults/status-select';
 import { fleetRouteHash, parseFleetRoute, type RobotView, type TimelineFilter } from './model';
 import { useFleetTimeline, type Timeline } from './timeline-store';
@@ -113,12 +113,7 @@ export function TimelinePage({ client, filter, robots, onTimeline }: { client: M
                 <td>
                   <SeverityBadge severity={f.severity} />
                 </td>
-                <th scope="row">
-                  <a href={fleetRouteHash({ view: 'fault', robot: f.robotId, code: f.code })}>
-                    <code>{f.code}</code>
-                  </a>
-                  {f.title !== f.code && <div class="small">{f.title}</div>}
-                </th>
+                <FaultCodeCell fault={f} href={fleetRouteHash({ view: 'fault', robot: f.robotId, code: f.code })} />
                 <td>
                   <StatusBadge raw={f.rawStatus} />
                   {t.fresh.has(f.key) && <span class="tag small"> live</span>}
