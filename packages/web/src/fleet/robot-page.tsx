@@ -3,10 +3,9 @@
 // through the fleet's forwarding.
 import { useMemo } from 'preact/hooks';
 import type { FleetFaultPage, MedkitClient } from '@medkit/client';
-import { buildTree, countEntities, emptyTreeInput, type TreeInput } from '../model/tree';
-import { normalizeEntityList, SEGMENT, type EntityRef, type EntityType } from '../model/entities';
+import { buildTree, countEntities, emptyTreeInput } from '../model/tree';
+import { SEGMENT, type EntityRef } from '../model/entities';
 import { normalizeFaultList } from '../model/faults';
-import { obj } from '../model/json';
 import { usePoll } from '../ui/hooks';
 import { ErrorNote } from '../ui/errors';
 import { EntityTree } from '../ui/entity-tree';
@@ -14,47 +13,14 @@ import { SeverityBadge, StatusBadge } from '../ui/badges';
 import { FaultCodeCell, formatTime } from '../ui/faults/fault-table';
 import { ago, fleetFaultView, fleetRouteHash, type RobotView } from './model';
 import { ActiveFaults, OnlineBadge, ROBOT_POLL_MS } from './robots-page';
-
-const TYPES: EntityType[] = ['area', 'component', 'app', 'function'];
-
-/** The robot's four entity lists as the shared tree model's input; parents name the robot's own ids. */
-export function robotTreeInput(robot: string, lists: Record<EntityType, unknown>): TreeInput {
-  const input = emptyTreeInput();
-  const parentOf = new Map<string, string>();
-  for (const type of TYPES) {
-    const body = lists[type];
-    const refs = normalizeEntityList(body, type);
-    for (const item of (obj(body).items as unknown[] | undefined) ?? []) {
-      const x = obj(obj(item)['x-medkit']);
-      if (typeof x.parent === 'string') parentOf.set(`${type}:${String(obj(item).id)}`, `${robot}__${x.parent}`);
-    }
-    input[SEGMENT[type] as 'areas' | 'components' | 'apps' | 'functions'] = refs;
-  }
-  const areaIds = new Set(input.areas.map((a) => a.id));
-  const componentIds = new Set(input.components.map((c) => c.id));
-  const push = (m: Record<string, EntityRef[]>, k: string, e: EntityRef) => (m[k] ??= []).push(e);
-  for (const a of input.areas) {
-    const p = parentOf.get(`area:${a.id}`);
-    if (p && areaIds.has(p)) push(input.subareas, p, a);
-  }
-  for (const c of input.components) {
-    const p = parentOf.get(`component:${c.id}`);
-    if (p && areaIds.has(p)) push(input.areaComponents, p, c);
-    else if (p && componentIds.has(p)) push(input.subcomponents, p, c);
-  }
-  input.apps = input.apps.map((a) => {
-    const p = parentOf.get(`app:${a.id}`);
-    return p && componentIds.has(p) ? { ...a, componentId: p } : a;
-  });
-  return input;
-}
+import { ENTITY_TYPES, robotTreeInput } from './robot-tree';
 
 export function RobotPage({ client, robotId, entity, robots }: { client: MedkitClient; robotId: string; entity?: string; robots?: RobotView[] }) {
   const robot = robots?.find((r) => r.id === robotId);
   const base = `/components/${encodeURIComponent(robotId)}`;
   const tree = usePoll(
     async (signal) => {
-      const bodies = await Promise.all(TYPES.map((t) => client.read(`${base}/${SEGMENT[t]}`, { signal })));
+      const bodies = await Promise.all(ENTITY_TYPES.map((t) => client.read(`${base}/${SEGMENT[t]}`, { signal })));
       return robotTreeInput(robotId, { area: bodies[0], component: bodies[1], app: bodies[2], function: bodies[3] });
     },
     [client, base],
