@@ -3,13 +3,15 @@
 // forwarded from a robot carry `bulk_data_uri` links to its black-box recordings; rewritten, those links
 // work against the fleet (which forwards them) instead of pointing at a gateway the browser may not reach.
 import { API_BASE } from '../../http/app-types.js';
+import { escapesPath } from '../../aggregation/forward.js';
 
 const ENTITY_PATH = /^\/api\/v1\/(areas|components|apps|functions)\/([^/?#]+)(\/[^?#]*)?$/;
 
 /** The fleet path of a robot-local API path; undefined when it is not one entity's path. */
 export function fleetPathOf(robot: string, robotPath: string): string | undefined {
   const m = ENTITY_PATH.exec(robotPath);
-  if (!m) return undefined;
+  // A robot's answer is peer data: a link that climbs (`..`, encoded or not) is not re-addressed.
+  if (!m || escapesPath(`${m[2]}${m[3] ?? ''}`.replace(/^\//, ''))) return undefined;
   return `${API_BASE}/components/${robot}/${m[1]}/${robot}__${m[2]}${m[3] ?? ''}`;
 }
 
