@@ -131,13 +131,24 @@ try {
   const rows = Number((await db.query('SELECT count(*) AS n FROM fleet_events')).rows[0].n) - rows0;
   const secs = (tStored - t0) / 1000;
   const health = await fetch(`${replicas[1].url}/api/v1/health`).then((r) => r.json()).catch(() => ({}));
+  // Robot report → visible on GET /faults: the event's robot time to its row's ingest time (the writing
+  // transaction's start, a few ms before its commit; robots and PostgreSQL share this machine's clock).
+  const vis = (await db.query(`SELECT count(*)::int AS n,
+      percentile_disc(0.5) WITHIN GROUP (ORDER BY ingested_at - robot_time) AS p50,
+      percentile_disc(0.99) WITHIN GROUP (ORDER BY ingested_at - robot_time) AS p99,
+      max(ingested_at - robot_time) AS max,
+      count(*) FILTER (WHERE ingested_at - robot_time > interval '1 second')::int AS over_1s
+    FROM fleet_events WHERE kind = 'faults' AND robot_time >= $1`, [new Date(t0)])).rows[0];
+  const ms = (iv) => (iv ? Math.round(((iv.hours ?? 0) * 3600 + (iv.minutes ?? 0) * 60 + (iv.seconds ?? 0)) * 1000 + (iv.milliseconds ?? 0)) : null);
   console.log(JSON.stringify({
     robots: ROBOTS, rate: RATE, seconds: SECONDS, chaos: o.chaos, events,
     produced: total, stored_fault_events: stored, lost, duplicates: dupes,
     ingest_events_per_s: Math.round(stored / secs), pg_rows_per_s: Math.round(rows / secs),
     drain_after_end_s: ((tStored - tProduced) / 1000).toFixed(1),
+    visible_on_faults_ms: { count: vis.n, p50: ms(vis.p50), p99: ms(vis.p99), max: ms(vis.max), over_1s: vis.over_1s },
     sse_lag_ms: lag, rss_mb: { replicas: peak.replicas, robot_procs: peak.sims, nats: peak.nats },
     surviving_replica_ingest: health['x-medkit-fleet']?.ingest,
+    surviving_replica_status: health.status,
     load_avg_1m: { before: load0[0].toFixed(1), during_min: Math.min(...loads).toFixed(1), during_max: Math.max(...loads).toFixed(1) },
   }, null, 2));
 } finally {

@@ -7,23 +7,31 @@ import { freePort, waitForPort } from './ports.mjs';
 
 export const MOSQUITTO_BIN = process.env.MEDKIT_MOSQUITTO_BIN ?? '/usr/sbin/mosquitto';
 
-/** @returns {Promise<{url: string, stop(): Promise<void>}>} */
+/** @returns {Promise<{url: string, restart(): Promise<void>, stop(): Promise<void>}>} restart(): killed and started again on the same port (clients reconnect). */
 export async function startMosquitto() {
   const dir = mkdtempSync(join(tmpdir(), 'medkit-mqtt-'));
   const port = await freePort();
   const conf = join(dir, 'mosquitto.conf');
   // As root mosquitto would switch to user `mosquitto`, who cannot read the temp dir: stay root there.
   writeFileSync(conf, `listener ${port} 127.0.0.1\nallow_anonymous true\npersistence false\n${process.getuid?.() === 0 ? 'user root\n' : ''}`);
-  const proc = spawn(MOSQUITTO_BIN, ['-c', conf], { stdio: 'ignore' });
+  let proc = spawn(MOSQUITTO_BIN, ['-c', conf], { stdio: 'ignore' });
   await waitForPort(port);
+  const kill = async () => {
+    if (proc.exitCode === null && proc.signalCode === null) {
+      const gone = new Promise((r) => proc.once('exit', r));
+      proc.kill('SIGKILL');
+      await gone;
+    }
+  };
   return {
     url: `mqtt://127.0.0.1:${port}`,
+    async restart() {
+      await kill();
+      proc = spawn(MOSQUITTO_BIN, ['-c', conf], { stdio: 'ignore' });
+      await waitForPort(port);
+    },
     async stop() {
-      if (proc.exitCode === null && proc.signalCode === null) {
-        const gone = new Promise((r) => proc.once('exit', r));
-        proc.kill('SIGKILL');
-        await gone;
-      }
+      await kill();
       rmSync(dir, { recursive: true, force: true });
     },
   };

@@ -6,13 +6,13 @@ import pg from 'pg';
 import type { GatewayConfig } from '../config/index.js';
 import { FLEET_SERVER_KEYS } from './keys.js';
 import type { GatewayFeature } from '../feature.js';
-import { warning, type HealthWarning } from '../info/health-registry.js';
 import { connectWithRetry, natsOptionsFrom, type NatsSettings } from '../fleet-protocol/connect.js';
 import { FLEET_COMMON_KEYS, fleetIdFrom, streamLimitsFrom } from '../fleet-protocol/keys.js';
 import { ensureFleetStream } from '../fleet-protocol/stream.js';
 import { streamName } from '../fleet-protocol/envelope.js';
 import { migrateFleetSchema } from './schema.js';
 import { FleetIngest } from './ingest.js';
+import { fleetHealth } from './health.js';
 import { FleetLiveFeed } from './http/live.js';
 import { registerFleetRoutes } from './routes.js';
 import { outboundDispatcher } from '../transport/outbound-tls.js';
@@ -27,6 +27,9 @@ export function createFleetFeature(_config?: GatewayConfig, opts: { keepaliveMs?
   let stopping = false;
   let natsOptions: NatsSettings | undefined;
   let fleet = '';
+  let natsUp = false;
+  let startupProblem: string | undefined = 'connecting to the database';
+  const startedAt = Date.now();
   const background: Promise<void>[] = [];
   const needPool = () => {
     if (!pool) throw new Error('fleet feature used before init');
@@ -51,36 +54,16 @@ export function createFleetFeature(_config?: GatewayConfig, opts: { keepaliveMs?
       });
       // An idle client losing its server (PostgreSQL restart) must not crash the replica.
       pool.on('error', (err) => ctx.log.warn({ err: err.message }, 'fleet database connection lost'));
-      ctx.health.add(async () => {
-        const warnings: HealthWarning[] = [];
-        const st = ingest?.stats();
-        const natsUp = Boolean(nc && !nc.isClosed());
-        let robots: { online: number; offline: number } | null = null;
-        try {
-          const r = await needPool().query<{ online: string; offline: string }>(`SELECT
-            count(*) FILTER (WHERE (now() - last_seen) < make_interval(secs => 3 * interval_sec)) AS online,
-            count(*) FILTER (WHERE (now() - last_seen) >= make_interval(secs => 3 * interval_sec)) AS offline FROM fleet_robots`);
-          robots = { online: Number(r.rows[0].online), offline: Number(r.rows[0].offline) };
-        } catch {
-          warnings.push(warning('fleet_database_unavailable', 'fleet database (PostgreSQL) is unreachable; ingest is paused and the API answers 503'));
-        }
-        if (!natsUp) warnings.push(warning('fleet_nats_unavailable', 'fleet broker (NATS JetStream) is unreachable; ingest and the live stream are paused'));
-        return {
-          fields: {
-            'x-medkit-fleet': {
-              fleet,
-              stream: streamName(fleet),
-              nats_connected: natsUp,
-              database_ok: robots !== null,
-              schema_migrated: migrated,
-              robots,
-              ingest: st ?? null,
-              live_clients: feed?.clients ?? 0,
-            },
-          },
-          warnings,
-        };
-      });
+      ctx.health.add(() => fleetHealth({
+        fleet,
+        pool: needPool,
+        ingest: () => ingest,
+        natsConnected: () => natsUp,
+        migrated: () => migrated,
+        liveClients: () => feed?.clients ?? 0,
+        startupProblem: () => startupProblem,
+        startedAt,
+      }));
     },
     routes(ctx) {
       return registerFleetRoutes({
@@ -104,13 +87,26 @@ export function createFleetFeature(_config?: GatewayConfig, opts: { keepaliveMs?
             migrated = true;
             if (applied.length) log.info({ applied }, 'fleet schema migrated');
           } catch (err) {
+            startupProblem = `fleet schema migration failed: ${(err as Error).message}`;
             log.warn({ err: (err as Error).message }, 'fleet schema migration failed; retrying');
             await sleep(1000);
           }
         }
-        const conn = await connectWithRetry(natsOptions!, () => stopping, (err) => log.warn({ err: err.message }, 'NATS not reachable; retrying'));
+        startupProblem = 'connecting to NATS';
+        const conn = await connectWithRetry(natsOptions!, () => stopping, (err) => {
+          startupProblem = `NATS not reachable: ${err.message}`;
+          log.warn({ err: err.message }, 'NATS not reachable; retrying');
+        });
         if (!conn) return;
         nc = conn;
+        natsUp = true;
+        void (async () => {
+          for await (const st of conn.status()) {
+            if (st.type === 'disconnect') natsUp = false;
+            else if (st.type === 'reconnect') natsUp = true;
+          }
+        })().catch(() => undefined);
+        void conn.closed().then(() => { natsUp = false; });
         const stream = streamName(fleet);
         while (!stopping) {
           try {
@@ -126,6 +122,7 @@ export function createFleetFeature(_config?: GatewayConfig, opts: { keepaliveMs?
             ingest = ing;
             break;
           } catch (err) {
+            startupProblem = `fleet stream or consumer not ready: ${(err as Error).message}`;
             log.warn({ err: (err as Error).message }, 'fleet stream or consumer not ready; retrying');
             await sleep(1000);
           }
@@ -134,6 +131,7 @@ export function createFleetFeature(_config?: GatewayConfig, opts: { keepaliveMs?
         feed = new FleetLiveFeed(conn, stream, fleet, log);
         feed.start();
         ingest.start();
+        startupProblem = undefined;
         log.info({ fleet, stream }, 'fleet ingest running');
       })());
     },

@@ -141,15 +141,6 @@ export async function queryFaults(pool: Pool, f: FaultFilter, limit: number, cur
   return { items, total, next_cursor: res.rows.length > limit && last ? encodeCursor({ lo: last.lo, r: last.robot_id, c: last.fault_code }) : undefined };
 }
 
-/** Fault events after stream sequence `after` (Last-Event-ID resume), oldest first, at most `limit`. */
-export async function faultEventsAfter(pool: Pool, after: number, limit: number): Promise<{ stream_seq: number; robot_id: string; body: FaultEventBody; time: string }[]> {
-  const res = await pool.query(
-    `SELECT stream_seq, robot_id, body, robot_time FROM fleet_events WHERE kind = 'faults' AND stream_seq > $1 ORDER BY stream_seq LIMIT $2`,
-    [after, limit],
-  );
-  return res.rows.map((r) => ({ stream_seq: Number(r.stream_seq), robot_id: r.robot_id, body: r.body, time: (r.robot_time as Date).toISOString() }));
-}
-
 export interface LogRow {
   event_id: string;
   seq: number;

@@ -13,7 +13,7 @@ import { forwardRequest, escapesPath } from '../aggregation/forward.js';
 import { isReadMethod, type RoleResolver } from '../auth/route-access.js';
 import type { Role, RouteAccess } from '../auth/roles.js';
 import { isFleetId, type EntityNode } from '../fleet-protocol/envelope.js';
-import { decodeCursor, faultEventsAfter, getRobot, listRobots, queryFaults, robotEntities, robotLogs, type FaultFilter, type FaultRow, type LogRow, type RobotRow } from './queries.js';
+import { decodeCursor, getRobot, listRobots, queryFaults, robotEntities, robotLogs, type FaultFilter, type FaultRow, type LogRow, type RobotRow } from './queries.js';
 import { attachFleetStream, type FleetLiveFeed } from './http/live.js';
 import { rewriteFaultBody } from './http/robot-paths.js';
 
@@ -29,8 +29,6 @@ export interface FleetRouteDeps {
 
 const MAX_LIMIT = 1000;
 const DEFAULT_LIMIT = 100;
-/** Events replayed from PostgreSQL for one Last-Event-ID resume. */
-const MAX_REPLAY = 1000;
 /** Resources of a robot's entities the fleet forwards to the robot's gateway (fleet.md §6). */
 const FORWARDED_RESOURCES = new Set(['data', 'operations', 'configurations', 'faults', 'bulk-data']);
 /** Writes forwarded to a robot need the role the robot's own route needs (gateway.md §12.4). */
@@ -122,11 +120,6 @@ function faultQuery(q: Record<string, unknown>, robot?: string) {
   if (cursorText !== undefined && !cursor) throw new SovdError('invalid-parameter', 'Invalid cursor', { parameter: 'cursor' });
   const filter: FaultFilter = { robots, codeGlob: one(q, 'fault_code'), minSeverity: minSeverity ?? undefined, statuses, since: time(q, 'since'), until: time(q, 'until') };
   return { filter, limit, cursor };
-}
-
-function lastEventId(header: string | string[] | undefined): number | undefined {
-  if (typeof header !== 'string' || !/^\d{1,15}$/.test(header.trim())) return undefined;
-  return Number(header.trim());
 }
 
 /** A robot's entities of one type, ids prefixed so they never collide across robots. */
@@ -224,7 +217,8 @@ export function registerFleetRoutes(deps: FleetRouteDeps) {
     app.get(`${API_BASE}/faults/stream`, {
       schema: {
         operationId: 'streamFleetFaults',
-        summary: 'SSE: fault events of every robot (robot_id in each event); Last-Event-ID resumes from the database',
+        summary: 'SSE: fault events of every robot (robot_id in each event); Last-Event-ID resumes without a gap',
+        description: 'Event ids are fleet stream sequences. With Last-Event-ID every fault event after it is replayed once from the fleet stream, then live events follow. When the id cannot be honoured (expired from the stream, not from this stream, malformed, or the replay failed) the first event is `x-medkit-resync` ({reason, message, last_event_id, resume_id, stored_through}): re-list with GET /faults, then keep reading; its id is a valid resume point.',
         tags: TAGS,
         headers: Type.Object({ 'last-event-id': Type.Optional(Type.String()) }),
         produces: ['text/event-stream'],
@@ -232,10 +226,9 @@ export function registerFleetRoutes(deps: FleetRouteDeps) {
     }, async (req: FastifyRequest, reply: FastifyReply) => {
       const feed = deps.feed();
       if (!feed) throw new SovdError('service-unavailable', 'Fleet live feed is not connected to NATS yet');
-      const after = lastEventId(req.headers['last-event-id']);
+      const header = req.headers['last-event-id'];
       const stream = deps.sse.start(req, reply, deps.keepaliveMs);
-      const replay = async (id: number) => (await faultEventsAfter(pool(), id, MAX_REPLAY)).map((e) => ({ id: e.stream_seq, robot_id: e.robot_id, time: e.time, body: e.body }));
-      const off = await attachFleetStream(feed, stream, replay, after).catch(() => attachFleetStream(feed, stream, undefined, undefined));
+      const off = await attachFleetStream(feed, stream, typeof header === 'string' ? header : undefined);
       void stream.done.then(off);
       return reply;
     });

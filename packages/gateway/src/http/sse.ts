@@ -29,10 +29,15 @@ export interface SseStream extends EventStream {
    * rule as `send` (a stuck client is dropped); false when the stream is closed.
    */
   sendFrame(frame: string | Uint8Array): boolean;
+  /**
+   * Resolves once the socket has taken most of what was written (or the stream closed): a writer of a long
+   * backlog (a Last-Event-ID replay) awaits it between batches instead of being dropped as a stuck client.
+   */
+  drained(): Promise<void>;
 }
 
 /** What a HEAD request gets: a stream that is already over. */
-const CLOSED_STREAM: SseStream = { send: () => false, sendFrame: () => false, close: () => undefined, closed: true, done: Promise.resolve() };
+const CLOSED_STREAM: SseStream = { send: () => false, sendFrame: () => false, drained: () => Promise.resolve(), close: () => undefined, closed: true, done: Promise.resolve() };
 
 /** Counts open streams across every SSE route of one gateway. */
 export class SseHub {
@@ -111,6 +116,12 @@ export class SseHub {
     const stream: SseStream = {
       send: (ev) => write(formatSseEvent(ev)),
       sendFrame: (frame) => write(frame),
+      drained: () => (closed || raw.writableLength <= this.maxBufferedBytes / 4
+        ? Promise.resolve()
+        : new Promise<void>((resolve) => {
+          raw.once('drain', resolve);
+          void done.then(resolve);
+        })),
       close: () => {
         if (!closed) raw.end();
         finish();

@@ -20,6 +20,11 @@ export interface HealthContribution {
   /** Top-level fields merged into the /health body (e.g. `discovery`, `peers`, `x-medkit-ros`). */
   fields?: Record<string, unknown>;
   warnings?: HealthWarning[];
+  /**
+   * The subsystem cannot do its job (e.g. the fleet cannot ingest): /health reports `status: "degraded"`. The
+   * robot gateway's own contributors never set it, so its /health stays `"healthy"` as api.md §4.3 has it.
+   */
+  degraded?: boolean;
 }
 
 export type HealthContributor = () => HealthContribution | Promise<HealthContribution>;
@@ -35,9 +40,10 @@ export class HealthRegistry {
     this.contributors.push(c);
   }
 
-  async collect(): Promise<{ fields: Record<string, unknown>; warnings: HealthWarning[] }> {
+  async collect(): Promise<{ fields: Record<string, unknown>; warnings: HealthWarning[]; degraded: boolean }> {
     const fields: Record<string, unknown> = {};
     const warnings: HealthWarning[] = [];
+    let degraded = false;
     const parts = await Promise.all(
       this.contributors.map(async (c) => {
         try {
@@ -51,7 +57,8 @@ export class HealthRegistry {
     for (const p of parts) {
       Object.assign(fields, p.fields ?? {});
       warnings.push(...(p.warnings ?? []));
+      degraded ||= p.degraded === true;
     }
-    return { fields, warnings };
+    return { fields, warnings, degraded };
   }
 }

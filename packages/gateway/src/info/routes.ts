@@ -59,7 +59,7 @@ const VersionInfoSchema = Type.Object(
 
 const HealthSchema = Type.Object(
   {
-    status: Type.String({ examples: ['healthy'] }),
+    status: Type.String({ examples: ['healthy'], description: '"healthy"; the fleet (`medkit fleet`) answers "degraded" while it cannot ingest or its store is down, with the reason in warnings' }),
     timestamp: Type.Integer({ description: 'ns since the Unix epoch' }),
     warning_schema_version: Type.Integer(),
     warnings: Type.Array(Type.Ref(HealthWarningSchema)),
@@ -97,9 +97,9 @@ export function registerInfoRoutes(deps: InfoDeps) {
       `${API_BASE}/health`,
       { schema: { operationId: 'getHealth', summary: 'Gateway health, discovery report and warnings', tags: ['server'], response: { 200: HealthSchema } } },
       async () => {
-        const { fields, warnings } = await deps.health.collect();
+        const { fields, warnings, degraded } = await deps.health.collect();
         return {
-          status: 'healthy',
+          status: degraded ? 'degraded' : 'healthy',
           timestamp: Number(process.hrtime.bigint() - HR_BASE + EPOCH_NS_BASE),
           warning_schema_version: WARNING_SCHEMA_VERSION,
           warnings,

@@ -8,7 +8,7 @@ import { bool, int, str, type GatewayConfig } from '../config/index.js';
 import type { GatewayFeature } from '../feature.js';
 import { warning } from '../info/health-registry.js';
 import { FAULTS_SERVICE } from '../faults/gateway/service.js';
-import { buildConnection, buildState, faultToError, isActive, vdaTopic, type Vda5050Header } from './messages.js';
+import { buildConnection, buildState, isActive, stateErrors, vdaTopic, type Vda5050Header } from './messages.js';
 
 export const VDA5050_KEYS = {
   'vda5050.enabled': bool(false, 'Publish VDA 5050 2.x `state` messages with errors[] from active faults to MQTT (docs/fleet.md).'),
@@ -20,6 +20,7 @@ export const VDA5050_KEYS = {
   'vda5050.version': str('2.0.0', 'Header `version` (protocol version of the messages).'),
   'vda5050.manufacturer': str('medkit', 'Header `manufacturer` (also a topic level).'),
   'vda5050.serial_number': str('', 'Header `serialNumber` (also a topic level); empty = fleet.robot_id, else the host name\'s first label.'),
+  'vda5050.max_errors': int(32, 'Most faults listed in state.errors[] (the most severe, then the most recent); past it one MEDKIT_MORE_ACTIVE_FAULTS error counts the rest.', { min: 1, max: 1000 }),
   'vda5050.state_interval_sec': int(30, 'A `state` is published at least this often even when nothing changed (VDA 5050: at most 30 s).', { min: 1, max: 30, policy: 'clamp' }),
 };
 
@@ -31,7 +32,8 @@ export function createVda5050Feature(config: GatewayConfig): GatewayFeature {
   let client: MqttClient | undefined;
   let timer: NodeJS.Timeout | undefined;
   let off: (() => void) | undefined;
-  let headerId = 0;
+  // headerId is counted per topic (VDA 5050 §6.2).
+  const headerIds = { state: 0, connection: 0 };
   let published = 0;
   let lastActive = '';
   let goodbye: (() => [string, string]) | undefined;
@@ -66,7 +68,11 @@ export function createVda5050Feature(config: GatewayConfig): GatewayFeature {
       }
       const stateTopic = vdaTopic(iface, major, header, 'state');
       const connTopic = vdaTopic(iface, major, header, 'connection');
-      const nextId = () => (headerId = (headerId + 1) % 0x1_0000_0000);
+      const nextId = (topic: keyof typeof headerIds) => (headerIds[topic] = (headerIds[topic] + 1) % 0x1_0000_0000);
+      // The will is sent by the broker when the connection breaks, but MQTT fixes it when the connection opens: it
+      // is re-armed with a fresh timestamp and headerId for every (re)connection, the newest a will can carry.
+      const will = () => ({ topic: connTopic, payload: Buffer.from(JSON.stringify(buildConnection(header, nextId('connection'), 'CONNECTIONBROKEN'))), qos: 1 as const, retain: true });
+      const maxErrors = ctx.config.value<number>('vda5050.max_errors');
       const user = ctx.config.value<string>('vda5050.username');
       // Loaded only when enabled: a gateway without the bridge never pays for the client.
       const { default: mqtt } = await import('mqtt');
@@ -78,20 +84,23 @@ export function createVda5050Feature(config: GatewayConfig): GatewayFeature {
         connectTimeout: 5000,
         // State is re-sent on reconnect; nothing stale piles up while the broker is away.
         queueQoSZero: false,
-        will: { topic: connTopic, payload: Buffer.from(JSON.stringify(buildConnection(header, 0, 'CONNECTIONBROKEN'))), qos: 1, retain: true },
+        will: will(),
       });
       client = c;
-      goodbye = () => [connTopic, JSON.stringify(buildConnection(header, nextId(), 'OFFLINE'))];
+      c.on('reconnect', () => {
+        c.options.will = will();
+      });
+      goodbye = () => [connTopic, JSON.stringify(buildConnection(header, nextId('connection'), 'OFFLINE'))];
       c.on('error', (err) => log.debug({ err: err.message }, 'vda5050 MQTT error'));
       const publishState = () => {
         if (!c.connected) return;
-        const active = faults.system.manager.repository.allFaults().filter(isActive).sort((a, b) => (a.fault_code < b.fault_code ? -1 : 1));
-        const errors = active.map((f) => faultToError(f, faults.entitiesOfFault(f).map((e) => e.entity_id)));
-        c.publish(stateTopic, JSON.stringify(buildState(header, nextId(), errors)), { qos: 0 });
+        const active = faults.system.manager.repository.allFaults().filter(isActive);
+        const errors = stateErrors(active, maxErrors, (f) => faults.entitiesOfFault(f).map((e) => e.entity_id));
+        c.publish(stateTopic, JSON.stringify(buildState(header, nextId('state'), errors)), { qos: 0 });
         published++;
       };
       c.on('connect', () => {
-        c.publish(connTopic, JSON.stringify(buildConnection(header, nextId(), 'ONLINE')), { qos: 1, retain: true });
+        c.publish(connTopic, JSON.stringify(buildConnection(header, nextId('connection'), 'ONLINE')), { qos: 1, retain: true });
         publishState();
       });
       // On every change of the active set (codes, levels or descriptions), not on every occurrence.
@@ -109,12 +118,16 @@ export function createVda5050Feature(config: GatewayConfig): GatewayFeature {
       off?.();
       const c = client;
       if (!c) return;
-      // A clean goodbye (OFFLINE, retained) replaces the last will; bounded so shutdown never waits on the broker.
+      // A clean goodbye: OFFLINE (retained), then an MQTT DISCONNECT, which tells the broker to discard the will (a
+      // forced close would make it publish CONNECTIONBROKEN over OFFLINE). Bounded so shutdown never waits on the
+      // broker; only if the goodbye cannot be said in time is the connection dropped (and the will then stands).
+      const within = <T>(p: Promise<T>, ms: number) => Promise.race([p.then(() => true, () => false), new Promise<false>((r) => setTimeout(() => r(false), ms).unref())]);
+      let clean = false;
       if (c.connected && goodbye) {
         const [topic, payload] = goodbye();
-        await Promise.race([c.publishAsync(topic, payload, { qos: 1, retain: true }).catch(() => undefined), new Promise((r) => setTimeout(r, 1000).unref())]);
+        clean = (await within(c.publishAsync(topic, payload, { qos: 1, retain: true }), 1000)) && (await within(c.endAsync(false), 1000));
       }
-      await Promise.race([c.endAsync(true).catch(() => undefined), new Promise((r) => setTimeout(r, 1000).unref())]);
+      if (!clean) await within(c.endAsync(true), 1000);
     },
   };
 }

@@ -9,6 +9,7 @@ import { describeWith, NATS_SERVER, POSTGRES } from '../../../../test-support/re
 import { startNatsCluster, type NatsCluster } from '../../../../test-support/servers/nats.mjs';
 import { startPostgres, type PgServer } from '../../../../test-support/servers/postgres.mjs';
 import { freePort } from '../../../../test-support/servers/ports.mjs';
+import { createMedkitClient, type FleetStreamEvent } from '@medkit/client';
 import { until } from '../faults/gateway-harness.js';
 import { buildGateway } from '../support/cli.js';
 import { startFleetReplica, type FleetReplica } from './fleet-harness.js';
@@ -115,6 +116,24 @@ describeWith([...NATS_SERVER, ...POSTGRES], 'fleet forwarding of fault details a
       expect(stored.body.item.code).toBe('BATTERY_DEAD');
       expect(stored.body.environment_data).toBeUndefined();
       expect(stored.body['x-medkit']).toMatchObject({ environment_data: 'unavailable', robot_error: { status } });
+    }
+  });
+
+  it('gives the client the fleet\'s resync request for a resume point it cannot honour, then live events on the same stream', async () => {
+    const client = createMedkitClient({ baseUrl: fleet.url });
+    const events: FleetStreamEvent[] = [];
+    const stream = client.fleetFaultStream({ onEvent: (e) => events.push(e) }, { lastEventId: 'not-an-event-id' });
+    try {
+      const resync = await until(() => events.find((e) => e.kind === 'resync'), 'the resync event', 20_000);
+      expect(resync).toMatchObject({ kind: 'resync', resync: { reason: 'invalid-id' } });
+      expect(Number(resync.kind === 'resync' ? resync.id : NaN)).toBeGreaterThan(0);
+      live.fail('AFTER_RESYNC', BATTERY_NODE, 2, 'live after the resync');
+      const ev = await until(() => events.find((e) => e.kind === 'fault' && e.event.fault.fault_code === 'AFTER_RESYNC'), 'a live event after the resync', 20_000);
+      expect(ev.kind === 'fault' && ev.event.robot_id).toBe('amr-live');
+      // The stream resumes after the resync's id from now on.
+      expect(stream.lastEventId).toBe(ev.kind === 'fault' ? ev.event.id : undefined);
+    } finally {
+      stream.close();
     }
   });
 

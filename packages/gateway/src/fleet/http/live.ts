@@ -1,11 +1,12 @@
 // The fleet's live fault stream (fleet.md §5): each replica reads the stream's fault subjects with its own
 // ephemeral ordered consumer from "now" and fans every event out to its SSE clients, so any replica serves
-// the complete stream. SSE ids are JetStream stream sequences, the order PostgreSQL also records, so
-// `Last-Event-ID` resumes from the database and then joins the live feed without a gap or a repeat.
+// the complete stream. SSE ids are JetStream stream sequences, so `Last-Event-ID` resumes from the stream itself
+// (replay.ts) and then joins the live feed without a gap or a repeat.
 import type { NatsConnection } from '@nats-io/transport-node';
 import { DeliverPolicy, jetstream } from '@nats-io/jetstream';
 import { formatSseEvent, type SseStream } from '../../http/sse.js';
 import { parseEnvelope, type FaultEventBody } from '../../fleet-protocol/envelope.js';
+import { jetStreamReplayer, type FaultReplayer, type ResyncReason } from './replay.js';
 
 export interface FleetFaultEvent {
   /** Stream sequence. */
@@ -32,8 +33,12 @@ export class FleetLiveFeed {
   private stopIter?: () => void;
   /** Events delivered to this replica since start. */
   delivered = 0;
+  /** Reads the same stream for clients that resume with Last-Event-ID. */
+  readonly replayer: FaultReplayer;
 
-  constructor(private readonly nc: NatsConnection, private readonly stream: string, private readonly fleet: string, private readonly log: { debug(o: object, m: string): void }) {}
+  constructor(private readonly nc: NatsConnection, private readonly stream: string, private readonly fleet: string, private readonly log: { debug(o: object, m: string): void }) {
+    this.replayer = jetStreamReplayer(nc, stream, fleet);
+  }
 
   start(): void {
     this.running ??= this.loop();
@@ -104,19 +109,30 @@ export class FleetLiveFeed {
   }
 }
 
+/** Passes over the stream a resume may take when live events outrun it (each pass starts where the last ended). */
+const MAX_REPLAY_PASSES = 5;
+/** How long a resync waits for the fleet database to hold everything up to the resync point. */
+const RESYNC_STORE_WAIT_MS = 5000;
+
+/** The SSE frame telling a client its resume point cannot be honoured: re-list, then go on from this event's id. */
+export function resyncFrame(id: number, reason: ResyncReason, detail: string, lastEventId: string, storedThrough: number | undefined): string {
+  return formatSseEvent({
+    id,
+    event: 'x-medkit-resync',
+    data: { reason, message: `${detail}; re-list with GET /api/v1/faults, then continue with this stream`, last_event_id: lastEventId.slice(0, 32), resume_id: id, stored_through: storedThrough ?? null },
+  });
+}
+
 /**
- * Attaches one SSE client: first the events after `lastEventId` from the database (bounded), then live ones
- * (buffered meanwhile, with ids already replayed skipped).
+ * Attaches one SSE client. Without `Last-Event-ID`: live events from now. With one: every fault event after it
+ * exactly once (replayed from the stream while live events are held, ids already sent skipped), or, when that
+ * cannot be done, an `x-medkit-resync` event first (never a silent gap), then live events.
  */
-export async function attachFleetStream(
-  feed: FleetLiveFeed,
-  stream: SseStream,
-  replay: ((after: number) => Promise<FleetFaultEvent[]>) | undefined,
-  lastEventId: number | undefined,
-): Promise<() => void> {
-  const held: FleetFaultEvent[] = [];
-  let replaying = replay !== undefined && lastEventId !== undefined;
-  let lastSent = lastEventId ?? 0;
+export async function attachFleetStream(feed: Pick<FleetLiveFeed, 'subscribe' | 'replayer'>, stream: SseStream, lastEventIdHeader: string | undefined, replayer: FaultReplayer = feed.replayer): Promise<() => void> {
+  let held: FleetFaultEvent[] = [];
+  let overflow = false;
+  let replaying = lastEventIdHeader !== undefined;
+  let lastSent = 0;
   const send = (e: FleetFaultEvent) => {
     if (e.id <= lastSent) return;
     lastSent = e.id;
@@ -124,16 +140,60 @@ export async function attachFleetStream(
   };
   const off = feed.subscribe((e) => {
     if (!replaying) return send(e);
-    // A replay slower than the live feed: past the bound the client reconnects (with Last-Event-ID) instead.
-    if (held.push(e) > MAX_HELD) stream.close();
-  });
-  if (replaying && replay) {
-    try {
-      for (const e of await replay(lastEventId!)) send(e);
-    } finally {
-      replaying = false;
-      for (const e of held.splice(0)) send(e);
+    if (overflow) return;
+    // A replay slower than the live feed: drop what is held and replay again from where this pass ends.
+    if (held.push(e) > MAX_HELD) {
+      overflow = true;
+      held = [];
     }
+  });
+  if (lastEventIdHeader === undefined) return off;
+  try {
+    const resync = async (reason: ResyncReason, detail: string) => {
+      // The resume point: the stream's end now; events after it come live (they are held meanwhile).
+      const end = await replayer.bounds().then((b) => b.last, () => lastSent);
+      let stored = await replayer.storedThrough();
+      for (const until = Date.now() + RESYNC_STORE_WAIT_MS; stored !== undefined && stored < end && Date.now() < until && !stream.closed;) {
+        await new Promise((r) => setTimeout(r, 200));
+        stored = await replayer.storedThrough();
+      }
+      stream.sendFrame(resyncFrame(end, reason, detail, lastEventIdHeader, stored));
+      lastSent = end;
+    };
+    const id = parseLastEventId(lastEventIdHeader);
+    if (id === undefined) {
+      await resync('invalid-id', `Last-Event-ID '${lastEventIdHeader.slice(0, 32)}' is not an event id of this stream`);
+    } else {
+      lastSent = id;
+      for (let pass = 1; ; pass++) {
+        const out = await replayer.replay(lastSent, async (events) => {
+          for (const e of events) send(e);
+          await stream.drained();
+          return !stream.closed;
+        });
+        if (!out.ok) {
+          await resync(out.reason, out.detail);
+          break;
+        }
+        if (!overflow || stream.closed) break;
+        if (pass === MAX_REPLAY_PASSES) {
+          await resync('client-too-slow', `the replay did not catch up with the live stream in ${pass} passes`);
+          break;
+        }
+        overflow = false;
+      }
+    }
+  } finally {
+    replaying = false;
+    const rest = held;
+    held = [];
+    for (const e of rest) send(e);
   }
   return off;
+}
+
+/** Our ids are stream sequences: decimal digits, at most 15 (exact in a double). */
+function parseLastEventId(header: string): number | undefined {
+  const t = header.trim();
+  return /^\d{1,15}$/.test(t) ? Number(t) : undefined;
 }
