@@ -5,6 +5,7 @@ import type { FleetFault, FleetFaultEvent, FleetFaultQuery, FleetRobot } from '@
 import { faultKey, matchesStatus, type FaultView, type StatusFilter } from '../model/faults';
 import { faultSeverity, type Severity } from '../model/severity';
 import { toEpochMs } from '../model/json';
+import { dec } from '../model/route';
 
 export interface RobotView {
   id: string;
@@ -184,14 +185,6 @@ export type FleetRoute =
   | { view: 'faults'; filter: TimelineFilter }
   | { view: 'robot'; robot: string; entity?: string }
   | { view: 'fault'; robot: string; code: string };
-
-const dec = (s: string) => {
-  try {
-    return decodeURIComponent(s);
-  } catch {
-    return s;
-  }
-};
 
 const STATUSES: StatusFilter[] = ['active', 'pending', 'confirmed', 'cleared', 'healed', 'all'];
 
