@@ -178,6 +178,22 @@ describeWith([...CHROMIUM, ...NATS_SERVER, ...POSTGRES], 'fleet console against 
     await page.screenshot({ path: join(ARTIFACTS, 'fault-detail.png'), fullPage: true });
   });
 
+  it('fits a 768px tablet without horizontal scrolling on every page', async () => {
+    const page = await open();
+    await page.setViewportSize({ width: 768, height: 1024 });
+    for (const [name, hash, ready] of [
+      ['robots', '#/', '[data-testid="robot-table"]'],
+      ['timeline', '#/faults?status=all', '[data-testid="timeline-table"]'],
+      ['robot', '#/robot/amr-01', '[data-testid="robot-faults"]'],
+      ['fault', '#/robot/amr-01/fault/BATTERY_DEAD', '[data-testid="freeze-chart"]'],
+    ] as const) {
+      await page.goto(`${fleet.url}/${hash}`);
+      await page.locator(ready).first().waitFor();
+      expect([name, await page.evaluate(() => document.documentElement.scrollWidth)]).toEqual([name, 768]);
+      await page.screenshot({ path: join(ARTIFACTS, `tablet-${name}.png`), fullPage: true });
+    }
+  });
+
   it('shows a robot\'s tree and faults, an entity\'s faults read live from the robot, and says why an offline robot\'s detail is partial', async () => {
     const page = await open('#/robot/amr-01');
     await page.getByTestId('robot-faults').locator('tr[data-code="BATTERY_DEAD"]').waitFor();

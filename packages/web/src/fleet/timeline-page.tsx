@@ -106,8 +106,8 @@ export function TimelinePage({ client, filter, robots, onTimeline }: { client: M
           <tbody>
             {t.rows.map((f) => (
               <tr key={f.key} data-code={f.code} data-robot={f.robotId} class={`row-${f.rawStatus.toLowerCase()} ${t.fresh.has(f.key) ? 'row-fresh' : ''}`}>
-                <td>{formatTime(f.lastMs)}</td>
-                <td>
+                <td class="nowrap">{formatTime(f.lastMs)}</td>
+                <td class="nowrap">
                   <a href={fleetRouteHash({ view: 'robot', robot: f.robotId })}>{f.robotId}</a>
                 </td>
                 <td>
@@ -119,7 +119,7 @@ export function TimelinePage({ client, filter, robots, onTimeline }: { client: M
                   {t.fresh.has(f.key) && <span class="tag small"> live</span>}
                 </td>
                 <td class="num">{f.occurrences ?? '—'}</td>
-                <td class="small">{f.reportingSources.join(', ')}</td>
+                <td class="small sources">{f.reportingSources.join(', ')}</td>
               </tr>
             ))}
           </tbody>
