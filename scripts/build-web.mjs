@@ -24,7 +24,7 @@ export function webInputs(root) {
   walk(join(web, 'src'));
   // The UI bundles the typed client from its sources (packages/web/vite.config.ts).
   walk(join(root, 'packages/client/src'));
-  for (const f of ['index.html', 'vite.config.ts', 'tsconfig.json', 'package.json']) files.push(join(web, f));
+  for (const f of ['index.html', 'fleet.html', 'vite.config.ts', 'tsconfig.json', 'package.json']) files.push(join(web, f));
   files.push(join(root, 'package-lock.json'));
   return files.filter((f) => existsSync(f));
 }

@@ -13,7 +13,9 @@ export default defineConfig({
     outDir: 'dist',
     emptyOutDir: true,
     target: 'es2022',
-    // One small app: a single JS and CSS chunk keeps the gateway's static serving trivial.
+    // Two entries of one app: the robot UI (index.html) and the fleet console (fleet.html, served by
+    // `medkit fleet`), sharing one chunk of models, components and styles.
+    rollupOptions: { input: { index: fileURLToPath(new URL('index.html', import.meta.url)), fleet: fileURLToPath(new URL('fleet.html', import.meta.url)) } },
     assetsInlineLimit: 0,
     reportCompressedSize: true,
   },

@@ -10,6 +10,7 @@ import { errorFromBody, SovdClientError } from './errors.js';
 import { openEventStream, type EventStream, type EventStreamHandlers, type EventStreamOptions } from './sse/stream.js';
 import type { SseMessage } from './sse/parser.js';
 import { parseEnvelope, parseFaultEvent, type EventEnvelope, type FaultStreamEvent } from './sse/events.js';
+import { fleetFaultParams, parseFleetStreamEvent, type FleetFaultPage, type FleetFaultQuery, type FleetRobot, type FleetRobotFaultDetail, type FleetStreamEvent } from './fleet.js';
 
 /** SOVD API base path (api.md §1.1); the generated paths are relative to it. */
 export const API_BASE = '/api/v1';
@@ -160,6 +161,29 @@ export class MedkitClient {
    */
   envelopeStream<P = unknown>(eventSource: string, handlers: EventStreamHandlers<EventEnvelope<P>>, opts: EventStreamOptions = {}): EventStream {
     return this.events(eventSource, (m) => parseEnvelope<P>(m), handlers, opts);
+  }
+
+  /** A fleet's robots (`medkit fleet`: `GET /components`, fleet.md §6). */
+  async fleetRobots(opts: CallOptions = {}): Promise<FleetRobot[]> {
+    return (await this.read<{ items: FleetRobot[] }>('/components', opts)).items;
+  }
+
+  /** One page of a fleet's faults across every robot, filtered (`GET /faults` of a fleet). */
+  async fleetFaults(query: FleetFaultQuery = {}, opts: CallOptions = {}): Promise<FleetFaultPage> {
+    return this.read<FleetFaultPage>('/faults', { ...opts, query: fleetFaultParams(query) });
+  }
+
+  /** One robot's fault on a fleet: stored state plus the robot's freeze frames and recordings when it is reachable. */
+  async fleetRobotFault(robot: string, code: string, opts: CallOptions = {}): Promise<FleetRobotFaultDetail> {
+    return this.read<FleetRobotFaultDetail>(`/components/${encodeURIComponent(robot)}/faults/${encodeURIComponent(code)}`, opts);
+  }
+
+  /**
+   * A fleet's live fault stream with resume. Besides fault events it delivers `{kind: 'resync'}` when the
+   * fleet cannot resume after the last id: the caller lists again (`fleetFaults`) and keeps the stream.
+   */
+  fleetFaultStream(handlers: EventStreamHandlers<FleetStreamEvent>, opts: EventStreamOptions = {}): EventStream {
+    return this.events('/faults/stream', parseFleetStreamEvent, handlers, opts);
   }
 
   /**

@@ -7,6 +7,8 @@ import { fileURLToPath } from 'node:url';
 export const DEMO_ROOT = fileURLToPath(new URL('..', import.meta.url));
 
 export const DIST = join(DEMO_ROOT, 'dist');
+/** The workspace root (packages/demo/../..): the local fleet borrows its test-support server helpers. */
+export const REPO_ROOT = join(DEMO_ROOT, '..', '..');
 export const MANIFESTS = join(DEMO_ROOT, 'manifests');
 export const CONFIG = join(DEMO_ROOT, 'config');
 export const SCRIPTS = join(DEMO_ROOT, 'scripts');

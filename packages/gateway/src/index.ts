@@ -8,3 +8,7 @@ export { GATEWAY_VERSION, SOVD_VERSION } from './version.js';
 export { createPluginsFeature, PLUGINS_SERVICE, type InProcessPlugin, type PluginsFeatureOptions } from './plugins/feature.js';
 export { token, type Token, FeatureGraphError } from './registry/index.js';
 export { FAULTS_SERVICE } from './faults/gateway/service.js';
+// The faults feature with a topic sampler of the embedder's own (freeze frames without the ROS layer, as
+// the demo's simulated fleet robots do).
+export { createFaultsFeature, type FaultsFeatureOptions } from './faults/feature.js';
+export type { TopicSampler, TopicGraph, SampledMessage, HistoryPoint } from './faults/snapshots/sampler.js';

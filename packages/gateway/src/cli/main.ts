@@ -4,6 +4,7 @@ import { ConfigError, describeConfigOrigins, loadConfig } from '../config/index.
 import { StorageError } from '../storage/index.js';
 import { createGateway } from '../gateway.js';
 import { defaultFeatures, FEATURE_KEYS } from '../features.js';
+import { createWebUiFeature } from '../web-ui/feature.js';
 import { GATEWAY_VERSION } from '../version.js';
 import { HELP, parseCommand, UsageError } from './args.js';
 import { formatSummary } from './summary.js';
@@ -63,8 +64,9 @@ export async function main(argv: string[], out: NodeJS.WritableStream = process.
     for (const line of describeConfigOrigins(config)) console.error(`medkit: config: ${line}`);
     for (const a of config.adjustments) console.error(`medkit: config: ${a.message}`);
     if (profile === 'secure') checkSecureProfile(config);
-    // A fleet replica runs the same HTTP core with the fleet feature instead of the robot's features.
-    const features = fleet ? [(await import('../fleet/feature.js')).createFleetFeature(config)] : defaultFeatures(config);
+    // A fleet replica runs the same HTTP core with the fleet feature instead of the robot's features, and
+    // serves the fleet console (packages/web's fleet.html) at / as a robot gateway serves its UI.
+    const features = fleet ? [(await import('../fleet/feature.js')).createFleetFeature(config), createWebUiFeature({ index: 'fleet.html' })] : defaultFeatures(config);
     gateway = await createGateway({ config, features });
     url = await gateway.listen();
   } catch (err) {

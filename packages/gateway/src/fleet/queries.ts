@@ -11,11 +11,18 @@ export interface RobotRow {
   last_seen: string;
   gateway_url: string | null;
   health: HealthBody | null;
+  /** Faults of the robot the fleet holds as pending or confirmed, and the worst severity among them. */
+  active_faults: number;
+  worst_severity: number | null;
 }
 
 /** Liveness: online while health (or any) events arrive; offline after 3 missed intervals. */
 const ROBOT_COLUMNS = `robot_id, first_seen, last_seen, gateway_url, health,
-  (now() - last_seen) < make_interval(secs => 3 * interval_sec) AS online`;
+  (now() - last_seen) < make_interval(secs => 3 * interval_sec) AS online,
+  COALESCE(active.n, 0)::int AS active_faults, active.worst AS worst_severity`;
+/** Robots with their active fault counts (one grouped scan of the state table, not one query per robot). */
+const ROBOTS_FROM = `fleet_robots LEFT JOIN (SELECT robot_id, count(*) AS n, max(severity) AS worst FROM fleet_faults
+  WHERE status IN ('PREFAILED', 'CONFIRMED') GROUP BY robot_id) active USING (robot_id)`;
 
 function robotOf(r: Record<string, unknown>): RobotRow {
   return {
@@ -25,16 +32,18 @@ function robotOf(r: Record<string, unknown>): RobotRow {
     last_seen: (r.last_seen as Date).toISOString(),
     gateway_url: (r.gateway_url as string | null) ?? null,
     health: (r.health as HealthBody | null) ?? null,
+    active_faults: r.active_faults as number,
+    worst_severity: (r.worst_severity as number | null) ?? null,
   };
 }
 
 export async function listRobots(pool: Pool): Promise<RobotRow[]> {
-  const res = await pool.query(`SELECT ${ROBOT_COLUMNS} FROM fleet_robots ORDER BY robot_id`);
+  const res = await pool.query(`SELECT ${ROBOT_COLUMNS} FROM ${ROBOTS_FROM} ORDER BY robot_id`);
   return res.rows.map(robotOf);
 }
 
 export async function getRobot(pool: Pool, robotId: string): Promise<RobotRow | undefined> {
-  const res = await pool.query(`SELECT ${ROBOT_COLUMNS} FROM fleet_robots WHERE robot_id = $1`, [robotId]);
+  const res = await pool.query(`SELECT ${ROBOT_COLUMNS} FROM ${ROBOTS_FROM} WHERE robot_id = $1`, [robotId]);
   return res.rows[0] ? robotOf(res.rows[0]) : undefined;
 }
 

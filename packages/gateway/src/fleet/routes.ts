@@ -15,6 +15,7 @@ import type { Role, RouteAccess } from '../auth/roles.js';
 import { isFleetId, type EntityNode } from '../fleet-protocol/envelope.js';
 import { decodeCursor, getRobot, listRobots, queryFaults, robotEntities, robotLogs, type FaultFilter, type FaultRow, type LogRow, type RobotRow } from './queries.js';
 import { attachFleetStream, type FleetLiveFeed } from './http/live.js';
+import { rewriteFaultBody } from './http/robot-paths.js';
 
 export interface FleetRouteDeps {
   pool: () => Pool;
@@ -28,15 +29,26 @@ export interface FleetRouteDeps {
 
 const MAX_LIMIT = 1000;
 const DEFAULT_LIMIT = 100;
-const FORWARDED_RESOURCES = new Set(['data', 'operations', 'configurations']);
+/** Resources of a robot's entities the fleet forwards to the robot's gateway (fleet.md §6). */
+const FORWARDED_RESOURCES = new Set(['data', 'operations', 'configurations', 'faults', 'bulk-data']);
 /** Writes forwarded to a robot need the role the robot's own route needs (gateway.md §12.4). */
-const FORWARDED_WRITE_ROLES: Record<string, Role> = { data: 'operator', operations: 'operator', configurations: 'configurator' };
+const FORWARDED_WRITE_ROLES: Record<string, Role> = { data: 'operator', operations: 'operator', configurations: 'configurator', faults: 'operator', 'bulk-data': 'operator' };
+/** Black-box recordings are larger than other answers: the buffered forward of bulk data may hold this much. */
+const MAX_FORWARDED_BULK_BYTES = 64 * 1024 * 1024;
 
 /** Minimum role of a request forwarded to a robot, from its path `/api/v1/components/{robot}/{collection}/{id}/{resource}/…`. */
 export const fleetForwardRole: RoleResolver = Object.assign(
   (method: string, path: string): RouteAccess => (isReadMethod(method) ? 'viewer' : (FORWARDED_WRITE_ROLES[path.slice(API_BASE.length).split('/')[5]] ?? 'admin')),
-  { describe: 'forwarded to a robot: viewer to read; writing data and operations operator, configurations configurator' },
+  { describe: 'forwarded to a robot: viewer to read; writing data, operations, faults (clear) and bulk data operator, configurations configurator' },
 );
+function parseJson(buf: Buffer): unknown {
+  try {
+    return JSON.parse(buf.toString('utf8'));
+  } catch {
+    return undefined;
+  }
+}
+
 const ENTITY_COLLECTIONS: Record<string, EntityNode['type']> = { areas: 'area', components: 'component', apps: 'app', functions: 'function' };
 
 /** PostgreSQL unreachable or failing: 503 with a SOVD error, never a 500. */
@@ -59,7 +71,7 @@ function robotItem(r: RobotRow) {
     id: r.robot_id,
     name: r.robot_id,
     href: `${API_BASE}/components/${r.robot_id}`,
-    'x-medkit': { online: r.online, last_seen: r.last_seen, first_seen: r.first_seen, gateway_url: r.gateway_url, status: r.health?.status ?? null, fault_count: r.health?.fault_count ?? null, outbox: r.health?.outbox ?? null },
+    'x-medkit': { online: r.online, last_seen: r.last_seen, first_seen: r.first_seen, gateway_url: r.gateway_url, status: r.health?.status ?? null, warnings: r.health?.warnings ?? [], fault_count: r.health?.fault_count ?? null, active_faults: r.active_faults, worst_severity: r.worst_severity, outbox: r.health?.outbox ?? null },
   };
 }
 
@@ -142,6 +154,22 @@ export function registerFleetRoutes(deps: FleetRouteDeps) {
       return r;
     };
 
+    /** Sends one request to a robot's gateway; 502 when it is offline or unreachable, 504 past the deadline. */
+    const toRobot = async (req: FastifyRequest, reply: FastifyReply, r: RobotRow, path: string, entityId: string, maxBytes?: number) => {
+      if (!r.gateway_url) throw new SovdError('x-medkit-peer-unavailable', `Robot '${r.robot_id}' does not advertise a gateway URL`, { entity_id: entityId, peer: r.robot_id });
+      if (!r.online) throw new SovdError('x-medkit-peer-unavailable', `Robot '${r.robot_id}' is offline (last seen ${r.last_seen})`, { entity_id: entityId, peer: r.robot_id });
+      const out = await forwardRequest(req.raw, reply.raw, { peer: r.robot_id, baseUrl: r.gateway_url.replace(/\/+$/, ''), path }, { timeoutMs: deps.forwardTimeoutMs, forwardAuth: false, clientId: req.client.id, dispatcher: deps.forwardDispatcher, maxBytes });
+      if (out.kind === 'failed') {
+        if (out.reason === 'timeout') throw new SovdError('not-responding', `Robot '${r.robot_id}' did not answer within ${deps.forwardTimeoutMs} ms`, { entity_id: entityId, peer: r.robot_id });
+        throw new SovdError('x-medkit-peer-unavailable', `Robot '${r.robot_id}' is unreachable: ${out.detail}`, { entity_id: entityId, peer: r.robot_id, details: out.detail });
+      }
+      if (out.kind === 'stream') {
+        out.abort();
+        throw new SovdError('not-implemented', 'Event streams of a robot are not forwarded by the fleet');
+      }
+      return out;
+    };
+
     app.get(`${API_BASE}/components`, { schema: { operationId: 'listFleetRobots', summary: 'Every robot of the fleet as a component (x-medkit.online from heartbeats)', tags: TAGS } }, async () => {
       const robots = await db(() => listRobots(pool()));
       return { items: robots.map(robotItem) };
@@ -212,12 +240,34 @@ export function registerFleetRoutes(deps: FleetRouteDeps) {
       return { items: page.items.map(faultItem), 'x-medkit': { total: page.total, count: page.items.length, next_cursor: page.next_cursor ?? null } };
     });
 
-    app.get<{ Params: { robot: string; code: string } }>(`${API_BASE}/components/:robot/faults/:code`, { schema: { operationId: 'getFleetRobotFault', summary: 'One fault of one robot', tags: TAGS } }, async (req) => {
+    app.get<{ Params: { robot: string; code: string } }>(`${API_BASE}/components/:robot/faults/:code`, {
+      schema: {
+        operationId: 'getFleetRobotFault',
+        summary: 'One fault of one robot: the stored state, with its environment data (freeze frames, black-box recordings) read live from the robot',
+        description: 'item comes from the fleet database. environment_data comes from the robot\'s gateway (GET /faults/{code} there) within fleet.forward.timeout_ms, with bulk_data_uri links re-addressed to the fleet; when the robot cannot give it, x-medkit.environment_data is "unavailable" and x-medkit.robot_error says why (the stored state is still answered).',
+        tags: TAGS,
+      },
+    }, async (req, reply) => {
       const r = await requireRobot(req.params.robot);
       const page = await db(() => queryFaults(pool(), { robots: [r.robot_id], code: req.params.code, statuses: ['PREFAILED', 'PREPASSED', 'CONFIRMED', 'HEALED', 'CLEARED'] }, 1));
       const f = page.items[0];
       if (!f) throw new SovdError('resource-not-found', `Fault '${req.params.code.slice(0, 80)}' not found on robot '${r.robot_id}'`, { entity_id: r.robot_id });
-      return { item: faultItem(f) };
+      const item = faultItem(f);
+      try {
+        const out = await toRobot(req, reply, r, `${API_BASE}/faults/${encodeURIComponent(f.fault_code)}`, r.robot_id);
+        const body = parseJson(out.body) as { environment_data?: unknown; item?: { entity_id?: unknown } } | undefined;
+        if (out.status !== 200 || !body || typeof body.environment_data !== 'object') {
+          const e = body as { error_code?: unknown; message?: unknown } | undefined;
+          throw new SovdError('x-medkit-peer-unavailable', `Robot '${r.robot_id}' answered HTTP ${out.status}: ${typeof e?.message === 'string' ? e.message.slice(0, 200) : 'no fault detail'}`, { peer: r.robot_id });
+        }
+        rewriteFaultBody(r.robot_id, body);
+        const entity = typeof body.item?.entity_id === 'string' && isFleetId(body.item.entity_id) ? `${r.robot_id}__${body.item.entity_id}` : null;
+        return { item, environment_data: body.environment_data, 'x-medkit': { ...item['x-medkit'], environment_data: 'robot', robot_entity_id: entity } };
+      } catch (err) {
+        if (!(err instanceof SovdError)) throw err;
+        // The stored state is still worth showing at 2 AM when the robot is down: say why the rest is missing.
+        return { item, 'x-medkit': { ...item['x-medkit'], environment_data: 'unavailable', robot_error: { error_code: err.code, ...(err.vendorCode ? { vendor_code: err.vendorCode } : {}), status: err.status, message: err.message } } };
+      }
     });
 
     app.get<{ Params: { robot: string } }>(`${API_BASE}/components/:robot/logs`, {
@@ -235,29 +285,27 @@ export function registerFleetRoutes(deps: FleetRouteDeps) {
       return { items: rows.map((l) => logItem(r.robot_id, l)), 'x-medkit': { count: rows.length, next_before: rows.length === limit && last ? last.seq : null } };
     });
 
-    // Live requests go to the robot's own gateway: /components/{robot}/{collection}/{robot}__{id}/{data|operations|configurations}/...
+    // Live requests go to the robot's own gateway: /components/{robot}/{collection}/{robot}__{id}/{resource}/...
     const forward = async (req: FastifyRequest<{ Params: { robot: string; collection: string; id: string; resource: string; '*': string } }>, reply: FastifyReply) => {
       const { collection, id, resource } = req.params;
       const rest = req.params['*'] ?? '';
-      if (!ENTITY_COLLECTIONS[collection] || !FORWARDED_RESOURCES.has(resource)) throw new SovdError('resource-not-found', 'Only data, operations and configurations of a robot\'s entities are forwarded');
+      if (!ENTITY_COLLECTIONS[collection] || !FORWARDED_RESOURCES.has(resource)) throw new SovdError('resource-not-found', `Only ${[...FORWARDED_RESOURCES].join(', ')} of a robot's entities are forwarded`);
       const r = await requireRobot(req.params.robot);
       const prefix = `${r.robot_id}__`;
       if (!id.startsWith(prefix) || id.length === prefix.length) throw new SovdError('entity-not-found', `Entity '${id.slice(0, 80)}' is not one of robot '${r.robot_id}'`, { entity_id: id });
       if (escapesPath(rest)) throw new SovdError('invalid-request', 'Path segments may not climb out of the entity');
-      if (!r.gateway_url) throw new SovdError('x-medkit-peer-unavailable', `Robot '${r.robot_id}' does not advertise a gateway URL`, { entity_id: id, peer: r.robot_id });
-      if (!r.online) throw new SovdError('x-medkit-peer-unavailable', `Robot '${r.robot_id}' is offline (last seen ${r.last_seen})`, { entity_id: id, peer: r.robot_id });
       const query = req.raw.url?.includes('?') ? req.raw.url.slice(req.raw.url.indexOf('?')) : '';
       const path = `${API_BASE}/${collection}/${encodeURIComponent(id.slice(prefix.length))}/${resource}${rest ? `/${rest}` : ''}${query}`;
-      const out = await forwardRequest(req.raw, reply.raw, { peer: r.robot_id, baseUrl: r.gateway_url.replace(/\/+$/, ''), path }, { timeoutMs: deps.forwardTimeoutMs, forwardAuth: false, clientId: req.client.id, dispatcher: deps.forwardDispatcher });
-      if (out.kind === 'failed') {
-        if (out.reason === 'timeout') throw new SovdError('not-responding', `Robot '${r.robot_id}' did not answer within ${deps.forwardTimeoutMs} ms`, { entity_id: id, peer: r.robot_id });
-        throw new SovdError('x-medkit-peer-unavailable', `Robot '${r.robot_id}' is unreachable: ${out.detail}`, { entity_id: id, peer: r.robot_id, details: out.detail });
-      }
-      if (out.kind === 'stream') {
-        out.abort();
-        throw new SovdError('not-implemented', 'Event streams of a robot are not forwarded by the fleet');
-      }
+      const out = await toRobot(req, reply, r, path, id, resource === 'bulk-data' ? MAX_FORWARDED_BULK_BYTES : undefined);
       reply.code(out.status).headers(out.headers);
+      // Fault details link their black-box recordings by the robot's own paths: hand out the fleet's.
+      if (resource === 'faults' && out.status === 200 && (out.headers['content-type'] ?? '').startsWith('application/json')) {
+        const body = parseJson(out.body);
+        if (body !== undefined) {
+          rewriteFaultBody(r.robot_id, body);
+          return reply.send(body);
+        }
+      }
       return reply.send(out.body);
     };
     for (const suffix of ['', '/*']) {

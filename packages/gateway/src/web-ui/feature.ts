@@ -14,13 +14,20 @@ export const WEB_UI_KEYS = {
 /** packages/gateway/{src,dist}/web-ui → packages/web/dist */
 export const DEFAULT_UI_DIR = fileURLToPath(new URL('../../../web/dist', import.meta.url));
 
-export function createWebUiFeature(): GatewayFeature {
+export interface WebUiOptions {
+  /** The page served at `/`: the robot UI (index.html) or, for `medkit fleet`, the fleet console (fleet.html). */
+  index?: 'index.html' | 'fleet.html';
+}
+
+export function createWebUiFeature(opts: WebUiOptions = {}): GatewayFeature {
+  const index = opts.index ?? 'index.html';
+  const what = index === 'fleet.html' ? 'fleet console' : 'web UI';
   return {
     name: 'web-ui',
     // The UI's static files at / must not shadow any API route.
     routePhase: 'fallback',
     keys: WEB_UI_KEYS,
-    routes: (ctx) => webUiRoutes(ctx.config.value<boolean>('ui.enabled'), ctx.config.value<string>('ui.dir') || DEFAULT_UI_DIR),
-    summary: (ctx) => (ctx.config.value<boolean>('ui.enabled') ? [['web UI', `${existsSync(`${ctx.config.value<string>('ui.dir') || DEFAULT_UI_DIR}/index.html`) ? 'served at /' : 'not built (npm run build -w packages/web)'}`]] : []),
+    routes: (ctx) => webUiRoutes(ctx.config.value<boolean>('ui.enabled'), ctx.config.value<string>('ui.dir') || DEFAULT_UI_DIR, index),
+    summary: (ctx) => (ctx.config.value<boolean>('ui.enabled') ? [[what, `${existsSync(`${ctx.config.value<string>('ui.dir') || DEFAULT_UI_DIR}/${index}`) ? 'served at /' : 'not built (npm run build -w packages/web)'}`]] : []),
   };
 }

@@ -9,23 +9,23 @@ const NOT_BUILT = `<!doctype html><meta charset="utf-8"><title>medkit</title>
 (or <code>npm install</code> at the repository root), then reload.</p>
 <p>The API is at <a href="/api/v1">/api/v1</a>; Swagger UI at <a href="/docs">/docs</a>.</p></body>`;
 
-/** Routes serving the built UI in `dir` at `/` (nothing when disabled). */
-export function webUiRoutes(enabled: boolean, dir: string): RouteModule {
+/** Routes serving the built UI in `dir` at `/` with `index` as its page (nothing when disabled). */
+export function webUiRoutes(enabled: boolean, dir: string, index = 'index.html'): RouteModule {
   return async (app) => {
     if (!enabled) return;
-    if (!existsSync(`${dir}/index.html`)) {
+    if (!existsSync(`${dir}/${index}`)) {
       app.get('/', { schema: { hide: true } }, async (_req, reply) => reply.type('text/html; charset=utf-8').send(NOT_BUILT));
       return;
     }
     await app.register(fastifyStatic, {
       root: dir,
       prefix: '/',
-      index: ['index.html'],
+      index: [index],
       wildcard: false,
       cacheControl: false,
-      // Hashed assets are immutable; index.html must always be revalidated.
+      // Hashed assets are immutable; the pages must always be revalidated.
       setHeaders: (res, path) => {
-        res.setHeader('Cache-Control', path.endsWith('index.html') ? 'no-cache' : 'public, max-age=31536000, immutable');
+        res.setHeader('Cache-Control', path.endsWith('.html') ? 'no-cache' : 'public, max-age=31536000, immutable');
       },
       schemaHide: true,
     });

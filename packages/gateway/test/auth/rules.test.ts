@@ -32,6 +32,9 @@ describe('access rules', () => {
     expect(fleetForwardRole('POST', '/api/v1/components/amr/apps/amr__a/operations/x/executions')).toBe('operator');
     expect(fleetForwardRole('PUT', '/api/v1/components/amr/apps/amr__a/configurations/x')).toBe('configurator');
     expect(fleetForwardRole('PUT', '/api/v1/components/amr/apps/amr__a/other/x')).toBe('admin');
+    expect(fleetForwardRole('GET', '/api/v1/components/amr/apps/amr__a/bulk-data/rosbags/f')).toBe('viewer');
+    expect(fleetForwardRole('DELETE', '/api/v1/components/amr/apps/amr__a/faults/X')).toBe('operator');
+    expect(fleetForwardRole('DELETE', '/api/v1/components/amr/apps/amr__a/bulk-data/calibration/f')).toBe('operator');
   });
 });
 

@@ -8,7 +8,8 @@ export type Route =
   | { view: 'faults' }
   | { view: 'fault'; code: string; type?: EntityType; id?: string };
 
-const dec = (s: string) => {
+/** A URL segment decoded, or as it is when it is not valid percent-encoding. */
+export const dec = (s: string) => {
   try {
     return decodeURIComponent(s);
   } catch {

@@ -11,7 +11,7 @@ import { parseRoute, routeHash } from '../model/route';
 import { useEntityTree } from '../state/entity-tree';
 import { useFaultStore } from '../state/fault-store';
 import { Ctx, type AppContext } from './context';
-import { Header, type Connection } from './header';
+import { Header, SignInBanner, type Connection } from './header';
 import { ConnectionDialog } from './connection-dialog';
 import { EntityTree } from './entity-tree';
 import { Home } from './home';
@@ -97,12 +97,7 @@ export function App({ initialGateway }: { initialGateway: string }) {
         auth={<AuthStatus auth={auth} onSignIn={() => setLoginOpen(true)} />}
       />
       {connection === 'unauthorized' && (
-        <div class="banner banner-error" role="alert" data-testid="unauthorized">
-          <strong>{auth.state.signedIn ? 'Your role may not read this gateway.' : 'This gateway requires sign-in.'}</strong> {(health.error as MedkitError).describe()}{' '}
-          <button type="button" class="link-button" onClick={() => setLoginOpen(true)}>
-            Sign in
-          </button>
-        </div>
+        <SignInBanner title={auth.state.signedIn ? 'Your role may not read this gateway.' : 'This gateway requires sign-in.'} error={health.error} onSignIn={() => setLoginOpen(true)} />
       )}
       {connection === 'unreachable' && (
         <div class="banner banner-error" role="alert" data-testid="unreachable">

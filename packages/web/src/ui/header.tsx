@@ -33,6 +33,28 @@ const STREAM_TEXT: Record<StreamState, string> = {
   unavailable: 'off',
 };
 
+/** Whether the server answers, as a dot and a word. */
+export function ConnectionState({ connection }: { connection: Connection }) {
+  return (
+    <span class={`conn conn-${connection}`} data-testid="connection-state">
+      <span class="dot" aria-hidden="true" />
+      {CONNECTION_TEXT[connection]}
+    </span>
+  );
+}
+
+/** The sign-in banner: what the server said and a button to sign in. */
+export function SignInBanner({ title, error, onSignIn }: { title: string; error: unknown; onSignIn: () => void }) {
+  return (
+    <div class="banner banner-error" role="alert" data-testid="unauthorized">
+      <strong>{title}</strong> {(error as { describe?: () => string } | undefined)?.describe?.() ?? String(error)}{' '}
+      <button type="button" class="link-button" onClick={onSignIn}>
+        Sign in
+      </button>
+    </div>
+  );
+}
+
 export function Header({ gatewayLabel, docsUrl, connection, health, stream, activeFaults, onConnect, route, auth }: HeaderProps) {
   return (
     <header class="app-header">
@@ -51,10 +73,7 @@ export function Header({ gatewayLabel, docsUrl, connection, health, stream, acti
         </a>
       </nav>
       <div class="health" aria-live="polite">
-        <span class={`conn conn-${connection}`} data-testid="connection-state">
-          <span class="dot" aria-hidden="true" />
-          {CONNECTION_TEXT[connection]}
-        </span>
+        <ConnectionState connection={connection} />
         {health?.version && <span class="meta">{`${health.product ?? 'gateway'} ${health.version}`}</span>}
         {health?.rosDomain !== undefined && <span class="meta">ROS domain {health.rosDomain}</span>}
         {health?.nodeCount !== undefined && <span class="meta">{health.nodeCount} nodes</span>}

@@ -2,7 +2,8 @@
 // charts, black-box recordings to download, and clearing with a confirmation.
 import { useMemo, useState } from 'preact/hooks';
 import { entityPath, type EntityType } from '../../model/entities';
-import { normalizeFaultDetail, type StatusChange } from '../../model/fault-detail';
+import type { ComponentChildren } from 'preact';
+import { normalizeFaultDetail, type FaultDetailView, type StatusChange } from '../../model/fault-detail';
 import { formatBytes, formatDuration, recordingsForFault, type FrameView, type RecordingView } from '../../model/freeze-frame';
 import { statusLabel } from '../../model/faults';
 import { obj } from '../../model/json';
@@ -95,40 +96,16 @@ function FaultDetailFor({ code, type, id }: { code: string; type: EntityType; id
       <p class="crumbs">
         <a href="#/faults">Faults</a> › <a href={routeHash({ view: 'entity', type, id, tab: 'faults' })}>{id}</a>
       </p>
-      <header class="entity-head">
-        <h1>
-          <code>{d.code}</code> {d.title !== d.code && <span class="title">{d.title}</span>}
-        </h1>
-        <div class="entity-meta">
-          <SeverityBadge severity={d.severity} />
-          <StatusBadge raw={d.rawStatus} />
-          {d.occurrences !== undefined && <span>{d.occurrences} occurrence{d.occurrences === 1 ? '' : 's'}</span>}
-          <button type="button" class="danger push-right" onClick={() => setClear({ open: true })} disabled={!!clearDenied} title={clearDenied}>
-            Clear fault…
-          </button>
-        </div>
-        {clear.done && <p role="status" class="success">Clear request accepted.</p>}
-      </header>
+      <FaultHead detail={d} after={clear.done && <p role="status" class="success">Clear request accepted.</p>}>
+        <button type="button" class="danger push-right" onClick={() => setClear({ open: true })} disabled={!!clearDenied} title={clearDenied}>
+          Clear fault…
+        </button>
+      </FaultHead>
 
       <div class="two-col">
         <section>
           <h2>Status</h2>
-          <dl class="facts">
-            <div>
-              <dt>First occurrence</dt>
-              <dd>{formatTime(d.firstMs)}</dd>
-            </div>
-            <div>
-              <dt>Last occurrence</dt>
-              <dd>{formatTime(d.lastMs)}</dd>
-            </div>
-            {Object.entries(d.statusFlags).map(([k, v]) => (
-              <div key={k}>
-                <dt>{k}</dt>
-                <dd>{v}</dd>
-              </div>
-            ))}
-          </dl>
+          <StatusFacts firstMs={d.firstMs} lastMs={d.lastMs} flags={d.statusFlags} />
           <h3>History</h3>
           {history.length === 0 ? (
             <p class="muted small">No status changes recorded yet; changes seen live appear here.</p>
@@ -145,39 +122,14 @@ function FaultDetailFor({ code, type, id }: { code: string; type: EntityType; id
         </section>
         <section>
           <h2>Reporting sources</h2>
-          {d.reportingSources.length === 0 ? (
-            <p class="muted">None given.</p>
-          ) : (
-            <ul>
-              {d.reportingSources.map((s) => (
-                <li key={s}>
-                  <code>{s}</code>
-                </li>
-              ))}
-            </ul>
-          )}
+          <SourceList sources={d.reportingSources} />
           <h2>Black-box recording</h2>
-          {recordings.length === 0 ? (
-            <p class="muted">No recording for this fault.</p>
-          ) : (
-            <ul class="files" data-testid="recordings">
-              {recordings.map((r) => (
-                <li key={r.path}>
-                  <a href={client.url(r.path)} download>
-                    Download {r.name}
-                  </a>{' '}
-                  <span class="muted small">
-                    {[r.format, formatBytes(r.sizeBytes), formatDuration(r.durationSec)].filter(Boolean).join(' · ')}
-                  </span>
-                </li>
-              ))}
-            </ul>
-          )}
+          <RecordingList recordings={recordings} url={(p) => client.url(p)} />
         </section>
       </div>
 
       <h2>Freeze frames</h2>
-      {d.frames.length === 0 ? <p class="muted">No freeze frame was captured.</p> : d.frames.map((f, i) => <Frame key={i} frame={f} />)}
+      <FrameList frames={d.frames} />
 
       <Confirm
         title={`Clear ${d.code}?`}
@@ -196,6 +148,89 @@ function FaultDetailFor({ code, type, id }: { code: string; type: EntityType; id
         onClose={() => setClear({ open: false })}
       />
     </section>
+  );
+}
+
+/** A fault's code and title, severity, status and occurrences; `children` adds to that line, `after` follows it. */
+export function FaultHead({ detail: d, children, after }: { detail: FaultDetailView; children?: ComponentChildren; after?: ComponentChildren }) {
+  return (
+    <header class="entity-head">
+      <h1>
+        <code>{d.code}</code> {d.title !== d.code && <span class="title">{d.title}</span>}
+      </h1>
+      <div class="entity-meta">
+        <SeverityBadge severity={d.severity} />
+        <StatusBadge raw={d.rawStatus} />
+        {d.occurrences !== undefined && <span>{d.occurrences} occurrence{d.occurrences === 1 ? '' : 's'}</span>}
+        {children}
+      </div>
+      {after}
+    </header>
+  );
+}
+
+/** First and last occurrence and the SOVD status flags of a fault. */
+export function StatusFacts({ firstMs, lastMs, flags }: { firstMs?: number; lastMs?: number; flags: Record<string, string> }) {
+  return (
+    <dl class="facts">
+      <div>
+        <dt>First occurrence</dt>
+        <dd>{formatTime(firstMs)}</dd>
+      </div>
+      <div>
+        <dt>Last occurrence</dt>
+        <dd>{formatTime(lastMs)}</dd>
+      </div>
+      {Object.entries(flags).map(([k, v]) => (
+        <div key={k}>
+          <dt>{k}</dt>
+          <dd>{v}</dd>
+        </div>
+      ))}
+    </dl>
+  );
+}
+
+/** The nodes that reported a fault. */
+export function SourceList({ sources }: { sources: string[] }) {
+  if (sources.length === 0) return <p class="muted">None given.</p>;
+  return (
+    <ul>
+      {sources.map((s) => (
+        <li key={s}>
+          <code>{s}</code>
+        </li>
+      ))}
+    </ul>
+  );
+}
+
+/** Download links of black-box recordings (`url` turns an API path into the link). */
+export function RecordingList({ recordings, url }: { recordings: RecordingView[]; url: (path: string) => string }) {
+  if (recordings.length === 0) return <p class="muted">No recording for this fault.</p>;
+  return (
+    <ul class="files" data-testid="recordings">
+      {recordings.map((r) => (
+        <li key={r.path}>
+          <a href={url(r.path)} download>
+            Download {r.name}
+          </a>{' '}
+          <span class="muted small">{[r.format, formatBytes(r.sizeBytes), formatDuration(r.durationSec)].filter(Boolean).join(' · ')}</span>
+        </li>
+      ))}
+    </ul>
+  );
+}
+
+/** The freeze frames of a fault, charted. */
+export function FrameList({ frames }: { frames: FrameView[] }) {
+  if (frames.length === 0) return <p class="muted">No freeze frame was captured.</p>;
+  return (
+    <>
+      {frames.map((f, i) => (
+        <Frame key={i} frame={f} />
+      ))}
+    </>
   );
 }
 

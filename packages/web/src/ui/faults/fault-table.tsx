@@ -57,12 +57,7 @@ export function FaultTable({ faults, entityOf, caption }: FaultTableProps) {
               <td>
                 <SeverityBadge severity={f.severity} />
               </td>
-              <th scope="row">
-                <a href={href}>
-                  <code>{f.code}</code>
-                </a>
-                {f.title !== f.code && <div class="small">{f.title}</div>}
-              </th>
+              <FaultCodeCell fault={f} href={href} />
               <td>
                 <StatusBadge raw={f.rawStatus} />
               </td>
@@ -74,6 +69,18 @@ export function FaultTable({ faults, entityOf, caption }: FaultTableProps) {
         })}
       </tbody>
     </table>
+  );
+}
+
+/** The row header of a fault: its code linking to the detail, and its title when that says more. */
+export function FaultCodeCell({ fault, href }: { fault: { code: string; title: string }; href: string }) {
+  return (
+    <th scope="row">
+      <a href={href}>
+        <code>{fault.code}</code>
+      </a>
+      {fault.title !== fault.code && <div class="small">{fault.title}</div>}
+    </th>
   );
 }
 

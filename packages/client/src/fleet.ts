@@ -1,0 +1,157 @@
+// The fleet's API (`medkit fleet`, spec/fleet.md §6): SOVD-shaped, but served by a different program than
+// the robot gateway whose OpenAPI document generates `generated.ts`, so its bodies are typed here by hand,
+// field for field as packages/gateway/src/fleet/routes.ts answers them. The calls go through MedkitClient
+// (same deadline, token, errors), and the live stream through the same reconnecting SSE reader.
+import type { FaultDetail, SovdFaultStatus } from './types.js';
+import type { SseMessage } from './sse/parser.js';
+
+/** One robot of the fleet (`GET /components` of a fleet). */
+export interface FleetRobot {
+  id: string;
+  name: string;
+  href: string;
+  'x-medkit': {
+    /** Health events arrived within 3 of the robot's own intervals. */
+    online: boolean;
+    last_seen: string;
+    first_seen: string;
+    gateway_url: string | null;
+    /** The robot's own /health status from its last health event. */
+    status: 'healthy' | 'degraded' | null;
+    /** Codes of the robot's own /health warnings (why it is degraded). */
+    warnings: string[];
+    /** Fault records the robot holds (its own count, any status). */
+    fault_count: number | null;
+    /** Faults the fleet holds for the robot as pending or confirmed. */
+    active_faults: number;
+    /** Worst severity (0–3) among them; null without any. */
+    worst_severity: number | null;
+    outbox: { pending: number; dropped: number } | null;
+  };
+}
+
+/** One fault of one robot as the fleet stores it. */
+export interface FleetFault {
+  code: string;
+  fault_name: string;
+  severity: number;
+  severity_label: string;
+  status: SovdFaultStatus;
+  'x-medkit': {
+    robot_id: string;
+    /** PREFAILED, PREPASSED, CONFIRMED, HEALED or CLEARED. */
+    status: string;
+    occurrence_count: number;
+    reporting_sources: string[];
+    first_occurred: string;
+    last_occurred: string;
+  };
+}
+
+/** `GET /faults` (fleet): one page, newest last occurrence first. */
+export interface FleetFaultPage {
+  items: FleetFault[];
+  'x-medkit': { total: number; count: number; next_cursor: string | null };
+}
+
+/** Filters and paging of the fleet's `GET /faults`; every field is optional. */
+export interface FleetFaultQuery {
+  /** Robot ids (sent comma-separated). */
+  robot?: string[];
+  /** Glob: `*` any run, `?` one character. */
+  fault_code?: string;
+  /** Minimum severity: info, warning, error, critical or 0–3. */
+  severity?: string;
+  /** pending, confirmed, cleared, healed or all (default pending + confirmed). */
+  status?: string;
+  /** ISO 8601; on the last occurrence. */
+  since?: string;
+  until?: string;
+  /** 1–1000 (default 100). */
+  limit?: number;
+  /** `x-medkit.next_cursor` of the previous page. */
+  cursor?: string;
+}
+
+/** `GET /components/{robot}/faults/{code}` (fleet): the stored fault, with the robot's environment data when it could give it. */
+export interface FleetRobotFaultDetail {
+  item: FleetFault;
+  /** From the robot's gateway, `bulk_data_uri` links re-addressed to the fleet. */
+  environment_data?: FaultDetail['environment_data'];
+  'x-medkit': FleetFault['x-medkit'] & {
+    environment_data: 'robot' | 'unavailable';
+    /** The fleet's id of the robot entity that holds the fault (`<robot>__<id>`), when the robot named it. */
+    robot_entity_id?: string | null;
+    /** Why the robot's part is missing (502 unreachable or offline, 504 too slow, or the robot's own answer). */
+    robot_error?: { error_code: string; vendor_code?: string; status: number; message: string };
+  };
+}
+
+/** The body of a fleet fault event (what the robot published). */
+export interface FleetFaultEventBody {
+  event_type: 'fault_confirmed' | 'fault_updated' | 'fault_cleared';
+  fault_code: string;
+  severity: number;
+  status: string;
+  description: string;
+  occurrence_count: number;
+  reporting_sources: string[];
+  first_occurred: string;
+  last_occurred: string;
+}
+
+/** One event of the fleet's `GET /faults/stream`. */
+export interface FleetFaultEvent {
+  /** The SSE id (a stream sequence; what a resume sends back). */
+  id?: string;
+  event_type: FleetFaultEventBody['event_type'];
+  robot_id: string;
+  /** ISO 8601, when the robot published it. */
+  timestamp: string;
+  fault: FleetFaultEventBody;
+}
+
+/**
+ * `event: x-medkit-resync`: the fleet cannot honour the resume point (events after it are gone or the
+ * store cannot replay them), so the client's picture may have a gap: list again with `GET /faults`, then
+ * carry on with the stream.
+ */
+export interface FleetResync {
+  reason: string;
+  [key: string]: unknown;
+}
+
+export type FleetStreamEvent = { kind: 'fault'; event: FleetFaultEvent } | { kind: 'resync'; id?: string; resync: FleetResync };
+
+/** SSE event name of a resync request. */
+export const FLEET_RESYNC_EVENT = 'x-medkit-resync';
+
+const FAULT_EVENTS: readonly string[] = ['fault_confirmed', 'fault_updated', 'fault_cleared'];
+
+/** Parses a fleet `/faults/stream` message; undefined for other event names (forward compatibility). Malformed data throws. */
+export function parseFleetStreamEvent(m: SseMessage): FleetStreamEvent | undefined {
+  if (m.event === FLEET_RESYNC_EVENT) {
+    const body = JSON.parse(m.data) as Partial<FleetResync> | null;
+    const reason = body && typeof body === 'object' && typeof body.reason === 'string' ? body.reason : 'unspecified';
+    return { kind: 'resync', id: m.id, resync: { ...(body ?? {}), reason } };
+  }
+  const body = JSON.parse(m.data) as Partial<FleetFaultEvent> | null;
+  const type = body?.event_type ?? m.event;
+  if (!FAULT_EVENTS.includes(type)) return undefined;
+  if (!body || typeof body.robot_id !== 'string' || !body.fault || typeof body.fault.fault_code !== 'string') throw new Error('fleet fault event without a robot or a fault');
+  return { kind: 'fault', event: { ...body, id: m.id, event_type: type as FleetFaultEvent['event_type'], robot_id: body.robot_id, timestamp: String(body.timestamp ?? ''), fault: body.fault } };
+}
+
+/** Query parameters of a FleetFaultQuery as sent. */
+export function fleetFaultParams(q: FleetFaultQuery): Record<string, string | number | undefined> {
+  return {
+    robot: q.robot && q.robot.length > 0 ? q.robot.join(',') : undefined,
+    fault_code: q.fault_code || undefined,
+    severity: q.severity || undefined,
+    status: q.status || undefined,
+    since: q.since || undefined,
+    until: q.until || undefined,
+    limit: q.limit,
+    cursor: q.cursor || undefined,
+  };
+}

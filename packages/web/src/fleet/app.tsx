@@ -1,0 +1,123 @@
+// The fleet console's shell: which fleet and whether it answers, navigation between the robots page and
+// the fault timeline, sign-in when the fleet requires it, and the routed page.
+import { useMemo, useState } from 'preact/hooks';
+import { SovdClientError, type MedkitError } from '@medkit/client';
+import { normalizeHealth } from '../model/health';
+import { useHash, usePoll } from '../ui/hooks';
+import { useAuth } from '../auth/use-auth';
+import { AuthStatus } from '../ui/auth-status';
+import { LoginDialog } from '../ui/login-dialog';
+import { parseFleetRoute } from './model';
+import { RobotsPage, useRobots } from './robots-page';
+import { TimelinePage } from './timeline-page';
+import { RobotPage } from './robot-page';
+import { RobotFaultPage } from './robot-fault';
+import { ConnectionState, SignInBanner, type Connection } from '../ui/header';
+
+function clientId(): string {
+  try {
+    let id = sessionStorage.getItem('medkit.client-id');
+    if (!id) sessionStorage.setItem('medkit.client-id', (id = `medkit-fleet-console-${Math.random().toString(36).slice(2, 10)}`));
+    return id;
+  } catch {
+    return 'medkit-fleet-console';
+  }
+}
+
+interface FleetHealth {
+  fleet?: string;
+  natsConnected?: boolean;
+  databaseOk?: boolean;
+}
+
+function fleetHealth(body: unknown): FleetHealth {
+  const f = (body as Record<string, unknown> | undefined)?.['x-medkit-fleet'] as Record<string, unknown> | undefined;
+  if (!f) return {};
+  return { fleet: typeof f.fleet === 'string' ? f.fleet : undefined, natsConnected: f.nats_connected === true, databaseOk: f.database_ok === true };
+}
+
+export function FleetApp({ gateway }: { gateway: string }) {
+  const cid = useMemo(clientId, []);
+  const { auth, client } = useAuth(gateway, cid);
+  const [loginOpen, setLoginOpen] = useState(false);
+  const route = parseFleetRoute(useHash());
+  const health = usePoll(
+    async (signal) => {
+      const [body, version] = await Promise.all([client.get('/health', { signal }), client.get('/version-info', { signal }).catch(() => undefined)]);
+      return { view: normalizeHealth(body, version), fleet: fleetHealth(body) };
+    },
+    [client, auth.state.signedIn],
+    5000,
+  );
+  const robots = useRobots(client);
+  const unauthorized = health.error instanceof SovdClientError && health.error.isAuthError;
+  const connection: Connection = health.data && !health.error ? 'connected' : unauthorized ? 'unauthorized' : health.error ? 'unreachable' : 'connecting';
+  const warnings = health.data?.view.warnings ?? [];
+  const activeTotal = (robots.data ?? []).reduce((n, r) => n + r.activeFaults, 0);
+  const here = route.view === 'faults' || route.view === 'fault' ? 'faults' : 'robots';
+
+  return (
+    <>
+      <a class="skip-link" href="#main">
+        Skip to content
+      </a>
+      <header class="app-header">
+        <a class="brand" href="#/">
+          medkit fleet
+        </a>
+        <nav class="main-nav" aria-label="Main">
+          <a href="#/" aria-current={here === 'robots' ? 'page' : undefined}>
+            Robots{robots.data && <span class="nav-count"> ({robots.data.filter((r) => r.online).length}/{robots.data.length} online)</span>}
+          </a>
+          <a href="#/faults" aria-current={here === 'faults' ? 'page' : undefined}>
+            Faults{activeTotal > 0 && <span class="nav-count"> ({activeTotal} active)</span>}
+          </a>
+          <a href={`${gateway}/docs`} target="_blank" rel="noreferrer">
+            API docs
+          </a>
+        </nav>
+        <div class="health" aria-live="polite">
+          <ConnectionState connection={connection} />
+          {health.data?.fleet.fleet && <span class="meta">fleet {health.data.fleet.fleet}</span>}
+          {health.data?.view.version && <span class="meta">{`${health.data.view.product ?? 'medkit'} ${health.data.view.version}`}</span>}
+          {health.data && (
+            <span class={`meta ${health.data.view.status === 'healthy' ? '' : 'warn-text'}`} data-testid="fleet-status">
+              {health.data.view.status ?? 'unknown'}
+            </span>
+          )}
+        </div>
+        <AuthStatus auth={auth} onSignIn={() => setLoginOpen(true)} />
+      </header>
+      {connection === 'unauthorized' && (
+        <SignInBanner title={auth.state.signedIn ? 'Your role may not read this fleet.' : 'This fleet requires sign-in.'} error={health.error} onSignIn={() => setLoginOpen(true)} />
+      )}
+      {connection === 'unreachable' && (
+        <div class="banner banner-error" role="alert" data-testid="unreachable">
+          <strong>The fleet at {gateway || window.location.origin} is unreachable.</strong> {(health.error as MedkitError | undefined)?.describe?.() ?? health.error?.message} The console keeps
+          retrying every few seconds.
+        </div>
+      )}
+      {connection === 'connected' && warnings.length > 0 && (
+        <div class="banner" role="status" data-testid="fleet-warnings">
+          <strong>The fleet reports:</strong>{' '}
+          {warnings.map((w, i) => (
+            <span key={i}>
+              {i > 0 && '; '}
+              <code>{w.code}</code> {w.message}
+            </span>
+          ))}
+        </div>
+      )}
+      {route.view === 'robot' ? (
+        <RobotPage key={route.robot} client={client} robotId={route.robot} entity={route.entity} robots={robots.data} />
+      ) : (
+        <main id="main" class="content content-wide" tabIndex={-1}>
+          {route.view === 'robots' && <RobotsPage client={client} />}
+          {route.view === 'faults' && <TimelinePage client={client} filter={route.filter} robots={robots.data ?? []} />}
+          {route.view === 'fault' && <RobotFaultPage key={`${route.robot}/${route.code}`} client={client} robotId={route.robot} code={route.code} />}
+        </main>
+      )}
+      <LoginDialog open={loginOpen} session={auth.session} onClose={() => setLoginOpen(false)} />
+    </>
+  );
+}

@@ -1,0 +1,86 @@
+// The fleet console's models: a live fault matched against the timeline filters as the fleet's GET /faults
+// would, merged into the loaded rows (added, moved, dropped), the store-lag merge after a re-list, and the
+// hash routes that carry the filters.
+import { describe, expect, it } from 'vitest';
+import type { FleetFaultEvent } from '@medkit/client';
+import { applyLive, EMPTY_FILTER, fleetEventView, fleetRouteHash, globRegExp, matchesTimeline, mergeLive, parseFleetRoute, type TimelineFilter } from '../src/fleet/model';
+import { robotTreeInput } from '../src/fleet/robot-tree';
+
+const event = (robot: string, code: string, o: Partial<FleetFaultEvent['fault']> = {}): FleetFaultEvent => ({
+  event_type: 'fault_confirmed',
+  robot_id: robot,
+  timestamp: '2026-01-01T00:00:00Z',
+  fault: { event_type: 'fault_confirmed', fault_code: code, severity: 2, status: 'CONFIRMED', description: '', occurrence_count: 1, reporting_sources: ['/n'], first_occurred: '2026-01-01T00:00:00Z', last_occurred: '2026-01-01T00:00:00Z', ...o },
+});
+const f = (robot: string, code: string, o: Partial<FleetFaultEvent['fault']> = {}) => fleetEventView(event(robot, code, o));
+const filter = (o: Partial<TimelineFilter>): TimelineFilter => ({ ...EMPTY_FILTER, ...o });
+
+describe('timeline filters', () => {
+  it('match globs as whole codes with * and ?, and nothing else special', () => {
+    expect(globRegExp('LIDAR_*').test('LIDAR_TIMEOUT')).toBe(true);
+    expect(globRegExp('LIDAR_*').test('X_LIDAR_TIMEOUT')).toBe(false);
+    expect(globRegExp('A?C').test('ABC')).toBe(true);
+    expect(globRegExp('A.C').test('ABC')).toBe(false);
+    expect(globRegExp('(x)+').test('(x)+')).toBe(true);
+  });
+
+  it('match robot, code, minimum severity, status and the time window', () => {
+    const x = f('amr-2', 'LIDAR_TIMEOUT', { severity: 2, last_occurred: '2026-01-01T12:00:00Z' });
+    expect(matchesTimeline(x, EMPTY_FILTER)).toBe(true);
+    expect(matchesTimeline(x, filter({ robots: ['amr-1'] }))).toBe(false);
+    expect(matchesTimeline(x, filter({ robots: ['amr-1', 'amr-2'], code: 'LIDAR_*', severity: 'error' }))).toBe(true);
+    expect(matchesTimeline(x, filter({ severity: 'critical' }))).toBe(false);
+    expect(matchesTimeline(x, filter({ status: 'healed' }))).toBe(false);
+    expect(matchesTimeline(f('a', 'B', { status: 'HEALED' }), filter({ status: 'healed' }))).toBe(true);
+    expect(matchesTimeline(f('a', 'B', { status: 'HEALED' }), EMPTY_FILTER)).toBe(false);
+    expect(matchesTimeline(x, filter({ since: '2026-01-01T13:00:00Z' }))).toBe(false);
+    expect(matchesTimeline(x, filter({ until: '2026-01-01T13:00:00Z' }))).toBe(true);
+  });
+});
+
+describe('live rows', () => {
+  it("adds a matching fault on top, replaces a robot's row of the same code, drops one that stops matching", () => {
+    const old = f('amr-1', 'A', { last_occurred: '2026-01-01T00:00:00Z' });
+    let out = applyLive([old], f('amr-2', 'A', { last_occurred: '2026-01-01T00:01:00Z' }), EMPTY_FILTER);
+    expect(out.rows.map((r) => r.robotId)).toEqual(['amr-2', 'amr-1']);
+    expect(out.delta).toBe(1);
+    out = applyLive(out.rows, f('amr-1', 'A', { last_occurred: '2026-01-01T00:02:00Z', occurrence_count: 2 }), EMPTY_FILTER);
+    expect(out.rows.map((r) => `${r.robotId}:${r.occurrences}`)).toEqual(['amr-1:2', 'amr-2:1']);
+    expect(out.delta).toBe(0);
+    out = applyLive(out.rows, f('amr-1', 'A', { status: 'HEALED', last_occurred: '2026-01-01T00:03:00Z' }), EMPTY_FILTER);
+    expect(out.rows.map((r) => r.robotId)).toEqual(['amr-2']);
+    expect(out.delta).toBe(-1);
+    const ignored = applyLive(out.rows, f('amr-9', 'Z', { severity: 0 }), filter({ severity: 'error' }));
+    expect(ignored).toEqual({ rows: out.rows, delta: 0 });
+  });
+
+  it('keeps faults seen live that a re-list from the lagging store does not have yet, and never an older copy', () => {
+    const stored = [f('amr-1', 'A', { last_occurred: '2026-01-01T00:00:00Z' })];
+    const live = [f('amr-2', 'NEW', { last_occurred: '2026-01-01T00:05:00Z' }), f('amr-1', 'A', { last_occurred: '2025-12-31T00:00:00Z', status: 'CONFIRMED' })];
+    const merged = mergeLive(stored, 1, live, EMPTY_FILTER);
+    expect(merged.rows.map((r) => r.code)).toEqual(['NEW', 'A']);
+    expect(merged.rows[1].lastMs).toBe(Date.parse('2026-01-01T00:00:00Z'));
+    expect(merged.total).toBe(2);
+    expect(mergeLive(stored, 1, live, filter({ robots: ['amr-1'] })).rows.map((r) => r.code)).toEqual(['A']);
+  });
+});
+
+describe('console routes', () => {
+  it('carry the timeline filters in the hash, both ways', () => {
+    const r = { view: 'faults' as const, filter: filter({ robots: ['amr-1', 'amr-2'], code: 'LIDAR_*', severity: 'error', status: 'all', since: '2026-01-01T00:00' }) };
+    expect(parseFleetRoute(fleetRouteHash(r))).toEqual(r);
+    expect(parseFleetRoute('#/faults?severity=loud&status=weird')).toEqual({ view: 'faults', filter: EMPTY_FILTER });
+    expect(parseFleetRoute('#/robot/amr%2F1/fault/X%20Y')).toEqual({ view: 'fault', robot: 'amr/1', code: 'X Y' });
+    expect(parseFleetRoute('#/robot/amr-1/entity/amr-1__lidar')).toEqual({ view: 'robot', robot: 'amr-1', entity: 'amr-1__lidar' });
+    expect(parseFleetRoute('#/nonsense')).toEqual({ view: 'robots' });
+  });
+
+  it("builds a robot's tree from the fleet's lists with parents named by the robot's own ids", () => {
+    const item = (id: string, parent?: string) => ({ id: `r__${id}`, name: id, 'x-medkit': { robot_id: 'r', robot_entity_id: id, parent: parent ?? null } });
+    const input = robotTreeInput('r', { area: { items: [item('base'), item('power', 'base')] }, component: { items: [item('pack', 'power'), item('cell', 'pack')] }, app: { items: [item('bms', 'pack')] }, function: { items: [] } });
+    expect(input.subareas['r__base'].map((a) => a.id)).toEqual(['r__power']);
+    expect(input.areaComponents['r__power'].map((c) => c.id)).toEqual(['r__pack']);
+    expect(input.subcomponents['r__pack'].map((c) => c.id)).toEqual(['r__cell']);
+    expect(input.apps[0].componentId).toBe('r__pack');
+  });
+});

@@ -1,0 +1,210 @@
+// The fleet console in Debian's chromium against a real fleet: nats-server and PostgreSQL started here, a
+// `medkit fleet` replica serving the console built from the current sources, and robot gateways publishing
+// to it (one with freeze frames and a black-box recording, one that goes offline). What a person sees:
+// robots with their online state and active fault counts, a fault arriving live in the timeline, the
+// filters narrowing it, the re-list after the fleet asks for a resync, and the drill-down to a robot's
+// fault with its freeze-frame chart and a working recording download. Screenshots: .test-artifacts/fleet-console/.
+import { mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, afterEach, beforeAll, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { CHROMIUM, describeWith, NATS_SERVER, POSTGRES } from '../../../test-support/requirements.js';
+import { startNatsCluster, type NatsCluster } from '../../../test-support/servers/nats.mjs';
+import { startPostgres, type PgServer } from '../../../test-support/servers/postgres.mjs';
+import { buildGateway } from '../../gateway/test/support/cli.js';
+import { until } from '../../gateway/test/faults/gateway-harness.js';
+import { startFleetReplica, type FleetReplica } from '../../gateway/test/fleet/fleet-harness.js';
+import { BATTERY_NODE, startFleetRobot, type FleetRobot } from '../../gateway/test/fleet/fleet-robot.js';
+import { buildUi } from './support/build-ui.js';
+import { launchChromium, type Browser } from './support/browser.js';
+import { trackPages, treeItem } from './support/pages.js';
+
+const REPO = fileURLToPath(new URL('../../../', import.meta.url));
+const ARTIFACTS = join(REPO, '.test-artifacts', 'fleet-console');
+const FLEET = 'plant-a';
+
+describeWith([...CHROMIUM, ...NATS_SERVER, ...POSTGRES], 'fleet console against a real fleet (NATS, PostgreSQL, robot gateways)', () => {
+  let nats: NatsCluster;
+  let pgs: PgServer;
+  let fleet: FleetReplica;
+  let dist: string;
+  let browser: Browser;
+  const robots: Record<string, FleetRobot> = {};
+  const pages = trackPages(() => browser);
+
+  const api = async (path: string) => (await fetch(`${fleet.url}/api/v1${path}`)).json() as Promise<{ items: { code?: string; id?: string; 'x-medkit': Record<string, unknown> }[]; 'x-medkit': { total: number } }>;
+  const stored = (code: string) => until(async () => ((await api(`/faults?fault_code=${code}&status=all`))['x-medkit']?.total > 0 ? true : undefined), `${code} in the fleet`, 30_000);
+
+  beforeAll(async () => {
+    mkdirSync(ARTIFACTS, { recursive: true });
+    buildGateway();
+    [nats, pgs, dist] = await Promise.all([startNatsCluster(1), startPostgres(), buildUi()]);
+    fleet = await startFleetReplica({ nats: nats.urls, database: pgs.url, fleet: FLEET, set: [`ui.dir=${dist}`, 'fleet.health_interval_sec=1'] });
+    for (const id of ['amr-01', 'amr-02', 'amr-03']) robots[id] = await startFleetRobot({ fleet: FLEET, robotId: id, nats: nats.urls, flags: { 'faults.healing_enabled': true } });
+    const r1 = robots['amr-01'];
+    for (let i = 0; i < 10; i++) r1.voltage(24 - i * 0.4);
+    r1.fail('BATTERY_DEAD', BATTERY_NODE, 3, 'Battery voltage collapsed');
+    r1.voltage(19.8);
+    robots['amr-02'].fail('LIDAR_TIMEOUT', '/sensors/lidar', 2, 'No scan for 500 ms');
+    robots['amr-02'].fail('NAV_PLAN_FAILED', '/navigation/planner', 1, 'No path to goal');
+    robots['amr-03'].fail('LIDAR_DIRTY', '/sensors/lidar', 1, 'Window contaminated');
+    await Promise.all(['BATTERY_DEAD', 'LIDAR_TIMEOUT', 'NAV_PLAN_FAILED', 'LIDAR_DIRTY'].map(stored));
+    // amr-03 stops: offline after three missed heartbeats.
+    await robots['amr-03'].close();
+    delete robots['amr-03'];
+    await until(async () => ((await api('/components')).items.find((r) => r.id === 'amr-03')?.['x-medkit'].online === false ? true : undefined), 'amr-03 offline', 30_000);
+    await until(async () => ((await robots['amr-01'].api('GET', '/apps/battery-monitor/bulk-data/rosbags')).body.items.length > 0 ? true : undefined), 'the black-box recording', 15_000);
+    browser = await launchChromium({ width: 1360, height: 860 });
+  });
+
+  afterEach(async () => {
+    expect(await pages.closeAll()).toEqual([]);
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    for (const r of Object.values(robots)) await r.close();
+    await fleet?.kill('SIGKILL');
+    await nats?.stop();
+    pgs?.stop();
+    if (dist) rmSync(dist, { recursive: true, force: true });
+  });
+
+  const open = (hash = '') => pages.open(`${fleet.url}/${hash}`);
+  const row = (page: Page, robot: string) => page.locator(`[data-testid="robot-table"] tr[data-robot="${robot}"]`);
+  const faultRow = (page: Page, robot: string, code: string) => page.locator(`[data-testid="timeline-table"] tr[data-robot="${robot}"][data-code="${code}"]`);
+
+  it('is served by the fleet at / and lists the robots with online state, last seen and active fault counts', async () => {
+    const page = await open();
+    await expect.poll(() => page.getByTestId('connection-state').textContent()).toContain('Connected');
+    await expect.poll(() => row(page, 'amr-01').getByTestId('robot-state').textContent()).toBe('online');
+    expect(await row(page, 'amr-02').getByTestId('robot-state').textContent()).toBe('online');
+    expect(await row(page, 'amr-03').getByTestId('robot-state').textContent()).toBe('offline');
+    expect(await row(page, 'amr-01').getByTestId('active-faults').textContent()).toBe('1');
+    expect(await row(page, 'amr-02').getByTestId('active-faults').textContent()).toBe('2');
+    expect(await row(page, 'amr-03').getByTestId('active-faults').textContent()).toBe('1');
+    expect(await row(page, 'amr-01').locator('td').nth(1).textContent()).toMatch(/\d+ s ago/);
+    // The robot's own health says why it is degraded (these robots run without ROS).
+    expect(await row(page, 'amr-01').getByTestId('robot-health').textContent()).toBe('degraded · ros_disabled');
+    expect(await page.getByTestId('robots-summary').textContent()).toMatch(/3 robots · 2 online1 offline · 4 active faults/);
+    await page.screenshot({ path: join(ARTIFACTS, 'robots.png'), fullPage: true });
+  });
+
+  it('shows a new fault in the timeline live, and narrows it with the robot, code, severity and status filters', async () => {
+    const page = await open('#/faults');
+    await faultRow(page, 'amr-02', 'LIDAR_TIMEOUT').waitFor();
+    await expect.poll(() => page.getByTestId('timeline-stream').textContent()).toContain('live');
+    expect(await page.getByTestId('match-count').textContent()).toBe('4');
+    // A fault raised now appears without a reload, marked as live.
+    robots['amr-02'].fail('MOTOR_OVERCURRENT', '/base/motor_driver', 3, 'Left wheel motor over current');
+    await faultRow(page, 'amr-02', 'MOTOR_OVERCURRENT').waitFor({ timeout: 20_000 });
+    expect(await faultRow(page, 'amr-02', 'MOTOR_OVERCURRENT').textContent()).toContain('live');
+    expect(await page.getByTestId('match-count').textContent()).toBe('5');
+    await page.screenshot({ path: join(ARTIFACTS, 'timeline.png'), fullPage: true });
+
+    await page.selectOption('#t-robot', 'amr-02');
+    await expect.poll(() => page.locator('[data-testid="timeline-table"] tbody tr').evaluateAll((rs) => rs.map((r) => r.getAttribute('data-robot')))).toEqual(['amr-02', 'amr-02', 'amr-02']);
+    expect(page.url()).toContain('robot=amr-02');
+    await page.fill('#t-code', 'LIDAR_*');
+    await expect.poll(() => page.locator('[data-testid="timeline-table"] tbody tr').evaluateAll((rs) => rs.map((r) => r.getAttribute('data-code')))).toEqual(['LIDAR_TIMEOUT']);
+    await page.fill('#t-code', '');
+    await page.selectOption('#t-severity', 'critical');
+    await expect.poll(() => page.locator('[data-testid="timeline-table"] tbody tr').evaluateAll((rs) => rs.map((r) => r.getAttribute('data-code')))).toEqual(['MOTOR_OVERCURRENT']);
+    // A live fault outside the filter does not enter the narrowed list; one inside does.
+    robots['amr-01'].fail('ESTOP_PRESSED', '/safety/safety_gate', 3, 'Emergency stop pressed');
+    robots['amr-02'].fail('BRAKE_FAULT', '/base/motor_driver', 3, 'Brake did not release');
+    await faultRow(page, 'amr-02', 'BRAKE_FAULT').waitFor({ timeout: 20_000 });
+    expect(await faultRow(page, 'amr-01', 'ESTOP_PRESSED').count()).toBe(0);
+    // Healed faults leave the default (active) view and show under status "healed".
+    for (let i = 0; i < 6; i++) robots['amr-02'].pass('BRAKE_FAULT', '/base/motor_driver');
+    await page.locator('[data-testid="timeline-table"] tr[data-code="BRAKE_FAULT"]').waitFor({ state: 'detached', timeout: 20_000 });
+    await page.selectOption('#t-status', 'healed');
+    await faultRow(page, 'amr-02', 'BRAKE_FAULT').waitFor();
+    await page.screenshot({ path: join(ARTIFACTS, 'timeline-filtered.png'), fullPage: true });
+  });
+
+  it('lists again when the fleet asks for a resync, so a fault the stream did not deliver appears', async () => {
+    // The fleet's resync event stands in for a resume point it cannot honour: the first stream this page
+    // opens is held (so it delivers nothing), then answers only `x-medkit-resync`; later streams are real.
+    let release!: () => void;
+    const released = new Promise<void>((r) => (release = r));
+    let intercepted = 0;
+    const page = await browser.context.newPage();
+    await page.route('**/api/v1/faults/stream', async (route) => {
+      if (intercepted++ > 0) return route.continue();
+      await released;
+      await route.fulfill({ status: 200, headers: { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' }, body: 'retry: 1000\n\nevent: x-medkit-resync\ndata: {"reason":"replay_unavailable"}\n\n' });
+      // Later streams go to the fleet untouched (an intercepted event stream would be buffered).
+      await page.unroute('**/api/v1/faults/stream');
+    });
+    await page.goto(`${fleet.url}/#/faults?status=all`);
+    await faultRow(page, 'amr-01', 'BATTERY_DEAD').waitFor();
+    robots['amr-01'].fail('MISSED_BY_STREAM', '/sensors/lidar', 2, 'raised while the stream was held');
+    await stored('MISSED_BY_STREAM');
+    expect(await faultRow(page, 'amr-01', 'MISSED_BY_STREAM').count()).toBe(0);
+    // The held stream ends after its resync event; the client's reconnect reaches the real stream.
+    let streams = 0;
+    page.on('response', (r) => {
+      if (r.url().endsWith('/api/v1/faults/stream') && r.status() === 200) streams++;
+    });
+    release();
+    await faultRow(page, 'amr-01', 'MISSED_BY_STREAM').waitFor({ timeout: 20_000 });
+    expect(await page.getByTestId('resync-note').textContent()).toContain('replay_unavailable');
+    // After the resync the real stream carries on.
+    await until(() => (streams >= 2 ? true : undefined), 'the real stream after the resync', 20_000);
+    robots['amr-02'].fail('AFTER_RESYNC', '/sensors/lidar', 2, 'live again');
+    await faultRow(page, 'amr-02', 'AFTER_RESYNC').waitFor({ timeout: 20_000 });
+    await page.close();
+  });
+
+  it('drills down from the timeline to a robot\'s fault: freeze-frame chart and the black-box download through the fleet', async () => {
+    const page = await open('#/faults?robot=amr-01');
+    await faultRow(page, 'amr-01', 'BATTERY_DEAD').locator('a', { hasText: 'BATTERY_DEAD' }).click();
+    const detail = page.getByTestId('fault-detail');
+    await detail.waitFor();
+    await page.getByTestId('freeze-chart').first().waitFor();
+    // The chart is drawn (uPlot canvas) from the robot's signal window.
+    expect(await page.locator('[data-testid="freeze-chart"] canvas').count()).toBeGreaterThan(0);
+    expect(await page.locator('[data-testid="freeze-frame"]').first().textContent()).toContain('battery_voltage');
+    const link = page.getByTestId('recordings').locator('a').first();
+    const href = await link.getAttribute('href');
+    expect(href).toMatch(/\/api\/v1\/components\/amr-01\/apps\/amr-01__battery-monitor\/bulk-data\/rosbags\/fault_BATTERY_DEAD_\d+$/);
+    const [download] = await Promise.all([page.waitForEvent('download'), link.click()]);
+    expect(download.suggestedFilename()).toMatch(/^fault_BATTERY_DEAD_\d+\.mcap$/);
+    const bytes = readFileSync((await download.path())!);
+    const direct = Buffer.from(await (await fetch(`${robots['amr-01'].url}${href!.replace('/components/amr-01/apps/amr-01__', '/apps/')}`)).arrayBuffer());
+    expect(bytes.equals(direct)).toBe(true);
+    await page.screenshot({ path: join(ARTIFACTS, 'fault-detail.png'), fullPage: true });
+  });
+
+  it('fits a 768px tablet without horizontal scrolling on every page', async () => {
+    const page = await open();
+    await page.setViewportSize({ width: 768, height: 1024 });
+    for (const [name, hash, ready] of [
+      ['robots', '#/', '[data-testid="robot-table"]'],
+      ['timeline', '#/faults?status=all', '[data-testid="timeline-table"]'],
+      ['robot', '#/robot/amr-01', '[data-testid="robot-faults"]'],
+      ['fault', '#/robot/amr-01/fault/BATTERY_DEAD', '[data-testid="freeze-chart"]'],
+    ] as const) {
+      await page.goto(`${fleet.url}/${hash}`);
+      await page.locator(ready).first().waitFor();
+      expect([name, await page.evaluate(() => document.documentElement.scrollWidth)]).toEqual([name, 768]);
+      await page.screenshot({ path: join(ARTIFACTS, `tablet-${name}.png`), fullPage: true });
+    }
+  });
+
+  it('shows a robot\'s tree and faults, an entity\'s faults read live from the robot, and says why an offline robot\'s detail is partial', async () => {
+    const page = await open('#/robot/amr-01');
+    await page.getByTestId('robot-faults').locator('tr[data-code="BATTERY_DEAD"]').waitFor();
+    await treeItem(page, 'Battery Monitor').click();
+    const live = page.getByTestId('entity-faults');
+    await live.locator('a', { hasText: 'BATTERY_DEAD' }).waitFor();
+    await page.screenshot({ path: join(ARTIFACTS, 'robot.png'), fullPage: true });
+    await page.goto(`${fleet.url}/#/robot/amr-03/fault/LIDAR_DIRTY`);
+    await page.getByTestId('robot-unavailable').waitFor();
+    expect(await page.getByTestId('robot-unavailable').textContent()).toContain('offline');
+    expect(await page.getByTestId('fault-detail').textContent()).toContain('LIDAR_DIRTY');
+    await page.screenshot({ path: join(ARTIFACTS, 'fault-offline.png'), fullPage: true });
+  });
+});
