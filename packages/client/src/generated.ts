@@ -4731,7 +4731,10 @@ export type components = {
         };
         /** @description Gateway health; discovery, peers and subsystem counters are added as present. */
         GetHealthResponse: {
-            /** @example healthy */
+            /**
+             * @description "healthy"; the fleet (`medkit fleet`) answers "degraded" while it cannot ingest or its store is down, with the reason in warnings
+             * @example healthy
+             */
             status: string;
             /** @description ns since the Unix epoch */
             timestamp: number;
@@ -16581,7 +16584,52 @@ export interface operations {
                 };
             };
             /** @description OAuth2 error body (RFC 6749 §5.2; api.md §2.6) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OAuthError"];
+                };
+            };
+            /** @description OAuth2 error body (RFC 6749 §5.2; api.md §2.6) */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OAuthError"];
+                };
+            };
+            /** @description OAuth2 error body (RFC 6749 §5.2; api.md §2.6) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OAuthError"];
+                };
+            };
+            /** @description OAuth2 error body (RFC 6749 §5.2; api.md §2.6) */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OAuthError"];
+                };
+            };
+            /** @description OAuth2 error body (RFC 6749 §5.2; api.md §2.6) */
+            421: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OAuthError"];
+                };
+            };
+            /** @description OAuth2 error body (RFC 6749 §5.2; api.md §2.6) */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -16633,7 +16681,52 @@ export interface operations {
                 };
             };
             /** @description OAuth2 error body (RFC 6749 §5.2; api.md §2.6) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OAuthError"];
+                };
+            };
+            /** @description OAuth2 error body (RFC 6749 §5.2; api.md §2.6) */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OAuthError"];
+                };
+            };
+            /** @description OAuth2 error body (RFC 6749 §5.2; api.md §2.6) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OAuthError"];
+                };
+            };
+            /** @description OAuth2 error body (RFC 6749 §5.2; api.md §2.6) */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OAuthError"];
+                };
+            };
+            /** @description OAuth2 error body (RFC 6749 §5.2; api.md §2.6) */
+            421: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OAuthError"];
+                };
+            };
+            /** @description OAuth2 error body (RFC 6749 §5.2; api.md §2.6) */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -16685,7 +16778,52 @@ export interface operations {
                 };
             };
             /** @description OAuth2 error body (RFC 6749 §5.2; api.md §2.6) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OAuthError"];
+                };
+            };
+            /** @description OAuth2 error body (RFC 6749 §5.2; api.md §2.6) */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OAuthError"];
+                };
+            };
+            /** @description OAuth2 error body (RFC 6749 §5.2; api.md §2.6) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OAuthError"];
+                };
+            };
+            /** @description OAuth2 error body (RFC 6749 §5.2; api.md §2.6) */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OAuthError"];
+                };
+            };
+            /** @description OAuth2 error body (RFC 6749 §5.2; api.md §2.6) */
+            421: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OAuthError"];
+                };
+            };
+            /** @description OAuth2 error body (RFC 6749 §5.2; api.md §2.6) */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
