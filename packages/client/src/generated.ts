@@ -4292,12 +4292,7 @@ export type components = {
          *       "description": "Battery charge below 15 %",
          *       "severity": 1,
          *       "severity_label": "warning",
-         *       "status": {
-         *         "aggregatedStatus": "active",
-         *         "testFailed": "1",
-         *         "confirmedDTC": "1",
-         *         "pendingDTC": "0"
-         *       },
+         *       "status": "CONFIRMED",
          *       "reporting_sources": [
          *         "/base/battery_monitor"
          *       ],
@@ -4306,7 +4301,13 @@ export type components = {
          *       "last_occurred": 1774232391.004,
          *       "occurrence_count": 4,
          *       "x-medkit": {
-         *         "status": "CONFIRMED"
+         *         "status": "CONFIRMED",
+         *         "sovd_status": {
+         *           "aggregatedStatus": "active",
+         *           "testFailed": "1",
+         *           "confirmedDTC": "1",
+         *           "pendingDTC": "0"
+         *         }
          *       },
          *       "environment_data": {
          *         "snapshots": []
@@ -4337,9 +4338,11 @@ export type components = {
             severity: number;
             /** @description info | warning | error | critical | unknown (lower case, decision Q1) */
             severity_label: string;
-            status: components["schemas"]["SovdFaultStatus"];
+            /** @description Raw status (api.md §9.3): PREFAILED, PREPASSED, CONFIRMED, HEALED, CLEARED. The SOVD status object is x-medkit.sovd_status */
+            status: string;
             "x-medkit": {
-                /** @description Raw status: PREFAILED, PREPASSED, CONFIRMED, HEALED, CLEARED */
+                sovd_status: components["schemas"]["SovdFaultStatus"];
+                /** @description Raw status again (kept for clients of the earlier shape) */
                 status: string;
             };
         };

@@ -34,7 +34,6 @@ const ListItemFields = {
   description: Type.String(),
   severity: Type.Integer({ description: '0 INFO, 1 WARN, 2 ERROR, 3 CRITICAL' }),
   severity_label: Type.String({ description: 'info | warning | error | critical | unknown (lower case, decision Q1)' }),
-  status: Type.Ref(SovdFaultStatusSchema),
   reporting_sources: Type.Array(Type.String(), { description: 'Reporter ids (node FQNs; external apps use bare ids)' }),
   entity_id: Type.Optional(Type.String({ description: 'Entity of the first reporting source, when the gateway can resolve it' })),
   first_occurred: Type.Number({ description: 'Epoch seconds' }),
@@ -46,7 +45,11 @@ const ListItemFields = {
 export const FaultListItemSchema = Type.Object(
   {
     ...ListItemFields,
-    'x-medkit': Type.Object({ status: Type.String({ description: 'Raw status: PREFAILED, PREPASSED, CONFIRMED, HEALED, CLEARED' }) }),
+    status: Type.String({ description: 'Raw status (api.md §9.3): PREFAILED, PREPASSED, CONFIRMED, HEALED, CLEARED. The SOVD status object is x-medkit.sovd_status' }),
+    'x-medkit': Type.Object({
+      status: Type.String({ description: 'Raw status again (kept for clients of the earlier shape)' }),
+      sovd_status: Type.Ref(SovdFaultStatusSchema),
+    }),
     environment_data: Type.Optional(Type.Object({ snapshots: Type.Array(Type.Ref(FaultSnapshotSchema), { description: 'Summarised: no message bodies' }) })),
   },
   {
@@ -55,9 +58,10 @@ export const FaultListItemSchema = Type.Object(
     examples: [
       {
         fault_code: 'BATTERY_LOW', fault_name: 'Battery charge below 15 %', description: 'Battery charge below 15 %', severity: 1, severity_label: 'warning',
-        status: { aggregatedStatus: 'active', testFailed: '1', confirmedDTC: '1', pendingDTC: '0' },
+        status: 'CONFIRMED',
         reporting_sources: ['/base/battery_monitor'], entity_id: 'battery-monitor', first_occurred: 1774232073.512, last_occurred: 1774232391.004,
-        occurrence_count: 4, 'x-medkit': { status: 'CONFIRMED' }, environment_data: { snapshots: [] },
+        occurrence_count: 4, 'x-medkit': { status: 'CONFIRMED', sovd_status: { aggregatedStatus: 'active', testFailed: '1', confirmedDTC: '1', pendingDTC: '0' } },
+        environment_data: { snapshots: [] },
       },
     ],
   },
@@ -96,7 +100,7 @@ export const FaultListSchema = Type.Object(
 
 export const FaultDetailSchema = Type.Object(
   {
-    item: Type.Object({ code: Type.String(), ...ListItemFields }),
+    item: Type.Object({ code: Type.String(), ...ListItemFields, status: Type.Ref(SovdFaultStatusSchema) }),
     environment_data: Type.Object({
       extended_data_records: Type.Object({ first_occurrence: Type.String(), last_occurrence: Type.String() }),
       snapshots: Type.Array(Type.Ref(FaultSnapshotSchema)),
