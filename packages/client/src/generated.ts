@@ -4836,7 +4836,13 @@ export type components = {
                 /** @description Topic path (or member-qualified id) */
                 id: string;
                 name: string;
-                /** @description ros2 {topic, direction, type}, type_info {schema, default_value}, member_ids */
+                /** @description Publishers on the ROS graph (the gateway not counted); omitted without ROS */
+                publisher_count?: number;
+                /** @description Subscribers on the ROS graph (the gateway not counted); omitted without ROS */
+                subscriber_count?: number;
+                /** @description The latest message the gateway holds for the topic (a list never samples); omitted when none is held or it is too large (x-medkit.value_omitted) */
+                value?: unknown;
+                /** @description ros2 {topic, direction, type}, type_info {schema, default_value}, member_ids; with a value: timestamp (ns), age_sec, stale; value_omitted: too_large */
                 "x-medkit"?: {
                     [key: string]: unknown;
                 };
@@ -4940,7 +4946,13 @@ export type components = {
                 /** @description Topic path (or member-qualified id) */
                 id: string;
                 name: string;
-                /** @description ros2 {topic, direction, type}, type_info {schema, default_value}, member_ids */
+                /** @description Publishers on the ROS graph (the gateway not counted); omitted without ROS */
+                publisher_count?: number;
+                /** @description Subscribers on the ROS graph (the gateway not counted); omitted without ROS */
+                subscriber_count?: number;
+                /** @description The latest message the gateway holds for the topic (a list never samples); omitted when none is held or it is too large (x-medkit.value_omitted) */
+                value?: unknown;
+                /** @description ros2 {topic, direction, type}, type_info {schema, default_value}, member_ids; with a value: timestamp (ns), age_sec, stale; value_omitted: too_large */
                 "x-medkit"?: {
                     [key: string]: unknown;
                 };
@@ -5044,7 +5056,13 @@ export type components = {
                 /** @description Topic path (or member-qualified id) */
                 id: string;
                 name: string;
-                /** @description ros2 {topic, direction, type}, type_info {schema, default_value}, member_ids */
+                /** @description Publishers on the ROS graph (the gateway not counted); omitted without ROS */
+                publisher_count?: number;
+                /** @description Subscribers on the ROS graph (the gateway not counted); omitted without ROS */
+                subscriber_count?: number;
+                /** @description The latest message the gateway holds for the topic (a list never samples); omitted when none is held or it is too large (x-medkit.value_omitted) */
+                value?: unknown;
+                /** @description ros2 {topic, direction, type}, type_info {schema, default_value}, member_ids; with a value: timestamp (ns), age_sec, stale; value_omitted: too_large */
                 "x-medkit"?: {
                     [key: string]: unknown;
                 };
@@ -5151,7 +5169,13 @@ export type components = {
                 /** @description Topic path (or member-qualified id) */
                 id: string;
                 name: string;
-                /** @description ros2 {topic, direction, type}, type_info {schema, default_value}, member_ids */
+                /** @description Publishers on the ROS graph (the gateway not counted); omitted without ROS */
+                publisher_count?: number;
+                /** @description Subscribers on the ROS graph (the gateway not counted); omitted without ROS */
+                subscriber_count?: number;
+                /** @description The latest message the gateway holds for the topic (a list never samples); omitted when none is held or it is too large (x-medkit.value_omitted) */
+                value?: unknown;
+                /** @description ros2 {topic, direction, type}, type_info {schema, default_value}, member_ids; with a value: timestamp (ns), age_sec, stale; value_omitted: too_large */
                 "x-medkit"?: {
                     [key: string]: unknown;
                 };

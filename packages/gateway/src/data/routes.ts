@@ -17,9 +17,19 @@ const DataListItem = Type.Object(
     id: Type.String({ description: 'Topic path (or member-qualified id)' }),
     name: Type.String(),
     category: Type.String({ description: 'Always currentData' }),
-    'x-medkit': Type.Optional(Opaque('ros2 {topic, direction, type}, type_info {schema, default_value}, member_ids')),
+    value: Type.Optional(Type.Unknown({ description: 'The latest message the gateway holds for the topic (a list never samples); omitted when none is held or it is too large (x-medkit.value_omitted)' })),
+    publisher_count: Type.Optional(Type.Integer({ minimum: 0, description: 'Publishers on the ROS graph (the gateway not counted); omitted without ROS' })),
+    subscriber_count: Type.Optional(Type.Integer({ minimum: 0, description: 'Subscribers on the ROS graph (the gateway not counted); omitted without ROS' })),
+    'x-medkit': Type.Optional(Opaque('ros2 {topic, direction, type}, type_info {schema, default_value}, member_ids; with a value: timestamp (ns), age_sec, stale; value_omitted: too_large')),
   },
-  { examples: [{ id: '/battery/voltage', name: '/battery/voltage', category: 'currentData', 'x-medkit': { ros2: { topic: '/battery/voltage', direction: 'publish', type: 'std_msgs/msg/Float64' } } }] },
+  {
+    examples: [
+      {
+        id: '/battery/voltage', name: '/battery/voltage', category: 'currentData', value: { data: 23.8 }, publisher_count: 1, subscriber_count: 2,
+        'x-medkit': { ros2: { topic: '/battery/voltage', direction: 'publish', type: 'std_msgs/msg/Float64' }, timestamp: 1774232073000000000, age_sec: 0.2, stale: false },
+      },
+    ],
+  },
 );
 
 const DataValue = Type.Object(

@@ -35,8 +35,12 @@ describe('data on a ROS node in another process', () => {
     // One JSON type per field, as reference clients need (docs/migrating.md).
     expect(volt['x-medkit'].type_info.schema.properties.data).toMatchObject({ type: 'number', format: 'double', 'x-medkit-non-finite': ['NaN', 'Infinity', '-Infinity'] });
     expect(volt['x-medkit'].type_info.default_value).toEqual({ data: 0 });
+    // Counts from the graph (the gateway itself not counted); no value before anything sampled the topic.
+    expect(volt).toMatchObject({ publisher_count: 1, subscriber_count: 0 });
+    expect(volt).not.toHaveProperty('value');
     const cmd = r.body.items.find((i: any) => i.id === '/demo/cmd');
     expect(cmd['x-medkit'].ros2.direction).toBe('subscribe');
+    expect(cmd).toMatchObject({ publisher_count: 0, subscriber_count: 1 });
     expect(r.body['x-medkit']).toMatchObject({ entity_id: 'battery_monitor', total_count: r.body.items.length });
   });
 
@@ -52,6 +56,21 @@ describe('data on a ROS node in another process', () => {
       expect(r.body['x-medkit'].ros2).toEqual({ topic: '/demo/battery/voltage', type: 'std_msgs/msg/Float64' });
       expect(r.body['x-medkit'].timestamp).toBeGreaterThan((before - 60_000) * 1e6);
     }
+  });
+
+  it('shows the message a read cached on the list item, with its time, as the reference UI reads it', async () => {
+    const read = await http(`${app()}/data/demo%2Fbattery%2Fvoltage`);
+    expect(read.status).toBe(200);
+    const list = await http(`${app()}/data`);
+    const volt = list.body.items.find((i: any) => i.id === '/demo/battery/voltage');
+    // The reference UI's topic view: `${publisher_count} pub / ${subscriber_count} sub`, then the value or "No data".
+    const view = `${volt.publisher_count} pub / ${volt.subscriber_count} sub / ${volt.value === undefined ? 'No data' : typeof volt.value.data}`;
+    expect(view).toBe('1 pub / 0 sub / number');
+    expect(volt.value.data).toBeGreaterThan(19);
+    expect(volt['x-medkit'].timestamp).toBeGreaterThanOrEqual(read.body['x-medkit'].timestamp);
+    expect(typeof volt['x-medkit'].stale).toBe('boolean');
+    // Lists never sample: the topic nobody read has no value.
+    expect(list.body.items.find((i: any) => i.id === '/demo/cmd')).not.toHaveProperty('value');
   });
 
   it('publishes a validated message that the node receives', async () => {
