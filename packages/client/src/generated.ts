@@ -493,6 +493,26 @@ export type paths = {
         patch?: never;
         trace?: never;
     };
+    "/apps/{app_id}/faults/{fault_code}/snapshots": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * [reference] The fault's newest freeze frame per topic and its newest recording
+         * @description The snapshot document of the reference gateway: topics of the newest capture set ({message_type, data} each) and the newest recording. ?topic= keeps one topic (none captured: topics is empty). The fault detail carries the same frames as SOVD environment_data.
+         */
+        get: operations["getAppFaultSnapshots"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/apps/{app_id}/is-located-on": {
         parameters: {
             query?: never;
@@ -644,7 +664,11 @@ export type paths = {
         /** One operation */
         get: operations["getAppOperation"];
         put?: never;
-        post?: never;
+        /**
+         * [reference] Same as POST …/executions: run a service (200) or start an action goal (202 + Location)
+         * @description Kept for clients of the reference gateway. The Location of a started goal is its …/executions/{execution_id} resource.
+         */
+        post: operations["invokeAppOperation"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1374,6 +1398,26 @@ export type paths = {
         patch?: never;
         trace?: never;
     };
+    "/areas/{area_id}/faults/{fault_code}/snapshots": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * [reference] The fault's newest freeze frame per topic and its newest recording
+         * @description The snapshot document of the reference gateway: topics of the newest capture set ({message_type, data} each) and the newest recording. ?topic= keeps one topic (none captured: topics is empty). The fault detail carries the same frames as SOVD environment_data.
+         */
+        get: operations["getAreaFaultSnapshots"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/areas/{area_id}/logs": {
         parameters: {
             query?: never;
@@ -1436,7 +1480,11 @@ export type paths = {
         /** One operation */
         get: operations["getAreaOperation"];
         put?: never;
-        post?: never;
+        /**
+         * [reference] Same as POST …/executions: run a service (200) or start an action goal (202 + Location)
+         * @description Kept for clients of the reference gateway. The Location of a started goal is its …/executions/{execution_id} resource.
+         */
+        post: operations["invokeAreaOperation"];
         delete?: never;
         options?: never;
         head?: never;
@@ -2128,6 +2176,26 @@ export type paths = {
         patch?: never;
         trace?: never;
     };
+    "/components/{component_id}/faults/{fault_code}/snapshots": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * [reference] The fault's newest freeze frame per topic and its newest recording
+         * @description The snapshot document of the reference gateway: topics of the newest capture set ({message_type, data} each) and the newest recording. ?topic= keeps one topic (none captured: topics is empty). The fault detail carries the same frames as SOVD environment_data.
+         */
+        get: operations["getComponentFaultSnapshots"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/components/{component_id}/hosts": {
         parameters: {
             query?: never;
@@ -2279,7 +2347,11 @@ export type paths = {
         /** One operation */
         get: operations["getComponentOperation"];
         put?: never;
-        post?: never;
+        /**
+         * [reference] Same as POST …/executions: run a service (200) or start an action goal (202 + Location)
+         * @description Kept for clients of the reference gateway. The Location of a started goal is its …/executions/{execution_id} resource.
+         */
+        post: operations["invokeComponentOperation"];
         delete?: never;
         options?: never;
         head?: never;
@@ -2707,6 +2779,26 @@ export type paths = {
         post?: never;
         /** [x-medkit] Clear one fault, with the correlation cascade to its symptoms */
         delete: operations["clearFault"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/faults/{fault_code}/snapshots": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * [reference] The fault's newest freeze frame per topic and its newest recording
+         * @description The snapshot document of the reference gateway: topics of the newest capture set ({message_type, data} each) and the newest recording. ?topic= keeps one topic (none captured: topics is empty). The fault detail carries the same frames as SOVD environment_data.
+         */
+        get: operations["getFaultSnapshots"];
+        put?: never;
+        post?: never;
+        delete?: never;
         options?: never;
         head?: never;
         patch?: never;
@@ -3173,6 +3265,26 @@ export type paths = {
         patch?: never;
         trace?: never;
     };
+    "/functions/{function_id}/faults/{fault_code}/snapshots": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * [reference] The fault's newest freeze frame per topic and its newest recording
+         * @description The snapshot document of the reference gateway: topics of the newest capture set ({message_type, data} each) and the newest recording. ?topic= keeps one topic (none captured: topics is empty). The fault detail carries the same frames as SOVD environment_data.
+         */
+        get: operations["getFunctionFaultSnapshots"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/functions/{function_id}/hosts": {
         parameters: {
             query?: never;
@@ -3252,7 +3364,11 @@ export type paths = {
         /** One operation */
         get: operations["getFunctionOperation"];
         put?: never;
-        post?: never;
+        /**
+         * [reference] Same as POST …/executions: run a service (200) or start an action goal (202 + Location)
+         * @description Kept for clients of the reference gateway. The Location of a started goal is its …/executions/{execution_id} resource.
+         */
+        post: operations["invokeFunctionOperation"];
         delete?: never;
         options?: never;
         head?: never;
@@ -4366,6 +4482,55 @@ export type components = {
         } & {
             [key: string]: unknown;
         };
+        /**
+         * FaultSnapshots
+         * @example {
+         *       "fault_code": "MOTOR_OVERHEAT",
+         *       "captured_at": 1735830000.123,
+         *       "topics": {
+         *         "/joint_states": {
+         *           "message_type": "sensor_msgs/msg/JointState",
+         *           "data": {
+         *             "name": [
+         *               "joint1"
+         *             ],
+         *             "position": [
+         *               1.57
+         *             ]
+         *           }
+         *         }
+         *       },
+         *       "rosbag": {
+         *         "available": true,
+         *         "duration_sec": 6,
+         *         "size_bytes": 2097152,
+         *         "format": "mcap",
+         *         "download_url": "/api/v1/apps/motor-controller/bulk-data/rosbags/fault_MOTOR_OVERHEAT_1735830000123"
+         *       }
+         *     }
+         */
+        FaultSnapshots: {
+            /** @description Epoch seconds of the newest frame shown; omitted when none is */
+            captured_at?: number;
+            fault_code: string;
+            rosbag: {
+                available: boolean;
+                /** @description Full path of the newest recording: /api/v1/<entity>/bulk-data/rosbags/<recording_id> */
+                download_url?: string;
+                duration_sec?: number;
+                /** @description mcap | sqlite3 */
+                format?: string;
+                size_bytes?: number;
+            };
+            /** @description Topic → its frame in the newest capture set */
+            topics: {
+                [key: string]: {
+                    /** @description The captured message (the stored text when it is not JSON) */
+                    data: unknown;
+                    message_type: string;
+                };
+            };
+        };
         ForceRestartAppResponse: {
             /** @description The status URI to poll (also in Location) */
             status: string;
@@ -4791,6 +4956,78 @@ export type components = {
             message: string;
             peer_names: string[];
             ros_node_fqns: string[];
+        };
+        InvokeAppOperationRequest: {
+            /** @description Action goal */
+            goal?: unknown;
+            /** @description Service request or action goal (preferred) */
+            parameters?: unknown;
+            /** @description Service request */
+            request?: unknown;
+            /** @description Override the ROS interface type (pkg/srv/Name or pkg/action/Name) */
+            type?: string;
+        };
+        InvokeAppOperationResponse: {
+            /** @description Service response */
+            parameters: unknown;
+        };
+        InvokeAppOperationResponse202: {
+            id: string;
+            status: string;
+        };
+        InvokeAreaOperationRequest: {
+            /** @description Action goal */
+            goal?: unknown;
+            /** @description Service request or action goal (preferred) */
+            parameters?: unknown;
+            /** @description Service request */
+            request?: unknown;
+            /** @description Override the ROS interface type (pkg/srv/Name or pkg/action/Name) */
+            type?: string;
+        };
+        InvokeAreaOperationResponse: {
+            /** @description Service response */
+            parameters: unknown;
+        };
+        InvokeAreaOperationResponse202: {
+            id: string;
+            status: string;
+        };
+        InvokeComponentOperationRequest: {
+            /** @description Action goal */
+            goal?: unknown;
+            /** @description Service request or action goal (preferred) */
+            parameters?: unknown;
+            /** @description Service request */
+            request?: unknown;
+            /** @description Override the ROS interface type (pkg/srv/Name or pkg/action/Name) */
+            type?: string;
+        };
+        InvokeComponentOperationResponse: {
+            /** @description Service response */
+            parameters: unknown;
+        };
+        InvokeComponentOperationResponse202: {
+            id: string;
+            status: string;
+        };
+        InvokeFunctionOperationRequest: {
+            /** @description Action goal */
+            goal?: unknown;
+            /** @description Service request or action goal (preferred) */
+            parameters?: unknown;
+            /** @description Service request */
+            request?: unknown;
+            /** @description Override the ROS interface type (pkg/srv/Name or pkg/action/Name) */
+            type?: string;
+        };
+        InvokeFunctionOperationResponse: {
+            /** @description Service response */
+            parameters: unknown;
+        };
+        InvokeFunctionOperationResponse202: {
+            id: string;
+            status: string;
         };
         ListAppBulkDataResponse: {
             items: components["schemas"]["BulkDataDescriptor"][];
@@ -9075,6 +9312,79 @@ export interface operations {
             };
         };
     };
+    getAppFaultSnapshots: {
+        parameters: {
+            query?: {
+                /** @description Only this topic (full name; the leading / may be left out) */
+                topic?: string;
+            };
+            header?: never;
+            path: {
+                /** @description Entity id */
+                app_id: string;
+                /** @description Fault code */
+                fault_code: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FaultSnapshots"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+        };
+    };
     listAppIsLocatedOn: {
         parameters: {
             query?: {
@@ -10061,6 +10371,106 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["GetAppOperationResponse"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            504: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+        };
+    };
+    invokeAppOperation: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description App id */
+                app_id: string;
+                /** @description Operation id */
+                operation_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "parameters": {
+                 *         "a": 2,
+                 *         "b": 3
+                 *       }
+                 *     }
+                 */
+                "application/json": components["schemas"]["InvokeAppOperationRequest"];
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InvokeAppOperationResponse"];
+                };
+            };
+            /** @description Default Response */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InvokeAppOperationResponse202"];
                 };
             };
             /** @description SOVD error body (spec/api.md §2.1) */
@@ -14929,6 +15339,79 @@ export interface operations {
             };
         };
     };
+    getAreaFaultSnapshots: {
+        parameters: {
+            query?: {
+                /** @description Only this topic (full name; the leading / may be left out) */
+                topic?: string;
+            };
+            header?: never;
+            path: {
+                /** @description Entity id */
+                area_id: string;
+                /** @description Fault code */
+                fault_code: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FaultSnapshots"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+        };
+    };
     listAreaLogs: {
         parameters: {
             query?: {
@@ -15250,6 +15733,106 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["GetAreaOperationResponse"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            504: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+        };
+    };
+    invokeAreaOperation: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Area id */
+                area_id: string;
+                /** @description Operation id */
+                operation_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "parameters": {
+                 *         "a": 2,
+                 *         "b": 3
+                 *       }
+                 *     }
+                 */
+                "application/json": components["schemas"]["InvokeAreaOperationRequest"];
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InvokeAreaOperationResponse"];
+                };
+            };
+            /** @description Default Response */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InvokeAreaOperationResponse202"];
                 };
             };
             /** @description SOVD error body (spec/api.md §2.1) */
@@ -19840,6 +20423,79 @@ export interface operations {
             };
         };
     };
+    getComponentFaultSnapshots: {
+        parameters: {
+            query?: {
+                /** @description Only this topic (full name; the leading / may be left out) */
+                topic?: string;
+            };
+            header?: never;
+            path: {
+                /** @description Entity id */
+                component_id: string;
+                /** @description Fault code */
+                fault_code: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FaultSnapshots"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+        };
+    };
     listComponentHosts: {
         parameters: {
             query?: {
@@ -20826,6 +21482,106 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["GetComponentOperationResponse"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            504: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+        };
+    };
+    invokeComponentOperation: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Component id */
+                component_id: string;
+                /** @description Operation id */
+                operation_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "parameters": {
+                 *         "a": 2,
+                 *         "b": 3
+                 *       }
+                 *     }
+                 */
+                "application/json": components["schemas"]["InvokeComponentOperationRequest"];
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InvokeComponentOperationResponse"];
+                };
+            };
+            /** @description Default Response */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InvokeComponentOperationResponse202"];
                 };
             };
             /** @description SOVD error body (spec/api.md §2.1) */
@@ -23592,6 +24348,77 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content?: never;
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+        };
+    };
+    getFaultSnapshots: {
+        parameters: {
+            query?: {
+                /** @description Only this topic (full name; the leading / may be left out) */
+                topic?: string;
+            };
+            header?: never;
+            path: {
+                /** @description Fault code */
+                fault_code: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FaultSnapshots"];
+                };
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             400: {
@@ -26608,6 +27435,79 @@ export interface operations {
             };
         };
     };
+    getFunctionFaultSnapshots: {
+        parameters: {
+            query?: {
+                /** @description Only this topic (full name; the leading / may be left out) */
+                topic?: string;
+            };
+            header?: never;
+            path: {
+                /** @description Fault code */
+                fault_code: string;
+                /** @description Entity id */
+                function_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FaultSnapshots"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+        };
+    };
     listFunctionHosts: {
         parameters: {
             query?: {
@@ -26973,6 +27873,106 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["GetFunctionOperationResponse"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            504: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+        };
+    };
+    invokeFunctionOperation: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Function id */
+                function_id: string;
+                /** @description Operation id */
+                operation_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "parameters": {
+                 *         "a": 2,
+                 *         "b": 3
+                 *       }
+                 *     }
+                 */
+                "application/json": components["schemas"]["InvokeFunctionOperationRequest"];
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InvokeFunctionOperationResponse"];
+                };
+            };
+            /** @description Default Response */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InvokeFunctionOperationResponse202"];
                 };
             };
             /** @description SOVD error body (spec/api.md §2.1) */

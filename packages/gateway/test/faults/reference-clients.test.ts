@@ -1,9 +1,11 @@
-// Fault lists and the fault stream read the way the reference's Foxglove extension reads them (issue 24
-// point 1): `item.status` (list items) and `event.fault.status` (stream) are strings it lower-cases and
-// switches on; the SOVD status object stays available under `x-medkit.sovd_status` and on the detail.
+// Faults as the reference's clients read them (issue 24). Point 1, the Foxglove extension: `item.status` (list
+// items) and `event.fault.status` (stream) are strings it lower-cases and switches on; the SOVD status object
+// stays available under `x-medkit.sovd_status` and on the detail. Point 3, the Postman collection's
+// `GET …/faults/{code}/snapshots` (global and entity-scoped, `?topic=`).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openSse, type SseClient } from '../triggers/sse-client.js';
-import { startFaultGateway, type FaultGateway } from './gateway-harness.js';
+import type { SampledMessage, TopicSampler } from '../../src/faults/snapshots/sampler.js';
+import { startFaultGateway, until, type FaultGateway } from './gateway-harness.js';
 
 const BATTERY = '/base/battery_monitor';
 
@@ -61,5 +63,80 @@ describe('fault lists and stream for the reference clients', () => {
       seen.push(`${event.event_type}/${badge(event.fault)}`);
     }
     expect(seen).toEqual(['fault_confirmed/REF_STREAM:red', 'fault_updated/REF_STREAM:red', 'fault_cleared/REF_STREAM:grey']);
+  });
+});
+
+/** Freeze-frame topics for the snapshot routes: two topics with fixed messages. */
+class FixedSampler implements TopicSampler {
+  constructor(private readonly messages: Record<string, { type: string; value: unknown }>) {}
+  async sample(topic: string): Promise<SampledMessage | null> {
+    const m = this.messages[topic];
+    return m ? { ...m, timestamp_ns: BigInt(Date.now()) * 1_000_000n, size_bytes: 16 } : null;
+  }
+}
+
+describe("the reference's Postman routes: fault snapshots", () => {
+  let g: FaultGateway;
+  beforeAll(async () => {
+    const sampler = new FixedSampler({
+      '/base/battery_state': { type: 'sensor_msgs/msg/BatteryState', value: { voltage: 21.7, percentage: 0.14 } },
+      '/base/odom': { type: 'std_msgs/msg/Float64', value: { data: 1.5 } },
+    });
+    g = await startFaultGateway({
+      flags: { 'faults.snapshots.default_topics': ['/base/battery_state', '/base/odom'], 'faults.snapshots.history_window_sec': 0 },
+      feature: { sampler },
+    });
+    g.fail('SNAP_BATTERY', BATTERY, 3, 'battery dead');
+    g.fail('SNAP_OTHER', '/base/motor_driver', 3, 'motor');
+    await until(async () => (Object.keys((await g.api('GET', '/faults/SNAP_BATTERY/snapshots')).body?.topics ?? {}).length === 2 ? true : undefined), 'the freeze frames');
+  });
+  afterAll(async () => g?.close());
+
+  it('serves GET /faults/{code}/snapshots with every captured topic, and ?topic= with one', async () => {
+    const all = await g.api('GET', '/faults/SNAP_BATTERY/snapshots');
+    expect(all.status).toBe(200);
+    expect(all.body).toMatchObject({
+      fault_code: 'SNAP_BATTERY',
+      topics: {
+        '/base/battery_state': { message_type: 'sensor_msgs/msg/BatteryState', data: { voltage: 21.7, percentage: 0.14 } },
+        '/base/odom': { message_type: 'std_msgs/msg/Float64', data: { data: 1.5 } },
+      },
+      rosbag: { available: false },
+    });
+    expect(all.body.captured_at).toBeGreaterThan(1_700_000_000);
+    for (const topic of ['/base/odom', 'base/odom', '%2Fbase%2Fodom']) {
+      const one = await g.api('GET', `/faults/SNAP_BATTERY/snapshots?topic=${topic}`);
+      expect(one.status, topic).toBe(200);
+      expect(Object.keys(one.body.topics), topic).toEqual(['/base/odom']);
+    }
+    const none = await g.api('GET', '/faults/SNAP_BATTERY/snapshots?topic=/not/captured');
+    expect(none.status).toBe(200);
+    expect(none.body).toEqual({ fault_code: 'SNAP_BATTERY', topics: {}, rosbag: { available: false } });
+  });
+
+  it('serves the entity-scoped route for faults in the entity scope only', async () => {
+    for (const path of ['/apps/battery-monitor', '/components/battery-pack', '/areas/base', '/functions/power-management']) {
+      const r = await g.api('GET', `${path}/faults/SNAP_BATTERY/snapshots?topic=/base/battery_state`);
+      expect(r.status, path).toBe(200);
+      expect(Object.keys(r.body.topics), path).toEqual(['/base/battery_state']);
+    }
+    const outOfScope = await g.api('GET', '/apps/battery-monitor/faults/SNAP_OTHER/snapshots');
+    expect(outOfScope.status).toBe(404);
+    expect(outOfScope.body).toMatchObject({ error_code: 'resource-not-found', parameters: { fault_code: 'SNAP_OTHER', entity_id: 'battery-monitor' } });
+    expect((await g.api('GET', '/apps/motor-driver/faults/SNAP_OTHER/snapshots')).status).toBe(200);
+  });
+
+  it('refuses bad input with 4xx, never 500', async () => {
+    const unknown = await g.api('GET', '/faults/NO_SUCH_FAULT/snapshots');
+    expect(unknown.status).toBe(404);
+    expect(unknown.body.error_code).toBe('resource-not-found');
+    expect((await g.api('GET', '/apps/no-such-app/faults/SNAP_BATTERY/snapshots')).status).toBe(404);
+    for (const q of ['topic=', `topic=/${'x'.repeat(300)}`, 'topic=/a&topic=/b']) {
+      const r = await g.api('GET', `/faults/SNAP_BATTERY/snapshots?${q}`);
+      expect(r.status, q).toBe(400);
+      expect(r.body.error_code, q).toBe('invalid-parameter');
+    }
+    const longCode = await g.api('GET', `/faults/${'C'.repeat(300)}/snapshots`);
+    expect(longCode.status).toBe(400);
   });
 });

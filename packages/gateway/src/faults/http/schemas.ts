@@ -153,6 +153,39 @@ export const FaultClearQuerySchema = Type.Object({
 
 export const FaultCode = Type.String({ minLength: 1, maxLength: 256, description: 'Fault code' });
 
+/** `GET …/faults/{fault_code}/snapshots` (the reference's snapshot document, docs/faults.md). */
+export const FaultSnapshotsSchema = Type.Object(
+  {
+    fault_code: Type.String(),
+    captured_at: Type.Optional(Type.Number({ description: 'Epoch seconds of the newest frame shown; omitted when none is' })),
+    topics: Type.Record(Type.String(), Type.Object({ message_type: Type.String(), data: Type.Unknown({ description: 'The captured message (the stored text when it is not JSON)' }) }), {
+      description: 'Topic → its frame in the newest capture set',
+    }),
+    rosbag: Type.Object({
+      available: Type.Boolean(),
+      duration_sec: Type.Optional(Type.Number()),
+      size_bytes: Type.Optional(Type.Number()),
+      format: Type.Optional(Type.String({ description: 'mcap | sqlite3' })),
+      download_url: Type.Optional(Type.String({ description: 'Full path of the newest recording: /api/v1/<entity>/bulk-data/rosbags/<recording_id>' })),
+    }),
+  },
+  {
+    $id: 'FaultSnapshots',
+    title: 'FaultSnapshots',
+    examples: [
+      {
+        fault_code: 'MOTOR_OVERHEAT', captured_at: 1735830000.123,
+        topics: { '/joint_states': { message_type: 'sensor_msgs/msg/JointState', data: { name: ['joint1'], position: [1.57] } } },
+        rosbag: { available: true, duration_sec: 6, size_bytes: 2097152, format: 'mcap', download_url: '/api/v1/apps/motor-controller/bulk-data/rosbags/fault_MOTOR_OVERHEAT_1735830000123' },
+      },
+    ],
+  },
+);
+
+export const FaultSnapshotsQuerySchema = Type.Object({
+  topic: Type.Optional(Type.String({ minLength: 1, maxLength: 256, description: 'Only this topic (full name; the leading / may be left out)' })),
+});
+
 /** Bulk-data descriptor (api.md §10.2). */
 export const BulkDataDescriptorSchema = Type.Object(
   {
