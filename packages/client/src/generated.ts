@@ -359,7 +359,10 @@ export type paths = {
             path?: never;
             cookie?: never;
         };
-        /** data-categories (not implemented) */
+        /**
+         * Categories of the data items of a app
+         * @description The categories the entity's data items report (ROS topics: currentData), with item counts.
+         */
         get: operations["getAppDataCategories"];
         put?: never;
         post?: never;
@@ -376,7 +379,10 @@ export type paths = {
             path?: never;
             cookie?: never;
         };
-        /** data-groups (not implemented) */
+        /**
+         * Groups of the data items of a app, by ROS namespace
+         * @description One group per namespace (the topic path without its last segment) and category; ?category= keeps one category.
+         */
         get: operations["getAppDataGroups"];
         put?: never;
         post?: never;
@@ -1281,7 +1287,10 @@ export type paths = {
             path?: never;
             cookie?: never;
         };
-        /** data-categories (not implemented) */
+        /**
+         * Categories of the data items of a area
+         * @description The categories the entity's data items report (ROS topics: currentData), with item counts.
+         */
         get: operations["getAreaDataCategories"];
         put?: never;
         post?: never;
@@ -1298,7 +1307,10 @@ export type paths = {
             path?: never;
             cookie?: never;
         };
-        /** data-groups (not implemented) */
+        /**
+         * Groups of the data items of a area, by ROS namespace
+         * @description One group per namespace (the topic path without its last segment) and category; ?category= keeps one category.
+         */
         get: operations["getAreaDataGroups"];
         put?: never;
         post?: never;
@@ -2042,7 +2054,10 @@ export type paths = {
             path?: never;
             cookie?: never;
         };
-        /** data-categories (not implemented) */
+        /**
+         * Categories of the data items of a component
+         * @description The categories the entity's data items report (ROS topics: currentData), with item counts.
+         */
         get: operations["getComponentDataCategories"];
         put?: never;
         post?: never;
@@ -2059,7 +2074,10 @@ export type paths = {
             path?: never;
             cookie?: never;
         };
-        /** data-groups (not implemented) */
+        /**
+         * Groups of the data items of a component, by ROS namespace
+         * @description One group per namespace (the topic path without its last segment) and category; ?category= keeps one category.
+         */
         get: operations["getComponentDataGroups"];
         put?: never;
         post?: never;
@@ -3148,7 +3166,10 @@ export type paths = {
             path?: never;
             cookie?: never;
         };
-        /** data-categories (not implemented) */
+        /**
+         * Categories of the data items of a function
+         * @description The categories the entity's data items report (ROS topics: currentData), with item counts.
+         */
         get: operations["getFunctionDataCategories"];
         put?: never;
         post?: never;
@@ -3165,7 +3186,10 @@ export type paths = {
             path?: never;
             cookie?: never;
         };
-        /** data-groups (not implemented) */
+        /**
+         * Groups of the data items of a function, by ROS namespace
+         * @description One group per namespace (the topic path without its last segment) and category; ?category= keeps one category.
+         */
         get: operations["getFunctionDataGroups"];
         put?: never;
         post?: never;
@@ -4068,6 +4092,28 @@ export type components = {
             } & {
                 [key: string]: unknown;
             };
+        };
+        /** DataCategoryList */
+        DataCategoryList: {
+            items: {
+                /** @description Category, e.g. currentData */
+                item: string;
+                "x-medkit": {
+                    item_count: number;
+                };
+            }[];
+        };
+        /** DataGroupList */
+        DataGroupList: {
+            items: {
+                category: string;
+                /** @description The ROS namespace the items share (/ for top-level topics) */
+                id: string;
+                "x-medkit": {
+                    /** @description Ids of the data items in the group */
+                    data_ids: string[];
+                };
+            }[];
         };
         /**
          * DataList
@@ -8355,6 +8401,27 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "items": [
+                     *         {
+                     *           "item": "currentData",
+                     *           "x-medkit": {
+                     *             "item_count": 3
+                     *           }
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["DataCategoryList"];
+                };
+            };
             /** @description SOVD error body (spec/api.md §2.1) */
             400: {
                 headers: {
@@ -8384,15 +8451,6 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             500: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["GenericError"];
-                };
-            };
-            /** @description SOVD error body (spec/api.md §2.1) */
-            501: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -8422,7 +8480,10 @@ export interface operations {
     };
     getAppDataGroups: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description Only groups of this category */
+                category?: string;
+            };
             header?: never;
             path: {
                 /** @description App id */
@@ -8432,6 +8493,31 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "items": [
+                     *         {
+                     *           "id": "/battery",
+                     *           "category": "currentData",
+                     *           "x-medkit": {
+                     *             "data_ids": [
+                     *               "/battery/voltage",
+                     *               "/battery/current"
+                     *             ]
+                     *           }
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["DataGroupList"];
+                };
+            };
             /** @description SOVD error body (spec/api.md §2.1) */
             400: {
                 headers: {
@@ -8461,15 +8547,6 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             500: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["GenericError"];
-                };
-            };
-            /** @description SOVD error body (spec/api.md §2.1) */
-            501: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -14426,6 +14503,27 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "items": [
+                     *         {
+                     *           "item": "currentData",
+                     *           "x-medkit": {
+                     *             "item_count": 3
+                     *           }
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["DataCategoryList"];
+                };
+            };
             /** @description SOVD error body (spec/api.md §2.1) */
             400: {
                 headers: {
@@ -14455,15 +14553,6 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             500: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["GenericError"];
-                };
-            };
-            /** @description SOVD error body (spec/api.md §2.1) */
-            501: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -14493,7 +14582,10 @@ export interface operations {
     };
     getAreaDataGroups: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description Only groups of this category */
+                category?: string;
+            };
             header?: never;
             path: {
                 /** @description Area id */
@@ -14503,6 +14595,31 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "items": [
+                     *         {
+                     *           "id": "/battery",
+                     *           "category": "currentData",
+                     *           "x-medkit": {
+                     *             "data_ids": [
+                     *               "/battery/voltage",
+                     *               "/battery/current"
+                     *             ]
+                     *           }
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["DataGroupList"];
+                };
+            };
             /** @description SOVD error body (spec/api.md §2.1) */
             400: {
                 headers: {
@@ -14532,15 +14649,6 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             500: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["GenericError"];
-                };
-            };
-            /** @description SOVD error body (spec/api.md §2.1) */
-            501: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -19466,6 +19574,27 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "items": [
+                     *         {
+                     *           "item": "currentData",
+                     *           "x-medkit": {
+                     *             "item_count": 3
+                     *           }
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["DataCategoryList"];
+                };
+            };
             /** @description SOVD error body (spec/api.md §2.1) */
             400: {
                 headers: {
@@ -19495,15 +19624,6 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             500: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["GenericError"];
-                };
-            };
-            /** @description SOVD error body (spec/api.md §2.1) */
-            501: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -19533,7 +19653,10 @@ export interface operations {
     };
     getComponentDataGroups: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description Only groups of this category */
+                category?: string;
+            };
             header?: never;
             path: {
                 /** @description Component id */
@@ -19543,6 +19666,31 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "items": [
+                     *         {
+                     *           "id": "/battery",
+                     *           "category": "currentData",
+                     *           "x-medkit": {
+                     *             "data_ids": [
+                     *               "/battery/voltage",
+                     *               "/battery/current"
+                     *             ]
+                     *           }
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["DataGroupList"];
+                };
+            };
             /** @description SOVD error body (spec/api.md §2.1) */
             400: {
                 headers: {
@@ -19572,15 +19720,6 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             500: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["GenericError"];
-                };
-            };
-            /** @description SOVD error body (spec/api.md §2.1) */
-            501: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -26522,6 +26661,27 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "items": [
+                     *         {
+                     *           "item": "currentData",
+                     *           "x-medkit": {
+                     *             "item_count": 3
+                     *           }
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["DataCategoryList"];
+                };
+            };
             /** @description SOVD error body (spec/api.md §2.1) */
             400: {
                 headers: {
@@ -26551,15 +26711,6 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             500: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["GenericError"];
-                };
-            };
-            /** @description SOVD error body (spec/api.md §2.1) */
-            501: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -26589,7 +26740,10 @@ export interface operations {
     };
     getFunctionDataGroups: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description Only groups of this category */
+                category?: string;
+            };
             header?: never;
             path: {
                 /** @description Function id */
@@ -26599,6 +26753,31 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "items": [
+                     *         {
+                     *           "id": "/battery",
+                     *           "category": "currentData",
+                     *           "x-medkit": {
+                     *             "data_ids": [
+                     *               "/battery/voltage",
+                     *               "/battery/current"
+                     *             ]
+                     *           }
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["DataGroupList"];
+                };
+            };
             /** @description SOVD error body (spec/api.md §2.1) */
             400: {
                 headers: {
@@ -26628,15 +26807,6 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             500: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["GenericError"];
-                };
-            };
-            /** @description SOVD error body (spec/api.md §2.1) */
-            501: {
                 headers: {
                     [name: string]: unknown;
                 };
