@@ -8,7 +8,10 @@ export type paths = {
             path?: never;
             cookie?: never;
         };
-        /** Server overview: endpoints and capabilities */
+        /**
+         * Server overview: endpoints and capabilities
+         * @description Server overview: endpoints and capabilities
+         */
         get: operations["getServerRoot"];
         put?: never;
         post?: never;
@@ -25,7 +28,10 @@ export type paths = {
             path?: never;
             cookie?: never;
         };
-        /** Top-level apps */
+        /**
+         * Top-level apps
+         * @description Top-level apps
+         */
         get: operations["listApps"];
         put?: never;
         post?: never;
@@ -42,7 +48,10 @@ export type paths = {
             path?: never;
             cookie?: never;
         };
-        /** App detail with its resource collections and links */
+        /**
+         * App detail with its resource collections and links
+         * @description App detail with its resource collections and links
+         */
         get: operations["getApp"];
         put?: never;
         post?: never;
@@ -59,7 +68,10 @@ export type paths = {
             path?: never;
             cookie?: never;
         };
-        /** The area of an app's host component (0 or 1 item) */
+        /**
+         * The area of an app's host component (0 or 1 item)
+         * @description The area of an app's host component (0 or 1 item)
+         */
         get: operations["listAppBelongsTo"];
         put?: never;
         post?: never;
@@ -76,7 +88,10 @@ export type paths = {
             path?: never;
             cookie?: never;
         };
-        /** Bulk-data categories (rosbags first) */
+        /**
+         * Bulk-data categories (rosbags first)
+         * @description Bulk-data categories (rosbags first)
+         */
         get: operations["listAppBulkDataCategories"];
         put?: never;
         post?: never;
@@ -93,10 +108,16 @@ export type paths = {
             path?: never;
             cookie?: never;
         };
-        /** Descriptors of one category (rosbags: one per recording of in-scope faults) */
+        /**
+         * Descriptors of one category (rosbags: one per recording of in-scope faults)
+         * @description Descriptors of one category (rosbags: one per recording of in-scope faults)
+         */
         get: operations["listAppBulkData"];
         put?: never;
-        /** Upload a file (multipart: file, description, metadata); apps and components only */
+        /**
+         * Upload a file (multipart: file, description, metadata); apps and components only
+         * @description Upload a file (multipart: file, description, metadata); apps and components only
+         */
         post: operations["uploadAppBulkData"];
         delete?: never;
         options?: never;
@@ -111,11 +132,17 @@ export type paths = {
             path?: never;
             cookie?: never;
         };
-        /** Download one item (rosbags: a recording id, or a fault code for its newest recording) */
+        /**
+         * Download one item (rosbags: a recording id, or a fault code for its newest recording)
+         * @description Download one item (rosbags: a recording id, or a fault code for its newest recording)
+         */
         get: operations["downloadAppBulkData"];
         put?: never;
         post?: never;
-        /** Delete an uploaded item */
+        /**
+         * Delete an uploaded item
+         * @description Delete an uploaded item
+         */
         delete: operations["deleteAppBulkData"];
         options?: never;
         head?: never;
@@ -130,7 +157,10 @@ export type paths = {
             cookie?: never;
         };
         get?: never;
-        /** Clear every kind: cached data, learned data and client-defined resources */
+        /**
+         * Clear every kind: cached data, learned data and client-defined resources
+         * @description Clear every kind: cached data, learned data and client-defined resources
+         */
         put: operations["clearAppAllData"];
         post?: never;
         delete?: never;
@@ -147,7 +177,10 @@ export type paths = {
             cookie?: never;
         };
         get?: never;
-        /** Clear the entity's cached-data */
+        /**
+         * Clear the entity's cached-data
+         * @description Clear the entity's cached-data
+         */
         put: operations["clearAppCachedData"];
         post?: never;
         delete?: never;
@@ -164,7 +197,10 @@ export type paths = {
             cookie?: never;
         };
         get?: never;
-        /** Clear the entity's client-defined-resources */
+        /**
+         * Clear the entity's client-defined-resources
+         * @description Clear the entity's client-defined-resources
+         */
         put: operations["clearAppClientDefinedResources"];
         post?: never;
         delete?: never;
@@ -181,7 +217,10 @@ export type paths = {
             cookie?: never;
         };
         get?: never;
-        /** Clear the entity's learned-data */
+        /**
+         * Clear the entity's learned-data
+         * @description Clear the entity's learned-data
+         */
         put: operations["clearAppLearnedData"];
         post?: never;
         delete?: never;
@@ -197,7 +236,10 @@ export type paths = {
             path?: never;
             cookie?: never;
         };
-        /** Outcome of the last clear on the entity */
+        /**
+         * Outcome of the last clear on the entity
+         * @description Outcome of the last clear on the entity
+         */
         get: operations["getAppClearDataStatus"];
         put?: never;
         post?: never;
@@ -214,10 +256,16 @@ export type paths = {
             path?: never;
             cookie?: never;
         };
-        /** Communication logs of the entity */
+        /**
+         * Communication logs of the entity
+         * @description Communication logs of the entity
+         */
         get: operations["listAppCommunicationLogs"];
         put?: never;
-        /** Start logging the entity's DDS traffic (discovery events, topic rates) */
+        /**
+         * Start logging the entity's DDS traffic (discovery events, topic rates)
+         * @description Start logging the entity's DDS traffic (discovery events, topic rates)
+         */
         post: operations["startAppCommunicationLog"];
         delete?: never;
         options?: never;
@@ -232,12 +280,21 @@ export type paths = {
             path?: never;
             cookie?: never;
         };
-        /** A communication log: events and topic rates */
+        /**
+         * A communication log: events and topic rates
+         * @description A communication log: events and topic rates
+         */
         get: operations["getAppCommunicationLog"];
-        /** Stop or restart a communication log */
+        /**
+         * Stop or restart a communication log
+         * @description Stop or restart a communication log
+         */
         put: operations["updateAppCommunicationLog"];
         post?: never;
-        /** Stop and delete a communication log */
+        /**
+         * Stop and delete a communication log
+         * @description Stop and delete a communication log
+         */
         delete: operations["deleteAppCommunicationLog"];
         options?: never;
         head?: never;
@@ -251,11 +308,17 @@ export type paths = {
             path?: never;
             cookie?: never;
         };
-        /** Parameters of the nodes behind a app */
+        /**
+         * Parameters of the nodes behind a app
+         * @description Parameters of the nodes behind a app
+         */
         get: operations["listAppConfigurations"];
         put?: never;
         post?: never;
-        /** Reset every parameter of a app to its initial value */
+        /**
+         * Reset every parameter of a app to its initial value
+         * @description Reset every parameter of a app to its initial value
+         */
         delete: operations["resetAppConfigurations"];
         options?: never;
         head?: never;
@@ -269,12 +332,21 @@ export type paths = {
             path?: never;
             cookie?: never;
         };
-        /** One parameter of a app */
+        /**
+         * One parameter of a app
+         * @description One parameter of a app
+         */
         get: operations["getAppConfiguration"];
-        /** Set one parameter of a app */
+        /**
+         * Set one parameter of a app
+         * @description Set one parameter of a app
+         */
         put: operations["setAppConfiguration"];
         post?: never;
-        /** Reset one parameter of a app to its initial value */
+        /**
+         * Reset one parameter of a app to its initial value
+         * @description Reset one parameter of a app to its initial value
+         */
         delete: operations["resetAppConfiguration"];
         options?: never;
         head?: never;
@@ -288,10 +360,16 @@ export type paths = {
             path?: never;
             cookie?: never;
         };
-        /** Cyclic subscriptions of the entity */
+        /**
+         * Cyclic subscriptions of the entity
+         * @description Cyclic subscriptions of the entity
+         */
         get: operations["listAppCyclicSubscriptions"];
         put?: never;
-        /** Create a cyclic subscription */
+        /**
+         * Create a cyclic subscription
+         * @description Create a cyclic subscription
+         */
         post: operations["createAppCyclicSubscription"];
         delete?: never;
         options?: never;
@@ -306,12 +384,21 @@ export type paths = {
             path?: never;
             cookie?: never;
         };
-        /** One cyclic subscription */
+        /**
+         * One cyclic subscription
+         * @description One cyclic subscription
+         */
         get: operations["getAppCyclicSubscription"];
-        /** Change interval and/or duration (duration counts from now) */
+        /**
+         * Change interval and/or duration (duration counts from now)
+         * @description Change interval and/or duration (duration counts from now)
+         */
         put: operations["updateAppCyclicSubscription"];
         post?: never;
-        /** Delete a cyclic subscription (closes its streams) */
+        /**
+         * Delete a cyclic subscription (closes its streams)
+         * @description Delete a cyclic subscription (closes its streams)
+         */
         delete: operations["deleteAppCyclicSubscription"];
         options?: never;
         head?: never;
@@ -325,7 +412,10 @@ export type paths = {
             path?: never;
             cookie?: never;
         };
-        /** SSE stream: one EventEnvelope per interval */
+        /**
+         * SSE stream: one EventEnvelope per interval
+         * @description SSE stream: one EventEnvelope per interval
+         */
         get: operations["streamAppCyclicSubscription"];
         put?: never;
         post?: never;
@@ -342,7 +432,10 @@ export type paths = {
             path?: never;
             cookie?: never;
         };
-        /** Topics of a app (not sampled) */
+        /**
+         * Topics of a app (not sampled)
+         * @description Topics of a app (not sampled)
+         */
         get: operations["listAppData"];
         put?: never;
         post?: never;
@@ -399,10 +492,16 @@ export type paths = {
             path?: never;
             cookie?: never;
         };
-        /** Data lists defined on the entity */
+        /**
+         * Data lists defined on the entity
+         * @description Data lists defined on the entity
+         */
         get: operations["listAppDataLists"];
         put?: never;
-        /** Define a data list (items must be data items of the entity) */
+        /**
+         * Define a data list (items must be data items of the entity)
+         * @description Define a data list (items must be data items of the entity)
+         */
         post: operations["createAppDataList"];
         delete?: never;
         options?: never;
@@ -417,11 +516,17 @@ export type paths = {
             path?: never;
             cookie?: never;
         };
-        /** Read every item of a data list at once */
+        /**
+         * Read every item of a data list at once
+         * @description Read every item of a data list at once
+         */
         get: operations["readAppDataList"];
         put?: never;
         post?: never;
-        /** Delete a data list */
+        /**
+         * Delete a data list
+         * @description Delete a data list
+         */
         delete: operations["deleteAppDataList"];
         options?: never;
         head?: never;
@@ -435,9 +540,15 @@ export type paths = {
             path?: never;
             cookie?: never;
         };
-        /** Latest message of a topic of a app */
+        /**
+         * Latest message of a topic of a app
+         * @description Latest message of a topic of a app
+         */
         get: operations["readAppData"];
-        /** Publish one message on a topic of a app */
+        /**
+         * Publish one message on a topic of a app
+         * @description Publish one message on a topic of a app
+         */
         put: operations["writeAppData"];
         post?: never;
         delete?: never;
@@ -453,7 +564,10 @@ export type paths = {
             path?: never;
             cookie?: never;
         };
-        /** Apps this app depends on */
+        /**
+         * Apps this app depends on
+         * @description Apps this app depends on
+         */
         get: operations["listAppDependsOn"];
         put?: never;
         post?: never;
@@ -470,11 +584,17 @@ export type paths = {
             path?: never;
             cookie?: never;
         };
-        /** Faults in the scope of the app (every reporting source belongs to it) */
+        /**
+         * Faults in the scope of the app (every reporting source belongs to it)
+         * @description Faults in the scope of the app (every reporting source belongs to it)
+         */
         get: operations["listAppFaults"];
         put?: never;
         post?: never;
-        /** Clear every in-scope fault (no correlation cascade into other entities) */
+        /**
+         * Clear every in-scope fault (no correlation cascade into other entities)
+         * @description Clear every in-scope fault (no correlation cascade into other entities)
+         */
         delete: operations["clearAppFaults"];
         options?: never;
         head?: never;
@@ -488,11 +608,17 @@ export type paths = {
             path?: never;
             cookie?: never;
         };
-        /** One fault with its environment data (freeze frames, rosbag recordings) */
+        /**
+         * One fault with its environment data (freeze frames, rosbag recordings)
+         * @description One fault with its environment data (freeze frames, rosbag recordings)
+         */
         get: operations["getAppFault"];
         put?: never;
         post?: never;
-        /** Clear one in-scope fault (no correlation cascade) */
+        /**
+         * Clear one in-scope fault (no correlation cascade)
+         * @description Clear one in-scope fault (no correlation cascade)
+         */
         delete: operations["clearAppFault"];
         options?: never;
         head?: never;
@@ -526,7 +652,10 @@ export type paths = {
             path?: never;
             cookie?: never;
         };
-        /** The component hosting an app (0 or 1 item) */
+        /**
+         * The component hosting an app (0 or 1 item)
+         * @description The component hosting an app (0 or 1 item)
+         */
         get: operations["listAppIsLocatedOn"];
         put?: never;
         post?: never;
@@ -543,10 +672,16 @@ export type paths = {
             path?: never;
             cookie?: never;
         };
-        /** Locks of a app */
+        /**
+         * Locks of a app
+         * @description Locks of a app
+         */
         get: operations["listAppLocks"];
         put?: never;
-        /** Acquire a lock on a app */
+        /**
+         * Acquire a lock on a app
+         * @description Acquire a lock on a app
+         */
         post: operations["acquireAppLock"];
         delete?: never;
         options?: never;
@@ -561,12 +696,21 @@ export type paths = {
             path?: never;
             cookie?: never;
         };
-        /** One lock of a app */
+        /**
+         * One lock of a app
+         * @description One lock of a app
+         */
         get: operations["getAppLock"];
-        /** Extend a lock (new expiry = now + lock_expiration) */
+        /**
+         * Extend a lock (new expiry = now + lock_expiration)
+         * @description Extend a lock (new expiry = now + lock_expiration)
+         */
         put: operations["extendAppLock"];
         post?: never;
-        /** Release a lock */
+        /**
+         * Release a lock
+         * @description Release a lock
+         */
         delete: operations["releaseAppLock"];
         options?: never;
         head?: never;
@@ -580,7 +724,10 @@ export type paths = {
             path?: never;
             cookie?: never;
         };
-        /** Log entries of a app, oldest first */
+        /**
+         * Log entries of a app, oldest first
+         * @description Log entries of a app, oldest first
+         */
         get: operations["listAppLogs"];
         put?: never;
         post?: never;
@@ -597,9 +744,15 @@ export type paths = {
             path?: never;
             cookie?: never;
         };
-        /** Log configuration of a app */
+        /**
+         * Log configuration of a app
+         * @description Log configuration of a app
+         */
         get: operations["getAppLogConfiguration"];
-        /** Change the log configuration of a app */
+        /**
+         * Change the log configuration of a app
+         * @description Change the log configuration of a app
+         */
         put: operations["setAppLogConfiguration"];
         post?: never;
         delete?: never;
@@ -615,7 +768,10 @@ export type paths = {
             path?: never;
             cookie?: never;
         };
-        /** Modes of a app: its lifecycle state and its manifest mode table */
+        /**
+         * Modes of a app: its lifecycle state and its manifest mode table
+         * @description Modes of a app: its lifecycle state and its manifest mode table
+         */
         get: operations["listAppModes"];
         put?: never;
         post?: never;
@@ -632,9 +788,15 @@ export type paths = {
             path?: never;
             cookie?: never;
         };
-        /** One mode and its current value */
+        /**
+         * One mode and its current value
+         * @description One mode and its current value
+         */
         get: operations["getAppMode"];
-        /** Set a mode (lifecycle: runs the SOVD transition that reaches the state) */
+        /**
+         * Set a mode (lifecycle: runs the SOVD transition that reaches the state)
+         * @description Set a mode (lifecycle: runs the SOVD transition that reaches the state)
+         */
         put: operations["setAppMode"];
         post?: never;
         delete?: never;
@@ -650,7 +812,10 @@ export type paths = {
             path?: never;
             cookie?: never;
         };
-        /** Services and actions of a app */
+        /**
+         * Services and actions of a app
+         * @description Services and actions of a app
+         */
         get: operations["listAppOperations"];
         put?: never;
         post?: never;
@@ -667,7 +832,10 @@ export type paths = {
             path?: never;
             cookie?: never;
         };
-        /** One operation */
+        /**
+         * One operation
+         * @description One operation
+         */
         get: operations["getAppOperation"];
         put?: never;
         /**
@@ -688,10 +856,16 @@ export type paths = {
             path?: never;
             cookie?: never;
         };
-        /** Tracked goals, newest first */
+        /**
+         * Tracked goals, newest first
+         * @description Tracked goals, newest first
+         */
         get: operations["listAppExecutions"];
         put?: never;
-        /** Run a service (200) or start an action goal (202 + Location) */
+        /**
+         * Run a service (200) or start an action goal (202 + Location)
+         * @description Run a service (200) or start an action goal (202 + Location)
+         */
         post: operations["executeAppOperation"];
         delete?: never;
         options?: never;
@@ -706,12 +880,21 @@ export type paths = {
             path?: never;
             cookie?: never;
         };
-        /** Status, latest feedback and (finished) result of a goal */
+        /**
+         * Status, latest feedback and (finished) result of a goal
+         * @description Status, latest feedback and (finished) result of a goal
+         */
         get: operations["getAppExecution"];
-        /** Control a goal (stop = cancel) */
+        /**
+         * Control a goal (stop = cancel)
+         * @description Control a goal (stop = cancel)
+         */
         put: operations["controlAppExecution"];
         post?: never;
-        /** Cancel a goal */
+        /**
+         * Cancel a goal
+         * @description Cancel a goal
+         */
         delete: operations["cancelAppExecution"];
         options?: never;
         head?: never;
@@ -725,7 +908,10 @@ export type paths = {
             path?: never;
             cookie?: never;
         };
-        /** Raw /rosout entries of a app */
+        /**
+         * Raw /rosout entries of a app
+         * @description Raw /rosout entries of a app
+         */
         get: operations["getAppRosout"];
         put?: never;
         post?: never;
@@ -742,7 +928,10 @@ export type paths = {
             path?: never;
             cookie?: never;
         };
-        /** List the scripts of a App */
+        /**
+         * List the scripts of a App
+         * @description List the scripts of a App
+         */
         get: operations["listScriptsApp"];
         put?: never;
         /**
@@ -763,11 +952,17 @@ export type paths = {
             path?: never;
             cookie?: never;
         };
-        /** Get one script of a App */
+        /**
+         * Get one script of a App
+         * @description Get one script of a App
+         */
         get: operations["getScriptApp"];
         put?: never;
         post?: never;
-        /** Delete an uploaded script of a App */
+        /**
+         * Delete an uploaded script of a App
+         * @description Delete an uploaded script of a App
+         */
         delete: operations["deleteScriptApp"];
         options?: never;
         head?: never;
@@ -783,7 +978,10 @@ export type paths = {
         };
         get?: never;
         put?: never;
-        /** Run a script on a App (202 + Location of the execution) */
+        /**
+         * Run a script on a App (202 + Location of the execution)
+         * @description Run a script on a App (202 + Location of the execution)
+         */
         post: operations["startScriptExecutionApp"];
         delete?: never;
         options?: never;
@@ -798,12 +996,21 @@ export type paths = {
             path?: never;
             cookie?: never;
         };
-        /** Status, progress and result of a script execution on a App */
+        /**
+         * Status, progress and result of a script execution on a App
+         * @description Status, progress and result of a script execution on a App
+         */
         get: operations["getScriptExecutionApp"];
-        /** Stop (SIGTERM) or kill (SIGKILL) a running script execution on a App */
+        /**
+         * Stop (SIGTERM) or kill (SIGKILL) a running script execution on a App
+         * @description Stop (SIGTERM) or kill (SIGKILL) a running script execution on a App
+         */
         put: operations["controlScriptExecutionApp"];
         post?: never;
-        /** Remove a finished script execution record on a App */
+        /**
+         * Remove a finished script execution record on a App
+         * @description Remove a finished script execution record on a App
+         */
         delete: operations["deleteScriptExecutionApp"];
         options?: never;
         head?: never;
@@ -817,7 +1024,10 @@ export type paths = {
             path?: never;
             cookie?: never;
         };
-        /** Readiness of a app and its transition URIs */
+        /**
+         * Readiness of a app and its transition URIs
+         * @description Readiness of a app and its transition URIs
+         */
         get: operations["getAppStatus"];
         put?: never;
         post?: never;
@@ -835,7 +1045,10 @@ export type paths = {
             cookie?: never;
         };
         get?: never;
-        /** Lifecycle transition 'force-restart' (asynchronous: poll the status) */
+        /**
+         * Lifecycle transition 'force-restart' (asynchronous: poll the status)
+         * @description Lifecycle transition 'force-restart' (asynchronous: poll the status)
+         */
         put: operations["forceRestartApp"];
         post?: never;
         delete?: never;
@@ -852,7 +1065,10 @@ export type paths = {
             cookie?: never;
         };
         get?: never;
-        /** Lifecycle transition 'force-shutdown' (asynchronous: poll the status) */
+        /**
+         * Lifecycle transition 'force-shutdown' (asynchronous: poll the status)
+         * @description Lifecycle transition 'force-shutdown' (asynchronous: poll the status)
+         */
         put: operations["forceShutdownApp"];
         post?: never;
         delete?: never;
@@ -869,7 +1085,10 @@ export type paths = {
             cookie?: never;
         };
         get?: never;
-        /** Lifecycle transition 'restart' (asynchronous: poll the status) */
+        /**
+         * Lifecycle transition 'restart' (asynchronous: poll the status)
+         * @description Lifecycle transition 'restart' (asynchronous: poll the status)
+         */
         put: operations["restartApp"];
         post?: never;
         delete?: never;
@@ -886,7 +1105,10 @@ export type paths = {
             cookie?: never;
         };
         get?: never;
-        /** Lifecycle transition 'shutdown' (asynchronous: poll the status) */
+        /**
+         * Lifecycle transition 'shutdown' (asynchronous: poll the status)
+         * @description Lifecycle transition 'shutdown' (asynchronous: poll the status)
+         */
         put: operations["shutdownApp"];
         post?: never;
         delete?: never;
@@ -903,7 +1125,10 @@ export type paths = {
             cookie?: never;
         };
         get?: never;
-        /** Lifecycle transition 'start' (asynchronous: poll the status) */
+        /**
+         * Lifecycle transition 'start' (asynchronous: poll the status)
+         * @description Lifecycle transition 'start' (asynchronous: poll the status)
+         */
         put: operations["startApp"];
         post?: never;
         delete?: never;
@@ -919,10 +1144,16 @@ export type paths = {
             path?: never;
             cookie?: never;
         };
-        /** Triggers of the entity */
+        /**
+         * Triggers of the entity
+         * @description Triggers of the entity
+         */
         get: operations["listAppTriggers"];
         put?: never;
-        /** Create a condition trigger */
+        /**
+         * Create a condition trigger
+         * @description Create a condition trigger
+         */
         post: operations["createAppTrigger"];
         delete?: never;
         options?: never;
@@ -937,12 +1168,21 @@ export type paths = {
             path?: never;
             cookie?: never;
         };
-        /** One trigger */
+        /**
+         * One trigger
+         * @description One trigger
+         */
         get: operations["getAppTrigger"];
-        /** Set a new lifetime (restarts the expiry clock) */
+        /**
+         * Set a new lifetime (restarts the expiry clock)
+         * @description Set a new lifetime (restarts the expiry clock)
+         */
         put: operations["updateAppTrigger"];
         post?: never;
-        /** Delete a trigger (closes its streams) */
+        /**
+         * Delete a trigger (closes its streams)
+         * @description Delete a trigger (closes its streams)
+         */
         delete: operations["deleteAppTrigger"];
         options?: never;
         head?: never;
@@ -956,7 +1196,10 @@ export type paths = {
             path?: never;
             cookie?: never;
         };
-        /** SSE stream of trigger events (EventEnvelope frames with id lines) */
+        /**
+         * SSE stream of trigger events (EventEnvelope frames with id lines)
+         * @description SSE stream of trigger events (EventEnvelope frames with id lines)
+         */
         get: operations["streamAppTriggerEvents"];
         put?: never;
         post?: never;
@@ -973,7 +1216,10 @@ export type paths = {
             path?: never;
             cookie?: never;
         };
-        /** [x-medkit] Audit trail of script activity on a App, newest first */
+        /**
+         * [x-medkit] Audit trail of script activity on a App, newest first
+         * @description [x-medkit] Audit trail of script activity on a App, newest first
+         */
         get: operations["getScriptAuditApp"];
         put?: never;
         post?: never;
@@ -990,7 +1236,10 @@ export type paths = {
             path?: never;
             cookie?: never;
         };
-        /** Top-level areas */
+        /**
+         * Top-level areas
+         * @description Top-level areas
+         */
         get: operations["listAreas"];
         put?: never;
         post?: never;
@@ -1007,7 +1256,10 @@ export type paths = {
             path?: never;
             cookie?: never;
         };
-        /** Area detail with its resource collections and links */
+        /**
+         * Area detail with its resource collections and links
+         * @description Area detail with its resource collections and links
+         */
         get: operations["getArea"];
         put?: never;
         post?: never;
@@ -1024,7 +1276,10 @@ export type paths = {
             path?: never;
             cookie?: never;
         };
-        /** Bulk-data categories (rosbags first) */
+        /**
+         * Bulk-data categories (rosbags first)
+         * @description Bulk-data categories (rosbags first)
+         */
         get: operations["listAreaBulkDataCategories"];
         put?: never;
         post?: never;
@@ -1041,10 +1296,16 @@ export type paths = {
             path?: never;
             cookie?: never;
         };
-        /** Descriptors of one category (rosbags: one per recording of in-scope faults) */
+        /**
+         * Descriptors of one category (rosbags: one per recording of in-scope faults)
+         * @description Descriptors of one category (rosbags: one per recording of in-scope faults)
+         */
         get: operations["listAreaBulkData"];
         put?: never;
-        /** Upload a file (multipart: file, description, metadata); apps and components only */
+        /**
+         * Upload a file (multipart: file, description, metadata); apps and components only
+         * @description Upload a file (multipart: file, description, metadata); apps and components only
+         */
         post: operations["uploadAreaBulkData"];
         delete?: never;
         options?: never;
@@ -1059,11 +1320,17 @@ export type paths = {
             path?: never;
             cookie?: never;
         };
-        /** Download one item (rosbags: a recording id, or a fault code for its newest recording) */
+        /**
+         * Download one item (rosbags: a recording id, or a fault code for its newest recording)
+         * @description Download one item (rosbags: a recording id, or a fault code for its newest recording)
+         */
         get: operations["downloadAreaBulkData"];
         put?: never;
         post?: never;
-        /** Delete an uploaded item */
+        /**
+         * Delete an uploaded item
+         * @description Delete an uploaded item
+         */
         delete: operations["deleteAreaBulkData"];
         options?: never;
         head?: never;
@@ -1078,7 +1345,10 @@ export type paths = {
             cookie?: never;
         };
         get?: never;
-        /** Clear every kind: cached data, learned data and client-defined resources */
+        /**
+         * Clear every kind: cached data, learned data and client-defined resources
+         * @description Clear every kind: cached data, learned data and client-defined resources
+         */
         put: operations["clearAreaAllData"];
         post?: never;
         delete?: never;
@@ -1095,7 +1365,10 @@ export type paths = {
             cookie?: never;
         };
         get?: never;
-        /** Clear the entity's cached-data */
+        /**
+         * Clear the entity's cached-data
+         * @description Clear the entity's cached-data
+         */
         put: operations["clearAreaCachedData"];
         post?: never;
         delete?: never;
@@ -1112,7 +1385,10 @@ export type paths = {
             cookie?: never;
         };
         get?: never;
-        /** Clear the entity's client-defined-resources */
+        /**
+         * Clear the entity's client-defined-resources
+         * @description Clear the entity's client-defined-resources
+         */
         put: operations["clearAreaClientDefinedResources"];
         post?: never;
         delete?: never;
@@ -1129,7 +1405,10 @@ export type paths = {
             cookie?: never;
         };
         get?: never;
-        /** Clear the entity's learned-data */
+        /**
+         * Clear the entity's learned-data
+         * @description Clear the entity's learned-data
+         */
         put: operations["clearAreaLearnedData"];
         post?: never;
         delete?: never;
@@ -1145,7 +1424,10 @@ export type paths = {
             path?: never;
             cookie?: never;
         };
-        /** Outcome of the last clear on the entity */
+        /**
+         * Outcome of the last clear on the entity
+         * @description Outcome of the last clear on the entity
+         */
         get: operations["getAreaClearDataStatus"];
         put?: never;
         post?: never;
@@ -1162,10 +1444,16 @@ export type paths = {
             path?: never;
             cookie?: never;
         };
-        /** Communication logs of the entity */
+        /**
+         * Communication logs of the entity
+         * @description Communication logs of the entity
+         */
         get: operations["listAreaCommunicationLogs"];
         put?: never;
-        /** Start logging the entity's DDS traffic (discovery events, topic rates) */
+        /**
+         * Start logging the entity's DDS traffic (discovery events, topic rates)
+         * @description Start logging the entity's DDS traffic (discovery events, topic rates)
+         */
         post: operations["startAreaCommunicationLog"];
         delete?: never;
         options?: never;
@@ -1180,12 +1468,21 @@ export type paths = {
             path?: never;
             cookie?: never;
         };
-        /** A communication log: events and topic rates */
+        /**
+         * A communication log: events and topic rates
+         * @description A communication log: events and topic rates
+         */
         get: operations["getAreaCommunicationLog"];
-        /** Stop or restart a communication log */
+        /**
+         * Stop or restart a communication log
+         * @description Stop or restart a communication log
+         */
         put: operations["updateAreaCommunicationLog"];
         post?: never;
-        /** Stop and delete a communication log */
+        /**
+         * Stop and delete a communication log
+         * @description Stop and delete a communication log
+         */
         delete: operations["deleteAreaCommunicationLog"];
         options?: never;
         head?: never;
@@ -1199,7 +1496,10 @@ export type paths = {
             path?: never;
             cookie?: never;
         };
-        /** Components directly in an area */
+        /**
+         * Components directly in an area
+         * @description Components directly in an area
+         */
         get: operations["listAreaComponents"];
         put?: never;
         post?: never;
@@ -1216,11 +1516,17 @@ export type paths = {
             path?: never;
             cookie?: never;
         };
-        /** Parameters of the nodes behind a area */
+        /**
+         * Parameters of the nodes behind a area
+         * @description Parameters of the nodes behind a area
+         */
         get: operations["listAreaConfigurations"];
         put?: never;
         post?: never;
-        /** Reset every parameter of a area to its initial value */
+        /**
+         * Reset every parameter of a area to its initial value
+         * @description Reset every parameter of a area to its initial value
+         */
         delete: operations["resetAreaConfigurations"];
         options?: never;
         head?: never;
@@ -1234,12 +1540,21 @@ export type paths = {
             path?: never;
             cookie?: never;
         };
-        /** One parameter of a area */
+        /**
+         * One parameter of a area
+         * @description One parameter of a area
+         */
         get: operations["getAreaConfiguration"];
-        /** Set one parameter of a area */
+        /**
+         * Set one parameter of a area
+         * @description Set one parameter of a area
+         */
         put: operations["setAreaConfiguration"];
         post?: never;
-        /** Reset one parameter of a area to its initial value */
+        /**
+         * Reset one parameter of a area to its initial value
+         * @description Reset one parameter of a area to its initial value
+         */
         delete: operations["resetAreaConfiguration"];
         options?: never;
         head?: never;
@@ -1253,7 +1568,10 @@ export type paths = {
             path?: never;
             cookie?: never;
         };
-        /** Components in an area and all its descendant subareas */
+        /**
+         * Components in an area and all its descendant subareas
+         * @description Components in an area and all its descendant subareas
+         */
         get: operations["listAreaContains"];
         put?: never;
         post?: never;
@@ -1270,7 +1588,10 @@ export type paths = {
             path?: never;
             cookie?: never;
         };
-        /** Topics of a area (not sampled) */
+        /**
+         * Topics of a area (not sampled)
+         * @description Topics of a area (not sampled)
+         */
         get: operations["listAreaData"];
         put?: never;
         post?: never;
@@ -1327,10 +1648,16 @@ export type paths = {
             path?: never;
             cookie?: never;
         };
-        /** Data lists defined on the entity */
+        /**
+         * Data lists defined on the entity
+         * @description Data lists defined on the entity
+         */
         get: operations["listAreaDataLists"];
         put?: never;
-        /** Define a data list (items must be data items of the entity) */
+        /**
+         * Define a data list (items must be data items of the entity)
+         * @description Define a data list (items must be data items of the entity)
+         */
         post: operations["createAreaDataList"];
         delete?: never;
         options?: never;
@@ -1345,11 +1672,17 @@ export type paths = {
             path?: never;
             cookie?: never;
         };
-        /** Read every item of a data list at once */
+        /**
+         * Read every item of a data list at once
+         * @description Read every item of a data list at once
+         */
         get: operations["readAreaDataList"];
         put?: never;
         post?: never;
-        /** Delete a data list */
+        /**
+         * Delete a data list
+         * @description Delete a data list
+         */
         delete: operations["deleteAreaDataList"];
         options?: never;
         head?: never;
@@ -1363,9 +1696,15 @@ export type paths = {
             path?: never;
             cookie?: never;
         };
-        /** Latest message of a topic of a area */
+        /**
+         * Latest message of a topic of a area
+         * @description Latest message of a topic of a area
+         */
         get: operations["readAreaData"];
-        /** Publish one message on a topic of a area */
+        /**
+         * Publish one message on a topic of a area
+         * @description Publish one message on a topic of a area
+         */
         put: operations["writeAreaData"];
         post?: never;
         delete?: never;
@@ -1381,11 +1720,17 @@ export type paths = {
             path?: never;
             cookie?: never;
         };
-        /** Faults in the scope of the area (every reporting source belongs to it) */
+        /**
+         * Faults in the scope of the area (every reporting source belongs to it)
+         * @description Faults in the scope of the area (every reporting source belongs to it)
+         */
         get: operations["listAreaFaults"];
         put?: never;
         post?: never;
-        /** Clear every in-scope fault (no correlation cascade into other entities) */
+        /**
+         * Clear every in-scope fault (no correlation cascade into other entities)
+         * @description Clear every in-scope fault (no correlation cascade into other entities)
+         */
         delete: operations["clearAreaFaults"];
         options?: never;
         head?: never;
@@ -1399,11 +1744,17 @@ export type paths = {
             path?: never;
             cookie?: never;
         };
-        /** One fault with its environment data (freeze frames, rosbag recordings) */
+        /**
+         * One fault with its environment data (freeze frames, rosbag recordings)
+         * @description One fault with its environment data (freeze frames, rosbag recordings)
+         */
         get: operations["getAreaFault"];
         put?: never;
         post?: never;
-        /** Clear one in-scope fault (no correlation cascade) */
+        /**
+         * Clear one in-scope fault (no correlation cascade)
+         * @description Clear one in-scope fault (no correlation cascade)
+         */
         delete: operations["clearAreaFault"];
         options?: never;
         head?: never;
@@ -1437,7 +1788,10 @@ export type paths = {
             path?: never;
             cookie?: never;
         };
-        /** Log entries of a area, oldest first */
+        /**
+         * Log entries of a area, oldest first
+         * @description Log entries of a area, oldest first
+         */
         get: operations["listAreaLogs"];
         put?: never;
         post?: never;
@@ -1454,9 +1808,15 @@ export type paths = {
             path?: never;
             cookie?: never;
         };
-        /** Log configuration of a area */
+        /**
+         * Log configuration of a area
+         * @description Log configuration of a area
+         */
         get: operations["getAreaLogConfiguration"];
-        /** Change the log configuration of a area */
+        /**
+         * Change the log configuration of a area
+         * @description Change the log configuration of a area
+         */
         put: operations["setAreaLogConfiguration"];
         post?: never;
         delete?: never;
@@ -1472,7 +1832,10 @@ export type paths = {
             path?: never;
             cookie?: never;
         };
-        /** Services and actions of a area */
+        /**
+         * Services and actions of a area
+         * @description Services and actions of a area
+         */
         get: operations["listAreaOperations"];
         put?: never;
         post?: never;
@@ -1489,7 +1852,10 @@ export type paths = {
             path?: never;
             cookie?: never;
         };
-        /** One operation */
+        /**
+         * One operation
+         * @description One operation
+         */
         get: operations["getAreaOperation"];
         put?: never;
         /**
@@ -1510,10 +1876,16 @@ export type paths = {
             path?: never;
             cookie?: never;
         };
-        /** Tracked goals, newest first */
+        /**
+         * Tracked goals, newest first
+         * @description Tracked goals, newest first
+         */
         get: operations["listAreaExecutions"];
         put?: never;
-        /** Run a service (200) or start an action goal (202 + Location) */
+        /**
+         * Run a service (200) or start an action goal (202 + Location)
+         * @description Run a service (200) or start an action goal (202 + Location)
+         */
         post: operations["executeAreaOperation"];
         delete?: never;
         options?: never;
@@ -1528,12 +1900,21 @@ export type paths = {
             path?: never;
             cookie?: never;
         };
-        /** Status, latest feedback and (finished) result of a goal */
+        /**
+         * Status, latest feedback and (finished) result of a goal
+         * @description Status, latest feedback and (finished) result of a goal
+         */
         get: operations["getAreaExecution"];
-        /** Control a goal (stop = cancel) */
+        /**
+         * Control a goal (stop = cancel)
+         * @description Control a goal (stop = cancel)
+         */
         put: operations["controlAreaExecution"];
         post?: never;
-        /** Cancel a goal */
+        /**
+         * Cancel a goal
+         * @description Cancel a goal
+         */
         delete: operations["cancelAreaExecution"];
         options?: never;
         head?: never;
@@ -1547,7 +1928,10 @@ export type paths = {
             path?: never;
             cookie?: never;
         };
-        /** Raw /rosout entries of a area */
+        /**
+         * Raw /rosout entries of a area
+         * @description Raw /rosout entries of a area
+         */
         get: operations["getAreaRosout"];
         put?: never;
         post?: never;
@@ -1564,7 +1948,10 @@ export type paths = {
             path?: never;
             cookie?: never;
         };
-        /** Direct subareas of an area */
+        /**
+         * Direct subareas of an area
+         * @description Direct subareas of an area
+         */
         get: operations["listAreaSubareas"];
         put?: never;
         post?: never;
@@ -1581,7 +1968,10 @@ export type paths = {
             path?: never;
             cookie?: never;
         };
-        /** Bulk-data categories (rosbags first) */
+        /**
+         * Bulk-data categories (rosbags first)
+         * @description Bulk-data categories (rosbags first)
+         */
         get: operations["listSubareaBulkDataCategories"];
         put?: never;
         post?: never;
@@ -1598,7 +1988,10 @@ export type paths = {
             path?: never;
             cookie?: never;
         };
-        /** Descriptors of one category (rosbags: one per recording of in-scope faults) */
+        /**
+         * Descriptors of one category (rosbags: one per recording of in-scope faults)
+         * @description Descriptors of one category (rosbags: one per recording of in-scope faults)
+         */
         get: operations["listSubareaBulkData"];
         put?: never;
         post?: never;
@@ -1615,7 +2008,10 @@ export type paths = {
             path?: never;
             cookie?: never;
         };
-        /** Download one item (rosbags: a recording id, or a fault code for its newest recording) */
+        /**
+         * Download one item (rosbags: a recording id, or a fault code for its newest recording)
+         * @description Download one item (rosbags: a recording id, or a fault code for its newest recording)
+         */
         get: operations["downloadSubareaBulkData"];
         put?: never;
         post?: never;
@@ -1632,10 +2028,16 @@ export type paths = {
             path?: never;
             cookie?: never;
         };
-        /** Triggers of the entity */
+        /**
+         * Triggers of the entity
+         * @description Triggers of the entity
+         */
         get: operations["listAreaTriggers"];
         put?: never;
-        /** Create a condition trigger */
+        /**
+         * Create a condition trigger
+         * @description Create a condition trigger
+         */
         post: operations["createAreaTrigger"];
         delete?: never;
         options?: never;
@@ -1650,12 +2052,21 @@ export type paths = {
             path?: never;
             cookie?: never;
         };
-        /** One trigger */
+        /**
+         * One trigger
+         * @description One trigger
+         */
         get: operations["getAreaTrigger"];
-        /** Set a new lifetime (restarts the expiry clock) */
+        /**
+         * Set a new lifetime (restarts the expiry clock)
+         * @description Set a new lifetime (restarts the expiry clock)
+         */
         put: operations["updateAreaTrigger"];
         post?: never;
-        /** Delete a trigger (closes its streams) */
+        /**
+         * Delete a trigger (closes its streams)
+         * @description Delete a trigger (closes its streams)
+         */
         delete: operations["deleteAreaTrigger"];
         options?: never;
         head?: never;
@@ -1669,7 +2080,10 @@ export type paths = {
             path?: never;
             cookie?: never;
         };
-        /** SSE stream of trigger events (EventEnvelope frames with id lines) */
+        /**
+         * SSE stream of trigger events (EventEnvelope frames with id lines)
+         * @description SSE stream of trigger events (EventEnvelope frames with id lines)
+         */
         get: operations["streamAreaTriggerEvents"];
         put?: never;
         post?: never;
@@ -1688,7 +2102,10 @@ export type paths = {
         };
         get?: never;
         put?: never;
-        /** Client-credentials grant: client id and secret → access and refresh tokens */
+        /**
+         * Client-credentials grant: client id and secret → access and refresh tokens
+         * @description Client-credentials grant: client id and secret → access and refresh tokens
+         */
         post: operations["authAuthorize"];
         delete?: never;
         options?: never;
@@ -1705,7 +2122,10 @@ export type paths = {
         };
         get?: never;
         put?: never;
-        /** Revoke a refresh token (and the access tokens derived from it) or an access token */
+        /**
+         * Revoke a refresh token (and the access tokens derived from it) or an access token
+         * @description Revoke a refresh token (and the access tokens derived from it) or an access token
+         */
         post: operations["authRevoke"];
         delete?: never;
         options?: never;
@@ -1722,7 +2142,10 @@ export type paths = {
         };
         get?: never;
         put?: never;
-        /** Refresh grant: a refresh token (spent) → new tokens */
+        /**
+         * Refresh grant: a refresh token (spent) → new tokens
+         * @description Refresh grant: a refresh token (spent) → new tokens
+         */
         post: operations["authToken"];
         delete?: never;
         options?: never;
@@ -1737,7 +2160,10 @@ export type paths = {
             path?: never;
             cookie?: never;
         };
-        /** Top-level components */
+        /**
+         * Top-level components
+         * @description Top-level components
+         */
         get: operations["listComponents"];
         put?: never;
         post?: never;
@@ -1754,7 +2180,10 @@ export type paths = {
             path?: never;
             cookie?: never;
         };
-        /** Component detail with its resource collections and links */
+        /**
+         * Component detail with its resource collections and links
+         * @description Component detail with its resource collections and links
+         */
         get: operations["getComponent"];
         put?: never;
         post?: never;
@@ -1771,7 +2200,10 @@ export type paths = {
             path?: never;
             cookie?: never;
         };
-        /** Bulk-data categories (rosbags first) */
+        /**
+         * Bulk-data categories (rosbags first)
+         * @description Bulk-data categories (rosbags first)
+         */
         get: operations["listComponentBulkDataCategories"];
         put?: never;
         post?: never;
@@ -1788,10 +2220,16 @@ export type paths = {
             path?: never;
             cookie?: never;
         };
-        /** Descriptors of one category (rosbags: one per recording of in-scope faults) */
+        /**
+         * Descriptors of one category (rosbags: one per recording of in-scope faults)
+         * @description Descriptors of one category (rosbags: one per recording of in-scope faults)
+         */
         get: operations["listComponentBulkData"];
         put?: never;
-        /** Upload a file (multipart: file, description, metadata); apps and components only */
+        /**
+         * Upload a file (multipart: file, description, metadata); apps and components only
+         * @description Upload a file (multipart: file, description, metadata); apps and components only
+         */
         post: operations["uploadComponentBulkData"];
         delete?: never;
         options?: never;
@@ -1806,11 +2244,17 @@ export type paths = {
             path?: never;
             cookie?: never;
         };
-        /** Download one item (rosbags: a recording id, or a fault code for its newest recording) */
+        /**
+         * Download one item (rosbags: a recording id, or a fault code for its newest recording)
+         * @description Download one item (rosbags: a recording id, or a fault code for its newest recording)
+         */
         get: operations["downloadComponentBulkData"];
         put?: never;
         post?: never;
-        /** Delete an uploaded item */
+        /**
+         * Delete an uploaded item
+         * @description Delete an uploaded item
+         */
         delete: operations["deleteComponentBulkData"];
         options?: never;
         head?: never;
@@ -1825,7 +2269,10 @@ export type paths = {
             cookie?: never;
         };
         get?: never;
-        /** Clear every kind: cached data, learned data and client-defined resources */
+        /**
+         * Clear every kind: cached data, learned data and client-defined resources
+         * @description Clear every kind: cached data, learned data and client-defined resources
+         */
         put: operations["clearComponentAllData"];
         post?: never;
         delete?: never;
@@ -1842,7 +2289,10 @@ export type paths = {
             cookie?: never;
         };
         get?: never;
-        /** Clear the entity's cached-data */
+        /**
+         * Clear the entity's cached-data
+         * @description Clear the entity's cached-data
+         */
         put: operations["clearComponentCachedData"];
         post?: never;
         delete?: never;
@@ -1859,7 +2309,10 @@ export type paths = {
             cookie?: never;
         };
         get?: never;
-        /** Clear the entity's client-defined-resources */
+        /**
+         * Clear the entity's client-defined-resources
+         * @description Clear the entity's client-defined-resources
+         */
         put: operations["clearComponentClientDefinedResources"];
         post?: never;
         delete?: never;
@@ -1876,7 +2329,10 @@ export type paths = {
             cookie?: never;
         };
         get?: never;
-        /** Clear the entity's learned-data */
+        /**
+         * Clear the entity's learned-data
+         * @description Clear the entity's learned-data
+         */
         put: operations["clearComponentLearnedData"];
         post?: never;
         delete?: never;
@@ -1892,7 +2348,10 @@ export type paths = {
             path?: never;
             cookie?: never;
         };
-        /** Outcome of the last clear on the entity */
+        /**
+         * Outcome of the last clear on the entity
+         * @description Outcome of the last clear on the entity
+         */
         get: operations["getComponentClearDataStatus"];
         put?: never;
         post?: never;
@@ -1909,10 +2368,16 @@ export type paths = {
             path?: never;
             cookie?: never;
         };
-        /** Communication logs of the entity */
+        /**
+         * Communication logs of the entity
+         * @description Communication logs of the entity
+         */
         get: operations["listComponentCommunicationLogs"];
         put?: never;
-        /** Start logging the entity's DDS traffic (discovery events, topic rates) */
+        /**
+         * Start logging the entity's DDS traffic (discovery events, topic rates)
+         * @description Start logging the entity's DDS traffic (discovery events, topic rates)
+         */
         post: operations["startComponentCommunicationLog"];
         delete?: never;
         options?: never;
@@ -1927,12 +2392,21 @@ export type paths = {
             path?: never;
             cookie?: never;
         };
-        /** A communication log: events and topic rates */
+        /**
+         * A communication log: events and topic rates
+         * @description A communication log: events and topic rates
+         */
         get: operations["getComponentCommunicationLog"];
-        /** Stop or restart a communication log */
+        /**
+         * Stop or restart a communication log
+         * @description Stop or restart a communication log
+         */
         put: operations["updateComponentCommunicationLog"];
         post?: never;
-        /** Stop and delete a communication log */
+        /**
+         * Stop and delete a communication log
+         * @description Stop and delete a communication log
+         */
         delete: operations["deleteComponentCommunicationLog"];
         options?: never;
         head?: never;
@@ -1946,11 +2420,17 @@ export type paths = {
             path?: never;
             cookie?: never;
         };
-        /** Parameters of the nodes behind a component */
+        /**
+         * Parameters of the nodes behind a component
+         * @description Parameters of the nodes behind a component
+         */
         get: operations["listComponentConfigurations"];
         put?: never;
         post?: never;
-        /** Reset every parameter of a component to its initial value */
+        /**
+         * Reset every parameter of a component to its initial value
+         * @description Reset every parameter of a component to its initial value
+         */
         delete: operations["resetComponentConfigurations"];
         options?: never;
         head?: never;
@@ -1964,12 +2444,21 @@ export type paths = {
             path?: never;
             cookie?: never;
         };
-        /** One parameter of a component */
+        /**
+         * One parameter of a component
+         * @description One parameter of a component
+         */
         get: operations["getComponentConfiguration"];
-        /** Set one parameter of a component */
+        /**
+         * Set one parameter of a component
+         * @description Set one parameter of a component
+         */
         put: operations["setComponentConfiguration"];
         post?: never;
-        /** Reset one parameter of a component to its initial value */
+        /**
+         * Reset one parameter of a component to its initial value
+         * @description Reset one parameter of a component to its initial value
+         */
         delete: operations["resetComponentConfiguration"];
         options?: never;
         head?: never;
@@ -1983,10 +2472,16 @@ export type paths = {
             path?: never;
             cookie?: never;
         };
-        /** Cyclic subscriptions of the entity */
+        /**
+         * Cyclic subscriptions of the entity
+         * @description Cyclic subscriptions of the entity
+         */
         get: operations["listComponentCyclicSubscriptions"];
         put?: never;
-        /** Create a cyclic subscription */
+        /**
+         * Create a cyclic subscription
+         * @description Create a cyclic subscription
+         */
         post: operations["createComponentCyclicSubscription"];
         delete?: never;
         options?: never;
@@ -2001,12 +2496,21 @@ export type paths = {
             path?: never;
             cookie?: never;
         };
-        /** One cyclic subscription */
+        /**
+         * One cyclic subscription
+         * @description One cyclic subscription
+         */
         get: operations["getComponentCyclicSubscription"];
-        /** Change interval and/or duration (duration counts from now) */
+        /**
+         * Change interval and/or duration (duration counts from now)
+         * @description Change interval and/or duration (duration counts from now)
+         */
         put: operations["updateComponentCyclicSubscription"];
         post?: never;
-        /** Delete a cyclic subscription (closes its streams) */
+        /**
+         * Delete a cyclic subscription (closes its streams)
+         * @description Delete a cyclic subscription (closes its streams)
+         */
         delete: operations["deleteComponentCyclicSubscription"];
         options?: never;
         head?: never;
@@ -2020,7 +2524,10 @@ export type paths = {
             path?: never;
             cookie?: never;
         };
-        /** SSE stream: one EventEnvelope per interval */
+        /**
+         * SSE stream: one EventEnvelope per interval
+         * @description SSE stream: one EventEnvelope per interval
+         */
         get: operations["streamComponentCyclicSubscription"];
         put?: never;
         post?: never;
@@ -2037,7 +2544,10 @@ export type paths = {
             path?: never;
             cookie?: never;
         };
-        /** Topics of a component (not sampled) */
+        /**
+         * Topics of a component (not sampled)
+         * @description Topics of a component (not sampled)
+         */
         get: operations["listComponentData"];
         put?: never;
         post?: never;
@@ -2094,10 +2604,16 @@ export type paths = {
             path?: never;
             cookie?: never;
         };
-        /** Data lists defined on the entity */
+        /**
+         * Data lists defined on the entity
+         * @description Data lists defined on the entity
+         */
         get: operations["listComponentDataLists"];
         put?: never;
-        /** Define a data list (items must be data items of the entity) */
+        /**
+         * Define a data list (items must be data items of the entity)
+         * @description Define a data list (items must be data items of the entity)
+         */
         post: operations["createComponentDataList"];
         delete?: never;
         options?: never;
@@ -2112,11 +2628,17 @@ export type paths = {
             path?: never;
             cookie?: never;
         };
-        /** Read every item of a data list at once */
+        /**
+         * Read every item of a data list at once
+         * @description Read every item of a data list at once
+         */
         get: operations["readComponentDataList"];
         put?: never;
         post?: never;
-        /** Delete a data list */
+        /**
+         * Delete a data list
+         * @description Delete a data list
+         */
         delete: operations["deleteComponentDataList"];
         options?: never;
         head?: never;
@@ -2130,9 +2652,15 @@ export type paths = {
             path?: never;
             cookie?: never;
         };
-        /** Latest message of a topic of a component */
+        /**
+         * Latest message of a topic of a component
+         * @description Latest message of a topic of a component
+         */
         get: operations["readComponentData"];
-        /** Publish one message on a topic of a component */
+        /**
+         * Publish one message on a topic of a component
+         * @description Publish one message on a topic of a component
+         */
         put: operations["writeComponentData"];
         post?: never;
         delete?: never;
@@ -2148,7 +2676,10 @@ export type paths = {
             path?: never;
             cookie?: never;
         };
-        /** Components this component depends on */
+        /**
+         * Components this component depends on
+         * @description Components this component depends on
+         */
         get: operations["listComponentDependsOn"];
         put?: never;
         post?: never;
@@ -2165,11 +2696,17 @@ export type paths = {
             path?: never;
             cookie?: never;
         };
-        /** Faults in the scope of the component (every reporting source belongs to it) */
+        /**
+         * Faults in the scope of the component (every reporting source belongs to it)
+         * @description Faults in the scope of the component (every reporting source belongs to it)
+         */
         get: operations["listComponentFaults"];
         put?: never;
         post?: never;
-        /** Clear every in-scope fault (no correlation cascade into other entities) */
+        /**
+         * Clear every in-scope fault (no correlation cascade into other entities)
+         * @description Clear every in-scope fault (no correlation cascade into other entities)
+         */
         delete: operations["clearComponentFaults"];
         options?: never;
         head?: never;
@@ -2183,11 +2720,17 @@ export type paths = {
             path?: never;
             cookie?: never;
         };
-        /** One fault with its environment data (freeze frames, rosbag recordings) */
+        /**
+         * One fault with its environment data (freeze frames, rosbag recordings)
+         * @description One fault with its environment data (freeze frames, rosbag recordings)
+         */
         get: operations["getComponentFault"];
         put?: never;
         post?: never;
-        /** Clear one in-scope fault (no correlation cascade) */
+        /**
+         * Clear one in-scope fault (no correlation cascade)
+         * @description Clear one in-scope fault (no correlation cascade)
+         */
         delete: operations["clearComponentFault"];
         options?: never;
         head?: never;
@@ -2221,7 +2764,10 @@ export type paths = {
             path?: never;
             cookie?: never;
         };
-        /** Apps hosted on a component */
+        /**
+         * Apps hosted on a component
+         * @description Apps hosted on a component
+         */
         get: operations["listComponentHosts"];
         put?: never;
         post?: never;
@@ -2238,10 +2784,16 @@ export type paths = {
             path?: never;
             cookie?: never;
         };
-        /** Locks of a component */
+        /**
+         * Locks of a component
+         * @description Locks of a component
+         */
         get: operations["listComponentLocks"];
         put?: never;
-        /** Acquire a lock on a component */
+        /**
+         * Acquire a lock on a component
+         * @description Acquire a lock on a component
+         */
         post: operations["acquireComponentLock"];
         delete?: never;
         options?: never;
@@ -2256,12 +2808,21 @@ export type paths = {
             path?: never;
             cookie?: never;
         };
-        /** One lock of a component */
+        /**
+         * One lock of a component
+         * @description One lock of a component
+         */
         get: operations["getComponentLock"];
-        /** Extend a lock (new expiry = now + lock_expiration) */
+        /**
+         * Extend a lock (new expiry = now + lock_expiration)
+         * @description Extend a lock (new expiry = now + lock_expiration)
+         */
         put: operations["extendComponentLock"];
         post?: never;
-        /** Release a lock */
+        /**
+         * Release a lock
+         * @description Release a lock
+         */
         delete: operations["releaseComponentLock"];
         options?: never;
         head?: never;
@@ -2275,7 +2836,10 @@ export type paths = {
             path?: never;
             cookie?: never;
         };
-        /** Log entries of a component, oldest first */
+        /**
+         * Log entries of a component, oldest first
+         * @description Log entries of a component, oldest first
+         */
         get: operations["listComponentLogs"];
         put?: never;
         post?: never;
@@ -2292,9 +2856,15 @@ export type paths = {
             path?: never;
             cookie?: never;
         };
-        /** Log configuration of a component */
+        /**
+         * Log configuration of a component
+         * @description Log configuration of a component
+         */
         get: operations["getComponentLogConfiguration"];
-        /** Change the log configuration of a component */
+        /**
+         * Change the log configuration of a component
+         * @description Change the log configuration of a component
+         */
         put: operations["setComponentLogConfiguration"];
         post?: never;
         delete?: never;
@@ -2310,7 +2880,10 @@ export type paths = {
             path?: never;
             cookie?: never;
         };
-        /** Modes of a component: its lifecycle state and its manifest mode table */
+        /**
+         * Modes of a component: its lifecycle state and its manifest mode table
+         * @description Modes of a component: its lifecycle state and its manifest mode table
+         */
         get: operations["listComponentModes"];
         put?: never;
         post?: never;
@@ -2327,9 +2900,15 @@ export type paths = {
             path?: never;
             cookie?: never;
         };
-        /** One mode and its current value */
+        /**
+         * One mode and its current value
+         * @description One mode and its current value
+         */
         get: operations["getComponentMode"];
-        /** Set a mode (lifecycle: runs the SOVD transition that reaches the state) */
+        /**
+         * Set a mode (lifecycle: runs the SOVD transition that reaches the state)
+         * @description Set a mode (lifecycle: runs the SOVD transition that reaches the state)
+         */
         put: operations["setComponentMode"];
         post?: never;
         delete?: never;
@@ -2345,7 +2924,10 @@ export type paths = {
             path?: never;
             cookie?: never;
         };
-        /** Services and actions of a component */
+        /**
+         * Services and actions of a component
+         * @description Services and actions of a component
+         */
         get: operations["listComponentOperations"];
         put?: never;
         post?: never;
@@ -2362,7 +2944,10 @@ export type paths = {
             path?: never;
             cookie?: never;
         };
-        /** One operation */
+        /**
+         * One operation
+         * @description One operation
+         */
         get: operations["getComponentOperation"];
         put?: never;
         /**
@@ -2383,10 +2968,16 @@ export type paths = {
             path?: never;
             cookie?: never;
         };
-        /** Tracked goals, newest first */
+        /**
+         * Tracked goals, newest first
+         * @description Tracked goals, newest first
+         */
         get: operations["listComponentExecutions"];
         put?: never;
-        /** Run a service (200) or start an action goal (202 + Location) */
+        /**
+         * Run a service (200) or start an action goal (202 + Location)
+         * @description Run a service (200) or start an action goal (202 + Location)
+         */
         post: operations["executeComponentOperation"];
         delete?: never;
         options?: never;
@@ -2401,12 +2992,21 @@ export type paths = {
             path?: never;
             cookie?: never;
         };
-        /** Status, latest feedback and (finished) result of a goal */
+        /**
+         * Status, latest feedback and (finished) result of a goal
+         * @description Status, latest feedback and (finished) result of a goal
+         */
         get: operations["getComponentExecution"];
-        /** Control a goal (stop = cancel) */
+        /**
+         * Control a goal (stop = cancel)
+         * @description Control a goal (stop = cancel)
+         */
         put: operations["controlComponentExecution"];
         post?: never;
-        /** Cancel a goal */
+        /**
+         * Cancel a goal
+         * @description Cancel a goal
+         */
         delete: operations["cancelComponentExecution"];
         options?: never;
         head?: never;
@@ -2420,7 +3020,10 @@ export type paths = {
             path?: never;
             cookie?: never;
         };
-        /** Raw /rosout entries of a component */
+        /**
+         * Raw /rosout entries of a component
+         * @description Raw /rosout entries of a component
+         */
         get: operations["getComponentRosout"];
         put?: never;
         post?: never;
@@ -2437,7 +3040,10 @@ export type paths = {
             path?: never;
             cookie?: never;
         };
-        /** List the scripts of a Component */
+        /**
+         * List the scripts of a Component
+         * @description List the scripts of a Component
+         */
         get: operations["listScriptsComponent"];
         put?: never;
         /**
@@ -2458,11 +3064,17 @@ export type paths = {
             path?: never;
             cookie?: never;
         };
-        /** Get one script of a Component */
+        /**
+         * Get one script of a Component
+         * @description Get one script of a Component
+         */
         get: operations["getScriptComponent"];
         put?: never;
         post?: never;
-        /** Delete an uploaded script of a Component */
+        /**
+         * Delete an uploaded script of a Component
+         * @description Delete an uploaded script of a Component
+         */
         delete: operations["deleteScriptComponent"];
         options?: never;
         head?: never;
@@ -2478,7 +3090,10 @@ export type paths = {
         };
         get?: never;
         put?: never;
-        /** Run a script on a Component (202 + Location of the execution) */
+        /**
+         * Run a script on a Component (202 + Location of the execution)
+         * @description Run a script on a Component (202 + Location of the execution)
+         */
         post: operations["startScriptExecutionComponent"];
         delete?: never;
         options?: never;
@@ -2493,12 +3108,21 @@ export type paths = {
             path?: never;
             cookie?: never;
         };
-        /** Status, progress and result of a script execution on a Component */
+        /**
+         * Status, progress and result of a script execution on a Component
+         * @description Status, progress and result of a script execution on a Component
+         */
         get: operations["getScriptExecutionComponent"];
-        /** Stop (SIGTERM) or kill (SIGKILL) a running script execution on a Component */
+        /**
+         * Stop (SIGTERM) or kill (SIGKILL) a running script execution on a Component
+         * @description Stop (SIGTERM) or kill (SIGKILL) a running script execution on a Component
+         */
         put: operations["controlScriptExecutionComponent"];
         post?: never;
-        /** Remove a finished script execution record on a Component */
+        /**
+         * Remove a finished script execution record on a Component
+         * @description Remove a finished script execution record on a Component
+         */
         delete: operations["deleteScriptExecutionComponent"];
         options?: never;
         head?: never;
@@ -2512,7 +3136,10 @@ export type paths = {
             path?: never;
             cookie?: never;
         };
-        /** Readiness of a component and its transition URIs */
+        /**
+         * Readiness of a component and its transition URIs
+         * @description Readiness of a component and its transition URIs
+         */
         get: operations["getComponentStatus"];
         put?: never;
         post?: never;
@@ -2530,7 +3157,10 @@ export type paths = {
             cookie?: never;
         };
         get?: never;
-        /** Lifecycle transition 'force-restart' (asynchronous: poll the status) */
+        /**
+         * Lifecycle transition 'force-restart' (asynchronous: poll the status)
+         * @description Lifecycle transition 'force-restart' (asynchronous: poll the status)
+         */
         put: operations["forceRestartComponent"];
         post?: never;
         delete?: never;
@@ -2547,7 +3177,10 @@ export type paths = {
             cookie?: never;
         };
         get?: never;
-        /** Lifecycle transition 'force-shutdown' (asynchronous: poll the status) */
+        /**
+         * Lifecycle transition 'force-shutdown' (asynchronous: poll the status)
+         * @description Lifecycle transition 'force-shutdown' (asynchronous: poll the status)
+         */
         put: operations["forceShutdownComponent"];
         post?: never;
         delete?: never;
@@ -2564,7 +3197,10 @@ export type paths = {
             cookie?: never;
         };
         get?: never;
-        /** Lifecycle transition 'restart' (asynchronous: poll the status) */
+        /**
+         * Lifecycle transition 'restart' (asynchronous: poll the status)
+         * @description Lifecycle transition 'restart' (asynchronous: poll the status)
+         */
         put: operations["restartComponent"];
         post?: never;
         delete?: never;
@@ -2581,7 +3217,10 @@ export type paths = {
             cookie?: never;
         };
         get?: never;
-        /** Lifecycle transition 'shutdown' (asynchronous: poll the status) */
+        /**
+         * Lifecycle transition 'shutdown' (asynchronous: poll the status)
+         * @description Lifecycle transition 'shutdown' (asynchronous: poll the status)
+         */
         put: operations["shutdownComponent"];
         post?: never;
         delete?: never;
@@ -2598,7 +3237,10 @@ export type paths = {
             cookie?: never;
         };
         get?: never;
-        /** Lifecycle transition 'start' (asynchronous: poll the status) */
+        /**
+         * Lifecycle transition 'start' (asynchronous: poll the status)
+         * @description Lifecycle transition 'start' (asynchronous: poll the status)
+         */
         put: operations["startComponent"];
         post?: never;
         delete?: never;
@@ -2614,7 +3256,10 @@ export type paths = {
             path?: never;
             cookie?: never;
         };
-        /** Direct subcomponents of a component */
+        /**
+         * Direct subcomponents of a component
+         * @description Direct subcomponents of a component
+         */
         get: operations["listComponentSubcomponents"];
         put?: never;
         post?: never;
@@ -2631,7 +3276,10 @@ export type paths = {
             path?: never;
             cookie?: never;
         };
-        /** Bulk-data categories (rosbags first) */
+        /**
+         * Bulk-data categories (rosbags first)
+         * @description Bulk-data categories (rosbags first)
+         */
         get: operations["listSubcomponentBulkDataCategories"];
         put?: never;
         post?: never;
@@ -2648,7 +3296,10 @@ export type paths = {
             path?: never;
             cookie?: never;
         };
-        /** Descriptors of one category (rosbags: one per recording of in-scope faults) */
+        /**
+         * Descriptors of one category (rosbags: one per recording of in-scope faults)
+         * @description Descriptors of one category (rosbags: one per recording of in-scope faults)
+         */
         get: operations["listSubcomponentBulkData"];
         put?: never;
         post?: never;
@@ -2665,7 +3316,10 @@ export type paths = {
             path?: never;
             cookie?: never;
         };
-        /** Download one item (rosbags: a recording id, or a fault code for its newest recording) */
+        /**
+         * Download one item (rosbags: a recording id, or a fault code for its newest recording)
+         * @description Download one item (rosbags: a recording id, or a fault code for its newest recording)
+         */
         get: operations["downloadSubcomponentBulkData"];
         put?: never;
         post?: never;
@@ -2682,10 +3336,16 @@ export type paths = {
             path?: never;
             cookie?: never;
         };
-        /** Triggers of the entity */
+        /**
+         * Triggers of the entity
+         * @description Triggers of the entity
+         */
         get: operations["listComponentTriggers"];
         put?: never;
-        /** Create a condition trigger */
+        /**
+         * Create a condition trigger
+         * @description Create a condition trigger
+         */
         post: operations["createComponentTrigger"];
         delete?: never;
         options?: never;
@@ -2700,12 +3360,21 @@ export type paths = {
             path?: never;
             cookie?: never;
         };
-        /** One trigger */
+        /**
+         * One trigger
+         * @description One trigger
+         */
         get: operations["getComponentTrigger"];
-        /** Set a new lifetime (restarts the expiry clock) */
+        /**
+         * Set a new lifetime (restarts the expiry clock)
+         * @description Set a new lifetime (restarts the expiry clock)
+         */
         put: operations["updateComponentTrigger"];
         post?: never;
-        /** Delete a trigger (closes its streams) */
+        /**
+         * Delete a trigger (closes its streams)
+         * @description Delete a trigger (closes its streams)
+         */
         delete: operations["deleteComponentTrigger"];
         options?: never;
         head?: never;
@@ -2719,7 +3388,10 @@ export type paths = {
             path?: never;
             cookie?: never;
         };
-        /** SSE stream of trigger events (EventEnvelope frames with id lines) */
+        /**
+         * SSE stream of trigger events (EventEnvelope frames with id lines)
+         * @description SSE stream of trigger events (EventEnvelope frames with id lines)
+         */
         get: operations["streamComponentTriggerEvents"];
         put?: never;
         post?: never;
@@ -2736,7 +3408,10 @@ export type paths = {
             path?: never;
             cookie?: never;
         };
-        /** [x-medkit] Audit trail of script activity on a Component, newest first */
+        /**
+         * [x-medkit] Audit trail of script activity on a Component, newest first
+         * @description [x-medkit] Audit trail of script activity on a Component, newest first
+         */
         get: operations["getScriptAuditComponent"];
         put?: never;
         post?: never;
@@ -2753,7 +3428,10 @@ export type paths = {
             path?: never;
             cookie?: never;
         };
-        /** OpenAPI 3.1 description of this gateway (whole, or scoped by a path followed by /docs) */
+        /**
+         * OpenAPI 3.1 description of this gateway (whole, or scoped by a path followed by /docs)
+         * @description OpenAPI 3.1 description of this gateway (whole, or scoped by a path followed by /docs)
+         */
         get: operations["getApiDocs"];
         put?: never;
         post?: never;
@@ -2770,7 +3448,10 @@ export type paths = {
             path?: never;
             cookie?: never;
         };
-        /** All faults of the local fault manager (default: pending + confirmed), newest first */
+        /**
+         * All faults of the local fault manager (default: pending + confirmed), newest first
+         * @description All faults of the local fault manager (default: pending + confirmed), newest first
+         */
         get: operations["listFaults"];
         put?: never;
         post?: never;
@@ -2791,11 +3472,17 @@ export type paths = {
             path?: never;
             cookie?: never;
         };
-        /** [ours] One fault by code, whatever entities reported it */
+        /**
+         * [ours] One fault by code, whatever entities reported it
+         * @description [ours] One fault by code, whatever entities reported it
+         */
         get: operations["getFault"];
         put?: never;
         post?: never;
-        /** [x-medkit] Clear one fault, with the correlation cascade to its symptoms */
+        /**
+         * [x-medkit] Clear one fault, with the correlation cascade to its symptoms
+         * @description [x-medkit] Clear one fault, with the correlation cascade to its symptoms
+         */
         delete: operations["clearFault"];
         options?: never;
         head?: never;
@@ -2849,7 +3536,10 @@ export type paths = {
             path?: never;
             cookie?: never;
         };
-        /** Top-level functions */
+        /**
+         * Top-level functions
+         * @description Top-level functions
+         */
         get: operations["listFunctions"];
         put?: never;
         post?: never;
@@ -2866,7 +3556,10 @@ export type paths = {
             path?: never;
             cookie?: never;
         };
-        /** Function detail with its resource collections and links */
+        /**
+         * Function detail with its resource collections and links
+         * @description Function detail with its resource collections and links
+         */
         get: operations["getFunction"];
         put?: never;
         post?: never;
@@ -2883,7 +3576,10 @@ export type paths = {
             path?: never;
             cookie?: never;
         };
-        /** Bulk-data categories (rosbags first) */
+        /**
+         * Bulk-data categories (rosbags first)
+         * @description Bulk-data categories (rosbags first)
+         */
         get: operations["listFunctionBulkDataCategories"];
         put?: never;
         post?: never;
@@ -2900,10 +3596,16 @@ export type paths = {
             path?: never;
             cookie?: never;
         };
-        /** Descriptors of one category (rosbags: one per recording of in-scope faults) */
+        /**
+         * Descriptors of one category (rosbags: one per recording of in-scope faults)
+         * @description Descriptors of one category (rosbags: one per recording of in-scope faults)
+         */
         get: operations["listFunctionBulkData"];
         put?: never;
-        /** Upload a file (multipart: file, description, metadata); apps and components only */
+        /**
+         * Upload a file (multipart: file, description, metadata); apps and components only
+         * @description Upload a file (multipart: file, description, metadata); apps and components only
+         */
         post: operations["uploadFunctionBulkData"];
         delete?: never;
         options?: never;
@@ -2918,11 +3620,17 @@ export type paths = {
             path?: never;
             cookie?: never;
         };
-        /** Download one item (rosbags: a recording id, or a fault code for its newest recording) */
+        /**
+         * Download one item (rosbags: a recording id, or a fault code for its newest recording)
+         * @description Download one item (rosbags: a recording id, or a fault code for its newest recording)
+         */
         get: operations["downloadFunctionBulkData"];
         put?: never;
         post?: never;
-        /** Delete an uploaded item */
+        /**
+         * Delete an uploaded item
+         * @description Delete an uploaded item
+         */
         delete: operations["deleteFunctionBulkData"];
         options?: never;
         head?: never;
@@ -2937,7 +3645,10 @@ export type paths = {
             cookie?: never;
         };
         get?: never;
-        /** Clear every kind: cached data, learned data and client-defined resources */
+        /**
+         * Clear every kind: cached data, learned data and client-defined resources
+         * @description Clear every kind: cached data, learned data and client-defined resources
+         */
         put: operations["clearFunctionAllData"];
         post?: never;
         delete?: never;
@@ -2954,7 +3665,10 @@ export type paths = {
             cookie?: never;
         };
         get?: never;
-        /** Clear the entity's cached-data */
+        /**
+         * Clear the entity's cached-data
+         * @description Clear the entity's cached-data
+         */
         put: operations["clearFunctionCachedData"];
         post?: never;
         delete?: never;
@@ -2971,7 +3685,10 @@ export type paths = {
             cookie?: never;
         };
         get?: never;
-        /** Clear the entity's client-defined-resources */
+        /**
+         * Clear the entity's client-defined-resources
+         * @description Clear the entity's client-defined-resources
+         */
         put: operations["clearFunctionClientDefinedResources"];
         post?: never;
         delete?: never;
@@ -2988,7 +3705,10 @@ export type paths = {
             cookie?: never;
         };
         get?: never;
-        /** Clear the entity's learned-data */
+        /**
+         * Clear the entity's learned-data
+         * @description Clear the entity's learned-data
+         */
         put: operations["clearFunctionLearnedData"];
         post?: never;
         delete?: never;
@@ -3004,7 +3724,10 @@ export type paths = {
             path?: never;
             cookie?: never;
         };
-        /** Outcome of the last clear on the entity */
+        /**
+         * Outcome of the last clear on the entity
+         * @description Outcome of the last clear on the entity
+         */
         get: operations["getFunctionClearDataStatus"];
         put?: never;
         post?: never;
@@ -3021,10 +3744,16 @@ export type paths = {
             path?: never;
             cookie?: never;
         };
-        /** Communication logs of the entity */
+        /**
+         * Communication logs of the entity
+         * @description Communication logs of the entity
+         */
         get: operations["listFunctionCommunicationLogs"];
         put?: never;
-        /** Start logging the entity's DDS traffic (discovery events, topic rates) */
+        /**
+         * Start logging the entity's DDS traffic (discovery events, topic rates)
+         * @description Start logging the entity's DDS traffic (discovery events, topic rates)
+         */
         post: operations["startFunctionCommunicationLog"];
         delete?: never;
         options?: never;
@@ -3039,12 +3768,21 @@ export type paths = {
             path?: never;
             cookie?: never;
         };
-        /** A communication log: events and topic rates */
+        /**
+         * A communication log: events and topic rates
+         * @description A communication log: events and topic rates
+         */
         get: operations["getFunctionCommunicationLog"];
-        /** Stop or restart a communication log */
+        /**
+         * Stop or restart a communication log
+         * @description Stop or restart a communication log
+         */
         put: operations["updateFunctionCommunicationLog"];
         post?: never;
-        /** Stop and delete a communication log */
+        /**
+         * Stop and delete a communication log
+         * @description Stop and delete a communication log
+         */
         delete: operations["deleteFunctionCommunicationLog"];
         options?: never;
         head?: never;
@@ -3058,11 +3796,17 @@ export type paths = {
             path?: never;
             cookie?: never;
         };
-        /** Parameters of the nodes behind a function */
+        /**
+         * Parameters of the nodes behind a function
+         * @description Parameters of the nodes behind a function
+         */
         get: operations["listFunctionConfigurations"];
         put?: never;
         post?: never;
-        /** Reset every parameter of a function to its initial value */
+        /**
+         * Reset every parameter of a function to its initial value
+         * @description Reset every parameter of a function to its initial value
+         */
         delete: operations["resetFunctionConfigurations"];
         options?: never;
         head?: never;
@@ -3076,12 +3820,21 @@ export type paths = {
             path?: never;
             cookie?: never;
         };
-        /** One parameter of a function */
+        /**
+         * One parameter of a function
+         * @description One parameter of a function
+         */
         get: operations["getFunctionConfiguration"];
-        /** Set one parameter of a function */
+        /**
+         * Set one parameter of a function
+         * @description Set one parameter of a function
+         */
         put: operations["setFunctionConfiguration"];
         post?: never;
-        /** Reset one parameter of a function to its initial value */
+        /**
+         * Reset one parameter of a function to its initial value
+         * @description Reset one parameter of a function to its initial value
+         */
         delete: operations["resetFunctionConfiguration"];
         options?: never;
         head?: never;
@@ -3095,10 +3848,16 @@ export type paths = {
             path?: never;
             cookie?: never;
         };
-        /** Cyclic subscriptions of the entity */
+        /**
+         * Cyclic subscriptions of the entity
+         * @description Cyclic subscriptions of the entity
+         */
         get: operations["listFunctionCyclicSubscriptions"];
         put?: never;
-        /** Create a cyclic subscription */
+        /**
+         * Create a cyclic subscription
+         * @description Create a cyclic subscription
+         */
         post: operations["createFunctionCyclicSubscription"];
         delete?: never;
         options?: never;
@@ -3113,12 +3872,21 @@ export type paths = {
             path?: never;
             cookie?: never;
         };
-        /** One cyclic subscription */
+        /**
+         * One cyclic subscription
+         * @description One cyclic subscription
+         */
         get: operations["getFunctionCyclicSubscription"];
-        /** Change interval and/or duration (duration counts from now) */
+        /**
+         * Change interval and/or duration (duration counts from now)
+         * @description Change interval and/or duration (duration counts from now)
+         */
         put: operations["updateFunctionCyclicSubscription"];
         post?: never;
-        /** Delete a cyclic subscription (closes its streams) */
+        /**
+         * Delete a cyclic subscription (closes its streams)
+         * @description Delete a cyclic subscription (closes its streams)
+         */
         delete: operations["deleteFunctionCyclicSubscription"];
         options?: never;
         head?: never;
@@ -3132,7 +3900,10 @@ export type paths = {
             path?: never;
             cookie?: never;
         };
-        /** SSE stream: one EventEnvelope per interval */
+        /**
+         * SSE stream: one EventEnvelope per interval
+         * @description SSE stream: one EventEnvelope per interval
+         */
         get: operations["streamFunctionCyclicSubscription"];
         put?: never;
         post?: never;
@@ -3149,7 +3920,10 @@ export type paths = {
             path?: never;
             cookie?: never;
         };
-        /** Topics of a function (not sampled) */
+        /**
+         * Topics of a function (not sampled)
+         * @description Topics of a function (not sampled)
+         */
         get: operations["listFunctionData"];
         put?: never;
         post?: never;
@@ -3206,10 +3980,16 @@ export type paths = {
             path?: never;
             cookie?: never;
         };
-        /** Data lists defined on the entity */
+        /**
+         * Data lists defined on the entity
+         * @description Data lists defined on the entity
+         */
         get: operations["listFunctionDataLists"];
         put?: never;
-        /** Define a data list (items must be data items of the entity) */
+        /**
+         * Define a data list (items must be data items of the entity)
+         * @description Define a data list (items must be data items of the entity)
+         */
         post: operations["createFunctionDataList"];
         delete?: never;
         options?: never;
@@ -3224,11 +4004,17 @@ export type paths = {
             path?: never;
             cookie?: never;
         };
-        /** Read every item of a data list at once */
+        /**
+         * Read every item of a data list at once
+         * @description Read every item of a data list at once
+         */
         get: operations["readFunctionDataList"];
         put?: never;
         post?: never;
-        /** Delete a data list */
+        /**
+         * Delete a data list
+         * @description Delete a data list
+         */
         delete: operations["deleteFunctionDataList"];
         options?: never;
         head?: never;
@@ -3242,9 +4028,15 @@ export type paths = {
             path?: never;
             cookie?: never;
         };
-        /** Latest message of a topic of a function */
+        /**
+         * Latest message of a topic of a function
+         * @description Latest message of a topic of a function
+         */
         get: operations["readFunctionData"];
-        /** Publish one message on a topic of a function */
+        /**
+         * Publish one message on a topic of a function
+         * @description Publish one message on a topic of a function
+         */
         put: operations["writeFunctionData"];
         post?: never;
         delete?: never;
@@ -3260,11 +4052,17 @@ export type paths = {
             path?: never;
             cookie?: never;
         };
-        /** Faults in the scope of the function (every reporting source belongs to it) */
+        /**
+         * Faults in the scope of the function (every reporting source belongs to it)
+         * @description Faults in the scope of the function (every reporting source belongs to it)
+         */
         get: operations["listFunctionFaults"];
         put?: never;
         post?: never;
-        /** Clear every in-scope fault (no correlation cascade into other entities) */
+        /**
+         * Clear every in-scope fault (no correlation cascade into other entities)
+         * @description Clear every in-scope fault (no correlation cascade into other entities)
+         */
         delete: operations["clearFunctionFaults"];
         options?: never;
         head?: never;
@@ -3278,11 +4076,17 @@ export type paths = {
             path?: never;
             cookie?: never;
         };
-        /** One fault with its environment data (freeze frames, rosbag recordings) */
+        /**
+         * One fault with its environment data (freeze frames, rosbag recordings)
+         * @description One fault with its environment data (freeze frames, rosbag recordings)
+         */
         get: operations["getFunctionFault"];
         put?: never;
         post?: never;
-        /** Clear one in-scope fault (no correlation cascade) */
+        /**
+         * Clear one in-scope fault (no correlation cascade)
+         * @description Clear one in-scope fault (no correlation cascade)
+         */
         delete: operations["clearFunctionFault"];
         options?: never;
         head?: never;
@@ -3316,7 +4120,10 @@ export type paths = {
             path?: never;
             cookie?: never;
         };
-        /** Apps hosting a function (apps of hosting components included) */
+        /**
+         * Apps hosting a function (apps of hosting components included)
+         * @description Apps hosting a function (apps of hosting components included)
+         */
         get: operations["listFunctionHosts"];
         put?: never;
         post?: never;
@@ -3333,7 +4140,10 @@ export type paths = {
             path?: never;
             cookie?: never;
         };
-        /** Log entries of a function, oldest first */
+        /**
+         * Log entries of a function, oldest first
+         * @description Log entries of a function, oldest first
+         */
         get: operations["listFunctionLogs"];
         put?: never;
         post?: never;
@@ -3350,9 +4160,15 @@ export type paths = {
             path?: never;
             cookie?: never;
         };
-        /** Log configuration of a function */
+        /**
+         * Log configuration of a function
+         * @description Log configuration of a function
+         */
         get: operations["getFunctionLogConfiguration"];
-        /** Change the log configuration of a function */
+        /**
+         * Change the log configuration of a function
+         * @description Change the log configuration of a function
+         */
         put: operations["setFunctionLogConfiguration"];
         post?: never;
         delete?: never;
@@ -3368,7 +4184,10 @@ export type paths = {
             path?: never;
             cookie?: never;
         };
-        /** Services and actions of a function */
+        /**
+         * Services and actions of a function
+         * @description Services and actions of a function
+         */
         get: operations["listFunctionOperations"];
         put?: never;
         post?: never;
@@ -3385,7 +4204,10 @@ export type paths = {
             path?: never;
             cookie?: never;
         };
-        /** One operation */
+        /**
+         * One operation
+         * @description One operation
+         */
         get: operations["getFunctionOperation"];
         put?: never;
         /**
@@ -3406,10 +4228,16 @@ export type paths = {
             path?: never;
             cookie?: never;
         };
-        /** Tracked goals, newest first */
+        /**
+         * Tracked goals, newest first
+         * @description Tracked goals, newest first
+         */
         get: operations["listFunctionExecutions"];
         put?: never;
-        /** Run a service (200) or start an action goal (202 + Location) */
+        /**
+         * Run a service (200) or start an action goal (202 + Location)
+         * @description Run a service (200) or start an action goal (202 + Location)
+         */
         post: operations["executeFunctionOperation"];
         delete?: never;
         options?: never;
@@ -3424,12 +4252,21 @@ export type paths = {
             path?: never;
             cookie?: never;
         };
-        /** Status, latest feedback and (finished) result of a goal */
+        /**
+         * Status, latest feedback and (finished) result of a goal
+         * @description Status, latest feedback and (finished) result of a goal
+         */
         get: operations["getFunctionExecution"];
-        /** Control a goal (stop = cancel) */
+        /**
+         * Control a goal (stop = cancel)
+         * @description Control a goal (stop = cancel)
+         */
         put: operations["controlFunctionExecution"];
         post?: never;
-        /** Cancel a goal */
+        /**
+         * Cancel a goal
+         * @description Cancel a goal
+         */
         delete: operations["cancelFunctionExecution"];
         options?: never;
         head?: never;
@@ -3443,7 +4280,10 @@ export type paths = {
             path?: never;
             cookie?: never;
         };
-        /** Raw /rosout entries of a function */
+        /**
+         * Raw /rosout entries of a function
+         * @description Raw /rosout entries of a function
+         */
         get: operations["getFunctionRosout"];
         put?: never;
         post?: never;
@@ -3460,10 +4300,16 @@ export type paths = {
             path?: never;
             cookie?: never;
         };
-        /** Triggers of the entity */
+        /**
+         * Triggers of the entity
+         * @description Triggers of the entity
+         */
         get: operations["listFunctionTriggers"];
         put?: never;
-        /** Create a condition trigger */
+        /**
+         * Create a condition trigger
+         * @description Create a condition trigger
+         */
         post: operations["createFunctionTrigger"];
         delete?: never;
         options?: never;
@@ -3478,12 +4324,21 @@ export type paths = {
             path?: never;
             cookie?: never;
         };
-        /** One trigger */
+        /**
+         * One trigger
+         * @description One trigger
+         */
         get: operations["getFunctionTrigger"];
-        /** Set a new lifetime (restarts the expiry clock) */
+        /**
+         * Set a new lifetime (restarts the expiry clock)
+         * @description Set a new lifetime (restarts the expiry clock)
+         */
         put: operations["updateFunctionTrigger"];
         post?: never;
-        /** Delete a trigger (closes its streams) */
+        /**
+         * Delete a trigger (closes its streams)
+         * @description Delete a trigger (closes its streams)
+         */
         delete: operations["deleteFunctionTrigger"];
         options?: never;
         head?: never;
@@ -3497,7 +4352,10 @@ export type paths = {
             path?: never;
             cookie?: never;
         };
-        /** SSE stream of trigger events (EventEnvelope frames with id lines) */
+        /**
+         * SSE stream of trigger events (EventEnvelope frames with id lines)
+         * @description SSE stream of trigger events (EventEnvelope frames with id lines)
+         */
         get: operations["streamFunctionTriggerEvents"];
         put?: never;
         post?: never;
@@ -3514,7 +4372,10 @@ export type paths = {
             path?: never;
             cookie?: never;
         };
-        /** Gateway health, discovery report and warnings */
+        /**
+         * Gateway health, discovery report and warnings
+         * @description Gateway health, discovery report and warnings
+         */
         get: operations["getHealth"];
         put?: never;
         post?: never;
@@ -3531,7 +4392,10 @@ export type paths = {
             path?: never;
             cookie?: never;
         };
-        /** Raw /rosout ring buffer of every node */
+        /**
+         * Raw /rosout ring buffer of every node
+         * @description Raw /rosout ring buffer of every node
+         */
         get: operations["getRosout"];
         put?: never;
         post?: never;
@@ -3548,10 +4412,16 @@ export type paths = {
             path?: never;
             cookie?: never;
         };
-        /** Ids of registered software update packages */
+        /**
+         * Ids of registered software update packages
+         * @description Ids of registered software update packages
+         */
         get: operations["listUpdates"];
         put?: never;
-        /** Register a software update package */
+        /**
+         * Register a software update package
+         * @description Register a software update package
+         */
         post: operations["registerUpdate"];
         delete?: never;
         options?: never;
@@ -3566,11 +4436,17 @@ export type paths = {
             path?: never;
             cookie?: never;
         };
-        /** Metadata of an update package as registered */
+        /**
+         * Metadata of an update package as registered
+         * @description Metadata of an update package as registered
+         */
         get: operations["getUpdate"];
         put?: never;
         post?: never;
-        /** Delete an update package (409 while an operation runs) */
+        /**
+         * Delete an update package (409 while an operation runs)
+         * @description Delete an update package (409 while an operation runs)
+         */
         delete: operations["deleteUpdate"];
         options?: never;
         head?: never;
@@ -3585,7 +4461,10 @@ export type paths = {
             cookie?: never;
         };
         get?: never;
-        /** Prepare and install an update package in one step */
+        /**
+         * Prepare and install an update package in one step
+         * @description Prepare and install an update package in one step
+         */
         put: operations["automatedUpdate"];
         post?: never;
         delete?: never;
@@ -3602,7 +4481,10 @@ export type paths = {
             cookie?: never;
         };
         get?: never;
-        /** Install a prepared update package in the background */
+        /**
+         * Install a prepared update package in the background
+         * @description Install a prepared update package in the background
+         */
         put: operations["executeUpdate"];
         post?: never;
         delete?: never;
@@ -3619,7 +4501,10 @@ export type paths = {
             cookie?: never;
         };
         get?: never;
-        /** Prepare (download, verify) an update package in the background */
+        /**
+         * Prepare (download, verify) an update package in the background
+         * @description Prepare (download, verify) an update package in the background
+         */
         put: operations["prepareUpdate"];
         post?: never;
         delete?: never;
@@ -3635,7 +4520,10 @@ export type paths = {
             path?: never;
             cookie?: never;
         };
-        /** Status, phase and progress of an update package */
+        /**
+         * Status, phase and progress of an update package
+         * @description Status, phase and progress of an update package
+         */
         get: operations["getUpdateStatus"];
         put?: never;
         post?: never;
@@ -3652,7 +4540,10 @@ export type paths = {
             path?: never;
             cookie?: never;
         };
-        /** SOVD versions served */
+        /**
+         * SOVD versions served
+         * @description SOVD versions served
+         */
         get: operations["getVersionInfo"];
         put?: never;
         post?: never;
@@ -3669,7 +4560,10 @@ export type paths = {
             path?: never;
             cookie?: never;
         };
-        /** [x-medkit] Audit trail of script activity on every entity, newest first */
+        /**
+         * [x-medkit] Audit trail of script activity on every entity, newest first
+         * @description [x-medkit] Audit trail of script activity on every entity, newest first
+         */
         get: operations["getScriptAudit"];
         put?: never;
         post?: never;
@@ -29727,6 +30621,16 @@ export interface operations {
                     /**
                      * @example {
                      *       "items": [
+                     *         {
+                     *           "version": "1.0.0",
+                     *           "base_uri": "/api/v1",
+                     *           "vendor_info": {
+                     *             "version": "0.1.0",
+                     *             "name": "medkit"
+                     *           }
+                     *         }
+                     *       ],
+                     *       "sovd_info": [
                      *         {
                      *           "version": "1.0.0",
                      *           "base_uri": "/api/v1",
