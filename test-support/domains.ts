@@ -27,6 +27,7 @@
 //            213 gateway graph-e2e (graph provider + watchdog), 214, 216 demo graph defects / ui graph.
 //            182 gateway opcua ros-topic (ros2_topic republishing); 183 reserved for opcua.
 //            197 demo:plc runner (test/demo-plc.test.ts).
+//            219 demo data-list-scan (the lidar's /scan on data lists).
 import { DOMAIN_SPAN, MAX_BASE, RESERVED_COUNT, RESERVED_FIRST, SUITE_OFFSETS } from './domain-slots.mjs';
 
 export { DOMAIN_SPAN } from './domain-slots.mjs';

@@ -8,7 +8,10 @@ export type paths = {
             path?: never;
             cookie?: never;
         };
-        /** Server overview: endpoints and capabilities */
+        /**
+         * Server overview: endpoints and capabilities
+         * @description Server overview: endpoints and capabilities
+         */
         get: operations["getServerRoot"];
         put?: never;
         post?: never;
@@ -25,7 +28,10 @@ export type paths = {
             path?: never;
             cookie?: never;
         };
-        /** Top-level apps */
+        /**
+         * Top-level apps
+         * @description Top-level apps
+         */
         get: operations["listApps"];
         put?: never;
         post?: never;
@@ -42,7 +48,10 @@ export type paths = {
             path?: never;
             cookie?: never;
         };
-        /** App detail with its resource collections and links */
+        /**
+         * App detail with its resource collections and links
+         * @description App detail with its resource collections and links
+         */
         get: operations["getApp"];
         put?: never;
         post?: never;
@@ -59,7 +68,10 @@ export type paths = {
             path?: never;
             cookie?: never;
         };
-        /** The area of an app's host component (0 or 1 item) */
+        /**
+         * The area of an app's host component (0 or 1 item)
+         * @description The area of an app's host component (0 or 1 item)
+         */
         get: operations["listAppBelongsTo"];
         put?: never;
         post?: never;
@@ -76,7 +88,10 @@ export type paths = {
             path?: never;
             cookie?: never;
         };
-        /** Bulk-data categories (rosbags first) */
+        /**
+         * Bulk-data categories (rosbags first)
+         * @description Bulk-data categories (rosbags first)
+         */
         get: operations["listAppBulkDataCategories"];
         put?: never;
         post?: never;
@@ -93,10 +108,16 @@ export type paths = {
             path?: never;
             cookie?: never;
         };
-        /** Descriptors of one category (rosbags: one per recording of in-scope faults) */
+        /**
+         * Descriptors of one category (rosbags: one per recording of in-scope faults)
+         * @description Descriptors of one category (rosbags: one per recording of in-scope faults)
+         */
         get: operations["listAppBulkData"];
         put?: never;
-        /** Upload a file (multipart: file, description, metadata); apps and components only */
+        /**
+         * Upload a file (multipart: file, description, metadata); apps and components only
+         * @description Upload a file (multipart: file, description, metadata); apps and components only
+         */
         post: operations["uploadAppBulkData"];
         delete?: never;
         options?: never;
@@ -111,11 +132,17 @@ export type paths = {
             path?: never;
             cookie?: never;
         };
-        /** Download one item (rosbags: a recording id, or a fault code for its newest recording) */
+        /**
+         * Download one item (rosbags: a recording id, or a fault code for its newest recording)
+         * @description Download one item (rosbags: a recording id, or a fault code for its newest recording)
+         */
         get: operations["downloadAppBulkData"];
         put?: never;
         post?: never;
-        /** Delete an uploaded item */
+        /**
+         * Delete an uploaded item
+         * @description Delete an uploaded item
+         */
         delete: operations["deleteAppBulkData"];
         options?: never;
         head?: never;
@@ -130,7 +157,10 @@ export type paths = {
             cookie?: never;
         };
         get?: never;
-        /** Clear every kind: cached data, learned data and client-defined resources */
+        /**
+         * Clear every kind: cached data, learned data and client-defined resources
+         * @description Clear every kind: cached data, learned data and client-defined resources
+         */
         put: operations["clearAppAllData"];
         post?: never;
         delete?: never;
@@ -147,7 +177,10 @@ export type paths = {
             cookie?: never;
         };
         get?: never;
-        /** Clear the entity's cached-data */
+        /**
+         * Clear the entity's cached-data
+         * @description Clear the entity's cached-data
+         */
         put: operations["clearAppCachedData"];
         post?: never;
         delete?: never;
@@ -164,7 +197,10 @@ export type paths = {
             cookie?: never;
         };
         get?: never;
-        /** Clear the entity's client-defined-resources */
+        /**
+         * Clear the entity's client-defined-resources
+         * @description Clear the entity's client-defined-resources
+         */
         put: operations["clearAppClientDefinedResources"];
         post?: never;
         delete?: never;
@@ -181,7 +217,10 @@ export type paths = {
             cookie?: never;
         };
         get?: never;
-        /** Clear the entity's learned-data */
+        /**
+         * Clear the entity's learned-data
+         * @description Clear the entity's learned-data
+         */
         put: operations["clearAppLearnedData"];
         post?: never;
         delete?: never;
@@ -197,7 +236,10 @@ export type paths = {
             path?: never;
             cookie?: never;
         };
-        /** Outcome of the last clear on the entity */
+        /**
+         * Outcome of the last clear on the entity
+         * @description Outcome of the last clear on the entity
+         */
         get: operations["getAppClearDataStatus"];
         put?: never;
         post?: never;
@@ -214,10 +256,16 @@ export type paths = {
             path?: never;
             cookie?: never;
         };
-        /** Communication logs of the entity */
+        /**
+         * Communication logs of the entity
+         * @description Communication logs of the entity
+         */
         get: operations["listAppCommunicationLogs"];
         put?: never;
-        /** Start logging the entity's DDS traffic (discovery events, topic rates) */
+        /**
+         * Start logging the entity's DDS traffic (discovery events, topic rates)
+         * @description Start logging the entity's DDS traffic (discovery events, topic rates)
+         */
         post: operations["startAppCommunicationLog"];
         delete?: never;
         options?: never;
@@ -232,12 +280,21 @@ export type paths = {
             path?: never;
             cookie?: never;
         };
-        /** A communication log: events and topic rates */
+        /**
+         * A communication log: events and topic rates
+         * @description A communication log: events and topic rates
+         */
         get: operations["getAppCommunicationLog"];
-        /** Stop or restart a communication log */
+        /**
+         * Stop or restart a communication log
+         * @description Stop or restart a communication log
+         */
         put: operations["updateAppCommunicationLog"];
         post?: never;
-        /** Stop and delete a communication log */
+        /**
+         * Stop and delete a communication log
+         * @description Stop and delete a communication log
+         */
         delete: operations["deleteAppCommunicationLog"];
         options?: never;
         head?: never;
@@ -251,11 +308,17 @@ export type paths = {
             path?: never;
             cookie?: never;
         };
-        /** Parameters of the nodes behind a app */
+        /**
+         * Parameters of the nodes behind a app
+         * @description Parameters of the nodes behind a app
+         */
         get: operations["listAppConfigurations"];
         put?: never;
         post?: never;
-        /** Reset every parameter of a app to its initial value */
+        /**
+         * Reset every parameter of a app to its initial value
+         * @description Reset every parameter of a app to its initial value
+         */
         delete: operations["resetAppConfigurations"];
         options?: never;
         head?: never;
@@ -269,12 +332,21 @@ export type paths = {
             path?: never;
             cookie?: never;
         };
-        /** One parameter of a app */
+        /**
+         * One parameter of a app
+         * @description One parameter of a app
+         */
         get: operations["getAppConfiguration"];
-        /** Set one parameter of a app */
+        /**
+         * Set one parameter of a app
+         * @description Set one parameter of a app
+         */
         put: operations["setAppConfiguration"];
         post?: never;
-        /** Reset one parameter of a app to its initial value */
+        /**
+         * Reset one parameter of a app to its initial value
+         * @description Reset one parameter of a app to its initial value
+         */
         delete: operations["resetAppConfiguration"];
         options?: never;
         head?: never;
@@ -288,10 +360,16 @@ export type paths = {
             path?: never;
             cookie?: never;
         };
-        /** Cyclic subscriptions of the entity */
+        /**
+         * Cyclic subscriptions of the entity
+         * @description Cyclic subscriptions of the entity
+         */
         get: operations["listAppCyclicSubscriptions"];
         put?: never;
-        /** Create a cyclic subscription */
+        /**
+         * Create a cyclic subscription
+         * @description Create a cyclic subscription
+         */
         post: operations["createAppCyclicSubscription"];
         delete?: never;
         options?: never;
@@ -306,12 +384,21 @@ export type paths = {
             path?: never;
             cookie?: never;
         };
-        /** One cyclic subscription */
+        /**
+         * One cyclic subscription
+         * @description One cyclic subscription
+         */
         get: operations["getAppCyclicSubscription"];
-        /** Change interval and/or duration (duration counts from now) */
+        /**
+         * Change interval and/or duration (duration counts from now)
+         * @description Change interval and/or duration (duration counts from now)
+         */
         put: operations["updateAppCyclicSubscription"];
         post?: never;
-        /** Delete a cyclic subscription (closes its streams) */
+        /**
+         * Delete a cyclic subscription (closes its streams)
+         * @description Delete a cyclic subscription (closes its streams)
+         */
         delete: operations["deleteAppCyclicSubscription"];
         options?: never;
         head?: never;
@@ -325,7 +412,10 @@ export type paths = {
             path?: never;
             cookie?: never;
         };
-        /** SSE stream: one EventEnvelope per interval */
+        /**
+         * SSE stream: one EventEnvelope per interval
+         * @description SSE stream: one EventEnvelope per interval
+         */
         get: operations["streamAppCyclicSubscription"];
         put?: never;
         post?: never;
@@ -342,7 +432,10 @@ export type paths = {
             path?: never;
             cookie?: never;
         };
-        /** Topics of a app (not sampled) */
+        /**
+         * Topics of a app (not sampled)
+         * @description Topics of a app (not sampled)
+         */
         get: operations["listAppData"];
         put?: never;
         post?: never;
@@ -359,7 +452,10 @@ export type paths = {
             path?: never;
             cookie?: never;
         };
-        /** data-categories (not implemented) */
+        /**
+         * Categories of the data items of a app
+         * @description The categories the entity's data items report (ROS topics: currentData), with item counts.
+         */
         get: operations["getAppDataCategories"];
         put?: never;
         post?: never;
@@ -376,7 +472,10 @@ export type paths = {
             path?: never;
             cookie?: never;
         };
-        /** data-groups (not implemented) */
+        /**
+         * Groups of the data items of a app, by ROS namespace
+         * @description One group per namespace (the topic path without its last segment) and category; ?category= keeps one category.
+         */
         get: operations["getAppDataGroups"];
         put?: never;
         post?: never;
@@ -393,10 +492,16 @@ export type paths = {
             path?: never;
             cookie?: never;
         };
-        /** Data lists defined on the entity */
+        /**
+         * Data lists defined on the entity
+         * @description Data lists defined on the entity
+         */
         get: operations["listAppDataLists"];
         put?: never;
-        /** Define a data list (items must be data items of the entity) */
+        /**
+         * Define a data list (items must be data items of the entity)
+         * @description Define a data list (items must be data items of the entity)
+         */
         post: operations["createAppDataList"];
         delete?: never;
         options?: never;
@@ -411,11 +516,17 @@ export type paths = {
             path?: never;
             cookie?: never;
         };
-        /** Read every item of a data list at once */
+        /**
+         * Read every item of a data list at once
+         * @description Read every item of a data list at once
+         */
         get: operations["readAppDataList"];
         put?: never;
         post?: never;
-        /** Delete a data list */
+        /**
+         * Delete a data list
+         * @description Delete a data list
+         */
         delete: operations["deleteAppDataList"];
         options?: never;
         head?: never;
@@ -429,9 +540,15 @@ export type paths = {
             path?: never;
             cookie?: never;
         };
-        /** Latest message of a topic of a app */
+        /**
+         * Latest message of a topic of a app
+         * @description Latest message of a topic of a app
+         */
         get: operations["readAppData"];
-        /** Publish one message on a topic of a app */
+        /**
+         * Publish one message on a topic of a app
+         * @description Publish one message on a topic of a app
+         */
         put: operations["writeAppData"];
         post?: never;
         delete?: never;
@@ -447,7 +564,10 @@ export type paths = {
             path?: never;
             cookie?: never;
         };
-        /** Apps this app depends on */
+        /**
+         * Apps this app depends on
+         * @description Apps this app depends on
+         */
         get: operations["listAppDependsOn"];
         put?: never;
         post?: never;
@@ -464,11 +584,17 @@ export type paths = {
             path?: never;
             cookie?: never;
         };
-        /** Faults in the scope of the app (every reporting source belongs to it) */
+        /**
+         * Faults in the scope of the app (every reporting source belongs to it)
+         * @description Faults in the scope of the app (every reporting source belongs to it)
+         */
         get: operations["listAppFaults"];
         put?: never;
         post?: never;
-        /** Clear every in-scope fault (no correlation cascade into other entities) */
+        /**
+         * Clear every in-scope fault (no correlation cascade into other entities)
+         * @description Clear every in-scope fault (no correlation cascade into other entities)
+         */
         delete: operations["clearAppFaults"];
         options?: never;
         head?: never;
@@ -482,12 +608,38 @@ export type paths = {
             path?: never;
             cookie?: never;
         };
-        /** One fault with its environment data (freeze frames, rosbag recordings) */
+        /**
+         * One fault with its environment data (freeze frames, rosbag recordings)
+         * @description One fault with its environment data (freeze frames, rosbag recordings)
+         */
         get: operations["getAppFault"];
         put?: never;
         post?: never;
-        /** Clear one in-scope fault (no correlation cascade) */
+        /**
+         * Clear one in-scope fault (no correlation cascade)
+         * @description Clear one in-scope fault (no correlation cascade)
+         */
         delete: operations["clearAppFault"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/apps/{app_id}/faults/{fault_code}/snapshots": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * [reference] The fault's newest freeze frame per topic and its newest recording
+         * @description The snapshot document of the reference gateway: topics of the newest capture set ({message_type, data} each) and the newest recording. ?topic= keeps one topic (none captured: topics is empty). The fault detail carries the same frames as SOVD environment_data.
+         */
+        get: operations["getAppFaultSnapshots"];
+        put?: never;
+        post?: never;
+        delete?: never;
         options?: never;
         head?: never;
         patch?: never;
@@ -500,7 +652,10 @@ export type paths = {
             path?: never;
             cookie?: never;
         };
-        /** The component hosting an app (0 or 1 item) */
+        /**
+         * The component hosting an app (0 or 1 item)
+         * @description The component hosting an app (0 or 1 item)
+         */
         get: operations["listAppIsLocatedOn"];
         put?: never;
         post?: never;
@@ -517,10 +672,16 @@ export type paths = {
             path?: never;
             cookie?: never;
         };
-        /** Locks of a app */
+        /**
+         * Locks of a app
+         * @description Locks of a app
+         */
         get: operations["listAppLocks"];
         put?: never;
-        /** Acquire a lock on a app */
+        /**
+         * Acquire a lock on a app
+         * @description Acquire a lock on a app
+         */
         post: operations["acquireAppLock"];
         delete?: never;
         options?: never;
@@ -535,12 +696,21 @@ export type paths = {
             path?: never;
             cookie?: never;
         };
-        /** One lock of a app */
+        /**
+         * One lock of a app
+         * @description One lock of a app
+         */
         get: operations["getAppLock"];
-        /** Extend a lock (new expiry = now + lock_expiration) */
+        /**
+         * Extend a lock (new expiry = now + lock_expiration)
+         * @description Extend a lock (new expiry = now + lock_expiration)
+         */
         put: operations["extendAppLock"];
         post?: never;
-        /** Release a lock */
+        /**
+         * Release a lock
+         * @description Release a lock
+         */
         delete: operations["releaseAppLock"];
         options?: never;
         head?: never;
@@ -554,7 +724,10 @@ export type paths = {
             path?: never;
             cookie?: never;
         };
-        /** Log entries of a app, oldest first */
+        /**
+         * Log entries of a app, oldest first
+         * @description Log entries of a app, oldest first
+         */
         get: operations["listAppLogs"];
         put?: never;
         post?: never;
@@ -571,9 +744,15 @@ export type paths = {
             path?: never;
             cookie?: never;
         };
-        /** Log configuration of a app */
+        /**
+         * Log configuration of a app
+         * @description Log configuration of a app
+         */
         get: operations["getAppLogConfiguration"];
-        /** Change the log configuration of a app */
+        /**
+         * Change the log configuration of a app
+         * @description Change the log configuration of a app
+         */
         put: operations["setAppLogConfiguration"];
         post?: never;
         delete?: never;
@@ -589,7 +768,10 @@ export type paths = {
             path?: never;
             cookie?: never;
         };
-        /** Modes of a app: its lifecycle state and its manifest mode table */
+        /**
+         * Modes of a app: its lifecycle state and its manifest mode table
+         * @description Modes of a app: its lifecycle state and its manifest mode table
+         */
         get: operations["listAppModes"];
         put?: never;
         post?: never;
@@ -606,9 +788,15 @@ export type paths = {
             path?: never;
             cookie?: never;
         };
-        /** One mode and its current value */
+        /**
+         * One mode and its current value
+         * @description One mode and its current value
+         */
         get: operations["getAppMode"];
-        /** Set a mode (lifecycle: runs the SOVD transition that reaches the state) */
+        /**
+         * Set a mode (lifecycle: runs the SOVD transition that reaches the state)
+         * @description Set a mode (lifecycle: runs the SOVD transition that reaches the state)
+         */
         put: operations["setAppMode"];
         post?: never;
         delete?: never;
@@ -624,7 +812,10 @@ export type paths = {
             path?: never;
             cookie?: never;
         };
-        /** Services and actions of a app */
+        /**
+         * Services and actions of a app
+         * @description Services and actions of a app
+         */
         get: operations["listAppOperations"];
         put?: never;
         post?: never;
@@ -641,10 +832,17 @@ export type paths = {
             path?: never;
             cookie?: never;
         };
-        /** One operation */
+        /**
+         * One operation
+         * @description One operation
+         */
         get: operations["getAppOperation"];
         put?: never;
-        post?: never;
+        /**
+         * [reference] Same as POST …/executions: run a service (200) or start an action goal (202 + Location)
+         * @description Kept for clients of the reference gateway. The Location of a started goal is its …/executions/{execution_id} resource.
+         */
+        post: operations["invokeAppOperation"];
         delete?: never;
         options?: never;
         head?: never;
@@ -658,10 +856,16 @@ export type paths = {
             path?: never;
             cookie?: never;
         };
-        /** Tracked goals, newest first */
+        /**
+         * Tracked goals, newest first
+         * @description Tracked goals, newest first
+         */
         get: operations["listAppExecutions"];
         put?: never;
-        /** Run a service (200) or start an action goal (202 + Location) */
+        /**
+         * Run a service (200) or start an action goal (202 + Location)
+         * @description Run a service (200) or start an action goal (202 + Location)
+         */
         post: operations["executeAppOperation"];
         delete?: never;
         options?: never;
@@ -676,12 +880,21 @@ export type paths = {
             path?: never;
             cookie?: never;
         };
-        /** Status, latest feedback and (finished) result of a goal */
+        /**
+         * Status, latest feedback and (finished) result of a goal
+         * @description Status, latest feedback and (finished) result of a goal
+         */
         get: operations["getAppExecution"];
-        /** Control a goal (stop = cancel) */
+        /**
+         * Control a goal (stop = cancel)
+         * @description Control a goal (stop = cancel)
+         */
         put: operations["controlAppExecution"];
         post?: never;
-        /** Cancel a goal */
+        /**
+         * Cancel a goal
+         * @description Cancel a goal
+         */
         delete: operations["cancelAppExecution"];
         options?: never;
         head?: never;
@@ -695,7 +908,10 @@ export type paths = {
             path?: never;
             cookie?: never;
         };
-        /** Raw /rosout entries of a app */
+        /**
+         * Raw /rosout entries of a app
+         * @description Raw /rosout entries of a app
+         */
         get: operations["getAppRosout"];
         put?: never;
         post?: never;
@@ -712,7 +928,10 @@ export type paths = {
             path?: never;
             cookie?: never;
         };
-        /** List the scripts of a App */
+        /**
+         * List the scripts of a App
+         * @description List the scripts of a App
+         */
         get: operations["listScriptsApp"];
         put?: never;
         /**
@@ -733,11 +952,17 @@ export type paths = {
             path?: never;
             cookie?: never;
         };
-        /** Get one script of a App */
+        /**
+         * Get one script of a App
+         * @description Get one script of a App
+         */
         get: operations["getScriptApp"];
         put?: never;
         post?: never;
-        /** Delete an uploaded script of a App */
+        /**
+         * Delete an uploaded script of a App
+         * @description Delete an uploaded script of a App
+         */
         delete: operations["deleteScriptApp"];
         options?: never;
         head?: never;
@@ -753,7 +978,10 @@ export type paths = {
         };
         get?: never;
         put?: never;
-        /** Run a script on a App (202 + Location of the execution) */
+        /**
+         * Run a script on a App (202 + Location of the execution)
+         * @description Run a script on a App (202 + Location of the execution)
+         */
         post: operations["startScriptExecutionApp"];
         delete?: never;
         options?: never;
@@ -768,12 +996,21 @@ export type paths = {
             path?: never;
             cookie?: never;
         };
-        /** Status, progress and result of a script execution on a App */
+        /**
+         * Status, progress and result of a script execution on a App
+         * @description Status, progress and result of a script execution on a App
+         */
         get: operations["getScriptExecutionApp"];
-        /** Stop (SIGTERM) or kill (SIGKILL) a running script execution on a App */
+        /**
+         * Stop (SIGTERM) or kill (SIGKILL) a running script execution on a App
+         * @description Stop (SIGTERM) or kill (SIGKILL) a running script execution on a App
+         */
         put: operations["controlScriptExecutionApp"];
         post?: never;
-        /** Remove a finished script execution record on a App */
+        /**
+         * Remove a finished script execution record on a App
+         * @description Remove a finished script execution record on a App
+         */
         delete: operations["deleteScriptExecutionApp"];
         options?: never;
         head?: never;
@@ -787,7 +1024,10 @@ export type paths = {
             path?: never;
             cookie?: never;
         };
-        /** Readiness of a app and its transition URIs */
+        /**
+         * Readiness of a app and its transition URIs
+         * @description Readiness of a app and its transition URIs
+         */
         get: operations["getAppStatus"];
         put?: never;
         post?: never;
@@ -805,7 +1045,10 @@ export type paths = {
             cookie?: never;
         };
         get?: never;
-        /** Lifecycle transition 'force-restart' (asynchronous: poll the status) */
+        /**
+         * Lifecycle transition 'force-restart' (asynchronous: poll the status)
+         * @description Lifecycle transition 'force-restart' (asynchronous: poll the status)
+         */
         put: operations["forceRestartApp"];
         post?: never;
         delete?: never;
@@ -822,7 +1065,10 @@ export type paths = {
             cookie?: never;
         };
         get?: never;
-        /** Lifecycle transition 'force-shutdown' (asynchronous: poll the status) */
+        /**
+         * Lifecycle transition 'force-shutdown' (asynchronous: poll the status)
+         * @description Lifecycle transition 'force-shutdown' (asynchronous: poll the status)
+         */
         put: operations["forceShutdownApp"];
         post?: never;
         delete?: never;
@@ -839,7 +1085,10 @@ export type paths = {
             cookie?: never;
         };
         get?: never;
-        /** Lifecycle transition 'restart' (asynchronous: poll the status) */
+        /**
+         * Lifecycle transition 'restart' (asynchronous: poll the status)
+         * @description Lifecycle transition 'restart' (asynchronous: poll the status)
+         */
         put: operations["restartApp"];
         post?: never;
         delete?: never;
@@ -856,7 +1105,10 @@ export type paths = {
             cookie?: never;
         };
         get?: never;
-        /** Lifecycle transition 'shutdown' (asynchronous: poll the status) */
+        /**
+         * Lifecycle transition 'shutdown' (asynchronous: poll the status)
+         * @description Lifecycle transition 'shutdown' (asynchronous: poll the status)
+         */
         put: operations["shutdownApp"];
         post?: never;
         delete?: never;
@@ -873,7 +1125,10 @@ export type paths = {
             cookie?: never;
         };
         get?: never;
-        /** Lifecycle transition 'start' (asynchronous: poll the status) */
+        /**
+         * Lifecycle transition 'start' (asynchronous: poll the status)
+         * @description Lifecycle transition 'start' (asynchronous: poll the status)
+         */
         put: operations["startApp"];
         post?: never;
         delete?: never;
@@ -889,10 +1144,16 @@ export type paths = {
             path?: never;
             cookie?: never;
         };
-        /** Triggers of the entity */
+        /**
+         * Triggers of the entity
+         * @description Triggers of the entity
+         */
         get: operations["listAppTriggers"];
         put?: never;
-        /** Create a condition trigger */
+        /**
+         * Create a condition trigger
+         * @description Create a condition trigger
+         */
         post: operations["createAppTrigger"];
         delete?: never;
         options?: never;
@@ -907,12 +1168,21 @@ export type paths = {
             path?: never;
             cookie?: never;
         };
-        /** One trigger */
+        /**
+         * One trigger
+         * @description One trigger
+         */
         get: operations["getAppTrigger"];
-        /** Set a new lifetime (restarts the expiry clock) */
+        /**
+         * Set a new lifetime (restarts the expiry clock)
+         * @description Set a new lifetime (restarts the expiry clock)
+         */
         put: operations["updateAppTrigger"];
         post?: never;
-        /** Delete a trigger (closes its streams) */
+        /**
+         * Delete a trigger (closes its streams)
+         * @description Delete a trigger (closes its streams)
+         */
         delete: operations["deleteAppTrigger"];
         options?: never;
         head?: never;
@@ -926,7 +1196,10 @@ export type paths = {
             path?: never;
             cookie?: never;
         };
-        /** SSE stream of trigger events (EventEnvelope frames with id lines) */
+        /**
+         * SSE stream of trigger events (EventEnvelope frames with id lines)
+         * @description SSE stream of trigger events (EventEnvelope frames with id lines)
+         */
         get: operations["streamAppTriggerEvents"];
         put?: never;
         post?: never;
@@ -943,7 +1216,10 @@ export type paths = {
             path?: never;
             cookie?: never;
         };
-        /** [x-medkit] Audit trail of script activity on a App, newest first */
+        /**
+         * [x-medkit] Audit trail of script activity on a App, newest first
+         * @description [x-medkit] Audit trail of script activity on a App, newest first
+         */
         get: operations["getScriptAuditApp"];
         put?: never;
         post?: never;
@@ -960,7 +1236,10 @@ export type paths = {
             path?: never;
             cookie?: never;
         };
-        /** Top-level areas */
+        /**
+         * Top-level areas
+         * @description Top-level areas
+         */
         get: operations["listAreas"];
         put?: never;
         post?: never;
@@ -977,7 +1256,10 @@ export type paths = {
             path?: never;
             cookie?: never;
         };
-        /** Area detail with its resource collections and links */
+        /**
+         * Area detail with its resource collections and links
+         * @description Area detail with its resource collections and links
+         */
         get: operations["getArea"];
         put?: never;
         post?: never;
@@ -994,7 +1276,10 @@ export type paths = {
             path?: never;
             cookie?: never;
         };
-        /** Bulk-data categories (rosbags first) */
+        /**
+         * Bulk-data categories (rosbags first)
+         * @description Bulk-data categories (rosbags first)
+         */
         get: operations["listAreaBulkDataCategories"];
         put?: never;
         post?: never;
@@ -1011,10 +1296,16 @@ export type paths = {
             path?: never;
             cookie?: never;
         };
-        /** Descriptors of one category (rosbags: one per recording of in-scope faults) */
+        /**
+         * Descriptors of one category (rosbags: one per recording of in-scope faults)
+         * @description Descriptors of one category (rosbags: one per recording of in-scope faults)
+         */
         get: operations["listAreaBulkData"];
         put?: never;
-        /** Upload a file (multipart: file, description, metadata); apps and components only */
+        /**
+         * Upload a file (multipart: file, description, metadata); apps and components only
+         * @description Upload a file (multipart: file, description, metadata); apps and components only
+         */
         post: operations["uploadAreaBulkData"];
         delete?: never;
         options?: never;
@@ -1029,11 +1320,17 @@ export type paths = {
             path?: never;
             cookie?: never;
         };
-        /** Download one item (rosbags: a recording id, or a fault code for its newest recording) */
+        /**
+         * Download one item (rosbags: a recording id, or a fault code for its newest recording)
+         * @description Download one item (rosbags: a recording id, or a fault code for its newest recording)
+         */
         get: operations["downloadAreaBulkData"];
         put?: never;
         post?: never;
-        /** Delete an uploaded item */
+        /**
+         * Delete an uploaded item
+         * @description Delete an uploaded item
+         */
         delete: operations["deleteAreaBulkData"];
         options?: never;
         head?: never;
@@ -1048,7 +1345,10 @@ export type paths = {
             cookie?: never;
         };
         get?: never;
-        /** Clear every kind: cached data, learned data and client-defined resources */
+        /**
+         * Clear every kind: cached data, learned data and client-defined resources
+         * @description Clear every kind: cached data, learned data and client-defined resources
+         */
         put: operations["clearAreaAllData"];
         post?: never;
         delete?: never;
@@ -1065,7 +1365,10 @@ export type paths = {
             cookie?: never;
         };
         get?: never;
-        /** Clear the entity's cached-data */
+        /**
+         * Clear the entity's cached-data
+         * @description Clear the entity's cached-data
+         */
         put: operations["clearAreaCachedData"];
         post?: never;
         delete?: never;
@@ -1082,7 +1385,10 @@ export type paths = {
             cookie?: never;
         };
         get?: never;
-        /** Clear the entity's client-defined-resources */
+        /**
+         * Clear the entity's client-defined-resources
+         * @description Clear the entity's client-defined-resources
+         */
         put: operations["clearAreaClientDefinedResources"];
         post?: never;
         delete?: never;
@@ -1099,7 +1405,10 @@ export type paths = {
             cookie?: never;
         };
         get?: never;
-        /** Clear the entity's learned-data */
+        /**
+         * Clear the entity's learned-data
+         * @description Clear the entity's learned-data
+         */
         put: operations["clearAreaLearnedData"];
         post?: never;
         delete?: never;
@@ -1115,7 +1424,10 @@ export type paths = {
             path?: never;
             cookie?: never;
         };
-        /** Outcome of the last clear on the entity */
+        /**
+         * Outcome of the last clear on the entity
+         * @description Outcome of the last clear on the entity
+         */
         get: operations["getAreaClearDataStatus"];
         put?: never;
         post?: never;
@@ -1132,10 +1444,16 @@ export type paths = {
             path?: never;
             cookie?: never;
         };
-        /** Communication logs of the entity */
+        /**
+         * Communication logs of the entity
+         * @description Communication logs of the entity
+         */
         get: operations["listAreaCommunicationLogs"];
         put?: never;
-        /** Start logging the entity's DDS traffic (discovery events, topic rates) */
+        /**
+         * Start logging the entity's DDS traffic (discovery events, topic rates)
+         * @description Start logging the entity's DDS traffic (discovery events, topic rates)
+         */
         post: operations["startAreaCommunicationLog"];
         delete?: never;
         options?: never;
@@ -1150,12 +1468,21 @@ export type paths = {
             path?: never;
             cookie?: never;
         };
-        /** A communication log: events and topic rates */
+        /**
+         * A communication log: events and topic rates
+         * @description A communication log: events and topic rates
+         */
         get: operations["getAreaCommunicationLog"];
-        /** Stop or restart a communication log */
+        /**
+         * Stop or restart a communication log
+         * @description Stop or restart a communication log
+         */
         put: operations["updateAreaCommunicationLog"];
         post?: never;
-        /** Stop and delete a communication log */
+        /**
+         * Stop and delete a communication log
+         * @description Stop and delete a communication log
+         */
         delete: operations["deleteAreaCommunicationLog"];
         options?: never;
         head?: never;
@@ -1169,7 +1496,10 @@ export type paths = {
             path?: never;
             cookie?: never;
         };
-        /** Components directly in an area */
+        /**
+         * Components directly in an area
+         * @description Components directly in an area
+         */
         get: operations["listAreaComponents"];
         put?: never;
         post?: never;
@@ -1186,11 +1516,17 @@ export type paths = {
             path?: never;
             cookie?: never;
         };
-        /** Parameters of the nodes behind a area */
+        /**
+         * Parameters of the nodes behind a area
+         * @description Parameters of the nodes behind a area
+         */
         get: operations["listAreaConfigurations"];
         put?: never;
         post?: never;
-        /** Reset every parameter of a area to its initial value */
+        /**
+         * Reset every parameter of a area to its initial value
+         * @description Reset every parameter of a area to its initial value
+         */
         delete: operations["resetAreaConfigurations"];
         options?: never;
         head?: never;
@@ -1204,12 +1540,21 @@ export type paths = {
             path?: never;
             cookie?: never;
         };
-        /** One parameter of a area */
+        /**
+         * One parameter of a area
+         * @description One parameter of a area
+         */
         get: operations["getAreaConfiguration"];
-        /** Set one parameter of a area */
+        /**
+         * Set one parameter of a area
+         * @description Set one parameter of a area
+         */
         put: operations["setAreaConfiguration"];
         post?: never;
-        /** Reset one parameter of a area to its initial value */
+        /**
+         * Reset one parameter of a area to its initial value
+         * @description Reset one parameter of a area to its initial value
+         */
         delete: operations["resetAreaConfiguration"];
         options?: never;
         head?: never;
@@ -1223,7 +1568,10 @@ export type paths = {
             path?: never;
             cookie?: never;
         };
-        /** Components in an area and all its descendant subareas */
+        /**
+         * Components in an area and all its descendant subareas
+         * @description Components in an area and all its descendant subareas
+         */
         get: operations["listAreaContains"];
         put?: never;
         post?: never;
@@ -1240,7 +1588,10 @@ export type paths = {
             path?: never;
             cookie?: never;
         };
-        /** Topics of a area (not sampled) */
+        /**
+         * Topics of a area (not sampled)
+         * @description Topics of a area (not sampled)
+         */
         get: operations["listAreaData"];
         put?: never;
         post?: never;
@@ -1257,7 +1608,10 @@ export type paths = {
             path?: never;
             cookie?: never;
         };
-        /** data-categories (not implemented) */
+        /**
+         * Categories of the data items of a area
+         * @description The categories the entity's data items report (ROS topics: currentData), with item counts.
+         */
         get: operations["getAreaDataCategories"];
         put?: never;
         post?: never;
@@ -1274,7 +1628,10 @@ export type paths = {
             path?: never;
             cookie?: never;
         };
-        /** data-groups (not implemented) */
+        /**
+         * Groups of the data items of a area, by ROS namespace
+         * @description One group per namespace (the topic path without its last segment) and category; ?category= keeps one category.
+         */
         get: operations["getAreaDataGroups"];
         put?: never;
         post?: never;
@@ -1291,10 +1648,16 @@ export type paths = {
             path?: never;
             cookie?: never;
         };
-        /** Data lists defined on the entity */
+        /**
+         * Data lists defined on the entity
+         * @description Data lists defined on the entity
+         */
         get: operations["listAreaDataLists"];
         put?: never;
-        /** Define a data list (items must be data items of the entity) */
+        /**
+         * Define a data list (items must be data items of the entity)
+         * @description Define a data list (items must be data items of the entity)
+         */
         post: operations["createAreaDataList"];
         delete?: never;
         options?: never;
@@ -1309,11 +1672,17 @@ export type paths = {
             path?: never;
             cookie?: never;
         };
-        /** Read every item of a data list at once */
+        /**
+         * Read every item of a data list at once
+         * @description Read every item of a data list at once
+         */
         get: operations["readAreaDataList"];
         put?: never;
         post?: never;
-        /** Delete a data list */
+        /**
+         * Delete a data list
+         * @description Delete a data list
+         */
         delete: operations["deleteAreaDataList"];
         options?: never;
         head?: never;
@@ -1327,9 +1696,15 @@ export type paths = {
             path?: never;
             cookie?: never;
         };
-        /** Latest message of a topic of a area */
+        /**
+         * Latest message of a topic of a area
+         * @description Latest message of a topic of a area
+         */
         get: operations["readAreaData"];
-        /** Publish one message on a topic of a area */
+        /**
+         * Publish one message on a topic of a area
+         * @description Publish one message on a topic of a area
+         */
         put: operations["writeAreaData"];
         post?: never;
         delete?: never;
@@ -1345,11 +1720,17 @@ export type paths = {
             path?: never;
             cookie?: never;
         };
-        /** Faults in the scope of the area (every reporting source belongs to it) */
+        /**
+         * Faults in the scope of the area (every reporting source belongs to it)
+         * @description Faults in the scope of the area (every reporting source belongs to it)
+         */
         get: operations["listAreaFaults"];
         put?: never;
         post?: never;
-        /** Clear every in-scope fault (no correlation cascade into other entities) */
+        /**
+         * Clear every in-scope fault (no correlation cascade into other entities)
+         * @description Clear every in-scope fault (no correlation cascade into other entities)
+         */
         delete: operations["clearAreaFaults"];
         options?: never;
         head?: never;
@@ -1363,12 +1744,38 @@ export type paths = {
             path?: never;
             cookie?: never;
         };
-        /** One fault with its environment data (freeze frames, rosbag recordings) */
+        /**
+         * One fault with its environment data (freeze frames, rosbag recordings)
+         * @description One fault with its environment data (freeze frames, rosbag recordings)
+         */
         get: operations["getAreaFault"];
         put?: never;
         post?: never;
-        /** Clear one in-scope fault (no correlation cascade) */
+        /**
+         * Clear one in-scope fault (no correlation cascade)
+         * @description Clear one in-scope fault (no correlation cascade)
+         */
         delete: operations["clearAreaFault"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/areas/{area_id}/faults/{fault_code}/snapshots": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * [reference] The fault's newest freeze frame per topic and its newest recording
+         * @description The snapshot document of the reference gateway: topics of the newest capture set ({message_type, data} each) and the newest recording. ?topic= keeps one topic (none captured: topics is empty). The fault detail carries the same frames as SOVD environment_data.
+         */
+        get: operations["getAreaFaultSnapshots"];
+        put?: never;
+        post?: never;
+        delete?: never;
         options?: never;
         head?: never;
         patch?: never;
@@ -1381,7 +1788,10 @@ export type paths = {
             path?: never;
             cookie?: never;
         };
-        /** Log entries of a area, oldest first */
+        /**
+         * Log entries of a area, oldest first
+         * @description Log entries of a area, oldest first
+         */
         get: operations["listAreaLogs"];
         put?: never;
         post?: never;
@@ -1398,9 +1808,15 @@ export type paths = {
             path?: never;
             cookie?: never;
         };
-        /** Log configuration of a area */
+        /**
+         * Log configuration of a area
+         * @description Log configuration of a area
+         */
         get: operations["getAreaLogConfiguration"];
-        /** Change the log configuration of a area */
+        /**
+         * Change the log configuration of a area
+         * @description Change the log configuration of a area
+         */
         put: operations["setAreaLogConfiguration"];
         post?: never;
         delete?: never;
@@ -1416,7 +1832,10 @@ export type paths = {
             path?: never;
             cookie?: never;
         };
-        /** Services and actions of a area */
+        /**
+         * Services and actions of a area
+         * @description Services and actions of a area
+         */
         get: operations["listAreaOperations"];
         put?: never;
         post?: never;
@@ -1433,10 +1852,17 @@ export type paths = {
             path?: never;
             cookie?: never;
         };
-        /** One operation */
+        /**
+         * One operation
+         * @description One operation
+         */
         get: operations["getAreaOperation"];
         put?: never;
-        post?: never;
+        /**
+         * [reference] Same as POST …/executions: run a service (200) or start an action goal (202 + Location)
+         * @description Kept for clients of the reference gateway. The Location of a started goal is its …/executions/{execution_id} resource.
+         */
+        post: operations["invokeAreaOperation"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1450,10 +1876,16 @@ export type paths = {
             path?: never;
             cookie?: never;
         };
-        /** Tracked goals, newest first */
+        /**
+         * Tracked goals, newest first
+         * @description Tracked goals, newest first
+         */
         get: operations["listAreaExecutions"];
         put?: never;
-        /** Run a service (200) or start an action goal (202 + Location) */
+        /**
+         * Run a service (200) or start an action goal (202 + Location)
+         * @description Run a service (200) or start an action goal (202 + Location)
+         */
         post: operations["executeAreaOperation"];
         delete?: never;
         options?: never;
@@ -1468,12 +1900,21 @@ export type paths = {
             path?: never;
             cookie?: never;
         };
-        /** Status, latest feedback and (finished) result of a goal */
+        /**
+         * Status, latest feedback and (finished) result of a goal
+         * @description Status, latest feedback and (finished) result of a goal
+         */
         get: operations["getAreaExecution"];
-        /** Control a goal (stop = cancel) */
+        /**
+         * Control a goal (stop = cancel)
+         * @description Control a goal (stop = cancel)
+         */
         put: operations["controlAreaExecution"];
         post?: never;
-        /** Cancel a goal */
+        /**
+         * Cancel a goal
+         * @description Cancel a goal
+         */
         delete: operations["cancelAreaExecution"];
         options?: never;
         head?: never;
@@ -1487,7 +1928,10 @@ export type paths = {
             path?: never;
             cookie?: never;
         };
-        /** Raw /rosout entries of a area */
+        /**
+         * Raw /rosout entries of a area
+         * @description Raw /rosout entries of a area
+         */
         get: operations["getAreaRosout"];
         put?: never;
         post?: never;
@@ -1504,7 +1948,10 @@ export type paths = {
             path?: never;
             cookie?: never;
         };
-        /** Direct subareas of an area */
+        /**
+         * Direct subareas of an area
+         * @description Direct subareas of an area
+         */
         get: operations["listAreaSubareas"];
         put?: never;
         post?: never;
@@ -1521,7 +1968,10 @@ export type paths = {
             path?: never;
             cookie?: never;
         };
-        /** Bulk-data categories (rosbags first) */
+        /**
+         * Bulk-data categories (rosbags first)
+         * @description Bulk-data categories (rosbags first)
+         */
         get: operations["listSubareaBulkDataCategories"];
         put?: never;
         post?: never;
@@ -1538,7 +1988,10 @@ export type paths = {
             path?: never;
             cookie?: never;
         };
-        /** Descriptors of one category (rosbags: one per recording of in-scope faults) */
+        /**
+         * Descriptors of one category (rosbags: one per recording of in-scope faults)
+         * @description Descriptors of one category (rosbags: one per recording of in-scope faults)
+         */
         get: operations["listSubareaBulkData"];
         put?: never;
         post?: never;
@@ -1555,7 +2008,10 @@ export type paths = {
             path?: never;
             cookie?: never;
         };
-        /** Download one item (rosbags: a recording id, or a fault code for its newest recording) */
+        /**
+         * Download one item (rosbags: a recording id, or a fault code for its newest recording)
+         * @description Download one item (rosbags: a recording id, or a fault code for its newest recording)
+         */
         get: operations["downloadSubareaBulkData"];
         put?: never;
         post?: never;
@@ -1572,10 +2028,16 @@ export type paths = {
             path?: never;
             cookie?: never;
         };
-        /** Triggers of the entity */
+        /**
+         * Triggers of the entity
+         * @description Triggers of the entity
+         */
         get: operations["listAreaTriggers"];
         put?: never;
-        /** Create a condition trigger */
+        /**
+         * Create a condition trigger
+         * @description Create a condition trigger
+         */
         post: operations["createAreaTrigger"];
         delete?: never;
         options?: never;
@@ -1590,12 +2052,21 @@ export type paths = {
             path?: never;
             cookie?: never;
         };
-        /** One trigger */
+        /**
+         * One trigger
+         * @description One trigger
+         */
         get: operations["getAreaTrigger"];
-        /** Set a new lifetime (restarts the expiry clock) */
+        /**
+         * Set a new lifetime (restarts the expiry clock)
+         * @description Set a new lifetime (restarts the expiry clock)
+         */
         put: operations["updateAreaTrigger"];
         post?: never;
-        /** Delete a trigger (closes its streams) */
+        /**
+         * Delete a trigger (closes its streams)
+         * @description Delete a trigger (closes its streams)
+         */
         delete: operations["deleteAreaTrigger"];
         options?: never;
         head?: never;
@@ -1609,7 +2080,10 @@ export type paths = {
             path?: never;
             cookie?: never;
         };
-        /** SSE stream of trigger events (EventEnvelope frames with id lines) */
+        /**
+         * SSE stream of trigger events (EventEnvelope frames with id lines)
+         * @description SSE stream of trigger events (EventEnvelope frames with id lines)
+         */
         get: operations["streamAreaTriggerEvents"];
         put?: never;
         post?: never;
@@ -1628,7 +2102,10 @@ export type paths = {
         };
         get?: never;
         put?: never;
-        /** Client-credentials grant: client id and secret → access and refresh tokens */
+        /**
+         * Client-credentials grant: client id and secret → access and refresh tokens
+         * @description Client-credentials grant: client id and secret → access and refresh tokens
+         */
         post: operations["authAuthorize"];
         delete?: never;
         options?: never;
@@ -1645,7 +2122,10 @@ export type paths = {
         };
         get?: never;
         put?: never;
-        /** Revoke a refresh token (and the access tokens derived from it) or an access token */
+        /**
+         * Revoke a refresh token (and the access tokens derived from it) or an access token
+         * @description Revoke a refresh token (and the access tokens derived from it) or an access token
+         */
         post: operations["authRevoke"];
         delete?: never;
         options?: never;
@@ -1662,7 +2142,10 @@ export type paths = {
         };
         get?: never;
         put?: never;
-        /** Refresh grant: a refresh token (spent) → new tokens */
+        /**
+         * Refresh grant: a refresh token (spent) → new tokens
+         * @description Refresh grant: a refresh token (spent) → new tokens
+         */
         post: operations["authToken"];
         delete?: never;
         options?: never;
@@ -1677,7 +2160,10 @@ export type paths = {
             path?: never;
             cookie?: never;
         };
-        /** Top-level components */
+        /**
+         * Top-level components
+         * @description Top-level components
+         */
         get: operations["listComponents"];
         put?: never;
         post?: never;
@@ -1694,7 +2180,10 @@ export type paths = {
             path?: never;
             cookie?: never;
         };
-        /** Component detail with its resource collections and links */
+        /**
+         * Component detail with its resource collections and links
+         * @description Component detail with its resource collections and links
+         */
         get: operations["getComponent"];
         put?: never;
         post?: never;
@@ -1711,7 +2200,10 @@ export type paths = {
             path?: never;
             cookie?: never;
         };
-        /** Bulk-data categories (rosbags first) */
+        /**
+         * Bulk-data categories (rosbags first)
+         * @description Bulk-data categories (rosbags first)
+         */
         get: operations["listComponentBulkDataCategories"];
         put?: never;
         post?: never;
@@ -1728,10 +2220,16 @@ export type paths = {
             path?: never;
             cookie?: never;
         };
-        /** Descriptors of one category (rosbags: one per recording of in-scope faults) */
+        /**
+         * Descriptors of one category (rosbags: one per recording of in-scope faults)
+         * @description Descriptors of one category (rosbags: one per recording of in-scope faults)
+         */
         get: operations["listComponentBulkData"];
         put?: never;
-        /** Upload a file (multipart: file, description, metadata); apps and components only */
+        /**
+         * Upload a file (multipart: file, description, metadata); apps and components only
+         * @description Upload a file (multipart: file, description, metadata); apps and components only
+         */
         post: operations["uploadComponentBulkData"];
         delete?: never;
         options?: never;
@@ -1746,11 +2244,17 @@ export type paths = {
             path?: never;
             cookie?: never;
         };
-        /** Download one item (rosbags: a recording id, or a fault code for its newest recording) */
+        /**
+         * Download one item (rosbags: a recording id, or a fault code for its newest recording)
+         * @description Download one item (rosbags: a recording id, or a fault code for its newest recording)
+         */
         get: operations["downloadComponentBulkData"];
         put?: never;
         post?: never;
-        /** Delete an uploaded item */
+        /**
+         * Delete an uploaded item
+         * @description Delete an uploaded item
+         */
         delete: operations["deleteComponentBulkData"];
         options?: never;
         head?: never;
@@ -1765,7 +2269,10 @@ export type paths = {
             cookie?: never;
         };
         get?: never;
-        /** Clear every kind: cached data, learned data and client-defined resources */
+        /**
+         * Clear every kind: cached data, learned data and client-defined resources
+         * @description Clear every kind: cached data, learned data and client-defined resources
+         */
         put: operations["clearComponentAllData"];
         post?: never;
         delete?: never;
@@ -1782,7 +2289,10 @@ export type paths = {
             cookie?: never;
         };
         get?: never;
-        /** Clear the entity's cached-data */
+        /**
+         * Clear the entity's cached-data
+         * @description Clear the entity's cached-data
+         */
         put: operations["clearComponentCachedData"];
         post?: never;
         delete?: never;
@@ -1799,7 +2309,10 @@ export type paths = {
             cookie?: never;
         };
         get?: never;
-        /** Clear the entity's client-defined-resources */
+        /**
+         * Clear the entity's client-defined-resources
+         * @description Clear the entity's client-defined-resources
+         */
         put: operations["clearComponentClientDefinedResources"];
         post?: never;
         delete?: never;
@@ -1816,7 +2329,10 @@ export type paths = {
             cookie?: never;
         };
         get?: never;
-        /** Clear the entity's learned-data */
+        /**
+         * Clear the entity's learned-data
+         * @description Clear the entity's learned-data
+         */
         put: operations["clearComponentLearnedData"];
         post?: never;
         delete?: never;
@@ -1832,7 +2348,10 @@ export type paths = {
             path?: never;
             cookie?: never;
         };
-        /** Outcome of the last clear on the entity */
+        /**
+         * Outcome of the last clear on the entity
+         * @description Outcome of the last clear on the entity
+         */
         get: operations["getComponentClearDataStatus"];
         put?: never;
         post?: never;
@@ -1849,10 +2368,16 @@ export type paths = {
             path?: never;
             cookie?: never;
         };
-        /** Communication logs of the entity */
+        /**
+         * Communication logs of the entity
+         * @description Communication logs of the entity
+         */
         get: operations["listComponentCommunicationLogs"];
         put?: never;
-        /** Start logging the entity's DDS traffic (discovery events, topic rates) */
+        /**
+         * Start logging the entity's DDS traffic (discovery events, topic rates)
+         * @description Start logging the entity's DDS traffic (discovery events, topic rates)
+         */
         post: operations["startComponentCommunicationLog"];
         delete?: never;
         options?: never;
@@ -1867,12 +2392,21 @@ export type paths = {
             path?: never;
             cookie?: never;
         };
-        /** A communication log: events and topic rates */
+        /**
+         * A communication log: events and topic rates
+         * @description A communication log: events and topic rates
+         */
         get: operations["getComponentCommunicationLog"];
-        /** Stop or restart a communication log */
+        /**
+         * Stop or restart a communication log
+         * @description Stop or restart a communication log
+         */
         put: operations["updateComponentCommunicationLog"];
         post?: never;
-        /** Stop and delete a communication log */
+        /**
+         * Stop and delete a communication log
+         * @description Stop and delete a communication log
+         */
         delete: operations["deleteComponentCommunicationLog"];
         options?: never;
         head?: never;
@@ -1886,11 +2420,17 @@ export type paths = {
             path?: never;
             cookie?: never;
         };
-        /** Parameters of the nodes behind a component */
+        /**
+         * Parameters of the nodes behind a component
+         * @description Parameters of the nodes behind a component
+         */
         get: operations["listComponentConfigurations"];
         put?: never;
         post?: never;
-        /** Reset every parameter of a component to its initial value */
+        /**
+         * Reset every parameter of a component to its initial value
+         * @description Reset every parameter of a component to its initial value
+         */
         delete: operations["resetComponentConfigurations"];
         options?: never;
         head?: never;
@@ -1904,12 +2444,21 @@ export type paths = {
             path?: never;
             cookie?: never;
         };
-        /** One parameter of a component */
+        /**
+         * One parameter of a component
+         * @description One parameter of a component
+         */
         get: operations["getComponentConfiguration"];
-        /** Set one parameter of a component */
+        /**
+         * Set one parameter of a component
+         * @description Set one parameter of a component
+         */
         put: operations["setComponentConfiguration"];
         post?: never;
-        /** Reset one parameter of a component to its initial value */
+        /**
+         * Reset one parameter of a component to its initial value
+         * @description Reset one parameter of a component to its initial value
+         */
         delete: operations["resetComponentConfiguration"];
         options?: never;
         head?: never;
@@ -1923,10 +2472,16 @@ export type paths = {
             path?: never;
             cookie?: never;
         };
-        /** Cyclic subscriptions of the entity */
+        /**
+         * Cyclic subscriptions of the entity
+         * @description Cyclic subscriptions of the entity
+         */
         get: operations["listComponentCyclicSubscriptions"];
         put?: never;
-        /** Create a cyclic subscription */
+        /**
+         * Create a cyclic subscription
+         * @description Create a cyclic subscription
+         */
         post: operations["createComponentCyclicSubscription"];
         delete?: never;
         options?: never;
@@ -1941,12 +2496,21 @@ export type paths = {
             path?: never;
             cookie?: never;
         };
-        /** One cyclic subscription */
+        /**
+         * One cyclic subscription
+         * @description One cyclic subscription
+         */
         get: operations["getComponentCyclicSubscription"];
-        /** Change interval and/or duration (duration counts from now) */
+        /**
+         * Change interval and/or duration (duration counts from now)
+         * @description Change interval and/or duration (duration counts from now)
+         */
         put: operations["updateComponentCyclicSubscription"];
         post?: never;
-        /** Delete a cyclic subscription (closes its streams) */
+        /**
+         * Delete a cyclic subscription (closes its streams)
+         * @description Delete a cyclic subscription (closes its streams)
+         */
         delete: operations["deleteComponentCyclicSubscription"];
         options?: never;
         head?: never;
@@ -1960,7 +2524,10 @@ export type paths = {
             path?: never;
             cookie?: never;
         };
-        /** SSE stream: one EventEnvelope per interval */
+        /**
+         * SSE stream: one EventEnvelope per interval
+         * @description SSE stream: one EventEnvelope per interval
+         */
         get: operations["streamComponentCyclicSubscription"];
         put?: never;
         post?: never;
@@ -1977,7 +2544,10 @@ export type paths = {
             path?: never;
             cookie?: never;
         };
-        /** Topics of a component (not sampled) */
+        /**
+         * Topics of a component (not sampled)
+         * @description Topics of a component (not sampled)
+         */
         get: operations["listComponentData"];
         put?: never;
         post?: never;
@@ -1994,7 +2564,10 @@ export type paths = {
             path?: never;
             cookie?: never;
         };
-        /** data-categories (not implemented) */
+        /**
+         * Categories of the data items of a component
+         * @description The categories the entity's data items report (ROS topics: currentData), with item counts.
+         */
         get: operations["getComponentDataCategories"];
         put?: never;
         post?: never;
@@ -2011,7 +2584,10 @@ export type paths = {
             path?: never;
             cookie?: never;
         };
-        /** data-groups (not implemented) */
+        /**
+         * Groups of the data items of a component, by ROS namespace
+         * @description One group per namespace (the topic path without its last segment) and category; ?category= keeps one category.
+         */
         get: operations["getComponentDataGroups"];
         put?: never;
         post?: never;
@@ -2028,10 +2604,16 @@ export type paths = {
             path?: never;
             cookie?: never;
         };
-        /** Data lists defined on the entity */
+        /**
+         * Data lists defined on the entity
+         * @description Data lists defined on the entity
+         */
         get: operations["listComponentDataLists"];
         put?: never;
-        /** Define a data list (items must be data items of the entity) */
+        /**
+         * Define a data list (items must be data items of the entity)
+         * @description Define a data list (items must be data items of the entity)
+         */
         post: operations["createComponentDataList"];
         delete?: never;
         options?: never;
@@ -2046,11 +2628,17 @@ export type paths = {
             path?: never;
             cookie?: never;
         };
-        /** Read every item of a data list at once */
+        /**
+         * Read every item of a data list at once
+         * @description Read every item of a data list at once
+         */
         get: operations["readComponentDataList"];
         put?: never;
         post?: never;
-        /** Delete a data list */
+        /**
+         * Delete a data list
+         * @description Delete a data list
+         */
         delete: operations["deleteComponentDataList"];
         options?: never;
         head?: never;
@@ -2064,9 +2652,15 @@ export type paths = {
             path?: never;
             cookie?: never;
         };
-        /** Latest message of a topic of a component */
+        /**
+         * Latest message of a topic of a component
+         * @description Latest message of a topic of a component
+         */
         get: operations["readComponentData"];
-        /** Publish one message on a topic of a component */
+        /**
+         * Publish one message on a topic of a component
+         * @description Publish one message on a topic of a component
+         */
         put: operations["writeComponentData"];
         post?: never;
         delete?: never;
@@ -2082,7 +2676,10 @@ export type paths = {
             path?: never;
             cookie?: never;
         };
-        /** Components this component depends on */
+        /**
+         * Components this component depends on
+         * @description Components this component depends on
+         */
         get: operations["listComponentDependsOn"];
         put?: never;
         post?: never;
@@ -2099,11 +2696,17 @@ export type paths = {
             path?: never;
             cookie?: never;
         };
-        /** Faults in the scope of the component (every reporting source belongs to it) */
+        /**
+         * Faults in the scope of the component (every reporting source belongs to it)
+         * @description Faults in the scope of the component (every reporting source belongs to it)
+         */
         get: operations["listComponentFaults"];
         put?: never;
         post?: never;
-        /** Clear every in-scope fault (no correlation cascade into other entities) */
+        /**
+         * Clear every in-scope fault (no correlation cascade into other entities)
+         * @description Clear every in-scope fault (no correlation cascade into other entities)
+         */
         delete: operations["clearComponentFaults"];
         options?: never;
         head?: never;
@@ -2117,12 +2720,38 @@ export type paths = {
             path?: never;
             cookie?: never;
         };
-        /** One fault with its environment data (freeze frames, rosbag recordings) */
+        /**
+         * One fault with its environment data (freeze frames, rosbag recordings)
+         * @description One fault with its environment data (freeze frames, rosbag recordings)
+         */
         get: operations["getComponentFault"];
         put?: never;
         post?: never;
-        /** Clear one in-scope fault (no correlation cascade) */
+        /**
+         * Clear one in-scope fault (no correlation cascade)
+         * @description Clear one in-scope fault (no correlation cascade)
+         */
         delete: operations["clearComponentFault"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/components/{component_id}/faults/{fault_code}/snapshots": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * [reference] The fault's newest freeze frame per topic and its newest recording
+         * @description The snapshot document of the reference gateway: topics of the newest capture set ({message_type, data} each) and the newest recording. ?topic= keeps one topic (none captured: topics is empty). The fault detail carries the same frames as SOVD environment_data.
+         */
+        get: operations["getComponentFaultSnapshots"];
+        put?: never;
+        post?: never;
+        delete?: never;
         options?: never;
         head?: never;
         patch?: never;
@@ -2135,7 +2764,10 @@ export type paths = {
             path?: never;
             cookie?: never;
         };
-        /** Apps hosted on a component */
+        /**
+         * Apps hosted on a component
+         * @description Apps hosted on a component
+         */
         get: operations["listComponentHosts"];
         put?: never;
         post?: never;
@@ -2152,10 +2784,16 @@ export type paths = {
             path?: never;
             cookie?: never;
         };
-        /** Locks of a component */
+        /**
+         * Locks of a component
+         * @description Locks of a component
+         */
         get: operations["listComponentLocks"];
         put?: never;
-        /** Acquire a lock on a component */
+        /**
+         * Acquire a lock on a component
+         * @description Acquire a lock on a component
+         */
         post: operations["acquireComponentLock"];
         delete?: never;
         options?: never;
@@ -2170,12 +2808,21 @@ export type paths = {
             path?: never;
             cookie?: never;
         };
-        /** One lock of a component */
+        /**
+         * One lock of a component
+         * @description One lock of a component
+         */
         get: operations["getComponentLock"];
-        /** Extend a lock (new expiry = now + lock_expiration) */
+        /**
+         * Extend a lock (new expiry = now + lock_expiration)
+         * @description Extend a lock (new expiry = now + lock_expiration)
+         */
         put: operations["extendComponentLock"];
         post?: never;
-        /** Release a lock */
+        /**
+         * Release a lock
+         * @description Release a lock
+         */
         delete: operations["releaseComponentLock"];
         options?: never;
         head?: never;
@@ -2189,7 +2836,10 @@ export type paths = {
             path?: never;
             cookie?: never;
         };
-        /** Log entries of a component, oldest first */
+        /**
+         * Log entries of a component, oldest first
+         * @description Log entries of a component, oldest first
+         */
         get: operations["listComponentLogs"];
         put?: never;
         post?: never;
@@ -2206,9 +2856,15 @@ export type paths = {
             path?: never;
             cookie?: never;
         };
-        /** Log configuration of a component */
+        /**
+         * Log configuration of a component
+         * @description Log configuration of a component
+         */
         get: operations["getComponentLogConfiguration"];
-        /** Change the log configuration of a component */
+        /**
+         * Change the log configuration of a component
+         * @description Change the log configuration of a component
+         */
         put: operations["setComponentLogConfiguration"];
         post?: never;
         delete?: never;
@@ -2224,7 +2880,10 @@ export type paths = {
             path?: never;
             cookie?: never;
         };
-        /** Modes of a component: its lifecycle state and its manifest mode table */
+        /**
+         * Modes of a component: its lifecycle state and its manifest mode table
+         * @description Modes of a component: its lifecycle state and its manifest mode table
+         */
         get: operations["listComponentModes"];
         put?: never;
         post?: never;
@@ -2241,9 +2900,15 @@ export type paths = {
             path?: never;
             cookie?: never;
         };
-        /** One mode and its current value */
+        /**
+         * One mode and its current value
+         * @description One mode and its current value
+         */
         get: operations["getComponentMode"];
-        /** Set a mode (lifecycle: runs the SOVD transition that reaches the state) */
+        /**
+         * Set a mode (lifecycle: runs the SOVD transition that reaches the state)
+         * @description Set a mode (lifecycle: runs the SOVD transition that reaches the state)
+         */
         put: operations["setComponentMode"];
         post?: never;
         delete?: never;
@@ -2259,7 +2924,10 @@ export type paths = {
             path?: never;
             cookie?: never;
         };
-        /** Services and actions of a component */
+        /**
+         * Services and actions of a component
+         * @description Services and actions of a component
+         */
         get: operations["listComponentOperations"];
         put?: never;
         post?: never;
@@ -2276,10 +2944,17 @@ export type paths = {
             path?: never;
             cookie?: never;
         };
-        /** One operation */
+        /**
+         * One operation
+         * @description One operation
+         */
         get: operations["getComponentOperation"];
         put?: never;
-        post?: never;
+        /**
+         * [reference] Same as POST …/executions: run a service (200) or start an action goal (202 + Location)
+         * @description Kept for clients of the reference gateway. The Location of a started goal is its …/executions/{execution_id} resource.
+         */
+        post: operations["invokeComponentOperation"];
         delete?: never;
         options?: never;
         head?: never;
@@ -2293,10 +2968,16 @@ export type paths = {
             path?: never;
             cookie?: never;
         };
-        /** Tracked goals, newest first */
+        /**
+         * Tracked goals, newest first
+         * @description Tracked goals, newest first
+         */
         get: operations["listComponentExecutions"];
         put?: never;
-        /** Run a service (200) or start an action goal (202 + Location) */
+        /**
+         * Run a service (200) or start an action goal (202 + Location)
+         * @description Run a service (200) or start an action goal (202 + Location)
+         */
         post: operations["executeComponentOperation"];
         delete?: never;
         options?: never;
@@ -2311,12 +2992,21 @@ export type paths = {
             path?: never;
             cookie?: never;
         };
-        /** Status, latest feedback and (finished) result of a goal */
+        /**
+         * Status, latest feedback and (finished) result of a goal
+         * @description Status, latest feedback and (finished) result of a goal
+         */
         get: operations["getComponentExecution"];
-        /** Control a goal (stop = cancel) */
+        /**
+         * Control a goal (stop = cancel)
+         * @description Control a goal (stop = cancel)
+         */
         put: operations["controlComponentExecution"];
         post?: never;
-        /** Cancel a goal */
+        /**
+         * Cancel a goal
+         * @description Cancel a goal
+         */
         delete: operations["cancelComponentExecution"];
         options?: never;
         head?: never;
@@ -2330,7 +3020,10 @@ export type paths = {
             path?: never;
             cookie?: never;
         };
-        /** Raw /rosout entries of a component */
+        /**
+         * Raw /rosout entries of a component
+         * @description Raw /rosout entries of a component
+         */
         get: operations["getComponentRosout"];
         put?: never;
         post?: never;
@@ -2347,7 +3040,10 @@ export type paths = {
             path?: never;
             cookie?: never;
         };
-        /** List the scripts of a Component */
+        /**
+         * List the scripts of a Component
+         * @description List the scripts of a Component
+         */
         get: operations["listScriptsComponent"];
         put?: never;
         /**
@@ -2368,11 +3064,17 @@ export type paths = {
             path?: never;
             cookie?: never;
         };
-        /** Get one script of a Component */
+        /**
+         * Get one script of a Component
+         * @description Get one script of a Component
+         */
         get: operations["getScriptComponent"];
         put?: never;
         post?: never;
-        /** Delete an uploaded script of a Component */
+        /**
+         * Delete an uploaded script of a Component
+         * @description Delete an uploaded script of a Component
+         */
         delete: operations["deleteScriptComponent"];
         options?: never;
         head?: never;
@@ -2388,7 +3090,10 @@ export type paths = {
         };
         get?: never;
         put?: never;
-        /** Run a script on a Component (202 + Location of the execution) */
+        /**
+         * Run a script on a Component (202 + Location of the execution)
+         * @description Run a script on a Component (202 + Location of the execution)
+         */
         post: operations["startScriptExecutionComponent"];
         delete?: never;
         options?: never;
@@ -2403,12 +3108,21 @@ export type paths = {
             path?: never;
             cookie?: never;
         };
-        /** Status, progress and result of a script execution on a Component */
+        /**
+         * Status, progress and result of a script execution on a Component
+         * @description Status, progress and result of a script execution on a Component
+         */
         get: operations["getScriptExecutionComponent"];
-        /** Stop (SIGTERM) or kill (SIGKILL) a running script execution on a Component */
+        /**
+         * Stop (SIGTERM) or kill (SIGKILL) a running script execution on a Component
+         * @description Stop (SIGTERM) or kill (SIGKILL) a running script execution on a Component
+         */
         put: operations["controlScriptExecutionComponent"];
         post?: never;
-        /** Remove a finished script execution record on a Component */
+        /**
+         * Remove a finished script execution record on a Component
+         * @description Remove a finished script execution record on a Component
+         */
         delete: operations["deleteScriptExecutionComponent"];
         options?: never;
         head?: never;
@@ -2422,7 +3136,10 @@ export type paths = {
             path?: never;
             cookie?: never;
         };
-        /** Readiness of a component and its transition URIs */
+        /**
+         * Readiness of a component and its transition URIs
+         * @description Readiness of a component and its transition URIs
+         */
         get: operations["getComponentStatus"];
         put?: never;
         post?: never;
@@ -2440,7 +3157,10 @@ export type paths = {
             cookie?: never;
         };
         get?: never;
-        /** Lifecycle transition 'force-restart' (asynchronous: poll the status) */
+        /**
+         * Lifecycle transition 'force-restart' (asynchronous: poll the status)
+         * @description Lifecycle transition 'force-restart' (asynchronous: poll the status)
+         */
         put: operations["forceRestartComponent"];
         post?: never;
         delete?: never;
@@ -2457,7 +3177,10 @@ export type paths = {
             cookie?: never;
         };
         get?: never;
-        /** Lifecycle transition 'force-shutdown' (asynchronous: poll the status) */
+        /**
+         * Lifecycle transition 'force-shutdown' (asynchronous: poll the status)
+         * @description Lifecycle transition 'force-shutdown' (asynchronous: poll the status)
+         */
         put: operations["forceShutdownComponent"];
         post?: never;
         delete?: never;
@@ -2474,7 +3197,10 @@ export type paths = {
             cookie?: never;
         };
         get?: never;
-        /** Lifecycle transition 'restart' (asynchronous: poll the status) */
+        /**
+         * Lifecycle transition 'restart' (asynchronous: poll the status)
+         * @description Lifecycle transition 'restart' (asynchronous: poll the status)
+         */
         put: operations["restartComponent"];
         post?: never;
         delete?: never;
@@ -2491,7 +3217,10 @@ export type paths = {
             cookie?: never;
         };
         get?: never;
-        /** Lifecycle transition 'shutdown' (asynchronous: poll the status) */
+        /**
+         * Lifecycle transition 'shutdown' (asynchronous: poll the status)
+         * @description Lifecycle transition 'shutdown' (asynchronous: poll the status)
+         */
         put: operations["shutdownComponent"];
         post?: never;
         delete?: never;
@@ -2508,7 +3237,10 @@ export type paths = {
             cookie?: never;
         };
         get?: never;
-        /** Lifecycle transition 'start' (asynchronous: poll the status) */
+        /**
+         * Lifecycle transition 'start' (asynchronous: poll the status)
+         * @description Lifecycle transition 'start' (asynchronous: poll the status)
+         */
         put: operations["startComponent"];
         post?: never;
         delete?: never;
@@ -2524,7 +3256,10 @@ export type paths = {
             path?: never;
             cookie?: never;
         };
-        /** Direct subcomponents of a component */
+        /**
+         * Direct subcomponents of a component
+         * @description Direct subcomponents of a component
+         */
         get: operations["listComponentSubcomponents"];
         put?: never;
         post?: never;
@@ -2541,7 +3276,10 @@ export type paths = {
             path?: never;
             cookie?: never;
         };
-        /** Bulk-data categories (rosbags first) */
+        /**
+         * Bulk-data categories (rosbags first)
+         * @description Bulk-data categories (rosbags first)
+         */
         get: operations["listSubcomponentBulkDataCategories"];
         put?: never;
         post?: never;
@@ -2558,7 +3296,10 @@ export type paths = {
             path?: never;
             cookie?: never;
         };
-        /** Descriptors of one category (rosbags: one per recording of in-scope faults) */
+        /**
+         * Descriptors of one category (rosbags: one per recording of in-scope faults)
+         * @description Descriptors of one category (rosbags: one per recording of in-scope faults)
+         */
         get: operations["listSubcomponentBulkData"];
         put?: never;
         post?: never;
@@ -2575,7 +3316,10 @@ export type paths = {
             path?: never;
             cookie?: never;
         };
-        /** Download one item (rosbags: a recording id, or a fault code for its newest recording) */
+        /**
+         * Download one item (rosbags: a recording id, or a fault code for its newest recording)
+         * @description Download one item (rosbags: a recording id, or a fault code for its newest recording)
+         */
         get: operations["downloadSubcomponentBulkData"];
         put?: never;
         post?: never;
@@ -2592,10 +3336,16 @@ export type paths = {
             path?: never;
             cookie?: never;
         };
-        /** Triggers of the entity */
+        /**
+         * Triggers of the entity
+         * @description Triggers of the entity
+         */
         get: operations["listComponentTriggers"];
         put?: never;
-        /** Create a condition trigger */
+        /**
+         * Create a condition trigger
+         * @description Create a condition trigger
+         */
         post: operations["createComponentTrigger"];
         delete?: never;
         options?: never;
@@ -2610,12 +3360,21 @@ export type paths = {
             path?: never;
             cookie?: never;
         };
-        /** One trigger */
+        /**
+         * One trigger
+         * @description One trigger
+         */
         get: operations["getComponentTrigger"];
-        /** Set a new lifetime (restarts the expiry clock) */
+        /**
+         * Set a new lifetime (restarts the expiry clock)
+         * @description Set a new lifetime (restarts the expiry clock)
+         */
         put: operations["updateComponentTrigger"];
         post?: never;
-        /** Delete a trigger (closes its streams) */
+        /**
+         * Delete a trigger (closes its streams)
+         * @description Delete a trigger (closes its streams)
+         */
         delete: operations["deleteComponentTrigger"];
         options?: never;
         head?: never;
@@ -2629,7 +3388,10 @@ export type paths = {
             path?: never;
             cookie?: never;
         };
-        /** SSE stream of trigger events (EventEnvelope frames with id lines) */
+        /**
+         * SSE stream of trigger events (EventEnvelope frames with id lines)
+         * @description SSE stream of trigger events (EventEnvelope frames with id lines)
+         */
         get: operations["streamComponentTriggerEvents"];
         put?: never;
         post?: never;
@@ -2646,7 +3408,10 @@ export type paths = {
             path?: never;
             cookie?: never;
         };
-        /** [x-medkit] Audit trail of script activity on a Component, newest first */
+        /**
+         * [x-medkit] Audit trail of script activity on a Component, newest first
+         * @description [x-medkit] Audit trail of script activity on a Component, newest first
+         */
         get: operations["getScriptAuditComponent"];
         put?: never;
         post?: never;
@@ -2663,7 +3428,10 @@ export type paths = {
             path?: never;
             cookie?: never;
         };
-        /** OpenAPI 3.1 description of this gateway (whole, or scoped by a path followed by /docs) */
+        /**
+         * OpenAPI 3.1 description of this gateway (whole, or scoped by a path followed by /docs)
+         * @description OpenAPI 3.1 description of this gateway (whole, or scoped by a path followed by /docs)
+         */
         get: operations["getApiDocs"];
         put?: never;
         post?: never;
@@ -2680,7 +3448,10 @@ export type paths = {
             path?: never;
             cookie?: never;
         };
-        /** All faults of the local fault manager (default: pending + confirmed), newest first */
+        /**
+         * All faults of the local fault manager (default: pending + confirmed), newest first
+         * @description All faults of the local fault manager (default: pending + confirmed), newest first
+         */
         get: operations["listFaults"];
         put?: never;
         post?: never;
@@ -2701,12 +3472,38 @@ export type paths = {
             path?: never;
             cookie?: never;
         };
-        /** [ours] One fault by code, whatever entities reported it */
+        /**
+         * [ours] One fault by code, whatever entities reported it
+         * @description [ours] One fault by code, whatever entities reported it
+         */
         get: operations["getFault"];
         put?: never;
         post?: never;
-        /** [x-medkit] Clear one fault, with the correlation cascade to its symptoms */
+        /**
+         * [x-medkit] Clear one fault, with the correlation cascade to its symptoms
+         * @description [x-medkit] Clear one fault, with the correlation cascade to its symptoms
+         */
         delete: operations["clearFault"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/faults/{fault_code}/snapshots": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * [reference] The fault's newest freeze frame per topic and its newest recording
+         * @description The snapshot document of the reference gateway: topics of the newest capture set ({message_type, data} each) and the newest recording. ?topic= keeps one topic (none captured: topics is empty). The fault detail carries the same frames as SOVD environment_data.
+         */
+        get: operations["getFaultSnapshots"];
+        put?: never;
+        post?: never;
+        delete?: never;
         options?: never;
         head?: never;
         patch?: never;
@@ -2739,7 +3536,10 @@ export type paths = {
             path?: never;
             cookie?: never;
         };
-        /** Top-level functions */
+        /**
+         * Top-level functions
+         * @description Top-level functions
+         */
         get: operations["listFunctions"];
         put?: never;
         post?: never;
@@ -2756,7 +3556,10 @@ export type paths = {
             path?: never;
             cookie?: never;
         };
-        /** Function detail with its resource collections and links */
+        /**
+         * Function detail with its resource collections and links
+         * @description Function detail with its resource collections and links
+         */
         get: operations["getFunction"];
         put?: never;
         post?: never;
@@ -2773,7 +3576,10 @@ export type paths = {
             path?: never;
             cookie?: never;
         };
-        /** Bulk-data categories (rosbags first) */
+        /**
+         * Bulk-data categories (rosbags first)
+         * @description Bulk-data categories (rosbags first)
+         */
         get: operations["listFunctionBulkDataCategories"];
         put?: never;
         post?: never;
@@ -2790,10 +3596,16 @@ export type paths = {
             path?: never;
             cookie?: never;
         };
-        /** Descriptors of one category (rosbags: one per recording of in-scope faults) */
+        /**
+         * Descriptors of one category (rosbags: one per recording of in-scope faults)
+         * @description Descriptors of one category (rosbags: one per recording of in-scope faults)
+         */
         get: operations["listFunctionBulkData"];
         put?: never;
-        /** Upload a file (multipart: file, description, metadata); apps and components only */
+        /**
+         * Upload a file (multipart: file, description, metadata); apps and components only
+         * @description Upload a file (multipart: file, description, metadata); apps and components only
+         */
         post: operations["uploadFunctionBulkData"];
         delete?: never;
         options?: never;
@@ -2808,11 +3620,17 @@ export type paths = {
             path?: never;
             cookie?: never;
         };
-        /** Download one item (rosbags: a recording id, or a fault code for its newest recording) */
+        /**
+         * Download one item (rosbags: a recording id, or a fault code for its newest recording)
+         * @description Download one item (rosbags: a recording id, or a fault code for its newest recording)
+         */
         get: operations["downloadFunctionBulkData"];
         put?: never;
         post?: never;
-        /** Delete an uploaded item */
+        /**
+         * Delete an uploaded item
+         * @description Delete an uploaded item
+         */
         delete: operations["deleteFunctionBulkData"];
         options?: never;
         head?: never;
@@ -2827,7 +3645,10 @@ export type paths = {
             cookie?: never;
         };
         get?: never;
-        /** Clear every kind: cached data, learned data and client-defined resources */
+        /**
+         * Clear every kind: cached data, learned data and client-defined resources
+         * @description Clear every kind: cached data, learned data and client-defined resources
+         */
         put: operations["clearFunctionAllData"];
         post?: never;
         delete?: never;
@@ -2844,7 +3665,10 @@ export type paths = {
             cookie?: never;
         };
         get?: never;
-        /** Clear the entity's cached-data */
+        /**
+         * Clear the entity's cached-data
+         * @description Clear the entity's cached-data
+         */
         put: operations["clearFunctionCachedData"];
         post?: never;
         delete?: never;
@@ -2861,7 +3685,10 @@ export type paths = {
             cookie?: never;
         };
         get?: never;
-        /** Clear the entity's client-defined-resources */
+        /**
+         * Clear the entity's client-defined-resources
+         * @description Clear the entity's client-defined-resources
+         */
         put: operations["clearFunctionClientDefinedResources"];
         post?: never;
         delete?: never;
@@ -2878,7 +3705,10 @@ export type paths = {
             cookie?: never;
         };
         get?: never;
-        /** Clear the entity's learned-data */
+        /**
+         * Clear the entity's learned-data
+         * @description Clear the entity's learned-data
+         */
         put: operations["clearFunctionLearnedData"];
         post?: never;
         delete?: never;
@@ -2894,7 +3724,10 @@ export type paths = {
             path?: never;
             cookie?: never;
         };
-        /** Outcome of the last clear on the entity */
+        /**
+         * Outcome of the last clear on the entity
+         * @description Outcome of the last clear on the entity
+         */
         get: operations["getFunctionClearDataStatus"];
         put?: never;
         post?: never;
@@ -2911,10 +3744,16 @@ export type paths = {
             path?: never;
             cookie?: never;
         };
-        /** Communication logs of the entity */
+        /**
+         * Communication logs of the entity
+         * @description Communication logs of the entity
+         */
         get: operations["listFunctionCommunicationLogs"];
         put?: never;
-        /** Start logging the entity's DDS traffic (discovery events, topic rates) */
+        /**
+         * Start logging the entity's DDS traffic (discovery events, topic rates)
+         * @description Start logging the entity's DDS traffic (discovery events, topic rates)
+         */
         post: operations["startFunctionCommunicationLog"];
         delete?: never;
         options?: never;
@@ -2929,12 +3768,21 @@ export type paths = {
             path?: never;
             cookie?: never;
         };
-        /** A communication log: events and topic rates */
+        /**
+         * A communication log: events and topic rates
+         * @description A communication log: events and topic rates
+         */
         get: operations["getFunctionCommunicationLog"];
-        /** Stop or restart a communication log */
+        /**
+         * Stop or restart a communication log
+         * @description Stop or restart a communication log
+         */
         put: operations["updateFunctionCommunicationLog"];
         post?: never;
-        /** Stop and delete a communication log */
+        /**
+         * Stop and delete a communication log
+         * @description Stop and delete a communication log
+         */
         delete: operations["deleteFunctionCommunicationLog"];
         options?: never;
         head?: never;
@@ -2948,11 +3796,17 @@ export type paths = {
             path?: never;
             cookie?: never;
         };
-        /** Parameters of the nodes behind a function */
+        /**
+         * Parameters of the nodes behind a function
+         * @description Parameters of the nodes behind a function
+         */
         get: operations["listFunctionConfigurations"];
         put?: never;
         post?: never;
-        /** Reset every parameter of a function to its initial value */
+        /**
+         * Reset every parameter of a function to its initial value
+         * @description Reset every parameter of a function to its initial value
+         */
         delete: operations["resetFunctionConfigurations"];
         options?: never;
         head?: never;
@@ -2966,12 +3820,21 @@ export type paths = {
             path?: never;
             cookie?: never;
         };
-        /** One parameter of a function */
+        /**
+         * One parameter of a function
+         * @description One parameter of a function
+         */
         get: operations["getFunctionConfiguration"];
-        /** Set one parameter of a function */
+        /**
+         * Set one parameter of a function
+         * @description Set one parameter of a function
+         */
         put: operations["setFunctionConfiguration"];
         post?: never;
-        /** Reset one parameter of a function to its initial value */
+        /**
+         * Reset one parameter of a function to its initial value
+         * @description Reset one parameter of a function to its initial value
+         */
         delete: operations["resetFunctionConfiguration"];
         options?: never;
         head?: never;
@@ -2985,10 +3848,16 @@ export type paths = {
             path?: never;
             cookie?: never;
         };
-        /** Cyclic subscriptions of the entity */
+        /**
+         * Cyclic subscriptions of the entity
+         * @description Cyclic subscriptions of the entity
+         */
         get: operations["listFunctionCyclicSubscriptions"];
         put?: never;
-        /** Create a cyclic subscription */
+        /**
+         * Create a cyclic subscription
+         * @description Create a cyclic subscription
+         */
         post: operations["createFunctionCyclicSubscription"];
         delete?: never;
         options?: never;
@@ -3003,12 +3872,21 @@ export type paths = {
             path?: never;
             cookie?: never;
         };
-        /** One cyclic subscription */
+        /**
+         * One cyclic subscription
+         * @description One cyclic subscription
+         */
         get: operations["getFunctionCyclicSubscription"];
-        /** Change interval and/or duration (duration counts from now) */
+        /**
+         * Change interval and/or duration (duration counts from now)
+         * @description Change interval and/or duration (duration counts from now)
+         */
         put: operations["updateFunctionCyclicSubscription"];
         post?: never;
-        /** Delete a cyclic subscription (closes its streams) */
+        /**
+         * Delete a cyclic subscription (closes its streams)
+         * @description Delete a cyclic subscription (closes its streams)
+         */
         delete: operations["deleteFunctionCyclicSubscription"];
         options?: never;
         head?: never;
@@ -3022,7 +3900,10 @@ export type paths = {
             path?: never;
             cookie?: never;
         };
-        /** SSE stream: one EventEnvelope per interval */
+        /**
+         * SSE stream: one EventEnvelope per interval
+         * @description SSE stream: one EventEnvelope per interval
+         */
         get: operations["streamFunctionCyclicSubscription"];
         put?: never;
         post?: never;
@@ -3039,7 +3920,10 @@ export type paths = {
             path?: never;
             cookie?: never;
         };
-        /** Topics of a function (not sampled) */
+        /**
+         * Topics of a function (not sampled)
+         * @description Topics of a function (not sampled)
+         */
         get: operations["listFunctionData"];
         put?: never;
         post?: never;
@@ -3056,7 +3940,10 @@ export type paths = {
             path?: never;
             cookie?: never;
         };
-        /** data-categories (not implemented) */
+        /**
+         * Categories of the data items of a function
+         * @description The categories the entity's data items report (ROS topics: currentData), with item counts.
+         */
         get: operations["getFunctionDataCategories"];
         put?: never;
         post?: never;
@@ -3073,7 +3960,10 @@ export type paths = {
             path?: never;
             cookie?: never;
         };
-        /** data-groups (not implemented) */
+        /**
+         * Groups of the data items of a function, by ROS namespace
+         * @description One group per namespace (the topic path without its last segment) and category; ?category= keeps one category.
+         */
         get: operations["getFunctionDataGroups"];
         put?: never;
         post?: never;
@@ -3090,10 +3980,16 @@ export type paths = {
             path?: never;
             cookie?: never;
         };
-        /** Data lists defined on the entity */
+        /**
+         * Data lists defined on the entity
+         * @description Data lists defined on the entity
+         */
         get: operations["listFunctionDataLists"];
         put?: never;
-        /** Define a data list (items must be data items of the entity) */
+        /**
+         * Define a data list (items must be data items of the entity)
+         * @description Define a data list (items must be data items of the entity)
+         */
         post: operations["createFunctionDataList"];
         delete?: never;
         options?: never;
@@ -3108,11 +4004,17 @@ export type paths = {
             path?: never;
             cookie?: never;
         };
-        /** Read every item of a data list at once */
+        /**
+         * Read every item of a data list at once
+         * @description Read every item of a data list at once
+         */
         get: operations["readFunctionDataList"];
         put?: never;
         post?: never;
-        /** Delete a data list */
+        /**
+         * Delete a data list
+         * @description Delete a data list
+         */
         delete: operations["deleteFunctionDataList"];
         options?: never;
         head?: never;
@@ -3126,9 +4028,15 @@ export type paths = {
             path?: never;
             cookie?: never;
         };
-        /** Latest message of a topic of a function */
+        /**
+         * Latest message of a topic of a function
+         * @description Latest message of a topic of a function
+         */
         get: operations["readFunctionData"];
-        /** Publish one message on a topic of a function */
+        /**
+         * Publish one message on a topic of a function
+         * @description Publish one message on a topic of a function
+         */
         put: operations["writeFunctionData"];
         post?: never;
         delete?: never;
@@ -3144,11 +4052,17 @@ export type paths = {
             path?: never;
             cookie?: never;
         };
-        /** Faults in the scope of the function (every reporting source belongs to it) */
+        /**
+         * Faults in the scope of the function (every reporting source belongs to it)
+         * @description Faults in the scope of the function (every reporting source belongs to it)
+         */
         get: operations["listFunctionFaults"];
         put?: never;
         post?: never;
-        /** Clear every in-scope fault (no correlation cascade into other entities) */
+        /**
+         * Clear every in-scope fault (no correlation cascade into other entities)
+         * @description Clear every in-scope fault (no correlation cascade into other entities)
+         */
         delete: operations["clearFunctionFaults"];
         options?: never;
         head?: never;
@@ -3162,12 +4076,38 @@ export type paths = {
             path?: never;
             cookie?: never;
         };
-        /** One fault with its environment data (freeze frames, rosbag recordings) */
+        /**
+         * One fault with its environment data (freeze frames, rosbag recordings)
+         * @description One fault with its environment data (freeze frames, rosbag recordings)
+         */
         get: operations["getFunctionFault"];
         put?: never;
         post?: never;
-        /** Clear one in-scope fault (no correlation cascade) */
+        /**
+         * Clear one in-scope fault (no correlation cascade)
+         * @description Clear one in-scope fault (no correlation cascade)
+         */
         delete: operations["clearFunctionFault"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/functions/{function_id}/faults/{fault_code}/snapshots": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * [reference] The fault's newest freeze frame per topic and its newest recording
+         * @description The snapshot document of the reference gateway: topics of the newest capture set ({message_type, data} each) and the newest recording. ?topic= keeps one topic (none captured: topics is empty). The fault detail carries the same frames as SOVD environment_data.
+         */
+        get: operations["getFunctionFaultSnapshots"];
+        put?: never;
+        post?: never;
+        delete?: never;
         options?: never;
         head?: never;
         patch?: never;
@@ -3180,7 +4120,10 @@ export type paths = {
             path?: never;
             cookie?: never;
         };
-        /** Apps hosting a function (apps of hosting components included) */
+        /**
+         * Apps hosting a function (apps of hosting components included)
+         * @description Apps hosting a function (apps of hosting components included)
+         */
         get: operations["listFunctionHosts"];
         put?: never;
         post?: never;
@@ -3197,7 +4140,10 @@ export type paths = {
             path?: never;
             cookie?: never;
         };
-        /** Log entries of a function, oldest first */
+        /**
+         * Log entries of a function, oldest first
+         * @description Log entries of a function, oldest first
+         */
         get: operations["listFunctionLogs"];
         put?: never;
         post?: never;
@@ -3214,9 +4160,15 @@ export type paths = {
             path?: never;
             cookie?: never;
         };
-        /** Log configuration of a function */
+        /**
+         * Log configuration of a function
+         * @description Log configuration of a function
+         */
         get: operations["getFunctionLogConfiguration"];
-        /** Change the log configuration of a function */
+        /**
+         * Change the log configuration of a function
+         * @description Change the log configuration of a function
+         */
         put: operations["setFunctionLogConfiguration"];
         post?: never;
         delete?: never;
@@ -3232,7 +4184,10 @@ export type paths = {
             path?: never;
             cookie?: never;
         };
-        /** Services and actions of a function */
+        /**
+         * Services and actions of a function
+         * @description Services and actions of a function
+         */
         get: operations["listFunctionOperations"];
         put?: never;
         post?: never;
@@ -3249,10 +4204,17 @@ export type paths = {
             path?: never;
             cookie?: never;
         };
-        /** One operation */
+        /**
+         * One operation
+         * @description One operation
+         */
         get: operations["getFunctionOperation"];
         put?: never;
-        post?: never;
+        /**
+         * [reference] Same as POST …/executions: run a service (200) or start an action goal (202 + Location)
+         * @description Kept for clients of the reference gateway. The Location of a started goal is its …/executions/{execution_id} resource.
+         */
+        post: operations["invokeFunctionOperation"];
         delete?: never;
         options?: never;
         head?: never;
@@ -3266,10 +4228,16 @@ export type paths = {
             path?: never;
             cookie?: never;
         };
-        /** Tracked goals, newest first */
+        /**
+         * Tracked goals, newest first
+         * @description Tracked goals, newest first
+         */
         get: operations["listFunctionExecutions"];
         put?: never;
-        /** Run a service (200) or start an action goal (202 + Location) */
+        /**
+         * Run a service (200) or start an action goal (202 + Location)
+         * @description Run a service (200) or start an action goal (202 + Location)
+         */
         post: operations["executeFunctionOperation"];
         delete?: never;
         options?: never;
@@ -3284,12 +4252,21 @@ export type paths = {
             path?: never;
             cookie?: never;
         };
-        /** Status, latest feedback and (finished) result of a goal */
+        /**
+         * Status, latest feedback and (finished) result of a goal
+         * @description Status, latest feedback and (finished) result of a goal
+         */
         get: operations["getFunctionExecution"];
-        /** Control a goal (stop = cancel) */
+        /**
+         * Control a goal (stop = cancel)
+         * @description Control a goal (stop = cancel)
+         */
         put: operations["controlFunctionExecution"];
         post?: never;
-        /** Cancel a goal */
+        /**
+         * Cancel a goal
+         * @description Cancel a goal
+         */
         delete: operations["cancelFunctionExecution"];
         options?: never;
         head?: never;
@@ -3303,7 +4280,10 @@ export type paths = {
             path?: never;
             cookie?: never;
         };
-        /** Raw /rosout entries of a function */
+        /**
+         * Raw /rosout entries of a function
+         * @description Raw /rosout entries of a function
+         */
         get: operations["getFunctionRosout"];
         put?: never;
         post?: never;
@@ -3320,10 +4300,16 @@ export type paths = {
             path?: never;
             cookie?: never;
         };
-        /** Triggers of the entity */
+        /**
+         * Triggers of the entity
+         * @description Triggers of the entity
+         */
         get: operations["listFunctionTriggers"];
         put?: never;
-        /** Create a condition trigger */
+        /**
+         * Create a condition trigger
+         * @description Create a condition trigger
+         */
         post: operations["createFunctionTrigger"];
         delete?: never;
         options?: never;
@@ -3338,12 +4324,21 @@ export type paths = {
             path?: never;
             cookie?: never;
         };
-        /** One trigger */
+        /**
+         * One trigger
+         * @description One trigger
+         */
         get: operations["getFunctionTrigger"];
-        /** Set a new lifetime (restarts the expiry clock) */
+        /**
+         * Set a new lifetime (restarts the expiry clock)
+         * @description Set a new lifetime (restarts the expiry clock)
+         */
         put: operations["updateFunctionTrigger"];
         post?: never;
-        /** Delete a trigger (closes its streams) */
+        /**
+         * Delete a trigger (closes its streams)
+         * @description Delete a trigger (closes its streams)
+         */
         delete: operations["deleteFunctionTrigger"];
         options?: never;
         head?: never;
@@ -3357,7 +4352,10 @@ export type paths = {
             path?: never;
             cookie?: never;
         };
-        /** SSE stream of trigger events (EventEnvelope frames with id lines) */
+        /**
+         * SSE stream of trigger events (EventEnvelope frames with id lines)
+         * @description SSE stream of trigger events (EventEnvelope frames with id lines)
+         */
         get: operations["streamFunctionTriggerEvents"];
         put?: never;
         post?: never;
@@ -3374,7 +4372,10 @@ export type paths = {
             path?: never;
             cookie?: never;
         };
-        /** Gateway health, discovery report and warnings */
+        /**
+         * Gateway health, discovery report and warnings
+         * @description Gateway health, discovery report and warnings
+         */
         get: operations["getHealth"];
         put?: never;
         post?: never;
@@ -3391,7 +4392,10 @@ export type paths = {
             path?: never;
             cookie?: never;
         };
-        /** Raw /rosout ring buffer of every node */
+        /**
+         * Raw /rosout ring buffer of every node
+         * @description Raw /rosout ring buffer of every node
+         */
         get: operations["getRosout"];
         put?: never;
         post?: never;
@@ -3408,10 +4412,16 @@ export type paths = {
             path?: never;
             cookie?: never;
         };
-        /** Ids of registered software update packages */
+        /**
+         * Ids of registered software update packages
+         * @description Ids of registered software update packages
+         */
         get: operations["listUpdates"];
         put?: never;
-        /** Register a software update package */
+        /**
+         * Register a software update package
+         * @description Register a software update package
+         */
         post: operations["registerUpdate"];
         delete?: never;
         options?: never;
@@ -3426,11 +4436,17 @@ export type paths = {
             path?: never;
             cookie?: never;
         };
-        /** Metadata of an update package as registered */
+        /**
+         * Metadata of an update package as registered
+         * @description Metadata of an update package as registered
+         */
         get: operations["getUpdate"];
         put?: never;
         post?: never;
-        /** Delete an update package (409 while an operation runs) */
+        /**
+         * Delete an update package (409 while an operation runs)
+         * @description Delete an update package (409 while an operation runs)
+         */
         delete: operations["deleteUpdate"];
         options?: never;
         head?: never;
@@ -3445,7 +4461,10 @@ export type paths = {
             cookie?: never;
         };
         get?: never;
-        /** Prepare and install an update package in one step */
+        /**
+         * Prepare and install an update package in one step
+         * @description Prepare and install an update package in one step
+         */
         put: operations["automatedUpdate"];
         post?: never;
         delete?: never;
@@ -3462,7 +4481,10 @@ export type paths = {
             cookie?: never;
         };
         get?: never;
-        /** Install a prepared update package in the background */
+        /**
+         * Install a prepared update package in the background
+         * @description Install a prepared update package in the background
+         */
         put: operations["executeUpdate"];
         post?: never;
         delete?: never;
@@ -3479,7 +4501,10 @@ export type paths = {
             cookie?: never;
         };
         get?: never;
-        /** Prepare (download, verify) an update package in the background */
+        /**
+         * Prepare (download, verify) an update package in the background
+         * @description Prepare (download, verify) an update package in the background
+         */
         put: operations["prepareUpdate"];
         post?: never;
         delete?: never;
@@ -3495,7 +4520,10 @@ export type paths = {
             path?: never;
             cookie?: never;
         };
-        /** Status, phase and progress of an update package */
+        /**
+         * Status, phase and progress of an update package
+         * @description Status, phase and progress of an update package
+         */
         get: operations["getUpdateStatus"];
         put?: never;
         post?: never;
@@ -3512,7 +4540,10 @@ export type paths = {
             path?: never;
             cookie?: never;
         };
-        /** SOVD versions served */
+        /**
+         * SOVD versions served
+         * @description SOVD versions served
+         */
         get: operations["getVersionInfo"];
         put?: never;
         post?: never;
@@ -3529,7 +4560,10 @@ export type paths = {
             path?: never;
             cookie?: never;
         };
-        /** [x-medkit] Audit trail of script activity on every entity, newest first */
+        /**
+         * [x-medkit] Audit trail of script activity on every entity, newest first
+         * @description [x-medkit] Audit trail of script activity on every entity, newest first
+         */
         get: operations["getScriptAudit"];
         put?: never;
         post?: never;
@@ -3953,6 +4987,28 @@ export type components = {
                 [key: string]: unknown;
             };
         };
+        /** DataCategoryList */
+        DataCategoryList: {
+            items: {
+                /** @description Category, e.g. currentData */
+                item: string;
+                "x-medkit": {
+                    item_count: number;
+                };
+            }[];
+        };
+        /** DataGroupList */
+        DataGroupList: {
+            items: {
+                category: string;
+                /** @description The ROS namespace the items share (/ for top-level topics) */
+                id: string;
+                "x-medkit": {
+                    /** @description Ids of the data items in the group */
+                    data_ids: string[];
+                };
+            }[];
+        };
         /**
          * DataList
          * @example {
@@ -4292,12 +5348,7 @@ export type components = {
          *       "description": "Battery charge below 15 %",
          *       "severity": 1,
          *       "severity_label": "warning",
-         *       "status": {
-         *         "aggregatedStatus": "active",
-         *         "testFailed": "1",
-         *         "confirmedDTC": "1",
-         *         "pendingDTC": "0"
-         *       },
+         *       "status": "CONFIRMED",
          *       "reporting_sources": [
          *         "/base/battery_monitor"
          *       ],
@@ -4306,7 +5357,13 @@ export type components = {
          *       "last_occurred": 1774232391.004,
          *       "occurrence_count": 4,
          *       "x-medkit": {
-         *         "status": "CONFIRMED"
+         *         "status": "CONFIRMED",
+         *         "sovd_status": {
+         *           "aggregatedStatus": "active",
+         *           "testFailed": "1",
+         *           "confirmedDTC": "1",
+         *           "pendingDTC": "0"
+         *         }
          *       },
          *       "environment_data": {
          *         "snapshots": []
@@ -4337,9 +5394,11 @@ export type components = {
             severity: number;
             /** @description info | warning | error | critical | unknown (lower case, decision Q1) */
             severity_label: string;
-            status: components["schemas"]["SovdFaultStatus"];
+            /** @description Raw status (api.md §9.3): PREFAILED, PREPASSED, CONFIRMED, HEALED, CLEARED. The SOVD status object is x-medkit.sovd_status */
+            status: string;
             "x-medkit": {
-                /** @description Raw status: PREFAILED, PREPASSED, CONFIRMED, HEALED, CLEARED */
+                sovd_status: components["schemas"]["SovdFaultStatus"];
+                /** @description Raw status again (kept for clients of the earlier shape) */
                 status: string;
             };
         };
@@ -4362,6 +5421,55 @@ export type components = {
             };
         } & {
             [key: string]: unknown;
+        };
+        /**
+         * FaultSnapshots
+         * @example {
+         *       "fault_code": "MOTOR_OVERHEAT",
+         *       "captured_at": 1735830000.123,
+         *       "topics": {
+         *         "/joint_states": {
+         *           "message_type": "sensor_msgs/msg/JointState",
+         *           "data": {
+         *             "name": [
+         *               "joint1"
+         *             ],
+         *             "position": [
+         *               1.57
+         *             ]
+         *           }
+         *         }
+         *       },
+         *       "rosbag": {
+         *         "available": true,
+         *         "duration_sec": 6,
+         *         "size_bytes": 2097152,
+         *         "format": "mcap",
+         *         "download_url": "/api/v1/apps/motor-controller/bulk-data/rosbags/fault_MOTOR_OVERHEAT_1735830000123"
+         *       }
+         *     }
+         */
+        FaultSnapshots: {
+            /** @description Epoch seconds of the newest frame shown; omitted when none is */
+            captured_at?: number;
+            fault_code: string;
+            rosbag: {
+                available: boolean;
+                /** @description Full path of the newest recording: /api/v1/<entity>/bulk-data/rosbags/<recording_id> */
+                download_url?: string;
+                duration_sec?: number;
+                /** @description mcap | sqlite3 */
+                format?: string;
+                size_bytes?: number;
+            };
+            /** @description Topic → its frame in the newest capture set */
+            topics: {
+                [key: string]: {
+                    /** @description The captured message (the stored text when it is not JSON) */
+                    data: unknown;
+                    message_type: string;
+                };
+            };
         };
         ForceRestartAppResponse: {
             /** @description The status URI to poll (also in Location) */
@@ -4789,6 +5897,78 @@ export type components = {
             peer_names: string[];
             ros_node_fqns: string[];
         };
+        InvokeAppOperationRequest: {
+            /** @description Action goal */
+            goal?: unknown;
+            /** @description Service request or action goal (preferred) */
+            parameters?: unknown;
+            /** @description Service request */
+            request?: unknown;
+            /** @description Override the ROS interface type (pkg/srv/Name or pkg/action/Name) */
+            type?: string;
+        };
+        InvokeAppOperationResponse: {
+            /** @description Service response */
+            parameters: unknown;
+        };
+        InvokeAppOperationResponse202: {
+            id: string;
+            status: string;
+        };
+        InvokeAreaOperationRequest: {
+            /** @description Action goal */
+            goal?: unknown;
+            /** @description Service request or action goal (preferred) */
+            parameters?: unknown;
+            /** @description Service request */
+            request?: unknown;
+            /** @description Override the ROS interface type (pkg/srv/Name or pkg/action/Name) */
+            type?: string;
+        };
+        InvokeAreaOperationResponse: {
+            /** @description Service response */
+            parameters: unknown;
+        };
+        InvokeAreaOperationResponse202: {
+            id: string;
+            status: string;
+        };
+        InvokeComponentOperationRequest: {
+            /** @description Action goal */
+            goal?: unknown;
+            /** @description Service request or action goal (preferred) */
+            parameters?: unknown;
+            /** @description Service request */
+            request?: unknown;
+            /** @description Override the ROS interface type (pkg/srv/Name or pkg/action/Name) */
+            type?: string;
+        };
+        InvokeComponentOperationResponse: {
+            /** @description Service response */
+            parameters: unknown;
+        };
+        InvokeComponentOperationResponse202: {
+            id: string;
+            status: string;
+        };
+        InvokeFunctionOperationRequest: {
+            /** @description Action goal */
+            goal?: unknown;
+            /** @description Service request or action goal (preferred) */
+            parameters?: unknown;
+            /** @description Service request */
+            request?: unknown;
+            /** @description Override the ROS interface type (pkg/srv/Name or pkg/action/Name) */
+            type?: string;
+        };
+        InvokeFunctionOperationResponse: {
+            /** @description Service response */
+            parameters: unknown;
+        };
+        InvokeFunctionOperationResponse202: {
+            id: string;
+            status: string;
+        };
         ListAppBulkDataResponse: {
             items: components["schemas"]["BulkDataDescriptor"][];
         };
@@ -4833,7 +6013,13 @@ export type components = {
                 /** @description Topic path (or member-qualified id) */
                 id: string;
                 name: string;
-                /** @description ros2 {topic, direction, type}, type_info {schema, default_value}, member_ids */
+                /** @description Publishers on the ROS graph (the gateway not counted); omitted without ROS */
+                publisher_count?: number;
+                /** @description Subscribers on the ROS graph (the gateway not counted); omitted without ROS */
+                subscriber_count?: number;
+                /** @description The latest message the gateway holds for the topic (a list never samples); omitted when none is held or it is too large (x-medkit.value_omitted) */
+                value?: unknown;
+                /** @description ros2 {topic, direction, type}, type_info {schema, default_value}, member_ids; with a value: timestamp (ns), age_sec, stale; value_omitted: too_large */
                 "x-medkit"?: {
                     [key: string]: unknown;
                 };
@@ -4937,7 +6123,13 @@ export type components = {
                 /** @description Topic path (or member-qualified id) */
                 id: string;
                 name: string;
-                /** @description ros2 {topic, direction, type}, type_info {schema, default_value}, member_ids */
+                /** @description Publishers on the ROS graph (the gateway not counted); omitted without ROS */
+                publisher_count?: number;
+                /** @description Subscribers on the ROS graph (the gateway not counted); omitted without ROS */
+                subscriber_count?: number;
+                /** @description The latest message the gateway holds for the topic (a list never samples); omitted when none is held or it is too large (x-medkit.value_omitted) */
+                value?: unknown;
+                /** @description ros2 {topic, direction, type}, type_info {schema, default_value}, member_ids; with a value: timestamp (ns), age_sec, stale; value_omitted: too_large */
                 "x-medkit"?: {
                     [key: string]: unknown;
                 };
@@ -5041,7 +6233,13 @@ export type components = {
                 /** @description Topic path (or member-qualified id) */
                 id: string;
                 name: string;
-                /** @description ros2 {topic, direction, type}, type_info {schema, default_value}, member_ids */
+                /** @description Publishers on the ROS graph (the gateway not counted); omitted without ROS */
+                publisher_count?: number;
+                /** @description Subscribers on the ROS graph (the gateway not counted); omitted without ROS */
+                subscriber_count?: number;
+                /** @description The latest message the gateway holds for the topic (a list never samples); omitted when none is held or it is too large (x-medkit.value_omitted) */
+                value?: unknown;
+                /** @description ros2 {topic, direction, type}, type_info {schema, default_value}, member_ids; with a value: timestamp (ns), age_sec, stale; value_omitted: too_large */
                 "x-medkit"?: {
                     [key: string]: unknown;
                 };
@@ -5148,7 +6346,13 @@ export type components = {
                 /** @description Topic path (or member-qualified id) */
                 id: string;
                 name: string;
-                /** @description ros2 {topic, direction, type}, type_info {schema, default_value}, member_ids */
+                /** @description Publishers on the ROS graph (the gateway not counted); omitted without ROS */
+                publisher_count?: number;
+                /** @description Subscribers on the ROS graph (the gateway not counted); omitted without ROS */
+                subscriber_count?: number;
+                /** @description The latest message the gateway holds for the topic (a list never samples); omitted when none is held or it is too large (x-medkit.value_omitted) */
+                value?: unknown;
+                /** @description ros2 {topic, direction, type}, type_info {schema, default_value}, member_ids; with a value: timestamp (ns), age_sec, stale; value_omitted: too_large */
                 "x-medkit"?: {
                     [key: string]: unknown;
                 };
@@ -8091,6 +9295,27 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "items": [
+                     *         {
+                     *           "item": "currentData",
+                     *           "x-medkit": {
+                     *             "item_count": 3
+                     *           }
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["DataCategoryList"];
+                };
+            };
             /** @description SOVD error body (spec/api.md §2.1) */
             400: {
                 headers: {
@@ -8120,15 +9345,6 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             500: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["GenericError"];
-                };
-            };
-            /** @description SOVD error body (spec/api.md §2.1) */
-            501: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -8158,7 +9374,10 @@ export interface operations {
     };
     getAppDataGroups: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description Only groups of this category */
+                category?: string;
+            };
             header?: never;
             path: {
                 /** @description App id */
@@ -8168,6 +9387,31 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "items": [
+                     *         {
+                     *           "id": "/battery",
+                     *           "category": "currentData",
+                     *           "x-medkit": {
+                     *             "data_ids": [
+                     *               "/battery/voltage",
+                     *               "/battery/current"
+                     *             ]
+                     *           }
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["DataGroupList"];
+                };
+            };
             /** @description SOVD error body (spec/api.md §2.1) */
             400: {
                 headers: {
@@ -8197,15 +9441,6 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             500: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["GenericError"];
-                };
-            };
-            /** @description SOVD error body (spec/api.md §2.1) */
-            501: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -9000,6 +10235,79 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content?: never;
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+        };
+    };
+    getAppFaultSnapshots: {
+        parameters: {
+            query?: {
+                /** @description Only this topic (full name; the leading / may be left out) */
+                topic?: string;
+            };
+            header?: never;
+            path: {
+                /** @description Entity id */
+                app_id: string;
+                /** @description Fault code */
+                fault_code: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FaultSnapshots"];
+                };
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             400: {
@@ -10034,6 +11342,106 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["GetAppOperationResponse"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            504: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+        };
+    };
+    invokeAppOperation: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description App id */
+                app_id: string;
+                /** @description Operation id */
+                operation_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "parameters": {
+                 *         "a": 2,
+                 *         "b": 3
+                 *       }
+                 *     }
+                 */
+                "application/json": components["schemas"]["InvokeAppOperationRequest"];
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InvokeAppOperationResponse"];
+                };
+            };
+            /** @description Default Response */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InvokeAppOperationResponse202"];
                 };
             };
             /** @description SOVD error body (spec/api.md §2.1) */
@@ -13989,6 +15397,27 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "items": [
+                     *         {
+                     *           "item": "currentData",
+                     *           "x-medkit": {
+                     *             "item_count": 3
+                     *           }
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["DataCategoryList"];
+                };
+            };
             /** @description SOVD error body (spec/api.md §2.1) */
             400: {
                 headers: {
@@ -14018,15 +15447,6 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             500: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["GenericError"];
-                };
-            };
-            /** @description SOVD error body (spec/api.md §2.1) */
-            501: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -14056,7 +15476,10 @@ export interface operations {
     };
     getAreaDataGroups: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description Only groups of this category */
+                category?: string;
+            };
             header?: never;
             path: {
                 /** @description Area id */
@@ -14066,6 +15489,31 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "items": [
+                     *         {
+                     *           "id": "/battery",
+                     *           "category": "currentData",
+                     *           "x-medkit": {
+                     *             "data_ids": [
+                     *               "/battery/voltage",
+                     *               "/battery/current"
+                     *             ]
+                     *           }
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["DataGroupList"];
+                };
+            };
             /** @description SOVD error body (spec/api.md §2.1) */
             400: {
                 headers: {
@@ -14095,15 +15543,6 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             500: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["GenericError"];
-                };
-            };
-            /** @description SOVD error body (spec/api.md §2.1) */
-            501: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -14902,6 +16341,79 @@ export interface operations {
             };
         };
     };
+    getAreaFaultSnapshots: {
+        parameters: {
+            query?: {
+                /** @description Only this topic (full name; the leading / may be left out) */
+                topic?: string;
+            };
+            header?: never;
+            path: {
+                /** @description Entity id */
+                area_id: string;
+                /** @description Fault code */
+                fault_code: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FaultSnapshots"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+        };
+    };
     listAreaLogs: {
         parameters: {
             query?: {
@@ -15223,6 +16735,106 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["GetAreaOperationResponse"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            504: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+        };
+    };
+    invokeAreaOperation: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Area id */
+                area_id: string;
+                /** @description Operation id */
+                operation_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "parameters": {
+                 *         "a": 2,
+                 *         "b": 3
+                 *       }
+                 *     }
+                 */
+                "application/json": components["schemas"]["InvokeAreaOperationRequest"];
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InvokeAreaOperationResponse"];
+                };
+            };
+            /** @description Default Response */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InvokeAreaOperationResponse202"];
                 };
             };
             /** @description SOVD error body (spec/api.md §2.1) */
@@ -18856,6 +20468,27 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "items": [
+                     *         {
+                     *           "item": "currentData",
+                     *           "x-medkit": {
+                     *             "item_count": 3
+                     *           }
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["DataCategoryList"];
+                };
+            };
             /** @description SOVD error body (spec/api.md §2.1) */
             400: {
                 headers: {
@@ -18885,15 +20518,6 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             500: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["GenericError"];
-                };
-            };
-            /** @description SOVD error body (spec/api.md §2.1) */
-            501: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -18923,7 +20547,10 @@ export interface operations {
     };
     getComponentDataGroups: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description Only groups of this category */
+                category?: string;
+            };
             header?: never;
             path: {
                 /** @description Component id */
@@ -18933,6 +20560,31 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "items": [
+                     *         {
+                     *           "id": "/battery",
+                     *           "category": "currentData",
+                     *           "x-medkit": {
+                     *             "data_ids": [
+                     *               "/battery/voltage",
+                     *               "/battery/current"
+                     *             ]
+                     *           }
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["DataGroupList"];
+                };
+            };
             /** @description SOVD error body (spec/api.md §2.1) */
             400: {
                 headers: {
@@ -18962,15 +20614,6 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             500: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["GenericError"];
-                };
-            };
-            /** @description SOVD error body (spec/api.md §2.1) */
-            501: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -19765,6 +21408,79 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content?: never;
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+        };
+    };
+    getComponentFaultSnapshots: {
+        parameters: {
+            query?: {
+                /** @description Only this topic (full name; the leading / may be left out) */
+                topic?: string;
+            };
+            header?: never;
+            path: {
+                /** @description Entity id */
+                component_id: string;
+                /** @description Fault code */
+                fault_code: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FaultSnapshots"];
+                };
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             400: {
@@ -20799,6 +22515,106 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["GetComponentOperationResponse"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            504: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+        };
+    };
+    invokeComponentOperation: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Component id */
+                component_id: string;
+                /** @description Operation id */
+                operation_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "parameters": {
+                 *         "a": 2,
+                 *         "b": 3
+                 *       }
+                 *     }
+                 */
+                "application/json": components["schemas"]["InvokeComponentOperationRequest"];
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InvokeComponentOperationResponse"];
+                };
+            };
+            /** @description Default Response */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InvokeComponentOperationResponse202"];
                 };
             };
             /** @description SOVD error body (spec/api.md §2.1) */
@@ -23613,6 +25429,77 @@ export interface operations {
             };
         };
     };
+    getFaultSnapshots: {
+        parameters: {
+            query?: {
+                /** @description Only this topic (full name; the leading / may be left out) */
+                topic?: string;
+            };
+            header?: never;
+            path: {
+                /** @description Fault code */
+                fault_code: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FaultSnapshots"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+        };
+    };
     streamFaultEvents: {
         parameters: {
             query?: never;
@@ -25668,6 +27555,27 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "items": [
+                     *         {
+                     *           "item": "currentData",
+                     *           "x-medkit": {
+                     *             "item_count": 3
+                     *           }
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["DataCategoryList"];
+                };
+            };
             /** @description SOVD error body (spec/api.md §2.1) */
             400: {
                 headers: {
@@ -25697,15 +27605,6 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             500: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["GenericError"];
-                };
-            };
-            /** @description SOVD error body (spec/api.md §2.1) */
-            501: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -25735,7 +27634,10 @@ export interface operations {
     };
     getFunctionDataGroups: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description Only groups of this category */
+                category?: string;
+            };
             header?: never;
             path: {
                 /** @description Function id */
@@ -25745,6 +27647,31 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "items": [
+                     *         {
+                     *           "id": "/battery",
+                     *           "category": "currentData",
+                     *           "x-medkit": {
+                     *             "data_ids": [
+                     *               "/battery/voltage",
+                     *               "/battery/current"
+                     *             ]
+                     *           }
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["DataGroupList"];
+                };
+            };
             /** @description SOVD error body (spec/api.md §2.1) */
             400: {
                 headers: {
@@ -25774,15 +27701,6 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             500: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["GenericError"];
-                };
-            };
-            /** @description SOVD error body (spec/api.md §2.1) */
-            501: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -26581,6 +28499,79 @@ export interface operations {
             };
         };
     };
+    getFunctionFaultSnapshots: {
+        parameters: {
+            query?: {
+                /** @description Only this topic (full name; the leading / may be left out) */
+                topic?: string;
+            };
+            header?: never;
+            path: {
+                /** @description Fault code */
+                fault_code: string;
+                /** @description Entity id */
+                function_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FaultSnapshots"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+        };
+    };
     listFunctionHosts: {
         parameters: {
             query?: {
@@ -26946,6 +28937,106 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["GetFunctionOperationResponse"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            504: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+        };
+    };
+    invokeFunctionOperation: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Function id */
+                function_id: string;
+                /** @description Operation id */
+                operation_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "parameters": {
+                 *         "a": 2,
+                 *         "b": 3
+                 *       }
+                 *     }
+                 */
+                "application/json": components["schemas"]["InvokeFunctionOperationRequest"];
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InvokeFunctionOperationResponse"];
+                };
+            };
+            /** @description Default Response */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InvokeFunctionOperationResponse202"];
                 };
             };
             /** @description SOVD error body (spec/api.md §2.1) */
@@ -28530,6 +30621,16 @@ export interface operations {
                     /**
                      * @example {
                      *       "items": [
+                     *         {
+                     *           "version": "1.0.0",
+                     *           "base_uri": "/api/v1",
+                     *           "vendor_info": {
+                     *             "version": "0.1.0",
+                     *             "name": "medkit"
+                     *           }
+                     *         }
+                     *       ],
+                     *       "sovd_info": [
                      *         {
                      *           "version": "1.0.0",
                      *           "base_uri": "/api/v1",

@@ -5,13 +5,11 @@
 // gateway's configurations API heals them, and planting the QoS defect back raises it again.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testDomain } from '../../../test-support/domains.js';
-import { startTestGateway, type TestGateway } from '../../gateway/test/support/gateway.js';
-import { buildDemo, eventually, http } from './support/demo.js';
-import { demoGraphGatewayFlags, startRobotProcess, type RobotChild } from './support/robot-process.js';
+import { eventually, http } from './support/demo.js';
+import { startDemoRobotGateway, type DemoRobotGateway } from './support/robot-process.js';
 
 const DOMAIN = testDomain(214);
-let robot: RobotChild | undefined;
-let g: TestGateway;
+let demo: DemoRobotGateway | undefined;
 let api: string;
 
 async function watchdogCodes(status: string): Promise<string[]> {
@@ -20,28 +18,19 @@ async function watchdogCodes(status: string): Promise<string[]> {
 }
 
 beforeAll(async () => {
-  buildDemo();
-  robot = await startRobotProcess(DOMAIN);
-  g = await startTestGateway({
-    defaults: true,
-    flags: {
-      ...demoGraphGatewayFlags(DOMAIN),
-      'faults.healing_enabled': true,
-      'faults.healing_threshold': 0,
-      'plugins.graph_watchdog.tick_interval_ms': 200,
-      'plugins.graph_watchdog.warmup_cycles': 2,
-      'plugins.graph_watchdog.detectors.qos_mismatch.grace': 1,
-      'plugins.graph_watchdog.detectors.orphan.grace': 1,
-      'plugins.graph_watchdog.detectors.param_drift.ignore': ['reliable_stats', 'input_topic', 'voltage'],
-    },
+  demo = await startDemoRobotGateway(DOMAIN, {
+    'faults.healing_enabled': true,
+    'faults.healing_threshold': 0,
+    'plugins.graph_watchdog.tick_interval_ms': 200,
+    'plugins.graph_watchdog.warmup_cycles': 2,
+    'plugins.graph_watchdog.detectors.qos_mismatch.grace': 1,
+    'plugins.graph_watchdog.detectors.orphan.grace': 1,
+    'plugins.graph_watchdog.detectors.param_drift.ignore': ['reliable_stats', 'input_topic', 'voltage'],
   });
-  api = `${g.url}/api/v1`;
+  api = demo.api;
 }, 120_000);
 
-afterAll(async () => {
-  await g?.close();
-  robot?.stop();
-}, 30_000);
+afterAll(async () => demo?.close(), 30_000);
 
 describe('the demo robot under the graph watchdog', () => {
   it('raises GRAPH_QOS_MISMATCH and GRAPH_ORPHAN for the planted defects', async () => {

@@ -4,8 +4,9 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import type { FlatConfig } from '../../../gateway/src/config/index.js';
+import { startTestGateway, type TestGateway } from '../../../gateway/test/support/gateway.js';
 import { DIST, MANIFESTS } from '../../src/paths.js';
-import { eventually } from './demo.js';
+import { buildDemo, eventually } from './demo.js';
 
 export interface RobotChild {
   child: ChildProcess;
@@ -36,4 +37,33 @@ export function demoGraphGatewayFlags(domain: number): FlatConfig {
     'discovery.manifest_path': join(MANIFESTS, 'robot.yaml'),
     plugins: ['graph_provider', 'graph_watchdog'],
   };
+}
+
+/** A demo robot (built first) and a default gateway serving it with {@link demoGraphGatewayFlags} plus `flags`. */
+export interface DemoRobotGateway {
+  robot: RobotChild;
+  gateway: TestGateway;
+  /** `http://host:port/api/v1` */
+  api: string;
+  close(): Promise<void>;
+}
+
+export async function startDemoRobotGateway(domain: number, flags: FlatConfig = {}): Promise<DemoRobotGateway> {
+  buildDemo();
+  const robot = await startRobotProcess(domain);
+  try {
+    const gateway = await startTestGateway({ defaults: true, flags: { ...demoGraphGatewayFlags(domain), ...flags } });
+    return {
+      robot,
+      gateway,
+      api: `${gateway.url}/api/v1`,
+      async close() {
+        await gateway.close();
+        robot.stop();
+      },
+    };
+  } catch (err) {
+    robot.stop();
+    throw err;
+  }
 }

@@ -4,7 +4,7 @@ import { AccessPolicy, SECURITY_SCHEMES } from './policy.js';
 import { accessOf, RoleTable, type RouteRole } from './route-access.js';
 import { AuthService } from './service.js';
 import type { AuthSettings } from './settings.js';
-import { isRole } from './roles.js';
+import { isRole, type RouteAccess } from './roles.js';
 
 export { AUTH_MIGRATIONS } from './revocations.js';
 export { AuthConfigError, OAuthError } from './errors.js';
@@ -20,10 +20,20 @@ export interface GatewayAuth {
   service?: AuthService;
   policy: AccessPolicy;
   table: RoleTable;
-  security: { schemes: Record<string, unknown>; of(method: string, url: string, config: unknown): Record<string, string[]>[]; forRole(method: string, role: string): Record<string, string[]>[] };
+  security: { schemes: Record<string, unknown>; of(method: string, url: string, config: unknown): OperationAuth; forRole(method: string, role: string): OperationAuth };
   /** The `auth` object of GET / (api.md §4.1), present only when auth is on. */
   rootInfo(): Record<string, unknown> | undefined;
   close(): void;
+}
+
+/** What the OpenAPI document says of one operation: its `security` and its minimum role (`x-medkit-minimum-role`). */
+export interface OperationAuth {
+  security: Record<string, string[]>[];
+  minimumRole: RouteAccess;
+}
+
+function operationAuth(policy: AccessPolicy, method: string, access: RouteAccess): OperationAuth {
+  return { security: policy.securityOf(method, access), minimumRole: access };
 }
 
 /** Validated settings in, the wiring out. `settings` come from readAuthSettings (which refuses what cannot be honoured). */
@@ -37,8 +47,8 @@ export function createGatewayAuth(settings: AuthSettings, db: SqliteDatabase): G
     table: new RoleTable(),
     security: {
       schemes: SECURITY_SCHEMES,
-      of: (method, url, config) => policy.securityOf(method, accessOf(method, url, (config as { role?: RouteRole } | undefined)?.role)),
-      forRole: (method, role) => policy.securityOf(method, role === 'public' || isRole(role) ? role : 'admin'),
+      of: (method, url, config) => operationAuth(policy, method, accessOf(method, url, (config as { role?: RouteRole } | undefined)?.role)),
+      forRole: (method, role) => operationAuth(policy, method, role === 'public' || isRole(role) ? role : 'admin'),
     },
     rootInfo: () => (settings.enabled ? { enabled: true, algorithm: settings.algorithm, require_auth_for: settings.requireAuthFor } : undefined),
     close: () => service?.close(),

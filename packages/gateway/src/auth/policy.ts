@@ -79,10 +79,14 @@ export class AccessPolicy {
     }
   }
 
-  /** The OpenAPI `security` of an operation needing `access` (the role named in the bearer requirement; `{}` first when a token is optional). */
+  /**
+   * The OpenAPI `security` of an operation needing `access`: the bearer scheme, `{}` first when a token is
+   * optional, none for public routes. The role itself is not a scope (OpenAPI allows scopes on OAuth2 and
+   * OpenID schemes only); the document names it in `x-medkit-minimum-role`.
+   */
   securityOf(method: string, access: RouteAccess): Record<string, string[]>[] {
     if (access === 'public') return [];
-    const bearer = { [BEARER_SCHEME]: [access] };
+    const bearer = { [BEARER_SCHEME]: [] };
     return this.tokenRequired(method, access) ? [bearer] : [{}, bearer];
   }
 }
@@ -96,6 +100,6 @@ export const SECURITY_SCHEMES = {
     type: 'http',
     scheme: 'bearer',
     bearerFormat: 'JWT',
-    description: 'Access token from POST /api/v1/auth/authorize. Each operation names the minimum role it needs (viewer < operator < configurator < admin; docs/roles.md).',
+    description: 'Access token from POST /api/v1/auth/authorize. Each operation names the minimum role it needs in x-medkit-minimum-role (viewer < operator < configurator < admin; docs/roles.md).',
   },
 };

@@ -101,7 +101,7 @@ export function renderRoleTable(rows: readonly RoleTableRow[]): string {
     'Whether a token is needed at all depends on `auth.require_auth_for`: `all` needs one everywhere except',
     '`public` routes; `write` needs one for POST/PUT/DELETE and for any route whose minimum role is above',
     '`viewer`; `none` needs none. The same table is published in the OpenAPI document as the `security` of',
-    'each operation (`bearerAuth` with the role name).',
+    'each operation (`bearerAuth`) and its `x-medkit-minimum-role`.',
     '',
     'Routes no row lists need `viewer` to read and `admin` for anything else (unknown paths), except the static',
     'files outside `/api/v1` (the web UI, the `/docs` redirect), which are `public` so a browser can load the login.',

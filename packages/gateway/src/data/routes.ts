@@ -11,15 +11,26 @@ import { sendResult } from '../http/verbatim.js';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { clientGone } from '../ros/client-gone.js';
 import type { DataService } from './service.js';
+import { dataCategories, dataGroups } from './categories.js';
 
 const DataListItem = Type.Object(
   {
     id: Type.String({ description: 'Topic path (or member-qualified id)' }),
     name: Type.String(),
     category: Type.String({ description: 'Always currentData' }),
-    'x-medkit': Type.Optional(Opaque('ros2 {topic, direction, type}, type_info {schema, default_value}, member_ids')),
+    value: Type.Optional(Type.Unknown({ description: 'The latest message the gateway holds for the topic (a list never samples); omitted when none is held or it is too large (x-medkit.value_omitted)' })),
+    publisher_count: Type.Optional(Type.Integer({ minimum: 0, description: 'Publishers on the ROS graph (the gateway not counted); omitted without ROS' })),
+    subscriber_count: Type.Optional(Type.Integer({ minimum: 0, description: 'Subscribers on the ROS graph (the gateway not counted); omitted without ROS' })),
+    'x-medkit': Type.Optional(Opaque('ros2 {topic, direction, type}, type_info {schema, default_value}, member_ids; with a value: timestamp (ns), age_sec, stale; value_omitted: too_large')),
   },
-  { examples: [{ id: '/battery/voltage', name: '/battery/voltage', category: 'currentData', 'x-medkit': { ros2: { topic: '/battery/voltage', direction: 'publish', type: 'std_msgs/msg/Float64' } } }] },
+  {
+    examples: [
+      {
+        id: '/battery/voltage', name: '/battery/voltage', category: 'currentData', value: { data: 23.8 }, publisher_count: 1, subscriber_count: 2,
+        'x-medkit': { ros2: { topic: '/battery/voltage', direction: 'publish', type: 'std_msgs/msg/Float64' }, timestamp: 1774232073000000000, age_sec: 0.2, stale: false },
+      },
+    ],
+  },
 );
 
 const DataValue = Type.Object(
@@ -30,6 +41,26 @@ const DataValue = Type.Object(
   },
   { examples: [{ id: '/battery/voltage', data: { data: 23.8 }, 'x-medkit': { ros2: { topic: '/battery/voltage', type: 'std_msgs/msg/Float64' }, status: 'data', timestamp: 1774232073000000000 } }] },
 );
+
+const DataCategoryList = Type.Object(
+  { items: Type.Array(Type.Object({ item: Type.String({ description: 'Category, e.g. currentData' }), 'x-medkit': Type.Object({ item_count: Type.Integer({ minimum: 0 }) }) })) },
+  { title: 'DataCategoryList', examples: [{ items: [{ item: 'currentData', 'x-medkit': { item_count: 3 } }] }] },
+);
+
+const DataGroupList = Type.Object(
+  {
+    items: Type.Array(
+      Type.Object({
+        id: Type.String({ description: 'The ROS namespace the items share (/ for top-level topics)' }),
+        category: Type.String(),
+        'x-medkit': Type.Object({ data_ids: Type.Array(Type.String(), { description: 'Ids of the data items in the group' }) }),
+      }),
+    ),
+  },
+  { title: 'DataGroupList', examples: [{ items: [{ id: '/battery', category: 'currentData', 'x-medkit': { data_ids: ['/battery/voltage', '/battery/current'] } }] }] },
+);
+
+const DataGroupQuery = Type.Object({ category: Type.Optional(Type.String({ minLength: 1, maxLength: 256, description: 'Only groups of this category' })) });
 
 const WriteBody = Type.Object(
   {
@@ -111,18 +142,35 @@ export function registerDataRoutes(deps: DataRouteDeps) {
       app.put(`${base}/data/:data_id`, { ...writes, schema: writeSchema(ItemParams, '', false) }, write);
       app.put(`${base}/data/*`, { ...writes, schema: writeSchema(WildParams, 'Path', true) }, write);
 
-      for (const [coll, op] of [
-        ['data-categories', 'DataCategories'],
-        ['data-groups', 'DataGroups'],
-      ] as const) {
-        app.get(
-          `${base}/${coll}`,
-          { config: { entity: { segment } }, schema: { operationId: `get${Title}${op}`, summary: `${coll} (not implemented)`, tags, params: Params, response: { 501: GenericError, ...ERR } } },
-          async () => {
-            throw new SovdError('not-implemented', `${coll} are not implemented`, { feature: coll });
+      // Categories and groups come from the entity's data list, whoever serves it (built-in or plugin).
+      const listBody = async (request: FastifyRequest): Promise<unknown> => {
+        const owned = deps.owned?.(request.entity);
+        return owned ? (await owned.list()).body : deps.service().list(request.entity);
+      };
+      app.get(
+        `${base}/data-categories`,
+        {
+          ...reads,
+          schema: {
+            operationId: `get${Title}DataCategories`, summary: `Categories of the data items of a ${type}`, tags,
+            description: 'The categories the entity\'s data items report (ROS topics: currentData), with item counts.',
+            params: Params, response: { 200: DataCategoryList, ...ERR },
           },
-        );
-      }
+        },
+        async (request) => dataCategories(await listBody(request)),
+      );
+      app.get(
+        `${base}/data-groups`,
+        {
+          ...reads,
+          schema: {
+            operationId: `get${Title}DataGroups`, summary: `Groups of the data items of a ${type}, by ROS namespace`, tags,
+            description: 'One group per namespace (the topic path without its last segment) and category; ?category= keeps one category.',
+            params: Params, querystring: DataGroupQuery, response: { 200: DataGroupList, ...ERR },
+          },
+        },
+        async (request) => dataGroups(await listBody(request), (request.query as { category?: string }).category),
+      );
     }
   };
 }

@@ -10,6 +10,7 @@ import { dataItems, findDataItem, type DataItem } from './items.js';
 import { ColdWaitCapError, type TopicPool } from './topic-pool.js';
 import { freshness } from './staleness.js';
 import type { PublisherCache } from './publishers.js';
+import { ListValueBudget } from './list-values.js';
 
 export interface DataServiceDeps {
   /** Undefined when the gateway runs without ROS. */
@@ -47,13 +48,19 @@ export class DataService {
   list(ref: EntityRef): { items: Record<string, unknown>[]; 'x-medkit': Record<string, unknown> } {
     const apps = this.deps.members(ref.type, ref.entity);
     const aggregate = isAggregating(ref.type);
-    const items = dataItems(apps).map((i) => this.listItem(i, aggregate));
+    const budget = new ListValueBudget();
+    const items = dataItems(apps).map((i) => this.listItem(i, aggregate, budget));
     const xm: Record<string, unknown> = { entity_id: ref.entity.id, total_count: items.length };
     if (aggregate) Object.assign(xm, { aggregated: true, aggregation_level: ref.type, aggregation_sources: apps.map((a) => a.id) });
     return { items, 'x-medkit': xm };
   }
 
-  private listItem(i: DataItem, aggregate: boolean): Record<string, unknown> {
+  /**
+   * One list item: the topic, and what the gateway knows without sampling — the graph's publisher and
+   * subscriber counts (with ROS) and the message the topic pool holds, if any (issue 24: the reference's
+   * topic view reads `value` and the counts).
+   */
+  private listItem(i: DataItem, aggregate: boolean, budget: ListValueBudget): Record<string, unknown> {
     const type = this.topicType(i.topic);
     const ros2: Record<string, unknown> = { topic: i.topic, direction: i.direction };
     if (type) ros2.type = type;
@@ -61,7 +68,16 @@ export class DataService {
     const info = type ? this.deps.typeInfo?.message(type) : undefined;
     if (info) xm.type_info = info;
     if (aggregate) xm.member_ids = i.member_ids;
-    return { id: i.topic, name: i.topic, category: 'currentData', 'x-medkit': xm };
+    const item: Record<string, unknown> = { id: i.topic, name: i.topic, category: 'currentData' };
+    const shown = budget.take(type ? this.deps.pool?.peek(i.topic, type) : undefined);
+    if (shown && 'value' in shown) {
+      item.value = shown.value;
+      xm.timestamp = Number(shown.sample.timestampNs);
+      Object.assign(xm, freshness(shown.sample, (this.deps.now ?? Date.now)(), this.deps.staleAfterMs ?? 0));
+    } else if (shown) xm.value_omitted = shown.omitted;
+    if (this.deps.ros) Object.assign(item, this.counts(i.topic));
+    item['x-medkit'] = xm;
+    return item;
   }
 
   /** Topics of the entity's data items (its members' published and subscribed topics). */

@@ -164,6 +164,11 @@ export class TopicPool {
     return true;
   }
 
+  /** The cached latest message of `topic`, if any, without subscribing or counting as a use (data lists show it). */
+  peek(topic: string, type: string): TopicSample | undefined {
+    return this.entries.get(`${topic}\u0000${type}`)?.latest;
+  }
+
   has(topic: string, type: string): boolean {
     return this.entries.has(`${topic}\u0000${type}`);
   }

@@ -49,7 +49,8 @@ function canonical(value: unknown): string {
   });
 }
 
-const pascal = (s: string) => s.replace(/[^A-Za-z0-9]+(.)?/g, (_m, c: string | undefined) => (c ?? '').toUpperCase()).replace(/^./, (c) => c.toUpperCase());
+/** `x-vault/{id}/status` → `XVaultIdStatus` (component names, derived operationIds). */
+export const pascal = (s: string) => s.replace(/[^A-Za-z0-9]+(.)?/g, (_m, c: string | undefined) => (c ?? '').toUpperCase()).replace(/^./, (c) => c.toUpperCase());
 
 /** `application/x-mcap` → `Mcap`, `multipart/form-data` → `FormData`, `text/event-stream` → `EventStream`. */
 const mediaSuffix = (mediaType: string) => pascal(mediaType.split(';')[0].split('/').pop()!.replace(/^x-/, ''));

@@ -8,6 +8,7 @@ import { Type, type TObject } from '@sinclair/typebox';
 import { API_BASE, type HttpApp } from './app-types.js';
 import { SovdError } from '../sovd/errors.js';
 import { hoistBodySchemas, jsonOnlyErrors } from './openapi-components.js';
+import { completeOperations } from './openapi-operations.js';
 import { GenericError, Opaque } from './schemas.js';
 
 declare module 'fastify' {
@@ -32,16 +33,25 @@ export interface OpenApiOptions {
   security?: OperationSecurity;
 }
 
-/** How operations get their `security` (auth/index.ts implements it). */
+/** The `security` of one operation and the minimum role the document names in {@link MINIMUM_ROLE_KEY}. */
+export interface OperationAuth {
+  security: Record<string, string[]>[];
+  minimumRole: string;
+}
+
+/** How operations get their `security` and minimum role (auth/index.ts implements it). */
 export interface OperationSecurity {
   schemes: Record<string, unknown>;
   /** Of a registered route, from its method, URL and config. */
-  of(method: string, url: string, config: unknown): Record<string, string[]>[];
+  of(method: string, url: string, config: unknown): OperationAuth;
   /** Of an operation whose minimum role is given (plugin paths mark it with MINIMUM_ROLE_KEY). */
-  forRole(method: string, role: string): Record<string, string[]>[];
+  forRole(method: string, role: string): OperationAuth;
 }
 
-/** Extension key by which extra (plugin) paths state an operation's minimum role. */
+/**
+ * Extension key of an operation's minimum role: the gateway writes it on every operation (roles are not OAuth2
+ * scopes, so they cannot be named in `security`), and extra (plugin) paths state theirs with it.
+ */
 export const MINIMUM_ROLE_KEY = 'x-medkit-minimum-role';
 
 interface OpenApiDoc {
@@ -110,6 +120,7 @@ export async function installOpenApi(app: HttpApp, opts: OpenApiOptions, enriche
         version: opts.version,
         description: 'SOVD (ISO 17978-3) REST API of a ROS 2 robot, served by medkit.',
         'x-sovd-version': opts.sovdVersion,
+        contact: { name: 'medkit' },
       } as never,
       // Paths are relative to the API base, as in the reference gateway's document: clients
       // generated from it prefix servers[0].url. @fastify/swagger strips the base from route URLs.
@@ -120,14 +131,15 @@ export async function installOpenApi(app: HttpApp, opts: OpenApiOptions, enriche
       // The root `/api/v1` is `/` relative to the base, not the empty path.
       const url = routeUrl === API_BASE ? `${API_BASE}/` : routeUrl;
       const method = Array.isArray(route.method) ? route.method[0] : route.method;
-      const schema = routeSchema && opts.security ? { ...routeSchema, security: opts.security.of(method, route.url, route.config) } : routeSchema;
+      const auth = routeSchema && opts.security ? opts.security.of(method, route.url, route.config) : undefined;
+      const schema = auth ? { ...routeSchema, security: auth.security, [MINIMUM_ROLE_KEY]: auth.minimumRole } : routeSchema;
       if (!schema || schema.body !== undefined || !schema.consumes?.includes('multipart/form-data')) return { schema, url };
       return { schema: { ...schema, body: schema.multipartForm ?? DEFAULT_FORM }, url };
     },
     // Named bodies for generated clients (openapi-components.ts).
     transformObject: (documentObject) => {
       const doc = ('openapiObject' in documentObject ? documentObject.openapiObject : documentObject.swaggerObject) as unknown as OpenApiDoc;
-      return hoistBodySchemas(jsonOnlyErrors(doc, GenericError.$id!)) as never;
+      return completeOperations(hoistBodySchemas(jsonOnlyErrors(doc, GenericError.$id!))) as never;
     },
     refResolver: {
       // Named component schemas keep their $id (GenericError, ...) instead of def-N.
@@ -162,7 +174,8 @@ export async function installOpenApi(app: HttpApp, opts: OpenApiOptions, enriche
     async (request) => {
       const generated = app.swagger() as unknown as OpenApiDoc;
       const extra = withSecurity(Object.assign({}, ...extraPaths.map((f) => f())) as Record<string, unknown>, opts.security);
-      const full = Object.keys(extra).length > 0 ? ({ ...generated, paths: { ...(generated as { paths?: object }).paths, ...extra } } as unknown as OpenApiDoc) : generated;
+      // Plugin paths join after generation: their operations and tags are completed here.
+      const full = Object.keys(extra).length > 0 ? completeOperations({ ...generated, paths: { ...(generated as { paths?: object }).paths, ...extra } } as unknown as OpenApiDoc) : generated;
       const scopeText = (request.query as { scope?: string }).scope;
       if (!scopeText) return full;
       const scope = scopeText.split('/').filter((s) => s !== '');
@@ -181,7 +194,10 @@ function withSecurity(paths: Record<string, unknown>, security: OperationSecurit
     if (item === null || typeof item !== 'object') continue;
     for (const [method, op] of Object.entries(item as Record<string, Record<string, unknown>>)) {
       const role = op?.[MINIMUM_ROLE_KEY];
-      if (typeof role === 'string') op.security = security.forRole(method.toUpperCase(), role);
+      if (typeof role !== 'string') continue;
+      const auth = security.forRole(method.toUpperCase(), role);
+      op.security = auth.security;
+      op[MINIMUM_ROLE_KEY] = auth.minimumRole;
     }
   }
   return paths;

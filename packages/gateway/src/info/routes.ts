@@ -54,7 +54,15 @@ const VersionInfoSchema = Type.Object(
     sovd_info: Type.Array(VersionItem, { description: 'Same list under the SOVD name' }),
     'x-medkit': Type.Optional(Opaque()),
   },
-  { title: 'VersionInfo', examples: [{ items: [{ version: '1.0.0', base_uri: '/api/v1', vendor_info: { version: '0.1.0', name: 'medkit' } }] }] },
+  {
+    title: 'VersionInfo',
+    examples: [
+      {
+        items: [{ version: '1.0.0', base_uri: '/api/v1', vendor_info: { version: '0.1.0', name: 'medkit' } }],
+        sovd_info: [{ version: '1.0.0', base_uri: '/api/v1', vendor_info: { version: '0.1.0', name: 'medkit' } }],
+      },
+    ],
+  },
 );
 
 const HealthSchema = Type.Object(

@@ -1,6 +1,7 @@
 // HTTP ↔ OperationsService for /{entity}/operations (api.md §7). Operation ids may be ROS paths that
 // span segments: the documented routes take one segment, and a `operations/*` route per method takes
-// the rest, trying `.../executions/{id}` and `.../executions` before the operation itself.
+// the rest, trying `.../executions/{id}` and `.../executions` before the operation itself. A POST to the
+// operation itself executes it like `…/executions` (the reference's clients do that).
 import { Type } from '@sinclair/typebox';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { SEGMENT_TITLE } from '../entity-scope/index.js';
@@ -87,6 +88,8 @@ export function registerOperationRoutes(deps: OperationRouteDeps) {
         return { op: p.operation_id, exec: p.execution_id, executions: p.execution_id !== undefined || request.url.split('?')[0].replace(/\/$/, '').endsWith('/executions') };
       };
       const path = (request: FastifyRequest) => request.url.split('?')[0].replace(/\/$/, '');
+      // Executions live under `…/executions` whichever of the two POST routes started them.
+      const executionsPath = (request: FastifyRequest) => (target(request).executions ? path(request) : `${path(request)}/executions`);
 
       const getOp = async (request: FastifyRequest, reply: FastifyReply) => {
         const owned = deps.owned?.(request.entity);
@@ -102,7 +105,7 @@ export function registerOperationRoutes(deps: OperationRouteDeps) {
         if (owned) return sendResult(reply, await owned.execute(target(request).op, (request.body as { parameters?: unknown } | undefined)?.parameters ?? {}));
         const out = await deps.service().execute(request.entity, target(request).op, (request.body ?? {}) as ExecuteBody, clientGone(reply.raw));
         if (out.kind === 'sync') return reply.code(200).send(out.body);
-        reply.header('Location', `${path(request)}/${out.id}`);
+        reply.header('Location', `${executionsPath(request)}/${out.id}`);
         return reply.code(202).send(out.body);
       };
       const control = async (request: FastifyRequest, reply: FastifyReply) => {
@@ -131,6 +134,19 @@ export function registerOperationRoutes(deps: OperationRouteDeps) {
         { config: writes, schema: { operationId: `execute${Title}Operation`, summary: 'Run a service (200) or start an action goal (202 + Location)', tags, params: OpParams, body: ExecuteRequest, response: { 200: SyncResult, 202: AsyncStarted, ...ERR } } },
         execute,
       );
+      // The reference's Postman collection posts to the operation itself: the same execution, same answers.
+      app.post(
+        `${base}/:operation_id`,
+        {
+          config: writes,
+          schema: {
+            operationId: `invoke${Title}Operation`, summary: '[reference] Same as POST …/executions: run a service (200) or start an action goal (202 + Location)', tags,
+            description: 'Kept for clients of the reference gateway. The Location of a started goal is its …/executions/{execution_id} resource.',
+            params: OpParams, body: ExecuteRequest, response: { 200: SyncResult, 202: AsyncStarted, ...ERR },
+          },
+        },
+        execute,
+      );
       app.get(`${base}/:operation_id/executions`, { config: reads, schema: { operationId: `list${Title}Executions`, summary: 'Tracked goals, newest first', tags, params: OpParams, response: { 200: ExecutionList, ...ERR } } }, listExecs);
       app.get(`${base}/:operation_id/executions/:execution_id`, { config: reads, schema: { operationId: `get${Title}Execution`, summary: 'Status, latest feedback and (finished) result of a goal', tags, params: ExecParams, response: { 200: Execution, ...ERR } } }, getExec);
       app.put(
@@ -150,7 +166,7 @@ export function registerOperationRoutes(deps: OperationRouteDeps) {
       });
       app.post(`${base}/*`, hidden('execute', writes, { body: ExecuteRequest }), async (request, reply) => {
         const t = target(request);
-        if (!t.executions || t.exec) throw new SovdError('resource-not-found', 'Resource not found', { status: 404 });
+        if (t.exec) throw new SovdError('resource-not-found', 'Resource not found', { status: 404 });
         return execute(request, reply);
       });
       app.put(`${base}/*`, hidden('control', writes, { body: ControlBody }), async (request, reply) => {

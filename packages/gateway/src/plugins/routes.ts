@@ -10,6 +10,7 @@ import type { LoadedPlugin, PluginHost } from './host.js';
 import { defaultAccess, stricter, type RoleResolver } from '../auth/route-access.js';
 import type { RouteAccess } from '../auth/roles.js';
 import { MINIMUM_ROLE_KEY } from '../http/openapi.js';
+import { pascal } from '../http/openapi-components.js';
 
 interface CompiledRoute {
   plugin: LoadedPlugin;
@@ -126,7 +127,7 @@ export function pluginDocPaths(host: PluginHost): Record<string, unknown> {
     try {
       for (const [path, item] of Object.entries(p.module.describePluginRoutes(p.plugin) ?? {})) {
         const rel = path.replace(/^\/+/, '');
-        out[`/${rel}`] = withMinimumRoles(item, rel, roles);
+        out[`/${rel}`] = documented(item, rel, roles, p.name);
       }
     } catch (err) {
       host.disable(p, `describePluginRoutes failed: ${(err as Error).message}`);
@@ -135,17 +136,30 @@ export function pluginDocPaths(host: PluginHost): Record<string, unknown> {
   return out;
 }
 
+/** `get` + `x-vault/{id}/status` → `getXVaultIdStatus`. */
+function derivedOperationId(method: string, rel: string): string {
+  return method + pascal(rel);
+}
+
 /**
  * Marks each operation of a documented vendor path with `x-medkit-minimum-role` (the OpenAPI stage turns
- * it into `security`). Template segments `{x}` are matched as one segment.
+ * it into `security`; template segments `{x}` are matched as one segment) and gives the operations the plugin
+ * left without them an operationId (from method and path) and a tag (the plugin's name), which generators
+ * and linters expect of every operation.
  */
-function withMinimumRoles(item: unknown, rel: string, roles: RoleResolver): unknown {
+function documented(item: unknown, rel: string, roles: RoleResolver, plugin: string): unknown {
   if (item === null || typeof item !== 'object') return item;
   const sample = `${API_BASE}/${rel.replace(/\{[^/}]+\}/g, 'x')}`;
   const out: Record<string, unknown> = { ...(item as Record<string, unknown>) };
   for (const [method, op] of Object.entries(out)) {
     if (!['get', 'put', 'post', 'delete'].includes(method) || op === null || typeof op !== 'object') continue;
-    out[method] = { ...(op as object), [MINIMUM_ROLE_KEY]: roles(method.toUpperCase(), sample) };
+    const given = op as { operationId?: unknown; tags?: unknown };
+    out[method] = {
+      ...(op as object),
+      ...(typeof given.operationId === 'string' && given.operationId ? {} : { operationId: derivedOperationId(method, rel) }),
+      ...(Array.isArray(given.tags) && given.tags.length > 0 ? {} : { tags: [plugin] }),
+      [MINIMUM_ROLE_KEY]: roles(method.toUpperCase(), sample),
+    };
   }
   return out;
 }

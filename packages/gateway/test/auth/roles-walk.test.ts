@@ -28,15 +28,17 @@ interface Operation {
   /** A concrete path to call. */
   path: string;
   security: Record<string, string[]>[] | undefined;
+  /** `x-medkit-minimum-role` of the operation. */
+  minimumRole: string | undefined;
 }
 
-function operationsOf(doc: { paths: Record<string, Record<string, { security?: Record<string, string[]>[] }>> }): Operation[] {
+function operationsOf(doc: { paths: Record<string, Record<string, { security?: Record<string, string[]>[]; 'x-medkit-minimum-role'?: string }>> }): Operation[] {
   const ops: Operation[] = [];
   for (const [p, item] of Object.entries(doc.paths)) {
     for (const [m, op] of Object.entries(item)) {
       if (!['get', 'put', 'post', 'delete'].includes(m)) continue;
       const template = p === '/' ? '/api/v1' : `/api/v1${p}`;
-      ops.push({ method: m.toUpperCase(), template, path: template.replace(/\{[^}]+\}/g, 'x'), security: op.security });
+      ops.push({ method: m.toUpperCase(), template, path: template.replace(/\{[^}]+\}/g, 'x'), security: op.security, minimumRole: op['x-medkit-minimum-role'] });
     }
   }
   return ops;
@@ -89,17 +91,19 @@ describe('generated role walk over /api/v1/docs', () => {
     expect(readFileSync(ROLES_MD, 'utf8')).toBe(renderRoleTable(g.gateway.auth.table.list()));
   });
 
-  it('publishes every documented operation in docs/roles.md, with the same role as its OpenAPI security', () => {
+  it('publishes every documented operation in docs/roles.md, with the same role as its x-medkit-minimum-role and a matching security', () => {
     expect(ops.length).toBeGreaterThan(250);
     const missing = ops.filter((o) => !table.has(`${o.method} ${o.template}`)).map((o) => `${o.method} ${o.template}`);
     expect(missing).toEqual([]);
     const differing = ops
       .filter((o) => {
         const min = table.get(`${o.method} ${o.template}`)!;
-        const named = o.security?.flatMap((s) => s.bearerAuth ?? []) ?? [];
-        return min === 'public' ? (o.security ?? []).length !== 0 : named.length !== 1 || named[0] !== min;
+        if (o.minimumRole !== min) return true;
+        // Public: no requirement. Otherwise the bearer scheme, without scopes (roles are not OAuth2 scopes).
+        const bearer = (o.security ?? []).filter((s) => 'bearerAuth' in s);
+        return min === 'public' ? (o.security ?? []).length !== 0 : bearer.length !== 1 || bearer[0].bearerAuth.length !== 0;
       })
-      .map((o) => `${o.method} ${o.template}: table ${table.get(`${o.method} ${o.template}`)}, security ${JSON.stringify(o.security)}`);
+      .map((o) => `${o.method} ${o.template}: table ${table.get(`${o.method} ${o.template}`)}, x-medkit-minimum-role ${o.minimumRole}, security ${JSON.stringify(o.security)}`);
     expect(differing).toEqual([]);
   });
 

@@ -35,8 +35,12 @@ describe('data on a ROS node in another process', () => {
     // One JSON type per field, as reference clients need (docs/migrating.md).
     expect(volt['x-medkit'].type_info.schema.properties.data).toMatchObject({ type: 'number', format: 'double', 'x-medkit-non-finite': ['NaN', 'Infinity', '-Infinity'] });
     expect(volt['x-medkit'].type_info.default_value).toEqual({ data: 0 });
+    // Counts from the graph (the gateway itself not counted); no value before anything sampled the topic.
+    expect(volt).toMatchObject({ publisher_count: 1, subscriber_count: 0 });
+    expect(volt).not.toHaveProperty('value');
     const cmd = r.body.items.find((i: any) => i.id === '/demo/cmd');
     expect(cmd['x-medkit'].ros2.direction).toBe('subscribe');
+    expect(cmd).toMatchObject({ publisher_count: 0, subscriber_count: 1 });
     expect(r.body['x-medkit']).toMatchObject({ entity_id: 'battery_monitor', total_count: r.body.items.length });
   });
 
@@ -52,6 +56,21 @@ describe('data on a ROS node in another process', () => {
       expect(r.body['x-medkit'].ros2).toEqual({ topic: '/demo/battery/voltage', type: 'std_msgs/msg/Float64' });
       expect(r.body['x-medkit'].timestamp).toBeGreaterThan((before - 60_000) * 1e6);
     }
+  });
+
+  it('shows the message a read cached on the list item, with its time, as the reference UI reads it', async () => {
+    const read = await http(`${app()}/data/demo%2Fbattery%2Fvoltage`);
+    expect(read.status).toBe(200);
+    const list = await http(`${app()}/data`);
+    const volt = list.body.items.find((i: any) => i.id === '/demo/battery/voltage');
+    // The reference UI's topic view: `${publisher_count} pub / ${subscriber_count} sub`, then the value or "No data".
+    const view = `${volt.publisher_count} pub / ${volt.subscriber_count} sub / ${volt.value === undefined ? 'No data' : typeof volt.value.data}`;
+    expect(view).toBe('1 pub / 0 sub / number');
+    expect(volt.value.data).toBeGreaterThan(19);
+    expect(volt['x-medkit'].timestamp).toBeGreaterThanOrEqual(read.body['x-medkit'].timestamp);
+    expect(typeof volt['x-medkit'].stale).toBe('boolean');
+    // Lists never sample: the topic nobody read has no value.
+    expect(list.body.items.find((i: any) => i.id === '/demo/cmd')).not.toHaveProperty('value');
   });
 
   it('publishes a validated message that the node receives', async () => {
@@ -77,13 +96,36 @@ describe('data on a ROS node in another process', () => {
     expect(wrongType.body.parameters.expected).toEqual(['std_msgs/msg/String']);
   });
 
-  it('answers 404 for an unknown data id and 501 for data-categories', async () => {
+  it('answers 404 for an unknown data id', async () => {
     const r = await http(`${app()}/data/no%2Fsuch%2Ftopic`);
     expect(r.status).toBe(404);
     expect(r.body).toMatchObject({ error_code: 'vendor-error', vendor_code: 'x-medkit-ros2-topic-unavailable', parameters: { entity_id: 'battery_monitor', topic_name: '/no/such/topic' } });
+  });
+
+  it('answers data-categories and data-groups (by namespace) from the data list', async () => {
+    const list = (await http(`${app()}/data`)).body.items as { id: string }[];
     const c = await http(`${app()}/data-categories`);
-    expect(c.status).toBe(501);
-    expect(c.body.parameters).toEqual({ feature: 'data-categories' });
+    expect(c.status).toBe(200);
+    expect(c.body).toEqual({ items: [{ item: 'currentData', 'x-medkit': { item_count: list.length } }] });
+    const groups = await http(`${app()}/data-groups`);
+    expect(groups.status).toBe(200);
+    const battery = groups.body.items.find((x: { id: string }) => x.id === '/demo/battery');
+    expect(battery).toEqual({ id: '/demo/battery', category: 'currentData', 'x-medkit': { data_ids: ['/demo/battery/voltage'] } });
+    const demo = groups.body.items.find((x: { id: string }) => x.id === '/demo');
+    expect(demo['x-medkit'].data_ids).toContain('/demo/cmd');
+    // Every listed item is in exactly one group.
+    expect(groups.body.items.flatMap((x: { 'x-medkit': { data_ids: string[] } }) => x['x-medkit'].data_ids).sort()).toEqual(list.map((i) => i.id).sort());
+    expect((await http(`${app()}/data-groups?category=currentData`)).body).toEqual(groups.body);
+    expect((await http(`${app()}/data-groups?category=identData`)).body).toEqual({ items: [] });
+    // The function aggregates the same topics.
+    expect((await http(`${g.url}/api/v1/functions/demo/data-categories`)).body.items[0].item).toBe('currentData');
+    // Bad input: 4xx.
+    for (const q of ['category=', `category=${'c'.repeat(300)}`]) {
+      const bad = await http(`${app()}/data-groups?${q}`);
+      expect(bad.status, q).toBe(400);
+      expect(bad.body.error_code, q).toBe('invalid-parameter');
+    }
+    expect((await http(`${g.url}/api/v1/apps/nobody/data-categories`)).status).toBe(404);
   });
 
   it('aggregates on the function and the host component, and qualifies by member', async () => {

@@ -80,8 +80,9 @@ describe('REST projection', () => {
     const entity = { entity_type: 'apps', entity_id: 'battery_monitor' };
     expect(faultListItem(f, entity)).toEqual({
       fault_code: 'BATTERY_LOW', fault_name: 'Battery charge below 15 %', description: 'Battery charge below 15 %', severity: 1, severity_label: 'warning',
-      status: { aggregatedStatus: 'active', testFailed: '1', confirmedDTC: '1', pendingDTC: '0' }, reporting_sources: ['/power/battery_monitor'],
-      entity_id: 'battery_monitor', first_occurred: 1774232073.512, last_occurred: 1774232073.512, occurrence_count: 1, 'x-medkit': { status: 'CONFIRMED' },
+      status: 'CONFIRMED', reporting_sources: ['/power/battery_monitor'],
+      entity_id: 'battery_monitor', first_occurred: 1774232073.512, last_occurred: 1774232073.512, occurrence_count: 1,
+      'x-medkit': { status: 'CONFIRMED', sovd_status: { aggregatedStatus: 'active', testFailed: '1', confirmedDTC: '1', pendingDTC: '0' } },
     });
     const sse = faultSseMessage(h.events[0], entity);
     expect(sse.id).toBe('1');

@@ -24,8 +24,9 @@ describe('fault routes (api.md §9)', () => {
     const item = list.body.items.find((i: { fault_code: string }) => i.fault_code === 'BATTERY_LOW');
     expect(item).toMatchObject({
       fault_code: 'BATTERY_LOW', fault_name: 'Battery below 15 %', description: 'Battery below 15 %', severity: 1, severity_label: 'warning',
-      status: { aggregatedStatus: 'passive', testFailed: '1', confirmedDTC: '0', pendingDTC: '1' }, reporting_sources: [BATTERY],
-      entity_id: 'battery-monitor', occurrence_count: 1, 'x-medkit': { status: 'PREFAILED' }, environment_data: { snapshots: [] },
+      status: 'PREFAILED', reporting_sources: [BATTERY], entity_id: 'battery-monitor', occurrence_count: 1,
+      'x-medkit': { status: 'PREFAILED', sovd_status: { aggregatedStatus: 'passive', testFailed: '1', confirmedDTC: '0', pendingDTC: '1' } },
+      environment_data: { snapshots: [] },
     });
     expect(typeof item.first_occurred).toBe('number');
     expect(item.last_passed).toBeUndefined();
@@ -34,7 +35,8 @@ describe('fault routes (api.md §9)', () => {
     g.fail('BATTERY_LOW', BATTERY, 1);
     list = await g.api('GET', '/faults?status=confirmed');
     expect(codes(list.body)).toEqual(['BATTERY_LOW']);
-    expect(list.body.items[0].status).toEqual({ aggregatedStatus: 'active', testFailed: '1', confirmedDTC: '1', pendingDTC: '0' });
+    expect(list.body.items[0].status).toBe('CONFIRMED');
+    expect(list.body.items[0]['x-medkit'].sovd_status).toEqual({ aggregatedStatus: 'active', testFailed: '1', confirmedDTC: '1', pendingDTC: '0' });
     expect(list.body['x-medkit']).toEqual({ count: 1, muted_count: 0, cluster_count: 0 });
   });
 
@@ -188,7 +190,7 @@ describe('fault routes (api.md §9)', () => {
     expect(g.faults.manager.getFault('BATTERY_LOW')?.status).toBe('CLEARED');
     const cleared = (await g.api('GET', '/apps/battery-monitor/faults?status=cleared')).body;
     expect(codes(cleared)).toContain('BATTERY_LOW');
-    expect(cleared.items.find((i: { fault_code: string }) => i.fault_code === 'BATTERY_LOW').status.aggregatedStatus).toBe('cleared');
+    expect(cleared.items.find((i: { fault_code: string }) => i.fault_code === 'BATTERY_LOW').status).toBe('CLEARED');
     await g.api('DELETE', `/apps/battery-monitor/locks/${lock.body.id}`, { headers: { 'x-client-id': 'alice' } });
   });
 

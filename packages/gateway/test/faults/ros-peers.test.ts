@@ -36,7 +36,8 @@ function reporterSuite(vendor: PeerVendor, domain: number): void {
     await second.exited;
     list = (await g.api('GET', '/apps/battery-monitor/faults?status=confirmed')).body;
     expect(list.items.map((i: { fault_code: string }) => i.fault_code)).toEqual([code]);
-    expect(list.items[0].status).toEqual({ aggregatedStatus: 'active', testFailed: '1', confirmedDTC: '1', pendingDTC: '0' });
+    expect(list.items[0].status).toBe('CONFIRMED');
+    expect(list.items[0]['x-medkit'].sovd_status).toEqual({ aggregatedStatus: 'active', testFailed: '1', confirmedDTC: '1', pendingDTC: '0' });
   }, 60_000);
 
   it(`answers accepted=false to a bad ${vendor} report and keeps stored faults`, async () => {

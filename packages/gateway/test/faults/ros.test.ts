@@ -46,7 +46,7 @@ describe('fault manager over ROS 2', () => {
     expect(item).toMatchObject({ fault_code: 'BATTERY_LOW', 'x-medkit': { status: 'PREFAILED' } });
     expect(await call('report_fault', 'ReportFault', report)).toEqual({ accepted: true });
     item = (await g.api('GET', '/apps/battery-monitor/faults?status=confirmed')).body.items[0];
-    expect(item).toMatchObject({ fault_code: 'BATTERY_LOW', status: { aggregatedStatus: 'active' }, entity_id: 'battery-monitor' });
+    expect(item).toMatchObject({ fault_code: 'BATTERY_LOW', status: 'CONFIRMED', entity_id: 'battery-monitor' });
     expect(await call('report_fault', 'ReportFault', { ...report, fault_code: 'bad code' })).toEqual({ accepted: false });
     expect(await call('report_fault', 'ReportFault', { ...report, severity: 9 })).toEqual({ accepted: false });
     expect(g.faults.manager.getFault('BATTERY_LOW')?.occurrence_count).toBe(1);

@@ -38,7 +38,7 @@ describe('fault event stream', () => {
     const data = JSON.parse(msgs[0].data);
     expect(data).toMatchObject({
       event_type: 'fault_confirmed', 'x-medkit': { entity_type: 'apps', entity_id: 'battery-monitor' },
-      fault: { fault_code: 'STREAM_A', severity: 2, severity_label: 'error', status: { aggregatedStatus: 'active' }, reporting_sources: [BATTERY], entity_id: 'battery-monitor', 'x-medkit': { status: 'CONFIRMED' } },
+      fault: { fault_code: 'STREAM_A', severity: 2, severity_label: 'error', status: 'CONFIRMED', reporting_sources: [BATTERY], entity_id: 'battery-monitor', 'x-medkit': { status: 'CONFIRMED', sovd_status: { aggregatedStatus: 'active' } } },
     });
     expect(typeof data.timestamp).toBe('number');
     expect(JSON.parse(msgs[2].data).fault['x-medkit'].status).toBe('CLEARED');

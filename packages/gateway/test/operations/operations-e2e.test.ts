@@ -120,6 +120,34 @@ describe('operations of a ROS node in another process', () => {
     expect(r.body).toMatchObject({ vendor_code: 'x-medkit-ros2-service-unavailable', parameters: { reason: 'timeout' } });
   }, 20_000);
 
+  it("executes on POST to the operation itself, as the reference's Postman collection does", async () => {
+    const sync = await http(ops('/add_two_ints'), { method: 'POST', json: { parameters: { a: 20, b: 22 } } });
+    expect(sync.status).toBe(200);
+    expect(sync.body).toEqual({ parameters: { sum: 42 } });
+    const path = await http(ops('/demo/add_two_ints'), { method: 'POST', json: { parameters: { a: 1, b: 2 } } });
+    expect(path.status).toBe(200);
+    expect(path.body.parameters.sum).toBe(3);
+    // An action goal: 202 and the Location of its execution resource, which then completes.
+    const goal = await http(ops('/fibonacci'), { method: 'POST', json: { parameters: { order: 4 } } });
+    expect(goal.status).toBe(202);
+    expect(goal.headers.get('location')).toBe(`/api/v1/apps/battery_monitor/operations/fibonacci/executions/${goal.body.id}`);
+    const done = await eventually(async () => {
+      const e = await http(`${g.url}${goal.headers.get('location')}`);
+      return e.body.status === 'completed' ? e : undefined;
+    }, 'completed goal');
+    expect(done.body['x-medkit'].result).toEqual({ sequence: [0, 1, 1, 2, 3] });
+    // Bad input answers as on …/executions.
+    const bad = await http(ops('/add_two_ints'), { method: 'POST', json: { parameters: { a: 'two' } } });
+    expect(bad.status).toBe(400);
+    expect(bad.body.error_code).toBe('invalid-request');
+    const unknown = await http(ops('/no_such_op'), { method: 'POST', json: {} });
+    expect(unknown.status).toBe(404);
+    expect(unknown.body.error_code).toBe('operation-not-found');
+    const notJson = await fetch(ops('/add_two_ints'), { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"parameters":' });
+    expect(notJson.status).toBe(400);
+    expect((await http(ops(`/fibonacci/executions/${goal.body.id}`), { method: 'POST', json: {} })).status).toBe(404);
+  });
+
   it('addresses operations by ROS path (multi-segment) and qualifies on the function', async () => {
     const r = await http(ops('/demo/add_two_ints/executions'), { method: 'POST', json: { parameters: { a: 1, b: 1 } } });
     expect(r.status).toBe(200);

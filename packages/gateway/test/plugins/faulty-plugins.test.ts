@@ -102,6 +102,8 @@ describe('faulty plugins', () => {
     expect(list.status).toBe(500);
     expect(list.body).toMatchObject({ error_code: 'vendor-error', vendor_code: 'x-medkit-plugin-error', parameters: { plugin: 'boom', call: 'listData' } });
     expect((await api('/apps/boom_app/data/x')).body).toEqual({ id: 'x', data: 1 });
+    // Categories and groups come from the same list: the same refusal, not a 500 of their own.
+    for (const coll of ['data-categories', 'data-groups']) expect((await api(`/apps/boom_app/${coll}`)).body).toMatchObject({ vendor_code: 'x-medkit-plugin-error', parameters: { call: 'listData' } });
     const ops = await api('/apps/boom_app/operations');
     expect(ops.status).toBe(504);
     expect(ops.body.message).toMatch(/listOperations did not answer within 300 ms/);

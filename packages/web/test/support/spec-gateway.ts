@@ -38,8 +38,9 @@ const LOW_SPEED = {
   severity: 1,
   severity_label: 'warning',
   description: 'Speed limited near obstacles',
-  status: { aggregatedStatus: 'passive', testFailed: '1', confirmedDTC: '0', pendingDTC: '1' },
-  'x-medkit': { status: 'PREFAILED' },
+  // A native item (api.md §9.3): the raw status string, the SOVD object under x-medkit (PROTECTIVE_STOP is a peer's object-status item).
+  status: 'PREFAILED',
+  'x-medkit': { status: 'PREFAILED', sovd_status: { aggregatedStatus: 'passive', testFailed: '1', confirmedDTC: '0', pendingDTC: '1' } },
   reporting_sources: ['/safety/safety_gate'],
   entity_id: 'safety_gate',
   first_occurred: 1774232300,

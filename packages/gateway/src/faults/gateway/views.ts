@@ -5,6 +5,7 @@ import type { FaultSystem } from '../system.js';
 import { environmentData } from '../query/environment.js';
 import { queryFaults } from '../query/list.js';
 import { faultDetail, faultListEnvelope, faultListItem, restSnapshots } from '../query/rest-views.js';
+import { faultSnapshots, type FaultSnapshots } from '../query/ros-services.js';
 import type { FaultEntityIndex, FaultScope } from './entity-scope.js';
 
 /** A REST fault list query after parameter validation. */
@@ -63,5 +64,13 @@ export class FaultViews {
     if (!env) return undefined;
     const own = this.entities.entityOfFault(f.reporting_sources);
     return faultDetail(f, env, { entity: own?.entity, entityPath: scope?.entityPath ?? own?.path });
+  }
+
+  /**
+   * The reference's snapshot document (`GET …/faults/{code}/snapshots`): the newest capture set, one `topic`
+   * when given; `scope` gives the recording's `download_url` its entity path (global route: the fault's own).
+   */
+  snapshots(f: FaultRecord, topic: string, scope?: FaultScope): FaultSnapshots {
+    return faultSnapshots(this.system.manager, f, topic, (r) => scope?.entityPath ?? this.entities.entityOfFault(r.reporting_sources)?.path);
   }
 }

@@ -15,8 +15,9 @@ import type { FaultListQuery } from '../gateway/views.js';
 import { severityParam, statusesParam } from './params.js';
 import {
   FaultClearQuerySchema, FaultCode, FaultDetailSchema, FaultListItemSchema, FaultListQuerySchema, FaultListSchema, FaultSnapshotSchema,
-  GlobalFaultListQuerySchema, SovdFaultStatusSchema,
+  FaultSnapshotsQuerySchema, FaultSnapshotsSchema, GlobalFaultListQuerySchema, SovdFaultStatusSchema,
 } from './schemas.js';
+import type { FaultScope } from '../gateway/entity-scope.js';
 
 const ERR = { 400: GenericError, 404: GenericError, 409: GenericError, 500: GenericError, 503: GenericError } as const;
 const tags = ['faults'];
@@ -43,7 +44,29 @@ export function addFaultSchemas(app: HttpApp): void {
   app.addSchema(FaultListItemSchema);
   app.addSchema(FaultListSchema);
   app.addSchema(FaultDetailSchema);
+  app.addSchema(FaultSnapshotsSchema);
 }
+
+/**
+ * `GET …/faults/{fault_code}/snapshots`, global (`scoped` undefined) and entity-scoped alike: the reference's
+ * snapshot document of a fault (in the entity's scope, api.md §9.4), `?topic=` narrowing it to one topic.
+ */
+function snapshotsHandler(svc: FaultsService, scoped?: (request: FastifyRequest) => { entity: { id: string }; scope: FaultScope }) {
+  return async (request: FastifyRequest) => {
+    const code = (request.params as { fault_code: string }).fault_code;
+    const raw = (request.query as { topic?: string }).topic;
+    const topic = raw === undefined ? '' : raw.startsWith('/') ? raw : `/${raw}`;
+    const s = scoped?.(request);
+    const f = svc.manager.getFault(code);
+    if (!f || (s && !inEntityScope(f, s.scope.belongs))) throw notFound(code, s?.entity.id);
+    return svc.views.snapshots(f, topic, s?.scope);
+  };
+}
+
+const snapshotsSummary = "[reference] The fault's newest freeze frame per topic and its newest recording";
+const snapshotsDescription =
+  'The snapshot document of the reference gateway: topics of the newest capture set ({message_type, data} each) and the newest recording. ' +
+  '?topic= keeps one topic (none captured: topics is empty). The fault detail carries the same frames as SOVD environment_data.';
 
 export function registerGlobalFaultRoutes(app: HttpApp, deps: FaultRouteDeps): void {
   const svc = deps.service;
@@ -95,6 +118,17 @@ export function registerGlobalFaultRoutes(app: HttpApp, deps: FaultRouteDeps): v
       if (!detail) throw notFound(code);
       return detail as never;
     },
+  );
+
+  app.get(
+    `${API_BASE}/faults/:fault_code/snapshots`,
+    {
+      schema: {
+        operationId: 'getFaultSnapshots', summary: snapshotsSummary, description: snapshotsDescription, tags,
+        params: Type.Object({ fault_code: FaultCode }), querystring: FaultSnapshotsQuerySchema, response: { 200: Type.Ref(FaultSnapshotsSchema), ...ERR },
+      },
+    },
+    snapshotsHandler(svc),
   );
 
   app.delete(
@@ -193,6 +227,18 @@ export function registerEntityFaultRoutes(app: HttpApp, deps: FaultRouteDeps): v
         if (!detail) throw notFound(code, entity.id);
         return detail as never;
       },
+    );
+
+    app.get(
+      `${base}/:fault_code/snapshots`,
+      {
+        config: reads,
+        schema: {
+          operationId: `get${op}FaultSnapshots`, summary: snapshotsSummary, description: snapshotsDescription, tags,
+          params: ItemParams, querystring: FaultSnapshotsQuerySchema, response: { 200: Type.Ref(FaultSnapshotsSchema), ...ERR },
+        },
+      },
+      snapshotsHandler(svc, scoped),
     );
 
     app.delete(

@@ -34,7 +34,6 @@ const ListItemFields = {
   description: Type.String(),
   severity: Type.Integer({ description: '0 INFO, 1 WARN, 2 ERROR, 3 CRITICAL' }),
   severity_label: Type.String({ description: 'info | warning | error | critical | unknown (lower case, decision Q1)' }),
-  status: Type.Ref(SovdFaultStatusSchema),
   reporting_sources: Type.Array(Type.String(), { description: 'Reporter ids (node FQNs; external apps use bare ids)' }),
   entity_id: Type.Optional(Type.String({ description: 'Entity of the first reporting source, when the gateway can resolve it' })),
   first_occurred: Type.Number({ description: 'Epoch seconds' }),
@@ -46,7 +45,11 @@ const ListItemFields = {
 export const FaultListItemSchema = Type.Object(
   {
     ...ListItemFields,
-    'x-medkit': Type.Object({ status: Type.String({ description: 'Raw status: PREFAILED, PREPASSED, CONFIRMED, HEALED, CLEARED' }) }),
+    status: Type.String({ description: 'Raw status (api.md §9.3): PREFAILED, PREPASSED, CONFIRMED, HEALED, CLEARED. The SOVD status object is x-medkit.sovd_status' }),
+    'x-medkit': Type.Object({
+      status: Type.String({ description: 'Raw status again (kept for clients of the earlier shape)' }),
+      sovd_status: Type.Ref(SovdFaultStatusSchema),
+    }),
     environment_data: Type.Optional(Type.Object({ snapshots: Type.Array(Type.Ref(FaultSnapshotSchema), { description: 'Summarised: no message bodies' }) })),
   },
   {
@@ -55,9 +58,10 @@ export const FaultListItemSchema = Type.Object(
     examples: [
       {
         fault_code: 'BATTERY_LOW', fault_name: 'Battery charge below 15 %', description: 'Battery charge below 15 %', severity: 1, severity_label: 'warning',
-        status: { aggregatedStatus: 'active', testFailed: '1', confirmedDTC: '1', pendingDTC: '0' },
+        status: 'CONFIRMED',
         reporting_sources: ['/base/battery_monitor'], entity_id: 'battery-monitor', first_occurred: 1774232073.512, last_occurred: 1774232391.004,
-        occurrence_count: 4, 'x-medkit': { status: 'CONFIRMED' }, environment_data: { snapshots: [] },
+        occurrence_count: 4, 'x-medkit': { status: 'CONFIRMED', sovd_status: { aggregatedStatus: 'active', testFailed: '1', confirmedDTC: '1', pendingDTC: '0' } },
+        environment_data: { snapshots: [] },
       },
     ],
   },
@@ -96,7 +100,7 @@ export const FaultListSchema = Type.Object(
 
 export const FaultDetailSchema = Type.Object(
   {
-    item: Type.Object({ code: Type.String(), ...ListItemFields }),
+    item: Type.Object({ code: Type.String(), ...ListItemFields, status: Type.Ref(SovdFaultStatusSchema) }),
     environment_data: Type.Object({
       extended_data_records: Type.Object({ first_occurrence: Type.String(), last_occurrence: Type.String() }),
       snapshots: Type.Array(Type.Ref(FaultSnapshotSchema)),
@@ -148,6 +152,39 @@ export const FaultClearQuerySchema = Type.Object({
 });
 
 export const FaultCode = Type.String({ minLength: 1, maxLength: 256, description: 'Fault code' });
+
+/** `GET …/faults/{fault_code}/snapshots` (the reference's snapshot document, docs/faults.md). */
+export const FaultSnapshotsSchema = Type.Object(
+  {
+    fault_code: Type.String(),
+    captured_at: Type.Optional(Type.Number({ description: 'Epoch seconds of the newest frame shown; omitted when none is' })),
+    topics: Type.Record(Type.String(), Type.Object({ message_type: Type.String(), data: Type.Unknown({ description: 'The captured message (the stored text when it is not JSON)' }) }), {
+      description: 'Topic → its frame in the newest capture set',
+    }),
+    rosbag: Type.Object({
+      available: Type.Boolean(),
+      duration_sec: Type.Optional(Type.Number()),
+      size_bytes: Type.Optional(Type.Number()),
+      format: Type.Optional(Type.String({ description: 'mcap | sqlite3' })),
+      download_url: Type.Optional(Type.String({ description: 'Full path of the newest recording: /api/v1/<entity>/bulk-data/rosbags/<recording_id>' })),
+    }),
+  },
+  {
+    $id: 'FaultSnapshots',
+    title: 'FaultSnapshots',
+    examples: [
+      {
+        fault_code: 'MOTOR_OVERHEAT', captured_at: 1735830000.123,
+        topics: { '/joint_states': { message_type: 'sensor_msgs/msg/JointState', data: { name: ['joint1'], position: [1.57] } } },
+        rosbag: { available: true, duration_sec: 6, size_bytes: 2097152, format: 'mcap', download_url: '/api/v1/apps/motor-controller/bulk-data/rosbags/fault_MOTOR_OVERHEAT_1735830000123' },
+      },
+    ],
+  },
+);
+
+export const FaultSnapshotsQuerySchema = Type.Object({
+  topic: Type.Optional(Type.String({ minLength: 1, maxLength: 256, description: 'Only this topic (full name; the leading / may be left out)' })),
+});
 
 /** Bulk-data descriptor (api.md §10.2). */
 export const BulkDataDescriptorSchema = Type.Object(

@@ -20,7 +20,11 @@ export interface EntityRef {
 
 export type RestSnapshot = Record<string, unknown>;
 
-/** Fault list item (Q1 shape). `snapshots` (optional) are summarised: no message bodies. */
+/**
+ * Fault list item (Q1 shape, with `status` as the raw string of api.md §9.3: the reference's clients call string
+ * methods on it; the SOVD status object moves to `x-medkit.sovd_status`). `snapshots` (optional) are summarised:
+ * no message bodies.
+ */
 export function faultListItem(f: FaultRecord, entity?: EntityRef, snapshots?: RestSnapshot[]): Record<string, unknown> {
   const item: Record<string, unknown> = {
     fault_code: f.fault_code,
@@ -28,14 +32,14 @@ export function faultListItem(f: FaultRecord, entity?: EntityRef, snapshots?: Re
     description: f.description,
     severity: f.severity,
     severity_label: restSeverityLabel(f.severity),
-    status: sovdStatus(f.status),
+    status: f.status,
     reporting_sources: [...f.reporting_sources],
     ...(entity ? { entity_id: entity.entity_id } : {}),
     first_occurred: secondsFromNs(f.first_occurred_ns),
     last_occurred: secondsFromNs(f.last_occurred_ns),
     ...(f.last_passed_ns > 0n ? { last_passed: secondsFromNs(f.last_passed_ns) } : {}),
     occurrence_count: f.occurrence_count,
-    'x-medkit': { status: f.status },
+    'x-medkit': { status: f.status, sovd_status: sovdStatus(f.status) },
   };
   if (snapshots) item.environment_data = { snapshots: snapshots.map(summariseSnapshot) };
   return item;
@@ -113,7 +117,7 @@ function rosbagEntry(s: SnapshotEntry, entityPath?: string): RestSnapshot {
   };
 }
 
-/** Fault detail (api.md §9.5 with the Q1 fields added to `item`). */
+/** Fault detail (api.md §9.5 with the Q1 fields added to `item`; `item.status` is the SOVD object here, as SOVD wants). */
 export function faultDetail(f: FaultRecord, env: EnvironmentData, opts: { entity?: EntityRef; entityPath?: string } = {}): Record<string, unknown> {
   const status: SovdFaultStatus = sovdStatus(f.status);
   const item = faultListItem(f, opts.entity);

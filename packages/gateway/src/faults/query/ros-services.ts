@@ -19,19 +19,26 @@ export function getFaultService(mgr: FaultManager, code: string): { success: boo
 /** Entity path (`/apps/battery_monitor`, relative to the API base) a fault's bulk data is served under. */
 export type FaultEntityPath = (f: FaultRecord) => string | undefined;
 
+/** The reference's snapshot document of one fault (GetSnapshots.srv JSON, REST `GET …/faults/{code}/snapshots`). */
+export interface FaultSnapshots {
+  fault_code: string;
+  /** Epoch seconds of the newest frame shown; omitted when none is. */
+  captured_at?: number;
+  /** Topic → its frame in the newest capture set (one topic with `topic`). */
+  topics: Record<string, { message_type: string; data: unknown }>;
+  rosbag: { available: boolean; duration_sec?: number; size_bytes?: number; format?: string; download_url?: string };
+}
+
 /**
- * GetSnapshots.srv: the newest capture set (newest row per topic) and the newest recording, as JSON text.
- * `download_url` is the recording's bulk-data download (api.md §10.3) under the entity `entityPathOf` gives the
- * fault; it is left out when the fault belongs to no entity (no route could serve the bag).
+ * The newest capture set (newest row per topic, only `topic` when given) and the newest recording of `fault`.
+ * `download_url` is the recording's bulk-data download (api.md §10.3) under the entity `entityPathOf` gives
+ * the fault; it is left out when the fault belongs to no entity (no route could serve the bag).
  */
-export function getSnapshotsService(mgr: FaultManager, code: string, topic = '', entityPathOf?: FaultEntityPath): { success: boolean; data: string; error_message: string } {
-  const bad = validateFaultCode(code);
-  if (bad) return { success: false, data: '', error_message: bad };
-  const fault = mgr.getFault(code);
-  if (!fault) return { success: false, data: '', error_message: `Fault not found: ${code}` };
+export function faultSnapshots(mgr: FaultManager, fault: FaultRecord, topic = '', entityPathOf?: FaultEntityPath): FaultSnapshots {
+  const code = fault.fault_code;
   const rows = mgr.repository.snapshotRows(code);
   const newestSet = rows.length > 0 ? rows[0].capture_id : undefined;
-  const topics: Record<string, { message_type: string; data: unknown }> = {};
+  const topics: FaultSnapshots['topics'] = {};
   let capturedAt: bigint | undefined;
   for (const r of rows) {
     if (r.capture_id !== newestSet || (topic && r.topic !== topic) || r.topic in topics) continue;
@@ -41,17 +48,27 @@ export function getSnapshotsService(mgr: FaultManager, code: string, topic = '',
     if (capturedAt === undefined || r.captured_at_ns > capturedAt) capturedAt = r.captured_at_ns;
   }
   const bag = mgr.repository.rosbagLinksForFault(code)[0];
-  const out: Record<string, unknown> = { fault_code: code };
-  if (capturedAt !== undefined) out.captured_at = Number(capturedAt / 1000n) / 1e6;
-  out.topics = topics;
   const entityPath = bag ? entityPathOf?.(fault) : undefined;
-  out.rosbag = bag
-    ? {
-      available: true, duration_sec: bag.duration_sec, size_bytes: downloadSize(bag), format: bag.format,
-      ...(entityPath ? { download_url: `${API_BASE}${entityPath}/bulk-data/rosbags/${encodeURIComponent(bag.recording_id)}` } : {}),
-    }
-    : { available: false };
-  return { success: true, data: JSON.stringify(out), error_message: '' };
+  return {
+    fault_code: code,
+    ...(capturedAt !== undefined ? { captured_at: Number(capturedAt / 1000n) / 1e6 } : {}),
+    topics,
+    rosbag: bag
+      ? {
+        available: true, duration_sec: bag.duration_sec, size_bytes: downloadSize(bag), format: bag.format,
+        ...(entityPath ? { download_url: `${API_BASE}${entityPath}/bulk-data/rosbags/${encodeURIComponent(bag.recording_id)}` } : {}),
+      }
+      : { available: false },
+  };
+}
+
+/** GetSnapshots.srv: {@link faultSnapshots} as JSON text. */
+export function getSnapshotsService(mgr: FaultManager, code: string, topic = '', entityPathOf?: FaultEntityPath): { success: boolean; data: string; error_message: string } {
+  const bad = validateFaultCode(code);
+  if (bad) return { success: false, data: '', error_message: bad };
+  const fault = mgr.getFault(code);
+  if (!fault) return { success: false, data: '', error_message: `Fault not found: ${code}` };
+  return { success: true, data: JSON.stringify(faultSnapshots(mgr, fault, topic, entityPathOf)), error_message: '' };
 }
 
 /** ListRosbags.srv: one row per (fault, recording) link of faults whose sources contain `entityFqn` exactly. */

@@ -1,0 +1,67 @@
+// Data categories and data groups of an entity (api.md §6.4, implemented per issue 24; docs/resources.md,
+// "Data categories and groups"), derived from its data list: the categories its items report, and groups
+// of items by ROS namespace (the topic path without its last segment) within a category. Plugin lists are
+// peer-shaped input, so only well-formed items count and the work is bounded.
+
+/** Items of one data list considered at most (a plugin may send any number). */
+export const MAX_LIST_ITEMS = 10_000;
+/** Ids and categories longer than this are ignored. */
+const MAX_NAME = 256;
+
+export interface DataCategory {
+  /** Category name, e.g. `currentData`. */
+  item: string;
+  'x-medkit': { item_count: number };
+}
+
+export interface DataGroup {
+  /** The namespace the group's items share (`/` for top-level topics and ids without `/`). */
+  id: string;
+  category: string;
+  'x-medkit': { data_ids: string[] };
+}
+
+interface Named {
+  id: string;
+  category: string;
+}
+
+/** The well-formed `{id, category}` items of a list body (`{items: [...]}`), at most {@link MAX_LIST_ITEMS}. */
+function namedItems(body: unknown): Named[] {
+  const items = (body as { items?: unknown } | null)?.items;
+  if (!Array.isArray(items)) return [];
+  const out: Named[] = [];
+  for (const i of items.slice(0, MAX_LIST_ITEMS)) {
+    const { id, category } = (i ?? {}) as { id?: unknown; category?: unknown };
+    if (typeof id !== 'string' || typeof category !== 'string' || id.length > MAX_NAME || category.length === 0 || category.length > MAX_NAME) continue;
+    out.push({ id, category });
+  }
+  return out;
+}
+
+/** The categories the list's items report, in order of first appearance, with how many items each has. */
+export function dataCategories(listBody: unknown): { items: DataCategory[] } {
+  const counts = new Map<string, number>();
+  for (const i of namedItems(listBody)) counts.set(i.category, (counts.get(i.category) ?? 0) + 1);
+  return { items: [...counts].map(([item, n]) => ({ item, 'x-medkit': { item_count: n } })) };
+}
+
+/** `/a/b/c` → `/a/b`; `/scan` and `battery_level` → `/`. */
+export function namespaceOf(id: string): string {
+  const cut = id.lastIndexOf('/');
+  return cut > 0 ? id.slice(0, cut) : '/';
+}
+
+/** Groups of the list's items by namespace within each category (only `category` when given), sorted by id. */
+export function dataGroups(listBody: unknown, category?: string): { items: DataGroup[] } {
+  const groups = new Map<string, DataGroup>();
+  for (const i of namedItems(listBody)) {
+    if (category !== undefined && i.category !== category) continue;
+    const id = namespaceOf(i.id);
+    const key = `${i.category}\u0000${id}`;
+    const g = groups.get(key) ?? { id, category: i.category, 'x-medkit': { data_ids: [] } };
+    g['x-medkit'].data_ids.push(i.id);
+    groups.set(key, g);
+  }
+  return { items: [...groups.values()].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : a.category < b.category ? -1 : 1)) };
+}
