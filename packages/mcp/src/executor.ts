@@ -1,0 +1,105 @@
+// The one executor behind every tool: declaration + validated arguments → REST call(s) → a bounded
+// answer whose structuredContent matches the tool's output schema, or an `isError` result carrying the
+// documented error JSON (tool-errors.ts). Nothing here is specific to one tool.
+import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
+import { boundedJson, foldBelow, trimLists } from './bounded.js';
+import type { ToolDeclaration } from './catalog/index.js';
+import { buildRequest, type Args } from './request.js';
+import { SovdCallError, type SovdClient } from './sovd-client.js';
+import { fromGateway, ToolInputError, type ToolErrorBody } from './tool-errors.js';
+
+export interface ExecutorLimits {
+  /** Longest text (and structured content) one answer carries, in characters. */
+  maxChars: number;
+  /** Longest list kept when an answer is cut (the head is kept). */
+  maxItems?: number;
+}
+
+type Structured = Record<string, unknown> & { 'x-medkit-mcp': Record<string, unknown> };
+
+/** A failed call as MCP sees it: `isError` with the error JSON as text. */
+export function errorResult(body: ToolErrorBody, maxChars: number): CallToolResult {
+  return { content: [{ type: 'text', text: boundedJson(body, maxChars).text }], isError: true };
+}
+
+/** Every link the gateway put in an answer (recordings, snapshots), made absolute so an agent can hand it on. */
+function absoluteLinks(client: SovdClient, value: unknown, out: Record<string, string>, path = '', depth = 0): Record<string, string> {
+  if (depth > 8 || value === null || typeof value !== 'object' || Object.keys(out).length >= 200) return out;
+  for (const [k, v] of Object.entries(value)) {
+    const here = path ? `${path}.${k}` : k;
+    if (typeof v === 'string' && (k.endsWith('_uri') || k.endsWith('_url') || k === 'href') && v.startsWith('/')) out[here] = client.url(v);
+    else absoluteLinks(client, v, out, here, depth + 1);
+  }
+  return out;
+}
+
+/** The answer as an object: the gateway's JSON object as is; anything else (204, a bare list) under `value`. */
+function asObject(body: unknown, status: number): Structured {
+  const base = body !== null && typeof body === 'object' && !Array.isArray(body) ? { ...(body as Record<string, unknown>) } : body === undefined ? {} : { value: body };
+  return { ...base, 'x-medkit-mcp': { http_status: status } };
+}
+
+async function callGateway(decl: ToolDeclaration, args: Args, client: SovdClient): Promise<Structured> {
+  if (decl.gather && args[decl.gather.arg] === undefined) {
+    const out: Record<string, unknown> = {};
+    for (const value of decl.gather.values) {
+      const r = buildRequest(decl, { ...args, [decl.gather.arg]: value });
+      out[value] = ((await client.call(r.method, r.path, r.body, r.query)).body as Record<string, unknown> | undefined)?.[decl.gather.pick] ?? [];
+    }
+    return { ...out, 'x-medkit-mcp': { http_status: 200 } };
+  }
+  const req = buildRequest(decl, args);
+  if (decl.response === 'base64') {
+    const r = await client.download(req.path, args.max_bytes as number);
+    const disposition = /filename="?([^";]+)"?/.exec(r.headers.get('content-disposition') ?? '');
+    return {
+      filename: disposition?.[1] ?? String(args.file_id),
+      mimetype: r.headers.get('content-type') ?? 'application/octet-stream',
+      size: r.bytes.length,
+      encoding: 'base64',
+      data: r.bytes.toString('base64'),
+      'x-medkit-mcp': { http_status: r.status },
+    };
+  }
+  const r = await client.call(req.method, req.path, req.body, req.query);
+  const out = asObject(r.body, r.status);
+  const location = r.headers.get('location');
+  if (location) out['x-medkit-mcp'].location = client.url(location);
+  if (decl.links) out['x-medkit-mcp'].links = absoluteLinks(client, r.body, {});
+  return out;
+}
+
+/** Cuts an answer to the limit, keeping it an object of the same top-level shape. */
+function bound(value: Structured, limits: ExecutorLimits, exempt: boolean): { text: string; structured: Structured } {
+  const whole = JSON.stringify(value, null, 2);
+  if (exempt || whole.length <= limits.maxChars) return { text: whole, structured: value };
+  const maxItems = limits.maxItems ?? 50;
+  let cut = trimLists(value, maxItems) as Structured;
+  for (let level = 8; JSON.stringify(cut, null, 2).length > limits.maxChars && level >= 2; level--) cut = foldBelow(trimLists(value, maxItems), level) as Structured;
+  const meta = { ...value['x-medkit-mcp'], truncated: true };
+  cut = { ...cut, 'x-medkit-mcp': meta };
+  const text = JSON.stringify(cut, null, 2);
+  // Still too long (one huge string): the text is cut as a last resort and the structure keeps only what is sure to fit.
+  if (text.length > limits.maxChars) return { text: boundedJson(value, limits.maxChars, maxItems).text, structured: { 'x-medkit-mcp': meta } };
+  return { text, structured: cut };
+}
+
+/** Runs one tool call with already validated arguments. */
+export async function execute(decl: ToolDeclaration, args: Args, client: SovdClient, limits: ExecutorLimits): Promise<CallToolResult> {
+  try {
+    const value = await callGateway(decl, args, client);
+    // A download's size is capped by max_bytes instead: cutting base64 would corrupt the file.
+    const { text, structured } = bound(value, limits, decl.response === 'base64');
+    return { content: [{ type: 'text', text }], structuredContent: structured };
+  } catch (err) {
+    if (err instanceof ToolInputError) return errorResult(err.body, limits.maxChars);
+    if (err instanceof SovdCallError) {
+      const body = fromGateway(err);
+      if (err.errorCode === 'x-medkit-response-too-large' && decl.response === 'base64') {
+        return errorResult({ ...body, error_code: 'payload-too-large', message: `the file is larger than max_bytes (${String(args.max_bytes)}); download it from the URL instead`, details: { url: client.url(buildRequest(decl, args).path) } }, limits.maxChars);
+      }
+      return errorResult(body, limits.maxChars);
+    }
+    return errorResult({ error_code: 'internal-error', source: 'mcp', message: `${decl.name} failed: ${(err as Error).message}` }, limits.maxChars);
+  }
+}
