@@ -7,6 +7,6 @@ export { execute, errorResult, type ExecutorLimits } from './executor.js';
 export { buildRequest, resolvePath, type RestRequest } from './request.js';
 export { type ToolErrorBody } from './tool-errors.js';
 export { RESOURCE_NOT_FOUND } from './resources.js';
-export { renderToolTable } from './tool-table.js';
+export { renderToolTable, TOOL_TABLE_BEGIN, TOOL_TABLE_END } from './tool-table.js';
 export { boundedJson, trimLists } from './bounded.js';
 export { serveStdio, handleStreamableHttp, readJsonBody, McpRequestError, MAX_MCP_REQUEST_BYTES, clientOptionsFromEnv, type McpEnvironment } from './transports.js';

@@ -9,7 +9,8 @@ import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/
 import { testDomain } from '../../../test-support/domains.js';
 import { buildDemo, eventually, freePort, http, launch, type Launched } from '../../demo/test/support/demo.js';
 import { MEDKIT_BIN } from '../../gateway/test/support/cli.js';
-import { TOOLS } from '../src/index.js';
+import { McpError } from '@modelcontextprotocol/sdk/types.js';
+import { CATALOG, RESOURCE_NOT_FOUND, servedNames } from '../src/index.js';
 
 const DOMAIN = testDomain(53);
 let demo: Launched;
@@ -82,11 +83,14 @@ afterAll(async () => {
 }, 60_000);
 
 describe('MCP server on the demo robot', () => {
-  it('lists every tool, each with an input schema, over stdio and over HTTP', async () => {
+  it('lists every tool under both name sets, each with an input and output schema, over stdio and over HTTP', async () => {
     for (const client of [stdio, web]) {
       const { tools } = await client.listTools();
-      expect(tools.map((t) => t.name).sort()).toEqual(TOOLS.map((t) => t.name).sort());
-      for (const t of tools) expect(t.inputSchema.type, t.name).toBe('object');
+      expect(tools.map((t) => t.name).sort()).toEqual(CATALOG.flatMap((d) => servedNames(d.name)).sort());
+      for (const t of tools) {
+        expect(t.inputSchema.type, t.name).toBe('object');
+        expect(t.outputSchema?.type, t.name).toBe('object');
+      }
       expect(tools.find((t) => t.name === 'sovd_create_execution')?.annotations?.destructiveHint).toBe(true);
       expect(tools.find((t) => t.name === 'sovd_faults_list')?.annotations?.readOnlyHint).toBe(true);
     }
@@ -98,6 +102,61 @@ describe('MCP server on the demo robot', () => {
     expect(tree.apps.map((a: { id: string }) => a.id)).toContain('safety_gate');
     const one = await web.readResource({ uri: 'medkit://apps/lidar' });
     expect(JSON.parse((one.contents[0] as { text: string }).text).id).toBe('lidar');
+    const listed = await stdio.listResources();
+    expect(listed.resources.map((r) => r.uri)).toEqual(expect.arrayContaining(['medkit://entities', 'medkit://apps/lidar']));
+  });
+
+  it('answers a resource that does not exist with the not-found code, and refuses a bogus cursor', async () => {
+    for (const uri of ['medkit://apps/no_such_app', 'medkit://robots/lidar']) {
+      const err = await web.readResource({ uri }).catch((e: unknown) => e);
+      expect(err, uri).toBeInstanceOf(McpError);
+      expect((err as McpError).code).toBe(RESOURCE_NOT_FOUND);
+      expect((err as McpError).data).toMatchObject({ error_code: 'resource-not-found', uri });
+    }
+    for (const client of [stdio, web]) {
+      for (const list of [() => client.listResources({ cursor: 'bogus' }), () => client.listTools({ cursor: 'bogus' })]) {
+        const err = await list().catch((e: unknown) => e);
+        expect((err as McpError).code).toBe(-32602);
+      }
+    }
+    // A tool whose target does not exist: the same code in the tool's error JSON.
+    const missing = await call(web, 'ros2_medkit_entities_get', { entity_type: 'apps', entity_id: 'no_such_app' });
+    expect(missing.isError).toBe(true);
+    expect(missing.json).toMatchObject({ error_code: 'resource-not-found', status: 404 });
+  });
+
+  it('cancels a running navigation goal of the demo robot', async () => {
+    const op = { entity_type: 'apps', entity_id: 'bt_navigator', operation_id: 'navigate_to_pose' };
+    // Far away: the goal runs for minutes unless cancelled.
+    const goal = { pose: { header: { frame_id: 'map' }, pose: { position: { x: 1000, y: 0, z: 0 }, orientation: { x: 0, y: 0, z: 0, w: 1 } } } };
+    const started = await call(stdio, 'sovd_create_execution', { ...op, parameters: goal });
+    expect(started.isError, started.text).toBe(false);
+    expect(started.json['x-medkit-mcp'].location).toMatch(/\/executions\//);
+    const execution_id = started.json.id;
+    await eventually(async () => {
+      const r = await call(web, 'ros2_medkit_get_execution', { ...op, execution_id });
+      return r.json?.status === 'running' && r.json?.['x-medkit']?.ros2_status === 'executing' ? r : undefined;
+    }, 'goal executing', 30_000);
+    const cancel = await call(web, 'ros2_medkit_cancel_execution', { ...op, execution_id });
+    expect(cancel.isError, cancel.text).toBe(false);
+    expect(cancel.json['x-medkit-mcp'].http_status).toBe(204);
+    const ended = await eventually(async () => {
+      const r = await call(stdio, 'sovd_get_execution', { ...op, execution_id });
+      return r.json?.['x-medkit']?.ros2_status === 'canceled' ? r.json : undefined;
+    }, 'goal canceled', 30_000);
+    expect(ended.status).toBe('failed');
+  });
+
+  it('sends a typed 0.02 to the gateway as a number', async () => {
+    const set = await call(web, 'ros2_medkit_set_configuration', { entity_type: 'apps', entity_id: 'lidar', config_id: 'noise_stddev', value: 0.02 });
+    expect(set.isError, set.text).toBe(false);
+    const rest = await http(`${api}/apps/lidar/configurations/noise_stddev`);
+    expect(rest.body.data).toBe(0.02);
+    const asText = await call(web, 'sovd_set_configuration', { entity_type: 'apps', entity_id: 'lidar', config_id: 'noise_stddev', value: '0.02' });
+    // Not coerced: the gateway itself refuses a string for a double parameter.
+    expect(asText.isError, asText.text).toBe(true);
+    expect(asText.json).toMatchObject({ source: 'gateway', status: 400 });
+    await call(web, 'sovd_delete_configuration', { entity_type: 'apps', entity_id: 'lidar', config_id: 'noise_stddev' });
   });
 
   it('drives the protective stop: trigger a person, see the fault, explain it with its freeze frame', async () => {
@@ -143,7 +202,7 @@ describe('MCP server on the demo robot', () => {
       return r.json;
     };
     expect((await ok('sovd_version', {})).sovd_info ?? (await ok('sovd_version', {}))).toBeTruthy();
-    expect(Object.keys(await ok('sovd_entities_list', {}))).toEqual(['areas', 'components', 'apps', 'functions']);
+    expect(Object.keys(await ok('sovd_entities_list', {}))).toEqual(['areas', 'components', 'apps', 'functions', 'x-medkit-mcp']);
     expect((await ok('sovd_entities_get', { entity_type: 'apps', entity_id: 'lidar' })).id).toBe('lidar');
     expect((await ok('sovd_area_components', { area_id: 'base' })).items).toBeInstanceOf(Array);
     expect((await ok('sovd_entity_data', { entity_type: 'apps', entity_id: 'lidar' })).items.map((d: any) => d.id)).toContain('/scan');
@@ -168,14 +227,45 @@ describe('MCP server on the demo robot', () => {
     const trigger = await ok('sovd_triggers_create', { entity_type: 'apps', entity_id: 'safety_gate', trigger: { resource: '/api/v1/apps/safety_gate/faults', trigger_condition: { condition_type: 'OnChange' }, multishot: true } });
     expect(trigger.id).toBeTypeOf('string');
 
-    // An action: start, see it, cancel it.
-    const goal = await ok('sovd_create_execution', { entity_type: 'apps', entity_id: 'bt_navigator', operation_id: 'navigate_to_pose', parameters: { pose: { header: { frame_id: 'map' }, pose: { position: { x: 5, y: 0, z: 0 }, orientation: { x: 0, y: 0, z: 0, w: 1 } } } } });
-    expect(goal.status_url).toMatch(/\/executions\//);
     const op = { entity_type: 'apps', entity_id: 'bt_navigator', operation_id: 'navigate_to_pose' };
-    expect((await ok('sovd_get_execution', { ...op, execution_id: goal.id })).id ?? goal.id).toBe(goal.id);
-    expect((await ok('sovd_list_executions', op)).items.map((e: any) => e.id)).toContain(goal.id);
-    const cancel = await call(web, 'sovd_cancel_execution', { ...op, execution_id: goal.id });
-    expect(cancel.isError ? cancel.json.status : 204, cancel.text).toBeLessThan(500);
+    expect((await ok('sovd_get_operation', op)).item ?? {}).toBeTypeOf('object');
+    expect((await ok('sovd_list_executions', op)).items).toBeInstanceOf(Array);
+
+    // The rest of the catalog against the robot, alternating the two name sets.
+    expect((await ok('sovd_health', {})).status).toBeTypeOf('string');
+    expect(await ok('ros2_medkit_server_info', {})).toBeTypeOf('object');
+    expect((await ok('sovd_docs', { scope: 'apps/lidar/data' })).openapi).toBeTypeOf('string');
+    expect((await ok('ros2_medkit_apps_list', {})).items.map((a: any) => a.id)).toContain('lidar');
+    expect((await ok('sovd_app_is_located_on', { app_id: 'lidar' })).items).toBeInstanceOf(Array);
+    expect((await ok('ros2_medkit_bulk_data_categories', { entity_type: 'apps', entity_id: 'safety_gate' })).items).toContain('rosbags');
+    expect((await ok('sovd_bulk_data_list', { entity_type: 'apps', entity_id: 'safety_gate', category: 'rosbags' })).items).toBeInstanceOf(Array);
+    expect((await ok('ros2_medkit_lifecycle_status', { entity_type: 'apps', entity_id: 'lidar' })).status).toMatch(/ready|notReady/);
+    await ok('sovd_logs_set_configuration', { entity_type: 'apps', entity_id: 'lidar', max_entries: 50 });
+    expect((await ok('ros2_medkit_logs_get_configuration', { entity_type: 'apps', entity_id: 'lidar' })).max_entries).toBe(50);
+
+    const lock = await ok('ros2_medkit_locks_acquire', { entity_type: 'apps', entity_id: 'lidar', lock_expiration: 30, scopes: ['configurations'] });
+    expect(lock.owned).toBe(true);
+    expect((await ok('sovd_locks_list', { entity_type: 'apps', entity_id: 'lidar' })).items.map((l: any) => l.id)).toContain(lock.id);
+    expect((await ok('sovd_locks_get', { entity_type: 'apps', entity_id: 'lidar', lock_id: lock.id })).owned).toBe(true);
+    await ok('ros2_medkit_locks_extend', { entity_type: 'apps', entity_id: 'lidar', lock_id: lock.id, lock_expiration: 60 });
+    await ok('sovd_locks_release', { entity_type: 'apps', entity_id: 'lidar', lock_id: lock.id });
+
+    expect((await ok('ros2_medkit_triggers_list', { entity_type: 'apps', entity_id: 'safety_gate' })).items.map((t: any) => t.id)).toContain(trigger.id);
+    expect((await ok('sovd_triggers_get', { entity_type: 'apps', entity_id: 'safety_gate', trigger_id: trigger.id })).id).toBe(trigger.id);
+    await ok('ros2_medkit_triggers_update', { entity_type: 'apps', entity_id: 'safety_gate', trigger_id: trigger.id, lifetime: 600 });
+    await ok('sovd_triggers_delete', { entity_type: 'apps', entity_id: 'safety_gate', trigger_id: trigger.id });
+
+    const sub = await ok('sovd_subscriptions_create', { entity_type: 'apps', entity_id: 'battery_monitor', resource: '/api/v1/apps/battery_monitor/data/base/battery', interval: 'slow', duration: 60 });
+    expect(sub.event_source).toMatch(/\/events$/);
+    expect((await ok('ros2_medkit_subscriptions_list', { entity_type: 'apps', entity_id: 'battery_monitor' })).items.map((x: any) => x.id)).toContain(sub.id);
+    expect((await ok('ros2_medkit_subscriptions_update', { entity_type: 'apps', entity_id: 'battery_monitor', subscription_id: sub.id, interval: 'normal' })).interval).toBe('normal');
+    expect((await ok('sovd_subscriptions_get', { entity_type: 'apps', entity_id: 'battery_monitor', subscription_id: sub.id })).id).toBe(sub.id);
+    await ok('sovd_subscriptions_delete', { entity_type: 'apps', entity_id: 'battery_monitor', subscription_id: sub.id });
+
+    const list = await ok('ros2_medkit_data_lists_create', { entity_type: 'apps', entity_id: 'battery_monitor', name: 'power', items: ['/base/battery'] });
+    expect((await ok('sovd_data_lists_get', { entity_type: 'apps', entity_id: 'battery_monitor', data_list_id: list.id })).items.length).toBe(1);
+    expect((await ok('sovd_data_lists_list', { entity_type: 'apps', entity_id: 'battery_monitor' })).items.map((x: any) => x.id)).toContain(list.id);
+    await ok('ros2_medkit_data_lists_delete', { entity_type: 'apps', entity_id: 'battery_monitor', data_list_id: list.id });
 
     // Errors come back as readable SOVD errors, not protocol failures.
     const missing = await call(web, 'sovd_faults_clear', { entity_type: 'apps', entity_id: 'lidar', fault_code: 'NO_SUCH_FAULT' });
