@@ -40,9 +40,10 @@ function asObject(body: unknown, status: number): Structured {
 }
 
 async function callGateway(decl: ToolDeclaration, args: Args, client: SovdClient): Promise<Structured> {
-  if (decl.gather && args[decl.gather.arg] === undefined) {
+  if (decl.gather) {
     const out: Record<string, unknown> = {};
-    for (const value of decl.gather.values) {
+    const chosen = args[decl.gather.arg];
+    for (const value of chosen === undefined ? decl.gather.values : [String(chosen)]) {
       const r = buildRequest(decl, { ...args, [decl.gather.arg]: value });
       out[value] = ((await client.call(r.method, r.path, r.body, r.query)).body as Record<string, unknown> | undefined)?.[decl.gather.pick] ?? [];
     }

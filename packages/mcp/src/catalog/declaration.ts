@@ -14,7 +14,7 @@ export type BodySpec =
   /** multipart/form-data with one file part and optional text parts (objects are sent as JSON text). */
   | { kind: 'multipart'; file: { arg: string; encoding: 'base64' | 'utf8'; filenameArg: string; typeArg?: string }; fields?: Record<string, string> };
 
-/** When an argument is left out, call the path once per value and gather each answer's list under the value. */
+/** Call the path once per value of an argument (every value when it is left out) and gather each answer's list under the value. */
 export interface GatherSpec {
   arg: string;
   values: readonly string[];
