@@ -7,8 +7,8 @@ const BULK = '/{entity_type}/{entity_id}/bulk-data';
 /** Default and largest download answered inline; bigger files are refused with their URL. */
 export const DEFAULT_DOWNLOAD_BYTES = 256 * 1024;
 export const MAX_DOWNLOAD_BYTES = 2 * 1024 * 1024;
-/** Largest upload taken inline (base64 characters, ~768 KiB of file). */
-export const MAX_UPLOAD_BASE64 = 1024 * 1024;
+/** Largest upload taken inline, in base64 characters (~576 KiB of file): the whole JSON-RPC request must stay under the 1 MiB body cap of /mcp. */
+export const MAX_UPLOAD_BASE64 = 768 * 1024;
 
 export const BULK_DATA_TOOLS: ToolDeclaration[] = [
   { name: 'bulk_data_categories', title: 'Bulk-data categories', description: 'The bulk-data categories of an entity (rosbags = fault recordings, plus configured ones).', method: 'GET', path: BULK, input: anyEntity, output: { items: o.items }, mutating: false },
@@ -43,7 +43,7 @@ export const BULK_DATA_TOOLS: ToolDeclaration[] = [
     input: {
       ...appOrComponent,
       category: id('category'),
-      filename: z.string().min(1).max(255).regex(/^[^/\\\u0000-\u001f]+$/, 'a plain file name'),
+      filename: z.string().min(1).max(255).regex(/^[\w .()+,=@-]+$/, 'a plain file name (letters, digits, space and _ . ( ) + , = @ -)'),
       content_base64: z.string().min(1).max(MAX_UPLOAD_BASE64).base64().describe('the file, base64-encoded'),
       mimetype: z.string().min(3).max(128).regex(/^[\w.+-]+\/[\w.+-]+$/, 'a MIME type').optional(),
       description: z.string().max(1024).optional(),
