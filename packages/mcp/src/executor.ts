@@ -4,7 +4,7 @@
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { boundedJson, foldBelow, trimLists } from './bounded.js';
 import type { ToolDeclaration } from './catalog/index.js';
-import { buildRequest, type Args } from './request.js';
+import { buildRequest, resolvePath, type Args } from './request.js';
 import { SovdCallError, type SovdClient } from './sovd-client.js';
 import { fromGateway, ToolInputError, type ToolErrorBody } from './tool-errors.js';
 
@@ -39,17 +39,49 @@ function asObject(body: unknown, status: number): Structured {
   return { ...base, 'x-medkit-mcp': { http_status: status } };
 }
 
+/** Items of a list whose named fields contain `needle` (case-insensitive). */
+function keepMatching(list: unknown, needle: string, fields: readonly string[]): unknown {
+  if (!Array.isArray(list)) return list;
+  const want = needle.toLowerCase();
+  return list.filter((item) => item !== null && typeof item === 'object' && fields.some((f) => String((item as Record<string, unknown>)[f] ?? '').toLowerCase().includes(want)));
+}
+
+/** An absent argument filled from the GET the declaration names (kept absent when that answer has none). */
+async function withLookup(decl: ToolDeclaration, args: Args, client: SovdClient): Promise<Args> {
+  const lookup = decl.lookup;
+  if (!lookup || args[lookup.arg] !== undefined) return args;
+  const answer = await client.call('GET', resolvePath({ ...decl, path: lookup.path }, args));
+  const found = lookup.find(answer.body, args);
+  return found === undefined ? args : { ...args, [lookup.arg]: found };
+}
+
 async function callGateway(decl: ToolDeclaration, args: Args, client: SovdClient): Promise<Structured> {
+  const first = decl.firstFound;
+  if (first && args[first.arg] === undefined) {
+    // Bounded by the declaration's value list; only a 404 moves on to the next value.
+    let missing: unknown;
+    for (const value of first.values) {
+      try {
+        return await callGateway(decl, { ...args, [first.arg]: value }, client);
+      } catch (err) {
+        if (!(err instanceof SovdCallError && err.status === 404)) throw err;
+        missing = err;
+      }
+    }
+    throw missing;
+  }
+  const filter = decl.filter && args[decl.filter.arg] !== undefined ? { needle: String(args[decl.filter.arg]), fields: decl.filter.fields } : undefined;
   if (decl.gather) {
     const out: Record<string, unknown> = {};
     const chosen = args[decl.gather.arg];
     for (const value of chosen === undefined ? decl.gather.values : [String(chosen)]) {
       const r = buildRequest(decl, { ...args, [decl.gather.arg]: value });
-      out[value] = ((await client.call(r.method, r.path, r.body, r.query)).body as Record<string, unknown> | undefined)?.[decl.gather.pick] ?? [];
+      const list = ((await client.call(r.method, r.path, r.body, r.query)).body as Record<string, unknown> | undefined)?.[decl.gather.pick] ?? [];
+      out[value] = filter ? keepMatching(list, filter.needle, filter.fields) : list;
     }
     return { ...out, 'x-medkit-mcp': { http_status: 200 } };
   }
-  const req = buildRequest(decl, args);
+  const req = buildRequest(decl, await withLookup(decl, args, client));
   if (decl.response === 'base64') {
     const r = await client.download(req.path, args.max_bytes as number);
     const disposition = /filename="?([^";]+)"?/.exec(r.headers.get('content-disposition') ?? '');
@@ -64,6 +96,7 @@ async function callGateway(decl: ToolDeclaration, args: Args, client: SovdClient
   }
   const r = await client.call(req.method, req.path, req.body, req.query);
   const out = asObject(r.body, r.status);
+  if (filter && Array.isArray(out.items)) out.items = keepMatching(out.items, filter.needle, filter.fields);
   const location = r.headers.get('location');
   if (location) out['x-medkit-mcp'].location = client.url(location);
   if (decl.links) out['x-medkit-mcp'].links = absoluteLinks(client, r.body, {});

@@ -18,8 +18,10 @@ export interface ToolErrorBody {
 }
 
 /** Arguments that do not match the tool's input schema: refused before any request. */
-export function invalidArguments(tool: string, error: z.ZodError): ToolErrorBody {
-  const issues = error.issues.slice(0, 20).map((i) => ({ path: i.path.map(String).join('.') || '(arguments)', message: i.message }));
+export function invalidArguments(tool: string, error: z.ZodError, callerName: (key: string) => string = (k) => k): ToolErrorBody {
+  // Issues are named as the caller named the argument (a reference alias, not our name for it).
+  const pathOf = (path: PropertyKey[]) => [...(path.length ? [callerName(String(path[0]))] : []), ...path.slice(1).map(String)].join('.');
+  const issues = error.issues.slice(0, 20).map((i) => ({ path: pathOf(i.path) || '(arguments)', message: i.message }));
   return { error_code: 'invalid-parameter', source: 'mcp', message: `invalid arguments for ${tool}: ${issues.map((i) => `${i.path}: ${i.message}`).join('; ')}`, details: { issues } };
 }
 

@@ -2,31 +2,9 @@
 // of the gateway: both name sets, typed JSON inputs, output schemas, input errors as the documented JSON
 // before any request, checked cursors, and the REST request each kind of declaration builds.
 import { describe, expect, it } from 'vitest';
-import { Client } from '@modelcontextprotocol/sdk/client/index.js';
-import { InMemoryTransport } from '@modelcontextprotocol/sdk/inMemory.js';
 import { ErrorCode, McpError } from '@modelcontextprotocol/sdk/types.js';
-import { buildRequest, CATALOG, createMedkitMcpServer, SovdClient, type ToolDeclaration } from '../src/index.js';
-
-interface Seen {
-  method: string;
-  url: string;
-  body?: string;
-}
-
-/** A client + server pair whose gateway is a fetch that records each request and answers `answer`. */
-async function pair(answer: (req: Seen) => Response = () => Response.json({ items: [] }), opts: { toolsPageSize?: number } = {}) {
-  const seen: Seen[] = [];
-  const fetchFn = (async (input: string | URL | Request, init: RequestInit = {}) => {
-    const req = { method: init.method ?? 'GET', url: String(input), body: typeof init.body === 'string' ? init.body : undefined };
-    seen.push(req);
-    return answer(req);
-  }) as typeof fetch;
-  const server = createMedkitMcpServer({ client: new SovdClient({ baseUrl: 'http://gw.test/api/v1', timeoutMs: 1000, fetch: fetchFn }), ...opts });
-  const [a, b] = InMemoryTransport.createLinkedPair();
-  const client = new Client({ name: 'catalog-test', version: '1.0.0' });
-  await Promise.all([server.connect(a), client.connect(b)]);
-  return { client, seen };
-}
+import { buildRequest, CATALOG, type ToolDeclaration } from '../src/index.js';
+import { pair } from './support/recording-gateway.js';
 
 const decl = (name: string): ToolDeclaration => CATALOG.find((d) => d.name === name)!;
 

@@ -3,6 +3,15 @@ import { z } from 'zod';
 import type { ToolDeclaration } from './declaration.js';
 import { anyEntity, dataId, id, jsonValue, o } from './schemas.js';
 
+/** The message type of the data item `data_id` in a data list answer (matched by id or topic). */
+function topicType(body: unknown, args: Record<string, unknown>): unknown {
+  const items = (body as { items?: unknown } | undefined)?.items;
+  if (!Array.isArray(items)) return undefined;
+  const item = items.find((i: { id?: unknown; 'x-medkit'?: { ros2?: { topic?: unknown } } } | null) => i?.id === args.data_id || i?.['x-medkit']?.ros2?.topic === args.data_id) as { 'x-medkit'?: { ros2?: { type?: unknown } } } | undefined;
+  const type = item?.['x-medkit']?.ros2?.type;
+  return typeof type === 'string' ? type : undefined;
+}
+
 export const DATA_TOOLS: ToolDeclaration[] = [
   { name: 'entity_data', title: 'List data', description: 'The data items (ROS topics) of an entity, with their types.', method: 'GET', path: '/{entity_type}/{entity_id}/data', input: anyEntity, output: { items: o.items }, mutating: false },
   {
@@ -12,16 +21,20 @@ export const DATA_TOOLS: ToolDeclaration[] = [
     method: 'GET',
     path: '/{entity_type}/{entity_id}/data/{data_id}',
     input: { ...anyEntity, data_id: dataId },
+    aliases: { topic_name: 'data_id' },
     output: { id: o.str, data: o.any },
     mutating: false,
   },
   {
     name: 'publish_topic',
     title: 'Publish data',
-    description: "Publishes one message on a data item's topic. type is the ROS message type (pkg/msg/Type); data is the message as a JSON value of that type.",
+    description: "Publishes one message on a data item's topic. type is the ROS message type (pkg/msg/Type; default: the type the entity's data list gives the topic); data is the message as a JSON value of that type.",
     method: 'PUT',
     path: '/{entity_type}/{entity_id}/data/{data_id}',
-    input: { ...anyEntity, data_id: dataId, type: z.string().min(1).max(256).describe('ROS message type, e.g. geometry_msgs/msg/Twist'), data: jsonValue },
+    input: { ...anyEntity, data_id: dataId, type: z.string().min(1).max(256).optional().describe('ROS message type, e.g. geometry_msgs/msg/Twist (default: the topic\'s type)'), data: jsonValue },
+    aliases: { topic_name: 'data_id' },
+    // The reference's publish call names no type: the one the data list gives the topic is used.
+    lookup: { arg: 'type', path: '/{entity_type}/{entity_id}/data', find: topicType },
     body: { kind: 'json', fields: { type: 'type', data: 'data' } },
     output: { id: o.str, data: o.any },
     mutating: true,

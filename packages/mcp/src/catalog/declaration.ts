@@ -22,6 +22,30 @@ export interface GatherSpec {
   pick: string;
 }
 
+/**
+ * An argument name of the reference MCP server (ros2_medkit_mcp) accepted in place of ours: a plain
+ * rename (`fault_id` → `fault_code`), or a conversion when the reference passes the value in another
+ * shape (`update_data: {stop: true}` → `capability: "stop"`). Applied before validation (../aliases.ts).
+ */
+export type ArgumentAlias =
+  | string
+  | {
+      to: string;
+      /** The alias's own input schema (the target's is used for a plain rename). */
+      schema: z.ZodType;
+      /** The target's value from the (schema-checked) alias value; throws ToolInputError when it has none. */
+      convert: (value: unknown) => unknown;
+    };
+
+/** Fill an absent argument from another GET before the call (e.g. a topic's message type from the data list). */
+export interface LookupSpec {
+  arg: string;
+  /** Path template of the GET, filled from the arguments like `path`. */
+  path: string;
+  /** The value from the GET's answer, or undefined when it has none (the call then goes out without it). */
+  find: (body: unknown, args: Record<string, unknown>) => unknown;
+}
+
 export interface ToolDeclaration {
   /** The name without its prefix: served as `sovd_<name>` and `ros2_medkit_<name>` (names.ts). */
   name: string;
@@ -46,4 +70,11 @@ export interface ToolDeclaration {
   /** Collect every link (`*_uri`, `*_url`, `href`) of the answer as absolute URLs under `x-medkit-mcp.links`. */
   links?: boolean;
   gather?: GatherSpec;
+  /** Without `arg`, try each value in turn and answer with the first that is not a 404 (an entity by id alone). */
+  firstFound?: { arg: string; values: readonly string[] };
+  /** Keep only the listed items whose `fields` contain the argument's text (case-insensitive). */
+  filter?: { arg: string; fields: readonly string[] };
+  lookup?: LookupSpec;
+  /** Reference argument names → ours (see ArgumentAlias). */
+  aliases?: Readonly<Record<string, ArgumentAlias>>;
 }

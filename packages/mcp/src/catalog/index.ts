@@ -1,6 +1,7 @@
 // Every tool the MCP server offers, one declaration each, grouped by the REST API's concerns.
 import type { ToolDeclaration } from './declaration.js';
 import { BULK_DATA_TOOLS } from './bulk-data.js';
+import { COMMUNICATION_LOG_TOOLS } from './communication-logs.js';
 import { CONFIGURATION_TOOLS } from './configurations.js';
 import { DATA_TOOLS } from './data.js';
 import { ENTITY_TOOLS } from './entities.js';
@@ -15,7 +16,7 @@ import { SUBSCRIPTION_TOOLS } from './subscriptions.js';
 import { TRIGGER_TOOLS } from './triggers.js';
 import { UPDATE_TOOLS } from './updates.js';
 
-export type { ToolDeclaration, BodySpec, GatherSpec, HttpMethod } from './declaration.js';
+export type { ToolDeclaration, BodySpec, GatherSpec, HttpMethod, ArgumentAlias, LookupSpec } from './declaration.js';
 export { ENTITY_TYPES } from './schemas.js';
 
 export const CATALOG: readonly ToolDeclaration[] = [
@@ -32,5 +33,6 @@ export const CATALOG: readonly ToolDeclaration[] = [
   ...UPDATE_TOOLS,
   ...BULK_DATA_TOOLS,
   ...LOG_TOOLS,
+  ...COMMUNICATION_LOG_TOOLS,
   ...LIFECYCLE_TOOLS,
 ];
