@@ -39,7 +39,7 @@ export const OPERATION_TOOLS: ToolDeclaration[] = [
     mutating: true,
   },
   { name: 'list_executions', title: 'List executions', description: 'The executions of one operation.', method: 'GET', path: `${OPS}/{operation_id}/executions`, input: op, aliases: opAliases, output: { items: o.items }, mutating: false },
-  { name: 'get_execution', title: 'Execution status', description: 'Status, progress, feedback and result of one operation execution.', method: 'GET', path: `${OPS}/{operation_id}/executions/{execution_id}`, input: execution, aliases: opAliases, output: { status: o.str, progress: o.num, parameters: o.any, error: o.any }, mutating: false },
+  { name: 'get_execution', title: 'Execution status', description: 'Status, progress, feedback and result of one operation execution.', method: 'GET', path: `${OPS}/{operation_id}/executions/{execution_id}`, input: execution, aliases: opAliases, output: { status: o.str, progress: o.numOrNull, parameters: o.any, error: o.any }, mutating: false },
   {
     name: 'control_execution',
     title: 'Control an execution',

@@ -56,6 +56,8 @@ export const o = {
   list: z.array(z.unknown()),
   str: z.string(),
   num: z.number(),
+  /** A number the gateway answers as null while it is unknown (progress of a run that reports none yet). */
+  numOrNull: z.number().nullable(),
   bool: z.boolean(),
   obj: jsonObject,
   any: z.unknown(),

@@ -6,7 +6,7 @@ import { appOrComponent, id, jsonObject, o } from './schemas.js';
 const SCRIPTS = '/{entity_type}/{entity_id}/scripts';
 const one = { ...appOrComponent, script_id: id('script id') };
 const run = { ...one, execution_id: id('execution id') };
-const execution = { id: o.str, status: o.str, progress: o.num, started_at: o.str, completed_at: o.any, parameters: o.any, error: o.any };
+const execution = { id: o.str, status: o.str, progress: o.numOrNull, started_at: o.str, completed_at: o.any, parameters: o.any, error: o.any };
 /** Largest script text accepted (the gateway's own cap is larger; an agent's script is small). */
 export const MAX_SCRIPT_CHARS = 256 * 1024;
 

@@ -42,6 +42,6 @@ export const UPDATE_TOOLS: ToolDeclaration[] = [
   step('prepare', 'Prepare', 'Downloads and verifies an update package.'),
   step('execute', 'Install', 'Installs a prepared update package.'),
   step('automated', 'Prepare and install', 'Prepares and installs an update package in one step.'),
-  { name: 'updates_status', title: 'Update status', description: 'Status, progress and phase of an update.', method: 'GET', path: '/updates/{update_id}/status', input: one, output: { status: o.str, progress: o.num, 'x-medkit': o.obj }, mutating: false },
+  { name: 'updates_status', title: 'Update status', description: 'Status, progress and phase of an update.', method: 'GET', path: '/updates/{update_id}/status', input: one, output: { status: o.str, progress: o.numOrNull, 'x-medkit': o.obj }, mutating: false },
   { name: 'updates_delete', title: 'Delete an update', description: 'Removes an update package that is not busy.', method: 'DELETE', path: '/updates/{update_id}', input: one, output: {}, mutating: true },
 ];
