@@ -17,9 +17,21 @@ export interface ExecutorLimits {
 
 type Structured = Record<string, unknown> & { 'x-medkit-mcp': Record<string, unknown> };
 
-/** A failed call as MCP sees it: `isError` with the error JSON as text. */
+/** Longest error message carried in structuredContent (the text carries the bounded whole). */
+const MAX_ERROR_MESSAGE = 2000;
+
+/**
+ * A failed call as MCP sees it: `isError` with the error JSON as text, and as structuredContent under
+ * `x-medkit-mcp.error`: every output schema has that field, and the SDK client checks structuredContent
+ * against the output schema even on an error, so the error cannot sit at the top level (its `status`, a
+ * number, would clash with tools whose `status` is a string). Details too long for the limit are left out.
+ */
 export function errorResult(body: ToolErrorBody, maxChars: number): CallToolResult {
-  return { content: [{ type: 'text', text: boundedJson(body, maxChars).text }], isError: true };
+  const short = { ...body, message: body.message.slice(0, MAX_ERROR_MESSAGE) };
+  const { details: _dropped, ...withoutDetails } = short;
+  const error = JSON.stringify(short).length <= maxChars ? short : withoutDetails;
+  const meta = { ...(body.source === 'gateway' && body.status !== undefined ? { http_status: body.status } : {}), error };
+  return { content: [{ type: 'text', text: boundedJson(body, maxChars).text }], structuredContent: { 'x-medkit-mcp': meta }, isError: true };
 }
 
 /** Every link the gateway put in an answer (recordings, snapshots), made absolute so an agent can hand it on. */

@@ -82,6 +82,17 @@ describe('tool catalog', () => {
     expect(seen).toEqual([]);
   });
 
+  it('carries the error JSON in structuredContent too, valid against the output schema the client checks', async () => {
+    const { client } = await pair(() => Response.json({ error_code: 'invalid-parameter', message: 'bad value' }, { status: 400 }));
+    await client.listTools();
+    const gateway = (await client.callTool({ name: 'sovd_get_execution', arguments: { entity_id: 'a', operation_id: 'o', execution_id: 'e' } })) as { isError?: boolean; content: { text: string }[]; structuredContent?: Record<string, any> };
+    expect(gateway.isError).toBe(true);
+    expect(gateway.structuredContent?.['x-medkit-mcp']).toEqual({ http_status: 400, error: JSON.parse(gateway.content[0].text) });
+    const input = (await client.callTool({ name: 'ros2_medkit_get_execution', arguments: { entity_id: 'a' } })) as typeof gateway;
+    expect(input.structuredContent?.['x-medkit-mcp']).toEqual({ error: JSON.parse(input.content[0].text) });
+    expect(input.structuredContent?.['x-medkit-mcp'].error).toMatchObject({ error_code: 'invalid-parameter', source: 'mcp' });
+  });
+
   it('maps a 404 of the gateway to resource-not-found, keeping the gateway\'s own code', async () => {
     const { client } = await pair(() => Response.json({ error_code: 'vendor-error', vendor_code: 'x-medkit-update-not-found', message: 'no such update' }, { status: 404 }));
     const r = (await client.callTool({ name: 'sovd_updates_get', arguments: { update_id: 'nope' } })) as { isError?: boolean; content: { text: string }[] };

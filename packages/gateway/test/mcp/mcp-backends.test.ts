@@ -25,8 +25,11 @@ interface Answer {
 }
 
 async function call(name: string, args: Record<string, unknown>): Promise<Answer> {
-  const r = (await agent.callTool({ name, arguments: args })) as { isError?: boolean; content: { text: string }[] };
-  return { isError: r.isError === true, json: JSON.parse(r.content[0].text) as Body };
+  const r = (await agent.callTool({ name, arguments: args })) as { isError?: boolean; content: { text: string }[]; structuredContent?: Body };
+  const json = JSON.parse(r.content[0].text) as Body;
+  // An error carries the same JSON in structuredContent (x-medkit-mcp.error).
+  if (r.isError) expect(r.structuredContent?.['x-medkit-mcp']?.error).toEqual(json);
+  return { isError: r.isError === true, json };
 }
 
 /** A call that must succeed; its JSON answer. */
@@ -58,6 +61,8 @@ beforeAll(async () => {
   const base = gw.url.replace(/\/api\/v1\/?$/, '').replace(/\/$/, '');
   agent = new Client({ name: 'backends-test', version: '1.0.0' });
   await agent.connect(new StreamableHTTPClientTransport(new URL(`${base}/mcp`), { requestInit: { headers: { 'X-Client-Id': 'agent-b' } } }));
+  // Listed first, so the SDK client checks every answer's structuredContent (errors too) against the output schemas.
+  await agent.listTools();
 }, 60_000);
 
 afterAll(async () => {

@@ -43,10 +43,14 @@ export const jsonObject = z.record(z.string(), z.unknown());
 /** What every answer carries besides the gateway's own fields. */
 export const McpMeta = z
   .object({
-    http_status: z.number().int().describe('the HTTP status the gateway answered'),
+    http_status: z.number().int().optional().describe('the HTTP status the gateway answered (absent when no request was answered)'),
     location: z.string().optional().describe('absolute URL of the created or started resource (Location header)'),
     links: z.record(z.string(), z.string()).optional().describe('every link of the answer, made absolute'),
     truncated: z.boolean().optional().describe('true when the answer was cut to the output limit'),
+    error: z
+      .looseObject({ error_code: z.string(), message: z.string(), status: z.number().int().optional(), source: z.enum(['mcp', 'gateway']) })
+      .optional()
+      .describe('on a failed call (isError): the error JSON, as in the text'),
   })
   .describe('added by the MCP server');
 
