@@ -67,16 +67,23 @@ async function withLookup(decl: ToolDeclaration, args: Args, client: SovdClient)
   return found === undefined ? args : { ...args, [lookup.arg]: found };
 }
 
+/** The gateway's answer that an id is not in the collection asked: 404, or 400 naming the collection it is in. */
+function notInCollection(err: unknown): boolean {
+  if (!(err instanceof SovdCallError)) return false;
+  const actual = (err.body as { parameters?: { actual_type?: unknown } } | undefined)?.parameters?.actual_type;
+  return err.status === 404 || (err.status === 400 && actual !== undefined);
+}
+
 async function callGateway(decl: ToolDeclaration, args: Args, client: SovdClient): Promise<Structured> {
   const first = decl.firstFound;
   if (first && args[first.arg] === undefined) {
-    // Bounded by the declaration's value list; only a 404 moves on to the next value.
+    // Bounded by the declaration's value list; only "not in this collection" moves on to the next value.
     let missing: unknown;
     for (const value of first.values) {
       try {
         return await callGateway(decl, { ...args, [first.arg]: value }, client);
       } catch (err) {
-        if (!(err instanceof SovdCallError && err.status === 404)) throw err;
+        if (!notInCollection(err)) throw err;
         missing = err;
       }
     }

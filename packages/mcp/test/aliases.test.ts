@@ -8,11 +8,13 @@ import { pair, type Seen } from './support/recording-gateway.js';
 
 const BASE = 'http://gw.test/api/v1';
 
-/** A gateway that knows /scan's type, has no component "lidar" and answers lists otherwise. */
+/** A gateway that knows /scan's type, has "lidar" as an app only, no "ghost" anywhere, and answers lists otherwise. */
 function answer(req: Seen): Response {
   const path = req.url.slice(BASE.length).split('?')[0];
   if (path.endsWith('/data') && req.method === 'GET') return Response.json({ items: [{ id: '/scan', name: 'scan', 'x-medkit': { ros2: { topic: '/scan', type: 'sensor_msgs/msg/LaserScan' } } }] });
-  if (path === '/components/lidar') return Response.json({ error_code: 'entity-not-found', message: 'no component lidar' }, { status: 404 });
+  // As the gateway answers an id of another collection, and an unknown one.
+  if (path === '/components/lidar') return Response.json({ error_code: 'invalid-parameter', message: "'lidar' is a app, not a component", parameters: { entity_id: 'lidar', expected_type: 'component', actual_type: 'app' } }, { status: 400 });
+  if (['/components/ghost', '/apps/ghost', '/areas/ghost', '/functions/ghost'].includes(path)) return Response.json({ error_code: 'entity-not-found', message: 'no such entity' }, { status: 404 });
   if (req.method === 'DELETE') return new Response(null, { status: 204 });
   return Response.json({ items: [{ id: 'lidar', name: 'Lidar' }, { id: 'imu', name: 'IMU sensor' }] });
 }
@@ -67,6 +69,14 @@ describe('reference argument names', () => {
       expect(seen.map((s) => `${s.method} ${s.url.slice(BASE.length).split('?')[0]}`)).toEqual(requests);
       if (body !== undefined) expect(JSON.parse(seen.at(-1)!.body!)).toEqual(body);
     }
+  });
+
+  it('answers entities_get by id alone with the not-found of the last collection when no collection holds it', async () => {
+    const { client, seen } = await pair(answer);
+    const r = (await client.callTool({ name: 'sovd_entities_get', arguments: { entity_id: 'ghost' } })) as Result;
+    expect(r.isError).toBe(true);
+    expect(JSON.parse(r.content[0].text)).toMatchObject({ error_code: 'resource-not-found', status: 404 });
+    expect(seen.map((s) => s.url.slice(BASE.length))).toEqual(['/components/ghost', '/apps/ghost', '/areas/ghost', '/functions/ghost']);
   });
 
   it('filters entities_list by a substring of id or name', async () => {

@@ -85,7 +85,7 @@ describe('tool catalog', () => {
   it('carries the error JSON in structuredContent too, valid against the output schema the client checks', async () => {
     const { client } = await pair(() => Response.json({ error_code: 'invalid-parameter', message: 'bad value' }, { status: 400 }));
     await client.listTools();
-    const gateway = (await client.callTool({ name: 'sovd_get_execution', arguments: { entity_id: 'a', operation_id: 'o', execution_id: 'e' } })) as { isError?: boolean; content: { text: string }[]; structuredContent?: Record<string, any> };
+    const gateway = (await client.callTool({ name: 'sovd_get_execution', arguments: { entity_id: 'a', operation_id: 'o', execution_id: 'e' } })) as { isError?: boolean; content: { text: string }[]; structuredContent?: { 'x-medkit-mcp': { error?: Record<string, unknown> } } };
     expect(gateway.isError).toBe(true);
     expect(gateway.structuredContent?.['x-medkit-mcp']).toEqual({ http_status: 400, error: JSON.parse(gateway.content[0].text) });
     const input = (await client.callTool({ name: 'ros2_medkit_get_execution', arguments: { entity_id: 'a' } })) as typeof gateway;

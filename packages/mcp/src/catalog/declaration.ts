@@ -70,7 +70,7 @@ export interface ToolDeclaration {
   /** Collect every link (`*_uri`, `*_url`, `href`) of the answer as absolute URLs under `x-medkit-mcp.links`. */
   links?: boolean;
   gather?: GatherSpec;
-  /** Without `arg`, try each value in turn and answer with the first that is not a 404 (an entity by id alone). */
+  /** Without `arg`, try each value in turn and answer with the first collection that holds the id (an entity by id alone). */
   firstFound?: { arg: string; values: readonly string[] };
   /** Keep only the listed items whose `fields` contain the argument's text (case-insensitive). */
   filter?: { arg: string; fields: readonly string[] };
