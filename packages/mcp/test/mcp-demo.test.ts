@@ -36,6 +36,13 @@ async function call(client: Client, name: string, args: Record<string, unknown> 
   return { isError: r.isError === true, text, json };
 }
 
+/** A call over HTTP that must succeed; its JSON answer. */
+async function ok(name: string, args: Record<string, unknown>, client: Client = web): Promise<any> {
+  const r = await call(client, name, args);
+  expect(r.isError, `${name}: ${r.text}`).toBe(false);
+  return r.json;
+}
+
 /** Waits for `medkit mcp --http` to print where it listens. */
 function waitForListening(child: ChildProcess): Promise<string> {
   return new Promise((resolve, reject) => {
@@ -181,6 +188,85 @@ describe('MCP server on the demo robot', () => {
     for (const link of Object.values(detail.json['x-medkit-mcp'].links as Record<string, string>)) expect(link).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/api\/v1\//);
   });
 
+  it("answers the reference server's argument names (a table of its calls) on the robot, under both name sets", async () => {
+    const nav = { entity_id: 'bt_navigator', entity_type: 'apps', operation_name: 'navigate_to_pose' };
+    const far = { pose: { header: { frame_id: 'map' }, pose: { position: { x: 1000, y: 0, z: 0 }, orientation: { x: 0, y: 0, z: 0, w: 1 } } } };
+    const ids = (list: any[]) => list.map((x: any) => x.id);
+    // [tool, reference-style arguments, what the answer of the intended route shows]
+    const rows: [string, Record<string, unknown>, (json: any) => void][] = [
+      ['entities_list', { filter: 'LIDAR' }, (j) => {
+        expect(ids(j.apps)).toContain('lidar');
+        expect(ids(j.components)).toContain('lidar-unit');
+        for (const e of [...j.areas, ...j.components, ...j.apps, ...j.functions]) expect(`${e.id} ${e.name}`.toLowerCase()).toContain('lidar');
+      }],
+      ['entities_get', { entity_id: 'lidar' }, (j) => expect(j.id).toBe('lidar')],
+      ['entities_get', { entity_id: 'lidar-unit' }, (j) => expect(j.id).toBe('lidar-unit')],
+      ['entity_data', { entity_id: 'lidar-unit' }, (j) => expect(j.items).toBeInstanceOf(Array)],
+      ['faults_list', { entity_id: 'safety_gate', entity_type: 'apps' }, (j) => expect(j.items).toBeInstanceOf(Array)],
+      ['faults_get', { entity_id: 'safety_gate', entity_type: 'apps', fault_id: 'PROTECTIVE_STOP' }, (j) => expect(j.item.code).toBe('PROTECTIVE_STOP')],
+      ['entity_topic_data', { entity_id: 'lidar', entity_type: 'apps', topic_name: '/scan' }, (j) => expect(JSON.stringify(j)).toContain('/scan')],
+      ['publish_topic', { entity_id: 'safety_gate', entity_type: 'apps', topic_name: '/cmd_vel', data: { linear: { x: 0, y: 0, z: 0 }, angular: { x: 0, y: 0, z: 0 } } }, (j) => expect(j['x-medkit-mcp'].http_status).toBe(200)],
+      ['list_operations', { entity_id: 'bt_navigator', entity_type: 'apps' }, (j) => expect(ids(j.items)).toContain('navigate_to_pose')],
+      ['list_executions', nav, (j) => expect(j.items).toBeInstanceOf(Array)],
+      ['list_configurations', { entity_id: 'lidar', entity_type: 'apps' }, (j) => expect(ids(j.items)).toContain('noise_stddev')],
+      ['set_configuration', { entity_id: 'lidar', entity_type: 'apps', param_name: 'noise_stddev', value: 0.02 }, (j) => expect(j.data).toBe(0.02)],
+      ['get_configuration', { entity_id: 'lidar', entity_type: 'apps', param_name: 'noise_stddev' }, (j) => expect(j.data).toBe(0.02)],
+      ['delete_configuration', { entity_id: 'lidar', entity_type: 'apps', param_name: 'noise_stddev' }, (j) => expect(j['x-medkit-mcp'].http_status).toBe(204)],
+      ['delete_all_configurations', { entity_id: 'lidar', entity_type: 'apps' }, (j) => expect(j['x-medkit-mcp'].http_status).toBeLessThan(300)],
+      ['area_components', { area_id: 'sensors' }, (j) => expect(j.items).toBeInstanceOf(Array)],
+      ['area_subareas', { area_id: 'base' }, (j) => expect(j.items).toBeInstanceOf(Array)],
+      ['area_contains', { area_id: 'sensors' }, (j) => expect(j.items).toBeInstanceOf(Array)],
+      ['component_subcomponents', { component_id: 'compute-unit' }, (j) => expect(j.items).toBeInstanceOf(Array)],
+      ['component_hosts', { component_id: 'lidar-unit' }, (j) => expect(j.items).toBeInstanceOf(Array)],
+      ['app_is_located_on', { app_id: 'lidar' }, (j) => expect(j.items).toBeInstanceOf(Array)],
+      ['app_belongs_to', { app_id: 'lidar' }, (j) => expect(j.items).toBeInstanceOf(Array)],
+      ['function_hosts', { function_id: 'environment-sensing' }, (j) => expect(j.items).toBeInstanceOf(Array)],
+      ['component_depends_on', { entity_id: 'lidar-unit', entity_type: 'components' }, (j) => expect(ids(j.items)).toContain('compute-unit')],
+      ['app_depends_on', { entity_id: 'bt_navigator', entity_type: 'apps' }, (j) => expect(j.items).toBeInstanceOf(Array)],
+      ['faults_clear_all', { entity_id: 'lidar', entity_type: 'apps' }, (j) => expect(j['x-medkit-mcp'].http_status).toBeLessThan(300)],
+    ];
+    for (const [tool, args, check] of rows) {
+      for (const name of servedNames(tool)) {
+        const r = await call(web, name, args);
+        expect(r.isError, `${name} ${JSON.stringify(args)}: ${r.text}`).toBe(false);
+        check(r.json);
+      }
+    }
+    // Routes whose target does not exist answer the gateway's 404 for that route (the call went out as meant).
+    const missing = await call(web, 'sovd_faults_clear', { entity_id: 'lidar', entity_type: 'apps', fault_id: 'NO_SUCH_FAULT' });
+    expect(missing.json).toMatchObject({ error_code: 'resource-not-found', status: 404, source: 'gateway' });
+    // Robot-wide and entity snapshots: this gateway may not route them yet; the call reaches it either way.
+    for (const args of [{ fault_code: 'PROTECTIVE_STOP' }, { entity_id: 'safety_gate', entity_type: 'apps', fault_code: 'PROTECTIVE_STOP' }]) {
+      const snap = await call(web, 'ros2_medkit_faults_snapshots', args);
+      if (snap.isError) expect(snap.json).toMatchObject({ source: 'gateway', status: 404 });
+    }
+    // A reference-style call with a wrong type: the documented input error, no request.
+    const wrong = await call(web, 'sovd_set_configuration', { entity_id: 'lidar', entity_type: 'apps', param_name: 5, value: 1 });
+    expect(wrong.json).toMatchObject({ error_code: 'invalid-parameter', source: 'mcp' });
+    expect(wrong.json.details.issues[0].path).toBe('param_name');
+
+    // Executions the reference way: request_data starts a goal, update_data {stop: true} stops it while it runs.
+    const started = await ok('ros2_medkit_create_execution', { ...nav, request_data: far });
+    const execution_id = started.id;
+    await eventually(async () => {
+      const r = await call(web, 'sovd_get_execution', { ...nav, execution_id });
+      return r.json?.['x-medkit']?.ros2_status === 'executing' ? r : undefined;
+    }, 'goal executing', 30_000);
+    expect(ids((await ok('sovd_list_executions', nav)).items)).toContain(execution_id);
+    await ok('sovd_control_execution', { ...nav, execution_id, update_data: { stop: true } });
+    await eventually(async () => {
+      const r = await call(stdio, 'ros2_medkit_get_execution', { ...nav, execution_id });
+      return r.json?.['x-medkit']?.ros2_status === 'canceled' ? r : undefined;
+    }, 'goal stopped by update_data', 30_000);
+    // And cancel_execution with operation_name on another running goal.
+    const second = await ok('sovd_create_execution', { ...nav, request_data: far });
+    await eventually(async () => {
+      const r = await call(web, 'sovd_get_execution', { ...nav, execution_id: second.id });
+      return r.json?.['x-medkit']?.ros2_status === 'executing' ? r : undefined;
+    }, 'second goal executing', 30_000);
+    expect((await ok('ros2_medkit_cancel_execution', { ...nav, execution_id: second.id }))['x-medkit-mcp'].http_status).toBe(204);
+  });
+
   it('refuses an operation on an entity another client has locked, and runs it once the lock is gone', async () => {
     const lock = await http(`${api}/apps/scenario/locks`, { method: 'POST', headers: { 'X-Client-Id': 'operator-7' }, json: { lock_expiration: 60 } });
     expect(lock.status).toBe(201);
@@ -196,11 +282,6 @@ describe('MCP server on the demo robot', () => {
   });
 
   it('answers every other tool with the gateway\'s content or its SOVD error', async () => {
-    const ok = async (name: string, args: Record<string, unknown>) => {
-      const r = await call(web, name, args);
-      expect(r.isError, `${name}: ${r.text}`).toBe(false);
-      return r.json;
-    };
     expect((await ok('sovd_version', {})).sovd_info ?? (await ok('sovd_version', {}))).toBeTruthy();
     expect(Object.keys(await ok('sovd_entities_list', {}))).toEqual(['areas', 'components', 'apps', 'functions', 'x-medkit-mcp']);
     expect((await ok('sovd_entities_get', { entity_type: 'apps', entity_id: 'lidar' })).id).toBe('lidar');
@@ -276,5 +357,22 @@ describe('MCP server on the demo robot', () => {
     expect(noScript.json.status).toBe(404);
     const badId = await call(web, 'sovd_entities_get', { entity_type: 'apps', entity_id: '../faults' });
     expect(badId.isError).toBe(true);
+  });
+  it('restarts the managed obstacle detector through the lifecycle tools and reads its lifecycle mode', async () => {
+    const node = { entity_type: 'apps', entity_id: 'obstacle_detector' };
+    expect((await ok('sovd_lifecycle_status', node)).status).toBe('ready');
+    expect((await ok('ros2_medkit_modes_get', { ...node, mode_id: 'lifecycle' })).value).toBe('active');
+    expect((await ok('sovd_modes_list', node)).items.map((m: any) => m.id)).toContain('lifecycle');
+    const restart = await ok('ros2_medkit_lifecycle_transition', { ...node, transition: 'restart' });
+    expect(restart['x-medkit-mcp'].http_status).toBe(202);
+    const done = await eventually(async () => {
+      const r = await call(web, 'sovd_lifecycle_status', node);
+      const last = r.json?.['x-medkit']?.last_transition;
+      return last?.transition === 'restart' && last?.state === 'succeeded' ? r.json : undefined;
+    }, 'restart succeeded', 30_000);
+    expect(done['x-medkit'].last_transition.steps).toEqual(['deactivate', 'cleanup', 'configure', 'activate']);
+    expect(done.status).toBe('ready');
+    // A value the lifecycle mode cannot take is the gateway's refusal.
+    expect((await call(web, 'sovd_modes_set', { ...node, mode_id: 'lifecycle', value: 'inactive' })).json).toMatchObject({ source: 'gateway', status: 400 });
   });
 });
