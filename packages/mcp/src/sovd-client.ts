@@ -8,6 +8,8 @@ export class SovdCallError extends Error {
     readonly errorCode: string,
     message: string,
     readonly body?: unknown,
+    /** False when the gateway never answered (deadline, unreachable, oversized answer). */
+    readonly answered = true,
   ) {
     super(message);
     this.name = 'SovdCallError';
@@ -36,6 +38,12 @@ export interface SovdResponse {
   status: number;
   /** Parsed JSON, or undefined for an empty body. */
   body: unknown;
+  headers: Headers;
+}
+
+export interface SovdBinaryResponse {
+  status: number;
+  bytes: Buffer;
   headers: Headers;
 }
 
@@ -76,21 +84,8 @@ export class SovdClient {
   }
 
   async call(method: string, path: string, body?: unknown, query?: Record<string, string | number | boolean | undefined>): Promise<SovdResponse> {
-    const url = new URL(this.url(path));
-    for (const [k, v] of Object.entries(query ?? {})) if (v !== undefined) url.searchParams.set(k, String(v));
-    const headers: Record<string, string> = { accept: 'application/json' };
-    if (body !== undefined) headers['content-type'] = 'application/json';
-    if (this.opts.bearerToken) headers.authorization = `Bearer ${this.opts.bearerToken}`;
-    if (this.opts.clientId) headers['x-client-id'] = this.opts.clientId;
-    let res: Response;
-    try {
-      res = await (this.opts.fetch ?? fetch)(url, { method, headers, body: body === undefined ? undefined : JSON.stringify(body), signal: AbortSignal.timeout(this.opts.timeoutMs) });
-    } catch (err) {
-      const e = err as Error;
-      if (e.name === 'TimeoutError') throw new SovdCallError(504, 'x-medkit-timeout', `the gateway did not answer ${method} ${url.pathname} within ${this.opts.timeoutMs} ms`);
-      throw new SovdCallError(502, 'x-medkit-gateway-unreachable', `cannot reach the gateway at ${this.base}: ${e.message}`);
-    }
-    const text = await readBounded(res, this.opts.maxResponseBytes ?? DEFAULT_MAX_RESPONSE);
+    const { res, bytes, url } = await this.exchange(method, path, body, query, this.opts.maxResponseBytes ?? DEFAULT_MAX_RESPONSE);
+    const text = bytes.toString('utf8');
     let parsed: unknown;
     if (text.length > 0) {
       try {
@@ -99,17 +94,61 @@ export class SovdClient {
         parsed = text;
       }
     }
-    if (!res.ok) {
-      const e = (parsed ?? {}) as { error_code?: string; vendor_code?: string; message?: string };
-      const code = e.vendor_code ?? e.error_code ?? `http-${res.status}`;
-      throw new SovdCallError(res.status, code, `${method} ${url.pathname} answered ${res.status} ${code}: ${e.message ?? res.statusText}`, parsed);
-    }
+    if (!res.ok) throw errorOf(method, url, res, parsed);
     return { status: res.status, body: parsed, headers: res.headers };
+  }
+
+  /** A binary GET read whole up to `maxBytes` (a larger body is a `x-medkit-response-too-large` error). */
+  async download(path: string, maxBytes: number): Promise<SovdBinaryResponse> {
+    const { res, bytes, url } = await this.exchange('GET', path, undefined, undefined, maxBytes, '*/*');
+    if (!res.ok) {
+      let parsed: unknown;
+      try {
+        parsed = JSON.parse(bytes.toString('utf8'));
+      } catch {
+        parsed = undefined;
+      }
+      throw errorOf('GET', url, res, parsed);
+    }
+    return { status: res.status, bytes, headers: res.headers };
+  }
+
+  private async exchange(method: string, path: string, body: unknown, query: Record<string, string | number | boolean | undefined> | undefined, maxBytes: number, accept = 'application/json') {
+    const url = new URL(this.url(path));
+    for (const [k, v] of Object.entries(query ?? {})) if (v !== undefined) url.searchParams.set(k, String(v));
+    const headers: Record<string, string> = { accept };
+    let payload: string | Buffer | undefined;
+    if (body instanceof FormData) {
+      // Serialised here (boundary and all) so the in-process fetch of the gateway's /mcp gets plain bytes.
+      const encoded = new Response(body);
+      payload = Buffer.from(await encoded.arrayBuffer());
+      headers['content-type'] = encoded.headers.get('content-type') ?? 'multipart/form-data';
+    } else if (body !== undefined) {
+      payload = JSON.stringify(body);
+      headers['content-type'] = 'application/json';
+    }
+    if (this.opts.bearerToken) headers.authorization = `Bearer ${this.opts.bearerToken}`;
+    if (this.opts.clientId) headers['x-client-id'] = this.opts.clientId;
+    let res: Response;
+    try {
+      res = await (this.opts.fetch ?? fetch)(url, { method, headers, body: payload, signal: AbortSignal.timeout(this.opts.timeoutMs) });
+    } catch (err) {
+      const e = err as Error;
+      if (e.name === 'TimeoutError') throw new SovdCallError(504, 'x-medkit-timeout', `the gateway did not answer ${method} ${url.pathname} within ${this.opts.timeoutMs} ms`, undefined, false);
+      throw new SovdCallError(502, 'x-medkit-gateway-unreachable', `cannot reach the gateway at ${this.base}: ${e.message}`, undefined, false);
+    }
+    return { res, url, bytes: await readBounded(res, maxBytes) };
   }
 }
 
-async function readBounded(res: Response, max: number): Promise<string> {
-  if (!res.body) return '';
+function errorOf(method: string, url: URL, res: Response, parsed: unknown): SovdCallError {
+  const e = (parsed ?? {}) as { error_code?: string; vendor_code?: string; message?: string };
+  const code = e.vendor_code ?? e.error_code ?? `http-${res.status}`;
+  return new SovdCallError(res.status, code, `${method} ${url.pathname} answered ${res.status} ${code}: ${e.message ?? res.statusText}`, parsed);
+}
+
+async function readBounded(res: Response, max: number): Promise<Buffer> {
+  if (!res.body) return Buffer.alloc(0);
   const reader = res.body.getReader();
   const chunks: Uint8Array[] = [];
   let size = 0;
@@ -119,9 +158,9 @@ async function readBounded(res: Response, max: number): Promise<string> {
     size += value.byteLength;
     if (size > max) {
       await reader.cancel();
-      throw new SovdCallError(502, 'x-medkit-response-too-large', `the gateway's response exceeded ${max} bytes`);
+      throw new SovdCallError(502, 'x-medkit-response-too-large', `the gateway's response exceeded ${max} bytes`, undefined, false);
     }
     chunks.push(value);
   }
-  return Buffer.concat(chunks).toString('utf8');
+  return Buffer.concat(chunks);
 }

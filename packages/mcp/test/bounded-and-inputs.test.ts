@@ -2,9 +2,9 @@
 // id validation before any request, and the reference environment variables with hostile values.
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { boundedJson, clientOptionsFromEnv, runTool, SovdClient, TOOLS } from '../src/index.js';
+import { boundedJson, CATALOG, clientOptionsFromEnv, execute, SovdClient } from '../src/index.js';
 
-const byName = (n: string) => TOOLS.find((t) => t.name === n)!;
+const byName = (n: string) => CATALOG.find((t) => `sovd_${t.name}` === n)!;
 
 describe('bounded tool output', () => {
   it('keeps small values whole', () => {
@@ -28,8 +28,8 @@ describe('bounded tool output', () => {
 });
 
 describe('tool inputs', () => {
-  it('offers the reference tool names plus logs, triggers and scripts, each with an input schema', () => {
-    const names = TOOLS.map((t) => t.name);
+  it('offers the reference tool names plus logs, triggers and scripts, each declared once', () => {
+    const names = CATALOG.map((t) => `sovd_${t.name}`);
     for (const n of ['sovd_version', 'sovd_entities_list', 'sovd_entities_get', 'sovd_area_components', 'sovd_faults_list', 'sovd_faults_get', 'sovd_faults_clear', 'sovd_entity_data', 'sovd_entity_topic_data', 'sovd_publish_topic', 'sovd_list_operations', 'sovd_create_execution', 'sovd_get_execution', 'sovd_list_executions', 'sovd_cancel_execution', 'sovd_list_configurations', 'sovd_get_configuration', 'sovd_set_configuration', 'sovd_delete_configuration', 'sovd_delete_all_configurations', 'sovd_logs_query', 'sovd_triggers_create', 'sovd_scripts_execute']) {
       expect(names).toContain(n);
     }
@@ -48,9 +48,10 @@ describe('tool inputs', () => {
   it('turns an unreachable gateway into a readable tool error, not a throw', async () => {
     // Port 9 on loopback: nothing listens (connection refused at once).
     const client = new SovdClient({ baseUrl: 'http://127.0.0.1:9/api/v1', timeoutMs: 2000 });
-    const r = await runTool(byName('sovd_version'), client, {}, 5000);
+    const r = await execute(byName('sovd_version'), {}, client, { maxChars: 5000 });
     expect(r.isError).toBe(true);
-    expect(r.content[0].text).toContain('x-medkit-gateway-unreachable');
+    const body = JSON.parse((r.content[0] as { text: string }).text);
+    expect(body).toMatchObject({ error_code: 'x-medkit-gateway-unreachable', source: 'mcp', status: 502 });
   });
 });
 

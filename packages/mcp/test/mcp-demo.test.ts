@@ -9,7 +9,8 @@ import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/
 import { testDomain } from '../../../test-support/domains.js';
 import { buildDemo, eventually, freePort, http, launch, type Launched } from '../../demo/test/support/demo.js';
 import { MEDKIT_BIN } from '../../gateway/test/support/cli.js';
-import { TOOLS } from '../src/index.js';
+import { McpError } from '@modelcontextprotocol/sdk/types.js';
+import { CATALOG, RESOURCE_NOT_FOUND, servedNames } from '../src/index.js';
 
 const DOMAIN = testDomain(53);
 let demo: Launched;
@@ -33,6 +34,13 @@ async function call(client: Client, name: string, args: Record<string, unknown> 
     json = undefined;
   }
   return { isError: r.isError === true, text, json };
+}
+
+/** A call over HTTP that must succeed; its JSON answer. */
+async function ok(name: string, args: Record<string, unknown>, client: Client = web): Promise<any> {
+  const r = await call(client, name, args);
+  expect(r.isError, `${name}: ${r.text}`).toBe(false);
+  return r.json;
 }
 
 /** Waits for `medkit mcp --http` to print where it listens. */
@@ -82,11 +90,14 @@ afterAll(async () => {
 }, 60_000);
 
 describe('MCP server on the demo robot', () => {
-  it('lists every tool, each with an input schema, over stdio and over HTTP', async () => {
+  it('lists every tool under both name sets, each with an input and output schema, over stdio and over HTTP', async () => {
     for (const client of [stdio, web]) {
       const { tools } = await client.listTools();
-      expect(tools.map((t) => t.name).sort()).toEqual(TOOLS.map((t) => t.name).sort());
-      for (const t of tools) expect(t.inputSchema.type, t.name).toBe('object');
+      expect(tools.map((t) => t.name).sort()).toEqual(CATALOG.flatMap((d) => servedNames(d.name)).sort());
+      for (const t of tools) {
+        expect(t.inputSchema.type, t.name).toBe('object');
+        expect(t.outputSchema?.type, t.name).toBe('object');
+      }
       expect(tools.find((t) => t.name === 'sovd_create_execution')?.annotations?.destructiveHint).toBe(true);
       expect(tools.find((t) => t.name === 'sovd_faults_list')?.annotations?.readOnlyHint).toBe(true);
     }
@@ -98,6 +109,61 @@ describe('MCP server on the demo robot', () => {
     expect(tree.apps.map((a: { id: string }) => a.id)).toContain('safety_gate');
     const one = await web.readResource({ uri: 'medkit://apps/lidar' });
     expect(JSON.parse((one.contents[0] as { text: string }).text).id).toBe('lidar');
+    const listed = await stdio.listResources();
+    expect(listed.resources.map((r) => r.uri)).toEqual(expect.arrayContaining(['medkit://entities', 'medkit://apps/lidar']));
+  });
+
+  it('answers a resource that does not exist with the not-found code, and refuses a bogus cursor', async () => {
+    for (const uri of ['medkit://apps/no_such_app', 'medkit://robots/lidar']) {
+      const err = await web.readResource({ uri }).catch((e: unknown) => e);
+      expect(err, uri).toBeInstanceOf(McpError);
+      expect((err as McpError).code).toBe(RESOURCE_NOT_FOUND);
+      expect((err as McpError).data).toMatchObject({ error_code: 'resource-not-found', uri });
+    }
+    for (const client of [stdio, web]) {
+      for (const list of [() => client.listResources({ cursor: 'bogus' }), () => client.listTools({ cursor: 'bogus' })]) {
+        const err = await list().catch((e: unknown) => e);
+        expect((err as McpError).code).toBe(-32602);
+      }
+    }
+    // A tool whose target does not exist: the same code in the tool's error JSON.
+    const missing = await call(web, 'ros2_medkit_entities_get', { entity_type: 'apps', entity_id: 'no_such_app' });
+    expect(missing.isError).toBe(true);
+    expect(missing.json).toMatchObject({ error_code: 'resource-not-found', status: 404 });
+  });
+
+  it('cancels a running navigation goal of the demo robot', async () => {
+    const op = { entity_type: 'apps', entity_id: 'bt_navigator', operation_id: 'navigate_to_pose' };
+    // Far away: the goal runs for minutes unless cancelled.
+    const goal = { pose: { header: { frame_id: 'map' }, pose: { position: { x: 1000, y: 0, z: 0 }, orientation: { x: 0, y: 0, z: 0, w: 1 } } } };
+    const started = await call(stdio, 'sovd_create_execution', { ...op, parameters: goal });
+    expect(started.isError, started.text).toBe(false);
+    expect(started.json['x-medkit-mcp'].location).toMatch(/\/executions\//);
+    const execution_id = started.json.id;
+    await eventually(async () => {
+      const r = await call(web, 'ros2_medkit_get_execution', { ...op, execution_id });
+      return r.json?.status === 'running' && r.json?.['x-medkit']?.ros2_status === 'executing' ? r : undefined;
+    }, 'goal executing', 30_000);
+    const cancel = await call(web, 'ros2_medkit_cancel_execution', { ...op, execution_id });
+    expect(cancel.isError, cancel.text).toBe(false);
+    expect(cancel.json['x-medkit-mcp'].http_status).toBe(204);
+    const ended = await eventually(async () => {
+      const r = await call(stdio, 'sovd_get_execution', { ...op, execution_id });
+      return r.json?.['x-medkit']?.ros2_status === 'canceled' ? r.json : undefined;
+    }, 'goal canceled', 30_000);
+    expect(ended.status).toBe('failed');
+  });
+
+  it('sends a typed 0.02 to the gateway as a number', async () => {
+    const set = await call(web, 'ros2_medkit_set_configuration', { entity_type: 'apps', entity_id: 'lidar', config_id: 'noise_stddev', value: 0.02 });
+    expect(set.isError, set.text).toBe(false);
+    const rest = await http(`${api}/apps/lidar/configurations/noise_stddev`);
+    expect(rest.body.data).toBe(0.02);
+    const asText = await call(web, 'sovd_set_configuration', { entity_type: 'apps', entity_id: 'lidar', config_id: 'noise_stddev', value: '0.02' });
+    // Not coerced: the gateway itself refuses a string for a double parameter.
+    expect(asText.isError, asText.text).toBe(true);
+    expect(asText.json).toMatchObject({ source: 'gateway', status: 400 });
+    await call(web, 'sovd_delete_configuration', { entity_type: 'apps', entity_id: 'lidar', config_id: 'noise_stddev' });
   });
 
   it('drives the protective stop: trigger a person, see the fault, explain it with its freeze frame', async () => {
@@ -122,6 +188,85 @@ describe('MCP server on the demo robot', () => {
     for (const link of Object.values(detail.json['x-medkit-mcp'].links as Record<string, string>)) expect(link).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/api\/v1\//);
   });
 
+  it("answers the reference server's argument names (a table of its calls) on the robot, under both name sets", async () => {
+    const nav = { entity_id: 'bt_navigator', entity_type: 'apps', operation_name: 'navigate_to_pose' };
+    const far = { pose: { header: { frame_id: 'map' }, pose: { position: { x: 1000, y: 0, z: 0 }, orientation: { x: 0, y: 0, z: 0, w: 1 } } } };
+    const ids = (list: any[]) => list.map((x: any) => x.id);
+    // [tool, reference-style arguments, what the answer of the intended route shows]
+    const rows: [string, Record<string, unknown>, (json: any) => void][] = [
+      ['entities_list', { filter: 'LIDAR' }, (j) => {
+        expect(ids(j.apps)).toContain('lidar');
+        expect(ids(j.components)).toContain('lidar-unit');
+        for (const e of [...j.areas, ...j.components, ...j.apps, ...j.functions]) expect(`${e.id} ${e.name}`.toLowerCase()).toContain('lidar');
+      }],
+      ['entities_get', { entity_id: 'lidar' }, (j) => expect(j.id).toBe('lidar')],
+      ['entities_get', { entity_id: 'lidar-unit' }, (j) => expect(j.id).toBe('lidar-unit')],
+      ['entity_data', { entity_id: 'lidar-unit' }, (j) => expect(j.items).toBeInstanceOf(Array)],
+      ['faults_list', { entity_id: 'safety_gate', entity_type: 'apps' }, (j) => expect(j.items).toBeInstanceOf(Array)],
+      ['faults_get', { entity_id: 'safety_gate', entity_type: 'apps', fault_id: 'PROTECTIVE_STOP' }, (j) => expect(j.item.code).toBe('PROTECTIVE_STOP')],
+      ['entity_topic_data', { entity_id: 'lidar', entity_type: 'apps', topic_name: '/scan' }, (j) => expect(JSON.stringify(j)).toContain('/scan')],
+      ['publish_topic', { entity_id: 'safety_gate', entity_type: 'apps', topic_name: '/cmd_vel', data: { linear: { x: 0, y: 0, z: 0 }, angular: { x: 0, y: 0, z: 0 } } }, (j) => expect(j['x-medkit-mcp'].http_status).toBe(200)],
+      ['list_operations', { entity_id: 'bt_navigator', entity_type: 'apps' }, (j) => expect(ids(j.items)).toContain('navigate_to_pose')],
+      ['list_executions', nav, (j) => expect(j.items).toBeInstanceOf(Array)],
+      ['list_configurations', { entity_id: 'lidar', entity_type: 'apps' }, (j) => expect(ids(j.items)).toContain('noise_stddev')],
+      ['set_configuration', { entity_id: 'lidar', entity_type: 'apps', param_name: 'noise_stddev', value: 0.02 }, (j) => expect(j.data).toBe(0.02)],
+      ['get_configuration', { entity_id: 'lidar', entity_type: 'apps', param_name: 'noise_stddev' }, (j) => expect(j.data).toBe(0.02)],
+      ['delete_configuration', { entity_id: 'lidar', entity_type: 'apps', param_name: 'noise_stddev' }, (j) => expect(j['x-medkit-mcp'].http_status).toBe(204)],
+      ['delete_all_configurations', { entity_id: 'lidar', entity_type: 'apps' }, (j) => expect(j['x-medkit-mcp'].http_status).toBeLessThan(300)],
+      ['area_components', { area_id: 'sensors' }, (j) => expect(j.items).toBeInstanceOf(Array)],
+      ['area_subareas', { area_id: 'base' }, (j) => expect(j.items).toBeInstanceOf(Array)],
+      ['area_contains', { area_id: 'sensors' }, (j) => expect(j.items).toBeInstanceOf(Array)],
+      ['component_subcomponents', { component_id: 'compute-unit' }, (j) => expect(j.items).toBeInstanceOf(Array)],
+      ['component_hosts', { component_id: 'lidar-unit' }, (j) => expect(j.items).toBeInstanceOf(Array)],
+      ['app_is_located_on', { app_id: 'lidar' }, (j) => expect(j.items).toBeInstanceOf(Array)],
+      ['app_belongs_to', { app_id: 'lidar' }, (j) => expect(j.items).toBeInstanceOf(Array)],
+      ['function_hosts', { function_id: 'environment-sensing' }, (j) => expect(j.items).toBeInstanceOf(Array)],
+      ['component_depends_on', { entity_id: 'lidar-unit', entity_type: 'components' }, (j) => expect(ids(j.items)).toContain('compute-unit')],
+      ['app_depends_on', { entity_id: 'bt_navigator', entity_type: 'apps' }, (j) => expect(j.items).toBeInstanceOf(Array)],
+      ['faults_clear_all', { entity_id: 'lidar', entity_type: 'apps' }, (j) => expect(j['x-medkit-mcp'].http_status).toBeLessThan(300)],
+    ];
+    for (const [tool, args, check] of rows) {
+      for (const name of servedNames(tool)) {
+        const r = await call(web, name, args);
+        expect(r.isError, `${name} ${JSON.stringify(args)}: ${r.text}`).toBe(false);
+        check(r.json);
+      }
+    }
+    // Routes whose target does not exist answer the gateway's 404 for that route (the call went out as meant).
+    const missing = await call(web, 'sovd_faults_clear', { entity_id: 'lidar', entity_type: 'apps', fault_id: 'NO_SUCH_FAULT' });
+    expect(missing.json).toMatchObject({ error_code: 'resource-not-found', status: 404, source: 'gateway' });
+    // Robot-wide and entity snapshots: this gateway may not route them yet; the call reaches it either way.
+    for (const args of [{ fault_code: 'PROTECTIVE_STOP' }, { entity_id: 'safety_gate', entity_type: 'apps', fault_code: 'PROTECTIVE_STOP' }]) {
+      const snap = await call(web, 'ros2_medkit_faults_snapshots', args);
+      if (snap.isError) expect(snap.json).toMatchObject({ source: 'gateway', status: 404 });
+    }
+    // A reference-style call with a wrong type: the documented input error, no request.
+    const wrong = await call(web, 'sovd_set_configuration', { entity_id: 'lidar', entity_type: 'apps', param_name: 5, value: 1 });
+    expect(wrong.json).toMatchObject({ error_code: 'invalid-parameter', source: 'mcp' });
+    expect(wrong.json.details.issues[0].path).toBe('param_name');
+
+    // Executions the reference way: request_data starts a goal, update_data {stop: true} stops it while it runs.
+    const started = await ok('ros2_medkit_create_execution', { ...nav, request_data: far });
+    const execution_id = started.id;
+    await eventually(async () => {
+      const r = await call(web, 'sovd_get_execution', { ...nav, execution_id });
+      return r.json?.['x-medkit']?.ros2_status === 'executing' ? r : undefined;
+    }, 'goal executing', 30_000);
+    expect(ids((await ok('sovd_list_executions', nav)).items)).toContain(execution_id);
+    await ok('sovd_control_execution', { ...nav, execution_id, update_data: { stop: true } });
+    await eventually(async () => {
+      const r = await call(stdio, 'ros2_medkit_get_execution', { ...nav, execution_id });
+      return r.json?.['x-medkit']?.ros2_status === 'canceled' ? r : undefined;
+    }, 'goal stopped by update_data', 30_000);
+    // And cancel_execution with operation_name on another running goal.
+    const second = await ok('sovd_create_execution', { ...nav, request_data: far });
+    await eventually(async () => {
+      const r = await call(web, 'sovd_get_execution', { ...nav, execution_id: second.id });
+      return r.json?.['x-medkit']?.ros2_status === 'executing' ? r : undefined;
+    }, 'second goal executing', 30_000);
+    expect((await ok('ros2_medkit_cancel_execution', { ...nav, execution_id: second.id }))['x-medkit-mcp'].http_status).toBe(204);
+  });
+
   it('refuses an operation on an entity another client has locked, and runs it once the lock is gone', async () => {
     const lock = await http(`${api}/apps/scenario/locks`, { method: 'POST', headers: { 'X-Client-Id': 'operator-7' }, json: { lock_expiration: 60 } });
     expect(lock.status).toBe(201);
@@ -137,13 +282,8 @@ describe('MCP server on the demo robot', () => {
   });
 
   it('answers every other tool with the gateway\'s content or its SOVD error', async () => {
-    const ok = async (name: string, args: Record<string, unknown>) => {
-      const r = await call(web, name, args);
-      expect(r.isError, `${name}: ${r.text}`).toBe(false);
-      return r.json;
-    };
     expect((await ok('sovd_version', {})).sovd_info ?? (await ok('sovd_version', {}))).toBeTruthy();
-    expect(Object.keys(await ok('sovd_entities_list', {}))).toEqual(['areas', 'components', 'apps', 'functions']);
+    expect(Object.keys(await ok('sovd_entities_list', {}))).toEqual(['areas', 'components', 'apps', 'functions', 'x-medkit-mcp']);
     expect((await ok('sovd_entities_get', { entity_type: 'apps', entity_id: 'lidar' })).id).toBe('lidar');
     expect((await ok('sovd_area_components', { area_id: 'base' })).items).toBeInstanceOf(Array);
     expect((await ok('sovd_entity_data', { entity_type: 'apps', entity_id: 'lidar' })).items.map((d: any) => d.id)).toContain('/scan');
@@ -168,14 +308,45 @@ describe('MCP server on the demo robot', () => {
     const trigger = await ok('sovd_triggers_create', { entity_type: 'apps', entity_id: 'safety_gate', trigger: { resource: '/api/v1/apps/safety_gate/faults', trigger_condition: { condition_type: 'OnChange' }, multishot: true } });
     expect(trigger.id).toBeTypeOf('string');
 
-    // An action: start, see it, cancel it.
-    const goal = await ok('sovd_create_execution', { entity_type: 'apps', entity_id: 'bt_navigator', operation_id: 'navigate_to_pose', parameters: { pose: { header: { frame_id: 'map' }, pose: { position: { x: 5, y: 0, z: 0 }, orientation: { x: 0, y: 0, z: 0, w: 1 } } } } });
-    expect(goal.status_url).toMatch(/\/executions\//);
     const op = { entity_type: 'apps', entity_id: 'bt_navigator', operation_id: 'navigate_to_pose' };
-    expect((await ok('sovd_get_execution', { ...op, execution_id: goal.id })).id ?? goal.id).toBe(goal.id);
-    expect((await ok('sovd_list_executions', op)).items.map((e: any) => e.id)).toContain(goal.id);
-    const cancel = await call(web, 'sovd_cancel_execution', { ...op, execution_id: goal.id });
-    expect(cancel.isError ? cancel.json.status : 204, cancel.text).toBeLessThan(500);
+    expect((await ok('sovd_get_operation', op)).item ?? {}).toBeTypeOf('object');
+    expect((await ok('sovd_list_executions', op)).items).toBeInstanceOf(Array);
+
+    // The rest of the catalog against the robot, alternating the two name sets.
+    expect((await ok('sovd_health', {})).status).toBeTypeOf('string');
+    expect(await ok('ros2_medkit_server_info', {})).toBeTypeOf('object');
+    expect((await ok('sovd_docs', { scope: 'apps/lidar/data' })).openapi).toBeTypeOf('string');
+    expect((await ok('ros2_medkit_apps_list', {})).items.map((a: any) => a.id)).toContain('lidar');
+    expect((await ok('sovd_app_is_located_on', { app_id: 'lidar' })).items).toBeInstanceOf(Array);
+    expect((await ok('ros2_medkit_bulk_data_categories', { entity_type: 'apps', entity_id: 'safety_gate' })).items).toContain('rosbags');
+    expect((await ok('sovd_bulk_data_list', { entity_type: 'apps', entity_id: 'safety_gate', category: 'rosbags' })).items).toBeInstanceOf(Array);
+    expect((await ok('ros2_medkit_lifecycle_status', { entity_type: 'apps', entity_id: 'lidar' })).status).toMatch(/ready|notReady/);
+    await ok('sovd_logs_set_configuration', { entity_type: 'apps', entity_id: 'lidar', max_entries: 50 });
+    expect((await ok('ros2_medkit_logs_get_configuration', { entity_type: 'apps', entity_id: 'lidar' })).max_entries).toBe(50);
+
+    const lock = await ok('ros2_medkit_locks_acquire', { entity_type: 'apps', entity_id: 'lidar', lock_expiration: 30, scopes: ['configurations'] });
+    expect(lock.owned).toBe(true);
+    expect((await ok('sovd_locks_list', { entity_type: 'apps', entity_id: 'lidar' })).items.map((l: any) => l.id)).toContain(lock.id);
+    expect((await ok('sovd_locks_get', { entity_type: 'apps', entity_id: 'lidar', lock_id: lock.id })).owned).toBe(true);
+    await ok('ros2_medkit_locks_extend', { entity_type: 'apps', entity_id: 'lidar', lock_id: lock.id, lock_expiration: 60 });
+    await ok('sovd_locks_release', { entity_type: 'apps', entity_id: 'lidar', lock_id: lock.id });
+
+    expect((await ok('ros2_medkit_triggers_list', { entity_type: 'apps', entity_id: 'safety_gate' })).items.map((t: any) => t.id)).toContain(trigger.id);
+    expect((await ok('sovd_triggers_get', { entity_type: 'apps', entity_id: 'safety_gate', trigger_id: trigger.id })).id).toBe(trigger.id);
+    await ok('ros2_medkit_triggers_update', { entity_type: 'apps', entity_id: 'safety_gate', trigger_id: trigger.id, lifetime: 600 });
+    await ok('sovd_triggers_delete', { entity_type: 'apps', entity_id: 'safety_gate', trigger_id: trigger.id });
+
+    const sub = await ok('sovd_subscriptions_create', { entity_type: 'apps', entity_id: 'battery_monitor', resource: '/api/v1/apps/battery_monitor/data/base/battery', interval: 'slow', duration: 60 });
+    expect(sub.event_source).toMatch(/\/events$/);
+    expect((await ok('ros2_medkit_subscriptions_list', { entity_type: 'apps', entity_id: 'battery_monitor' })).items.map((x: any) => x.id)).toContain(sub.id);
+    expect((await ok('ros2_medkit_subscriptions_update', { entity_type: 'apps', entity_id: 'battery_monitor', subscription_id: sub.id, interval: 'normal' })).interval).toBe('normal');
+    expect((await ok('sovd_subscriptions_get', { entity_type: 'apps', entity_id: 'battery_monitor', subscription_id: sub.id })).id).toBe(sub.id);
+    await ok('sovd_subscriptions_delete', { entity_type: 'apps', entity_id: 'battery_monitor', subscription_id: sub.id });
+
+    const list = await ok('ros2_medkit_data_lists_create', { entity_type: 'apps', entity_id: 'battery_monitor', name: 'power', items: ['/base/battery'] });
+    expect((await ok('sovd_data_lists_get', { entity_type: 'apps', entity_id: 'battery_monitor', data_list_id: list.id })).items.length).toBe(1);
+    expect((await ok('sovd_data_lists_list', { entity_type: 'apps', entity_id: 'battery_monitor' })).items.map((x: any) => x.id)).toContain(list.id);
+    await ok('ros2_medkit_data_lists_delete', { entity_type: 'apps', entity_id: 'battery_monitor', data_list_id: list.id });
 
     // Errors come back as readable SOVD errors, not protocol failures.
     const missing = await call(web, 'sovd_faults_clear', { entity_type: 'apps', entity_id: 'lidar', fault_code: 'NO_SUCH_FAULT' });
@@ -186,5 +357,22 @@ describe('MCP server on the demo robot', () => {
     expect(noScript.json.status).toBe(404);
     const badId = await call(web, 'sovd_entities_get', { entity_type: 'apps', entity_id: '../faults' });
     expect(badId.isError).toBe(true);
+  });
+  it('restarts the managed obstacle detector through the lifecycle tools and reads its lifecycle mode', async () => {
+    const node = { entity_type: 'apps', entity_id: 'obstacle_detector' };
+    expect((await ok('sovd_lifecycle_status', node)).status).toBe('ready');
+    expect((await ok('ros2_medkit_modes_get', { ...node, mode_id: 'lifecycle' })).value).toBe('active');
+    expect((await ok('sovd_modes_list', node)).items.map((m: any) => m.id)).toContain('lifecycle');
+    const restart = await ok('ros2_medkit_lifecycle_transition', { ...node, transition: 'restart' });
+    expect(restart['x-medkit-mcp'].http_status).toBe(202);
+    const done = await eventually(async () => {
+      const r = await call(web, 'sovd_lifecycle_status', node);
+      const last = r.json?.['x-medkit']?.last_transition;
+      return last?.transition === 'restart' && last?.state === 'succeeded' ? r.json : undefined;
+    }, 'restart succeeded', 30_000);
+    expect(done['x-medkit'].last_transition.steps).toEqual(['deactivate', 'cleanup', 'configure', 'activate']);
+    expect(done.status).toBe('ready');
+    // A value the lifecycle mode cannot take is the gateway's refusal.
+    expect((await call(web, 'sovd_modes_set', { ...node, mode_id: 'lifecycle', value: 'inactive' })).json).toMatchObject({ source: 'gateway', status: 400 });
   });
 });

@@ -52,6 +52,46 @@ describe('/mcp on the gateway', () => {
   });
 });
 
+describe('/mcp bulk data', () => {
+  let gw: TestGateway;
+  let base: string;
+  beforeAll(async () => {
+    gw = await startTestGateway({ defaults: true, flags: { 'mcp.enabled': true, 'discovery.manifest_path': MANIFEST, 'discovery.mode': 'manifest_only', 'ui.enabled': false, 'bulk_data.categories': ['calibration'] } });
+    base = gw.url.replace(/\/api\/v1\/?$/, '').replace(/\/$/, '');
+  });
+  afterAll(async () => gw?.close());
+
+  type Result = { isError?: boolean; content: { text: string }[]; structuredContent?: Record<string, unknown> };
+
+  it('uploads a file as multipart, lists it, downloads it as base64 within max_bytes, and deletes it', async () => {
+    const client = await connect(base, 'agent-b');
+    try {
+      const apps = (await (await fetch(`${base}/api/v1/apps`)).json()) as { items: { id: string }[] };
+      const where = { entity_type: 'apps', entity_id: apps.items[0].id, category: 'calibration' };
+      const file = Buffer.from('fx: 612.5\nfy: 611.9\n'.repeat(20));
+      const up = (await client.callTool({ name: 'ros2_medkit_bulk_data_upload', arguments: { ...where, filename: 'intrinsics.yaml', mimetype: 'application/x-yaml', content_base64: file.toString('base64'), metadata: { bench: 'B2' } } })) as Result;
+      expect(up.isError, up.content[0].text).not.toBe(true);
+      const id = up.structuredContent!.id as string;
+      expect(up.structuredContent!.size).toBe(file.length);
+      const listed = (await client.callTool({ name: 'sovd_bulk_data_list', arguments: where })) as Result;
+      expect((listed.structuredContent!.items as { id: string }[]).map((i) => i.id)).toContain(id);
+      const down = (await client.callTool({ name: 'sovd_bulk_data_download', arguments: { ...where, file_id: id } })) as Result;
+      expect(down.isError, down.content[0].text).not.toBe(true);
+      expect(Buffer.from(down.structuredContent!.data as string, 'base64').equals(file)).toBe(true);
+      // Over the cap: refused with the URL, not read.
+      const big = (await client.callTool({ name: 'sovd_bulk_data_download', arguments: { ...where, file_id: id, max_bytes: 16 } })) as Result;
+      expect(big.isError).toBe(true);
+      expect(JSON.parse(big.content[0].text)).toMatchObject({ error_code: 'payload-too-large', details: { url: expect.stringContaining(`/bulk-data/calibration/${id}`) } });
+      const del = (await client.callTool({ name: 'ros2_medkit_bulk_data_delete', arguments: { ...where, file_id: id } })) as Result;
+      expect(del.isError, del.content[0].text).not.toBe(true);
+      const gone = (await client.callTool({ name: 'sovd_bulk_data_download', arguments: { ...where, file_id: id } })) as Result;
+      expect(JSON.parse(gone.content[0].text)).toMatchObject({ error_code: 'resource-not-found', status: 404 });
+    } finally {
+      await client.close();
+    }
+  });
+});
+
 describe('/mcp off by default', () => {
   it('is not served unless mcp.enabled', async () => {
     const gw = await startTestGateway({ defaults: true, flags: { 'ui.enabled': false } });

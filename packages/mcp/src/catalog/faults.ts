@@ -1,0 +1,67 @@
+// Faults (api.md §9): list (robot-wide or per entity), explain one, its snapshots, clear one or all.
+import { z } from 'zod';
+import type { ToolDeclaration } from './declaration.js';
+import { ENTITY_TYPES, id, o } from './schemas.js';
+
+const status = z.enum(['pending', 'confirmed', 'cleared', 'healed', 'all']);
+const optionalEntity = { entity_type: z.enum(ENTITY_TYPES).optional().describe('with entity_id: one entity (default: the whole robot)'), entity_id: id('entity id').optional() };
+const oneFault = { entity_type: z.enum(ENTITY_TYPES), entity_id: id('entity id'), fault_code: id('fault code') };
+
+export const FAULT_TOOLS: ToolDeclaration[] = [
+  {
+    name: 'faults_list',
+    title: 'List faults',
+    description: 'Faults across the robot (and federated gateways), or of one entity. status: pending | confirmed | cleared | healed | all (default: active = pending + confirmed). severity: minimum (info, warn, error, critical).',
+    method: 'GET',
+    path: ['/{entity_type}/{entity_id}/faults', '/faults'],
+    input: { ...optionalEntity, status: status.optional(), severity: z.enum(['info', 'warn', 'error', 'critical']).optional() },
+    query: { status: 'status', severity: 'severity' },
+    output: { items: o.items, count: o.num },
+    mutating: false,
+  },
+  {
+    name: 'faults_get',
+    title: 'Explain a fault',
+    description: 'One fault in full: status, occurrences, reporting sources, the freeze frame (signal values and their history at the moment of the fault) and the black-box recording, with absolute download links.',
+    method: 'GET',
+    path: '/{entity_type}/{entity_id}/faults/{fault_code}',
+    input: oneFault,
+    aliases: { fault_id: 'fault_code' },
+    output: { item: o.obj, environment_data: o.obj },
+    mutating: false,
+    links: true,
+  },
+  {
+    name: 'faults_snapshots',
+    title: 'Fault snapshots',
+    description: 'The snapshots (freeze frames) captured for a fault, robot-wide or of one entity; topic narrows to one captured topic.',
+    method: 'GET',
+    path: ['/{entity_type}/{entity_id}/faults/{fault_code}/snapshots', '/faults/{fault_code}/snapshots'],
+    input: { ...optionalEntity, fault_code: id('fault code'), topic: z.string().min(1).max(256).optional().describe('only this topic') },
+    query: { topic: 'topic' },
+    output: { items: o.items },
+    mutating: false,
+  },
+  {
+    name: 'faults_clear',
+    title: 'Clear a fault',
+    description: 'Clears one fault of an entity (it is raised again if its cause persists).',
+    method: 'DELETE',
+    path: '/{entity_type}/{entity_id}/faults/{fault_code}',
+    input: oneFault,
+    aliases: { fault_id: 'fault_code' },
+    output: {},
+    mutating: true,
+  },
+  {
+    name: 'faults_clear_all',
+    title: 'Clear all faults',
+    description: 'Clears every fault of one entity, or of the whole robot without an entity; status narrows which.',
+    method: 'DELETE',
+    path: ['/{entity_type}/{entity_id}/faults', '/faults'],
+    input: { ...optionalEntity, status: status.optional() },
+    query: { status: 'status' },
+    output: {},
+    mutating: true,
+  },
+];

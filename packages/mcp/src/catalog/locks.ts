@@ -1,0 +1,37 @@
+// Locks (api.md §12, apps and components): held under the caller's X-Client-Id.
+import { z } from 'zod';
+import type { ToolDeclaration } from './declaration.js';
+import { appOrComponent, id, o } from './schemas.js';
+
+const LOCKS = '/{entity_type}/{entity_id}/locks';
+const one = { ...appOrComponent, lock_id: id('lock id') };
+const seconds = z.number().int().min(1).max(86_400).describe('seconds from now until the lock expires');
+const SCOPES = ['data', 'operations', 'configurations', 'faults', 'bulk-data', 'modes', 'scripts', 'logs', 'cyclic-subscriptions'] as const;
+
+export const LOCK_TOOLS: ToolDeclaration[] = [
+  {
+    name: 'locks_acquire',
+    title: 'Acquire a lock',
+    description: "Locks an entity for this agent's client id so no other client can change it; scopes narrows the lock to some collections (default: all). break_lock replaces another client's lock where allowed.",
+    method: 'POST',
+    path: LOCKS,
+    input: { ...appOrComponent, lock_expiration: seconds, scopes: z.array(z.enum(SCOPES)).min(1).max(SCOPES.length).optional(), break_lock: z.boolean().optional() },
+    body: { kind: 'json', fields: { lock_expiration: 'lock_expiration', scopes: 'scopes', break_lock: 'break_lock' } },
+    output: { id: o.str, owned: o.bool, scopes: o.list, lock_expiration: o.str },
+    mutating: true,
+  },
+  { name: 'locks_list', title: 'List locks', description: 'The live lock of an entity, if any (owned tells whether this agent holds it).', method: 'GET', path: LOCKS, input: appOrComponent, output: { items: o.items }, mutating: false },
+  { name: 'locks_get', title: 'Lock detail', description: 'One lock.', method: 'GET', path: `${LOCKS}/{lock_id}`, input: one, output: { id: o.str, owned: o.bool, lock_expiration: o.str }, mutating: false },
+  {
+    name: 'locks_extend',
+    title: 'Extend a lock',
+    description: 'Sets a held lock to expire lock_expiration seconds from now.',
+    method: 'PUT',
+    path: `${LOCKS}/{lock_id}`,
+    input: { ...one, lock_expiration: seconds },
+    body: { kind: 'json', fields: { lock_expiration: 'lock_expiration' } },
+    output: {},
+    mutating: true,
+  },
+  { name: 'locks_release', title: 'Release a lock', description: 'Releases a lock this agent holds.', method: 'DELETE', path: `${LOCKS}/{lock_id}`, input: one, output: {}, mutating: true },
+];

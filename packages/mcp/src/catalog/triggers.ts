@@ -1,0 +1,36 @@
+// Triggers (api.md §13): condition watches on an entity resource; events stream from event_source.
+import { z } from 'zod';
+import type { ToolDeclaration } from './declaration.js';
+import { anyEntity, id, jsonObject, o } from './schemas.js';
+
+const TRIGGERS = '/{entity_type}/{entity_id}/triggers';
+const one = { ...anyEntity, trigger_id: id('trigger id') };
+const trigger = { id: o.str, resource: o.str, trigger_condition: o.obj, event_source: o.str, status: o.str };
+
+export const TRIGGER_TOOLS: ToolDeclaration[] = [
+  {
+    name: 'triggers_create',
+    title: 'Create a trigger',
+    description: 'Creates a condition trigger on an entity resource (api.md §13.2 body: resource, trigger_condition, path, multishot, persistent, lifetime, log_settings); its events stream from the returned event_source.',
+    method: 'POST',
+    path: TRIGGERS,
+    input: { ...anyEntity, trigger: jsonObject.describe('the trigger body as the REST API takes it') },
+    body: { kind: 'arg', arg: 'trigger' },
+    output: trigger,
+    mutating: true,
+  },
+  { name: 'triggers_list', title: 'List triggers', description: 'The triggers of an entity.', method: 'GET', path: TRIGGERS, input: anyEntity, output: { items: o.items }, mutating: false },
+  { name: 'triggers_get', title: 'Trigger detail', description: 'One trigger.', method: 'GET', path: `${TRIGGERS}/{trigger_id}`, input: one, output: trigger, mutating: false },
+  {
+    name: 'triggers_update',
+    title: 'Update a trigger',
+    description: 'Gives a trigger a new lifetime, counted from now.',
+    method: 'PUT',
+    path: `${TRIGGERS}/{trigger_id}`,
+    input: { ...one, lifetime: z.number().int().min(1).max(31_536_000).describe('seconds') },
+    body: { kind: 'json', fields: { lifetime: 'lifetime' } },
+    output: trigger,
+    mutating: true,
+  },
+  { name: 'triggers_delete', title: 'Delete a trigger', description: 'Deletes a trigger (its event stream closes).', method: 'DELETE', path: `${TRIGGERS}/{trigger_id}`, input: one, output: {}, mutating: true },
+];

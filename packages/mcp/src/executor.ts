@@ -1,0 +1,158 @@
+// The one executor behind every tool: declaration + validated arguments → REST call(s) → a bounded
+// answer whose structuredContent matches the tool's output schema, or an `isError` result carrying the
+// documented error JSON (tool-errors.ts). Nothing here is specific to one tool.
+import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
+import { boundedJson, foldBelow, trimLists } from './bounded.js';
+import type { ToolDeclaration } from './catalog/index.js';
+import { buildRequest, resolvePath, type Args } from './request.js';
+import { SovdCallError, type SovdClient } from './sovd-client.js';
+import { fromGateway, ToolInputError, type ToolErrorBody } from './tool-errors.js';
+
+export interface ExecutorLimits {
+  /** Longest text (and structured content) one answer carries, in characters. */
+  maxChars: number;
+  /** Longest list kept when an answer is cut (the head is kept). */
+  maxItems?: number;
+}
+
+type Structured = Record<string, unknown> & { 'x-medkit-mcp': Record<string, unknown> };
+
+/** Longest error message carried in structuredContent (the text carries the bounded whole). */
+const MAX_ERROR_MESSAGE = 2000;
+
+/**
+ * A failed call as MCP sees it: `isError` with the error JSON as text, and as structuredContent under
+ * `x-medkit-mcp.error`: every output schema has that field, and the SDK client checks structuredContent
+ * against the output schema even on an error, so the error cannot sit at the top level (its `status`, a
+ * number, would clash with tools whose `status` is a string). Details too long for the limit are left out.
+ */
+export function errorResult(body: ToolErrorBody, maxChars: number): CallToolResult {
+  const short = { ...body, message: body.message.slice(0, MAX_ERROR_MESSAGE) };
+  const { details: _dropped, ...withoutDetails } = short;
+  const error = JSON.stringify(short).length <= maxChars ? short : withoutDetails;
+  const meta = { ...(body.source === 'gateway' && body.status !== undefined ? { http_status: body.status } : {}), error };
+  return { content: [{ type: 'text', text: boundedJson(body, maxChars).text }], structuredContent: { 'x-medkit-mcp': meta }, isError: true };
+}
+
+/** Every link the gateway put in an answer (recordings, snapshots), made absolute so an agent can hand it on. */
+function absoluteLinks(client: SovdClient, value: unknown, out: Record<string, string>, path = '', depth = 0): Record<string, string> {
+  if (depth > 8 || value === null || typeof value !== 'object' || Object.keys(out).length >= 200) return out;
+  for (const [k, v] of Object.entries(value)) {
+    const here = path ? `${path}.${k}` : k;
+    if (typeof v === 'string' && (k.endsWith('_uri') || k.endsWith('_url') || k === 'href') && v.startsWith('/')) out[here] = client.url(v);
+    else absoluteLinks(client, v, out, here, depth + 1);
+  }
+  return out;
+}
+
+/** The answer as an object: the gateway's JSON object as is; anything else (204, a bare list) under `value`. */
+function asObject(body: unknown, status: number): Structured {
+  const base = body !== null && typeof body === 'object' && !Array.isArray(body) ? { ...(body as Record<string, unknown>) } : body === undefined ? {} : { value: body };
+  return { ...base, 'x-medkit-mcp': { http_status: status } };
+}
+
+/** Items of a list whose named fields contain `needle` (case-insensitive). */
+function keepMatching(list: unknown, needle: string, fields: readonly string[]): unknown {
+  if (!Array.isArray(list)) return list;
+  const want = needle.toLowerCase();
+  return list.filter((item) => item !== null && typeof item === 'object' && fields.some((f) => String((item as Record<string, unknown>)[f] ?? '').toLowerCase().includes(want)));
+}
+
+/** An absent argument filled from the GET the declaration names (kept absent when that answer has none). */
+async function withLookup(decl: ToolDeclaration, args: Args, client: SovdClient): Promise<Args> {
+  const lookup = decl.lookup;
+  if (!lookup || args[lookup.arg] !== undefined) return args;
+  const answer = await client.call('GET', resolvePath({ ...decl, path: lookup.path }, args));
+  const found = lookup.find(answer.body, args);
+  return found === undefined ? args : { ...args, [lookup.arg]: found };
+}
+
+/** The gateway's answer that an id is not in the collection asked: 404, or 400 naming the collection it is in. */
+function notInCollection(err: unknown): boolean {
+  if (!(err instanceof SovdCallError)) return false;
+  const actual = (err.body as { parameters?: { actual_type?: unknown } } | undefined)?.parameters?.actual_type;
+  return err.status === 404 || (err.status === 400 && actual !== undefined);
+}
+
+async function callGateway(decl: ToolDeclaration, args: Args, client: SovdClient): Promise<Structured> {
+  const first = decl.firstFound;
+  if (first && args[first.arg] === undefined) {
+    // Bounded by the declaration's value list; only "not in this collection" moves on to the next value.
+    let missing: unknown;
+    for (const value of first.values) {
+      try {
+        return await callGateway(decl, { ...args, [first.arg]: value }, client);
+      } catch (err) {
+        if (!notInCollection(err)) throw err;
+        missing = err;
+      }
+    }
+    throw missing;
+  }
+  const filter = decl.filter && args[decl.filter.arg] !== undefined ? { needle: String(args[decl.filter.arg]), fields: decl.filter.fields } : undefined;
+  if (decl.gather) {
+    const out: Record<string, unknown> = {};
+    const chosen = args[decl.gather.arg];
+    for (const value of chosen === undefined ? decl.gather.values : [String(chosen)]) {
+      const r = buildRequest(decl, { ...args, [decl.gather.arg]: value });
+      const list = ((await client.call(r.method, r.path, r.body, r.query)).body as Record<string, unknown> | undefined)?.[decl.gather.pick] ?? [];
+      out[value] = filter ? keepMatching(list, filter.needle, filter.fields) : list;
+    }
+    return { ...out, 'x-medkit-mcp': { http_status: 200 } };
+  }
+  const req = buildRequest(decl, await withLookup(decl, args, client));
+  if (decl.response === 'base64') {
+    const r = await client.download(req.path, args.max_bytes as number);
+    const disposition = /filename="?([^";]+)"?/.exec(r.headers.get('content-disposition') ?? '');
+    return {
+      filename: disposition?.[1] ?? String(args.file_id),
+      mimetype: r.headers.get('content-type') ?? 'application/octet-stream',
+      size: r.bytes.length,
+      encoding: 'base64',
+      data: r.bytes.toString('base64'),
+      'x-medkit-mcp': { http_status: r.status },
+    };
+  }
+  const r = await client.call(req.method, req.path, req.body, req.query);
+  const out = asObject(r.body, r.status);
+  if (filter && Array.isArray(out.items)) out.items = keepMatching(out.items, filter.needle, filter.fields);
+  const location = r.headers.get('location');
+  if (location) out['x-medkit-mcp'].location = client.url(location);
+  if (decl.links) out['x-medkit-mcp'].links = absoluteLinks(client, r.body, {});
+  return out;
+}
+
+/** Cuts an answer to the limit, keeping it an object of the same top-level shape. */
+function bound(value: Structured, limits: ExecutorLimits, exempt: boolean): { text: string; structured: Structured } {
+  const whole = JSON.stringify(value, null, 2);
+  if (exempt || whole.length <= limits.maxChars) return { text: whole, structured: value };
+  const maxItems = limits.maxItems ?? 50;
+  let cut = trimLists(value, maxItems) as Structured;
+  for (let level = 8; JSON.stringify(cut, null, 2).length > limits.maxChars && level >= 2; level--) cut = foldBelow(trimLists(value, maxItems), level) as Structured;
+  const meta = { ...value['x-medkit-mcp'], truncated: true };
+  cut = { ...cut, 'x-medkit-mcp': meta };
+  const text = JSON.stringify(cut, null, 2);
+  // Still too long (one huge string): the text is cut as a last resort and the structure keeps only what is sure to fit.
+  if (text.length > limits.maxChars) return { text: boundedJson(value, limits.maxChars, maxItems).text, structured: { 'x-medkit-mcp': meta } };
+  return { text, structured: cut };
+}
+
+/** Runs one tool call with already validated arguments. */
+export async function execute(decl: ToolDeclaration, args: Args, client: SovdClient, limits: ExecutorLimits): Promise<CallToolResult> {
+  try {
+    const value = await callGateway(decl, args, client);
+    // A download's size is capped by max_bytes instead: cutting base64 would corrupt the file.
+    const { text, structured } = bound(value, limits, decl.response === 'base64');
+    return { content: [{ type: 'text', text }], structuredContent: structured };
+  } catch (err) {
+    if (err instanceof ToolInputError) return errorResult(err.body, limits.maxChars);
+    if (err instanceof SovdCallError) {
+      const body = fromGateway(err);
+      if (err.errorCode === 'x-medkit-response-too-large' && decl.response === 'base64') {
+        return errorResult({ ...body, error_code: 'payload-too-large', message: `the file is larger than max_bytes (${String(args.max_bytes)}); download it from the URL instead`, details: { url: client.url(buildRequest(decl, args).path) } }, limits.maxChars);
+      }
+      return errorResult(body, limits.maxChars);
+    }
+    return errorResult({ error_code: 'internal-error', source: 'mcp', message: `${decl.name} failed: ${(err as Error).message}` }, limits.maxChars);
+  }
+}

@@ -1,0 +1,9 @@
+// The two name sets every tool is served under: `sovd_*` (the reference MCP server's names until 2026,
+// which existing prompts use) and `ros2_medkit_*` (its names since). Both come from one declaration.
+
+export const NAME_PREFIXES = ['sovd_', 'ros2_medkit_'] as const;
+
+/** Every served name of a declaration, in NAME_PREFIXES order. */
+export function servedNames(name: string): string[] {
+  return NAME_PREFIXES.map((p) => `${p}${name}`);
+}

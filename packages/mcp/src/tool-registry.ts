@@ -1,0 +1,76 @@
+// Registers the catalog with the SDK's McpServer — every declaration under both name sets, with its input
+// and output schema — and answers tools/list and tools/call for it:
+// - tools/list pages the tools with checked cursors (the SDK's own list ignores the cursor);
+// - tools/call renames the reference's argument names to ours (aliases.ts), refuses invalid arguments with the documented error JSON before any REST call (the SDK's
+//   own call answers a schema failure with free text), then runs the registered callback and checks its
+//   structuredContent against the output schema, as the SDK does.
+// Both replace the SDK's handlers through the low-level Server's public setRequestHandler.
+import type { McpServer, RegisteredTool } from '@modelcontextprotocol/sdk/server/mcp.js';
+import { CallToolRequestSchema, ErrorCode, ListToolsRequestSchema, McpError, type CallToolResult, type Tool } from '@modelcontextprotocol/sdk/types.js';
+import { z } from 'zod';
+import { normalizeArguments, publishedInput } from './aliases.js';
+import { CATALOG, type ToolDeclaration } from './catalog/index.js';
+import { outputSchema } from './catalog/schemas.js';
+import { errorResult, execute, type ExecutorLimits } from './executor.js';
+import { servedNames } from './names.js';
+import { paginate } from './pagination.js';
+import type { SovdClient } from './sovd-client.js';
+import { invalidArguments, ToolInputError } from './tool-errors.js';
+
+interface Served {
+  decl: ToolDeclaration;
+  registered: RegisteredTool;
+  /** The callback registered with the SDK for this name. */
+  run: (args: Record<string, unknown>) => Promise<CallToolResult>;
+  input: z.ZodObject;
+  output: z.ZodObject;
+  listed: Tool;
+}
+
+// draft-7, as the SDK itself publishes schemas (its client validates structuredContent with Ajv).
+const jsonSchema = (schema: z.ZodType, io: 'input' | 'output') => z.toJSONSchema(schema, { target: 'draft-7', io }) as Tool['inputSchema'];
+
+/** Registers every tool of the catalog on `server`; `pageSize` tools per tools/list page. */
+export function registerTools(server: McpServer, client: SovdClient, limits: ExecutorLimits, pageSize: number): void {
+  const served = new Map<string, Served>();
+  for (const decl of CATALOG) {
+    // Strict: a misspelt argument is an error, not silently dropped.
+    const input = z.object(decl.input).strict();
+    const output = outputSchema(decl.output);
+    // What clients see: our arguments plus the reference's names for them (aliases.ts).
+    const published = publishedInput(decl);
+    const annotations = { title: decl.title, readOnlyHint: !decl.mutating, destructiveHint: decl.mutating, openWorldHint: true };
+    for (const name of servedNames(decl.name)) {
+      const run = (args: Record<string, unknown>) => execute(decl, args, client, limits);
+      const registered = server.registerTool(name, { title: decl.title, description: decl.description, inputSchema: published, outputSchema: output, annotations }, (args: unknown) => run(args as Record<string, unknown>));
+      const listed: Tool = { name, title: decl.title, description: decl.description, inputSchema: jsonSchema(published, 'input'), outputSchema: jsonSchema(output, 'output'), annotations };
+      served.set(name, { decl, registered, run, input, output, listed });
+    }
+  }
+  const all = [...served.values()].map((s) => s.listed);
+
+  server.server.setRequestHandler(ListToolsRequestSchema, (request) => {
+    const page = paginate('tools', all, request.params?.cursor, pageSize);
+    return { tools: page.items, ...(page.nextCursor ? { nextCursor: page.nextCursor } : {}) };
+  });
+
+  server.server.setRequestHandler(CallToolRequestSchema, async (request): Promise<CallToolResult> => {
+    const tool = served.get(request.params.name);
+    if (!tool || !tool.registered.enabled) throw new McpError(ErrorCode.InvalidParams, `Tool ${request.params.name} not found`);
+    let normalized;
+    try {
+      normalized = normalizeArguments(request.params.name, tool.decl, request.params.arguments ?? {});
+    } catch (err) {
+      if (err instanceof ToolInputError) return errorResult(err.body, limits.maxChars);
+      throw err;
+    }
+    const parsed = tool.input.safeParse(normalized.args);
+    if (!parsed.success) return errorResult(invalidArguments(request.params.name, parsed.error, normalized.callerName), limits.maxChars);
+    const result = await tool.run(parsed.data as Record<string, unknown>);
+    if (!result.isError) {
+      const check = tool.output.safeParse(result.structuredContent);
+      if (!check.success) throw new McpError(ErrorCode.InternalError, `${request.params.name}: structured content does not match the output schema: ${check.error.message}`);
+    }
+    return result;
+  });
+}
