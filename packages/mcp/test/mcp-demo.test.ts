@@ -235,11 +235,16 @@ describe('MCP server on the demo robot', () => {
     // Routes whose target does not exist answer the gateway's 404 for that route (the call went out as meant).
     const missing = await call(web, 'sovd_faults_clear', { entity_id: 'lidar', entity_type: 'apps', fault_id: 'NO_SUCH_FAULT' });
     expect(missing.json).toMatchObject({ error_code: 'resource-not-found', status: 404, source: 'gateway' });
-    // Robot-wide and entity snapshots: this gateway may not route them yet; the call reaches it either way.
-    for (const args of [{ fault_code: 'PROTECTIVE_STOP' }, { entity_id: 'safety_gate', entity_type: 'apps', fault_code: 'PROTECTIVE_STOP' }]) {
-      const snap = await call(web, 'ros2_medkit_faults_snapshots', args);
-      if (snap.isError) expect(snap.json).toMatchObject({ source: 'gateway', status: 404 });
-    }
+    // Snapshots: the entity's route answers the reference's document of a fault the safety island raised (through
+    // the federation); the robot-wide route holds only this gateway's own faults, so there it is the gateway's 404.
+    const scoped = await ok('ros2_medkit_faults_snapshots', { entity_id: 'safety_gate', entity_type: 'apps', fault_code: 'PROTECTIVE_STOP' });
+    expect(scoped.fault_code).toBe('PROTECTIVE_STOP');
+    expect(Object.keys(scoped.topics).length).toBeGreaterThan(0);
+    const robotWide = await call(web, 'sovd_faults_snapshots', { fault_code: 'PROTECTIVE_STOP' });
+    expect(robotWide.json).toMatchObject({ error_code: 'resource-not-found', status: 404, source: 'gateway' });
+    // Data categories and groups (issue 24 point 3) through both names.
+    expect((await ok('sovd_data_categories', { entity_id: 'lidar', entity_type: 'apps' })).items.map((c: any) => c.item)).toContain('currentData');
+    expect((await ok('ros2_medkit_data_groups', { entity_id: 'lidar', entity_type: 'apps' })).items.length).toBeGreaterThan(0);
     // A reference-style call with a wrong type: the documented input error, no request.
     const wrong = await call(web, 'sovd_set_configuration', { entity_id: 'lidar', entity_type: 'apps', param_name: 5, value: 1 });
     expect(wrong.json).toMatchObject({ error_code: 'invalid-parameter', source: 'mcp' });
