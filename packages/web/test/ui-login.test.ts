@@ -192,12 +192,11 @@ describeWith(CHROMIUM, 'web UI sign-in and roles against a gateway with auth on'
   it('disables exactly what the gateway refuses: each control’s role equals the route’s published minimum role', async (ctx) => {
     if (absent) return ctx.skip(ABSENT);
     const viewer = await token('viewer1', 'viewer-secret-1');
-    const doc = (await (await fetch(`${g.url}/api/v1/docs`, { headers: { authorization: `Bearer ${viewer}` } })).json()) as { paths: Record<string, Record<string, { security?: Record<string, string[]>[] }>> };
+    const doc = (await (await fetch(`${g.url}/api/v1/docs`, { headers: { authorization: `Bearer ${viewer}` } })).json()) as { paths: Record<string, Record<string, { 'x-medkit-minimum-role'?: string }>> };
     const mismatches: string[] = [];
     for (const [control, routes] of Object.entries(CONTROL_ROUTES) as [Control, [string, string][]][]) {
       for (const [method, path] of routes) {
-        const security = doc.paths[path]?.[method]?.security;
-        const published = security?.flatMap((s) => Object.values(s).flat())[0];
+        const published = doc.paths[path]?.[method]?.['x-medkit-minimum-role'];
         if (published !== CONTROL_ROLES[control]) mismatches.push(`${control}: ${method.toUpperCase()} ${path} publishes ${published ?? 'nothing'}, the UI says ${CONTROL_ROLES[control]}`);
       }
     }
