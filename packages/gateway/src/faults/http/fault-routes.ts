@@ -18,6 +18,8 @@ import {
   FaultSnapshotsQuerySchema, FaultSnapshotsSchema, GlobalFaultListQuerySchema, SovdFaultStatusSchema,
 } from './schemas.js';
 import type { FaultScope } from '../gateway/entity-scope.js';
+import type { PeerFaultLookup } from '../gateway/peer-lookup.js';
+import { adoptPeerDetail, adoptPeerSnapshots } from '../gateway/peer-faults.js';
 
 const ERR = { 400: GenericError, 404: GenericError, 409: GenericError, 500: GenericError, 503: GenericError } as const;
 const tags = ['faults'];
@@ -27,14 +29,38 @@ export interface FaultRouteDeps {
   resolver: EntityResolver;
   /** The faults of a plugin-owned entity (gateway.md §2.4); undefined: the fault manager serves it. */
   owned?: ReturnType<typeof pluginFaults>;
+  /** Peer gateways asked for robot-wide reads of a code this gateway does not hold (aggregation); undefined: none. */
+  peers?: PeerFaultLookup;
 }
 
 function sendJsonText(reply: FastifyReply, text: string): FastifyReply {
   return reply.type('application/json; charset=utf-8').serializer((b: string) => b).send(text);
 }
 
-function notFound(code: string, entityId?: string): SovdError {
-  return new SovdError('resource-not-found', `Fault not found: ${code}`, { fault_code: code, ...(entityId ? { entity_id: entityId } : {}) });
+function notFound(code: string, entityId?: string, failedPeers: string[] = []): SovdError {
+  return new SovdError('resource-not-found', `Fault not found: ${code}`, {
+    fault_code: code,
+    ...(entityId ? { entity_id: entityId } : {}),
+    ...(failedPeers.length > 0 ? { failed_peers: failedPeers } : {}),
+  });
+}
+
+/**
+ * A robot-wide read of a code this gateway does not hold: the first peer's document, else the 404 (naming the
+ * peers that could not say). `path` is under the API base, query included.
+ */
+async function fromPeers(
+  peers: PeerFaultLookup | undefined,
+  request: FastifyRequest,
+  reply: FastifyReply,
+  code: string,
+  path: string,
+  adopt: ReturnType<typeof adoptPeerDetail>,
+): Promise<FastifyReply> {
+  if (!peers) throw notFound(code);
+  const r = await peers.find({ path, caller: { clientId: request.client.id, headers: request.headers }, adopt });
+  if (!r.found) throw notFound(code, undefined, r.failedPeers);
+  return sendJsonText(reply, JSON.stringify(r.value));
 }
 
 /** Registers the fault schemas once (other route modules of the feature reference them). */
@@ -51,15 +77,17 @@ export function addFaultSchemas(app: HttpApp): void {
  * `GET …/faults/{fault_code}/snapshots`, global (`scoped` undefined) and entity-scoped alike: the reference's
  * snapshot document of a fault (in the entity's scope, api.md §9.4), `?topic=` narrowing it to one topic.
  */
-function snapshotsHandler(svc: FaultsService, scoped?: (request: FastifyRequest) => { entity: { id: string }; scope: FaultScope }) {
-  return async (request: FastifyRequest) => {
+function snapshotsHandler(svc: FaultsService, scoped?: (request: FastifyRequest) => { entity: { id: string }; scope: FaultScope }, peers?: PeerFaultLookup) {
+  return async (request: FastifyRequest, reply: FastifyReply) => {
     const code = (request.params as { fault_code: string }).fault_code;
     const raw = (request.query as { topic?: string }).topic;
     const topic = raw === undefined ? '' : raw.startsWith('/') ? raw : `/${raw}`;
     const s = scoped?.(request);
     const f = svc.manager.getFault(code);
-    if (!f || (s && !inEntityScope(f, s.scope.belongs))) throw notFound(code, s?.entity.id);
-    return svc.views.snapshots(f, topic, s?.scope);
+    if (f && (!s || inEntityScope(f, s.scope.belongs))) return svc.views.snapshots(f, topic, s?.scope);
+    if (s) throw notFound(code, s.entity.id);
+    const query = raw === undefined ? '' : `?topic=${encodeURIComponent(raw)}`;
+    return fromPeers(peers, request, reply, code, `/faults/${encodeURIComponent(code)}/snapshots${query}`, adoptPeerSnapshots(code));
   };
 }
 
@@ -111,12 +139,12 @@ export function registerGlobalFaultRoutes(app: HttpApp, deps: FaultRouteDeps): v
         params: Type.Object({ fault_code: FaultCode }), response: { 200: Type.Ref(FaultDetailSchema), ...ERR },
       },
     },
-    async (request) => {
+    async (request, reply) => {
       const code = (request.params as { fault_code: string }).fault_code;
       const f = svc.manager.getFault(code);
       const detail = f && svc.views.detail(f);
-      if (!detail) throw notFound(code);
-      return detail as never;
+      if (detail) return detail as never;
+      return fromPeers(deps.peers, request, reply, code, `/faults/${encodeURIComponent(code)}`, adoptPeerDetail(code));
     },
   );
 
@@ -128,7 +156,7 @@ export function registerGlobalFaultRoutes(app: HttpApp, deps: FaultRouteDeps): v
         params: Type.Object({ fault_code: FaultCode }), querystring: FaultSnapshotsQuerySchema, response: { 200: Type.Ref(FaultSnapshotsSchema), ...ERR },
       },
     },
-    snapshotsHandler(svc),
+    snapshotsHandler(svc, undefined, deps.peers),
   );
 
   app.delete(
