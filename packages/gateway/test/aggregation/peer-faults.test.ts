@@ -163,5 +163,9 @@ describe('robot-wide fault reads reach the faults peers hold', () => {
     const r = await http(`${main.url}/api/v1/faults/PROTECTIVE_STOP`, { method: 'DELETE' });
     expect(r.status).toBe(404);
     expect((await http(`${safety.url}/api/v1/faults/PROTECTIVE_STOP`)).status).toBe(200);
+    // A local fault is cleared, and the answer says the clear was local.
+    const local = await fetch(`${main.url}/api/v1/faults/MAIN_ONLY`, { method: 'DELETE' });
+    expect(local.status).toBe(204);
+    expect(local.headers.get('x-medkit-local-only')).toBe('true');
   });
 });

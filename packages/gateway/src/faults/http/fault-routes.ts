@@ -92,6 +92,12 @@ function snapshotsHandler(svc: FaultsService, scoped?: (request: FastifyRequest)
 }
 
 const snapshotsSummary = "[reference] The fault's newest freeze frame per topic and its newest recording";
+/** How the robot-wide reads by code answer for faults peer gateways hold (docs/aggregation.md). */
+const peerLookupDescription =
+  ' With aggregation, a code this gateway does not hold is asked of the online peers in parallel (each within aggregation.timeout_ms, ' +
+  'answers capped at 10 MB): the first peer document for the code is answered, its download links re-addressed to this gateway\'s entity ids ' +
+  'and x-medkit.gateway naming the peer; otherwise 404, whose parameters.failed_peers lists the peers that were offline, did not answer ' +
+  'in time or answered something else. A request carrying X-Medkit-No-Fan-Out is answered from this gateway only.';
 const snapshotsDescription =
   'The snapshot document of the reference gateway: topics of the newest capture set ({message_type, data} each) and the newest recording. ' +
   '?topic= keeps one topic (none captured: topics is empty). The fault detail carries the same frames as SOVD environment_data.';
@@ -136,6 +142,7 @@ export function registerGlobalFaultRoutes(app: HttpApp, deps: FaultRouteDeps): v
     {
       schema: {
         operationId: 'getFault', summary: '[ours] One fault by code, whatever entities reported it', tags,
+        description: 'The fault detail of the fault manager, download links under the entity of its first reporting source.' + peerLookupDescription,
         params: Type.Object({ fault_code: FaultCode }), response: { 200: Type.Ref(FaultDetailSchema), ...ERR },
       },
     },
@@ -152,7 +159,7 @@ export function registerGlobalFaultRoutes(app: HttpApp, deps: FaultRouteDeps): v
     `${API_BASE}/faults/:fault_code/snapshots`,
     {
       schema: {
-        operationId: 'getFaultSnapshots', summary: snapshotsSummary, description: snapshotsDescription, tags,
+        operationId: 'getFaultSnapshots', summary: snapshotsSummary, description: snapshotsDescription + peerLookupDescription, tags,
         params: Type.Object({ fault_code: FaultCode }), querystring: FaultSnapshotsQuerySchema, response: { 200: Type.Ref(FaultSnapshotsSchema), ...ERR },
       },
     },
@@ -164,7 +171,10 @@ export function registerGlobalFaultRoutes(app: HttpApp, deps: FaultRouteDeps): v
     {
       config: { role: 'operator' },
       schema: {
-        operationId: 'clearFault', summary: '[x-medkit] Clear one fault, with the correlation cascade to its symptoms', tags,
+        operationId: 'clearFault', summary: '[x-medkit] Clear one fault of the local fault manager, with the correlation cascade to its symptoms', tags,
+        description:
+          'Peers are not touched (like DELETE /faults): a fault a peer gateway holds answers 404 here; clear it through its entity ' +
+          '(DELETE /{entity}/faults/{code} is forwarded to the owning peer) or on the peer. Answers X-Medkit-Local-Only: true.',
         params: Type.Object({ fault_code: FaultCode }), response: { 204: Type.Null(), ...ERR },
       },
     },
@@ -176,7 +186,7 @@ export function registerGlobalFaultRoutes(app: HttpApp, deps: FaultRouteDeps): v
       for (const e of svc.entitiesOfFault(f)) deps.resolver.resolve(TYPE_TO_SEGMENT[e.type], e.entity_id, { collection: 'faults', mutating: true, client: request.client });
       const out = svc.manager.clear(code);
       if (!out.success) throw notFound(code);
-      return reply.code(204).send(null);
+      return reply.code(204).header('X-Medkit-Local-Only', 'true').send(null);
     },
   );
 }
