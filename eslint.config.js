@@ -16,6 +16,8 @@ const GATEWAY_HTTP_FILES = [
 
 const FASTIFY_IMPORT = { regex: '^(fastify|@fastify/.*)$', message: 'Only src/http/ and route files may import Fastify (gateway layering).' };
 const httpImport = (regex) => ({ regex, message: 'Only src/http/ and route files may import the HTTP layer; use src/sovd/ for errors, paths and event streams.' });
+/** Relative imports of any http/ folder (src/http/ or a feature's own), closed to domain code. */
+const DOMAIN_HTTP = '^\\.{1,2}/(\\.\\./)*([\\w.-]+/)*http/';
 const layering = (files, httpRegex) => ({
   files,
   ignores: GATEWAY_HTTP_FILES,
@@ -38,9 +40,27 @@ export default tseslint.config(
   // composition root (gateway.ts, feature.ts) may import Fastify or src/http/. Domain code throws
   // SovdError from src/sovd/ and pushes events through src/sovd/events.ts instead.
   // Domain code: no http/ folder at all, neither src/http/ nor a feature's own (faults/http/, fleet/http/ ...).
-  layering(['packages/gateway/src/**/*.ts'], '^\\.{1,2}/(\\.\\./)*([\\w.-]+/)*http/'),
+  layering(['packages/gateway/src/**/*.ts'], DOMAIN_HTTP),
   // A feature's wiring (<feature>/feature.ts) registers the routes of its own http/ folder, nothing above it.
   layering(['packages/gateway/src/*/feature.ts'], '^(\\.\\./)+([\\w.-]+/)*http/'),
   // The feature list (features.ts) names features that live in their http/ folder; src/http/ stays closed.
   layering(['packages/gateway/src/features.ts'], '^\\./http/'),
+  // The faults domain does not know aggregation: peers reach it through seams it defines (gateway/peer-lookup.ts)
+  // and its wiring (faults/feature.ts) connects. Repeats the domain patterns: a later config replaces the rule.
+  {
+    files: ['packages/gateway/src/faults/**/*.ts'],
+    ignores: [...GATEWAY_HTTP_FILES, 'packages/gateway/src/faults/feature.ts'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            FASTIFY_IMPORT,
+            httpImport(DOMAIN_HTTP),
+            { regex: '^(\\.\\./)+aggregation/', message: 'The faults domain does not import aggregation; define a seam in faults/ and wire it in faults/feature.ts.' },
+          ],
+        },
+      ],
+    },
+  },
 );

@@ -3474,14 +3474,14 @@ export type paths = {
         };
         /**
          * [ours] One fault by code, whatever entities reported it
-         * @description [ours] One fault by code, whatever entities reported it
+         * @description The fault detail of the fault manager, download links under the entity of its first reporting source. With aggregation, a code this gateway does not hold is asked of the online peers in parallel (each within aggregation.timeout_ms, answers capped at 10 MB): the first peer document for the code is answered, its download links re-addressed to this gateway's entity ids and x-medkit.gateway naming the peer; otherwise 404, whose parameters.failed_peers lists the peers that were offline, did not answer in time or answered something else. A request carrying X-Medkit-No-Fan-Out is answered from this gateway only.
          */
         get: operations["getFault"];
         put?: never;
         post?: never;
         /**
-         * [x-medkit] Clear one fault, with the correlation cascade to its symptoms
-         * @description [x-medkit] Clear one fault, with the correlation cascade to its symptoms
+         * [x-medkit] Clear one fault of the local fault manager, with the correlation cascade to its symptoms
+         * @description Peers are not touched (like DELETE /faults): a fault a peer gateway holds answers 404 here; clear it through its entity (DELETE /{entity}/faults/{code} is forwarded to the owning peer) or on the peer. Answers X-Medkit-Local-Only: true.
          */
         delete: operations["clearFault"];
         options?: never;
@@ -3498,7 +3498,7 @@ export type paths = {
         };
         /**
          * [reference] The fault's newest freeze frame per topic and its newest recording
-         * @description The snapshot document of the reference gateway: topics of the newest capture set ({message_type, data} each) and the newest recording. ?topic= keeps one topic (none captured: topics is empty). The fault detail carries the same frames as SOVD environment_data.
+         * @description The snapshot document of the reference gateway: topics of the newest capture set ({message_type, data} each) and the newest recording. ?topic= keeps one topic (none captured: topics is empty). The fault detail carries the same frames as SOVD environment_data. With aggregation, a code this gateway does not hold is asked of the online peers in parallel (each within aggregation.timeout_ms, answers capped at 10 MB): the first peer document for the code is answered, its download links re-addressed to this gateway's entity ids and x-medkit.gateway naming the peer; otherwise 404, whose parameters.failed_peers lists the peers that were offline, did not answer in time or answered something else. A request carrying X-Medkit-No-Fan-Out is answered from this gateway only.
          */
         get: operations["getFaultSnapshots"];
         put?: never;
@@ -5292,6 +5292,8 @@ export type components = {
                 status: components["schemas"]["SovdFaultStatus"];
             };
             "x-medkit": {
+                /** @description Aggregation: the peer gateway that holds the fault (robot-wide read answered by a peer); absent for local faults */
+                gateway?: string;
                 occurrence_count: number;
                 reporting_sources: string[];
                 severity_label: string;
@@ -5469,6 +5471,11 @@ export type components = {
                     data: unknown;
                     message_type: string;
                 };
+            };
+            /** @description Aggregation only; absent for local faults */
+            "x-medkit"?: {
+                /** @description The peer gateway that holds the fault (robot-wide read answered by a peer) */
+                gateway: string;
             };
         };
         ForceRestartAppResponse: {

@@ -235,13 +235,18 @@ describe('MCP server on the demo robot', () => {
     // Routes whose target does not exist answer the gateway's 404 for that route (the call went out as meant).
     const missing = await call(web, 'sovd_faults_clear', { entity_id: 'lidar', entity_type: 'apps', fault_id: 'NO_SUCH_FAULT' });
     expect(missing.json).toMatchObject({ error_code: 'resource-not-found', status: 404, source: 'gateway' });
-    // Snapshots: the entity's route answers the reference's document of a fault the safety island raised (through
-    // the federation); the robot-wide route holds only this gateway's own faults, so there it is the gateway's 404.
+    // Snapshots of the fault the safety island raised (through the federation): the entity's route is forwarded to
+    // the island, and the robot-wide route (the Postman collection's) finds it on the island too.
     const scoped = await ok('ros2_medkit_faults_snapshots', { entity_id: 'safety_gate', entity_type: 'apps', fault_code: 'PROTECTIVE_STOP' });
     expect(scoped.fault_code).toBe('PROTECTIVE_STOP');
     expect(Object.keys(scoped.topics).length).toBeGreaterThan(0);
-    const robotWide = await call(web, 'sovd_faults_snapshots', { fault_code: 'PROTECTIVE_STOP' });
-    expect(robotWide.json).toMatchObject({ error_code: 'resource-not-found', status: 404, source: 'gateway' });
+    const robotWide = await ok('sovd_faults_snapshots', { fault_code: 'PROTECTIVE_STOP' });
+    expect(robotWide.fault_code).toBe('PROTECTIVE_STOP');
+    expect(Object.keys(robotWide.topics).sort()).toEqual(Object.keys(scoped.topics).sort());
+    expect(robotWide['x-medkit'].gateway).toBeTypeOf('string');
+    // A code nobody holds is still the gateway's 404.
+    const unknown = await call(web, 'sovd_faults_snapshots', { fault_code: 'NO_SUCH_FAULT' });
+    expect(unknown.json).toMatchObject({ error_code: 'resource-not-found', status: 404, source: 'gateway' });
     // Data categories and groups (issue 24 point 3) through both names.
     expect((await ok('sovd_data_categories', { entity_id: 'lidar', entity_type: 'apps' })).items.map((c: any) => c.item)).toContain('currentData');
     expect((await ok('ros2_medkit_data_groups', { entity_id: 'lidar', entity_type: 'apps' })).items.length).toBeGreaterThan(0);

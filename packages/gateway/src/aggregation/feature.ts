@@ -1,10 +1,13 @@
 // The aggregation feature (spec/gateway.md §11, api.md §20): peers from the configuration, their entities
 // merged into discovery, requests for peer-owned entities forwarded, collections fanned out, peer fault
-// events relayed. Off (and invisible) unless `aggregation.enabled`.
+// events relayed, robot-wide fault reads by code answered from peers. Off (and invisible) unless
+// `aggregation.enabled`.
 import type { GatewayFeature } from '../feature.js';
 import { ENTITIES_SERVICE } from '../entities/service.js';
 import { AGGREGATION_KEYS, readAggregationSettings } from './config.js';
 import { PEER_FAULT_EVENTS_SERVICE, type FaultEventSink } from './fault-events.js';
+import { createPeerFaultLookup } from './fault-lookup.js';
+import { PEER_FAULT_LOOKUP_SERVICE } from '../faults/gateway/peer-lookup.js';
 import { registerAggregationHooks } from './routes.js';
 import { AggregationService, type MergeHost } from './service.js';
 import { startPeerDiscovery, type PeerDiscovery } from './mdns/peer-discovery.js';
@@ -20,7 +23,7 @@ export function createAggregationFeature(): GatewayFeature {
   let mdns: Promise<PeerDiscovery | undefined> | undefined;
   return {
     name: 'aggregation',
-    provides: [AGGREGATION_SERVICE, PEER_FAULT_EVENTS_SERVICE],
+    provides: [AGGREGATION_SERVICE, PEER_FAULT_EVENTS_SERVICE, PEER_FAULT_LOOKUP_SERVICE],
     uses: [ENTITIES_SERVICE, PEER_FAULT_SINK_SERVICE],
     // Its forwarding hooks must see a request for a peer-owned entity before any resource handler.
     routePhase: 'intercept',
@@ -34,6 +37,8 @@ export function createAggregationFeature(): GatewayFeature {
       ctx.capabilities.set('aggregation');
       ctx.services.provide(AGGREGATION_SERVICE, service);
       ctx.services.provide(PEER_FAULT_EVENTS_SERVICE, service.faultEvents);
+      // Robot-wide fault reads by code ask the peers for faults this gateway does not hold.
+      ctx.services.provide(PEER_FAULT_LOOKUP_SERVICE, createPeerFaultLookup(service));
       const entities: MergeHost | undefined = ctx.services.find(ENTITIES_SERVICE);
       if (entities) service.attach(entities);
       else log.warn('aggregation runs without the entities feature: peer entities are not merged, only global lists fan out');

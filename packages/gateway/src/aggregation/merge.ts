@@ -43,6 +43,9 @@ export interface MergeResult {
 
 export const routeKey = (type: EntityType, id: string): string => `${type}:${id}`;
 
+/** The id a peer's app gets here when its own id is taken (`<peer>__<id>`). */
+export const renamedAppId = (peer: string, id: string): string => `${peer}__${id}`;
+
 function union(a: readonly string[], b: readonly string[]): string[] {
   return [...new Set([...a, ...b])];
 }
@@ -97,7 +100,7 @@ export function mergePeerEntities(local: EntitySnapshot, peers: readonly PeerCon
     const renamed = new Map<string, string>();
     for (const a of s.apps) {
       if (!index.app.has(a.id)) continue;
-      const id = `${c.peer}__${a.id}`;
+      const id = renamedAppId(c.peer, a.id);
       if (!isValidEntityId(id) || index.app.has(id)) {
         notes.push(`app '${a.id}' of peer '${c.peer}' dropped: its renamed id '${id.slice(0, 64)}' is invalid or taken`);
         renamed.set(a.id, '');

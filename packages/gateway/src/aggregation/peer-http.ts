@@ -8,6 +8,14 @@ export const MAX_PEER_RESPONSE_BYTES = 10 * 1024 * 1024;
 /** Sent on every request a gateway makes on behalf of a fan-out or a fetch: the peer answers locally only. */
 export const NO_FAN_OUT_HEADER = 'x-medkit-no-fan-out';
 
+/** Headers of a peer call made for a client: its identity (the token subject when auth is on), its token only when `forwardAuth`. */
+export function callerHeaders(clientId: string | undefined, authorization: unknown, forwardAuth: boolean): Record<string, string> {
+  const h: Record<string, string> = {};
+  if (clientId !== undefined) h['x-client-id'] = clientId;
+  if (forwardAuth && typeof authorization === 'string') h.authorization = authorization;
+  return h;
+}
+
 export type PeerFailure = 'unreachable' | 'timeout' | 'too_large' | 'bad_json';
 
 export type PeerJsonResult = { ok: true; status: number; body: unknown; headers: Headers } | { ok: false; failure: PeerFailure; detail: string };

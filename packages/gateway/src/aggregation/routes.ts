@@ -12,7 +12,7 @@ import { escapesPath, forwardRequest } from './forward.js';
 import { fanOutPath, mergeCollection, queryPeers } from './fan-out.js';
 import { memberItem } from './member-dispatch.js';
 import type { PeerRoute } from './merge.js';
-import { NO_FAN_OUT_HEADER } from './peer-http.js';
+import { callerHeaders, NO_FAN_OUT_HEADER } from './peer-http.js';
 import { decodeSegment, pathOf } from './url-paths.js';
 import type { AggregationService } from './service.js';
 
@@ -26,15 +26,6 @@ export function entityTarget(url: string): { segment: EntitySegment; id: string;
   const id = decodeSegment(m[2]);
   if (id === undefined) return undefined;
   return { segment: m[1] as EntitySegment, id, rest: m[3], query: m[4] ?? '' };
-}
-
-/** Headers that go with a fan-out query: the client's identity (the token subject when auth is on), and its token only when configured. */
-function fanOutHeaders(request: FastifyRequest, forwardAuth: boolean): Record<string, string> {
-  const h: Record<string, string> = {};
-  const cid = request.client.id;
-  if (cid !== undefined) h['x-client-id'] = cid;
-  if (forwardAuth && typeof request.headers.authorization === 'string') h.authorization = request.headers.authorization;
-  return h;
 }
 
 export function registerAggregationHooks(svc: AggregationService) {
@@ -139,7 +130,7 @@ export function registerAggregationHooks(svc: AggregationService) {
       if (typeof body !== 'object' || body === null || Array.isArray(body)) return payload;
       const online = peers.filter((p) => p.status === 'online');
       const offline = peers.filter((p) => p.status !== 'online').map((p) => p.name);
-      const answers = await queryPeers({ pathAndQuery: request.url, peers: online, timeoutMs: s.timeoutMs, headers: fanOutHeaders(request, s.forwardAuth), dispatcher: s.dispatcher });
+      const answers = await queryPeers({ pathAndQuery: request.url, peers: online, timeoutMs: s.timeoutMs, headers: callerHeaders(request.client.id, request.headers.authorization, s.forwardAuth), dispatcher: s.dispatcher });
       return JSON.stringify(mergeCollection(target.kind, body as Record<string, unknown>, answers, offline));
     });
 

@@ -7,7 +7,7 @@ import { warning, type HealthContribution } from '../info/health-registry.js';
 import type { AggregationSettings, PeerConfig } from './config.js';
 import { PeerFaultEventHub, type FaultEventSink } from './fault-events.js';
 import { PeerFaultRelay } from './fault-relay.js';
-import { mergePeerEntities, routeKey, type LeafCollision, type PeerRoute } from './merge.js';
+import { mergePeerEntities, renamedAppId, routeKey, type LeafCollision, type PeerRoute } from './merge.js';
 import { INSTANCE_HEALTH_FIELD, PeerRegistry, type PeerLogger, type PeerState } from './peers.js';
 
 /** What aggregation needs from discovery (the DiscoveryManager). */
@@ -96,6 +96,18 @@ export class AggregationService {
   /** The peer that owns `type/id`, or undefined when it is served here. */
   route(type: EntityType, id: string): PeerRoute | undefined {
     return this.routes.get(routeKey(type, id));
+  }
+
+  /**
+   * This gateway's id of the entity `peer` knows as `type/remoteId`, when requests for it are routed to that
+   * peer (the same id, or the `<peer>__<id>` of a renamed app); undefined otherwise.
+   */
+  localIdOf(peer: string, type: EntityType, remoteId: string): string | undefined {
+    for (const id of type === 'app' ? [remoteId, renamedAppId(peer, remoteId)] : [remoteId]) {
+      const r = this.route(type, id);
+      if (r?.peer === peer && r.remoteId === remoteId) return id;
+    }
+    return undefined;
   }
 
   /**

@@ -22,6 +22,7 @@ import { createFaultSystem } from './system.js';
 import { BulkUploadStore } from './bulk-data/upload-store.js';
 import { registerFaultSampler } from './gateway/sampler.js';
 import { FAULTS_SERVICE, FaultsService } from './gateway/service.js';
+import { PEER_FAULT_LOOKUP_SERVICE } from './gateway/peer-lookup.js';
 import { PLUGINS_SERVICE } from '../plugins/feature.js';
 import { pluginFaults } from '../plugins/dispatch.js';
 import { registerBulkDataRoutes } from './http/bulk-data-routes.js';
@@ -81,7 +82,7 @@ export function createFaultsFeature(_config?: GatewayConfig, opts: FaultsFeature
   return {
     name: 'faults',
     provides: [FAULTS_SERVICE],
-    uses: [ROS_SERVICE, ENTITIES_SERVICE, PEER_FAULT_EVENTS_SERVICE, PLUGINS_SERVICE],
+    uses: [ROS_SERVICE, ENTITIES_SERVICE, PEER_FAULT_EVENTS_SERVICE, PEER_FAULT_LOOKUP_SERVICE, PLUGINS_SERVICE],
     keys: FAULTS_FEATURE_KEYS,
     migrations: [...faultMigrations],
     init(ctx) {
@@ -125,7 +126,8 @@ export function createFaultsFeature(_config?: GatewayConfig, opts: FaultsFeature
       return async (app) => {
         addFaultSchemas(app);
         registerFaultStreamRoute(app, { stream: stream!, sse: ctx.sse, keepaliveMs: opts.keepaliveMs ?? 30_000 });
-        registerGlobalFaultRoutes(app, { service, resolver: ctx.resolver });
+        // With aggregation, robot-wide reads by code also find the faults peer gateways hold.
+        registerGlobalFaultRoutes(app, { service, resolver: ctx.resolver, peers: ctx.services.find(PEER_FAULT_LOOKUP_SERVICE) });
         registerEntityFaultRoutes(app, { service, resolver: ctx.resolver, owned: pluginFaults(ctx.services.find(PLUGINS_SERVICE)) });
         await registerBulkDataRoutes(app, { service, uploads: store, categories, maxUploadBytes: ctx.config.get('bulk_data.max_upload_size') });
       };

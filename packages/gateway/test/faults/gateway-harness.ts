@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { createFaultsFeature, type FaultsFeatureOptions } from '../../src/faults/feature.js';
 import { FAULTS_SERVICE, type FaultsService } from '../../src/faults/gateway/service.js';
 import type { ReportOutcome } from '../../src/faults/manager.js';
+import type { SampledMessage, TopicSampler } from '../../src/faults/snapshots/sampler.js';
 import { loadConfig, type FlatConfig } from '../../src/config/index.js';
 import type { GatewayFeature } from '../../src/feature.js';
 import { defaultFeatures, FEATURE_KEYS } from '../../src/features.js';
@@ -62,5 +63,14 @@ export async function until<T>(fn: () => Promise<T | undefined> | T | undefined,
     if (v !== undefined) return v;
     if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+/** A topic sampler for freeze frames without ROS: each listed topic answers its fixed message. */
+export class FixedSampler implements TopicSampler {
+  constructor(private readonly messages: Record<string, { type: string; value: unknown }>) {}
+  async sample(topic: string): Promise<SampledMessage | null> {
+    const m = this.messages[topic];
+    return m ? { ...m, timestamp_ns: BigInt(Date.now()) * 1_000_000n, size_bytes: 16 } : null;
   }
 }

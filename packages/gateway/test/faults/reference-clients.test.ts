@@ -4,8 +4,7 @@
 // `GET …/faults/{code}/snapshots` (global and entity-scoped, `?topic=`).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openSse, type SseClient } from '../triggers/sse-client.js';
-import type { SampledMessage, TopicSampler } from '../../src/faults/snapshots/sampler.js';
-import { startFaultGateway, until, type FaultGateway } from './gateway-harness.js';
+import { FixedSampler, startFaultGateway, until, type FaultGateway } from './gateway-harness.js';
 
 const BATTERY = '/base/battery_monitor';
 
@@ -65,15 +64,6 @@ describe('fault lists and stream for the reference clients', () => {
     expect(seen).toEqual(['fault_confirmed/REF_STREAM:red', 'fault_updated/REF_STREAM:red', 'fault_cleared/REF_STREAM:grey']);
   });
 });
-
-/** Freeze-frame topics for the snapshot routes: two topics with fixed messages. */
-class FixedSampler implements TopicSampler {
-  constructor(private readonly messages: Record<string, { type: string; value: unknown }>) {}
-  async sample(topic: string): Promise<SampledMessage | null> {
-    const m = this.messages[topic];
-    return m ? { ...m, timestamp_ns: BigInt(Date.now()) * 1_000_000n, size_bytes: 16 } : null;
-  }
-}
 
 describe("the reference's Postman routes: fault snapshots", () => {
   let g: FaultGateway;

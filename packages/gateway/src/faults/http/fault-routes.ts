@@ -18,6 +18,8 @@ import {
   FaultSnapshotsQuerySchema, FaultSnapshotsSchema, GlobalFaultListQuerySchema, SovdFaultStatusSchema,
 } from './schemas.js';
 import type { FaultScope } from '../gateway/entity-scope.js';
+import type { PeerFaultLookup } from '../gateway/peer-lookup.js';
+import { adoptPeerDetail, adoptPeerSnapshots } from '../gateway/peer-faults.js';
 
 const ERR = { 400: GenericError, 404: GenericError, 409: GenericError, 500: GenericError, 503: GenericError } as const;
 const tags = ['faults'];
@@ -27,14 +29,38 @@ export interface FaultRouteDeps {
   resolver: EntityResolver;
   /** The faults of a plugin-owned entity (gateway.md §2.4); undefined: the fault manager serves it. */
   owned?: ReturnType<typeof pluginFaults>;
+  /** Peer gateways asked for robot-wide reads of a code this gateway does not hold (aggregation); undefined: none. */
+  peers?: PeerFaultLookup;
 }
 
 function sendJsonText(reply: FastifyReply, text: string): FastifyReply {
   return reply.type('application/json; charset=utf-8').serializer((b: string) => b).send(text);
 }
 
-function notFound(code: string, entityId?: string): SovdError {
-  return new SovdError('resource-not-found', `Fault not found: ${code}`, { fault_code: code, ...(entityId ? { entity_id: entityId } : {}) });
+function notFound(code: string, entityId?: string, failedPeers: string[] = []): SovdError {
+  return new SovdError('resource-not-found', `Fault not found: ${code}`, {
+    fault_code: code,
+    ...(entityId ? { entity_id: entityId } : {}),
+    ...(failedPeers.length > 0 ? { failed_peers: failedPeers } : {}),
+  });
+}
+
+/**
+ * A robot-wide read of a code this gateway does not hold: the first peer's document, else the 404 (naming the
+ * peers that could not say). `path` is under the API base, query included.
+ */
+async function fromPeers(
+  peers: PeerFaultLookup | undefined,
+  request: FastifyRequest,
+  reply: FastifyReply,
+  code: string,
+  path: string,
+  adopt: ReturnType<typeof adoptPeerDetail>,
+): Promise<FastifyReply> {
+  if (!peers) throw notFound(code);
+  const r = await peers.find({ path, caller: { clientId: request.client.id, headers: request.headers }, adopt });
+  if (!r.found) throw notFound(code, undefined, r.failedPeers);
+  return sendJsonText(reply, JSON.stringify(r.value));
 }
 
 /** Registers the fault schemas once (other route modules of the feature reference them). */
@@ -51,19 +77,27 @@ export function addFaultSchemas(app: HttpApp): void {
  * `GET …/faults/{fault_code}/snapshots`, global (`scoped` undefined) and entity-scoped alike: the reference's
  * snapshot document of a fault (in the entity's scope, api.md §9.4), `?topic=` narrowing it to one topic.
  */
-function snapshotsHandler(svc: FaultsService, scoped?: (request: FastifyRequest) => { entity: { id: string }; scope: FaultScope }) {
-  return async (request: FastifyRequest) => {
+function snapshotsHandler(svc: FaultsService, scoped?: (request: FastifyRequest) => { entity: { id: string }; scope: FaultScope }, peers?: PeerFaultLookup) {
+  return async (request: FastifyRequest, reply: FastifyReply) => {
     const code = (request.params as { fault_code: string }).fault_code;
     const raw = (request.query as { topic?: string }).topic;
     const topic = raw === undefined ? '' : raw.startsWith('/') ? raw : `/${raw}`;
     const s = scoped?.(request);
     const f = svc.manager.getFault(code);
-    if (!f || (s && !inEntityScope(f, s.scope.belongs))) throw notFound(code, s?.entity.id);
-    return svc.views.snapshots(f, topic, s?.scope);
+    if (f && (!s || inEntityScope(f, s.scope.belongs))) return svc.views.snapshots(f, topic, s?.scope);
+    if (s) throw notFound(code, s.entity.id);
+    const query = raw === undefined ? '' : `?topic=${encodeURIComponent(raw)}`;
+    return fromPeers(peers, request, reply, code, `/faults/${encodeURIComponent(code)}/snapshots${query}`, adoptPeerSnapshots(code));
   };
 }
 
 const snapshotsSummary = "[reference] The fault's newest freeze frame per topic and its newest recording";
+/** How the robot-wide reads by code answer for faults peer gateways hold (docs/aggregation.md). */
+const peerLookupDescription =
+  ' With aggregation, a code this gateway does not hold is asked of the online peers in parallel (each within aggregation.timeout_ms, ' +
+  'answers capped at 10 MB): the first peer document for the code is answered, its download links re-addressed to this gateway\'s entity ids ' +
+  'and x-medkit.gateway naming the peer; otherwise 404, whose parameters.failed_peers lists the peers that were offline, did not answer ' +
+  'in time or answered something else. A request carrying X-Medkit-No-Fan-Out is answered from this gateway only.';
 const snapshotsDescription =
   'The snapshot document of the reference gateway: topics of the newest capture set ({message_type, data} each) and the newest recording. ' +
   '?topic= keeps one topic (none captured: topics is empty). The fault detail carries the same frames as SOVD environment_data.';
@@ -108,15 +142,16 @@ export function registerGlobalFaultRoutes(app: HttpApp, deps: FaultRouteDeps): v
     {
       schema: {
         operationId: 'getFault', summary: '[ours] One fault by code, whatever entities reported it', tags,
+        description: 'The fault detail of the fault manager, download links under the entity of its first reporting source.' + peerLookupDescription,
         params: Type.Object({ fault_code: FaultCode }), response: { 200: Type.Ref(FaultDetailSchema), ...ERR },
       },
     },
-    async (request) => {
+    async (request, reply) => {
       const code = (request.params as { fault_code: string }).fault_code;
       const f = svc.manager.getFault(code);
       const detail = f && svc.views.detail(f);
-      if (!detail) throw notFound(code);
-      return detail as never;
+      if (detail) return detail as never;
+      return fromPeers(deps.peers, request, reply, code, `/faults/${encodeURIComponent(code)}`, adoptPeerDetail(code));
     },
   );
 
@@ -124,11 +159,11 @@ export function registerGlobalFaultRoutes(app: HttpApp, deps: FaultRouteDeps): v
     `${API_BASE}/faults/:fault_code/snapshots`,
     {
       schema: {
-        operationId: 'getFaultSnapshots', summary: snapshotsSummary, description: snapshotsDescription, tags,
+        operationId: 'getFaultSnapshots', summary: snapshotsSummary, description: snapshotsDescription + peerLookupDescription, tags,
         params: Type.Object({ fault_code: FaultCode }), querystring: FaultSnapshotsQuerySchema, response: { 200: Type.Ref(FaultSnapshotsSchema), ...ERR },
       },
     },
-    snapshotsHandler(svc),
+    snapshotsHandler(svc, undefined, deps.peers),
   );
 
   app.delete(
@@ -136,7 +171,10 @@ export function registerGlobalFaultRoutes(app: HttpApp, deps: FaultRouteDeps): v
     {
       config: { role: 'operator' },
       schema: {
-        operationId: 'clearFault', summary: '[x-medkit] Clear one fault, with the correlation cascade to its symptoms', tags,
+        operationId: 'clearFault', summary: '[x-medkit] Clear one fault of the local fault manager, with the correlation cascade to its symptoms', tags,
+        description:
+          'Peers are not touched (like DELETE /faults): a fault a peer gateway holds answers 404 here; clear it through its entity ' +
+          '(DELETE /{entity}/faults/{code} is forwarded to the owning peer) or on the peer. Answers X-Medkit-Local-Only: true.',
         params: Type.Object({ fault_code: FaultCode }), response: { 204: Type.Null(), ...ERR },
       },
     },
@@ -148,7 +186,7 @@ export function registerGlobalFaultRoutes(app: HttpApp, deps: FaultRouteDeps): v
       for (const e of svc.entitiesOfFault(f)) deps.resolver.resolve(TYPE_TO_SEGMENT[e.type], e.entity_id, { collection: 'faults', mutating: true, client: request.client });
       const out = svc.manager.clear(code);
       if (!out.success) throw notFound(code);
-      return reply.code(204).send(null);
+      return reply.code(204).header('X-Medkit-Local-Only', 'true').send(null);
     },
   );
 }

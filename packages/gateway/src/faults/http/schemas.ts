@@ -111,6 +111,7 @@ export const FaultDetailSchema = Type.Object(
       severity_label: Type.String(),
       status: Type.String(),
       status_raw: Type.String(),
+      gateway: Type.Optional(Type.String({ description: 'Aggregation: the peer gateway that holds the fault (robot-wide read answered by a peer); absent for local faults' })),
     }),
   },
   {
@@ -168,6 +169,9 @@ export const FaultSnapshotsSchema = Type.Object(
       format: Type.Optional(Type.String({ description: 'mcap | sqlite3' })),
       download_url: Type.Optional(Type.String({ description: 'Full path of the newest recording: /api/v1/<entity>/bulk-data/rosbags/<recording_id>' })),
     }),
+    'x-medkit': Type.Optional(
+      Type.Object({ gateway: Type.String({ description: 'The peer gateway that holds the fault (robot-wide read answered by a peer)' }) }, { description: 'Aggregation only; absent for local faults' }),
+    ),
   },
   {
     $id: 'FaultSnapshots',
