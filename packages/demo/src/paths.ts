@@ -1,5 +1,5 @@
 /** Where the demo's files are, wherever the package is installed. */
-import { existsSync } from 'node:fs';
+import { existsSync, realpathSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -23,4 +23,16 @@ export function medkitBin(): string {
     // not resolvable from here: fall through
   }
   return join(DEMO_ROOT, '..', 'gateway', 'bin', 'medkit.js');
+}
+
+/**
+ * The directory under /tmp that holds the demo's installation (its first level below /tmp), when it is installed
+ * or checked out under /tmp: the gateway's private /tmp for script executions would hide the demo's helpers (and
+ * the node_modules they import) from its managed scripts, so the launcher shows this one read-only
+ * (`scripts.sandbox.visible_paths`). Undefined elsewhere.
+ */
+export function installUnderTmp(root = DEMO_ROOT): string | undefined {
+  const real = realpathSync(root);
+  const m = /^\/tmp\/[^/]+/.exec(real);
+  return m ? m[0] : undefined;
 }

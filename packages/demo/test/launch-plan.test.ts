@@ -2,6 +2,9 @@
 import { describe, expect, it } from 'vitest';
 import { parseLaunchOptions } from '../src/launcher/options.js';
 import { childEnv, launchPlan } from '../src/launcher/plan.js';
+import { installUnderTmp } from '../src/paths.js';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
 
 describe('parseLaunchOptions', () => {
   it('defaults to ports 8080/8081, domain 77 with the island on 78, real time', () => {
@@ -69,5 +72,27 @@ describe('node names on the command line', () => {
     expect(parsed.domain).toBe(5);
     expect(parsed.remap('lidar', '/sensors')).toEqual(['front_lidar', '/s2']);
     expect(parsed.remap('scenario', '/demo')).toEqual(['scenario', '/demo']);
+  });
+});
+
+describe('the demo installed under /tmp', () => {
+  it('names the first level below /tmp that holds it, and nothing for an install elsewhere', () => {
+    const top = mkdtempSync(join('/tmp', 'medkit-install-'));
+    try {
+      mkdirSync(join(top, 'packages', 'demo'), { recursive: true });
+      expect(installUnderTmp(join(top, 'packages', 'demo'))).toBe(top);
+      expect(installUnderTmp(top)).toBe(top);
+      expect(installUnderTmp('/usr/lib')).toBeUndefined();
+    } finally {
+      rmSync(top, { recursive: true, force: true });
+    }
+  });
+
+  it("shows it to the main gateway's managed scripts (their private /tmp would hide the demo's helpers), only then", () => {
+    const o = parseLaunchOptions([])!;
+    const main = launchPlan(o, '/tmp/demo-y', '/x/medkit.js').gateways[1].args;
+    const here = installUnderTmp();
+    const sets = main.filter((a) => a.startsWith('scripts.sandbox.visible_paths='));
+    expect(sets).toEqual(here ? [`scripts.sandbox.visible_paths=${here}`] : []);
   });
 });

@@ -3,7 +3,7 @@
  * so the plan can be checked without starting anything.
  */
 import { join } from 'node:path';
-import { CONFIG, DIST, MANIFESTS } from '../paths.js';
+import { CONFIG, DIST, MANIFESTS, installUnderTmp } from '../paths.js';
 import type { LaunchOptions } from './options.js';
 import { ISLAND_NODES, ROBOT_NODES, rosArgs } from '../process/ros-args.js';
 
@@ -47,6 +47,7 @@ export function childEnv(domain: number, base: NodeJS.ProcessEnv = process.env):
 
 export function launchPlan(o: LaunchOptions, dataDir: string, medkit: string): LaunchPlan {
   const mainUrl = `http://${HOST}:${o.port}`;
+  const visibleInstall = installUnderTmp();
   const islandUrl = `http://${HOST}:${o.islandPort}`;
   const gateway = (port: number, domain: number, dir: string, config: string, manifest: string, extra: string[]) => [
     medkit, 'gateway',
@@ -78,6 +79,7 @@ export function launchPlan(o: LaunchOptions, dataDir: string, medkit: string): L
         name: 'main-gateway',
         args: gateway(o.port, o.domain, 'main', 'main-gateway.yaml', 'robot.yaml', [
           '--set', `scripts.scripts_dir=${join(dataDir, 'scripts')}`,
+          ...(visibleInstall ? ['--set', `scripts.sandbox.visible_paths=${visibleInstall}`] : []),
           '--set', `aggregation.peer_urls=${islandUrl}`,
           '--set', `aggregation.peer_names=${ISLAND_PEER_NAME}`,
           '--set', `aggregation.health_check_interval_ms=${o.peerCheckMs}`,

@@ -55,6 +55,7 @@ export function readScriptsSettings(ctx: GatewayContext): ScriptsSettings {
       maxFileMb: ctx.config.value<number>('scripts.limits.max_file_mb'),
       cpuCores: ctx.config.value<number>('scripts.limits.cpu_cores'),
       diskMb: ctx.config.value<number>('scripts.limits.disk_mb'),
+      visiblePaths: ctx.config.value<string[]>('scripts.sandbox.visible_paths'),
     },
   };
 }

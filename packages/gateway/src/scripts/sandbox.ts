@@ -22,7 +22,8 @@
 // kernel allows it; otherwise executions fall back to process-group kills (mode `auto` says so at
 // start-up; mode `strict` refuses to start).
 import { spawnSync } from 'node:child_process';
-import { accessSync, constants } from 'node:fs';
+import { accessSync, constants, existsSync } from 'node:fs';
+import { isAbsolute, normalize } from 'node:path';
 import { userInfo } from 'node:os';
 import { ConfigError } from '../config/index.js';
 import { probeCgroups, type CgroupBackend, type CgroupProbe, type ExecutionLimits } from './cgroups.js';
@@ -43,6 +44,8 @@ export interface SandboxSettings {
   cpuCores: number;
   /** Size of the execution's private /tmp (its HOME included). */
   diskMb: number;
+  /** Absolute paths under /tmp the execution still sees, read-only, through its private /tmp. */
+  visiblePaths?: string[];
 }
 
 /** A sandbox setting that cannot be honoured: start-up stops (fail closed). */
@@ -88,23 +91,55 @@ export const EXEC_HOME = '/tmp/medkit-exec';
 
 /**
  * Run in the execution's fresh mount (and PID) namespace as root, before the privilege drop:
- * `sh -c SETUP medkit-sandbox <disk MiB> <uid> <gid> <script> -- <command…>`. Mounts a size-limited tmpfs
- * on /tmp and the same on the other world-writable directories, makes the private working directory
- * owned by the execution's user, copies the script in (read through a descriptor opened before the
- * mount) and execs the command there. Nothing of the
+ * `sh -c SETUP medkit-sandbox <disk MiB> <uid> <gid> <script> <n> <visible path × n> -- <command…>`. Mounts a
+ * size-limited tmpfs on /tmp and the same on the other world-writable directories, makes the private working
+ * directory owned by the execution's user, copies the script in (read through a descriptor opened before the
+ * mount), binds the visible paths back read-only (reached through the working directory, which still is the
+ * hidden /tmp; `mount -c` so the relative source is not turned into a /tmp path) and execs the command there.
+ * Nothing of the
  * request is part of the text: every value arrives as an argument, and the tools are found on the system's
  * default PATH (`command -p`), not the script's. Exit 125 = the sandbox could not be set up.
  */
 export const SANDBOX_SETUP = [
-  'size=$1 uid=$2 gid=$3 src=$4; shift 4; [ "$1" = -- ] && shift',
+  'size=$1 uid=$2 gid=$3 src=$4 n=$5; shift 5',
   // Opened before the tmpfs hides it: the stored script may itself live under /tmp.
   'exec 9< "$src" || exit 125',
+  'cd /tmp || exit 125',
   'command -p mount -t tmpfs -o "size=${size}m,mode=1777,nosuid,nodev" medkit-exec /tmp || exit 125',
+  'while [ "$n" -gt 0 ]; do p=$1; r=./${p#/tmp/}; shift; n=$((n - 1))',
+  '  if [ -d "$r" ]; then command -p mkdir -p "$p"; else command -p mkdir -p "${p%/*}" && : > "$p"; fi || exit 125',
+  '  command -p mount -c --bind "$r" "$p" && command -p mount -c -o remount,bind,ro,nosuid,nodev "$p" || exit 125',
+  'done',
+  '[ "$1" = -- ] && shift',
   'for d in /var/tmp /dev/shm /run/lock; do if [ -d "$d" ]; then command -p mount --bind /tmp "$d" || exit 125; fi; done',
   `command -p mkdir -m 700 ${EXEC_HOME} && command -p cat <&9 > "${EXEC_HOME}/\${src##*/}" && exec 9<&- || exit 125`,
   `if [ -n "$uid" ]; then command -p chown -R "$uid:$gid" ${EXEC_HOME} || exit 125; fi`,
   `cd ${EXEC_HOME} && exec "$@"`,
 ].join('\n');
+
+/** Directories the private /tmp covers besides /tmp itself (bound to the same tmpfs). */
+const COVERED = ['/var/tmp', '/dev/shm', '/run/lock'];
+
+/**
+ * Checks `scripts.sandbox.visible_paths` (fail closed) and returns those the private /tmp would hide: absolute,
+ * existing, under /tmp but not /tmp itself nor the execution's HOME. Paths outside /tmp are visible anyway.
+ */
+export function visibleUnderTmp(paths: string[], probe: Pick<SandboxProbe, 'exists'>): string[] {
+  const out: string[] = [];
+  for (const raw of paths) {
+    const bad = (why: string) => new SandboxError(`scripts.sandbox.visible_paths: '${raw.slice(0, 200)}' ${why}`);
+    if (!isAbsolute(raw) || /[\0\n]/.test(raw)) throw bad('must be an absolute path');
+    const p = normalize(raw).replace(/\/+$/, '') || '/';
+    const under = (root: string) => p === root || p.startsWith(`${root}/`);
+    if (p === '/tmp') throw bad('is /tmp itself, which would undo the private /tmp');
+    if (under(EXEC_HOME)) throw bad(`lies in the execution's own HOME (${EXEC_HOME})`);
+    const covered = COVERED.find(under);
+    if (covered) throw bad(`lies under ${covered}; only paths under /tmp can be shown`);
+    if (!probe.exists(p)) throw bad('does not exist');
+    if (under('/tmp')) out.push(p);
+  }
+  return out;
+}
 
 /** `sh -c` text that writes its own pid to each of `n` cgroup.procs files given as arguments, then execs the rest. */
 function joinCgroupsScript(n: number): string {
@@ -152,6 +187,8 @@ export interface SandboxProbe {
   program(name: string): string | undefined;
   /** Which per-execution cgroups work here (cgroups.ts). */
   cgroups(limits: ExecutionLimits): CgroupProbe;
+  /** True when a path exists (visible paths are checked at start-up). */
+  exists(path: string): boolean;
 }
 
 function lookupUser(name: string): { uid: number; gid: number } | undefined {
@@ -170,6 +207,7 @@ export const SYSTEM_PROBE: SandboxProbe = {
   runs: (argv) => spawnSync(argv[0], argv.slice(1), { stdio: 'ignore', timeout: 3000 }).status === 0,
   program: systemProgram,
   cgroups: (limits) => probeCgroups(limits),
+  exists: (path) => existsSync(path),
 };
 
 /** Decides the isolation once (start-up); throws SandboxError when a requirement cannot be honoured. */
@@ -196,10 +234,15 @@ export function planSandbox(s: SandboxSettings, probe: SandboxProbe = SYSTEM_PRO
 
   const sh = probe.program('sh') ?? '/bin/sh';
   const ns = [unshare!, ...(root ? [] : ['--user', '--map-root-user']), '--mount', '--pid', '--fork', '--kill-child', '--mount-proc', '--'];
-  const setup = (source: string) => [sh, '-c', SANDBOX_SETUP, 'medkit-sandbox', String(s.diskMb), runAs ? String(runAs.uid) : '', runAs ? String(runAs.gid) : '', source, '--'];
+  const visible = visibleUnderTmp(s.visiblePaths ?? [], probe);
+  const setup = (source: string, paths = visible) => [sh, '-c', SANDBOX_SETUP, 'medkit-sandbox', String(s.diskMb), runAs ? String(runAs.uid) : '', runAs ? String(runAs.gid) : '', source, String(paths.length), ...paths, '--'];
   // The probe runs the whole set-up (namespaces, tmpfs, bind mounts, copy), so "works" means executions will.
   const trueProgram = probe.program('true') ?? '/bin/true';
-  const nsWorks = missingTools.length === 0 && probe.runs([...ns, ...setup(trueProgram), trueProgram]);
+  const nsWorks = missingTools.length === 0 && probe.runs([...ns, ...setup(trueProgram, []), trueProgram]);
+  // Asked-for paths that cannot be shown would break the scripts that need them: fail closed, not silently.
+  if (nsWorks && visible.length > 0 && !probe.runs([...ns, ...setup(trueProgram), trueProgram])) {
+    throw new SandboxError(`scripts.sandbox.visible_paths cannot be honoured: binding ${visible.join(', ')} read-only into an execution's private /tmp failed`);
+  }
   const drop = runAs && setpriv ? [setpriv, `--reuid=${runAs.uid}`, `--regid=${runAs.gid}`, '--clear-groups', '--no-new-privs', '--'] : setpriv ? [setpriv, '--no-new-privs', '--'] : [];
   const cg = probe.cgroups({ memoryBytes: s.memoryMb * 1024 * 1024, maxProcesses: s.maxProcesses, cpuCores: s.cpuCores });
   const cgroups = 'backend' in cg ? cg.backend : undefined;
@@ -239,7 +282,7 @@ export function planSandbox(s: SandboxSettings, probe: SandboxProbe = SYSTEM_PRO
     ...(runAs ? { runAs } : {}),
     ...common,
     privateTmp: true,
-    description: `PID and mount namespace per execution${runAs ? `, as ${runAs.user} (uid ${runAs.uid})` : ''}, no_new_privs, private /tmp and HOME of ${s.diskMb} MiB, ${cgroupText}, per-process limits cpu ${s.cpuSec} s, memory ${s.memoryMb} MiB${nproc.length ? `, ${s.maxProcesses} processes` : ''}, files ${s.maxFileMb} MiB`,
+    description: `PID and mount namespace per execution${runAs ? `, as ${runAs.user} (uid ${runAs.uid})` : ''}, no_new_privs, private /tmp and HOME of ${s.diskMb} MiB${visible.length ? ` (${visible.join(', ')} visible read-only)` : ''}, ${cgroupText}, per-process limits cpu ${s.cpuSec} s, memory ${s.memoryMb} MiB${nproc.length ? `, ${s.maxProcesses} processes` : ''}, files ${s.maxFileMb} MiB`,
     ...(cgroupWarning ? { warning: cgroupWarning } : {}),
     reportsOnFd3: true,
     wrap: (file, args, run) => {

@@ -1,7 +1,7 @@
 // The script sandbox against a real `medkit gateway` process whose environment holds secrets: who the
 // script runs as, what it can see, and that nothing it starts outlives it. The isolation needs root
 // (CI runs as root); the plan's decisions are unit-tested below for every machine.
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, chmodSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, chmodSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -179,13 +179,23 @@ describe.skipIf(!ROOT)('per-execution limits and privacy (as root)', () => {
   let medkit: MedkitProcess;
   let base: string;
   let entity: string;
+  let toolDir = '';
 
   beforeAll(async () => {
     const limits = ['memory_mb=96', 'disk_mb=32', 'max_file_mb=16', 'max_processes=16', 'cpu_cores=0.5'].map((l) => `scripts.limits.${l}`);
-    gw = await startSandboxGateway('medkit-limits-', limits);
+    // A tool "installed" under /tmp (as a checkout in /tmp is), shown to executions; its sibling is not.
+    toolDir = mkdtempSync(join('/tmp', 'medkit-visible-'));
+    chmodSync(toolDir, 0o755);
+    mkdirSync(join(toolDir, 'bin'));
+    writeFileSync(join(toolDir, 'bin', 'tool.sh'), 'echo tool-ran\n');
+    writeFileSync(join(toolDir, 'hidden.txt'), 'not listed\n');
+    gw = await startSandboxGateway('medkit-limits-', [...limits, `scripts.sandbox.visible_paths=${join(toolDir, 'bin')}`]);
     ({ medkit, base, entity } = gw);
   }, 120_000);
-  afterAll(() => gw?.close());
+  afterAll(async () => {
+    await gw?.close();
+    if (toolDir) rmSync(toolDir, { recursive: true, force: true });
+  });
 
   const start = (name: string, body: string, metadata?: unknown) => startScript(base, entity, name, body, metadata);
   /** Runs the script of these lines (60 s timeout) and answers its execution, which must have completed. */
@@ -234,11 +244,25 @@ describe.skipIf(!ROOT)('per-execution limits and privacy (as root)', () => {
     const script = [
       'for i in $(seq 1 19); do head -c 10485760 /dev/zero > "$HOME/f$i" 2>/dev/null; done',
       'for d in /tmp /var/tmp /dev/shm /run/lock; do head -c 10485760 /dev/zero > "$d/extra" 2>/dev/null; done',
-      'printf \'{"kb": %s}\' "$(du -sk /tmp | cut -f1)"',
+      // -x: the visible path bound into /tmp (the host's file system) is not the execution's writing.
+      'printf \'{"kb": %s}\' "$(du -skx /tmp | cut -f1)"',
     ];
     const done = await completed('fill.sh', script);
     expect(done.parameters.kb).toBeLessThanOrEqual(32 * 1024);
     expect(done.parameters.kb).toBeGreaterThan(16 * 1024);
+  });
+
+  it('shows scripts.sandbox.visible_paths under the private /tmp read-only, and nothing else of the host /tmp', async () => {
+    const bin = join(toolDir, 'bin');
+    const done = await completed('visible.sh', [
+      `out=$(sh ${bin}/tool.sh)`,
+      `if echo x > ${bin}/written 2>/dev/null; then w=1; else w=0; fi`,
+      `if [ -e ${toolDir}/hidden.txt ]; then h=1; else h=0; fi`,
+      'printf \'{"out": "%s", "written": %s, "hidden_seen": %s}\' "$out" "$w" "$h"',
+    ]);
+    expect(done.parameters).toEqual({ out: 'tool-ran', written: 0, hidden_seen: 0 });
+    expect(existsSync(join(bin, 'written'))).toBe(false);
+    expect(medkit.stdout()).toContain(`(${bin} visible read-only)`);
   });
 
   it("a running script's HOME and /tmp are invisible to another execution", async () => {
@@ -250,11 +274,11 @@ describe.skipIf(!ROOT)('per-execution limits and privacy (as root)', () => {
       `m=${marker.slice(0, 8)}; m="\${m}${marker.slice(8)}"; found=0`,
       'grep -rqs "$m" /tmp /var/tmp /dev/shm /run/lock "$HOME" && found=1',
       'for d in /tmp/medkit-exec* /proc/[0-9]*/root/tmp; do grep -rqs "$m" "$d" && found=1; done',
-      'printf \'{"found": %s, "home": "%s", "tmp": %s}\' "$found" "$HOME" "$(ls -A /tmp | wc -l)"',
+      'printf \'{"found": %s, "home": "%s", "tmp": %s}\' "$found" "$HOME" "$(ls -A /tmp | grep -cv \'^medkit-visible-\')"',
     ];
     const b = await completed('snoop-home.sh', snoop);
     expect(b.parameters.found).toBe(0);
-    // Only its own working directory is in its /tmp.
+    // Only its own working directory is in its /tmp (besides the configured visible path).
     expect(b.parameters.tmp).toBe(1);
     const first = await waitFinished(base, a);
     expect(first.status).toBe('completed');
@@ -322,6 +346,7 @@ describe('sandbox plan', () => {
     runs: () => true,
     program: (n) => `/usr/bin/${n}`,
     cgroups: () => ({ backend: v1 }),
+    exists: (p) => p !== '/tmp/gone',
     ...over,
   });
 
@@ -334,7 +359,7 @@ describe('sandbox plan', () => {
     const { file, args } = plan.wrap('/bin/sh', ['/tmp/medkit-exec/script.sh'], { source: '/srv/scripts/a/b/script.sh', procsFiles: ['/cg/m/cgroup.procs', '/cg/p/cgroup.procs'] });
     expect([file, ...args]).toEqual([
       '/usr/bin/unshare', '--mount', '--pid', '--fork', '--kill-child', '--mount-proc', '--',
-      '/usr/bin/sh', '-c', SANDBOX_SETUP, 'medkit-sandbox', '32', '65534', '65534', '/srv/scripts/a/b/script.sh', '--',
+      '/usr/bin/sh', '-c', SANDBOX_SETUP, 'medkit-sandbox', '32', '65534', '65534', '/srv/scripts/a/b/script.sh', '0', '--',
       process.execPath, '-e', EXEC_INIT,
       '/usr/bin/sh', '-c', 'echo $$ > "$1" && echo $$ > "$2" && shift 2 && exec "$@" || exit 125', 'medkit-cgroup', '/cg/m/cgroup.procs', '/cg/p/cgroup.procs',
       '/usr/bin/setpriv', '--reuid=65534', '--regid=65534', '--clear-groups', '--no-new-privs', '--',
@@ -358,6 +383,22 @@ describe('sandbox plan', () => {
     expect(() => planSandbox({ ...settings, user: 'root' }, probe({}))).toThrow(/is root/);
     expect(() => planSandbox({ ...settings, mode: 'strict' }, probe({ runs: () => false }))).toThrow(/strict cannot be honoured/);
     expect(() => planSandbox({ ...settings, mode: 'strict' }, probe({ program: (n) => (n === 'unshare' ? undefined : `/usr/bin/${n}`) }))).toThrow(/missing unshare/);
+  });
+
+  it('visible paths: only those under /tmp are bound (after the /tmp copy of the script), checked at start-up (fail closed)', () => {
+    const plan = planSandbox({ ...settings, visiblePaths: ['/tmp/tools/bin/', '/opt/robot', '/tmp/a/../b'] }, probe({}));
+    const { args } = plan.wrap('/bin/sh', ['s'], { source: '/s', procsFiles: [] });
+    expect(args.slice(args.indexOf('/s'), args.indexOf('/s') + 5)).toEqual(['/s', '2', '/tmp/tools/bin', '/tmp/b', '--']);
+    expect(plan.description).toContain('(/tmp/tools/bin, /tmp/b visible read-only)');
+    for (const [bad, why] of [
+      ['tools/bin', /absolute/], ['/tmp', /itself/], ['/tmp/', /itself/], ['/tmp/x/..', /itself/], ['/tmp/medkit-exec/x', /HOME/],
+      ['/var/tmp/x', /under \/var\/tmp/], ['/dev/shm', /under \/dev\/shm/], ['/tmp/gone', /does not exist/], ['/tmp/a\nb', /absolute/],
+    ] as const) {
+      expect(() => planSandbox({ ...settings, visiblePaths: [bad] }, probe({})), bad).toThrow(why);
+    }
+    // Binding them fails on this machine: start-up stops rather than run scripts that cannot find their tools.
+    let calls = 0;
+    expect(() => planSandbox({ ...settings, visiblePaths: ['/tmp/tools'] }, probe({ runs: () => ++calls === 1 }))).toThrow(/visible_paths cannot be honoured/);
   });
 
   it('auto without namespaces falls back to process groups and says why', () => {
