@@ -6,7 +6,7 @@
 // before it expires. The UI's control → role table is checked against the `security` the gateway
 // publishes per operation. Skipped, loudly, while the gateway has no auth routes (404 on
 // /api/v1/auth/authorize): they come with the auth branch (issue 15 points 1-2).
-import { rmSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
 import { afterAll, afterEach, beforeAll, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { CHROMIUM, describeWith } from '../../../test-support/requirements.js';
@@ -65,6 +65,7 @@ describeWith(CHROMIUM, 'web UI sign-in and roles against a gateway with auth on'
         'auth.clients': CLIENTS,
         'auth.require_auth_for': 'all',
         'auth.token_expiry_seconds': TOKEN_TTL_S,
+        'bulk_data.categories': ['calibration'],
       },
     });
     const probe = await fetch(`${g.url}/api/v1/auth/authorize`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
@@ -188,6 +189,32 @@ describeWith(CHROMIUM, 'web UI sign-in and roles against a gateway with auth on'
     expect(spent.status).toBe(401);
     await page.close();
   }, 90_000);
+
+  it("downloads a bulk-data file with the signed-in user's token (a plain link cannot send it)", async (ctx) => {
+    if (absent) return ctx.skip(ABSENT);
+    const op = await token('op1', 'operator-secret-1');
+    const form = new FormData();
+    const content = `fx: 512.0\nstamp: ${Date.now()}\n`;
+    form.append('file', new Blob([content], { type: 'application/x-yaml' }), 'intrinsics.yaml');
+    const up = await fetch(`${g.url}/api/v1/apps/battery-monitor/bulk-data/calibration`, { method: 'POST', body: form, headers: { authorization: `Bearer ${op}` } });
+    expect(up.status).toBe(201);
+    const href = up.headers.get('location')!;
+    // The plain link the UI used before: refused without a token.
+    expect((await fetch(`${g.url}${href}`)).status).toBe(401);
+    const page = await open('#/');
+    await signIn(page, 'viewer1', 'viewer-secret-1');
+    await expect.poll(() => page.getByTestId('auth-role').textContent()).toBe('viewer1 · role: viewer');
+    await page.evaluate(() => {
+      window.location.hash = '#/entity/apps/battery-monitor/bulk-data';
+    });
+    const link = page.locator('a', { hasText: 'intrinsics.yaml' });
+    await link.waitFor();
+    const [download] = await Promise.all([page.waitForEvent('download'), link.click()]);
+    expect(download.suggestedFilename()).toBe('intrinsics.yaml');
+    expect(readFileSync((await download.path())!, 'utf8')).toBe(content);
+    expect(await page.getByTestId('download-error').count()).toBe(0);
+    await page.close();
+  });
 
   it('disables exactly what the gateway refuses: each control’s role equals the route’s published minimum role', async (ctx) => {
     if (absent) return ctx.skip(ABSENT);

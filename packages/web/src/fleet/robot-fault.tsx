@@ -60,7 +60,7 @@ export function RobotFaultPage({ client, robotId, code }: { client: MedkitClient
           <h2>Reporting sources</h2>
           <SourceList sources={d.reportingSources} />
           <h2>Black-box recording</h2>
-          {x.environment_data === 'robot' ? <RecordingList recordings={d.recordings} url={(p) => client.url(p)} /> : <p class="muted">Not available while the robot cannot be asked.</p>}
+          {x.environment_data === 'robot' ? <RecordingList recordings={d.recordings} client={client} /> : <p class="muted">Not available while the robot cannot be asked.</p>}
         </section>
       </div>
       <h2>Freeze frames</h2>

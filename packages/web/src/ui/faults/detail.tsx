@@ -15,6 +15,8 @@ import { Confirm } from '../dialog';
 import { SeverityBadge, StatusBadge } from '../badges';
 import { FreezeFrameChart } from './chart';
 import { faultEntityResolver, formatTime } from './fault-table';
+import { DownloadLink } from '../download-link';
+import type { MedkitClient } from '@medkit/client';
 
 export function FaultDetail({ code, type, id }: { code: string; type?: EntityType; id?: string }) {
   const { faults, tree } = useApp();
@@ -124,7 +126,7 @@ function FaultDetailFor({ code, type, id }: { code: string; type: EntityType; id
           <h2>Reporting sources</h2>
           <SourceList sources={d.reportingSources} />
           <h2>Black-box recording</h2>
-          <RecordingList recordings={recordings} url={(p) => client.url(p)} />
+          <RecordingList recordings={recordings} client={client} />
         </section>
       </div>
 
@@ -205,16 +207,16 @@ export function SourceList({ sources }: { sources: string[] }) {
   );
 }
 
-/** Download links of black-box recordings (`url` turns an API path into the link). */
-export function RecordingList({ recordings, url }: { recordings: RecordingView[]; url: (path: string) => string }) {
+/** Download links of black-box recordings (fetched with the client's token when it has one). */
+export function RecordingList({ recordings, client }: { recordings: RecordingView[]; client: MedkitClient }) {
   if (recordings.length === 0) return <p class="muted">No recording for this fault.</p>;
   return (
     <ul class="files" data-testid="recordings">
       {recordings.map((r) => (
         <li key={r.path}>
-          <a href={url(r.path)} download>
+          <DownloadLink client={client} path={r.path}>
             Download {r.name}
-          </a>{' '}
+          </DownloadLink>{' '}
           <span class="muted small">{[r.format, formatBytes(r.sizeBytes), formatDuration(r.durationSec)].filter(Boolean).join(' · ')}</span>
         </li>
       ))}

@@ -4,6 +4,7 @@ import { formatBytes } from '../../model/freeze-frame';
 import { useApp } from '../context';
 import { usePoll } from '../hooks';
 import { ErrorNote } from '../errors';
+import { DownloadLink } from '../download-link';
 
 export function BulkDataTab({ path }: { path: string }) {
   const { client } = useApp();
@@ -37,9 +38,9 @@ function Category({ path, category }: { path: string; category: string }) {
           const codes = xm(f).fault_codes;
           return (
             <li key={id}>
-              <a href={client.url(`${base}/${encodeURIComponent(id)}`)} download>
+              <DownloadLink client={client} path={`${base}/${encodeURIComponent(id)}`}>
                 {str(f.name) ?? id}
-              </a>{' '}
+              </DownloadLink>{' '}
               <span class="muted small">
                 {formatBytes(num(f.size))} {str(f.creation_date) ?? ''} {Array.isArray(codes) && codes.length ? `· faults: ${codes.join(', ')}` : ''}
               </span>
