@@ -125,15 +125,23 @@ export const MAX_ROWS = 2000;
 
 /** The fleet's glob (`*`, `?`) as a whole-string regular expression. */
 export function globRegExp(glob: string): RegExp {
-  const body = glob.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.');
+  // A run of stars means one star; as many `.*` in a row would backtrack polynomially on a long code.
+  const body = glob.replace(/\*+/g, '*').replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.');
   return new RegExp(`^${body}$`);
+}
+
+/** The last filter glob compiled: every live event is matched against the same one. */
+let lastGlob: { glob: string; re: RegExp } | undefined;
+function codeMatcher(glob: string): RegExp {
+  if (lastGlob?.glob !== glob) lastGlob = { glob, re: globRegExp(glob) };
+  return lastGlob.re;
 }
 
 /** True when a fault (from a live event) passes the filter the way the fleet's GET /faults would. */
 export function matchesTimeline(f: FleetFaultView, filter: TimelineFilter): boolean {
   if (filter.robots.length > 0 && !filter.robots.includes(f.robotId)) return false;
   const code = filter.code.trim();
-  if (code && !globRegExp(code).test(f.code)) return false;
+  if (code && !codeMatcher(code).test(f.code)) return false;
   if (filter.severity && f.severity.level < SEVERITY_LEVEL[filter.severity]) return false;
   if (!matchesStatus(f.rawStatus, filter.status)) return false;
   const since = isoOf(filter.since);
