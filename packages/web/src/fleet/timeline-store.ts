@@ -94,7 +94,14 @@ export function useFleetTimeline(client: MedkitClient, filter: TimelineFilter): 
               const out = applyLive(s.rows, f, filterRef.current);
               return out.rows === s.rows ? s : { ...s, rows: out.rows, total: Math.max(0, s.total + out.delta) };
             });
-            setFresh((s) => new Set(s).add(f.key));
+            setFresh((s) => {
+              // Newest last and bounded like the rows: highlights of rows long gone are dropped.
+              const next = new Set(s);
+              next.delete(f.key);
+              next.add(f.key);
+              if (next.size > MAX_ROWS) next.delete(next.values().next().value!);
+              return next;
+            });
           },
           onState: (st) => {
             if (st === 'open') setStream('live');
