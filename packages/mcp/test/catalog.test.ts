@@ -4,6 +4,7 @@
 import { describe, expect, it } from 'vitest';
 import { ErrorCode, McpError } from '@modelcontextprotocol/sdk/types.js';
 import { buildRequest, CATALOG, type ToolDeclaration } from '../src/index.js';
+import { MAX_DOWNLOAD_BYTES, MAX_UPLOAD_BASE64 } from '../src/catalog/bulk-data.js';
 import { pair } from './support/recording-gateway.js';
 
 const decl = (name: string): ToolDeclaration => CATALOG.find((d) => d.name === name)!;
@@ -79,6 +80,23 @@ describe('tool catalog', () => {
     const half = (await client.callTool({ name: 'ros2_medkit_faults_list', arguments: { entity_type: 'apps' } })) as { isError?: boolean; content: { text: string }[] };
     expect(half.isError).toBe(true);
     expect(JSON.parse(half.content[0].text).error_code).toBe('invalid-parameter');
+    expect(seen).toEqual([]);
+  });
+
+  it('refuses hostile download and upload sizes before any request', async () => {
+    const { client, seen } = await pair();
+    const file = { entity_type: 'apps', entity_id: 'a', category: 'calibration' };
+    const cases: [string, Record<string, unknown>][] = [
+      ...[0, -1, 1.5, MAX_DOWNLOAD_BYTES + 1, Number.MAX_SAFE_INTEGER, 1e308, '1024', null].map((max_bytes): [string, Record<string, unknown>] => ['sovd_bulk_data_download', { ...file, file_id: 'f', max_bytes }]),
+      ['sovd_bulk_data_upload', { ...file, filename: 'big.bin', content_base64: 'A'.repeat(MAX_UPLOAD_BASE64 + 4) }],
+      ['sovd_bulk_data_upload', { ...file, filename: 'x.bin', content_base64: 'not base64!' }],
+      ['sovd_bulk_data_upload', { ...file, filename: '../etc/passwd', content_base64: 'AAAA' }],
+    ];
+    for (const [name, args] of cases) {
+      const r = (await client.callTool({ name, arguments: args })) as { isError?: boolean; content: { text: string }[] };
+      expect(r.isError, `${name} ${JSON.stringify(args).slice(0, 120)}`).toBe(true);
+      expect(JSON.parse(r.content[0].text)).toMatchObject({ error_code: 'invalid-parameter', source: 'mcp' });
+    }
     expect(seen).toEqual([]);
   });
 
