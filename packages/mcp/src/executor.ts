@@ -2,7 +2,7 @@
 // answer whose structuredContent matches the tool's output schema, or an `isError` result carrying the
 // documented error JSON (tool-errors.ts). Nothing here is specific to one tool.
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
-import { boundedJson, foldBelow, trimLists } from './bounded.js';
+import { boundedJson, shrink } from './bounded.js';
 import type { ToolDeclaration } from './catalog/index.js';
 import { buildRequest, resolvePath, type Args } from './request.js';
 import { SovdCallError, type SovdClient } from './sovd-client.js';
@@ -127,10 +127,8 @@ function bound(value: Structured, limits: ExecutorLimits, exempt: boolean): { te
   const whole = JSON.stringify(value, null, 2);
   if (exempt || whole.length <= limits.maxChars) return { text: whole, structured: value };
   const maxItems = limits.maxItems ?? 50;
-  let cut = trimLists(value, maxItems) as Structured;
-  for (let level = 8; JSON.stringify(cut, null, 2).length > limits.maxChars && level >= 2; level--) cut = foldBelow(trimLists(value, maxItems), level) as Structured;
   const meta = { ...value['x-medkit-mcp'], truncated: true };
-  cut = { ...cut, 'x-medkit-mcp': meta };
+  const cut = { ...(shrink(value, limits.maxChars, maxItems).value as Structured), 'x-medkit-mcp': meta };
   const text = JSON.stringify(cut, null, 2);
   // Still too long (one huge string): the text is cut as a last resort and the structure keeps only what is sure to fit.
   if (text.length > limits.maxChars) return { text: boundedJson(value, limits.maxChars, maxItems).text, structured: { 'x-medkit-mcp': meta } };
