@@ -34,10 +34,15 @@ export function errorResult(body: ToolErrorBody, maxChars: number): CallToolResu
   return { content: [{ type: 'text', text: boundedJson(body, maxChars).text }], structuredContent: { 'x-medkit-mcp': meta }, isError: true };
 }
 
+/** Most links collected from one answer (a fault has a handful; a hostile answer may carry thousands). */
+export const MAX_LINKS = 200;
+
 /** Every link the gateway put in an answer (recordings, snapshots), made absolute so an agent can hand it on. */
 function absoluteLinks(client: SovdClient, value: unknown, out: Record<string, string>, path = '', depth = 0): Record<string, string> {
-  if (depth > 8 || value === null || typeof value !== 'object' || Object.keys(out).length >= 200) return out;
+  if (depth > 8 || value === null || typeof value !== 'object') return out;
   for (const [k, v] of Object.entries(value)) {
+    // Checked per entry: one object with many link fields must not grow the map past the cap.
+    if (Object.keys(out).length >= MAX_LINKS) return out;
     const here = path ? `${path}.${k}` : k;
     if (typeof v === 'string' && (k.endsWith('_uri') || k.endsWith('_url') || k === 'href') && v.startsWith('/')) out[here] = client.url(v);
     else absoluteLinks(client, v, out, here, depth + 1);

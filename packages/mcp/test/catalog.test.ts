@@ -4,6 +4,7 @@
 import { describe, expect, it } from 'vitest';
 import { ErrorCode, McpError } from '@modelcontextprotocol/sdk/types.js';
 import { buildRequest, CATALOG, type ToolDeclaration } from '../src/index.js';
+import { MAX_LINKS } from '../src/executor.js';
 import { MAX_DOWNLOAD_BYTES, MAX_UPLOAD_BASE64 } from '../src/catalog/bulk-data.js';
 import { pair } from './support/recording-gateway.js';
 
@@ -98,6 +99,13 @@ describe('tool catalog', () => {
       expect(JSON.parse(r.content[0].text)).toMatchObject({ error_code: 'invalid-parameter', source: 'mcp' });
     }
     expect(seen).toEqual([]);
+  });
+
+  it('collects at most MAX_LINKS links from an answer full of them', async () => {
+    const links = Object.fromEntries(Array.from({ length: 5000 }, (_, i) => [`f${i}_url`, `/api/v1/x/${i}`]));
+    const { client } = await pair(() => Response.json({ items: [], ...links }));
+    const r = (await client.callTool({ name: 'sovd_bulk_data_list', arguments: { entity_type: 'apps', entity_id: 'a', category: 'c' } })) as { structuredContent: { 'x-medkit-mcp': { links?: Record<string, string> } } };
+    expect(Object.keys(r.structuredContent['x-medkit-mcp'].links ?? {}).length).toBe(MAX_LINKS);
   });
 
   it('carries the error JSON in structuredContent too, valid against the output schema the client checks', async () => {
