@@ -108,6 +108,16 @@ describe('tool catalog', () => {
     expect(Object.keys(r.structuredContent['x-medkit-mcp'].links ?? {}).length).toBe(MAX_LINKS);
   });
 
+  it('lists resources from a gateway whose collections are not lists of objects, skipping what is no entity', async () => {
+    for (const items of [{ length: 1e9 }, 'apps', null, [null, 7, { id: 42 }, { id: 'ok' }]]) {
+      const { client } = await pair(() => Response.json({ items }));
+      const { resources } = await client.listResources();
+      expect(resources.map((r) => r.uri), JSON.stringify(items)).toEqual(Array.isArray(items) ? ['medkit://entities', ...['areas', 'components', 'apps', 'functions'].map((t) => `medkit://${t}/ok`)] : ['medkit://entities']);
+      const tree = await client.readResource({ uri: 'medkit://entities' });
+      expect(Object.keys(JSON.parse((tree.contents[0] as { text: string }).text))).toEqual(['areas', 'components', 'apps', 'functions']);
+    }
+  });
+
   it('carries the error JSON in structuredContent too, valid against the output schema the client checks', async () => {
     const { client } = await pair(() => Response.json({ error_code: 'invalid-parameter', message: 'bad value' }, { status: 400 }));
     await client.listTools();
