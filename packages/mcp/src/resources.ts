@@ -19,6 +19,15 @@ function notFound(uri: string, detail: string): McpError {
   return new McpError(RESOURCE_NOT_FOUND, `Resource ${uri} not found: ${detail}`, { uri, error_code: 'resource-not-found' });
 }
 
+/** A URI's entity id decoded, or undefined when it is not valid percent-encoding (a client's hostile URI). */
+function decodedId(raw: string): string | undefined {
+  try {
+    return decodeURIComponent(raw);
+  } catch {
+    return undefined;
+  }
+}
+
 /** The items of one entity collection; an answer without an `items` list counts as empty. */
 async function collection(client: SovdClient, type: string): Promise<unknown[]> {
   const items = ((await client.get(`/${type}`)).body as { items?: unknown } | undefined)?.items;
@@ -51,8 +60,10 @@ export function registerResources(server: McpServer, client: SovdClient, maxChar
     async (uri, vars) => {
       const type = String(vars.entity_type);
       if (!(ENTITY_TYPES as readonly string[]).includes(type)) throw notFound(uri.href, `unknown entity type '${type}'`);
+      const id = decodedId(String(vars.entity_id));
+      if (id === undefined) throw notFound(uri.href, 'the entity id is not valid percent-encoding');
       try {
-        const r = await client.get(`/${type}/${encodeURIComponent(decodeURIComponent(String(vars.entity_id)))}`);
+        const r = await client.get(`/${type}/${encodeURIComponent(id)}`);
         return { contents: [{ uri: uri.href, mimeType: 'application/json', text: boundedJson(r.body, maxChars).text }] };
       } catch (err) {
         if (err instanceof SovdCallError && err.status === 404) throw notFound(uri.href, err.message);

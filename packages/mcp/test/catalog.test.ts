@@ -3,7 +3,7 @@
 // before any request, checked cursors, and the REST request each kind of declaration builds.
 import { describe, expect, it } from 'vitest';
 import { ErrorCode, McpError } from '@modelcontextprotocol/sdk/types.js';
-import { buildRequest, CATALOG, type ToolDeclaration } from '../src/index.js';
+import { buildRequest, CATALOG, RESOURCE_NOT_FOUND, type ToolDeclaration } from '../src/index.js';
 import { MAX_LINKS } from '../src/executor.js';
 import { MAX_DOWNLOAD_BYTES, MAX_UPLOAD_BASE64 } from '../src/catalog/bulk-data.js';
 import { pair } from './support/recording-gateway.js';
@@ -116,6 +116,17 @@ describe('tool catalog', () => {
       const tree = await client.readResource({ uri: 'medkit://entities' });
       expect(Object.keys(JSON.parse((tree.contents[0] as { text: string }).text))).toEqual(['areas', 'components', 'apps', 'functions']);
     }
+  });
+
+  it('answers an entity resource whose id is not valid percent-encoding with resource-not-found, without a request', async () => {
+    const { client, seen } = await pair();
+    for (const uri of ['medkit://apps/%E0%A4%A', 'medkit://apps/%', 'medkit://components/a%ZZb']) {
+      const err = await client.readResource({ uri }).catch((e: unknown) => e);
+      expect(err, uri).toBeInstanceOf(McpError);
+      expect((err as McpError).code, uri).toBe(RESOURCE_NOT_FOUND);
+      expect((err as McpError).data).toMatchObject({ error_code: 'resource-not-found', uri });
+    }
+    expect(seen).toEqual([]);
   });
 
   it('carries the error JSON in structuredContent too, valid against the output schema the client checks', async () => {
