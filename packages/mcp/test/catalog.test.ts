@@ -129,6 +129,30 @@ describe('tool catalog', () => {
     expect(seen).toEqual([]);
   });
 
+  it('refuses extreme durations and counts (0, negative, fractional, huge, strings) before any request', async () => {
+    const { client, seen } = await pair();
+    const app = { entity_type: 'apps', entity_id: 'a' };
+    const numeric: [string, Record<string, unknown>, string][] = [
+      ['sovd_locks_acquire', app, 'lock_expiration'],
+      ['sovd_locks_extend', { ...app, lock_id: 'l' }, 'lock_expiration'],
+      ['sovd_modes_set', { ...app, mode_id: 'm', value: 'on' }, 'mode_expiration'],
+      ['sovd_logs_set_configuration', app, 'max_entries'],
+      ['sovd_subscriptions_create', { ...app, resource: '/api/v1/apps/a/data/x', interval: 'slow' }, 'duration'],
+      ['sovd_triggers_update', { ...app, trigger_id: 't' }, 'lifetime'],
+    ];
+    for (const [name, args, field] of numeric) {
+      for (const hostile of [0, -1, 1.5, 1e308, Number.MAX_SAFE_INTEGER, '60', null]) {
+        const r = (await client.callTool({ name, arguments: { ...args, [field]: hostile } })) as { isError?: boolean; content: { text: string }[] };
+        expect(r.isError, `${name} ${field}=${String(hostile)}`).toBe(true);
+        expect(JSON.parse(r.content[0].text)).toMatchObject({ error_code: 'invalid-parameter', source: 'mcp' });
+      }
+    }
+    expect(seen).toEqual([]);
+    // The same calls with a sane value pass validation: the refusals above are the value's, not a missing argument's.
+    for (const [name, args, field] of numeric) expect((await client.callTool({ name, arguments: { ...args, [field]: 60 } })).isError, name).toBeFalsy();
+    expect(seen.length).toBe(numeric.length);
+  });
+
   it('carries the error JSON in structuredContent too, valid against the output schema the client checks', async () => {
     const { client } = await pair(() => Response.json({ error_code: 'invalid-parameter', message: 'bad value' }, { status: 400 }));
     await client.listTools();
