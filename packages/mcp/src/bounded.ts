@@ -33,13 +33,26 @@ export function foldBelow(value: unknown, limit: number, depth = 0): unknown {
   return out;
 }
 
+/**
+ * `value` shrunk towards `maxChars` of JSON text: long lists trimmed, then deep detail folded level by
+ * level until it fits (it may still not fit: one huge string). The value is returned with its text.
+ */
+export function shrink(value: unknown, maxChars: number, maxItems = 50): { value: unknown; text: string } {
+  const trimmed = trimLists(value, maxItems);
+  let out = trimmed;
+  let text = JSON.stringify(trimmed, null, 2) ?? 'null';
+  for (let limit = 8; text.length > maxChars && limit >= 2; limit--) {
+    out = foldBelow(trimmed, limit);
+    text = JSON.stringify(out, null, 2) ?? 'null';
+  }
+  return { value: out, text };
+}
+
 /** JSON text of `value`, never longer than `maxChars` (plus a one-line notice after a hard cut). */
 export function boundedJson(value: unknown, maxChars: number, maxItems = 50): BoundedText {
-  let text = JSON.stringify(value, null, 2) ?? 'null';
-  if (text.length <= maxChars) return { text, truncated: false };
-  const trimmed = trimLists(value, maxItems);
-  text = JSON.stringify(trimmed, null, 2) ?? 'null';
-  for (let limit = 8; text.length > maxChars && limit >= 2; limit--) text = JSON.stringify(foldBelow(trimmed, limit), null, 2) ?? 'null';
+  const whole = JSON.stringify(value, null, 2) ?? 'null';
+  if (whole.length <= maxChars) return { text: whole, truncated: false };
+  let { text } = shrink(value, maxChars, maxItems);
   if (text.length > maxChars) text = `${text.slice(0, maxChars)}\n… output cut at ${maxChars} characters`;
   return { text, truncated: true };
 }

@@ -2,7 +2,7 @@
 // answer whose structuredContent matches the tool's output schema, or an `isError` result carrying the
 // documented error JSON (tool-errors.ts). Nothing here is specific to one tool.
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
-import { boundedJson, foldBelow, trimLists } from './bounded.js';
+import { boundedJson, shrink } from './bounded.js';
 import type { ToolDeclaration } from './catalog/index.js';
 import { buildRequest, resolvePath, type Args } from './request.js';
 import { SovdCallError, type SovdClient } from './sovd-client.js';
@@ -34,10 +34,15 @@ export function errorResult(body: ToolErrorBody, maxChars: number): CallToolResu
   return { content: [{ type: 'text', text: boundedJson(body, maxChars).text }], structuredContent: { 'x-medkit-mcp': meta }, isError: true };
 }
 
+/** Most links collected from one answer (a fault has a handful; a hostile answer may carry thousands). */
+export const MAX_LINKS = 200;
+
 /** Every link the gateway put in an answer (recordings, snapshots), made absolute so an agent can hand it on. */
 function absoluteLinks(client: SovdClient, value: unknown, out: Record<string, string>, path = '', depth = 0): Record<string, string> {
-  if (depth > 8 || value === null || typeof value !== 'object' || Object.keys(out).length >= 200) return out;
+  if (depth > 8 || value === null || typeof value !== 'object') return out;
   for (const [k, v] of Object.entries(value)) {
+    // Checked per entry: one object with many link fields must not grow the map past the cap.
+    if (Object.keys(out).length >= MAX_LINKS) return out;
     const here = path ? `${path}.${k}` : k;
     if (typeof v === 'string' && (k.endsWith('_uri') || k.endsWith('_url') || k === 'href') && v.startsWith('/')) out[here] = client.url(v);
     else absoluteLinks(client, v, out, here, depth + 1);
@@ -127,10 +132,8 @@ function bound(value: Structured, limits: ExecutorLimits, exempt: boolean): { te
   const whole = JSON.stringify(value, null, 2);
   if (exempt || whole.length <= limits.maxChars) return { text: whole, structured: value };
   const maxItems = limits.maxItems ?? 50;
-  let cut = trimLists(value, maxItems) as Structured;
-  for (let level = 8; JSON.stringify(cut, null, 2).length > limits.maxChars && level >= 2; level--) cut = foldBelow(trimLists(value, maxItems), level) as Structured;
   const meta = { ...value['x-medkit-mcp'], truncated: true };
-  cut = { ...cut, 'x-medkit-mcp': meta };
+  const cut = { ...(shrink(value, limits.maxChars, maxItems).value as Structured), 'x-medkit-mcp': meta };
   const text = JSON.stringify(cut, null, 2);
   // Still too long (one huge string): the text is cut as a last resort and the structure keeps only what is sure to fit.
   if (text.length > limits.maxChars) return { text: boundedJson(value, limits.maxChars, maxItems).text, structured: { 'x-medkit-mcp': meta } };

@@ -19,11 +19,26 @@ function notFound(uri: string, detail: string): McpError {
   return new McpError(RESOURCE_NOT_FOUND, `Resource ${uri} not found: ${detail}`, { uri, error_code: 'resource-not-found' });
 }
 
+/** A URI's entity id decoded, or undefined when it is not valid percent-encoding (a client's hostile URI). */
+function decodedId(raw: string): string | undefined {
+  try {
+    return decodeURIComponent(raw);
+  } catch {
+    return undefined;
+  }
+}
+
+/** The items of one entity collection; an answer without an `items` list counts as empty. */
+async function collection(client: SovdClient, type: string): Promise<unknown[]> {
+  const items = ((await client.get(`/${type}`)).body as { items?: unknown } | undefined)?.items;
+  return Array.isArray(items) ? items : [];
+}
+
 async function entityResources(client: SovdClient): Promise<Resource[]> {
   const out: Resource[] = [];
   for (const type of ENTITY_TYPES) {
-    const items = ((await client.get(`/${type}`)).body as { items?: { id?: unknown; name?: unknown }[] } | undefined)?.items ?? [];
-    for (const e of items.slice(0, MAX_LISTED_ENTITIES - out.length)) {
+    for (const item of (await collection(client, type)).slice(0, MAX_LISTED_ENTITIES - out.length)) {
+      const e = (item ?? {}) as { id?: unknown; name?: unknown };
       if (typeof e.id !== 'string') continue;
       out.push({ uri: `medkit://${type}/${encodeURIComponent(e.id)}`, name: `${type}/${e.id}`, title: typeof e.name === 'string' ? e.name : e.id, mimeType: 'application/json' });
     }
@@ -35,7 +50,7 @@ export function registerResources(server: McpServer, client: SovdClient, maxChar
   const tree = { uri: TREE_URI, name: 'entity-tree', title: 'Entity tree', description: 'Every area, component, app and function of the robot', mimeType: 'application/json' };
   server.registerResource(tree.name, TREE_URI, { title: tree.title, description: tree.description, mimeType: tree.mimeType }, async (uri) => {
     const all: Record<string, unknown> = {};
-    for (const t of ENTITY_TYPES) all[t] = ((await client.get(`/${t}`)).body as { items?: unknown }).items ?? [];
+    for (const t of ENTITY_TYPES) all[t] = await collection(client, t);
     return { contents: [{ uri: uri.href, mimeType: 'application/json', text: boundedJson(all, maxChars).text }] };
   });
   server.registerResource(
@@ -45,8 +60,10 @@ export function registerResources(server: McpServer, client: SovdClient, maxChar
     async (uri, vars) => {
       const type = String(vars.entity_type);
       if (!(ENTITY_TYPES as readonly string[]).includes(type)) throw notFound(uri.href, `unknown entity type '${type}'`);
+      const id = decodedId(String(vars.entity_id));
+      if (id === undefined) throw notFound(uri.href, 'the entity id is not valid percent-encoding');
       try {
-        const r = await client.get(`/${type}/${encodeURIComponent(decodeURIComponent(String(vars.entity_id)))}`);
+        const r = await client.get(`/${type}/${encodeURIComponent(id)}`);
         return { contents: [{ uri: uri.href, mimeType: 'application/json', text: boundedJson(r.body, maxChars).text }] };
       } catch (err) {
         if (err instanceof SovdCallError && err.status === 404) throw notFound(uri.href, err.message);

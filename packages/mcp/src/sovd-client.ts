@@ -86,14 +86,7 @@ export class SovdClient {
   async call(method: string, path: string, body?: unknown, query?: Record<string, string | number | boolean | undefined>): Promise<SovdResponse> {
     const { res, bytes, url } = await this.exchange(method, path, body, query, this.opts.maxResponseBytes ?? DEFAULT_MAX_RESPONSE);
     const text = bytes.toString('utf8');
-    let parsed: unknown;
-    if (text.length > 0) {
-      try {
-        parsed = JSON.parse(text);
-      } catch {
-        parsed = text;
-      }
-    }
+    const parsed = text.length > 0 ? jsonOr(text, text) : undefined;
     if (!res.ok) throw errorOf(method, url, res, parsed);
     return { status: res.status, body: parsed, headers: res.headers };
   }
@@ -101,15 +94,7 @@ export class SovdClient {
   /** A binary GET read whole up to `maxBytes` (a larger body is a `x-medkit-response-too-large` error). */
   async download(path: string, maxBytes: number): Promise<SovdBinaryResponse> {
     const { res, bytes, url } = await this.exchange('GET', path, undefined, undefined, maxBytes, '*/*');
-    if (!res.ok) {
-      let parsed: unknown;
-      try {
-        parsed = JSON.parse(bytes.toString('utf8'));
-      } catch {
-        parsed = undefined;
-      }
-      throw errorOf('GET', url, res, parsed);
-    }
+    if (!res.ok) throw errorOf('GET', url, res, jsonOr(bytes.toString('utf8'), undefined));
     return { status: res.status, bytes, headers: res.headers };
   }
 
@@ -138,6 +123,15 @@ export class SovdClient {
       throw new SovdCallError(502, 'x-medkit-gateway-unreachable', `cannot reach the gateway at ${this.base}: ${e.message}`, undefined, false);
     }
     return { res, url, bytes: await readBounded(res, maxBytes) };
+  }
+}
+
+/** `text` parsed as JSON, or `fallback` when it is not JSON. */
+function jsonOr(text: string, fallback: unknown): unknown {
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return fallback;
   }
 }
 

@@ -40,10 +40,12 @@ export function registerTools(server: McpServer, client: SovdClient, limits: Exe
     // What clients see: our arguments plus the reference's names for them (aliases.ts).
     const published = publishedInput(decl);
     const annotations = { title: decl.title, readOnlyHint: !decl.mutating, destructiveHint: decl.mutating, openWorldHint: true };
+    // Both names share one declaration: its callback and JSON schemas are built once, not per name.
+    const run = (args: Record<string, unknown>) => execute(decl, args, client, limits);
+    const schemas = { inputSchema: jsonSchema(published, 'input'), outputSchema: jsonSchema(output, 'output') };
     for (const name of servedNames(decl.name)) {
-      const run = (args: Record<string, unknown>) => execute(decl, args, client, limits);
       const registered = server.registerTool(name, { title: decl.title, description: decl.description, inputSchema: published, outputSchema: output, annotations }, (args: unknown) => run(args as Record<string, unknown>));
-      const listed: Tool = { name, title: decl.title, description: decl.description, inputSchema: jsonSchema(published, 'input'), outputSchema: jsonSchema(output, 'output'), annotations };
+      const listed: Tool = { name, title: decl.title, description: decl.description, ...schemas, annotations };
       served.set(name, { decl, registered, run, input, output, listed });
     }
   }

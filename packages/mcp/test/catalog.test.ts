@@ -3,7 +3,9 @@
 // before any request, checked cursors, and the REST request each kind of declaration builds.
 import { describe, expect, it } from 'vitest';
 import { ErrorCode, McpError } from '@modelcontextprotocol/sdk/types.js';
-import { buildRequest, CATALOG, type ToolDeclaration } from '../src/index.js';
+import { buildRequest, CATALOG, RESOURCE_NOT_FOUND, type ToolDeclaration } from '../src/index.js';
+import { MAX_LINKS } from '../src/executor.js';
+import { MAX_DOWNLOAD_BYTES, MAX_UPLOAD_BASE64 } from '../src/catalog/bulk-data.js';
 import { pair } from './support/recording-gateway.js';
 
 const decl = (name: string): ToolDeclaration => CATALOG.find((d) => d.name === name)!;
@@ -80,6 +82,75 @@ describe('tool catalog', () => {
     expect(half.isError).toBe(true);
     expect(JSON.parse(half.content[0].text).error_code).toBe('invalid-parameter');
     expect(seen).toEqual([]);
+  });
+
+  it('refuses hostile download and upload sizes before any request', async () => {
+    const { client, seen } = await pair();
+    const file = { entity_type: 'apps', entity_id: 'a', category: 'calibration' };
+    const cases: [string, Record<string, unknown>][] = [
+      ...[0, -1, 1.5, MAX_DOWNLOAD_BYTES + 1, Number.MAX_SAFE_INTEGER, 1e308, '1024', null].map((max_bytes): [string, Record<string, unknown>] => ['sovd_bulk_data_download', { ...file, file_id: 'f', max_bytes }]),
+      ['sovd_bulk_data_upload', { ...file, filename: 'big.bin', content_base64: 'A'.repeat(MAX_UPLOAD_BASE64 + 4) }],
+      ['sovd_bulk_data_upload', { ...file, filename: 'x.bin', content_base64: 'not base64!' }],
+      ['sovd_bulk_data_upload', { ...file, filename: '../etc/passwd', content_base64: 'AAAA' }],
+    ];
+    for (const [name, args] of cases) {
+      const r = (await client.callTool({ name, arguments: args })) as { isError?: boolean; content: { text: string }[] };
+      expect(r.isError, `${name} ${JSON.stringify(args).slice(0, 120)}`).toBe(true);
+      expect(JSON.parse(r.content[0].text)).toMatchObject({ error_code: 'invalid-parameter', source: 'mcp' });
+    }
+    expect(seen).toEqual([]);
+  });
+
+  it('collects at most MAX_LINKS links from an answer full of them', async () => {
+    const links = Object.fromEntries(Array.from({ length: 5000 }, (_, i) => [`f${i}_url`, `/api/v1/x/${i}`]));
+    const { client } = await pair(() => Response.json({ items: [], ...links }));
+    const r = (await client.callTool({ name: 'sovd_bulk_data_list', arguments: { entity_type: 'apps', entity_id: 'a', category: 'c' } })) as { structuredContent: { 'x-medkit-mcp': { links?: Record<string, string> } } };
+    expect(Object.keys(r.structuredContent['x-medkit-mcp'].links ?? {}).length).toBe(MAX_LINKS);
+  });
+
+  it('lists resources from a gateway whose collections are not lists of objects, skipping what is no entity', async () => {
+    for (const items of [{ length: 1e9 }, 'apps', null, [null, 7, { id: 42 }, { id: 'ok' }]]) {
+      const { client } = await pair(() => Response.json({ items }));
+      const { resources } = await client.listResources();
+      expect(resources.map((r) => r.uri), JSON.stringify(items)).toEqual(Array.isArray(items) ? ['medkit://entities', ...['areas', 'components', 'apps', 'functions'].map((t) => `medkit://${t}/ok`)] : ['medkit://entities']);
+      const tree = await client.readResource({ uri: 'medkit://entities' });
+      expect(Object.keys(JSON.parse((tree.contents[0] as { text: string }).text))).toEqual(['areas', 'components', 'apps', 'functions']);
+    }
+  });
+
+  it('answers an entity resource whose id is not valid percent-encoding with resource-not-found, without a request', async () => {
+    const { client, seen } = await pair();
+    for (const uri of ['medkit://apps/%E0%A4%A', 'medkit://apps/%', 'medkit://components/a%ZZb']) {
+      const err = await client.readResource({ uri }).catch((e: unknown) => e);
+      expect(err, uri).toBeInstanceOf(McpError);
+      expect((err as McpError).code, uri).toBe(RESOURCE_NOT_FOUND);
+      expect((err as McpError).data).toMatchObject({ error_code: 'resource-not-found', uri });
+    }
+    expect(seen).toEqual([]);
+  });
+
+  it('refuses extreme durations and counts (0, negative, fractional, huge, strings) before any request', async () => {
+    const { client, seen } = await pair();
+    const app = { entity_type: 'apps', entity_id: 'a' };
+    const numeric: [string, Record<string, unknown>, string][] = [
+      ['sovd_locks_acquire', app, 'lock_expiration'],
+      ['sovd_locks_extend', { ...app, lock_id: 'l' }, 'lock_expiration'],
+      ['sovd_modes_set', { ...app, mode_id: 'm', value: 'on' }, 'mode_expiration'],
+      ['sovd_logs_set_configuration', app, 'max_entries'],
+      ['sovd_subscriptions_create', { ...app, resource: '/api/v1/apps/a/data/x', interval: 'slow' }, 'duration'],
+      ['sovd_triggers_update', { ...app, trigger_id: 't' }, 'lifetime'],
+    ];
+    for (const [name, args, field] of numeric) {
+      for (const hostile of [0, -1, 1.5, 1e308, Number.MAX_SAFE_INTEGER, '60', null]) {
+        const r = (await client.callTool({ name, arguments: { ...args, [field]: hostile } })) as { isError?: boolean; content: { text: string }[] };
+        expect(r.isError, `${name} ${field}=${String(hostile)}`).toBe(true);
+        expect(JSON.parse(r.content[0].text)).toMatchObject({ error_code: 'invalid-parameter', source: 'mcp' });
+      }
+    }
+    expect(seen).toEqual([]);
+    // The same calls with a sane value pass validation: the refusals above are the value's, not a missing argument's.
+    for (const [name, args, field] of numeric) expect((await client.callTool({ name, arguments: { ...args, [field]: 60 } })).isError, name).toBeFalsy();
+    expect(seen.length).toBe(numeric.length);
   });
 
   it('carries the error JSON in structuredContent too, valid against the output schema the client checks', async () => {
