@@ -62,11 +62,14 @@ export class WriteChecks {
         } catch {
           continue;
         }
+        // Dropped (and counted) by `add` while the read was under way: splice(-1) would resolve the newest instead.
+        const at = this.pending.indexOf(check);
+        if (at < 0) continue;
         // A server string, bounded before it reaches any answer.
         check.value_read = typeof value === 'string' ? value.slice(0, 256) : value;
         check.checked_at = new Date().toISOString();
         check.outcome = sameValue(check.value_sent, value) ? 'applied' : 'not_applied';
-        this.pending.splice(this.pending.indexOf(check), 1);
+        this.pending.splice(at, 1);
         this.recent.unshift(check);
         this.recent.length = Math.min(this.recent.length, MAX_RECENT);
         log(
