@@ -33,3 +33,16 @@ describe('WriteChecks', () => {
     expect(status.recent.map((c) => c.outcome)).toEqual(['applied']);
   });
 });
+
+describe('WriteChecks log line', () => {
+  it('bounds a huge array value sent and read back', async () => {
+    const checks = new WriteChecks();
+    const huge = Array.from({ length: 100_000 }, (_, i) => i);
+    checks.add('table', 'ns=1;s=table', huge);
+    const logs: string[] = [];
+    await checks.verify(async () => [...huge, 1], (m) => logs.push(m));
+    expect(logs).toHaveLength(1);
+    expect(logs[0]).toMatch(/was not applied/);
+    expect(logs[0].length).toBeLessThan(1000);
+  });
+});
