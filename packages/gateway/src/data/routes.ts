@@ -142,10 +142,13 @@ export function registerDataRoutes(deps: DataRouteDeps) {
       app.put(`${base}/data/:data_id`, { ...writes, schema: writeSchema(ItemParams, '', false) }, write);
       app.put(`${base}/data/*`, { ...writes, schema: writeSchema(WildParams, 'Path', true) }, write);
 
-      // Categories and groups come from the entity's data list, whoever serves it (built-in or plugin).
+      // Categories and groups come from the entity's data list, whoever serves it (built-in or plugin). The
+      // built-in items are only needed by id and category: the full list would size every cached value and
+      // count every topic's endpoints for nothing.
       const listBody = async (request: FastifyRequest): Promise<unknown> => {
         const owned = deps.owned?.(request.entity);
-        return owned ? (await owned.list()).body : deps.service().list(request.entity);
+        if (owned) return (await owned.list()).body;
+        return { items: deps.service().listIds(request.entity) };
       };
       app.get(
         `${base}/data-categories`,

@@ -41,6 +41,9 @@ export interface EntityRef {
   entity: Entity;
 }
 
+/** The SOVD category of every topic data item. */
+const TOPIC_CATEGORY = 'currentData';
+
 export class DataService {
   constructor(private readonly deps: DataServiceDeps) {}
 
@@ -68,7 +71,7 @@ export class DataService {
     const info = type ? this.deps.typeInfo?.message(type) : undefined;
     if (info) xm.type_info = info;
     if (aggregate) xm.member_ids = i.member_ids;
-    const item: Record<string, unknown> = { id: i.topic, name: i.topic, category: 'currentData' };
+    const item: Record<string, unknown> = { id: i.topic, name: i.topic, category: TOPIC_CATEGORY };
     const shown = budget.take(type ? this.deps.pool?.peek(i.topic, type) : undefined);
     if (shown && 'value' in shown) {
       item.value = shown.value;
@@ -78,6 +81,11 @@ export class DataService {
     if (this.deps.ros) Object.assign(item, this.counts(i.topic));
     item['x-medkit'] = xm;
     return item;
+  }
+
+  /** Id and category of each item of the entity's data list, nothing else looked up (categories and groups). */
+  listIds(ref: EntityRef): { id: string; category: string }[] {
+    return dataItems(this.deps.members(ref.type, ref.entity)).map((i) => ({ id: i.topic, category: TOPIC_CATEGORY }));
   }
 
   /** Topics of the entity's data items (its members' published and subscribed topics). */

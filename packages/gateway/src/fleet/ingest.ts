@@ -112,10 +112,9 @@ export class FleetIngest {
    */
   stalled(now = Date.now()): string | undefined {
     const w = this.watch.state();
+    const silent = now - (w.consumer_checked_at ?? this.startedAt);
+    if (silent > STALL_AFTER_MS) return `the ingest consumer has not answered for ${Math.round(silent / 1000)} s${w.consumer_error ? ` (${w.consumer_error})` : ''}`;
     const since = Math.max(this.startedAt, this.lastCommit, w.consumer_progress_at ?? 0);
-    if (now - (w.consumer_checked_at ?? this.startedAt) > STALL_AFTER_MS) {
-      return `the ingest consumer has not answered for ${Math.round((now - (w.consumer_checked_at ?? this.startedAt)) / 1000)} s${w.consumer_error ? ` (${w.consumer_error})` : ''}`;
-    }
     const work = w.pending + w.ack_pending + this.queue.length;
     if (work > 0 && now - since > STALL_AFTER_MS) return `${work} events wait and nothing was written for ${Math.round((now - since) / 1000)} s`;
     return undefined;

@@ -22,6 +22,9 @@ export function buildArgv(args: ScriptArg[], parameters: Record<string, unknown>
     else if (arg.type === 'named') argv.push(flag, text(value));
     else if (value === true) argv.push(flag);
   }
+  // A command-line argument cannot hold NUL (spawn refuses it): the caller's value, so a 400 and not a 500.
+  const bad = argv.find((a) => a.includes('\0'));
+  if (bad !== undefined) throw new SovdError('invalid-request', 'a parameter passed on the command line contains a NUL byte', { details: bad.slice(0, 64) });
   return argv;
 }
 

@@ -45,6 +45,11 @@ export type CgroupProbe = { backend: CgroupBackend } | { unavailable: string };
 const CPU_PERIOD_US = 100_000;
 const CONTROLLERS = ['memory', 'pids', 'cpu'] as const;
 
+/** CPU time per CPU_PERIOD_US for `cpuCores`; the kernel refuses quotas under 1 ms. */
+function cpuQuotaUs(limits: ExecutionLimits): number {
+  return Math.max(1000, Math.round(limits.cpuCores * CPU_PERIOD_US));
+}
+
 /** Where the system keeps things; tests point these elsewhere. */
 export interface CgroupSystem {
   /** Contents of /proc/self/cgroup. */
@@ -109,6 +114,12 @@ function sweepStale(bases: string[]): void {
   }
 }
 
+/** The gateway's own cgroup `own` under the mount at `mountPath` when it is visible there, else the mount's root. */
+function within(mountPath: string, own: string | undefined): string {
+  const dir = own ? join(mountPath, own) : undefined;
+  return dir && existsSync(dir) ? dir : mountPath;
+}
+
 interface Mount {
   path: string;
   type: string;
@@ -129,7 +140,7 @@ function probeV2(sys: CgroupSystem, mounts: Mount[], limits: ExecutionLimits, pr
   const v2 = mounts.filter((m) => m.type === 'cgroup2');
   if (!v2.length) return 'no cgroup2 mount';
   for (const m of v2) {
-    const base = own && existsSync(join(m.path, own.slice(3))) ? join(m.path, own.slice(3)) : m.path;
+    const base = within(m.path, own?.slice(3));
     let available: string[];
     try {
       available = readFileSync(join(base, 'cgroup.controllers'), 'utf8').trim().split(/\s+/);
@@ -153,11 +164,10 @@ function probeV2(sys: CgroupSystem, mounts: Mount[], limits: ExecutionLimits, pr
       location: base,
       create(name) {
         const dir = join(base, name);
-        const quota = Math.max(1000, Math.round(limits.cpuCores * CPU_PERIOD_US));
         makeCgroup(dir, [
           ['memory.max', String(limits.memoryBytes)],
           ['pids.max', String(limits.maxProcesses)],
-          ['cpu.max', `${quota} ${CPU_PERIOD_US}`],
+          ['cpu.max', `${cpuQuotaUs(limits)} ${CPU_PERIOD_US}`],
         ]);
         // Without this a process over memory.max would be swapped out instead of limited, where swap exists.
         try {
@@ -186,8 +196,7 @@ function probeV1(sys: CgroupSystem, mounts: Mount[], limits: ExecutionLimits, pr
   for (const c of CONTROLLERS) {
     const m = mounts.find((x) => x.type === 'cgroup' && x.options.includes(c));
     if (!m) return `cgroup v1 ${c} controller not mounted`;
-    const own = ownLines.find((f) => f.length >= 3 && f[1].split(',').includes(c))?.slice(2).join(':');
-    bases[c] = own && existsSync(join(m.path, own)) ? join(m.path, own) : m.path;
+    bases[c] = within(m.path, ownLines.find((f) => f.length >= 3 && f[1].split(',').includes(c))?.slice(2).join(':'));
   }
   const backend: CgroupBackend = {
     kind: 'v1',
@@ -207,7 +216,7 @@ function probeV1(sys: CgroupSystem, mounts: Mount[], limits: ExecutionLimits, pr
         make('pids', [['pids.max', String(limits.maxProcesses)]]);
         make('cpu', [
           ['cpu.cfs_period_us', String(CPU_PERIOD_US)],
-          ['cpu.cfs_quota_us', String(Math.max(1000, Math.round(limits.cpuCores * CPU_PERIOD_US)))],
+          ['cpu.cfs_quota_us', String(cpuQuotaUs(limits))],
         ]);
         return {
           procsFiles: dirs.map((d) => join(d, 'cgroup.procs')),

@@ -56,7 +56,7 @@ class LocalExecution implements ExecutionHandle {
   private initReport = '';
   private resolve!: (o: ExecutionOutcome) => void;
 
-  private readonly workDir: string | undefined;
+  private workDir: string | undefined;
   private readonly cgroup: ExecutionCgroup | undefined;
 
   constructor(
@@ -75,28 +75,15 @@ class LocalExecution implements ExecutionHandle {
     } catch (err) {
       throw new SovdError('service-unavailable', "The execution's resource limits (cgroup) could not be set up; nothing was started", { details: (err as Error).message });
     }
-    // With a private /tmp the wrapper makes the directory and copies the script in (sandbox.ts SANDBOX_SETUP).
-    this.workDir = isolated && !sandbox.privateTmp ? privateWorkDir(sandbox) : undefined;
-    const home = sandbox.privateTmp ? EXEC_HOME : this.workDir;
-    const script = home ? join(home, basename(req.script.file)) : req.script.file;
-    if (this.workDir) {
-      try {
-        copyFileSync(req.script.file, script);
-        if (sandbox.runAs) chownSync(script, sandbox.runAs.uid, sandbox.runAs.gid);
-      } catch {
-        // The stored file vanished or is unreadable: the interpreter then reports the missing copy, so the
-        // execution fails like any other (stderr, exit code) instead of the request failing with a 500.
-      }
+    try {
+      this.child = this.spawnScript(sandbox, isolated);
+    } catch (err) {
+      // Nothing started (spawn refused the command line, the work directory could not be made): the cgroup would
+      // otherwise stay until a later gateway start sweeps it, the directory for good.
+      if (this.cgroup) removeCgroup(this.cgroup);
+      if (this.workDir) rmSync(this.workDir, { recursive: true, force: true });
+      throw err;
     }
-    const interpreter = INTERPRETER[req.script.format];
-    const { file, args } = sandbox.wrap(systemProgram(interpreter) ?? interpreter, [script, ...req.argv], { source: req.script.file, procsFiles: this.cgroup?.procsFiles ?? [] });
-    this.child = spawn(file, args, {
-      detached: true,
-      // With a private /tmp the wrapper changes into HOME once it exists (inside the namespace).
-      cwd: this.workDir ?? (sandbox.privateTmp ? '/' : dirname(req.script.file)),
-      env: home ? { ...req.env, HOME: home, TMPDIR: sandbox.privateTmp ? '/tmp' : home } : req.env,
-      stdio: ['pipe', 'pipe', 'pipe', ...(sandbox.reportsOnFd3 ? (['pipe'] as const) : [])],
-    });
     this.pid = this.child.pid ?? null;
     // The sandbox's init reports how the script itself ended (the leader's status is the wrapper's).
     const report = sandbox.reportsOnFd3 ? (this.child.stdio[3] as NodeJS.ReadableStream | null) : null;
@@ -119,6 +106,32 @@ class LocalExecution implements ExecutionHandle {
       if (this.leaderGone) return;
       this.timedOut = true;
       this.terminateGroup();
+    });
+  }
+
+  /** Makes the working directory (without a private /tmp), copies the script there and spawns the wrapped command. */
+  private spawnScript(sandbox: SandboxPlan, isolated: boolean): ChildProcess {
+    // With a private /tmp the wrapper makes the directory and copies the script in (sandbox.ts SANDBOX_SETUP).
+    this.workDir = isolated && !sandbox.privateTmp ? privateWorkDir(sandbox) : undefined;
+    const home = sandbox.privateTmp ? EXEC_HOME : this.workDir;
+    const script = home ? join(home, basename(this.req.script.file)) : this.req.script.file;
+    if (this.workDir) {
+      try {
+        copyFileSync(this.req.script.file, script);
+        if (sandbox.runAs) chownSync(script, sandbox.runAs.uid, sandbox.runAs.gid);
+      } catch {
+        // The stored file vanished or is unreadable: the interpreter then reports the missing copy, so the
+        // execution fails like any other (stderr, exit code) instead of the request failing with a 500.
+      }
+    }
+    const interpreter = INTERPRETER[this.req.script.format];
+    const { file, args } = sandbox.wrap(systemProgram(interpreter) ?? interpreter, [script, ...this.req.argv], { source: this.req.script.file, procsFiles: this.cgroup?.procsFiles ?? [] });
+    return spawn(file, args, {
+      detached: true,
+      // With a private /tmp the wrapper changes into HOME once it exists (inside the namespace).
+      cwd: this.workDir ?? (sandbox.privateTmp ? '/' : dirname(this.req.script.file)),
+      env: home ? { ...this.req.env, HOME: home, TMPDIR: sandbox.privateTmp ? '/tmp' : home } : this.req.env,
+      stdio: ['pipe', 'pipe', 'pipe', ...(sandbox.reportsOnFd3 ? (['pipe'] as const) : [])],
     });
   }
 

@@ -76,6 +76,9 @@ describe('parameter passing and results', () => {
   it('sends parameters as JSON on stdin without args, and refuses more than 64 KiB', () => {
     expect(parameterPassing([], { a: 1 }).stdin?.toString()).toBe('{"a":1}');
     expect(() => parameterPassing([], { big: 'x'.repeat(70000) })).toThrow(/larger than 65536/);
+    // On the command line a NUL byte cannot pass (spawn refuses it): the caller's 400; on stdin JSON escapes it.
+    expect(() => parameterPassing([{ name: 'a', type: 'positional' }], { a: 'x\u0000y' })).toThrow(expect.objectContaining({ code: 'invalid-request' }));
+    expect(parameterPassing([], { a: 'x\u0000y' }).stdin?.toString()).toBe('{"a":"x\\u0000y"}');
   });
 
   it('parses JSON objects from stdout, otherwise wraps the text', () => {

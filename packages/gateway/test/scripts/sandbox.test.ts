@@ -205,6 +205,16 @@ describe.skipIf(!ROOT)('per-execution limits and privacy (as root)', () => {
     return done;
   };
 
+  it('a parameter with a NUL byte (a command line spawn refuses) is a 400, starts nothing and leaves no execution cgroup behind', async () => {
+    const up = await uploadScript(base, entity, 'nul.sh', 'echo "$1"\n', { args: [{ name: 'a', type: 'positional' }] });
+    expect(up.status).toBe(201);
+    const res = await startExecution(base, entity, (await json(up)).id, { execution_type: 'now', parameters: { a: 'x\u0000y' } });
+    expect(res.status).toBe(400);
+    expect((await json(res)).error_code).toBe('invalid-request');
+    const left = spawnSync('find', ['/sys/fs/cgroup', '-maxdepth', '5', '-name', `medkit-exec-${medkit.child.pid}-*`], { encoding: 'utf8' }).stdout.trim();
+    expect(left).toBe('');
+  });
+
   it('puts each execution in its own cgroup with the configured limits, and says which on /health and at start-up', async () => {
     const script = [
       'if grep -q "^0::/." /proc/self/cgroup && [ -f "/sys/fs/cgroup/$(sed -n "s/^0:://p" /proc/self/cgroup)/memory.max" ]; then',

@@ -18,7 +18,7 @@ import {
   FaultSnapshotsQuerySchema, FaultSnapshotsSchema, GlobalFaultListQuerySchema, SovdFaultStatusSchema,
 } from './schemas.js';
 import type { FaultScope } from '../gateway/entity-scope.js';
-import type { PeerFaultLookup } from '../gateway/peer-lookup.js';
+import type { PeerFaultLookup, PeerFaultQuery } from '../gateway/peer-lookup.js';
 import { adoptPeerDetail, adoptPeerSnapshots } from '../gateway/peer-faults.js';
 
 const ERR = { 400: GenericError, 404: GenericError, 409: GenericError, 500: GenericError, 503: GenericError } as const;
@@ -55,7 +55,7 @@ async function fromPeers(
   reply: FastifyReply,
   code: string,
   path: string,
-  adopt: ReturnType<typeof adoptPeerDetail>,
+  adopt: PeerFaultQuery<object>['adopt'],
 ): Promise<FastifyReply> {
   if (!peers) throw notFound(code);
   const r = await peers.find({ path, caller: { clientId: request.client.id, headers: request.headers }, adopt });

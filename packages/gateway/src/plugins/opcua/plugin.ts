@@ -369,6 +369,7 @@ export class OpcuaPlugin implements MedkitPlugin, IntrospectionProvider, DataPro
   status(): Record<string, unknown> {
     const cfg = this.cfg;
     const c = this.conn;
+    const writeChecks = this.writeChecks.status();
     return {
       connected: this.connected,
       state: c?.state ?? 'waiting',
@@ -390,7 +391,7 @@ export class OpcuaPlugin implements MedkitPlugin, IntrospectionProvider, DataPro
       ...(cfg.auto_alarms ? { auto_alarm_count: this.faults?.conditions.all().filter((t) => t.auto).length ?? 0, auto_alarms_overflow: this.faults?.conditions.overflow ?? 0 } : {}),
       ...(this.replay ? { condition_replay: this.replay } : {}),
       ...this.discovery?.status(c),
-      ...(this.writeChecks.status() ? { write_checks: this.writeChecks.status() } : {}),
+      ...(writeChecks ? { write_checks: writeChecks } : {}),
     };
   }
 

@@ -27,6 +27,12 @@ function sameValue(sent: unknown, read: unknown): boolean {
   return JSON.stringify(sent) === JSON.stringify(read);
 }
 
+/** A value for the log line: an array node's value (sent or read back) can be any size. */
+function brief(v: unknown): string {
+  const text = JSON.stringify(v) ?? String(v);
+  return text.length > 256 ? `${text.slice(0, 256)}…` : text;
+}
+
 export class WriteChecks {
   private readonly pending: WriteCheck[] = [];
   private readonly recent: WriteCheck[] = [];
@@ -62,15 +68,18 @@ export class WriteChecks {
         } catch {
           continue;
         }
+        // Dropped (and counted) by `add` while the read was under way: splice(-1) would resolve the newest instead.
+        const at = this.pending.indexOf(check);
+        if (at < 0) continue;
         // A server string, bounded before it reaches any answer.
         check.value_read = typeof value === 'string' ? value.slice(0, 256) : value;
         check.checked_at = new Date().toISOString();
         check.outcome = sameValue(check.value_sent, value) ? 'applied' : 'not_applied';
-        this.pending.splice(this.pending.indexOf(check), 1);
+        this.pending.splice(at, 1);
         this.recent.unshift(check);
         this.recent.length = Math.min(this.recent.length, MAX_RECENT);
         log(
-          `the write of ${check.data_id} = ${JSON.stringify(check.value_sent)} that timed out at ${check.sent_at} was ${check.outcome === 'applied' ? 'applied' : 'not applied'} (read back ${JSON.stringify(value)})`,
+          `the write of ${check.data_id} = ${brief(check.value_sent)} that timed out at ${check.sent_at} was ${check.outcome === 'applied' ? 'applied' : 'not applied'} (read back ${brief(value)})`,
         );
       }
     } finally {
