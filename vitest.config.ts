@@ -1,18 +1,16 @@
 import { defineConfig } from 'vitest/config';
 import { fileURLToPath } from 'node:url';
 
-const src = (p: string) => fileURLToPath(new URL(`./packages/${p}/src/index.ts`, import.meta.url));
+const packages = fileURLToPath(new URL('./packages/', import.meta.url));
 
 export default defineConfig({
   resolve: {
-    // Tests run against the TypeScript sources of sibling packages, no build needed.
-    alias: {
-      '@medkit/rtps': src('rtps'),
-      '@medkit/ros2': src('ros2'),
-      '@medkit/gateway': src('gateway'),
-      '@medkit/mcp': src('mcp'),
-      '@medkit/client': src('client'),
-    },
+    // Tests run against the TypeScript sources of sibling packages, no build needed: `@medkit/<name>` is
+    // packages/<name>/src/index.ts; a subpath export is listed with its source file.
+    alias: [
+      { find: '@medkit/gateway/fleet-server', replacement: `${packages}gateway/src/fleet/feature.ts` },
+      { find: /^@medkit\/([\w-]+)$/, replacement: `${packages}$1/src/index.ts` },
+    ],
   },
   test: {
     include: ['packages/*/test/**/*.test.ts', 'test/**/*.test.ts'],

@@ -20,7 +20,7 @@ const { values: o } = parseArgs({ options: { robots: { type: 'string', default: 
 const ROBOTS = Number(o.robots), RATE = Number(o.rate), SECONDS = Number(o.seconds), PROCS = Number(o.procs);
 const FLEET = 'bench';
 const here = (p) => fileURLToPath(new URL(p, import.meta.url));
-const MEDKIT = here('../../packages/gateway/bin/medkit.js');
+const MEDKIT = here('../../packages/cli/bin/medkit.js');
 
 function rssMb(pid) {
   try {

@@ -13,16 +13,16 @@ export const MANIFESTS = join(DEMO_ROOT, 'manifests');
 export const CONFIG = join(DEMO_ROOT, 'config');
 export const SCRIPTS = join(DEMO_ROOT, 'scripts');
 
-/** The `medkit` command's script: the installed @medkit/gateway, else the workspace sibling. */
+/** The `medkit` command's script: the installed @medkit/cli, else the workspace sibling. */
 export function medkitBin(): string {
   try {
-    const entry = fileURLToPath(import.meta.resolve('@medkit/gateway'));
+    const entry = fileURLToPath(import.meta.resolve('@medkit/cli'));
     const bin = join(dirname(entry), '..', 'bin', 'medkit.js');
     if (existsSync(bin)) return bin;
   } catch {
     // not resolvable from here: fall through
   }
-  return join(DEMO_ROOT, '..', 'gateway', 'bin', 'medkit.js');
+  return join(DEMO_ROOT, '..', 'cli', 'bin', 'medkit.js');
 }
 
 /**

@@ -1,7 +1,10 @@
 // @medkit/gateway as a library: build and run a gateway in-process (the `medkit` command does the same).
 export { createGateway, type Gateway, type GatewayOptions } from './gateway.js';
-export { loadConfig, GatewayConfig, ConfigError, type LoadOptions } from './config/index.js';
-export { defaultFeatures, FEATURE_KEYS } from './features.js';
+export { loadConfig, GatewayConfig, ConfigError, describeConfigOrigins, CORE_KEY_GROUPS, renderConfigReference, type LoadOptions, type FlatConfig, type KeySpec } from './config/index.js';
+export { defaultFeatures, FEATURE_KEYS, FEATURE_KEY_GROUPS } from './features.js';
+export { StorageError } from './storage/index.js';
+export { createWebUiFeature } from './web-ui/feature.js';
+export { checkSecureProfile, isProfileName, profileFile, PROFILES, type ProfileName } from './transport/profiles.js';
 export type { GatewayContext, GatewayFeature } from './feature.js';
 export { SovdError } from './sovd/errors.js';
 export { GATEWAY_VERSION, SOVD_VERSION } from './version.js';

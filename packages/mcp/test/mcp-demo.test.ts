@@ -8,7 +8,7 @@ import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js'
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { testDomain } from '../../../test-support/domains.js';
 import { buildDemo, eventually, freePort, http, launch, type Launched } from '../../demo/test/support/demo.js';
-import { MEDKIT_BIN } from '../../gateway/test/support/cli.js';
+import { MEDKIT_BIN } from '../../../test-support/medkit-cli.js';
 import { McpError } from '@modelcontextprotocol/sdk/types.js';
 import { CATALOG, RESOURCE_NOT_FOUND, servedNames } from '../src/index.js';
 

@@ -12,7 +12,7 @@ import type { Page } from 'playwright-core';
 import { CHROMIUM, describeWith, NATS_SERVER, POSTGRES } from '../../../test-support/requirements.js';
 import { startNatsCluster, type NatsCluster } from '../../../test-support/servers/nats.mjs';
 import { startPostgres, type PgServer } from '../../../test-support/servers/postgres.mjs';
-import { buildGateway } from '../../gateway/test/support/cli.js';
+import { buildGateway } from '../../../test-support/medkit-cli.js';
 import { until } from '../../gateway/test/faults/gateway-harness.js';
 import { startFleetReplica, type FleetReplica } from '../../gateway/test/fleet/fleet-harness.js';
 import { BATTERY_NODE, startFleetRobot, type FleetRobot } from '../../gateway/test/fleet/fleet-robot.js';

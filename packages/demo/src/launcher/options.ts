@@ -25,7 +25,7 @@ export interface LaunchOptions {
   peerCheckMs: number;
   /** Forward every child's output, not only errors. */
   verbose: boolean;
-  /** The `medkit` script to run (default: the installed @medkit/gateway). */
+  /** The `medkit` script to run (default: the installed @medkit/cli). */
   medkit?: string;
 }
 

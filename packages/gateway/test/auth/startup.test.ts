@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig, type FlatConfig } from '../../src/config/index.js';
 import { createGateway } from '../../src/gateway.js';
 import { AuthConfigError } from '../../src/auth/index.js';
-import { buildGateway, freePort, runMedkit, type MedkitProcess } from '../support/cli.js';
+import { buildGateway, freePort, runMedkit, type MedkitProcess } from '../../../../test-support/medkit-cli.js';
 import { CLIENT_ENTRIES, CLIENTS, SECRET } from './support.js';
 
 const dirs: string[] = [];

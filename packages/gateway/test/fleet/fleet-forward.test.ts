@@ -11,7 +11,7 @@ import { startPostgres, type PgServer } from '../../../../test-support/servers/p
 import { freePort } from '../../../../test-support/servers/ports.mjs';
 import { createMedkitClient, type FleetStreamEvent } from '@medkit/client';
 import { until } from '../faults/gateway-harness.js';
-import { buildGateway } from '../support/cli.js';
+import { buildGateway } from '../../../../test-support/medkit-cli.js';
 import { startFleetReplica, type FleetReplica } from './fleet-harness.js';
 import { BATTERY_NODE, startFleetRobot, type FleetRobot } from './fleet-robot.js';
 

@@ -2,7 +2,7 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { runMedkit, type MedkitProcess } from '../support/cli.js';
+import { runMedkit, type MedkitProcess } from '../../../../test-support/medkit-cli.js';
 import { freePort } from '../../../../test-support/servers/ports.mjs';
 
 export interface FleetReplica {

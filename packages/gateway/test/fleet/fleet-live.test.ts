@@ -13,7 +13,7 @@ import { describeWith, NATS_SERVER, POSTGRES } from '../../../../test-support/re
 import { startNatsCluster, type NatsCluster } from '../../../../test-support/servers/nats.mjs';
 import { startPostgres, type PgServer } from '../../../../test-support/servers/postgres.mjs';
 import { until } from '../faults/gateway-harness.js';
-import { buildGateway } from '../support/cli.js';
+import { buildGateway } from '../../../../test-support/medkit-cli.js';
 import { openSse, startFleetReplica, type FleetReplica, type SseEventRead } from './fleet-harness.js';
 
 const FLEET = 'live';

@@ -12,7 +12,7 @@ import { describeWith, NATS_SERVER, POSTGRES } from '../../../../test-support/re
 import { startNatsCluster, type NatsCluster } from '../../../../test-support/servers/nats.mjs';
 import { startPostgres, type PgServer } from '../../../../test-support/servers/postgres.mjs';
 import { startFaultGateway, until, type FaultGateway } from '../faults/gateway-harness.js';
-import { buildGateway } from '../support/cli.js';
+import { buildGateway } from '../../../../test-support/medkit-cli.js';
 import { LOGS_SERVICE } from '../../src/logs/feature.js';
 import { openSse, startFleetReplica, type FleetReplica } from './fleet-harness.js';
 

@@ -13,7 +13,7 @@ import mqtt from 'mqtt';
 import { describeWith, MOSQUITTO } from '../../../../test-support/requirements.js';
 import { startMosquitto } from '../../../../test-support/servers/mosquitto.mjs';
 import { startFaultGateway, until, type FaultGateway } from '../faults/gateway-harness.js';
-import { buildGateway, runMedkit } from '../support/cli.js';
+import { buildGateway, runMedkit } from '../../../../test-support/medkit-cli.js';
 import { buildConnection, buildState, faultToError, MAX_DESCRIPTION_CHARS, MORE_ERRORS_TYPE, stateErrors } from '../../src/vda5050/messages.js';
 import type { FaultRecord } from '../../src/faults/model.js';
 

@@ -11,7 +11,7 @@ import { startTestGateway } from '../support/gateway.js';
 import { fixtureEntitiesFeature } from '../support/entities.js';
 import { probeCgroups, type CgroupBackend } from '../../src/scripts/cgroups.js';
 import { spawnSync } from 'node:child_process';
-import { buildGateway, runMedkit, REPO_ROOT, type MedkitProcess } from '../support/cli.js';
+import { buildGateway, runMedkit, REPO_ROOT, type MedkitProcess } from '../../../../test-support/medkit-cli.js';
 import { freePort } from '../../../demo/test/support/demo.js';
 import { json, startExecution, uploadScript, waitFinished, waitFor } from './helpers.js';
 

@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { buildGateway, freePort, runMedkit, type MedkitProcess } from '../support/cli.js';
+import { buildGateway, freePort, runMedkit, type MedkitProcess } from '../../../../test-support/medkit-cli.js';
 import { buildRos2, eventually, http, startRobot, type RobotProcess } from '../ros/robot.js';
 import { openSse, type SseClient } from './sse-client.js';
 import { testDomain } from '../../../../test-support/domains.js';

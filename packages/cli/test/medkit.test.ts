@@ -3,8 +3,8 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createServer } from 'node:net';
-import { buildGateway, freePort, runMedkit, type MedkitProcess } from '../support/cli.js';
-import { testDomain } from '../../../../test-support/domains.js';
+import { buildGateway, freePort, runMedkit, type MedkitProcess } from '../../../test-support/medkit-cli.js';
+import { testDomain } from '../../../test-support/domains.js';
 
 const dirs: string[] = [];
 const procs: MedkitProcess[] = [];

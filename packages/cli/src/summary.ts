@@ -1,6 +1,6 @@
 // The one start-up summary: where it listens, where the docs are, where data lives, which ROS domain,
 // which discovery mode, and what each feature reports (entity counts first).
-import type { Gateway } from '../gateway.js';
+import type { Gateway } from '@medkit/gateway';
 
 export function formatSummary(gateway: Gateway, url: string): string {
   const { config } = gateway.ctx;

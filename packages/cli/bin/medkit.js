@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // The `medkit` command. The TypeScript sources are compiled to dist/ at install time (npm prepare).
-import { main } from '../dist/cli/main.js';
+import { main } from '../dist/main.js';
 
 main(process.argv.slice(2)).then(
   (code) => {

@@ -1,15 +1,10 @@
 // `medkit` entry point: parse the command, load configuration, start the gateway, print one summary,
 // and shut down cleanly on SIGINT/SIGTERM.
-import { ConfigError, describeConfigOrigins, loadConfig } from '../config/index.js';
-import { StorageError } from '../storage/index.js';
-import { createGateway } from '../gateway.js';
-import { defaultFeatures, FEATURE_KEYS } from '../features.js';
-import { createWebUiFeature } from '../web-ui/feature.js';
-import { GATEWAY_VERSION } from '../version.js';
+import { checkSecureProfile, ConfigError, createGateway, createWebUiFeature, describeConfigOrigins, GATEWAY_VERSION, loadConfig, profileFile, StorageError } from '@medkit/gateway';
+import { defaultFeatures, FEATURE_KEYS, loadFleetServer } from './compose.js';
 import { HELP, parseCommand, UsageError } from './args.js';
 import { formatSummary } from './summary.js';
 import { MCP_HELP, parseMcpCommand, runMcpCommand } from './mcp-command.js';
-import { checkSecureProfile, profileFile } from '../transport/profiles.js';
 import { exposureWarning } from './exposure.js';
 
 /** Errors that stop start-up with a message and exit code 2, without a stack trace. */
@@ -66,7 +61,7 @@ export async function main(argv: string[], out: NodeJS.WritableStream = process.
     if (profile === 'secure') checkSecureProfile(config);
     // A fleet replica runs the same HTTP core with the fleet feature instead of the robot's features, and
     // serves the fleet console (packages/web's fleet.html) at / as a robot gateway serves its UI.
-    const features = fleet ? [(await import('../fleet/feature.js')).createFleetFeature(config), createWebUiFeature({ index: 'fleet.html' })] : defaultFeatures(config);
+    const features = fleet ? [(await loadFleetServer()).createFleetFeature(config), createWebUiFeature({ index: 'fleet.html' })] : defaultFeatures(config);
     gateway = await createGateway({ config, features });
     url = await gateway.listen();
   } catch (err) {

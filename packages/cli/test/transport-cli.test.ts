@@ -4,11 +4,11 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { copyFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { buildGateway, freePort, runMedkit, type MedkitProcess } from '../support/cli.js';
-import { describeWith, OPENSSL } from '../../../../test-support/requirements.js';
-import { createTestPki, type TestPki } from '../support/certificates.js';
-import { tlsRequest } from '../support/tls-client.js';
-import { exposureWarning } from '../../src/cli/exposure.js';
+import { buildGateway, freePort, runMedkit, type MedkitProcess } from '../../../test-support/medkit-cli.js';
+import { describeWith, OPENSSL } from '../../../test-support/requirements.js';
+import { createTestPki, type TestPki } from '../../gateway/test/support/certificates.js';
+import { tlsRequest } from '../../gateway/test/support/tls-client.js';
+import { exposureWarning } from '../src/exposure.js';
 
 const procs: MedkitProcess[] = [];
 let dir: string;

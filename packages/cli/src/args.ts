@@ -1,7 +1,6 @@
 // Command-line parsing for `medkit`. Flags map onto configuration keys (the last source to win).
 import { parseArgs } from 'node:util';
-import type { FlatConfig } from '../config/index.js';
-import { isProfileName, PROFILES, type ProfileName } from '../transport/profiles.js';
+import { isProfileName, PROFILES, type FlatConfig, type ProfileName } from '@medkit/gateway';
 
 export const HELP = `medkit — SOVD (ISO 17978-3) diagnostic gateway for ROS 2
 

@@ -1,14 +1,14 @@
-// Runs the real `medkit` command (packages/gateway/bin/medkit.js over dist/) as a child process.
+// Runs the real `medkit` command (packages/cli/bin/medkit.js over the packages' dist/) as a child process.
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
 
-export const REPO_ROOT = fileURLToPath(new URL('../../../../', import.meta.url));
-export const MEDKIT_BIN = fileURLToPath(new URL('../../bin/medkit.js', import.meta.url));
+export const REPO_ROOT = fileURLToPath(new URL('../', import.meta.url));
+export const MEDKIT_BIN = fileURLToPath(new URL('../packages/cli/bin/medkit.js', import.meta.url));
 
-/** Compiles the gateway (incremental) so bin/medkit.js runs the current sources. */
+/** Compiles the command and every package it composes (incremental) so bin/medkit.js runs the current sources. */
 export function buildGateway(): void {
-  execFileSync('npx', ['tsc', '-b', 'packages/gateway'], { cwd: REPO_ROOT, stdio: 'pipe' });
+  execFileSync('npx', ['tsc', '-b', 'packages/cli'], { cwd: REPO_ROOT, stdio: 'pipe' });
 }
 
 export interface MedkitProcess {

@@ -3,7 +3,7 @@
 import { createServer } from 'node:http';
 import { parseArgs } from 'node:util';
 import { clientOptionsFromEnv, handleStreamableHttp, McpRequestError, readJsonBody, serveStdio, SovdClient, type SovdClientOptions } from '@medkit/mcp';
-import { GATEWAY_VERSION } from '../version.js';
+import { GATEWAY_VERSION } from '@medkit/gateway';
 import { UsageError } from './args.js';
 
 export const MCP_HELP = `medkit mcp — MCP server for AI agents (tools over a medkit gateway's REST API)
