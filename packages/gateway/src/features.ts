@@ -22,7 +22,7 @@ import { createOperationsFeature } from './operations/index.js';
 import { createConfigurationsFeature } from './configurations/index.js';
 import { createLifecycleFeature } from './lifecycle/index.js';
 import { createLogsFeature, LOG_KEYS } from './logs/index.js';
-import { createPluginsFeature } from './plugins/feature.js';
+import { createPluginsFeature, type BuiltinPluginCatalog } from './plugins/feature.js';
 import { createMcpFeature, MCP_KEYS } from './mcp/feature.js';
 import { createFleetLinkFeature, FLEET_LINK_KEYS } from './fleet-link/feature.js';
 import { FLEET_COMMON_KEYS } from './fleet-protocol/keys.js';
@@ -34,10 +34,16 @@ function manifestScripts(ctx: GatewayContext) {
   return ctx.services.find(ENTITIES_SERVICE)?.manifest?.scripts ?? [];
 }
 
+/** What a product built on the core adds to its default features. */
+export interface DefaultFeatureOptions {
+  /** Plugins enabled by name (the `medkit` command's built-ins). */
+  builtinPlugins?: BuiltinPluginCatalog;
+}
+
 /** Feature modules that make up the default gateway. Each is a factory so config can shape it. */
-const FEATURE_FACTORIES: ((config: GatewayConfig) => GatewayFeature)[] = [
+const FEATURE_FACTORIES: ((config: GatewayConfig, opts: DefaultFeatureOptions) => GatewayFeature)[] = [
   (config) => createRosFeature(config),
-  () => createPluginsFeature(),
+  (_config, opts) => createPluginsFeature({ builtins: opts.builtinPlugins }),
   () => createEntitiesFeature(),
   () => createAggregationFeature(),
   (config) => createFaultsFeature(config),
@@ -82,6 +88,6 @@ export const FEATURE_KEY_GROUPS: [string, Record<string, KeySpec>][] = [
 /** Keys of every default feature, for the config loader. */
 export const FEATURE_KEYS: Record<string, KeySpec> = Object.assign({}, ...FEATURE_KEY_GROUPS.map(([, k]) => k));
 
-export function defaultFeatures(config: GatewayConfig): GatewayFeature[] {
-  return FEATURE_FACTORIES.map((make) => make(config));
+export function defaultFeatures(config: GatewayConfig, opts: DefaultFeatureOptions = {}): GatewayFeature[] {
+  return FEATURE_FACTORIES.map((make) => make(config, opts));
 }

@@ -10,7 +10,7 @@ import type { Page } from 'playwright-core';
 import { CHROMIUM, describeWith } from '../../../test-support/requirements.js';
 import { startTestGateway, type TestGateway } from '../../gateway/test/support/gateway.js';
 import { loadConfig } from '../../gateway/src/config/index.js';
-import { defaultFeatures, FEATURE_KEYS } from '../../gateway/src/features.js';
+import { defaultFeatures, FEATURE_KEYS } from '@medkit/cli';
 import { buildUi, bundleSizes } from './support/build-ui.js';
 import { serveStatic, type StaticServer } from './support/static-server.js';
 import { launchChromium, type Browser } from './support/browser.js';

@@ -6,7 +6,7 @@
 //   operations, configurations, faults, logs}) gets the peers' items merged in, whichever feature serves it.
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { HttpApp } from '../http/app-types.js';
-import { SovdError } from '../sovd/errors.js';
+import { SovdError } from '@medkit/plugin-api';
 import { SEGMENT_TO_TYPE, type EntitySegment } from '../entity-scope/collections.js';
 import { escapesPath, forwardRequest } from './forward.js';
 import { fanOutPath, mergeCollection, queryPeers } from './fan-out.js';

@@ -1,7 +1,7 @@
 // The two error families of authentication: the OAuth2 bodies answered to requests (api.md §2.6) and
 // the named start-up error for `auth.*` settings that cannot be honoured (fail closed, gateway.md §12.1).
 import { ConfigError } from '../config/sources.js';
-import type { SovdError } from '../sovd/errors.js';
+import type { SovdError } from '@medkit/plugin-api';
 
 /** OAuth2 error codes used by the auth endpoints and the request pipeline (RFC 6749 §5.2, RFC 6750 §3.1). */
 export type OAuthErrorCode =

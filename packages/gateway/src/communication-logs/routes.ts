@@ -6,7 +6,7 @@ import type { FastifyRequest } from 'fastify';
 import { API_BASE, type HttpApp } from '../http/app-types.js';
 import { EntityId, GenericError, Opaque } from '../http/schemas.js';
 import { ENTITY_SEGMENTS, ID_PARAM, SEGMENT_TITLE, type ResolvedEntity } from '../entity-scope/index.js';
-import { SovdError } from '../sovd/errors.js';
+import { SovdError } from '@medkit/plugin-api';
 import type { CommunicationLogs, TrafficSource } from './recorder.js';
 
 const Summary = Type.Object(

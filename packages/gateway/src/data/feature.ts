@@ -5,7 +5,7 @@ import { float, int, type GatewayConfig } from '../config/index.js';
 import { ENTITIES_SERVICE } from '../entities/service.js';
 import { LOCKS_SERVICE } from '../locks/feature.js';
 import type { GatewayContext, GatewayFeature } from '../feature.js';
-import { SovdError } from '../sovd/errors.js';
+import { SovdError } from '@medkit/plugin-api';
 import { afterInit } from '../ros/route-kit.js';
 import { ROS_SERVICE, type RosConnection } from '../ros/connection.js';
 import { isAggregating, membersVia } from '../ros/members.js';

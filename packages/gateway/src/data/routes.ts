@@ -4,7 +4,7 @@ import { Type } from '@sinclair/typebox';
 import { SEGMENT_TITLE } from '../entity-scope/index.js';
 import { API_BASE, type HttpApp } from '../http/app-types.js';
 import { Collection, EntityId, GenericError, Opaque } from '../http/schemas.js';
-import { SovdError } from '../sovd/errors.js';
+import { SovdError } from '@medkit/plugin-api';
 import { ENTITY_SEGMENTS, ID_PARAM, SEGMENT_TO_TYPE } from '../entity-scope/index.js';
 import type { pluginData } from '../plugins/dispatch.js';
 import { sendResult } from '../http/verbatim.js';

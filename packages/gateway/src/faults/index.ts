@@ -1,6 +1,6 @@
 // Public API of the fault manager domain. The HTTP layer and the ROS wiring import from here only.
 export * from './model.js';
-export * from './validation.js';
+export * from '@medkit/plugin-api';
 export * from './debounce.js';
 export * from './engine.js';
 export * from './config.js';
@@ -37,7 +37,7 @@ export * from './storage/audit-log.js';
 export * from './query/clear.js';
 export * from './query/ros-services.js';
 export * from './config-keys.js';
-export * from './bridges/protocol-point.js';
+export * from '@medkit/plugin-api';
 // The gateway feature (routes, live stream, bulk data, ROS wiring) and the 'faults' service it publishes.
 export { createFaultsFeature, FAULTS_FEATURE_KEYS, type FaultsFeatureOptions } from './feature.js';
 export { FaultsService, FAULTS_SERVICE } from './gateway/service.js';

@@ -17,8 +17,7 @@ import { cloneRecord, correlationSeverityLabel } from './model.js';
 import type { CorrelationConfig } from './correlation/config.js';
 import { CorrelationEngine } from './correlation/engine.js';
 import type { FaultRepository } from './storage/repository.js';
-import type { ReportFaultRequest } from './validation.js';
-import { validateFaultCode, validateReport } from './validation.js';
+import { type ReportFaultRequest, validateFaultCode, validateReport } from '@medkit/plugin-api';
 
 /** Evidence capture driven by fault transitions (snapshots §6, black box §7). Implementations never block. */
 export interface FaultCaptureHooks {

@@ -6,7 +6,7 @@ import { Type } from '@sinclair/typebox';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Pool } from 'pg';
 import { API_BASE, type HttpApp } from '../http/app-types.js';
-import { SovdError } from '../sovd/errors.js';
+import { SovdError } from '@medkit/plugin-api';
 import type { SseHub } from '../http/sse.js';
 import { parseSeverityFilter, restSeverityLabel, sovdStatus, statusesForFilter, STATUS_FILTER_VALUES } from '../faults/model.js';
 import { forwardRequest, escapesPath } from '../aggregation/forward.js';

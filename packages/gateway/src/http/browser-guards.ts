@@ -4,7 +4,7 @@
 // their content type (a multipart form needs no preflight, so CORS alone does not stop it). Requests
 // without an Origin header are not from a browser page and pass.
 import type { HttpApp } from './app-types.js';
-import { SovdError } from '../sovd/errors.js';
+import { SovdError } from '@medkit/plugin-api';
 import { hostAllowed, type HostAllowList } from '../transport/allowed-hosts.js';
 import { originMatcher } from './cors.js';
 

@@ -11,7 +11,7 @@ import type { FastifyRequest, RouteOptions } from 'fastify';
 import type { Socket } from 'node:net';
 import type { HttpApp } from './app-types.js';
 import type { StandInRouteConfig } from './route-index.js';
-import { SovdError } from '../sovd/errors.js';
+import { SovdError } from '@medkit/plugin-api';
 import { ANONYMOUS, ID_PARAM, type ClientIdentity, type EntityResolver, type EntityRouteSpec, type ResolvedEntity } from '../entity-scope/index.js';
 import { accessOf, type RoleTable, type RouteRole } from '../auth/route-access.js';
 import type { AccessPolicy, Identification } from '../auth/policy.js';

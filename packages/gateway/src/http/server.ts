@@ -10,7 +10,7 @@ import { buildRequestValidator } from './validation.js';
 import { installCors, type CorsOptions } from './cors.js';
 import { installRateLimit, type RateLimitOptions } from './rate-limit.js';
 import { installOpenApi, rewriteDocsUrl, type DocsEnricher, type ExtraDocPaths, type OpenApiOptions } from './openapi.js';
-import { SovdError } from '../sovd/errors.js';
+import { SovdError } from '@medkit/plugin-api';
 import type { EntityResolver } from '../entity-scope/index.js';
 import { installRequestPipeline, type AccessStages, type CertificateReader } from './pipeline.js';
 import { installBrowserGuards } from './browser-guards.js';

@@ -2,7 +2,7 @@
 // a global cap on concurrent streams (503 above it), and back-pressure: a client that stops reading
 // is dropped instead of buffering without bound.
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { SovdError } from '../sovd/errors.js';
+import { SovdError } from '@medkit/plugin-api';
 import type { EventStream, StreamEvent } from '../sovd/events.js';
 
 /** One event: `event:` line, `id:` line, and data (objects as JSON). */

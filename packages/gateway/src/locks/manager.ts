@@ -1,6 +1,6 @@
 // The lock table: acquire / extend / release / list, exact expiry (one timer per lock plus a periodic
 // sweep as a backstop), and the two-phase access check of gateway.md §9.3.
-import { SovdError } from '../sovd/errors.js';
+import { SovdError } from '@medkit/plugin-api';
 import { covers, type Lock, type LockScope, type LockableType } from './model.js';
 import type { PolicySource } from './settings.js';
 import type { LockStore } from './store.js';

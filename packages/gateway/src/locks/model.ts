@@ -1,6 +1,6 @@
 // Lock model (api.md §12, gateway.md §9): scopes, client ids, the wire view, and which lock scope a
 // mutating route's collection falls under.
-import { SovdError } from '../sovd/errors.js';
+import { SovdError } from '@medkit/plugin-api';
 import type { Collection } from '../entity-scope/index.js';
 
 /** Entity types that can hold a lock. */

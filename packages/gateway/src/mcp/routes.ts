@@ -1,7 +1,7 @@
 // The `/mcp` route (mcp.enabled): the MCP server of packages/mcp over streamable HTTP, its tools' REST
 // calls served in-process by this gateway's own request pipeline (see feature.ts).
 import { handleStreamableHttp, SovdClient } from '@medkit/mcp';
-import { SovdError } from '../sovd/errors.js';
+import { SovdError } from '@medkit/plugin-api';
 import type { GatewayContext } from '../feature.js';
 import type { HttpApp } from '../http/app-types.js';
 import { GATEWAY_VERSION } from '../version.js';

@@ -7,7 +7,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { SEGMENT_TITLE } from '../entity-scope/index.js';
 import { API_BASE, type HttpApp } from '../http/app-types.js';
 import { EntityId, GenericError, Opaque } from '../http/schemas.js';
-import { SovdError } from '../sovd/errors.js';
+import { SovdError } from '@medkit/plugin-api';
 import { ENTITY_SEGMENTS, ID_PARAM, SEGMENT_TO_TYPE } from '../entity-scope/index.js';
 import type { pluginOperations } from '../plugins/dispatch.js';
 import { sendResult } from '../http/verbatim.js';

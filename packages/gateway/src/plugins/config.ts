@@ -2,7 +2,7 @@
 // `plugins.<name>.<key>` as that plugin's JSON config, dotted sub-keys nested.
 import type { GatewayConfig } from '../config/index.js';
 import { ConfigError } from '../config/index.js';
-import type { PluginConfig } from './contract.js';
+import type { PluginConfig } from '@medkit/plugin-api';
 
 /** One configured plugin. */
 export interface PluginSettings {

@@ -6,18 +6,17 @@ import { ENTITIES_SERVICE } from '../entities/service.js';
 import { appsOn } from '../entities/hierarchy.js';
 import { ENTITY_TYPES, type Entity, type EntityType } from '../entities/model.js';
 import { TYPE_TO_SEGMENT } from '../entity-scope/index.js';
-import { isValidEntityId } from '../sovd/errors.js';
+import { isValidEntityId, type PluginContext, type PluginEntityInfo, pointSeverityValue } from '@medkit/plugin-api';
 import { FAULTS_SERVICE } from '../faults/gateway/service.js';
 import { FAULT_STATUSES } from '../faults/model.js';
 import { LOCKS_SERVICE } from '../locks/feature.js';
 import { parseScopes, scopeOf, type LockableType } from '../locks/model.js';
 import { TRIGGER_CONDITIONS_SERVICE } from '../triggers/feature.js';
-import type { PluginContext, PluginEntityInfo } from './contract.js';
 import type { LoadedPlugin, PluginHost } from './host.js';
 import { triggerCondition } from './dispatch.js';
-import { pointSeverityValue } from '../faults/bridges/protocol-point.js';
 import { ROS_SERVICE } from '../ros/connection.js';
 import { createPluginRosAccess, type ClosablePluginRosAccess } from './ros-access.js';
+import type { ProcessIdHints } from './process-hints.js';
 
 function infoOf(type: EntityType, e: Entity): PluginEntityInfo {
   const fqn = (e as { fqn?: string; bound_fqn?: string }).bound_fqn ?? (e as { fqn?: string }).fqn;
@@ -25,7 +24,8 @@ function infoOf(type: EntityType, e: Entity): PluginEntityInfo {
   return { type, id: e.id, ...(ns ? { namespace_path: ns } : {}), ...(fqn ? { fqn } : {}) };
 }
 
-export function createPluginContext(ctx: GatewayContext, host: PluginHost, p: LoadedPlugin): PluginContext {
+/** `hints`: the process ids plugins report, shared by every plugin of one host (gateway.md §5). */
+export function createPluginContext(ctx: GatewayContext, host: PluginHost, p: LoadedPlugin, hints: ProcessIdHints): PluginContext {
   const log = ctx.log.child({ component: `plugin.${p.name}` });
   let rosAccess: ClosablePluginRosAccess | undefined;
   const cache = () => ctx.services.find(ENTITIES_SERVICE)?.cache;
@@ -155,5 +155,7 @@ export function createPluginContext(ctx: GatewayContext, host: PluginHost, p: Lo
       p.onShutdown(() => rosAccess?.close());
       return rosAccess;
     },
+    reportProcessIds: (pids) => hints.set(p.name, pids),
+    processIdOf: (id) => hints.pidOf(id),
   };
 }

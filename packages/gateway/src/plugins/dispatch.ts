@@ -1,9 +1,8 @@
 // Requests for plugin-owned entities go to the owner's providers (gateway.md §2.4); everything else
 // falls through to the built-in services. Plugin bodies go to the client verbatim.
 import type { Entity, EntityType } from '../entities/model.js';
-import { SovdError } from '../sovd/errors.js';
+import { type ConditionEvaluator, type JsonValue, type LogSeverity, type PluginEntityRef, type PluginError, type PluginLogEntry, SovdError } from '@medkit/plugin-api';
 import { Verbatim } from '../sovd/verbatim.js';
-import type { ConditionEvaluator, JsonValue, LogSeverity, PluginEntityRef, PluginError, PluginLogEntry } from './contract.js';
 import { ResourcePendingError } from '../sampling/registry.js';
 import type { ConditionEvaluator as TriggerCondition } from '../triggers/conditions.js';
 import { LifecycleProviderError, type LifecycleEntity, type LifecycleProvider } from '../lifecycle/provider.js';

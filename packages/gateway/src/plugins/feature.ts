@@ -6,11 +6,10 @@ import { token, type Token } from '../registry/index.js';
 import { ROS_SERVICE } from '../ros/connection.js';
 import { warning } from '../info/health-registry.js';
 import { readPluginSettings, DEFAULT_CALL_TIMEOUT_MS } from './config.js';
-import type { PluginConfig, PluginModule } from './contract.js';
+import type { PluginConfig, PluginModule } from '@medkit/plugin-api';
 import { createPluginContext } from './context.js';
 import { PluginHost } from './host.js';
 import { loadPlugins } from './loader.js';
-import { BUILTIN_PLUGIN_NAMES, BUILTIN_PLUGINS, type BuiltinDeps } from './builtins.js';
 import { ProcessIdHints } from './process-hints.js';
 import { pluginDocPaths, registerPluginRoutes } from './routes.js';
 
@@ -25,9 +24,18 @@ export interface InProcessPlugin {
   callTimeoutMs?: number;
 }
 
+/**
+ * Plugins that ship with a product built on the gateway, by configuration name (gateway.md §2.11): listing a
+ * name in `plugins` enables it without a `path` (a path given for it loads that file instead). Each entry
+ * imports its module when called, so a gateway that does not enable it never loads it or its libraries.
+ */
+export type BuiltinPluginCatalog = Readonly<Record<string, () => PluginModule | Promise<PluginModule>>>;
+
 export interface PluginsFeatureOptions {
   /** Added before the configured ones, in this order. */
   plugins?: InProcessPlugin[];
+  /** The built-in plugins that may be enabled by name (the `medkit` command passes its own). */
+  builtins?: BuiltinPluginCatalog;
 }
 
 export function createPluginsFeature(opts: PluginsFeatureOptions = {}): GatewayFeature {
@@ -35,19 +43,20 @@ export function createPluginsFeature(opts: PluginsFeatureOptions = {}): GatewayF
   return {
     name: 'plugins',
     provides: [PLUGINS_SERVICE],
-    // Built-ins reach ROS through BuiltinDeps (beacons) or their context (graph plugins subscribe from setContext).
+    // Plugins reach ROS through their context (ros()), from setContext on.
     uses: [ROS_SERVICE],
     async init(ctx) {
-      const settings = readPluginSettings(ctx.config, BUILTIN_PLUGIN_NAMES);
+      const builtins = opts.builtins ?? {};
+      const settings = readPluginSettings(ctx.config, Object.keys(builtins));
       const h = new PluginHost(ctx.log.child({ component: 'plugins' }));
       host = h;
       for (const p of opts.plugins ?? []) h.add(p.name, p.module, p.config ?? {}, p.callTimeoutMs ?? DEFAULT_CALL_TIMEOUT_MS);
-      const deps: BuiltinDeps = { ros: () => ctx.services.find(ROS_SERVICE), processHints: new ProcessIdHints() };
-      await loadPlugins(h, settings, process.cwd(), (name) => (Object.hasOwn(BUILTIN_PLUGINS, name) ? BUILTIN_PLUGINS[name](deps) : undefined));
+      await loadPlugins(h, settings, process.cwd(), (name) => (Object.hasOwn(builtins, name) ? builtins[name]() : undefined));
       ctx.services.provide(PLUGINS_SERVICE, h);
       // Zero overhead without plugins (§2.1): nothing else is installed.
       if (h.list.length === 0) return;
-      await h.start((p) => createPluginContext(ctx, h, p));
+      const hints = new ProcessIdHints();
+      await h.start((p) => createPluginContext(ctx, h, p, hints));
       ctx.health.add(() => {
         const plugins = h.health();
         return {

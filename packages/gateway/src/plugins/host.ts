@@ -4,25 +4,7 @@
 import type { Entity, EntitySnapshot, EntityType } from '../entities/model.js';
 import type { DiscoveryLayer, LayerOutput } from '../entities/pipeline/layer.js';
 import type { Logger } from '../logging.js';
-import { providerFailure, withDeadline } from './guard.js';
-import type {
-  ConditionEvaluator,
-  DataProvider,
-  FaultProvider,
-  IntrospectionProvider,
-  LifecycleProvider,
-  LogProvider,
-  MedkitPlugin,
-  OperationProvider,
-  PluginConfig,
-  PluginContext,
-  PluginEntityRef,
-  PluginModule,
-  PluginRoute,
-  ScriptProvider,
-  UpdateProvider,
-} from './contract.js';
-import { PLUGIN_API_VERSION } from './contract.js';
+import { type ConditionEvaluator, type DataProvider, type FaultProvider, type IntrospectionProvider, type LifecycleProvider, type LogProvider, type MedkitPlugin, type OperationProvider, PLUGIN_API_VERSION, type PluginConfig, type PluginContext, type PluginEntityRef, type PluginModule, type PluginRoute, providerFailure, type ScriptProvider, type UpdateProvider, withDeadline } from '@medkit/plugin-api';
 import { DEFAULT_CALL_TIMEOUT_MS } from './config.js';
 import { componentsWithIdentity } from './identity.js';
 

@@ -4,23 +4,9 @@
 // source from the claimable list — anything else is stamped `plugin`.
 import { identityFrom, identityIsEmpty } from '../entities/identity.js';
 import { IDENTITY_FIELDS, type Identity, type IdentityField } from '../entities/model.js';
-import { PLUGIN_IDENTITY_SOURCES, type PluginComponent, type PluginIdentitySource } from './contract.js';
-
-/** Bounds of a plugin nameplate. */
-export const PLUGIN_IDENTITY_LIMITS = { text: 256, extras: 32 } as const;
+import { cleanText, PLUGIN_IDENTITY_LIMITS, PLUGIN_IDENTITY_SOURCES, type PluginComponent, type PluginIdentitySource } from '@medkit/plugin-api';
 
 const EXTRA_KEY = /^[A-Za-z0-9_.-]{1,64}$/;
-
-/**
- * A device string made safe to show: C0/C1 control characters (and DEL) removed, trimmed, cut to `max`
- * characters (never in the middle of a surrogate pair). Non-strings give undefined.
- */
-export function cleanText(v: unknown, max: number = PLUGIN_IDENTITY_LIMITS.text): string | undefined {
-  if (typeof v !== 'string') return undefined;
-  // eslint-disable-next-line no-control-regex
-  const s = v.slice(0, max * 4).replace(/[\u0000-\u001f\u007f-\u009f]/g, '').trim();
-  return Array.from(s).slice(0, max).join('') || undefined;
-}
 
 function sourceOf(v: unknown): PluginIdentitySource {
   return (PLUGIN_IDENTITY_SOURCES as readonly unknown[]).includes(v) ? (v as PluginIdentitySource) : 'plugin';

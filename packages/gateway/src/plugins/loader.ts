@@ -2,7 +2,7 @@
 // loaded becomes a disabled plugin with the reason on /health; the gateway still starts.
 import { isAbsolute, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import type { PluginModule } from './contract.js';
+import type { PluginModule } from '@medkit/plugin-api';
 import type { PluginSettings } from './config.js';
 import type { PluginHost } from './host.js';
 

@@ -4,8 +4,7 @@
 // x-medkit-plugin-error; a handler that never answers gets 504 at the plugin's deadline.
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { API_BASE, type HttpApp } from '../http/app-types.js';
-import { errorBody, SovdError } from '../sovd/errors.js';
-import type { PluginRequest, PluginResponse, PluginRoute } from './contract.js';
+import { errorBody, type PluginRequest, type PluginResponse, type PluginRoute, SovdError } from '@medkit/plugin-api';
 import type { LoadedPlugin, PluginHost } from './host.js';
 import { defaultAccess, stricter, type RoleResolver } from '../auth/route-access.js';
 import type { RouteAccess } from '../auth/roles.js';

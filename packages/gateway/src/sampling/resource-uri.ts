@@ -1,7 +1,7 @@
 // Parses the `resource` URI of a trigger or cyclic subscription (api.md §13.2, §14.2):
 // `/api/v1/{type}/{id}/{collection}[/{item path}]`, or the server-level `/api/v1/updates/{id}/status`.
 // Malformed URIs and path traversal → x-medkit-invalid-resource-uri; another entity → x-medkit-entity-mismatch.
-import { SovdError, isValidEntityId } from '../sovd/errors.js';
+import { SovdError, isValidEntityId } from '@medkit/plugin-api';
 import { API_BASE } from '../sovd/paths.js';
 import { SEGMENT_TO_TYPE, type EntitySegment } from '../entity-scope/index.js';
 

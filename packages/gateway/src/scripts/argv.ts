@@ -1,6 +1,6 @@
 // Parameters → command line (spec/gateway.md §8.2): with `args`, each parameter becomes positional,
 // `--flag value` or a bare `--flag`; without `args`, parameters go to stdin as JSON (max 64 KiB).
-import { SovdError } from '../sovd/errors.js';
+import { SovdError } from '@medkit/plugin-api';
 import type { ScriptArg } from './model.js';
 
 export const MAX_STDIN_BYTES = 64 * 1024;

@@ -10,7 +10,7 @@ import multipart from '@fastify/multipart';
 import { Type } from '@sinclair/typebox';
 import type { FastifyRequest } from 'fastify';
 import { API_BASE, type HttpApp } from '../http/app-types.js';
-import { SovdError } from '../sovd/errors.js';
+import { SovdError } from '@medkit/plugin-api';
 import { Verbatim } from '../sovd/verbatim.js';
 import { EntityId, GenericError } from '../http/schemas.js';
 import { ID_PARAM, type EntitySegment } from '../entity-scope/index.js';

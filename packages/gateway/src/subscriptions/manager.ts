@@ -1,7 +1,7 @@
 // Cyclic subscriptions: in-memory records with exact expiry, and one sampling loop per connected
 // client that pushes an EventEnvelope every interval (api.md §14.6, gateway.md §7.4).
 import type { EntityType } from '../entities/model.js';
-import { SovdError } from '../sovd/errors.js';
+import { SovdError } from '@medkit/plugin-api';
 import type { EventStream } from '../sovd/events.js';
 import { TYPE_TO_SEGMENT } from '../entity-scope/index.js';
 import type { CollectionSamplerRegistry, SampledEntity } from '../sampling/index.js';

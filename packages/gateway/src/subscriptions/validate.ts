@@ -1,5 +1,5 @@
 // Validation of cyclic-subscription bodies (api.md §14.2, §14.4) with the spec's error codes.
-import { SovdError } from '../sovd/errors.js';
+import { SovdError } from '@medkit/plugin-api';
 import type { EntitySegment } from '../entity-scope/index.js';
 import type { EntityType } from '../entities/model.js';
 import { parseResourceUri, type CollectionSamplerRegistry } from '../sampling/index.js';

@@ -1,7 +1,7 @@
 // Trigger conditions (api.md §13.3, gateway.md §6.2): the four built-ins and a registry for plugin
 // `x-` evaluators. Each condition validates its parameters once at creation and then evaluates
 // (previous, current) on every change.
-import { SovdError } from '../sovd/errors.js';
+import { SovdError } from '@medkit/plugin-api';
 import { jsonEqual } from './json.js';
 
 /** The previous value of a trigger, absent before its first evaluation. */

@@ -2,7 +2,7 @@
 // conditions and delivers events. Triggers are indexed by (collection, entity, resource path), so a new
 // sample or change evaluates only the triggers on that resource — not every trigger in the gateway.
 import type { Entity, EntityType } from '../entities/model.js';
-import { SovdError } from '../sovd/errors.js';
+import { SovdError } from '@medkit/plugin-api';
 import type { EventStream } from '../sovd/events.js';
 import { ResourcePendingError, type CollectionSamplerRegistry, type ResourceChange, type SampledEntity } from '../sampling/index.js';
 import { TYPE_TO_SEGMENT } from '../entity-scope/index.js';

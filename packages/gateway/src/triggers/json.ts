@@ -1,5 +1,5 @@
 // JSON helpers for trigger evaluation: deep equality (api.md §13.3) and JSON Pointers (RFC 6901).
-import { SovdError } from '../sovd/errors.js';
+import { SovdError } from '@medkit/plugin-api';
 
 /** Deep JSON equality: same type, same keys, same values; array order matters. */
 export function jsonEqual(a: unknown, b: unknown): boolean {

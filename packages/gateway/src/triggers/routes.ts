@@ -3,7 +3,7 @@ import { Type } from '@sinclair/typebox';
 import type { FastifyRequest } from 'fastify';
 import { API_BASE, type HttpApp } from '../http/app-types.js';
 import { EntityId, GenericError, Opaque } from '../http/schemas.js';
-import { SovdError } from '../sovd/errors.js';
+import { SovdError } from '@medkit/plugin-api';
 import type { SseHub } from '../http/sse.js';
 import { ENTITY_SEGMENTS, ID_PARAM, } from '../entity-scope/index.js';
 import type { ConditionRegistry } from './conditions.js';

@@ -1,7 +1,7 @@
 // HTTP ↔ update manager (spec/api.md §16). All routes answer 501 when no provider is active.
 import { Type } from '@sinclair/typebox';
 import { API_BASE, type HttpApp } from '../http/app-types.js';
-import { SovdError } from '../sovd/errors.js';
+import { SovdError } from '@medkit/plugin-api';
 import { Collection, EntityId, GenericError, Opaque } from '../http/schemas.js';
 import type { UpdateManager } from './manager.js';
 import { ORIGINS } from './model.js';

@@ -5,7 +5,7 @@
 // lines of a script (`MEDKIT_PROGRESS <n> [msg]`) become the update's progress.
 import { existsSync, readFileSync, realpathSync, statSync } from 'node:fs';
 import { isAbsolute, relative, resolve, sep } from 'node:path';
-import { SovdError } from '../sovd/errors.js';
+import { SovdError } from '@medkit/plugin-api';
 import { detectFormat } from '../scripts/format.js';
 import { checkTimeout } from '../scripts/metadata.js';
 import type { ScriptDefinition, ScriptFormat } from '../scripts/model.js';

@@ -3,9 +3,9 @@
 // token. Their OpenAPI security states the same roles.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config/index.js';
-import { defaultFeatures, FEATURE_KEYS } from '../../src/features.js';
+import { defaultFeatures, FEATURE_KEYS } from '@medkit/cli';
 import { createPluginsFeature } from '../../src/plugins/feature.js';
-import { PLUGIN_API_VERSION, type MedkitPlugin, type PluginModule, type PluginRoute } from '../../src/plugins/contract.js';
+import { PLUGIN_API_VERSION, type MedkitPlugin, type PluginModule, type PluginRoute } from '@medkit/plugin-api';
 import { startTestGateway, type TestGateway } from '../support/gateway.js';
 import { lintOpenApi } from '../support/spectral.js';
 import { api, authFlags, tokensOf, type TestRole } from './support.js';

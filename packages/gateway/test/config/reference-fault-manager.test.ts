@@ -10,7 +10,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { describeConfigOrigins, loadConfig, type GatewayConfig } from '../../src/config/index.js';
 import { createGateway, type Gateway } from '../../src/gateway.js';
-import { defaultFeatures, FEATURE_KEYS } from '../../src/features.js';
+import { defaultFeatures, FEATURE_KEYS } from '@medkit/cli';
 import { FAULTS_SERVICE, type FaultsService } from '../../src/faults/gateway/service.js';
 import { testDomain } from '../../../../test-support/domains.js';
 import { buildRos2 } from '../ros/robot.js';

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { CORE_KEY_GROUPS, renderConfigReference } from '../../src/config/index.js';
-import { FEATURE_KEY_GROUPS } from '../../src/features.js';
+import { FEATURE_KEY_GROUPS } from '@medkit/cli';
 
 describe('configuration reference', () => {
   it('docs/configuration.md matches the key descriptors (run `npm run docs:config` after changing keys)', () => {

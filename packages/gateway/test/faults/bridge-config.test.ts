@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { RosGraph, RosNode } from '@medkit/ros2';
 import { loadConfig, type FlatConfig } from '../../src/config/index.js';
-import { FEATURE_KEYS } from '../../src/features.js';
+import { FEATURE_KEYS } from '@medkit/cli';
 import { ActionStatusBridge, GoalStatus } from '../../src/faults/bridges/action-status-bridge.js';
 import { bridgeConfigsFrom, type BridgeConfigs } from '../../src/faults/bridges/config-keys.js';
 import { DiagnosticBridge } from '../../src/faults/bridges/diagnostic-bridge.js';

@@ -169,7 +169,7 @@ describe('bridge reports reach the fault manager through reporters', () => {
 
 describe('protocol-point detection (§9.4)', () => {
   it('evaluates thresholds, status words and enums; undecidable values emit nothing', async () => {
-    const { evaluatePoint, EdgeTracker } = await import('../../src/faults/bridges/protocol-point.js');
+    const { evaluatePoint, EdgeTracker } = await import('@medkit/plugin-api');
     const th = { kind: 'threshold' as const, fault_code: 'HOT', threshold: 80, above: true };
     expect(evaluatePoint(85, th)).toEqual([{ fault_code: 'HOT', active: true, severity: 'ERROR', message: 'HOT' }]);
     expect(evaluatePoint(false, { ...th, above: false })[0].active).toBe(true);

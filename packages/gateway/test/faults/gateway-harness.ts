@@ -7,7 +7,7 @@ import type { ReportOutcome } from '../../src/faults/manager.js';
 import type { SampledMessage, TopicSampler } from '../../src/faults/snapshots/sampler.js';
 import { loadConfig, type FlatConfig } from '../../src/config/index.js';
 import type { GatewayFeature } from '../../src/feature.js';
-import { defaultFeatures, FEATURE_KEYS } from '../../src/features.js';
+import { defaultFeatures, FEATURE_KEYS } from '@medkit/cli';
 import { startTestGateway, type TestGateway } from '../support/gateway.js';
 
 export const AMR_MANIFEST = fileURLToPath(new URL('../../../../examples/amr/manifest.yaml', import.meta.url));

@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { FaultReporter, ReporterCache, sanitizeLocalFilter } from '../../src/faults/reporter/fault-reporter.js';
 import type { FaultTransport } from '../../src/faults/reporter/fault-reporter.js';
-import type { ReportFaultRequest } from '../../src/faults/validation.js';
+import type { ReportFaultRequest } from '@medkit/plugin-api';
 import { MemoryLogger } from '../../src/faults/log.js';
 
 function transport(ready = true) {

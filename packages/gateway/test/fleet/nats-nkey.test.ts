@@ -13,7 +13,7 @@ import { describeWith, NATS_SERVER } from '../../../../test-support/requirements
 import { startNatsCluster, type NatsCluster } from '../../../../test-support/servers/nats.mjs';
 import { startFaultGateway, until, type FaultGateway } from '../faults/gateway-harness.js';
 import { describeConfigOrigins, loadConfig } from '../../src/config/index.js';
-import { FEATURE_KEYS } from '../../src/features.js';
+import { FEATURE_KEYS } from '@medkit/cli';
 
 describeWith(NATS_SERVER, 'fleet link: NATS with NKEY authentication', () => {
   const user = createUser();

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connect } from 'node:net';
 import { Type } from '@sinclair/typebox';
 import { startTestGateway, type TestGateway } from '../support/gateway.js';
-import { SovdError } from '../../src/sovd/errors.js';
+import { SovdError } from '@medkit/plugin-api';
 import { EntityId, GenericError } from '../../src/http/schemas.js';
 import type { GatewayFeature } from '../../src/feature.js';
 

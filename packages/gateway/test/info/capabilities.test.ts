@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { loadConfig, type FlatConfig } from '../../src/config/index.js';
 import { createGateway } from '../../src/gateway.js';
-import { defaultFeatures, FEATURE_KEYS } from '../../src/features.js';
+import { defaultFeatures, FEATURE_KEYS } from '@medkit/cli';
 import { CAPABILITY_ROUTES } from '../../src/info/capabilities.js';
 import { fixtureEntitiesFeature } from '../support/entities.js';
 

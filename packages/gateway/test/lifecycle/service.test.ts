@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { LifecycleService } from '../../src/lifecycle/service.js';
 import { LifecycleProviderError, type LifecycleProvider } from '../../src/lifecycle/provider.js';
 import { newApp, newComponent } from '../../src/entities/model.js';
-import { SovdError } from '../../src/sovd/errors.js';
+import { SovdError } from '@medkit/plugin-api';
 
 const online = newApp('a', 'runtime', { is_online: true, component_id: 'c' });
 const offline = newApp('b', 'runtime', { is_online: false, component_id: 'c' });

@@ -1,4 +1,4 @@
-// The worked example (examples/plugins/acme-sensors), loaded by path from the config file of a running
+// The worked example (examples/plugin-acme-sensors), loaded by path from the config file of a running
 // default gateway joined to a ROS domain where a robot process publishes /rosout: its component in the
 // tree, data and an operation through the normal routes (locks honoured), its vendor routes in /docs,
 // and its log backend fed from /rosout.
@@ -9,11 +9,11 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config/index.js';
 import { createGateway, type Gateway } from '../../src/gateway.js';
-import { defaultFeatures, FEATURE_KEYS } from '../../src/features.js';
+import { defaultFeatures, FEATURE_KEYS } from '@medkit/cli';
 import { testDomain } from '../../../../test-support/domains.js';
 import { buildRos2, eventually, http, startRobot, type RobotProcess } from '../ros/robot.js';
 
-const EXAMPLE = fileURLToPath(new URL('../../../../examples/plugins/acme-sensors/index.js', import.meta.url));
+const EXAMPLE = fileURLToPath(new URL('../../../../examples/plugin-acme-sensors/index.js', import.meta.url));
 const DOMAIN = testDomain(215);
 
 let robot: RobotProcess;

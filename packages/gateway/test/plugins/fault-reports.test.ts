@@ -3,10 +3,10 @@
 // codes its entities reported in an earlier run.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config/index.js';
-import { defaultFeatures, FEATURE_KEYS } from '../../src/features.js';
+import { defaultFeatures, FEATURE_KEYS } from '@medkit/cli';
 import { createPluginsFeature } from '../../src/plugins/feature.js';
 import { FAULTS_SERVICE } from '../../src/faults/gateway/service.js';
-import { PLUGIN_API_VERSION, type MedkitPlugin, type PluginContext, type PluginModule } from '../../src/plugins/contract.js';
+import { PLUGIN_API_VERSION, type MedkitPlugin, type PluginContext, type PluginModule } from '@medkit/plugin-api';
 import { startTestGateway, type TestGateway } from '../support/gateway.js';
 import { eventually, http } from '../ros/robot.js';
 

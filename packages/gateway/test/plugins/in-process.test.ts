@@ -3,10 +3,10 @@
 // context's samplers / condition evaluators / notifyEntitiesChanged, and the plugin configuration keys.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config/index.js';
-import { defaultFeatures, FEATURE_KEYS } from '../../src/features.js';
+import { defaultFeatures, FEATURE_KEYS } from '@medkit/cli';
 import { createPluginsFeature } from '../../src/plugins/feature.js';
 import { readPluginSettings } from '../../src/plugins/config.js';
-import { PLUGIN_API_VERSION, PluginError, type MedkitPlugin, type PluginContext, type PluginModule } from '../../src/plugins/contract.js';
+import { PLUGIN_API_VERSION, PluginError, type MedkitPlugin, type PluginContext, type PluginModule } from '@medkit/plugin-api';
 import { TRIGGER_CONDITIONS_SERVICE } from '../../src/triggers/feature.js';
 import { startTestGateway, type TestGateway } from '../support/gateway.js';
 import { http } from '../ros/robot.js';

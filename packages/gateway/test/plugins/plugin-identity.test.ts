@@ -3,7 +3,8 @@
 // of control characters, unknown fields and bad extras are dropped; the merge then follows §1.6 precedence.
 import { describe, expect, it } from 'vitest';
 import { identityFrom, mergeIdentity } from '../../src/entities/identity.js';
-import { cleanText, componentsWithIdentity, identityOfPlugin, PLUGIN_IDENTITY_LIMITS } from '../../src/plugins/identity.js';
+import { componentsWithIdentity, identityOfPlugin } from '../../src/plugins/identity.js';
+import { cleanText, PLUGIN_IDENTITY_LIMITS } from '@medkit/plugin-api';
 
 describe('plugin nameplates', () => {
   it('stamps the claimed source on every field and extra', () => {

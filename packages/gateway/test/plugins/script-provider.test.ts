@@ -7,9 +7,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadConfig } from '../../src/config/index.js';
-import { defaultFeatures, FEATURE_KEYS } from '../../src/features.js';
+import { defaultFeatures, FEATURE_KEYS } from '@medkit/cli';
 import { createPluginsFeature } from '../../src/plugins/feature.js';
-import { PLUGIN_API_VERSION, PluginError, type MedkitPlugin, type PluginEntityRef, type PluginModule, type ScriptProvider } from '../../src/plugins/contract.js';
+import { PLUGIN_API_VERSION, PluginError, type MedkitPlugin, type PluginEntityRef, type PluginModule, type ScriptProvider } from '@medkit/plugin-api';
 import { startTestGateway, type TestGateway } from '../support/gateway.js';
 import { http } from '../ros/robot.js';
 

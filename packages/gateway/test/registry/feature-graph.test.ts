@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { FeatureGraphError, MissingServiceError, orderFeatures, ServiceRegistry, token } from '../../src/registry/index.js';
 import type { GatewayFeature } from '../../src/feature.js';
-import { defaultFeatures, FEATURE_KEYS } from '../../src/features.js';
+import { defaultFeatures, FEATURE_KEYS } from '@medkit/cli';
 import { loadConfig } from '../../src/config/index.js';
 import { startTestGateway } from '../support/gateway.js';
 

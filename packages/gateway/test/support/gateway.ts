@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { loadConfig, type FlatConfig } from '../../src/config/index.js';
 import { createGateway, type Gateway } from '../../src/gateway.js';
 import type { GatewayFeature } from '../../src/feature.js';
-import { defaultFeatures, FEATURE_KEYS } from '../../src/features.js';
+import { defaultFeatures, FEATURE_KEYS } from '@medkit/cli';
 
 export interface TestGateway {
   url: string;

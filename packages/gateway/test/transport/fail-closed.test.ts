@@ -8,7 +8,7 @@ import { describeWith, OPENSSL } from '../../../../test-support/requirements.js'
 import { createTestPki, type TestPki } from '../support/certificates.js';
 import { startTestGateway } from '../support/gateway.js';
 import { loadConfig } from '../../src/config/index.js';
-import { FEATURE_KEYS } from '../../src/features.js';
+import { FEATURE_KEYS } from '@medkit/cli';
 import { profileFile, secureProfileProblems } from '../../src/transport/index.js';
 
 // One data dir for every refused start (startTestGateway leaves its own behind when start-up throws).

@@ -2,7 +2,7 @@
 // (or one fault), and every fault event is pushed to triggers for each entity its reporting sources belong to.
 import type { EntityType } from '../../entities/model.js';
 import { TYPE_TO_SEGMENT, type EntityResolver } from '../../entity-scope/index.js';
-import { SovdError } from '../../sovd/errors.js';
+import { SovdError } from '@medkit/plugin-api';
 import type { CollectionSamplerRegistry } from '../../sampling/index.js';
 import { inEntityScope } from '../query/list.js';
 import { statusesForFilter } from '../model.js';

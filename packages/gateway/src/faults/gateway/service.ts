@@ -7,7 +7,7 @@ import type { ClientIdentity, EntityResolver } from '../../entity-scope/index.js
 import type { FaultManager, ReportOutcome } from '../manager.js';
 import type { FaultRecord, FaultStatus } from '../model.js';
 import type { FaultSystem } from '../system.js';
-import type { ReportFaultRequest } from '../validation.js';
+import type { ReportFaultRequest } from '@medkit/plugin-api';
 import { clearFaults } from '../query/clear.js';
 import { FaultEntityIndex } from './entity-scope.js';
 import type { FaultScope, SourceEntity } from './entity-scope.js';

@@ -7,7 +7,7 @@ import multipart from '@fastify/multipart';
 import { Type } from '@sinclair/typebox';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { API_BASE, type HttpApp } from '../../http/app-types.js';
-import { SovdError } from '../../sovd/errors.js';
+import { SovdError } from '@medkit/plugin-api';
 import { EntityId, GenericError } from '../../http/schemas.js';
 import type { EntityRouteSpec, EntitySegment } from '../../entity-scope/index.js';
 import { listRosbagDescriptors, resolveRosbagFile } from '../blackbox/recordings.js';

@@ -5,7 +5,7 @@ import { sendResult } from '../../http/verbatim.js';
 import { Type } from '@sinclair/typebox';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { API_BASE, type HttpApp } from '../../http/app-types.js';
-import { SovdError } from '../../sovd/errors.js';
+import { SovdError } from '@medkit/plugin-api';
 import { EntityId, GenericError } from '../../http/schemas.js';
 import { COLLECTIONS, ENTITY_SEGMENTS, ID_PARAM, SEGMENT_TO_TYPE, TYPE_TO_SEGMENT, type EntityResolver } from '../../entity-scope/index.js';
 import { clearEntityFault, clearFaults } from '../query/clear.js';

@@ -1,5 +1,5 @@
 // Query parameters of the fault routes (api.md §9.2): the status filter and the [ours] severity minimum.
-import { SovdError } from '../../sovd/errors.js';
+import { SovdError } from '@medkit/plugin-api';
 import type { FaultStatus } from '../model.js';
 import { parseSeverityFilter, statusesForFilter, STATUS_FILTER_VALUES } from '../model.js';
 

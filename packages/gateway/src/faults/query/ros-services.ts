@@ -4,7 +4,7 @@ import { API_BASE } from '../../sovd/paths.js';
 import type { FaultManager } from '../manager.js';
 import type { FaultRecord } from '../model.js';
 import { downloadSize, firstBagFile } from '../blackbox/recordings.js';
-import { validateFaultCode } from '../validation.js';
+import { validateFaultCode } from '@medkit/plugin-api';
 import type { EnvironmentData } from './environment.js';
 import { environmentData } from './environment.js';
 

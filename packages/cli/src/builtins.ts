@@ -1,0 +1,17 @@
+// The plugins the `medkit` command ships (gateway.md §2.11), enabled by naming them in `plugins`. Each is its
+// own package built on @medkit/plugin-api alone, imported only when a configuration enables it: a gateway
+// that does not name OPC-UA never loads node-opcua.
+import type { BuiltinPluginCatalog } from '@medkit/gateway';
+
+export const BUILTIN_PLUGINS: BuiltinPluginCatalog = {
+  parameter_beacon: async () => (await import('@medkit/plugin-beacons')).parameterBeaconModule(),
+  topic_beacon: async () => (await import('@medkit/plugin-beacons')).topicBeaconModule(),
+  procfs_introspection: async () => (await import('@medkit/plugin-linux')).procfsModule(),
+  systemd_introspection: async () => (await import('@medkit/plugin-linux')).systemdModule(),
+  container_introspection: async () => (await import('@medkit/plugin-linux')).containerModule(),
+  graph_provider: async () => (await import('@medkit/plugin-graph')).graphProviderModule,
+  graph_watchdog: async () => (await import('@medkit/plugin-graph')).graphWatchdogModule,
+  opcua: () => import('@medkit/plugin-opcua'),
+};
+
+export const BUILTIN_PLUGIN_NAMES: readonly string[] = Object.keys(BUILTIN_PLUGINS);

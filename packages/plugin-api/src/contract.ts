@@ -1,0 +1,326 @@
+// The plugin contract (gateway.md §2, Node adaptation §2.11): what a plugin module exports, the base
+// plugin, the provider interfaces of §2.3, the PluginContext of §2.5 and vendor routes of §2.6. The
+// gateway implements the context; plugins, built-in or not, type against this and nothing else.
+import type { App, Area, Component, Entity, EntityType, IdentityField, SovdFunction } from './entities.js';
+import type { PluginRosAccess } from './ros-access.js';
+
+/** The plugin API version this gateway speaks; a module must export exactly this (§2.1). */
+export const PLUGIN_API_VERSION = 7;
+
+/** What a plugin ES module exports (§2.11). Provider getters return undefined when not implemented. */
+export interface PluginModule {
+  pluginApiVersion: number;
+  createPlugin(): MedkitPlugin;
+  getIntrospectionProvider?(plugin: MedkitPlugin): IntrospectionProvider | undefined;
+  getDataProvider?(plugin: MedkitPlugin): DataProvider | undefined;
+  getOperationProvider?(plugin: MedkitPlugin): OperationProvider | undefined;
+  getFaultProvider?(plugin: MedkitPlugin): FaultProvider | undefined;
+  getLifecycleProvider?(plugin: MedkitPlugin): LifecycleProvider | undefined;
+  getLogProvider?(plugin: MedkitPlugin): LogProvider | undefined;
+  getScriptProvider?(plugin: MedkitPlugin): ScriptProvider | undefined;
+  getUpdateProvider?(plugin: MedkitPlugin): UpdateProvider | undefined;
+  /** OpenAPI path items of the plugin's routes, keyed by path under `/api/v1` (shown in `/docs`). */
+  describePluginRoutes?(plugin: MedkitPlugin): Record<string, unknown>;
+}
+
+/** JSON configuration of one plugin: every `plugins.<name>.<key>` except `path`, dotted keys nested. */
+export type PluginConfig = Record<string, unknown>;
+
+/** The base contract (§2.2). */
+export interface MedkitPlugin {
+  /** Unique; also the name of its discovery layer and its `x-medkit.plugins.<name>` metadata. */
+  name(): string;
+  /** Called once, before anything else. Throwing disables the plugin. */
+  configure(config: PluginConfig): void | Promise<void>;
+  setContext?(ctx: PluginContext): void | Promise<void>;
+  /** Called once when the HTTP server is built. */
+  getRoutes?(): PluginRoute[];
+  shutdown?(): void | Promise<void>;
+}
+
+// ---- Introspection (§2.3, §1.7–§1.9) ----
+
+export interface IntrospectionInput {
+  areas: readonly Area[];
+  components: readonly Component[];
+  apps: readonly App[];
+  functions: readonly SovdFunction[];
+}
+
+/** Entities as a plugin declares them: an id and whatever fields it knows (validated and completed by the gateway). */
+export type PluginEntity<T> = Partial<T> & { id: string };
+
+/**
+ * [ours] The nameplate sources a plugin may claim (gateway.md §1.6, highest first): a fieldbus bridge names
+ * its protocol only when it read the nameplate over an authenticated, integrity-protected channel;
+ * anything else is `plugin`, which ranks below the manifest. The gateway's own sources (`manifest`,
+ * `inventory`, `config`, `runtime`, …) cannot be claimed: an unknown source is stamped `plugin`.
+ */
+export const PLUGIN_IDENTITY_SOURCES = ['opcua', 's7', 'ethernet_ip', 'modbus', 'ads', 'profinet', 'plugin'] as const;
+export type PluginIdentitySource = (typeof PLUGIN_IDENTITY_SOURCES)[number];
+
+/**
+ * [ours] A Component nameplate as a plugin reports it: every field gets `source` as its provenance and
+ * merges with other sources' nameplates field by field by precedence (gateway.md §1.6). Strings are
+ * bounded (256 characters, control characters removed); at most 32 extras with keys of `A-Z a-z 0-9 _ . -`.
+ */
+export interface PluginIdentity {
+  source: PluginIdentitySource;
+  fields: Partial<Record<IdentityField, string>>;
+  extra?: Record<string, string>;
+}
+
+/** A Component as a plugin declares it: its nameplate, if any, in the typed PluginIdentity form. */
+export type PluginComponent = Omit<PluginEntity<Component>, 'identity'> & { identity?: PluginIdentity };
+
+export interface IntrospectionResult {
+  new_entities?: {
+    areas?: PluginEntity<Area>[];
+    components?: PluginComponent[];
+    apps?: PluginEntity<App>[];
+    functions?: PluginEntity<SovdFunction>[];
+  };
+  /** Per entity id, shown under `x-medkit.plugins.<plugin>` in that entity's detail (gateway.md §3.8). */
+  metadata?: Record<string, unknown>;
+}
+
+export interface IntrospectionProvider {
+  /** Called every refresh with the entities of the layers before it. */
+  introspect(input: IntrospectionInput): IntrospectionResult | Promise<IntrospectionResult>;
+}
+
+/** The entity a provider call is about. */
+export interface PluginEntityRef {
+  type: EntityType;
+  id: string;
+  entity: Entity;
+}
+
+// ---- Data / operations / faults / lifecycle (per owned entity) ----
+
+/**
+ * The error a provider throws to answer with a SOVD error: `code` is a SOVD or `x-…` code, `status` the
+ * HTTP status (clamped to 400–599). Anything else a provider throws becomes 500 `x-medkit-plugin-error`.
+ */
+export class PluginError extends Error {
+  constructor(
+    readonly code: string,
+    message: string,
+    readonly status = 500,
+    readonly parameters: Record<string, unknown> = {},
+  ) {
+    super(message);
+    this.name = 'PluginError';
+  }
+}
+
+/** Bodies are passed to the client verbatim (opaque schemas); emit SOVD shapes (`{items: [...]}`). */
+export type JsonValue = unknown;
+
+export interface DataProvider {
+  listData(entity: PluginEntityRef): JsonValue | Promise<JsonValue>;
+  readData(entity: PluginEntityRef, name: string): JsonValue | Promise<JsonValue>;
+  writeData(entity: PluginEntityRef, name: string, value: JsonValue): JsonValue | Promise<JsonValue>;
+  /** Default true. */
+  hasData?(entity: PluginEntityRef): boolean;
+  /**
+   * [ours] Streams changes of one data item (the body readData would answer) so triggers on
+   * `…/data/<name>` fire when the value changes; returns the unsubscribe function. Optional: without it
+   * triggers cannot observe the plugin's data (cyclic subscriptions still sample readData). Throw a
+   * PluginError to refuse an unknown name.
+   */
+  subscribeData?(entity: PluginEntityRef, name: string, onValue: (value: JsonValue) => void, onError?: (err: Error) => void): () => void;
+}
+
+export interface OperationProvider {
+  listOperations(entity: PluginEntityRef): JsonValue | Promise<JsonValue>;
+  /** Default: the item of listOperations whose `id` is `name`. */
+  getOperation?(entity: PluginEntityRef, name: string): JsonValue | Promise<JsonValue>;
+  executeOperation(entity: PluginEntityRef, name: string, parameters: JsonValue): JsonValue | Promise<JsonValue>;
+  /** Default true. */
+  hasOperations?(entity: PluginEntityRef): boolean;
+}
+
+export interface FaultProvider {
+  listFaults(entity: PluginEntityRef): JsonValue | Promise<JsonValue>;
+  getFault(entity: PluginEntityRef, code: string): JsonValue | Promise<JsonValue>;
+  clearFault(entity: PluginEntityRef, code: string): void | Promise<void>;
+}
+
+export type LifecycleTransition = 'start' | 'restart' | 'force-restart' | 'shutdown' | 'force-shutdown';
+
+export interface LifecycleProvider {
+  getStatus(entity: PluginEntityRef): { status: 'ready' | 'notReady'; transitions?: LifecycleTransition[]; detail?: Record<string, unknown> } | Promise<{ status: 'ready' | 'notReady'; transitions?: LifecycleTransition[]; detail?: Record<string, unknown> }>;
+  /** Throw PluginError('insufficient-access-rights' | 'precondition-not-fulfilled' | 'not-implemented', …) to refuse. */
+  requestTransition(entity: PluginEntityRef, transition: LifecycleTransition): void | Promise<void>;
+}
+
+// ---- Logs (§10.4) ----
+
+export type LogSeverity = 'debug' | 'info' | 'warning' | 'error' | 'fatal';
+
+/** One log entry as observers see it. */
+export interface PluginLogEntry {
+  id: number;
+  /** ISO 8601. */
+  timestamp: string;
+  severity: LogSeverity;
+  /** Node FQN (for /rosout) or the entity id of a programmatic source. */
+  source: string;
+  logger: string;
+  message: string;
+}
+
+export interface LogProvider {
+  /** True: the plugin sources logs itself (no /rosout subscription, no ring buffer). Asked once. Default false. */
+  managesIngestion?(): boolean;
+  /** Observer: every entry; return true to keep it out of the gateway's ring buffer. */
+  onLogEntry?(entry: PluginLogEntry): boolean | void;
+  /** Serves queries (the first provider with it). */
+  getLogs?(query: { nodeFqns: string[]; minSeverity: LogSeverity; entityId?: string }): PluginLogEntry[] | Promise<PluginLogEntry[]>;
+}
+
+// ---- Scripts and updates (§2.3; sections 8 and 14 of the spec) ----
+
+/**
+ * A script backend (gateway.md §8). The scripts routes of an entity the plugin owns go to its provider; the
+ * first plugin with one (in `plugins` order) serves the scripts of every other entity instead of the
+ * built-in backend. Bodies go to the client verbatim: return SOVD shapes (`{items: [...]}`, a ScriptExecution).
+ * The optional methods answer 501 when absent. `startExecution` answers 202 with `Location` built from the
+ * returned `id`.
+ */
+export interface ScriptProvider {
+  listScripts(entity: PluginEntityRef): JsonValue | Promise<JsonValue>;
+  getScript(entity: PluginEntityRef, scriptId: string): JsonValue | Promise<JsonValue>;
+  startExecution(entity: PluginEntityRef, scriptId: string, request: { execution_type: string; parameters?: JsonValue }): JsonValue | Promise<JsonValue>;
+  getExecution(entity: PluginEntityRef, scriptId: string, executionId: string): JsonValue | Promise<JsonValue>;
+  /** Stop (`stop`) or kill (`forced_termination`) a running execution; returns the execution. */
+  controlExecution?(entity: PluginEntityRef, scriptId: string, executionId: string, action: 'stop' | 'forced_termination'): JsonValue | Promise<JsonValue>;
+  deleteExecution?(entity: PluginEntityRef, scriptId: string, executionId: string): void | Promise<void>;
+  deleteScript?(entity: PluginEntityRef, scriptId: string): void | Promise<void>;
+}
+
+export interface UpdateReporterLike {
+  progress(percent: number, message?: string | null): void;
+}
+
+export interface UpdateProvider {
+  /** Checks a registration; throw PluginError('invalid-parameter', …, 400) to refuse it. */
+  registerUpdate(metadata: Record<string, unknown>): void | Promise<void>;
+  prepare(id: string, metadata: Record<string, unknown>, reporter: UpdateReporterLike): Promise<void>;
+  execute(id: string, metadata: Record<string, unknown>, reporter: UpdateReporterLike): Promise<void>;
+  supportsAutomated?(id: string): boolean;
+  deleteUpdate?(id: string): void | Promise<void>;
+}
+
+// ---- Routes (§2.6) ----
+
+export interface PluginRequest {
+  /** i = 0: the whole match; 1…: capture groups of the route pattern. */
+  pathParam(i: number): string | undefined;
+  header(name: string): string | undefined;
+  path(): string;
+  body(): unknown;
+  queryParam(name: string): string | undefined;
+}
+
+export interface PluginResponse {
+  sendJson(data: unknown, status?: number): void;
+  sendError(status: number, errorCode: string, message: string, parameters?: Record<string, unknown>): void;
+}
+
+export interface PluginRoute {
+  method: 'GET' | 'POST' | 'PUT' | 'DELETE';
+  /** Regular expression relative to `/api/v1/`, no leading slash, e.g. `x-acme/status` or `apps/([^/]+)/x-acme-trace`. */
+  pattern: string;
+  /**
+   * Minimum role when authentication is on (gateway.md §12.4 [OURS]). Vendor routes need `viewer` to read and
+   * `configurator` for anything else; a route may ask for more (never less), e.g. `admin` for a GET that
+   * reveals process command lines.
+   */
+  role?: 'viewer' | 'operator' | 'configurator' | 'admin';
+  handler(req: PluginRequest, res: PluginResponse): void | Promise<void>;
+}
+
+// ---- Context (§2.5, §2.7, §2.8) ----
+
+export interface PluginEntityInfo {
+  type: EntityType;
+  id: string;
+  namespace_path?: string;
+  fqn?: string;
+}
+
+export interface PluginLogger {
+  info(msg: string): void;
+  warn(msg: string): void;
+  error(msg: string): void;
+}
+
+/** A trigger condition evaluator registered under an `x-` name (§2.7, triggers §6.2). */
+export interface ConditionEvaluator {
+  evaluate(previous: unknown, current: unknown, params: unknown): boolean;
+  /** Throw to reject a trigger's parameters. */
+  validateParams(params: unknown): void;
+}
+
+/** [ours] A fault report to the gateway's own fault manager (faults.md §2.7: the ReportFault semantics). */
+export interface PluginFaultReport {
+  /** Global fault code: 1–128 characters of `A-Z a-z 0-9 _ . -`, no `..`. */
+  fault_code: string;
+  /** FAILED raises (debounced by the fault manager), PASSED counts toward healing. */
+  event: 'FAILED' | 'PASSED';
+  /** Default ERROR; CRITICAL confirms at once. Ignored for PASSED. */
+  severity?: 'INFO' | 'WARNING' | 'ERROR' | 'CRITICAL';
+  description?: string;
+  /** The reporting entity (an app or an `external` component the plugin declares); the fault is listed under it. */
+  entity_id: string;
+}
+
+/** A cyclic-subscription / trigger sampler of a whole collection (§2.7). */
+export type Sampler = (entityId: string, resourcePath: string | undefined) => unknown | Promise<unknown>;
+
+export interface PluginContext {
+  /** Logger `plugin.<name>`. */
+  readonly log: PluginLogger;
+  getEntity(id: string): PluginEntityInfo | undefined;
+  getChildApps(componentId: string): App[];
+  getEntitySnapshot(): IntrospectionInput;
+  listEntityFaults(id: string): unknown[];
+  /** Every fault of the fault manager, of any status (REST list items; `x-medkit.status` is the raw status). */
+  listAllFaults(): { faults?: unknown[] };
+  /** Checks id format, existence and type; sends the SOVD error itself and returns undefined on failure. */
+  validateEntityForRoute(req: PluginRequest, res: PluginResponse, id: string): PluginEntityInfo | undefined;
+  registerCapability(entityType: EntityType, name: string): void;
+  registerEntityCapability(entityId: string, name: string): void;
+  getTypeCapabilities(entityType: EntityType): string[];
+  getEntityCapabilities(entityId: string): string[];
+  /** Same check as built-in mutating routes: throws the SOVD 409 error when another client holds a lock. */
+  checkLock(entityId: string, clientId: string | undefined, collection: string): void;
+  acquireLock(entityId: string, clientId: string, scopes: string[] | undefined, ttlSeconds: number): string;
+  releaseLock(entityId: string, clientId: string): void;
+  registerSampler(collection: string, sampler: Sampler): void;
+  /**
+   * [ours] Reports to the gateway's fault manager (the reference's plugins call its ReportFault service).
+   * False when the fault manager rejected the report or is not running.
+   */
+  reportFault(report: PluginFaultReport): boolean;
+  /**
+   * [ours] ClearFault of a code this plugin reported, in this run or an earlier one (one of its entities
+   * is a reporting source); status CLEARED, kept in history. False otherwise or when no fault manager runs.
+   */
+  clearFault(faultCode: string): boolean;
+  registerConditionEvaluator(name: string, evaluator: ConditionEvaluator): void;
+  /** The plugin added or removed entities: re-run discovery now (the scope is a hint). */
+  notifyEntitiesChanged(scope?: { area_id?: string; component_id?: string }): Promise<void>;
+  /** The ROS-flavoured part of the context (§2.5); undefined when the gateway runs without ROS. */
+  ros(): PluginRosAccess | undefined;
+  /**
+   * [ours] Process ids this plugin learnt for entities (entity id → pid, e.g. a beacon's `process_id`),
+   * replacing everything it reported before; ids outside 1..2^32−1 are ignored (gateway.md §5). Other plugins
+   * (process introspection) read them with processIdOf. Optional: absent on gateways before this contract.
+   */
+  reportProcessIds?(pids: ReadonlyMap<string, number>): void;
+  /** [ours] The process another plugin reported for an entity, with the reporting plugin's name (first reporter wins). */
+  processIdOf?(entityId: string): { pid: number; source: string } | undefined;
+}

@@ -1,0 +1,58 @@
+// The OpenAPI fragment of the graph provider's route (gateway.md §2.6 describe_plugin_routes, §4.1).
+import { GENERIC_ERROR_RESPONSE as error } from '@medkit/plugin-api';
+
+const metrics = {
+  type: 'object',
+  required: ['publisher_count', 'metrics_status'],
+  properties: {
+    source: { type: 'string', description: 'Node that published the last /diagnostics sample (omitted when not attributable)' },
+    publisher_count: { type: 'integer', minimum: 0 },
+    rate_ambiguous: { type: 'boolean', const: true },
+    frequency_hz: { type: 'number' },
+    latency_ms: { type: 'number' },
+    drop_rate_percent: { type: 'number' },
+    metrics_status: { type: 'string', enum: ['pending', 'active', 'error'] },
+    error_reason: { type: 'string', enum: ['metrics_stale'] },
+  },
+};
+
+const graph = {
+  type: 'object',
+  required: ['schema_version', 'graph_id', 'timestamp', 'scope', 'pipeline_status', 'bottleneck_edge', 'topics', 'nodes', 'edges'],
+  properties: {
+    schema_version: { type: 'string', example: '2.0.0' },
+    graph_id: { type: 'string' },
+    timestamp: { type: 'string', format: 'date-time' },
+    scope: { type: 'object', properties: { type: { type: 'string', const: 'function' }, entity_id: { type: 'string' } } },
+    pipeline_status: { type: 'string', enum: ['healthy', 'degraded', 'broken'] },
+    bottleneck_edge: { type: ['string', 'null'] },
+    topics: { type: 'array', items: { type: 'object', properties: { topic_id: { type: 'string' }, name: { type: 'string' } } } },
+    nodes: {
+      type: 'array',
+      items: { type: 'object', properties: { entity_id: { type: 'string' }, node_status: { type: 'string', enum: ['reachable', 'unreachable'] }, last_seen: { type: 'string', format: 'date-time' } } },
+    },
+    edges: {
+      type: 'array',
+      items: {
+        type: 'object',
+        properties: { edge_id: { type: 'string' }, source: { type: 'string' }, target: { type: 'string' }, topic_id: { type: 'string' }, transport_type: { type: 'string' }, metrics },
+      },
+    },
+  },
+};
+
+export const GRAPH_PROVIDER_PATHS: Record<string, unknown> = {
+  'functions/{function_id}/x-medkit-graph': {
+    get: {
+      tags: ['Functions'],
+      summary: 'Pipeline dataflow graph of a Function (graph_provider plugin)',
+      description: 'Nodes are the Function\'s Apps, edges the topics between them with metrics from /diagnostics. Rebuilt on every request.',
+      parameters: [{ name: 'function_id', in: 'path', required: true, schema: { type: 'string' } }],
+      responses: {
+        200: { description: 'The graph', content: { 'application/json': { schema: { type: 'object', properties: { 'x-medkit-graph': graph } } } } },
+        400: error,
+        404: error,
+      },
+    },
+  },
+};

@@ -1,0 +1,147 @@
+// The `graph_watchdog` built-in plugin (gateway.md §4.2): silent-fault detectors on a timer, raising and healing
+// faults through the fault manager with source `graph_watchdog`. It declares its own external App
+// `graph_watchdog` (on the host Component when there is one) so the faults are listed under
+// `/apps/graph_watchdog/faults`, and serves `GET /x-medkit-watchdog`.
+import { effectiveFqn, type IntrospectionInput, type IntrospectionProvider, type IntrospectionResult, type MedkitPlugin, PLUGIN_API_VERSION, type PluginConfig, type PluginContext, type PluginModule, type PluginRoute } from '@medkit/plugin-api';
+import { readWatchdogConfig, type WatchdogConfig } from './config.js';
+import { LifecycleExpectationDetector } from './detectors/lifecycle-expectation.js';
+import { OrphanDetector } from './detectors/orphan.js';
+import { ParamDriftDetector } from './detectors/param-drift.js';
+import { QosMismatchDetector } from './detectors/qos-mismatch.js';
+import { GRAPH_WATCHDOG_PATHS } from './openapi.js';
+import { GraphWatchdog, WATCHDOG_SOURCE_ID } from './watchdog.js';
+
+/** The fault manager's severity scale by number (0..3). */
+const SEVERITY_NAMES = ['INFO', 'WARNING', 'ERROR', 'CRITICAL'] as const;
+
+/** Deadline of one parameter or lifecycle read: within a tick, at most 2 s. */
+const readTimeout = (tickMs: number) => Math.max(50, Math.min(2000, tickMs));
+
+export class GraphWatchdogPlugin implements MedkitPlugin, IntrospectionProvider {
+  private cfg!: WatchdogConfig;
+  private warnings: string[] = [];
+  private ctx?: PluginContext;
+  watchdog?: GraphWatchdog;
+  private timer?: NodeJS.Timeout;
+  private running = false;
+  private stopped = false;
+
+  name(): string {
+    return 'graph_watchdog';
+  }
+
+  configure(config: PluginConfig): void {
+    this.cfg = readWatchdogConfig(config, (m) => this.warnings.push(m));
+  }
+
+  setContext(ctx: PluginContext): void {
+    this.ctx = ctx;
+    for (const w of this.warnings.splice(0)) ctx.log.warn(w);
+    const c = this.cfg;
+    const d = c.detectors;
+    const timeout = readTimeout(c.tickIntervalMs);
+    const lifecycle = new LifecycleExpectationDetector({
+      ...d.lifecycle_expectation,
+      readTimeoutMs: timeout,
+      appFqn: (id) => {
+        const app = ctx.getEntitySnapshot().apps.find((a) => a.id === id);
+        return app ? effectiveFqn(app) || undefined : undefined;
+      },
+    });
+    this.watchdog = new GraphWatchdog(
+      [
+        { detector: new QosMismatchDetector(d.qos_mismatch), mode: d.qos_mismatch.mode },
+        { detector: new OrphanDetector(d.orphan), mode: d.orphan.mode },
+        { detector: new ParamDriftDetector({ ...d.param_drift, readTimeoutMs: timeout }), mode: d.param_drift.mode },
+        { detector: lifecycle, mode: d.lifecycle_expectation.mode },
+      ],
+      {
+        ros: () => ctx.ros(),
+        report: (r) =>
+          ctx.reportFault({
+            fault_code: r.code,
+            event: r.passed ? 'PASSED' : 'FAILED',
+            severity: SEVERITY_NAMES[Math.min(Math.max(Math.round(r.severity), 0), 3)],
+            description: r.description,
+            entity_id: r.sourceId,
+          }),
+        failingCodes: () => failingCodes(ctx),
+        lifecycleOf: (fqn) => lifecycle.labelOf(fqn),
+      },
+      { warmupCycles: c.warmupCycles, pruneGrace: c.pruneGrace, limits: { maxTopics: c.maxTopics, maxEndpoints: c.maxEndpointsPerTopic, maxNodes: c.maxNodes } },
+    );
+    this.timer = setInterval(() => void this.tickOnce(), c.tickIntervalMs);
+    this.timer.unref();
+  }
+
+  /** One sweep unless the previous one is still running (slow reads never pile up). */
+  async tickOnce(): Promise<void> {
+    if (this.running || this.stopped || !this.watchdog) return;
+    this.running = true;
+    try {
+      await this.watchdog.runTick();
+    } catch (err) {
+      this.ctx?.log.error(`watchdog tick failed: ${(err as Error)?.message ?? String(err)}`);
+    } finally {
+      this.running = false;
+    }
+  }
+
+  /** Declares the watchdog's own external App, on the runtime host Component when there is one. */
+  introspect(input: IntrospectionInput): IntrospectionResult {
+    const host = input.components.find((c) => c.source === 'runtime');
+    return {
+      new_entities: {
+        apps: [
+          {
+            id: WATCHDOG_SOURCE_ID,
+            name: 'Graph Watchdog',
+            description: 'Silent-fault detectors over the ROS graph (QoS mismatches, orphan topics, parameter drift, lifecycle expectations)',
+            external: true,
+            ...(host ? { component_id: host.id } : {}),
+          },
+        ],
+      },
+    };
+  }
+
+  getRoutes(): PluginRoute[] {
+    return [
+      {
+        method: 'GET',
+        pattern: 'x-medkit-watchdog',
+        handler: (_req, res) => {
+          if (this.stopped || !this.watchdog || this.watchdog.tick === 0) {
+            res.sendError(503, 'service-unavailable', this.stopped ? 'The graph watchdog has shut down' : 'The graph watchdog has not completed its first sweep yet');
+            return;
+          }
+          res.sendJson(this.watchdog.status(this.cfg.warmupCycles));
+        },
+      },
+    ];
+  }
+
+  shutdown(): void {
+    this.stopped = true;
+    if (this.timer) clearInterval(this.timer);
+  }
+}
+
+/** Codes the fault manager lists as PREFAILED or CONFIRMED. */
+function failingCodes(ctx: PluginContext): Set<string> {
+  const out = new Set<string>();
+  for (const f of ctx.listAllFaults().faults ?? []) {
+    const item = f as { fault_code?: string; 'x-medkit'?: { status?: string } };
+    const s = item['x-medkit']?.status;
+    if (item.fault_code && (s === 'CONFIRMED' || s === 'PREFAILED')) out.add(item.fault_code);
+  }
+  return out;
+}
+
+/** The plugin as a module, registered in-process under the name `graph_watchdog` (same contract as a file plugin). */
+export const graphWatchdogModule: PluginModule = {
+  pluginApiVersion: PLUGIN_API_VERSION,
+  createPlugin: () => new GraphWatchdogPlugin(),
+  getIntrospectionProvider: (p) => p as GraphWatchdogPlugin,
+  describePluginRoutes: () => GRAPH_WATCHDOG_PATHS,
+};
