@@ -3,6 +3,7 @@
 // for the resource) and runs changes through the conditions to delivery. Triggers are indexed by
 // (collection, entity, resource path), so a change evaluates only the triggers on that resource.
 import type { EntityType } from '../entities/model.js';
+import { getOwned, listOwned } from '../entities/owned.js';
 import { SovdError } from '../sovd/errors.js';
 import type { EventStream } from '../sovd/events.js';
 import { ResourcePendingError, type CollectionSamplerRegistry, type ResourceChange, type SampledEntity } from '../sampling/index.js';
@@ -118,13 +119,11 @@ export class TriggerEngine {
   }
 
   get(entityType: EntityType, entityId: string, id: string): Trigger {
-    const t = this.triggers.get(id);
-    if (!t || t.entityType !== entityType || t.entityId !== entityId) throw new SovdError('resource-not-found', 'Trigger not found', { trigger_id: id, entity_id: entityId });
-    return t;
+    return getOwned(this.triggers, entityType, entityId, id, 'Trigger', 'trigger_id');
   }
 
   list(entityType: EntityType, entityId: string): Trigger[] {
-    return [...this.triggers.values()].filter((t) => t.entityType === entityType && t.entityId === entityId);
+    return listOwned(this.triggers, entityType, entityId);
   }
 
   /** PUT: a new lifetime, counted from now. */
