@@ -1,11 +1,10 @@
 // The one internal fault event stream (faults.md §3.8, design.md "Toward fleet scale"): REST SSE, triggers
-// and a future fleet publisher all subscribe here. Events get increasing ids and the newest N are kept for
-// SSE `Last-Event-ID` replay (api.md §9.7).
+// and a future fleet publisher all subscribe here. Events get increasing ids; replay for SSE
+// `Last-Event-ID` (api.md §9.7) is the /faults/stream timeline's job, which also numbers relayed events.
 import type { FaultEventType } from './engine.js';
 import type { FaultRecord } from './model.js';
 import type { FaultLogger } from './log.js';
 import { silentLogger } from './log.js';
-import { ReplayRing, type ReplayResult as RingReplay } from './replay-ring.js';
 
 export interface FaultEvent {
   /** Monotonically increasing, starting at 1 for each manager instance. */
@@ -21,19 +20,13 @@ export interface FaultEvent {
 
 export type FaultEventListener = (event: FaultEvent) => void;
 
-/** Result of `eventsSince`: the missed events, or `too_old` when some were already evicted. */
-export type ReplayResult = RingReplay<FaultEvent>;
-
 export class FaultEventStream {
   private readonly listeners = new Set<FaultEventListener>();
-  private readonly ring: ReplayRing<FaultEvent>;
   private nextId = 1;
 
-  constructor(capacity = 100, private readonly log: FaultLogger = silentLogger) {
-    this.ring = new ReplayRing(capacity);
-  }
+  constructor(private readonly log: FaultLogger = silentLogger) {}
 
-  /** Assigns the next id, buffers and delivers the event synchronously to every listener. */
+  /** Assigns the next id and delivers the event synchronously to every listener. */
   publish(e: Omit<FaultEvent, 'id'>): FaultEvent {
     return this.deliver(this.prepare(e));
   }
@@ -46,9 +39,8 @@ export class FaultEventStream {
     return { ...e, id: this.nextId++ };
   }
 
-  /** Buffers and delivers a prepared event synchronously to every listener. */
+  /** Delivers a prepared event synchronously to every listener. */
   deliver(event: FaultEvent): FaultEvent {
-    this.ring.push(event);
     for (const l of this.listeners) {
       try {
         l(event);
@@ -73,15 +65,6 @@ export class FaultEventStream {
 
   get subscriberCount(): number {
     return this.listeners.size;
-  }
-
-  /**
-   * Events with id > `lastEventId`, oldest first. When events after `lastEventId` were already evicted the
-   * result is `{ok: false, reason: 'too_old'}` with whatever is still buffered. An id newer than anything
-   * published (e.g. from a previous gateway run) is also `too_old` with every buffered event.
-   */
-  eventsSince(lastEventId: number): ReplayResult {
-    return this.ring.since(lastEventId, this.lastId);
   }
 
   /**

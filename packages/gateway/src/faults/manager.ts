@@ -95,7 +95,7 @@ export class FaultManager {
   constructor(private readonly opts: FaultManagerOptions) {
     this.clock = opts.clock ?? systemClock();
     this.log = opts.log ?? silentLogger;
-    this.events = new FaultEventStream(opts.config.event_replay_buffer, this.log);
+    this.events = new FaultEventStream(this.log);
     const c = opts.config;
     this.thresholds = new ThresholdResolver(
       { confirmation_threshold: c.confirmation_threshold, healing_enabled: c.healing_enabled, healing_threshold: c.healing_threshold },

@@ -3,7 +3,8 @@
 // a JSON body already has types, so nothing is coerced there (`true` is not the integer 1, `"5"` is
 // not the number 5) and documented ranges are enforced as written.
 import AjvCompiler from '@fastify/ajv-compiler';
-import type { FastifySchemaCompiler } from 'fastify';
+import type { FastifyRequest, FastifySchemaCompiler } from 'fastify';
+import { SovdError } from '@medkit/plugin-api';
 
 const SHARED = { useDefaults: true, removeAdditional: false, allErrors: false } as const;
 
@@ -30,4 +31,14 @@ const VALUE_KEYWORDS = new Set(['minimum', 'maximum', 'exclusiveMinimum', 'exclu
  */
 export function isValueError(keyword: string | undefined): boolean {
   return keyword !== undefined && VALUE_KEYWORDS.has(keyword);
+}
+
+/**
+ * For routes with `attachValidation: true`: a body that failed its schema becomes the spec's 400
+ * invalid-parameter (not the generic invalid-request), thrown where the handler chooses, so checks
+ * that come first in the spec (an unsupported protocol, an unknown entity) keep their own answer.
+ */
+export function checkBody(request: FastifyRequest): void {
+  const err = (request as FastifyRequest & { validationError?: Error }).validationError;
+  if (err) throw new SovdError('invalid-parameter', `Invalid request body: ${err.message}`, { details: err.message });
 }

@@ -11,7 +11,7 @@ import { FAULTS_SERVICE } from '../faults/gateway/service.js';
 import { FAULT_STATUSES } from '../faults/model.js';
 import { LOCKS_SERVICE } from '../locks/feature.js';
 import { parseScopes, scopeOf, type LockableType } from '../locks/model.js';
-import { TRIGGER_CONDITIONS_SERVICE } from '../triggers/feature.js';
+import { TRIGGER_CONDITIONS_SERVICE } from '../triggers/conditions-service.js';
 import type { LoadedPlugin, PluginHost } from './host.js';
 import { triggerCondition } from './dispatch.js';
 import { ROS_SERVICE } from '../ros/connection.js';

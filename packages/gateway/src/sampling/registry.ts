@@ -3,7 +3,6 @@
 // samples from it and triggers watch it for changes. Producers that learn of changes on their own
 // (fault events, new log lines) push them with notify(); samplers whose values only flow on demand
 // (ROS topics) implement subscribe().
-import type { GatewayContext } from '../feature.js';
 import type { Entity, EntityType } from '../entities/model.js';
 
 /** The entity a sample or change is about. */
@@ -136,7 +135,12 @@ export class CollectionSamplerRegistry {
   }
 }
 
+/** What {@link getSamplers} needs of the gateway context: only the registry (sampling stays below the feature contract). */
+export interface HasSamplers {
+  samplers: CollectionSamplerRegistry;
+}
+
 /** The gateway's registry (created with the context, so feature order does not matter). */
-export function getSamplers(ctx: Pick<GatewayContext, 'samplers'>): CollectionSamplerRegistry {
+export function getSamplers(ctx: HasSamplers): CollectionSamplerRegistry {
   return ctx.samplers;
 }

@@ -1,12 +1,8 @@
 // HTTP ↔ scripts service (spec/api.md §15): uploads (multipart, size-limited), listing, deletion,
 // executions and their control, plus the [ours] audit routes. Every handler answers 501 first when
 // the feature is off, then follows the entity validation order of §2.4 (lock check on mutations).
-import { createWriteStream } from 'node:fs';
-import { rm } from 'node:fs/promises';
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
-import { pipeline } from 'node:stream/promises';
-import multipart from '@fastify/multipart';
 import { Type } from '@sinclair/typebox';
 import type { FastifyRequest } from 'fastify';
 import { API_BASE, type HttpApp } from '../http/app-types.js';
@@ -33,9 +29,10 @@ import {
   StartBody,
   UploadResult,
 } from './schemas.js';
-import type { ReceivedFile, ScriptsService } from './service.js';
+import type { ScriptsService } from './service.js';
 import { routeAvailability } from '../http/route-index.js';
 import { sendResult } from '../http/verbatim.js';
+import { readMultipartUpload, withMultipart } from '../http/multipart-upload.js';
 import type { pluginScripts } from '../plugins/dispatch.js';
 
 const SEGMENTS = ['apps', 'components'] as const satisfies readonly EntitySegment[];
@@ -65,40 +62,6 @@ export function scriptView(ref: EntityRef, s: ScriptDefinition, defaultTimeoutSe
       args: s.args,
     },
   };
-}
-
-/** Reads the multipart body: `file` goes to the incoming dir, `metadata` is kept as text. */
-async function receiveUpload(request: FastifyRequest, svc: ScriptsService): Promise<{ file?: ReceivedFile; metadata?: string }> {
-  if (!request.isMultipart()) throw new SovdError('invalid-request', 'Upload must be multipart/form-data with a "file" part');
-  let file: ReceivedFile | undefined;
-  let metadata: string | undefined;
-  try {
-    for await (const part of request.parts()) {
-      if (part.type === 'file') {
-        if (part.fieldname !== 'file' || file) {
-          part.file.resume();
-          continue;
-        }
-        const path = join(svc.store.incomingDir(), randomUUID());
-        file = { path, filename: part.filename ?? '', size: 0 };
-        part.file.on('data', (c: Buffer) => (file!.size += c.length));
-        await pipeline(part.file, createWriteStream(path, { mode: 0o600 }));
-        if (part.file.truncated) throw tooLarge(svc);
-      } else if (part.fieldname === 'metadata') {
-        metadata = typeof part.value === 'string' ? part.value : JSON.stringify(part.value);
-      }
-    }
-  } catch (err) {
-    if (file) await rm(file.path, { force: true });
-    const code = (err as { code?: string }).code;
-    if (code === 'FST_REQ_FILE_TOO_LARGE') throw tooLarge(svc);
-    if (err instanceof SovdError) throw err;
-    if (code === 'FST_PARTS_LIMIT' || code === 'FST_FILES_LIMIT' || code === 'FST_FIELDS_LIMIT') {
-      throw new SovdError('invalid-request', 'Too many parts in the multipart body', { details: (err as Error).message });
-    }
-    throw new SovdError('invalid-request', 'Malformed multipart body', { details: (err as Error).message });
-  }
-  return { ...(file ? { file } : {}), ...(metadata !== undefined ? { metadata } : {}) };
 }
 
 function tooLarge(svc: ScriptsService): SovdError {
@@ -140,10 +103,8 @@ export function scriptsRoutes(ctx: GatewayContext, getService: () => ScriptsServ
       const write = { ...available, entity: { segment, collection: 'scripts' as const, mutating: true } };
       const entityOf = (request: FastifyRequest) => ref(request.params as Record<string, string>);
 
-      // Uploads need the multipart parser; it is registered only in this scope.
-      await app.register(async (scope) => {
-        // preservePath: see the client's file name as sent, so a path in it can be refused instead of silently cut.
-        await scope.register(multipart, { preservePath: true, limits: { fileSize: maxFileBytes, files: 4, fields: 8, fieldSize: 256 * 1024, parts: 12 } });
+      // preservePath: see the client's file name as sent, so a path in it can be refused instead of silently cut.
+      await withMultipart(app, { preservePath: true, limits: { fileSize: maxFileBytes, files: 4, fields: 8, fieldSize: 256 * 1024, parts: 12 } }, (scope) => {
         scope.post(
           base,
           {
@@ -165,9 +126,8 @@ export function scriptsRoutes(ctx: GatewayContext, getService: () => ScriptsServ
             const r = entityOf(request);
             if (plugins?.(request.entity)) throw new SovdError('not-implemented', 'Scripts of this entity are served by a plugin backend, which does not take uploads', { entity_id: r.id });
             s.assertUploadsAllowed();
-            const { file, metadata } = await receiveUpload(request, s);
-            if (!file) throw new SovdError('invalid-request', 'Missing "file" part in the multipart body');
-            const def = s.upload(r, file, metadata, actorOf(request));
+            const { file, fields } = await readMultipartUpload(request, { incomingPath: () => join(s.store.incomingDir(), randomUUID()), fields: ['metadata'], tooLarge: () => tooLarge(s) });
+            const def = s.upload(r, file, fields.metadata, actorOf(request));
             reply.status(201).header('Location', `${API_BASE}/${segment}/${r.id}/scripts/${def.id}`);
             return { id: def.id, name: def.name };
           },

@@ -1,6 +1,7 @@
 // Cyclic subscriptions: in-memory records with exact expiry, and one sampling loop per connected
 // client that pushes an EventEnvelope every interval (api.md §14.6, gateway.md §7.4).
 import type { EntityType } from '../entities/model.js';
+import { getOwned, listOwned } from '../entities/owned.js';
 import { SovdError } from '@medkit/plugin-api';
 import type { EventStream } from '../sovd/events.js';
 import { TYPE_TO_SEGMENT } from '../entity-scope/index.js';
@@ -64,13 +65,11 @@ export class SubscriptionManager {
   }
 
   get(entityType: EntityType, entityId: string, id: string): Subscription {
-    const s = this.subs.get(id);
-    if (!s || s.entityType !== entityType || s.entityId !== entityId) throw new SovdError('resource-not-found', 'Subscription not found', { subscription_id: id, entity_id: entityId });
-    return s;
+    return getOwned(this.subs, entityType, entityId, id, 'Subscription', 'subscription_id');
   }
 
   list(entityType: EntityType, entityId: string): Subscription[] {
-    return [...this.subs.values()].filter((s) => s.entityType === entityType && s.entityId === entityId);
+    return listOwned(this.subs, entityType, entityId);
   }
 
   /** PUT: a new interval and/or duration (a new duration counts from now). */

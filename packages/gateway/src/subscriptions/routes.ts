@@ -5,6 +5,7 @@ import { API_BASE, type HttpApp } from '../http/app-types.js';
 import { EntityId, GenericError } from '../http/schemas.js';
 import { SovdError } from '@medkit/plugin-api';
 import type { SseHub } from '../http/sse.js';
+import { checkBody } from '../http/validation.js';
 import { ID_PARAM, } from '../entity-scope/index.js';
 import type { CollectionSamplerRegistry } from '../sampling/index.js';
 import type { SubscriptionManager } from './manager.js';
@@ -56,11 +57,6 @@ export interface SubscriptionRouteDeps {
   sse: SseHub;
   maxDuration: number;
   keepaliveMs: number;
-}
-
-function checkBody(request: FastifyRequest): void {
-  const err = (request as FastifyRequest & { validationError?: Error }).validationError;
-  if (err) throw new SovdError('invalid-parameter', `Invalid request body: ${err.message}`, { details: err.message });
 }
 
 export function registerSubscriptionRoutes(deps: SubscriptionRouteDeps) {

@@ -1,25 +1,27 @@
-// The trigger engine (gateway.md §6.3): holds the triggers, binds each to its change source, evaluates
-// conditions and delivers events. Triggers are indexed by (collection, entity, resource path), so a new
-// sample or change evaluates only the triggers on that resource — not every trigger in the gateway.
-import type { Entity, EntityType } from '../entities/model.js';
+// The trigger engine (gateway.md §6.3): holds the triggers and their life cycle (create, restore, expire,
+// remove), binds each to its change source (a shared sampler subscription, the notify index, or waiting
+// for the resource) and runs changes through the conditions to delivery. Triggers are indexed by
+// (collection, entity, resource path), so a change evaluates only the triggers on that resource.
+import type { EntityType } from '../entities/model.js';
+import { getOwned, listOwned } from '../entities/owned.js';
 import { SovdError } from '@medkit/plugin-api';
 import type { EventStream } from '../sovd/events.js';
 import { ResourcePendingError, type CollectionSamplerRegistry, type ResourceChange, type SampledEntity } from '../sampling/index.js';
 import { TYPE_TO_SEGMENT } from '../entity-scope/index.js';
 import type { ConditionRegistry } from './conditions.js';
-import { isMemberOf, type EntityLookup } from '../entities/hierarchy.js';
-
-/** Finds an entity by type and id (the resolver's view of the tree). */
-export type EntityFinder = (type: EntityType, id: string) => Entity | undefined;
-import { parsePointer, resolvePointer } from './json.js';
-import type { EventEnvelope, LogSeverity, Trigger, TriggerDefinition } from './model.js';
+import { ChangeIndex, type EntityFinder } from './change-index.js';
+import { SharedSubscriptions } from './shared-subscriptions.js';
+import { deliver, drainPending, errorEnvelope } from './delivery.js';
+import { evaluateChange } from './evaluate.js';
+import { LifetimeTimers } from './lifetime-timers.js';
+import { TriggerLogInjector, type TriggerLogSink } from './log-injection.js';
+import { parsePointer } from './json.js';
+import type { Trigger, TriggerDefinition } from './model.js';
 import type { TriggerStore } from './store.js';
 import type { WebhookDeliverer } from './webhook.js';
 
-/** Where a fired trigger's `log_settings` entry goes (the logs feature publishes one as 'log-injector'). */
-export interface TriggerLogSink {
-  inject(entry: { entityType: EntityType; entityId: string; severity: LogSeverity; message: string; context: Record<string, unknown> }): void;
-}
+export type { EntityFinder } from './change-index.js';
+export type { TriggerLogSink } from './log-injection.js';
 
 export interface TriggerEngineOptions {
   samplers: CollectionSamplerRegistry;
@@ -33,10 +35,8 @@ export interface TriggerEngineOptions {
   warn?: (msg: string, extra?: Record<string, unknown>) => void;
 }
 
-const MAX_PENDING = 100;
 /** A trigger waiting this long for its resource is named in one warning (it keeps waiting). */
 const WAIT_WARN_MS = 60_000;
-const ekey = (type: string, id: string) => `${type}:${id}`;
 
 /**
  * How a trigger receives changes: a shared sampler subscription, the notify index, or waiting for its
@@ -44,28 +44,25 @@ const ekey = (type: string, id: string) => `${type}:${id}`;
  */
 type Binding = { kind: 'subscribe'; key: string } | { kind: 'notify' } | { kind: 'waiting' };
 
-interface Observation {
-  unsubscribe: () => void;
-  triggers: Set<Trigger>;
-}
-
 export class TriggerEngine {
   private readonly triggers = new Map<string, Trigger>();
   private readonly bindings = new Map<string, Binding>();
   /** Waiting triggers: since when (kept across retries) and whether the long wait was reported. */
   private readonly waits = new Map<string, { since: number; warned: boolean }>();
-  /** notify-bound triggers: collection → entity key → resource path ('' = whole collection) → triggers. */
-  private readonly index = new Map<string, Map<string, Map<string, Set<Trigger>>>>();
-  private readonly observations = new Map<string, Observation>();
-  private readonly timers = new Map<string, NodeJS.Timeout>();
+  private readonly index: ChangeIndex;
+  private readonly subscriptions = new SharedSubscriptions();
+  private readonly timers: LifetimeTimers;
+  private readonly logs: TriggerLogInjector;
   private readonly dirty = new Set<Trigger>();
   private seq = 0;
-  private injecting = false;
   private readonly now: () => number;
   private readonly unhook: (() => void)[] = [];
 
   constructor(private readonly opts: TriggerEngineOptions) {
     this.now = opts.now ?? Date.now;
+    this.index = new ChangeIndex(opts.find);
+    this.timers = new LifetimeTimers(this.now, (t) => this.remove(t));
+    this.logs = new TriggerLogInjector(opts.logSink, opts.warn);
     this.unhook.push(opts.samplers.onChange((c) => this.onChange(c)));
     this.unhook.push(opts.samplers.onRegister((collection) => this.rebindCollection(collection)));
   }
@@ -122,13 +119,11 @@ export class TriggerEngine {
   }
 
   get(entityType: EntityType, entityId: string, id: string): Trigger {
-    const t = this.triggers.get(id);
-    if (!t || t.entityType !== entityType || t.entityId !== entityId) throw new SovdError('resource-not-found', 'Trigger not found', { trigger_id: id, entity_id: entityId });
-    return t;
+    return getOwned(this.triggers, entityType, entityId, id, 'Trigger', 'trigger_id');
   }
 
   list(entityType: EntityType, entityId: string): Trigger[] {
-    return [...this.triggers.values()].filter((t) => t.entityType === entityType && t.entityId === entityId);
+    return listOwned(this.triggers, entityType, entityId);
   }
 
   /** PUT: a new lifetime, counted from now. */
@@ -136,7 +131,7 @@ export class TriggerEngine {
     t.lifetime = lifetime;
     t.expiresAt = this.now() + lifetime * 1000;
     if (t.persistent) this.opts.store?.setExpiry(t.id, lifetime, t.expiresAt);
-    this.arm(t);
+    this.timers.arm(t);
   }
 
   /** Removes a trigger fully: unbinds it, closes its streams, drops queued deliveries and stored rows. */
@@ -144,8 +139,7 @@ export class TriggerEngine {
     if (this.triggers.get(t.id) !== t) return;
     this.unbind(t);
     this.waits.delete(t.id);
-    clearTimeout(this.timers.get(t.id));
-    this.timers.delete(t.id);
+    this.timers.cancel(t.id);
     this.opts.webhooks.cancel(t.id);
     for (const s of t.streams) s.close();
     t.streams.clear();
@@ -164,7 +158,7 @@ export class TriggerEngine {
   }
 
   attach(t: Trigger, stream: EventStream): void {
-    for (const e of t.pending.splice(0)) stream.send({ id: e.id, data: e.envelope });
+    drainPending(t, stream);
     if (t.status !== 'active') {
       stream.close();
       this.finishIfDone(t);
@@ -227,9 +221,7 @@ export class TriggerEngine {
   stop(): void {
     this.flush();
     for (const u of this.unhook) u();
-    for (const o of this.observations.values()) o.unsubscribe();
-    this.observations.clear();
-    for (const t of this.timers.values()) clearTimeout(t);
+    this.subscriptions.closeAll();
     this.timers.clear();
   }
 
@@ -264,7 +256,7 @@ export class TriggerEngine {
     } else {
       this.rebind(t);
     }
-    this.arm(t);
+    this.timers.arm(t);
   }
 
   /** A create body that can never fire is a 400 with the reason, not a trigger that waits forever. */
@@ -305,17 +297,6 @@ export class TriggerEngine {
     t.waitingFor = undefined;
   }
 
-  private arm(t: Trigger): void {
-    clearTimeout(this.timers.get(t.id));
-    if (t.expiresAt === undefined) return;
-    const timer = setTimeout(() => {
-      if (t.expiresAt !== undefined && t.expiresAt <= this.now()) this.remove(t);
-      else this.arm(t);
-    }, Math.min(Math.max(0, t.expiresAt - this.now()), 2 ** 31 - 1));
-    timer.unref();
-    this.timers.set(t.id, timer);
-  }
-
   private sampled(t: Trigger): SampledEntity | undefined {
     const entity = this.opts.find(t.entityType, t.entityId);
     return entity ? { type: t.entityType, id: t.entityId, entity } : undefined;
@@ -332,13 +313,10 @@ export class TriggerEngine {
     if (reg.sampler.subscribe) {
       const entity = this.sampled(t);
       if (!entity) return this.wait(t, `${t.entityType} ${t.entityId} is not discovered yet`);
-      const key = `${t.collection}\u0000${ekey(t.entityType, t.entityId)}\u0000${t.resourcePath ?? ''}`;
-      let obs = this.observations.get(key);
-      if (!obs) {
-        const triggers = new Set<Trigger>();
-        let unsubscribe: () => void;
-        try {
-          unsubscribe = reg.sampler.subscribe(
+      let key: string;
+      try {
+        key = this.subscriptions.join(t, (triggers) =>
+          reg.sampler.subscribe!(
             entity,
             t.resourcePath,
             // Iterating the live Set is safe: a one-shot trigger removing itself mid-loop is skipped cleanly.
@@ -348,35 +326,24 @@ export class TriggerEngine {
             (err) => {
               for (const x of triggers) this.sendError(x, err);
             },
+          ),
+        );
+      } catch (err) {
+        if (err instanceof ResourcePendingError) {
+          // A lookup that succeeds before the next discovery pass: try again at once.
+          err.ready?.then(
+            (ok) => {
+              if (ok) this.retry(t);
+            },
+            () => {},
           );
-        } catch (err) {
-          if (err instanceof ResourcePendingError) {
-            // A lookup that succeeds before the next discovery pass: try again at once.
-            err.ready?.then(
-              (ok) => {
-                if (ok) this.retry(t);
-              },
-              () => {},
-            );
-            return this.wait(t, err.message);
-          }
-          throw new SovdError('x-medkit-subscribe-failed', `Could not subscribe to ${t.resourceUri}; retry once`, { details: (err as Error).message }, { status: 503 });
+          return this.wait(t, err.message);
         }
-        obs = { unsubscribe, triggers };
-        this.observations.set(key, obs);
+        throw new SovdError('x-medkit-subscribe-failed', `Could not subscribe to ${t.resourceUri}; retry once`, { details: (err as Error).message }, { status: 503 });
       }
-      obs.triggers.add(t);
       return this.bound(t, { kind: 'subscribe', key });
     }
-    let byEntity = this.index.get(t.collection);
-    if (!byEntity) this.index.set(t.collection, (byEntity = new Map()));
-    const ek = ekey(t.entityType, t.entityId);
-    let byPath = byEntity.get(ek);
-    if (!byPath) byEntity.set(ek, (byPath = new Map()));
-    const p = t.resourcePath ?? '';
-    let set = byPath.get(p);
-    if (!set) byPath.set(p, (set = new Set()));
-    set.add(t);
+    this.index.add(t);
     this.bound(t, { kind: 'notify' });
   }
 
@@ -387,25 +354,8 @@ export class TriggerEngine {
   private unbind(t: Trigger): void {
     const b = this.bindings.get(t.id);
     this.bindings.delete(t.id);
-    if (b?.kind === 'subscribe') {
-      const obs = this.observations.get(b.key);
-      obs?.triggers.delete(t);
-      if (obs && obs.triggers.size === 0) {
-        this.observations.delete(b.key);
-        try {
-          obs.unsubscribe();
-        } catch {
-          // the sampler's problem; the trigger is gone either way
-        }
-      }
-    } else if (b?.kind === 'notify') {
-      const byEntity = this.index.get(t.collection);
-      const byPath = byEntity?.get(ekey(t.entityType, t.entityId));
-      const set = byPath?.get(t.resourcePath ?? '');
-      set?.delete(t);
-      if (set && set.size === 0) byPath!.delete(t.resourcePath ?? '');
-      if (byPath && byPath.size === 0) byEntity!.delete(ekey(t.entityType, t.entityId));
-    }
+    if (b?.kind === 'subscribe') this.subscriptions.leave(b.key, t);
+    else if (b?.kind === 'notify') this.index.delete(t);
   }
 
   private rebindCollection(collection: string): void {
@@ -416,28 +366,8 @@ export class TriggerEngine {
 
   /** A pushed change: the entity's own triggers, then those of aggregates it belongs to. */
   private onChange(c: ResourceChange): void {
-    if (this.injecting) return; // a log entry written by log_settings must not re-enter evaluation
-    const byEntity = this.index.get(c.collection);
-    if (!byEntity) return;
-    const own = ekey(c.entity.type, c.entity.id);
-    const direct = byEntity.get(own);
-    if (direct) this.evaluatePaths(direct, c.itemPath, c.value);
-    for (const [k, byPath] of byEntity) {
-      if (k === own || k.startsWith('app:')) continue;
-      const i = k.indexOf(':');
-      if (isMemberOf(this.opts.find as EntityLookup, { type: k.slice(0, i) as EntityType, id: k.slice(i + 1) }, c.entity)) this.evaluatePaths(byPath, c.itemPath, c.value);
-    }
-  }
-
-  /** Whole-collection triggers, exact path, and suffix matches at segment boundaries (`/temperature` ⊂ `/sensor/temperature`). */
-  private evaluatePaths(byPath: Map<string, Set<Trigger>>, itemPath: string | undefined, value: unknown): void {
-    const run = (set: Set<Trigger> | undefined) => {
-      if (set) for (const t of set) this.evaluate(t, value);
-    };
-    run(byPath.get(''));
-    if (!itemPath) return;
-    run(byPath.get(itemPath));
-    for (let i = itemPath.indexOf('/', 1); i > 0; i = itemPath.indexOf('/', i + 1)) run(byPath.get(itemPath.slice(i)));
+    if (this.logs.injecting) return; // a log entry written by log_settings must not re-enter evaluation
+    this.index.forEach(c, (t) => this.evaluate(t, c.value));
   }
 
   private evaluate(t: Trigger, value: unknown): void {
@@ -446,46 +376,21 @@ export class TriggerEngine {
       this.remove(t);
       return;
     }
-    let current = value;
-    if (t.pointer) {
-      const r = resolvePointer(value, t.pointer);
-      if (!r.found) return; // changes without the pointed-to value are skipped
-      current = r.value;
-    }
-    let fired: boolean;
-    try {
-      fired = t.evaluator.evaluate(t.previous, current, t.conditionParams);
-    } catch (err) {
-      this.sendError(t, err as Error);
-      return;
-    }
-    // Reused holder: this runs per trigger per sample, so no allocation on the hot path.
-    if (t.previous) t.previous.value = current;
-    else t.previous = { value: current };
+    const outcome = evaluateChange(t, value);
+    if (outcome.kind === 'skipped') return; // changes without the pointed-to value are skipped
+    if (outcome.kind === 'error') return this.sendError(t, outcome.error);
     if (t.persistent) this.dirty.add(t);
-    if (fired) this.fire(t, value);
-  }
-
-  private emit(t: Trigger, envelope: EventEnvelope): void {
-    const id = ++t.eventCount;
-    if (t.protocol === 'webhook') this.opts.webhooks.enqueue(t, id, envelope);
-    if (t.streams.size > 0) {
-      for (const s of t.streams) s.send({ id, data: envelope });
-    } else if (t.protocol === 'sse') {
-      t.pending.push({ id, envelope });
-      if (t.pending.length > MAX_PENDING) t.pending.shift();
-    }
+    if (outcome.fired) this.fire(t, value);
   }
 
   private sendError(t: Trigger, err: Error): void {
     if (t.status !== 'active') return;
-    const e = err instanceof SovdError ? err.toBody() : { error_code: 'vendor-error', message: err.message };
-    this.emit(t, { timestamp: new Date(this.now()).toISOString(), error: { error_code: e.error_code, ...(e.vendor_code ? { vendor_code: e.vendor_code } : {}), message: e.message } });
+    deliver(t, errorEnvelope(err, this.now()), this.opts.webhooks);
   }
 
   private fire(t: Trigger, payload: unknown): void {
-    this.emit(t, { timestamp: new Date(this.now()).toISOString(), payload });
-    if (t.logSettings) this.injectLog(t);
+    deliver(t, { timestamp: new Date(this.now()).toISOString(), payload }, this.opts.webhooks);
+    if (t.logSettings) this.logs.inject(t);
     if (!t.multishot) {
       t.status = 'terminated';
       this.unbind(t);
@@ -501,20 +406,5 @@ export class TriggerEngine {
   private finishIfDone(t: Trigger): void {
     if (t.status === 'active' || t.pending.length > 0) return;
     this.opts.webhooks.whenIdle(t.id, () => this.remove(t));
-  }
-
-  private injectLog(t: Trigger): void {
-    const ls = t.logSettings!;
-    const context = { trigger_id: t.id, condition_type: t.conditionType, resource: t.resourceUri };
-    this.injecting = true;
-    try {
-      const sink = this.opts.logSink?.();
-      if (sink) sink.inject({ entityType: t.entityType, entityId: t.entityId, severity: ls.severity, message: ls.marker, context });
-      else this.opts.warn?.(`${ls.marker} (${t.id})`, context);
-    } catch (err) {
-      this.opts.warn?.(`trigger ${t.id}: log injection failed`, { err: (err as Error).message });
-    } finally {
-      this.injecting = false;
-    }
   }
 }

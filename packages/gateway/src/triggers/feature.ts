@@ -5,6 +5,7 @@ import { ENTITIES_SERVICE } from '../entities/service.js';
 import { TYPE_TO_SEGMENT } from '../entity-scope/index.js';
 import { getSamplers } from '../sampling/index.js';
 import { ConditionRegistry } from './conditions.js';
+import { TRIGGER_CONDITIONS_SERVICE } from './conditions-service.js';
 import { TriggerEngine, type TriggerLogSink } from './engine.js';
 import { registerTriggerRoutes } from './routes.js';
 import { TRIGGER_MIGRATIONS, TriggerStore } from './store.js';
@@ -31,8 +32,9 @@ export interface TriggersFeatureOptions {
   flushIntervalMs?: number;
 }
 
+export { TRIGGER_CONDITIONS_SERVICE };
+
 export const TRIGGERS_SERVICE: Token<TriggerEngine> = token('triggers');
-export const TRIGGER_CONDITIONS_SERVICE: Token<ConditionRegistry> = token('trigger-conditions');
 export const LOG_INJECTOR_SERVICE: Token<TriggerLogSink> = token('log-injector');
 
 export function createTriggersFeature(_config?: GatewayConfig, opts: TriggersFeatureOptions = {}): GatewayFeature {

@@ -5,6 +5,7 @@ import { API_BASE, type HttpApp } from '../http/app-types.js';
 import { EntityId, GenericError, Opaque } from '../http/schemas.js';
 import { SovdError } from '@medkit/plugin-api';
 import type { SseHub } from '../http/sse.js';
+import { checkBody } from '../http/validation.js';
 import { ENTITY_SEGMENTS, ID_PARAM, } from '../entity-scope/index.js';
 import type { ConditionRegistry } from './conditions.js';
 import type { TriggerEngine } from './engine.js';
@@ -76,12 +77,6 @@ export interface TriggerRouteDeps {
   sse: SseHub;
   enabled: boolean;
   keepaliveMs: number;
-}
-
-/** Body validation failures are the spec's 400 invalid-parameter, not the generic invalid-request. */
-function checkBody(request: FastifyRequest): void {
-  const err = (request as FastifyRequest & { validationError?: Error }).validationError;
-  if (err) throw new SovdError('invalid-parameter', `Invalid request body: ${err.message}`, { details: err.message });
 }
 
 export function registerTriggerRoutes(deps: TriggerRouteDeps) {

@@ -153,4 +153,14 @@ describe('bulk data (api.md §10)', () => {
     expect(big.body.error_code).toBe('payload-too-large');
     expect((await g.api('GET', '/apps/battery-monitor/bulk-data/calibration')).body.items).toEqual([]);
   });
+
+  it('answers 400 "Too many parts" for a body over the part limits, like script uploads (one multipart reader)', async () => {
+    const form = new FormData();
+    form.append('file', new Blob(['a']), 'a.bin');
+    form.append('file', new Blob(['b']), 'b.bin');
+    const res = await fetch(`${g.url}/api/v1/apps/battery-monitor/bulk-data/calibration`, { method: 'POST', body: form });
+    expect(res.status).toBe(400);
+    expect(await res.json()).toMatchObject({ error_code: 'invalid-request', message: 'Too many parts in the multipart body' });
+    expect((await g.api('GET', '/apps/battery-monitor/bulk-data/calibration')).body.items).toEqual([]);
+  });
 });

@@ -2,6 +2,7 @@
 // (§9.4), clearing routes' domain logic, ROS service views and the code cap (Q7).
 import { afterEach, describe, expect, it } from 'vitest';
 import { FaultEventStream } from '../../src/faults/events.js';
+import { ReplayRing } from '../../src/faults/replay-ring.js';
 import { parseSeverityFilter, statusesForFilter, sovdStatus, STATUS_FILTER_VALUES } from '../../src/faults/model.js';
 import { listFaultsForEntity, queryFaults, sourceMatcher } from '../../src/faults/query/list.js';
 import { faultListItem, faultSseMessage } from '../../src/faults/query/rest-views.js';
@@ -21,29 +22,44 @@ const rec = (code: string): FaultRecord => ({
 describe('fault event stream', () => {
   const publish = (s: FaultEventStream, n: number) => { for (let i = 0; i < n; i++) s.publish({ event_type: 'fault_updated', fault: rec(`C${i}`), timestamp_ns: 1n, auto_cleared_codes: [] }); };
 
-  it('numbers events and replays exactly the missed ones', () => {
-    const s = new FaultEventStream(5);
-    publish(s, 4);
-    expect(s.eventsSince(1)).toEqual({ ok: true, events: [expect.objectContaining({ id: 2 }), expect.objectContaining({ id: 3 }), expect.objectContaining({ id: 4 })] });
-    expect(s.eventsSince(4)).toEqual({ ok: true, events: [] });
-    expect(s.eventsSince(0).events.map((e) => e.id)).toEqual([1, 2, 3, 4]);
+  // Replay after Last-Event-ID is the timeline's (stream-timeline.test.ts); here subscribers observe the ids.
+  const ids = (s: FaultEventStream) => { const got: number[] = []; s.subscribe((e) => got.push(e.id)); return got; };
+
+  it('numbers events and delivers exactly the ones after a subscriber joined', () => {
+    const s = new FaultEventStream();
+    const all = ids(s);
+    publish(s, 1);
+    const late = ids(s);
+    publish(s, 3);
+    expect(late).toEqual([2, 3, 4]);
+    expect(all).toEqual([1, 2, 3, 4]);
+    expect(s.lastId).toBe(4);
   });
 
-  it('says too_old when missed events were evicted or the id is from another run', () => {
-    const s = new FaultEventStream(3);
-    publish(s, 6);
-    const r = s.eventsSince(1);
+  it('keeps numbering across prepare/deliver: a prepared event that is never delivered leaves an id gap', () => {
+    const s = new FaultEventStream();
+    const got = ids(s);
+    s.prepare({ event_type: 'fault_updated', fault: rec('X'), timestamp_ns: 1n, auto_cleared_codes: [] });
+    publish(s, 1);
+    expect(got).toEqual([2]);
+    expect(s.lastId).toBe(2);
+  });
+
+  it('says too_old when missed events were evicted or the id is from another run (the replay ring)', () => {
+    const ring = new ReplayRing<{ id: number }>(3);
+    for (let id = 1; id <= 6; id++) ring.push({ id });
+    const r = ring.since(1, 6);
     expect(r.ok).toBe(false);
     expect(r.events.map((e) => e.id)).toEqual([4, 5, 6]);
-    expect(s.eventsSince(3)).toEqual({ ok: true, events: expect.any(Array) });
-    expect(s.eventsSince(3).events.map((e) => e.id)).toEqual([4, 5, 6]);
-    expect(s.eventsSince(99).ok).toBe(false);
-    expect(s.eventsSince(-1).ok).toBe(false);
+    expect(ring.since(3, 6)).toEqual({ ok: true, events: expect.any(Array) });
+    expect(ring.since(3, 6).events.map((e) => e.id)).toEqual([4, 5, 6]);
+    expect(ring.since(99, 6).ok).toBe(false);
+    expect(ring.since(-1, 6).ok).toBe(false);
   });
 
   it('isolates a throwing listener and supports async iteration', async () => {
     const log = new MemoryLogger();
-    const s = new FaultEventStream(10, log);
+    const s = new FaultEventStream(log);
     const got: number[] = [];
     s.subscribe(() => { throw new Error('bad listener'); });
     s.subscribe((e) => got.push(e.id));

@@ -32,7 +32,7 @@ class FakeClient implements FaultStreamClient {
 }
 
 function setup(capacity = 10) {
-  const events = new FaultEventStream(100);
+  const events = new FaultEventStream();
   const hub = new PeerFaultEventHub();
   const timeline = new FaultStreamTimeline(events, () => ({ entity_type: 'apps', entity_id: 'b' }), capacity);
   timeline.connectPeers(hub);

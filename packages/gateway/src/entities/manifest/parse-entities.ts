@@ -48,9 +48,17 @@ function common(m: MapReader): { name?: string; description?: string; translatio
 }
 
 /** A raw object block (`lock`, `modes`) interpreted by its feature. */
-function lockBlock(m: MapReader, key: 'lock' | 'modes' = 'lock'): Record<string, unknown> | undefined {
+function lockBlock(m: MapReader, key: 'lock' | 'modes'): Record<string, unknown> | undefined {
   const v = m.js(key);
   return v && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : undefined;
+}
+
+/** The `lock` and `modes` blocks components and apps both carry, set when present. */
+function readLockBlocks(m: MapReader, e: { lock?: Record<string, unknown>; modes?: Record<string, unknown> }): void {
+  const lock = lockBlock(m, 'lock');
+  if (lock) e.lock = lock;
+  const modes = lockBlock(m, 'modes');
+  if (modes) e.modes = modes;
 }
 
 /** `areas[]`, flattening `subareas` (the nesting parent becomes `parent_area_id`). */
@@ -112,10 +120,7 @@ export function readComponents(
     if (ext !== undefined) c.external = ext;
     const identity = readIdentity(m);
     if (identity) c.identity = identity;
-    const lock = lockBlock(m);
-    if (lock) c.lock = lock;
-    const modes = lockBlock(m, 'modes');
-    if (modes) c.modes = modes;
+    readLockBlocks(m, c);
     out.push(located(c, m));
     readComponents(m.maps('subcomponents', 'subcomponent'), issues, id, out);
   }
@@ -173,10 +178,7 @@ export function readApps(list: MapReader[], issues: IssueSink, out: Located<App>
     if (ext !== undefined) app.external = ext;
     const binding = readBinding(m, issues, id);
     if (binding) app.ros_binding = binding;
-    const lock = lockBlock(m);
-    if (lock) app.lock = lock;
-    const modes = lockBlock(m, 'modes');
-    if (modes) app.modes = modes;
+    readLockBlocks(m, app);
     out.push(located(app, m));
   }
 }

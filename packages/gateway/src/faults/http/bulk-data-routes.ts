@@ -1,14 +1,12 @@
 // /{entity}/bulk-data (api.md §10): the `rosbags` category (fault recordings, read-only, scoped like faults)
 // and uploaded categories from `bulk_data.categories` on apps and components.
-import { createReadStream, createWriteStream, statSync } from 'node:fs';
-import { rm } from 'node:fs/promises';
-import { pipeline } from 'node:stream/promises';
-import multipart from '@fastify/multipart';
+import { createReadStream, statSync } from 'node:fs';
 import { Type } from '@sinclair/typebox';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { API_BASE, type HttpApp } from '../../http/app-types.js';
 import { SovdError } from '@medkit/plugin-api';
 import { EntityId, GenericError } from '../../http/schemas.js';
+import { discardUpload, readMultipartUpload, withMultipart } from '../../http/multipart-upload.js';
 import type { EntityRouteSpec, EntitySegment } from '../../entity-scope/index.js';
 import { listRosbagDescriptors, resolveRosbagFile } from '../blackbox/recordings.js';
 import type { BulkUploadStore } from '../bulk-data/upload-store.js';
@@ -172,14 +170,9 @@ async function registerWrites(app: HttpApp, deps: BulkDataDeps, categories: stri
   const writable = (category: string) => {
     if (category === ROSBAGS_CATEGORY) throw new SovdError('invalid-parameter', 'The rosbags category is managed by the fault manager and read-only', { category });
     if (!categories.includes(category)) throw new SovdError('invalid-parameter', `Unknown bulk-data category '${category}'`, { category, allowed_values: categories.filter((c) => c !== ROSBAGS_CATEGORY).join(', ') });
-  };  // Uploads need the multipart parser; it is registered only in this scope.
-  let uploadScope!: HttpApp;
-  await app.register(async (scope) => {
-    await scope.register(multipart, { limits: { fileSize: deps.maxUploadBytes > 0 ? deps.maxUploadBytes : Infinity, files: 1, fields: 4, fieldSize: 256 * 1024, parts: 8 } });
-    uploadScope = scope as unknown as HttpApp;
-    registerUploads();
-  });
-  function registerUploads(): void {
+  };
+  await withMultipart(app, { limits: { fileSize: deps.maxUploadBytes > 0 ? deps.maxUploadBytes : Infinity, files: 1, fields: 4, fieldSize: 256 * 1024, parts: 8 } }, registerUploads);
+  function registerUploads(uploadScope: HttpApp): void {
     for (const segment of ['apps', 'components', 'areas', 'functions'] as const) {
       const idParam = `${segment.slice(0, -1)}_id`;
       const op = segment.charAt(0).toUpperCase() + segment.slice(1, -1);
@@ -235,58 +228,29 @@ async function registerWrites(app: HttpApp, deps: BulkDataDeps, categories: stri
   }
 }
 
-interface Received {
-  file: { path: string; filename: string; mimetype: string; size: number };
-  description?: string;
-  metadata?: Record<string, unknown>;
-}
-
 function tooLarge(deps: BulkDataDeps): SovdError {
   return new SovdError('payload-too-large', `Upload is larger than bulk_data.max_upload_size (${deps.maxUploadBytes} bytes)`, { max_upload_size: deps.maxUploadBytes });
 }
 
 /** Reads the multipart body: `file` to an incoming file, `description` and `metadata` (a JSON object) as text. */
-async function receive(request: FastifyRequest, deps: BulkDataDeps): Promise<Received> {
-  if (!request.isMultipart()) throw new SovdError('invalid-request', 'Upload must be multipart/form-data with a "file" part');
-  let file: Received['file'] | undefined;
-  let description: string | undefined;
-  let metadataText: string | undefined;
+async function receive(request: FastifyRequest, deps: BulkDataDeps) {
+  const { file, fields } = await readMultipartUpload(request, { incomingPath: () => deps.uploads.incomingPath(), fields: ['description', 'metadata'], tooLarge: () => tooLarge(deps) });
   try {
-    for await (const part of request.parts()) {
-      if (part.type === 'file') {
-        if (part.fieldname !== 'file' || file) {
-          part.file.resume();
-          continue;
-        }
-        const current = { path: deps.uploads.incomingPath(), filename: part.filename ?? '', mimetype: part.mimetype, size: 0 };
-        file = current;
-        part.file.on('data', (c: Buffer) => (current.size += c.length));
-        await pipeline(part.file, createWriteStream(current.path, { mode: 0o600 }));
-        if (part.file.truncated) throw tooLarge(deps);
-      } else if (part.fieldname === 'description') {
-        description = String(part.value);
-      } else if (part.fieldname === 'metadata') {
-        metadataText = String(part.value);
-      }
-    }
-    if (!file) throw new SovdError('invalid-request', 'Missing "file" part in the multipart body');
-    let metadata: Record<string, unknown> | undefined;
-    if (metadataText !== undefined) {
-      let parsed: unknown;
-      try {
-        parsed = JSON.parse(metadataText);
-      } catch {
-        parsed = undefined;
-      }
-      if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) throw new SovdError('invalid-parameter', 'metadata must be a JSON object', { parameter: 'metadata' });
-      metadata = parsed as Record<string, unknown>;
-    }
-    return { file, description, metadata };
+    return { file, description: fields.description, metadata: parseMetadata(fields.metadata) };
   } catch (err) {
-    if (file) await rm(file.path, { force: true });
-    const code = (err as { code?: string }).code;
-    if (code === 'FST_REQ_FILE_TOO_LARGE') throw tooLarge(deps);
-    if (err instanceof SovdError) throw err;
-    throw new SovdError('invalid-request', 'Malformed multipart body', { details: (err as Error).message });
+    await discardUpload(file);
+    throw err;
   }
+}
+
+function parseMetadata(text: string | undefined): Record<string, unknown> | undefined {
+  if (text === undefined) return undefined;
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    parsed = undefined;
+  }
+  if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) throw new SovdError('invalid-parameter', 'metadata must be a JSON object', { parameter: 'metadata' });
+  return parsed as Record<string, unknown>;
 }
