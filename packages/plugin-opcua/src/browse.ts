@@ -5,12 +5,10 @@
 import { createHash } from 'node:crypto';
 import type { ClientSession, NodeId, ReferenceDescription } from 'node-opcua-client';
 import type { NodeConfig } from './config.js';
-import type { OpcuaLib } from './connection.js';
+import type { Deadline, OpcuaLib } from './lib.js';
 import { builtinOf } from './values.js';
 import { cleanText } from '@medkit/plugin-api';
 
-/** Runs one remote call with the request deadline. */
-export type Deadline = <T>(what: string, fn: () => Promise<T>) => Promise<T>;
 
 /** One child reference of a browsed node. */
 export interface Child {

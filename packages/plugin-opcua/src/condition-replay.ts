@@ -4,7 +4,7 @@
 // `auto` tries the method and reads when the server refuses it, `off` does neither.
 import type { ClientSession, NodeId } from 'node-opcua-client';
 import type { ConditionReplayStrategy } from './config.js';
-import type { OpcuaLib } from './connection.js';
+import type { OpcuaLib } from './lib.js';
 import { plainEventValue, type AlarmEvent, type EventField } from './faults.js';
 import type { PluginLogger } from '@medkit/plugin-api';
 

@@ -12,9 +12,8 @@ import type { OpcuaConfig } from './config.js';
 import { type PluginLogger, PluginTimeoutError, withDeadline } from '@medkit/plugin-api';
 import { userIdentity } from './user-token.js';
 import { discoverEndpoint, type ChosenEndpoint } from './endpoint-discovery.js';
+import type { CertificateManagerLib, OpcuaLib } from './lib.js';
 
-export type OpcuaLib = typeof import('node-opcua-client');
-export type CertificateManagerLib = typeof import('node-opcua-certificate-manager');
 
 /** A connected session with its one subscription. */
 export interface LiveSession {

@@ -2,23 +2,11 @@
 // subscriptions, and per node `data_type`, `ros2_topic` and the register fault modes. Checked here with the
 // key checks of config.ts (one error type naming the key, one plugin-wide fault-code registry).
 import { fullNameProblem } from '@medkit/ros2';
-import type { PointSeverity } from '@medkit/plugin-api';
 import { DECLARED_TYPES, type DeclaredType } from './declared-type.js';
+import type { KeyChecks } from './key-checks.js';
 import { parseRegisterFaults, type RegisterFaults } from './register-faults.js';
 
-/** The checks config.ts lends to the parsers of its sub-keys; `fail` throws an OpcuaConfigError. */
-export interface KeyChecks {
-  fail(key: string, problem: string): never;
-  /** A valid fault code not used anywhere else in the plugin's configuration (registered on success). */
-  faultCode(v: unknown, key: string): string;
-  severity(v: unknown, key: string): PointSeverity;
-  /** An optional bounded string without control characters. */
-  text(v: unknown, key: string, max: number): string | undefined;
-  onlyKeys(v: Record<string, unknown>, allowed: Set<string>, at: string): void;
-  isMap(v: unknown): v is Record<string, unknown>;
-  bool(v: unknown, key: string, dflt: boolean): boolean;
-  num(v: unknown, key: string): number;
-}
+export type { KeyChecks } from './key-checks.js';
 
 /** Poll interval bounds: values outside are clamped (and the clamp is logged at start-up), not refused. */
 export const POLL_INTERVAL = { default: 1000, min: 100, max: 60_000 } as const;

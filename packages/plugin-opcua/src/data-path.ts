@@ -6,7 +6,8 @@
 import type { ClientSession, DataValue } from 'node-opcua-client';
 import type { PluginLogger, PluginRosAccess } from '@medkit/plugin-api';
 import type { OpcuaConfig } from './config.js';
-import type { LiveSession, OpcuaLib } from './connection.js';
+import type { LiveSession } from './connection.js';
+import type { OpcuaLib } from './lib.js';
 import { expectedType, typeMismatch } from './declared-type.js';
 import type { ItemState } from './items.js';
 import { Poller, type PollStats } from './poller.js';

@@ -5,8 +5,7 @@
 import type { EndpointDescription, OPCUAClient } from 'node-opcua-client';
 import { cleanText } from '@medkit/plugin-api';
 import type { OpcuaConfig } from './config.js';
-import type { OpcuaLib } from './connection.js';
-import type { Deadline } from './browse.js';
+import type { Deadline, OpcuaLib } from './lib.js';
 
 /** Endpoints of one answer looked at (a hostile server may send many). */
 export const MAX_ENDPOINTS = 100;

@@ -215,3 +215,12 @@ export class OpcuaFaults {
     this.commsTimer = undefined;
   }
 }
+
+/** The fields of an event notification (in EVENT_FIELDS order) as a plain AlarmEvent. */
+export function alarmEventOf(fields: readonly { value?: unknown }[]): AlarmEvent {
+  const out: AlarmEvent = {};
+  EVENT_FIELDS.forEach((name, i) => {
+    out[name] = plainEventValue(fields[i]?.value);
+  });
+  return out;
+}

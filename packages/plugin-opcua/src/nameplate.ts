@@ -5,8 +5,8 @@
 import type { ClientSession } from 'node-opcua-client';
 import { cleanText, type IdentityField, type PluginIdentity, type PluginIdentitySource } from '@medkit/plugin-api';
 import type { OpcuaConfig } from './config.js';
-import type { OpcuaLib } from './connection.js';
-import { browseChildren, readAttributes, type Deadline } from './browse.js';
+import { browseChildren, readAttributes } from './browse.js';
+import type { Deadline, OpcuaLib } from './lib.js';
 
 /** Devices under DeviceSet looked at (the first one with a nameplate is used). */
 export const MAX_DEVICES = 16;

@@ -8,8 +8,9 @@ import { format } from 'node:util';
 import type { ClientSession, DataValue, NodeId, Variant } from 'node-opcua-client';
 import { type DataProvider, type IntrospectionProvider, type IntrospectionResult, type JsonValue, type MedkitPlugin, type OperationProvider, type PluginConfig, type PluginContext, type PluginEntityRef, PluginError, type PluginRoute, PluginTimeoutError, withDeadline } from '@medkit/plugin-api';
 import { LIMITS, OpcuaConfigError, parseOpcuaConfig, type OpcuaConfig } from './config.js';
-import { NotConnectedError, OpcuaConnection, type CertificateManagerLib, type LiveSession, type OpcuaLib } from './connection.js';
-import { EVENT_FIELDS, OpcuaFaults, plainEventValue, type AlarmEvent } from './faults.js';
+import { NotConnectedError, OpcuaConnection, type LiveSession } from './connection.js';
+import { loadLibraries, type CertificateManagerLib, type OpcuaLib } from './lib.js';
+import { alarmEventOf, EVENT_FIELDS, OpcuaFaults } from './faults.js';
 import { conditionOperationItems, isConditionOperation, runConditionOperation, type ConditionCaller } from './condition-operations.js';
 import { conditionEntityIds } from './condition-map.js';
 import { replayConditions, sessionReplayPort, type ReplayOutcome } from './condition-replay.js';
@@ -17,80 +18,11 @@ import { ItemStore, type ItemState } from './items.js';
 import { builtinOf, jsonToValue, ValueTypeError, valueToJson, withinRange } from './values.js';
 import { DataPath, initialized, READ_CHUNK } from './data-path.js';
 import { plcRoutes } from './routes.js';
+import { plcItem, setOperation, SET_PREFIX, type PlcData, type PlcItem, type SetResult } from './plc-bodies.js';
+import { remoteFailure } from './remote-failure.js';
 import { ServerDiscovery } from './server-discovery.js';
 import { WriteChecks } from './write-checks.js';
 
-/** node-opcua is CommonJS: its exports are the default export under ESM. */
-async function loadLibraries(): Promise<{ lib: OpcuaLib; certs: CertificateManagerLib }> {
-  const lib = (await import('node-opcua-client')) as unknown as { default?: OpcuaLib } & OpcuaLib;
-  const certs = (await import('node-opcua-certificate-manager')) as unknown as { default?: CertificateManagerLib } & CertificateManagerLib;
-  return { lib: lib.default ?? lib, certs: certs.default ?? certs };
-}
-
-/** An OPC-UA failure of a provider call as the SOVD error the client gets. */
-function remoteFailure(err: unknown, what: string): PluginError {
-  if (err instanceof PluginError) return err;
-  if (err instanceof NotConnectedError) return new PluginError('service-unavailable', `${what}: not connected to the OPC-UA server`, 503);
-  if (err instanceof PluginTimeoutError) return new PluginError('x-medkit-opcua-timeout', `${what}: the OPC-UA server did not answer in time`, 504);
-  return new PluginError('x-medkit-opcua-error', `${what}: ${(err as Error)?.message ?? String(err)}`, 502);
-}
-
-const SET_PREFIX = 'set_';
-
-/** The answer of a `set_<data_name>` operation (gateway.md §16.1). */
-export interface SetResult {
-  status: 'success';
-  operation: string;
-  node_id: string;
-  value_written: unknown;
-}
-
-/** One item of `x-plc-data`. */
-export interface PlcItem {
-  name: string;
-  value: unknown;
-  unit?: string;
-  data_type?: string;
-  writable: boolean;
-  status_code?: string;
-  source_timestamp?: string;
-}
-
-/** The `x-plc-data` body of an entity. */
-export interface PlcData {
-  entity_id: string;
-  connected: boolean;
-  timestamp: string;
-  items: PlcItem[];
-}
-
-function plcItem(i: ItemState): PlcItem {
-  return {
-    name: i.node.data_name,
-    value: i.value ?? null,
-    ...(i.node.unit ? { unit: i.node.unit } : {}),
-    ...(i.type ? { data_type: i.type } : i.dataTypeId ? { data_type: i.dataTypeId } : {}),
-    writable: i.node.writable,
-    ...(i.status ? { status_code: i.status } : {}),
-    ...(i.sourceTimestamp ? { source_timestamp: i.sourceTimestamp } : {}),
-  };
-}
-
-/** The operation item of `set_<data_name>`. */
-function setOperation(i: ItemState): Record<string, unknown> {
-  const { node } = i;
-  return {
-    id: `${SET_PREFIX}${node.data_name}`,
-    name: `Set ${node.display_name}`,
-    proximity_proof_required: false,
-    asynchronous_execution: false,
-    'x-medkit': {
-      opcua: { node_id: node.node_id, ...(i.type ? { data_type: i.type } : {}) },
-      data_id: node.data_name,
-      parameters: { value: { required: true, ...(node.min_value !== undefined ? { min_value: node.min_value } : {}), ...(node.max_value !== undefined ? { max_value: node.max_value } : {}), ...(node.unit ? { unit: node.unit } : {}) } },
-    },
-  };
-}
 
 export class OpcuaPlugin implements MedkitPlugin, IntrospectionProvider, DataProvider, OperationProvider {
   private cfg!: OpcuaConfig;
@@ -240,7 +172,7 @@ export class OpcuaPlugin implements MedkitPlugin, IntrospectionProvider, DataPro
         { samplingInterval: 0, queueSize: 1000, discardOldest: true, filter: lib.constructEventFilter([...EVENT_FIELDS]) },
         lib.TimestampsToReturn.Neither,
       );
-      events.on('changed', (fields: unknown) => this.faults?.onEvent(this.eventOf(fields as Variant[])));
+      events.on('changed', (fields: unknown) => this.faults?.onEvent(alarmEventOf(fields as Variant[])));
       await deadline('monitorEvents', () => initialized(events));
       // The conditions active right now (also after a reconnect): ConditionRefresh and/or a read of their state.
       const faults = this.faults;
@@ -307,14 +239,6 @@ export class OpcuaPlugin implements MedkitPlugin, IntrospectionProvider, DataPro
   }
 
   /** Event fields → plain values: NodeIds as strings, LocalizedText as its text, ByteStrings as hex. */
-  private eventOf(fields: Variant[]): AlarmEvent {
-    const out: AlarmEvent = {};
-    EVENT_FIELDS.forEach((name, i) => {
-      out[name] = plainEventValue(fields[i]?.value);
-    });
-    return out;
-  }
-
   // ---- IntrospectionProvider ----
 
   introspect(): IntrospectionResult {

@@ -4,7 +4,7 @@
 // 64-bit register is exact; `status_word_width` reads the register as a two's-complement number of that
 // many bits. Evaluation reuses the protocol-point rules (faults.md §9.4); edges are the fault mapper's job.
 import { evaluatePoint, type EnumRule, type FaultSignal, type PointSeverity, type StatusWordRule } from '@medkit/plugin-api';
-import type { KeyChecks } from './data-keys.js';
+import type { KeyChecks } from './key-checks.js';
 
 /** Bounds on what one node may declare. */
 export const REGISTER_LIMITS = { bits: 64, enumEntries: 256 } as const;

@@ -3,7 +3,7 @@
 // `x-plc-status` (the connection). They only translate: the plugin does the work, its PluginErrors become
 // SOVD errors here exactly as on the standard routes.
 import { GENERIC_ERROR_RESPONSE, type PluginContext, type PluginRequest, type PluginResponse, type PluginRoute, providerFailure } from '@medkit/plugin-api';
-import type { PlcData, PlcItem, SetResult } from './plugin.js';
+import type { PlcData, PlcItem, SetResult } from './plc-bodies.js';
 
 /** What the routes need from the plugin. */
 export interface PlcRouteTarget {

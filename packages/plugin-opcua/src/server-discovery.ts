@@ -6,8 +6,9 @@ import type { ClientSession } from 'node-opcua-client';
 import type { PluginIdentity, PluginLogger } from '@medkit/plugin-api';
 import type { NodeConfig, OpcuaConfig } from './config.js';
 import { LIMITS } from './config.js';
-import type { OpcuaConnection, OpcuaLib } from './connection.js';
-import { autoBrowse, type BrowseOutcome, type Deadline } from './browse.js';
+import type { OpcuaConnection } from './connection.js';
+import { autoBrowse, type BrowseOutcome } from './browse.js';
+import type { Deadline, OpcuaLib } from './lib.js';
 import { nameplateSource, readNameplate } from './nameplate.js';
 
 export interface DiscoveryHooks {

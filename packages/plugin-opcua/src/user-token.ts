@@ -5,20 +5,13 @@
 import { X509Certificate, createPrivateKey, type KeyObject } from 'node:crypto';
 import { readFile, stat } from 'node:fs/promises';
 import type { UserIdentityInfo } from 'node-opcua-client';
-import type { OpcuaConfig } from './config.js';
-import type { OpcuaLib } from './connection.js';
+import type { OpcuaConfig, UserCertificate } from './config-model.js';
+
+export type { UserCertificate } from './config-model.js';
+import type { OpcuaLib } from './lib.js';
 
 /** A certificate or key file larger than this is not one. */
 const MAX_FILE_BYTES = 64 * 1024;
-
-/** The user certificate (DER, as the token carries it) and its private key (PEM, never logged). */
-export interface UserCertificate {
-  certificateDer: Buffer;
-  privateKeyPem: string;
-  /** For x-plc-status: whose certificate this is (not secret). */
-  subject: string;
-  fingerprint256: string;
-}
 
 /** A refused X509 file: `key` is the configuration key to name. */
 export class UserCertificateError extends Error {
