@@ -5,7 +5,7 @@ import type { ClientIdentity } from '../entity-scope/access.js';
 import type { CertificateIdentity } from '../transport/client-roles.js';
 import { insufficientScope, invalidToken, type OAuthError } from './errors.js';
 import { isReadMethod, meets } from './route-access.js';
-import type { RouteAccess } from './roles.js';
+import type { RouteAccess } from '../sovd/roles.js';
 import type { AuthService } from './service.js';
 import type { RequireAuthFor } from './settings.js';
 

@@ -4,7 +4,7 @@
 // and only tokens of bounded length.
 import { randomUUID } from 'node:crypto';
 import { jwtVerify, SignJWT, type JWTPayload } from 'jose';
-import { isRole, type Role } from './roles.js';
+import { isRole, type Role } from '../sovd/roles.js';
 import type { SigningKeys } from './settings.js';
 
 /** Longest token accepted; ours are ~500 characters, so anything near this is not one of ours. */

@@ -2,7 +2,7 @@
 // negative cache for dead parameter services, reset to first-seen values, and the 'configurations' sampler.
 import type { GatewayConfig } from '../config/index.js';
 import { ENTITIES_SERVICE } from '../entities/service.js';
-import { LOCKS_SERVICE } from '../locks/feature.js';
+import { LOCKS_SERVICE } from '../locks/manager.js';
 import type { GatewayFeature } from '../feature.js';
 import { membersVia } from '../ros/members.js';
 import { afterInit } from '../ros/route-kit.js';

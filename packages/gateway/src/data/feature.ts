@@ -3,7 +3,7 @@
 import { qosForWriters } from '@medkit/ros2';
 import { float, int, type GatewayConfig } from '../config/index.js';
 import { ENTITIES_SERVICE } from '../entities/service.js';
-import { LOCKS_SERVICE } from '../locks/feature.js';
+import { LOCKS_SERVICE } from '../locks/manager.js';
 import type { GatewayContext, GatewayFeature } from '../feature.js';
 import { SovdError } from '@medkit/plugin-api';
 import { afterInit } from '../ros/route-kit.js';

@@ -11,7 +11,7 @@ import type { SseHub } from '../http/sse.js';
 import { parseSeverityFilter, restSeverityLabel, sovdStatus, statusesForFilter, STATUS_FILTER_VALUES } from '../faults/model.js';
 import { forwardRequest, escapesPath } from '../aggregation/forward.js';
 import { isReadMethod, type RoleResolver } from '../auth/route-access.js';
-import type { Role, RouteAccess } from '../auth/roles.js';
+import type { Role, RouteAccess } from '../sovd/roles.js';
 import { isFleetId, type EntityNode } from '../fleet-protocol/envelope.js';
 import { decodeCursor, getRobot, listRobots, queryFaults, robotEntities, robotLogs, type FaultFilter, type FaultRow, type LogRow, type RobotRow } from './queries.js';
 import { attachFleetStream, type FleetLiveFeed } from './http/live.js';

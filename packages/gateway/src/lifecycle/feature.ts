@@ -2,7 +2,7 @@
 // with the built-in provider for ROS 2 managed nodes. Plugins add providers through the 'lifecycle' service.
 import type { GatewayConfig } from '../config/index.js';
 import { ENTITIES_SERVICE } from '../entities/service.js';
-import { LOCKS_SERVICE } from '../locks/feature.js';
+import { LOCKS_SERVICE } from '../locks/manager.js';
 import type { GatewayFeature } from '../feature.js';
 import type { Component } from '../entities/model.js';
 import { componentHosts } from '../entities/relations.js';

@@ -3,13 +3,12 @@ import { bool, int, list, type GatewayConfig } from '../config/index.js';
 import type { GatewayContext, GatewayFeature } from '../feature.js';
 import { ENTITIES_SERVICE } from '../entities/service.js';
 import type { App, Component } from '../entities/model.js';
-import { LockManager } from './manager.js';
+import { LOCKS_SERVICE, LockManager } from './manager.js';
 import type { LockableType } from './model.js';
 import { ancestorsVia, createLockGuard } from './guard.js';
 import { registerLockRoutes } from './routes.js';
 import { parseLockBlock, resolvePolicy, type EntityLockConfig, type TypeDefaults } from './settings.js';
 import { LOCK_MIGRATIONS, LockStore } from './store.js';
-import { token, type Token } from '../registry/index.js';
 
 export const LOCK_KEYS = {
   'locking.enabled': bool(true, 'SOVD resource locking on apps and components (false → lock routes answer 501).'),
@@ -28,8 +27,6 @@ export interface LocksFeatureOptions {
    */
   entityLocks?: (type: LockableType, id: string) => EntityLockConfig | undefined;
 }
-
-export const LOCKS_SERVICE: Token<LockManager> = token('locks');
 
 export function createLocksFeature(_config?: GatewayConfig, opts: LocksFeatureOptions = {}): GatewayFeature {
   let manager: LockManager | undefined;

@@ -4,6 +4,7 @@ import { SovdError } from '@medkit/plugin-api';
 import { covers, type Lock, type LockScope, type LockableType } from './model.js';
 import type { PolicySource } from './settings.js';
 import type { LockStore } from './store.js';
+import { token, type Token } from '../registry/index.js';
 
 export interface LockManagerOptions {
   policy: PolicySource;
@@ -191,3 +192,6 @@ export class LockManager {
     }
   }
 }
+
+/** The lock manager, for features and plugins that check or take locks (published by the locks feature). */
+export const LOCKS_SERVICE: Token<LockManager> = token('locks');

@@ -3,7 +3,7 @@
 // (every stored entry is pushed to triggers and subscriptions of the node's App).
 import { int, type GatewayConfig } from '../config/index.js';
 import { ENTITIES_SERVICE } from '../entities/service.js';
-import { LOCKS_SERVICE } from '../locks/feature.js';
+import { LOCKS_SERVICE } from '../locks/manager.js';
 import type { EntityCache } from '../entities/cache.js';
 import type { Area, Entity, EntityType } from '../entities/model.js';
 import { areaContains } from '../entities/relations.js';

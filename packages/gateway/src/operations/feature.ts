@@ -2,7 +2,7 @@
 // executions cleaned up every 60 s.
 import type { GatewayConfig } from '../config/index.js';
 import { ENTITIES_SERVICE } from '../entities/service.js';
-import { LOCKS_SERVICE } from '../locks/feature.js';
+import { LOCKS_SERVICE } from '../locks/manager.js';
 import type { GatewayFeature } from '../feature.js';
 import { membersVia } from '../ros/members.js';
 import { afterInit } from '../ros/route-kit.js';

@@ -1,15 +1,17 @@
 // The PluginContext of gateway.md §2.5: the gateway's services as a plugin may use them. Every lookup is
 // lazy (services appear as features initialise) and every method answers "nothing" rather than throwing
 // when the service behind it is not enabled.
-import type { GatewayContext } from '../feature.js';
+import type { Logger } from '../logging.js';
+import type { ServiceRegistry } from '../registry/index.js';
+import type { CollectionSamplerRegistry } from '../sampling/index.js';
 import { ENTITIES_SERVICE } from '../entities/service.js';
 import { appsOn } from '../entities/hierarchy.js';
 import { ENTITY_TYPES, type Entity, type EntityType } from '../entities/model.js';
-import { TYPE_TO_SEGMENT } from '../entity-scope/index.js';
+import { TYPE_TO_SEGMENT, type EntityResolver } from '../entity-scope/index.js';
 import { isValidEntityId, type PluginContext, type PluginEntityInfo, pointSeverityValue } from '@medkit/plugin-api';
 import { FAULTS_SERVICE } from '../faults/gateway/service.js';
 import { FAULT_STATUSES } from '../faults/model.js';
-import { LOCKS_SERVICE } from '../locks/feature.js';
+import { LOCKS_SERVICE } from '../locks/manager.js';
 import { parseScopes, scopeOf, type LockableType } from '../locks/model.js';
 import { TRIGGER_CONDITIONS_SERVICE } from '../triggers/conditions-service.js';
 import type { LoadedPlugin, PluginHost } from './host.js';
@@ -25,7 +27,15 @@ function infoOf(type: EntityType, e: Entity): PluginEntityInfo {
 }
 
 /** `hints`: the process ids plugins report, shared by every plugin of one host (gateway.md §5). */
-export function createPluginContext(ctx: GatewayContext, host: PluginHost, p: LoadedPlugin, hints: ProcessIdHints): PluginContext {
+/** What a plugin's context is built on: the gateway's log, services, samplers and entity resolver. */
+export interface PluginContextSources {
+  log: Logger;
+  services: ServiceRegistry;
+  samplers: CollectionSamplerRegistry;
+  resolver: EntityResolver;
+}
+
+export function createPluginContext(ctx: PluginContextSources, host: PluginHost, p: LoadedPlugin, hints: ProcessIdHints): PluginContext {
   const log = ctx.log.child({ component: `plugin.${p.name}` });
   let rosAccess: ClosablePluginRosAccess | undefined;
   const cache = () => ctx.services.find(ENTITIES_SERVICE)?.cache;

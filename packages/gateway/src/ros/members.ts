@@ -3,7 +3,7 @@
 // an Area's components (with subareas), or a Function's hosts (api.md §3.2, gateway.md §10.2).
 import type { App, Entity, EntityType } from '../entities/model.js';
 import { memberApps, type HierarchySource } from '../entities/hierarchy.js';
-import type { GatewayContext } from '../feature.js';
+import type { ServiceRegistry } from '../registry/index.js';
 import { ENTITIES_SERVICE } from '../entities/service.js';
 
 /** The part of the entity cache member resolution needs. */
@@ -17,12 +17,12 @@ export function isAggregating(type: EntityType): boolean {
 }
 
 /** The entity cache published by the entities feature (service 'entities'), or undefined before it runs. */
-export function entityCache(ctx: Pick<GatewayContext, 'services'>): MemberSource | undefined {
+export function entityCache(ctx: { services: ServiceRegistry }): MemberSource | undefined {
   return ctx.services.find(ENTITIES_SERVICE)?.cache;
 }
 
 /** Member Apps through the entity cache (an App alone when the cache is not there). */
-export function membersVia(ctx: Pick<GatewayContext, 'services'>): (type: EntityType, entity: Entity) => App[] {
+export function membersVia(ctx: { services: ServiceRegistry }): (type: EntityType, entity: Entity) => App[] {
   return (type, entity) => {
     const cache = entityCache(ctx);
     if (cache) return memberApps(cache, type, entity);

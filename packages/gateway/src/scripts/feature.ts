@@ -3,7 +3,7 @@
 import { resolve } from 'node:path';
 import type { GatewayConfig } from '../config/index.js';
 import { ENTITIES_SERVICE } from '../entities/service.js';
-import { LOCKS_SERVICE } from '../locks/feature.js';
+import { LOCKS_SERVICE } from '../locks/manager.js';
 import type { ManifestScript } from '../entities/manifest/types.js';
 import type { GatewayContext, GatewayFeature } from '../feature.js';
 import { AUDIT_MIGRATIONS, ScriptAudit } from './audit.js';

@@ -3,7 +3,7 @@ import { int, type GatewayConfig } from '../config/index.js';
 import type { GatewayContext, GatewayFeature } from '../feature.js';
 import { TYPE_TO_SEGMENT } from '../entity-scope/index.js';
 import { getSamplers } from '../sampling/index.js';
-import { LOCKS_SERVICE } from '../locks/feature.js';
+import { LOCKS_SERVICE } from '../locks/manager.js';
 import { SubscriptionManager } from './manager.js';
 import { registerSubscriptionRoutes } from './routes.js';
 import { token, type Token } from '../registry/index.js';
