@@ -1,0 +1,110 @@
+// The layer order of medkit (docs/architecture.md), checked by dependency-cruiser in CI (`npm run lint`):
+// no import cycles in any package, packages import only the packages below them, and inside the gateway
+// core each kind of file and each domain folder imports only downwards. The tables below are the order;
+// the rules are generated from them.
+const { existsSync, readdirSync } = require('node:fs');
+const { join } = require('node:path');
+
+/** Each package and the medkit packages it may import (anything else of medkit is above it). */
+const PACKAGES = {
+  rtps: [],
+  ros2: ['rtps'],
+  'plugin-api': ['ros2'],
+  'fleet-protocol': [],
+  mcp: [],
+  client: ['fleet-protocol'],
+  gateway: ['rtps', 'ros2', 'plugin-api', 'mcp'],
+  'plugin-beacons': ['plugin-api', 'ros2'],
+  'plugin-graph': ['plugin-api', 'ros2', 'rtps'],
+  'plugin-linux': ['plugin-api'],
+  'plugin-opcua': ['plugin-api', 'ros2'],
+  'fleet-link': ['gateway', 'fleet-protocol', 'plugin-api', 'ros2'],
+  fleet: ['gateway', 'fleet-protocol', 'plugin-api'],
+  cli: ['gateway', 'plugin-api', 'mcp', 'plugin-beacons', 'plugin-graph', 'plugin-linux', 'plugin-opcua', 'fleet-link', 'fleet', 'fleet-protocol'],
+  web: ['client'],
+  demo: ['cli', 'gateway', 'plugin-api', 'ros2', 'rtps', 'client', 'fleet-protocol'],
+};
+
+/**
+ * Gateway core, kinds of file from the bottom up: domain code; the HTTP core (src/http/); the feature
+ * contract (src/feature.ts); route files; a feature's wiring (feature.ts, and index.ts of a folder that has
+ * one); the composition root (gateway.ts, features.ts, index.ts).
+ */
+const GW = 'packages/gateway/src/';
+const ROUTES = `^${GW}.*[/-](routes?|schemas)\\.ts$|^${GW}[^/]+/.*http/`;
+const WIRING = `^${GW}.+/feature\\.ts$|^${GW}(${featureFolders().join('|')})/index\\.ts$`;
+const CONTRACT = `^${GW}feature\\.ts$`;
+const HTTP = `^${GW}http/`;
+const COMPOSITION = `^${GW}(gateway|features|index)\\.ts$`;
+
+/**
+ * Gateway core, domain folders from the bottom up: a domain file imports only its own folder and the
+ * folders of lower tiers (never a sibling of its own tier).
+ */
+const GATEWAY_TIERS = [
+  ['config', 'logging.ts', 'registry', 'sovd', 'storage', 'version.ts'],
+  ['info', 'transport'],
+  ['entities'],
+  ['clear-data', 'data-lists', 'entity-scope', 'logs', 'ros', 'scripts'],
+  ['auth', 'configurations', 'data', 'lifecycle', 'locks', 'operations', 'sampling', 'updates'],
+  ['communication-logs', 'faults', 'modes', 'subscriptions', 'triggers'],
+  ['aggregation', 'plugins'],
+];
+
+function featureFolders() {
+  const src = join(__dirname, GW);
+  if (!existsSync(src)) return ['-'];
+  return readdirSync(src, { withFileTypes: true }).filter((d) => d.isDirectory() && existsSync(join(src, d.name, 'feature.ts'))).map((d) => d.name);
+}
+
+const folderPath = (f) => (f.endsWith('.ts') ? `${GW}${f.replace('.', '\\.')}$` : `${GW}${f}/`);
+const notDomain = [HTTP, CONTRACT, ROUTES, WIRING, COMPOSITION];
+
+const packageRules = Object.entries(PACKAGES).map(([name, allowed]) => {
+  const forbidden = Object.keys(PACKAGES).filter((p) => p !== name && !allowed.includes(p));
+  return {
+    name: `package-order-${name}`,
+    comment: `packages/${name} imports only ${allowed.join(', ') || 'no other medkit package'} (docs/architecture.md)`,
+    severity: 'error',
+    from: { path: `^packages/${name}/src/` },
+    to: { path: `^packages/(${forbidden.join('|')})/` },
+  };
+});
+
+const kindRules = [
+  { name: 'gateway-domain-stays-down', comment: 'domain code imports no HTTP layer, route, wiring or composition file', from: { path: `^${GW}`, pathNot: notDomain }, to: { path: notDomain } },
+  { name: 'gateway-http-core-stays-down', comment: 'the HTTP core imports no feature contract, route, wiring or composition file', from: { path: HTTP }, to: { path: [CONTRACT, ROUTES, WIRING, COMPOSITION], pathNot: HTTP } },
+  { name: 'gateway-contract-stays-down', comment: 'the feature contract imports no route, wiring or composition file', from: { path: CONTRACT }, to: { path: [ROUTES, WIRING, COMPOSITION] } },
+  { name: 'gateway-routes-stay-down', comment: 'route files import no wiring or composition file', from: { path: ROUTES, pathNot: WIRING }, to: { path: [WIRING, COMPOSITION], pathNot: ROUTES } },
+  { name: 'gateway-wiring-stays-down', comment: 'a feature wiring imports no composition file', from: { path: WIRING }, to: { path: COMPOSITION } },
+].map((r) => ({ severity: 'error', ...r }));
+
+const tierRules = GATEWAY_TIERS.flatMap((tier, i) =>
+  tier.map((folder) => {
+    const above = GATEWAY_TIERS.slice(i).flat().filter((f) => f !== folder);
+    return {
+      name: `gateway-tier-${folder.replace('.ts', '')}`,
+      comment: `${folder} (tier ${i}) imports only lower tiers of the gateway's domain folders`,
+      severity: 'error',
+      from: { path: folderPath(folder), pathNot: notDomain },
+      to: { path: above.map(folderPath), pathNot: notDomain },
+    };
+  }),
+);
+
+module.exports = {
+  forbidden: [
+    { name: 'no-circular', comment: 'no file imports itself through others', severity: 'error', from: { path: '^packages/[^/]+/src/' }, to: { circular: true } },
+    { name: 'no-deep-package-import', comment: 'another package is imported by its name and public entry, never by a path into it', severity: 'error', from: { path: '^packages/([^/]+)/src/' }, to: { path: '^packages/([^/]+)/(src|dist)/', pathNot: '^packages/$1/', dependencyTypesNot: ['aliased'] } },
+    ...packageRules,
+    ...kindRules,
+    ...tierRules,
+  ],
+  options: {
+    doNotFollow: { path: 'node_modules' },
+    exclude: { path: '(^|/)(dist|node_modules|test)/' },
+    tsConfig: { fileName: 'tsconfig.deps.json' },
+    tsPreCompilationDeps: true,
+    enhancedResolveOptions: { exportsFields: ['exports'], conditionNames: ['import', 'types'], extensions: ['.ts', '.tsx', '.js', '.mjs'] },
+  },
+};

@@ -1,0 +1,77 @@
+// The layer order of docs/architecture.md is enforced by dependency-cruiser (.dependency-cruiser.cjs, run by
+// `npm run lint` in CI). This proves the rules hold on the tree as it is, and that each kind of rule fails
+// on a violation of its kind (a tree built in a temporary directory with one wrong import each).
+import { execFileSync, spawnSync } from 'node:child_process';
+import { copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, describe, expect, it } from 'vitest';
+
+const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+const DEPCRUISE = join(ROOT, 'node_modules', '.bin', 'depcruise');
+const dirs: string[] = [];
+afterAll(() => {
+  for (const d of dirs) rmSync(d, { recursive: true, force: true });
+});
+
+/** Runs the project's rules over `files` (path → source) laid out as a checkout; the rule names that fire. */
+function violations(files: Record<string, string>): string[] {
+  const dir = mkdtempSync(join(tmpdir(), 'medkit-deps-'));
+  dirs.push(dir);
+  for (const f of ['tsconfig.base.json', 'tsconfig.deps.json']) copyFileSync(join(ROOT, f), join(dir, f));
+  for (const [path, text] of Object.entries(files)) {
+    mkdirSync(dirname(join(dir, path)), { recursive: true });
+    writeFileSync(join(dir, path), text);
+  }
+  const run = spawnSync(DEPCRUISE, ['--config', join(ROOT, '.dependency-cruiser.cjs'), '--output-type', 'json', 'packages'], { cwd: dir, encoding: 'utf8' });
+  const result = JSON.parse(run.stdout) as { summary: { violations: { rule: { name: string } }[] } };
+  return [...new Set(result.summary.violations.map((v) => v.rule.name))].sort();
+}
+
+describe('dependency rules', () => {
+  it('hold on the tree as it is', () => {
+    // Throws with the list of violations when one fails.
+    execFileSync(DEPCRUISE, ['--config', '.dependency-cruiser.cjs', '--output-type', 'err', 'packages/'], { cwd: ROOT, stdio: 'pipe' });
+  }, 120_000);
+
+  it('refuse a package importing one above it, by name or by a path into it', () => {
+    expect(
+      violations({
+        'packages/gateway/src/index.ts': 'export const core = 1;\n',
+        'packages/plugin-linux/src/by-name.ts': "import { core } from '@medkit/gateway';\nexport const a = core;\n",
+        'packages/plugin-api/src/by-path.ts': "import { core } from '../../gateway/src/index.js';\nexport const b = core;\n",
+      }),
+    ).toEqual(['no-deep-package-import', 'package-order-plugin-api', 'package-order-plugin-linux']);
+  });
+
+  it('refuse an import cycle', () => {
+    expect(
+      violations({
+        'packages/rtps/src/a.ts': "import { b } from './b.js';\nexport const a = () => b;\n",
+        'packages/rtps/src/b.ts': "import { a } from './a.js';\nexport const b = () => a;\n",
+      }),
+    ).toEqual(['no-circular']);
+  });
+
+  it('refuse gateway domain code importing the HTTP layer or a higher domain tier', () => {
+    expect(
+      violations({
+        'packages/gateway/src/http/server.ts': 'export const server = 1;\n',
+        'packages/gateway/src/faults/model.ts': 'export const fault = 1;\n',
+        'packages/gateway/src/locks/manager.ts': "import { server } from '../http/server.js';\nexport const m = server;\n",
+        'packages/gateway/src/entities/model.ts': "import { fault } from '../faults/model.js';\nexport const e = fault;\n",
+      }),
+    ).toEqual(['gateway-domain-stays-down', 'gateway-tier-entities']);
+  });
+
+  it('refuse a route file importing a feature wiring, and a wiring importing the composition root', () => {
+    expect(
+      violations({
+        'packages/gateway/src/features.ts': 'export const all = 1;\n',
+        'packages/gateway/src/locks/feature.ts': "import { all } from '../features.js';\nexport const f = all;\n",
+        'packages/gateway/src/data/routes.ts': "import { f } from '../locks/feature.js';\nexport const r = f;\n",
+      }),
+    ).toEqual(['gateway-routes-stay-down', 'gateway-wiring-stays-down']);
+  });
+});
