@@ -3,7 +3,8 @@
 // live events outrun is run again from where it ended, and whatever cannot be replayed is announced with
 // x-medkit-resync before live events go on. The end-to-end cases on real servers are in fleet-live.test.ts.
 import { describe, expect, it } from 'vitest';
-import { attachFleetStream, type FleetFaultEvent } from '../src/http/live.js';
+import { attachFleetStream } from '../src/http/live.js';
+import type { FleetFaultEvent } from '../src/http/fault-event.js';
 import type { FaultReplayer, ReplayOutcome } from '../src/http/replay.js';
 import type { SseStream } from '@medkit/gateway';
 

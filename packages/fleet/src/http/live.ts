@@ -5,16 +5,8 @@
 import type { NatsConnection } from '@nats-io/transport-node';
 import { DeliverPolicy, jetstream } from '@nats-io/jetstream';
 import { formatSseEvent, type SseStream } from '@medkit/gateway';
-import { parseEnvelope, type FaultEventBody } from '@medkit/fleet-protocol';
+import { decodeFaultEvent, faultSubjects, type FleetFaultEvent } from './fault-event.js';
 import { jetStreamReplayer, type FaultReplayer, type ResyncReason } from './replay.js';
-
-export interface FleetFaultEvent {
-  /** Stream sequence. */
-  id: number;
-  robot_id: string;
-  time: string;
-  body: FaultEventBody;
-}
 
 /** The SSE frame of one fleet fault event. */
 export function faultFrame(e: FleetFaultEvent): string {
@@ -72,7 +64,7 @@ export class FleetLiveFeed {
       try {
         // After a broker hiccup, resume right after the last event we saw instead of from "now".
         // One filter subject as a string: a list needs nats-server ≥ 2.10 (Debian 12 ships 2.9).
-        const filter = `medkit.${this.fleet}.*.faults`;
+        const filter = faultSubjects(this.fleet);
         const opts = startSeq !== undefined
           ? { filter_subjects: filter, deliver_policy: DeliverPolicy.StartSequence, opt_start_seq: startSeq }
           : { filter_subjects: filter, deliver_policy: DeliverPolicy.New };
@@ -95,9 +87,8 @@ export class FleetLiveFeed {
         })().catch(() => undefined);
         for await (const m of msgs) {
           startSeq = m.seq + 1;
-          const p = parseEnvelope(m.data);
-          if (!p.ok || p.envelope.kind !== 'faults') continue;
-          const e: FleetFaultEvent = { id: m.seq, robot_id: p.envelope.robot_id, time: p.envelope.time, body: p.envelope.body as FaultEventBody };
+          const e = decodeFaultEvent(m.seq, m.data);
+          if (!e) continue;
           this.delivered++;
           for (const l of this.listeners) l(e);
         }

@@ -4,8 +4,7 @@
 // matching message, batch by batch, waiting for the client's socket between batches.
 import type { NatsConnection } from '@nats-io/transport-node';
 import { DeliverPolicy, jetstream, jetstreamManager } from '@nats-io/jetstream';
-import { parseEnvelope, type FaultEventBody } from '@medkit/fleet-protocol';
-import type { FleetFaultEvent } from './live.js';
+import { decodeFaultEvent, faultSubjects, type FleetFaultEvent } from './fault-event.js';
 import { INGEST_CONSUMER } from '../ingest.js';
 
 /** Why a resume point cannot be honoured; the client is told to re-list (x-medkit-resync). */
@@ -37,7 +36,7 @@ const FETCH_EXPIRES_MS = 1000;
 const FETCH_DEADLINE_MS = 10_000;
 
 export function jetStreamReplayer(nc: NatsConnection, stream: string, fleet: string): FaultReplayer {
-  const filter = `medkit.${fleet}.*.faults`;
+  const filter = faultSubjects(fleet);
   const bounds = async (): Promise<StreamBounds> => {
     const jsm = await jetstreamManager(nc, { timeout: API_DEADLINE_MS });
     const st = (await jsm.streams.info(stream)).state;
@@ -78,9 +77,8 @@ export function jetStreamReplayer(nc: NatsConnection, stream: string, fleet: str
           try {
             for await (const m of msgs) {
               caughtUp = m.info.pending === 0;
-              const p = parseEnvelope(m.data);
-              if (!p.ok || p.envelope.kind !== 'faults') continue;
-              events.push({ id: m.seq, robot_id: p.envelope.robot_id, time: p.envelope.time, body: p.envelope.body as FaultEventBody });
+              const e = decodeFaultEvent(m.seq, m.data);
+              if (e) events.push(e);
             }
           } finally {
             clearTimeout(deadline);
