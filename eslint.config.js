@@ -12,6 +12,8 @@ const GATEWAY_HTTP_FILES = [
   'packages/gateway/src/**/schemas.ts',
   'packages/gateway/src/gateway.ts',
   'packages/gateway/src/feature.ts',
+  // The public entry: re-exports the HTTP pieces packages above the core register routes with (@medkit/fleet).
+  'packages/gateway/src/index.ts',
 ];
 
 const FASTIFY_IMPORT = { regex: '^(fastify|@fastify/.*)$', message: 'Only src/http/ and route files may import Fastify (gateway layering).' };

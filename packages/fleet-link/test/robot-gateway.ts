@@ -7,5 +7,5 @@ import { startFaultGateway, type FaultGateway } from '../../gateway/test/faults/
 export { until, type FaultGateway } from '../../gateway/test/faults/gateway-harness.js';
 
 export function startRobotGateway(opts: Omit<NonNullable<Parameters<typeof startFaultGateway>[0]>, 'compose'> = {}): Promise<FaultGateway> {
-  return startRobotGateway({ ...opts, compose: { defaultFeatures, keys: FEATURE_KEYS } });
+  return startFaultGateway({ ...opts, compose: { defaultFeatures, keys: FEATURE_KEYS } });
 }
