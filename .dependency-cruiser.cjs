@@ -19,7 +19,7 @@ const PACKAGES = {
   'plugin-linux': ['plugin-api'],
   'plugin-opcua': ['plugin-api', 'ros2'],
   'fleet-link': ['gateway', 'fleet-protocol', 'plugin-api', 'ros2'],
-  fleet: ['gateway', 'fleet-protocol', 'plugin-api'],
+  fleet: ['gateway', 'fleet-link', 'fleet-protocol', 'plugin-api'],
   cli: ['gateway', 'plugin-api', 'mcp', 'plugin-beacons', 'plugin-graph', 'plugin-linux', 'plugin-opcua', 'fleet-link', 'fleet', 'fleet-protocol'],
   web: ['client'],
   demo: ['cli', 'gateway', 'plugin-api', 'ros2', 'rtps', 'client', 'fleet-protocol'],

@@ -12,6 +12,8 @@ const GATEWAY_HTTP_FILES = [
   'packages/gateway/src/**/schemas.ts',
   'packages/gateway/src/gateway.ts',
   'packages/gateway/src/feature.ts',
+  // The public entry: re-exports the HTTP pieces packages above the core register routes with (@medkit/fleet).
+  'packages/gateway/src/index.ts',
 ];
 
 const FASTIFY_IMPORT = { regex: '^(fastify|@fastify/.*)$', message: 'Only src/http/ and route files may import Fastify (gateway layering).' };
@@ -24,10 +26,16 @@ const layering = (files, httpRegex) => ({
   rules: { '@typescript-eslint/no-restricted-imports': ['error', { patterns: [FASTIFY_IMPORT, httpImport(httpRegex)] }] },
 });
 
+/** A deep path into the gateway (its files or dist/) instead of its public entry `@medkit/gateway`. */
+const GATEWAY_DEEP = { regex: '^(@medkit/gateway/.+|(\\.\\./)+gateway/.*)$', message: 'Import @medkit/gateway (its public entry), not its files.' };
+const restrictImports = (files, patterns) => ({ files, rules: { '@typescript-eslint/no-restricted-imports': ['error', { patterns }] } });
+
 export default tseslint.config(
   { ignores: ['**/dist/**', '**/node_modules/**', '**/build/**', '.test-artifacts/**', 'packages/web/dist/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
+  // CommonJS configuration files of tools (dependency-cruiser's).
+  { files: ['**/*.cjs'], languageOptions: { sourceType: 'commonjs' }, rules: { '@typescript-eslint/no-require-imports': 'off' } },
   {
     languageOptions: { globals: { ...globals.node } },
     rules: {
@@ -45,6 +53,11 @@ export default tseslint.config(
   layering(['packages/gateway/src/*/feature.ts'], '^(\\.\\./)+([\\w.-]+/)*http/'),
   // The feature list (features.ts) names features that live in their http/ folder; src/http/ stays closed.
   layering(['packages/gateway/src/features.ts'], '^\\./http/'),
+  // The fleet tier's packages (issue 28): the wire contract imports no medkit package; the robot link and the
+  // fleet server use the gateway's public entry only (no deep path into it), and the robot link not the server.
+  restrictImports(['packages/fleet-protocol/src/**/*.ts'], [{ regex: '^@medkit/', message: '@medkit/fleet-protocol is the wire contract: it imports no medkit package.' }]),
+  restrictImports(['packages/fleet-link/src/**/*.ts', 'packages/fleet/src/**/*.ts'], [GATEWAY_DEEP]),
+  restrictImports(['packages/fleet-link/src/**/*.ts'], [GATEWAY_DEEP, { regex: '^@medkit/fleet(/.*)?$', message: 'The robot side does not import the fleet server.' }]),
   // The faults domain does not know aggregation: peers reach it through seams it defines (gateway/peer-lookup.ts)
   // and its wiring (faults/feature.ts) connects. Repeats the domain patterns: a later config replaces the rule.
   {

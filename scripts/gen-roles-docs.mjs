@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadConfig } from '../packages/gateway/dist/config/index.js';
 import { createGateway } from '../packages/gateway/dist/gateway.js';
-import { defaultFeatures, FEATURE_KEYS } from '../packages/gateway/dist/features.js';
+import { defaultFeatures, FEATURE_KEYS } from '../packages/cli/dist/index.js';
 import { renderRoleTable, ROLE_TABLE_FLAGS } from '../packages/gateway/dist/auth/index.js';
 
 const dataDir = mkdtempSync(join(tmpdir(), 'medkit-roles-'));

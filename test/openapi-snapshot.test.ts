@@ -2,7 +2,7 @@
 // default gateway, and of one with every built-in plugin enabled, are compared byte for byte with the
 // documents captured before the package split (test/fixtures/openapi-*.json). Only the bound address is
 // normalised. A deliberate API change regenerates them with MEDKIT_UPDATE_OPENAPI_SNAPSHOT=1.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { startTestGateway, type TestGateway } from '../packages/gateway/test/support/gateway.js';

@@ -6,8 +6,7 @@
 import { join } from 'node:path';
 const dist = (p) => new URL(`../../packages/gateway/dist/${p}`, import.meta.url).href;
 const { openDatabase, runMigrations } = await import(dist('storage/index.js'));
-const { Outbox, OUTBOX_MIGRATIONS } = await import(dist('fleet-link/outbox.js'));
-const { OutboxDrain } = await import(dist('fleet-link/drain.js'));
+const { Outbox, OUTBOX_MIGRATIONS, OutboxDrain } = await import(new URL('../../packages/fleet-link/dist/index.js', import.meta.url).href);
 const { connect } = await import('@nats-io/transport-node');
 const { jetstream } = await import('@nats-io/jetstream');
 

@@ -2,9 +2,9 @@
 // plus what every call needs and openapi-fetch leaves to the caller — a deadline, the bearer token
 // and X-Client-Id headers, and errors thrown as objects (SovdClientError, MedkitNetworkError,
 // MedkitTimeoutError) instead of returned. Works wherever fetch does: Node 20+ and browsers.
-import createClient, { type Client, type FetchResponse, type MaybeOptionalInit } from 'openapi-fetch';
-import type { HttpMethod, PathsWithMethod } from 'openapi-typescript-helpers';
+import createClient, { type Client, type MaybeOptionalInit } from 'openapi-fetch';
 import type { paths } from './generated.js';
+import type { Method, PathOf, ResponseData } from './typed-paths.js';
 import { deadline } from './deadline.js';
 import { errorFromBody, SovdClientError } from './errors.js';
 import { openEventStream, type EventStream, type EventStreamHandlers, type EventStreamOptions } from './sse/stream.js';
@@ -52,19 +52,9 @@ export interface CallOptions {
   headers?: Record<string, string>;
 }
 
-/** Methods of the typed calls. */
-export type Method = Extract<HttpMethod, 'get' | 'put' | 'post' | 'delete'>;
-
-/** Path templates of the document that have `method`. */
-export type PathOf<M extends Method> = PathsWithMethod<paths, M>;
-
 type Init<P extends keyof paths, M extends Method> = MaybeOptionalInit<paths[P], M>;
 // The init argument: optional when the route needs no params or body (openapi-fetch's rule), plus CallOptions.
 type InitArg<I> = [I] extends [undefined] ? [(NonNullable<I> & CallOptions)?] : undefined extends I ? [(NonNullable<I> & CallOptions)?] : [I & CallOptions];
-
-type SuccessData<O> = O extends Record<string | number, unknown> ? Exclude<FetchResponse<O, object, `${string}/${string}`>['data'], undefined> : never;
-/** The success body of `method path` as the document declares it (undefined for a route that answers 204). */
-export type ResponseData<P extends keyof paths, M extends Method> = [SuccessData<paths[P][M]>] extends [never] ? undefined : SuccessData<paths[P][M]>;
 
 /** A successful call: the parsed body (undefined for 204 or an empty body) and the response. */
 export interface CallResult<T> {

@@ -1,9 +1,11 @@
 // The fleet's API (`medkit fleet`, spec/fleet.md §6): SOVD-shaped, but served by a different program than
 // the robot gateway whose OpenAPI document generates `generated.ts`, so its bodies are typed here by hand,
-// field for field as packages/gateway/src/fleet/routes.ts answers them. The calls go through MedkitClient
+// field for field as packages/fleet/src/routes.ts answers them. The calls go through MedkitClient
 // (same deadline, token, errors), and the live stream through the same reconnecting SSE reader.
 import type { FaultDetail, SovdFaultStatus } from './types.js';
 import type { SseMessage } from './sse/parser.js';
+// Type only (erased from the bundle): the envelope module of the wire contract imports nothing.
+import type { FaultEventBody } from '@medkit/fleet-protocol/envelope';
 
 /** One robot of the fleet (`GET /components` of a fleet). */
 export interface FleetRobot {
@@ -87,18 +89,8 @@ export interface FleetRobotFaultDetail {
   };
 }
 
-/** The body of a fleet fault event (what the robot published). */
-export interface FleetFaultEventBody {
-  event_type: 'fault_confirmed' | 'fault_updated' | 'fault_cleared';
-  fault_code: string;
-  severity: number;
-  status: string;
-  description: string;
-  occurrence_count: number;
-  reporting_sources: string[];
-  first_occurred: string;
-  last_occurred: string;
-}
+/** The body of a fleet fault event (what the robot published): the fleet wire contract's `faults` body. */
+export type FleetFaultEventBody = FaultEventBody;
 
 /** One event of the fleet's `GET /faults/stream`. */
 export interface FleetFaultEvent {

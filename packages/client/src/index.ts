@@ -1,6 +1,7 @@
 // @medkit/client: a typed client for the medkit SOVD gateway (Node 20+ and browsers).
 export { MedkitClient, createMedkitClient, gatewayOrigin, API_BASE, DEFAULT_TIMEOUT_MS } from './client.js';
-export type { MedkitClientOptions, CallOptions, CallResult, RequestOptions, TokenProvider, Method, PathOf, ResponseData } from './client.js';
+export type { MedkitClientOptions, CallOptions, CallResult, RequestOptions, TokenProvider } from './client.js';
+export type { Method, PathOf, ResponseData } from './typed-paths.js';
 export { MedkitError, SovdClientError, MedkitNetworkError, MedkitTimeoutError, errorFromBody } from './errors.js';
 export type { SovdErrorBody } from './errors.js';
 export { openEventStream } from './sse/stream.js';

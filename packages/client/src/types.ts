@@ -1,6 +1,6 @@
 // Names for the schemas and bodies callers use most, taken from the generated document types.
 import type { components, paths } from './generated.js';
-import type { ResponseData } from './client.js';
+import type { ResponseData } from './typed-paths.js';
 
 export type Schemas = components['schemas'];
 export type GenericError = Schemas['GenericError'];

@@ -15,7 +15,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
-import { createFaultsFeature, createGateway, defaultFeatures, FAULTS_SERVICE, FEATURE_KEYS, loadConfig, type Gateway } from '@medkit/gateway';
+import { createFaultsFeature, createGateway, FAULTS_SERVICE, loadConfig, type Gateway } from '@medkit/gateway';
+import { defaultFeatures, FEATURE_KEYS } from '@medkit/cli';
 import { SignalSim } from './fleet-signals.js';
 import { MANIFESTS, medkitBin, REPO_ROOT } from './paths.js';
 

@@ -24,10 +24,6 @@ import { createLifecycleFeature } from './lifecycle/index.js';
 import { createLogsFeature, LOG_KEYS } from './logs/index.js';
 import { createPluginsFeature, type BuiltinPluginCatalog } from './plugins/feature.js';
 import { createMcpFeature, MCP_KEYS } from './mcp/feature.js';
-import { createFleetLinkFeature, FLEET_LINK_KEYS } from './fleet-link/feature.js';
-import { FLEET_COMMON_KEYS } from './fleet-protocol/keys.js';
-import { createVda5050Feature, VDA5050_KEYS } from './vda5050/feature.js';
-import { FLEET_SERVER_KEYS } from './fleet/keys.js';
 
 /** The manifest's `scripts:` entries, run as managed scripts. */
 function manifestScripts(ctx: GatewayContext) {
@@ -57,8 +53,6 @@ const FEATURE_FACTORIES: ((config: GatewayConfig, opts: DefaultFeatureOptions) =
   (config) => createUpdatesFeature(config),
   (config) => createTriggersFeature(config),
   (config) => createSubscriptionsFeature(config),
-  (config) => createFleetLinkFeature(config),
-  (config) => createVda5050Feature(config),
   () => createModesFeature(),
   () => createDataListsFeature(),
   () => createClearDataFeature(),
@@ -80,9 +74,6 @@ export const FEATURE_KEY_GROUPS: [string, Record<string, KeySpec>][] = [
   ['Software updates', UPDATES_KEYS],
   ['MCP server', MCP_KEYS],
   ['Web UI', WEB_UI_KEYS],
-  ['Fleet (robot and fleet tier)', { ...FLEET_COMMON_KEYS, ...FLEET_LINK_KEYS }],
-  ['VDA 5050 bridge', VDA5050_KEYS],
-  ['Fleet server (medkit fleet)', FLEET_SERVER_KEYS],
 ];
 
 /** Keys of every default feature, for the config loader. */

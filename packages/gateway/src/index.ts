@@ -15,3 +15,32 @@ export { FAULTS_SERVICE } from './faults/gateway/service.js';
 // the demo's simulated fleet robots do).
 export { createFaultsFeature, type FaultsFeatureOptions } from './faults/feature.js';
 export type { TopicSampler, TopicGraph, SampledMessage, HistoryPoint } from './faults/snapshots/sampler.js';
+
+// What the fleet tier (@medkit/fleet-link on the robot, @medkit/fleet for `medkit fleet`) builds its
+// features from: configuration key specs, the gateway's services and models it reads, and the HTTP pieces
+// (SSE, request forwarding, route access) the fleet server's routes reuse.
+/** Configuration key specs a feature declares in its `keys`. */
+export { bool, float, int, list, str, type BoolSpec, type FloatSpec, type IntSpec, type ListSpec, type StringSpec } from './config/index.js';
+/** TLS material for an outbound client (files named by config keys, checked at start-up). */
+export { outboundDispatcher, readOutboundTls, type OutboundTlsKeys, type OutboundTlsMaterial } from './transport/outbound-tls.js';
+/** /health contributions and warnings. */
+export { warning, type HealthContribution, type HealthWarning } from './info/health-registry.js';
+/** The entity tree (services.get(ENTITIES_SERVICE)) and its snapshots. */
+export { ENTITIES_SERVICE } from './entities/service.js';
+export type { EntitySnapshot } from './entities/model.js';
+/** The gateway's log store and its entries. */
+export { LOGS_SERVICE } from './logs/feature.js';
+export type { StoredLog } from './logs/model.js';
+/** A feature's own SQLite tables: migrations in the gateway database. */
+export { openDatabase, runMigrations, type Migration, type SqliteDatabase } from './storage/index.js';
+/** The fault model: records, events (`/faults/stream`), statuses and severity filters as the REST API names them. */
+export { FAULT_STATUSES, parseSeverityFilter, restSeverityLabel, sovdStatus, statusesForFilter, STATUS_FILTER_VALUES, type FaultEvent, type FaultRecord, type FaultStatus } from './faults/index.js';
+/** HTTP: the API base path, the Fastify app type routes register on, SSE framing and the SSE hub. */
+export { API_BASE } from './sovd/paths.js';
+export type { HttpApp } from './http/app-types.js';
+export { formatSseEvent, type SseHub, type SseStream } from './http/sse.js';
+/** Forwarding a request to another gateway (federation peers, a fleet's robots). */
+export { escapesPath, forwardRequest } from './aggregation/forward.js';
+/** Route access: which role a request needs. */
+export { isReadMethod, type RoleResolver } from './auth/route-access.js';
+export type { Role, RouteAccess } from './sovd/roles.js';

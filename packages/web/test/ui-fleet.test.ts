@@ -14,8 +14,8 @@ import { startNatsCluster, type NatsCluster } from '../../../test-support/server
 import { startPostgres, type PgServer } from '../../../test-support/servers/postgres.mjs';
 import { buildGateway } from '../../../test-support/medkit-cli.js';
 import { until } from '../../gateway/test/faults/gateway-harness.js';
-import { startFleetReplica, type FleetReplica } from '../../gateway/test/fleet/fleet-harness.js';
-import { BATTERY_NODE, startFleetRobot, type FleetRobot } from '../../gateway/test/fleet/fleet-robot.js';
+import { startFleetReplica, type FleetReplica } from '../../fleet/test/fleet-harness.js';
+import { BATTERY_NODE, startFleetRobot, type FleetRobot } from '../../fleet/test/fleet-robot.js';
 import { buildUi } from './support/build-ui.js';
 import { launchChromium, type Browser } from './support/browser.js';
 import { trackPages, treeItem } from './support/pages.js';

@@ -1,10 +1,9 @@
-// The pure parts of the access rules: default minimum roles, the stricter-of rule, the fleet's forwarded
-// writes, client entries with colons in the secret, and the Authorization header parser.
+// The pure parts of the access rules: default minimum roles, the stricter-of rule, client entries with
+// colons in the secret, and the Authorization header parser (the fleet's forwarded writes: packages/fleet).
 import { describe, expect, it } from 'vitest';
 import { accessOf, defaultAccess, stricter } from '../../src/auth/route-access.js';
 import { ClientRegistry } from '../../src/auth/clients.js';
 import { bearerOf } from '../../src/auth/service.js';
-import { fleetForwardRole } from '../../src/fleet/routes.js';
 
 describe('access rules', () => {
   it('default to viewer for reads and admin for anything else; the auth routes and static files are public', () => {
@@ -24,17 +23,6 @@ describe('access rules', () => {
     expect(stricter('viewer', 'admin')).toBe('admin');
     expect(stricter('configurator', 'viewer')).toBe('configurator');
     expect(stricter('public', 'operator')).toBe('operator');
-  });
-
-  it('hold writes forwarded to a robot to the robot route’s role', () => {
-    expect(fleetForwardRole('GET', '/api/v1/components/amr/apps/amr__a/configurations/x')).toBe('viewer');
-    expect(fleetForwardRole('PUT', '/api/v1/components/amr/apps/amr__a/data/x')).toBe('operator');
-    expect(fleetForwardRole('POST', '/api/v1/components/amr/apps/amr__a/operations/x/executions')).toBe('operator');
-    expect(fleetForwardRole('PUT', '/api/v1/components/amr/apps/amr__a/configurations/x')).toBe('configurator');
-    expect(fleetForwardRole('PUT', '/api/v1/components/amr/apps/amr__a/other/x')).toBe('admin');
-    expect(fleetForwardRole('GET', '/api/v1/components/amr/apps/amr__a/bulk-data/rosbags/f')).toBe('viewer');
-    expect(fleetForwardRole('DELETE', '/api/v1/components/amr/apps/amr__a/faults/X')).toBe('operator');
-    expect(fleetForwardRole('DELETE', '/api/v1/components/amr/apps/amr__a/bulk-data/calibration/f')).toBe('operator');
   });
 });
 

@@ -5,7 +5,7 @@ import { createFaultsFeature, type FaultsFeatureOptions } from '../../src/faults
 import { FAULTS_SERVICE, type FaultsService } from '../../src/faults/gateway/service.js';
 import type { ReportOutcome } from '../../src/faults/manager.js';
 import type { SampledMessage, TopicSampler } from '../../src/faults/snapshots/sampler.js';
-import { loadConfig, type FlatConfig } from '../../src/config/index.js';
+import { loadConfig, type FlatConfig, type GatewayConfig, type KeySpec } from '../../src/config/index.js';
 import type { GatewayFeature } from '../../src/feature.js';
 import { defaultFeatures, FEATURE_KEYS } from '@medkit/cli';
 import { startTestGateway, type TestGateway } from '../support/gateway.js';
@@ -21,15 +21,23 @@ export interface FaultGateway extends TestGateway {
   api(method: string, path: string, opts?: { headers?: Record<string, string>; body?: unknown }): Promise<{ status: number; headers: Headers; body: any }>;
 }
 
+/** A composition of features other than the core's, e.g. @medkit/cli's (the core's plus the fleet link). */
+export interface Composition {
+  defaultFeatures(config: GatewayConfig): GatewayFeature[];
+  keys: Record<string, KeySpec>;
+}
+
 /**
- * The default gateway's features in their order, the faults feature built with `opts.feature`, then `extra`.
- * The ROS connection is the default one: set `ros.enabled` (and a domain) in `flags` to use it.
+ * The default gateway's features in their order (`compose`, else the core's), the faults feature built with
+ * `opts.feature`, then `extra`. The ROS connection is the default one: set `ros.enabled` (and a domain) in
+ * `flags` to use it.
  */
-export async function startFaultGateway(opts: { flags?: FlatConfig; feature?: FaultsFeatureOptions; extra?: GatewayFeature[] } = {}): Promise<FaultGateway> {
+export async function startFaultGateway(opts: { flags?: FlatConfig; feature?: FaultsFeatureOptions; extra?: GatewayFeature[]; compose?: Composition } = {}): Promise<FaultGateway> {
   const flags: FlatConfig = { 'discovery.mode': 'manifest_only', 'discovery.manifest_path': AMR_MANIFEST, ...opts.flags };
+  const compose = opts.compose ?? { defaultFeatures, keys: FEATURE_KEYS };
   // The factories see the same settings as the gateway (startTestGateway applies the same flags).
-  const config = loadConfig({ env: {}, extraKeys: FEATURE_KEYS, flags: { 'logging.level': 'silent', 'ros.enabled': false, ...flags } });
-  const features = defaultFeatures(config).map((f) => (f.name === 'faults' ? createFaultsFeature(config, opts.feature) : f));
+  const config = loadConfig({ env: {}, extraKeys: compose.keys, flags: { 'logging.level': 'silent', 'ros.enabled': false, ...flags } });
+  const features = compose.defaultFeatures(config).map((f) => (f.name === 'faults' ? createFaultsFeature(config, opts.feature) : f));
   const g = await startTestGateway({ features: [...features, ...(opts.extra ?? [])], flags });
   const faults = g.gateway.ctx.services.get(FAULTS_SERVICE);
   return {

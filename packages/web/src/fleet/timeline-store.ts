@@ -3,9 +3,9 @@
 // stream resumes with Last-Event-ID after a drop; when the fleet answers that it cannot honour that point
 // (`x-medkit-resync`), the list is fetched again so nothing missed stays missing.
 import { useEffect, useRef, useState } from 'preact/hooks';
-import type { EventStream, MedkitClient } from '@medkit/client';
+import type { FleetStreamEvent, MedkitClient } from '@medkit/client';
 import { applyLive, fleetEventView, fleetFaultView, MAX_ROWS, mergeLive, timelineQuery, type FleetFaultView, type TimelineFilter } from './model';
-import type { StreamState } from '../state/fault-store';
+import { followStream, type StreamState } from '../state/live-stream';
 
 export interface Timeline {
   rows: FleetFaultView[];
@@ -24,8 +24,6 @@ export interface Timeline {
   liveEvents: number;
   more: () => void;
 }
-
-const RETRY_MS = 5000;
 
 export function useFleetTimeline(client: MedkitClient, filter: TimelineFilter): Timeline {
   const [state, setState] = useState<{ rows: FleetFaultView[]; total: number; loaded: boolean; loading: boolean; error?: unknown; nextCursor: string | null }>({ rows: [], total: 0, loaded: false, loading: true, nextCursor: null });
@@ -70,65 +68,39 @@ export function useFleetTimeline(client: MedkitClient, filter: TimelineFilter): 
     return () => ac.abort();
   }, [client, key]);
 
-  // One stream for the page's life; the filter is read when each event arrives.
-  useEffect(() => {
-    let stopped = false;
-    let source: EventStream | undefined;
-    let retry: ReturnType<typeof setTimeout> | undefined;
-    const connect = () => {
-      if (stopped) return;
-      source = client.fleetFaultStream(
-        {
-          onEvent: (ev) => {
-            if (ev.kind === 'resync') {
-              setResync({ atMs: Date.now(), reason: ev.resync.reason });
-              void load(null);
-              return;
-            }
-            const f = fleetEventView(ev.event);
-            seen.current.delete(f.key);
-            seen.current.set(f.key, f);
-            if (seen.current.size > MAX_ROWS) seen.current.delete(seen.current.keys().next().value!);
-            setLiveEvents((n) => n + 1);
-            setState((s) => {
-              const out = applyLive(s.rows, f, filterRef.current);
-              return out.rows === s.rows ? s : { ...s, rows: out.rows, total: Math.max(0, s.total + out.delta) };
-            });
-            setFresh((s) => {
-              // Newest last and bounded like the rows: highlights of rows long gone are dropped.
-              const next = new Set(s);
-              next.delete(f.key);
-              next.add(f.key);
-              if (next.size > MAX_ROWS) next.delete(next.values().next().value!);
-              return next;
-            });
-          },
-          onState: (st) => {
-            if (st === 'open') setStream('live');
-            else if (st === 'reconnecting') setStream('reconnecting');
-          },
-          onClose: () => {
-            if (stopped) return;
-            // Refused for good (e.g. 503 before NATS is connected): a fresh stream later, and a fresh list
-            // since a new stream has no resume point.
-            setStream('unavailable');
-            retry = setTimeout(() => {
-              void load(null);
-              connect();
-            }, RETRY_MS);
-          },
-        },
-        { initialRetryMs: 1000, maxRetryMs: RETRY_MS },
-      );
-    };
-    setStream('connecting');
-    connect();
-    return () => {
-      stopped = true;
-      source?.close();
-      if (retry) clearTimeout(retry);
-    };
-  }, [client]);
+  // One stream for the page's life; the filter is read when each event arrives. After a refusal (e.g. 503
+  // before NATS is connected) a fresh stream, and a fresh list since a new stream has no resume point.
+  useEffect(() => followStream<FleetStreamEvent>({
+    before: (first) => {
+      if (!first) void load(null);
+    },
+    open: (handlers, options) => client.fleetFaultStream(handlers, options),
+    onEvent: (ev) => {
+      if (ev.kind === 'resync') {
+        setResync({ atMs: Date.now(), reason: ev.resync.reason });
+        void load(null);
+        return;
+      }
+      const f = fleetEventView(ev.event);
+      seen.current.delete(f.key);
+      seen.current.set(f.key, f);
+      if (seen.current.size > MAX_ROWS) seen.current.delete(seen.current.keys().next().value!);
+      setLiveEvents((n) => n + 1);
+      setState((s) => {
+        const out = applyLive(s.rows, f, filterRef.current);
+        return out.rows === s.rows ? s : { ...s, rows: out.rows, total: Math.max(0, s.total + out.delta) };
+      });
+      setFresh((s) => {
+        // Newest last and bounded like the rows: highlights of rows long gone are dropped.
+        const next = new Set(s);
+        next.delete(f.key);
+        next.add(f.key);
+        if (next.size > MAX_ROWS) next.delete(next.values().next().value!);
+        return next;
+      });
+    },
+    setState: setStream,
+  }), [client]);
 
   return { ...state, stream, fresh, resync, liveEvents, more: () => state.nextCursor && void load(state.nextCursor) };
 }

@@ -1,14 +1,13 @@
 // The dashboard's faults: one GET /faults?status=all, then live updates from /faults/stream through
 // the typed client's event stream, which reconnects by itself and resumes with Last-Event-ID, so
 // the gateway replays what was missed; when the stream is refused outright (503 over the client
-// cap, 404 on a gateway without faults) the store retries later with a fresh list.
+// cap, 404 on a gateway without faults) the store retries later with a fresh list (state/live-stream.ts).
 import { useEffect, useRef, useState } from 'preact/hooks';
-import type { EventStream, MedkitClient } from '@medkit/client';
-import { applyFaultEvent, normalizeFaultList, parseFaultEvent, type FaultView } from '../model/faults';
+import type { MedkitClient } from '@medkit/client';
+import { applyFaultEvent, normalizeFaultList, parseFaultEvent, type FaultEvent, type FaultView } from '../model/faults';
 import type { StatusChange } from '../model/fault-detail';
 import { isMissingRoute } from './entity-tree';
-
-export type StreamState = 'connecting' | 'live' | 'reconnecting' | 'unavailable';
+import { followStream, type StreamState } from './live-stream';
 
 export interface FaultStore {
   faults: FaultView[];
@@ -25,8 +24,6 @@ export interface FaultStore {
   reload: () => void;
 }
 
-const RETRY_MS = 5000;
-
 export function useFaultStore(client: MedkitClient): FaultStore {
   const [faults, setFaults] = useState<Map<string, FaultView>>(new Map());
   const [meta, setMeta] = useState<{ loaded: boolean; error?: string; unsupported: boolean }>({ loaded: false, unsupported: false });
@@ -36,76 +33,43 @@ export function useFaultStore(client: MedkitClient): FaultStore {
   const history = useRef(new Map<string, StatusChange[]>());
 
   useEffect(() => {
-    let stopped = false;
-    let source: EventStream | undefined;
-    let retry: ReturnType<typeof setTimeout> | undefined;
     const controller = new AbortController();
     history.current = new Map();
 
     const loadList = async (): Promise<boolean> => {
       try {
         const body = await client.get('/faults', { signal: controller.signal, params: { query: { status: 'all' } } });
-        if (stopped) return false;
+        if (controller.signal.aborted) return false;
         const m = new Map<string, FaultView>();
         for (const f of normalizeFaultList(body)) m.set(f.key, f);
         setFaults(m);
         setMeta({ loaded: true, unsupported: false });
         return true;
       } catch (err) {
-        if (stopped) return false;
+        if (controller.signal.aborted) return false;
         const unsupported = isMissingRoute(err);
         setMeta({ loaded: true, unsupported, error: unsupported ? undefined : (err as Error).message });
         return false;
       }
     };
 
-    const connect = () => {
-      if (stopped) return;
-      setStream((s) => (s === 'live' ? 'reconnecting' : s));
+    const stop = followStream<FaultEvent>({
+      // A fresh list before every stream (the first, and each after a refusal); no list, no stream yet.
+      before: loadList,
       // The UI's own tolerant model reads each message (peers' events may differ from the schema).
-      source = client.events(
-        '/faults/stream',
-        (m) => parseFaultEvent(m.data, m.id) ?? undefined,
-        {
-          onEvent: (ev) => {
-            const list = history.current.get(ev.fault.code) ?? [];
-            list.push({ status: ev.type === 'fault_cleared' && ev.fault.rawStatus === 'UNKNOWN' ? 'CLEARED' : ev.fault.rawStatus, atMs: ev.timestampMs ?? Date.now(), origin: 'live' });
-            history.current.set(ev.fault.code, list.slice(-50));
-            setFaults((m) => applyFaultEvent(m, ev));
-            setVersion((v) => v + 1);
-          },
-          onState: (state) => {
-            if (state === 'open') setStream('live');
-            else if (state === 'reconnecting') setStream('reconnecting');
-          },
-          onClose: () => {
-            if (stopped) return;
-            // Refused for good (404, 501): retry with a fresh list later, since a new stream
-            // starts without a resume point.
-            setStream('unavailable');
-            retry = setTimeout(() => void start(), RETRY_MS);
-          },
-        },
-        { initialRetryMs: 1000, maxRetryMs: RETRY_MS },
-      );
-    };
-
-    const start = async () => {
-      const ok = await loadList();
-      if (stopped) return;
-      if (ok) connect();
-      else {
-        setStream('unavailable');
-        retry = setTimeout(() => void start(), RETRY_MS);
-      }
-    };
-    setStream('connecting');
-    void start();
+      open: (handlers, options) => client.events('/faults/stream', (m) => parseFaultEvent(m.data, m.id) ?? undefined, handlers, options),
+      onEvent: (ev) => {
+        const list = history.current.get(ev.fault.code) ?? [];
+        list.push({ status: ev.type === 'fault_cleared' && ev.fault.rawStatus === 'UNKNOWN' ? 'CLEARED' : ev.fault.rawStatus, atMs: ev.timestampMs ?? Date.now(), origin: 'live' });
+        history.current.set(ev.fault.code, list.slice(-50));
+        setFaults((m) => applyFaultEvent(m, ev));
+        setVersion((v) => v + 1);
+      },
+      setState: setStream,
+    });
     return () => {
-      stopped = true;
       controller.abort();
-      source?.close();
-      if (retry) clearTimeout(retry);
+      stop();
     };
   }, [client, tick]);
 

@@ -2,7 +2,7 @@
 // and the state of the live fault stream.
 import type { ComponentChildren } from 'preact';
 import type { HealthView } from '../model/health';
-import type { StreamState } from '../state/fault-store';
+import type { StreamState } from '../state/live-stream';
 
 export type Connection = 'connecting' | 'connected' | 'unreachable' | 'unauthorized';
 

@@ -1,0 +1,90 @@
+// Configuration both tiers read: which fleet, which NATS (servers, credentials, TLS), and the stream's limits
+// (fleet.md §2–4). The robot's link and the fleet server (@medkit/fleet) both read it from here.
+import { readFileSync } from 'node:fs';
+import type { ConnectionOptions } from '@nats-io/transport-node';
+import { bool, ConfigError, int, list, readOutboundTls, str, type GatewayConfig } from '@medkit/gateway';
+import { isFleetId, type NatsSettings, type StreamLimits } from '@medkit/fleet-protocol';
+
+export const FLEET_COMMON_KEYS = {
+  'fleet.id': str('default', 'Fleet id (`[A-Za-z0-9_-]{1,64}`); robots and fleet replicas of one fleet share it. Subjects are `medkit.<fleet>.<robot>.<kind>`, the stream `MEDKIT_<FLEET>`.'),
+  'fleet.nats.servers': list(['nats://127.0.0.1:4222'], 'NATS servers (any node of the JetStream cluster; the client learns the rest).'),
+  'fleet.nats.user': str('', 'NATS user name (with `fleet.nats.password`); empty = none. Prefer MEDKIT_FLEET_NATS_USER.'),
+  'fleet.nats.password': str('', 'NATS password; never logged. Prefer MEDKIT_FLEET_NATS_PASSWORD.'),
+  'fleet.nats.token': str('', 'NATS token; never logged. Prefer MEDKIT_FLEET_NATS_TOKEN.'),
+  'fleet.nats.nkey_seed': str('', 'NATS NKEY user seed (`SU…`) for servers with `nkey` users; never logged. Prefer MEDKIT_FLEET_NATS_NKEY_SEED or fleet.nats.nkey_seed_file.'),
+  'fleet.nats.nkey_seed_file': str('', 'File holding the NATS NKEY user seed (first non-empty line), e.g. written by `nk -gen user`; keep it 0600.'),
+  'fleet.nats.tls': bool(false, 'Require TLS to the NATS servers (system CAs unless fleet.nats.ca_file).'),
+  'fleet.nats.ca_file': str('', '[ours] CA bundle the NATS servers\' certificates are verified against; implies TLS.'),
+  'fleet.nats.cert_file': str('', '[ours] Client certificate (PEM) for NATS servers that verify clients; with fleet.nats.key_file; implies TLS.'),
+  'fleet.nats.key_file': str('', '[ours] Private key of fleet.nats.cert_file.'),
+  'fleet.health_interval_sec': int(10, 'Seconds between a robot\'s health events (its heartbeat); the fleet marks a robot offline after 3 missed intervals.', { min: 1, max: 3600, policy: 'clamp' }),
+  'fleet.stream.max_age_sec': int(7 * 86400, 'Age limit of the fleet stream, seconds (7 days).', { min: 60, policy: 'clamp' }),
+  'fleet.stream.max_bytes': int(-1, 'Byte limit of the fleet stream; -1 = unlimited (age only).', { min: -1, policy: 'clamp' }),
+  'fleet.stream.duplicate_window_sec': int(120, 'JetStream duplicate window, seconds (≥ 120): a republished event inside it is stored once.', { min: 120, max: 86400, policy: 'clamp' }),
+  'fleet.stream.replicas': int(0, 'Replicas of the fleet stream when it is created; 0 = min(3, cluster size).', { min: 0, max: 5, policy: 'clamp' }),
+};
+
+/** The fleet id, refused at start-up when it is not a valid subject token. */
+export function fleetIdFrom(config: GatewayConfig): string {
+  const id = config.value<string>('fleet.id');
+  if (!isFleetId(id)) throw new ConfigError(`fleet.id '${id}' must match [A-Za-z0-9_-]{1,64}`);
+  return id;
+}
+
+export function streamLimitsFrom(config: GatewayConfig): StreamLimits {
+  return {
+    maxAgeSec: config.value<number>('fleet.stream.max_age_sec'),
+    maxBytes: config.value<number>('fleet.stream.max_bytes'),
+    duplicateWindowSec: config.value<number>('fleet.stream.duplicate_window_sec'),
+    replicas: config.value<number>('fleet.stream.replicas'),
+  };
+}
+
+/** A user NKEY seed: base32 text starting with `SU` (nats-server `nkey` users; `nk -gen user`). */
+const USER_SEED = /^SU[A-Z2-7]{56}$/;
+
+/** The NKEY seed from `fleet.nats.nkey_seed` or the first line of `fleet.nats.nkey_seed_file`; ConfigError when malformed. */
+function nkeySeedFrom(config: GatewayConfig): Uint8Array | undefined {
+  const inline = config.value<string>('fleet.nats.nkey_seed');
+  const file = config.value<string>('fleet.nats.nkey_seed_file');
+  if (inline && file) throw new ConfigError('set fleet.nats.nkey_seed or fleet.nats.nkey_seed_file, not both');
+  let seed = inline;
+  if (file) {
+    try {
+      seed = (readFileSync(file, 'utf8').split(/\r?\n/).find((l) => l.trim() !== '') ?? '').trim();
+    } catch (err) {
+      throw new ConfigError(`fleet.nats.nkey_seed_file '${file}' cannot be read: ${(err as Error).message}`);
+    }
+  }
+  if (!seed) return undefined;
+  // The seed itself never appears in a message.
+  if (!USER_SEED.test(seed)) throw new ConfigError(`the NATS NKEY seed${file ? ` in ${file}` : ''} is not a user seed (58 base32 characters starting with SU)`);
+  return new TextEncoder().encode(seed);
+}
+
+/** Connection settings from `fleet.nats.*`. Credentials go to the client only; nothing here is logged. */
+export function natsOptionsFrom(config: GatewayConfig, name: string): NatsSettings {
+  const o: ConnectionOptions = {
+    servers: config.value<string[]>('fleet.nats.servers'),
+    name,
+    reconnect: true,
+    maxReconnectAttempts: -1,
+    // The client gives up for good after two refusals in a row unless told not to: a key refused for a while (a
+    // credential rotation, an auth timeout on a loaded server) would leave a robot disconnected until restarted.
+    ignoreAuthErrorAbort: true,
+    reconnectTimeWait: 500,
+    timeout: 5000,
+    pingInterval: 5000,
+    maxPingOut: 2,
+  };
+  const user = config.value<string>('fleet.nats.user');
+  const pass = config.value<string>('fleet.nats.password');
+  const token = config.value<string>('fleet.nats.token');
+  if (user) Object.assign(o, { user, pass });
+  if (token) o.token = token;
+  // Files are read here, at start-up, so a CA or certificate that cannot be read stops it (named).
+  const tls = readOutboundTls(config, { ca: 'fleet.nats.ca_file', cert: 'fleet.nats.cert_file', key: 'fleet.nats.key_file' });
+  if (tls) o.tls = { ...(tls.ca ? { ca: tls.ca.toString('utf8') } : {}), ...(tls.cert ? { cert: tls.cert.toString('utf8'), key: tls.key!.toString('utf8') } : {}) };
+  else if (config.value<boolean>('fleet.nats.tls')) o.tls = {};
+  return { options: o, nkeySeed: nkeySeedFrom(config) };
+}

@@ -1,0 +1,11 @@
+// @medkit/fleet-link: the robot side of the fleet tier, as gateway features. The fleet link publishes the
+// robot's fault events, entity tree, health and WARN+ logs through a SQLite outbox to the fleet's JetStream;
+// the VDA 5050 bridge publishes active faults as VDA 5050 errors over MQTT. Both are off by default and load
+// their broker client (NATS, MQTT) only when started.
+export { createFleetLinkFeature, FLEET_LINK_KEYS, type FleetLinkStatus } from './feature.js';
+export { createVda5050Feature, VDA5050_KEYS } from './vda5050/feature.js';
+// The configuration both tiers read (fleet id, NATS, stream limits); the fleet server imports it from here.
+export { FLEET_COMMON_KEYS, fleetIdFrom, natsOptionsFrom, streamLimitsFrom } from './fleet-config.js';
+// The outbox and its drain, for tools that publish as many robots (bench/fleet).
+export { Outbox, OUTBOX_MIGRATIONS, type OutboxRow, type OutboxStats } from './outbox.js';
+export { OutboxDrain, type DrainOptions, type DrainStats } from './drain.js';

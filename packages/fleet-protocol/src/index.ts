@@ -1,0 +1,27 @@
+// @medkit/fleet-protocol: the robot-to-fleet wire contract both tiers build on (spec/fleet.md §2–3): ids,
+// subjects, the JSON envelope and its bodies, the per-fleet JetStream stream, and the NATS connection loop.
+// Imports no medkit package; the NATS clients are loaded on first use.
+export {
+  EVENT_KINDS,
+  ENVELOPE_VERSION,
+  FLEET_ID_PATTERN,
+  MAX_ENVELOPE_BYTES,
+  MAX_SNAPSHOT_ENTITIES,
+  eventId,
+  fleetSubjects,
+  isFleetId,
+  parseEnvelope,
+  streamName,
+  subjectFor,
+  type EntitiesBody,
+  type EntityNode,
+  type EventKind,
+  type FaultEventBody,
+  type FleetEnvelope,
+  type HealthBody,
+  type LogsBody,
+  type ParseResult,
+} from './envelope.js';
+export { ensureFleetStream, type StreamLimits } from './stream.js';
+export { connectWithRetry, type NatsSettings } from './connect.js';
+export { WakeableSleep } from './wake-sleep.js';

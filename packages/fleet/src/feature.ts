@@ -1,0 +1,146 @@
+// `medkit fleet`: the fleet tier as a feature of the same gateway core (HTTP server, error table, SSE,
+// /health, OpenAPI). A replica holds no state of its own: PostgreSQL holds the fleet, JetStream the
+// backlog; any number of replicas share the durable consumer (fleet.md §5).
+import type { NatsConnection } from '@nats-io/transport-node';
+import pg from 'pg';
+import { type GatewayConfig, type GatewayFeature, outboundDispatcher } from '@medkit/gateway';
+import { FLEET_SERVER_KEYS } from './keys.js';
+import { connectWithRetry, type NatsSettings, ensureFleetStream, streamName } from '@medkit/fleet-protocol';
+import { FLEET_COMMON_KEYS, fleetIdFrom, natsOptionsFrom, streamLimitsFrom } from '@medkit/fleet-link';
+import { migrateFleetSchema } from './schema.js';
+import { FleetIngest } from './ingest.js';
+import { fleetHealth } from './health.js';
+import { FleetLiveFeed } from './http/live.js';
+import { registerFleetRoutes } from './routes.js';
+
+
+export function createFleetFeature(_config?: GatewayConfig, opts: { keepaliveMs?: number } = {}): GatewayFeature {
+  let pool: pg.Pool | undefined;
+  let nc: NatsConnection | undefined;
+  let ingest: FleetIngest | undefined;
+  let feed: FleetLiveFeed | undefined;
+  let migrated = false;
+  let stopping = false;
+  let natsOptions: NatsSettings | undefined;
+  let fleet = '';
+  let natsUp = false;
+  let startupProblem: string | undefined = 'connecting to the database';
+  const startedAt = Date.now();
+  const background: Promise<void>[] = [];
+  const needPool = () => {
+    if (!pool) throw new Error('fleet feature used before init');
+    return pool;
+  };
+
+  return {
+    name: 'fleet',
+    keys: { ...FLEET_COMMON_KEYS, ...FLEET_SERVER_KEYS },
+    init(ctx) {
+      fleet = fleetIdFrom(ctx.config);
+      // Read at init, not in the background: TLS files that cannot be read and a malformed NKEY seed stop start-up (named).
+      natsOptions = natsOptionsFrom(ctx.config, 'medkit-fleet');
+      const timeout = ctx.config.value<number>('fleet.database.timeout_ms');
+      pool = new pg.Pool({
+        connectionString: ctx.config.value<string>('fleet.database.url'),
+        max: ctx.config.value<number>('fleet.database.pool_size'),
+        connectionTimeoutMillis: timeout,
+        query_timeout: timeout,
+        statement_timeout: timeout,
+        application_name: 'medkit-fleet',
+      });
+      // An idle client losing its server (PostgreSQL restart) must not crash the replica.
+      pool.on('error', (err) => ctx.log.warn({ err: err.message }, 'fleet database connection lost'));
+      ctx.health.add(() => fleetHealth({
+        fleet,
+        pool: needPool,
+        ingest: () => ingest,
+        natsConnected: () => natsUp,
+        migrated: () => migrated,
+        liveClients: () => feed?.clients ?? 0,
+        startupProblem: () => startupProblem,
+        startedAt,
+      }));
+    },
+    routes(ctx) {
+      return registerFleetRoutes({
+        pool: needPool,
+        feed: () => feed,
+        sse: ctx.sse,
+        keepaliveMs: opts.keepaliveMs ?? 30_000,
+        forwardTimeoutMs: ctx.config.value<number>('fleet.forward.timeout_ms'),
+        forwardDispatcher: outboundDispatcher(ctx.config, { ca: 'fleet.forward.ca_file', cert: 'fleet.forward.client_cert_file', key: 'fleet.forward.client_key_file' }),
+      });
+    },
+    start(ctx) {
+      const log = ctx.log.child({ component: 'fleet' });
+      const p = needPool();
+      const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms).unref());
+      // Schema first (retrying while PostgreSQL is away), then the broker; neither blocks the HTTP server.
+      background.push((async () => {
+        while (!stopping && !migrated) {
+          try {
+            const applied = await migrateFleetSchema(p);
+            migrated = true;
+            if (applied.length) log.info({ applied }, 'fleet schema migrated');
+          } catch (err) {
+            startupProblem = `fleet schema migration failed: ${(err as Error).message}`;
+            log.warn({ err: (err as Error).message }, 'fleet schema migration failed; retrying');
+            await sleep(1000);
+          }
+        }
+        startupProblem = 'connecting to NATS';
+        const conn = await connectWithRetry(natsOptions!, () => stopping, (err) => {
+          startupProblem = `NATS not reachable: ${err.message}`;
+          log.warn({ err: err.message }, 'NATS not reachable; retrying');
+        });
+        if (!conn) return;
+        nc = conn;
+        natsUp = true;
+        void (async () => {
+          for await (const st of conn.status()) {
+            if (st.type === 'disconnect') natsUp = false;
+            else if (st.type === 'reconnect') natsUp = true;
+          }
+        })().catch(() => undefined);
+        void conn.closed().then(() => { natsUp = false; });
+        const stream = streamName(fleet);
+        while (!stopping) {
+          try {
+            await ensureFleetStream(conn, fleet, streamLimitsFrom(ctx.config));
+            const ing = new FleetIngest(conn, p, {
+              stream,
+              batch: ctx.config.value<number>('fleet.ingest.batch'),
+              maxAckPending: ctx.config.value<number>('fleet.ingest.max_ack_pending'),
+              ackWaitSec: ctx.config.value<number>('fleet.ingest.ack_wait_sec'),
+              log,
+            });
+            await ing.ensureConsumer();
+            ingest = ing;
+            break;
+          } catch (err) {
+            startupProblem = `fleet stream or consumer not ready: ${(err as Error).message}`;
+            log.warn({ err: (err as Error).message }, 'fleet stream or consumer not ready; retrying');
+            await sleep(1000);
+          }
+        }
+        if (stopping || !ingest) return;
+        feed = new FleetLiveFeed(conn, stream, fleet, log);
+        feed.start();
+        ingest.start();
+        startupProblem = undefined;
+        log.info({ fleet, stream }, 'fleet ingest running');
+      })());
+    },
+    async stop() {
+      stopping = true;
+      await feed?.stop();
+      await ingest?.stop();
+      await Promise.all(background);
+      await nc?.close().catch(() => undefined);
+      await pool?.end().catch(() => undefined);
+    },
+    summary() {
+      return [['fleet', `fleet '${fleet}', stream ${streamName(fleet)}, consumer fleet-ingest`]];
+    },
+  };
+}

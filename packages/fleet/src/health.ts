@@ -1,0 +1,58 @@
+// The fleet replica's part of /health (fleet.md §6): broker and database state, robots online/offline, ingest
+// counters, and `status: "degraded"` with a named warning whenever ingest cannot progress or the store is down,
+// so a load balancer or an operator sees a replica that serves only stale data.
+import type { Pool } from 'pg';
+import { warning, type HealthContribution, type HealthWarning } from '@medkit/gateway';
+import { streamName } from '@medkit/fleet-protocol';
+import { STALL_AFTER_MS, type FleetIngest } from './ingest.js';
+
+export interface FleetHealthSources {
+  fleet: string;
+  pool(): Pool;
+  ingest(): FleetIngest | undefined;
+  /** Connected to a NATS server right now (false while reconnecting). */
+  natsConnected(): boolean;
+  migrated(): boolean;
+  liveClients(): number;
+  /** Why start-up (schema, broker, stream, consumer) has not finished yet, if it has not. */
+  startupProblem(): string | undefined;
+  startedAt: number;
+}
+
+export async function fleetHealth(src: FleetHealthSources): Promise<HealthContribution> {
+  const warnings: HealthWarning[] = [];
+  const ingest = src.ingest();
+  const st = ingest?.stats();
+  const natsUp = src.natsConnected();
+  let robots: { online: number; offline: number } | null = null;
+  try {
+    const r = await src.pool().query<{ online: string; offline: string }>(`SELECT
+      count(*) FILTER (WHERE (now() - last_seen) < make_interval(secs => 3 * interval_sec)) AS online,
+      count(*) FILTER (WHERE (now() - last_seen) >= make_interval(secs => 3 * interval_sec)) AS offline FROM fleet_robots`);
+    robots = { online: Number(r.rows[0].online), offline: Number(r.rows[0].offline) };
+  } catch {
+    warnings.push(warning('fleet_database_unavailable', 'fleet database (PostgreSQL) is unreachable; ingest is paused and the API answers 503'));
+  }
+  if (robots && st && !st.db_ok) {
+    warnings.push(warning('fleet_database_unavailable', 'the last ingest write to the fleet database (PostgreSQL) failed; ingest holds its batch and retries'));
+  }
+  if (!natsUp) warnings.push(warning('fleet_nats_unavailable', 'fleet broker (NATS JetStream) is unreachable; ingest and the live stream are paused'));
+  const stalled = ingest ? ingest.stalled() : Date.now() - src.startedAt > STALL_AFTER_MS ? `ingest has not started: ${src.startupProblem() ?? 'starting'}` : undefined;
+  if (stalled) warnings.push(warning('fleet_ingest_stalled', `fleet ingest cannot progress: ${stalled}`));
+  return {
+    fields: {
+      'x-medkit-fleet': {
+        fleet: src.fleet,
+        stream: streamName(src.fleet),
+        nats_connected: natsUp,
+        database_ok: robots !== null && st?.db_ok !== false,
+        schema_migrated: src.migrated(),
+        robots,
+        ingest: st ?? null,
+        live_clients: src.liveClients(),
+      },
+    },
+    warnings,
+    degraded: warnings.length > 0,
+  };
+}

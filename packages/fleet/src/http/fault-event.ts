@@ -1,0 +1,23 @@
+// A fault event of the fleet stream as the live feed and the Last-Event-ID replay both read it: one decoder
+// for both, so a resumed client and a live one see the same event for the same stream message.
+import { parseEnvelope, subjectFor, type FaultEventBody } from '@medkit/fleet-protocol';
+
+export interface FleetFaultEvent {
+  /** Stream sequence. */
+  id: number;
+  robot_id: string;
+  time: string;
+  body: FaultEventBody;
+}
+
+/** The fault subjects of every robot of a fleet (one filter subject: a list needs nats-server ≥ 2.10). */
+export function faultSubjects(fleet: string): string {
+  return subjectFor(fleet, '*', 'faults');
+}
+
+/** The fault event in stream message `seq`; undefined for anything else (other kinds, refused envelopes). */
+export function decodeFaultEvent(seq: number, data: Uint8Array): FleetFaultEvent | undefined {
+  const p = parseEnvelope(data);
+  if (!p.ok || p.envelope.kind !== 'faults') return undefined;
+  return { id: seq, robot_id: p.envelope.robot_id, time: p.envelope.time, body: p.envelope.body as FaultEventBody };
+}

@@ -1,0 +1,76 @@
+// Fleet replicas as real `medkit fleet` child processes (so a test can SIGKILL one), plus an SSE reader.
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { runMedkit, type MedkitProcess } from '../../../test-support/medkit-cli.js';
+import { freePort } from '../../../test-support/servers/ports.mjs';
+
+export interface FleetReplica {
+  proc: MedkitProcess;
+  url: string;
+  kill(signal?: NodeJS.Signals): Promise<void>;
+}
+
+export async function startFleetReplica(o: { nats: string[]; database: string; fleet: string; set?: string[] }): Promise<FleetReplica> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'medkit-fleet-replica-'));
+  const args = ['fleet', '--port', String(await freePort()), '--nats', o.nats.join(','), '--database', o.database, '--fleet', o.fleet, '--data-dir', dataDir, '--no-ros', '--log-level', 'warn'];
+  for (const s of o.set ?? []) args.push('--set', s);
+  const proc = runMedkit(args);
+  const m = await proc.waitFor(/listening\s+(http:\/\/\S+)\/api\/v1/, 30_000);
+  return {
+    proc,
+    url: m[1],
+    async kill(signal = 'SIGTERM') {
+      if (proc.child.exitCode !== null || proc.child.signalCode !== null) return;
+      proc.child.kill(signal);
+      await proc.exited;
+    },
+  };
+}
+
+export interface SseEventRead {
+  id?: string;
+  event?: string;
+  data: unknown;
+}
+
+/** Opens an SSE stream and collects parsed events until close(). */
+export async function openSse(url: string, headers: Record<string, string> = {}) {
+  const ac = new AbortController();
+  const res = await fetch(url, { headers, signal: ac.signal });
+  const events: SseEventRead[] = [];
+  let buf = '';
+  const reader = res.body!.getReader();
+  const pump = (async () => {
+    const dec = new TextDecoder();
+    for (;;) {
+      const { value, done } = await reader.read().catch(() => ({ value: undefined, done: true }));
+      if (done) return;
+      buf += dec.decode(value, { stream: true });
+      let i;
+      while ((i = buf.indexOf('\n\n')) >= 0) {
+        const block = buf.slice(0, i);
+        buf = buf.slice(i + 2);
+        const ev: SseEventRead = { data: undefined };
+        const data: string[] = [];
+        for (const line of block.split('\n')) {
+          if (line.startsWith('id: ')) ev.id = line.slice(4);
+          else if (line.startsWith('event: ')) ev.event = line.slice(7);
+          else if (line.startsWith('data: ')) data.push(line.slice(6));
+        }
+        if (data.length) {
+          ev.data = JSON.parse(data.join('\n'));
+          events.push(ev);
+        }
+      }
+    }
+  })();
+  return {
+    status: res.status,
+    events,
+    async close() {
+      ac.abort();
+      await pump;
+    },
+  };
+}

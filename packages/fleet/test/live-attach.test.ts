@@ -1,0 +1,97 @@
+// How one SSE client joins the fleet's live feed after a Last-Event-ID replay (fleet/http/live.ts), with a scripted
+// stream in place of JetStream: live events that arrive during the replay are held and sent once, a replay that
+// live events outrun is run again from where it ended, and whatever cannot be replayed is announced with
+// x-medkit-resync before live events go on. The end-to-end cases on real servers are in fleet-live.test.ts.
+import { describe, expect, it } from 'vitest';
+import { attachFleetStream } from '../src/http/live.js';
+import type { FleetFaultEvent } from '../src/http/fault-event.js';
+import type { FaultReplayer, ReplayOutcome } from '../src/http/replay.js';
+import type { SseStream } from '@medkit/gateway';
+
+const ev = (id: number): FleetFaultEvent => ({ id, robot_id: 'r', time: '2026-11-23T00:00:00Z', body: { event_type: 'fault_updated', fault_code: `C${id}`, severity: 1, status: 'CONFIRMED', description: '', occurrence_count: id, reporting_sources: [], first_occurred: '2026-11-23T00:00:00Z', last_occurred: '2026-11-23T00:00:00Z' } });
+
+function harness(stream: number[]) {
+  const frames: string[] = [];
+  const listeners = new Set<(e: FleetFaultEvent) => void>();
+  const live = (e: FleetFaultEvent) => { for (const l of listeners) l(e); };
+  const sse: SseStream = { send: () => true, sendFrame: (f) => (frames.push(String(f)), true), drained: async () => undefined, close: () => undefined, closed: false, done: new Promise(() => undefined) };
+  const feed = { subscribe: (l: (e: FleetFaultEvent) => void) => (listeners.add(l), () => listeners.delete(l)) };
+  const ids = () => frames.map((f) => ({ id: Number(/^id: (\d+)$/m.exec(f)?.[1]), event: /^event: (.+)$/m.exec(f)?.[1] }));
+  return { frames, ids, live, sse, feed, stream };
+}
+
+/** Replays what the scripted stream holds when the pass starts (`onPass` runs first, `duringBatch` before each batch). */
+function replayer(h: ReturnType<typeof harness>, o: { onPass?: () => void; duringBatch?: (id: number) => void; fail?: ReplayOutcome } = {}): FaultReplayer {
+  return {
+    bounds: async () => ({ first: 1, last: h.stream.at(-1) ?? 0 }),
+    storedThrough: async () => h.stream.at(-1) ?? 0,
+    async replay(after, batch) {
+      if (o.fail) return o.fail;
+      o.onPass?.();
+      const todo = h.stream.filter((id) => id > after);
+      for (let i = 0; i < todo.length; i += 2) {
+        o.duringBatch?.(todo[i]);
+        if (!(await batch(todo.slice(i, i + 2).map(ev)))) break;
+      }
+      return { ok: true };
+    },
+  };
+}
+
+describe('attachFleetStream', () => {
+  it('sends the replay, then the live events held meanwhile, each id once and in order', async () => {
+    const h = harness([1, 2, 3, 4, 5]);
+    const r = replayer(h, { duringBatch: (id) => { if (id === 3) { h.stream.push(6); h.live(ev(5)); h.live(ev(6)); } } });
+    await attachFleetStream({ ...h.feed, replayer: r }, h.sse, '2');
+    h.live(ev(7));
+    expect(h.ids().map((x) => x.id)).toEqual([3, 4, 5, 6, 7]);
+  });
+
+  it('replays again from where it ended when live events outrun the held buffer', async () => {
+    const h = harness([1, 2]);
+    let pushed = false;
+    const r = replayer(h, { duringBatch: () => {
+      if (pushed) return;
+      pushed = true;
+      // More live events than a client may have held: the buffer is dropped and the stream read again.
+      for (let id = 3; id <= 10_003; id++) { h.stream.push(id); h.live(ev(id)); }
+    } });
+    await attachFleetStream({ ...h.feed, replayer: r }, h.sse, '0');
+    const got = h.ids().map((x) => x.id);
+    expect(got).toHaveLength(10_003);
+    expect(got.every((id, i) => id === i + 1)).toBe(true);
+  });
+
+  it('announces what it cannot replay with x-medkit-resync (its id the stream end), then sends the held live events', async () => {
+    const h = harness([1, 2, 3]);
+    const r = replayer(h, { fail: { ok: false, reason: 'replay-failed', detail: 'the fleet stream cannot be read' } });
+    const pending = attachFleetStream({ ...h.feed, replayer: r }, h.sse, '1');
+    h.live(ev(4));
+    await pending;
+    expect(h.ids()).toEqual([{ id: 3, event: 'x-medkit-resync' }, { id: 4, event: 'fault_updated' }]);
+    expect(JSON.parse(h.frames[0].split('data: ')[1])).toMatchObject({ reason: 'replay-failed', resume_id: 3, stored_through: 3, last_event_id: '1' });
+  });
+
+  it('gives up after five passes that never catch up, with a resync instead of a silent gap', async () => {
+    const h = harness([1]);
+    let next = 2;
+    let passes = 0;
+    const r = replayer(h, { onPass: () => { passes++; for (let i = 0; i < 10_001; i++, next++) { h.stream.push(next); h.live(ev(next)); } } });
+    await attachFleetStream({ ...h.feed, replayer: r }, h.sse, '0');
+    expect(passes).toBe(5);
+    expect(h.ids().filter((x) => x.event === 'x-medkit-resync')).toHaveLength(1);
+    expect(JSON.parse(h.frames.find((f) => f.includes('x-medkit-resync'))!.split('data: ')[1]).reason).toBe('client-too-slow');
+  });
+
+  it('treats a malformed or oversized Last-Event-ID as a resume point it cannot honour', async () => {
+    for (const bad of ['abc', '-1', '1e3', '9'.repeat(16), ' ', 'x'.repeat(10_000)]) {
+      const h = harness([1, 2]);
+      await attachFleetStream({ ...h.feed, replayer: replayer(h) }, h.sse, bad);
+      expect(h.ids()).toEqual([{ id: 2, event: 'x-medkit-resync' }]);
+      const data = JSON.parse(h.frames[0].split('data: ')[1]);
+      expect(data.reason).toBe('invalid-id');
+      expect(data.last_event_id.length).toBeLessThanOrEqual(32);
+      expect(h.frames[0].length).toBeLessThan(600);
+    }
+  });
+});
