@@ -21,10 +21,7 @@ export interface GraphNode {
   services: GraphEndpoint[];
 }
 
-/**
- * A plain picture of the graph at one moment, structurally identical to the gateway's
- * `RuntimeGraphSnapshot` (the gateway depends on this package, not the other way round).
- */
+/** A plain picture of the graph at one moment (the gateway's discovery reads it). */
 export interface RuntimeGraphSnapshot {
   nodes: GraphNode[];
 }

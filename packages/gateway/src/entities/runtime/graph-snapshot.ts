@@ -3,28 +3,10 @@
  * {@link entitiesFromGraph} turns it into runtime entities. Nothing here talks to DDS.
  */
 
-/** A topic or service endpoint of one node, with every type advertised for that name. */
-export interface GraphEndpoint {
-  /** Fully qualified ROS name, e.g. `/sensors/scan`. */
-  name: string;
-  /** Advertised types, first one used (`sensor_msgs/msg/LaserScan`). */
-  types: string[];
-}
+import type { RuntimeGraphSnapshot } from '@medkit/ros2';
 
-export interface GraphNode {
-  /** Bare node name. */
-  name: string;
-  /** `/`-rooted namespace (`/` for the root). */
-  namespace: string;
-  publishes: GraphEndpoint[];
-  subscribes: GraphEndpoint[];
-  /** Services this node serves (actions show up as their `/_action/*` services). */
-  services: GraphEndpoint[];
-}
-
-export interface RuntimeGraphSnapshot {
-  nodes: GraphNode[];
-}
+// The snapshot's shape is the ROS layer's own (packages/ros2 fills it).
+export type { GraphEndpoint, GraphNode, RuntimeGraphSnapshot } from '@medkit/ros2';
 
 /** Anything that can produce a graph snapshot on demand (the ROS layer implements this). */
 export interface RuntimeGraphSource {
