@@ -1,6 +1,5 @@
 // Runs the real `medkit` command (packages/cli/bin/medkit.js over the packages' dist/) as a child process.
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
 
 export const REPO_ROOT = fileURLToPath(new URL('../', import.meta.url));
@@ -61,14 +60,5 @@ export function runMedkit(args: string[], env: NodeJS.ProcessEnv = {}): MedkitPr
   };
 }
 
-/** A TCP port free on 127.0.0.1 right now (for `--port`, which the gateway must know before it starts). */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.on('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const port = (s.address() as { port: number }).port;
-      s.close(() => resolve(port));
-    });
-  });
-}
+/** A free TCP port on 127.0.0.1 (one mechanism for every test: test-support/servers/ports.mjs). */
+export { freePort } from './servers/ports.mjs';

@@ -3,7 +3,7 @@
 import { createServer } from 'node:http';
 import { loadConfig } from '../../packages/gateway/dist/config/index.js';
 import { createGateway } from '../../packages/gateway/dist/gateway.js';
-import { defaultFeatures, FEATURE_KEYS } from '../../packages/gateway/dist/features.js';
+import { defaultFeatures, FEATURE_KEYS } from '../../packages/cli/dist/index.js';
 
 const [kind, manifest, dataDir, bodyFile] = process.argv.slice(2);
 

@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loadConfig } from '../../packages/gateway/dist/config/index.js';
 import { createGateway } from '../../packages/gateway/dist/gateway.js';
-import { defaultFeatures, FEATURE_KEYS } from '../../packages/gateway/dist/features.js';
+import { defaultFeatures, FEATURE_KEYS } from '../../packages/cli/dist/index.js';
 import { ROS_SERVICE } from '../../packages/gateway/dist/ros/connection.js';
 
 const total = Number(process.argv[2] ?? 200);

@@ -15,7 +15,7 @@ import { portProblem } from '../../packages/demo/dist/launcher/ports.js';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 const ROOT = join(HERE, '..', '..');
-const MEDKIT = join(ROOT, 'packages', 'gateway', 'bin', 'medkit.js');
+const MEDKIT = join(ROOT, 'packages', 'cli', 'bin', 'medkit.js');
 const HOST = '127.0.0.1';
 
 const HELP = `medkit OPC-UA example: a simulated OpenPLC tank bridged into the SOVD tree

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { CHROMIUM, describeWith } from '../../../test-support/requirements.js';
 import { startTestGateway, type TestGateway } from '../../gateway/test/support/gateway.js';
-import { FixtureProc } from '../../gateway/test/linux-introspection/fixture-proc.js';
+import { FixtureProc } from '../../plugin-linux/test/fixture-proc.js';
 import { buildUi } from './support/build-ui.js';
 import { serveStatic, type StaticServer } from './support/static-server.js';
 import { launchChromium, type Browser } from './support/browser.js';

@@ -2,7 +2,6 @@
 // at run time, fetch JSON, poll. Every process started here is killed when the worker exits at the latest.
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync, rmSync, statSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -46,17 +45,8 @@ export function buildDemo(): void {
   }
 }
 
-/** A TCP port on 127.0.0.1 that was free a moment ago. */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const port = (srv.address() as { port: number }).port;
-      srv.close(() => resolve(port));
-    });
-  });
-}
+/** A free TCP port on 127.0.0.1 (one mechanism for every test: test-support/servers/ports.mjs). */
+export { freePort } from '../../../../test-support/servers/ports.mjs';
 
 const live = new Set<ChildProcess>();
 process.on('exit', () => {
