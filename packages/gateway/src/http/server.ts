@@ -7,6 +7,7 @@ import type { HttpApp } from './app-types.js';
 import { clientErrorHandler, installErrorStage, sendError } from './error-stage.js';
 import { installJsonBodyParser } from './json-body.js';
 import { buildRequestValidator } from './validation.js';
+import { buildResponseSerializer } from './serialization.js';
 import { installCors, type CorsOptions } from './cors.js';
 import { installRateLimit, type RateLimitOptions } from './rate-limit.js';
 import { installOpenApi, rewriteDocsUrl, type DocsEnricher, type ExtraDocPaths, type OpenApiOptions } from './openapi.js';
@@ -75,7 +76,7 @@ export async function createHttpServer(opts: HttpServerOptions): Promise<HttpSer
     // Bad percent-encoding and over-long path parameters are caught by the router before any hook.
     frameworkErrors: sendError,
     // Fastify types this factory as Ajv's own compile function; ours returns Fastify's per-route one, which is what it calls.
-    schemaController: { compilersFactory: { buildValidator: buildRequestValidator as never } },
+    schemaController: { compilersFactory: { buildValidator: buildRequestValidator as never, buildSerializer: buildResponseSerializer as never } },
   }).withTypeProvider<TypeBoxTypeProvider>() as unknown as HttpApp;
   app.server.headersTimeout = limits.headersTimeoutMs;
 

@@ -5,6 +5,7 @@
 import AjvCompiler from '@fastify/ajv-compiler';
 import type { FastifyRequest, FastifySchemaCompiler } from 'fastify';
 import { SovdError } from '@medkit/plugin-api';
+import { lazyValidatorCompiler } from './lazy-compile.js';
 
 const SHARED = { useDefaults: true, removeAdditional: false, allErrors: false } as const;
 
@@ -19,7 +20,8 @@ type BuildValidator = (externalSchemas: Record<string, unknown>, serverOptions: 
 export const buildRequestValidator: BuildValidator = (externalSchemas) => {
   const textParts = pool(externalSchemas as never, { customOptions: { ...SHARED, coerceTypes: 'array' } });
   const jsonBody = pool(externalSchemas as never, { customOptions: { ...SHARED, coerceTypes: false } });
-  return (route: RouteSchema) => (route.httpPart === 'body' ? jsonBody(route as never) : textParts(route as never)) as ReturnType<FastifySchemaCompiler<unknown>>;
+  // Compiled on a route's first request (lazy-compile.ts), not at start-up.
+  return lazyValidatorCompiler((route: RouteSchema) => (route.httpPart === 'body' ? jsonBody(route as never) : textParts(route as never)) as never);
 };
 
 /** Ajv keywords that reject a well-typed number for being out of its documented range. */

@@ -1,0 +1,11 @@
+// Response serialization: Fastify's own fast-json-stringify compiler, each route's serializer built on the
+// route's first response instead of at start-up (lazy-compile.ts).
+import { SerializerSelector } from '@fastify/fast-json-stringify-compiler';
+import { lazySerializerCompiler } from './lazy-compile.js';
+
+type BuildSerializer = (externalSchemas: unknown, serializerOptions: unknown) => ReturnType<typeof lazySerializerCompiler>;
+
+const select = SerializerSelector();
+
+/** The `schemaController.compilersFactory.buildSerializer` of the gateway's Fastify server. */
+export const buildResponseSerializer: BuildSerializer = (externalSchemas, serializerOptions) => lazySerializerCompiler(select(externalSchemas as never, serializerOptions as never) as never);
