@@ -4,7 +4,6 @@ import { checkSecureProfile, ConfigError, createGateway, createWebUiFeature, des
 import { defaultFeatures, FEATURE_KEYS, loadFleetServer } from './compose.js';
 import { HELP, parseCommand, UsageError } from './args.js';
 import { formatSummary } from './summary.js';
-import { MCP_HELP, parseMcpCommand, runMcpCommand } from './mcp-command.js';
 import { exposureWarning } from './exposure.js';
 
 /** Errors that stop start-up with a message and exit code 2, without a stack trace. */
@@ -32,6 +31,8 @@ export async function main(argv: string[], out: NodeJS.WritableStream = process.
     return 0;
   }
   if (command.kind === 'mcp') {
+    // The MCP SDK is loaded only by `medkit mcp`, never by a gateway.
+    const { MCP_HELP, parseMcpCommand, runMcpCommand } = await import('./mcp-command.js');
     let mcp;
     try {
       mcp = parseMcpCommand(command.argv, process.env);

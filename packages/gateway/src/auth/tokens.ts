@@ -3,7 +3,7 @@
 // token signed with the RS256 public key are refused), only our issuer, only the expected token type,
 // and only tokens of bounded length.
 import { randomUUID } from 'node:crypto';
-import { jwtVerify, SignJWT, type JWTPayload } from 'jose';
+import type { JWTPayload } from 'jose';
 import { isRole, type Role } from '../sovd/roles.js';
 import type { SigningKeys } from './settings.js';
 
@@ -11,6 +11,10 @@ import type { SigningKeys } from './settings.js';
 export const MAX_TOKEN_CHARS = 4096;
 
 export type TokenType = 'access' | 'refresh';
+
+// jose is loaded on the first token signed or checked: a gateway without authentication never loads it.
+let jose: Promise<typeof import('jose')> | undefined;
+const loadJose = () => (jose ??= import('jose'));
 
 /** A verified token's claims that the gateway uses. */
 export interface VerifiedToken {
@@ -52,6 +56,7 @@ export class TokenSigner {
     const expiresAt = nowSec + ttlSec;
     const payload: JWTPayload = { typ: type, role: claims.role, grant_id: claims.grantId };
     if (claims.refreshTokenId) payload.refresh_token_id = claims.refreshTokenId;
+    const { SignJWT } = await loadJose();
     const token = await new SignJWT(payload)
       .setProtectedHeader({ alg: this.keys.algorithm, typ: type })
       .setIssuer(this.issuer)
@@ -67,6 +72,7 @@ export class TokenSigner {
   async verify(token: string, type: TokenType): Promise<VerifiedToken | undefined> {
     if (token.length === 0 || token.length > MAX_TOKEN_CHARS) return undefined;
     try {
+      const { jwtVerify } = await loadJose();
       const { payload } = await jwtVerify(token, this.verifyingKey, {
         algorithms: [this.keys.algorithm],
         issuer: this.issuer,

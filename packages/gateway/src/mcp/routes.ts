@@ -1,6 +1,5 @@
 // The `/mcp` route (mcp.enabled): the MCP server of packages/mcp over streamable HTTP, its tools' REST
 // calls served in-process by this gateway's own request pipeline (see feature.ts).
-import { handleStreamableHttp, SovdClient } from '@medkit/mcp';
 import { SovdError } from '@medkit/plugin-api';
 import type { GatewayContext } from '../feature.js';
 import type { HttpApp } from '../http/app-types.js';
@@ -33,9 +32,10 @@ export function inProcessFetch(app: Pick<HttpApp, 'inject'>): typeof fetch {
   };
 }
 
-/** Registers `/mcp` when `mcp.enabled`. */
-export function registerMcpRoute(ctx: GatewayContext, app: HttpApp): void {
+/** Registers `/mcp` when `mcp.enabled`; only then is the MCP SDK loaded. */
+export async function registerMcpRoute(ctx: GatewayContext, app: HttpApp): Promise<void> {
   if (!ctx.config.value<boolean>('mcp.enabled')) return;
+  const { handleStreamableHttp, SovdClient } = await import('@medkit/mcp');
   const maxOutputChars = ctx.config.value<number>('mcp.max_output_chars');
   const timeoutMs = ctx.config.value<number>('mcp.call_timeout_ms');
   const selfFetch = inProcessFetch(app);

@@ -3,8 +3,7 @@
 // `ros2 bag info/play` understand the directory.
 import { closeSync, mkdirSync, openSync, rmSync, writeFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
-import { McapWriter } from '@mcap/core';
-import type { IWritable } from '@mcap/core';
+import type { IWritable, McapWriter } from '@mcap/core';
 import { stringify as toYaml } from 'yaml';
 import type { TapMessage } from './ring-buffer.js';
 
@@ -50,12 +49,15 @@ export class McapBagWriter {
   }
 
   private async startFile(): Promise<void> {
+    // The MCAP library is loaded with the first recording (a gateway that never records never loads it),
+    // before anything below changes this writer's state.
+    const { McapWriter: Writer } = await import('@mcap/core');
     const name = `${this.baseName}_${this.files.length}.mcap`;
     this.sink = new FileWritable(openSync(join(this.dir, name), 'w'));
     // Chunks reach the file only when full, so a chunk must be well below the split size for splitting to
     // happen near `max_bag_size_mb`.
     const chunkSize = this.maxFileBytes > 0 ? Math.max(1024, Math.min(1 << 20, Math.floor(this.maxFileBytes / 8))) : 1 << 20;
-    this.writer = new McapWriter({ writable: this.sink, chunkSize });
+    this.writer = new Writer({ writable: this.sink, chunkSize });
     this.schemas = new Map();
     this.channels = new Map();
     this.seq = new Map();

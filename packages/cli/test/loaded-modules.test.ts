@@ -1,0 +1,98 @@
+// A feature that is off is never loaded (issue 32): a gateway started by the real `medkit` command with the
+// default configuration loads none of the libraries of features that are off (OPC-UA, the MCP SDK, NATS,
+// MQTT, PostgreSQL, the fleet server, build tooling), and turning each one on loads it. A preload records
+// every module the process resolves.
+import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildGateway, freePort, MEDKIT_BIN, REPO_ROOT } from '../../../test-support/medkit-cli.js';
+import { testDomain } from '../../../test-support/domains.js';
+
+const PRELOAD = fileURLToPath(new URL('./fixtures/record-modules.mjs', import.meta.url));
+const DOMAIN = testDomain(55);
+
+/** What each off-by-default feature loads, by the module URLs that give it away. */
+const HEAVY: Record<string, RegExp> = {
+  opcua: /\/node_modules\/node-opcua[\w-]*\/|\/packages\/plugin-opcua\//,
+  mcp: /\/node_modules\/@modelcontextprotocol\//,
+  nats: /\/node_modules\/@nats-io\//,
+  mqtt: /\/node_modules\/mqtt\//,
+  pg: /\/node_modules\/pg\//,
+  fleetServer: /\/packages\/fleet\/dist\/(?!keys\.js)/,
+  buildTooling: /\/node_modules\/(typescript|vite|vitest|esbuild|rollup|openapi-typescript|eslint|dependency-cruiser)\//,
+};
+
+const dirs: string[] = [];
+afterAll(() => {
+  for (const d of dirs) rmSync(d, { recursive: true, force: true });
+});
+
+/**
+ * Runs `medkit <args>` with `config` as its --config file until `done(loaded modules)` holds or /health
+ * answers (then a short grace so start() hooks run), and returns which HEAVY groups it loaded.
+ */
+async function loadedBy(args: string[], config: Record<string, unknown>, done: (urls: string) => boolean = () => false): Promise<string[]> {
+  const dir = mkdtempSync(join(tmpdir(), 'medkit-modules-'));
+  dirs.push(dir);
+  const modules = join(dir, 'modules.txt');
+  writeFileSync(modules, '');
+  const port = await freePort();
+  const configFile = join(dir, 'medkit.yaml');
+  writeFileSync(configFile, JSON.stringify({ data_dir: join(dir, 'data'), 'logging.level': 'silent', 'ros.domain_id': DOMAIN, 'ros.localhost_only': true, ...config }));
+  const child = spawn(process.execPath, ['--import', PRELOAD, MEDKIT_BIN, ...args, '--config', configFile, '--port', String(port)], {
+    cwd: REPO_ROOT,
+    env: { PATH: process.env.PATH, HOME: process.env.HOME, MEDKIT_MODULES_FILE: modules },
+    stdio: 'ignore',
+  });
+  const exited = new Promise<void>((resolve) => child.on('exit', () => resolve()));
+  let over = false;
+  void exited.then(() => (over = true));
+  const deadline = Date.now() + 45_000;
+  let healthyAt: number | undefined;
+  while (!over && Date.now() < deadline) {
+    if (done(readFileSync(modules, 'utf8'))) break;
+    if (healthyAt === undefined) {
+      const ok = await fetch(`http://127.0.0.1:${port}/api/v1/health`).then((r) => r.ok, () => false);
+      if (ok) healthyAt = Date.now();
+    } else if (Date.now() - healthyAt > 2000) break;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  child.kill('SIGKILL');
+  await exited;
+  const urls = existsSync(modules) ? readFileSync(modules, 'utf8') : '';
+  expect(urls.length, 'the preload recorded the modules').toBeGreaterThan(0);
+  return Object.entries(HEAVY).filter(([, re]) => re.test(urls)).map(([name]) => name);
+}
+
+describe('modules a gateway loads', () => {
+  beforeAll(() => buildGateway(), 240_000);
+
+  it('with the default configuration: none of the off features', async () => {
+    expect(await loadedBy(['gateway'], {})).toEqual([]);
+  });
+
+  it('OPC-UA when plugins names it', async () => {
+    const loaded = await loadedBy(['gateway'], { plugins: ['opcua'], 'plugins.opcua.endpoint_url': 'opc.tcp://127.0.0.1:1', 'plugins.opcua.nodes': [{ node_id: 'ns=2;s=T', data_name: 't' }] }, (u) => HEAVY.opcua.test(u) && /node-opcua-client/.test(u));
+    expect(loaded).toEqual(['opcua']);
+  });
+
+  it('the MCP SDK when /mcp is on', async () => {
+    expect(await loadedBy(['gateway'], { 'mcp.enabled': true }, (u) => HEAVY.mcp.test(u))).toEqual(['mcp']);
+  });
+
+  it('NATS when the fleet link is on, MQTT when the VDA 5050 bridge is', async () => {
+    // Nothing listens on these ports: the clients are loaded when the features start, before they connect.
+    expect(await loadedBy(['gateway'], { 'fleet.enabled': true, 'fleet.robot_id': 'r1', 'fleet.nats.servers': ['nats://127.0.0.1:1'] }, (u) => HEAVY.nats.test(u))).toEqual(['nats']);
+    expect(await loadedBy(['gateway'], { 'vda5050.enabled': true, 'vda5050.broker_url': 'mqtt://127.0.0.1:1' }, (u) => HEAVY.mqtt.test(u))).toEqual(['mqtt']);
+  });
+
+  it('the fleet server and PostgreSQL only for medkit fleet', async () => {
+    const loaded = await loadedBy(['fleet'], { 'fleet.nats.servers': ['nats://127.0.0.1:1'] }, (u) => HEAVY.fleetServer.test(u) && HEAVY.pg.test(u));
+    expect(loaded).toEqual(expect.arrayContaining(['fleetServer', 'pg']));
+    expect(loaded).not.toContain('opcua');
+    expect(loaded).not.toContain('mcp');
+  });
+});
