@@ -8,4 +8,8 @@ type BuildSerializer = (externalSchemas: unknown, serializerOptions: unknown) =>
 const select = SerializerSelector();
 
 /** The `schemaController.compilersFactory.buildSerializer` of the gateway's Fastify server. */
-export const buildResponseSerializer: BuildSerializer = (externalSchemas, serializerOptions) => lazySerializerCompiler(select(externalSchemas as never, serializerOptions as never) as never);
+export const buildResponseSerializer: BuildSerializer = (externalSchemas, serializerOptions) => {
+  // Asked once per plugin context at start-up: the selector too is built on a route's first response.
+  let compile: ReturnType<typeof select> | undefined;
+  return lazySerializerCompiler((route) => (compile ??= select(externalSchemas as never, serializerOptions as never))(route as never) as never);
+};

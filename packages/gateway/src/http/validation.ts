@@ -18,10 +18,14 @@ type BuildValidator = (externalSchemas: Record<string, unknown>, serverOptions: 
 
 /** The `schemaController.compilersFactory.buildValidator` of the gateway's Fastify server. */
 export const buildRequestValidator: BuildValidator = (externalSchemas) => {
-  const textParts = pool(externalSchemas as never, { customOptions: { ...SHARED, coerceTypes: 'array' } });
-  const jsonBody = pool(externalSchemas as never, { customOptions: { ...SHARED, coerceTypes: false } });
-  // Compiled on a route's first request (lazy-compile.ts), not at start-up.
-  return lazyValidatorCompiler((route: RouteSchema) => (route.httpPart === 'body' ? jsonBody(route as never) : textParts(route as never)) as never);
+  // Fastify asks for this once per plugin context at start-up; finding the pool's Ajv serializes every shared
+  // schema, so that too waits for a route's first request (lazy-compile.ts), as the compiling does.
+  let textParts: ReturnType<typeof pool> | undefined;
+  let jsonBody: ReturnType<typeof pool> | undefined;
+  return lazyValidatorCompiler((route: RouteSchema) => {
+    if (route.httpPart === 'body') return (jsonBody ??= pool(externalSchemas as never, { customOptions: { ...SHARED, coerceTypes: false } }))(route as never) as never;
+    return (textParts ??= pool(externalSchemas as never, { customOptions: { ...SHARED, coerceTypes: 'array' } }))(route as never) as never;
+  });
 };
 
 /** Ajv keywords that reject a well-typed number for being out of its documented range. */
