@@ -17,13 +17,16 @@ const resultsFile = join(outDir, 'vitest-results.json');
 const jsonFile = join(outDir, `vitest-results.${process.pid}.json`);
 
 /**
- * Tests that bound the gateway's own responsiveness (e.g. /health within 100 ms while it is fuzzed)
- * run alone after the rest: on a 2-core machine a parallel test file's CPU would otherwise be
- * counted against the gateway. A run with explicit arguments (a filter) runs as asked, in one pass.
+ * Tests that run alone after the rest, one file at a time. The RTPS fuzz test bounds the gateway's own
+ * responsiveness (/health within 100 ms while it is fuzzed): on a 2-core machine a parallel test file's
+ * CPU would be counted against the gateway. The two whole-demo tests (the robot demo in a browser, the
+ * local fleet) each run a launcher with many processes and rebuild or serve the web UI's files: run
+ * beside each other they were seen to disturb one another. A run with explicit arguments (a filter) runs
+ * as asked, in one pass.
  */
-const EXCLUSIVE = ['packages/gateway/test/ros/rtps-fuzz.test.ts'];
+const EXCLUSIVE = ['packages/gateway/test/ros/rtps-fuzz.test.ts', 'packages/web/test/ui-demo.test.ts', 'packages/demo/test/fleet-mode.test.ts'];
 const extra = process.argv.slice(2);
-const passes = extra.length > 0 ? [extra] : [EXCLUSIVE.map((f) => `--exclude=${f}`), EXCLUSIVE];
+const passes = extra.length > 0 ? [extra] : [EXCLUSIVE.map((f) => `--exclude=${f}`), ['--no-file-parallelism', ...EXCLUSIVE]];
 const vitestArgs = (pass, out) => ['vitest', 'run', '--reporter=default', '--reporter=json', `--outputFile.json=${out}`, ...pass];
 /** The run's domain base: the caller's, or a free slot (waiting while every slot is taken). */
 async function domainBase() {

@@ -108,6 +108,24 @@ export async function fleetDemo(argv: string[]): Promise<number> {
       setTimeout(() => !stopping && faults.report({ fault_code: code, event_type: failed ? 0 : 1, severity: failed ? severity : 0, description: failed ? description : '', source_id: source }), 1000).unref();
     }, 4000 + Math.floor(Math.random() * 4000)));
   }
+  /** Stops the robots, the fleet server and the local servers, and removes the data. */
+  const shutdown = async () => {
+    stopping = true;
+    for (const t of timers) clearInterval(t);
+    await Promise.all(robots.map((g) => g.close()));
+    if (fleetProc.exitCode === null) {
+      fleetProc.kill('SIGTERM');
+      await new Promise((r) => fleetProc.once('exit', r));
+    }
+    rmSync(dataRoot, { recursive: true, force: true });
+    await servers.stop();
+  };
+  // The console's address is printed once the fleet server answers, not merely once it was started.
+  if (!(await fleetReady(`http://127.0.0.1:${v.port}/api/v1/health`, fleetProc, 60_000))) {
+    console.error('medkit demo fleet: the fleet server did not answer /api/v1/health within 60 s (its output is above)');
+    await shutdown();
+    return 1;
+  }
   console.error(`\nmedkit demo fleet: ${count} robots → fleet '${v.fleet}' (NATS ${nats}, PostgreSQL ${database.replace(/:[^:@/]*@/, ':***@')})
   fleet console: http://127.0.0.1:${v.port}/
   fleet API:     http://127.0.0.1:${v.port}/api/v1 (Swagger UI at /docs)
@@ -121,16 +139,19 @@ Ctrl-C stops everything.`);
     process.once('SIGTERM', () => resolve());
     fleetProc.once('exit', () => resolve());
   });
-  stopping = true;
-  for (const t of timers) clearInterval(t);
-  await Promise.all(robots.map((g) => g.close()));
-  if (fleetProc.exitCode === null) {
-    fleetProc.kill('SIGTERM');
-    await new Promise((r) => fleetProc.once('exit', r));
-  }
-  rmSync(dataRoot, { recursive: true, force: true });
-  await servers.stop();
+  await shutdown();
   return 0;
+}
+
+/** True once `url` answers 200; false when the process exits first or `timeoutMs` passes. */
+async function fleetReady(url: string, proc: { exitCode: number | null }, timeoutMs: number): Promise<boolean> {
+  const until = Date.now() + timeoutMs;
+  while (Date.now() < until && proc.exitCode === null) {
+    const ok = await fetch(url, { signal: AbortSignal.timeout(2000) }).then((r) => r.ok, () => false);
+    if (ok) return true;
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  return false;
 }
 
 interface LocalServers {
