@@ -127,8 +127,12 @@ describe('graph watchdog against real peers', () => {
     const graph = await eventually(async () => {
       const r = await http(`${g.url}/api/v1/functions/pipe/x-medkit-graph`);
       const doc = r.body?.['x-medkit-graph'];
-      return doc?.edges?.some((e: { metrics: { metrics_status: string } }) => e.metrics.metrics_status === 'active') ? doc : undefined;
-    }, 'an active edge in the pipe graph', 30_000);
+      // Wait for the edge asserted below, its metrics attributed to an App: another edge's metrics may turn
+      // active first, and a sample that arrives before the monitor's App exists names its node instead.
+      const planTopic = doc?.topics?.find((t: { name: string }) => t.name === '/pipe/plan')?.topic_id;
+      const ready = (e: { topic_id: string; metrics: { metrics_status: string; source?: string } }) => e.topic_id === planTopic && e.metrics.metrics_status === 'active' && !e.metrics.source?.startsWith('/');
+      return doc?.edges?.some(ready) ? doc : undefined;
+    }, 'the /pipe/plan edge active in the pipe graph, attributed to an App', 30_000);
     expect(graph.nodes.map((n: { entity_id: string }) => n.entity_id).sort()).toEqual(['filter', 'lidar', 'monitor', 'planner']);
     const byTopic = new Map(graph.topics.map((t: { topic_id: string; name: string }) => [t.name, t.topic_id]));
     const plan = graph.edges.find((e: { topic_id: string }) => e.topic_id === byTopic.get('/pipe/plan'));

@@ -118,9 +118,11 @@ export class GraphProviderPlugin implements MedkitPlugin, IntrospectionProvider 
     if (cache.has(guid)) return cache.get(guid);
     const writer = ros.graph.publishersOf(DIAGNOSTICS_TOPIC).filter((e) => e.guid === guid);
     const node = writer.length === 1 ? writer[0].node : undefined;
-    const source = node ? this.appOf(`${node.namespace === '/' ? '' : node.namespace}/${node.name}`) : undefined;
+    const fqn = node ? `${node.namespace === '/' ? '' : node.namespace}/${node.name}` : undefined;
+    const source = fqn ? this.appOf(fqn) : undefined;
     // Bounded by the graph's writers on /diagnostics, except for GUIDs the graph does not know: cap those.
-    if (cache.size < 1024) cache.set(guid, source);
+    // A node without its App yet is not cached: its App may appear before the graph changes again.
+    if (cache.size < 1024 && (fqn === undefined || source !== fqn)) cache.set(guid, source);
     return source;
   }
 
