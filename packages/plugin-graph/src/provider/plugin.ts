@@ -22,7 +22,7 @@ export class GraphProviderPlugin implements MedkitPlugin, IntrospectionProvider 
   readonly metrics = new TopicMetricsCache();
   private readonly lastSeen = new Map<string, string>();
   private unsubscribe?: () => void;
-  /** Writer GUID → attributed source, valid for one graph version (attribution runs per message). */
+  /** Writer GUID → attributed source, valid for one graph version and one introspection pass (attribution runs per message). */
   private sources = { version: -1, byGuid: new Map<string, string | undefined>() };
 
   constructor(private readonly clock: { mono: () => number; wall: () => number } = { mono: () => performance.now(), wall: () => Date.now() }) {}
@@ -46,6 +46,8 @@ export class GraphProviderPlugin implements MedkitPlugin, IntrospectionProvider 
   /** Records which Apps are online this cycle; also (re)tries the `/diagnostics` subscription. */
   introspect(input: IntrospectionInput): IntrospectionResult {
     this.ensureDiagnostics();
+    // The entities may have changed (a node's App appeared): attribute each writer again on its next message.
+    this.sources = { version: -1, byGuid: new Map() };
     const now = new Date(this.clock.wall()).toISOString();
     for (const a of input.apps) {
       if (!a.is_online) continue;
@@ -121,8 +123,7 @@ export class GraphProviderPlugin implements MedkitPlugin, IntrospectionProvider 
     const fqn = node ? `${node.namespace === '/' ? '' : node.namespace}/${node.name}` : undefined;
     const source = fqn ? this.appOf(fqn) : undefined;
     // Bounded by the graph's writers on /diagnostics, except for GUIDs the graph does not know: cap those.
-    // A node without its App yet is not cached: its App may appear before the graph changes again.
-    if (cache.size < 1024 && (fqn === undefined || source !== fqn)) cache.set(guid, source);
+    if (cache.size < 1024) cache.set(guid, source);
     return source;
   }
 
