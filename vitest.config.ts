@@ -8,6 +8,7 @@ export default defineConfig({
     // Tests run against the TypeScript sources of sibling packages, no build needed: `@medkit/<name>` is
     // packages/<name>/src/index.ts; a subpath export is listed with its source file.
     alias: [
+      { find: '@medkit/cli/runtime-flags', replacement: `${packages}cli/src/runtime-flags.ts` },
       { find: '@medkit/fleet/keys', replacement: `${packages}fleet/src/keys.ts` },
       { find: '@medkit/fleet-protocol/envelope', replacement: `${packages}fleet-protocol/src/envelope.ts` },
       { find: /^@medkit\/([\w-]+)$/, replacement: `${packages}$1/src/index.ts` },

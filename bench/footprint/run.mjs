@@ -15,6 +15,8 @@
 //   demo    the demo's main and island gateways (packages/demo), measured --demo-after s after start
 // --load adds a second window under the standard load: --sse-clients SSE streams on /api/v1/faults/stream,
 // --get-rate GET/s over the entity tree, --fault-rate ReportFault calls/s over ROS (not with --no-ros).
+// The gateway runs with the Node.js options of packages/cli/src/runtime-flags.ts (what `medkit` on PATH uses;
+// the demo's launcher passes them too); --node-flags '' measures with Node's defaults, --node-flags '…' with others.
 // Build first (`npm run build`), then e.g.
 //   node bench/footprint/run.mjs plain graph demo --load [--settle 20] [--window 10] [--load-seconds 60] [--json out.json]
 //   node bench/footprint/run.mjs graph --growth
@@ -28,6 +30,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { freePort } from '../../test-support/servers/ports.mjs';
 import { RosContext } from '../../packages/ros2/dist/index.js';
+import { NODE_RUNTIME_FLAGS } from '../../packages/cli/dist/runtime-flags.js';
 import { nav2Layout } from './nav2.mjs';
 import { childrenOf, cpuTicks, CLK_TCK, heap, machine, memory, startedAtMs, threads } from './proc.mjs';
 
@@ -48,6 +51,7 @@ const { values: o, positionals } = parseArgs({
     domain: { type: 'string', default: process.env.MEDKIT_BENCH_DOMAIN ?? '90' },
     'demo-after': { type: 'string', default: '180' },
     json: { type: 'string' },
+    'node-flags': { type: 'string' },
     help: { type: 'boolean', default: false },
   },
 });
@@ -60,6 +64,8 @@ const scenarios = positionals.length ? positionals : ['plain'];
 for (const s of scenarios) if (!['plain', 'graph', 'demo'].includes(s)) throw new Error(`unknown scenario '${s}' (plain | graph | demo)`);
 const SETTLE = Number(o.settle), WINDOW = Number(o.window), LOAD_S = Number(o['load-seconds']);
 const DOMAIN = Number(o.domain), PER_PROCESS = Number(o['per-process']);
+/** Node.js options of the gateway: those `medkit` runs with on PATH (its #! line), unless --node-flags says otherwise. */
+const NODE_FLAGS = o['node-flags'] === undefined ? [...NODE_RUNTIME_FLAGS] : o['node-flags'].split(/\s+/).filter(Boolean);
 
 const here = (p) => fileURLToPath(new URL(p, import.meta.url));
 const MEDKIT = here('../../packages/cli/bin/medkit.js');
@@ -108,7 +114,7 @@ async function firstOk(url, child, timeoutS = 120) {
 /** `medkit gateway` with these flags; resolves once healthy, with its start-up time. */
 async function startGateway(flags) {
   const port = await freePort();
-  const args = [MEDKIT, 'gateway', '--port', String(port), '--data-dir', join(work, `data${dirs++}`), '--log-level', 'error', ...flags];
+  const args = [...NODE_FLAGS, MEDKIT, 'gateway', '--port', String(port), '--data-dir', join(work, `data${dirs++}`), '--log-level', 'error', ...flags];
   const t0 = performance.now();
   const child = start(args);
   const t1 = await firstOk(`http://127.0.0.1:${port}/api/v1/health`, child);

@@ -17,6 +17,7 @@ import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { createFaultsFeature, createGateway, FAULTS_SERVICE, loadConfig, type Gateway } from '@medkit/gateway';
 import { defaultFeatures, FEATURE_KEYS } from '@medkit/cli';
+import { NODE_RUNTIME_FLAGS } from '@medkit/cli/runtime-flags';
 import { SignalSim } from './fleet-signals.js';
 import { MANIFESTS, medkitBin, REPO_ROOT } from './paths.js';
 
@@ -60,7 +61,7 @@ export async function fleetDemo(argv: string[]): Promise<number> {
   const nats = servers.nats;
   const database = servers.database;
   const dataRoot = mkdtempSync(join(tmpdir(), 'medkit-demo-fleet-'));
-  const fleetProc = spawn(process.execPath, [medkitBin(), 'fleet', '--port', v.port!, '--nats', nats, '--database', database, '--fleet', v.fleet!, '--data-dir', join(dataRoot, 'fleet'), '--no-ros', '--log-level', 'warn'], { stdio: 'inherit' });
+  const fleetProc = spawn(process.execPath, [...NODE_RUNTIME_FLAGS, medkitBin(), 'fleet', '--port', v.port!, '--nats', nats, '--database', database, '--fleet', v.fleet!, '--data-dir', join(dataRoot, 'fleet'), '--no-ros', '--log-level', 'warn'], { stdio: 'inherit' });
 
   const robots: Gateway[] = [];
   const timers: NodeJS.Timeout[] = [];

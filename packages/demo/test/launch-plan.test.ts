@@ -1,6 +1,7 @@
 // The launcher's command line and the processes it plans to start.
 import { describe, expect, it } from 'vitest';
 import { parseLaunchOptions } from '../src/launcher/options.js';
+import { NODE_RUNTIME_FLAGS } from '@medkit/cli/runtime-flags';
 import { childEnv, launchPlan } from '../src/launcher/plan.js';
 import { installUnderTmp } from '../src/paths.js';
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
@@ -29,7 +30,7 @@ describe('launchPlan', () => {
 
   it('runs both gateways on loopback with their own domain, data dir and manifest, the main one federating the island', () => {
     const [island, main] = plan.gateways;
-    expect(main.args.slice(0, 2)).toEqual(['/x/medkit.js', 'gateway']);
+    expect(main.args.slice(0, NODE_RUNTIME_FLAGS.length + 2)).toEqual([...NODE_RUNTIME_FLAGS, '/x/medkit.js', 'gateway']);
     const arg = (args: string[], flag: string) => args[args.indexOf(flag) + 1];
     expect(arg(main.args, '--host')).toBe('127.0.0.1');
     expect(arg(island.args, '--host')).toBe('127.0.0.1');

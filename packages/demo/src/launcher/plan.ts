@@ -3,6 +3,7 @@
  * so the plan can be checked without starting anything.
  */
 import { join } from 'node:path';
+import { NODE_RUNTIME_FLAGS } from '@medkit/cli/runtime-flags';
 import { CONFIG, DIST, MANIFESTS, installUnderTmp } from '../paths.js';
 import type { LaunchOptions } from './options.js';
 import { ISLAND_NODES, ROBOT_NODES, rosArgs } from '../process/ros-args.js';
@@ -50,7 +51,8 @@ export function launchPlan(o: LaunchOptions, dataDir: string, medkit: string): L
   const visibleInstall = installUnderTmp();
   const islandUrl = `http://${HOST}:${o.islandPort}`;
   const gateway = (port: number, domain: number, dir: string, config: string, manifest: string, extra: string[]) => [
-    medkit, 'gateway',
+    // The Node.js options `medkit` runs with on PATH (its #! line), since the script is started through node here.
+    ...NODE_RUNTIME_FLAGS, medkit, 'gateway',
     '--config', join(CONFIG, config),
     '--manifest', join(MANIFESTS, manifest),
     '--host', HOST,
