@@ -16,7 +16,7 @@
 // --load adds a second window under the standard load: --sse-clients SSE streams on /api/v1/faults/stream,
 // --get-rate GET/s over the entity tree, --fault-rate ReportFault calls/s over ROS (not with --no-ros).
 // The gateway runs with the Node.js options of packages/cli/src/runtime-flags.ts (what `medkit` on PATH uses;
-// the demo's launcher passes them too); --node-flags '' measures with Node's defaults, --node-flags '…' with others.
+// the demo's launcher passes them too); --node-flags '' measures with Node's defaults, --node-flags='…' with others (the = is needed).
 // Build first (`npm run build`), then e.g.
 //   node bench/footprint/run.mjs plain graph demo --load [--settle 20] [--window 10] [--load-seconds 60] [--json out.json]
 //   node bench/footprint/run.mjs graph --growth

@@ -18,6 +18,7 @@ export const FAULT_KEYS = {
   'faults.near_miss.max_per_fault': int(200, 'Near-miss entries kept per code (0 = unlimited; negative → 200).'),
   'faults.max_fault_codes': int(10000, '[ours] Distinct fault codes kept; the oldest cleared/healed records are evicted, confirmed ones never (0 = unlimited).'),
   'faults.event_replay_buffer': int(100, '[ours] Fault events kept for SSE Last-Event-ID replay.'),
+  'faults.stream_flush_ms': int(50, '[ours] /faults/stream clients get the events of each window of this many ms in one write (fewer system calls under a burst of reports); 0 = every event-loop turn.', { min: 0, max: 1000, policy: 'refuse' }),
   'faults.snapshots.enabled': bool(true, 'Capture freeze frames on confirmation.'),
   'faults.snapshots.background_capture': bool(false, 'Keep subscriptions and cache the newest message instead of sampling on demand.'),
   'faults.snapshots.timeout_sec': float(1, 'Wait per topic when sampling on demand (≤0 → 1).'),

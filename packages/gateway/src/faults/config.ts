@@ -62,6 +62,8 @@ export interface FaultManagerConfig {
   max_fault_codes: number;
   /** Events kept for SSE `Last-Event-ID` replay (api.md §9.7). */
   event_replay_buffer: number;
+  /** Window (ms) whose stream events go to each SSE client in one write; 0 = every event-loop turn. */
+  stream_flush_ms: number;
   snapshots: SnapshotConfig;
   correlation: { config_file: string; cleanup_interval_sec: number };
   /** `database_path` '' = `fault_audit.db` next to the fault store. */
@@ -80,6 +82,7 @@ export function defaultFaultConfig(): FaultManagerConfig {
     near_miss: { max_per_fault: 200 },
     max_fault_codes: 10_000,
     event_replay_buffer: 100,
+    stream_flush_ms: 50,
     snapshots: {
       enabled: true,
       background_capture: false,
@@ -211,6 +214,7 @@ export function sanitizeFaultConfig(input: unknown = {}, log: FaultLogger = sile
     near_miss: { max_per_fault: nm.fixed('max_per_fault', 200, (n) => (n < 0 ? 200 : Math.trunc(n)), 'is negative') },
     max_fault_codes: r.fixed('max_fault_codes', d.max_fault_codes, (n) => (n < 0 ? d.max_fault_codes : Math.trunc(n)), 'is negative'),
     event_replay_buffer: r.fixed('event_replay_buffer', 100, (n) => (n < 1 ? 100 : Math.trunc(n)), 'must be at least 1'),
+    stream_flush_ms: r.num('stream_flush_ms', 50),
     snapshots: {
       enabled: s.bool('enabled', ds.enabled),
       background_capture: s.bool('background_capture', ds.background_capture),

@@ -102,7 +102,7 @@ export function createFaultsFeature(_config?: GatewayConfig, opts: FaultsFeature
       const discovery = ctx.services.find(ENTITIES_SERVICE);
       const entities = (): EntityCache | undefined => discovery?.cache;
       svc = new FaultsService(system, ctx.resolver, entities);
-      const faultStream = (stream = new FaultStream(svc, config.event_replay_buffer));
+      const faultStream = (stream = new FaultStream(svc, config.event_replay_buffer, config.stream_flush_ms));
       uploads = new BulkUploadStore(join(ctx.dataDir, 'bulk-data'));
       ctx.services.provide(FAULTS_SERVICE, svc);
       unregisterSampler = registerFaultSampler(getSamplers(ctx), svc, ctx.resolver);

@@ -1,7 +1,7 @@
 // The /faults/stream timeline and fan-out as units (the HTTP side is in stream.test.ts and
 // aggregation/fault-stream.test.ts): local and relayed events share one id sequence and one replay buffer,
 // a pass writes each client once with the same bytes, and replayed events are not sent twice.
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { FaultEventStream } from '../../src/faults/events.js';
 import { FaultStreamTimeline } from '../../src/faults/http/stream-timeline.js';
 import { FaultSseFanout, type FaultStreamClient } from '../../src/faults/http/sse-fanout.js';
@@ -31,12 +31,12 @@ class FakeClient implements FaultStreamClient {
   }
 }
 
-function setup(capacity = 10) {
+function setup(capacity = 10, flushMs = 0) {
   const events = new FaultEventStream();
   const hub = new PeerFaultEventHub();
   const timeline = new FaultStreamTimeline(events, () => ({ entity_type: 'apps', entity_id: 'b' }), capacity);
   timeline.connectPeers(hub);
-  const fanout = new FaultSseFanout(timeline);
+  const fanout = new FaultSseFanout(timeline, flushMs);
   const local = (code: string) => events.publish({ event_type: 'fault_confirmed', fault: record(code), timestamp_ns: 1_000_000_000n, auto_cleared_codes: [] });
   const relayed = (code: string, event = 'fault_confirmed') =>
     hub.publishPeerEvent({ peer: 'island', event, data: { event_type: event, fault: { fault_code: code }, 'x-medkit': { gateway: 'island', via: ['x'] } } });
@@ -118,6 +118,39 @@ describe('fault stream fan-out', () => {
     const got = c.events();
     expect(got[0]).toMatchObject({ event: 'replay_truncated', data: { requested_id: 0, first_id: 3, last_id: 4 } });
     expect(got.slice(1).map((e) => e.id)).toEqual([3, 4]);
+  });
+
+  describe('with a flush window (faults.stream_flush_ms)', () => {
+    afterEach(() => vi.useRealTimers());
+
+    it('sends the events of one window, reported in separate turns, in one write per client', async () => {
+      vi.useFakeTimers();
+      const { fanout, local } = setup(10, 50);
+      const c = new FakeClient();
+      fanout.attach(c);
+      local('L1');
+      await vi.advanceTimersByTimeAsync(20);
+      local('L2');
+      await vi.advanceTimersByTimeAsync(20);
+      expect(c.writes).toEqual([]);
+      await vi.advanceTimersByTimeAsync(10);
+      expect(c.writes).toHaveLength(1);
+      local('L3');
+      await vi.advanceTimersByTimeAsync(50);
+      expect(c.writes).toHaveLength(2);
+      expect(c.events().map((e) => e.data.fault)).toMatchObject([{ fault_code: 'L1' }, { fault_code: 'L2' }, { fault_code: 'L3' }]);
+    });
+
+    it('sends nothing after close', async () => {
+      vi.useFakeTimers();
+      const { fanout, local } = setup(10, 50);
+      const c = new FakeClient();
+      fanout.attach(c);
+      local('L1');
+      fanout.close();
+      await vi.advanceTimersByTimeAsync(100);
+      expect(c.writes).toEqual([]);
+    });
   });
 
   it('forgets closed clients', () => {

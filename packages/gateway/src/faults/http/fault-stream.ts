@@ -11,11 +11,14 @@ export class FaultStream {
   readonly timeline: FaultStreamTimeline;
   readonly fanout: FaultSseFanout;
 
-  /** `replayCapacity`: events kept for `Last-Event-ID` replay (`faults.event_replay_buffer`). */
-  constructor(service: FaultsService, replayCapacity = 100) {
+  /**
+   * `replayCapacity`: events kept for `Last-Event-ID` replay (`faults.event_replay_buffer`); `flushMs`: the
+   * window whose events each client gets in one write (`faults.stream_flush_ms`).
+   */
+  constructor(service: FaultsService, replayCapacity = 100, flushMs = 0) {
     const entityOf = (e: { fault: FaultRecord }) => (e.fault.reporting_sources.length > 0 ? service.entities.entityOf(e.fault.reporting_sources[0]) : undefined);
     this.timeline = new FaultStreamTimeline(service.manager.events, entityOf, replayCapacity);
-    this.fanout = new FaultSseFanout(this.timeline);
+    this.fanout = new FaultSseFanout(this.timeline, flushMs);
   }
 
   close(): void {

@@ -1,7 +1,9 @@
 // Fan-out of the fault stream timeline (local and relayed peer events) to `/faults/stream` clients
 // (api.md §9.7). Each event's SSE frame is built and encoded once; every client gets the frames of one
-// event-loop turn in a single write of shared bytes, so a report never waits for socket writes and the
-// per-client work of a pass is one write call. Each client remembers the last id it got, so an event
+// flush window (`faults.stream_flush_ms`, else one event-loop turn) in a single write of shared bytes, so a
+// report never waits for socket writes and the per-client work of a pass is one write call. The window
+// matters under a stream of reports arriving one per turn (100/s over ROS): one write per report per client
+// was the largest share of the gateway's CPU under the standard load (docs/benchmarks.md, "Footprint"). Each client remembers the last id it got, so an event
 // replayed on connect is never sent twice.
 import { formatSseEvent } from '../../http/sse.js';
 import type { FaultStreamTimeline, TimelineEntry } from './stream-timeline.js';
@@ -38,9 +40,14 @@ export class FaultSseFanout {
   private readonly clients = new Set<Client>();
   private queue: TimelineEntry[] = [];
   private scheduled = false;
+  private timer: NodeJS.Timeout | undefined;
   private readonly off: () => void;
 
-  constructor(readonly timeline: FaultStreamTimeline) {
+  /** `flushMs`: the window whose events go out together (0 = the next event-loop turn). */
+  constructor(
+    readonly timeline: FaultStreamTimeline,
+    private readonly flushMs = 0,
+  ) {
     this.off = timeline.subscribe((e) => this.enqueue(e));
   }
 
@@ -53,13 +60,18 @@ export class FaultSseFanout {
     this.queue.push(e);
     if (!this.scheduled) {
       this.scheduled = true;
-      setImmediate(() => this.flush());
+      if (this.flushMs > 0) {
+        // Unref'd: the clients' sockets keep the process alive, a pending flush must not.
+        this.timer = setTimeout(() => this.flush(), this.flushMs).unref();
+      } else setImmediate(() => this.flush());
     }
   }
 
   /** Writes every queued event to every client. */
   flush(): void {
     this.scheduled = false;
+    clearTimeout(this.timer);
+    this.timer = undefined;
     const batch = this.queue;
     this.queue = [];
     if (batch.length === 0) return;
@@ -108,6 +120,7 @@ export class FaultSseFanout {
   /** Stops listening to the timeline (shutdown). */
   close(): void {
     this.off();
+    clearTimeout(this.timer);
     this.clients.clear();
     this.queue = [];
   }
