@@ -10,6 +10,8 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildGateway, freePort, MEDKIT_BIN, REPO_ROOT } from '../../../test-support/medkit-cli.js';
 import { testDomain } from '../../../test-support/domains.js';
+import { OPENSSL, describeWith } from '../../../test-support/requirements.js';
+import { createTestPki } from '../../gateway/test/support/certificates.js';
 
 const PRELOAD = fileURLToPath(new URL('./fixtures/record-modules.mjs', import.meta.url));
 const DOMAIN = testDomain(55);
@@ -21,6 +23,7 @@ const HEAVY: Record<string, RegExp> = {
   nats: /\/node_modules\/@nats-io\//,
   mqtt: /\/node_modules\/mqtt\//,
   pg: /\/node_modules\/pg\//,
+  undici: /\/node_modules\/undici\//,
   fleetServer: /\/packages\/fleet\/dist\/(?!keys\.js)/,
   buildTooling: /\/node_modules\/(typescript|vite|vitest|esbuild|rollup|openapi-typescript|eslint|dependency-cruiser)\//,
 };
@@ -87,6 +90,18 @@ describe('modules a gateway loads', () => {
     // Nothing listens on these ports: the clients are loaded when the features start, before they connect.
     expect(await loadedBy(['gateway'], { 'fleet.enabled': true, 'fleet.robot_id': 'r1', 'fleet.nats.servers': ['nats://127.0.0.1:1'] }, (u) => HEAVY.nats.test(u))).toEqual(['nats']);
     expect(await loadedBy(['gateway'], { 'vda5050.enabled': true, 'vda5050.broker_url': 'mqtt://127.0.0.1:1' }, (u) => HEAVY.mqtt.test(u))).toEqual(['mqtt']);
+  });
+
+  describeWith(OPENSSL, 'undici', () => {
+    it('when outbound TLS names a CA (federation peers over HTTPS)', async () => {
+      const pki = createTestPki();
+      try {
+        const loaded = await loadedBy(['gateway'], { 'aggregation.enabled': true, 'aggregation.ca_file': pki.caCert }, (u) => HEAVY.undici.test(u));
+        expect(loaded).toEqual(['undici']);
+      } finally {
+        pki.remove();
+      }
+    });
   });
 
   it('the fleet server and PostgreSQL only for medkit fleet', async () => {

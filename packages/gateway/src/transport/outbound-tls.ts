@@ -2,7 +2,8 @@
 // bundle the peer's certificate is verified against, and optionally a client certificate for peers that
 // require mutual TLS. Without any file, fetch's defaults apply (system CAs, no client certificate).
 import { createPrivateKey, X509Certificate } from 'node:crypto';
-import { Agent, type Dispatcher } from 'undici';
+import { createRequire } from 'node:module';
+import type { Dispatcher } from 'undici';
 import { readPem, TlsConfigError } from './tls-settings.js';
 
 /** The configuration keys naming the three files, e.g. `aggregation.ca_file`, `aggregation.client_cert_file`, `aggregation.client_key_file`. */
@@ -52,5 +53,9 @@ export function readOutboundTls(config: Reader, keys: OutboundTlsKeys): Outbound
 /** A fetch dispatcher verifying servers against the CA and presenting the client certificate; undefined when no file is set. */
 export function outboundDispatcher(config: Reader, keys: OutboundTlsKeys): Dispatcher | undefined {
   const material = readOutboundTls(config, keys);
-  return material ? new Agent({ connect: material }) : undefined;
+  if (!material) return undefined;
+  // undici (about 100 modules) is loaded only when outbound TLS is configured: every gateway imports this
+  // module, few set a CA or client certificate (issue 32, a feature that is off is never loaded).
+  const { Agent } = createRequire(import.meta.url)('undici') as typeof import('undici');
+  return new Agent({ connect: material });
 }
