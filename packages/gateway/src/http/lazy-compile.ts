@@ -34,3 +34,27 @@ export function lazySerializerCompiler(compile: (route: SerializerRoute) => (dat
     return (data: unknown) => (compiled ??= compile(route))(data);
   };
 }
+
+/**
+ * Wraps a compiler builder (`compilersFactory.buildValidator` / `buildSerializer`) so that consecutive calls
+ * with equal shared schemas return the same compiler. Once any schema was added with `addSchema`, Fastify calls
+ * the builders again for every route, each time with a fresh shallow copy of the shared schemas: a few hundred
+ * routes then held a few hundred copies (and, compiled lazily, their own compiler state). Equal means the same
+ * names naming the same schema objects, so the compiled code cannot differ.
+ */
+export function reuseForEqualSchemas<O, R>(build: (schemas: Record<string, unknown>, options: O) => R): (schemas: Record<string, unknown>, options: O) => R {
+  let last: { schemas: Record<string, unknown>; options: O; built: R } | undefined;
+  return (schemas, options) => {
+    if (last && last.options === options && sameEntries(last.schemas, schemas)) return last.built;
+    const built = build(schemas, options);
+    last = { schemas, options, built };
+    return built;
+  };
+}
+
+function sameEntries(a: Record<string, unknown>, b: Record<string, unknown>): boolean {
+  const keys = Object.keys(a);
+  if (keys.length !== Object.keys(b).length) return false;
+  for (const k of keys) if (!Object.hasOwn(b, k) || a[k] !== b[k]) return false;
+  return true;
+}

@@ -5,7 +5,7 @@
 import AjvCompiler from '@fastify/ajv-compiler';
 import type { FastifyRequest, FastifySchemaCompiler } from 'fastify';
 import { SovdError } from '@medkit/plugin-api';
-import { lazyValidatorCompiler } from './lazy-compile.js';
+import { lazyValidatorCompiler, reuseForEqualSchemas } from './lazy-compile.js';
 
 const SHARED = { useDefaults: true, removeAdditional: false, allErrors: false } as const;
 
@@ -17,8 +17,8 @@ type RouteSchema = Parameters<FastifySchemaCompiler<unknown>>[0];
 type BuildValidator = (externalSchemas: Record<string, unknown>, serverOptions: unknown) => FastifySchemaCompiler<unknown>;
 
 /** The `schemaController.compilersFactory.buildValidator` of the gateway's Fastify server. */
-export const buildRequestValidator: BuildValidator = (externalSchemas) => {
-  // Fastify asks for this once per plugin context at start-up; finding the pool's Ajv serializes every shared
+export const buildRequestValidator: BuildValidator = reuseForEqualSchemas((externalSchemas: Record<string, unknown>, _serverOptions: unknown) => {
+  // Built once per set of shared schemas (reuseForEqualSchemas); finding the pool's Ajv serializes every shared
   // schema, so that too waits for a route's first request (lazy-compile.ts), as the compiling does.
   let textParts: ReturnType<typeof pool> | undefined;
   let jsonBody: ReturnType<typeof pool> | undefined;
@@ -26,7 +26,7 @@ export const buildRequestValidator: BuildValidator = (externalSchemas) => {
     if (route.httpPart === 'body') return (jsonBody ??= pool(externalSchemas as never, { customOptions: { ...SHARED, coerceTypes: false } }))(route as never) as never;
     return (textParts ??= pool(externalSchemas as never, { customOptions: { ...SHARED, coerceTypes: 'array' } }))(route as never) as never;
   });
-};
+});
 
 /** Ajv keywords that reject a well-typed number for being out of its documented range. */
 const VALUE_KEYWORDS = new Set(['minimum', 'maximum', 'exclusiveMinimum', 'exclusiveMaximum', 'multipleOf']);

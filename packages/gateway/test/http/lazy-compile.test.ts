@@ -3,7 +3,7 @@
 // context reach Fastify as before.
 import { describe, expect, it } from 'vitest';
 import Fastify from 'fastify';
-import { lazySerializerCompiler, lazyValidatorCompiler } from '../../src/http/lazy-compile.js';
+import { lazySerializerCompiler, lazyValidatorCompiler, reuseForEqualSchemas } from '../../src/http/lazy-compile.js';
 import AjvCompiler from '@fastify/ajv-compiler';
 import { SerializerSelector } from '@fastify/fast-json-stringify-compiler';
 
@@ -58,5 +58,42 @@ describe('lazy schema compilers', () => {
     expect(s({ a: 1 })).toBe('{"a":1}');
     expect(s({ a: 2 })).toBe('{"a":2}');
     expect(builds).toBe(1);
+  });
+
+  it('builds one compiler for the routes that share equal schemas, though Fastify copies them for every route', async () => {
+    const builds: Record<string, unknown>[] = [];
+    const fjs = SerializerSelector();
+    const app = Fastify({
+      schemaController: {
+        compilersFactory: {
+          buildSerializer: reuseForEqualSchemas((schemas: Record<string, unknown>, options: unknown) => (builds.push(schemas), fjs(schemas as never, options as never))) as never,
+        },
+      },
+    });
+    const response = { 200: { $ref: 'N#' } };
+    app.addSchema({ $id: 'N', type: 'object', properties: { n: { type: 'integer' } } });
+    for (const n of [1, 2, 3]) app.get(`/a${n}`, { schema: { response } }, async () => ({ n, extra: 1 }));
+    app.addSchema({ $id: 'M', type: 'object', properties: { m: { type: 'integer' } } });
+    for (const n of [1, 2]) app.get(`/b${n}`, { schema: { response: { 200: { $ref: 'M#' } } } }, async () => ({ m: n, extra: 1 }));
+    await app.ready();
+    // Fastify asks for a serializer for each of the five routes (after the last addSchema): one build.
+    expect(builds.map((b) => Object.keys(b).sort())).toEqual([['M', 'N']]);
+    expect((await app.inject('/a3')).json()).toEqual({ n: 3 });
+    expect((await app.inject('/b2')).json()).toEqual({ m: 2 });
+    await app.close();
+  });
+
+  it('tells schema sets apart by their entries and by the options', () => {
+    let builds = 0;
+    const build = reuseForEqualSchemas((_s: Record<string, unknown>, _o: unknown) => ++builds);
+    const a = { type: 'object' };
+    const opts = {};
+    expect(build({ A: a }, opts)).toBe(1);
+    expect(build({ A: a }, opts)).toBe(1);
+    expect(build({ A: { type: 'object' } }, opts)).toBe(2);
+    expect(build({ A: a, B: a }, opts)).toBe(3);
+    const other = {};
+    expect(build({ A: a, B: a }, other)).toBe(4);
+    expect(build({ B: a, A: a }, other)).toBe(4);
   });
 });
