@@ -12,10 +12,10 @@ import { fixtureEntitiesFeature } from '../support/entities.js';
 import { probeCgroups, type CgroupBackend } from '../../src/scripts/cgroups.js';
 import { spawnSync } from 'node:child_process';
 import { buildGateway, runMedkit, REPO_ROOT, type MedkitProcess } from '../../../../test-support/medkit-cli.js';
+import { describeAsRoot } from '../../../../test-support/requirements.js';
 import { freePort } from '../../../demo/test/support/demo.js';
 import { json, startExecution, uploadScript, waitFinished, waitFor } from './helpers.js';
 
-const ROOT = process.getuid?.() === 0;
 const SECRET = 'sentinel-7f3a-secret';
 const MANIFEST = join(REPO_ROOT, 'examples/amr/manifest.yaml');
 
@@ -77,7 +77,7 @@ async function startScript(base: string, entity: string, name: string, body: str
   return res.headers.get('location')!;
 }
 
-describe.skipIf(!ROOT)('script sandbox in a real gateway (as root)', () => {
+describeAsRoot('script sandbox in a real gateway (as root)', () => {
   let gw: SandboxGateway;
   let medkit: MedkitProcess;
   let base: string;
@@ -174,7 +174,7 @@ describe.skipIf(!ROOT)('script sandbox in a real gateway (as root)', () => {
 // files 16 MiB, 16 processes, half a core) so the test stays small: 19 × 10 MiB files (190 MiB), three
 // children of 60 MiB each (each under the per-process limit, together over the execution's), a script
 // reading another running script's HOME.
-describe.skipIf(!ROOT)('per-execution limits and privacy (as root)', () => {
+describeAsRoot('per-execution limits and privacy (as root)', () => {
   let gw: SandboxGateway;
   let medkit: MedkitProcess;
   let base: string;
@@ -296,7 +296,7 @@ describe.skipIf(!ROOT)('per-execution limits and privacy (as root)', () => {
   });
 });
 
-describe.skipIf(!ROOT)('cgroup probe (as root)', () => {
+describeAsRoot('cgroup probe (as root)', () => {
   it('finds a working hierarchy here and removes the empty execution cgroups of a gateway that is gone', async () => {
     const limits = { memoryBytes: 64 << 20, maxProcesses: 8, cpuCores: 0.5 };
     const first = probeCgroups(limits);
@@ -333,8 +333,8 @@ describe('a machine without cgroups', () => {
   });
 });
 
-describe('the gateway refuses to start with a sandbox it cannot honour', () => {
-  it.skipIf(!ROOT)('stops start-up, naming the key, when the configured user does not exist', async () => {
+describeAsRoot('the gateway refuses to start with a sandbox it cannot honour (as root)', () => {
+  it('stops start-up, naming the key, when the configured user does not exist', async () => {
     buildGateway();
     const dir = mkdtempSync(join(tmpdir(), 'medkit-sandbox-'));
     try {
