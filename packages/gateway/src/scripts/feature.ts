@@ -11,7 +11,7 @@ import { SCRIPTS_KEYS, type ScriptsSettings } from './config.js';
 import { ExecutionManager } from './executions.js';
 import type { ScriptExecutor } from './executor.js';
 import { LocalProcessExecutor } from './local-executor.js';
-import { planSandbox, type SandboxMode, type SandboxProbe } from './sandbox.js';
+import { planSandbox, type SandboxMode, type SandboxNetwork, type SandboxProbe } from './sandbox.js';
 import { scriptsRoutes } from './routes.js';
 import { ScriptRunner } from './runner.js';
 import { ScriptsService } from './service.js';
@@ -47,6 +47,7 @@ export function readScriptsSettings(ctx: GatewayContext): ScriptsSettings {
     auditMaxRecords: ctx.config.value<number>('scripts.audit_max_records'),
     sandbox: {
       mode: ctx.config.value<SandboxMode>('scripts.sandbox.mode'),
+      network: ctx.config.value<SandboxNetwork>('scripts.sandbox.network'),
       user: ctx.config.value<string>('scripts.sandbox.user'),
       userExplicit: ctx.config.explicit.has('scripts.sandbox.user'),
       cpuSec: ctx.config.value<number>('scripts.limits.cpu_sec'),

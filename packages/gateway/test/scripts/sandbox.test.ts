@@ -1,7 +1,7 @@
 // The script sandbox against a real `medkit gateway` process whose environment holds secrets: who the
 // script runs as, what it can see, and that nothing it starts outlives it. The isolation needs root
 // (CI runs as root); the plan's decisions are unit-tested below for every machine.
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, chmodSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync, chmodSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -31,6 +31,52 @@ function processesWith(marker: string): number[] {
     }
   }
   return out;
+}
+
+/** Keys of the host's System V IPC objects of one kind (`shm`, `msg`, `sem`), as this process's IPC namespace sees them. */
+function hostIpcKeys(kind: 'shm' | 'msg' | 'sem'): number[] {
+  return readFileSync(`/proc/sysvipc/${kind}`, 'utf8').trim().split('\n').slice(1).map((l) => Number(l.trim().split(/\s+/)[0]));
+}
+
+/** Removes the host's System V IPC objects whose key `ours` accepts (what a regressed sandbox would leave behind). */
+function removeHostIpc(ours: (key: number) => boolean): void {
+  for (const [kind, flag] of [['shm', '-m'], ['msg', '-q'], ['sem', '-s']] as const) {
+    const ids = readFileSync(`/proc/sysvipc/${kind}`, 'utf8').trim().split('\n').slice(1).map((l) => l.trim().split(/\s+/)).filter((f) => ours(Number(f[0]))).map((f) => f[1]);
+    if (ids.length) spawnSync('ipcrm', ids.flatMap((id) => [flag, id]));
+  }
+}
+
+/** The namespace ids (`ipc:[4026531839]`) of this process, to compare with an execution's. */
+function ownNamespaces(): Record<string, string> {
+  return Object.fromEntries(['pid', 'mnt', 'ipc', 'uts', 'net'].map((n) => [n, readlinkSync(`/proc/self/ns/${n}`)]));
+}
+
+/** Python that prints the execution's namespace ids as JSON (the same keys as ownNamespaces). */
+const NAMESPACES_PY = "import json, os; print(json.dumps({n: os.readlink('/proc/self/ns/' + n) for n in ['pid', 'mnt', 'ipc', 'uts', 'net']}))\n";
+
+/** Python that reports the execution's network: its interfaces, and whether the gateway's port and RTPS discovery are reachable. */
+function networkProbePy(gatewayPort: number): string {
+  return [
+    'import json, socket',
+    'def reach(port):',
+    '    try:',
+    "        socket.create_connection(('127.0.0.1', port), timeout=3).close()",
+    '        return True',
+    '    except OSError:',
+    '        return False',
+    'def rtps():',
+    '    s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)',
+    '    try:',
+    "        s.sendto(b'RTPS', ('239.255.0.1', 7400))",
+    '        return True',
+    '    except OSError:',
+    '        return False',
+    'own = socket.socket()',
+    "own.bind(('127.0.0.1', 0))",
+    'own.listen()',
+    `print(json.dumps({'interfaces': [n for _, n in socket.if_nameindex()], 'gateway': reach(${gatewayPort}), 'rtps': rtps(), 'loopback': reach(own.getsockname()[1])}))`,
+    '',
+  ].join('\n');
 }
 
 /** A real `medkit gateway` with the scripts feature in a fresh directory (`parent`, data and scripts inside it). */
@@ -91,7 +137,7 @@ describeAsRoot('script sandbox in a real gateway (as root)', () => {
     // The gateway creates its data dir itself, so the test sees the permissions it chooses.
     dataDir = join(gw.parent, 'data');
     scriptsDir = join(gw.parent, 'scripts');
-    expect(medkit.stdout()).toMatch(/sandbox: PID and mount namespace per execution, as nobody/);
+    expect(medkit.stdout()).toMatch(/sandbox: PID, mount, IPC and UTS namespaces per execution, the host's network \(scripts.sandbox.network=host\), as nobody/);
   }, 120_000);
   afterAll(() => gw?.close());
 
@@ -162,6 +208,51 @@ describeAsRoot('script sandbox in a real gateway (as root)', () => {
     expect(done.status).toBe('failed');
   });
 
+  // Issue 31 point 1: a 600 MiB segment and the whole segment table, a message queue and a semaphore set, by
+  // keys only this test uses; none of them may be on the host while the script runs or after it.
+  it('System V IPC lives and dies with the execution: a 600 MiB segment, a full segment table, a queue and semaphores leave nothing on the host', async () => {
+    const base = 0x4d4b0000 + Math.floor(Math.random() * 0x8000) * 2 * 0x2000;
+    const ours = (k: number) => k >= base && k < base + 0x2000;
+    const script = [
+      'import ctypes, json',
+      'libc = ctypes.CDLL(None, use_errno=True)',
+      'libc.shmget.argtypes = [ctypes.c_int, ctypes.c_size_t, ctypes.c_int]',
+      'CREATE = 0o1000 | 0o600',
+      `base = ${base}`,
+      'big = libc.shmget(base, 600 << 20, CREATE) >= 0',
+      'n = 0',
+      'while n < 0x1fff and libc.shmget(base + 1 + n, 4096, CREATE) >= 0:',
+      '    n += 1',
+      "seen = sum(1 for l in open('/proc/sysvipc/shm').readlines()[1:] if base <= int(l.split()[0]) < base + 0x2000)",
+      "print(json.dumps({'big': big, 'segments': n, 'seen': seen, 'queue': libc.msgget(base, CREATE) >= 0, 'semaphores': libc.semget(base, 8, CREATE) >= 0}))",
+      '',
+    ].join('\n');
+    try {
+      for (const round of [1, 2]) {
+        const done = await run(`ipc-${round}.py`, script, { timeout_sec: 120 });
+        expect(done.status, JSON.stringify(done)).toBe('completed');
+        // Each run has a table of its own to fill (the kernel's shmmni, 4096 by default) and sees its own segments.
+        expect(done.parameters).toMatchObject({ big: true, queue: true, semaphores: true });
+        expect(done.parameters.segments).toBeGreaterThanOrEqual(4000);
+        expect(done.parameters.seen).toBe(done.parameters.segments + 1);
+        for (const kind of ['shm', 'msg', 'sem'] as const) expect(hostIpcKeys(kind).filter(ours), kind).toEqual([]);
+      }
+    } finally {
+      removeHostIpc(ours);
+    }
+  });
+
+  it("has its own PID, mount, IPC and UTS namespaces and, by default (network=host), the gateway's network: the gateway answers on loopback", async () => {
+    const ns = await run('ns.py', NAMESPACES_PY);
+    expect(ns.status, JSON.stringify(ns)).toBe('completed');
+    const host = ownNamespaces();
+    for (const n of ['pid', 'mnt', 'ipc', 'uts']) expect(ns.parameters[n], n).not.toBe(host[n]);
+    expect(ns.parameters.net).toBe(host.net);
+    const net = await run('net.py', networkProbePy(Number(new URL(base).port)));
+    expect(net.status, JSON.stringify(net)).toBe('completed');
+    expect(net.parameters).toMatchObject({ gateway: true, loopback: true });
+  });
+
   it('refuses metadata that would set the dynamic linker or interpreter start-up', async () => {
     for (const name of ['LD_PRELOAD', 'NODE_OPTIONS', 'BASH_ENV', 'PATH', 'PYTHONSTARTUP', 'MEDKIT_JWT_SECRET']) {
       const up = await uploadScript(base, entity, 'x.sh', 'true\n', { env: { [name]: '/tmp/evil.so' } });
@@ -189,7 +280,7 @@ describeAsRoot('per-execution limits and privacy (as root)', () => {
     mkdirSync(join(toolDir, 'bin'));
     writeFileSync(join(toolDir, 'bin', 'tool.sh'), 'echo tool-ran\n');
     writeFileSync(join(toolDir, 'hidden.txt'), 'not listed\n');
-    gw = await startSandboxGateway('medkit-limits-', [...limits, `scripts.sandbox.visible_paths=${join(toolDir, 'bin')}`]);
+    gw = await startSandboxGateway('medkit-limits-', [...limits, `scripts.sandbox.visible_paths=${join(toolDir, 'bin')}`, 'scripts.sandbox.network=none']);
     ({ medkit, base, entity } = gw);
   }, 120_000);
   afterAll(async () => {
@@ -273,6 +364,14 @@ describeAsRoot('per-execution limits and privacy (as root)', () => {
     expect(done.parameters).toEqual({ out: 'tool-ran', written: 0, hidden_seen: 0 });
     expect(existsSync(join(bin, 'written'))).toBe(false);
     expect(medkit.stdout()).toContain(`(${bin} visible read-only)`);
+  });
+
+  it('scripts.sandbox.network=none: an own network namespace with only a loopback; the gateway and RTPS discovery are out of reach', async () => {
+    const done = await completed('net-none.py', [networkProbePy(Number(new URL(base).port))]);
+    expect(done.parameters).toEqual({ interfaces: ['lo'], gateway: false, rtps: false, loopback: true });
+    expect(medkit.stdout()).toContain('own network namespace (loopback only)');
+    const ns = await completed('ns-none.py', [NAMESPACES_PY]);
+    expect(ns.parameters.net).not.toBe(ownNamespaces().net);
   });
 
   it("a running script's HOME and /tmp are invisible to another execution", async () => {
@@ -368,8 +467,10 @@ describe('sandbox plan', () => {
     expect(plan.warning).toBeUndefined();
     const { file, args } = plan.wrap('/bin/sh', ['/tmp/medkit-exec/script.sh'], { source: '/srv/scripts/a/b/script.sh', procsFiles: ['/cg/m/cgroup.procs', '/cg/p/cgroup.procs'] });
     expect([file, ...args]).toEqual([
-      '/usr/bin/unshare', '--mount', '--pid', '--fork', '--kill-child', '--mount-proc', '--',
-      '/usr/bin/sh', '-c', SANDBOX_SETUP, 'medkit-sandbox', '32', '65534', '65534', '/srv/scripts/a/b/script.sh', '0', '--',
+      // Dies with the gateway (and takes the namespace along): a gateway killed with SIGKILL leaves nothing running.
+      '/usr/bin/setpriv', '--pdeathsig', 'KILL', '--',
+      '/usr/bin/unshare', '--mount', '--pid', '--ipc', '--uts', '--fork', '--kill-child', '--mount-proc', '--',
+      '/usr/bin/sh', '-c', SANDBOX_SETUP, 'medkit-sandbox', '32', '65534', '65534', '/srv/scripts/a/b/script.sh', '', '0', '--',
       process.execPath, '-e', EXEC_INIT,
       '/usr/bin/sh', '-c', 'echo $$ > "$1" && echo $$ > "$2" && shift 2 && exec "$@" || exit 125', 'medkit-cgroup', '/cg/m/cgroup.procs', '/cg/p/cgroup.procs',
       '/usr/bin/setpriv', '--reuid=65534', '--regid=65534', '--clear-groups', '--no-new-privs', '--',
@@ -398,7 +499,7 @@ describe('sandbox plan', () => {
   it('visible paths: only those under /tmp are bound (after the /tmp copy of the script), checked at start-up (fail closed)', () => {
     const plan = planSandbox({ ...settings, visiblePaths: ['/tmp/tools/bin/', '/opt/robot', '/tmp/a/../b'] }, probe({}));
     const { args } = plan.wrap('/bin/sh', ['s'], { source: '/s', procsFiles: [] });
-    expect(args.slice(args.indexOf('/s'), args.indexOf('/s') + 5)).toEqual(['/s', '2', '/tmp/tools/bin', '/tmp/b', '--']);
+    expect(args.slice(args.indexOf('/s'), args.indexOf('/s') + 6)).toEqual(['/s', '', '2', '/tmp/tools/bin', '/tmp/b', '--']);
     expect(plan.description).toContain('(/tmp/tools/bin, /tmp/b visible read-only)');
     for (const [bad, why] of [
       ['tools/bin', /absolute/], ['/tmp', /itself/], ['/tmp/', /itself/], ['/tmp/x/..', /itself/], ['/tmp/medkit-exec/x', /HOME/],
@@ -411,10 +512,22 @@ describe('sandbox plan', () => {
     expect(() => planSandbox({ ...settings, visiblePaths: ['/tmp/tools'] }, probe({ runs: () => ++calls === 1 }))).toThrow(/visible_paths cannot be honoured/);
   });
 
-  it('auto without namespaces falls back to process groups and says why', () => {
+  it('auto without namespaces falls back to process groups and says why; the leader still dies with the gateway', () => {
     const plan = planSandbox(settings, probe({ isRoot: () => false, runs: () => false }));
     expect(plan.isolation).toBe('process-group');
-    expect(plan.warning).toMatch(/user namespaces are disabled/);
+    expect(plan.warning).toMatch(/user namespaces are disabled.*share \/tmp, System V IPC and the network/);
+    const { args } = plan.wrap('/bin/sh', ['s'], { source: '/s', procsFiles: [] });
+    expect(args.slice(0, args.indexOf('--') + 1)).toEqual(['--no-new-privs', '--pdeathsig', 'KILL', '--']);
+  });
+
+  it('network none: an own network namespace whose loopback the set-up brings up; without namespaces it refuses to start', () => {
+    const plan = planSandbox({ ...settings, network: 'none' }, probe({}));
+    const { args } = plan.wrap('/bin/sh', ['s'], { source: '/s', procsFiles: [] });
+    expect(args.slice(args.indexOf('/usr/bin/unshare'), args.indexOf('/usr/bin/unshare') + 7)).toEqual(['/usr/bin/unshare', '--mount', '--pid', '--ipc', '--uts', '--net', '--fork']);
+    expect(args.slice(args.indexOf('/s'), args.indexOf('/s') + 3)).toEqual(['/s', '/usr/bin/ip', '0']);
+    expect(plan.description).toContain('own network namespace (loopback only)');
+    expect(planSandbox(settings, probe({})).description).toContain("the host's network (scripts.sandbox.network=host)");
+    expect(() => planSandbox({ ...settings, network: 'none' }, probe({ runs: () => false }))).toThrow(/scripts\.sandbox\.network=none cannot be honoured/);
   });
 
   it('off runs the interpreter directly', () => {
