@@ -70,6 +70,13 @@ export const AUDIT_MIGRATIONS: Migration[] = [
       CREATE INDEX script_audit_script ON script_audit(script_id, seq);`);
     },
   },
+  {
+    // Start-up looks for starts without a finish (executions a killed gateway left): by execution id.
+    id: 'scripts-003-audit-execution',
+    up(db) {
+      db.exec('CREATE INDEX script_audit_execution ON script_audit(execution_id, action);');
+    },
+  },
 ];
 
 function clipParameters(value: unknown): string | null {
@@ -144,6 +151,17 @@ export class ScriptAudit {
       ...r,
       parameters: r.parameters === null ? null : (JSON.parse(r.parameters) as unknown),
     }));
+  }
+
+  /** `start` records with no `finish` record: executions a gateway that is gone left unfinished. Oldest first. */
+  unfinishedStarts(): AuditRecord[] {
+    const rows = this.db
+      .prepare(
+        `SELECT * FROM script_audit s WHERE s.action = 'start' AND s.execution_id IS NOT NULL
+          AND NOT EXISTS (SELECT 1 FROM script_audit f WHERE f.execution_id = s.execution_id AND f.action = 'finish') ORDER BY s.seq`,
+      )
+      .all() as (Omit<AuditRecord, 'parameters'> & { parameters: string | null })[];
+    return rows.map((r) => ({ ...r, parameters: r.parameters === null ? null : (JSON.parse(r.parameters) as unknown) }));
   }
 
   private prune(): void {

@@ -13,6 +13,7 @@ import type { ScriptExecutor } from './executor.js';
 import { LocalProcessExecutor } from './local-executor.js';
 import { planSandbox, type SandboxMode, type SandboxNetwork, type SandboxProbe } from './sandbox.js';
 import { scriptsRoutes } from './routes.js';
+import { recoverInterrupted } from './recovery.js';
 import { ScriptRunner } from './runner.js';
 import { ScriptsService } from './service.js';
 import { STORE_MIGRATIONS, ScriptStore } from './store.js';
@@ -96,6 +97,8 @@ export function createScriptsFeature(_config?: GatewayConfig, options: ScriptsFe
       sandboxDescription = sandbox?.description ?? 'provided by the configured executor';
       const runner = new ScriptRunner(options.executor ?? new LocalProcessExecutor(sandbox), settings);
       const executions = new ExecutionManager(runner, { maxConcurrent: settings.maxConcurrent, maxHistory: settings.maxHistory }, audit);
+      // Before anything runs: what a killed predecessor left running is ended, and its executions are failed.
+      recoverInterrupted(audit, executions, sandbox?.cgroups?.reclaimStale() ?? [], log);
       service = new ScriptsService(settings, store, executions, audit, runner);
       ctx.services.provide(SCRIPTS_SERVICE, service);
       ctx.health.add(() => ({

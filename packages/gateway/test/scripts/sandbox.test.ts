@@ -10,11 +10,11 @@ import { createScriptsFeature } from '../../src/scripts/index.js';
 import { startTestGateway } from '../support/gateway.js';
 import { fixtureEntitiesFeature } from '../support/entities.js';
 import { probeCgroups, type CgroupBackend } from '../../src/scripts/cgroups.js';
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { buildGateway, runMedkit, REPO_ROOT, type MedkitProcess } from '../../../../test-support/medkit-cli.js';
 import { describeAsRoot } from '../../../../test-support/requirements.js';
 import { freePort } from '../../../demo/test/support/demo.js';
-import { json, startExecution, uploadScript, waitFinished, waitFor } from './helpers.js';
+import { json, pidAlive, startExecution, uploadScript, waitFinished, waitFor } from './helpers.js';
 
 const SECRET = 'sentinel-7f3a-secret';
 const MANIFEST = join(REPO_ROOT, 'examples/amr/manifest.yaml');
@@ -89,9 +89,10 @@ interface SandboxGateway {
   close(): Promise<void>;
 }
 
-async function startSandboxGateway(prefix: string, sets: string[], env?: NodeJS.ProcessEnv): Promise<SandboxGateway> {
+async function startSandboxGateway(prefix: string, sets: string[], env?: NodeJS.ProcessEnv, reuse?: string): Promise<SandboxGateway> {
   buildGateway();
-  const parent = mkdtempSync(join(tmpdir(), prefix));
+  // `reuse`: the directory of a gateway that is gone, to start again on its data and scripts.
+  const parent = reuse ?? mkdtempSync(join(tmpdir(), prefix));
   chmodSync(parent, 0o755);
   const port = await freePort();
   const medkit = runMedkit(
@@ -396,23 +397,83 @@ describeAsRoot('per-execution limits and privacy (as root)', () => {
 });
 
 describeAsRoot('cgroup probe (as root)', () => {
-  it('finds a working hierarchy here and removes the empty execution cgroups of a gateway that is gone', async () => {
+  it("finds a working hierarchy here; at start-up kills what a gateway that is gone left in its execution cgroups and removes them, and leaves a live gateway's alone", async () => {
     const limits = { memoryBytes: 64 << 20, maxProcesses: 8, cpuCores: 0.5 };
     const first = probeCgroups(limits);
     expect('backend' in first, JSON.stringify(first)).toBe(true);
     const backend = (first as { backend: CgroupBackend }).backend;
     // A pid that certainly ended: a child that has exited.
     const gone = spawnSync('/bin/true').pid!;
+    // What a gateway killed before it could stop its execution left: a process (in its own session) in the cgroup.
     const leftover = backend.create(`medkit-exec-${gone}-exec_1_0`);
-    const dirs = leftover.procsFiles.map((f) => dirname(f));
+    const orphan = spawn('sleep', ['7790'], { detached: true, stdio: 'ignore' });
+    for (const f of leftover.procsFiles) writeFileSync(f, String(orphan.pid));
+    const emptyLeftover = backend.create(`medkit-exec-${gone}-exec_1_1`);
+    // This gateway's own, and one of another live gateway (a live pid), are kept.
+    const mine = backend.create(`medkit-exec-${process.pid}-exec_1_2`);
+    const other = backend.create(`medkit-exec-${orphan.pid}-exec_1_3`);
+    const dirs = [...leftover.procsFiles, ...emptyLeftover.procsFiles].map((f) => dirname(f));
     expect(dirs.every((d) => existsSync(d))).toBe(true);
-    const mine = backend.create(`medkit-exec-${process.pid}-exec_1_1`);
-    probeCgroups(limits);
-    expect(dirs.filter((d) => existsSync(d))).toEqual([]);
-    // This gateway's own are kept.
-    expect(mine.procsFiles.every((f) => existsSync(f))).toBe(true);
-    expect(mine.remove()).toBe(true);
+    try {
+      const reclaimed = backend.reclaimStale();
+      expect(reclaimed.sort((a, b) => a.name.localeCompare(b.name))).toEqual([
+        { name: `medkit-exec-${gone}-exec_1_0`, executionId: 'exec_1_0', killed: 1 },
+        { name: `medkit-exec-${gone}-exec_1_1`, executionId: 'exec_1_1', killed: 0 },
+      ]);
+      await waitFor(() => (pidAlive(orphan.pid!) ? undefined : true), 'the left-over process to be killed', 10_000);
+      await waitFor(() => (dirs.some((d) => existsSync(d)) ? undefined : true), 'the left-over cgroups to be removed', 15_000);
+      expect([...mine.procsFiles, ...other.procsFiles].every((f) => existsSync(f))).toBe(true);
+    } finally {
+      if (pidAlive(orphan.pid!)) process.kill(orphan.pid!, 'SIGKILL');
+      expect(mine.remove()).toBe(true);
+      expect(other.remove()).toBe(true);
+    }
   });
+});
+
+// Issue 31 point 3: the gateway is killed with SIGKILL while a script that ignores SIGTERM runs (with a child in its
+// own session and a timeout it has not reached); an older gateway (without the parent-death signal) is simulated by
+// a process planted in an execution cgroup of the dead gateway.
+describeAsRoot('a gateway killed with SIGKILL (as root)', () => {
+  it('takes its running executions along; the next start kills what is left in their cgroups and records them as failed with the reason', async () => {
+    const first = await startSandboxGateway('medkit-crash-', []);
+    let second: SandboxGateway | undefined;
+    let planted: ReturnType<typeof spawn> | undefined;
+    try {
+      const location = await startScript(first.base, first.entity, 'survivor.sh', "trap '' TERM\nsetsid sleep 7781 >/dev/null 2>&1 &\necho 'MEDKIT_PROGRESS 50 started'\nsleep 7782\n", { timeout_sec: 30 });
+      await waitFor(async () => ((await json(await fetch(`${first.base}${location}`))).progress === 50 ? true : undefined), 'the script to start its child', 20_000);
+      const oldPid = first.medkit.child.pid!;
+      first.medkit.child.kill('SIGKILL');
+      await first.medkit.exited;
+      for (const m of ['sleep 7781', 'sleep 7782']) await waitFor(() => (processesWith(m).length === 0 ? true : undefined), `${m} to die with the gateway`, 10_000);
+
+      const backend = (probeCgroups({ memoryBytes: 64 << 20, maxProcesses: 8, cpuCores: 1 }) as { backend: CgroupBackend }).backend;
+      const leftover = backend.create(`medkit-exec-${oldPid}-exec_planted_0`);
+      planted = spawn('sleep', ['7783'], { detached: true, stdio: 'ignore' });
+      for (const f of leftover.procsFiles) writeFileSync(f, String(planted.pid));
+
+      second = await startSandboxGateway('medkit-crash-', [], undefined, first.parent);
+      await waitFor(() => (pidAlive(planted!.pid!) ? undefined : true), 'the planted left-over to be killed at start-up', 10_000);
+      expect(second.medkit.stderr()).toContain(`medkit-exec-${oldPid}-exec_planted_0`);
+      const cgroupsOfOld = () => spawnSync('find', ['/sys/fs/cgroup', '-maxdepth', '5', '-name', `medkit-exec-${oldPid}-*`], { encoding: 'utf8' }).stdout.trim();
+      await waitFor(() => (cgroupsOfOld() === '' ? true : undefined), "the dead gateway's execution cgroups to be removed", 15_000);
+
+      const execution = await json(await fetch(`${second.base}${location}`));
+      expect(execution.status).toBe('failed');
+      expect(execution.error.message).toBe('The gateway stopped while this execution ran (it was killed or crashed); when it started again, none of its processes were still running');
+      const audit = await json(await fetch(`${second.base}/api/v1/x-medkit-script-audit?execution_id=${execution.id}&action=finish`));
+      expect(audit.items).toHaveLength(1);
+      expect(audit.items[0]).toMatchObject({ status: 'failed', message: execution.error.message });
+      expect(second.medkit.stderr()).toContain('never finished; recorded as failed');
+    } finally {
+      if (planted?.pid && pidAlive(planted.pid)) process.kill(planted.pid, 'SIGKILL');
+      if (second) await second.close();
+      else {
+        if (first.medkit.child.exitCode === null) first.medkit.child.kill('SIGKILL');
+        rmSync(first.parent, { recursive: true, force: true });
+      }
+    }
+  }, 120_000);
 });
 
 describe('a machine without cgroups', () => {
@@ -448,7 +509,7 @@ describeAsRoot('the gateway refuses to start with a sandbox it cannot honour (as
 
 describe('sandbox plan', () => {
   const settings: SandboxSettings = { mode: 'auto', user: 'nobody', userExplicit: false, cpuSec: 10, memoryMb: 256, maxProcesses: 16, maxFileMb: 8, cpuCores: 0.5, diskMb: 32 };
-  const v1: CgroupBackend = { kind: 'v1', location: '/sys/fs/cgroup/memory', create: () => ({ procsFiles: ['/cg/memory/x/cgroup.procs'], oomKilled: () => false, remove: () => true }) };
+  const v1: CgroupBackend = { kind: 'v1', location: '/sys/fs/cgroup/memory', create: () => ({ procsFiles: ['/cg/memory/x/cgroup.procs'], oomKilled: () => false, remove: () => true }), reclaimStale: () => [] };
   const probe = (over: Partial<SandboxProbe>): SandboxProbe => ({
     isRoot: () => true,
     lookupUser: (n) => (n === 'nobody' ? { uid: 65534, gid: 65534 } : n === 'root' ? { uid: 0, gid: 0 } : undefined),
