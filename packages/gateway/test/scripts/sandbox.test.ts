@@ -25,7 +25,8 @@ function processesWith(marker: string): number[] {
   for (const name of readdirSync('/proc')) {
     if (!/^\d+$/.test(name)) continue;
     try {
-      if (readFileSync(`/proc/${name}/cmdline`, 'utf8').includes(marker)) out.push(Number(name));
+      // The arguments are NUL-separated: joined with spaces, `sleep 7701` is found as written.
+      if (readFileSync(`/proc/${name}/cmdline`, 'utf8').replace(/\0/g, ' ').includes(marker)) out.push(Number(name));
     } catch {
       // gone meanwhile
     }
@@ -466,6 +467,8 @@ describeAsRoot('a gateway killed with SIGKILL (as root)', () => {
       expect(audit.items[0]).toMatchObject({ status: 'failed', message: execution.error.message });
       expect(second.medkit.stderr()).toContain('never finished; recorded as failed');
     } finally {
+      // A regression would leave the script running: end what this test started.
+      for (const pid of [...processesWith('sleep 7781'), ...processesWith('sleep 7782')]) process.kill(pid, 'SIGKILL');
       if (planted?.pid && pidAlive(planted.pid)) process.kill(planted.pid, 'SIGKILL');
       if (second) await second.close();
       else {
