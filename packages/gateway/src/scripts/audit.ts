@@ -5,6 +5,7 @@ import { appendFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Logger } from '../logging.js';
 import type { Migration, SqliteDatabase } from '../storage/index.js';
+import { withoutEnvValues } from './metadata.js';
 import type { Actor, ExecutionStatus } from './model.js';
 
 export type AuditAction = 'upload' | 'delete' | 'start' | 'stop' | 'forced_termination' | 'finish' | 'delete_execution';
@@ -77,7 +78,30 @@ export const AUDIT_MIGRATIONS: Migration[] = [
       db.exec('CREATE INDEX script_audit_execution ON script_audit(execution_id, action);');
     },
   },
+  {
+    // Upload records of older versions held the script's env values (credentials) in their metadata.
+    id: 'scripts-004-audit-hide-env-values',
+    up(db) {
+      const rows = db.prepare("SELECT seq, parameters FROM script_audit WHERE action = 'upload' AND parameters IS NOT NULL").all() as { seq: number; parameters: string }[];
+      const update = db.prepare('UPDATE script_audit SET parameters = ? WHERE seq = ?');
+      for (const r of rows) {
+        const hidden = hideEnvValues(JSON.parse(r.parameters) as unknown);
+        if (hidden !== r.parameters) update.run(hidden, r.seq);
+      }
+    },
+  },
 ];
+
+/**
+ * The stored text of an upload record's parameters with the metadata's env values hidden. A record cut at
+ * MAX_PARAMS_CHARS keeps only a text preview, which cannot be taken apart: a preview naming `env` is dropped.
+ */
+function hideEnvValues(parameters: unknown): string {
+  const p = parameters as Record<string, unknown> | null;
+  if (p && typeof p === 'object' && p.truncated === true) return JSON.stringify(String(p.preview).includes('"env"') ? { truncated: true } : p);
+  if (!p || typeof p !== 'object' || !('metadata' in p)) return JSON.stringify(parameters);
+  return JSON.stringify({ ...p, metadata: withoutEnvValues(p.metadata) });
+}
 
 function clipParameters(value: unknown): string | null {
   if (value === undefined || value === null) return null;

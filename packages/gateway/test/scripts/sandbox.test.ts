@@ -1,7 +1,7 @@
 // The script sandbox against a real `medkit gateway` process whose environment holds secrets: who the
 // script runs as, what it can see, and that nothing it starts outlives it. The isolation needs root
 // (CI runs as root); the plan's decisions are unit-tested below for every machine.
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync, chmodSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync, chmodSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -429,6 +429,65 @@ describeAsRoot('cgroup probe (as root)', () => {
       expect(mine.remove()).toBe(true);
       expect(other.remove()).toBe(true);
     }
+  });
+});
+
+// Issue 31 point 2: a script's env values (VENDOR_API_KEY) are its secrets. The scripts_dir lies outside /tmp (the
+// private /tmp would hide it anyway) and was left 0755 with a 0644 metadata.json by an older version; another
+// execution (as nobody) and a viewer of the audit trail look for the value.
+describeAsRoot('script secrets (as root)', () => {
+  const KEY = 'sk-live-31f7c0de-vendor';
+  let gw: SandboxGateway;
+  let scriptsDir: string;
+
+  beforeAll(async () => {
+    scriptsDir = mkdtempSync('/var/lib/medkit-scripts-');
+    chmodSync(scriptsDir, 0o755);
+    const legacy = join(scriptsDir, 'main-computer', 'legacy');
+    mkdirSync(legacy, { recursive: true, mode: 0o755 });
+    chmodSync(join(scriptsDir, 'main-computer'), 0o755);
+    writeFileSync(join(legacy, 'script.sh'), 'echo legacy\n', { mode: 0o644 });
+    writeFileSync(join(legacy, 'metadata.json'), JSON.stringify({ name: 'legacy', env: { LEGACY_TOKEN: `${KEY}-legacy` } }), { mode: 0o644 });
+    gw = await startSandboxGateway('medkit-secrets-', [`scripts.scripts_dir=${scriptsDir}`]);
+  }, 120_000);
+  afterAll(async () => {
+    await gw?.close();
+    rmSync(scriptsDir, { recursive: true, force: true });
+  });
+
+  it('another execution cannot read a script\'s env values from scripts_dir, not even those an older version left world-readable', async () => {
+    const up = await uploadScript(gw.base, gw.entity, 'vendor.sh', 'echo "{\\"len\\": ${#VENDOR_API_KEY}}"\n', { env: { VENDOR_API_KEY: KEY } });
+    expect(up.status).toBe(201);
+    // The owner still gets its value.
+    const own = await waitFinished(gw.base, (await startExecution(gw.base, gw.entity, (await json(up)).id)).headers.get('location')!);
+    expect(own.parameters).toEqual({ len: KEY.length });
+    const snoop = [
+      // The value is assembled at run time, so this script's own copy does not contain it.
+      `k=${KEY.slice(0, 6)}; k="\${k}${KEY.slice(6)}"; found=0; listed=0`,
+      `grep -rqs "$k" ${scriptsDir} && found=1`,
+      `ls ${scriptsDir} >/dev/null 2>&1 && listed=1`,
+      `for f in ${scriptsDir}/*/*/metadata.json; do cat "$f" 2>/dev/null | grep -q "$k" && found=1; done`,
+      'printf \'{"found": %s, "listed": %s}\' "$found" "$listed"',
+    ].join('\n');
+    const done = await waitFinished(gw.base, await startScript(gw.base, gw.entity, 'snoop-env.sh', `${snoop}\n`));
+    expect(done.status, JSON.stringify(done)).toBe('completed');
+    expect(done.parameters).toEqual({ found: 0, listed: 0 });
+    // Private to the gateway user, including what the older version made.
+    for (const p of [scriptsDir, join(scriptsDir, 'main-computer', 'legacy'), join(scriptsDir, 'main-computer', 'legacy', 'metadata.json')]) {
+      expect(statSync(p).mode & 0o077, p).toBe(0);
+    }
+  });
+
+  it('the audit trail (route and JSON-lines file) records env names, never their values', async () => {
+    const up = await uploadScript(gw.base, gw.entity, 'vendor2.sh', 'true\n', { env: { VENDOR_API_KEY: KEY, REGION: 'eu' } });
+    expect(up.status).toBe(201);
+    const res = await fetch(`${gw.base}/api/v1/x-medkit-script-audit?action=upload`);
+    const text = await res.text();
+    expect(res.status).toBe(200);
+    expect(text).not.toContain(KEY);
+    const rec = (JSON.parse(text).items as { script_id: string; parameters: { metadata: unknown } }[]).find((r) => r.script_id === 'vendor2');
+    expect(rec?.parameters.metadata).toEqual({ env: { VENDOR_API_KEY: '(hidden)', REGION: '(hidden)' } });
+    expect(readFileSync(join(gw.parent, 'data', 'audit', 'scripts.jsonl'), 'utf8')).not.toContain(KEY);
   });
 });
 
