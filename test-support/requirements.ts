@@ -1,4 +1,4 @@
-// Tests that need a Debian package (DDS toolchains, chromium) declare it here.
+// Tests that need a Debian package (DDS toolchains, chromium), or root, declare it here.
 // On a developer machine without the package they skip with a loud reason; under CI=true a
 // missing package is a failure, because CI installs everything the tests need.
 import { execFileSync } from 'node:child_process';
@@ -29,21 +29,37 @@ export function missing(reqs: Requirement[]): string | null {
   return gone.map((r) => `${r.kind} '${r.name}' (apt-get install ${r.debian})`).join(', ');
 }
 
-/** A describe block that runs only when its requirements are installed (and must, under CI). */
-export function describeWith(reqs: Requirement[], name: string, fn: () => void): void {
-  const reason = missing(reqs);
+/** Runs the block when `reason` is null; otherwise skips it loudly, or fails it under CI=true. */
+function describeUnless(reason: string | null, name: string, fn: () => void): void {
   if (reason === null) {
     describe(name, fn);
     return;
   }
   if (process.env.CI === 'true') {
     describe(name, () => {
-      throw new Error(`CI=true but required tools are missing: ${reason}`);
+      throw new Error(`CI=true but ${reason}`);
     });
     return;
   }
-  console.warn(`\n*** SKIPPING "${name}": missing ${reason} ***\n`);
+  console.warn(`\n*** SKIPPING "${name}": ${reason} ***\n`);
   describe.skip(name, fn);
+}
+
+/** A describe block that runs only when its requirements are installed (and must, under CI). */
+export function describeWith(reqs: Requirement[], name: string, fn: () => void): void {
+  const reason = missing(reqs);
+  describeUnless(reason === null ? null : `required tools are missing: ${reason}`, name, fn);
+}
+
+/** True when this process runs as root (namespaces, cgroups and a user drop need it). */
+export const IS_ROOT = process.getuid?.() === 0;
+
+/**
+ * A describe block that needs root (the script sandbox's namespaces, cgroups, user drop): skipped loudly
+ * elsewhere, a failure under CI=true, where the suite runs as root.
+ */
+export function describeAsRoot(name: string, fn: () => void): void {
+  describeUnless(IS_ROOT ? null : `it needs root and runs as uid ${process.getuid?.()}`, name, fn);
 }
 
 export const CYCLONE: Requirement[] = [

@@ -16,6 +16,9 @@
 /** Must equal the gateway's PLUGIN_API_VERSION (checked when the module is loaded). */
 export const pluginApiVersion = 7;
 
+/** The `plugins.acme.*` keys configure() reads: any other one stops the gateway's start-up, named. */
+export const configKeys = ['hub.id', 'hub.area', 'setpoint'];
+
 /** A provider error the gateway answers with `status` and SOVD `code` (the contract's PluginError, by name). */
 class PluginError extends Error {
   /** @param {string} code @param {string} message @param {number} status */

@@ -50,6 +50,25 @@ describe('medkit command', () => {
     expect(sandbox.stderr()).toMatch(/scripts\.sandbox\.mode=.*Strict.*refusing to start/);
   });
 
+  // Issue 31 point 6: these were ignored (a misspelt key) or ran looser (memory_mb=10 ran with 1024).
+  it('refuses to start on an unknown or invalid security or limit key, naming it, from a flag or a file, for the gateway and its plugins', async () => {
+    const file = join(tmp(), 'medkit.yaml');
+    writeFileSync(file, 'scripts:\n  sandbox:\n    mod: strict\n');
+    const cases: [string[], RegExp][] = [
+      [['--set', 'scripts.sandbox.mod=strict'], /unknown configuration key 'scripts\.sandbox\.mod' \(command line\) \(did you mean 'scripts\.sandbox\.mode'\?\).*refusing to start/],
+      [['--set', 'scripts.limits.disk_gb=1'], /unknown configuration key 'scripts\.limits\.disk_gb'.*\(did you mean 'scripts\.limits\.disk_mb'\?\).*refusing to start/],
+      [['--set', 'scripts.limits.memory_mb=10'], /scripts\.limits\.memory_mb="10" is invalid: outside the allowed range 16–1048576; refusing to start/],
+      [['--config', file], new RegExp(`unknown configuration key 'scripts\\.sandbox\\.mod' in ${file.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}.*refusing to start`)],
+      [['--set', 'plugins=procfs_introspection', '--set', 'plugins.procfs_introspection.proc_rot=/host'], /unknown configuration key 'plugins\.procfs_introspection\.proc_rot' \(did you mean 'plugins\.procfs_introspection\.proc_root'\?\).*refusing to start/],
+    ];
+    const runs = cases.map(([args]) => runMedkit(['gateway', '--no-ros', '--port', '0', '--data-dir', tmp(), ...args]));
+    procs.push(...runs);
+    for (const [i, [args, message]] of cases.entries()) {
+      expect(await runs[i].exited, args.join(' ')).toBe(2);
+      expect(runs[i].stderr(), args.join(' ')).toMatch(message);
+    }
+  });
+
   it('explains an unwritable data dir', async () => {
     const file = join(tmp(), 'file');
     writeFileSync(file, 'x');

@@ -20,7 +20,7 @@ export type { TopicSampler, TopicGraph, SampledMessage, HistoryPoint } from './f
 // features from: configuration key specs, the gateway's services and models it reads, and the HTTP pieces
 // (SSE, request forwarding, route access) the fleet server's routes reuse.
 /** Configuration key specs a feature declares in its `keys`. */
-export { bool, float, int, list, str, type BoolSpec, type FloatSpec, type IntSpec, type ListSpec, type StringSpec } from './config/index.js';
+export { bool, float, guardAll, guarded, int, list, str, type BoolSpec, type FloatSpec, type Guard, type IntSpec, type ListSpec, type StringSpec } from './config/index.js';
 /** TLS material for an outbound client (files named by config keys, checked at start-up). */
 export { outboundDispatcher, readOutboundTls, type OutboundTlsKeys, type OutboundTlsMaterial } from './transport/outbound-tls.js';
 /** /health contributions and warnings. */

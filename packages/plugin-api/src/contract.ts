@@ -21,6 +21,14 @@ export interface PluginModule {
   getUpdateProvider?(plugin: MedkitPlugin): UpdateProvider | undefined;
   /** OpenAPI path items of the plugin's routes, keyed by path under `/api/v1` (shown in `/docs`). */
   describePluginRoutes?(plugin: MedkitPlugin): Record<string, unknown>;
+  /**
+   * [ours] The `plugins.<name>.<key>` keys the plugin reads, dotted as a flattened configuration writes them
+   * (`reconnect.initial_delay_ms`); `prefix.*` covers `prefix` and everything below it, for a map the plugin checks
+   * itself (`function_overrides.*`). `path` and `call_timeout_ms` are the gateway's. When given, start-up stops on
+   * any other key, naming it, so a misspelt setting is never silently ignored; without it the gateway warns at
+   * start-up that the plugin's keys are not checked.
+   */
+  configKeys?: readonly string[];
 }
 
 /** JSON configuration of one plugin: every `plugins.<name>.<key>` except `path`, dotted keys nested. */

@@ -3,7 +3,7 @@
 // participant, the topic beacon subscribes through the gateway; both report the process ids of their live
 // hints to the context for the Linux introspection plugins.
 import { PLUGIN_API_VERSION, type PluginContext, type PluginModule } from '@medkit/plugin-api';
-import { beaconRouteDocs, type BeaconPlugin } from './common/beacon-plugin.js';
+import { BEACON_STORE_KEYS, beaconRouteDocs, type BeaconPlugin } from './common/beacon-plugin.js';
 import { PARAM_BEACON_CAPABILITY, ParameterBeaconPlugin, type ParameterBeaconDeps } from './parameter/plugin.js';
 import { rosParamClientFactory } from './parameter/ros-client.js';
 import { HINT_TYPE, TOPIC_BEACON_CAPABILITY, TopicBeaconPlugin, type TopicBeaconDeps } from './topic/plugin.js';
@@ -15,9 +15,10 @@ export { TOPIC_BEACON, TopicBeaconPlugin, type TopicBeaconDeps } from './topic/p
 export const PARAM_BEACON_NODE = '_param_beacon_node';
 
 /** A beacon plugin as a module: the plugin is its own IntrospectionProvider; its routes are documented. */
-function beaconModule(create: () => BeaconPlugin, capability: string, entityRoute: string, debugRoute: string, processIds?: ProcessIdSink): PluginModule {
+function beaconModule(create: () => BeaconPlugin, capability: string, entityRoute: string, debugRoute: string, ownKeys: readonly string[], processIds?: ProcessIdSink): PluginModule {
   return {
     pluginApiVersion: PLUGIN_API_VERSION,
+    configKeys: [...BEACON_STORE_KEYS, ...ownKeys],
     createPlugin: () => {
       const plugin = create();
       if (processIds) plugin.onProcessIds = (pids) => processIds(plugin.name(), pids);
@@ -36,12 +37,12 @@ export type ProcessIdSink = (source: string, pids: ReadonlyMap<string, number>) 
 
 /** The parameter beacon; `deps` default to the gateway's ROS access from the plugin's context. */
 export function parameterBeaconModule(deps: ParameterBeaconDeps = rosParameterBeaconDeps, processIds?: ProcessIdSink): PluginModule {
-  return beaconModule(() => new ParameterBeaconPlugin(deps), PARAM_BEACON_CAPABILITY, 'Parameter beacon hint of an entity', 'Parameter beacon poll loop: per-node failures, backoff and skipped cycles', processIds);
+  return beaconModule(() => new ParameterBeaconPlugin(deps), PARAM_BEACON_CAPABILITY, 'Parameter beacon hint of an entity', 'Parameter beacon poll loop: per-node failures, backoff and skipped cycles', ['poll_interval_sec', 'poll_budget_sec', 'param_timeout_sec', 'parameter_prefix'], processIds);
 }
 
 /** The topic beacon; `deps` default to the gateway's ROS access from the plugin's context. */
 export function topicBeaconModule(deps: TopicBeaconDeps = rosTopicBeaconDeps, processIds?: ProcessIdSink): PluginModule {
-  return beaconModule(() => new TopicBeaconPlugin(deps), TOPIC_BEACON_CAPABILITY, 'Topic beacon hint of an entity', 'Topic beacon receiver: counters and rate limiting', processIds);
+  return beaconModule(() => new TopicBeaconPlugin(deps), TOPIC_BEACON_CAPABILITY, 'Topic beacon hint of an entity', 'Topic beacon receiver: counters and rate limiting', ['topic', 'max_messages_per_second'], processIds);
 }
 
 /** Parameter-beacon dependencies on the context's ROS access (undefined without ROS: nothing is polled). */

@@ -13,8 +13,8 @@ describe('built-in plugin settings', () => {
   const settings = (raw: Record<string, unknown>) => readPluginSettings({ section: () => raw }, BUILTIN_PLUGIN_NAMES);
   it('needs no path for a built-in name, and still one for any other', () => {
     expect(settings({ plugins: ['parameter_beacon', 'topic_beacon'], 'plugins.topic_beacon.max_messages_per_second': 5 })).toEqual([
-      { name: 'parameter_beacon', path: undefined, callTimeoutMs: 5000, config: {} },
-      { name: 'topic_beacon', path: undefined, callTimeoutMs: 5000, config: { max_messages_per_second: 5 } },
+      { name: 'parameter_beacon', path: undefined, callTimeoutMs: 5000, config: {}, keys: [] },
+      { name: 'topic_beacon', path: undefined, callTimeoutMs: 5000, config: { max_messages_per_second: 5 }, keys: ['max_messages_per_second'] },
     ]);
     expect(() => settings({ plugins: ['graph_thing'] })).toThrow(/plugins.graph_thing.path is required/);
   });

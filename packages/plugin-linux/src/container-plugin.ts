@@ -145,5 +145,6 @@ export function containerModule(hints?: ProcessIdHints): PluginModule {
         'x-medkit-proc-read-failed': '503',
         'x-medkit-cgroup-read-failed': '503',
       }),
+    ['cgroup_root'],
   );
 }

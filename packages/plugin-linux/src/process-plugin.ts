@@ -6,7 +6,7 @@ import { type App, type IntrospectionInput, type IntrospectionResult, type Medki
 import type { ProcessIdHints } from './pid-map.js';
 import { pidLookupFailed } from './errors.js';
 import { PidMap, type ProcessMatch } from './pid-map.js';
-import { readIntrospectionSettings, type IntrospectionSettings } from './settings.js';
+import { INTROSPECTION_KEYS, readIntrospectionSettings, type IntrospectionSettings } from './settings.js';
 
 /** Apps read at once during introspection. */
 const INTROSPECT_CONCURRENCY = 8;
@@ -126,10 +126,14 @@ export abstract class ProcessIntrospectionPlugin<T extends object> implements Me
   }
 }
 
-/** The module object of one introspection plugin: the plugin as its own IntrospectionProvider, and its route docs. */
-export function introspectionModule(create: () => ProcessIntrospectionPlugin<object>, docs: () => Record<string, unknown>): PluginModule {
+/**
+ * The module object of one introspection plugin: the plugin as its own IntrospectionProvider, its route docs, and
+ * its configuration keys (the shared INTROSPECTION_KEYS and `ownKeys`).
+ */
+export function introspectionModule(create: () => ProcessIntrospectionPlugin<object>, docs: () => Record<string, unknown>, ownKeys: readonly string[] = []): PluginModule {
   return {
     pluginApiVersion: PLUGIN_API_VERSION,
+    configKeys: [...INTROSPECTION_KEYS, ...ownKeys],
     createPlugin: create,
     getIntrospectionProvider: (p) => p as ProcessIntrospectionPlugin<object>,
     describePluginRoutes: docs,

@@ -49,5 +49,6 @@ export function procfsModule(hints?: ProcessIdHints): PluginModule {
   return introspectionModule(
     () => new ProcfsPlugin(hints),
     () => processRouteDocs('x-medkit-procfs', 'Process metrics (procfs)', PROCESS_SCHEMA, 'processes', { 'x-medkit-pid-lookup-failed': '404', 'x-medkit-proc-read-failed': '503' }),
+    ['clock_ticks'],
   );
 }

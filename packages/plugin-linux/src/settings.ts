@@ -28,6 +28,9 @@ export function stringSetting(config: PluginConfig, key: string, fallback: strin
   return typeof raw === 'string' && raw !== '' ? raw : fallback;
 }
 
+/** The keys readIntrospectionSettings reads, shared by the three plugins (each declares its own on top). */
+export const INTROSPECTION_KEYS = ['proc_root', 'pid_cache_ttl_seconds', 'max_processes', 'max_cmdline_bytes'] as const;
+
 export function readIntrospectionSettings(config: PluginConfig): IntrospectionSettings {
   const procRoot = stringSetting(config, 'proc_root', '/');
   return {

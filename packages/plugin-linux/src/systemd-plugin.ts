@@ -162,5 +162,6 @@ export function systemdModule(hints?: ProcessIdHints): PluginModule {
         'x-medkit-proc-read-failed': '503',
         'x-medkit-systemd-query-failed': '503',
       }),
+    ['systemctl_path', 'query_timeout_ms', 'max_output_bytes'],
   );
 }

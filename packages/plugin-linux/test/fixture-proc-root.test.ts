@@ -332,7 +332,7 @@ function fakeContext(apps: App[], logs: string[]): PluginContext {
 describe('built-in plugins are enabled by name', () => {
   const settings = (raw: Record<string, unknown>) => readPluginSettings({ section: () => raw }, new Set(Object.keys(BUILTIN_PLUGINS)));
   it('needs no path for a built-in, keeps a given path, and still requires one for anything else', () => {
-    expect(settings({ plugins: ['procfs_introspection'], 'plugins.procfs_introspection.proc_root': '/x' })).toEqual([{ name: 'procfs_introspection', path: undefined, callTimeoutMs: 5000, config: { proc_root: '/x' } }]);
+    expect(settings({ plugins: ['procfs_introspection'], 'plugins.procfs_introspection.proc_root': '/x' })).toEqual([{ name: 'procfs_introspection', path: undefined, callTimeoutMs: 5000, config: { proc_root: '/x' }, keys: ['proc_root'] }]);
     expect(settings({ plugins: ['procfs_introspection'], 'plugins.procfs_introspection.path': './mine.js' })[0].path).toBe('./mine.js');
     expect(() => settings({ plugins: ['procfs'] })).toThrow(/plugins.procfs.path is required.*built-in plugins: .*procfs_introspection/);
   });

@@ -32,6 +32,10 @@ const TOP_KEYS = new Set([
   'user_cert_path', 'user_key_path', 'auto_browse', 'browse_root', 'browse_max_depth', 'browse_max_variables', 'discovery',
 ]);
 const NODE_MAP_KEYS = new Set(['area_id', 'component_id', 'component_name', 'nodes', 'event_alarms']);
+/** Keys that hold a map checked below (onlyKeys), declared with everything under them. */
+const MAP_KEYS = new Set(['reconnect', 'discovery']);
+/** The plugin's configuration keys (PluginModule.configKeys). */
+export const OPCUA_CONFIG_KEYS: readonly string[] = [...TOP_KEYS].map((k) => (MAP_KEYS.has(k) ? `${k}.*` : k));
 const NODE_KEYS = new Set(['node_id', 'data_name', 'entity_id', 'display_name', 'unit', 'writable', 'min_value', 'max_value', 'alarm',
   'data_type', 'ros2_topic', 'status_bits', 'fault_enum', 'status_word_width']);
 const ALARM_KEYS = new Set(['fault_code', 'severity', 'threshold', 'above_threshold', 'message']);

@@ -1,10 +1,12 @@
 // The built-in `opcua` plugin module (gateway.md §16.1): the same exports a plugin file has (§2.11).
 // Loaded only when `plugins` lists `opcua`; the OPC-UA library itself is imported in configure().
 import { PLUGIN_API_VERSION, type MedkitPlugin, type PluginModule } from '@medkit/plugin-api';
+import { OPCUA_CONFIG_KEYS } from './config.js';
 import { OpcuaPlugin } from './plugin.js';
 import { plcRouteDocs } from './routes.js';
 
 export const pluginApiVersion = PLUGIN_API_VERSION;
+export const configKeys: PluginModule['configKeys'] = OPCUA_CONFIG_KEYS;
 export const createPlugin = (): MedkitPlugin => new OpcuaPlugin();
 export const getIntrospectionProvider: PluginModule['getIntrospectionProvider'] = (p) => p as OpcuaPlugin;
 export const getDataProvider: PluginModule['getDataProvider'] = (p) => p as OpcuaPlugin;

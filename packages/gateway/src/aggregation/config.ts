@@ -1,7 +1,7 @@
 // Aggregation configuration (spec/gateway.md §11.1): key table for the loader and the reference, and the
 // checked peer list the feature runs with.
 import type { Dispatcher } from 'undici';
-import { bool, int, list, str, type KeySpec } from '../config/key-spec.js';
+import { bool, guarded, int, list, str, type KeySpec } from '../config/key-spec.js';
 import { ConfigError } from '../config/sources.js';
 import { outboundDispatcher } from '../transport/outbound-tls.js';
 
@@ -15,11 +15,11 @@ export const AGGREGATION_KEYS = {
     max: 600000,
     policy: 'clamp',
   }),
-  'aggregation.forward_auth': bool(false, "Forward the client's Authorization header to peers (warns without require_tls)."),
-  'aggregation.require_tls': bool(false, 'Reject http:// peers: a static one stops start-up, a discovered one is skipped with a warning; when false every cleartext peer is logged as a warning.'),
-  'aggregation.ca_file': str('', '[ours] CA bundle peer certificates are verified against (empty = the system CAs).'),
-  'aggregation.client_cert_file': str('', '[ours] Client certificate (PEM) presented to peers that require mutual TLS; with aggregation.client_key_file.'),
-  'aggregation.client_key_file': str('', '[ours] Private key of aggregation.client_cert_file.'),
+  'aggregation.forward_auth': guarded('security', bool(false, "Forward the client's Authorization header to peers (warns without require_tls).")),
+  'aggregation.require_tls': guarded('security', bool(false, 'Reject http:// peers: a static one stops start-up, a discovered one is skipped with a warning; when false every cleartext peer is logged as a warning.')),
+  'aggregation.ca_file': guarded('security', str('', '[ours] CA bundle peer certificates are verified against (empty = the system CAs).')),
+  'aggregation.client_cert_file': guarded('security', str('', '[ours] Client certificate (PEM) presented to peers that require mutual TLS; with aggregation.client_key_file.')),
+  'aggregation.client_key_file': guarded('security', str('', '[ours] Private key of aggregation.client_cert_file.')),
   'aggregation.announce': bool(false, 'Advertise this gateway over mDNS (UDP 5353; answers queries, goodbye on stop).'),
   'aggregation.discover': bool(false, 'Browse mDNS for peers every 10 s; found instances become peers.'),
   'aggregation.mdns_service': str('_medkit._tcp.local', 'mDNS service type, the same for the whole cluster.'),

@@ -1,11 +1,10 @@
 // Reads and checks the `auth.*` keys (gateway.md §12.1) once at start-up. Anything set that cannot be
 // honoured stops start-up with an AuthConfigError naming the key (fail closed): a short HS256 secret, an
-// RS256 key that is missing, unreadable, not RSA or too small, a malformed client entry, an unknown
-// `auth.*` key. Secret values never appear in a message.
+// RS256 key that is missing, unreadable, not RSA or too small, a malformed client entry. (An unknown
+// `auth.*` key never gets here: the loader refuses it, config/unknown-keys.ts.) Secret values never appear in a message.
 import { createPrivateKey, createPublicKey, createSign, createVerify, type KeyObject } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import type { GatewayConfig } from '../config/index.js';
-import { AUTH_KEYS } from '../config/keys.js';
 import { ClientRegistry } from './clients.js';
 import { AuthConfigError } from './errors.js';
 
@@ -85,9 +84,6 @@ function rsaKeys(config: GatewayConfig): SigningKeys {
 export function readAuthSettings(config: GatewayConfig): AuthSettings {
   const enabled = config.get('auth.enabled');
   const warnings: string[] = [];
-  // A misspelt key (auth.enable, auth.require_auth) would silently leave the gateway open.
-  const unknown = Object.keys(config.raw).filter((k) => k.startsWith('auth.') && !(k in AUTH_KEYS));
-  if (unknown.length > 0) throw new AuthConfigError(`unknown authentication key ${unknown.map((k) => `'${k}'`).join(', ')}; the auth.* keys are ${Object.keys(AUTH_KEYS).join(', ')}`);
   const algorithm = config.get('auth.jwt_algorithm') as JwtAlgorithm;
   const accessTtlSec = config.get('auth.token_expiry_seconds');
   const refreshTtlSec = config.get('auth.refresh_token_expiry_seconds');

@@ -1,7 +1,7 @@
 // Issues and verifies the gateway's JWTs with `jose` (gateway.md §12.2): HS256 with the shared secret or
 // RS256 with the key pair. Verification accepts only the configured algorithm (so `none` and an HS256
 // token signed with the RS256 public key are refused), only our issuer, only the expected token type,
-// and only tokens of bounded length.
+// only tokens of bounded length, and no token issued in the future beyond a small clock skew.
 import { randomUUID } from 'node:crypto';
 import type { JWTPayload } from 'jose';
 import { isRole, type Role } from '../sovd/roles.js';
@@ -9,6 +9,12 @@ import type { SigningKeys } from './settings.js';
 
 /** Longest token accepted; ours are ~500 characters, so anything near this is not one of ours. */
 export const MAX_TOKEN_CHARS = 4096;
+/**
+ * How far a token's `iat` may lie ahead of this gateway's clock (seconds). The gateway signs with its own clock,
+ * so only a clock stepped back by NTP can make one of its tokens look early; a token issued further in the
+ * future was not issued by this gateway as it is now (a leaked key, a clock set forward to mint long-lived ones).
+ */
+export const MAX_CLOCK_SKEW_SEC = 60;
 
 export type TokenType = 'access' | 'refresh';
 
@@ -83,6 +89,8 @@ export class TokenSigner {
       const refreshTokenId = payload.refresh_token_id;
       if (payload.typ !== type || !isRole(payload.role) || typeof grantId !== 'string' || typeof payload.sub !== 'string' || typeof payload.jti !== 'string') return undefined;
       if (refreshTokenId !== undefined && typeof refreshTokenId !== 'string') return undefined;
+      // jose checks that iat is a number only; exp alone would let a future-dated token live past its lifetime.
+      if (payload.iat! > Math.floor(Date.now() / 1000) + MAX_CLOCK_SKEW_SEC) return undefined;
       return { type, subject: payload.sub, role: payload.role, jti: payload.jti, grantId, refreshTokenId, expiresAt: payload.exp! };
     } catch {
       return undefined;

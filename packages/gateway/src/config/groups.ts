@@ -11,5 +11,4 @@ export const CORE_KEY_GROUPS: [string, Record<string, KeySpec>][] = [
   ['ROS 2', ROS_KEYS],
   ['Discovery', DISCOVERY_KEYS],
   ['Storage and bulk data', STORAGE_KEYS],
-  ['Authentication', AUTH_KEYS],
 ];

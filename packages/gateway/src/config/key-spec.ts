@@ -5,9 +5,18 @@
 /** What to do with an out-of-range or malformed value. */
 export type RangePolicy = 'clamp' | 'reject' | 'refuse';
 
+/**
+ * What a key protects (issue 31): a `security` setting or a `limit` on what clients, scripts or peers may make
+ * the gateway do or hold. Such a key is never replaced by another value: an invalid or out-of-range value stops
+ * start-up whatever its policy says, and so does an unknown key that is spelt like one, or that lies in a
+ * section made only of such keys (config/unknown-keys.ts).
+ */
+export type Guard = 'security' | 'limit';
+
 interface BaseSpec<T> {
   default: T;
   doc: string;
+  guards?: Guard;
 }
 export interface IntSpec extends BaseSpec<number> {
   type: 'int';
@@ -57,3 +66,11 @@ export const str = (def: string, doc: string, opts: { enum?: readonly string[]; 
   ...opts,
 });
 export const list = (def: string[], doc: string): ListSpec => ({ type: 'list', default: def, doc });
+
+/** `spec`, marked as guarding security or a limit. */
+export const guarded = <S extends KeySpec>(guards: Guard, spec: S): S => ({ ...spec, guards });
+
+/** Every key of `table`, marked as guarding security or a limit (a section made only of such keys). */
+export function guardAll<T extends Record<string, KeySpec>>(guards: Guard, table: T): T {
+  return Object.fromEntries(Object.entries(table).map(([k, spec]) => [k, guarded(guards, spec)])) as T;
+}

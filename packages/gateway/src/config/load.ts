@@ -2,6 +2,7 @@
 import type { KeySpec } from './key-spec.js';
 import { ALL_KEYS, type ConfigKeyName, type ConfigValues } from './keys.js';
 import { ConfigError, readConfigFile, readEnvConfig, type FlatConfig } from './sources.js';
+import { judgeUnknownKey, type UnknownKeyVerdict } from './unknown-keys.js';
 import { coerce, type Adjustment } from './validate.js';
 
 export interface LoadOptions {
@@ -77,13 +78,10 @@ export function loadConfig(opts: LoadOptions = {}): GatewayConfig {
   for (const [key, raw] of Object.entries(merged)) {
     const spec = keys[key];
     if (!spec) {
-      // Structured settings (lists of maps, per-layer policies) are read by their feature from `raw`.
-      // A misspelt TLS key would silently leave the protection it names off: refuse it.
-      if (key.startsWith('server.tls.')) {
-        adjustments.push({ key, value: raw, action: 'refused', message: `unknown TLS key '${key}'${sourceSuffix(origins.get(key))}: a misspelt server.tls.* key would leave TLS other than asked; refusing to start` });
-      } else if (!isStructuredPrefix(key)) {
-        adjustments.push({ key, value: raw, action: 'unknown', message: unknownKeyMessage(key, origins.get(key)) });
-      }
+      // Structured settings (lists of maps, per-layer policies, plugins) are read and checked by their reader.
+      if (isStructured(key)) continue;
+      const verdict = judgeUnknownKey(key, keys);
+      adjustments.push({ key, value: raw, action: verdict.refuse ? 'refused' : 'unknown', message: unknownKeyMessage(key, origins.get(key), verdict) });
       continue;
     }
     if (raw === null || raw === undefined || raw === '') {
@@ -112,12 +110,17 @@ export function loadConfig(opts: LoadOptions = {}): GatewayConfig {
 }
 
 /** Names an unsupported key as its source wrote it, so a migrating user finds it in their file. */
-function unknownKeyMessage(key: string, origin: ConfigOrigin | undefined): string {
+function unknownKeyMessage(key: string, origin: ConfigOrigin | undefined, verdict: UnknownKeyVerdict): string {
+  const near = verdict.near ? ` (did you mean '${verdict.near}'?)` : '';
+  if (verdict.refuse) {
+    const as = origin?.source === 'file' && origin.written !== key ? ` (written '${origin.written}')` : '';
+    return `unknown configuration key '${key}'${as}${sourceSuffix(origin)}${near}: ${verdict.why}; refusing to start`;
+  }
   if (origin?.source === 'file') {
     const as = origin.written !== key ? ` (medkit key '${key}')` : '';
-    return `configuration key '${origin.written}'${as} in ${origin.file} is not supported by medkit; ignored`;
+    return `configuration key '${origin.written}'${as} in ${origin.file} is not supported by medkit; ignored${near}`;
   }
-  return `unknown configuration key '${key}'${origin ? ` (${origin.source})` : ''} ignored`;
+  return `unknown configuration key '${key}'${origin ? ` (${origin.source})` : ''} ignored${near}`;
 }
 
 function sourceSuffix(origin: ConfigOrigin | undefined): string {
@@ -140,18 +143,13 @@ export function describeConfigOrigins(config: GatewayConfig): string[] {
   return [...groups].flatMap(([title, lines]) => [`settings from ${title}:`, ...lines.map((l) => `  ${l}`)]);
 }
 
-const STRUCTURED_PREFIXES = [
-  'discovery.merge_pipeline.layers.',
-  'aggregation.',
-  'plugins.',
-  'faults.bridges.diagnostics.name_to_code.',
-  'triggers.',
-  'scripts.',
-  'locking.',
-  'logs.',
-  'updates.',
-];
-function isStructuredPrefix(key: string): boolean {
-  // `plugins` itself (the list of plugins to load) is read by the plugin loader like its `plugins.*` keys.
-  return key === 'plugins' || STRUCTURED_PREFIXES.some((p) => key.startsWith(p));
+/**
+ * Keys read as a whole by their feature rather than declared one by one: per-layer merge policies, the
+ * aggregation peer list, the diagnostics name → code map, and the plugins (each plugin's keys are checked
+ * against what it declares when it is loaded, plugins/config.ts).
+ */
+const STRUCTURED_PREFIXES = ['discovery.merge_pipeline.layers.', 'faults.bridges.diagnostics.name_to_code.', 'plugins.'];
+const STRUCTURED_KEYS = new Set(['plugins', 'aggregation.peers']);
+function isStructured(key: string): boolean {
+  return STRUCTURED_KEYS.has(key) || STRUCTURED_PREFIXES.some((p) => key.startsWith(p));
 }

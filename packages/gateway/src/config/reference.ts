@@ -12,6 +12,7 @@ function range(spec: KeySpec): string {
 }
 
 function policy(spec: KeySpec): string {
+  if (spec.guards) return `refuses to start (${spec.guards})`;
   if ((spec.type === 'int' || spec.type === 'float' || spec.type === 'string') && spec.policy) {
     return { clamp: 'clamped', reject: 'rejected → default', refuse: 'refuses to start' }[spec.policy];
   }
@@ -44,6 +45,13 @@ from, and names every key it does not support.
 - Lists accept YAML lists or comma-separated strings.
 - Out-of-range values (spec/gateway.md §13.1): *clamped* to the range with a warning, *rejected* (the default is used, with a
   warning), or the gateway *refuses to start*. Every adjusted key is printed at start-up with its value and allowed range.
+- Keys marked *(security)* or *(limit)* guard a protection or a resource limit: an invalid or out-of-range value is never
+  replaced by a default or a clamped value, start-up stops naming the key.
+- Unknown keys are printed and ignored (keys of the reference stack medkit does not implement), except that start-up stops for
+  an unknown key in a section made only of *(security)*/*(limit)* keys (\`scripts.*\`, \`auth.*\`, \`server.tls.*\`,
+  \`server.limits.*\`, \`cors.*\`, \`rate_limiting.*\`, …) and for one spelt like such a key (\`auth.enable\`,
+  \`scritps.sandbox.mode\`). A plugin's \`plugins.<name>.*\` keys are checked against the keys the plugin declares
+  (docs/plugins.md).
 `;
 
 export function renderConfigReference(groups: [string, Record<string, KeySpec>][]): string {

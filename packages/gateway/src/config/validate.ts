@@ -1,5 +1,7 @@
 // Coerces raw values (YAML scalars, environment strings) to each key's type and applies the
 // out-of-range policy of spec/gateway.md §13.1: clamp (warn), reject (warn, keep default) or refuse (stop).
+// A key that guards security or a limit (key-spec.ts Guard) always refuses: its protection is never
+// replaced by a default or a clamped value other than the one asked for.
 import type { KeySpec } from './key-spec.js';
 
 export interface Adjustment {
@@ -43,18 +45,22 @@ function toList(raw: unknown): string[] | undefined {
 
 /** Returns the value to use for `key` and, when the raw value was not taken as is, what happened. */
 export function coerce(key: string, spec: KeySpec, raw: unknown): { value: unknown; adjustment?: Adjustment } {
-  const fail = (why: string, policy: 'reject' | 'refuse' = 'reject') => ({
-    value: spec.default,
-    adjustment: {
-      key,
-      value: raw,
-      action: policy === 'refuse' ? ('refused' as const) : ('rejected' as const),
-      message:
-        policy === 'refuse'
-          ? `${key}=${JSON.stringify(raw)} is invalid: ${why}; refusing to start`
-          : `${key}=${JSON.stringify(raw)} is invalid: ${why}; using the default ${JSON.stringify(spec.default)}`,
-    },
-  });
+  const fail = (why: string, asked: 'reject' | 'refuse' = 'reject') => {
+    const policy = spec.guards ? 'refuse' : asked;
+    const guard = spec.guards ? ` (a ${spec.guards} key is never replaced by another value)` : '';
+    return {
+      value: spec.default,
+      adjustment: {
+        key,
+        value: raw,
+        action: policy === 'refuse' ? ('refused' as const) : ('rejected' as const),
+        message:
+          policy === 'refuse'
+            ? `${key}=${JSON.stringify(raw)} is invalid: ${why}; refusing to start${guard}`
+            : `${key}=${JSON.stringify(raw)} is invalid: ${why}; using the default ${JSON.stringify(spec.default)}`,
+      },
+    };
+  };
   switch (spec.type) {
     case 'int':
     case 'float': {
@@ -66,11 +72,11 @@ export function coerce(key: string, spec: KeySpec, raw: unknown): { value: unkno
       const low = spec.min !== undefined && n < spec.min;
       const high = spec.max !== undefined && n > spec.max;
       if (!low && !high) return { value: n };
-      if (policy === 'clamp') {
+      if (policy === 'clamp' && !spec.guards) {
         const v = low ? spec.min! : spec.max!;
         return { value: v, adjustment: { key, value: raw, action: 'clamped', message: `${key}=${n} is outside the ${allowed}; clamped to ${v}` } };
       }
-      return fail(`outside the ${allowed}`, policy);
+      return fail(`outside the ${allowed}`, policy === 'refuse' ? 'refuse' : 'reject');
     }
     case 'bool': {
       const b = toBool(raw);

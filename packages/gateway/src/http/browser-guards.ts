@@ -5,7 +5,8 @@
 // without an Origin header are not from a browser page and pass.
 import type { HttpApp } from './app-types.js';
 import { SovdError } from '@medkit/plugin-api';
-import { hostAllowed, type HostAllowList } from '../transport/allowed-hosts.js';
+import { checkHost, type HostAllowList } from '../transport/allowed-hosts.js';
+import { parseOrigin, sameOrigin } from '../transport/authority.js';
 import { originMatcher } from './cors.js';
 
 export interface BrowserGuardOptions {
@@ -18,35 +19,28 @@ export interface BrowserGuardOptions {
 
 const STATE_CHANGING = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 
-/** True when `origin` is the page's own gateway: same scheme and the same host:port as the Host header. */
-function sameOrigin(origin: string, host: string | undefined, scheme: string): boolean {
-  if (host === undefined) return false;
-  let u: URL;
-  try {
-    u = new URL(origin);
-  } catch {
-    return false;
-  }
-  if (u.protocol !== `${scheme}:`) return false;
-  try {
-    return u.host === new URL(`${scheme}://${host}`).host;
-  } catch {
-    return false;
-  }
-}
-
 export function installBrowserGuards(app: HttpApp, opts: BrowserGuardOptions): void {
   const corsAllowed = opts.corsOrigins.some((o) => o.trim() !== '') ? originMatcher(opts.corsOrigins) : () => false;
   // Callback style, not async: this runs on every request and a promise per request is measurable.
   app.addHook('onRequest', (request, _reply, done) => {
-    const host = request.headers.host;
-    if (!hostAllowed(opts.allowedHosts, host)) {
-      // Never quote the header back: a 3 KB Host would double into the body, and headers are the caller's.
-      done(new SovdError('x-medkit-misdirected-request', 'This gateway does not serve the requested Host (server.allowed_hosts)'));
+    // Never quote the headers back: a 3 KB Host would double into the body, and headers are the caller's.
+    const host = checkHost(opts.allowedHosts, request.headers.host);
+    if ('refused' in host) {
+      done(
+        host.refused === 'malformed'
+          ? new SovdError('invalid-request', 'The Host header is not a host name or IP address with an optional port')
+          : new SovdError('x-medkit-misdirected-request', 'This gateway does not serve the requested Host (server.allowed_hosts)'),
+      );
       return;
     }
     const origin = request.headers.origin;
-    if (origin === undefined || !STATE_CHANGING.has(request.method) || sameOrigin(origin, host, opts.scheme) || corsAllowed(origin)) {
+    if (origin === undefined || !STATE_CHANGING.has(request.method) || corsAllowed(origin)) {
+      done();
+      return;
+    }
+    // The same reading of the Host as the check above (transport/authority.ts), so the two cannot disagree.
+    const parsed = parseOrigin(origin);
+    if (parsed && host.authority && sameOrigin(parsed, host.authority, opts.scheme)) {
       done();
       return;
     }

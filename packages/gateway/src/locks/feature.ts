@@ -1,5 +1,5 @@
 // The locking feature: keys, table, routes, the resolver's LockGuard and the 'locks' service.
-import { bool, int, list, type GatewayConfig } from '../config/index.js';
+import { bool, guarded, int, list, type GatewayConfig } from '../config/index.js';
 import type { GatewayContext, GatewayFeature } from '../feature.js';
 import { ENTITIES_SERVICE } from '../entities/service.js';
 import type { App, Component } from '../entities/model.js';
@@ -11,13 +11,13 @@ import { parseLockBlock, resolvePolicy, type EntityLockConfig, type TypeDefaults
 import { LOCK_MIGRATIONS, LockStore } from './store.js';
 
 export const LOCK_KEYS = {
-  'locking.enabled': bool(true, 'SOVD resource locking on apps and components (false → lock routes answer 501).'),
-  'locking.default_max_expiration': int(3600, 'Largest lock_expiration in seconds unless the entity sets max_expiration.', { min: 1, max: 31536000, policy: 'reject' }),
+  'locking.enabled': guarded('security', bool(true, 'SOVD resource locking on apps and components (false → lock routes answer 501).')),
+  'locking.default_max_expiration': guarded('limit', int(3600, 'Largest lock_expiration in seconds unless the entity sets max_expiration.', { min: 1, max: 31536000, policy: 'refuse' })),
   'locking.cleanup_interval': int(30, 'Seconds between sweeps of expired locks (each lock also has its own expiry timer).', { min: 1, max: 3600, policy: 'clamp' }),
-  'locking.defaults.components.lock_required_scopes': list([], 'Scopes a component must be locked for before mutations (empty = none).'),
-  'locking.defaults.components.breakable': bool(true, 'Whether break_lock may replace a component lock.'),
-  'locking.defaults.apps.lock_required_scopes': list([], 'Scopes an app must be locked for before mutations (empty = none).'),
-  'locking.defaults.apps.breakable': bool(true, 'Whether break_lock may replace an app lock.'),
+  'locking.defaults.components.lock_required_scopes': guarded('security', list([], 'Scopes a component must be locked for before mutations (empty = none).')),
+  'locking.defaults.components.breakable': guarded('security', bool(true, 'Whether break_lock may replace a component lock.')),
+  'locking.defaults.apps.lock_required_scopes': guarded('security', list([], 'Scopes an app must be locked for before mutations (empty = none).')),
+  'locking.defaults.apps.breakable': guarded('security', bool(true, 'Whether break_lock may replace an app lock.')),
 };
 
 export interface LocksFeatureOptions {

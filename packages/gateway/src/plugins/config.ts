@@ -2,6 +2,7 @@
 // `plugins.<name>.<key>` as that plugin's JSON config, dotted sub-keys nested.
 import type { GatewayConfig } from '../config/index.js';
 import { ConfigError } from '../config/index.js';
+import { nearestKey } from '../config/unknown-keys.js';
 import type { PluginConfig } from '@medkit/plugin-api';
 
 /** One configured plugin. */
@@ -12,6 +13,8 @@ export interface PluginSettings {
   /** [ours] Deadline of one plugin call in ms (`plugins.<name>.call_timeout_ms`, default 5000, gateway.md §2.11). */
   callTimeoutMs: number;
   config: PluginConfig;
+  /** The plugin's own keys as set (`reconnect.initial_delay_ms`), for the check against what it declares. */
+  keys: string[];
 }
 
 const NAME = /^[A-Za-z0-9_-]{1,256}$/;
@@ -51,6 +54,7 @@ export function readPluginSettings(config: Pick<GatewayConfig, 'section'>, built
     seen.add(name);
     const prefix = `plugins.${name}.`;
     const config: PluginConfig = {};
+    const keys: string[] = [];
     let path: string | undefined;
     let callTimeoutMs = DEFAULT_CALL_TIMEOUT_MS;
     for (const [k, v] of Object.entries(raw)) {
@@ -62,9 +66,36 @@ export function readPluginSettings(config: Pick<GatewayConfig, 'section'>, built
         const n = typeof v === 'number' || (typeof v === 'string' && /^\d+$/.test(v)) ? Number(v) : NaN;
         if (!Number.isInteger(n) || n < 1 || n > 600_000) throw new ConfigError(`plugins.${name}.call_timeout_ms must be an integer 1–600000, got '${String(v)}'`);
         callTimeoutMs = n;
-      } else setNested(config, key, v);
+      } else {
+        setNested(config, key, v);
+        keys.push(key);
+      }
     }
     if (!path && !builtins.has(name)) throw new ConfigError(`plugins.${name}.path is required (the plugin's ES module)${builtins.size ? `; built-in plugins: ${[...builtins].join(', ')}` : ''}`);
-    return { name, path, callTimeoutMs, config };
+    return { name, path, callTimeoutMs, config, keys };
   });
+}
+
+/** True when `key` is one of `declared`: named, or below a declared `prefix.*`. */
+export function isDeclared(key: string, declared: readonly string[]): boolean {
+  return declared.some((d) => (d.endsWith('.*') ? key === d.slice(0, -2) || key.startsWith(d.slice(0, -1)) : key === d));
+}
+
+/**
+ * Checks a plugin's keys against the ones it declares (PluginModule.configKeys), as the loader checks the
+ * gateway's own (config/unknown-keys.ts): throws ConfigError naming every undeclared key, with the declared
+ * one it is spelt like. Answers a warning when the plugin declares nothing and keys are set.
+ */
+export function checkPluginKeys(s: PluginSettings, declared: readonly string[] | undefined): string | undefined {
+  if (declared === undefined) {
+    return s.keys.length > 0 ? `plugin '${s.name}' does not declare its configuration keys (PluginModule.configKeys): plugins.${s.name}.* are not checked, a misspelt one is ignored` : undefined;
+  }
+  const unknown = s.keys.filter((k) => !isDeclared(k, declared));
+  if (unknown.length === 0) return undefined;
+  const names = declared.map((d) => d.replace(/\.\*$/, ''));
+  const described = unknown.map((k) => {
+    const near = nearestKey(k, names);
+    return `'plugins.${s.name}.${k}'${near ? ` (did you mean 'plugins.${s.name}.${near}'?)` : ''}`;
+  });
+  throw new ConfigError(`unknown configuration key ${described.join(', ')}: plugin '${s.name}' reads only ${declared.join(', ')}; refusing to start`);
 }

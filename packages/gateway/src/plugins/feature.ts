@@ -51,7 +51,8 @@ export function createPluginsFeature(opts: PluginsFeatureOptions = {}): GatewayF
       const h = new PluginHost(ctx.log.child({ component: 'plugins' }));
       host = h;
       for (const p of opts.plugins ?? []) h.add(p.name, p.module, p.config ?? {}, p.callTimeoutMs ?? DEFAULT_CALL_TIMEOUT_MS);
-      await loadPlugins(h, settings, process.cwd(), (name) => (Object.hasOwn(builtins, name) ? builtins[name]() : undefined));
+      const warnings = await loadPlugins(h, settings, process.cwd(), (name) => (Object.hasOwn(builtins, name) ? builtins[name]() : undefined));
+      for (const w of warnings) ctx.log.warn(w);
       ctx.services.provide(PLUGINS_SERVICE, h);
       // Zero overhead without plugins (§2.1): nothing else is installed.
       if (h.list.length === 0) return;

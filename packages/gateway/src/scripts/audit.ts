@@ -5,6 +5,7 @@ import { appendFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Logger } from '../logging.js';
 import type { Migration, SqliteDatabase } from '../storage/index.js';
+import { withoutEnvValues } from './metadata.js';
 import type { Actor, ExecutionStatus } from './model.js';
 
 export type AuditAction = 'upload' | 'delete' | 'start' | 'stop' | 'forced_termination' | 'finish' | 'delete_execution';
@@ -70,7 +71,37 @@ export const AUDIT_MIGRATIONS: Migration[] = [
       CREATE INDEX script_audit_script ON script_audit(script_id, seq);`);
     },
   },
+  {
+    // Start-up looks for starts without a finish (executions a killed gateway left): by execution id.
+    id: 'scripts-003-audit-execution',
+    up(db) {
+      db.exec('CREATE INDEX script_audit_execution ON script_audit(execution_id, action);');
+    },
+  },
+  {
+    // Upload records of older versions held the script's env values (credentials) in their metadata.
+    id: 'scripts-004-audit-hide-env-values',
+    up(db) {
+      const rows = db.prepare("SELECT seq, parameters FROM script_audit WHERE action = 'upload' AND parameters IS NOT NULL").all() as { seq: number; parameters: string }[];
+      const update = db.prepare('UPDATE script_audit SET parameters = ? WHERE seq = ?');
+      for (const r of rows) {
+        const hidden = hideEnvValues(JSON.parse(r.parameters) as unknown);
+        if (hidden !== r.parameters) update.run(hidden, r.seq);
+      }
+    },
+  },
 ];
+
+/**
+ * The stored text of an upload record's parameters with the metadata's env values hidden. A record cut at
+ * MAX_PARAMS_CHARS keeps only a text preview, which cannot be taken apart: a preview naming `env` is dropped.
+ */
+function hideEnvValues(parameters: unknown): string {
+  const p = parameters as Record<string, unknown> | null;
+  if (p && typeof p === 'object' && p.truncated === true) return JSON.stringify(String(p.preview).includes('"env"') ? { truncated: true } : p);
+  if (!p || typeof p !== 'object' || !('metadata' in p)) return JSON.stringify(parameters);
+  return JSON.stringify({ ...p, metadata: withoutEnvValues(p.metadata) });
+}
 
 function clipParameters(value: unknown): string | null {
   if (value === undefined || value === null) return null;
@@ -144,6 +175,17 @@ export class ScriptAudit {
       ...r,
       parameters: r.parameters === null ? null : (JSON.parse(r.parameters) as unknown),
     }));
+  }
+
+  /** `start` records with no `finish` record: executions a gateway that is gone left unfinished. Oldest first. */
+  unfinishedStarts(): AuditRecord[] {
+    const rows = this.db
+      .prepare(
+        `SELECT * FROM script_audit s WHERE s.action = 'start' AND s.execution_id IS NOT NULL
+          AND NOT EXISTS (SELECT 1 FROM script_audit f WHERE f.execution_id = s.execution_id AND f.action = 'finish') ORDER BY s.seq`,
+      )
+      .all() as (Omit<AuditRecord, 'parameters'> & { parameters: string | null })[];
+    return rows.map((r) => ({ ...r, parameters: r.parameters === null ? null : (JSON.parse(r.parameters) as unknown) }));
   }
 
   private prune(): void {

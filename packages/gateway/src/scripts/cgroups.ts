@@ -10,8 +10,10 @@
 //   unavailable said on /health and in the start-up summary (mode `strict` refuses to start).
 // A probe cgroup is created, limited and removed at start-up, so "available" means the writes work here.
 // The execution joins its cgroups before anything of the script runs (sandbox.ts: the wrapper writes its
-// own pid to cgroup.procs, then execs the namespace tools), so nothing it forks escapes.
-import { existsSync, mkdirSync, readdirSync, readFileSync, rmdirSync, writeFileSync } from 'node:fs';
+// own pid to cgroup.procs, then execs the namespace tools), so nothing it forks escapes. For the same
+// reason the cgroups of a gateway that is gone (killed with SIGKILL) know what its executions left
+// running: the next start kills those processes and removes the cgroups (reclaimStale).
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmdirSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { signalProcess } from './processes.js';
 
@@ -33,16 +35,36 @@ export interface ExecutionCgroup {
   remove(): boolean;
 }
 
+/** The cgroup(s) of one execution of a gateway that is gone, found at start-up. */
+export interface ReclaimedCgroup {
+  /** `medkit-exec-<gateway pid>-<execution id>` (or a probe's name). */
+  name: string;
+  /** The execution id in the name, when it is an execution's. */
+  executionId?: string;
+  /** Processes that were still running in it and were killed. */
+  killed: number;
+}
+
 export interface CgroupBackend {
   readonly kind: 'v2' | 'v1';
   /** Where the execution cgroups are created, for the summary. */
   readonly location: string;
   create(name: string): ExecutionCgroup;
+  /**
+   * Kills every process left in the execution cgroups of gateways that are gone and removes those cgroups
+   * (start-up, before any execution of this gateway exists).
+   */
+  reclaimStale(): ReclaimedCgroup[];
 }
 
 export type CgroupProbe = { backend: CgroupBackend } | { unavailable: string };
 
 const CPU_PERIOD_US = 100_000;
+/** A cgroup still holding (exiting) processes is removed on a later try: this many, this far apart. */
+const REMOVE_TRIES = 20;
+const REMOVE_EVERY_MS = 500;
+/** Kill passes over a stale cgroup: a process forking while it is killed is caught by the next pass. */
+const KILL_PASSES = 50;
 const CONTROLLERS = ['memory', 'pids', 'cpu'] as const;
 
 /** CPU time per CPU_PERIOD_US for `cpuCores`; the kernel refuses quotas under 1 ms. */
@@ -95,11 +117,61 @@ function makeCgroup(dir: string, files: [string, string][]): void {
   }
 }
 
+/** Calls `remove` until it succeeds, retrying later while the kernel is still reaping the cgroup's processes. */
+export function removeWhenEmpty(remove: () => boolean, tries = REMOVE_TRIES): void {
+  if (remove() || tries <= 1) return;
+  setTimeout(() => removeWhenEmpty(remove, tries - 1), REMOVE_EVERY_MS).unref();
+}
+
+const GATEWAY_CGROUP = /^medkit-(exec|probe)-(\d+)(?:-(.+))?$/;
+
 /**
- * Removes the (empty) execution cgroups a gateway that is gone left behind (killed with SIGKILL, say): their
- * names carry the gateway's pid. Non-empty ones stay (rmdir refuses them).
+ * True when the cgroup `dir`, named for gateway `pid`, belongs to no running gateway: that process is gone, or
+ * it is this process's pid but the cgroup is older than this process (a gateway that is PID 1 of its container
+ * has the same pid after every restart). A live other pid is taken to be another gateway on this machine.
  */
-function sweepStale(bases: string[]): void {
+function isStale(dir: string, pid: number): boolean {
+  if (pid !== process.pid) return !signalProcess(pid, 0);
+  try {
+    return statSync(dir).ctimeMs < performance.timeOrigin;
+  } catch {
+    return false;
+  }
+}
+
+function procsOf(dir: string): number[] {
+  try {
+    return readFileSync(join(dir, 'cgroup.procs'), 'utf8').split('\n').filter((l) => l !== '').map(Number);
+  } catch {
+    return [];
+  }
+}
+
+/** SIGKILLs every process in `dirs` until none is left (bounded); answers how many there were. */
+function killAll(dirs: string[]): number {
+  const killed = new Set<number>();
+  // cgroup v2 (Linux 5.14+) kills the whole cgroup at once, forks in flight included.
+  for (const d of dirs) {
+    if (existsSync(join(d, 'cgroup.kill')) && procsOf(d).length > 0) {
+      for (const p of procsOf(d)) killed.add(p);
+      try {
+        writeFileSync(join(d, 'cgroup.kill'), '1');
+      } catch {
+        // the passes below do it one by one
+      }
+    }
+  }
+  for (let pass = 0; pass < KILL_PASSES; pass++) {
+    const left = dirs.flatMap(procsOf);
+    if (left.length === 0) break;
+    for (const p of left) if (signalProcess(p, 'SIGKILL')) killed.add(p);
+  }
+  return killed.size;
+}
+
+/** Kills what the gateways that are gone left in their cgroups below `bases` and removes those cgroups. */
+function reclaimStale(bases: string[]): ReclaimedCgroup[] {
+  const stale = new Map<string, { dirs: string[]; executionId?: string }>();
   for (const base of bases) {
     let names: string[];
     try {
@@ -108,10 +180,19 @@ function sweepStale(bases: string[]): void {
       continue;
     }
     for (const name of names) {
-      const m = /^medkit-(?:exec|probe)-(\d+)(?:-|$)/.exec(name);
-      if (m && Number(m[1]) !== process.pid && !signalProcess(Number(m[1]), 0)) removeAll([join(base, name)]);
+      const m = GATEWAY_CGROUP.exec(name);
+      const dir = join(base, name);
+      if (!m || !isStale(dir, Number(m[2]))) continue;
+      const entry = stale.get(name) ?? { dirs: [], ...(m[1] === 'exec' && m[3] ? { executionId: m[3] } : {}) };
+      entry.dirs.push(dir);
+      stale.set(name, entry);
     }
   }
+  return [...stale].map(([name, { dirs, executionId }]) => {
+    const killed = killAll(dirs);
+    removeWhenEmpty(() => removeAll(dirs));
+    return { name, ...(executionId ? { executionId } : {}), killed };
+  });
 }
 
 /** The gateway's own cgroup `own` under the mount at `mountPath` when it is visible there, else the mount's root. */
@@ -162,6 +243,7 @@ function probeV2(sys: CgroupSystem, mounts: Mount[], limits: ExecutionLimits, pr
     const backend: CgroupBackend = {
       kind: 'v2',
       location: base,
+      reclaimStale: () => reclaimStale([base]),
       create(name) {
         const dir = join(base, name);
         makeCgroup(dir, [
@@ -183,7 +265,6 @@ function probeV2(sys: CgroupSystem, mounts: Mount[], limits: ExecutionLimits, pr
     } catch (err) {
       return `cannot create a limited cgroup below ${base} (${(err as NodeJS.ErrnoException).code ?? String(err)})`;
     }
-    sweepStale([base]);
     return backend;
   }
   return 'no cgroup2 hierarchy with the memory, pids and cpu controllers';
@@ -201,6 +282,7 @@ function probeV1(sys: CgroupSystem, mounts: Mount[], limits: ExecutionLimits, pr
   const backend: CgroupBackend = {
     kind: 'v1',
     location: `${bases.memory}, ${bases.pids}, ${bases.cpu}`,
+    reclaimStale: () => reclaimStale(Object.values(bases)),
     create(name) {
       const dirs: string[] = [];
       const make = (controller: string, files: [string, string][]) => {
@@ -234,7 +316,6 @@ function probeV1(sys: CgroupSystem, mounts: Mount[], limits: ExecutionLimits, pr
   } catch (err) {
     return `cannot create a limited cgroup v1 group (${(err as NodeJS.ErrnoException).code ?? String(err)})`;
   }
-  sweepStale(Object.values(bases));
   return backend;
 }
 

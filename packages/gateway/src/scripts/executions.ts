@@ -146,6 +146,27 @@ export class ExecutionManager {
     return view;
   }
 
+  /**
+   * Lists an execution a previous gateway process started and never finished (it was killed or crashed) as
+   * failed with `reason`, so GET on it says what became of it.
+   */
+  recordInterrupted(r: { id: string; entityId: string; scriptId: string; startedAt: string; reason: string }): ScriptExecution {
+    const startedMs = Date.parse(r.startedAt);
+    const view: ScriptExecution = {
+      id: r.id,
+      status: 'failed',
+      progress: null,
+      started_at: r.startedAt,
+      completed_at: new Date().toISOString(),
+      parameters: null,
+      error: { message: r.reason },
+      'x-medkit': { script_id: r.scriptId, entity_id: r.entityId, progress_message: null, pid: null, duration_ms: null, stderr: '', stdout_truncated: false, stderr_truncated: false },
+    };
+    this.entries.set(r.id, { view, entityId: r.entityId, scriptId: r.scriptId, startedMs: Number.isFinite(startedMs) ? startedMs : Date.now() });
+    this.evict();
+    return view;
+  }
+
   /** Throws 404 unless the execution belongs to this entity and script. */
   get(entityId: string, scriptId: string, executionId: string): ScriptExecution {
     return this.entry(entityId, scriptId, executionId).view;

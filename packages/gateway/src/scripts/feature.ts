@@ -11,8 +11,9 @@ import { SCRIPTS_KEYS, type ScriptsSettings } from './config.js';
 import { ExecutionManager } from './executions.js';
 import type { ScriptExecutor } from './executor.js';
 import { LocalProcessExecutor } from './local-executor.js';
-import { planSandbox, type SandboxMode, type SandboxProbe } from './sandbox.js';
+import { planSandbox, type SandboxMode, type SandboxNetwork, type SandboxProbe } from './sandbox.js';
 import { scriptsRoutes } from './routes.js';
+import { recoverInterrupted } from './recovery.js';
 import { ScriptRunner } from './runner.js';
 import { ScriptsService } from './service.js';
 import { STORE_MIGRATIONS, ScriptStore } from './store.js';
@@ -47,6 +48,7 @@ export function readScriptsSettings(ctx: GatewayContext): ScriptsSettings {
     auditMaxRecords: ctx.config.value<number>('scripts.audit_max_records'),
     sandbox: {
       mode: ctx.config.value<SandboxMode>('scripts.sandbox.mode'),
+      network: ctx.config.value<SandboxNetwork>('scripts.sandbox.network'),
       user: ctx.config.value<string>('scripts.sandbox.user'),
       userExplicit: ctx.config.explicit.has('scripts.sandbox.user'),
       cpuSec: ctx.config.value<number>('scripts.limits.cpu_sec'),
@@ -95,6 +97,8 @@ export function createScriptsFeature(_config?: GatewayConfig, options: ScriptsFe
       sandboxDescription = sandbox?.description ?? 'provided by the configured executor';
       const runner = new ScriptRunner(options.executor ?? new LocalProcessExecutor(sandbox), settings);
       const executions = new ExecutionManager(runner, { maxConcurrent: settings.maxConcurrent, maxHistory: settings.maxHistory }, audit);
+      // Before anything runs: what a killed predecessor left running is ended, and its executions are failed.
+      recoverInterrupted(audit, executions, sandbox?.cgroups?.reclaimStale() ?? [], log);
       service = new ScriptsService(settings, store, executions, audit, runner);
       ctx.services.provide(SCRIPTS_SERVICE, service);
       ctx.health.add(() => ({

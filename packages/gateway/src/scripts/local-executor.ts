@@ -14,20 +14,16 @@ import type { ExecutionCallbacks, ExecutionHandle, ExecutionOutcome, ExecutionRe
 import { INTERPRETER } from './format.js';
 import { CappedBuffer, ProgressFilter } from './output.js';
 import { EXEC_HOME, planSandbox, systemProgram, type SandboxPlan } from './sandbox.js';
-import type { ExecutionCgroup } from './cgroups.js';
+import { removeWhenEmpty, type ExecutionCgroup } from './cgroups.js';
 import { SovdError } from '@medkit/plugin-api';
 import { signalProcess } from './processes.js';
 
 /** After the leader exited and the group was killed, stop waiting for stdio to close after this long. */
 const STDIO_DRAIN_MS = 1000;
-/** A cgroup still holding (exiting) processes is removed on a later try: this many, this far apart. */
-const CGROUP_REMOVE_TRIES = 20;
-const CGROUP_REMOVE_EVERY_MS = 500;
 
 /** Removes an execution's cgroup, retrying while the kernel is still reaping its processes. */
-function removeCgroup(cg: ExecutionCgroup, tries = CGROUP_REMOVE_TRIES): void {
-  if (cg.remove() || tries <= 1) return;
-  setTimeout(() => removeCgroup(cg, tries - 1), CGROUP_REMOVE_EVERY_MS).unref();
+function removeCgroup(cg: ExecutionCgroup): void {
+  removeWhenEmpty(() => cg.remove());
 }
 
 function signalGroup(pgid: number, signal: NodeJS.Signals | 0): boolean {

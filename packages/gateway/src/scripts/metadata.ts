@@ -76,6 +76,20 @@ export function parseEnv(value: unknown): Record<string, string> {
   return env;
 }
 
+/** What an env value is shown as wherever upload metadata is recorded (the values are often credentials). */
+export const HIDDEN_VALUE = '(hidden)';
+
+/**
+ * Upload metadata as it may be recorded (the audit trail): the same, with every `env` value replaced by
+ * HIDDEN_VALUE. The names stay, so the trail still says which variables a script was given.
+ */
+export function withoutEnvValues(metadata: unknown): unknown {
+  if (!metadata || typeof metadata !== 'object' || Array.isArray(metadata)) return metadata;
+  const m = metadata as Record<string, unknown>;
+  if (!m.env || typeof m.env !== 'object' || Array.isArray(m.env)) return m.env === undefined ? m : { ...m, env: HIDDEN_VALUE };
+  return { ...m, env: Object.fromEntries(Object.keys(m.env).map((k) => [k, HIDDEN_VALUE])) };
+}
+
 /** Parses and checks the upload `metadata` field (absent → defaults). */
 export function parseUploadMetadata(text: string | undefined): UploadMetadata {
   const out: UploadMetadata = { args: [], env: {} };

@@ -5,6 +5,12 @@
 //   unshare --pid --fork --kill-child --mount-proc   a PID namespace per execution: the script is its
 //        init, so when it ends (or is killed) the kernel kills every descendant, whatever process
 //        group or session it moved to; /proc shows only the execution's own processes.
+//   unshare --ipc --uts (--net)                        System V shared memory, message queues and semaphores
+//        live in the execution's own IPC namespace and go with it (a segment cannot outlive the execution
+//        nor fill the host's table); its own host name; with scripts.sandbox.network=none its own network
+//        namespace holding only a loopback (no gateway, no RTPS, no other host).
+//   setpriv --pdeathsig KILL                           the namespace's holder dies with the gateway, so a
+//        gateway killed with SIGKILL takes its executions with it (cgroups.ts reclaims what is left).
 //   setpriv --reuid/--regid --clear-groups --no-new-privs   run as an unprivileged user (as root) and
 //        never regain privileges through setuid binaries.
 //   prlimit --cpu --as --nproc --fsize                  per-process limits (CPU seconds, address space,
@@ -29,9 +35,13 @@ import { ConfigError } from '../config/index.js';
 import { probeCgroups, type CgroupBackend, type CgroupProbe, type ExecutionLimits } from './cgroups.js';
 
 export type SandboxMode = 'auto' | 'strict' | 'off';
+/** `host`: the gateway's network; `none`: an own network namespace with only a loopback. */
+export type SandboxNetwork = 'host' | 'none';
 
 export interface SandboxSettings {
   mode: SandboxMode;
+  /** Network of an execution (scripts.sandbox.network); `none` needs namespaces and is never given up. */
+  network?: SandboxNetwork;
   /** Account executions run as when the gateway runs as root. */
   user: string;
   /** True when `user` was set explicitly (then it must exist: fail closed). */
@@ -90,8 +100,9 @@ export interface SandboxRun {
 export const EXEC_HOME = '/tmp/medkit-exec';
 
 /**
- * Run in the execution's fresh mount (and PID) namespace as root, before the privilege drop:
- * `sh -c SETUP medkit-sandbox <disk MiB> <uid> <gid> <script> <n> <visible path × n> -- <command…>`. Mounts a
+ * Run in the execution's fresh namespaces as root, before the privilege drop:
+ * `sh -c SETUP medkit-sandbox <disk MiB> <uid> <gid> <script> <ip> <n> <visible path × n> -- <command…>`. Brings
+ * the loopback of an own network namespace up when `<ip>` (the path of iproute2's `ip`) is given. Mounts a
  * size-limited tmpfs on /tmp and the same on the other world-writable directories, makes the private working
  * directory owned by the execution's user, copies the script in (read through a descriptor opened before the
  * mount), binds the visible paths back read-only (reached through the working directory, which still is the
@@ -101,7 +112,8 @@ export const EXEC_HOME = '/tmp/medkit-exec';
  * default PATH (`command -p`), not the script's. Exit 125 = the sandbox could not be set up.
  */
 export const SANDBOX_SETUP = [
-  'size=$1 uid=$2 gid=$3 src=$4 n=$5; shift 5',
+  'size=$1 uid=$2 gid=$3 src=$4 ip=$5 n=$6; shift 6',
+  'if [ -n "$ip" ]; then "$ip" link set lo up || exit 125; fi',
   // Opened before the tmpfs hides it: the stored script may itself live under /tmp.
   'exec 9< "$src" || exit 125',
   'cd /tmp || exit 125',
@@ -233,17 +245,26 @@ export function planSandbox(s: SandboxSettings, probe: SandboxProbe = SYSTEM_PRO
   }
 
   const sh = probe.program('sh') ?? '/bin/sh';
-  const ns = [unshare!, ...(root ? [] : ['--user', '--map-root-user']), '--mount', '--pid', '--fork', '--kill-child', '--mount-proc', '--'];
+  const ownNetwork = s.network === 'none';
+  const ns = [unshare!, ...(root ? [] : ['--user', '--map-root-user']), '--mount', '--pid', '--ipc', '--uts', ...(ownNetwork ? ['--net'] : []), '--fork', '--kill-child', '--mount-proc', '--'];
+  // Without iproute2 the loopback of an own network namespace stays down: still no network, only less of it.
+  const ip = ownNetwork ? (probe.program('ip') ?? '') : '';
   const visible = visibleUnderTmp(s.visiblePaths ?? [], probe);
-  const setup = (source: string, paths = visible) => [sh, '-c', SANDBOX_SETUP, 'medkit-sandbox', String(s.diskMb), runAs ? String(runAs.uid) : '', runAs ? String(runAs.gid) : '', source, String(paths.length), ...paths, '--'];
+  const setup = (source: string, paths = visible) => [sh, '-c', SANDBOX_SETUP, 'medkit-sandbox', String(s.diskMb), runAs ? String(runAs.uid) : '', runAs ? String(runAs.gid) : '', source, ip, String(paths.length), ...paths, '--'];
+  // The parent-death signal makes a process die with the gateway (a gateway killed with SIGKILL cannot stop
+  // its executions). With namespaces the namespace's holder (unshare, the gateway's child) carries it and
+  // takes the whole namespace along; without, only the script's leader can (setpriv sets it after the user
+  // change, which would clear an earlier one) and cgroups.ts reclaims the rest at the next start.
+  const holder = setpriv ? [setpriv, '--pdeathsig', 'KILL', '--'] : [];
+  const dropFlags = runAs ? [`--reuid=${runAs.uid}`, `--regid=${runAs.gid}`, '--clear-groups', '--no-new-privs'] : ['--no-new-privs'];
+  const drop = (leader: boolean) => (setpriv ? [setpriv, ...dropFlags, ...(leader ? ['--pdeathsig', 'KILL'] : []), '--'] : []);
   // The probe runs the whole set-up (namespaces, tmpfs, bind mounts, copy), so "works" means executions will.
   const trueProgram = probe.program('true') ?? '/bin/true';
-  const nsWorks = missingTools.length === 0 && probe.runs([...ns, ...setup(trueProgram, []), trueProgram]);
+  const nsWorks = missingTools.length === 0 && probe.runs([...holder, ...ns, ...setup(trueProgram, []), trueProgram]);
   // Asked-for paths that cannot be shown would break the scripts that need them: fail closed, not silently.
-  if (nsWorks && visible.length > 0 && !probe.runs([...ns, ...setup(trueProgram), trueProgram])) {
+  if (nsWorks && visible.length > 0 && !probe.runs([...holder, ...ns, ...setup(trueProgram), trueProgram])) {
     throw new SandboxError(`scripts.sandbox.visible_paths cannot be honoured: binding ${visible.join(', ')} read-only into an execution's private /tmp failed`);
   }
-  const drop = runAs && setpriv ? [setpriv, `--reuid=${runAs.uid}`, `--regid=${runAs.gid}`, '--clear-groups', '--no-new-privs', '--'] : setpriv ? [setpriv, '--no-new-privs', '--'] : [];
   const cg = probe.cgroups({ memoryBytes: s.memoryMb * 1024 * 1024, maxProcesses: s.maxProcesses, cpuCores: s.cpuCores });
   const cgroups = 'backend' in cg ? cg.backend : undefined;
   // RLIMIT_NPROC counts every process of the user on the machine (other executions, a database running as
@@ -263,16 +284,18 @@ export function planSandbox(s: SandboxSettings, probe: SandboxProbe = SYSTEM_PRO
   if (!nsWorks) {
     const why = missingTools.length ? `missing ${missingTools.join(', ')} (Debian package util-linux)` : root ? 'PID namespaces are not available here' : 'unprivileged user namespaces are disabled on this kernel';
     if (s.mode === 'strict') throw new SandboxError(`scripts.sandbox.mode=strict cannot be honoured: ${why}`);
+    // Asked for explicitly: an execution on the gateway's network would be less than that (fail closed).
+    if (ownNetwork) throw new SandboxError(`scripts.sandbox.network=none cannot be honoured: ${why}`);
     return {
       isolation: 'process-group',
       ...(runAs ? { runAs } : {}),
       ...common,
       privateTmp: false,
-      description: `process group${runAs ? `, as ${runAs.user}` : ''}${limits.length ? ', per-process limits' : ''}, ${cgroupText}, shared /tmp (no namespaces: ${why})`,
-      warning: [`script isolation is reduced: ${why}; children that leave the process group can outlive an execution and executions share /tmp`, cgroupWarning].filter(Boolean).join('; '),
+      description: `process group${runAs ? `, as ${runAs.user}` : ''}${limits.length ? ', per-process limits' : ''}, ${cgroupText}, shared /tmp, IPC and network (no namespaces: ${why})`,
+      warning: [`script isolation is reduced: ${why}; children that leave the process group can outlive an execution, and executions share /tmp, System V IPC and the network`, cgroupWarning].filter(Boolean).join('; '),
       reportsOnFd3: false,
       wrap: (file, args, run) => {
-        const argv = [...joinCgroups(run), ...drop, ...limits, file, ...args];
+        const argv = [...joinCgroups(run), ...drop(true), ...limits, file, ...args];
         return { file: argv[0], args: argv.slice(1) };
       },
     };
@@ -282,14 +305,14 @@ export function planSandbox(s: SandboxSettings, probe: SandboxProbe = SYSTEM_PRO
     ...(runAs ? { runAs } : {}),
     ...common,
     privateTmp: true,
-    description: `PID and mount namespace per execution${runAs ? `, as ${runAs.user} (uid ${runAs.uid})` : ''}, no_new_privs, private /tmp and HOME of ${s.diskMb} MiB${visible.length ? ` (${visible.join(', ')} visible read-only)` : ''}, ${cgroupText}, per-process limits cpu ${s.cpuSec} s, memory ${s.memoryMb} MiB${nproc.length ? `, ${s.maxProcesses} processes` : ''}, files ${s.maxFileMb} MiB`,
+    description: `PID, mount, IPC and UTS namespaces per execution, ${ownNetwork ? `own network namespace (loopback only${ip ? '' : ', down: no iproute2 ip'})` : "the host's network (scripts.sandbox.network=host)"}${runAs ? `, as ${runAs.user} (uid ${runAs.uid})` : ''}, no_new_privs, private /tmp and HOME of ${s.diskMb} MiB${visible.length ? ` (${visible.join(', ')} visible read-only)` : ''}, ${cgroupText}, per-process limits cpu ${s.cpuSec} s, memory ${s.memoryMb} MiB${nproc.length ? `, ${s.maxProcesses} processes` : ''}, files ${s.maxFileMb} MiB`,
     ...(cgroupWarning ? { warning: cgroupWarning } : {}),
     reportsOnFd3: true,
     wrap: (file, args, run) => {
       if (!run) throw new Error('a sandboxed execution needs its script source (SandboxRun)');
       // The init stays outside the cgroup (and root inside the namespace: it only waits and forwards signals),
       // so the limits are the script's own: its child joins the cgroup, then drops privileges, then runs.
-      const argv = [...ns, ...setup(run.source), process.execPath, '-e', EXEC_INIT, ...joinCgroups(run), ...drop, ...limits, file, ...args];
+      const argv = [...holder, ...ns, ...setup(run.source), process.execPath, '-e', EXEC_INIT, ...joinCgroups(run), ...drop(false), ...limits, file, ...args];
       return { file: argv[0], args: argv.slice(1) };
     },
   };

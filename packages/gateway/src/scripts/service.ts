@@ -7,7 +7,7 @@ import type { ScriptsSettings } from './config.js';
 import type { ExecutionManager, StartRequest } from './executions.js';
 import { detectFormat, fileNameProblem, looksBinary } from './format.js';
 import { IdGenerator, isSafeId } from './ids.js';
-import { parseUploadMetadata } from './metadata.js';
+import { parseUploadMetadata, withoutEnvValues } from './metadata.js';
 import type { Actor, EntityRef, ScriptDefinition, ScriptExecution } from './model.js';
 import type { ScriptRunner } from './runner.js';
 import type { ScriptStore } from './store.js';
@@ -89,7 +89,8 @@ export class ScriptsService {
         script_id: id,
         execution_id: null,
         actor,
-        parameters: { filename: file.filename, size: file.size, format: def.format, ...(metadataText ? { metadata: safeJson(metadataText) } : {}) },
+        // The env values are the script's secrets (API keys): recorded by name only.
+        parameters: { filename: file.filename, size: file.size, format: def.format, ...(metadataText ? { metadata: withoutEnvValues(safeJson(metadataText)) } : {}) },
         status: null,
         exit_code: null,
         duration_ms: null,

@@ -1,7 +1,10 @@
 // Where scripts live: uploaded and pre-deployed scripts as files under
 // `<scripts_dir>/<entity_id>/<script_id>/script.<ext>` + `metadata.json` (spec/gateway.md §8.1) with
-// one SQLite row each (the index the routes read), and manifest scripts kept in memory.
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+// one SQLite row each (the index the routes read), and manifest scripts kept in memory. metadata.json holds
+// the script's env values (often credentials): scripts_dir and everything the store makes in it are the
+// gateway user's alone (0700 directories, 0600 files), since executions run as another user that must not
+// read another script's secrets.
+import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { isAbsolute, join, relative, resolve, sep } from 'node:path';
 import type { Logger } from '../logging.js';
 import type { ManifestScript } from '../entities/manifest/types.js';
@@ -64,6 +67,18 @@ interface MetadataFile {
   created_at?: string;
 }
 
+const PRIVATE_DIR = 0o700;
+const PRIVATE_FILE = 0o600;
+
+/** Takes group and other access away from `path` (made by an older version, or by hand); says when it cannot. */
+function restrict(path: string, mode: number, log?: Logger): void {
+  try {
+    if ((statSync(path).mode & 0o077) !== 0) chmodSync(path, mode);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') log?.warn({ path, err }, 'cannot make a scripts_dir entry private to the gateway user; script executions may read it');
+  }
+}
+
 /** A glob like `components/*` or `apps/battery-*` against `<segment>/<id>`. */
 function globMatch(glob: string, text: string): boolean {
   const re = new RegExp(`^${glob.split('*').map((p) => p.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('.*')}$`);
@@ -81,7 +96,8 @@ export class ScriptStore {
     readonly dir: string,
     private readonly log?: Logger,
   ) {
-    mkdirSync(dir, { recursive: true });
+    mkdirSync(dir, { recursive: true, mode: PRIVATE_DIR });
+    restrict(dir, PRIVATE_DIR, log);
   }
 
   /** Replaces the manifest scripts (relative `path`s are resolved against scripts_dir). */
@@ -130,16 +146,17 @@ export class ScriptStore {
   /** Directory for files being received; removed entries are cleaned at start-up. */
   incomingDir(): string {
     const d = join(this.dir, '.incoming');
-    mkdirSync(d, { recursive: true });
+    mkdirSync(d, { recursive: true, mode: PRIVATE_DIR });
     return d;
   }
 
   /** Moves a received file into place and records it. */
   add(def: Omit<ScriptDefinition, 'file' | 'source' | 'managed'> & { entityId: string; createdAt: string }, receivedFile: string): ScriptDefinition {
     const scriptDir = join(this.dir, def.entityId, def.id);
-    mkdirSync(scriptDir, { recursive: true });
+    mkdirSync(scriptDir, { recursive: true, mode: PRIVATE_DIR });
     const file = join(scriptDir, `script.${EXTENSION[def.format]}`);
     renameSync(receivedFile, file);
+    chmodSync(file, PRIVATE_FILE);
     const meta: MetadataFile = {
       id: def.id,
       name: def.name,
@@ -152,7 +169,7 @@ export class ScriptStore {
       proximity_proof_required: def.proximityProofRequired,
       created_at: def.createdAt,
     };
-    writeFileSync(join(scriptDir, 'metadata.json'), `${JSON.stringify(meta, null, 2)}\n`);
+    writeFileSync(join(scriptDir, 'metadata.json'), `${JSON.stringify(meta, null, 2)}\n`, { mode: PRIVATE_FILE });
     this.insertRow(def.entityId, def.id, meta, relative(this.dir, file), 'upload');
     return this.findById(def.id)!;
   }
@@ -178,7 +195,10 @@ export class ScriptStore {
       }
     }
     for (const entityId of this.subdirs(this.dir)) {
+      restrict(join(this.dir, entityId), PRIVATE_DIR, this.log);
       for (const scriptId of this.subdirs(join(this.dir, entityId))) {
+        restrict(join(this.dir, entityId, scriptId), PRIVATE_DIR, this.log);
+        restrict(join(this.dir, entityId, scriptId, 'metadata.json'), PRIVATE_FILE, this.log);
         if (this.db.prepare('SELECT 1 FROM scripts WHERE id = ?').get(scriptId)) continue;
         this.importDeployed(entityId, scriptId);
       }

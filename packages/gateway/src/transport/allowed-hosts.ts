@@ -4,6 +4,8 @@
 // this gateway's own names.
 import { hostname } from 'node:os';
 import { isIP } from 'node:net';
+import { ConfigError } from '../config/index.js';
+import { parseAuthority, type Authority } from './authority.js';
 
 /** A checked allow-list: `allows(hostHeader)`. */
 export interface HostAllowList {
@@ -17,23 +19,10 @@ export interface HostAllowList {
 
 const WILDCARD_HOSTS = new Set(['', '0.0.0.0', '::', '[::]']);
 
-/** Splits a Host header value into a lower-case name (brackets kept for IPv6) and a port. */
-export function splitHost(header: string): { name: string; port?: string } {
-  const h = header.trim().toLowerCase();
-  if (h.startsWith('[')) {
-    const end = h.indexOf(']');
-    if (end < 0) return { name: h };
-    const rest = h.slice(end + 1);
-    return { name: h.slice(0, end + 1), ...(rest.startsWith(':') ? { port: rest.slice(1) } : {}) };
-  }
-  const colon = h.lastIndexOf(':');
-  const name = (colon >= 0 ? h.slice(0, colon) : h).replace(/\.$/, '');
-  return { name, ...(colon >= 0 ? { port: h.slice(colon + 1) } : {}) };
-}
-
 /**
  * Builds the list: the configured entries, or (when none) the gateway's own names: `server.host` unless it is
  * a wildcard, the machine's host name and `<host name>.local`. Loopback names and IP literals are always in.
+ * A configured entry that is not a host name, IP address or host:port stops start-up (it could never match).
  */
 export function buildHostAllowList(configured: readonly string[], serverHost: string, machineName: string = hostname()): HostAllowList {
   const list: HostAllowList = { any: false, names: new Set(['localhost']), hostPorts: new Set() };
@@ -43,19 +32,32 @@ export function buildHostAllowList(configured: readonly string[], serverHost: st
     if (e === '*') list.any = true;
     if (e === '*' || WILDCARD_HOSTS.has(e)) continue;
     // A bare IPv6 address (`::1`) is written with brackets in a Host header.
-    const entry = isIP(e) === 6 ? `[${e}]` : e;
-    const { name, port } = splitHost(entry);
-    if (port !== undefined && port !== '') list.hostPorts.add(`${name}:${port}`);
-    else list.names.add(name);
+    const a = parseAuthority(isIP(e) === 6 ? `[${e}]` : e);
+    if (!a) {
+      // The machine's own name is only a default: one that is no host name is left out, not fatal.
+      if (configured.length === 0) continue;
+      throw new ConfigError(`server.allowed_hosts: '${raw.slice(0, 200)}' is not a host name, IP address or host:port`);
+    }
+    if (a.port !== undefined) list.hostPorts.add(`${a.host}:${a.port}`);
+    else list.names.add(a.host);
   }
   return list;
 }
 
-/** Whether a request's Host header is on the list. A request without one is not from a browser and passes. */
-export function hostAllowed(list: HostAllowList, header: string | undefined): boolean {
-  if (list.any || header === undefined) return true;
-  const { name, port } = splitHost(header);
-  const bare = name.startsWith('[') ? name.slice(1, -1) : name;
-  if (isIP(bare) !== 0 || name === 'localhost' || name.endsWith('.localhost')) return true;
-  return list.names.has(name) || (port !== undefined && list.hostPorts.has(`${name}:${port}`));
+/** A request's Host header checked: its authority, or why the request is refused. */
+export type HostCheck = { authority?: Authority } | { refused: 'malformed' | 'not-allowed' };
+
+/**
+ * Checks a request's Host header against the list. A request without one is not from a browser and passes;
+ * one that is not a plain `host[:port]` (userinfo, backslashes, percent-encoding, …) is malformed.
+ */
+export function checkHost(list: HostAllowList, header: string | undefined): HostCheck {
+  if (header === undefined) return {};
+  const authority = parseAuthority(header);
+  if (!authority) return { refused: 'malformed' };
+  if (list.any) return { authority };
+  const { host, port } = authority;
+  const bare = host.startsWith('[') ? host.slice(1, -1) : host;
+  if (isIP(bare) !== 0 || host === 'localhost' || host.endsWith('.localhost')) return { authority };
+  return list.names.has(host) || (port !== undefined && list.hostPorts.has(`${host}:${port}`)) ? { authority } : { refused: 'not-allowed' };
 }

@@ -1,7 +1,8 @@
 export { TlsConfigError, readTlsSettings, loadTlsMaterial, type TlsSettings, type TlsMaterial } from './tls-settings.js';
 export { reloadServerTls, type TlsReloadResult } from './tls-reload.js';
 export { readServerTransport, type ServerTransport } from './server-transport.js';
-export { buildHostAllowList, hostAllowed, type HostAllowList } from './allowed-hosts.js';
+export { buildHostAllowList, checkHost, type HostAllowList, type HostCheck } from './allowed-hosts.js';
+export { parseAuthority, parseOrigin, sameOrigin, type Authority, type Origin } from './authority.js';
 export { parseClientRoles, type CertificateIdentity, type ClientRoleRule } from './client-roles.js';
 export { checkSecureProfile, isProfileName, profileFile, PROFILES, secureProfileProblems, MIN_JWT_SECRET_LENGTH, type ProfileName } from './profiles.js';
 export { outboundDispatcher, readOutboundTls, type OutboundTlsKeys, type OutboundTlsMaterial } from './outbound-tls.js';

@@ -1,5 +1,5 @@
 // The triggers feature: keys, tables, routes, the engine service and its timers.
-import { bool, int, str, type GatewayConfig } from '../config/index.js';
+import { bool, guarded, int, str, type GatewayConfig } from '../config/index.js';
 import type { GatewayContext, GatewayFeature } from '../feature.js';
 import { ENTITIES_SERVICE } from '../entities/service.js';
 import { TYPE_TO_SEGMENT } from '../entity-scope/index.js';
@@ -19,7 +19,7 @@ export const TRIGGER_KEYS = {
   'triggers.max_triggers': int(1000, 'Active triggers across the gateway; more → 503.', { min: 1, max: 1000000, policy: 'reject' }),
   'triggers.on_restart_behavior': str('restore', 'reset: drop every trigger on restart; restore: reload persistent ones ([ours] default restore).', { enum: ['reset', 'restore'] }),
   'triggers.storage.path': str('', 'SQLite file for persistent triggers (empty = the gateway store <data_dir>/medkit.db).'),
-  'triggers.webhook.secret': str('', '[ours] Gateway-wide HMAC-SHA256 key for X-Medkit-Signature on webhook deliveries (a trigger may set its own).'),
+  'triggers.webhook.secret': guarded('security', str('', '[ours] Gateway-wide HMAC-SHA256 key for X-Medkit-Signature on webhook deliveries (a trigger may set its own).')),
   'triggers.webhook.max_attempts': int(5, '[ours] Delivery attempts per webhook event before it counts as failed.', { min: 1, max: 20, policy: 'clamp' }),
   'triggers.webhook.initial_backoff_ms': int(500, '[ours] Wait before the first retry; doubles per attempt (capped at 30 s).', { min: 10, max: 60000, policy: 'clamp' }),
   'triggers.webhook.timeout_ms': int(5000, '[ours] Deadline of one webhook POST.', { min: 100, max: 60000, policy: 'clamp' }),

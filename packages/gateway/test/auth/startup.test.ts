@@ -92,7 +92,7 @@ describe('auth start-up refusals', () => {
   });
 
   it('refuses a misspelt auth key, a refresh lifetime below the access lifetime, and out-of-range lifetimes', async () => {
-    expect((await refusal({ 'auth.jwt_secret': SECRET, 'auth.require_auth': 'all' })).message).toMatch(/unknown authentication key 'auth\.require_auth'/);
+    expect((await refusal({ 'auth.jwt_secret': SECRET, 'auth.require_auth': 'all' })).message).toMatch(/unknown configuration key 'auth\.require_auth' \(command line\): every auth\.\* key guards security.*refusing to start/);
     expect((await refusal({ 'auth.jwt_secret': SECRET, 'auth.token_expiry_seconds': 7200, 'auth.refresh_token_expiry_seconds': 3600 })).message).toMatch(
       /auth\.refresh_token_expiry_seconds \(3600\) must be at least auth\.token_expiry_seconds \(7200\)/,
     );

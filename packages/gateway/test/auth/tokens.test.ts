@@ -11,6 +11,7 @@ import type { TestGateway } from '../support/gateway.js';
 import { fixtureEntitiesFeature } from '../support/entities.js';
 import { createLocksFeature } from '../../src/locks/index.js';
 import { api, authCall, CLIENTS, SECRET, startAuthGateway, tokensOf } from './support.js';
+import { MAX_CLOCK_SKEW_SEC } from '../../src/auth/tokens.js';
 
 let gateways: TestGateway[] = [];
 const dirs: string[] = [];
@@ -208,6 +209,22 @@ describe('tokens that must be refused', () => {
     expect((await authCall(g, 'token', { grant_type: 'refresh_token', refresh_token: expiredRefresh })).body.error).toBe('invalid_grant');
     // The same forging with a live expiry is accepted: the refusal above is the expiry, not the forging.
     expect((await api(g, 'POST', LOCK, { token: await forge({}), body: { lock_expiration: 60 } })).status).toBe(201);
+  });
+
+  // Issue 31 point 5: iat = now + 3600 was accepted; the clock skew allowed is MAX_CLOCK_SKEW_SEC (60 s).
+  it('refuses access and refresh tokens whose iat lies in the future beyond the clock skew; accepts one within it', async () => {
+    const g = await start();
+    const now = Math.floor(Date.now() / 1000);
+    for (const ahead of [3600, MAX_CLOCK_SKEW_SEC + 5, 86400 * 365]) {
+      const early = await forge({}, { iat: now + ahead, exp: now + ahead + 600 });
+      const r = await api(g, 'POST', LOCK, { token: early, body: { lock_expiration: 60 } });
+      expect(r.status, `iat now+${ahead}`).toBe(401);
+      expect(await r.json()).toMatchObject({ error: 'invalid_token' });
+      const earlyRefresh = await forge({}, { typ: 'refresh', iat: now + ahead, exp: now + ahead + 600 });
+      expect((await authCall(g, 'token', { grant_type: 'refresh_token', refresh_token: earlyRefresh })).body.error, `refresh iat now+${ahead}`).toBe('invalid_grant');
+    }
+    const skewed = await forge({}, { iat: now + 30, exp: now + 630 });
+    expect((await api(g, 'POST', LOCK, { token: skewed, body: { lock_expiration: 60 } })).status).toBe(201);
   });
 
   it('refuses a token signed with another key', async () => {

@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ConfigError, loadConfig } from '../../src/config/index.js';
+import { FEATURE_KEYS } from '@medkit/cli';
 
 const dirs: string[] = [];
 function file(name: string, text: string): string {
@@ -78,9 +79,58 @@ describe('configuration loading', () => {
     expect(() => loadConfig({ env: {}, flags: { 'cors.allowed_origins': '*', 'cors.allow_credentials': 'true' } })).toThrow(/credentials/);
   });
 
-  it('reports unknown keys without failing', () => {
+  it('reports unknown keys without failing, with the key they are spelt like', () => {
     const c = loadConfig({ env: {}, flags: { 'server.prot': '1' } });
-    expect(c.adjustments[0]).toMatchObject({ action: 'unknown', key: 'server.prot' });
+    expect(c.adjustments[0]).toMatchObject({ action: 'unknown', key: 'server.prot', message: "unknown configuration key 'server.prot' (command line) ignored (did you mean 'server.port'?)" });
+  });
+
+  // Issue 31 point 6: unknown scripts.* keys were ignored without a word and invalid limits fell back to looser defaults.
+  it('refuses unknown keys in a section of security or limit keys, and those spelt like one, naming the key; other unknown keys stay warnings', () => {
+    const refused = (flags: Record<string, unknown>) => {
+      try {
+        loadConfig({ env: {}, flags, extraKeys: FEATURE_KEYS });
+      } catch (err) {
+        return (err as Error).message;
+      }
+      return undefined;
+    };
+    for (const [key, why] of [
+      ['scripts.sandbox.mod', /\(did you mean 'scripts\.sandbox\.mode'\?\): every scripts\.sandbox\.\* key guards security or a limit/],
+      ['scripts.limits.disk_gb', /\(did you mean 'scripts\.limits\.disk_mb'\?\): every scripts\.limits\.\* key/],
+      ['scripts.sandboxx.mode', /every scripts\.\* key/],
+      ['scripts.sandbox', /every scripts\.\* key/],
+      ['scritps.sandbox.mode', /it is spelt like 'scripts\.sandbox\.mode', which guards security/],
+      ['auth.enable', /every auth\.\* key/],
+      ['server.tls.enabeld', /every server\.tls\.\* key/],
+      ['server.limits.max_upload_bytes', /every server\.limits\.\* key/],
+      ['server.allowed_host', /spelt like 'server\.allowed_hosts'/],
+      ['cors.allow_credential', /every cors\.\* key/],
+      ['locking.enable', /spelt like 'locking\.enabled'/],
+      ['aggregation.require_tsl', /spelt like 'aggregation\.require_tls'/],
+    ] as const) {
+      expect(refused({ [key]: 'strict' }), key).toMatch(new RegExp(`unknown configuration key '${key.replace(/\./g, '\\.')}'.*${why.source}.*refusing to start`));
+    }
+    // Keys of the reference stack medkit does not implement, outside such sections, are reported and ignored.
+    const c = loadConfig({ env: {}, flags: { 'server.http_thread_pool_size': 6, 'faults.use_sim_time': true, 'triggers.foo': 1 }, extraKeys: FEATURE_KEYS });
+    expect(c.adjustments.map((a) => a.action)).toEqual(['unknown', 'unknown', 'unknown']);
+  });
+
+  it('refuses an invalid or out-of-range security or limit key instead of using its default or clamping it', () => {
+    for (const [key, value] of [
+      ['scripts.limits.memory_mb', 10],
+      ['scripts.limits.memory_mb', 'lots'],
+      ['scripts.max_concurrent_executions', 0],
+      ['scripts.allow_uploads', 'nope'],
+      ['server.limits.max_json_body_bytes', 10],
+      ['rate_limiting.client_requests_per_minute', 0],
+      ['auth.enabled', 'yes please'],
+      ['server.tls.enabled', 'maybe'],
+      ['bulk_data.max_upload_size', -1],
+    ] as const) {
+      expect(() => loadConfig({ env: {}, flags: { [key]: value }, extraKeys: FEATURE_KEYS }), `${key}=${value}`).toThrow(new RegExp(`${key.replace(/\./g, '\\.')}=.*refusing to start \\(a (security|limit) key is never replaced by another value\\)`));
+    }
+    // A key that guards nothing keeps its policy (spec/gateway.md §13.1).
+    expect(loadConfig({ env: {}, flags: { 'entity_cache.capacity': 5 } }).get('entity_cache.capacity')).toBe(16);
   });
 
   it('takes the plugin list (`plugins: [opcua]`, read by the plugin loader) without calling it unknown', () => {

@@ -10,6 +10,7 @@ import { PLUGIN_API_VERSION, PluginError, type MedkitPlugin, type PluginContext,
 import { TRIGGER_CONDITIONS_SERVICE } from '../../src/triggers/feature.js';
 import { startTestGateway, type TestGateway } from '../support/gateway.js';
 import { http } from '../ros/robot.js';
+import { Writable } from 'node:stream';
 
 class Plc implements MedkitPlugin {
   ctx?: PluginContext;
@@ -118,7 +119,7 @@ describe('plugin configuration keys', () => {
 
   it('reads the list, the path, the deadline and nests the rest', () => {
     expect(settings({ plugins: ['gp'], 'plugins.gp.path': './gp.js', 'plugins.gp.call_timeout_ms': 250, 'plugins.gp.function_overrides.f1.x': 1, 'plugins.gp.flag': true })).toEqual([
-      { name: 'gp', path: './gp.js', callTimeoutMs: 250, config: { function_overrides: { f1: { x: 1 } }, flag: true } },
+      { name: 'gp', path: './gp.js', callTimeoutMs: 250, config: { function_overrides: { f1: { x: 1 } }, flag: true }, keys: ['function_overrides.f1.x', 'flag'] },
     ]);
     expect(settings({ plugins: 'a,b', 'plugins.a.path': 'a.js', 'plugins.b.path': 'b.js' }).map((s) => s.name)).toEqual(['a', 'b']);
     expect(settings({})).toEqual([]);
@@ -131,5 +132,41 @@ describe('plugin configuration keys', () => {
     expect(() => settings({ plugins: ['a'], 'plugins.a.path': 'x', 'plugins.a.call_timeout_ms': -1 })).toThrow(/call_timeout_ms/);
     for (const bad of [true, 1e308, '5e3', '', 2.5]) expect(() => settings({ plugins: ['a'], 'plugins.a.path': 'x', 'plugins.a.call_timeout_ms': bad }), String(bad)).toThrow(/call_timeout_ms/);
     expect(() => settings({ plugins: ['x'.repeat(257)] })).toThrow(/invalid plugin name/);
+  });
+});
+
+// Issue 31 point 6: a plugin's section is checked like the gateway's own, against the keys the plugin declares.
+describe('plugin configuration keys against the declared ones', () => {
+  /** A plugin module that reads `rate_hz` and the map `limits.*`, declared or not. */
+  const sensor = (declared: boolean): PluginModule => ({
+    pluginApiVersion: PLUGIN_API_VERSION,
+    ...(declared ? { configKeys: ['rate_hz', 'limits.*'] } : {}),
+    createPlugin: () => ({ name: () => 'sensor', configure() {} }),
+  });
+  /** Starts a real gateway with the plugin enabled by name; answers the gateway, or the error start-up stopped with. */
+  async function start(declared: boolean, flags: Record<string, unknown>, logStream?: NodeJS.WritableStream): Promise<TestGateway | Error> {
+    try {
+      return await startTestGateway({ features: [createPluginsFeature({ builtins: { sensor: () => sensor(declared) } })], flags: { plugins: 'sensor', 'logging.level': 'warn', ...flags }, logStream });
+    } catch (err) {
+      return err as Error;
+    }
+  }
+
+  it('a key the plugin does not declare stops start-up, naming it and the declared key it is spelt like', async () => {
+    const err = await start(true, { 'plugins.sensor.rate_hzz': 5, 'plugins.sensor.limits.max': 3 });
+    expect(err).toBeInstanceOf(Error);
+    expect((err as Error).message).toBe("unknown configuration key 'plugins.sensor.rate_hzz' (did you mean 'plugins.sensor.rate_hz'?): plugin 'sensor' reads only rate_hz, limits.*; refusing to start");
+  });
+
+  it('declared keys (a map included) start; a plugin that declares nothing starts with a warning that its keys are not checked', async () => {
+    const ok = await start(true, { 'plugins.sensor.rate_hz': 5, 'plugins.sensor.limits.max': 3, 'plugins.sensor.call_timeout_ms': 500 });
+    expect(ok).not.toBeInstanceOf(Error);
+    await (ok as TestGateway).close();
+    let log = '';
+    const stream = new Writable({ write: (c, _e, cb) => ((log += String(c)), cb()) });
+    const unchecked = await start(false, { 'plugins.sensor.rate_hzz': 5 }, stream);
+    expect(unchecked).not.toBeInstanceOf(Error);
+    await (unchecked as TestGateway).close();
+    expect(log).toContain("plugin 'sensor' does not declare its configuration keys (PluginModule.configKeys): plugins.sensor.* are not checked");
   });
 });

@@ -1,7 +1,7 @@
 // The script sandbox against a real `medkit gateway` process whose environment holds secrets: who the
 // script runs as, what it can see, and that nothing it starts outlives it. The isolation needs root
 // (CI runs as root); the plan's decisions are unit-tested below for every machine.
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, chmodSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync, chmodSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -10,12 +10,12 @@ import { createScriptsFeature } from '../../src/scripts/index.js';
 import { startTestGateway } from '../support/gateway.js';
 import { fixtureEntitiesFeature } from '../support/entities.js';
 import { probeCgroups, type CgroupBackend } from '../../src/scripts/cgroups.js';
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { buildGateway, runMedkit, REPO_ROOT, type MedkitProcess } from '../../../../test-support/medkit-cli.js';
+import { describeAsRoot } from '../../../../test-support/requirements.js';
 import { freePort } from '../../../demo/test/support/demo.js';
-import { json, startExecution, uploadScript, waitFinished, waitFor } from './helpers.js';
+import { json, pidAlive, startExecution, uploadScript, waitFinished, waitFor } from './helpers.js';
 
-const ROOT = process.getuid?.() === 0;
 const SECRET = 'sentinel-7f3a-secret';
 const MANIFEST = join(REPO_ROOT, 'examples/amr/manifest.yaml');
 
@@ -25,12 +25,59 @@ function processesWith(marker: string): number[] {
   for (const name of readdirSync('/proc')) {
     if (!/^\d+$/.test(name)) continue;
     try {
-      if (readFileSync(`/proc/${name}/cmdline`, 'utf8').includes(marker)) out.push(Number(name));
+      // The arguments are NUL-separated: joined with spaces, `sleep 7701` is found as written.
+      if (readFileSync(`/proc/${name}/cmdline`, 'utf8').replace(/\0/g, ' ').includes(marker)) out.push(Number(name));
     } catch {
       // gone meanwhile
     }
   }
   return out;
+}
+
+/** Keys of the host's System V IPC objects of one kind (`shm`, `msg`, `sem`), as this process's IPC namespace sees them. */
+function hostIpcKeys(kind: 'shm' | 'msg' | 'sem'): number[] {
+  return readFileSync(`/proc/sysvipc/${kind}`, 'utf8').trim().split('\n').slice(1).map((l) => Number(l.trim().split(/\s+/)[0]));
+}
+
+/** Removes the host's System V IPC objects whose key `ours` accepts (what a regressed sandbox would leave behind). */
+function removeHostIpc(ours: (key: number) => boolean): void {
+  for (const [kind, flag] of [['shm', '-m'], ['msg', '-q'], ['sem', '-s']] as const) {
+    const ids = readFileSync(`/proc/sysvipc/${kind}`, 'utf8').trim().split('\n').slice(1).map((l) => l.trim().split(/\s+/)).filter((f) => ours(Number(f[0]))).map((f) => f[1]);
+    if (ids.length) spawnSync('ipcrm', ids.flatMap((id) => [flag, id]));
+  }
+}
+
+/** The namespace ids (`ipc:[4026531839]`) of this process, to compare with an execution's. */
+function ownNamespaces(): Record<string, string> {
+  return Object.fromEntries(['pid', 'mnt', 'ipc', 'uts', 'net'].map((n) => [n, readlinkSync(`/proc/self/ns/${n}`)]));
+}
+
+/** Python that prints the execution's namespace ids as JSON (the same keys as ownNamespaces). */
+const NAMESPACES_PY = "import json, os; print(json.dumps({n: os.readlink('/proc/self/ns/' + n) for n in ['pid', 'mnt', 'ipc', 'uts', 'net']}))\n";
+
+/** Python that reports the execution's network: its interfaces, and whether the gateway's port and RTPS discovery are reachable. */
+function networkProbePy(gatewayPort: number): string {
+  return [
+    'import json, socket',
+    'def reach(port):',
+    '    try:',
+    "        socket.create_connection(('127.0.0.1', port), timeout=3).close()",
+    '        return True',
+    '    except OSError:',
+    '        return False',
+    'def rtps():',
+    '    s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)',
+    '    try:',
+    "        s.sendto(b'RTPS', ('239.255.0.1', 7400))",
+    '        return True',
+    '    except OSError:',
+    '        return False',
+    'own = socket.socket()',
+    "own.bind(('127.0.0.1', 0))",
+    'own.listen()',
+    `print(json.dumps({'interfaces': [n for _, n in socket.if_nameindex()], 'gateway': reach(${gatewayPort}), 'rtps': rtps(), 'loopback': reach(own.getsockname()[1])}))`,
+    '',
+  ].join('\n');
 }
 
 /** A real `medkit gateway` with the scripts feature in a fresh directory (`parent`, data and scripts inside it). */
@@ -43,9 +90,10 @@ interface SandboxGateway {
   close(): Promise<void>;
 }
 
-async function startSandboxGateway(prefix: string, sets: string[], env?: NodeJS.ProcessEnv): Promise<SandboxGateway> {
+async function startSandboxGateway(prefix: string, sets: string[], env?: NodeJS.ProcessEnv, reuse?: string): Promise<SandboxGateway> {
   buildGateway();
-  const parent = mkdtempSync(join(tmpdir(), prefix));
+  // `reuse`: the directory of a gateway that is gone, to start again on its data and scripts.
+  const parent = reuse ?? mkdtempSync(join(tmpdir(), prefix));
   chmodSync(parent, 0o755);
   const port = await freePort();
   const medkit = runMedkit(
@@ -77,7 +125,7 @@ async function startScript(base: string, entity: string, name: string, body: str
   return res.headers.get('location')!;
 }
 
-describe.skipIf(!ROOT)('script sandbox in a real gateway (as root)', () => {
+describeAsRoot('script sandbox in a real gateway (as root)', () => {
   let gw: SandboxGateway;
   let medkit: MedkitProcess;
   let base: string;
@@ -91,7 +139,7 @@ describe.skipIf(!ROOT)('script sandbox in a real gateway (as root)', () => {
     // The gateway creates its data dir itself, so the test sees the permissions it chooses.
     dataDir = join(gw.parent, 'data');
     scriptsDir = join(gw.parent, 'scripts');
-    expect(medkit.stdout()).toMatch(/sandbox: PID and mount namespace per execution, as nobody/);
+    expect(medkit.stdout()).toMatch(/sandbox: PID, mount, IPC and UTS namespaces per execution, the host's network \(scripts.sandbox.network=host\), as nobody/);
   }, 120_000);
   afterAll(() => gw?.close());
 
@@ -162,6 +210,51 @@ describe.skipIf(!ROOT)('script sandbox in a real gateway (as root)', () => {
     expect(done.status).toBe('failed');
   });
 
+  // Issue 31 point 1: a 600 MiB segment and the whole segment table, a message queue and a semaphore set, by
+  // keys only this test uses; none of them may be on the host while the script runs or after it.
+  it('System V IPC lives and dies with the execution: a 600 MiB segment, a full segment table, a queue and semaphores leave nothing on the host', async () => {
+    const base = 0x4d4b0000 + Math.floor(Math.random() * 0x8000) * 2 * 0x2000;
+    const ours = (k: number) => k >= base && k < base + 0x2000;
+    const script = [
+      'import ctypes, json',
+      'libc = ctypes.CDLL(None, use_errno=True)',
+      'libc.shmget.argtypes = [ctypes.c_int, ctypes.c_size_t, ctypes.c_int]',
+      'CREATE = 0o1000 | 0o600',
+      `base = ${base}`,
+      'big = libc.shmget(base, 600 << 20, CREATE) >= 0',
+      'n = 0',
+      'while n < 0x1fff and libc.shmget(base + 1 + n, 4096, CREATE) >= 0:',
+      '    n += 1',
+      "seen = sum(1 for l in open('/proc/sysvipc/shm').readlines()[1:] if base <= int(l.split()[0]) < base + 0x2000)",
+      "print(json.dumps({'big': big, 'segments': n, 'seen': seen, 'queue': libc.msgget(base, CREATE) >= 0, 'semaphores': libc.semget(base, 8, CREATE) >= 0}))",
+      '',
+    ].join('\n');
+    try {
+      for (const round of [1, 2]) {
+        const done = await run(`ipc-${round}.py`, script, { timeout_sec: 120 });
+        expect(done.status, JSON.stringify(done)).toBe('completed');
+        // Each run has a table of its own to fill (the kernel's shmmni, 4096 by default) and sees its own segments.
+        expect(done.parameters).toMatchObject({ big: true, queue: true, semaphores: true });
+        expect(done.parameters.segments).toBeGreaterThanOrEqual(4000);
+        expect(done.parameters.seen).toBe(done.parameters.segments + 1);
+        for (const kind of ['shm', 'msg', 'sem'] as const) expect(hostIpcKeys(kind).filter(ours), kind).toEqual([]);
+      }
+    } finally {
+      removeHostIpc(ours);
+    }
+  });
+
+  it("has its own PID, mount, IPC and UTS namespaces and, by default (network=host), the gateway's network: the gateway answers on loopback", async () => {
+    const ns = await run('ns.py', NAMESPACES_PY);
+    expect(ns.status, JSON.stringify(ns)).toBe('completed');
+    const host = ownNamespaces();
+    for (const n of ['pid', 'mnt', 'ipc', 'uts']) expect(ns.parameters[n], n).not.toBe(host[n]);
+    expect(ns.parameters.net).toBe(host.net);
+    const net = await run('net.py', networkProbePy(Number(new URL(base).port)));
+    expect(net.status, JSON.stringify(net)).toBe('completed');
+    expect(net.parameters).toMatchObject({ gateway: true, loopback: true });
+  });
+
   it('refuses metadata that would set the dynamic linker or interpreter start-up', async () => {
     for (const name of ['LD_PRELOAD', 'NODE_OPTIONS', 'BASH_ENV', 'PATH', 'PYTHONSTARTUP', 'MEDKIT_JWT_SECRET']) {
       const up = await uploadScript(base, entity, 'x.sh', 'true\n', { env: { [name]: '/tmp/evil.so' } });
@@ -174,7 +267,7 @@ describe.skipIf(!ROOT)('script sandbox in a real gateway (as root)', () => {
 // files 16 MiB, 16 processes, half a core) so the test stays small: 19 × 10 MiB files (190 MiB), three
 // children of 60 MiB each (each under the per-process limit, together over the execution's), a script
 // reading another running script's HOME.
-describe.skipIf(!ROOT)('per-execution limits and privacy (as root)', () => {
+describeAsRoot('per-execution limits and privacy (as root)', () => {
   let gw: SandboxGateway;
   let medkit: MedkitProcess;
   let base: string;
@@ -189,7 +282,7 @@ describe.skipIf(!ROOT)('per-execution limits and privacy (as root)', () => {
     mkdirSync(join(toolDir, 'bin'));
     writeFileSync(join(toolDir, 'bin', 'tool.sh'), 'echo tool-ran\n');
     writeFileSync(join(toolDir, 'hidden.txt'), 'not listed\n');
-    gw = await startSandboxGateway('medkit-limits-', [...limits, `scripts.sandbox.visible_paths=${join(toolDir, 'bin')}`]);
+    gw = await startSandboxGateway('medkit-limits-', [...limits, `scripts.sandbox.visible_paths=${join(toolDir, 'bin')}`, 'scripts.sandbox.network=none']);
     ({ medkit, base, entity } = gw);
   }, 120_000);
   afterAll(async () => {
@@ -275,6 +368,14 @@ describe.skipIf(!ROOT)('per-execution limits and privacy (as root)', () => {
     expect(medkit.stdout()).toContain(`(${bin} visible read-only)`);
   });
 
+  it('scripts.sandbox.network=none: an own network namespace with only a loopback; the gateway and RTPS discovery are out of reach', async () => {
+    const done = await completed('net-none.py', [networkProbePy(Number(new URL(base).port))]);
+    expect(done.parameters).toEqual({ interfaces: ['lo'], gateway: false, rtps: false, loopback: true });
+    expect(medkit.stdout()).toContain('own network namespace (loopback only)');
+    const ns = await completed('ns-none.py', [NAMESPACES_PY]);
+    expect(ns.parameters.net).not.toBe(ownNamespaces().net);
+  });
+
   it("a running script's HOME and /tmp are invisible to another execution", async () => {
     const marker = 'medkit-private-7c1e';
     const a = await start('owner.sh', `echo ${marker} > "$HOME/secret.txt"\necho ${marker} > /tmp/${marker}.txt\necho "MEDKIT_PROGRESS 50 written"\nsleep 8\necho '{"home": "'$HOME'"}'\n`, { timeout_sec: 60 });
@@ -296,24 +397,145 @@ describe.skipIf(!ROOT)('per-execution limits and privacy (as root)', () => {
   });
 });
 
-describe.skipIf(!ROOT)('cgroup probe (as root)', () => {
-  it('finds a working hierarchy here and removes the empty execution cgroups of a gateway that is gone', async () => {
+describeAsRoot('cgroup probe (as root)', () => {
+  it("finds a working hierarchy here; at start-up kills what a gateway that is gone left in its execution cgroups and removes them, and leaves a live gateway's alone", async () => {
     const limits = { memoryBytes: 64 << 20, maxProcesses: 8, cpuCores: 0.5 };
     const first = probeCgroups(limits);
     expect('backend' in first, JSON.stringify(first)).toBe(true);
     const backend = (first as { backend: CgroupBackend }).backend;
     // A pid that certainly ended: a child that has exited.
     const gone = spawnSync('/bin/true').pid!;
+    // What a gateway killed before it could stop its execution left: a process (in its own session) in the cgroup.
     const leftover = backend.create(`medkit-exec-${gone}-exec_1_0`);
-    const dirs = leftover.procsFiles.map((f) => dirname(f));
+    const orphan = spawn('sleep', ['7790'], { detached: true, stdio: 'ignore' });
+    for (const f of leftover.procsFiles) writeFileSync(f, String(orphan.pid));
+    const emptyLeftover = backend.create(`medkit-exec-${gone}-exec_1_1`);
+    // This gateway's own, and one of another live gateway (a live pid), are kept.
+    const mine = backend.create(`medkit-exec-${process.pid}-exec_1_2`);
+    const other = backend.create(`medkit-exec-${orphan.pid}-exec_1_3`);
+    const dirs = [...leftover.procsFiles, ...emptyLeftover.procsFiles].map((f) => dirname(f));
     expect(dirs.every((d) => existsSync(d))).toBe(true);
-    const mine = backend.create(`medkit-exec-${process.pid}-exec_1_1`);
-    probeCgroups(limits);
-    expect(dirs.filter((d) => existsSync(d))).toEqual([]);
-    // This gateway's own are kept.
-    expect(mine.procsFiles.every((f) => existsSync(f))).toBe(true);
-    expect(mine.remove()).toBe(true);
+    try {
+      const reclaimed = backend.reclaimStale();
+      expect(reclaimed.sort((a, b) => a.name.localeCompare(b.name))).toEqual([
+        { name: `medkit-exec-${gone}-exec_1_0`, executionId: 'exec_1_0', killed: 1 },
+        { name: `medkit-exec-${gone}-exec_1_1`, executionId: 'exec_1_1', killed: 0 },
+      ]);
+      await waitFor(() => (pidAlive(orphan.pid!) ? undefined : true), 'the left-over process to be killed', 10_000);
+      await waitFor(() => (dirs.some((d) => existsSync(d)) ? undefined : true), 'the left-over cgroups to be removed', 15_000);
+      expect([...mine.procsFiles, ...other.procsFiles].every((f) => existsSync(f))).toBe(true);
+    } finally {
+      if (pidAlive(orphan.pid!)) process.kill(orphan.pid!, 'SIGKILL');
+      expect(mine.remove()).toBe(true);
+      expect(other.remove()).toBe(true);
+    }
   });
+});
+
+// Issue 31 point 2: a script's env values (VENDOR_API_KEY) are its secrets. The scripts_dir lies outside /tmp (the
+// private /tmp would hide it anyway) and was left 0755 with a 0644 metadata.json by an older version; another
+// execution (as nobody) and a viewer of the audit trail look for the value.
+describeAsRoot('script secrets (as root)', () => {
+  const KEY = 'sk-live-31f7c0de-vendor';
+  let gw: SandboxGateway;
+  let scriptsDir: string;
+
+  beforeAll(async () => {
+    scriptsDir = mkdtempSync('/var/lib/medkit-scripts-');
+    chmodSync(scriptsDir, 0o755);
+    const legacy = join(scriptsDir, 'main-computer', 'legacy');
+    mkdirSync(legacy, { recursive: true, mode: 0o755 });
+    chmodSync(join(scriptsDir, 'main-computer'), 0o755);
+    writeFileSync(join(legacy, 'script.sh'), 'echo legacy\n', { mode: 0o644 });
+    writeFileSync(join(legacy, 'metadata.json'), JSON.stringify({ name: 'legacy', env: { LEGACY_TOKEN: `${KEY}-legacy` } }), { mode: 0o644 });
+    gw = await startSandboxGateway('medkit-secrets-', [`scripts.scripts_dir=${scriptsDir}`]);
+  }, 120_000);
+  afterAll(async () => {
+    await gw?.close();
+    rmSync(scriptsDir, { recursive: true, force: true });
+  });
+
+  it('another execution cannot read a script\'s env values from scripts_dir, not even those an older version left world-readable', async () => {
+    const up = await uploadScript(gw.base, gw.entity, 'vendor.sh', 'echo "{\\"len\\": ${#VENDOR_API_KEY}}"\n', { env: { VENDOR_API_KEY: KEY } });
+    expect(up.status).toBe(201);
+    // The owner still gets its value.
+    const own = await waitFinished(gw.base, (await startExecution(gw.base, gw.entity, (await json(up)).id)).headers.get('location')!);
+    expect(own.parameters).toEqual({ len: KEY.length });
+    const snoop = [
+      // The value is assembled at run time, so this script's own copy does not contain it.
+      `k=${KEY.slice(0, 6)}; k="\${k}${KEY.slice(6)}"; found=0; listed=0`,
+      `grep -rqs "$k" ${scriptsDir} && found=1`,
+      `ls ${scriptsDir} >/dev/null 2>&1 && listed=1`,
+      `for f in ${scriptsDir}/*/*/metadata.json; do cat "$f" 2>/dev/null | grep -q "$k" && found=1; done`,
+      'printf \'{"found": %s, "listed": %s}\' "$found" "$listed"',
+    ].join('\n');
+    const done = await waitFinished(gw.base, await startScript(gw.base, gw.entity, 'snoop-env.sh', `${snoop}\n`));
+    expect(done.status, JSON.stringify(done)).toBe('completed');
+    expect(done.parameters).toEqual({ found: 0, listed: 0 });
+    // Private to the gateway user, including what the older version made.
+    for (const p of [scriptsDir, join(scriptsDir, 'main-computer', 'legacy'), join(scriptsDir, 'main-computer', 'legacy', 'metadata.json')]) {
+      expect(statSync(p).mode & 0o077, p).toBe(0);
+    }
+  });
+
+  it('the audit trail (route and JSON-lines file) records env names, never their values', async () => {
+    const up = await uploadScript(gw.base, gw.entity, 'vendor2.sh', 'true\n', { env: { VENDOR_API_KEY: KEY, REGION: 'eu' } });
+    expect(up.status).toBe(201);
+    const res = await fetch(`${gw.base}/api/v1/x-medkit-script-audit?action=upload`);
+    const text = await res.text();
+    expect(res.status).toBe(200);
+    expect(text).not.toContain(KEY);
+    const rec = (JSON.parse(text).items as { script_id: string; parameters: { metadata: unknown } }[]).find((r) => r.script_id === 'vendor2');
+    expect(rec?.parameters.metadata).toEqual({ env: { VENDOR_API_KEY: '(hidden)', REGION: '(hidden)' } });
+    expect(readFileSync(join(gw.parent, 'data', 'audit', 'scripts.jsonl'), 'utf8')).not.toContain(KEY);
+  });
+});
+
+// Issue 31 point 3: the gateway is killed with SIGKILL while a script that ignores SIGTERM runs (with a child in its
+// own session and a timeout it has not reached); an older gateway (without the parent-death signal) is simulated by
+// a process planted in an execution cgroup of the dead gateway.
+describeAsRoot('a gateway killed with SIGKILL (as root)', () => {
+  it('takes its running executions along; the next start kills what is left in their cgroups and records them as failed with the reason', async () => {
+    const first = await startSandboxGateway('medkit-crash-', []);
+    let second: SandboxGateway | undefined;
+    let planted: ReturnType<typeof spawn> | undefined;
+    try {
+      const location = await startScript(first.base, first.entity, 'survivor.sh', "trap '' TERM\nsetsid sleep 7781 >/dev/null 2>&1 &\necho 'MEDKIT_PROGRESS 50 started'\nsleep 7782\n", { timeout_sec: 30 });
+      await waitFor(async () => ((await json(await fetch(`${first.base}${location}`))).progress === 50 ? true : undefined), 'the script to start its child', 20_000);
+      const oldPid = first.medkit.child.pid!;
+      first.medkit.child.kill('SIGKILL');
+      await first.medkit.exited;
+      for (const m of ['sleep 7781', 'sleep 7782']) await waitFor(() => (processesWith(m).length === 0 ? true : undefined), `${m} to die with the gateway`, 10_000);
+
+      const backend = (probeCgroups({ memoryBytes: 64 << 20, maxProcesses: 8, cpuCores: 1 }) as { backend: CgroupBackend }).backend;
+      const leftover = backend.create(`medkit-exec-${oldPid}-exec_planted_0`);
+      planted = spawn('sleep', ['7783'], { detached: true, stdio: 'ignore' });
+      for (const f of leftover.procsFiles) writeFileSync(f, String(planted.pid));
+
+      second = await startSandboxGateway('medkit-crash-', [], undefined, first.parent);
+      await waitFor(() => (pidAlive(planted!.pid!) ? undefined : true), 'the planted left-over to be killed at start-up', 10_000);
+      expect(second.medkit.stderr()).toContain(`medkit-exec-${oldPid}-exec_planted_0`);
+      const cgroupsOfOld = () => spawnSync('find', ['/sys/fs/cgroup', '-maxdepth', '5', '-name', `medkit-exec-${oldPid}-*`], { encoding: 'utf8' }).stdout.trim();
+      await waitFor(() => (cgroupsOfOld() === '' ? true : undefined), "the dead gateway's execution cgroups to be removed", 15_000);
+
+      const execution = await json(await fetch(`${second.base}${location}`));
+      expect(execution.status).toBe('failed');
+      expect(execution.error.message).toBe('The gateway stopped while this execution ran (it was killed or crashed); when it started again, none of its processes were still running');
+      const audit = await json(await fetch(`${second.base}/api/v1/x-medkit-script-audit?execution_id=${execution.id}&action=finish`));
+      expect(audit.items).toHaveLength(1);
+      expect(audit.items[0]).toMatchObject({ status: 'failed', message: execution.error.message });
+      expect(second.medkit.stderr()).toContain('never finished; recorded as failed');
+    } finally {
+      // A regression would leave the script running: end what this test started.
+      for (const pid of [...processesWith('sleep 7781'), ...processesWith('sleep 7782')]) process.kill(pid, 'SIGKILL');
+      if (planted?.pid && pidAlive(planted.pid)) process.kill(planted.pid, 'SIGKILL');
+      if (second) await second.close();
+      else {
+        if (first.medkit.child.exitCode === null) first.medkit.child.kill('SIGKILL');
+        rmSync(first.parent, { recursive: true, force: true });
+      }
+    }
+  }, 120_000);
 });
 
 describe('a machine without cgroups', () => {
@@ -333,8 +555,8 @@ describe('a machine without cgroups', () => {
   });
 });
 
-describe('the gateway refuses to start with a sandbox it cannot honour', () => {
-  it.skipIf(!ROOT)('stops start-up, naming the key, when the configured user does not exist', async () => {
+describeAsRoot('the gateway refuses to start with a sandbox it cannot honour (as root)', () => {
+  it('stops start-up, naming the key, when the configured user does not exist', async () => {
     buildGateway();
     const dir = mkdtempSync(join(tmpdir(), 'medkit-sandbox-'));
     try {
@@ -349,7 +571,7 @@ describe('the gateway refuses to start with a sandbox it cannot honour', () => {
 
 describe('sandbox plan', () => {
   const settings: SandboxSettings = { mode: 'auto', user: 'nobody', userExplicit: false, cpuSec: 10, memoryMb: 256, maxProcesses: 16, maxFileMb: 8, cpuCores: 0.5, diskMb: 32 };
-  const v1: CgroupBackend = { kind: 'v1', location: '/sys/fs/cgroup/memory', create: () => ({ procsFiles: ['/cg/memory/x/cgroup.procs'], oomKilled: () => false, remove: () => true }) };
+  const v1: CgroupBackend = { kind: 'v1', location: '/sys/fs/cgroup/memory', create: () => ({ procsFiles: ['/cg/memory/x/cgroup.procs'], oomKilled: () => false, remove: () => true }), reclaimStale: () => [] };
   const probe = (over: Partial<SandboxProbe>): SandboxProbe => ({
     isRoot: () => true,
     lookupUser: (n) => (n === 'nobody' ? { uid: 65534, gid: 65534 } : n === 'root' ? { uid: 0, gid: 0 } : undefined),
@@ -368,8 +590,10 @@ describe('sandbox plan', () => {
     expect(plan.warning).toBeUndefined();
     const { file, args } = plan.wrap('/bin/sh', ['/tmp/medkit-exec/script.sh'], { source: '/srv/scripts/a/b/script.sh', procsFiles: ['/cg/m/cgroup.procs', '/cg/p/cgroup.procs'] });
     expect([file, ...args]).toEqual([
-      '/usr/bin/unshare', '--mount', '--pid', '--fork', '--kill-child', '--mount-proc', '--',
-      '/usr/bin/sh', '-c', SANDBOX_SETUP, 'medkit-sandbox', '32', '65534', '65534', '/srv/scripts/a/b/script.sh', '0', '--',
+      // Dies with the gateway (and takes the namespace along): a gateway killed with SIGKILL leaves nothing running.
+      '/usr/bin/setpriv', '--pdeathsig', 'KILL', '--',
+      '/usr/bin/unshare', '--mount', '--pid', '--ipc', '--uts', '--fork', '--kill-child', '--mount-proc', '--',
+      '/usr/bin/sh', '-c', SANDBOX_SETUP, 'medkit-sandbox', '32', '65534', '65534', '/srv/scripts/a/b/script.sh', '', '0', '--',
       process.execPath, '-e', EXEC_INIT,
       '/usr/bin/sh', '-c', 'echo $$ > "$1" && echo $$ > "$2" && shift 2 && exec "$@" || exit 125', 'medkit-cgroup', '/cg/m/cgroup.procs', '/cg/p/cgroup.procs',
       '/usr/bin/setpriv', '--reuid=65534', '--regid=65534', '--clear-groups', '--no-new-privs', '--',
@@ -398,7 +622,7 @@ describe('sandbox plan', () => {
   it('visible paths: only those under /tmp are bound (after the /tmp copy of the script), checked at start-up (fail closed)', () => {
     const plan = planSandbox({ ...settings, visiblePaths: ['/tmp/tools/bin/', '/opt/robot', '/tmp/a/../b'] }, probe({}));
     const { args } = plan.wrap('/bin/sh', ['s'], { source: '/s', procsFiles: [] });
-    expect(args.slice(args.indexOf('/s'), args.indexOf('/s') + 5)).toEqual(['/s', '2', '/tmp/tools/bin', '/tmp/b', '--']);
+    expect(args.slice(args.indexOf('/s'), args.indexOf('/s') + 6)).toEqual(['/s', '', '2', '/tmp/tools/bin', '/tmp/b', '--']);
     expect(plan.description).toContain('(/tmp/tools/bin, /tmp/b visible read-only)');
     for (const [bad, why] of [
       ['tools/bin', /absolute/], ['/tmp', /itself/], ['/tmp/', /itself/], ['/tmp/x/..', /itself/], ['/tmp/medkit-exec/x', /HOME/],
@@ -411,10 +635,22 @@ describe('sandbox plan', () => {
     expect(() => planSandbox({ ...settings, visiblePaths: ['/tmp/tools'] }, probe({ runs: () => ++calls === 1 }))).toThrow(/visible_paths cannot be honoured/);
   });
 
-  it('auto without namespaces falls back to process groups and says why', () => {
+  it('auto without namespaces falls back to process groups and says why; the leader still dies with the gateway', () => {
     const plan = planSandbox(settings, probe({ isRoot: () => false, runs: () => false }));
     expect(plan.isolation).toBe('process-group');
-    expect(plan.warning).toMatch(/user namespaces are disabled/);
+    expect(plan.warning).toMatch(/user namespaces are disabled.*share \/tmp, System V IPC and the network/);
+    const { args } = plan.wrap('/bin/sh', ['s'], { source: '/s', procsFiles: [] });
+    expect(args.slice(0, args.indexOf('--') + 1)).toEqual(['--no-new-privs', '--pdeathsig', 'KILL', '--']);
+  });
+
+  it('network none: an own network namespace whose loopback the set-up brings up; without namespaces it refuses to start', () => {
+    const plan = planSandbox({ ...settings, network: 'none' }, probe({}));
+    const { args } = plan.wrap('/bin/sh', ['s'], { source: '/s', procsFiles: [] });
+    expect(args.slice(args.indexOf('/usr/bin/unshare'), args.indexOf('/usr/bin/unshare') + 7)).toEqual(['/usr/bin/unshare', '--mount', '--pid', '--ipc', '--uts', '--net', '--fork']);
+    expect(args.slice(args.indexOf('/s'), args.indexOf('/s') + 3)).toEqual(['/s', '/usr/bin/ip', '0']);
+    expect(plan.description).toContain('own network namespace (loopback only)');
+    expect(planSandbox(settings, probe({})).description).toContain("the host's network (scripts.sandbox.network=host)");
+    expect(() => planSandbox({ ...settings, network: 'none' }, probe({ runs: () => false }))).toThrow(/scripts\.sandbox\.network=none cannot be honoured/);
   });
 
   it('off runs the interpreter directly', () => {

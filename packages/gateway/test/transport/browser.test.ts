@@ -9,7 +9,11 @@ import { join } from 'node:path';
 import { startTestGateway, type TestGateway } from '../support/gateway.js';
 import { fixtureEntitiesFeature } from '../support/entities.js';
 import { createScriptsFeature } from '../../src/scripts/index.js';
-import { buildHostAllowList, hostAllowed } from '../../src/transport/allowed-hosts.js';
+import { buildHostAllowList, checkHost, type HostAllowList } from '../../src/transport/allowed-hosts.js';
+import { parseAuthority, parseOrigin } from '../../src/transport/authority.js';
+
+/** True when the list lets a request with this Host header through. */
+const hostAllowed = (list: HostAllowList, header: string | undefined) => !('refused' in checkHost(list, header));
 
 interface Raw {
   status: number;
@@ -99,6 +103,48 @@ describe('browser-borne attacks', () => {
     expect(await harm()).toEqual([]);
   });
 
+  // Issue 31 point 4: Host forms that URL parsers read differently (userinfo, backslashes, trailing dots, IPv6
+  // brackets, percent-encoding), each with the Origin a lenient parser would take for the same site.
+  it('ambiguous Host and Origin forms are one reading: a malformed Host is 400, a foreign page 421 or 403, and nothing runs', async () => {
+    const port = new URL(g.url).port;
+    const start = (headers: Record<string, string>) =>
+      raw(`${g.url}/api/v1/${COMP}/scripts/${scriptId}/executions`, 'POST', { 'content-type': 'application/json', ...headers }, Buffer.from('{"execution_type":"now"}'));
+    const cases: [string, string, number][] = [
+      [`localhost:${port}@evil.example`, 'http://evil.example', 400],
+      [`localhost:${port}\\@evil.example`, 'http://evil.example', 400],
+      [`localhost%3a${port}@evil.example`, 'http://evil.example', 400],
+      [`evil.example%2elocalhost:${port}`, 'http://evil.example', 400],
+      [`[::1]:${port}@evil.example`, 'http://evil.example', 400],
+      ['[::1', 'http://evil.example', 400],
+      [`::1:${port}`, 'http://evil.example', 400],
+      [`[fe80::1%25eth0]:${port}`, 'http://evil.example', 400],
+      [`localhost :${port}`, 'http://evil.example', 400],
+      [`localhost:${port}/evil`, 'http://evil.example', 400],
+      [`localhost:99999`, 'http://evil.example', 400],
+      [`evil.example.:${port}`, 'http://evil.example.', 421],
+      [`evil.example:${port}`, `http://evil.example:${port}`, 421],
+      // The Host is fine; the Origin is another site however it is written.
+      [`localhost.:${port}`, 'http://evil.example', 403],
+      [`localhost:${port}`, `http://localhost:${port}@evil.example`, 403],
+      [`localhost:${port}`, `http://evil.example\\@localhost:${port}`, 403],
+      [`localhost:${port}`, `http://localhost%3a${port}`, 403],
+      [`localhost:${port}`, `http://localhost:${port}/`, 403],
+      [`[::1]:${port}`, `http://[::1]:${port}@evil.example`, 403],
+      [`localhost:${port}`, `http://localhost.evil.example:${port}`, 403],
+    ];
+    for (const [hostHeader, origin, status] of cases) {
+      const res = await start({ host: hostHeader, origin });
+      expect(res.status, `${hostHeader} / ${origin}`).toBe(status);
+      expect(JSON.parse(res.body).error_code, hostHeader).toBe(status === 421 ? 'vendor-error' : status === 400 ? 'invalid-request' : 'forbidden');
+    }
+    expect(await harm()).toEqual([]);
+    // The same page written the canonical ways is this gateway: trailing dot, upper case, IPv6 brackets.
+    for (const [hostHeader, origin] of [[`LOCALHOST.:${port}`, `http://localhost:${port}`], [`[::1]:${port}`, `http://[::1]:${port}`], [`127.0.0.1:${port}`, `HTTP://127.0.0.1:${port}`]]) {
+      const res = await start({ host: hostHeader, origin, 'x-client-id': 'c1' });
+      expect(res.status, `${hostHeader} / ${origin}`).toBe(202);
+    }
+  });
+
   it('same-origin pages, configured CORS origins and clients without Origin may change state', async () => {
     for (const origin of [g.url, 'http://localhost:5173', undefined]) {
       const form = await scriptForm(unique('fine'));
@@ -124,6 +170,21 @@ describe('browser-borne attacks: configuration', () => {
     expect(hostAllowed(list, 'r')).toBe(false);
     expect(hostAllowed(list, 'localhost:1')).toBe(true);
     expect(hostAllowed(buildHostAllowList(['*'], '127.0.0.1', 'r'), 'evil.example')).toBe(true);
+    // Even with the check off, a Host that is no host is refused.
+    expect(checkHost(buildHostAllowList(['*'], '127.0.0.1', 'r'), 'a@evil.example')).toEqual({ refused: 'malformed' });
+    expect(() => buildHostAllowList(['gw.example:80@evil.example'], '127.0.0.1', 'r')).toThrow(/server\.allowed_hosts: 'gw\.example:80@evil\.example' is not a host name/);
+  });
+
+  it('parses a Host header and an Origin the one strict way', () => {
+    expect(parseAuthority('LocalHost.:8080')).toEqual({ host: 'localhost', port: 8080 });
+    expect(parseAuthority('[::1]')).toEqual({ host: '[::1]' });
+    expect(parseAuthority('[::FFFF:127.0.0.1]:1')).toEqual({ host: '[::ffff:127.0.0.1]', port: 1 });
+    for (const bad of ['', ':80', 'a:', 'a:b', 'a:80:80', 'a@b', 'u:p@a', 'a\\b', 'a%2eb', 'a b', 'a/b', 'a?b', 'a#b', '..', 'a..b', '.a', '[::1', '[::1]x', '[zz::1]', '[fe80::1%eth0]', 'a:65536', 'a:123456', 'é.example']) {
+      expect(parseAuthority(bad), bad).toBeUndefined();
+    }
+    expect(parseOrigin('https://Robot.Example')).toEqual({ scheme: 'https', host: 'robot.example', port: 443 });
+    expect(parseOrigin('http://[::1]:8080')).toEqual({ scheme: 'http', host: '[::1]', port: 8080 });
+    for (const bad of ['null', 'file://x', 'http://', 'http://a/', 'http://u@a', '//a', 'ws://a']) expect(parseOrigin(bad), bad).toBeUndefined();
   });
 
   it('once auth is on, the built-in CORS origins (any localhost port) are no longer echoed', async () => {

@@ -62,7 +62,7 @@ describeWith(OPENSSL, 'fail closed: server.tls.*', () => {
     await expect(refuses(tls({ 'server.tls.ca_file': pki.caCert, 'server.tls.client_roles': 'ops-laptop' }))).rejects.toThrow(/must read <ATTR>=<value>:<role>/);
   });
   it('an unknown server.tls key (a typo) is refused, not ignored', async () => {
-    await expect(refuses(tls({ 'server.tls.require_client_certs': true }))).rejects.toThrow(/unknown TLS key 'server\.tls\.require_client_certs'/);
+    await expect(refuses(tls({ 'server.tls.require_client_certs': true }))).rejects.toThrow(/unknown configuration key 'server\.tls\.require_client_certs' \(command line\) \(did you mean 'server\.tls\.require_client_cert'\?\): every server\.tls\.\* key guards security/);
   });
 });
 

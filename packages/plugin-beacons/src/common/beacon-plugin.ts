@@ -3,6 +3,9 @@
 // capability. Each transport adds how hints arrive.
 import type { IntrospectionInput, IntrospectionProvider, IntrospectionResult, MedkitPlugin, PluginConfig, PluginContext, PluginRoute } from '@medkit/plugin-api';
 import { bool, num } from './config.js';
+
+/** The keys readStoreConfig reads, common to both beacons (each declares its own on top). */
+export const BEACON_STORE_KEYS = ['beacon_ttl_sec', 'beacon_expiry_sec', 'max_hints', 'allow_new_entities'] as const;
 import { EntityMapper } from './mapping.js';
 import { HintStore, type StoredHint } from './store.js';
 

@@ -59,6 +59,9 @@ function apply(base: GraphThresholds, raw: Record<string, unknown>, form: 'globa
   return out;
 }
 
+/** The plugin's configuration keys (PluginModule.configKeys): the thresholds and the per-function overrides. */
+export const GRAPH_PROVIDER_KEYS: readonly string[] = [...FIELDS.map(([key]) => key), 'function_overrides.*'];
+
 /** Reads the plugin's JSON config; every problem is passed to `warn` and replaced by the default. */
 export function readGraphProviderConfig(raw: Record<string, unknown>, warn: (m: string) => void): GraphProviderConfig {
   const global = apply(GRAPH_DEFAULTS, raw, 'global', 'plugins.graph_provider.', warn);

@@ -4,7 +4,7 @@
 // App was seen online comes from the introspection pass (so it works in every discovery mode).
 import { effectiveFqn, type IntrospectionInput, type IntrospectionProvider, type IntrospectionResult, type MedkitPlugin, PLUGIN_API_VERSION, type PluginConfig, type PluginContext, PluginError, type PluginModule, type PluginRoute } from '@medkit/plugin-api';
 import { buildFunctionGraph, type GraphDocument, type LiveTopology } from './build.js';
-import { readGraphProviderConfig, thresholdsFor, type GraphProviderConfig } from './config.js';
+import { GRAPH_PROVIDER_KEYS, readGraphProviderConfig, thresholdsFor, type GraphProviderConfig } from './config.js';
 import { TopicMetricsCache } from './metrics.js';
 import { GRAPH_PROVIDER_PATHS } from './openapi.js';
 
@@ -137,6 +137,7 @@ export class GraphProviderPlugin implements MedkitPlugin, IntrospectionProvider 
 /** The plugin as a module, registered in-process under the name `graph_provider` (same contract as a file plugin). */
 export const graphProviderModule: PluginModule = {
   pluginApiVersion: PLUGIN_API_VERSION,
+  configKeys: GRAPH_PROVIDER_KEYS,
   createPlugin: () => new GraphProviderPlugin(),
   getIntrospectionProvider: (p) => p as GraphProviderPlugin,
   describePluginRoutes: () => GRAPH_PROVIDER_PATHS,

@@ -80,8 +80,12 @@ function unknownKeys(raw: Record<string, unknown>, known: string[], where: strin
   for (const k of Object.keys(raw)) if (!known.includes(k)) warn(`${where}${k}: unknown key, ignored`);
 }
 
+const TOP_KEYS = ['tick_interval_ms', 'warmup_cycles', 'prune_grace', 'max_topics', 'max_endpoints_per_topic', 'max_nodes'];
+/** The plugin's configuration keys (PluginModule.configKeys); each detector's own keys are checked here. */
+export const WATCHDOG_KEYS: readonly string[] = [...TOP_KEYS, 'detectors.*'];
+
 export function readWatchdogConfig(raw: Record<string, unknown>, warn: Warn): WatchdogConfig {
-  unknownKeys(raw, ['tick_interval_ms', 'warmup_cycles', 'prune_grace', 'max_topics', 'max_endpoints_per_topic', 'max_nodes', 'detectors'], P, warn);
+  unknownKeys(raw, [...TOP_KEYS, 'detectors'], P, warn);
   const pruneGrace = int(raw, 'prune_grace', 60, 0, 3600, P, warn);
   const dets = obj(raw.detectors);
   for (const id of Object.keys(dets)) if (!(DETECTOR_IDS as readonly string[]).includes(id)) warn(`${P}detectors.${id}: unknown detector, ignored`);

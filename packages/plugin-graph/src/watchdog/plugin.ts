@@ -3,7 +3,7 @@
 // `graph_watchdog` (on the host Component when there is one) so the faults are listed under
 // `/apps/graph_watchdog/faults`, and serves `GET /x-medkit-watchdog`.
 import { effectiveFqn, type IntrospectionInput, type IntrospectionProvider, type IntrospectionResult, type MedkitPlugin, PLUGIN_API_VERSION, type PluginConfig, type PluginContext, type PluginModule, type PluginRoute } from '@medkit/plugin-api';
-import { readWatchdogConfig, type WatchdogConfig } from './config.js';
+import { readWatchdogConfig, WATCHDOG_KEYS, type WatchdogConfig } from './config.js';
 import { LifecycleExpectationDetector } from './detectors/lifecycle-expectation.js';
 import { OrphanDetector } from './detectors/orphan.js';
 import { ParamDriftDetector } from './detectors/param-drift.js';
@@ -141,6 +141,7 @@ function failingCodes(ctx: PluginContext): Set<string> {
 /** The plugin as a module, registered in-process under the name `graph_watchdog` (same contract as a file plugin). */
 export const graphWatchdogModule: PluginModule = {
   pluginApiVersion: PLUGIN_API_VERSION,
+  configKeys: WATCHDOG_KEYS,
   createPlugin: () => new GraphWatchdogPlugin(),
   getIntrospectionProvider: (p) => p as GraphWatchdogPlugin,
   describePluginRoutes: () => GRAPH_WATCHDOG_PATHS,
