@@ -46,7 +46,8 @@ from, and names every key it does not support.
   warning), or the gateway *refuses to start*. Every adjusted key is printed at start-up with its value and allowed range.
 `;
 
-export function renderConfigReference(groups: [string, Record<string, KeySpec>][]): string {
+/** `appendix`: hand-maintained Markdown put after the key tables (docs/src/memory-bounds.md). */
+export function renderConfigReference(groups: [string, Record<string, KeySpec>][], appendix?: string): string {
   const parts = [HEADER];
   for (const [title, keys] of groups) {
     parts.push(`\n## ${title}\n\n| key | type | default | range | out of range | meaning |\n|---|---|---|---|---|---|`);
@@ -54,5 +55,6 @@ export function renderConfigReference(groups: [string, Record<string, KeySpec>][
       parts.push(`| \`${key}\` | ${spec.type} | ${fmt(spec.default)} | ${range(spec)} | ${policy(spec)} | ${spec.doc.replace(/\|/g, '\\|')} |`);
     }
   }
+  if (appendix) parts.push(`\n${appendix.trimEnd()}`);
   return `${parts.join('\n')}\n`;
 }
