@@ -29,6 +29,7 @@ export {
 export { NodeLogger, LogLevel, type LogLevelName } from './client/logger.js';
 export { RosoutReader, type RosLogEntry } from './client/rosout.js';
 export { TypeLookup, type TypeLookupOptions } from './client/type-lookup.js';
+export { NodeClients } from './client/node-clients.js';
 export { rosNow, rosTimeToMs, type RosTime } from './client/time.js';
 
 export { RosGraph, type GraphQueryOptions, type ServiceServerInfo } from './graph/graph.js';

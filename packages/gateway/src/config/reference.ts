@@ -54,7 +54,8 @@ from, and names every key it does not support.
   (docs/plugins.md).
 `;
 
-export function renderConfigReference(groups: [string, Record<string, KeySpec>][]): string {
+/** `appendix`: hand-maintained Markdown put after the key tables (docs/src/memory-bounds.md). */
+export function renderConfigReference(groups: [string, Record<string, KeySpec>][], appendix?: string): string {
   const parts = [HEADER];
   for (const [title, keys] of groups) {
     parts.push(`\n## ${title}\n\n| key | type | default | range | out of range | meaning |\n|---|---|---|---|---|---|`);
@@ -62,5 +63,6 @@ export function renderConfigReference(groups: [string, Record<string, KeySpec>][
       parts.push(`| \`${key}\` | ${spec.type} | ${fmt(spec.default)} | ${range(spec)} | ${policy(spec)} | ${spec.doc.replace(/\|/g, '\\|')} |`);
     }
   }
+  if (appendix) parts.push(`\n${appendix.trimEnd()}`);
   return `${parts.join('\n')}\n`;
 }

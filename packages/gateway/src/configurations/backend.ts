@@ -1,8 +1,6 @@
 // The parameter services of remote nodes as the configurations resource needs them. The ROS binding
 // wraps @medkit/ros2's ParameterClient; unit tests can hand in a fake.
-import type { ParameterClient } from '@medkit/ros2';
 import type { RosConnection } from '../ros/connection.js';
-import { memo } from '../ros/route-kit.js';
 import type { RosParameterValue } from './values.js';
 
 export interface CallOpts {
@@ -35,10 +33,12 @@ export interface ParameterBackend {
   close(): void;
 }
 
-/** The backend over the gateway's node: the connection's one ParameterClient per target node, created on first use. */
+/**
+ * The backend over the gateway's node: the connection's one ParameterClient per target node, created on first use
+ * (not memoised here: the connection closes the clients of nodes that left the graph).
+ */
 export function rosParameterBackend(ros: RosConnection): ParameterBackend {
-  const clients = new Map<string, ParameterClient>();
-  const client = (fqn: string) => memo(clients, fqn, () => ros.parameterClient(fqn));
+  const client = (fqn: string) => ros.parameterClient(fqn);
   return {
     serves: (fqn) => ros.graph.serviceServers(`${fqn}/get_parameters`).some((s) => !s.requestReader.local),
     list: async (fqn, o) => (await client(fqn).list([], 0, o)).names,
@@ -53,6 +53,6 @@ export function rosParameterBackend(ros: RosConnection): ParameterBackend {
       })),
     set: (fqn, params, o) => client(fqn).set(params, o),
     // The clients belong to the connection (shared with plugins); it closes them with the gateway's node.
-    close: () => clients.clear(),
+    close: () => {},
   };
 }

@@ -1,7 +1,7 @@
 // The gateway's one connection to the ROS 2 graph: a RosContext (one RTPS participant) with the
 // gateway's own node. Every ROS-backed feature borrows clients from here; closing it is bounded.
 import type { ParticipantTableStats, ProtocolViolationReport } from '@medkit/rtps';
-import { RosContext, type LifecycleClient, type ParameterClient, type RosNode } from '@medkit/ros2';
+import { NodeClients, RosContext, type LifecycleClient, type ParameterClient, type RosNode } from '@medkit/ros2';
 import { token, type Token } from '../registry/index.js';
 import type { RuntimeGraphSource } from '../entities/runtime/graph-snapshot.js';
 
@@ -38,9 +38,12 @@ export const GATEWAY_NODE_NAME = 'medkit_gateway';
 const CLOSE_BUDGET_MS = 3000;
 
 export class RosConnection {
-  /** One parameter and one lifecycle client per remote node for the whole gateway (see parameterClient). */
-  private readonly paramClients = new Map<string, ParameterClient>();
-  private readonly lifecycleClients = new Map<string, LifecycleClient>();
+  /**
+   * One parameter and one lifecycle client per remote node for the whole gateway (see parameterClient);
+   * those of nodes that left the graph are closed when the next one is made.
+   */
+  private readonly paramClients: NodeClients<ParameterClient>;
+  private readonly lifecycleClients: NodeClients<LifecycleClient>;
 
   private constructor(
     readonly context: RosContext,
@@ -48,7 +51,11 @@ export class RosConnection {
     readonly node: RosNode,
     readonly options: RosConnectionOptions,
     readonly startedAt: number,
-  ) {}
+  ) {
+    const liveNodes = () => context.graph.nodes().map((n) => n.fqn);
+    this.paramClients = new NodeClients(liveNodes, (fqn) => node.parameterClient(fqn));
+    this.lifecycleClients = new NodeClients(liveNodes, (fqn) => node.lifecycleClient(fqn));
+  }
 
   static async open(opts: RosConnectionOptions): Promise<RosConnection> {
     const context = await RosContext.create({
@@ -69,16 +76,12 @@ export class RosConnection {
    * answer "not available" under load (the demo's MCP test), and one client per node is also cheaper.
    */
   parameterClient(fqn: string): ParameterClient {
-    let c = this.paramClients.get(fqn);
-    if (!c) this.paramClients.set(fqn, (c = this.node.parameterClient(fqn)));
-    return c;
+    return this.paramClients.get(fqn);
   }
 
   /** The gateway's one lifecycle client of a remote managed node (shared like parameterClient). */
   lifecycleClient(fqn: string): LifecycleClient {
-    let c = this.lifecycleClients.get(fqn);
-    if (!c) this.lifecycleClients.set(fqn, (c = this.node.lifecycleClient(fqn)));
-    return c;
+    return this.lifecycleClients.get(fqn);
   }
 
   /** Counters of the remote-participant table (size, cap, evicted / dropped / rate-limited newcomers, pressure). */

@@ -10,7 +10,7 @@ import { FEATURE_KEYS } from '@medkit/cli';
 import { ActionStatusBridge, GoalStatus } from '../../src/faults/bridges/action-status-bridge.js';
 import { bridgeConfigsFrom, type BridgeConfigs } from '../../src/faults/bridges/config-keys.js';
 import { DiagnosticBridge } from '../../src/faults/bridges/diagnostic-bridge.js';
-import { LogBridge } from '../../src/faults/bridges/log-bridge.js';
+import { LogBridge, MAX_COOLDOWN_CODES } from '../../src/faults/bridges/log-bridge.js';
 import type { BridgeReport } from '../../src/faults/bridges/report.js';
 import { MemoryLogger } from '../../src/faults/log.js';
 import { FaultBridges } from '../../src/faults/ros/bridges.js';
@@ -151,6 +151,18 @@ describe('log bridge options (§9.2)', () => {
     expect([off.convert(log('ctrl', 40)), off.convert(log('ctrl', 40))].every((r) => r !== null)).toBe(true);
     expect(configs({ [R('report_cooldown_sec')]: -1 }).rosout.report_cooldown_sec).toBe(5);
     expect(configs({ [R('report_cooldown_sec')]: 'soon' }).rosout.report_cooldown_sec).toBe(5);
+  });
+
+  it(`a /rosout flood of distinct ERRORs keeps ${MAX_COOLDOWN_CODES} codes in the cool-down table, the oldest going first`, () => {
+    const b = new LogBridge(configs({ [R('report_cooldown_sec')]: 3600 }).rosout, '/log_bridge', () => 0);
+    // Codes hash the message's letters only, so each message is a distinct word.
+    const word = (i: number) => `failure ${[...i.toString(26)].map((d) => String.fromCharCode(97 + parseInt(d, 26))).join('')}x`;
+    const flood = 3 * MAX_COOLDOWN_CODES;
+    for (let i = 0; i < flood; i++) expect(b.convert(log('ctrl', 40, word(i)))).not.toBeNull();
+    // Within the hour: the newest codes are still cooling down, the oldest were evicted and pass again.
+    expect(b.convert(log('ctrl', 40, word(flood - 1)))).toBeNull();
+    expect(b.convert(log('ctrl', 40, word(flood - MAX_COOLDOWN_CODES)))).toBeNull();
+    expect(b.convert(log('ctrl', 40, word(0)))).not.toBeNull();
   });
 
   it('exclude_medkit_stack false lets the stack\'s own logs through', () => {

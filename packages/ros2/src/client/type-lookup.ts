@@ -9,6 +9,7 @@ import type { TypeDescription } from '../types/index.js';
 import type { ContextServices } from './context-services.js';
 import { deadlineOf, remaining, type CallOptions } from './deadline.js';
 import { RosRemoteError, RosUnavailableError } from './errors.js';
+import { NodeClients } from './node-clients.js';
 
 /** Options of {@link TypeLookup.ensure}. */
 export interface TypeLookupOptions extends CallOptions {
@@ -19,11 +20,17 @@ export interface TypeLookupOptions extends CallOptions {
 }
 
 export class TypeLookup {
-  readonly #clients = new Map<string, ServiceClient>();
+  /** One `get_type_description` client per node asked; those of nodes that left the graph are closed. */
+  readonly #clients: NodeClients<ServiceClient>;
   readonly #inFlight = new Map<string, Promise<string[]>>();
 
   /** @internal */
-  constructor(private readonly context: ContextServices) {}
+  constructor(private readonly context: ContextServices) {
+    this.#clients = new NodeClients(
+      () => context.graph.nodes().map((n) => n.fqn),
+      (node) => context.internalNode().createClient(nodeScopedName(node, TYPE_DESCRIPTION_SERVICE.suffix), TYPE_DESCRIPTION_SERVICE.type),
+    );
+  }
 
   /**
    * Makes sure `type` (a message type, e.g. `pkg/msg/X`) is known: returns [] when it already is,
@@ -52,12 +59,7 @@ export class TypeLookup {
       node = ep.node.namespace === '/' ? `/${ep.node.name}` : `${ep.node.namespace}/${ep.node.name}`;
       typeHash ??= ep.typeHash;
     }
-    const service = nodeScopedName(node, TYPE_DESCRIPTION_SERVICE.suffix);
-    let client = this.#clients.get(service);
-    if (!client) {
-      client = this.context.internalNode().createClient(service, TYPE_DESCRIPTION_SERVICE.type);
-      this.#clients.set(service, client);
-    }
+    const client = this.#clients.get(node);
     const res = (await client.call({ type_name: type, type_hash: typeHash ?? '', include_type_sources: false }, remaining(deadline, opts.signal, opts.budgetMs ?? opts.timeoutMs))) as {
       successful: boolean;
       failure_reason: string;

@@ -53,7 +53,15 @@ export function logFaultCode(prefix: string, sourceId: string, message: string):
 
 const MEDKIT_STACK = ['fault_manager', 'ros2_medkit_gateway', 'diagnostic_bridge', 'action_status_bridge'];
 
+/**
+ * Codes in the report cool-down table at most. Any node may publish on /rosout, and each distinct
+ * message is a code: past this the oldest entry goes, so that code may be reported again early (the
+ * fault manager still debounces it).
+ */
+export const MAX_COOLDOWN_CODES = 4096;
+
 export class LogBridge {
+  /** Code:severity → when it was last forwarded; insertion order is time order. */
   private readonly forwarded = new Map<string, number>();
 
   constructor(readonly config: LogBridgeConfig, private readonly bridgeFqn = '/log_bridge', private readonly now: () => number = () => performance.now()) {}
@@ -82,9 +90,13 @@ export class LogBridge {
     if (severity >= 2 && c.report_cooldown_sec > 0) {
       const now = this.now();
       const windowMs = c.report_cooldown_sec * 1000;
-      for (const [k, at] of this.forwarded) if (now - at >= windowMs) this.forwarded.delete(k);
+      for (const [k, at] of this.forwarded) {
+        if (now - at < windowMs) break;
+        this.forwarded.delete(k);
+      }
       const key = `${code}:${severity}`;
       if (this.forwarded.has(key)) return null;
+      if (this.forwarded.size >= MAX_COOLDOWN_CODES) this.forwarded.delete(this.forwarded.keys().next().value!);
       this.forwarded.set(key, now);
     }
     return { source_id: source, code, passed: false, severity, description: m.msg ?? '' };
