@@ -1,7 +1,12 @@
 // `node_death` on fake graph snapshots (gateway.md §4.2): who is watched, miss_grace, a return, prune_grace, the
 // guards that keep a partial graph from looking like deaths; the watchdog's per-source reports; its config keys.
-import { describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { PluginFaultReport, PluginRosAccess } from '@medkit/plugin-api';
+import { BUILTIN_PLUGINS } from '@medkit/cli';
+import { createPluginsFeature } from '../../gateway/src/plugins/feature.js';
+import { createEntitiesFeature } from '../../gateway/src/entities/http/feature.js';
+import { startTestGateway, type TestGateway } from '../../gateway/test/support/gateway.js';
+import { http } from '../../gateway/test/ros/robot.js';
 import { GRAPH_NODE_DISAPPEARED, NODE_DEATH_TRACKED_CAP, NodeDeathDetector, type NodeDeathSettings } from '../src/watchdog/detectors/node-death.js';
 import { takeTopology } from '../src/watchdog/topology.js';
 import { GraphWatchdog, sourcesOf, type WatchdogReport } from '../src/watchdog/watchdog.js';
@@ -176,5 +181,22 @@ describe('node_death configuration', () => {
       [GRAPH_NODE_DISAPPEARED, 'FAILED', 'ERROR', 'graph_watchdog'],
     ]);
     plugin.shutdown();
+  });
+});
+
+describe('a gateway given an invalid node_death value', () => {
+  let g: TestGateway;
+  beforeAll(async () => {
+    g = await startTestGateway({
+      features: [createPluginsFeature({ builtins: BUILTIN_PLUGINS }), createEntitiesFeature()],
+      flags: { plugins: ['graph_watchdog'], 'plugins.graph_watchdog.detectors.node_death.miss_grace': -1 },
+    });
+  });
+  afterAll(async () => g?.close());
+
+  it('does not run the watchdog, and /health names the key', async () => {
+    const plugins = (await http(`${g.url}/api/v1/health`)).body['x-medkit-plugins'] as { name: string; state: string; error?: string }[];
+    expect(plugins.find((p) => p.name === 'graph_watchdog')).toMatchObject({ state: 'disabled', error: "configure failed: plugins.graph_watchdog.detectors.node_death.miss_grace: '-1' is not an integer 0–3600" });
+    expect((await http(`${g.url}/api/v1/x-medkit-watchdog`)).status).toBe(404);
   });
 });
