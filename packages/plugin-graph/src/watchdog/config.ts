@@ -1,8 +1,10 @@
-// Configuration of the graph watchdog (gateway.md §4.2): `plugins.graph_watchdog.*`. Every invalid value is a
-// warning and keeps its default; unknown keys and unknown detector ids are warnings too.
+// Configuration of the graph watchdog (gateway.md §4.2): `plugins.graph_watchdog.*`. An invalid value is a
+// warning and keeps its default, except the keys read with `limit` (they bound when a fault raises or heals, so
+// a silent default would change what the robot reports): those throw, naming the key, and the plugin does not
+// start. Unknown keys and unknown detector ids are warnings.
 
 export type DetectorMode = 'raise' | 'advisory' | 'off';
-export const DETECTOR_IDS = ['qos_mismatch', 'orphan', 'param_drift', 'lifecycle_expectation'] as const;
+export const DETECTOR_IDS = ['qos_mismatch', 'orphan', 'param_drift', 'lifecycle_expectation', 'node_death'] as const;
 export type DetectorId = (typeof DETECTOR_IDS)[number];
 
 export interface WatchdogConfig {
@@ -18,6 +20,7 @@ export interface WatchdogConfig {
     orphan: { mode: DetectorMode; grace: number; maxEditDistance: number; namespaceEditDistance: number; allowlist: string[] };
     param_drift: { mode: DetectorMode; baseline: boolean; expect: Record<string, unknown>; ignore: string[]; maxReadsPerTick: number; pruneGrace: number };
     lifecycle_expectation: { mode: DetectorMode; requireActive: string[]; grace: number; pruneGrace: number; trackedNodeCap: number; maxReadsPerTick: number };
+    node_death: { mode: DetectorMode; missGrace: number; pruneGrace: number };
   };
 }
 
@@ -32,6 +35,13 @@ function int(raw: Record<string, unknown>, key: string, def: number, min: number
   if (Number.isInteger(n) && n >= min && n <= max) return n;
   warn(`${where}${key}: '${String(v)}' is not an integer ${min}–${max}, using ${def}`);
   return def;
+}
+
+/** Like {@link int}, but an invalid value refuses the configuration instead of falling back. */
+function limit(raw: Record<string, unknown>, key: string, def: number, min: number, max: number, where: string): number {
+  return int(raw, key, def, min, max, where, (m) => {
+    throw new Error(m.replace(/, using .*$/, ''));
+  });
 }
 
 function bool(raw: Record<string, unknown>, key: string, def: boolean, where: string, warn: Warn): boolean {
@@ -98,11 +108,13 @@ export function readWatchdogConfig(raw: Record<string, unknown>, warn: Warn): Wa
   const o = d('orphan');
   const p = d('param_drift');
   const l = d('lifecycle_expectation');
+  const nd = d('node_death');
   const w = (id: string) => `${P}detectors.${id}.`;
   unknownKeys(q, ['mode', 'grace', 'allowlist'], w('qos_mismatch'), warn);
   unknownKeys(o, ['mode', 'grace', 'max_edit_distance', 'namespace_edit_distance', 'allowlist'], w('orphan'), warn);
   unknownKeys(p, ['mode', 'baseline', 'expect', 'ignore', 'max_reads_per_tick', 'prune_grace'], w('param_drift'), warn);
   unknownKeys(l, ['mode', 'require_active', 'grace', 'prune_grace', 'tracked_node_cap', 'max_reads_per_tick'], w('lifecycle_expectation'), warn);
+  unknownKeys(nd, ['mode', 'miss_grace', 'prune_grace'], w('node_death'), warn);
   return {
     tickIntervalMs: int(raw, 'tick_interval_ms', 1000, 10, 3_600_000, P, warn),
     warmupCycles: int(raw, 'warmup_cycles', 5, 0, 10_000, P, warn),
@@ -134,6 +146,11 @@ export function readWatchdogConfig(raw: Record<string, unknown>, warn: Warn): Wa
         pruneGrace: int(l, 'prune_grace', pruneGrace, 0, 3600, w('lifecycle_expectation'), warn),
         trackedNodeCap: int(l, 'tracked_node_cap', 512, 1, 16384, w('lifecycle_expectation'), warn),
         maxReadsPerTick: int(l, 'max_reads_per_tick', 16, 1, 16384, w('lifecycle_expectation'), warn),
+      },
+      node_death: {
+        mode: mode(nd, w('node_death'), warn),
+        missGrace: limit(nd, 'miss_grace', 2, 0, 3600, w('node_death')),
+        pruneGrace: limit(nd, 'prune_grace', pruneGrace, 0, 3600, w('node_death')),
       },
     },
   };

@@ -5,6 +5,7 @@
 import { effectiveFqn, type IntrospectionInput, type IntrospectionProvider, type IntrospectionResult, type MedkitPlugin, PLUGIN_API_VERSION, type PluginConfig, type PluginContext, type PluginModule, type PluginRoute } from '@medkit/plugin-api';
 import { readWatchdogConfig, WATCHDOG_KEYS, type WatchdogConfig } from './config.js';
 import { LifecycleExpectationDetector } from './detectors/lifecycle-expectation.js';
+import { NodeDeathDetector } from './detectors/node-death.js';
 import { OrphanDetector } from './detectors/orphan.js';
 import { ParamDriftDetector } from './detectors/param-drift.js';
 import { QosMismatchDetector } from './detectors/qos-mismatch.js';
@@ -54,6 +55,7 @@ export class GraphWatchdogPlugin implements MedkitPlugin, IntrospectionProvider 
         { detector: new OrphanDetector(d.orphan), mode: d.orphan.mode },
         { detector: new ParamDriftDetector({ ...d.param_drift, readTimeoutMs: timeout }), mode: d.param_drift.mode },
         { detector: lifecycle, mode: d.lifecycle_expectation.mode },
+        { detector: new NodeDeathDetector({ ...d.node_death, sourceOf: (fqn) => lastingAppSource(ctx, fqn) }), mode: d.node_death.mode },
       ],
       {
         ros: () => ctx.ros(),
@@ -96,7 +98,7 @@ export class GraphWatchdogPlugin implements MedkitPlugin, IntrospectionProvider 
           {
             id: WATCHDOG_SOURCE_ID,
             name: 'Graph Watchdog',
-            description: 'Silent-fault detectors over the ROS graph (QoS mismatches, orphan topics, parameter drift, lifecycle expectations)',
+            description: 'Silent-fault detectors over the ROS graph (QoS mismatches, orphan topics, parameter drift, lifecycle expectations, nodes that left)',
             external: true,
             ...(host ? { component_id: host.id } : {}),
           },
@@ -125,6 +127,19 @@ export class GraphWatchdogPlugin implements MedkitPlugin, IntrospectionProvider 
     this.stopped = true;
     if (this.timer) clearInterval(this.timer);
   }
+}
+
+/** Apps discovery builds from the live graph: they leave the tree with their node. */
+const RUNTIME_SOURCES: ReadonlySet<string> = new Set(['runtime', 'heuristic']);
+
+/**
+ * The reporting source of a node that left: its FQN when an App that stays in the tree without its node (a
+ * manifest or plugin App) stands for it, so the fault is listed under that App; else the watchdog's own App
+ * (a source nothing resolves would list the fault under no entity).
+ */
+function lastingAppSource(ctx: PluginContext, fqn: string): string | undefined {
+  const app = ctx.getEntitySnapshot().apps.find((a) => !a.external && !RUNTIME_SOURCES.has(a.source) && effectiveFqn(a) === fqn);
+  return app ? fqn : undefined;
 }
 
 /** Codes the fault manager lists as PREFAILED or CONFIRMED. */

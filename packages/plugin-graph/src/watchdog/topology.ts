@@ -27,6 +27,8 @@ export interface Topology {
   topics: TopicView[];
   /** True when topics or endpoints were left out by the bounds. */
   truncated: boolean;
+  /** True when nodes were left out (`maxNodes`): a node missing from `nodes` may still be in the graph. */
+  nodesTruncated?: boolean;
 }
 
 export interface TopologyLimits {
@@ -42,7 +44,8 @@ const MAX_NAME = 256;
 export function takeTopology(graph: Pick<PluginRosGraph, 'nodes'>, limits: TopologyLimits): Topology {
   let truncated = false;
   const all = graph.nodes();
-  if (all.length > limits.maxNodes) truncated = true;
+  const nodesTruncated = all.length > limits.maxNodes;
+  if (nodesTruncated) truncated = true;
   const nodes = all.slice(0, limits.maxNodes);
   const topics = new Map<string, TopicView>();
   const side = (name: string, which: 'publishers' | 'subscribers', e: EndpointView) => {
@@ -61,5 +64,5 @@ export function takeTopology(graph: Pick<PluginRosGraph, 'nodes'>, limits: Topol
     truncated = true;
     list = list.slice(0, limits.maxTopics);
   }
-  return { nodes: nodes.filter((n) => n.fqn.length <= MAX_NAME).map((n) => ({ fqn: n.fqn, services: n.serviceServers.map((s) => s.name) })), topics: list, truncated };
+  return { nodes: nodes.filter((n) => n.fqn.length <= MAX_NAME).map((n) => ({ fqn: n.fqn, services: n.serviceServers.map((s) => s.name) })), topics: list, truncated, nodesTruncated };
 }

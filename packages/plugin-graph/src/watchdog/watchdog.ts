@@ -24,6 +24,8 @@ export const WATCHDOG_SCHEMA_VERSION = '1.0.0';
 /** Findings listed in one fault description at most, and its length cap. */
 const DESCRIPTION_ITEMS = 20;
 const DESCRIPTION_CHARS = 4000;
+/** Distinct reporting sources one code reports FAILED under per tick at most (each is a fault-manager write). */
+const SOURCES_PER_CODE = 8;
 /** Entities listed on the status route at most. */
 const STATUS_ENTITIES = 1024;
 
@@ -116,7 +118,8 @@ export class GraphWatchdog {
     for (const [code, findings] of byCode) {
       // reduce, not Math.max(...): a finding list can be longer than the argument limit.
       const severity = findings.reduce((m, f) => Math.max(m, f.severity), 0);
-      this.deps.report({ code, passed: false, severity, description: describe(code, findings), sourceId: WATCHDOG_SOURCE_ID });
+      const description = describe(code, findings);
+      for (const sourceId of sourcesOf(findings)) this.deps.report({ code, passed: false, severity, description, sourceId });
       this.raised.add(code);
     }
     // A code failing in the fault manager from an earlier run is healed like one this run raised.
@@ -165,6 +168,20 @@ export class GraphWatchdog {
       detectors,
     };
   }
+}
+
+/**
+ * The reporting sources of one code's FAILED reports, one report each (in finding order, at most
+ * SOURCES_PER_CODE): the fault manager adds each to the fault's sources, so the gateway can list the fault
+ * under the Apps involved. Findings without a source report as the watchdog's own App.
+ */
+export function sourcesOf(findings: Finding[]): string[] {
+  const out = new Set<string>();
+  for (const f of findings) {
+    if (out.size >= SOURCES_PER_CODE) break;
+    out.add(f.source ?? WATCHDOG_SOURCE_ID);
+  }
+  return [...out];
 }
 
 /** One fault description for all findings of a code (bounded). */

@@ -15,6 +15,11 @@ export interface Finding {
   nodes: string[];
   /** One line for the fault description. */
   text: string;
+  /**
+   * The reporting source the fault is raised under (a node FQN the gateway maps to its App); default the
+   * watchdog's own App.
+   */
+  source?: string;
 }
 
 export interface SweepInput {
