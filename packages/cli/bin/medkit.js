@@ -1,4 +1,4 @@
-#!/usr/bin/env -S node --max-semi-space-size=2
+#!/usr/bin/env -S node --max-semi-space-size=2 --heap-growing-percent=50
 // The `#!` line carries the Node.js options of src/runtime-flags.ts (why they are set is written there).
 // The `medkit` command. The TypeScript sources are compiled to dist/ at install time (npm prepare).
 import { main } from '../dist/main.js';

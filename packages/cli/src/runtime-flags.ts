@@ -9,4 +9,10 @@
  * gain at the standard load (docs/benchmarks.md, "Footprint"). Short-lived objects are still collected young;
  * only the scavenges are more frequent and smaller.
  */
-export const NODE_RUNTIME_FLAGS: readonly string[] = ['--max-semi-space-size=2'];
+/**
+ * `--heap-growing-percent=50` lets the old generation grow to 1.5 × what the last full collection kept
+ * before the next one. V8's own factor reaches 4 × on a heap that collects quickly, so with a large ROS
+ * graph (500 nodes) garbage filled more than half of the heap: 133 MB private memory, 70 MB with this,
+ * at the same idle CPU.
+ */
+export const NODE_RUNTIME_FLAGS: readonly string[] = ['--max-semi-space-size=2', '--heap-growing-percent=50'];
