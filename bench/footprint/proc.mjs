@@ -13,7 +13,7 @@ export function memory(pid) {
   try {
     const text = readFileSync(`/proc/${pid}/smaps_rollup`, 'utf8');
     const kb = (k) => Number(new RegExp(`^${k}:\\s+(\\d+) kB`, 'm').exec(text)?.[1] ?? NaN);
-    return { uss: (kb('Private_Clean') + kb('Private_Dirty')) / MB, pss: kb('Pss') / MB, rss: kb('Rss') / MB };
+    return { uss: (kb('Private_Clean') + kb('Private_Dirty')) / MB, dirty: kb('Private_Dirty') / MB, pss: kb('Pss') / MB, rss: kb('Rss') / MB };
   } catch {
     return null;
   }

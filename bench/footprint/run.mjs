@@ -1,7 +1,9 @@
 #!/usr/bin/env node
 // Footprint benchmark (issue 32, "Lighter on the robot"): what a medkit gateway process costs the robot.
 // Per gateway process, from Linux /proc (no extra dependencies):
-//   USS = Private_Clean + Private_Dirty, PSS, RSS (/proc/PID/smaps_rollup), threads (/proc/PID/status),
+//   USS = Private_Clean + Private_Dirty, private dirty alone (Private_Dirty: the anonymous memory only this
+//   process holds; USS adds the clean file pages no other process maps, e.g. the node binary's code when no
+//   other Node.js process runs), PSS, RSS (/proc/PID/smaps_rollup), threads (/proc/PID/status),
 //   CPU = (utime + stime) over the measurement window / (CLK_TCK × window) as % of one core (/proc/PID/stat),
 //   V8 heap used / total (the gateway runs with NODE_OPTIONS=--import=heap-preload.mjs, which writes
 //   v8.getHeapStatistics() to a file on SIGUSR2), start-up = spawn → first GET /api/v1/health 200 (20 ms polls).
@@ -391,10 +393,10 @@ for (const r of results) {
   if (r.graph) console.log(`  graph: ${JSON.stringify(r.graph)}`);
   if (r.load) console.log(`  load: ${JSON.stringify(r.load)}`);
 }
-console.log('\n| scenario | process | phase | start-up ms | USS MB | PSS MB | RSS MB | threads | CPU % of a core | V8 heap used MB | V8 heap total MB |');
-console.log('|---|---|---|---|---|---|---|---|---|---|---|');
+console.log('\n| scenario | process | phase | start-up ms | USS MB | private dirty MB | PSS MB | RSS MB | threads | CPU % of a core | V8 heap used MB | V8 heap total MB |');
+console.log('|---|---|---|---|---|---|---|---|---|---|---|---|');
 for (const r of results.flatMap((x) => x.rows)) {
-  console.log(`| ${r.scenario} | ${r.process} | ${r.phase} | ${r.startupMs ?? '–'} | ${f1(r.uss)} | ${f1(r.pss)} | ${f1(r.rss)} | ${r.threads} | ${f1(r.cpuPct)} | ${f1(r.heap?.used)} | ${f1(r.heap?.total)} |`);
+  console.log(`| ${r.scenario} | ${r.process} | ${r.phase} | ${r.startupMs ?? '–'} | ${f1(r.uss)} | ${f1(r.dirty)} | ${f1(r.pss)} | ${f1(r.rss)} | ${r.threads} | ${f1(r.cpuPct)} | ${f1(r.heap?.used)} | ${f1(r.heap?.total)} |`);
 }
 if (fit) {
   const ci = fit.ci95 ? `, 95% interval ${fit.ci95.map((x) => x.toFixed(3)).join(' … ')}` : ' (interval needs 3+ sizes)';
