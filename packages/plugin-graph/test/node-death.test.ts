@@ -9,8 +9,9 @@ import { startTestGateway, type TestGateway } from '../../gateway/test/support/g
 import { http } from '../../gateway/test/ros/robot.js';
 import { GRAPH_NODE_DISAPPEARED, NODE_DEATH_TRACKED_CAP, NodeDeathDetector, type NodeDeathSettings } from '../src/watchdog/detectors/node-death.js';
 import { takeTopology } from '../src/watchdog/topology.js';
-import { GraphWatchdog, sourcesOf, type WatchdogReport } from '../src/watchdog/watchdog.js';
+import { GraphWatchdog, sourcesOf } from '../src/watchdog/watchdog.js';
 import { readWatchdogConfig } from '../src/watchdog/config.js';
+import { fakeFaultManager } from './fake-fault-manager.js';
 import { fakeGraph, type FakeNode } from './fake-graph.js';
 
 const LIMITS = { maxTopics: 100, maxEndpoints: 16, maxNodes: 100 };
@@ -96,23 +97,13 @@ describe('node_death', () => {
 describe('the watchdog with node_death', () => {
   function watchdog(sourceOf?: (fqn: string) => string | undefined) {
     let present: string[] = ['/a', '/b'];
-    const reports: WatchdogReport[] = [];
-    const failing = new Set<string>();
+    const fm = fakeFaultManager();
     const wd = new GraphWatchdog(
       [{ detector: new NodeDeathDetector({ missGrace: 1, pruneGrace: 60, sourceOf }), mode: 'raise' }],
-      {
-        ros: () => ({ graph: fakeGraph(nodes(...present)) }) as unknown as PluginRosAccess,
-        report: (r) => {
-          reports.push(r);
-          if (r.passed) failing.delete(r.code);
-          else failing.add(r.code);
-          return true;
-        },
-        failingCodes: () => new Set(failing),
-      },
+      { ros: () => ({ graph: fakeGraph(nodes(...present)) }) as unknown as PluginRosAccess, report: fm.report, failingCodes: fm.failingCodes },
       { warmupCycles: 1, pruneGrace: 60, limits: LIMITS },
     );
-    return { wd, reports, set: (p: string[]) => (present = p) };
+    return { wd, reports: fm.reports, set: (p: string[]) => (present = p) };
   }
 
   it('raises once per reporting source (the vanished node where an App stays for it) and heals when it is back', async () => {

@@ -6,36 +6,25 @@ import { QosMismatchDetector } from '../src/watchdog/detectors/qos-mismatch.js';
 import { OrphanDetector } from '../src/watchdog/detectors/orphan.js';
 import { readWatchdogConfig } from '../src/watchdog/config.js';
 import type { PluginFaultReport, PluginRosAccess } from '@medkit/plugin-api';
-import type { WatchdogReport } from '../src/watchdog/watchdog.js';
 import { fakeGraph, type FakeNode } from './fake-graph.js';
+import { fakeFaultManager } from './fake-fault-manager.js';
 
 const MISMATCH: FakeNode[] = [{ fqn: '/lidar', pubs: [['/scan', { reliability: 'best-effort' }]] }, { fqn: '/filter', subs: [['/scan', {}]] }];
 const FIXED: FakeNode[] = [{ fqn: '/lidar', pubs: [['/scan', { reliability: 'best-effort' }]] }, { fqn: '/filter', subs: [['/scan', { reliability: 'best-effort' }]] }];
 
 function harness(opts: { warmup: number; qosGrace: number; advisory?: boolean }) {
   let nodes: FakeNode[] = MISMATCH;
-  const reports: WatchdogReport[] = [];
-  const failing = new Set<string>();
+  const fm = fakeFaultManager();
   const ros = () => ({ graph: fakeGraph(nodes) }) as unknown as PluginRosAccess;
   const wd = new GraphWatchdog(
     [
       { detector: new QosMismatchDetector({ grace: opts.qosGrace, allowlist: [] }), mode: opts.advisory ? 'advisory' : 'raise' },
       { detector: new OrphanDetector({ grace: 0, maxEditDistance: 1, namespaceEditDistance: 0, allowlist: [] }), mode: 'raise' },
     ],
-    {
-      ros,
-      report: (r) => {
-        reports.push(r);
-        // A fault manager with healing_threshold 0: FAILED confirms, PASSED heals.
-        if (r.passed) failing.delete(r.code);
-        else failing.add(r.code);
-        return true;
-      },
-      failingCodes: () => new Set(failing),
-    },
+    { ros, report: fm.report, failingCodes: fm.failingCodes },
     { warmupCycles: opts.warmup, pruneGrace: 60, limits: { maxTopics: 100, maxEndpoints: 16, maxNodes: 100 } },
   );
-  return { wd, reports, failing, set: (n: FakeNode[]) => (nodes = n) };
+  return { wd, reports: fm.reports, failing: fm.failing, set: (n: FakeNode[]) => (nodes = n) };
 }
 
 describe('graph watchdog tick', () => {
