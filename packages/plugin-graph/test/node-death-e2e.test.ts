@@ -12,7 +12,7 @@ import { buildPeer, killAllPeers, spawnPeer, type PeerProcess } from '../../rtps
 import { startTestGateway, type TestGateway } from '../../gateway/test/support/gateway.js';
 import { eventually, http } from '../../gateway/test/ros/robot.js';
 
-const DOMAIN = testDomain(215);
+const DOMAIN = testDomain(189);
 const CODE = 'GRAPH_NODE_DISAPPEARED';
 /** Sweeps of 250 ms: miss_grace 40 tolerates a restart of about 10 s, prune_grace 12 forgets 3 s after a raise. */
 const MISS_GRACE = 40;
