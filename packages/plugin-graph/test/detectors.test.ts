@@ -2,7 +2,8 @@
 import { describe, expect, it } from 'vitest';
 import { takeTopology, type Topology } from '../src/watchdog/topology.js';
 import { QosMismatchDetector, GRAPH_QOS_MISMATCH } from '../src/watchdog/detectors/qos-mismatch.js';
-import { editDistance, OrphanDetector, GRAPH_ORPHAN } from '../src/watchdog/detectors/orphan.js';
+import { editDistance } from '@medkit/plugin-api';
+import { OrphanDetector, GRAPH_ORPHAN } from '../src/watchdog/detectors/orphan.js';
 import { ParamDriftDetector, GRAPH_PARAM_DRIFT } from '../src/watchdog/detectors/param-drift.js';
 import { GRAPH_NODE_INACTIVE, GRAPH_NODE_NOT_MANAGED, GRAPH_NODE_UNREADABLE, LifecycleExpectationDetector } from '../src/watchdog/detectors/lifecycle-expectation.js';
 import type { SweepInput } from '../src/watchdog/detectors/detector.js';

@@ -6,6 +6,7 @@
 //     `server.tls.require_client_certs`, any unknown `auth.*`, `scripts.*`): such a section is complete, or
 //   - it is spelt like such a key, wherever it lies (`scritps.sandbox.mode`, `server.allowed_host`).
 // Everything else is reported and ignored. Plugins' sections are checked against what each plugin declares.
+import { editDistance } from '@medkit/plugin-api';
 import type { KeySpec } from './key-spec.js';
 
 /** The verdict on one unknown key. */
@@ -20,29 +21,12 @@ export interface UnknownKeyVerdict {
 /** Edits that still make a misspelling (`enable`/`enabled`, `mod`/`mode`, `sandbox`/`sanbdox`). */
 const MAX_TYPO_EDITS = 2;
 
-/** Levenshtein distance of `a` and `b`, giving up above `max` (answers max + 1 then). */
-function distance(a: string, b: string, max: number): number {
-  if (Math.abs(a.length - b.length) > max) return max + 1;
-  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    const row = [i];
-    let best = i;
-    for (let j = 1; j <= b.length; j++) {
-      row[j] = Math.min(prev[j] + 1, row[j - 1] + 1, prev[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
-      best = Math.min(best, row[j]);
-    }
-    if (best > max) return max + 1;
-    prev = row;
-  }
-  return prev[b.length];
-}
-
 /** The declared key closest to `key` within MAX_TYPO_EDITS (guarded keys win ties), if any. */
 export function nearestKey(key: string, declared: readonly string[], isGuarded: (k: string) => boolean = () => false): string | undefined {
   let best: string | undefined;
   let bestScore = Infinity;
   for (const k of declared) {
-    const d = distance(key, k, MAX_TYPO_EDITS);
+    const d = editDistance(key, k, MAX_TYPO_EDITS);
     const score = d * 2 + (isGuarded(k) ? 0 : 1);
     if (d <= MAX_TYPO_EDITS && score < bestScore) {
       best = k;

@@ -2,6 +2,7 @@
 // Leaf names within `max_edit_distance` (Levenshtein), parent namespaces within `namespace_edit_distance`
 // (0 = the same), and names that are equal once digit runs are collapsed are enumerations (`cam1`/`cam2`), not
 // typos. One finding per subscriber-only topic (the one nobody publishes to).
+import { editDistance } from '@medkit/plugin-api';
 import { FAULT_SEVERITY, SYSTEM_TOPICS, type Detector, type Finding, type SweepInput } from './detector.js';
 
 export const GRAPH_ORPHAN = 'GRAPH_ORPHAN';
@@ -11,24 +12,6 @@ export interface OrphanSettings {
   maxEditDistance: number;
   namespaceEditDistance: number;
   allowlist: string[];
-}
-
-/** Levenshtein distance, or `limit + 1` as soon as it is known to exceed `limit` (names are bounded anyway). */
-export function editDistance(a: string, b: string, limit: number): number {
-  if (Math.abs(a.length - b.length) > limit) return limit + 1;
-  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    const cur = [i];
-    let rowMin = i;
-    for (let j = 1; j <= b.length; j++) {
-      const v = Math.min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
-      cur.push(v);
-      if (v < rowMin) rowMin = v;
-    }
-    if (rowMin > limit) return limit + 1;
-    prev = cur;
-  }
-  return prev[b.length];
 }
 
 function split(topic: string): { ns: string; leaf: string } {
