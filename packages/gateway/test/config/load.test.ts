@@ -133,6 +133,14 @@ describe('configuration loading', () => {
     expect(loadConfig({ env: {}, flags: { 'entity_cache.capacity': 5 } }).get('entity_cache.capacity')).toBe(16);
   });
 
+  it('refuses a fault-stream flush window that is negative, above 1 s or not a number', () => {
+    for (const value of [-1, 1001, 1e12, 'soon', 2.5]) {
+      expect(() => loadConfig({ env: {}, flags: { 'faults.stream_flush_ms': value }, extraKeys: FEATURE_KEYS }), String(value)).toThrow(/faults\.stream_flush_ms.*refusing to start/);
+    }
+    expect(loadConfig({ env: {}, flags: { 'faults.stream_flush_ms': 0 }, extraKeys: FEATURE_KEYS }).get('faults.stream_flush_ms')).toBe(0);
+    expect(loadConfig({ env: {}, extraKeys: FEATURE_KEYS }).get('faults.stream_flush_ms')).toBe(50);
+  });
+
   it('takes the plugin list (`plugins: [opcua]`, read by the plugin loader) without calling it unknown', () => {
     const c = loadConfig({ env: {}, configFile: file('c.yaml', 'plugins: [opcua]\nplugins.opcua.endpoint_url: opc.tcp://127.0.0.1:4840\n'), flags: { plugins: 'opcua' } });
     expect(c.adjustments).toEqual([]);
