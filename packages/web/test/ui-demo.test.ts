@@ -96,8 +96,10 @@ describeWith(CHROMIUM, 'web UI on the demo robot (launcher, two gateways)', () =
     const chart = page.locator('[data-testid="freeze-chart"][data-signal="min_range_m"]');
     await chart.waitFor({ timeout: 20_000 });
     expect(await chart.locator('figcaption').textContent()).toBe('min_range_m vs stop_threshold_m');
-    expect(await chart.locator('canvas').count()).toBe(1);
-    expect(await chart.locator('.u-legend .u-series').allTextContents()).toEqual(expect.arrayContaining([expect.stringContaining('min_range_m'), expect.stringContaining('stop_threshold_m')]));
+    // uPlot is built in an effect after paint, and the detail re-renders when the fault stream brings an update:
+    // wait for the plot rather than read it once.
+    await expect.poll(() => chart.locator('canvas').count(), SLOW).toBe(1);
+    await expect.poll(() => chart.locator('.u-legend .u-series').allTextContents(), SLOW).toEqual(expect.arrayContaining([expect.stringContaining('min_range_m'), expect.stringContaining('stop_threshold_m')]));
     // The chart's numbers: min_range_m went below the 0.8 m threshold it is drawn against.
     await chart.locator('summary').click();
     const rows = await chart.locator('details tbody tr').evaluateAll((trs) => trs.map((r) => [...r.querySelectorAll('td')].slice(1).map((c) => c.textContent ?? '')));

@@ -15,6 +15,9 @@ export function FreezeFrameChart({ chart }: { chart: ChartSpec }) {
   const single = xs.length === 1;
   // Pick a readable time unit for the x axis: the windows are often well under a second.
   const [scale, unit] = single ? [1, 's'] : span < 1e-3 ? [1e6, 'µs'] : span < 1 ? [1e3, 'ms'] : [1, 's'];
+  // The detail is re-read on a timer and on every fault event, each time as new objects: rebuild the plot
+  // only when what it draws changed, not on every render (a rebuild drops the canvas and legend for a frame).
+  const content = JSON.stringify(chart);
 
   useEffect(() => {
     const el = box.current;
@@ -48,7 +51,7 @@ export function FreezeFrameChart({ chart }: { chart: ChartSpec }) {
       ro.disconnect();
       plot.destroy();
     };
-  }, [chart]);
+  }, [content]);
 
   return (
     <figure class="chart" data-testid="freeze-chart" data-signal={chart.series[0]?.name}>
