@@ -8,6 +8,15 @@ export const MEDKIT_BIN = fileURLToPath(new URL('../packages/cli/bin/medkit.js',
 /** Compiles the command and every package it composes (incremental) so bin/medkit.js runs the current sources. */
 export function buildGateway(): void {
   execFileSync('npx', ['tsc', '-b', 'packages/cli'], { cwd: REPO_ROOT, stdio: 'pipe' });
+  bundleCommand();
+}
+
+/**
+ * Rebuilds the bundle bin/medkit.js runs (scripts/bundle-cli.mjs: the compiled packages and a copy of the web
+ * UI) when a dist/ folder or the web UI changed since; call it after compiling or rebuilding the UI.
+ */
+export function bundleCommand(): void {
+  execFileSync(process.execPath, ['scripts/bundle-cli.mjs'], { cwd: REPO_ROOT, stdio: 'pipe' });
 }
 
 export interface MedkitProcess {

@@ -1,7 +1,8 @@
 #!/usr/bin/env -S node --max-semi-space-size=2 --heap-growing-percent=50
 // The `#!` line carries the Node.js options of src/runtime-flags.ts (why they are set is written there).
-// The `medkit` command. The TypeScript sources are compiled to dist/ at install time (npm prepare).
-import { main } from '../dist/main.js';
+// The `medkit` command. The TypeScript sources are compiled to dist/ and bundled into bundle/ (scripts/bundle-cli.mjs)
+// at install time (npm prepare, `npm run build`).
+import { main } from '../bundle/main.js';
 
 main(process.argv.slice(2)).then(
   (code) => {

@@ -16,15 +16,18 @@ import { createTestPki } from '../../gateway/test/support/certificates.js';
 const PRELOAD = fileURLToPath(new URL('./fixtures/record-modules.mjs', import.meta.url));
 const DOMAIN = testDomain(55);
 
-/** What each off-by-default feature loads, by the module URLs that give it away. */
+/**
+ * What each off-by-default feature loads, by the module URLs that give it away. The command runs the bundle
+ * (packages/cli/bundle, scripts/bundle-cli.mjs), whose chunks are named after the package they hold.
+ */
 const HEAVY: Record<string, RegExp> = {
-  opcua: /\/node_modules\/node-opcua[\w-]*\/|\/packages\/plugin-opcua\//,
+  opcua: /\/node_modules\/node-opcua[\w-]*\/|\/packages\/plugin-opcua\/|\/packages\/cli\/bundle\/plugin-opcua-/,
   mcp: /\/node_modules\/@modelcontextprotocol\//,
   nats: /\/node_modules\/@nats-io\//,
   mqtt: /\/node_modules\/mqtt\//,
   pg: /\/node_modules\/pg\//,
   undici: /\/node_modules\/undici\//,
-  fleetServer: /\/packages\/fleet\/dist\/(?!keys\.js)/,
+  fleetServer: /\/packages\/fleet\/dist\/(?!keys\.js)|\/packages\/cli\/bundle\/fleet-(?!protocol-|link-)/,
   buildTooling: /\/node_modules\/(typescript|vite|vitest|esbuild|rollup|openapi-typescript|eslint|dependency-cruiser)\//,
 };
 
@@ -75,6 +78,15 @@ describe('modules a gateway loads', () => {
 
   it('with the default configuration: none of the off features', async () => {
     expect(await loadedBy(['gateway'], {})).toEqual([]);
+  });
+
+  it('the command runs the bundle: the core from its chunk, not from the packages\' dist/ folders', async () => {
+    let urls = '';
+    await loadedBy(['gateway'], {}, (u) => ((urls = u), false));
+    expect(urls).toMatch(/\/packages\/cli\/bundle\/gateway-[\w-]+\.js/);
+    expect(urls).not.toMatch(/\/packages\/(gateway|cli|fleet-link)\/dist\//);
+    // What an outside plugin imports stays one copy, loaded from its package (scripts/bundle-cli.mjs).
+    expect(urls).toMatch(/\/packages\/plugin-api\/dist\//);
   });
 
   it('OPC-UA when plugins names it', async () => {

@@ -5,6 +5,7 @@ import { execFileSync, spawn } from 'node:child_process';
 import { connect } from 'node:net';
 import { expect, it } from 'vitest';
 import { describeWith, NATS_SERVER, POSTGRES } from '../../../test-support/requirements.js';
+import { bundleCommand } from '../../../test-support/medkit-cli.js';
 import { buildDemo, eventually, freePort, http, LAUNCH, REPO_ROOT } from './support/demo.js';
 
 /** True while something accepts connections on the loopback port. */
@@ -22,6 +23,7 @@ describeWith([...NATS_SERVER, ...POSTGRES], 'demo fleet mode', () => {
   it('brings up NATS, PostgreSQL, the fleet with its console and two robots, and stops them all', async () => {
     buildDemo();
     execFileSync(process.execPath, ['scripts/build-web.mjs'], { cwd: REPO_ROOT, stdio: 'ignore' });
+    bundleCommand(); // the fleet serves the console from the bundle's copy of the web UI
     const port = await freePort();
     const child = spawn(process.execPath, [LAUNCH, 'fleet', '--robots', '2', '--port', String(port)], { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
     let err = '';

@@ -5,6 +5,7 @@ import { mkdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { bundleCommand } from '../../../../test-support/medkit-cli.js';
 
 export const REPO_ROOT = fileURLToPath(new URL('../../../../', import.meta.url));
 export const LAUNCH = fileURLToPath(new URL('../../dist/launch.js', import.meta.url));
@@ -37,6 +38,8 @@ export function buildDemo(): void {
   }
   try {
     execFileSync('npx', ['tsc', '-b', 'packages/demo'], { cwd: REPO_ROOT, stdio: 'pipe' });
+    // The launcher starts `medkit`, which runs the bundle of what was just compiled.
+    bundleCommand();
   } catch (err) {
     const e = err as { stdout?: Buffer; stderr?: Buffer };
     throw new Error(`building packages/demo failed:\n${e.stdout?.toString() ?? ''}${e.stderr?.toString() ?? ''}`);

@@ -1,0 +1,92 @@
+#!/usr/bin/env node
+// Start-up benchmark (issue 32: "process start to /health 200 ≤ 1 s, built"). Runs, alternating so load
+// drifts hit each alike, --runs times each:
+//   baseline  a bare node:http server answering /api/v1/health (what Node.js itself costs to start)
+//   bundle    `medkit gateway --no-ros --manifest examples/amr/manifest.yaml` as installed: bin/medkit.js,
+//             which runs packages/cli/bundle (scripts/bundle-cli.mjs)
+//   dist      the same command from the compiled packages' dist/ folders (no bundle), for comparison
+// Each: wall time from spawn to the first 200 of GET /api/v1/health (polled every 10 ms), and the process's
+// CPU time (utime + stime from /proc) at that moment. Prints medians, p90 and the ratio to the baseline.
+// Build first (`npm run build`), then:
+//   node bench/startup/run.mjs [--runs 15] [--json out.json]
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { freePort } from '../../test-support/servers/ports.mjs';
+import { NODE_RUNTIME_FLAGS } from '../../packages/cli/dist/runtime-flags.js';
+import { CLK_TCK, machine } from '../footprint/proc.mjs';
+
+const { values: o } = parseArgs({ options: { runs: { type: 'string', default: '15' }, json: { type: 'string' }, help: { type: 'boolean', default: false } } });
+if (o.help) {
+  console.log('node bench/startup/run.mjs [--runs N] [--json FILE]');
+  process.exit(0);
+}
+const RUNS = Number(o.runs);
+const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+const MANIFEST = join(ROOT, 'examples/amr/manifest.yaml');
+
+const BASELINE = `require('node:http').createServer((q, s) => { s.setHeader('content-type', 'application/json'); s.end('{"status":"ok"}'); }).listen(Number(process.argv[1]), '127.0.0.1')`;
+const DIST_MAIN = `import(${JSON.stringify(join(ROOT, 'packages/cli/dist/main.js'))}).then((m) => m.main(process.argv.slice(1)))`;
+const gatewayArgs = (port, dir) => ['gateway', '--no-ros', '--manifest', MANIFEST, '--port', String(port), '--data-dir', dir, '--log-level', 'warn'];
+
+const VARIANTS = {
+  baseline: (port) => ['-e', BASELINE, String(port)],
+  bundle: (port, dir) => [...NODE_RUNTIME_FLAGS, join(ROOT, 'packages/cli/bin/medkit.js'), ...gatewayArgs(port, dir)],
+  dist: (port, dir) => [...NODE_RUNTIME_FLAGS, '--input-type=module', '-e', DIST_MAIN, ...gatewayArgs(port, dir)],
+};
+
+function cpuMs(pid) {
+  const f = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const fields = f.slice(f.lastIndexOf(')') + 2).split(' ');
+  return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLK_TCK;
+}
+
+async function once_(variant) {
+  const port = await freePort();
+  const dir = mkdtempSync(join(tmpdir(), 'medkit-startup-'));
+  const t0 = performance.now();
+  const child = spawn(process.execPath, VARIANTS[variant](port, dir), { cwd: ROOT, stdio: 'ignore' });
+  const exited = once(child, 'exit');
+  try {
+    for (;;) {
+      if (child.exitCode !== null) throw new Error(`${variant} exited with ${child.exitCode} before answering`);
+      if (performance.now() - t0 > 30_000) throw new Error(`${variant} did not answer within 30 s`);
+      const ok = await fetch(`http://127.0.0.1:${port}/api/v1/health`).then((r) => r.status === 200, () => false);
+      if (ok) return { wall: performance.now() - t0, cpu: cpuMs(child.pid) };
+      await new Promise((r) => setTimeout(r, 10));
+    }
+  } finally {
+    child.kill('SIGKILL');
+    await exited;
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+const quantile = (xs, q) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.floor(q * s.length))];
+};
+
+const load = loadavg();
+const results = Object.fromEntries(Object.keys(VARIANTS).map((v) => [v, []]));
+for (let i = 0; i < RUNS; i++) for (const v of Object.keys(VARIANTS)) results[v].push(await once_(v));
+const loadEnd = loadavg();
+
+const rows = Object.entries(results).map(([variant, rs]) => ({
+  variant,
+  wallMedian: quantile(rs.map((r) => r.wall), 0.5),
+  wallP90: quantile(rs.map((r) => r.wall), 0.9),
+  cpuMedian: quantile(rs.map((r) => r.cpu), 0.5),
+}));
+const base = rows.find((r) => r.variant === 'baseline');
+const m = machine();
+console.log(`machine: ${m.nproc} × ${m.model}, ${m.memTotalGB} GB, Node.js ${m.node}`);
+console.log(`date: ${new Date().toISOString()}; runs: ${RUNS} each, alternating; load average at start ${load.map((l) => l.toFixed(2)).join(' ')}, at end ${loadEnd.map((l) => l.toFixed(2)).join(' ')}`);
+console.log('\n| variant | wall median ms | wall p90 ms | CPU median ms | wall / baseline |');
+console.log('|---|---|---|---|---|');
+for (const r of rows) console.log(`| ${r.variant} | ${Math.round(r.wallMedian)} | ${Math.round(r.wallP90)} | ${Math.round(r.cpuMedian)} | ${(r.wallMedian / base.wallMedian).toFixed(1)}× |`);
+if (o.json) writeFileSync(o.json, JSON.stringify({ date: new Date().toISOString(), machine: m, load, loadEnd, runs: RUNS, rows, results }, null, 2));

@@ -1,0 +1,179 @@
+#!/usr/bin/env node
+// Bundles the `medkit` command (packages/cli/dist/main.js) into packages/cli/bundle/: the application's own
+// packages and TypeBox become a few chunk files instead of about 700 modules, which halves the time Node.js
+// spends loading modules before the gateway answers (docs/benchmarks.md, "Start-up"). Run by `npm run build`
+// after `tsc -b` and the web UI; skipped when nothing it reads changed (`--force` bundles anyway).
+//
+// What is not inlined, and why:
+// - third-party packages (fastify, ajv, better-sqlite3, pino, node-opcua, ...): CommonJS, native addons,
+//   worker files and `__dirname` lookups; they load from node_modules as before;
+// - @medkit/plugin-api, @medkit/ros2, @medkit/rtps: what an outside plugin imports. One copy of them in the
+//   process keeps classes checked with `instanceof` (SovdError, ...) and module state shared with plugins.
+// Features that are off stay unloaded: each dynamic import (a built-in plugin, the fleet server, MCP,
+// NATS, MQTT) becomes its own chunk, loaded only when the feature is on.
+//
+// Files a module finds next to itself (`new URL('../x', import.meta.url)`: the gateway's package.json, its
+// security profiles, the web UI, ROS interface definitions) are copied under bundle/assets/<package>/ and
+// the URL rewritten to point there, so the bundle does not depend on where the workspace's dist/ folders are.
+import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { dirname, join, relative, resolve, sep } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
+const PACKAGES = join(ROOT, 'packages');
+export const BUNDLE_DIR = join(PACKAGES, 'cli/bundle');
+const STAMP = join(BUNDLE_DIR, '.bundle-stamp');
+
+/** Workspace packages an outside plugin may import: loaded from their own dist/, never inlined. */
+export const SHARED_WITH_PLUGINS = ['@medkit/plugin-api', '@medkit/ros2', '@medkit/rtps'];
+const INLINED_THIRD_PARTY = ['@sinclair/typebox'];
+
+const matches = (id, name) => id === name || id.startsWith(`${name}/`);
+/** Whether a bare import stays an import of node_modules in the bundle. */
+export function isExternal(id) {
+  if (id.startsWith('.') || id.startsWith('/') || id.startsWith('\0')) return false;
+  if (SHARED_WITH_PLUGINS.some((n) => matches(id, n))) return true;
+  if (id.startsWith('@medkit/')) return false;
+  return !INLINED_THIRD_PARTY.some((n) => matches(id, n));
+}
+
+// `new URL('<relative path>', import.meta.url)` with a string literal or a template literal whose dynamic
+// part comes last (`../../config/${name}.yaml`). tsc keeps these as written.
+const ASSET_URL = /new URL\((['"`])([^'"`$]*)((?:\$\{[^`]*)?)\1, import\.meta\.url\)/g;
+
+/**
+ * Rewrites the asset URLs of one compiled module of packages/<pkg>/dist to ./assets/<pkg>/… (relative to the
+ * chunk, which lies in the bundle's root) and records what must be copied there. Throws on a URL that
+ * leaves packages/ or points at nothing: the bundle would otherwise fail at run time, not at build time.
+ */
+export function rewriteAssetUrls(code, file, assets) {
+  return code.replace(ASSET_URL, (whole, quote, fixed, dynamic) => {
+    const target = resolve(dirname(file), fixed);
+    const inPackages = relative(PACKAGES, target);
+    if (inPackages.startsWith('..') || inPackages === '') throw new Error(`${file}: ${whole} points outside packages/`);
+    // The file or folder to copy: the fixed part itself, or the folder the dynamic part names a file in.
+    const source = dynamic ? (fixed.endsWith('/') ? target : dirname(target)) : target;
+    if (!existsSync(source)) throw new Error(`${file}: ${whole} points at ${source}, which does not exist (build it first)`);
+    assets.add(source);
+    const rewritten = `./assets/${inPackages.split(sep).join('/')}${fixed.endsWith('/') && !inPackages.endsWith('/') ? '/' : ''}`;
+    return `new URL(${quote}${rewritten}${dynamic}${quote}, import.meta.url)`;
+  });
+}
+
+/** Newest modification time under `path` (a file or a folder, walked). */
+function newest(path) {
+  if (!existsSync(path)) return 0;
+  const s = statSync(path);
+  if (!s.isDirectory()) return s.mtimeMs;
+  let m = s.mtimeMs;
+  for (const name of readdirSync(path)) m = Math.max(m, newest(join(path, name)));
+  return m;
+}
+
+/** Whether the bundle is older than anything it is built from: every package's dist/ and assets, this script, the lockfile. */
+function upToDate() {
+  if (!existsSync(STAMP)) return false;
+  const built = statSync(STAMP).mtimeMs;
+  const inputs = [fileURLToPath(import.meta.url), join(ROOT, 'package-lock.json')];
+  for (const pkg of readdirSync(PACKAGES)) {
+    for (const part of ['dist', 'config', 'interfaces', 'package.json']) inputs.push(join(PACKAGES, pkg, part));
+  }
+  return inputs.every((p) => newest(p) <= built);
+}
+
+export async function bundle() {
+  const { rolldown } = await import('rolldown');
+  const assets = new Set();
+  const build = await rolldown({
+    input: { main: join(PACKAGES, 'cli/dist/main.js') },
+    platform: 'node',
+    external: isExternal,
+    logLevel: 'warn',
+    plugins: [
+      {
+        name: 'medkit-assets',
+        transform(code, id) {
+          if (!id.startsWith(PACKAGES) || !code.includes('import.meta.url')) return null;
+          return { code: rewriteAssetUrls(code, id, assets), map: null };
+        },
+      },
+    ],
+  });
+  // Written beside the bundle and swapped in by renames: a `medkit` started meanwhile (tests build while
+  // others run) reads the old bundle or the new one, never half of each.
+  const next = `${BUNDLE_DIR}.${process.pid}.next`;
+  const old = `${BUNDLE_DIR}.${process.pid}.old`;
+  rmSync(next, { recursive: true, force: true });
+  await build.write({ dir: next, format: 'esm', sourcemap: true, chunkFileNames: chunkName });
+  await build.close();
+  for (const source of assets) {
+    const dest = join(next, 'assets', relative(PACKAGES, source));
+    mkdirSync(dirname(dest), { recursive: true });
+    cpSync(source, dest, { recursive: true });
+  }
+  writeFileSync(join(next, '.bundle-stamp'), `${new Date().toISOString()}\n`);
+  if (existsSync(BUNDLE_DIR)) renameSync(BUNDLE_DIR, old);
+  renameSync(next, BUNDLE_DIR);
+  rmSync(old, { recursive: true, force: true });
+  return [...assets].map((a) => relative(ROOT, a));
+}
+
+/** A chunk is named after the workspace package its entry module belongs to (`plugin-opcua-<hash>.js`), so a loaded-module list says which feature it is. */
+function chunkName(chunk) {
+  const id = chunk.facadeModuleId ?? chunk.moduleIds.find((m) => m.startsWith(PACKAGES)) ?? '';
+  const pkg = id.startsWith(PACKAGES) ? relative(PACKAGES, id).split(sep)[0] : chunk.name;
+  return `${pkg}-[hash].js`;
+}
+
+/**
+ * Bundles unless up to date. One bundler at a time (test files build in parallel workers): the others wait
+ * for the lock, then find the bundle up to date. A lock whose process is gone is taken over.
+ */
+export async function bundleIfChanged({ force = false } = {}) {
+  const lock = `${BUNDLE_DIR}.lock`;
+  const giveUpAt = Date.now() + 180_000;
+  for (;;) {
+    try {
+      mkdirSync(lock);
+      writeFileSync(join(lock, 'pid'), String(process.pid));
+      break;
+    } catch (err) {
+      if (err.code !== 'EEXIST') throw err;
+      if (!lockHolderAlive(lock)) {
+        rmSync(lock, { recursive: true, force: true });
+        continue;
+      }
+      if (Date.now() > giveUpAt) throw new Error(`medkit bundle: ${lock} is held by a running process; remove it if that is wrong`);
+      await new Promise((r) => setTimeout(r, 200));
+    }
+  }
+  try {
+    if (!force && upToDate()) return { built: false, assets: [] };
+    return { built: true, assets: await bundle() };
+  } finally {
+    rmSync(lock, { recursive: true, force: true });
+  }
+}
+
+function lockHolderAlive(lock) {
+  let pid;
+  try {
+    pid = Number(readFileSync(join(lock, 'pid'), 'utf8'));
+  } catch {
+    // Just created, pid not written yet: alive unless it stays that way (the wait is bounded).
+    return true;
+  }
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  const t0 = performance.now();
+  const { built, assets } = await bundleIfChanged({ force: process.argv.includes('--force') });
+  if (built) console.log(`medkit bundle: packages/cli/bundle in ${Math.round(performance.now() - t0)} ms; assets: ${assets.join(', ')}`);
+  else console.log('medkit bundle: up to date (packages/cli/bundle)');
+}

@@ -1,0 +1,99 @@
+// The `medkit` command runs a bundle (scripts/bundle-cli.mjs). What the bundle must keep: files a module
+// finds next to itself are copied and their URLs rewritten (a wrong rewrite breaks the command only at run
+// time, so the build refuses it), what outside plugins import stays one shared copy, and the bundled command
+// serves the same things the compiled packages do (version, web UI, shipped profiles).
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+// @ts-expect-error the script is plain JavaScript
+import { BUNDLE_DIR, isExternal, rewriteAssetUrls } from '../scripts/bundle-cli.mjs';
+import { buildGateway, freePort, MEDKIT_BIN, REPO_ROOT, runMedkit } from '../test-support/medkit-cli.js';
+
+const EXAMPLE_PLUGIN = join(REPO_ROOT, 'examples/plugin-acme-sensors/index.js');
+const GATEWAY_MODULE = join(REPO_ROOT, 'packages/gateway/dist/transport/profiles.js');
+
+describe('asset URLs in the bundle', () => {
+  it('point under assets/<package>/ and name what to copy', () => {
+    const assets = new Set<string>();
+    const code = [
+      "const a = new URL('../../config/', import.meta.url);",
+      'const b = new URL(`../../config/${name}.yaml`, import.meta.url);',
+      "const c = new URL('../../package.json', import.meta.url);",
+    ].join('\n');
+    const out = rewriteAssetUrls(code, GATEWAY_MODULE, assets) as string;
+    expect(out).toContain("new URL('./assets/gateway/config/', import.meta.url)");
+    expect(out).toContain('new URL(`./assets/gateway/config/${name}.yaml`, import.meta.url)');
+    expect(out).toContain("new URL('./assets/gateway/package.json', import.meta.url)");
+    expect([...assets].sort()).toEqual([join(REPO_ROOT, 'packages/gateway/config'), join(REPO_ROOT, 'packages/gateway/package.json')]);
+  });
+
+  it('refuse a URL that leaves packages/ or names nothing', () => {
+    expect(() => rewriteAssetUrls("new URL('../../../../etc/passwd', import.meta.url)", GATEWAY_MODULE, new Set())).toThrow(/outside packages/);
+    expect(() => rewriteAssetUrls("new URL('../../no-such-file.json', import.meta.url)", GATEWAY_MODULE, new Set())).toThrow(/does not exist/);
+  });
+
+  it('leave other code alone', () => {
+    const code = "const u = new URL(href, import.meta.url); const v = new URL('https://example.org/');";
+    expect(rewriteAssetUrls(code, GATEWAY_MODULE, new Set())).toBe(code);
+  });
+});
+
+describe('what the bundle inlines', () => {
+  it('the application packages and TypeBox; not what outside plugins import, nor other third-party code', () => {
+    for (const id of ['@medkit/gateway', '@medkit/fleet', '@medkit/plugin-opcua', '@sinclair/typebox', '@sinclair/typebox/value', './x.js']) expect(isExternal(id), id).toBe(false);
+    for (const id of ['@medkit/plugin-api', '@medkit/ros2', '@medkit/rtps', 'fastify', 'better-sqlite3', 'node-opcua', 'node:fs']) expect(isExternal(id), id).toBe(true);
+  });
+});
+
+describe('the bundled command', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'medkit-bundle-'));
+  beforeAll(() => buildGateway(), 240_000);
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('is what bin/medkit.js runs, with its assets', () => {
+    expect(readFileSync(MEDKIT_BIN, 'utf8')).toMatch(/from '\.\.\/bundle\/main\.js'/);
+    for (const f of ['main.js', 'assets/gateway/package.json', 'assets/gateway/config/secure.yaml', 'assets/web/dist/index.html']) expect(existsSync(join(BUNDLE_DIR, f)), f).toBe(true);
+    const version = (JSON.parse(readFileSync(join(REPO_ROOT, 'packages/gateway/package.json'), 'utf8')) as { version: string }).version;
+    expect(execFileSync(process.execPath, [MEDKIT_BIN, '--version'], { encoding: 'utf8' }).trim()).toBe(`medkit ${version}`);
+  });
+
+  /** Runs the bundled `medkit gateway --no-ros` with `extra` arguments until /health answers, then `check(base URL)`. */
+  async function withGateway(extra: string[], check: (base: string) => Promise<void>): Promise<void> {
+    const port = await freePort();
+    const p = runMedkit(['gateway', '--no-ros', '--port', String(port), '--data-dir', join(dir, `data-${port}`), '--log-level', 'warn', ...extra]);
+    try {
+      const base = `http://127.0.0.1:${port}`;
+      for (let i = 0; i < 150; i++) {
+        if (await fetch(`${base}/api/v1/health`).then((r) => r.ok, () => false)) break;
+        await new Promise((r) => setTimeout(r, 100));
+      }
+      await check(base);
+    } finally {
+      p.child.kill('SIGTERM');
+      await p.exited;
+    }
+  }
+
+  it('serves the web UI and the API from the bundle', async () => {
+    await withGateway([], async (base) => {
+      const ui = await fetch(`${base}/`);
+      expect(ui.status).toBe(200);
+      expect(await ui.text()).toContain('<title>medkit');
+      expect((await fetch(`${base}/api/v1/health`)).status).toBe(200);
+    });
+  });
+
+  it('loads an outside plugin by path; its errors keep their status and code', async () => {
+    const config = join(dir, 'acme.yaml');
+    writeFileSync(config, ['plugins: [acme]', `plugins.acme.path: ${JSON.stringify(EXAMPLE_PLUGIN)}`, 'plugins.acme.hub.id: acme_hub'].join('\n'));
+    await withGateway(['--config', config], async (base) => {
+      const read = await fetch(`${base}/api/v1/components/acme_hub/data/setpoint`);
+      expect(read.status).toBe(200);
+      const bad = await fetch(`${base}/api/v1/components/acme_hub/data/setpoint`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ data: { celsius: 99 } }) });
+      expect(bad.status).toBe(400);
+      expect(((await bad.json()) as { error_code?: string }).error_code).toBe('invalid-parameter');
+    });
+  });
+});
