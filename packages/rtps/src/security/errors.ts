@@ -33,8 +33,3 @@ export class SecurityError extends Error {
     super(message);
   }
 }
-
-/** Throws a SecurityError unless `ok`. */
-export function require_(ok: unknown, reason: SecurityReason, message: string): asserts ok {
-  if (!ok) throw new SecurityError(reason, message);
-}

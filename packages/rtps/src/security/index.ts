@@ -28,3 +28,18 @@ export { parsePermissions, type Permissions, type Grant, type Rule, type Criteri
 export { AccessControl, type Action, type Decision, type CheckOptions } from './access/evaluator.js';
 export { sameSubject, canonicalDn, rfc4514 } from './access/subject-name.js';
 export { verifySmime, splitSmime, SMIME_LIMITS, type SignedDocument, type SmimeLimits } from './access/smime.js';
+export { loadIdentity, verifyCertificate, parseCertificate, certAlgo, dsignAlgoOf, adjustedGuidPrefix, subjectDer, type Identity, type CertAlgo, type DsignAlgo } from './auth/identity.js';
+export { identityToken, permissionsToken, checkIdentityToken, authRequestToken, futureChallenge, IDENTITY_TOKEN_CLASS, PERMISSIONS_TOKEN_CLASS, AUTH_REQUEST_CLASS, CHALLENGE_BYTES } from './auth/tokens.js';
+export { newKeyAgreement, checkPublicKey, KAGREE_ALGOS, type KagreeAlgo, type KeyAgreement } from './auth/key-agreement.js';
+export { encodeParticipantPdata, pdataGuidPrefix } from './auth/pdata.js';
+export {
+  HandshakeInitiator,
+  HandshakeReplier,
+  HANDSHAKE_REQUEST_CLASS,
+  HANDSHAKE_REPLY_CLASS,
+  HANDSHAKE_FINAL_CLASS,
+  type LocalParticipant,
+  type SharedSecret,
+  type HandshakeResult,
+  type HandshakeOptions,
+} from './auth/handshake.js';
