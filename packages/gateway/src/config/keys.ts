@@ -82,7 +82,7 @@ export const ROS_SECURITY_KEYS = guardAll('security', {
     enum: ['Enforce', 'Permissive'],
     policy: 'refuse',
   }),
-  'ros.security.keystore': str('', 'The SROS2 keystore directory (ROS_SECURITY_KEYSTORE); the enclave is <keystore>/enclaves/<enclave>.'),
+  'ros.security.keystore': str('', 'The SROS2 keystore directory (ROS_SECURITY_KEYSTORE); the enclave is `<keystore>/enclaves/<enclave>`.'),
   'ros.security.enclave': str('/', 'The enclave path inside the keystore (ROS_SECURITY_ENCLAVE_OVERRIDE), e.g. /medkit/gateway.'),
 } satisfies Record<string, KeySpec>);
 
