@@ -43,3 +43,18 @@ export {
   type HandshakeResult,
   type HandshakeOptions,
 } from './auth/handshake.js';
+export {
+  newKeyMaterial,
+  encodeKeyMaterial,
+  decodeKeyMaterial,
+  cryptoToken,
+  keyMaterialOf,
+  sessionKey,
+  sessionReceiverKey,
+  transformKindCode,
+  transformKindOf,
+  CRYPTO_TOKEN_CLASS,
+  type KeyMaterial,
+  type TransformKind,
+} from './crypto/key-material.js';
+export { CryptoSender, CryptoReceiver, SEC_BODY, SEC_PREFIX, SEC_POSTFIX, SRTPS_PREFIX, SRTPS_POSTFIX, type CryptoStats } from './crypto/transform.js';
