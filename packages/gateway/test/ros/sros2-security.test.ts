@@ -23,8 +23,9 @@ describe('ros.security keys', () => {
     expect([d.get('ros.security.enabled'), d.get('ros.security.strategy'), d.get('ros.security.enclave')]).toEqual([false, 'Enforce', '/']);
     expect(loadConfig({ env: { ROS_SECURITY_ENABLE: 'true', MEDKIT_ROS_SECURITY_ENABLED: 'false' } }).get('ros.security.enabled')).toBe(false);
   });
-  it('a bad strategy refuses to start (a security key)', () => {
+  it('a bad strategy or a misspelt ros.security key refuses to start (security keys)', () => {
     expect(() => loadConfig({ env: {}, flags: { 'ros.security.strategy': 'enforce' } })).toThrow(/ros\.security\.strategy="enforce" is invalid.*refusing to start/);
+    expect(() => loadConfig({ env: {}, flags: { 'ros.security.enabeld': true } })).toThrow(/unknown configuration key 'ros\.security\.enabeld'.*did you mean 'ros\.security\.enabled'.*refusing to start/);
   });
 });
 

@@ -24,6 +24,9 @@ export function transformKindOf(code: number): TransformKind {
 export const keyBytes = (k: TransformKind): number => (k === 'NONE' ? 0 : k.startsWith('AES128') ? 16 : 32);
 export const encrypts = (k: TransformKind): boolean => k === 'AES128_GCM' || k === 'AES256_GCM';
 
+export const CRYPTO_TOKEN_CLASS = 'DDS:Crypto:AES_GCM_GMAC';
+export const KEYMAT_PROPERTY = 'dds.cryp.keymat';
+
 export interface KeyMaterial {
   kind: TransformKind;
   masterSalt: Uint8Array;
@@ -33,9 +36,6 @@ export interface KeyMaterial {
   receiverSpecificKeyId: number;
   masterReceiverSpecificKey: Uint8Array;
 }
-
-export const CRYPTO_TOKEN_CLASS = 'DDS:Crypto:AES_GCM_GMAC';
-export const KEYMAT_PROPERTY = 'dds.cryp.keymat';
 
 /** Fresh key material; `receiverSpecificKeyId` (non-zero) adds a receiver-specific key. */
 export function newKeyMaterial(kind: TransformKind, senderKeyId: number, receiverSpecificKeyId = 0): KeyMaterial {
