@@ -1,6 +1,6 @@
 // A feature that is off is never loaded (issue 32): a gateway started by the real `medkit` command with the
 // default configuration loads none of the libraries of features that are off (OPC-UA, the MCP SDK, NATS,
-// MQTT, PostgreSQL, the fleet server, build tooling), and turning each one on loads it. A preload records
+// MQTT, PostgreSQL, the fleet server, build tooling, SROS2's pkijs), and turning each one on loads it. A preload records
 // every module the process resolves.
 import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -27,8 +27,9 @@ const HEAVY: Record<string, RegExp> = {
   mqtt: /\/node_modules\/mqtt\//,
   pg: /\/node_modules\/pg\//,
   undici: /\/node_modules\/undici\//,
+  pkijs: /\/node_modules\/(pkijs|asn1js)\/|\/packages\/(rtps|ros2)\/dist\/security\/(?!settings\.js)/,
   fleetServer: /\/packages\/fleet\/dist\/(?!keys\.js)|\/packages\/cli\/bundle\/fleet-(?!protocol-|link-)/,
-  buildTooling: /\/node_modules\/(typescript|vite|vitest|esbuild|rollup|openapi-typescript|eslint|dependency-cruiser)\//,
+  buildTooling: /\/node_modules\/(typescript|vite|vitest|esbuild|rollup|rolldown|openapi-typescript|eslint|dependency-cruiser)\//,
 };
 
 const dirs: string[] = [];
@@ -114,6 +115,12 @@ describe('modules a gateway loads', () => {
         pki.remove();
       }
     });
+  });
+
+  it('pkijs (the SROS2 keystore loader) when ros.security.enabled', async () => {
+    // Permissive and no keystore: the gateway warns and runs plain, but it did load the loader to find out.
+    const loaded = await loadedBy(['gateway'], { 'ros.security.enabled': true, 'ros.security.strategy': 'Permissive', 'ros.security.keystore': '/nonexistent' }, (u) => /\/node_modules\/pkijs\//.test(u));
+    expect(loaded).toEqual(['pkijs']);
   });
 
   it('the fleet server and PostgreSQL only for medkit fleet', async () => {

@@ -70,3 +70,6 @@ export { LifecycleState, LifecycleTransition, type IdLabel, type TransitionDescr
 
 /** Vendor ids as they appear in graph entries (`vendorId`), from @medkit/rtps. */
 export { VendorId, vendorName } from '@medkit/rtps';
+
+// SROS2 settings (no crypto). Loading and validating a keystore is in '@medkit/ros2/security'.
+export { ENCLAVE_FILES, enclaveDir, enclaveProblem, securitySettingsFromEnv, type SecuritySettings, type SecurityStrategy } from './security/settings.js';

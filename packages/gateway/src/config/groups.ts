@@ -1,5 +1,5 @@
 import type { KeySpec } from './key-spec.js';
-import { AUTH_KEYS, CORS_KEYS, DISCOVERY_KEYS, RATE_LIMIT_KEYS, ROS_KEYS, SERVER_KEYS, STORAGE_KEYS, TLS_KEYS } from './keys.js';
+import { AUTH_KEYS, CORS_KEYS, DISCOVERY_KEYS, RATE_LIMIT_KEYS, ROS_KEYS, ROS_SECURITY_KEYS, SERVER_KEYS, STORAGE_KEYS, TLS_KEYS } from './keys.js';
 
 /** Core key tables with their reference titles. */
 export const CORE_KEY_GROUPS: [string, Record<string, KeySpec>][] = [
@@ -9,6 +9,7 @@ export const CORE_KEY_GROUPS: [string, Record<string, KeySpec>][] = [
   ['CORS', CORS_KEYS],
   ['Rate limiting', RATE_LIMIT_KEYS],
   ['ROS 2', ROS_KEYS],
+  ['ROS 2 security (SROS2)', ROS_SECURITY_KEYS],
   ['Discovery', DISCOVERY_KEYS],
   ['Storage and bulk data', STORAGE_KEYS],
 ];

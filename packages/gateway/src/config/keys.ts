@@ -72,6 +72,20 @@ export const ROS_KEYS = {
   service_call_timeout_sec: int(10, 'Response deadline of service calls and each action RPC.', { min: 1, max: 3600, policy: 'clamp' }),
 } satisfies Record<string, KeySpec>;
 
+/**
+ * SROS2 / DDS-Security (docs/sros2.md). Read from ROS_SECURITY_ENABLE, ROS_SECURITY_STRATEGY, ROS_SECURITY_KEYSTORE
+ * and ROS_SECURITY_ENCLAVE_OVERRIDE too (config/sources.ts). Checked at start-up by the ROS feature.
+ */
+export const ROS_SECURITY_KEYS = guardAll('security', {
+  'ros.security.enabled': bool(false, 'Use an SROS2 enclave (as ROS_SECURITY_ENABLE=true). Phase 1: the enclave is loaded and validated; the DDS traffic is not secured yet (docs/sros2.md).'),
+  'ros.security.strategy': str('Enforce', 'Enforce: a missing, unreadable or wrongly signed enclave stops start-up, and ROS stays off rather than run unsecured. Permissive: warn and join without security. [ours] Enforce by default where rcl defaults to Permissive (ROS_SECURITY_STRATEGY).', {
+    enum: ['Enforce', 'Permissive'],
+    policy: 'refuse',
+  }),
+  'ros.security.keystore': str('', 'The SROS2 keystore directory (ROS_SECURITY_KEYSTORE); the enclave is `<keystore>/enclaves/<enclave>`.'),
+  'ros.security.enclave': str('/', 'The enclave path inside the keystore (ROS_SECURITY_ENCLAVE_OVERRIDE), e.g. /medkit/gateway.'),
+} satisfies Record<string, KeySpec>);
+
 export const DISCOVERY_KEYS = {
   'discovery.mode': str('runtime_only', 'runtime_only | manifest_only | hybrid. With a manifest and no explicit mode, medkit uses hybrid [ours].', {
     enum: ['runtime_only', 'manifest_only', 'hybrid'],
@@ -126,6 +140,7 @@ export const ALL_KEYS = {
   ...CORS_KEYS,
   ...RATE_LIMIT_KEYS,
   ...ROS_KEYS,
+  ...ROS_SECURITY_KEYS,
   ...DISCOVERY_KEYS,
   ...STORAGE_KEYS,
 };

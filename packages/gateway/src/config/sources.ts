@@ -2,6 +2,7 @@
 // defaults < YAML file < MEDKIT_* environment < command-line flags.
 import { readFileSync } from 'node:fs';
 import { parse } from 'yaml';
+import { securitySettingsFromEnv } from '@medkit/ros2';
 
 export type FlatConfig = Record<string, unknown>;
 
@@ -97,6 +98,12 @@ export function readEnvConfig(env: NodeJS.ProcessEnv, knownKeys: readonly string
   if (env.ROS_DOMAIN_ID !== undefined && env.ROS_DOMAIN_ID !== '') out['ros.domain_id'] = env.ROS_DOMAIN_ID;
   if (env.ROS_LOCALHOST_ONLY === '1' || env.ROS_AUTOMATIC_DISCOVERY_RANGE === 'LOCALHOST') out['ros.localhost_only'] = true;
   if (env.ROS_STATIC_PEERS) out['ros.initial_peers'] = env.ROS_STATIC_PEERS;
+  // SROS2's variables, read as rcl reads them (ROS_SECURITY_ENABLE only "true" enables, only "Enforce" enforces).
+  const sros2 = securitySettingsFromEnv(env);
+  if (sros2.enabled !== undefined) out['ros.security.enabled'] = sros2.enabled;
+  if (sros2.strategy !== undefined) out['ros.security.strategy'] = sros2.strategy;
+  if (sros2.keystore !== undefined) out['ros.security.keystore'] = sros2.keystore;
+  if (sros2.enclave !== undefined) out['ros.security.enclave'] = sros2.enclave;
   const aliases: Record<string, string> = {
     MEDKIT_HOST: 'server.host',
     MEDKIT_PORT: 'server.port',

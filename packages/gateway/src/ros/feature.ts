@@ -6,6 +6,8 @@ import type { GatewayContext, GatewayFeature } from '../feature.js';
 import { ROS_GRAPH_SERVICE, ROS_SERVICE, RosConnection, type RosConnectionOptions } from './connection.js';
 import { rosGraphSource } from './graph-source.js';
 import { rosHealth, type RosGraphCounts, type RosState } from './health.js';
+import { warning } from '../info/health-registry.js';
+import { checkRosSecurity, type RosSecurityState } from './security.js';
 
 export interface RosFeatureOptions {
   /** How to connect (tests may hand in an already open connection). */
@@ -44,6 +46,7 @@ export function graphCounts(ros: RosConnection): RosGraphCounts {
 export function createRosFeature(_config?: GatewayConfig, opts: RosFeatureOptions = {}): GatewayFeature {
   let ros: RosConnection | undefined;
   let state: RosState = { state: 'disabled' };
+  let security: RosSecurityState = { state: 'off' };
   return {
     name: 'ros',
     provides: [ROS_SERVICE, ROS_GRAPH_SERVICE],
@@ -53,6 +56,18 @@ export function createRosFeature(_config?: GatewayConfig, opts: RosFeatureOption
         return;
       }
       const options = rosOptionsFromConfig(ctx.config);
+      // Throws (start-up refused) under Enforce when the SROS2 enclave is unusable.
+      security = await checkRosSecurity(ctx.config, { warn: (m) => ctx.log.warn(m), info: (m) => ctx.log.info(m) });
+      if (security.state === 'unsecured') {
+        const w = warning('ros_unsecured', security.warning);
+        ctx.health.add(() => ({ warnings: [w] }));
+      }
+      if (security.state === 'blocked') {
+        state = { state: 'failed', error: security.error, options };
+        ctx.log.error(security.error);
+        ctx.health.add(() => rosHealth(state));
+        return;
+      }
       try {
         ros = await (opts.connect ?? RosConnection.open)({
           ...options,
@@ -76,10 +91,11 @@ export function createRosFeature(_config?: GatewayConfig, opts: RosFeatureOption
     summary(ctx) {
       if (!ctx.config.get('ros.enabled')) return [['ros', 'disabled (ros.enabled: false)']];
       if (!ros) return [['ros', `NOT connected: ${state.state === 'failed' ? state.error : 'unknown error'}`]];
+      const sec: [string, string][] = security.state === 'unsecured' ? [['ros security', `NOT secured: ${security.warning}`]] : [];
       const c = graphCounts(ros);
       const vendors = Object.entries(c.vendors).map(([v, n]) => `${v} ${n}`).join(', ');
       const where = ros.options.localhostOnly ? ', localhost-only' : ros.options.initialPeers.length > 0 ? `, peers ${ros.options.initialPeers.join(' ')}` : '';
-      return [['ros', `domain ${ros.domainId}${where}: ${c.nodes} ROS nodes seen in ${c.participants} participants${vendors ? ` (${vendors})` : ''}`]];
+      return [['ros', `domain ${ros.domainId}${where}: ${c.nodes} ROS nodes seen in ${c.participants} participants${vendors ? ` (${vendors})` : ''}`], ...sec];
     },
   };
 }

@@ -1,0 +1,59 @@
+// SROS2 through the real `medkit gateway` command (docs/sros2.md, "Fail closed"): with ROS_SECURITY_ENABLE=true
+// and the Enforce strategy a missing or wrongly signed enclave stops start-up with exit code 2 and a message
+// naming the file; with Permissive the gateway starts, joins ROS without security and /health says so.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { buildGateway, freePort, runMedkit, type MedkitProcess } from '../../../test-support/medkit-cli.js';
+import { testDomain } from '../../../test-support/domains.js';
+import { describeWith, OPENSSL } from '../../../test-support/requirements.js';
+import { createSros2Keystore, type Sros2Keystore } from '../../../test-support/sros2-keystore.js';
+
+const DOMAIN = testDomain(193);
+const dirs: string[] = [];
+const procs: MedkitProcess[] = [];
+let ks: Sros2Keystore;
+
+beforeAll(() => buildGateway(), 240_000);
+afterAll(() => {
+  for (const p of procs) p.child.kill('SIGKILL');
+  for (const d of dirs) rmSync(d, { recursive: true, force: true });
+  ks?.remove();
+});
+
+function gateway(env: NodeJS.ProcessEnv, port = 0): MedkitProcess {
+  const data = mkdtempSync(join(tmpdir(), 'medkit-sros2-cli-'));
+  dirs.push(data);
+  const p = runMedkit(['gateway', '--domain', String(DOMAIN), '--localhost-only', '--data-dir', data, '--port', String(port)], env);
+  procs.push(p);
+  return p;
+}
+
+describeWith(OPENSSL, 'medkit gateway with SROS2', () => {
+  beforeAll(() => {
+    ks = createSros2Keystore();
+    ks.makeEnclave('/medkit/gateway');
+    ks.makeEnclave('/medkit/forged', { signWithOtherCa: true });
+  }, 60_000);
+
+  it('Enforce refuses to start without the enclave, or with one not signed by the permissions CA, naming the file', async () => {
+    const missing = gateway({ ROS_SECURITY_ENABLE: 'true', ROS_SECURITY_STRATEGY: 'Enforce', ROS_SECURITY_KEYSTORE: ks.keystore, ROS_SECURITY_ENCLAVE_OVERRIDE: '/medkit/nobody' });
+    const forged = gateway({ ROS_SECURITY_ENABLE: 'true', ROS_SECURITY_KEYSTORE: ks.keystore, ROS_SECURITY_ENCLAVE_OVERRIDE: '/medkit/forged', MEDKIT_ROS_SECURITY_STRATEGY: 'Enforce' });
+    expect(await missing.exited).toBe(2);
+    expect(missing.stderr()).toMatch(/ros\.security: SROS2 enclave '\/medkit\/nobody' is unusable: .*enclaves\/medkit\/nobody\/cert\.pem cannot be read: ENOENT; refusing to start/);
+    expect(await forged.exited).toBe(2);
+    expect(forged.stderr()).toMatch(/enclaves\/medkit\/forged\/governance\.p7s: .*not signed by the permissions CA.*refusing to start/);
+  }, 120_000);
+
+  it('Permissive with a broken enclave starts, joins ROS without security and says so on /health', async () => {
+    const port = await freePort();
+    const p = gateway({ ROS_SECURITY_ENABLE: 'true', ROS_SECURITY_STRATEGY: 'Permissive', ROS_SECURITY_KEYSTORE: join(ks.keystore, 'nowhere'), ROS_SECURITY_ENCLAVE_OVERRIDE: '/medkit/gateway' }, port);
+    await p.waitFor(/listening|http:\/\//i, 60_000);
+    const health = (await (await fetch(`http://127.0.0.1:${port}/api/v1/health`)).json()) as { warnings: { code: string; message: string }[]; 'x-medkit-ros': { enabled: boolean } };
+    expect(health.warnings.find((w) => w.code === 'ros_unsecured')?.message).toMatch(/cert\.pem cannot be read: ENOENT.*joining ROS without security/);
+    expect(p.stdout()).toMatch(/ros security\s+NOT secured/);
+    p.child.kill('SIGTERM');
+    expect(await p.exited).toBe(0);
+  }, 120_000);
+});
