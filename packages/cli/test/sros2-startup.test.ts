@@ -46,6 +46,12 @@ describeWith(OPENSSL, 'medkit gateway with SROS2', () => {
     expect(forged.stderr()).toMatch(/enclaves\/medkit\/forged\/governance\.p7s: .*not signed by the permissions CA.*refusing to start/);
   }, 120_000);
 
+  it('Enforce with a valid enclave refuses to start too: the wire cannot be secured yet, and Enforce never means unsecured', async () => {
+    const valid = gateway({ ROS_SECURITY_ENABLE: 'true', ROS_SECURITY_STRATEGY: 'Enforce', ROS_SECURITY_KEYSTORE: ks.keystore, ROS_SECURITY_ENCLAVE_OVERRIDE: '/medkit/gateway' });
+    expect(await valid.exited).toBe(2);
+    expect(valid.stderr()).toMatch(/SROS2 enclave '\/medkit\/gateway' is valid, but medkit does not yet speak DDS-Security on the wire.*refusing to start/);
+  }, 120_000);
+
   it('Permissive with a broken enclave starts, joins ROS without security and says so on /health', async () => {
     const port = await freePort();
     const p = gateway({ ROS_SECURITY_ENABLE: 'true', ROS_SECURITY_STRATEGY: 'Permissive', ROS_SECURITY_KEYSTORE: join(ks.keystore, 'nowhere'), ROS_SECURITY_ENCLAVE_OVERRIDE: '/medkit/gateway' }, port);

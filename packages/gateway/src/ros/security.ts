@@ -2,7 +2,9 @@
 // validated through @medkit/ros2/security (imported only here, only then: it brings pkijs). Phase 1 of issue 29
 // stops there: medkit does not speak DDS-Security on the wire yet, so
 //   - Enforce + a broken enclave: start-up is refused, naming the file and the reason;
-//   - Enforce + a valid enclave: the gateway starts but does not join ROS (never unsecured under Enforce);
+//   - Enforce + a valid enclave: start-up is refused too: the keys ask for a secured domain, which this build
+//     cannot give, and Enforce must never mean unsecured traffic (a gateway that started without ROS would
+//     look healthy from afar while seeing nothing);
 //   - Permissive + either: a warning, and ROS is joined without security.
 import type { GatewayConfig } from '../config/index.js';
 import { ConfigError } from '../config/index.js';
@@ -10,16 +12,14 @@ import { ConfigError } from '../config/index.js';
 export type RosSecurityState =
   | { state: 'off' }
   /** Join ROS without security (Permissive); `warning` says why. */
-  | { state: 'unsecured'; warning: string }
-  /** Do not join ROS (Enforce with a valid enclave medkit cannot use on the wire yet). */
-  | { state: 'blocked'; error: string };
+  | { state: 'unsecured'; warning: string };
 
 interface Log {
   warn(msg: string): void;
   info(msg: string): void;
 }
 
-/** Checks ros.security.*; throws ConfigError (refuse to start) under Enforce when the enclave is unusable. */
+/** Checks ros.security.*; throws ConfigError (refuse to start) under Enforce: the enclave is unusable, or it is valid but cannot be used on the wire yet. */
 export async function checkRosSecurity(config: GatewayConfig, log: Log): Promise<RosSecurityState> {
   if (!config.get('ros.security.enabled')) return { state: 'off' };
   const strategy = config.get('ros.security.strategy');
@@ -37,7 +37,11 @@ export async function checkRosSecurity(config: GatewayConfig, log: Log): Promise
   }
   log.info(`ros.security: SROS2 enclave '${settings.enclave}' (${enclaveDir}) validated`);
   const notYet = 'medkit does not yet speak DDS-Security on the wire (docs/sros2.md, "Not yet")';
-  if (strategy === 'Enforce') return { state: 'blocked', error: `SROS2 enclave '${settings.enclave}' is valid, but ${notYet}: under ros.security.strategy Enforce the gateway does not join ROS unsecured` };
+  if (strategy === 'Enforce') {
+    throw new ConfigError(
+      `ros.security: SROS2 enclave '${settings.enclave}' is valid, but ${notYet}; refusing to start (ros.security.strategy is Enforce). To run anyway: ros.security.strategy=Permissive joins without security (peers accept it only where the governance allows unauthenticated participants), or ros.security.enabled=false`,
+    );
+  }
   const warning = `ros.security: ${notYet}; joining ROS without security (ros.security.strategy is Permissive)`;
   log.warn(warning);
   return { state: 'unsecured', warning };

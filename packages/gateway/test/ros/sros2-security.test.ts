@@ -55,8 +55,10 @@ describeWith(OPENSSL, 'SROS2 at start-up', () => {
     expect(s).toMatchObject({ state: 'unsecured', warning: expect.stringMatching(/governance\.p7s cannot be read.*joining ROS without security/) });
     expect(r.lines[0]).toMatch(/^warn ros\.security/);
   });
-  it('a valid enclave: Enforce keeps ROS off (never unsecured), Permissive joins unsecured with a warning', async () => {
-    expect(await checkRosSecurity(config('Enforce', '/medkit/gateway'), recorder().log)).toMatchObject({ state: 'blocked', error: expect.stringMatching(/valid, but medkit does not yet speak DDS-Security on the wire/) });
+  it('a valid enclave: Enforce refuses to start (never unsecured), Permissive joins unsecured with a warning', async () => {
+    const err = await checkRosSecurity(config('Enforce', '/medkit/gateway'), recorder().log).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(ConfigError);
+    expect((err as Error).message).toMatch(/valid, but medkit does not yet speak DDS-Security on the wire.*refusing to start.*ros\.security\.strategy=Permissive/);
     const r = recorder();
     expect(await checkRosSecurity(config('Permissive', '/medkit/gateway'), r.log)).toMatchObject({ state: 'unsecured' });
     expect(r.lines).toEqual([expect.stringMatching(/^info .*validated/), expect.stringMatching(/^warn .*joining ROS without security/)]);
