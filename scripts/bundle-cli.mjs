@@ -104,7 +104,9 @@ export async function bundle() {
   const next = `${BUNDLE_DIR}.${process.pid}.next`;
   const old = `${BUNDLE_DIR}.${process.pid}.old`;
   rmSync(next, { recursive: true, force: true });
-  await build.write({ dir: next, format: 'esm', sourcemap: true, chunkFileNames: chunkName });
+  // No comments (the JSDoc of every function would stay in memory as part of each chunk's source text) and
+  // ASCII only (one non-Latin-1 character makes V8 hold a chunk's whole source as two bytes per character).
+  await build.write({ dir: next, format: 'esm', sourcemap: true, chunkFileNames: chunkName, comments: false, charset: 'ascii', minify: { compress: false, mangle: false, codegen: { removeWhitespace: true } } });
   await build.close();
   for (const source of assets) {
     const dest = join(next, 'assets', relative(PACKAGES, source));

@@ -10,6 +10,7 @@ import { buildRequestValidator } from './validation.js';
 import { buildResponseSerializer } from './serialization.js';
 import { installCors, type CorsOptions } from './cors.js';
 import { installRateLimit, type RateLimitOptions } from './rate-limit.js';
+import { routeHeadAsGet } from './head-requests.js';
 import { installOpenApi, rewriteDocsUrl, type DocsEnricher, type ExtraDocPaths, type OpenApiOptions } from './openapi.js';
 import { SovdError } from '@medkit/plugin-api';
 import type { EntityResolver } from '../entity-scope/index.js';
@@ -69,7 +70,12 @@ export async function createHttpServer(opts: HttpServerOptions): Promise<HttpSer
     // https.createServer takes the same server options as http.createServer next to the TLS ones.
     ...(opts.https ? { https: { ...serverOptions, ...opts.https } } : { http: serverOptions }),
     clientErrorHandler,
-    rewriteUrl: (req) => rewriteDocsUrl(req.url ?? '/'),
+    rewriteUrl: (req) => {
+      routeHeadAsGet(req);
+      return rewriteDocsUrl(req.url ?? '/');
+    },
+    // HEAD is answered by the GET routes (http/head-requests.ts), not by a HEAD twin of each.
+    exposeHeadRoutes: false,
     return503OnClosing: false,
     forceCloseConnections: 'idle',
     routerOptions: { ignoreTrailingSlash: true, ignoreDuplicateSlashes: true, maxParamLength: limits.maxUrlLength },

@@ -4,6 +4,7 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { SovdError } from '@medkit/plugin-api';
 import type { EventStream, StreamEvent } from '../sovd/events.js';
+import { isHeadRequest } from './head-requests.js';
 
 /** One event: `event:` line, `id:` line, and data (objects as JSON). */
 export type SseEvent = StreamEvent;
@@ -63,7 +64,7 @@ export class SseHub {
    * stream's headers and an already closed stream: it takes no slot and nothing is sent to it.
    */
   start(request: FastifyRequest, reply: FastifyReply, keepaliveMs: number): SseStream {
-    const head = request.method === 'HEAD';
+    const head = isHeadRequest(request.raw);
     if (!head && this.open >= this.maxClients) {
       throw new SovdError('service-unavailable', `Too many SSE clients (limit ${this.maxClients})`, { max_clients: this.maxClients });
     }

@@ -156,6 +156,23 @@ describe('request validation and Fastify errors', () => {
     ctrl.abort();
   });
 
+  it('answers HEAD from the GET route: same status and headers, Content-Length of the GET body, no body; no HEAD routes of its own', async () => {
+    for (const path of ['/api/v1/components', '/api/v1/apps/battery-monitor', '/api/v1/health']) {
+      const get = await raw(g.url, 'GET', path);
+      const head = await raw(g.url, 'HEAD', path);
+      expect(head.status, path).toBe(get.status);
+      expect(head.text, path).toBe('');
+      expect(head.headers['content-type'], path).toBe(get.headers['content-type']);
+      if (get.headers['content-length'] !== undefined) expect(head.headers['content-length'], path).toBe(String(Buffer.byteLength(get.text)));
+    }
+    // Not found stays not found (with the error's headers, no body), and a route without GET has no HEAD.
+    const missing = await raw(g.url, 'HEAD', '/api/v1/apps/no-such-app');
+    expect(missing.status).toBe(404);
+    expect(missing.text).toBe('');
+    expect((await raw(g.url, 'HEAD', '/api/v1/components/main-computer/locks/none')).status).toBe(404);
+    expect(g.gateway.http.app.hasRoute({ method: 'HEAD', url: '/api/v1/components' })).toBe(false);
+  });
+
   it('accepts a DELETE with Content-Type: application/json and no body', async () => {
     const lock = await api(g, 'POST', '/api/v1/components/main-computer/locks', { lock_expiration: 60 }, { 'x-client-id': 'deleter' });
     expect(lock.status).toBe(201);
