@@ -49,6 +49,12 @@ export function parseExposition(text: string): PromSample[] {
   return out;
 }
 
+/** Every family the text declares (its TYPE lines), with its type: metrics that have no series yet included. */
+export function familiesOf(text: string): Map<string, string> {
+  parseExposition(text);
+  return new Map([...text.matchAll(/^# TYPE (\S+) (\S+)$/gm)].map((m) => [m[1], m[2]]));
+}
+
 /** Samples of `name` whose labels include `match`. */
 export function samplesOf(samples: PromSample[], name: string, match: Record<string, string> = {}): PromSample[] {
   return samples.filter((s) => s.name === name && Object.entries(match).every(([k, v]) => s.labels[k] === v));

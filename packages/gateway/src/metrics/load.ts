@@ -6,7 +6,9 @@ export async function loadMetrics(): Promise<MetricsService> {
   const client = await import('prom-client');
   const registry = new client.Registry();
   // Standard names (process_resident_memory_bytes, nodejs_eventloop_lag_seconds, ...) so stock dashboards work.
-  client.collectDefaultMetrics({ register: registry });
+  // The event-loop delay sampler wakes the loop every `precision` ms: prom-client's 10 ms costs an idle gateway
+  // about 0.3 % of a core, 100 ms about 0.05 %, and still sees every stall longer than that.
+  client.collectDefaultMetrics({ register: registry, eventLoopMonitoringPrecision: 100 });
   return {
     client,
     registry,
