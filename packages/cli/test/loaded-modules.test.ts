@@ -1,6 +1,6 @@
 // A feature that is off is never loaded (issue 32): a gateway started by the real `medkit` command with the
 // default configuration loads none of the libraries of features that are off (OPC-UA, the MCP SDK, NATS,
-// MQTT, PostgreSQL, the fleet server, build tooling), and turning each one on loads it. A preload records
+// MQTT, PostgreSQL, the fleet server, prom-client, build tooling), and turning each one on loads it. A preload records
 // every module the process resolves.
 import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -24,6 +24,7 @@ const HEAVY: Record<string, RegExp> = {
   mqtt: /\/node_modules\/mqtt\//,
   pg: /\/node_modules\/pg\//,
   undici: /\/node_modules\/undici\//,
+  promClient: /\/node_modules\/prom-client\//,
   fleetServer: /\/packages\/fleet\/dist\/(?!keys\.js)/,
   buildTooling: /\/node_modules\/(typescript|vite|vitest|esbuild|rollup|openapi-typescript|eslint|dependency-cruiser)\//,
 };
@@ -82,6 +83,13 @@ describe('modules a gateway loads', () => {
     expect(loaded).toEqual(['opcua']);
   });
 
+  it('prom-client only when /metrics is on (metrics.enabled), in a robot gateway and a fleet replica', async () => {
+    expect(await loadedBy(['gateway'], { 'metrics.enabled': true }, (u) => HEAVY.promClient.test(u))).toEqual(['promClient']);
+    expect(await loadedBy(['gateway'], { 'metrics.enabled': false })).toEqual([]);
+    const fleet = await loadedBy(['fleet'], { 'metrics.enabled': true, 'fleet.nats.servers': ['nats://127.0.0.1:1'] }, (u) => HEAVY.promClient.test(u) && HEAVY.fleetServer.test(u));
+    expect(fleet).toContain('promClient');
+  });
+
   it('the MCP SDK when /mcp is on', async () => {
     expect(await loadedBy(['gateway'], { 'mcp.enabled': true }, (u) => HEAVY.mcp.test(u))).toEqual(['mcp']);
   });
@@ -109,5 +117,6 @@ describe('modules a gateway loads', () => {
     expect(loaded).toEqual(expect.arrayContaining(['fleetServer', 'pg']));
     expect(loaded).not.toContain('opcua');
     expect(loaded).not.toContain('mcp');
+    expect(loaded).not.toContain('promClient');
   });
 });

@@ -11,10 +11,10 @@ import { parseExposition, samplesOf, scrape, valueOf, type PromSample } from '..
 
 const requests = (s: PromSample[], route: string, status = '200') => valueOf(s, 'medkit_http_requests_total', { method: 'GET', route, status }) ?? 0;
 
-describe('/metrics on a default gateway', () => {
+describe('/metrics on a default gateway with metrics.enabled', () => {
   let g: TestGateway;
   beforeAll(async () => {
-    g = await startTestGateway({ defaults: true });
+    g = await startTestGateway({ defaults: true, flags: { 'metrics.enabled': true } });
   });
   afterAll(() => g?.close());
 
@@ -98,7 +98,7 @@ describe('/metrics on a default gateway', () => {
 describe('/metrics and auth', () => {
   let g: TestGateway;
   beforeAll(async () => {
-    g = await startAuthGateway({ defaults: true, flags: { 'auth.require_auth_for': 'all', 'metrics.role': 'operator' } });
+    g = await startAuthGateway({ defaults: true, flags: { 'auth.require_auth_for': 'all', 'metrics.enabled': true, 'metrics.role': 'operator' } });
   });
   afterAll(() => g?.close());
 
@@ -116,8 +116,8 @@ describe('/metrics and auth', () => {
 });
 
 describe('/metrics switched off or misconfigured', () => {
-  it('metrics.enabled false: /metrics is a SOVD 404 and no metrics service exists', async () => {
-    const g = await startTestGateway({ defaults: true, flags: { 'metrics.enabled': false } });
+  it('off by default: /metrics is a SOVD 404 and no metrics service exists', async () => {
+    const g = await startTestGateway({ defaults: true });
     try {
       const res = await fetch(`${g.url}/metrics`);
       expect(res.status).toBe(404);
@@ -130,7 +130,7 @@ describe('/metrics switched off or misconfigured', () => {
   });
 
   it('an unknown metrics.role refuses start-up (a security key is never replaced by a default)', async () => {
-    await expect(startTestGateway({ defaults: true, flags: { 'metrics.role': 'everyone' } })).rejects.toThrow(ConfigError);
+    await expect(startTestGateway({ defaults: true, flags: { 'metrics.enabled': true, 'metrics.role': 'everyone' } })).rejects.toThrow(ConfigError);
   });
 
   it('a malformed exposition is refused by the reader these tests use (the format check can fail)', () => {
