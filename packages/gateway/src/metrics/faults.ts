@@ -13,9 +13,9 @@ export function registerFaultMetrics(m: MetricsService, faults: FaultsService): 
     const changes = faults.system.changes();
     if (changes === counted) return counts;
     const next = new Map<string, number>();
-    for (const f of faults.manager.repository.allFaults()) {
-      const key = `${f.status}\u0000${severityLabel(f.severity)}`;
-      next.set(key, (next.get(key) ?? 0) + 1);
+    for (const c of faults.manager.repository.statusSeverityCounts()) {
+      const key = `${c.status}\u0000${severityLabel(c.severity)}`;
+      next.set(key, (next.get(key) ?? 0) + c.count);
     }
     counted = changes;
     counts = next;
