@@ -1,14 +1,15 @@
 // examples/grafana/medkit-dashboard.json only queries metrics medkit exposes: every metric name its PromQL
-// expressions reference is a family a real robot gateway (with ROS on, so the RTPS metrics exist) serves on
-// /metrics, or one the fleet replica registers. A renamed metric or a typo in the dashboard fails here.
+// expressions reference is a family a real robot gateway serves on /metrics, or one the registry gets from the
+// RTPS collectors (they need a ROS participant; packages/gateway/test/metrics scrapes them from a real one) or the
+// fleet replica's. A renamed metric or a typo in the dashboard fails here.
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Pool } from 'pg';
 import { startTestGateway, type TestGateway } from '../packages/gateway/test/support/gateway.js';
 import { loadMetrics } from '../packages/gateway/src/metrics/load.js';
+import { registerRtpsMetrics } from '../packages/gateway/src/metrics/rtps.js';
 import { registerFleetMetrics } from '../packages/fleet/src/metrics.js';
 import { familiesOf } from '../test-support/prometheus.js';
-import { testDomain } from '../test-support/domains.js';
 
 const DASHBOARD = new URL('../examples/grafana/medkit-dashboard.json', import.meta.url);
 
@@ -52,16 +53,17 @@ function sampleNames(families: Map<string, string>): Set<string> {
 describe('the example Grafana dashboard', () => {
   let g: TestGateway;
   beforeAll(async () => {
-    g = await startTestGateway({ defaults: true, flags: { 'metrics.enabled': true, 'ros.enabled': true, 'ros.domain_id': testDomain(204), 'ros.localhost_only': true } });
+    g = await startTestGateway({ defaults: true, flags: { 'metrics.enabled': true } });
   });
   afterAll(() => g?.close());
 
   it('references only metrics a robot gateway or a fleet replica exposes', async () => {
     const exposed = familiesOf(await (await fetch(`${g.url}/metrics`)).text());
-    const fleet = await loadMetrics();
+    const others = await loadMetrics();
+    registerRtpsMetrics(others, () => undefined);
     const noDatabase = { query: () => Promise.reject(new Error('no database in this test')) } as unknown as Pool;
-    registerFleetMetrics(fleet, { ingest: () => undefined, pool: () => noDatabase });
-    for (const [f, t] of familiesOf(await fleet.registry.metrics())) exposed.set(f, t);
+    registerFleetMetrics(others, { ingest: () => undefined, pool: () => noDatabase });
+    for (const [f, t] of familiesOf(await others.registry.metrics())) exposed.set(f, t);
     const known = sampleNames(exposed);
 
     const dashboard = JSON.parse(readFileSync(DASHBOARD, 'utf8')) as { panels: unknown[] };

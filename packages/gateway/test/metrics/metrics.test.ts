@@ -8,6 +8,8 @@ import { ConfigError } from '../../src/config/index.js';
 import { startTestGateway, type TestGateway } from '../support/gateway.js';
 import { startAuthGateway, tokensOf } from '../auth/support.js';
 import { parseExposition, samplesOf, scrape, valueOf, type PromSample } from '../../../../test-support/prometheus.js';
+import { testDomain } from '../../../../test-support/domains.js';
+import { ROS_SERVICE } from '../../src/ros/connection.js';
 
 const requests = (s: PromSample[], route: string, status = '200') => valueOf(s, 'medkit_http_requests_total', { method: 'GET', route, status }) ?? 0;
 
@@ -29,6 +31,17 @@ describe('/metrics on a default gateway with metrics.enabled', () => {
     expect([...families].filter((f) => f.startsWith('medkit_rtps_'))).toEqual([]);
     expect(s.find((x) => x.name === 'medkit_http_requests_total')?.type).toBe('counter');
     expect(s.find((x) => x.name === 'medkit_http_request_duration_seconds_bucket')?.type).toBe('histogram');
+  });
+
+  it('answers other methods and paths below it with the SOVD 404, and HEAD like GET', async () => {
+    for (const [method, path] of [['POST', '/metrics'], ['DELETE', '/metrics'], ['GET', '/metrics/x']]) {
+      const res = await fetch(`${g.url}${path}`, { method });
+      expect(res.status, `${method} ${path}`).toBe(404);
+      expect(((await res.json()) as { error_code: string }).error_code).toBe('resource-not-found');
+    }
+    const head = await fetch(`${g.url}/metrics`, { method: 'HEAD' });
+    expect(head.status).toBe(200);
+    expect(head.headers.get('content-type')).toMatch(/^text\/plain; version=0\.0\.4/);
   });
 
   it('counts requests by route pattern and status, with their latency', async () => {
@@ -92,6 +105,26 @@ describe('/metrics on a default gateway with metrics.enabled', () => {
       ac.abort();
     }
     await expect.poll(async () => valueOf(await scrape(`${g.url}/metrics`), 'medkit_sse_clients')).toBe(0);
+  });
+});
+
+describe('/metrics of a gateway on ROS', () => {
+  it("exports the participant's RTPS traffic, and its counters move", async () => {
+    const g = await startTestGateway({ defaults: true, flags: { 'metrics.enabled': true, 'ros.enabled': true, 'ros.domain_id': testDomain(204), 'ros.localhost_only': true } });
+    try {
+      const first = await scrape(`${g.url}/metrics`);
+      // The gateway's own node publishes and subscribes (rosout off, but graph and type topics remain).
+      const own = g.gateway.ctx.services.get(ROS_SERVICE).trafficStats();
+      expect(valueOf(first, 'medkit_rtps_readers')).toBe(own.readers);
+      expect(valueOf(first, 'medkit_rtps_writers')).toBe(own.writers);
+      expect(valueOf(first, 'medkit_rtps_participants')).toBeGreaterThanOrEqual(0);
+      expect(valueOf(first, 'medkit_rtps_dropped_datagrams_total', { direction: 'in' })).toBe(0);
+      // SPDP announces the participant periodically: sent bytes grow between two scrapes.
+      await expect.poll(async () => valueOf(await scrape(`${g.url}/metrics`), 'medkit_rtps_sent_bytes_total')!, { timeout: 10_000 }).toBeGreaterThan(valueOf(first, 'medkit_rtps_sent_bytes_total')!);
+      expect(valueOf(first, 'medkit_rtps_sent_datagrams_total')).toBeGreaterThan(0);
+    } finally {
+      await g.close();
+    }
   });
 });
 
