@@ -3,9 +3,9 @@
 // RTPS collectors (they need a ROS participant; packages/gateway/test/metrics scrapes them from a real one) or the
 // fleet replica's. A renamed metric or a typo in the dashboard fails here.
 import { readFileSync } from 'node:fs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Pool } from 'pg';
-import { startTestGateway, type TestGateway } from '../packages/gateway/test/support/gateway.js';
+import { startTestGateway } from '../packages/gateway/test/support/gateway.js';
 import { loadMetrics } from '../packages/gateway/src/metrics/load.js';
 import { registerRtpsMetrics } from '../packages/gateway/src/metrics/rtps.js';
 import { registerFleetMetrics } from '../packages/fleet/src/metrics.js';
@@ -50,15 +50,19 @@ function sampleNames(families: Map<string, string>): Set<string> {
   return names;
 }
 
-describe('the example Grafana dashboard', () => {
-  let g: TestGateway;
-  beforeAll(async () => {
-    g = await startTestGateway({ defaults: true, flags: { 'metrics.enabled': true } });
-  });
-  afterAll(() => g?.close());
+/** The families a default gateway with metrics on serves on /metrics. */
+async function gatewayFamilies(): Promise<Map<string, string>> {
+  const g = await startTestGateway({ defaults: true, flags: { 'metrics.enabled': true } });
+  try {
+    return familiesOf(await (await fetch(`${g.url}/metrics`)).text());
+  } finally {
+    await g.close();
+  }
+}
 
+describe('the example Grafana dashboard', () => {
   it('references only metrics a robot gateway or a fleet replica exposes', async () => {
-    const exposed = familiesOf(await (await fetch(`${g.url}/metrics`)).text());
+    const exposed = await gatewayFamilies();
     const others = await loadMetrics();
     registerRtpsMetrics(others, () => undefined);
     const noDatabase = { query: () => Promise.reject(new Error('no database in this test')) } as unknown as Pool;
