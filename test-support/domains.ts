@@ -21,6 +21,7 @@
 //            180 rtps hostile-sequence-numbers, 181 gateway rtps-fuzz, 185..187 rtps flood/probation
 //            and gateway discovery-flood, 190..192 gateway http fuzz and CLI start-up failures,
 //            195 trigger restart e2e, 200..203 reference fault-manager file and demo black box,
+//            204 gateway metrics (a ROS gateway's /metrics: RTPS traffic).
 //            205..208 rtps keyed topics.
 //            209..212 gateway beacons (209 beacons-peers).
 //            196 gateway sovd-resources/ros (modes, data-lists, clear-data, communication-logs).

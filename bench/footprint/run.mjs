@@ -19,6 +19,7 @@
 // --get-rate GET/s over the entity tree, --fault-rate ReportFault calls/s over ROS (not with --no-ros).
 // The gateway runs with the Node.js options of packages/cli/src/runtime-flags.ts (what `medkit` on PATH uses;
 // the demo's launcher passes them too); --node-flags '' measures with Node's defaults, --node-flags='…' with others (the = is needed).
+// --set KEY=VALUE (repeatable) is passed to `medkit gateway` (e.g. --set metrics.enabled=false to price a feature).
 // Build first (`npm run build`), then e.g.
 //   node bench/footprint/run.mjs plain graph demo --load [--settle 20] [--window 10] [--load-seconds 60] [--json out.json]
 //   node bench/footprint/run.mjs graph --growth
@@ -54,6 +55,7 @@ const { values: o, positionals } = parseArgs({
     'demo-after': { type: 'string', default: '180' },
     json: { type: 'string' },
     'node-flags': { type: 'string' },
+    set: { type: 'string', multiple: true, default: [] },
     help: { type: 'boolean', default: false },
   },
 });
@@ -116,7 +118,7 @@ async function firstOk(url, child, timeoutS = 120) {
 /** `medkit gateway` with these flags; resolves once healthy, with its start-up time. */
 async function startGateway(flags) {
   const port = await freePort();
-  const args = [...NODE_FLAGS, MEDKIT, 'gateway', '--port', String(port), '--data-dir', join(work, `data${dirs++}`), '--log-level', 'error', ...flags];
+  const args = [...NODE_FLAGS, MEDKIT, 'gateway', '--port', String(port), '--data-dir', join(work, `data${dirs++}`), '--log-level', 'error', ...o.set.flatMap((kv) => ['--set', kv]), ...flags];
   const t0 = performance.now();
   const child = start(args);
   const t1 = await firstOk(`http://127.0.0.1:${port}/api/v1/health`, child);

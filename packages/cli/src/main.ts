@@ -1,6 +1,6 @@
 // `medkit` entry point: parse the command, load configuration, start the gateway, print one summary,
 // and shut down cleanly on SIGINT/SIGTERM.
-import { checkSecureProfile, ConfigError, createGateway, createWebUiFeature, describeConfigOrigins, GATEWAY_VERSION, loadConfig, profileFile, StorageError } from '@medkit/gateway';
+import { checkSecureProfile, ConfigError, createGateway, createMetricsFeature, createWebUiFeature, describeConfigOrigins, GATEWAY_VERSION, loadConfig, profileFile, StorageError } from '@medkit/gateway';
 import { defaultFeatures, FEATURE_KEYS, loadFleetServer } from './compose.js';
 import { HELP, parseCommand, UsageError } from './args.js';
 import { formatSummary } from './summary.js';
@@ -62,7 +62,7 @@ export async function main(argv: string[], out: NodeJS.WritableStream = process.
     if (profile === 'secure') checkSecureProfile(config);
     // A fleet replica runs the same HTTP core with the fleet feature instead of the robot's features, and
     // serves the fleet console (packages/web's fleet.html) at / as a robot gateway serves its UI.
-    const features = fleet ? [(await loadFleetServer()).createFleetFeature(config), createWebUiFeature({ index: 'fleet.html' })] : defaultFeatures(config);
+    const features = fleet ? [(await loadFleetServer()).createFleetFeature(config), createWebUiFeature({ index: 'fleet.html' }), createMetricsFeature()] : defaultFeatures(config);
     gateway = await createGateway({ config, features });
     url = await gateway.listen();
   } catch (err) {

@@ -1,6 +1,6 @@
 // A feature that is off is never loaded (issue 32): a gateway started by the real `medkit` command with the
 // default configuration loads none of the libraries of features that are off (OPC-UA, the MCP SDK, NATS,
-// MQTT, PostgreSQL, the fleet server, build tooling, SROS2's pkijs), and turning each one on loads it. A preload records
+// MQTT, PostgreSQL, the fleet server, prom-client, build tooling, SROS2's pkijs), and turning each one on loads it. A preload records
 // every module the process resolves.
 import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -28,6 +28,7 @@ const HEAVY: Record<string, RegExp> = {
   pg: /\/node_modules\/pg\//,
   undici: /\/node_modules\/undici\//,
   pkijs: /\/node_modules\/(pkijs|asn1js)\/|\/packages\/(rtps|ros2)\/dist\/security\/(?!settings\.js)/,
+  promClient: /\/node_modules\/prom-client\//,
   fleetServer: /\/packages\/fleet\/dist\/(?!keys\.js)|\/packages\/cli\/bundle\/fleet-(?!protocol-|link-)/,
   buildTooling: /\/node_modules\/(typescript|vite|vitest|esbuild|rollup|rolldown|openapi-typescript|eslint|dependency-cruiser)\//,
 };
@@ -95,6 +96,13 @@ describe('modules a gateway loads', () => {
     expect(loaded).toEqual(['opcua']);
   });
 
+  it('prom-client only when /metrics is on (metrics.enabled), in a robot gateway and a fleet replica', async () => {
+    expect(await loadedBy(['gateway'], { 'metrics.enabled': true }, (u) => HEAVY.promClient.test(u))).toEqual(['promClient']);
+    expect(await loadedBy(['gateway'], { 'metrics.enabled': false })).toEqual([]);
+    const fleet = await loadedBy(['fleet'], { 'metrics.enabled': true, 'fleet.nats.servers': ['nats://127.0.0.1:1'] }, (u) => HEAVY.promClient.test(u) && HEAVY.fleetServer.test(u));
+    expect(fleet).toContain('promClient');
+  });
+
   it('the MCP SDK when /mcp is on', async () => {
     expect(await loadedBy(['gateway'], { 'mcp.enabled': true }, (u) => HEAVY.mcp.test(u))).toEqual(['mcp']);
   });
@@ -128,5 +136,6 @@ describe('modules a gateway loads', () => {
     expect(loaded).toEqual(expect.arrayContaining(['fleetServer', 'pg']));
     expect(loaded).not.toContain('opcua');
     expect(loaded).not.toContain('mcp');
+    expect(loaded).not.toContain('promClient');
   });
 });

@@ -3,7 +3,7 @@
 // backlog; any number of replicas share the durable consumer (fleet.md §5).
 import type { NatsConnection } from '@nats-io/transport-node';
 import pg from 'pg';
-import { type GatewayConfig, type GatewayFeature, outboundDispatcher } from '@medkit/gateway';
+import { type GatewayConfig, type GatewayFeature, METRICS_SERVICE, outboundDispatcher } from '@medkit/gateway';
 import { FLEET_SERVER_KEYS } from './keys.js';
 import { connectWithRetry, type NatsSettings, ensureFleetStream, streamName } from '@medkit/fleet-protocol';
 import { FLEET_COMMON_KEYS, fleetIdFrom, natsOptionsFrom, streamLimitsFrom } from '@medkit/fleet-link';
@@ -12,7 +12,7 @@ import { FleetIngest } from './ingest.js';
 import { fleetHealth } from './health.js';
 import { FleetLiveFeed } from './http/live.js';
 import { registerFleetRoutes } from './routes.js';
-
+import { registerFleetMetrics } from './metrics.js';
 
 export function createFleetFeature(_config?: GatewayConfig, opts: { keepaliveMs?: number } = {}): GatewayFeature {
   let pool: pg.Pool | undefined;
@@ -25,6 +25,7 @@ export function createFleetFeature(_config?: GatewayConfig, opts: { keepaliveMs?
   let fleet = '';
   let natsUp = false;
   let startupProblem: string | undefined = 'connecting to the database';
+  let observeLag: ((seconds: number) => void) | undefined;
   const startedAt = Date.now();
   const background: Promise<void>[] = [];
   const needPool = () => {
@@ -35,6 +36,8 @@ export function createFleetFeature(_config?: GatewayConfig, opts: { keepaliveMs?
   return {
     name: 'fleet',
     keys: { ...FLEET_COMMON_KEYS, ...FLEET_SERVER_KEYS },
+    // The gateway core's /metrics, when on: the fleet adds its ingest and robot metrics there.
+    uses: [METRICS_SERVICE],
     init(ctx) {
       fleet = fleetIdFrom(ctx.config);
       // Read at init, not in the background: TLS files that cannot be read and a malformed NKEY seed stop start-up (named).
@@ -60,6 +63,8 @@ export function createFleetFeature(_config?: GatewayConfig, opts: { keepaliveMs?
         startupProblem: () => startupProblem,
         startedAt,
       }));
+      const metrics = ctx.services.find(METRICS_SERVICE);
+      if (metrics) observeLag = registerFleetMetrics(metrics, { ingest: () => ingest, pool: needPool });
     },
     routes(ctx) {
       return registerFleetRoutes({
@@ -113,6 +118,7 @@ export function createFleetFeature(_config?: GatewayConfig, opts: { keepaliveMs?
               maxAckPending: ctx.config.value<number>('fleet.ingest.max_ack_pending'),
               ackWaitSec: ctx.config.value<number>('fleet.ingest.ack_wait_sec'),
               log,
+              observeLag,
             });
             await ing.ensureConsumer();
             ingest = ing;

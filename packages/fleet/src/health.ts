@@ -5,6 +5,7 @@ import type { Pool } from 'pg';
 import { warning, type HealthContribution, type HealthWarning } from '@medkit/gateway';
 import { streamName } from '@medkit/fleet-protocol';
 import { STALL_AFTER_MS, type FleetIngest } from './ingest.js';
+import { robotCounts } from './queries.js';
 
 export interface FleetHealthSources {
   fleet: string;
@@ -26,10 +27,7 @@ export async function fleetHealth(src: FleetHealthSources): Promise<HealthContri
   const natsUp = src.natsConnected();
   let robots: { online: number; offline: number } | null = null;
   try {
-    const r = await src.pool().query<{ online: string; offline: string }>(`SELECT
-      count(*) FILTER (WHERE (now() - last_seen) < make_interval(secs => 3 * interval_sec)) AS online,
-      count(*) FILTER (WHERE (now() - last_seen) >= make_interval(secs => 3 * interval_sec)) AS offline FROM fleet_robots`);
-    robots = { online: Number(r.rows[0].online), offline: Number(r.rows[0].offline) };
+    robots = await robotCounts(src.pool());
   } catch {
     warnings.push(warning('fleet_database_unavailable', 'fleet database (PostgreSQL) is unreachable; ingest is paused and the API answers 503'));
   }

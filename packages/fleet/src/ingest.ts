@@ -22,6 +22,8 @@ export interface IngestOptions {
   maxAckPending: number;
   ackWaitSec: number;
   log: { warn(o: object, m: string): void; debug(o: object, m: string): void };
+  /** Told, per message written, how long it waited from JetStream storing it to our commit (s); set when metrics are on. */
+  observeLag?: (seconds: number) => void;
 }
 
 export interface IngestStats extends Omit<ConsumerState, 'consumer_checked_at' | 'consumer_progress_at'> {
@@ -190,6 +192,7 @@ export class FleetIngest {
         this.s.duplicates += items.length - fresh;
         this.lastCommit = Date.now();
         this.count(fresh);
+        this.observeLag(good);
         break;
       } catch (err) {
         this.s.db_ok = false;
@@ -234,6 +237,14 @@ export class FleetIngest {
       }
       return fresh;
     }
+  }
+
+  /** Ingest lag on JetStream's clock (stored at), not the robot's, so a robot's clock skew does not show as lag. */
+  private observeLag(written: readonly JsMsg[]): void {
+    const observe = this.o.observeLag;
+    if (!observe) return;
+    // Nanoseconds as a float: sub-microsecond precision is lost, which a lag in ms does not need.
+    for (const m of written) observe(Math.max(0, (this.lastCommit - m.info.timestampNanos / 1e6) / 1000));
   }
 
   private count(n: number): void {

@@ -37,6 +37,14 @@ function robotOf(r: Record<string, unknown>): RobotRow {
   };
 }
 
+/** How many robots are online and offline (the liveness rule above), for /health and /metrics. */
+export async function robotCounts(pool: Pool): Promise<{ online: number; offline: number }> {
+  const r = await pool.query<{ online: string; offline: string }>(`SELECT
+    count(*) FILTER (WHERE (now() - last_seen) < make_interval(secs => 3 * interval_sec)) AS online,
+    count(*) FILTER (WHERE (now() - last_seen) >= make_interval(secs => 3 * interval_sec)) AS offline FROM fleet_robots`);
+  return { online: Number(r.rows[0].online), offline: Number(r.rows[0].offline) };
+}
+
 export async function listRobots(pool: Pool): Promise<RobotRow[]> {
   const res = await pool.query(`SELECT ${ROBOT_COLUMNS} FROM ${ROBOTS_FROM} ORDER BY robot_id`);
   return res.rows.map(robotOf);

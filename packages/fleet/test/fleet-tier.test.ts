@@ -15,6 +15,7 @@ import { startRobotGateway, until, type FaultGateway } from '../../fleet-link/te
 import { buildGateway } from '../../../test-support/medkit-cli.js';
 import { LOGS_SERVICE } from '@medkit/gateway';
 import { openSse, startFleetReplica, type FleetReplica } from './fleet-harness.js';
+import { samplesOf, scrape, valueOf } from '../../../test-support/prometheus.js';
 
 const FLEET = 'tier';
 
@@ -36,7 +37,7 @@ describeWith([...NATS_SERVER, ...POSTGRES], 'fleet tier: NATS JetStream → repl
     [nats, pgs] = await Promise.all([startNatsCluster(3), startPostgres()]);
     db = new pg.Pool({ connectionString: pgs.url, max: 2 });
     db.on('error', () => undefined); // idle clients die when the test pauses PostgreSQL
-    const set = ['fleet.ingest.ack_wait_sec=2', 'fleet.ingest.batch=64', 'fleet.stream.replicas=3', 'fleet.health_interval_sec=1'];
+    const set = ['fleet.ingest.ack_wait_sec=2', 'fleet.ingest.batch=64', 'fleet.stream.replicas=3', 'fleet.health_interval_sec=1', 'metrics.enabled=true'];
     replicas.push(...(await Promise.all([0, 1].map(() => startFleetReplica({ nats: nats.urls, database: pgs.url, fleet: FLEET, set })))));
     for (const id of ['amr-a', 'amr-b']) {
       robots.push(await startRobotGateway({
@@ -78,6 +79,21 @@ describeWith([...NATS_SERVER, ...POSTGRES], 'fleet tier: NATS JetStream → repl
     const faults = await db.query(`SELECT robot_id, count(*)::int AS n FROM fleet_faults WHERE fault_code LIKE 'LOAD_%' GROUP BY robot_id ORDER BY robot_id`);
     expect(faults.rows.map((r) => r.n)).toEqual([N, N]);
     await nats.restart(2);
+  });
+
+  it('exposes ingest metrics on /metrics: events ingested, redeliveries, ingest lag, robots online', async () => {
+    // The surviving replica wrote most of the load above, and took over what the killed one held unacked.
+    const s = await scrape(`${replicas[1].url}/metrics`);
+    expect(valueOf(s, 'medkit_fleet_ingested_events_total')).toBeGreaterThan(100);
+    expect(valueOf(s, 'medkit_fleet_redeliveries_total')).toBeGreaterThanOrEqual(0);
+    const lagCount = valueOf(s, 'medkit_fleet_ingest_lag_seconds_count') ?? 0;
+    expect(lagCount).toBeGreaterThan(100);
+    expect(valueOf(s, 'medkit_fleet_ingest_lag_seconds_bucket', { le: '+Inf' })).toBe(lagCount);
+    expect(valueOf(s, 'medkit_fleet_ingest_lag_seconds_sum')).toBeGreaterThan(0);
+    expect(valueOf(s, 'medkit_fleet_robots', { state: 'online' })).toBe(2);
+    expect(valueOf(s, 'medkit_fleet_pending_events')).toBeGreaterThanOrEqual(0);
+    expect(valueOf(s, 'process_resident_memory_bytes')).toBeGreaterThan(0);
+    expect(samplesOf(s, 'medkit_http_requests_total', { route: '/api/v1/components' }).length).toBeGreaterThan(0);
   });
 
   it('refuses (terms and counts) hostile or unknown-version messages without blocking ingest', async () => {

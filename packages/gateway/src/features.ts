@@ -24,6 +24,7 @@ import { createLifecycleFeature } from './lifecycle/index.js';
 import { createLogsFeature, LOG_KEYS } from './logs/index.js';
 import { createPluginsFeature, type BuiltinPluginCatalog } from './plugins/feature.js';
 import { createMcpFeature, MCP_KEYS } from './mcp/feature.js';
+import { createMetricsFeature, METRICS_KEYS } from './metrics/feature.js';
 
 /** The manifest's `scripts:` entries, run as managed scripts. */
 function manifestScripts(ctx: GatewayContext) {
@@ -58,6 +59,7 @@ const FEATURE_FACTORIES: ((config: GatewayConfig, opts: DefaultFeatureOptions) =
   () => createClearDataFeature(),
   () => createCommunicationLogsFeature(),
   () => createMcpFeature(),
+  () => createMetricsFeature(),
   () => createWebUiFeature(),
 ];
 
@@ -73,6 +75,7 @@ export const FEATURE_KEY_GROUPS: [string, Record<string, KeySpec>][] = [
   ['Scripts', SCRIPTS_KEYS],
   ['Software updates', UPDATES_KEYS],
   ['MCP server', MCP_KEYS],
+  ['Metrics (Prometheus)', METRICS_KEYS],
   ['Web UI', WEB_UI_KEYS],
 ];
 

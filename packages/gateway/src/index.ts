@@ -4,6 +4,8 @@ export { loadConfig, GatewayConfig, ConfigError, describeConfigOrigins, CORE_KEY
 export { defaultFeatures, FEATURE_KEYS, FEATURE_KEY_GROUPS, type DefaultFeatureOptions } from './features.js';
 export { StorageError } from './storage/index.js';
 export { createWebUiFeature } from './web-ui/feature.js';
+export { createMetricsFeature, METRICS_KEYS } from './metrics/feature.js';
+export { METRICS_SERVICE, type MetricsService } from './metrics/service.js';
 export { checkSecureProfile, isProfileName, profileFile, PROFILES, type ProfileName } from './transport/profiles.js';
 export type { GatewayContext, GatewayFeature } from './feature.js';
 export { SovdError } from '@medkit/plugin-api';

@@ -32,3 +32,4 @@ export type { Submessage } from './submessages/index.js';
 export { RtpsParseError, RtpsProtocolViolation } from './cursor.js';
 export { SN_MAX, SN_UNKNOWN } from './sequence-number.js';
 export type { ProtocolViolationReport, ReceiveStats } from './receive.js';
+export type { TrafficStats } from './traffic-stats.js';

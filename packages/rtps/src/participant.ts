@@ -20,6 +20,7 @@ import { STATUS_INFO_DISPOSED, STATUS_INFO_UNREGISTERED } from './pids.js';
 import { ProofFlag, ProxyParticipants, type DiscoveredParticipant, type ParticipantTableStats } from './proxy-participants.js';
 import { resolveQos } from './qos.js';
 import { MessageReceiver, type ReceiveStats } from './receive.js';
+import type { TrafficStats } from './traffic-stats.js';
 import { ReliableReader } from './reliable-reader.js';
 import { ReliableWriter } from './reliable-writer.js';
 import type { RemoteParticipant } from './remote-entities.js';
@@ -77,6 +78,8 @@ export class Participant extends EventEmitter<ParticipantEvents> {
   private closed = false;
   /** Remote participants or endpoints refused because a limit was reached. */
   readonly refused = { participants: 0, endpoints: 0 };
+  /** Receive-side traffic (the send side is the transport's): bumped per datagram, read by trafficStats(). */
+  private readonly received = { datagrams: 0, bytes: 0, filtered: 0 };
 
   private constructor(opts: ResolvedOptions) {
     super();
@@ -174,6 +177,24 @@ export class Participant extends EventEmitter<ParticipantEvents> {
     return this.receiver.stats;
   }
 
+  /** Traffic and table counters for monitoring; cheap enough to read on every scrape. */
+  trafficStats(): TrafficStats {
+    let readers = 0;
+    for (const e of this.userEndpoints.values()) if (e.kind === 'reader') readers++;
+    const sent = this.transport.sent;
+    return {
+      participants: this.remotes.size,
+      readers,
+      writers: this.userEndpoints.size - readers,
+      datagramsIn: this.received.datagrams,
+      bytesIn: this.received.bytes,
+      datagramsOut: sent.datagrams,
+      bytesOut: sent.bytes,
+      droppedIn: this.received.filtered + this.receiver.stats.malformed,
+      droppedOut: sent.errors,
+    };
+  }
+
   private participantData(): ParticipantData {
     const t = this.transport.locators;
     return {
@@ -197,13 +218,20 @@ export class Participant extends EventEmitter<ParticipantEvents> {
 
   private onPacket(data: Buffer, from: PacketSource): void {
     if (this.closed) return;
+    this.received.datagrams++;
+    this.received.bytes += data.length;
     // The receive path runs synchronously below; SPDP admission reads the source address from here.
     this.packetSource = from;
     const f = this.opts.packetFilter?.incoming;
     if (f) {
+      let pass = false;
       try {
-        if (!f(data, from)) return;
+        pass = f(data, from);
       } catch {
+        // a throwing filter refuses the datagram
+      }
+      if (!pass) {
+        this.received.filtered++;
         return;
       }
     }

@@ -5,6 +5,7 @@ import dgram from 'node:dgram';
 import os from 'node:os';
 import { udpv4, type Locator } from './locator.js';
 import { metatrafficUnicastPort, SPDP_MULTICAST_ADDRESS, spdpMulticastPort, userUnicastPort } from './port-mapping.js';
+import type { SendCounters } from './traffic-stats.js';
 
 export interface UdpTransportOptions {
   domainId: number;
@@ -40,8 +41,12 @@ export class UdpTransport {
   private readonly sockets: dgram.Socket[];
   private readonly sender: dgram.Socket;
   private closed = false;
-  /** Count of send errors (unreachable destinations and the like), for diagnostics. */
-  sendErrors = 0;
+  /** One callback for every send (not a closure per datagram). */
+  private readonly onSent = (err: Error | null) => {
+    if (err) this.sent.errors++;
+  };
+  /** What was sent, and send errors (unreachable destinations and the like), for diagnostics and metrics. */
+  readonly sent: SendCounters = { datagrams: 0, bytes: 0, errors: 0 };
 
   private constructor(index: number, sockets: dgram.Socket[], locators: TransportLocators) {
     this.participantIndex = index;
@@ -104,12 +109,12 @@ export class UdpTransport {
   /** Sends one datagram; errors are counted, never thrown. */
   send(data: Uint8Array, address: string, port: number): void {
     if (this.closed) return;
+    this.sent.datagrams++;
+    this.sent.bytes += data.byteLength;
     try {
-      this.sender.send(data, port, address, (err) => {
-        if (err) this.sendErrors++;
-      });
+      this.sender.send(data, port, address, this.onSent);
     } catch {
-      this.sendErrors++;
+      this.sent.errors++;
     }
   }
 

@@ -32,6 +32,33 @@ describe('delivery between two participants on loopback', () => {
     expect(got).toEqual(want);
   });
 
+  it('traffic counters: bytes both ways, own readers and writers, remote participants, filtered datagrams dropped', async () => {
+    let refuse = false;
+    const a = await participant(DOMAIN, { packetFilter: { incoming: () => !refuse } });
+    const b = await participant(DOMAIN);
+    const w = a.createWriter({ topic: 'rt/traffic', typeName: TYPE });
+    const r = b.createReader({ topic: 'rt/traffic', typeName: TYPE, qos: { reliability: 'reliable' } });
+    b.createReader({ topic: 'rt/traffic2', typeName: TYPE });
+    const got = collect(r);
+    await w.waitForMatch(1, 10_000);
+    const before = b.trafficStats();
+    w.write(cdrString('x'.repeat(4000)));
+    await until(() => got.length === 1, 'the sample');
+    const sa = a.trafficStats();
+    const sb = b.trafficStats();
+    expect([sa.writers, sa.readers, sb.writers, sb.readers]).toEqual([1, 0, 0, 2]);
+    expect(sa.participants).toBeGreaterThanOrEqual(1);
+    // The 4 kB sample went from a to b.
+    expect(sb.bytesIn - before.bytesIn).toBeGreaterThan(4000);
+    expect(sb.datagramsIn).toBeGreaterThan(before.datagramsIn);
+    expect(sa.bytesOut).toBeGreaterThan(4000);
+    expect(sa.droppedIn).toBe(0);
+    refuse = true;
+    w.write(cdrString('refused acks'));
+    await until(() => a.trafficStats().droppedIn > 0, 'a filtered datagram counted as dropped');
+    expect(a.trafficStats().droppedOut).toBe(0);
+  });
+
   it('best-effort: samples arrive, and a best-effort reader matches a reliable writer', async () => {
     const a = await participant(DOMAIN);
     const b = await participant(DOMAIN);

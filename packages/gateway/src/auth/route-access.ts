@@ -79,15 +79,15 @@ export function rowRole(row: RoleTableRow): RouteAccess | undefined {
 }
 
 /**
- * The rows docs/roles.md publishes: the API and /mcp. The static files outside the API (the web UI, whose
+ * The rows docs/roles.md publishes: the API, /mcp and /metrics. The static files outside the API (the web UI, whose
  * file list depends on the build, and the /docs redirect) are public by the default rule above.
  */
 export function publishedRows(rows: readonly RoleTableRow[]): RoleTableRow[] {
-  return rows.filter((r) => r.path === API_BASE || r.path.startsWith(`${API_BASE}/`) || r.path === '/mcp');
+  return rows.filter((r) => r.path === API_BASE || r.path.startsWith(`${API_BASE}/`) || r.path === '/mcp' || r.path === '/metrics');
 }
 
 /** The settings the published table is generated with: every route-registering feature on, no ROS. */
-export const ROLE_TABLE_FLAGS = { 'ros.enabled': false, 'mcp.enabled': true, 'docs.enabled': true, 'logging.level': 'silent' } as const;
+export const ROLE_TABLE_FLAGS = { 'ros.enabled': false, 'mcp.enabled': true, 'metrics.enabled': true, 'docs.enabled': true, 'logging.level': 'silent' } as const;
 
 /** docs/roles.md: the generated route → minimum role table. */
 export function renderRoleTable(rows: readonly RoleTableRow[]): string {

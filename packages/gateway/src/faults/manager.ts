@@ -91,6 +91,8 @@ export class FaultManager {
   private storeFull = false;
   private rejected = 0;
   private evicted = 0;
+  /** Every report() call, accepted or not (a monitoring counter: rate() gives reports per second). */
+  private reports = 0;
 
   constructor(private readonly opts: FaultManagerOptions) {
     this.clock = opts.clock ?? systemClock();
@@ -175,6 +177,7 @@ export class FaultManager {
    * work was enqueued. Invalid input is rejected with a reason and leaves stored faults untouched.
    */
   report(req: ReportFaultRequest): ReportOutcome {
+    this.reports++;
     const reason = validateReport(req);
     if (reason) {
       this.rejected++;
@@ -324,6 +327,11 @@ export class FaultManager {
     for (const e of events) this.events.deliver(e);
     for (const r of due) this.capture?.onConfirmed(cloneRecord(r));
     return due.length;
+  }
+
+  /** Reports handled since start-up: accepted (stored, or no change) and rejected (invalid, store full). */
+  reportCounts(): { accepted: number; rejected: number } {
+    return { accepted: this.reports - this.rejected, rejected: this.rejected };
   }
 
   health(): FaultManagerHealth {

@@ -1,6 +1,6 @@
 // The gateway's one connection to the ROS 2 graph: a RosContext (one RTPS participant) with the
 // gateway's own node. Every ROS-backed feature borrows clients from here; closing it is bounded.
-import type { ParticipantTableStats, ProtocolViolationReport } from '@medkit/rtps';
+import type { ParticipantTableStats, ProtocolViolationReport, TrafficStats } from '@medkit/rtps';
 import { NodeClients, RosContext, type LifecycleClient, type ParameterClient, type RosNode } from '@medkit/ros2';
 import { token, type Token } from '../registry/index.js';
 import type { RuntimeGraphSource } from '../entities/runtime/graph-snapshot.js';
@@ -87,6 +87,11 @@ export class RosConnection {
   /** Counters of the remote-participant table (size, cap, evicted / dropped / rate-limited newcomers, pressure). */
   participantTable(): ParticipantTableStats {
     return this.context.participant.participantStats();
+  }
+
+  /** The participant's traffic counters (bytes and datagrams both ways, drops, own readers and writers), for /metrics. */
+  trafficStats(): TrafficStats {
+    return this.context.participant.trafficStats();
   }
 
   get graph() {

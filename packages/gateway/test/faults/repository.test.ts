@@ -25,6 +25,19 @@ describe.each(BACKENDS)('fault repository (%s)', (backend) => {
     expect(repo.getFault('X')!.reporting_sources).toEqual(['/a', '/b']);
   });
 
+  it('counts records by status and severity, following writes and deletes', () => {
+    const repo = openRepo(backend);
+    repo.putFaults([rec('A'), rec('B'), rec('C', { severity: 3 }), rec('D', { status: 'PREFAILED', severity: 1 })]);
+    repo.putFault(rec('B', { status: 'HEALED' }));
+    repo.deleteFault('A');
+    const counts = repo.statusSeverityCounts().sort((a, b) => `${a.status}${a.severity}`.localeCompare(`${b.status}${b.severity}`));
+    expect(counts).toEqual([
+      { status: 'CONFIRMED', severity: 3, count: 1 },
+      { status: 'HEALED', severity: 2, count: 1 },
+      { status: 'PREFAILED', severity: 1, count: 1 },
+    ]);
+  });
+
   it('evicts whole oldest capture sets beyond max_per_fault but never tears the newest set', () => {
     const repo = openRepo(backend);
     repo.insertCaptureSet([snap('X', 1, '/a'), snap('X', 1, '/b')], 3);

@@ -2,7 +2,7 @@
 import type { NearMiss } from '../engine.js';
 import type { FaultRecord } from '../model.js';
 import { cloneRecord } from '../model.js';
-import type { FaultRepository, FreezeFrameRow, RosbagLink, SnapshotRow } from './repository.js';
+import { countByStatusSeverity, type FaultRepository, type FreezeFrameRow, type RosbagLink, type SnapshotRow, type StatusSeverityCount } from './repository.js';
 import { newestCaptureFirst, newestLinkFirst, setsToEvict } from './ordering.js';
 
 export class MemoryFaultRepository implements FaultRepository {
@@ -27,6 +27,9 @@ export class MemoryFaultRepository implements FaultRepository {
   }
   faultCount(): number {
     return this.faults.size;
+  }
+  statusSeverityCounts(): StatusSeverityCount[] {
+    return countByStatusSeverity(this.faults.values());
   }
   putFault(rec: FaultRecord, nearMiss?: NearMiss, maxNearMisses = 0): void {
     this.faults.set(rec.fault_code, cloneRecord(rec));

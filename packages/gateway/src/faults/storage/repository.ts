@@ -2,7 +2,7 @@
 // `storage_type: memory`. A fleet deployment can add another implementation without touching the manager.
 import type { SqliteDatabase } from '../../storage/index.js';
 import type { NearMiss } from '../engine.js';
-import type { FaultRecord } from '../model.js';
+import type { FaultRecord, FaultStatus } from '../model.js';
 
 /** One per-topic snapshot row (§5.2 `snapshots`). */
 export interface SnapshotRow {
@@ -38,6 +38,25 @@ export interface RosbagLink {
   created_at_ns: bigint;
 }
 
+/** One (status, severity) pair of the stored records and how many have it. */
+export interface StatusSeverityCount {
+  status: FaultStatus;
+  severity: number;
+  count: number;
+}
+
+/** Counts `records` by (status, severity); both stores call it on their in-memory records. */
+export function countByStatusSeverity(records: Iterable<FaultRecord>): StatusSeverityCount[] {
+  const out = new Map<string, StatusSeverityCount>();
+  for (const r of records) {
+    const key = `${r.status}/${r.severity}`;
+    const c = out.get(key);
+    if (c) c.count++;
+    else out.set(key, { status: r.status, severity: r.severity, count: 1 });
+  }
+  return [...out.values()];
+}
+
 /**
  * Storage of fault state. Every method is synchronous and atomic; multi-row writes run in one transaction.
  * Both implementations behave identically (the shared contract test runs against both).
@@ -55,6 +74,8 @@ export interface FaultRepository {
   /** All records, any order. */
   allFaults(): FaultRecord[];
   faultCount(): number;
+  /** How many records have each (status, severity), without copying them (monitoring reads it per scrape). */
+  statusSeverityCounts(): StatusSeverityCount[];
   /** Writes `rec`, and appends `nearMiss` in the same transaction, trimming the series to `maxNearMisses` (0 = unlimited). */
   putFault(rec: FaultRecord, nearMiss?: NearMiss, maxNearMisses?: number): void;
   /** Writes several records in one transaction (timer auto-confirm, cascades). */

@@ -5,7 +5,7 @@ import type { SqliteDatabase } from '../../storage/index.js';
 import type { NearMiss } from '../engine.js';
 import type { FaultRecord, FaultStatus } from '../model.js';
 import { cloneRecord } from '../model.js';
-import type { FaultRepository, FreezeFrameRow, RosbagLink, SnapshotRow } from './repository.js';
+import { countByStatusSeverity, type FaultRepository, type FreezeFrameRow, type RosbagLink, type SnapshotRow, type StatusSeverityCount } from './repository.js';
 import { setsToEvict } from './ordering.js';
 
 type Row = Record<string, unknown>;
@@ -143,6 +143,9 @@ export class SqliteFaultRepository implements FaultRepository {
   }
   faultCount(): number {
     return this.cache.size;
+  }
+  statusSeverityCounts(): StatusSeverityCount[] {
+    return countByStatusSeverity(this.cache.values());
   }
   putFault(rec: FaultRecord, nearMiss?: NearMiss, maxNearMisses = 0): void {
     this.db.transaction(() => {

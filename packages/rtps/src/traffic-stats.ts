@@ -1,0 +1,28 @@
+// Traffic counters of one participant (Participant.trafficStats()), for monitoring (a gateway's /metrics).
+// Plain numbers bumped on the socket paths: no allocation per datagram, read on demand.
+
+/** What a participant has sent and received, and the size of its own and the remote endpoint tables. */
+export interface TrafficStats {
+  /** Remote participants known now (admitted by SPDP, not yet gone). */
+  participants: number;
+  /** This participant's own readers and writers (user topics; the built-in discovery endpoints are not counted). */
+  readers: number;
+  writers: number;
+  /** Datagrams and bytes received on every socket (multicast included), before any filter. */
+  datagramsIn: number;
+  bytesIn: number;
+  /** Datagrams and bytes handed to the socket. */
+  datagramsOut: number;
+  bytesOut: number;
+  /** Received datagrams dropped: malformed, a protocol violation, or refused by the packet filter. */
+  droppedIn: number;
+  /** Datagrams the socket failed to send (unreachable destination, buffer full). */
+  droppedOut: number;
+}
+
+/** The send side's counters, kept by the UDP transport. */
+export interface SendCounters {
+  datagrams: number;
+  bytes: number;
+  errors: number;
+}
