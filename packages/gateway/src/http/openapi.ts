@@ -9,6 +9,7 @@ import { API_BASE, type HttpApp } from './app-types.js';
 import { SovdError } from '@medkit/plugin-api';
 import { hoistBodySchemas, jsonOnlyErrors } from './openapi-components.js';
 import { completeOperations } from './openapi-operations.js';
+import { documentedResponses } from './response-schemas.js';
 import { GenericError, Opaque } from './schemas.js';
 
 declare module 'fastify' {
@@ -132,7 +133,9 @@ export async function installOpenApi(app: HttpApp, opts: OpenApiOptions, enriche
       const url = routeUrl === API_BASE ? `${API_BASE}/` : routeUrl;
       const method = Array.isArray(route.method) ? route.method[0] : route.method;
       const auth = routeSchema && opts.security ? opts.security.of(method, route.url, route.config) : undefined;
-      const schema = auth ? { ...routeSchema, security: auth.security, [MINIMUM_ROLE_KEY]: auth.minimumRole } : routeSchema;
+      // Every status the route declared, not only those Fastify compiles (response-schemas.ts).
+      const declared = routeSchema ? { ...routeSchema, response: documentedResponses(route, routeSchema) } : routeSchema;
+      const schema = auth ? { ...declared, security: auth.security, [MINIMUM_ROLE_KEY]: auth.minimumRole } : declared;
       if (!schema || schema.body !== undefined || !schema.consumes?.includes('multipart/form-data')) return { schema, url };
       return { schema: { ...schema, body: schema.multipartForm ?? DEFAULT_FORM }, url };
     },

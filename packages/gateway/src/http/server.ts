@@ -11,6 +11,7 @@ import { buildResponseSerializer } from './serialization.js';
 import { installCors, type CorsOptions } from './cors.js';
 import { installRateLimit, type RateLimitOptions } from './rate-limit.js';
 import { routeHeadAsGet } from './head-requests.js';
+import { installResponseSchemaSplit } from './response-schemas.js';
 import { installOpenApi, rewriteDocsUrl, type DocsEnricher, type ExtraDocPaths, type OpenApiOptions } from './openapi.js';
 import { SovdError } from '@medkit/plugin-api';
 import type { EntityResolver } from '../entity-scope/index.js';
@@ -88,6 +89,7 @@ export async function createHttpServer(opts: HttpServerOptions): Promise<HttpSer
 
   let closing = false;
   installErrorStage(app);
+  installResponseSchemaSplit(app);
   installJsonBodyParser(app);
   // Callback-style hooks on every request: an async hook costs a promise per request on the hot path.
   app.addHook('onRequest', (request, _reply, done) => {
