@@ -20,6 +20,8 @@ export interface ItemState {
   status?: string;
   sourceTimestamp?: string;
   serverTimestamp?: string;
+  /** The connection (ItemStore session) the value arrived on; a value from an earlier one is not fresh. */
+  session?: number;
 }
 
 /** One value update from the server. */
@@ -35,6 +37,8 @@ type Listener = (body: unknown) => void;
 export class ItemStore {
   private readonly items = new Map<string, ItemState>();
   private readonly listeners = new Map<string, Set<Listener>>();
+  /** Counts connections: a server that restarted holds new values while ours are from before the outage. */
+  private session = 0;
 
   constructor(nodes: readonly NodeConfig[]) {
     for (const node of nodes) this.items.set(node.data_name, { node });
@@ -43,6 +47,16 @@ export class ItemStore {
   /** Adds items found later (auto_browse); a name already served is kept as it is. */
   add(nodes: readonly NodeConfig[]): void {
     for (const node of nodes) if (!this.items.has(node.data_name)) this.items.set(node.data_name, { node });
+  }
+
+  /** A new connection began: every value is stale until it is read or notified again on it. */
+  beginSession(): void {
+    this.session++;
+  }
+
+  /** Whether the item's value arrived on the current connection. */
+  isFresh(item: ItemState): boolean {
+    return item.value !== undefined && item.session === this.session;
   }
 
   get(name: string): ItemState | undefined {
@@ -61,6 +75,7 @@ export class ItemStore {
     item.status = u.status;
     item.sourceTimestamp = u.sourceTimestamp;
     item.serverTimestamp = u.serverTimestamp;
+    item.session = this.session;
     const ls = this.listeners.get(name);
     if (!ls || ls.size === 0) return;
     const body = this.body(item, connected);
@@ -94,7 +109,10 @@ export class ItemStore {
     };
   }
 
-  /** The `GET …/data/{name}` body; `stale` while the connection is down (the value is the last one received). */
+  /**
+   * The `GET …/data/{name}` body; `stale` while the connection is down, and after a reconnection until the
+   * value was read or notified again (the server may have restarted with other values).
+   */
   body(item: ItemState, connected: boolean): { id: string; data: unknown; 'x-medkit': Record<string, unknown> } {
     const { node } = item;
     return {
@@ -111,7 +129,7 @@ export class ItemStore {
         ...(node.unit ? { unit: node.unit } : {}),
         writable: node.writable,
         connected,
-        stale: !connected,
+        stale: !connected || !this.isFresh(item),
         status: 'data',
       },
     };

@@ -146,6 +146,8 @@ export class OpcuaPlugin implements MedkitPlugin, IntrospectionProvider, DataPro
 
   private async onConnected(live: LiveSession): Promise<void> {
     const { lib, cfg } = this;
+    // Values from before this connection are stale until read or notified on it (issue 33, point 6).
+    this.items.beginSession();
     const deadline = <T>(what: string, fn: () => Promise<T>) => this.withRequestDeadline(what, fn);
     await this.discovery?.onConnected(live.session);
     const items = this.items.all();
@@ -337,7 +339,8 @@ export class OpcuaPlugin implements MedkitPlugin, IntrospectionProvider, DataPro
     const item = this.item(entity, name);
     this.refuseMismatch(item);
     // Before the first notification of a fresh connection: one read with the request deadline.
-    if (item.value === undefined && this.connected) {
+    // Nothing yet, or only a value from before a reconnection: read it now rather than serve it as fresh.
+    if (this.connected && !this.items.isFresh(item)) {
       try {
         const dv = await this.conn!.call('read', (s) => s.read({ nodeId: item.node.node_id, attributeId: this.lib.AttributeIds.Value }));
         this.onDataValue(item, dv);

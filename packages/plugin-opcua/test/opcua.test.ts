@@ -298,11 +298,24 @@ describe('opcua plugin against a real OPC-UA server', () => {
     await eventually(async () => (await faultCodes()).includes('PLC_COMMS_LOST'), 'PLC_COMMS_LOST');
 
     plc = await PlcServer.start(port); // the PLC reboots: fresh values
+    // From the reconnection on, a value served as fresh is the server's new one, never the 42 from before
+    // the outage (the monitored item's first notification comes a moment after the session is back).
+    const servedAsFresh: unknown[] = [];
+    const watch = (async () => {
+      for (let i = 0; i < 2000 && !servedAsFresh.includes(21.5); i++) {
+        const r = await api('/components/plc1/data/temperature');
+        if (r.status === 200 && r.body['x-medkit']?.stale === false) servedAsFresh.push(r.body.data);
+        await new Promise((res) => setTimeout(res, 5));
+      }
+    })();
     await connected();
     await eventually(async () => {
       const r = await api('/components/plc1/data/temperature');
       return r.body.data === 21.5 && r.body['x-medkit'].stale === false;
     }, 'fresh data after the reconnect');
+    await watch;
+    expect(servedAsFresh.length).toBeGreaterThan(0);
+    expect(new Set(servedAsFresh)).toEqual(new Set([21.5]));
     await eventually(async () => !(await faultCodes()).includes('PLC_COMMS_LOST'), 'PLC_COMMS_LOST to heal');
     expect((await put('setpoint', 60)).status).toBe(200);
     expect(plc.get('Setpoint')).toBe(60);
