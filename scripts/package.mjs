@@ -310,6 +310,12 @@ export const IMAGE_UID = 10001;
 /** buildah's arguments for a private store under `dir` (vfs: no overlay mounts, nothing left in /var/lib/containers). */
 export const buildahStore = (dir) => ['--root', join(dir, 'root'), '--runroot', join(dir, 'run'), '--storage-driver', 'vfs'];
 
+/**
+ * What the image leaves out of the tree: node-opcua (optional) and type packages, and files nothing loads at
+ * run time (type declarations, source maps, Markdown).
+ */
+const IMAGE_LEAVES_OUT = /[\\/]node_modules[\\/](node-opcua[^\\/]*|@types)$|\.(d\.[cm]?ts|map|md|markdown)$/i;
+
 /** Libraries an ELF file loads (ldd), as absolute paths. */
 function sharedLibraries(file) {
   return run('ldd', [file])
@@ -324,7 +330,8 @@ function sharedLibraries(file) {
  * needed): this machine's node binary and the libraries it and better-sqlite3 load (ldd), the installed tree
  * under /usr/lib/medkit, user medkit (uid 10001), /var/lib/medkit a volume, a HEALTHCHECK (docker format:
  * OCI image configs have none) and the entrypoint `medkit` with its Node.js options, default command `gateway`.
- * Without node-opcua (optional; an image for the opcua plugin adds it, docs/deploy.md).
+ * Without node-opcua (optional; an image for the opcua plugin adds it, docs/deploy.md), type declarations,
+ * source maps and Markdown; the node binary without debug information.
  */
 function buildImage() {
   const rootfs = join(OUT, 'oci-root');
@@ -334,7 +341,7 @@ function buildImage() {
   cpSync(join(treeDir(), 'node_modules'), app, {
     recursive: true,
     verbatimSymlinks: true,
-    filter: (src) => !/[\\/]node_modules[\\/](node-opcua[^\\/]*|@types)$/.test(src),
+    filter: (src) => !IMAGE_LEAVES_OUT.test(src),
   });
   const addon = join(app, 'better-sqlite3/build/Release/better_sqlite3.node');
   for (const file of new Set([node, ...sharedLibraries(node), ...sharedLibraries(addon)])) {
@@ -342,6 +349,9 @@ function buildImage() {
     mkdirSync(dirname(dest), { recursive: true });
     cpSync(realpathSync(file), dest);
   }
+  // NodeSource's node binary keeps its symbol table and some debug information: 12 MB that nothing reads at run
+  // time (the dynamic symbols addons link against stay).
+  run('strip', [join(rootfs, 'usr/bin/node')]);
   // The shebang of bin/medkit.js carries the command's Node.js options: the entrypoint passes the same.
   const shebang = readFileSync(join(app, 'medkit/bin/medkit.js'), 'utf8').split('\n')[0];
   const nodeFlags = shebang.replace(/^#!\/usr\/bin\/env -S node\s*/, '').split(/\s+/).filter(Boolean);

@@ -32,7 +32,14 @@ export async function withInstalledGateway(
   let output = '';
   child.stdout.on('data', (d) => (output += d));
   child.stderr.on('data', (d) => (output += d));
-  const exited = new Promise<void>((resolve) => child.on('exit', () => resolve()));
+  // 'error': it could not be started at all (no such command).
+  const exited = new Promise<void>((resolve) => {
+    child.on('exit', () => resolve());
+    child.on('error', (err) => {
+      output += `${err.message}\n`;
+      resolve();
+    });
+  });
   let gone = false;
   void exited.then(() => (gone = true));
   const base = `http://127.0.0.1:${port}`;
@@ -48,6 +55,7 @@ export async function withInstalledGateway(
     if (!gone) process.kill(-child.pid!, 'SIGTERM');
     await Promise.race([exited, new Promise((r) => setTimeout(r, 10_000))]);
     if (!gone) process.kill(-child.pid!, 'SIGKILL');
+    await exited;
   }
 }
 
