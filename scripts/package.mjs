@@ -17,6 +17,7 @@ import { chmodSync, chownSync, cpSync, existsSync, mkdirSync, mkdtempSync, readd
 import { tmpdir } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { withDirLock } from './dir-lock.mjs';
 
 export const ROOT = fileURLToPath(new URL('..', import.meta.url));
 export const OUT = join(ROOT, 'dist-packages');
@@ -355,6 +356,16 @@ function buildImage() {
   // The shebang of bin/medkit.js carries the command's Node.js options: the entrypoint passes the same.
   const shebang = readFileSync(join(app, 'medkit/bin/medkit.js'), 'utf8').split('\n')[0];
   const nodeFlags = shebang.replace(/^#!\/usr\/bin\/env -S node\s*/, '').split(/\s+/).filter(Boolean);
+  writeFileSync(
+    join(rootfs, 'usr/lib/medkit/healthcheck.mjs'),
+    [
+      '// The image\'s HEALTHCHECK: exit 0 when the gateway (or fleet replica) in this container answers /api/v1/health.',
+      "const port = process.env.MEDKIT_SERVER_PORT || '8080';",
+      'const ok = await fetch(`http://127.0.0.1:${port}/api/v1/health`, { signal: AbortSignal.timeout(4000) }).then((r) => r.ok, () => false);',
+      'process.exit(ok ? 0 : 1);',
+      '',
+    ].join('\n'),
+  );
   mkdirSync(join(rootfs, 'etc'), { recursive: true });
   writeFileSync(join(rootfs, 'etc/passwd'), `root:x:0:0:root:/root:/sbin/nologin\nmedkit:x:${IMAGE_UID}:${IMAGE_UID}:medkit:/var/lib/medkit:/sbin/nologin\n`);
   writeFileSync(join(rootfs, 'etc/group'), `root:x:0:\nmedkit:x:${IMAGE_UID}:\n`);
@@ -372,7 +383,8 @@ function buildImage() {
     const mnt = buildah('mount', ctr);
     run('cp', ['-a', `${rootfs}/.`, `${mnt}/`]);
     buildah('umount', ctr);
-    const health = `CMD ["/usr/bin/node","-e","fetch('http://127.0.0.1:'+(process.env.MEDKIT_SERVER_PORT||8080)+'/api/v1/health').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"]`;
+    // A file, not `node -e '…'`: buildah 1.28 mangles a JSON-array health check and refuses quotes in a plain one.
+    const health = 'CMD /usr/bin/node /usr/lib/medkit/healthcheck.mjs';
     buildah(
       'config',
       '--user', `${IMAGE_UID}:${IMAGE_UID}`,
@@ -418,41 +430,7 @@ const STEPS = {
  */
 export async function packageSteps(steps, { force = false } = {}) {
   mkdirSync(OUT, { recursive: true });
-  const lock = join(OUT, '.lock');
-  const giveUpAt = Date.now() + 30 * 60_000;
-  for (;;) {
-    try {
-      mkdirSync(lock);
-      writeFileSync(join(lock, 'pid'), String(process.pid));
-      break;
-    } catch (err) {
-      if (err.code !== 'EEXIST') throw err;
-      if (!alive(lock)) rmSync(lock, { recursive: true, force: true });
-      else if (Date.now() > giveUpAt) throw new Error(`medkit package: ${lock} is held by a running process; remove it if that is wrong`);
-      else await new Promise((r) => setTimeout(r, 500));
-    }
-  }
-  try {
-    return await runSteps(steps, force);
-  } finally {
-    rmSync(lock, { recursive: true, force: true });
-  }
-}
-
-/** Whether the process holding the lock runs (a lock just made, pid not written yet, counts as held). */
-function alive(lock) {
-  let pid;
-  try {
-    pid = Number(readFileSync(join(lock, 'pid'), 'utf8'));
-  } catch {
-    return true;
-  }
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
+  return withDirLock(join(OUT, '.lock'), { waitMs: 30 * 60_000, pollMs: 500, name: 'medkit package' }, () => runSteps(steps, force));
 }
 
 async function runSteps(steps, force) {
