@@ -31,7 +31,7 @@ const GATEWAY_DEEP = { regex: '^(@medkit/gateway/.+|(\\.\\./)+gateway/.*)$', mes
 const restrictImports = (files, patterns) => ({ files, rules: { '@typescript-eslint/no-restricted-imports': ['error', { patterns }] } });
 
 export default tseslint.config(
-  { ignores: ['**/dist/**', 'packages/cli/bundle/**', 'packages/cli/bundle.*/**', '**/node_modules/**', '**/build/**', '.test-artifacts/**', 'packages/web/dist/**'] },
+  { ignores: ['**/dist/**', 'dist-packages/**', 'packages/cli/bundle/**', 'packages/cli/bundle.*/**', '**/node_modules/**', '**/build/**', '.test-artifacts/**', 'packages/web/dist/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   // CommonJS configuration files of tools (dependency-cruiser's).

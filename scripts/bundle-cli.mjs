@@ -15,9 +15,10 @@
 // Files a module finds next to itself (`new URL('../x', import.meta.url)`: the gateway's package.json, its
 // security profiles, the web UI, ROS interface definitions) are copied under bundle/assets/<package>/ and
 // the URL rewritten to point there, so the bundle does not depend on where the workspace's dist/ folders are.
-import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { withDirLock } from './dir-lock.mjs';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const PACKAGES = join(ROOT, 'packages');
@@ -132,45 +133,10 @@ function chunkName(chunk) {
  * for the lock, then find the bundle up to date. A lock whose process is gone is taken over.
  */
 export async function bundleIfChanged({ force = false } = {}) {
-  const lock = `${BUNDLE_DIR}.lock`;
-  const giveUpAt = Date.now() + 180_000;
-  for (;;) {
-    try {
-      mkdirSync(lock);
-      writeFileSync(join(lock, 'pid'), String(process.pid));
-      break;
-    } catch (err) {
-      if (err.code !== 'EEXIST') throw err;
-      if (!lockHolderAlive(lock)) {
-        rmSync(lock, { recursive: true, force: true });
-        continue;
-      }
-      if (Date.now() > giveUpAt) throw new Error(`medkit bundle: ${lock} is held by a running process; remove it if that is wrong`);
-      await new Promise((r) => setTimeout(r, 200));
-    }
-  }
-  try {
+  return withDirLock(`${BUNDLE_DIR}.lock`, { waitMs: 180_000, name: 'medkit bundle' }, async () => {
     if (!force && upToDate()) return { built: false, assets: [] };
     return { built: true, assets: await bundle() };
-  } finally {
-    rmSync(lock, { recursive: true, force: true });
-  }
-}
-
-function lockHolderAlive(lock) {
-  let pid;
-  try {
-    pid = Number(readFileSync(join(lock, 'pid'), 'utf8'));
-  } catch {
-    // Just created, pid not written yet: alive unless it stays that way (the wait is bounded).
-    return true;
-  }
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
+  });
 }
 
 if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {

@@ -1,0 +1,128 @@
+// The npm tarballs of `npm run package` (scripts/package.mjs, docs/deploy.md): the `medkit` command and the
+// packages shared with outside plugins. The command's package.json lists what its bundle imports (found in the
+// chunks, versions from the lockfile), its install-script policy agrees with the workspace's, the tree the
+// Debian package and the image ship is the shrinkwrapped one, and the tarballs installed with
+// `npm install -g --prefix` from a temp dir, as a user would, run `medkit` with no checkout on the path.
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+// @ts-expect-error the script is plain JavaScript
+import { ALLOW_SCRIPTS, bundleExternals, installGlobal, tarballs, treeDir } from '../../scripts/package.mjs';
+import { REPO_ROOT } from '../../test-support/medkit-cli.js';
+import { expectHealthAndUi, packageArtefacts, withInstalledGateway } from '../../test-support/packaging.js';
+
+type Manifest = { name: string; version: string; dependencies: Record<string, string>; optionalDependencies: Record<string, string>; allowScripts: Record<string, boolean>; files: string[] };
+const lock = JSON.parse(readFileSync(join(REPO_ROOT, 'package-lock.json'), 'utf8')) as { packages: Record<string, { version: string; hasInstallScript?: boolean }> };
+const rootPkg = JSON.parse(readFileSync(join(REPO_ROOT, 'package.json'), 'utf8')) as { allowScripts: Record<string, boolean> };
+const version = (JSON.parse(readFileSync(join(REPO_ROOT, 'packages/cli/package.json'), 'utf8')) as { version: string }).version;
+const tarList = (t: string) => execFileSync('tar', ['tzf', t], { encoding: 'utf8' }).split('\n').filter(Boolean);
+const tarFile = (t: string, f: string) => execFileSync('tar', ['xzf', t, '-O', `package/${f}`], { encoding: 'utf8', maxBuffer: 64 << 20 });
+
+describe('install scripts (npm 11 allowScripts)', () => {
+  it('the workspace and the command allow better-sqlite3 (it builds the driver), deny scarf (telemetry), and cover every install script in the lockfile', () => {
+    expect(rootPkg.allowScripts).toEqual(ALLOW_SCRIPTS);
+    expect(ALLOW_SCRIPTS).toEqual({ 'better-sqlite3': true, '@scarf/scarf': false });
+    const withScripts = Object.entries(lock.packages).filter(([, p]) => p.hasInstallScript).map(([path]) => path.replace(/^.*node_modules\//, ''));
+    expect(withScripts.filter((n) => !(n in ALLOW_SCRIPTS))).toEqual([]);
+  });
+
+  it('npm finds nothing unreviewed in the workspace', () => {
+    const out = execFileSync('npm', ['install-scripts', 'ls'], { cwd: REPO_ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+    expect(out).toMatch(/No packages with unreviewed install scripts/);
+  });
+});
+
+describe('the npm tarballs', () => {
+  beforeAll(() => packageArtefacts(['npm']), 600_000);
+
+  it('the command lists every package its bundle imports, at the lockfile version; node-opcua is optional', () => {
+    const manifest = JSON.parse(tarFile(tarballs()[0], 'package.json')) as Manifest;
+    expect(manifest.name).toBe('medkit');
+    expect(manifest.version).toBe(version);
+    const { dependencies, optionalDependencies } = bundleExternals() as Pick<Manifest, 'dependencies' | 'optionalDependencies'>;
+    expect(manifest.dependencies).toEqual(dependencies);
+    expect(manifest.optionalDependencies).toEqual(optionalDependencies);
+    // Static imports, dynamic ones (jose, mqtt, prom-client) and createRequire (undici) are all found.
+    for (const n of ['fastify', 'better-sqlite3', 'pino', 'jose', 'mqtt', 'prom-client', 'undici', '@nats-io/jetstream', 'pg']) expect(manifest.dependencies[n], n).toBe(lock.packages[`node_modules/${n}`].version);
+    for (const n of ['@medkit/plugin-api', '@medkit/ros2', '@medkit/rtps']) expect(manifest.dependencies[n]).toBe(version);
+    expect(Object.keys(manifest.optionalDependencies).sort()).toEqual(['node-opcua-certificate-manager', 'node-opcua-client']);
+    // What the bundle inlines is not a dependency.
+    for (const n of ['@sinclair/typebox', '@medkit/gateway', '@medkit/fleet']) expect(manifest.dependencies[n], n).toBeUndefined();
+    expect(manifest.allowScripts).toEqual(ALLOW_SCRIPTS);
+  });
+
+  it('the command carries bin/, the bundle with its assets and a shrinkwrap with the workspace overrides; no source maps', () => {
+    const files = tarList(tarballs()[0]);
+    for (const f of ['package/bin/medkit.js', 'package/bundle/main.js', 'package/bundle/assets/web/dist/index.html', 'package/bundle/assets/gateway/package.json', 'package/npm-shrinkwrap.json']) expect(files, f).toContain(f);
+    expect(files.filter((f) => f.endsWith('.map'))).toEqual([]);
+    const shrinkwrap = JSON.parse(tarFile(tarballs()[0], 'npm-shrinkwrap.json')) as { packages: Record<string, { version: string }> };
+    expect(shrinkwrap.packages['node_modules/fastify/node_modules/light-my-request'].version).toBe('6.6.0');
+    expect(shrinkwrap.packages['node_modules/@nats-io/nuid'].version).toBe('2.0.3');
+    expect(shrinkwrap.packages['node_modules/better-sqlite3'].version).toBe(lock.packages['node_modules/better-sqlite3'].version);
+  });
+
+  it('the shared packages carry their dist/ (and ROS interfaces) without build state', () => {
+    const [, rtps, ros2, api] = tarballs() as string[];
+    for (const t of [rtps, ros2, api]) {
+      const files = tarList(t);
+      expect(files).toContain('package/dist/index.js');
+      expect(files).toContain('package/dist/index.d.ts');
+      expect(files.filter((f) => f.endsWith('.tsbuildinfo'))).toEqual([]);
+    }
+    expect(tarList(rtps)).toContain('package/dist/security/index.js');
+    expect(tarList(ros2).some((f) => f.startsWith('package/interfaces/'))).toBe(true);
+  });
+});
+
+describe('the installed tree the Debian package and the image ship', () => {
+  beforeAll(() => packageArtefacts(['tree']), 900_000);
+  const modules = () => join(treeDir(), 'node_modules');
+  /** The version Node.js loads for `name` from `dir` (node_modules lookup upwards). */
+  const versionFrom = (dir: string, name: string): string => {
+    for (let d = dir; d.startsWith(treeDir()); d = dirname(d)) {
+      const pj = join(d, 'node_modules', name, 'package.json');
+      if (existsSync(pj)) return (JSON.parse(readFileSync(pj, 'utf8')) as { version: string }).version;
+    }
+    throw new Error(`${name} is not installed for ${dir}`);
+  };
+
+  it('has the workspace versions (its overrides applied), nothing needing a newer Node; better-sqlite3 built under --strict-allow-scripts, scarf absent', () => {
+    expect(readFileSync(join(treeDir(), 'npm-install.log'), 'utf8')).not.toMatch(/EBADENGINE/);
+    expect(readdirSync(join(modules(), '@medkit')).sort()).toEqual(['plugin-api', 'ros2', 'rtps']);
+    const command = join(modules(), 'medkit');
+    for (const n of ['fastify', 'better-sqlite3', 'pino', '@nats-io/transport-node']) expect(versionFrom(command, n), n).toBe(lock.packages[`node_modules/${n}`].version);
+    const fastify = join(modules(), 'fastify');
+    expect(versionFrom(fastify, 'light-my-request')).toBe('6.6.0');
+    expect(versionFrom(join(modules(), '@nats-io/transport-node'), '@nats-io/nuid')).toBe('2.0.3');
+    expect(existsSync(join(modules(), 'better-sqlite3/build/Release/better_sqlite3.node'))).toBe(true);
+    expect(existsSync(join(modules(), '@scarf'))).toBe(false);
+  });
+});
+
+describe('`npm install -g --prefix <tmp>` of the tarballs, run from a temp dir', () => {
+  const prefix = mkdtempSync(join(tmpdir(), 'medkit-npm-global-'));
+  beforeAll(() => {
+    packageArtefacts(['npm']);
+    // npm compiles better-sqlite3 here (about a minute); `--strict-allow-scripts` fails the install on any
+    // install script not allowed. (npm applies no shrinkwrap to a global install from a file, npm/cli#5325:
+    // its EBADENGINE warnings for cookie 2 and @nats-io/nuid 3 are npm's, not the published package's.)
+    installGlobal(prefix);
+  }, 900_000);
+  afterAll(() => rmSync(prefix, { recursive: true, force: true }));
+
+  it('installs the command and the shared packages; better-sqlite3 is built', () => {
+    const modules = join(prefix, 'lib/node_modules');
+    expect(readdirSync(join(modules, '@medkit')).sort()).toEqual(['plugin-api', 'ros2', 'rtps']);
+    expect(existsSync(join(modules, 'medkit/node_modules/better-sqlite3/build/Release/better_sqlite3.node'))).toBe(true);
+  });
+
+  it('`<prefix>/bin/medkit --version` names the version', () => {
+    expect(execFileSync(join(prefix, 'bin/medkit'), ['--version'], { cwd: prefix, encoding: 'utf8' }).trim()).toBe(`medkit ${version}`);
+  });
+
+  it('`medkit gateway --no-ros` answers /health and serves the web UI', async () => {
+    await withInstalledGateway(join(prefix, 'bin/medkit'), [], ['--data-dir', join(prefix, 'data')], expectHealthAndUi, { cwd: prefix });
+  });
+});
