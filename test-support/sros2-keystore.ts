@@ -52,9 +52,22 @@ function newKey(algo: KeyAlgo): string[] {
 /** `openssl -subj` form of a DN whose values may hold `/` (SROS2 enclave names do). */
 const subj = (cn: string): string => `/CN=${cn.replace(/\//g, '\\/')}`;
 
+/** Protection kinds of a governance document; `protection` is the default for the ones not given. */
+export interface GovernanceOptions {
+  join?: boolean;
+  protection?: string;
+  discovery?: string;
+  liveliness?: string;
+  rtps?: string;
+  /** Data and metadata protection of the `*` topic rule. */
+  data?: string;
+  allowUnauthenticated?: boolean;
+}
+
 /** A governance document like SROS2's default: one domain rule for `domain`, every topic protected. */
-export function governanceXml(domain = 0, opts: { join?: boolean; protection?: string } = {}): string {
+export function governanceXml(domain = 0, opts: GovernanceOptions = {}): string {
   const p = opts.protection ?? 'ENCRYPT';
+  const data = opts.data ?? p;
   return `<?xml version="1.0" encoding="UTF-8"?>
 <dds xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" xsi:noNamespaceSchemaLocation="http://www.omg.org/spec/DDS-SECURITY/20170901/omg_shared_ca_governance.xsd">
   <domain_access_rules>
@@ -62,11 +75,11 @@ export function governanceXml(domain = 0, opts: { join?: boolean; protection?: s
       <domains>
         <id_range><min>${domain}</min><max>${domain}</max></id_range>
       </domains>
-      <allow_unauthenticated_participants>false</allow_unauthenticated_participants>
+      <allow_unauthenticated_participants>${opts.allowUnauthenticated ?? false}</allow_unauthenticated_participants>
       <enable_join_access_control>${opts.join ?? true}</enable_join_access_control>
-      <discovery_protection_kind>${p}</discovery_protection_kind>
-      <liveliness_protection_kind>${p}</liveliness_protection_kind>
-      <rtps_protection_kind>SIGN</rtps_protection_kind>
+      <discovery_protection_kind>${opts.discovery ?? p}</discovery_protection_kind>
+      <liveliness_protection_kind>${opts.liveliness ?? p}</liveliness_protection_kind>
+      <rtps_protection_kind>${opts.rtps ?? 'SIGN'}</rtps_protection_kind>
       <topic_access_rules>
         <topic_rule>
           <topic_expression>rt/public_*</topic_expression>
@@ -83,8 +96,8 @@ export function governanceXml(domain = 0, opts: { join?: boolean; protection?: s
           <enable_liveliness_protection>true</enable_liveliness_protection>
           <enable_read_access_control>true</enable_read_access_control>
           <enable_write_access_control>true</enable_write_access_control>
-          <metadata_protection_kind>${p}</metadata_protection_kind>
-          <data_protection_kind>${p}</data_protection_kind>
+          <metadata_protection_kind>${data}</metadata_protection_kind>
+          <data_protection_kind>${data}</data_protection_kind>
         </topic_rule>
       </topic_access_rules>
     </domain_rule>
@@ -123,6 +136,29 @@ export function permissionsXml(subject: string, domain = 0, validity = { from: '
             <topic>rt/parameter_events</topic>
           </topics>
         </subscribe>
+      </allow_rule>
+      <default>DENY</default>
+    </grant>
+  </permissions>
+</dds>
+`;
+}
+
+/** A permissions document allowing `subject` to publish and subscribe every topic in `domain` (interop peers: rmw's graph topics included). */
+export function allowAllPermissionsXml(subject: string, domain = 0, validity = { from: '2020-01-01T00:00:00', to: '2099-01-01T00:00:00' }): string {
+  return `<?xml version="1.0" encoding="UTF-8"?>
+<dds xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" xsi:noNamespaceSchemaLocation="http://www.omg.org/spec/DDS-SECURITY/20170901/omg_shared_ca_permissions.xsd">
+  <permissions>
+    <grant name="${subject.replace(/^CN=/, '')}">
+      <subject_name>${subject}</subject_name>
+      <validity>
+        <not_before>${validity.from}</not_before>
+        <not_after>${validity.to}</not_after>
+      </validity>
+      <allow_rule>
+        <domains><id>${domain}</id></domains>
+        <publish><topics><topic>*</topic></topics></publish>
+        <subscribe><topics><topic>*</topic></topics></subscribe>
       </allow_rule>
       <default>DENY</default>
     </grant>
