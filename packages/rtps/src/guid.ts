@@ -32,6 +32,9 @@ export const EntityId = {
   SEDP_TOPICS_READER: 0x000002c7,
   PARTICIPANT_MESSAGE_WRITER: 0x000200c2,
   PARTICIPANT_MESSAGE_READER: 0x000200c7,
+  /** DDS-Security ParticipantStatelessMessage (authentication handshake), best effort. */
+  STATELESS_WRITER: 0x000201c3,
+  STATELESS_READER: 0x000201c4,
 } as const;
 
 export function prefixToHex(prefix: Uint8Array): string {

@@ -6,7 +6,7 @@ import { EventEmitter } from 'node:events';
 import { SedpBuiltins } from './discovery-sedp.js';
 import type { EndpointData } from './discovery-sedp-data.js';
 import { SpdpAnnouncer } from './discovery-spdp.js';
-import { decodeParticipantData, OUR_BUILTIN_ENDPOINTS, type ParticipantData } from './discovery-spdp-data.js';
+import { decodeParticipantData, encodeParticipantData, OUR_BUILTIN_ENDPOINTS, type ParticipantData } from './discovery-spdp-data.js';
 import { decodeKeyPayload } from './discovery-sedp-data.js';
 import { EndpointMatcher, type LocalEndpoint } from './endpoint-matching.js';
 import { ReassemblyBudget } from './fragment-reassembly.js';
@@ -16,6 +16,7 @@ import { announcePeriodMs } from './lease.js';
 import { type Locator } from './locator.js';
 import { MessageBuilder } from './outgoing.js';
 import { resolveOptions, type ParticipantOptions, type ResolvedOptions } from './participant-options.js';
+import type { ParticipantSecurity } from './participant-security.js';
 import { STATUS_INFO_DISPOSED, STATUS_INFO_UNREGISTERED } from './pids.js';
 import { ProofFlag, ProxyParticipants, type DiscoveredParticipant, type ParticipantTableStats } from './proxy-participants.js';
 import { resolveQos } from './qos.js';
@@ -23,7 +24,9 @@ import { MessageReceiver, type ReceiveStats } from './receive.js';
 import { ReliableReader } from './reliable-reader.js';
 import { ReliableWriter } from './reliable-writer.js';
 import type { RemoteParticipant } from './remote-entities.js';
-import type { DataSubmessage } from './submessages/data.js';
+import { encodeData, type DataSubmessage } from './submessages/data.js';
+import { encodeInfoTs } from './submessages/info.js';
+import { nowTime } from './time.js';
 import { Reader, type ReaderConfig } from './topic-reader.js';
 import { Writer, type WriterConfig } from './topic-writer.js';
 import { UdpTransport, type PacketSource } from './transport-udp.js';
@@ -75,6 +78,10 @@ export class Participant extends EventEmitter<ParticipantEvents> {
   private burst: NodeJS.Timeout[] = [];
   private lastAnnounce = 0;
   private closed = false;
+  private readonly security?: ParticipantSecurity;
+  /** Remote participants whose builtin endpoints wait for authentication (security only). */
+  private readonly held = new Set<string>();
+  private statelessSn = 0;
   /** Remote participants or endpoints refused because a limit was reached. */
   readonly refused = { participants: 0, endpoints: 0 };
 
@@ -82,7 +89,8 @@ export class Participant extends EventEmitter<ParticipantEvents> {
     super();
     this.opts = opts;
     this.domainId = opts.domainId;
-    this.prefix = randomGuidPrefix(VendorId.MEDKIT);
+    this.security = opts.security;
+    this.prefix = this.security ? Buffer.from(this.security.guidPrefix(randomGuidPrefix(VendorId.MEDKIT))) : randomGuidPrefix(VendorId.MEDKIT);
     this.guidPrefix = prefixToHex(this.prefix);
     this.guid = makeGuid(this.guidPrefix, EntityId.PARTICIPANT);
     this.budget = new ReassemblyBudget(opts.limits.reassemblyBudget);
@@ -106,6 +114,7 @@ export class Participant extends EventEmitter<ParticipantEvents> {
         if (this.sourceRemote && this.sourceRemote.proof === 0) this.onProof(this.sourceRemote.prefixHex, ProofFlag.RESPONDED);
         return this.localWriters.get(id);
       },
+      onStateless: this.security ? (sm, h, now) => this.onStateless(sm, h, now) : undefined,
       onViolation: (v) => this.opts.onProtocolViolation(v),
     });
   }
@@ -144,6 +153,12 @@ export class Participant extends EventEmitter<ParticipantEvents> {
       domainId: o.domainId,
       own: t.metatrafficUnicast,
     });
+    this.security?.start({
+      prefixHex: this.guidPrefix,
+      pdata: () => encodeParticipantData({ ...this.spdp.participantData, security: { le: false, parameters: this.security!.spdpParameters(false) } }, 'pdata'),
+      sendStateless: (h, payload) => this.sendStateless(h, payload),
+      authenticated: (h) => this.onAuthenticated(h),
+    });
     this.announce();
     // Initial burst like the vendors do, so peers that started at the same time find us quickly.
     for (const ms of [100, 300, 700]) this.burst.push(setTimeout(() => this.announce(), ms));
@@ -181,7 +196,7 @@ export class Participant extends EventEmitter<ParticipantEvents> {
       vendorId: this.vendorId,
       protocolVersion: { major: 2, minor: 3 },
       leaseDurationSec: this.opts.leaseDurationSec,
-      builtinEndpoints: OUR_BUILTIN_ENDPOINTS,
+      builtinEndpoints: (OUR_BUILTIN_ENDPOINTS | (this.security?.builtinEndpoints ?? 0)) >>> 0,
       domainId: this.opts.domainId,
       defaultUnicastLocators: t.defaultUnicast,
       defaultMulticastLocators: [],
@@ -190,6 +205,7 @@ export class Participant extends EventEmitter<ParticipantEvents> {
       userData: this.opts.userData,
       entityName: this.opts.name,
       properties: {},
+      ...(this.security ? { security: { le: true, parameters: this.security.spdpParameters(true) } } : {}),
     };
   }
 
@@ -266,7 +282,7 @@ export class Participant extends EventEmitter<ParticipantEvents> {
     }
     if (a.kind === 'added' && a.evicted) this.forget(a.evicted, 'evicted');
     if (a.kind === 'changed') {
-      if (a.moved) this.matcher.relinkBuiltins(a.remote);
+      if (a.moved && !this.held.has(a.remote.prefixHex)) this.matcher.relinkBuiltins(a.remote);
       this.emit('participant', { type: 'changed', participant: this.remotes.describe(a.remote) });
       return;
     }
@@ -274,6 +290,11 @@ export class Participant extends EventEmitter<ParticipantEvents> {
     this.emit('participant', { type: 'added', participant: this.remotes.describe(r) });
     // Answer at once so the newcomer does not wait for our next periodic announcement.
     this.spdp.announceTo(r.metaLocators);
+    // Under DDS-Security its builtin endpoints wait until it authenticated (onAuthenticated).
+    if (this.security && !this.security.onParticipant({ prefixHex: r.prefixHex, data: r.data, metaLocators: r.metaLocators }, now)) {
+      this.held.add(r.prefixHex);
+      return;
+    }
     // A newcomer admitted under flood pressure (or past maxUnprovenLinked) is on probation: we
     // hear its SEDP and liveliness but our writers do not heartbeat it until it proves itself
     // (thousands of fakes would otherwise cost some 30 datagrams/s each).
@@ -283,13 +304,38 @@ export class Participant extends EventEmitter<ParticipantEvents> {
   /** A participant proved itself (SEDP, liveliness, an ACKNACK): it leaves probation. */
   private onProof(prefixHex: string, flag: number): void {
     const r = this.remotes.prove(prefixHex, flag);
-    if (r) this.matcher.linkBuiltins(r, Date.now());
+    if (r && !this.held.has(r.prefixHex)) this.matcher.linkBuiltins(r, Date.now());
   }
 
   /** Probation follows the table's pressure; each is one bounded pass, and O(1) when idle. */
   private checkProbation(now: number): void {
-    for (const r of this.remotes.probate(now)) this.matcher.unlinkBuiltinWriters(r);
-    for (const r of this.remotes.release(now)) this.matcher.linkBuiltins(r, now);
+    for (const r of this.remotes.probate(now)) if (!this.held.has(r.prefixHex)) this.matcher.unlinkBuiltinWriters(r);
+    for (const r of this.remotes.release(now)) if (!this.held.has(r.prefixHex)) this.matcher.linkBuiltins(r, now);
+  }
+
+  // ---- DDS-Security: authentication (participant-security.ts) -------------------------
+
+  private onStateless(sm: DataSubmessage, srcHex: string, now: number): void {
+    if (!sm.payload || sm.key || srcHex === this.guidPrefix) return;
+    this.security?.onStateless(srcHex, sm.payload, now);
+  }
+
+  /** Sends a ParticipantStatelessMessage (best effort, INFO_DST to the peer) to its metatraffic locators. */
+  private sendStateless(prefixHex: string, payload: Buffer): boolean {
+    const r = this.remotes.get(prefixHex);
+    if (!r || this.closed) return false;
+    const w = this.out.begin(r.prefix);
+    encodeInfoTs(w, nowTime(), true);
+    encodeData(w, { readerId: EntityId.STATELESS_READER, writerId: EntityId.STATELESS_WRITER, writerSN: ++this.statelessSn, payload, key: false }, true);
+    this.out.send(r.metaLocators);
+    return true;
+  }
+
+  /** The security plugin authenticated a held participant: match its builtin endpoints now. */
+  private onAuthenticated(prefixHex: string): void {
+    if (!this.held.delete(prefixHex)) return;
+    const r = this.remotes.get(prefixHex);
+    if (r) this.matcher.linkBuiltins(r, Date.now(), r.probation);
   }
 
   private removeParticipant(prefixHex: string, reason: 'disposed' | 'lease-expired'): void {
@@ -300,6 +346,10 @@ export class Participant extends EventEmitter<ParticipantEvents> {
   /** Unmatches a participant already taken out of the table and tells the listeners. */
   private forget(r: RemoteParticipant, reason: 'disposed' | 'lease-expired' | 'evicted'): void {
     if (this.sourceRemote === r) this.sourceRemote = undefined;
+    if (this.security) {
+      this.held.delete(r.prefixHex);
+      this.security.onParticipantGone(r.prefixHex);
+    }
     this.matcher.dropParticipant(r);
     this.emit('participant', { type: 'removed', participant: this.remotes.describe(r), reason });
   }
@@ -430,6 +480,7 @@ export class Participant extends EventEmitter<ParticipantEvents> {
       }
       for (const prefix of this.remotes.expired(now)) this.removeParticipant(prefix, 'lease-expired');
       this.checkProbation(now);
+      this.security?.tick(now);
       for (const w of this.localWriters.values()) w.tick(now);
       for (const r of this.localReaders.values()) r.tick(now);
     } catch {
@@ -461,6 +512,7 @@ export class Participant extends EventEmitter<ParticipantEvents> {
 
   private stopTimers(): void {
     this.closed = true;
+    this.security?.close();
     if (this.timer) clearInterval(this.timer);
     for (const t of this.burst) clearTimeout(t);
   }

@@ -17,6 +17,8 @@ export interface ReceiveContext {
   /** SPDP DATA (from any participant, known or not). */
   onSpdp(sm: DataSubmessage, srcPrefixHex: string, vendorId: number, now: number): void;
   localWriter(entityId: number): ReliableWriter | undefined;
+  /** DDS-Security ParticipantStatelessMessage DATA (from any participant); absent: such DATA is ignored. */
+  onStateless?(sm: DataSubmessage, srcPrefixHex: string, now: number): void;
   /** Called once per misbehaving peer (not per datagram) with the first violation seen from it. */
   onViolation?(violation: ProtocolViolationReport): void;
 }
@@ -140,6 +142,10 @@ export class MessageReceiver {
         if (sm.writerId === EntityId.SPDP_WRITER) {
           this.ctx.onSpdp(sm, this.srcHex, this.vendor, this.now);
           this.remote = this.ctx.remoteParticipant(this.srcHex);
+          return;
+        }
+        if (sm.writerId === EntityId.STATELESS_WRITER) {
+          this.ctx.onStateless?.(sm, this.srcHex, this.now);
           return;
         }
         const links = this.links(sm.writerId);

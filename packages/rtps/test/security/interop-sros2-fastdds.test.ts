@@ -2,17 +2,80 @@
 // Access-Permissions, AES-GCM-GMAC). The Fast DDS peer runs secured when PEER_SECURITY_ENCLAVE names an
 // enclave made here by test-support/sros2-keystore.ts. First two secured Fast DDS peers talk to each other
 // (so a later failure is medkit's, not the peer's). ROS domains: offsets 194, 198, 199.
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { X509Certificate } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, afterEach, beforeAll, expect, it } from 'vitest';
 import { describeWith, FASTDDS, OPENSSL } from '../../../../test-support/requirements.js';
 import { testDomain } from '../../../../test-support/domains.js';
 import { allowAllPermissionsXml, createSros2Keystore, governanceXml, type GovernanceOptions, type Sros2Keystore } from '../../../../test-support/sros2-keystore.js';
-import { buildPeer, killAllPeers, spawnPeer } from '../peers/harness.js';
+import { buildPeer, killAllPeers, spawnPeer, type PeerProcess } from '../peers/harness.js';
+import { createParticipant, type Participant } from '../../src/index.js';
+import {
+  AccessControl,
+  adjustedGuidPrefix,
+  loadIdentity,
+  parseGovernance,
+  parsePermissions,
+  participantSecurity,
+  verifySmime,
+  type ParticipantSecurityOptions,
+  type PeerAuthStatus,
+  type SecureParticipant,
+} from '../../src/security/index.js';
 
 const PEER_DOMAIN = testDomain(194);
+const AUTH_DOMAIN = testDomain(198);
 /** Topic data ENCRYPT, everything else unprotected: the first governance phase 2 speaks. */
 const DATA_ONLY: GovernanceOptions = { discovery: 'NONE', liveliness: 'NONE', rtps: 'NONE', data: 'ENCRYPT' };
 
 let ks: Sros2Keystore;
+let other: Sros2Keystore;
+const participants: Participant[] = [];
+
+/** medkit's participant security from an enclave directory, as @medkit/ros2's loadEnclave would give it. */
+async function securityFrom(dir: string, domain: number, extra: Partial<ParticipantSecurityOptions> = {}): Promise<SecureParticipant> {
+  const read = (f: string) => readFileSync(join(dir, f), 'utf8');
+  const identity = loadIdentity({ cert: read('cert.pem'), key: read('key.pem'), ca: read('identity_ca.cert.pem') });
+  const permissionsCa = new X509Certificate(read('permissions_ca.cert.pem'));
+  const governance = parseGovernance((await verifySmime(read('governance.p7s'), permissionsCa, 'governance')).content);
+  const permissions = parsePermissions((await verifySmime(read('permissions.p7s'), permissionsCa, 'permissions')).content);
+  return participantSecurity({ identity, permissionsDocument: read('permissions.p7s'), permissionsCa, access: new AccessControl(governance, permissions), domainId: domain, ...extra });
+}
+
+async function secureParticipant(dir: string, domain: number, extra: Partial<ParticipantSecurityOptions> = {}): Promise<{ p: Participant; sec: SecureParticipant }> {
+  const sec = await securityFrom(dir, domain, extra);
+  const p = await createParticipant({ domainId: domain, localhostOnly: true, userData: 'enclave=/;', security: sec });
+  participants.push(p);
+  return { p, sec };
+}
+
+/** The first 6 bytes of the GUID prefix DDS-Security gives an enclave's certificate (they decide who initiates). */
+function prefixHead(dir: string): string {
+  const cert = new X509Certificate(readFileSync(join(dir, 'cert.pem')));
+  return Buffer.from(adjustedGuidPrefix(cert, new Uint8Array(12))).toString('hex', 0, 6);
+}
+
+async function waitForStatus(sec: SecureParticipant, prefix: string, states: PeerAuthStatus['state'][], timeoutMs = 15_000): Promise<PeerAuthStatus> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const s = sec.peerStatus().find((x) => x.guidPrefix === prefix);
+    if (s && states.includes(s.state)) return s;
+    if (Date.now() > deadline) throw new Error(`peer ${prefix}: still ${JSON.stringify(s)} after ${timeoutMs} ms, waiting for ${states.join('|')}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+/** A peer enclave whose prefix sorts before (`smaller`) or after medkit's, so medkit replies or initiates. */
+function peerEnclaveAround(medkitDir: string, domain: number, smaller: boolean, tag: string, keystore = ks): string {
+  const mine = prefixHead(medkitDir);
+  for (let i = 0; i < 64; i++) {
+    const name = `/peer/${tag}${i}`;
+    const dir = keystore.makeEnclave(name, { governanceXml: governanceXml(domain, DATA_ONLY), permissionsXml: allowAllPermissionsXml(`CN=${name}`, domain) }).dir;
+    if (prefixHead(dir) < mine === smaller) return dir;
+  }
+  throw new Error('no enclave name found on the wanted side of medkit\'s prefix');
+}
 
 function enclave(name: string, domain: number, gov: GovernanceOptions = DATA_ONLY, opts: { expired?: boolean; identityFromOtherCa?: boolean } = {}): string {
   return ks.makeEnclave(name, { ...opts, governanceXml: governanceXml(domain, gov), permissionsXml: allowAllPermissionsXml(`CN=${name}`, domain) }).dir;
@@ -21,11 +84,16 @@ function enclave(name: string, domain: number, gov: GovernanceOptions = DATA_ONL
 describeWith([...FASTDDS, ...OPENSSL], 'SROS2 on the wire with Fast DDS', () => {
   beforeAll(async () => {
     ks = createSros2Keystore();
+    other = createSros2Keystore();
     await buildPeer('fastdds');
   }, 300_000);
-  afterAll(async () => {
+  afterEach(async () => {
+    await Promise.all(participants.splice(0).map((p) => p.close()));
     await killAllPeers();
+  });
+  afterAll(async () => {
     ks?.remove();
+    other?.remove();
   });
 
   it('two secured Fast DDS peers authenticate and exchange encrypted samples (the peer works)', async () => {
@@ -39,5 +107,35 @@ describeWith([...FASTDDS, ...OPENSSL], 'SROS2 on the wire with Fast DDS', () => 
     expect(heard[0].input).toContain('Hello World: 1');
     await talker.stop();
     await listener.stop();
+  }, 60_000);
+
+  for (const role of ['replier', 'initiator'] as const) {
+    it(`medkit completes the PKI-DH handshake with the secured Fast DDS peer as ${role}`, async () => {
+      const medkitDir = enclave('/medkit/gateway', AUTH_DOMAIN);
+      // The participant with the smaller GUID initiates: a peer below medkit makes medkit the replier.
+      const peerDir = peerEnclaveAround(medkitDir, AUTH_DOMAIN, role === 'replier', role);
+      const { p, sec } = await secureParticipant(medkitDir, AUTH_DOMAIN);
+      expect(p.guidPrefix.slice(0, 12)).toBe(prefixHead(medkitDir));
+      const peer = await spawnPeer('fastdds', 'talker', { domain: AUTH_DOMAIN, env: { PEER_SECURITY_ENCLAVE: peerDir, PEER_LOG_WARNINGS: '1' } });
+      const peerPrefix = peer.guid.slice(0, 24);
+      await peer.waitForLine(new RegExp(`^auth ok guid=${p.guidPrefix}`), 15_000);
+      const st = await waitForStatus(sec, peerPrefix, ['authenticated', 'failed']);
+      expect(st, JSON.stringify(st)).toMatchObject({ state: 'authenticated', role });
+      expect(st.subject).toContain('/peer/');
+      expect(sec.sharedSecret(peerPrefix)?.sharedSecret.length).toBe(32);
+      expect(sec.stats.malformed).toBe(0);
+    }, 60_000);
+  }
+
+  it('medkit refuses a secured Fast DDS peer whose identity comes from another CA, and keeps the reason', async () => {
+    const medkitDir = enclave('/medkit/gateway', AUTH_DOMAIN);
+    // Its GUID sorts below medkit's, so it sends the request and medkit sees (and names) its certificate.
+    const strangerDir = peerEnclaveAround(medkitDir, AUTH_DOMAIN, true, 'stranger', other);
+    const { sec } = await secureParticipant(medkitDir, AUTH_DOMAIN, { handshakeTimeoutMs: 3000 });
+    const peer: PeerProcess = await spawnPeer('fastdds', 'talker', { domain: AUTH_DOMAIN, env: { PEER_SECURITY_ENCLAVE: strangerDir } });
+    const st = await waitForStatus(sec, peer.guid.slice(0, 24), ['failed', 'authenticated'], 20_000);
+    expect(st.state).toBe('failed');
+    expect(st.reason).toMatch(/untrusted/);
+    expect(peer.lines.some((l) => l.startsWith('auth ok'))).toBe(false);
   }, 60_000);
 });

@@ -33,6 +33,7 @@
 #include <fastdds/dds/topic/Topic.hpp>
 #include <fastdds/rtps/common/WriteParams.h>
 #include <fastdds/dds/domain/DomainParticipantListener.hpp>
+#include <fastdds/dds/log/Log.hpp>
 
 #include "peer_common.h"
 #include "ros_typesPubSubTypes.h"
@@ -479,6 +480,9 @@ bool secure_participant(DomainParticipantQos& pq)
 {
   const char* dir = getenv("PEER_SECURITY_ENCLAVE");
   if (dir == nullptr || *dir == 0) return false;
+  /* PEER_LOG_WARNINGS=1: Fast DDS's warnings (why a handshake or a security check failed) on stdout. */
+  const char* warn = getenv("PEER_LOG_WARNINGS");
+  if (warn != nullptr && strcmp(warn, "1") == 0) Log::SetVerbosity(Log::Warning);
   std::string f = std::string("file://") + dir + "/";
   auto& props = pq.properties().properties();
   props.emplace_back("dds.sec.auth.plugin", "builtin.PKI-DH");

@@ -1,0 +1,57 @@
+// The seam between the plain participant and DDS-Security (DDS-Security 1.1 §8.8, §9.3). The participant
+// knows only this interface; the implementation lives in `@medkit/rtps/security` (which pulls in pkijs) and
+// is handed in through ParticipantOptions.security, so a participant without security never loads it.
+//
+// What the participant does for a security plugin: takes its GUID prefix (bound to the identity
+// certificate), announces its SPDP parameters and builtin endpoint bits, hands it every
+// ParticipantStatelessMessage (writer 0x000201c3) from the wire, sends the ones it asks for, and keeps a
+// remote participant's builtin endpoints unmatched until the plugin says it is authenticated.
+
+import type { ParticipantData } from './discovery-spdp-data.js';
+import type { Locator } from './locator.js';
+
+/** A parameter of our SPDP announcement: its id and its body. */
+export interface SpdpParameter {
+  pid: number;
+  body: Buffer;
+}
+
+/** What the participant offers a security plugin once it runs. */
+export interface SecurityContext {
+  /** Our GUID prefix (hex). */
+  readonly prefixHex: string;
+  /** Our participant data as the handshake's c.pdata: the SPDP parameter list, big-endian, no encapsulation header. */
+  pdata(): Buffer;
+  /** Sends a ParticipantStatelessMessage payload (encapsulation included) to a known remote participant; false when unknown. */
+  sendStateless(prefixHex: string, payload: Buffer): boolean;
+  /** The remote participant passed authentication (and access control): match its builtin endpoints now. */
+  authenticated(prefixHex: string): void;
+}
+
+/** A remote participant as the security plugin sees it. */
+export interface SecurityRemote {
+  prefixHex: string;
+  data: ParticipantData;
+  metaLocators: Locator[];
+}
+
+export interface ParticipantSecurity {
+  /** Our GUID prefix, derived from a random candidate (the certificate binds its first 6 bytes). */
+  guidPrefix(candidate: Buffer): Buffer;
+  /** Builtin endpoint bits (PID_BUILTIN_ENDPOINT_SET) added to ours. */
+  readonly builtinEndpoints: number;
+  /** Parameters added to our SPDP announcement (identity and permissions tokens, security info), bodies little- or big-endian. */
+  spdpParameters(le: boolean): SpdpParameter[];
+  /** Called once before any other call but the three above. */
+  start(ctx: SecurityContext): void;
+  /** A remote participant joined the table: true to match it at once, false to wait for ctx.authenticated(). */
+  onParticipant(remote: SecurityRemote, now: number): boolean;
+  /** A remote participant left the table (disposed, lease expired, evicted, closed). */
+  onParticipantGone(prefixHex: string): void;
+  /** A ParticipantStatelessMessage DATA payload from the wire (any source, known or not). Must not throw. */
+  onStateless(srcPrefixHex: string, payload: Buffer, now: number): void;
+  /** Periodic work (retransmissions, timeouts), every 50 ms. */
+  tick(now: number): void;
+  /** The participant closes. */
+  close(): void;
+}

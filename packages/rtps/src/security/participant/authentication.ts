@@ -1,0 +1,471 @@
+// DDS-Security on the participant, phase 2a: authentication on the wire (DDS-Security 1.1 §8.8.2, §9.3).
+// Implements the participant's security seam (../../participant-security.ts):
+//   - GUID prefix bound to the identity certificate (adjustedGuidPrefix);
+//   - SPDP: PID_IDENTITY_TOKEN, PID_PERMISSIONS_TOKEN, PID_PARTICIPANT_SECURITY_INFO, builtin endpoint bits of
+//     the stateless message endpoints;
+//   - the PKI-DH handshake over ParticipantStatelessMessage (best effort, so every message is resent until the
+//     next one arrives): the participant with the smaller GUID initiates (as Fast DDS 2.9.1 does, seen on the
+//     wire), the other replies;
+//   - then the remote permissions: c.perm S/MIME-verified with our permissions CA, a valid grant for the peer
+//     certificate's subject, and the governance's join rule (AccessControl.mayJoin).
+// A remote participant is matched (its builtin endpoints linked) only after all of that; one that fails is
+// never matched and its reason is kept (peerStatus()). Everything from the network is bounded and a malformed
+// message is counted and dropped, never thrown into the receive path.
+import type { X509Certificate } from 'node:crypto';
+import type { ParticipantSecurity, SecurityContext, SecurityRemote, SpdpParameter } from '../../participant-security.js';
+import { SECURITY_PID } from '../../discovery-spdp-data.js';
+import { ByteWriter } from '../../byte-writer.js';
+import { AccessControl } from '../access/evaluator.js';
+import type { DomainRule } from '../access/governance.js';
+import { parsePermissions } from '../access/permissions.js';
+import { verifySmime } from '../access/smime.js';
+import { decodeDataHolder, writeDataHolder, type DataHolder } from '../data-holder.js';
+import { SecurityError } from '../errors.js';
+import { HANDSHAKE_FINAL_CLASS, HANDSHAKE_REPLY_CLASS, HANDSHAKE_REQUEST_CLASS, HandshakeInitiator, HandshakeReplier, type HandshakeResult, type SharedSecret } from '../auth/handshake.js';
+import { adjustedGuidPrefix, type Identity } from '../auth/identity.js';
+import { checkIdentityToken, identityToken, permissionsToken } from '../auth/tokens.js';
+import { AUTH_MESSAGE_CLASS, decodeGenericMessage, encodeGenericMessage, NO_IDENTITY, sameIdentity, snBytes, ZERO_GUID, type GenericMessage, type MessageIdentity } from './generic-message.js';
+
+/** PID_BUILTIN_ENDPOINT_SET bits of the DDS-Security builtin endpoints (DDS-Security 1.1 §7.4.7.1). */
+export const SecureBuiltinEndpoint = {
+  PUBLICATIONS_SECURE_WRITER: 1 << 16,
+  PUBLICATIONS_SECURE_READER: 1 << 17,
+  SUBSCRIPTIONS_SECURE_WRITER: 1 << 18,
+  SUBSCRIPTIONS_SECURE_READER: 1 << 19,
+  PARTICIPANT_MESSAGE_SECURE_WRITER: 1 << 20,
+  PARTICIPANT_MESSAGE_SECURE_READER: 1 << 21,
+  PARTICIPANT_STATELESS_MESSAGE_WRITER: 1 << 22,
+  PARTICIPANT_STATELESS_MESSAGE_READER: 1 << 23,
+  PARTICIPANT_VOLATILE_MESSAGE_SECURE_WRITER: 1 << 24,
+  PARTICIPANT_VOLATILE_MESSAGE_SECURE_READER: 1 << 25,
+  PARTICIPANT_SECURE_WRITER: 1 << 26,
+  PARTICIPANT_SECURE_READER: 1 << 27,
+} as const;
+
+const STATELESS_WRITER = 0x000201c3;
+const PARTICIPANT_ENTITY = 0x000001c1;
+const IS_VALID = 0x80000000;
+
+export type PeerAuthState = 'queued' | 'waiting-request' | 'handshake' | 'checking-permissions' | 'authenticated' | 'failed';
+
+/** What authentication says about one remote participant (for /health and tests). */
+export interface PeerAuthStatus {
+  guidPrefix: string;
+  state: PeerAuthState;
+  role: 'initiator' | 'replier';
+  /** Why it failed (state `failed`), or the last message refused while the handshake goes on. */
+  reason?: string;
+  /** The peer certificate's subject once the handshake verified it. */
+  subject?: string;
+  since: number;
+}
+
+export interface AuthenticationStats {
+  /** ParticipantStatelessMessages received. */
+  received: number;
+  /** ... that did not decode or broke a handshake rule (dropped). */
+  malformed: number;
+  /** ... from a participant not (yet) in the table, or not addressed to us (dropped). */
+  ignored: number;
+  handshakesStarted: number;
+  authenticated: number;
+  failed: number;
+  lastError?: string;
+}
+
+export interface ParticipantSecurityOptions {
+  identity: Identity;
+  /** The signed permissions document (permissions.p7s text), sent as c.perm. */
+  permissionsDocument: string;
+  permissionsCa: X509Certificate;
+  /** Our governance and permissions. */
+  access: AccessControl;
+  domainId: number;
+  /** Handshakes holding key-agreement state at once (default 32); more wait their turn. */
+  maxHandshakes?: number;
+  /** First resend of an unanswered handshake message (ms, default 500); doubles up to 4 s. */
+  resendMs?: number;
+  /** A handshake not complete after this fails (ms, default 20 s). */
+  handshakeTimeoutMs?: number;
+  /** Clock for certificate and grant validity (tests). */
+  now?: () => Date;
+  /** Told each time a remote participant's state changes. */
+  onPeer?: (status: PeerAuthStatus) => void;
+}
+
+interface Peer {
+  prefixHex: string;
+  guid: Buffer;
+  status: PeerAuthStatus;
+  initiator?: HandshakeInitiator;
+  replier?: HandshakeReplier;
+  /** The last handshake message we sent and its identity (resent until answered). */
+  out?: { payload: Buffer; identity: MessageIdentity };
+  /** The payload of the last request/reply we answered: a duplicate gets the same answer again. */
+  answered?: Buffer;
+  answer?: Buffer;
+  resends: number;
+  nextResendAt: number;
+  startedAt: number;
+  /** Replier: no new request is processed before this (CPU bound on forged requests). */
+  quietUntil: number;
+  result?: HandshakeResult;
+}
+
+/** Protection bits of PID_PARTICIPANT_SECURITY_INFO for a domain rule (DDS-Security 1.1 §7.4.1.5, §9.4.2.4). */
+export function participantSecurityInfo(rule: DomainRule | undefined): { attributes: number; pluginAttributes: number } {
+  let attributes = IS_VALID;
+  let plugin = IS_VALID;
+  if (rule) {
+    const kinds = [rule.rtpsProtectionKind, rule.discoveryProtectionKind, rule.livelinessProtectionKind];
+    kinds.forEach((k, i) => {
+      if (k === 'NONE') return;
+      attributes |= 1 << i;
+      if (k.startsWith('ENCRYPT')) plugin |= 1 << i;
+      if (k.endsWith('ORIGIN_AUTHENTICATION')) plugin |= 1 << (i + 3);
+    });
+  }
+  return { attributes: attributes >>> 0, pluginAttributes: plugin >>> 0 };
+}
+
+function holderParameter(pid: number, h: DataHolder, le: boolean): SpdpParameter {
+  const w = new ByteWriter(256, le);
+  writeDataHolder(w, h);
+  return { pid, body: w.finish() };
+}
+
+const reasonOf = (err: unknown): string => (err instanceof SecurityError ? `${err.reason}: ${err.message}` : err instanceof Error ? err.message : String(err));
+
+/** DDS-Security for a participant: pass it as ParticipantOptions.security. */
+export class SecureParticipant implements ParticipantSecurity {
+  readonly builtinEndpoints = SecureBuiltinEndpoint.PARTICIPANT_STATELESS_MESSAGE_WRITER | SecureBuiltinEndpoint.PARTICIPANT_STATELESS_MESSAGE_READER;
+  readonly stats: AuthenticationStats = { received: 0, malformed: 0, ignored: 0, handshakesStarted: 0, authenticated: 0, failed: 0 };
+  private ctx?: SecurityContext;
+  private prefix?: Buffer;
+  private readonly peers = new Map<string, Peer>();
+  private active = 0;
+  private sn = 0;
+  private closed = false;
+  private readonly rule: DomainRule | undefined;
+  private readonly maxHandshakes: number;
+  private readonly resendMs: number;
+  private readonly timeoutMs: number;
+  private readonly clock: () => Date;
+
+  constructor(private readonly opts: ParticipantSecurityOptions) {
+    this.rule = opts.access.domainRule(opts.domainId);
+    this.maxHandshakes = Math.max(1, opts.maxHandshakes ?? 32);
+    this.resendMs = Math.max(10, opts.resendMs ?? 500);
+    this.timeoutMs = Math.max(100, opts.handshakeTimeoutMs ?? 20_000);
+    this.clock = opts.now ?? (() => new Date());
+  }
+
+  /** Governance says unauthenticated participants may join this domain (they are matched without a handshake). */
+  get allowUnauthenticated(): boolean {
+    return this.rule?.allowUnauthenticatedParticipants ?? false;
+  }
+
+  guidPrefix(candidate: Buffer): Buffer {
+    this.prefix = Buffer.from(adjustedGuidPrefix(this.opts.identity.cert, candidate));
+    return this.prefix;
+  }
+
+  spdpParameters(le: boolean): SpdpParameter[] {
+    const info = participantSecurityInfo(this.rule);
+    const w = new ByteWriter(8, le);
+    w.u32(info.attributes).u32(info.pluginAttributes);
+    return [
+      holderParameter(SECURITY_PID.IDENTITY_TOKEN, identityToken(this.opts.identity), le),
+      holderParameter(SECURITY_PID.PERMISSIONS_TOKEN, permissionsToken(this.opts.permissionsCa), le),
+      { pid: SECURITY_PID.PARTICIPANT_SECURITY_INFO, body: w.finish() },
+    ];
+  }
+
+  start(ctx: SecurityContext): void {
+    this.ctx = ctx;
+    this.prefix ??= Buffer.from(ctx.prefixHex, 'hex');
+  }
+
+  /** Authentication state of every remote participant in the table. */
+  peerStatus(): PeerAuthStatus[] {
+    return [...this.peers.values()].map((p) => ({ ...p.status }));
+  }
+
+  /** @internal Handshakes holding key-agreement state now (bounds checks in tests). */
+  activeHandshakes(): number {
+    return this.active;
+  }
+
+  /** @internal The shared secret of an authenticated peer (crypto key exchange, tests). */
+  sharedSecret(prefixHex: string): SharedSecret | undefined {
+    const p = this.peers.get(prefixHex);
+    return p?.status.state === 'authenticated' ? p.result?.secret : undefined;
+  }
+
+  onParticipant(remote: SecurityRemote, now: number): boolean {
+    const tokens = remote.data.security;
+    const identity = tokens?.parameters.find((x) => x.pid === SECURITY_PID.IDENTITY_TOKEN);
+    const role = Buffer.compare(this.prefix!, Buffer.from(remote.prefixHex, 'hex')) < 0 ? 'initiator' : 'replier';
+    const peer: Peer = {
+      prefixHex: remote.prefixHex,
+      guid: Buffer.concat([Buffer.from(remote.prefixHex, 'hex'), Buffer.from([0, 0, 1, 0xc1])]),
+      status: { guidPrefix: remote.prefixHex, state: 'queued', role, since: now },
+      resends: 0,
+      nextResendAt: 0,
+      startedAt: now,
+      quietUntil: 0,
+    };
+    if (this.peers.has(remote.prefixHex)) this.onParticipantGone(remote.prefixHex);
+    this.peers.set(remote.prefixHex, peer);
+    if (!identity) {
+      if (this.allowUnauthenticated) return true;
+      this.fail(peer, 'unauthenticated: it announces no identity token and governance does not allow unauthenticated participants', now);
+      return false;
+    }
+    try {
+      checkIdentityToken(decodeDataHolder(identity.body, tokens!.le));
+    } catch (err) {
+      this.fail(peer, reasonOf(err), now);
+      return false;
+    }
+    if (role === 'replier') this.setState(peer, 'waiting-request', now);
+    else this.startInitiator(peer, now);
+    return false;
+  }
+
+  onParticipantGone(prefixHex: string): void {
+    const p = this.peers.get(prefixHex);
+    if (!p) return;
+    this.release(p);
+    this.peers.delete(prefixHex);
+  }
+
+  onStateless(srcHex: string, payload: Buffer, now: number): void {
+    if (this.closed) return;
+    this.stats.received++;
+    const peer = this.peers.get(srcHex);
+    let m: GenericMessage;
+    try {
+      m = decodeGenericMessage(payload);
+    } catch (err) {
+      this.malformed(peer, err, now);
+      return;
+    }
+    if (!peer || m.classId !== AUTH_MESSAGE_CLASS || !this.forUs(m) || m.data.length === 0) {
+      this.stats.ignored++;
+      return;
+    }
+    try {
+      this.onHandshakeMessage(peer, m, payload, now);
+    } catch (err) {
+      this.malformed(peer, err, now);
+    }
+  }
+
+  tick(now: number): void {
+    if (this.closed) return;
+    for (const p of this.peers.values()) {
+      const s = p.status.state;
+      if (s === 'queued') {
+        if (this.active < this.maxHandshakes) this.startInitiator(p, now);
+        continue;
+      }
+      if (s !== 'handshake') continue;
+      if (now - p.startedAt > this.timeoutMs) {
+        const waited = p.status.role === 'initiator' ? 'no valid handshake reply' : 'no valid handshake request and final';
+        this.fail(p, p.status.reason ? `${p.status.reason} (${waited} within ${this.timeoutMs} ms)` : `timeout: ${waited} within ${this.timeoutMs} ms`, now);
+        continue;
+      }
+      if (p.out && now >= p.nextResendAt) this.send(p, p.out.payload, now, true);
+    }
+  }
+
+  close(): void {
+    this.closed = true;
+    for (const p of this.peers.values()) this.release(p);
+  }
+
+  // ---- handshake -------------------------------------------------------------------------
+
+  private local() {
+    return { identity: this.opts.identity, permissions: this.opts.permissionsDocument, pdata: new Uint8Array(this.ctx!.pdata()) };
+  }
+
+  private startInitiator(p: Peer, now: number): void {
+    if (this.active >= this.maxHandshakes) {
+      this.setState(p, 'queued', now);
+      return;
+    }
+    p.initiator = new HandshakeInitiator(this.local(), { now: this.clock() });
+    this.active++;
+    this.stats.handshakesStarted++;
+    p.startedAt = now;
+    this.setState(p, 'handshake', now);
+    const identity = this.nextIdentity();
+    const payload = this.message(p, identity, NO_IDENTITY, p.initiator.request());
+    p.out = { payload, identity };
+    this.send(p, payload, now, false);
+  }
+
+  private onHandshakeMessage(p: Peer, m: GenericMessage, payload: Buffer, now: number): void {
+    const token = m.data[0];
+    const s = p.status.state;
+    if (token.classId === HANDSHAKE_REQUEST_CLASS) {
+      if (p.status.role !== 'replier') throw new SecurityError('bad-token', 'handshake request from a participant we initiate with (its GUID is larger)');
+      if (p.answered?.equals(payload) && p.answer) {
+        this.ctx!.sendStateless(p.prefixHex, p.answer); // our reply was lost: the same answer again
+        return;
+      }
+      // Done, or failed: a failure is final while the participant stays in the table (it comes back fresh
+      // after its lease ends or it is disposed).
+      if (s === 'authenticated' || s === 'checking-permissions' || s === 'failed') return;
+      if (now < p.quietUntil) {
+        this.stats.ignored++;
+        return;
+      }
+      p.quietUntil = now + 1000;
+      if (!p.replier && this.active >= this.maxHandshakes) {
+        this.stats.ignored++; // no room now: the initiator resends
+        return;
+      }
+      if (!p.replier) {
+        this.active++;
+        this.stats.handshakesStarted++;
+      }
+      p.replier = new HandshakeReplier(this.local(), { now: this.clock() });
+      if (s !== 'handshake') {
+        // The timeout runs from the first request: repeated (or forged) requests do not extend it.
+        p.startedAt = now;
+        this.setState(p, 'handshake', now);
+      }
+      const reply = p.replier.processRequest(token);
+      const identity = this.nextIdentity();
+      const out = this.message(p, identity, m.messageIdentity, reply);
+      p.out = { payload: out, identity };
+      p.answered = payload;
+      p.answer = out;
+      p.resends = 0;
+      this.send(p, out, now, false);
+      return;
+    }
+    if (token.classId === HANDSHAKE_REPLY_CLASS) {
+      if (p.status.role !== 'initiator') throw new SecurityError('bad-token', 'handshake reply from a participant that initiates with us');
+      if (p.answered?.equals(payload) && p.answer) {
+        this.ctx!.sendStateless(p.prefixHex, p.answer); // our final was lost
+        return;
+      }
+      if (s !== 'handshake' || !p.initiator || !p.out) return;
+      if (!sameIdentity(m.relatedMessageIdentity, p.out.identity)) throw new SecurityError('bad-token', 'handshake reply to a request we did not send');
+      const { final, result } = p.initiator.processReply(token);
+      const out = this.message(p, this.nextIdentity(), m.messageIdentity, final);
+      p.answered = payload;
+      p.answer = out;
+      this.ctx!.sendStateless(p.prefixHex, out);
+      this.handshakeDone(p, result, now);
+      return;
+    }
+    if (token.classId === HANDSHAKE_FINAL_CLASS) {
+      if (p.status.role !== 'replier' || s !== 'handshake' || !p.replier || !p.out) return;
+      if (!sameIdentity(m.relatedMessageIdentity, p.out.identity)) throw new SecurityError('bad-token', 'handshake final for a reply we did not send');
+      this.handshakeDone(p, p.replier.processFinal(token), now);
+      return;
+    }
+    throw new SecurityError('bad-token', `unexpected handshake token class '${token.classId.slice(0, 64)}'`);
+  }
+
+  /** The handshake verified the peer: now its permissions, asynchronously (S/MIME), then match it. */
+  private handshakeDone(p: Peer, result: HandshakeResult, now: number): void {
+    p.result = result;
+    p.status.subject = result.peerCert.subject.replace(/\n/g, ',');
+    this.release(p);
+    this.setState(p, 'checking-permissions', now);
+    void this.checkPermissions(result)
+      .then(() => {
+        if (this.peers.get(p.prefixHex) !== p || this.closed) return;
+        this.stats.authenticated++;
+        this.setState(p, 'authenticated', Date.now(), undefined);
+        this.ctx!.authenticated(p.prefixHex);
+      })
+      .catch((err: unknown) => {
+        if (this.peers.get(p.prefixHex) === p) this.fail(p, reasonOf(err), Date.now());
+      });
+  }
+
+  private async checkPermissions(result: HandshakeResult): Promise<void> {
+    const now = this.clock();
+    const signed = await verifySmime(result.peerPermissions, this.opts.permissionsCa, 'remote permissions (c.perm)', { now });
+    const permissions = parsePermissions(signed.content, 'remote permissions (c.perm)');
+    const subject = result.peerCert.subject;
+    const decision = new AccessControl(this.opts.access.governance, permissions).mayJoin(subject, this.opts.domainId, now);
+    if (!decision.allowed) throw new SecurityError('no-grant', `remote permissions: ${decision.reason}`);
+  }
+
+  // ---- helpers ---------------------------------------------------------------------------
+
+  private forUs(m: GenericMessage): boolean {
+    const d = m.destinationParticipant;
+    return d.equals(ZERO_GUID) || (d.subarray(0, 12).equals(this.prefix!) && d.readUInt32BE(12) === PARTICIPANT_ENTITY);
+  }
+
+  private nextIdentity(): MessageIdentity {
+    const guid = Buffer.alloc(16);
+    this.prefix!.copy(guid, 0);
+    guid.writeUInt32BE(STATELESS_WRITER, 12);
+    return { guid, sn: snBytes(++this.sn) };
+  }
+
+  private message(p: Peer, identity: MessageIdentity, related: MessageIdentity, token: DataHolder): Buffer {
+    return encodeGenericMessage({
+      messageIdentity: identity,
+      relatedMessageIdentity: related,
+      destinationParticipant: p.guid,
+      destinationEndpoint: ZERO_GUID,
+      sourceEndpoint: ZERO_GUID,
+      classId: AUTH_MESSAGE_CLASS,
+      data: [token],
+    });
+  }
+
+  private send(p: Peer, payload: Buffer, now: number, resend: boolean): void {
+    p.resends = resend ? p.resends + 1 : 0;
+    p.nextResendAt = now + Math.min(4000, this.resendMs * 2 ** Math.min(p.resends, 3));
+    this.ctx!.sendStateless(p.prefixHex, payload);
+  }
+
+  private malformed(p: Peer | undefined, err: unknown, now: number): void {
+    this.stats.malformed++;
+    this.stats.lastError = reasonOf(err).slice(0, 500);
+    // A refused message does not end the handshake (anyone can forge a stateless message with the peer's
+    // prefix); the reason is kept, and a handshake that never completes fails on its timeout with it.
+    if (p && p.status.state !== 'authenticated' && p.status.state !== 'failed') {
+      p.status.reason = this.stats.lastError;
+      p.status.since = now;
+      this.opts.onPeer?.({ ...p.status });
+    }
+  }
+
+  private fail(p: Peer, reason: string, now: number): void {
+    this.release(p);
+    this.stats.failed++;
+    this.stats.lastError = reason.slice(0, 500);
+    this.setState(p, 'failed', now, reason.slice(0, 500));
+  }
+
+  /** Drops a peer's key-agreement state (the handshake slot). */
+  private release(p: Peer): void {
+    if (p.initiator || p.replier) this.active--;
+    p.initiator = undefined;
+    p.replier = undefined;
+    p.out = undefined;
+  }
+
+  private setState(p: Peer, state: PeerAuthState, now: number, reason: string | undefined = p.status.reason): void {
+    p.status = { ...p.status, state, since: now, reason };
+    this.opts.onPeer?.({ ...p.status });
+  }
+}
+
+/** DDS-Security for a participant (authentication; crypto is not wired yet): ParticipantOptions.security. */
+export function participantSecurity(opts: ParticipantSecurityOptions): SecureParticipant {
+  return new SecureParticipant(opts);
+}
