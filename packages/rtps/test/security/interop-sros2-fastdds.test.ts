@@ -11,18 +11,8 @@ import { testDomain } from '../../../../test-support/domains.js';
 import { allowAllPermissionsXml, createSros2Keystore, governanceXml, type GovernanceOptions, type Sros2Keystore } from '../../../../test-support/sros2-keystore.js';
 import { buildPeer, killAllPeers, spawnPeer, type PeerProcess } from '../peers/harness.js';
 import { createParticipant, type Participant } from '../../src/index.js';
-import {
-  AccessControl,
-  adjustedGuidPrefix,
-  loadIdentity,
-  parseGovernance,
-  parsePermissions,
-  participantSecurity,
-  verifySmime,
-  type ParticipantSecurityOptions,
-  type PeerAuthStatus,
-  type SecureParticipant,
-} from '../../src/security/index.js';
+import { adjustedGuidPrefix, type ParticipantSecurityOptions, type SecureParticipant } from '../../src/security/index.js';
+import { securityFrom, waitForStatus } from '../support/secure.js';
 
 const PEER_DOMAIN = testDomain(194);
 const AUTH_DOMAIN = testDomain(198);
@@ -32,16 +22,6 @@ const DATA_ONLY: GovernanceOptions = { discovery: 'NONE', liveliness: 'NONE', rt
 let ks: Sros2Keystore;
 let other: Sros2Keystore;
 const participants: Participant[] = [];
-
-/** medkit's participant security from an enclave directory, as @medkit/ros2's loadEnclave would give it. */
-async function securityFrom(dir: string, domain: number, extra: Partial<ParticipantSecurityOptions> = {}): Promise<SecureParticipant> {
-  const read = (f: string) => readFileSync(join(dir, f), 'utf8');
-  const identity = loadIdentity({ cert: read('cert.pem'), key: read('key.pem'), ca: read('identity_ca.cert.pem') });
-  const permissionsCa = new X509Certificate(read('permissions_ca.cert.pem'));
-  const governance = parseGovernance((await verifySmime(read('governance.p7s'), permissionsCa, 'governance')).content);
-  const permissions = parsePermissions((await verifySmime(read('permissions.p7s'), permissionsCa, 'permissions')).content);
-  return participantSecurity({ identity, permissionsDocument: read('permissions.p7s'), permissionsCa, access: new AccessControl(governance, permissions), domainId: domain, ...extra });
-}
 
 async function secureParticipant(dir: string, domain: number, extra: Partial<ParticipantSecurityOptions> = {}): Promise<{ p: Participant; sec: SecureParticipant }> {
   const sec = await securityFrom(dir, domain, extra);
@@ -54,16 +34,6 @@ async function secureParticipant(dir: string, domain: number, extra: Partial<Par
 function prefixHead(dir: string): string {
   const cert = new X509Certificate(readFileSync(join(dir, 'cert.pem')));
   return Buffer.from(adjustedGuidPrefix(cert, new Uint8Array(12))).toString('hex', 0, 6);
-}
-
-async function waitForStatus(sec: SecureParticipant, prefix: string, states: PeerAuthStatus['state'][], timeoutMs = 15_000): Promise<PeerAuthStatus> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const s = sec.peerStatus().find((x) => x.guidPrefix === prefix);
-    if (s && states.includes(s.state)) return s;
-    if (Date.now() > deadline) throw new Error(`peer ${prefix}: still ${JSON.stringify(s)} after ${timeoutMs} ms, waiting for ${states.join('|')}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
 }
 
 /** A peer enclave whose prefix sorts before (`smaller`) or after medkit's, so medkit replies or initiates. */
