@@ -35,6 +35,9 @@ export const EntityId = {
   /** DDS-Security ParticipantStatelessMessage (authentication handshake), best effort. */
   STATELESS_WRITER: 0x000201c3,
   STATELESS_READER: 0x000201c4,
+  /** DDS-Security ParticipantVolatileMessageSecure (crypto tokens), reliable, always protected. */
+  VOLATILE_SECURE_WRITER: 0xff0202c3,
+  VOLATILE_SECURE_READER: 0xff0202c4,
 } as const;
 
 export function prefixToHex(prefix: Uint8Array): string {

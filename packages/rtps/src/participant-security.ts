@@ -50,6 +50,13 @@ export interface ParticipantSecurity {
   onParticipantGone(prefixHex: string): void;
   /** A ParticipantStatelessMessage DATA payload from the wire (any source, known or not). Must not throw. */
   onStateless(srcPrefixHex: string, payload: Buffer, now: number): void;
+  /**
+   * Removes the protection of a SEC_PREFIX … SEC_POSTFIX run at `at` in a datagram from `srcPrefixHex`: the clear
+   * submessage(s), or undefined (unknown key, malformed, tampered, replayed: dropped). Must not throw.
+   */
+  unprotect(srcPrefixHex: string, buf: Buffer, at: number): Buffer | undefined;
+  /** A ParticipantVolatileMessageSecure DATA payload (crypto tokens), already unprotected. Must not throw. */
+  onVolatile(srcPrefixHex: string, payload: Buffer, now: number): void;
   /** Periodic work (retransmissions, timeouts), every 50 ms. */
   tick(now: number): void;
   /** The participant closes. */

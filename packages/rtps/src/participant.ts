@@ -115,6 +115,8 @@ export class Participant extends EventEmitter<ParticipantEvents> {
         return this.localWriters.get(id);
       },
       onStateless: this.security ? (sm, h, now) => this.onStateless(sm, h, now) : undefined,
+      onVolatile: this.security ? (sm, h, now) => this.onVolatile(sm, h, now) : undefined,
+      unprotect: this.security ? (h, buf, at) => this.security!.unprotect(h, buf, at) : undefined,
       onViolation: (v) => this.opts.onProtocolViolation(v),
     });
   }
@@ -318,6 +320,11 @@ export class Participant extends EventEmitter<ParticipantEvents> {
   private onStateless(sm: DataSubmessage, srcHex: string, now: number): void {
     if (!sm.payload || sm.key || srcHex === this.guidPrefix) return;
     this.security?.onStateless(srcHex, sm.payload, now);
+  }
+
+  private onVolatile(sm: DataSubmessage, srcHex: string, now: number): void {
+    if (!sm.payload || sm.key || srcHex === this.guidPrefix) return;
+    this.security?.onVolatile(srcHex, sm.payload, now);
   }
 
   /** Sends a ParticipantStatelessMessage (best effort, INFO_DST to the peer) to its metatraffic locators. */

@@ -8,7 +8,7 @@ import { forEachSubmessage } from './message.js';
 import type { ReceivedChange, ReliableReader, WriterProxy } from './reliable-reader.js';
 import type { ReliableWriter } from './reliable-writer.js';
 import type { RemoteParticipant } from './remote-entities.js';
-import type { DataSubmessage, Submessage } from './submessages/index.js';
+import { decodeSubmessage, type DataSubmessage, type Submessage } from './submessages/index.js';
 import type { RtpsTime } from './time.js';
 
 export interface ReceiveContext {
@@ -19,6 +19,14 @@ export interface ReceiveContext {
   localWriter(entityId: number): ReliableWriter | undefined;
   /** DDS-Security ParticipantStatelessMessage DATA (from any participant); absent: such DATA is ignored. */
   onStateless?(sm: DataSubmessage, srcPrefixHex: string, now: number): void;
+  /** DDS-Security ParticipantVolatileMessageSecure DATA (after its protection was removed). */
+  onVolatile?(sm: DataSubmessage, srcPrefixHex: string, now: number): void;
+  /**
+   * DDS-Security: removes the protection of the SEC_PREFIX … SEC_POSTFIX run at `at` from the datagram's
+   * source; returns the clear submessage(s), or undefined when it cannot (unknown key, tampered: dropped).
+   * Absent: secured runs are skipped unread.
+   */
+  unprotect?(srcPrefixHex: string, buf: Buffer, at: number): Buffer | undefined;
   /** Called once per misbehaving peer (not per datagram) with the first violation seen from it. */
   onViolation?(violation: ProtocolViolationReport): void;
 }
@@ -63,7 +71,10 @@ export class MessageReceiver {
   private ts: RtpsTime | undefined;
   private remote: RemoteParticipant | undefined;
   private now = 0;
-  private readonly visit = (sm: Submessage) => this.onSubmessage(sm);
+  private readonly visit = (sm: Submessage, at: number) => this.onSubmessage(sm, at);
+  private buf: Buffer = Buffer.alloc(0);
+  /** Submessages taken out of secured runs (DDS-Security). */
+  secured = { opened: 0, dropped: 0 };
 
   constructor(ctx: ReceiveContext) {
     this.ctx = ctx;
@@ -83,6 +94,7 @@ export class MessageReceiver {
       this.now = now;
       this.remote = this.ctx.remoteParticipant(this.srcHex);
       if (this.remote) this.remote.lastSeen = now;
+      this.buf = buf;
       forEachSubmessage(buf, this.visit);
     } catch (err) {
       this.stats.malformed++;
@@ -113,7 +125,35 @@ export class MessageReceiver {
     this.ctx.onViolation?.({ peer, message, suppressed });
   }
 
-  private onSubmessage(sm: Submessage): void {
+  /**
+   * A SEC_PREFIX … SEC_POSTFIX run (DDS-Security submessage protection): its clear submessage(s), when the
+   * security plugin can open it, are handled as if they had come in clear; either way the run is skipped.
+   * Nothing in it is ever taken unverified (a signed run's clear submessage too is read only once opened).
+   */
+  private onSecured(at: number): number {
+    const end = securedRunEnd(this.buf, at);
+    const plain = this.ctx.unprotect?.(this.srcHex, this.buf, at);
+    if (!plain) {
+      this.secured.dropped++;
+      return end;
+    }
+    this.secured.opened++;
+    let pos = 0;
+    while (pos + 4 <= plain.length) {
+      const id = plain[pos];
+      const flags = plain[pos + 1];
+      const len = (flags & 1) !== 0 ? plain.readUInt16LE(pos + 2) : plain.readUInt16BE(pos + 2);
+      const start = pos + 4;
+      const stop = len === 0 ? plain.length : start + len;
+      if (stop > plain.length || id === SEC_PREFIX_ID) break;
+      this.onSubmessage(decodeSubmessage(id, flags, plain, start, stop), -1);
+      pos = stop;
+    }
+    return end;
+  }
+
+  private onSubmessage(sm: Submessage, at: number): number | void {
+    if (sm.kind === 'UNKNOWN' && sm.id === SEC_PREFIX_ID && at >= 0 && this.ctx.unprotect) return this.onSecured(at);
     switch (sm.kind) {
       case 'INFO_TS':
         this.ts = sm.timestamp;
@@ -146,6 +186,11 @@ export class MessageReceiver {
         }
         if (sm.writerId === EntityId.STATELESS_WRITER) {
           this.ctx.onStateless?.(sm, this.srcHex, this.now);
+          return;
+        }
+        if (sm.writerId === EntityId.VOLATILE_SECURE_WRITER) {
+          // Only ever handled after its protection was removed (at < 0): a clear one is forged.
+          if (at < 0) this.ctx.onVolatile?.(sm, this.srcHex, this.now);
           return;
         }
         const links = this.links(sm.writerId);
@@ -211,4 +256,21 @@ export class MessageReceiver {
     const ep = this.remote?.endpoints.get(writerId);
     return ep && ep.readerLinks.length > 0 ? ep.readerLinks : undefined;
   }
+}
+
+/** DDS-Security SEC_PREFIX / SEC_POSTFIX submessage ids. */
+const SEC_PREFIX_ID = 0x31;
+const SEC_POSTFIX_ID = 0x32;
+
+/** Where the secured run starting at `at` ends: after its SEC_POSTFIX, or at the end of the datagram. */
+function securedRunEnd(buf: Buffer, at: number): number {
+  let pos = at;
+  while (pos + 4 <= buf.length) {
+    const le = (buf[pos + 1] & 1) !== 0;
+    const len = le ? buf.readUInt16LE(pos + 2) : buf.readUInt16BE(pos + 2);
+    const end = len === 0 ? buf.length : pos + 4 + len;
+    if (buf[pos] === SEC_POSTFIX_ID || end >= buf.length) return Math.min(end, buf.length);
+    pos = end;
+  }
+  return buf.length;
 }

@@ -13,6 +13,7 @@ import { buildPeer, killAllPeers, spawnPeer, type PeerProcess } from '../peers/h
 import { createParticipant, type Participant } from '../../src/index.js';
 import { adjustedGuidPrefix, type ParticipantSecurityOptions, type SecureParticipant } from '../../src/security/index.js';
 import { securityFrom, waitForStatus } from '../support/secure.js';
+import { until } from '../support/loopback.js';
 
 const PEER_DOMAIN = testDomain(194);
 const AUTH_DOMAIN = testDomain(198);
@@ -94,6 +95,14 @@ describeWith([...FASTDDS, ...OPENSSL], 'SROS2 on the wire with Fast DDS', () => 
       expect(st.subject).toContain('/peer/');
       expect(sec.sharedSecret(peerPrefix)?.sharedSecret.length).toBe(32);
       expect(sec.stats.malformed).toBe(0);
+      // The peer then sends its participant crypto token over ParticipantVolatileMessageSecure, protected with
+      // the Kx keys both sides derive from the handshake: reading it proves the shared secret, the Kx derivation,
+      // SEC_PREFIX/SEC_BODY/SEC_POSTFIX, AES-256-GCM and the CryptoToken layout against Fast DDS.
+      await until(() => sec.cryptoTokens(peerPrefix).some((t) => t.kind === 'participant'), 'the peer participant crypto token', 10_000);
+      const tok = sec.cryptoTokens(peerPrefix).find((t) => t.kind === 'participant')!;
+      expect(tok.source).toBe(`${peerPrefix}000001c1`);
+      expect(tok.transformation).toMatch(/^AES(128|256)_(GCM|GMAC)$/);
+      expect(sec.stats.volatileDropped).toBe(0);
     }, 60_000);
   }
 

@@ -92,10 +92,8 @@ function modp(): KeyAgreement {
       if (n < 2n || n > p - 2n) throw new SecurityError('bad-dh', 'DH+MODP-2048-256 public key outside 2..p-2');
       // The group is not a safe prime: a key outside the order-q subgroup would leak bits of our private key.
       if (modPow(n, RFC5114_Q, p) !== 1n) throw new SecurityError('bad-dh', 'DH+MODP-2048-256 public key is not in the order-q subgroup');
-      const z = dh.computeSecret(y);
-      const padded = Buffer.alloc(MODP_BYTES);
-      z.copy(padded, MODP_BYTES - z.length);
-      return new Uint8Array(createHash('sha256').update(padded).digest());
+      // Hashed without leading zeros, as OpenSSL's EVP_PKEY_derive (no DH padding) gives it to Fast DDS.
+      return new Uint8Array(createHash('sha256').update(minimal(dh.computeSecret(y))).digest());
     },
   };
 }

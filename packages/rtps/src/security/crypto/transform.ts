@@ -27,8 +27,8 @@ const MAC_BYTES = 16;
 const MAX_RECEIVER_MACS = 64;
 /** Blocks (16 bytes) one session key protects before a new session starts (the spec's max_blocks_per_session). */
 const MAX_BLOCKS_PER_SESSION = 1n << 32n;
-/** Replay window: IV suffixes up to this far below the highest seen are remembered. */
-const REPLAY_WINDOW = 1024n;
+/** IV suffixes remembered per session for the replay check (insertion order: the oldest is forgotten first). */
+const REPLAY_MEMORY = 4096;
 
 export interface CryptoStats {
   accepted: number;
@@ -165,8 +165,8 @@ function readSub(buf: Buffer, pos: number): Sub | undefined {
 /** Verifies and opens what one remote sender protected, with the key material it sent us. */
 export class CryptoReceiver {
   readonly stats: CryptoStats = { accepted: 0, malformed: 0, tampered: 0, replayed: 0, unknownKey: 0 };
-  /** session id → highest IV suffix seen and the suffixes seen within the window below it. */
-  private readonly seen = new Map<number, { top: bigint; window: Set<bigint> }>();
+  /** session id → the IV suffixes seen lately. */
+  private readonly seen = new Map<number, Set<bigint>>();
 
   constructor(
     /** The remote sender's key material as its crypto token gave it (with our receiver-specific key, if any). */
@@ -178,18 +178,20 @@ export class CryptoReceiver {
     return undefined;
   }
 
+  /**
+   * Replay check. IV suffixes need not count up (Fast DDS 2.9.1 sends random ones, seen on the wire), so the
+   * last REPLAY_MEMORY suffixes of each session are remembered and a repeat of any of them is refused.
+   */
   private replayed(sessionId: number, suffix: bigint): boolean {
     let s = this.seen.get(sessionId);
     if (!s) {
       if (this.seen.size >= 8) this.seen.delete(this.seen.keys().next().value!);
-      s = { top: suffix, window: new Set() };
+      s = new Set();
       this.seen.set(sessionId, s);
-    } else {
-      if (suffix + REPLAY_WINDOW <= s.top || s.window.has(suffix) || suffix === s.top) return true;
-      if (suffix > s.top) s.top = suffix;
     }
-    s.window.add(suffix);
-    if (s.window.size > Number(REPLAY_WINDOW)) for (const v of s.window) if (v + REPLAY_WINDOW <= s.top) s.window.delete(v);
+    if (s.has(suffix)) return true;
+    s.add(suffix);
+    if (s.size > REPLAY_MEMORY) s.delete(s.values().next().value!);
     return false;
   }
 
@@ -252,9 +254,9 @@ export class CryptoReceiver {
     return { plain, end: at + postfix.raw.length };
   }
 
-  /** The submessage inside SEC_PREFIX … SEC_POSTFIX at the start of `buf`, or undefined (dropped, counted). */
-  unprotectSubmessage(buf: Buffer): Buffer | undefined {
-    const r = this.open(buf, 0, SEC_PREFIX, SEC_POSTFIX);
+  /** The submessage inside SEC_PREFIX … SEC_POSTFIX at the start of `buf` (or at `at`), or undefined (dropped, counted). */
+  unprotectSubmessage(buf: Buffer, at = 0): Buffer | undefined {
+    const r = this.open(buf, at, SEC_PREFIX, SEC_POSTFIX);
     if (!r) return undefined;
     this.stats.accepted++;
     return r.plain;
@@ -302,4 +304,11 @@ export class CryptoReceiver {
     const r = this.open(synthetic, 0, SEC_PREFIX, SEC_POSTFIX);
     return r ? clear : undefined;
   }
+}
+
+/** The transformation kind code and key id in the CryptoHeader of the SEC_PREFIX at `at`, if it frames one. */
+export function cryptoHeaderKey(buf: Buffer, at: number): { kind: number; keyId: number } | undefined {
+  const prefix = readSub(buf, at);
+  if (!prefix || prefix.id !== SEC_PREFIX || prefix.body.length < HEADER_BYTES) return undefined;
+  return { kind: prefix.body.readUInt32BE(0), keyId: prefix.body.readUInt32BE(4) };
 }

@@ -24,6 +24,8 @@ import { SecurityError } from '../errors.js';
 import { HANDSHAKE_FINAL_CLASS, HANDSHAKE_REPLY_CLASS, HANDSHAKE_REQUEST_CLASS, HandshakeInitiator, HandshakeReplier, type HandshakeResult, type SharedSecret } from '../auth/handshake.js';
 import { adjustedGuidPrefix, type Identity } from '../auth/identity.js';
 import { checkIdentityToken, identityToken, permissionsToken } from '../auth/tokens.js';
+import { cryptoHeaderKey, CryptoReceiver } from '../crypto/transform.js';
+import { keyMaterialOf, kxKeyMaterial, transformKindCode, type KeyMaterial, type TransformKind } from '../crypto/key-material.js';
 import { AUTH_MESSAGE_CLASS, decodeGenericMessage, encodeGenericMessage, NO_IDENTITY, sameIdentity, snBytes, ZERO_GUID, type GenericMessage, type MessageIdentity } from './generic-message.js';
 
 /** PID_BUILTIN_ENDPOINT_SET bits of the DDS-Security builtin endpoints (DDS-Security 1.1 §7.4.7.1). */
@@ -60,6 +62,27 @@ export interface PeerAuthStatus {
   since: number;
 }
 
+/** ParticipantVolatileMessageSecure message classes (DDS-Security 1.1 §7.4.4.6). */
+export const CRYPTO_TOKENS_CLASS = {
+  participant: 'dds.sec.participant_crypto_tokens',
+  datawriter: 'dds.sec.datawriter_crypto_tokens',
+  datareader: 'dds.sec.datareader_crypto_tokens',
+} as const;
+
+/** A crypto token received from an authenticated participant. */
+export interface ReceivedCryptoToken {
+  kind: 'participant' | 'datawriter' | 'datareader';
+  /** The remote endpoint the key belongs to (participant GUID for participant tokens), 32 hex. */
+  source: string;
+  /** Our endpoint it is meant for (zero GUID when for the participant). */
+  destination: string;
+  transformation: TransformKind;
+  senderKeyId: number;
+}
+
+/** Crypto tokens and secured runs kept per peer, at most. */
+const MAX_KEYS_PER_PEER = 64;
+
 export interface AuthenticationStats {
   /** ParticipantStatelessMessages received. */
   received: number;
@@ -70,6 +93,12 @@ export interface AuthenticationStats {
   handshakesStarted: number;
   authenticated: number;
   failed: number;
+  /** Crypto tokens accepted from authenticated participants. */
+  cryptoTokens: number;
+  /** Volatile-secure messages dropped (malformed, not for us, from an unauthenticated source). */
+  volatileDropped: number;
+  /** Secured submessage runs dropped: no key for them (unauthenticated source, unknown key id) or failed checks. */
+  securedDropped: number;
   lastError?: string;
 }
 
@@ -110,6 +139,9 @@ interface Peer {
   /** Replier: no new request is processed before this (CPU bound on forged requests). */
   quietUntil: number;
   result?: HandshakeResult;
+  /** Receivers for the peer's protected submessages, by transformation key id (0: the Kx keys). */
+  receivers: Map<number, CryptoReceiver>;
+  tokens: ReceivedCryptoToken[];
 }
 
 /** Protection bits of PID_PARTICIPANT_SECURITY_INFO for a domain rule (DDS-Security 1.1 §7.4.1.5, §9.4.2.4). */
@@ -134,12 +166,18 @@ function holderParameter(pid: number, h: DataHolder, le: boolean): SpdpParameter
   return { pid, body: w.finish() };
 }
 
+/** The handshake verified the peer (its permissions may still be under check). */
+const handshakeComplete = (p: { status: { state: PeerAuthState } }): boolean => p.status.state === 'authenticated' || p.status.state === 'checking-permissions';
+
 const reasonOf = (err: unknown): string => (err instanceof SecurityError ? `${err.reason}: ${err.message}` : err instanceof Error ? err.message : String(err));
 
 /** DDS-Security for a participant: pass it as ParticipantOptions.security. */
 export class SecureParticipant implements ParticipantSecurity {
-  readonly builtinEndpoints = SecureBuiltinEndpoint.PARTICIPANT_STATELESS_MESSAGE_WRITER | SecureBuiltinEndpoint.PARTICIPANT_STATELESS_MESSAGE_READER;
-  readonly stats: AuthenticationStats = { received: 0, malformed: 0, ignored: 0, handshakesStarted: 0, authenticated: 0, failed: 0 };
+  readonly builtinEndpoints =
+    SecureBuiltinEndpoint.PARTICIPANT_STATELESS_MESSAGE_WRITER |
+    SecureBuiltinEndpoint.PARTICIPANT_STATELESS_MESSAGE_READER |
+    SecureBuiltinEndpoint.PARTICIPANT_VOLATILE_MESSAGE_SECURE_READER;
+  readonly stats: AuthenticationStats = { received: 0, malformed: 0, ignored: 0, handshakesStarted: 0, authenticated: 0, failed: 0, cryptoTokens: 0, volatileDropped: 0, securedDropped: 0 };
   private ctx?: SecurityContext;
   private prefix?: Buffer;
   private readonly peers = new Map<string, Peer>();
@@ -214,6 +252,8 @@ export class SecureParticipant implements ParticipantSecurity {
       nextResendAt: 0,
       startedAt: now,
       quietUntil: 0,
+      receivers: new Map(),
+      tokens: [],
     };
     if (this.peers.has(remote.prefixHex)) this.onParticipantGone(remote.prefixHex);
     this.peers.set(remote.prefixHex, peer);
@@ -231,6 +271,47 @@ export class SecureParticipant implements ParticipantSecurity {
     if (role === 'replier') this.setState(peer, 'waiting-request', now);
     else this.startInitiator(peer, now);
     return false;
+  }
+
+  /** Crypto tokens an authenticated peer sent us (over ParticipantVolatileMessageSecure). */
+  cryptoTokens(prefixHex: string): ReceivedCryptoToken[] {
+    return [...(this.peers.get(prefixHex)?.tokens ?? [])];
+  }
+
+  unprotect(srcHex: string, buf: Buffer, at: number): Buffer | undefined {
+    const p = this.peers.get(srcHex);
+    const h = cryptoHeaderKey(buf, at);
+    const r = p && h && handshakeComplete(p) ? p.receivers.get(h.keyId) : undefined;
+    // Key id 0 is the Kx key material (volatile secure channel): it must also be its kind.
+    const plain = r && (h!.keyId !== 0 || h!.kind === transformKindCode('AES256_GCM')) ? r.unprotectSubmessage(buf, at) : undefined;
+    if (!plain) this.stats.securedDropped++;
+    return plain;
+  }
+
+  onVolatile(srcHex: string, payload: Buffer): void {
+    const p = this.peers.get(srcHex);
+    try {
+      if (!p || !handshakeComplete(p)) throw new SecurityError('bad-token', 'volatile secure message from a participant not authenticated');
+      const m = decodeGenericMessage(payload);
+      if (!this.forUs(m)) throw new SecurityError('bad-token', 'volatile secure message for another participant');
+      const kind = (Object.keys(CRYPTO_TOKENS_CLASS) as (keyof typeof CRYPTO_TOKENS_CLASS)[]).find((k) => CRYPTO_TOKENS_CLASS[k] === m.classId);
+      if (!kind) throw new SecurityError('bad-token', `volatile secure message class '${m.classId.slice(0, 64)}' is not a crypto token class`);
+      for (const token of m.data) this.addKey(p, kind, keyMaterialOf(token), m);
+    } catch (err) {
+      this.stats.volatileDropped++;
+      this.stats.lastError = reasonOf(err).slice(0, 500);
+    }
+  }
+
+  private addKey(p: Peer, kind: ReceivedCryptoToken['kind'], km: KeyMaterial, m: GenericMessage): void {
+    const source = (kind === 'participant' ? p.guid : m.sourceEndpoint).toString('hex');
+    const existing = p.tokens.findIndex((t) => t.kind === kind && t.source === source);
+    if (existing >= 0) p.tokens.splice(existing, 1);
+    else if (p.receivers.size >= MAX_KEYS_PER_PEER) throw new SecurityError('too-large', `more than ${MAX_KEYS_PER_PEER} crypto keys from one participant`);
+    // A NONE key (e.g. the participant key when rtps_protection_kind is NONE) protects nothing: no receiver.
+    if (km.kind !== 'NONE' && km.senderKeyId !== 0) p.receivers.set(km.senderKeyId, new CryptoReceiver(km));
+    p.tokens.push({ kind, source, destination: m.destinationEndpoint.toString('hex'), transformation: km.kind, senderKeyId: km.senderKeyId });
+    this.stats.cryptoTokens++;
   }
 
   onParticipantGone(prefixHex: string): void {
@@ -377,6 +458,9 @@ export class SecureParticipant implements ParticipantSecurity {
   private handshakeDone(p: Peer, result: HandshakeResult, now: number): void {
     p.result = result;
     p.status.subject = result.peerCert.subject.replace(/\n/g, ',');
+    // The volatile secure channel's key material follows from the handshake (no token); the peer sends its
+    // crypto tokens as soon as it is done, possibly before our permissions check of it is.
+    p.receivers.set(0, new CryptoReceiver(kxKeyMaterial(result.secret)));
     this.release(p);
     this.setState(p, 'checking-permissions', now);
     void this.checkPermissions(result)
