@@ -13,7 +13,9 @@ import { buildPeer, killAllPeers, spawnPeer, type PeerProcess } from '../peers/h
 import { createParticipant, type Participant } from '../../src/index.js';
 import { adjustedGuidPrefix, type ParticipantSecurityOptions, type SecureParticipant } from '../../src/security/index.js';
 import { securityFrom, waitForStatus } from '../support/secure.js';
-import { until } from '../support/loopback.js';
+import { cdrString, readCdrString, until } from '../support/loopback.js';
+
+const STRING = 'std_msgs::msg::dds_::String_';
 
 const PEER_DOMAIN = testDomain(194);
 const AUTH_DOMAIN = testDomain(198);
@@ -105,6 +107,24 @@ describeWith([...FASTDDS, ...OPENSSL], 'SROS2 on the wire with Fast DDS', () => 
       expect(sec.stats.volatileDropped).toBe(0);
     }, 60_000);
   }
+
+  it('after authentication, samples on a topic the governance leaves unprotected (rt/public_*) flow both ways with the secured Fast DDS peer', async () => {
+    const medkitDir = enclave('/medkit/gateway', AUTH_DOMAIN);
+    const { p, sec } = await secureParticipant(medkitDir, AUTH_DOMAIN);
+    const r = p.createReader({ topic: 'rt/public_chatter', typeName: STRING, qos: { reliability: 'reliable' } });
+    const got: string[] = [];
+    r.on('sample', (s) => got.push(readCdrString(s.payload)));
+    const w = p.createWriter({ topic: 'rt/public_news', typeName: STRING });
+    const talker = await spawnPeer('fastdds', 'talker', { domain: AUTH_DOMAIN, topic: 'rt/public_chatter', count: 3, periodMs: 200, waitMatch: 1, env: { PEER_SECURITY_ENCLAVE: enclave('/peer/public_talker', AUTH_DOMAIN) } });
+    const listener = await spawnPeer('fastdds', 'listener', { domain: AUTH_DOMAIN, topic: 'rt/public_news', env: { PEER_SECURITY_ENCLAVE: enclave('/peer/public_listener', AUTH_DOMAIN) } });
+    await waitForStatus(sec, talker.guid.slice(0, 24), ['authenticated']);
+    await waitForStatus(sec, listener.guid.slice(0, 24), ['authenticated']);
+    await until(() => got.length === 3, 'three samples from the secured talker', 15_000);
+    expect(got.map((t) => t.slice(0, 14))).toEqual(['Hello World: 1', 'Hello World: 2', 'Hello World: 3']);
+    expect(await w.waitForMatch(1, 15_000)).toBe(true);
+    for (let i = 1; i <= 3; i++) w.write(cdrString(`From medkit: ${i}`));
+    await listener.waitForLines(/^heard \d+ From medkit: \d/, 3, 15_000);
+  }, 60_000);
 
   it('medkit refuses a secured Fast DDS peer whose identity comes from another CA, and keeps the reason', async () => {
     const medkitDir = enclave('/medkit/gateway', AUTH_DOMAIN);
