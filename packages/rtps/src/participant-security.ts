@@ -57,6 +57,13 @@ export interface ParticipantSecurity {
   unprotect(srcPrefixHex: string, buf: Buffer, at: number): Buffer | undefined;
   /** A ParticipantVolatileMessageSecure DATA payload (crypto tokens), already unprotected. Must not throw. */
   onVolatile(srcPrefixHex: string, payload: Buffer, now: number): void;
+  /**
+   * May we create a local endpoint on this DDS topic? A reason when not (governance or our permissions refuse
+   * it, or it needs a protection this implementation cannot give yet): createWriter / createReader throw it.
+   */
+  checkLocalEndpoint(kind: 'writer' | 'reader', topic: string): string | undefined;
+  /** May this remote endpoint (announced by an authenticated participant) be matched? False: it is ignored. */
+  checkRemoteEndpoint(prefixHex: string, kind: 'writer' | 'reader', topic: string): boolean;
   /** Periodic work (retransmissions, timeouts), every 50 ms. */
   tick(now: number): void;
   /** The participant closes. */

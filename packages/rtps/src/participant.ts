@@ -367,6 +367,10 @@ export class Participant extends EventEmitter<ParticipantEvents> {
     const r = this.remotes.get(d.participantGuidPrefix) ?? this.remotes.get(d.guid.slice(0, 24));
     if (!r) return;
     this.onProof(r.prefixHex, ProofFlag.SEDP);
+    if (this.security && !this.security.checkRemoteEndpoint(r.prefixHex, d.kind, d.topicName)) {
+      this.refused.endpoints++;
+      return;
+    }
     this.matcher.onRemote(r, d);
   }
 
@@ -401,6 +405,7 @@ export class Participant extends EventEmitter<ParticipantEvents> {
   /** Creates a writer and announces it through SEDP. */
   createWriter(cfg: WriterConfig): Writer {
     this.assertOpen();
+    this.assertSecurityAllows('writer', cfg.topic);
     const qos = resolveQos(cfg.qos);
     const entityId = this.nextEntityId(cfg.key ? EntityKind.USER_WRITER_WITH_KEY : EntityKind.USER_WRITER_NO_KEY);
     const core = new ReliableWriter({ entityId, prefixHex: this.guidPrefix, qos, fragmentSize: this.opts.fragmentSize, maxSamples: this.opts.limits.maxSamples, heartbeatPeriodMs: this.opts.heartbeatPeriodMs }, this.out);
@@ -418,6 +423,7 @@ export class Participant extends EventEmitter<ParticipantEvents> {
   /** Creates a reader and announces it through SEDP. */
   createReader(cfg: ReaderConfig): Reader {
     this.assertOpen();
+    this.assertSecurityAllows('reader', cfg.topic);
     const qos = resolveQos(cfg.qos);
     const entityId = this.nextEntityId(cfg.key ? EntityKind.USER_READER_WITH_KEY : EntityKind.USER_READER_NO_KEY);
     const l = this.opts.limits;
@@ -446,6 +452,12 @@ export class Participant extends EventEmitter<ParticipantEvents> {
     if (local.kind === 'writer') this.localWriters.delete(entityId);
     else this.localReaders.delete(entityId);
     if (!this.closed) this.sedp.dispose(local.kind, guid);
+  }
+
+  /** Under DDS-Security: governance and our permissions must allow the endpoint, and it must need no protection we lack. */
+  private assertSecurityAllows(kind: 'writer' | 'reader', topic: string): void {
+    const refused = this.security?.checkLocalEndpoint(kind, topic);
+    if (refused !== undefined) throw new Error(`DDS-Security refuses a ${kind} on '${topic}': ${refused}`);
   }
 
   private assertOpen(): void {

@@ -1,5 +1,6 @@
 // Authentication on the wire between medkit participants on loopback (ROS domain offset 199): two secured
-// participants authenticate each other and only then match; an expired identity is refused with its reason;
+// participants authenticate each other and only then match (unprotected topics; protected ones are refused
+// at creation); an expired identity is refused with its reason;
 // hostile stateless messages (garbage, truncations, bit flips, forged requests from 1,000 made-up
 // participants) are counted and dropped, never thrown, and grow nothing without bound.
 import { randomBytes } from 'node:crypto';
@@ -52,9 +53,11 @@ describeWith(OPENSSL, 'DDS-Security authentication between medkit participants',
   it('two secured participants authenticate each other (one initiates, one replies) and only then match endpoints', async () => {
     const a = await secured('/medkit/a');
     const b = await secured('/medkit/b');
-    // Endpoints created before authentication: SEDP must wait for it.
-    const w = a.p.createWriter({ topic: 'rt/chatter', typeName: 'std_msgs::msg::dds_::String_' });
-    b.p.createReader({ topic: 'rt/chatter', typeName: 'std_msgs::msg::dds_::String_' });
+    // Endpoints created before authentication: SEDP must wait for it. rt/public_* is unprotected in the governance.
+    const w = a.p.createWriter({ topic: 'rt/public_chatter', typeName: 'std_msgs::msg::dds_::String_' });
+    b.p.createReader({ topic: 'rt/public_chatter', typeName: 'std_msgs::msg::dds_::String_' });
+    // A topic the governance protects (data ENCRYPT) is refused, not run unprotected.
+    expect(() => a.p.createWriter({ topic: 'rt/chatter', typeName: 'std_msgs::msg::dds_::String_' })).toThrow(/DDS-Security refuses a writer on 'rt\/chatter'.*data ENCRYPT/);
     const sa = await waitForStatus(a.sec, b.p.guidPrefix, ['authenticated', 'failed']);
     const sb = await waitForStatus(b.sec, a.p.guidPrefix, ['authenticated', 'failed']);
     expect([sa.state, sb.state]).toEqual(['authenticated', 'authenticated']);
@@ -67,8 +70,8 @@ describeWith(OPENSSL, 'DDS-Security authentication between medkit participants',
     const a = await secured('/medkit/a', { handshakeTimeoutMs: 3000 });
     // The expired identity is loaded without its own checks (a participant whose clock is wrong); `a` checks it.
     const old = await secured('/medkit/old', { handshakeTimeoutMs: 3000 }, { expired: true });
-    const w = a.p.createWriter({ topic: 'rt/chatter', typeName: 'std_msgs::msg::dds_::String_' });
-    old.p.createReader({ topic: 'rt/chatter', typeName: 'std_msgs::msg::dds_::String_' });
+    const w = a.p.createWriter({ topic: 'rt/public_chatter', typeName: 'std_msgs::msg::dds_::String_' });
+    old.p.createReader({ topic: 'rt/public_chatter', typeName: 'std_msgs::msg::dds_::String_' });
     const st = await waitForStatus(a.sec, old.p.guidPrefix, ['failed', 'authenticated']);
     expect(st.state).toBe('failed');
     expect(st.reason).toMatch(/expired/);

@@ -139,6 +139,8 @@ interface Peer {
   /** Replier: no new request is processed before this (CPU bound on forged requests). */
   quietUntil: number;
   result?: HandshakeResult;
+  /** Its permissions, once verified (remote endpoints are checked against them). */
+  access?: AccessControl;
   /** Receivers for the peer's protected submessages, by transformation key id (0: the Kx keys). */
   receivers: Map<number, CryptoReceiver>;
   tokens: ReceivedCryptoToken[];
@@ -314,6 +316,41 @@ export class SecureParticipant implements ParticipantSecurity {
     this.stats.cryptoTokens++;
   }
 
+  /**
+   * A topic is protected when its governance rule asks for discovery or liveliness protection or for metadata or
+   * data protection: such endpoints go over the secure builtin endpoints with crypto, which medkit does not do
+   * yet, so they are refused rather than run unprotected.
+   */
+  private protection(topic: string): string | undefined {
+    const t = this.opts.access.topicRule(this.opts.domainId, topic);
+    if (!t) return `governance has no topic_rule for it in domain ${this.opts.domainId}`;
+    const asks = [
+      t.enableDiscoveryProtection && 'discovery protection',
+      t.enableLivelinessProtection && 'liveliness protection',
+      t.metadataProtectionKind !== 'NONE' && `metadata ${t.metadataProtectionKind}`,
+      t.dataProtectionKind !== 'NONE' && `data ${t.dataProtectionKind}`,
+    ].filter(Boolean);
+    return asks.length > 0 ? `governance topic_rule '${t.topicExpression}' asks for ${asks.join(', ')}, which medkit does not implement yet` : undefined;
+  }
+
+  checkLocalEndpoint(kind: 'writer' | 'reader', topic: string): string | undefined {
+    const protectedBy = this.protection(topic);
+    if (protectedBy) return protectedBy;
+    const d = this.opts.access.check(this.opts.identity.cert.subject, kind === 'writer' ? 'publish' : 'subscribe', topic, this.opts.domainId, { now: this.clock() });
+    return d.allowed ? undefined : `our permissions: ${d.reason}`;
+  }
+
+  checkRemoteEndpoint(prefixHex: string, kind: 'writer' | 'reader', topic: string): boolean {
+    const p = this.peers.get(prefixHex);
+    // Matched at all only when authenticated, or unauthenticated where governance allows it (then no
+    // permissions are known and only unprotected topics whose access is not controlled may match).
+    if (this.protection(topic)) return false;
+    const action = kind === 'writer' ? 'publish' : 'subscribe';
+    if (p?.access && p.result) return p.access.check(p.result.peerCert.subject, action, topic, this.opts.domainId, { now: this.clock() }).allowed;
+    const rule = this.opts.access.topicRule(this.opts.domainId, topic)!;
+    return this.allowUnauthenticated && !(action === 'publish' ? rule.enableWriteAccessControl : rule.enableReadAccessControl);
+  }
+
   onParticipantGone(prefixHex: string): void {
     const p = this.peers.get(prefixHex);
     if (!p) return;
@@ -464,7 +501,8 @@ export class SecureParticipant implements ParticipantSecurity {
     this.release(p);
     this.setState(p, 'checking-permissions', now);
     void this.checkPermissions(result)
-      .then(() => {
+      .then((access) => {
+        p.access = access;
         if (this.peers.get(p.prefixHex) !== p || this.closed) return;
         this.stats.authenticated++;
         this.setState(p, 'authenticated', Date.now(), undefined);
@@ -475,13 +513,15 @@ export class SecureParticipant implements ParticipantSecurity {
       });
   }
 
-  private async checkPermissions(result: HandshakeResult): Promise<void> {
+  private async checkPermissions(result: HandshakeResult): Promise<AccessControl> {
     const now = this.clock();
     const signed = await verifySmime(result.peerPermissions, this.opts.permissionsCa, 'remote permissions (c.perm)', { now });
     const permissions = parsePermissions(signed.content, 'remote permissions (c.perm)');
     const subject = result.peerCert.subject;
-    const decision = new AccessControl(this.opts.access.governance, permissions).mayJoin(subject, this.opts.domainId, now);
+    const access = new AccessControl(this.opts.access.governance, permissions);
+    const decision = access.mayJoin(subject, this.opts.domainId, now);
     if (!decision.allowed) throw new SecurityError('no-grant', `remote permissions: ${decision.reason}`);
+    return access;
   }
 
   // ---- helpers ---------------------------------------------------------------------------
