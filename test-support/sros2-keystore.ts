@@ -61,6 +61,10 @@ export interface GovernanceOptions {
   rtps?: string;
   /** Data and metadata protection of the `*` topic rule. */
   data?: string;
+  /** Metadata (submessage) protection of the `*` topic rule (default: as `data`). */
+  metadata?: string;
+  /** enable_discovery_protection / enable_liveliness_protection of the `*` topic rule (default true). */
+  topicDiscovery?: boolean;
   allowUnauthenticated?: boolean;
 }
 
@@ -92,11 +96,11 @@ export function governanceXml(domain = 0, opts: GovernanceOptions = {}): string 
         </topic_rule>
         <topic_rule>
           <topic_expression>*</topic_expression>
-          <enable_discovery_protection>true</enable_discovery_protection>
-          <enable_liveliness_protection>true</enable_liveliness_protection>
+          <enable_discovery_protection>${opts.topicDiscovery ?? true}</enable_discovery_protection>
+          <enable_liveliness_protection>${opts.topicDiscovery ?? true}</enable_liveliness_protection>
           <enable_read_access_control>true</enable_read_access_control>
           <enable_write_access_control>true</enable_write_access_control>
-          <metadata_protection_kind>${data}</metadata_protection_kind>
+          <metadata_protection_kind>${opts.metadata ?? data}</metadata_protection_kind>
           <data_protection_kind>${data}</data_protection_kind>
         </topic_rule>
       </topic_access_rules>

@@ -24,6 +24,8 @@ export interface SecurityContext {
   pdata(): Buffer;
   /** Sends a ParticipantStatelessMessage payload (encapsulation included) to a known remote participant; false when unknown. */
   sendStateless(prefixHex: string, payload: Buffer): boolean;
+  /** Sends already-encoded (protected) submessages to a known remote participant's metatraffic locators, after INFO_DST. */
+  sendSubmessages(prefixHex: string, submessages: Buffer): boolean;
   /** The remote participant passed authentication (and access control): match its builtin endpoints now. */
   authenticated(prefixHex: string): void;
 }
@@ -62,6 +64,13 @@ export interface ParticipantSecurity {
    * it, or it needs a protection this implementation cannot give yet): createWriter / createReader throw it.
    */
   checkLocalEndpoint(kind: 'writer' | 'reader', topic: string): string | undefined;
+  /** PID_ENDPOINT_SECURITY_INFO for our endpoint on this topic (undefined: none announced). */
+  endpointSecurityInfo(topic: string): { attributes: number; pluginAttributes: number } | undefined;
+  /**
+   * The clear serialized payload of a DATA from a remote writer whose SEDP said its payload is protected, or
+   * undefined (no key yet, tampered, malformed: the sample is dropped and the reliable protocol asks again).
+   */
+  decodePayload(srcPrefixHex: string, writerGuid: string, payload: Buffer): Buffer | undefined;
   /** May this remote endpoint (announced by an authenticated participant) be matched? False: it is ignored. */
   checkRemoteEndpoint(prefixHex: string, kind: 'writer' | 'reader', topic: string): boolean;
   /** Periodic work (retransmissions, timeouts), every 50 ms. */

@@ -117,6 +117,7 @@ export class Participant extends EventEmitter<ParticipantEvents> {
       onStateless: this.security ? (sm, h, now) => this.onStateless(sm, h, now) : undefined,
       onVolatile: this.security ? (sm, h, now) => this.onVolatile(sm, h, now) : undefined,
       unprotect: this.security ? (h, buf, at) => this.security!.unprotect(h, buf, at) : undefined,
+      decodePayload: this.security ? (h, writer, payload) => this.security!.decodePayload(h, writer, payload) : undefined,
       onViolation: (v) => this.opts.onProtocolViolation(v),
     });
   }
@@ -159,6 +160,7 @@ export class Participant extends EventEmitter<ParticipantEvents> {
       prefixHex: this.guidPrefix,
       pdata: () => encodeParticipantData({ ...this.spdp.participantData, security: { le: false, parameters: this.security!.spdpParameters(false) } }, 'pdata'),
       sendStateless: (h, payload) => this.sendStateless(h, payload),
+      sendSubmessages: (h, subs) => this.sendSubmessages(h, subs),
       authenticated: (h) => this.onAuthenticated(h),
     });
     this.announce();
@@ -338,6 +340,16 @@ export class Participant extends EventEmitter<ParticipantEvents> {
     return true;
   }
 
+  private sendSubmessages(prefixHex: string, submessages: Buffer): boolean {
+    const r = this.remotes.get(prefixHex);
+    if (!r || this.closed) return false;
+    const w = this.out.begin(r.prefix);
+    encodeInfoTs(w, nowTime(), true);
+    w.bytes(submessages);
+    this.out.send(r.metaLocators);
+    return true;
+  }
+
   /** The security plugin authenticated a held participant: match its builtin endpoints now. */
   private onAuthenticated(prefixHex: string): void {
     if (!this.held.delete(prefixHex)) return;
@@ -414,6 +426,7 @@ export class Participant extends EventEmitter<ParticipantEvents> {
     const local: LocalEndpoint = { kind: 'writer', w };
     this.userEndpoints.set(w.guid, local);
     const d = this.endpointData('writer', w.guid, cfg, qos);
+    if (this.security) d.securityInfo = this.security.endpointSecurityInfo(cfg.topic);
     this.localData.set(w.guid, d);
     this.sedp.announce(d);
     this.matcher.addLocal(local);
@@ -436,6 +449,7 @@ export class Participant extends EventEmitter<ParticipantEvents> {
     const local: LocalEndpoint = { kind: 'reader', r };
     this.userEndpoints.set(r.guid, local);
     const d = this.endpointData('reader', r.guid, cfg, qos);
+    if (this.security) d.securityInfo = this.security.endpointSecurityInfo(cfg.topic);
     this.localData.set(r.guid, d);
     this.sedp.announce(d);
     this.matcher.addLocal(local);

@@ -27,6 +27,8 @@ export interface ReceiveContext {
    * Absent: secured runs are skipped unread.
    */
   unprotect?(srcPrefixHex: string, buf: Buffer, at: number): Buffer | undefined;
+  /** DDS-Security: the clear payload of a DATA from a writer whose payload is protected (undefined: drop it). */
+  decodePayload?(srcPrefixHex: string, writerGuid: string, payload: Buffer): Buffer | undefined;
   /** Called once per misbehaving peer (not per datagram) with the first violation seen from it. */
   onViolation?(violation: ProtocolViolationReport): void;
 }
@@ -195,10 +197,20 @@ export class MessageReceiver {
         }
         const links = this.links(sm.writerId);
         if (!links) return;
+        let payload = sm.payload;
+        if (payload && this.payloadProtected(sm.writerId)) {
+          // Never handed on encrypted: without the writer's key (its token may still be on its way) the
+          // sample is dropped, and a reliable reader asks for it again.
+          payload = this.ctx.decodePayload?.(this.srcHex, makeGuid(this.srcHex, sm.writerId), payload);
+          if (!payload) {
+            this.secured.dropped++;
+            return;
+          }
+        }
         const change: ReceivedChange = {
           writerGuid: makeGuid(this.srcHex, sm.writerId),
           sn: sm.writerSN,
-          payload: sm.payload,
+          payload,
           key: sm.key,
           inlineQos: sm.inlineQos,
           inlineLe: sm.le,
@@ -214,6 +226,8 @@ export class MessageReceiver {
       case 'DATA_FRAG': {
         const links = this.links(sm.writerId);
         if (!links) return;
+        // Protected payloads in fragments are not decoded yet: dropped rather than handed on encrypted.
+        if (this.payloadProtected(sm.writerId)) return;
         for (const l of links) {
           if (sm.readerId === 0 || sm.readerId === l.reader.entityId) {
             l.reader.onDataFrag(l.proxy, sm.writerSN, sm.fragmentStartingNum, sm.fragmentsInSubmessage, sm.fragmentSize, sm.sampleSize, sm.data, sm.inlineQos, sm.le, this.ts, sm.key, this.now);
@@ -250,6 +264,12 @@ export class MessageReceiver {
         return;
       }
     }
+  }
+
+  /** The remote writer announced (SEDP, PID_ENDPOINT_SECURITY_INFO) that its serialized payloads are protected. */
+  private payloadProtected(writerId: number): boolean {
+    const info = this.remote?.endpoints.get(writerId)?.data?.securityInfo;
+    return info !== undefined && (info.attributes & 0x80000010) >>> 0 === 0x80000010;
   }
 
   private links(writerId: number): { reader: ReliableReader; proxy: WriterProxy }[] | undefined {

@@ -21,6 +21,8 @@ const PEER_DOMAIN = testDomain(194);
 const AUTH_DOMAIN = testDomain(198);
 /** Topic data ENCRYPT, everything else unprotected: the first governance phase 2 speaks. */
 const DATA_ONLY: GovernanceOptions = { discovery: 'NONE', liveliness: 'NONE', rtps: 'NONE', data: 'ENCRYPT' };
+/** Only the serialized payload encrypted: plain SEDP (with PID_ENDPOINT_SECURITY_INFO) and clear submessages. */
+const PAYLOAD_ONLY: GovernanceOptions = { ...DATA_ONLY, metadata: 'NONE', topicDiscovery: false };
 
 let ks: Sros2Keystore;
 let other: Sros2Keystore;
@@ -124,6 +126,24 @@ describeWith([...FASTDDS, ...OPENSSL], 'SROS2 on the wire with Fast DDS', () => 
     expect(await w.waitForMatch(1, 15_000)).toBe(true);
     for (let i = 1; i <= 3; i++) w.write(cdrString(`From medkit: ${i}`));
     await listener.waitForLines(/^heard \d+ From medkit: \d/, 3, 15_000);
+  }, 60_000);
+
+  it('a medkit reader receives the secured Fast DDS talker\'s encrypted samples decrypted (data ENCRYPT, payload protection)', async () => {
+    const { p, sec } = await secureParticipant(enclave('/medkit/gateway', PEER_DOMAIN, PAYLOAD_ONLY), PEER_DOMAIN);
+    const r = p.createReader({ topic: 'rt/chatter', typeName: STRING, qos: { reliability: 'reliable' } });
+    const got: string[] = [];
+    r.on('sample', (s) => got.push(readCdrString(s.payload)));
+    const talker = await spawnPeer('fastdds', 'talker', { domain: PEER_DOMAIN, count: 3, periodMs: 200, waitMatch: 1, env: { PEER_SECURITY_ENCLAVE: enclave('/peer/secret_talker', PEER_DOMAIN, PAYLOAD_ONLY) } });
+    const prefix = talker.guid.slice(0, 24);
+    await waitForStatus(sec, prefix, ['authenticated']);
+    await until(() => got.length === 3, 'three decrypted samples', 15_000);
+    expect(got.map((t) => t.slice(0, 14))).toEqual(['Hello World: 1', 'Hello World: 2', 'Hello World: 3']);
+    const writerToken = sec.cryptoTokens(prefix).find((t) => t.kind === 'datawriter');
+    expect(writerToken?.source).toBe(p.endpoints().find((e) => e.topicName === 'rt/chatter' && e.kind === 'writer')?.guid);
+    expect(writerToken?.destination).toBe(r.guid);
+    expect(writerToken?.transformation).toBe('AES256_GCM');
+    // The talker matched our reader only after our datareader token reached it over the volatile channel.
+    await talker.waitForLine(/^matched pub 1 /);
   }, 60_000);
 
   it('medkit refuses a secured Fast DDS peer whose identity comes from another CA, and keeps the reason', async () => {

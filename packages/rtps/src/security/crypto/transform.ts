@@ -97,6 +97,24 @@ export class CryptoSender {
     return { kind: transformKindCode(this.km.kind), keyId: this.km.senderKeyId, sessionId: this.sessionId, ivSuffix: this.ivSuffix, iv };
   }
 
+  /**
+   * A protected serialized payload (encrypting kinds): CryptoHeader | length(uint32 BE) ciphertext | common_mac
+   * | receiver-MAC count (0), the layout CryptoReceiver.decodePayload reads (as Fast DDS 2.9.1 sends it).
+   */
+  protectPayload(plain: Buffer): Buffer {
+    if (!encrypts(this.km.kind)) throw new Error('payload protection is only implemented for the encrypting kinds');
+    const h = this.header(plain.length);
+    const { ciphertext, tag } = gcm(sessionKey(this.km, h.sessionId), h.iv, plain, undefined);
+    const out = Buffer.alloc(HEADER_BYTES + 4 + ciphertext.length + MAC_BYTES + 4);
+    out.writeUInt32BE(h.kind, 0);
+    out.writeUInt32BE(h.keyId, 4);
+    h.iv.copy(out, 8);
+    out.writeUInt32BE(ciphertext.length, HEADER_BYTES);
+    ciphertext.copy(out, HEADER_BYTES + 4);
+    tag.copy(out, HEADER_BYTES + 4 + ciphertext.length);
+    return out;
+  }
+
   /** prefix body + (body or plaintext) + footer, as submessages; `plain` is the protected plaintext. */
   private protect(prefixId: number, postfixId: number, plain: Buffer, clear: Buffer): Buffer {
     const h = this.header(plain.length);
@@ -252,6 +270,36 @@ export class CryptoReceiver {
     }
     if (this.replayed(sessionId, ivSuffix)) return this.drop('replayed');
     return { plain, end: at + postfix.raw.length };
+  }
+
+  /**
+   * The clear serialized payload of a protected one (DDS-Security 1.1 §9.5.3.3.4), laid out as Fast DDS 2.9.1
+   * sends it (seen on the wire): CryptoHeader(20) | length(uint32 BE) ciphertext | common_mac(16)
+   * receiver-MAC count(uint32 BE) MACs, then up to 3 bytes of DATA padding; no encapsulation header of its own.
+   * Encrypting kinds only. Undefined when malformed, for another key, tampered or replayed (counted).
+   */
+  decodePayload(payload: Buffer): Buffer | undefined {
+    if (payload.length < HEADER_BYTES + 4 + MAC_BYTES + 4) return this.drop('malformed');
+    let kind;
+    try {
+      kind = transformKindOf(payload.readUInt32BE(0));
+    } catch {
+      return this.drop('malformed');
+    }
+    if (kind !== this.km.kind || payload.readUInt32BE(4) !== this.km.senderKeyId || !encrypts(kind)) return this.drop('unknownKey');
+    const sessionId = payload.readUInt32BE(8);
+    const ivSuffix = payload.readBigUInt64BE(12);
+    const iv = Buffer.from(payload.subarray(8, 20));
+    const len = payload.readUInt32BE(HEADER_BYTES);
+    const macAt = HEADER_BYTES + 4 + len;
+    if (macAt + MAC_BYTES + 4 > payload.length) return this.drop('malformed');
+    const count = payload.readUInt32BE(macAt + MAC_BYTES);
+    if (count > MAX_RECEIVER_MACS || macAt + MAC_BYTES + 4 + count * 20 > payload.length || payload.length - (macAt + MAC_BYTES + 4 + count * 20) > 3) return this.drop('malformed');
+    const plain = gcmOpen(sessionKey(this.km, sessionId), iv, payload.subarray(HEADER_BYTES + 4, macAt), undefined, Buffer.from(payload.subarray(macAt, macAt + MAC_BYTES)));
+    if (plain === undefined) return this.drop('tampered');
+    if (this.replayed(sessionId, ivSuffix)) return this.drop('replayed');
+    this.stats.accepted++;
+    return plain;
   }
 
   /** The submessage inside SEC_PREFIX … SEC_POSTFIX at the start of `buf` (or at `at`), or undefined (dropped, counted). */

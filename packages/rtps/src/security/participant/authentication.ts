@@ -11,7 +11,7 @@
 // A remote participant is matched (its builtin endpoints linked) only after all of that; one that fails is
 // never matched and its reason is kept (peerStatus()). Everything from the network is bounded and a malformed
 // message is counted and dropped, never thrown into the receive path.
-import type { X509Certificate } from 'node:crypto';
+import { randomBytes, type X509Certificate } from 'node:crypto';
 import type { ParticipantSecurity, SecurityContext, SecurityRemote, SpdpParameter } from '../../participant-security.js';
 import { SECURITY_PID } from '../../discovery-spdp-data.js';
 import { ByteWriter } from '../../byte-writer.js';
@@ -24,8 +24,10 @@ import { SecurityError } from '../errors.js';
 import { HANDSHAKE_FINAL_CLASS, HANDSHAKE_REPLY_CLASS, HANDSHAKE_REQUEST_CLASS, HandshakeInitiator, HandshakeReplier, type HandshakeResult, type SharedSecret } from '../auth/handshake.js';
 import { adjustedGuidPrefix, type Identity } from '../auth/identity.js';
 import { checkIdentityToken, identityToken, permissionsToken } from '../auth/tokens.js';
-import { cryptoHeaderKey, CryptoReceiver } from '../crypto/transform.js';
-import { keyMaterialOf, kxKeyMaterial, transformKindCode, type KeyMaterial, type TransformKind } from '../crypto/key-material.js';
+import { ByteWriter as SubmessageWriter } from '../../byte-writer.js';
+import { encodeData } from '../../submessages/data.js';
+import { cryptoHeaderKey, CryptoReceiver, CryptoSender } from '../crypto/transform.js';
+import { cryptoToken, keyMaterialOf, kxKeyMaterial, newKeyMaterial, transformKindCode, type KeyMaterial, type TransformKind } from '../crypto/key-material.js';
 import { AUTH_MESSAGE_CLASS, decodeGenericMessage, encodeGenericMessage, NO_IDENTITY, sameIdentity, snBytes, ZERO_GUID, type GenericMessage, type MessageIdentity } from './generic-message.js';
 
 /** PID_BUILTIN_ENDPOINT_SET bits of the DDS-Security builtin endpoints (DDS-Security 1.1 §7.4.7.1). */
@@ -141,6 +143,12 @@ interface Peer {
   result?: HandshakeResult;
   /** Its permissions, once verified (remote endpoints are checked against them). */
   access?: AccessControl;
+  /** Our side of the volatile secure channel to it (Kx keys). */
+  kxSender?: CryptoSender;
+  /** Token messages to it not yet sent often enough (best effort over a reliable channel: resent a few times). */
+  outbox: { data: Buffer; sends: number; nextAt: number }[];
+  /** (our reader, its writer) pairs whose datareader token went out. */
+  readerTokensSent: Set<string>;
   /** Receivers for the peer's protected submessages, by transformation key id (0: the Kx keys). */
   receivers: Map<number, CryptoReceiver>;
   tokens: ReceivedCryptoToken[];
@@ -171,6 +179,8 @@ function holderParameter(pid: number, h: DataHolder, le: boolean): SpdpParameter
 /** The handshake verified the peer (its permissions may still be under check). */
 const handshakeComplete = (p: { status: { state: PeerAuthState } }): boolean => p.status.state === 'authenticated' || p.status.state === 'checking-permissions';
 
+const randomKeyId = (): number => (randomBytes(4).readUInt32BE(0) | 1) >>> 0;
+
 const reasonOf = (err: unknown): string => (err instanceof SecurityError ? `${err.reason}: ${err.message}` : err instanceof Error ? err.message : String(err));
 
 /** DDS-Security for a participant: pass it as ParticipantOptions.security. */
@@ -178,6 +188,7 @@ export class SecureParticipant implements ParticipantSecurity {
   readonly builtinEndpoints =
     SecureBuiltinEndpoint.PARTICIPANT_STATELESS_MESSAGE_WRITER |
     SecureBuiltinEndpoint.PARTICIPANT_STATELESS_MESSAGE_READER |
+    SecureBuiltinEndpoint.PARTICIPANT_VOLATILE_MESSAGE_SECURE_WRITER |
     SecureBuiltinEndpoint.PARTICIPANT_VOLATILE_MESSAGE_SECURE_READER;
   readonly stats: AuthenticationStats = { received: 0, malformed: 0, ignored: 0, handshakesStarted: 0, authenticated: 0, failed: 0, cryptoTokens: 0, volatileDropped: 0, securedDropped: 0 };
   private ctx?: SecurityContext;
@@ -256,6 +267,8 @@ export class SecureParticipant implements ParticipantSecurity {
       quietUntil: 0,
       receivers: new Map(),
       tokens: [],
+      outbox: [],
+      readerTokensSent: new Set(),
     };
     if (this.peers.has(remote.prefixHex)) this.onParticipantGone(remote.prefixHex);
     this.peers.set(remote.prefixHex, peer);
@@ -314,6 +327,15 @@ export class SecureParticipant implements ParticipantSecurity {
     if (km.kind !== 'NONE' && km.senderKeyId !== 0) p.receivers.set(km.senderKeyId, new CryptoReceiver(km));
     p.tokens.push({ kind, source, destination: m.destinationEndpoint.toString('hex'), transformation: km.kind, senderKeyId: km.senderKeyId });
     this.stats.cryptoTokens++;
+    // A remote writer's key for one of our readers: answer with that reader's token (the writer pairs with
+    // the reader only once it has it).
+    if (kind === 'datawriter') {
+      const pair = `${m.destinationEndpoint.toString('hex')}:${source}`;
+      if (!p.readerTokensSent.has(pair) && p.readerTokensSent.size < MAX_KEYS_PER_PEER) {
+        p.readerTokensSent.add(pair);
+        this.queueTokens(p, CRYPTO_TOKENS_CLASS.datareader, m.sourceEndpoint, m.destinationEndpoint, [cryptoToken(this.readerKey(m.destinationEndpoint.toString('hex')))], Date.now());
+      }
+    }
   }
 
   /**
@@ -321,30 +343,63 @@ export class SecureParticipant implements ParticipantSecurity {
    * data protection: such endpoints go over the secure builtin endpoints with crypto, which medkit does not do
    * yet, so they are refused rather than run unprotected.
    */
-  private protection(topic: string): string | undefined {
+  private protection(topic: string, kind: 'writer' | 'reader'): string | undefined {
     const t = this.opts.access.topicRule(this.opts.domainId, topic);
     if (!t) return `governance has no topic_rule for it in domain ${this.opts.domainId}`;
+    // A reader can take an encrypted payload (the writer's key comes in its datawriter crypto token); the
+    // rest (signed payloads, submessage protection, secure discovery, our own encrypted writes) not yet.
+    const payloadOk = kind === 'reader' && t.dataProtectionKind === 'ENCRYPT';
     const asks = [
       t.enableDiscoveryProtection && 'discovery protection',
       t.enableLivelinessProtection && 'liveliness protection',
       t.metadataProtectionKind !== 'NONE' && `metadata ${t.metadataProtectionKind}`,
-      t.dataProtectionKind !== 'NONE' && `data ${t.dataProtectionKind}`,
+      t.dataProtectionKind !== 'NONE' && !payloadOk && `data ${t.dataProtectionKind}`,
     ].filter(Boolean);
     return asks.length > 0 ? `governance topic_rule '${t.topicExpression}' asks for ${asks.join(', ')}, which medkit does not implement yet` : undefined;
   }
 
   checkLocalEndpoint(kind: 'writer' | 'reader', topic: string): string | undefined {
-    const protectedBy = this.protection(topic);
+    const protectedBy = this.protection(topic, kind);
     if (protectedBy) return protectedBy;
     const d = this.opts.access.check(this.opts.identity.cert.subject, kind === 'writer' ? 'publish' : 'subscribe', topic, this.opts.domainId, { now: this.clock() });
     return d.allowed ? undefined : `our permissions: ${d.reason}`;
+  }
+
+  /** PID_ENDPOINT_SECURITY_INFO from the topic's governance rule (the masks Fast DDS 2.9.1 announces, checked on the wire). */
+  endpointSecurityInfo(topic: string): { attributes: number; pluginAttributes: number } | undefined {
+    const t = this.opts.access.topicRule(this.opts.domainId, topic);
+    if (!t) return undefined;
+    let attributes = 0x80000000;
+    let plugin = 0x80000000;
+    if (t.enableReadAccessControl) attributes |= 1 << 0;
+    if (t.enableWriteAccessControl) attributes |= 1 << 1;
+    if (t.enableDiscoveryProtection) attributes |= 1 << 2;
+    if (t.metadataProtectionKind !== 'NONE') attributes |= 1 << 3;
+    if (t.dataProtectionKind !== 'NONE') attributes |= 1 << 4;
+    if (t.dataProtectionKind === 'ENCRYPT') attributes |= 1 << 5;
+    if (t.enableLivelinessProtection) attributes |= 1 << 6;
+    if (t.metadataProtectionKind.startsWith('ENCRYPT')) plugin |= 1 << 0;
+    if (t.dataProtectionKind === 'ENCRYPT') plugin |= 1 << 1;
+    if (t.metadataProtectionKind.endsWith('ORIGIN_AUTHENTICATION')) plugin |= 1 << 2;
+    return { attributes: attributes >>> 0, pluginAttributes: plugin >>> 0 };
+  }
+
+  decodePayload(srcHex: string, writerGuid: string, payload: Buffer): Buffer | undefined {
+    const p = this.peers.get(srcHex);
+    const keyId = payload.length >= 8 ? payload.readUInt32BE(4) : undefined;
+    // Only the key the writer itself announced for its data (its datawriter token), never the Kx key (id 0).
+    const token = p && keyId ? p.tokens.find((t) => t.kind === 'datawriter' && t.source === writerGuid && t.senderKeyId === keyId) : undefined;
+    const plain = token ? p!.receivers.get(keyId!)?.decodePayload(payload) : undefined;
+    if (!plain) this.stats.securedDropped++;
+    return plain;
   }
 
   checkRemoteEndpoint(prefixHex: string, kind: 'writer' | 'reader', topic: string): boolean {
     const p = this.peers.get(prefixHex);
     // Matched at all only when authenticated, or unauthenticated where governance allows it (then no
     // permissions are known and only unprotected topics whose access is not controlled may match).
-    if (this.protection(topic)) return false;
+    // Its counterpart here would be ours: a remote writer pairs with our reader, a remote reader with our writer.
+    if (this.protection(topic, kind === 'writer' ? 'reader' : 'writer')) return false;
     const action = kind === 'writer' ? 'publish' : 'subscribe';
     if (p?.access && p.result) return p.access.check(p.result.peerCert.subject, action, topic, this.opts.domainId, { now: this.clock() }).allowed;
     const rule = this.opts.access.topicRule(this.opts.domainId, topic)!;
@@ -383,6 +438,7 @@ export class SecureParticipant implements ParticipantSecurity {
   tick(now: number): void {
     if (this.closed) return;
     for (const p of this.peers.values()) {
+      if (p.outbox.length > 0) this.flushTokens(p, now);
       const s = p.status.state;
       if (s === 'queued') {
         if (this.active < this.maxHandshakes) this.startInitiator(p, now);
@@ -497,7 +553,11 @@ export class SecureParticipant implements ParticipantSecurity {
     p.status.subject = result.peerCert.subject.replace(/\n/g, ',');
     // The volatile secure channel's key material follows from the handshake (no token); the peer sends its
     // crypto tokens as soon as it is done, possibly before our permissions check of it is.
-    p.receivers.set(0, new CryptoReceiver(kxKeyMaterial(result.secret)));
+    const kx = kxKeyMaterial(result.secret);
+    p.receivers.set(0, new CryptoReceiver(kx));
+    p.kxSender = new CryptoSender(kx);
+    // Our participant crypto token (rtps protection is not done, but Fast DDS expects the token).
+    this.queueTokens(p, CRYPTO_TOKENS_CLASS.participant, ZERO_GUID, ZERO_GUID, [cryptoToken(this.participantKey)], Date.now());
     this.release(p);
     this.setState(p, 'checking-permissions', now);
     void this.checkPermissions(result)
@@ -522,6 +582,49 @@ export class SecureParticipant implements ParticipantSecurity {
     const decision = access.mayJoin(subject, this.opts.domainId, now);
     if (!decision.allowed) throw new SecurityError('no-grant', `remote permissions: ${decision.reason}`);
     return access;
+  }
+
+  // ---- crypto tokens out (ParticipantVolatileMessageSecure) ------------------------------
+
+  private readonly participantKey = newKeyMaterial('AES256_GMAC', randomKeyId());
+  private readonly readerKeys = new Map<string, KeyMaterial>();
+  private volatileSn = 0;
+
+  /** Our key material for one local reader (its submessages are not protected yet; the token is what peers wait for). */
+  private readerKey(readerGuid: string): KeyMaterial {
+    let km = this.readerKeys.get(readerGuid);
+    if (!km) {
+      if (this.readerKeys.size >= 4096) this.readerKeys.delete(this.readerKeys.keys().next().value!);
+      km = newKeyMaterial('AES256_GCM', randomKeyId());
+      this.readerKeys.set(readerGuid, km);
+    }
+    return km;
+  }
+
+  private queueTokens(p: Peer, classId: string, destinationEndpoint: Buffer, sourceEndpoint: Buffer, tokens: DataHolder[], now: number): void {
+    const identity = { guid: Buffer.concat([this.prefix!, Buffer.from([0xff, 0x02, 0x02, 0xc3])]), sn: snBytes(++this.volatileSn) };
+    const payload = encodeGenericMessage({ messageIdentity: identity, relatedMessageIdentity: NO_IDENTITY, destinationParticipant: p.guid, destinationEndpoint, sourceEndpoint, classId, data: tokens });
+    const w = new SubmessageWriter(payload.length + 64, true);
+    encodeData(w, { readerId: 0xff0202c4, writerId: 0xff0202c3, writerSN: this.volatileSn, payload, key: false }, true);
+    if (p.outbox.length >= MAX_KEYS_PER_PEER) p.outbox.shift();
+    p.outbox.push({ data: w.finish(), sends: 0, nextAt: now });
+    this.flushTokens(p, now);
+  }
+
+  /**
+   * Sends queued token messages, each protected anew with the Kx keys, a few times (0, 0.2, 1, 3 s): the
+   * channel is reliable on the peer's side, duplicates are dropped there; medkit does not run the reliable
+   * protocol on it yet.
+   */
+  private flushTokens(p: Peer, now: number): void {
+    if (!p.kxSender) return;
+    for (const m of p.outbox) {
+      if (now < m.nextAt) continue;
+      this.ctx!.sendSubmessages(p.prefixHex, p.kxSender.protectSubmessage(m.data));
+      m.sends++;
+      m.nextAt = now + [200, 800, 2000][m.sends - 1];
+    }
+    p.outbox = p.outbox.filter((m) => m.sends < 4);
   }
 
   // ---- helpers ---------------------------------------------------------------------------
