@@ -118,11 +118,35 @@ describeWith(OPENSSL, 'DDS-Security authentication between medkit participants',
     const port = a.p.locators.metatrafficUnicast[0].port;
     const send = (d: Buffer) => new Promise<void>((r) => sock.send(d, port, '127.0.0.1', () => r()));
     for (const pl of payloads.slice(0, 60)) await send(statelessDatagram(bPrefix, aPrefix, pl));
+    // Secured runs (SEC_PREFIX … SEC_POSTFIX) that are garbage, cut short or under an unknown key, and a
+    // volatile-secure DATA in the clear (forged: it is only ever read out of a secured run).
+    const secDropped = a.sec.stats.securedDropped;
+    const sub = (id: number, body: Buffer) => Buffer.concat([Buffer.from([id, 1, body.length & 0xff, body.length >> 8]), body]);
+    const runs = [
+      Buffer.concat([sub(0x31, randomBytes(20)), sub(0x30, randomBytes(40)), sub(0x32, randomBytes(20))]),
+      Buffer.concat([sub(0x31, Buffer.alloc(20)), sub(0x32, Buffer.alloc(20))]),
+      sub(0x31, randomBytes(3)),
+      Buffer.concat([sub(0x31, randomBytes(20)), Buffer.from([0x30, 1, 0xff, 0xff])]),
+    ];
+    for (const run of runs) {
+      const w = new ByteWriter(256, true);
+      encodeHeader(w, VendorId.MEDKIT, bPrefix);
+      encodeInfoDst(w, aPrefix, true);
+      w.bytes(run);
+      await send(w.finish());
+    }
+    const clearVolatile = new ByteWriter(256, true);
+    encodeHeader(clearVolatile, VendorId.MEDKIT, bPrefix);
+    encodeData(clearVolatile, { readerId: EntityId.VOLATILE_SECURE_READER, writerId: EntityId.VOLATILE_SECURE_WRITER, writerSN: 1, payload: valid, key: false }, true);
+    await send(clearVolatile.finish());
     // 1,000 handshake starts from made-up participants that never announced themselves.
     for (let i = 0; i < 1000; i++) await send(statelessDatagram(randomBytes(12), aPrefix, valid));
     sock.close();
     await until(() => a.sec.stats.received >= before.received + payloads.length + 60 + 1000, 'the hostile datagrams to be received', 10_000);
     expect(a.sec.stats.malformed).toBeGreaterThan(before.malformed);
+    await until(() => a.sec.stats.securedDropped >= secDropped + 3, 'the forged secured runs to be dropped');
+    expect(a.sec.stats.volatileDropped).toBe(0); // the clear one never reached the plugin
+    expect(a.sec.cryptoTokens(b.p.guidPrefix).filter((t) => t.kind !== 'participant')).toEqual([]);
     expect(a.sec.stats.ignored).toBeGreaterThanOrEqual(1000);
     expect(a.sec.activeHandshakes()).toBeLessThanOrEqual(4);
     expect(a.sec.peerStatus().length).toBeLessThanOrEqual(a.p.participants().length);
