@@ -1,8 +1,8 @@
 // Authentication on the wire between medkit participants on loopback (ROS domain offset 199): two secured
 // participants authenticate each other and only then match (unprotected topics; protected ones are refused
-// at creation); an expired identity is refused with its reason;
-// hostile stateless messages (garbage, truncations, bit flips, forged requests from 1,000 made-up
-// participants) are counted and dropped, never thrown, and grow nothing without bound.
+// at creation); an expired identity is refused with its reason; hostile stateless messages (garbage,
+// truncations, bit flips, forged requests from 1,000 made-up participants) and forged secured runs are
+// counted and dropped, never thrown, and grow nothing without bound.
 import { randomBytes } from 'node:crypto';
 import { createSocket } from 'node:dgram';
 import { readFileSync } from 'node:fs';
