@@ -110,8 +110,11 @@ export function governanceXml(domain = 0, opts: GovernanceOptions = {}): string 
 `;
 }
 
-/** A permissions document like SROS2 writes for a talker: publish rt/chatter, the node's parameter services, a deny rule. */
-export function permissionsXml(subject: string, domain = 0, validity = { from: '2020-01-01T00:00:00', to: '2099-01-01T00:00:00' }): string {
+type Validity = { from: string; to: string };
+const ALWAYS: Validity = { from: '2020-01-01T00:00:00', to: '2099-01-01T00:00:00' };
+
+/** A permissions document with one grant for `subject` holding `rules` (XML) and default DENY. */
+function grantXml(subject: string, validity: Validity, rules: string): string {
   return `<?xml version="1.0" encoding="UTF-8"?>
 <dds xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" xsi:noNamespaceSchemaLocation="http://www.omg.org/spec/DDS-SECURITY/20170901/omg_shared_ca_permissions.xsd">
   <permissions>
@@ -121,13 +124,21 @@ export function permissionsXml(subject: string, domain = 0, validity = { from: '
         <not_before>${validity.from}</not_before>
         <not_after>${validity.to}</not_after>
       </validity>
-      <deny_rule>
-        <domains><id>${domain}</id></domains>
-        <publish><topics><topic>rt/chatter_secret</topic></topics></publish>
-      </deny_rule>
-      <allow_rule>
-        <domains><id>${domain}</id></domains>
-        <publish>
+${rules}
+      <default>DENY</default>
+    </grant>
+  </permissions>
+</dds>
+`;
+}
+
+/** One allow_rule or deny_rule for `domain` around the publish / subscribe XML `inner`. */
+const rule = (kind: 'allow' | 'deny', domain: number, inner: string): string =>
+  `      <${kind}_rule>\n        <domains><id>${domain}</id></domains>\n${inner}\n      </${kind}_rule>`;
+
+/** A permissions document like SROS2 writes for a talker: publish rt/chatter, the node's parameter services, a deny rule. */
+export function permissionsXml(subject: string, domain = 0, validity = ALWAYS): string {
+  const allowed = `        <publish>
           <topics>
             <topic>rt/chatter*</topic>
             <topic>rr/*/get_parametersReply</topic>
@@ -139,36 +150,14 @@ export function permissionsXml(subject: string, domain = 0, validity = { from: '
             <topic>rq/*/get_parametersRequest</topic>
             <topic>rt/parameter_events</topic>
           </topics>
-        </subscribe>
-      </allow_rule>
-      <default>DENY</default>
-    </grant>
-  </permissions>
-</dds>
-`;
+        </subscribe>`;
+  return grantXml(subject, validity, [rule('deny', domain, '        <publish><topics><topic>rt/chatter_secret</topic></topics></publish>'), rule('allow', domain, allowed)].join('\n'));
 }
 
 /** A permissions document allowing `subject` to publish and subscribe every topic in `domain` (interop peers: rmw's graph topics included). */
-export function allowAllPermissionsXml(subject: string, domain = 0, validity = { from: '2020-01-01T00:00:00', to: '2099-01-01T00:00:00' }): string {
-  return `<?xml version="1.0" encoding="UTF-8"?>
-<dds xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" xsi:noNamespaceSchemaLocation="http://www.omg.org/spec/DDS-SECURITY/20170901/omg_shared_ca_permissions.xsd">
-  <permissions>
-    <grant name="${subject.replace(/^CN=/, '')}">
-      <subject_name>${subject}</subject_name>
-      <validity>
-        <not_before>${validity.from}</not_before>
-        <not_after>${validity.to}</not_after>
-      </validity>
-      <allow_rule>
-        <domains><id>${domain}</id></domains>
-        <publish><topics><topic>*</topic></topics></publish>
-        <subscribe><topics><topic>*</topic></topics></subscribe>
-      </allow_rule>
-      <default>DENY</default>
-    </grant>
-  </permissions>
-</dds>
-`;
+export function allowAllPermissionsXml(subject: string, domain = 0, validity = ALWAYS): string {
+  const everything = '        <publish><topics><topic>*</topic></topics></publish>\n        <subscribe><topics><topic>*</topic></topics></subscribe>';
+  return grantXml(subject, validity, rule('allow', domain, everything));
 }
 
 /** Creates a keystore (identity CA = permissions CA, as SROS2's create_keystore does, unless `separateCas`). */
