@@ -71,6 +71,8 @@ export interface ParticipantSecurity {
    * undefined (no key yet, tampered, malformed: the sample is dropped and the reliable protocol asks again).
    */
   decodePayload(srcPrefixHex: string, writerGuid: string, payload: Buffer): Buffer | undefined;
+  /** Our reader's ACKNACK / NACK_FRAG protected with its key when the topic's metadata protection asks for it (else undefined: clear). */
+  protectReaderSubmessage(readerGuid: string, topic: string, submessage: Buffer): Buffer | undefined;
   /** May this remote endpoint (announced by an authenticated participant) be matched? False: it is ignored. */
   checkRemoteEndpoint(prefixHex: string, kind: 'writer' | 'reader', topic: string): boolean;
   /** Periodic work (retransmissions, timeouts), every 50 ms. */

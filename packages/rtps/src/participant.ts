@@ -441,7 +441,15 @@ export class Participant extends EventEmitter<ParticipantEvents> {
     const entityId = this.nextEntityId(cfg.key ? EntityKind.USER_READER_WITH_KEY : EntityKind.USER_READER_NO_KEY);
     const l = this.opts.limits;
     const core = new ReliableReader(
-      { entityId, prefixHex: this.guidPrefix, qos, maxPendingPerWriter: l.maxPendingPerWriter, reassembly: { maxSampleSize: l.maxSampleSize, maxPerWriter: l.maxReassembliesPerWriter, timeoutMs: l.reassemblyTimeoutMs }, budget: this.budget },
+      {
+        entityId,
+        prefixHex: this.guidPrefix,
+        qos,
+        maxPendingPerWriter: l.maxPendingPerWriter,
+        reassembly: { maxSampleSize: l.maxSampleSize, maxPerWriter: l.maxReassembliesPerWriter, timeoutMs: l.reassemblyTimeoutMs },
+        budget: this.budget,
+        protect: this.security ? (sm) => this.security!.protectReaderSubmessage(makeGuid(this.guidPrefix, entityId), cfg.topic, sm) : undefined,
+      },
       this.out,
     );
     const r = new Reader(core, cfg, l.maxSamples, (x) => this.closeLocal(x.guid));

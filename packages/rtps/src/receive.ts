@@ -197,6 +197,8 @@ export class MessageReceiver {
         }
         const links = this.links(sm.writerId);
         if (!links) return;
+        // A writer whose submessages are protected is never heard in the clear (a forged one would be).
+        if (at >= 0 && this.submessageProtected(sm.writerId)) return;
         let payload = sm.payload;
         if (payload && this.payloadProtected(sm.writerId)) {
           // Never handed on encrypted: without the writer's key (its token may still be on its way) the
@@ -226,6 +228,7 @@ export class MessageReceiver {
       case 'DATA_FRAG': {
         const links = this.links(sm.writerId);
         if (!links) return;
+        if (at >= 0 && this.submessageProtected(sm.writerId)) return;
         // Protected payloads in fragments are not decoded yet: dropped rather than handed on encrypted.
         if (this.payloadProtected(sm.writerId)) return;
         for (const l of links) {
@@ -238,18 +241,21 @@ export class MessageReceiver {
       case 'HEARTBEAT': {
         const links = this.links(sm.writerId);
         if (!links) return;
+        if (at >= 0 && this.submessageProtected(sm.writerId)) return;
         for (const l of links) if (sm.readerId === 0 || sm.readerId === l.reader.entityId) l.reader.onHeartbeat(l.proxy, sm.firstSN, sm.lastSN, sm.count, sm.final);
         return;
       }
       case 'HEARTBEAT_FRAG': {
         const links = this.links(sm.writerId);
         if (!links) return;
+        if (at >= 0 && this.submessageProtected(sm.writerId)) return;
         for (const l of links) if (sm.readerId === 0 || sm.readerId === l.reader.entityId) l.reader.onHeartbeatFrag(l.proxy, sm.writerSN, sm.lastFragmentNum, sm.count);
         return;
       }
       case 'GAP': {
         const links = this.links(sm.writerId);
         if (!links) return;
+        if (at >= 0 && this.submessageProtected(sm.writerId)) return;
         for (const l of links) if (sm.readerId === 0 || sm.readerId === l.reader.entityId) l.reader.onGap(l.proxy, sm.gapStart, sm.gapList.base, sm.gapList.set);
         return;
       }
@@ -264,6 +270,12 @@ export class MessageReceiver {
         return;
       }
     }
+  }
+
+  /** The remote writer announced (SEDP, PID_ENDPOINT_SECURITY_INFO) that its submessages are protected. */
+  private submessageProtected(writerId: number): boolean {
+    const info = this.remote?.endpoints.get(writerId)?.data?.securityInfo;
+    return info !== undefined && (info.attributes & 0x80000008) >>> 0 === 0x80000008;
   }
 
   /** The remote writer announced (SEDP, PID_ENDPOINT_SECURITY_INFO) that its serialized payloads are protected. */

@@ -23,6 +23,8 @@ const AUTH_DOMAIN = testDomain(198);
 const DATA_ONLY: GovernanceOptions = { discovery: 'NONE', liveliness: 'NONE', rtps: 'NONE', data: 'ENCRYPT' };
 /** Only the serialized payload encrypted: plain SEDP (with PID_ENDPOINT_SECURITY_INFO) and clear submessages. */
 const PAYLOAD_ONLY: GovernanceOptions = { ...DATA_ONLY, metadata: 'NONE', topicDiscovery: false };
+/** Payload and submessages (DATA, HEARTBEAT, GAP; our ACKNACKs) encrypted; plain discovery. */
+const SUBMESSAGES_TOO: GovernanceOptions = { ...DATA_ONLY, topicDiscovery: false };
 
 let ks: Sros2Keystore;
 let other: Sros2Keystore;
@@ -128,22 +130,38 @@ describeWith([...FASTDDS, ...OPENSSL], 'SROS2 on the wire with Fast DDS', () => 
     await listener.waitForLines(/^heard \d+ From medkit: \d/, 3, 15_000);
   }, 60_000);
 
-  it('a medkit reader receives the secured Fast DDS talker\'s encrypted samples decrypted (data ENCRYPT, payload protection)', async () => {
-    const { p, sec } = await secureParticipant(enclave('/medkit/gateway', PEER_DOMAIN, PAYLOAD_ONLY), PEER_DOMAIN);
+  for (const [what, gov] of [['data ENCRYPT, clear submessages', PAYLOAD_ONLY], ['data and metadata ENCRYPT: payload and submessages', SUBMESSAGES_TOO]] as const) {
+  it(`a medkit reader receives the secured Fast DDS talker's encrypted samples decrypted (${what})`, async () => {
+    const { p, sec } = await secureParticipant(enclave('/medkit/gateway', PEER_DOMAIN, gov), PEER_DOMAIN);
     const r = p.createReader({ topic: 'rt/chatter', typeName: STRING, qos: { reliability: 'reliable' } });
     const got: string[] = [];
     r.on('sample', (s) => got.push(readCdrString(s.payload)));
-    const talker = await spawnPeer('fastdds', 'talker', { domain: PEER_DOMAIN, count: 3, periodMs: 200, waitMatch: 1, env: { PEER_SECURITY_ENCLAVE: enclave('/peer/secret_talker', PEER_DOMAIN, PAYLOAD_ONLY) } });
+    const talker = await spawnPeer('fastdds', 'talker', { domain: PEER_DOMAIN, count: 3, periodMs: 200, waitMatch: 1, env: { PEER_SECURITY_ENCLAVE: enclave('/peer/secret_talker', PEER_DOMAIN, gov) } });
     const prefix = talker.guid.slice(0, 24);
     await waitForStatus(sec, prefix, ['authenticated']);
     await until(() => got.length === 3, 'three decrypted samples', 15_000);
     expect(got.map((t) => t.slice(0, 14))).toEqual(['Hello World: 1', 'Hello World: 2', 'Hello World: 3']);
     const writerToken = sec.cryptoTokens(prefix).find((t) => t.kind === 'datawriter');
+    if (gov === SUBMESSAGES_TOO) expect(p.receiver.secured.opened).toBeGreaterThan(3);
     expect(writerToken?.source).toBe(p.endpoints().find((e) => e.topicName === 'rt/chatter' && e.kind === 'writer')?.guid);
     expect(writerToken?.destination).toBe(r.guid);
     expect(writerToken?.transformation).toBe('AES256_GCM');
     // The talker matched our reader only after our datareader token reached it over the volatile channel.
     await talker.waitForLine(/^matched pub 1 /);
+  }, 60_000);
+  }
+
+  it('a late-joining transient-local medkit reader gets the secured talker\'s history with protected submessages', async () => {
+    // The talker publishes before medkit exists, then serves its history to our reader (its DATA, HEARTBEATs
+    // and our ACKNACKs all protected; whether Fast DDS pushed the history or answered our ACKNACKs is not seen).
+    const talker = await spawnPeer('fastdds', 'talker', { domain: PEER_DOMAIN, count: 3, periodMs: 50, durability: 'transient_local', env: { PEER_SECURITY_ENCLAVE: enclave('/peer/history_talker', PEER_DOMAIN, SUBMESSAGES_TOO) } });
+    await talker.waitForLine(/^done sent=3/);
+    const { p } = await secureParticipant(enclave('/medkit/gateway', PEER_DOMAIN, SUBMESSAGES_TOO), PEER_DOMAIN);
+    const r = p.createReader({ topic: 'rt/chatter', typeName: STRING, qos: { reliability: 'reliable', durability: 'transient-local', history: { kind: 'keep-last', depth: 10 } } });
+    const got: string[] = [];
+    r.on('sample', (s) => got.push(readCdrString(s.payload)));
+    await until(() => got.length === 3, 'the three samples of the history', 15_000);
+    expect(got.map((t) => t.slice(0, 14))).toEqual(['Hello World: 1', 'Hello World: 2', 'Hello World: 3']);
   }, 60_000);
 
   it('medkit refuses a secured Fast DDS peer whose identity comes from another CA, and keeps the reason', async () => {

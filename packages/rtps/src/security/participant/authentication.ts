@@ -320,7 +320,8 @@ export class SecureParticipant implements ParticipantSecurity {
 
   private addKey(p: Peer, kind: ReceivedCryptoToken['kind'], km: KeyMaterial, m: GenericMessage): void {
     const source = (kind === 'participant' ? p.guid : m.sourceEndpoint).toString('hex');
-    const existing = p.tokens.findIndex((t) => t.kind === kind && t.source === source);
+    // A token message may hold several keys for one endpoint (Fast DDS: one for submessages, one for payloads).
+    const existing = p.tokens.findIndex((t) => t.kind === kind && t.source === source && t.senderKeyId === km.senderKeyId);
     if (existing >= 0) p.tokens.splice(existing, 1);
     else if (p.receivers.size >= MAX_KEYS_PER_PEER) throw new SecurityError('too-large', `more than ${MAX_KEYS_PER_PEER} crypto keys from one participant`);
     // A NONE key (e.g. the participant key when rtps_protection_kind is NONE) protects nothing: no receiver.
@@ -333,7 +334,9 @@ export class SecureParticipant implements ParticipantSecurity {
       const pair = `${m.destinationEndpoint.toString('hex')}:${source}`;
       if (!p.readerTokensSent.has(pair) && p.readerTokensSent.size < MAX_KEYS_PER_PEER) {
         p.readerTokensSent.add(pair);
-        this.queueTokens(p, CRYPTO_TOKENS_CLASS.datareader, m.sourceEndpoint, m.destinationEndpoint, [cryptoToken(this.readerKey(m.destinationEndpoint.toString('hex')))], Date.now());
+        // The key's kind follows the writer's: GMAC for signed submessages, GCM otherwise.
+        const readerKind: TransformKind = km.kind === 'AES256_GMAC' || km.kind === 'AES128_GMAC' ? 'AES256_GMAC' : 'AES256_GCM';
+        this.queueTokens(p, CRYPTO_TOKENS_CLASS.datareader, m.sourceEndpoint, m.destinationEndpoint, [cryptoToken(this.readerKey(m.destinationEndpoint.toString('hex'), readerKind))], Date.now());
       }
     }
   }
@@ -346,13 +349,15 @@ export class SecureParticipant implements ParticipantSecurity {
   private protection(topic: string, kind: 'writer' | 'reader'): string | undefined {
     const t = this.opts.access.topicRule(this.opts.domainId, topic);
     if (!t) return `governance has no topic_rule for it in domain ${this.opts.domainId}`;
-    // A reader can take an encrypted payload (the writer's key comes in its datawriter crypto token); the
-    // rest (signed payloads, submessage protection, secure discovery, our own encrypted writes) not yet.
+    // A reader can take an encrypted payload (the writer's key comes in its datawriter crypto token) and
+    // protected submessages (its ACKNACKs protected with its own key); the rest (signed payloads, origin
+    // authentication, secure discovery, our own protected writes) not yet.
     const payloadOk = kind === 'reader' && t.dataProtectionKind === 'ENCRYPT';
+    const metadataOk = kind === 'reader' && (t.metadataProtectionKind === 'ENCRYPT' || t.metadataProtectionKind === 'SIGN');
     const asks = [
       t.enableDiscoveryProtection && 'discovery protection',
       t.enableLivelinessProtection && 'liveliness protection',
-      t.metadataProtectionKind !== 'NONE' && `metadata ${t.metadataProtectionKind}`,
+      t.metadataProtectionKind !== 'NONE' && !metadataOk && `metadata ${t.metadataProtectionKind}`,
       t.dataProtectionKind !== 'NONE' && !payloadOk && `data ${t.dataProtectionKind}`,
     ].filter(Boolean);
     return asks.length > 0 ? `governance topic_rule '${t.topicExpression}' asks for ${asks.join(', ')}, which medkit does not implement yet` : undefined;
@@ -382,6 +387,18 @@ export class SecureParticipant implements ParticipantSecurity {
     if (t.dataProtectionKind === 'ENCRYPT') plugin |= 1 << 1;
     if (t.metadataProtectionKind.endsWith('ORIGIN_AUTHENTICATION')) plugin |= 1 << 2;
     return { attributes: attributes >>> 0, pluginAttributes: plugin >>> 0 };
+  }
+
+  protectReaderSubmessage(readerGuid: string, topic: string, submessage: Buffer): Buffer | undefined {
+    const t = this.opts.access.topicRule(this.opts.domainId, topic);
+    if (!t || t.metadataProtectionKind === 'NONE') return undefined;
+    let sender = this.readerSenders.get(readerGuid);
+    if (!sender) {
+      if (this.readerSenders.size >= 4096) this.readerSenders.delete(this.readerSenders.keys().next().value!);
+      sender = new CryptoSender(this.readerKey(readerGuid, t.metadataProtectionKind === 'SIGN' ? 'AES256_GMAC' : 'AES256_GCM'));
+      this.readerSenders.set(readerGuid, sender);
+    }
+    return sender.protectSubmessage(submessage);
   }
 
   decodePayload(srcHex: string, writerGuid: string, payload: Buffer): Buffer | undefined {
@@ -588,14 +605,15 @@ export class SecureParticipant implements ParticipantSecurity {
 
   private readonly participantKey = newKeyMaterial('AES256_GMAC', randomKeyId());
   private readonly readerKeys = new Map<string, KeyMaterial>();
+  private readonly readerSenders = new Map<string, CryptoSender>();
   private volatileSn = 0;
 
   /** Our key material for one local reader (its submessages are not protected yet; the token is what peers wait for). */
-  private readerKey(readerGuid: string): KeyMaterial {
+  private readerKey(readerGuid: string, kind: TransformKind = 'AES256_GCM'): KeyMaterial {
     let km = this.readerKeys.get(readerGuid);
     if (!km) {
       if (this.readerKeys.size >= 4096) this.readerKeys.delete(this.readerKeys.keys().next().value!);
-      km = newKeyMaterial('AES256_GCM', randomKeyId());
+      km = newKeyMaterial(kind, randomKeyId());
       this.readerKeys.set(readerGuid, km);
     }
     return km;
