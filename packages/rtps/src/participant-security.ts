@@ -73,8 +73,13 @@ export interface ParticipantSecurity {
   decodePayload(srcPrefixHex: string, writerGuid: string, payload: Buffer): Buffer | undefined;
   /** Our reader's ACKNACK / NACK_FRAG protected with its key when the topic's metadata protection asks for it (else undefined: clear). */
   protectReaderSubmessage(readerGuid: string, topic: string, submessage: Buffer): Buffer | undefined;
-  /** May this remote endpoint (announced by an authenticated participant) be matched? False: it is ignored. */
-  checkRemoteEndpoint(prefixHex: string, kind: 'writer' | 'reader', topic: string): boolean;
+  /**
+   * May this remote endpoint (announced by an authenticated participant; `secure`: over the secure SEDP
+   * endpoints) be matched? False: it is ignored.
+   */
+  checkRemoteEndpoint(prefixHex: string, kind: 'writer' | 'reader', topic: string, secure: boolean): boolean;
+  /** Endpoints on this topic are announced over the secure SEDP endpoints (governance enable_discovery_protection). */
+  discoveryProtected(topic: string): boolean;
   /** Periodic work (retransmissions, timeouts), every 50 ms. */
   tick(now: number): void;
   /** The participant closes. */

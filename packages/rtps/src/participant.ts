@@ -102,6 +102,7 @@ export class Participant extends EventEmitter<ParticipantEvents> {
       builtinWriter: (id) => this.localWriters.get(id)!,
       onChange: (ev) => this.emit('endpoint', ev),
       onRefused: () => this.refused.endpoints++,
+      secure: opts.security !== undefined,
     });
     this.receiver = new MessageReceiver({
       prefix: this.prefix,
@@ -137,7 +138,7 @@ export class Participant extends EventEmitter<ParticipantEvents> {
     );
     this.out = new MessageBuilder(this.prefix, this.vendorId, (data, locs) => this.sendDatagram(data, locs), 65000);
     this.sedp = new SedpBuiltins(this.guidPrefix, o, this.out, this.budget, {
-      onEndpoint: (d) => this.onRemoteEndpoint(d),
+      onEndpoint: (d, secure) => this.onRemoteEndpoint(d, secure),
       onEndpointGone: (g) => this.removeRemoteEndpoint(g),
       onLiveliness: (h) => {
         const r = this.remotes.get(h);
@@ -145,7 +146,7 @@ export class Participant extends EventEmitter<ParticipantEvents> {
         r.lastSeen = Date.now();
         this.onProof(h, ProofFlag.LIVELINESS);
       },
-    });
+    }, o.security !== undefined);
     for (const w of this.sedp.writers()) this.localWriters.set(w.entityId, w);
     for (const r of this.sedp.readers()) this.localReaders.set(r.entityId, r);
     const t = this.transport.locators;
@@ -375,11 +376,11 @@ export class Participant extends EventEmitter<ParticipantEvents> {
 
   // ---- SEDP: remote endpoints -----------------------------------------------------------
 
-  private onRemoteEndpoint(d: EndpointData): void {
+  private onRemoteEndpoint(d: EndpointData, secure: boolean): void {
     const r = this.remotes.get(d.participantGuidPrefix) ?? this.remotes.get(d.guid.slice(0, 24));
     if (!r) return;
     this.onProof(r.prefixHex, ProofFlag.SEDP);
-    if (this.security && !this.security.checkRemoteEndpoint(r.prefixHex, d.kind, d.topicName)) {
+    if (this.security && !this.security.checkRemoteEndpoint(r.prefixHex, d.kind, d.topicName, secure)) {
       this.refused.endpoints++;
       return;
     }
@@ -428,7 +429,7 @@ export class Participant extends EventEmitter<ParticipantEvents> {
     const d = this.endpointData('writer', w.guid, cfg, qos);
     if (this.security) d.securityInfo = this.security.endpointSecurityInfo(cfg.topic);
     this.localData.set(w.guid, d);
-    this.sedp.announce(d);
+    this.sedp.announce(d, this.secureDiscovery(d.topicName));
     this.matcher.addLocal(local);
     return w;
   }
@@ -459,7 +460,7 @@ export class Participant extends EventEmitter<ParticipantEvents> {
     const d = this.endpointData('reader', r.guid, cfg, qos);
     if (this.security) d.securityInfo = this.security.endpointSecurityInfo(cfg.topic);
     this.localData.set(r.guid, d);
-    this.sedp.announce(d);
+    this.sedp.announce(d, this.secureDiscovery(d.topicName));
     this.matcher.addLocal(local);
     return r;
   }
@@ -473,13 +474,18 @@ export class Participant extends EventEmitter<ParticipantEvents> {
     const entityId = parseInt(guid.slice(24), 16) >>> 0;
     if (local.kind === 'writer') this.localWriters.delete(entityId);
     else this.localReaders.delete(entityId);
-    if (!this.closed) this.sedp.dispose(local.kind, guid);
+    if (!this.closed) this.sedp.dispose(local.kind, guid, this.secureDiscovery(local.kind === 'writer' ? local.w.topic : local.r.topic));
   }
 
   /** Under DDS-Security: governance and our permissions must allow the endpoint, and it must need no protection we lack. */
   private assertSecurityAllows(kind: 'writer' | 'reader', topic: string): void {
     const refused = this.security?.checkLocalEndpoint(kind, topic);
     if (refused !== undefined) throw new Error(`DDS-Security refuses a ${kind} on '${topic}': ${refused}`);
+  }
+
+  /** DDS-Security: the topic's endpoints are announced over the secure SEDP endpoints. */
+  private secureDiscovery(topic: string): boolean {
+    return this.security?.discoveryProtected(topic) ?? false;
   }
 
   private assertOpen(): void {
@@ -536,7 +542,7 @@ export class Participant extends EventEmitter<ParticipantEvents> {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closing = true;
-    for (const [guid, local] of this.userEndpoints) this.sedp.dispose(local.kind, guid);
+    for (const [guid, local] of this.userEndpoints) this.sedp.dispose(local.kind, guid, this.secureDiscovery(local.kind === 'writer' ? local.w.topic : local.r.topic));
     this.spdp.dispose(this.remotes.metaLocators());
     this.stopTimers();
     // Let the dispose datagrams leave before the socket closes.

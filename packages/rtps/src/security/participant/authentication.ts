@@ -188,6 +188,10 @@ export class SecureParticipant implements ParticipantSecurity {
   readonly builtinEndpoints =
     SecureBuiltinEndpoint.PARTICIPANT_STATELESS_MESSAGE_WRITER |
     SecureBuiltinEndpoint.PARTICIPANT_STATELESS_MESSAGE_READER |
+    SecureBuiltinEndpoint.PUBLICATIONS_SECURE_WRITER |
+    SecureBuiltinEndpoint.PUBLICATIONS_SECURE_READER |
+    SecureBuiltinEndpoint.SUBSCRIPTIONS_SECURE_WRITER |
+    SecureBuiltinEndpoint.SUBSCRIPTIONS_SECURE_READER |
     SecureBuiltinEndpoint.PARTICIPANT_VOLATILE_MESSAGE_SECURE_WRITER |
     SecureBuiltinEndpoint.PARTICIPANT_VOLATILE_MESSAGE_SECURE_READER;
   readonly stats: AuthenticationStats = { received: 0, malformed: 0, ignored: 0, handshakesStarted: 0, authenticated: 0, failed: 0, cryptoTokens: 0, volatileDropped: 0, securedDropped: 0 };
@@ -354,9 +358,15 @@ export class SecureParticipant implements ParticipantSecurity {
     // authentication, secure discovery, our own protected writes) not yet.
     const payloadOk = kind === 'reader' && t.dataProtectionKind === 'ENCRYPT';
     const metadataOk = kind === 'reader' && (t.metadataProtectionKind === 'ENCRYPT' || t.metadataProtectionKind === 'SIGN');
+    // Secure SEDP is spoken with discovery_protection_kind NONE only (its submessages would otherwise be
+    // protected with the participant key), and a reader asserts no liveliness of its own.
+    const rule = this.rule!;
+    const discoveryOk = rule.discoveryProtectionKind === 'NONE';
+    const livelinessOk = kind === 'reader' && rule.livelinessProtectionKind === 'NONE';
     const asks = [
-      t.enableDiscoveryProtection && 'discovery protection',
-      t.enableLivelinessProtection && 'liveliness protection',
+      rule.rtpsProtectionKind !== 'NONE' && `rtps_protection_kind ${rule.rtpsProtectionKind} (whole-message protection)`,
+      t.enableDiscoveryProtection && !discoveryOk && `discovery protection (discovery_protection_kind ${rule.discoveryProtectionKind})`,
+      t.enableLivelinessProtection && !livelinessOk && `liveliness protection`,
       t.metadataProtectionKind !== 'NONE' && !metadataOk && `metadata ${t.metadataProtectionKind}`,
       t.dataProtectionKind !== 'NONE' && !payloadOk && `data ${t.dataProtectionKind}`,
     ].filter(Boolean);
@@ -411,8 +421,14 @@ export class SecureParticipant implements ParticipantSecurity {
     return plain;
   }
 
-  checkRemoteEndpoint(prefixHex: string, kind: 'writer' | 'reader', topic: string): boolean {
+  discoveryProtected(topic: string): boolean {
+    return this.opts.access.topicRule(this.opts.domainId, topic)?.enableDiscoveryProtection ?? false;
+  }
+
+  checkRemoteEndpoint(prefixHex: string, kind: 'writer' | 'reader', topic: string, secure: boolean): boolean {
     const p = this.peers.get(prefixHex);
+    // An endpoint of a discovery-protected topic announced over plain SEDP is a downgrade (or a forgery).
+    if (this.discoveryProtected(topic) && !secure) return false;
     // Matched at all only when authenticated, or unauthenticated where governance allows it (then no
     // permissions are known and only unprotected topics whose access is not controlled may match).
     // Its counterpart here would be ours: a remote writer pairs with our reader, a remote reader with our writer.
