@@ -71,6 +71,10 @@ export interface ParticipantSecurity {
    * undefined (no key yet, tampered, malformed: the sample is dropped and the reliable protocol asks again).
    */
   decodePayload(srcPrefixHex: string, writerGuid: string, payload: Buffer): Buffer | undefined;
+  /** Payload and submessage protection for our writer on this topic (undefined: it sends in the clear). */
+  writerTransforms(writerGuid: string, topic: string): { encodePayload?: (payload: Buffer) => Buffer; protect?: (submessage: Buffer) => Buffer } | undefined;
+  /** Our protected writer matched a remote reader: send it the writer's crypto token. */
+  writerMatched(writerGuid: string, readerGuid: string): void;
   /** Our reader's ACKNACK / NACK_FRAG protected with its key when the topic's metadata protection asks for it (else undefined: clear). */
   protectReaderSubmessage(readerGuid: string, topic: string, submessage: Buffer): Buffer | undefined;
   /**

@@ -421,8 +421,15 @@ export class Participant extends EventEmitter<ParticipantEvents> {
     this.assertSecurityAllows('writer', cfg.topic);
     const qos = resolveQos(cfg.qos);
     const entityId = this.nextEntityId(cfg.key ? EntityKind.USER_WRITER_WITH_KEY : EntityKind.USER_WRITER_NO_KEY);
-    const core = new ReliableWriter({ entityId, prefixHex: this.guidPrefix, qos, fragmentSize: this.opts.fragmentSize, maxSamples: this.opts.limits.maxSamples, heartbeatPeriodMs: this.opts.heartbeatPeriodMs }, this.out);
+    const writerGuid = makeGuid(this.guidPrefix, entityId);
+    const transforms = this.security?.writerTransforms(writerGuid, cfg.topic);
+    const core = new ReliableWriter(
+      { entityId, prefixHex: this.guidPrefix, qos, fragmentSize: this.opts.fragmentSize, maxSamples: this.opts.limits.maxSamples, heartbeatPeriodMs: this.opts.heartbeatPeriodMs, ...transforms },
+      this.out,
+    );
     const w = new Writer(core, cfg, (x) => this.closeLocal(x.guid));
+    // A protected writer's key goes to each reader it matches (its datawriter crypto token).
+    if (transforms) w.on('matched', (e) => this.security!.writerMatched(writerGuid, e.remoteGuid));
     this.localWriters.set(entityId, core);
     const local: LocalEndpoint = { kind: 'writer', w };
     this.userEndpoints.set(w.guid, local);

@@ -353,16 +353,19 @@ export class SecureParticipant implements ParticipantSecurity {
   private protection(topic: string, kind: 'writer' | 'reader'): string | undefined {
     const t = this.opts.access.topicRule(this.opts.domainId, topic);
     if (!t) return `governance has no topic_rule for it in domain ${this.opts.domainId}`;
-    // A reader can take an encrypted payload (the writer's key comes in its datawriter crypto token) and
-    // protected submessages (its ACKNACKs protected with its own key); the rest (signed payloads, origin
-    // authentication, secure discovery, our own protected writes) not yet.
+    // A reader takes encrypted payloads and protected submessages (keys in datawriter / datareader crypto
+    // tokens). Our own protected writes are wired (writerTransforms) but Fast DDS 2.9.1 does not decode their
+    // payloads yet ("Key material not found"), so protected writers stay refused; signed payloads and origin
+    // authentication are not done.
     const payloadOk = kind === 'reader' && t.dataProtectionKind === 'ENCRYPT';
     const metadataOk = kind === 'reader' && (t.metadataProtectionKind === 'ENCRYPT' || t.metadataProtectionKind === 'SIGN');
     // Secure SEDP is spoken with discovery_protection_kind NONE only (its submessages would otherwise be
-    // protected with the participant key), and a reader asserts no liveliness of its own.
+    // protected with the participant key). Liveliness is asserted per participant only (automatic, on the plain
+    // participant-message writer, which carries no topic): taken as unprotected liveliness, i.e. only with
+    // liveliness_protection_kind NONE.
     const rule = this.rule!;
     const discoveryOk = rule.discoveryProtectionKind === 'NONE';
-    const livelinessOk = kind === 'reader' && rule.livelinessProtectionKind === 'NONE';
+    const livelinessOk = rule.livelinessProtectionKind === 'NONE';
     const asks = [
       rule.rtpsProtectionKind !== 'NONE' && `rtps_protection_kind ${rule.rtpsProtectionKind} (whole-message protection)`,
       t.enableDiscoveryProtection && !discoveryOk && `discovery protection (discovery_protection_kind ${rule.discoveryProtectionKind})`,
@@ -409,6 +412,26 @@ export class SecureParticipant implements ParticipantSecurity {
       this.readerSenders.set(readerGuid, sender);
     }
     return sender.protectSubmessage(submessage);
+  }
+
+  writerTransforms(writerGuid: string, topic: string): { encodePayload?: (payload: Buffer) => Buffer; protect?: (submessage: Buffer) => Buffer } | undefined {
+    const t = this.opts.access.topicRule(this.opts.domainId, topic);
+    if (!t || (t.dataProtectionKind === 'NONE' && t.metadataProtectionKind === 'NONE')) return undefined;
+    const km = newKeyMaterial(t.metadataProtectionKind === 'SIGN' && t.dataProtectionKind !== 'ENCRYPT' ? 'AES256_GMAC' : 'AES256_GCM', randomKeyId());
+    if (this.writerKeys.size >= 4096) this.writerKeys.delete(this.writerKeys.keys().next().value!);
+    this.writerKeys.set(writerGuid, km);
+    const sender = new CryptoSender(km);
+    return {
+      encodePayload: t.dataProtectionKind === 'ENCRYPT' ? (payload) => sender.protectPayload(payload) : undefined,
+      protect: t.metadataProtectionKind !== 'NONE' ? (submessage) => sender.protectSubmessage(submessage) : undefined,
+    };
+  }
+
+  writerMatched(writerGuid: string, readerGuid: string): void {
+    const km = this.writerKeys.get(writerGuid);
+    const p = this.peers.get(readerGuid.slice(0, 24));
+    if (!km || !p || !handshakeComplete(p)) return;
+    this.queueTokens(p, CRYPTO_TOKENS_CLASS.datawriter, Buffer.from(readerGuid, 'hex'), Buffer.from(writerGuid, 'hex'), [cryptoToken(km)], Date.now());
   }
 
   decodePayload(srcHex: string, writerGuid: string, payload: Buffer): Buffer | undefined {
@@ -622,6 +645,7 @@ export class SecureParticipant implements ParticipantSecurity {
   private readonly participantKey = newKeyMaterial('AES256_GMAC', randomKeyId());
   private readonly readerKeys = new Map<string, KeyMaterial>();
   private readonly readerSenders = new Map<string, CryptoSender>();
+  private readonly writerKeys = new Map<string, KeyMaterial>();
   private volatileSn = 0;
 
   /** Our key material for one local reader (its submessages are not protected yet; the token is what peers wait for). */
