@@ -126,7 +126,7 @@ export class ReliableWriter {
       const w = out.begin(dst);
       encodeInfoTs(w, c.timestamp, true);
       const at = w.pos;
-      encodeData(w, { readerId, writerId: this.entityId, writerSN: c.sn, inlineQos: c.inlineQos, payload, key: c.key }, true);
+      encodeData(w, { readerId, writerId: this.entityId, writerSN: c.sn, inlineQos: c.inlineQos, payload, key: c.key, opaque: this.opaque(c) }, true);
       this.seal(at);
       if (withHeartbeat) this.appendHeartbeat(readerId, true);
       out.send(locators);
@@ -173,6 +173,11 @@ export class ReliableWriter {
     const at = this.out.w.pos;
     encodeHeartbeat(this.out.w, { readerId, writerId: this.entityId, firstSN: Math.max(1, first), lastSN: last, count: ++this.hbCount, final, liveliness: false }, true);
     this.seal(at);
+  }
+
+  /** The change's payload was protected (DDS-Security): it has no encapsulation header to record padding in. */
+  private opaque(c: CacheChange): boolean {
+    return this.opts.encodePayload !== undefined && !c.key;
   }
 
   /** Replaces the submessage written from `at` on with its protected form, when security asks for one. */
@@ -275,7 +280,7 @@ export class ReliableWriter {
       }
       encodeInfoTs(w, c.timestamp, true);
       const at = w.pos;
-      encodeData(w, { readerId: p.entityId, writerId: this.entityId, writerSN: c.sn, inlineQos: c.inlineQos, payload: c.payload, key: c.key }, true);
+      encodeData(w, { readerId: p.entityId, writerId: this.entityId, writerSN: c.sn, inlineQos: c.inlineQos, payload: c.payload, key: c.key, opaque: this.opaque(c) }, true);
       this.seal(at);
       high = sn;
     }

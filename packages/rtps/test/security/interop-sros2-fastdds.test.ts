@@ -151,13 +151,21 @@ describeWith([...FASTDDS, ...OPENSSL], 'SROS2 on the wire with Fast DDS', () => 
   }, 60_000);
   }
 
-  it('medkit refuses to publish on a protected topic (Fast DDS 2.9.1 does not decode its payloads yet)', async () => {
-    // writerTransforms protects our DATA and payloads and sends the datawriter token; Fast DDS then matches and
-    // opens the submessages but reports "Key material not found" in decode_serialized_payload. Until that is
-    // understood, a protected writer is refused rather than sending what the peer cannot read.
+  it('a secured Fast DDS listener receives medkit\'s encrypted samples (secure discovery, data and metadata ENCRYPT)', async () => {
     const { p } = await secureParticipant(enclave('/medkit/gateway', PEER_DOMAIN, DATA_ONLY), PEER_DOMAIN);
-    expect(() => p.createWriter({ topic: 'rt/chatter', typeName: STRING })).toThrow(/DDS-Security refuses a writer on 'rt\/chatter'.*metadata ENCRYPT, data ENCRYPT/);
-  });
+    const w = p.createWriter({ topic: 'rt/chatter', typeName: STRING, userData: 'typehash=RIHS01_x;' });
+    const listener = await spawnPeer('fastdds', 'listener', { domain: PEER_DOMAIN, env: { PEER_SECURITY_ENCLAVE: enclave('/peer/secret_listener', PEER_DOMAIN, DATA_ONLY) } });
+    expect(await w.waitForMatch(1, 15_000)).toBe(true);
+    await listener.waitForLine(/^matched sub 1 /, 15_000);
+    for (let i = 1; i <= 3; i++) {
+      w.write(cdrString(`From medkit: ${i}`));
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    const heard = await listener.waitForLines(/^heard \d+ From medkit: \d/, 3, 15_000);
+    expect(heard.map((m) => m.input!.replace(/^heard \d+ /, ''))).toEqual(['From medkit: 1', 'From medkit: 2', 'From medkit: 3']);
+    // Its ACKNACKs, protected with its reader key (its datareader token), acknowledge everything.
+    expect(await w.waitForAcknowledgments(5000)).toBe(true);
+  }, 60_000);
 
   it('a late-joining transient-local medkit reader gets the secured talker\'s history with protected submessages', async () => {
     // The talker publishes before medkit exists, then serves its history to our reader (its DATA, HEARTBEATs

@@ -56,14 +56,31 @@ describeWith(OPENSSL, 'DDS-Security authentication between medkit participants',
     // Endpoints created before authentication: SEDP must wait for it. rt/public_* is unprotected in the governance.
     const w = a.p.createWriter({ topic: 'rt/public_chatter', typeName: 'std_msgs::msg::dds_::String_' });
     b.p.createReader({ topic: 'rt/public_chatter', typeName: 'std_msgs::msg::dds_::String_' });
-    // A topic the governance protects (data ENCRYPT) is refused, not run unprotected.
-    expect(() => a.p.createWriter({ topic: 'rt/chatter', typeName: 'std_msgs::msg::dds_::String_' })).toThrow(/DDS-Security refuses a writer on 'rt\/chatter'.*data ENCRYPT/);
+    // A protected topic (secure discovery, data and metadata ENCRYPT) too, medkit to medkit.
+    const sw = a.p.createWriter({ topic: 'rt/chatter', typeName: 'std_msgs::msg::dds_::String_' });
+    const sr = b.p.createReader({ topic: 'rt/chatter', typeName: 'std_msgs::msg::dds_::String_' });
+    const got: Buffer[] = [];
+    sr.on('sample', (x) => got.push(x.payload));
     const sa = await waitForStatus(a.sec, b.p.guidPrefix, ['authenticated', 'failed']);
     const sb = await waitForStatus(b.sec, a.p.guidPrefix, ['authenticated', 'failed']);
     expect([sa.state, sb.state]).toEqual(['authenticated', 'authenticated']);
     expect(new Set([sa.role, sb.role])).toEqual(new Set(['initiator', 'replier']));
     expect(Buffer.from(a.sec.sharedSecret(b.p.guidPrefix)!.sharedSecret)).toEqual(Buffer.from(b.sec.sharedSecret(a.p.guidPrefix)!.sharedSecret));
     await until(() => w.matches.size === 1, 'the writer to match the reader after authentication');
+    expect(await sw.waitForMatch(1, 10_000)).toBe(true);
+    const secret = Buffer.from([0, 1, 0, 0, 7, 0, 0, 0, 0x73, 0x65, 0x63, 0x72, 0x65, 0x74, 0]);
+    await until(() => {
+      if (got.length === 0) sw.write(secret); // the reader may still wait for the writer's token
+      return got.length > 0;
+    }, 'the protected sample');
+    expect(got[0]).toEqual(secret);
+  }, 30_000);
+
+  it('refuses endpoints under SROS2\'s default governance (protected discovery and liveliness, RTPS SIGN), naming why', async () => {
+    const dir = ks.makeEnclave('/medkit/default', { governanceXml: governanceXml(DOMAIN), permissionsXml: allowAllPermissionsXml('CN=/medkit/default', DOMAIN) }).dir;
+    const p = await participant(DOMAIN, { security: await securityFrom(dir, DOMAIN) });
+    expect(() => p.createWriter({ topic: 'rt/chatter', typeName: 'std_msgs::msg::dds_::String_' })).toThrow(/rtps_protection_kind SIGN.*discovery protection \(discovery_protection_kind ENCRYPT\)/);
+    expect(() => p.createReader({ topic: 'rt/public_news', typeName: 'std_msgs::msg::dds_::String_' })).toThrow(/rtps_protection_kind SIGN/);
   }, 30_000);
 
   it('refuses a participant whose certificate expired, keeping the reason, and never matches it', async () => {

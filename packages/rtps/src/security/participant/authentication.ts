@@ -350,15 +350,13 @@ export class SecureParticipant implements ParticipantSecurity {
    * data protection: such endpoints go over the secure builtin endpoints with crypto, which medkit does not do
    * yet, so they are refused rather than run unprotected.
    */
-  private protection(topic: string, kind: 'writer' | 'reader'): string | undefined {
+  private protection(topic: string): string | undefined {
     const t = this.opts.access.topicRule(this.opts.domainId, topic);
     if (!t) return `governance has no topic_rule for it in domain ${this.opts.domainId}`;
-    // A reader takes encrypted payloads and protected submessages (keys in datawriter / datareader crypto
-    // tokens). Our own protected writes are wired (writerTransforms) but Fast DDS 2.9.1 does not decode their
-    // payloads yet ("Key material not found"), so protected writers stay refused; signed payloads and origin
-    // authentication are not done.
-    const payloadOk = kind === 'reader' && t.dataProtectionKind === 'ENCRYPT';
-    const metadataOk = kind === 'reader' && (t.metadataProtectionKind === 'ENCRYPT' || t.metadataProtectionKind === 'SIGN');
+    // Encrypted payloads and protected submessages both ways (keys in datawriter / datareader crypto tokens);
+    // signed payloads and origin authentication are not done.
+    const payloadOk = t.dataProtectionKind === 'ENCRYPT';
+    const metadataOk = t.metadataProtectionKind === 'ENCRYPT' || t.metadataProtectionKind === 'SIGN';
     // Secure SEDP is spoken with discovery_protection_kind NONE only (its submessages would otherwise be
     // protected with the participant key). Liveliness is asserted per participant only (automatic, on the plain
     // participant-message writer, which carries no topic): taken as unprotected liveliness, i.e. only with
@@ -377,7 +375,7 @@ export class SecureParticipant implements ParticipantSecurity {
   }
 
   checkLocalEndpoint(kind: 'writer' | 'reader', topic: string): string | undefined {
-    const protectedBy = this.protection(topic, kind);
+    const protectedBy = this.protection(topic);
     if (protectedBy) return protectedBy;
     const d = this.opts.access.check(this.opts.identity.cert.subject, kind === 'writer' ? 'publish' : 'subscribe', topic, this.opts.domainId, { now: this.clock() });
     return d.allowed ? undefined : `our permissions: ${d.reason}`;
@@ -454,8 +452,7 @@ export class SecureParticipant implements ParticipantSecurity {
     if (this.discoveryProtected(topic) && !secure) return false;
     // Matched at all only when authenticated, or unauthenticated where governance allows it (then no
     // permissions are known and only unprotected topics whose access is not controlled may match).
-    // Its counterpart here would be ours: a remote writer pairs with our reader, a remote reader with our writer.
-    if (this.protection(topic, kind === 'writer' ? 'reader' : 'writer')) return false;
+    if (this.protection(topic)) return false;
     const action = kind === 'writer' ? 'publish' : 'subscribe';
     if (p?.access && p.result) return p.access.check(p.result.peerCert.subject, action, topic, this.opts.domainId, { now: this.clock() }).allowed;
     const rule = this.opts.access.topicRule(this.opts.domainId, topic)!;
