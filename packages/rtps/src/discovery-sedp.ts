@@ -56,10 +56,20 @@ export class SedpBuiltins {
   readonly secure?: { pubWriter: ReliableWriter; subWriter: ReliableWriter; pubReader: ReliableReader; subReader: ReliableReader };
   private readonly prefix: Buffer;
 
-  constructor(prefixHex: string, opts: ResolvedOptions, out: MessageBuilder, budget: ReassemblyBudget, handlers: SedpHandlers, secure = false) {
+  constructor(
+    prefixHex: string,
+    opts: ResolvedOptions,
+    out: MessageBuilder,
+    budget: ReassemblyBudget,
+    handlers: SedpHandlers,
+    secure = false,
+    protect?: (entityId: number) => ((submessage: Buffer) => Buffer) | undefined,
+  ) {
     this.prefix = Buffer.from(prefixHex, 'hex');
-    const w = (entityId: number) => new ReliableWriter({ entityId, prefixHex, qos: BUILTIN_QOS, fragmentSize: opts.fragmentSize, maxSamples: opts.limits.maxSamples, heartbeatPeriodMs: opts.heartbeatPeriodMs }, out);
-    const r = (entityId: number) =>
+    type Protect = ((submessage: Buffer) => Buffer) | undefined;
+    const w = (entityId: number, prot?: Protect) =>
+      new ReliableWriter({ entityId, prefixHex, qos: BUILTIN_QOS, fragmentSize: opts.fragmentSize, maxSamples: opts.limits.maxSamples, heartbeatPeriodMs: opts.heartbeatPeriodMs, protect: prot }, out);
+    const r = (entityId: number, prot?: Protect) =>
       new ReliableReader(
         {
           entityId,
@@ -68,6 +78,7 @@ export class SedpBuiltins {
           maxPendingPerWriter: opts.limits.maxPendingPerWriter,
           reassembly: { maxSampleSize: 1024 * 1024, maxPerWriter: opts.limits.maxReassembliesPerWriter, timeoutMs: opts.limits.reassemblyTimeoutMs },
           budget,
+          protect: prot,
         },
         out,
       );
@@ -81,10 +92,10 @@ export class SedpBuiltins {
     this.subReader.deliver = (c) => this.onSedp(c, 'reader', handlers, false);
     if (secure) {
       const s = {
-        pubWriter: w(EntityId.SEDP_PUBLICATIONS_SECURE_WRITER),
-        subWriter: w(EntityId.SEDP_SUBSCRIPTIONS_SECURE_WRITER),
-        pubReader: r(EntityId.SEDP_PUBLICATIONS_SECURE_READER),
-        subReader: r(EntityId.SEDP_SUBSCRIPTIONS_SECURE_READER),
+        pubWriter: w(EntityId.SEDP_PUBLICATIONS_SECURE_WRITER, protect?.(EntityId.SEDP_PUBLICATIONS_SECURE_WRITER)),
+        subWriter: w(EntityId.SEDP_SUBSCRIPTIONS_SECURE_WRITER, protect?.(EntityId.SEDP_SUBSCRIPTIONS_SECURE_WRITER)),
+        pubReader: r(EntityId.SEDP_PUBLICATIONS_SECURE_READER, protect?.(EntityId.SEDP_PUBLICATIONS_SECURE_READER)),
+        subReader: r(EntityId.SEDP_SUBSCRIPTIONS_SECURE_READER, protect?.(EntityId.SEDP_SUBSCRIPTIONS_SECURE_READER)),
       };
       s.pubReader.deliver = (c) => this.onSedp(c, 'writer', handlers, true);
       s.subReader.deliver = (c) => this.onSedp(c, 'reader', handlers, true);

@@ -71,6 +71,11 @@ export interface ParticipantSecurity {
    * undefined (no key yet, tampered, malformed: the sample is dropped and the reliable protocol asks again).
    */
   decodePayload(srcPrefixHex: string, writerGuid: string, payload: Buffer): Buffer | undefined;
+  /**
+   * Protection of one of our secure SEDP endpoints' submessages (discovery_protection_kind; each has its own key,
+   * sent to the peers' counterparts as a datawriter / datareader crypto token), undefined: clear.
+   */
+  builtinProtect(entityId: number): ((submessage: Buffer) => Buffer) | undefined;
   /** Payload and submessage protection for our writer on this topic (undefined: it sends in the clear). */
   writerTransforms(writerGuid: string, topic: string): { encodePayload?: (payload: Buffer) => Buffer; protect?: (submessage: Buffer) => Buffer } | undefined;
   /** Our protected writer matched a remote reader: send it the writer's crypto token. */

@@ -146,7 +146,7 @@ export class Participant extends EventEmitter<ParticipantEvents> {
         r.lastSeen = Date.now();
         this.onProof(h, ProofFlag.LIVELINESS);
       },
-    }, o.security !== undefined);
+    }, o.security !== undefined, o.security ? (id) => o.security!.builtinProtect(id) : undefined);
     for (const w of this.sedp.writers()) this.localWriters.set(w.entityId, w);
     for (const r of this.sedp.readers()) this.localReaders.set(r.entityId, r);
     const t = this.transport.locators;

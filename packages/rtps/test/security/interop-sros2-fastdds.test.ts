@@ -25,6 +25,8 @@ const DATA_ONLY: GovernanceOptions = { discovery: 'NONE', liveliness: 'NONE', rt
 const PAYLOAD_ONLY: GovernanceOptions = { ...DATA_ONLY, metadata: 'NONE', topicDiscovery: false };
 /** Payload and submessages (DATA, HEARTBEAT, GAP; our ACKNACKs) encrypted; plain discovery. */
 const SUBMESSAGES_TOO: GovernanceOptions = { ...DATA_ONLY, topicDiscovery: false };
+/** Secure SEDP protected too (with the participant key). */
+const DISCOVERY_ENCRYPTED: GovernanceOptions = { ...DATA_ONLY, discovery: 'ENCRYPT' };
 
 let ks: Sros2Keystore;
 let other: Sros2Keystore;
@@ -93,7 +95,7 @@ describeWith([...FASTDDS, ...OPENSSL], 'SROS2 on the wire with Fast DDS', () => 
       const peerDir = peerEnclaveAround(medkitDir, AUTH_DOMAIN, role === 'replier', role);
       const { p, sec } = await secureParticipant(medkitDir, AUTH_DOMAIN);
       expect(p.guidPrefix.slice(0, 12)).toBe(prefixHead(medkitDir));
-      const peer = await spawnPeer('fastdds', 'talker', { domain: AUTH_DOMAIN, env: { PEER_SECURITY_ENCLAVE: peerDir, PEER_LOG_WARNINGS: '1' } });
+      const peer = await spawnPeer('fastdds', 'talker', { domain: AUTH_DOMAIN, env: { PEER_SECURITY_ENCLAVE: peerDir } });
       const peerPrefix = peer.guid.slice(0, 24);
       await peer.waitForLine(new RegExp(`^auth ok guid=${p.guidPrefix}`), 15_000);
       const st = await waitForStatus(sec, peerPrefix, ['authenticated', 'failed']);
@@ -130,7 +132,7 @@ describeWith([...FASTDDS, ...OPENSSL], 'SROS2 on the wire with Fast DDS', () => 
     await listener.waitForLines(/^heard \d+ From medkit: \d/, 3, 15_000);
   }, 60_000);
 
-  for (const [what, gov] of [['data ENCRYPT, clear submessages', PAYLOAD_ONLY], ['data and metadata ENCRYPT: payload and submessages', SUBMESSAGES_TOO], ['and discovery over the secure SEDP endpoints', DATA_ONLY]] as const) {
+  for (const [what, gov] of [['data ENCRYPT, clear submessages', PAYLOAD_ONLY], ['data and metadata ENCRYPT: payload and submessages', SUBMESSAGES_TOO], ['and discovery over the secure SEDP endpoints', DATA_ONLY], ['and discovery_protection_kind ENCRYPT', DISCOVERY_ENCRYPTED]] as const) {
   it(`a medkit reader receives the secured Fast DDS talker's encrypted samples decrypted (${what})`, async () => {
     const { p, sec } = await secureParticipant(enclave('/medkit/gateway', PEER_DOMAIN, gov), PEER_DOMAIN);
     const r = p.createReader({ topic: 'rt/chatter', typeName: STRING, qos: { reliability: 'reliable' } });
@@ -141,9 +143,12 @@ describeWith([...FASTDDS, ...OPENSSL], 'SROS2 on the wire with Fast DDS', () => 
     await waitForStatus(sec, prefix, ['authenticated']);
     await until(() => got.length === 3, 'three decrypted samples', 15_000);
     expect(got.map((t) => t.slice(0, 14))).toEqual(['Hello World: 1', 'Hello World: 2', 'Hello World: 3']);
-    const writerToken = sec.cryptoTokens(prefix).find((t) => t.kind === 'datawriter');
+    const writerGuid = p.endpoints().find((e) => e.topicName === 'rt/chatter' && e.kind === 'writer')?.guid;
+    const writerToken = sec.cryptoTokens(prefix).find((t) => t.kind === 'datawriter' && t.source === writerGuid);
+    // With discovery protection, the secure SEDP endpoints have keys of their own, exchanged the same way.
+    if (gov === DISCOVERY_ENCRYPTED) expect(sec.cryptoTokens(prefix).some((t) => t.source === `${prefix}ff0003c2`)).toBe(true);
     if (gov !== PAYLOAD_ONLY) expect(p.receiver.secured.opened).toBeGreaterThan(3);
-    expect(writerToken?.source).toBe(p.endpoints().find((e) => e.topicName === 'rt/chatter' && e.kind === 'writer')?.guid);
+    expect(writerToken?.source).toBe(writerGuid);
     expect(writerToken?.destination).toBe(r.guid);
     expect(writerToken?.transformation).toBe('AES256_GCM');
     // The talker matched our reader only after our datareader token reached it over the volatile channel.

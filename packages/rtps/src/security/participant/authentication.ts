@@ -362,7 +362,7 @@ export class SecureParticipant implements ParticipantSecurity {
     // participant-message writer, which carries no topic): taken as unprotected liveliness, i.e. only with
     // liveliness_protection_kind NONE.
     const rule = this.rule!;
-    const discoveryOk = rule.discoveryProtectionKind === 'NONE';
+    const discoveryOk = rule.discoveryProtectionKind === 'NONE' || rule.discoveryProtectionKind === 'ENCRYPT' || rule.discoveryProtectionKind === 'SIGN';
     const livelinessOk = rule.livelinessProtectionKind === 'NONE';
     const asks = [
       rule.rtpsProtectionKind !== 'NONE' && `rtps_protection_kind ${rule.rtpsProtectionKind} (whole-message protection)`,
@@ -410,6 +410,33 @@ export class SecureParticipant implements ParticipantSecurity {
       this.readerSenders.set(readerGuid, sender);
     }
     return sender.protectSubmessage(submessage);
+  }
+
+  builtinProtect(entityId: number): ((submessage: Buffer) => Buffer) | undefined {
+    const kind = this.rule?.discoveryProtectionKind;
+    if (!kind || kind === 'NONE') return undefined;
+    const guid = this.prefix!.toString('hex') + (entityId >>> 0).toString(16).padStart(8, '0');
+    const transform: TransformKind = kind.startsWith('ENCRYPT') ? 'AES256_GCM' : 'AES256_GMAC';
+    const isWriter = (entityId & 0xff) === 0xc2;
+    const km = isWriter ? newKeyMaterial(transform, randomKeyId()) : this.readerKey(guid, transform);
+    if (isWriter) this.writerKeys.set(guid, km);
+    this.builtinKeys.push({ entityId, km });
+    const sender = new CryptoSender(km);
+    return (submessage) => sender.protectSubmessage(submessage);
+  }
+
+  /** Our secure SEDP endpoints' keys to a newly authenticated peer's counterparts (their tokens come to us likewise). */
+  private sendBuiltinTokens(p: Peer, now: number): void {
+    const counterpart: Record<number, number> = { 0xff0003c2: 0xff0003c7, 0xff0004c2: 0xff0004c7, 0xff0003c7: 0xff0003c2, 0xff0004c7: 0xff0004c2 };
+    for (const { entityId, km } of this.builtinKeys) {
+      const own = Buffer.concat([this.prefix!, Buffer.alloc(4)]);
+      own.writeUInt32BE(entityId >>> 0, 12);
+      const theirs = Buffer.concat([Buffer.from(p.prefixHex, 'hex'), Buffer.alloc(4)]);
+      theirs.writeUInt32BE(counterpart[entityId >>> 0], 12);
+      const isWriter = (entityId & 0xff) === 0xc2;
+      if (!isWriter) p.readerTokensSent.add(`${own.toString('hex')}:${theirs.toString('hex')}`);
+      this.queueTokens(p, isWriter ? CRYPTO_TOKENS_CLASS.datawriter : CRYPTO_TOKENS_CLASS.datareader, theirs, own, [cryptoToken(km)], now);
+    }
   }
 
   writerTransforms(writerGuid: string, topic: string): { encodePayload?: (payload: Buffer) => Buffer; protect?: (submessage: Buffer) => Buffer } | undefined {
@@ -609,8 +636,10 @@ export class SecureParticipant implements ParticipantSecurity {
     const kx = kxKeyMaterial(result.secret);
     p.receivers.set(0, new CryptoReceiver(kx));
     p.kxSender = new CryptoSender(kx);
-    // Our participant crypto token (rtps protection is not done, but Fast DDS expects the token).
+    // Our participant crypto token (rtps protection is not done, but Fast DDS expects the token), and our
+    // secure SEDP endpoints' keys when discovery is protected.
     this.queueTokens(p, CRYPTO_TOKENS_CLASS.participant, ZERO_GUID, ZERO_GUID, [cryptoToken(this.participantKey)], Date.now());
+    this.sendBuiltinTokens(p, Date.now());
     this.release(p);
     this.setState(p, 'checking-permissions', now);
     void this.checkPermissions(result)
@@ -639,7 +668,14 @@ export class SecureParticipant implements ParticipantSecurity {
 
   // ---- crypto tokens out (ParticipantVolatileMessageSecure) ------------------------------
 
-  private readonly participantKey = newKeyMaterial('AES256_GMAC', randomKeyId());
+  /** Our participant key (participant crypto token): protects secure discovery; GCM when the governance encrypts any of it. */
+  private participantKeyMaterial?: KeyMaterial;
+  private get participantKey(): KeyMaterial {
+    const r = this.rule;
+    const encrypting = [r?.discoveryProtectionKind, r?.livelinessProtectionKind, r?.rtpsProtectionKind].some((k) => k?.startsWith('ENCRYPT'));
+    return (this.participantKeyMaterial ??= newKeyMaterial(encrypting ? 'AES256_GCM' : 'AES256_GMAC', randomKeyId()));
+  }
+  private readonly builtinKeys: { entityId: number; km: KeyMaterial }[] = [];
   private readonly readerKeys = new Map<string, KeyMaterial>();
   private readonly readerSenders = new Map<string, CryptoSender>();
   private readonly writerKeys = new Map<string, KeyMaterial>();
