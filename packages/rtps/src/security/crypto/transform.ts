@@ -2,7 +2,8 @@
 //   SEC_PREFIX(CryptoHeader) SEC_BODY(CryptoContent) SEC_POSTFIX(CryptoFooter)     encrypting kinds (GCM)
 //   SEC_PREFIX(CryptoHeader) <the submessage as is>  SEC_POSTFIX(CryptoFooter)     signing kinds (GMAC)
 // and a whole message becomes RTPS header, SRTPS_PREFIX, SEC_BODY or the submessages, SRTPS_POSTFIX, where the
-// protected plaintext is the original message with its header turned into an INFO_SRC submessage.
+// protected plaintext is the original message with its header turned into an INFO_SRC submessage; signed (GMAC),
+// that INFO_SRC travels in the clear as the first protected submessage (Fast DDS 2.9.1, seen on the wire).
 //   CryptoHeader  = transformation_kind(4) transformation_key_id(4) session_id(4) initialization_vector_suffix(8)
 //   CryptoContent = length(uint32, big-endian) ciphertext
 //   CryptoFooter  = common_mac(16) sequence<{receiver_mac_key_id(4) receiver_mac(16)}> (count big-endian)
@@ -153,8 +154,9 @@ export class CryptoSender {
   /** An RTPS message → its header followed by SRTPS_PREFIX … SRTPS_POSTFIX. */
   protectMessage(message: Buffer): Buffer {
     const header = message.subarray(0, RTPS_HEADER_SIZE);
+    // The INFO_SRC travels inside (encrypted, or in the clear and signed), as Fast DDS 2.9.1 sends it.
     const plain = Buffer.concat([infoSrcOf(header), message.subarray(RTPS_HEADER_SIZE)]);
-    return Buffer.concat([header, this.protect(SRTPS_PREFIX, SRTPS_POSTFIX, plain, message.subarray(RTPS_HEADER_SIZE))]);
+    return Buffer.concat([header, this.protect(SRTPS_PREFIX, SRTPS_POSTFIX, plain, plain)]);
   }
 }
 
@@ -315,19 +317,21 @@ export class CryptoReceiver {
     if (message.length < RTPS_HEADER_SIZE) return this.drop('malformed');
     const header = message.subarray(0, RTPS_HEADER_SIZE);
     const kind = this.km.kind;
+    let plain: Buffer;
     if (!encrypts(kind)) {
-      // Signed only: the MAC covers INFO_SRC(header) + the clear submessages; check it over that.
+      // Signed only: the MAC covers the clear submessages, which start with INFO_SRC(header).
       const r = this.openSigned(message);
       if (!r) return undefined;
-      this.stats.accepted++;
-      return Buffer.concat([header, r]);
+      plain = r;
+    } else {
+      const r = this.open(message, RTPS_HEADER_SIZE, SRTPS_PREFIX, SRTPS_POSTFIX);
+      if (!r) return undefined;
+      plain = r.plain;
     }
-    const r = this.open(message, RTPS_HEADER_SIZE, SRTPS_PREFIX, SRTPS_POSTFIX);
-    if (!r) return undefined;
-    const src = readSub(r.plain, 0);
+    const src = readSub(plain, 0);
     if (!src || src.id !== SubmessageId.INFO_SRC || !src.body.subarray(4, 20).equals(header.subarray(4, 20))) return this.drop('tampered');
     this.stats.accepted++;
-    return Buffer.concat([header, r.plain.subarray(src.raw.length)]);
+    return Buffer.concat([header, plain.subarray(src.raw.length)]);
   }
 
   private openSigned(message: Buffer): Buffer | undefined {
@@ -341,13 +345,12 @@ export class CryptoReceiver {
       if (s.id === SRTPS_POSTFIX) break;
       at += s.raw.length;
     }
-    // Rebuild what was MACed and check it by re-running open() over a synthetic SEC framing.
+    // Check the MAC by re-running open() over a synthetic SEC framing of the same bytes.
     const clear = message.subarray(start, at);
-    const plain = Buffer.concat([infoSrcOf(message.subarray(0, RTPS_HEADER_SIZE)), clear]);
     const postfix = message.subarray(at);
-    const synthetic = Buffer.concat([prefix.raw, plain, postfix]);
+    const synthetic = Buffer.concat([prefix.raw, clear, postfix]);
     synthetic[0] = SEC_PREFIX;
-    const postAt = prefix.raw.length + plain.length;
+    const postAt = prefix.raw.length + clear.length;
     synthetic[postAt] = SEC_POSTFIX;
     const r = this.open(synthetic, 0, SEC_PREFIX, SEC_POSTFIX);
     return r ? clear : undefined;
