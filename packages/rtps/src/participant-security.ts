@@ -76,6 +76,10 @@ export interface ParticipantSecurity {
    * sent to the peers' counterparts as a datawriter / datareader crypto token), undefined: clear.
    */
   builtinProtect(entityId: number): ((submessage: Buffer) => Buffer) | undefined;
+  /** rtps_protection_kind: the whole-message transform of a datagram we send (undefined: send it clear). */
+  protectMessage(datagram: Buffer): Buffer | undefined;
+  /** An SRTPS-protected datagram from `srcPrefixHex`: the original message, or undefined (dropped). Must not throw. */
+  unprotectMessage(srcPrefixHex: string, datagram: Buffer): Buffer | undefined;
   /** Payload and submessage protection for our writer on this topic (undefined: it sends in the clear). */
   writerTransforms(writerGuid: string, topic: string): { encodePayload?: (payload: Buffer) => Buffer; protect?: (submessage: Buffer) => Buffer } | undefined;
   /** Our protected writer matched a remote reader: send it the writer's crypto token. */

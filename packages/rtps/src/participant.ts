@@ -119,6 +119,7 @@ export class Participant extends EventEmitter<ParticipantEvents> {
       onVolatile: this.security ? (sm, h, now) => this.onVolatile(sm, h, now) : undefined,
       unprotect: this.security ? (h, buf, at) => this.security!.unprotect(h, buf, at) : undefined,
       decodePayload: this.security ? (h, writer, payload) => this.security!.decodePayload(h, writer, payload) : undefined,
+      unprotectMessage: this.security ? (h, buf) => this.security!.unprotectMessage(h, buf) : undefined,
       onViolation: (v) => this.opts.onProtocolViolation(v),
     });
   }
@@ -233,6 +234,7 @@ export class Participant extends EventEmitter<ParticipantEvents> {
 
   private sendDatagram(data: Buffer, locators: readonly Locator[]): void {
     if (this.closed && !this.closing) return;
+    if (this.security) data = this.security.protectMessage(data) ?? data;
     const f = this.opts.packetFilter?.outgoing;
     for (const l of locators) {
       if (f && !f(data, l)) continue;

@@ -27,6 +27,8 @@ export interface ReceiveContext {
    * Absent: secured runs are skipped unread.
    */
   unprotect?(srcPrefixHex: string, buf: Buffer, at: number): Buffer | undefined;
+  /** DDS-Security: the original message of an SRTPS-protected one (undefined: drop it). */
+  unprotectMessage?(srcPrefixHex: string, buf: Buffer): Buffer | undefined;
   /** DDS-Security: the clear payload of a DATA from a writer whose payload is protected (undefined: drop it). */
   decodePayload?(srcPrefixHex: string, writerGuid: string, payload: Buffer): Buffer | undefined;
   /** Called once per misbehaving peer (not per datagram) with the first violation seen from it. */
@@ -94,6 +96,16 @@ export class MessageReceiver {
       this.forUs = true;
       this.ts = undefined;
       this.now = now;
+      // DDS-Security RTPS protection: the whole message behind SRTPS_PREFIX … SRTPS_POSTFIX.
+      if (buf.length > 24 && buf[20] === SRTPS_PREFIX_ID && this.ctx.unprotectMessage) {
+        const plain = this.ctx.unprotectMessage(this.srcHex, buf);
+        if (!plain || (plain.length > 20 && plain[20] === SRTPS_PREFIX_ID)) {
+          this.secured.dropped++;
+          return;
+        }
+        this.secured.opened++;
+        buf = plain;
+      }
       this.remote = this.ctx.remoteParticipant(this.srcHex);
       if (this.remote) this.remote.lastSeen = now;
       this.buf = buf;
@@ -293,6 +305,7 @@ export class MessageReceiver {
 /** DDS-Security SEC_PREFIX / SEC_POSTFIX submessage ids. */
 const SEC_PREFIX_ID = 0x31;
 const SEC_POSTFIX_ID = 0x32;
+const SRTPS_PREFIX_ID = 0x33;
 
 /** Where the secured run starting at `at` ends: after its SEC_POSTFIX, or at the end of the datagram. */
 function securedRunEnd(buf: Buffer, at: number): number {

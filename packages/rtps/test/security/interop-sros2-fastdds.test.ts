@@ -27,6 +27,8 @@ const PAYLOAD_ONLY: GovernanceOptions = { ...DATA_ONLY, metadata: 'NONE', topicD
 const SUBMESSAGES_TOO: GovernanceOptions = { ...DATA_ONLY, topicDiscovery: false };
 /** Secure SEDP protected too (with the participant key). */
 const DISCOVERY_ENCRYPTED: GovernanceOptions = { ...DATA_ONLY, discovery: 'ENCRYPT' };
+/** What SROS2 writes by default (test-support's governanceXml without options). */
+const SROS2_DEFAULT: GovernanceOptions = {};
 
 let ks: Sros2Keystore;
 let other: Sros2Keystore;
@@ -132,7 +134,7 @@ describeWith([...FASTDDS, ...OPENSSL], 'SROS2 on the wire with Fast DDS', () => 
     await listener.waitForLines(/^heard \d+ From medkit: \d/, 3, 15_000);
   }, 60_000);
 
-  for (const [what, gov] of [['data ENCRYPT, clear submessages', PAYLOAD_ONLY], ['data and metadata ENCRYPT: payload and submessages', SUBMESSAGES_TOO], ['and discovery over the secure SEDP endpoints', DATA_ONLY], ['and discovery_protection_kind ENCRYPT', DISCOVERY_ENCRYPTED]] as const) {
+  for (const [what, gov] of [['data ENCRYPT, clear submessages', PAYLOAD_ONLY], ['data and metadata ENCRYPT: payload and submessages', SUBMESSAGES_TOO], ['and discovery over the secure SEDP endpoints', DATA_ONLY], ['and discovery_protection_kind ENCRYPT', DISCOVERY_ENCRYPTED], ['SROS2\'s default governance: discovery and liveliness ENCRYPT, rtps SIGN', SROS2_DEFAULT]] as const) {
   it(`a medkit reader receives the secured Fast DDS talker's encrypted samples decrypted (${what})`, async () => {
     const { p, sec } = await secureParticipant(enclave('/medkit/gateway', PEER_DOMAIN, gov), PEER_DOMAIN);
     const r = p.createReader({ topic: 'rt/chatter', typeName: STRING, qos: { reliability: 'reliable' } });
@@ -156,10 +158,11 @@ describeWith([...FASTDDS, ...OPENSSL], 'SROS2 on the wire with Fast DDS', () => 
   }, 60_000);
   }
 
-  it('a secured Fast DDS listener receives medkit\'s encrypted samples (secure discovery, data and metadata ENCRYPT)', async () => {
-    const { p } = await secureParticipant(enclave('/medkit/gateway', PEER_DOMAIN, DATA_ONLY), PEER_DOMAIN);
+  for (const [what, gov] of [['secure discovery, data and metadata ENCRYPT', DATA_ONLY], ['SROS2\'s default governance', SROS2_DEFAULT]] as const) {
+  it(`a secured Fast DDS listener receives medkit's encrypted samples (${what})`, async () => {
+    const { p } = await secureParticipant(enclave('/medkit/gateway', PEER_DOMAIN, gov), PEER_DOMAIN);
     const w = p.createWriter({ topic: 'rt/chatter', typeName: STRING, userData: 'typehash=RIHS01_x;' });
-    const listener = await spawnPeer('fastdds', 'listener', { domain: PEER_DOMAIN, env: { PEER_SECURITY_ENCLAVE: enclave('/peer/secret_listener', PEER_DOMAIN, DATA_ONLY) } });
+    const listener = await spawnPeer('fastdds', 'listener', { domain: PEER_DOMAIN, env: { PEER_SECURITY_ENCLAVE: enclave('/peer/secret_listener', PEER_DOMAIN, gov) } });
     expect(await w.waitForMatch(1, 15_000)).toBe(true);
     await listener.waitForLine(/^matched sub 1 /, 15_000);
     for (let i = 1; i <= 3; i++) {
@@ -171,6 +174,7 @@ describeWith([...FASTDDS, ...OPENSSL], 'SROS2 on the wire with Fast DDS', () => 
     // Its ACKNACKs, protected with its reader key (its datareader token), acknowledge everything.
     expect(await w.waitForAcknowledgments(5000)).toBe(true);
   }, 60_000);
+  }
 
   it('a late-joining transient-local medkit reader gets the secured talker\'s history with protected submessages', async () => {
     // The talker publishes before medkit exists, then serves its history to our reader (its DATA, HEARTBEATs

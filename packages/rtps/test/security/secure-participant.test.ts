@@ -76,12 +76,26 @@ describeWith(OPENSSL, 'DDS-Security authentication between medkit participants',
     expect(got[0]).toEqual(secret);
   }, 30_000);
 
-  it('refuses endpoints under SROS2\'s default governance (protected discovery and liveliness, RTPS SIGN), naming why', async () => {
-    const dir = ks.makeEnclave('/medkit/default', { governanceXml: governanceXml(DOMAIN), permissionsXml: allowAllPermissionsXml('CN=/medkit/default', DOMAIN) }).dir;
-    const p = await participant(DOMAIN, { security: await securityFrom(dir, DOMAIN) });
-    expect(() => p.createWriter({ topic: 'rt/chatter', typeName: 'std_msgs::msg::dds_::String_' })).toThrow(/rtps_protection_kind SIGN.*liveliness protection/);
-    expect(() => p.createReader({ topic: 'rt/public_news', typeName: 'std_msgs::msg::dds_::String_' })).toThrow(/rtps_protection_kind SIGN/);
-  }, 30_000);
+  it('under SROS2\'s default governance (protected discovery and liveliness, RTPS SIGN) a protected sample flows; origin authentication is refused, naming why', async () => {
+    const gov = governanceXml(DOMAIN);
+    const mk = (name: string) => ks.makeEnclave(name, { governanceXml: gov, permissionsXml: allowAllPermissionsXml(`CN=${name}`, DOMAIN) }).dir;
+    const a = await participant(DOMAIN, { security: await securityFrom(mk('/medkit/default_a'), DOMAIN) });
+    const b = await participant(DOMAIN, { security: await securityFrom(mk('/medkit/default_b'), DOMAIN) });
+    const w = a.createWriter({ topic: 'rt/chatter', typeName: 'std_msgs::msg::dds_::String_' });
+    const r = b.createReader({ topic: 'rt/chatter', typeName: 'std_msgs::msg::dds_::String_' });
+    const got: Buffer[] = [];
+    r.on('sample', (x) => got.push(x.payload));
+    const sample = Buffer.from([0, 1, 0, 0, 3, 0, 0, 0, 0x68, 0x69, 0]);
+    await until(() => {
+      if (got.length === 0 && w.matches.size === 1) w.write(sample);
+      return got.length > 0;
+    }, 'the protected sample under the default governance', 20_000);
+    expect(got[0]).toEqual(sample);
+    expect(a.receiver.secured.opened).toBeGreaterThan(0);
+    const originAuth = ks.makeEnclave('/medkit/origin', { governanceXml: governanceXml(DOMAIN, { rtps: 'SIGN_WITH_ORIGIN_AUTHENTICATION' }), permissionsXml: allowAllPermissionsXml('CN=/medkit/origin', DOMAIN) }).dir;
+    const o = await participant(DOMAIN, { security: await securityFrom(originAuth, DOMAIN) });
+    expect(() => o.createWriter({ topic: 'rt/chatter', typeName: 'std_msgs::msg::dds_::String_' })).toThrow(/rtps_protection_kind SIGN_WITH_ORIGIN_AUTHENTICATION/);
+  }, 40_000);
 
   it('refuses a participant whose certificate expired, keeping the reason, and never matches it', async () => {
     const a = await secured('/medkit/a', { handshakeTimeoutMs: 3000 });

@@ -316,44 +316,15 @@ export class CryptoReceiver {
   unprotectMessage(message: Buffer): Buffer | undefined {
     if (message.length < RTPS_HEADER_SIZE) return this.drop('malformed');
     const header = message.subarray(0, RTPS_HEADER_SIZE);
-    const kind = this.km.kind;
-    let plain: Buffer;
-    if (!encrypts(kind)) {
-      // Signed only: the MAC covers the clear submessages, which start with INFO_SRC(header).
-      const r = this.openSigned(message);
-      if (!r) return undefined;
-      plain = r;
-    } else {
-      const r = this.open(message, RTPS_HEADER_SIZE, SRTPS_PREFIX, SRTPS_POSTFIX);
-      if (!r) return undefined;
-      plain = r.plain;
-    }
+    // Encrypted: SEC_BODY holds INFO_SRC + the submessages; signed: they are in the clear (the inner SEC runs of
+    // protected submessages included), the MAC over exactly those bytes.
+    const r = this.open(message, RTPS_HEADER_SIZE, SRTPS_PREFIX, SRTPS_POSTFIX);
+    if (!r) return undefined;
+    const plain = r.plain;
     const src = readSub(plain, 0);
     if (!src || src.id !== SubmessageId.INFO_SRC || !src.body.subarray(4, 20).equals(header.subarray(4, 20))) return this.drop('tampered');
     this.stats.accepted++;
     return Buffer.concat([header, plain.subarray(src.raw.length)]);
-  }
-
-  private openSigned(message: Buffer): Buffer | undefined {
-    const prefix = readSub(message, RTPS_HEADER_SIZE);
-    if (!prefix || prefix.id !== SRTPS_PREFIX) return this.drop('malformed');
-    const start = RTPS_HEADER_SIZE + prefix.raw.length;
-    let at = start;
-    for (let n = 0; n < 4096; n++) {
-      const s = readSub(message, at);
-      if (!s) return this.drop('malformed');
-      if (s.id === SRTPS_POSTFIX) break;
-      at += s.raw.length;
-    }
-    // Check the MAC by re-running open() over a synthetic SEC framing of the same bytes.
-    const clear = message.subarray(start, at);
-    const postfix = message.subarray(at);
-    const synthetic = Buffer.concat([prefix.raw, clear, postfix]);
-    synthetic[0] = SEC_PREFIX;
-    const postAt = prefix.raw.length + clear.length;
-    synthetic[postAt] = SEC_POSTFIX;
-    const r = this.open(synthetic, 0, SEC_PREFIX, SEC_POSTFIX);
-    return r ? clear : undefined;
   }
 }
 

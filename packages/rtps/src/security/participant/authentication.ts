@@ -179,6 +179,27 @@ function holderParameter(pid: number, h: DataHolder, le: boolean): SpdpParameter
 /** The handshake verified the peer (its permissions may still be under check). */
 const handshakeComplete = (p: { status: { state: PeerAuthState } }): boolean => p.status.state === 'authenticated' || p.status.state === 'checking-permissions';
 
+/**
+ * Datagrams that stay outside RTPS protection, as Fast DDS 2.9.1 sends them (seen on the wire): SPDP and the
+ * stateless handshake messages (the peer may not be authenticated yet) and the volatile secure channel (its
+ * submessages are protected with the Kx keys, key id 0, and carry the very tokens RTPS protection needs).
+ */
+function clearOnly(d: Buffer): boolean {
+  let pos = 20;
+  while (pos + 4 <= d.length) {
+    const id = d[pos];
+    const len = (d[pos + 1] & 1) !== 0 ? d.readUInt16LE(pos + 2) : d.readUInt16BE(pos + 2);
+    if (id === 0x15 && pos + 16 <= d.length) {
+      const writer = d.readUInt32BE(pos + 12);
+      if (writer === 0x000100c2 || writer === 0x000201c3) return true;
+    }
+    if (id === 0x31 && pos + 12 <= d.length && d.readUInt32BE(pos + 8) === 0) return true;
+    if (len === 0) break;
+    pos += 4 + len;
+  }
+  return false;
+}
+
 const randomKeyId = (): number => (randomBytes(4).readUInt32BE(0) | 1) >>> 0;
 
 const reasonOf = (err: unknown): string => (err instanceof SecurityError ? `${err.reason}: ${err.message}` : err instanceof Error ? err.message : String(err));
@@ -363,9 +384,11 @@ export class SecureParticipant implements ParticipantSecurity {
     // liveliness_protection_kind NONE.
     const rule = this.rule!;
     const discoveryOk = rule.discoveryProtectionKind === 'NONE' || rule.discoveryProtectionKind === 'ENCRYPT' || rule.discoveryProtectionKind === 'SIGN';
-    const livelinessOk = rule.livelinessProtectionKind === 'NONE';
+    // Protected liveliness: medkit has no secure participant-message endpoints; its liveliness is automatic and
+    // participant-wide (leases infinite unless configured), so nothing topic-specific goes unprotected.
+    const livelinessOk = !rule.livelinessProtectionKind.endsWith('ORIGIN_AUTHENTICATION');
     const asks = [
-      rule.rtpsProtectionKind !== 'NONE' && `rtps_protection_kind ${rule.rtpsProtectionKind} (whole-message protection)`,
+      rule.rtpsProtectionKind.endsWith('ORIGIN_AUTHENTICATION') && `rtps_protection_kind ${rule.rtpsProtectionKind} (origin authentication)`,
       t.enableDiscoveryProtection && !discoveryOk && `discovery protection (discovery_protection_kind ${rule.discoveryProtectionKind})`,
       t.enableLivelinessProtection && !livelinessOk && `liveliness protection`,
       t.metadataProtectionKind !== 'NONE' && !metadataOk && `metadata ${t.metadataProtectionKind}`,
@@ -437,6 +460,22 @@ export class SecureParticipant implements ParticipantSecurity {
       if (!isWriter) p.readerTokensSent.add(`${own.toString('hex')}:${theirs.toString('hex')}`);
       this.queueTokens(p, isWriter ? CRYPTO_TOKENS_CLASS.datawriter : CRYPTO_TOKENS_CLASS.datareader, theirs, own, [cryptoToken(km)], now);
     }
+  }
+
+  private messageSender?: CryptoSender;
+
+  protectMessage(datagram: Buffer): Buffer | undefined {
+    if (!this.rule || this.rule.rtpsProtectionKind === 'NONE' || clearOnly(datagram)) return undefined;
+    // Whole messages with our participant key (its token went to every authenticated peer).
+    return (this.messageSender ??= new CryptoSender(this.participantKey)).protectMessage(datagram);
+  }
+
+  unprotectMessage(srcHex: string, datagram: Buffer): Buffer | undefined {
+    const p = this.peers.get(srcHex);
+    const keyId = datagram.length >= 32 ? datagram.readUInt32BE(28) : 0;
+    const plain = p && handshakeComplete(p) && keyId !== 0 ? p.receivers.get(keyId)?.unprotectMessage(datagram) : undefined;
+    if (!plain) this.stats.securedDropped++;
+    return plain;
   }
 
   writerTransforms(writerGuid: string, topic: string): { encodePayload?: (payload: Buffer) => Buffer; protect?: (submessage: Buffer) => Buffer } | undefined {
