@@ -78,6 +78,8 @@ export interface ParticipantSecurity {
   builtinProtect(entityId: number): ((submessage: Buffer) => Buffer) | undefined;
   /** rtps_protection_kind: the whole-message transform of a datagram we send (undefined: send it clear). */
   protectMessage(datagram: Buffer): Buffer | undefined;
+  /** Messages from this (authenticated) peer must come RTPS-protected (rtps_protection_kind other than NONE). */
+  requiresRtpsProtection(srcPrefixHex: string): boolean;
   /** An SRTPS-protected datagram from `srcPrefixHex`: the original message, or undefined (dropped). Must not throw. */
   unprotectMessage(srcPrefixHex: string, datagram: Buffer): Buffer | undefined;
   /** Payload and submessage protection for our writer on this topic (undefined: it sends in the clear). */

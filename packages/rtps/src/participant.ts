@@ -120,6 +120,7 @@ export class Participant extends EventEmitter<ParticipantEvents> {
       unprotect: this.security ? (h, buf, at) => this.security!.unprotect(h, buf, at) : undefined,
       decodePayload: this.security ? (h, writer, payload) => this.security!.decodePayload(h, writer, payload) : undefined,
       unprotectMessage: this.security ? (h, buf) => this.security!.unprotectMessage(h, buf) : undefined,
+      requiresRtpsProtection: this.security ? (h) => this.security!.requiresRtpsProtection(h) : undefined,
       onViolation: (v) => this.opts.onProtocolViolation(v),
     });
   }

@@ -29,6 +29,8 @@ export interface ReceiveContext {
   unprotect?(srcPrefixHex: string, buf: Buffer, at: number): Buffer | undefined;
   /** DDS-Security: the original message of an SRTPS-protected one (undefined: drop it). */
   unprotectMessage?(srcPrefixHex: string, buf: Buffer): Buffer | undefined;
+  /** DDS-Security: messages from this peer must be RTPS-protected (clear ones carry only SPDP, the handshake or secured runs). */
+  requiresRtpsProtection?(srcPrefixHex: string): boolean;
   /** DDS-Security: the clear payload of a DATA from a writer whose payload is protected (undefined: drop it). */
   decodePayload?(srcPrefixHex: string, writerGuid: string, payload: Buffer): Buffer | undefined;
   /** Called once per misbehaving peer (not per datagram) with the first violation seen from it. */
@@ -77,8 +79,10 @@ export class MessageReceiver {
   private now = 0;
   private readonly visit = (sm: Submessage, at: number) => this.onSubmessage(sm, at);
   private buf: Buffer = Buffer.alloc(0);
-  /** Submessages taken out of secured runs (DDS-Security). */
-  secured = { opened: 0, dropped: 0 };
+  /** Submessages taken out of secured runs (DDS-Security); clear submessages refused where RTPS protection is required. */
+  secured = { opened: 0, dropped: 0, clearRefused: 0 };
+  /** The current message came in the clear from a peer whose messages must be RTPS-protected. */
+  private clearFromProtected = false;
 
   constructor(ctx: ReceiveContext) {
     this.ctx = ctx;
@@ -97,6 +101,7 @@ export class MessageReceiver {
       this.ts = undefined;
       this.now = now;
       // DDS-Security RTPS protection: the whole message behind SRTPS_PREFIX … SRTPS_POSTFIX.
+      this.clearFromProtected = false;
       if (buf.length > 24 && buf[20] === SRTPS_PREFIX_ID && this.ctx.unprotectMessage) {
         const plain = this.ctx.unprotectMessage(this.srcHex, buf);
         if (!plain || (plain.length > 20 && plain[20] === SRTPS_PREFIX_ID)) {
@@ -105,6 +110,8 @@ export class MessageReceiver {
         }
         this.secured.opened++;
         buf = plain;
+      } else if (this.ctx.requiresRtpsProtection?.(this.srcHex)) {
+        this.clearFromProtected = true;
       }
       this.remote = this.ctx.remoteParticipant(this.srcHex);
       if (this.remote) this.remote.lastSeen = now;
@@ -168,6 +175,14 @@ export class MessageReceiver {
 
   private onSubmessage(sm: Submessage, at: number): number | void {
     if (sm.kind === 'UNKNOWN' && sm.id === SEC_PREFIX_ID && at >= 0 && this.ctx.unprotect) return this.onSecured(at);
+    // Under RTPS protection a clear message may carry only SPDP, the stateless handshake and secured runs (opened
+    // and verified above, at < 0): anything else in it could be forged by anyone who knows the peer's prefix.
+    if (this.clearFromProtected && at >= 0 && !(sm.kind === 'DATA' && (sm.writerId === EntityId.SPDP_WRITER || sm.writerId === EntityId.STATELESS_WRITER))) {
+      if (sm.kind !== 'INFO_TS' && sm.kind !== 'INFO_DST' && sm.kind !== 'INFO_SRC' && sm.kind !== 'PAD' && sm.kind !== 'UNKNOWN') {
+        this.secured.clearRefused++;
+        return;
+      }
+    }
     switch (sm.kind) {
       case 'INFO_TS':
         this.ts = sm.timestamp;

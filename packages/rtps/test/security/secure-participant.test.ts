@@ -92,6 +92,17 @@ describeWith(OPENSSL, 'DDS-Security authentication between medkit participants',
     }, 'the protected sample under the default governance', 20_000);
     expect(got[0]).toEqual(sample);
     expect(a.receiver.secured.opened).toBeGreaterThan(0);
+    // A clear DATA claiming to come from b (anyone can put b's prefix in a header) is refused: b's messages
+    // must come RTPS-protected.
+    const refusedBefore = a.receiver.secured.clearRefused;
+    const forged = new ByteWriter(128, true);
+    encodeHeader(forged, VendorId.MEDKIT, Buffer.from(b.guidPrefix, 'hex'));
+    encodeInfoDst(forged, Buffer.from(a.guidPrefix, 'hex'), true);
+    encodeData(forged, { readerId: 0, writerId: 0x00000103, writerSN: 99, payload: sample, key: false }, true);
+    const sock = createSocket('udp4');
+    await new Promise<void>((res) => sock.send(forged.finish(), a.locators.metatrafficUnicast[0].port, '127.0.0.1', () => res()));
+    sock.close();
+    await until(() => a.receiver.secured.clearRefused > refusedBefore, 'the forged clear DATA to be refused');
     const originAuth = ks.makeEnclave('/medkit/origin', { governanceXml: governanceXml(DOMAIN, { rtps: 'SIGN_WITH_ORIGIN_AUTHENTICATION' }), permissionsXml: allowAllPermissionsXml('CN=/medkit/origin', DOMAIN) }).dir;
     const o = await participant(DOMAIN, { security: await securityFrom(originAuth, DOMAIN) });
     expect(() => o.createWriter({ topic: 'rt/chatter', typeName: 'std_msgs::msg::dds_::String_' })).toThrow(/rtps_protection_kind SIGN_WITH_ORIGIN_AUTHENTICATION/);

@@ -470,6 +470,11 @@ export class SecureParticipant implements ParticipantSecurity {
     return (this.messageSender ??= new CryptoSender(this.participantKey)).protectMessage(datagram);
   }
 
+  requiresRtpsProtection(srcHex: string): boolean {
+    const p = this.peers.get(srcHex);
+    return !!this.rule && this.rule.rtpsProtectionKind !== 'NONE' && !!p && handshakeComplete(p);
+  }
+
   unprotectMessage(srcHex: string, datagram: Buffer): Buffer | undefined {
     const p = this.peers.get(srcHex);
     const keyId = datagram.length >= 32 ? datagram.readUInt32BE(28) : 0;
