@@ -32,8 +32,9 @@
 //            184 ros2 node-clients, 188 gateway ros/node-clients (per-node clients bounded by the graph).
 //            197 demo:plc runner (test/demo-plc.test.ts).
 //            219 demo data-list-scan (the lidar's /scan on data lists).
-//            193 cli sros2-startup (SROS2 Enforce / Permissive through `medkit gateway`); 194, 198, 199 reserved
-//            for SROS2 phase 2 (secure interop).
+//            193 cli sros2-startup (SROS2 Enforce / Permissive through `medkit gateway`); SROS2 phase 2:
+//            194, 198 rtps security/interop-sros2-fastdds (194: Fast DDS pairs and protected data; 198: handshakes),
+//            199 rtps security/secure-participant (medkit to medkit authentication, hostile input).
 import { DOMAIN_SPAN, MAX_BASE, RESERVED_COUNT, RESERVED_FIRST, SUITE_OFFSETS } from './domain-slots.mjs';
 
 export { DOMAIN_SPAN } from './domain-slots.mjs';

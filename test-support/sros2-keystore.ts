@@ -52,9 +52,26 @@ function newKey(algo: KeyAlgo): string[] {
 /** `openssl -subj` form of a DN whose values may hold `/` (SROS2 enclave names do). */
 const subj = (cn: string): string => `/CN=${cn.replace(/\//g, '\\/')}`;
 
+/** Protection kinds of a governance document; `protection` is the default for the ones not given. */
+export interface GovernanceOptions {
+  join?: boolean;
+  protection?: string;
+  discovery?: string;
+  liveliness?: string;
+  rtps?: string;
+  /** Data and metadata protection of the `*` topic rule. */
+  data?: string;
+  /** Metadata (submessage) protection of the `*` topic rule (default: as `data`). */
+  metadata?: string;
+  /** enable_discovery_protection / enable_liveliness_protection of the `*` topic rule (default true). */
+  topicDiscovery?: boolean;
+  allowUnauthenticated?: boolean;
+}
+
 /** A governance document like SROS2's default: one domain rule for `domain`, every topic protected. */
-export function governanceXml(domain = 0, opts: { join?: boolean; protection?: string } = {}): string {
+export function governanceXml(domain = 0, opts: GovernanceOptions = {}): string {
   const p = opts.protection ?? 'ENCRYPT';
+  const data = opts.data ?? p;
   return `<?xml version="1.0" encoding="UTF-8"?>
 <dds xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" xsi:noNamespaceSchemaLocation="http://www.omg.org/spec/DDS-SECURITY/20170901/omg_shared_ca_governance.xsd">
   <domain_access_rules>
@@ -62,11 +79,11 @@ export function governanceXml(domain = 0, opts: { join?: boolean; protection?: s
       <domains>
         <id_range><min>${domain}</min><max>${domain}</max></id_range>
       </domains>
-      <allow_unauthenticated_participants>false</allow_unauthenticated_participants>
+      <allow_unauthenticated_participants>${opts.allowUnauthenticated ?? false}</allow_unauthenticated_participants>
       <enable_join_access_control>${opts.join ?? true}</enable_join_access_control>
-      <discovery_protection_kind>${p}</discovery_protection_kind>
-      <liveliness_protection_kind>${p}</liveliness_protection_kind>
-      <rtps_protection_kind>SIGN</rtps_protection_kind>
+      <discovery_protection_kind>${opts.discovery ?? p}</discovery_protection_kind>
+      <liveliness_protection_kind>${opts.liveliness ?? p}</liveliness_protection_kind>
+      <rtps_protection_kind>${opts.rtps ?? 'SIGN'}</rtps_protection_kind>
       <topic_access_rules>
         <topic_rule>
           <topic_expression>rt/public_*</topic_expression>
@@ -79,12 +96,12 @@ export function governanceXml(domain = 0, opts: { join?: boolean; protection?: s
         </topic_rule>
         <topic_rule>
           <topic_expression>*</topic_expression>
-          <enable_discovery_protection>true</enable_discovery_protection>
-          <enable_liveliness_protection>true</enable_liveliness_protection>
+          <enable_discovery_protection>${opts.topicDiscovery ?? true}</enable_discovery_protection>
+          <enable_liveliness_protection>${opts.topicDiscovery ?? true}</enable_liveliness_protection>
           <enable_read_access_control>true</enable_read_access_control>
           <enable_write_access_control>true</enable_write_access_control>
-          <metadata_protection_kind>${p}</metadata_protection_kind>
-          <data_protection_kind>${p}</data_protection_kind>
+          <metadata_protection_kind>${opts.metadata ?? data}</metadata_protection_kind>
+          <data_protection_kind>${data}</data_protection_kind>
         </topic_rule>
       </topic_access_rules>
     </domain_rule>
@@ -93,8 +110,11 @@ export function governanceXml(domain = 0, opts: { join?: boolean; protection?: s
 `;
 }
 
-/** A permissions document like SROS2 writes for a talker: publish rt/chatter, the node's parameter services, a deny rule. */
-export function permissionsXml(subject: string, domain = 0, validity = { from: '2020-01-01T00:00:00', to: '2099-01-01T00:00:00' }): string {
+type Validity = { from: string; to: string };
+const ALWAYS: Validity = { from: '2020-01-01T00:00:00', to: '2099-01-01T00:00:00' };
+
+/** A permissions document with one grant for `subject` holding `rules` (XML) and default DENY. */
+function grantXml(subject: string, validity: Validity, rules: string): string {
   return `<?xml version="1.0" encoding="UTF-8"?>
 <dds xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" xsi:noNamespaceSchemaLocation="http://www.omg.org/spec/DDS-SECURITY/20170901/omg_shared_ca_permissions.xsd">
   <permissions>
@@ -104,13 +124,21 @@ export function permissionsXml(subject: string, domain = 0, validity = { from: '
         <not_before>${validity.from}</not_before>
         <not_after>${validity.to}</not_after>
       </validity>
-      <deny_rule>
-        <domains><id>${domain}</id></domains>
-        <publish><topics><topic>rt/chatter_secret</topic></topics></publish>
-      </deny_rule>
-      <allow_rule>
-        <domains><id>${domain}</id></domains>
-        <publish>
+${rules}
+      <default>DENY</default>
+    </grant>
+  </permissions>
+</dds>
+`;
+}
+
+/** One allow_rule or deny_rule for `domain` around the publish / subscribe XML `inner`. */
+const rule = (kind: 'allow' | 'deny', domain: number, inner: string): string =>
+  `      <${kind}_rule>\n        <domains><id>${domain}</id></domains>\n${inner}\n      </${kind}_rule>`;
+
+/** A permissions document like SROS2 writes for a talker: publish rt/chatter, the node's parameter services, a deny rule. */
+export function permissionsXml(subject: string, domain = 0, validity = ALWAYS): string {
+  const allowed = `        <publish>
           <topics>
             <topic>rt/chatter*</topic>
             <topic>rr/*/get_parametersReply</topic>
@@ -122,13 +150,14 @@ export function permissionsXml(subject: string, domain = 0, validity = { from: '
             <topic>rq/*/get_parametersRequest</topic>
             <topic>rt/parameter_events</topic>
           </topics>
-        </subscribe>
-      </allow_rule>
-      <default>DENY</default>
-    </grant>
-  </permissions>
-</dds>
-`;
+        </subscribe>`;
+  return grantXml(subject, validity, [rule('deny', domain, '        <publish><topics><topic>rt/chatter_secret</topic></topics></publish>'), rule('allow', domain, allowed)].join('\n'));
+}
+
+/** A permissions document allowing `subject` to publish and subscribe every topic in `domain` (interop peers: rmw's graph topics included). */
+export function allowAllPermissionsXml(subject: string, domain = 0, validity = ALWAYS): string {
+  const everything = '        <publish><topics><topic>*</topic></topics></publish>\n        <subscribe><topics><topic>*</topic></topics></subscribe>';
+  return grantXml(subject, validity, rule('allow', domain, everything));
 }
 
 /** Creates a keystore (identity CA = permissions CA, as SROS2's create_keystore does, unless `separateCas`). */

@@ -25,7 +25,17 @@ export interface EndpointData {
   vendorId: number;
   /** XTypes TYPE_INFORMATION bytes when announced (opaque here). */
   typeInformation?: Buffer;
+  /**
+   * DDS-Security PID_ENDPOINT_SECURITY_INFO (0x1004): EndpointSecurityAttributesMask and
+   * PluginEndpointSecurityAttributesMask (bit 31 = valid; bit 4 of `attributes` = payload protected).
+   */
+  securityInfo?: { attributes: number; pluginAttributes: number };
 }
+
+/** PID_ENDPOINT_SECURITY_INFO (DDS-Security 1.1 table 11). */
+export const PID_ENDPOINT_SECURITY_INFO = 0x1004;
+/** EndpointSecurityAttributesMask bits (DDS-Security 1.1 §7.4.1.6). */
+export const EndpointSecurity = { READ_PROTECTED: 1 << 0, WRITE_PROTECTED: 1 << 1, DISCOVERY_PROTECTED: 1 << 2, SUBMESSAGE_PROTECTED: 1 << 3, PAYLOAD_PROTECTED: 1 << 4, KEY_PROTECTED: 1 << 5, LIVELINESS_PROTECTED: 1 << 6, VALID: 0x80000000 } as const;
 
 /** Decodes DATA(w)/DATA(r); returns null when a must-understand PID is not understood. */
 export function decodeEndpointData(payload: Buffer, kind: 'writer' | 'reader', senderPrefix: string, senderVendor: number): EndpointData | null {
@@ -89,6 +99,9 @@ export function decodeEndpointData(payload: Buffer, kind: 'writer' | 'reader', s
       case PID.TYPE_INFORMATION:
         d.typeInformation = Buffer.from(c.bytes(length));
         break;
+      case PID_ENDPOINT_SECURITY_INFO:
+        d.securityInfo = { attributes: c.u32(), pluginAttributes: c.u32() };
+        break;
       default:
         if ((pid & PID_VENDOR_SPECIFIC) !== 0) {
           // Old Cyclone/OpenSplice endpoint GUID, meaningful only from Cyclone.
@@ -124,6 +137,8 @@ export function encodeEndpointData(d: EndpointData): Buffer {
   }
   for (const l of d.unicastLocators) writeParameter(w, PID.UNICAST_LOCATOR, (w) => writeLocator(w, l));
   for (const l of d.multicastLocators) writeParameter(w, PID.MULTICAST_LOCATOR, (w) => writeLocator(w, l));
+  const sec = d.securityInfo;
+  if (sec) writeParameter(w, PID_ENDPOINT_SECURITY_INFO, (w) => w.u32(sec.attributes).u32(sec.pluginAttributes));
   writeSentinel(w);
   return w.finish();
 }

@@ -28,8 +28,19 @@ export const BUILTIN_PAIRS = [
   { bit: BuiltinEndpoint.PARTICIPANT_MESSAGE_READER, remote: EntityId.PARTICIPANT_MESSAGE_READER, local: EntityId.PARTICIPANT_MESSAGE_WRITER, remoteIsWriter: false },
 ] as const;
 
+/** The secure SEDP pairs (DDS-Security builtin endpoint bits 16-19), linked only by a participant with security. */
+export const SECURE_BUILTIN_PAIRS = [
+  { bit: 1 << 16, remote: EntityId.SEDP_PUBLICATIONS_SECURE_WRITER, local: EntityId.SEDP_PUBLICATIONS_SECURE_READER, remoteIsWriter: true },
+  { bit: 1 << 18, remote: EntityId.SEDP_SUBSCRIPTIONS_SECURE_WRITER, local: EntityId.SEDP_SUBSCRIPTIONS_SECURE_READER, remoteIsWriter: true },
+  { bit: 1 << 17, remote: EntityId.SEDP_PUBLICATIONS_SECURE_READER, local: EntityId.SEDP_PUBLICATIONS_SECURE_WRITER, remoteIsWriter: false },
+  { bit: 1 << 19, remote: EntityId.SEDP_SUBSCRIPTIONS_SECURE_READER, local: EntityId.SEDP_SUBSCRIPTIONS_SECURE_WRITER, remoteIsWriter: false },
+] as const;
+
+export type BuiltinPair = (typeof BUILTIN_PAIRS)[number] | (typeof SECURE_BUILTIN_PAIRS)[number];
+
 export interface SedpHandlers {
-  onEndpoint(data: EndpointData): void;
+  /** `secure`: it came over the secure SEDP endpoints. */
+  onEndpoint(data: EndpointData, secure: boolean): void;
   onEndpointGone(guid: Guid): void;
   onLiveliness(prefixHex: string): void;
 }
@@ -41,12 +52,24 @@ export class SedpBuiltins {
   readonly pubReader: ReliableReader;
   readonly subReader: ReliableReader;
   readonly msgReader: ReliableReader;
+  /** The secure SEDP endpoints, only with DDS-Security. */
+  readonly secure?: { pubWriter: ReliableWriter; subWriter: ReliableWriter; pubReader: ReliableReader; subReader: ReliableReader };
   private readonly prefix: Buffer;
 
-  constructor(prefixHex: string, opts: ResolvedOptions, out: MessageBuilder, budget: ReassemblyBudget, handlers: SedpHandlers) {
+  constructor(
+    prefixHex: string,
+    opts: ResolvedOptions,
+    out: MessageBuilder,
+    budget: ReassemblyBudget,
+    handlers: SedpHandlers,
+    secure = false,
+    protect?: (entityId: number) => ((submessage: Buffer) => Buffer) | undefined,
+  ) {
     this.prefix = Buffer.from(prefixHex, 'hex');
-    const w = (entityId: number) => new ReliableWriter({ entityId, prefixHex, qos: BUILTIN_QOS, fragmentSize: opts.fragmentSize, maxSamples: opts.limits.maxSamples, heartbeatPeriodMs: opts.heartbeatPeriodMs }, out);
-    const r = (entityId: number) =>
+    type Protect = ((submessage: Buffer) => Buffer) | undefined;
+    const w = (entityId: number, prot?: Protect) =>
+      new ReliableWriter({ entityId, prefixHex, qos: BUILTIN_QOS, fragmentSize: opts.fragmentSize, maxSamples: opts.limits.maxSamples, heartbeatPeriodMs: opts.heartbeatPeriodMs, protect: prot }, out);
+    const r = (entityId: number, prot?: Protect) =>
       new ReliableReader(
         {
           entityId,
@@ -55,6 +78,7 @@ export class SedpBuiltins {
           maxPendingPerWriter: opts.limits.maxPendingPerWriter,
           reassembly: { maxSampleSize: 1024 * 1024, maxPerWriter: opts.limits.maxReassembliesPerWriter, timeoutMs: opts.limits.reassemblyTimeoutMs },
           budget,
+          protect: prot,
         },
         out,
       );
@@ -64,22 +88,33 @@ export class SedpBuiltins {
     this.pubReader = r(EntityId.SEDP_PUBLICATIONS_READER);
     this.subReader = r(EntityId.SEDP_SUBSCRIPTIONS_READER);
     this.msgReader = r(EntityId.PARTICIPANT_MESSAGE_READER);
-    this.pubReader.deliver = (c) => this.onSedp(c, 'writer', handlers);
-    this.subReader.deliver = (c) => this.onSedp(c, 'reader', handlers);
+    this.pubReader.deliver = (c) => this.onSedp(c, 'writer', handlers, false);
+    this.subReader.deliver = (c) => this.onSedp(c, 'reader', handlers, false);
+    if (secure) {
+      const s = {
+        pubWriter: w(EntityId.SEDP_PUBLICATIONS_SECURE_WRITER, protect?.(EntityId.SEDP_PUBLICATIONS_SECURE_WRITER)),
+        subWriter: w(EntityId.SEDP_SUBSCRIPTIONS_SECURE_WRITER, protect?.(EntityId.SEDP_SUBSCRIPTIONS_SECURE_WRITER)),
+        pubReader: r(EntityId.SEDP_PUBLICATIONS_SECURE_READER, protect?.(EntityId.SEDP_PUBLICATIONS_SECURE_READER)),
+        subReader: r(EntityId.SEDP_SUBSCRIPTIONS_SECURE_READER, protect?.(EntityId.SEDP_SUBSCRIPTIONS_SECURE_READER)),
+      };
+      s.pubReader.deliver = (c) => this.onSedp(c, 'writer', handlers, true);
+      s.subReader.deliver = (c) => this.onSedp(c, 'reader', handlers, true);
+      this.secure = s;
+    }
     this.msgReader.deliver = (c) => {
       if (c.payload && c.payload.length >= 16) handlers.onLiveliness(c.payload.toString('hex', 4, 16));
     };
   }
 
   writers(): ReliableWriter[] {
-    return [this.pubWriter, this.subWriter, this.msgWriter];
+    return this.secure ? [this.pubWriter, this.subWriter, this.msgWriter, this.secure.pubWriter, this.secure.subWriter] : [this.pubWriter, this.subWriter, this.msgWriter];
   }
 
   readers(): ReliableReader[] {
-    return [this.pubReader, this.subReader, this.msgReader];
+    return this.secure ? [this.pubReader, this.subReader, this.msgReader, this.secure.pubReader, this.secure.subReader] : [this.pubReader, this.subReader, this.msgReader];
   }
 
-  private onSedp(c: ReceivedChange, kind: 'writer' | 'reader', h: SedpHandlers): void {
+  private onSedp(c: ReceivedChange, kind: 'writer' | 'reader', h: SedpHandlers, secure: boolean): void {
     let status = 0;
     let keyHash: string | undefined;
     if (c.inlineQos) {
@@ -94,18 +129,25 @@ export class SedpBuiltins {
     }
     if (!c.payload) return;
     const d = decodeEndpointData(c.payload, kind, c.writerGuid.slice(0, 24), c.vendorId);
-    if (d) h.onEndpoint(d);
+    if (d) h.onEndpoint(d, secure);
+  }
+
+  /** The SEDP writer for an endpoint kind: the secure one for a topic with discovery protection. */
+  private writerFor(kind: 'writer' | 'reader', secure: boolean): ReliableWriter {
+    const s = secure ? this.secure : undefined;
+    if (secure && !s) throw new Error('secure SEDP needs a participant with DDS-Security');
+    return kind === 'writer' ? (s?.pubWriter ?? this.pubWriter) : (s?.subWriter ?? this.subWriter);
   }
 
   /** Announces (or re-announces after a change) one of our endpoints. */
-  announce(d: EndpointData): void {
-    const writer = d.kind === 'writer' ? this.pubWriter : this.subWriter;
+  announce(d: EndpointData, secure = false): void {
+    const writer = this.writerFor(d.kind, secure);
     writer.writeChange({ payload: encodeEndpointData(d), key: false, inlineQos: encodeInlineQos({ keyHash: guidToBytes(d.guid) }), timestamp: nowTime(), instance: d.guid });
   }
 
   /** Announces the removal of one of our endpoints. */
-  dispose(kind: 'writer' | 'reader', guid: Guid): void {
-    const writer = kind === 'writer' ? this.pubWriter : this.subWriter;
+  dispose(kind: 'writer' | 'reader', guid: Guid, secure = false): void {
+    const writer = this.writerFor(kind, secure);
     writer.writeChange({
       payload: encodeEndpointKey(guid),
       key: true,

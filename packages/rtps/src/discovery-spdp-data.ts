@@ -25,7 +25,17 @@ export interface ParticipantData {
   userData: Buffer;
   entityName?: string;
   properties: Record<string, string>;
+  /**
+   * DDS-Security parameters as received (PID_IDENTITY_TOKEN 0x1001, PID_PERMISSIONS_TOKEN 0x1002,
+   * PID_PARTICIPANT_SECURITY_INFO 0x1005; bodies in the parameter list's endianness `le`); on encode, parameters
+   * added to ours (little-endian bodies).
+   */
+  security?: { le: boolean; parameters: { pid: number; body: Buffer }[] };
 }
+
+/** DDS-Security parameter ids in SPDP (DDS-Security 1.1 table 10). */
+export const SECURITY_PID = { IDENTITY_TOKEN: 0x1001, PERMISSIONS_TOKEN: 0x1002, PARTICIPANT_SECURITY_INFO: 0x1005 } as const;
+const MAX_SECURITY_PARAMETERS = 8;
 
 /** Builtin endpoint set bits we use. */
 export const BuiltinEndpoint = {
@@ -108,6 +118,13 @@ export function decodeParticipantData(payload: Buffer, senderVendor: number): Pa
       case PID.PROPERTY_LIST:
         readProperties(c, d.properties);
         break;
+      case SECURITY_PID.IDENTITY_TOKEN:
+      case SECURITY_PID.PERMISSIONS_TOKEN:
+      case SECURITY_PID.PARTICIPANT_SECURITY_INFO: {
+        const sec = (d.security ??= { le: enc.le, parameters: [] });
+        if (sec.parameters.length < MAX_SECURITY_PARAMETERS) sec.parameters.push({ pid, body: Buffer.from(c.bytes(length)) });
+        break;
+      }
       case PID.DOMAIN_TAG: {
         // A tagged participant lives in another logical domain: ignore it unless the tag is empty.
         if (c.string(4096) !== '') reject = true;
@@ -137,10 +154,14 @@ function readProperties(c: Cursor, out: Record<string, string>): void {
   }
 }
 
-/** Encodes our participant announcement as a PL_CDR_LE payload. */
-export function encodeParticipantData(d: ParticipantData): Buffer {
-  const w = new ByteWriter(512, true);
-  w.u16(Encapsulation.PL_CDR_LE, false).u16(0, false);
+/**
+ * Encodes our participant announcement: as the SPDP payload (PL_CDR_LE, encapsulation header included), or
+ * as DDS-Security's c.pdata (`pdata`: the parameter list big-endian without encapsulation header, as Fast DDS
+ * 2.9.1 sends it in a handshake). Security parameter bodies must be in the matching endianness.
+ */
+export function encodeParticipantData(d: ParticipantData, form: 'spdp' | 'pdata' = 'spdp'): Buffer {
+  const w = new ByteWriter(512, form === 'spdp');
+  if (form === 'spdp') w.u16(Encapsulation.PL_CDR_LE, false).u16(0, false);
   if (d.userData.length > 0) {
     writeParameter(w, PID.USER_DATA, (w) => {
       w.u32(d.userData.length);
@@ -161,6 +182,7 @@ export function encodeParticipantData(d: ParticipantData): Buffer {
   for (const l of d.metatrafficUnicastLocators) writeParameter(w, PID.METATRAFFIC_UNICAST_LOCATOR, (w) => writeLocator(w, l));
   for (const l of d.metatrafficMulticastLocators) writeParameter(w, PID.METATRAFFIC_MULTICAST_LOCATOR, (w) => writeLocator(w, l));
   if (d.entityName !== undefined) writeParameter(w, PID.ENTITY_NAME, (w) => w.string(d.entityName!));
+  for (const p of d.security?.parameters ?? []) writeParameter(w, p.pid, (w) => w.bytes(p.body));
   writeSentinel(w);
   return w.finish();
 }

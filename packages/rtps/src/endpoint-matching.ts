@@ -2,7 +2,7 @@
 // (same topic, compatible type and QoS), and a remote participant's built-in endpoints with ours.
 // Which remote participants exist is proxy-participants.ts's job; this module only links them.
 
-import { BUILTIN_PAIRS } from './discovery-sedp.js';
+import { BUILTIN_PAIRS, SECURE_BUILTIN_PAIRS, type BuiltinPair } from './discovery-sedp.js';
 import type { EndpointData } from './discovery-sedp-data.js';
 import { GroupIndex } from './group-index.js';
 import { guidEntityId, isKeyedEntity, makeGuid, topicKind, type Guid } from './guid.js';
@@ -32,6 +32,8 @@ export interface EndpointMatcherOptions {
   onChange(ev: EndpointChange): void;
   /** A remote endpoint was refused because its participant has too many. */
   onRefused(): void;
+  /** Also pair the secure SEDP endpoints (DDS-Security). */
+  secure?: boolean;
 }
 
 function topicOf(local: LocalEndpoint): string {
@@ -44,8 +46,11 @@ export class EndpointMatcher {
   private readonly localsByTopic = new GroupIndex<LocalEndpoint>();
   private readonly remotesByTopic = new GroupIndex<RemoteEndpoint>();
 
+  private readonly pairs: readonly BuiltinPair[];
+
   constructor(opts: EndpointMatcherOptions) {
     this.opts = opts;
+    this.pairs = opts.secure ? [...BUILTIN_PAIRS, ...SECURE_BUILTIN_PAIRS] : BUILTIN_PAIRS;
   }
 
   // ---- built-in endpoints -----------------------------------------------------------------
@@ -56,7 +61,7 @@ export class EndpointMatcher {
    */
   linkBuiltins(r: RemoteParticipant, now: number, readersOnly = false): void {
     const bits = r.data.builtinEndpoints;
-    for (const pair of BUILTIN_PAIRS) {
+    for (const pair of this.pairs) {
       if ((bits & pair.bit) === 0 || (readersOnly && !pair.remoteIsWriter)) continue;
       const guid = makeGuid(r.prefixHex, pair.remote);
       const ep: RemoteEndpoint = r.endpoints.get(pair.remote) ?? { guid, owner: r, entityId: pair.remote, isWriter: pair.remoteIsWriter, readerLinks: [] };
@@ -73,7 +78,7 @@ export class EndpointMatcher {
 
   /** Points the built-in proxies of a participant at its new metatraffic locators. */
   relinkBuiltins(r: RemoteParticipant): void {
-    for (const pair of BUILTIN_PAIRS) {
+    for (const pair of this.pairs) {
       const guid = makeGuid(r.prefixHex, pair.remote);
       const proxy = pair.remoteIsWriter ? this.opts.builtinReader(pair.local).writers.get(guid) : this.opts.builtinWriter(pair.local).readers.get(guid);
       if (proxy) proxy.locators = r.metaLocators;
@@ -82,7 +87,7 @@ export class EndpointMatcher {
 
   /** Unmatches our built-in writers from a participant's built-in readers (they stop heartbeating it). */
   unlinkBuiltinWriters(r: RemoteParticipant): void {
-    for (const pair of BUILTIN_PAIRS) {
+    for (const pair of this.pairs) {
       if (pair.remoteIsWriter) continue;
       this.opts.builtinWriter(pair.local).unmatchReader(makeGuid(r.prefixHex, pair.remote));
       r.endpoints.delete(pair.remote);
@@ -92,7 +97,7 @@ export class EndpointMatcher {
   /** Unmatches everything of a participant that is going away (its endpoints, then its built-ins). */
   dropParticipant(r: RemoteParticipant): void {
     for (const ep of [...r.endpoints.values()]) this.dropRemote(r, ep, ep.data !== undefined);
-    for (const pair of BUILTIN_PAIRS) {
+    for (const pair of this.pairs) {
       const guid = makeGuid(r.prefixHex, pair.remote);
       if (pair.remoteIsWriter) this.opts.builtinReader(pair.local).unmatchWriter(guid);
       else this.opts.builtinWriter(pair.local).unmatchReader(guid);

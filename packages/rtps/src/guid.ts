@@ -32,6 +32,17 @@ export const EntityId = {
   SEDP_TOPICS_READER: 0x000002c7,
   PARTICIPANT_MESSAGE_WRITER: 0x000200c2,
   PARTICIPANT_MESSAGE_READER: 0x000200c7,
+  /** DDS-Security ParticipantStatelessMessage (authentication handshake), best effort. */
+  STATELESS_WRITER: 0x000201c3,
+  STATELESS_READER: 0x000201c4,
+  /** DDS-Security ParticipantVolatileMessageSecure (crypto tokens), reliable, always protected. */
+  VOLATILE_SECURE_WRITER: 0xff0202c3,
+  VOLATILE_SECURE_READER: 0xff0202c4,
+  /** DDS-Security secure SEDP (topics with enable_discovery_protection). */
+  SEDP_PUBLICATIONS_SECURE_WRITER: 0xff0003c2,
+  SEDP_PUBLICATIONS_SECURE_READER: 0xff0003c7,
+  SEDP_SUBSCRIPTIONS_SECURE_WRITER: 0xff0004c2,
+  SEDP_SUBSCRIPTIONS_SECURE_READER: 0xff0004c7,
 } as const;
 
 export function prefixToHex(prefix: Uint8Array): string {

@@ -5,8 +5,11 @@ import { decodeHeader, RTPS_HEADER_SIZE, type RtpsHeader } from './header.js';
 import { decodeSubmessage, type Submessage } from './submessages/index.js';
 import { FLAG_E, SubmessageId } from './submessages/ids.js';
 
-/** Visits each submessage of a datagram; throws RtpsParseError on malformed framing or bodies. */
-export function forEachSubmessage(buf: Buffer, visit: (sm: Submessage) => void): RtpsHeader {
+/**
+ * Visits each submessage of a datagram (with the offset of its header); throws RtpsParseError on malformed
+ * framing or bodies. A visitor may return the offset to continue at (past a secured run it consumed).
+ */
+export function forEachSubmessage(buf: Buffer, visit: (sm: Submessage, at: number) => number | void): RtpsHeader {
   const header = decodeHeader(buf);
   let pos = RTPS_HEADER_SIZE;
   const total = buf.length;
@@ -21,8 +24,8 @@ export function forEachSubmessage(buf: Buffer, visit: (sm: Submessage) => void):
     if (len === 0 && id !== SubmessageId.PAD && id !== SubmessageId.INFO_TS) len = total - start;
     const end = start + len;
     if (end > total) throw new RtpsParseError(`submessage 0x${id.toString(16)} length ${len} runs past the datagram (${total - start} left)`);
-    visit(decodeSubmessage(id, flags, buf, start, end));
-    pos = end;
+    const next = visit(decodeSubmessage(id, flags, buf, start, end), pos);
+    pos = typeof next === 'number' && next > pos ? next : end;
   }
   return header;
 }

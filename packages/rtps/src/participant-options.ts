@@ -4,6 +4,7 @@ import type { PacketSource } from './transport-udp.js';
 import type { Locator } from './locator.js';
 import type { ProtocolViolationReport } from './receive.js';
 import { domainIdFromEnv, localhostOnlyFromEnv } from './port-mapping.js';
+import type { ParticipantSecurity } from './participant-security.js';
 
 /** Caps on everything a remote peer can make us allocate. */
 export interface ResourceLimits {
@@ -113,6 +114,11 @@ export interface ParticipantOptions {
    * `stats.violations`. Default: one `console.warn` line per report.
    */
   onProtocolViolation?: (violation: ProtocolViolationReport) => void;
+  /**
+   * DDS-Security (from `@medkit/rtps/security`, e.g. `participantSecurity()`): authentication of remote
+   * participants before matching them. Default: none, the participant is plain RTPS.
+   */
+  security?: ParticipantSecurity;
 }
 
 export interface ResolvedOptions {
@@ -132,6 +138,7 @@ export interface ResolvedOptions {
   admission: AdmissionLimits;
   packetFilter?: PacketFilter;
   onProtocolViolation: (violation: ProtocolViolationReport) => void;
+  security?: ParticipantSecurity;
 }
 
 function warnViolation(v: ProtocolViolationReport): void {
@@ -162,6 +169,7 @@ export function resolveOptions(o: ParticipantOptions): ResolvedOptions {
     admission: resolveAdmission(o.admission),
     packetFilter: o.packetFilter,
     onProtocolViolation: o.onProtocolViolation ?? warnViolation,
+    security: o.security,
   };
 }
 

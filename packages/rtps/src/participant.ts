@@ -6,7 +6,7 @@ import { EventEmitter } from 'node:events';
 import { SedpBuiltins } from './discovery-sedp.js';
 import type { EndpointData } from './discovery-sedp-data.js';
 import { SpdpAnnouncer } from './discovery-spdp.js';
-import { decodeParticipantData, OUR_BUILTIN_ENDPOINTS, type ParticipantData } from './discovery-spdp-data.js';
+import { decodeParticipantData, encodeParticipantData, OUR_BUILTIN_ENDPOINTS, type ParticipantData } from './discovery-spdp-data.js';
 import { decodeKeyPayload } from './discovery-sedp-data.js';
 import { EndpointMatcher, type LocalEndpoint } from './endpoint-matching.js';
 import { ReassemblyBudget } from './fragment-reassembly.js';
@@ -16,6 +16,7 @@ import { announcePeriodMs } from './lease.js';
 import { type Locator } from './locator.js';
 import { MessageBuilder } from './outgoing.js';
 import { resolveOptions, type ParticipantOptions, type ResolvedOptions } from './participant-options.js';
+import type { ParticipantSecurity } from './participant-security.js';
 import { STATUS_INFO_DISPOSED, STATUS_INFO_UNREGISTERED } from './pids.js';
 import { ProofFlag, ProxyParticipants, type DiscoveredParticipant, type ParticipantTableStats } from './proxy-participants.js';
 import { resolveQos } from './qos.js';
@@ -24,7 +25,9 @@ import type { TrafficStats } from './traffic-stats.js';
 import { ReliableReader } from './reliable-reader.js';
 import { ReliableWriter } from './reliable-writer.js';
 import type { RemoteParticipant } from './remote-entities.js';
-import type { DataSubmessage } from './submessages/data.js';
+import { encodeData, type DataSubmessage } from './submessages/data.js';
+import { encodeInfoTs } from './submessages/info.js';
+import { nowTime } from './time.js';
 import { Reader, type ReaderConfig } from './topic-reader.js';
 import { Writer, type WriterConfig } from './topic-writer.js';
 import { UdpTransport, type PacketSource } from './transport-udp.js';
@@ -76,6 +79,10 @@ export class Participant extends EventEmitter<ParticipantEvents> {
   private burst: NodeJS.Timeout[] = [];
   private lastAnnounce = 0;
   private closed = false;
+  private readonly security?: ParticipantSecurity;
+  /** Remote participants whose builtin endpoints wait for authentication (security only). */
+  private readonly held = new Set<string>();
+  private statelessSn = 0;
   /** Remote participants or endpoints refused because a limit was reached. */
   readonly refused = { participants: 0, endpoints: 0 };
   /** Receive-side traffic (the send side is the transport's): bumped per datagram, read by trafficStats(). */
@@ -85,7 +92,8 @@ export class Participant extends EventEmitter<ParticipantEvents> {
     super();
     this.opts = opts;
     this.domainId = opts.domainId;
-    this.prefix = randomGuidPrefix(VendorId.MEDKIT);
+    this.security = opts.security;
+    this.prefix = this.security ? Buffer.from(this.security.guidPrefix(randomGuidPrefix(VendorId.MEDKIT))) : randomGuidPrefix(VendorId.MEDKIT);
     this.guidPrefix = prefixToHex(this.prefix);
     this.guid = makeGuid(this.guidPrefix, EntityId.PARTICIPANT);
     this.budget = new ReassemblyBudget(opts.limits.reassemblyBudget);
@@ -97,6 +105,7 @@ export class Participant extends EventEmitter<ParticipantEvents> {
       builtinWriter: (id) => this.localWriters.get(id)!,
       onChange: (ev) => this.emit('endpoint', ev),
       onRefused: () => this.refused.endpoints++,
+      secure: opts.security !== undefined,
     });
     this.receiver = new MessageReceiver({
       prefix: this.prefix,
@@ -109,6 +118,12 @@ export class Participant extends EventEmitter<ParticipantEvents> {
         if (this.sourceRemote && this.sourceRemote.proof === 0) this.onProof(this.sourceRemote.prefixHex, ProofFlag.RESPONDED);
         return this.localWriters.get(id);
       },
+      onStateless: this.security ? (sm, h, now) => this.onStateless(sm, h, now) : undefined,
+      onVolatile: this.security ? (sm, h, now) => this.onVolatile(sm, h, now) : undefined,
+      unprotect: this.security ? (h, buf, at) => this.security!.unprotect(h, buf, at) : undefined,
+      decodePayload: this.security ? (h, writer, payload) => this.security!.decodePayload(h, writer, payload) : undefined,
+      unprotectMessage: this.security ? (h, buf) => this.security!.unprotectMessage(h, buf) : undefined,
+      requiresRtpsProtection: this.security ? (h) => this.security!.requiresRtpsProtection(h) : undefined,
       onViolation: (v) => this.opts.onProtocolViolation(v),
     });
   }
@@ -128,7 +143,7 @@ export class Participant extends EventEmitter<ParticipantEvents> {
     );
     this.out = new MessageBuilder(this.prefix, this.vendorId, (data, locs) => this.sendDatagram(data, locs), 65000);
     this.sedp = new SedpBuiltins(this.guidPrefix, o, this.out, this.budget, {
-      onEndpoint: (d) => this.onRemoteEndpoint(d),
+      onEndpoint: (d, secure) => this.onRemoteEndpoint(d, secure),
       onEndpointGone: (g) => this.removeRemoteEndpoint(g),
       onLiveliness: (h) => {
         const r = this.remotes.get(h);
@@ -136,7 +151,7 @@ export class Participant extends EventEmitter<ParticipantEvents> {
         r.lastSeen = Date.now();
         this.onProof(h, ProofFlag.LIVELINESS);
       },
-    });
+    }, o.security !== undefined, o.security ? (id) => o.security!.builtinProtect(id) : undefined);
     for (const w of this.sedp.writers()) this.localWriters.set(w.entityId, w);
     for (const r of this.sedp.readers()) this.localReaders.set(r.entityId, r);
     const t = this.transport.locators;
@@ -146,6 +161,13 @@ export class Participant extends EventEmitter<ParticipantEvents> {
       peerIndexCount: o.peerIndexCount,
       domainId: o.domainId,
       own: t.metatrafficUnicast,
+    });
+    this.security?.start({
+      prefixHex: this.guidPrefix,
+      pdata: () => encodeParticipantData({ ...this.spdp.participantData, security: { le: false, parameters: this.security!.spdpParameters(false) } }, 'pdata'),
+      sendStateless: (h, payload) => this.sendStateless(h, payload),
+      sendSubmessages: (h, subs) => this.sendSubmessages(h, subs),
+      authenticated: (h) => this.onAuthenticated(h),
     });
     this.announce();
     // Initial burst like the vendors do, so peers that started at the same time find us quickly.
@@ -202,7 +224,7 @@ export class Participant extends EventEmitter<ParticipantEvents> {
       vendorId: this.vendorId,
       protocolVersion: { major: 2, minor: 3 },
       leaseDurationSec: this.opts.leaseDurationSec,
-      builtinEndpoints: OUR_BUILTIN_ENDPOINTS,
+      builtinEndpoints: (OUR_BUILTIN_ENDPOINTS | (this.security?.builtinEndpoints ?? 0)) >>> 0,
       domainId: this.opts.domainId,
       defaultUnicastLocators: t.defaultUnicast,
       defaultMulticastLocators: [],
@@ -211,6 +233,7 @@ export class Participant extends EventEmitter<ParticipantEvents> {
       userData: this.opts.userData,
       entityName: this.opts.name,
       properties: {},
+      ...(this.security ? { security: { le: true, parameters: this.security.spdpParameters(true) } } : {}),
     };
   }
 
@@ -240,6 +263,7 @@ export class Participant extends EventEmitter<ParticipantEvents> {
 
   private sendDatagram(data: Buffer, locators: readonly Locator[]): void {
     if (this.closed && !this.closing) return;
+    if (this.security) data = this.security.protectMessage(data) ?? data;
     const f = this.opts.packetFilter?.outgoing;
     for (const l of locators) {
       if (f && !f(data, l)) continue;
@@ -294,7 +318,7 @@ export class Participant extends EventEmitter<ParticipantEvents> {
     }
     if (a.kind === 'added' && a.evicted) this.forget(a.evicted, 'evicted');
     if (a.kind === 'changed') {
-      if (a.moved) this.matcher.relinkBuiltins(a.remote);
+      if (a.moved && !this.held.has(a.remote.prefixHex)) this.matcher.relinkBuiltins(a.remote);
       this.emit('participant', { type: 'changed', participant: this.remotes.describe(a.remote) });
       return;
     }
@@ -302,6 +326,11 @@ export class Participant extends EventEmitter<ParticipantEvents> {
     this.emit('participant', { type: 'added', participant: this.remotes.describe(r) });
     // Answer at once so the newcomer does not wait for our next periodic announcement.
     this.spdp.announceTo(r.metaLocators);
+    // Under DDS-Security its builtin endpoints wait until it authenticated (onAuthenticated).
+    if (this.security && !this.security.onParticipant({ prefixHex: r.prefixHex, data: r.data, metaLocators: r.metaLocators }, now)) {
+      this.held.add(r.prefixHex);
+      return;
+    }
     // A newcomer admitted under flood pressure (or past maxUnprovenLinked) is on probation: we
     // hear its SEDP and liveliness but our writers do not heartbeat it until it proves itself
     // (thousands of fakes would otherwise cost some 30 datagrams/s each).
@@ -311,13 +340,53 @@ export class Participant extends EventEmitter<ParticipantEvents> {
   /** A participant proved itself (SEDP, liveliness, an ACKNACK): it leaves probation. */
   private onProof(prefixHex: string, flag: number): void {
     const r = this.remotes.prove(prefixHex, flag);
-    if (r) this.matcher.linkBuiltins(r, Date.now());
+    if (r && !this.held.has(r.prefixHex)) this.matcher.linkBuiltins(r, Date.now());
   }
 
   /** Probation follows the table's pressure; each is one bounded pass, and O(1) when idle. */
   private checkProbation(now: number): void {
-    for (const r of this.remotes.probate(now)) this.matcher.unlinkBuiltinWriters(r);
-    for (const r of this.remotes.release(now)) this.matcher.linkBuiltins(r, now);
+    for (const r of this.remotes.probate(now)) if (!this.held.has(r.prefixHex)) this.matcher.unlinkBuiltinWriters(r);
+    for (const r of this.remotes.release(now)) if (!this.held.has(r.prefixHex)) this.matcher.linkBuiltins(r, now);
+  }
+
+  // ---- DDS-Security: authentication (participant-security.ts) -------------------------
+
+  private onStateless(sm: DataSubmessage, srcHex: string, now: number): void {
+    if (!sm.payload || sm.key || srcHex === this.guidPrefix) return;
+    this.security?.onStateless(srcHex, sm.payload, now);
+  }
+
+  private onVolatile(sm: DataSubmessage, srcHex: string, now: number): void {
+    if (!sm.payload || sm.key || srcHex === this.guidPrefix) return;
+    this.security?.onVolatile(srcHex, sm.payload, now);
+  }
+
+  /** Sends a ParticipantStatelessMessage (best effort, INFO_DST to the peer) to its metatraffic locators. */
+  private sendStateless(prefixHex: string, payload: Buffer): boolean {
+    const r = this.remotes.get(prefixHex);
+    if (!r || this.closed) return false;
+    const w = this.out.begin(r.prefix);
+    encodeInfoTs(w, nowTime(), true);
+    encodeData(w, { readerId: EntityId.STATELESS_READER, writerId: EntityId.STATELESS_WRITER, writerSN: ++this.statelessSn, payload, key: false }, true);
+    this.out.send(r.metaLocators);
+    return true;
+  }
+
+  private sendSubmessages(prefixHex: string, submessages: Buffer): boolean {
+    const r = this.remotes.get(prefixHex);
+    if (!r || this.closed) return false;
+    const w = this.out.begin(r.prefix);
+    encodeInfoTs(w, nowTime(), true);
+    w.bytes(submessages);
+    this.out.send(r.metaLocators);
+    return true;
+  }
+
+  /** The security plugin authenticated a held participant: match its builtin endpoints now. */
+  private onAuthenticated(prefixHex: string): void {
+    if (!this.held.delete(prefixHex)) return;
+    const r = this.remotes.get(prefixHex);
+    if (r) this.matcher.linkBuiltins(r, Date.now(), r.probation);
   }
 
   private removeParticipant(prefixHex: string, reason: 'disposed' | 'lease-expired'): void {
@@ -328,16 +397,24 @@ export class Participant extends EventEmitter<ParticipantEvents> {
   /** Unmatches a participant already taken out of the table and tells the listeners. */
   private forget(r: RemoteParticipant, reason: 'disposed' | 'lease-expired' | 'evicted'): void {
     if (this.sourceRemote === r) this.sourceRemote = undefined;
+    if (this.security) {
+      this.held.delete(r.prefixHex);
+      this.security.onParticipantGone(r.prefixHex);
+    }
     this.matcher.dropParticipant(r);
     this.emit('participant', { type: 'removed', participant: this.remotes.describe(r), reason });
   }
 
   // ---- SEDP: remote endpoints -----------------------------------------------------------
 
-  private onRemoteEndpoint(d: EndpointData): void {
+  private onRemoteEndpoint(d: EndpointData, secure: boolean): void {
     const r = this.remotes.get(d.participantGuidPrefix) ?? this.remotes.get(d.guid.slice(0, 24));
     if (!r) return;
     this.onProof(r.prefixHex, ProofFlag.SEDP);
+    if (this.security && !this.security.checkRemoteEndpoint(r.prefixHex, d.kind, d.topicName, secure)) {
+      this.refused.endpoints++;
+      return;
+    }
     this.matcher.onRemote(r, d);
   }
 
@@ -372,16 +449,25 @@ export class Participant extends EventEmitter<ParticipantEvents> {
   /** Creates a writer and announces it through SEDP. */
   createWriter(cfg: WriterConfig): Writer {
     this.assertOpen();
+    this.assertSecurityAllows('writer', cfg.topic);
     const qos = resolveQos(cfg.qos);
     const entityId = this.nextEntityId(cfg.key ? EntityKind.USER_WRITER_WITH_KEY : EntityKind.USER_WRITER_NO_KEY);
-    const core = new ReliableWriter({ entityId, prefixHex: this.guidPrefix, qos, fragmentSize: this.opts.fragmentSize, maxSamples: this.opts.limits.maxSamples, heartbeatPeriodMs: this.opts.heartbeatPeriodMs }, this.out);
+    const writerGuid = makeGuid(this.guidPrefix, entityId);
+    const transforms = this.security?.writerTransforms(writerGuid, cfg.topic);
+    const core = new ReliableWriter(
+      { entityId, prefixHex: this.guidPrefix, qos, fragmentSize: this.opts.fragmentSize, maxSamples: this.opts.limits.maxSamples, heartbeatPeriodMs: this.opts.heartbeatPeriodMs, ...transforms },
+      this.out,
+    );
     const w = new Writer(core, cfg, (x) => this.closeLocal(x.guid));
+    // A protected writer's key goes to each reader it matches (its datawriter crypto token).
+    if (transforms) w.on('matched', (e) => this.security!.writerMatched(writerGuid, e.remoteGuid));
     this.localWriters.set(entityId, core);
     const local: LocalEndpoint = { kind: 'writer', w };
     this.userEndpoints.set(w.guid, local);
     const d = this.endpointData('writer', w.guid, cfg, qos);
+    if (this.security) d.securityInfo = this.security.endpointSecurityInfo(cfg.topic);
     this.localData.set(w.guid, d);
-    this.sedp.announce(d);
+    this.sedp.announce(d, this.secureDiscovery(d.topicName));
     this.matcher.addLocal(local);
     return w;
   }
@@ -389,11 +475,20 @@ export class Participant extends EventEmitter<ParticipantEvents> {
   /** Creates a reader and announces it through SEDP. */
   createReader(cfg: ReaderConfig): Reader {
     this.assertOpen();
+    this.assertSecurityAllows('reader', cfg.topic);
     const qos = resolveQos(cfg.qos);
     const entityId = this.nextEntityId(cfg.key ? EntityKind.USER_READER_WITH_KEY : EntityKind.USER_READER_NO_KEY);
     const l = this.opts.limits;
     const core = new ReliableReader(
-      { entityId, prefixHex: this.guidPrefix, qos, maxPendingPerWriter: l.maxPendingPerWriter, reassembly: { maxSampleSize: l.maxSampleSize, maxPerWriter: l.maxReassembliesPerWriter, timeoutMs: l.reassemblyTimeoutMs }, budget: this.budget },
+      {
+        entityId,
+        prefixHex: this.guidPrefix,
+        qos,
+        maxPendingPerWriter: l.maxPendingPerWriter,
+        reassembly: { maxSampleSize: l.maxSampleSize, maxPerWriter: l.maxReassembliesPerWriter, timeoutMs: l.reassemblyTimeoutMs },
+        budget: this.budget,
+        protect: this.security ? (sm) => this.security!.protectReaderSubmessage(makeGuid(this.guidPrefix, entityId), cfg.topic, sm) : undefined,
+      },
       this.out,
     );
     const r = new Reader(core, cfg, l.maxSamples, (x) => this.closeLocal(x.guid));
@@ -401,8 +496,9 @@ export class Participant extends EventEmitter<ParticipantEvents> {
     const local: LocalEndpoint = { kind: 'reader', r };
     this.userEndpoints.set(r.guid, local);
     const d = this.endpointData('reader', r.guid, cfg, qos);
+    if (this.security) d.securityInfo = this.security.endpointSecurityInfo(cfg.topic);
     this.localData.set(r.guid, d);
-    this.sedp.announce(d);
+    this.sedp.announce(d, this.secureDiscovery(d.topicName));
     this.matcher.addLocal(local);
     return r;
   }
@@ -416,7 +512,18 @@ export class Participant extends EventEmitter<ParticipantEvents> {
     const entityId = parseInt(guid.slice(24), 16) >>> 0;
     if (local.kind === 'writer') this.localWriters.delete(entityId);
     else this.localReaders.delete(entityId);
-    if (!this.closed) this.sedp.dispose(local.kind, guid);
+    if (!this.closed) this.sedp.dispose(local.kind, guid, this.secureDiscovery(local.kind === 'writer' ? local.w.topic : local.r.topic));
+  }
+
+  /** Under DDS-Security: governance and our permissions must allow the endpoint, and it must need no protection we lack. */
+  private assertSecurityAllows(kind: 'writer' | 'reader', topic: string): void {
+    const refused = this.security?.checkLocalEndpoint(kind, topic);
+    if (refused !== undefined) throw new Error(`DDS-Security refuses a ${kind} on '${topic}': ${refused}`);
+  }
+
+  /** DDS-Security: the topic's endpoints are announced over the secure SEDP endpoints. */
+  private secureDiscovery(topic: string): boolean {
+    return this.security?.discoveryProtected(topic) ?? false;
   }
 
   private assertOpen(): void {
@@ -458,6 +565,7 @@ export class Participant extends EventEmitter<ParticipantEvents> {
       }
       for (const prefix of this.remotes.expired(now)) this.removeParticipant(prefix, 'lease-expired');
       this.checkProbation(now);
+      this.security?.tick(now);
       for (const w of this.localWriters.values()) w.tick(now);
       for (const r of this.localReaders.values()) r.tick(now);
     } catch {
@@ -472,7 +580,7 @@ export class Participant extends EventEmitter<ParticipantEvents> {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closing = true;
-    for (const [guid, local] of this.userEndpoints) this.sedp.dispose(local.kind, guid);
+    for (const [guid, local] of this.userEndpoints) this.sedp.dispose(local.kind, guid, this.secureDiscovery(local.kind === 'writer' ? local.w.topic : local.r.topic));
     this.spdp.dispose(this.remotes.metaLocators());
     this.stopTimers();
     // Let the dispose datagrams leave before the socket closes.
@@ -489,6 +597,7 @@ export class Participant extends EventEmitter<ParticipantEvents> {
 
   private stopTimers(): void {
     this.closed = true;
+    this.security?.close();
     if (this.timer) clearInterval(this.timer);
     for (const t of this.burst) clearTimeout(t);
   }

@@ -8,7 +8,7 @@ import { forEachSubmessage } from './message.js';
 import type { ReceivedChange, ReliableReader, WriterProxy } from './reliable-reader.js';
 import type { ReliableWriter } from './reliable-writer.js';
 import type { RemoteParticipant } from './remote-entities.js';
-import type { DataSubmessage, Submessage } from './submessages/index.js';
+import { decodeSubmessage, type DataSubmessage, type Submessage } from './submessages/index.js';
 import type { RtpsTime } from './time.js';
 
 export interface ReceiveContext {
@@ -17,6 +17,22 @@ export interface ReceiveContext {
   /** SPDP DATA (from any participant, known or not). */
   onSpdp(sm: DataSubmessage, srcPrefixHex: string, vendorId: number, now: number): void;
   localWriter(entityId: number): ReliableWriter | undefined;
+  /** DDS-Security ParticipantStatelessMessage DATA (from any participant); absent: such DATA is ignored. */
+  onStateless?(sm: DataSubmessage, srcPrefixHex: string, now: number): void;
+  /** DDS-Security ParticipantVolatileMessageSecure DATA (after its protection was removed). */
+  onVolatile?(sm: DataSubmessage, srcPrefixHex: string, now: number): void;
+  /**
+   * DDS-Security: removes the protection of the SEC_PREFIX … SEC_POSTFIX run at `at` from the datagram's
+   * source; returns the clear submessage(s), or undefined when it cannot (unknown key, tampered: dropped).
+   * Absent: secured runs are skipped unread.
+   */
+  unprotect?(srcPrefixHex: string, buf: Buffer, at: number): Buffer | undefined;
+  /** DDS-Security: the original message of an SRTPS-protected one (undefined: drop it). */
+  unprotectMessage?(srcPrefixHex: string, buf: Buffer): Buffer | undefined;
+  /** DDS-Security: messages from this peer must be RTPS-protected (clear ones carry only SPDP, the handshake or secured runs). */
+  requiresRtpsProtection?(srcPrefixHex: string): boolean;
+  /** DDS-Security: the clear payload of a DATA from a writer whose payload is protected (undefined: drop it). */
+  decodePayload?(srcPrefixHex: string, writerGuid: string, payload: Buffer): Buffer | undefined;
   /** Called once per misbehaving peer (not per datagram) with the first violation seen from it. */
   onViolation?(violation: ProtocolViolationReport): void;
 }
@@ -61,7 +77,12 @@ export class MessageReceiver {
   private ts: RtpsTime | undefined;
   private remote: RemoteParticipant | undefined;
   private now = 0;
-  private readonly visit = (sm: Submessage) => this.onSubmessage(sm);
+  private readonly visit = (sm: Submessage, at: number) => this.onSubmessage(sm, at);
+  private buf: Buffer = Buffer.alloc(0);
+  /** Submessages taken out of secured runs (DDS-Security); clear submessages refused where RTPS protection is required. */
+  secured = { opened: 0, dropped: 0, clearRefused: 0 };
+  /** The current message came in the clear from a peer whose messages must be RTPS-protected. */
+  private clearFromProtected = false;
 
   constructor(ctx: ReceiveContext) {
     this.ctx = ctx;
@@ -79,8 +100,22 @@ export class MessageReceiver {
       this.forUs = true;
       this.ts = undefined;
       this.now = now;
+      // DDS-Security RTPS protection: the whole message behind SRTPS_PREFIX … SRTPS_POSTFIX.
+      this.clearFromProtected = false;
+      if (buf.length > 24 && buf[20] === SRTPS_PREFIX_ID && this.ctx.unprotectMessage) {
+        const plain = this.ctx.unprotectMessage(this.srcHex, buf);
+        if (!plain || (plain.length > 20 && plain[20] === SRTPS_PREFIX_ID)) {
+          this.secured.dropped++;
+          return;
+        }
+        this.secured.opened++;
+        buf = plain;
+      } else if (this.ctx.requiresRtpsProtection?.(this.srcHex)) {
+        this.clearFromProtected = true;
+      }
       this.remote = this.ctx.remoteParticipant(this.srcHex);
       if (this.remote) this.remote.lastSeen = now;
+      this.buf = buf;
       forEachSubmessage(buf, this.visit);
     } catch (err) {
       this.stats.malformed++;
@@ -111,7 +146,43 @@ export class MessageReceiver {
     this.ctx.onViolation?.({ peer, message, suppressed });
   }
 
-  private onSubmessage(sm: Submessage): void {
+  /**
+   * A SEC_PREFIX … SEC_POSTFIX run (DDS-Security submessage protection): its clear submessage(s), when the
+   * security plugin can open it, are handled as if they had come in clear; either way the run is skipped.
+   * Nothing in it is ever taken unverified (a signed run's clear submessage too is read only once opened).
+   */
+  private onSecured(at: number): number {
+    const end = securedRunEnd(this.buf, at);
+    const plain = this.ctx.unprotect?.(this.srcHex, this.buf, at);
+    if (!plain) {
+      this.secured.dropped++;
+      return end;
+    }
+    this.secured.opened++;
+    let pos = 0;
+    while (pos + 4 <= plain.length) {
+      const id = plain[pos];
+      const flags = plain[pos + 1];
+      const len = (flags & 1) !== 0 ? plain.readUInt16LE(pos + 2) : plain.readUInt16BE(pos + 2);
+      const start = pos + 4;
+      const stop = len === 0 ? plain.length : start + len;
+      if (stop > plain.length || id === SEC_PREFIX_ID) break;
+      this.onSubmessage(decodeSubmessage(id, flags, plain, start, stop), -1);
+      pos = stop;
+    }
+    return end;
+  }
+
+  private onSubmessage(sm: Submessage, at: number): number | void {
+    if (sm.kind === 'UNKNOWN' && sm.id === SEC_PREFIX_ID && at >= 0 && this.ctx.unprotect) return this.onSecured(at);
+    // Under RTPS protection a clear message may carry only SPDP, the stateless handshake and secured runs (opened
+    // and verified above, at < 0): anything else in it could be forged by anyone who knows the peer's prefix.
+    if (this.clearFromProtected && at >= 0 && !(sm.kind === 'DATA' && (sm.writerId === EntityId.SPDP_WRITER || sm.writerId === EntityId.STATELESS_WRITER))) {
+      if (sm.kind !== 'INFO_TS' && sm.kind !== 'INFO_DST' && sm.kind !== 'INFO_SRC' && sm.kind !== 'PAD' && sm.kind !== 'UNKNOWN') {
+        this.secured.clearRefused++;
+        return;
+      }
+    }
     switch (sm.kind) {
       case 'INFO_TS':
         this.ts = sm.timestamp;
@@ -142,12 +213,33 @@ export class MessageReceiver {
           this.remote = this.ctx.remoteParticipant(this.srcHex);
           return;
         }
+        if (sm.writerId === EntityId.STATELESS_WRITER) {
+          this.ctx.onStateless?.(sm, this.srcHex, this.now);
+          return;
+        }
+        if (sm.writerId === EntityId.VOLATILE_SECURE_WRITER) {
+          // Only ever handled after its protection was removed (at < 0): a clear one is forged.
+          if (at < 0) this.ctx.onVolatile?.(sm, this.srcHex, this.now);
+          return;
+        }
         const links = this.links(sm.writerId);
         if (!links) return;
+        // A writer whose submessages are protected is never heard in the clear (a forged one would be).
+        if (at >= 0 && this.submessageProtected(sm.writerId)) return;
+        let payload = sm.payload;
+        if (payload && this.payloadProtected(sm.writerId)) {
+          // Never handed on encrypted: without the writer's key (its token may still be on its way) the
+          // sample is dropped, and a reliable reader asks for it again.
+          payload = this.ctx.decodePayload?.(this.srcHex, makeGuid(this.srcHex, sm.writerId), payload);
+          if (!payload) {
+            this.secured.dropped++;
+            return;
+          }
+        }
         const change: ReceivedChange = {
           writerGuid: makeGuid(this.srcHex, sm.writerId),
           sn: sm.writerSN,
-          payload: sm.payload,
+          payload,
           key: sm.key,
           inlineQos: sm.inlineQos,
           inlineLe: sm.le,
@@ -163,6 +255,9 @@ export class MessageReceiver {
       case 'DATA_FRAG': {
         const links = this.links(sm.writerId);
         if (!links) return;
+        if (at >= 0 && this.submessageProtected(sm.writerId)) return;
+        // Protected payloads in fragments are not decoded yet: dropped rather than handed on encrypted.
+        if (this.payloadProtected(sm.writerId)) return;
         for (const l of links) {
           if (sm.readerId === 0 || sm.readerId === l.reader.entityId) {
             l.reader.onDataFrag(l.proxy, sm.writerSN, sm.fragmentStartingNum, sm.fragmentsInSubmessage, sm.fragmentSize, sm.sampleSize, sm.data, sm.inlineQos, sm.le, this.ts, sm.key, this.now);
@@ -173,18 +268,21 @@ export class MessageReceiver {
       case 'HEARTBEAT': {
         const links = this.links(sm.writerId);
         if (!links) return;
+        if (at >= 0 && this.submessageProtected(sm.writerId)) return;
         for (const l of links) if (sm.readerId === 0 || sm.readerId === l.reader.entityId) l.reader.onHeartbeat(l.proxy, sm.firstSN, sm.lastSN, sm.count, sm.final);
         return;
       }
       case 'HEARTBEAT_FRAG': {
         const links = this.links(sm.writerId);
         if (!links) return;
+        if (at >= 0 && this.submessageProtected(sm.writerId)) return;
         for (const l of links) if (sm.readerId === 0 || sm.readerId === l.reader.entityId) l.reader.onHeartbeatFrag(l.proxy, sm.writerSN, sm.lastFragmentNum, sm.count);
         return;
       }
       case 'GAP': {
         const links = this.links(sm.writerId);
         if (!links) return;
+        if (at >= 0 && this.submessageProtected(sm.writerId)) return;
         for (const l of links) if (sm.readerId === 0 || sm.readerId === l.reader.entityId) l.reader.onGap(l.proxy, sm.gapStart, sm.gapList.base, sm.gapList.set);
         return;
       }
@@ -201,8 +299,38 @@ export class MessageReceiver {
     }
   }
 
+  /** The remote writer announced (SEDP, PID_ENDPOINT_SECURITY_INFO) that its submessages are protected. */
+  private submessageProtected(writerId: number): boolean {
+    const info = this.remote?.endpoints.get(writerId)?.data?.securityInfo;
+    return info !== undefined && (info.attributes & 0x80000008) >>> 0 === 0x80000008;
+  }
+
+  /** The remote writer announced (SEDP, PID_ENDPOINT_SECURITY_INFO) that its serialized payloads are protected. */
+  private payloadProtected(writerId: number): boolean {
+    const info = this.remote?.endpoints.get(writerId)?.data?.securityInfo;
+    return info !== undefined && (info.attributes & 0x80000010) >>> 0 === 0x80000010;
+  }
+
   private links(writerId: number): { reader: ReliableReader; proxy: WriterProxy }[] | undefined {
     const ep = this.remote?.endpoints.get(writerId);
     return ep && ep.readerLinks.length > 0 ? ep.readerLinks : undefined;
   }
+}
+
+/** DDS-Security SEC_PREFIX / SEC_POSTFIX submessage ids. */
+const SEC_PREFIX_ID = 0x31;
+const SEC_POSTFIX_ID = 0x32;
+const SRTPS_PREFIX_ID = 0x33;
+
+/** Where the secured run starting at `at` ends: after its SEC_POSTFIX, or at the end of the datagram. */
+function securedRunEnd(buf: Buffer, at: number): number {
+  let pos = at;
+  while (pos + 4 <= buf.length) {
+    const le = (buf[pos + 1] & 1) !== 0;
+    const len = le ? buf.readUInt16LE(pos + 2) : buf.readUInt16BE(pos + 2);
+    const end = len === 0 ? buf.length : pos + 4 + len;
+    if (buf[pos] === SEC_POSTFIX_ID || end >= buf.length) return Math.min(end, buf.length);
+    pos = end;
+  }
+  return buf.length;
 }

@@ -72,6 +72,11 @@ export interface ReaderOptions {
   maxPendingPerWriter: number;
   reassembly: ReassemblyLimits;
   budget: ReassemblyBudget;
+  /**
+   * DDS-Security: protects an ACKNACK / NACK_FRAG (encoded submessage) to a writer; undefined sends it clear.
+   * Absent: always clear.
+   */
+  protect?: (submessage: Buffer) => Buffer | undefined;
 }
 
 /** How long a requested SN is not requested again from the same writer (ms). */
@@ -343,7 +348,9 @@ export class ReliableReader {
 
   private sendAckNack(p: WriterProxy, base: number, missing: number[], final: boolean): void {
     const w = this.out.begin(p.prefix);
+    const at = w.pos;
     encodeAckNack(w, { readerId: this.entityId, writerId: p.entityId, readerSNState: makeSet(base, missing), count: ++p.ackNackCount, final }, true);
+    this.protectFrom(at);
     this.out.send(p.locators);
   }
 
@@ -352,8 +359,21 @@ export class ReliableReader {
     if (!m) return;
     const w = this.out.begin(p.prefix);
     const numBits = m.set.length === 0 ? 0 : m.set[m.set.length - 1] - m.base + 1;
+    const at = w.pos;
     encodeNackFrag(w, { readerId: this.entityId, writerId: p.entityId, writerSN: sn, fragmentNumberState: { base: m.base, numBits, set: m.set }, count: ++p.nackFragCount }, true);
+    this.protectFrom(at);
     this.out.send(p.locators);
+  }
+
+  /** Replaces the submessage written from `at` on with its protected form, when security asks for one. */
+  private protectFrom(at: number): void {
+    const protect = this.opts.protect;
+    if (!protect) return;
+    const w = this.out.w;
+    const secured = protect(Buffer.from(w.buf.subarray(at, w.pos)));
+    if (!secured) return;
+    w.pos = at;
+    w.bytes(secured);
   }
 
   /** Periodic work: expire stale reassemblies. */

@@ -50,6 +50,10 @@ export interface WriterOptions {
   fragmentSize: number;
   maxSamples: number;
   heartbeatPeriodMs: number;
+  /** DDS-Security: the protected form of a sample's serialized payload (applied once, when written). */
+  encodePayload?: (payload: Buffer) => Buffer;
+  /** DDS-Security: the protected form of each DATA / DATA_FRAG / HEARTBEAT / GAP we send. */
+  protect?: (submessage: Buffer) => Buffer;
 }
 
 export class ReliableWriter {
@@ -61,6 +65,7 @@ export class ReliableWriter {
   private readonly out: MessageBuilder;
   private readonly fragmentSize: number;
   private readonly heartbeatPeriodMs: number;
+  private readonly opts: Pick<WriterOptions, 'encodePayload' | 'protect'>;
   private hbCount = 0;
   private ackWaiters: Array<() => void> = [];
   /** Called on the first ACKNACK from a matched reader: evidence that it matched us. */
@@ -73,6 +78,7 @@ export class ReliableWriter {
     this.out = out;
     this.fragmentSize = opts.fragmentSize;
     this.heartbeatPeriodMs = opts.heartbeatPeriodMs;
+    this.opts = { encodePayload: opts.encodePayload, protect: opts.protect };
     this.history = new WriterHistoryCache(opts.qos.history, opts.maxSamples);
   }
 
@@ -87,7 +93,8 @@ export class ReliableWriter {
   /** Adds a change to the history and sends it to every matched reader. */
   writeChange(change: Omit<CacheChange, 'sn'>): number {
     const sn = this.history.nextSN();
-    const c: CacheChange = { ...change, sn };
+    const enc = this.opts.encodePayload;
+    const c: CacheChange = enc && change.payload && !change.key ? { ...change, payload: enc(change.payload), sn } : { ...change, sn };
     this.history.add(c);
     if (c.destination !== undefined) {
       // A directed change goes to one reader only (INFO_DST + its reader id).
@@ -118,7 +125,9 @@ export class ReliableWriter {
     if (!payload || payload.length <= this.fragmentSize) {
       const w = out.begin(dst);
       encodeInfoTs(w, c.timestamp, true);
-      encodeData(w, { readerId, writerId: this.entityId, writerSN: c.sn, inlineQos: c.inlineQos, payload, key: c.key }, true);
+      const at = w.pos;
+      encodeData(w, { readerId, writerId: this.entityId, writerSN: c.sn, inlineQos: c.inlineQos, payload, key: c.key, opaque: this.opaque(c) }, true);
+      this.seal(at);
       if (withHeartbeat) this.appendHeartbeat(readerId, true);
       out.send(locators);
       return;
@@ -132,6 +141,7 @@ export class ReliableWriter {
       const w = out.begin(dst);
       encodeInfoTs(w, c.timestamp, true);
       const start = (f - 1) * fragSize;
+      const at = w.pos;
       encodeDataFrag(
         w,
         {
@@ -149,6 +159,7 @@ export class ReliableWriter {
         },
         true,
       );
+      this.seal(at);
       if (withHeartbeat && i === frags.length - 1) this.appendHeartbeat(readerId, true);
       out.send(locators);
     }
@@ -159,7 +170,24 @@ export class ReliableWriter {
     let first = this.history.firstSN();
     if (proxy && proxy.firstRelevant > first) first = proxy.firstRelevant;
     if (first > last + 1) first = last + 1;
+    const at = this.out.w.pos;
     encodeHeartbeat(this.out.w, { readerId, writerId: this.entityId, firstSN: Math.max(1, first), lastSN: last, count: ++this.hbCount, final, liveliness: false }, true);
+    this.seal(at);
+  }
+
+  /** The change's payload was protected (DDS-Security): it has no encapsulation header to record padding in. */
+  private opaque(c: CacheChange): boolean {
+    return this.opts.encodePayload !== undefined && !c.key;
+  }
+
+  /** Replaces the submessage written from `at` on with its protected form, when security asks for one. */
+  private seal(at: number): void {
+    const protect = this.opts.protect;
+    if (!protect) return;
+    const w = this.out.w;
+    const secured = protect(Buffer.from(w.buf.subarray(at, w.pos)));
+    w.pos = at;
+    w.bytes(secured);
   }
 
   /** Sends a HEARTBEAT to one reader. */
@@ -177,7 +205,11 @@ export class ReliableWriter {
   private greet(p: ReaderProxy, now: number): void {
     const w = this.out.begin(p.prefix);
     const oldest = this.history.firstSN();
-    if (oldest < p.firstRelevant) encodeGap(w, { readerId: p.entityId, writerId: this.entityId, gapStart: oldest, gapList: makeSet(p.firstRelevant, []) }, true);
+    if (oldest < p.firstRelevant) {
+      const at = w.pos;
+      encodeGap(w, { readerId: p.entityId, writerId: this.entityId, gapStart: oldest, gapList: makeSet(p.firstRelevant, []) }, true);
+      this.seal(at);
+    }
     this.appendHeartbeat(p.entityId, false, p);
     this.out.send(p.locators);
     p.lastHeartbeat = now;
@@ -242,19 +274,25 @@ export class ReliableWriter {
         w = this.out.begin(p.prefix);
         continue;
       }
-      if (this.out.size > 20 + 12 && this.out.size + size + 96 > BATCH_BYTES) {
+      if (this.out.size > 20 + 12 && this.out.size + size + 96 + (this.opts.protect ? 128 : 0) > BATCH_BYTES) {
         this.out.send(p.locators);
         w = this.out.begin(p.prefix);
       }
       encodeInfoTs(w, c.timestamp, true);
-      encodeData(w, { readerId: p.entityId, writerId: this.entityId, writerSN: c.sn, inlineQos: c.inlineQos, payload: c.payload, key: c.key }, true);
+      const at = w.pos;
+      encodeData(w, { readerId: p.entityId, writerId: this.entityId, writerSN: c.sn, inlineQos: c.inlineQos, payload: c.payload, key: c.key, opaque: this.opaque(c) }, true);
+      this.seal(at);
       high = sn;
     }
     if (high > 0) {
       p.lastRepairAt = now;
       p.lastRepairHigh = high;
     }
-    if (gaps.length > 0) encodeGap(w, { readerId: p.entityId, writerId: this.entityId, gapStart: gaps[0], gapList: makeSet(gaps[0] + 1, gaps.slice(1)) }, true);
+    if (gaps.length > 0) {
+      const at = w.pos;
+      encodeGap(w, { readerId: p.entityId, writerId: this.entityId, gapStart: gaps[0], gapList: makeSet(gaps[0] + 1, gaps.slice(1)) }, true);
+      this.seal(at);
+    }
     this.appendHeartbeat(p.entityId, false, p);
     this.out.send(p.locators);
     p.lastHeartbeat = now;
@@ -269,7 +307,9 @@ export class ReliableWriter {
     const c = this.history.get(sn);
     if (!c || !relevantTo(c, p)) {
       const w = this.out.begin(p.prefix);
+      const at = w.pos;
       encodeGap(w, { readerId: p.entityId, writerId: this.entityId, gapStart: sn, gapList: makeSet(sn + 1, []) }, true);
+      this.seal(at);
       this.out.send(p.locators);
       return;
     }

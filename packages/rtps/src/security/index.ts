@@ -1,6 +1,6 @@
 // @medkit/rtps/security: DDS-Security 1.1 building blocks (phase 1 of SROS2 support): access-control documents
-// and their evaluator, PKI-DH authentication primitives and tokens. Loaded only when security is on (it pulls in
-// pkijs); nothing here is wired into the participant yet.
+// and their evaluator, PKI-DH authentication primitives and tokens, and participantSecurity(): authentication on
+// the wire for a participant (ParticipantOptions.security). Loaded only when security is on (it pulls in pkijs).
 export { SecurityError, type SecurityReason } from './errors.js';
 export {
   DATA_HOLDER_LIMITS,
@@ -26,7 +26,7 @@ export { inDomains, type DomainRange } from './access/domains.js';
 export { parseGovernance, domainRuleFor, topicRuleFor, type Governance, type DomainRule, type TopicRule, type ProtectionKind, type BasicProtectionKind } from './access/governance.js';
 export { parsePermissions, type Permissions, type Grant, type Rule, type Criteria } from './access/permissions.js';
 export { AccessControl, type Action, type Decision, type CheckOptions } from './access/evaluator.js';
-export { sameSubject, canonicalDn, rfc4514 } from './access/subject-name.js';
+export { sameSubject, canonicalDn, rfc4514, opensslOneline } from './access/subject-name.js';
 export { verifySmime, splitSmime, SMIME_LIMITS, type SignedDocument, type SmimeLimits } from './access/smime.js';
 export { loadIdentity, verifyCertificate, parseCertificate, certAlgo, dsignAlgoOf, adjustedGuidPrefix, subjectDer, type Identity, type CertAlgo, type DsignAlgo } from './auth/identity.js';
 export { identityToken, permissionsToken, checkIdentityToken, authRequestToken, futureChallenge, IDENTITY_TOKEN_CLASS, PERMISSIONS_TOKEN_CLASS, AUTH_REQUEST_CLASS, CHALLENGE_BYTES } from './auth/tokens.js';
@@ -54,7 +54,19 @@ export {
   transformKindCode,
   transformKindOf,
   CRYPTO_TOKEN_CLASS,
+  kxKeyMaterial,
   type KeyMaterial,
   type TransformKind,
 } from './crypto/key-material.js';
-export { CryptoSender, CryptoReceiver, SEC_BODY, SEC_PREFIX, SEC_POSTFIX, SRTPS_PREFIX, SRTPS_POSTFIX, type CryptoStats } from './crypto/transform.js';
+export { cryptoHeaderKey, CryptoSender, CryptoReceiver, SEC_BODY, SEC_PREFIX, SEC_POSTFIX, SRTPS_PREFIX, SRTPS_POSTFIX, type CryptoStats } from './crypto/transform.js';
+export { encodeGenericMessage, decodeGenericMessage, AUTH_MESSAGE_CLASS, type GenericMessage, type MessageIdentity } from './participant/generic-message.js';
+export {
+  participantSecurity,
+  participantSecurityInfo,
+  SecureParticipant,
+  SecureBuiltinEndpoint,
+  type ParticipantSecurityOptions,
+  type PeerAuthStatus,
+  type PeerAuthState,
+  type AuthenticationStats,
+} from './participant/authentication.js';

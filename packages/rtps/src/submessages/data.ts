@@ -49,7 +49,11 @@ export function payloadPadding(payload: Uint8Array): number {
   return (4 - (payload.length & 3)) & 3;
 }
 
-export function encodeData(w: ByteWriter, m: Omit<DataSubmessage, 'kind' | 'le' | 'nonStandardPayload'>, le: boolean): void {
+/**
+ * `opaque`: the payload has no encapsulation header of its own (a DDS-Security protected payload starts with
+ * its CryptoHeader), so the padding count is not recorded in it.
+ */
+export function encodeData(w: ByteWriter, m: Omit<DataSubmessage, 'kind' | 'le' | 'nonStandardPayload'> & { opaque?: boolean }, le: boolean): void {
   let flags = 0;
   if (m.inlineQos) flags |= DATA_FLAG_Q;
   if (m.payload) flags |= m.key ? DATA_FLAG_K : DATA_FLAG_D;
@@ -62,7 +66,7 @@ export function encodeData(w: ByteWriter, m: Omit<DataSubmessage, 'kind' | 'le' 
     const start = w.pos;
     w.bytes(m.payload);
     const pad = payloadPadding(m.payload);
-    if (pad > 0 && m.payload.length >= 4) w.buf[start + 3] = (w.buf[start + 3] & ~3) | pad;
+    if (pad > 0 && m.payload.length >= 4 && !m.opaque) w.buf[start + 3] = (w.buf[start + 3] & ~3) | pad;
     w.zeros(pad);
   }
   endSubmessage(w, at, le);

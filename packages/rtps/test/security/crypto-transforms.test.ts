@@ -119,16 +119,20 @@ describe('submessage protection (SEC_PREFIX / SEC_BODY / SEC_POSTFIX)', () => {
     expect(rx.stats.malformed).toBe(1);
   });
 
-  it('a message older than the replay window is refused; out-of-order within it is accepted once', () => {
+  it('a repeated IV suffix is refused; any order of new ones is accepted (Fast DDS sends random suffixes); the memory is bounded', () => {
     const km = newKeyMaterial('AES128_GCM', 1);
     const tx = new CryptoSender(km);
     const rx = new CryptoReceiver(km);
-    const msgs = Array.from({ length: 1100 }, () => tx.protectSubmessage(HEARTBEAT));
+    const msgs = Array.from({ length: 5000 }, () => tx.protectSubmessage(HEARTBEAT));
     expect(rx.unprotectSubmessage(msgs[1099])).toEqual(HEARTBEAT);
-    expect(rx.unprotectSubmessage(msgs[1000])).toEqual(HEARTBEAT);
-    expect(rx.unprotectSubmessage(msgs[1000])).toBeUndefined();
+    expect(rx.unprotectSubmessage(msgs[10])).toEqual(HEARTBEAT);
+    expect(rx.unprotectSubmessage(msgs[1099])).toBeUndefined();
     expect(rx.unprotectSubmessage(msgs[10])).toBeUndefined();
     expect(rx.stats).toMatchObject({ accepted: 2, replayed: 2 });
+    // 4,096 suffixes per session are remembered: after 4,200 more, the first is forgotten.
+    for (let i = 0; i < 4200; i++) if (i !== 10 && i !== 1099) rx.unprotectSubmessage(msgs[i]);
+    expect(rx.unprotectSubmessage(msgs[1099])).toEqual(HEARTBEAT);
+    expect(rx.unprotectSubmessage(msgs[4100])).toBeUndefined();
   });
 
   it('receiver-specific MACs: each receiver checks its own, a receiver left out is refused', () => {
@@ -169,3 +173,42 @@ describe('message protection (SRTPS_PREFIX / SRTPS_POSTFIX)', () => {
     expect(rx.stats.replayed).toBe(1);
   });
 });
+
+describe('serialized payload protection (data_protection_kind ENCRYPT)', () => {
+  const PAYLOAD = Buffer.concat([Buffer.from([0, 1, 0, 0, 15, 0, 0, 0]), Buffer.from('Hello World: 1\0')]);
+
+  it('round-trips (header | length | ciphertext | MAC | count), DATA padding after it tolerated', () => {
+    const km = newKeyMaterial('AES256_GCM', 77);
+    const out = new CryptoSender(km).protectPayload(PAYLOAD);
+    expect(out.readUInt32BE(0)).toBe(4);
+    expect(out.readUInt32BE(4)).toBe(77);
+    expect(out.readUInt32BE(20)).toBe(PAYLOAD.length);
+    expect(out.length).toBe(20 + 4 + PAYLOAD.length + 16 + 4);
+    const rx = new CryptoReceiver(km);
+    expect(rx.decodePayload(Buffer.concat([out, Buffer.alloc(1)]))).toEqual(PAYLOAD);
+    expect(rx.decodePayload(out)).toBeUndefined(); // the same IV again: a replay
+    expect(rx.stats).toMatchObject({ accepted: 1, replayed: 1 });
+  });
+
+  it('drops every bit flip, truncation, garbage and a foreign key without throwing', () => {
+    const km = newKeyMaterial('AES128_GCM', 5);
+    const tx = new CryptoSender(km);
+    const rx = new CryptoReceiver(km);
+    for (let bit = 0; bit < (20 + 4 + PAYLOAD.length + 20) * 8; bit += 7) {
+      const m = tx.protectPayload(PAYLOAD);
+      m[bit >> 3] ^= 1 << (bit & 7);
+      expect(rx.decodePayload(m)).toBeUndefined();
+    }
+    const ok = tx.protectPayload(PAYLOAD);
+    for (let cut = 0; cut < ok.length; cut += 3) expect(rx.decodePayload(ok.subarray(0, cut))).toBeUndefined();
+    for (let i = 0; i < 200; i++) expect(() => rx.decodePayload(randomGarbage(i))).not.toThrow();
+    expect(new CryptoReceiver(newKeyMaterial('AES128_GCM', 5)).decodePayload(tx.protectPayload(PAYLOAD))).toBeUndefined();
+    expect(rx.stats.accepted).toBe(0);
+  });
+});
+
+function randomGarbage(i: number): Buffer {
+  const b = Buffer.alloc(i % 97);
+  for (let j = 0; j < b.length; j++) b[j] = (i * 31 + j * 17) & 0xff;
+  return b;
+}

@@ -107,9 +107,9 @@ describeWith(OPENSSL, 'PKI-DH with openssl-made identities', () => {
       expect(load(rsa).algo).toBe('RSA-2048');
       const tok = wire(identityToken(a));
       expect(tok.classId).toBe('DDS:Auth:PKI-DH:1.0');
-      expect(Object.fromEntries(tok.properties.map((p) => [p.name, p.value]))).toEqual({ 'dds.cert.sn': 'CN=/robot/ec', 'dds.cert.algo': 'EC-prime256v1', 'dds.ca.sn': 'CN=sros2testCA', 'dds.ca.algo': 'EC-prime256v1' });
+      expect(Object.fromEntries(tok.properties.map((p) => [p.name, p.value]))).toEqual({ 'dds.cert.sn': '/CN=\\/robot\\/ec', 'dds.cert.algo': 'EC-prime256v1', 'dds.ca.sn': '/CN=sros2testCA', 'dds.ca.algo': 'EC-prime256v1' });
       const perm = permissionsToken(new X509Certificate(readFileSync(ks.permissionsCaCert)));
-      expect(perm).toEqual({ classId: 'DDS:Access:Permissions:1.0', properties: [{ name: 'dds.perm_ca.sn', value: 'CN=sros2 permissions CA' }, { name: 'dds.perm_ca.algo', value: 'EC-prime256v1' }], binaryProperties: [] });
+      expect(perm).toEqual({ classId: 'DDS:Access:Permissions:1.0', properties: [{ name: 'dds.perm_ca.sn', value: '/CN=sros2 permissions CA' }, { name: 'dds.perm_ca.algo', value: 'ECDSA-SHA256' }], binaryProperties: [] });
     });
     it('refuses a foreign CA, an expired certificate, a key that is not the certificate\'s, and non-PEM', () => {
       expect(reasonOf(() => load(stranger))).toMatch(/^untrusted: cert\.pem: not issued by the identity CA 'CN=sros2testCA'/);

@@ -64,3 +64,21 @@ export function rfc4514(nodeDn: string): string {
     })
     .join(',');
 }
+
+/**
+ * OpenSSL's X509_NAME_oneline form (`/C=NL/O=Org/CN=\/robot\/node`, in certificate order, `/` escaped as `\/`,
+ * bytes outside printable ASCII as `\xHH`) of Node's subject. Fast DDS 2.9.1 puts this in an IdentityToken's
+ * dds.cert.sn and refuses a handshake whose c.id subject does not print the same (seen on the wire).
+ */
+export function opensslOneline(nodeDn: string): string {
+  return nodeDn
+    .split('\n')
+    .filter((l) => l !== '')
+    .map((l) => {
+      const eq = l.indexOf('=');
+      let v = '';
+      for (const b of Buffer.from(l.slice(eq + 1), 'utf8')) v += b === 0x2f ? '\\/' : b < 0x20 || b > 0x7e ? `\\x${b.toString(16).toUpperCase().padStart(2, '0')}` : String.fromCharCode(b);
+      return `/${l.slice(0, eq)}=${v}`;
+    })
+    .join('');
+}

@@ -1,19 +1,29 @@
-// c.pdata: the participant's serialized ParticipantBuiltinTopicData (its SPDP data) in a handshake. Phase 1
-// reads only what authentication checks, the participant GUID (PID_PARTICIPANT_GUID), whose prefix must be
-// the one the certificate's subject yields (§9.3.3). Phase 2 hands in the real SPDP serialization.
+// c.pdata: the participant's ParticipantBuiltinTopicData in a handshake. On the wire (Fast DDS 2.9.1, seen in a
+// capture) it is the SPDP parameter list big-endian WITHOUT the 4-byte encapsulation header; a PL_CDR_BE/LE
+// payload with the header is accepted too (the header is told apart by its zero options: a parameter's length
+// is never 0 where the header has its options). Authentication reads only the participant GUID
+// (PID_PARTICIPANT_GUID), whose prefix must be the one the certificate's subject yields (§9.3.3).
 import { ByteWriter } from '../../byte-writer.js';
 import { RtpsParseError } from '../../cursor.js';
-import { Encapsulation, forEachParameter, readEncapsulation, writeParameter, writeSentinel } from '../../parameter-list.js';
+import { Encapsulation, forEachParameter, writeParameter, writeSentinel } from '../../parameter-list.js';
 import { PID } from '../../pids.js';
 import { SecurityError } from '../errors.js';
 
-/** A minimal PL_CDR_BE ParticipantBuiltinTopicData holding only the participant GUID. */
+/** A minimal c.pdata (big-endian parameter list, no header) holding only the participant GUID. */
 export function encodeParticipantPdata(guidPrefix: Uint8Array): Uint8Array {
   const w = new ByteWriter(32, false);
-  w.u16(Encapsulation.PL_CDR_BE, false).u16(0, false);
   writeParameter(w, PID.PARTICIPANT_GUID, (x) => x.bytes(guidPrefix).entityId(0x000001c1));
   writeSentinel(w);
   return new Uint8Array(w.finish());
+}
+
+/** Where c.pdata's parameter list starts and its endianness. */
+function layout(buf: Buffer): { start: number; le: boolean } {
+  if (buf.length >= 4 && buf.readUInt16BE(2) === 0) {
+    const id = buf.readUInt16BE(0);
+    if (id === Encapsulation.PL_CDR_BE || id === Encapsulation.PL_CDR_LE) return { start: 4, le: id === Encapsulation.PL_CDR_LE };
+  }
+  return { start: 0, le: false };
 }
 
 /** The GUID prefix in c.pdata; throws SecurityError('bad-pdata'). */
@@ -21,13 +31,12 @@ export function pdataGuidPrefix(pdata: Uint8Array): Uint8Array {
   const buf = Buffer.from(pdata.buffer, pdata.byteOffset, pdata.byteLength);
   let prefix: Uint8Array | undefined;
   try {
-    const { id, le } = readEncapsulation(buf);
-    if (id !== Encapsulation.PL_CDR_BE && id !== Encapsulation.PL_CDR_LE) throw new RtpsParseError(`encapsulation 0x${id.toString(16)} is not PL_CDR`);
-    forEachParameter(buf, 4, buf.length, le, (pid, offset, length) => {
+    const { start, le } = layout(buf);
+    forEachParameter(buf, start, buf.length, le, (pid, offset, length) => {
       if (pid === PID.PARTICIPANT_GUID && length >= 16 && !prefix) prefix = new Uint8Array(buf.subarray(offset, offset + 12));
     });
   } catch (err) {
-    throw new SecurityError('bad-pdata', `c.pdata does not decode: ${(err as Error).message}`);
+    throw new SecurityError('bad-pdata', `c.pdata does not decode: ${err instanceof RtpsParseError ? err.message : String(err)}`);
   }
   if (!prefix) throw new SecurityError('bad-pdata', 'c.pdata holds no participant GUID');
   return prefix;

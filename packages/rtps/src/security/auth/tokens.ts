@@ -1,11 +1,12 @@
 // The tokens PKI-DH and the builtin access control put in SPDP (DDS-Security 1.1 §9.3.2.1, §9.4.2.1) and the
-// auth request token (§9.3.2.5.1.1). Properties are strings; subject names in RFC 4514 form.
+// auth request token (§9.3.2.5.1.1). Properties are strings; subject names in OpenSSL's one-line form, as Fast DDS
+// 2.9.1 sends them and requires dds.cert.sn (it compares it with the handshake certificate's subject).
 import type { X509Certificate } from 'node:crypto';
 import { randomBytes } from 'node:crypto';
 import { binaryProperty, type DataHolder } from '../data-holder.js';
-import { rfc4514 } from '../access/subject-name.js';
+import { opensslOneline } from '../access/subject-name.js';
 import { SecurityError } from '../errors.js';
-import { certAlgo, type Identity } from './identity.js';
+import { certAlgo, dsignAlgoOf, type Identity } from './identity.js';
 
 export const IDENTITY_TOKEN_CLASS = 'DDS:Auth:PKI-DH:1.0';
 export const PERMISSIONS_TOKEN_CLASS = 'DDS:Access:Permissions:1.0';
@@ -16,9 +17,9 @@ export function identityToken(identity: Identity): DataHolder {
   return {
     classId: IDENTITY_TOKEN_CLASS,
     properties: [
-      { name: 'dds.cert.sn', value: rfc4514(identity.cert.subject) },
+      { name: 'dds.cert.sn', value: opensslOneline(identity.cert.subject) },
       { name: 'dds.cert.algo', value: identity.algo },
-      { name: 'dds.ca.sn', value: rfc4514(identity.ca.subject) },
+      { name: 'dds.ca.sn', value: opensslOneline(identity.ca.subject) },
       { name: 'dds.ca.algo', value: certAlgo(identity.ca, 'identity CA') },
     ],
     binaryProperties: [],
@@ -29,8 +30,11 @@ export function permissionsToken(permissionsCa: X509Certificate): DataHolder {
   return {
     classId: PERMISSIONS_TOKEN_CLASS,
     properties: [
-      { name: 'dds.perm_ca.sn', value: rfc4514(permissionsCa.subject) },
-      { name: 'dds.perm_ca.algo', value: certAlgo(permissionsCa, 'permissions CA') },
+      { name: 'dds.perm_ca.sn', value: opensslOneline(permissionsCa.subject) },
+      // Fast DDS 2.9.1 names the signature algorithm here and refuses a remote token whose value differs from
+      // its own (seen on the wire: 'Remote participant PermissionsCA algorithm differs from local'); later Fast
+      // DDS versions accept both spellings, so the signature name interoperates with both.
+      { name: 'dds.perm_ca.algo', value: dsignAlgoOf(certAlgo(permissionsCa, 'permissions CA')) },
     ],
     binaryProperties: [],
   };

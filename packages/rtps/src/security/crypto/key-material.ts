@@ -4,7 +4,7 @@
 //   sequence<octet,32> master_sender_key; octet[4] receiver_specific_key_id;
 //   sequence<octet,32> master_receiver_specific_key;
 // in big-endian CDR. Session keys are HMAC-SHA256 of the master keys (§9.5.3.3.1).
-import { createHmac, randomBytes } from 'node:crypto';
+import { createHash, createHmac, randomBytes } from 'node:crypto';
 import { ByteWriter } from '../../byte-writer.js';
 import { Cursor, RtpsParseError } from '../../cursor.js';
 import { binaryProperty, type DataHolder } from '../data-holder.js';
@@ -114,3 +114,25 @@ export const sessionKey = (km: KeyMaterial, sessionId: number): Buffer => derive
 
 /** SessionReceiverKey = HMAC-SHA256(master_receiver_specific_key, "SessionReceiverKey" | master_salt | session_id). */
 export const sessionReceiverKey = (km: KeyMaterial, sessionId: number): Buffer => derive(km.masterReceiverSpecificKey, 'SessionReceiverKey', km, sessionId);
+
+/**
+ * The key material of the ParticipantVolatileMessageSecure channel (KxKeys, DDS-Security 1.1 §9.5.2.1.2), the
+ * same on both sides without any token: AES256_GCM, key ids 0, and
+ *   master_salt       = HMAC-SHA256(key = SHA-256(challenge1 | "keyexchange salt" | challenge2), SharedSecret)
+ *   master_sender_key = HMAC-SHA256(key = SHA-256(challenge2 | "key exchange key" | challenge1), SharedSecret)
+ * (SharedSecret = SHA-256 of the key agreement's result; verified against Fast DDS 2.9.1 on the wire).
+ */
+export function kxKeyMaterial(secret: { challenge1: Uint8Array; challenge2: Uint8Array; sharedSecret: Uint8Array }): KeyMaterial {
+  const part = (a: Uint8Array, cookie: string, b: Uint8Array) => {
+    const key = createHash('sha256').update(a).update(cookie, 'ascii').update(b).digest();
+    return new Uint8Array(createHmac('sha256', key).update(secret.sharedSecret).digest());
+  };
+  return {
+    kind: 'AES256_GCM',
+    masterSalt: part(secret.challenge1, 'keyexchange salt', secret.challenge2),
+    senderKeyId: 0,
+    masterSenderKey: part(secret.challenge2, 'key exchange key', secret.challenge1),
+    receiverSpecificKeyId: 0,
+    masterReceiverSpecificKey: new Uint8Array(0),
+  };
+}

@@ -2,7 +2,8 @@
 //   SEC_PREFIX(CryptoHeader) SEC_BODY(CryptoContent) SEC_POSTFIX(CryptoFooter)     encrypting kinds (GCM)
 //   SEC_PREFIX(CryptoHeader) <the submessage as is>  SEC_POSTFIX(CryptoFooter)     signing kinds (GMAC)
 // and a whole message becomes RTPS header, SRTPS_PREFIX, SEC_BODY or the submessages, SRTPS_POSTFIX, where the
-// protected plaintext is the original message with its header turned into an INFO_SRC submessage.
+// protected plaintext is the original message with its header turned into an INFO_SRC submessage; signed (GMAC),
+// that INFO_SRC travels in the clear as the first protected submessage (Fast DDS 2.9.1, seen on the wire).
 //   CryptoHeader  = transformation_kind(4) transformation_key_id(4) session_id(4) initialization_vector_suffix(8)
 //   CryptoContent = length(uint32, big-endian) ciphertext
 //   CryptoFooter  = common_mac(16) sequence<{receiver_mac_key_id(4) receiver_mac(16)}> (count big-endian)
@@ -27,8 +28,8 @@ const MAC_BYTES = 16;
 const MAX_RECEIVER_MACS = 64;
 /** Blocks (16 bytes) one session key protects before a new session starts (the spec's max_blocks_per_session). */
 const MAX_BLOCKS_PER_SESSION = 1n << 32n;
-/** Replay window: IV suffixes up to this far below the highest seen are remembered. */
-const REPLAY_WINDOW = 1024n;
+/** IV suffixes remembered per session for the replay check (insertion order: the oldest is forgotten first). */
+const REPLAY_MEMORY = 4096;
 
 export interface CryptoStats {
   accepted: number;
@@ -97,6 +98,24 @@ export class CryptoSender {
     return { kind: transformKindCode(this.km.kind), keyId: this.km.senderKeyId, sessionId: this.sessionId, ivSuffix: this.ivSuffix, iv };
   }
 
+  /**
+   * A protected serialized payload (encrypting kinds): CryptoHeader | length(uint32 BE) ciphertext | common_mac
+   * | receiver-MAC count (0), the layout CryptoReceiver.decodePayload reads (as Fast DDS 2.9.1 sends it).
+   */
+  protectPayload(plain: Buffer): Buffer {
+    if (!encrypts(this.km.kind)) throw new Error('payload protection is only implemented for the encrypting kinds');
+    const h = this.header(plain.length);
+    const { ciphertext, tag } = gcm(sessionKey(this.km, h.sessionId), h.iv, plain, undefined);
+    const out = Buffer.alloc(HEADER_BYTES + 4 + ciphertext.length + MAC_BYTES + 4);
+    out.writeUInt32BE(h.kind, 0);
+    out.writeUInt32BE(h.keyId, 4);
+    h.iv.copy(out, 8);
+    out.writeUInt32BE(ciphertext.length, HEADER_BYTES);
+    ciphertext.copy(out, HEADER_BYTES + 4);
+    tag.copy(out, HEADER_BYTES + 4 + ciphertext.length);
+    return out;
+  }
+
   /** prefix body + (body or plaintext) + footer, as submessages; `plain` is the protected plaintext. */
   private protect(prefixId: number, postfixId: number, plain: Buffer, clear: Buffer): Buffer {
     const h = this.header(plain.length);
@@ -135,8 +154,9 @@ export class CryptoSender {
   /** An RTPS message → its header followed by SRTPS_PREFIX … SRTPS_POSTFIX. */
   protectMessage(message: Buffer): Buffer {
     const header = message.subarray(0, RTPS_HEADER_SIZE);
+    // The INFO_SRC travels inside (encrypted, or in the clear and signed), as Fast DDS 2.9.1 sends it.
     const plain = Buffer.concat([infoSrcOf(header), message.subarray(RTPS_HEADER_SIZE)]);
-    return Buffer.concat([header, this.protect(SRTPS_PREFIX, SRTPS_POSTFIX, plain, message.subarray(RTPS_HEADER_SIZE))]);
+    return Buffer.concat([header, this.protect(SRTPS_PREFIX, SRTPS_POSTFIX, plain, plain)]);
   }
 }
 
@@ -165,8 +185,8 @@ function readSub(buf: Buffer, pos: number): Sub | undefined {
 /** Verifies and opens what one remote sender protected, with the key material it sent us. */
 export class CryptoReceiver {
   readonly stats: CryptoStats = { accepted: 0, malformed: 0, tampered: 0, replayed: 0, unknownKey: 0 };
-  /** session id → highest IV suffix seen and the suffixes seen within the window below it. */
-  private readonly seen = new Map<number, { top: bigint; window: Set<bigint> }>();
+  /** session id → the IV suffixes seen lately. */
+  private readonly seen = new Map<number, Set<bigint>>();
 
   constructor(
     /** The remote sender's key material as its crypto token gave it (with our receiver-specific key, if any). */
@@ -178,18 +198,20 @@ export class CryptoReceiver {
     return undefined;
   }
 
+  /**
+   * Replay check. IV suffixes need not count up (Fast DDS 2.9.1 sends random ones, seen on the wire), so the
+   * last REPLAY_MEMORY suffixes of each session are remembered and a repeat of any of them is refused.
+   */
   private replayed(sessionId: number, suffix: bigint): boolean {
     let s = this.seen.get(sessionId);
     if (!s) {
       if (this.seen.size >= 8) this.seen.delete(this.seen.keys().next().value!);
-      s = { top: suffix, window: new Set() };
+      s = new Set();
       this.seen.set(sessionId, s);
-    } else {
-      if (suffix + REPLAY_WINDOW <= s.top || s.window.has(suffix) || suffix === s.top) return true;
-      if (suffix > s.top) s.top = suffix;
     }
-    s.window.add(suffix);
-    if (s.window.size > Number(REPLAY_WINDOW)) for (const v of s.window) if (v + REPLAY_WINDOW <= s.top) s.window.delete(v);
+    if (s.has(suffix)) return true;
+    s.add(suffix);
+    if (s.size > REPLAY_MEMORY) s.delete(s.values().next().value!);
     return false;
   }
 
@@ -252,9 +274,39 @@ export class CryptoReceiver {
     return { plain, end: at + postfix.raw.length };
   }
 
-  /** The submessage inside SEC_PREFIX … SEC_POSTFIX at the start of `buf`, or undefined (dropped, counted). */
-  unprotectSubmessage(buf: Buffer): Buffer | undefined {
-    const r = this.open(buf, 0, SEC_PREFIX, SEC_POSTFIX);
+  /**
+   * The clear serialized payload of a protected one (DDS-Security 1.1 §9.5.3.3.4), laid out as Fast DDS 2.9.1
+   * sends it (seen on the wire): CryptoHeader(20) | length(uint32 BE) ciphertext | common_mac(16)
+   * receiver-MAC count(uint32 BE) MACs, then up to 3 bytes of DATA padding; no encapsulation header of its own.
+   * Encrypting kinds only. Undefined when malformed, for another key, tampered or replayed (counted).
+   */
+  decodePayload(payload: Buffer): Buffer | undefined {
+    if (payload.length < HEADER_BYTES + 4 + MAC_BYTES + 4) return this.drop('malformed');
+    let kind;
+    try {
+      kind = transformKindOf(payload.readUInt32BE(0));
+    } catch {
+      return this.drop('malformed');
+    }
+    if (kind !== this.km.kind || payload.readUInt32BE(4) !== this.km.senderKeyId || !encrypts(kind)) return this.drop('unknownKey');
+    const sessionId = payload.readUInt32BE(8);
+    const ivSuffix = payload.readBigUInt64BE(12);
+    const iv = Buffer.from(payload.subarray(8, 20));
+    const len = payload.readUInt32BE(HEADER_BYTES);
+    const macAt = HEADER_BYTES + 4 + len;
+    if (macAt + MAC_BYTES + 4 > payload.length) return this.drop('malformed');
+    const count = payload.readUInt32BE(macAt + MAC_BYTES);
+    if (count > MAX_RECEIVER_MACS || macAt + MAC_BYTES + 4 + count * 20 > payload.length || payload.length - (macAt + MAC_BYTES + 4 + count * 20) > 3) return this.drop('malformed');
+    const plain = gcmOpen(sessionKey(this.km, sessionId), iv, payload.subarray(HEADER_BYTES + 4, macAt), undefined, Buffer.from(payload.subarray(macAt, macAt + MAC_BYTES)));
+    if (plain === undefined) return this.drop('tampered');
+    if (this.replayed(sessionId, ivSuffix)) return this.drop('replayed');
+    this.stats.accepted++;
+    return plain;
+  }
+
+  /** The submessage inside SEC_PREFIX … SEC_POSTFIX at the start of `buf` (or at `at`), or undefined (dropped, counted). */
+  unprotectSubmessage(buf: Buffer, at = 0): Buffer | undefined {
+    const r = this.open(buf, at, SEC_PREFIX, SEC_POSTFIX);
     if (!r) return undefined;
     this.stats.accepted++;
     return r.plain;
@@ -264,42 +316,21 @@ export class CryptoReceiver {
   unprotectMessage(message: Buffer): Buffer | undefined {
     if (message.length < RTPS_HEADER_SIZE) return this.drop('malformed');
     const header = message.subarray(0, RTPS_HEADER_SIZE);
-    const kind = this.km.kind;
-    if (!encrypts(kind)) {
-      // Signed only: the MAC covers INFO_SRC(header) + the clear submessages; check it over that.
-      const r = this.openSigned(message);
-      if (!r) return undefined;
-      this.stats.accepted++;
-      return Buffer.concat([header, r]);
-    }
+    // Encrypted: SEC_BODY holds INFO_SRC + the submessages; signed: they are in the clear (the inner SEC runs of
+    // protected submessages included), the MAC over exactly those bytes.
     const r = this.open(message, RTPS_HEADER_SIZE, SRTPS_PREFIX, SRTPS_POSTFIX);
     if (!r) return undefined;
-    const src = readSub(r.plain, 0);
+    const plain = r.plain;
+    const src = readSub(plain, 0);
     if (!src || src.id !== SubmessageId.INFO_SRC || !src.body.subarray(4, 20).equals(header.subarray(4, 20))) return this.drop('tampered');
     this.stats.accepted++;
-    return Buffer.concat([header, r.plain.subarray(src.raw.length)]);
+    return Buffer.concat([header, plain.subarray(src.raw.length)]);
   }
+}
 
-  private openSigned(message: Buffer): Buffer | undefined {
-    const prefix = readSub(message, RTPS_HEADER_SIZE);
-    if (!prefix || prefix.id !== SRTPS_PREFIX) return this.drop('malformed');
-    const start = RTPS_HEADER_SIZE + prefix.raw.length;
-    let at = start;
-    for (let n = 0; n < 4096; n++) {
-      const s = readSub(message, at);
-      if (!s) return this.drop('malformed');
-      if (s.id === SRTPS_POSTFIX) break;
-      at += s.raw.length;
-    }
-    // Rebuild what was MACed and check it by re-running open() over a synthetic SEC framing.
-    const clear = message.subarray(start, at);
-    const plain = Buffer.concat([infoSrcOf(message.subarray(0, RTPS_HEADER_SIZE)), clear]);
-    const postfix = message.subarray(at);
-    const synthetic = Buffer.concat([prefix.raw, plain, postfix]);
-    synthetic[0] = SEC_PREFIX;
-    const postAt = prefix.raw.length + plain.length;
-    synthetic[postAt] = SEC_POSTFIX;
-    const r = this.open(synthetic, 0, SEC_PREFIX, SEC_POSTFIX);
-    return r ? clear : undefined;
-  }
+/** The transformation kind code and key id in the CryptoHeader of the SEC_PREFIX at `at`, if it frames one. */
+export function cryptoHeaderKey(buf: Buffer, at: number): { kind: number; keyId: number } | undefined {
+  const prefix = readSub(buf, at);
+  if (!prefix || prefix.id !== SEC_PREFIX || prefix.body.length < HEADER_BYTES) return undefined;
+  return { kind: prefix.body.readUInt32BE(0), keyId: prefix.body.readUInt32BE(4) };
 }

@@ -32,6 +32,8 @@
 #include <fastdds/dds/subscriber/Subscriber.hpp>
 #include <fastdds/dds/topic/Topic.hpp>
 #include <fastdds/rtps/common/WriteParams.h>
+#include <fastdds/dds/domain/DomainParticipantListener.hpp>
+#include <fastdds/dds/log/Log.hpp>
 
 #include "peer_common.h"
 #include "ros_typesPubSubTypes.h"
@@ -458,6 +460,43 @@ void client_step(ClientState& c, DataWriter* req_writer, DataReader* rep_reader)
   }
 }
 
+/* DDS-Security (SROS2) when PEER_SECURITY_ENCLAVE names an enclave directory (cert.pem, key.pem,
+   identity_ca.cert.pem, permissions_ca.cert.pem, governance.p7s, permissions.p7s): the builtin
+   PKI-DH, Access-Permissions and AES-GCM-GMAC plugins with file: URIs to it, as rmw_fastrtps
+   sets them. Authentication results are printed as "auth ok|failed guid=<hex>". */
+class AuthListener : public DomainParticipantListener
+{
+public:
+  void onParticipantAuthentication(DomainParticipant*, eprosima::fastrtps::rtps::ParticipantAuthenticationInfo&& info) override
+  {
+    bool ok = info.status == eprosima::fastrtps::rtps::ParticipantAuthenticationInfo::AUTHORIZED_PARTICIPANT;
+    peer_line("auth %s guid=%s", ok ? "ok" : "failed", guid_hex(info.guid).c_str());
+  }
+};
+
+AuthListener auth_listener;
+
+bool secure_participant(DomainParticipantQos& pq)
+{
+  const char* dir = getenv("PEER_SECURITY_ENCLAVE");
+  if (dir == nullptr || *dir == 0) return false;
+  /* PEER_LOG_WARNINGS=1: Fast DDS's warnings (why a handshake or a security check failed) on stdout. */
+  const char* warn = getenv("PEER_LOG_WARNINGS");
+  if (warn != nullptr && strcmp(warn, "1") == 0) Log::SetVerbosity(Log::Warning);
+  std::string f = std::string("file://") + dir + "/";
+  auto& props = pq.properties().properties();
+  props.emplace_back("dds.sec.auth.plugin", "builtin.PKI-DH");
+  props.emplace_back("dds.sec.auth.builtin.PKI-DH.identity_ca", f + "identity_ca.cert.pem");
+  props.emplace_back("dds.sec.auth.builtin.PKI-DH.identity_certificate", f + "cert.pem");
+  props.emplace_back("dds.sec.auth.builtin.PKI-DH.private_key", f + "key.pem");
+  props.emplace_back("dds.sec.access.plugin", "builtin.Access-Permissions");
+  props.emplace_back("dds.sec.access.builtin.Access-Permissions.permissions_ca", f + "permissions_ca.cert.pem");
+  props.emplace_back("dds.sec.access.builtin.Access-Permissions.governance", f + "governance.p7s");
+  props.emplace_back("dds.sec.access.builtin.Access-Permissions.permissions", f + "permissions.p7s");
+  props.emplace_back("dds.sec.crypto.plugin", "builtin.AES-GCM-GMAC");
+  return true;
+}
+
 }  // namespace
 
 int main(int argc, char** argv)
@@ -471,7 +510,8 @@ int main(int argc, char** argv)
   DomainParticipantQos pq = factory->get_default_participant_qos();
   pq.user_data().setValue(bytes("enclave=/;", true)); /* rmw_fastrtps includes the NUL */
   pq.name("/");
-  participant = factory->create_participant(opt.domain, pq);
+  bool secure = secure_participant(pq);
+  participant = factory->create_participant(opt.domain, pq, secure ? &auth_listener : nullptr, StatusMask::none());
   if (participant == nullptr) die("create_participant");
   publisher = participant->create_publisher(PUBLISHER_QOS_DEFAULT);
   subscriber = participant->create_subscriber(SUBSCRIBER_QOS_DEFAULT);

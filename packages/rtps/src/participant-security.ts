@@ -1,0 +1,102 @@
+// The seam between the plain participant and DDS-Security (DDS-Security 1.1 §8.8, §9.3). The participant
+// knows only this interface; the implementation lives in `@medkit/rtps/security` (which pulls in pkijs) and
+// is handed in through ParticipantOptions.security, so a participant without security never loads it.
+//
+// What the participant does for a security plugin: takes its GUID prefix (bound to the identity
+// certificate), announces its SPDP parameters and builtin endpoint bits, hands it every
+// ParticipantStatelessMessage (writer 0x000201c3) from the wire, sends the ones it asks for, and keeps a
+// remote participant's builtin endpoints unmatched until the plugin says it is authenticated.
+
+import type { ParticipantData } from './discovery-spdp-data.js';
+import type { Locator } from './locator.js';
+
+/** A parameter of our SPDP announcement: its id and its body. */
+export interface SpdpParameter {
+  pid: number;
+  body: Buffer;
+}
+
+/** What the participant offers a security plugin once it runs. */
+export interface SecurityContext {
+  /** Our GUID prefix (hex). */
+  readonly prefixHex: string;
+  /** Our participant data as the handshake's c.pdata: the SPDP parameter list, big-endian, no encapsulation header. */
+  pdata(): Buffer;
+  /** Sends a ParticipantStatelessMessage payload (encapsulation included) to a known remote participant; false when unknown. */
+  sendStateless(prefixHex: string, payload: Buffer): boolean;
+  /** Sends already-encoded (protected) submessages to a known remote participant's metatraffic locators, after INFO_DST. */
+  sendSubmessages(prefixHex: string, submessages: Buffer): boolean;
+  /** The remote participant passed authentication (and access control): match its builtin endpoints now. */
+  authenticated(prefixHex: string): void;
+}
+
+/** A remote participant as the security plugin sees it. */
+export interface SecurityRemote {
+  prefixHex: string;
+  data: ParticipantData;
+  metaLocators: Locator[];
+}
+
+export interface ParticipantSecurity {
+  /** Our GUID prefix, derived from a random candidate (the certificate binds its first 6 bytes). */
+  guidPrefix(candidate: Buffer): Buffer;
+  /** Builtin endpoint bits (PID_BUILTIN_ENDPOINT_SET) added to ours. */
+  readonly builtinEndpoints: number;
+  /** Parameters added to our SPDP announcement (identity and permissions tokens, security info), bodies little- or big-endian. */
+  spdpParameters(le: boolean): SpdpParameter[];
+  /** Called once before any other call but the three above. */
+  start(ctx: SecurityContext): void;
+  /** A remote participant joined the table: true to match it at once, false to wait for ctx.authenticated(). */
+  onParticipant(remote: SecurityRemote, now: number): boolean;
+  /** A remote participant left the table (disposed, lease expired, evicted, closed). */
+  onParticipantGone(prefixHex: string): void;
+  /** A ParticipantStatelessMessage DATA payload from the wire (any source, known or not). Must not throw. */
+  onStateless(srcPrefixHex: string, payload: Buffer, now: number): void;
+  /**
+   * Removes the protection of a SEC_PREFIX … SEC_POSTFIX run at `at` in a datagram from `srcPrefixHex`: the clear
+   * submessage(s), or undefined (unknown key, malformed, tampered, replayed: dropped). Must not throw.
+   */
+  unprotect(srcPrefixHex: string, buf: Buffer, at: number): Buffer | undefined;
+  /** A ParticipantVolatileMessageSecure DATA payload (crypto tokens), already unprotected. Must not throw. */
+  onVolatile(srcPrefixHex: string, payload: Buffer, now: number): void;
+  /**
+   * May we create a local endpoint on this DDS topic? A reason when not (governance or our permissions refuse
+   * it, or it needs a protection this implementation cannot give yet): createWriter / createReader throw it.
+   */
+  checkLocalEndpoint(kind: 'writer' | 'reader', topic: string): string | undefined;
+  /** PID_ENDPOINT_SECURITY_INFO for our endpoint on this topic (undefined: none announced). */
+  endpointSecurityInfo(topic: string): { attributes: number; pluginAttributes: number } | undefined;
+  /**
+   * The clear serialized payload of a DATA from a remote writer whose SEDP said its payload is protected, or
+   * undefined (no key yet, tampered, malformed: the sample is dropped and the reliable protocol asks again).
+   */
+  decodePayload(srcPrefixHex: string, writerGuid: string, payload: Buffer): Buffer | undefined;
+  /**
+   * Protection of one of our secure SEDP endpoints' submessages (discovery_protection_kind; each has its own key,
+   * sent to the peers' counterparts as a datawriter / datareader crypto token), undefined: clear.
+   */
+  builtinProtect(entityId: number): ((submessage: Buffer) => Buffer) | undefined;
+  /** rtps_protection_kind: the whole-message transform of a datagram we send (undefined: send it clear). */
+  protectMessage(datagram: Buffer): Buffer | undefined;
+  /** Messages from this (authenticated) peer must come RTPS-protected (rtps_protection_kind other than NONE). */
+  requiresRtpsProtection(srcPrefixHex: string): boolean;
+  /** An SRTPS-protected datagram from `srcPrefixHex`: the original message, or undefined (dropped). Must not throw. */
+  unprotectMessage(srcPrefixHex: string, datagram: Buffer): Buffer | undefined;
+  /** Payload and submessage protection for our writer on this topic (undefined: it sends in the clear). */
+  writerTransforms(writerGuid: string, topic: string): { encodePayload?: (payload: Buffer) => Buffer; protect?: (submessage: Buffer) => Buffer } | undefined;
+  /** Our protected writer matched a remote reader: send it the writer's crypto token. */
+  writerMatched(writerGuid: string, readerGuid: string): void;
+  /** Our reader's ACKNACK / NACK_FRAG protected with its key when the topic's metadata protection asks for it (else undefined: clear). */
+  protectReaderSubmessage(readerGuid: string, topic: string, submessage: Buffer): Buffer | undefined;
+  /**
+   * May this remote endpoint (announced by an authenticated participant; `secure`: over the secure SEDP
+   * endpoints) be matched? False: it is ignored.
+   */
+  checkRemoteEndpoint(prefixHex: string, kind: 'writer' | 'reader', topic: string, secure: boolean): boolean;
+  /** Endpoints on this topic are announced over the secure SEDP endpoints (governance enable_discovery_protection). */
+  discoveryProtected(topic: string): boolean;
+  /** Periodic work (retransmissions, timeouts), every 50 ms. */
+  tick(now: number): void;
+  /** The participant closes. */
+  close(): void;
+}

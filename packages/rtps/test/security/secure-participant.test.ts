@@ -1,0 +1,201 @@
+// Authentication on the wire between medkit participants on loopback (ROS domain offset 199): two secured
+// participants authenticate each other and only then match (unprotected topics; protected ones are refused
+// at creation); an expired identity is refused with its reason; hostile stateless messages (garbage,
+// truncations, bit flips, forged requests from 1,000 made-up participants) and forged secured runs are
+// counted and dropped, never thrown, and grow nothing without bound.
+import { randomBytes } from 'node:crypto';
+import { createSocket } from 'node:dgram';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, afterEach, beforeAll, expect, it } from 'vitest';
+import { describeWith, OPENSSL } from '../../../../test-support/requirements.js';
+import { testDomain } from '../../../../test-support/domains.js';
+import { allowAllPermissionsXml, createSros2Keystore, governanceXml, type Sros2Keystore } from '../../../../test-support/sros2-keystore.js';
+import { ByteWriter } from '../../src/byte-writer.js';
+import { encodeHeader } from '../../src/header.js';
+import { encodeData } from '../../src/submessages/data.js';
+import { encodeInfoDst } from '../../src/submessages/info.js';
+import { EntityId, VendorId, type Participant } from '../../src/index.js';
+import { AUTH_MESSAGE_CLASS, encodeGenericMessage, HandshakeInitiator, loadIdentity, type SecureParticipant } from '../../src/security/index.js';
+import { closeAll, participant, until } from '../support/loopback.js';
+import { securityFrom, waitForStatus } from '../support/secure.js';
+
+const DOMAIN = testDomain(199);
+const GOV = governanceXml(DOMAIN, { discovery: 'NONE', liveliness: 'NONE', rtps: 'NONE', data: 'ENCRYPT' });
+let ks: Sros2Keystore;
+
+function enclave(name: string, opts: { expired?: boolean } = {}): string {
+  return ks.makeEnclave(name, { ...opts, governanceXml: GOV, permissionsXml: allowAllPermissionsXml(`CN=${name}`, DOMAIN) }).dir;
+}
+
+async function secured(name: string, extra: Parameters<typeof securityFrom>[2] = {}, opts: { expired?: boolean } = {}): Promise<{ p: Participant; sec: SecureParticipant }> {
+  const sec = await securityFrom(enclave(name, opts), DOMAIN, extra, opts.expired ? 'unchecked' : 'checked');
+  const p = await participant(DOMAIN, { security: sec });
+  return { p, sec };
+}
+
+/** A datagram from `srcPrefix` to `dst` carrying one ParticipantStatelessMessage DATA with `payload`. */
+function statelessDatagram(srcPrefix: Buffer, dst: Buffer, payload: Buffer): Buffer {
+  const w = new ByteWriter(payload.length + 128, true);
+  encodeHeader(w, VendorId.MEDKIT, srcPrefix);
+  encodeInfoDst(w, dst, true);
+  encodeData(w, { readerId: EntityId.STATELESS_READER, writerId: EntityId.STATELESS_WRITER, writerSN: 1, payload, key: false }, true);
+  return w.finish();
+}
+
+describeWith(OPENSSL, 'DDS-Security authentication between medkit participants', () => {
+  beforeAll(() => {
+    ks = createSros2Keystore();
+  });
+  afterEach(closeAll);
+  afterAll(() => ks?.remove());
+
+  it('two secured participants authenticate each other (one initiates, one replies) and only then match endpoints', async () => {
+    const a = await secured('/medkit/a');
+    const b = await secured('/medkit/b');
+    // Endpoints created before authentication: SEDP must wait for it. rt/public_* is unprotected in the governance.
+    const w = a.p.createWriter({ topic: 'rt/public_chatter', typeName: 'std_msgs::msg::dds_::String_' });
+    b.p.createReader({ topic: 'rt/public_chatter', typeName: 'std_msgs::msg::dds_::String_' });
+    // A protected topic (secure discovery, data and metadata ENCRYPT) too, medkit to medkit.
+    const sw = a.p.createWriter({ topic: 'rt/chatter', typeName: 'std_msgs::msg::dds_::String_' });
+    const sr = b.p.createReader({ topic: 'rt/chatter', typeName: 'std_msgs::msg::dds_::String_' });
+    const got: Buffer[] = [];
+    sr.on('sample', (x) => got.push(x.payload));
+    const sa = await waitForStatus(a.sec, b.p.guidPrefix, ['authenticated', 'failed']);
+    const sb = await waitForStatus(b.sec, a.p.guidPrefix, ['authenticated', 'failed']);
+    expect([sa.state, sb.state]).toEqual(['authenticated', 'authenticated']);
+    expect(new Set([sa.role, sb.role])).toEqual(new Set(['initiator', 'replier']));
+    expect(Buffer.from(a.sec.sharedSecret(b.p.guidPrefix)!.sharedSecret)).toEqual(Buffer.from(b.sec.sharedSecret(a.p.guidPrefix)!.sharedSecret));
+    await until(() => w.matches.size === 1, 'the writer to match the reader after authentication');
+    expect(await sw.waitForMatch(1, 10_000)).toBe(true);
+    const secret = Buffer.from([0, 1, 0, 0, 7, 0, 0, 0, 0x73, 0x65, 0x63, 0x72, 0x65, 0x74, 0]);
+    await until(() => {
+      if (got.length === 0) sw.write(secret); // the reader may still wait for the writer's token
+      return got.length > 0;
+    }, 'the protected sample');
+    expect(got[0]).toEqual(secret);
+  }, 30_000);
+
+  it('under SROS2\'s default governance (protected discovery and liveliness, RTPS SIGN) a protected sample flows; origin authentication is refused, naming why', async () => {
+    const gov = governanceXml(DOMAIN);
+    const mk = (name: string) => ks.makeEnclave(name, { governanceXml: gov, permissionsXml: allowAllPermissionsXml(`CN=${name}`, DOMAIN) }).dir;
+    const a = await participant(DOMAIN, { security: await securityFrom(mk('/medkit/default_a'), DOMAIN) });
+    const b = await participant(DOMAIN, { security: await securityFrom(mk('/medkit/default_b'), DOMAIN) });
+    const w = a.createWriter({ topic: 'rt/chatter', typeName: 'std_msgs::msg::dds_::String_' });
+    const r = b.createReader({ topic: 'rt/chatter', typeName: 'std_msgs::msg::dds_::String_' });
+    const got: Buffer[] = [];
+    r.on('sample', (x) => got.push(x.payload));
+    const sample = Buffer.from([0, 1, 0, 0, 3, 0, 0, 0, 0x68, 0x69, 0]);
+    await until(() => {
+      if (got.length === 0 && w.matches.size === 1) w.write(sample);
+      return got.length > 0;
+    }, 'the protected sample under the default governance', 20_000);
+    expect(got[0]).toEqual(sample);
+    expect(a.receiver.secured.opened).toBeGreaterThan(0);
+    // A clear DATA claiming to come from b (anyone can put b's prefix in a header) is refused: b's messages
+    // must come RTPS-protected.
+    const refusedBefore = a.receiver.secured.clearRefused;
+    const forged = new ByteWriter(128, true);
+    encodeHeader(forged, VendorId.MEDKIT, Buffer.from(b.guidPrefix, 'hex'));
+    encodeInfoDst(forged, Buffer.from(a.guidPrefix, 'hex'), true);
+    encodeData(forged, { readerId: 0, writerId: 0x00000103, writerSN: 99, payload: sample, key: false }, true);
+    const sock = createSocket('udp4');
+    await new Promise<void>((res) => sock.send(forged.finish(), a.locators.metatrafficUnicast[0].port, '127.0.0.1', () => res()));
+    sock.close();
+    await until(() => a.receiver.secured.clearRefused > refusedBefore, 'the forged clear DATA to be refused');
+    const originAuth = ks.makeEnclave('/medkit/origin', { governanceXml: governanceXml(DOMAIN, { rtps: 'SIGN_WITH_ORIGIN_AUTHENTICATION' }), permissionsXml: allowAllPermissionsXml('CN=/medkit/origin', DOMAIN) }).dir;
+    const o = await participant(DOMAIN, { security: await securityFrom(originAuth, DOMAIN) });
+    expect(() => o.createWriter({ topic: 'rt/chatter', typeName: 'std_msgs::msg::dds_::String_' })).toThrow(/rtps_protection_kind SIGN_WITH_ORIGIN_AUTHENTICATION/);
+  }, 40_000);
+
+  it('refuses a participant whose certificate expired, keeping the reason, and never matches it', async () => {
+    const a = await secured('/medkit/a', { handshakeTimeoutMs: 3000 });
+    // The expired identity is loaded without its own checks (a participant whose clock is wrong); `a` checks it.
+    const old = await secured('/medkit/old', { handshakeTimeoutMs: 3000 }, { expired: true });
+    const w = a.p.createWriter({ topic: 'rt/public_chatter', typeName: 'std_msgs::msg::dds_::String_' });
+    old.p.createReader({ topic: 'rt/public_chatter', typeName: 'std_msgs::msg::dds_::String_' });
+    const st = await waitForStatus(a.sec, old.p.guidPrefix, ['failed', 'authenticated']);
+    expect(st.state).toBe('failed');
+    expect(st.reason).toMatch(/expired/);
+    expect(w.matches.size).toBe(0);
+    expect(a.p.endpoints().filter((e) => e.guid.startsWith(old.p.guidPrefix))).toEqual([]);
+  }, 30_000);
+
+  it('drops garbage, truncated, bit-flipped and forged stateless messages without throwing, and stays bounded under 1,000 bogus handshake starts', async () => {
+    const a = await secured('/medkit/a', { maxHandshakes: 4 });
+    const b = await secured('/medkit/b');
+    await waitForStatus(a.sec, b.p.guidPrefix, ['authenticated']);
+    const before = { ...a.sec.stats };
+    const bPrefix = Buffer.from(b.p.guidPrefix, 'hex');
+    const aPrefix = Buffer.from(a.p.guidPrefix, 'hex');
+    // A genuine-looking request (a fresh identity), to mutate.
+    const bogus = enclave('/medkit/bogus');
+    const read = (f: string) => readFileSync(join(bogus, f), 'utf8');
+    const identity = loadIdentity({ cert: read('cert.pem'), key: read('key.pem'), ca: read('identity_ca.cert.pem') });
+    const req = new HandshakeInitiator({ identity, permissions: read('permissions.p7s'), pdata: new Uint8Array(8) }).request();
+    const valid = encodeGenericMessage({
+      messageIdentity: { guid: Buffer.concat([bPrefix, Buffer.from([0, 2, 1, 0xc3])]), sn: Buffer.alloc(8, 1) },
+      relatedMessageIdentity: { guid: Buffer.alloc(16), sn: Buffer.alloc(8) },
+      destinationParticipant: Buffer.concat([aPrefix, Buffer.from([0, 0, 1, 0xc1])]),
+      destinationEndpoint: Buffer.alloc(16),
+      sourceEndpoint: Buffer.alloc(16),
+      classId: AUTH_MESSAGE_CLASS,
+      data: [req],
+    });
+    const payloads: Buffer[] = [randomBytes(0), randomBytes(3), randomBytes(64), randomBytes(4096)];
+    for (let cut = 4; cut < valid.length; cut += 97) payloads.push(valid.subarray(0, cut));
+    for (let i = 0; i < 200; i++) {
+      const m = Buffer.from(valid);
+      m[4 + Math.floor(Math.random() * (m.length - 4))] ^= 1 << Math.floor(Math.random() * 8);
+      payloads.push(m);
+    }
+    // A sequence count of 2^32-1 and a 2 GiB property length must be refused before any allocation.
+    const huge = Buffer.from(valid);
+    huge.writeUInt32LE(0xffffffff, 4 + 96 + 4 + 16); // message_data length right after 'dds.sec.auth\0' + pad
+    payloads.push(huge);
+    const now = Date.now();
+    // Straight into the plugin (as the receive path calls it) and over UDP (the real receive path).
+    for (const pl of payloads) expect(() => a.sec.onStateless(b.p.guidPrefix, pl, now)).not.toThrow();
+    const sock = createSocket('udp4');
+    const port = a.p.locators.metatrafficUnicast[0].port;
+    const send = (d: Buffer) => new Promise<void>((r) => sock.send(d, port, '127.0.0.1', () => r()));
+    for (const pl of payloads.slice(0, 60)) await send(statelessDatagram(bPrefix, aPrefix, pl));
+    // Secured runs (SEC_PREFIX … SEC_POSTFIX) that are garbage, cut short or under an unknown key, and a
+    // volatile-secure DATA in the clear (forged: it is only ever read out of a secured run).
+    const secDropped = a.sec.stats.securedDropped;
+    const sub = (id: number, body: Buffer) => Buffer.concat([Buffer.from([id, 1, body.length & 0xff, body.length >> 8]), body]);
+    const runs = [
+      Buffer.concat([sub(0x31, randomBytes(20)), sub(0x30, randomBytes(40)), sub(0x32, randomBytes(20))]),
+      Buffer.concat([sub(0x31, Buffer.alloc(20)), sub(0x32, Buffer.alloc(20))]),
+      sub(0x31, randomBytes(3)),
+      Buffer.concat([sub(0x31, randomBytes(20)), Buffer.from([0x30, 1, 0xff, 0xff])]),
+    ];
+    for (const run of runs) {
+      const w = new ByteWriter(256, true);
+      encodeHeader(w, VendorId.MEDKIT, bPrefix);
+      encodeInfoDst(w, aPrefix, true);
+      w.bytes(run);
+      await send(w.finish());
+    }
+    const clearVolatile = new ByteWriter(256, true);
+    encodeHeader(clearVolatile, VendorId.MEDKIT, bPrefix);
+    encodeData(clearVolatile, { readerId: EntityId.VOLATILE_SECURE_READER, writerId: EntityId.VOLATILE_SECURE_WRITER, writerSN: 1, payload: valid, key: false }, true);
+    await send(clearVolatile.finish());
+    // 1,000 handshake starts from made-up participants that never announced themselves.
+    for (let i = 0; i < 1000; i++) await send(statelessDatagram(randomBytes(12), aPrefix, valid));
+    sock.close();
+    await until(() => a.sec.stats.received >= before.received + payloads.length + 60 + 1000, 'the hostile datagrams to be received', 10_000);
+    expect(a.sec.stats.malformed).toBeGreaterThan(before.malformed);
+    await until(() => a.sec.stats.securedDropped >= secDropped + 3, 'the forged secured runs to be dropped');
+    expect(a.sec.stats.volatileDropped).toBe(0); // the clear one never reached the plugin
+    expect(a.sec.cryptoTokens(b.p.guidPrefix).filter((t) => t.kind !== 'participant')).toEqual([]);
+    expect(a.sec.stats.ignored).toBeGreaterThanOrEqual(1000);
+    expect(a.sec.activeHandshakes()).toBeLessThanOrEqual(4);
+    expect(a.sec.peerStatus().length).toBeLessThanOrEqual(a.p.participants().length);
+    // b stays authenticated and a still works: a new genuine participant authenticates.
+    expect(a.sec.peerStatus().find((s) => s.guidPrefix === b.p.guidPrefix)?.state).toBe('authenticated');
+    const c = await secured('/medkit/c');
+    expect((await waitForStatus(a.sec, c.p.guidPrefix, ['authenticated', 'failed'])).state).toBe('authenticated');
+    expect(a.p.stats.malformed).toBe(0);
+  }, 60_000);
+});
