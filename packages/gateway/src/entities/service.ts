@@ -97,11 +97,15 @@ export class DiscoveryManager extends EventEmitter<{ change: [EntitiesChangedEve
   private running?: Promise<RefreshOutcome>;
   private queued?: Promise<RefreshOutcome>;
   private started = false;
+  private stopped = false;
   private merger?: SnapshotMerger;
 
   constructor(private readonly opts: DiscoveryOptions) {
     super();
-    this.log = opts.log ?? SILENT_LOGGER;
+    const log = opts.log ?? SILENT_LOGGER;
+    // A pass still running when the gateway stops meets sources already shut down (the ROS node is
+    // destroyed): that is the shutdown, not a failure of the robot, so it is not logged as an error.
+    this.log = { info: (m) => log.info(m), warn: (m) => log.warn(m), error: (m) => (this.stopped ? log.info(`${m} (while stopping)`) : log.error(m)) };
     this.cache = new EntityCache(opts.cacheCapacity, (m) => this.log.warn(m));
     this.effectiveMode = opts.mode;
     this.report = { mode: opts.mode, strategy: 'runtime' };
@@ -152,6 +156,7 @@ export class DiscoveryManager extends EventEmitter<{ change: [EntitiesChangedEve
   stop(): void {
     this.scheduler.stop();
     this.started = false;
+    this.stopped = true;
   }
 
   /** Installs the peer-merge step (one per manager; aggregation). Call `refresh('aggregation')` afterwards. */

@@ -216,3 +216,33 @@ describe('DiscoveryManager: manifest modes', () => {
     ]);
   });
 });
+
+describe('DiscoveryManager: a pass running into the shutdown', () => {
+  it('logs a layer that fails while the gateway stops as info, not as an error (it met sources already shut down)', async () => {
+    const lines: string[] = [];
+    const log = { info: (m: string) => lines.push(`info ${m}`), warn: (m: string) => lines.push(`warn ${m}`), error: (m: string) => lines.push(`error ${m}`) };
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    let calls = 0;
+    const plugin: DiscoveryLayer = {
+      name: 'graph_provider',
+      kind: 'plugin',
+      async discover() {
+        calls++;
+        if (calls === 1) throw new Error('node /medkit_gateway is destroyed'); // before stop: a real failure
+        await gate;
+        throw new Error('node /medkit_gateway is destroyed');
+      },
+    };
+    const { m } = manager({ mode: 'runtime_only', plugins: [plugin], log });
+    await m.start();
+    expect(lines).toContainEqual(expect.stringMatching(/^error discovery layer 'graph_provider' failed/));
+    const pass = m.refresh('test');
+    await new Promise((r) => setTimeout(r, 10));
+    m.stop();
+    release();
+    await pass;
+    expect(lines.filter((l) => l.startsWith('error'))).toHaveLength(1);
+    expect(lines).toContainEqual(expect.stringMatching(/^info discovery layer 'graph_provider' failed .*\(while stopping\)$/));
+  });
+});
