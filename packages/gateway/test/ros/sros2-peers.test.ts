@@ -49,9 +49,8 @@ describeWith([...FASTDDS, ...OPENSSL], 'SROS2 through the gateway with a secured
   const rosHealth = async () => (await http(`${g!.url}/api/v1/health`)).body;
 
   beforeAll(async () => {
-    ks = createSros2Keystore();
-    other = createSros2Keystore();
     await buildPeer('fastdds');
+    [ks, other] = [createSros2Keystore(), createSros2Keystore()];
   }, 300_000);
   afterEach(async () => {
     await g?.close();
