@@ -23,7 +23,7 @@
 //            195 trigger restart e2e, 200..203 reference fault-manager file and demo black box,
 //            204 gateway metrics (a ROS gateway's /metrics: RTPS traffic).
 //            205..208 rtps keyed topics.
-//            209..212 gateway beacons (209 beacons-peers).
+//            209 gateway beacons (beacons-peers); 212 free.
 //            196 gateway sovd-resources/ros (modes, data-lists, clear-data, communication-logs).
 //            205..208 rtps keyed topics, 217..218 demo process-metrics-e2e (robot, island).
 //            213 gateway graph-e2e (graph provider + watchdog), 214, 216 demo graph defects / ui graph,
@@ -35,6 +35,8 @@
 //            193 cli sros2-startup (SROS2 Enforce / Permissive through `medkit gateway`); SROS2 phase 2:
 //            194, 198 rtps security/interop-sros2-fastdds (194: Fast DDS pairs and protected data; 198: handshakes),
 //            199 rtps security/secure-participant (medkit to medkit authentication, hostile input).
+//            210..211 gateway ros/sros2-peers (the gateway secured through ros.security.*: 210 an authenticated
+//            Fast DDS talker, 211 a talker from another CA, refused).
 import { DOMAIN_SPAN, MAX_BASE, RESERVED_COUNT, RESERVED_FIRST, SUITE_OFFSETS } from './domain-slots.mjs';
 
 export { DOMAIN_SPAN } from './domain-slots.mjs';

@@ -1,6 +1,7 @@
 // SROS2 through the real `medkit gateway` command (docs/sros2.md, "Fail closed"): with ROS_SECURITY_ENABLE=true
 // and the Enforce strategy a missing or wrongly signed enclave stops start-up with exit code 2 and a message
-// naming the file; with Permissive the gateway starts, joins ROS without security and /health says so.
+// naming the file; a valid enclave starts the gateway SECURED (the summary and /health say so); with Permissive a
+// broken enclave starts the gateway, joins ROS without security and /health says so.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -8,7 +9,7 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { buildGateway, freePort, runMedkit, type MedkitProcess } from '../../../test-support/medkit-cli.js';
 import { testDomain } from '../../../test-support/domains.js';
 import { describeWith, OPENSSL } from '../../../test-support/requirements.js';
-import { createSros2Keystore, type Sros2Keystore } from '../../../test-support/sros2-keystore.js';
+import { allowAllPermissionsXml, createSros2Keystore, governanceXml, type Sros2Keystore } from '../../../test-support/sros2-keystore.js';
 
 const DOMAIN = testDomain(193);
 const dirs: string[] = [];
@@ -34,6 +35,7 @@ describeWith(OPENSSL, 'medkit gateway with SROS2', () => {
   beforeAll(() => {
     ks = createSros2Keystore();
     ks.makeEnclave('/medkit/gateway');
+    ks.makeEnclave('/medkit/secured', { governanceXml: governanceXml(DOMAIN), permissionsXml: allowAllPermissionsXml('CN=/medkit/secured', DOMAIN) });
     ks.makeEnclave('/medkit/forged', { signWithOtherCa: true });
   }, 60_000);
 
@@ -46,10 +48,17 @@ describeWith(OPENSSL, 'medkit gateway with SROS2', () => {
     expect(forged.stderr()).toMatch(/enclaves\/medkit\/forged\/governance\.p7s: .*not signed by the permissions CA.*refusing to start/);
   }, 120_000);
 
-  it('Enforce with a valid enclave refuses to start too: the wire cannot be secured yet, and Enforce never means unsecured', async () => {
-    const valid = gateway({ ROS_SECURITY_ENABLE: 'true', ROS_SECURITY_STRATEGY: 'Enforce', ROS_SECURITY_KEYSTORE: ks.keystore, ROS_SECURITY_ENCLAVE_OVERRIDE: '/medkit/gateway' });
-    expect(await valid.exited).toBe(2);
-    expect(valid.stderr()).toMatch(/SROS2 enclave '\/medkit\/gateway' is valid, but medkit does not yet speak DDS-Security on the wire.*refusing to start/);
+  it('Enforce with a valid enclave starts and joins ROS secured: the start-up summary and /health say so', async () => {
+    const port = await freePort();
+    const p = gateway({ ROS_SECURITY_ENABLE: 'true', ROS_SECURITY_STRATEGY: 'Enforce', ROS_SECURITY_KEYSTORE: ks.keystore, ROS_SECURITY_ENCLAVE_OVERRIDE: '/medkit/secured' }, port);
+    await p.waitFor(/listening|http:\/\//i, 60_000);
+    expect(p.stdout()).toMatch(/ros security\s+secured \(enclave \/medkit\/secured\)/);
+    const health = (await (await fetch(`http://127.0.0.1:${port}/api/v1/health`)).json()) as { warnings: { code: string }[]; 'x-medkit-ros': { connected: boolean; security: Record<string, unknown> } };
+    expect(health['x-medkit-ros'].connected).toBe(true);
+    expect(health['x-medkit-ros'].security).toMatchObject({ enabled: true, secured: true, enclave: '/medkit/secured', peers: [] });
+    expect(health.warnings.map((w) => w.code)).not.toContain('ros_unsecured');
+    p.child.kill('SIGTERM');
+    expect(await p.exited).toBe(0);
   }, 120_000);
 
   it('Permissive with a broken enclave starts, joins ROS without security and says so on /health', async () => {

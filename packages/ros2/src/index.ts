@@ -7,7 +7,7 @@
 export * from './types/index.js';
 export * from './names/index.js';
 
-export { RosContext, type RosContextOptions } from './client/context.js';
+export { RosContext, type RosContextOptions, type RosSecurityOption } from './client/context.js';
 export { RosNode, type NodeOptions } from './client/node.js';
 export type { GidLayout } from './client/discovery-publisher.js';
 export { RosCallError, RosTimeoutError, RosUnavailableError, RosAbortedError, RosRemoteError } from './client/errors.js';

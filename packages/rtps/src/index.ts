@@ -4,6 +4,7 @@ export { createParticipant, Participant } from './participant.js';
 export type { DiscoveredParticipant, ParticipantEvent, EndpointEvent, ChangeType, ParticipantEvents, ParticipantTableStats } from './participant.js';
 export type { ParticipantOptions, ResourceLimits, AdmissionLimits, PacketFilter } from './participant-options.js';
 export { DEFAULT_LIMITS, DEFAULT_ADMISSION } from './participant-options.js';
+export type { ParticipantSecurity } from './participant-security.js';
 export { Writer } from './topic-writer.js';
 export type { WriterConfig, WriteOptions, MatchEvent, IncompatibleEvent, WriterEvents } from './topic-writer.js';
 export { Reader } from './topic-reader.js';

@@ -77,8 +77,8 @@ export const ROS_KEYS = {
  * and ROS_SECURITY_ENCLAVE_OVERRIDE too (config/sources.ts). Checked at start-up by the ROS feature.
  */
 export const ROS_SECURITY_KEYS = guardAll('security', {
-  'ros.security.enabled': bool(false, 'Use an SROS2 enclave (as ROS_SECURITY_ENABLE=true). Phase 1: the enclave is loaded and validated; the DDS traffic is not secured yet (docs/sros2.md).'),
-  'ros.security.strategy': str('Enforce', 'Enforce: a missing, unreadable or wrongly signed enclave stops start-up; so does a valid one while medkit cannot yet secure the wire (docs/sros2.md): never unsecured. Permissive: warn and join without security. [ours] Enforce by default where rcl defaults to Permissive (ROS_SECURITY_STRATEGY).', {
+  'ros.security.enabled': bool(false, 'Use an SROS2 enclave (as ROS_SECURITY_ENABLE=true): the enclave is loaded and validated, and the gateway joins ROS with DDS-Security (authentication, access control, encryption; docs/sros2.md).'),
+  'ros.security.strategy': str('Enforce', 'Enforce: a missing, unreadable or wrongly signed enclave stops start-up: never unsecured. Permissive: warn and join without security. A valid enclave joins secured under both (docs/sros2.md). [ours] Enforce by default where rcl defaults to Permissive (ROS_SECURITY_STRATEGY).', {
     enum: ['Enforce', 'Permissive'],
     policy: 'refuse',
   }),

@@ -1,7 +1,8 @@
 // The gateway's one connection to the ROS 2 graph: a RosContext (one RTPS participant) with the
 // gateway's own node. Every ROS-backed feature borrows clients from here; closing it is bounded.
 import type { ParticipantTableStats, ProtocolViolationReport, TrafficStats } from '@medkit/rtps';
-import { NodeClients, RosContext, type LifecycleClient, type ParameterClient, type RosNode } from '@medkit/ros2';
+import { NodeClients, RosContext, type LifecycleClient, type ParameterClient, type RosNode, type RosSecurityOption } from '@medkit/ros2';
+import type { PeerAuthStatus } from '@medkit/rtps/security';
 import { token, type Token } from '../registry/index.js';
 import type { RuntimeGraphSource } from '../entities/runtime/graph-snapshot.js';
 
@@ -24,6 +25,8 @@ export interface RosConnectionOptions {
   /** Name of the gateway's node (default `medkit_gateway`). */
   nodeName?: string;
   namespace?: string;
+  /** DDS-Security (SROS2): the loaded enclave; absent, the participant is plain (ros.security.*). */
+  security?: RosSecurityOption;
   /** Told once per RTPS peer that breaks a protocol rule (rate-capped by the participant). */
   onProtocolViolation?: (violation: ProtocolViolationReport) => void;
 }
@@ -63,6 +66,7 @@ export class RosConnection {
       localhostOnly: opts.localhostOnly,
       initialPeers: opts.initialPeers.length > 0 ? opts.initialPeers : undefined,
       interfaces: opts.interfaces.length > 0 ? opts.interfaces : undefined,
+      ...(opts.security ? { security: opts.security } : {}),
       rtps: { ...participantTableRtps(opts.participants), ...(opts.onProtocolViolation ? { onProtocolViolation: opts.onProtocolViolation } : {}) },
     });
     // No parameter services of our own and no /rosout echo of the gateway's pino log.
@@ -87,6 +91,16 @@ export class RosConnection {
   /** Counters of the remote-participant table (size, cap, evicted / dropped / rate-limited newcomers, pressure). */
   participantTable(): ParticipantTableStats {
     return this.context.participant.participantStats();
+  }
+
+  /** Whether the participant joined with DDS-Security. */
+  get secured(): boolean {
+    return this.context.security !== undefined;
+  }
+
+  /** Authentication state of each remote participant (secured connections only). */
+  peerStatus(): PeerAuthStatus[] | undefined {
+    return this.context.peerStatus();
   }
 
   /** The participant's traffic counters (bytes and datagrams both ways, drops, own readers and writers), for /metrics. */

@@ -5,7 +5,7 @@ import type { GatewayConfig } from '../config/index.js';
 import type { GatewayContext, GatewayFeature } from '../feature.js';
 import { ROS_GRAPH_SERVICE, ROS_SERVICE, RosConnection, type RosConnectionOptions } from './connection.js';
 import { rosGraphSource } from './graph-source.js';
-import { rosHealth, type RosGraphCounts, type RosState } from './health.js';
+import { rosHealth, type RosGraphCounts, type RosSecurityHealth, type RosState } from './health.js';
 import { warning } from '../info/health-registry.js';
 import { checkRosSecurity, type RosSecurityState } from './security.js';
 
@@ -43,6 +43,15 @@ export function graphCounts(ros: RosConnection): RosGraphCounts {
   };
 }
 
+/** What /health says about SROS2 for this start-up decision and connection. */
+function securityHealth(security: RosSecurityState, ros: RosConnection | undefined): RosSecurityHealth {
+  if (security.state === 'off') return { state: 'off' };
+  if (security.state === 'unsecured') return { state: 'unsecured', enclave: security.enclave, reason: security.warning };
+  const { enclave, dir } = security.enclave;
+  if (ros && !ros.secured) return { state: 'unsecured', enclave, reason: 'the connection was opened without the enclave' };
+  return { state: 'secured', enclave, dir, peers: ros?.peerStatus() };
+}
+
 export function createRosFeature(_config?: GatewayConfig, opts: RosFeatureOptions = {}): GatewayFeature {
   let ros: RosConnection | undefined;
   let state: RosState = { state: 'disabled' };
@@ -56,7 +65,7 @@ export function createRosFeature(_config?: GatewayConfig, opts: RosFeatureOption
         return;
       }
       const options = rosOptionsFromConfig(ctx.config);
-      // Throws (start-up refused) under Enforce: medkit cannot secure the wire yet (docs/sros2.md).
+      // Throws (start-up refused) under Enforce when the enclave is unusable (docs/sros2.md).
       security = await checkRosSecurity(ctx.config, { warn: (m) => ctx.log.warn(m), info: (m) => ctx.log.info(m) });
       if (security.state === 'unsecured') {
         const w = warning('ros_unsecured', security.warning);
@@ -65,17 +74,18 @@ export function createRosFeature(_config?: GatewayConfig, opts: RosFeatureOption
       try {
         ros = await (opts.connect ?? RosConnection.open)({
           ...options,
+          ...(security.state === 'secured' ? { security: { enclave: security.enclave } } : {}),
           onProtocolViolation: (v) => ctx.log.warn({ peer: v.peer, suppressedReports: v.suppressed }, `RTPS peer ${v.peer} violates the protocol (${v.message}); its offending datagrams are ignored`),
         });
         ctx.services.provide(ROS_SERVICE, ros);
         ctx.services.provide(ROS_GRAPH_SERVICE, rosGraphSource(ros));
       } catch (err) {
         // The gateway still serves manifest entities and everything not ROS-backed; /health says why.
-        state = { state: 'failed', error: (err as Error).message, options };
+        state = { state: 'failed', error: (err as Error).message, options, security: securityHealth(security, undefined) };
         ctx.log.error({ err }, `could not join ROS domain ${options.domainId}`);
       }
       ctx.health.add(() => {
-        if (ros) state = { state: 'connected', options, startedAt: ros.startedAt, counts: graphCounts(ros), table: ros.participantTable() };
+        if (ros) state = { state: 'connected', options, startedAt: ros.startedAt, counts: graphCounts(ros), table: ros.participantTable(), security: securityHealth(security, ros) };
         return rosHealth(state);
       });
     },
@@ -85,7 +95,12 @@ export function createRosFeature(_config?: GatewayConfig, opts: RosFeatureOption
     summary(ctx) {
       if (!ctx.config.get('ros.enabled')) return [['ros', 'disabled (ros.enabled: false)']];
       if (!ros) return [['ros', `NOT connected: ${state.state === 'failed' ? state.error : 'unknown error'}`]];
-      const sec: [string, string][] = security.state === 'unsecured' ? [['ros security', `NOT secured: ${security.warning}`]] : [];
+      const sec: [string, string][] =
+        security.state === 'unsecured'
+          ? [['ros security', `NOT secured: ${security.warning}`]]
+          : security.state === 'secured'
+            ? [['ros security', ros.secured ? `secured (enclave ${security.enclave.enclave})` : `NOT secured: the connection was opened without the enclave ${security.enclave.enclave}`]]
+            : [];
       const c = graphCounts(ros);
       const vendors = Object.entries(c.vendors).map(([v, n]) => `${v} ${n}`).join(', ');
       const where = ros.options.localhostOnly ? ', localhost-only' : ros.options.initialPeers.length > 0 ? `, peers ${ros.options.initialPeers.join(' ')}` : '';

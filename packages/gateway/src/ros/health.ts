@@ -2,6 +2,7 @@
 // warning that says why that may be (wrong domain, localhost-only mismatch, no multicast) so an empty
 // tree explains itself (design.md "Defaults that work").
 import type { ParticipantTableStats } from '@medkit/rtps';
+import type { PeerAuthStatus } from '@medkit/rtps/security';
 import { warning, type HealthContribution, type HealthWarning } from '../info/health-registry.js';
 import type { RosConnectionOptions } from './connection.js';
 
@@ -20,10 +21,53 @@ export interface RosGraphCounts {
 /** Seconds to wait after start-up before an empty graph counts as a problem (SPDP announces every few s). */
 export const EMPTY_GRAPH_GRACE_MS = 5000;
 
+/** SROS2 as the connection runs it: `secured` with the enclave (and the peers' authentication), or not. */
+export type RosSecurityHealth =
+  | { state: 'off' }
+  | { state: 'unsecured'; enclave: string; reason: string }
+  | { state: 'secured'; enclave: string; dir: string; peers?: PeerAuthStatus[] };
+
 export type RosState =
   | { state: 'disabled' }
-  | { state: 'failed'; error: string; options: RosConnectionOptions }
-  | { state: 'connected'; options: RosConnectionOptions; startedAt: number; counts: RosGraphCounts; table?: ParticipantTableStats };
+  | { state: 'failed'; error: string; options: RosConnectionOptions; security?: RosSecurityHealth }
+  | { state: 'connected'; options: RosConnectionOptions; startedAt: number; counts: RosGraphCounts; table?: ParticipantTableStats; security?: RosSecurityHealth };
+
+/** Peers listed in `x-medkit-ros.security.peers` at most (refused ones first); the rest are counted. */
+export const MAX_SECURITY_PEERS = 64;
+
+/** `x-medkit-ros.security`: on or off, the enclave, and each remote participant's authentication (bounded). */
+export function securityFields(sec: RosSecurityHealth | undefined) {
+  if (!sec || sec.state === 'off') return { enabled: false, secured: false };
+  if (sec.state === 'unsecured') return { enabled: true, secured: false, enclave: sec.enclave, reason: sec.reason };
+  const all = sec.peers ?? [];
+  const rank = (p: PeerAuthStatus) => (p.state === 'failed' ? 0 : p.state === 'authenticated' ? 2 : 1);
+  const listed = [...all].sort((a, b) => rank(a) - rank(b)).slice(0, MAX_SECURITY_PEERS);
+  return {
+    enabled: true,
+    secured: true,
+    enclave: sec.enclave,
+    enclave_dir: sec.dir,
+    peers_authenticated: all.filter((p) => p.state === 'authenticated').length,
+    peers_refused: all.filter((p) => p.state === 'failed').length,
+    peers: listed.map((p) => ({
+      guid_prefix: p.guidPrefix,
+      status: p.state === 'authenticated' ? 'authenticated' : p.state === 'failed' ? 'refused' : 'authenticating',
+      state: p.state,
+      ...(p.subject ? { subject: p.subject.replace(/\n/g, ',') } : {}),
+      ...(p.reason ? { reason: p.reason } : {}),
+    })),
+    peers_not_listed: all.length - listed.length,
+  };
+}
+
+/** A warning while remote participants are refused by DDS-Security (wrong CA, expired, no grant, ...). */
+function refusedPeersWarning(sec: RosSecurityHealth | undefined): HealthWarning | undefined {
+  if (sec?.state !== 'secured') return undefined;
+  const refused = (sec.peers ?? []).filter((p) => p.state === 'failed');
+  if (refused.length === 0) return undefined;
+  const shown = refused.slice(0, 3).map((p) => `${p.guidPrefix} (${p.reason ?? 'no reason given'})`).join(', ');
+  return warning('ros_peers_refused', `DDS-Security refused ${refused.length} ROS participant(s): ${shown}${refused.length > 3 ? ', ...' : ''}; they are not matched (x-medkit-ros.security.peers)`);
+}
 
 /** `/health` fields (`x-medkit-ros`) and warnings for one state of the ROS connection. */
 export function rosHealth(s: RosState, now = Date.now()): HealthContribution {
@@ -38,6 +82,7 @@ export function rosHealth(s: RosState, now = Date.now()): HealthContribution {
     domain_id: s.options.domainId,
     localhost_only: s.options.localhostOnly,
     initial_peers: s.options.initialPeers,
+    security: securityFields(s.security),
   };
   if (s.state === 'failed') {
     return {
@@ -60,6 +105,8 @@ export function rosHealth(s: RosState, now = Date.now()): HealthContribution {
   };
   const warnings: HealthWarning[] = [];
   if (s.table?.underPressure) warnings.push(participantTablePressureWarning(s.table));
+  const refused = refusedPeersWarning(s.security);
+  if (refused) warnings.push(refused);
   if (now - s.startedAt >= EMPTY_GRAPH_GRACE_MS) {
     const w = emptyGraphWarning(s.options, c);
     if (w) warnings.push(w);

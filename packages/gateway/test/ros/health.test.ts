@@ -1,6 +1,6 @@
 // The ROS part of /health: counts, and the hints an empty graph gets.
 import { describe, expect, it } from 'vitest';
-import { emptyGraphWarning, EMPTY_GRAPH_GRACE_MS, rosHealth } from '../../src/ros/health.js';
+import { emptyGraphWarning, EMPTY_GRAPH_GRACE_MS, MAX_SECURITY_PEERS, rosHealth } from '../../src/ros/health.js';
 
 const opts = { domainId: 7, localhostOnly: false, initialPeers: [], interfaces: [] };
 const counts = (participants: number, nodes: number) => ({ participants, nodes, vendors: {}, humble_participants: 0 });
@@ -39,5 +39,20 @@ describe('ROS health', () => {
     expect(h.warnings![0].message).toMatch(/1024 of 1024 seats used \(3 proven\), 2976 unproven participants evicted, 800 newcomers rate-limited/);
     expect(h.fields!['x-medkit-ros']).toMatchObject({ participant_table: { tracked: 1024, capacity: 1024, proven: 3, evicted: 2976, rate_limited: 800, under_pressure: true } });
     expect(rosHealth({ ...s, table: { ...table, underPressure: false } }, 1).warnings).toEqual([]);
+  });
+
+  it('SROS2: security off or on, the enclave, and at most 64 peers listed (refused first, the rest counted)', () => {
+    const base = { state: 'connected' as const, options: opts, startedAt: 0, counts: counts(1, 1) };
+    expect(rosHealth(base, 1).fields!['x-medkit-ros']).toMatchObject({ security: { enabled: false, secured: false } });
+    const peer = (i: number, state: 'authenticated' | 'failed') => ({ guidPrefix: i.toString(16).padStart(24, '0'), state, role: 'replier' as const, since: 0, ...(state === 'failed' ? { reason: 'untrusted: not issued by our identity CA' } : { subject: 'CN=/peer/a' }) });
+    const peers = [...Array.from({ length: 99 }, (_, i) => peer(i, 'authenticated')), peer(999, 'failed')];
+    const h = rosHealth({ ...base, security: { state: 'secured', enclave: '/medkit/gateway', dir: '/ks/enclaves/medkit/gateway', peers } }, 1);
+    const sec = (h.fields!['x-medkit-ros'] as { security: { peers: { guid_prefix: string; status: string; reason?: string }[] } }).security;
+    expect(sec).toMatchObject({ enabled: true, secured: true, enclave: '/medkit/gateway', peers_authenticated: 99, peers_refused: 1, peers_not_listed: 100 - MAX_SECURITY_PEERS });
+    expect(sec.peers).toHaveLength(MAX_SECURITY_PEERS);
+    expect(sec.peers[0]).toMatchObject({ guid_prefix: peer(999, 'failed').guidPrefix, status: 'refused', reason: expect.stringMatching(/^untrusted/) });
+    expect(h.warnings!.map((w) => w.code)).toContain('ros_peers_refused');
+    const unsecured = rosHealth({ ...base, security: { state: 'unsecured', enclave: '/medkit/gateway', reason: 'broken' } }, 1);
+    expect(unsecured.fields!['x-medkit-ros']).toMatchObject({ security: { enabled: true, secured: false, enclave: '/medkit/gateway', reason: 'broken' } });
   });
 });

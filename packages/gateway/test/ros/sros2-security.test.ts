@@ -1,7 +1,7 @@
 // ros.security.* at start-up (docs/sros2.md): the ROS_SECURITY_* variables map to the keys as rcl reads them,
-// and the outcome for each strategy: Enforce + broken enclave refuses to start naming the file, Enforce + valid
-// enclave keeps ROS off (medkit cannot secure the wire yet), Permissive warns and joins unsecured, off loads
-// nothing. The CLI test (packages/cli/test/sros2-startup.test.ts) proves the refusal through `medkit gateway`.
+// and the outcome for each strategy: Enforce + broken enclave refuses to start naming the file, Permissive + broken
+// enclave warns and joins unsecured, a valid enclave joins secured under both, off loads nothing. The CLI test
+// (packages/cli/test/sros2-startup.test.ts) proves it through `medkit gateway`; sros2-peers.test.ts on the wire.
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -55,12 +55,16 @@ describeWith(OPENSSL, 'SROS2 at start-up', () => {
     expect(s).toMatchObject({ state: 'unsecured', warning: expect.stringMatching(/governance\.p7s cannot be read.*joining ROS without security/) });
     expect(r.lines[0]).toMatch(/^warn ros\.security/);
   });
-  it('a valid enclave: Enforce refuses to start (never unsecured), Permissive joins unsecured with a warning', async () => {
-    const err = await checkRosSecurity(config('Enforce', '/medkit/gateway'), recorder().log).catch((e: unknown) => e);
-    expect(err).toBeInstanceOf(ConfigError);
-    expect((err as Error).message).toMatch(/valid, but medkit does not yet speak DDS-Security on the wire.*refusing to start.*ros\.security\.strategy=Permissive/);
-    const r = recorder();
-    expect(await checkRosSecurity(config('Permissive', '/medkit/gateway'), r.log)).toMatchObject({ state: 'unsecured' });
-    expect(r.lines).toEqual([expect.stringMatching(/^info .*validated/), expect.stringMatching(/^warn .*joining ROS without security/)]);
+  it('a valid enclave: Enforce and Permissive both join secured with it (no refusal, no warning)', async () => {
+    for (const strategy of ['Enforce', 'Permissive']) {
+      const r = recorder();
+      const s = await checkRosSecurity(config(strategy, '/medkit/gateway'), r.log);
+      expect(s.state).toBe('secured');
+      if (s.state === 'secured') {
+        expect(s.enclave.enclave).toBe('/medkit/gateway');
+        expect(s.enclave.dir).toBe(join(ks.keystore, 'enclaves', 'medkit', 'gateway'));
+      }
+      expect(r.lines).toEqual([expect.stringMatching(/^info .*validated; joining ROS secured/)]);
+    }
   });
 });

@@ -2,7 +2,10 @@
  * RosContext: one RTPS participant (USER_DATA `enclave=<enclave>;`) carrying any number of nodes,
  * the live graph, the ros_discovery_info exchange, the type registry and the /rosout reader.
  */
-import { createParticipant, VendorId, type EndpointData, type Participant, type ParticipantOptions } from '@medkit/rtps';
+import { createParticipant, domainIdFromEnv, VendorId, type EndpointData, type Participant, type ParticipantOptions, type ParticipantSecurity } from '@medkit/rtps';
+import type { PeerAuthStatus } from '@medkit/rtps/security';
+import type { EnclaveSecurityOptions } from '../security/participant.js';
+import type { LoadedEnclave } from '../security/keystore.js';
 import { RosGraph } from '../graph/graph.js';
 import type { NodeEntities } from '../graph/discovery-info.js';
 import { TypeRegistry } from '../types/index.js';
@@ -27,8 +30,31 @@ export interface RosContextOptions {
   gidSize?: GidLayout;
   /** Type registry (default: the shared one). */
   types?: TypeRegistry;
+  /**
+   * DDS-Security (SROS2): a loaded enclave (`loadEnclave` of `@medkit/ros2/security`; its path is then announced
+   * as `enclave` unless that is given), or a ready security object (`participantSecurity()` of
+   * `@medkit/rtps/security`, built for this domain). Absent: the plain participant, and no security module loaded.
+   */
+  security?: RosSecurityOption;
   /** Further participant options (lease, participant-index sweep, limits, ...). */
-  rtps?: Omit<ParticipantOptions, 'domainId' | 'localhostOnly' | 'initialPeers' | 'interfaces' | 'userData'>;
+  rtps?: Omit<ParticipantOptions, 'domainId' | 'localhostOnly' | 'initialPeers' | 'interfaces' | 'userData' | 'security'>;
+}
+
+/** {@link RosContextOptions.security}. */
+export type RosSecurityOption = ParticipantSecurity | { enclave: LoadedEnclave; options?: EnclaveSecurityOptions };
+
+/** A security object that reports per-peer authentication (participantSecurity() does). */
+interface ReportsPeers {
+  peerStatus(): PeerAuthStatus[];
+}
+const reportsPeers = (s: ParticipantSecurity | undefined): s is ParticipantSecurity & ReportsPeers => typeof (s as Partial<ReportsPeers> | undefined)?.peerStatus === 'function';
+
+/** Resolves the security option into the participant's security object (imports the security modules only then). */
+async function resolveSecurity(opt: RosSecurityOption | undefined, domainId: number): Promise<ParticipantSecurity | undefined> {
+  if (!opt) return undefined;
+  if (!('enclave' in opt)) return opt;
+  const { enclaveSecurity } = await import('../security/participant.js');
+  return enclaveSecurity(opt.enclave, domainId, opt.options);
 }
 
 /** A ROS 2 context: create nodes on it, read its graph, close it when done. */
@@ -37,6 +63,8 @@ export class RosContext {
   readonly graph: RosGraph;
   readonly types: TypeRegistry;
   readonly enclave: string;
+  /** The participant's DDS-Security object (undefined: the participant is not secured). */
+  readonly security: ParticipantSecurity | undefined;
   /** Log messages of every node on the domain (`rosout.on('log', ...)`). */
   readonly rosout: RosoutReader;
   /** Runtime type lookup through nodes' `~/get_type_description`. */
@@ -46,10 +74,11 @@ export class RosContext {
   #internalNode: RosNode | undefined;
   #closed = false;
 
-  private constructor(participant: Participant, opts: RosContextOptions) {
+  private constructor(participant: Participant, opts: RosContextOptions, enclave: string, security: ParticipantSecurity | undefined) {
     this.participant = participant;
+    this.security = security;
     this.types = opts.types ?? TypeRegistry.default();
-    this.enclave = opts.enclave ?? '/';
+    this.enclave = enclave;
     this.graph = new RosGraph();
     this.graph.upsertParticipant({ guid: participant.guid, vendorId: VendorId.MEDKIT, userData: Buffer.from(`enclave=${this.enclave};`) }, true);
     for (const p of participant.participants()) this.graph.upsertParticipant(p);
@@ -69,17 +98,25 @@ export class RosContext {
 
   /** Creates the participant, starts discovery, and joins the ROS graph. */
   static async create(opts: RosContextOptions = {}): Promise<RosContext> {
-    const enclave = opts.enclave ?? '/';
+    const enclave = opts.enclave ?? (opts.security && 'enclave' in opts.security ? opts.security.enclave.enclave : '/');
+    const domainId = opts.domainId ?? domainIdFromEnv();
+    const security = await resolveSecurity(opts.security, domainId);
     const participant = await createParticipant({
       ...(opts.rtps ?? {}),
-      domainId: opts.domainId,
+      ...(security ? { security } : {}),
+      domainId,
       localhostOnly: opts.localhostOnly,
       initialPeers: opts.initialPeers,
       interfaces: opts.interfaces,
       userData: `enclave=${enclave};`,
       name: opts.rtps?.name ?? enclave,
     });
-    return new RosContext(participant, opts);
+    return new RosContext(participant, opts, enclave, security);
+  }
+
+  /** Authentication state of each remote participant (secured contexts; undefined when not secured or not reported). */
+  peerStatus(): PeerAuthStatus[] | undefined {
+    return reportsPeers(this.security) ? this.security.peerStatus() : undefined;
   }
 
   get domainId(): number {

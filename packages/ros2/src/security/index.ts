@@ -4,3 +4,4 @@
 export { ENCLAVE_FILES, enclaveDir, enclaveProblem, securitySettingsFromEnv, type SecuritySettings, type SecurityStrategy } from './settings.js';
 export { KeystoreError, loadEnclave, type LoadedEnclave } from './keystore.js';
 export { RosAccess } from './ros-access.js';
+export { enclaveSecurity, type EnclaveSecurityOptions } from './participant.js';
