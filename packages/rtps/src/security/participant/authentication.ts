@@ -84,6 +84,15 @@ export interface ReceivedCryptoToken {
 
 /** Crypto tokens and secured runs kept per peer, at most. */
 const MAX_KEYS_PER_PEER = 64;
+/** Keys and senders of our own endpoints kept at once; the oldest goes first (endpoints are created by us, not by peers). */
+const MAX_LOCAL_ENDPOINT_KEYS = 4096;
+
+/** Sets `key` in `map`, first evicting the oldest entry when the map is full. */
+function setBounded<K, V>(map: Map<K, V>, key: K, value: V): V {
+  if (!map.has(key) && map.size >= MAX_LOCAL_ENDPOINT_KEYS) map.delete(map.keys().next().value!);
+  map.set(key, value);
+  return value;
+}
 
 export interface AuthenticationStats {
   /** ParticipantStatelessMessages received. */
@@ -428,9 +437,7 @@ export class SecureParticipant implements ParticipantSecurity {
     if (!t || t.metadataProtectionKind === 'NONE') return undefined;
     let sender = this.readerSenders.get(readerGuid);
     if (!sender) {
-      if (this.readerSenders.size >= 4096) this.readerSenders.delete(this.readerSenders.keys().next().value!);
-      sender = new CryptoSender(this.readerKey(readerGuid, t.metadataProtectionKind === 'SIGN' ? 'AES256_GMAC' : 'AES256_GCM'));
-      this.readerSenders.set(readerGuid, sender);
+      sender = setBounded(this.readerSenders, readerGuid, new CryptoSender(this.readerKey(readerGuid, t.metadataProtectionKind === 'SIGN' ? 'AES256_GMAC' : 'AES256_GCM')));
     }
     return sender.protectSubmessage(submessage);
   }
@@ -487,8 +494,7 @@ export class SecureParticipant implements ParticipantSecurity {
     const t = this.opts.access.topicRule(this.opts.domainId, topic);
     if (!t || (t.dataProtectionKind === 'NONE' && t.metadataProtectionKind === 'NONE')) return undefined;
     const km = newKeyMaterial(t.metadataProtectionKind === 'SIGN' && t.dataProtectionKind !== 'ENCRYPT' ? 'AES256_GMAC' : 'AES256_GCM', randomKeyId());
-    if (this.writerKeys.size >= 4096) this.writerKeys.delete(this.writerKeys.keys().next().value!);
-    this.writerKeys.set(writerGuid, km);
+    setBounded(this.writerKeys, writerGuid, km);
     const sender = new CryptoSender(km);
     return {
       encodePayload: t.dataProtectionKind === 'ENCRYPT' ? (payload) => sender.protectPayload(payload) : undefined,
@@ -729,9 +735,7 @@ export class SecureParticipant implements ParticipantSecurity {
   private readerKey(readerGuid: string, kind: TransformKind = 'AES256_GCM'): KeyMaterial {
     let km = this.readerKeys.get(readerGuid);
     if (!km) {
-      if (this.readerKeys.size >= 4096) this.readerKeys.delete(this.readerKeys.keys().next().value!);
-      km = newKeyMaterial(kind, randomKeyId());
-      this.readerKeys.set(readerGuid, km);
+      km = setBounded(this.readerKeys, readerGuid, newKeyMaterial(kind, randomKeyId()));
     }
     return km;
   }
