@@ -224,20 +224,22 @@ export class MessageReceiver {
         }
         const links = this.links(sm.writerId);
         if (!links) return;
+        const security = this.writerSecurity(sm.writerId);
         // A writer whose submessages are protected is never heard in the clear (a forged one would be).
-        if (at >= 0 && this.submessageProtected(sm.writerId)) return;
+        if (at >= 0 && announces(security, SUBMESSAGE_PROTECTED)) return;
+        const writerGuid = makeGuid(this.srcHex, sm.writerId);
         let payload = sm.payload;
-        if (payload && this.payloadProtected(sm.writerId)) {
+        if (payload && announces(security, PAYLOAD_PROTECTED)) {
           // Never handed on encrypted: without the writer's key (its token may still be on its way) the
           // sample is dropped, and a reliable reader asks for it again.
-          payload = this.ctx.decodePayload?.(this.srcHex, makeGuid(this.srcHex, sm.writerId), payload);
+          payload = this.ctx.decodePayload?.(this.srcHex, writerGuid, payload);
           if (!payload) {
             this.secured.dropped++;
             return;
           }
         }
         const change: ReceivedChange = {
-          writerGuid: makeGuid(this.srcHex, sm.writerId),
+          writerGuid,
           sn: sm.writerSN,
           payload,
           key: sm.key,
@@ -255,9 +257,10 @@ export class MessageReceiver {
       case 'DATA_FRAG': {
         const links = this.links(sm.writerId);
         if (!links) return;
-        if (at >= 0 && this.submessageProtected(sm.writerId)) return;
+        const security = this.writerSecurity(sm.writerId);
+        if (at >= 0 && announces(security, SUBMESSAGE_PROTECTED)) return;
         // Protected payloads in fragments are not decoded yet: dropped rather than handed on encrypted.
-        if (this.payloadProtected(sm.writerId)) return;
+        if (announces(security, PAYLOAD_PROTECTED)) return;
         for (const l of links) {
           if (sm.readerId === 0 || sm.readerId === l.reader.entityId) {
             l.reader.onDataFrag(l.proxy, sm.writerSN, sm.fragmentStartingNum, sm.fragmentsInSubmessage, sm.fragmentSize, sm.sampleSize, sm.data, sm.inlineQos, sm.le, this.ts, sm.key, this.now);
@@ -268,21 +271,21 @@ export class MessageReceiver {
       case 'HEARTBEAT': {
         const links = this.links(sm.writerId);
         if (!links) return;
-        if (at >= 0 && this.submessageProtected(sm.writerId)) return;
+        if (at >= 0 && announces(this.writerSecurity(sm.writerId), SUBMESSAGE_PROTECTED)) return;
         for (const l of links) if (sm.readerId === 0 || sm.readerId === l.reader.entityId) l.reader.onHeartbeat(l.proxy, sm.firstSN, sm.lastSN, sm.count, sm.final);
         return;
       }
       case 'HEARTBEAT_FRAG': {
         const links = this.links(sm.writerId);
         if (!links) return;
-        if (at >= 0 && this.submessageProtected(sm.writerId)) return;
+        if (at >= 0 && announces(this.writerSecurity(sm.writerId), SUBMESSAGE_PROTECTED)) return;
         for (const l of links) if (sm.readerId === 0 || sm.readerId === l.reader.entityId) l.reader.onHeartbeatFrag(l.proxy, sm.writerSN, sm.lastFragmentNum, sm.count);
         return;
       }
       case 'GAP': {
         const links = this.links(sm.writerId);
         if (!links) return;
-        if (at >= 0 && this.submessageProtected(sm.writerId)) return;
+        if (at >= 0 && announces(this.writerSecurity(sm.writerId), SUBMESSAGE_PROTECTED)) return;
         for (const l of links) if (sm.readerId === 0 || sm.readerId === l.reader.entityId) l.reader.onGap(l.proxy, sm.gapStart, sm.gapList.base, sm.gapList.set);
         return;
       }
@@ -299,16 +302,9 @@ export class MessageReceiver {
     }
   }
 
-  /** The remote writer announced (SEDP, PID_ENDPOINT_SECURITY_INFO) that its submessages are protected. */
-  private submessageProtected(writerId: number): boolean {
-    const info = this.remote?.endpoints.get(writerId)?.data?.securityInfo;
-    return info !== undefined && (info.attributes & 0x80000008) >>> 0 === 0x80000008;
-  }
-
-  /** The remote writer announced (SEDP, PID_ENDPOINT_SECURITY_INFO) that its serialized payloads are protected. */
-  private payloadProtected(writerId: number): boolean {
-    const info = this.remote?.endpoints.get(writerId)?.data?.securityInfo;
-    return info !== undefined && (info.attributes & 0x80000010) >>> 0 === 0x80000010;
+  /** The endpoint security attributes the remote writer announced in SEDP (PID_ENDPOINT_SECURITY_INFO; 0: none). */
+  private writerSecurity(writerId: number): number {
+    return this.remote?.endpoints.get(writerId)?.data?.securityInfo?.attributes ?? 0;
   }
 
   private links(writerId: number): { reader: ReliableReader; proxy: WriterProxy }[] | undefined {
@@ -323,6 +319,12 @@ const SEC_POSTFIX_ID = 0x32;
 const SRTPS_PREFIX_ID = 0x33;
 
 /** Where the secured run starting at `at` ends: after its SEC_POSTFIX, or at the end of the datagram. */
+/** Endpoint security attribute masks (DDS-Security 1.1 §7.4.1.5; the top bit says the mask is valid). */
+const SUBMESSAGE_PROTECTED = 0x80000008;
+const PAYLOAD_PROTECTED = 0x80000010;
+/** Whether `attributes` has every bit of `mask` (unsigned: the valid bit is bit 31). */
+const announces = (attributes: number, mask: number): boolean => (attributes & mask) >>> 0 === mask;
+
 function securedRunEnd(buf: Buffer, at: number): number {
   let pos = at;
   while (pos + 4 <= buf.length) {
