@@ -48,7 +48,7 @@ function securityHealth(security: RosSecurityState, ros: RosConnection | undefin
   if (security.state === 'off') return { state: 'off' };
   if (security.state === 'unsecured') return { state: 'unsecured', enclave: security.enclave, reason: security.warning };
   const { enclave, dir } = security.enclave;
-  if (ros && !ros.secured) return { state: 'unsecured', enclave, reason: 'the connection was opened without the enclave' };
+  if (ros && !ros.secured) return { state: 'unsecured', enclave, reason: `the connection was opened without the enclave ${enclave}` };
   return { state: 'secured', enclave, dir, peers: ros?.peerStatus() };
 }
 
@@ -95,12 +95,9 @@ export function createRosFeature(_config?: GatewayConfig, opts: RosFeatureOption
     summary(ctx) {
       if (!ctx.config.get('ros.enabled')) return [['ros', 'disabled (ros.enabled: false)']];
       if (!ros) return [['ros', `NOT connected: ${state.state === 'failed' ? state.error : 'unknown error'}`]];
-      const sec: [string, string][] =
-        security.state === 'unsecured'
-          ? [['ros security', `NOT secured: ${security.warning}`]]
-          : security.state === 'secured'
-            ? [['ros security', ros.secured ? `secured (enclave ${security.enclave.enclave})` : `NOT secured: the connection was opened without the enclave ${security.enclave.enclave}`]]
-            : [];
+      // The same decision /health shows, in one line.
+      const h = securityHealth(security, ros);
+      const sec: [string, string][] = h.state === 'off' ? [] : [['ros security', h.state === 'secured' ? `secured (enclave ${h.enclave})` : `NOT secured: ${h.reason}`]];
       const c = graphCounts(ros);
       const vendors = Object.entries(c.vendors).map(([v, n]) => `${v} ${n}`).join(', ');
       const where = ros.options.localhostOnly ? ', localhost-only' : ros.options.initialPeers.length > 0 ? `, peers ${ros.options.initialPeers.join(' ')}` : '';
