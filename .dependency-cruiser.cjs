@@ -42,7 +42,7 @@ const COMPOSITION = `^${GW}(gateway|features|index)\\.ts$`;
  * folders of lower tiers (never a sibling of its own tier).
  */
 const GATEWAY_TIERS = [
-  ['config', 'logging.ts', 'registry', 'sovd', 'storage', 'version.ts'],
+  ['config', 'logging.ts', 'map-limited.ts', 'registry', 'sovd', 'storage', 'version.ts'],
   ['info', 'transport'],
   ['entities'],
   ['clear-data', 'data-lists', 'entity-scope', 'logs', 'ros', 'scripts'],

@@ -11,6 +11,7 @@ import { faultMsg, rosTime } from '../faults/ros/messages.js';
 import { queryFaults } from '../faults/query/list.js';
 import type { FaultsService } from '../faults/gateway/service.js';
 import type { pluginData, pluginFaults } from '../plugins/dispatch.js';
+import { mapLimited } from '../map-limited.js';
 
 /** What the answers are computed from; absent services answer "not available". */
 export interface ServiceInterfaceSources {
@@ -199,20 +200,6 @@ function keyProblem(key: string): string | undefined {
 /** The message of a failed read, as the REST error would say it. */
 function readError(err: unknown): string {
   return err instanceof Error ? err.message : String(err);
-}
-
-/** Runs `fn` over `items`, at most `parallel` at a time, keeping the order of `items` in the results. */
-async function mapLimited<T, R>(items: readonly T[], parallel: number, fn: (item: T) => Promise<R>): Promise<R[]> {
-  const out = new Array<R>(items.length);
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) {
-      const i = next++;
-      out[i] = await fn(items[i]);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(parallel, items.length) }, worker));
-  return out;
 }
 
 /**

@@ -49,16 +49,19 @@ static void join(char *out, size_t cap, char **items, uint32_t n)
   for (i = 0; i < n && used < cap; i++) used += (size_t)snprintf(out + used, cap - used, "%s%s", i ? "," : "", items[i]);
 }
 
+static void print_status(bool success, const char *error_message)
+{
+  peer_line("success=%d", success ? 1 : 0);
+  peer_line("error_message=%s", error_message);
+}
+
 static void print_reply(const char *kind, const void *rp)
 {
   static char a[8192], b[8192];
   uint32_t i;
-  const struct svc_hdr *h = rp;
-  (void)h;
   if (strcmp(kind, "list_entities") == 0) {
     const LeRep *r = rp;
-    peer_line("success=%d", r->success ? 1 : 0);
-    peer_line("error_message=%s", r->error_message);
+    print_status(r->success, r->error_message);
     for (i = 0; i < r->entities._length; i++) {
       const ros2_medkit_msgs_msg_dds__EntityInfo_ *e = &r->entities._buffer[i];
       join(a, sizeof a, e->capabilities._buffer, e->capabilities._length);
@@ -66,8 +69,7 @@ static void print_reply(const char *kind, const void *rp)
     }
   } else if (strcmp(kind, "list_entity_faults") == 0) {
     const LfRep *r = rp;
-    peer_line("success=%d", r->success ? 1 : 0);
-    peer_line("error_message=%s", r->error_message);
+    print_status(r->success, r->error_message);
     for (i = 0; i < r->faults._length; i++) {
       const ros2_medkit_msgs_msg_dds__Fault_ *f = &r->faults._buffer[i];
       join(a, sizeof a, f->reporting_sources._buffer, f->reporting_sources._length);
@@ -76,16 +78,14 @@ static void print_reply(const char *kind, const void *rp)
     }
   } else if (strcmp(kind, "get_capabilities") == 0) {
     const GcRep *r = rp;
-    peer_line("success=%d", r->success ? 1 : 0);
-    peer_line("error_message=%s", r->error_message);
+    print_status(r->success, r->error_message);
     join(a, sizeof a, r->capabilities._buffer, r->capabilities._length);
     join(b, sizeof b, r->resource_types._buffer, r->resource_types._length);
     peer_line("capabilities=%s", a);
     peer_line("resource_types=%s", b);
   } else {
     const GdRep *r = rp;
-    peer_line("success=%d", r->success ? 1 : 0);
-    peer_line("error_message=%s", r->error_message);
+    print_status(r->success, r->error_message);
     peer_line("data_json=%s", r->data_json);
   }
 }

@@ -39,10 +39,15 @@ std::string join(const std::vector<std::string>& v)
   return out;
 }
 
+void print_status(bool success, const std::string& error_message)
+{
+  peer_line("success=%d", success ? 1 : 0);
+  peer_line("error_message=%s", error_message.c_str());
+}
+
 void print(const srv::ListEntities_Response_& r)
 {
-  peer_line("success=%d", r.success() ? 1 : 0);
-  peer_line("error_message=%s", r.error_message().c_str());
+  print_status(r.success(), r.error_message());
   for (const auto& e : r.entities())
     peer_line("entity id=%s|name=%s|type=%s|parent=%s|fqn=%s|caps=%s", e.id().c_str(), e.name().c_str(), e.entity_type().c_str(),
               e.parent_id().c_str(), e.fqn().c_str(), join(e.capabilities()).c_str());
@@ -50,8 +55,7 @@ void print(const srv::ListEntities_Response_& r)
 
 void print(const srv::ListFaultsForEntity_Response_& r)
 {
-  peer_line("success=%d", r.success() ? 1 : 0);
-  peer_line("error_message=%s", r.error_message().c_str());
+  print_status(r.success(), r.error_message());
   for (const auto& f : r.faults())
     peer_line("fault code=%s|severity=%u|status=%s|count=%u|sources=%s|first_sec=%d|description=%s", f.fault_code().c_str(), unsigned(f.severity()),
               f.status().c_str(), unsigned(f.occurrence_count()), join(f.reporting_sources()).c_str(), int(f.first_occurred().sec()),
@@ -60,16 +64,14 @@ void print(const srv::ListFaultsForEntity_Response_& r)
 
 void print(const srv::GetCapabilities_Response_& r)
 {
-  peer_line("success=%d", r.success() ? 1 : 0);
-  peer_line("error_message=%s", r.error_message().c_str());
+  print_status(r.success(), r.error_message());
   peer_line("capabilities=%s", join(r.capabilities()).c_str());
   peer_line("resource_types=%s", join(r.resource_types()).c_str());
 }
 
 void print(const srv::GetEntityData_Response_& r)
 {
-  peer_line("success=%d", r.success() ? 1 : 0);
-  peer_line("error_message=%s", r.error_message().c_str());
+  print_status(r.success(), r.error_message());
   peer_line("data_json=%s", r.data_json().c_str());
 }
 
