@@ -10,19 +10,22 @@ export const MAX_DATA_REQUESTS_IN_FLIGHT = 4;
 
 type Answer = Record<string, unknown>;
 
-/** The four services: name below the prefix, ros2_medkit_msgs service type, answer. */
-function services(src: ServiceInterfaceSources, signal: AbortSignal): [string, string, (req: Answer) => Answer | Promise<Answer>][] {
+/** What a failed answer of GetEntityData carries besides success and error_message: data_json stays JSON. */
+const NO_DATA = { data_json: '{}' };
+
+/** The four services: name below the prefix, ros2_medkit_msgs service type, answer, fields of a failed answer. */
+function services(src: ServiceInterfaceSources, signal: AbortSignal): [string, string, (req: Answer) => Answer | Promise<Answer>, Answer][] {
   let dataInFlight = 0;
   return [
-    ['list_entities', 'ListEntities', (req) => listEntities(src, req)],
-    ['list_entity_faults', 'ListFaultsForEntity', (req) => listEntityFaults(src, req)],
-    ['get_capabilities', 'GetCapabilities', (req) => getCapabilities(src, req)],
+    ['list_entities', 'ListEntities', (req) => listEntities(src, req), {}],
+    ['list_entity_faults', 'ListFaultsForEntity', (req) => listEntityFaults(src, req), {}],
+    ['get_capabilities', 'GetCapabilities', (req) => getCapabilities(src, req), {}],
     [
       'get_entity_data',
       'GetEntityData',
       async (req) => {
         if (dataInFlight >= MAX_DATA_REQUESTS_IN_FLIGHT) {
-          return { success: false, error_message: `busy: ${dataInFlight} GetEntityData requests are being answered; retry later`, data_json: '{}' };
+          return { success: false, error_message: `busy: ${dataInFlight} GetEntityData requests are being answered; retry later`, ...NO_DATA };
         }
         dataInFlight++;
         try {
@@ -31,6 +34,7 @@ function services(src: ServiceInterfaceSources, signal: AbortSignal): [string, s
           dataInFlight--;
         }
       },
+      NO_DATA,
     ],
   ];
 }
@@ -48,7 +52,7 @@ export function serveServiceInterface(node: RosNode, prefix: string, src: Servic
   const closing = new AbortController();
   const servers: ServiceServer[] = [];
   try {
-    for (const [name, type, answer] of services(src, closing.signal)) {
+    for (const [name, type, answer, failed] of services(src, closing.signal)) {
       const service = `${prefix}/${name}`;
       servers.push(
         node.createService(
@@ -60,11 +64,11 @@ export function serveServiceInterface(node: RosNode, prefix: string, src: Servic
             } catch (err) {
               // The answers do not throw on anything a client sends; this is a bug, still answered.
               log.error(`service interface ${service} failed: ${(err as Error).message}`);
-              return { success: false, error_message: `internal error: ${(err as Error).message}` };
+              return { success: false, error_message: `internal error: ${(err as Error).message}`, ...failed };
             }
           },
           // A request that does not decode (another layout, a truncated payload) is told so.
-          { badRequestResponse: (reason) => ({ success: false, error_message: `malformed ${type} request: ${reason}` }) },
+          { badRequestResponse: (reason) => ({ success: false, error_message: `malformed ${type} request: ${reason}`, ...failed }) },
         ),
       );
     }

@@ -5,6 +5,7 @@
 // a malformed request, a throwing source and a flood of data requests.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SovdError } from '@medkit/plugin-api';
+import { Verbatim } from '../../src/sovd/verbatim.js';
 import type { RosNode, ServiceHandler, ServiceServerOptions } from '@medkit/ros2';
 import { loadConfig } from '../../src/config/index.js';
 import { createGateway } from '../../src/gateway.js';
@@ -115,6 +116,12 @@ describe('list_entity_faults', () => {
     expect(await listEntityFaults({ ...src, faults: undefined }, { entity_id: 'battery-monitor' })).toMatchObject({ success: false, error_message: 'the fault manager is not available' });
   });
 
+  it("answers a plugin-owned entity from its plugin's list", async () => {
+    const owned = () => ({ list: async () => new Verbatim({ items: [{ fault_code: 'PLC_LOW', severity: 1, description: 'tank low', 'x-medkit': { status: 'CONFIRMED' } }, 'junk'] }) });
+    const r = await listEntityFaults({ ...src, ownedFaults: owned as never }, { entity_id: 'safety-plc-link' });
+    expect(r).toMatchObject({ success: true, faults: [{ fault_code: 'PLC_LOW', severity: 1, description: 'tank low', status: 'CONFIRMED' }] });
+  });
+
   it("maps a plugin's REST fault items leniently", () => {
     expect(faultMsgFromItem({ code: 'PLC_1', severity: 7, description: 'x', status: 'CONFIRMED', occurrence_count: -3, first_occurred: 1.5, reporting_sources: ['a', 3] })).toEqual({
       fault_code: 'PLC_1', severity: 7, description: 'x', status: 'CONFIRMED', occurrence_count: 0, reporting_sources: ['a'],
@@ -157,6 +164,16 @@ describe('get_entity_data', () => {
     expect(sized.error_message).toContain('"/two": left out, data_json would exceed');
   });
 
+  it("reads a plugin-owned entity's items through its plugin", async () => {
+    const owned = () => ({
+      list: async () => new Verbatim({ items: [{ id: 'level' }, { id: 'temp' }] }),
+      read: async (id: string) => new Verbatim(id === 'level' ? { id, data: 0.42 } : { id, value: 'no data field' }),
+    });
+    expect(await getEntityData({ ...src, ownedData: owned as never }, { entity_id: 'safety-plc-link', data_keys: [] })).toEqual({
+      success: true, error_message: '', data_json: '{"level":0.42,"temp":{"id":"temp","value":"no data field"}}',
+    });
+  });
+
   it('refuses hostile requests before reading anything', async () => {
     const none = { success: false, data_json: '{}' };
     expect(await data({}, { entity_id: 'x'.repeat(1 << 20) })).toMatchObject({ ...none, error_message: expect.stringMatching(/^invalid entity_id "x{64}…"/) });
@@ -193,6 +210,7 @@ describe('the served node', () => {
     expect(served.get('/robot1/medkit/get_capabilities')!.opts!.badRequestResponse!('payload ends inside field entity_id')).toEqual({
       success: false, error_message: 'malformed GetCapabilities request: payload ends inside field entity_id',
     });
+    expect(served.get('/robot1/medkit/get_entity_data')!.opts!.badRequestResponse!('x')).toEqual({ success: false, error_message: 'malformed GetEntityData request: x', data_json: '{}' });
     expect(await served.get('/robot1/medkit/get_capabilities')!.handler({ entity_id: 'main-computer' }, info)).toMatchObject({ success: true });
     s.close();
     expect([...served.values()].every((e) => e.closed)).toBe(true);
