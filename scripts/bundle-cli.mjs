@@ -121,11 +121,17 @@ export async function bundle() {
   return [...assets].map((a) => relative(ROOT, a));
 }
 
-/** A chunk is named after the workspace package its entry module belongs to (`plugin-opcua-<hash>.js`), so a loaded-module list says which feature it is. */
-function chunkName(chunk) {
+/**
+ * A chunk is named after the workspace package its entry module belongs to (`plugin-opcua-<hash>.js`), so a
+ * loaded-module list says which feature it is. A dynamic import of a module in a folder of a package's dist/ adds
+ * the folder (`gateway-service-interface-<hash>.js`): a feature of the gateway loaded only when it is on.
+ */
+export function chunkName(chunk) {
   const id = chunk.facadeModuleId ?? chunk.moduleIds.find((m) => m.startsWith(PACKAGES)) ?? '';
-  const pkg = id.startsWith(PACKAGES) ? relative(PACKAGES, id).split(sep)[0] : chunk.name;
-  return `${pkg}-[hash].js`;
+  if (!id.startsWith(PACKAGES)) return `${chunk.name}-[hash].js`;
+  const [pkg, dist, folder, file] = relative(PACKAGES, id).split(sep);
+  const feature = chunk.isDynamicEntry && dist === 'dist' && file !== undefined ? `-${folder}` : '';
+  return `${pkg}${feature}-[hash].js`;
 }
 
 /**

@@ -16,7 +16,8 @@
 //            web         50 ui-ros-gateway, 51..52 ui-demo (robot, island)
 //            mcp         53..54 mcp-demo (robot, island)
 //            cli         55 loaded-modules (a default gateway's module set)
-//            56..59 free: a new test file takes the next one and adds itself to this table.
+//            gateway     58..59 service-interface/service-interface-peers (Cyclone, Fast DDS clients)
+//            56..57 free: a new test file takes the next one and adds itself to this table.
 //   180..219 offsets handed out to new tests by task; they map to domains base+60..base+99:
 //            180 rtps hostile-sequence-numbers, 181 gateway rtps-fuzz, 185..187 rtps flood/probation
 //            and gateway discovery-flood, 190..192 gateway http fuzz and CLI start-up failures,

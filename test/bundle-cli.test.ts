@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 // @ts-expect-error the script is plain JavaScript
-import { BUNDLE_DIR, isExternal, rewriteAssetUrls } from '../scripts/bundle-cli.mjs';
+import { BUNDLE_DIR, chunkName, isExternal, rewriteAssetUrls } from '../scripts/bundle-cli.mjs';
 import { buildGateway, freePort, MEDKIT_BIN, REPO_ROOT, runMedkit } from '../test-support/medkit-cli.js';
 
 const EXAMPLE_PLUGIN = join(REPO_ROOT, 'examples/plugin-acme-sensors/index.js');
@@ -44,6 +44,16 @@ describe('what the bundle inlines', () => {
   it('the application packages and TypeBox; not what outside plugins import, nor other third-party code', () => {
     for (const id of ['@medkit/gateway', '@medkit/fleet', '@medkit/plugin-opcua', '@sinclair/typebox', '@sinclair/typebox/value', './x.js']) expect(isExternal(id), id).toBe(false);
     for (const id of ['@medkit/plugin-api', '@medkit/ros2', '@medkit/rtps', 'fastify', 'better-sqlite3', 'node-opcua', 'node:fs']) expect(isExternal(id), id).toBe(true);
+  });
+});
+
+describe('chunk names', () => {
+  const pkg = (path: string) => join(REPO_ROOT, 'packages', path);
+  it('name the package, and the folder of a module a dynamic import loads (a feature that is off stays unloaded)', () => {
+    expect(chunkName({ facadeModuleId: pkg('plugin-opcua/dist/index.js'), moduleIds: [], isDynamicEntry: true, name: 'index' })).toBe('plugin-opcua-[hash].js');
+    expect(chunkName({ facadeModuleId: pkg('gateway/dist/service-interface/serve.js'), moduleIds: [], isDynamicEntry: true, name: 'serve' })).toBe('gateway-service-interface-[hash].js');
+    expect(chunkName({ facadeModuleId: pkg('cli/dist/mcp-command.js'), moduleIds: [], isDynamicEntry: true, name: 'mcp-command' })).toBe('cli-[hash].js');
+    expect(chunkName({ facadeModuleId: null, moduleIds: [pkg('gateway/dist/entities/model.js')], isDynamicEntry: false, name: 'model' })).toBe('gateway-[hash].js');
   });
 });
 

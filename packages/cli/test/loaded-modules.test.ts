@@ -1,7 +1,7 @@
 // A feature that is off is never loaded (issue 32): a gateway started by the real `medkit` command with the
 // default configuration loads none of the libraries of features that are off (OPC-UA, the MCP SDK, NATS,
-// MQTT, PostgreSQL, the fleet server, prom-client, build tooling, SROS2's pkijs), and turning each one on loads it. A preload records
-// every module the process resolves.
+// MQTT, PostgreSQL, the fleet server, prom-client, build tooling, SROS2's pkijs, the ROS service interface), and
+// turning each one on loads it. A preload records every module the process resolves.
 import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -31,6 +31,7 @@ const HEAVY: Record<string, RegExp> = {
   promClient: /\/node_modules\/prom-client\//,
   fleetServer: /\/packages\/fleet\/dist\/(?!keys\.js)|\/packages\/cli\/bundle\/fleet-(?!protocol-|link-)/,
   buildTooling: /\/node_modules\/(typescript|vite|vitest|esbuild|rollup|rolldown|openapi-typescript|eslint|dependency-cruiser)\//,
+  serviceInterface: /\/packages\/cli\/bundle\/gateway-service-interface-|\/packages\/gateway\/dist\/service-interface\/(?!feature\.js)/,
 };
 
 const dirs: string[] = [];
@@ -101,6 +102,10 @@ describe('modules a gateway loads', () => {
     expect(await loadedBy(['gateway'], { 'metrics.enabled': false })).toEqual([]);
     const fleet = await loadedBy(['fleet'], { 'metrics.enabled': true, 'fleet.nats.servers': ['nats://127.0.0.1:1'] }, (u) => HEAVY.promClient.test(u) && HEAVY.fleetServer.test(u));
     expect(fleet).toContain('promClient');
+  });
+
+  it('the SOVD service interface only when ros.service_interface.enabled', async () => {
+    expect(await loadedBy(['gateway'], { 'ros.service_interface.enabled': true }, (u) => HEAVY.serviceInterface.test(u))).toEqual(['serviceInterface']);
   });
 
   it('the MCP SDK when /mcp is on', async () => {

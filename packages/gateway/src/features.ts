@@ -25,6 +25,7 @@ import { createLogsFeature, LOG_KEYS } from './logs/index.js';
 import { createPluginsFeature, type BuiltinPluginCatalog } from './plugins/feature.js';
 import { createMcpFeature, MCP_KEYS } from './mcp/feature.js';
 import { createMetricsFeature, METRICS_KEYS } from './metrics/feature.js';
+import { createServiceInterfaceFeature, SERVICE_INTERFACE_KEYS } from './service-interface/feature.js';
 
 /** The manifest's `scripts:` entries, run as managed scripts. */
 function manifestScripts(ctx: GatewayContext) {
@@ -60,6 +61,7 @@ const FEATURE_FACTORIES: ((config: GatewayConfig, opts: DefaultFeatureOptions) =
   () => createCommunicationLogsFeature(),
   () => createMcpFeature(),
   () => createMetricsFeature(),
+  () => createServiceInterfaceFeature(),
   () => createWebUiFeature(),
 ];
 
@@ -76,6 +78,7 @@ export const FEATURE_KEY_GROUPS: [string, Record<string, KeySpec>][] = [
   ['Software updates', UPDATES_KEYS],
   ['MCP server', MCP_KEYS],
   ['Metrics (Prometheus)', METRICS_KEYS],
+  ['SOVD service interface (ROS services)', SERVICE_INTERFACE_KEYS],
   ['Web UI', WEB_UI_KEYS],
 ];
 

@@ -1,7 +1,7 @@
 // Two of our own contexts on 127.0.0.1 (ROS domain 50): graph, topics, services, actions,
 // parameters, lifecycle and /rosout between them, in one process.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { GoalStatus, LifecycleState, RosAbortedError, RosTimeoutError, RosUnavailableError, type RosContext, type RosLogEntry } from '../src/index.js';
+import { GoalStatus, LifecycleState, RosAbortedError, RosTimeoutError, RosUnavailableError, TypeRegistry, type RosContext, type RosLogEntry } from '../src/index.js';
 import { closeContexts, context, until } from './support/contexts.js';
 import { testDomain } from '../../../test-support/domains.js';
 
@@ -101,6 +101,19 @@ describe('topics and services between two contexts', () => {
     expect(silent.pendingCount).toBe(0);
     const none = cn.createClient('/nobody', 'example_interfaces/srv/AddTwoInts');
     await expect(none.call({ a: 1, b: 1 }, { timeoutMs: 200 })).rejects.toBeInstanceOf(RosUnavailableError);
+  });
+
+  it('answers a request that does not decode with badRequestResponse, and drops it without one', async () => {
+    const server = a.createNode('strict_math');
+    const answered = server.createService('/strict_sum', 'example_interfaces/srv/AddTwoInts', (r) => ({ sum: Number(r.a) + Number(r.b) }), { badRequestResponse: () => ({ sum: -1 }) });
+    const dropped = server.createService('/plain_sum', 'example_interfaces/srv/AddTwoInts', (r) => ({ sum: Number(r.a) + Number(r.b) }));
+    // A client whose AddTwoInts request is a short string: same DDS type name, a payload too short for two int64.
+    const odd = await context(DOMAIN, { types: TypeRegistry.default().withOverrides({ 'example_interfaces/srv/AddTwoInts': 'string a\n---\nint64 sum' }) });
+    const cn = odd.createNode('odd_client');
+    expect(await cn.createClient('/strict_sum', 'example_interfaces/srv/AddTwoInts').call({ a: 'x' }, { timeoutMs: 10_000 })).toEqual({ sum: -1 });
+    expect(answered.stats).toMatchObject({ badRequests: 1, replies: 1, handlerErrors: 0 });
+    await expect(cn.createClient('/plain_sum', 'example_interfaces/srv/AddTwoInts').call({ a: 'x' }, { timeoutMs: 1500 })).rejects.toBeInstanceOf(RosTimeoutError);
+    expect(dropped.stats).toMatchObject({ badRequests: 1, replies: 0 });
   });
 });
 

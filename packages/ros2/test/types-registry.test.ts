@@ -62,6 +62,20 @@ describe('bundled definitions', () => {
       'type', 'name', 'data', 'topic', 'message_type', 'bulk_data_id', 'size_bytes', 'duration_sec', 'format', 'captured_at_ns',
     ]);
   });
+
+  it("keeps the SOVD service interface's types in the reference's field order (ros2_medkit_msgs srv/*.srv, msg/EntityInfo.msg)", () => {
+    expect(fieldSummary('ros2_medkit_msgs/msg/EntityInfo')).toEqual([
+      'string id', 'string name', 'string entity_type', 'string parent_id', 'string fqn', 'string[] capabilities',
+    ]);
+    expect(fieldSummary('ros2_medkit_msgs/srv/ListEntities_Request')).toEqual(['string entity_type', 'string parent_id']);
+    expect(fieldSummary('ros2_medkit_msgs/srv/ListEntities_Response')).toEqual(['bool success', 'string error_message', 'ros2_medkit_msgs/msg/EntityInfo[] entities']);
+    expect(fieldSummary('ros2_medkit_msgs/srv/ListFaultsForEntity_Request')).toEqual(['string entity_id']);
+    expect(fieldSummary('ros2_medkit_msgs/srv/ListFaultsForEntity_Response')).toEqual(['bool success', 'string error_message', 'ros2_medkit_msgs/msg/Fault[] faults']);
+    expect(fieldSummary('ros2_medkit_msgs/srv/GetCapabilities_Request')).toEqual(['string entity_id']);
+    expect(fieldSummary('ros2_medkit_msgs/srv/GetCapabilities_Response')).toEqual(['bool success', 'string error_message', 'string[] capabilities', 'string[] resource_types']);
+    expect(fieldSummary('ros2_medkit_msgs/srv/GetEntityData_Request')).toEqual(['string entity_id', 'string[] data_keys']);
+    expect(fieldSummary('ros2_medkit_msgs/srv/GetEntityData_Response')).toEqual(['bool success', 'string error_message', 'string data_json']);
+  });
 });
 
 describe('kinds, services and actions', () => {

@@ -7,6 +7,7 @@ import { emptySnapshot, SNAPSHOT_KEY } from '../entities/model.js';
 import { TYPE_TO_SEGMENT } from '../entity-scope/collections.js';
 import { entityFromWire } from './from-wire.js';
 import { NO_FAN_OUT_HEADER, peerJson } from './peer-http.js';
+import { mapLimited } from '../map-limited.js';
 
 /** Safety limits of spec/gateway.md §11.3. */
 export const MAX_ITEMS_PER_COLLECTION = 1000;
@@ -34,20 +35,6 @@ export interface TreeReadOptions {
   timeoutMs: number;
   headers?: Record<string, string>;
   dispatcher?: Dispatcher;
-}
-
-/** Runs `fn` over `items` with at most `n` in flight. */
-async function pool<T, R>(items: T[], n: number, fn: (t: T) => Promise<R>): Promise<R[]> {
-  const out: R[] = new Array(items.length);
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) {
-      const i = next++;
-      out[i] = await fn(items[i]);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(n, items.length) }, worker));
-  return out;
 }
 
 export async function readPeerTree(o: TreeReadOptions): Promise<PeerTree> {
@@ -85,7 +72,7 @@ export async function readPeerTree(o: TreeReadOptions): Promise<PeerTree> {
     const nested = type === 'area' ? 'subareas' : type === 'component' ? 'subcomponents' : undefined;
     let warned = false;
     while (nested && frontier.length > 0) {
-      const children = await pool(frontier, DETAIL_CONCURRENCY, (i) => list(`/${TYPE_TO_SEGMENT[type]}/${encodeURIComponent(String(i.id))}/${nested}`, true));
+      const children = await mapLimited(frontier, DETAIL_CONCURRENCY, (i) => list(`/${TYPE_TO_SEGMENT[type]}/${encodeURIComponent(String(i.id))}/${nested}`, true));
       if (children.some((c) => c === undefined) && !warned) {
         warned = true;
         notes.push(`peer has no /${nested} route (older gateway); nested ${type}s omitted`);
@@ -94,7 +81,7 @@ export async function readPeerTree(o: TreeReadOptions): Promise<PeerTree> {
     }
   }
 
-  const details = await pool(pending, DETAIL_CONCURRENCY, async (p): Promise<Json | undefined> => {
+  const details = await mapLimited(pending, DETAIL_CONCURRENCY, async (p): Promise<Json | undefined> => {
     const path = `/${TYPE_TO_SEGMENT[p.type]}/${encodeURIComponent(String(p.item.id))}`;
     const r = await get(path);
     if (!r.ok) throw new PeerReadError(`${path}: ${r.failure} (${r.detail})`);

@@ -37,7 +37,16 @@ export interface StringSpec extends BaseSpec<string> {
   type: 'string';
   /** Allowed values; anything else is rejected (default used) unless policy says refuse. */
   enum?: readonly string[];
+  /** A rule a set of allowed values cannot express (a name's syntax), applied like `enum`. */
+  check?: StringCheck;
   policy?: RangePolicy;
+}
+
+/** A rule on a string value: `allowed` describes it in the configuration reference. */
+export interface StringCheck {
+  allowed: string;
+  /** Why `value` breaks the rule, or undefined when it does not. */
+  problem(value: string): string | undefined;
 }
 export interface ListSpec extends BaseSpec<string[]> {
   type: 'list';
@@ -59,7 +68,7 @@ export const float = (def: number, doc: string, range: Omit<FloatSpec, 'type' | 
   ...range,
 });
 export const bool = (def: boolean, doc: string): BoolSpec => ({ type: 'bool', default: def, doc });
-export const str = (def: string, doc: string, opts: { enum?: readonly string[]; policy?: RangePolicy } = {}): StringSpec => ({
+export const str = (def: string, doc: string, opts: { enum?: readonly string[]; check?: StringCheck; policy?: RangePolicy } = {}): StringSpec => ({
   type: 'string',
   default: def,
   doc,

@@ -8,6 +8,7 @@ function range(spec: KeySpec): string {
     return `${spec.min ?? '…'}–${spec.max ?? '…'}`;
   }
   if (spec.type === 'string' && spec.enum) return spec.enum.join(' \\| ');
+  if (spec.type === 'string' && spec.check) return spec.check.allowed.replace(/\|/g, '\\|');
   return '';
 }
 
@@ -16,7 +17,7 @@ function policy(spec: KeySpec): string {
   if ((spec.type === 'int' || spec.type === 'float' || spec.type === 'string') && spec.policy) {
     return { clamp: 'clamped', reject: 'rejected → default', refuse: 'refuses to start' }[spec.policy];
   }
-  if (spec.type === 'string' && spec.enum) return 'rejected → default';
+  if (spec.type === 'string' && (spec.enum || spec.check)) return 'rejected → default';
   if (spec.type === 'int' || spec.type === 'float') return 'rejected → default';
   return '';
 }

@@ -90,6 +90,8 @@ export function coerce(key: string, spec: KeySpec, raw: unknown): { value: unkno
       if (typeof raw !== 'string' && typeof raw !== 'number') return fail('expected a string');
       const s = String(raw);
       if (spec.enum && !spec.enum.includes(s)) return fail(`allowed values are ${spec.enum.join(', ')}`, spec.policy === 'refuse' ? 'refuse' : 'reject');
+      const problem = spec.check?.problem(s);
+      if (problem !== undefined) return fail(`${problem} (allowed: ${spec.check!.allowed})`, spec.policy === 'refuse' ? 'refuse' : 'reject');
       return { value: s };
     }
   }

@@ -8,7 +8,7 @@ import { formatIssue, IssueSink, ManifestError, RULE } from './manifest/issues.j
 import { loadManifest, type ManifestLoadOptions } from './manifest/load.js';
 import { ManifestLayer } from './manifest/manifest-layer.js';
 import type { Manifest, ManifestLoadResult } from './manifest/types.js';
-import type { EntitySnapshot } from './model.js';
+import type { Entity, EntitySnapshot, EntityType } from './model.js';
 import { runDiscoveryPass } from './pass.js';
 import type { GapFillOptions } from './pipeline/gap-fill.js';
 import type { DiscoveryLayer } from './pipeline/layer.js';
@@ -81,6 +81,11 @@ export interface DiscoveryHealth {
  */
 /** The discovery manager (entity cache, refresh, manifest), published by the entities feature. */
 export const ENTITIES_SERVICE: Token<DiscoveryManager> = token('entities');
+
+/** An entity's capability names, exactly as its REST detail lists them. */
+export type EntityCapabilities = (type: EntityType, entity: Entity) => string[];
+/** Published by the entities feature, which owns the detail; read by whoever reports capabilities elsewhere (the ROS service interface). */
+export const ENTITY_CAPABILITIES_SERVICE: Token<EntityCapabilities> = token('entity-capabilities');
 
 export class DiscoveryManager extends EventEmitter<{ change: [EntitiesChangedEvent]; refresh: [RefreshOutcome] }> {
   readonly cache: EntityCache;

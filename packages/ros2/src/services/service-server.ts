@@ -31,6 +31,11 @@ export interface ServiceServerOptions {
   qos?: QosInput;
   /** How long to wait for the client's reply reader to match before giving up on a reply (default 2000 ms). */
   replyMatchTimeoutMs?: number;
+  /**
+   * The response to a request whose payload does not decode (`reason` says why). Without it such a request gets
+   * no reply, and its client waits for its own timeout; a service whose response has an error field can say so.
+   */
+  badRequestResponse?: (reason: string) => unknown;
 }
 
 /** Counters of what the server did. */
@@ -57,6 +62,7 @@ export class ServiceServer {
   readonly #host: EndpointHost;
   readonly #handler: ServiceHandler;
   readonly #replyWaitMs: number;
+  readonly #badRequestResponse?: (reason: string) => unknown;
   #closed = false;
 
   /** @internal */
@@ -64,6 +70,7 @@ export class ServiceServer {
     this.#host = host;
     this.#handler = handler;
     this.#replyWaitMs = opts.replyMatchTimeoutMs ?? 2000;
+    this.#badRequestResponse = opts.badRequestResponse;
     const w = serviceWiring(host, service, type, opts.qos);
     this.service = w.service;
     this.type = w.type;
@@ -110,17 +117,22 @@ export class ServiceServer {
       sequence = BigInt(s.sequenceNumber);
       replyTo = s.writerGuid;
     }
-    let request: Record<string, unknown>;
+    let request: Record<string, unknown> | undefined;
+    let badRequest: string | undefined;
     try {
       request = this.#host.types.deserialize(`${this.type}_Request`, body);
     } catch (err) {
       this.stats.badRequests++;
       this.lastError = err;
-      return;
+      if (!this.#badRequestResponse) return;
+      badRequest = (err as Error).message;
     }
     let payload: Uint8Array;
     try {
-      const response = await this.#handler(request, { clientWriter: s.writerGuid, sequence, vendorId, vendor: vendorName(vendorId), convention });
+      const response =
+        badRequest !== undefined
+          ? this.#badRequestResponse!(badRequest)
+          : await this.#handler(request!, { clientWriter: s.writerGuid, sequence, vendorId, vendor: vendorName(vendorId), convention });
       payload = this.#host.types.serialize(`${this.type}_Response`, response ?? {});
     } catch (err) {
       this.stats.handlerErrors++;

@@ -6,7 +6,7 @@ import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { mkdir, open, readdir, readFile, rename, rm, stat, unlink } from 'node:fs/promises';
-import { join } from 'node:path';
+import { isAbsolute, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 /**
@@ -30,7 +30,8 @@ export const BUILD_DIR = join(PEERS_DIR, 'build');
 /** A compiler or code generator failed; the message carries the command and its output. */
 export class PeerBuildError extends Error {
   constructor(
-    readonly vendor: PeerVendor,
+    /** The peer vendor, or the name of another program built with buildProgram. */
+    readonly vendor: string,
     readonly command: string,
     readonly output: string,
   ) {
@@ -39,8 +40,9 @@ export class PeerBuildError extends Error {
   }
 }
 
-interface Recipe {
-  /** Files whose contents decide the cache key, relative to PEERS_DIR. */
+/** How to build one program: what decides its cache key and the commands that produce `<out>/peer`. */
+export interface Recipe {
+  /** Files whose contents decide the cache key, relative to PEERS_DIR (or absolute). */
   sources: string[];
   /** The build steps, run in order inside the temporary build directory `out`. */
   steps: (out: string) => Promise<string[][]>;
@@ -97,7 +99,7 @@ const RECIPES: Record<PeerVendor, Recipe> = {
 };
 
 /** Runs one command; rejects with a PeerBuildError holding its stdout and stderr. */
-function run(vendor: PeerVendor, argv: string[], cwd?: string): Promise<string> {
+export function run(vendor: string, argv: string[], cwd?: string): Promise<string> {
   return new Promise((resolve, reject) => {
     execFile(argv[0], argv.slice(1), { cwd, maxBuffer: 16 << 20 }, (err, stdout, stderr) => {
       if (err) reject(new PeerBuildError(vendor, argv.join(' '), `${err.message}\n${stdout}${stderr}`));
@@ -106,10 +108,10 @@ function run(vendor: PeerVendor, argv: string[], cwd?: string): Promise<string> 
   });
 }
 
-/** The cache key: vendor plus the contents of every source file of its recipe. */
-function sourceHash(vendor: PeerVendor): string {
-  const h = createHash('sha256').update(vendor);
-  for (const f of RECIPES[vendor].sources) h.update(f).update(readFileSync(join(PEERS_DIR, f)));
+/** The cache key: the program's name plus the contents of every source file of its recipe. */
+function sourceHash(name: string, recipe: Recipe): string {
+  const h = createHash('sha256').update(name);
+  for (const f of recipe.sources) h.update(f).update(readFileSync(isAbsolute(f) ? f : join(PEERS_DIR, f)));
   return h.digest('hex').slice(0, 16);
 }
 
@@ -148,11 +150,11 @@ async function tryLock(lock: string): Promise<boolean> {
   return false;
 }
 
-async function buildInto(vendor: PeerVendor, final: string): Promise<void> {
+async function buildInto(vendor: string, recipe: Recipe, final: string): Promise<void> {
   const tmp = `${final}.tmp-${process.pid}-${Math.random().toString(36).slice(2, 8)}`;
   await mkdir(tmp, { recursive: true });
   try {
-    for (const argv of await RECIPES[vendor].steps(tmp)) await run(vendor, argv, tmp);
+    for (const argv of await recipe.steps(tmp)) await run(vendor, argv, tmp);
     // Atomic: the directory appears complete or not at all. If a builder whose lock was
     // wrongly judged stale got there first, its identical result is just as good.
     await rename(tmp, final).catch((e: unknown) => {
@@ -164,15 +166,15 @@ async function buildInto(vendor: PeerVendor, final: string): Promise<void> {
 }
 
 /** Removes builds of older source versions of this vendor (running binaries keep working). */
-async function pruneOldBuilds(vendor: PeerVendor, keep: string): Promise<void> {
+async function pruneOldBuilds(vendor: string, keep: string): Promise<void> {
   const old = new RegExp(`^${vendor}-[0-9a-f]{16}$`);
   for (const name of await readdir(BUILD_DIR)) {
     if (old.test(name) && join(BUILD_DIR, name) !== keep) await rm(join(BUILD_DIR, name), { recursive: true, force: true });
   }
 }
 
-async function buildUncached(vendor: PeerVendor): Promise<string> {
-  const final = join(BUILD_DIR, `${vendor}-${sourceHash(vendor)}`);
+async function buildUncached(vendor: string, recipe: Recipe): Promise<string> {
+  const final = join(BUILD_DIR, `${vendor}-${sourceHash(vendor, recipe)}`);
   const binary = join(final, 'peer');
   if (existsSync(binary)) return binary;
   await mkdir(BUILD_DIR, { recursive: true });
@@ -186,7 +188,7 @@ async function buildUncached(vendor: PeerVendor): Promise<string> {
     }
     try {
       if (!existsSync(binary)) {
-        await buildInto(vendor, final);
+        await buildInto(vendor, recipe, final);
         await pruneOldBuilds(vendor, final);
       }
     } finally {
@@ -196,7 +198,22 @@ async function buildUncached(vendor: PeerVendor): Promise<string> {
   return binary;
 }
 
-const pending = new Map<PeerVendor, Promise<string>>();
+const pending = new Map<string, Promise<string>>();
+
+/**
+ * Builds the program `name` (cached as build/<name>-<hash>/peer, the same way as the peers) if its
+ * sources changed since the last build, and resolves to the binary's absolute path. For test programs
+ * beyond the peers (e.g. clients generated from interface files); `name` must not be a peer vendor.
+ */
+export function buildProgram(name: string, recipe: Recipe): Promise<string> {
+  let p = pending.get(name);
+  if (!p) {
+    p = buildUncached(name, recipe);
+    pending.set(name, p);
+    p.catch(() => pending.delete(name)); // let a later call retry after a fix
+  }
+  return p;
+}
 
 /**
  * Builds one peer if its sources changed since the last build (otherwise returns at once)
@@ -204,13 +221,7 @@ const pending = new Map<PeerVendor, Promise<string>>();
  * processes. Rejects with {@link PeerBuildError} (command + compiler output) on failure.
  */
 export function buildPeer(vendor: PeerVendor): Promise<string> {
-  let p = pending.get(vendor);
-  if (!p) {
-    p = buildUncached(vendor);
-    pending.set(vendor, p);
-    p.catch(() => pending.delete(vendor)); // let a later call retry after a fix
-  }
-  return p;
+  return buildProgram(vendor, RECIPES[vendor]);
 }
 
 /** Builds (or finds cached) all three peers. Needs both toolchains installed. */

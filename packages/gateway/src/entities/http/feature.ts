@@ -2,14 +2,15 @@
 // installs the cache behind the shared resolver, reports on /health and serves the discovery routes.
 import type { EntityType } from '../model.js';
 import { ID_PARAM, TYPE_TO_SEGMENT } from '../../entity-scope/collections.js';
-import type { GatewayFeature } from '../../feature.js';
+import type { GatewayContext, GatewayFeature } from '../../feature.js';
 import { discoveryOptionsFromConfig } from '../config-options.js';
 import type { DiscoveryLayer } from '../pipeline/layer.js';
 import type { RuntimeGraphSource } from '../runtime/graph-snapshot.js';
-import { DiscoveryManager, ENTITIES_SERVICE } from '../service.js';
+import { DiscoveryManager, ENTITIES_SERVICE, ENTITY_CAPABILITIES_SERVICE } from '../service.js';
 import { ROS_GRAPH_SERVICE } from '../../ros/connection.js';
 import { PLUGINS_SERVICE } from '../../plugins/feature.js';
 import { registerDiscoveryRoutes } from './routes.js';
+import { capabilityNames, type DetailOptions } from './shapes.js';
 
 export interface EntitiesFeatureOptions {
   /** The live ROS graph; when omitted, the `ros-graph` service published by the ROS feature is used if present. */
@@ -19,17 +20,36 @@ export interface EntitiesFeatureOptions {
 
 export { ENTITIES_SERVICE };
 
+/**
+ * What an entity's detail lists besides its fixed collections (scripts, locks, served resources, plugin
+ * capabilities), from the route index and the plugins: shared by the detail route and ENTITY_CAPABILITIES_SERVICE.
+ * Call the result once every route is registered.
+ */
+function detailOptionsOf(ctx: GatewayContext): () => DetailOptions {
+  const plugins = ctx.services.find(PLUGINS_SERVICE);
+  const decorate = plugins && plugins.list.length > 0 ? plugins.detailOf.bind(plugins) : undefined;
+  // Read from the route index on first use (every route is registered before the server listens).
+  const served = new Map<EntityType, readonly string[]>();
+  const resources = (type: EntityType): readonly string[] => {
+    let r = served.get(type);
+    if (!r) served.set(type, (r = ctx.capabilities.entityResources(TYPE_TO_SEGMENT[type], ID_PARAM[TYPE_TO_SEGMENT[type]])));
+    return r;
+  };
+  return () => ({ scripts: ctx.capabilities.has('scripts'), locking: ctx.capabilities.has('locking'), resources, plugins: decorate });
+}
+
 export function createEntitiesFeature(opts: EntitiesFeatureOptions = {}): GatewayFeature {
   let manager: DiscoveryManager | undefined;
   let source: RuntimeGraphSource | undefined;
   let unlisten: (() => void) | undefined;
+  let detailOptions: (() => DetailOptions) | undefined;
   const mgr = (): DiscoveryManager => {
     if (!manager) throw new Error('entities feature used before init');
     return manager;
   };
   return {
     name: 'entities',
-    provides: [ENTITIES_SERVICE],
+    provides: [ENTITIES_SERVICE, ENTITY_CAPABILITIES_SERVICE],
     // Plugins' IntrospectionProviders are discovery layers (gateway.md §1.7).
     uses: [ROS_GRAPH_SERVICE, PLUGINS_SERVICE],
     async init(ctx) {
@@ -46,24 +66,11 @@ export function createEntitiesFeature(opts: EntitiesFeatureOptions = {}): Gatewa
       await manager.start();
       ctx.resolver.setLookup(manager.cache);
       ctx.services.provide(ENTITIES_SERVICE, manager);
+      const options = (detailOptions = detailOptionsOf(ctx));
+      ctx.services.provide(ENTITY_CAPABILITIES_SERVICE, (type, entity) => capabilityNames(type, entity, options()));
       ctx.health.add(() => mgr().health());
     },
-    routes: (ctx) => {
-      const plugins = ctx.services.find(PLUGINS_SERVICE);
-      const decorate = plugins && plugins.list.length > 0 ? plugins.detailOf.bind(plugins) : undefined;
-      // Read from the route index on first use (every route is registered before the server listens).
-      const served = new Map<EntityType, readonly string[]>();
-      const resources = (type: EntityType): readonly string[] => {
-        let r = served.get(type);
-        if (!r) served.set(type, (r = ctx.capabilities.entityResources(TYPE_TO_SEGMENT[type], ID_PARAM[TYPE_TO_SEGMENT[type]])));
-        return r;
-      };
-      return registerDiscoveryRoutes({
-        cache: () => mgr().cache,
-        resolver: ctx.resolver,
-        detailOptions: () => ({ scripts: ctx.capabilities.has('scripts'), locking: ctx.capabilities.has('locking'), resources, plugins: decorate }),
-      });
-    },
+    routes: (ctx) => registerDiscoveryRoutes({ cache: () => mgr().cache, resolver: ctx.resolver, detailOptions: detailOptions ?? detailOptionsOf(ctx) }),
     start() {
       // Graph changes (ROS discovery) schedule a refresh.
       const m = manager;

@@ -206,3 +206,8 @@ export function detail(type: EntityType, e: Entity, opts: DetailOptions): Record
   out['x-medkit'] = x;
   return out;
 }
+
+/** The names of an entity's capabilities, exactly as its detail lists them (the ROS service interface reports these). */
+export function capabilityNames(type: EntityType, e: Entity, opts: DetailOptions): string[] {
+  return (detail(type, e, opts).capabilities as { name: string }[]).map((c) => c.name);
+}

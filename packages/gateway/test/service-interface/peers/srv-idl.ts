@@ -1,0 +1,114 @@
+// IDL of the SOVD service interface's ros2_medkit_msgs types, generated from the .srv and .msg files (as rosidl
+// would), for the test clients built with Cyclone DDS (idlc) and Fast DDS (fastddsgen). A deliberately small
+// parser of its own, independent of @medkit/ros2's, so a client's CDR follows the files, not the gateway's reading
+// of them. Names are already DDS-mangled (pkg::srv::dds_::X_Request_), as rmw registers them.
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+
+/** The interface files the gateway bundles (copies of the reference's, field order checked in types-registry.test.ts). */
+export const INTERFACES_DIR = fileURLToPath(new URL('../../../../ros2/interfaces/', import.meta.url));
+
+/** The services of the interface, as `ros2_medkit_msgs/srv/<Name>`. */
+export const SERVICES = ['ListEntities', 'ListFaultsForEntity', 'GetCapabilities', 'GetEntityData'] as const;
+
+/** Every file the IDL is generated from (they decide the test clients' build cache key). */
+export function interfaceFiles(): string[] {
+  const files = SERVICES.map((s) => `${INTERFACES_DIR}ros2_medkit_msgs/srv/${s}.srv`);
+  const seen = new Set<string>();
+  const visit = (file: string) => {
+    for (const f of parseFields(readFileSync(file, 'utf8'), pkgOf(file))) {
+      if (f.nested && !seen.has(f.nested)) {
+        seen.add(f.nested);
+        visit(msgFile(f.nested));
+      }
+    }
+  };
+  files.forEach(visit);
+  return [...files, ...[...seen].map(msgFile)];
+}
+
+interface Field {
+  name: string;
+  /** IDL type of one element. */
+  idl: string;
+  sequence: boolean;
+  /** `pkg/Name` of a message type. */
+  nested?: string;
+}
+
+const PRIMITIVES: Record<string, string> = {
+  bool: 'boolean', byte: 'octet', char: 'octet', uint8: 'octet', int8: 'char', int16: 'short', uint16: 'unsigned short',
+  int32: 'long', uint32: 'unsigned long', int64: 'long long', uint64: 'unsigned long long', float32: 'float', float64: 'double', string: 'string',
+};
+
+const pkgOf = (file: string): string => file.slice(INTERFACES_DIR.length).split('/')[0];
+const msgFile = (nested: string): string => {
+  const [pkg, name] = nested.split('/');
+  return `${INTERFACES_DIR}${pkg}/msg/${name}.msg`;
+};
+const ddsName = (nested: string): string => {
+  const [pkg, name] = nested.split('/');
+  return `${pkg}::msg::dds_::${name}_`;
+};
+
+/** The fields of one section of a .msg/.srv text (`pkg`: the package bare type names belong to); constants are skipped. */
+function parseFields(text: string, pkg: string): Field[] {
+  const out: Field[] = [];
+  for (const raw of text.split('\n')) {
+    const line = raw.replace(/#.*$/, '').trim();
+    if (line === '' || line === '---' || line.includes('=')) continue;
+    const [type, name, ...rest] = line.split(/\s+/);
+    if (!name || rest.length > 0) throw new Error(`cannot read '${raw}' (defaults are not used by these files)`);
+    const m = /^([A-Za-z0-9_/]+)(\[\])?$/.exec(type);
+    if (!m) throw new Error(`unsupported type '${type}' (only T and T[])`);
+    const base = m[1];
+    if (PRIMITIVES[base]) {
+      out.push({ name, idl: PRIMITIVES[base], sequence: Boolean(m[2]) });
+    } else {
+      const nested = base.includes('/') ? base.replace('/msg/', '/') : `${pkg}/${base}`;
+      out.push({ name, idl: ddsName(nested), sequence: Boolean(m[2]), nested });
+    }
+  }
+  return out;
+}
+
+function struct(name: string, fields: Field[], cyclone: boolean, header: boolean): string {
+  const members = fields.map((f) => `${f.sequence ? `sequence<${f.idl}>` : f.idl} ${f.name};`);
+  // rmw_cyclonedds puts a (client id, sequence) header in front of a request's or reply's fields.
+  if (cyclone && header) members.unshift('unsigned long long hdr_guid;', 'long long hdr_seq;');
+  // @final keeps Cyclone on XCDR1, like rmw_cyclonedds; fastddsgen 2.3 writes XCDR1 without annotations.
+  return `  ${cyclone ? '@final ' : ''}struct ${name} { ${members.join(' ')} };`;
+}
+
+/** The IDL of the four services and every message they use, for `vendor`'s code generator. */
+export function serviceInterfaceIdl(vendor: 'cyclone' | 'fastdds'): string {
+  const cyclone = vendor === 'cyclone';
+  const messages = new Map<string, Field[]>();
+  const order: string[] = [];
+  const visit = (fields: Field[]) => {
+    for (const f of fields) {
+      if (!f.nested || messages.has(f.nested)) continue;
+      const sub = parseFields(readFileSync(msgFile(f.nested), 'utf8'), f.nested.split('/')[0]);
+      messages.set(f.nested, sub);
+      visit(sub);
+      order.push(f.nested); // dependencies before their users
+    }
+  };
+  const services = SERVICES.map((s) => {
+    const text = readFileSync(`${INTERFACES_DIR}ros2_medkit_msgs/srv/${s}.srv`, 'utf8');
+    const [request, response] = text.split(/^---$/m);
+    const parts = { name: s, request: parseFields(request, 'ros2_medkit_msgs'), response: parseFields(response, 'ros2_medkit_msgs') };
+    visit(parts.request);
+    visit(parts.response);
+    return parts;
+  });
+  const out: string[] = ['// Generated by srv-idl.ts from the ros2_medkit_msgs interface files; do not edit.'];
+  for (const nested of order) {
+    const [pkg, name] = nested.split('/');
+    out.push(`module ${pkg} { module msg { module dds_ {`, struct(`${name}_`, messages.get(nested)!, cyclone, false), '}; }; };');
+  }
+  out.push('module ros2_medkit_msgs { module srv { module dds_ {');
+  for (const s of services) out.push(struct(`${s.name}_Request_`, s.request, cyclone, true), struct(`${s.name}_Response_`, s.response, cyclone, true));
+  out.push('}; }; };', '');
+  return out.join('\n');
+}
