@@ -294,6 +294,7 @@ export interface PluginContext {
   getEntity(id: string): PluginEntityInfo | undefined;
   getChildApps(componentId: string): App[];
   getEntitySnapshot(): IntrospectionInput;
+  /** The faults of one entity (its scope, as `GET /{entity}/faults`), of any status; `[]` for an unknown id. */
   listEntityFaults(id: string): unknown[];
   /** Every fault of the fault manager, of any status (REST list items; `x-medkit.status` is the raw status). */
   listAllFaults(): { faults?: unknown[] };

@@ -72,7 +72,8 @@ export function createPluginContext(ctx: PluginContextSources, host: PluginHost,
       const faults = ctx.services.find(FAULTS_SERVICE);
       const hit = find(id);
       if (!faults || !hit) return [];
-      const body = faults.views.list({ statuses: [], includeMuted: false, includeClusters: false } as never, faults.scopeOf(hit.type, hit.entity));
+      // Every status, as listAllFaults (an empty list would match none).
+      const body = faults.views.list({ statuses: FAULT_STATUSES, includeMuted: false, includeClusters: false }, faults.scopeOf(hit.type, hit.entity));
       return (body.items as unknown[]) ?? [];
     },
     listAllFaults() {

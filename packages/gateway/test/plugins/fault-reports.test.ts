@@ -61,4 +61,15 @@ describe('plugin fault reports', () => {
     expect(await codes()).not.toContain('CELL_DOOR_OPEN');
     expect(faults.manager.getFault('CELL_DOOR_OPEN')?.status).toBe('CLEARED');
   });
+
+  it('lists an entity\'s faults of every status to the plugin, and only that entity\'s', async () => {
+    const ctx = plugin.ctx!;
+    expect(ctx.reportFault({ fault_code: 'CELL_FAN_STALLED', event: 'FAILED', severity: 'ERROR', description: 'fan', entity_id: 'cell_plc' })).toBe(true);
+    const listed = () => (ctx.listEntityFaults('cell_plc') as { fault_code: string; 'x-medkit'?: { status?: string } }[]);
+    expect(listed().map((f) => f.fault_code)).toContain('CELL_FAN_STALLED');
+    expect(listed().map((f) => f.fault_code)).not.toContain('ROBOT_ESTOP');
+    // A cleared fault stays listed with its status, as listAllFaults does; callers filter.
+    expect(listed().find((f) => f.fault_code === 'CELL_DOOR_OPEN')?.['x-medkit']?.status).toBe('CLEARED');
+    expect(ctx.listEntityFaults('no_such_entity')).toEqual([]);
+  });
 });
