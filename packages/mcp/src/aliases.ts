@@ -13,7 +13,8 @@ import { invalidArguments, invalidCombination, ToolInputError } from './tool-err
 /** The collection an entity_id without entity_type refers to (the reference's default). */
 export const DEFAULT_ENTITY_TYPE = 'components';
 
-const targetsOf = (alias: ArgumentAlias): readonly string[] => (typeof alias === 'string' ? [alias] : 'spread' in alias ? alias.spread : [alias.to]);
+/** Our arguments an alias stands for. */
+export const targetsOf = (alias: ArgumentAlias): readonly string[] => (typeof alias === 'string' ? [alias] : 'spread' in alias ? alias.spread : [alias.to]);
 
 /** Tools whose entity_type is taken as `components` when only entity_id is given (not those that search every collection). */
 function defaultsEntityType(decl: ToolDeclaration): boolean {

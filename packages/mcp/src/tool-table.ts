@@ -1,6 +1,7 @@
 // The tool tables of docs/mcp.md, generated from the catalog (scripts/gen-mcp-docs.mjs) and checked for
 // drift by a test, so the documentation lists exactly the tools served: every tool under both names,
 // then every tool name of the reference server with the tool and REST call it is served as.
+import { targetsOf } from './aliases.js';
 import { CATALOG, type ReferenceName, type ToolDeclaration } from './catalog/index.js';
 import { declarationNames, servedNames } from './names.js';
 import { REFERENCE_SOURCE, REFERENCE_TOOL_NAMES } from './reference-tools.js';
@@ -35,7 +36,7 @@ function restCall(decl: ToolDeclaration, ref?: ReferenceName): string {
 
 /** How the reference's arguments reach the tool under this name: its argument names, and what the name implies, defaults, requires or ignores. */
 function argumentNotes(decl: ToolDeclaration, ref?: ReferenceName): string {
-  const aliases = Object.entries({ ...decl.aliases, ...ref?.aliases }).map(([alias, spec]) => `\`${alias}\` → ${typeof spec === 'string' ? spec : 'spread' in spec ? spec.spread.join(', ') : spec.to}`);
+  const aliases = Object.entries({ ...decl.aliases, ...ref?.aliases }).map(([alias, spec]) => `\`${alias}\` → ${targetsOf(spec).join(', ')}`);
   return [
     ...Object.entries(ref?.fixed ?? {}).map(([k, v]) => `${k} ${String(v)}`),
     ...aliases,

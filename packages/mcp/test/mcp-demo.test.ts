@@ -404,7 +404,9 @@ describe('MCP server on the demo robot', () => {
       expect(r.json.message, name).toContain(mentions);
     };
     const rest = async (path: string) => (await http(`${api}${path}`)).body;
-    const ids = (list: any[]) => list.map((x: any) => x.id);
+    const ids = (list: { id: string }[]) => list.map((x) => x.id);
+    /** The fault codes of a list of faults. */
+    const codes = (list: { fault_code: string }[] | undefined) => (list ?? []).map((f) => f.fault_code);
     const lidar = { entity_id: 'lidar', entity_type: 'apps' };
     const battery = { entity_id: 'battery_monitor', entity_type: 'apps' };
 
@@ -471,12 +473,12 @@ describe('MCP server on the demo robot', () => {
     // Faults of the robot's own gateway: a low pack (the voltage parameter) raises BATTERY_LOW, with its recording.
     const lowPack = async () => {
       await http(`${api}/apps/battery_monitor/configurations/voltage`, { method: 'PUT', json: { data: 21.5 } });
-      await eventually(async () => ((await rest('/apps/battery_monitor/faults'))?.items ?? []).some((f: any) => f.fault_code === 'BATTERY_LOW') || undefined, 'BATTERY_LOW raised', 30_000);
+      await eventually(async () => codes((await rest('/apps/battery_monitor/faults'))?.items).includes('BATTERY_LOW') || undefined, 'BATTERY_LOW raised', 30_000);
     };
-    const batteryFaults = async () => ((await rest('/apps/battery_monitor/faults')).items as any[]).map((f) => f.fault_code);
+    const batteryFaults = async () => codes((await rest('/apps/battery_monitor/faults')).items);
     await lowPack();
-    expect((await ref('ros2_medkit_faults_list', battery)).items.map((f: any) => f.fault_code)).toContain('BATTERY_LOW');
-    expect((await ref('ros2_medkit_all_faults_list', {})).items.map((f: any) => f.fault_code)).toContain('BATTERY_LOW');
+    expect(codes((await ref('ros2_medkit_faults_list', battery)).items)).toContain('BATTERY_LOW');
+    expect(codes((await ref('ros2_medkit_all_faults_list', {})).items)).toContain('BATTERY_LOW');
     const detail = await eventually(async () => {
       const d = await ref('ros2_medkit_faults_get', { ...battery, fault_id: 'BATTERY_LOW' });
       return /\/bulk-data\/rosbags\//.test(JSON.stringify(d)) ? d : undefined;
@@ -511,7 +513,7 @@ describe('MCP server on the demo robot', () => {
 
     // Snapshots of the protective stop a person causes (create_execution of the scenario, seen through REST).
     expect((await ref('ros2_medkit_create_execution', { entity_id: 'scenario', entity_type: 'apps', operation_name: 'trigger_person' })).parameters.success).toBe(true);
-    await eventually(async () => ((await rest('/faults?status=all'))?.items ?? []).some((f: any) => f.fault_code === 'PROTECTIVE_STOP') || undefined, 'PROTECTIVE_STOP', 60_000);
+    await eventually(async () => codes((await rest('/faults?status=all'))?.items).includes('PROTECTIVE_STOP') || undefined, 'PROTECTIVE_STOP', 60_000);
     expect((await ref('ros2_medkit_fault_snapshots', { entity_id: 'safety_gate', entity_type: 'apps', fault_code: 'PROTECTIVE_STOP' })).fault_code).toBe('PROTECTIVE_STOP');
     expect((await ref('ros2_medkit_system_fault_snapshots', { fault_code: 'PROTECTIVE_STOP' })).fault_code).toBe('PROTECTIVE_STOP');
 
@@ -535,7 +537,7 @@ describe('MCP server on the demo robot', () => {
     // Locks, held under the MCP connection's client id (the reference's client_id is not used).
     const lockArgs = { ...lidar, client_id: 'ros2_medkit_mcp' };
     const lock = await ref('ros2_medkit_acquire_lock', { ...lockArgs, lock_config: { lock_expiration: 60, scopes: ['configurations'] } });
-    const locks = async () => (await rest('/apps/lidar/locks')).items as any[];
+    const locks = async () => (await rest('/apps/lidar/locks')).items as { id: string; lock_expiration: string }[];
     expect(ids(await locks())).toEqual([lock.id]);
     expect(ids((await ref('ros2_medkit_list_locks', lidar)).items)).toContain(lock.id);
     expect((await ref('ros2_medkit_get_lock', { ...lidar, lock_id: lock.id })).owned).toBe(true);
