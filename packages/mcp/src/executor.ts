@@ -79,6 +79,12 @@ function notInCollection(err: unknown): boolean {
   return err.status === 404 || (err.status === 400 && actual !== undefined);
 }
 
+/** A file's name (Content-Disposition, else its id) and type as the gateway's headers give them. */
+function fileOf(headers: Headers, args: Args): { filename: string; mimetype: string } {
+  const disposition = /filename="?([^";]+)"?/.exec(headers.get('content-disposition') ?? '');
+  return { filename: disposition?.[1] ?? String(args.file_id), mimetype: headers.get('content-type') ?? 'application/octet-stream' };
+}
+
 async function callGateway(decl: ToolDeclaration, args: Args, client: SovdClient): Promise<Structured> {
   const first = decl.firstFound;
   if (first && args[first.arg] === undefined) {
@@ -108,15 +114,13 @@ async function callGateway(decl: ToolDeclaration, args: Args, client: SovdClient
   const req = buildRequest(decl, await withLookup(decl, args, client));
   if (decl.response === 'base64') {
     const r = await client.download(req.path, args.max_bytes as number);
-    const disposition = /filename="?([^";]+)"?/.exec(r.headers.get('content-disposition') ?? '');
-    return {
-      filename: disposition?.[1] ?? String(args.file_id),
-      mimetype: r.headers.get('content-type') ?? 'application/octet-stream',
-      size: r.bytes.length,
-      encoding: 'base64',
-      data: r.bytes.toString('base64'),
-      'x-medkit-mcp': { http_status: r.status },
-    };
+    return { ...fileOf(r.headers, args), size: r.bytes.length, encoding: 'base64', data: r.bytes.toString('base64'), 'x-medkit-mcp': { http_status: r.status } };
+  }
+  if (decl.response === 'headers') {
+    // HEAD: what the download would be, without transferring it.
+    const r = await client.head(req.path);
+    const length = Number(r.headers.get('content-length') ?? Number.NaN);
+    return { ...fileOf(r.headers, args), ...(Number.isSafeInteger(length) ? { size: length } : {}), 'x-medkit-mcp': { http_status: r.status } };
   }
   const r = await client.call(req.method, req.path, req.body, req.query);
   const out = asObject(r.body, r.status);

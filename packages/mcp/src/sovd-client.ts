@@ -91,6 +91,13 @@ export class SovdClient {
     return { status: res.status, body: parsed, headers: res.headers };
   }
 
+  /** A HEAD: status and headers only (a body some server sends anyway is read up to the JSON cap and dropped). */
+  async head(path: string): Promise<SovdBinaryResponse> {
+    const { res, bytes, url } = await this.exchange('HEAD', path, undefined, undefined, this.opts.maxResponseBytes ?? DEFAULT_MAX_RESPONSE, '*/*');
+    if (!res.ok) throw errorOf('HEAD', url, res, jsonOr(bytes.toString('utf8'), undefined));
+    return { status: res.status, bytes: Buffer.alloc(0), headers: res.headers };
+  }
+
   /** A binary GET read whole up to `maxBytes` (a larger body is a `x-medkit-response-too-large` error). */
   async download(path: string, maxBytes: number): Promise<SovdBinaryResponse> {
     const { res, bytes, url } = await this.exchange('GET', path, undefined, undefined, maxBytes, '*/*');

@@ -1,5 +1,5 @@
-// Registers the catalog with the SDK's McpServer — every declaration under both name sets, with its input
-// and output schema — and answers tools/list and tools/call for it:
+// Registers the catalog with the SDK's McpServer — every declaration under both name sets and each of its
+// reference names, with its input and output schema — and answers tools/list and tools/call for it:
 // - tools/list pages the tools with checked cursors (the SDK's own list ignores the cursor);
 // - tools/call renames the reference's argument names to ours (aliases.ts), refuses invalid arguments with the documented error JSON before any REST call (the SDK's
 //   own call answers a schema failure with free text), then runs the registered callback and checks its
@@ -8,8 +8,8 @@
 import type { McpServer, RegisteredTool } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { CallToolRequestSchema, ErrorCode, ListToolsRequestSchema, McpError, type CallToolResult, type Tool } from '@modelcontextprotocol/sdk/types.js';
 import { z } from 'zod';
-import { normalizeArguments, publishedInput } from './aliases.js';
-import { CATALOG, type ToolDeclaration } from './catalog/index.js';
+import { checkedInput, normalizeArguments, publishedInput } from './aliases.js';
+import { CATALOG, type ReferenceName, type ToolDeclaration } from './catalog/index.js';
 import { outputSchema } from './catalog/schemas.js';
 import { errorResult, execute, type ExecutorLimits } from './executor.js';
 import { servedNames } from './names.js';
@@ -19,6 +19,8 @@ import { invalidArguments, ToolInputError } from './tool-errors.js';
 
 interface Served {
   decl: ToolDeclaration;
+  /** Set when the name is one of the declaration's reference names. */
+  ref?: ReferenceName;
   registered: RegisteredTool;
   /** The callback registered with the SDK for this name. */
   run: (args: Record<string, unknown>) => Promise<CallToolResult>;
@@ -30,23 +32,32 @@ interface Served {
 // draft-7, as the SDK itself publishes schemas (its client validates structuredContent with Ajv).
 const jsonSchema = (schema: z.ZodType, io: 'input' | 'output') => z.toJSONSchema(schema, { target: 'draft-7', io }) as Tool['inputSchema'];
 
+/** What a reference name's description adds: which tool it is, and what the name implies. */
+function referenceNote(decl: ToolDeclaration, ref: ReferenceName): string {
+  const implied = Object.entries(ref.fixed ?? {}).map(([k, v]) => `, ${k} ${String(v)}`).join('');
+  return `the reference server's name for ${servedNames(decl.name).join(' / ')}${implied}`;
+}
+
 /** Registers every tool of the catalog on `server`; `pageSize` tools per tools/list page. */
 export function registerTools(server: McpServer, client: SovdClient, limits: ExecutorLimits, pageSize: number): void {
   const served = new Map<string, Served>();
   for (const decl of CATALOG) {
-    // Strict: a misspelt argument is an error, not silently dropped.
-    const input = z.object(decl.input).strict();
     const output = outputSchema(decl.output);
-    // What clients see: our arguments plus the reference's names for them (aliases.ts).
-    const published = publishedInput(decl);
     const annotations = { title: decl.title, readOnlyHint: !decl.mutating, destructiveHint: decl.mutating, openWorldHint: true };
-    // Both names share one declaration: its callback and JSON schemas are built once, not per name.
+    // All names of a declaration share its callback and output schema; input schemas are built once per name pair.
     const run = (args: Record<string, unknown>) => execute(decl, args, client, limits);
-    const schemas = { inputSchema: jsonSchema(published, 'input'), outputSchema: jsonSchema(output, 'output') };
-    for (const name of servedNames(decl.name)) {
-      const registered = server.registerTool(name, { title: decl.title, description: decl.description, inputSchema: published, outputSchema: output, annotations }, (args: unknown) => run(args as Record<string, unknown>));
-      const listed: Tool = { name, title: decl.title, description: decl.description, ...schemas, annotations };
-      served.set(name, { decl, registered, run, input, output, listed });
+    const outputJson = jsonSchema(output, 'output');
+    for (const ref of [undefined, ...(decl.referenceNames ?? [])]) {
+      const input = checkedInput(decl, ref);
+      // What clients see: our arguments plus the reference's names for them (aliases.ts).
+      const published = publishedInput(decl, ref);
+      const description = ref ? `${decl.description} (${referenceNote(decl, ref)})` : decl.description;
+      const schemas = { inputSchema: jsonSchema(published, 'input'), outputSchema: outputJson };
+      for (const name of servedNames(ref?.name ?? decl.name)) {
+        const registered = server.registerTool(name, { title: decl.title, description, inputSchema: published, outputSchema: output, annotations }, (args: unknown) => run(args as Record<string, unknown>));
+        const listed: Tool = { name, title: decl.title, description, ...schemas, annotations };
+        served.set(name, { decl, ref, registered, run, input, output, listed });
+      }
     }
   }
   const all = [...served.values()].map((s) => s.listed);
@@ -61,7 +72,7 @@ export function registerTools(server: McpServer, client: SovdClient, limits: Exe
     if (!tool || !tool.registered.enabled) throw new McpError(ErrorCode.InvalidParams, `Tool ${request.params.name} not found`);
     let normalized;
     try {
-      normalized = normalizeArguments(request.params.name, tool.decl, request.params.arguments ?? {});
+      normalized = normalizeArguments(request.params.name, tool.decl, request.params.arguments ?? {}, tool.ref);
     } catch (err) {
       if (err instanceof ToolInputError) return errorResult(err.body, limits.maxChars);
       throw err;

@@ -21,36 +21,15 @@ function answer(req: Seen): Response {
 
 type Row = [tool: string, args: Record<string, unknown>, requests: string[], body?: unknown];
 const app = { entity_id: 'lidar', entity_type: 'apps' };
-const comp = { entity_id: 'base' };
 
-// Each reference call and the requests it must make ("METHOD path"), with the last request's JSON body.
+// Each reference call on our own tool names and the requests it must make ("METHOD path"), with the last
+// request's JSON body; the calls under the reference's own tool names are reference-names.test.ts's table.
 const ROWS: Row[] = [
   ['entities_get', { entity_id: 'lidar' }, ['GET /components/lidar', 'GET /apps/lidar']],
-  ['entity_data', comp, ['GET /components/base/data']],
-  ['faults_list', app, ['GET /apps/lidar/faults']],
-  ['faults_get', { ...app, fault_id: 'LIDAR_STALE' }, ['GET /apps/lidar/faults/LIDAR_STALE']],
-  ['faults_clear', { ...comp, fault_id: 'LIDAR_STALE' }, ['DELETE /components/base/faults/LIDAR_STALE']],
   ['faults_snapshots', { ...app, fault_code: 'LIDAR_STALE' }, ['GET /apps/lidar/faults/LIDAR_STALE/snapshots']],
   ['faults_snapshots', { fault_code: 'LIDAR_STALE' }, ['GET /faults/LIDAR_STALE/snapshots']],
   ['faults_clear_all', app, ['DELETE /apps/lidar/faults']],
-  ['entity_topic_data', { ...app, topic_name: '/scan' }, ['GET /apps/lidar/data/%2Fscan']],
-  ['publish_topic', { ...app, topic_name: '/scan', data: { range_min: 0.12 } }, ['GET /apps/lidar/data', 'PUT /apps/lidar/data/%2Fscan'], { type: 'sensor_msgs/msg/LaserScan', data: { range_min: 0.12 } }],
-  ['list_operations', app, ['GET /apps/lidar/operations']],
-  ['create_execution', { ...app, operation_name: 'calibrate', request_data: { passes: 2 } }, ['POST /apps/lidar/operations/calibrate/executions'], { parameters: { passes: 2 } }],
-  ['list_executions', { ...comp, operation_name: 'calibrate' }, ['GET /components/base/operations/calibrate/executions']],
-  ['get_execution', { ...comp, operation_name: 'calibrate', execution_id: 'e1' }, ['GET /components/base/operations/calibrate/executions/e1']],
-  ['cancel_execution', { ...comp, operation_name: 'calibrate', execution_id: 'e1' }, ['DELETE /components/base/operations/calibrate/executions/e1']],
   ['control_execution', { ...app, operation_name: 'calibrate', execution_id: 'e1', update_data: { stop: true } }, ['PUT /apps/lidar/operations/calibrate/executions/e1'], { capability: 'stop' }],
-  ['list_configurations', comp, ['GET /components/base/configurations']],
-  ['get_configuration', { ...comp, param_name: 'max_speed' }, ['GET /components/base/configurations/max_speed']],
-  ['set_configuration', { ...comp, param_name: 'max_speed', value: 0.02 }, ['PUT /components/base/configurations/max_speed'], { data: 0.02 }],
-  ['delete_configuration', { ...comp, param_name: 'max_speed' }, ['DELETE /components/base/configurations/max_speed']],
-  ['delete_all_configurations', comp, ['DELETE /components/base/configurations']],
-  ['area_components', { area_id: 'base' }, ['GET /areas/base/components']],
-  ['area_subareas', { area_id: 'base' }, ['GET /areas/base/subareas']],
-  ['area_contains', { area_id: 'base' }, ['GET /areas/base/contains']],
-  ['component_subcomponents', { component_id: 'base' }, ['GET /components/base/subcomponents']],
-  ['component_hosts', { component_id: 'base' }, ['GET /components/base/hosts']],
   ['app_is_located_on', { app_id: 'lidar' }, ['GET /apps/lidar/is-located-on']],
   ['app_belongs_to', { app_id: 'lidar' }, ['GET /apps/lidar/belongs-to']],
   ['function_hosts', { function_id: 'drive' }, ['GET /functions/drive/hosts']],

@@ -1,6 +1,7 @@
 // The MCP server as an agent meets it: the SDK's own client, over stdio (`medkit mcp` as a subprocess)
 // and over streamable HTTP (`medkit mcp --http`), against the demo robot run by its real launcher
-// (ROS domains testDomain(53)/(54), loopback). The protective-stop scenario is driven through MCP only.
+// (ROS domains testDomain(53)/(54), loopback). The protective-stop scenario is driven through MCP only, and
+// every tool name of the reference server is called with that server's own arguments.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
@@ -10,7 +11,8 @@ import { testDomain } from '../../../test-support/domains.js';
 import { buildDemo, eventually, freePort, http, launch, type Launched } from '../../demo/test/support/demo.js';
 import { MEDKIT_BIN } from '../../../test-support/medkit-cli.js';
 import { McpError } from '@modelcontextprotocol/sdk/types.js';
-import { CATALOG, RESOURCE_NOT_FOUND, servedNames } from '../src/index.js';
+import { CATALOG, declarationNames, REFERENCE_TOOL_NAMES, RESOURCE_NOT_FOUND, servedNames } from '../src/index.js';
+import { DEFAULT_DOWNLOAD_BYTES } from '../src/catalog/bulk-data.js';
 
 const DOMAIN = testDomain(53);
 let demo: Launched;
@@ -93,7 +95,7 @@ describe('MCP server on the demo robot', () => {
   it('lists every tool under both name sets, each with an input and output schema, over stdio and over HTTP', async () => {
     for (const client of [stdio, web]) {
       const { tools } = await client.listTools();
-      expect(tools.map((t) => t.name).sort()).toEqual(CATALOG.flatMap((d) => servedNames(d.name)).sort());
+      expect(tools.map((t) => t.name).sort()).toEqual(CATALOG.flatMap(declarationNames).sort());
       for (const t of tools) {
         expect(t.inputSchema.type, t.name).toBe('object');
         expect(t.outputSchema?.type, t.name).toBe('object');
@@ -385,4 +387,206 @@ describe('MCP server on the demo robot', () => {
     // A value the lifecycle mode cannot take is the gateway's refusal.
     expect((await call(web, 'sovd_modes_set', { ...node, mode_id: 'lifecycle', value: 'inactive' })).json).toMatchObject({ source: 'gateway', status: 400 });
   });
+
+  it("answers all 84 tool names of the reference server, called with its own arguments; what they change shows through REST", async () => {
+    const called = new Set<string>();
+    /** A reference call that must succeed; its JSON. */
+    const ref = async (name: string, args: Record<string, unknown>, client: Client = web): Promise<any> => {
+      called.add(name);
+      return ok(name, args, client);
+    };
+    /** A reference call the demo's gateway refuses for its own reason (a feature the demo leaves unconfigured): that route's answer, not an input error. */
+    const refusedByGateway = async (name: string, args: Record<string, unknown>, status: number, mentions = ''): Promise<void> => {
+      called.add(name);
+      const r = await call(web, name, args);
+      expect(r.isError, `${name}: ${r.text}`).toBe(true);
+      expect(r.json, name).toMatchObject({ source: 'gateway', status });
+      expect(r.json.message, name).toContain(mentions);
+    };
+    const rest = async (path: string) => (await http(`${api}${path}`)).body;
+    const ids = (list: { id: string }[]) => list.map((x) => x.id);
+    /** The fault codes of a list of faults. */
+    const codes = (list: { fault_code: string }[] | undefined) => (list ?? []).map((f) => f.fault_code);
+    const lidar = { entity_id: 'lidar', entity_type: 'apps' };
+    const battery = { entity_id: 'battery_monitor', entity_type: 'apps' };
+
+    // Discovery and reads.
+    expect((await ref('ros2_medkit_version', {})).sovd_info).toBeInstanceOf(Array);
+    expect((await ref('ros2_medkit_health', {})).status).toBeTypeOf('string');
+    expect(ids((await ref('ros2_medkit_entities_list', { filter: 'lidar' })).apps)).toContain('lidar');
+    expect(ids((await ref('ros2_medkit_areas_list', {})).items)).toContain('sensors');
+    expect((await ref('ros2_medkit_area_get', { area_id: 'sensors' })).id).toBe('sensors');
+    expect(ids((await ref('ros2_medkit_components_list', {})).items)).toContain('lidar-unit');
+    expect((await ref('ros2_medkit_component_get', { component_id: 'lidar-unit' }, stdio)).id).toBe('lidar-unit');
+    expect((await ref('ros2_medkit_entities_get', { entity_id: 'lidar' })).id).toBe('lidar');
+    expect((await ref('ros2_medkit_area_components', { area_id: 'sensors' })).items).toBeInstanceOf(Array);
+    expect((await ref('ros2_medkit_area_subareas', { area_id: 'base' })).items).toBeInstanceOf(Array);
+    expect((await ref('ros2_medkit_area_contains', { area_id: 'sensors' })).items).toBeInstanceOf(Array);
+    expect(ids((await ref('ros2_medkit_apps_list', {})).items)).toContain('battery_monitor');
+    expect((await ref('ros2_medkit_apps_get', { app_id: 'lidar' })).id).toBe('lidar');
+    expect(ids((await ref('ros2_medkit_apps_dependencies', { app_id: 'sensor_monitor' })).items)).toEqual(expect.arrayContaining(['lidar', 'battery_monitor']));
+    expect(ids((await ref('ros2_medkit_functions_list', {})).items)).toContain('environment-sensing');
+    expect((await ref('ros2_medkit_functions_get', { function_id: 'environment-sensing' }, stdio)).id).toBe('environment-sensing');
+    expect(ids((await ref('ros2_medkit_functions_hosts', { function_id: 'environment-sensing' })).items)).toContain('lidar');
+    expect((await ref('ros2_medkit_component_subcomponents', { component_id: 'compute-unit' })).items).toBeInstanceOf(Array);
+    expect(ids((await ref('ros2_medkit_component_hosts', { component_id: 'lidar-unit' })).items)).toContain('lidar');
+    expect(ids((await ref('ros2_medkit_component_dependencies', { component_id: 'lidar-unit' })).items)).toContain('compute-unit');
+    expect(ids((await ref('ros2_medkit_entity_data', lidar)).items)).toContain('/scan');
+    expect(JSON.stringify(await ref('ros2_medkit_entity_topic_data', { ...lidar, topic_name: '/scan' }))).toContain('/scan');
+    expect((await ref('ros2_medkit_data_categories', lidar)).items.length).toBeGreaterThan(0);
+    expect((await ref('ros2_medkit_data_groups', lidar)).items.length).toBeGreaterThan(0);
+    expect(ids((await ref('ros2_medkit_list_operations', { entity_id: 'bt_navigator', entity_type: 'apps' })).items)).toContain('navigate_to_pose');
+
+    // Operations: a navigation goal stopped with update_data, another cancelled.
+    const nav = { entity_id: 'bt_navigator', entity_type: 'apps', operation_name: 'navigate_to_pose' };
+    const far = { pose: { header: { frame_id: 'map' }, pose: { position: { x: 1000, y: 0, z: 0 }, orientation: { x: 0, y: 0, z: 0, w: 1 } } } };
+    const execution = (id: string) => `/apps/bt_navigator/operations/navigate_to_pose/executions/${id}`;
+    expect((await ref('ros2_medkit_get_operation', nav)).item).toBeTypeOf('object');
+    for (const [name, extra] of [['ros2_medkit_update_execution', { update_data: { stop: true } }], ['ros2_medkit_cancel_execution', {}]] as const) {
+      const goal = await ref('ros2_medkit_create_execution', { ...nav, request_data: far });
+      await eventually(async () => ((await ref('ros2_medkit_get_execution', { ...nav, execution_id: goal.id }))['x-medkit']?.ros2_status === 'executing' ? true : undefined), 'goal executing', 30_000);
+      expect(ids((await ref('ros2_medkit_list_executions', nav)).items)).toContain(goal.id);
+      await ref(name, { ...nav, execution_id: goal.id, ...extra });
+      await eventually(async () => ((await rest(execution(goal.id)))?.['x-medkit']?.ros2_status === 'canceled' ? true : undefined), `${name} cancels the goal`, 30_000);
+    }
+
+    // Publishing: a plan half a metre ahead on /plan makes the controller drive the robot there, as /odom shows through REST.
+    const odomX = async () => (await rest('/apps/motor_controller/data/%2Fodom'))?.data?.pose?.pose?.position?.x as number;
+    const x0 = await eventually(async () => (typeof (await odomX()) === 'number' ? odomX() : undefined), 'odometry', 15_000);
+    const pose = { header: { stamp: { sec: 0, nanosec: 0 }, frame_id: 'map' }, pose: { position: { x: x0 + 0.5, y: 0, z: 0 }, orientation: { x: 0, y: 0, z: 0, w: 1 } } };
+    await ref('ros2_medkit_publish_topic', { entity_id: 'controller_server', entity_type: 'apps', topic_name: '/plan', data: { header: pose.header, poses: [pose] } });
+    await eventually(async () => ((await odomX()) > x0 + 0.3 ? true : undefined), 'the robot driven by the published plan', 30_000);
+
+    // Configurations.
+    const noise = '/apps/lidar/configurations/noise_stddev';
+    const initial = (await rest(noise)).data;
+    await ref('ros2_medkit_set_configuration', { ...lidar, param_name: 'noise_stddev', value: 0.031 });
+    expect((await rest(noise)).data).toBe(0.031);
+    expect((await ref('ros2_medkit_get_configuration', { ...lidar, param_name: 'noise_stddev' })).data).toBe(0.031);
+    expect(ids((await ref('ros2_medkit_list_configurations', lidar)).items)).toContain('noise_stddev');
+    await ref('ros2_medkit_delete_configuration', { ...lidar, param_name: 'noise_stddev' });
+    expect((await rest(noise)).data).toBe(initial);
+    await http(`${api}${noise}`, { method: 'PUT', json: { data: 0.032 } });
+    await ref('ros2_medkit_delete_all_configurations', lidar);
+    expect((await rest(noise)).data).toBe(initial);
+
+    // Faults of the robot's own gateway: a low pack (the voltage parameter) raises BATTERY_LOW, with its recording.
+    const lowPack = async () => {
+      await http(`${api}/apps/battery_monitor/configurations/voltage`, { method: 'PUT', json: { data: 21.5 } });
+      await eventually(async () => codes((await rest('/apps/battery_monitor/faults'))?.items).includes('BATTERY_LOW') || undefined, 'BATTERY_LOW raised', 30_000);
+    };
+    const batteryFaults = async () => codes((await rest('/apps/battery_monitor/faults')).items);
+    await lowPack();
+    expect(codes((await ref('ros2_medkit_faults_list', battery)).items)).toContain('BATTERY_LOW');
+    expect(codes((await ref('ros2_medkit_all_faults_list', {})).items)).toContain('BATTERY_LOW');
+    const detail = await eventually(async () => {
+      const d = await ref('ros2_medkit_faults_get', { ...battery, fault_id: 'BATTERY_LOW' });
+      return /\/bulk-data\/rosbags\//.test(JSON.stringify(d)) ? d : undefined;
+    }, 'BATTERY_LOW recording', 60_000);
+    expect(detail.item.code).toBe('BATTERY_LOW');
+    const uri = JSON.stringify(detail).match(/"(\/api\/v1\/apps\/battery_monitor\/bulk-data\/rosbags\/[^"]+)"/)![1];
+    expect((await ref('ros2_medkit_bulkdata_categories', { entity_id: 'battery_monitor' })).items).toContain('rosbags');
+    expect(ids((await ref('ros2_medkit_bulkdata_list', { entity_id: 'battery_monitor', category: 'rosbags' })).items)).toContain(uri.split('/').at(-1));
+    const info = await ref('ros2_medkit_bulkdata_info', { bulk_data_uri: uri });
+    expect(info.size).toBeGreaterThan(0);
+    expect(info.filename).toMatch(/\.mcap$/);
+    // The file itself, or (larger than the inline cap) the refusal naming its URL.
+    for (const [name, args] of [['ros2_medkit_bulkdata_download', { bulk_data_uri: uri, output_dir: '/tmp' }], ['ros2_medkit_bulkdata_download_for_fault', { entity_id: 'battery_monitor', fault_code: 'BATTERY_LOW' }]] as const) {
+      called.add(name);
+      const r = await call(web, name, args);
+      if (info.size <= DEFAULT_DOWNLOAD_BYTES) {
+        expect(r.isError, `${name}: ${r.text}`).toBe(false);
+        expect(r.json).toMatchObject({ encoding: 'base64', size: info.size });
+      } else expect(r.json, name).toMatchObject({ error_code: 'payload-too-large', details: { url: `http://127.0.0.1:${new URL(api).port}${uri}` } });
+    }
+    await ref('ros2_medkit_faults_clear', { ...battery, fault_id: 'BATTERY_LOW' });
+    expect(await batteryFaults()).not.toContain('BATTERY_LOW');
+    // A fresh pack, then a low one again: a new occurrence for clear_all_faults.
+    await http(`${api}/apps/battery_monitor/configurations/voltage`, { method: 'PUT', json: { data: 25.0 } });
+    await eventually(async () => ((await rest('/apps/battery_monitor/configurations/voltage')).data > 24 ? true : undefined), 'pack swapped', 15_000);
+    // One tick of the monitor (a simulated second) sees the fresh pack and passes the fault.
+    await new Promise((r) => setTimeout(r, 1500));
+    await lowPack();
+    await ref('ros2_medkit_clear_all_faults', battery);
+    expect(await batteryFaults()).toEqual([]);
+    await http(`${api}/apps/battery_monitor/configurations/voltage`, { method: 'DELETE' });
+
+    // Snapshots of the protective stop a person causes (create_execution of the scenario, seen through REST).
+    expect((await ref('ros2_medkit_create_execution', { entity_id: 'scenario', entity_type: 'apps', operation_name: 'trigger_person' })).parameters.success).toBe(true);
+    await eventually(async () => codes((await rest('/faults?status=all'))?.items).includes('PROTECTIVE_STOP') || undefined, 'PROTECTIVE_STOP', 60_000);
+    expect((await ref('ros2_medkit_fault_snapshots', { entity_id: 'safety_gate', entity_type: 'apps', fault_code: 'PROTECTIVE_STOP' })).fault_code).toBe('PROTECTIVE_STOP');
+    expect((await ref('ros2_medkit_system_fault_snapshots', { fault_code: 'PROTECTIVE_STOP' })).fault_code).toBe('PROTECTIVE_STOP');
+
+    // Logs.
+    await eventually(async () => ((await ref('ros2_medkit_list_logs', battery)).items?.length ? true : undefined), 'battery_monitor log lines', 30_000);
+    await ref('ros2_medkit_set_log_configuration', { ...battery, config: { severity_filter: 'info', max_entries: 77 } });
+    expect(await rest('/apps/battery_monitor/logs/configuration')).toMatchObject({ severity_filter: 'info', max_entries: 77 });
+    expect((await ref('ros2_medkit_get_log_configuration', battery)).max_entries).toBe(77);
+
+    // Triggers.
+    const trigger = await ref('ros2_medkit_create_trigger', { ...battery, trigger_config: { resource: '/api/v1/apps/battery_monitor/faults', trigger_condition: { condition_type: 'OnChange' } } });
+    const triggerPath = `/apps/battery_monitor/triggers/${trigger.id}`;
+    expect((await rest(triggerPath)).id).toBe(trigger.id);
+    expect(ids((await ref('ros2_medkit_list_triggers', battery)).items)).toContain(trigger.id);
+    expect((await ref('ros2_medkit_get_trigger', { ...battery, trigger_id: trigger.id })).id).toBe(trigger.id);
+    await ref('ros2_medkit_update_trigger', { ...battery, trigger_id: trigger.id, trigger_config: { lifetime: 600 } });
+    expect((await rest(triggerPath)).lifetime).toBe(600);
+    await ref('ros2_medkit_delete_trigger', { ...battery, trigger_id: trigger.id });
+    expect((await http(`${api}${triggerPath}`)).status).toBe(404);
+
+    // Locks, held under the MCP connection's client id (the reference's client_id is not used).
+    const lockArgs = { ...lidar, client_id: 'ros2_medkit_mcp' };
+    const lock = await ref('ros2_medkit_acquire_lock', { ...lockArgs, lock_config: { lock_expiration: 60, scopes: ['configurations'] } });
+    const locks = async () => (await rest('/apps/lidar/locks')).items as { id: string; lock_expiration: string }[];
+    expect(ids(await locks())).toEqual([lock.id]);
+    expect(ids((await ref('ros2_medkit_list_locks', lidar)).items)).toContain(lock.id);
+    expect((await ref('ros2_medkit_get_lock', { ...lidar, lock_id: lock.id })).owned).toBe(true);
+    const expiry = (await locks())[0].lock_expiration;
+    await new Promise((r) => setTimeout(r, 1100));
+    await ref('ros2_medkit_extend_lock', { ...lockArgs, lock_id: lock.id, lock_config: { lock_expiration: 120 } });
+    expect(Date.parse((await locks())[0].lock_expiration)).toBeGreaterThan(Date.parse(expiry));
+    await ref('ros2_medkit_release_lock', { ...lockArgs, lock_id: lock.id });
+    expect(await locks()).toEqual([]);
+
+    // Cyclic subscriptions.
+    const sub = await ref('ros2_medkit_create_cyclic_sub', { ...battery, sub_config: { resource: '/api/v1/apps/battery_monitor/data/base/battery', interval: 'slow', duration: 60 } });
+    const subPath = `/apps/battery_monitor/cyclic-subscriptions/${sub.id}`;
+    expect((await rest(subPath)).interval).toBe('slow');
+    expect(ids((await ref('ros2_medkit_list_cyclic_subs', battery)).items)).toContain(sub.id);
+    expect((await ref('ros2_medkit_get_cyclic_sub', { ...battery, subscription_id: sub.id })).id).toBe(sub.id);
+    await ref('ros2_medkit_update_cyclic_sub', { ...battery, subscription_id: sub.id, sub_config: { interval: 'normal' } });
+    expect((await rest(subPath)).interval).toBe('normal');
+    await ref('ros2_medkit_delete_cyclic_sub', { ...battery, subscription_id: sub.id });
+    expect((await http(`${api}${subPath}`)).status).toBe(404);
+
+    // Scripts: the reference uploads its text as script.py to a component (its default collection).
+    const unit = { entity_id: 'compute-unit' };
+    const script = { ...unit, script_id: 'script' };
+    await ref('ros2_medkit_upload_script', { ...unit, script_content: 'import time\nprint("MEDKIT_PROGRESS 10 waiting to be stopped", flush=True)\ntime.sleep(120)\n' });
+    expect((await rest('/components/compute-unit/scripts/script')).id).toBe('script');
+    expect(ids((await ref('ros2_medkit_list_scripts', unit)).items)).toContain('script');
+    expect((await ref('ros2_medkit_get_script', script)).id).toBe('script');
+    const run = await ref('ros2_medkit_execute_script', script);
+    const runPath = `/components/compute-unit/scripts/script/executions/${run.id}`;
+    await eventually(async () => ((await ref('ros2_medkit_get_script_execution', { ...script, execution_id: run.id })).status === 'running' ? true : undefined), 'script running', 30_000);
+    await ref('ros2_medkit_control_script_execution', { ...script, execution_id: run.id, action: { action: 'stop' } });
+    const stopped = await eventually(async () => {
+      const s = await rest(runPath);
+      return s?.status && s.status !== 'running' ? s : undefined;
+    }, 'script run stopped', 30_000);
+    expect(stopped.status).not.toBe('completed');
+    await ref('ros2_medkit_delete_script', script);
+    expect((await http(`${api}/components/compute-unit/scripts/script`)).status).toBe(404);
+
+    // The demo configures no bulk-data upload category and no update backend: those calls reach their routes and
+    // get the gateway's own refusal (packages/gateway/test/mcp shows their effects on a gateway that has them).
+    await refusedByGateway('ros2_medkit_bulkdata_upload', { entity_id: 'lidar', category: 'calibration', file_content: Buffer.from('k: 1\n').toString('base64'), filename: 'c.yaml' }, 400, "Unknown bulk-data category 'calibration'");
+    await refusedByGateway('ros2_medkit_bulkdata_delete', { entity_id: 'lidar', category: 'calibration', item_id: 'c' }, 400, "Unknown bulk-data category 'calibration'");
+    await refusedByGateway('ros2_medkit_list_updates', {}, 501);
+    await refusedByGateway('ros2_medkit_register_update', { update_config: { id: 'nav-2', update_name: 'Navigation 2', automated: false, origins: ['remote'] } }, 501);
+    for (const name of ['ros2_medkit_get_update', 'ros2_medkit_get_update_status', 'ros2_medkit_delete_update']) await refusedByGateway(name, { update_id: 'nav-2' }, 501);
+    for (const name of ['ros2_medkit_prepare_update', 'ros2_medkit_execute_update', 'ros2_medkit_automate_update']) await refusedByGateway(name, { update_id: 'nav-2', config: {} }, 501);
+
+    expect([...called].sort()).toEqual([...REFERENCE_TOOL_NAMES].sort());
+  }, 420_000);
 });

@@ -141,6 +141,34 @@ describe('MCP tools on configured backends', () => {
     await ok('ros2_medkit_updates_delete', { update_id: 'auto-1' });
   });
 
+  it("updates under the reference server's names: update_config, and config taken but not sent (as the reference does)", async () => {
+    const steps = { prepare: { path: 'nav/ok.sh' }, execute: { path: 'nav/ok.sh' } };
+    const api = `${gw.url.replace(/\/api\/v1\/?$/, '').replace(/\/$/, '')}/api/v1`;
+    const status = async () => (await (await fetch(`${api}/updates/ref-1/status`)).json()) as Body;
+    const settled = (phase: string) => waitFor(async () => {
+      const s = await status();
+      return s.status !== 'inProgress' && s['x-medkit']?.phase === phase ? s : undefined;
+    }, `update ${phase}`);
+    await ok('ros2_medkit_register_update', { update_config: { id: 'ref-1', update_name: 'Reference 1', automated: false, origins: ['remote'], 'x-medkit': steps } });
+    expect((await (await fetch(`${api}/updates/ref-1`)).json()).update_name).toBe('Reference 1');
+    expect((await ok('ros2_medkit_list_updates', {})).items).toContain('ref-1');
+    expect((await ok('sovd_get_update', { update_id: 'ref-1' })).update_name).toBe('Reference 1');
+    expect((await ok('ros2_medkit_get_update_status', { update_id: 'ref-1' })).status).toBe('pending');
+    await ok('ros2_medkit_prepare_update', { update_id: 'ref-1', config: { verify_checksum: true } });
+    expect((await settled('prepared')).status).toBe('completed');
+    await ok('ros2_medkit_execute_update', { update_id: 'ref-1', config: {} });
+    expect((await settled('executed')).status).toBe('completed');
+    await ok('ros2_medkit_delete_update', { update_id: 'ref-1' });
+    expect((await fetch(`${api}/updates/ref-1`)).status).toBe(404);
+    await ok('sovd_register_update', { update_config: { id: 'ref-auto', automated: true, 'x-medkit': steps } });
+    await ok('ros2_medkit_automate_update', { update_id: 'ref-auto', config: {} });
+    await waitFor(async () => {
+      const s = (await (await fetch(`${api}/updates/ref-auto/status`)).json()) as Body;
+      return s.status !== 'inProgress' && s['x-medkit']?.phase === 'executed' ? s : undefined;
+    }, 'automated update executed');
+    await ok('ros2_medkit_delete_update', { update_id: 'ref-auto' });
+  });
+
   it('communication logs: start, list, read, stop, resume, delete', async () => {
     const app = { entity_type: 'apps', entity_id: 'motor-driver' };
     const log = await ok('sovd_communication_logs_create', { ...app, protocol: 'dds' });

@@ -90,6 +90,30 @@ describe('/mcp bulk data', () => {
       await client.close();
     }
   });
+
+  it("does the same under the reference server's names and arguments (bulk_data_uri, file_content, item_id, apps by default), the info by HEAD in-process", async () => {
+    const client = await connect(base, 'agent-r');
+    const ok = async (name: string, args: Record<string, unknown>) => {
+      const r = (await client.callTool({ name, arguments: args })) as Result;
+      expect(r.isError, `${name}: ${r.content[0].text}`).not.toBe(true);
+      return r.structuredContent!;
+    };
+    try {
+      const apps = (await (await fetch(`${base}/api/v1/apps`)).json()) as { items: { id: string }[] };
+      const where = { entity_id: apps.items[0].id, category: 'calibration' };
+      const file = Buffer.from('k1: 0.012\n'.repeat(50));
+      const id = (await ok('ros2_medkit_bulkdata_upload', { ...where, file_content: file.toString('base64'), filename: 'k.yaml' })).id as string;
+      const uri = `/api/v1/apps/${where.entity_id}/bulk-data/calibration/${id}`;
+      expect((await (await fetch(`${base}${uri}`)).arrayBuffer()).byteLength).toBe(file.length);
+      expect(await ok('sovd_bulkdata_info', { bulk_data_uri: uri })).toMatchObject({ filename: 'k.yaml', size: file.length });
+      const down = await ok('ros2_medkit_bulkdata_download', { bulk_data_uri: uri });
+      expect(Buffer.from(down.data as string, 'base64').equals(file)).toBe(true);
+      await ok('ros2_medkit_bulkdata_delete', { ...where, item_id: id });
+      expect((await fetch(`${base}${uri}`)).status).toBe(404);
+    } finally {
+      await client.close();
+    }
+  });
 });
 
 describe('/mcp off by default', () => {

@@ -3,7 +3,7 @@
 // (../executor.ts) runs any declaration, so adding a capability means adding a row, not a handler.
 import type { z } from 'zod';
 
-export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'DELETE';
+export type HttpMethod = 'GET' | 'HEAD' | 'POST' | 'PUT' | 'DELETE';
 
 /** How the request body is built from the tool's arguments. */
 export type BodySpec =
@@ -35,7 +35,33 @@ export type ArgumentAlias =
       schema: z.ZodType;
       /** The target's value from the (schema-checked) alias value; throws ToolInputError when it has none. */
       convert: (value: unknown) => unknown;
+    }
+  | {
+      /** One reference argument carrying several of ours (`lock_config: {lock_expiration, scopes}`, a bulk-data URI). */
+      spread: readonly string[];
+      schema: z.ZodType;
+      /** Our arguments (a subset of `spread`; undefined values are left out) from the schema-checked alias value. */
+      convert: (value: unknown) => Record<string, unknown>;
     };
+
+/**
+ * Another name of a tool: the reference server's name for the same REST call (`apps_get` for
+ * entities_get on apps), served under both prefixes like the tool's own name, with what the
+ * reference's arguments under that name mean here.
+ */
+export interface ReferenceName {
+  name: string;
+  /** The reference's argument names under this name, on top of the tool's own `aliases`. */
+  aliases?: Readonly<Record<string, ArgumentAlias>>;
+  /** Arguments the name itself implies (`area_get` → entity_type `areas`): not published; another value is refused. */
+  fixed?: Readonly<Record<string, unknown>>;
+  /** The reference's default under this name where it differs from ours (bulk data: entity_type `apps`). */
+  defaults?: Readonly<Record<string, unknown>>;
+  /** Arguments the reference requires under this name although our tool does not (`clear_all_faults` needs entity_id). */
+  required?: readonly string[];
+  /** Arguments the reference takes that change nothing here (its own client id, a local output directory): accepted, type-checked, not sent. */
+  unused?: z.ZodRawShape;
+}
 
 /** Fill an absent argument from another GET before the call (e.g. a topic's message type from the data list). */
 export interface LookupSpec {
@@ -65,8 +91,8 @@ export interface ToolDeclaration {
   output: z.ZodRawShape;
   /** True for tools that change the robot or the gateway: MCP's destructive hint; the gateway checks the role. */
   mutating: boolean;
-  /** `base64`: a binary download, answered as base64 within a size cap (`max_bytes`). */
-  response?: 'json' | 'base64';
+  /** `base64`: a binary download, answered as base64 within a size cap (`max_bytes`); `headers`: what a HEAD tells of a file (name, type, size). */
+  response?: 'json' | 'base64' | 'headers';
   /** Collect every link (`*_uri`, `*_url`, `href`) of the answer as absolute URLs under `x-medkit-mcp.links`. */
   links?: boolean;
   gather?: GatherSpec;
@@ -77,4 +103,6 @@ export interface ToolDeclaration {
   lookup?: LookupSpec;
   /** Reference argument names → ours (see ArgumentAlias). */
   aliases?: Readonly<Record<string, ArgumentAlias>>;
+  /** The reference server's other names for this tool (see ReferenceName). */
+  referenceNames?: readonly ReferenceName[];
 }

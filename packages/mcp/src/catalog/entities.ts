@@ -1,5 +1,5 @@
 // The entity tree: every collection, one entity, and the relations between entities (api.md §5).
-import type { ToolDeclaration } from './declaration.js';
+import type { ReferenceName, ToolDeclaration } from './declaration.js';
 import { anyEntity, ENTITY_TYPES, id, o } from './schemas.js';
 import { z } from 'zod';
 
@@ -35,6 +35,9 @@ const dependencies = (type: 'components' | 'apps', param: string, what: string):
   aliases: { entity_id: param },
 });
 
+/** The reference's one-collection getter (`apps_get {app_id}`): entities_get with the collection implied. */
+const getterOf = (name: string, type: (typeof ENTITY_TYPES)[number], param: string): ReferenceName => ({ name, fixed: { entity_type: type }, aliases: { [param]: 'entity_id' } });
+
 export const ENTITY_TOOLS: ToolDeclaration[] = [
   {
     name: 'entities_list',
@@ -65,15 +68,16 @@ export const ENTITY_TOOLS: ToolDeclaration[] = [
     firstFound: { arg: 'entity_type', values: ['components', 'apps', 'areas', 'functions'] },
     output: { id: o.str, name: o.str },
     mutating: false,
+    referenceNames: [getterOf('area_get', 'areas', 'area_id'), getterOf('component_get', 'components', 'component_id'), getterOf('apps_get', 'apps', 'app_id'), getterOf('functions_get', 'functions', 'function_id')],
   },
   relation('area_components', 'areas', 'area_id', 'components', 'Components placed directly in an area'),
   relation('area_subareas', 'areas', 'area_id', 'subareas', 'Subareas of an area'),
   relation('area_contains', 'areas', 'area_id', 'contains', 'Components in an area and all its subareas'),
   relation('component_subcomponents', 'components', 'component_id', 'subcomponents', 'Subcomponents of a component'),
   relation('component_hosts', 'components', 'component_id', 'hosts', 'Apps hosted on a component'),
-  dependencies('components', 'component_id', 'Components a component depends on'),
+  { ...dependencies('components', 'component_id', 'Components a component depends on'), referenceNames: [{ name: 'component_dependencies' }] },
   relation('app_is_located_on', 'apps', 'app_id', 'is-located-on', 'The component an app runs on'),
   relation('app_belongs_to', 'apps', 'app_id', 'belongs-to', 'The area an app belongs to'),
-  dependencies('apps', 'app_id', 'Apps an app depends on'),
-  relation('function_hosts', 'functions', 'function_id', 'hosts', 'Apps that implement a function'),
+  { ...dependencies('apps', 'app_id', 'Apps an app depends on'), referenceNames: [{ name: 'apps_dependencies' }] },
+  { ...relation('function_hosts', 'functions', 'function_id', 'hosts', 'Apps that implement a function'), referenceNames: [{ name: 'functions_hosts' }] },
 ];

@@ -18,6 +18,8 @@ export const FAULT_TOOLS: ToolDeclaration[] = [
     query: { status: 'status', severity: 'severity' },
     output: { items: o.items, count: o.num },
     mutating: false,
+    // The reference's robot-wide list: this tool without an entity.
+    referenceNames: [{ name: 'all_faults_list' }],
   },
   {
     name: 'faults_get',
@@ -41,6 +43,8 @@ export const FAULT_TOOLS: ToolDeclaration[] = [
     query: { topic: 'topic' },
     output: { items: o.items },
     mutating: false,
+    // The reference has one name per scope: of an entity, and robot-wide.
+    referenceNames: [{ name: 'fault_snapshots', required: ['entity_id'] }, { name: 'system_fault_snapshots' }],
   },
   {
     name: 'faults_clear',
@@ -63,5 +67,7 @@ export const FAULT_TOOLS: ToolDeclaration[] = [
     query: { status: 'status' },
     output: {},
     mutating: true,
+    // The reference clears one entity's faults only: without entity_id its call is refused, not robot-wide.
+    referenceNames: [{ name: 'clear_all_faults', required: ['entity_id'] }],
   },
 ];

@@ -16,7 +16,7 @@ import { SUBSCRIPTION_TOOLS } from './subscriptions.js';
 import { TRIGGER_TOOLS } from './triggers.js';
 import { UPDATE_TOOLS } from './updates.js';
 
-export type { ToolDeclaration, BodySpec, GatherSpec, HttpMethod, ArgumentAlias, LookupSpec } from './declaration.js';
+export type { ToolDeclaration, BodySpec, GatherSpec, HttpMethod, ArgumentAlias, LookupSpec, ReferenceName } from './declaration.js';
 export { ENTITY_TYPES } from './schemas.js';
 
 export const CATALOG: readonly ToolDeclaration[] = [

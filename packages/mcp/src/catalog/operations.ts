@@ -51,6 +51,7 @@ export const OPERATION_TOOLS: ToolDeclaration[] = [
     body: { kind: 'json', fields: { capability: 'capability' } },
     output: { id: o.str, status: o.str },
     mutating: true,
+    referenceNames: [{ name: 'update_execution' }],
   },
   { name: 'cancel_execution', title: 'Cancel an execution', description: 'Cancels a running action execution (the goal is cancelled on the robot).', method: 'DELETE', path: `${OPS}/{operation_id}/executions/{execution_id}`, input: execution, aliases: opAliases, output: {}, mutating: true },
 ];

@@ -1,6 +1,7 @@
 // Input and output schema pieces the declarations share: ids that cannot change the request path, the
 // entity types each collection allows, typed JSON values, and the loose output objects.
 import { z } from 'zod';
+import type { ArgumentAlias } from './declaration.js';
 
 export const ENTITY_TYPES = ['areas', 'components', 'apps', 'functions'] as const;
 
@@ -72,3 +73,15 @@ export function outputSchema(shape: z.ZodRawShape) {
   const optional = Object.fromEntries(Object.entries(shape).map(([k, v]) => [k, (v as z.ZodType).optional()]));
   return z.looseObject({ ...optional, 'x-medkit-mcp': McpMeta });
 }
+
+/**
+ * A reference argument that is the REST body as one object (`lock_config`, `sub_config`, `trigger_config`):
+ * its fields, checked against `fields` (no others), become our arguments `targets`; `convert` maps the
+ * fields the reference names otherwise.
+ */
+export function bodyObject(targets: readonly string[], fields: z.ZodRawShape, description: string, convert: (v: Record<string, unknown>) => Record<string, unknown> = (v) => v): ArgumentAlias {
+  return { spread: targets, schema: z.strictObject(fields).describe(description), convert: (v) => convert(v as Record<string, unknown>) };
+}
+
+/** An argument the reference takes that means nothing here: accepted and checked so its calls work, never sent. */
+export const unusedArg = (schema: z.ZodType, why: string) => schema.optional().describe(`accepted for the reference server's calls and not used: ${why}`);

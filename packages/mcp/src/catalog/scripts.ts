@@ -1,6 +1,6 @@
 // Diagnostic scripts (api.md §15, apps and components): upload, list, run, follow and control runs.
 import { z } from 'zod';
-import type { ToolDeclaration } from './declaration.js';
+import type { ArgumentAlias, ToolDeclaration } from './declaration.js';
 import { appOrComponent, id, jsonObject, o } from './schemas.js';
 
 const SCRIPTS = '/{entity_type}/{entity_id}/scripts';
@@ -9,6 +9,23 @@ const run = { ...one, execution_id: id('execution id') };
 const execution = { id: o.str, status: o.str, progress: o.numOrNull, started_at: o.str, completed_at: o.any, parameters: o.any, error: o.any };
 /** Largest script text accepted (the gateway's own cap is larger; an agent's script is small). */
 export const MAX_SCRIPT_CHARS = 256 * 1024;
+const control = z.enum(['stop', 'forced_termination']);
+const START_FIELDS = ['execution_type', 'parameters', 'proximity_response'] as const;
+
+/**
+ * The reference's `params`: it sends the object as the start request's body, while its description calls
+ * it the script's parameters. An object of the body's fields only is taken as the body, any other as parameters.
+ */
+const startParams: ArgumentAlias = {
+  spread: START_FIELDS,
+  schema: jsonObject.describe("the script's parameters, or the start body {execution_type, parameters, proximity_response}"),
+  convert: (v) => {
+    const keys = Object.keys(v as object);
+    return keys.length > 0 && keys.every((k) => (START_FIELDS as readonly string[]).includes(k)) ? (v as Record<string, unknown>) : { parameters: v };
+  },
+};
+/** The reference's `action` is the control body ({"action": "stop"}); our plain value is taken too. */
+const controlBody: ArgumentAlias = { to: 'action', schema: z.union([control, z.strictObject({ action: control })], { error: 'expected {"action": "stop" | "forced_termination"} or the value alone' }).describe('{"action": "stop" | "forced_termination"} or the value alone'), convert: (v) => (typeof v === 'string' ? v : (v as { action: string }).action) };
 
 export const SCRIPT_TOOLS: ToolDeclaration[] = [
   {
@@ -26,10 +43,12 @@ export const SCRIPT_TOOLS: ToolDeclaration[] = [
     body: { kind: 'multipart', file: { arg: 'content', encoding: 'utf8', filenameArg: 'filename' }, fields: { metadata: 'metadata' } },
     output: { id: o.str, name: o.str },
     mutating: true,
+    // The reference uploads every script as script.py (Python); its id is then `script` unless filename or metadata names another.
+    referenceNames: [{ name: 'upload_script', aliases: { script_content: 'content' }, defaults: { filename: 'script.py' } }],
   },
-  { name: 'scripts_list', title: 'List scripts', description: 'The diagnostic scripts of an app or component.', method: 'GET', path: SCRIPTS, input: appOrComponent, output: { items: o.items }, mutating: false },
-  { name: 'scripts_get', title: 'Script detail', description: 'One script with its parameters schema.', method: 'GET', path: `${SCRIPTS}/{script_id}`, input: one, output: { id: o.str, name: o.str, parameters_schema: o.any }, mutating: false },
-  { name: 'scripts_delete', title: 'Delete a script', description: 'Deletes an uploaded script (scripts from the manifest cannot be deleted).', method: 'DELETE', path: `${SCRIPTS}/{script_id}`, input: one, output: {}, mutating: true },
+  { name: 'scripts_list', title: 'List scripts', description: 'The diagnostic scripts of an app or component.', method: 'GET', path: SCRIPTS, input: appOrComponent, output: { items: o.items }, mutating: false, referenceNames: [{ name: 'list_scripts' }] },
+  { name: 'scripts_get', title: 'Script detail', description: 'One script with its parameters schema.', method: 'GET', path: `${SCRIPTS}/{script_id}`, input: one, output: { id: o.str, name: o.str, parameters_schema: o.any }, mutating: false, referenceNames: [{ name: 'get_script' }] },
+  { name: 'scripts_delete', title: 'Delete a script', description: 'Deletes an uploaded script (scripts from the manifest cannot be deleted).', method: 'DELETE', path: `${SCRIPTS}/{script_id}`, input: one, output: {}, mutating: true, referenceNames: [{ name: 'delete_script' }] },
   {
     name: 'scripts_execute',
     title: 'Run a diagnostic script',
@@ -40,18 +59,20 @@ export const SCRIPT_TOOLS: ToolDeclaration[] = [
     body: { kind: 'json', fields: { execution_type: 'execution_type', parameters: 'parameters', proximity_response: 'proximity_response' } },
     output: execution,
     mutating: true,
+    referenceNames: [{ name: 'execute_script', aliases: { params: startParams } }],
   },
-  { name: 'scripts_execution_status', title: 'Script run status', description: 'Status, output and error of one script run.', method: 'GET', path: `${SCRIPTS}/{script_id}/executions/{execution_id}`, input: run, output: execution, mutating: false },
+  { name: 'scripts_execution_status', title: 'Script run status', description: 'Status, output and error of one script run.', method: 'GET', path: `${SCRIPTS}/{script_id}/executions/{execution_id}`, input: run, output: execution, mutating: false, referenceNames: [{ name: 'get_script_execution' }] },
   {
     name: 'scripts_execution_control',
     title: 'Stop a script run',
     description: 'stop sends SIGTERM to the run, forced_termination SIGKILL.',
     method: 'PUT',
     path: `${SCRIPTS}/{script_id}/executions/{execution_id}`,
-    input: { ...run, action: z.enum(['stop', 'forced_termination']) },
+    input: { ...run, action: control },
     body: { kind: 'json', fields: { action: 'action' } },
     output: execution,
     mutating: true,
+    referenceNames: [{ name: 'control_script_execution', aliases: { action: controlBody } }],
   },
   { name: 'scripts_execution_delete', title: 'Delete a script run', description: 'Removes the record of a finished run.', method: 'DELETE', path: `${SCRIPTS}/{script_id}/executions/{execution_id}`, input: run, output: {}, mutating: true },
 ];

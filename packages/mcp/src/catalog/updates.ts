@@ -1,10 +1,12 @@
 // Software updates (api.md §16): a server-level collection driven by an update backend.
 import { z } from 'zod';
 import type { ToolDeclaration } from './declaration.js';
-import { id, jsonObject, o } from './schemas.js';
+import { id, jsonObject, o, unusedArg } from './schemas.js';
 
 const one = { update_id: id('update id') };
-const step = (name: string, verb: string, what: string): ToolDeclaration => ({
+// The reference takes a config object for each step and, like the gateway's body-less PUT, does not send it.
+const stepConfig = { config: unusedArg(jsonObject, "an update step takes no options; the package's registered steps run") };
+const step = (name: string, verb: string, what: string, referenceName: string): ToolDeclaration => ({
   name: `updates_${name}`,
   title: `${verb} an update`,
   description: `${what} Asynchronous: follow it with updates_status.`,
@@ -13,6 +15,7 @@ const step = (name: string, verb: string, what: string): ToolDeclaration => ({
   input: one,
   output: {},
   mutating: true,
+  referenceNames: [{ name: referenceName, unused: stepConfig }],
 });
 
 export const UPDATE_TOOLS: ToolDeclaration[] = [
@@ -26,8 +29,9 @@ export const UPDATE_TOOLS: ToolDeclaration[] = [
     query: { origin: 'origin', 'target-version': 'target_version' },
     output: { items: o.items },
     mutating: false,
+    referenceNames: [{ name: 'list_updates' }],
   },
-  { name: 'updates_get', title: 'Update detail', description: 'The metadata of one update package.', method: 'GET', path: '/updates/{update_id}', input: one, output: { id: o.str }, mutating: false },
+  { name: 'updates_get', title: 'Update detail', description: 'The metadata of one update package.', method: 'GET', path: '/updates/{update_id}', input: one, output: { id: o.str }, mutating: false, referenceNames: [{ name: 'get_update' }] },
   {
     name: 'updates_register',
     title: 'Register an update',
@@ -38,10 +42,11 @@ export const UPDATE_TOOLS: ToolDeclaration[] = [
     body: { kind: 'arg', arg: 'update' },
     output: { id: o.str },
     mutating: true,
+    referenceNames: [{ name: 'register_update', aliases: { update_config: 'update' } }],
   },
-  step('prepare', 'Prepare', 'Downloads and verifies an update package.'),
-  step('execute', 'Install', 'Installs a prepared update package.'),
-  step('automated', 'Prepare and install', 'Prepares and installs an update package in one step.'),
-  { name: 'updates_status', title: 'Update status', description: 'Status, progress and phase of an update.', method: 'GET', path: '/updates/{update_id}/status', input: one, output: { status: o.str, progress: o.numOrNull, 'x-medkit': o.obj }, mutating: false },
-  { name: 'updates_delete', title: 'Delete an update', description: 'Removes an update package that is not busy.', method: 'DELETE', path: '/updates/{update_id}', input: one, output: {}, mutating: true },
+  step('prepare', 'Prepare', 'Downloads and verifies an update package.', 'prepare_update'),
+  step('execute', 'Install', 'Installs a prepared update package.', 'execute_update'),
+  step('automated', 'Prepare and install', 'Prepares and installs an update package in one step.', 'automate_update'),
+  { name: 'updates_status', title: 'Update status', description: 'Status, progress and phase of an update.', method: 'GET', path: '/updates/{update_id}/status', input: one, output: { status: o.str, progress: o.numOrNull, 'x-medkit': o.obj }, mutating: false, referenceNames: [{ name: 'get_update_status' }] },
+  { name: 'updates_delete', title: 'Delete an update', description: 'Removes an update package that is not busy.', method: 'DELETE', path: '/updates/{update_id}', input: one, output: {}, mutating: true, referenceNames: [{ name: 'delete_update' }] },
 ];

@@ -8,13 +8,16 @@ export interface Seen {
   method: string;
   url: string;
   body?: string;
+  /** The body as sent (a multipart upload is bytes) with its content type. */
+  raw?: BodyInit | null;
+  contentType?: string;
 }
 
 /** A client + server pair whose gateway is a fetch that records each request and answers `answer`. */
 export async function pair(answer: (req: Seen) => Response = () => Response.json({ items: [] }), opts: { toolsPageSize?: number } = {}) {
   const seen: Seen[] = [];
   const fetchFn = (async (input: string | URL | Request, init: RequestInit = {}) => {
-    const req = { method: init.method ?? 'GET', url: String(input), body: typeof init.body === 'string' ? init.body : undefined };
+    const req = { method: init.method ?? 'GET', url: String(input), body: typeof init.body === 'string' ? init.body : undefined, raw: init.body, contentType: new Headers(init.headers).get('content-type') ?? undefined };
     seen.push(req);
     return answer(req);
   }) as typeof fetch;
