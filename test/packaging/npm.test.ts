@@ -44,10 +44,12 @@ describe('the npm tarballs', () => {
     const { dependencies, optionalDependencies } = bundleExternals() as Pick<Manifest, 'dependencies' | 'optionalDependencies'>;
     expect(manifest.dependencies).toEqual(dependencies);
     expect(manifest.optionalDependencies).toEqual(optionalDependencies);
-    // Static imports, dynamic ones (jose, mqtt, prom-client) and createRequire (undici) are all found.
-    for (const n of ['fastify', 'better-sqlite3', 'pino', 'jose', 'mqtt', 'prom-client', 'undici', '@nats-io/jetstream', 'pg']) expect(manifest.dependencies[n], n).toBe(lock.packages[`node_modules/${n}`].version);
+    // Static imports and dynamic ones (jose, mqtt, prom-client) are all found.
+    for (const n of ['fastify', 'better-sqlite3', 'pino', 'jose', 'mqtt', 'prom-client', '@nats-io/jetstream', 'pg']) expect(manifest.dependencies[n], n).toBe(lock.packages[`node_modules/${n}`].version);
     for (const n of ['@medkit/plugin-api', '@medkit/ros2', '@medkit/rtps']) expect(manifest.dependencies[n]).toBe(version);
     expect(Object.keys(manifest.optionalDependencies).sort()).toEqual(['node-opcua-certificate-manager', 'node-opcua-client']);
+    // Outbound HTTP is node:http(s), so undici (a test tool here) is not shipped.
+    expect(manifest.dependencies.undici).toBeUndefined();
     // What the bundle inlines is not a dependency.
     for (const n of ['@sinclair/typebox', '@medkit/gateway', '@medkit/fleet']) expect(manifest.dependencies[n], n).toBeUndefined();
     expect(manifest.allowScripts).toEqual(ALLOW_SCRIPTS);

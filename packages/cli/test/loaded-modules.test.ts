@@ -4,6 +4,8 @@
 // turning each one on loads it. A preload records every module the process resolves.
 import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer as createHttpsServer } from 'node:https';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -26,7 +28,7 @@ const HEAVY: Record<string, RegExp> = {
   nats: /\/node_modules\/@nats-io\//,
   mqtt: /\/node_modules\/mqtt\//,
   pg: /\/node_modules\/pg\//,
-  undici: /\/node_modules\/undici\//,
+  undici: /\/node_modules\/undici\/|^fetch:/m,
   pkijs: /\/node_modules\/(pkijs|asn1js)\/|\/packages\/(rtps|ros2)\/dist\/security\/(?!settings\.js)/,
   promClient: /\/node_modules\/prom-client\//,
   fleetServer: /\/packages\/fleet\/dist\/(?!keys\.js)|\/packages\/cli\/bundle\/fleet-(?!protocol-|link-)/,
@@ -118,13 +120,23 @@ describe('modules a gateway loads', () => {
     expect(await loadedBy(['gateway'], { 'vda5050.enabled': true, 'vda5050.broker_url': 'mqtt://127.0.0.1:1' }, (u) => HEAVY.mqtt.test(u))).toEqual(['mqtt']);
   });
 
-  describeWith(OPENSSL, 'undici', () => {
-    it('when outbound TLS names a CA (federation peers over HTTPS)', async () => {
+  describeWith(OPENSSL, 'federation over HTTPS', () => {
+    it('talks to its peer with node:https: neither undici nor fetch (whose HTTP parser is WebAssembly, compiled at first use)', async () => {
       const pki = createTestPki();
+      const { cert, key } = pki.issue('peer', '/CN=peer', { server: true });
+      const asked: string[] = [];
+      const peer = createHttpsServer({ cert: readFileSync(cert), key: readFileSync(key) }, (req, res) => {
+        asked.push(req.url ?? '');
+        res.writeHead(503, { 'content-type': 'application/json' }).end('{}');
+      });
+      await new Promise<void>((resolve) => peer.listen(0, '127.0.0.1', resolve));
       try {
-        const loaded = await loadedBy(['gateway'], { 'aggregation.enabled': true, 'aggregation.ca_file': pki.caCert }, (u) => HEAVY.undici.test(u));
-        expect(loaded).toEqual(['undici']);
+        const url = `https://127.0.0.1:${(peer.address() as AddressInfo).port}`;
+        const loaded = await loadedBy(['gateway'], { 'aggregation.enabled': true, 'aggregation.ca_file': pki.caCert, 'aggregation.peer_urls': [url], 'aggregation.peer_names': ['peer'] }, () => asked.length > 0);
+        expect(asked[0], 'the gateway asked its peer over HTTPS').toBe('/api/v1/health');
+        expect(loaded).toEqual([]);
       } finally {
+        peer.close();
         pki.remove();
       }
     });

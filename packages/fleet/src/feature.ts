@@ -3,7 +3,7 @@
 // backlog; any number of replicas share the durable consumer (fleet.md §5).
 import type { NatsConnection } from '@nats-io/transport-node';
 import pg from 'pg';
-import { type GatewayConfig, type GatewayFeature, METRICS_SERVICE, outboundDispatcher } from '@medkit/gateway';
+import { type GatewayConfig, type GatewayFeature, METRICS_SERVICE, outboundAgent } from '@medkit/gateway';
 import { FLEET_SERVER_KEYS } from './keys.js';
 import { connectWithRetry, type NatsSettings, ensureFleetStream, streamName } from '@medkit/fleet-protocol';
 import { FLEET_COMMON_KEYS, fleetIdFrom, natsOptionsFrom, streamLimitsFrom } from '@medkit/fleet-link';
@@ -73,7 +73,7 @@ export function createFleetFeature(_config?: GatewayConfig, opts: { keepaliveMs?
         sse: ctx.sse,
         keepaliveMs: opts.keepaliveMs ?? 30_000,
         forwardTimeoutMs: ctx.config.value<number>('fleet.forward.timeout_ms'),
-        forwardDispatcher: outboundDispatcher(ctx.config, { ca: 'fleet.forward.ca_file', cert: 'fleet.forward.client_cert_file', key: 'fleet.forward.client_key_file' }),
+        forwardAgent: outboundAgent(ctx.config, { ca: 'fleet.forward.ca_file', cert: 'fleet.forward.client_cert_file', key: 'fleet.forward.client_key_file' }),
       });
     },
     start(ctx) {

@@ -1,7 +1,7 @@
 // The fleet's SOVD API (fleet.md §6). Only translation: query strings to filters, rows to SOVD-shaped
 // bodies, database trouble to 503, robot trouble to 502/504. Each robot is a component; its own tree comes
 // from its last entity snapshot with ids prefixed `<robot>__`.
-import type { Dispatcher } from 'undici';
+import type { OutboundAgent } from '@medkit/gateway';
 import { Type } from '@sinclair/typebox';
 // The route schema fields the gateway's OpenAPI document reads (operationId, tags, …) are @fastify/swagger's.
 import type {} from '@fastify/swagger';
@@ -20,7 +20,7 @@ export interface FleetRouteDeps {
   keepaliveMs: number;
   forwardTimeoutMs: number;
   /** TLS towards robot gateways (fleet.forward.ca_file, client certificate). */
-  forwardDispatcher?: Dispatcher;
+  forwardAgent?: OutboundAgent;
 }
 
 const MAX_LIMIT = 1000;
@@ -154,7 +154,7 @@ export function registerFleetRoutes(deps: FleetRouteDeps) {
     const toRobot = async (req: FastifyRequest, reply: FastifyReply, r: RobotRow, path: string, entityId: string, maxBytes?: number) => {
       if (!r.gateway_url) throw new SovdError('x-medkit-peer-unavailable', `Robot '${r.robot_id}' does not advertise a gateway URL`, { entity_id: entityId, peer: r.robot_id });
       if (!r.online) throw new SovdError('x-medkit-peer-unavailable', `Robot '${r.robot_id}' is offline (last seen ${r.last_seen})`, { entity_id: entityId, peer: r.robot_id });
-      const out = await forwardRequest(req.raw, reply.raw, { peer: r.robot_id, baseUrl: r.gateway_url.replace(/\/+$/, ''), path }, { timeoutMs: deps.forwardTimeoutMs, forwardAuth: false, clientId: req.client.id, dispatcher: deps.forwardDispatcher, maxBytes });
+      const out = await forwardRequest(req.raw, reply.raw, { peer: r.robot_id, baseUrl: r.gateway_url.replace(/\/+$/, ''), path }, { timeoutMs: deps.forwardTimeoutMs, forwardAuth: false, clientId: req.client.id, agent: deps.forwardAgent, maxBytes });
       if (out.kind === 'failed') {
         if (out.reason === 'timeout') throw new SovdError('not-responding', `Robot '${r.robot_id}' did not answer within ${deps.forwardTimeoutMs} ms`, { entity_id: entityId, peer: r.robot_id });
         throw new SovdError('x-medkit-peer-unavailable', `Robot '${r.robot_id}' is unreachable: ${out.detail}`, { entity_id: entityId, peer: r.robot_id, details: out.detail });

@@ -24,7 +24,8 @@ export type { TopicSampler, TopicGraph, SampledMessage, HistoryPoint } from './f
 /** Configuration key specs a feature declares in its `keys`. */
 export { bool, float, guardAll, guarded, int, list, str, type BoolSpec, type FloatSpec, type Guard, type IntSpec, type ListSpec, type StringSpec } from './config/index.js';
 /** TLS material for an outbound client (files named by config keys, checked at start-up). */
-export { outboundDispatcher, readOutboundTls, type OutboundTlsKeys, type OutboundTlsMaterial } from './transport/outbound-tls.js';
+export { outboundAgent, readOutboundTls, type OutboundTlsKeys, type OutboundTlsMaterial } from './transport/outbound-tls.js';
+export type { OutboundAgent } from './transport/outbound-http.js';
 /** /health contributions and warnings. */
 export { warning, type HealthContribution, type HealthWarning } from './info/health-registry.js';
 /** The entity tree (services.get(ENTITIES_SERVICE)) and its snapshots. */

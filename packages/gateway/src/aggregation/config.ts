@@ -1,9 +1,9 @@
 // Aggregation configuration (spec/gateway.md §11.1): key table for the loader and the reference, and the
 // checked peer list the feature runs with.
-import type { Dispatcher } from 'undici';
+import type { OutboundAgent } from '../transport/outbound-http.js';
 import { bool, guarded, int, list, str, type KeySpec } from '../config/key-spec.js';
 import { ConfigError } from '../config/sources.js';
-import { outboundDispatcher } from '../transport/outbound-tls.js';
+import { outboundAgent } from '../transport/outbound-tls.js';
 
 export const AGGREGATION_KEYS = {
   'aggregation.enabled': bool(false, 'Federate peer gateways into this one (spec/gateway.md §11).'),
@@ -51,8 +51,8 @@ export interface AggregationSettings {
   mdnsInterface: string;
   peerScheme: 'http' | 'https';
   peers: PeerConfig[];
-  /** TLS towards peers (aggregation.ca_file and client certificate); fetch's default when absent. */
-  dispatcher?: Dispatcher;
+  /** TLS towards peers (aggregation.ca_file and client certificate); the system CAs when absent. */
+  agent?: OutboundAgent;
 }
 
 /** Peer names become id prefixes (`<peer>__<app>`), so they follow the entity id alphabet. */
@@ -118,7 +118,7 @@ export function readAggregationSettings(config: Reader, warn: (msg: string) => v
     }
     peers.push({ name: p.name, url: `${u.origin}${u.pathname.replace(/\/+$/, '')}` });
   }
-  const dispatcher = outboundDispatcher(config, { ca: 'aggregation.ca_file', cert: 'aggregation.client_cert_file', key: 'aggregation.client_key_file' });
+  const agent = outboundAgent(config, { ca: 'aggregation.ca_file', cert: 'aggregation.client_cert_file', key: 'aggregation.client_key_file' });
   if (forwardAuth && !requireTls) warn('aggregation.forward_auth is on without aggregation.require_tls: bearer tokens may cross the network in cleartext');
   return {
     enabled,
@@ -134,6 +134,6 @@ export function readAggregationSettings(config: Reader, warn: (msg: string) => v
     mdnsInterface: config.value<string>('aggregation.mdns_interface'),
     peerScheme: config.value<'http' | 'https'>('aggregation.peer_scheme'),
     peers,
-    ...(dispatcher ? { dispatcher } : {}),
+    ...(agent ? { agent } : {}),
   };
 }

@@ -1,7 +1,7 @@
 // Collection fan-out (spec/gateway.md §11.5, api.md §20): which GET paths fan out, asking peers in parallel
 // with X-Medkit-No-Fan-Out, and merging their items into the local list with partial/failed_peers and
 // peer_dropped_items. Fault lists end up on one timeline (gateway.md §11.6).
-import type { Dispatcher } from 'undici';
+import type { OutboundAgent } from '../transport/outbound-http.js';
 import { NO_FAN_OUT_HEADER, peerJson } from './peer-http.js';
 import { decodeSegment } from './url-paths.js';
 import { faultGatewayTag, sortFaultTimeline } from './fault-timeline.js';
@@ -101,7 +101,7 @@ export interface FanOutRequest {
   peers: { name: string; url: string }[];
   timeoutMs: number;
   /** TLS towards peers. */
-  dispatcher?: Dispatcher;
+  agent?: OutboundAgent;
   headers?: Record<string, string>;
 }
 
@@ -109,7 +109,7 @@ export interface FanOutRequest {
 export async function queryPeers(r: FanOutRequest): Promise<PeerItems[]> {
   return Promise.all(
     r.peers.map(async (p): Promise<PeerItems> => {
-      const res = await peerJson(`${p.url}${r.pathAndQuery}`, { headers: { ...r.headers, [NO_FAN_OUT_HEADER]: '1' }, timeoutMs: r.timeoutMs, dispatcher: r.dispatcher });
+      const res = await peerJson(`${p.url}${r.pathAndQuery}`, { headers: { ...r.headers, [NO_FAN_OUT_HEADER]: '1' }, timeoutMs: r.timeoutMs, agent: r.agent });
       if (!res.ok) return { peer: p.name, ok: false, reason: `${res.failure}: ${res.detail}` };
       if (res.status !== 200) return { peer: p.name, ok: false, reason: `status ${res.status}` };
       const items = isObj(res.body) ? res.body.items : undefined;

@@ -1,7 +1,7 @@
 // Relays each online peer's /faults/stream into this gateway (spec/gateway.md §11.5 "SSE streams of peers
 // can be proxied (event carries the peer name)", §11.6 one timeline). One SSE client per online peer, with
 // reconnect and Last-Event-ID; events that already passed through this gateway are dropped (loop guard).
-import type { Dispatcher } from 'undici';
+import type { OutboundAgent } from '../transport/outbound-http.js';
 import type { FaultEventSink } from './fault-events.js';
 import type { PeerLogger, PeerState } from './peers.js';
 import { SseClient, type SseMessage } from './sse-client.js';
@@ -14,7 +14,7 @@ export interface FaultRelayOptions {
   instanceId: string;
   connectTimeoutMs: number;
   /** TLS towards peers. */
-  dispatcher?: Dispatcher;
+  agent?: OutboundAgent;
   /** Extra request headers (e.g. Authorization when forwarding is configured). */
   headers?: Record<string, string>;
   log: PeerLogger;
@@ -48,7 +48,7 @@ export class PeerFaultRelay {
       url: `${p.url}/api/v1/faults/stream`,
       headers: this.o.headers,
       connectTimeoutMs: this.o.connectTimeoutMs,
-      dispatcher: this.o.dispatcher,
+      agent: this.o.agent,
       onMessage: (m) => this.relay(p, m),
       onState: (state, detail) => {
         if (state === 'closed' && detail && !detail.includes('abort')) this.o.log.info(`fault stream of peer '${p.name}' closed: ${detail}`);

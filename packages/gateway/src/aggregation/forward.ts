@@ -2,14 +2,14 @@
 // body, the path re-addressed to the peer's id, X-Client-Id always and Authorization only when configured.
 // Buffered answers are capped at 10 MB; event streams are piped until either side goes away.
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { Readable } from 'node:stream';
-import type { Dispatcher } from 'undici';
-import { MAX_PEER_RESPONSE_BYTES, readCapped, withDispatcher } from './peer-http.js';
+import type { Readable } from 'node:stream';
+import { callErrorDetail, headerOf, outboundCall, readCapped, type OutboundAgent } from '../transport/outbound-http.js';
+import { MAX_PEER_RESPONSE_BYTES } from './peer-http.js';
 import { decodeSegment } from './url-paths.js';
 
 /** Request headers passed to the peer. */
 const FORWARDED_REQUEST_HEADERS = ['content-type', 'accept', 'last-event-id', 'x-medkit-no-fan-out'];
-/** Response headers copied back (hop-by-hop and encoding headers are not: fetch already decoded the body). */
+/** Response headers copied back (hop-by-hop headers are not; no Accept-Encoding is sent, so bodies come unencoded). */
 const COPIED_RESPONSE_HEADERS = [
   'content-type',
   'location',
@@ -34,7 +34,7 @@ export interface ForwardTarget {
 
 export type ForwardOutcome =
   | { kind: 'buffered'; status: number; headers: Record<string, string>; body: Buffer }
-  | { kind: 'stream'; status: number; headers: Record<string, string>; body: ReadableStream<Uint8Array>; abort: () => void }
+  | { kind: 'stream'; status: number; headers: Record<string, string>; body: Readable; abort: () => void }
   | { kind: 'failed'; reason: 'unreachable' | 'timeout' | 'too_large'; detail: string };
 
 export interface ForwardOptions {
@@ -44,7 +44,7 @@ export interface ForwardOptions {
   /** Sent as X-Client-Id: the caller's identity as this gateway established it (the token subject when auth is on). */
   clientId?: string;
   /** TLS towards the peer (CA, client certificate). */
-  dispatcher?: Dispatcher;
+  agent?: OutboundAgent;
 }
 
 function hasBody(req: IncomingMessage): boolean {
@@ -82,27 +82,21 @@ export async function forwardRequest(req: IncomingMessage, res: ServerResponse, 
   // The response's close (not the request's, which fires once the body is read) tells that the client left.
   const onClientGone = () => ac.abort();
   res.once('close', onClientGone);
-  const body = hasBody(req) && req.method !== 'GET' && req.method !== 'HEAD' ? (Readable.toWeb(req) as ReadableStream<Uint8Array>) : undefined;
+  const body = hasBody(req) && req.method !== 'GET' && req.method !== 'HEAD' ? req : undefined;
   const cleanup = () => {
     clearTimeout(timer);
     res.off('close', onClientGone);
   };
   try {
-    const answer = await fetch(`${target.baseUrl}${target.path}`, {
-      method: req.method,
-      headers,
-      body,
-      signal: ac.signal,
-      redirect: 'manual',
-      ...(body ? { duplex: 'half' } : {}),
-      ...withDispatcher(o.dispatcher),
-    } as RequestInit);
+    // The caller's body is piped as it arrives (a forwarded upload is not buffered here).
+    if (body && typeof req.headers['content-length'] === 'string') headers['content-length'] = req.headers['content-length'];
+    const answer = await outboundCall(`${target.baseUrl}${target.path}`, { method: req.method, headers, body, signal: ac.signal, agent: o.agent });
     const out: Record<string, string> = {};
     for (const h of COPIED_RESPONSE_HEADERS) {
-      const v = answer.headers.get(h);
-      if (v !== null) out[h] = h === 'location' && target.rewriteLocation ? target.rewriteLocation(v) : v;
+      const v = headerOf(answer, h);
+      if (v !== undefined) out[h] = h === 'location' && target.rewriteLocation ? target.rewriteLocation(v) : v;
     }
-    if ((answer.headers.get('content-type') ?? '').startsWith('text/event-stream') && answer.body) {
+    if ((headerOf(answer, 'content-type') ?? '').startsWith('text/event-stream')) {
       clearTimeout(timer);
       return { kind: 'stream', status: answer.status, headers: out, body: answer.body, abort: () => { cleanup(); ac.abort(); } };
     }
@@ -113,7 +107,6 @@ export async function forwardRequest(req: IncomingMessage, res: ServerResponse, 
   } catch (err) {
     cleanup();
     if (timedOut) return { kind: 'failed', reason: 'timeout', detail: `peer did not answer within ${o.timeoutMs} ms` };
-    const e = err as Error & { cause?: { code?: string; message?: string } };
-    return { kind: 'failed', reason: 'unreachable', detail: e.cause?.code ?? e.cause?.message ?? e.message };
+    return { kind: 'failed', reason: 'unreachable', detail: callErrorDetail(err) };
   }
 }

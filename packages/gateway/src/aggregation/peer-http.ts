@@ -1,6 +1,6 @@
 // HTTP to peer gateways: every call has a deadline and a response size cap (spec/gateway.md §11.3), and
 // failures come back as values, never as exceptions, so callers can count them per peer.
-import type { Dispatcher } from 'undici';
+import { callErrorDetail, outboundCall, readCapped, type OutboundAgent } from '../transport/outbound-http.js';
 
 /** Largest peer response body read into memory (spec/gateway.md §11.3). */
 export const MAX_PEER_RESPONSE_BYTES = 10 * 1024 * 1024;
@@ -18,7 +18,7 @@ export function callerHeaders(clientId: string | undefined, authorization: unkno
 
 export type PeerFailure = 'unreachable' | 'timeout' | 'too_large' | 'bad_json';
 
-export type PeerJsonResult = { ok: true; status: number; body: unknown; headers: Headers } | { ok: false; failure: PeerFailure; detail: string };
+export type PeerJsonResult = { ok: true; status: number; body: unknown } | { ok: false; failure: PeerFailure; detail: string };
 
 export interface PeerRequest {
   method?: string;
@@ -28,38 +28,13 @@ export interface PeerRequest {
   maxBytes?: number;
   /** Aborts together with the deadline (e.g. the client went away). */
   signal?: AbortSignal;
-  /** TLS towards peers (CA, client certificate); fetch's default when absent. */
-  dispatcher?: Dispatcher;
-}
-
-/** Reads a body up to `max` bytes; undefined when it is longer (the stream is cancelled). */
-export async function readCapped(body: ReadableStream<Uint8Array> | null, max: number): Promise<Buffer | undefined> {
-  if (!body) return Buffer.alloc(0);
-  const chunks: Buffer[] = [];
-  let size = 0;
-  const reader = body.getReader();
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    size += value.byteLength;
-    if (size > max) {
-      await reader.cancel().catch(() => {});
-      return undefined;
-    }
-    chunks.push(Buffer.from(value.buffer, value.byteOffset, value.byteLength));
-  }
-  return Buffer.concat(chunks, size);
+  /** TLS towards peers (CA, client certificate); the system CAs when absent. */
+  agent?: OutboundAgent;
 }
 
 function describe(err: unknown, signal: AbortSignal): { failure: PeerFailure; detail: string } {
   if (signal.aborted && (signal.reason as Error | undefined)?.name === 'TimeoutError') return { failure: 'timeout', detail: 'peer did not answer in time' };
-  const e = err as Error & { cause?: { code?: string; message?: string } };
-  return { failure: 'unreachable', detail: e.cause?.code ?? e.cause?.message ?? e.message };
-}
-
-/** Fetch options selecting `dispatcher` (Node's fetch takes undici's dispatcher option, absent from the DOM types). */
-export function withDispatcher(dispatcher: Dispatcher | undefined): RequestInit {
-  return (dispatcher ? { dispatcher } : {}) as RequestInit;
+  return { failure: 'unreachable', detail: callErrorDetail(err) };
 }
 
 /** The combined deadline + caller signal of one call. */
@@ -68,17 +43,14 @@ export function deadline(timeoutMs: number, signal?: AbortSignal): AbortSignal {
   return signal ? AbortSignal.any([t, signal]) : t;
 }
 
-/** Sends a request and reads the whole body (capped), giving raw bytes. */
-export async function peerRequest(
-  url: string,
-  r: PeerRequest,
-): Promise<{ ok: true; status: number; headers: Headers; body: Buffer } | { ok: false; failure: PeerFailure; detail: string }> {
+/** Sends a request and reads the whole body (capped) within the deadline, giving raw bytes. */
+export async function peerRequest(url: string, r: PeerRequest): Promise<{ ok: true; status: number; body: Buffer } | { ok: false; failure: PeerFailure; detail: string }> {
   const signal = deadline(r.timeoutMs, r.signal);
   try {
-    const res = await fetch(url, { method: r.method ?? 'GET', headers: r.headers, body: r.body, signal, redirect: 'manual', ...withDispatcher(r.dispatcher) });
+    const res = await outboundCall(url, { method: r.method, headers: r.headers, body: r.body, signal, agent: r.agent });
     const body = await readCapped(res.body, r.maxBytes ?? MAX_PEER_RESPONSE_BYTES);
     if (!body) return { ok: false, failure: 'too_large', detail: `response larger than ${r.maxBytes ?? MAX_PEER_RESPONSE_BYTES} bytes` };
-    return { ok: true, status: res.status, headers: res.headers, body };
+    return { ok: true, status: res.status, body };
   } catch (err) {
     return { ok: false, ...describe(err, signal) };
   }
@@ -90,9 +62,9 @@ export async function peerJson(url: string, r: PeerRequest): Promise<PeerJsonRes
   if (!res.ok) return res;
   const text = res.body.toString('utf8');
   try {
-    return { ok: true, status: res.status, headers: res.headers, body: text.length > 0 ? JSON.parse(text) : undefined };
+    return { ok: true, status: res.status, body: text.length > 0 ? JSON.parse(text) : undefined };
   } catch (err) {
     if (res.status >= 200 && res.status < 300) return { ok: false, failure: 'bad_json', detail: (err as Error).message };
-    return { ok: true, status: res.status, headers: res.headers, body: undefined };
+    return { ok: true, status: res.status, body: undefined };
   }
 }

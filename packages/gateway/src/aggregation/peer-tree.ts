@@ -1,7 +1,7 @@
 // Reads a peer's whole entity tree over its REST API (spec/gateway.md §11.3): the four lists, nested subareas
 // and subcomponents, and every entity's detail, all with X-Medkit-No-Fan-Out. All-or-nothing: any failure
 // rejects the read, so the caller keeps the peer's last complete declaration.
-import type { Dispatcher } from 'undici';
+import type { OutboundAgent } from '../transport/outbound-http.js';
 import type { Entity, EntitySnapshot, EntityType } from '../entities/model.js';
 import { emptySnapshot, SNAPSHOT_KEY } from '../entities/model.js';
 import { TYPE_TO_SEGMENT } from '../entity-scope/collections.js';
@@ -34,13 +34,13 @@ export interface TreeReadOptions {
   baseUrl: string;
   timeoutMs: number;
   headers?: Record<string, string>;
-  dispatcher?: Dispatcher;
+  agent?: OutboundAgent;
 }
 
 export async function readPeerTree(o: TreeReadOptions): Promise<PeerTree> {
   const notes: string[] = [];
   const headers = { ...o.headers, [NO_FAN_OUT_HEADER]: '1' };
-  const get = (path: string) => peerJson(`${o.baseUrl}/api/v1${path}`, { headers, timeoutMs: o.timeoutMs, dispatcher: o.dispatcher });
+  const get = (path: string) => peerJson(`${o.baseUrl}/api/v1${path}`, { headers, timeoutMs: o.timeoutMs, agent: o.agent });
 
   const list = async (path: string, allow404: boolean): Promise<Json[] | undefined> => {
     const r = await get(path);

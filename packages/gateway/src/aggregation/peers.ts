@@ -1,7 +1,7 @@
 // Peer state (spec/gateway.md §11.3): each peer is health-checked on an interval; a healthy peer's entity
 // tree is re-read, and its last complete declaration is kept when a read fails. Changes are reported once
 // per check round so discovery can re-merge.
-import type { Dispatcher } from 'undici';
+import type { OutboundAgent } from '../transport/outbound-http.js';
 import type { PeerConfig } from './config.js';
 import { NO_FAN_OUT_HEADER, peerJson } from './peer-http.js';
 import { readPeerTree, type PeerTree } from './peer-tree.js';
@@ -34,7 +34,7 @@ export interface PeerRegistryOptions {
   peers: PeerConfig[];
   timeoutMs: number;
   /** TLS towards peers. */
-  dispatcher?: Dispatcher;
+  agent?: OutboundAgent;
   intervalMs: number;
   /** This gateway's instance id. */
   instanceId: string;
@@ -117,7 +117,7 @@ export class PeerRegistry {
 
   private async checkOnce(s: PeerState): Promise<boolean> {
     const before = s.status;
-    const h = await peerJson(`${s.url}/api/v1/health`, { headers: { [NO_FAN_OUT_HEADER]: '1' }, timeoutMs: this.opts.timeoutMs, dispatcher: this.opts.dispatcher });
+    const h = await peerJson(`${s.url}/api/v1/health`, { headers: { [NO_FAN_OUT_HEADER]: '1' }, timeoutMs: this.opts.timeoutMs, agent: this.opts.agent });
     if (!h.ok || h.status !== 200 || typeof h.body !== 'object' || h.body === null) {
       s.status = 'offline';
       s.lastError = h.ok ? `health answered ${h.status}` : `${h.failure}: ${h.detail}`;
@@ -134,7 +134,7 @@ export class PeerRegistry {
     if (before !== 'online') this.opts.log.info(`peer '${s.name}' is online`);
     let treeChanged = false;
     try {
-      const tree = await readPeerTree({ peer: s.name, baseUrl: s.url, timeoutMs: this.opts.timeoutMs, dispatcher: this.opts.dispatcher });
+      const tree = await readPeerTree({ peer: s.name, baseUrl: s.url, timeoutMs: this.opts.timeoutMs, agent: this.opts.agent });
       for (const n of tree.notes) this.opts.log.warn(`peer '${s.name}': ${n}`);
       const print = JSON.stringify(tree.snapshot);
       treeChanged = this.prints.get(s.name) !== print;

@@ -46,7 +46,7 @@ export function registerAggregationHooks(svc: AggregationService) {
           path,
           rewriteLocation: (loc) => (loc === remoteBase || loc.startsWith(`${remoteBase}/`) ? localBase + loc.slice(remoteBase.length) : loc),
         },
-        { timeoutMs: s.timeoutMs, forwardAuth: s.forwardAuth, clientId: request.client.id, dispatcher: s.dispatcher },
+        { timeoutMs: s.timeoutMs, forwardAuth: s.forwardAuth, clientId: request.client.id, agent: s.agent },
       );
       if (out.kind === 'failed') {
         if (out.reason !== 'too_large') svc.suspect(route.peer);
@@ -130,7 +130,7 @@ export function registerAggregationHooks(svc: AggregationService) {
       if (typeof body !== 'object' || body === null || Array.isArray(body)) return payload;
       const online = peers.filter((p) => p.status === 'online');
       const offline = peers.filter((p) => p.status !== 'online').map((p) => p.name);
-      const answers = await queryPeers({ pathAndQuery: request.url, peers: online, timeoutMs: s.timeoutMs, headers: callerHeaders(request.client.id, request.headers.authorization, s.forwardAuth), dispatcher: s.dispatcher });
+      const answers = await queryPeers({ pathAndQuery: request.url, peers: online, timeoutMs: s.timeoutMs, headers: callerHeaders(request.client.id, request.headers.authorization, s.forwardAuth), agent: s.agent });
       return JSON.stringify(mergeCollection(target.kind, body as Record<string, unknown>, answers, offline));
     });
 

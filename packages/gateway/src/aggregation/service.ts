@@ -49,7 +49,7 @@ export class AggregationService {
     this.registry = new PeerRegistry({
       peers: settings.peers,
       timeoutMs: settings.timeoutMs,
-      dispatcher: settings.dispatcher,
+      agent: settings.agent,
       intervalMs: settings.healthIntervalMs,
       instanceId: this.instanceId,
       log,
@@ -68,7 +68,7 @@ export class AggregationService {
     const sink: FaultEventSink = extraSink
       ? { publishPeerEvent: (e) => (this.faultEvents.publishPeerEvent(e), extraSink.publishPeerEvent(e)) }
       : this.faultEvents;
-    this.relay = new PeerFaultRelay({ sink, instanceId: this.instanceId, connectTimeoutMs: this.settings.timeoutMs, dispatcher: this.settings.dispatcher, log: this.log });
+    this.relay = new PeerFaultRelay({ sink, instanceId: this.instanceId, connectTimeoutMs: this.settings.timeoutMs, agent: this.settings.agent, log: this.log });
     await this.registry.start();
     // The first round may have changed nothing relative to "all offline" and still needs a merge.
     this.peersChanged();

@@ -1,7 +1,6 @@
-// A small Server-Sent Events client (WHATWG event-stream format) over fetch: parses `event`, `data`, `id`,
+// A small Server-Sent Events client (WHATWG event-stream format) over node:http: parses `event`, `data`, `id`,
 // `retry` and comments, reconnects with backoff and resumes with Last-Event-ID.
-import type { Dispatcher } from 'undici';
-import { withDispatcher } from './peer-http.js';
+import { headerOf, outboundCall, type OutboundAgent } from '../transport/outbound-http.js';
 
 export interface SseMessage {
   event: string;
@@ -9,18 +8,33 @@ export interface SseMessage {
   id?: string;
 }
 
+/** Largest event (a line, or the data lines of one message) a peer may send; a larger one ends the connection. */
+export const MAX_SSE_EVENT_CHARS = 1024 * 1024;
+
 /** Incremental event-stream parser: feed text chunks, get complete messages. */
 export class SseParser {
   private buf = '';
   private data: string[] = [];
+  private dataChars = 0;
   private event = '';
   private id?: string;
   /** Last `id:` seen (kept across messages, as the spec's "last event ID buffer"). */
   lastEventId?: string;
   retryMs?: number;
 
+  /** Forgets a message cut off by a lost connection (the last id and retry are kept, as the spec says). */
+  restart(): void {
+    this.buf = '';
+    this.data = [];
+    this.dataChars = 0;
+    this.event = '';
+    this.id = undefined;
+  }
+
+  /** Throws when a line or a message grows past MAX_SSE_EVENT_CHARS (a peer must not grow our memory without bound). */
   feed(chunk: string): SseMessage[] {
     this.buf += chunk;
+    if (this.buf.length > MAX_SSE_EVENT_CHARS) throw new Error(`event stream line longer than ${MAX_SSE_EVENT_CHARS} characters`);
     const out: SseMessage[] = [];
     for (;;) {
       const m = /\r\n|\r|\n/.exec(this.buf);
@@ -39,6 +53,7 @@ export class SseParser {
     if (line === '') {
       const msg = this.data.length > 0 ? { event: this.event || 'message', data: this.data.join('\n'), ...(this.id !== undefined ? { id: this.id } : {}) } : undefined;
       this.data = [];
+      this.dataChars = 0;
       this.event = '';
       this.id = undefined;
       return msg;
@@ -50,6 +65,8 @@ export class SseParser {
     if (value.startsWith(' ')) value = value.slice(1);
     switch (field) {
       case 'data':
+        this.dataChars += value.length + 1;
+        if (this.dataChars > MAX_SSE_EVENT_CHARS) throw new Error(`event stream message longer than ${MAX_SSE_EVENT_CHARS} characters`);
         this.data.push(value);
         break;
       case 'event':
@@ -73,7 +90,7 @@ export interface SseClientOptions {
   url: string;
   headers?: Record<string, string>;
   /** TLS towards the server (CA, client certificate). */
-  dispatcher?: Dispatcher;
+  agent?: OutboundAgent;
   /** Deadline for connecting and receiving the response head. */
   connectTimeoutMs: number;
   onMessage: (m: SseMessage) => void;
@@ -135,16 +152,17 @@ export class SseClient {
     const headers: Record<string, string> = { accept: 'text/event-stream', ...this.o.headers };
     if (this.parser.lastEventId !== undefined) headers['last-event-id'] = this.parser.lastEventId;
     try {
-      const res = await fetch(this.o.url, { headers, signal: ac.signal, ...withDispatcher(this.o.dispatcher) });
+      const res = await outboundCall(this.o.url, { headers, signal: ac.signal, agent: this.o.agent });
       clearTimeout(timer);
-      if (res.status !== 200 || !(res.headers.get('content-type') ?? '').startsWith('text/event-stream') || !res.body) {
-        await res.body?.cancel().catch(() => {});
+      if (res.status !== 200 || !(headerOf(res, 'content-type') ?? '').startsWith('text/event-stream')) {
+        res.body.destroy();
         this.o.onState?.('closed', `status ${res.status}`);
         return false;
       }
       this.o.onState?.('open');
+      this.parser.restart();
       const decoder = new TextDecoder();
-      for await (const chunk of res.body as unknown as AsyncIterable<Uint8Array>) {
+      for await (const chunk of res.body as AsyncIterable<Buffer>) {
         for (const m of this.parser.feed(decoder.decode(chunk, { stream: true }))) {
           try {
             this.o.onMessage(m);

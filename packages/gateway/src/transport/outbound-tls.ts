@@ -1,9 +1,9 @@
 // TLS for the gateway's own outbound HTTPS (federation peers, a fleet replica's live requests to robots): a CA
 // bundle the peer's certificate is verified against, and optionally a client certificate for peers that
-// require mutual TLS. Without any file, fetch's defaults apply (system CAs, no client certificate).
+// require mutual TLS. Without any file, Node's defaults apply (system CAs, no client certificate).
 import { createPrivateKey, X509Certificate } from 'node:crypto';
-import { createRequire } from 'node:module';
-import type { Dispatcher } from 'undici';
+import { Agent } from 'node:https';
+import type { OutboundAgent } from './outbound-http.js';
 import { readPem, TlsConfigError } from './tls-settings.js';
 
 /** The configuration keys naming the three files, e.g. `aggregation.ca_file`, `aggregation.client_cert_file`, `aggregation.client_key_file`. */
@@ -50,12 +50,9 @@ export function readOutboundTls(config: Reader, keys: OutboundTlsKeys): Outbound
   return { ...(ca ? { ca } : {}), ...(cert && key ? { cert, key } : {}) };
 }
 
-/** A fetch dispatcher verifying servers against the CA and presenting the client certificate; undefined when no file is set. */
-export function outboundDispatcher(config: Reader, keys: OutboundTlsKeys): Dispatcher | undefined {
+/** An HTTPS agent verifying servers against the CA and presenting the client certificate; undefined when no file is set. */
+export function outboundAgent(config: Reader, keys: OutboundTlsKeys): OutboundAgent | undefined {
   const material = readOutboundTls(config, keys);
   if (!material) return undefined;
-  // undici (about 100 modules) is loaded only when outbound TLS is configured: every gateway imports this
-  // module, few set a CA or client certificate (issue 32, a feature that is off is never loaded).
-  const { Agent } = createRequire(import.meta.url)('undici') as typeof import('undici');
-  return new Agent({ connect: material });
+  return new Agent({ ...material, keepAlive: true });
 }

@@ -4,6 +4,7 @@
 // trigger are delivered in order, one at a time.
 import { createHmac } from 'node:crypto';
 import { onAbort } from '@medkit/ros2';
+import { callErrorDetail, drain, outboundCall } from '../transport/outbound-http.js';
 import type { EventEnvelope, Trigger } from './model.js';
 
 export interface WebhookOptions {
@@ -106,6 +107,7 @@ export class WebhookDeliverer {
       d.last_attempt_at = new Date().toISOString();
       let reason: string;
       let retry = true;
+      const signal = AbortSignal.any([AbortSignal.timeout(this.opts.timeoutMs), this.abort.signal]);
       try {
         const headers: Record<string, string> = {
           'content-type': 'application/json',
@@ -115,14 +117,13 @@ export class WebhookDeliverer {
           'x-medkit-delivery-attempt': String(attempt),
         };
         if (secret) headers['x-medkit-signature'] = signBody(secret, body);
-        const res = await fetch(t.webhookUrl!, {
+        const res = await outboundCall(t.webhookUrl!, {
           method: 'POST',
           headers,
           body,
-          redirect: 'manual',
-          signal: AbortSignal.any([AbortSignal.timeout(this.opts.timeoutMs), this.abort.signal]),
+          signal,
         });
-        await res.arrayBuffer().catch(() => undefined);
+        await drain(res.body);
         d.last_status = res.status;
         if (res.status >= 200 && res.status < 300) {
           d.delivered++;
@@ -134,7 +135,7 @@ export class WebhookDeliverer {
         // Client errors other than 408/429 will not get better by retrying.
         retry = res.status >= 500 || res.status === 408 || res.status === 429;
       } catch (err) {
-        reason = (err as Error).name === 'TimeoutError' ? `timeout after ${this.opts.timeoutMs} ms` : (err as Error).message;
+        reason = (signal.reason as Error | undefined)?.name === 'TimeoutError' ? `timeout after ${this.opts.timeoutMs} ms` : callErrorDetail(err);
       }
       d.last_error = reason;
       this.opts.onAttemptFailed?.(t, attempt, reason);

@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { fanOutPath, mergeCollection } from '../../src/aggregation/fan-out.js';
 import { faultTime, sortFaultTimeline } from '../../src/aggregation/fault-timeline.js';
-import { SseParser } from '../../src/aggregation/sse-client.js';
+import { MAX_SSE_EVENT_CHARS, SseParser } from '../../src/aggregation/sse-client.js';
 import { entityTarget } from '../../src/aggregation/routes.js';
 
 describe('fanOutPath', () => {
@@ -85,6 +85,21 @@ describe('SseParser', () => {
     ]);
     expect(p.lastEventId).toBe('4');
     expect(p.retryMs).toBe(500);
+  });
+
+  it('refuses a line or a message past MAX_SSE_EVENT_CHARS from a hostile peer, and forgets a cut message on restart', () => {
+    const line = new SseParser();
+    expect(() => line.feed('data: ' + 'x'.repeat(MAX_SSE_EVENT_CHARS))).toThrow(/longer than/);
+    const lines = new SseParser();
+    const chunk = 'data: ' + 'y'.repeat(1000) + '\n';
+    expect(() => {
+      for (let i = 0; i < MAX_SSE_EVENT_CHARS / 1000 + 2; i++) lines.feed(chunk);
+    }).toThrow(/message longer than/);
+    const p = new SseParser();
+    p.feed('id: 7\ndata: half of a message cut by a lost conn');
+    p.restart();
+    expect(p.feed('ection\n\ndata: next\n\n')).toEqual([{ event: 'message', data: 'next' }]);
+    expect(p.lastEventId).toBe('7');
   });
 });
 
