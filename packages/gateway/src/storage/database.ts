@@ -36,6 +36,13 @@ export function prepareDataDir(dir: string): string {
   return abs;
 }
 
+/**
+ * SQLite's page cache per connection, in KiB. better-sqlite3 builds SQLite with a 16 MB default, which a
+ * store that grows under a steady fault load fills over hours (issue 32: RSS flat over a soak); the hot
+ * pages of our tables (current faults, triggers, locks) fit in far less, and the OS page cache holds the rest.
+ */
+export const SQLITE_CACHE_KIB = 2048;
+
 /** Opens (or creates) `<dataDir>/medkit.db` in WAL mode. `:memory:` gives a private in-memory store. */
 export function openDatabase(dataDir: string | ':memory:', file = 'medkit.db'): SqliteDatabase {
   if (dataDir === ':memory:') return new Database(':memory:');
@@ -49,6 +56,7 @@ export function openDatabase(dataDir: string | ':memory:', file = 'medkit.db'): 
     // NORMAL keeps WAL durable against process crashes (only an OS crash can lose the last commits).
     db.pragma('synchronous = NORMAL');
     db.pragma('foreign_keys = ON');
+    db.pragma(`cache_size = -${SQLITE_CACHE_KIB}`);
     db.prepare('SELECT count(*) FROM sqlite_master').get();
   } catch (err) {
     db?.close();

@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync, chmodSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openDatabase, runMigrations, prepareDataDir, StorageError, MigrationRegistry, openStore } from '../../src/storage/index.js';
+import { SQLITE_CACHE_KIB } from '../../src/storage/database.js';
 
 const dirs: string[] = [];
 function tmp(): string {
@@ -23,6 +24,8 @@ describe('storage', () => {
     );
     const db = openStore(join(dir, 'data'), reg);
     expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
+    // Bounded page cache (better-sqlite3's build default is 16 MB per connection).
+    expect(db.pragma('cache_size', { simple: true })).toBe(-SQLITE_CACHE_KIB);
     db.prepare('INSERT INTO t (k, v, note) VALUES (?, ?, ?)').run('a', 1, 'x');
     db.close();
     // Re-opening runs nothing again and keeps the row.
