@@ -7,7 +7,8 @@
 //   CPU = (utime + stime) over the measurement window / (CLK_TCK × window) as % of one core (/proc/PID/stat),
 //   V8 heap used / total (the gateway runs with NODE_OPTIONS=--import=heap-preload.mjs, which writes
 //   v8.getHeapStatistics() to a file on SIGUSR2), start-up = spawn → first GET /api/v1/health 200 (20 ms polls).
-// Memory is read at the end of each window; CPU is the window's average.
+// Memory is read at the end of each window, and USS also every second through it (its mean, min and max:
+// a single reading lands anywhere in the garbage collector's cycle); CPU is the window's average.
 // Scenarios (positional, several allowed; default `plain`):
 //   plain   medkit gateway --no-ros --manifest examples/amr/manifest.yaml, idle
 //   graph   a gateway (runtime discovery, no manifest) on a loopback ROS domain with a synthetic graph:
@@ -23,6 +24,9 @@
 // Build first (`npm run build`), then e.g.
 //   node bench/footprint/run.mjs plain graph demo --load [--settle 20] [--window 10] [--load-seconds 60] [--json out.json]
 //   node bench/footprint/run.mjs graph --growth
+// --soak M (minutes) replaces the load window by M minutes of the standard load, reading USS and RSS every
+// --soak-every s (30); the report adds their series, the change from the first to the last 5 minutes and a
+// least-squares slope (MB per 10 min), e.g. node bench/footprint/run.mjs graph --soak 30.
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -53,6 +57,8 @@ const { values: o, positionals } = parseArgs({
     'growth-nodes': { type: 'string', default: '10,100,500,1000' },
     domain: { type: 'string', default: process.env.MEDKIT_BENCH_DOMAIN ?? '90' },
     'demo-after': { type: 'string', default: '180' },
+    soak: { type: 'string' },
+    'soak-every': { type: 'string', default: '30' },
     json: { type: 'string' },
     'node-flags': { type: 'string' },
     set: { type: 'string', multiple: true, default: [] },
@@ -66,7 +72,10 @@ if (o.help) {
 }
 const scenarios = positionals.length ? positionals : ['plain'];
 for (const s of scenarios) if (!['plain', 'graph', 'demo'].includes(s)) throw new Error(`unknown scenario '${s}' (plain | graph | demo)`);
-const SETTLE = Number(o.settle), WINDOW = Number(o.window), LOAD_S = Number(o['load-seconds']);
+const SOAK_MIN = o.soak === undefined ? undefined : Number(o.soak), SOAK_EVERY = Number(o['soak-every']);
+if (SOAK_MIN !== undefined && !(SOAK_MIN > 0)) throw new Error('--soak takes minutes > 0');
+if (SOAK_MIN !== undefined) o.load = true;
+const SETTLE = Number(o.settle), WINDOW = Number(o.window), LOAD_S = SOAK_MIN === undefined ? Number(o['load-seconds']) : SOAK_MIN * 60;
 const DOMAIN = Number(o.domain), PER_PROCESS = Number(o['per-process']);
 /** Node.js options of the gateway: those `medkit` runs with on PATH (its #! line), unless --node-flags says otherwise. */
 const NODE_FLAGS = o['node-flags'] === undefined ? [...NODE_RUNTIME_FLAGS] : o['node-flags'].split(/\s+/).filter(Boolean);
@@ -125,22 +134,58 @@ async function startGateway(flags) {
   return { label: 'gateway', pid: child.pid, child, base: `http://127.0.0.1:${port}/api/v1`, startupMs: t1 - t0, command: `node ${rel(args.join(' '))}` };
 }
 
-/** One measurement window over `procs`: CPU average over it, memory, threads and heap at its end. */
-async function measure(procs, seconds) {
+/**
+ * One measurement window over `procs`: CPU average over it; memory, threads and heap at its end; USS read
+ * every second (mean, min, max) and, every `seriesEvery` s when given, USS and RSS as a series (the soak).
+ */
+async function measure(procs, seconds, seriesEvery) {
   const t0 = procs.map((p) => cpuTicks(p.pid));
   const w0 = performance.now();
-  await sleep(seconds);
+  const uss = procs.map(() => []);
+  const series = procs.map(() => []);
+  let nextSeries = 0;
+  for (let k = 1; performance.now() - w0 < seconds * 1000; k++) {
+    const at = (performance.now() - w0) / 1000;
+    procs.forEach((p, i) => {
+      const mem = memory(p.pid);
+      if (!mem) return;
+      uss[i].push(mem.uss);
+      if (seriesEvery && at >= nextSeries) series[i].push({ s: Math.round(at), uss: mem.uss, rss: mem.rss });
+    });
+    if (seriesEvery && at >= nextSeries) nextSeries += seriesEvery;
+    await sleep(Math.max(0, Math.min(k, seconds) - (performance.now() - w0) / 1000));
+  }
   const wall = (performance.now() - w0) / 1000;
   return Promise.all(procs.map(async (p, i) => ({
     process: p.label,
     pid: p.pid,
     startupMs: p.startupMs === undefined ? null : Math.round(p.startupMs),
     ...memory(p.pid),
+    ussMean: uss[i].reduce((a, b) => a + b, 0) / uss[i].length,
+    ussMin: Math.min(...uss[i]),
+    ussMax: Math.max(...uss[i]),
     threads: threads(p.pid),
     cpuPct: ((cpuTicks(p.pid) - t0[i]) / CLK_TCK / wall) * 100,
     heap: await heap(p.pid, work),
     windowS: Math.round(wall * 10) / 10,
+    ...(seriesEvery ? { series: series[i], drift: drift(series[i]) } : {}),
   })));
+}
+
+/** A soak series' trend: first and last 5 minutes' means and the least-squares slope, for USS and RSS. */
+function drift(series) {
+  const out = {};
+  for (const key of ['uss', 'rss']) {
+    const span = series.at(-1).s;
+    const head = series.filter((x) => x.s <= Math.min(300, span / 2)).map((x) => x[key]);
+    const tail = series.filter((x) => x.s >= span - Math.min(300, span / 2)).map((x) => x[key]);
+    const mean = (a) => a.reduce((x, y) => x + y, 0) / a.length;
+    const mx = mean(series.map((x) => x.s)), my = mean(series.map((x) => x[key]));
+    const sxx = series.reduce((a, x) => a + (x.s - mx) ** 2, 0);
+    const slope = sxx > 0 ? series.reduce((a, x) => a + (x.s - mx) * (x[key] - my), 0) / sxx : 0;
+    out[key] = { first5: mean(head), last5: mean(tail), changePct: ((mean(tail) - mean(head)) / mean(head)) * 100, mbPer10Min: slope * 600, min: Math.min(...series.map((x) => x[key])), max: Math.max(...series.map((x) => x[key])) };
+  }
+  return out;
 }
 
 /** The GUID prefix of the gateway's participant (node /medkit_gateway), seen from a short-lived context. */
@@ -284,8 +329,8 @@ async function idleAndLoad(scenario, procs, base, ros) {
   let load;
   if (o.load) {
     const stop = await startLoad(base, ros, LOAD_S);
-    log(`${scenario}: load window ${LOAD_S} s`);
-    const loaded = await measure(procs, LOAD_S);
+    log(`${scenario}: ${SOAK_MIN === undefined ? 'load window' : 'soak under the standard load'} ${LOAD_S} s`);
+    const loaded = await measure(procs, LOAD_S, SOAK_MIN === undefined ? undefined : SOAK_EVERY);
     load = await stop();
     rows.push(...loaded.map((r) => ({ scenario, phase: 'load', ...r, startupMs: null })));
   }
@@ -395,10 +440,20 @@ for (const r of results) {
   if (r.graph) console.log(`  graph: ${JSON.stringify(r.graph)}`);
   if (r.load) console.log(`  load: ${JSON.stringify(r.load)}`);
 }
-console.log('\n| scenario | process | phase | start-up ms | USS MB | private dirty MB | PSS MB | RSS MB | threads | CPU % of a core | V8 heap used MB | V8 heap total MB |');
-console.log('|---|---|---|---|---|---|---|---|---|---|---|---|');
+console.log('\n| scenario | process | phase | start-up ms | USS MB | USS mean (min–max) over the window | private dirty MB | PSS MB | RSS MB | threads | CPU % of a core | V8 heap used MB | V8 heap total MB |');
+console.log('|---|---|---|---|---|---|---|---|---|---|---|---|---|');
 for (const r of results.flatMap((x) => x.rows)) {
-  console.log(`| ${r.scenario} | ${r.process} | ${r.phase} | ${r.startupMs ?? '–'} | ${f1(r.uss)} | ${f1(r.dirty)} | ${f1(r.pss)} | ${f1(r.rss)} | ${r.threads} | ${f1(r.cpuPct)} | ${f1(r.heap?.used)} | ${f1(r.heap?.total)} |`);
+  console.log(`| ${r.scenario} | ${r.process} | ${r.phase} | ${r.startupMs ?? '–'} | ${f1(r.uss)} | ${f1(r.ussMean)} (${f1(r.ussMin)}–${f1(r.ussMax)}) | ${f1(r.dirty)} | ${f1(r.pss)} | ${f1(r.rss)} | ${r.threads} | ${f1(r.cpuPct)} | ${f1(r.heap?.used)} | ${f1(r.heap?.total)} |`);
+}
+for (const r of results.flatMap((x) => x.rows).filter((x) => x.series)) {
+  console.log(`\nsoak, ${r.scenario} ${r.process}: ${r.windowS} s under the standard load, USS and RSS every ${SOAK_EVERY} s`);
+  console.log('| MB | first 5 min | last 5 min | change | slope per 10 min | min | max |');
+  console.log('|---|---|---|---|---|---|---|');
+  for (const k of ['uss', 'rss']) {
+    const d = r.drift[k];
+    console.log(`| ${k.toUpperCase()} | ${f1(d.first5)} | ${f1(d.last5)} | ${d.changePct >= 0 ? '+' : ''}${f1(d.changePct)} % | ${d.mbPer10Min >= 0 ? '+' : ''}${d.mbPer10Min.toFixed(2)} | ${f1(d.min)} | ${f1(d.max)} |`);
+  }
+  console.log(`series (s: USS/RSS MB): ${r.series.map((x) => `${x.s}: ${f1(x.uss)}/${f1(x.rss)}`).join(', ')}`);
 }
 if (fit) {
   const ci = fit.ci95 ? `, 95% interval ${fit.ci95.map((x) => x.toFixed(3)).join(' … ')}` : ' (interval needs 3+ sizes)';
