@@ -21,7 +21,16 @@ export interface ReaderConfig {
   userData?: string | Uint8Array;
   /** Set for a keyed topic (the reader is then WITH_KEY); see TopicKey. */
   key?: TopicKey;
+  /**
+   * Keep the last samples (history depth, per instance on keyed topics, or `limits.maxSamples` for KEEP_ALL)
+   * for take()/read(). Off by default: samples are delivered by the `sample` event, and a history nobody
+   * takes from only holds payloads (and the datagrams they are views of) in memory.
+   */
+  keepHistory?: boolean;
 }
+
+/** The history of a reader that keeps none: take() and read() give nothing. */
+const NO_HISTORY = { take: (): Sample[] => [], read: (): Sample[] => [] };
 
 /** One received sample. */
 export interface Sample {
@@ -62,8 +71,8 @@ export interface ReaderEvents {
 
 /**
  * A DDS data reader for one topic. Events: `sample`, `instance` (keyed topics), `matched`,
- * `unmatched`, `incompatible`. The last samples (history depth, per instance on keyed topics,
- * or `resourceLimits` for KEEP_ALL) are also kept for take().
+ * `unmatched`, `incompatible`. With `keepHistory`, the last samples (history depth, per instance on
+ * keyed topics, or `resourceLimits` for KEEP_ALL) are also kept for take().
  */
 export class Reader extends EventEmitter<ReaderEvents> {
   readonly guid: Guid;
@@ -92,7 +101,10 @@ export class Reader extends EventEmitter<ReaderEvents> {
     this.key = config.key;
     this.qos = core.qos;
     const depth = this.qos.history.kind === 'keep-last' ? this.qos.history.depth : Infinity;
-    if (this.key) {
+    if (!config.keepHistory) {
+      this.cache = NO_HISTORY;
+      this.keep = () => {};
+    } else if (this.key) {
       const cache = new InstanceHistoryCache<Sample>(depth, maxSamples);
       this.cache = cache;
       this.keep = (s) => cache.push(s.keyHash ?? '', s);
@@ -157,12 +169,12 @@ export class Reader extends EventEmitter<ReaderEvents> {
     }
   }
 
-  /** Returns and removes the held samples, oldest first. */
+  /** Returns and removes the held samples, oldest first (none unless created with `keepHistory`). */
   take(): Sample[] {
     return this.cache.take();
   }
 
-  /** Returns the held samples without removing them. */
+  /** Returns the held samples without removing them (none unless created with `keepHistory`). */
   read(): Sample[] {
     return this.cache.read();
   }

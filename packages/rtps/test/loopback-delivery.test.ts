@@ -101,7 +101,7 @@ describe('delivery between two participants on loopback', () => {
     const w = a.createWriter({ topic: 'rt/tl', typeName: TYPE, qos: { durability: 'transient-local', history: { kind: 'keep-last', depth: 3 } } });
     for (let i = 1; i <= 10; i++) w.write(cdrString(`tl ${i}`));
     const b = await participant(DOMAIN);
-    const late = b.createReader({ topic: 'rt/tl', typeName: TYPE, qos: { durability: 'transient-local', history: { kind: 'keep-last', depth: 2 } } });
+    const late = b.createReader({ topic: 'rt/tl', typeName: TYPE, keepHistory: true, qos: { durability: 'transient-local', history: { kind: 'keep-last', depth: 2 } } });
     const got = collect(late);
     await until(() => got.length === 3, 'history');
     expect(got).toEqual(['tl 8', 'tl 9', 'tl 10']);
@@ -114,6 +114,8 @@ describe('delivery between two participants on loopback', () => {
     w.write(cdrString('tl 11'));
     await until(() => volGot.length === 1, 'new sample');
     expect(volGot).toEqual(['tl 11']);
+    // Without keepHistory a reader only delivers: nothing is kept for take() (nor held in memory).
+    expect(vol.read()).toEqual([]);
   });
 
   it('carries the related sample identity and source timestamp', async () => {

@@ -61,7 +61,7 @@ describe('keyed topics between our participants', () => {
     const a = await participant(domain);
     const b = await participant(domain);
     const w = a.createWriter({ topic: TOPIC, typeName: KEYED_TYPE, key: KEYED_KEY });
-    const r = b.createReader({ topic: TOPIC, typeName: KEYED_TYPE, key: KEYED_KEY, qos: { history: { kind: 'keep-last', depth: 1 } } });
+    const r = b.createReader({ topic: TOPIC, typeName: KEYED_TYPE, key: KEYED_KEY, keepHistory: true, qos: { history: { kind: 'keep-last', depth: 1 } } });
     expect(await w.waitForMatch(1, 5000)).toBe(true);
     await until(() => w.heardFrom(r.guid), 'the reader acknowledging');
     let heard = 0;
