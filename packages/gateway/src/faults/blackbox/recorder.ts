@@ -174,7 +174,9 @@ export class BlackBoxRecorder implements TopicTap {
       createdAtNs: this.o.clock.wallNs(), chain: Promise.resolve(), failed: false,
     };
     this.open = r;
-    r.chain = (async () => { for (const m of written) await writer.write(m); })();
+    // A module function, not a closure here: a closure would keep this scope (and so every buffered
+    // message) alive for as long as any closure of the scope lives.
+    r.chain = writeAll(writer, written);
     r.chain = r.chain.catch((err) => {
       r.failed = true;
       this.log.error(`black box: writing ${id} failed: ${(err as Error).message}`);
@@ -303,4 +305,9 @@ export function dirSize(dir: string): number {
     if (e.isFile()) total += statSync(join(dir, e.name)).size;
   }
   return total;
+}
+
+/** Writes messages to a bag in order. */
+async function writeAll(writer: McapBagWriter, messages: readonly TapMessage[]): Promise<void> {
+  for (const m of messages) await writer.write(m);
 }
