@@ -1,15 +1,21 @@
 #!/usr/bin/env node
 // HTTP benchmark: GET /api/v1/apps (cached list) and GET /api/v1/apps/app-7 (entity detail) on a manifest
 // with 200 apps vs plain node:http servers returning the same JSON bytes, in the same run, alternating rounds. Usage: node bench/http/run.mjs [seconds]
-// (build first: npm run build). Prints a Markdown table for docs/benchmarks.md.
+// [--node-flags='…'] (build first: npm run build). Prints a Markdown table for docs/benchmarks.md. The gateway runs with the
+// Node.js options `medkit` has on its #! line (packages/cli/src/runtime-flags.ts) unless --node-flags says otherwise; the
+// plain node:http baselines with Node's defaults.
 import { spawn } from 'node:child_process';
 import { mkdtempSync, writeFileSync, rmSync, readFileSync } from 'node:fs';
 import { tmpdir, cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
+import { NODE_RUNTIME_FLAGS } from '../../packages/cli/dist/runtime-flags.js';
 
-const seconds = Number(process.argv[2] ?? 10);
+const { values: opts, positionals } = parseArgs({ allowPositionals: true, options: { 'node-flags': { type: 'string' } } });
+const seconds = Number(positionals[0] ?? 10);
+const gatewayFlags = opts['node-flags'] === undefined ? [...NODE_RUNTIME_FLAGS] : opts['node-flags'].split(/\s+/).filter(Boolean);
 const connections = 50;
 const here = fileURLToPath(new URL('.', import.meta.url));
 const dir = mkdtempSync(join(tmpdir(), 'medkit-bench-http-'));
@@ -26,7 +32,7 @@ function manifest(apps) {
 
 function start(kind, bodyFile) {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [join(here, 'server.mjs'), kind, join(dir, 'manifest.yaml'), join(dir, `data-${kind}`), bodyFile ?? ''], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const child = spawn(process.execPath, [...(kind === 'gateway' ? gatewayFlags : []), join(here, 'server.mjs'), kind, join(dir, 'manifest.yaml'), join(dir, `data-${kind}`), bodyFile ?? ''], { stdio: ['ignore', 'pipe', 'inherit'] });
     child.stdout.on('data', (d) => {
       const m = /READY (\d+)/.exec(d.toString());
       if (m) resolve({ child, port: Number(m[1]) });
@@ -90,7 +96,7 @@ const summary = (rs) => ({
   cpu: rs.reduce((s, r) => s + r.cpuUsPerRequest, 0) / rs.length,
 });
 console.log(`\nmachine: ${cpus().length} × ${cpus()[0].model}, node ${process.version}, date ${new Date().toISOString().slice(0, 10)}, loadavg ${loadavg().map((l) => l.toFixed(1)).join(' ')}`);
-console.log(`command: node bench/http/run.mjs ${seconds}   (${connections} connections, ${seconds} s per round, 2 rounds each)\n`);
+console.log(`command: node bench/http/run.mjs ${process.argv.slice(2).join(' ')}   (${connections} connections, ${seconds} s per round, 2 rounds each; gateway Node.js options: ${gatewayFlags.join(' ') || 'none'})\n`);
 console.log('| route | server | req/s | p50 ms | p99 ms | errors | server CPU µs/request |\n|---|---|---|---|---|---|---|');
 for (const [route, r] of [['GET /api/v1/apps', list], ['GET /api/v1/apps/app-7', detail]]) {
   const g = summary(r.results.gateway);

@@ -10,9 +10,18 @@
  * only the scavenges are more frequent and smaller.
  */
 /**
- * `--heap-growing-percent=50` lets the old generation grow to 1.5 × what the last full collection kept
+ * `--heap-growing-percent=30` lets the old generation grow to 1.3 × what the last full collection kept
  * before the next one. V8's own factor reaches 4 × on a heap that collects quickly, so with a large ROS
- * graph (500 nodes) garbage filled more than half of the heap: 133 MB private memory, 70 MB with this,
- * at the same idle CPU.
+ * graph (500 nodes) garbage filled more than half of the heap: 133 MB private memory, 70 MB at 1.5 ×, at
+ * the same idle CPU; 1.3 × took another 3 MB off the demo's main gateway, CPU under the standard load
+ * unchanged within the noise (docs/benchmarks.md, "Fourth round").
  */
-export const NODE_RUNTIME_FLAGS: readonly string[] = ['--max-semi-space-size=2', '--heap-growing-percent=50'];
+/**
+ * `--single-threaded` keeps V8's garbage collection and optimizing compilation on the main thread. Their
+ * background jobs each allocated in a malloc arena of their own worker thread, which glibc keeps: the demo's
+ * main gateway held 7–9 MB less private memory without them, at the same or lower CPU time under the
+ * standard load (a gateway is one event loop on a robot's small CPU; the work is the same, only not spread
+ * over four more threads). The price is on the main thread: a route that allocates much (the 200-app list)
+ * costs about 10 % more CPU per request at saturation.
+ */
+export const NODE_RUNTIME_FLAGS: readonly string[] = ['--max-semi-space-size=2', '--heap-growing-percent=30', '--single-threaded'];
