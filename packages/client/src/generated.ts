@@ -577,6 +577,54 @@ export type paths = {
         patch?: never;
         trace?: never;
     };
+    "/apps/{app_id}/fault-triggers": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Fault-trigger rules of the App
+         * @description Fault-trigger rules of the App
+         */
+        get: operations["listAppFaultTriggers"];
+        put?: never;
+        /**
+         * Add a threshold rule that raises a fault while a data value is past it
+         * @description Level-triggered: while the value is past the threshold the rule reports the fault on every poll; once it is back, the fault is cleared. 409 when another rule already uses the fault code.
+         */
+        post: operations["createAppFaultTrigger"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/apps/{app_id}/fault-triggers/{trigger_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * One fault-trigger rule
+         * @description One fault-trigger rule
+         */
+        get: operations["readAppFaultTrigger"];
+        put?: never;
+        post?: never;
+        /**
+         * Delete a rule; the fault it raised is cleared
+         * @description Delete a rule; the fault it raised is cleared
+         */
+        delete: operations["deleteAppFaultTrigger"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/apps/{app_id}/faults": {
         parameters: {
             query?: never;
@@ -5478,6 +5526,49 @@ export type components = {
                 gateway: string;
             };
         };
+        /**
+         * FaultTriggerRule
+         * @example {
+         *       "id": "ftr_1",
+         *       "app_id": "tank_process",
+         *       "data_name": "level",
+         *       "operator": ">=",
+         *       "threshold": 80,
+         *       "fault_code": "TANK_OVERFILL",
+         *       "severity": "CRITICAL",
+         *       "active": true
+         *     }
+         */
+        FaultTriggerRule: {
+            /** @description false: kept, not evaluated */
+            active: boolean;
+            app_id: string;
+            /** @description Data item of the App whose value is compared */
+            data_name: string;
+            /** @description Fault raised while the value is past the threshold, cleared when it is back */
+            fault_code: string;
+            /** @description ftr_<n> */
+            id: string;
+            operator: ">" | "<" | ">=" | "<=" | "==";
+            /** @description [ours] JSON Pointer into the value read (a field of a ROS message) */
+            path?: string;
+            severity: "INFO" | "WARNING" | "ERROR" | "CRITICAL";
+            threshold: number;
+        };
+        /** FaultTriggerRuleCreate */
+        FaultTriggerRuleCreate: {
+            /** @default true */
+            active: boolean;
+            data_name: string;
+            fault_code: string;
+            operator: ">" | "<" | ">=" | "<=" | "==";
+            /** @description [ours] JSON Pointer into the value read, e.g. /voltage of a sensor_msgs/BatteryState */
+            path?: string;
+            severity: "INFO" | "WARNING" | "ERROR" | "CRITICAL";
+            threshold: number;
+        } & {
+            [key: string]: unknown;
+        };
         ForceRestartAppResponse: {
             /** @description The status URI to poll (also in Location) */
             status: string;
@@ -6040,6 +6131,9 @@ export type components = {
             items: {
                 id: string;
             }[];
+        };
+        ListAppFaultTriggersResponse: {
+            items: components["schemas"]["FaultTriggerRule"][];
         };
         ListAppLocksResponse: {
             items: components["schemas"]["Lock"][];
@@ -10001,6 +10095,293 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+        };
+    };
+    listAppFaultTriggers: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description App id */
+                app_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ListAppFaultTriggersResponse"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+        };
+    };
+    createAppFaultTrigger: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description App id */
+                app_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "data_name": "level",
+                 *       "operator": ">=",
+                 *       "threshold": 80,
+                 *       "fault_code": "TANK_OVERFILL",
+                 *       "severity": "CRITICAL"
+                 *     }
+                 */
+                "application/json": components["schemas"]["FaultTriggerRuleCreate"];
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FaultTriggerRule"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+        };
+    };
+    readAppFaultTrigger: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description App id */
+                app_id: string;
+                /** @description ftr_<n> */
+                trigger_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FaultTriggerRule"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+        };
+    };
+    deleteAppFaultTrigger: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description App id */
+                app_id: string;
+                /** @description ftr_<n> */
+                trigger_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };

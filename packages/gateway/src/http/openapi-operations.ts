@@ -20,6 +20,7 @@ export const TAG_DESCRIPTIONS: Readonly<Record<string, string>> = {
   'communication-logs': 'Communication logs of an entity.',
   locks: 'Locks that reserve an entity for one client.',
   triggers: 'Triggers: conditions on resources, with an event stream each.',
+  'fault-triggers': 'Fault-trigger rules: thresholds on data values that raise and clear faults.',
   'cyclic-subscriptions': 'Cyclic subscriptions: periodic resource values over an event stream.',
   scripts: 'Scripts uploaded to an entity and their executions.',
   updates: 'Software updates: register, prepare, execute.',
