@@ -16,6 +16,10 @@ export const AGGREGATION_KEYS = {
     policy: 'clamp',
   }),
   'aggregation.forward_auth': guarded('security', bool(false, "Forward the client's Authorization header to peers (warns without require_tls).")),
+  'aggregation.peer_auth_header': guarded(
+    'security',
+    str('', "Authorization header value (e.g. 'Bearer <token>') this gateway presents to the peers it is configured with, on the calls it makes on its own behalf: health checks, entity reads, the fault-stream relay, and forwards or fan-outs whose caller sent no credential to pass on (a forwarded caller token wins). Never sent to peers found by mDNS; never shown by any route or log."),
+  ),
   'aggregation.require_tls': guarded('security', bool(false, 'Reject http:// peers: a static one stops start-up, a discovered one is skipped with a warning; when false every cleartext peer is logged as a warning.')),
   'aggregation.ca_file': guarded('security', str('', '[ours] CA bundle peer certificates are verified against (empty = the system CAs).')),
   'aggregation.client_cert_file': guarded('security', str('', '[ours] Client certificate (PEM) presented to peers that require mutual TLS; with aggregation.client_key_file.')),
@@ -41,6 +45,8 @@ export interface AggregationSettings {
   timeoutMs: number;
   healthIntervalMs: number;
   forwardAuth: boolean;
+  /** aggregation.peer_auth_header ("" = none): presented to configured peers only. */
+  peerAuthHeader: string;
   requireTls: boolean;
   announce: boolean;
   discover: boolean;
@@ -120,11 +126,15 @@ export function readAggregationSettings(config: Reader, warn: (msg: string) => v
   }
   const agent = outboundAgent(config, { ca: 'aggregation.ca_file', cert: 'aggregation.client_cert_file', key: 'aggregation.client_key_file' });
   if (forwardAuth && !requireTls) warn('aggregation.forward_auth is on without aggregation.require_tls: bearer tokens may cross the network in cleartext');
+  if (config.value<string>('aggregation.peer_auth_header') && !requireTls && peers.some((p) => p.url.startsWith('http:'))) {
+    warn('aggregation.peer_auth_header is set and a peer is reached over cleartext http: the credential crosses the network unencrypted');
+  }
   return {
     enabled,
     timeoutMs: config.value<number>('aggregation.timeout_ms'),
     healthIntervalMs: config.value<number>('aggregation.health_check_interval_ms'),
     forwardAuth,
+    peerAuthHeader: config.value<string>('aggregation.peer_auth_header'),
     requireTls,
     announce: config.value<boolean>('aggregation.announce'),
     discover: config.value<boolean>('aggregation.discover'),

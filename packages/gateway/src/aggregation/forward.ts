@@ -40,6 +40,8 @@ export type ForwardOutcome =
 export interface ForwardOptions {
   timeoutMs: number;
   forwardAuth: boolean;
+  /** This gateway's own credential for the peer (aggregation.peer_auth_header), sent when the caller's is not. */
+  credential?: string;
   maxBytes?: number;
   /** Sent as X-Client-Id: the caller's identity as this gateway established it (the token subject when auth is on). */
   clientId?: string;
@@ -73,6 +75,7 @@ export async function forwardRequest(req: IncomingMessage, res: ServerResponse, 
   }
   if (o.clientId !== undefined) headers['x-client-id'] = o.clientId;
   if (o.forwardAuth && typeof req.headers.authorization === 'string') headers.authorization = req.headers.authorization;
+  else if (o.credential) headers.authorization = o.credential;
   const ac = new AbortController();
   let timedOut = false;
   const timer = setTimeout(() => {

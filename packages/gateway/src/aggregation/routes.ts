@@ -46,10 +46,14 @@ export function registerAggregationHooks(svc: AggregationService) {
           path,
           rewriteLocation: (loc) => (loc === remoteBase || loc.startsWith(`${remoteBase}/`) ? localBase + loc.slice(remoteBase.length) : loc),
         },
-        { timeoutMs: s.timeoutMs, forwardAuth: s.forwardAuth, clientId: request.client.id, agent: s.agent },
+        { timeoutMs: s.timeoutMs, forwardAuth: s.forwardAuth, credential: svc.registry.credentialOf(route.peer).authorization, clientId: request.client.id, agent: s.agent },
       );
       if (out.kind === 'failed') {
         if (out.reason !== 'too_large') svc.suspect(route.peer);
+        // The reference's 0.7.0: a peer that did not answer in the budget is 504, not 502 (it may be serving).
+        if (out.reason === 'timeout') {
+          throw new SovdError('not-responding', `Peer '${route.peer}' did not answer within ${s.timeoutMs} ms`, { entity_id: entityId, peer: route.peer, details: out.detail });
+        }
         throw new SovdError('x-medkit-peer-unavailable', `Peer '${route.peer}' is unavailable: ${out.detail}`, {
           entity_id: entityId,
           peer: route.peer,
@@ -130,7 +134,14 @@ export function registerAggregationHooks(svc: AggregationService) {
       if (typeof body !== 'object' || body === null || Array.isArray(body)) return payload;
       const online = peers.filter((p) => p.status === 'online');
       const offline = peers.filter((p) => p.status !== 'online').map((p) => p.name);
-      const answers = await queryPeers({ pathAndQuery: request.url, peers: online, timeoutMs: s.timeoutMs, headers: callerHeaders(request.client.id, request.headers.authorization, s.forwardAuth), agent: s.agent });
+      const answers = await queryPeers({
+        pathAndQuery: request.url,
+        peers: online,
+        timeoutMs: s.timeoutMs,
+        headers: callerHeaders(request.client.id, request.headers.authorization, s.forwardAuth),
+        peerHeaders: (peer) => svc.registry.credentialOf(peer),
+        agent: s.agent,
+      });
       return JSON.stringify(mergeCollection(target.kind, body as Record<string, unknown>, answers, offline));
     });
 
