@@ -193,8 +193,10 @@ describe('fault-trigger rules', () => {
 
   it('[ours] compares a field of an object value named by path; an inactive rule is kept but not evaluated', async () => {
     plant.pack = { voltage: 21.5 };
-    const inactive = await create({ data_name: 'pack', path: '/voltage', operator: '<', threshold: 22, fault_code: 'PACK_LOW_IDLE', severity: 'WARNING', active: false });
+    // Sent with a trailing slash: the Location stays canonical (the reference's 0.7.0, #591).
+    const inactive = await http(`${rules()}/`, { method: 'POST', json: { data_name: 'pack', path: '/voltage', operator: '<', threshold: 22, fault_code: 'PACK_LOW_IDLE', severity: 'WARNING', active: false } });
     expect(inactive.status).toBe(201);
+    expect(inactive.headers.get('location')).toBe(`/api/v1/apps/tank_process/fault-triggers/${inactive.body.id}`);
     expect(inactive.body).toMatchObject({ active: false, path: '/voltage' });
     const r = await create({ data_name: 'pack', path: '/voltage', operator: '<', threshold: 22, fault_code: 'PACK_LOW', severity: 'CRITICAL' });
     expect(r.status).toBe(201);
