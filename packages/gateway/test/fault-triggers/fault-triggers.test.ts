@@ -7,62 +7,28 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { loadConfig } from '../../src/config/index.js';
-import { defaultFeatures, FEATURE_KEYS } from '@medkit/cli';
-import { createPluginsFeature } from '../../src/plugins/feature.js';
 import { crosses, readingOf } from '../../src/fault-triggers/model.js';
-import { PLUGIN_API_VERSION, PluginError, type JsonValue, type MedkitPlugin, type PluginEntityRef, type PluginModule } from '@medkit/plugin-api';
-import { startTestGateway, type TestGateway } from '../support/gateway.js';
+import type { TestGateway } from '../support/gateway.js';
+import { PlantPlugin, startPlantGateway } from '../support/plugin-plant.js';
 import { eventually, http } from '../ros/robot.js';
 
-/** The plant: `level` of the tank, `pack` (an object) of the battery; the down App answers connected: false. */
-const plant = { level: 50, pack: { voltage: 25.0 } as Record<string, number>, downLevel: 42 };
-
-class Tank implements MedkitPlugin {
-  name() {
-    return 'tank';
-  }
-  configure() {}
-  introspect() {
-    return {
-      new_entities: {
-        components: [{ id: 'tank_plc', name: 'Tank PLC', external: true }],
-        apps: [
-          { id: 'tank_process', name: 'Tank process', component_id: 'tank_plc' },
-          { id: 'tank_down', name: 'Unreachable tank', component_id: 'tank_plc' },
-        ],
-      },
-    };
-  }
-  listData(e: PluginEntityRef): JsonValue {
-    return { items: e.id === 'tank_process' ? [{ id: 'level', name: 'level' }, { id: 'pack', name: 'pack' }] : [{ id: 'level', name: 'level' }] };
-  }
-  readData(e: PluginEntityRef, name: string): JsonValue {
-    if (e.id === 'tank_down') return { id: name, data: plant.downLevel, 'x-medkit': { connected: false } };
-    if (name === 'level') return { id: name, data: plant.level, 'x-medkit': { connected: true } };
-    if (name === 'pack') return { id: name, data: plant.pack, 'x-medkit': { connected: true } };
-    throw new PluginError('resource-not-found', `no data item '${name}'`, 404);
-  }
-  writeData(): JsonValue {
-    return {};
-  }
-}
-
-const module: PluginModule = {
-  pluginApiVersion: PLUGIN_API_VERSION,
-  createPlugin: () => new Tank(),
-  getIntrospectionProvider: (p) => p as Tank,
-  getDataProvider: (p) => p as Tank,
+/** The plant: `level` of the tank, `pack` (an object) of the battery; `tank_down` answers connected: false. */
+const plugin = new PlantPlugin({
+  component: 'tank_plc',
+  apps: { tank_process: { level: 50, pack: { voltage: 25.0 } }, tank_down: { level: 42 } },
+  down: new Set(['tank_down']),
+});
+const plant = {
+  set level(v: number) {
+    plugin.plant.apps.tank_process.level = v;
+  },
+  set pack(v: Record<string, number>) {
+    plugin.plant.apps.tank_process.pack = v;
+  },
 };
 
-async function start(dataDir: string, extra: Record<string, unknown> = {}): Promise<TestGateway> {
-  const flags = { 'ros.enabled': false, 'ui.enabled': false, 'logging.level': 'silent', 'fault_triggers.poll_interval_ms': 50, 'fault_triggers.storage.path': join(dataDir, 'fault_triggers.db'), ...extra };
-  const config = loadConfig({ env: {}, extraKeys: FEATURE_KEYS, flags: flags as never });
-  const features = defaultFeatures(config).map((f) => (f.name === 'plugins' ? createPluginsFeature({ plugins: [{ name: 'tank', module }] }) : f));
-  const g = await startTestGateway({ features, flags: flags as never, dataDir });
-  await eventually(async () => (await http(`${g.url}/api/v1/apps/tank_process`)).status === 200, 'the plugin app');
-  return g;
-}
+const start = (dataDir: string, extra: Record<string, unknown> = {}): Promise<TestGateway> =>
+  startPlantGateway(plugin, { dataDir, flags: { 'fault_triggers.poll_interval_ms': 50, 'fault_triggers.storage.path': join(dataDir, 'fault_triggers.db'), ...extra } as never });
 
 const dataDir = mkdtempSync(join(tmpdir(), 'medkit-fault-triggers-'));
 let g: TestGateway;
