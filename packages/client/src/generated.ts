@@ -7327,6 +7327,33 @@ export interface operations {
                     "application/json": components["schemas"]["GetServerRootResponse"];
                 };
             };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
         };
     };
     listApps: {
@@ -7348,6 +7375,33 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["EntityList"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
                 };
             };
         };
@@ -7383,7 +7437,34 @@ export interface operations {
                 };
             };
             /** @description SOVD error body (spec/api.md §2.1) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -7427,7 +7508,34 @@ export interface operations {
                 };
             };
             /** @description SOVD error body (spec/api.md §2.1) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -7476,6 +7584,24 @@ export interface operations {
                 };
             };
             /** @description SOVD error body (spec/api.md §2.1) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -7504,6 +7630,15 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -7554,6 +7689,24 @@ export interface operations {
                 };
             };
             /** @description SOVD error body (spec/api.md §2.1) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -7582,6 +7735,15 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -7636,6 +7798,24 @@ export interface operations {
                 };
             };
             /** @description SOVD error body (spec/api.md §2.1) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -7664,6 +7844,15 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -7716,6 +7905,24 @@ export interface operations {
                 };
             };
             /** @description SOVD error body (spec/api.md §2.1) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -7744,6 +7951,15 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -7793,6 +8009,24 @@ export interface operations {
                 };
             };
             /** @description SOVD error body (spec/api.md §2.1) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -7821,6 +8055,15 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -7870,6 +8113,15 @@ export interface operations {
                 };
             };
             /** @description SOVD error body (spec/api.md §2.1) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -7889,6 +8141,15 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -7929,6 +8190,15 @@ export interface operations {
                 };
             };
             /** @description SOVD error body (spec/api.md §2.1) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -7948,6 +8218,15 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -7988,6 +8267,15 @@ export interface operations {
                 };
             };
             /** @description SOVD error body (spec/api.md §2.1) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -8007,6 +8295,15 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -8047,6 +8344,15 @@ export interface operations {
                 };
             };
             /** @description SOVD error body (spec/api.md §2.1) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -8066,6 +8372,15 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -8106,6 +8421,15 @@ export interface operations {
                 };
             };
             /** @description SOVD error body (spec/api.md §2.1) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -8125,6 +8449,15 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -8165,6 +8498,15 @@ export interface operations {
                 };
             };
             /** @description SOVD error body (spec/api.md §2.1) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -8184,6 +8526,15 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -8233,6 +8584,15 @@ export interface operations {
                 };
             };
             /** @description SOVD error body (spec/api.md §2.1) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -8252,6 +8612,15 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -8293,6 +8662,15 @@ export interface operations {
                 };
             };
             /** @description SOVD error body (spec/api.md §2.1) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -8312,6 +8690,15 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -8362,6 +8749,15 @@ export interface operations {
                 };
             };
             /** @description SOVD error body (spec/api.md §2.1) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -8381,6 +8777,15 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -8420,6 +8825,15 @@ export interface operations {
                 };
             };
             /** @description SOVD error body (spec/api.md §2.1) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -8439,6 +8853,15 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -8479,6 +8902,15 @@ export interface operations {
                 };
             };
             /** @description SOVD error body (spec/api.md §2.1) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -8498,6 +8930,15 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -8572,6 +9013,15 @@ export interface operations {
                 };
             };
             /** @description SOVD error body (spec/api.md §2.1) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -8591,6 +9041,15 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -8679,6 +9138,15 @@ export interface operations {
                 };
             };
             /** @description SOVD error body (spec/api.md §2.1) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -8698,6 +9166,15 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -8795,6 +9272,15 @@ export interface operations {
                 };
             };
             /** @description SOVD error body (spec/api.md §2.1) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -8814,6 +9300,15 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -8881,6 +9376,15 @@ export interface operations {
                 };
             };
             /** @description SOVD error body (spec/api.md §2.1) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -8900,6 +9404,15 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -8967,6 +9480,24 @@ export interface operations {
                 };
             };
             /** @description SOVD error body (spec/api.md §2.1) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -8977,6 +9508,15 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -9037,6 +9577,24 @@ export interface operations {
                 };
             };
             /** @description SOVD error body (spec/api.md §2.1) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -9047,6 +9605,15 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -9097,6 +9664,24 @@ export interface operations {
                 };
             };
             /** @description SOVD error body (spec/api.md §2.1) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -9107,6 +9692,15 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -9161,6 +9755,24 @@ export interface operations {
                 };
             };
             /** @description SOVD error body (spec/api.md §2.1) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -9171,6 +9783,15 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -9219,6 +9840,24 @@ export interface operations {
                 };
             };
             /** @description SOVD error body (spec/api.md §2.1) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -9229,6 +9868,15 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -9279,6 +9927,24 @@ export interface operations {
                 };
             };
             /** @description SOVD error body (spec/api.md §2.1) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -9289,6 +9955,15 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -9338,6 +10013,24 @@ export interface operations {
                 };
             };
             /** @description SOVD error body (spec/api.md §2.1) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -9348,6 +10041,15 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -9427,6 +10129,24 @@ export interface operations {
                 };
             };
             /** @description SOVD error body (spec/api.md §2.1) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -9437,6 +10157,15 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -9523,6 +10252,24 @@ export interface operations {
                 };
             };
             /** @description SOVD error body (spec/api.md §2.1) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -9533,6 +10280,15 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -9600,6 +10356,15 @@ export interface operations {
                 };
             };
             /** @description SOVD error body (spec/api.md §2.1) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -9619,6 +10384,15 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -9680,6 +10454,15 @@ export interface operations {
                 };
             };
             /** @description SOVD error body (spec/api.md §2.1) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -9699,6 +10482,15 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -9749,6 +10541,15 @@ export interface operations {
                 };
             };
             /** @description SOVD error body (spec/api.md §2.1) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -9768,6 +10569,15 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -9816,6 +10626,15 @@ export interface operations {
                 };
             };
             /** @description SOVD error body (spec/api.md §2.1) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -9835,6 +10654,15 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -9902,6 +10730,24 @@ export interface operations {
                 };
             };
             /** @description SOVD error body (spec/api.md §2.1) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -9912,6 +10758,15 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -10014,6 +10869,24 @@ export interface operations {
                 };
             };
             /** @description SOVD error body (spec/api.md §2.1) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -10024,6 +10897,15 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -10094,7 +10976,34 @@ export interface operations {
                 };
             };
             /** @description SOVD error body (spec/api.md §2.1) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -10135,6 +11044,15 @@ export interface operations {
                 };
             };
             /** @description SOVD error body (spec/api.md §2.1) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -10154,6 +11072,15 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -10216,6 +11143,15 @@ export interface operations {
                 };
             };
             /** @description SOVD error body (spec/api.md §2.1) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -10235,6 +11171,15 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -10286,6 +11231,15 @@ export interface operations {
                 };
             };
             /** @description SOVD error body (spec/api.md §2.1) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -10305,6 +11259,15 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -10354,6 +11317,15 @@ export interface operations {
                 };
             };
             /** @description SOVD error body (spec/api.md §2.1) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -10373,6 +11345,15 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -10427,6 +11408,24 @@ export interface operations {
                 };
             };
             /** @description SOVD error body (spec/api.md §2.1) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -10437,6 +11436,15 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -10496,6 +11504,24 @@ export interface operations {
                 };
             };
             /** @description SOVD error body (spec/api.md §2.1) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -10506,6 +11532,15 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -10566,6 +11601,24 @@ export interface operations {
                 };
             };
             /** @description SOVD error body (spec/api.md §2.1) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -10576,6 +11629,15 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -10634,6 +11696,24 @@ export interface operations {
                 };
             };
             /** @description SOVD error body (spec/api.md §2.1) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -10644,6 +11724,15 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -10707,6 +11796,24 @@ export interface operations {
                 };
             };
             /** @description SOVD error body (spec/api.md §2.1) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -10717,6 +11824,15 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -10778,7 +11894,34 @@ export interface operations {
                 };
             };
             /** @description SOVD error body (spec/api.md §2.1) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -10822,6 +11965,15 @@ export interface operations {
                 };
             };
             /** @description SOVD error body (spec/api.md §2.1) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -10841,6 +11993,15 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -10905,6 +12066,15 @@ export interface operations {
                 };
             };
             /** @description SOVD error body (spec/api.md §2.1) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -10924,6 +12094,15 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -10978,6 +12157,15 @@ export interface operations {
                 };
             };
             /** @description SOVD error body (spec/api.md §2.1) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -10997,6 +12185,15 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -11058,6 +12255,15 @@ export interface operations {
                 };
             };
             /** @description SOVD error body (spec/api.md §2.1) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -11077,6 +12283,15 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -11129,6 +12344,15 @@ export interface operations {
                 };
             };
             /** @description SOVD error body (spec/api.md §2.1) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -11148,6 +12372,15 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -11202,6 +12435,24 @@ export interface operations {
                 };
             };
             /** @description SOVD error body (spec/api.md §2.1) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -11212,6 +12463,15 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -11276,6 +12536,24 @@ export interface operations {
                 };
             };
             /** @description SOVD error body (spec/api.md §2.1) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -11286,6 +12564,15 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -11352,6 +12639,24 @@ export interface operations {
                 };
             };
             /** @description SOVD error body (spec/api.md §2.1) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -11362,6 +12667,15 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -11420,6 +12734,15 @@ export interface operations {
                 };
             };
             /** @description SOVD error body (spec/api.md §2.1) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -11439,6 +12762,15 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -11498,6 +12830,15 @@ export interface operations {
                 };
             };
             /** @description SOVD error body (spec/api.md §2.1) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -11517,6 +12858,15 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -11586,6 +12936,15 @@ export interface operations {
                 };
             };
             /** @description SOVD error body (spec/api.md §2.1) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -11605,6 +12964,15 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -11663,6 +13031,24 @@ export interface operations {
                 };
             };
             /** @description SOVD error body (spec/api.md §2.1) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -11673,6 +13059,15 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -11742,6 +13137,24 @@ export interface operations {
                 };
             };
             /** @description SOVD error body (spec/api.md §2.1) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -11752,6 +13165,15 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -11842,6 +13264,24 @@ export interface operations {
                 };
             };
             /** @description SOVD error body (spec/api.md §2.1) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -11852,6 +13292,15 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -11921,6 +13370,24 @@ export interface operations {
                 };
             };
             /** @description SOVD error body (spec/api.md §2.1) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -11931,6 +13398,15 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -12021,6 +13497,24 @@ export interface operations {
                 };
             };
             /** @description SOVD error body (spec/api.md §2.1) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -12031,6 +13525,15 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -12119,6 +13622,24 @@ export interface operations {
                 };
             };
             /** @description SOVD error body (spec/api.md §2.1) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -12129,6 +13650,15 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -12226,6 +13756,24 @@ export interface operations {
                 };
             };
             /** @description SOVD error body (spec/api.md §2.1) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -12236,6 +13784,15 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -12304,6 +13861,24 @@ export interface operations {
                 };
             };
             /** @description SOVD error body (spec/api.md §2.1) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -12314,6 +13889,15 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -12390,6 +13974,24 @@ export interface operations {
                 };
             };
             /** @description SOVD error body (spec/api.md §2.1) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -12400,6 +14002,15 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -12458,6 +14069,24 @@ export interface operations {
                 };
             };
             /** @description SOVD error body (spec/api.md §2.1) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -12468,6 +14097,15 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -12527,6 +14165,24 @@ export interface operations {
                 };
             };
             /** @description SOVD error body (spec/api.md §2.1) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -12546,6 +14202,15 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -12600,6 +14265,24 @@ export interface operations {
                 };
             };
             /** @description SOVD error body (spec/api.md §2.1) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -12610,6 +14293,15 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -12662,6 +14354,24 @@ export interface operations {
                 };
             };
             /** @description SOVD error body (spec/api.md §2.1) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -12672,6 +14382,15 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -12738,6 +14457,24 @@ export interface operations {
                 };
             };
             /** @description SOVD error body (spec/api.md §2.1) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -12748,6 +14485,15 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -12816,6 +14562,24 @@ export interface operations {
                 };
             };
             /** @description SOVD error body (spec/api.md §2.1) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -12826,6 +14590,15 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -12894,6 +14667,24 @@ export interface operations {
                 };
             };
             /** @description SOVD error body (spec/api.md §2.1) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -12904,6 +14695,15 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -12961,6 +14761,24 @@ export interface operations {
                 };
             };
             /** @description SOVD error body (spec/api.md §2.1) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -12971,6 +14789,15 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -13026,6 +14853,15 @@ export interface operations {
                 };
             };
             /** @description SOVD error body (spec/api.md §2.1) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -13045,6 +14881,15 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -13118,6 +14963,15 @@ export interface operations {
                 };
             };
             /** @description SOVD error body (spec/api.md §2.1) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -13137,6 +14991,15 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -13210,6 +15073,15 @@ export interface operations {
                 };
             };
             /** @description SOVD error body (spec/api.md §2.1) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -13229,6 +15101,15 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -13302,6 +15183,15 @@ export interface operations {
                 };
             };
             /** @description SOVD error body (spec/api.md §2.1) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -13321,6 +15211,15 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -13394,6 +15293,15 @@ export interface operations {
                 };
             };
             /** @description SOVD error body (spec/api.md §2.1) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -13413,6 +15321,15 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -13486,6 +15403,15 @@ export interface operations {
                 };
             };
             /** @description SOVD error body (spec/api.md §2.1) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -13505,6 +15431,15 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -13572,6 +15507,24 @@ export interface operations {
                 };
             };
             /** @description SOVD error body (spec/api.md §2.1) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -13582,6 +15535,15 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -13655,6 +15617,24 @@ export interface operations {
                 };
             };
             /** @description SOVD error body (spec/api.md §2.1) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -13665,6 +15645,15 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -13724,6 +15713,24 @@ export interface operations {
                 };
             };
             /** @description SOVD error body (spec/api.md §2.1) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -13734,6 +15741,15 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -13797,6 +15813,24 @@ export interface operations {
                 };
             };
             /** @description SOVD error body (spec/api.md §2.1) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -13807,6 +15841,15 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -13864,6 +15907,24 @@ export interface operations {
                 };
             };
             /** @description SOVD error body (spec/api.md §2.1) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -13874,6 +15935,15 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -13933,6 +16003,24 @@ export interface operations {
                 };
             };
             /** @description SOVD error body (spec/api.md §2.1) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -13943,6 +16031,15 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -14017,6 +16114,24 @@ export interface operations {
                 };
             };
             /** @description SOVD error body (spec/api.md §2.1) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -14027,6 +16142,15 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -14066,6 +16190,33 @@ export interface operations {
                     "application/json": components["schemas"]["EntityList"];
                 };
             };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
         };
     };
     getArea: {
@@ -14099,7 +16250,34 @@ export interface operations {
                 };
             };
             /** @description SOVD error body (spec/api.md §2.1) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -14148,6 +16326,24 @@ export interface operations {
                 };
             };
             /** @description SOVD error body (spec/api.md §2.1) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -14176,6 +16372,15 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -14226,6 +16431,24 @@ export interface operations {
                 };
             };
             /** @description SOVD error body (spec/api.md §2.1) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -14254,6 +16477,15 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -14308,6 +16540,24 @@ export interface operations {
                 };
             };
             /** @description SOVD error body (spec/api.md §2.1) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -14336,6 +16586,15 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -14388,6 +16647,24 @@ export interface operations {
                 };
             };
             /** @description SOVD error body (spec/api.md §2.1) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -14416,6 +16693,15 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -14465,6 +16751,24 @@ export interface operations {
                 };
             };
             /** @description SOVD error body (spec/api.md §2.1) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -14493,6 +16797,15 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -14542,6 +16855,15 @@ export interface operations {
                 };
             };
             /** @description SOVD error body (spec/api.md §2.1) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -14561,6 +16883,15 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -14601,6 +16932,15 @@ export interface operations {
                 };
             };
             /** @description SOVD error body (spec/api.md §2.1) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -14620,6 +16960,15 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -14660,6 +17009,15 @@ export interface operations {
                 };
             };
             /** @description SOVD error body (spec/api.md §2.1) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -14679,6 +17037,15 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -14719,6 +17086,15 @@ export interface operations {
                 };
             };
             /** @description SOVD error body (spec/api.md §2.1) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -14738,6 +17114,15 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -14778,6 +17163,15 @@ export interface operations {
                 };
             };
             /** @description SOVD error body (spec/api.md §2.1) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -14797,6 +17191,15 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -14837,6 +17240,15 @@ export interface operations {
                 };
             };
             /** @description SOVD error body (spec/api.md §2.1) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -14856,6 +17268,15 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -14905,6 +17326,15 @@ export interface operations {
                 };
             };
             /** @description SOVD error body (spec/api.md §2.1) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -14924,6 +17354,15 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -14965,6 +17404,15 @@ export interface operations {
                 };
             };
             /** @description SOVD error body (spec/api.md §2.1) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -14984,6 +17432,15 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -15034,6 +17491,15 @@ export interface operations {
                 };
             };
             /** @description SOVD error body (spec/api.md §2.1) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -15053,6 +17519,15 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -15092,6 +17567,15 @@ export interface operations {
                 };
             };
             /** @description SOVD error body (spec/api.md §2.1) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -15111,6 +17595,15 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -15154,7 +17647,34 @@ export interface operations {
                 };
             };
             /** @description SOVD error body (spec/api.md §2.1) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -15195,6 +17715,15 @@ export interface operations {
                 };
             };
             /** @description SOVD error body (spec/api.md §2.1) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -15214,6 +17743,15 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -15288,6 +17826,15 @@ export interface operations {
                 };
             };
             /** @description SOVD error body (spec/api.md §2.1) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -15307,6 +17854,15 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -15395,6 +17951,15 @@ export interface operations {
                 };
             };
             /** @description SOVD error body (spec/api.md §2.1) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -15414,6 +17979,15 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -15511,6 +18085,15 @@ export interface operations {
                 };
             };
             /** @description SOVD error body (spec/api.md §2.1) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -15530,6 +18113,15 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -15597,6 +18189,15 @@ export interface operations {
                 };
             };
             /** @description SOVD error body (spec/api.md §2.1) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -15616,6 +18217,15 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -15686,7 +18296,34 @@ export interface operations {
                 };
             };
             /** @description SOVD error body (spec/api.md §2.1) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -15727,6 +18364,24 @@ export interface operations {
                 };
             };
             /** @description SOVD error body (spec/api.md §2.1) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -15737,6 +18392,15 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -15816,6 +18480,24 @@ export interface operations {
                 };
             };
             /** @description SOVD error body (spec/api.md §2.1) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -15826,6 +18508,15 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -15912,6 +18603,24 @@ export interface operations {
                 };
             };
             /** @description SOVD error body (spec/api.md §2.1) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -15922,6 +18631,15 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -15989,6 +18707,15 @@ export interface operations {
                 };
             };
             /** @description SOVD error body (spec/api.md §2.1) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -16008,6 +18735,15 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -16069,6 +18805,15 @@ export interface operations {
                 };
             };
             /** @description SOVD error body (spec/api.md §2.1) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -16088,6 +18833,15 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -16138,6 +18892,15 @@ export interface operations {
                 };
             };
             /** @description SOVD error body (spec/api.md §2.1) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -16157,6 +18920,15 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -16205,6 +18977,15 @@ export interface operations {
                 };
             };
             /** @description SOVD error body (spec/api.md §2.1) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -16224,6 +19005,15 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -16291,6 +19081,24 @@ export interface operations {
                 };
             };
             /** @description SOVD error body (spec/api.md §2.1) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -16301,6 +19109,15 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -16403,6 +19220,24 @@ export interface operations {
                 };
             };
             /** @description SOVD error body (spec/api.md §2.1) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -16413,6 +19248,15 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -16485,6 +19329,24 @@ export interface operations {
                 };
             };
             /** @description SOVD error body (spec/api.md §2.1) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -16495,6 +19357,15 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -16554,6 +19425,24 @@ export interface operations {
                 };
             };
             /** @description SOVD error body (spec/api.md §2.1) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -16564,6 +19453,15 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -16624,6 +19522,24 @@ export interface operations {
                 };
             };
             /** @description SOVD error body (spec/api.md §2.1) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -16634,6 +19550,15 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -16692,6 +19617,24 @@ export interface operations {
                 };
             };
             /** @description SOVD error body (spec/api.md §2.1) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -16702,6 +19645,15 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -16765,6 +19717,24 @@ export interface operations {
                 };
             };
             /** @description SOVD error body (spec/api.md §2.1) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -16775,6 +19745,15 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -16838,6 +19817,24 @@ export interface operations {
                 };
             };
             /** @description SOVD error body (spec/api.md §2.1) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -16848,6 +19845,15 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -16912,6 +19918,24 @@ export interface operations {
                 };
             };
             /** @description SOVD error body (spec/api.md §2.1) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -16922,6 +19946,15 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -16988,6 +20021,24 @@ export interface operations {
                 };
             };
             /** @description SOVD error body (spec/api.md §2.1) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -16998,6 +20049,15 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -17056,6 +20116,24 @@ export interface operations {
                 };
             };
             /** @description SOVD error body (spec/api.md §2.1) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -17066,6 +20144,15 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -17135,6 +20222,24 @@ export interface operations {
                 };
             };
             /** @description SOVD error body (spec/api.md §2.1) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -17145,6 +20250,15 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -17235,6 +20349,24 @@ export interface operations {
                 };
             };
             /** @description SOVD error body (spec/api.md §2.1) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -17245,6 +20377,15 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -17314,6 +20455,24 @@ export interface operations {
                 };
             };
             /** @description SOVD error body (spec/api.md §2.1) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -17324,6 +20483,15 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -17414,6 +20582,24 @@ export interface operations {
                 };
             };
             /** @description SOVD error body (spec/api.md §2.1) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -17424,6 +20610,15 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -17512,6 +20707,24 @@ export interface operations {
                 };
             };
             /** @description SOVD error body (spec/api.md §2.1) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -17522,6 +20735,15 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -17619,6 +20841,24 @@ export interface operations {
                 };
             };
             /** @description SOVD error body (spec/api.md §2.1) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -17629,6 +20869,15 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -17697,6 +20946,24 @@ export interface operations {
                 };
             };
             /** @description SOVD error body (spec/api.md §2.1) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -17707,6 +20974,15 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -17783,6 +21059,24 @@ export interface operations {
                 };
             };
             /** @description SOVD error body (spec/api.md §2.1) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -17793,6 +21087,15 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -17854,7 +21157,34 @@ export interface operations {
                 };
             };
             /** @description SOVD error body (spec/api.md §2.1) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -17905,6 +21235,24 @@ export interface operations {
                 };
             };
             /** @description SOVD error body (spec/api.md §2.1) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -17933,6 +21281,15 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -17985,6 +21342,24 @@ export interface operations {
                 };
             };
             /** @description SOVD error body (spec/api.md §2.1) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -18013,6 +21388,15 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -18067,6 +21451,24 @@ export interface operations {
                 };
             };
             /** @description SOVD error body (spec/api.md §2.1) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -18095,6 +21497,15 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -18144,6 +21555,24 @@ export interface operations {
                 };
             };
             /** @description SOVD error body (spec/api.md §2.1) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -18154,6 +21583,15 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -18227,6 +21665,24 @@ export interface operations {
                 };
             };
             /** @description SOVD error body (spec/api.md §2.1) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -18237,6 +21693,15 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -18296,6 +21761,24 @@ export interface operations {
                 };
             };
             /** @description SOVD error body (spec/api.md §2.1) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -18306,6 +21789,15 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -18369,6 +21861,24 @@ export interface operations {
                 };
             };
             /** @description SOVD error body (spec/api.md §2.1) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -18379,6 +21889,15 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -18436,6 +21955,24 @@ export interface operations {
                 };
             };
             /** @description SOVD error body (spec/api.md §2.1) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -18446,6 +21983,15 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -18505,6 +22051,24 @@ export interface operations {
                 };
             };
             /** @description SOVD error body (spec/api.md §2.1) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -18515,6 +22079,15 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -18854,6 +22427,33 @@ export interface operations {
                     "application/json": components["schemas"]["EntityList"];
                 };
             };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
         };
     };
     getComponent: {
@@ -18887,7 +22487,34 @@ export interface operations {
                 };
             };
             /** @description SOVD error body (spec/api.md §2.1) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -18936,6 +22563,24 @@ export interface operations {
                 };
             };
             /** @description SOVD error body (spec/api.md §2.1) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -18964,6 +22609,15 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -19014,6 +22668,24 @@ export interface operations {
                 };
             };
             /** @description SOVD error body (spec/api.md §2.1) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -19042,6 +22714,15 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -19096,6 +22777,24 @@ export interface operations {
                 };
             };
             /** @description SOVD error body (spec/api.md §2.1) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -19124,6 +22823,15 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -19176,6 +22884,24 @@ export interface operations {
                 };
             };
             /** @description SOVD error body (spec/api.md §2.1) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -19204,6 +22930,15 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -19253,6 +22988,24 @@ export interface operations {
                 };
             };
             /** @description SOVD error body (spec/api.md §2.1) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -19281,6 +23034,15 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -19330,6 +23092,15 @@ export interface operations {
                 };
             };
             /** @description SOVD error body (spec/api.md §2.1) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -19349,6 +23120,15 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -19389,6 +23169,15 @@ export interface operations {
                 };
             };
             /** @description SOVD error body (spec/api.md §2.1) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -19408,6 +23197,15 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -19448,6 +23246,15 @@ export interface operations {
                 };
             };
             /** @description SOVD error body (spec/api.md §2.1) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -19467,6 +23274,15 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -19507,6 +23323,15 @@ export interface operations {
                 };
             };
             /** @description SOVD error body (spec/api.md §2.1) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -19526,6 +23351,15 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -19566,6 +23400,15 @@ export interface operations {
                 };
             };
             /** @description SOVD error body (spec/api.md §2.1) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -19585,6 +23428,15 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -19625,6 +23477,15 @@ export interface operations {
                 };
             };
             /** @description SOVD error body (spec/api.md §2.1) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -19644,6 +23505,15 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -19693,6 +23563,15 @@ export interface operations {
                 };
             };
             /** @description SOVD error body (spec/api.md §2.1) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -19712,6 +23591,15 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -19753,6 +23641,15 @@ export interface operations {
                 };
             };
             /** @description SOVD error body (spec/api.md §2.1) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -19772,6 +23669,15 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -19822,6 +23728,15 @@ export interface operations {
                 };
             };
             /** @description SOVD error body (spec/api.md §2.1) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -19841,6 +23756,15 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -19880,6 +23804,15 @@ export interface operations {
                 };
             };
             /** @description SOVD error body (spec/api.md §2.1) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -19899,6 +23832,15 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -19939,6 +23881,15 @@ export interface operations {
                 };
             };
             /** @description SOVD error body (spec/api.md §2.1) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -19958,6 +23909,15 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -20032,6 +23992,15 @@ export interface operations {
                 };
             };
             /** @description SOVD error body (spec/api.md §2.1) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -20051,6 +24020,15 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -20139,6 +24117,15 @@ export interface operations {
                 };
             };
             /** @description SOVD error body (spec/api.md §2.1) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -20158,6 +24145,15 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -20255,6 +24251,15 @@ export interface operations {
                 };
             };
             /** @description SOVD error body (spec/api.md §2.1) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -20274,6 +24279,15 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -20341,6 +24355,15 @@ export interface operations {
                 };
             };
             /** @description SOVD error body (spec/api.md §2.1) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -20360,6 +24383,15 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -20427,6 +24459,24 @@ export interface operations {
                 };
             };
             /** @description SOVD error body (spec/api.md §2.1) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -20437,6 +24487,15 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -20497,6 +24556,24 @@ export interface operations {
                 };
             };
             /** @description SOVD error body (spec/api.md §2.1) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -20507,6 +24584,15 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -20557,6 +24643,24 @@ export interface operations {
                 };
             };
             /** @description SOVD error body (spec/api.md §2.1) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -20567,6 +24671,15 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -20621,6 +24734,24 @@ export interface operations {
                 };
             };
             /** @description SOVD error body (spec/api.md §2.1) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -20631,6 +24762,15 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -20679,6 +24819,24 @@ export interface operations {
                 };
             };
             /** @description SOVD error body (spec/api.md §2.1) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -20689,6 +24847,15 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -20739,6 +24906,24 @@ export interface operations {
                 };
             };
             /** @description SOVD error body (spec/api.md §2.1) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -20749,6 +24934,15 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -20798,6 +24992,24 @@ export interface operations {
                 };
             };
             /** @description SOVD error body (spec/api.md §2.1) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -20808,6 +25020,15 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -20887,6 +25108,24 @@ export interface operations {
                 };
             };
             /** @description SOVD error body (spec/api.md §2.1) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -20897,6 +25136,15 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -20983,6 +25231,24 @@ export interface operations {
                 };
             };
             /** @description SOVD error body (spec/api.md §2.1) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -20993,6 +25259,15 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -21060,6 +25335,15 @@ export interface operations {
                 };
             };
             /** @description SOVD error body (spec/api.md §2.1) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -21079,6 +25363,15 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -21140,6 +25433,15 @@ export interface operations {
                 };
             };
             /** @description SOVD error body (spec/api.md §2.1) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -21159,6 +25461,15 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -21209,6 +25520,15 @@ export interface operations {
                 };
             };
             /** @description SOVD error body (spec/api.md §2.1) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -21228,6 +25548,15 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -21276,6 +25605,15 @@ export interface operations {
                 };
             };
             /** @description SOVD error body (spec/api.md §2.1) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -21295,6 +25633,15 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -21362,6 +25709,24 @@ export interface operations {
                 };
             };
             /** @description SOVD error body (spec/api.md §2.1) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -21372,6 +25737,15 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -21474,6 +25848,24 @@ export interface operations {
                 };
             };
             /** @description SOVD error body (spec/api.md §2.1) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -21484,6 +25876,15 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -21554,7 +25955,34 @@ export interface operations {
                 };
             };
             /** @description SOVD error body (spec/api.md §2.1) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -21600,6 +26028,24 @@ export interface operations {
                 };
             };
             /** @description SOVD error body (spec/api.md §2.1) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -21610,6 +26056,15 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -21669,6 +26124,24 @@ export interface operations {
                 };
             };
             /** @description SOVD error body (spec/api.md §2.1) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -21679,6 +26152,15 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -21739,6 +26221,24 @@ export interface operations {
                 };
             };
             /** @description SOVD error body (spec/api.md §2.1) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -21749,6 +26249,15 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -21807,6 +26316,24 @@ export interface operations {
                 };
             };
             /** @description SOVD error body (spec/api.md §2.1) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -21817,6 +26344,15 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -21880,6 +26416,24 @@ export interface operations {
                 };
             };
             /** @description SOVD error body (spec/api.md §2.1) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -21890,6 +26444,15 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -21951,7 +26514,34 @@ export interface operations {
                 };
             };
             /** @description SOVD error body (spec/api.md §2.1) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -21995,6 +26585,15 @@ export interface operations {
                 };
             };
             /** @description SOVD error body (spec/api.md §2.1) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -22014,6 +26613,15 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -22078,6 +26686,15 @@ export interface operations {
                 };
             };
             /** @description SOVD error body (spec/api.md §2.1) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -22097,6 +26714,15 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -22151,6 +26777,15 @@ export interface operations {
                 };
             };
             /** @description SOVD error body (spec/api.md §2.1) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -22170,6 +26805,15 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -22231,6 +26875,15 @@ export interface operations {
                 };
             };
             /** @description SOVD error body (spec/api.md §2.1) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -22250,6 +26903,15 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -22302,6 +26964,15 @@ export interface operations {
                 };
             };
             /** @description SOVD error body (spec/api.md §2.1) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -22321,6 +26992,15 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -22375,6 +27055,24 @@ export interface operations {
                 };
             };
             /** @description SOVD error body (spec/api.md §2.1) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -22385,6 +27083,15 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -22449,6 +27156,24 @@ export interface operations {
                 };
             };
             /** @description SOVD error body (spec/api.md §2.1) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -22459,6 +27184,15 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -22525,6 +27259,24 @@ export interface operations {
                 };
             };
             /** @description SOVD error body (spec/api.md §2.1) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -22535,6 +27287,15 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -22593,6 +27354,15 @@ export interface operations {
                 };
             };
             /** @description SOVD error body (spec/api.md §2.1) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -22612,6 +27382,15 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -22671,6 +27450,15 @@ export interface operations {
                 };
             };
             /** @description SOVD error body (spec/api.md §2.1) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -22690,6 +27478,15 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -22759,6 +27556,15 @@ export interface operations {
                 };
             };
             /** @description SOVD error body (spec/api.md §2.1) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -22778,6 +27584,15 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -22836,6 +27651,24 @@ export interface operations {
                 };
             };
             /** @description SOVD error body (spec/api.md §2.1) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -22846,6 +27679,15 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -22915,6 +27757,24 @@ export interface operations {
                 };
             };
             /** @description SOVD error body (spec/api.md §2.1) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -22925,6 +27785,15 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -23015,6 +27884,24 @@ export interface operations {
                 };
             };
             /** @description SOVD error body (spec/api.md §2.1) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -23025,6 +27912,15 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -23094,6 +27990,24 @@ export interface operations {
                 };
             };
             /** @description SOVD error body (spec/api.md §2.1) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -23104,6 +28018,15 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -23194,6 +28117,24 @@ export interface operations {
                 };
             };
             /** @description SOVD error body (spec/api.md §2.1) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -23204,6 +28145,15 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -23292,6 +28242,24 @@ export interface operations {
                 };
             };
             /** @description SOVD error body (spec/api.md §2.1) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -23302,6 +28270,15 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -23399,6 +28376,24 @@ export interface operations {
                 };
             };
             /** @description SOVD error body (spec/api.md §2.1) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -23409,6 +28404,15 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -23477,6 +28481,24 @@ export interface operations {
                 };
             };
             /** @description SOVD error body (spec/api.md §2.1) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -23487,6 +28509,15 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -23563,6 +28594,24 @@ export interface operations {
                 };
             };
             /** @description SOVD error body (spec/api.md §2.1) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -23573,6 +28622,15 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -23631,6 +28689,24 @@ export interface operations {
                 };
             };
             /** @description SOVD error body (spec/api.md §2.1) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -23641,6 +28717,15 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -23700,6 +28785,24 @@ export interface operations {
                 };
             };
             /** @description SOVD error body (spec/api.md §2.1) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -23719,6 +28822,15 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -23773,6 +28885,24 @@ export interface operations {
                 };
             };
             /** @description SOVD error body (spec/api.md §2.1) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -23783,6 +28913,15 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -23835,6 +28974,24 @@ export interface operations {
                 };
             };
             /** @description SOVD error body (spec/api.md §2.1) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -23845,6 +29002,15 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -23911,6 +29077,24 @@ export interface operations {
                 };
             };
             /** @description SOVD error body (spec/api.md §2.1) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -23921,6 +29105,15 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -23989,6 +29182,24 @@ export interface operations {
                 };
             };
             /** @description SOVD error body (spec/api.md §2.1) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -23999,6 +29210,15 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -24067,6 +29287,24 @@ export interface operations {
                 };
             };
             /** @description SOVD error body (spec/api.md §2.1) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -24077,6 +29315,15 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -24134,6 +29381,24 @@ export interface operations {
                 };
             };
             /** @description SOVD error body (spec/api.md §2.1) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -24144,6 +29409,15 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -24199,6 +29473,15 @@ export interface operations {
                 };
             };
             /** @description SOVD error body (spec/api.md §2.1) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -24218,6 +29501,15 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -24291,6 +29583,15 @@ export interface operations {
                 };
             };
             /** @description SOVD error body (spec/api.md §2.1) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -24310,6 +29611,15 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -24383,6 +29693,15 @@ export interface operations {
                 };
             };
             /** @description SOVD error body (spec/api.md §2.1) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -24402,6 +29721,15 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -24475,6 +29803,15 @@ export interface operations {
                 };
             };
             /** @description SOVD error body (spec/api.md §2.1) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -24494,6 +29831,15 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -24567,6 +29913,15 @@ export interface operations {
                 };
             };
             /** @description SOVD error body (spec/api.md §2.1) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -24586,6 +29941,15 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -24659,6 +30023,15 @@ export interface operations {
                 };
             };
             /** @description SOVD error body (spec/api.md §2.1) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -24678,6 +30051,15 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -24748,7 +30130,34 @@ export interface operations {
                 };
             };
             /** @description SOVD error body (spec/api.md §2.1) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -24799,6 +30208,24 @@ export interface operations {
                 };
             };
             /** @description SOVD error body (spec/api.md §2.1) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -24827,6 +30254,15 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -24879,6 +30315,24 @@ export interface operations {
                 };
             };
             /** @description SOVD error body (spec/api.md §2.1) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -24907,6 +30361,15 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -24961,6 +30424,24 @@ export interface operations {
                 };
             };
             /** @description SOVD error body (spec/api.md §2.1) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -24989,6 +30470,15 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -25038,6 +30528,24 @@ export interface operations {
                 };
             };
             /** @description SOVD error body (spec/api.md §2.1) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -25048,6 +30556,15 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -25121,6 +30638,24 @@ export interface operations {
                 };
             };
             /** @description SOVD error body (spec/api.md §2.1) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -25131,6 +30666,15 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -25190,6 +30734,24 @@ export interface operations {
                 };
             };
             /** @description SOVD error body (spec/api.md §2.1) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -25200,6 +30762,15 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -25263,6 +30834,24 @@ export interface operations {
                 };
             };
             /** @description SOVD error body (spec/api.md §2.1) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -25273,6 +30862,15 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -25330,6 +30928,24 @@ export interface operations {
                 };
             };
             /** @description SOVD error body (spec/api.md §2.1) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -25340,6 +30956,15 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -25399,6 +31024,24 @@ export interface operations {
                 };
             };
             /** @description SOVD error body (spec/api.md §2.1) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -25409,6 +31052,15 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -25483,6 +31135,24 @@ export interface operations {
                 };
             };
             /** @description SOVD error body (spec/api.md §2.1) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -25493,6 +31163,15 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -25533,7 +31212,34 @@ export interface operations {
                 };
             };
             /** @description SOVD error body (spec/api.md §2.1) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -25580,6 +31286,24 @@ export interface operations {
                 };
             };
             /** @description SOVD error body (spec/api.md §2.1) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -25590,6 +31314,15 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -25646,6 +31379,24 @@ export interface operations {
                 };
             };
             /** @description SOVD error body (spec/api.md §2.1) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -25656,6 +31407,15 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -25714,6 +31474,24 @@ export interface operations {
                 };
             };
             /** @description SOVD error body (spec/api.md §2.1) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -25724,6 +31502,15 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -25780,6 +31567,24 @@ export interface operations {
                 };
             };
             /** @description SOVD error body (spec/api.md §2.1) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -25790,6 +31595,15 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -25851,6 +31665,24 @@ export interface operations {
                 };
             };
             /** @description SOVD error body (spec/api.md §2.1) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -25861,6 +31693,15 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -25910,6 +31751,33 @@ export interface operations {
                 };
             };
             /** @description SOVD error body (spec/api.md §2.1) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -25939,6 +31807,33 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["EntityList"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
                 };
             };
         };
@@ -25974,7 +31869,34 @@ export interface operations {
                 };
             };
             /** @description SOVD error body (spec/api.md §2.1) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -26023,6 +31945,24 @@ export interface operations {
                 };
             };
             /** @description SOVD error body (spec/api.md §2.1) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -26051,6 +31991,15 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -26101,6 +32050,24 @@ export interface operations {
                 };
             };
             /** @description SOVD error body (spec/api.md §2.1) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -26129,6 +32096,15 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -26183,6 +32159,24 @@ export interface operations {
                 };
             };
             /** @description SOVD error body (spec/api.md §2.1) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -26211,6 +32205,15 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -26263,6 +32266,24 @@ export interface operations {
                 };
             };
             /** @description SOVD error body (spec/api.md §2.1) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -26291,6 +32312,15 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -26340,6 +32370,24 @@ export interface operations {
                 };
             };
             /** @description SOVD error body (spec/api.md §2.1) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -26368,6 +32416,15 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -26417,6 +32474,15 @@ export interface operations {
                 };
             };
             /** @description SOVD error body (spec/api.md §2.1) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -26436,6 +32502,15 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -26476,6 +32551,15 @@ export interface operations {
                 };
             };
             /** @description SOVD error body (spec/api.md §2.1) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -26495,6 +32579,15 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -26535,6 +32628,15 @@ export interface operations {
                 };
             };
             /** @description SOVD error body (spec/api.md §2.1) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -26554,6 +32656,15 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -26594,6 +32705,15 @@ export interface operations {
                 };
             };
             /** @description SOVD error body (spec/api.md §2.1) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -26613,6 +32733,15 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -26653,6 +32782,15 @@ export interface operations {
                 };
             };
             /** @description SOVD error body (spec/api.md §2.1) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -26672,6 +32810,15 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -26712,6 +32859,15 @@ export interface operations {
                 };
             };
             /** @description SOVD error body (spec/api.md §2.1) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -26731,6 +32887,15 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -26780,6 +32945,15 @@ export interface operations {
                 };
             };
             /** @description SOVD error body (spec/api.md §2.1) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -26799,6 +32973,15 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -26840,6 +33023,15 @@ export interface operations {
                 };
             };
             /** @description SOVD error body (spec/api.md §2.1) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -26859,6 +33051,15 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -26909,6 +33110,15 @@ export interface operations {
                 };
             };
             /** @description SOVD error body (spec/api.md §2.1) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -26928,6 +33138,15 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -26967,6 +33186,15 @@ export interface operations {
                 };
             };
             /** @description SOVD error body (spec/api.md §2.1) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -26986,6 +33214,15 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -27026,6 +33263,15 @@ export interface operations {
                 };
             };
             /** @description SOVD error body (spec/api.md §2.1) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -27045,6 +33291,15 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -27119,6 +33374,15 @@ export interface operations {
                 };
             };
             /** @description SOVD error body (spec/api.md §2.1) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -27138,6 +33402,15 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -27226,6 +33499,15 @@ export interface operations {
                 };
             };
             /** @description SOVD error body (spec/api.md §2.1) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -27245,6 +33527,15 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -27342,6 +33633,15 @@ export interface operations {
                 };
             };
             /** @description SOVD error body (spec/api.md §2.1) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -27361,6 +33661,15 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -27428,6 +33737,15 @@ export interface operations {
                 };
             };
             /** @description SOVD error body (spec/api.md §2.1) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -27447,6 +33765,15 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -27514,6 +33841,24 @@ export interface operations {
                 };
             };
             /** @description SOVD error body (spec/api.md §2.1) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -27524,6 +33869,15 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -27584,6 +33938,24 @@ export interface operations {
                 };
             };
             /** @description SOVD error body (spec/api.md §2.1) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -27594,6 +33966,15 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -27644,6 +34025,24 @@ export interface operations {
                 };
             };
             /** @description SOVD error body (spec/api.md §2.1) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -27654,6 +34053,15 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -27708,6 +34116,24 @@ export interface operations {
                 };
             };
             /** @description SOVD error body (spec/api.md §2.1) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -27718,6 +34144,15 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -27766,6 +34201,24 @@ export interface operations {
                 };
             };
             /** @description SOVD error body (spec/api.md §2.1) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -27776,6 +34229,15 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -27826,6 +34288,24 @@ export interface operations {
                 };
             };
             /** @description SOVD error body (spec/api.md §2.1) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -27836,6 +34316,15 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -27885,6 +34374,24 @@ export interface operations {
                 };
             };
             /** @description SOVD error body (spec/api.md §2.1) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -27895,6 +34402,15 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -27974,6 +34490,24 @@ export interface operations {
                 };
             };
             /** @description SOVD error body (spec/api.md §2.1) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -27984,6 +34518,15 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -28070,6 +34613,24 @@ export interface operations {
                 };
             };
             /** @description SOVD error body (spec/api.md §2.1) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -28080,6 +34641,15 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -28147,6 +34717,15 @@ export interface operations {
                 };
             };
             /** @description SOVD error body (spec/api.md §2.1) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -28166,6 +34745,15 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -28227,6 +34815,15 @@ export interface operations {
                 };
             };
             /** @description SOVD error body (spec/api.md §2.1) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -28246,6 +34843,15 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -28296,6 +34902,15 @@ export interface operations {
                 };
             };
             /** @description SOVD error body (spec/api.md §2.1) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -28315,6 +34930,15 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -28363,6 +34987,15 @@ export interface operations {
                 };
             };
             /** @description SOVD error body (spec/api.md §2.1) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -28382,6 +35015,15 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -28449,6 +35091,24 @@ export interface operations {
                 };
             };
             /** @description SOVD error body (spec/api.md §2.1) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -28459,6 +35119,15 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -28561,6 +35230,24 @@ export interface operations {
                 };
             };
             /** @description SOVD error body (spec/api.md §2.1) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -28571,6 +35258,15 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -28643,6 +35339,24 @@ export interface operations {
                 };
             };
             /** @description SOVD error body (spec/api.md §2.1) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -28653,6 +35367,15 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -28712,6 +35435,24 @@ export interface operations {
                 };
             };
             /** @description SOVD error body (spec/api.md §2.1) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -28722,6 +35463,15 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -28782,6 +35532,24 @@ export interface operations {
                 };
             };
             /** @description SOVD error body (spec/api.md §2.1) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -28792,6 +35560,15 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -28850,6 +35627,24 @@ export interface operations {
                 };
             };
             /** @description SOVD error body (spec/api.md §2.1) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -28860,6 +35655,15 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -28923,6 +35727,24 @@ export interface operations {
                 };
             };
             /** @description SOVD error body (spec/api.md §2.1) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -28933,6 +35755,15 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -28994,7 +35825,34 @@ export interface operations {
                 };
             };
             /** @description SOVD error body (spec/api.md §2.1) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -29040,6 +35898,24 @@ export interface operations {
                 };
             };
             /** @description SOVD error body (spec/api.md §2.1) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -29050,6 +35926,15 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -29114,6 +35999,24 @@ export interface operations {
                 };
             };
             /** @description SOVD error body (spec/api.md §2.1) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -29124,6 +36027,15 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -29190,6 +36102,24 @@ export interface operations {
                 };
             };
             /** @description SOVD error body (spec/api.md §2.1) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -29200,6 +36130,15 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -29258,6 +36197,24 @@ export interface operations {
                 };
             };
             /** @description SOVD error body (spec/api.md §2.1) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -29268,6 +36225,15 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -29337,6 +36303,24 @@ export interface operations {
                 };
             };
             /** @description SOVD error body (spec/api.md §2.1) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -29347,6 +36331,15 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -29437,6 +36430,24 @@ export interface operations {
                 };
             };
             /** @description SOVD error body (spec/api.md §2.1) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -29447,6 +36458,15 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -29516,6 +36536,24 @@ export interface operations {
                 };
             };
             /** @description SOVD error body (spec/api.md §2.1) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -29526,6 +36564,15 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -29616,6 +36663,24 @@ export interface operations {
                 };
             };
             /** @description SOVD error body (spec/api.md §2.1) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -29626,6 +36691,15 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -29714,6 +36788,24 @@ export interface operations {
                 };
             };
             /** @description SOVD error body (spec/api.md §2.1) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -29724,6 +36816,15 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -29821,6 +36922,24 @@ export interface operations {
                 };
             };
             /** @description SOVD error body (spec/api.md §2.1) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -29831,6 +36950,15 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -29899,6 +37027,24 @@ export interface operations {
                 };
             };
             /** @description SOVD error body (spec/api.md §2.1) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -29909,6 +37055,15 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -29985,6 +37140,24 @@ export interface operations {
                 };
             };
             /** @description SOVD error body (spec/api.md §2.1) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -29995,6 +37168,15 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -30053,6 +37235,24 @@ export interface operations {
                 };
             };
             /** @description SOVD error body (spec/api.md §2.1) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -30063,6 +37263,15 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -30136,6 +37345,24 @@ export interface operations {
                 };
             };
             /** @description SOVD error body (spec/api.md §2.1) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -30146,6 +37373,15 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -30205,6 +37441,24 @@ export interface operations {
                 };
             };
             /** @description SOVD error body (spec/api.md §2.1) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -30215,6 +37469,15 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -30278,6 +37541,24 @@ export interface operations {
                 };
             };
             /** @description SOVD error body (spec/api.md §2.1) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -30288,6 +37569,15 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -30345,6 +37635,24 @@ export interface operations {
                 };
             };
             /** @description SOVD error body (spec/api.md §2.1) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -30355,6 +37663,15 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -30414,6 +37731,24 @@ export interface operations {
                 };
             };
             /** @description SOVD error body (spec/api.md §2.1) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -30424,6 +37759,15 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -30469,6 +37813,33 @@ export interface operations {
                     "application/json": components["schemas"]["GetHealthResponse"];
                 };
             };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
         };
     };
     getRosout: {
@@ -30507,6 +37878,33 @@ export interface operations {
                     "application/json": components["schemas"]["GenericError"];
                 };
             };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
         };
     };
     listUpdates: {
@@ -30532,6 +37930,33 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -30602,6 +38027,24 @@ export interface operations {
                 };
             };
             /** @description SOVD error body (spec/api.md §2.1) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -30612,6 +38055,15 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -30661,6 +38113,24 @@ export interface operations {
                 };
             };
             /** @description SOVD error body (spec/api.md §2.1) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -30671,6 +38141,15 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -30718,6 +38197,24 @@ export interface operations {
                 };
             };
             /** @description SOVD error body (spec/api.md §2.1) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -30728,6 +38225,15 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -30786,6 +38292,24 @@ export interface operations {
                 };
             };
             /** @description SOVD error body (spec/api.md §2.1) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -30796,6 +38320,15 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -30845,6 +38378,24 @@ export interface operations {
                 };
             };
             /** @description SOVD error body (spec/api.md §2.1) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -30855,6 +38406,15 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -30904,6 +38464,24 @@ export interface operations {
                 };
             };
             /** @description SOVD error body (spec/api.md §2.1) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -30914,6 +38492,15 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -30963,6 +38550,24 @@ export interface operations {
                 };
             };
             /** @description SOVD error body (spec/api.md §2.1) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -30973,6 +38578,15 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -31033,6 +38647,33 @@ export interface operations {
                     "application/json": components["schemas"]["VersionInfo"];
                 };
             };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
         };
     };
     getScriptAudit: {
@@ -31073,6 +38714,33 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
