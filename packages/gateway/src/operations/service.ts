@@ -132,7 +132,10 @@ export class OperationsService {
       try {
         return { kind: 'sync', body: { parameters: await backend.callService(op.path, type, input, o) } };
       } catch (err) {
-        throw new SovdError('x-medkit-ros2-service-unavailable', `Service call to ${op.path} failed: ${messageOf(err)}`, { entity_id: ref.entity.id, service: op.path, reason: rosFailure(err) });
+        const reason = rosFailure(err);
+        // The reference's 0.7.0: a call that ran out of its budget says so rather than failing generically.
+        const why = reason === 'timeout' ? `no answer within service_call_timeout_sec (${this.deps.callTimeoutMs / 1000} s)` : messageOf(err);
+        throw new SovdError('x-medkit-ros2-service-unavailable', `Service call to ${op.path} failed: ${why}`, { entity_id: ref.entity.id, service: op.path, reason });
       }
     }
     let handle;

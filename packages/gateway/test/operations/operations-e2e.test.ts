@@ -133,6 +133,7 @@ describe('operations of a ROS node in another process', () => {
     const r = await http(`${g.url}/api/v1/apps/hung_node/operations/stuck/executions`, { method: 'POST', json: {} });
     expect(r.status).toBe(500);
     expect(r.body).toMatchObject({ vendor_code: 'x-medkit-ros2-service-unavailable', parameters: { reason: 'timeout' } });
+    expect(r.body.message).toContain('no answer within service_call_timeout_sec (3 s)');
   }, 20_000);
 
   it("executes on POST to the operation itself, as the reference's Postman collection does", async () => {
