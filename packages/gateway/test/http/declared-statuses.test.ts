@@ -189,6 +189,14 @@ describe('with authentication on', () => {
     await a?.close();
   });
 
+  it("lets a viewer read an entity path's scoped document (the reference's 0.7.0, #591: viewer, not admin)", async () => {
+    const viewer = (await tokensOf(a, 'viewer')).access_token;
+    const scoped = await http(`${a.url}/api/v1/apps/battery-monitor/docs`, { headers: { authorization: `Bearer ${viewer}` } });
+    expect(scoped.status).toBe(200);
+    expect(Object.keys(scoped.body.paths)).toContain('/apps/battery-monitor/data');
+    expect((await http(`${a.url}/api/v1/apps/battery-monitor/docs`)).status).toBe(401);
+  });
+
   it('declares the 401 of a request without a token and the 403 of a role too low on every operation', async () => {
     const doc = (await http(`${a.url}/api/v1/docs`, { headers: { authorization: `Bearer ${(await tokensOf(a, 'admin')).access_token}` } })).body as OpenApiDoc;
     const viewer = (await tokensOf(a, 'viewer')).access_token;
