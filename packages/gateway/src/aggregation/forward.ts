@@ -49,7 +49,8 @@ export interface ForwardOptions {
   agent?: OutboundAgent;
 }
 
-function hasBody(req: IncomingMessage): boolean {
+/** True when the request carries a body to pass on. */
+export function hasRequestBody(req: IncomingMessage): boolean {
   return req.headers['transfer-encoding'] !== undefined || Number(req.headers['content-length'] ?? 0) > 0;
 }
 
@@ -85,7 +86,7 @@ export async function forwardRequest(req: IncomingMessage, res: ServerResponse, 
   // The response's close (not the request's, which fires once the body is read) tells that the client left.
   const onClientGone = () => ac.abort();
   res.once('close', onClientGone);
-  const body = hasBody(req) && req.method !== 'GET' && req.method !== 'HEAD' ? req : undefined;
+  const body = hasRequestBody(req) && req.method !== 'GET' && req.method !== 'HEAD' ? req : undefined;
   const cleanup = () => {
     clearTimeout(timer);
     res.off('close', onClientGone);

@@ -84,7 +84,7 @@ describe('a peer that does not answer in time', () => {
     arm = await startPeer({ name: 'arm', manifest: 'arm.yaml' });
     proxy = new PausableProxy(arm.port);
     await proxy.start();
-    main = await startPeer({ name: 'main', manifest: 'main.yaml', peers: [{ name: 'arm', url: proxy.url }], flags: { 'aggregation.timeout_ms': 500 } });
+    main = await startPeer({ name: 'main', manifest: 'main.yaml', peers: [{ name: 'arm', url: proxy.url }], flags: { 'aggregation.timeout_ms': 500, 'aggregation.forward_timeout_ms': 1500 } });
     await eventually(async () => {
       await main.aggregation!.checkNow();
       return main.aggregation!.registry.get('arm')?.status === 'online';
@@ -96,13 +96,20 @@ describe('a peer that does not answer in time', () => {
     await arm?.close();
   });
 
-  it('names it in a fan-out with the reason not_responding, then answers a forward to it with 504 not-responding', async () => {
+  it('names it in a fan-out with the reason not_responding, then answers a forward to it with 504 not-responding, each after its own budget', async () => {
     proxy.pause();
+    let t = Date.now();
     const faults = await http(`${main.url}/api/v1/faults`);
+    // A fan-out reads the peer's description of itself: aggregation.timeout_ms (500 ms).
+    expect(Date.now() - t).toBeLessThan(1400);
     expect(faults.status).toBe(200);
     expect(faults.body['x-medkit']).toMatchObject({ partial: true, failed_peers: ['arm'], peer_failures: [{ peer: 'arm', reason: 'not_responding' }] });
+    t = Date.now();
     const r = await http(`${main.url}/api/v1/apps/gripper/data`);
+    // A forward waits for the peer doing the work: aggregation.forward_timeout_ms (1500 ms).
+    expect(Date.now() - t).toBeGreaterThanOrEqual(1400);
     expect(r.status).toBe(504);
+    expect(r.body.message).toContain('aggregation.forward_timeout_ms');
     expect(r.body).toMatchObject({ error_code: 'not-responding', parameters: { entity_id: 'gripper', peer: 'arm' } });
     proxy.resume();
   });
