@@ -170,5 +170,12 @@ describe('operations of a ROS node in another process', () => {
     expect(r.body.parameters.sum).toBe(2);
     const f = await http(`${g.url}/api/v1/functions/demo/operations`);
     expect(f.body.items.find((i: { id: string }) => i.id === 'add_two_ints')['x-medkit'].member_ids).toEqual(['battery_monitor']);
+    // The execution list resolves on a Function (the reference 0.7.0 answered 404 there, #591) and holds the
+    // goals started through it.
+    const started = await http(`${g.url}/api/v1/functions/demo/operations/fibonacci/executions`, { method: 'POST', json: { parameters: { order: 2 } } });
+    expect(started.status).toBe(202);
+    const listed = await http(`${g.url}/api/v1/functions/demo/operations/fibonacci/executions`);
+    expect(listed.status).toBe(200);
+    expect(listed.body.items.map((i: { id: string }) => i.id)).toContain(started.body.id);
   });
 });
