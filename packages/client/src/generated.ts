@@ -7782,6 +7782,8 @@ export interface operations {
             /** @description Default Response */
             201: {
                 headers: {
+                    /** @description Absolute path of the created resource, or of the status to poll, API prefix included (`/api/v1/...`). */
+                    Location?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -8097,6 +8099,8 @@ export interface operations {
             /** @description Default Response */
             202: {
                 headers: {
+                    /** @description Absolute path of the created resource, or of the status to poll, API prefix included (`/api/v1/...`). */
+                    Location?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -8174,6 +8178,8 @@ export interface operations {
             /** @description Default Response */
             202: {
                 headers: {
+                    /** @description Absolute path of the created resource, or of the status to poll, API prefix included (`/api/v1/...`). */
+                    Location?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -8251,6 +8257,8 @@ export interface operations {
             /** @description Default Response */
             202: {
                 headers: {
+                    /** @description Absolute path of the created resource, or of the status to poll, API prefix included (`/api/v1/...`). */
+                    Location?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -8328,6 +8336,8 @@ export interface operations {
             /** @description Default Response */
             202: {
                 headers: {
+                    /** @description Absolute path of the created resource, or of the status to poll, API prefix included (`/api/v1/...`). */
+                    Location?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -8568,6 +8578,8 @@ export interface operations {
             /** @description Default Response */
             201: {
                 headers: {
+                    /** @description Absolute path of the created resource, or of the status to poll, API prefix included (`/api/v1/...`). */
+                    Location?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -9561,6 +9573,8 @@ export interface operations {
             /** @description Default Response */
             201: {
                 headers: {
+                    /** @description Absolute path of the created resource, or of the status to poll, API prefix included (`/api/v1/...`). */
+                    Location?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -10438,6 +10452,8 @@ export interface operations {
             /** @description Default Response */
             201: {
                 headers: {
+                    /** @description Absolute path of the created resource, or of the status to poll, API prefix included (`/api/v1/...`). */
+                    Location?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -11127,6 +11143,8 @@ export interface operations {
             /** @description Default Response */
             201: {
                 headers: {
+                    /** @description Absolute path of the created resource, or of the status to poll, API prefix included (`/api/v1/...`). */
+                    Location?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -12050,6 +12068,8 @@ export interface operations {
             /** @description Default Response */
             201: {
                 headers: {
+                    /** @description Absolute path of the created resource, or of the status to poll, API prefix included (`/api/v1/...`). */
+                    Location?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -13248,6 +13268,8 @@ export interface operations {
             /** @description Default Response */
             202: {
                 headers: {
+                    /** @description Absolute path of the created resource, or of the status to poll, API prefix included (`/api/v1/...`). */
+                    Location?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -13481,6 +13503,8 @@ export interface operations {
             /** @description Default Response */
             202: {
                 headers: {
+                    /** @description Absolute path of the created resource, or of the status to poll, API prefix included (`/api/v1/...`). */
+                    Location?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -13722,6 +13746,8 @@ export interface operations {
             /** @description Default Response */
             202: {
                 headers: {
+                    /** @description Absolute path of the created resource, or of the status to poll, API prefix included (`/api/v1/...`). */
+                    Location?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -14143,6 +14169,8 @@ export interface operations {
             /** @description Default Response */
             201: {
                 headers: {
+                    /** @description Absolute path of the created resource, or of the status to poll, API prefix included (`/api/v1/...`). */
+                    Location?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -14441,6 +14469,8 @@ export interface operations {
             /** @description Default Response */
             202: {
                 headers: {
+                    /** @description Absolute path of the created resource, or of the status to poll, API prefix included (`/api/v1/...`). */
+                    Location?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -14941,6 +14971,8 @@ export interface operations {
             /** @description Default Response */
             202: {
                 headers: {
+                    /** @description Absolute path of the created resource, or of the status to poll, API prefix included (`/api/v1/...`). */
+                    Location?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -15051,6 +15083,8 @@ export interface operations {
             /** @description Default Response */
             202: {
                 headers: {
+                    /** @description Absolute path of the created resource, or of the status to poll, API prefix included (`/api/v1/...`). */
+                    Location?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -15161,6 +15195,8 @@ export interface operations {
             /** @description Default Response */
             202: {
                 headers: {
+                    /** @description Absolute path of the created resource, or of the status to poll, API prefix included (`/api/v1/...`). */
+                    Location?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -15271,6 +15307,8 @@ export interface operations {
             /** @description Default Response */
             202: {
                 headers: {
+                    /** @description Absolute path of the created resource, or of the status to poll, API prefix included (`/api/v1/...`). */
+                    Location?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -15381,6 +15419,8 @@ export interface operations {
             /** @description Default Response */
             202: {
                 headers: {
+                    /** @description Absolute path of the created resource, or of the status to poll, API prefix included (`/api/v1/...`). */
+                    Location?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -15601,6 +15641,8 @@ export interface operations {
             /** @description Default Response */
             201: {
                 headers: {
+                    /** @description Absolute path of the created resource, or of the status to poll, API prefix included (`/api/v1/...`). */
+                    Location?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -16524,6 +16566,8 @@ export interface operations {
             /** @description Default Response */
             201: {
                 headers: {
+                    /** @description Absolute path of the created resource, or of the status to poll, API prefix included (`/api/v1/...`). */
+                    Location?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -16839,6 +16883,8 @@ export interface operations {
             /** @description Default Response */
             202: {
                 headers: {
+                    /** @description Absolute path of the created resource, or of the status to poll, API prefix included (`/api/v1/...`). */
+                    Location?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -16916,6 +16962,8 @@ export interface operations {
             /** @description Default Response */
             202: {
                 headers: {
+                    /** @description Absolute path of the created resource, or of the status to poll, API prefix included (`/api/v1/...`). */
+                    Location?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -16993,6 +17041,8 @@ export interface operations {
             /** @description Default Response */
             202: {
                 headers: {
+                    /** @description Absolute path of the created resource, or of the status to poll, API prefix included (`/api/v1/...`). */
+                    Location?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -17070,6 +17120,8 @@ export interface operations {
             /** @description Default Response */
             202: {
                 headers: {
+                    /** @description Absolute path of the created resource, or of the status to poll, API prefix included (`/api/v1/...`). */
+                    Location?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -17310,6 +17362,8 @@ export interface operations {
             /** @description Default Response */
             201: {
                 headers: {
+                    /** @description Absolute path of the created resource, or of the status to poll, API prefix included (`/api/v1/...`). */
+                    Location?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -18789,6 +18843,8 @@ export interface operations {
             /** @description Default Response */
             201: {
                 headers: {
+                    /** @description Absolute path of the created resource, or of the status to poll, API prefix included (`/api/v1/...`). */
+                    Location?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -20333,6 +20389,8 @@ export interface operations {
             /** @description Default Response */
             202: {
                 headers: {
+                    /** @description Absolute path of the created resource, or of the status to poll, API prefix included (`/api/v1/...`). */
+                    Location?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -20566,6 +20624,8 @@ export interface operations {
             /** @description Default Response */
             202: {
                 headers: {
+                    /** @description Absolute path of the created resource, or of the status to poll, API prefix included (`/api/v1/...`). */
+                    Location?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -20807,6 +20867,8 @@ export interface operations {
             /** @description Default Response */
             202: {
                 headers: {
+                    /** @description Absolute path of the created resource, or of the status to poll, API prefix included (`/api/v1/...`). */
+                    Location?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -21649,6 +21711,8 @@ export interface operations {
             /** @description Default Response */
             201: {
                 headers: {
+                    /** @description Absolute path of the created resource, or of the status to poll, API prefix included (`/api/v1/...`). */
+                    Location?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -22761,6 +22825,8 @@ export interface operations {
             /** @description Default Response */
             201: {
                 headers: {
+                    /** @description Absolute path of the created resource, or of the status to poll, API prefix included (`/api/v1/...`). */
+                    Location?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -23076,6 +23142,8 @@ export interface operations {
             /** @description Default Response */
             202: {
                 headers: {
+                    /** @description Absolute path of the created resource, or of the status to poll, API prefix included (`/api/v1/...`). */
+                    Location?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -23153,6 +23221,8 @@ export interface operations {
             /** @description Default Response */
             202: {
                 headers: {
+                    /** @description Absolute path of the created resource, or of the status to poll, API prefix included (`/api/v1/...`). */
+                    Location?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -23230,6 +23300,8 @@ export interface operations {
             /** @description Default Response */
             202: {
                 headers: {
+                    /** @description Absolute path of the created resource, or of the status to poll, API prefix included (`/api/v1/...`). */
+                    Location?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -23307,6 +23379,8 @@ export interface operations {
             /** @description Default Response */
             202: {
                 headers: {
+                    /** @description Absolute path of the created resource, or of the status to poll, API prefix included (`/api/v1/...`). */
+                    Location?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -23547,6 +23621,8 @@ export interface operations {
             /** @description Default Response */
             201: {
                 headers: {
+                    /** @description Absolute path of the created resource, or of the status to poll, API prefix included (`/api/v1/...`). */
+                    Location?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -24540,6 +24616,8 @@ export interface operations {
             /** @description Default Response */
             201: {
                 headers: {
+                    /** @description Absolute path of the created resource, or of the status to poll, API prefix included (`/api/v1/...`). */
+                    Location?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -25417,6 +25495,8 @@ export interface operations {
             /** @description Default Response */
             201: {
                 headers: {
+                    /** @description Absolute path of the created resource, or of the status to poll, API prefix included (`/api/v1/...`). */
+                    Location?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -26670,6 +26750,8 @@ export interface operations {
             /** @description Default Response */
             201: {
                 headers: {
+                    /** @description Absolute path of the created resource, or of the status to poll, API prefix included (`/api/v1/...`). */
+                    Location?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -27868,6 +27950,8 @@ export interface operations {
             /** @description Default Response */
             202: {
                 headers: {
+                    /** @description Absolute path of the created resource, or of the status to poll, API prefix included (`/api/v1/...`). */
+                    Location?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -28101,6 +28185,8 @@ export interface operations {
             /** @description Default Response */
             202: {
                 headers: {
+                    /** @description Absolute path of the created resource, or of the status to poll, API prefix included (`/api/v1/...`). */
+                    Location?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -28342,6 +28428,8 @@ export interface operations {
             /** @description Default Response */
             202: {
                 headers: {
+                    /** @description Absolute path of the created resource, or of the status to poll, API prefix included (`/api/v1/...`). */
+                    Location?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -28763,6 +28851,8 @@ export interface operations {
             /** @description Default Response */
             201: {
                 headers: {
+                    /** @description Absolute path of the created resource, or of the status to poll, API prefix included (`/api/v1/...`). */
+                    Location?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -29061,6 +29151,8 @@ export interface operations {
             /** @description Default Response */
             202: {
                 headers: {
+                    /** @description Absolute path of the created resource, or of the status to poll, API prefix included (`/api/v1/...`). */
+                    Location?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -29561,6 +29653,8 @@ export interface operations {
             /** @description Default Response */
             202: {
                 headers: {
+                    /** @description Absolute path of the created resource, or of the status to poll, API prefix included (`/api/v1/...`). */
+                    Location?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -29671,6 +29765,8 @@ export interface operations {
             /** @description Default Response */
             202: {
                 headers: {
+                    /** @description Absolute path of the created resource, or of the status to poll, API prefix included (`/api/v1/...`). */
+                    Location?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -29781,6 +29877,8 @@ export interface operations {
             /** @description Default Response */
             202: {
                 headers: {
+                    /** @description Absolute path of the created resource, or of the status to poll, API prefix included (`/api/v1/...`). */
+                    Location?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -29891,6 +29989,8 @@ export interface operations {
             /** @description Default Response */
             202: {
                 headers: {
+                    /** @description Absolute path of the created resource, or of the status to poll, API prefix included (`/api/v1/...`). */
+                    Location?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -30001,6 +30101,8 @@ export interface operations {
             /** @description Default Response */
             202: {
                 headers: {
+                    /** @description Absolute path of the created resource, or of the status to poll, API prefix included (`/api/v1/...`). */
+                    Location?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -30622,6 +30724,8 @@ export interface operations {
             /** @description Default Response */
             201: {
                 headers: {
+                    /** @description Absolute path of the created resource, or of the status to poll, API prefix included (`/api/v1/...`). */
+                    Location?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -32143,6 +32247,8 @@ export interface operations {
             /** @description Default Response */
             201: {
                 headers: {
+                    /** @description Absolute path of the created resource, or of the status to poll, API prefix included (`/api/v1/...`). */
+                    Location?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -32458,6 +32564,8 @@ export interface operations {
             /** @description Default Response */
             202: {
                 headers: {
+                    /** @description Absolute path of the created resource, or of the status to poll, API prefix included (`/api/v1/...`). */
+                    Location?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -32535,6 +32643,8 @@ export interface operations {
             /** @description Default Response */
             202: {
                 headers: {
+                    /** @description Absolute path of the created resource, or of the status to poll, API prefix included (`/api/v1/...`). */
+                    Location?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -32612,6 +32722,8 @@ export interface operations {
             /** @description Default Response */
             202: {
                 headers: {
+                    /** @description Absolute path of the created resource, or of the status to poll, API prefix included (`/api/v1/...`). */
+                    Location?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -32689,6 +32801,8 @@ export interface operations {
             /** @description Default Response */
             202: {
                 headers: {
+                    /** @description Absolute path of the created resource, or of the status to poll, API prefix included (`/api/v1/...`). */
+                    Location?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -32929,6 +33043,8 @@ export interface operations {
             /** @description Default Response */
             201: {
                 headers: {
+                    /** @description Absolute path of the created resource, or of the status to poll, API prefix included (`/api/v1/...`). */
+                    Location?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -33922,6 +34038,8 @@ export interface operations {
             /** @description Default Response */
             201: {
                 headers: {
+                    /** @description Absolute path of the created resource, or of the status to poll, API prefix included (`/api/v1/...`). */
+                    Location?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -34799,6 +34917,8 @@ export interface operations {
             /** @description Default Response */
             201: {
                 headers: {
+                    /** @description Absolute path of the created resource, or of the status to poll, API prefix included (`/api/v1/...`). */
+                    Location?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -36414,6 +36534,8 @@ export interface operations {
             /** @description Default Response */
             202: {
                 headers: {
+                    /** @description Absolute path of the created resource, or of the status to poll, API prefix included (`/api/v1/...`). */
+                    Location?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -36647,6 +36769,8 @@ export interface operations {
             /** @description Default Response */
             202: {
                 headers: {
+                    /** @description Absolute path of the created resource, or of the status to poll, API prefix included (`/api/v1/...`). */
+                    Location?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -36888,6 +37012,8 @@ export interface operations {
             /** @description Default Response */
             202: {
                 headers: {
+                    /** @description Absolute path of the created resource, or of the status to poll, API prefix included (`/api/v1/...`). */
+                    Location?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -37329,6 +37455,8 @@ export interface operations {
             /** @description Default Response */
             201: {
                 headers: {
+                    /** @description Absolute path of the created resource, or of the status to poll, API prefix included (`/api/v1/...`). */
+                    Location?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -38011,6 +38139,8 @@ export interface operations {
             /** @description Default Response */
             201: {
                 headers: {
+                    /** @description Absolute path of the created resource, or of the status to poll, API prefix included (`/api/v1/...`). */
+                    Location?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -38276,6 +38406,8 @@ export interface operations {
             /** @description Default Response */
             202: {
                 headers: {
+                    /** @description Absolute path of the created resource, or of the status to poll, API prefix included (`/api/v1/...`). */
+                    Location?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -38362,6 +38494,8 @@ export interface operations {
             /** @description Default Response */
             202: {
                 headers: {
+                    /** @description Absolute path of the created resource, or of the status to poll, API prefix included (`/api/v1/...`). */
+                    Location?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -38448,6 +38582,8 @@ export interface operations {
             /** @description Default Response */
             202: {
                 headers: {
+                    /** @description Absolute path of the created resource, or of the status to poll, API prefix included (`/api/v1/...`). */
+                    Location?: string;
                     [name: string]: unknown;
                 };
                 content: {

@@ -1,6 +1,6 @@
-// Every status the gateway puts on the wire is declared in its OpenAPI document (the reference's 0.7.0, #591:
-// "records every status the gateway puts on the wire, and an integration sweep driven from the served document
-// asserts that each one is declared"). A recorder on the real server (a test feature's onResponse hook) notes
+// Every status the gateway puts on the wire is declared in its OpenAPI document, and every 201/202 carries the
+// Location its document declares (the reference's 0.7.0, #591: "records every status the gateway puts on the
+// wire, and an integration sweep driven from the served document asserts that each one is declared"). A recorder on the real server (a test feature's onResponse hook) notes
 // method, path and status of every answer of a routed request; a sweep generated from the served document (each
 // operation as documented, then hostile variants: http/fuzz/generator.ts) drives a default gateway with every
 // feature on (manifest tree, scripts, updates, locks, triggers, subscriptions, fault-trigger rules). The test
@@ -33,6 +33,7 @@ interface Recorded {
   method: string;
   path: string;
   status: number;
+  location?: string;
 }
 
 /** Notes every answer of a request that matched a route (unmatched ones are the global 404 of api.md §2.5). */
@@ -43,7 +44,8 @@ function recorder(into: Recorded[]): GatewayFeature {
     routes: () => (app) => {
       app.addHook('onResponse', async (request, reply) => {
         if (!request.routeOptions.url) return;
-        into.push({ method: request.method, path: request.url.split('?')[0], status: reply.statusCode });
+        const location = reply.getHeader('location');
+        into.push({ method: request.method, path: request.url.split('?')[0], status: reply.statusCode, ...(typeof location === 'string' ? { location } : {}) });
       });
     },
   };
@@ -92,6 +94,11 @@ function check(doc: OpenApiDoc, answers: readonly Recorded[]) {
     statuses.set(r.status, (statuses.get(r.status) ?? 0) + 1);
     if (r.status >= 400) errorSites.add(`${key} ${r.status}`);
     if (!declares(op.responses, r.status)) undeclared.add(`${key} answered ${r.status}`);
+    // A created or accepted answer carries the Location its document declares (the reference's 0.7.0, #591).
+    const declaredLocation = Boolean((op.responses?.[String(r.status)] as { headers?: Record<string, unknown> } | undefined)?.headers?.Location);
+    if ((r.status === 201 || r.status === 202) && r.method !== 'HEAD' && Boolean(r.location) !== declaredLocation) {
+      undeclared.add(`${key} answered ${r.status} ${r.location ? 'with an undeclared Location' : 'without its declared Location'}`);
+    }
   }
   return { undeclared, reached, errorSites, statuses };
 }
