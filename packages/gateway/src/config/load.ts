@@ -66,7 +66,7 @@ export function loadConfig(opts: LoadOptions = {}): GatewayConfig {
     }
   };
   for (const file of [...(opts.configFile ? [opts.configFile] : []), ...(opts.configFiles ?? [])]) {
-    const { values, written } = readConfigFile(file);
+    const { values, written } = readConfigFile(file, opts.env ?? process.env);
     take(values, (k) => ({ source: 'file', file, written: written[k] ?? k }));
   }
   take(readEnvConfig(opts.env ?? process.env, Object.keys(keys)), () => ({ source: 'environment' }));
