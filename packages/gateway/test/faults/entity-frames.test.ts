@@ -57,6 +57,17 @@ describe('entity freeze frames', () => {
     expect(frame).toMatchObject({ name: 'cell_press', data: { pressure: 2.5 }, 'x-medkit': { connected: false } });
   });
 
+  it("serves a plugin entity's own bulk data and logs (the reference's 0.7.0, #560)", async () => {
+    const bulk = await http(`${g.url}/api/v1/apps/cell_oven/bulk-data`);
+    expect(bulk.status).toBe(200);
+    expect(bulk.body.items).toContain('rosbags');
+    expect((await http(`${g.url}/api/v1/apps/cell_oven/bulk-data/rosbags`)).status).toBe(200);
+    expect((await http(`${g.url}/api/v1/components/cell_plc/bulk-data/rosbags`)).status).toBe(200);
+    const logs = await http(`${g.url}/api/v1/apps/cell_oven/logs`);
+    expect(logs.status).toBe(200);
+    expect(Array.isArray(logs.body.items)).toBe(true);
+  });
+
   it('serves the captured frame after a restart, and catches up a fault confirmed while frames were off', async () => {
     const before = await frameOf('cell_oven', 'OVEN_OVERTEMP');
     await g.close();
