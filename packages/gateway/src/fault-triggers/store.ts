@@ -1,8 +1,7 @@
 // Where fault-trigger rules are kept: in memory (the default, as the reference does), or in the SQLite
 // file `fault_triggers.storage.path` names, so they survive a restart. Ids are never reused: the last
 // number handed out is kept with the rules.
-import { basename, dirname } from 'node:path';
-import { openDatabase, storageFailure, type SqliteDatabase } from '../storage/index.js';
+import { openStoreFile, type SqliteDatabase } from '../storage/index.js';
 import type { FaultTriggerRule } from './model.js';
 
 export interface FaultTriggerStore {
@@ -41,9 +40,8 @@ export class SqliteFaultTriggerStore implements FaultTriggerStore {
   private readonly db: SqliteDatabase;
 
   constructor(path: string) {
-    this.db = openDatabase(dirname(path), basename(path));
-    try {
-      this.db.exec(`CREATE TABLE IF NOT EXISTS fault_trigger_rules (
+    this.db = openStoreFile(path, (db) =>
+      db.exec(`CREATE TABLE IF NOT EXISTS fault_trigger_rules (
         id TEXT PRIMARY KEY,
         app_id TEXT NOT NULL,
         data_name TEXT NOT NULL,
@@ -58,11 +56,8 @@ export class SqliteFaultTriggerStore implements FaultTriggerStore {
       CREATE TABLE IF NOT EXISTS fault_trigger_counter (
         id INTEGER PRIMARY KEY CHECK (id = 1),
         last INTEGER NOT NULL
-      );`);
-    } catch (err) {
-      this.db.close();
-      throw storageFailure(path, err);
-    }
+      );`),
+    );
   }
 
   load(): FaultTriggerRule[] {

@@ -4,8 +4,7 @@
 // cannot reach — and keeps them as one frame for the fault. Kept in SQLite (the gateway store, or the file
 // `entity_freeze_frame.storage.path` names), so a restart serves the frame as it was captured instead of
 // today's values. HTTP-free: the fault views render the frames.
-import { basename, dirname } from 'node:path';
-import { openDatabase, storageFailure, type Migration, type SqliteDatabase } from '../storage/index.js';
+import { openStoreFile, type Migration, type SqliteDatabase } from '../storage/index.js';
 import type { FaultRecord } from './model.js';
 
 /** Faults whose frames are kept; the oldest capture goes first (faults.md §6.7 (c)). */
@@ -78,13 +77,7 @@ export class SqliteEntityFrameStore implements EntityFrameStore {
       this.db = db;
       return;
     }
-    this.db = openDatabase(dirname(path), basename(path));
-    try {
-      createTable(this.db);
-    } catch (err) {
-      this.db.close();
-      throw storageFailure(path, err);
-    }
+    this.db = openStoreFile(path, createTable);
   }
 
   load(): EntityFrame[] {

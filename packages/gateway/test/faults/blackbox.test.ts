@@ -270,14 +270,19 @@ describe('black-box recording (§7.4–§7.7)', () => {
   });
 });
 
+/** A fault manager whose confirmations are recorded by a black box that holds one /chatter message. */
+function recordingManager() {
+  const h = harness('sqlite', { config: { snapshots: { rosbag: { enabled: true, topics: 'all', duration_after_sec: 0 } } } });
+  const rec = new BlackBoxRecorder({ config: h.mgr.config.snapshots.rosbag, selection: topicSelection(h.mgr.config.snapshots.rosbag, []), repository: h.repo, clock: h.clock, storageDir: tmpDir('medkit-bags-') });
+  const capture = new FaultCapture({ config: h.mgr.config, repository: h.repo, clock: h.clock, topics: parseSnapshotTopicConfig(undefined), blackbox: rec });
+  h.mgr.setCaptureHooks(capture);
+  rec.onMessage('/chatter', 'std_msgs/msg/String', STRING_DEF, cdrString('hello'), h.clock.wallNs());
+  return { h, capture };
+}
+
 describe('black box through the fault manager', () => {
   it('records on confirmation, exposes the recording in the fault detail, scope and GetRosbag', async () => {
-    const h = harness('sqlite', { config: { snapshots: { rosbag: { enabled: true, topics: 'all', duration_after_sec: 0 } } } });
-    const dir = tmpDir('medkit-bags-');
-    const rec = new BlackBoxRecorder({ config: h.mgr.config.snapshots.rosbag, selection: topicSelection(h.mgr.config.snapshots.rosbag, []), repository: h.repo, clock: h.clock, storageDir: dir });
-    const capture = new FaultCapture({ config: h.mgr.config, repository: h.repo, clock: h.clock, topics: parseSnapshotTopicConfig(undefined), blackbox: rec });
-    h.mgr.setCaptureHooks(capture);
-    rec.onMessage('/chatter', 'std_msgs/msg/String', STRING_DEF, cdrString('hello'), h.clock.wallNs());
+    const { h, capture } = recordingManager();
     h.F('BATTERY_LOW', 2, '/power/battery_monitor');
     await capture.idle();
     const env = environmentData(h.repo, 'BATTERY_LOW', false)!;
@@ -305,12 +310,7 @@ describe('black box through the fault manager', () => {
     expect(recordingIdOf(`${code.slice(0, 255)}Y`, 1774232073512)).not.toBe(a);
     expect(recordingIdOf('SHORT', 5)).toBe('fault_SHORT_5');
 
-    const h = harness('sqlite', { config: { snapshots: { rosbag: { enabled: true, topics: 'all', duration_after_sec: 0 } } } });
-    const dir = tmpDir('medkit-bags-');
-    const rec = new BlackBoxRecorder({ config: h.mgr.config.snapshots.rosbag, selection: topicSelection(h.mgr.config.snapshots.rosbag, []), repository: h.repo, clock: h.clock, storageDir: dir });
-    const capture = new FaultCapture({ config: h.mgr.config, repository: h.repo, clock: h.clock, topics: parseSnapshotTopicConfig(undefined), blackbox: rec });
-    h.mgr.setCaptureHooks(capture);
-    rec.onMessage('/chatter', 'std_msgs/msg/String', STRING_DEF, cdrString('hello'), h.clock.wallNs());
+    const { h, capture } = recordingManager();
     expect(h.mgr.report({ fault_code: code, event_type: 0, severity: 2, description: '', source_id: '/power/battery_monitor' }).accepted).toBe(true);
     await capture.idle();
     const got = getRosbag(h.repo, code, '');
