@@ -3,6 +3,9 @@
 import { EventEmitter } from 'node:events';
 import { describe, expect, it } from 'vitest';
 import { ExecutionTracker, executionView, FINISHED_TTL_MS, type GoalHandleLike } from '../../src/operations/executions.js';
+import { OperationsService } from '../../src/operations/service.js';
+import { newApp } from '../../src/entities/model.js';
+import { SovdError } from '@medkit/plugin-api';
 
 class FakeGoal extends EventEmitter implements GoalHandleLike {
   status = 1;
@@ -57,5 +60,24 @@ describe('execution tracker', () => {
     expect(t.list(APP, '/fib').map((e) => e.id)).toEqual([a.id]);
     expect(t.list('component/compute', '/fib').map((e) => e.id)).toEqual([c.id]);
     expect(t.list('area/base', '/fib')).toEqual([]);
+  });
+
+  it('a cancel that runs out of time is 504 not-responding, unless the goal is seen cancelling (the reference 0.7.0, #593)', async () => {
+    const tracker = new ExecutionTracker(() => 0);
+    const dock = newApp('base', 'runtime', { actions: [{ full_path: '/base/dock', name: 'dock', type: 'nav2_msgs/action/DockRobot' }] });
+    const ops = new OperationsService({ tracker, members: () => [dock], callTimeoutMs: 10, source: 'medkit' });
+    const ref = { type: 'app' as const, entity: dock };
+    class SilentGoal extends FakeGoal {
+      async cancel(): Promise<{ returnCode: number }> {
+        throw Object.assign(new Error('no answer'), { name: 'RosTimeoutError' });
+      }
+    }
+    const g = new SilentGoal('d'.repeat(32));
+    tracker.add('app/base', '/base/dock', 'nav2_msgs/action/DockRobot', g, 1000);
+    const err = await ops.cancel(ref, 'dock', g.id).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(SovdError);
+    expect((err as SovdError).toBody()).toMatchObject({ error_code: 'not-responding', parameters: { execution_id: g.id } });
+    g.emit('status', 3);
+    expect((await ops.cancel(ref, 'dock', g.id)).status).toBe('running');
   });
 });
