@@ -48,7 +48,7 @@ const GATEWAY_TIERS = [
   ['clear-data', 'data-lists', 'entity-scope', 'logs', 'ros', 'scripts'],
   ['auth', 'configurations', 'data', 'lifecycle', 'locks', 'operations', 'sampling', 'updates'],
   ['communication-logs', 'faults', 'modes', 'subscriptions', 'triggers'],
-  ['aggregation', 'metrics', 'plugins'],
+  ['aggregation', 'fault-triggers', 'metrics', 'plugins'],
   ['service-interface'],
 ];
 

@@ -24,7 +24,7 @@
 //            195 trigger restart e2e, 200..203 reference fault-manager file and demo black box,
 //            204 gateway metrics (a ROS gateway's /metrics: RTPS traffic).
 //            205..208 rtps keyed topics.
-//            209 gateway beacons (beacons-peers); 212 free.
+//            209 gateway beacons (beacons-peers); 212 gateway fault-triggers/ros (rules on a ROS topic).
 //            196 gateway sovd-resources/ros (modes, data-lists, clear-data, communication-logs).
 //            205..208 rtps keyed topics, 217..218 demo process-metrics-e2e (robot, island).
 //            213 gateway graph-e2e (graph provider + watchdog), 214, 216 demo graph defects / ui graph,

@@ -577,6 +577,54 @@ export type paths = {
         patch?: never;
         trace?: never;
     };
+    "/apps/{app_id}/fault-triggers": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Fault-trigger rules of the App
+         * @description Fault-trigger rules of the App
+         */
+        get: operations["listAppFaultTriggers"];
+        put?: never;
+        /**
+         * Add a threshold rule that raises a fault while a data value is past it
+         * @description Level-triggered: while the value is past the threshold the rule reports the fault on every poll; once it is back, the fault is cleared. 409 when another rule already uses the fault code.
+         */
+        post: operations["createAppFaultTrigger"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/apps/{app_id}/fault-triggers/{trigger_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * One fault-trigger rule
+         * @description One fault-trigger rule
+         */
+        get: operations["readAppFaultTrigger"];
+        put?: never;
+        post?: never;
+        /**
+         * Delete a rule; the fault it raised is cleared
+         * @description Delete a rule; the fault it raised is cleared
+         */
+        delete: operations["deleteAppFaultTrigger"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/apps/{app_id}/faults": {
         parameters: {
             query?: never;
@@ -5478,6 +5526,49 @@ export type components = {
                 gateway: string;
             };
         };
+        /**
+         * FaultTriggerRule
+         * @example {
+         *       "id": "ftr_1",
+         *       "app_id": "tank_process",
+         *       "data_name": "level",
+         *       "operator": ">=",
+         *       "threshold": 80,
+         *       "fault_code": "TANK_OVERFILL",
+         *       "severity": "CRITICAL",
+         *       "active": true
+         *     }
+         */
+        FaultTriggerRule: {
+            /** @description false: kept, not evaluated */
+            active: boolean;
+            app_id: string;
+            /** @description Data item of the App whose value is compared */
+            data_name: string;
+            /** @description Fault raised while the value is past the threshold, cleared when it is back */
+            fault_code: string;
+            /** @description ftr_<n> */
+            id: string;
+            operator: ">" | "<" | ">=" | "<=" | "==";
+            /** @description [ours] JSON Pointer into the value read (a field of a ROS message) */
+            path?: string;
+            severity: "INFO" | "WARNING" | "ERROR" | "CRITICAL";
+            threshold: number;
+        };
+        /** FaultTriggerRuleCreate */
+        FaultTriggerRuleCreate: {
+            /** @default true */
+            active: boolean;
+            data_name: string;
+            fault_code: string;
+            operator: ">" | "<" | ">=" | "<=" | "==";
+            /** @description [ours] JSON Pointer into the value read, e.g. /voltage of a sensor_msgs/BatteryState */
+            path?: string;
+            severity: "INFO" | "WARNING" | "ERROR" | "CRITICAL";
+            threshold: number;
+        } & {
+            [key: string]: unknown;
+        };
         ForceRestartAppResponse: {
             /** @description The status URI to poll (also in Location) */
             status: string;
@@ -6040,6 +6131,9 @@ export type components = {
             items: {
                 id: string;
             }[];
+        };
+        ListAppFaultTriggersResponse: {
+            items: components["schemas"]["FaultTriggerRule"][];
         };
         ListAppLocksResponse: {
             items: components["schemas"]["Lock"][];
@@ -7233,6 +7327,33 @@ export interface operations {
                     "application/json": components["schemas"]["GetServerRootResponse"];
                 };
             };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
         };
     };
     listApps: {
@@ -7254,6 +7375,33 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["EntityList"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
                 };
             };
         };
@@ -7289,7 +7437,34 @@ export interface operations {
                 };
             };
             /** @description SOVD error body (spec/api.md §2.1) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -7333,7 +7508,34 @@ export interface operations {
                 };
             };
             /** @description SOVD error body (spec/api.md §2.1) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -7382,6 +7584,24 @@ export interface operations {
                 };
             };
             /** @description SOVD error body (spec/api.md §2.1) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -7410,6 +7630,15 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -7460,6 +7689,24 @@ export interface operations {
                 };
             };
             /** @description SOVD error body (spec/api.md §2.1) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -7488,6 +7735,15 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -7526,6 +7782,8 @@ export interface operations {
             /** @description Default Response */
             201: {
                 headers: {
+                    /** @description Absolute path of the created resource, or of the status to poll, API prefix included (`/api/v1/...`). */
+                    Location?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -7534,6 +7792,24 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -7570,6 +7846,15 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -7622,6 +7907,24 @@ export interface operations {
                 };
             };
             /** @description SOVD error body (spec/api.md §2.1) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -7650,6 +7953,15 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -7699,6 +8011,24 @@ export interface operations {
                 };
             };
             /** @description SOVD error body (spec/api.md §2.1) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -7735,6 +8065,15 @@ export interface operations {
                 };
             };
             /** @description SOVD error body (spec/api.md §2.1) */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
             500: {
                 headers: {
                     [name: string]: unknown;
@@ -7760,6 +8099,8 @@ export interface operations {
             /** @description Default Response */
             202: {
                 headers: {
+                    /** @description Absolute path of the created resource, or of the status to poll, API prefix included (`/api/v1/...`). */
+                    Location?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -7768,6 +8109,15 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            401: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -7795,6 +8145,15 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -7819,6 +8178,8 @@ export interface operations {
             /** @description Default Response */
             202: {
                 headers: {
+                    /** @description Absolute path of the created resource, or of the status to poll, API prefix included (`/api/v1/...`). */
+                    Location?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -7827,6 +8188,15 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            401: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -7854,6 +8224,15 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -7878,6 +8257,8 @@ export interface operations {
             /** @description Default Response */
             202: {
                 headers: {
+                    /** @description Absolute path of the created resource, or of the status to poll, API prefix included (`/api/v1/...`). */
+                    Location?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -7886,6 +8267,15 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            401: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -7913,6 +8303,15 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -7937,6 +8336,8 @@ export interface operations {
             /** @description Default Response */
             202: {
                 headers: {
+                    /** @description Absolute path of the created resource, or of the status to poll, API prefix included (`/api/v1/...`). */
+                    Location?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -7945,6 +8346,15 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            401: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -7972,6 +8382,15 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -8012,6 +8431,15 @@ export interface operations {
                 };
             };
             /** @description SOVD error body (spec/api.md §2.1) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -8031,6 +8459,15 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -8071,6 +8508,15 @@ export interface operations {
                 };
             };
             /** @description SOVD error body (spec/api.md §2.1) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -8090,6 +8536,15 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -8123,6 +8578,8 @@ export interface operations {
             /** @description Default Response */
             201: {
                 headers: {
+                    /** @description Absolute path of the created resource, or of the status to poll, API prefix included (`/api/v1/...`). */
+                    Location?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -8131,6 +8588,15 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            401: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -8158,6 +8624,15 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -8199,6 +8674,15 @@ export interface operations {
                 };
             };
             /** @description SOVD error body (spec/api.md §2.1) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -8218,6 +8702,15 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -8268,6 +8761,15 @@ export interface operations {
                 };
             };
             /** @description SOVD error body (spec/api.md §2.1) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -8287,6 +8789,15 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -8326,6 +8837,15 @@ export interface operations {
                 };
             };
             /** @description SOVD error body (spec/api.md §2.1) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -8345,6 +8865,15 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -8385,6 +8914,15 @@ export interface operations {
                 };
             };
             /** @description SOVD error body (spec/api.md §2.1) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -8404,6 +8942,15 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -8478,6 +9025,15 @@ export interface operations {
                 };
             };
             /** @description SOVD error body (spec/api.md §2.1) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -8497,6 +9053,15 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -8585,6 +9150,15 @@ export interface operations {
                 };
             };
             /** @description SOVD error body (spec/api.md §2.1) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -8604,6 +9178,15 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -8701,6 +9284,15 @@ export interface operations {
                 };
             };
             /** @description SOVD error body (spec/api.md §2.1) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -8720,6 +9312,15 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -8787,6 +9388,15 @@ export interface operations {
                 };
             };
             /** @description SOVD error body (spec/api.md §2.1) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -8806,6 +9416,15 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -8873,6 +9492,24 @@ export interface operations {
                 };
             };
             /** @description SOVD error body (spec/api.md §2.1) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -8883,6 +9520,15 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -8927,6 +9573,8 @@ export interface operations {
             /** @description Default Response */
             201: {
                 headers: {
+                    /** @description Absolute path of the created resource, or of the status to poll, API prefix included (`/api/v1/...`). */
+                    Location?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -8935,6 +9583,24 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -8953,6 +9619,15 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -9003,6 +9678,24 @@ export interface operations {
                 };
             };
             /** @description SOVD error body (spec/api.md §2.1) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -9013,6 +9706,15 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -9067,6 +9769,24 @@ export interface operations {
                 };
             };
             /** @description SOVD error body (spec/api.md §2.1) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -9077,6 +9797,15 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -9125,6 +9854,24 @@ export interface operations {
                 };
             };
             /** @description SOVD error body (spec/api.md §2.1) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -9135,6 +9882,15 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -9185,6 +9941,24 @@ export interface operations {
                 };
             };
             /** @description SOVD error body (spec/api.md §2.1) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -9195,6 +9969,15 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -9244,6 +10027,24 @@ export interface operations {
                 };
             };
             /** @description SOVD error body (spec/api.md §2.1) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -9254,6 +10055,15 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -9333,6 +10143,24 @@ export interface operations {
                 };
             };
             /** @description SOVD error body (spec/api.md §2.1) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -9343,6 +10171,15 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -9429,6 +10266,24 @@ export interface operations {
                 };
             };
             /** @description SOVD error body (spec/api.md §2.1) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -9439,6 +10294,15 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -9506,6 +10370,15 @@ export interface operations {
                 };
             };
             /** @description SOVD error body (spec/api.md §2.1) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -9525,6 +10398,15 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -9570,6 +10452,8 @@ export interface operations {
             /** @description Default Response */
             201: {
                 headers: {
+                    /** @description Absolute path of the created resource, or of the status to poll, API prefix included (`/api/v1/...`). */
+                    Location?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -9578,6 +10462,15 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            401: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -9605,6 +10498,15 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -9655,6 +10557,15 @@ export interface operations {
                 };
             };
             /** @description SOVD error body (spec/api.md §2.1) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -9674,6 +10585,15 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -9722,6 +10642,15 @@ export interface operations {
                 };
             };
             /** @description SOVD error body (spec/api.md §2.1) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -9741,6 +10670,15 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -9808,6 +10746,24 @@ export interface operations {
                 };
             };
             /** @description SOVD error body (spec/api.md §2.1) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -9818,6 +10774,15 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -9920,6 +10885,24 @@ export interface operations {
                 };
             };
             /** @description SOVD error body (spec/api.md §2.1) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -9930,6 +10913,15 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -10000,7 +10992,395 @@ export interface operations {
                 };
             };
             /** @description SOVD error body (spec/api.md §2.1) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+        };
+    };
+    listAppFaultTriggers: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description App id */
+                app_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ListAppFaultTriggersResponse"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+        };
+    };
+    createAppFaultTrigger: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description App id */
+                app_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "data_name": "level",
+                 *       "operator": ">=",
+                 *       "threshold": 80,
+                 *       "fault_code": "TANK_OVERFILL",
+                 *       "severity": "CRITICAL"
+                 *     }
+                 */
+                "application/json": components["schemas"]["FaultTriggerRuleCreate"];
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            201: {
+                headers: {
+                    /** @description Absolute path of the created resource, or of the status to poll, API prefix included (`/api/v1/...`). */
+                    Location?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FaultTriggerRule"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+        };
+    };
+    readAppFaultTrigger: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description App id */
+                app_id: string;
+                /** @description ftr_<n> */
+                trigger_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FaultTriggerRule"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+        };
+    };
+    deleteAppFaultTrigger: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description App id */
+                app_id: string;
+                /** @description ftr_<n> */
+                trigger_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -10046,6 +11426,24 @@ export interface operations {
                 };
             };
             /** @description SOVD error body (spec/api.md §2.1) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -10056,6 +11454,15 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -10115,6 +11522,24 @@ export interface operations {
                 };
             };
             /** @description SOVD error body (spec/api.md §2.1) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -10125,6 +11550,15 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -10185,6 +11619,24 @@ export interface operations {
                 };
             };
             /** @description SOVD error body (spec/api.md §2.1) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -10195,6 +11647,15 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -10253,6 +11714,24 @@ export interface operations {
                 };
             };
             /** @description SOVD error body (spec/api.md §2.1) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -10263,6 +11742,15 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -10326,6 +11814,24 @@ export interface operations {
                 };
             };
             /** @description SOVD error body (spec/api.md §2.1) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -10336,6 +11842,15 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -10397,7 +11912,34 @@ export interface operations {
                 };
             };
             /** @description SOVD error body (spec/api.md §2.1) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -10441,6 +11983,15 @@ export interface operations {
                 };
             };
             /** @description SOVD error body (spec/api.md §2.1) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -10460,6 +12011,15 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -10508,6 +12068,8 @@ export interface operations {
             /** @description Default Response */
             201: {
                 headers: {
+                    /** @description Absolute path of the created resource, or of the status to poll, API prefix included (`/api/v1/...`). */
+                    Location?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -10516,6 +12078,15 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            401: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -10543,6 +12114,15 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -10597,6 +12177,15 @@ export interface operations {
                 };
             };
             /** @description SOVD error body (spec/api.md §2.1) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -10616,6 +12205,15 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -10677,6 +12275,15 @@ export interface operations {
                 };
             };
             /** @description SOVD error body (spec/api.md §2.1) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -10696,6 +12303,15 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -10748,6 +12364,15 @@ export interface operations {
                 };
             };
             /** @description SOVD error body (spec/api.md §2.1) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -10767,6 +12392,15 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -10821,6 +12455,24 @@ export interface operations {
                 };
             };
             /** @description SOVD error body (spec/api.md §2.1) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -10831,6 +12483,15 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -10895,6 +12556,24 @@ export interface operations {
                 };
             };
             /** @description SOVD error body (spec/api.md §2.1) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -10905,6 +12584,15 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -10971,6 +12659,24 @@ export interface operations {
                 };
             };
             /** @description SOVD error body (spec/api.md §2.1) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -10981,6 +12687,15 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -11039,6 +12754,15 @@ export interface operations {
                 };
             };
             /** @description SOVD error body (spec/api.md §2.1) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -11058,6 +12782,15 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -11117,6 +12850,15 @@ export interface operations {
                 };
             };
             /** @description SOVD error body (spec/api.md §2.1) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -11136,6 +12878,15 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -11205,6 +12956,15 @@ export interface operations {
                 };
             };
             /** @description SOVD error body (spec/api.md §2.1) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -11224,6 +12984,15 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -11282,6 +13051,24 @@ export interface operations {
                 };
             };
             /** @description SOVD error body (spec/api.md §2.1) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -11292,6 +13079,15 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -11361,6 +13157,24 @@ export interface operations {
                 };
             };
             /** @description SOVD error body (spec/api.md §2.1) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -11371,6 +13185,15 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -11445,6 +13268,8 @@ export interface operations {
             /** @description Default Response */
             202: {
                 headers: {
+                    /** @description Absolute path of the created resource, or of the status to poll, API prefix included (`/api/v1/...`). */
+                    Location?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -11453,6 +13278,24 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -11471,6 +13314,15 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -11540,6 +13392,24 @@ export interface operations {
                 };
             };
             /** @description SOVD error body (spec/api.md §2.1) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -11550,6 +13420,15 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -11624,6 +13503,8 @@ export interface operations {
             /** @description Default Response */
             202: {
                 headers: {
+                    /** @description Absolute path of the created resource, or of the status to poll, API prefix included (`/api/v1/...`). */
+                    Location?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -11632,6 +13513,24 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -11650,6 +13549,15 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -11738,6 +13646,24 @@ export interface operations {
                 };
             };
             /** @description SOVD error body (spec/api.md §2.1) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -11748,6 +13674,15 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -11811,6 +13746,8 @@ export interface operations {
             /** @description Default Response */
             202: {
                 headers: {
+                    /** @description Absolute path of the created resource, or of the status to poll, API prefix included (`/api/v1/...`). */
+                    Location?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -11845,6 +13782,24 @@ export interface operations {
                 };
             };
             /** @description SOVD error body (spec/api.md §2.1) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -11855,6 +13810,15 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -11923,6 +13887,24 @@ export interface operations {
                 };
             };
             /** @description SOVD error body (spec/api.md §2.1) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -11933,6 +13915,15 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -12009,6 +14000,24 @@ export interface operations {
                 };
             };
             /** @description SOVD error body (spec/api.md §2.1) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -12019,6 +14028,15 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -12077,6 +14095,24 @@ export interface operations {
                 };
             };
             /** @description SOVD error body (spec/api.md §2.1) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -12087,6 +14123,15 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -12124,6 +14169,8 @@ export interface operations {
             /** @description Default Response */
             201: {
                 headers: {
+                    /** @description Absolute path of the created resource, or of the status to poll, API prefix included (`/api/v1/...`). */
+                    Location?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -12138,6 +14185,24 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -12165,6 +14230,15 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -12219,6 +14293,24 @@ export interface operations {
                 };
             };
             /** @description SOVD error body (spec/api.md §2.1) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -12229,6 +14321,15 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -12281,6 +14382,24 @@ export interface operations {
                 };
             };
             /** @description SOVD error body (spec/api.md §2.1) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -12291,6 +14410,15 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -12341,6 +14469,8 @@ export interface operations {
             /** @description Default Response */
             202: {
                 headers: {
+                    /** @description Absolute path of the created resource, or of the status to poll, API prefix included (`/api/v1/...`). */
+                    Location?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -12349,6 +14479,24 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -12367,6 +14515,15 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -12435,6 +14592,24 @@ export interface operations {
                 };
             };
             /** @description SOVD error body (spec/api.md §2.1) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -12445,6 +14620,15 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -12513,6 +14697,24 @@ export interface operations {
                 };
             };
             /** @description SOVD error body (spec/api.md §2.1) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -12523,6 +14725,15 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -12580,6 +14791,24 @@ export interface operations {
                 };
             };
             /** @description SOVD error body (spec/api.md §2.1) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -12590,6 +14819,15 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -12645,6 +14883,15 @@ export interface operations {
                 };
             };
             /** @description SOVD error body (spec/api.md §2.1) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -12664,6 +14911,15 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -12715,6 +14971,8 @@ export interface operations {
             /** @description Default Response */
             202: {
                 headers: {
+                    /** @description Absolute path of the created resource, or of the status to poll, API prefix included (`/api/v1/...`). */
+                    Location?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -12729,6 +14987,15 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            401: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -12756,6 +15023,15 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -12807,6 +15083,8 @@ export interface operations {
             /** @description Default Response */
             202: {
                 headers: {
+                    /** @description Absolute path of the created resource, or of the status to poll, API prefix included (`/api/v1/...`). */
+                    Location?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -12821,6 +15099,15 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            401: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -12848,6 +15135,15 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -12899,6 +15195,8 @@ export interface operations {
             /** @description Default Response */
             202: {
                 headers: {
+                    /** @description Absolute path of the created resource, or of the status to poll, API prefix included (`/api/v1/...`). */
+                    Location?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -12913,6 +15211,15 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            401: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -12940,6 +15247,15 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -12991,6 +15307,8 @@ export interface operations {
             /** @description Default Response */
             202: {
                 headers: {
+                    /** @description Absolute path of the created resource, or of the status to poll, API prefix included (`/api/v1/...`). */
+                    Location?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -13005,6 +15323,15 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            401: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -13032,6 +15359,15 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -13083,6 +15419,8 @@ export interface operations {
             /** @description Default Response */
             202: {
                 headers: {
+                    /** @description Absolute path of the created resource, or of the status to poll, API prefix included (`/api/v1/...`). */
+                    Location?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -13097,6 +15435,15 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            401: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -13124,6 +15471,15 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -13191,6 +15547,24 @@ export interface operations {
                 };
             };
             /** @description SOVD error body (spec/api.md §2.1) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -13201,6 +15575,15 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -13258,6 +15641,8 @@ export interface operations {
             /** @description Default Response */
             201: {
                 headers: {
+                    /** @description Absolute path of the created resource, or of the status to poll, API prefix included (`/api/v1/...`). */
+                    Location?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -13266,6 +15651,24 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -13284,6 +15687,15 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -13343,6 +15755,24 @@ export interface operations {
                 };
             };
             /** @description SOVD error body (spec/api.md §2.1) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -13353,6 +15783,15 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -13416,6 +15855,24 @@ export interface operations {
                 };
             };
             /** @description SOVD error body (spec/api.md §2.1) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -13426,6 +15883,15 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -13483,6 +15949,24 @@ export interface operations {
                 };
             };
             /** @description SOVD error body (spec/api.md §2.1) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -13493,6 +15977,15 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -13552,6 +16045,24 @@ export interface operations {
                 };
             };
             /** @description SOVD error body (spec/api.md §2.1) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -13562,6 +16073,15 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -13636,6 +16156,24 @@ export interface operations {
                 };
             };
             /** @description SOVD error body (spec/api.md §2.1) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -13646,6 +16184,15 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -13685,6 +16232,33 @@ export interface operations {
                     "application/json": components["schemas"]["EntityList"];
                 };
             };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
         };
     };
     getArea: {
@@ -13718,7 +16292,34 @@ export interface operations {
                 };
             };
             /** @description SOVD error body (spec/api.md §2.1) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -13767,6 +16368,24 @@ export interface operations {
                 };
             };
             /** @description SOVD error body (spec/api.md §2.1) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -13795,6 +16414,15 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -13845,6 +16473,24 @@ export interface operations {
                 };
             };
             /** @description SOVD error body (spec/api.md §2.1) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -13873,6 +16519,15 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -13911,6 +16566,8 @@ export interface operations {
             /** @description Default Response */
             201: {
                 headers: {
+                    /** @description Absolute path of the created resource, or of the status to poll, API prefix included (`/api/v1/...`). */
+                    Location?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -13919,6 +16576,24 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -13955,6 +16630,15 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -14007,6 +16691,24 @@ export interface operations {
                 };
             };
             /** @description SOVD error body (spec/api.md §2.1) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -14035,6 +16737,15 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -14084,6 +16795,24 @@ export interface operations {
                 };
             };
             /** @description SOVD error body (spec/api.md §2.1) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -14120,6 +16849,15 @@ export interface operations {
                 };
             };
             /** @description SOVD error body (spec/api.md §2.1) */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
             500: {
                 headers: {
                     [name: string]: unknown;
@@ -14145,6 +16883,8 @@ export interface operations {
             /** @description Default Response */
             202: {
                 headers: {
+                    /** @description Absolute path of the created resource, or of the status to poll, API prefix included (`/api/v1/...`). */
+                    Location?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -14153,6 +16893,15 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            401: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -14180,6 +16929,15 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -14204,6 +16962,8 @@ export interface operations {
             /** @description Default Response */
             202: {
                 headers: {
+                    /** @description Absolute path of the created resource, or of the status to poll, API prefix included (`/api/v1/...`). */
+                    Location?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -14212,6 +16972,15 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            401: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -14239,6 +17008,15 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -14263,6 +17041,8 @@ export interface operations {
             /** @description Default Response */
             202: {
                 headers: {
+                    /** @description Absolute path of the created resource, or of the status to poll, API prefix included (`/api/v1/...`). */
+                    Location?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -14271,6 +17051,15 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            401: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -14298,6 +17087,15 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -14322,6 +17120,8 @@ export interface operations {
             /** @description Default Response */
             202: {
                 headers: {
+                    /** @description Absolute path of the created resource, or of the status to poll, API prefix included (`/api/v1/...`). */
+                    Location?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -14330,6 +17130,15 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            401: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -14357,6 +17166,15 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -14397,6 +17215,15 @@ export interface operations {
                 };
             };
             /** @description SOVD error body (spec/api.md §2.1) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -14416,6 +17243,15 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -14456,6 +17292,15 @@ export interface operations {
                 };
             };
             /** @description SOVD error body (spec/api.md §2.1) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -14475,6 +17320,15 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -14508,6 +17362,8 @@ export interface operations {
             /** @description Default Response */
             201: {
                 headers: {
+                    /** @description Absolute path of the created resource, or of the status to poll, API prefix included (`/api/v1/...`). */
+                    Location?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -14516,6 +17372,15 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            401: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -14543,6 +17408,15 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -14584,6 +17458,15 @@ export interface operations {
                 };
             };
             /** @description SOVD error body (spec/api.md §2.1) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -14603,6 +17486,15 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -14653,6 +17545,15 @@ export interface operations {
                 };
             };
             /** @description SOVD error body (spec/api.md §2.1) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -14672,6 +17573,15 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -14711,6 +17621,15 @@ export interface operations {
                 };
             };
             /** @description SOVD error body (spec/api.md §2.1) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -14730,6 +17649,15 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -14773,7 +17701,34 @@ export interface operations {
                 };
             };
             /** @description SOVD error body (spec/api.md §2.1) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -14814,6 +17769,15 @@ export interface operations {
                 };
             };
             /** @description SOVD error body (spec/api.md §2.1) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -14833,6 +17797,15 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -14907,6 +17880,15 @@ export interface operations {
                 };
             };
             /** @description SOVD error body (spec/api.md §2.1) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -14926,6 +17908,15 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -15014,6 +18005,15 @@ export interface operations {
                 };
             };
             /** @description SOVD error body (spec/api.md §2.1) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -15033,6 +18033,15 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -15130,6 +18139,15 @@ export interface operations {
                 };
             };
             /** @description SOVD error body (spec/api.md §2.1) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -15149,6 +18167,15 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -15216,6 +18243,15 @@ export interface operations {
                 };
             };
             /** @description SOVD error body (spec/api.md §2.1) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -15235,6 +18271,15 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -15305,7 +18350,34 @@ export interface operations {
                 };
             };
             /** @description SOVD error body (spec/api.md §2.1) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -15346,6 +18418,24 @@ export interface operations {
                 };
             };
             /** @description SOVD error body (spec/api.md §2.1) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -15356,6 +18446,15 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -15435,6 +18534,24 @@ export interface operations {
                 };
             };
             /** @description SOVD error body (spec/api.md §2.1) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -15445,6 +18562,15 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -15531,6 +18657,24 @@ export interface operations {
                 };
             };
             /** @description SOVD error body (spec/api.md §2.1) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -15541,6 +18685,15 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -15608,6 +18761,15 @@ export interface operations {
                 };
             };
             /** @description SOVD error body (spec/api.md §2.1) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -15627,6 +18789,15 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -15672,6 +18843,8 @@ export interface operations {
             /** @description Default Response */
             201: {
                 headers: {
+                    /** @description Absolute path of the created resource, or of the status to poll, API prefix included (`/api/v1/...`). */
+                    Location?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -15680,6 +18853,15 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            401: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -15707,6 +18889,15 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -15757,6 +18948,15 @@ export interface operations {
                 };
             };
             /** @description SOVD error body (spec/api.md §2.1) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -15776,6 +18976,15 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -15824,6 +19033,15 @@ export interface operations {
                 };
             };
             /** @description SOVD error body (spec/api.md §2.1) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -15843,6 +19061,15 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -15910,6 +19137,24 @@ export interface operations {
                 };
             };
             /** @description SOVD error body (spec/api.md §2.1) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -15920,6 +19165,15 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -16022,6 +19276,24 @@ export interface operations {
                 };
             };
             /** @description SOVD error body (spec/api.md §2.1) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -16032,6 +19304,15 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -16104,6 +19385,24 @@ export interface operations {
                 };
             };
             /** @description SOVD error body (spec/api.md §2.1) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -16114,6 +19413,15 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -16173,6 +19481,24 @@ export interface operations {
                 };
             };
             /** @description SOVD error body (spec/api.md §2.1) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -16183,6 +19509,15 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -16243,6 +19578,24 @@ export interface operations {
                 };
             };
             /** @description SOVD error body (spec/api.md §2.1) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -16253,6 +19606,15 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -16311,6 +19673,24 @@ export interface operations {
                 };
             };
             /** @description SOVD error body (spec/api.md §2.1) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -16321,6 +19701,15 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -16384,6 +19773,24 @@ export interface operations {
                 };
             };
             /** @description SOVD error body (spec/api.md §2.1) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -16394,6 +19801,15 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -16457,6 +19873,24 @@ export interface operations {
                 };
             };
             /** @description SOVD error body (spec/api.md §2.1) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -16467,6 +19901,15 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -16531,6 +19974,24 @@ export interface operations {
                 };
             };
             /** @description SOVD error body (spec/api.md §2.1) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -16541,6 +20002,15 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -16607,6 +20077,24 @@ export interface operations {
                 };
             };
             /** @description SOVD error body (spec/api.md §2.1) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -16617,6 +20105,15 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -16675,6 +20172,24 @@ export interface operations {
                 };
             };
             /** @description SOVD error body (spec/api.md §2.1) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -16685,6 +20200,15 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -16754,6 +20278,24 @@ export interface operations {
                 };
             };
             /** @description SOVD error body (spec/api.md §2.1) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -16764,6 +20306,15 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -16838,6 +20389,8 @@ export interface operations {
             /** @description Default Response */
             202: {
                 headers: {
+                    /** @description Absolute path of the created resource, or of the status to poll, API prefix included (`/api/v1/...`). */
+                    Location?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -16846,6 +20399,24 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -16864,6 +20435,15 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -16933,6 +20513,24 @@ export interface operations {
                 };
             };
             /** @description SOVD error body (spec/api.md §2.1) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -16943,6 +20541,15 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -17017,6 +20624,8 @@ export interface operations {
             /** @description Default Response */
             202: {
                 headers: {
+                    /** @description Absolute path of the created resource, or of the status to poll, API prefix included (`/api/v1/...`). */
+                    Location?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -17025,6 +20634,24 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -17043,6 +20670,15 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -17131,6 +20767,24 @@ export interface operations {
                 };
             };
             /** @description SOVD error body (spec/api.md §2.1) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -17141,6 +20795,15 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -17204,6 +20867,8 @@ export interface operations {
             /** @description Default Response */
             202: {
                 headers: {
+                    /** @description Absolute path of the created resource, or of the status to poll, API prefix included (`/api/v1/...`). */
+                    Location?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -17238,6 +20903,24 @@ export interface operations {
                 };
             };
             /** @description SOVD error body (spec/api.md §2.1) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -17248,6 +20931,15 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -17316,6 +21008,24 @@ export interface operations {
                 };
             };
             /** @description SOVD error body (spec/api.md §2.1) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -17326,6 +21036,15 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -17402,6 +21121,24 @@ export interface operations {
                 };
             };
             /** @description SOVD error body (spec/api.md §2.1) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -17412,6 +21149,15 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -17473,7 +21219,34 @@ export interface operations {
                 };
             };
             /** @description SOVD error body (spec/api.md §2.1) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -17524,6 +21297,24 @@ export interface operations {
                 };
             };
             /** @description SOVD error body (spec/api.md §2.1) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -17552,6 +21343,15 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -17604,6 +21404,24 @@ export interface operations {
                 };
             };
             /** @description SOVD error body (spec/api.md §2.1) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -17632,6 +21450,15 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -17686,6 +21513,24 @@ export interface operations {
                 };
             };
             /** @description SOVD error body (spec/api.md §2.1) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -17714,6 +21559,15 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -17763,6 +21617,24 @@ export interface operations {
                 };
             };
             /** @description SOVD error body (spec/api.md §2.1) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -17773,6 +21645,15 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -17830,6 +21711,8 @@ export interface operations {
             /** @description Default Response */
             201: {
                 headers: {
+                    /** @description Absolute path of the created resource, or of the status to poll, API prefix included (`/api/v1/...`). */
+                    Location?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -17838,6 +21721,24 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -17856,6 +21757,15 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -17915,6 +21825,24 @@ export interface operations {
                 };
             };
             /** @description SOVD error body (spec/api.md §2.1) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -17925,6 +21853,15 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -17988,6 +21925,24 @@ export interface operations {
                 };
             };
             /** @description SOVD error body (spec/api.md §2.1) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -17998,6 +21953,15 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -18055,6 +22019,24 @@ export interface operations {
                 };
             };
             /** @description SOVD error body (spec/api.md §2.1) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -18065,6 +22047,15 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -18124,6 +22115,24 @@ export interface operations {
                 };
             };
             /** @description SOVD error body (spec/api.md §2.1) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -18134,6 +22143,15 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -18473,6 +22491,33 @@ export interface operations {
                     "application/json": components["schemas"]["EntityList"];
                 };
             };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
         };
     };
     getComponent: {
@@ -18506,7 +22551,34 @@ export interface operations {
                 };
             };
             /** @description SOVD error body (spec/api.md §2.1) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -18555,6 +22627,24 @@ export interface operations {
                 };
             };
             /** @description SOVD error body (spec/api.md §2.1) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -18583,6 +22673,15 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -18633,6 +22732,24 @@ export interface operations {
                 };
             };
             /** @description SOVD error body (spec/api.md §2.1) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -18661,6 +22778,15 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -18699,6 +22825,8 @@ export interface operations {
             /** @description Default Response */
             201: {
                 headers: {
+                    /** @description Absolute path of the created resource, or of the status to poll, API prefix included (`/api/v1/...`). */
+                    Location?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -18707,6 +22835,24 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -18743,6 +22889,15 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -18795,6 +22950,24 @@ export interface operations {
                 };
             };
             /** @description SOVD error body (spec/api.md §2.1) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -18823,6 +22996,15 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -18872,6 +23054,24 @@ export interface operations {
                 };
             };
             /** @description SOVD error body (spec/api.md §2.1) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -18908,6 +23108,15 @@ export interface operations {
                 };
             };
             /** @description SOVD error body (spec/api.md §2.1) */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
             500: {
                 headers: {
                     [name: string]: unknown;
@@ -18933,6 +23142,8 @@ export interface operations {
             /** @description Default Response */
             202: {
                 headers: {
+                    /** @description Absolute path of the created resource, or of the status to poll, API prefix included (`/api/v1/...`). */
+                    Location?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -18941,6 +23152,15 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            401: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -18968,6 +23188,15 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -18992,6 +23221,8 @@ export interface operations {
             /** @description Default Response */
             202: {
                 headers: {
+                    /** @description Absolute path of the created resource, or of the status to poll, API prefix included (`/api/v1/...`). */
+                    Location?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -19000,6 +23231,15 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            401: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -19027,6 +23267,15 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -19051,6 +23300,8 @@ export interface operations {
             /** @description Default Response */
             202: {
                 headers: {
+                    /** @description Absolute path of the created resource, or of the status to poll, API prefix included (`/api/v1/...`). */
+                    Location?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -19059,6 +23310,15 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            401: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -19086,6 +23346,15 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -19110,6 +23379,8 @@ export interface operations {
             /** @description Default Response */
             202: {
                 headers: {
+                    /** @description Absolute path of the created resource, or of the status to poll, API prefix included (`/api/v1/...`). */
+                    Location?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -19118,6 +23389,15 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            401: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -19145,6 +23425,15 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -19185,6 +23474,15 @@ export interface operations {
                 };
             };
             /** @description SOVD error body (spec/api.md §2.1) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -19204,6 +23502,15 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -19244,6 +23551,15 @@ export interface operations {
                 };
             };
             /** @description SOVD error body (spec/api.md §2.1) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -19263,6 +23579,15 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -19296,6 +23621,8 @@ export interface operations {
             /** @description Default Response */
             201: {
                 headers: {
+                    /** @description Absolute path of the created resource, or of the status to poll, API prefix included (`/api/v1/...`). */
+                    Location?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -19304,6 +23631,15 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            401: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -19331,6 +23667,15 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -19372,6 +23717,15 @@ export interface operations {
                 };
             };
             /** @description SOVD error body (spec/api.md §2.1) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -19391,6 +23745,15 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -19441,6 +23804,15 @@ export interface operations {
                 };
             };
             /** @description SOVD error body (spec/api.md §2.1) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -19460,6 +23832,15 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -19499,6 +23880,15 @@ export interface operations {
                 };
             };
             /** @description SOVD error body (spec/api.md §2.1) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -19518,6 +23908,15 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -19558,6 +23957,15 @@ export interface operations {
                 };
             };
             /** @description SOVD error body (spec/api.md §2.1) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -19577,6 +23985,15 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -19651,6 +24068,15 @@ export interface operations {
                 };
             };
             /** @description SOVD error body (spec/api.md §2.1) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -19670,6 +24096,15 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -19758,6 +24193,15 @@ export interface operations {
                 };
             };
             /** @description SOVD error body (spec/api.md §2.1) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -19777,6 +24221,15 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -19874,6 +24327,15 @@ export interface operations {
                 };
             };
             /** @description SOVD error body (spec/api.md §2.1) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -19893,6 +24355,15 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -19960,6 +24431,15 @@ export interface operations {
                 };
             };
             /** @description SOVD error body (spec/api.md §2.1) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -19979,6 +24459,15 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -20046,6 +24535,24 @@ export interface operations {
                 };
             };
             /** @description SOVD error body (spec/api.md §2.1) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -20056,6 +24563,15 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -20100,6 +24616,8 @@ export interface operations {
             /** @description Default Response */
             201: {
                 headers: {
+                    /** @description Absolute path of the created resource, or of the status to poll, API prefix included (`/api/v1/...`). */
+                    Location?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -20108,6 +24626,24 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -20126,6 +24662,15 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -20176,6 +24721,24 @@ export interface operations {
                 };
             };
             /** @description SOVD error body (spec/api.md §2.1) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -20186,6 +24749,15 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -20240,6 +24812,24 @@ export interface operations {
                 };
             };
             /** @description SOVD error body (spec/api.md §2.1) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -20250,6 +24840,15 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -20298,6 +24897,24 @@ export interface operations {
                 };
             };
             /** @description SOVD error body (spec/api.md §2.1) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -20308,6 +24925,15 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -20358,6 +24984,24 @@ export interface operations {
                 };
             };
             /** @description SOVD error body (spec/api.md §2.1) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -20368,6 +25012,15 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -20417,6 +25070,24 @@ export interface operations {
                 };
             };
             /** @description SOVD error body (spec/api.md §2.1) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -20427,6 +25098,15 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -20506,6 +25186,24 @@ export interface operations {
                 };
             };
             /** @description SOVD error body (spec/api.md §2.1) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -20516,6 +25214,15 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -20602,6 +25309,24 @@ export interface operations {
                 };
             };
             /** @description SOVD error body (spec/api.md §2.1) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -20612,6 +25337,15 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -20679,6 +25413,15 @@ export interface operations {
                 };
             };
             /** @description SOVD error body (spec/api.md §2.1) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -20698,6 +25441,15 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -20743,6 +25495,8 @@ export interface operations {
             /** @description Default Response */
             201: {
                 headers: {
+                    /** @description Absolute path of the created resource, or of the status to poll, API prefix included (`/api/v1/...`). */
+                    Location?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -20751,6 +25505,15 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            401: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -20778,6 +25541,15 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -20828,6 +25600,15 @@ export interface operations {
                 };
             };
             /** @description SOVD error body (spec/api.md §2.1) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -20847,6 +25628,15 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -20895,6 +25685,15 @@ export interface operations {
                 };
             };
             /** @description SOVD error body (spec/api.md §2.1) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -20914,6 +25713,15 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -20981,6 +25789,24 @@ export interface operations {
                 };
             };
             /** @description SOVD error body (spec/api.md §2.1) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -20991,6 +25817,15 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -21093,6 +25928,24 @@ export interface operations {
                 };
             };
             /** @description SOVD error body (spec/api.md §2.1) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -21103,6 +25956,15 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -21173,7 +26035,34 @@ export interface operations {
                 };
             };
             /** @description SOVD error body (spec/api.md §2.1) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -21219,6 +26108,24 @@ export interface operations {
                 };
             };
             /** @description SOVD error body (spec/api.md §2.1) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -21229,6 +26136,15 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -21288,6 +26204,24 @@ export interface operations {
                 };
             };
             /** @description SOVD error body (spec/api.md §2.1) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -21298,6 +26232,15 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -21358,6 +26301,24 @@ export interface operations {
                 };
             };
             /** @description SOVD error body (spec/api.md §2.1) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -21368,6 +26329,15 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -21426,6 +26396,24 @@ export interface operations {
                 };
             };
             /** @description SOVD error body (spec/api.md §2.1) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -21436,6 +26424,15 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -21499,6 +26496,24 @@ export interface operations {
                 };
             };
             /** @description SOVD error body (spec/api.md §2.1) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -21509,6 +26524,15 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -21570,7 +26594,34 @@ export interface operations {
                 };
             };
             /** @description SOVD error body (spec/api.md §2.1) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -21614,6 +26665,15 @@ export interface operations {
                 };
             };
             /** @description SOVD error body (spec/api.md §2.1) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -21633,6 +26693,15 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -21681,6 +26750,8 @@ export interface operations {
             /** @description Default Response */
             201: {
                 headers: {
+                    /** @description Absolute path of the created resource, or of the status to poll, API prefix included (`/api/v1/...`). */
+                    Location?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -21689,6 +26760,15 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            401: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -21716,6 +26796,15 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -21770,6 +26859,15 @@ export interface operations {
                 };
             };
             /** @description SOVD error body (spec/api.md §2.1) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -21789,6 +26887,15 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -21850,6 +26957,15 @@ export interface operations {
                 };
             };
             /** @description SOVD error body (spec/api.md §2.1) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -21869,6 +26985,15 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -21921,6 +27046,15 @@ export interface operations {
                 };
             };
             /** @description SOVD error body (spec/api.md §2.1) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -21940,6 +27074,15 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -21994,6 +27137,24 @@ export interface operations {
                 };
             };
             /** @description SOVD error body (spec/api.md §2.1) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -22004,6 +27165,15 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -22068,6 +27238,24 @@ export interface operations {
                 };
             };
             /** @description SOVD error body (spec/api.md §2.1) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -22078,6 +27266,15 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -22144,6 +27341,24 @@ export interface operations {
                 };
             };
             /** @description SOVD error body (spec/api.md §2.1) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -22154,6 +27369,15 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -22212,6 +27436,15 @@ export interface operations {
                 };
             };
             /** @description SOVD error body (spec/api.md §2.1) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -22231,6 +27464,15 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -22290,6 +27532,15 @@ export interface operations {
                 };
             };
             /** @description SOVD error body (spec/api.md §2.1) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -22309,6 +27560,15 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -22378,6 +27638,15 @@ export interface operations {
                 };
             };
             /** @description SOVD error body (spec/api.md §2.1) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -22397,6 +27666,15 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -22455,6 +27733,24 @@ export interface operations {
                 };
             };
             /** @description SOVD error body (spec/api.md §2.1) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -22465,6 +27761,15 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -22534,6 +27839,24 @@ export interface operations {
                 };
             };
             /** @description SOVD error body (spec/api.md §2.1) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -22544,6 +27867,15 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -22618,6 +27950,8 @@ export interface operations {
             /** @description Default Response */
             202: {
                 headers: {
+                    /** @description Absolute path of the created resource, or of the status to poll, API prefix included (`/api/v1/...`). */
+                    Location?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -22626,6 +27960,24 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -22644,6 +27996,15 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -22713,6 +28074,24 @@ export interface operations {
                 };
             };
             /** @description SOVD error body (spec/api.md §2.1) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -22723,6 +28102,15 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -22797,6 +28185,8 @@ export interface operations {
             /** @description Default Response */
             202: {
                 headers: {
+                    /** @description Absolute path of the created resource, or of the status to poll, API prefix included (`/api/v1/...`). */
+                    Location?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -22805,6 +28195,24 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -22823,6 +28231,15 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -22911,6 +28328,24 @@ export interface operations {
                 };
             };
             /** @description SOVD error body (spec/api.md §2.1) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -22921,6 +28356,15 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -22984,6 +28428,8 @@ export interface operations {
             /** @description Default Response */
             202: {
                 headers: {
+                    /** @description Absolute path of the created resource, or of the status to poll, API prefix included (`/api/v1/...`). */
+                    Location?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -23018,6 +28464,24 @@ export interface operations {
                 };
             };
             /** @description SOVD error body (spec/api.md §2.1) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -23028,6 +28492,15 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -23096,6 +28569,24 @@ export interface operations {
                 };
             };
             /** @description SOVD error body (spec/api.md §2.1) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -23106,6 +28597,15 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -23182,6 +28682,24 @@ export interface operations {
                 };
             };
             /** @description SOVD error body (spec/api.md §2.1) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -23192,6 +28710,15 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -23250,6 +28777,24 @@ export interface operations {
                 };
             };
             /** @description SOVD error body (spec/api.md §2.1) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -23260,6 +28805,15 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -23297,6 +28851,8 @@ export interface operations {
             /** @description Default Response */
             201: {
                 headers: {
+                    /** @description Absolute path of the created resource, or of the status to poll, API prefix included (`/api/v1/...`). */
+                    Location?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -23311,6 +28867,24 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -23338,6 +28912,15 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -23392,6 +28975,24 @@ export interface operations {
                 };
             };
             /** @description SOVD error body (spec/api.md §2.1) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -23402,6 +29003,15 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -23454,6 +29064,24 @@ export interface operations {
                 };
             };
             /** @description SOVD error body (spec/api.md §2.1) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -23464,6 +29092,15 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -23514,6 +29151,8 @@ export interface operations {
             /** @description Default Response */
             202: {
                 headers: {
+                    /** @description Absolute path of the created resource, or of the status to poll, API prefix included (`/api/v1/...`). */
+                    Location?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -23522,6 +29161,24 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -23540,6 +29197,15 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -23608,6 +29274,24 @@ export interface operations {
                 };
             };
             /** @description SOVD error body (spec/api.md §2.1) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -23618,6 +29302,15 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -23686,6 +29379,24 @@ export interface operations {
                 };
             };
             /** @description SOVD error body (spec/api.md §2.1) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -23696,6 +29407,15 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -23753,6 +29473,24 @@ export interface operations {
                 };
             };
             /** @description SOVD error body (spec/api.md §2.1) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -23763,6 +29501,15 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -23818,6 +29565,15 @@ export interface operations {
                 };
             };
             /** @description SOVD error body (spec/api.md §2.1) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -23837,6 +29593,15 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -23888,6 +29653,8 @@ export interface operations {
             /** @description Default Response */
             202: {
                 headers: {
+                    /** @description Absolute path of the created resource, or of the status to poll, API prefix included (`/api/v1/...`). */
+                    Location?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -23902,6 +29669,15 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            401: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -23929,6 +29705,15 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -23980,6 +29765,8 @@ export interface operations {
             /** @description Default Response */
             202: {
                 headers: {
+                    /** @description Absolute path of the created resource, or of the status to poll, API prefix included (`/api/v1/...`). */
+                    Location?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -23994,6 +29781,15 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            401: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -24021,6 +29817,15 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -24072,6 +29877,8 @@ export interface operations {
             /** @description Default Response */
             202: {
                 headers: {
+                    /** @description Absolute path of the created resource, or of the status to poll, API prefix included (`/api/v1/...`). */
+                    Location?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -24086,6 +29893,15 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            401: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -24113,6 +29929,15 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -24164,6 +29989,8 @@ export interface operations {
             /** @description Default Response */
             202: {
                 headers: {
+                    /** @description Absolute path of the created resource, or of the status to poll, API prefix included (`/api/v1/...`). */
+                    Location?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -24178,6 +30005,15 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            401: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -24205,6 +30041,15 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -24256,6 +30101,8 @@ export interface operations {
             /** @description Default Response */
             202: {
                 headers: {
+                    /** @description Absolute path of the created resource, or of the status to poll, API prefix included (`/api/v1/...`). */
+                    Location?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -24270,6 +30117,15 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            401: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -24297,6 +30153,15 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -24367,7 +30232,34 @@ export interface operations {
                 };
             };
             /** @description SOVD error body (spec/api.md §2.1) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -24418,6 +30310,24 @@ export interface operations {
                 };
             };
             /** @description SOVD error body (spec/api.md §2.1) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -24446,6 +30356,15 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -24498,6 +30417,24 @@ export interface operations {
                 };
             };
             /** @description SOVD error body (spec/api.md §2.1) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -24526,6 +30463,15 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -24580,6 +30526,24 @@ export interface operations {
                 };
             };
             /** @description SOVD error body (spec/api.md §2.1) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -24608,6 +30572,15 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -24657,6 +30630,24 @@ export interface operations {
                 };
             };
             /** @description SOVD error body (spec/api.md §2.1) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -24667,6 +30658,15 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -24724,6 +30724,8 @@ export interface operations {
             /** @description Default Response */
             201: {
                 headers: {
+                    /** @description Absolute path of the created resource, or of the status to poll, API prefix included (`/api/v1/...`). */
+                    Location?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -24732,6 +30734,24 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -24750,6 +30770,15 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -24809,6 +30838,24 @@ export interface operations {
                 };
             };
             /** @description SOVD error body (spec/api.md §2.1) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -24819,6 +30866,15 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -24882,6 +30938,24 @@ export interface operations {
                 };
             };
             /** @description SOVD error body (spec/api.md §2.1) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -24892,6 +30966,15 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -24949,6 +31032,24 @@ export interface operations {
                 };
             };
             /** @description SOVD error body (spec/api.md §2.1) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -24959,6 +31060,15 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -25018,6 +31128,24 @@ export interface operations {
                 };
             };
             /** @description SOVD error body (spec/api.md §2.1) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -25028,6 +31156,15 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -25102,6 +31239,24 @@ export interface operations {
                 };
             };
             /** @description SOVD error body (spec/api.md §2.1) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -25112,6 +31267,15 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -25152,7 +31316,34 @@ export interface operations {
                 };
             };
             /** @description SOVD error body (spec/api.md §2.1) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -25199,6 +31390,24 @@ export interface operations {
                 };
             };
             /** @description SOVD error body (spec/api.md §2.1) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -25209,6 +31418,15 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -25265,6 +31483,24 @@ export interface operations {
                 };
             };
             /** @description SOVD error body (spec/api.md §2.1) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -25275,6 +31511,15 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -25333,6 +31578,24 @@ export interface operations {
                 };
             };
             /** @description SOVD error body (spec/api.md §2.1) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -25343,6 +31606,15 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -25399,6 +31671,24 @@ export interface operations {
                 };
             };
             /** @description SOVD error body (spec/api.md §2.1) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -25409,6 +31699,15 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -25470,6 +31769,24 @@ export interface operations {
                 };
             };
             /** @description SOVD error body (spec/api.md §2.1) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -25480,6 +31797,15 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -25529,6 +31855,33 @@ export interface operations {
                 };
             };
             /** @description SOVD error body (spec/api.md §2.1) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -25558,6 +31911,33 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["EntityList"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
                 };
             };
         };
@@ -25593,7 +31973,34 @@ export interface operations {
                 };
             };
             /** @description SOVD error body (spec/api.md §2.1) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -25642,6 +32049,24 @@ export interface operations {
                 };
             };
             /** @description SOVD error body (spec/api.md §2.1) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -25670,6 +32095,15 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -25720,6 +32154,24 @@ export interface operations {
                 };
             };
             /** @description SOVD error body (spec/api.md §2.1) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -25748,6 +32200,15 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -25786,6 +32247,8 @@ export interface operations {
             /** @description Default Response */
             201: {
                 headers: {
+                    /** @description Absolute path of the created resource, or of the status to poll, API prefix included (`/api/v1/...`). */
+                    Location?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -25794,6 +32257,24 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -25830,6 +32311,15 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -25882,6 +32372,24 @@ export interface operations {
                 };
             };
             /** @description SOVD error body (spec/api.md §2.1) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -25910,6 +32418,15 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -25959,6 +32476,24 @@ export interface operations {
                 };
             };
             /** @description SOVD error body (spec/api.md §2.1) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -25995,6 +32530,15 @@ export interface operations {
                 };
             };
             /** @description SOVD error body (spec/api.md §2.1) */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
             500: {
                 headers: {
                     [name: string]: unknown;
@@ -26020,6 +32564,8 @@ export interface operations {
             /** @description Default Response */
             202: {
                 headers: {
+                    /** @description Absolute path of the created resource, or of the status to poll, API prefix included (`/api/v1/...`). */
+                    Location?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -26028,6 +32574,15 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            401: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -26055,6 +32610,15 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -26079,6 +32643,8 @@ export interface operations {
             /** @description Default Response */
             202: {
                 headers: {
+                    /** @description Absolute path of the created resource, or of the status to poll, API prefix included (`/api/v1/...`). */
+                    Location?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -26087,6 +32653,15 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            401: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -26114,6 +32689,15 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -26138,6 +32722,8 @@ export interface operations {
             /** @description Default Response */
             202: {
                 headers: {
+                    /** @description Absolute path of the created resource, or of the status to poll, API prefix included (`/api/v1/...`). */
+                    Location?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -26146,6 +32732,15 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            401: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -26173,6 +32768,15 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -26197,6 +32801,8 @@ export interface operations {
             /** @description Default Response */
             202: {
                 headers: {
+                    /** @description Absolute path of the created resource, or of the status to poll, API prefix included (`/api/v1/...`). */
+                    Location?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -26205,6 +32811,15 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            401: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -26232,6 +32847,15 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -26272,6 +32896,15 @@ export interface operations {
                 };
             };
             /** @description SOVD error body (spec/api.md §2.1) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -26291,6 +32924,15 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -26331,6 +32973,15 @@ export interface operations {
                 };
             };
             /** @description SOVD error body (spec/api.md §2.1) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -26350,6 +33001,15 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -26383,6 +33043,8 @@ export interface operations {
             /** @description Default Response */
             201: {
                 headers: {
+                    /** @description Absolute path of the created resource, or of the status to poll, API prefix included (`/api/v1/...`). */
+                    Location?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -26391,6 +33053,15 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            401: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -26418,6 +33089,15 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -26459,6 +33139,15 @@ export interface operations {
                 };
             };
             /** @description SOVD error body (spec/api.md §2.1) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -26478,6 +33167,15 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -26528,6 +33226,15 @@ export interface operations {
                 };
             };
             /** @description SOVD error body (spec/api.md §2.1) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -26547,6 +33254,15 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -26586,6 +33302,15 @@ export interface operations {
                 };
             };
             /** @description SOVD error body (spec/api.md §2.1) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -26605,6 +33330,15 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -26645,6 +33379,15 @@ export interface operations {
                 };
             };
             /** @description SOVD error body (spec/api.md §2.1) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -26664,6 +33407,15 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -26738,6 +33490,15 @@ export interface operations {
                 };
             };
             /** @description SOVD error body (spec/api.md §2.1) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -26757,6 +33518,15 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -26845,6 +33615,15 @@ export interface operations {
                 };
             };
             /** @description SOVD error body (spec/api.md §2.1) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -26864,6 +33643,15 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -26961,6 +33749,15 @@ export interface operations {
                 };
             };
             /** @description SOVD error body (spec/api.md §2.1) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -26980,6 +33777,15 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -27047,6 +33853,15 @@ export interface operations {
                 };
             };
             /** @description SOVD error body (spec/api.md §2.1) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -27066,6 +33881,15 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -27133,6 +33957,24 @@ export interface operations {
                 };
             };
             /** @description SOVD error body (spec/api.md §2.1) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -27143,6 +33985,15 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -27187,6 +34038,8 @@ export interface operations {
             /** @description Default Response */
             201: {
                 headers: {
+                    /** @description Absolute path of the created resource, or of the status to poll, API prefix included (`/api/v1/...`). */
+                    Location?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -27195,6 +34048,24 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -27213,6 +34084,15 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -27263,6 +34143,24 @@ export interface operations {
                 };
             };
             /** @description SOVD error body (spec/api.md §2.1) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -27273,6 +34171,15 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -27327,6 +34234,24 @@ export interface operations {
                 };
             };
             /** @description SOVD error body (spec/api.md §2.1) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -27337,6 +34262,15 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -27385,6 +34319,24 @@ export interface operations {
                 };
             };
             /** @description SOVD error body (spec/api.md §2.1) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -27395,6 +34347,15 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -27445,6 +34406,24 @@ export interface operations {
                 };
             };
             /** @description SOVD error body (spec/api.md §2.1) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -27455,6 +34434,15 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -27504,6 +34492,24 @@ export interface operations {
                 };
             };
             /** @description SOVD error body (spec/api.md §2.1) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -27514,6 +34520,15 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -27593,6 +34608,24 @@ export interface operations {
                 };
             };
             /** @description SOVD error body (spec/api.md §2.1) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -27603,6 +34636,15 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -27689,6 +34731,24 @@ export interface operations {
                 };
             };
             /** @description SOVD error body (spec/api.md §2.1) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -27699,6 +34759,15 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -27766,6 +34835,15 @@ export interface operations {
                 };
             };
             /** @description SOVD error body (spec/api.md §2.1) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -27785,6 +34863,15 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -27830,6 +34917,8 @@ export interface operations {
             /** @description Default Response */
             201: {
                 headers: {
+                    /** @description Absolute path of the created resource, or of the status to poll, API prefix included (`/api/v1/...`). */
+                    Location?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -27838,6 +34927,15 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            401: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -27865,6 +34963,15 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -27915,6 +35022,15 @@ export interface operations {
                 };
             };
             /** @description SOVD error body (spec/api.md §2.1) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -27934,6 +35050,15 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -27982,6 +35107,15 @@ export interface operations {
                 };
             };
             /** @description SOVD error body (spec/api.md §2.1) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -28001,6 +35135,15 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -28068,6 +35211,24 @@ export interface operations {
                 };
             };
             /** @description SOVD error body (spec/api.md §2.1) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -28078,6 +35239,15 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -28180,6 +35350,24 @@ export interface operations {
                 };
             };
             /** @description SOVD error body (spec/api.md §2.1) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -28190,6 +35378,15 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -28262,6 +35459,24 @@ export interface operations {
                 };
             };
             /** @description SOVD error body (spec/api.md §2.1) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -28272,6 +35487,15 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -28331,6 +35555,24 @@ export interface operations {
                 };
             };
             /** @description SOVD error body (spec/api.md §2.1) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -28341,6 +35583,15 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -28401,6 +35652,24 @@ export interface operations {
                 };
             };
             /** @description SOVD error body (spec/api.md §2.1) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -28411,6 +35680,15 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -28469,6 +35747,24 @@ export interface operations {
                 };
             };
             /** @description SOVD error body (spec/api.md §2.1) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -28479,6 +35775,15 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -28542,6 +35847,24 @@ export interface operations {
                 };
             };
             /** @description SOVD error body (spec/api.md §2.1) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -28552,6 +35875,15 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -28613,7 +35945,34 @@ export interface operations {
                 };
             };
             /** @description SOVD error body (spec/api.md §2.1) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -28659,6 +36018,24 @@ export interface operations {
                 };
             };
             /** @description SOVD error body (spec/api.md §2.1) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -28669,6 +36046,15 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -28733,6 +36119,24 @@ export interface operations {
                 };
             };
             /** @description SOVD error body (spec/api.md §2.1) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -28743,6 +36147,15 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -28809,6 +36222,24 @@ export interface operations {
                 };
             };
             /** @description SOVD error body (spec/api.md §2.1) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -28819,6 +36250,15 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -28877,6 +36317,24 @@ export interface operations {
                 };
             };
             /** @description SOVD error body (spec/api.md §2.1) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -28887,6 +36345,15 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -28956,6 +36423,24 @@ export interface operations {
                 };
             };
             /** @description SOVD error body (spec/api.md §2.1) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -28966,6 +36451,15 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -29040,6 +36534,8 @@ export interface operations {
             /** @description Default Response */
             202: {
                 headers: {
+                    /** @description Absolute path of the created resource, or of the status to poll, API prefix included (`/api/v1/...`). */
+                    Location?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -29048,6 +36544,24 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -29066,6 +36580,15 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -29135,6 +36658,24 @@ export interface operations {
                 };
             };
             /** @description SOVD error body (spec/api.md §2.1) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -29145,6 +36686,15 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -29219,6 +36769,8 @@ export interface operations {
             /** @description Default Response */
             202: {
                 headers: {
+                    /** @description Absolute path of the created resource, or of the status to poll, API prefix included (`/api/v1/...`). */
+                    Location?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -29227,6 +36779,24 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -29245,6 +36815,15 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -29333,6 +36912,24 @@ export interface operations {
                 };
             };
             /** @description SOVD error body (spec/api.md §2.1) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -29343,6 +36940,15 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -29406,6 +37012,8 @@ export interface operations {
             /** @description Default Response */
             202: {
                 headers: {
+                    /** @description Absolute path of the created resource, or of the status to poll, API prefix included (`/api/v1/...`). */
+                    Location?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -29440,6 +37048,24 @@ export interface operations {
                 };
             };
             /** @description SOVD error body (spec/api.md §2.1) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -29450,6 +37076,15 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -29518,6 +37153,24 @@ export interface operations {
                 };
             };
             /** @description SOVD error body (spec/api.md §2.1) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -29528,6 +37181,15 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -29604,6 +37266,24 @@ export interface operations {
                 };
             };
             /** @description SOVD error body (spec/api.md §2.1) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -29614,6 +37294,15 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -29672,6 +37361,24 @@ export interface operations {
                 };
             };
             /** @description SOVD error body (spec/api.md §2.1) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -29682,6 +37389,15 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -29739,6 +37455,8 @@ export interface operations {
             /** @description Default Response */
             201: {
                 headers: {
+                    /** @description Absolute path of the created resource, or of the status to poll, API prefix included (`/api/v1/...`). */
+                    Location?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -29747,6 +37465,24 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -29765,6 +37501,15 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -29824,6 +37569,24 @@ export interface operations {
                 };
             };
             /** @description SOVD error body (spec/api.md §2.1) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -29834,6 +37597,15 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -29897,6 +37669,24 @@ export interface operations {
                 };
             };
             /** @description SOVD error body (spec/api.md §2.1) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -29907,6 +37697,15 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -29964,6 +37763,24 @@ export interface operations {
                 };
             };
             /** @description SOVD error body (spec/api.md §2.1) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -29974,6 +37791,15 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -30033,6 +37859,24 @@ export interface operations {
                 };
             };
             /** @description SOVD error body (spec/api.md §2.1) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -30043,6 +37887,15 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -30088,6 +37941,33 @@ export interface operations {
                     "application/json": components["schemas"]["GetHealthResponse"];
                 };
             };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
         };
     };
     getRosout: {
@@ -30126,6 +38006,33 @@ export interface operations {
                     "application/json": components["schemas"]["GenericError"];
                 };
             };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
         };
     };
     listUpdates: {
@@ -30151,6 +38058,33 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -30205,6 +38139,8 @@ export interface operations {
             /** @description Default Response */
             201: {
                 headers: {
+                    /** @description Absolute path of the created resource, or of the status to poll, API prefix included (`/api/v1/...`). */
+                    Location?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -30213,6 +38149,24 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -30231,6 +38185,15 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -30280,6 +38243,24 @@ export interface operations {
                 };
             };
             /** @description SOVD error body (spec/api.md §2.1) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -30290,6 +38271,15 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -30337,6 +38327,24 @@ export interface operations {
                 };
             };
             /** @description SOVD error body (spec/api.md §2.1) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -30347,6 +38355,15 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -30389,6 +38406,8 @@ export interface operations {
             /** @description Default Response */
             202: {
                 headers: {
+                    /** @description Absolute path of the created resource, or of the status to poll, API prefix included (`/api/v1/...`). */
+                    Location?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -30397,6 +38416,24 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -30415,6 +38452,15 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -30448,6 +38494,8 @@ export interface operations {
             /** @description Default Response */
             202: {
                 headers: {
+                    /** @description Absolute path of the created resource, or of the status to poll, API prefix included (`/api/v1/...`). */
+                    Location?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -30456,6 +38504,24 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -30474,6 +38540,15 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -30507,6 +38582,8 @@ export interface operations {
             /** @description Default Response */
             202: {
                 headers: {
+                    /** @description Absolute path of the created resource, or of the status to poll, API prefix included (`/api/v1/...`). */
+                    Location?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -30515,6 +38592,24 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -30533,6 +38628,15 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -30582,6 +38686,24 @@ export interface operations {
                 };
             };
             /** @description SOVD error body (spec/api.md §2.1) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -30592,6 +38714,15 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -30652,6 +38783,33 @@ export interface operations {
                     "application/json": components["schemas"]["VersionInfo"];
                 };
             };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
         };
     };
     getScriptAudit: {
@@ -30692,6 +38850,33 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };

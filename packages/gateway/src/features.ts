@@ -8,6 +8,7 @@ import { createScriptsFeature, SCRIPTS_KEYS } from './scripts/index.js';
 import { createUpdatesFeature, UPDATES_KEYS } from './updates/index.js';
 import { createLocksFeature, LOCK_KEYS } from './locks/index.js';
 import { createTriggersFeature, TRIGGER_KEYS } from './triggers/index.js';
+import { createFaultTriggersFeature, FAULT_TRIGGER_KEYS } from './fault-triggers/feature.js';
 import { createSubscriptionsFeature, SUBSCRIPTION_KEYS } from './subscriptions/index.js';
 import { createWebUiFeature, WEB_UI_KEYS } from './web-ui/feature.js';
 import { createModesFeature } from './modes/feature.js';
@@ -54,6 +55,7 @@ const FEATURE_FACTORIES: ((config: GatewayConfig, opts: DefaultFeatureOptions) =
   (config) => createScriptsFeature(config, { managedScripts: manifestScripts }),
   (config) => createUpdatesFeature(config),
   (config) => createTriggersFeature(config),
+  () => createFaultTriggersFeature(),
   (config) => createSubscriptionsFeature(config),
   () => createModesFeature(),
   () => createDataListsFeature(),
@@ -73,6 +75,7 @@ export const FEATURE_KEY_GROUPS: [string, Record<string, KeySpec>][] = [
   ['Logs', LOG_KEYS],
   ['Locking', LOCK_KEYS],
   ['Triggers', TRIGGER_KEYS],
+  ['Fault-trigger rules', FAULT_TRIGGER_KEYS],
   ['Cyclic subscriptions', SUBSCRIPTION_KEYS],
   ['Scripts', SCRIPTS_KEYS],
   ['Software updates', UPDATES_KEYS],

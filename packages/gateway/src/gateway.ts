@@ -108,6 +108,7 @@ export async function createGateway(opts: GatewayOptions): Promise<Gateway> {
     await abandon(err);
   }
 
+  const docsPaths = features.flatMap((f) => f.docsPaths?.(ctx) ?? []);
   const http = await createHttpServer({
     // Per-request logs only at debug; errors always (unless silent).
     logger: log.child({ component: 'http' }, { level: ['debug', 'trace', 'silent', 'fatal', 'error'].includes(config.get('logging.level')) ? config.get('logging.level') : 'warn' }),
@@ -142,10 +143,20 @@ export async function createGateway(opts: GatewayOptions): Promise<Gateway> {
     certificates: transport.certificates,
     allowedHosts: transport.allowedHosts,
     docsEnrichers: features.flatMap((f) => f.docsEnrichers?.(ctx) ?? []),
-    docsPaths: features.flatMap((f) => f.docsPaths?.(ctx) ?? []),
+    docsPaths,
     routes: [
       (app) => routeIndex.install(app),
-      registerInfoRoutes({ name: PRODUCT_NAME, version: GATEWAY_VERSION, sovdVersion: SOVD_VERSION, capabilities: ctx.capabilities, health: ctx.health, routeIndex, auth: auth.rootInfo }),
+      registerInfoRoutes({
+        name: PRODUCT_NAME,
+        version: GATEWAY_VERSION,
+        sovdVersion: SOVD_VERSION,
+        capabilities: ctx.capabilities,
+        health: ctx.health,
+        routeIndex,
+        auth: auth.rootInfo,
+        // Plugin vendor routes: the paths their plugins document (the reference's 0.7.0 root lists plugin routes).
+        extraPaths: () => docsPaths.map((p) => p()),
+      }),
       registerAuthRoutes(auth.service, config.get('auth.requests_per_minute')),
       ...ROUTE_PHASES.flatMap((phase) => features.filter((f) => (f.routePhase ?? 'resource') === phase).flatMap((f) => (f.routes ? [f.routes(ctx)] : []))),
     ],

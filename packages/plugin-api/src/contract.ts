@@ -274,7 +274,7 @@ export interface ConditionEvaluator {
 
 /** [ours] A fault report to the gateway's own fault manager (faults.md §2.7: the ReportFault semantics). */
 export interface PluginFaultReport {
-  /** Global fault code: 1–128 characters of `A-Z a-z 0-9 _ . -`, no `..`. */
+  /** Global fault code: 1–256 characters of `A-Z a-z 0-9 _ . -`, no `..`. */
   fault_code: string;
   /** FAILED raises (debounced by the fault manager), PASSED counts toward healing. */
   event: 'FAILED' | 'PASSED';

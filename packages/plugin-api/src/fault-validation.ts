@@ -2,7 +2,8 @@
 // so a bad report is rejected with a message and never touches stored faults.
 
 const CODE_ALPHABET = /^[A-Za-z0-9_.-]+$/;
-export const MAX_FAULT_CODE_LENGTH = 128;
+/** api.md §9 (1–256 characters), as the reference accepts since 0.7.0 (faults.md §2.7 said 128). */
+export const MAX_FAULT_CODE_LENGTH = 256;
 export const MAX_RECORDING_ID_LENGTH = 160;
 /** [ours] Upper bounds on free-text fields, so one report cannot bloat the store (§11). */
 export const MAX_DESCRIPTION_LENGTH = 4096;

@@ -1,14 +1,14 @@
-// container_introspection (gateway.md §5): the container of each App's process from its cgroup v2 path
-// (/proc/<pid>/cgroup) and the memory / CPU / pids figures of that cgroup from the cgroup filesystem.
+// container_introspection (gateway.md §5): the container of each App's process from its cgroup paths
+// (/proc/<pid>/cgroup, v1 and v2; /proc/<pid>/mountinfo inside a private cgroup namespace) and the memory /
+// CPU / pids figures of the cgroups that own them, from the cgroup filesystem (container-limits.ts).
 // Needs no native code and no container runtime API.
 import { join } from 'node:path';
-import { access } from 'node:fs/promises';
 import type { PluginConfig, PluginModule } from '@medkit/plugin-api';
 import type { ProcessIdHints } from './pid-map.js';
-import { cgroupPathOf } from './cgroup.js';
+import { cgroupMembershipOf } from './cgroup.js';
+import { containerFigures, containerOfCgroup, containerOfMountinfo, mountinfoOf, type LimitState } from './container-limits.js';
 import { cgroupReadFailed, notContainerized } from './errors.js';
 import { nullable, processRouteDocs } from './openapi.js';
-import { readText } from './proc-files.js';
 import { introspectionModule, ProcessIntrospectionPlugin, type ProcessProbe } from './process-plugin.js';
 import { stringSetting } from './settings.js';
 
@@ -18,51 +18,24 @@ export interface ContainerInfo {
   pid: number;
   container_id: string;
   runtime: string;
-  /** The cgroup v2 path of the process. */
+  /** The cgroup path of the process (v2, else the v1 memory hierarchy's); `/` inside a private namespace. */
   cgroup: string;
+  /** v2, v1 or hybrid (both mounted). */
+  cgroup_version: 'v1' | 'v2' | 'hybrid';
   memory_current_bytes: number | null;
-  /** memory.max; null when unlimited or not available. */
+  /** The memory limit of the cgroup that sets one; null when none is set or it could not be read (see `limits`). */
   memory_limit_bytes: number | null;
-  /** cpu.max quota; null when unlimited. */
+  /** The CPU quota per period; null when none is set or it could not be read. */
   cpu_quota_us: number | null;
   cpu_period_us: number | null;
   cpu_usage_usec: number | null;
   pids_current: number | null;
   pids_limit: number | null;
+  /** Whether each limit is set (`limited`), not set (`unlimited`), or could not be read (`unreadable`). */
+  limits: { memory: LimitState; cpu: LimitState; pids: LimitState };
 }
 
-/** Container runtimes by cgroup path segment (docker with the cgroupfs and the systemd driver, podman, containerd, CRI-O). */
-const RUNTIMES: [RegExp, string][] = [
-  [/^docker-([0-9a-f]{64})\.scope$/, 'docker'],
-  [/^libpod-([0-9a-f]{64})\.scope$/, 'podman'],
-  [/^cri-containerd-([0-9a-f]{64})\.scope$/, 'containerd'],
-  [/^crio-([0-9a-f]{64})\.scope$/, 'cri-o'],
-];
-
-/** The container a cgroup v2 path belongs to, or undefined. */
-export function containerOfCgroup(path: string): { id: string; runtime: string } | undefined {
-  const parts = path.split('/').filter(Boolean);
-  for (let i = parts.length - 1; i >= 0; i--) {
-    if (i > 0 && parts[i - 1] === 'docker' && /^[0-9a-f]{64}$/.test(parts[i])) return { id: parts[i], runtime: 'docker' };
-    for (const [re, runtime] of RUNTIMES) {
-      const m = re.exec(parts[i]);
-      if (m) return { id: m[1], runtime };
-    }
-  }
-  return undefined;
-}
-
-const SMALL = 4096;
-
-/** A single-number cgroup file (`memory.current`, `pids.max` …): null for `max` or when the controller is off. */
-async function readNumber(file: string): Promise<number | null> {
-  try {
-    const v = (await readText(file, SMALL)).trim();
-    return /^\d{1,19}$/.test(v) && Number(v) <= Number.MAX_SAFE_INTEGER ? Number(v) : null;
-  } catch {
-    return null;
-  }
-}
+export { containerOfCgroup };
 
 /** `cpu.max`: "<quota|max> <period>". */
 export function parseCpuMax(text: string): { quota: number | null; period: number | null } {
@@ -81,38 +54,36 @@ export class ContainerPlugin extends ProcessIntrospectionPlugin<ContainerInfo> {
     const cgroupRoot = stringSetting(config, 'cgroup_root', join(this.settings.procRoot, 'sys/fs/cgroup'));
     return {
       groupKey: (c) => c.container_id,
+      // Per process: two processes of one App may sit in different containers (or one in none).
       read: async ({ pid }) => {
-        const path = await cgroupPathOf(this.settings.procDir, pid);
-        const container = path === undefined ? undefined : containerOfCgroup(path);
-        if (!container || path === undefined) throw notContainerized(`process ${pid} is not in a container (cgroup v2 path ${path ?? 'absent'})`, { pid });
-        const dir = join(cgroupRoot, path);
+        const m = await cgroupMembershipOf(this.settings.procDir, pid);
+        const paths = [m.v2, ...m.v1.values()].filter((p): p is string => p !== undefined);
+        const container = paths.map(containerOfCgroup).find((c) => c !== undefined) ?? containerOfMountinfo(await mountinfoOf(this.settings.procDir, pid));
+        const path = m.v2 ?? m.v1.get('memory') ?? paths[0];
+        if (!container || path === undefined) throw notContainerized(`process ${pid} is not in a container (cgroup path ${path ?? 'absent'})`, { pid });
+        let f;
         try {
-          await access(dir);
+          f = await containerFigures(cgroupRoot, m);
         } catch (e) {
           throw cgroupReadFailed(`cannot read cgroup ${path}: ${(e as Error).message}`, { pid, cgroup: path });
         }
-        const [memCurrent, memMax, cpuMax, cpuStat, pidsCurrent, pidsMax] = await Promise.all([
-          readNumber(join(dir, 'memory.current')),
-          readNumber(join(dir, 'memory.max')),
-          readText(join(dir, 'cpu.max'), SMALL).catch(() => ''),
-          readText(join(dir, 'cpu.stat'), SMALL).catch(() => ''),
-          readNumber(join(dir, 'pids.current')),
-          readNumber(join(dir, 'pids.max')),
-        ]);
-        const cpu = parseCpuMax(cpuMax);
-        const usage = /^usage_usec (\d{1,19})$/m.exec(cpuStat);
+        if (f.memory_limit.state === 'unreadable' && f.cpu_quota.state === 'unreadable' && f.pids_limit.state === 'unreadable' && f.memory_current_bytes === null) {
+          throw cgroupReadFailed(`cannot read cgroup ${path}: none of its files is readable under ${cgroupRoot}`, { pid, cgroup: path });
+        }
         return {
           pid,
           container_id: container.id,
           runtime: container.runtime,
           cgroup: path,
-          memory_current_bytes: memCurrent,
-          memory_limit_bytes: memMax,
-          cpu_quota_us: cpu.quota,
-          cpu_period_us: cpu.period,
-          cpu_usage_usec: usage && Number(usage[1]) <= Number.MAX_SAFE_INTEGER ? Number(usage[1]) : null,
-          pids_current: pidsCurrent,
-          pids_limit: pidsMax,
+          cgroup_version: f.cgroup_version,
+          memory_current_bytes: f.memory_current_bytes,
+          memory_limit_bytes: f.memory_limit.value,
+          cpu_quota_us: f.cpu_quota.value,
+          cpu_period_us: f.cpu_period_us,
+          cpu_usage_usec: f.cpu_usage_usec,
+          pids_current: f.pids_current,
+          pids_limit: f.pids_limit.value,
+          limits: { memory: f.memory_limit.state, cpu: f.cpu_quota.state, pids: f.pids_limit.state },
         };
       },
     };
@@ -125,6 +96,7 @@ const CONTAINER_SCHEMA = {
     container_id: { type: 'string' },
     runtime: { type: 'string', enum: ['docker', 'podman', 'containerd', 'cri-o'] },
     cgroup: { type: 'string' },
+    cgroup_version: { type: 'string', enum: ['v1', 'v2', 'hybrid'] },
     memory_current_bytes: nullable('integer'),
     memory_limit_bytes: nullable('integer'),
     cpu_quota_us: nullable('integer'),
@@ -132,6 +104,11 @@ const CONTAINER_SCHEMA = {
     cpu_usage_usec: nullable('integer'),
     pids_current: nullable('integer'),
     pids_limit: nullable('integer'),
+    limits: {
+      type: 'object',
+      description: 'limited: set (the value above); unlimited: not set; unreadable: no cgroup file could be read',
+      properties: Object.fromEntries(['memory', 'cpu', 'pids'].map((k) => [k, { type: 'string', enum: ['limited', 'unlimited', 'unreadable'] }])),
+    },
   },
 };
 

@@ -2,7 +2,7 @@
 // confirm"): on an entity that reports native-condition faults, call the condition's Acknowledge / Confirm
 // method with the latest EventId of that condition and the comment as LocalizedText. Parameters are checked
 // before anything is sent; the server's refusal comes back with its StatusCode name.
-import { PluginError, validateFaultCode } from '@medkit/plugin-api';
+import { MAX_FAULT_CODE_LENGTH, PluginError, validateFaultCode } from '@medkit/plugin-api';
 import type { ConditionMap } from './condition-map.js';
 
 export const CONDITION_OPERATIONS = ['acknowledge_fault', 'confirm_fault'] as const;
@@ -44,7 +44,7 @@ export function conditionOperationItems(): Record<string, unknown>[] {
     asynchronous_execution: false,
     'x-medkit': {
       opcua: { method: id === 'acknowledge_fault' ? 'Acknowledge' : 'Confirm' },
-      parameters: { fault_code: { required: true, type: 'string', max_length: 128 }, comment: { required: false, type: 'string', max_length: MAX_COMMENT } },
+      parameters: { fault_code: { required: true, type: 'string', max_length: MAX_FAULT_CODE_LENGTH }, comment: { required: false, type: 'string', max_length: MAX_COMMENT } },
     },
   }));
 }

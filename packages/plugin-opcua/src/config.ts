@@ -37,7 +37,7 @@ const MAP_KEYS = new Set(['reconnect', 'discovery']);
 /** The plugin's configuration keys (PluginModule.configKeys). */
 export const OPCUA_CONFIG_KEYS: readonly string[] = [...TOP_KEYS].map((k) => (MAP_KEYS.has(k) ? `${k}.*` : k));
 const NODE_KEYS = new Set(['node_id', 'data_name', 'entity_id', 'display_name', 'unit', 'writable', 'min_value', 'max_value', 'alarm',
-  'data_type', 'ros2_topic', 'status_bits', 'fault_enum', 'status_word_width']);
+  'data_type', 'ros2_topic', 'status_bits', 'fault_enum', 'fault_enum_unmapped', 'status_word_width']);
 const ALARM_KEYS = new Set(['fault_code', 'severity', 'threshold', 'above_threshold', 'message']);
 const EVENT_KEYS = new Set(['alarm_source', 'entity_id', 'fault_code', 'severity_override', 'message', 'require_confirm_for_clear', 'require_ack_for_clear']);
 /** Data names double as the last segment of `…/data/<name>` (a ROS-topic-like token, so triggers accept it). */

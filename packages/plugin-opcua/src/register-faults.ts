@@ -33,7 +33,7 @@ export interface EnumEntry {
 /** The fault mode of one register: bits of a status word, or an enumerated fault code. */
 export type RegisterFaults =
   | { mode: 'status_bits'; width?: number; bits: StatusBit[] }
-  | { mode: 'fault_enum'; width?: number; entries: EnumEntry[] };
+  | { mode: 'fault_enum'; width?: number; entries: EnumEntry[]; unmapped?: { fault_code: string; severity: PointSeverity } };
 
 
 /** A register value from the node map: a safe JSON integer or a decimal string (64-bit values beyond ±2^53 must be quoted). */
@@ -98,6 +98,7 @@ export function parseRegisterFaults(raw: Record<string, unknown>, at: string, c:
     if (modes[0] !== 'status_bits' && modes[0] !== 'fault_enum') return c.fail(`${at}.status_word_width`, 'only goes with status_bits or fault_enum');
     width = w;
   }
+  if (raw.fault_enum_unmapped !== undefined && modes[0] !== 'fault_enum') return c.fail(`${at}.fault_enum_unmapped`, 'only goes with fault_enum');
   if (modes[0] === 'status_bits') {
     const top = width ?? 64;
     const bits = mapped(raw.status_bits, `${at}.status_bits`, REGISTER_LIMITS.bits, 'bit', c, (v, k) => {
@@ -116,9 +117,21 @@ export function parseRegisterFaults(raw: Record<string, unknown>, at: string, c:
       }
       return value;
     }, (value) => `${who}: fault value ${value}`);
-    return { mode: 'fault_enum', ...(width ? { width } : {}), entries: list.map(({ selector, ...f }) => ({ value: selector, ...f })) };
+    const unmapped = parseUnmapped(raw.fault_enum_unmapped, `${at}.fault_enum_unmapped`, c);
+    return { mode: 'fault_enum', ...(width ? { width } : {}), entries: list.map(({ selector, ...f }) => ({ value: selector, ...f })), ...(unmapped ? { unmapped } : {}) };
   }
   return undefined;
+}
+
+/**
+ * `fault_enum_unmapped: {fault_code, severity}`: the fault a non-zero value no entry maps raises, labelled
+ * `unmapped fault code <n>` (the reference's 0.7.0 fault detection labels such a value instead of dropping it).
+ */
+function parseUnmapped(v: unknown, key: string, c: KeyChecks): { fault_code: string; severity: PointSeverity } | undefined {
+  if (v === undefined) return undefined;
+  if (!c.isMap(v)) return c.fail(key, 'must be a map {fault_code, severity}');
+  c.onlyKeys(v, new Set(['fault_code', 'severity']), key);
+  return { fault_code: c.faultCode(v.fault_code, `${key}.fault_code`), severity: c.severity(v.severity, `${key}.severity`) };
 }
 
 /**
@@ -157,7 +170,7 @@ function pointRule(rule: RegisterFaults): StatusWordRule | EnumRule {
   } else {
     const codes: EnumRule['codes'] = {};
     for (const e of rule.entries) codes[e.value.toString()] = e;
-    r = { kind: 'enum', ok_value: 0, codes };
+    r = { kind: 'enum', ok_value: 0, codes, ...(rule.unmapped ? { unknown_fault: rule.unmapped } : {}) };
   }
   pointRules.set(rule, r);
   return r;
@@ -165,5 +178,6 @@ function pointRule(rule: RegisterFaults): StatusWordRule | EnumRule {
 
 /** Every fault code a register rule can raise, with its severity (to take over faults of an earlier run). */
 export function registerCodes(rule: RegisterFaults): { fault_code: string; severity: PointSeverity }[] {
-  return (rule.mode === 'status_bits' ? rule.bits : rule.entries).map(({ fault_code, severity }) => ({ fault_code, severity }));
+  const all = rule.mode === 'status_bits' ? rule.bits : [...rule.entries, ...(rule.unmapped ? [rule.unmapped] : [])];
+  return all.map(({ fault_code, severity }) => ({ fault_code, severity }));
 }

@@ -99,7 +99,7 @@ describe('opcua native alarms: entity_id, acknowledge / confirm, auto_alarms', (
       {},
       { fault_code: 42 },
       { fault_code: '' },
-      { fault_code: 'x'.repeat(129) },
+      { fault_code: 'x'.repeat(257) },
       { fault_code: '../etc' },
       { fault_code: 'A B' },
       { fault_code: 'PLC_PUMP_FAULT', comment: 7 },

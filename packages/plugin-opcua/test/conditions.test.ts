@@ -10,7 +10,7 @@ import { autoFaultCode, ConditionMap } from '../src/condition-map.js';
 import { replayConditions, type ReplayPort } from '../src/condition-replay.js';
 import { conditionParams, runConditionOperation, type ConditionCaller } from '../src/condition-operations.js';
 import { OpcuaFaults, type AlarmEvent } from '../src/faults.js';
-import { PluginError, type PluginFaultReport } from '@medkit/plugin-api';
+import { MAX_FAULT_CODE_LENGTH, PluginError, type PluginFaultReport } from '@medkit/plugin-api';
 
 const silent = { info: () => {}, warn: () => {}, error: () => {} };
 const canonical = (s: string) => s.replace(/^(?!ns=)/, 'ns=0;');
@@ -192,7 +192,8 @@ describe('auto_alarms fault codes and bounds', () => {
     expect(autoFaultCode(null, null, 'ns=2;s=Cond')).toBe('ns_2_s_Cond');
     expect(autoFaultCode('', '', '')).toMatch(/^condition_[0-9a-f]{8}$/);
     const long = autoFaultCode('S'.repeat(5000), 'C', 'ns=1;i=1');
-    expect(long.length).toBeLessThanOrEqual(119);
+    // Room for a '_<counter>' suffix within the longest code (9 characters).
+    expect(long.length).toBeLessThanOrEqual(MAX_FAULT_CODE_LENGTH - 9);
     for (const c of ['Tank1.HighLevel', long, autoFaultCode('ü', 'é', 'x')]) expect(c).toMatch(/^[A-Za-z0-9_.-]+$/);
   });
 
@@ -321,7 +322,7 @@ describe('acknowledge_fault / confirm_fault', () => {
   it('checks the parameters: a JSON object {fault_code, comment?} with a valid code and a bounded comment', () => {
     expect(conditionParams('acknowledge_fault', { fault_code: 'PUMP' })).toEqual({ fault_code: 'PUMP', comment: '' });
     expect(conditionParams('acknowledge_fault', { fault_code: 'PUMP', comment: 'ok' })).toEqual({ fault_code: 'PUMP', comment: 'ok' });
-    for (const bad of [null, 7, 'PUMP', [], {}, { fault_code: ['PUMP'] }, { fault_code: 'a..b' }, { fault_code: 'x'.repeat(129) }, { fault_code: 'PUMP', comment: {} }, { fault_code: 'PUMP', comment: 'c'.repeat(1025) }, { fault_code: 'PUMP', x: 1 }]) {
+    for (const bad of [null, 7, 'PUMP', [], {}, { fault_code: ['PUMP'] }, { fault_code: 'a..b' }, { fault_code: 'x'.repeat(257) }, { fault_code: 'PUMP', comment: {} }, { fault_code: 'PUMP', comment: 'c'.repeat(1025) }, { fault_code: 'PUMP', x: 1 }]) {
       expect(() => conditionParams('acknowledge_fault', bad), JSON.stringify(bad)?.slice(0, 40)).toThrow(PluginError);
       try {
         conditionParams('acknowledge_fault', bad);

@@ -171,6 +171,20 @@ describe('register values and signals', () => {
     expect(registerSignals(signed, 65535).filter((s) => s.active).map((s) => s.fault_code)).toEqual(['MINUS_ONE']); // UInt16 0xFFFF read as signed 16-bit
   });
 
+  it('fault_enum_unmapped labels a value no entry maps instead of dropping it (the reference 0.7.0, #486)', async () => {
+    const r = await rule({ ...ENUM, fault_enum_unmapped: { fault_code: 'UNKNOWN_FAULT', severity: 'WARNING' } });
+    const active = (v: unknown) => registerSignals(r, v).filter((s) => s.active);
+    expect(active(77)).toEqual([{ fault_code: 'UNKNOWN_FAULT', active: true, severity: 'WARNING', message: 'unmapped fault code 77' }]);
+    expect(active(1).map((s) => s.fault_code)).toEqual(['JAM']);
+    expect(active(0)).toEqual([]);
+    expect(active('x')).toEqual([]);
+    await refused(node({ ...BITS, fault_enum_unmapped: { fault_code: 'U' } }), 'nodes[0].fault_enum_unmapped', 'only goes with fault_enum');
+    await refused(node({ fault_enum_unmapped: { fault_code: 'U' } }), 'nodes[0].fault_enum_unmapped', 'only goes with fault_enum');
+    await refused(node({ ...ENUM, fault_enum_unmapped: { fault_code: 'JAM' } }), 'nodes[0].fault_enum_unmapped.fault_code');
+    await refused(node({ ...ENUM, fault_enum_unmapped: 'UNKNOWN' }), 'nodes[0].fault_enum_unmapped');
+    await refused(node({ ...ENUM, fault_enum_unmapped: { fault_code: 'U', message: 'x' } }), 'nodes[0].fault_enum_unmapped.message');
+  });
+
   it('through the fault mapper: raised while set, cleared when reset; a new enum value clears the old code first', async () => {
     const cfg = await parseOpcuaConfig(
       {

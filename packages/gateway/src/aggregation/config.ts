@@ -7,7 +7,9 @@ import { outboundAgent } from '../transport/outbound-tls.js';
 
 export const AGGREGATION_KEYS = {
   'aggregation.enabled': bool(false, 'Federate peer gateways into this one (spec/gateway.md §11).'),
-  'aggregation.timeout_ms': int(2000, 'Deadline of every peer HTTP call: health, fetch, forward, fan-out.', { min: 100, max: 60000, policy: 'clamp' }),
+  'aggregation.timeout_ms': int(2000, "Deadline of the calls that read a peer's description of itself: health checks, entity reads, collection fan-outs, fault look-ups.", { min: 100, max: 600000, policy: 'clamp' }),
+  'aggregation.forward_timeout_ms': int(15000, 'Deadline of a forwarded request (an operation execution, a large read) on the peer that owns it: above a peer\'s own service_call_timeout_sec. Below aggregation.timeout_ms it is raised to it, with a warning.', { min: 100, max: 600000, policy: 'clamp' }),
+  'aggregation.write_timeout_ms': int(5000, 'Added to a forward\'s deadline when it sends a request body (an upload) to the peer.', { min: 100, max: 600000, policy: 'clamp' }),
   'aggregation.peer_urls': list([], 'Static peer base URLs (http://host:port), parallel to aggregation.peer_names.'),
   'aggregation.peer_names': list([], 'Static peer names, unique; used as the app rename prefix (<peer>__<id>) and routing key.'),
   'aggregation.health_check_interval_ms': int(5000, '[ours] How often each peer is health-checked and its entity tree re-read.', {
@@ -16,6 +18,10 @@ export const AGGREGATION_KEYS = {
     policy: 'clamp',
   }),
   'aggregation.forward_auth': guarded('security', bool(false, "Forward the client's Authorization header to peers (warns without require_tls).")),
+  'aggregation.peer_auth_header': guarded(
+    'security',
+    str('', "Authorization header value (e.g. 'Bearer <token>') this gateway presents to the peers it is configured with, on the calls it makes on its own behalf: health checks, entity reads, the fault-stream relay, and forwards or fan-outs whose caller sent no credential to pass on (a forwarded caller token wins). Never sent to peers found by mDNS; never shown by any route or log."),
+  ),
   'aggregation.require_tls': guarded('security', bool(false, 'Reject http:// peers: a static one stops start-up, a discovered one is skipped with a warning; when false every cleartext peer is logged as a warning.')),
   'aggregation.ca_file': guarded('security', str('', '[ours] CA bundle peer certificates are verified against (empty = the system CAs).')),
   'aggregation.client_cert_file': guarded('security', str('', '[ours] Client certificate (PEM) presented to peers that require mutual TLS; with aggregation.client_key_file.')),
@@ -39,8 +45,13 @@ export interface PeerConfig {
 export interface AggregationSettings {
   enabled: boolean;
   timeoutMs: number;
+  /** aggregation.forward_timeout_ms, at least timeoutMs. */
+  forwardTimeoutMs: number;
+  writeTimeoutMs: number;
   healthIntervalMs: number;
   forwardAuth: boolean;
+  /** aggregation.peer_auth_header ("" = none): presented to configured peers only. */
+  peerAuthHeader: string;
   requireTls: boolean;
   announce: boolean;
   discover: boolean;
@@ -118,13 +129,25 @@ export function readAggregationSettings(config: Reader, warn: (msg: string) => v
     }
     peers.push({ name: p.name, url: `${u.origin}${u.pathname.replace(/\/+$/, '')}` });
   }
+  const timeoutMs = config.value<number>('aggregation.timeout_ms');
+  let forwardTimeoutMs = config.value<number>('aggregation.forward_timeout_ms');
+  if (forwardTimeoutMs < timeoutMs) {
+    if (enabled) warn(`aggregation.forward_timeout_ms ${forwardTimeoutMs} is below aggregation.timeout_ms ${timeoutMs}; raised to it (a forward is not cut off sooner than a metadata read)`);
+    forwardTimeoutMs = timeoutMs;
+  }
   const agent = outboundAgent(config, { ca: 'aggregation.ca_file', cert: 'aggregation.client_cert_file', key: 'aggregation.client_key_file' });
   if (forwardAuth && !requireTls) warn('aggregation.forward_auth is on without aggregation.require_tls: bearer tokens may cross the network in cleartext');
+  if (config.value<string>('aggregation.peer_auth_header') && !requireTls && peers.some((p) => p.url.startsWith('http:'))) {
+    warn('aggregation.peer_auth_header is set and a peer is reached over cleartext http: the credential crosses the network unencrypted');
+  }
   return {
     enabled,
-    timeoutMs: config.value<number>('aggregation.timeout_ms'),
+    timeoutMs,
+    forwardTimeoutMs,
+    writeTimeoutMs: config.value<number>('aggregation.write_timeout_ms'),
     healthIntervalMs: config.value<number>('aggregation.health_check_interval_ms'),
     forwardAuth,
+    peerAuthHeader: config.value<string>('aggregation.peer_auth_header'),
     requireTls,
     announce: config.value<boolean>('aggregation.announce'),
     discover: config.value<boolean>('aggregation.discover'),

@@ -30,7 +30,21 @@ export function fanOutPath(pathname: string): FanOutPath | undefined {
   return { kind: m[3] as FanOutKind, entity: { segment: m[1], id } };
 }
 
-export type PeerItems = { peer: string; ok: true; items: unknown[] } | { peer: string; ok: false; reason: string };
+/**
+ * Why a peer's part of a fan-out is missing (the reference's 0.7.0 reports the reason per peer, not only that
+ * it failed): `offline` known down and not asked, `not_responding` no answer in the budget, `unreachable`
+ * no connection, `error_status` an answer other than 200, `bad_answer` an answer that is not a list.
+ */
+export type PeerFailureReason = 'offline' | 'not_responding' | 'unreachable' | 'error_status' | 'bad_answer';
+
+export type PeerItems = { peer: string; ok: true; items: unknown[] } | { peer: string; ok: false; failure: PeerFailureReason; reason: string };
+
+/** `x-medkit.peer_failures` entry. */
+export interface PeerFailureEntry {
+  peer: string;
+  reason: PeerFailureReason;
+  detail?: string;
+}
 
 export interface DroppedItem {
   peer: string;
@@ -67,11 +81,13 @@ function sourceId(item: unknown): string {
 export function mergeCollection(kind: FanOutKind, local: Json, answers: readonly PeerItems[], unreachable: readonly string[] = []): Json {
   const localItems = Array.isArray(local.items) ? local.items : [];
   const failed = new Set(unreachable);
+  const failures: PeerFailureEntry[] = unreachable.map((peer) => ({ peer, reason: 'offline' }));
   const dropped: DroppedItem[] = [];
   let items: unknown[] = kind === 'faults' ? localItems.map((i) => faultGatewayTag(i, 'local')) : [...localItems];
   for (const a of answers) {
     if (!a.ok) {
       failed.add(a.peer);
+      failures.push({ peer: a.peer, reason: a.failure, detail: a.reason });
       continue;
     }
     for (const item of a.items) {
@@ -89,6 +105,7 @@ export function mergeCollection(kind: FanOutKind, local: Json, answers: readonly
   if (failed.size > 0) {
     x.partial = true;
     x.failed_peers = [...failed].sort();
+    x.peer_failures = failures.sort((a, b) => (a.peer < b.peer ? -1 : a.peer > b.peer ? 1 : 0));
   }
   if (dropped.length > 0) x.peer_dropped_items = dropped;
   if (Object.keys(x).length > 0) out['x-medkit'] = x;
@@ -100,6 +117,8 @@ export interface FanOutRequest {
   pathAndQuery: string;
   peers: { name: string; url: string }[];
   timeoutMs: number;
+  /** Headers of one peer's call beyond `headers` (its own credential, aggregation.peer_auth_header). */
+  peerHeaders?: (peer: string) => Record<string, string>;
   /** TLS towards peers. */
   agent?: OutboundAgent;
   headers?: Record<string, string>;
@@ -109,11 +128,14 @@ export interface FanOutRequest {
 export async function queryPeers(r: FanOutRequest): Promise<PeerItems[]> {
   return Promise.all(
     r.peers.map(async (p): Promise<PeerItems> => {
-      const res = await peerJson(`${p.url}${r.pathAndQuery}`, { headers: { ...r.headers, [NO_FAN_OUT_HEADER]: '1' }, timeoutMs: r.timeoutMs, agent: r.agent });
-      if (!res.ok) return { peer: p.name, ok: false, reason: `${res.failure}: ${res.detail}` };
-      if (res.status !== 200) return { peer: p.name, ok: false, reason: `status ${res.status}` };
+      const res = await peerJson(`${p.url}${r.pathAndQuery}`, { headers: { ...r.peerHeaders?.(p.name), ...r.headers, [NO_FAN_OUT_HEADER]: '1' }, timeoutMs: r.timeoutMs, agent: r.agent });
+      if (!res.ok) {
+        const failure: PeerFailureReason = res.failure === 'timeout' ? 'not_responding' : res.failure === 'unreachable' ? 'unreachable' : 'bad_answer';
+        return { peer: p.name, ok: false, failure, reason: `${res.failure}: ${res.detail}` };
+      }
+      if (res.status !== 200) return { peer: p.name, ok: false, failure: 'error_status', reason: `status ${res.status}` };
       const items = isObj(res.body) ? res.body.items : undefined;
-      if (!Array.isArray(items)) return { peer: p.name, ok: false, reason: 'body has no items array' };
+      if (!Array.isArray(items)) return { peer: p.name, ok: false, failure: 'bad_answer', reason: 'body has no items array' };
       return { peer: p.name, ok: true, items };
     }),
   );

@@ -38,7 +38,7 @@ export function createPeerFaultLookup(svc: AggregationService): PeerFaultLookup 
       const headers = { ...callerHeaders(q.caller.clientId, q.caller.headers.authorization, s.forwardAuth), [NO_FAN_OUT_HEADER]: '1' };
 
       const ask = async (p: PeerState): Promise<Outcome<T>> => {
-        const res = await peerJson(`${p.url}/api/v1${q.path}`, { headers, timeoutMs: s.timeoutMs, agent: s.agent, signal: settled.signal });
+        const res = await peerJson(`${p.url}/api/v1${q.path}`, { headers: { ...svc.registry.credentialOf(p.name), ...headers }, timeoutMs: s.timeoutMs, agent: s.agent, signal: settled.signal });
         if (!res.ok) {
           if (!settled.signal.aborted && res.failure !== 'too_large' && res.failure !== 'bad_json') svc.suspect(p.name);
           return { kind: 'failed' };

@@ -15,8 +15,8 @@ export interface FaultRelayOptions {
   connectTimeoutMs: number;
   /** TLS towards peers. */
   agent?: OutboundAgent;
-  /** Extra request headers (e.g. Authorization when forwarding is configured). */
-  headers?: Record<string, string>;
+  /** Extra request headers of one peer's stream (its aggregation.peer_auth_header credential). */
+  headers?: (peer: string) => Record<string, string>;
   log: PeerLogger;
 }
 
@@ -46,7 +46,7 @@ export class PeerFaultRelay {
   private open(p: PeerState): void {
     const client = new SseClient({
       url: `${p.url}/api/v1/faults/stream`,
-      headers: this.o.headers,
+      headers: this.o.headers?.(p.name),
       connectTimeoutMs: this.o.connectTimeoutMs,
       agent: this.o.agent,
       onMessage: (m) => this.relay(p, m),

@@ -40,6 +40,8 @@ export type ForwardOutcome =
 export interface ForwardOptions {
   timeoutMs: number;
   forwardAuth: boolean;
+  /** This gateway's own credential for the peer (aggregation.peer_auth_header), sent when the caller's is not. */
+  credential?: string;
   maxBytes?: number;
   /** Sent as X-Client-Id: the caller's identity as this gateway established it (the token subject when auth is on). */
   clientId?: string;
@@ -47,7 +49,8 @@ export interface ForwardOptions {
   agent?: OutboundAgent;
 }
 
-function hasBody(req: IncomingMessage): boolean {
+/** True when the request carries a body to pass on. */
+export function hasRequestBody(req: IncomingMessage): boolean {
   return req.headers['transfer-encoding'] !== undefined || Number(req.headers['content-length'] ?? 0) > 0;
 }
 
@@ -73,6 +76,7 @@ export async function forwardRequest(req: IncomingMessage, res: ServerResponse, 
   }
   if (o.clientId !== undefined) headers['x-client-id'] = o.clientId;
   if (o.forwardAuth && typeof req.headers.authorization === 'string') headers.authorization = req.headers.authorization;
+  else if (o.credential) headers.authorization = o.credential;
   const ac = new AbortController();
   let timedOut = false;
   const timer = setTimeout(() => {
@@ -82,7 +86,7 @@ export async function forwardRequest(req: IncomingMessage, res: ServerResponse, 
   // The response's close (not the request's, which fires once the body is read) tells that the client left.
   const onClientGone = () => ac.abort();
   res.once('close', onClientGone);
-  const body = hasBody(req) && req.method !== 'GET' && req.method !== 'HEAD' ? req : undefined;
+  const body = hasRequestBody(req) && req.method !== 'GET' && req.method !== 'HEAD' ? req : undefined;
   const cleanup = () => {
     clearTimeout(timer);
     res.off('close', onClientGone);

@@ -35,6 +35,8 @@ export interface PeerRegistryOptions {
   timeoutMs: number;
   /** TLS towards peers. */
   agent?: OutboundAgent;
+  /** aggregation.peer_auth_header: sent to the peers of `peers` (configured), never to ones `add`ed later (mDNS). */
+  peerAuthHeader?: string;
   intervalMs: number;
   /** This gateway's instance id. */
   instanceId: string;
@@ -55,8 +57,21 @@ export class PeerRegistry {
   private timer?: NodeJS.Timeout;
   private stopped = false;
 
+  /** Names of the configured peers: only they are given aggregation.peer_auth_header. */
+  private readonly configured: ReadonlySet<string>;
+
   constructor(private readonly opts: PeerRegistryOptions) {
     this.states = opts.peers.map((p) => ({ name: p.name, url: p.url, status: 'offline', selfAliases: [] }));
+    this.configured = new Set(opts.peers.map((p) => p.name));
+  }
+
+  /**
+   * The credential this gateway presents to `name` on its own behalf (`{authorization}`), or nothing: none is
+   * configured, or the peer was found by mDNS (anyone on the network can announce one).
+   */
+  credentialOf(name: string): Record<string, string> {
+    const h = this.opts.peerAuthHeader;
+    return h && this.configured.has(name) ? { authorization: h } : {};
   }
 
   /** Peers in configuration order (routing and rename order). */
@@ -117,7 +132,7 @@ export class PeerRegistry {
 
   private async checkOnce(s: PeerState): Promise<boolean> {
     const before = s.status;
-    const h = await peerJson(`${s.url}/api/v1/health`, { headers: { [NO_FAN_OUT_HEADER]: '1' }, timeoutMs: this.opts.timeoutMs, agent: this.opts.agent });
+    const h = await peerJson(`${s.url}/api/v1/health`, { headers: { ...this.credentialOf(s.name), [NO_FAN_OUT_HEADER]: '1' }, timeoutMs: this.opts.timeoutMs, agent: this.opts.agent });
     if (!h.ok || h.status !== 200 || typeof h.body !== 'object' || h.body === null) {
       s.status = 'offline';
       s.lastError = h.ok ? `health answered ${h.status}` : `${h.failure}: ${h.detail}`;
@@ -134,7 +149,7 @@ export class PeerRegistry {
     if (before !== 'online') this.opts.log.info(`peer '${s.name}' is online`);
     let treeChanged = false;
     try {
-      const tree = await readPeerTree({ peer: s.name, baseUrl: s.url, timeoutMs: this.opts.timeoutMs, agent: this.opts.agent });
+      const tree = await readPeerTree({ peer: s.name, baseUrl: s.url, timeoutMs: this.opts.timeoutMs, headers: this.credentialOf(s.name), agent: this.opts.agent });
       for (const n of tree.notes) this.opts.log.warn(`peer '${s.name}': ${n}`);
       const print = JSON.stringify(tree.snapshot);
       treeChanged = this.prints.get(s.name) !== print;

@@ -8,7 +8,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { HttpApp } from '../http/app-types.js';
 import { SovdError } from '@medkit/plugin-api';
 import { SEGMENT_TO_TYPE, type EntitySegment } from '../entity-scope/collections.js';
-import { escapesPath, forwardRequest } from './forward.js';
+import { escapesPath, forwardRequest, hasRequestBody } from './forward.js';
 import { fanOutPath, mergeCollection, queryPeers } from './fan-out.js';
 import { memberItem } from './member-dispatch.js';
 import type { PeerRoute } from './merge.js';
@@ -34,6 +34,9 @@ export function registerAggregationHooks(svc: AggregationService) {
     const streams = new Set<() => void>();
     const s = svc.settings;
 
+    /** A forward's deadline: the forward budget, plus the write budget when a body is sent. */
+    const forwardBudget = (request: FastifyRequest): number => s.forwardTimeoutMs + (hasRequestBody(request.raw) ? s.writeTimeoutMs : 0);
+
     /** Forwards to the owner of `route`; `remoteBase`/`localBase` map Location values back to our ids. */
     const proxy = async (request: FastifyRequest, reply: FastifyReply, route: PeerRoute, entityId: string, path: string, remoteBase: string, localBase: string) => {
       const peer = svc.onlinePeer(route, entityId);
@@ -46,10 +49,21 @@ export function registerAggregationHooks(svc: AggregationService) {
           path,
           rewriteLocation: (loc) => (loc === remoteBase || loc.startsWith(`${remoteBase}/`) ? localBase + loc.slice(remoteBase.length) : loc),
         },
-        { timeoutMs: s.timeoutMs, forwardAuth: s.forwardAuth, clientId: request.client.id, agent: s.agent },
+        {
+          // The reference's 0.7.0: a forward waits for the peer doing the work (its own budget), not for a listing's.
+          timeoutMs: forwardBudget(request),
+          forwardAuth: s.forwardAuth,
+          credential: svc.registry.credentialOf(route.peer).authorization,
+          clientId: request.client.id,
+          agent: s.agent,
+        },
       );
       if (out.kind === 'failed') {
         if (out.reason !== 'too_large') svc.suspect(route.peer);
+        // The reference's 0.7.0: a peer that did not answer in the budget is 504, not 502 (it may be serving).
+        if (out.reason === 'timeout') {
+          throw new SovdError('not-responding', `Peer '${route.peer}' did not answer within ${forwardBudget(request)} ms (aggregation.forward_timeout_ms)`, { entity_id: entityId, peer: route.peer, details: out.detail });
+        }
         throw new SovdError('x-medkit-peer-unavailable', `Peer '${route.peer}' is unavailable: ${out.detail}`, {
           entity_id: entityId,
           peer: route.peer,
@@ -130,7 +144,14 @@ export function registerAggregationHooks(svc: AggregationService) {
       if (typeof body !== 'object' || body === null || Array.isArray(body)) return payload;
       const online = peers.filter((p) => p.status === 'online');
       const offline = peers.filter((p) => p.status !== 'online').map((p) => p.name);
-      const answers = await queryPeers({ pathAndQuery: request.url, peers: online, timeoutMs: s.timeoutMs, headers: callerHeaders(request.client.id, request.headers.authorization, s.forwardAuth), agent: s.agent });
+      const answers = await queryPeers({
+        pathAndQuery: request.url,
+        peers: online,
+        timeoutMs: s.timeoutMs,
+        headers: callerHeaders(request.client.id, request.headers.authorization, s.forwardAuth),
+        peerHeaders: (peer) => svc.registry.credentialOf(peer),
+        agent: s.agent,
+      });
       return JSON.stringify(mergeCollection(target.kind, body as Record<string, unknown>, answers, offline));
     });
 

@@ -50,6 +50,7 @@ export class AggregationService {
       peers: settings.peers,
       timeoutMs: settings.timeoutMs,
       agent: settings.agent,
+      peerAuthHeader: settings.peerAuthHeader,
       intervalMs: settings.healthIntervalMs,
       instanceId: this.instanceId,
       log,
@@ -68,7 +69,14 @@ export class AggregationService {
     const sink: FaultEventSink = extraSink
       ? { publishPeerEvent: (e) => (this.faultEvents.publishPeerEvent(e), extraSink.publishPeerEvent(e)) }
       : this.faultEvents;
-    this.relay = new PeerFaultRelay({ sink, instanceId: this.instanceId, connectTimeoutMs: this.settings.timeoutMs, agent: this.settings.agent, log: this.log });
+    this.relay = new PeerFaultRelay({
+      sink,
+      instanceId: this.instanceId,
+      connectTimeoutMs: this.settings.timeoutMs,
+      agent: this.settings.agent,
+      headers: (peer) => this.registry.credentialOf(peer),
+      log: this.log,
+    });
     await this.registry.start();
     // The first round may have changed nothing relative to "all offline" and still needs a merge.
     this.peersChanged();

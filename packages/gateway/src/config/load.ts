@@ -66,7 +66,7 @@ export function loadConfig(opts: LoadOptions = {}): GatewayConfig {
     }
   };
   for (const file of [...(opts.configFile ? [opts.configFile] : []), ...(opts.configFiles ?? [])]) {
-    const { values, written } = readConfigFile(file);
+    const { values, written } = readConfigFile(file, opts.env ?? process.env);
     take(values, (k) => ({ source: 'file', file, written: written[k] ?? k }));
   }
   take(readEnvConfig(opts.env ?? process.env, Object.keys(keys)), () => ({ source: 'environment' }));
@@ -129,7 +129,7 @@ function sourceSuffix(origin: ConfigOrigin | undefined): string {
 }
 
 /** Keys whose values are not printed (credentials). */
-const SECRET_KEY = /secret|password|token|credential|seed|^auth\.clients$|private_key/i;
+const SECRET_KEY = /secret|password|token|credential|seed|^auth\.clients$|private_key|auth_header/i;
 
 /** Start-up lines naming where each explicitly set key came from, grouped by source in load order. */
 export function describeConfigOrigins(config: GatewayConfig): string[] {

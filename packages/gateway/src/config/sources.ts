@@ -1,6 +1,7 @@
 // Reads configuration sources into flat maps of dotted keys. Later sources win:
 // defaults < YAML file < MEDKIT_* environment < command-line flags.
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
 import { parse } from 'yaml';
 import { securitySettingsFromEnv } from '@medkit/ros2';
 
@@ -54,7 +55,61 @@ function nodeBaseName(node: string): string {
  * other node, e.g. `/**`) as gateway keys, the reference fault manager's `fault_manager` under
  * `faults.` (ROS_NODE_KEY_PREFIX). Nested and dotted keys are both accepted.
  */
-export function readConfigFile(file: string): ConfigFileValues {
+/**
+ * Launch substitutions in a string of a config file (the reference's 0.7.0 reads its parameter files with
+ * them): `$(env NAME)` and `$(env NAME default)`, `$(optenv NAME [default])`, `$(find-pkg-share pkg)` and
+ * `$(find-pkg-prefix pkg)` through AMENT_PREFIX_PATH, `$(dirname)` (the file's directory). Anything else, an
+ * unset `$(env NAME)` or a package not found stops start-up, naming the file, as ros2 launch does.
+ */
+export function expandSubstitutions(text: string, file: string, env: NodeJS.ProcessEnv): string {
+  // Innermost first, so a default may itself be a substitution: `$(optenv A $(env B))`.
+  for (let pass = 0; pass < 8; pass++) {
+    const next = expandInnermost(text, file, env);
+    if (next === text) return next;
+    text = next;
+  }
+  return text;
+}
+
+function expandInnermost(text: string, file: string, env: NodeJS.ProcessEnv): string {
+  return text.replace(/\$\(([^()]*)\)/g, (whole, inner: string) => {
+    const [name, ...args] = inner.trim().split(/\s+/);
+    const fail = (why: string) => {
+      throw new ConfigError(`config file '${file}': cannot substitute ${whole}: ${why}`);
+    };
+    switch (name) {
+      case 'env':
+      case 'optenv': {
+        if (!args[0]) return fail('no variable named');
+        const v = env[args[0]];
+        if (v !== undefined) return v;
+        if (args.length > 1) return args.slice(1).join(' ');
+        return name === 'optenv' ? '' : fail(`environment variable ${args[0]} is not set`);
+      }
+      case 'find-pkg-share':
+      case 'find-pkg-prefix': {
+        if (!args[0]) return fail('no package named');
+        for (const prefix of (env.AMENT_PREFIX_PATH ?? '').split(':').filter(Boolean)) {
+          if (existsSync(join(prefix, 'share', args[0]))) return name === 'find-pkg-share' ? join(prefix, 'share', args[0]) : prefix;
+        }
+        return fail(`package ${args[0]} is not in AMENT_PREFIX_PATH`);
+      }
+      case 'dirname':
+        return dirname(resolve(file));
+      default:
+        return fail(`medkit expands env, optenv, find-pkg-share, find-pkg-prefix and dirname only`);
+    }
+  });
+}
+
+function substituteAll(v: unknown, file: string, env: NodeJS.ProcessEnv): unknown {
+  if (typeof v === 'string') return v.includes('$(') ? expandSubstitutions(v, file, env) : v;
+  if (Array.isArray(v)) return v.map((x) => substituteAll(x, file, env));
+  if (isMap(v)) return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, substituteAll(x, file, env)]));
+  return v;
+}
+
+export function readConfigFile(file: string, env: NodeJS.ProcessEnv = process.env): ConfigFileValues {
   let text: string;
   try {
     text = readFileSync(file, 'utf8');
@@ -68,6 +123,8 @@ export function readConfigFile(file: string): ConfigFileValues {
     throw new ConfigError(`config file '${file}' is not valid YAML: ${(err as Error).message}`);
   }
   if (doc === null || doc === undefined) return { values: {}, written: {} };
+  if (!isMap(doc)) throw new ConfigError(`config file '${file}' must be a YAML map`);
+  doc = substituteAll(doc, file, env);
   if (!isMap(doc)) throw new ConfigError(`config file '${file}' must be a YAML map`);
   const nodes = Object.entries(doc).filter((e): e is [string, Record<string, unknown>] => isMap(e[1]) && 'ros__parameters' in e[1]);
   if (nodes.length === 0) {

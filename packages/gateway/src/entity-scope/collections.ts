@@ -17,14 +17,15 @@ export type Collection =
   | 'modes'
   | 'data-lists'
   | 'clear-data'
-  | 'communication-logs';
+  | 'communication-logs'
+  | 'fault-triggers';
 
 const ALL: Collection[] = ['data', 'operations', 'configurations', 'faults', 'logs', 'bulk-data', 'triggers', 'rosout', 'data-lists', 'clear-data', 'communication-logs'];
 
 export const COLLECTIONS: Record<EntityType, ReadonlySet<Collection>> = {
   area: new Set(ALL),
   component: new Set<Collection>([...ALL, 'cyclic-subscriptions', 'locks', 'scripts', 'status', 'modes']),
-  app: new Set<Collection>([...ALL, 'cyclic-subscriptions', 'locks', 'scripts', 'status', 'modes']),
+  app: new Set<Collection>([...ALL, 'cyclic-subscriptions', 'locks', 'scripts', 'status', 'modes', 'fault-triggers']),
   function: new Set<Collection>([...ALL, 'cyclic-subscriptions']),
 };
 

@@ -4,7 +4,7 @@
 import { join } from 'node:path';
 import { PEER_FAULT_EVENTS_SERVICE } from '../aggregation/fault-events.js';
 import type { GatewayConfig } from '../config/index.js';
-import { list, str } from '../config/index.js';
+import { bool, list, str } from '../config/index.js';
 import type { RosNode } from '@medkit/ros2';
 import { ROS_SERVICE, type RosConnection } from '../ros/connection.js';
 import { ENTITIES_SERVICE } from '../entities/service.js';
@@ -24,7 +24,9 @@ import { registerFaultSampler } from './gateway/sampler.js';
 import { FAULTS_SERVICE, FaultsService } from './gateway/service.js';
 import { PEER_FAULT_LOOKUP_SERVICE } from './gateway/peer-lookup.js';
 import { PLUGINS_SERVICE } from '../plugins/feature.js';
-import { pluginFaults } from '../plugins/dispatch.js';
+import { pluginData, pluginFaults } from '../plugins/dispatch.js';
+import { TYPE_TO_SEGMENT } from '../entity-scope/index.js';
+import { ENTITY_FRAME_MIGRATIONS, EntityFrames, entityValuesOf, SqliteEntityFrameStore, type EntityFrameStore } from './entity-frames.js';
 import { registerBulkDataRoutes } from './http/bulk-data-routes.js';
 import { addFaultSchemas, registerEntityFaultRoutes, registerGlobalFaultRoutes } from './http/fault-routes.js';
 import { registerFaultStreamRoute } from './http/stream-route.js';
@@ -45,7 +47,72 @@ export const FAULTS_FEATURE_KEYS = {
   'fault_manager.namespace': str('', 'Namespace of the fault manager\'s ROS services and events topic (`<ns>/fault_manager/...`; empty = root).'),
   ...BRIDGE_KEYS,
   'bulk_data.categories': list([], 'Upload categories of bulk-data on apps and components besides the read-only `rosbags` (e.g. calibration, firmware).'),
+  'entity_freeze_frame.enabled': bool(true, "When a fault of a plugin's entity confirms, keep that entity's data values as the fault's freeze frame (active only with a plugin that serves data)."),
+  'entity_freeze_frame.storage.path': str('', 'SQLite file of the entity freeze frames, so they survive a restart (empty = the gateway store <data_dir>/medkit.db).'),
 };
+
+/**
+ * Entity freeze frames (faults.md §6.7 (c)) of plugin entities: captured on every confirm edge of a fault whose
+ * reporting source is a plugin's entity, caught up after start-up (and after each discovery pass until the
+ * entities are known) for faults already confirmed. Returns the function that stops it, or undefined when no
+ * plugin serves data or the feature is off.
+ */
+function startEntityFrames(ctx: GatewayContext, s: FaultsService, log: FaultLogger): (() => void) | undefined {
+  const host = ctx.services.find(PLUGINS_SERVICE);
+  if (!ctx.config.value<boolean>('entity_freeze_frame.enabled') || !host || host.withProvider('data').length === 0) return undefined;
+  const owned = pluginData(host);
+  const path = ctx.config.value<string>('entity_freeze_frame.storage.path');
+  let store: EntityFrameStore;
+  try {
+    store = new SqliteEntityFrameStore(ctx.db, path);
+  } catch (err) {
+    log.warn(`entity freeze frame store ${path} cannot be opened (${(err as Error).message}); frames are kept in memory only`);
+    store = { load: () => [], put: () => {}, delete: () => {}, close: () => {} };
+  }
+  const frames = new EntityFrames({
+    store,
+    ownerOf(source) {
+      const hit = s.entities.entityOf(source);
+      if (!hit) return undefined;
+      let entity;
+      try {
+        entity = ctx.resolver.resolve(TYPE_TO_SEGMENT[hit.type], hit.entity_id).entity;
+      } catch {
+        return undefined;
+      }
+      const data = owned({ type: hit.type, entity });
+      if (!data) return undefined;
+      return {
+        entityId: entity.id,
+        read: async () => {
+          const items = ((await data.list()).body as { items?: { id?: unknown }[] } | undefined)?.items ?? [];
+          const ids = items.map((i) => i?.id).filter((id): id is string => typeof id === 'string');
+          return entityValuesOf(await Promise.all(ids.map(async (id) => ({ id, body: (await data.read(id)).body }))));
+        },
+      };
+    },
+    fault: (code) => s.manager.getFault(code),
+    allFaults: () => s.system.repository.allFaults(),
+    nowNs: () => BigInt(Date.now()) * 1_000_000n,
+    warn: (m) => log.warn(m),
+  });
+  s.views.entityFrames = frames;
+  const off = s.manager.events.subscribe((e) => {
+    if (e.event_type === 'fault_confirmed') void frames.captureConfirmed(e.fault);
+  });
+  frames.startup();
+  const discovery = ctx.services.find(ENTITIES_SERVICE);
+  const catchUp = () => {
+    if (frames.waiting > 0) void frames.catchUp();
+  };
+  catchUp();
+  discovery?.on('refresh', catchUp);
+  return () => {
+    off();
+    discovery?.off('refresh', catchUp);
+    frames.close();
+  };
+}
 
 export interface FaultsFeatureOptions {
   /** SSE keep-alive of /faults/stream; the spec's 30 s unless a test needs it shorter. */
@@ -75,6 +142,7 @@ export function createFaultsFeature(_config?: GatewayConfig, opts: FaultsFeature
   let tap: BlackBoxTap | undefined;
   let signals: SignalCache | undefined;
   let signalTap: SnapshotSignalTap | undefined;
+  let stopFrames: (() => void) | undefined;
   const need = (): FaultsService => {
     if (!svc) throw new Error('faults feature used before init');
     return svc;
@@ -84,7 +152,7 @@ export function createFaultsFeature(_config?: GatewayConfig, opts: FaultsFeature
     provides: [FAULTS_SERVICE],
     uses: [ROS_SERVICE, ENTITIES_SERVICE, PEER_FAULT_EVENTS_SERVICE, PEER_FAULT_LOOKUP_SERVICE, PLUGINS_SERVICE],
     keys: FAULTS_FEATURE_KEYS,
-    migrations: [...faultMigrations],
+    migrations: [...faultMigrations, ...ENTITY_FRAME_MIGRATIONS],
     init(ctx) {
       const log = faultLogger(ctx);
       const config = faultConfigFromKeys((k) => ctx.config.value(k), log);
@@ -137,6 +205,7 @@ export function createFaultsFeature(_config?: GatewayConfig, opts: FaultsFeature
       // With aggregation, peers' fault events join this gateway's /faults/stream (same ids, same replay buffer).
       const peerEvents = ctx.services.find(PEER_FAULT_EVENTS_SERVICE);
       if (peerEvents) stream!.timeline.connectPeers(peerEvents);
+      stopFrames = startEntityFrames(ctx, s, faultLogger(ctx));
       if (!ros) return;
       const log = faultLogger(ctx);
       const ns = faultManagerNamespace(ctx.config.value<string>('fault_manager.namespace'), (m) => log.warn(m));
@@ -159,6 +228,7 @@ export function createFaultsFeature(_config?: GatewayConfig, opts: FaultsFeature
       }
     },
     async stop() {
+      stopFrames?.();
       tap?.stop();
       signalTap?.stop();
       bridges?.stop();

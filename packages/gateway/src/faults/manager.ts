@@ -303,6 +303,23 @@ export class FaultManager {
   }
 
   /**
+   * Removes `source` from the fault's reporting sources when another source remains (a provisional source a
+   * later report superseded); publishes a `fault_updated`. False when nothing changed.
+   */
+  dropSource(code: string, source: string): boolean {
+    const rec = this.repository.getFault(code);
+    if (!rec || !rec.reporting_sources.includes(source) || rec.reporting_sources.length < 2) return false;
+    const next = { ...rec, reporting_sources: rec.reporting_sources.filter((s) => s !== source) };
+    const now = this.clock.wallNs();
+    const event = this.repository.atomically(() => {
+      this.repository.putFault(next);
+      return this.journal('fault_updated', next, now);
+    });
+    this.events.deliver(event);
+    return true;
+  }
+
+  /**
    * Time-based auto-confirm (§3.6, D1): PREFAILED faults whose last FAILED is at least `auto_confirm_after_sec`
    * old become CONFIRMED, publish `fault_confirmed` (unless muted) and trigger capture. Returns the count.
    */

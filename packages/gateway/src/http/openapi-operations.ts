@@ -20,6 +20,7 @@ export const TAG_DESCRIPTIONS: Readonly<Record<string, string>> = {
   'communication-logs': 'Communication logs of an entity.',
   locks: 'Locks that reserve an entity for one client.',
   triggers: 'Triggers: conditions on resources, with an event stream each.',
+  'fault-triggers': 'Fault-trigger rules: thresholds on data values that raise and clear faults.',
   'cyclic-subscriptions': 'Cyclic subscriptions: periodic resource values over an event stream.',
   scripts: 'Scripts uploaded to an entity and their executions.',
   updates: 'Software updates: register, prepare, execute.',
@@ -33,21 +34,37 @@ interface Operation {
   description?: string;
   operationId?: string;
   tags?: string[];
+  responses?: Record<string, { headers?: Record<string, unknown> } | undefined>;
 }
 
 /**
+ * The `Location` a created (201) or accepted (202) answer carries: every such route sets it (the reference's
+ * 0.7.0 derives it from the status; http/locations.test.ts checks each one answers).
+ */
+const LOCATION_HEADER = {
+  description: 'Absolute path of the created resource, or of the status to poll, API prefix included (`/api/v1/...`).',
+  schema: { type: 'string', format: 'uri-reference' },
+};
+
+/**
  * Gives every operation of `doc` a description (its summary, else its operationId, when the route states
- * none) and declares every tag in use in the top-level `tags`: the known ones in {@link TAG_DESCRIPTIONS}
+ * none) and its 201/202 answers their `Location` header, and declares every tag in use in the top-level `tags`: the known ones in {@link TAG_DESCRIPTIONS}
  * order, others (plugin tags) after them, sorted. Returns `doc`, changed in place.
  */
 export function completeOperations<D extends OpenApiDocShape>(doc: D): D {
   const used = new Set<string>();
-  for (const item of Object.values(doc.paths ?? {})) {
+  for (const [path, item] of Object.entries(doc.paths ?? {})) {
     if (!item || typeof item !== 'object') continue;
+    // Vendor (plugin) routes answer as their plugin chooses: only the gateway's own promise a Location.
+    const vendor = /\/x-[^/]*/.test(path);
     for (const [method, raw] of Object.entries(item)) {
       if (!HTTP_METHODS.has(method) || !raw || typeof raw !== 'object') continue;
       const op = raw as Operation;
       if (!op.description) op.description = op.summary ?? op.operationId ?? `${method.toUpperCase()} operation`;
+      for (const code of vendor ? [] : ['201', '202']) {
+        const r = op.responses?.[code];
+        if (r && typeof r === 'object' && !r.headers?.Location) r.headers = { ...r.headers, Location: LOCATION_HEADER };
+      }
       for (const t of op.tags ?? []) used.add(t);
     }
   }

@@ -111,6 +111,18 @@ export function scopeDocument(doc: OpenApiDoc, scope: string[]): OpenApiDoc | un
 /** Path items added to the document at request time (plugin routes, which are not Fastify routes of their own). */
 export type ExtraDocPaths = () => Record<string, unknown>;
 
+/**
+ * Statuses any request can get before its route's own checks, declared on every operation that declares its
+ * answers (the reference's 0.7.0 sweep: every status on the wire is declared): 414 for a URL or a path
+ * parameter over the limit, and with authentication on 401 (no or a bad token) and 403 (a role too low).
+ * A route's own declaration of the same status wins.
+ */
+function withRequestLevelStatuses(response: unknown, auth: boolean): unknown {
+  if (response === null || typeof response !== 'object') return response;
+  const add: Record<string, unknown> = { 414: GenericError, ...(auth ? { 401: GenericError, 403: GenericError } : {}) };
+  return { ...add, ...(response as Record<string, unknown>) };
+}
+
 export async function installOpenApi(app: HttpApp, opts: OpenApiOptions, enrichers: DocsEnricher[], extraPaths: ExtraDocPaths[] = []): Promise<void> {
   app.addSchema(GenericError);
   await app.register(swagger, {
@@ -134,7 +146,7 @@ export async function installOpenApi(app: HttpApp, opts: OpenApiOptions, enriche
       const method = Array.isArray(route.method) ? route.method[0] : route.method;
       const auth = routeSchema && opts.security ? opts.security.of(method, route.url, route.config) : undefined;
       // Every status the route declared, not only those Fastify compiles (response-schemas.ts).
-      const declared = routeSchema ? { ...routeSchema, response: documentedResponses(route, routeSchema) } : routeSchema;
+      const declared = routeSchema ? { ...routeSchema, response: withRequestLevelStatuses(documentedResponses(route, routeSchema), Boolean(auth)) } : routeSchema;
       const schema = auth ? { ...declared, security: auth.security, [MINIMUM_ROLE_KEY]: auth.minimumRole } : declared;
       if (!schema || schema.body !== undefined || !schema.consumes?.includes('multipart/form-data')) return { schema, url };
       return { schema: { ...schema, body: schema.multipartForm ?? DEFAULT_FORM }, url };

@@ -59,6 +59,10 @@ export const CAPABILITY_ROUTES = {
  * entity's detail exactly when the entity type's route answers. [resource, method proving it]
  */
 export const ENTITY_RESOURCE_ROUTES = [
+  // The reference's 0.7.0 advertises these on every entity type that serves them (fault-triggers: apps).
+  ['data-categories', 'GET'],
+  ['data-groups', 'GET'],
+  ['fault-triggers', 'GET'],
   ['modes', 'GET'],
   ['data-lists', 'GET'],
   ['clear-data', 'PUT'],

@@ -15,6 +15,11 @@ export interface InfoDeps {
   routeIndex: RouteIndex;
   /** The `auth` object of GET / (present only when authentication is on). */
   auth?: () => Record<string, unknown> | undefined;
+  /**
+   * Documented paths served outside the route table (plugin vendor routes), relative to the API base
+   * (`/apps/{app_id}/x-medkit-procfs` → `{get: …}`): listed in the root's `endpoints` too.
+   */
+  extraPaths?: () => Record<string, unknown>[];
   /** Extra version-info items (peers, with aggregation). */
   versionItems?: () => Promise<{ items: unknown[]; xMedkit?: Record<string, unknown> }>;
 }
@@ -78,11 +83,28 @@ const HealthSchema = Type.Object(
 export function registerInfoRoutes(deps: InfoDeps) {
   return (app: HttpApp): void => {
     app.addSchema(HealthWarningSchema);
+    const endpoints = (): string[] => {
+      const listed = deps.routeIndex.list();
+      const seen = new Set(listed);
+      for (const paths of deps.extraPaths?.() ?? []) {
+        for (const [path, item] of Object.entries(paths)) {
+          if (item === null || typeof item !== 'object') continue;
+          for (const method of Object.keys(item)) {
+            const entry = `${method.toUpperCase()} ${API_BASE}${path}`;
+            if (['get', 'put', 'post', 'delete', 'patch'].includes(method) && !seen.has(entry)) {
+              seen.add(entry);
+              listed.push(entry);
+            }
+          }
+        }
+      }
+      return listed;
+    };
     const root = async () => ({
       name: deps.name,
       version: deps.version,
       api_base: API_BASE,
-      endpoints: deps.routeIndex.list(),
+      endpoints: endpoints(),
       capabilities: deps.capabilities.toJSON(),
       ...(deps.auth?.() ? { auth: deps.auth() } : {}),
     });

@@ -26,6 +26,8 @@ export function sovdStatus(s: number): 'running' | 'completed' | 'failed' {
 
 export interface Execution {
   id: string;
+  /** The entity the goal was started on (`app/battery-monitor`): only it reads, stops or lists the goal. */
+  owner: string;
   action: string;
   type: string;
   handle: GoalHandleLike;
@@ -56,9 +58,9 @@ export class ExecutionTracker {
     this.timer = undefined;
   }
 
-  /** Tracks an accepted goal; `resultTimeoutMs` bounds the wait for its result. */
-  add(action: string, type: string, handle: GoalHandleLike, resultTimeoutMs: number): Execution {
-    const e: Execution = { id: handle.id, action, type, handle, status: handle.status || 1, createdAt: this.now() };
+  /** Tracks an accepted goal started on `owner`; `resultTimeoutMs` bounds the wait for its result. */
+  add(owner: string, action: string, type: string, handle: GoalHandleLike, resultTimeoutMs: number): Execution {
+    const e: Execution = { id: handle.id, owner, action, type, handle, status: handle.status || 1, createdAt: this.now() };
     let m = this.byAction.get(action);
     if (!m) {
       m = new Map();
@@ -85,13 +87,15 @@ export class ExecutionTracker {
     if (isTerminal(s)) e.finishedAt = this.now();
   }
 
-  get(action: string, id: string): Execution | undefined {
-    return this.byAction.get(action)?.get(id.replace(/-/g, '').toLowerCase());
+  /** The goal `id` of `action` when `owner` started it (an execution id is not a handle valid through any entity). */
+  get(owner: string, action: string, id: string): Execution | undefined {
+    const e = this.byAction.get(action)?.get(id.replace(/-/g, '').toLowerCase());
+    return e?.owner === owner ? e : undefined;
   }
 
-  /** Goals of an action, newest first. */
-  list(action: string): Execution[] {
-    return [...(this.byAction.get(action)?.values() ?? [])].reverse();
+  /** Goals of an action that `owner` started, newest first. */
+  list(owner: string, action: string): Execution[] {
+    return [...(this.byAction.get(action)?.values() ?? [])].filter((e) => e.owner === owner).reverse();
   }
 
   /** Drops finished goals older than the TTL; returns how many went. */

@@ -64,6 +64,9 @@ function overrideType(v: unknown, kind: 'service' | 'action'): string | undefine
 
 export type ExecuteOutcome = { kind: 'sync'; body: { parameters: Record<string, unknown> } } | { kind: 'async'; id: string; body: { id: string; status: string } };
 
+/** The entity an execution belongs to (the reference's 0.7.0: reading it through another entity is 404). */
+const ownerOf = (ref: EntityRef): string => `${ref.type}/${ref.entity.id}`;
+
 export class OperationsService {
   constructor(private readonly deps: OperationsDeps) {}
 
@@ -129,7 +132,10 @@ export class OperationsService {
       try {
         return { kind: 'sync', body: { parameters: await backend.callService(op.path, type, input, o) } };
       } catch (err) {
-        throw new SovdError('x-medkit-ros2-service-unavailable', `Service call to ${op.path} failed: ${messageOf(err)}`, { entity_id: ref.entity.id, service: op.path, reason: rosFailure(err) });
+        const reason = rosFailure(err);
+        // The reference's 0.7.0: a call that ran out of its budget says so rather than failing generically.
+        const why = reason === 'timeout' ? `no answer within service_call_timeout_sec (${this.deps.callTimeoutMs / 1000} s)` : messageOf(err);
+        throw new SovdError('x-medkit-ros2-service-unavailable', `Service call to ${op.path} failed: ${why}`, { entity_id: ref.entity.id, service: op.path, reason });
       }
     }
     let handle;
@@ -140,19 +146,19 @@ export class OperationsService {
     }
     if (!handle.accepted) throw new SovdError('x-medkit-ros2-action-rejected', `The action server rejected the goal`, { entity_id: ref.entity.id, action: op.path, goal_id: handle.id });
     // The result may take as long as the action runs; the tracker's cleanup bounds what is kept.
-    this.deps.tracker.add(op.path, type, handle, 24 * 3600_000);
+    this.deps.tracker.add(ownerOf(ref), op.path, type, handle, 24 * 3600_000);
     return { kind: 'async', id: handle.id, body: { id: handle.id, status: 'running' } };
   }
 
   listExecutions(ref: EntityRef, id: string): { items: { id: string }[] } {
     const op = this.find(ref, id);
     if (op.kind === 'service') return { items: [] };
-    return { items: this.deps.tracker.list(op.path).map((e) => ({ id: e.id })) };
+    return { items: this.deps.tracker.list(ownerOf(ref), op.path).map((e) => ({ id: e.id })) };
   }
 
   private execution(ref: EntityRef, id: string, execId: string) {
     const op = this.find(ref, id);
-    const e = op.kind === 'action' ? this.deps.tracker.get(op.path, execId) : undefined;
+    const e = op.kind === 'action' ? this.deps.tracker.get(ownerOf(ref), op.path, execId) : undefined;
     if (!e) throw new SovdError('resource-not-found', 'Execution not found', { entity_id: ref.entity.id, operation_id: id, execution_id: execId });
     return e;
   }

@@ -2,7 +2,7 @@
 // Features register their tables as migrations; they run in order, once each, in a transaction.
 import Database from 'better-sqlite3';
 import { accessSync, constants, mkdirSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
 
 export type SqliteDatabase = Database.Database;
 
@@ -60,6 +60,21 @@ export function openDatabase(dataDir: string | ':memory:', file = 'medkit.db'): 
     db.prepare('SELECT count(*) FROM sqlite_master').get();
   } catch (err) {
     db?.close();
+    throw storageFailure(path, err);
+  }
+  return db;
+}
+
+/**
+ * Opens a feature's own SQLite file (a `*.storage.path` setting) and creates its tables with `setup`; a file
+ * that cannot be set up is closed again and reported through {@link storageFailure}.
+ */
+export function openStoreFile(path: string, setup: (db: SqliteDatabase) => void): SqliteDatabase {
+  const db = openDatabase(dirname(path), basename(path));
+  try {
+    setup(db);
+  } catch (err) {
+    db.close();
     throw storageFailure(path, err);
   }
   return db;

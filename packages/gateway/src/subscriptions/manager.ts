@@ -138,7 +138,8 @@ export class SubscriptionManager {
       const payload = await reg.sampler.sample(entity, s.itemPath, AbortSignal.any([signal, timeout]));
       return { timestamp: timestamp(), payload };
     } catch (err) {
-      const body = err instanceof SovdError ? err.toBody() : { error_code: 'vendor-error', message: (err as Error).message ?? String(err) };
+      // Every error frame names its vendor code when it is a vendor error (the reference's 0.7.0, #591).
+      const body = (err instanceof SovdError ? err : new SovdError('x-medkit-subscribe-failed', (err as Error).message ?? String(err))).toBody();
       return { timestamp: timestamp(), error: { error_code: body.error_code, ...(body.vendor_code ? { vendor_code: body.vendor_code } : {}), message: body.message } };
     }
   }

@@ -1,6 +1,5 @@
 // SQLite persistence of persistent triggers and their previous values (gateway.md §6.5).
-import { basename, dirname } from 'node:path';
-import { openDatabase, type Migration, type SqliteDatabase } from '../storage/index.js';
+import { openStoreFile, type Migration, type SqliteDatabase } from '../storage/index.js';
 import type { Previous } from './conditions.js';
 import type { TriggerDefinition } from './model.js';
 
@@ -68,8 +67,7 @@ export class TriggerStore {
   constructor(db: SqliteDatabase, path = '') {
     // `triggers.storage.path` names a separate SQLite file; empty = the gateway store.
     this.own = path !== '';
-    this.db = this.own ? openDatabase(dirname(path), basename(path)) : db;
-    if (this.own) createTables(this.db);
+    this.db = this.own ? openStoreFile(path, createTables) : db;
     this.upsertState = this.db.prepare('INSERT INTO trigger_state (trigger_id, previous_value) VALUES (?, ?) ON CONFLICT(trigger_id) DO UPDATE SET previous_value = excluded.previous_value');
   }
 

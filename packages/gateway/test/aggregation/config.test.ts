@@ -15,6 +15,16 @@ describe('aggregation configuration', () => {
     expect(settings).toMatchObject({ enabled: false, timeoutMs: 2000, forwardAuth: false, requireTls: false, maxDiscoveredPeers: 50, peers: [] });
   });
 
+  it('keeps separate budgets for metadata reads, forwards and request bodies; a forward budget below the metadata one is raised, with a warning (the reference 0.7.0, #638)', () => {
+    expect(read({}).settings).toMatchObject({ timeoutMs: 2000, forwardTimeoutMs: 15000, writeTimeoutMs: 5000 });
+    const low = read({ 'aggregation.enabled': true, 'aggregation.timeout_ms': 3000, 'aggregation.forward_timeout_ms': 1000 });
+    expect(low.settings.forwardTimeoutMs).toBe(3000);
+    expect(low.warnings.join('\n')).toContain('aggregation.forward_timeout_ms 1000 is below aggregation.timeout_ms 3000');
+    const clamped = read({ 'aggregation.forward_timeout_ms': 10_000_000 });
+    expect(clamped.settings.forwardTimeoutMs).toBe(600000);
+    expect(clamped.config.adjustments.map((a) => a.key)).toContain('aggregation.forward_timeout_ms');
+  });
+
   it('pairs peer_urls with peer_names, ignores empty entries, warns about cleartext', () => {
     const { settings, warnings } = read({
       'aggregation.peer_urls': ['http://10.0.0.2:8080/', '', 'https://arm.local:8443'],

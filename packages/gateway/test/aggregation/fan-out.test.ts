@@ -31,7 +31,7 @@ describe('mergeCollection', () => {
       { items: [{ id: '/a' }], 'x-medkit': { total_count: 1, entity_id: 'e' } },
       [
         { peer: 'p', ok: true, items: [{ id: '/b' }, { name: 'no id' }, 'junk'] },
-        { peer: 'q', ok: false, reason: 'timeout' },
+        { peer: 'q', ok: false, failure: 'not_responding', reason: 'timeout: peer did not answer in time' },
       ],
       ['r'],
     );
@@ -41,6 +41,10 @@ describe('mergeCollection', () => {
       entity_id: 'e',
       partial: true,
       failed_peers: ['q', 'r'],
+      peer_failures: [
+        { peer: 'q', reason: 'not_responding', detail: 'timeout: peer did not answer in time' },
+        { peer: 'r', reason: 'offline' },
+      ],
       peer_dropped_items: [
         { peer: 'p', reason: 'item has no id', source_id: '' },
         { peer: 'p', reason: 'item is not an object', source_id: '' },

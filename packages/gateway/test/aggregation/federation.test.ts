@@ -198,7 +198,7 @@ describe('federation of three gateways', () => {
   });
 
   describe('peer trouble', () => {
-    it('answers 502 within the timeout when the owning peer hangs, while local routes keep answering', async () => {
+    it('answers 504 not-responding within the timeout when the owning peer hangs (the reference 0.7.0, not 502), while local routes keep answering', async () => {
       proxy.pause();
       const forwarded = api('/apps/gripper/data').then((r) => ({ which: 'forwarded', ...r }));
       const local = api('/apps/planner').then((r) => ({ which: 'local', ...r }));
@@ -206,8 +206,8 @@ describe('federation of three gateways', () => {
       expect(first.which).toBe('local');
       expect(first.status).toBe(200);
       const r = await forwarded;
-      expect(r.status).toBe(502);
-      expect(r.body).toMatchObject({ error_code: 'vendor-error', vendor_code: 'x-medkit-peer-unavailable', parameters: { entity_id: 'gripper', peer: 'arm' } });
+      expect(r.status).toBe(504);
+      expect(r.body).toMatchObject({ error_code: 'not-responding', parameters: { entity_id: 'gripper', peer: 'arm' } });
       proxy.resume();
       await merged();
       expect((await api('/apps/gripper/data')).status).toBe(200);
@@ -233,10 +233,10 @@ describe('federation of three gateways', () => {
 
       // Fan-out names the silent peer; the rest still answers.
       const faults = await api('/faults');
-      expect(faults.body['x-medkit']).toMatchObject({ partial: true, failed_peers: ['mobile'] });
+      expect(faults.body['x-medkit']).toMatchObject({ partial: true, failed_peers: ['mobile'], peer_failures: [{ peer: 'mobile', reason: 'offline' }] });
       expect(items(faults.body).some((f) => f.fault_code === 'PROTECTIVE_STOP')).toBe(true);
       const version = await api('/version-info');
-      expect(version.body['x-medkit']).toEqual({ partial: true, failed_peers: ['mobile'] });
+      expect(version.body['x-medkit']).toEqual({ partial: true, failed_peers: ['mobile'], peer_failures: [{ peer: 'mobile', reason: 'offline' }] });
 
       mobile = await startPeer({ name: 'mobile', manifest: 'mobile.yaml', port });
       await merged();

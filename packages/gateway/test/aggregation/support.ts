@@ -140,6 +140,7 @@ export async function startPeer(o: PeerOptions): Promise<TestPeer> {
       'aggregation.peer_names': peers.map((p) => p.name),
       'aggregation.peer_urls': peers.map((p) => p.url),
       'aggregation.timeout_ms': 2000,
+      'aggregation.forward_timeout_ms': 2000,
       'aggregation.health_check_interval_ms': 600000,
       ...o.flags,
     },

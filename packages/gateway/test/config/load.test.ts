@@ -69,6 +69,13 @@ describe('configuration loading', () => {
     expect(c.adjustments[0].message).toMatch(/entity_cache\.capacity=5 is outside the allowed range 16–1000000; clamped to 16/);
   });
 
+  it('reports NaN and a value past 2^31 instead of taking them in silence (the reference 0.7.0, #607)', () => {
+    const c = loadConfig({ env: {}, flags: { service_call_timeout_sec: 'NaN', 'entity_cache.capacity': 4294967296 } });
+    expect(c.get('service_call_timeout_sec')).toBe(loadConfig({ env: {} }).get('service_call_timeout_sec'));
+    expect(c.get('entity_cache.capacity')).toBe(1000000);
+    expect(c.adjustments.map((a) => `${a.key} ${a.action}`).sort()).toEqual(['entity_cache.capacity clamped', 'service_call_timeout_sec rejected']);
+  });
+
   it('refuses to start on an invalid refuse-class key', () => {
     expect(() => loadConfig({ env: {}, flags: { parameter_service_timeout_sec: '50' } })).toThrow(ConfigError);
     expect(() => loadConfig({ env: {}, flags: { parameter_service_timeout_sec: 'NaN' } })).toThrow(/parameter_service_timeout_sec.*refusing to start/);

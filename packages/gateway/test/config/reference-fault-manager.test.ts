@@ -91,6 +91,36 @@ describe('the reference fault-manager file, as it is', () => {
   });
 });
 
+describe('launch substitutions in a parameter file (the reference 0.7.0, #634)', () => {
+  it('expands env, optenv, find-pkg-share, find-pkg-prefix and dirname; refuses what it cannot expand, naming the file', () => {
+    const prefix = join(root, 'install');
+    mkdirSync(join(prefix, 'share', 'my_robot_config'), { recursive: true });
+    const file = join(root, 'fm-substs.yaml');
+    writeFileSync(
+      file,
+      'fault_manager:\n  ros__parameters:\n' +
+        '    database_path: "$(env ROBOT_DATA)/faults.db"\n' +
+        '    correlation:\n      config_file: "$(find-pkg-share my_robot_config)/correlation.yaml"\n' +
+        '    entity_thresholds:\n      config_file: "$(dirname)/thresholds.yaml"\n' +
+        '    snapshots:\n      rosbag:\n        storage_path: "$(optenv ROBOT_BAGS $(env ROBOT_DATA)/bags)"\n' +
+        '    audit_log:\n      database_path: "$(env AUDIT_DIR /var/lib/audit)/audit.db"\n',
+    );
+    const c = loadConfig({ configFiles: [file], env: { ROBOT_DATA: '/data/robot', AMENT_PREFIX_PATH: `/nowhere:${prefix}` }, extraKeys: FEATURE_KEYS });
+    expect(c.value('faults.database_path')).toBe('/data/robot/faults.db');
+    expect(c.value('faults.correlation.config_file')).toBe(join(prefix, 'share', 'my_robot_config', 'correlation.yaml'));
+    expect(c.value('faults.entity_thresholds.config_file')).toBe(join(root, 'thresholds.yaml'));
+    expect(c.value('faults.snapshots.rosbag.storage_path')).toBe('/data/robot/bags');
+    expect(c.value('faults.audit_log.database_path')).toBe('/var/lib/audit/audit.db');
+
+    const unset = join(root, 'fm-unset.yaml');
+    writeFileSync(unset, 'fault_manager:\n  ros__parameters:\n    database_path: "$(env NO_SUCH_VAR)/faults.db"\n');
+    expect(() => loadConfig({ configFiles: [unset], env: {}, extraKeys: FEATURE_KEYS })).toThrow(/fm-unset\.yaml.*\$\(env NO_SUCH_VAR\).*not set/);
+    const other = join(root, 'fm-var.yaml');
+    writeFileSync(other, 'fault_manager:\n  ros__parameters:\n    database_path: "$(var data_dir)/faults.db"\n');
+    expect(() => loadConfig({ configFiles: [other], env: {}, extraKeys: FEATURE_KEYS })).toThrow(/\$\(var data_dir\)/);
+  });
+});
+
 describe('a gateway started with the reference file', () => {
   let gateway: Gateway;
   let config: GatewayConfig;

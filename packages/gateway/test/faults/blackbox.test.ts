@@ -9,7 +9,8 @@ import { parse as parseYaml } from 'yaml';
 import { ManualClock } from '../../src/faults/clock.js';
 import { sanitizeFaultConfig } from '../../src/faults/config.js';
 import { FaultCapture } from '../../src/faults/capture.js';
-import { BlackBoxRecorder } from '../../src/faults/blackbox/recorder.js';
+import { BlackBoxRecorder, recordingIdOf } from '../../src/faults/blackbox/recorder.js';
+import { MAX_RECORDING_ID_LENGTH, validateRecordingId } from '@medkit/plugin-api';
 import { RingBuffer } from '../../src/faults/blackbox/ring-buffer.js';
 import { topicSelection } from '../../src/faults/blackbox/topic-selection.js';
 import { getRosbag, listRosbagDescriptors, resolveRosbagFile } from '../../src/faults/blackbox/recordings.js';
@@ -269,14 +270,19 @@ describe('black-box recording (§7.4–§7.7)', () => {
   });
 });
 
+/** A fault manager whose confirmations are recorded by a black box that holds one /chatter message. */
+function recordingManager() {
+  const h = harness('sqlite', { config: { snapshots: { rosbag: { enabled: true, topics: 'all', duration_after_sec: 0 } } } });
+  const rec = new BlackBoxRecorder({ config: h.mgr.config.snapshots.rosbag, selection: topicSelection(h.mgr.config.snapshots.rosbag, []), repository: h.repo, clock: h.clock, storageDir: tmpDir('medkit-bags-') });
+  const capture = new FaultCapture({ config: h.mgr.config, repository: h.repo, clock: h.clock, topics: parseSnapshotTopicConfig(undefined), blackbox: rec });
+  h.mgr.setCaptureHooks(capture);
+  rec.onMessage('/chatter', 'std_msgs/msg/String', STRING_DEF, cdrString('hello'), h.clock.wallNs());
+  return { h, capture };
+}
+
 describe('black box through the fault manager', () => {
   it('records on confirmation, exposes the recording in the fault detail, scope and GetRosbag', async () => {
-    const h = harness('sqlite', { config: { snapshots: { rosbag: { enabled: true, topics: 'all', duration_after_sec: 0 } } } });
-    const dir = tmpDir('medkit-bags-');
-    const rec = new BlackBoxRecorder({ config: h.mgr.config.snapshots.rosbag, selection: topicSelection(h.mgr.config.snapshots.rosbag, []), repository: h.repo, clock: h.clock, storageDir: dir });
-    const capture = new FaultCapture({ config: h.mgr.config, repository: h.repo, clock: h.clock, topics: parseSnapshotTopicConfig(undefined), blackbox: rec });
-    h.mgr.setCaptureHooks(capture);
-    rec.onMessage('/chatter', 'std_msgs/msg/String', STRING_DEF, cdrString('hello'), h.clock.wallNs());
+    const { h, capture } = recordingManager();
     h.F('BATTERY_LOW', 2, '/power/battery_monitor');
     await capture.idle();
     const env = environmentData(h.repo, 'BATTERY_LOW', false)!;
@@ -293,5 +299,23 @@ describe('black box through the fault manager', () => {
     expect(got).toMatchObject({ success: true, recording_id: id, fault_codes: ['BATTERY_LOW'], format: 'mcap' });
     expect(getRosbag(h.repo, '', 'bad id!').success).toBe(false);
     expect(getRosbag(h.repo, 'NOPE', '').error_message).toBe('Fault not found: NOPE');
+  });
+
+  it('records a fault whose code has the full 256 characters: its recording id is cut with a digest (the reference 0.7.0, #591)', async () => {
+    const code = `LONG_${'X'.repeat(251)}`;
+    expect(code).toHaveLength(256);
+    const a = recordingIdOf(code, 1774232073512);
+    expect(a.length).toBeLessThanOrEqual(MAX_RECORDING_ID_LENGTH);
+    expect(validateRecordingId(a)).toBeNull();
+    expect(recordingIdOf(`${code.slice(0, 255)}Y`, 1774232073512)).not.toBe(a);
+    expect(recordingIdOf('SHORT', 5)).toBe('fault_SHORT_5');
+
+    const { h, capture } = recordingManager();
+    expect(h.mgr.report({ fault_code: code, event_type: 0, severity: 2, description: '', source_id: '/power/battery_monitor' }).accepted).toBe(true);
+    await capture.idle();
+    const got = getRosbag(h.repo, code, '');
+    expect(got).toMatchObject({ success: true, fault_codes: [code], format: 'mcap' });
+    expect(existsSync(got.file_path)).toBe(true);
+    expect(resolveRosbagFile(h.repo, got.recording_id, sourceMatcher(['/power/battery_monitor']))).not.toBeNull();
   });
 });

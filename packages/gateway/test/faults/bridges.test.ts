@@ -165,6 +165,32 @@ describe('bridge reports reach the fault manager through reporters', () => {
     action.onStatus('/navigate_to_pose/_action/status', arr(GoalStatus.ABORTED), '/bt_navigator');
     expect(h.repo.getFault('ACTION_NAVIGATE_TO_POSE_ABORTED')).toMatchObject({ status: 'CONFIRMED', reporting_sources: ['/bt_navigator'] });
   });
+
+  it("moves a fault raised before discovery named the action server to the server's node (the reference's Forthcoming, #467)", () => {
+    const h = harness('memory');
+    const sent: BridgeReport[] = [];
+    // As the ROS wiring does (faults/ros/bridges.ts): report, then drop the superseded source.
+    const action = new ActionStatusBridge(sanitizeActionBridgeConfig(), (r) => {
+      sent.push(r);
+      const ok = h.mgr.report({ fault_code: r.code, event_type: r.passed ? 1 : 0, severity: r.severity, description: r.description, source_id: r.source_id }).accepted;
+      if (ok && r.supersedes) h.mgr.dropSource(r.code, r.supersedes);
+      return ok;
+    });
+    const topic = '/dock/_action/status';
+    action.onStatus(topic, arr(GoalStatus.ABORTED));
+    expect(h.repo.getFault('ACTION_DOCK_ABORTED')?.reporting_sources).toEqual(['/dock']);
+    action.onStatus(topic, arr(GoalStatus.ABORTED), '/docking_server');
+    expect(sent.at(-1)).toMatchObject({ source_id: '/docking_server', passed: false, supersedes: '/dock' });
+    expect(h.repo.getFault('ACTION_DOCK_ABORTED')).toMatchObject({ status: 'CONFIRMED', reporting_sources: ['/docking_server'] });
+    // Known from the start: fixed at first report, never moved.
+    action.onStatus('/nav/_action/status', arr(GoalStatus.ABORTED), '/nav_server');
+    action.onStatus('/nav/_action/status', arr(GoalStatus.ABORTED), '/other');
+    expect(h.repo.getFault('ACTION_NAV_ABORTED')?.reporting_sources).toEqual(['/nav_server']);
+    // A healed fault is left alone: the next report already goes to the server.
+    action.onStatus('/lift/_action/status', arr(GoalStatus.SUCCEEDED));
+    action.onStatus('/lift/_action/status', arr(GoalStatus.ABORTED), '/lift_server');
+    expect(h.repo.getFault('ACTION_LIFT_ABORTED')?.reporting_sources).toEqual(['/lift_server']);
+  });
 });
 
 describe('protocol-point detection (§9.4)', () => {

@@ -161,7 +161,7 @@ describe('fault routes (api.md §9)', () => {
       { fault_code: 'BATTERY_LOW', event_type: 0, severity: 2, description: 'x'.repeat(5000), source_id: BATTERY },
       { fault_code: 'BATTERY_LOW', event_type: 0, severity: 2, description: '', source_id: '' },
       { fault_code: 'BATTERY_LOW', event_type: 0, severity: 2, description: '', source_id: `/${'s'.repeat(600)}` },
-      { fault_code: 'A'.repeat(200), event_type: 0, severity: 2, description: '', source_id: BATTERY },
+      { fault_code: 'A'.repeat(257), event_type: 0, severity: 2, description: '', source_id: BATTERY },
       { fault_code: 'BAD CODE', event_type: 0, severity: 2, description: '', source_id: BATTERY },
       { fault_code: 'BATTERY_LOW', event_type: 9, severity: 2, description: '', source_id: BATTERY },
     ];

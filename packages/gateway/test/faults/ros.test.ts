@@ -134,6 +134,22 @@ describe('black box fed from the ROS graph', () => {
       } finally {
         client.close();
       }
+      // GetRosbag by recording id (tried before the code) and ListRosbags' recording_ids (the reference's 0.7.0 messages, #620).
+      const rosbag = node.createClient('/fault_manager/get_rosbag', 'ros2_medkit_msgs/srv/GetRosbag');
+      const list = node.createClient('/fault_manager/list_rosbags', 'ros2_medkit_msgs/srv/ListRosbags');
+      try {
+        await rosbag.waitForService({ timeoutMs: 10_000 });
+        const byId = (await rosbag.call({ fault_code: 'NOT_THIS_ONE', recording_id: d.id }, { timeoutMs: 5000 })) as Record<string, unknown>;
+        expect(byId).toMatchObject({ success: true, recording_id: d.id, fault_codes: ['BATTERY_DEAD'], format: 'mcap' });
+        await list.waitForService({ timeoutMs: 10_000 });
+        const listed = (await list.call({ entity_fqn: '/base/battery_monitor' }, { timeoutMs: 5000 })) as { success: boolean; recording_ids: string[]; fault_codes: string[] };
+        expect(listed.success).toBe(true);
+        expect(listed.recording_ids).toContain(d.id);
+        expect(listed.fault_codes[listed.recording_ids.indexOf(d.id)]).toBe('BATTERY_DEAD');
+      } finally {
+        rosbag.close();
+        list.close();
+      }
       const reader = await McapIndexedReader.Initialize({ readable: { size: async () => BigInt(bytes.byteLength), read: async (o, s) => bytes.subarray(Number(o), Number(o + s)) } });
       const topics = new Map<string, number>();
       for await (const m of reader.readMessages()) {

@@ -328,7 +328,7 @@ describe.each(BACKENDS)('reference scenarios (%s storage)', (backend) => {
     const base = { fault_code: 'OK', event_type: 0, severity: 2, description: '', source_id: '/a' };
     const bad = [
       { ...base, fault_code: '' }, { ...base, fault_code: 'BAD CODE' }, { ...base, fault_code: 'a..b' },
-      { ...base, fault_code: 'A'.repeat(129) }, { ...base, source_id: '' }, { ...base, event_type: 2 }, { ...base, severity: 4 },
+      { ...base, fault_code: 'A'.repeat(257) }, { ...base, source_id: '' }, { ...base, event_type: 2 }, { ...base, severity: 4 },
     ];
     for (const req of bad) {
       const out = h.mgr.report(req);
@@ -389,6 +389,19 @@ describe.each(BACKENDS)('reference scenarios (%s storage)', (backend) => {
     const h2 = harness(backend, { repo: repo2, config: { healing_enabled: false } });
     expect(h2.state('X')![0]).toBe('CLEARED');
     expect(repo2.nearMisses('X')).toEqual(misses);
+  });
+
+  it('S33: clearing a fault keeps its near-miss series; a PASSED report never re-dates first_occurred (the reference 0.7.0, #629, #573)', () => {
+    const h = harness(backend, { config: { confirmation_threshold: -3 } });
+    h.F('X'); h.F('X');
+    const first = h.repo.getFault('X')!.first_occurred_ns;
+    h.P('X');
+    expect(h.repo.getFault('X')!.first_occurred_ns).toBe(first);
+    h.F('X'); h.F('X'); h.F('X');
+    const misses = h.repo.nearMisses('X');
+    expect(misses.length).toBeGreaterThan(0);
+    expect(h.mgr.clear('X').success).toBe(true);
+    expect(h.repo.nearMisses('X')).toEqual(misses);
   });
 
   it('S32: CRITICAL reactivation after clear confirms a second occurrence', () => {

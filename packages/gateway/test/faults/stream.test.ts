@@ -1,7 +1,10 @@
 // GET /faults/stream over real HTTP (api.md §9.7): named events with id lines, exact Last-Event-ID replay,
 // the documented behaviour when the replay buffer no longer holds the missed events, keep-alives, the SSE
-// cap, and hundreds of concurrent clients.
+// cap, hundreds of concurrent clients, and the symptoms cleared with a root cause (auto_cleared_codes).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { openSse, type SseClient } from '../triggers/sse-client.js';
 import { startFaultGateway, type FaultGateway } from './gateway-harness.js';
 
@@ -153,5 +156,41 @@ describe('fault event stream capacity', () => {
       for (const c of clients) c.close();
       await g.close();
     }
+  });
+});
+
+describe('fault event stream with correlation (the reference 0.7.0, #573)', () => {
+  let g: FaultGateway;
+  let dir: string;
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'medkit-stream-corr-'));
+    const rules = join(dir, 'correlation.yaml');
+    writeFileSync(rules, `correlation:\n  enabled: true\n  rules:\n    - id: estop_cascade\n      root_cause: { codes: ["ESTOP_001"] }\n      symptoms: [ {codes: ["DRIVE_*"]} ]\n      window_ms: 5000\n`);
+    g = await startFaultGateway({ flags: { 'faults.correlation.config_file': rules } });
+  });
+  afterAll(async () => {
+    await g?.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('names the symptoms cleared with their root cause in auto_cleared_codes of the fault_cleared event', async () => {
+    const c = await openSse(`${g.url}/api/v1/faults/stream`);
+    g.fail('ESTOP_001', BATTERY, 3);
+    g.fail('DRIVE_LEFT', BATTERY, 2);
+    g.fail('DRIVE_RIGHT', BATTERY, 2);
+    const del = await g.api('DELETE', '/faults/ESTOP_001');
+    expect(del.status).toBe(204);
+    let cleared;
+    for (;;) {
+      const m = await c.next();
+      if (m.event === 'fault_cleared') {
+        cleared = JSON.parse(m.data);
+        break;
+      }
+    }
+    c.close();
+    expect(cleared.fault.fault_code).toBe('ESTOP_001');
+    expect([...cleared.auto_cleared_codes].sort()).toEqual(['DRIVE_LEFT', 'DRIVE_RIGHT']);
+    expect(g.faults.manager.getFault('DRIVE_LEFT')?.status).toBe('CLEARED');
   });
 });

@@ -1,5 +1,6 @@
 // Operations against the fixture robot in another process (testDomain(32)): a service as a synchronous
-// execution, an action as an asynchronous one (status, feedback, result, cancel), bad input.
+// execution, an action as an asynchronous one (status, feedback, result, cancel; owned by the entity it was
+// started on), bad input.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createOperationsFeature } from '../../src/operations/index.js';
 import { buildRos2, eventually, http, startRobot, startRosGateway, waitForApp, type RobotProcess } from '../ros/robot.js';
@@ -77,6 +78,20 @@ describe('operations of a ROS node in another process', () => {
     expect(done.body.parameters.sequence.length).toBeGreaterThan(2);
     const list = await http(ops('/fibonacci/executions'));
     expect(list.body.items.map((i: { id: string }) => i.id)).toContain(r.body.id);
+    // The execution belongs to the app it was started on (the reference's 0.7.0, #591): through the
+    // component that hosts the app (and serves the same action) it is 404, for reading, stopping and
+    // cancelling, and the component's listing leaves it out; a goal started there is the component's.
+    const component = (await http(`${g.url}/api/v1/apps/battery_monitor`)).body['is-located-on'] as string;
+    const viaComponent = ((await http(`${g.url}${component}/operations`)).body.items as { id: string; 'x-medkit': { ros2: { action?: string } } }[]).find((i) => i['x-medkit'].ros2.action === '/demo/fibonacci')!;
+    const other = `${g.url}${component}/operations/${encodeURIComponent(viaComponent.id)}/executions`;
+    expect((await http(`${other}/${r.body.id}`)).status).toBe(404);
+    expect((await http(`${other}/${r.body.id}`, { method: 'PUT', json: { capability: 'stop' } })).status).toBe(404);
+    expect((await http(`${other}/${r.body.id}`, { method: 'DELETE' })).body.error_code).toBe('resource-not-found');
+    expect((await http(other)).body.items.map((i: { id: string }) => i.id)).not.toContain(r.body.id);
+    const started = await http(other, { method: 'POST', json: { parameters: { order: 3 } } });
+    expect(started.status).toBe(202);
+    expect((await http(`${g.url}${started.headers.get('location')}`)).status).toBe(200);
+    expect((await http(ops(`/fibonacci/executions/${started.body.id}`))).status).toBe(404);
     // Cancel of a finished execution: rejected with return code 3.
     const late = await http(`${g.url}${loc}`, { method: 'DELETE' });
     expect(late.status).toBe(400);
@@ -118,6 +133,7 @@ describe('operations of a ROS node in another process', () => {
     const r = await http(`${g.url}/api/v1/apps/hung_node/operations/stuck/executions`, { method: 'POST', json: {} });
     expect(r.status).toBe(500);
     expect(r.body).toMatchObject({ vendor_code: 'x-medkit-ros2-service-unavailable', parameters: { reason: 'timeout' } });
+    expect(r.body.message).toContain('no answer within service_call_timeout_sec (3 s)');
   }, 20_000);
 
   it("executes on POST to the operation itself, as the reference's Postman collection does", async () => {
@@ -154,5 +170,12 @@ describe('operations of a ROS node in another process', () => {
     expect(r.body.parameters.sum).toBe(2);
     const f = await http(`${g.url}/api/v1/functions/demo/operations`);
     expect(f.body.items.find((i: { id: string }) => i.id === 'add_two_ints')['x-medkit'].member_ids).toEqual(['battery_monitor']);
+    // The execution list resolves on a Function (the reference 0.7.0 answered 404 there, #591) and holds the
+    // goals started through it.
+    const started = await http(`${g.url}/api/v1/functions/demo/operations/fibonacci/executions`, { method: 'POST', json: { parameters: { order: 2 } } });
+    expect(started.status).toBe(202);
+    const listed = await http(`${g.url}/api/v1/functions/demo/operations/fibonacci/executions`);
+    expect(listed.status).toBe(200);
+    expect(listed.body.items.map((i: { id: string }) => i.id)).toContain(started.body.id);
   });
 });

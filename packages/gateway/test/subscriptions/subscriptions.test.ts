@@ -109,6 +109,8 @@ describe('cyclic subscriptions', () => {
     const err = await next(missing);
     expect(err).not.toHaveProperty('payload');
     expect(err.error).toMatchObject({ error_code: 'vendor-error', message: 'Topic data not available: /never_published' });
+    // The vendor code travels with it (the reference's 0.7.0, #591).
+    expect((err.error as { vendor_code?: string }).vendor_code).toMatch(/^x-medkit-/);
   });
 
   it('closes the stream when the duration ends and forgets the subscription', async () => {

@@ -145,7 +145,10 @@ export function detail(type: EntityType, e: Entity, opts: DetailOptions): Record
       out.scripts = `${self}/scripts`;
       caps.push('scripts');
     }
-    if (opts.locking) caps.push('locks');
+    if (opts.locking) {
+      out.locks = `${self}/locks`;
+      caps.push('locks');
+    }
     if (c.depends_on.length > 0) {
       out['depends-on'] = `${self}/depends-on`;
       caps.push('depends-on');
@@ -174,7 +177,10 @@ export function detail(type: EntityType, e: Entity, opts: DetailOptions): Record
       out.scripts = `${self}/scripts`;
       caps.push('scripts');
     }
-    if (opts.locking) caps.push('locks');
+    if (opts.locking) {
+      out.locks = `${self}/locks`;
+      caps.push('locks');
+    }
   }
   if (type === 'area') {
     const a = e as Area;

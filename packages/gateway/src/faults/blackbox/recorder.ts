@@ -2,6 +2,8 @@
 // buffer plus a post-fault window into one bag per burst (single writer), then records the (fault,
 // recording) links and applies retention. It is fed by the ROS layer through `TopicTap.onMessage`.
 import { existsSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { MAX_RECORDING_ID_LENGTH } from '@medkit/plugin-api';
 import { join } from 'node:path';
 import type { FaultClock, TimerHandle } from '../clock.js';
 import type { RosbagConfig } from '../config.js';
@@ -190,7 +192,7 @@ export class BlackBoxRecorder implements TopicTap {
     let ms = Number(this.o.clock.wallNs() / 1_000_000n);
     if (ms <= this.lastIdMs) ms = this.lastIdMs + 1;
     this.lastIdMs = ms;
-    return `fault_${code}_${ms}`;
+    return recordingIdOf(code, ms);
   }
 
   /** Closes the open recording, stores its links atomically, then applies retention (§7.4 step 6–7, §7.7). */
@@ -310,4 +312,16 @@ export function dirSize(dir: string): number {
 /** Writes messages to a bag in order. */
 async function writeAll(writer: McapBagWriter, messages: readonly TapMessage[]): Promise<void> {
   for (const m of messages) await writer.write(m);
+}
+
+/**
+ * `fault_<code>_<ms>`; a code too long for a recording id (and a file name) is cut and a digest of the whole
+ * code keeps the id unique (the reference's 0.7.0: a 256-character code no longer costs the recording).
+ */
+export function recordingIdOf(code: string, ms: number): string {
+  const id = `fault_${code}_${ms}`;
+  if (id.length <= MAX_RECORDING_ID_LENGTH) return id;
+  const digest = createHash('sha256').update(code).digest('hex').slice(0, 12);
+  const room = MAX_RECORDING_ID_LENGTH - `fault___${digest}_${ms}`.length;
+  return `fault_${code.slice(0, room)}_${digest}_${ms}`;
 }

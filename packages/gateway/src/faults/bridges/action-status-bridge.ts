@@ -123,6 +123,15 @@ export class ActionStatusBridge {
     if (!s) {
       s = { source: publisherFqn || action, delivered: 'healthy', desired: 'healthy', kind: 'ABORTED' };
       this.actions.set(action, s);
+    } else if (s.source === action && publisherFqn && publisherFqn !== action) {
+      // Raised before discovery named the server: the fault moves to the server's node (the reference's
+      // Forthcoming #467), so it lands in that entity's scope instead of staying under the action name.
+      const provisional = s.source;
+      s.source = publisherFqn;
+      if (s.delivered === 'failed') {
+        const verb = s.kind === 'ABORTED' ? 'aborted' : 'canceled';
+        this.send({ source_id: s.source, code: actionFaultCode(this.config.code_prefix, action, s.kind), passed: false, severity: this.config.aborted_severity, description: `Action ${action} ${verb}`, supersedes: provisional });
+      }
     }
     s.desired = net.health;
     if (net.health === 'failed') s.kind = net.kind;

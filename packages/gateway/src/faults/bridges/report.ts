@@ -5,4 +5,9 @@ export interface BridgeReport {
   passed: boolean;
   severity: number;
   description: string;
+  /**
+   * A provisional source this report's `source_id` replaces on the fault (the action bridge reports before
+   * discovery names the action server, then again under the server's FQN once it is known).
+   */
+  supersedes?: string;
 }

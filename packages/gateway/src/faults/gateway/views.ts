@@ -4,7 +4,9 @@ import type { FaultRecord, FaultStatus } from '../model.js';
 import type { FaultSystem } from '../system.js';
 import { environmentData } from '../query/environment.js';
 import { queryFaults } from '../query/list.js';
-import { faultDetail, faultListEnvelope, faultListItem, restSnapshots } from '../query/rest-views.js';
+import { entityFrameSnapshot, faultDetail, faultListEnvelope, faultListItem, restSnapshots, type RestSnapshot } from '../query/rest-views.js';
+import type { EnvironmentData } from '../query/environment.js';
+import type { EntityFrame } from '../entity-frames.js';
 import { faultSnapshots, type FaultSnapshots } from '../query/ros-services.js';
 import type { FaultEntityIndex, FaultScope } from './entity-scope.js';
 
@@ -18,8 +20,17 @@ export interface FaultListQuery {
 
 const MEMO_LIMIT = 64;
 
+/** Where the views find entity freeze frames (set when plugin entities can have them). */
+export interface EntityFrameSource {
+  get(code: string): EntityFrame | undefined;
+  /** Changes whenever a frame was captured or dropped (memoisation key). */
+  readonly version: number;
+}
+
 export class FaultViews {
   private readonly memo = new Map<string, { stamp: string; body: string }>();
+  /** Entity freeze frames (faults.md §6.7 (c)), shown only for a fault the fault manager has no freeze frame of. */
+  entityFrames?: EntityFrameSource;
 
   constructor(private readonly system: FaultSystem, private readonly entities: FaultEntityIndex) {}
 
@@ -29,7 +40,14 @@ export class FaultViews {
     if (!withEvidence) return faultListItem(f, entity);
     const env = environmentData(this.system.repository, f.fault_code, this.system.manager.config.snapshots.retain_on_clear);
     const path = entity ? `/${entity.entity_type}/${entity.entity_id}` : undefined;
-    return faultListItem(f, entity, env ? restSnapshots(env, path, { latest: true }) : []);
+    return faultListItem(f, entity, env ? [...this.extraFrames(f.fault_code, env), ...restSnapshots(env, path, { latest: true })] : []);
+  }
+
+  /** The entity frame of `code` as a REST entry, when it has one and the fault manager captured no frame. */
+  private extraFrames(code: string, env: EnvironmentData): RestSnapshot[] {
+    const frame = this.entityFrames?.get(code);
+    if (!frame || env.snapshots.some((s) => s.type === 'freeze_frame')) return [];
+    return [entityFrameSnapshot(frame)];
   }
 
   /** The list body of `GET /faults` (no scope) or `GET /{entity}/faults`. */
@@ -49,7 +67,7 @@ export class FaultViews {
    */
   listText(key: string, q: FaultListQuery, scope?: () => FaultScope): string {
     if (this.system.manager.correlation) return JSON.stringify(this.list(q, scope?.()));
-    const stamp = `${this.system.changes()}:${this.entities.generation}`;
+    const stamp = `${this.system.changes()}:${this.entities.generation}:${this.entityFrames?.version ?? 0}`;
     const hit = this.memo.get(key);
     if (hit?.stamp === stamp) return hit.body;
     const body = JSON.stringify(this.list(q, scope?.()));
@@ -63,7 +81,7 @@ export class FaultViews {
     const env = environmentData(this.system.repository, f.fault_code, this.system.manager.config.snapshots.retain_on_clear);
     if (!env) return undefined;
     const own = this.entities.entityOfFault(f.reporting_sources);
-    return faultDetail(f, env, { entity: own?.entity, entityPath: scope?.entityPath ?? own?.path });
+    return faultDetail(f, env, { entity: own?.entity, entityPath: scope?.entityPath ?? own?.path, extraFrames: this.extraFrames(f.fault_code, env) });
   }
 
   /**

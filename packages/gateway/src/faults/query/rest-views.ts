@@ -8,6 +8,7 @@ import { primaryValue } from '../snapshots/json-values.js';
 import type { FaultListResult } from './list.js';
 import type { EnvironmentData, SnapshotEntry } from './environment.js';
 import { isoFromNs, secondsFromNs } from './time.js';
+import type { EntityFrame } from '../entity-frames.js';
 import { hasSignalHistory, signalWindowFrame } from './signal-frame.js';
 import { API_BASE } from '../../sovd/paths.js';
 
@@ -117,8 +118,23 @@ function rosbagEntry(s: SnapshotEntry, entityPath?: string): RestSnapshot {
   };
 }
 
+/** The REST entry of an entity freeze frame (faults.md §6.7 (c)): `name` = the entity, `data` = its values. */
+export function entityFrameSnapshot(f: EntityFrame): RestSnapshot {
+  return {
+    type: 'freeze_frame',
+    name: f.entity_id,
+    data: f.data,
+    'x-medkit': {
+      captured_at: isoFromNs(f.captured_at_ns),
+      ...(f.capture_origin ? { capture_origin: f.capture_origin } : {}),
+      ...(f.connected !== undefined ? { connected: f.connected } : {}),
+      ...(f.source_timestamp !== undefined ? { source_timestamp: f.source_timestamp } : {}),
+    },
+  };
+}
+
 /** Fault detail (api.md §9.5 with the Q1 fields added to `item`; `item.status` is the SOVD object here, as SOVD wants). */
-export function faultDetail(f: FaultRecord, env: EnvironmentData, opts: { entity?: EntityRef; entityPath?: string } = {}): Record<string, unknown> {
+export function faultDetail(f: FaultRecord, env: EnvironmentData, opts: { entity?: EntityRef; entityPath?: string; extraFrames?: RestSnapshot[] } = {}): Record<string, unknown> {
   const status: SovdFaultStatus = sovdStatus(f.status);
   const item = faultListItem(f, opts.entity);
   delete item['x-medkit'];
@@ -129,7 +145,7 @@ export function faultDetail(f: FaultRecord, env: EnvironmentData, opts: { entity
         first_occurrence: isoFromNs(env.extended_data_records.first_occurrence_ns),
         last_occurrence: isoFromNs(env.extended_data_records.last_occurrence_ns),
       },
-      snapshots: restSnapshots(env, opts.entityPath),
+      snapshots: [...(opts.extraFrames ?? []), ...restSnapshots(env, opts.entityPath)],
     },
     'x-medkit': {
       occurrence_count: f.occurrence_count,

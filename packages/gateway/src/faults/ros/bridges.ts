@@ -58,7 +58,11 @@ export class FaultBridges {
     }
     if (actions.enabled) {
       // The action bridge disables local filtering (§9.3): its transitions go straight to the manager.
-      this.actionBridge = new ActionStatusBridge(actions, (r) => this.mgr.report({ fault_code: r.code, event_type: r.passed ? 1 : 0, severity: r.severity, description: r.description, source_id: r.source_id }).accepted, this.log);
+      this.actionBridge = new ActionStatusBridge(actions, (r) => {
+        const accepted = this.mgr.report({ fault_code: r.code, event_type: r.passed ? 1 : 0, severity: r.severity, description: r.description, source_id: r.source_id }).accepted;
+        if (accepted && r.supersedes) this.mgr.dropSource(r.code, r.supersedes);
+        return accepted;
+      }, this.log);
       this.graph.on('change', this.onGraph);
       this.timer = setInterval(() => this.rescan(), actions.rescan_period_sec * 1000);
       this.timer.unref();

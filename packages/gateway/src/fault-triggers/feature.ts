@@ -1,0 +1,82 @@
+// The fault-triggers feature (gateway.md §6.7): keys, the rule store, the engine and its poll timer, routes.
+// Values are read through the `data` sampler, so a rule works on a plugin's App (its DataProvider) and, [ours],
+// on a ROS App (a topic, with `path` naming a field of the message).
+import { bool, int, str } from '../config/index.js';
+import type { GatewayContext, GatewayFeature } from '../feature.js';
+import { effectiveFqn, type App } from '../entities/model.js';
+import { FAULTS_SERVICE } from '../faults/gateway/service.js';
+import { DATA_SERVICE } from '../data/feature.js';
+import { PLUGINS_SERVICE } from '../plugins/feature.js';
+import { pluginData } from '../plugins/dispatch.js';
+import { getSamplers } from '../sampling/index.js';
+import { SovdError } from '@medkit/plugin-api';
+import { FaultTriggerEngine } from './engine.js';
+import { MemoryFaultTriggerStore, SqliteFaultTriggerStore } from './store.js';
+import { registerFaultTriggerRoutes } from './routes.js';
+
+export const FAULT_TRIGGER_KEYS = {
+  'fault_triggers.enabled': bool(true, 'Fault-trigger rules (`/apps/{id}/fault-triggers`); false → the routes answer 404.'),
+  'fault_triggers.poll_interval_ms': int(1000, 'How often every active rule reads its value; below 50 is raised to 50 with a warning.', { min: 50, max: 2147483647, policy: 'clamp' }),
+  'fault_triggers.storage.path': str('', 'SQLite file the rules are kept in, so they survive a restart (empty = in memory, lost on restart, as the reference).'),
+  'fault_triggers.max_rules': int(1000, '[ours] Rules across the gateway; more → 503.', { min: 1, max: 100000, policy: 'reject' }),
+};
+
+const cfg = <T>(ctx: GatewayContext, k: keyof typeof FAULT_TRIGGER_KEYS) => ctx.config.value<T>(k);
+
+export function createFaultTriggersFeature(): GatewayFeature {
+  let engine: FaultTriggerEngine | undefined;
+  return {
+    name: 'fault-triggers',
+    uses: [FAULTS_SERVICE, DATA_SERVICE, PLUGINS_SERVICE],
+    keys: FAULT_TRIGGER_KEYS,
+    init(ctx) {
+      if (!cfg<boolean>(ctx, 'fault_triggers.enabled')) return;
+      const log = ctx.log.child({ component: 'fault-triggers' });
+      const path = cfg<string>(ctx, 'fault_triggers.storage.path');
+      const owned = pluginData(ctx.services.find(PLUGINS_SERVICE));
+      const appRef = (app: App) => ({ type: 'app' as const, entity: app });
+      engine = new FaultTriggerEngine({
+        store: path ? new SqliteFaultTriggerStore(path) : new MemoryFaultTriggerStore(),
+        app: (id) => {
+          try {
+            return ctx.resolver.resolve('apps', id).entity as App;
+          } catch {
+            return undefined;
+          }
+        },
+        dataNames: async (app) => {
+          const o = owned(appRef(app));
+          if (o) {
+            const items = ((await o.list()).body as { items?: { id?: unknown }[] } | undefined)?.items;
+            return Array.isArray(items) ? items.map((i) => String(i?.id)) : undefined;
+          }
+          return ctx.services.find(DATA_SERVICE)?.listIds(appRef(app)).map((i) => i.id);
+        },
+        read: (app, name, signal) => {
+          const data = getSamplers(ctx).get('data');
+          if (!data) throw new SovdError('service-unavailable', 'Data is not served');
+          return data.sampler.sample({ type: 'app', id: app.id, entity: app }, `/${name.replace(/^\/+/, '')}`, signal);
+        },
+        faults: () => ctx.services.find(FAULTS_SERVICE)?.manager,
+        sourceOf: (app) => effectiveFqn(app) || app.id,
+        maxRules: cfg<number>(ctx, 'fault_triggers.max_rules'),
+        warn: (message, extra) => log.warn(extra ?? {}, message),
+      });
+    },
+    routes: () =>
+      registerFaultTriggerRoutes({
+        enabled: engine !== undefined,
+        engine: () => {
+          if (!engine) throw new SovdError('resource-not-found', 'Fault triggers are disabled');
+          return engine;
+        },
+      }),
+    start(ctx) {
+      engine?.start(cfg<number>(ctx, 'fault_triggers.poll_interval_ms'));
+    },
+    async stop() {
+      await engine?.stop();
+    },
+    summary: () => (engine ? [['fault-triggers', `${engine.size} rule(s)`]] : []),
+  };
+}
