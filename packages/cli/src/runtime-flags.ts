@@ -3,11 +3,12 @@
 // `node bin/medkit.js` (the demo, the benchmarks) pass them on the command line. A test keeps the two equal.
 
 /**
- * `--max-semi-space-size=2` caps each of V8's young-generation semi-spaces at 2 MB. Node's default lets them
+ * `--max-semi-space-size=1` caps each of V8's young-generation semi-spaces at 1 MB. Node's default lets them
  * grow to 16 MB under a steady allocation rate (RTPS traffic, SSE), and the pages stay committed: on the
  * Nav2-sized graph the gateway held about 35 MB more private memory with the default, for no measurable CPU
- * gain at the standard load (docs/benchmarks.md, "Footprint"). Short-lived objects are still collected young;
- * only the scavenges are more frequent and smaller.
+ * gain at the standard load (docs/benchmarks.md, "Footprint"). 1 MB rather than 2 took another 2–3 MB off the
+ * demo's main gateway at the same CPU under the standard load ("Fourth round"). Short-lived objects are still
+ * collected young; only the scavenges are more frequent and smaller.
  */
 /**
  * `--heap-growing-percent=30` lets the old generation grow to 1.3 × what the last full collection kept
@@ -24,4 +25,4 @@
  * over four more threads). The price is on the main thread: a route that allocates much (the 200-app list)
  * costs about 10 % more CPU per request at saturation.
  */
-export const NODE_RUNTIME_FLAGS: readonly string[] = ['--max-semi-space-size=2', '--heap-growing-percent=30', '--single-threaded'];
+export const NODE_RUNTIME_FLAGS: readonly string[] = ['--max-semi-space-size=1', '--heap-growing-percent=30', '--single-threaded'];
