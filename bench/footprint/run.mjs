@@ -19,7 +19,8 @@
 // --load adds a second window under the standard load: --sse-clients SSE streams on /api/v1/faults/stream,
 // --get-rate GET/s over the entity tree, --fault-rate ReportFault calls/s over ROS (not with --no-ros).
 // The gateway runs with the Node.js options of packages/cli/src/runtime-flags.ts (what `medkit` on PATH uses;
-// the demo's launcher passes them too); --node-flags '' measures with Node's defaults, --node-flags='…' with others (the = is needed).
+// the demo's launcher passes them too); --node-flags '' measures with Node's defaults, --node-flags='…' with others (the = is needed;
+// the demo gets them through its launcher's --node-options). Two runs at once on other --domain values pair two sets of options.
 // --set KEY=VALUE (repeatable) is passed to `medkit gateway` (e.g. --set metrics.enabled=false to price a feature).
 // Build first (`npm run build`), then e.g.
 //   node bench/footprint/run.mjs plain graph demo --load [--settle 20] [--window 10] [--load-seconds 60] [--json out.json]
@@ -363,7 +364,8 @@ async function graph(nodes, tag) {
 
 async function demo() {
   const [port, islandPort] = [await freePort(), await freePort()];
-  const args = [DEMO, '--port', String(port), '--island-port', String(islandPort), '--domain', String(DOMAIN), '--island-domain', String(DOMAIN + 1)];
+  const args = [DEMO, '--port', String(port), '--island-port', String(islandPort), '--domain', String(DOMAIN), '--island-domain', String(DOMAIN + 1),
+    ...(o['node-flags'] !== undefined ? [`--node-options=${NODE_FLAGS.join(' ')}`] : [])];
   const t0 = Date.now();
   const launcher = start(args);
   const urls = [`http://127.0.0.1:${port}/api/v1/health`, `http://127.0.0.1:${islandPort}/api/v1/health`];

@@ -21,6 +21,7 @@ describe('parseLaunchOptions', () => {
     expect(() => parseLaunchOptions(['--port', '9000', '--island-port', '9000'])).toThrow(/differ/);
     expect(() => parseLaunchOptions(['--domain', '5', '--island-domain', '5'])).toThrow(/own domain/);
     expect(() => parseLaunchOptions(['--bogus'])).toThrow();
+    expect(() => parseLaunchOptions(['--node-options=--max-semi-space-size=1 rm'])).toThrow(/each starting with --/);
   });
 });
 
@@ -46,6 +47,11 @@ describe('launchPlan', () => {
     expect(main.args).toContain('aggregation.peer_names=safety-island');
     expect(island.args.some((a) => /^faults\.snapshots\.config_file=.*safety-island-snapshots\.yaml$/.test(a))).toBe(true);
     expect(plan.mainUrl).toBe('http://127.0.0.1:9100');
+  });
+
+  it('starts the gateways with other Node.js options when --node-options says so (benchmarks)', () => {
+    const other = launchPlan(parseLaunchOptions(['--node-options=--max-semi-space-size=4  --expose-gc'])!, '/tmp/demo-y', '/x/medkit.js');
+    for (const g of other.gateways) expect(g.args.slice(0, 4)).toEqual(['--max-semi-space-size=4', '--expose-gc', '/x/medkit.js', 'gateway']);
   });
 
   it('starts the node processes with the speed and seed, each on its domains', () => {

@@ -27,6 +27,8 @@ export interface LaunchOptions {
   verbose: boolean;
   /** The `medkit` script to run (default: the installed @medkit/cli). */
   medkit?: string;
+  /** Node.js options of the two gateways (default: those `medkit` runs with on PATH, its #! line). */
+  nodeOptions?: string[];
 }
 
 export const LAUNCH_HELP = `medkit demo — a simulated robot, its safety island and two medkit gateways
@@ -46,6 +48,7 @@ Usage: npm start -- [options]      (or: node packages/demo/dist/launch.js [optio
   --log-level L          gateways' log level (default warn)
   --peer-check-ms MS     how often the main gateway checks the safety island (default 2000)
   --verbose              show every process's output
+  --node-options='…'     the gateways' Node.js options (default: the medkit command's own; for benchmarks)
   --help                 this text`;
 
 function int(v: string | undefined, name: string, def: number, min: number, max: number): number {
@@ -80,6 +83,7 @@ export function parseLaunchOptions(argv: string[]): LaunchOptions | null {
       'peer-check-ms': { type: 'string' },
       verbose: { type: 'boolean' },
       medkit: { type: 'string' },
+      'node-options': { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -108,7 +112,9 @@ export function parseLaunchOptions(argv: string[]): LaunchOptions | null {
     peerCheckMs: int(v['peer-check-ms'], 'peer-check-ms', 2000, 100, 600000),
     verbose: Boolean(v.verbose),
     medkit: v.medkit,
+    ...(v['node-options'] !== undefined ? { nodeOptions: v['node-options'].split(/\s+/).filter(Boolean) } : {}),
   };
+  if (o.nodeOptions?.some((x) => !x.startsWith('--'))) throw new Error(`--node-options takes Node.js options (each starting with --), got '${v['node-options']}'`);
   if (o.port === o.islandPort) throw new Error('--port and --island-port must differ');
   if (o.domain === o.islandDomain) throw new Error('--domain and --island-domain must differ (the safety island runs on its own domain)');
   return o;

@@ -52,7 +52,7 @@ export function launchPlan(o: LaunchOptions, dataDir: string, medkit: string): L
   const islandUrl = `http://${HOST}:${o.islandPort}`;
   const gateway = (port: number, domain: number, dir: string, config: string, manifest: string, extra: string[]) => [
     // The Node.js options `medkit` runs with on PATH (its #! line), since the script is started through node here.
-    ...NODE_RUNTIME_FLAGS, medkit, 'gateway',
+    ...(o.nodeOptions ?? NODE_RUNTIME_FLAGS), medkit, 'gateway',
     '--config', join(CONFIG, config),
     '--manifest', join(MANIFESTS, manifest),
     '--host', HOST,
