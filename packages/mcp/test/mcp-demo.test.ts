@@ -490,14 +490,16 @@ describe('MCP server on the demo robot', () => {
     const info = await ref('ros2_medkit_bulkdata_info', { bulk_data_uri: uri });
     expect(info.size).toBeGreaterThan(0);
     expect(info.filename).toMatch(/\.mcap$/);
-    // The file itself, or (larger than the inline cap) the refusal naming its URL.
-    for (const [name, args] of [['ros2_medkit_bulkdata_download', { bulk_data_uri: uri, output_dir: '/tmp' }], ['ros2_medkit_bulkdata_download_for_fault', { entity_id: 'battery_monitor', fault_code: 'BATTERY_LOW' }]] as const) {
+    // The file itself, or (larger than the inline cap) the refusal naming its URL: the recording's, or for the
+    // fault the fault-code URL (the gateway serves a fault's newest recording there too).
+    const byFault = '/api/v1/apps/battery_monitor/bulk-data/rosbags/BATTERY_LOW';
+    for (const [name, args, url] of [['ros2_medkit_bulkdata_download', { bulk_data_uri: uri, output_dir: '/tmp' }, uri], ['ros2_medkit_bulkdata_download_for_fault', { entity_id: 'battery_monitor', fault_code: 'BATTERY_LOW' }, byFault]] as const) {
       called.add(name);
       const r = await call(web, name, args);
       if (info.size <= DEFAULT_DOWNLOAD_BYTES) {
         expect(r.isError, `${name}: ${r.text}`).toBe(false);
         expect(r.json).toMatchObject({ encoding: 'base64', size: info.size });
-      } else expect(r.json, name).toMatchObject({ error_code: 'payload-too-large', details: { url: `http://127.0.0.1:${new URL(api).port}${uri}` } });
+      } else expect(r.json, name).toMatchObject({ error_code: 'payload-too-large', details: { url: `http://127.0.0.1:${new URL(api).port}${url}` } });
     }
     await ref('ros2_medkit_faults_clear', { ...battery, fault_id: 'BATTERY_LOW' });
     expect(await batteryFaults()).not.toContain('BATTERY_LOW');
