@@ -7,7 +7,7 @@ import { bool, ConfigError, int, str, type GatewayConfig, type GatewayFeature, w
 import { isFleetId, type HealthBody, connectWithRetry, type NatsSettings, ensureFleetStream } from '@medkit/fleet-protocol';
 import { FLEET_COMMON_KEYS, fleetIdFrom, natsOptionsFrom, streamLimitsFrom } from './fleet-config.js';
 import { Outbox, OUTBOX_MIGRATIONS } from './outbox.js';
-import { OutboxDrain } from './drain.js';
+import { OutboxDrain, ROBOT_DRAIN_BACKOFF } from './drain.js';
 import { entitiesBody, faultEventBody } from './bodies.js';
 import { LogForwarder } from './log-forwarder.js';
 
@@ -41,6 +41,10 @@ export interface FleetLinkStatus {
   outbox: ReturnType<Outbox['stats']>;
   published: number;
   publish_failures: number;
+  /** Publishes given up because the connection to their NATS server dropped, and sent again on the next one. */
+  resent_after_disconnect: number;
+  /** Times the link left a NATS server that did not answer a PING after a publish deadline passed. */
+  dead_server_reconnects: number;
   /** WARN+ log entries the `logs` rate limit held back since start. */
   logs_suppressed: number;
   last_error?: string;
@@ -173,8 +177,8 @@ export function createFleetLinkFeature(config: GatewayConfig): GatewayFeature {
             fleet,
             robot,
             ackTimeoutMs: ctx.config.value<number>('fleet.publish.ack_timeout_ms'),
-            minBackoffMs: 100,
-            maxBackoffMs: 5000,
+            ...ROBOT_DRAIN_BACKOFF,
+            connection: conn,
             onError: (err) => log.debug({ err: err.message }, 'fleet publish failed; retrying with backoff'),
           });
           drain.start();
@@ -207,6 +211,8 @@ export function createFleetLinkFeature(config: GatewayConfig): GatewayFeature {
       outbox: outbox!.stats(),
       published: d?.published ?? 0,
       publish_failures: d?.failures ?? 0,
+      resent_after_disconnect: d?.resent_after_disconnect ?? 0,
+      dead_server_reconnects: d?.dead_server_reconnects ?? 0,
       logs_suppressed: logs?.suppressedTotal ?? 0,
       last_error: d?.last_error,
     };

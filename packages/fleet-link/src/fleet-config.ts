@@ -62,21 +62,22 @@ function nkeySeedFrom(config: GatewayConfig): Uint8Array | undefined {
   return new TextEncoder().encode(seed);
 }
 
+/** How both tiers' NATS clients connect and reconnect (bench/fleet's simulated robots use the same). */
+export const NATS_CLIENT_DEFAULTS = {
+  reconnect: true,
+  maxReconnectAttempts: -1,
+  // The client gives up for good after two refusals in a row unless told not to: a key refused for a while (a
+  // credential rotation, an auth timeout on a loaded server) would leave a robot disconnected until restarted.
+  ignoreAuthErrorAbort: true,
+  reconnectTimeWait: 500,
+  timeout: 5000,
+  pingInterval: 5000,
+  maxPingOut: 2,
+} as const satisfies ConnectionOptions;
+
 /** Connection settings from `fleet.nats.*`. Credentials go to the client only; nothing here is logged. */
 export function natsOptionsFrom(config: GatewayConfig, name: string): NatsSettings {
-  const o: ConnectionOptions = {
-    servers: config.value<string[]>('fleet.nats.servers'),
-    name,
-    reconnect: true,
-    maxReconnectAttempts: -1,
-    // The client gives up for good after two refusals in a row unless told not to: a key refused for a while (a
-    // credential rotation, an auth timeout on a loaded server) would leave a robot disconnected until restarted.
-    ignoreAuthErrorAbort: true,
-    reconnectTimeWait: 500,
-    timeout: 5000,
-    pingInterval: 5000,
-    maxPingOut: 2,
-  };
+  const o: ConnectionOptions = { servers: config.value<string[]>('fleet.nats.servers'), name, ...NATS_CLIENT_DEFAULTS };
   const user = config.value<string>('fleet.nats.user');
   const pass = config.value<string>('fleet.nats.password');
   const token = config.value<string>('fleet.nats.token');
