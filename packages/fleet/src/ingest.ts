@@ -43,6 +43,9 @@ export interface IngestStats extends Omit<ConsumerState, 'consumer_checked_at' |
   last_commit: string | null;
 }
 
+/** Deadline of the requests that start a consume session, and the longest wait between two tries. */
+const SESSION_DEADLINE_MS = 1000;
+
 /** Ingest that has had work for this long without committing any is reported as stalled on /health. */
 export const STALL_AFTER_MS = 15_000;
 
@@ -123,13 +126,20 @@ export class FleetIngest {
 
   private async loop(): Promise<void> {
     let backoff = 100;
+    // Short deadlines while JetStream elects a new leader for the consumer: asked again every ≤ 1 s, not every 5.
+    const js = jetstream(this.nc, { timeout: SESSION_DEADLINE_MS });
     while (!this.stopped) {
       try {
-        await this.ensureConsumer();
-        const consumer = await jetstream(this.nc).consumers.get(this.o.stream, INGEST_CONSUMER);
+        const consumer = await js.consumers.get(this.o.stream, INGEST_CONSUMER).catch(async (err: unknown) => {
+          if ((err as { name?: string }).name !== 'ConsumerNotFoundError') throw err;
+          await this.ensureConsumer();
+          return js.consumers.get(this.o.stream, INGEST_CONSUMER);
+        });
         const session = await consumer.consume({
           max_messages: this.o.batch,
           expires: 5000,
+          // The server's heartbeat on an idle pull: two missed ones (2 s) mean the consumer's leader is gone.
+          idle_heartbeat: 1000,
           callback: (m) => {
             this.queue.push(m);
             this.pause.wake();
@@ -141,6 +151,17 @@ export class FleetIngest {
           ended = true;
           this.pause.wake();
         });
+        // A pull the dead leader held is never answered, and the client's own re-pull waits for more missed
+        // heartbeats each round (the bench saw 12–17 s): end the session, and a new one finds the new leader.
+        void (async () => {
+          for await (const st of session.status()) {
+            if (st.type === 'heartbeats_missed' || st.type === 'consumer_not_found' || st.type === 'consumer_deleted' || st.type === 'stream_not_found') {
+              this.o.log.debug({ status: st.type }, 'fleet ingest: consumer lost; starting a new session');
+              session.stop();
+              return;
+            }
+          }
+        })().catch(() => undefined);
         if (this.stopped) session.stop();
         backoff = 100;
         while (!this.stopped && !(ended && this.queue.length === 0)) {
@@ -153,7 +174,7 @@ export class FleetIngest {
       } catch (err) {
         this.o.log.debug({ err: (err as Error).message }, 'fleet ingest: consumer error; retrying');
         await this.pause.sleep(backoff);
-        backoff = Math.min(5000, backoff * 2);
+        backoff = Math.min(SESSION_DEADLINE_MS, backoff * 2);
       } finally {
         this.session?.stop();
         this.session = undefined;
