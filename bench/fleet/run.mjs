@@ -12,11 +12,13 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
+import { connect } from '@nats-io/transport-node';
+import { jetstreamManager } from '@nats-io/jetstream';
 import { startNatsCluster } from '../../test-support/servers/nats.mjs';
 import { startPostgres } from '../../test-support/servers/postgres.mjs';
 import { freePort } from '../../test-support/servers/ports.mjs';
 
-const { values: o } = parseArgs({ options: { robots: { type: 'string', default: '200' }, rate: { type: 'string', default: '10' }, seconds: { type: 'string', default: '60' }, procs: { type: 'string', default: '2' }, chaos: { type: 'boolean', default: false } } });
+const { values: o } = parseArgs({ options: { robots: { type: 'string', default: '200' }, rate: { type: 'string', default: '10' }, seconds: { type: 'string', default: '60' }, procs: { type: 'string', default: '2' }, chaos: { type: 'boolean', default: false }, kill: { type: 'string', default: 'leader' } } });
 const ROBOTS = Number(o.robots), RATE = Number(o.rate), SECONDS = Number(o.seconds), PROCS = Number(o.procs);
 const FLEET = 'bench';
 const here = (p) => fileURLToPath(new URL(p, import.meta.url));
@@ -103,13 +105,42 @@ try {
   const sampler = setInterval(sample, 1000);
   const events = [];
   if (o.chaos) {
-    setTimeout(() => { events.push(`t=${((Date.now() - t0) / 1000).toFixed(0)}s NATS node n2 SIGKILLed`); void nats.kill(2); }, (SECONDS * 1000) / 3);
+    setTimeout(async () => {
+      // Which node led the stream and the ingest consumer: killing a leader costs an election, a follower does not.
+      const leaders = await (async () => {
+        const nc = await connect({ servers: nats.urls, timeout: 2000 });
+        try {
+          const jsm = await jetstreamManager(nc, { timeout: 2000 });
+          const s = await jsm.streams.info(`MEDKIT_${FLEET.toUpperCase()}`);
+          const c = await jsm.consumers.info(`MEDKIT_${FLEET.toUpperCase()}`, 'fleet-ingest');
+          return { stream: s.cluster?.leader, consumer: c.cluster?.leader };
+        } catch (err) {
+          return { error: err.message };
+        } finally {
+          await nc.close();
+        }
+      })();
+      // leader: the stream's leader; consumer: the ingest consumer's; follower: a node leading neither; nN: that node.
+      const lead = new Set([leaders.stream, leaders.consumer]);
+      const victim = o.kill === 'leader' && leaders.stream ? Number(leaders.stream.slice(1))
+        : o.kill === 'consumer' && leaders.consumer ? Number(leaders.consumer.slice(1))
+          : o.kill === 'follower' ? nats.nodes.findIndex((n) => !lead.has(n.name))
+            : Number(o.kill.replace(/^n/, '')) || 2;
+      events.push(`t=${((Date.now() - t0) / 1000).toFixed(0)}s NATS node n${victim} SIGKILLed (stream leader ${leaders.stream ?? '?'}, ingest consumer leader ${leaders.consumer ?? '?'}${leaders.error ? `: ${leaders.error}` : ''})`);
+      void nats.kill(victim);
+    }, (SECONDS * 1000) / 3);
     setTimeout(() => { events.push(`t=${((Date.now() - t0) / 1000).toFixed(0)}s replica 0 SIGKILLed`); replicas[0].p.kill('SIGKILL'); }, (SECONDS * 1000) / 2);
   }
   const loads = [];
   const loadTimer = setInterval(() => loads.push(loadavg()[0]), 5000);
   const results = await Promise.all(sims.map((s) => waitLine(s.lines, (l) => l.startsWith('{'), (SECONDS + 200) * 1000).then(JSON.parse)));
   const produced = Object.assign({}, ...results.map((r) => r.produced));
+  const drains = {};
+  const publishErrors = {};
+  for (const r of results) {
+    for (const [k, v] of Object.entries(r.drains ?? {})) drains[k] = (drains[k] ?? 0) + v;
+    for (const [k, v] of Object.entries(r.errors ?? {})) publishErrors[k] = (publishErrors[k] ?? 0) + v;
+  }
   const total = Object.values(produced).reduce((a, b) => a + b, 0);
   const tProduced = Date.now();
   // Wait until PostgreSQL holds every event (bounded).
@@ -133,6 +164,11 @@ try {
   const health = await fetch(`${replicas[1].url}/api/v1/health`).then((r) => r.json()).catch(() => ({}));
   // Robot report → visible on GET /faults: the event's robot time to its row's ingest time (the writing
   // transaction's start, a few ms before its commit; robots and PostgreSQL share this machine's clock).
+  // Where the delay sits in time: per second of the run (by report time), the slowest event and how many took over 1 s.
+  const timeline = (await db.query(`SELECT floor(extract(epoch FROM robot_time - $1::timestamptz))::int AS s, count(*)::int AS n,
+      round(extract(epoch FROM max(ingested_at - robot_time)) * 1000)::int AS max_ms,
+      count(*) FILTER (WHERE ingested_at - robot_time > interval '1 second')::int AS over_1s
+    FROM fleet_events WHERE kind = 'faults' AND robot_time >= $1 GROUP BY 1 ORDER BY 1`, [new Date(t0)])).rows;
   const vis = (await db.query(`SELECT count(*)::int AS n,
       percentile_disc(0.5) WITHIN GROUP (ORDER BY ingested_at - robot_time) AS p50,
       percentile_disc(0.99) WITHIN GROUP (ORDER BY ingested_at - robot_time) AS p99,
@@ -142,11 +178,12 @@ try {
   const ms = (iv) => (iv ? Math.round(((iv.hours ?? 0) * 3600 + (iv.minutes ?? 0) * 60 + (iv.seconds ?? 0)) * 1000 + (iv.milliseconds ?? 0)) : null);
   console.log(JSON.stringify({
     robots: ROBOTS, rate: RATE, seconds: SECONDS, chaos: o.chaos, events,
-    produced: total, stored_fault_events: stored, lost, duplicates: dupes,
+    produced: total, stored_fault_events: stored, lost, duplicates: dupes, robot_drains: drains, publish_errors: publishErrors,
     ingest_events_per_s: Math.round(stored / secs), pg_rows_per_s: Math.round(rows / secs),
     drain_after_end_s: ((tStored - tProduced) / 1000).toFixed(1),
     visible_on_faults_ms: { count: vis.n, p50: ms(vis.p50), p99: ms(vis.p99), max: ms(vis.max), over_1s: vis.over_1s },
-    sse_lag_ms: lag, rss_mb: { replicas: peak.replicas, robot_procs: peak.sims, nats: peak.nats },
+    sse_lag_ms: lag,
+    visible_timeline: timeline.filter((r) => r.over_1s > 0).map((r) => `t=${r.s}s n=${r.n} max=${r.max_ms}ms over_1s=${r.over_1s}`), rss_mb: { replicas: peak.replicas, robot_procs: peak.sims, nats: peak.nats },
     surviving_replica_ingest: health['x-medkit-fleet']?.ingest,
     surviving_replica_status: health.status,
     load_avg_1m: { before: load0[0].toFixed(1), during_min: Math.min(...loads).toFixed(1), during_max: Math.max(...loads).toFixed(1) },
