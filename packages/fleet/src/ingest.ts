@@ -202,7 +202,7 @@ export class FleetIngest {
         m.term(p.reason);
         continue;
       }
-      items.push({ envelope: p.envelope, streamSeq: m.seq });
+      items.push({ envelope: p.envelope, streamSeq: m.seq, storedAt: new Date(m.info.timestampNanos / 1e6).toISOString() });
       good.push(m);
     }
     for (;;) {
