@@ -21,7 +21,7 @@ export const FLEET_COMMON_KEYS = {
   'fleet.stream.max_age_sec': int(7 * 86400, 'Age limit of the fleet stream, seconds (7 days).', { min: 60, policy: 'clamp' }),
   'fleet.stream.max_bytes': int(-1, 'Byte limit of the fleet stream; -1 = unlimited (age only).', { min: -1, policy: 'clamp' }),
   'fleet.stream.duplicate_window_sec': int(120, 'JetStream duplicate window, seconds (≥ 120): a republished event inside it is stored once.', { min: 120, max: 86400, policy: 'clamp' }),
-  'fleet.stream.replicas': int(0, 'Replicas of the fleet stream when it is created; 0 = min(3, cluster size).', { min: 0, max: 5, policy: 'clamp' }),
+  'fleet.stream.replicas': int(0, 'Replicas of the fleet stream when it is created; 0 = min(3, cluster size), 3 when the servers hide the size (`no_advertise`), fewer only when JetStream cannot place that many (then the fleet\'s /health warns fleet_stream_under_replicated).', { min: 0, max: 5, policy: 'clamp' }),
 };
 
 /** The fleet id, refused at start-up when it is not a valid subject token. */

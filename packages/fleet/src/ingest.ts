@@ -10,7 +10,7 @@
 import type { NatsConnection } from '@nats-io/transport-node';
 import { AckPolicy, DeliverPolicy, jetstream, jetstreamManager, type ConsumerMessages, type JsMsg } from '@nats-io/jetstream';
 import type { Pool } from 'pg';
-import { parseEnvelope, WakeableSleep } from '@medkit/fleet-protocol';
+import { parseEnvelope, WakeableSleep, type StreamReplicas } from '@medkit/fleet-protocol';
 import { writeBatch, type IngestItem } from './ingest-writer.js';
 import { ConsumerWatch, type ConsumerState } from './consumer-watch.js';
 
@@ -21,6 +21,8 @@ export interface IngestOptions {
   batch: number;
   maxAckPending: number;
   ackWaitSec: number;
+  /** fleet.stream.replicas, for the intended replica count /health compares the stream's with. */
+  configuredReplicas?: number;
   log: { warn(o: object, m: string): void; debug(o: object, m: string): void };
   /** Told, per message written, how long it waited from JetStream storing it to our commit (s); set when metrics are on. */
   observeLag?: (seconds: number) => void;
@@ -64,7 +66,7 @@ export class FleetIngest {
   private windowCount = 0;
 
   constructor(private readonly nc: NatsConnection, private readonly pool: Pool, private readonly o: IngestOptions) {
-    this.watch = new ConsumerWatch(nc, o.stream, INGEST_CONSUMER);
+    this.watch = new ConsumerWatch(nc, o.stream, INGEST_CONSUMER, o.configuredReplicas);
   }
 
   /** Creates the durable consumer when absent (idempotent across replicas). */
@@ -107,6 +109,11 @@ export class FleetIngest {
     const iso = (ms: number | undefined) => (ms ? new Date(ms).toISOString() : null);
     const { consumer_progress_at: _p, ...consumer } = w;
     return { ...this.s, ...consumer, consumer_checked_at: iso(w.consumer_checked_at), last_commit: iso(this.lastCommit) };
+  }
+
+  /** The stream's replicas against the intended count, as of the last consumer check. */
+  streamReplicas(): StreamReplicas | undefined {
+    return this.watch.replicas();
   }
 
   /**
