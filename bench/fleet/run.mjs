@@ -2,9 +2,11 @@
 // × E fault events/s for S seconds through a 3-node nats-server JetStream cluster into 2 `medkit fleet`
 // replicas on one PostgreSQL. Measures ingest events/s, PostgreSQL rows/s, report → fleet SSE lag p50/p99
 // (bench/fleet/sse-lag.mjs on the replica that survives), RSS of every process, and loss (rows per robot vs
-// events produced). `--chaos` kills one NATS node at 1/3 of the run and SIGKILLs the other replica at 1/2.
+// events produced). `--chaos` kills one NATS node at 1/3 of the run and SIGKILLs the other replica at 1/2;
+// `--kill` picks the node: `leader` (default: the stream's leader, the worst case for publishing), `consumer` (the
+// ingest consumer's leader), `follower` (a node leading neither), `nN`, or `none` (only the replica is killed).
 // Build first (`npx tsc -b`), then:
-//   node bench/fleet/run.mjs [--robots 200] [--rate 10] [--seconds 60] [--procs 2] [--chaos]
+//   node bench/fleet/run.mjs [--robots 200] [--rate 10] [--seconds 60] [--procs 2] [--chaos [--kill leader|consumer|follower|nN|none]]
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, mkdirSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
@@ -104,7 +106,7 @@ try {
   };
   const sampler = setInterval(sample, 1000);
   const events = [];
-  if (o.chaos) {
+  if (o.chaos && o.kill !== 'none') {
     setTimeout(async () => {
       // Which node led the stream and the ingest consumer: killing a leader costs an election, a follower does not.
       const leaders = await (async () => {
@@ -129,8 +131,8 @@ try {
       events.push(`t=${((Date.now() - t0) / 1000).toFixed(0)}s NATS node n${victim} SIGKILLed (stream leader ${leaders.stream ?? '?'}, ingest consumer leader ${leaders.consumer ?? '?'}${leaders.error ? `: ${leaders.error}` : ''})`);
       void nats.kill(victim);
     }, (SECONDS * 1000) / 3);
-    setTimeout(() => { events.push(`t=${((Date.now() - t0) / 1000).toFixed(0)}s replica 0 SIGKILLed`); replicas[0].p.kill('SIGKILL'); }, (SECONDS * 1000) / 2);
   }
+  if (o.chaos) setTimeout(() => { events.push(`t=${((Date.now() - t0) / 1000).toFixed(0)}s replica 0 SIGKILLed`); replicas[0].p.kill('SIGKILL'); }, (SECONDS * 1000) / 2);
   const loads = [];
   const loadTimer = setInterval(() => loads.push(loadavg()[0]), 5000);
   const results = await Promise.all(sims.map((s) => waitLine(s.lines, (l) => l.startsWith('{'), (SECONDS + 200) * 1000).then(JSON.parse)));
