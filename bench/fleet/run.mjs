@@ -15,7 +15,7 @@ import { parseArgs } from 'node:util';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { connect } from '@nats-io/transport-node';
-import { jetstreamManager } from '@nats-io/jetstream';
+import { DeliverPolicy, jetstream, jetstreamManager } from '@nats-io/jetstream';
 import { startNatsCluster } from '../../test-support/servers/nats.mjs';
 import { startPostgres } from '../../test-support/servers/postgres.mjs';
 import { freePort } from '../../test-support/servers/ports.mjs';
@@ -55,6 +55,39 @@ const waitLine = (lines, pred, ms = 120_000) => new Promise((resolve, reject) =>
   }, 50);
   const d = setTimeout(() => { clearInterval(t); reject(new Error('timeout waiting for a child')); }, ms);
 });
+
+/**
+ * From the stream itself (JetStream's store time of each fault event): report → stored p50/p99/max, and the longest
+ * time during the run in which the stream stored no event at all (an election after a leader died: nothing the
+ * robots or the fleet do can shorten that part).
+ */
+async function streamTimes(urls, t0) {
+  const nc = await connect({ servers: urls, timeout: 5000 });
+  try {
+    const c = await jetstream(nc, { timeout: 5000 }).consumers.get(`MEDKIT_${FLEET.toUpperCase()}`, { filter_subjects: `medkit.${FLEET}.*.faults`, deliver_policy: DeliverPolicy.All });
+    const msgs = await c.consume({ max_messages: 1000 });
+    const lags = [];
+    const stored = [];
+    const until = Date.now() + 60_000;
+    for await (const m of msgs) {
+      const at = m.info.timestampNanos / 1e6;
+      const t = Date.parse(JSON.parse(new TextDecoder().decode(m.data)).time);
+      if (t >= t0) {
+        lags.push(at - t);
+        stored.push(at);
+      }
+      if (m.info.pending === 0 || Date.now() > until) break;
+    }
+    lags.sort((a, b) => a - b);
+    stored.sort((a, b) => a - b);
+    const q = (p) => (lags.length ? Math.round(lags[Math.min(lags.length - 1, Math.floor(p * lags.length))]) : null);
+    let gap = 0;
+    for (let i = 1; i < stored.length; i++) gap = Math.max(gap, stored[i] - stored[i - 1]);
+    return { count: lags.length, p50: q(0.5), p99: q(0.99), max: lags.length ? Math.round(lags.at(-1)) : null, longest_gap_storing_nothing_ms: Math.round(gap) };
+  } finally {
+    await nc.close();
+  }
+}
 
 const work = mkdtempSync(join(tmpdir(), 'medkit-bench-fleet-'));
 const load0 = loadavg();
@@ -164,6 +197,7 @@ try {
   const rows = Number((await db.query('SELECT count(*) AS n FROM fleet_events')).rows[0].n) - rows0;
   const secs = (tStored - t0) / 1000;
   const health = await fetch(`${replicas[1].url}/api/v1/health`).then((r) => r.json()).catch(() => ({}));
+  const stream = await streamTimes(nats.urls, t0).catch((err) => ({ error: err.message }));
   // Robot report → visible on GET /faults: the event's robot time to its row's ingest time (the writing
   // transaction's start, a few ms before its commit; robots and PostgreSQL share this machine's clock).
   // Where the delay sits in time: per second of the run (by report time), the slowest event and how many took over 1 s.
@@ -185,6 +219,7 @@ try {
     drain_after_end_s: ((tStored - tProduced) / 1000).toFixed(1),
     visible_on_faults_ms: { count: vis.n, p50: ms(vis.p50), p99: ms(vis.p99), max: ms(vis.max), over_1s: vis.over_1s },
     sse_lag_ms: lag,
+    report_to_stream_ms: stream,
     visible_timeline: timeline.filter((r) => r.over_1s > 0).map((r) => `t=${r.s}s n=${r.n} max=${r.max_ms}ms over_1s=${r.over_1s}`), rss_mb: { replicas: peak.replicas, robot_procs: peak.sims, nats: peak.nats },
     surviving_replica_ingest: health['x-medkit-fleet']?.ingest,
     surviving_replica_status: health.status,
