@@ -56,6 +56,17 @@ const waitLine = (lines, pred, ms = 120_000) => new Promise((resolve, reject) =>
   const d = setTimeout(() => { clearInterval(t); reject(new Error('timeout waiting for a child')); }, ms);
 });
 
+async function retrying(fn, again) {
+  for (;;) {
+    try {
+      return await fn();
+    } catch (err) {
+      if (!again()) throw err;
+      await new Promise((r) => setTimeout(r, 1000));
+    }
+  }
+}
+
 /**
  * From the stream itself (JetStream's store time of each fault event): report → stored p50/p99/max, and the longest
  * time during the run in which the stream stored no event at all (an election after a leader died: nothing the
@@ -64,7 +75,9 @@ const waitLine = (lines, pred, ms = 120_000) => new Promise((resolve, reject) =>
 async function streamTimes(urls, t0) {
   const nc = await connect({ servers: urls, timeout: 5000 });
   try {
-    const c = await jetstream(nc, { timeout: 5000 }).consumers.get(`MEDKIT_${FLEET.toUpperCase()}`, { filter_subjects: `medkit.${FLEET}.*.faults`, deliver_policy: DeliverPolicy.All });
+    // The reader's consumer needs the stream's leader; right after a node's death it may take a few tries.
+    let tries = 0;
+    const c = await retrying(() => jetstream(nc, { timeout: 5000 }).consumers.get(`MEDKIT_${FLEET.toUpperCase()}`, { filter_subjects: `medkit.${FLEET}.*.faults`, deliver_policy: DeliverPolicy.All }), () => ++tries < 5);
     const msgs = await c.consume({ max_messages: 1000 });
     const lags = [];
     const stored = [];
@@ -102,7 +115,7 @@ try {
   for (let i = 0; i < 2; i++) {
     const port = await freePort();
     const lines = [];
-    const p = child(process.execPath, [MEDKIT, 'fleet', '--port', String(port), '--nats', nats.urls.join(','), '--database', pgs.url, '--fleet', FLEET, '--data-dir', join(work, `replica${i}`), '--no-ros', '--log-level', 'error', '--set', 'fleet.stream.replicas=3', '--set', 'fleet.ingest.ack_wait_sec=5', '--set', 'sse.max_clients=10'], (l) => lines.push(l));
+    const p = child(process.execPath, [MEDKIT, 'fleet', '--port', String(port), '--nats', nats.urls.join(','), '--database', pgs.url, '--fleet', FLEET, '--data-dir', join(work, `replica${i}`), '--no-ros', '--log-level', process.env.BENCH_REPLICA_LOG ?? 'error', '--set', 'fleet.stream.replicas=3', '--set', 'fleet.ingest.ack_wait_sec=5', '--set', 'sse.max_clients=10'], (l) => lines.push(l));
     cleanup.push(() => p.kill('SIGKILL'));
     await waitLine(lines, (l) => /listening/.test(l));
     replicas.push({ p, url: `http://127.0.0.1:${port}` });
@@ -162,7 +175,24 @@ try {
           : o.kill === 'follower' ? nats.nodes.findIndex((n) => !lead.has(n.name))
             : Number(o.kill.replace(/^n/, '')) || 2;
       events.push(`t=${((Date.now() - t0) / 1000).toFixed(0)}s NATS node n${victim} SIGKILLed (stream leader ${leaders.stream ?? '?'}, ingest consumer leader ${leaders.consumer ?? '?'}${leaders.error ? `: ${leaders.error}` : ''})`);
-      void nats.kill(victim);
+      const killedAt = Date.now();
+      await nats.kill(victim);
+      // When JetStream had a leader again for the stream and for the ingest consumer: the election's share of the lag.
+      const nc = await connect({ servers: nats.urls.filter((_, i) => i !== victim), timeout: 2000 });
+      try {
+        const jsm = await jetstreamManager(nc, { timeout: 1000, checkAPI: false });
+        const name = `MEDKIT_${FLEET.toUpperCase()}`;
+        const seen = {};
+        while (Date.now() - killedAt < 30_000 && !(seen.stream && seen.consumer)) {
+          const [s, c] = await Promise.all([jsm.streams.info(name).catch(() => undefined), jsm.consumers.info(name, 'fleet-ingest').catch(() => undefined)]);
+          if (!seen.stream && s?.cluster?.leader && s.cluster.leader !== `n${victim}`) seen.stream = Date.now() - killedAt;
+          if (!seen.consumer && c?.cluster?.leader && c.cluster.leader !== `n${victim}`) seen.consumer = Date.now() - killedAt;
+          await new Promise((r) => setTimeout(r, 200));
+        }
+        events.push(`leaders after the kill: stream ${seen.stream ?? '>30000'} ms, ingest consumer ${seen.consumer ?? '>30000'} ms`);
+      } finally {
+        await nc.close();
+      }
     }, (SECONDS * 1000) / 3);
   }
   if (o.chaos) setTimeout(() => { events.push(`t=${((Date.now() - t0) / 1000).toFixed(0)}s replica 0 SIGKILLed`); replicas[0].p.kill('SIGKILL'); }, (SECONDS * 1000) / 2);
