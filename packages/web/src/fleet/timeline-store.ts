@@ -7,7 +7,8 @@ import type { FleetStreamEvent, MedkitClient } from '@medkit/client';
 import { applyLive, fleetEventView, fleetFaultView, MAX_ROWS, mergeLive, timelineQuery, type FleetFaultView, type TimelineFilter } from './model';
 import { followStream, type StreamState } from '../state/live-stream';
 
-export interface Timeline {
+/** The loaded list: rows and the fleet's count of what matches. */
+interface ListState {
   rows: FleetFaultView[];
   /** Faults matching the filter (the fleet's total, kept current by live changes). */
   total: number;
@@ -15,6 +16,9 @@ export interface Timeline {
   loading: boolean;
   error?: unknown;
   nextCursor: string | null;
+}
+
+export interface Timeline extends ListState {
   stream: StreamState;
   /** Keys of rows changed live since the list was loaded (highlighted). */
   fresh: Set<string>;
@@ -27,15 +31,6 @@ export interface Timeline {
 
 /** How long after a live change of unknown effect the count is asked for (the store catches up meanwhile, changes coalesce). */
 const RECOUNT_AFTER_MS = 1000;
-
-interface ListState {
-  rows: FleetFaultView[];
-  total: number;
-  loaded: boolean;
-  loading: boolean;
-  error?: unknown;
-  nextCursor: string | null;
-}
 
 const EMPTY_LIST: ListState = { rows: [], total: 0, loaded: false, loading: true, nextCursor: null };
 
