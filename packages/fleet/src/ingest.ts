@@ -38,6 +38,8 @@ export interface IngestStats extends Omit<ConsumerState, 'consumer_checked_at' |
   db_failures: number;
   /** Messages this replica received that JetStream had delivered before (to it or to a replica that died). */
   redelivered: number;
+  /** Consume sessions this replica ended because their consumer stopped answering (its leader died with a node). */
+  session_restarts: number;
   /** Events per second over the last completed 10 s window. */
   rate: number;
   db_ok: boolean;
@@ -59,7 +61,7 @@ export class FleetIngest {
   /** Received and not yet taken into a batch. */
   private queue: JsMsg[] = [];
   private readonly watch: ConsumerWatch;
-  private readonly s = { ingested: 0, duplicates: 0, rejected: 0, unknown_version: 0, db_failures: 0, redelivered: 0, rate: 0, db_ok: true };
+  private readonly s = { ingested: 0, duplicates: 0, rejected: 0, unknown_version: 0, db_failures: 0, redelivered: 0, session_restarts: 0, rate: 0, db_ok: true };
   private lastCommit = 0;
   private readonly startedAt = Date.now();
   private windowStart = Date.now();
@@ -164,6 +166,7 @@ export class FleetIngest {
           for await (const st of session.status()) {
             if (st.type === 'heartbeats_missed' || st.type === 'consumer_not_found' || st.type === 'consumer_deleted' || st.type === 'stream_not_found') {
               this.o.log.debug({ status: st.type }, 'fleet ingest: consumer lost; starting a new session');
+              this.s.session_restarts++;
               session.stop();
               return;
             }
