@@ -57,9 +57,10 @@ export function useFleetTimeline(client: MedkitClient, filter: TimelineFilter): 
    * the fleet's total): asked again from the fleet, one request at a time, RECOUNT_AFTER_MS after the change; a
    * change during the request asks once more after it.
    */
-  const recount = useRef<{ timer?: ReturnType<typeof setTimeout>; inFlight: boolean; again: boolean }>({ inFlight: false, again: false });
+  const recount = useRef<{ timer?: ReturnType<typeof setTimeout>; inFlight: boolean; again: boolean; closed?: boolean }>({ inFlight: false, again: false });
   const askCount = () => {
     const r = recount.current;
+    if (r.closed) return;
     if (r.inFlight) {
       r.again = true;
       return;
@@ -72,7 +73,7 @@ export function useFleetTimeline(client: MedkitClient, filter: TimelineFilter): 
       const seq = loadSeq.current;
       void client.fleetFaults({ ...timelineQuery(filterRef.current), limit: 1 })
         .then((page) => {
-          if (seq === loadSeq.current) update((s) => ({ ...s, total: page['x-medkit'].total }));
+          if (seq === loadSeq.current && !r.closed) update((s) => ({ ...s, total: page['x-medkit'].total }));
         }, () => undefined)
         .finally(() => {
           r.inFlight = false;
@@ -80,7 +81,10 @@ export function useFleetTimeline(client: MedkitClient, filter: TimelineFilter): 
         });
     }, RECOUNT_AFTER_MS);
   };
-  useEffect(() => () => clearTimeout(recount.current.timer), []);
+  useEffect(() => () => {
+    recount.current.closed = true;
+    clearTimeout(recount.current.timer);
+  }, []);
 
   const load = async (cursor: string | null, signal?: AbortSignal) => {
     const seq = cursor === null ? ++loadSeq.current : loadSeq.current;
