@@ -1,24 +1,32 @@
 // Child process of bench/fleet/run.mjs: N simulated robots, each with the real robot-side code (its own
-// SQLite outbox file, the outbox drain, its own NATS connection), each enqueueing fault events at a fixed
+// SQLite outbox file, the outbox drain, its own NATS connection, a robot gateway's settings), each enqueueing fault events at a fixed
 // rate. The event's `time` is the report instant, so the fleet SSE reader can measure report → SSE lag.
 // argv: first-robot-index count rate-per-robot seconds nats-urls(comma) fleet data-dir
-// Prints `ready` when every robot is connected, then on finish one JSON line {produced: {robot: n}}.
+// Prints `ready` when every robot is connected, then on finish one JSON line {produced: {robot: n}, drains: {counter: sum}}.
 import { join } from 'node:path';
 const dist = (p) => new URL(`../../packages/gateway/dist/${p}`, import.meta.url).href;
 const { openDatabase, runMigrations } = await import(dist('storage/index.js'));
-const { Outbox, OUTBOX_MIGRATIONS, OutboxDrain } = await import(new URL('../../packages/fleet-link/dist/index.js', import.meta.url).href);
+const link = await import(new URL('../../packages/fleet-link/dist/index.js', import.meta.url).href);
+const { Outbox, OUTBOX_MIGRATIONS, OutboxDrain, FLEET_LINK_KEYS } = link;
+// A robot gateway's own settings (client options, publish deadline, backoff). Builds from before these were
+// exported (for a before/after run) get the values those builds hardcoded.
+const clientDefaults = link.NATS_CLIENT_DEFAULTS ?? { reconnect: true, maxReconnectAttempts: -1, ignoreAuthErrorAbort: true, reconnectTimeWait: 500, timeout: 5000, pingInterval: 5000, maxPingOut: 2 };
+const backoff = link.ROBOT_DRAIN_BACKOFF ?? { minBackoffMs: 100, maxBackoffMs: 5000 };
+const ackTimeoutMs = FLEET_LINK_KEYS['fleet.publish.ack_timeout_ms'].default;
 const { connect } = await import('@nats-io/transport-node');
 const { jetstream } = await import('@nats-io/jetstream');
 
 const [first, count, rate, seconds, urls, fleet, dataDir] = process.argv.slice(2);
 const robots = [];
+/** Failed publishes by error, over all robots. */
+const errors = {};
 for (let i = Number(first); i < Number(first) + Number(count); i++) {
   const id = `sim-${String(i).padStart(3, '0')}`;
   const db = openDatabase(join(dataDir, id));
   runMigrations(db, OUTBOX_MIGRATIONS);
   const outbox = new Outbox(db, id, 100_000);
-  const nc = await connect({ servers: urls.split(','), reconnect: true, maxReconnectAttempts: -1, reconnectTimeWait: 250, name: id });
-  const drain = new OutboxDrain(outbox, jetstream(nc, { timeout: 5000 }), { fleet, robot: id, ackTimeoutMs: 5000, minBackoffMs: 50, maxBackoffMs: 1000 });
+  const nc = await connect({ servers: urls.split(','), ...clientDefaults, name: id });
+  const drain = new OutboxDrain(outbox, jetstream(nc, { timeout: ackTimeoutMs }), { fleet, robot: id, ackTimeoutMs, ...backoff, connection: nc, onError: (err) => { const k = `${err.name}: ${err.message.slice(0, 60)}`; errors[k] = (errors[k] ?? 0) + 1; if (process.env.BENCH_TRACE) process.stderr.write(`${Date.now() % 1e6} ${id} ${k}\n`); } });
   drain.start();
   robots.push({ id, db, outbox, nc, drain, produced: 0 });
 }
@@ -54,7 +62,10 @@ while (robots.some((r) => r.outbox.pending > 0) && Date.now() < drainUntil) awai
 const produced = Object.fromEntries(robots.map((r) => [r.id, r.produced]));
 const pending = robots.reduce((n, r) => n + r.outbox.pending, 0);
 const rssMb = Math.round(process.memoryUsage().rss / 1e6);
-process.stdout.write(`${JSON.stringify({ produced, pending, rssMb })}\n`);
+// What the drains went through: failed publishes, and (newer builds) those resent after a dropped connection.
+const drains = {};
+for (const r of robots) for (const [k, v] of Object.entries(r.drain.stats())) if (typeof v === 'number') drains[k] = (drains[k] ?? 0) + v;
+process.stdout.write(`${JSON.stringify({ produced, pending, rssMb, drains, errors })}\n`);
 for (const r of robots) {
   await r.drain.stop();
   await r.nc.close();

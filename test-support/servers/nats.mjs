@@ -13,11 +13,12 @@ function exited(p) {
 
 /**
  * Starts `size` JetStream nodes (size 1 = no cluster block). `opts.extraConfig` is appended to every node's
- * configuration (e.g. an `authorization { … }` block).
+ * configuration (e.g. an `authorization { … }` block); `opts.clusterConfig` goes inside every node's `cluster { … }`
+ * block (e.g. `no_advertise: true`).
  * @param {number} size
- * @param {{extraConfig?: string}} [opts]
+ * @param {{extraConfig?: string, clusterConfig?: string}} [opts]
  * @returns {Promise<{nodes: {name: string, clientPort: number, url: string, proc?: import('node:child_process').ChildProcess}[], urls: string[],
- *   kill(i: number): Promise<void>, restart(i: number): Promise<void>, reconfigure(extraConfig: string): void, killAll(): Promise<void>, startAll(): Promise<void>, stop(): Promise<void>}>}
+ *   kill(i: number): Promise<void>, freeze(i: number): void, restart(i: number): Promise<void>, reconfigure(extraConfig: string): void, killAll(): Promise<void>, startAll(): Promise<void>, stop(): Promise<void>}>}
  */
 export async function startNatsCluster(size, opts = {}) {
   const dir = mkdtempSync(join(tmpdir(), 'medkit-nats-'));
@@ -30,7 +31,7 @@ export async function startNatsCluster(size, opts = {}) {
   }
   const writeConfs = (extraConfig) => nodes.forEach((n, i) => {
     const routes = clusterPorts.map((p) => `nats-route://127.0.0.1:${p}`).join(', ');
-    const cluster = size > 1 ? `cluster { name: medkit-test, listen: "127.0.0.1:${clusterPorts[i]}", routes: [${routes}] }` : '';
+    const cluster = size > 1 ? `cluster { name: medkit-test, listen: "127.0.0.1:${clusterPorts[i]}", routes: [${routes}]${opts.clusterConfig ? `, ${opts.clusterConfig}` : ''} }` : '';
     writeFileSync(join(dir, `${n.name}.conf`), `server_name: ${n.name}
 listen: "127.0.0.1:${n.clientPort}"
 jetstream { store_dir: "${join(dir, n.name)}", max_memory_store: 64MB, max_file_store: 1GB }
@@ -62,6 +63,8 @@ ${extraConfig ?? ''}
     nodes,
     urls: nodes.map((n) => n.url),
     kill: (i) => kill(nodes[i]),
+    // SIGSTOP: the node keeps its connections open and answers nothing (a hung host); kill() still ends it.
+    freeze: (i) => { nodes[i].proc?.kill('SIGSTOP'); },
     restart: (i) => start(nodes[i]),
     // New extra configuration (e.g. other users), applied by a live reload (SIGHUP) of every running node.
     reconfigure: (extraConfig) => {

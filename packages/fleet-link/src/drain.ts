@@ -1,9 +1,30 @@
 // Drains the outbox into JetStream in seq order (fleet.md §4): each event is deleted only after its publish
-// acknowledgement and retried with backoff while the broker is away. The `Nats-Msg-Id` is the
-// event id, so an event whose ack was lost and is sent again is stored once.
+// acknowledgement and retried while the broker is away. The `Nats-Msg-Id` is the event id, so an event whose ack
+// was lost and is sent again is stored once: that is what makes every retry below safe.
+//
+// How a retry is paced depends on why the publish failed (docs/fleet.md "Delivery"):
+// - the connection to our NATS server dropped: the publishes in flight on it are given up at once (their answer
+//   can no longer come) and sent again as soon as the client is connected to another server, not after their
+//   deadline and a backoff;
+// - no answer within the deadline while connected: the server is asked for a PONG; a server that does not give
+//   one is left for another (a node that died without closing the connection), otherwise the event is sent again;
+// - JetStream has no leader for the stream (no responders: an election after a node died, 4–9 s in
+//   nats-server's RAFT): retried every few hundred ms, jittered, so the first publish after the election lands
+//   within that; past 20 s it is treated like any other failure;
+// - anything else: backoff doubling from minBackoffMs to maxBackoffMs, jittered.
 import type { JetStreamClient } from '@nats-io/jetstream';
 import { subjectFor, WakeableSleep } from '@medkit/fleet-protocol';
 import type { Outbox } from './outbox.js';
+
+/** What the drain needs of the NATS connection (a NatsConnection), to follow its state and probe it. */
+export interface DrainConnection {
+  status(): AsyncIterable<{ type: string }>;
+  /** One PING/PONG round trip to the connected server. */
+  rtt(): Promise<number>;
+  /** Drops the connection and connects again (to another server when the client knows one). */
+  reconnect(): Promise<void>;
+  isClosed(): boolean;
+}
 
 export interface DrainOptions {
   fleet: string;
@@ -15,30 +36,76 @@ export interface DrainOptions {
   maxBackoffMs: number;
   /** Most events in flight at once (default 64). */
   maxWindow?: number;
+  /** The connection `js` publishes on: lets the drain react to its loss at once instead of at the deadline. */
+  connection?: DrainConnection;
   /** Called on a failed publish (rate-limited by the backoff). */
   onError?(err: Error): void;
 }
 
 const DEFAULT_WINDOW = 64;
+/** The backoff bounds a robot gateway uses (bench/fleet's simulated robots use the same). */
+export const ROBOT_DRAIN_BACKOFF = { minBackoffMs: 100, maxBackoffMs: 5000 } as const;
+/** Retry pace while JetStream answers "no responders" (no stream leader): at most this long between tries. */
+const LEADERLESS_RETRY_MS = 250;
+/** How long "no responders" is taken for an election (nats-server: 4–9 s, a second round, the answer) before normal backoff. */
+const LEADERLESS_WINDOW_MS = 20_000;
+/** Deadline of the PONG that tells a live server from a dead one after a publish deadline passed. */
+const PROBE_TIMEOUT_MS = 1000;
 
 export interface DrainStats {
   published: number;
   failures: number;
-  /** True while the last publish failed and the outbox is waiting for the broker. */
+  /** Publishes given up because their connection dropped, and sent again on the next one. */
+  resent_after_disconnect: number;
+  /** Connections left because the server did not answer a PING after a publish deadline passed. */
+  dead_server_reconnects: number;
+  /** True while the last publish failed, or the connection is down, and the outbox is waiting for the broker. */
   stalled: boolean;
   last_error?: string;
+}
+
+type FailureKind = 'disconnected' | 'timeout' | 'leaderless' | 'other';
+
+class ConnectionLost extends Error {
+  constructor() {
+    super('the connection to the NATS server dropped; sending again on the next one');
+    this.name = 'ConnectionLost';
+  }
+}
+
+function classify(err: unknown): FailureKind {
+  const e = err as { name?: string; cause?: { name?: string } } | undefined;
+  if (e instanceof ConnectionLost) return 'disconnected';
+  if (e?.name === 'TimeoutError') return 'timeout';
+  // The JetStream client reports "no responders" to a publish as JetStreamNotEnabled (cause NoResponders).
+  if (e?.name === 'NoResponders' || e?.cause?.name === 'NoResponders' || (e?.name === 'JetStreamNotEnabled' && e.cause?.name === 'RequestError')) return 'leaderless';
+  return 'other';
+}
+
+/** A wait of about `ms`: between 50 % and 100 % of it, so robots that failed together do not retry together. */
+function jittered(ms: number): number {
+  return Math.round(ms * (0.5 + Math.random() * 0.5));
 }
 
 export class OutboxDrain {
   private readonly pause = new WakeableSleep();
   private stopped = false;
   private running?: Promise<void>;
-  private readonly s: DrainStats = { published: 0, failures: 0, stalled: false };
+  private readonly s: DrainStats = { published: 0, failures: 0, resent_after_disconnect: 0, dead_server_reconnects: 0, stalled: false };
+  /** False between the client's `disconnect` and `reconnect`. */
+  private connected = true;
+  /** Rejects (ConnectionLost) when the connection drops; renewed after each drop. */
+  private lost!: Promise<never>;
+  private loseConnection!: () => void;
+  private statusIter?: AsyncIterator<{ type: string }>;
 
-  constructor(private readonly outbox: Outbox, private readonly js: JetStreamClient, private readonly o: DrainOptions) {}
+  constructor(private readonly outbox: Outbox, private readonly js: JetStreamClient, private readonly o: DrainOptions) {
+    this.renewLoss();
+  }
 
   start(): void {
     this.running ??= this.loop();
+    if (this.o.connection && !this.statusIter) void this.follow(this.o.connection);
   }
 
   /** Wakes the loop after an enqueue. */
@@ -49,11 +116,49 @@ export class OutboxDrain {
   async stop(): Promise<void> {
     this.stopped = true;
     this.pause.wake();
+    void this.statusIter?.return?.();
     await this.running;
   }
 
   stats(): DrainStats {
     return { ...this.s };
+  }
+
+  private renewLoss(): void {
+    this.lost = new Promise<never>((_resolve, reject) => {
+      this.loseConnection = () => reject(new ConnectionLost());
+    });
+    // Nobody may be waiting on it when the connection drops.
+    this.lost.catch(() => undefined);
+  }
+
+  /** Follows the connection: a drop gives up what is in flight on it, a reconnection ends any wait. */
+  private async follow(conn: DrainConnection): Promise<void> {
+    const iter = conn.status()[Symbol.asyncIterator]();
+    this.statusIter = iter;
+    try {
+      for (let r = await iter.next(); !r.done && !this.stopped; r = await iter.next()) {
+        if (r.value.type === 'disconnect') {
+          this.connected = false;
+          // Nothing is published until the client is connected again: the outbox waits for the broker.
+          this.s.stalled = true;
+          const lose = this.loseConnection;
+          this.renewLoss();
+          lose();
+        } else if (r.value.type === 'reconnect') {
+          this.connected = true;
+          // With events waiting, the next acknowledged publish says the broker is back.
+          if (this.outbox.pending === 0) this.s.stalled = false;
+          this.pause.wake();
+        }
+      }
+    } catch {
+      // the connection closed
+    } finally {
+      // Closed for good: publishes fail fast from now on instead of waiting for a reconnection.
+      this.connected = true;
+      this.pause.wake();
+    }
   }
 
   private async loop(): Promise<void> {
@@ -62,39 +167,88 @@ export class OutboxDrain {
     // to `maxWindow` while publishes succeed. Publishes leave in seq order on one connection, so the stream
     // stores them in order; only a failure inside a window can let a later event land before a retried one.
     let window = 1;
+    let leaderlessSince: number | undefined;
     while (!this.stopped) {
+      if (!this.connected) {
+        // Until the client reports its reconnection (or stop, or a new event to note).
+        await this.pause.sleep(this.o.maxBackoffMs);
+        continue;
+      }
       const batch = this.outbox.peek(window);
       if (batch.length === 0) {
         await this.pause.sleep(60_000);
         continue;
       }
       const robot = this.o.robot;
+      const lost = this.lost;
       const results = await Promise.allSettled(
-        batch.map((row) => this.js.publish(subjectFor(this.o.fleet, robot, row.kind), row.payload, { msgID: `${robot}:${row.seq}`, timeout: this.o.ackTimeoutMs })),
+        batch.map((row) => Promise.race([
+          this.js.publish(subjectFor(this.o.fleet, robot, row.kind), row.payload, { msgID: `${robot}:${row.seq}`, timeout: this.o.ackTimeoutMs }),
+          lost,
+        ])),
       );
-      let failure: Error | undefined;
+      let failure: unknown;
       results.forEach((r, i) => {
         if (r.status === 'fulfilled') {
           this.outbox.ack(batch[i].seq);
           this.s.published++;
         } else {
-          failure ??= r.reason as Error;
+          failure ??= r.reason;
+          if (r.reason instanceof ConnectionLost) this.s.resent_after_disconnect++;
         }
       });
-      if (!failure) {
+      if (failure === undefined) {
         this.s.stalled = false;
         backoff = this.o.minBackoffMs;
+        leaderlessSince = undefined;
         window = Math.min(this.o.maxWindow ?? DEFAULT_WINDOW, window * 2);
         continue;
       }
+      const err = failure instanceof Error ? failure : new Error(String(failure));
       this.s.failures++;
       this.s.stalled = true;
-      this.s.last_error = failure.message;
-      this.o.onError?.(failure);
+      this.s.last_error = err.message;
+      this.o.onError?.(err);
       window = 1;
       if (this.stopped) return;
-      await this.pause.sleep(backoff);
+      const kind = classify(failure);
+      if (kind !== 'leaderless') leaderlessSince = undefined;
+      if (kind === 'disconnected') {
+        // Sent again once connected (the loop waits above until the client reports it).
+        backoff = this.o.minBackoffMs;
+        continue;
+      }
+      if (kind === 'timeout' && this.o.connection) {
+        // The deadline was the wait: send again now, from another server if this one no longer answers.
+        await this.leaveDeadServer(this.o.connection);
+        continue;
+      }
+      if (kind === 'leaderless') {
+        const now = Date.now();
+        leaderlessSince ??= now;
+        if (now - leaderlessSince < LEADERLESS_WINDOW_MS) {
+          await this.pause.sleep(jittered(Math.min(backoff, LEADERLESS_RETRY_MS)));
+          backoff = Math.min(this.o.maxBackoffMs, backoff * 2);
+          continue;
+        }
+      }
+      await this.pause.sleep(jittered(backoff));
       backoff = Math.min(this.o.maxBackoffMs, backoff * 2);
     }
+  }
+
+  /** Asks the server for a PONG; when none comes within PROBE_TIMEOUT_MS, moves the client to another server. */
+  private async leaveDeadServer(conn: DrainConnection): Promise<void> {
+    if (conn.isClosed() || !this.connected) return;
+    let timer: NodeJS.Timeout | undefined;
+    const answered = await Promise.race([
+      conn.rtt().then(() => true, () => false),
+      new Promise<boolean>((r) => { timer = setTimeout(() => r(false), PROBE_TIMEOUT_MS); }),
+    ]);
+    clearTimeout(timer);
+    if (answered || this.stopped || conn.isClosed() || !this.connected) return;
+    this.s.dead_server_reconnects++;
+    // The `disconnect` status that follows gives up what is in flight; the `reconnect` one resumes.
+    await conn.reconnect().catch(() => undefined);
   }
 }

@@ -7,7 +7,7 @@ import { bool, ConfigError, int, str, type GatewayConfig, type GatewayFeature, w
 import { isFleetId, type HealthBody, connectWithRetry, type NatsSettings, ensureFleetStream } from '@medkit/fleet-protocol';
 import { FLEET_COMMON_KEYS, fleetIdFrom, natsOptionsFrom, streamLimitsFrom } from './fleet-config.js';
 import { Outbox, OUTBOX_MIGRATIONS } from './outbox.js';
-import { OutboxDrain } from './drain.js';
+import { OutboxDrain, ROBOT_DRAIN_BACKOFF } from './drain.js';
 import { entitiesBody, faultEventBody } from './bodies.js';
 import { LogForwarder } from './log-forwarder.js';
 
@@ -16,7 +16,7 @@ export const FLEET_LINK_KEYS = {
   'fleet.robot_id': str('', 'Robot id in the fleet (`[A-Za-z0-9_-]{1,64}`); empty = the manifest\'s metadata.name, else the host name\'s first label.'),
   'fleet.gateway_url': str('', 'This gateway\'s base URL as the fleet should reach it for live requests (data, operations, configurations, fault details, black-box downloads); empty = the address the server is bound to (unless 0.0.0.0 or ::).'),
   'fleet.outbox.max_events': int(100_000, 'Bound of the on-disk outbox; past it the oldest health and log events are dropped first, fault events last (each drop counted on /health). /health warns at 80 %.', { min: 10, max: 10_000_000, policy: 'clamp' }),
-  'fleet.publish.ack_timeout_ms': int(5000, 'Deadline of one JetStream publish acknowledgement.', { min: 100, max: 60_000, policy: 'clamp' }),
+  'fleet.publish.ack_timeout_ms': int(5000, 'Deadline of one JetStream publish acknowledgement; past it the NATS server must answer a PING within 1 s or the link moves to another server, and the event is sent again (same Nats-Msg-Id). A publish in flight on a dropped connection does not wait for it.', { min: 100, max: 60_000, policy: 'clamp' }),
   'fleet.logs.enabled': bool(true, 'Send log entries of WARN and above as `logs` events (rate-limited by fleet.logs.max_per_second).'),
   'fleet.logs.max_per_second': int(10, 'Sustained rate (and burst) of `logs` events; entries past it are counted, and the count rides on the next event.', { min: 1, max: 1000, policy: 'clamp' }),
 };
@@ -41,6 +41,10 @@ export interface FleetLinkStatus {
   outbox: ReturnType<Outbox['stats']>;
   published: number;
   publish_failures: number;
+  /** Publishes given up because the connection to their NATS server dropped, and sent again on the next one. */
+  resent_after_disconnect: number;
+  /** Times the link left a NATS server that did not answer a PING after a publish deadline passed. */
+  dead_server_reconnects: number;
   /** WARN+ log entries the `logs` rate limit held back since start. */
   logs_suppressed: number;
   last_error?: string;
@@ -173,8 +177,8 @@ export function createFleetLinkFeature(config: GatewayConfig): GatewayFeature {
             fleet,
             robot,
             ackTimeoutMs: ctx.config.value<number>('fleet.publish.ack_timeout_ms'),
-            minBackoffMs: 100,
-            maxBackoffMs: 5000,
+            ...ROBOT_DRAIN_BACKOFF,
+            connection: conn,
             onError: (err) => log.debug({ err: err.message }, 'fleet publish failed; retrying with backoff'),
           });
           drain.start();
@@ -207,6 +211,8 @@ export function createFleetLinkFeature(config: GatewayConfig): GatewayFeature {
       outbox: outbox!.stats(),
       published: d?.published ?? 0,
       publish_failures: d?.failures ?? 0,
+      resent_after_disconnect: d?.resent_after_disconnect ?? 0,
+      dead_server_reconnects: d?.dead_server_reconnects ?? 0,
       logs_suppressed: logs?.suppressedTotal ?? 0,
       last_error: d?.last_error,
     };

@@ -21,7 +21,7 @@ export const FLEET_COMMON_KEYS = {
   'fleet.stream.max_age_sec': int(7 * 86400, 'Age limit of the fleet stream, seconds (7 days).', { min: 60, policy: 'clamp' }),
   'fleet.stream.max_bytes': int(-1, 'Byte limit of the fleet stream; -1 = unlimited (age only).', { min: -1, policy: 'clamp' }),
   'fleet.stream.duplicate_window_sec': int(120, 'JetStream duplicate window, seconds (≥ 120): a republished event inside it is stored once.', { min: 120, max: 86400, policy: 'clamp' }),
-  'fleet.stream.replicas': int(0, 'Replicas of the fleet stream when it is created; 0 = min(3, cluster size).', { min: 0, max: 5, policy: 'clamp' }),
+  'fleet.stream.replicas': int(0, 'Replicas of the fleet stream when it is created; 0 = min(3, cluster size), 3 when the servers hide the size (`no_advertise`), fewer only when JetStream cannot place that many (then the fleet\'s /health warns fleet_stream_under_replicated).', { min: 0, max: 5, policy: 'clamp' }),
 };
 
 /** The fleet id, refused at start-up when it is not a valid subject token. */
@@ -62,21 +62,22 @@ function nkeySeedFrom(config: GatewayConfig): Uint8Array | undefined {
   return new TextEncoder().encode(seed);
 }
 
+/** How both tiers' NATS clients connect and reconnect (bench/fleet's simulated robots use the same). */
+export const NATS_CLIENT_DEFAULTS = {
+  reconnect: true,
+  maxReconnectAttempts: -1,
+  // The client gives up for good after two refusals in a row unless told not to: a key refused for a while (a
+  // credential rotation, an auth timeout on a loaded server) would leave a robot disconnected until restarted.
+  ignoreAuthErrorAbort: true,
+  reconnectTimeWait: 500,
+  timeout: 5000,
+  pingInterval: 5000,
+  maxPingOut: 2,
+} as const satisfies ConnectionOptions;
+
 /** Connection settings from `fleet.nats.*`. Credentials go to the client only; nothing here is logged. */
 export function natsOptionsFrom(config: GatewayConfig, name: string): NatsSettings {
-  const o: ConnectionOptions = {
-    servers: config.value<string[]>('fleet.nats.servers'),
-    name,
-    reconnect: true,
-    maxReconnectAttempts: -1,
-    // The client gives up for good after two refusals in a row unless told not to: a key refused for a while (a
-    // credential rotation, an auth timeout on a loaded server) would leave a robot disconnected until restarted.
-    ignoreAuthErrorAbort: true,
-    reconnectTimeWait: 500,
-    timeout: 5000,
-    pingInterval: 5000,
-    maxPingOut: 2,
-  };
+  const o: ConnectionOptions = { servers: config.value<string[]>('fleet.nats.servers'), name, ...NATS_CLIENT_DEFAULTS };
   const user = config.value<string>('fleet.nats.user');
   const pass = config.value<string>('fleet.nats.password');
   const token = config.value<string>('fleet.nats.token');

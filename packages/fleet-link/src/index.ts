@@ -5,7 +5,7 @@
 export { createFleetLinkFeature, FLEET_LINK_KEYS, type FleetLinkStatus } from './feature.js';
 export { createVda5050Feature, VDA5050_KEYS } from './vda5050/feature.js';
 // The configuration both tiers read (fleet id, NATS, stream limits); the fleet server imports it from here.
-export { FLEET_COMMON_KEYS, fleetIdFrom, natsOptionsFrom, streamLimitsFrom } from './fleet-config.js';
+export { FLEET_COMMON_KEYS, fleetIdFrom, NATS_CLIENT_DEFAULTS, natsOptionsFrom, streamLimitsFrom } from './fleet-config.js';
 // The outbox and its drain, for tools that publish as many robots (bench/fleet).
 export { Outbox, OUTBOX_MIGRATIONS, type OutboxRow, type OutboxStats } from './outbox.js';
-export { OutboxDrain, type DrainOptions, type DrainStats } from './drain.js';
+export { OutboxDrain, ROBOT_DRAIN_BACKOFF, type DrainConnection, type DrainOptions, type DrainStats } from './drain.js';

@@ -97,6 +97,50 @@ describeWith(NATS_SERVER, 'fleet link: robot → NATS JetStream', () => {
     await cluster.restart(1);
   });
 
+  it('leaves a NATS server that hangs, and sends a publish in flight on a dropped connection again on the next one', async () => {
+    // Two more robots (in a fleet of their own), both connected to node 0 (they learn the others from it): one with
+    // a 1 s publish deadline, one with 60 s, so that only a resend on the reconnection (not the deadline) can
+    // deliver its event in time.
+    const hangFleet = 'linkhang';
+    const flags = (id: string, ackMs: number) => ({ 'fleet.enabled': true, 'fleet.id': hangFleet, 'fleet.robot_id': id, 'fleet.nats.servers': [cluster.urls[0]], 'fleet.stream.replicas': 3, 'fleet.health_interval_sec': 1, 'fleet.publish.ack_timeout_ms': ackMs });
+    const quick = await startRobotGateway({ flags: flags('amr-quick', 1000) });
+    const patient = await startRobotGateway({ flags: flags('amr-patient', 60_000) });
+    const link = async (r: FaultGateway) => (await r.api('GET', '/health')).body['x-medkit-fleet'];
+    try {
+      for (const r of [quick, patient]) await until(async () => ((await link(r)).published > 0 && (await link(r)).outbox.pending === 0 ? true : undefined), 'robot connected and drained', 30_000);
+      // Node 0 hangs: connections stay open, nothing is answered.
+      cluster.freeze(0);
+      quick.fail('HUNG_SERVER', '/amr/motor', 2, 'published to a hung server');
+      patient.fail('IN_FLIGHT', '/amr/motor', 2, 'in flight when the connection drops');
+      // The quick robot's deadline passes, its server does not answer a PING: it moves to another node.
+      const q = await until(async () => {
+        const s = await link(quick);
+        return s.outbox.pending === 0 && s.dead_server_reconnects > 0 ? s : undefined;
+      }, 'the quick robot delivered through another node', 45_000);
+      expect(q.dead_server_reconnects).toBeGreaterThanOrEqual(1);
+      // Node 0 dies: the patient robot's connection drops (if its pings had not already given up on the hung
+      // node) and the publish in flight on it is sent again on the next connection, long before its 60 s deadline.
+      await cluster.kill(0);
+      const p = await until(async () => {
+        const s = await link(patient);
+        return s.outbox.pending === 0 ? s : undefined;
+      }, 'the patient robot delivered after its connection dropped', 45_000);
+      expect(p.resent_after_disconnect).toBeGreaterThanOrEqual(1);
+      const events = await readAll([cluster.urls[1], cluster.urls[2]], hangFleet);
+      for (const [robotId, code] of [['amr-quick', 'HUNG_SERVER'], ['amr-patient', 'IN_FLIGHT']]) {
+        const mine = events.filter((e) => e.robot_id === robotId && e.kind === 'faults');
+        // Stored once (the resend carries the same Nats-Msg-Id), in seq order.
+        expect(mine.filter((e) => (e.body as FaultEventBody).fault_code === code)).toHaveLength(1);
+        expect(new Set(faultSeqs(mine)).size).toBe(mine.length);
+      }
+    } finally {
+      await quick.close();
+      await patient.close();
+      await cluster.kill(0);
+      await cluster.restart(0);
+    }
+  }, 180_000);
+
   it('keeps faults in the outbox while the whole broker is down (health warns) and delivers them in order after', async () => {
     await cluster.killAll();
     for (let i = 0; i < 10; i++) robot.fail(`DOWN_${i}`, '/amr/lidar', 3, 'broker down');

@@ -22,6 +22,6 @@ export {
   type LogsBody,
   type ParseResult,
 } from './envelope.js';
-export { ensureFleetStream, type StreamLimits } from './stream.js';
+export { ensureFleetStream, intendedReplicas, streamReplicas, type ServerFacts, type StreamLimits, type StreamReplicas } from './stream.js';
 export { connectWithRetry, type NatsSettings } from './connect.js';
 export { WakeableSleep } from './wake-sleep.js';

@@ -8,13 +8,38 @@ export interface StreamLimits {
   maxBytes: number;
   /** ≥ 120 s: a republished event inside the window is stored once. */
   duplicateWindowSec: number;
-  /** Stream replicas; 0 = min(3, cluster size as the server gossips it). */
+  /** Stream replicas; 0 = min(3, cluster size). */
   replicas: number;
 }
 
 const NS = 1_000_000_000;
+/** JetStream's "no suitable peers for placement": fewer nodes can take a replica than were asked for. */
+const NO_PLACEMENT = 10005;
 
-/** Creates the fleet's stream if absent; replicas = min(3, cluster size). Returns the stream name. */
+/** What a connection knows of its server (a NatsConnection's `info`). */
+export interface ServerFacts {
+  cluster?: string;
+  connect_urls?: string[];
+}
+
+/**
+ * The replicas the fleet stream should have: `configured` when set, else min(3, cluster size). A clustered server
+ * (its INFO names a cluster) advertises the other nodes' URLs unless `no_advertise` hides them (behind NAT or a
+ * load balancer): then the size is unknown, and a JetStream cluster that is meant to survive a node's loss has
+ * at least 3 nodes, so 3.
+ */
+export function intendedReplicas(info: ServerFacts | undefined, configured: number): number {
+  if (configured > 0) return configured;
+  if (!info?.cluster) return 1;
+  const advertised = info.connect_urls?.length ?? 0;
+  return advertised > 0 ? Math.min(3, advertised) : 3;
+}
+
+/**
+ * Creates the fleet's stream if absent, with the intended replicas (above). When JetStream cannot place that many
+ * (nodes down at creation, or a cluster smaller than assumed) and the count was not configured, it takes the most
+ * it can place: the fleet's /health then names the stream as under-replicated. Returns the stream name.
+ */
 export async function ensureFleetStream(nc: NatsConnection, fleet: string, limits: StreamLimits): Promise<string> {
   const { DiscardPolicy, jetstreamManager, RetentionPolicy, StorageType } = await import('@nats-io/jetstream');
   const jsm = await jetstreamManager(nc, { timeout: 5000 });
@@ -25,25 +50,54 @@ export async function ensureFleetStream(nc: NatsConnection, fleet: string, limit
   } catch {
     // absent (or the info timed out): try to create below
   }
-  const info = nc.info;
-  const clusterSize = info?.cluster ? Math.max(1, info.connect_urls?.length ?? 1) : 1;
-  const replicas = limits.replicas > 0 ? limits.replicas : Math.min(3, clusterSize);
+  const intended = intendedReplicas(nc.info, limits.replicas);
   const cfg: Partial<StreamConfig> & { name: string } = {
     name,
     subjects: [fleetSubjects(fleet)],
     storage: StorageType.File,
     retention: RetentionPolicy.Limits,
     discard: DiscardPolicy.Old,
-    num_replicas: replicas,
+    num_replicas: intended,
     max_age: limits.maxAgeSec * NS,
     max_bytes: limits.maxBytes,
     duplicate_window: Math.max(120, limits.duplicateWindowSec) * NS,
   };
-  try {
-    await jsm.streams.add(cfg);
-  } catch (err) {
-    // A concurrent creator won the race: fine when the stream now exists.
-    await jsm.streams.info(name).catch(() => { throw err; });
+  for (;;) {
+    try {
+      await jsm.streams.add(cfg);
+      return name;
+    } catch (err) {
+      const unplaceable = (err as { code?: unknown }).code === NO_PLACEMENT;
+      if (unplaceable && limits.replicas === 0 && (cfg.num_replicas ?? 1) > 1) {
+        cfg.num_replicas = (cfg.num_replicas ?? 1) - 1;
+        continue;
+      }
+      // A concurrent creator won the race: fine when the stream now exists.
+      await jsm.streams.info(name).catch(() => { throw err; });
+      return name;
+    }
   }
-  return name;
+}
+
+/** The fleet stream's replicas as JetStream has them, against the intended count. */
+export interface StreamReplicas {
+  /** `num_replicas` of the stream's configuration. */
+  replicas: number;
+  /** What the fleet intends (intendedReplicas). */
+  intended: number;
+  /** Replicas that are current now: the leader and each follower that has caught up (not offline). */
+  current: number;
+}
+
+/** Reads the stream's replica state (one JetStream API request, with the client's deadline). */
+export async function streamReplicas(nc: NatsConnection, stream: string, configured: number, timeoutMs: number): Promise<StreamReplicas> {
+  const { jetstreamManager } = await import('@nats-io/jetstream');
+  const jsm = await jetstreamManager(nc, { timeout: timeoutMs, checkAPI: false });
+  const info = await jsm.streams.info(stream);
+  const followers = info.cluster?.replicas ?? [];
+  return {
+    replicas: info.config.num_replicas,
+    intended: intendedReplicas(nc.info, configured),
+    current: (info.cluster?.leader ? 1 : 0) + followers.filter((r) => r.current && !r.offline).length,
+  };
 }

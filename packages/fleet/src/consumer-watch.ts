@@ -1,9 +1,10 @@
 // Periodic look at the shared ingest consumer from JetStream's side: stream lag, messages handed out and not yet
 // acked, redeliveries, and whether the consumer answers at all. A consumer that stops answering (the stream lost
 // its quorum, this replica its broker) is how /health learns that ingest cannot progress even when no message
-// arrives to fail on.
+// arrives to fail on. The same look reads the stream's replicas, which /health compares with the intended count.
 import type { NatsConnection } from '@nats-io/transport-node';
 import { jetstreamManager } from '@nats-io/jetstream';
+import { streamReplicas, type StreamReplicas } from '@medkit/fleet-protocol';
 
 export interface ConsumerState {
   /** Messages the consumer has not delivered yet (stream lag), as of the last check. */
@@ -28,8 +29,10 @@ export class ConsumerWatch {
   private inFlight = false;
   private readonly s: ConsumerState = { pending: 0, ack_pending: 0, consumer_redelivered: 0 };
   private ackFloor = -1;
+  private replicaState?: StreamReplicas;
 
-  constructor(private readonly nc: NatsConnection, private readonly stream: string, private readonly consumer: string) {}
+  /** `configuredReplicas`: fleet.stream.replicas (0 = min(3, cluster size)). */
+  constructor(private readonly nc: NatsConnection, private readonly stream: string, private readonly consumer: string, private readonly configuredReplicas = 0) {}
 
   start(): void {
     if (this.timer) return;
@@ -44,6 +47,11 @@ export class ConsumerWatch {
 
   state(): ConsumerState {
     return { ...this.s };
+  }
+
+  /** The stream's replicas as of the last check that could read them; undefined before. */
+  replicas(): StreamReplicas | undefined {
+    return this.replicaState;
   }
 
   private async check(): Promise<void> {
@@ -61,6 +69,7 @@ export class ConsumerWatch {
         this.s.consumer_progress_at = this.s.consumer_checked_at;
       }
       this.s.consumer_error = undefined;
+      this.replicaState = await streamReplicas(this.nc, this.stream, this.configuredReplicas, CHECK_DEADLINE_MS).catch(() => this.replicaState);
     } catch (err) {
       this.s.consumer_error = (err as Error).message.slice(0, 200);
     } finally {

@@ -117,6 +117,7 @@ export function createFleetFeature(_config?: GatewayConfig, opts: { keepaliveMs?
               batch: ctx.config.value<number>('fleet.ingest.batch'),
               maxAckPending: ctx.config.value<number>('fleet.ingest.max_ack_pending'),
               ackWaitSec: ctx.config.value<number>('fleet.ingest.ack_wait_sec'),
+              configuredReplicas: ctx.config.value<number>('fleet.stream.replicas'),
               log,
               observeLag,
             });

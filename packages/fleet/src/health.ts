@@ -37,6 +37,13 @@ export async function fleetHealth(src: FleetHealthSources): Promise<HealthContri
   if (!natsUp) warnings.push(warning('fleet_nats_unavailable', 'fleet broker (NATS JetStream) is unreachable; ingest and the live stream are paused'));
   const stalled = ingest ? ingest.stalled() : Date.now() - src.startedAt > STALL_AFTER_MS ? `ingest has not started: ${src.startupProblem() ?? 'starting'}` : undefined;
   if (stalled) warnings.push(warning('fleet_ingest_stalled', `fleet ingest cannot progress: ${stalled}`));
+  // Every warning so far means this replica cannot do its job; the one below means the next node's loss can stop it.
+  const degraded = warnings.length > 0;
+  const replicas = ingest?.streamReplicas() ?? null;
+  if (replicas && replicas.replicas < replicas.intended) {
+    const stream = streamName(src.fleet);
+    warnings.push(warning('fleet_stream_under_replicated', `fleet stream ${stream} has ${replicas.replicas} replica${replicas.replicas === 1 ? '' : 's'} where ${replicas.intended} are intended: losing ${replicas.replicas === 1 ? 'its NATS node' : 'a quorum of its nodes'} stops ingest and robots' publishing until ${replicas.replicas === 1 ? 'that node returns' : 'they return'}; raise it with \`nats stream edit ${stream} --replicas ${replicas.intended}\` (or set fleet.stream.replicas to the count wanted)`));
+  }
   return {
     fields: {
       'x-medkit-fleet': {
@@ -47,10 +54,11 @@ export async function fleetHealth(src: FleetHealthSources): Promise<HealthContri
         schema_migrated: src.migrated(),
         robots,
         ingest: st ?? null,
+        stream_replicas: replicas,
         live_clients: src.liveClients(),
       },
     },
     warnings,
-    degraded: warnings.length > 0,
+    degraded,
   };
 }

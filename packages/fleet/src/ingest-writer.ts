@@ -10,19 +10,31 @@ export interface IngestItem {
   envelope: FleetEnvelope;
   /** JetStream stream sequence: the fleet-wide order SSE ids and Last-Event-ID use. */
   streamSeq: number;
+  /** When JetStream stored the event (ISO 8601, the broker's clock): when the robot was last heard from. */
+  storedAt?: string;
 }
 
+/** Inserts the events not stored yet; returns one row per event inserted now (a duplicate returns none). */
 const INSERT_EVENTS = `
-  INSERT INTO fleet_events (event_id, robot_id, seq, kind, robot_time, stream_seq, body)
-  SELECT e->>'event_id', e->>'robot_id', (e->>'seq')::bigint, e->>'kind', (e->>'time')::timestamptz, (e->>'stream_seq')::bigint, e->'body'
+  INSERT INTO fleet_events (event_id, robot_id, seq, kind, robot_time, stream_seq, body, stored_at)
+  SELECT e->>'event_id', e->>'robot_id', (e->>'seq')::bigint, e->>'kind', (e->>'time')::timestamptz, (e->>'stream_seq')::bigint, e->'body',
+    (e->>'stored_at')::timestamptz
   FROM jsonb_array_elements($1::jsonb) e
   ORDER BY e->>'robot_id', (e->>'seq')::bigint
-  ON CONFLICT (event_id) DO NOTHING`;
+  ON CONFLICT (event_id) DO NOTHING
+  RETURNING robot_id, stored_at`;
 
+/**
+ * Liveness (fleet.md §5): a robot was heard from when JetStream stored an event of it that the fleet did not
+ * have, capped at our clock. So a redelivered or republished event the fleet already holds, and a backlog the fleet
+ * catches up on after being away, do not make a robot that went silent look online; only events it sent do.
+ * (An event without a store time, e.g. from an older replica's queue, counts as heard now.)
+ */
 const UPSERT_ROBOTS = `
   INSERT INTO fleet_robots (robot_id, last_seen)
-  SELECT DISTINCT e->>'robot_id', now() FROM jsonb_array_elements($1::jsonb) e ORDER BY 1
-  ON CONFLICT (robot_id) DO UPDATE SET last_seen = now()`;
+  SELECT r.robot_id, LEAST(now(), max(r.stored_at)) FROM unnest($1::text[], $2::timestamptz[]) AS r(robot_id, stored_at)
+  GROUP BY r.robot_id ORDER BY r.robot_id
+  ON CONFLICT (robot_id) DO UPDATE SET last_seen = GREATEST(fleet_robots.last_seen, EXCLUDED.last_seen)`;
 
 const UPSERT_HEALTH = `
   UPDATE fleet_robots r SET health_seq = h.seq, health = h.body,
@@ -60,17 +72,19 @@ const UPSERT_ENTITIES = `
 /** Writes one batch in one transaction; returns how many events were new. Throws when PostgreSQL fails. */
 export async function writeBatch(pool: Pool, items: readonly IngestItem[]): Promise<number> {
   if (items.length === 0) return 0;
-  const json = JSON.stringify(items.map((i) => ({ ...i.envelope, stream_seq: i.streamSeq })));
+  const json = JSON.stringify(items.map((i) => ({ ...i.envelope, stream_seq: i.streamSeq, stored_at: i.storedAt })));
   const client = await pool.connect();
   try {
     await client.query('BEGIN');
-    const inserted = await client.query(INSERT_EVENTS, [json]);
-    await client.query(UPSERT_ROBOTS, [json]);
+    const inserted = await client.query<{ robot_id: string; stored_at: Date | null }>(INSERT_EVENTS, [json]);
+    // Only new events say a robot was heard from (a duplicate's robot has its row since the event was first written).
+    const fresh = inserted.rows;
+    if (fresh.length > 0) await client.query(UPSERT_ROBOTS, [fresh.map((r) => r.robot_id), fresh.map((r) => r.stored_at)]);
     await client.query(UPSERT_HEALTH, [json]);
     await client.query(UPSERT_FAULTS, [json]);
     await client.query(UPSERT_ENTITIES, [json]);
     await client.query('COMMIT');
-    return inserted.rowCount ?? 0;
+    return fresh.length;
   } catch (err) {
     await client.query('ROLLBACK').catch(() => undefined);
     throw err;

@@ -10,7 +10,7 @@
 import type { NatsConnection } from '@nats-io/transport-node';
 import { AckPolicy, DeliverPolicy, jetstream, jetstreamManager, type ConsumerMessages, type JsMsg } from '@nats-io/jetstream';
 import type { Pool } from 'pg';
-import { parseEnvelope, WakeableSleep } from '@medkit/fleet-protocol';
+import { parseEnvelope, WakeableSleep, type StreamReplicas } from '@medkit/fleet-protocol';
 import { writeBatch, type IngestItem } from './ingest-writer.js';
 import { ConsumerWatch, type ConsumerState } from './consumer-watch.js';
 
@@ -21,6 +21,8 @@ export interface IngestOptions {
   batch: number;
   maxAckPending: number;
   ackWaitSec: number;
+  /** fleet.stream.replicas, for the intended replica count /health compares the stream's with. */
+  configuredReplicas?: number;
   log: { warn(o: object, m: string): void; debug(o: object, m: string): void };
   /** Told, per message written, how long it waited from JetStream storing it to our commit (s); set when metrics are on. */
   observeLag?: (seconds: number) => void;
@@ -36,12 +38,17 @@ export interface IngestStats extends Omit<ConsumerState, 'consumer_checked_at' |
   db_failures: number;
   /** Messages this replica received that JetStream had delivered before (to it or to a replica that died). */
   redelivered: number;
+  /** Consume sessions this replica ended because their consumer stopped answering (its leader died with a node). */
+  session_restarts: number;
   /** Events per second over the last completed 10 s window. */
   rate: number;
   db_ok: boolean;
   /** When this replica last committed a batch (ISO 8601), null before the first. */
   last_commit: string | null;
 }
+
+/** Deadline of the requests that start a consume session, and the longest wait between two tries. */
+const SESSION_DEADLINE_MS = 1000;
 
 /** Ingest that has had work for this long without committing any is reported as stalled on /health. */
 export const STALL_AFTER_MS = 15_000;
@@ -54,14 +61,14 @@ export class FleetIngest {
   /** Received and not yet taken into a batch. */
   private queue: JsMsg[] = [];
   private readonly watch: ConsumerWatch;
-  private readonly s = { ingested: 0, duplicates: 0, rejected: 0, unknown_version: 0, db_failures: 0, redelivered: 0, rate: 0, db_ok: true };
+  private readonly s = { ingested: 0, duplicates: 0, rejected: 0, unknown_version: 0, db_failures: 0, redelivered: 0, session_restarts: 0, rate: 0, db_ok: true };
   private lastCommit = 0;
   private readonly startedAt = Date.now();
   private windowStart = Date.now();
   private windowCount = 0;
 
   constructor(private readonly nc: NatsConnection, private readonly pool: Pool, private readonly o: IngestOptions) {
-    this.watch = new ConsumerWatch(nc, o.stream, INGEST_CONSUMER);
+    this.watch = new ConsumerWatch(nc, o.stream, INGEST_CONSUMER, o.configuredReplicas);
   }
 
   /** Creates the durable consumer when absent (idempotent across replicas). */
@@ -106,6 +113,11 @@ export class FleetIngest {
     return { ...this.s, ...consumer, consumer_checked_at: iso(w.consumer_checked_at), last_commit: iso(this.lastCommit) };
   }
 
+  /** The stream's replicas against the intended count, as of the last consumer check. */
+  streamReplicas(): StreamReplicas | undefined {
+    return this.watch.replicas();
+  }
+
   /**
    * Why ingest cannot progress, or undefined while it can: the consumer has not answered for STALL_AFTER_MS
    * (JetStream lost its quorum, or this replica its broker), or there is work and no replica wrote anything for as
@@ -123,13 +135,20 @@ export class FleetIngest {
 
   private async loop(): Promise<void> {
     let backoff = 100;
+    // Short deadlines while JetStream elects a new leader for the consumer: asked again every ≤ 1 s, not every 5.
+    const js = jetstream(this.nc, { timeout: SESSION_DEADLINE_MS });
     while (!this.stopped) {
       try {
-        await this.ensureConsumer();
-        const consumer = await jetstream(this.nc).consumers.get(this.o.stream, INGEST_CONSUMER);
+        const consumer = await js.consumers.get(this.o.stream, INGEST_CONSUMER).catch(async (err: unknown) => {
+          if ((err as { name?: string }).name !== 'ConsumerNotFoundError') throw err;
+          await this.ensureConsumer();
+          return js.consumers.get(this.o.stream, INGEST_CONSUMER);
+        });
         const session = await consumer.consume({
           max_messages: this.o.batch,
           expires: 5000,
+          // The server's heartbeat on an idle pull: two missed ones (2 s) mean the consumer's leader is gone.
+          idle_heartbeat: 1000,
           callback: (m) => {
             this.queue.push(m);
             this.pause.wake();
@@ -141,6 +160,18 @@ export class FleetIngest {
           ended = true;
           this.pause.wake();
         });
+        // A pull the dead leader held is never answered, and the client's own re-pull waits for more missed
+        // heartbeats each round (the bench saw 12–17 s): end the session, and a new one finds the new leader.
+        void (async () => {
+          for await (const st of session.status()) {
+            if (st.type === 'heartbeats_missed' || st.type === 'consumer_not_found' || st.type === 'consumer_deleted' || st.type === 'stream_not_found') {
+              this.o.log.debug({ status: st.type }, 'fleet ingest: consumer lost; starting a new session');
+              this.s.session_restarts++;
+              session.stop();
+              return;
+            }
+          }
+        })().catch(() => undefined);
         if (this.stopped) session.stop();
         backoff = 100;
         while (!this.stopped && !(ended && this.queue.length === 0)) {
@@ -153,7 +184,7 @@ export class FleetIngest {
       } catch (err) {
         this.o.log.debug({ err: (err as Error).message }, 'fleet ingest: consumer error; retrying');
         await this.pause.sleep(backoff);
-        backoff = Math.min(5000, backoff * 2);
+        backoff = Math.min(SESSION_DEADLINE_MS, backoff * 2);
       } finally {
         this.session?.stop();
         this.session = undefined;
@@ -181,7 +212,7 @@ export class FleetIngest {
         m.term(p.reason);
         continue;
       }
-      items.push({ envelope: p.envelope, streamSeq: m.seq });
+      items.push({ envelope: p.envelope, streamSeq: m.seq, storedAt: new Date(m.info.timestampNanos / 1e6).toISOString() });
       good.push(m);
     }
     for (;;) {

@@ -16,7 +16,7 @@ export interface RobotRow {
   worst_severity: number | null;
 }
 
-/** Liveness: online while health (or any) events arrive; offline after 3 missed intervals. */
+/** Liveness: online while its events reach the stream (last_seen: the newest one's JetStream store time, see ingest-writer); offline after 3 missed intervals. */
 const ROBOT_COLUMNS = `robot_id, first_seen, last_seen, gateway_url, health,
   (now() - last_seen) < make_interval(secs => 3 * interval_sec) AS online,
   COALESCE(active.n, 0)::int AS active_faults, active.worst AS worst_severity`;

@@ -57,6 +57,11 @@ export const FLEET_MIGRATIONS: PgMigration[] = [
         entities jsonb NOT NULL
       );`,
   },
+  {
+    version: 2,
+    name: 'when JetStream stored each event (robot liveness, lag analysis)',
+    sql: 'ALTER TABLE fleet_events ADD COLUMN stored_at timestamptz',
+  },
 ];
 
 /** Applies the migrations not yet recorded; returns the versions applied by this call. */

@@ -1,13 +1,13 @@
 // The fleet tier end to end on real servers (fleet.md §5–8): robot gateways publish through a 3-node
 // nats-server JetStream cluster; two `medkit fleet` replicas share the durable consumer and write to a real
-// PostgreSQL; one replica is SIGKILLed and one NATS node killed under load, and every event is stored exactly
-// once. Then the fleet API: cross-fleet fault query with filters and paging, the live SSE stream and its
+// PostgreSQL; one replica is SIGKILLed and the NATS node leading the ingest consumer killed under load, and every
+// event is stored exactly once. Then the fleet API: cross-fleet fault query with filters and paging, the live SSE stream and its
 // Last-Event-ID resume, robots as components, forwarding to a robot, and 503 while
 // PostgreSQL is down.
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import pg from 'pg';
 import { connect } from '@nats-io/transport-node';
-import { jetstream } from '@nats-io/jetstream';
+import { jetstream, jetstreamManager } from '@nats-io/jetstream';
 import { describeWith, NATS_SERVER, POSTGRES } from '../../../test-support/requirements.js';
 import { startNatsCluster, type NatsCluster } from '../../../test-support/servers/nats.mjs';
 import { startPostgres, type PgServer } from '../../../test-support/servers/postgres.mjs';
@@ -54,13 +54,19 @@ describeWith([...NATS_SERVER, ...POSTGRES], 'fleet tier: NATS JetStream → repl
     pgs?.stop();
   });
 
-  it('stores every event exactly once while a replica is SIGKILLed and a NATS node dies under load', async () => {
+  it('stores every event exactly once while a replica is SIGKILLed and the ingest consumer\'s NATS node dies under load', async () => {
     await until(async () => ((await getJson(`${replicas[1].url}/api/v1/components`)).body.items?.length === 2 ? true : undefined), 'both robots known to the fleet', 30_000);
+    // The NATS node to kill: the one leading the ingest consumer, so the surviving replica's session has to find
+    // the consumer's new leader (the stream's leader may be the same node).
+    const nc = await connect({ servers: nats.urls, timeout: 5000 });
+    const leader = await jetstreamManager(nc).then((jsm) => jsm.consumers.info(`MEDKIT_${FLEET.toUpperCase()}`, 'fleet-ingest')).then((c) => c.cluster?.leader).finally(() => nc.close());
+    const victim = nats.nodes.findIndex((n) => n.name === leader);
+    expect(victim).toBeGreaterThanOrEqual(0);
     const N = 150;
     for (let i = 0; i < N; i++) {
       for (const r of robots) r.fail(`LOAD_${String(i).padStart(3, '0')}`, '/amr/motor', 1 + (i % 3), `load ${i}`);
       if (i === 50) await replicas[0].kill('SIGKILL');
-      if (i === 90) await nats.kill(2);
+      if (i === 90) await nats.kill(victim);
       if (i % 10 === 0) await new Promise((r) => setTimeout(r, 20));
     }
     // What each robot's fault manager published = what must be in PostgreSQL, once each.
@@ -78,7 +84,7 @@ describeWith([...NATS_SERVER, ...POSTGRES], 'fleet tier: NATS JetStream → repl
     // The state table holds every code once per robot, at its newest seq.
     const faults = await db.query(`SELECT robot_id, count(*)::int AS n FROM fleet_faults WHERE fault_code LIKE 'LOAD_%' GROUP BY robot_id ORDER BY robot_id`);
     expect(faults.rows.map((r) => r.n)).toEqual([N, N]);
-    await nats.restart(2);
+    await nats.restart(victim);
   });
 
   it('exposes ingest metrics on /metrics: events ingested, redeliveries, ingest lag, robots online', async () => {

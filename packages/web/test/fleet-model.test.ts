@@ -57,6 +57,26 @@ describe('live rows', () => {
     expect(ignored).toEqual({ rows: out.rows, delta: 0 });
   });
 
+  it('leaves the count alone (unknown) for a fault not on the loaded pages while more pages exist: the fleet may count it already', () => {
+    const page = [f('amr-1', 'A', { last_occurred: '2026-01-01T00:05:00Z' })];
+    // More pages exist: B may be on one of them (in the total) or new.
+    const b = applyLive(page, f('amr-1', 'B', { last_occurred: '2026-01-01T00:06:00Z' }), EMPTY_FILTER, false);
+    expect(b.rows.map((r) => r.code)).toEqual(['B', 'A']);
+    expect(b.delta).toBeUndefined();
+    // Once on the rows, its changes are known again.
+    expect(applyLive(b.rows, f('amr-1', 'B', { status: 'HEALED' }), EMPTY_FILTER, false).delta).toBe(-1);
+    // Healed and not loaded: it may have been counted on an unloaded page.
+    expect(applyLive(page, f('amr-1', 'C', { status: 'HEALED' }), EMPTY_FILTER, false)).toEqual({ rows: page, delta: undefined });
+    // A fault the filter can never take (another robot, a code outside the glob) changes nothing, loaded or not.
+    expect(applyLive(page, f('amr-2', 'C', { status: 'HEALED' }), filter({ robots: ['amr-1'] }), false).delta).toBe(0);
+    expect(applyLive(page, f('amr-1', 'XC', { status: 'HEALED' }), filter({ code: 'A*' }), false).delta).toBe(0);
+    // Every page loaded: not on the rows means not in the total.
+    expect(applyLive(page, f('amr-1', 'B'), EMPTY_FILTER, true).delta).toBe(1);
+    const merged = mergeLive(page, 120, [f('amr-1', 'B', { last_occurred: '2026-01-01T00:06:00Z' })], EMPTY_FILTER, false);
+    expect(merged).toMatchObject({ total: 120, unsure: true });
+    expect(merged.rows.map((r) => r.code)).toEqual(['B', 'A']);
+  });
+
   it('keeps faults seen live that a re-list from the lagging store does not have yet, and never an older copy', () => {
     const stored = [f('amr-1', 'A', { last_occurred: '2026-01-01T00:00:00Z' })];
     const live = [f('amr-2', 'NEW', { last_occurred: '2026-01-01T00:05:00Z' }), f('amr-1', 'A', { last_occurred: '2025-12-31T00:00:00Z', status: 'CONFIRMED' })];
@@ -64,6 +84,7 @@ describe('live rows', () => {
     expect(merged.rows.map((r) => r.code)).toEqual(['NEW', 'A']);
     expect(merged.rows[1].lastMs).toBe(Date.parse('2026-01-01T00:00:00Z'));
     expect(merged.total).toBe(2);
+    expect(merged.unsure).toBe(false);
     expect(mergeLive(stored, 1, live, filter({ robots: ['amr-1'] })).rows.map((r) => r.code)).toEqual(['A']);
   });
 });

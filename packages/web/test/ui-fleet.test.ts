@@ -9,6 +9,8 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, afterEach, beforeAll, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
+import { connect } from '@nats-io/transport-node';
+import { jetstream } from '@nats-io/jetstream';
 import { CHROMIUM, describeWith, NATS_SERVER, POSTGRES } from '../../../test-support/requirements.js';
 import { startNatsCluster, type NatsCluster } from '../../../test-support/servers/nats.mjs';
 import { startPostgres, type PgServer } from '../../../test-support/servers/postgres.mjs';
@@ -206,5 +208,41 @@ describeWith([...CHROMIUM, ...NATS_SERVER, ...POSTGRES], 'fleet console against 
     expect(await page.getByTestId('robot-unavailable').textContent()).toContain('offline');
     expect(await page.getByTestId('fault-detail').textContent()).toContain('LIDAR_DIRTY');
     await page.screenshot({ path: join(ARTIFACTS, 'fault-offline.png'), fullPage: true });
+  });
+  it('keeps "N faults match" at the fleet\'s total while faults beyond the loaded page change live, and counts a new one once', async () => {
+    // One robot with 120 faults, published as its outbox drain would: more than the console's first page (50).
+    const nc = await connect({ servers: nats.urls, timeout: 5000 });
+    const js = jetstream(nc);
+    let seq = 0;
+    const report = (code: string, occurrences: number) => {
+      seq++;
+      const time = new Date(Date.now() + seq).toISOString();
+      const body = { event_type: 'fault_updated', fault_code: code, severity: 2, status: 'CONFIRMED', description: 'bulk', occurrence_count: occurrences, reporting_sources: ['/bulk/node'], first_occurred: time, last_occurred: time };
+      const env = { v: 1, robot_id: 'amr-bulk', seq, event_id: `amr-bulk:${seq}`, time, kind: 'faults', body };
+      return js.publish(`medkit.${FLEET}.amr-bulk.faults`, JSON.stringify(env), { msgID: env.event_id, timeout: 10_000 });
+    };
+    const code = (i: number) => `BULK_${String(i).padStart(3, '0')}`;
+    try {
+      for (let i = 0; i < 120; i++) await report(code(i), 1);
+      await until(async () => ((await api('/faults?fault_code=BULK_*&status=all'))['x-medkit']?.total === 120 ? true : undefined), '120 bulk faults in the fleet', 30_000);
+      const page = await open('#/faults?fault_code=BULK_*&status=all');
+      await expect.poll(() => page.getByTestId('match-count').textContent()).toBe('120');
+      await expect.poll(() => page.getByTestId('timeline-stream').textContent()).toContain('live');
+      // The 30 oldest faults (not on the first page, the newest 50) occur again: they come to the top, live; they were
+      // in the fleet's total all along, so the count stays.
+      for (let i = 0; i < 30; i++) await report(code(i), 2);
+      await faultRow(page, 'amr-bulk', code(0)).waitFor({ timeout: 20_000 });
+      await until(async () => ((await api(`/faults?fault_code=${code(0)}&status=all`)).items[0]?.['x-medkit'].occurrence_count === 2 ? true : undefined), 'the repeats stored', 30_000);
+      await expect.poll(() => page.getByTestId('match-count').textContent(), { timeout: 20_000 }).toBe(String((await api('/faults?fault_code=BULK_*&status=all'))['x-medkit'].total));
+      expect(await page.getByTestId('match-count').textContent()).toBe('120');
+      // A fault the fleet did not have is one more.
+      await report('BULK_NEW', 1);
+      await faultRow(page, 'amr-bulk', 'BULK_NEW').waitFor({ timeout: 20_000 });
+      await expect.poll(() => page.getByTestId('match-count').textContent(), { timeout: 20_000 }).toBe('121');
+      expect((await api('/faults?fault_code=BULK_*&status=all'))['x-medkit'].total).toBe(121);
+      await page.screenshot({ path: join(ARTIFACTS, 'timeline-count.png'), fullPage: true });
+    } finally {
+      await nc.close();
+    }
   });
 });

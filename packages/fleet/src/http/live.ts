@@ -68,9 +68,9 @@ export class FleetLiveFeed {
         const opts = startSeq !== undefined
           ? { filter_subjects: filter, deliver_policy: DeliverPolicy.StartSequence, opt_start_seq: startSeq }
           : { filter_subjects: filter, deliver_policy: DeliverPolicy.New };
-        const consumer = await jetstream(this.nc).consumers.get(this.stream, opts);
-        // Short pulls: idle heartbeats every 2.5 s, so a consumer lost with a dead NATS node is noticed fast.
-        const msgs = await consumer.consume({ max_messages: 512, expires: 5000 });
+        const consumer = await jetstream(this.nc, { timeout: 1000 }).consumers.get(this.stream, opts);
+        // Idle heartbeats every second, so a consumer lost with a dead NATS node is noticed within ~2 s.
+        const msgs = await consumer.consume({ max_messages: 512, expires: 5000, idle_heartbeat: 1000 });
         this.stopIter = () => void msgs.stop();
         if (this.stopped) msgs.stop();
         // Watchdog: when the consumer stops answering (its node died, the stream leader moved) start a new one
@@ -94,7 +94,7 @@ export class FleetLiveFeed {
         }
       } catch (err) {
         this.log.debug({ err: (err as Error).message }, 'fleet live feed: consumer error; retrying');
-        await new Promise((r) => setTimeout(r, 500));
+        await new Promise((r) => setTimeout(r, 250));
       }
     }
   }

@@ -156,35 +156,50 @@ function byLastDesc(a: FleetFaultView, b: FleetFaultView): number {
   return (b.lastMs ?? 0) - (a.lastMs ?? 0) || a.key.localeCompare(b.key);
 }
 
-/**
- * Applies one live fault to the loaded rows: replaces the robot's row of that code, adds it when it now
- * matches, drops it when it no longer does. Returns the rows and how the match count changed.
- */
-export function applyLive(rows: FleetFaultView[], f: FleetFaultView, filter: TimelineFilter): { rows: FleetFaultView[]; delta: number } {
-  const had = rows.some((r) => r.key === f.key);
-  const rest = rows.filter((r) => r.key !== f.key);
-  if (!matchesTimeline(f, filter)) return { rows: had ? rest : rows, delta: had ? -1 : 0 };
-  const next = [f, ...rest].sort(byLastDesc);
-  return { rows: next.slice(0, MAX_ROWS), delta: had ? 0 : 1 };
+/** True when the fault can never match the filter, whatever its state: another robot, a code outside the glob. */
+function neverMatches(f: FleetFaultView, filter: TimelineFilter): boolean {
+  const code = filter.code.trim();
+  return (filter.robots.length > 0 && !filter.robots.includes(f.robotId)) || (code !== '' && !codeMatcher(code).test(f.code));
 }
 
 /**
- * Merges the faults seen live since the page opened into a freshly loaded list. The live feed runs ahead of
- * the fleet's store (an event is streamed before PostgreSQL has it), so a list loaded just after an event
- * can miss it or hold its previous state; where the live copy is newer it wins.
+ * Applies one live fault to the loaded rows: replaces the robot's row of that code, adds it when it now
+ * matches, drops it when it no longer does. Returns the rows and how the match count changed. The fleet's total
+ * counts faults of pages not loaded yet, so a fault that is not among the rows while more pages exist may already
+ * be in it: then `delta` is undefined (unknown), and the caller asks the fleet for the count again. `complete`:
+ * every page of the list is loaded.
  */
-export function mergeLive(rows: FleetFaultView[], total: number, live: Iterable<FleetFaultView>, filter: TimelineFilter): { rows: FleetFaultView[]; total: number } {
+export function applyLive(rows: FleetFaultView[], f: FleetFaultView, filter: TimelineFilter, complete = true): { rows: FleetFaultView[]; delta: number | undefined } {
+  const had = rows.some((r) => r.key === f.key);
+  const rest = rows.filter((r) => r.key !== f.key);
+  if (!matchesTimeline(f, filter)) {
+    if (had) return { rows: rest, delta: -1 };
+    // Not loaded: it left the filter only if it was in an unloaded page.
+    return { rows, delta: complete || neverMatches(f, filter) ? 0 : undefined };
+  }
+  const next = [f, ...rest].sort(byLastDesc);
+  return { rows: next.slice(0, MAX_ROWS), delta: had ? 0 : complete ? 1 : undefined };
+}
+
+/**
+ * Merges the faults seen live since the page opened into a freshly loaded list. The live feed runs ahead of the
+ * fleet's store (an event is streamed before PostgreSQL has it), so a list loaded just after an event can miss it
+ * or hold its previous state; where the live copy is newer it wins. `unsure`: a fault merged in may or may not be
+ * in the fleet's total already (it was not on the loaded page, and more pages exist), so the count needs asking.
+ */
+export function mergeLive(rows: FleetFaultView[], total: number, live: Iterable<FleetFaultView>, filter: TimelineFilter, complete = true): { rows: FleetFaultView[]; total: number; unsure: boolean } {
   let out = rows;
   let t = total;
+  let unsure = false;
   for (const f of live) {
     const have = out.find((r) => r.key === f.key);
     if (have && (have.lastMs ?? 0) >= (f.lastMs ?? 0) && have.rawStatus === f.rawStatus && have.occurrences === f.occurrences) continue;
-    if (!have && !matchesTimeline(f, filter)) continue;
-    const r = applyLive(out, f, filter);
+    const r = applyLive(out, f, filter, complete);
     out = r.rows;
-    t += r.delta;
+    if (r.delta === undefined) unsure = true;
+    else t += r.delta;
   }
-  return { rows: out, total: Math.max(0, t) };
+  return { rows: out, total: Math.max(0, t), unsure };
 }
 
 /** Hash route of the console. */

@@ -7,7 +7,8 @@ import type { FleetStreamEvent, MedkitClient } from '@medkit/client';
 import { applyLive, fleetEventView, fleetFaultView, MAX_ROWS, mergeLive, timelineQuery, type FleetFaultView, type TimelineFilter } from './model';
 import { followStream, type StreamState } from '../state/live-stream';
 
-export interface Timeline {
+/** The loaded list: rows and the fleet's count of what matches. */
+interface ListState {
   rows: FleetFaultView[];
   /** Faults matching the filter (the fleet's total, kept current by live changes). */
   total: number;
@@ -15,6 +16,9 @@ export interface Timeline {
   loading: boolean;
   error?: unknown;
   nextCursor: string | null;
+}
+
+export interface Timeline extends ListState {
   stream: StreamState;
   /** Keys of rows changed live since the list was loaded (highlighted). */
   fresh: Set<string>;
@@ -25,8 +29,19 @@ export interface Timeline {
   more: () => void;
 }
 
+/** How long after a live change of unknown effect the count is asked for (the store catches up meanwhile, changes coalesce). */
+const RECOUNT_AFTER_MS = 1000;
+
+const EMPTY_LIST: ListState = { rows: [], total: 0, loaded: false, loading: true, nextCursor: null };
+
 export function useFleetTimeline(client: MedkitClient, filter: TimelineFilter): Timeline {
-  const [state, setState] = useState<{ rows: FleetFaultView[]; total: number; loaded: boolean; loading: boolean; error?: unknown; nextCursor: string | null }>({ rows: [], total: 0, loaded: false, loading: true, nextCursor: null });
+  const [state, setState] = useState<ListState>(EMPTY_LIST);
+  // The list as of the last change, read synchronously by the next one (live events come faster than renders).
+  const list = useRef<ListState>(EMPTY_LIST);
+  const update = (change: (s: ListState) => ListState) => {
+    list.current = change(list.current);
+    setState(list.current);
+  };
   const [stream, setStream] = useState<StreamState>('connecting');
   const [fresh, setFresh] = useState<Set<string>>(new Set());
   const [resync, setResync] = useState<{ atMs: number; reason: string }>();
@@ -37,33 +52,70 @@ export function useFleetTimeline(client: MedkitClient, filter: TimelineFilter): 
   const loadSeq = useRef(0);
   /** The newest live copy of each fault seen since the page opened (bounded), merged into every fresh list. */
   const seen = useRef(new Map<string, FleetFaultView>());
+  /**
+   * The match count when a live change's effect on it is unknown (a fault not on the loaded pages may already be in
+   * the fleet's total): asked again from the fleet, one request at a time, RECOUNT_AFTER_MS after the change; a
+   * change during the request asks once more after it.
+   */
+  const recount = useRef<{ timer?: ReturnType<typeof setTimeout>; inFlight: boolean; again: boolean; closed?: boolean }>({ inFlight: false, again: false });
+  const askCount = () => {
+    const r = recount.current;
+    if (r.closed) return;
+    if (r.inFlight) {
+      r.again = true;
+      return;
+    }
+    if (r.timer) return;
+    r.timer = setTimeout(() => {
+      r.timer = undefined;
+      r.inFlight = true;
+      r.again = false;
+      const seq = loadSeq.current;
+      void client.fleetFaults({ ...timelineQuery(filterRef.current), limit: 1 })
+        .then((page) => {
+          if (seq === loadSeq.current && !r.closed) update((s) => ({ ...s, total: page['x-medkit'].total }));
+        }, () => undefined)
+        .finally(() => {
+          r.inFlight = false;
+          if (r.again) askCount();
+        });
+    }, RECOUNT_AFTER_MS);
+  };
+  useEffect(() => () => {
+    recount.current.closed = true;
+    clearTimeout(recount.current.timer);
+  }, []);
 
   const load = async (cursor: string | null, signal?: AbortSignal) => {
-    const seq = ++loadSeq.current;
-    setState((s) => ({ ...s, loading: true }));
+    const seq = cursor === null ? ++loadSeq.current : loadSeq.current;
+    update((s) => ({ ...s, loading: true }));
     try {
       const page = await client.fleetFaults(timelineQuery(filterRef.current, cursor ?? undefined), { signal });
-      if (seq !== loadSeq.current && cursor === null) return;
+      if (seq !== loadSeq.current) return;
       const got = page.items.map(fleetFaultView);
-      setState((s) => {
+      const next = page['x-medkit'].next_cursor;
+      let unsure = false;
+      update((s) => {
         if (cursor !== null) {
           const rows = [...s.rows, ...got.filter((g) => !s.rows.some((r) => r.key === g.key))];
-          return { ...s, rows: rows.slice(0, MAX_ROWS), loading: false, nextCursor: page['x-medkit'].next_cursor };
+          return { ...s, rows: rows.slice(0, MAX_ROWS), loading: false, nextCursor: next };
         }
-        const merged = mergeLive(got, page['x-medkit'].total, seen.current.values(), filterRef.current);
-        return { rows: merged.rows.slice(0, MAX_ROWS), total: merged.total, loaded: true, loading: false, nextCursor: page['x-medkit'].next_cursor };
+        const merged = mergeLive(got, page['x-medkit'].total, seen.current.values(), filterRef.current, !next);
+        unsure = merged.unsure;
+        return { rows: merged.rows.slice(0, MAX_ROWS), total: merged.total, loaded: true, loading: false, nextCursor: next };
       });
+      if (unsure) askCount();
       if (cursor === null) setFresh(new Set());
     } catch (err) {
       if (signal?.aborted) return;
-      setState((s) => ({ ...s, loaded: true, loading: false, error: err }));
+      update((s) => ({ ...s, loaded: true, loading: false, error: err }));
     }
   };
 
   // The list follows the filter.
   useEffect(() => {
     const ac = new AbortController();
-    setState({ rows: [], total: 0, loaded: false, loading: true, nextCursor: null });
+    update(() => EMPTY_LIST);
     void load(null, ac.signal);
     return () => ac.abort();
   }, [client, key]);
@@ -86,13 +138,15 @@ export function useFleetTimeline(client: MedkitClient, filter: TimelineFilter): 
       seen.current.set(f.key, f);
       if (seen.current.size > MAX_ROWS) seen.current.delete(seen.current.keys().next().value!);
       setLiveEvents((n) => n + 1);
-      setState((s) => {
-        const out = applyLive(s.rows, f, filterRef.current);
-        return out.rows === s.rows ? s : { ...s, rows: out.rows, total: Math.max(0, s.total + out.delta) };
-      });
-      setFresh((s) => {
+      const s = list.current;
+      const out = applyLive(s.rows, f, filterRef.current, s.loaded && s.nextCursor === null);
+      if (out.delta === undefined) askCount();
+      // A count asked before this change may not include it: ask once more after that answer.
+      else if (recount.current.inFlight) recount.current.again = true;
+      if (out.rows !== s.rows || out.delta) update(() => ({ ...s, rows: out.rows, total: Math.max(0, s.total + (out.delta ?? 0)) }));
+      setFresh((prev) => {
         // Newest last and bounded like the rows: highlights of rows long gone are dropped.
-        const next = new Set(s);
+        const next = new Set(prev);
         next.delete(f.key);
         next.add(f.key);
         if (next.size > MAX_ROWS) next.delete(next.values().next().value!);
