@@ -8,7 +8,9 @@
 // Each: wall time from spawn to the first 200 of GET /api/v1/health (polled every 10 ms), and the process's
 // CPU time (utime + stime from /proc) at that moment. Prints medians, p90 and the ratio to the baseline.
 // Build first (`npm run build`), then:
-//   node bench/startup/run.mjs [--runs 15] [--json out.json]
+//   node bench/startup/run.mjs [--runs 15] [--json out.json] [--compare-flags='…']
+// --compare-flags adds a variant `bundle, other options`: the bundle with those Node.js options instead of the
+// command's own (e.g. the options before a change), in the same alternation.
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -20,9 +22,9 @@ import { freePort } from '../../test-support/servers/ports.mjs';
 import { NODE_RUNTIME_FLAGS } from '../../packages/cli/dist/runtime-flags.js';
 import { CLK_TCK, machine } from '../footprint/proc.mjs';
 
-const { values: o } = parseArgs({ options: { runs: { type: 'string', default: '15' }, json: { type: 'string' }, help: { type: 'boolean', default: false } } });
+const { values: o } = parseArgs({ options: { runs: { type: 'string', default: '15' }, json: { type: 'string' }, 'compare-flags': { type: 'string' }, help: { type: 'boolean', default: false } } });
 if (o.help) {
-  console.log('node bench/startup/run.mjs [--runs N] [--json FILE]');
+  console.log("node bench/startup/run.mjs [--runs N] [--json FILE] [--compare-flags='…']");
   process.exit(0);
 }
 const RUNS = Number(o.runs);
@@ -38,6 +40,10 @@ const VARIANTS = {
   bundle: (port, dir) => [...NODE_RUNTIME_FLAGS, join(ROOT, 'packages/cli/bin/medkit.js'), ...gatewayArgs(port, dir)],
   dist: (port, dir) => [...NODE_RUNTIME_FLAGS, '--input-type=module', '-e', DIST_MAIN, ...gatewayArgs(port, dir)],
 };
+if (o['compare-flags'] !== undefined) {
+  const other = o['compare-flags'].split(/\s+/).filter(Boolean);
+  VARIANTS[`bundle with ${other.join(' ') || 'Node defaults'}`] = (port, dir) => [...other, join(ROOT, 'packages/cli/bin/medkit.js'), ...gatewayArgs(port, dir)];
+}
 
 function cpuMs(pid) {
   const f = readFileSync(`/proc/${pid}/stat`, 'utf8');
@@ -85,6 +91,7 @@ const rows = Object.entries(results).map(([variant, rs]) => ({
 const base = rows.find((r) => r.variant === 'baseline');
 const m = machine();
 console.log(`machine: ${m.nproc} × ${m.model}, ${m.memTotalGB} GB, Node.js ${m.node}`);
+console.log(`command: node bench/startup/run.mjs ${process.argv.slice(2).join(' ')}; the command's Node.js options: ${NODE_RUNTIME_FLAGS.join(' ')}`);
 console.log(`date: ${new Date().toISOString()}; runs: ${RUNS} each, alternating; load average at start ${load.map((l) => l.toFixed(2)).join(' ')}, at end ${loadEnd.map((l) => l.toFixed(2)).join(' ')}`);
 console.log('\n| variant | wall median ms | wall p90 ms | CPU median ms | wall / baseline |');
 console.log('|---|---|---|---|---|');
