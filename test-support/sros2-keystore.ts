@@ -19,6 +19,11 @@ export interface EnclaveOptions {
   signWithOtherCa?: boolean;
   /** Validity of the identity certificate: `expired` was valid for one day in 2020. */
   expired?: boolean;
+  /**
+   * The identity certificate expires this many seconds from now: a peer starts with it while it is valid (DDS
+   * stacks refuse to start with an expired identity) and meets medkit after it expired.
+   */
+  expiresInSeconds?: number;
   governanceXml?: string;
   permissionsXml?: string;
 }
@@ -205,7 +210,12 @@ export function createSros2Keystore(opts: { algo?: KeyAlgo; separateCas?: boolea
       const name = `leaf${n++}`;
       openssl(['req', ...newKey(o.algo ?? algo), '-nodes', '-keyout', `${name}.key`, '-out', `${name}.csr`, '-subj', subj(enclave)], work);
       const ca = o.identityFromOtherCa ? 'other_ca' : 'identity_ca';
-      const dates = o.expired ? ['-startdate', '20200101000000Z', '-enddate', '20200102000000Z'] : ['-days', '30'];
+      const stamp = (ms: number) => new Date(ms).toISOString().replace(/[-:T]/g, '').slice(0, 14) + 'Z';
+      const dates = o.expired
+        ? ['-startdate', '20200101000000Z', '-enddate', '20200102000000Z']
+        : o.expiresInSeconds !== undefined
+          ? ['-startdate', stamp(Date.now() - 3_600_000), '-enddate', stamp(Date.now() + o.expiresInSeconds * 1000)]
+          : ['-days', '30'];
       openssl(['ca', '-batch', '-config', 'ca.cnf', '-cert', `${ca}.pem`, '-keyfile', `${ca}.key`, '-in', `${name}.csr`, '-out', `${name}.pem`, '-notext', ...dates], work);
       copyFileSync(join(work, `${name}.pem`), join(dir, 'cert.pem'));
       copyFileSync(join(work, `${name}.key`), join(dir, 'key.pem'));

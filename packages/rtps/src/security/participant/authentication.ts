@@ -154,6 +154,8 @@ interface Peer {
   access?: AccessControl;
   /** Our side of the volatile secure channel to it (Kx keys). */
   kxSender?: CryptoSender;
+  /** Sequence number of our last volatile secure message to it. */
+  volatileSn: number;
   /** Token messages to it not yet sent often enough (best effort over a reliable channel: resent a few times). */
   outbox: { data: Buffer; sends: number; nextAt: number }[];
   /** (our reader, its writer) pairs whose datareader token went out. */
@@ -223,7 +225,8 @@ export class SecureParticipant implements ParticipantSecurity {
     SecureBuiltinEndpoint.SUBSCRIPTIONS_SECURE_WRITER |
     SecureBuiltinEndpoint.SUBSCRIPTIONS_SECURE_READER |
     SecureBuiltinEndpoint.PARTICIPANT_VOLATILE_MESSAGE_SECURE_WRITER |
-    SecureBuiltinEndpoint.PARTICIPANT_VOLATILE_MESSAGE_SECURE_READER;
+    SecureBuiltinEndpoint.PARTICIPANT_VOLATILE_MESSAGE_SECURE_READER |
+    SecureBuiltinEndpoint.PARTICIPANT_SECURE_WRITER;
   readonly stats: AuthenticationStats = { received: 0, malformed: 0, ignored: 0, handshakesStarted: 0, authenticated: 0, failed: 0, cryptoTokens: 0, volatileDropped: 0, securedDropped: 0 };
   private ctx?: SecurityContext;
   private prefix?: Buffer;
@@ -302,6 +305,7 @@ export class SecureParticipant implements ParticipantSecurity {
       receivers: new Map(),
       tokens: [],
       outbox: [],
+      volatileSn: 0,
       readerTokensSent: new Set(),
     };
     if (this.peers.has(remote.prefixHex)) this.onParticipantGone(remote.prefixHex);
@@ -718,11 +722,17 @@ export class SecureParticipant implements ParticipantSecurity {
 
   // ---- crypto tokens out (ParticipantVolatileMessageSecure) ------------------------------
 
-  /** Our participant key (participant crypto token): protects secure discovery; GCM when the governance encrypts any of it. */
+  /**
+   * Our participant key (participant crypto token): protects whole messages (rtps_protection_kind), so its kind is
+   * that protection's: GMAC for SIGN, GCM for ENCRYPT. Cyclone DDS 0.10.2 refuses an encrypted message where the
+   * governance says SIGN ("message is encrypted, which is unexpected"); Fast DDS 2.9.1 takes either. Secure SEDP has
+   * keys of its own (builtinProtect). Without RTPS protection: GCM when the governance encrypts anything.
+   */
   private participantKeyMaterial?: KeyMaterial;
   private get participantKey(): KeyMaterial {
     const r = this.rule;
-    const encrypting = [r?.discoveryProtectionKind, r?.livelinessProtectionKind, r?.rtpsProtectionKind].some((k) => k?.startsWith('ENCRYPT'));
+    const rtps = r?.rtpsProtectionKind ?? 'NONE';
+    const encrypting = rtps !== 'NONE' ? rtps.startsWith('ENCRYPT') : [r?.discoveryProtectionKind, r?.livelinessProtectionKind].some((k) => k?.startsWith('ENCRYPT'));
     return (this.participantKeyMaterial ??= newKeyMaterial(encrypting ? 'AES256_GCM' : 'AES256_GMAC', randomKeyId()));
   }
   private readonly builtinKeys: { entityId: number; km: KeyMaterial }[] = [];
@@ -744,7 +754,9 @@ export class SecureParticipant implements ParticipantSecurity {
     const identity = { guid: Buffer.concat([this.prefix!, Buffer.from([0xff, 0x02, 0x02, 0xc3])]), sn: snBytes(++this.volatileSn) };
     const payload = encodeGenericMessage({ messageIdentity: identity, relatedMessageIdentity: NO_IDENTITY, destinationParticipant: p.guid, destinationEndpoint, sourceEndpoint, classId, data: tokens });
     const w = new SubmessageWriter(payload.length + 64, true);
-    encodeData(w, { readerId: 0xff0202c4, writerId: 0xff0202c3, writerSN: this.volatileSn, payload, key: false }, true);
+    // Sequence numbers count per peer: the peer's reader is reliable, and a gap (messages that went to other peers)
+    // makes Cyclone DDS wait for samples that never come (seen with two Cyclone peers).
+    encodeData(w, { readerId: 0xff0202c4, writerId: 0xff0202c3, writerSN: ++p.volatileSn, payload, key: false }, true);
     if (p.outbox.length >= MAX_KEYS_PER_PEER) p.outbox.shift();
     p.outbox.push({ data: w.finish(), sends: 0, nextAt: now });
     this.flushTokens(p, now);
