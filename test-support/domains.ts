@@ -41,7 +41,8 @@
 //            Fast DDS talker, 211 a talker from another CA, refused).
 //            SROS2 with Cyclone DDS (issue 29): 220..221 rtps security/interop-sros2-cyclone (220: protected data,
 //            221: handshakes and refusals); 222 gateway ros/sros2-vendors (the default gateway secured with
-//            Cyclone and Fast DDS nodes: data, operations, parameters, fault reports).
+//            Cyclone and Fast DDS nodes: data, operations, parameters, fault reports); 223..224 gateway
+//            ros/sros2-peers (223: a talker whose certificate expired, 224: a talker without a grant for /chatter).
 import { DOMAIN_SPAN, MAX_BASE, RESERVED_COUNT, RESERVED_FIRST, SUITE_OFFSETS } from './domain-slots.mjs';
 
 export { DOMAIN_SPAN } from './domain-slots.mjs';

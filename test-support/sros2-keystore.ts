@@ -71,6 +71,11 @@ export interface GovernanceOptions {
   /** enable_discovery_protection / enable_liveliness_protection of the `*` topic rule (default true). */
   topicDiscovery?: boolean;
   allowUnauthenticated?: boolean;
+  /**
+   * Topic expressions whose writing this governance does not control (a rule before `*`, protected like it): a
+   * participant with it creates writers its permissions deny, which a peer with the usual governance refuses.
+   */
+  uncontrolledWrites?: string[];
 }
 
 /** A governance document like SROS2's default: one domain rule for `domain`, every topic protected. */
@@ -99,19 +104,25 @@ export function governanceXml(domain = 0, opts: GovernanceOptions = {}): string 
           <metadata_protection_kind>NONE</metadata_protection_kind>
           <data_protection_kind>NONE</data_protection_kind>
         </topic_rule>
-        <topic_rule>
-          <topic_expression>*</topic_expression>
-          <enable_discovery_protection>${opts.topicDiscovery ?? true}</enable_discovery_protection>
-          <enable_liveliness_protection>${opts.topicDiscovery ?? true}</enable_liveliness_protection>
-          <enable_read_access_control>true</enable_read_access_control>
-          <enable_write_access_control>true</enable_write_access_control>
-          <metadata_protection_kind>${opts.metadata ?? data}</metadata_protection_kind>
-          <data_protection_kind>${data}</data_protection_kind>
-        </topic_rule>
+${(opts.uncontrolledWrites ?? []).map((t) => topicRule(t, opts, data, false)).join('')}${topicRule('*', opts, data, true)}
       </topic_access_rules>
     </domain_rule>
   </domain_access_rules>
 </dds>
+`;
+}
+
+/** A protected topic_rule (discovery, liveliness, read control, metadata and data as `opts` say). */
+function topicRule(expression: string, opts: GovernanceOptions, data: string, writeControl: boolean): string {
+  return `        <topic_rule>
+          <topic_expression>${expression}</topic_expression>
+          <enable_discovery_protection>${opts.topicDiscovery ?? true}</enable_discovery_protection>
+          <enable_liveliness_protection>${opts.topicDiscovery ?? true}</enable_liveliness_protection>
+          <enable_read_access_control>true</enable_read_access_control>
+          <enable_write_access_control>${writeControl}</enable_write_access_control>
+          <metadata_protection_kind>${opts.metadata ?? data}</metadata_protection_kind>
+          <data_protection_kind>${data}</data_protection_kind>
+        </topic_rule>
 `;
 }
 
@@ -163,6 +174,13 @@ export function permissionsXml(subject: string, domain = 0, validity = ALWAYS): 
 export function allowAllPermissionsXml(subject: string, domain = 0, validity = ALWAYS): string {
   const everything = '        <publish><topics><topic>*</topic></topics></publish>\n        <subscribe><topics><topic>*</topic></topics></subscribe>';
   return grantXml(subject, validity, rule('allow', domain, everything));
+}
+
+/** Like allowAllPermissionsXml, but a deny rule first refuses `publish` on these topic expressions. */
+export function denyPublishPermissionsXml(subject: string, domain: number, topics: string[], validity = ALWAYS): string {
+  const denied = `        <publish><topics>${topics.map((t) => `<topic>${t}</topic>`).join('')}</topics></publish>`;
+  const everything = '        <publish><topics><topic>*</topic></topics></publish>\n        <subscribe><topics><topic>*</topic></topics></subscribe>';
+  return grantXml(subject, validity, [rule('deny', domain, denied), rule('allow', domain, everything)].join('\n'));
 }
 
 /** Creates a keystore (identity CA = permissions CA, as SROS2's create_keystore does, unless `separateCas`). */

@@ -6,7 +6,7 @@ import { X509Certificate } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, expect, it } from 'vitest';
-import { allowAllPermissionsXml, createSros2Keystore, governanceXml, type EnclaveOptions, type GovernanceOptions, type Sros2Keystore } from '../../../../test-support/sros2-keystore.js';
+import { allowAllPermissionsXml, createSros2Keystore, denyPublishPermissionsXml, governanceXml, type EnclaveOptions, type GovernanceOptions, type Sros2Keystore } from '../../../../test-support/sros2-keystore.js';
 import { buildPeer, killAllPeers, spawnPeer, type PeerProcess } from '../peers/harness.js';
 import { createParticipant, type Participant } from '../../src/index.js';
 import { adjustedGuidPrefix, type ParticipantSecurityOptions, type SecureParticipant } from '../../src/security/index.js';
@@ -231,6 +231,29 @@ export function sros2InteropSuite(vendor: Vendor, domains: { peer: number; auth:
     const st = await waitForStatus(sec, peer.guid.slice(0, 24), ['failed', 'authenticated'], 20_000);
     expect(st.state).toBe('failed');
     expect(st.reason).toMatch(/^expired: handshake request: c\.id: /);
+  }, 60_000);
+
+  it(`medkit refuses the secured ${label} talker's writer on a topic its permissions do not grant, and keeps the refusal with the peer`, async () => {
+    // The talker's own governance does not control writing rt/chatter, so it creates the writer its permissions
+    // deny (a misconfigured or hostile node); medkit's governance does, checks its permissions and refuses it.
+    const { p, sec } = await secureParticipant(enclave('/medkit/gateway', AUTH_DOMAIN, SROS2_DEFAULT), AUTH_DOMAIN);
+    const r = p.createReader({ topic: 'rt/chatter', typeName: STRING, qos: { reliability: 'reliable' } });
+    const got: string[] = [];
+    r.on('sample', (s) => got.push(readCdrString(s.payload)));
+    const name = '/peer/unlicensed_talker';
+    const dir = ks.makeEnclave(name, { governanceXml: governanceXml(AUTH_DOMAIN, { uncontrolledWrites: ['rt/chatter'] }), permissionsXml: denyPublishPermissionsXml(`CN=${name}`, AUTH_DOMAIN, ['rt/chatter']) }).dir;
+    const talker = await spawnSecured('talker', dir, { domain: AUTH_DOMAIN, periodMs: 100 });
+    const prefix = talker.guid.slice(0, 24);
+    await waitForStatus(sec, prefix, ['authenticated']);
+    await until(() => (sec.peerStatus().find((s) => s.guidPrefix === prefix)?.refusedEndpoints ?? []).length > 0, 'the refused writer', 15_000);
+    const st = sec.peerStatus().find((s) => s.guidPrefix === prefix)!;
+    expect(st.state).toBe('authenticated');
+    expect(st.refusedEndpoints).toEqual([{ kind: 'writer', topic: 'rt/chatter', reason: expect.stringMatching(/^its permissions do not let it publish 'rt\/chatter': deny_rule 1 of grant/) }]);
+    expect(st.refusedEndpointCount).toBe(1);
+    await talker.waitForLine(/^sent seq=3 /, 15_000);
+    await new Promise((res) => setTimeout(res, 500));
+    expect(got).toEqual([]);
+    expect(r.matches.size).toBe(0);
   }, 60_000);
 
   it(`medkit refuses a secured ${label} peer whose identity comes from another CA, and keeps the reason`, async () => {

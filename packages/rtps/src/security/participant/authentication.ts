@@ -62,7 +62,27 @@ export interface PeerAuthStatus {
   /** The peer certificate's subject once the handshake verified it. */
   subject?: string;
   since: number;
+  /**
+   * Endpoints of this (authenticated) participant refused on their topic, first ones first (at most
+   * {@link MAX_REFUSED_ENDPOINTS_LISTED}); absent while none was.
+   */
+  refusedEndpoints?: RefusedEndpoint[];
+  /** Distinct endpoints refused in all (the list holds the first of them; counting stops at {@link MAX_REFUSED_ENDPOINTS_COUNTED}). */
+  refusedEndpointCount?: number;
 }
+
+/** An endpoint of a remote participant that is not matched because of its topic (permissions, governance). */
+export interface RefusedEndpoint {
+  kind: 'writer' | 'reader';
+  /** The DDS topic name (`rt/chatter`, `rq/add_two_intsRequest`, ...). */
+  topic: string;
+  reason: string;
+}
+
+/** Refused endpoints listed per peer. */
+export const MAX_REFUSED_ENDPOINTS_LISTED = 16;
+/** Distinct refused endpoints counted per peer (the key set kept to count them is bounded by it). */
+export const MAX_REFUSED_ENDPOINTS_COUNTED = 256;
 
 /** ParticipantVolatileMessageSecure message classes (DDS-Security 1.1 §7.4.4.6). */
 export const CRYPTO_TOKENS_CLASS = {
@@ -160,6 +180,8 @@ interface Peer {
   outbox: { data: Buffer; sends: number; nextAt: number }[];
   /** (our reader, its writer) pairs whose datareader token went out. */
   readerTokensSent: Set<string>;
+  /** Keys (`kind topic`) of its endpoints refused on their topic, bounded by MAX_REFUSED_ENDPOINTS_COUNTED. */
+  refusedKeys: Set<string>;
   /** Receivers for the peer's protected submessages, by transformation key id (0: the Kx keys). */
   receivers: Map<number, CryptoReceiver>;
   tokens: ReceivedCryptoToken[];
@@ -276,7 +298,7 @@ export class SecureParticipant implements ParticipantSecurity {
 
   /** Authentication state of every remote participant in the table. */
   peerStatus(): PeerAuthStatus[] {
-    return [...this.peers.values()].map((p) => ({ ...p.status }));
+    return [...this.peers.values()].map((p) => ({ ...p.status, ...(p.status.refusedEndpoints ? { refusedEndpoints: [...p.status.refusedEndpoints] } : {}) }));
   }
 
   /** @internal Handshakes holding key-agreement state now (bounds checks in tests). */
@@ -307,6 +329,7 @@ export class SecureParticipant implements ParticipantSecurity {
       outbox: [],
       volatileSn: 0,
       readerTokensSent: new Set(),
+      refusedKeys: new Set(),
     };
     if (this.peers.has(remote.prefixHex)) this.onParticipantGone(remote.prefixHex);
     this.peers.set(remote.prefixHex, peer);
@@ -529,15 +552,39 @@ export class SecureParticipant implements ParticipantSecurity {
 
   checkRemoteEndpoint(prefixHex: string, kind: 'writer' | 'reader', topic: string, secure: boolean): boolean {
     const p = this.peers.get(prefixHex);
+    const refusal = this.remoteEndpointRefusal(p, kind, topic, secure);
+    if (refusal !== undefined && p) this.recordRefusal(p, kind, topic, refusal);
+    return refusal === undefined;
+  }
+
+  /** Why a remote endpoint may not be matched, or undefined when it may. */
+  private remoteEndpointRefusal(p: Peer | undefined, kind: 'writer' | 'reader', topic: string, secure: boolean): string | undefined {
     // An endpoint of a discovery-protected topic announced over plain SEDP is a downgrade (or a forgery).
-    if (this.discoveryProtected(topic) && !secure) return false;
+    if (this.discoveryProtected(topic) && !secure) return 'announced over plain SEDP, but the governance protects the discovery of this topic';
     // Matched at all only when authenticated, or unauthenticated where governance allows it (then no
     // permissions are known and only unprotected topics whose access is not controlled may match).
-    if (this.protection(topic)) return false;
+    const protectedBy = this.protection(topic);
+    if (protectedBy) return protectedBy;
     const action = kind === 'writer' ? 'publish' : 'subscribe';
-    if (p?.access && p.result) return p.access.check(p.result.peerCert.subject, action, topic, this.opts.domainId, { now: this.clock() }).allowed;
+    if (p?.access && p.result) {
+      const d = p.access.check(p.result.peerCert.subject, action, topic, this.opts.domainId, { now: this.clock() });
+      return d.allowed ? undefined : `its permissions do not let it ${action} '${topic}': ${d.reason}`;
+    }
     const rule = this.opts.access.topicRule(this.opts.domainId, topic)!;
-    return this.allowUnauthenticated && !(action === 'publish' ? rule.enableWriteAccessControl : rule.enableReadAccessControl);
+    const open = this.allowUnauthenticated && !(action === 'publish' ? rule.enableWriteAccessControl : rule.enableReadAccessControl);
+    return open ? undefined : `not authenticated, and the governance controls ${action === 'publish' ? 'writing' : 'reading'} '${topic}'`;
+  }
+
+  /** Keeps a refused endpoint for peerStatus() (SEDP re-announcements are not counted again). */
+  private recordRefusal(p: Peer, kind: 'writer' | 'reader', topic: string, reason: string): void {
+    const key = `${kind} ${topic}`;
+    if (p.refusedKeys.has(key) || p.refusedKeys.size >= MAX_REFUSED_ENDPOINTS_COUNTED) return;
+    p.refusedKeys.add(key);
+    const listed = p.status.refusedEndpoints ?? [];
+    if (listed.length < MAX_REFUSED_ENDPOINTS_LISTED) listed.push({ kind, topic: topic.slice(0, 256), reason: reason.slice(0, 500) });
+    p.status.refusedEndpoints = listed;
+    p.status.refusedEndpointCount = p.refusedKeys.size;
+    this.opts.onPeer?.({ ...p.status, refusedEndpoints: [...listed] });
   }
 
   onParticipantGone(prefixHex: string): void {
