@@ -25,6 +25,10 @@ const SUBMESSAGES_TOO: GovernanceOptions = { ...DATA_ONLY, topicDiscovery: false
 const DISCOVERY_ENCRYPTED: GovernanceOptions = { ...DATA_ONLY, discovery: 'ENCRYPT' };
 /** What SROS2 writes by default (test-support's governanceXml without options). */
 export const SROS2_DEFAULT: GovernanceOptions = {};
+/** Signed (GMAC) submessages of the topic and of secure discovery, the payload still encrypted. */
+const SIGNED_SUBMESSAGES: GovernanceOptions = { ...DATA_ONLY, metadata: 'SIGN', discovery: 'SIGN' };
+/** SROS2's default with whole messages encrypted rather than signed. */
+const RTPS_ENCRYPTED: GovernanceOptions = { rtps: 'ENCRYPT' };
 
 /** The first 6 bytes of the GUID prefix DDS-Security gives an enclave's certificate (they decide who initiates). */
 export function prefixHead(dir: string): string {
@@ -138,7 +142,7 @@ export function sros2InteropSuite(vendor: Vendor, domains: { peer: number; auth:
     await listener.waitForLines(/^heard \d+ From medkit: \d/, 3, 15_000);
   }, 60_000);
 
-  for (const [what, gov] of [['data ENCRYPT, clear submessages', PAYLOAD_ONLY], ['data and metadata ENCRYPT: payload and submessages', SUBMESSAGES_TOO], ['and discovery over the secure SEDP endpoints', DATA_ONLY], ['and discovery_protection_kind ENCRYPT', DISCOVERY_ENCRYPTED], ['SROS2\'s default governance: discovery and liveliness ENCRYPT, rtps SIGN', SROS2_DEFAULT]] as const) {
+  for (const [what, gov] of [['data ENCRYPT, clear submessages', PAYLOAD_ONLY], ['data and metadata ENCRYPT: payload and submessages', SUBMESSAGES_TOO], ['and discovery over the secure SEDP endpoints', DATA_ONLY], ['and discovery_protection_kind ENCRYPT', DISCOVERY_ENCRYPTED], ['SROS2\'s default governance: discovery and liveliness ENCRYPT, rtps SIGN', SROS2_DEFAULT], ['rtps_protection_kind ENCRYPT', RTPS_ENCRYPTED], ['metadata and discovery SIGN', SIGNED_SUBMESSAGES]] as const) {
     it(`a medkit reader receives the secured ${label} talker's encrypted samples decrypted (${what})`, async () => {
       const { p, sec } = await secureParticipant(enclave('/medkit/gateway', PEER_DOMAIN, gov), PEER_DOMAIN);
       const r = p.createReader({ topic: 'rt/chatter', typeName: STRING, qos: { reliability: 'reliable' } });
@@ -150,19 +154,21 @@ export function sros2InteropSuite(vendor: Vendor, domains: { peer: number; auth:
       await until(() => got.length === 3, 'three decrypted samples', 15_000);
       expect(got.map((t) => t.slice(0, 14))).toEqual(['Hello World: 1', 'Hello World: 2', 'Hello World: 3']);
       const writerGuid = p.endpoints().find((e) => e.topicName === 'rt/chatter' && e.kind === 'writer')?.guid;
-      const writerToken = sec.cryptoTokens(prefix).find((t) => t.kind === 'datawriter' && t.source === writerGuid);
+      const writerTokens = sec.cryptoTokens(prefix).filter((t) => t.kind === 'datawriter' && t.source === writerGuid);
+      const writerToken = writerTokens[0];
       // With discovery protection, the secure SEDP endpoints have keys of their own, exchanged the same way.
       if (gov === DISCOVERY_ENCRYPTED) expect(sec.cryptoTokens(prefix).some((t) => t.source === `${prefix}ff0003c2`)).toBe(true);
       if (gov !== PAYLOAD_ONLY) expect(p.receiver.secured.opened).toBeGreaterThan(3);
       expect(writerToken?.source).toBe(writerGuid);
       expect(writerToken?.destination).toBe(r.guid);
-      expect(writerToken?.transformation).toBe('AES256_GCM');
+      // Signed submessages come with a GMAC key (the vendors send it first; the payload key may follow).
+      expect(writerToken?.transformation).toBe(gov === SIGNED_SUBMESSAGES ? 'AES256_GMAC' : 'AES256_GCM');
       // The talker matched our reader only after our datareader token reached it over the volatile channel.
       await talker.waitForLine(/^matched pub 1 /);
     }, 60_000);
   }
 
-  for (const [what, gov] of [['secure discovery, data and metadata ENCRYPT', DATA_ONLY], ['SROS2\'s default governance', SROS2_DEFAULT]] as const) {
+  for (const [what, gov] of [['secure discovery, data and metadata ENCRYPT', DATA_ONLY], ['SROS2\'s default governance', SROS2_DEFAULT], ['rtps_protection_kind ENCRYPT', RTPS_ENCRYPTED], ['metadata and discovery SIGN', SIGNED_SUBMESSAGES]] as const) {
     it(`a secured ${label} listener receives medkit's encrypted samples (${what})`, async () => {
       const { p } = await secureParticipant(enclave('/medkit/gateway', PEER_DOMAIN, gov), PEER_DOMAIN);
       const w = p.createWriter({ topic: 'rt/chatter', typeName: STRING, userData: 'typehash=RIHS01_x;' });

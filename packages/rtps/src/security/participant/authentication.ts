@@ -476,7 +476,7 @@ export class SecureParticipant implements ParticipantSecurity {
     const transform: TransformKind = kind.startsWith('ENCRYPT') ? 'AES256_GCM' : 'AES256_GMAC';
     const isWriter = (entityId & 0xff) === 0xc2;
     const km = isWriter ? newKeyMaterial(transform, randomKeyId()) : this.readerKey(guid, transform);
-    if (isWriter) this.writerKeys.set(guid, km);
+    if (isWriter) this.writerKeys.set(guid, [km]);
     this.builtinKeys.push({ entityId, km });
     const sender = new CryptoSender(km);
     return (submessage) => sender.protectSubmessage(submessage);
@@ -520,20 +520,25 @@ export class SecureParticipant implements ParticipantSecurity {
   writerTransforms(writerGuid: string, topic: string): { encodePayload?: (payload: Buffer) => Buffer; protect?: (submessage: Buffer) => Buffer } | undefined {
     const t = this.opts.access.topicRule(this.opts.domainId, topic);
     if (!t || (t.dataProtectionKind === 'NONE' && t.metadataProtectionKind === 'NONE')) return undefined;
-    const km = newKeyMaterial(t.metadataProtectionKind === 'SIGN' && t.dataProtectionKind !== 'ENCRYPT' ? 'AES256_GMAC' : 'AES256_GCM', randomKeyId());
-    setBounded(this.writerKeys, writerGuid, km);
-    const sender = new CryptoSender(km);
+    // Signed submessages need a GMAC key (Cyclone DDS refuses encrypted ones where the governance says SIGN), an
+    // encrypted payload a GCM key: one key when both agree, else two, sent in one token (submessage key first).
+    const submessageKind: TransformKind = t.metadataProtectionKind === 'SIGN' ? 'AES256_GMAC' : 'AES256_GCM';
+    const main = newKeyMaterial(t.dataProtectionKind === 'ENCRYPT' && t.metadataProtectionKind === 'NONE' ? 'AES256_GCM' : submessageKind, randomKeyId());
+    const payloadKey = t.dataProtectionKind === 'ENCRYPT' && main.kind !== 'AES256_GCM' ? newKeyMaterial('AES256_GCM', randomKeyId()) : main;
+    setBounded(this.writerKeys, writerGuid, payloadKey === main ? [main] : [main, payloadKey]);
+    const sender = new CryptoSender(main);
+    const payloadSender = payloadKey === main ? sender : new CryptoSender(payloadKey);
     return {
-      encodePayload: t.dataProtectionKind === 'ENCRYPT' ? (payload) => sender.protectPayload(payload) : undefined,
+      encodePayload: t.dataProtectionKind === 'ENCRYPT' ? (payload) => payloadSender.protectPayload(payload) : undefined,
       protect: t.metadataProtectionKind !== 'NONE' ? (submessage) => sender.protectSubmessage(submessage) : undefined,
     };
   }
 
   writerMatched(writerGuid: string, readerGuid: string): void {
-    const km = this.writerKeys.get(writerGuid);
+    const keys = this.writerKeys.get(writerGuid);
     const p = this.peers.get(readerGuid.slice(0, 24));
-    if (!km || !p || !handshakeComplete(p)) return;
-    this.queueTokens(p, CRYPTO_TOKENS_CLASS.datawriter, Buffer.from(readerGuid, 'hex'), Buffer.from(writerGuid, 'hex'), [cryptoToken(km)], Date.now());
+    if (!keys || !p || !handshakeComplete(p)) return;
+    this.queueTokens(p, CRYPTO_TOKENS_CLASS.datawriter, Buffer.from(readerGuid, 'hex'), Buffer.from(writerGuid, 'hex'), keys.map(cryptoToken), Date.now());
   }
 
   decodePayload(srcHex: string, writerGuid: string, payload: Buffer): Buffer | undefined {
@@ -785,7 +790,8 @@ export class SecureParticipant implements ParticipantSecurity {
   private readonly builtinKeys: { entityId: number; km: KeyMaterial }[] = [];
   private readonly readerKeys = new Map<string, KeyMaterial>();
   private readonly readerSenders = new Map<string, CryptoSender>();
-  private readonly writerKeys = new Map<string, KeyMaterial>();
+  /** Our writers' keys: one, or the submessage key then the payload key when their kinds differ. */
+  private readonly writerKeys = new Map<string, KeyMaterial[]>();
   private volatileSn = 0;
 
   /** Our key material for one local reader (its submessages are not protected yet; the token is what peers wait for). */
