@@ -10,8 +10,8 @@ import { CYCLONE, describeWith, FASTDDS, OPENSSL } from '../../../../test-suppor
 import { testDomain } from '../../../../test-support/domains.js';
 import { allowAllPermissionsXml, createSros2Keystore, governanceXml, type Sros2Keystore } from '../../../../test-support/sros2-keystore.js';
 import { buildPeer, killAllPeers, spawnPeer, type PeerProcess } from '../../../rtps/test/peers/harness.js';
-import { startTestGateway, type TestGateway } from '../support/gateway.js';
-import { eventually, http } from './robot.js';
+import type { TestGateway } from '../support/gateway.js';
+import { eventually, http, startDefaultRosGateway } from './robot.js';
 
 const DOMAIN = testDomain(222);
 const VENDORS = ['cyclone', 'fastdds'] as const;
@@ -38,19 +38,12 @@ describeWith([...CYCLONE, ...FASTDDS, ...OPENSSL], 'the default gateway on a sec
     for (const v of VENDORS) await buildPeer(v);
     ks = createSros2Keystore();
     enclave('/medkit/gateway');
-    g = await startTestGateway({
-      defaults: true,
-      flags: {
-        'ros.enabled': true,
-        'ros.domain_id': DOMAIN,
-        'ros.localhost_only': true,
-        'discovery.refresh_debounce_ms': 0,
-        service_call_timeout_sec: 10,
-        'ros.security.enabled': true,
-        'ros.security.strategy': 'Enforce',
-        'ros.security.keystore': ks.keystore,
-        'ros.security.enclave': '/medkit/gateway',
-      },
+    g = await startDefaultRosGateway(DOMAIN, {
+      service_call_timeout_sec: 10,
+      'ros.security.enabled': true,
+      'ros.security.strategy': 'Enforce',
+      'ros.security.keystore': ks.keystore,
+      'ros.security.enclave': '/medkit/gateway',
     });
     for (const v of VENDORS) {
       await secured(v, 'talker', `${v}_talker`, { topic: `rt/${v}/chatter`, periodMs: 100 });
