@@ -10,7 +10,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, expect, it } from 'vitest';
 import { adjustedGuidPrefix } from '@medkit/rtps/security';
-import { CYCLONE, describeWith, FASTDDS, OPENSSL } from '../../../../test-support/requirements.js';
+import { CYCLONE_SECURITY, describeWith, FASTDDS, OPENSSL } from '../../../../test-support/requirements.js';
 import { testDomain } from '../../../../test-support/domains.js';
 import { allowAllPermissionsXml, createSros2Keystore, denyPublishPermissionsXml, governanceXml, type EnclaveOptions, type Sros2Keystore } from '../../../../test-support/sros2-keystore.js';
 import { buildPeer, killAllPeers, spawnPeer } from '../../../rtps/test/peers/harness.js';
@@ -149,7 +149,7 @@ describeWith([...FASTDDS, ...OPENSSL], 'SROS2 through the gateway with a secured
   }, 90_000);
 });
 
-describeWith([...CYCLONE, ...OPENSSL], 'SROS2 through the gateway with a secured Cyclone DDS peer', () => {
+describeWith([...CYCLONE_SECURITY, ...OPENSSL], 'SROS2 through the gateway with a secured Cyclone DDS peer', () => {
   keystoreHooks('cyclone');
 
   it('refuses the writer of a talker whose permissions do not grant /chatter: /health shows the peer authenticated with the refused endpoint and why', async () => {

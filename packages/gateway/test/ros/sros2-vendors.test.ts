@@ -6,7 +6,7 @@
 // topics, calls their services, reads and sets the parameter and shows their faults, all over the protected wire. Cyclone and Fast DDS do not authenticate each other when Fast DDS
 // initiates (peers README), which the gateway does not need. Domain: offset 222.
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { CYCLONE, describeWith, FASTDDS, OPENSSL } from '../../../../test-support/requirements.js';
+import { CYCLONE_SECURITY, describeWith, FASTDDS, OPENSSL } from '../../../../test-support/requirements.js';
 import { testDomain } from '../../../../test-support/domains.js';
 import { allowAllPermissionsXml, createSros2Keystore, governanceXml, type Sros2Keystore } from '../../../../test-support/sros2-keystore.js';
 import { buildPeer, killAllPeers, spawnPeer, type PeerProcess } from '../../../rtps/test/peers/harness.js';
@@ -23,7 +23,7 @@ interface PeerEntry {
   subject?: string;
 }
 
-describeWith([...CYCLONE, ...FASTDDS, ...OPENSSL], 'the default gateway on a secured domain with Cyclone DDS and Fast DDS peers', () => {
+describeWith([...CYCLONE_SECURITY, ...FASTDDS, ...OPENSSL], 'the default gateway on a secured domain with Cyclone DDS and Fast DDS peers', () => {
   let ks: Sros2Keystore;
   let g: TestGateway;
   const peers: PeerProcess[] = [];
