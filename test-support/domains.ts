@@ -2,7 +2,8 @@
 // testDomain(offset) for its domain; the run adds a base (MEDKIT_TEST_DOMAIN_BASE, set per run by
 // scripts/test.mjs) so two suites on one machine use disjoint domain ranges.
 //
-// Offsets are compact so a run spans few domains (DOMAIN_SPAN) and several runs fit in 0..232:
+// Offsets are compact so a run spans few domains (DOMAIN_SPAN) and several runs fit in 0..230
+// (MAX_DOMAIN: Cyclone's governance parser refuses higher ids):
 //   0..59    the suite's own files, one offset per domain a file uses:
 //            rtps        0 loopback-discovery, 1 loopback-delivery, 2 loopback-fragments,
 //                        3 loopback-qos, 4 fuzz, 5 interop-cyclone, 6 interop-fastdds,
@@ -18,7 +19,7 @@
 //            cli         55 loaded-modules (a default gateway's module set)
 //            gateway     58..59 service-interface/service-interface-peers (Cyclone, Fast DDS clients)
 //            56..57 free: a new test file takes the next one and adds itself to this table.
-//   180..219 offsets handed out to new tests by task; they map to domains base+60..base+99:
+//   180..227 offsets handed out to new tests by task; they map to domains base+60..base+107:
 //            180 rtps hostile-sequence-numbers, 181 gateway rtps-fuzz, 185..187 rtps flood/probation
 //            and gateway discovery-flood, 190..192 gateway http fuzz and CLI start-up failures,
 //            195 trigger restart e2e, 200..203 reference fault-manager file and demo black box,
@@ -38,6 +39,10 @@
 //            199 rtps security/secure-participant (medkit to medkit authentication, hostile input).
 //            210..211 gateway ros/sros2-peers (the gateway secured through ros.security.*: 210 an authenticated
 //            Fast DDS talker, 211 a talker from another CA, refused).
+//            SROS2 with Cyclone DDS (issue 29): 220..221 rtps security/interop-sros2-cyclone (220: protected data,
+//            221: handshakes and refusals); 222 gateway ros/sros2-vendors (the default gateway secured with
+//            Cyclone and Fast DDS nodes: data, operations, parameters, fault reports); 223..224 gateway
+//            ros/sros2-peers (223: a talker whose certificate expired, 224: a talker without a grant for /chatter).
 import { DOMAIN_SPAN, MAX_BASE, RESERVED_COUNT, RESERVED_FIRST, SUITE_OFFSETS } from './domain-slots.mjs';
 
 export { DOMAIN_SPAN } from './domain-slots.mjs';

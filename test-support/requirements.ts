@@ -2,11 +2,13 @@
 // On a developer machine without the package they skip with a loud reason; under CI=true a
 // missing package is a failure, because CI installs everything the tests need.
 import { execFileSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe } from 'vitest';
 
 export interface Requirement {
-  /** What to look for: an executable on PATH or a pkg-config module. */
-  kind: 'bin' | 'pkg-config';
+  /** What to look for: an executable on PATH, a pkg-config module or a file. */
+  kind: 'bin' | 'pkg-config' | 'file';
   name: string;
   /** The Debian package that provides it, named in the skip reason. */
   debian: string;
@@ -14,6 +16,7 @@ export interface Requirement {
 
 function present(req: Requirement): boolean {
   try {
+    if (req.kind === 'file') return existsSync(req.name);
     if (req.kind === 'bin') execFileSync('sh', ['-c', `command -v ${req.name}`], { stdio: 'ignore' });
     else execFileSync('pkg-config', ['--exists', req.name], { stdio: 'ignore' });
     return true;
@@ -66,6 +69,32 @@ export const CYCLONE: Requirement[] = [
   { kind: 'pkg-config', name: 'CycloneDDS', debian: 'cyclonedds-dev' },
   { kind: 'bin', name: 'idlc', debian: 'cyclonedds-dev' },
   { kind: 'bin', name: 'gcc', debian: 'gcc' },
+];
+/**
+ * Cyclone's builtin DDS-Security plugins, which the secured Cyclone test peer loads by full path: Debian's
+ * libddsc0debian keeps them in a directory of its own under libddsc's libdir, upstream next to libddsc.
+ */
+function cycloneSecurityPlugin(): string {
+  let libdir = '/usr/lib';
+  try {
+    libdir = execFileSync('pkg-config', ['--variable=libdir', 'CycloneDDS'], { stdio: ['ignore', 'pipe', 'ignore'] }).toString().trim() || libdir;
+  } catch {
+    // no CycloneDDS pkg-config module: CYCLONE names what is missing
+  }
+  const debian = join(libdir, 'libddsc0debian', 'libdds_security_auth.so');
+  return existsSync(debian) ? debian : join(libdir, 'libdds_security_auth.so');
+}
+/** Cyclone DDS with its security plugins (secured Cyclone peers, PEER_SECURITY_ENCLAVE). */
+export const CYCLONE_SECURITY: Requirement[] = [
+  ...CYCLONE,
+  {
+    kind: 'file',
+    // Looked up when checked, not when this module loads (most test files never ask).
+    get name() {
+      return cycloneSecurityPlugin();
+    },
+    debian: 'libddsc0debian',
+  },
 ];
 export const FASTDDS: Requirement[] = [
   { kind: 'bin', name: 'fastddsgen', debian: 'fastddsgen' },

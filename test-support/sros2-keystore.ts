@@ -19,6 +19,11 @@ export interface EnclaveOptions {
   signWithOtherCa?: boolean;
   /** Validity of the identity certificate: `expired` was valid for one day in 2020. */
   expired?: boolean;
+  /**
+   * The identity certificate expires this many seconds from now: a peer starts with it while it is valid (DDS
+   * stacks refuse to start with an expired identity) and meets medkit after it expired.
+   */
+  expiresInSeconds?: number;
   governanceXml?: string;
   permissionsXml?: string;
 }
@@ -66,6 +71,11 @@ export interface GovernanceOptions {
   /** enable_discovery_protection / enable_liveliness_protection of the `*` topic rule (default true). */
   topicDiscovery?: boolean;
   allowUnauthenticated?: boolean;
+  /**
+   * Topic expressions whose writing this governance does not control (a rule before `*`, protected like it): a
+   * participant with it creates writers its permissions deny, which a peer with the usual governance refuses.
+   */
+  uncontrolledWrites?: string[];
 }
 
 /** A governance document like SROS2's default: one domain rule for `domain`, every topic protected. */
@@ -94,19 +104,25 @@ export function governanceXml(domain = 0, opts: GovernanceOptions = {}): string 
           <metadata_protection_kind>NONE</metadata_protection_kind>
           <data_protection_kind>NONE</data_protection_kind>
         </topic_rule>
-        <topic_rule>
-          <topic_expression>*</topic_expression>
-          <enable_discovery_protection>${opts.topicDiscovery ?? true}</enable_discovery_protection>
-          <enable_liveliness_protection>${opts.topicDiscovery ?? true}</enable_liveliness_protection>
-          <enable_read_access_control>true</enable_read_access_control>
-          <enable_write_access_control>true</enable_write_access_control>
-          <metadata_protection_kind>${opts.metadata ?? data}</metadata_protection_kind>
-          <data_protection_kind>${data}</data_protection_kind>
-        </topic_rule>
+${(opts.uncontrolledWrites ?? []).map((t) => topicRule(t, opts, data, false)).join('')}${topicRule('*', opts, data, true)}
       </topic_access_rules>
     </domain_rule>
   </domain_access_rules>
 </dds>
+`;
+}
+
+/** A protected topic_rule (discovery, liveliness, read control, metadata and data as `opts` say). */
+function topicRule(expression: string, opts: GovernanceOptions, data: string, writeControl: boolean): string {
+  return `        <topic_rule>
+          <topic_expression>${expression}</topic_expression>
+          <enable_discovery_protection>${opts.topicDiscovery ?? true}</enable_discovery_protection>
+          <enable_liveliness_protection>${opts.topicDiscovery ?? true}</enable_liveliness_protection>
+          <enable_read_access_control>true</enable_read_access_control>
+          <enable_write_access_control>${writeControl}</enable_write_access_control>
+          <metadata_protection_kind>${opts.metadata ?? data}</metadata_protection_kind>
+          <data_protection_kind>${data}</data_protection_kind>
+        </topic_rule>
 `;
 }
 
@@ -160,6 +176,13 @@ export function allowAllPermissionsXml(subject: string, domain = 0, validity = A
   return grantXml(subject, validity, rule('allow', domain, everything));
 }
 
+/** Like allowAllPermissionsXml, but a deny rule first refuses `publish` on these topic expressions. */
+export function denyPublishPermissionsXml(subject: string, domain: number, topics: string[], validity = ALWAYS): string {
+  const denied = `        <publish><topics>${topics.map((t) => `<topic>${t}</topic>`).join('')}</topics></publish>`;
+  const everything = '        <publish><topics><topic>*</topic></topics></publish>\n        <subscribe><topics><topic>*</topic></topics></subscribe>';
+  return grantXml(subject, validity, [rule('deny', domain, denied), rule('allow', domain, everything)].join('\n'));
+}
+
 /** Creates a keystore (identity CA = permissions CA, as SROS2's create_keystore does, unless `separateCas`). */
 export function createSros2Keystore(opts: { algo?: KeyAlgo; separateCas?: boolean } = {}): Sros2Keystore {
   const algo = opts.algo ?? 'ec';
@@ -205,7 +228,12 @@ export function createSros2Keystore(opts: { algo?: KeyAlgo; separateCas?: boolea
       const name = `leaf${n++}`;
       openssl(['req', ...newKey(o.algo ?? algo), '-nodes', '-keyout', `${name}.key`, '-out', `${name}.csr`, '-subj', subj(enclave)], work);
       const ca = o.identityFromOtherCa ? 'other_ca' : 'identity_ca';
-      const dates = o.expired ? ['-startdate', '20200101000000Z', '-enddate', '20200102000000Z'] : ['-days', '30'];
+      const stamp = (ms: number) => new Date(ms).toISOString().replace(/[-:T]/g, '').slice(0, 14) + 'Z';
+      const dates = o.expired
+        ? ['-startdate', '20200101000000Z', '-enddate', '20200102000000Z']
+        : o.expiresInSeconds !== undefined
+          ? ['-startdate', stamp(Date.now() - 3_600_000), '-enddate', stamp(Date.now() + o.expiresInSeconds * 1000)]
+          : ['-days', '30'];
       openssl(['ca', '-batch', '-config', 'ca.cnf', '-cert', `${ca}.pem`, '-keyfile', `${ca}.key`, '-in', `${name}.csr`, '-out', `${name}.pem`, '-notext', ...dates], work);
       copyFileSync(join(work, `${name}.pem`), join(dir, 'cert.pem'));
       copyFileSync(join(work, `${name}.key`), join(dir, 'key.pem'));

@@ -28,23 +28,23 @@ function testFiles(dir: string): string[] {
 }
 
 describe('testDomain', () => {
-  it('adds the run base to compact offsets; the offsets handed out for new tests (180..219) follow the suite', () => {
+  it('adds the run base to compact offsets; the offsets handed out for new tests (180..227) follow the suite', () => {
     process.env.MEDKIT_TEST_DOMAIN_BASE = '100';
     expect(testDomain(0)).toBe(100);
     expect(testDomain(59)).toBe(159);
     expect(testDomain(180)).toBe(160);
-    expect(testDomain(219)).toBe(199);
-    expect(DOMAIN_SPAN).toBe(100);
+    expect(testDomain(227)).toBe(207);
+    expect(DOMAIN_SPAN).toBe(108);
   });
 
   it('rejects offsets outside the table and bases that would leave the valid domain ids', () => {
-    for (const bad of [-1, 60, 179, 220, 1.5]) expect(() => testDomain(bad)).toThrow(/offset/);
+    for (const bad of [-1, 60, 179, 228, 1.5]) expect(() => testDomain(bad)).toThrow(/offset/);
     for (const bad of ['-1', 'x', '1.5', String(MAX_BASE + 1)]) {
       process.env.MEDKIT_TEST_DOMAIN_BASE = bad;
       expect(() => domainBase()).toThrow(/MEDKIT_TEST_DOMAIN_BASE/);
     }
     process.env.MEDKIT_TEST_DOMAIN_BASE = String(MAX_BASE);
-    expect(testDomain(219)).toBe(MAX_DOMAIN);
+    expect(testDomain(227)).toBe(MAX_DOMAIN);
   });
 
   it('every test file takes its ROS domains from testDomain, and no two files share an offset', () => {
@@ -68,7 +68,7 @@ describe('testDomain', () => {
 });
 
 describe('domain slots for concurrent runs', () => {
-  it('give concurrent runs disjoint ranges inside 0..232', () => {
+  it('give concurrent runs disjoint ranges inside 0..230', () => {
     for (const base of SLOT_BASES) expect(base + DOMAIN_SPAN - 1).toBeLessThanOrEqual(MAX_DOMAIN);
     const sorted = [...SLOT_BASES].sort((a, b) => a - b);
     for (let i = 1; i < sorted.length; i++) expect(sorted[i] - sorted[i - 1]).toBeGreaterThanOrEqual(DOMAIN_SPAN);

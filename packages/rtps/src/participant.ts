@@ -9,7 +9,7 @@ import { SpdpAnnouncer } from './discovery-spdp.js';
 import { decodeParticipantData, encodeParticipantData, OUR_BUILTIN_ENDPOINTS, type ParticipantData } from './discovery-spdp-data.js';
 import { decodeKeyPayload } from './discovery-sedp-data.js';
 import { EndpointMatcher, type LocalEndpoint } from './endpoint-matching.js';
-import { ReassemblyBudget } from './fragment-reassembly.js';
+import { FragmentReassembly, ReassemblyBudget } from './fragment-reassembly.js';
 import { EntityId, EntityKind, makeGuid, prefixToHex, randomGuidPrefix, type Guid } from './guid.js';
 import { parseInlineQos } from './inline-qos.js';
 import { announcePeriodMs } from './lease.js';
@@ -25,6 +25,7 @@ import type { TrafficStats } from './traffic-stats.js';
 import { ReliableReader } from './reliable-reader.js';
 import { ReliableWriter } from './reliable-writer.js';
 import type { RemoteParticipant } from './remote-entities.js';
+import type { DataFragSubmessage } from './submessages/data-frag.js';
 import { encodeData, type DataSubmessage } from './submessages/data.js';
 import { encodeInfoTs } from './submessages/info.js';
 import { nowTime } from './time.js';
@@ -83,6 +84,8 @@ export class Participant extends EventEmitter<ParticipantEvents> {
   /** Remote participants whose builtin endpoints wait for authentication (security only). */
   private readonly held = new Set<string>();
   private statelessSn = 0;
+  /** Handshake messages arriving in fragments, per remote participant in the table (one sample at a time). */
+  private readonly statelessFrags = new Map<string, FragmentReassembly>();
   /** Remote participants or endpoints refused because a limit was reached. */
   readonly refused = { participants: 0, endpoints: 0 };
   /** Receive-side traffic (the send side is the transport's): bumped per datagram, read by trafficStats(). */
@@ -119,6 +122,7 @@ export class Participant extends EventEmitter<ParticipantEvents> {
         return this.localWriters.get(id);
       },
       onStateless: this.security ? (sm, h, now) => this.onStateless(sm, h, now) : undefined,
+      onStatelessFrag: this.security ? (sm, h, now) => this.onStatelessFrag(sm, h, now) : undefined,
       onVolatile: this.security ? (sm, h, now) => this.onVolatile(sm, h, now) : undefined,
       unprotect: this.security ? (h, buf, at) => this.security!.unprotect(h, buf, at) : undefined,
       decodePayload: this.security ? (h, writer, payload) => this.security!.decodePayload(h, writer, payload) : undefined,
@@ -356,6 +360,22 @@ export class Participant extends EventEmitter<ParticipantEvents> {
     this.security?.onStateless(srcHex, sm.payload, now);
   }
 
+  /**
+   * Cyclone DDS sends its handshake messages (certificate, permissions, pdata: about 3.6 KB) as DATA_FRAG of 1344
+   * bytes. Reassembled only for participants in the table (stateless messages from others are ignored anyway),
+   * one sample at a time each, at most 1 MiB, within the participant's reassembly budget.
+   */
+  private onStatelessFrag(sm: DataFragSubmessage, srcHex: string, now: number): void {
+    if (sm.key || srcHex === this.guidPrefix || !this.remotes.get(srcHex)) return;
+    let frags = this.statelessFrags.get(srcHex);
+    if (!frags) {
+      frags = new FragmentReassembly({ maxSampleSize: 1024 * 1024, maxPerWriter: 1, timeoutMs: 5000 }, this.budget);
+      this.statelessFrags.set(srcHex, frags);
+    }
+    const done = frags.add(sm.writerSN, sm.fragmentStartingNum, sm.fragmentsInSubmessage, sm.fragmentSize, sm.sampleSize, sm.data, now, undefined, sm.le, undefined, false);
+    if (done) this.security?.onStateless(srcHex, done.payload, now);
+  }
+
   private onVolatile(sm: DataSubmessage, srcHex: string, now: number): void {
     if (!sm.payload || sm.key || srcHex === this.guidPrefix) return;
     this.security?.onVolatile(srcHex, sm.payload, now);
@@ -399,6 +419,8 @@ export class Participant extends EventEmitter<ParticipantEvents> {
     if (this.sourceRemote === r) this.sourceRemote = undefined;
     if (this.security) {
       this.held.delete(r.prefixHex);
+      this.statelessFrags.get(r.prefixHex)?.clear();
+      this.statelessFrags.delete(r.prefixHex);
       this.security.onParticipantGone(r.prefixHex);
     }
     this.matcher.dropParticipant(r);
@@ -566,6 +588,7 @@ export class Participant extends EventEmitter<ParticipantEvents> {
       for (const prefix of this.remotes.expired(now)) this.removeParticipant(prefix, 'lease-expired');
       this.checkProbation(now);
       this.security?.tick(now);
+      for (const frags of this.statelessFrags.values()) frags.expire(now);
       for (const w of this.localWriters.values()) w.tick(now);
       for (const r of this.localReaders.values()) r.tick(now);
     } catch {

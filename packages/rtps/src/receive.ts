@@ -8,7 +8,7 @@ import { forEachSubmessage } from './message.js';
 import type { ReceivedChange, ReliableReader, WriterProxy } from './reliable-reader.js';
 import type { ReliableWriter } from './reliable-writer.js';
 import type { RemoteParticipant } from './remote-entities.js';
-import { decodeSubmessage, type DataSubmessage, type Submessage } from './submessages/index.js';
+import { decodeSubmessage, type DataFragSubmessage, type DataSubmessage, type Submessage } from './submessages/index.js';
 import type { RtpsTime } from './time.js';
 
 export interface ReceiveContext {
@@ -19,6 +19,8 @@ export interface ReceiveContext {
   localWriter(entityId: number): ReliableWriter | undefined;
   /** DDS-Security ParticipantStatelessMessage DATA (from any participant); absent: such DATA is ignored. */
   onStateless?(sm: DataSubmessage, srcPrefixHex: string, now: number): void;
+  /** A fragment of a ParticipantStatelessMessage (Cyclone DDS fragments its handshake messages). */
+  onStatelessFrag?(sm: DataFragSubmessage, srcPrefixHex: string, now: number): void;
   /** DDS-Security ParticipantVolatileMessageSecure DATA (after its protection was removed). */
   onVolatile?(sm: DataSubmessage, srcPrefixHex: string, now: number): void;
   /**
@@ -255,6 +257,10 @@ export class MessageReceiver {
         return;
       }
       case 'DATA_FRAG': {
+        if (sm.writerId === EntityId.STATELESS_WRITER) {
+          this.ctx.onStatelessFrag?.(sm, this.srcHex, this.now);
+          return;
+        }
         const links = this.links(sm.writerId);
         if (!links) return;
         const security = this.writerSecurity(sm.writerId);

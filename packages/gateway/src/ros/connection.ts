@@ -70,8 +70,13 @@ export class RosConnection {
       rtps: { ...participantTableRtps(opts.participants), ...(opts.onProtocolViolation ? { onProtocolViolation: opts.onProtocolViolation } : {}) },
     });
     // No parameter services of our own and no /rosout echo of the gateway's pino log.
-    const node = context.createNode(opts.nodeName ?? GATEWAY_NODE_NAME, opts.namespace ?? '/', { rosout: false, parameterServices: false, parameterEvents: false });
-    return new RosConnection(context, node, opts, Date.now());
+    try {
+      const node = context.createNode(opts.nodeName ?? GATEWAY_NODE_NAME, opts.namespace ?? '/', { rosout: false, parameterServices: false, parameterEvents: false });
+      return new RosConnection(context, node, opts, Date.now());
+    } catch (err) {
+      await context.close(); // a start that failed leaves nothing open
+      throw err;
+    }
   }
 
   /**

@@ -35,12 +35,16 @@ export type RosState =
 /** Peers listed in `x-medkit-ros.security.peers` at most (refused ones first); the rest are counted. */
 export const MAX_SECURITY_PEERS = 64;
 
-/** `x-medkit-ros.security`: on or off, the enclave, and each remote participant's authentication (bounded). */
+/**
+ * `x-medkit-ros.security`: on or off, the enclave, and each remote participant's authentication (bounded), with the
+ * endpoints of authenticated participants refused on their topic (their permissions do not grant it, ...).
+ */
 export function securityFields(sec: RosSecurityHealth | undefined) {
   if (!sec || sec.state === 'off') return { enabled: false, secured: false };
   if (sec.state === 'unsecured') return { enabled: true, secured: false, enclave: sec.enclave, reason: sec.reason };
   const all = sec.peers ?? [];
-  const rank = (p: PeerAuthStatus) => (p.state === 'failed' ? 0 : p.state === 'authenticated' ? 2 : 1);
+  // Refused peers first, then those still authenticating, then authenticated ones with refused endpoints.
+  const rank = (p: PeerAuthStatus) => (p.state === 'failed' ? 0 : p.state !== 'authenticated' ? 1 : p.refusedEndpointCount ? 2 : 3);
   const listed = [...all].sort((a, b) => rank(a) - rank(b)).slice(0, MAX_SECURITY_PEERS);
   return {
     enabled: true,
@@ -49,15 +53,35 @@ export function securityFields(sec: RosSecurityHealth | undefined) {
     enclave_dir: sec.dir,
     peers_authenticated: all.filter((p) => p.state === 'authenticated').length,
     peers_refused: all.filter((p) => p.state === 'failed').length,
+    endpoints_refused: all.reduce((n, p) => n + (p.refusedEndpointCount ?? 0), 0),
     peers: listed.map((p) => ({
       guid_prefix: p.guidPrefix,
       status: p.state === 'authenticated' ? 'authenticated' : p.state === 'failed' ? 'refused' : 'authenticating',
       state: p.state,
       ...(p.subject ? { subject: p.subject.replace(/\n/g, ',') } : {}),
       ...(p.reason ? { reason: p.reason } : {}),
+      ...refusedEndpointFields(p),
     })),
     peers_not_listed: all.length - listed.length,
   };
+}
+
+/** `refused_endpoints` of one listed peer (bounded by the rtps side), and how many more were refused. */
+function refusedEndpointFields(p: PeerAuthStatus) {
+  const listed = p.refusedEndpoints ?? [];
+  if (listed.length === 0) return {};
+  const more = (p.refusedEndpointCount ?? listed.length) - listed.length;
+  return { refused_endpoints: listed.map((e) => ({ kind: e.kind, topic: e.topic, reason: e.reason })), ...(more > 0 ? { refused_endpoints_not_listed: more } : {}) };
+}
+
+/** A warning while endpoints of authenticated participants are refused on their topics. */
+function refusedEndpointsWarning(sec: RosSecurityHealth | undefined): HealthWarning | undefined {
+  if (sec?.state !== 'secured') return undefined;
+  const refused = (sec.peers ?? []).flatMap((p) => (p.refusedEndpoints ?? []).map((e) => ({ p, e })));
+  if (refused.length === 0) return undefined;
+  const total = (sec.peers ?? []).reduce((n, p) => n + (p.refusedEndpointCount ?? 0), 0);
+  const shown = refused.slice(0, 3).map(({ p, e }) => `${p.guidPrefix} ${e.kind} '${e.topic}' (${e.reason})`).join(', ');
+  return warning('ros_endpoints_refused', `DDS-Security refused ${total} endpoint(s) of authenticated ROS participants on their topics: ${shown}${total > 3 ? ', ...' : ''}; they are not matched (x-medkit-ros.security.peers[].refused_endpoints)`);
 }
 
 /** A warning while remote participants are refused by DDS-Security (wrong CA, expired, no grant, ...). */
@@ -107,6 +131,8 @@ export function rosHealth(s: RosState, now = Date.now()): HealthContribution {
   if (s.table?.underPressure) warnings.push(participantTablePressureWarning(s.table));
   const refused = refusedPeersWarning(s.security);
   if (refused) warnings.push(refused);
+  const refusedEndpoints = refusedEndpointsWarning(s.security);
+  if (refusedEndpoints) warnings.push(refusedEndpoints);
   if (now - s.startedAt >= EMPTY_GRAPH_GRACE_MS) {
     const w = emptyGraphWarning(s.options, c);
     if (w) warnings.push(w);

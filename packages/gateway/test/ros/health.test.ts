@@ -52,6 +52,16 @@ describe('ROS health', () => {
     expect(sec.peers).toHaveLength(MAX_SECURITY_PEERS);
     expect(sec.peers[0]).toMatchObject({ guid_prefix: peer(999, 'failed').guidPrefix, status: 'refused', reason: expect.stringMatching(/^untrusted/) });
     expect(h.warnings!.map((w) => w.code)).toContain('ros_peers_refused');
+    // An authenticated peer with endpoints refused on their topics: listed before plain authenticated ones, with
+    // the listed refusals, how many more there were, and a warning.
+    const refusedEndpoints = [{ kind: 'writer' as const, topic: 'rt/chatter', reason: "its permissions do not let it publish 'rt/chatter': deny_rule 1" }];
+    const limited = { ...peer(500, 'authenticated'), refusedEndpoints, refusedEndpointCount: 3 };
+    const hr = rosHealth({ ...base, security: { state: 'secured', enclave: '/medkit/gateway', dir: '/ks', peers: [...peers.slice(0, 70), limited] } }, 1);
+    const secR = (hr.fields!['x-medkit-ros'] as { security: { endpoints_refused: number; peers: { guid_prefix: string; refused_endpoints?: unknown[]; refused_endpoints_not_listed?: number }[] } }).security;
+    expect(secR.endpoints_refused).toBe(3);
+    expect(secR.peers.find((x) => x.guid_prefix === limited.guidPrefix)).toMatchObject({ status: 'authenticated', refused_endpoints: refusedEndpoints, refused_endpoints_not_listed: 2 });
+    expect(secR.peers.find((x) => x.guid_prefix === peers[0].guidPrefix)?.refused_endpoints).toBeUndefined();
+    expect(hr.warnings!.find((w) => w.code === 'ros_endpoints_refused')?.message).toMatch(new RegExp(`refused 3 endpoint\\(s\\).*${limited.guidPrefix} writer 'rt/chatter'`));
     const unsecured = rosHealth({ ...base, security: { state: 'unsecured', enclave: '/medkit/gateway', reason: 'broken' } }, 1);
     expect(unsecured.fields!['x-medkit-ros']).toMatchObject({ security: { enabled: true, secured: false, enclave: '/medkit/gateway', reason: 'broken' } });
   });

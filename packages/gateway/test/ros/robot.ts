@@ -73,12 +73,17 @@ export async function startRobot(domain: number, opts: { rateHz?: number; only?:
   return robot;
 }
 
+/** The settings of a gateway on ROS `domain` over loopback, refreshing its tree at once. */
+const rosFlags = (domain: number): FlatConfig => ({ 'ros.enabled': true, 'ros.domain_id': domain, 'ros.localhost_only': true, 'discovery.refresh_debounce_ms': 0 });
+
 /** A gateway with the ROS feature and real discovery on `domain` (loopback), plus `features`. */
 export async function startRosGateway(domain: number, features: GatewayFeature[], flags: FlatConfig = {}): Promise<TestGateway> {
-  return startTestGateway({
-    features: [createRosFeature(), createEntitiesFeature(), ...features],
-    flags: { 'ros.enabled': true, 'ros.domain_id': domain, 'ros.localhost_only': true, 'discovery.refresh_debounce_ms': 0, ...flags },
-  });
+  return startTestGateway({ features: [createRosFeature(), createEntitiesFeature(), ...features], flags: { ...rosFlags(domain), ...flags } });
+}
+
+/** The default gateway (every feature `medkit gateway` runs) on ROS `domain` over loopback. */
+export async function startDefaultRosGateway(domain: number, flags: FlatConfig = {}): Promise<TestGateway> {
+  return startTestGateway({ defaults: true, flags: { ...rosFlags(domain), ...flags } });
 }
 
 /** Fetches JSON; returns status, body and headers. */

@@ -111,7 +111,14 @@ export class RosContext {
       userData: `enclave=${enclave};`,
       name: opts.rtps?.name ?? enclave,
     });
-    return new RosContext(participant, opts, enclave, security);
+    try {
+      return new RosContext(participant, opts, enclave, security);
+    } catch (err) {
+      // E.g. DDS-Security refusing our ros_discovery_info endpoints: the open participant (sockets, timers) would
+      // otherwise outlive the failed start and keep the process from exiting.
+      await participant.close();
+      throw err;
+    }
   }
 
   /** Authentication state of each remote participant (secured contexts; undefined when not secured or not reported). */

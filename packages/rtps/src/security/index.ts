@@ -66,7 +66,10 @@ export {
   SecureParticipant,
   SecureBuiltinEndpoint,
   type ParticipantSecurityOptions,
+  MAX_REFUSED_ENDPOINTS_LISTED,
+  MAX_REFUSED_ENDPOINTS_COUNTED,
   type PeerAuthStatus,
   type PeerAuthState,
+  type RefusedEndpoint,
   type AuthenticationStats,
 } from './participant/authentication.js';

@@ -55,9 +55,11 @@ function cycloneRecipe(gidSize: 16 | 24): Recipe {
     sources: ['common/peer_common.h', 'cyclone/cyclone_peer.c', 'cyclone/ros_types.idl'],
     steps: async (out) => {
       const flags = (await run('cyclone', ['pkg-config', '--cflags', '--libs', 'CycloneDDS'])).split(/\s+/).filter(Boolean);
+      // Where the security plugins are looked for (PEER_SECURITY_ENCLAVE): next to libddsc.
+      const libdir = (await run('cyclone', ['pkg-config', '--variable=libdir', 'CycloneDDS'])).trim();
       return [
         ['idlc', '-t', `-DGID_SIZE=${gidSize}`, '-o', out, join(PEERS_DIR, 'cyclone/ros_types.idl')],
-        ['gcc', '-O1', '-Wall', `-DGID_SIZE=${gidSize}`, `-I${common}`, `-I${out}`, '-o', join(out, 'peer'),
+        ['gcc', '-O1', '-Wall', `-DGID_SIZE=${gidSize}`, `-DCYCLONE_LIBDIR="${libdir}"`, `-I${common}`, `-I${out}`, '-o', join(out, 'peer'),
           join(PEERS_DIR, 'cyclone/cyclone_peer.c'), join(out, 'ros_types.c'), ...flags],
       ];
     },

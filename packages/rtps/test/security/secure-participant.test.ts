@@ -2,7 +2,8 @@
 // participants authenticate each other and only then match (unprotected topics; protected ones are refused
 // at creation); an expired identity is refused with its reason; hostile stateless messages (garbage,
 // truncations, bit flips, forged requests from 1,000 made-up participants) and forged secured runs are
-// counted and dropped, never thrown, and grow nothing without bound.
+// counted and dropped, never thrown, and grow nothing without bound; a handshake message in DATA_FRAG fragments
+// (Cyclone DDS sends them so) is reassembled, within bounds.
 import { randomBytes } from 'node:crypto';
 import { createSocket } from 'node:dgram';
 import { readFileSync } from 'node:fs';
@@ -14,6 +15,7 @@ import { allowAllPermissionsXml, createSros2Keystore, governanceXml, type Sros2K
 import { ByteWriter } from '../../src/byte-writer.js';
 import { encodeHeader } from '../../src/header.js';
 import { encodeData } from '../../src/submessages/data.js';
+import { encodeDataFrag } from '../../src/submessages/data-frag.js';
 import { encodeInfoDst } from '../../src/submessages/info.js';
 import { EntityId, VendorId, type Participant } from '../../src/index.js';
 import { AUTH_MESSAGE_CLASS, encodeGenericMessage, HandshakeInitiator, loadIdentity, type SecureParticipant } from '../../src/security/index.js';
@@ -40,6 +42,16 @@ function statelessDatagram(srcPrefix: Buffer, dst: Buffer, payload: Buffer): Buf
   encodeHeader(w, VendorId.MEDKIT, srcPrefix);
   encodeInfoDst(w, dst, true);
   encodeData(w, { readerId: EntityId.STATELESS_READER, writerId: EntityId.STATELESS_WRITER, writerSN: 1, payload, key: false }, true);
+  return w.finish();
+}
+
+/** A datagram carrying fragments [start, start + pieces.length) of stateless sample `sn` (as Cyclone DDS sends them). */
+function statelessFragDatagram(srcPrefix: Buffer, dst: Buffer, sn: number, start: number, pieces: Buffer[], fragmentSize: number, sampleSize: number): Buffer {
+  const data = Buffer.concat(pieces);
+  const w = new ByteWriter(data.length + 128, true);
+  encodeHeader(w, VendorId.MEDKIT, srcPrefix);
+  encodeInfoDst(w, dst, true);
+  encodeDataFrag(w, { readerId: EntityId.STATELESS_READER, writerId: EntityId.STATELESS_WRITER, writerSN: sn, fragmentStartingNum: start, fragmentsInSubmessage: pieces.length, fragmentSize, sampleSize, data, key: false }, true);
   return w.finish();
 }
 
@@ -119,6 +131,40 @@ describeWith(OPENSSL, 'DDS-Security authentication between medkit participants',
     expect(st.reason).toMatch(/expired/);
     expect(w.matches.size).toBe(0);
     expect(a.p.endpoints().filter((e) => e.guid.startsWith(old.p.guidPrefix))).toEqual([]);
+  }, 30_000);
+
+  it('reassembles a stateless message sent as DATA_FRAG (as Cyclone DDS sends its handshake), bounded: unknown senders, oversize and piled-up fragments cost nothing lasting', async () => {
+    const a = await secured('/medkit/fa');
+    const b = await secured('/medkit/fb');
+    await waitForStatus(a.sec, b.p.guidPrefix, ['authenticated']);
+    const bPrefix = Buffer.from(b.p.guidPrefix, 'hex');
+    const aPrefix = Buffer.from(a.p.guidPrefix, 'hex');
+    const sock = createSocket('udp4');
+    const port = a.p.locators.metatrafficUnicast[0].port;
+    const send = (d: Buffer) => new Promise<void>((r) => sock.send(d, port, '127.0.0.1', () => r()));
+    // A 3,600-byte message in 1,344-byte fragments, the last one first: handed on once, when complete.
+    const message = randomBytes(3600);
+    const frag = (i: number) => message.subarray((i - 1) * 1344, i * 1344);
+    const before = a.sec.stats.received;
+    for (const i of [3, 1, 2, 2]) await send(statelessFragDatagram(bPrefix, aPrefix, 7, i, [frag(i)], 1344, message.length));
+    await until(() => a.sec.stats.received === before + 1, 'the reassembled stateless message');
+    // From a participant not in the table: ignored, nothing kept.
+    for (let i = 0; i < 50; i++) await send(statelessFragDatagram(randomBytes(12), aPrefix, 1, 1, [frag(1)], 1344, message.length));
+    // A sample above 1 MiB, and 200 incomplete samples from b (one is kept at a time).
+    await send(statelessFragDatagram(bPrefix, aPrefix, 8, 1, [frag(1)], 1344, 1024 * 1024 + 1));
+    for (let sn = 10; sn < 210; sn++) await send(statelessFragDatagram(bPrefix, aPrefix, sn, 1, [frag(1)], 1344, 64 * 1024));
+    // Garbage fragments: inconsistent sizes, a zero fragment size, more fragments claimed than carried.
+    await send(statelessFragDatagram(bPrefix, aPrefix, 300, 1, [frag(1)], 0, 4000));
+    await send(statelessFragDatagram(bPrefix, aPrefix, 301, 1, [frag(1)], 1344, 0));
+    await send(statelessFragDatagram(bPrefix, aPrefix, 302, 5, [frag(1)], 1344, 2000));
+    const marker = a.sec.stats.received;
+    await send(statelessDatagram(bPrefix, aPrefix, randomBytes(16)));
+    await until(() => a.sec.stats.received === marker + 1, 'the datagrams before the marker to be processed');
+    sock.close();
+    expect(a.sec.stats.received).toBe(before + 2);
+    expect(a.p.internalSizes().reassemblyBytes).toBeLessThanOrEqual(1344);
+    expect(a.p.stats.malformed).toBeLessThanOrEqual(3); // at most the three garbage fragments, refused when parsed
+    expect(a.sec.peerStatus().find((s) => s.guidPrefix === b.p.guidPrefix)?.state).toBe('authenticated');
   }, 30_000);
 
   it('drops garbage, truncated, bit-flipped and forged stateless messages without throwing, and stays bounded under 1,000 bogus handshake starts', async () => {

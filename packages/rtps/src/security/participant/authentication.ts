@@ -62,7 +62,27 @@ export interface PeerAuthStatus {
   /** The peer certificate's subject once the handshake verified it. */
   subject?: string;
   since: number;
+  /**
+   * Endpoints of this (authenticated) participant refused on their topic, first ones first (at most
+   * {@link MAX_REFUSED_ENDPOINTS_LISTED}); absent while none was.
+   */
+  refusedEndpoints?: RefusedEndpoint[];
+  /** Distinct endpoints refused in all (the list holds the first of them; counting stops at {@link MAX_REFUSED_ENDPOINTS_COUNTED}). */
+  refusedEndpointCount?: number;
 }
+
+/** An endpoint of a remote participant that is not matched because of its topic (permissions, governance). */
+export interface RefusedEndpoint {
+  kind: 'writer' | 'reader';
+  /** The DDS topic name (`rt/chatter`, `rq/add_two_intsRequest`, ...). */
+  topic: string;
+  reason: string;
+}
+
+/** Refused endpoints listed per peer. */
+export const MAX_REFUSED_ENDPOINTS_LISTED = 16;
+/** Distinct refused endpoints counted per peer (the key set kept to count them is bounded by it). */
+export const MAX_REFUSED_ENDPOINTS_COUNTED = 256;
 
 /** ParticipantVolatileMessageSecure message classes (DDS-Security 1.1 §7.4.4.6). */
 export const CRYPTO_TOKENS_CLASS = {
@@ -154,10 +174,14 @@ interface Peer {
   access?: AccessControl;
   /** Our side of the volatile secure channel to it (Kx keys). */
   kxSender?: CryptoSender;
+  /** Sequence number of our last volatile secure message to it. */
+  volatileSn: number;
   /** Token messages to it not yet sent often enough (best effort over a reliable channel: resent a few times). */
   outbox: { data: Buffer; sends: number; nextAt: number }[];
   /** (our reader, its writer) pairs whose datareader token went out. */
   readerTokensSent: Set<string>;
+  /** Keys (`kind topic`) of its endpoints refused on their topic, bounded by MAX_REFUSED_ENDPOINTS_COUNTED. */
+  refusedKeys: Set<string>;
   /** Receivers for the peer's protected submessages, by transformation key id (0: the Kx keys). */
   receivers: Map<number, CryptoReceiver>;
   tokens: ReceivedCryptoToken[];
@@ -223,7 +247,8 @@ export class SecureParticipant implements ParticipantSecurity {
     SecureBuiltinEndpoint.SUBSCRIPTIONS_SECURE_WRITER |
     SecureBuiltinEndpoint.SUBSCRIPTIONS_SECURE_READER |
     SecureBuiltinEndpoint.PARTICIPANT_VOLATILE_MESSAGE_SECURE_WRITER |
-    SecureBuiltinEndpoint.PARTICIPANT_VOLATILE_MESSAGE_SECURE_READER;
+    SecureBuiltinEndpoint.PARTICIPANT_VOLATILE_MESSAGE_SECURE_READER |
+    SecureBuiltinEndpoint.PARTICIPANT_SECURE_WRITER;
   readonly stats: AuthenticationStats = { received: 0, malformed: 0, ignored: 0, handshakesStarted: 0, authenticated: 0, failed: 0, cryptoTokens: 0, volatileDropped: 0, securedDropped: 0 };
   private ctx?: SecurityContext;
   private prefix?: Buffer;
@@ -273,7 +298,7 @@ export class SecureParticipant implements ParticipantSecurity {
 
   /** Authentication state of every remote participant in the table. */
   peerStatus(): PeerAuthStatus[] {
-    return [...this.peers.values()].map((p) => ({ ...p.status }));
+    return [...this.peers.values()].map((p) => ({ ...p.status, ...(p.status.refusedEndpoints ? { refusedEndpoints: [...p.status.refusedEndpoints] } : {}) }));
   }
 
   /** @internal Handshakes holding key-agreement state now (bounds checks in tests). */
@@ -302,7 +327,9 @@ export class SecureParticipant implements ParticipantSecurity {
       receivers: new Map(),
       tokens: [],
       outbox: [],
+      volatileSn: 0,
       readerTokensSent: new Set(),
+      refusedKeys: new Set(),
     };
     if (this.peers.has(remote.prefixHex)) this.onParticipantGone(remote.prefixHex);
     this.peers.set(remote.prefixHex, peer);
@@ -449,7 +476,7 @@ export class SecureParticipant implements ParticipantSecurity {
     const transform: TransformKind = kind.startsWith('ENCRYPT') ? 'AES256_GCM' : 'AES256_GMAC';
     const isWriter = (entityId & 0xff) === 0xc2;
     const km = isWriter ? newKeyMaterial(transform, randomKeyId()) : this.readerKey(guid, transform);
-    if (isWriter) this.writerKeys.set(guid, km);
+    if (isWriter) this.writerKeys.set(guid, [km]);
     this.builtinKeys.push({ entityId, km });
     const sender = new CryptoSender(km);
     return (submessage) => sender.protectSubmessage(submessage);
@@ -493,20 +520,25 @@ export class SecureParticipant implements ParticipantSecurity {
   writerTransforms(writerGuid: string, topic: string): { encodePayload?: (payload: Buffer) => Buffer; protect?: (submessage: Buffer) => Buffer } | undefined {
     const t = this.opts.access.topicRule(this.opts.domainId, topic);
     if (!t || (t.dataProtectionKind === 'NONE' && t.metadataProtectionKind === 'NONE')) return undefined;
-    const km = newKeyMaterial(t.metadataProtectionKind === 'SIGN' && t.dataProtectionKind !== 'ENCRYPT' ? 'AES256_GMAC' : 'AES256_GCM', randomKeyId());
-    setBounded(this.writerKeys, writerGuid, km);
-    const sender = new CryptoSender(km);
+    // Signed submessages need a GMAC key (Cyclone DDS refuses encrypted ones where the governance says SIGN), an
+    // encrypted payload a GCM key: one key when both agree, else two, sent in one token (submessage key first).
+    const submessageKind: TransformKind = t.metadataProtectionKind === 'SIGN' ? 'AES256_GMAC' : 'AES256_GCM';
+    const main = newKeyMaterial(t.dataProtectionKind === 'ENCRYPT' && t.metadataProtectionKind === 'NONE' ? 'AES256_GCM' : submessageKind, randomKeyId());
+    const payloadKey = t.dataProtectionKind === 'ENCRYPT' && main.kind !== 'AES256_GCM' ? newKeyMaterial('AES256_GCM', randomKeyId()) : main;
+    setBounded(this.writerKeys, writerGuid, payloadKey === main ? [main] : [main, payloadKey]);
+    const sender = new CryptoSender(main);
+    const payloadSender = payloadKey === main ? sender : new CryptoSender(payloadKey);
     return {
-      encodePayload: t.dataProtectionKind === 'ENCRYPT' ? (payload) => sender.protectPayload(payload) : undefined,
+      encodePayload: t.dataProtectionKind === 'ENCRYPT' ? (payload) => payloadSender.protectPayload(payload) : undefined,
       protect: t.metadataProtectionKind !== 'NONE' ? (submessage) => sender.protectSubmessage(submessage) : undefined,
     };
   }
 
   writerMatched(writerGuid: string, readerGuid: string): void {
-    const km = this.writerKeys.get(writerGuid);
+    const keys = this.writerKeys.get(writerGuid);
     const p = this.peers.get(readerGuid.slice(0, 24));
-    if (!km || !p || !handshakeComplete(p)) return;
-    this.queueTokens(p, CRYPTO_TOKENS_CLASS.datawriter, Buffer.from(readerGuid, 'hex'), Buffer.from(writerGuid, 'hex'), [cryptoToken(km)], Date.now());
+    if (!keys || !p || !handshakeComplete(p)) return;
+    this.queueTokens(p, CRYPTO_TOKENS_CLASS.datawriter, Buffer.from(readerGuid, 'hex'), Buffer.from(writerGuid, 'hex'), keys.map(cryptoToken), Date.now());
   }
 
   decodePayload(srcHex: string, writerGuid: string, payload: Buffer): Buffer | undefined {
@@ -525,15 +557,39 @@ export class SecureParticipant implements ParticipantSecurity {
 
   checkRemoteEndpoint(prefixHex: string, kind: 'writer' | 'reader', topic: string, secure: boolean): boolean {
     const p = this.peers.get(prefixHex);
+    const refusal = this.remoteEndpointRefusal(p, kind, topic, secure);
+    if (refusal !== undefined && p) this.recordRefusal(p, kind, topic, refusal);
+    return refusal === undefined;
+  }
+
+  /** Why a remote endpoint may not be matched, or undefined when it may. */
+  private remoteEndpointRefusal(p: Peer | undefined, kind: 'writer' | 'reader', topic: string, secure: boolean): string | undefined {
     // An endpoint of a discovery-protected topic announced over plain SEDP is a downgrade (or a forgery).
-    if (this.discoveryProtected(topic) && !secure) return false;
+    if (this.discoveryProtected(topic) && !secure) return 'announced over plain SEDP, but the governance protects the discovery of this topic';
     // Matched at all only when authenticated, or unauthenticated where governance allows it (then no
     // permissions are known and only unprotected topics whose access is not controlled may match).
-    if (this.protection(topic)) return false;
+    const protectedBy = this.protection(topic);
+    if (protectedBy) return protectedBy;
     const action = kind === 'writer' ? 'publish' : 'subscribe';
-    if (p?.access && p.result) return p.access.check(p.result.peerCert.subject, action, topic, this.opts.domainId, { now: this.clock() }).allowed;
+    if (p?.access && p.result) {
+      const d = p.access.check(p.result.peerCert.subject, action, topic, this.opts.domainId, { now: this.clock() });
+      return d.allowed ? undefined : `its permissions do not let it ${action} '${topic}': ${d.reason}`;
+    }
     const rule = this.opts.access.topicRule(this.opts.domainId, topic)!;
-    return this.allowUnauthenticated && !(action === 'publish' ? rule.enableWriteAccessControl : rule.enableReadAccessControl);
+    const open = this.allowUnauthenticated && !(action === 'publish' ? rule.enableWriteAccessControl : rule.enableReadAccessControl);
+    return open ? undefined : `not authenticated, and the governance controls ${action === 'publish' ? 'writing' : 'reading'} '${topic}'`;
+  }
+
+  /** Keeps a refused endpoint for peerStatus() (SEDP re-announcements are not counted again). */
+  private recordRefusal(p: Peer, kind: 'writer' | 'reader', topic: string, reason: string): void {
+    const key = `${kind} ${topic}`;
+    if (p.refusedKeys.has(key) || p.refusedKeys.size >= MAX_REFUSED_ENDPOINTS_COUNTED) return;
+    p.refusedKeys.add(key);
+    const listed = p.status.refusedEndpoints ?? [];
+    if (listed.length < MAX_REFUSED_ENDPOINTS_LISTED) listed.push({ kind, topic: topic.slice(0, 256), reason: reason.slice(0, 500) });
+    p.status.refusedEndpoints = listed;
+    p.status.refusedEndpointCount = p.refusedKeys.size;
+    this.opts.onPeer?.({ ...p.status, refusedEndpoints: [...listed] });
   }
 
   onParticipantGone(prefixHex: string): void {
@@ -718,17 +774,24 @@ export class SecureParticipant implements ParticipantSecurity {
 
   // ---- crypto tokens out (ParticipantVolatileMessageSecure) ------------------------------
 
-  /** Our participant key (participant crypto token): protects secure discovery; GCM when the governance encrypts any of it. */
+  /**
+   * Our participant key (participant crypto token): protects whole messages (rtps_protection_kind), so its kind is
+   * that protection's: GMAC for SIGN, GCM for ENCRYPT. Cyclone DDS 0.10.2 refuses an encrypted message where the
+   * governance says SIGN ("message is encrypted, which is unexpected"); Fast DDS 2.9.1 takes either. Secure SEDP has
+   * keys of its own (builtinProtect). Without RTPS protection: GCM when the governance encrypts anything.
+   */
   private participantKeyMaterial?: KeyMaterial;
   private get participantKey(): KeyMaterial {
     const r = this.rule;
-    const encrypting = [r?.discoveryProtectionKind, r?.livelinessProtectionKind, r?.rtpsProtectionKind].some((k) => k?.startsWith('ENCRYPT'));
+    const rtps = r?.rtpsProtectionKind ?? 'NONE';
+    const encrypting = rtps !== 'NONE' ? rtps.startsWith('ENCRYPT') : [r?.discoveryProtectionKind, r?.livelinessProtectionKind].some((k) => k?.startsWith('ENCRYPT'));
     return (this.participantKeyMaterial ??= newKeyMaterial(encrypting ? 'AES256_GCM' : 'AES256_GMAC', randomKeyId()));
   }
   private readonly builtinKeys: { entityId: number; km: KeyMaterial }[] = [];
   private readonly readerKeys = new Map<string, KeyMaterial>();
   private readonly readerSenders = new Map<string, CryptoSender>();
-  private readonly writerKeys = new Map<string, KeyMaterial>();
+  /** Our writers' keys: one, or the submessage key then the payload key when their kinds differ. */
+  private readonly writerKeys = new Map<string, KeyMaterial[]>();
   private volatileSn = 0;
 
   /** Our key material for one local reader (its submessages are not protected yet; the token is what peers wait for). */
@@ -744,7 +807,9 @@ export class SecureParticipant implements ParticipantSecurity {
     const identity = { guid: Buffer.concat([this.prefix!, Buffer.from([0xff, 0x02, 0x02, 0xc3])]), sn: snBytes(++this.volatileSn) };
     const payload = encodeGenericMessage({ messageIdentity: identity, relatedMessageIdentity: NO_IDENTITY, destinationParticipant: p.guid, destinationEndpoint, sourceEndpoint, classId, data: tokens });
     const w = new SubmessageWriter(payload.length + 64, true);
-    encodeData(w, { readerId: 0xff0202c4, writerId: 0xff0202c3, writerSN: this.volatileSn, payload, key: false }, true);
+    // Sequence numbers count per peer: the peer's reader is reliable, and a gap (messages that went to other peers)
+    // makes Cyclone DDS wait for samples that never come (seen with two Cyclone peers).
+    encodeData(w, { readerId: 0xff0202c4, writerId: 0xff0202c3, writerSN: ++p.volatileSn, payload, key: false }, true);
     if (p.outbox.length >= MAX_KEYS_PER_PEER) p.outbox.shift();
     p.outbox.push({ data: w.finish(), sends: 0, nextAt: now });
     this.flushTokens(p, now);

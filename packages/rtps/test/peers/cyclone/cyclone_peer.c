@@ -12,6 +12,7 @@
  */
 #include <inttypes.h>
 #include <stdbool.h>
+#include <unistd.h>
 
 #include "dds/dds.h"
 #include "peer_common.h"
@@ -404,6 +405,58 @@ static void client_step(struct client_state *c, dds_entity_t req_writer, dds_ent
   }
 }
 
+/* ---- DDS-Security (SROS2) ------------------------------------------------------------ */
+
+#ifndef CYCLONE_LIBDIR
+#define CYCLONE_LIBDIR "/usr/lib"
+#endif
+
+/* Where the builtin security plugins are: PEER_CYCLONE_SECURITY_LIBDIR, else Debian's private directory
+   of libddsc0debian (<libdir>/libddsc0debian, not on the loader path), else <libdir> (upstream's layout). */
+static void security_libdir(char *out, size_t cap)
+{
+  const char *given = getenv("PEER_CYCLONE_SECURITY_LIBDIR");
+  char probe[600];
+  if (given != NULL && *given != 0) {
+    snprintf(out, cap, "%s", given);
+    return;
+  }
+  snprintf(probe, sizeof probe, "%s/libddsc0debian/libdds_security_auth.so", CYCLONE_LIBDIR);
+  snprintf(out, cap, access(probe, R_OK) == 0 ? "%s/libddsc0debian" : "%s", CYCLONE_LIBDIR);
+}
+
+/* PEER_SECURITY_ENCLAVE=<enclave dir> (cert.pem, key.pem, identity_ca.cert.pem, permissions_ca.cert.pem,
+   governance.p7s, permissions.p7s): appends a <Security> section with file: URIs to the enclave and the
+   plugin libraries by full path to CYCLONEDDS_URI (a comma-separated list Cyclone merges), before the
+   first DDS call reads it. Cyclone 0.10 has no authentication listener, so no "auth" lines: a refused
+   peer shows as a handshake error on stderr and as endpoints that never match. */
+static void secure_domain_config(void)
+{
+  const char *dir = getenv("PEER_SECURITY_ENCLAVE");
+  const char *uri = getenv("CYCLONEDDS_URI");
+  char lib[512];
+  char *cfg;
+  size_t cap;
+  if (dir == NULL || *dir == 0) return;
+  security_libdir(lib, sizeof lib);
+  cap = 8 * strlen(dir) + 4 * strlen(lib) + (uri ? strlen(uri) : 0) + 2048;
+  cfg = (char *)malloc(cap);
+  if (cfg == NULL) die("malloc", DDS_RETCODE_OUT_OF_RESOURCES);
+  snprintf(cfg, cap,
+           "%s%s<CycloneDDS xmlns=\"https://cdds.io/config\"><Domain Id=\"any\"><Security>"
+           "<Authentication><Library path=\"%s/libdds_security_auth.so\" initFunction=\"init_authentication\" finalizeFunction=\"finalize_authentication\"/>"
+           "<IdentityCA>file:%s/identity_ca.cert.pem</IdentityCA><IdentityCertificate>file:%s/cert.pem</IdentityCertificate>"
+           "<PrivateKey>file:%s/key.pem</PrivateKey></Authentication>"
+           "<AccessControl><Library path=\"%s/libdds_security_ac.so\" initFunction=\"init_access_control\" finalizeFunction=\"finalize_access_control\"/>"
+           "<PermissionsCA>file:%s/permissions_ca.cert.pem</PermissionsCA><Governance>file:%s/governance.p7s</Governance>"
+           "<Permissions>file:%s/permissions.p7s</Permissions></AccessControl>"
+           "<Cryptographic><Library path=\"%s/libdds_security_crypto.so\" initFunction=\"init_crypto\" finalizeFunction=\"finalize_crypto\"/></Cryptographic>"
+           "</Security></Domain></CycloneDDS>",
+           uri ? uri : "", uri && *uri ? "," : "", lib, dir, dir, dir, lib, dir, dir, dir, lib);
+  setenv("CYCLONEDDS_URI", cfg, 1);
+  free(cfg);
+}
+
 /* ---- main --------------------------------------------------------------------------- */
 
 int main(int argc, char **argv)
@@ -429,6 +482,7 @@ int main(int argc, char **argv)
   client.next = 1;
   peer_rate_init(&rate);
 
+  secure_domain_config();
   pq = dds_create_qos();
   dds_qset_userdata(pq, "enclave=/;", 10); /* exactly what rmw_cyclonedds sends: no NUL */
   participant = check("dds_create_participant", dds_create_participant((dds_domainid_t)opt.domain, pq, NULL));

@@ -295,6 +295,10 @@ using ListRequest_ = rcl_interfaces::srv::dds_::ListParameters_Request_;
 using ListResponse_ = rcl_interfaces::srv::dds_::ListParameters_Response_;
 using GetRequest_ = rcl_interfaces::srv::dds_::GetParameters_Request_;
 using GetResponse_ = rcl_interfaces::srv::dds_::GetParameters_Response_;
+using DescribeRequest_ = rcl_interfaces::srv::dds_::DescribeParameters_Request_;
+using DescribeResponse_ = rcl_interfaces::srv::dds_::DescribeParameters_Response_;
+using SetRequest_ = rcl_interfaces::srv::dds_::SetParameters_Request_;
+using SetResponse_ = rcl_interfaces::srv::dds_::SetParameters_Response_;
 
 struct Param {
   std::string name;
@@ -309,8 +313,9 @@ ParameterValue_ string_value(const std::string& s)
   return v;
 }
 
-/* The node's parameters: ros2_medkit.discovery.* hints naming the node itself, plus one outside the prefix. */
-std::vector<Param> node_params()
+/* The node's parameters: ros2_medkit.discovery.* hints naming the node itself, plus one outside the prefix
+   (`unrelated.value`, the only one set_parameters may change: the hints are read-only). */
+std::vector<Param> make_node_params()
 {
   std::vector<Param> ps;
   const std::string p = "ros2_medkit.discovery.";
@@ -331,6 +336,14 @@ std::vector<Param> node_params()
   ps.push_back({"unrelated.value", other});
   return ps;
 }
+
+std::vector<Param>& node_params()
+{
+  static std::vector<Param> ps = make_node_params();
+  return ps;
+}
+
+const char* const SETTABLE_PARAM = "unrelated.value";
 
 std::string list_parameters(const ListRequest_& rq, ListResponse_& rp)
 {
@@ -355,6 +368,44 @@ std::string get_parameters(const GetRequest_& rq, GetResponse_& rp)
     rp.values().push_back(v);
   }
   return "get names=" + std::to_string(rq.names().size());
+}
+
+std::string describe_parameters(const DescribeRequest_& rq, DescribeResponse_& rp)
+{
+  for (const std::string& n : rq.names()) {
+    rcl_interfaces::msg::dds_::ParameterDescriptor_ d; /* type 0 = not set */
+    d.name(n);
+    for (const Param& p : node_params())
+      if (p.name == n) {
+        d.type(p.value.type());
+        d.read_only(n != SETTABLE_PARAM);
+        d.description(n == SETTABLE_PARAM ? "a parameter set_parameters may change" : "a discovery hint");
+      }
+    rp.descriptors().push_back(d);
+  }
+  return "describe names=" + std::to_string(rq.names().size());
+}
+
+/* Sets `unrelated.value` when the type matches; every other name is refused with a reason, as rclcpp does. */
+std::string set_parameters(const SetRequest_& rq, SetResponse_& rp)
+{
+  std::string text = "set";
+  for (const rcl_interfaces::msg::dds_::Parameter_& in : rq.parameters()) {
+    rcl_interfaces::msg::dds_::SetParametersResult_ r;
+    Param* target = nullptr;
+    for (Param& p : node_params())
+      if (p.name == in.name()) target = &p;
+    if (target == nullptr) r.reason("parameter not declared");
+    else if (in.name() != SETTABLE_PARAM) r.reason("parameter is read-only");
+    else if (in.value().type() != target->value.type()) r.reason("wrong parameter type");
+    else {
+      target->value = in.value();
+      r.successful(true);
+    }
+    rp.results().push_back(r);
+    text += " " + in.name() + "=" + (r.successful() ? "ok" : "refused");
+  }
+  return text;
 }
 
 /* One served service: its endpoints and the tracker of its reply writer. */
@@ -520,7 +571,7 @@ int main(int argc, char** argv)
   DataWriter *data_writer = nullptr, *req_writer = nullptr, *rep_writer = nullptr;
   DataReader *data_reader = nullptr, *req_reader = nullptr, *rep_reader = nullptr;
   MatchTracker tracker;
-  Served list_svc, get_svc;
+  Served list_svc, get_svc, describe_svc, set_svc;
   switch (opt.mode) {
   case MODE_TALKER:
   case MODE_THROUGHPUT_PUB:
@@ -542,6 +593,8 @@ int main(int argc, char** argv)
   case MODE_PARAMS:
     make_service<rcl_interfaces::srv::dds_::ListParameters_Request_PubSubType, rcl_interfaces::srv::dds_::ListParameters_Response_PubSubType>(list_svc, "list_parameters");
     make_service<rcl_interfaces::srv::dds_::GetParameters_Request_PubSubType, rcl_interfaces::srv::dds_::GetParameters_Response_PubSubType>(get_svc, "get_parameters");
+    make_service<rcl_interfaces::srv::dds_::DescribeParameters_Request_PubSubType, rcl_interfaces::srv::dds_::DescribeParameters_Response_PubSubType>(describe_svc, "describe_parameters");
+    make_service<rcl_interfaces::srv::dds_::SetParameters_Request_PubSubType, rcl_interfaces::srv::dds_::SetParameters_Response_PubSubType>(set_svc, "set_parameters");
     break;
   case MODE_PARAMS_MUTE:
     peer_usage("params-mute mode is served by the cyclone peer only");
@@ -627,6 +680,8 @@ int main(int argc, char** argv)
       if (req_reader) serve_requests<Request_, Response_>(req_reader, rep_writer, tracker, add_two_ints);
       if (list_svc.req) serve_requests<ListRequest_, ListResponse_>(list_svc.req, list_svc.rep, list_svc.tracker, list_parameters);
       if (get_svc.req) serve_requests<GetRequest_, GetResponse_>(get_svc.req, get_svc.rep, get_svc.tracker, get_parameters);
+      if (describe_svc.req) serve_requests<DescribeRequest_, DescribeResponse_>(describe_svc.req, describe_svc.rep, describe_svc.tracker, describe_parameters);
+      if (set_svc.req) serve_requests<SetRequest_, SetResponse_>(set_svc.req, set_svc.rep, set_svc.tracker, set_parameters);
       if (rep_reader) {
         if (opt.mode == MODE_REPORT) client_step<ReportCall>(client, req_writer, rep_reader);
         else client_step<AddCall>(client, req_writer, rep_reader);

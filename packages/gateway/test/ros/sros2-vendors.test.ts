@@ -1,0 +1,125 @@
+// The default gateway over a secured ROS domain with real peers of both vendors (issue 29): every participant has
+// an enclave of one keystore with SROS2's default governance (discovery and liveliness ENCRYPT, rtps SIGN, every
+// topic's data and submessages ENCRYPT) and permission for every topic. Cyclone DDS 0.10.2 and Fast DDS 2.9.1
+// nodes (packages/rtps/test/peers) publish, serve add_two_ints and report faults to the gateway's
+// /fault_manager/report_fault, and a Fast DDS node serves parameters; the gateway discovers them, reads their
+// topics, calls their services, reads and sets the parameter and shows their faults, all over the protected wire. Cyclone and Fast DDS do not authenticate each other when Fast DDS
+// initiates (peers README), which the gateway does not need. Domain: offset 222.
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { CYCLONE_SECURITY, describeWith, FASTDDS, OPENSSL } from '../../../../test-support/requirements.js';
+import { testDomain } from '../../../../test-support/domains.js';
+import { allowAllPermissionsXml, createSros2Keystore, governanceXml, type Sros2Keystore } from '../../../../test-support/sros2-keystore.js';
+import { buildPeer, killAllPeers, spawnPeer, type PeerProcess } from '../../../rtps/test/peers/harness.js';
+import type { TestGateway } from '../support/gateway.js';
+import { eventually, http, startDefaultRosGateway } from './robot.js';
+
+const DOMAIN = testDomain(222);
+const VENDORS = ['cyclone', 'fastdds'] as const;
+type Vendor = (typeof VENDORS)[number];
+
+interface PeerEntry {
+  guid_prefix: string;
+  status: string;
+  subject?: string;
+}
+
+describeWith([...CYCLONE_SECURITY, ...FASTDDS, ...OPENSSL], 'the default gateway on a secured domain with Cyclone DDS and Fast DDS peers', () => {
+  let ks: Sros2Keystore;
+  let g: TestGateway;
+  const peers: PeerProcess[] = [];
+  const enclave = (name: string) => ks.makeEnclave(name, { governanceXml: governanceXml(DOMAIN), permissionsXml: allowAllPermissionsXml(`CN=${name}`, DOMAIN) }).dir;
+  const secured = async (vendor: Vendor, mode: Parameters<typeof spawnPeer>[1], node: string, extra: Omit<Parameters<typeof spawnPeer>[2], 'domain' | 'env' | 'node'> = {}) => {
+    const p = await spawnPeer(vendor, mode, { domain: DOMAIN, node, ...extra, env: { PEER_SECURITY_ENCLAVE: enclave(`/${vendor}/${node}`) } });
+    peers.push(p);
+    return p;
+  };
+
+  beforeAll(async () => {
+    for (const v of VENDORS) await buildPeer(v);
+    ks = createSros2Keystore();
+    enclave('/medkit/gateway');
+    g = await startDefaultRosGateway(DOMAIN, {
+      service_call_timeout_sec: 10,
+      'ros.security.enabled': true,
+      'ros.security.strategy': 'Enforce',
+      'ros.security.keystore': ks.keystore,
+      'ros.security.enclave': '/medkit/gateway',
+    });
+    for (const v of VENDORS) {
+      await secured(v, 'talker', `${v}_talker`, { topic: `rt/${v}/chatter`, periodMs: 100 });
+      await secured(v, 'server', `${v}_adder`, { service: `${v}/add_two_ints` });
+    }
+    // Only the Fast DDS peer serves parameters (list, get, describe, set); the Cyclone one has none to serve.
+    await secured('fastdds', 'params', 'fastdds_params', { ns: '/fastdds' });
+  }, 300_000);
+  afterAll(async () => {
+    await g?.close();
+    await killAllPeers();
+    ks?.remove();
+  });
+
+  it('discovers the nodes of both vendors; /health lists every peer authenticated and none refused', async () => {
+    const ids = await eventually(async () => {
+      const items = ((await http(`${g.url}/api/v1/apps`)).body.items ?? []) as { id: string }[];
+      const have = items.map((a) => a.id);
+      return VENDORS.every((v) => have.includes(`${v}_talker`) && have.includes(`${v}_adder`)) ? have : undefined;
+    }, 'the four secured nodes in the tree', 60_000);
+    expect(ids).toEqual(expect.arrayContaining(['cyclone_talker', 'cyclone_adder', 'fastdds_talker', 'fastdds_adder']));
+    const sec = (await http(`${g.url}/api/v1/health`)).body['x-medkit-ros'].security;
+    expect(sec).toMatchObject({ enabled: true, secured: true, peers_refused: 0 });
+    for (const p of peers) {
+      expect(sec.peers as PeerEntry[]).toContainEqual(expect.objectContaining({ guid_prefix: p.guid.slice(0, 24), status: 'authenticated' }));
+    }
+  }, 90_000);
+
+  it('reads and sets a parameter of the secured Fast DDS node through the configurations route', async () => {
+    const cfg = (id: string) => `${g.url}/api/v1/apps/fastdds_params/configurations/${id}`;
+    const first = await eventually(async () => {
+      const r = await http(cfg('unrelated.value'));
+      return r.status === 200 ? r : undefined;
+    }, 'the parameter over the protected parameter services', 30_000);
+    expect(first.body).toMatchObject({ id: 'unrelated.value', data: 7, 'x-medkit': { ros2: { node: '/fastdds/fastdds_params' }, parameter: { type: 'int', read_only: false } } });
+    const set = await http(cfg('unrelated.value'), { method: 'PUT', json: { data: 42 } });
+    expect(set.status, JSON.stringify(set.body)).toBe(200);
+    expect(set.body.data).toBe(42);
+    expect((await http(cfg('unrelated.value'))).body.data).toBe(42);
+    const ro = await http(cfg('ros2_medkit.discovery.display_name'), { method: 'PUT', json: { data: 'renamed' } });
+    expect(ro.status).toBe(403);
+    expect(ro.body.vendor_code).toBe('x-medkit-ros2-parameter-read-only');
+  }, 60_000);
+
+  for (const v of VENDORS) {
+    it(`reads the ${v} talker's encrypted topic through the data route`, async () => {
+      const r = await eventually(async () => {
+        const x = await http(`${g.url}/api/v1/apps/${v}_talker/data/${v}%2Fchatter`);
+        return x.status === 200 && x.body['x-medkit'].status === 'data' ? x : undefined;
+      }, `a decrypted /${v}/chatter sample`, 30_000);
+      expect(r.body.data.data).toMatch(/^Hello World: \d+/);
+      expect(r.body['x-medkit'].ros2).toEqual({ topic: `/${v}/chatter`, type: 'std_msgs/msg/String' });
+    }, 60_000);
+
+    it(`calls the ${v} server's add_two_ints through the operations route`, async () => {
+      const path = `${g.url}/api/v1/apps/${v}_adder/operations/add_two_ints`;
+      await eventually(async () => (await http(path)).status === 200, `the ${v} operation`, 30_000);
+      for (const [a, b] of [
+        [2, 40],
+        [-7, 1000],
+      ]) {
+        const r = await http(`${path}/executions`, { method: 'POST', json: { parameters: { a, b } } });
+        expect(r.status, JSON.stringify(r.body)).toBe(200);
+        expect(r.body).toEqual({ parameters: { sum: a + b } });
+      }
+    }, 60_000);
+
+    it(`takes a ReportFault from a secured ${v} reporter node and shows the fault on GET /faults`, async () => {
+      const code = `SECURED_${v.toUpperCase()}_FAULT`;
+      const reporter = await secured(v, 'report', `${v}_reporter`, { ns: '/base', code, severity: 2, count: 1, timeoutMs: 15_000 });
+      expect((await reporter.waitForLine(/^response seq=1 (accepted=\d)/, 30_000))[1]).toBe('accepted=1');
+      const faults = await eventually(async () => {
+        const items = ((await http(`${g.url}/api/v1/faults?status=all`)).body.items ?? []) as { fault_code: string; reporting_sources?: string[] }[];
+        return items.find((f) => f.fault_code === code);
+      }, `${code} on GET /faults`, 15_000);
+      expect(faults).toMatchObject({ fault_code: code, reporting_sources: [`/base/${v}_reporter`] });
+    }, 60_000);
+  }
+});
