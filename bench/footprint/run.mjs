@@ -26,8 +26,9 @@
 //   node bench/footprint/run.mjs plain graph demo --load [--settle 20] [--window 10] [--load-seconds 60] [--json out.json]
 //   node bench/footprint/run.mjs graph --growth
 // --soak M (minutes) replaces the load window by M minutes of the standard load, reading USS and RSS every
-// --soak-every s (30); the report adds their series, the change from the first to the last 5 minutes and a
-// least-squares slope (MB per 10 min), e.g. node bench/footprint/run.mjs graph --soak 30.
+// --soak-every s (30); the report adds their series and, after --soak-warmup s (300; skipped on soaks shorter
+// than 3 × that), the change from the first to the last 5 minutes and a least-squares slope (MB per 10 min),
+// e.g. node bench/footprint/run.mjs graph --soak 30.
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -60,6 +61,7 @@ const { values: o, positionals } = parseArgs({
     'demo-after': { type: 'string', default: '180' },
     soak: { type: 'string' },
     'soak-every': { type: 'string', default: '30' },
+    'soak-warmup': { type: 'string', default: '300' },
     json: { type: 'string' },
     'node-flags': { type: 'string' },
     set: { type: 'string', multiple: true, default: [] },
@@ -73,7 +75,7 @@ if (o.help) {
 }
 const scenarios = positionals.length ? positionals : ['plain'];
 for (const s of scenarios) if (!['plain', 'graph', 'demo'].includes(s)) throw new Error(`unknown scenario '${s}' (plain | graph | demo)`);
-const SOAK_MIN = o.soak === undefined ? undefined : Number(o.soak), SOAK_EVERY = Number(o['soak-every']);
+const SOAK_MIN = o.soak === undefined ? undefined : Number(o.soak), SOAK_EVERY = Number(o['soak-every']), SOAK_WARMUP = Number(o['soak-warmup']);
 if (SOAK_MIN !== undefined && !(SOAK_MIN > 0)) throw new Error('--soak takes minutes > 0');
 if (SOAK_MIN !== undefined) o.load = true;
 const SETTLE = Number(o.settle), WINDOW = Number(o.window), LOAD_S = SOAK_MIN === undefined ? Number(o['load-seconds']) : SOAK_MIN * 60;
@@ -173,18 +175,25 @@ async function measure(procs, seconds, seriesEvery) {
   })));
 }
 
-/** A soak series' trend: first and last 5 minutes' means and the least-squares slope, for USS and RSS. */
+/**
+ * A soak series' trend after the warm-up (the first `SOAK_WARMUP` s: caches, JIT and the heap settling under
+ * the new load): the mean of the first 5 minutes after it and of the last 5 minutes, the change between them and
+ * the least-squares slope, for USS and RSS; min and max over the whole series.
+ */
 function drift(series) {
   const out = {};
+  const span = series.at(-1).s;
+  const warm = span > 3 * SOAK_WARMUP ? SOAK_WARMUP : 0;
+  const steady = series.filter((x) => x.s >= warm);
   for (const key of ['uss', 'rss']) {
-    const span = series.at(-1).s;
-    const head = series.filter((x) => x.s <= Math.min(300, span / 2)).map((x) => x[key]);
-    const tail = series.filter((x) => x.s >= span - Math.min(300, span / 2)).map((x) => x[key]);
+    const window = Math.min(300, (span - warm) / 2);
+    const head = steady.filter((x) => x.s <= warm + window).map((x) => x[key]);
+    const tail = steady.filter((x) => x.s >= span - window).map((x) => x[key]);
     const mean = (a) => a.reduce((x, y) => x + y, 0) / a.length;
-    const mx = mean(series.map((x) => x.s)), my = mean(series.map((x) => x[key]));
-    const sxx = series.reduce((a, x) => a + (x.s - mx) ** 2, 0);
-    const slope = sxx > 0 ? series.reduce((a, x) => a + (x.s - mx) * (x[key] - my), 0) / sxx : 0;
-    out[key] = { first5: mean(head), last5: mean(tail), changePct: ((mean(tail) - mean(head)) / mean(head)) * 100, mbPer10Min: slope * 600, min: Math.min(...series.map((x) => x[key])), max: Math.max(...series.map((x) => x[key])) };
+    const mx = mean(steady.map((x) => x.s)), my = mean(steady.map((x) => x[key]));
+    const sxx = steady.reduce((a, x) => a + (x.s - mx) ** 2, 0);
+    const slope = sxx > 0 ? steady.reduce((a, x) => a + (x.s - mx) * (x[key] - my), 0) / sxx : 0;
+    out[key] = { warmupS: warm, first5: mean(head), last5: mean(tail), changePct: ((mean(tail) - mean(head)) / mean(head)) * 100, mbPer10Min: slope * 600, min: Math.min(...series.map((x) => x[key])), max: Math.max(...series.map((x) => x[key])) };
   }
   return out;
 }
@@ -449,6 +458,7 @@ for (const r of results.flatMap((x) => x.rows)) {
 }
 for (const r of results.flatMap((x) => x.rows).filter((x) => x.series)) {
   console.log(`\nsoak, ${r.scenario} ${r.process}: ${r.windowS} s under the standard load, USS and RSS every ${SOAK_EVERY} s`);
+  console.log(`(trend after a warm-up of ${r.drift.uss.warmupS} s; min and max over the whole series)`);
   console.log('| MB | first 5 min | last 5 min | change | slope per 10 min | min | max |');
   console.log('|---|---|---|---|---|---|---|');
   for (const k of ['uss', 'rss']) {
