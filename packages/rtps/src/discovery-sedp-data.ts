@@ -6,6 +6,7 @@ import { guidFromBytes, guidToBytes, type Guid } from './guid.js';
 import { readLocator, writeLocator, type Locator } from './locator.js';
 import { Encapsulation, forEachParameter, readEncapsulation, writeParameter, writeSentinel } from './parameter-list.js';
 import { CYCLONE_PID, PID, PID_MUST_UNDERSTAND, PID_VENDOR_SPECIFIC } from './pids.js';
+import { internString, shareQos } from './intern.js';
 import { applyQosParameter, wireDefaultQos, writeQosParameters, type QoS } from './qos.js';
 import { VendorId } from './vendor.js';
 
@@ -37,7 +38,13 @@ export const PID_ENDPOINT_SECURITY_INFO = 0x1004;
 /** EndpointSecurityAttributesMask bits (DDS-Security 1.1 §7.4.1.6). */
 export const EndpointSecurity = { READ_PROTECTED: 1 << 0, WRITE_PROTECTED: 1 << 1, DISCOVERY_PROTECTED: 1 << 2, SUBMESSAGE_PROTECTED: 1 << 3, PAYLOAD_PROTECTED: 1 << 4, KEY_PROTECTED: 1 << 5, LIVELINESS_PROTECTED: 1 << 6, VALID: 0x80000000 } as const;
 
-/** Decodes DATA(w)/DATA(r); returns null when a must-understand PID is not understood. */
+/** USER_DATA of an endpoint that announces none (one shared empty buffer). */
+const NO_USER_DATA = Buffer.alloc(0);
+
+/**
+ * Decodes DATA(w)/DATA(r); returns null when a must-understand PID is not understood. Topic and type names
+ * and the QoS are shared with equal ones of other endpoints (intern.ts): the QoS is frozen.
+ */
 export function decodeEndpointData(payload: Buffer, kind: 'writer' | 'reader', senderPrefix: string, senderVendor: number): EndpointData | null {
   const enc = readEncapsulation(payload);
   if (enc.id !== Encapsulation.PL_CDR_LE && enc.id !== Encapsulation.PL_CDR_BE) throw new RtpsParseError(`SEDP payload encapsulation 0x${enc.id.toString(16)}`);
@@ -48,7 +55,7 @@ export function decodeEndpointData(payload: Buffer, kind: 'writer' | 'reader', s
     topicName: '',
     typeName: '',
     qos: wireDefaultQos(kind === 'writer'),
-    userData: Buffer.alloc(0),
+    userData: NO_USER_DATA,
     unicastLocators: [],
     multicastLocators: [],
     expectsInlineQos: false,
@@ -64,10 +71,10 @@ export function decodeEndpointData(payload: Buffer, kind: 'writer' | 'reader', s
     if (applyQosParameter(d.qos, pid, c)) return;
     switch (pid) {
       case PID.TOPIC_NAME:
-        d.topicName = c.string(4096);
+        d.topicName = internString(c.string(4096));
         break;
       case PID.TYPE_NAME:
-        d.typeName = c.string(4096);
+        d.typeName = internString(c.string(4096));
         break;
       case PID.ENDPOINT_GUID:
         d.guid = guidFromBytes(c.bytes(16));
@@ -115,6 +122,7 @@ export function decodeEndpointData(payload: Buffer, kind: 'writer' | 'reader', s
   if (d.guid === '') d.guid = keyHash;
   if (d.guid === '') throw new RtpsParseError('SEDP data without endpoint GUID');
   if (!participantGiven) d.participantGuidPrefix = d.guid.slice(0, 24);
+  d.qos = shareQos(d.qos);
   return d;
 }
 

@@ -16,6 +16,7 @@ export type { ParticipantData } from './discovery-spdp-data.js';
 export type { InlineQos, RawParameter, SampleIdentity } from './inline-qos.js';
 export { parseInlineQos } from './inline-qos.js';
 export { DEFAULT_QOS } from './qos.js';
+export { internString } from './intern.js';
 export type { QoS, ReliabilityKind, DurabilityKind, LivelinessKind, History } from './qos.js';
 export { qosIncompatibility } from './qos-match.js';
 export { EntityId, EntityKind, isKeyedEntity, topicKind, guidToBytes, guidFromBytes, guidPrefixOf, guidEntityId, makeGuid } from './guid.js';

@@ -62,7 +62,8 @@ export interface WriterProxy {
   lastNackAt?: number;
   lastNackHigh?: number;
   nackFragCount: number;
-  frags: FragmentReassembly;
+  /** Samples being reassembled from DATA_FRAG; made on the first fragment (most writers never fragment). */
+  frags?: FragmentReassembly;
 }
 
 export interface ReaderOptions {
@@ -142,7 +143,6 @@ export class ReliableReader {
       lastHeartbeatCount: -Infinity,
       ackNackCount: 0,
       nackFragCount: 0,
-      frags: new FragmentReassembly(this.opts.reassembly, this.opts.budget),
     };
     this.writers.set(p.guid, proxy);
     // Pre-emptive ACKNACK so that the writer starts heartbeating us (§1.7).
@@ -153,7 +153,7 @@ export class ReliableReader {
   unmatchWriter(guid: Guid): boolean {
     const p = this.writers.get(guid);
     if (!p) return false;
-    p.frags.clear();
+    p.frags?.clear();
     this.writers.delete(guid);
     return true;
   }
@@ -175,7 +175,7 @@ export class ReliableReader {
     }
     if (sn < p.nextExpected) return;
     if (sn === p.nextExpected) {
-      p.frags.drop(sn);
+      p.frags?.drop(sn);
       p.nextExpected++;
       this.deliver(change, p);
       this.flush(p);
@@ -211,7 +211,7 @@ export class ReliableReader {
       const c = p.pending.get(sn)!;
       p.pending.delete(sn);
       p.nextExpected++;
-      p.frags.drop(sn);
+      p.frags?.drop(sn);
       if (c) this.deliver(c, p);
     }
   }
@@ -219,6 +219,7 @@ export class ReliableReader {
   onDataFrag(p: WriterProxy, sn: number, start: number, count: number, fragmentSize: number, sampleSize: number, data: Buffer, inlineQos: Buffer | undefined, inlineLe: boolean, timestamp: RtpsTime | undefined, key: boolean, now: number): void {
     if (p.synced && sn < p.nextExpected) return;
     if (p.pending.get(sn)) return;
+    p.frags ??= new FragmentReassembly(this.opts.reassembly, this.opts.budget);
     const done = p.frags.add(sn, start, count, fragmentSize, sampleSize, data, now, inlineQos, inlineLe, timestamp, key);
     if (!done) return;
     this.onData(p, { writerGuid: p.guid, sn, payload: done.payload, key: done.key, inlineQos: done.inlineQos, inlineLe: done.inlineLe, timestamp: done.timestamp, vendorId: p.vendorId });
@@ -234,7 +235,7 @@ export class ReliableReader {
     if (!p.synced) this.sync(p, first, last, now);
     if (first > p.nextExpected) {
       p.nextExpected = first;
-      p.frags.dropBelow(first);
+      p.frags?.dropBelow(first);
     }
     this.flush(p);
     if (p.presyncHigh !== undefined) this.checkPresync(p, now);
@@ -243,7 +244,7 @@ export class ReliableReader {
     const top = Math.min(last, p.nextExpected + MAX_SET_BITS - 1);
     for (let sn = p.nextExpected; sn <= top; sn++) {
       if (p.pending.has(sn)) continue;
-      if (p.frags.has(sn)) partial.push(sn);
+      if (p.frags?.has(sn)) partial.push(sn);
       else missing.push(sn);
     }
     for (const sn of partial) this.sendNackFrag(p, sn);
@@ -309,14 +310,14 @@ export class ReliableReader {
       this.flush(p);
     }
     if (p.nextExpected <= high) p.nextExpected = high + 1;
-    p.frags.dropBelow(p.nextExpected);
+    p.frags?.dropBelow(p.nextExpected);
     p.presyncHigh = undefined;
     this.flush(p);
   }
 
   onHeartbeatFrag(p: WriterProxy, sn: number, lastFrag: number, count: number): void {
     if (!p.reliable || count <= p.lastHeartbeatCount) return;
-    if (p.frags.has(sn)) this.sendNackFrag(p, sn, lastFrag);
+    if (p.frags?.has(sn)) this.sendNackFrag(p, sn, lastFrag);
   }
 
   onGap(p: WriterProxy, start: number, base: number, extra: number[]): void {
@@ -335,7 +336,7 @@ export class ReliableReader {
     }
     if (start <= p.nextExpected && base > p.nextExpected) {
       p.nextExpected = base;
-      p.frags.dropBelow(base);
+      p.frags?.dropBelow(base);
     } else if (start > p.nextExpected && base - start <= 256) {
       for (let sn = start; sn < base; sn++) this.stash(p, sn, null);
     }
@@ -355,7 +356,7 @@ export class ReliableReader {
   }
 
   private sendNackFrag(p: WriterProxy, sn: number, lastFrag?: number): void {
-    const m = p.frags.missing(sn, lastFrag);
+    const m = p.frags?.missing(sn, lastFrag);
     if (!m) return;
     const w = this.out.begin(p.prefix);
     const numBits = m.set.length === 0 ? 0 : m.set[m.set.length - 1] - m.base + 1;
@@ -378,13 +379,13 @@ export class ReliableReader {
 
   /** Periodic work: expire stale reassemblies. */
   tick(now: number): void {
-    for (const p of this.writers.values()) if (p.frags.size > 0) p.frags.expire(now);
+    for (const p of this.writers.values()) if (p.frags && p.frags.size > 0) p.frags.expire(now);
   }
 
   /** Number of buffered out-of-order changes and partial samples (for bounds checks). */
   bufferedCount(): number {
     let n = 0;
-    for (const p of this.writers.values()) n += p.pending.size + p.frags.size;
+    for (const p of this.writers.values()) n += p.pending.size + (p.frags?.size ?? 0);
     return n;
   }
 }

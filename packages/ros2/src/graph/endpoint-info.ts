@@ -1,25 +1,32 @@
 /** Turns an SEDP endpoint announcement into its ROS view (names demangled, USER_DATA parsed). */
-import { vendorName, type EndpointData } from '@medkit/rtps';
+import { internString, vendorName, type EndpointData } from '@medkit/rtps';
 import { classifyType, ddsTypeToRos, parseDdsTopic } from '../names/index.js';
 import type { RosEndpointInfo } from './model.js';
 import { parseUserData } from './user-data.js';
 
-/** The ROS view of one endpoint (node filled in later by the graph). */
+/** USER_DATA pairs of an endpoint that sends none (one shared, frozen record). */
+const NO_PAIRS: Record<string, string> = Object.freeze({});
+
+/**
+ * The ROS view of one endpoint (node filled in later by the graph). Names, type hash and participant are
+ * shared with equal ones of other endpoints (the graph of a large robot repeats them thousands of times).
+ */
 export function endpointInfo(d: EndpointData, local: boolean): RosEndpointInfo {
   const parsed = parseDdsTopic(d.topicName);
-  const userData = parseUserData(d.userData);
+  const pairs = parseUserData(d.userData);
+  const userData = Object.keys(pairs).length === 0 ? NO_PAIRS : pairs;
   return {
     guid: d.guid,
     kind: d.kind,
     ddsTopic: d.topicName,
     ddsType: d.typeName,
     role: parsed?.kind ?? 'other',
-    rosName: parsed?.rosName ?? d.topicName,
-    rosType: ddsTypeToRos(d.typeName) ?? d.typeName,
+    rosName: internString(parsed?.rosName ?? d.topicName),
+    rosType: internString(ddsTypeToRos(d.typeName) ?? d.typeName),
     qos: d.qos,
-    typeHash: userData.typehash,
+    typeHash: userData.typehash === undefined ? undefined : internString(userData.typehash),
     userData,
-    participantGuid: `${d.participantGuidPrefix}000001c1`,
+    participantGuid: internString(`${d.participantGuidPrefix}000001c1`),
     vendorId: d.vendorId,
     vendor: vendorName(d.vendorId),
     local,
