@@ -41,6 +41,19 @@ export function fleetSubjects(fleet: string): string {
   return `medkit.${fleet}.>`;
 }
 
+/**
+ * Why an envelope may not be taken from this subject, or undefined: its robot and kind must be the subject's
+ * (`<prefix>.<fleet>.<robot>.<kind>`). NATS permissions decide who may publish on a robot's
+ * subjects; without this check a robot allowed only its own could still speak for another inside the envelope.
+ */
+export function subjectMismatch(subject: string, env: Pick<FleetEnvelope, 'robot_id' | 'kind'>): string | undefined {
+  const t = subject.split('.');
+  if (t.length !== 4) return `subject '${subject.slice(0, 200)}' is not <prefix>.<fleet>.<robot>.<kind>`;
+  if (t[2] !== env.robot_id) return `robot_id '${env.robot_id}' on a subject of robot '${t[2].slice(0, 64)}'`;
+  if (t[3] !== env.kind) return `kind '${env.kind}' on a '${t[3].slice(0, 32)}' subject`;
+  return undefined;
+}
+
 /** `MEDKIT_<FLEET>`; stream names may not contain `.`, `*`, `>`, which fleet ids cannot. */
 export function streamName(fleet: string): string {
   return `MEDKIT_${fleet.toUpperCase()}`;
@@ -72,6 +85,13 @@ export function parseEnvelope(data: Uint8Array): ParseResult {
   const bodyProblem = BODY_CHECKS[e.kind as EventKind](e.body as Record<string, unknown>);
   if (bodyProblem) return { ok: false, reason: `bad ${e.kind} body: ${bodyProblem}` };
   return { ok: true, envelope: e as unknown as FleetEnvelope };
+}
+
+/** parseEnvelope, and the envelope's robot and kind must be those of the subject it came on (subjectMismatch). */
+export function parseEnvelopeOn(subject: string, data: Uint8Array): ParseResult {
+  const p = parseEnvelope(data);
+  const mismatch = p.ok ? subjectMismatch(subject, p.envelope) : undefined;
+  return mismatch === undefined ? p : { ok: false, reason: mismatch };
 }
 
 const isStr = (v: unknown, max: number): v is string => typeof v === 'string' && v.length <= max;

@@ -10,7 +10,7 @@
 import type { NatsConnection } from '@nats-io/transport-node';
 import { AckPolicy, DeliverPolicy, jetstream, jetstreamManager, type ConsumerMessages, type JsMsg } from '@nats-io/jetstream';
 import type { Pool } from 'pg';
-import { parseEnvelope, WakeableSleep, type StreamReplicas } from '@medkit/fleet-protocol';
+import { parseEnvelopeOn, WakeableSleep, type StreamReplicas } from '@medkit/fleet-protocol';
 import { writeBatch, type IngestItem } from './ingest-writer.js';
 import { ConsumerWatch, type ConsumerState } from './consumer-watch.js';
 
@@ -203,9 +203,9 @@ export class FleetIngest {
     const good: JsMsg[] = [];
     for (const m of batch) {
       if (m.info.redelivered) this.s.redelivered++;
-      const p = parseEnvelope(m.data);
+      const p = parseEnvelopeOn(m.subject, m.data);
       if (!p.ok) {
-        // Never retried: a message we cannot read now we cannot read later either.
+        // Never retried: a message we cannot read (or may not take from this subject) now we cannot later either.
         if (p.unknownVersion) this.s.unknown_version++;
         else this.s.rejected++;
         this.o.log.warn({ subject: m.subject, reason: p.reason }, 'fleet ingest: message refused (term)');

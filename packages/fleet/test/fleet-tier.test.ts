@@ -115,6 +115,8 @@ describeWith([...NATS_SERVER, ...POSTGRES], 'fleet tier: NATS JetStream → repl
         { ...good, seq: 4, event_id: 'wrong:4', body },
         { ...good, seq: 5, event_id: 'evil:5', kind: 'health', body: { interval_sec: 1, gateway_url: 'file:///etc/passwd' } },
         { ...good, seq: 6, event_id: 'evil:6', body: { ...body, first_occurred: '10000000-01-01T00:00:00Z' } },
+        // Well formed, but another robot's: a publisher allowed only its own subjects must not speak for amr-a.
+        { ...good, robot_id: 'amr-a', seq: 999_999_999, event_id: 'amr-a:999999999', body },
       ];
       for (const m of hostile) await js.publish(`medkit.${FLEET}.evil.faults`, JSON.stringify(m), { msgID: `h-${m.seq}-${m.v}` });
       await js.publish(`medkit.${FLEET}.evil.faults`, 'not json at all', { msgID: 'h-garbage' });
@@ -122,8 +124,8 @@ describeWith([...NATS_SERVER, ...POSTGRES], 'fleet tier: NATS JetStream → repl
       await until(async () => ((await getJson(`${replicas[1].url}/api/v1/faults?fault_code=AFTER_HOSTILE`)).body['x-medkit']?.total === 1 ? true : undefined), 'ingest continues', 30_000);
       const ingest = (await getJson(`${replicas[1].url}/api/v1/health`)).body['x-medkit-fleet'].ingest;
       expect(ingest.unknown_version).toBeGreaterThanOrEqual(1);
-      expect(ingest.rejected).toBeGreaterThanOrEqual(6);
-      expect((await db.query(`SELECT count(*)::int AS n FROM fleet_events WHERE robot_id = 'evil'`)).rows[0].n).toBe(0);
+      expect(ingest.rejected).toBeGreaterThanOrEqual(7);
+      expect((await db.query(`SELECT count(*)::int AS n FROM fleet_events WHERE robot_id = 'evil' OR event_id = 'amr-a:999999999'`)).rows[0].n).toBe(0);
     } finally {
       await nc.close();
     }

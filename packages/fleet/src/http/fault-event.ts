@@ -1,6 +1,6 @@
 // A fault event of the fleet stream as the live feed and the Last-Event-ID replay both read it: one decoder
 // for both, so a resumed client and a live one see the same event for the same stream message.
-import { parseEnvelope, subjectFor, type FaultEventBody } from '@medkit/fleet-protocol';
+import { parseEnvelopeOn, subjectFor, type FaultEventBody } from '@medkit/fleet-protocol';
 
 export interface FleetFaultEvent {
   /** Stream sequence. */
@@ -15,9 +15,12 @@ export function faultSubjects(fleet: string): string {
   return subjectFor(fleet, '*', 'faults');
 }
 
-/** The fault event in stream message `seq`; undefined for anything else (other kinds, refused envelopes). */
-export function decodeFaultEvent(seq: number, data: Uint8Array): FleetFaultEvent | undefined {
-  const p = parseEnvelope(data);
+/**
+ * The fault event in stream message `seq` on `subject`; undefined for anything else (other kinds, refused envelopes,
+ * an envelope of another robot than the subject's).
+ */
+export function decodeFaultEvent(seq: number, subject: string, data: Uint8Array): FleetFaultEvent | undefined {
+  const p = parseEnvelopeOn(subject, data);
   if (!p.ok || p.envelope.kind !== 'faults') return undefined;
   return { id: seq, robot_id: p.envelope.robot_id, time: p.envelope.time, body: p.envelope.body as FaultEventBody };
 }

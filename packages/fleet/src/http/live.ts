@@ -87,7 +87,7 @@ export class FleetLiveFeed {
         })().catch(() => undefined);
         for await (const m of msgs) {
           startSeq = m.seq + 1;
-          const e = decodeFaultEvent(m.seq, m.data);
+          const e = decodeFaultEvent(m.seq, m.subject, m.data);
           if (!e) continue;
           this.delivered++;
           for (const l of this.listeners) l(e);
