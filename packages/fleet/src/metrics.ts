@@ -1,6 +1,7 @@
 // The fleet replica's metrics on the gateway core's /metrics (METRICS_SERVICE): events ingested (a counter, so
-// rate() is the ingest rate), duplicates and redeliveries, ingest lag (JetStream stored → PostgreSQL commit) and
-// robots online/offline. Counters are this replica's; sum them over replicas for the fleet.
+// rate() is the ingest rate), duplicates, JetStream copies of fast-path events, redeliveries, ingest lag (JetStream
+// stored → PostgreSQL commit) and robots online/offline. Counters are this replica's; sum them over replicas for the
+// fleet.
 import type { Pool } from 'pg';
 import type { MetricsService } from '@medkit/gateway';
 import type { FleetIngest, IngestStats } from './ingest.js';
@@ -32,6 +33,7 @@ export function registerFleetMetrics(m: MetricsService, src: FleetMetricSources)
   fromStats('medkit_fleet_ingested_events_total', 'Events this replica wrote to PostgreSQL for the first time.', 'ingested');
   fromStats('medkit_fleet_duplicate_events_total', 'Events this replica received that were already stored (redelivered or published twice).', 'duplicates');
   fromStats('medkit_fleet_redeliveries_total', 'Messages this replica received that JetStream had delivered before.', 'redelivered');
+  fromStats('medkit_fleet_confirmed_events_total', 'JetStream copies of events the fast path had stored first (their stream sequence recorded).', 'confirmed');
   const lag = new m.client.Histogram({ name: 'medkit_fleet_ingest_lag_seconds', help: 'Time from JetStream storing an event to this replica committing it to PostgreSQL.', buckets: LAG_BUCKETS, registers: reg });
   new m.client.Gauge({
     name: 'medkit_fleet_pending_events',
