@@ -42,8 +42,31 @@ export function fleetSubjects(fleet: string): string {
 }
 
 /**
+ * First token of the fast path's core NATS subjects `medkit-fast.<fleet>.<robot>.<kind>` (docs/fleet.md "The fast
+ * path"). Not `medkit`: every fleet's stream stores `medkit.<fleet>.>`, so `medkit.fast.…` would land in the stream
+ * of a fleet named `fast`.
+ */
+export const FAST_PATH_PREFIX = 'medkit-fast';
+
+/** The fast path's subject of one robot's events of one kind. */
+export function fastSubjectFor(fleet: string, robot: string, kind: EventKind): string {
+  return `${FAST_PATH_PREFIX}.${fleet}.${robot}.${kind}`;
+}
+
+/** Every robot's fast-path subjects of one fleet, of one kind or (default) all kinds. */
+export function fastSubjects(fleet: string, kind: EventKind | '*' = '*'): string {
+  return `${FAST_PATH_PREFIX}.${fleet}.*.${kind}`;
+}
+
+/**
+ * Envelopes larger than this travel by JetStream only: the fast path is for the small, frequent events (a fault
+ * event is a few hundred bytes), and the bound keeps a replica's fast-path queue small in bytes too.
+ */
+export const FAST_PATH_MAX_BYTES = 64 * 1024;
+
+/**
  * Why an envelope may not be taken from this subject, or undefined: its robot and kind must be the subject's
- * (`<prefix>.<fleet>.<robot>.<kind>`). NATS permissions decide who may publish on a robot's
+ * (`<prefix>.<fleet>.<robot>.<kind>`, JetStream or fast path). NATS permissions decide who may publish on a robot's
  * subjects; without this check a robot allowed only its own could still speak for another inside the envelope.
  */
 export function subjectMismatch(subject: string, env: Pick<FleetEnvelope, 'robot_id' | 'kind'>): string | undefined {
