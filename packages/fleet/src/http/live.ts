@@ -3,7 +3,7 @@
 // the complete stream. SSE ids are JetStream stream sequences, so `Last-Event-ID` resumes from the stream itself
 // (replay.ts) and then joins the live feed without a gap or a repeat.
 import type { NatsConnection } from '@nats-io/transport-node';
-import { DeliverPolicy, jetstream } from '@nats-io/jetstream';
+import { DeliverPolicy, jetstream, jetstreamManager } from '@nats-io/jetstream';
 import { formatSseEvent, type SseStream } from '@medkit/gateway';
 import { decodeFaultEvent, faultSubjects, type FleetFaultEvent } from './fault-event.js';
 import { jetStreamReplayer, type FaultReplayer, type ResyncReason } from './replay.js';
@@ -62,12 +62,12 @@ export class FleetLiveFeed {
     let startSeq: number | undefined;
     while (!this.stopped) {
       try {
-        // After a broker hiccup, resume right after the last event we saw instead of from "now".
+        // "Now" is the stream's end when the feed starts, read once as a sequence: a consumer lost before the first
+        // fault event came (its node died) would otherwise be created again from a later "now", and what was stored in
+        // between would never reach the feed. After that, resume right after the last event we saw.
+        startSeq ??= (await (await jetstreamManager(this.nc, { timeout: 1000, checkAPI: false })).streams.info(this.stream)).state.last_seq + 1;
         // One filter subject as a string: a list needs nats-server ≥ 2.10 (Debian 12 ships 2.9).
-        const filter = faultSubjects(this.fleet);
-        const opts = startSeq !== undefined
-          ? { filter_subjects: filter, deliver_policy: DeliverPolicy.StartSequence, opt_start_seq: startSeq }
-          : { filter_subjects: filter, deliver_policy: DeliverPolicy.New };
+        const opts = { filter_subjects: faultSubjects(this.fleet), deliver_policy: DeliverPolicy.StartSequence, opt_start_seq: startSeq };
         const consumer = await jetstream(this.nc, { timeout: 1000 }).consumers.get(this.stream, opts);
         // Idle heartbeats every second, so a consumer lost with a dead NATS node is noticed within ~2 s.
         const msgs = await consumer.consume({ max_messages: 512, expires: 5000, idle_heartbeat: 1000 });
