@@ -1,6 +1,6 @@
 // Child process of bench/fleet/run.mjs: N simulated robots, each with the real robot-side code (its own
-// SQLite outbox file, the outbox drain, its own NATS connection, a robot gateway's settings), each enqueueing fault events at a fixed
-// rate. The event's `time` is the report instant, so the fleet SSE reader can measure report → SSE lag.
+// SQLite outbox file, the outbox drain with the fast path unless BENCH_FAST_PATH=0, its own NATS connection, a robot
+// gateway's settings), each enqueueing fault events at a fixed rate. The event's `time` is the report instant, so the fleet SSE reader can measure report → SSE lag.
 // argv: first-robot-index count rate-per-robot seconds nats-urls(comma) fleet data-dir
 // Prints `ready` when every robot is connected, then on finish one JSON line {produced: {robot: n}, drains: {counter: sum}}.
 import { join } from 'node:path';
@@ -26,7 +26,8 @@ for (let i = Number(first); i < Number(first) + Number(count); i++) {
   runMigrations(db, OUTBOX_MIGRATIONS);
   const outbox = new Outbox(db, id, 100_000);
   const nc = await connect({ servers: urls.split(','), ...clientDefaults, name: id });
-  const drain = new OutboxDrain(outbox, jetstream(nc, { timeout: ackTimeoutMs }), { fleet, robot: id, ackTimeoutMs, ...backoff, connection: nc, onError: (err) => { const k = `${err.name}: ${err.message.slice(0, 60)}`; errors[k] = (errors[k] ?? 0) + 1; if (process.env.BENCH_TRACE) process.stderr.write(`${Date.now() % 1e6} ${id} ${k}\n`); } });
+  // fastPath: every event also on core NATS (builds without the fast path ignore the option).
+  const drain = new OutboxDrain(outbox, jetstream(nc, { timeout: ackTimeoutMs }), { fleet, robot: id, ackTimeoutMs, ...backoff, connection: nc, fastPath: process.env.BENCH_FAST_PATH === '0' ? undefined : nc, onError: (err) => { const k = `${err.name}: ${err.message.slice(0, 60)}`; errors[k] = (errors[k] ?? 0) + 1; if (process.env.BENCH_TRACE) process.stderr.write(`${Date.now() % 1e6} ${id} ${k}\n`); } });
   drain.start();
   robots.push({ id, db, outbox, nc, drain, produced: 0 });
 }

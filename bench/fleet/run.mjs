@@ -208,11 +208,12 @@ try {
   }
   const total = Object.values(produced).reduce((a, b) => a + b, 0);
   const tProduced = Date.now();
-  // Wait until PostgreSQL holds every event (bounded).
+  // Wait until PostgreSQL holds every event, each with its JetStream copy ingested (the fast path may write first; bounded).
   let stored = 0;
   for (let i = 0; i < 1200; i++) {
-    stored = Number((await db.query(`SELECT count(*) AS n FROM fleet_events WHERE kind = 'faults'`)).rows[0].n);
-    if (stored >= total) break;
+    const r = (await db.query(`SELECT count(*) AS n, count(*) FILTER (WHERE stored_at IS NULL) AS fast_only FROM fleet_events WHERE kind = 'faults'`)).rows[0];
+    stored = Number(r.n);
+    if (stored >= total && Number(r.fast_only) === 0) break;
     await new Promise((r) => setTimeout(r, 250));
   }
   const tStored = Date.now();
@@ -235,11 +236,15 @@ try {
       round(extract(epoch FROM max(ingested_at - robot_time)) * 1000)::int AS max_ms,
       count(*) FILTER (WHERE ingested_at - robot_time > interval '1 second')::int AS over_1s
     FROM fleet_events WHERE kind = 'faults' AND robot_time >= $1 GROUP BY 1 ORDER BY 1`, [new Date(t0)])).rows;
+  // visible_before_stored: events the fleet wrote before JetStream stored them (the fast path was first);
+  // without_stream_copy: events whose JetStream copy never reached the fleet (should be 0: JetStream is the durable path).
   const vis = (await db.query(`SELECT count(*)::int AS n,
       percentile_disc(0.5) WITHIN GROUP (ORDER BY ingested_at - robot_time) AS p50,
       percentile_disc(0.99) WITHIN GROUP (ORDER BY ingested_at - robot_time) AS p99,
       max(ingested_at - robot_time) AS max,
-      count(*) FILTER (WHERE ingested_at - robot_time > interval '1 second')::int AS over_1s
+      count(*) FILTER (WHERE ingested_at - robot_time > interval '1 second')::int AS over_1s,
+      count(*) FILTER (WHERE ingested_at < stored_at)::int AS visible_before_stored,
+      count(*) FILTER (WHERE stored_at IS NULL)::int AS without_stream_copy
     FROM fleet_events WHERE kind = 'faults' AND robot_time >= $1`, [new Date(t0)])).rows[0];
   const ms = (iv) => (iv ? Math.round(((iv.hours ?? 0) * 3600 + (iv.minutes ?? 0) * 60 + (iv.seconds ?? 0)) * 1000 + (iv.milliseconds ?? 0)) : null);
   console.log(JSON.stringify({
@@ -247,11 +252,12 @@ try {
     produced: total, stored_fault_events: stored, lost, duplicates: dupes, robot_drains: drains, publish_errors: publishErrors,
     ingest_events_per_s: Math.round(stored / secs), pg_rows_per_s: Math.round(rows / secs),
     drain_after_end_s: ((tStored - tProduced) / 1000).toFixed(1),
-    visible_on_faults_ms: { count: vis.n, p50: ms(vis.p50), p99: ms(vis.p99), max: ms(vis.max), over_1s: vis.over_1s },
+    visible_on_faults_ms: { count: vis.n, p50: ms(vis.p50), p99: ms(vis.p99), max: ms(vis.max), over_1s: vis.over_1s, visible_before_stored: vis.visible_before_stored, without_stream_copy: vis.without_stream_copy },
     sse_lag_ms: lag,
     report_to_stream_ms: stream,
     visible_timeline: timeline.filter((r) => r.over_1s > 0).map((r) => `t=${r.s}s n=${r.n} max=${r.max_ms}ms over_1s=${r.over_1s}`), rss_mb: { replicas: peak.replicas, robot_procs: peak.sims, nats: peak.nats },
     surviving_replica_ingest: health['x-medkit-fleet']?.ingest,
+    surviving_replica_fast_path: health['x-medkit-fleet']?.fast_path,
     surviving_replica_status: health.status,
     load_avg_1m: { before: load0[0].toFixed(1), during_min: Math.min(...loads).toFixed(1), during_max: Math.max(...loads).toFixed(1) },
   }, null, 2));

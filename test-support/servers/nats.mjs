@@ -18,7 +18,7 @@ function exited(p) {
  * @param {number} size
  * @param {{extraConfig?: string, clusterConfig?: string}} [opts]
  * @returns {Promise<{nodes: {name: string, clientPort: number, url: string, proc?: import('node:child_process').ChildProcess}[], urls: string[],
- *   kill(i: number): Promise<void>, freeze(i: number): void, restart(i: number): Promise<void>, reconfigure(extraConfig: string): void, killAll(): Promise<void>, startAll(): Promise<void>, stop(): Promise<void>}>}
+ *   kill(i: number): Promise<void>, freeze(i: number): void, thaw(i: number): void, restart(i: number): Promise<void>, reconfigure(extraConfig: string): void, killAll(): Promise<void>, startAll(): Promise<void>, stop(): Promise<void>}>}
  */
 export async function startNatsCluster(size, opts = {}) {
   const dir = mkdtempSync(join(tmpdir(), 'medkit-nats-'));
@@ -65,6 +65,8 @@ ${extraConfig ?? ''}
     kill: (i) => kill(nodes[i]),
     // SIGSTOP: the node keeps its connections open and answers nothing (a hung host); kill() still ends it.
     freeze: (i) => { nodes[i].proc?.kill('SIGSTOP'); },
+    // SIGCONT: a frozen node goes on where it stopped.
+    thaw: (i) => { nodes[i].proc?.kill('SIGCONT'); },
     restart: (i) => start(nodes[i]),
     // New extra configuration (e.g. other users), applied by a live reload (SIGHUP) of every running node.
     reconfigure: (extraConfig) => {

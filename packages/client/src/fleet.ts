@@ -94,13 +94,19 @@ export type FleetFaultEventBody = FaultEventBody;
 
 /** One event of the fleet's `GET /faults/stream`. */
 export interface FleetFaultEvent {
-  /** The SSE id (a stream sequence; what a resume sends back). */
+  /**
+   * The stream's resume point when the event came (a stream sequence; what a resume sends back). An event the fleet's
+   * fast path brought first has no id of its own: this is then the previous one, and its id follows as an id-only
+   * frame, which moves the stream's `lastEventId` without an event.
+   */
   id?: string;
   event_type: FleetFaultEventBody['event_type'];
   robot_id: string;
   /** ISO 8601, when the robot published it. */
   timestamp: string;
   fault: FleetFaultEventBody;
+  /** `event_id` (`<robot>:<seq>`) names the event on both paths: a resumed stream may repeat one the fast path brought. */
+  'x-medkit'?: { robot_id: string; event_id?: string };
 }
 
 /**

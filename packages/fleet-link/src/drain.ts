@@ -12,13 +12,17 @@
 //   nats-server's RAFT): retried every few hundred ms, jittered, so the first publish after the election lands
 //   within that; past 20 s it is treated like any other failure;
 // - anything else: backoff doubling from minBackoffMs to maxBackoffMs, jittered.
+//
+// With `fastPath`, every event is also published once on core NATS as soon as it is committed (fast-path.ts); only
+// the JetStream acknowledgement here removes it from the outbox.
 import type { JetStreamClient } from '@nats-io/jetstream';
 import { subjectFor, WakeableSleep } from '@medkit/fleet-protocol';
 import type { Outbox } from './outbox.js';
+import { FastPublisher, type FastPathSink } from './fast-path.js';
 
 /** What the drain needs of the NATS connection (a NatsConnection), to follow its state and probe it. */
 export interface DrainConnection {
-  status(): AsyncIterable<{ type: string }>;
+  status(): AsyncIterable<{ type: string; error?: unknown }>;
   /** One PING/PONG round trip to the connected server. */
   rtt(): Promise<number>;
   /** Drops the connection and connects again (to another server when the client knows one). */
@@ -40,6 +44,13 @@ export interface DrainOptions {
   connection?: DrainConnection;
   /** Called on a failed publish (rate-limited by the backoff). */
   onError?(err: Error): void;
+  /**
+   * Also publish every event once on the fast path (fast-path.ts), through this sink (the same NATS connection as
+   * `connection`, which must be given): undefined = JetStream only.
+   */
+  fastPath?: FastPathSink;
+  /** The server refused the fast path's subject (NATS permissions); it pauses, JetStream goes on. Once per pause. */
+  onFastPathDenied?(subject: string): void;
 }
 
 const DEFAULT_WINDOW = 64;
@@ -62,6 +73,10 @@ export interface DrainStats {
   /** True while the last publish failed, or the connection is down, and the outbox is waiting for the broker. */
   stalled: boolean;
   last_error?: string;
+  /** The fast path (fast-path.ts): events published on it, left to JetStream alone (too old, too large), refusals. */
+  fast_published: number;
+  fast_skipped: number;
+  fast_denied: number;
 }
 
 type FailureKind = 'disconnected' | 'timeout' | 'leaderless' | 'other';
@@ -91,25 +106,30 @@ export class OutboxDrain {
   private readonly pause = new WakeableSleep();
   private stopped = false;
   private running?: Promise<void>;
-  private readonly s: DrainStats = { published: 0, failures: 0, resent_after_disconnect: 0, dead_server_reconnects: 0, stalled: false };
+  private readonly s: Omit<DrainStats, 'fast_published' | 'fast_skipped' | 'fast_denied'> = { published: 0, failures: 0, resent_after_disconnect: 0, dead_server_reconnects: 0, stalled: false };
   /** False between the client's `disconnect` and `reconnect`. */
   private connected = true;
   /** Rejects (ConnectionLost) when the connection drops; renewed after each drop. */
   private lost!: Promise<never>;
   private loseConnection!: () => void;
-  private statusIter?: AsyncIterator<{ type: string }>;
+  private statusIter?: AsyncIterator<{ type: string; error?: unknown }>;
+  private readonly fast?: FastPublisher;
 
   constructor(private readonly outbox: Outbox, private readonly js: JetStreamClient, private readonly o: DrainOptions) {
     this.renewLoss();
+    // The fast path follows the connection's state through `follow` below, so it needs the connection too.
+    if (o.fastPath && o.connection) this.fast = new FastPublisher(outbox, o.fastPath, { fleet: o.fleet, robot: o.robot });
   }
 
   start(): void {
     this.running ??= this.loop();
     if (this.o.connection && !this.statusIter) void this.follow(this.o.connection);
+    this.fast?.schedule();
   }
 
-  /** Wakes the loop after an enqueue. */
+  /** Wakes the loop after an enqueue, and sends the new event on the fast path (when on and connected). */
   notify(): void {
+    if (this.connected && !this.stopped) this.fast?.schedule();
     this.pause.wake();
   }
 
@@ -121,7 +141,8 @@ export class OutboxDrain {
   }
 
   stats(): DrainStats {
-    return { ...this.s };
+    const f = this.fast?.stats();
+    return { ...this.s, fast_published: f?.published ?? 0, fast_skipped: f?.skipped ?? 0, fast_denied: f?.denied ?? 0 };
   }
 
   private renewLoss(): void {
@@ -149,7 +170,12 @@ export class OutboxDrain {
           this.connected = true;
           // With events waiting, the next acknowledged publish says the broker is back.
           if (this.outbox.pending === 0) this.s.stalled = false;
+          this.fast?.resend();
           this.pause.wake();
+        } else if (r.value.type === 'error' && this.fast) {
+          // A publish the server's permissions refuse does not close the connection; it comes back as this status.
+          const e = r.value.error as { name?: string; operation?: string; subject?: string } | undefined;
+          if (e?.name === 'PermissionViolationError' && e.operation === 'publish' && e.subject && this.fast.refused(e.subject)) this.o.onFastPathDenied?.(e.subject);
         }
       }
     } catch {

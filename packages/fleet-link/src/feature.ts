@@ -47,11 +47,14 @@ export interface FleetLinkStatus {
   dead_server_reconnects: number;
   /** WARN+ log entries the `logs` rate limit held back since start. */
   logs_suppressed: number;
+  /** The fast path (fleet.fast_path.enabled): events published on it, left to JetStream alone, refusals by the server. */
+  fast_path: { enabled: boolean; published: number; skipped: number; denied: number };
   last_error?: string;
 }
 
 export function createFleetLinkFeature(config: GatewayConfig): GatewayFeature {
   const enabled = config.value<boolean>('fleet.enabled');
+  const fastPathOn = config.value<boolean>('fleet.fast_path.enabled');
   let outbox: Outbox | undefined;
   let drain: OutboxDrain | undefined;
   let nc: NatsConnection | undefined;
@@ -180,6 +183,8 @@ export function createFleetLinkFeature(config: GatewayConfig): GatewayFeature {
             ...ROBOT_DRAIN_BACKOFF,
             connection: conn,
             onError: (err) => log.debug({ err: err.message }, 'fleet publish failed; retrying with backoff'),
+            fastPath: fastPathOn ? conn : undefined,
+            onFastPathDenied: (subject) => log.warn({ subject }, 'the NATS server refuses the fleet fast path\'s subject (permissions); events go by JetStream only, the fast path is tried again in 5 min'),
           });
           drain.start();
           log.info({ fleet, robot }, 'fleet link connected');
@@ -214,6 +219,7 @@ export function createFleetLinkFeature(config: GatewayConfig): GatewayFeature {
       resent_after_disconnect: d?.resent_after_disconnect ?? 0,
       dead_server_reconnects: d?.dead_server_reconnects ?? 0,
       logs_suppressed: logs?.suppressedTotal ?? 0,
+      fast_path: { enabled: fastPathOn, published: d?.fast_published ?? 0, skipped: d?.fast_skipped ?? 0, denied: d?.fast_denied ?? 0 },
       last_error: d?.last_error,
     };
   }

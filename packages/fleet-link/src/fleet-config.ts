@@ -17,6 +17,7 @@ export const FLEET_COMMON_KEYS = {
   'fleet.nats.ca_file': guarded('security', str('', '[ours] CA bundle the NATS servers\' certificates are verified against; implies TLS.')),
   'fleet.nats.cert_file': guarded('security', str('', '[ours] Client certificate (PEM) for NATS servers that verify clients; with fleet.nats.key_file; implies TLS.')),
   'fleet.nats.key_file': guarded('security', str('', '[ours] Private key of fleet.nats.cert_file.')),
+  'fleet.fast_path.enabled': bool(true, 'Fast path (docs/fleet.md): a robot also publishes each event once on core NATS (`medkit-fast.<fleet>.<robot>.<kind>`, stored by no stream) and the fleet replicas ingest it at once, so events stay visible within milliseconds while JetStream elects a new leader. JetStream stays the durable path: the outbox keeps an event until JetStream acknowledges it. Needs publish (robots) and subscribe (replicas) permission on those subjects where NATS restricts subjects.'),
   'fleet.health_interval_sec': int(10, 'Seconds between a robot\'s health events (its heartbeat); the fleet marks a robot offline after 3 missed intervals.', { min: 1, max: 3600, policy: 'clamp' }),
   'fleet.stream.max_age_sec': int(7 * 86400, 'Age limit of the fleet stream, seconds (7 days).', { min: 60, policy: 'clamp' }),
   'fleet.stream.max_bytes': int(-1, 'Byte limit of the fleet stream; -1 = unlimited (age only).', { min: -1, policy: 'clamp' }),

@@ -9,3 +9,4 @@ export { FLEET_COMMON_KEYS, fleetIdFrom, NATS_CLIENT_DEFAULTS, natsOptionsFrom, 
 // The outbox and its drain, for tools that publish as many robots (bench/fleet).
 export { Outbox, OUTBOX_MIGRATIONS, type OutboxRow, type OutboxStats } from './outbox.js';
 export { OutboxDrain, ROBOT_DRAIN_BACKOFF, type DrainConnection, type DrainOptions, type DrainStats } from './drain.js';
+export { FAST_PATH_MAX_AGE_MS, FastPublisher, type FastPathSink, type FastPathStats } from './fast-path.js';

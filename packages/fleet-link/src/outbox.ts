@@ -43,6 +43,7 @@ export class Outbox {
   private readonly insert;
   private readonly bump;
   private readonly head;
+  private readonly after;
   private readonly remove;
   private readonly countAll;
   private readonly oldestOf;
@@ -59,6 +60,7 @@ export class Outbox {
     this.bump = db.prepare(`INSERT INTO fleet_sequence (robot_id, last_seq) VALUES (?, 1)
       ON CONFLICT(robot_id) DO UPDATE SET last_seq = last_seq + 1 RETURNING last_seq`);
     this.head = db.prepare('SELECT seq, kind, payload FROM fleet_outbox ORDER BY seq LIMIT ?');
+    this.after = db.prepare('SELECT seq, kind, payload FROM fleet_outbox WHERE seq > ? ORDER BY seq LIMIT ?');
     this.remove = db.prepare('DELETE FROM fleet_outbox WHERE seq = ?');
     this.countAll = db.prepare('SELECT COUNT(*) AS n FROM fleet_outbox');
     this.oldestOf = db.prepare('SELECT seq FROM fleet_outbox WHERE kind = ? ORDER BY seq LIMIT 1');
@@ -103,9 +105,22 @@ export class Outbox {
     return this.head.all(limit) as OutboxRow[];
   }
 
+  /** The oldest `limit` events after seq `seq`, in seq order. */
+  peekAfter(seq: number, limit: number): OutboxRow[] {
+    return this.after.all(seq, limit) as OutboxRow[];
+  }
+
   /** Removes an acknowledged event. */
   ack(seq: number): void {
     if (this.remove.run(seq).changes > 0) this.count--;
+  }
+
+  /**
+   * True inside a write transaction on the gateway's database: rows read now may still be rolled back, and their
+   * seq reused, so nothing read now may leave the robot.
+   */
+  get inTransaction(): boolean {
+    return this.db.inTransaction;
   }
 
   get pending(): number {

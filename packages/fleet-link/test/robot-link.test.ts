@@ -1,6 +1,7 @@
 // Robot side of the fleet tier against a real 3-node nats-server JetStream cluster (fleet.md §4, §8):
 // faults reach the stream while one node dies; with the whole broker down they wait in the SQLite outbox
-// (/health warns) and arrive in seq order after it returns; the outbox bound drops health before faults.
+// (/health warns) and arrive in seq order after it returns; the outbox bound drops health before faults. Each
+// event also goes out once on the fast path (core NATS) as soon as it is committed, never before.
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -12,7 +13,8 @@ import { startNatsCluster, type NatsCluster } from '../../../test-support/server
 import { startRobotGateway, until, type FaultGateway } from './robot-gateway.js';
 import { openDatabase, runMigrations } from '@medkit/gateway';
 import { Outbox, OUTBOX_MIGRATIONS } from '../src/outbox.js';
-import { parseEnvelope, type FleetEnvelope, type FaultEventBody } from '@medkit/fleet-protocol';
+import { FAST_PATH_MAX_AGE_MS, FastPublisher } from '../src/fast-path.js';
+import { FAST_PATH_PREFIX, fastSubjectFor, parseEnvelope, type FleetEnvelope, type FaultEventBody } from '@medkit/fleet-protocol';
 
 /** Every envelope on the robot's subjects, in stream order (a fresh ephemeral consumer from the start). */
 async function readAll(urls: string[], fleet: string): Promise<FleetEnvelope[]> {
@@ -77,6 +79,28 @@ describeWith(NATS_SERVER, 'fleet link: robot → NATS JetStream', () => {
   afterAll(async () => {
     await robot?.close();
     await cluster?.stop();
+  });
+
+  it('publishes each event on the fast path too, once, the same envelope the stream stores', async () => {
+    const nc = await connect({ servers: cluster.urls, timeout: 5000 });
+    try {
+      const fast: { subject: string; env: FleetEnvelope }[] = [];
+      const sub = nc.subscribe(`${FAST_PATH_PREFIX}.${fleet}.amr-1.>`, { callback: (_err, m) => { const p = parseEnvelope(m.data); if (p.ok) fast.push({ subject: m.subject, env: p.envelope }); } });
+      await nc.flush();
+      robot.fail('FAST_ONE', '/amr/motor', 2, 'on both paths');
+      const got = await until(() => fast.find((f) => f.env.kind === 'faults' && (f.env.body as FaultEventBody).fault_code === 'FAST_ONE'), 'the fault event on the fast path', 30_000);
+      expect(got.subject).toBe(fastSubjectFor(fleet, 'amr-1', 'faults'));
+      await until(async () => ((await robot.api('GET', '/health')).body['x-medkit-fleet'].outbox.pending === 0 ? true : undefined), 'outbox drained', 30_000);
+      const stored = (await readAll(cluster.urls, fleet)).find((e) => e.event_id === got.env.event_id);
+      expect(stored).toEqual(got.env);
+      sub.unsubscribe();
+      expect(fast.filter((f) => f.env.event_id === got.env.event_id)).toHaveLength(1);
+      const link = (await robot.api('GET', '/health')).body['x-medkit-fleet'];
+      expect(link.fast_path).toMatchObject({ enabled: true, denied: 0 });
+      expect(link.fast_path.published).toBeGreaterThan(0);
+    } finally {
+      await nc.close();
+    }
   });
 
   it('publishes every fault event while one NATS node of three is killed mid-run', async () => {
@@ -214,6 +238,66 @@ it('outbox: an event enqueued in a transaction that rolls back is not counted as
     // And one that commits with its caller is counted.
     db.transaction(() => box.enqueue('faults', { n: 3 }))();
     expect(box.pending).toBe(2);
+    db.close();
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+it('fast path: each committed event once, in seq order; never one rolled back; recent and small ones only', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'medkit-outbox-'));
+  try {
+    const db = openDatabase(dir);
+    runMigrations(db, OUTBOX_MIGRATIONS);
+    const box = new Outbox(db, 'r1', 100);
+    const sent: { subject: string; seq: number }[] = [];
+    let now = Date.now();
+    const fast = new FastPublisher(box, { publish: (subject, payload) => sent.push({ subject, seq: (JSON.parse(payload) as FleetEnvelope).seq }) }, { fleet: 'f', robot: 'r1', now: () => now });
+    const settle = () => new Promise((r) => setImmediate(r));
+    box.enqueue('faults', { n: 1 }, new Date(now));
+    box.enqueue('health', { n: 2 }, new Date(now));
+    fast.schedule();
+    fast.schedule();
+    await settle();
+    expect(sent).toEqual([{ subject: 'medkit-fast.f.r1.faults', seq: 1 }, { subject: 'medkit-fast.f.r1.health', seq: 2 }]);
+    // Asked from inside a transaction that then rolls back: its event never leaves, and its seq goes to the next one.
+    expect(() => db.transaction(() => {
+      box.enqueue('faults', { rolled: 'back' }, new Date(now));
+      fast.schedule();
+      throw new Error('the fault store failed');
+    })()).toThrow('the fault store failed');
+    await settle();
+    expect(sent).toHaveLength(2);
+    box.enqueue('faults', { n: 3 }, new Date(now));
+    fast.schedule();
+    await settle();
+    expect(sent.at(-1)).toEqual({ subject: 'medkit-fast.f.r1.faults', seq: 3 });
+    // Too old by the time its turn comes, or too large: JetStream alone.
+    box.enqueue('faults', { n: 4 }, new Date(now - FAST_PATH_MAX_AGE_MS - 1));
+    box.enqueue('entities', { blob: 'x'.repeat(70_000) }, new Date(now));
+    fast.schedule();
+    await settle();
+    expect(sent).toHaveLength(3);
+    expect(fast.stats()).toMatchObject({ published: 3, skipped: 2 });
+    // After a reconnection, what the outbox still holds and is recent goes out again (acked events are gone).
+    box.ack(1);
+    fast.resend();
+    await settle();
+    expect(sent.slice(3).map((x) => x.seq)).toEqual([2, 3]);
+    // Refused by the server's permissions: paused, counted; the pause ends later.
+    expect(fast.refused('medkit.f.r1.faults')).toBe(false);
+    expect(fast.refused('medkit-fast.f.r1.faults')).toBe(true);
+    expect(fast.refused('medkit-fast.f.r1.faults')).toBe(false);
+    box.enqueue('faults', { n: 5 }, new Date(now));
+    fast.schedule();
+    await settle();
+    expect(sent).toHaveLength(5);
+    now += 6 * 60_000;
+    box.enqueue('faults', { n: 6 }, new Date(now));
+    fast.schedule();
+    await settle();
+    expect(sent.at(-1)!.seq).toBe(7);
+    expect(fast.stats().denied).toBe(2);
     db.close();
   } finally {
     rmSync(dir, { recursive: true, force: true });

@@ -41,6 +41,42 @@ export function fleetSubjects(fleet: string): string {
   return `medkit.${fleet}.>`;
 }
 
+/**
+ * First token of the fast path's core NATS subjects `medkit-fast.<fleet>.<robot>.<kind>` (docs/fleet.md "The fast
+ * path"). Not `medkit`: every fleet's stream stores `medkit.<fleet>.>`, so `medkit.fast.…` would land in the stream
+ * of a fleet named `fast`.
+ */
+export const FAST_PATH_PREFIX = 'medkit-fast';
+
+/** The fast path's subject of one robot's events of one kind. */
+export function fastSubjectFor(fleet: string, robot: string, kind: EventKind): string {
+  return `${FAST_PATH_PREFIX}.${fleet}.${robot}.${kind}`;
+}
+
+/** Every robot's fast-path subjects of one fleet, of one kind or (default) all kinds. */
+export function fastSubjects(fleet: string, kind: EventKind | '*' = '*'): string {
+  return `${FAST_PATH_PREFIX}.${fleet}.*.${kind}`;
+}
+
+/**
+ * Envelopes larger than this travel by JetStream only: the fast path is for the small, frequent events (a fault
+ * event is a few hundred bytes), and the bound keeps a replica's fast-path queue small in bytes too.
+ */
+export const FAST_PATH_MAX_BYTES = 64 * 1024;
+
+/**
+ * Why an envelope may not be taken from this subject, or undefined: its robot and kind must be the subject's
+ * (`<prefix>.<fleet>.<robot>.<kind>`, JetStream or fast path). NATS permissions decide who may publish on a robot's
+ * subjects; without this check a robot allowed only its own could still speak for another inside the envelope.
+ */
+export function subjectMismatch(subject: string, env: Pick<FleetEnvelope, 'robot_id' | 'kind'>): string | undefined {
+  const t = subject.split('.');
+  if (t.length !== 4) return `subject '${subject.slice(0, 200)}' is not <prefix>.<fleet>.<robot>.<kind>`;
+  if (t[2] !== env.robot_id) return `robot_id '${env.robot_id}' on a subject of robot '${t[2].slice(0, 64)}'`;
+  if (t[3] !== env.kind) return `kind '${env.kind}' on a '${t[3].slice(0, 32)}' subject`;
+  return undefined;
+}
+
 /** `MEDKIT_<FLEET>`; stream names may not contain `.`, `*`, `>`, which fleet ids cannot. */
 export function streamName(fleet: string): string {
   return `MEDKIT_${fleet.toUpperCase()}`;
@@ -72,6 +108,13 @@ export function parseEnvelope(data: Uint8Array): ParseResult {
   const bodyProblem = BODY_CHECKS[e.kind as EventKind](e.body as Record<string, unknown>);
   if (bodyProblem) return { ok: false, reason: `bad ${e.kind} body: ${bodyProblem}` };
   return { ok: true, envelope: e as unknown as FleetEnvelope };
+}
+
+/** parseEnvelope, and the envelope's robot and kind must be those of the subject it came on (subjectMismatch). */
+export function parseEnvelopeOn(subject: string, data: Uint8Array): ParseResult {
+  const p = parseEnvelope(data);
+  const mismatch = p.ok ? subjectMismatch(subject, p.envelope) : undefined;
+  return mismatch === undefined ? p : { ok: false, reason: mismatch };
 }
 
 const isStr = (v: unknown, max: number): v is string => typeof v === 'string' && v.length <= max;

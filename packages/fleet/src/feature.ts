@@ -9,6 +9,7 @@ import { connectWithRetry, type NatsSettings, ensureFleetStream, streamName } fr
 import { FLEET_COMMON_KEYS, fleetIdFrom, natsOptionsFrom, streamLimitsFrom } from '@medkit/fleet-link';
 import { migrateFleetSchema } from './schema.js';
 import { FleetIngest } from './ingest.js';
+import { FastPathIngest } from './fast-path.js';
 import { fleetHealth } from './health.js';
 import { FleetLiveFeed } from './http/live.js';
 import { registerFleetRoutes } from './routes.js';
@@ -18,6 +19,9 @@ export function createFleetFeature(_config?: GatewayConfig, opts: { keepaliveMs?
   let pool: pg.Pool | undefined;
   let nc: NatsConnection | undefined;
   let ingest: FleetIngest | undefined;
+  let fast: FastPathIngest | undefined;
+  let fastConn: NatsConnection | undefined;
+  let fastPathOn = false;
   let feed: FleetLiveFeed | undefined;
   let migrated = false;
   let stopping = false;
@@ -40,6 +44,7 @@ export function createFleetFeature(_config?: GatewayConfig, opts: { keepaliveMs?
     uses: [METRICS_SERVICE],
     init(ctx) {
       fleet = fleetIdFrom(ctx.config);
+      fastPathOn = ctx.config.value<boolean>('fleet.fast_path.enabled');
       // Read at init, not in the background: TLS files that cannot be read and a malformed NKEY seed stop start-up (named).
       natsOptions = natsOptionsFrom(ctx.config, 'medkit-fleet');
       const timeout = ctx.config.value<number>('fleet.database.timeout_ms');
@@ -57,6 +62,7 @@ export function createFleetFeature(_config?: GatewayConfig, opts: { keepaliveMs?
         fleet,
         pool: needPool,
         ingest: () => ingest,
+        fastPath: () => fast?.stats() ?? { enabled: fastPathOn },
         natsConnected: () => natsUp,
         migrated: () => migrated,
         liveClients: () => feed?.clients ?? 0,
@@ -64,7 +70,7 @@ export function createFleetFeature(_config?: GatewayConfig, opts: { keepaliveMs?
         startedAt,
       }));
       const metrics = ctx.services.find(METRICS_SERVICE);
-      if (metrics) observeLag = registerFleetMetrics(metrics, { ingest: () => ingest, pool: needPool });
+      if (metrics) observeLag = registerFleetMetrics(metrics, { ingest: () => ingest, fastPath: () => fast, pool: needPool });
     },
     routes(ctx) {
       return registerFleetRoutes({
@@ -94,6 +100,26 @@ export function createFleetFeature(_config?: GatewayConfig, opts: { keepaliveMs?
           }
         }
         startupProblem = 'connecting to NATS';
+        // The fast path reads on a connection of its own: a flood on its subjects that makes the NATS server cut a slow
+        // consumer then costs only the fast path, never the JetStream ingest or the live feed's consumer.
+        // It needs neither the stream nor the consumer, so it starts as soon as it is connected, even while JetStream
+        // cannot answer.
+        const fastReady = fastPathOn
+          ? connectWithRetry({ ...natsOptions!, options: { ...natsOptions!.options, name: 'medkit-fleet-fast-path' } }, () => stopping, () => undefined).then((fc) => {
+            if (!fc) return undefined;
+            fastConn = fc;
+            fast = new FastPathIngest(fc, p, {
+              fleet,
+              batch: ctx.config.value<number>('fleet.ingest.batch'),
+              maxQueue: ctx.config.value<number>('fleet.fast_path.max_queue'),
+              robotRate: ctx.config.value<number>('fleet.fast_path.robot_rate'),
+              log,
+            });
+            fast.start();
+            return fc;
+          })
+          : Promise.resolve(undefined);
+        background.push(fastReady.then(() => undefined));
         const conn = await connectWithRetry(natsOptions!, () => stopping, (err) => {
           startupProblem = `NATS not reachable: ${err.message}`;
           log.warn({ err: err.message }, 'NATS not reachable; retrying');
@@ -131,8 +157,10 @@ export function createFleetFeature(_config?: GatewayConfig, opts: { keepaliveMs?
           }
         }
         if (stopping || !ingest) return;
-        feed = new FleetLiveFeed(conn, stream, fleet, log);
-        feed.start();
+        const live = new FleetLiveFeed(conn, stream, fleet, log);
+        feed = live;
+        live.start();
+        void fastReady.then((fc) => fc && live.addFastPath(fc, ctx.config.value<number>('fleet.fast_path.robot_rate')));
         ingest.start();
         startupProblem = undefined;
         log.info({ fleet, stream }, 'fleet ingest running');
@@ -143,11 +171,13 @@ export function createFleetFeature(_config?: GatewayConfig, opts: { keepaliveMs?
       await feed?.stop();
       await ingest?.stop();
       await Promise.all(background);
+      await fast?.stop();
+      await fastConn?.close().catch(() => undefined);
       await nc?.close().catch(() => undefined);
       await pool?.end().catch(() => undefined);
     },
     summary() {
-      return [['fleet', `fleet '${fleet}', stream ${streamName(fleet)}, consumer fleet-ingest`]];
+      return [['fleet', `fleet '${fleet}', stream ${streamName(fleet)}, consumer fleet-ingest${fastPathOn ? ', fast path on' : ''}`]];
     },
   };
 }

@@ -5,12 +5,15 @@ import type { Pool } from 'pg';
 import { warning, type HealthContribution, type HealthWarning } from '@medkit/gateway';
 import { streamName } from '@medkit/fleet-protocol';
 import { STALL_AFTER_MS, type FleetIngest } from './ingest.js';
+import type { FastPathStats } from './fast-path.js';
 import { robotCounts } from './queries.js';
 
 export interface FleetHealthSources {
   fleet: string;
   pool(): Pool;
   ingest(): FleetIngest | undefined;
+  /** The fast path's counters once it runs, else whether it is on. */
+  fastPath(): FastPathStats | { enabled: boolean };
   /** Connected to a NATS server right now (false while reconnecting). */
   natsConnected(): boolean;
   migrated(): boolean;
@@ -37,8 +40,12 @@ export async function fleetHealth(src: FleetHealthSources): Promise<HealthContri
   if (!natsUp) warnings.push(warning('fleet_nats_unavailable', 'fleet broker (NATS JetStream) is unreachable; ingest and the live stream are paused'));
   const stalled = ingest ? ingest.stalled() : Date.now() - src.startedAt > STALL_AFTER_MS ? `ingest has not started: ${src.startupProblem() ?? 'starting'}` : undefined;
   if (stalled) warnings.push(warning('fleet_ingest_stalled', `fleet ingest cannot progress: ${stalled}`));
-  // Every warning so far means this replica cannot do its job; the one below means the next node's loss can stop it.
+  // Every warning so far means this replica cannot do its job; the ones below do not stop it.
   const degraded = warnings.length > 0;
+  const fast = src.fastPath();
+  if ('error' in fast && fast.error) {
+    warnings.push(warning('fleet_fast_path_refused', `the NATS server refuses this replica's fast-path subscription (${fast.error}); events are ingested by JetStream only, so a JetStream election delays them: allow subscribing to medkit-fast.${src.fleet}.> (docs/fleet.md)`));
+  }
   const replicas = ingest?.streamReplicas() ?? null;
   if (replicas && replicas.replicas < replicas.intended) {
     const stream = streamName(src.fleet);
@@ -54,6 +61,7 @@ export async function fleetHealth(src: FleetHealthSources): Promise<HealthContri
         schema_migrated: src.migrated(),
         robots,
         ingest: st ?? null,
+        fast_path: fast,
         stream_replicas: replicas,
         live_clients: src.liveClients(),
       },

@@ -1,38 +1,59 @@
 // Idempotent ingest of one batch into PostgreSQL (fleet.md §5): events are inserted once by event id, then
 // the current state (faults by robot and code, robots, entity snapshots) moves forward only when the event's
 // seq is newer than the stored one. Duplicates and out-of-order deliveries are therefore harmless, and any
-// number of replicas may write at once. Every statement touches rows in (robot, key) order so concurrent
-// replicas cannot deadlock on each other. One transaction per batch; the caller acks after it commits.
+// number of replicas may write at once, by either path (JetStream, or the fast path of docs/fleet.md, whichever
+// brings an event first). Every statement touches rows in (robot, key) order so concurrent replicas cannot
+// deadlock on each other. One transaction per batch; the caller acks after it commits.
 import type { Pool } from 'pg';
 import type { FleetEnvelope } from '@medkit/fleet-protocol';
 
 export interface IngestItem {
   envelope: FleetEnvelope;
-  /** JetStream stream sequence: the fleet-wide order SSE ids and Last-Event-ID use. */
-  streamSeq: number;
+  /**
+   * JetStream stream sequence: the fleet-wide order SSE ids and Last-Event-ID use. Undefined for an event from the
+   * fast path, which has none; its JetStream copy fills it in later.
+   */
+  streamSeq?: number;
   /** When JetStream stored the event (ISO 8601, the broker's clock): when the robot was last heard from. */
   storedAt?: string;
+  /** Fast path only: when this replica received it (ISO 8601); core NATS neither stores nor redelivers, so this is when the robot sent it. */
+  receivedAt?: string;
 }
 
-/** Inserts the events not stored yet; returns one row per event inserted now (a duplicate returns none). */
-const INSERT_EVENTS = `
-  INSERT INTO fleet_events (event_id, robot_id, seq, kind, robot_time, stream_seq, body, stored_at)
-  SELECT e->>'event_id', e->>'robot_id', (e->>'seq')::bigint, e->>'kind', (e->>'time')::timestamptz, (e->>'stream_seq')::bigint, e->'body',
-    (e->>'stored_at')::timestamptz
-  FROM jsonb_array_elements($1::jsonb) e
-  ORDER BY e->>'robot_id', (e->>'seq')::bigint
-  ON CONFLICT (event_id) DO NOTHING
-  RETURNING robot_id, stored_at`;
+export interface BatchOutcome {
+  /** Events stored now for the first time. */
+  fresh: number;
+  /** JetStream copies of events the fast path had stored first: their stream sequence and store time recorded now. */
+  confirmed: number;
+}
 
 /**
- * Liveness (fleet.md §5): a robot was heard from when JetStream stored an event of it that the fleet did not
- * have, capped at our clock. So a redelivered or republished event the fleet already holds, and a backlog the fleet
- * catches up on after being away, do not make a robot that went silent look online; only events it sent do.
- * (An event without a store time, e.g. from an older replica's queue, counts as heard now.)
+ * Inserts the events not stored yet, and gives an event the fast path stored first the stream sequence and store time
+ * of its JetStream copy. One row back per event inserted (`inserted`) or completed; a plain duplicate returns none.
+ * DISTINCT: an event twice in one batch (republished past the duplicate window) would make the upsert touch its row
+ * twice, which PostgreSQL refuses. `xmax = 0` is true only for a row this statement inserted.
+ */
+const INSERT_EVENTS = `
+  INSERT INTO fleet_events (event_id, robot_id, seq, kind, robot_time, stream_seq, body, stored_at)
+  SELECT DISTINCT ON (e->>'robot_id', (e->>'seq')::bigint)
+    e->>'event_id', e->>'robot_id', (e->>'seq')::bigint, e->>'kind', (e->>'time')::timestamptz, (e->>'stream_seq')::bigint, e->'body',
+    (e->>'stored_at')::timestamptz
+  FROM jsonb_array_elements($1::jsonb) e
+  ORDER BY e->>'robot_id', (e->>'seq')::bigint, (e->>'stream_seq')::bigint
+  ON CONFLICT (event_id) DO UPDATE SET stream_seq = EXCLUDED.stream_seq, stored_at = EXCLUDED.stored_at
+    WHERE fleet_events.stream_seq IS NULL AND EXCLUDED.stream_seq IS NOT NULL
+  RETURNING event_id, (xmax = 0) AS inserted`;
+
+/**
+ * Liveness (fleet.md §5): a robot was heard from when an event of it that the fleet did not have reached it: the
+ * time JetStream stored it, or the time a replica received it on the fast path, capped at our clock. So a
+ * redelivered or republished event the fleet already holds, and a backlog the fleet catches up on after being
+ * away, do not make a robot that went silent look online; only events it sent do. (An event without either time,
+ * e.g. from an older replica's queue, counts as heard now.)
  */
 const UPSERT_ROBOTS = `
   INSERT INTO fleet_robots (robot_id, last_seen)
-  SELECT r.robot_id, LEAST(now(), max(r.stored_at)) FROM unnest($1::text[], $2::timestamptz[]) AS r(robot_id, stored_at)
+  SELECT r.robot_id, LEAST(now(), max(r.heard_at)) FROM unnest($1::text[], $2::timestamptz[]) AS r(robot_id, heard_at)
   GROUP BY r.robot_id ORDER BY r.robot_id
   ON CONFLICT (robot_id) DO UPDATE SET last_seen = GREATEST(fleet_robots.last_seen, EXCLUDED.last_seen)`;
 
@@ -69,22 +90,23 @@ const UPSERT_ENTITIES = `
   ON CONFLICT (robot_id) DO UPDATE SET seq = EXCLUDED.seq, entities = EXCLUDED.entities
   WHERE fleet_entities.seq < EXCLUDED.seq`;
 
-/** Writes one batch in one transaction; returns how many events were new. Throws when PostgreSQL fails. */
-export async function writeBatch(pool: Pool, items: readonly IngestItem[]): Promise<number> {
-  if (items.length === 0) return 0;
+/** Writes one batch in one transaction. Throws when PostgreSQL fails. */
+export async function writeBatch(pool: Pool, items: readonly IngestItem[]): Promise<BatchOutcome> {
+  if (items.length === 0) return { fresh: 0, confirmed: 0 };
   const json = JSON.stringify(items.map((i) => ({ ...i.envelope, stream_seq: i.streamSeq, stored_at: i.storedAt })));
   const client = await pool.connect();
   try {
     await client.query('BEGIN');
-    const inserted = await client.query<{ robot_id: string; stored_at: Date | null }>(INSERT_EVENTS, [json]);
+    const written = await client.query<{ event_id: string; inserted: boolean }>(INSERT_EVENTS, [json]);
     // Only new events say a robot was heard from (a duplicate's robot has its row since the event was first written).
-    const fresh = inserted.rows;
-    if (fresh.length > 0) await client.query(UPSERT_ROBOTS, [fresh.map((r) => r.robot_id), fresh.map((r) => r.stored_at)]);
+    const byId = new Map(items.map((i) => [i.envelope.event_id, i]));
+    const fresh = written.rows.filter((r) => r.inserted).map((r) => byId.get(r.event_id)!);
+    if (fresh.length > 0) await client.query(UPSERT_ROBOTS, [fresh.map((i) => i.envelope.robot_id), fresh.map((i) => i.storedAt ?? i.receivedAt ?? null)]);
     await client.query(UPSERT_HEALTH, [json]);
     await client.query(UPSERT_FAULTS, [json]);
     await client.query(UPSERT_ENTITIES, [json]);
     await client.query('COMMIT');
-    return fresh.length;
+    return { fresh: fresh.length, confirmed: written.rows.length - fresh.length };
   } catch (err) {
     await client.query('ROLLBACK').catch(() => undefined);
     throw err;

@@ -10,8 +10,8 @@
 import type { NatsConnection } from '@nats-io/transport-node';
 import { AckPolicy, DeliverPolicy, jetstream, jetstreamManager, type ConsumerMessages, type JsMsg } from '@nats-io/jetstream';
 import type { Pool } from 'pg';
-import { parseEnvelope, WakeableSleep, type StreamReplicas } from '@medkit/fleet-protocol';
-import { writeBatch, type IngestItem } from './ingest-writer.js';
+import { parseEnvelopeOn, WakeableSleep, type StreamReplicas } from '@medkit/fleet-protocol';
+import { writeBatch, type BatchOutcome, type IngestItem } from './ingest-writer.js';
 import { ConsumerWatch, type ConsumerState } from './consumer-watch.js';
 
 export const INGEST_CONSUMER = 'fleet-ingest';
@@ -32,7 +32,10 @@ export interface IngestStats extends Omit<ConsumerState, 'consumer_checked_at' |
   /** When the consumer last answered (ISO 8601), null before its first answer. */
   consumer_checked_at: string | null;
   ingested: number;
+  /** Copies of events the fleet already held from JetStream (a redelivery, a republish): what should stay rare. */
   duplicates: number;
+  /** JetStream copies of events the fast path had brought first: expected, one per fast-path event. */
+  confirmed: number;
   rejected: number;
   unknown_version: number;
   db_failures: number;
@@ -61,7 +64,7 @@ export class FleetIngest {
   /** Received and not yet taken into a batch. */
   private queue: JsMsg[] = [];
   private readonly watch: ConsumerWatch;
-  private readonly s = { ingested: 0, duplicates: 0, rejected: 0, unknown_version: 0, db_failures: 0, redelivered: 0, session_restarts: 0, rate: 0, db_ok: true };
+  private readonly s = { ingested: 0, duplicates: 0, confirmed: 0, rejected: 0, unknown_version: 0, db_failures: 0, redelivered: 0, session_restarts: 0, rate: 0, db_ok: true };
   private lastCommit = 0;
   private readonly startedAt = Date.now();
   private windowStart = Date.now();
@@ -203,9 +206,9 @@ export class FleetIngest {
     const good: JsMsg[] = [];
     for (const m of batch) {
       if (m.info.redelivered) this.s.redelivered++;
-      const p = parseEnvelope(m.data);
+      const p = parseEnvelopeOn(m.subject, m.data);
       if (!p.ok) {
-        // Never retried: a message we cannot read now we cannot read later either.
+        // Never retried: a message we cannot read (or may not take from this subject) now we cannot later either.
         if (p.unknownVersion) this.s.unknown_version++;
         else this.s.rejected++;
         this.o.log.warn({ subject: m.subject, reason: p.reason }, 'fleet ingest: message refused (term)');
@@ -217,10 +220,11 @@ export class FleetIngest {
     }
     for (;;) {
       try {
-        const fresh = await this.write(items, good);
+        const { fresh, confirmed } = await this.write(items, good);
         this.s.db_ok = true;
         this.s.ingested += fresh;
-        this.s.duplicates += items.length - fresh;
+        this.s.confirmed += confirmed;
+        this.s.duplicates += items.length - fresh - confirmed;
         this.lastCommit = Date.now();
         this.count(fresh);
         this.observeLag(good);
@@ -246,16 +250,18 @@ export class FleetIngest {
    * Writes the batch; when PostgreSQL refuses its data (SQLSTATE class 22 or 23: a value our checks let
    * through), writes item by item and terms the ones it refuses, so one bad event never blocks the stream.
    */
-  private async write(items: IngestItem[], msgs: JsMsg[]): Promise<number> {
+  private async write(items: IngestItem[], msgs: JsMsg[]): Promise<BatchOutcome> {
     try {
       return await writeBatch(this.pool, items);
     } catch (err) {
       const code = String((err as { code?: unknown }).code ?? '');
       if (!code.startsWith('22') && !code.startsWith('23')) throw err;
-      let fresh = 0;
+      const total: BatchOutcome = { fresh: 0, confirmed: 0 };
       for (let i = items.length - 1; i >= 0; i--) {
         try {
-          fresh += await writeBatch(this.pool, [items[i]]);
+          const one = await writeBatch(this.pool, [items[i]]);
+          total.fresh += one.fresh;
+          total.confirmed += one.confirmed;
         } catch (one) {
           const c = String((one as { code?: unknown }).code ?? '');
           if (!c.startsWith('22') && !c.startsWith('23')) throw one;
@@ -266,7 +272,7 @@ export class FleetIngest {
           items.splice(i, 1);
         }
       }
-      return fresh;
+      return total;
     }
   }
 

@@ -1,13 +1,16 @@
 // The fleet replica's metrics on the gateway core's /metrics (METRICS_SERVICE): events ingested (a counter, so
-// rate() is the ingest rate), duplicates and redeliveries, ingest lag (JetStream stored → PostgreSQL commit) and
-// robots online/offline. Counters are this replica's; sum them over replicas for the fleet.
+// rate() is the ingest rate), duplicates, JetStream copies of fast-path events, redeliveries, ingest lag (JetStream
+// stored → PostgreSQL commit), the fast path's events by outcome and robots online/offline. Counters are this
+// replica's; sum them over replicas for the fleet.
 import type { Pool } from 'pg';
 import type { MetricsService } from '@medkit/gateway';
 import type { FleetIngest, IngestStats } from './ingest.js';
+import type { FastPathIngest } from './fast-path.js';
 import { robotCounts } from './queries.js';
 
 export interface FleetMetricSources {
   ingest(): FleetIngest | undefined;
+  fastPath(): FastPathIngest | undefined;
   pool(): Pool;
 }
 
@@ -32,6 +35,22 @@ export function registerFleetMetrics(m: MetricsService, src: FleetMetricSources)
   fromStats('medkit_fleet_ingested_events_total', 'Events this replica wrote to PostgreSQL for the first time.', 'ingested');
   fromStats('medkit_fleet_duplicate_events_total', 'Events this replica received that were already stored (redelivered or published twice).', 'duplicates');
   fromStats('medkit_fleet_redeliveries_total', 'Messages this replica received that JetStream had delivered before.', 'redelivered');
+  fromStats('medkit_fleet_confirmed_events_total', 'JetStream copies of events the fast path had stored first (their stream sequence recorded).', 'confirmed');
+  new m.client.Counter({
+    name: 'medkit_fleet_fast_path_events_total',
+    help: 'Fast-path messages this replica received, by outcome: ingested (stored first), duplicate (already stored), rejected, dropped_<reason> (too_large, rate_limited, queue_full, database; JetStream brings them).',
+    labelNames: ['outcome'],
+    registers: reg,
+    collect() {
+      const st = src.fastPath()?.stats();
+      if (!st) return;
+      this.reset();
+      this.inc({ outcome: 'ingested' }, st.ingested);
+      this.inc({ outcome: 'duplicate' }, st.duplicates);
+      this.inc({ outcome: 'rejected' }, st.rejected);
+      for (const [reason, n] of Object.entries(st.dropped)) this.inc({ outcome: `dropped_${reason}` }, n);
+    },
+  });
   const lag = new m.client.Histogram({ name: 'medkit_fleet_ingest_lag_seconds', help: 'Time from JetStream storing an event to this replica committing it to PostgreSQL.', buckets: LAG_BUCKETS, registers: reg });
   new m.client.Gauge({
     name: 'medkit_fleet_pending_events',

@@ -62,6 +62,11 @@ export const FLEET_MIGRATIONS: PgMigration[] = [
     name: 'when JetStream stored each event (robot liveness, lag analysis)',
     sql: 'ALTER TABLE fleet_events ADD COLUMN stored_at timestamptz',
   },
+  {
+    version: 3,
+    name: 'events the fast path brought first: no stream sequence until their JetStream copy arrives',
+    sql: 'ALTER TABLE fleet_events ALTER COLUMN stream_seq DROP NOT NULL',
+  },
 ];
 
 /** Applies the migrations not yet recorded; returns the versions applied by this call. */

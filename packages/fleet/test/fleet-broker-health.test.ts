@@ -4,7 +4,8 @@
 // - the fleet stream is created with three replicas although no node advertises the others;
 // - a stream with fewer replicas than intended is a named /health warning, gone once the stream is raised;
 // - a robot not heard from within its offline window is offline, whatever keeps its events away: copies of its old
-//   events arriving again (a redelivery, a republish) do not count, nor does a JetStream that lost its quorum.
+//   events arriving again (a redelivery, a republish) do not count, nor does a JetStream that lost its quorum; a
+//   robot whose events still reach the fleet by the fast path (core NATS, no quorum needed) stays online.
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import pg from 'pg';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
@@ -119,22 +120,28 @@ describeWith([...NATS_SERVER, ...POSTGRES], 'fleet health behind no_advertise: s
     }
   });
 
-  it('shows robots offline after their window while JetStream has lost its quorum, and online again once it returns', async () => {
-    const robot = await startRobotGateway({ flags: { 'fleet.enabled': true, 'fleet.id': FLEET, 'fleet.robot_id': 'amr-cut', 'fleet.nats.servers': nats.urls, 'fleet.health_interval_sec': 1 } });
+  it('shows a robot offline after its window while JetStream has lost its quorum, one on the fast path online, and both online once it returns', async () => {
+    const flags = { 'fleet.enabled': true, 'fleet.id': FLEET, 'fleet.nats.servers': nats.urls, 'fleet.health_interval_sec': 1 };
+    const robot = await startRobotGateway({ flags: { ...flags, 'fleet.robot_id': 'amr-cut', 'fleet.fast_path.enabled': false } });
     robots.push(robot);
-    await until(async () => ((await online('amr-cut')) === true ? true : undefined), 'amr-cut online', 30_000);
-    // Two nodes of three die: the robot keeps running and heartbeating into its outbox, but nothing reaches the fleet.
+    const fast = await startRobotGateway({ flags: { ...flags, 'fleet.robot_id': 'amr-fast' } });
+    robots.push(fast);
+    await until(async () => ((await online('amr-cut')) === true && (await online('amr-fast')) === true ? true : undefined), 'amr-cut and amr-fast online', 30_000);
+    // Two nodes of three die: the robots keep running and heartbeating into their outboxes, but JetStream stores
+    // nothing. The third node still routes core NATS: amr-fast's heartbeats reach the fleet by the fast path.
     await nats.kill(1);
     await nats.kill(2);
     try {
       await until(async () => ((await online('amr-cut')) === false ? true : undefined), 'amr-cut offline without a quorum', 60_000);
       const h = await health();
-      expect(h['x-medkit-fleet'].robots?.online).toBe(0);
+      expect(h['x-medkit-fleet'].robots?.online).toBe(1);
+      expect(await online('amr-fast')).toBe(true);
     } finally {
       await nats.restart(1);
       await nats.restart(2);
     }
     // Its outbox drains once the stream has a leader again: heard from, online.
     await until(async () => ((await online('amr-cut')) === true ? true : undefined), 'amr-cut online after the quorum returned', 90_000);
+    expect(await online('amr-fast')).toBe(true);
   });
 });

@@ -11,11 +11,12 @@ export interface FleetReplica {
   kill(signal?: NodeJS.Signals): Promise<void>;
 }
 
-export async function startFleetReplica(o: { nats: string[]; database: string; fleet: string; set?: string[] }): Promise<FleetReplica> {
+/** `env`: extra environment, e.g. NATS credentials (MEDKIT_FLEET_NATS_USER, …), which never go on the command line. */
+export async function startFleetReplica(o: { nats: string[]; database: string; fleet: string; set?: string[]; env?: NodeJS.ProcessEnv }): Promise<FleetReplica> {
   const dataDir = mkdtempSync(join(tmpdir(), 'medkit-fleet-replica-'));
   const args = ['fleet', '--port', String(await freePort()), '--nats', o.nats.join(','), '--database', o.database, '--fleet', o.fleet, '--data-dir', dataDir, '--no-ros', '--log-level', 'warn'];
   for (const s of o.set ?? []) args.push('--set', s);
-  const proc = runMedkit(args);
+  const proc = runMedkit(args, o.env);
   const m = await proc.waitFor(/listening\s+(http:\/\/\S+)\/api\/v1/, 30_000);
   return {
     proc,
@@ -29,16 +30,23 @@ export async function startFleetReplica(o: { nats: string[]; database: string; f
 }
 
 export interface SseEventRead {
+  /** The event's own id line (none on an event the fast path brought first). */
   id?: string;
   event?: string;
   data: unknown;
 }
 
-/** Opens an SSE stream and collects parsed events until close(). */
+/**
+ * Opens an SSE stream and collects parsed events until close(). A frame with an id and no data (the fleet's
+ * JetStream copy of an event already sent from the fast path) dispatches nothing, as in an EventSource, but moves
+ * `lastEventId` and is listed in `bareIds`.
+ */
 export async function openSse(url: string, headers: Record<string, string> = {}) {
   const ac = new AbortController();
   const res = await fetch(url, { headers, signal: ac.signal });
   const events: SseEventRead[] = [];
+  const bareIds: string[] = [];
+  let lastEventId: string | undefined;
   let buf = '';
   const reader = res.body!.getReader();
   const pump = (async () => {
@@ -58,16 +66,20 @@ export async function openSse(url: string, headers: Record<string, string> = {})
           else if (line.startsWith('event: ')) ev.event = line.slice(7);
           else if (line.startsWith('data: ')) data.push(line.slice(6));
         }
+        if (ev.id !== undefined) lastEventId = ev.id;
         if (data.length) {
           ev.data = JSON.parse(data.join('\n'));
           events.push(ev);
-        }
+        } else if (ev.id !== undefined) bareIds.push(ev.id);
       }
     }
   })();
   return {
     status: res.status,
     events,
+    bareIds,
+    /** What an EventSource would send as Last-Event-ID now. */
+    lastEventId: () => lastEventId,
     async close() {
       ac.abort();
       await pump;

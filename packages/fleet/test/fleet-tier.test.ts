@@ -58,8 +58,9 @@ describeWith([...NATS_SERVER, ...POSTGRES], 'fleet tier: NATS JetStream → repl
     await until(async () => ((await getJson(`${replicas[1].url}/api/v1/components`)).body.items?.length === 2 ? true : undefined), 'both robots known to the fleet', 30_000);
     // The NATS node to kill: the one leading the ingest consumer, so the surviving replica's session has to find
     // the consumer's new leader (the stream's leader may be the same node).
+    // (Robots are known as soon as the fast path brings their first events: wait for the consumer's leader too.)
     const nc = await connect({ servers: nats.urls, timeout: 5000 });
-    const leader = await jetstreamManager(nc).then((jsm) => jsm.consumers.info(`MEDKIT_${FLEET.toUpperCase()}`, 'fleet-ingest')).then((c) => c.cluster?.leader).finally(() => nc.close());
+    const leader = await until(() => jetstreamManager(nc, { timeout: 2000 }).then((jsm) => jsm.consumers.info(`MEDKIT_${FLEET.toUpperCase()}`, 'fleet-ingest')).then((c) => c.cluster?.leader, () => undefined), 'the ingest consumer\'s leader', 30_000).finally(() => nc.close());
     const victim = nats.nodes.findIndex((n) => n.name === leader);
     expect(victim).toBeGreaterThanOrEqual(0);
     const N = 150;
@@ -72,11 +73,12 @@ describeWith([...NATS_SERVER, ...POSTGRES], 'fleet tier: NATS JetStream → repl
     // What each robot's fault manager published = what must be in PostgreSQL, once each.
     const published = robots.map((r) => r.faults.system.manager.events.lastId);
     expect(published.every((n) => n >= N)).toBe(true);
+    // Each with its JetStream copy ingested (the durable path; the fast path may have written the row first).
     const counts = await until(async () => {
-      const res = await db.query(`SELECT robot_id, count(*)::int AS n, count(DISTINCT seq)::int AS seqs FROM fleet_events WHERE kind = 'faults' GROUP BY robot_id ORDER BY robot_id`);
-      const rows = res.rows as { robot_id: string; n: number; seqs: number }[];
-      return rows.length === 2 && rows.every((row, i) => row.n >= published[i]) ? rows : undefined;
-    }, 'every fault event in PostgreSQL', 60_000);
+      const res = await db.query(`SELECT robot_id, count(*)::int AS n, count(DISTINCT seq)::int AS seqs, count(stream_seq)::int AS durable FROM fleet_events WHERE kind = 'faults' GROUP BY robot_id ORDER BY robot_id`);
+      const rows = res.rows as { robot_id: string; n: number; seqs: number; durable: number }[];
+      return rows.length === 2 && rows.every((row, i) => row.durable >= published[i]) ? rows : undefined;
+    }, 'every fault event in PostgreSQL from JetStream', 60_000);
     expect(counts.map((c) => c.n)).toEqual(published);
     expect(counts.map((c) => c.seqs)).toEqual(published);
     const ids = await db.query(`SELECT count(*)::int AS n, count(DISTINCT event_id)::int AS d FROM fleet_events`);
@@ -88,9 +90,13 @@ describeWith([...NATS_SERVER, ...POSTGRES], 'fleet tier: NATS JetStream → repl
   });
 
   it('exposes ingest metrics on /metrics: events ingested, redeliveries, ingest lag, robots online', async () => {
-    // The surviving replica wrote most of the load above, and took over what the killed one held unacked.
+    // The surviving replica wrote most of the load above, and took over what the killed one held unacked: first from
+    // the fast path mostly (JetStream's copies then only completing the rows), the rest from JetStream.
     const s = await scrape(`${replicas[1].url}/metrics`);
-    expect(valueOf(s, 'medkit_fleet_ingested_events_total')).toBeGreaterThan(100);
+    const first = (valueOf(s, 'medkit_fleet_ingested_events_total') ?? 0) + (valueOf(s, 'medkit_fleet_fast_path_events_total', { outcome: 'ingested' }) ?? 0);
+    expect(first).toBeGreaterThan(100);
+    expect(valueOf(s, 'medkit_fleet_confirmed_events_total')).toBeGreaterThan(0);
+    expect(valueOf(s, 'medkit_fleet_fast_path_events_total', { outcome: 'dropped_queue_full' })).toBe(0);
     expect(valueOf(s, 'medkit_fleet_redeliveries_total')).toBeGreaterThanOrEqual(0);
     const lagCount = valueOf(s, 'medkit_fleet_ingest_lag_seconds_count') ?? 0;
     expect(lagCount).toBeGreaterThan(100);
@@ -115,15 +121,19 @@ describeWith([...NATS_SERVER, ...POSTGRES], 'fleet tier: NATS JetStream → repl
         { ...good, seq: 4, event_id: 'wrong:4', body },
         { ...good, seq: 5, event_id: 'evil:5', kind: 'health', body: { interval_sec: 1, gateway_url: 'file:///etc/passwd' } },
         { ...good, seq: 6, event_id: 'evil:6', body: { ...body, first_occurred: '10000000-01-01T00:00:00Z' } },
+        // Well formed, but another robot's: a publisher allowed only its own subjects must not speak for amr-a.
+        { ...good, robot_id: 'amr-a', seq: 999_999_999, event_id: 'amr-a:999999999', body },
       ];
       for (const m of hostile) await js.publish(`medkit.${FLEET}.evil.faults`, JSON.stringify(m), { msgID: `h-${m.seq}-${m.v}` });
       await js.publish(`medkit.${FLEET}.evil.faults`, 'not json at all', { msgID: 'h-garbage' });
       robots[0].fail('AFTER_HOSTILE', '/amr/motor', 2, 'still ingesting');
       await until(async () => ((await getJson(`${replicas[1].url}/api/v1/faults?fault_code=AFTER_HOSTILE`)).body['x-medkit']?.total === 1 ? true : undefined), 'ingest continues', 30_000);
+      // Its JetStream copy, stored after the hostile messages, ingested too (the fast path may have brought it first).
+      await until(async () => ((await db.query(`SELECT 1 FROM fleet_events WHERE body->>'fault_code' = 'AFTER_HOSTILE' AND stream_seq IS NOT NULL`)).rowCount ? true : undefined), 'the JetStream ingest past the hostile messages', 30_000);
       const ingest = (await getJson(`${replicas[1].url}/api/v1/health`)).body['x-medkit-fleet'].ingest;
       expect(ingest.unknown_version).toBeGreaterThanOrEqual(1);
-      expect(ingest.rejected).toBeGreaterThanOrEqual(6);
-      expect((await db.query(`SELECT count(*)::int AS n FROM fleet_events WHERE robot_id = 'evil'`)).rows[0].n).toBe(0);
+      expect(ingest.rejected).toBeGreaterThanOrEqual(7);
+      expect((await db.query(`SELECT count(*)::int AS n FROM fleet_events WHERE robot_id = 'evil' OR event_id = 'amr-a:999999999'`)).rows[0].n).toBe(0);
     } finally {
       await nc.close();
     }
@@ -211,20 +221,28 @@ describeWith([...NATS_SERVER, ...POSTGRES], 'fleet tier: NATS JetStream → repl
     const sse = await openSse(`${base}/faults/stream`);
     expect(sse.status).toBe(200);
     // The live consumer starts from "now": wait until it is attached before reporting.
+    const code = (e: { data: unknown }) => (e.data as { fault: { fault_code: string } }).fault.fault_code;
     robots[1].fail('LIVE_ONE', '/amr/lidar', 3, 'protective stop');
-    const ev = await until(() => sse.events.find((e) => (e.data as { fault: { fault_code: string } }).fault.fault_code === 'LIVE_ONE'), 'live event', 20_000);
+    const ev = await until(() => sse.events.find((e) => code(e) === 'LIVE_ONE'), 'live event', 20_000);
     expect(ev.event).toBe('fault_confirmed');
     expect((ev.data as { robot_id: string }).robot_id).toBe('amr-b');
+    // Its SSE id is its stream sequence: on the event, or (the fast path was first) on the bare id frame that follows.
+    const streamSeqOf = (c: string) => until(async () => (await db.query(`SELECT stream_seq FROM fleet_events WHERE body->>'fault_code' = $1 AND stream_seq IS NOT NULL`, [c])).rows[0]?.stream_seq as string | undefined, `${c} stored from the stream`, 30_000);
+    const one = await streamSeqOf('LIVE_ONE');
+    await until(() => (ev.id === one || sse.bareIds.includes(one) ? true : undefined), 'the live client given LIVE_ONE\'s stream id', 20_000);
     robots[0].fail('LIVE_TWO', '/amr/lidar', 2, 'second');
-    await until(() => sse.events.find((e) => (e.data as { fault: { fault_code: string } }).fault.fault_code === 'LIVE_TWO'), 'second live event', 20_000);
+    await until(() => sse.events.find((e) => code(e) === 'LIVE_TWO'), 'second live event', 20_000);
     await sse.close();
+    // Each event once on the live stream, whichever path brought it first.
+    expect(sse.events.filter((e) => ['LIVE_ONE', 'LIVE_TWO'].includes(code(e))).map(code)).toEqual(['LIVE_ONE', 'LIVE_TWO']);
     // Resume after LIVE_ONE: LIVE_TWO is replayed.
-    await until(async () => ((await db.query(`SELECT 1 FROM fleet_events WHERE body->>'fault_code' = 'LIVE_TWO'`)).rowCount ? true : undefined), 'LIVE_TWO stored');
-    const resumed = await openSse(`${base}/faults/stream`, { 'last-event-id': ev.id! });
-    const again = await until(() => resumed.events.find((e) => (e.data as { fault: { fault_code: string } }).fault.fault_code === 'LIVE_TWO'), 'replayed event', 20_000);
-    expect(Number(again.id)).toBeGreaterThan(Number(ev.id));
+    const two = await streamSeqOf('LIVE_TWO');
+    const resumed = await openSse(`${base}/faults/stream`, { 'last-event-id': one });
+    const again = await until(() => resumed.events.find((e) => code(e) === 'LIVE_TWO'), 'replayed event', 20_000);
+    expect(again.id).toBe(two);
     // Nothing at or before the resume point again (a later LIVE_ONE update would be a new event, with a new id).
-    expect(resumed.events.every((e) => Number(e.id) > Number(ev.id))).toBe(true);
+    expect(resumed.events.every((e) => e.id === undefined || Number(e.id) > Number(one))).toBe(true);
+    expect(resumed.events.map(code)).not.toContain('LIVE_ONE');
     await resumed.close();
   });
 

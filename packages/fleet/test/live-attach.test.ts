@@ -1,23 +1,35 @@
 // How one SSE client joins the fleet's live feed after a Last-Event-ID replay (fleet/http/live.ts), with a scripted
 // stream in place of JetStream: live events that arrive during the replay are held and sent once, a replay that
 // live events outrun is run again from where it ended, and whatever cannot be replayed is announced with
-// x-medkit-resync before live events go on. The end-to-end cases on real servers are in fleet-live.test.ts.
+// x-medkit-resync before live events go on. Then the fast path's two copies of an event: each event reaches a
+// client once, its JetStream copy as a bare id when the client has the fast one. The end-to-end cases on real
+// servers are in fleet-live.test.ts and fleet-fast-path.test.ts.
 import { describe, expect, it } from 'vitest';
-import { attachFleetStream } from '../src/http/live.js';
+import { attachFleetStream, FirstCopies } from '../src/http/live.js';
 import type { FleetFaultEvent } from '../src/http/fault-event.js';
 import type { FaultReplayer, ReplayOutcome } from '../src/http/replay.js';
 import type { SseStream } from '@medkit/gateway';
 
-const ev = (id: number): FleetFaultEvent => ({ id, robot_id: 'r', time: '2026-11-23T00:00:00Z', body: { event_type: 'fault_updated', fault_code: `C${id}`, severity: 1, status: 'CONFIRMED', description: '', occurrence_count: id, reporting_sources: [], first_occurred: '2026-11-23T00:00:00Z', last_occurred: '2026-11-23T00:00:00Z' } });
+const ev = (id: number): FleetFaultEvent => ({ id, event_id: `r:${id}`, robot_id: 'r', time: '2026-11-23T00:00:00Z', body: { event_type: 'fault_updated', fault_code: `C${id}`, severity: 1, status: 'CONFIRMED', description: '', occurrence_count: id, reporting_sources: [], first_occurred: '2026-11-23T00:00:00Z', last_occurred: '2026-11-23T00:00:00Z' } });
+
+/** The fast-path copy of event `id` of the scripted stream: the same event, no stream sequence. */
+const fastEv = (id: number): FleetFaultEvent => ({ ...ev(id), id: undefined });
 
 function harness(stream: number[]) {
   const frames: string[] = [];
   const listeners = new Set<(e: FleetFaultEvent) => void>();
   const live = (e: FleetFaultEvent) => { for (const l of listeners) l(e); };
+  const copies = new FirstCopies(1000);
+  /** Both paths through the feed's bookkeeping, as FleetLiveFeed delivers them. */
+  const fromFast = (id: number) => { const e = copies.fromFastPath(fastEv(id)); if (e) live(e); };
+  const fromStream = (id: number) => live(copies.fromStream(ev(id)));
   const sse: SseStream = { send: () => true, sendFrame: (f) => (frames.push(String(f)), true), drained: async () => undefined, close: () => undefined, closed: false, done: new Promise(() => undefined) };
-  const feed = { subscribe: (l: (e: FleetFaultEvent) => void) => (listeners.add(l), () => listeners.delete(l)) };
+  // fastTick a getter, as on FleetLiveFeed (add the replayer with Object.assign: a spread would copy today's value).
+  const feed = { subscribe: (l: (e: FleetFaultEvent) => void) => (listeners.add(l), () => listeners.delete(l)), get fastTick() { return copies.fastTick; } };
   const ids = () => frames.map((f) => ({ id: Number(/^id: (\d+)$/m.exec(f)?.[1]), event: /^event: (.+)$/m.exec(f)?.[1] }));
-  return { frames, ids, live, sse, feed, stream };
+  /** Each frame as the event's code (from its data) and its id; a bare id frame has no code. */
+  const sent = () => frames.map((f) => ({ code: /"fault_code":"([^"]+)"/.exec(f)?.[1], id: /^id: (\d+)$/m.exec(f)?.[1] }));
+  return { frames, ids, sent, live, fromFast, fromStream, sse, feed, stream };
 }
 
 /** Replays what the scripted stream holds when the pass starts (`onPass` runs first, `duringBatch` before each batch). */
@@ -93,5 +105,62 @@ describe('attachFleetStream', () => {
       expect(data.last_event_id.length).toBeLessThanOrEqual(32);
       expect(h.frames[0].length).toBeLessThan(600);
     }
+  });
+
+  it('sends a fast-path event at once without an id, and for its JetStream copy only the id', async () => {
+    const h = harness([]);
+    await attachFleetStream(Object.assign(h.feed, { replayer: replayer(h) }), h.sse, undefined);
+    h.fromFast(5);
+    h.fromFast(6);
+    // A robot sending again after a reconnection: the same event once more from the fast path is not sent twice.
+    h.fromFast(5);
+    h.fromStream(5);
+    h.fromStream(6);
+    h.fromStream(7);
+    expect(h.sent()).toEqual([{ code: 'C5', id: undefined }, { code: 'C6', id: undefined }, { code: undefined, id: '5' }, { code: undefined, id: '6' }, { code: 'C7', id: '7' }]);
+    // A bare id dispatches nothing in an EventSource: it only moves the resume point.
+    expect(h.frames[2]).toBe('id: 5\n\n');
+    expect(JSON.parse(h.frames[0].split('data: ')[1])['x-medkit']).toEqual({ robot_id: 'r', event_id: 'r:5' });
+  });
+
+  it('drops a fast-path copy that comes after its JetStream copy', async () => {
+    const h = harness([]);
+    await attachFleetStream(Object.assign(h.feed, { replayer: replayer(h) }), h.sse, undefined);
+    h.fromStream(8);
+    h.fromFast(8);
+    expect(h.sent()).toEqual([{ code: 'C8', id: '8' }]);
+  });
+
+  it('sends in full the JetStream copy of a fast-path event that came before the client was live', async () => {
+    const h = harness([]);
+    h.fromFast(3);
+    await attachFleetStream(Object.assign(h.feed, { replayer: replayer(h) }), h.sse, undefined);
+    h.fromStream(3);
+    expect(h.sent()).toEqual([{ code: 'C3', id: '3' }]);
+  });
+
+  it('leaves fast-path events to the JetStream copies while a resume replays, each event once after it', async () => {
+    const h = harness([1, 2, 3]);
+    const r = replayer(h, { duringBatch: (id) => {
+      if (id !== 2) return;
+      // During the replay: event 4 from the fast path (not sent to this client), then its JetStream copy (held).
+      h.fromFast(4);
+      h.stream.push(4);
+      h.fromStream(4);
+      h.fromFast(5);
+    } });
+    await attachFleetStream(Object.assign(h.feed, { replayer: r }), h.sse, '1');
+    h.fromStream(5);
+    h.fromFast(6);
+    h.fromStream(6);
+    expect(h.sent()).toEqual([{ code: 'C2', id: '2' }, { code: 'C3', id: '3' }, { code: 'C4', id: '4' }, { code: 'C5', id: '5' }, { code: 'C6', id: undefined }, { code: undefined, id: '6' }]);
+  });
+
+  it('remembers a bounded number of first copies, the oldest forgotten first', () => {
+    const copies = new FirstCopies(3);
+    for (const id of [1, 2, 3, 4]) copies.fromStream(ev(id));
+    // 1 was forgotten: its fast copy is new again; 2 is still known.
+    expect(copies.fromFastPath(fastEv(1))).toBeDefined();
+    expect(copies.fromFastPath(fastEv(3))).toBeUndefined();
   });
 });

@@ -2,34 +2,118 @@
 // ephemeral ordered consumer from "now" and fans every event out to its SSE clients, so any replica serves
 // the complete stream. SSE ids are JetStream stream sequences, so `Last-Event-ID` resumes from the stream itself
 // (replay.ts) and then joins the live feed without a gap or a repeat.
+//
+// With the fast path (docs/fleet.md) each replica also subscribes to the robots' fast fault subjects (not as a
+// queue group: every replica serves every event). Whichever copy of an event comes first is sent; a fast-path copy
+// has no stream sequence, so it goes without an SSE id, and when its JetStream copy follows, a client that got the
+// fast one receives only `id: <seq>` (no data: EventSource records the id, dispatches nothing), so its resume point
+// moves on and the event is not sent twice.
 import type { NatsConnection } from '@nats-io/transport-node';
-import { DeliverPolicy, jetstream } from '@nats-io/jetstream';
+import { DeliverPolicy, jetstream, jetstreamManager } from '@nats-io/jetstream';
 import { formatSseEvent, type SseStream } from '@medkit/gateway';
+import { FAST_PATH_MAX_BYTES, fastSubjects } from '@medkit/fleet-protocol';
 import { decodeFaultEvent, faultSubjects, type FleetFaultEvent } from './fault-event.js';
 import { jetStreamReplayer, type FaultReplayer, type ResyncReason } from './replay.js';
+import { RetryingSubscription, RobotRateLimit, robotToken } from '../fast-path.js';
 
-/** The SSE frame of one fleet fault event. */
+/** The SSE frame of one fleet fault event (without an id when it came by the fast path). */
 export function faultFrame(e: FleetFaultEvent): string {
-  return formatSseEvent({ id: e.id, event: e.body.event_type, data: { event_type: e.body.event_type, robot_id: e.robot_id, timestamp: e.time, fault: e.body, 'x-medkit': { robot_id: e.robot_id } } });
+  return formatSseEvent({ id: e.id, event: e.body.event_type, data: { event_type: e.body.event_type, robot_id: e.robot_id, timestamp: e.time, fault: e.body, 'x-medkit': { robot_id: e.robot_id, event_id: e.event_id } } });
+}
+
+/** An id and nothing else: moves the client's resume point past an event it already has from the fast path. */
+function idFrame(id: number): string {
+  return `id: ${id}\n\n`;
 }
 
 type Listener = (e: FleetFaultEvent) => void;
 
 /** Live events held for one client while its Last-Event-ID replay runs. */
 const MAX_HELD = 10_000;
+/**
+ * Events whose first copy (fast path or stream) the feed remembers, so the other copy is recognised: about 5 MB. It
+ * must hold every event between its two copies, i.e. the fleet's events over a JetStream election (20 robots × 10/s ×
+ * 9 s = 1,800); past it the oldest are forgotten, and a copy arriving after that is sent again.
+ */
+const MAX_FIRST_COPIES = 50_000;
+/** Values of FirstCopies' map besides a fast tick (> 0). */
+const STREAM_FIRST = 0;
+const BOTH_SEEN = -1;
+
+/**
+ * Which copy of each recent event the feed delivered first, so the other one is recognised: a fast-path copy after
+ * its JetStream copy is dropped; a JetStream copy after its fast-path copy is delivered marked with that copy's tick
+ * (a client live since before the tick gets only the id). Bounded by `max`, oldest forgotten first.
+ */
+export class FirstCopies {
+  private readonly seen = new Map<string, number>();
+  private tick = 0;
+
+  constructor(private readonly max = MAX_FIRST_COPIES) {}
+
+  /** The tick of the newest fast-path event delivered (0 before any). */
+  get fastTick(): number {
+    return this.tick;
+  }
+
+  /** A fast-path copy: the event to deliver (with its tick), or undefined when either path delivered it already. */
+  fromFastPath(e: FleetFaultEvent): FleetFaultEvent | undefined {
+    if (this.seen.has(e.event_id)) return undefined;
+    e.fastTick = ++this.tick;
+    this.remember(e.event_id, e.fastTick);
+    return e;
+  }
+
+  /** A JetStream copy: always delivered; marked with the fast-path copy's tick when that came first. */
+  fromStream(e: FleetFaultEvent): FleetFaultEvent {
+    const first = this.seen.get(e.event_id);
+    if (first === undefined) this.remember(e.event_id, STREAM_FIRST);
+    else if (first > 0) {
+      e.fastTick = first;
+      this.seen.set(e.event_id, BOTH_SEEN);
+    }
+    return e;
+  }
+
+  private remember(eventId: string, v: number): void {
+    this.seen.set(eventId, v);
+    if (this.seen.size > this.max) this.seen.delete(this.seen.keys().next().value!);
+  }
+}
 
 export class FleetLiveFeed {
   private readonly listeners = new Set<Listener>();
   private stopped = false;
   private running?: Promise<void>;
   private stopIter?: () => void;
-  /** Events delivered to this replica since start. */
+  /** Events delivered to this replica since start (from the stream; `fastDelivered` from the fast path first). */
   delivered = 0;
+  fastDelivered = 0;
+  /** Fast-path fault messages dropped unread: too large or past their robot's rate. */
+  fastDropped = 0;
+  private fast?: { sub: RetryingSubscription; limit: RobotRateLimit; copies: FirstCopies };
   /** Reads the same stream for clients that resume with Last-Event-ID. */
   readonly replayer: FaultReplayer;
 
   constructor(private readonly nc: NatsConnection, private readonly stream: string, private readonly fleet: string, private readonly log: { debug(o: object, m: string): void }) {
     this.replayer = jetStreamReplayer(nc, stream, fleet);
+  }
+
+  /**
+   * Also delivers the robots' fast-path fault events, read on `conn` (the replica's fast-path connection), at most
+   * `robotRate` per second of one robot. Call once.
+   */
+  addFastPath(conn: NatsConnection, robotRate: number): void {
+    if (this.stopped || this.fast) return;
+    // Refusals are reported by the fast-path ingest, which asks for the same subjects.
+    const sub = new RetryingSubscription(conn, fastSubjects(this.fleet, 'faults'), undefined, (subject, data) => this.fromFastPath(subject, data), (reason) => this.log.debug({ err: reason }, 'fleet live feed: fast path refused'));
+    this.fast = { sub, limit: new RobotRateLimit(robotRate), copies: new FirstCopies() };
+    sub.start();
+  }
+
+  /** The tick of the newest fast-path event delivered: a client live from now has every later one. */
+  get fastTick(): number {
+    return this.fast?.copies.fastTick ?? 0;
   }
 
   start(): void {
@@ -45,6 +129,7 @@ export class FleetLiveFeed {
 
   async stop(): Promise<void> {
     this.stopped = true;
+    this.fast?.sub.stop();
     this.stopIter?.();
     await this.running;
   }
@@ -62,12 +147,12 @@ export class FleetLiveFeed {
     let startSeq: number | undefined;
     while (!this.stopped) {
       try {
-        // After a broker hiccup, resume right after the last event we saw instead of from "now".
+        // "Now" is the stream's end when the feed starts, read once as a sequence: a consumer lost before the first
+        // fault event came (its node died) would otherwise be created again from a later "now", and what was stored in
+        // between would never reach the feed. After that, resume right after the last event we saw.
+        startSeq ??= (await (await jetstreamManager(this.nc, { timeout: 1000, checkAPI: false })).streams.info(this.stream)).state.last_seq + 1;
         // One filter subject as a string: a list needs nats-server ≥ 2.10 (Debian 12 ships 2.9).
-        const filter = faultSubjects(this.fleet);
-        const opts = startSeq !== undefined
-          ? { filter_subjects: filter, deliver_policy: DeliverPolicy.StartSequence, opt_start_seq: startSeq }
-          : { filter_subjects: filter, deliver_policy: DeliverPolicy.New };
+        const opts = { filter_subjects: faultSubjects(this.fleet), deliver_policy: DeliverPolicy.StartSequence, opt_start_seq: startSeq };
         const consumer = await jetstream(this.nc, { timeout: 1000 }).consumers.get(this.stream, opts);
         // Idle heartbeats every second, so a consumer lost with a dead NATS node is noticed within ~2 s.
         const msgs = await consumer.consume({ max_messages: 512, expires: 5000, idle_heartbeat: 1000 });
@@ -87,16 +172,35 @@ export class FleetLiveFeed {
         })().catch(() => undefined);
         for await (const m of msgs) {
           startSeq = m.seq + 1;
-          const e = decodeFaultEvent(m.seq, m.data);
+          const e = decodeFaultEvent(m.seq, m.subject, m.data);
           if (!e) continue;
           this.delivered++;
-          for (const l of this.listeners) l(e);
+          this.emit(this.fast ? this.fast.copies.fromStream(e) : e);
         }
       } catch (err) {
         this.log.debug({ err: (err as Error).message }, 'fleet live feed: consumer error; retrying');
         await new Promise((r) => setTimeout(r, 250));
       }
     }
+  }
+
+  private emit(e: FleetFaultEvent): void {
+    for (const l of this.listeners) l(e);
+  }
+
+  /** A fault event from the fast path: delivered unless either path has delivered it already. */
+  private fromFastPath(subject: string, data: Uint8Array): void {
+    const fast = this.fast!;
+    // Bounded before parsing, as in the fast-path ingest: a flood costs a subject scan per message, not a parse.
+    if (data.byteLength > FAST_PATH_MAX_BYTES || !fast.limit.take(robotToken(subject))) {
+      this.fastDropped++;
+      return;
+    }
+    const decoded = decodeFaultEvent(undefined, subject, data);
+    const e = decoded && fast.copies.fromFastPath(decoded);
+    if (!e) return;
+    this.fastDelivered++;
+    this.emit(e);
   }
 }
 
@@ -117,21 +221,26 @@ export function resyncFrame(id: number, reason: ResyncReason, detail: string, la
 /**
  * Attaches one SSE client. Without `Last-Event-ID`: live events from now. With one: every fault event after it
  * exactly once (replayed from the stream while live events are held, ids already sent skipped), or, when that
- * cannot be done, an `x-medkit-resync` event first (never a silent gap), then live events.
+ * cannot be done, an `x-medkit-resync` event first (never a silent gap), then live events. Fast-path events are sent
+ * only while live: during a replay their JetStream copies, replayed or held, bring them.
  */
-export async function attachFleetStream(feed: Pick<FleetLiveFeed, 'subscribe' | 'replayer'>, stream: SseStream, lastEventIdHeader: string | undefined, replayer: FaultReplayer = feed.replayer): Promise<() => void> {
+export async function attachFleetStream(feed: Pick<FleetLiveFeed, 'subscribe' | 'replayer'> & { readonly fastTick?: number }, stream: SseStream, lastEventIdHeader: string | undefined, replayer: FaultReplayer = feed.replayer): Promise<() => void> {
   let held: FleetFaultEvent[] = [];
   let overflow = false;
   let replaying = lastEventIdHeader !== undefined;
   let lastSent = 0;
+  // Fast-path events with a later tick than this were sent to this client (it was live when they came).
+  let liveFromTick = feed.fastTick ?? 0;
   const send = (e: FleetFaultEvent) => {
+    if (e.id === undefined) return void stream.sendFrame(faultFrame(e));
     if (e.id <= lastSent) return;
     lastSent = e.id;
-    stream.sendFrame(faultFrame(e));
+    // The JetStream copy of an event this client has from the fast path: only its id.
+    stream.sendFrame(e.fastTick !== undefined && e.fastTick > liveFromTick ? idFrame(e.id) : faultFrame(e));
   };
   const off = feed.subscribe((e) => {
     if (!replaying) return send(e);
-    if (overflow) return;
+    if (overflow || e.id === undefined) return;
     // A replay slower than the live feed: drop what is held and replay again from where this pass ends.
     if (held.push(e) > MAX_HELD) {
       overflow = true;
@@ -176,6 +285,7 @@ export async function attachFleetStream(feed: Pick<FleetLiveFeed, 'subscribe' | 
     }
   } finally {
     replaying = false;
+    liveFromTick = feed.fastTick ?? 0;
     const rest = held;
     held = [];
     for (const e of rest) send(e);

@@ -77,7 +77,7 @@ export function jetStreamReplayer(nc: NatsConnection, stream: string, fleet: str
           try {
             for await (const m of msgs) {
               caughtUp = m.info.pending === 0;
-              const e = decodeFaultEvent(m.seq, m.data);
+              const e = decodeFaultEvent(m.seq, m.subject, m.data);
               if (e) events.push(e);
             }
           } finally {
