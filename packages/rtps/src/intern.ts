@@ -14,6 +14,10 @@ class InternPool<T> {
 
   constructor(private readonly max: number) {}
 
+  get size(): number {
+    return this.table.size;
+  }
+
   /** The canonical value for `key`: `value` itself the first time it is seen. */
   get(key: string, value: T): T {
     const known = this.table.get(key);
@@ -26,6 +30,11 @@ class InternPool<T> {
 
 const strings = new InternPool<string>(INTERN_POOL_SIZE);
 const qosPool = new InternPool<QoS>(INTERN_POOL_SIZE);
+
+/** How many values each pool holds now (diagnostics; never more than INTERN_POOL_SIZE). */
+export function internedCounts(): { strings: number; qos: number } {
+  return { strings: strings.size, qos: qosPool.size };
+}
 
 /** One shared instance of an often repeated string (a topic or type name). */
 export function internString(s: string): string {
