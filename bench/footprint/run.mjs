@@ -15,6 +15,7 @@
 //           --nodes nav2 (default; nav2.mjs, sized like the TurtleBot3 Nav2 demo) or --nodes N[,N...]
 //           (bench/discovery/child.mjs nodes, --per-process of them per participant); --growth runs
 //           --growth-nodes (10,100,500,1000) and fits USS = a·N^b on log-log (least squares, 95% interval of b)
+//           over each idle window's mean USS
 //   demo    the demo's main and island gateways (packages/demo), measured --demo-after s after start
 // --load adds a second window under the standard load: --sse-clients SSE streams on /api/v1/faults/stream,
 // --get-rate GET/s over the entity tree, --fault-rate ReportFault calls/s over ROS (not with --no-ros).
@@ -430,7 +431,7 @@ try {
         const r = await graph(String(n), `graph N=${n}`);
         results.push(r);
         const idle = r.rows.find((x) => x.phase === 'idle');
-        points.push({ n, uss: idle.uss });
+        points.push({ n, uss: idle.ussMean });
       }
       fit = { ...powerFit(points), points };
     } else for (const n of o.nodes.split(',')) results.push(await graph(n, n === 'nav2' ? 'graph nav2' : `graph N=${n}`));
