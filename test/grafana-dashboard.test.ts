@@ -66,7 +66,7 @@ describe('the example Grafana dashboard', () => {
     const others = await loadMetrics();
     registerRtpsMetrics(others, () => undefined);
     const noDatabase = { query: () => Promise.reject(new Error('no database in this test')) } as unknown as Pool;
-    registerFleetMetrics(others, { ingest: () => undefined, pool: () => noDatabase });
+    registerFleetMetrics(others, { ingest: () => undefined, fastPath: () => undefined, pool: () => noDatabase });
     for (const [f, t] of familiesOf(await others.registry.metrics())) exposed.set(f, t);
     const known = sampleNames(exposed);
 
