@@ -19,7 +19,7 @@ import { encodeDataFrag } from '../../src/submessages/data-frag.js';
 import { encodeInfoDst } from '../../src/submessages/info.js';
 import { EntityId, VendorId, type Participant } from '../../src/index.js';
 import { AUTH_MESSAGE_CLASS, encodeGenericMessage, HandshakeInitiator, loadIdentity, type SecureParticipant } from '../../src/security/index.js';
-import { closeAll, participant, until } from '../support/loopback.js';
+import { closeAll, hasSubmessage, participant, until } from '../support/loopback.js';
 import { securityFrom, waitForStatus } from '../support/secure.js';
 
 const DOMAIN = testDomain(199);
@@ -118,6 +118,63 @@ describeWith(OPENSSL, 'DDS-Security authentication between medkit participants',
     const originAuth = ks.makeEnclave('/medkit/origin', { governanceXml: governanceXml(DOMAIN, { rtps: 'SIGN_WITH_ORIGIN_AUTHENTICATION' }), permissionsXml: allowAllPermissionsXml('CN=/medkit/origin', DOMAIN) }).dir;
     const o = await participant(DOMAIN, { security: await securityFrom(originAuth, DOMAIN) });
     expect(() => o.createWriter({ topic: 'rt/chatter', typeName: 'std_msgs::msg::dds_::String_' })).toThrow(/rtps_protection_kind SIGN_WITH_ORIGIN_AUTHENTICATION/);
+  }, 40_000);
+
+  it('drops and counts replayed and tampered protected traffic by reason (SRTPS messages, SEC runs, payloads), while the real data keeps flowing', async () => {
+    const gov = governanceXml(DOMAIN);
+    const mk = (name: string) => ks.makeEnclave(name, { governanceXml: gov, permissionsXml: allowAllPermissionsXml(`CN=${name}`, DOMAIN) }).dir;
+    const aSec = await securityFrom(mk('/medkit/tamper_a'), DOMAIN);
+    const a = await participant(DOMAIN, { security: aSec });
+    // b records what it sends a (every datagram as it leaves, protected): real secured traffic to replay and tamper with.
+    const sent: { data: Buffer; port: number }[] = [];
+    const aPorts = new Set([a.locators.metatrafficUnicast[0].port, a.locators.defaultUnicast[0].port]);
+    const b = await participant(DOMAIN, { security: await securityFrom(mk('/medkit/tamper_b'), DOMAIN), packetFilter: { outgoing: (data, to) => (aPorts.has(to.port) && sent.length < 2000 && sent.push({ data: Buffer.from(data), port: to.port }), true) } });
+    const w = b.createWriter({ topic: 'rt/chatter', typeName: 'std_msgs::msg::dds_::String_', qos: { reliability: 'reliable' } });
+    const r = a.createReader({ topic: 'rt/chatter', typeName: 'std_msgs::msg::dds_::String_', qos: { reliability: 'reliable' } });
+    const got: string[] = [];
+    r.on('sample', (x) => got.push(x.payload.toString('latin1', 8, x.payload.length - 1)));
+    await until(() => {
+      if (got.length === 0 && w.matches.size === 1) w.write(Buffer.from([0, 1, 0, 0, 4, 0, 0, 0, 0x6f, 0x6e, 0x65, 0]));
+      return got.length > 0;
+    }, 'the first protected sample', 20_000);
+    const srtps = sent.filter((d) => d.data[20] === 0x33);
+    const secRun = sent.filter((d) => d.data[20] !== 0x33 && hasSubmessage(d.data, 0x31));
+    expect(srtps.length).toBeGreaterThan(0);
+    expect(secRun.length).toBeGreaterThan(0); // the volatile token messages (Kx keys)
+
+    const sock = createSocket('udp4');
+    const send = (d: Buffer, port: number) => new Promise<void>((res) => sock.send(d, port, '127.0.0.1', () => res()));
+    const before = { ...aSec.stats.crypto };
+    const droppedBefore = aSec.stats.securedDropped;
+    // Replays: each captured protected message and SEC run again, byte for byte.
+    const replays = [...srtps.slice(0, 5), ...secRun.slice(0, 3)];
+    for (const d of replays) await send(d.data, d.port);
+    await until(() => aSec.stats.crypto.replayed >= before.replayed + replays.length, 'the replays to be dropped as replayed');
+    // Tampering: one bit flipped in the protected part (the MAC no longer verifies), or in the MAC itself.
+    const flip = (d: Buffer, at: number) => {
+      const c = Buffer.from(d);
+      c[at] ^= 0x10;
+      return c;
+    };
+    const m = srtps[srtps.length - 1].data;
+    await send(flip(m, 20 + 4 + 20 + 6), srtps[srtps.length - 1].port); // inside the first protected submessage
+    await send(flip(m, m.length - 20 + 3), srtps[srtps.length - 1].port); // in the common MAC of SRTPS_POSTFIX
+    const v = secRun[0].data;
+    await send(flip(v, v.length - 10), secRun[0].port);
+    await until(() => aSec.stats.crypto.tampered >= before.tampered + 3, 'the tampered messages to be dropped as tampered');
+    // A key id b never sent a: no receiver for it.
+    const unknown = Buffer.from(m);
+    unknown.writeUInt32BE(0x0badf00d, 28);
+    await send(unknown, srtps[0].port);
+    await until(() => aSec.stats.noKey > 0, 'the message under an unknown key to be dropped');
+    sock.close();
+    expect(aSec.stats.securedDropped).toBe(droppedBefore + replays.length + 3 + 1);
+    expect(a.receiver.secured.dropped).toBeGreaterThan(0);
+    // Nothing of it reached the reader twice, and b's data still flows.
+    expect(got).toEqual(['one']);
+    w.write(Buffer.from([0, 1, 0, 0, 4, 0, 0, 0, 0x74, 0x77, 0x6f, 0]));
+    await until(() => got.length === 2, 'the next real sample');
+    expect(got).toEqual(['one', 'two']);
   }, 40_000);
 
   it('refuses a participant whose certificate expired, keeping the reason, and never matches it', async () => {

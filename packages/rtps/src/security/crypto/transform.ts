@@ -39,6 +39,9 @@ export interface CryptoStats {
   unknownKey: number;
 }
 
+/** Zeroed CryptoStats. */
+export const newCryptoStats = (): CryptoStats => ({ accepted: 0, malformed: 0, tampered: 0, replayed: 0, unknownKey: 0 });
+
 interface Header {
   kind: number;
   keyId: number;
@@ -184,14 +187,18 @@ function readSub(buf: Buffer, pos: number): Sub | undefined {
 
 /** Verifies and opens what one remote sender protected, with the key material it sent us. */
 export class CryptoReceiver {
-  readonly stats: CryptoStats = { accepted: 0, malformed: 0, tampered: 0, replayed: 0, unknownKey: 0 };
+  readonly stats: CryptoStats;
   /** session id → the IV suffixes seen lately. */
   private readonly seen = new Map<number, Set<bigint>>();
 
   constructor(
     /** The remote sender's key material as its crypto token gave it (with our receiver-specific key, if any). */
     private readonly km: KeyMaterial,
-  ) {}
+    /** Counters to add to (a participant's, shared by all its receivers); default: this receiver's own. */
+    stats?: CryptoStats,
+  ) {
+    this.stats = stats ?? newCryptoStats();
+  }
 
   private drop(what: keyof Omit<CryptoStats, 'accepted'>): undefined {
     this.stats[what]++;

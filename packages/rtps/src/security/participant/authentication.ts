@@ -26,7 +26,7 @@ import { adjustedGuidPrefix, type Identity } from '../auth/identity.js';
 import { checkIdentityToken, identityToken, permissionsToken } from '../auth/tokens.js';
 import { ByteWriter as SubmessageWriter } from '../../byte-writer.js';
 import { encodeData } from '../../submessages/data.js';
-import { cryptoHeaderKey, CryptoReceiver, CryptoSender } from '../crypto/transform.js';
+import { cryptoHeaderKey, CryptoReceiver, CryptoSender, newCryptoStats, type CryptoStats } from '../crypto/transform.js';
 import { cryptoToken, keyMaterialOf, kxKeyMaterial, newKeyMaterial, transformKindCode, type KeyMaterial, type TransformKind } from '../crypto/key-material.js';
 import { AUTH_MESSAGE_CLASS, decodeGenericMessage, encodeGenericMessage, NO_IDENTITY, sameIdentity, snBytes, ZERO_GUID, type GenericMessage, type MessageIdentity } from './generic-message.js';
 
@@ -128,8 +128,15 @@ export interface AuthenticationStats {
   cryptoTokens: number;
   /** Volatile-secure messages dropped (malformed, not for us, from an unauthenticated source). */
   volatileDropped: number;
-  /** Secured submessage runs dropped: no key for them (unauthenticated source, unknown key id) or failed checks. */
+  /** Secured submessage runs, messages and payloads dropped: no key for them (unauthenticated source, unknown key id) or failed checks. */
   securedDropped: number;
+  /** Of securedDropped: no receiver for them (source not authenticated, a key id it never sent us, a payload of a writer without token). */
+  noKey: number;
+  /**
+   * What the peers' keys made of what reached them: accepted, and dropped by reason (malformed framing, tampered
+   * (MAC or tag does not verify), replayed (an IV seen before), unknownKey (another transformation kind)).
+   */
+  crypto: CryptoStats;
   lastError?: string;
 }
 
@@ -249,7 +256,7 @@ export class SecureParticipant implements ParticipantSecurity {
     SecureBuiltinEndpoint.PARTICIPANT_VOLATILE_MESSAGE_SECURE_WRITER |
     SecureBuiltinEndpoint.PARTICIPANT_VOLATILE_MESSAGE_SECURE_READER |
     SecureBuiltinEndpoint.PARTICIPANT_SECURE_WRITER;
-  readonly stats: AuthenticationStats = { received: 0, malformed: 0, ignored: 0, handshakesStarted: 0, authenticated: 0, failed: 0, cryptoTokens: 0, volatileDropped: 0, securedDropped: 0 };
+  readonly stats: AuthenticationStats = { received: 0, malformed: 0, ignored: 0, handshakesStarted: 0, authenticated: 0, failed: 0, cryptoTokens: 0, volatileDropped: 0, securedDropped: 0, noKey: 0, crypto: newCryptoStats() };
   private ctx?: SecurityContext;
   private prefix?: Buffer;
   private readonly peers = new Map<string, Peer>();
@@ -359,8 +366,9 @@ export class SecureParticipant implements ParticipantSecurity {
     const h = cryptoHeaderKey(buf, at);
     const r = p && h && handshakeComplete(p) ? p.receivers.get(h.keyId) : undefined;
     // Key id 0 is the Kx key material (volatile secure channel): it must also be its kind.
-    const plain = r && (h!.keyId !== 0 || h!.kind === transformKindCode('AES256_GCM')) ? r.unprotectSubmessage(buf, at) : undefined;
-    if (!plain) this.stats.securedDropped++;
+    const usable = r && (h!.keyId !== 0 || h!.kind === transformKindCode('AES256_GCM'));
+    const plain = usable ? r.unprotectSubmessage(buf, at) : undefined;
+    if (!plain) this.dropped(!usable);
     return plain;
   }
 
@@ -386,7 +394,7 @@ export class SecureParticipant implements ParticipantSecurity {
     if (existing >= 0) p.tokens.splice(existing, 1);
     else if (p.receivers.size >= MAX_KEYS_PER_PEER) throw new SecurityError('too-large', `more than ${MAX_KEYS_PER_PEER} crypto keys from one participant`);
     // A NONE key (e.g. the participant key when rtps_protection_kind is NONE) protects nothing: no receiver.
-    if (km.kind !== 'NONE' && km.senderKeyId !== 0) p.receivers.set(km.senderKeyId, new CryptoReceiver(km));
+    if (km.kind !== 'NONE' && km.senderKeyId !== 0) p.receivers.set(km.senderKeyId, new CryptoReceiver(km, this.stats.crypto));
     p.tokens.push({ kind, source, destination: m.destinationEndpoint.toString('hex'), transformation: km.kind, senderKeyId: km.senderKeyId });
     this.stats.cryptoTokens++;
     // A remote writer's key for one of our readers: answer with that reader's token (the writer pairs with
@@ -512,8 +520,9 @@ export class SecureParticipant implements ParticipantSecurity {
   unprotectMessage(srcHex: string, datagram: Buffer): Buffer | undefined {
     const p = this.peers.get(srcHex);
     const keyId = datagram.length >= 32 ? datagram.readUInt32BE(28) : 0;
-    const plain = p && handshakeComplete(p) && keyId !== 0 ? p.receivers.get(keyId)?.unprotectMessage(datagram) : undefined;
-    if (!plain) this.stats.securedDropped++;
+    const r = p && handshakeComplete(p) && keyId !== 0 ? p.receivers.get(keyId) : undefined;
+    const plain = r?.unprotectMessage(datagram);
+    if (!plain) this.dropped(!r);
     return plain;
   }
 
@@ -546,8 +555,9 @@ export class SecureParticipant implements ParticipantSecurity {
     const keyId = payload.length >= 8 ? payload.readUInt32BE(4) : undefined;
     // Only the key the writer itself announced for its data (its datawriter token), never the Kx key (id 0).
     const token = p && keyId ? p.tokens.find((t) => t.kind === 'datawriter' && t.source === writerGuid && t.senderKeyId === keyId) : undefined;
-    const plain = token ? p!.receivers.get(keyId!)?.decodePayload(payload) : undefined;
-    if (!plain) this.stats.securedDropped++;
+    const r = token ? p!.receivers.get(keyId!) : undefined;
+    const plain = r?.decodePayload(payload);
+    if (!plain) this.dropped(!r);
     return plain;
   }
 
@@ -740,7 +750,7 @@ export class SecureParticipant implements ParticipantSecurity {
     // The volatile secure channel's key material follows from the handshake (no token); the peer sends its
     // crypto tokens as soon as it is done, possibly before our permissions check of it is.
     const kx = kxKeyMaterial(result.secret);
-    p.receivers.set(0, new CryptoReceiver(kx));
+    p.receivers.set(0, new CryptoReceiver(kx, this.stats.crypto));
     p.kxSender = new CryptoSender(kx);
     // Our participant crypto token (rtps protection is not done, but Fast DDS expects the token), and our
     // secure SEDP endpoints' keys when discovery is protected.
@@ -832,6 +842,12 @@ export class SecureParticipant implements ParticipantSecurity {
   }
 
   // ---- helpers ---------------------------------------------------------------------------
+
+  /** Counts a dropped secured run, message or payload (a receiver that saw it counted its reason already). */
+  private dropped(noKey: boolean): void {
+    this.stats.securedDropped++;
+    if (noKey) this.stats.noKey++;
+  }
 
   private forUs(m: GenericMessage): boolean {
     const d = m.destinationParticipant;
