@@ -76,8 +76,11 @@ export interface ParticipantSecurity {
    * sent to the peers' counterparts as a datawriter / datareader crypto token), undefined: clear.
    */
   builtinProtect(entityId: number): ((submessage: Buffer) => Buffer) | undefined;
-  /** rtps_protection_kind: the whole-message transform of a datagram we send (undefined: send it clear). */
-  protectMessage(datagram: Buffer): Buffer | undefined;
+  /**
+   * rtps_protection_kind: the whole-message transform of a datagram we send (undefined: send it clear). `always`:
+   * also what normally goes clear (SPDP: our dispose, which authenticated peers trust only protected).
+   */
+  protectMessage(datagram: Buffer, always?: boolean): Buffer | undefined;
   /** Messages from this (authenticated) peer must come RTPS-protected (rtps_protection_kind other than NONE). */
   requiresRtpsProtection(srcPrefixHex: string): boolean;
   /** An SRTPS-protected datagram from `srcPrefixHex`: the original message, or undefined (dropped). Must not throw. */

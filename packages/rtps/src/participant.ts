@@ -113,7 +113,7 @@ export class Participant extends EventEmitter<ParticipantEvents> {
     this.receiver = new MessageReceiver({
       prefix: this.prefix,
       remoteParticipant: (h) => (this.sourceRemote = this.remotes.get(h)),
-      onSpdp: (sm, h, v, now) => this.onSpdp(sm, h, v, now),
+      onSpdp: (sm, h, v, now, rtpsProtected) => this.onSpdp(sm, h, v, now, rtpsProtected),
       // Asked only for an ACKNACK/NACK_FRAG from the datagram's known source (sourceRemote tracks
       // the receiver's latest remoteParticipant() lookup): it discovered us and runs the reliable
       // protocol, which a blind SPDP spoofer does not, so it counts as a proof.
@@ -267,7 +267,7 @@ export class Participant extends EventEmitter<ParticipantEvents> {
 
   private sendDatagram(data: Buffer, locators: readonly Locator[]): void {
     if (this.closed && !this.closing) return;
-    if (this.security) data = this.security.protectMessage(data) ?? data;
+    if (this.security) data = this.security.protectMessage(data, this.protectAll) ?? data;
     const f = this.opts.packetFilter?.outgoing;
     for (const l of locators) {
       if (f && !f(data, l)) continue;
@@ -276,6 +276,8 @@ export class Participant extends EventEmitter<ParticipantEvents> {
   }
 
   private closing = false;
+  /** Protect even what normally goes clear (SPDP): our dispose, so authenticated peers can trust it. */
+  private protectAll = false;
   private packetSource: PacketSource | undefined;
   /** The remote participant the receive path last resolved (the current datagram's source). */
   private sourceRemote: RemoteParticipant | undefined;
@@ -288,7 +290,7 @@ export class Participant extends EventEmitter<ParticipantEvents> {
     this.spdp.announce(this.remotes.metaLocators());
   }
 
-  private onSpdp(sm: DataSubmessage, srcHex: string, vendor: number, now: number): void {
+  private onSpdp(sm: DataSubmessage, srcHex: string, vendor: number, now: number, rtpsProtected: boolean): void {
     let status = 0;
     let keyHash: string | undefined;
     if (sm.inlineQos) {
@@ -299,7 +301,14 @@ export class Participant extends EventEmitter<ParticipantEvents> {
     if ((status & (STATUS_INFO_DISPOSED | STATUS_INFO_UNREGISTERED)) !== 0 || sm.key) {
       const guid = keyHash ?? (sm.payload ? decodeKeyPayload(sm.payload) : undefined);
       const prefix = guid ? guid.slice(0, 24) : srcHex;
-      if (prefix !== this.guidPrefix) this.removeParticipant(prefix, 'disposed');
+      if (prefix === this.guidPrefix) return;
+      // Anyone can send a clear SPDP dispose in an authenticated peer's name: where that peer's messages must be
+      // RTPS-protected, only its own protected dispose ends it (else its lease does), as Cyclone DDS does.
+      if (this.security?.requiresRtpsProtection(prefix) && !(rtpsProtected && prefix === srcHex)) {
+        this.receiver.secured.clearRefused++;
+        return;
+      }
+      this.removeParticipant(prefix, 'disposed');
       return;
     }
     if (!sm.payload) return;
@@ -605,6 +614,12 @@ export class Participant extends EventEmitter<ParticipantEvents> {
     this.closing = true;
     for (const [guid, local] of this.userEndpoints) this.sedp.dispose(local.kind, guid, this.secureDiscovery(local.kind === 'writer' ? local.w.topic : local.r.topic));
     this.spdp.dispose(this.remotes.metaLocators());
+    if (this.security) {
+      // Peers that authenticated us accept our dispose only RTPS-protected (a clear one can be forged): once more so.
+      this.protectAll = true;
+      this.spdp.dispose(this.remotes.metaLocators());
+      this.protectAll = false;
+    }
     this.stopTimers();
     // Let the dispose datagrams leave before the socket closes.
     await new Promise((r) => setImmediate(r));

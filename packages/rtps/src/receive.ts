@@ -14,8 +14,8 @@ import type { RtpsTime } from './time.js';
 export interface ReceiveContext {
   readonly prefix: Buffer;
   remoteParticipant(prefixHex: string): RemoteParticipant | undefined;
-  /** SPDP DATA (from any participant, known or not). */
-  onSpdp(sm: DataSubmessage, srcPrefixHex: string, vendorId: number, now: number): void;
+  /** SPDP DATA (from any participant, known or not); `rtpsProtected`: its message came SRTPS-protected by that source. */
+  onSpdp(sm: DataSubmessage, srcPrefixHex: string, vendorId: number, now: number, rtpsProtected: boolean): void;
   localWriter(entityId: number): ReliableWriter | undefined;
   /** DDS-Security ParticipantStatelessMessage DATA (from any participant); absent: such DATA is ignored. */
   onStateless?(sm: DataSubmessage, srcPrefixHex: string, now: number): void;
@@ -85,6 +85,8 @@ export class MessageReceiver {
   secured = { opened: 0, dropped: 0, clearRefused: 0 };
   /** The current message came in the clear from a peer whose messages must be RTPS-protected. */
   private clearFromProtected = false;
+  /** The current message was SRTPS-protected by its source (opened with its participant key). */
+  private rtpsProtected = false;
 
   constructor(ctx: ReceiveContext) {
     this.ctx = ctx;
@@ -104,6 +106,7 @@ export class MessageReceiver {
       this.now = now;
       // DDS-Security RTPS protection: the whole message behind SRTPS_PREFIX … SRTPS_POSTFIX.
       this.clearFromProtected = false;
+      this.rtpsProtected = false;
       if (buf.length > 24 && buf[20] === SRTPS_PREFIX_ID && this.ctx.unprotectMessage) {
         const plain = this.ctx.unprotectMessage(this.srcHex, buf);
         if (!plain || (plain.length > 20 && plain[20] === SRTPS_PREFIX_ID)) {
@@ -111,6 +114,7 @@ export class MessageReceiver {
           return;
         }
         this.secured.opened++;
+        this.rtpsProtected = true;
         buf = plain;
       } else if (this.ctx.requiresRtpsProtection?.(this.srcHex)) {
         this.clearFromProtected = true;
@@ -197,6 +201,8 @@ export class MessageReceiver {
         return;
       }
       case 'INFO_SRC':
+        // Whatever follows speaks for another participant: it is not covered by the protection of this message.
+        if (!sm.guidPrefix.equals(this.srcPrefix)) this.rtpsProtected = false;
         this.srcPrefix = sm.guidPrefix;
         this.srcHex = prefixToHex(sm.guidPrefix);
         this.vendor = sm.vendorId;
@@ -211,7 +217,7 @@ export class MessageReceiver {
     switch (sm.kind) {
       case 'DATA': {
         if (sm.writerId === EntityId.SPDP_WRITER) {
-          this.ctx.onSpdp(sm, this.srcHex, this.vendor, this.now);
+          this.ctx.onSpdp(sm, this.srcHex, this.vendor, this.now, this.rtpsProtected);
           this.remote = this.ctx.remoteParticipant(this.srcHex);
           return;
         }

@@ -18,6 +18,8 @@ import { encodeData } from '../../src/submessages/data.js';
 import { encodeDataFrag } from '../../src/submessages/data-frag.js';
 import { encodeInfoDst } from '../../src/submessages/info.js';
 import { EntityId, VendorId, type Participant } from '../../src/index.js';
+import { encodeInlineQos } from '../../src/inline-qos.js';
+import { encodeParticipantKey } from '../../src/discovery-spdp-data.js';
 import { AUTH_MESSAGE_CLASS, encodeGenericMessage, HandshakeInitiator, loadIdentity, type SecureParticipant } from '../../src/security/index.js';
 import { closeAll, hasSubmessage, participant, until } from '../support/loopback.js';
 import { securityFrom, waitForStatus } from '../support/secure.js';
@@ -175,6 +177,39 @@ describeWith(OPENSSL, 'DDS-Security authentication between medkit participants',
     w.write(Buffer.from([0, 1, 0, 0, 4, 0, 0, 0, 0x74, 0x77, 0x6f, 0]));
     await until(() => got.length === 2, 'the next real sample');
     expect(got).toEqual(['one', 'two']);
+  }, 40_000);
+
+  it('keeps an authenticated peer when anyone sends a clear SPDP dispose in its name (under RTPS protection only its protected dispose counts); its real one still ends it', async () => {
+    const gov = governanceXml(DOMAIN);
+    const mk = (name: string) => ks.makeEnclave(name, { governanceXml: gov, permissionsXml: allowAllPermissionsXml(`CN=${name}`, DOMAIN) }).dir;
+    const aSec = await securityFrom(mk('/medkit/dispose_a'), DOMAIN);
+    const a = await participant(DOMAIN, { security: aSec });
+    const b = await participant(DOMAIN, { security: await securityFrom(mk('/medkit/dispose_b'), DOMAIN) });
+    const w = b.createWriter({ topic: 'rt/chatter', typeName: 'std_msgs::msg::dds_::String_', qos: { reliability: 'reliable' } });
+    const r = a.createReader({ topic: 'rt/chatter', typeName: 'std_msgs::msg::dds_::String_', qos: { reliability: 'reliable' } });
+    const got: string[] = [];
+    r.on('sample', (x) => got.push(x.payload.toString('latin1', 8, x.payload.length - 1)));
+    await until(() => {
+      if (got.length === 0 && w.matches.size === 1) w.write(Buffer.from([0, 1, 0, 0, 4, 0, 0, 0, 0x6f, 0x6e, 0x65, 0]));
+      return got.length > 0;
+    }, 'the first protected sample', 20_000);
+    // The forged dispose: b's prefix, b's key hash, disposed and unregistered, as b itself would send it.
+    const bPrefix = Buffer.from(b.guidPrefix, 'hex');
+    const forged = new ByteWriter(128, true);
+    encodeHeader(forged, VendorId.MEDKIT, bPrefix);
+    const inlineQos = encodeInlineQos({ keyHash: Buffer.concat([bPrefix, Buffer.from([0, 0, 1, 0xc1])]), statusInfo: 3 });
+    encodeData(forged, { readerId: EntityId.SPDP_READER, writerId: EntityId.SPDP_WRITER, writerSN: 1000, inlineQos, payload: encodeParticipantKey(b.guidPrefix), key: true }, true);
+    const sock = createSocket('udp4');
+    await new Promise<void>((res) => sock.send(forged.finish(), a.locators.metatrafficUnicast[0].port, '127.0.0.1', () => res()));
+    sock.close();
+    await until(() => a.receiver.secured.clearRefused > 0 && a.participants().some((p) => p.guid.startsWith(b.guidPrefix)), 'the forged dispose to be refused');
+    await new Promise((res) => setTimeout(res, 200));
+    expect(a.participants().some((p) => p.guid.startsWith(b.guidPrefix))).toBe(true);
+    w.write(Buffer.from([0, 1, 0, 0, 4, 0, 0, 0, 0x74, 0x77, 0x6f, 0]));
+    await until(() => got.length === 2, 'the next real sample after the forged dispose');
+    // b's own dispose (protected with its participant key) still takes it out at once.
+    await b.close();
+    await until(() => !a.participants().some((p) => p.guid.startsWith(b.guidPrefix)), 'b gone after its own dispose', 3000);
   }, 40_000);
 
   it('refuses a participant whose certificate expired, keeping the reason, and never matches it', async () => {

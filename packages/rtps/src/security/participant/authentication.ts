@@ -506,8 +506,8 @@ export class SecureParticipant implements ParticipantSecurity {
 
   private messageSender?: CryptoSender;
 
-  protectMessage(datagram: Buffer): Buffer | undefined {
-    if (!this.rule || this.rule.rtpsProtectionKind === 'NONE' || clearOnly(datagram)) return undefined;
+  protectMessage(datagram: Buffer, always = false): Buffer | undefined {
+    if (!this.rule || this.rule.rtpsProtectionKind === 'NONE' || (!always && clearOnly(datagram))) return undefined;
     // Whole messages with our participant key (its token went to every authenticated peer).
     return (this.messageSender ??= new CryptoSender(this.participantKey)).protectMessage(datagram);
   }
