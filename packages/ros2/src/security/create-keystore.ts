@@ -246,6 +246,8 @@ export interface PermissionRuleSpec {
   domains: DomainSet;
   publish?: string[];
   subscribe?: string[];
+  /** Partition expressions of both criteria (absent: the default partition only, all ROS 2 uses). */
+  partitions?: string[];
 }
 
 export interface PermissionsSpec {
@@ -257,13 +259,16 @@ export interface PermissionsSpec {
   default?: 'ALLOW' | 'DENY';
 }
 
-const topicsXml = (what: 'publish' | 'subscribe', topics: string[] | undefined): string[] =>
-  topics === undefined ? [] : [`        <${what}>\n          <topics>\n${topics.map((t) => `            <topic>${t}</topic>`).join('\n')}\n          </topics>\n        </${what}>`];
+const topicsXml = (what: 'publish' | 'subscribe', topics: string[] | undefined, partitions: string[] | undefined): string[] => {
+  if (topics === undefined) return [];
+  const parts = partitions ? `\n          <partitions>\n${partitions.map((p) => `            <partition>${p}</partition>`).join('\n')}\n          </partitions>` : '';
+  return [`        <${what}>\n          <topics>\n${topics.map((t) => `            <topic>${t}</topic>`).join('\n')}\n          </topics>${parts}\n        </${what}>`];
+};
 
 /** A permissions document with one grant (rules in order, then the default, DENY unless given). */
 export function permissionsDocument(p: PermissionsSpec): string {
   const v = p.validity ?? { from: '2020-01-01T00:00:00', to: '2099-01-01T00:00:00' };
-  const rules = p.rules.map((r) => [`      <${r.kind}_rule>`, `        <domains>\n${domainsXml(r.domains, '          ')}\n        </domains>`, ...topicsXml('publish', r.publish), ...topicsXml('subscribe', r.subscribe), `      </${r.kind}_rule>`].join('\n'));
+  const rules = p.rules.map((r) => [`      <${r.kind}_rule>`, `        <domains>\n${domainsXml(r.domains, '          ')}\n        </domains>`, ...topicsXml('publish', r.publish, r.partitions), ...topicsXml('subscribe', r.subscribe, r.partitions), `      </${r.kind}_rule>`].join('\n'));
   return `<?xml version="1.0" encoding="UTF-8"?>
 <dds xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" xsi:noNamespaceSchemaLocation="http://www.omg.org/spec/DDS-SECURITY/20170901/omg_shared_ca_permissions.xsd">
   <permissions>
