@@ -45,6 +45,8 @@ export function sros2InteropSuite(vendor: Vendor, domains: { peer: number; auth:
   const AUTH_DOMAIN = domains.auth;
   let ks: Sros2Keystore;
   let other: Sros2Keystore;
+  /** An SROS2 keystore made with RSA-2048 throughout (its CA and every identity). */
+  let rsa: Sros2Keystore;
   const participants: Participant[] = [];
 
   async function secureParticipant(dir: string, domain: number, extra: Partial<ParticipantSecurityOptions> = {}): Promise<{ p: Participant; sec: SecureParticipant }> {
@@ -74,6 +76,7 @@ export function sros2InteropSuite(vendor: Vendor, domains: { peer: number; auth:
   beforeAll(async () => {
     ks = createSros2Keystore();
     other = createSros2Keystore();
+    rsa = createSros2Keystore({ algo: 'rsa' });
     await buildPeer(vendor);
   }, 300_000);
   afterEach(async () => {
@@ -83,6 +86,7 @@ export function sros2InteropSuite(vendor: Vendor, domains: { peer: number; auth:
   afterAll(async () => {
     ks?.remove();
     other?.remove();
+    rsa?.remove();
   });
 
   it(`two secured ${label} peers authenticate and exchange encrypted samples (the peer works)`, async () => {
@@ -123,6 +127,27 @@ export function sros2InteropSuite(vendor: Vendor, domains: { peer: number; auth:
       expect(tok.transformation).toMatch(/^(AES(128|256)_(GCM|GMAC)|NONE)$/);
       expect(sec.stats.volatileDropped).toBe(0);
     }, 60_000);
+  }
+
+  for (const role of ['replier', 'initiator'] as const) {
+    it(`with RSA-2048 identities (RSASSA-PSS-SHA256) medkit authenticates the secured ${label} peer as ${role} and reads its encrypted samples (SROS2's default governance)`, async () => {
+      const medkitDir = enclave('/medkit/rsa_gateway', PEER_DOMAIN, SROS2_DEFAULT, {}, rsa);
+      const peerDir = peerEnclaveAround(medkitDir, PEER_DOMAIN, role === 'replier', `rsa_${role}`, rsa, { governanceXml: governanceXml(PEER_DOMAIN, SROS2_DEFAULT) });
+      for (const dir of [medkitDir, peerDir]) expect(new X509Certificate(readFileSync(join(dir, 'cert.pem'))).publicKey.asymmetricKeyDetails).toMatchObject({ modulusLength: 2048 });
+      const { p, sec } = await secureParticipant(medkitDir, PEER_DOMAIN);
+      const r = p.createReader({ topic: 'rt/chatter', typeName: STRING, qos: { reliability: 'reliable' } });
+      const got: string[] = [];
+      r.on('sample', (s) => got.push(readCdrString(s.payload)));
+      const talker = await spawnSecured('talker', peerDir, { domain: PEER_DOMAIN, count: 3, periodMs: 200, waitMatch: 1 });
+      const prefix = talker.guid.slice(0, 24);
+      // Each side verified the other's RSASSA-PSS signature (the replier signs the reply, the initiator the final).
+      if (vendor === 'fastdds') await talker.waitForLine(new RegExp(`^auth ok guid=${p.guidPrefix}`), 15_000);
+      const st = await waitForStatus(sec, prefix, ['authenticated', 'failed']);
+      expect(st, JSON.stringify(st)).toMatchObject({ state: 'authenticated', role });
+      await until(() => got.length === 3, 'three decrypted samples', 15_000);
+      expect(got.map((t) => t.slice(0, 14))).toEqual(['Hello World: 1', 'Hello World: 2', 'Hello World: 3']);
+      expect(sec.stats.malformed).toBe(0);
+    }, 90_000);
   }
 
   it(`after authentication, samples on a topic the governance leaves unprotected (rt/public_*) flow both ways with the secured ${label} peer`, async () => {
