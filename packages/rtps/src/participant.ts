@@ -26,6 +26,9 @@ import { ReliableReader } from './reliable-reader.js';
 import { ReliableWriter } from './reliable-writer.js';
 import type { RemoteParticipant } from './remote-entities.js';
 import type { DataFragSubmessage } from './submessages/data-frag.js';
+import type { AckNackSubmessage } from './submessages/acknack.js';
+import type { GapSubmessage } from './submessages/gap.js';
+import type { HeartbeatSubmessage } from './submessages/heartbeat.js';
 import { encodeData, type DataSubmessage } from './submessages/data.js';
 import { encodeInfoTs } from './submessages/info.js';
 import { nowTime } from './time.js';
@@ -124,6 +127,7 @@ export class Participant extends EventEmitter<ParticipantEvents> {
       onStateless: this.security ? (sm, h, now) => this.onStateless(sm, h, now) : undefined,
       onStatelessFrag: this.security ? (sm, h, now) => this.onStatelessFrag(sm, h, now) : undefined,
       onVolatile: this.security ? (sm, h, now) => this.onVolatile(sm, h, now) : undefined,
+      onVolatileControl: this.security ? (sm, h, now) => this.onVolatileControl(sm, h, now) : undefined,
       unprotect: this.security ? (h, buf, at) => this.security!.unprotect(h, buf, at) : undefined,
       decodePayload: this.security ? (h, writer, payload) => this.security!.decodePayload(h, writer, payload) : undefined,
       unprotectMessage: this.security ? (h, buf) => this.security!.unprotectMessage(h, buf) : undefined,
@@ -386,9 +390,18 @@ export class Participant extends EventEmitter<ParticipantEvents> {
   }
 
   private onVolatile(sm: DataSubmessage, srcHex: string, now: number): void {
-    if (!sm.payload || sm.key || srcHex === this.guidPrefix) return;
-    this.security?.onVolatile(srcHex, sm.payload, now);
+    if (sm.key || srcHex === this.guidPrefix) return;
+    // Its sequence number counts for the channel's reliable protocol even when the payload is refused.
+    this.security?.onVolatile(srcHex, sm.payload ?? Buffer.alloc(0), now, sm.writerSN);
   }
+
+  private onVolatileControl(sm: HeartbeatSubmessage | GapSubmessage | AckNackSubmessage, srcHex: string, now: number): void {
+    if (srcHex === this.guidPrefix || !this.security) return;
+    if (sm.kind === 'HEARTBEAT') this.security.onVolatileHeartbeat?.(srcHex, sm.firstSN, sm.lastSN, sm.final, now);
+    else if (sm.kind === 'GAP') this.security.onVolatileGap?.(srcHex, sm.gapStart, sm.gapList, now);
+    else this.security.onVolatileAckNack?.(srcHex, sm.readerSNState, now);
+  }
+
 
   /** Sends a ParticipantStatelessMessage (best effort, INFO_DST to the peer) to its metatraffic locators. */
   private sendStateless(prefixHex: string, payload: Buffer): boolean {

@@ -8,7 +8,7 @@ import { forEachSubmessage } from './message.js';
 import type { ReceivedChange, ReliableReader, WriterProxy } from './reliable-reader.js';
 import type { ReliableWriter } from './reliable-writer.js';
 import type { RemoteParticipant } from './remote-entities.js';
-import { decodeSubmessage, type DataFragSubmessage, type DataSubmessage, type Submessage } from './submessages/index.js';
+import { decodeSubmessage, type AckNackSubmessage, type DataFragSubmessage, type DataSubmessage, type GapSubmessage, type HeartbeatSubmessage, type Submessage } from './submessages/index.js';
 import type { RtpsTime } from './time.js';
 
 export interface ReceiveContext {
@@ -23,6 +23,8 @@ export interface ReceiveContext {
   onStatelessFrag?(sm: DataFragSubmessage, srcPrefixHex: string, now: number): void;
   /** DDS-Security ParticipantVolatileMessageSecure DATA (after its protection was removed). */
   onVolatile?(sm: DataSubmessage, srcPrefixHex: string, now: number): void;
+  /** DDS-Security: the volatile secure channel's HEARTBEAT, GAP and ACKNACK (after their protection was removed). */
+  onVolatileControl?(sm: HeartbeatSubmessage | GapSubmessage | AckNackSubmessage, srcPrefixHex: string, now: number): void;
   /**
    * DDS-Security: removes the protection of the SEC_PREFIX … SEC_POSTFIX run at `at` from the datagram's
    * source; returns the clear submessage(s), or undefined when it cannot (unknown key, tampered: dropped).
@@ -281,6 +283,7 @@ export class MessageReceiver {
         return;
       }
       case 'HEARTBEAT': {
+        if (sm.writerId === EntityId.VOLATILE_SECURE_WRITER) return this.volatileControl(sm, at);
         const links = this.links(sm.writerId);
         if (!links) return;
         if (at >= 0 && announces(this.writerSecurity(sm.writerId), SUBMESSAGE_PROTECTED)) return;
@@ -295,6 +298,7 @@ export class MessageReceiver {
         return;
       }
       case 'GAP': {
+        if (sm.writerId === EntityId.VOLATILE_SECURE_WRITER) return this.volatileControl(sm, at);
         const links = this.links(sm.writerId);
         if (!links) return;
         if (at >= 0 && announces(this.writerSecurity(sm.writerId), SUBMESSAGE_PROTECTED)) return;
@@ -302,6 +306,7 @@ export class MessageReceiver {
         return;
       }
       case 'ACKNACK': {
+        if (sm.writerId === EntityId.VOLATILE_SECURE_WRITER) return this.volatileControl(sm, at);
         if (!this.remote) return;
         this.ctx.localWriter(sm.writerId)?.onAckNack(makeGuid(this.srcHex, sm.readerId), sm.readerSNState, sm.count, this.now);
         return;
@@ -312,6 +317,11 @@ export class MessageReceiver {
         return;
       }
     }
+  }
+
+  /** The volatile secure channel's reliable protocol: only ever taken once its Kx protection was removed (at < 0). */
+  private volatileControl(sm: HeartbeatSubmessage | GapSubmessage | AckNackSubmessage, at: number): void {
+    if (at < 0) this.ctx.onVolatileControl?.(sm, this.srcHex, this.now);
   }
 
   /** The endpoint security attributes the remote writer announced in SEDP (PID_ENDPOINT_SECURITY_INFO; 0: none). */
