@@ -1,9 +1,11 @@
 #!/usr/bin/env node
 // The long RTPS fuzz run: the gateway fuzz test (packages/gateway/test/ros/rtps-fuzz.test.ts)
 // with more datagrams. Prints the run's numbers (datagrams, duration, max event-loop delay,
-// max RSS, /health latency, any failure) for docs/benchmarks.md.
+// max RSS, /health latency, any failure) for docs/benchmarks.md. `--secure` runs the secured
+// gateway's test instead (rtps-fuzz-secure.test.ts: mutations of captured secured traffic), whose
+// numbers add the drops counted by reason.
 //
-//   npm run fuzz:rtps -- --datagrams 1000000 [--seed N] [--rate datagrams-per-second]
+//   npm run fuzz:rtps -- --datagrams 1000000 [--seed N] [--rate datagrams-per-second] [--secure]
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -11,7 +13,9 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 
-const { values } = parseArgs({ options: { datagrams: { type: 'string', default: '1000000' }, seed: { type: 'string' }, rate: { type: 'string' } } });
+const { values } = parseArgs({ options: { datagrams: { type: 'string', default: '1000000' }, seed: { type: 'string' }, rate: { type: 'string' }, secure: { type: 'boolean' } } });
+const secure = values.secure === true;
+delete values.secure;
 for (const [k, v] of Object.entries(values)) {
   if (v !== undefined && !/^[1-9][0-9]*$/.test(v)) {
     console.error(`--${k} must be a positive integer, got '${v}'`);
@@ -25,18 +29,23 @@ const env = { ...process.env, RTPS_FUZZ_DATAGRAMS: values.datagrams, RTPS_FUZZ_R
 if (values.seed) env.RTPS_FUZZ_SEED = values.seed;
 if (values.rate) env.RTPS_FUZZ_RATE = values.rate;
 const started = new Date();
-const run = spawnSync('npx', ['vitest', 'run', 'packages/gateway/test/ros/rtps-fuzz.test.ts'], { cwd: root, env, stdio: 'inherit' });
+const test = secure ? 'packages/gateway/test/ros/rtps-fuzz-secure.test.ts' : 'packages/gateway/test/ros/rtps-fuzz.test.ts';
+const run = spawnSync('npx', ['vitest', 'run', test], { cwd: root, env, stdio: 'inherit' });
 const r = existsSync(report) ? JSON.parse(readFileSync(report, 'utf8')) : undefined;
 rmSync(dir, { recursive: true, force: true });
 const mib = (b) => (b / 1048576).toFixed(0);
-console.log(`\nrtps fuzz run started ${started.toISOString()}, exit ${run.status}`);
+console.log(`\n${secure ? 'secured ' : ''}rtps fuzz run started ${started.toISOString()}, exit ${run.status}`);
 if (r) {
   console.log(`datagrams sent ${r.sent} (received by the gateway ${r.receivedByTarget}) at <= ${r.rate}/s, seed ${r.seed}`);
-  console.log(`duration ${(r.durationMs / 1000).toFixed(1)} s, heartbeat round trips ${r.roundTrips}, protocol violations counted ${r.violations}, malformed ${r.malformed}`);
+  console.log(`duration ${(r.durationMs / 1000).toFixed(1)} s, ${secure ? 'liveness probes (the real peer\'s samples)' : 'heartbeat round trips'} ${r.roundTrips}, protocol violations counted ${r.violations}, malformed ${r.malformed}`);
   console.log(`max event-loop delay ${r.maxEventLoopDelayMs.toFixed(0)} ms, max GC pause ${r.maxGcPauseMs.toFixed(0)} ms`);
   console.log(`RSS ${mib(r.startRssBytes)} MiB at start, max ${mib(r.maxRssBytes)} MiB (growth ${mib(r.rssGrowthBytes)} MiB)`);
   console.log(`/health: ${r.healthChecks} checks, p99 ${r.p99HealthMs} ms, max ${r.maxHealthMs} ms, failures ${r.healthFailures}`);
-  console.log(`real writer -> reader in the gateway's participant after the run: ${r.realTrafficDelivered ? 'delivered' : 'NOT delivered'}`);
+  if (secure) {
+    console.log(`captured ${r.captured} datagrams of the secured peer; secured runs opened ${r.secured.opened}, dropped ${r.secured.dropped}, clear ones refused ${r.secured.clearRefused}`);
+    console.log(`drops by reason: ${Object.entries(r.drops).map(([k, v]) => `${k} ${v}`).join(', ')}`);
+    console.log(`the real secured peer after the run: ${r.peerAuthenticated ? 'authenticated' : 'NOT authenticated'}, its samples delivered (liveness probes ${r.roundTrips}, samples ${r.samplesAfter})`);
+  } else console.log(`real writer -> reader in the gateway's participant after the run: ${r.realTrafficDelivered ? 'delivered' : 'NOT delivered'}`);
 } else {
   console.log('no report: the run failed before the campaign finished (see the output above)');
 }

@@ -43,6 +43,8 @@
 //            221: handshakes and refusals); 222 gateway ros/sros2-vendors (the default gateway secured with
 //            Cyclone and Fast DDS nodes: data, operations, parameters, fault reports); 223..224 gateway
 //            ros/sros2-peers (223: a talker whose certificate expired, 224: a talker without a grant for /chatter).
+//            225..226 demo scenario-secure-e2e (the demo over SROS2: robot, island); 227 gateway
+//            ros/rtps-fuzz-secure (a secured gateway fuzzed with mutations of captured secured traffic).
 import { DOMAIN_SPAN, MAX_BASE, RESERVED_COUNT, RESERVED_FIRST, SUITE_OFFSETS } from './domain-slots.mjs';
 
 export { DOMAIN_SPAN } from './domain-slots.mjs';

@@ -2,12 +2,14 @@
 // themselves, the structure-aware mutator (in a worker thread, like an attacker on another host)
 // sends N datagrams (paced by what the target has received, so they are processed rather than
 // dropped by the socket), and every so often a
-// well-behaved probe peer does a heartbeat round trip that must answer. Measures this
-// process's event-loop delay and RSS (the target runs in this process in our tests).
+// well-behaved probe peer does a heartbeat round trip that must answer. With captured secured
+// traffic, its mutations are sent instead (secure-mutator.ts) and the caller's probe checks liveness.
+// Measures this process's event-loop delay and RSS (the target runs in this process in our tests).
 import { monitorEventLoopDelay, PerformanceObserver } from 'node:perf_hooks';
 import { FakePeer, fakePrefix, type Target } from './fake-peer.js';
 import { MutationSender } from './sender.js';
 import { spdpDatagram } from './datagrams.js';
+import type { CapturedDatagram } from './secure-mutator.js';
 
 export interface CampaignOptions {
   target: Target;
@@ -29,6 +31,13 @@ export interface CampaignOptions {
   peers?: number;
   /** Called every 1000 datagrams (progress output for long runs). */
   onProgress?: (sent: number, elapsedMs: number) => void;
+  /** Mutate this real (secured) traffic instead of generating RTPS from scratch (secure-mutator.ts). */
+  captured?: readonly CapturedDatagram[];
+  /**
+   * The liveness check every `roundTripEvery` datagrams and at the end, instead of the fake probe peer's heartbeat
+   * round trip (a secured target refuses unauthenticated peers): rejects when the target did not answer.
+   */
+  probe?: () => Promise<void>;
 }
 
 export interface CampaignResult {
@@ -63,19 +72,20 @@ export class Campaign {
   private constructor(
     private readonly o: CampaignOptions,
     private readonly fuzz: FakePeer,
-    private readonly probe: FakePeer,
+    /** The fake probe peer (absent when the caller probes). */
+    private readonly probe: FakePeer | undefined,
     private readonly prefixes: Buffer[],
     private readonly sender: MutationSender,
   ) {}
 
   static async open(o: CampaignOptions): Promise<Campaign> {
     const fuzz = await FakePeer.open();
-    const probe = await FakePeer.open();
+    const probe = o.probe ? undefined : await FakePeer.open();
     const prefixes = Array.from({ length: o.peers ?? 8 }, () => fakePrefix());
-    const sender = await MutationSender.start(o.seed, { domainId: o.target.domainId, prefix: o.target.prefix, metaPort: o.target.metaPort, userPort: o.target.userPort, replyPort: fuzz.port, peers: prefixes });
+    const sender = await MutationSender.start(o.seed, { domainId: o.target.domainId, prefix: o.target.prefix, metaPort: o.target.metaPort, userPort: o.target.userPort, replyPort: fuzz.port, peers: prefixes }, o.captured);
     const c = new Campaign(o, fuzz, probe, prefixes, sender);
     try {
-      await probe.join(o.target);
+      await probe?.join(o.target);
       await c.announce();
     } catch (err) {
       await c.close();
@@ -84,18 +94,22 @@ export class Campaign {
     return c;
   }
 
-  /** (Re-)announces the fake peers the mutator speaks as. */
+  /** (Re-)announces the fake peers the mutator speaks as (not for captured traffic: it holds its peers' SPDP). */
   private async announce(): Promise<void> {
+    if (this.o.captured) return;
     for (const p of this.prefixes) await this.fuzz.send(spdpDatagram(p, this.o.target.domainId, this.fuzz.port), this.o.target.metaPort);
   }
 
   private async roundTrip(at: number): Promise<void> {
-    // The probe re-announces itself first: a lease or a mutated SPDP must not be why it fails.
-    await this.probe.announce(this.o.target);
     try {
-      await this.probe.roundTrip(this.o.target, 5000);
+      if (this.o.probe) await this.o.probe();
+      else {
+        // The probe re-announces itself first: a lease or a mutated SPDP must not be why it fails.
+        await this.probe!.announce(this.o.target);
+        await this.probe!.roundTrip(this.o.target, 5000);
+      }
     } catch (err) {
-      throw new Error(`heartbeat round trip failed after ${at} datagrams (seed ${this.o.seed}): ${(err as Error).message}`);
+      throw new Error(`${this.o.probe ? 'liveness probe' : 'heartbeat round trip'} failed after ${at} datagrams (seed ${this.o.seed}): ${(err as Error).message}`);
     }
   }
 
@@ -177,6 +191,6 @@ export class Campaign {
   async close(): Promise<void> {
     await this.sender.close();
     this.fuzz.close();
-    this.probe.close();
+    this.probe?.close();
   }
 }

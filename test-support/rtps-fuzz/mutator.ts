@@ -33,7 +33,7 @@ export const EXTREME_SNS: readonly bigint[] = [
   0n, 1n, 2n, 2n ** 31n - 1n, 2n ** 31n, 2n ** 32n - 1n, 2n ** 32n, 2n ** 32n + 1n, 2n ** 52n - 1n, 2n ** 52n, 2n ** 53n - 1n, 2n ** 53n, 2n ** 53n + 1n,
   2n ** 63n - 1n, -1n, -(2n ** 31n), -(2n ** 32n), -(2n ** 63n),
 ];
-const EXTREME_U32 = [0, 1, 2, 255, 256, 257, 0xffff, 0x10000, 0x7fffffff, 0x80000000, 0xfffffffe, 0xffffffff];
+export const EXTREME_U32 = [0, 1, 2, 255, 256, 257, 0xffff, 0x10000, 0x7fffffff, 0x80000000, 0xfffffffe, 0xffffffff];
 const EXTREME_U16 = [0, 1, 2, 3, 4, 8, 255, 0x7fff, 0x8000, 0xfffe, 0xffff];
 const EXTREME_NUMBITS = [0, 1, 31, 32, 33, 255, 256, 257, 1024, 0x7fffffff, 0x80000000, 0xffffffff];
 

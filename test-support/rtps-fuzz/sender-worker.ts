@@ -4,14 +4,20 @@
 import dgram from 'node:dgram';
 import { parentPort, workerData } from 'node:worker_threads';
 import { RtpsMutator, type MutatorTarget } from './mutator.js';
+import { SecureTrafficMutator } from './secure-mutator.js';
 
 interface Init {
   seed: number;
   target: Omit<MutatorTarget, 'prefix' | 'peers'> & { prefix: string; peers: string[] };
+  /** Captured secured traffic to mutate (base64), when the campaign has some. */
+  captured?: { data: string; port: number }[];
 }
 
 const init = workerData as Init;
-const mutator = new RtpsMutator(init.seed, { ...init.target, prefix: Buffer.from(init.target.prefix, 'hex'), peers: init.target.peers.map((p) => Buffer.from(p, 'hex')) });
+const target: MutatorTarget = { ...init.target, prefix: Buffer.from(init.target.prefix, 'hex'), peers: init.target.peers.map((p) => Buffer.from(p, 'hex')) };
+const mutator = init.captured
+  ? new SecureTrafficMutator(init.seed, init.captured.map((c) => ({ data: Buffer.from(c.data, 'base64'), port: c.port })), target)
+  : new RtpsMutator(init.seed, target);
 const socket = dgram.createSocket('udp4');
 socket.bind(0, '127.0.0.1', () => {
   socket.setSendBufferSize(4 * 1024 * 1024);

@@ -7,8 +7,9 @@ import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import ts from 'typescript';
 import type { MutatorTarget } from './mutator.js';
+import type { CapturedDatagram } from './secure-mutator.js';
 
-const MODULES = ['prng', 'datagrams', 'mutator', 'sender-worker'];
+const MODULES = ['prng', 'datagrams', 'mutator', 'secure-mutator', 'sender-worker'];
 let compiled: string | undefined;
 
 function workerFile(): string {
@@ -38,8 +39,14 @@ export class MutationSender {
     worker.on('error', (err) => (this.failed = err));
   }
 
-  static async start(seed: number, target: MutatorTarget): Promise<MutationSender> {
-    const worker = new Worker(workerFile(), { workerData: { seed, target: { ...target, prefix: target.prefix.toString('hex'), peers: target.peers.map((p) => p.toString('hex')) } } });
+  /** `captured`: mutate this real (secured) traffic (secure-mutator.ts) instead of generating RTPS from scratch. */
+  static async start(seed: number, target: MutatorTarget, captured?: readonly CapturedDatagram[]): Promise<MutationSender> {
+    const workerData = {
+      seed,
+      target: { ...target, prefix: target.prefix.toString('hex'), peers: target.peers.map((p) => p.toString('hex')) },
+      captured: captured?.map((c) => ({ data: c.data.toString('base64'), port: c.port })),
+    };
+    const worker = new Worker(workerFile(), { workerData });
     await new Promise<void>((resolve, reject) => {
       worker.once('message', () => resolve());
       worker.once('error', reject);

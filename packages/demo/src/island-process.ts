@@ -9,16 +9,19 @@ import { createIslandLink } from './nodes/island-link.js';
 import { createSafetyGate } from './nodes/safety-gate.js';
 import { parseNodeProcessArgs } from './process/args.js';
 import { announceAndWait } from './process/run.js';
+import { processSecurity } from './process/security.js';
 import { applyRemaps } from './process/ros-args.js';
 import { SimClock } from './sim/sim-clock.js';
 
 async function main(): Promise<void> {
   const args = parseNodeProcessArgs(process.argv.slice(2));
-  const robot = applyRemaps(await RosContext.create({ domainId: args.domain, localhostOnly: true }), args.remap);
+  // SROS2 (the launcher's --secure): the island's enclave is granted both domains.
+  const security = await processSecurity('safety-island');
+  const robot = applyRemaps(await RosContext.create({ domainId: args.domain, localhostOnly: true, security }), args.remap);
   // The gate and the link's island side need separate participants: @medkit/ros2 does not deliver
   // between endpoints of the same participant.
-  const islandLink = applyRemaps(await RosContext.create({ domainId: args.islandDomain, localhostOnly: true }), args.remap);
-  const gate = applyRemaps(await RosContext.create({ domainId: args.islandDomain, localhostOnly: true }), args.remap);
+  const islandLink = applyRemaps(await RosContext.create({ domainId: args.islandDomain, localhostOnly: true, security }), args.remap);
+  const gate = applyRemaps(await RosContext.create({ domainId: args.islandDomain, localhostOnly: true, security }), args.remap);
   const nodes = [createSafetyGate(gate), createIslandLink(robot, islandLink)];
   announceAndWait('safety-island', { contexts: [robot, islandLink, gate], nodes, clock: new SimClock(args.speed) });
 }

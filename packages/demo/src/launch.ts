@@ -40,8 +40,20 @@ async function main(argv: string[]): Promise<number> {
   const dataDir = keepData ? resolve(o.dataDir!) : mkdtempSync(join(tmpdir(), 'medkit-demo-'));
   const logDir = join(dataDir, 'logs');
   mkdirSync(logDir, { recursive: true });
-  prepareScriptsDir(dataDir);
   const plan = launchPlan(o, dataDir, o.medkit ?? medkitBin());
+  prepareScriptsDir(dataDir, plan.scriptEnv);
+  if (o.secure) {
+    // Loaded only here: making and checking keystores brings the security modules (pkijs).
+    const { makeDemoKeystore } = await import('./launcher/make-keystore.js');
+    try {
+      console.error('medkit demo: making a throw-away SROS2 keystore with openssl (--secure)');
+      makeDemoKeystore(dataDir, o.domain, o.islandDomain);
+    } catch (err) {
+      console.error(`medkit demo: --secure: ${(err as Error).message}`);
+      if (!keepData) rmSync(dataDir, { recursive: true, force: true });
+      return 2;
+    }
+  }
 
   let exitCode = 0;
   let shuttingDown: Promise<void> | undefined;

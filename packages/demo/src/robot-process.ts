@@ -18,6 +18,7 @@ import { createLocalCostmap, createScanFilter } from './nodes/pipeline-defects.j
 import { createTopicMonitor } from './nodes/topic-monitor.js';
 import { parseNodeProcessArgs } from './process/args.js';
 import { announceAndWait } from './process/run.js';
+import { processSecurity } from './process/security.js';
 import { applyRemaps } from './process/ros-args.js';
 import { SeededRandom } from './sim/random.js';
 import { SimClock } from './sim/sim-clock.js';
@@ -27,11 +28,13 @@ async function main(): Promise<void> {
   const args = parseNodeProcessArgs(process.argv.slice(2));
   const clock = new SimClock(args.speed);
   const world = new World(clock, new SeededRandom(args.seed));
+  // SROS2 (the launcher's --secure): every participant of this process joins with the process's enclave.
+  const security = await processSecurity('robot');
   // One context (DDS participant) per node: @medkit/ros2 does not deliver between endpoints of the
   // same participant, and the nodes talk to each other.
   const contexts: RosContext[] = [];
   const ctx = async () => {
-    const c = applyRemaps(await RosContext.create({ domainId: args.domain, localhostOnly: true }), args.remap);
+    const c = applyRemaps(await RosContext.create({ domainId: args.domain, localhostOnly: true, security }), args.remap);
     contexts.push(c);
     return c;
   };

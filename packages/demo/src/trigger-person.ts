@@ -1,13 +1,15 @@
 /**
  * Calls the scenario's /demo/trigger_person once and prints the answer: what the managed script
- * `inject-protective-stop` runs. Joins ROS_DOMAIN_ID on loopback only.
+ * `inject-protective-stop` runs. Joins ROS_DOMAIN_ID on loopback only, secured when ROS_SECURITY_* say so.
  *   ROS_DOMAIN_ID=77 node packages/demo/dist/trigger-person.js
  */
 import { RosContext } from '@medkit/ros2';
 import { TRIGGER_SERVICE } from './nodes/scenario.js';
+import { processSecurity } from './process/security.js';
 
 async function main(): Promise<number> {
-  const ctx = await RosContext.create({ domainId: Number(process.env.ROS_DOMAIN_ID ?? 0), localhostOnly: true });
+  const security = await processSecurity('trigger-person');
+  const ctx = await RosContext.create({ domainId: Number(process.env.ROS_DOMAIN_ID ?? 0), localhostOnly: true, security });
   try {
     const node = ctx.createNode(`_trigger_person_${process.pid}`, '/', { rosout: false, parameterServices: false, parameterEvents: false });
     const res = (await node.createClient(TRIGGER_SERVICE, 'std_srvs/srv/Trigger').call({}, { timeoutMs: 10_000 })) as { success: boolean; message: string };

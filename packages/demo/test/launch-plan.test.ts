@@ -62,6 +62,40 @@ describe('launchPlan', () => {
     expect(island.env.ROS_DOMAIN_ID).toBe('141');
   });
 
+  it('runs nothing secured without --secure', () => {
+    expect(plan.keystore).toBeUndefined();
+    for (const p of [...plan.gateways, ...plan.nodes]) {
+      expect(p.args.some((a) => a.startsWith('ros.security.'))).toBe(false);
+      expect(Object.keys(p.env).some((k) => k.startsWith('ROS_SECURITY_'))).toBe(false);
+    }
+  });
+
+  it('with --secure gives every process its own enclave: the gateways through ros.security.*, the node processes through ROS_SECURITY_*', () => {
+    const secure = launchPlan(parseLaunchOptions(['--secure', '--domain', '140'])!, '/tmp/demo-s', '/x/medkit.js');
+    const keystore = '/tmp/demo-s/sros2/keystore';
+    expect(secure.keystore).toBe(keystore);
+    const sets = (args: string[]) => args.filter((a) => a.startsWith('ros.security.'));
+    const [island, main] = secure.gateways;
+    expect(sets(main.args)).toEqual(['ros.security.enabled=true', 'ros.security.strategy=Enforce', `ros.security.keystore=${keystore}`, 'ros.security.enclave=/demo/main_gateway']);
+    expect(sets(island.args)).toContain('ros.security.enclave=/demo/island_gateway');
+    const [islandNodes, robot] = secure.nodes;
+    expect(robot.env).toMatchObject({ ROS_DOMAIN_ID: '140', ROS_SECURITY_ENABLE: 'true', ROS_SECURITY_STRATEGY: 'Enforce', ROS_SECURITY_KEYSTORE: keystore, ROS_SECURITY_ENCLAVE_OVERRIDE: '/demo/robot' });
+    expect(islandNodes.env).toMatchObject({ ROS_DOMAIN_ID: '141', ROS_SECURITY_ENCLAVE_OVERRIDE: '/demo/safety_island' });
+    // The managed script joins with an enclave of its own, which its sandbox's private /tmp must show.
+    expect(secure.scriptEnv).toMatchObject({ ROS_SECURITY_ENABLE: 'true', ROS_SECURITY_ENCLAVE_OVERRIDE: '/demo/trigger_person' });
+    const visible = main.args.find((a) => a.startsWith('scripts.sandbox.visible_paths='))!;
+    expect(visible.split('=')[1].split(',')).toContain(`${keystore}/enclaves/demo/trigger_person`);
+  });
+
+  it('grants each enclave what it needs: the robot may not publish what only the safety island may', async () => {
+    const { demoGrants } = await import('../src/launcher/sros2.js');
+    const g = demoGrants(140, 141);
+    expect(g.robot[0]).toEqual({ kind: 'deny', domains: [140], publish: ['rt/cmd_vel_safe', 'rt/safety/*'] });
+    expect(g.island).toEqual([{ kind: 'allow', domains: [140, 141], publish: ['*'], subscribe: ['*'] }]);
+    expect(g.islandGateway[0].domains).toEqual([141]);
+    expect(g.trigger[0].publish).toEqual(['rq/demo/trigger_personRequest', 'ros_discovery_info']);
+  });
+
   it('gives children the ROS variables of their domain and none of the caller MEDKIT_/ROS_ settings', () => {
     const env = childEnv(77, { PATH: '/bin', MEDKIT_SERVER_PORT: '1', ROS_DOMAIN_ID: '0', ROS_STATIC_PEERS: '10.0.0.2' });
     expect(env).toEqual({ PATH: '/bin', ROS_DOMAIN_ID: '77', ROS_LOCALHOST_ONLY: '1', ROS_AUTOMATIC_DISCOVERY_RANGE: 'LOCALHOST' });

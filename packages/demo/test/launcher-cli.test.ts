@@ -3,11 +3,11 @@
 import { execFile } from 'node:child_process';
 import { createServer, type Server } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildDemo, LAUNCH } from './support/demo.js';
+import { buildDemo, freePort, LAUNCH } from './support/demo.js';
 
-function run(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+function run(args: string[], env: NodeJS.ProcessEnv = process.env): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    execFile(process.execPath, [LAUNCH, ...args], { timeout: 20_000 }, (err, stdout, stderr) => {
+    execFile(process.execPath, [LAUNCH, ...args], { timeout: 20_000, env }, (err, stdout, stderr) => {
       resolve({ code: err ? Number((err as { code?: number }).code ?? 1) : 0, stdout, stderr });
     });
   });
@@ -44,5 +44,12 @@ describe('medkit demo launcher', () => {
     const r = await run(['--speed', 'fast']);
     expect(r.code).toBe(2);
     expect(r.stderr).toContain('--speed');
+  });
+
+  it('--secure without openssl stops before anything starts, saying what is missing', async () => {
+    const r = await run(['--secure', '--port', String(await freePort()), '--island-port', String(await freePort())], { ...process.env, PATH: '/nonexistent' });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('medkit demo: --secure: the openssl command is not installed (or not on PATH)');
+    expect(r.stderr).not.toContain('starting the gateways');
   });
 });

@@ -1,13 +1,14 @@
 // SROS2 enclaves made here with the openssl CLI in the layout `ros2 security create_enclave` writes: resolved
 // from the settings, all six files loaded and validated, and each way an enclave can be broken refused with a
 // KeystoreError that names the file and the reason. Access questions in ROS terms on a loaded enclave.
-import { chmodSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { describeWith, OPENSSL } from '../../../test-support/requirements.js';
 import { createSros2Keystore, permissionsXml, type Sros2Keystore } from '../../../test-support/sros2-keystore.js';
 import { ENCLAVE_FILES, enclaveDir, enclaveProblem, securitySettingsFromEnv } from '../src/index.js';
-import { KeystoreError, loadEnclave, RosAccess } from '../src/security/index.js';
+import { KeystoreError, loadEnclave, openssl, OpensslError, permissionsDocument, RosAccess, sros2DefaultGovernanceXml, Sros2KeystoreMaker } from '../src/security/index.js';
 
 async function refusal(p: Promise<unknown>): Promise<{ reason: string; file?: string; message: string }> {
   try {
@@ -115,5 +116,44 @@ describeWith(OPENSSL, 'SROS2 enclaves', () => {
   it('no keystore, or a bad enclave path, is refused before anything is read', async () => {
     expect(await refusal(loadEnclave({ keystore: '', enclave: '/a' }))).toMatchObject({ reason: 'not-configured', message: expect.stringMatching(/ROS_SECURITY_KEYSTORE/) });
     expect(await refusal(loadEnclave({ keystore: ks.keystore, enclave: '/../../etc' }))).toMatchObject({ reason: 'not-configured' });
+  });
+});
+
+describeWith(OPENSSL, 'making a keystore (Sros2KeystoreMaker)', () => {
+  it('makes enclaves under SROS2\'s default governance that load, with the grants asked for', async () => {
+    const root = mkdtempSync(join(tmpdir(), 'medkit-ks-make-'));
+    try {
+      const maker = Sros2KeystoreMaker.create({ keystore: join(root, 'ks'), workDir: join(root, 'ca') });
+      const subject = 'CN=/demo/robot';
+      maker.makeEnclave('/demo/robot', {
+        governanceXml: sros2DefaultGovernanceXml(),
+        permissionsXml: permissionsDocument({ subject, rules: [{ kind: 'deny', domains: [7], publish: ['rt/cmd_vel_safe'] }, { kind: 'allow', domains: [7, { min: 9, max: 10 }], publish: ['*'], subscribe: ['*'] }] }),
+      });
+      const e = await loadEnclave({ keystore: maker.keystore, enclave: '/demo/robot' });
+      // SROS2's default: one rule for domains 0..230, discovery and liveliness ENCRYPT, RTPS SIGN, every topic encrypted.
+      expect(e.governance.domainRules).toHaveLength(1);
+      expect(e.governance.domainRules[0]).toMatchObject({ discoveryProtectionKind: 'ENCRYPT', livelinessProtectionKind: 'ENCRYPT', rtpsProtectionKind: 'SIGN', enableJoinAccessControl: true, allowUnauthenticatedParticipants: false });
+      for (const d of [0, 230]) expect(e.access.topicRule(d, 'rt/anything')).toMatchObject({ topicExpression: '*', dataProtectionKind: 'ENCRYPT', metadataProtectionKind: 'ENCRYPT' });
+      expect(e.access.topicRule(231, 'rt/anything')).toBeUndefined();
+      expect(new RosAccess(e.access, e.subject, 7).mayPublish('/cmd_vel_safe').allowed).toBe(false);
+      expect(new RosAccess(e.access, e.subject, 7).mayPublish('/cmd_vel').allowed).toBe(true);
+      expect(new RosAccess(e.access, e.subject, 10).maySubscribe('/scan').allowed).toBe(true);
+      expect(new RosAccess(e.access, e.subject, 8).mayJoin().allowed).toBe(false);
+      // The CA keys stay out of the enclaves (only the keystore's private/ and the work directory hold them).
+      expect(readFileSync(join(maker.keystore, 'private', 'identity_ca.key.pem'), 'utf8')).toMatch(/PRIVATE KEY/);
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
+  });
+
+  it('says so clearly when openssl is missing', () => {
+    const path = process.env.PATH;
+    process.env.PATH = '/nonexistent';
+    try {
+      expect(() => openssl(['version'], tmpdir())).toThrow(OpensslError);
+      expect(() => openssl(['version'], tmpdir())).toThrow(/openssl command is not installed/);
+    } finally {
+      process.env.PATH = path;
+    }
   });
 });

@@ -9,6 +9,7 @@
 
 import type { ParticipantData } from './discovery-spdp-data.js';
 import type { Locator } from './locator.js';
+import type { SequenceNumberSet } from './sequence-number.js';
 
 /** A parameter of our SPDP announcement: its id and its body. */
 export interface SpdpParameter {
@@ -57,8 +58,16 @@ export interface ParticipantSecurity {
    * submessage(s), or undefined (unknown key, malformed, tampered, replayed: dropped). Must not throw.
    */
   unprotect(srcPrefixHex: string, buf: Buffer, at: number): Buffer | undefined;
-  /** A ParticipantVolatileMessageSecure DATA payload (crypto tokens), already unprotected. Must not throw. */
-  onVolatile(srcPrefixHex: string, payload: Buffer, now: number): void;
+  /** A ParticipantVolatileMessageSecure DATA payload (crypto tokens) and its sequence number, already unprotected. Must not throw. */
+  onVolatile(srcPrefixHex: string, payload: Buffer, now: number, sn?: number): void;
+  /**
+   * The volatile secure channel's reliable protocol (its submessages, already unprotected with the Kx keys): the
+   * peer writer's HEARTBEAT and GAP (answered with our ACKNACK) and the peer reader's ACKNACK of our token messages.
+   * Must not throw.
+   */
+  onVolatileHeartbeat?(srcPrefixHex: string, firstSN: number, lastSN: number, final: boolean, now: number): void;
+  onVolatileGap?(srcPrefixHex: string, gapStart: number, gapList: SequenceNumberSet, now: number): void;
+  onVolatileAckNack?(srcPrefixHex: string, state: SequenceNumberSet, now: number): void;
   /**
    * May we create a local endpoint on this DDS topic? A reason when not (governance or our permissions refuse
    * it, or it needs a protection this implementation cannot give yet): createWriter / createReader throw it.
@@ -76,8 +85,11 @@ export interface ParticipantSecurity {
    * sent to the peers' counterparts as a datawriter / datareader crypto token), undefined: clear.
    */
   builtinProtect(entityId: number): ((submessage: Buffer) => Buffer) | undefined;
-  /** rtps_protection_kind: the whole-message transform of a datagram we send (undefined: send it clear). */
-  protectMessage(datagram: Buffer): Buffer | undefined;
+  /**
+   * rtps_protection_kind: the whole-message transform of a datagram we send (undefined: send it clear). `always`:
+   * also what normally goes clear (SPDP: our dispose, which authenticated peers trust only protected).
+   */
+  protectMessage(datagram: Buffer, always?: boolean): Buffer | undefined;
   /** Messages from this (authenticated) peer must come RTPS-protected (rtps_protection_kind other than NONE). */
   requiresRtpsProtection(srcPrefixHex: string): boolean;
   /** An SRTPS-protected datagram from `srcPrefixHex`: the original message, or undefined (dropped). Must not throw. */

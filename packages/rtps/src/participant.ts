@@ -26,6 +26,9 @@ import { ReliableReader } from './reliable-reader.js';
 import { ReliableWriter } from './reliable-writer.js';
 import type { RemoteParticipant } from './remote-entities.js';
 import type { DataFragSubmessage } from './submessages/data-frag.js';
+import type { AckNackSubmessage } from './submessages/acknack.js';
+import type { GapSubmessage } from './submessages/gap.js';
+import type { HeartbeatSubmessage } from './submessages/heartbeat.js';
 import { encodeData, type DataSubmessage } from './submessages/data.js';
 import { encodeInfoTs } from './submessages/info.js';
 import { nowTime } from './time.js';
@@ -113,7 +116,7 @@ export class Participant extends EventEmitter<ParticipantEvents> {
     this.receiver = new MessageReceiver({
       prefix: this.prefix,
       remoteParticipant: (h) => (this.sourceRemote = this.remotes.get(h)),
-      onSpdp: (sm, h, v, now) => this.onSpdp(sm, h, v, now),
+      onSpdp: (sm, h, v, now, rtpsProtected) => this.onSpdp(sm, h, v, now, rtpsProtected),
       // Asked only for an ACKNACK/NACK_FRAG from the datagram's known source (sourceRemote tracks
       // the receiver's latest remoteParticipant() lookup): it discovered us and runs the reliable
       // protocol, which a blind SPDP spoofer does not, so it counts as a proof.
@@ -124,6 +127,7 @@ export class Participant extends EventEmitter<ParticipantEvents> {
       onStateless: this.security ? (sm, h, now) => this.onStateless(sm, h, now) : undefined,
       onStatelessFrag: this.security ? (sm, h, now) => this.onStatelessFrag(sm, h, now) : undefined,
       onVolatile: this.security ? (sm, h, now) => this.onVolatile(sm, h, now) : undefined,
+      onVolatileControl: this.security ? (sm, h, now) => this.onVolatileControl(sm, h, now) : undefined,
       unprotect: this.security ? (h, buf, at) => this.security!.unprotect(h, buf, at) : undefined,
       decodePayload: this.security ? (h, writer, payload) => this.security!.decodePayload(h, writer, payload) : undefined,
       unprotectMessage: this.security ? (h, buf) => this.security!.unprotectMessage(h, buf) : undefined,
@@ -267,7 +271,7 @@ export class Participant extends EventEmitter<ParticipantEvents> {
 
   private sendDatagram(data: Buffer, locators: readonly Locator[]): void {
     if (this.closed && !this.closing) return;
-    if (this.security) data = this.security.protectMessage(data) ?? data;
+    if (this.security) data = this.security.protectMessage(data, this.protectAll) ?? data;
     const f = this.opts.packetFilter?.outgoing;
     for (const l of locators) {
       if (f && !f(data, l)) continue;
@@ -276,6 +280,8 @@ export class Participant extends EventEmitter<ParticipantEvents> {
   }
 
   private closing = false;
+  /** Protect even what normally goes clear (SPDP): our dispose, so authenticated peers can trust it. */
+  private protectAll = false;
   private packetSource: PacketSource | undefined;
   /** The remote participant the receive path last resolved (the current datagram's source). */
   private sourceRemote: RemoteParticipant | undefined;
@@ -288,7 +294,7 @@ export class Participant extends EventEmitter<ParticipantEvents> {
     this.spdp.announce(this.remotes.metaLocators());
   }
 
-  private onSpdp(sm: DataSubmessage, srcHex: string, vendor: number, now: number): void {
+  private onSpdp(sm: DataSubmessage, srcHex: string, vendor: number, now: number, rtpsProtected: boolean): void {
     let status = 0;
     let keyHash: string | undefined;
     if (sm.inlineQos) {
@@ -299,7 +305,14 @@ export class Participant extends EventEmitter<ParticipantEvents> {
     if ((status & (STATUS_INFO_DISPOSED | STATUS_INFO_UNREGISTERED)) !== 0 || sm.key) {
       const guid = keyHash ?? (sm.payload ? decodeKeyPayload(sm.payload) : undefined);
       const prefix = guid ? guid.slice(0, 24) : srcHex;
-      if (prefix !== this.guidPrefix) this.removeParticipant(prefix, 'disposed');
+      if (prefix === this.guidPrefix) return;
+      // Anyone can send a clear SPDP dispose in an authenticated peer's name: where that peer's messages must be
+      // RTPS-protected, only its own protected dispose ends it (else its lease does), as Cyclone DDS does.
+      if (this.security?.requiresRtpsProtection(prefix) && !(rtpsProtected && prefix === srcHex)) {
+        this.receiver.secured.clearRefused++;
+        return;
+      }
+      this.removeParticipant(prefix, 'disposed');
       return;
     }
     if (!sm.payload) return;
@@ -377,9 +390,18 @@ export class Participant extends EventEmitter<ParticipantEvents> {
   }
 
   private onVolatile(sm: DataSubmessage, srcHex: string, now: number): void {
-    if (!sm.payload || sm.key || srcHex === this.guidPrefix) return;
-    this.security?.onVolatile(srcHex, sm.payload, now);
+    if (sm.key || srcHex === this.guidPrefix) return;
+    // Its sequence number counts for the channel's reliable protocol even when the payload is refused.
+    this.security?.onVolatile(srcHex, sm.payload ?? Buffer.alloc(0), now, sm.writerSN);
   }
+
+  private onVolatileControl(sm: HeartbeatSubmessage | GapSubmessage | AckNackSubmessage, srcHex: string, now: number): void {
+    if (srcHex === this.guidPrefix || !this.security) return;
+    if (sm.kind === 'HEARTBEAT') this.security.onVolatileHeartbeat?.(srcHex, sm.firstSN, sm.lastSN, sm.final, now);
+    else if (sm.kind === 'GAP') this.security.onVolatileGap?.(srcHex, sm.gapStart, sm.gapList, now);
+    else this.security.onVolatileAckNack?.(srcHex, sm.readerSNState, now);
+  }
+
 
   /** Sends a ParticipantStatelessMessage (best effort, INFO_DST to the peer) to its metatraffic locators. */
   private sendStateless(prefixHex: string, payload: Buffer): boolean {
@@ -605,6 +627,12 @@ export class Participant extends EventEmitter<ParticipantEvents> {
     this.closing = true;
     for (const [guid, local] of this.userEndpoints) this.sedp.dispose(local.kind, guid, this.secureDiscovery(local.kind === 'writer' ? local.w.topic : local.r.topic));
     this.spdp.dispose(this.remotes.metaLocators());
+    if (this.security) {
+      // Peers that authenticated us accept our dispose only RTPS-protected (a clear one can be forged): once more so.
+      this.protectAll = true;
+      this.spdp.dispose(this.remotes.metaLocators());
+      this.protectAll = false;
+    }
     this.stopTimers();
     // Let the dispose datagrams leave before the socket closes.
     await new Promise((r) => setImmediate(r));

@@ -8,14 +8,14 @@ import { forEachSubmessage } from './message.js';
 import type { ReceivedChange, ReliableReader, WriterProxy } from './reliable-reader.js';
 import type { ReliableWriter } from './reliable-writer.js';
 import type { RemoteParticipant } from './remote-entities.js';
-import { decodeSubmessage, type DataFragSubmessage, type DataSubmessage, type Submessage } from './submessages/index.js';
+import { decodeSubmessage, type AckNackSubmessage, type DataFragSubmessage, type DataSubmessage, type GapSubmessage, type HeartbeatSubmessage, type Submessage } from './submessages/index.js';
 import type { RtpsTime } from './time.js';
 
 export interface ReceiveContext {
   readonly prefix: Buffer;
   remoteParticipant(prefixHex: string): RemoteParticipant | undefined;
-  /** SPDP DATA (from any participant, known or not). */
-  onSpdp(sm: DataSubmessage, srcPrefixHex: string, vendorId: number, now: number): void;
+  /** SPDP DATA (from any participant, known or not); `rtpsProtected`: its message came SRTPS-protected by that source. */
+  onSpdp(sm: DataSubmessage, srcPrefixHex: string, vendorId: number, now: number, rtpsProtected: boolean): void;
   localWriter(entityId: number): ReliableWriter | undefined;
   /** DDS-Security ParticipantStatelessMessage DATA (from any participant); absent: such DATA is ignored. */
   onStateless?(sm: DataSubmessage, srcPrefixHex: string, now: number): void;
@@ -23,6 +23,8 @@ export interface ReceiveContext {
   onStatelessFrag?(sm: DataFragSubmessage, srcPrefixHex: string, now: number): void;
   /** DDS-Security ParticipantVolatileMessageSecure DATA (after its protection was removed). */
   onVolatile?(sm: DataSubmessage, srcPrefixHex: string, now: number): void;
+  /** DDS-Security: the volatile secure channel's HEARTBEAT, GAP and ACKNACK (after their protection was removed). */
+  onVolatileControl?(sm: HeartbeatSubmessage | GapSubmessage | AckNackSubmessage, srcPrefixHex: string, now: number): void;
   /**
    * DDS-Security: removes the protection of the SEC_PREFIX … SEC_POSTFIX run at `at` from the datagram's
    * source; returns the clear submessage(s), or undefined when it cannot (unknown key, tampered: dropped).
@@ -85,6 +87,8 @@ export class MessageReceiver {
   secured = { opened: 0, dropped: 0, clearRefused: 0 };
   /** The current message came in the clear from a peer whose messages must be RTPS-protected. */
   private clearFromProtected = false;
+  /** The current message was SRTPS-protected by its source (opened with its participant key). */
+  private rtpsProtected = false;
 
   constructor(ctx: ReceiveContext) {
     this.ctx = ctx;
@@ -104,6 +108,7 @@ export class MessageReceiver {
       this.now = now;
       // DDS-Security RTPS protection: the whole message behind SRTPS_PREFIX … SRTPS_POSTFIX.
       this.clearFromProtected = false;
+      this.rtpsProtected = false;
       if (buf.length > 24 && buf[20] === SRTPS_PREFIX_ID && this.ctx.unprotectMessage) {
         const plain = this.ctx.unprotectMessage(this.srcHex, buf);
         if (!plain || (plain.length > 20 && plain[20] === SRTPS_PREFIX_ID)) {
@@ -111,6 +116,7 @@ export class MessageReceiver {
           return;
         }
         this.secured.opened++;
+        this.rtpsProtected = true;
         buf = plain;
       } else if (this.ctx.requiresRtpsProtection?.(this.srcHex)) {
         this.clearFromProtected = true;
@@ -197,6 +203,8 @@ export class MessageReceiver {
         return;
       }
       case 'INFO_SRC':
+        // Whatever follows speaks for another participant: it is not covered by the protection of this message.
+        if (!sm.guidPrefix.equals(this.srcPrefix)) this.rtpsProtected = false;
         this.srcPrefix = sm.guidPrefix;
         this.srcHex = prefixToHex(sm.guidPrefix);
         this.vendor = sm.vendorId;
@@ -211,7 +219,7 @@ export class MessageReceiver {
     switch (sm.kind) {
       case 'DATA': {
         if (sm.writerId === EntityId.SPDP_WRITER) {
-          this.ctx.onSpdp(sm, this.srcHex, this.vendor, this.now);
+          this.ctx.onSpdp(sm, this.srcHex, this.vendor, this.now, this.rtpsProtected);
           this.remote = this.ctx.remoteParticipant(this.srcHex);
           return;
         }
@@ -275,6 +283,7 @@ export class MessageReceiver {
         return;
       }
       case 'HEARTBEAT': {
+        if (sm.writerId === EntityId.VOLATILE_SECURE_WRITER) return this.volatileControl(sm, at);
         const links = this.links(sm.writerId);
         if (!links) return;
         if (at >= 0 && announces(this.writerSecurity(sm.writerId), SUBMESSAGE_PROTECTED)) return;
@@ -289,6 +298,7 @@ export class MessageReceiver {
         return;
       }
       case 'GAP': {
+        if (sm.writerId === EntityId.VOLATILE_SECURE_WRITER) return this.volatileControl(sm, at);
         const links = this.links(sm.writerId);
         if (!links) return;
         if (at >= 0 && announces(this.writerSecurity(sm.writerId), SUBMESSAGE_PROTECTED)) return;
@@ -296,6 +306,7 @@ export class MessageReceiver {
         return;
       }
       case 'ACKNACK': {
+        if (sm.writerId === EntityId.VOLATILE_SECURE_WRITER) return this.volatileControl(sm, at);
         if (!this.remote) return;
         this.ctx.localWriter(sm.writerId)?.onAckNack(makeGuid(this.srcHex, sm.readerId), sm.readerSNState, sm.count, this.now);
         return;
@@ -306,6 +317,11 @@ export class MessageReceiver {
         return;
       }
     }
+  }
+
+  /** The volatile secure channel's reliable protocol: only ever taken once its Kx protection was removed (at < 0). */
+  private volatileControl(sm: HeartbeatSubmessage | GapSubmessage | AckNackSubmessage, at: number): void {
+    if (at < 0) this.ctx.onVolatileControl?.(sm, this.srcHex, this.now);
   }
 
   /** The endpoint security attributes the remote writer announced in SEDP (PID_ENDPOINT_SECURITY_INFO; 0: none). */

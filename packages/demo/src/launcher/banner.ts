@@ -11,6 +11,7 @@ export function banner(o: LaunchOptions, plan: LaunchPlan, keepData: boolean): s
     '',
     'medkit demo is running: a simulated robot, its safety island and two gateways',
     `(ROS domain ${o.domain} for the robot, ${o.islandDomain} for the safety island; loopback only)`,
+    ...(plan.keystore ? [`Secured with SROS2 (DDS-Security): one enclave per process in ${plan.keystore}, SROS2's default governance`] : []),
     '',
     `  Web UI           ${plan.mainUrl}/`,
     `  Main gateway     ${api}`,

@@ -29,6 +29,8 @@ export interface LaunchOptions {
   medkit?: string;
   /** Node.js options of the two gateways (default: those `medkit` runs with on PATH, its #! line). */
   nodeOptions?: string[];
+  /** Every process over DDS-Security (SROS2), with a throw-away keystore made by openssl. */
+  secure: boolean;
 }
 
 export const LAUNCH_HELP = `medkit demo — a simulated robot, its safety island and two medkit gateways
@@ -47,6 +49,8 @@ Usage: npm start -- [options]      (or: node packages/demo/dist/launch.js [optio
   --data-dir DIR         keep the gateways' data here (default: a temporary directory, deleted on exit)
   --log-level L          gateways' log level (default warn)
   --peer-check-ms MS     how often the main gateway checks the safety island (default 2000)
+  --secure               run every process over DDS-Security (SROS2): a throw-away keystore made with openssl,
+                         one enclave per process, SROS2's default governance (needs the openssl command)
   --verbose              show every process's output
   --node-options='…'     the gateways' Node.js options (default: the medkit command's own; for benchmarks)
   --help                 this text`;
@@ -82,6 +86,7 @@ export function parseLaunchOptions(argv: string[]): LaunchOptions | null {
       'log-level': { type: 'string' },
       'peer-check-ms': { type: 'string' },
       verbose: { type: 'boolean' },
+      secure: { type: 'boolean' },
       medkit: { type: 'string' },
       'node-options': { type: 'string' },
       help: { type: 'boolean', short: 'h' },
@@ -111,6 +116,7 @@ export function parseLaunchOptions(argv: string[]): LaunchOptions | null {
     logLevel: v['log-level'] ?? 'warn',
     peerCheckMs: int(v['peer-check-ms'], 'peer-check-ms', 2000, 100, 600000),
     verbose: Boolean(v.verbose),
+    secure: Boolean(v.secure),
     medkit: v.medkit,
     ...(v['node-options'] !== undefined ? { nodeOptions: v['node-options'].split(/\s+/).filter(Boolean) } : {}),
   };

@@ -7,6 +7,7 @@ import { NODE_RUNTIME_FLAGS } from '@medkit/cli/runtime-flags';
 import { CONFIG, DIST, MANIFESTS, installUnderTmp } from '../paths.js';
 import type { LaunchOptions } from './options.js';
 import { ISLAND_NODES, ROBOT_NODES, rosArgs } from '../process/ros-args.js';
+import { DEMO_ENCLAVES, demoKeystore, enclavePath, securityEnv, securitySets } from './sros2.js';
 
 /** Name under which the main gateway federates the safety island (prefix of renamed app ids). */
 export const ISLAND_PEER_NAME = 'safety-island';
@@ -30,6 +31,10 @@ export interface LaunchPlan {
   gateways: ProcessSpec[];
   /** Started once the gateways answer (the ROS nodes). */
   nodes: ProcessSpec[];
+  /** --secure: the SROS2 keystore every process joins with (made by the launcher before anything starts). */
+  keystore?: string;
+  /** --secure: what the managed script exports to join the robot's domain with its own enclave. */
+  scriptEnv?: NodeJS.ProcessEnv;
 }
 
 /**
@@ -48,7 +53,11 @@ export function childEnv(domain: number, base: NodeJS.ProcessEnv = process.env):
 
 export function launchPlan(o: LaunchOptions, dataDir: string, medkit: string): LaunchPlan {
   const mainUrl = `http://${HOST}:${o.port}`;
-  const visibleInstall = installUnderTmp();
+  const keystore = o.secure ? demoKeystore(dataDir) : undefined;
+  const secured = (enclave: string) => (keystore ? securitySets(keystore, enclave) : []);
+  const securedEnv = (domain: number, enclave: string) => ({ ...childEnv(domain), ...(keystore ? securityEnv(keystore, enclave) : {}) });
+  // The managed script reads its enclave through the private /tmp of its sandbox: shown read-only like the install.
+  const visible = [installUnderTmp(), keystore && /^\/tmp\//.test(keystore) ? enclavePath(keystore, DEMO_ENCLAVES.trigger) : undefined].filter((p): p is string => p !== undefined);
   const islandUrl = `http://${HOST}:${o.islandPort}`;
   const gateway = (port: number, domain: number, dir: string, config: string, manifest: string, extra: string[]) => [
     // The Node.js options `medkit` runs with on PATH (its #! line), since the script is started through node here.
@@ -73,6 +82,7 @@ export function launchPlan(o: LaunchOptions, dataDir: string, medkit: string): L
         name: 'safety-island-gateway',
         args: gateway(o.islandPort, o.islandDomain, 'safety-island', 'safety-island-gateway.yaml', 'safety-island.yaml', [
           '--set', `faults.snapshots.config_file=${join(CONFIG, 'safety-island-snapshots.yaml')}`,
+          ...secured(DEMO_ENCLAVES.islandGateway),
         ]),
         env: childEnv(o.islandDomain),
         healthUrl: `${islandUrl}/api/v1/health`,
@@ -81,10 +91,11 @@ export function launchPlan(o: LaunchOptions, dataDir: string, medkit: string): L
         name: 'main-gateway',
         args: gateway(o.port, o.domain, 'main', 'main-gateway.yaml', 'robot.yaml', [
           '--set', `scripts.scripts_dir=${join(dataDir, 'scripts')}`,
-          ...(visibleInstall ? ['--set', `scripts.sandbox.visible_paths=${visibleInstall}`] : []),
+          ...(visible.length > 0 ? ['--set', `scripts.sandbox.visible_paths=${visible.join(',')}`] : []),
           '--set', `aggregation.peer_urls=${islandUrl}`,
           '--set', `aggregation.peer_names=${ISLAND_PEER_NAME}`,
           '--set', `aggregation.health_check_interval_ms=${o.peerCheckMs}`,
+          ...secured(DEMO_ENCLAVES.mainGateway),
         ]),
         env: childEnv(o.domain),
         healthUrl: `${mainUrl}/api/v1/health`,
@@ -94,7 +105,7 @@ export function launchPlan(o: LaunchOptions, dataDir: string, medkit: string): L
       {
         name: 'safety-island',
         args: [join(DIST, 'island-process.js'), '--domain', String(o.domain), '--island-domain', String(o.islandDomain), ...sim, ...rosArgs(ISLAND_NODES)],
-        env: childEnv(o.islandDomain),
+        env: securedEnv(o.islandDomain, DEMO_ENCLAVES.island),
         readyLine: /^ready safety-island/,
       },
       {
@@ -105,9 +116,10 @@ export function launchPlan(o: LaunchOptions, dataDir: string, medkit: string): L
           ...(o.autoplay ? [] : ['--no-autoplay']),
           ...rosArgs(ROBOT_NODES),
         ],
-        env: childEnv(o.domain),
+        env: securedEnv(o.domain, DEMO_ENCLAVES.robot),
         readyLine: /^ready robot/,
       },
     ],
+    ...(keystore ? { keystore, scriptEnv: securityEnv(keystore, DEMO_ENCLAVES.trigger) } : {}),
   };
 }

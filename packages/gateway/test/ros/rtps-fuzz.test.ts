@@ -9,6 +9,7 @@ import { createParticipant, type Participant } from '@medkit/rtps';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testDomain } from '../../../../test-support/domains.js';
 import { Campaign, type CampaignResult } from '../../../../test-support/rtps-fuzz/campaign.js';
+import { healthSummary, pollHealth } from '../../../../test-support/rtps-fuzz/health.js';
 import { ROS_SERVICE, type RosConnection } from '../../src/ros/connection.js';
 import type { GatewayFeature } from '../../src/feature.js';
 import type { TestGateway } from '../support/gateway.js';
@@ -44,35 +45,6 @@ afterAll(async () => {
   await other?.close();
   await g?.close();
 });
-
-/** Polls /health every 50 ms until stopped; records every latency and status. */
-function pollHealth(url: string): { stop(): Promise<void>; latencies: number[]; failures: string[] } {
-  const latencies: number[] = [];
-  const failures: string[] = [];
-  let running = true;
-  const loop = (async () => {
-    while (running) {
-      const t = performance.now();
-      try {
-        const res = await fetch(`${url}/api/v1/health`, { signal: AbortSignal.timeout(5000) });
-        await res.arrayBuffer();
-        if (res.status >= 500) failures.push(`status ${res.status}`);
-      } catch (err) {
-        failures.push((err as Error).message);
-      }
-      latencies.push(performance.now() - t);
-      await new Promise((r) => setTimeout(r, 50));
-    }
-  })();
-  return {
-    latencies,
-    failures,
-    stop: async () => {
-      running = false;
-      await loop;
-    },
-  };
-}
 
 describe(`RTPS fuzzing of a live gateway (seed ${SEED}, ${DATAGRAMS} datagrams)`, () => {
   it('survives: every heartbeat round trip answers, /health within 100 ms throughout, bounded RSS, real traffic still flows', { timeout: 60_000 + (DATAGRAMS / RATE) * 3000 }, async () => {
@@ -114,10 +86,7 @@ describe(`RTPS fuzzing of a live gateway (seed ${SEED}, ${DATAGRAMS} datagrams)`
       ...result,
       violations: p.stats.violations - statsBefore.violations,
       malformed: p.stats.malformed - statsBefore.malformed,
-      healthChecks: health.latencies.length,
-      maxHealthMs: Math.round(maxHealthMs * 10) / 10,
-      p99HealthMs: Math.round([...health.latencies].sort((a, b) => a - b)[Math.floor(health.latencies.length * 0.99)] * 10) / 10,
-      healthFailures: health.failures.length,
+      ...healthSummary(health),
       rssGrowthBytes: result.maxRssBytes - result.startRssBytes,
       realTrafficDelivered: got.length === 1,
     };

@@ -18,8 +18,10 @@ import { encodeData } from '../../src/submessages/data.js';
 import { encodeDataFrag } from '../../src/submessages/data-frag.js';
 import { encodeInfoDst } from '../../src/submessages/info.js';
 import { EntityId, VendorId, type Participant } from '../../src/index.js';
+import { encodeInlineQos } from '../../src/inline-qos.js';
+import { encodeParticipantKey } from '../../src/discovery-spdp-data.js';
 import { AUTH_MESSAGE_CLASS, encodeGenericMessage, HandshakeInitiator, loadIdentity, type SecureParticipant } from '../../src/security/index.js';
-import { closeAll, participant, until } from '../support/loopback.js';
+import { closeAll, hasSubmessage, participant, until } from '../support/loopback.js';
 import { securityFrom, waitForStatus } from '../support/secure.js';
 
 const DOMAIN = testDomain(199);
@@ -118,6 +120,148 @@ describeWith(OPENSSL, 'DDS-Security authentication between medkit participants',
     const originAuth = ks.makeEnclave('/medkit/origin', { governanceXml: governanceXml(DOMAIN, { rtps: 'SIGN_WITH_ORIGIN_AUTHENTICATION' }), permissionsXml: allowAllPermissionsXml('CN=/medkit/origin', DOMAIN) }).dir;
     const o = await participant(DOMAIN, { security: await securityFrom(originAuth, DOMAIN) });
     expect(() => o.createWriter({ topic: 'rt/chatter', typeName: 'std_msgs::msg::dds_::String_' })).toThrow(/rtps_protection_kind SIGN_WITH_ORIGIN_AUTHENTICATION/);
+  }, 40_000);
+
+  it('drops and counts replayed and tampered protected traffic by reason (SRTPS messages, SEC runs, payloads), while the real data keeps flowing', async () => {
+    const gov = governanceXml(DOMAIN);
+    const mk = (name: string) => ks.makeEnclave(name, { governanceXml: gov, permissionsXml: allowAllPermissionsXml(`CN=${name}`, DOMAIN) }).dir;
+    const aSec = await securityFrom(mk('/medkit/tamper_a'), DOMAIN);
+    const a = await participant(DOMAIN, { security: aSec });
+    // b records what it sends a (every datagram as it leaves, protected): real secured traffic to replay and tamper with.
+    const sent: { data: Buffer; port: number }[] = [];
+    const aPorts = new Set([a.locators.metatrafficUnicast[0].port, a.locators.defaultUnicast[0].port]);
+    const b = await participant(DOMAIN, { security: await securityFrom(mk('/medkit/tamper_b'), DOMAIN), packetFilter: { outgoing: (data, to) => (aPorts.has(to.port) && sent.length < 2000 && sent.push({ data: Buffer.from(data), port: to.port }), true) } });
+    const w = b.createWriter({ topic: 'rt/chatter', typeName: 'std_msgs::msg::dds_::String_', qos: { reliability: 'reliable' } });
+    const r = a.createReader({ topic: 'rt/chatter', typeName: 'std_msgs::msg::dds_::String_', qos: { reliability: 'reliable' } });
+    const got: string[] = [];
+    r.on('sample', (x) => got.push(x.payload.toString('latin1', 8, x.payload.length - 1)));
+    await until(() => {
+      if (got.length === 0 && w.matches.size === 1) w.write(Buffer.from([0, 1, 0, 0, 4, 0, 0, 0, 0x6f, 0x6e, 0x65, 0]));
+      return got.length > 0;
+    }, 'the first protected sample', 20_000);
+    const srtps = sent.filter((d) => d.data[20] === 0x33);
+    const secRun = sent.filter((d) => d.data[20] !== 0x33 && hasSubmessage(d.data, 0x31));
+    expect(srtps.length).toBeGreaterThan(0);
+    expect(secRun.length).toBeGreaterThan(0); // the volatile token messages (Kx keys)
+
+    const sock = createSocket('udp4');
+    const send = (d: Buffer, port: number) => new Promise<void>((res) => sock.send(d, port, '127.0.0.1', () => res()));
+    const before = { ...aSec.stats.crypto };
+    const droppedBefore = aSec.stats.securedDropped;
+    const noKeyBefore = aSec.stats.noKey;
+    // Replays: each captured protected message and SEC run again, byte for byte.
+    const replays = [...srtps.slice(0, 5), ...secRun.slice(0, 3)];
+    for (const d of replays) await send(d.data, d.port);
+    await until(() => aSec.stats.crypto.replayed >= before.replayed + replays.length, 'the replays to be dropped as replayed');
+    // Tampering: one bit flipped in the protected part (the MAC no longer verifies), or in the MAC itself.
+    const flip = (d: Buffer, at: number) => {
+      const c = Buffer.from(d);
+      c[at] ^= 0x10;
+      return c;
+    };
+    const m = srtps[srtps.length - 1].data;
+    await send(flip(m, 20 + 4 + 20 + 6), srtps[srtps.length - 1].port); // inside the first protected submessage
+    await send(flip(m, m.length - 20 + 3), srtps[srtps.length - 1].port); // in the common MAC of SRTPS_POSTFIX
+    const v = secRun[0].data;
+    await send(flip(v, v.length - 10), secRun[0].port);
+    await until(() => aSec.stats.crypto.tampered >= before.tampered + 3, 'the tampered messages to be dropped as tampered');
+    // A key id b never sent a: no receiver for it.
+    const unknown = Buffer.from(m);
+    unknown.writeUInt32BE(0x0badf00d, 28);
+    await send(unknown, srtps[0].port);
+    await until(() => aSec.stats.noKey > noKeyBefore, 'the message under an unknown key to be dropped');
+    sock.close();
+    // Every drop has its reason (a datagram of the volatile channel may hold several runs: its DATA, a HEARTBEAT).
+    const c = aSec.stats.crypto;
+    const byReason = c.replayed - before.replayed + (c.tampered - before.tampered) + (c.malformed - before.malformed) + (c.unknownKey - before.unknownKey) + (aSec.stats.noKey - noKeyBefore);
+    expect(aSec.stats.securedDropped - droppedBefore).toBe(byReason);
+    expect(byReason).toBeGreaterThanOrEqual(replays.length + 3 + 1);
+    expect(a.receiver.secured.dropped).toBeGreaterThan(0);
+    // Nothing of it reached the reader twice, and b's data still flows.
+    expect(got).toEqual(['one']);
+    w.write(Buffer.from([0, 1, 0, 0, 4, 0, 0, 0, 0x74, 0x77, 0x6f, 0]));
+    await until(() => got.length === 2, 'the next real sample');
+    expect(got).toEqual(['one', 'two']);
+  }, 40_000);
+
+  it('runs the volatile secure channel reliably: token messages lost for 5 s still arrive, and once acknowledged they are not sent again', async () => {
+    const gov = governanceXml(DOMAIN);
+    const mk = (name: string) => ks.makeEnclave(name, { governanceXml: gov, permissionsXml: allowAllPermissionsXml(`CN=${name}`, DOMAIN) }).dir;
+    const b = await participant(DOMAIN, { security: await securityFrom(mk('/medkit/volatile_b'), DOMAIN) });
+    const bPorts = new Set([b.locators.metatrafficUnicast[0].port, b.locators.defaultUnicast[0].port]);
+    // a's messages on the volatile channel (SEC_PREFIX with the Kx key id 0) to b: all lost for the first 5 s.
+    const start = Date.now();
+    const sent = { lost: 0, passed: 0, lastAt: 0 };
+    const kx = (d: Buffer) => {
+      for (let pos = 20; pos + 12 <= d.length; ) {
+        if (d[pos] === 0x31 && d.readUInt32BE(pos + 8) === 0) return true;
+        const len = (d[pos + 1] & 1) !== 0 ? d.readUInt16LE(pos + 2) : d.readUInt16BE(pos + 2);
+        if (len === 0) break;
+        pos += 4 + len;
+      }
+      return false;
+    };
+    const a = await participant(DOMAIN, {
+      security: await securityFrom(mk('/medkit/volatile_a'), DOMAIN),
+      packetFilter: {
+        outgoing: (d, to) => {
+          if (!bPorts.has(to.port) || d[20] === 0x33 || !kx(d)) return true;
+          if (Date.now() - start < 5000) return (sent.lost++, false);
+          sent.passed++;
+          sent.lastAt = Date.now();
+          return true;
+        },
+      },
+    });
+    const w = a.createWriter({ topic: 'rt/chatter', typeName: 'std_msgs::msg::dds_::String_', qos: { reliability: 'reliable' } });
+    const r = b.createReader({ topic: 'rt/chatter', typeName: 'std_msgs::msg::dds_::String_', qos: { reliability: 'reliable' } });
+    const got: Buffer[] = [];
+    r.on('sample', (x) => got.push(x.payload));
+    const sample = Buffer.from([0, 1, 0, 0, 3, 0, 0, 0, 0x68, 0x69, 0]);
+    // b needs a's tokens (participant, secure SEDP, writer) to read anything of it: only after the loss ends.
+    await until(() => {
+      if (got.length === 0 && w.matches.size === 1) w.write(sample);
+      return got.length > 0;
+    }, 'the protected sample once a\'s token messages got through', 20_000);
+    expect(Date.now() - start).toBeGreaterThan(5000);
+    expect(sent.lost).toBeGreaterThan(0);
+    // b acknowledged them: a stops sending on the channel (nothing more within the next 10 s of its backoff).
+    const passed = sent.passed;
+    await new Promise((res) => setTimeout(res, 9000));
+    expect(sent.passed).toBe(passed);
+  }, 40_000);
+
+  it('keeps an authenticated peer when anyone sends a clear SPDP dispose in its name (under RTPS protection only its protected dispose counts); its real one still ends it', async () => {
+    const gov = governanceXml(DOMAIN);
+    const mk = (name: string) => ks.makeEnclave(name, { governanceXml: gov, permissionsXml: allowAllPermissionsXml(`CN=${name}`, DOMAIN) }).dir;
+    const aSec = await securityFrom(mk('/medkit/dispose_a'), DOMAIN);
+    const a = await participant(DOMAIN, { security: aSec });
+    const b = await participant(DOMAIN, { security: await securityFrom(mk('/medkit/dispose_b'), DOMAIN) });
+    const w = b.createWriter({ topic: 'rt/chatter', typeName: 'std_msgs::msg::dds_::String_', qos: { reliability: 'reliable' } });
+    const r = a.createReader({ topic: 'rt/chatter', typeName: 'std_msgs::msg::dds_::String_', qos: { reliability: 'reliable' } });
+    const got: string[] = [];
+    r.on('sample', (x) => got.push(x.payload.toString('latin1', 8, x.payload.length - 1)));
+    await until(() => {
+      if (got.length === 0 && w.matches.size === 1) w.write(Buffer.from([0, 1, 0, 0, 4, 0, 0, 0, 0x6f, 0x6e, 0x65, 0]));
+      return got.length > 0;
+    }, 'the first protected sample', 20_000);
+    // The forged dispose: b's prefix, b's key hash, disposed and unregistered, as b itself would send it.
+    const bPrefix = Buffer.from(b.guidPrefix, 'hex');
+    const forged = new ByteWriter(128, true);
+    encodeHeader(forged, VendorId.MEDKIT, bPrefix);
+    const inlineQos = encodeInlineQos({ keyHash: Buffer.concat([bPrefix, Buffer.from([0, 0, 1, 0xc1])]), statusInfo: 3 });
+    encodeData(forged, { readerId: EntityId.SPDP_READER, writerId: EntityId.SPDP_WRITER, writerSN: 1000, inlineQos, payload: encodeParticipantKey(b.guidPrefix), key: true }, true);
+    const sock = createSocket('udp4');
+    await new Promise<void>((res) => sock.send(forged.finish(), a.locators.metatrafficUnicast[0].port, '127.0.0.1', () => res()));
+    sock.close();
+    await until(() => a.receiver.secured.clearRefused > 0 && a.participants().some((p) => p.guid.startsWith(b.guidPrefix)), 'the forged dispose to be refused');
+    await new Promise((res) => setTimeout(res, 200));
+    expect(a.participants().some((p) => p.guid.startsWith(b.guidPrefix))).toBe(true);
+    w.write(Buffer.from([0, 1, 0, 0, 4, 0, 0, 0, 0x74, 0x77, 0x6f, 0]));
+    await until(() => got.length === 2, 'the next real sample after the forged dispose');
+    // b's own dispose (protected with its participant key) still takes it out at once.
+    await b.close();
+    await until(() => !a.participants().some((p) => p.guid.startsWith(b.guidPrefix)), 'b gone after its own dispose', 3000);
   }, 40_000);
 
   it('refuses a participant whose certificate expired, keeping the reason, and never matches it', async () => {

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, expect, it } from 'vitest';
 import { allowAllPermissionsXml, createSros2Keystore, denyPublishPermissionsXml, governanceXml, type EnclaveOptions, type GovernanceOptions, type Sros2Keystore } from '../../../../test-support/sros2-keystore.js';
 import { buildPeer, killAllPeers, spawnPeer, type PeerProcess } from '../peers/harness.js';
-import { createParticipant, type Participant } from '../../src/index.js';
+import { createParticipant, type Participant, type ParticipantOptions } from '../../src/index.js';
 import { adjustedGuidPrefix, type ParticipantSecurityOptions, type SecureParticipant } from '../../src/security/index.js';
 import { securityFrom, waitForStatus } from './secure.js';
 import { cdrString, readCdrString, until } from './loopback.js';
@@ -39,17 +39,30 @@ export function prefixHead(dir: string): string {
 type Vendor = 'cyclone' | 'fastdds';
 const LABEL: Record<Vendor, string> = { cyclone: 'Cyclone DDS', fastdds: 'Fast DDS' };
 
+/** True when a (clear) datagram carries a SEC_PREFIX with key id 0: the volatile secure channel's Kx protection. */
+function kxRun(d: Buffer): boolean {
+  for (let pos = 20; pos + 12 <= d.length; ) {
+    if (d[pos] === 0x31 && d.readUInt32BE(pos + 8) === 0) return true;
+    const len = (d[pos + 1] & 1) !== 0 ? d.readUInt16LE(pos + 2) : d.readUInt16BE(pos + 2);
+    if (len === 0) break;
+    pos += 4 + len;
+  }
+  return false;
+}
+
 export function sros2InteropSuite(vendor: Vendor, domains: { peer: number; auth: number }): void {
   const label = LABEL[vendor];
   const PEER_DOMAIN = domains.peer;
   const AUTH_DOMAIN = domains.auth;
   let ks: Sros2Keystore;
   let other: Sros2Keystore;
+  /** An SROS2 keystore made with RSA-2048 throughout (its CA and every identity). */
+  let rsa: Sros2Keystore;
   const participants: Participant[] = [];
 
-  async function secureParticipant(dir: string, domain: number, extra: Partial<ParticipantSecurityOptions> = {}): Promise<{ p: Participant; sec: SecureParticipant }> {
+  async function secureParticipant(dir: string, domain: number, extra: Partial<ParticipantSecurityOptions> = {}, options: ParticipantOptions = {}): Promise<{ p: Participant; sec: SecureParticipant }> {
     const sec = await securityFrom(dir, domain, extra);
-    const p = await createParticipant({ domainId: domain, localhostOnly: true, userData: 'enclave=/;', security: sec });
+    const p = await createParticipant({ ...options, domainId: domain, localhostOnly: true, userData: 'enclave=/;', security: sec });
     participants.push(p);
     return { p, sec };
   }
@@ -74,6 +87,7 @@ export function sros2InteropSuite(vendor: Vendor, domains: { peer: number; auth:
   beforeAll(async () => {
     ks = createSros2Keystore();
     other = createSros2Keystore();
+    rsa = createSros2Keystore({ algo: 'rsa' });
     await buildPeer(vendor);
   }, 300_000);
   afterEach(async () => {
@@ -83,6 +97,7 @@ export function sros2InteropSuite(vendor: Vendor, domains: { peer: number; auth:
   afterAll(async () => {
     ks?.remove();
     other?.remove();
+    rsa?.remove();
   });
 
   it(`two secured ${label} peers authenticate and exchange encrypted samples (the peer works)`, async () => {
@@ -123,6 +138,27 @@ export function sros2InteropSuite(vendor: Vendor, domains: { peer: number; auth:
       expect(tok.transformation).toMatch(/^(AES(128|256)_(GCM|GMAC)|NONE)$/);
       expect(sec.stats.volatileDropped).toBe(0);
     }, 60_000);
+  }
+
+  for (const role of ['replier', 'initiator'] as const) {
+    it(`with RSA-2048 identities (RSASSA-PSS-SHA256) medkit authenticates the secured ${label} peer as ${role} and reads its encrypted samples (SROS2's default governance)`, async () => {
+      const medkitDir = enclave('/medkit/rsa_gateway', PEER_DOMAIN, SROS2_DEFAULT, {}, rsa);
+      const peerDir = peerEnclaveAround(medkitDir, PEER_DOMAIN, role === 'replier', `rsa_${role}`, rsa, { governanceXml: governanceXml(PEER_DOMAIN, SROS2_DEFAULT) });
+      for (const dir of [medkitDir, peerDir]) expect(new X509Certificate(readFileSync(join(dir, 'cert.pem'))).publicKey.asymmetricKeyDetails).toMatchObject({ modulusLength: 2048 });
+      const { p, sec } = await secureParticipant(medkitDir, PEER_DOMAIN);
+      const r = p.createReader({ topic: 'rt/chatter', typeName: STRING, qos: { reliability: 'reliable' } });
+      const got: string[] = [];
+      r.on('sample', (s) => got.push(readCdrString(s.payload)));
+      const talker = await spawnSecured('talker', peerDir, { domain: PEER_DOMAIN, count: 3, periodMs: 200, waitMatch: 1 });
+      const prefix = talker.guid.slice(0, 24);
+      // Each side verified the other's RSASSA-PSS signature (the replier signs the reply, the initiator the final).
+      if (vendor === 'fastdds') await talker.waitForLine(new RegExp(`^auth ok guid=${p.guidPrefix}`), 15_000);
+      const st = await waitForStatus(sec, prefix, ['authenticated', 'failed']);
+      expect(st, JSON.stringify(st)).toMatchObject({ state: 'authenticated', role });
+      await until(() => got.length === 3, 'three decrypted samples', 15_000);
+      expect(got.map((t) => t.slice(0, 14))).toEqual(['Hello World: 1', 'Hello World: 2', 'Hello World: 3']);
+      expect(sec.stats.malformed).toBe(0);
+    }, 90_000);
   }
 
   it(`after authentication, samples on a topic the governance leaves unprotected (rt/public_*) flow both ways with the secured ${label} peer`, async () => {
@@ -185,6 +221,24 @@ export function sros2InteropSuite(vendor: Vendor, domains: { peer: number; auth:
       expect(await w.waitForAcknowledgments(5000)).toBe(true);
     }, 60_000);
   }
+
+  it(`medkit asks the secured ${label} talker again for the token messages it lost (ACKNACK on the volatile secure channel) and then reads its encrypted samples`, async () => {
+    // Everything the talker sends on the volatile channel (SEC_PREFIX with the Kx key id 0) is lost for 3 s: its
+    // datawriter token among it. Its reliable writer sends such a message again only when asked.
+    const start = Date.now();
+    let lost = 0;
+    const { p, sec } = await secureParticipant(enclave('/medkit/gateway', PEER_DOMAIN, SROS2_DEFAULT), PEER_DOMAIN, {}, {
+      packetFilter: { incoming: (d) => !(Date.now() - start < 3000 && d[20] !== 0x33 && kxRun(d) && ++lost > 0) },
+    });
+    const r = p.createReader({ topic: 'rt/chatter', typeName: STRING, qos: { reliability: 'reliable' } });
+    const got: string[] = [];
+    r.on('sample', (s) => got.push(readCdrString(s.payload)));
+    const talker = await spawnSecured('talker', enclave('/peer/lossy_talker', PEER_DOMAIN, SROS2_DEFAULT), { domain: PEER_DOMAIN, count: 3, periodMs: 200, waitMatch: 1 });
+    await waitForStatus(sec, talker.guid.slice(0, 24), ['authenticated']);
+    await until(() => got.length === 3, 'three decrypted samples after the loss', 30_000);
+    expect(lost).toBeGreaterThan(0);
+    expect(got.map((t) => t.slice(0, 14))).toEqual(['Hello World: 1', 'Hello World: 2', 'Hello World: 3']);
+  }, 60_000);
 
   it(`two secured ${label} listeners at once both receive medkit's encrypted samples (SROS2's default governance)`, async () => {
     // Each listener gets its own token messages over the volatile secure channel: their sequence numbers must not

@@ -39,6 +39,9 @@ export interface CryptoStats {
   unknownKey: number;
 }
 
+/** Zeroed CryptoStats. */
+export const newCryptoStats = (): CryptoStats => ({ accepted: 0, malformed: 0, tampered: 0, replayed: 0, unknownKey: 0 });
+
 interface Header {
   kind: number;
   keyId: number;
@@ -54,16 +57,46 @@ function gcm(key: Buffer, iv: Buffer, plaintext: Buffer | undefined, aad: Buffer
   return { ciphertext, tag: c.getAuthTag() };
 }
 
-/** Decrypts (or, without ciphertext, checks the GMAC of `aad`); undefined when the tag does not verify. */
+const EMPTY = Buffer.alloc(0);
+
+/**
+ * Decrypts (or, without ciphertext, checks the GMAC of `aad`); undefined when the tag does not verify. `iv` and
+ * `tag` may be views into the datagram (they are read, not kept).
+ */
 function gcmOpen(key: Buffer, iv: Buffer, ciphertext: Buffer | undefined, aad: Buffer | undefined, tag: Buffer): Buffer | undefined {
   try {
     const d = createDecipheriv(key.length === 16 ? 'aes-128-gcm' : 'aes-256-gcm', key, iv);
     d.setAuthTag(tag);
     if (aad) d.setAAD(aad);
-    const out = ciphertext ? d.update(ciphertext) : Buffer.alloc(0);
-    return Buffer.concat([out, d.final()]);
+    const out = ciphertext ? d.update(ciphertext) : EMPTY;
+    const rest = d.final();
+    // GCM is a stream mode: final() verifies the tag and has nothing more to give (no copy of the plaintext then).
+    return rest.length === 0 ? out : Buffer.concat([out, rest]);
   } catch {
     return undefined;
+  }
+}
+
+/** Session keys of one key material by session id: an HMAC per protected message otherwise. */
+class SessionKeys {
+  private readonly keys = new Map<number, Buffer>();
+  private lastId = -1;
+  private last: Buffer = EMPTY;
+
+  constructor(private readonly derive: (sessionId: number) => Buffer) {}
+
+  get(sessionId: number): Buffer {
+    if (sessionId === this.lastId) return this.last;
+    let k = this.keys.get(sessionId);
+    if (!k) {
+      // Bounded: a peer's sessions change rarely; forged session ids must not grow this.
+      if (this.keys.size >= 8) this.keys.delete(this.keys.keys().next().value!);
+      k = this.derive(sessionId);
+      this.keys.set(sessionId, k);
+    }
+    this.lastId = sessionId;
+    this.last = k;
+    return k;
   }
 }
 
@@ -74,8 +107,11 @@ function submessage(w: ByteWriter, id: number, body: Buffer): void {
 /** Protects submessages and messages with one sender key, for zero or more receiver-specific keys. */
 export class CryptoSender {
   private sessionId = randomBytes(4).readUInt32BE(0);
-  private ivSuffix = BigInt(`0x${randomBytes(8).toString('hex')}`) & ((1n << 62n) - 1n);
+  // A random start (the Kx keys are the same both ways: two senders with one key) below 2^52, so a receiver's replay
+  // check keeps it as a number.
+  private ivSuffix = randomBytes(8).readBigUInt64BE(0) >> 12n;
   private blocks = 0n;
+  private readonly keys: SessionKeys;
 
   constructor(
     private readonly km: KeyMaterial,
@@ -83,6 +119,7 @@ export class CryptoSender {
     private readonly receivers: readonly KeyMaterial[] = [],
   ) {
     if (km.kind === 'NONE') throw new Error('CryptoSender needs an AES-GCM-GMAC transformation kind');
+    this.keys = new SessionKeys((id) => sessionKey(km, id));
   }
 
   private header(plainBytes: number): Header {
@@ -105,7 +142,7 @@ export class CryptoSender {
   protectPayload(plain: Buffer): Buffer {
     if (!encrypts(this.km.kind)) throw new Error('payload protection is only implemented for the encrypting kinds');
     const h = this.header(plain.length);
-    const { ciphertext, tag } = gcm(sessionKey(this.km, h.sessionId), h.iv, plain, undefined);
+    const { ciphertext, tag } = gcm(this.keys.get(h.sessionId), h.iv, plain, undefined);
     const out = Buffer.alloc(HEADER_BYTES + 4 + ciphertext.length + MAC_BYTES + 4);
     out.writeUInt32BE(h.kind, 0);
     out.writeUInt32BE(h.keyId, 4);
@@ -119,7 +156,7 @@ export class CryptoSender {
   /** prefix body + (body or plaintext) + footer, as submessages; `plain` is the protected plaintext. */
   private protect(prefixId: number, postfixId: number, plain: Buffer, clear: Buffer): Buffer {
     const h = this.header(plain.length);
-    const key = sessionKey(this.km, h.sessionId);
+    const key = this.keys.get(h.sessionId);
     const enc = encrypts(this.km.kind);
     const { ciphertext, tag } = enc ? gcm(key, h.iv, plain, undefined) : gcm(key, h.iv, undefined, plain);
     const w = new ByteWriter(plain.length + 96, true);
@@ -182,16 +219,100 @@ function readSub(buf: Buffer, pos: number): Sub | undefined {
   return { id: buf[pos], body: buf.subarray(pos + 4, pos + 4 + len), raw: buf.subarray(pos, pos + 4 + len) };
 }
 
+/** Where the submessage at `pos` ends, or -1 when its header or body runs past the buffer. */
+function subEnd(buf: Buffer, pos: number): number {
+  if (pos + 4 > buf.length) return -1;
+  const len = (buf[pos + 1] & FLAG_E) !== 0 ? buf.readUInt16LE(pos + 2) : buf.readUInt16BE(pos + 2);
+  return pos + 4 + len > buf.length ? -1 : pos + 4 + len;
+}
+
+/**
+ * The replay check of one receiver. IV suffixes need not count up (Fast DDS 2.9.1 sends random ones, seen on the
+ * wire), so the last REPLAY_MEMORY suffixes of each of its last 8 sessions are remembered and a repeat of any is
+ * refused. A suffix is kept as its low 53 bits (a number: bigints and evicting from an insertion-ordered Set cost
+ * microseconds a message) with the 11 bits above beside it, so the check stays exact; a ring of the suffixes in
+ * arrival order says which to forget, growing to REPLAY_MEMORY only as they come.
+ */
+class ReplayCheck {
+  private readonly sessions = new Map<number, ReplayRing>();
+
+  /** True when `sessionId`'s suffix at `at` in `buf` was seen; else it is remembered. */
+  seen(sessionId: number, buf: Buffer, at: number): boolean {
+    let r = this.sessions.get(sessionId);
+    if (!r) {
+      if (this.sessions.size >= 8) this.sessions.delete(this.sessions.keys().next().value!);
+      r = new ReplayRing();
+      this.sessions.set(sessionId, r);
+    }
+    return r.seen(buf.readUInt32BE(at), buf.readUInt32BE(at + 4));
+  }
+}
+
+class ReplayRing {
+  /** low 53 bits → the high 11 (several when suffixes share the low 53: kept exact). */
+  private readonly keys = new Map<number, number | number[]>();
+  private highs = new Uint32Array(64);
+  private lows = new Uint32Array(64);
+  private n = 0;
+  private next = 0;
+
+  seen(high: number, low: number): boolean {
+    const key = (high & 0x1fffff) * 0x100000000 + low;
+    const top = high >>> 21;
+    const had = this.keys.get(key);
+    if (had === top || (typeof had === 'object' && had.includes(top))) return true;
+    if (this.n === this.highs.length) {
+      if (this.n < REPLAY_MEMORY) {
+        // Full before ever wrapping: the suffixes are in arrival order from 0; grow and append.
+        const h = new Uint32Array(this.n * 2);
+        const l = new Uint32Array(this.n * 2);
+        h.set(this.highs);
+        l.set(this.lows);
+        this.highs = h;
+        this.lows = l;
+        this.next = this.n;
+        this.n++;
+      } else this.forget(this.highs[this.next], this.lows[this.next]); // the oldest makes room
+    } else this.n++;
+    this.highs[this.next] = high;
+    this.lows[this.next] = low;
+    this.next = (this.next + 1) % this.highs.length;
+    // Read again: making room may just have forgotten a suffix that shares these low 53 bits.
+    const cur = this.keys.get(key);
+    this.keys.set(key, cur === undefined ? top : typeof cur === 'number' ? [cur, top] : [...cur, top]);
+    return false;
+  }
+
+  private forget(high: number, low: number): void {
+    const key = (high & 0x1fffff) * 0x100000000 + low;
+    const top = high >>> 21;
+    const v = this.keys.get(key);
+    if (v === top) this.keys.delete(key);
+    else if (typeof v === 'object') {
+      const rest = v.filter((x) => x !== top);
+      if (rest.length === 0) this.keys.delete(key);
+      else this.keys.set(key, rest.length === 1 ? rest[0] : rest);
+    }
+  }
+}
+
 /** Verifies and opens what one remote sender protected, with the key material it sent us. */
 export class CryptoReceiver {
-  readonly stats: CryptoStats = { accepted: 0, malformed: 0, tampered: 0, replayed: 0, unknownKey: 0 };
-  /** session id → the IV suffixes seen lately. */
-  private readonly seen = new Map<number, Set<bigint>>();
+  readonly stats: CryptoStats;
+  private readonly replay = new ReplayCheck();
+  private readonly keys: SessionKeys;
+  private readonly receiverKeys: SessionKeys;
 
   constructor(
     /** The remote sender's key material as its crypto token gave it (with our receiver-specific key, if any). */
     private readonly km: KeyMaterial,
-  ) {}
+    /** Counters to add to (a participant's, shared by all its receivers); default: this receiver's own. */
+    stats?: CryptoStats,
+  ) {
+    this.stats = stats ?? newCryptoStats();
+    this.keys = new SessionKeys((id) => sessionKey(km, id));
+    this.receiverKeys = new SessionKeys((id) => sessionReceiverKey(km, id));
+  }
 
   private drop(what: keyof Omit<CryptoStats, 'accepted'>): undefined {
     this.stats[what]++;
@@ -199,79 +320,66 @@ export class CryptoReceiver {
   }
 
   /**
-   * Replay check. IV suffixes need not count up (Fast DDS 2.9.1 sends random ones, seen on the wire), so the
-   * last REPLAY_MEMORY suffixes of each session are remembered and a repeat of any of them is refused.
+   * Opens prefix … postfix starting at `pos`; returns the plaintext and where the postfix ends. Walks the run by
+   * offsets (this runs for every protected submessage and message: no objects per submessage).
    */
-  private replayed(sessionId: number, suffix: bigint): boolean {
-    let s = this.seen.get(sessionId);
-    if (!s) {
-      if (this.seen.size >= 8) this.seen.delete(this.seen.keys().next().value!);
-      s = new Set();
-      this.seen.set(sessionId, s);
-    }
-    if (s.has(suffix)) return true;
-    s.add(suffix);
-    if (s.size > REPLAY_MEMORY) s.delete(s.values().next().value!);
-    return false;
-  }
-
-  /** Opens prefix … postfix starting at `pos`; returns the plaintext and where the postfix ends. */
   private open(buf: Buffer, pos: number, prefixId: number, postfixId: number): { plain: Buffer; end: number } | undefined {
-    const prefix = readSub(buf, pos);
-    if (!prefix || prefix.id !== prefixId || prefix.body.length < HEADER_BYTES) return this.drop('malformed');
-    const hb = prefix.body;
+    const prefixEnd = subEnd(buf, pos);
+    if (prefixEnd < 0 || buf[pos] !== prefixId || prefixEnd - pos - 4 < HEADER_BYTES) return this.drop('malformed');
+    const hb = pos + 4;
     let kind;
     try {
-      kind = transformKindOf(hb.readUInt32BE(0));
+      kind = transformKindOf(buf.readUInt32BE(hb));
     } catch {
       return this.drop('malformed');
     }
-    if (kind !== this.km.kind || hb.readUInt32BE(4) !== this.km.senderKeyId || keyBytes(kind) === 0) return this.drop('unknownKey');
-    const sessionId = hb.readUInt32BE(8);
-    const ivSuffix = hb.readBigUInt64BE(12);
-    const iv = Buffer.from(hb.subarray(8, 20));
+    if (kind !== this.km.kind || buf.readUInt32BE(hb + 4) !== this.km.senderKeyId || keyBytes(kind) === 0) return this.drop('unknownKey');
+    const sessionId = buf.readUInt32BE(hb + 8);
+    const iv = buf.subarray(hb + 8, hb + 20);
+    const enc = encrypts(kind);
     // The protected part: SEC_BODY, or the clear submessages up to the postfix.
-    let at = pos + prefix.raw.length;
+    let at = prefixEnd;
     let ciphertext: Buffer | undefined;
-    let clearStart = at;
-    if (encrypts(kind)) {
-      const body = readSub(buf, at);
-      if (!body || body.id !== SEC_BODY || body.body.length < 4 || body.body.readUInt32BE(0) !== body.body.length - 4) return this.drop('malformed');
-      ciphertext = body.body.subarray(4);
-      at += body.raw.length;
-      clearStart = at;
+    if (enc) {
+      const bodyEnd = subEnd(buf, at);
+      if (bodyEnd < 0 || buf[at] !== SEC_BODY || bodyEnd - at - 4 < 4 || buf.readUInt32BE(at + 4) !== bodyEnd - at - 8) return this.drop('malformed');
+      ciphertext = buf.subarray(at + 8, bodyEnd);
+      at = bodyEnd;
     }
-    let postfix: Sub | undefined;
+    const clearStart = at;
+    let postfixEnd = -1;
     for (let n = 0; n < 4096; n++) {
-      const s = readSub(buf, at);
-      if (!s) return this.drop('malformed');
-      if (s.id === postfixId) {
-        postfix = s;
+      const e = subEnd(buf, at);
+      if (e < 0) return this.drop('malformed');
+      if (buf[at] === postfixId) {
+        postfixEnd = e;
         break;
       }
-      if (encrypts(kind)) return this.drop('malformed');
-      at += s.raw.length;
+      if (enc) return this.drop('malformed');
+      at = e;
     }
-    if (!postfix || postfix.body.length < MAC_BYTES + 4) return this.drop('malformed');
-    const count = postfix.body.readUInt32BE(MAC_BYTES);
-    if (count > MAX_RECEIVER_MACS || postfix.body.length < MAC_BYTES + 4 + count * 20) return this.drop('malformed');
-    const tag = Buffer.from(postfix.body.subarray(0, MAC_BYTES));
-    const clear = buf.subarray(clearStart, at);
-    const key = sessionKey(this.km, sessionId);
-    const plain = encrypts(kind) ? gcmOpen(key, iv, ciphertext, undefined, tag) : gcmOpen(key, iv, undefined, clear, tag) && clear;
+    const pb = at + 4;
+    const postfixLen = postfixEnd - pb;
+    if (postfixEnd < 0 || postfixLen < MAC_BYTES + 4) return this.drop('malformed');
+    const count = buf.readUInt32BE(pb + MAC_BYTES);
+    if (count > MAX_RECEIVER_MACS || postfixLen < MAC_BYTES + 4 + count * 20) return this.drop('malformed');
+    const tag = buf.subarray(pb, pb + MAC_BYTES);
+    const key = this.keys.get(sessionId);
+    const clear = enc ? undefined : buf.subarray(clearStart, at);
+    const plain = enc ? gcmOpen(key, iv, ciphertext, undefined, tag) : gcmOpen(key, iv, undefined, clear, tag) && clear;
     if (plain === undefined) return this.drop('tampered');
     if (this.km.receiverSpecificKeyId !== 0) {
       let ok = false;
       for (let i = 0; i < count; i++) {
-        const off = MAC_BYTES + 4 + i * 20;
-        if (postfix.body.readUInt32BE(off) !== this.km.receiverSpecificKeyId) continue;
-        const expect = gcm(sessionReceiverKey(this.km, sessionId), iv, undefined, tag).tag;
-        ok = timingSafeEqual(expect, postfix.body.subarray(off + 4, off + 20));
+        const off = pb + MAC_BYTES + 4 + i * 20;
+        if (buf.readUInt32BE(off) !== this.km.receiverSpecificKeyId) continue;
+        const expect = gcm(this.receiverKeys.get(sessionId), iv, undefined, tag).tag;
+        ok = timingSafeEqual(expect, buf.subarray(off + 4, off + 20));
       }
       if (!ok) return this.drop('tampered');
     }
-    if (this.replayed(sessionId, ivSuffix)) return this.drop('replayed');
-    return { plain, end: at + postfix.raw.length };
+    if (this.replay.seen(sessionId, buf, hb + 12)) return this.drop('replayed');
+    return { plain, end: postfixEnd };
   }
 
   /**
@@ -290,16 +398,15 @@ export class CryptoReceiver {
     }
     if (kind !== this.km.kind || payload.readUInt32BE(4) !== this.km.senderKeyId || !encrypts(kind)) return this.drop('unknownKey');
     const sessionId = payload.readUInt32BE(8);
-    const ivSuffix = payload.readBigUInt64BE(12);
-    const iv = Buffer.from(payload.subarray(8, 20));
+    const iv = payload.subarray(8, 20);
     const len = payload.readUInt32BE(HEADER_BYTES);
     const macAt = HEADER_BYTES + 4 + len;
     if (macAt + MAC_BYTES + 4 > payload.length) return this.drop('malformed');
     const count = payload.readUInt32BE(macAt + MAC_BYTES);
     if (count > MAX_RECEIVER_MACS || macAt + MAC_BYTES + 4 + count * 20 > payload.length || payload.length - (macAt + MAC_BYTES + 4 + count * 20) > 3) return this.drop('malformed');
-    const plain = gcmOpen(sessionKey(this.km, sessionId), iv, payload.subarray(HEADER_BYTES + 4, macAt), undefined, Buffer.from(payload.subarray(macAt, macAt + MAC_BYTES)));
+    const plain = gcmOpen(this.keys.get(sessionId), iv, payload.subarray(HEADER_BYTES + 4, macAt), undefined, payload.subarray(macAt, macAt + MAC_BYTES));
     if (plain === undefined) return this.drop('tampered');
-    if (this.replayed(sessionId, ivSuffix)) return this.drop('replayed');
+    if (this.replay.seen(sessionId, payload, 12)) return this.drop('replayed');
     this.stats.accepted++;
     return plain;
   }
@@ -330,7 +437,7 @@ export class CryptoReceiver {
 
 /** The transformation kind code and key id in the CryptoHeader of the SEC_PREFIX at `at`, if it frames one. */
 export function cryptoHeaderKey(buf: Buffer, at: number): { kind: number; keyId: number } | undefined {
-  const prefix = readSub(buf, at);
-  if (!prefix || prefix.id !== SEC_PREFIX || prefix.body.length < HEADER_BYTES) return undefined;
-  return { kind: prefix.body.readUInt32BE(0), keyId: prefix.body.readUInt32BE(4) };
+  const end = subEnd(buf, at);
+  if (end < 0 || buf[at] !== SEC_PREFIX || end - at - 4 < HEADER_BYTES) return undefined;
+  return { kind: buf.readUInt32BE(at + 4), keyId: buf.readUInt32BE(at + 8) };
 }

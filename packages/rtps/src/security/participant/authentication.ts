@@ -26,7 +26,10 @@ import { adjustedGuidPrefix, type Identity } from '../auth/identity.js';
 import { checkIdentityToken, identityToken, permissionsToken } from '../auth/tokens.js';
 import { ByteWriter as SubmessageWriter } from '../../byte-writer.js';
 import { encodeData } from '../../submessages/data.js';
-import { cryptoHeaderKey, CryptoReceiver, CryptoSender } from '../crypto/transform.js';
+import { encodeAckNack } from '../../submessages/acknack.js';
+import { encodeHeartbeat } from '../../submessages/heartbeat.js';
+import type { SequenceNumberSet } from '../../sequence-number.js';
+import { cryptoHeaderKey, CryptoReceiver, CryptoSender, newCryptoStats, type CryptoStats } from '../crypto/transform.js';
 import { cryptoToken, keyMaterialOf, kxKeyMaterial, newKeyMaterial, transformKindCode, type KeyMaterial, type TransformKind } from '../crypto/key-material.js';
 import { AUTH_MESSAGE_CLASS, decodeGenericMessage, encodeGenericMessage, NO_IDENTITY, sameIdentity, snBytes, ZERO_GUID, type GenericMessage, type MessageIdentity } from './generic-message.js';
 
@@ -47,6 +50,8 @@ export const SecureBuiltinEndpoint = {
 } as const;
 
 const STATELESS_WRITER = 0x000201c3;
+const VOLATILE_WRITER = 0xff0202c3;
+const VOLATILE_READER = 0xff0202c4;
 const PARTICIPANT_ENTITY = 0x000001c1;
 const IS_VALID = 0x80000000;
 
@@ -104,6 +109,10 @@ export interface ReceivedCryptoToken {
 
 /** Crypto tokens and secured runs kept per peer, at most. */
 const MAX_KEYS_PER_PEER = 64;
+/** Sequence numbers of a peer's volatile writer tracked above the contiguous ones (and NACKed at once), at most. */
+const VOLATILE_WINDOW = 256;
+/** Resends of a token message nobody acknowledges or asks for (0, 0.2, 1, 3, 7, 15 s), then it is given up. */
+const VOLATILE_RESENDS_MS = [200, 800, 2000, 4000, 8000];
 /** Keys and senders of our own endpoints kept at once; the oldest goes first (endpoints are created by us, not by peers). */
 const MAX_LOCAL_ENDPOINT_KEYS = 4096;
 
@@ -128,8 +137,15 @@ export interface AuthenticationStats {
   cryptoTokens: number;
   /** Volatile-secure messages dropped (malformed, not for us, from an unauthenticated source). */
   volatileDropped: number;
-  /** Secured submessage runs dropped: no key for them (unauthenticated source, unknown key id) or failed checks. */
+  /** Secured submessage runs, messages and payloads dropped: no key for them (unauthenticated source, unknown key id) or failed checks. */
   securedDropped: number;
+  /** Of securedDropped: no receiver for them (source not authenticated, a key id it never sent us, a payload of a writer without token). */
+  noKey: number;
+  /**
+   * What the peers' keys made of what reached them: accepted, and dropped by reason (malformed framing, tampered
+   * (MAC or tag does not verify), replayed (an IV seen before), unknownKey (another transformation kind)).
+   */
+  crypto: CryptoStats;
   lastError?: string;
 }
 
@@ -176,8 +192,12 @@ interface Peer {
   kxSender?: CryptoSender;
   /** Sequence number of our last volatile secure message to it. */
   volatileSn: number;
-  /** Token messages to it not yet sent often enough (best effort over a reliable channel: resent a few times). */
-  outbox: { data: Buffer; sends: number; nextAt: number }[];
+  /** Our token messages to it not yet acknowledged (its ACKNACKs take them out or ask for them again). */
+  outbox: { sn: number; data: Buffer; sends: number; nextAt: number }[];
+  /** HEARTBEATs of our volatile writer to it. */
+  volatileHbCount: number;
+  /** What we received of its volatile writer: every SN up to `upTo`, and these above it (at most VOLATILE_WINDOW). */
+  volatileIn: { upTo: number; above: Set<number>; acks: number };
   /** (our reader, its writer) pairs whose datareader token went out. */
   readerTokensSent: Set<string>;
   /** Keys (`kind topic`) of its endpoints refused on their topic, bounded by MAX_REFUSED_ENDPOINTS_COUNTED. */
@@ -249,7 +269,7 @@ export class SecureParticipant implements ParticipantSecurity {
     SecureBuiltinEndpoint.PARTICIPANT_VOLATILE_MESSAGE_SECURE_WRITER |
     SecureBuiltinEndpoint.PARTICIPANT_VOLATILE_MESSAGE_SECURE_READER |
     SecureBuiltinEndpoint.PARTICIPANT_SECURE_WRITER;
-  readonly stats: AuthenticationStats = { received: 0, malformed: 0, ignored: 0, handshakesStarted: 0, authenticated: 0, failed: 0, cryptoTokens: 0, volatileDropped: 0, securedDropped: 0 };
+  readonly stats: AuthenticationStats = { received: 0, malformed: 0, ignored: 0, handshakesStarted: 0, authenticated: 0, failed: 0, cryptoTokens: 0, volatileDropped: 0, securedDropped: 0, noKey: 0, crypto: newCryptoStats() };
   private ctx?: SecurityContext;
   private prefix?: Buffer;
   private readonly peers = new Map<string, Peer>();
@@ -328,6 +348,8 @@ export class SecureParticipant implements ParticipantSecurity {
       tokens: [],
       outbox: [],
       volatileSn: 0,
+      volatileHbCount: 0,
+      volatileIn: { upTo: 0, above: new Set(), acks: 0 },
       readerTokensSent: new Set(),
       refusedKeys: new Set(),
     };
@@ -359,13 +381,15 @@ export class SecureParticipant implements ParticipantSecurity {
     const h = cryptoHeaderKey(buf, at);
     const r = p && h && handshakeComplete(p) ? p.receivers.get(h.keyId) : undefined;
     // Key id 0 is the Kx key material (volatile secure channel): it must also be its kind.
-    const plain = r && (h!.keyId !== 0 || h!.kind === transformKindCode('AES256_GCM')) ? r.unprotectSubmessage(buf, at) : undefined;
-    if (!plain) this.stats.securedDropped++;
+    const usable = r && (h!.keyId !== 0 || h!.kind === transformKindCode('AES256_GCM'));
+    const plain = usable ? r.unprotectSubmessage(buf, at) : undefined;
+    if (!plain) this.dropped(!usable);
     return plain;
   }
 
-  onVolatile(srcHex: string, payload: Buffer): void {
+  onVolatile(srcHex: string, payload: Buffer, now?: number, sn?: number): void {
     const p = this.peers.get(srcHex);
+    if (p && sn !== undefined && handshakeComplete(p)) this.volatileReceived(p, sn, sn);
     try {
       if (!p || !handshakeComplete(p)) throw new SecurityError('bad-token', 'volatile secure message from a participant not authenticated');
       const m = decodeGenericMessage(payload);
@@ -386,7 +410,7 @@ export class SecureParticipant implements ParticipantSecurity {
     if (existing >= 0) p.tokens.splice(existing, 1);
     else if (p.receivers.size >= MAX_KEYS_PER_PEER) throw new SecurityError('too-large', `more than ${MAX_KEYS_PER_PEER} crypto keys from one participant`);
     // A NONE key (e.g. the participant key when rtps_protection_kind is NONE) protects nothing: no receiver.
-    if (km.kind !== 'NONE' && km.senderKeyId !== 0) p.receivers.set(km.senderKeyId, new CryptoReceiver(km));
+    if (km.kind !== 'NONE' && km.senderKeyId !== 0) p.receivers.set(km.senderKeyId, new CryptoReceiver(km, this.stats.crypto));
     p.tokens.push({ kind, source, destination: m.destinationEndpoint.toString('hex'), transformation: km.kind, senderKeyId: km.senderKeyId });
     this.stats.cryptoTokens++;
     // A remote writer's key for one of our readers: answer with that reader's token (the writer pairs with
@@ -498,8 +522,8 @@ export class SecureParticipant implements ParticipantSecurity {
 
   private messageSender?: CryptoSender;
 
-  protectMessage(datagram: Buffer): Buffer | undefined {
-    if (!this.rule || this.rule.rtpsProtectionKind === 'NONE' || clearOnly(datagram)) return undefined;
+  protectMessage(datagram: Buffer, always = false): Buffer | undefined {
+    if (!this.rule || this.rule.rtpsProtectionKind === 'NONE' || (!always && clearOnly(datagram))) return undefined;
     // Whole messages with our participant key (its token went to every authenticated peer).
     return (this.messageSender ??= new CryptoSender(this.participantKey)).protectMessage(datagram);
   }
@@ -512,8 +536,9 @@ export class SecureParticipant implements ParticipantSecurity {
   unprotectMessage(srcHex: string, datagram: Buffer): Buffer | undefined {
     const p = this.peers.get(srcHex);
     const keyId = datagram.length >= 32 ? datagram.readUInt32BE(28) : 0;
-    const plain = p && handshakeComplete(p) && keyId !== 0 ? p.receivers.get(keyId)?.unprotectMessage(datagram) : undefined;
-    if (!plain) this.stats.securedDropped++;
+    const r = p && handshakeComplete(p) && keyId !== 0 ? p.receivers.get(keyId) : undefined;
+    const plain = r?.unprotectMessage(datagram);
+    if (!plain) this.dropped(!r);
     return plain;
   }
 
@@ -546,8 +571,9 @@ export class SecureParticipant implements ParticipantSecurity {
     const keyId = payload.length >= 8 ? payload.readUInt32BE(4) : undefined;
     // Only the key the writer itself announced for its data (its datawriter token), never the Kx key (id 0).
     const token = p && keyId ? p.tokens.find((t) => t.kind === 'datawriter' && t.source === writerGuid && t.senderKeyId === keyId) : undefined;
-    const plain = token ? p!.receivers.get(keyId!)?.decodePayload(payload) : undefined;
-    if (!plain) this.stats.securedDropped++;
+    const r = token ? p!.receivers.get(keyId!) : undefined;
+    const plain = r?.decodePayload(payload);
+    if (!plain) this.dropped(!r);
     return plain;
   }
 
@@ -740,7 +766,7 @@ export class SecureParticipant implements ParticipantSecurity {
     // The volatile secure channel's key material follows from the handshake (no token); the peer sends its
     // crypto tokens as soon as it is done, possibly before our permissions check of it is.
     const kx = kxKeyMaterial(result.secret);
-    p.receivers.set(0, new CryptoReceiver(kx));
+    p.receivers.set(0, new CryptoReceiver(kx, this.stats.crypto));
     p.kxSender = new CryptoSender(kx);
     // Our participant crypto token (rtps protection is not done, but Fast DDS expects the token), and our
     // secure SEDP endpoints' keys when discovery is protected.
@@ -809,29 +835,97 @@ export class SecureParticipant implements ParticipantSecurity {
     const w = new SubmessageWriter(payload.length + 64, true);
     // Sequence numbers count per peer: the peer's reader is reliable, and a gap (messages that went to other peers)
     // makes Cyclone DDS wait for samples that never come (seen with two Cyclone peers).
-    encodeData(w, { readerId: 0xff0202c4, writerId: 0xff0202c3, writerSN: ++p.volatileSn, payload, key: false }, true);
+    const sn = ++p.volatileSn;
+    encodeData(w, { readerId: VOLATILE_READER, writerId: VOLATILE_WRITER, writerSN: sn, payload, key: false }, true);
     if (p.outbox.length >= MAX_KEYS_PER_PEER) p.outbox.shift();
-    p.outbox.push({ data: w.finish(), sends: 0, nextAt: now });
+    p.outbox.push({ sn, data: w.finish(), sends: 0, nextAt: now });
     this.flushTokens(p, now);
   }
 
   /**
-   * Sends queued token messages, each protected anew with the Kx keys, a few times (0, 0.2, 1, 3 s): the
-   * channel is reliable on the peer's side, duplicates are dropped there; medkit does not run the reliable
-   * protocol on it yet.
+   * Sends the token messages that are due, each protected anew with the Kx keys, and a HEARTBEAT of what is still
+   * unacknowledged so the peer's reliable reader answers with an ACKNACK: acknowledged messages leave the outbox,
+   * ones it asks for again go out at once. A message nobody acknowledges is resent on a backoff and then given up
+   * (a peer that never answers, or has gone).
    */
   private flushTokens(p: Peer, now: number): void {
     if (!p.kxSender) return;
+    const parts: Buffer[] = [];
     for (const m of p.outbox) {
       if (now < m.nextAt) continue;
-      this.ctx!.sendSubmessages(p.prefixHex, p.kxSender.protectSubmessage(m.data));
+      parts.push(p.kxSender.protectSubmessage(m.data));
+      m.nextAt = now + (VOLATILE_RESENDS_MS[m.sends] ?? Infinity);
       m.sends++;
-      m.nextAt = now + [200, 800, 2000][m.sends - 1];
     }
-    p.outbox = p.outbox.filter((m) => m.sends < 4);
+    if (parts.length === 0) return;
+    p.outbox = p.outbox.filter((m) => m.sends <= VOLATILE_RESENDS_MS.length);
+    const w = new SubmessageWriter(64, true);
+    const first = p.outbox.length > 0 ? p.outbox[0].sn : p.volatileSn + 1;
+    encodeHeartbeat(w, { readerId: VOLATILE_READER, writerId: VOLATILE_WRITER, firstSN: first, lastSN: p.volatileSn, count: ++p.volatileHbCount, final: false, liveliness: false }, true);
+    parts.push(p.kxSender.protectSubmessage(w.finish()));
+    this.ctx!.sendSubmessages(p.prefixHex, Buffer.concat(parts));
+  }
+
+  onVolatileAckNack(srcHex: string, state: SequenceNumberSet, now: number): void {
+    const p = this.peers.get(srcHex);
+    if (!p || !handshakeComplete(p) || p.outbox.length === 0) return;
+    const asked = new Set(state.set);
+    // Below the base and not asked for again: it has them.
+    p.outbox = p.outbox.filter((m) => m.sn >= state.base || asked.has(m.sn));
+    let due = false;
+    for (const m of p.outbox) {
+      // Asked for again: resent now, at most once per 100 ms (ACKNACKs come in bursts).
+      if (asked.has(m.sn) && m.nextAt > now + 100) {
+        m.nextAt = now;
+        due = true;
+      }
+    }
+    if (due) this.flushTokens(p, now);
+  }
+
+  onVolatileHeartbeat(srcHex: string, firstSN: number, lastSN: number, final: boolean): void {
+    const p = this.peers.get(srcHex);
+    if (!p || !handshakeComplete(p) || !p.kxSender) return;
+    // What it no longer has counts as received; then ask for what we lack (bounded), or acknowledge everything.
+    if (firstSN > 1) this.volatileReceived(p, 1, firstSN - 1);
+    const inbound = p.volatileIn;
+    const missing: number[] = [];
+    for (let sn = inbound.upTo + 1; sn <= Math.min(lastSN, inbound.upTo + VOLATILE_WINDOW); sn++) if (!inbound.above.has(sn)) missing.push(sn);
+    if (missing.length === 0 && final) return;
+    const base = missing.length > 0 ? missing[0] : inbound.upTo + 1;
+    const w = new SubmessageWriter(96, true);
+    encodeAckNack(w, { readerId: VOLATILE_READER, writerId: VOLATILE_WRITER, readerSNState: { base, numBits: missing.length > 0 ? missing[missing.length - 1] - base + 1 : 0, set: missing }, count: ++inbound.acks, final: missing.length === 0 }, true);
+    this.ctx!.sendSubmessages(p.prefixHex, p.kxSender.protectSubmessage(w.finish()));
+  }
+
+  onVolatileGap(srcHex: string, gapStart: number, gapList: SequenceNumberSet): void {
+    const p = this.peers.get(srcHex);
+    if (!p || !handshakeComplete(p)) return;
+    // Irrelevant to us: gapStart .. base-1 and the listed ones.
+    this.volatileReceived(p, gapStart, gapList.base - 1);
+    for (const sn of gapList.set) this.volatileReceived(p, sn, sn);
+  }
+
+  /** Marks SNs from .. to of the peer's volatile writer received (only within the tracked window: bounded work). */
+  private volatileReceived(p: Peer, from: number, to: number): void {
+    const v = p.volatileIn;
+    const start = Math.max(from, v.upTo + 1);
+    const end = Math.min(to, v.upTo + VOLATILE_WINDOW);
+    if (from <= v.upTo + 1 && to > v.upTo + VOLATILE_WINDOW) {
+      // Everything up to `to` is done with: no need to walk it (only what was received above it stays).
+      v.upTo = to;
+      for (const sn of v.above) if (sn <= to) v.above.delete(sn);
+    } else for (let sn = start; sn <= end; sn++) v.above.add(sn);
+    while (v.above.delete(v.upTo + 1)) v.upTo++;
   }
 
   // ---- helpers ---------------------------------------------------------------------------
+
+  /** Counts a dropped secured run, message or payload (a receiver that saw it counted its reason already). */
+  private dropped(noKey: boolean): void {
+    this.stats.securedDropped++;
+    if (noKey) this.stats.noKey++;
+  }
 
   private forUs(m: GenericMessage): boolean {
     const d = m.destinationParticipant;
