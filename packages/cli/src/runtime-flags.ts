@@ -25,4 +25,11 @@
  * over four more threads). The price is on the main thread: a route that allocates much (the 200-app list)
  * costs about 10 % more CPU per request at saturation.
  */
-export const NODE_RUNTIME_FLAGS: readonly string[] = ['--max-semi-space-size=1', '--heap-growing-percent=30', '--single-threaded'];
+/**
+ * `--no-sparkplug` leaves out V8's baseline compiler: functions run in the interpreter until they are hot
+ * enough for the optimizing compiler, without a baseline-code copy in between. That copy is kept for every
+ * warm function: 2–5 MB of the demo's gateways' private memory in paired runs, at the same CPU under the
+ * standard load (7.8 vs 7.7 % on the Nav2-sized graph, 9.8 vs 10.3 % for the demo's main gateway) and the same
+ * start-up CPU time (docs/benchmarks.md, "Fourth round").
+ */
+export const NODE_RUNTIME_FLAGS: readonly string[] = ['--max-semi-space-size=1', '--heap-growing-percent=30', '--single-threaded', '--no-sparkplug'];
