@@ -537,6 +537,9 @@ int main(int argc, char **argv)
   case MODE_PARAMS:
     peer_usage("params mode is served by the fastdds peer only");
     break;
+  case MODE_ACTION:
+    peer_usage("action mode is served by the fastdds peer only");
+    break;
   case MODE_CLIENT:
   case MODE_REPORT: {
     bool report = opt.mode == MODE_REPORT;
