@@ -2,9 +2,9 @@
 // an enclave of one keystore with SROS2's default governance (discovery and liveliness ENCRYPT, rtps SIGN, every
 // topic's data and submessages ENCRYPT) and permission for every topic. Cyclone DDS 0.10.2 and Fast DDS 2.9.1
 // nodes (packages/rtps/test/peers) publish, serve add_two_ints and report faults to the gateway's
-// /fault_manager/report_fault, and a Fast DDS node serves parameters and an action; the gateway discovers them, reads
-// their topics, calls their services, reads and sets the parameter, runs and cancels goals and shows their faults,
-// all over the protected wire. Cyclone and Fast DDS do not authenticate each other when Fast DDS
+// /fault_manager/report_fault and serve parameters, and a Fast DDS node serves an action; the gateway discovers them,
+// reads their topics, calls their services, reads and sets parameters, runs and cancels goals and shows their
+// faults, all over the protected wire. Cyclone and Fast DDS do not authenticate each other when Fast DDS
 // initiates (peers README), which the gateway does not need. Domain: offset 222.
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { CYCLONE_SECURITY, describeWith, FASTDDS, OPENSSL } from '../../../../test-support/requirements.js';
@@ -43,8 +43,8 @@ describeWith([...CYCLONE_SECURITY, ...FASTDDS, ...OPENSSL], 'the default gateway
       await secured(v, 'talker', `${v}_talker`, { topic: `rt/${v}/chatter`, periodMs: 100 });
       await secured(v, 'server', `${v}_adder`, { service: `${v}/add_two_ints` });
     }
-    // Only the Fast DDS peer serves parameters (list, get, describe, set); the Cyclone one has none to serve.
-    await secured('fastdds', 'params', 'fastdds_params', { ns: '/fastdds' });
+    // Both serve parameters (list, get, describe, set): `unrelated.value` (7, settable) and read-only ones.
+    for (const v of VENDORS) await secured(v, 'params', `${v}_params`, { ns: `/${v}` });
     // The Fast DDS peer's example_interfaces/action/Fibonacci server (one step every 100 ms).
     await secured('fastdds', 'action', 'fastdds_fib', { service: 'fastdds/fibonacci', periodMs: 100 });
   }, 300_000);
@@ -68,21 +68,25 @@ describeWith([...CYCLONE_SECURITY, ...FASTDDS, ...OPENSSL], 'the default gateway
     }
   }, 90_000);
 
-  it('reads and sets a parameter of the secured Fast DDS node through the configurations route', async () => {
-    const cfg = (id: string) => `${g.url}/api/v1/apps/fastdds_params/configurations/${id}`;
-    const first = await eventually(async () => {
-      const r = await http(cfg('unrelated.value'));
-      return r.status === 200 ? r : undefined;
-    }, 'the parameter over the protected parameter services', 30_000);
-    expect(first.body).toMatchObject({ id: 'unrelated.value', data: 7, 'x-medkit': { ros2: { node: '/fastdds/fastdds_params' }, parameter: { type: 'int', read_only: false } } });
-    const set = await http(cfg('unrelated.value'), { method: 'PUT', json: { data: 42 } });
-    expect(set.status, JSON.stringify(set.body)).toBe(200);
-    expect(set.body.data).toBe(42);
-    expect((await http(cfg('unrelated.value'))).body.data).toBe(42);
-    const ro = await http(cfg('ros2_medkit.discovery.display_name'), { method: 'PUT', json: { data: 'renamed' } });
-    expect(ro.status).toBe(403);
-    expect(ro.body.vendor_code).toBe('x-medkit-ros2-parameter-read-only');
-  }, 60_000);
+  /** A read-only parameter of each vendor's params peer. */
+  const READ_ONLY = { cyclone: 'peer.vendor', fastdds: 'ros2_medkit.discovery.display_name' } as const;
+  for (const v of VENDORS) {
+    it(`reads and sets a parameter of the secured ${v} node through the configurations route`, async () => {
+      const cfg = (id: string) => `${g.url}/api/v1/apps/${v}_params/configurations/${id}`;
+      const first = await eventually(async () => {
+        const r = await http(cfg('unrelated.value'));
+        return r.status === 200 ? r : undefined;
+      }, 'the parameter over the protected parameter services', 30_000);
+      expect(first.body).toMatchObject({ id: 'unrelated.value', data: 7, 'x-medkit': { ros2: { node: `/${v}/${v}_params` }, parameter: { type: 'int', read_only: false } } });
+      const set = await http(cfg('unrelated.value'), { method: 'PUT', json: { data: 42 } });
+      expect(set.status, JSON.stringify(set.body)).toBe(200);
+      expect(set.body.data).toBe(42);
+      expect((await http(cfg('unrelated.value'))).body.data).toBe(42);
+      const ro = await http(cfg(READ_ONLY[v]), { method: 'PUT', json: { data: 'renamed' } });
+      expect(ro.status).toBe(403);
+      expect(ro.body.vendor_code).toBe('x-medkit-ros2-parameter-read-only');
+    }, 60_000);
+  }
 
   it('runs, follows, completes and cancels goals of the secured Fast DDS action server through the operations route', async () => {
     const ops = `${g.url}/api/v1/apps/fastdds_fib/operations/fibonacci`;

@@ -44,7 +44,7 @@ enum peer_mode {
   MODE_THROUGHPUT_PUB,
   MODE_THROUGHPUT_SUB,
   MODE_REPORT,
-  MODE_PARAMS,      /* Fast DDS only: serves list_parameters / get_parameters with beacon hints */
+  MODE_PARAMS,      /* the parameter services: Fast DDS with beacon hints, Cyclone with two plain parameters */
   MODE_PARAMS_MUTE, /* Cyclone only: offers list_parameters / get_parameters, never answers */
   MODE_ACTION       /* Fast DDS only: an example_interfaces/action/Fibonacci action server */
 };
