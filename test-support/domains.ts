@@ -18,7 +18,8 @@
 //            mcp         53..54 mcp-demo (robot, island)
 //            cli         55 loaded-modules (a default gateway's module set)
 //            gateway     58..59 service-interface/service-interface-peers (Cyclone, Fast DDS clients)
-//            56..57 free: a new test file takes the next one and adds itself to this table.
+//            gateway     56 ros/sros2-denied (a secured gateway whose permissions deny some topics: 403s)
+//            57 free: a new test file takes it and adds itself to this table (180..227 are all handed out).
 //   180..227 offsets handed out to new tests by task; they map to domains base+60..base+107:
 //            180 rtps hostile-sequence-numbers, 181 gateway rtps-fuzz, 185..187 rtps flood/probation
 //            and gateway discovery-flood, 190..192 gateway http fuzz and CLI start-up failures,

@@ -112,7 +112,12 @@ export function allowAllPermissionsXml(subject: string, domain = 0, validity = A
 
 /** Like allowAllPermissionsXml, but a deny rule first refuses `publish` on these topic expressions. */
 export function denyPublishPermissionsXml(subject: string, domain: number, topics: string[], validity = ALWAYS): string {
-  return grantXml(subject, validity, [{ kind: 'deny', domains: [domain], publish: topics }, { kind: 'allow', domains: [domain], publish: ['*'], subscribe: ['*'] }]);
+  return denyPermissionsXml(subject, domain, { publish: topics }, validity);
+}
+
+/** Like allowAllPermissionsXml, but a deny rule first refuses publishing and subscribing these topic expressions. */
+export function denyPermissionsXml(subject: string, domain: number, deny: { publish?: string[]; subscribe?: string[] }, validity = ALWAYS): string {
+  return grantXml(subject, validity, [{ kind: 'deny', domains: [domain], ...deny }, { kind: 'allow', domains: [domain], publish: ['*'], subscribe: ['*'] }]);
 }
 
 /** Creates a keystore (identity CA = permissions CA, as SROS2's create_keystore does, unless `separateCas`). */

@@ -5598,13 +5598,19 @@ export type components = {
          * @description SOVD error body (spec/api.md §2.1)
          */
         GenericError: {
-            /** @example entity-not-found */
+            /**
+             * @description A standard SOVD code, or vendor-error. Codes (default status): invalid-request (400), invalid-parameter (400), collection-not-supported (400), entity-not-found (404), resource-not-found (404), operation-not-found (404), precondition-not-fulfilled (409), lock-broken (409), unauthorized (401), forbidden (403), insufficient-access-rights (403), payload-too-large (413), rate-limit-exceeded (429), internal-error (500), not-implemented (501), service-unavailable (503), not-responding (504)
+             * @example entity-not-found
+             */
             error_code: string;
             message: string;
             parameters?: {
                 [key: string]: unknown;
             };
-            /** @example x-medkit-ros2-topic-unavailable */
+            /**
+             * @description With error_code vendor-error: the x-medkit-* code (plugins may add their own). Codes (default status): x-medkit-ros2-service-unavailable (500), x-medkit-ros2-action-rejected (400), x-medkit-ros2-action-unavailable (500), x-medkit-ros2-parameter-read-only (403), x-medkit-ros2-node-unavailable (503), x-medkit-ros2-topic-unavailable (404), x-medkit-ros2-type-introspection-failed (500), x-medkit-ros2-permission-denied (403), x-medkit-gateway-shutdown (503), x-medkit-subscribe-failed (500), x-medkit-cold-wait-cap-exceeded (503), x-medkit-invalid-resource-uri (400), x-medkit-entity-mismatch (400), x-medkit-collection-not-supported (400), x-medkit-collection-not-available (400), x-medkit-unsupported-protocol (400), x-medkit-update-not-found (404), x-medkit-update-already-exists (400), x-medkit-update-in-progress (409), x-medkit-update-not-prepared (400), x-medkit-update-not-automated (400), x-medkit-script-already-exists (409), x-medkit-managed-script (409), x-medkit-script-running (409), x-medkit-script-not-running (409), x-medkit-concurrency-limit (429), x-medkit-script-too-large (413), x-medkit-plugin-error (500), x-medkit-peer-unavailable (502), x-medkit-beacon-not-found (404), x-medkit-header-too-large (431), x-medkit-uri-too-long (414), x-medkit-request-timeout (408), x-medkit-misdirected-request (421), x-medkit-opcua-write-outcome-unknown (504)
+             * @example x-medkit-ros2-topic-unavailable
+             */
             vendor_code?: string;
         };
         /** @description OpenAPI 3.1 document */
@@ -8968,6 +8974,15 @@ export interface operations {
                 };
             };
             /** @description SOVD error body (spec/api.md §2.1) */
+            501: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -9071,6 +9086,15 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            501: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -9196,6 +9220,15 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            501: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -9338,6 +9371,15 @@ export interface operations {
                 };
             };
             /** @description SOVD error body (spec/api.md §2.1) */
+            501: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -9434,6 +9476,15 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            501: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -10081,6 +10132,15 @@ export interface operations {
                 };
             };
             /** @description SOVD error body (spec/api.md §2.1) */
+            501: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -10189,6 +10249,15 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            501: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -10312,6 +10381,15 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            501: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -10800,6 +10878,15 @@ export interface operations {
                 };
             };
             /** @description SOVD error body (spec/api.md §2.1) */
+            501: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -10931,6 +11018,15 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            501: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -13105,6 +13201,15 @@ export interface operations {
                 };
             };
             /** @description SOVD error body (spec/api.md §2.1) */
+            501: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -13203,6 +13308,15 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            501: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -13340,6 +13454,15 @@ export interface operations {
                 };
             };
             /** @description SOVD error body (spec/api.md §2.1) */
+            501: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -13438,6 +13561,15 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            501: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -13575,6 +13707,15 @@ export interface operations {
                 };
             };
             /** @description SOVD error body (spec/api.md §2.1) */
+            501: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -13692,6 +13833,15 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            501: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -13836,6 +13986,15 @@ export interface operations {
                 };
             };
             /** @description SOVD error body (spec/api.md §2.1) */
+            501: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -13933,6 +14092,15 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            501: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -17823,6 +17991,15 @@ export interface operations {
                 };
             };
             /** @description SOVD error body (spec/api.md §2.1) */
+            501: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -17926,6 +18103,15 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            501: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -18051,6 +18237,15 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            501: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -18193,6 +18388,15 @@ export interface operations {
                 };
             };
             /** @description SOVD error body (spec/api.md §2.1) */
+            501: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -18289,6 +18493,15 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            501: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -18472,6 +18685,15 @@ export interface operations {
                 };
             };
             /** @description SOVD error body (spec/api.md §2.1) */
+            501: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -18580,6 +18802,15 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            501: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -18703,6 +18934,15 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            501: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -19191,6 +19431,15 @@ export interface operations {
                 };
             };
             /** @description SOVD error body (spec/api.md §2.1) */
+            501: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -19322,6 +19571,15 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            501: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -20226,6 +20484,15 @@ export interface operations {
                 };
             };
             /** @description SOVD error body (spec/api.md §2.1) */
+            501: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -20324,6 +20591,15 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            501: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -20461,6 +20737,15 @@ export interface operations {
                 };
             };
             /** @description SOVD error body (spec/api.md §2.1) */
+            501: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -20559,6 +20844,15 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            501: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -20696,6 +20990,15 @@ export interface operations {
                 };
             };
             /** @description SOVD error body (spec/api.md §2.1) */
+            501: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -20813,6 +21116,15 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            501: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -20957,6 +21269,15 @@ export interface operations {
                 };
             };
             /** @description SOVD error body (spec/api.md §2.1) */
+            501: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -21054,6 +21375,15 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            501: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -24011,6 +24341,15 @@ export interface operations {
                 };
             };
             /** @description SOVD error body (spec/api.md §2.1) */
+            501: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -24114,6 +24453,15 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            501: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -24239,6 +24587,15 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            501: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -24381,6 +24738,15 @@ export interface operations {
                 };
             };
             /** @description SOVD error body (spec/api.md §2.1) */
+            501: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -24477,6 +24843,15 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            501: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -25124,6 +25499,15 @@ export interface operations {
                 };
             };
             /** @description SOVD error body (spec/api.md §2.1) */
+            501: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -25232,6 +25616,15 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            501: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -25355,6 +25748,15 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            501: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -25843,6 +26245,15 @@ export interface operations {
                 };
             };
             /** @description SOVD error body (spec/api.md §2.1) */
+            501: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -25974,6 +26385,15 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            501: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -27787,6 +28207,15 @@ export interface operations {
                 };
             };
             /** @description SOVD error body (spec/api.md §2.1) */
+            501: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -27885,6 +28314,15 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            501: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -28022,6 +28460,15 @@ export interface operations {
                 };
             };
             /** @description SOVD error body (spec/api.md §2.1) */
+            501: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -28120,6 +28567,15 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            501: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -28257,6 +28713,15 @@ export interface operations {
                 };
             };
             /** @description SOVD error body (spec/api.md §2.1) */
+            501: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -28374,6 +28839,15 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            501: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -28518,6 +28992,15 @@ export interface operations {
                 };
             };
             /** @description SOVD error body (spec/api.md §2.1) */
+            501: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -28615,6 +29098,15 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            501: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -33433,6 +33925,15 @@ export interface operations {
                 };
             };
             /** @description SOVD error body (spec/api.md §2.1) */
+            501: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -33536,6 +34037,15 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            501: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -33661,6 +34171,15 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            501: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -33803,6 +34322,15 @@ export interface operations {
                 };
             };
             /** @description SOVD error body (spec/api.md §2.1) */
+            501: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -33899,6 +34427,15 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            501: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -34546,6 +35083,15 @@ export interface operations {
                 };
             };
             /** @description SOVD error body (spec/api.md §2.1) */
+            501: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -34654,6 +35200,15 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            501: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -34777,6 +35332,15 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            501: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -35265,6 +35829,15 @@ export interface operations {
                 };
             };
             /** @description SOVD error body (spec/api.md §2.1) */
+            501: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -35396,6 +35969,15 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            501: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -36371,6 +36953,15 @@ export interface operations {
                 };
             };
             /** @description SOVD error body (spec/api.md §2.1) */
+            501: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -36469,6 +37060,15 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            501: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -36606,6 +37206,15 @@ export interface operations {
                 };
             };
             /** @description SOVD error body (spec/api.md §2.1) */
+            501: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -36704,6 +37313,15 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            501: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -36841,6 +37459,15 @@ export interface operations {
                 };
             };
             /** @description SOVD error body (spec/api.md §2.1) */
+            501: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -36958,6 +37585,15 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            501: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -37102,6 +37738,15 @@ export interface operations {
                 };
             };
             /** @description SOVD error body (spec/api.md §2.1) */
+            501: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -37199,6 +37844,15 @@ export interface operations {
             };
             /** @description SOVD error body (spec/api.md §2.1) */
             500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenericError"];
+                };
+            };
+            /** @description SOVD error body (spec/api.md §2.1) */
+            501: {
                 headers: {
                     [name: string]: unknown;
                 };

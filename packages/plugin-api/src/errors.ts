@@ -34,6 +34,8 @@ export const VENDOR_STATUS = {
   'x-medkit-ros2-node-unavailable': 503,
   'x-medkit-ros2-topic-unavailable': 404,
   'x-medkit-ros2-type-introspection-failed': 500,
+  // [ours] SROS2: the gateway's own permissions (or governance) deny it the topic, service or action (docs/sros2.md).
+  'x-medkit-ros2-permission-denied': 403,
   'x-medkit-gateway-shutdown': 503,
   'x-medkit-subscribe-failed': 500,
   'x-medkit-cold-wait-cap-exceeded': 503,

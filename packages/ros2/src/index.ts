@@ -70,6 +70,8 @@ export { LifecycleState, LifecycleTransition, type IdLabel, type TransitionDescr
 
 /** Vendor ids as they appear in graph entries (`vendorId`), from @medkit/rtps. */
 export { VendorId, vendorName } from '@medkit/rtps';
+/** What createWriter / createReader (and so publishers, subscriptions, clients, servers) throw under DDS-Security on a topic refused to us. */
+export { EndpointRefusedError } from '@medkit/rtps';
 
 // SROS2 settings (no crypto). Loading and validating a keystore is in '@medkit/ros2/security'.
 export { ENCLAVE_FILES, enclaveDir, enclaveProblem, securitySettingsFromEnv, type SecuritySettings, type SecurityStrategy } from './security/settings.js';

@@ -69,10 +69,11 @@ export interface ParticipantSecurity {
   onVolatileGap?(srcPrefixHex: string, gapStart: number, gapList: SequenceNumberSet, now: number): void;
   onVolatileAckNack?(srcPrefixHex: string, state: SequenceNumberSet, now: number): void;
   /**
-   * May we create a local endpoint on this DDS topic? A reason when not (governance or our permissions refuse
-   * it, or it needs a protection this implementation cannot give yet): createWriter / createReader throw it.
+   * May we create a local endpoint on this DDS topic? A refusal when not (governance or our permissions refuse
+   * it, or it needs a protection this implementation cannot give yet): createWriter / createReader throw it as an
+   * {@link EndpointRefusedError}.
    */
-  checkLocalEndpoint(kind: 'writer' | 'reader', topic: string): string | undefined;
+  checkLocalEndpoint(kind: 'writer' | 'reader', topic: string): LocalEndpointRefusal | undefined;
   /** PID_ENDPOINT_SECURITY_INFO for our endpoint on this topic (undefined: none announced). */
   endpointSecurityInfo(topic: string): { attributes: number; pluginAttributes: number } | undefined;
   /**
@@ -111,4 +112,31 @@ export interface ParticipantSecurity {
   tick(now: number): void;
   /** The participant closes. */
   close(): void;
+}
+
+/**
+ * Why DDS-Security refuses one of our endpoints: `denied` when access control says no (our permissions, or a
+ * governance without a topic rule for it), `unsupported` when the topic needs a protection medkit cannot give yet.
+ */
+export interface LocalEndpointRefusal {
+  cause: 'denied' | 'unsupported';
+  reason: string;
+}
+
+/**
+ * createWriter / createReader under DDS-Security on a topic the governance or our permissions refuse (`denied`),
+ * or that needs a protection this implementation cannot give yet (`unsupported`). Final for the participant's
+ * life: asking again gives the same answer.
+ */
+export class EndpointRefusedError extends Error {
+  constructor(
+    readonly kind: 'writer' | 'reader',
+    /** The DDS topic name (`rt/chatter`, `rq/add_two_intsRequest`). */
+    readonly topic: string,
+    readonly refusal: LocalEndpointRefusal['cause'],
+    readonly reason: string,
+  ) {
+    super(`DDS-Security refuses a ${kind} on '${topic}': ${reason}`);
+    this.name = 'EndpointRefusedError';
+  }
 }

@@ -16,7 +16,7 @@ import { announcePeriodMs } from './lease.js';
 import { type Locator } from './locator.js';
 import { MessageBuilder } from './outgoing.js';
 import { resolveOptions, type ParticipantOptions, type ResolvedOptions } from './participant-options.js';
-import type { ParticipantSecurity } from './participant-security.js';
+import { EndpointRefusedError, type ParticipantSecurity } from './participant-security.js';
 import { STATUS_INFO_DISPOSED, STATUS_INFO_UNREGISTERED } from './pids.js';
 import { ProofFlag, ProxyParticipants, type DiscoveredParticipant, type ParticipantTableStats } from './proxy-participants.js';
 import { resolveQos } from './qos.js';
@@ -562,7 +562,7 @@ export class Participant extends EventEmitter<ParticipantEvents> {
   /** Under DDS-Security: governance and our permissions must allow the endpoint, and it must need no protection we lack. */
   private assertSecurityAllows(kind: 'writer' | 'reader', topic: string): void {
     const refused = this.security?.checkLocalEndpoint(kind, topic);
-    if (refused !== undefined) throw new Error(`DDS-Security refuses a ${kind} on '${topic}': ${refused}`);
+    if (refused !== undefined) throw new EndpointRefusedError(kind, topic, refused.cause, refused.reason);
   }
 
   /** DDS-Security: the topic's endpoints are announced over the secure SEDP endpoints. */

@@ -48,7 +48,7 @@ const MultiStatus = Type.Object(
   { description: 'Per-node outcome when some nodes were not reset' },
 );
 
-const ERR = { 400: GenericError, 403: GenericError, 404: GenericError, 409: GenericError, 500: GenericError, 503: GenericError, 504: GenericError } as const;
+const ERR = { 400: GenericError, 403: GenericError, 404: GenericError, 409: GenericError, 500: GenericError, 501: GenericError, 503: GenericError, 504: GenericError } as const;
 
 export interface ConfigurationRouteDeps {
   service: () => ConfigurationsService;

@@ -5,7 +5,7 @@ import type { App, Entity, EntityType } from '../entities/model.js';
 import { effectiveFqn } from '../entities/model.js';
 import { SovdError } from '@medkit/plugin-api';
 import { isAggregating } from '../ros/members.js';
-import { messageOf } from '../ros/call-errors.js';
+import { messageOf, securityRefusal } from '../ros/call-errors.js';
 import type { ParamDescriptor } from './backend.js';
 import { NodeParameters, NodeUnavailableError } from './node-params.js';
 import { fromJsonValue, NOT_SET, PARAMETER_TYPE_STRINGS, toJsonValue } from './values.js';
@@ -47,7 +47,7 @@ function nodeError(err: unknown, entityId: string, write: boolean): SovdError {
     return new SovdError('x-medkit-ros2-node-unavailable', err.message, { entity_id: entityId, node: err.node, reason: err.reason }, { headers });
   }
   if (err instanceof SovdError) return err;
-  return new SovdError('internal-error', `Parameter access failed: ${messageOf(err)}`, { entity_id: entityId });
+  return securityRefusal(err, { entity_id: entityId }) ?? new SovdError('internal-error', `Parameter access failed: ${messageOf(err)}`, { entity_id: entityId });
 }
 
 export class ConfigurationsService {

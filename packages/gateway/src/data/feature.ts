@@ -9,7 +9,7 @@ import { SovdError } from '@medkit/plugin-api';
 import { afterInit } from '../ros/route-kit.js';
 import { ROS_SERVICE, type RosConnection } from '../ros/connection.js';
 import { isAggregating, membersVia } from '../ros/members.js';
-import { secToMs } from '../ros/call-errors.js';
+import { secToMs, securityRefusal } from '../ros/call-errors.js';
 import { TypeInfoCache } from '../ros/type-info.js';
 import { getSamplers, ResourcePendingError, type SampledEntity } from '../sampling/index.js';
 import { impossibleTopicReason, matchDataItem } from './items.js';
@@ -123,9 +123,14 @@ function registerDataSampler(ctx: GatewayContext, service: DataService, pool: To
           if (!type) throw new ResourcePendingError(`topic ${item.topic} has no advertised type yet`);
           const ready = service.typeReady(type);
           if (ready !== true) throw new ResourcePendingError(`looking up message type ${type}`, ready);
-          return pool.listen(item.topic, type, (s) =>
-            onValue({ id: itemPath, data: s.value, 'x-medkit': { ros2: { topic: item.topic, type }, entity_id: e.id, timestamp: Number(s.timestampNs), status: 'data' } }),
-          );
+          try {
+            return pool.listen(item.topic, type, (s) =>
+              onValue({ id: itemPath, data: s.value, 'x-medkit': { ros2: { topic: item.topic, type }, entity_id: e.id, timestamp: Number(s.timestampNs), status: 'data' } }),
+            );
+          } catch (err) {
+            // A topic DDS-Security refuses the gateway stays refused: a final 403, not a subscription to retry.
+            throw securityRefusal(err, { entity_id: e.id, topic_name: item.topic }) ?? err;
+          }
         }
       : undefined,
     impossible: (type, itemPath) => impossibleTopicReason(itemPath, isAggregating(type)),

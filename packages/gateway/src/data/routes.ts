@@ -70,7 +70,8 @@ const WriteBody = Type.Object(
   { examples: [{ type: 'geometry_msgs/msg/Twist', data: { linear: { x: 0.1 }, angular: { z: 0.3 } } }] },
 );
 
-const ERR = { 400: GenericError, 404: GenericError, 409: GenericError, 500: GenericError, 503: GenericError, 504: GenericError } as const;
+// 403 x-medkit-ros2-permission-denied and 501 not-implemented: a topic the gateway's SROS2 permissions deny, or that needs a protection medkit lacks.
+const ERR = { 400: GenericError, 403: GenericError, 404: GenericError, 409: GenericError, 500: GenericError, 501: GenericError, 503: GenericError, 504: GenericError } as const;
 
 export interface DataRouteDeps {
   service: () => DataService;

@@ -4,7 +4,7 @@ import type { App, Entity, EntityType } from '../entities/model.js';
 import { SovdError } from '@medkit/plugin-api';
 import type { RosConnection } from '../ros/connection.js';
 import { isAggregating } from '../ros/members.js';
-import { messageOf, rosFailure, validationIssues } from '../ros/call-errors.js';
+import { messageOf, rosFailure, securityRefusal, validationIssues } from '../ros/call-errors.js';
 import type { TypeInfoCache } from '../ros/type-info.js';
 import { dataItems, findDataItem, type DataItem } from './items.js';
 import { ColdWaitCapError, type TopicPool } from './topic-pool.js';
@@ -151,7 +151,8 @@ export class DataService {
           cold_wait_cap: err.cap,
         });
       }
-      throw new SovdError('x-medkit-subscribe-failed', `Could not subscribe to ${item.topic}: ${messageOf(err)}`, { entity_id: ref.entity.id, topic_name: item.topic });
+      const params = { entity_id: ref.entity.id, topic_name: item.topic };
+      throw securityRefusal(err, params) ?? new SovdError('x-medkit-subscribe-failed', `Could not subscribe to ${item.topic}: ${messageOf(err)}`, params);
     }
     const xm: Record<string, unknown> = { ros2: { topic: item.topic, type }, entity_id: ref.entity.id };
     const info = typeInfo.message(type);
@@ -195,7 +196,8 @@ export class DataService {
           issues,
         });
       }
-      throw new SovdError('internal-error', `Publishing on ${item.topic} failed: ${messageOf(err)}`, { entity_id: ref.entity.id, topic_name: item.topic });
+      const params = { entity_id: ref.entity.id, topic_name: item.topic };
+      throw securityRefusal(err, params) ?? new SovdError('internal-error', `Publishing on ${item.topic} failed: ${messageOf(err)}`, params);
     }
     const xm: Record<string, unknown> = { ros2: { topic: item.topic, type }, entity_id: ref.entity.id, status: 'published' };
     if (created) xm.publisher_created = true;

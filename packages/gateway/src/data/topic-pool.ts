@@ -205,7 +205,6 @@ export class TopicPool {
       found.lastUsed = this.now();
       return found;
     }
-    this.makeRoom();
     const e: Entry = { key, topic, type, lastUsed: this.now(), waiters: new Set(), listeners: new Set(), handle: { close() {} } };
     e.handle = this.transport.subscribe(topic, type, (value) => {
       const at = nowNs();
@@ -224,6 +223,8 @@ export class TopicPool {
         }
       }
     });
+    // Room is made once the subscription exists: one the transport refuses (DDS-Security) evicts nothing.
+    this.makeRoom();
     this.entries.set(key, e);
     return e;
   }

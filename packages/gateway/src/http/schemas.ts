@@ -1,13 +1,23 @@
 // Shared TypeBox schemas: the GenericError body, the collection envelope, id path parameters.
 // Route schemas validate requests, serialise responses and generate the OpenAPI document.
 import { Type, type TSchema, type TObject } from '@sinclair/typebox';
+import { ERROR_STATUS, VENDOR_STATUS } from '@medkit/plugin-api';
 
 export const ENTITY_ID_PATTERN = '^[A-Za-z0-9_-]{1,256}$';
 
+/** `code (status), …` of an error table (packages/plugin-api/src/errors.ts, the single source of codes and statuses). */
+function codeList(table: Record<string, number>): string {
+  return Object.entries(table)
+    .map(([code, status]) => `${code} (${status})`)
+    .join(', ');
+}
+
 export const GenericError = Type.Object(
   {
-    error_code: Type.String({ examples: ['entity-not-found'] }),
-    vendor_code: Type.Optional(Type.String({ examples: ['x-medkit-ros2-topic-unavailable'] })),
+    error_code: Type.String({ examples: ['entity-not-found'], description: `A standard SOVD code, or vendor-error. Codes (default status): ${codeList(ERROR_STATUS)}` }),
+    vendor_code: Type.Optional(
+      Type.String({ examples: ['x-medkit-ros2-topic-unavailable'], description: `With error_code vendor-error: the x-medkit-* code (plugins may add their own). Codes (default status): ${codeList(VENDOR_STATUS)}` }),
+    ),
     message: Type.String(),
     parameters: Type.Optional(Type.Record(Type.String(), Type.Unknown())),
   },

@@ -49,7 +49,8 @@ const Execution = Type.Object(
 const ExecutionList = Type.Object({ items: Type.Array(Type.Object({ id: Type.String() })) });
 const ControlBody = Type.Object({ capability: Type.Optional(Type.String({ description: 'stop | execute | freeze | reset' })) }, { examples: [{ capability: 'stop' }] });
 
-const ERR = { 400: GenericError, 404: GenericError, 409: GenericError, 500: GenericError, 503: GenericError, 504: GenericError } as const;
+// 403 x-medkit-ros2-permission-denied and 501 not-implemented: a service or action the gateway's SROS2 permissions deny, or that needs a protection medkit lacks.
+const ERR = { 400: GenericError, 403: GenericError, 404: GenericError, 409: GenericError, 500: GenericError, 501: GenericError, 503: GenericError, 504: GenericError } as const;
 
 export interface OperationRouteDeps {
   service: () => OperationsService;

@@ -4,7 +4,7 @@
 import { effectiveFqn, splitFqn, type App, type Entity, type EntityType } from '../entities/model.js';
 import { SovdError } from '@medkit/plugin-api';
 import { isAggregating } from '../ros/members.js';
-import { messageOf, rosFailure } from '../ros/call-errors.js';
+import { messageOf, rosFailure, securityRefusal } from '../ros/call-errors.js';
 import type { TypeInfoCache } from '../ros/type-info.js';
 import type { OperationBackend } from './backend.js';
 import { executionView, isTerminal, type ExecutionBody, type ExecutionTracker } from './executions.js';
@@ -135,14 +135,14 @@ export class OperationsService {
         const reason = rosFailure(err);
         // The reference's 0.7.0: a call that ran out of its budget says so rather than failing generically.
         const why = reason === 'timeout' ? `no answer within service_call_timeout_sec (${this.deps.callTimeoutMs / 1000} s)` : messageOf(err);
-        throw new SovdError('x-medkit-ros2-service-unavailable', `Service call to ${op.path} failed: ${why}`, { entity_id: ref.entity.id, service: op.path, reason });
+        throw securityRefusal(err, { entity_id: ref.entity.id, service: op.path }) ?? new SovdError('x-medkit-ros2-service-unavailable', `Service call to ${op.path} failed: ${why}`, { entity_id: ref.entity.id, service: op.path, reason });
       }
     }
     let handle;
     try {
       handle = await backend.sendGoal(op.path, type, input, o);
     } catch (err) {
-      throw new SovdError('x-medkit-ros2-action-unavailable', `Sending the goal to ${op.path} failed: ${messageOf(err)}`, { entity_id: ref.entity.id, action: op.path, reason: rosFailure(err) });
+      throw securityRefusal(err, { entity_id: ref.entity.id, action: op.path }) ?? new SovdError('x-medkit-ros2-action-unavailable', `Sending the goal to ${op.path} failed: ${messageOf(err)}`, { entity_id: ref.entity.id, action: op.path, reason: rosFailure(err) });
     }
     if (!handle.accepted) throw new SovdError('x-medkit-ros2-action-rejected', `The action server rejected the goal`, { entity_id: ref.entity.id, action: op.path, goal_id: handle.id });
     // The result may take as long as the action runs; the tracker's cleanup bounds what is kept.

@@ -1,7 +1,9 @@
 // What a failed ROS round trip was, told apart by error name so it works whichever copy of
 // @medkit/ros2 (src or dist) threw it. Each resource maps the kind to its own SOVD code.
 
-export type RosFailure = 'timeout' | 'unavailable' | 'aborted' | 'remote' | 'validation' | 'unknown-type' | 'other';
+import { SovdError } from '@medkit/plugin-api';
+
+export type RosFailure = 'timeout' | 'unavailable' | 'aborted' | 'remote' | 'validation' | 'unknown-type' | 'refused' | 'other';
 
 /** Classifies an error thrown by a @medkit/ros2 call. */
 export function rosFailure(err: unknown): RosFailure {
@@ -21,9 +23,25 @@ export function rosFailure(err: unknown): RosFailure {
     case 'UnknownTypeError':
     case 'TypeDefinitionError':
       return 'unknown-type';
+    case 'EndpointRefusedError':
+      return 'refused';
     default:
       return 'other';
   }
+}
+
+/**
+ * The SOVD error for an endpoint DDS-Security refuses the gateway (@medkit/rtps EndpointRefusedError, told apart by
+ * name): `403 x-medkit-ros2-permission-denied` when the gateway's permissions or governance deny the topic, `501
+ * not-implemented` when it needs a protection medkit cannot give yet; undefined for any other error. Final: the
+ * same endpoint is refused for as long as the gateway runs with this enclave.
+ */
+export function securityRefusal(err: unknown, parameters: Record<string, unknown>): SovdError | undefined {
+  if (rosFailure(err) !== 'refused') return undefined;
+  const e = err as Error & { kind?: string; topic?: string; refusal?: string; reason?: string };
+  const params = { ...parameters, dds_topic: e.topic, endpoint: e.kind, reason: e.reason };
+  if (e.refusal === 'unsupported') return new SovdError('not-implemented', `DDS-Security: ${e.message}`, params);
+  return new SovdError('x-medkit-ros2-permission-denied', `The gateway's SROS2 permissions do not allow it a ${e.kind} on '${e.topic}': ${e.reason}`, params);
 }
 
 /** The message of any thrown value. */

@@ -339,6 +339,8 @@ export class TriggerEngine {
           );
           return this.wait(t, err.message);
         }
+        // A refusal that stays (4xx, e.g. a topic the gateway's SROS2 permissions deny) is the answer as it is.
+        if (err instanceof SovdError && err.status < 500) throw err;
         throw new SovdError('x-medkit-subscribe-failed', `Could not subscribe to ${t.resourceUri}; retry once`, { details: (err as Error).message }, { status: 503 });
       }
       return this.bound(t, { kind: 'subscribe', key });

@@ -2,20 +2,21 @@
 // an enclave of one keystore with SROS2's default governance (discovery and liveliness ENCRYPT, rtps SIGN, every
 // topic's data and submessages ENCRYPT) and permission for every topic. Cyclone DDS 0.10.2 and Fast DDS 2.9.1
 // nodes (packages/rtps/test/peers) publish, serve add_two_ints and report faults to the gateway's
-// /fault_manager/report_fault, and a Fast DDS node serves parameters; the gateway discovers them, reads their
-// topics, calls their services, reads and sets the parameter and shows their faults, all over the protected wire. Cyclone and Fast DDS do not authenticate each other when Fast DDS
+// /fault_manager/report_fault and serve parameters, and a Fast DDS node serves an action; the gateway discovers them,
+// reads their topics, calls their services, reads and sets parameters, runs and cancels goals and shows their
+// faults, all over the protected wire. Cyclone and Fast DDS do not authenticate each other when Fast DDS
 // initiates (peers README), which the gateway does not need. Domain: offset 222.
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { CYCLONE_SECURITY, describeWith, FASTDDS, OPENSSL } from '../../../../test-support/requirements.js';
 import { testDomain } from '../../../../test-support/domains.js';
 import { allowAllPermissionsXml, createSros2Keystore, governanceXml, type Sros2Keystore } from '../../../../test-support/sros2-keystore.js';
-import { buildPeer, killAllPeers, spawnPeer, type PeerProcess } from '../../../rtps/test/peers/harness.js';
+import { buildPeer, killAllPeers, type PeerProcess } from '../../../rtps/test/peers/harness.js';
 import type { TestGateway } from '../support/gateway.js';
 import { eventually, http, startDefaultRosGateway } from './robot.js';
+import { securedFlags, spawnSecuredPeer, type DropFirst2 } from './sros2-support.js';
 
 const DOMAIN = testDomain(222);
 const VENDORS = ['cyclone', 'fastdds'] as const;
-type Vendor = (typeof VENDORS)[number];
 
 interface PeerEntry {
   guid_prefix: string;
@@ -27,9 +28,8 @@ describeWith([...CYCLONE_SECURITY, ...FASTDDS, ...OPENSSL], 'the default gateway
   let ks: Sros2Keystore;
   let g: TestGateway;
   const peers: PeerProcess[] = [];
-  const enclave = (name: string) => ks.makeEnclave(name, { governanceXml: governanceXml(DOMAIN), permissionsXml: allowAllPermissionsXml(`CN=${name}`, DOMAIN) }).dir;
-  const secured = async (vendor: Vendor, mode: Parameters<typeof spawnPeer>[1], node: string, extra: Omit<Parameters<typeof spawnPeer>[2], 'domain' | 'env' | 'node'> = {}) => {
-    const p = await spawnPeer(vendor, mode, { domain: DOMAIN, node, ...extra, env: { PEER_SECURITY_ENCLAVE: enclave(`/${vendor}/${node}`) } });
+  const secured = async (...args: DropFirst2<Parameters<typeof spawnSecuredPeer>>) => {
+    const p = await spawnSecuredPeer(ks, DOMAIN, ...args);
     peers.push(p);
     return p;
   };
@@ -37,20 +37,16 @@ describeWith([...CYCLONE_SECURITY, ...FASTDDS, ...OPENSSL], 'the default gateway
   beforeAll(async () => {
     for (const v of VENDORS) await buildPeer(v);
     ks = createSros2Keystore();
-    enclave('/medkit/gateway');
-    g = await startDefaultRosGateway(DOMAIN, {
-      service_call_timeout_sec: 10,
-      'ros.security.enabled': true,
-      'ros.security.strategy': 'Enforce',
-      'ros.security.keystore': ks.keystore,
-      'ros.security.enclave': '/medkit/gateway',
-    });
+    ks.makeEnclave('/medkit/gateway', { governanceXml: governanceXml(DOMAIN), permissionsXml: allowAllPermissionsXml('CN=/medkit/gateway', DOMAIN) });
+    g = await startDefaultRosGateway(DOMAIN, { service_call_timeout_sec: 10, ...securedFlags(ks, '/medkit/gateway') });
     for (const v of VENDORS) {
       await secured(v, 'talker', `${v}_talker`, { topic: `rt/${v}/chatter`, periodMs: 100 });
       await secured(v, 'server', `${v}_adder`, { service: `${v}/add_two_ints` });
     }
-    // Only the Fast DDS peer serves parameters (list, get, describe, set); the Cyclone one has none to serve.
-    await secured('fastdds', 'params', 'fastdds_params', { ns: '/fastdds' });
+    // Both serve parameters (list, get, describe, set): `unrelated.value` (7, settable) and read-only ones.
+    for (const v of VENDORS) await secured(v, 'params', `${v}_params`, { ns: `/${v}` });
+    // The Fast DDS peer's example_interfaces/action/Fibonacci server (one step every 100 ms).
+    await secured('fastdds', 'action', 'fastdds_fib', { service: 'fastdds/fibonacci', periodMs: 100 });
   }, 300_000);
   afterAll(async () => {
     await g?.close();
@@ -72,21 +68,68 @@ describeWith([...CYCLONE_SECURITY, ...FASTDDS, ...OPENSSL], 'the default gateway
     }
   }, 90_000);
 
-  it('reads and sets a parameter of the secured Fast DDS node through the configurations route', async () => {
-    const cfg = (id: string) => `${g.url}/api/v1/apps/fastdds_params/configurations/${id}`;
-    const first = await eventually(async () => {
-      const r = await http(cfg('unrelated.value'));
+  /** A read-only parameter of each vendor's params peer. */
+  const READ_ONLY = { cyclone: 'peer.vendor', fastdds: 'ros2_medkit.discovery.display_name' } as const;
+  for (const v of VENDORS) {
+    it(`reads and sets a parameter of the secured ${v} node through the configurations route`, async () => {
+      const cfg = (id: string) => `${g.url}/api/v1/apps/${v}_params/configurations/${id}`;
+      const first = await eventually(async () => {
+        const r = await http(cfg('unrelated.value'));
+        return r.status === 200 ? r : undefined;
+      }, 'the parameter over the protected parameter services', 30_000);
+      expect(first.body).toMatchObject({ id: 'unrelated.value', data: 7, 'x-medkit': { ros2: { node: `/${v}/${v}_params` }, parameter: { type: 'int', read_only: false } } });
+      const set = await http(cfg('unrelated.value'), { method: 'PUT', json: { data: 42 } });
+      expect(set.status, JSON.stringify(set.body)).toBe(200);
+      expect(set.body.data).toBe(42);
+      expect((await http(cfg('unrelated.value'))).body.data).toBe(42);
+      const ro = await http(cfg(READ_ONLY[v]), { method: 'PUT', json: { data: 'renamed' } });
+      expect(ro.status).toBe(403);
+      expect(ro.body.vendor_code).toBe('x-medkit-ros2-parameter-read-only');
+    }, 60_000);
+  }
+
+  it('runs, follows, completes and cancels goals of the secured Fast DDS action server through the operations route', async () => {
+    const ops = `${g.url}/api/v1/apps/fastdds_fib/operations/fibonacci`;
+    const op = await eventually(async () => {
+      const r = await http(ops);
       return r.status === 200 ? r : undefined;
-    }, 'the parameter over the protected parameter services', 30_000);
-    expect(first.body).toMatchObject({ id: 'unrelated.value', data: 7, 'x-medkit': { ros2: { node: '/fastdds/fastdds_params' }, parameter: { type: 'int', read_only: false } } });
-    const set = await http(cfg('unrelated.value'), { method: 'PUT', json: { data: 42 } });
-    expect(set.status, JSON.stringify(set.body)).toBe(200);
-    expect(set.body.data).toBe(42);
-    expect((await http(cfg('unrelated.value'))).body.data).toBe(42);
-    const ro = await http(cfg('ros2_medkit.discovery.display_name'), { method: 'PUT', json: { data: 'renamed' } });
-    expect(ro.status).toBe(403);
-    expect(ro.body.vendor_code).toBe('x-medkit-ros2-parameter-read-only');
-  }, 60_000);
+    }, 'the secured action as an operation', 60_000);
+    expect(op.body.item).toMatchObject({ asynchronous_execution: true, 'x-medkit': { ros2: { action: '/fastdds/fibonacci', type: 'example_interfaces/action/Fibonacci', kind: 'action' } } });
+    // A goal runs to its end: 202 + Location, feedback on the way, then completed with the result.
+    const r = await http(`${ops}/executions`, { method: 'POST', json: { parameters: { order: 6 } } });
+    expect(r.status, JSON.stringify(r.body)).toBe(202);
+    const loc = `${g.url}${r.headers.get('location')}`;
+    const done = await eventually(async () => {
+      const e = await http(loc);
+      return e.body.status === 'completed' && e.body['x-medkit'].result ? e : undefined;
+    }, 'the completed goal', 30_000);
+    expect(done.body).toMatchObject({ id: r.body.id, 'x-medkit': { goal_id: r.body.id, ros2_status: 'succeeded', result: { sequence: [0, 1, 1, 2, 3, 5, 8] } } });
+    // A long goal: feedback arrives (status executing), then PUT stop cancels it on the server.
+    const long = await http(`${ops}/executions`, { method: 'POST', json: { parameters: { order: 1000 } } });
+    expect(long.status, JSON.stringify(long.body)).toBe(202);
+    const longLoc = `${g.url}${long.headers.get('location')}`;
+    const running = await eventually(async () => {
+      const e = await http(longLoc);
+      return ((e.body.parameters?.sequence as number[] | undefined) ?? []).length >= 3 ? e : undefined;
+    }, 'feedback of the long goal', 30_000);
+    expect(running.body).toMatchObject({ status: 'running', 'x-medkit': { ros2_status: 'executing' } });
+    expect(running.body.parameters.sequence.slice(0, 3)).toEqual([0, 1, 1]);
+    const stop = await http(longLoc, { method: 'PUT', json: { capability: 'stop' } });
+    expect(stop.status, JSON.stringify(stop.body)).toBe(202);
+    const canceled = await eventually(async () => {
+      const e = await http(longLoc);
+      return e.body['x-medkit'].ros2_status === 'canceled' ? e : undefined;
+    }, 'the canceled goal', 30_000);
+    expect(canceled.body.status).toBe('failed');
+    // Cancelling a goal that already ended: GOAL_TERMINATED (3).
+    const late = await http(loc, { method: 'DELETE' });
+    expect(late.status).toBe(400);
+    expect(late.body).toMatchObject({ vendor_code: 'x-medkit-ros2-action-rejected', parameters: { return_code: 3 } });
+    // A goal the server rejects (order < 0).
+    const rejected = await http(`${ops}/executions`, { method: 'POST', json: { parameters: { order: -1 } } });
+    expect(rejected.status).toBe(400);
+    expect(rejected.body.vendor_code).toBe('x-medkit-ros2-action-rejected');
+  }, 120_000);
 
   for (const v of VENDORS) {
     it(`reads the ${v} talker's encrypted topic through the data route`, async () => {

@@ -12,6 +12,7 @@ import { QOS_ACTION_STATUS, QOS_DEFAULT, QOS_SERVICES_DEFAULT } from '../client/
 import type { RosTime } from '../client/time.js';
 import type { ServiceClient } from '../services/service-client.js';
 import type { Subscription } from '../topics/subscription.js';
+import { part } from '../client/all-or-none.js';
 import { goalIdHex, isTerminal, newGoalId, type GoalInfoMsg, type UuidMsg } from './goal-status.js';
 
 /** Options of an action client. */
@@ -90,14 +91,15 @@ export class ActionClient {
     this.#resultTimeoutMs = opts.defaultResultTimeoutMs ?? 300_000;
     const names = actionRosNames(this.action);
     const wire = actionWireTypes(t);
-    this.#sendGoal = node.createClient(names.sendGoal, `${t}_SendGoal`, { qos: QOS_SERVICES_DEFAULT });
-    this.#cancel = node.createClient(names.cancelGoal, 'action_msgs/srv/CancelGoal', { qos: QOS_SERVICES_DEFAULT });
-    this.#result = node.createClient(names.getResult, `${t}_GetResult`, { qos: QOS_SERVICES_DEFAULT });
-    this.#feedback = node.createSubscription(names.feedback, wire.feedbackMessage, (m) => {
+    const made: { close(): void }[] = [];
+    this.#sendGoal = part(made, () => node.createClient(names.sendGoal, `${t}_SendGoal`, { qos: QOS_SERVICES_DEFAULT }));
+    this.#cancel = part(made, () => node.createClient(names.cancelGoal, 'action_msgs/srv/CancelGoal', { qos: QOS_SERVICES_DEFAULT }));
+    this.#result = part(made, () => node.createClient(names.getResult, `${t}_GetResult`, { qos: QOS_SERVICES_DEFAULT }));
+    this.#feedback = part(made, () => node.createSubscription(names.feedback, wire.feedbackMessage, (m) => {
       const h = this.#handle(goalIdHex((m as { goal_id: UuidMsg }).goal_id));
       h?.emit('feedback', (m as { feedback: Record<string, unknown> }).feedback);
-    }, QOS_DEFAULT);
-    this.#status = node.createSubscription(names.status, wire.status, (m) => {
+    }, QOS_DEFAULT));
+    this.#status = part(made, () => node.createSubscription(names.status, wire.status, (m) => {
       for (const s of (m as { status_list: Array<{ goal_info: GoalInfoMsg; status: number }> }).status_list) {
         const h = this.#handle(goalIdHex(s.goal_info.goal_id));
         if (h && h.status !== s.status && !isTerminal(h.status)) {
@@ -105,7 +107,7 @@ export class ActionClient {
           h.emit('status', s.status);
         }
       }
-    }, QOS_ACTION_STATUS);
+    }, QOS_ACTION_STATUS));
   }
 
   #handle(id: string): ClientGoalHandle | undefined {

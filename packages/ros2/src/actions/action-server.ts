@@ -6,6 +6,7 @@
  */
 import { actionRosNames, actionWireTypes, normalizeRosTypeName } from '../names/index.js';
 import type { NodeHost } from '../client/node-host.js';
+import { part } from '../client/all-or-none.js';
 import { QOS_ACTION_STATUS, QOS_DEFAULT, QOS_SERVICES_DEFAULT } from '../client/qos-profiles.js';
 import { compareRosTime, rosNow, type RosTime } from '../client/time.js';
 import type { ServiceServer } from '../services/service-server.js';
@@ -133,13 +134,14 @@ export class ActionServer {
     node.types.requireMessage(this.#resultTypeName);
     const names = actionRosNames(this.action);
     const wire = actionWireTypes(t);
-    this.#feedback = node.createPublisher(names.feedback, wire.feedbackMessage, QOS_DEFAULT);
-    this.#status = node.createPublisher(names.status, wire.status, QOS_ACTION_STATUS);
+    const made: { close(): void }[] = [];
+    this.#feedback = part(made, () => node.createPublisher(names.feedback, wire.feedbackMessage, QOS_DEFAULT));
+    this.#status = part(made, () => node.createPublisher(names.status, wire.status, QOS_ACTION_STATUS));
     const opts = { qos: QOS_SERVICES_DEFAULT };
     this.#services = [
-      node.createService(names.sendGoal, `${t}_SendGoal`, (r) => this.#onSendGoal(r as { goal_id: UuidMsg; goal: Record<string, unknown> }), opts),
-      node.createService(names.cancelGoal, 'action_msgs/srv/CancelGoal', (r) => this.#onCancel(r as { goal_info: GoalInfoMsg }), opts),
-      node.createService(names.getResult, `${t}_GetResult`, (r) => this.#onGetResult(r as { goal_id: UuidMsg }), opts),
+      part(made, () => node.createService(names.sendGoal, `${t}_SendGoal`, (r) => this.#onSendGoal(r as { goal_id: UuidMsg; goal: Record<string, unknown> }), opts)),
+      part(made, () => node.createService(names.cancelGoal, 'action_msgs/srv/CancelGoal', (r) => this.#onCancel(r as { goal_info: GoalInfoMsg }), opts)),
+      part(made, () => node.createService(names.getResult, `${t}_GetResult`, (r) => this.#onGetResult(r as { goal_id: UuidMsg }), opts)),
     ];
     this.publishStatus();
   }

@@ -13,6 +13,7 @@ import type { EndpointHost } from '../client/endpoint-host.js';
 import type { QosInput } from '../client/qos-profiles.js';
 import { formatUserData } from '../graph/user-data.js';
 import { serviceWiring } from './service-topics.js';
+import { part } from '../client/all-or-none.js';
 import { conventionForVendor, readCycloneHeader, withCycloneHeader, type ServiceConvention } from './conventions.js';
 
 /** The server a call goes to. */
@@ -69,8 +70,9 @@ export class ServiceClient {
     // The same clientid on request writer and reply reader lets a Cyclone server pair them (§4.1).
     const userData = formatUserData({ clientid: host.nextRmwId() });
     this.clientId = randomBytes(8).readBigUInt64LE(0);
-    this.requestWriter = host.createWriter({ ...w.request, qos: w.qos, userData });
-    this.replyReader = host.createReader({ ...w.reply, qos: w.qos, userData });
+    const made: { close(): void }[] = [];
+    this.requestWriter = part(made, () => host.createWriter({ ...w.request, qos: w.qos, userData }));
+    this.replyReader = part(made, () => host.createReader({ ...w.reply, qos: w.qos, userData }));
     this.replyReader.on('sample', (s) => this.#onReply(s));
     this.requestWriter.on('unmatched', (m) => this.#serverGone(m.remoteGuid));
   }

@@ -10,6 +10,7 @@ import type { EndpointHost } from '../client/endpoint-host.js';
 import type { QosInput } from '../client/qos-profiles.js';
 import { formatUserData, parseUserData } from '../graph/user-data.js';
 import { serviceWiring } from './service-topics.js';
+import { part } from '../client/all-or-none.js';
 import { conventionForVendor, isReaderGuid, isUnknownGuid, readCycloneHeader, withCycloneHeader, type ServiceConvention } from './conventions.js';
 
 /** What a handler learns about a request besides its content. */
@@ -75,8 +76,9 @@ export class ServiceServer {
     this.service = w.service;
     this.type = w.type;
     const userData = formatUserData({ serviceid: host.nextRmwId() });
-    this.requestReader = host.createReader({ ...w.request, qos: w.qos, userData });
-    this.replyWriter = host.createWriter({ ...w.reply, qos: w.qos, userData });
+    const made: { close(): void }[] = [];
+    this.requestReader = part(made, () => host.createReader({ ...w.request, qos: w.qos, userData }));
+    this.replyWriter = part(made, () => host.createWriter({ ...w.reply, qos: w.qos, userData }));
     this.requestReader.on('sample', (s) => {
       this.#onRequest(s).catch((err: unknown) => {
         this.stats.handlerErrors++;

@@ -10,7 +10,7 @@ import { buildPeer, BUILD_DIR, PEERS_DIR, type PeerVendor } from './build-peers.
 export { buildPeer, buildPeers, PeerBuildError, PEERS_DIR, type PeerBinaries, type PeerVendor } from './build-peers.js';
 
 /** What the peer does; the same modes exist in every vendor's peer. */
-export type PeerMode = 'talker' | 'listener' | 'server' | 'client' | 'throughput-pub' | 'throughput-sub' | 'report' | 'keyed-pub' | 'keyed-sub' | 'params' | 'params-mute';
+export type PeerMode = 'talker' | 'listener' | 'server' | 'client' | 'throughput-pub' | 'throughput-sub' | 'report' | 'keyed-pub' | 'keyed-sub' | 'params' | 'params-mute' | 'action';
 
 /** Command-line options of a peer (README.md has the defaults per mode). */
 export interface PeerOptions {
@@ -32,7 +32,7 @@ export interface PeerOptions {
   size?: number;
   /** DDS topic name (default `rt/chatter`, throughput modes `rt/throughput`). */
   topic?: string;
-  /** Service base name: topics `rq/<service>Request` / `rr/<service>Reply` (default `add_two_ints`; report: `fault_manager/report_fault`). */
+  /** Service base name: topics `rq/<service>Request` / `rr/<service>Reply` (default `add_two_ints`; report: `fault_manager/report_fault`); action: the action name (default `fibonacci`). */
   service?: string;
   /** Exit after this many seconds (default: run until stopped; a client exits when done). */
   durationS?: number;

@@ -11,18 +11,29 @@ import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, expect, it } from 'vitest';
 import { describeWith, OPENSSL } from '../../../../test-support/requirements.js';
 import { testDomain } from '../../../../test-support/domains.js';
-import { allowAllPermissionsXml, createSros2Keystore, governanceXml, type Sros2Keystore } from '../../../../test-support/sros2-keystore.js';
+import { allowAllPermissionsXml, createSros2Keystore, denyPermissionsXml, governanceXml, type Sros2Keystore } from '../../../../test-support/sros2-keystore.js';
 import { ByteWriter } from '../../src/byte-writer.js';
 import { encodeHeader } from '../../src/header.js';
 import { encodeData } from '../../src/submessages/data.js';
 import { encodeDataFrag } from '../../src/submessages/data-frag.js';
 import { encodeInfoDst } from '../../src/submessages/info.js';
-import { EntityId, VendorId, type Participant } from '../../src/index.js';
+import { EndpointRefusedError, EntityId, VendorId, type Participant } from '../../src/index.js';
 import { encodeInlineQos } from '../../src/inline-qos.js';
 import { encodeParticipantKey } from '../../src/discovery-spdp-data.js';
 import { AUTH_MESSAGE_CLASS, encodeGenericMessage, HandshakeInitiator, loadIdentity, type SecureParticipant } from '../../src/security/index.js';
 import { closeAll, hasSubmessage, participant, until } from '../support/loopback.js';
 import { securityFrom, waitForStatus } from '../support/secure.js';
+
+/** The EndpointRefusedError `make` throws, undefined when it throws nothing (any other error fails the test). */
+function refusal(make: () => unknown): EndpointRefusedError | undefined {
+  try {
+    make();
+    return undefined;
+  } catch (err) {
+    if (err instanceof EndpointRefusedError) return err;
+    throw err;
+  }
+}
 
 const DOMAIN = testDomain(199);
 const GOV = governanceXml(DOMAIN, { discovery: 'NONE', liveliness: 'NONE', rtps: 'NONE', data: 'ENCRYPT' });
@@ -120,6 +131,13 @@ describeWith(OPENSSL, 'DDS-Security authentication between medkit participants',
     const originAuth = ks.makeEnclave('/medkit/origin', { governanceXml: governanceXml(DOMAIN, { rtps: 'SIGN_WITH_ORIGIN_AUTHENTICATION' }), permissionsXml: allowAllPermissionsXml('CN=/medkit/origin', DOMAIN) }).dir;
     const o = await participant(DOMAIN, { security: await securityFrom(originAuth, DOMAIN) });
     expect(() => o.createWriter({ topic: 'rt/chatter', typeName: 'std_msgs::msg::dds_::String_' })).toThrow(/rtps_protection_kind SIGN_WITH_ORIGIN_AUTHENTICATION/);
+    // What createWriter / createReader throw says why, in a form the gateway turns into a SOVD error: a protection
+    // medkit lacks is `unsupported`, a topic our permissions deny is `denied`.
+    expect(refusal(() => o.createWriter({ topic: 'rt/chatter', typeName: 'std_msgs::msg::dds_::String_' }))).toMatchObject({ name: 'EndpointRefusedError', kind: 'writer', topic: 'rt/chatter', refusal: 'unsupported' });
+    const denyDir = ks.makeEnclave('/medkit/denied', { governanceXml: gov, permissionsXml: denyPermissionsXml('CN=/medkit/denied', DOMAIN, { subscribe: ['rt/secret'] }) }).dir;
+    const d = await participant(DOMAIN, { security: await securityFrom(denyDir, DOMAIN) });
+    expect(refusal(() => d.createReader({ topic: 'rt/secret', typeName: 'std_msgs::msg::dds_::String_' }))).toMatchObject({ kind: 'reader', topic: 'rt/secret', refusal: 'denied', reason: expect.stringMatching(/^our permissions: deny_rule 1 /) });
+    expect(refusal(() => d.createReader({ topic: 'rt/chatter', typeName: 'std_msgs::msg::dds_::String_' }))).toBeUndefined();
   }, 40_000);
 
   it('drops and counts replayed and tampered protected traffic by reason (SRTPS messages, SEC runs, payloads), while the real data keeps flowing', async () => {

@@ -20,6 +20,8 @@ const STATUS_QOS = { reliability: 'reliable', durability: 'transient-local', his
 export class FaultBridges {
   private readonly subs: Subscription[] = [];
   private readonly actionSubs = new Map<string, Subscription>();
+  /** Status topics DDS-Security refuses the gateway: final, so neither retried nor warned about on every rescan. */
+  private readonly refusedTopics = new Set<string>();
   /** One reporter cache per bridge, each bounded by its bridge's max_tracked_* option. */
   private readonly diagReporters: ReporterCache;
   private readonly logReporters: ReporterCache;
@@ -76,7 +78,7 @@ export class FaultBridges {
     if (!bridge) return;
     const present = this.graph.topics().filter((t) => t.types.includes(STATUS_TYPE) && actionNameOf(t.name) !== null).map((t) => t.name);
     for (const topic of present) {
-      if (this.actionSubs.has(topic)) continue;
+      if (this.actionSubs.has(topic) || this.refusedTopics.has(topic)) continue;
       try {
         this.actionSubs.set(topic, this.node.createSubscription(topic, STATUS_TYPE, (m) => {
           const pub = this.graph.publishersOf(topic)[0];
@@ -85,6 +87,7 @@ export class FaultBridges {
           this.armRetry();
         }, STATUS_QOS));
       } catch (err) {
+        if ((err as Error).name === 'EndpointRefusedError') this.refusedTopics.add(topic);
         this.log.warn(`action status bridge: cannot subscribe ${topic}: ${(err as Error).message}`);
       }
     }

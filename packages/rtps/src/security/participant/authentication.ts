@@ -12,7 +12,7 @@
 // never matched and its reason is kept (peerStatus()). Everything from the network is bounded and a malformed
 // message is counted and dropped, never thrown into the receive path.
 import { randomBytes, type X509Certificate } from 'node:crypto';
-import type { ParticipantSecurity, SecurityContext, SecurityRemote, SpdpParameter } from '../../participant-security.js';
+import type { LocalEndpointRefusal, ParticipantSecurity, SecurityContext, SecurityRemote, SpdpParameter } from '../../participant-security.js';
 import { SECURITY_PID } from '../../discovery-spdp-data.js';
 import { ByteWriter } from '../../byte-writer.js';
 import { AccessControl } from '../access/evaluator.js';
@@ -457,11 +457,12 @@ export class SecureParticipant implements ParticipantSecurity {
     return asks.length > 0 ? `governance topic_rule '${t.topicExpression}' asks for ${asks.join(', ')}, which medkit does not implement yet` : undefined;
   }
 
-  checkLocalEndpoint(kind: 'writer' | 'reader', topic: string): string | undefined {
+  checkLocalEndpoint(kind: 'writer' | 'reader', topic: string): LocalEndpointRefusal | undefined {
+    if (!this.opts.access.topicRule(this.opts.domainId, topic)) return { cause: 'denied', reason: `governance has no topic_rule for it in domain ${this.opts.domainId}` };
     const protectedBy = this.protection(topic);
-    if (protectedBy) return protectedBy;
+    if (protectedBy) return { cause: 'unsupported', reason: protectedBy };
     const d = this.opts.access.check(this.opts.identity.cert.subject, kind === 'writer' ? 'publish' : 'subscribe', topic, this.opts.domainId, { now: this.clock() });
-    return d.allowed ? undefined : `our permissions: ${d.reason}`;
+    return d.allowed ? undefined : { cause: 'denied', reason: `our permissions: ${d.reason}` };
   }
 
   /** PID_ENDPOINT_SECURITY_INFO from the topic's governance rule (the masks Fast DDS 2.9.1 announces, checked on the wire). */

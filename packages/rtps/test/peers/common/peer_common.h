@@ -44,8 +44,9 @@ enum peer_mode {
   MODE_THROUGHPUT_PUB,
   MODE_THROUGHPUT_SUB,
   MODE_REPORT,
-  MODE_PARAMS,      /* Fast DDS only: serves list_parameters / get_parameters with beacon hints */
-  MODE_PARAMS_MUTE  /* Cyclone only: offers list_parameters / get_parameters, never answers */
+  MODE_PARAMS,      /* the parameter services: Fast DDS with beacon hints, Cyclone with two plain parameters */
+  MODE_PARAMS_MUTE, /* Cyclone only: offers list_parameters / get_parameters, never answers */
+  MODE_ACTION       /* Fast DDS only: an example_interfaces/action/Fibonacci action server */
 };
 
 struct peer_options {
@@ -62,7 +63,7 @@ struct peer_options {
   int depth;            /* --depth N: KEEP_LAST N; 0 = KEEP_ALL */
   long size;            /* --size BYTES: pad each string to this length (0 = no padding) */
   const char *topic;    /* --topic DDS topic name (default rt/chatter, throughput: rt/throughput) */
-  const char *service;  /* --service NAME: DDS topics rq/NAMERequest and rr/NAMEReply */
+  const char *service;  /* --service NAME: DDS topics rq/NAMERequest and rr/NAMEReply (action: the action name) */
   double duration_s;    /* --duration-s S: exit after S seconds (0 = until SIGTERM / done) */
   long long a, b;       /* --a A --b B: client request i (1-based) sends a = A + i - 1, b = B */
   int wait_match;       /* --wait-match N: writers wait for N matched readers before sending */
@@ -169,6 +170,7 @@ static void peer_parse(int argc, char **argv, struct peer_options *o)
   else if (strcmp(argv[1], "report") == 0) o->mode = MODE_REPORT;
   else if (strcmp(argv[1], "params") == 0) o->mode = MODE_PARAMS;
   else if (strcmp(argv[1], "params-mute") == 0) o->mode = MODE_PARAMS_MUTE;
+  else if (strcmp(argv[1], "action") == 0) o->mode = MODE_ACTION;
   else peer_usage("unknown mode");
 
   o->domain = env_domain ? atoi(env_domain) : 0;
@@ -181,7 +183,7 @@ static void peer_parse(int argc, char **argv, struct peer_options *o)
   o->depth = (o->mode == MODE_THROUGHPUT_PUB || o->mode == MODE_THROUGHPUT_SUB) ? 0 : 7;
   o->size = (o->mode == MODE_THROUGHPUT_PUB) ? 1024 : 0;
   o->topic = (o->mode == MODE_THROUGHPUT_PUB || o->mode == MODE_THROUGHPUT_SUB) ? "rt/throughput" : "rt/chatter";
-  o->service = o->mode == MODE_REPORT ? "fault_manager/report_fault" : "add_two_ints";
+  o->service = o->mode == MODE_REPORT ? "fault_manager/report_fault" : (o->mode == MODE_ACTION ? "fibonacci" : "add_two_ints");
   o->code = "PEER_FAULT";
   o->source = NULL;
   o->severity = 2;

@@ -37,7 +37,7 @@ struct endpoint {
   int32_t matched;
 };
 
-#define MAX_ENDPOINTS 4
+#define MAX_ENDPOINTS 8
 static struct endpoint node_eps[MAX_ENDPOINTS];
 static int n_node_eps;
 static struct peer_options opt;
@@ -274,30 +274,6 @@ static bool reply_reader_ready(dds_entity_t req_reader, dds_instance_handle_t re
   return false;
 }
 
-static void serve_requests(dds_entity_t req_reader, dds_entity_t rep_writer)
-{
-  void *samples[16] = {NULL};
-  dds_sample_info_t infos[16];
-  int n = dds_take(req_reader, samples, infos, 16, 16);
-  int i;
-  for (i = 0; i < n; i++) {
-    const Request_ *rq = (const Request_ *)samples[i];
-    Response_ rp;
-    if (!infos[i].valid_data) continue;
-    rp.hdr_guid = rq->hdr_guid;
-    rp.hdr_seq = rq->hdr_seq;
-    rp.sum = rq->a + rq->b;
-    if (!reply_reader_ready(req_reader, infos[i].publication_handle, rep_writer)) {
-      peer_line("dropped client=%016" PRIx64 " seq=%" PRId64 " reason=no-reply-reader", rq->hdr_guid, rq->hdr_seq);
-      continue;
-    }
-    dds_write(rep_writer, &rp);
-    peer_line("request client=%016" PRIx64 " seq=%" PRId64 " a=%" PRId64 " b=%" PRId64 " sum=%" PRId64, rq->hdr_guid,
-              rq->hdr_seq, rq->a, rq->b, rp.sum);
-  }
-  if (n > 0) dds_return_loan(req_reader, samples, n);
-}
-
 /* What differs between the client modes (add_two_ints client, fault report): how request n is
    filled and how a reply is printed. Every request/response type starts with the 16-byte
    rmw_cyclonedds header, which the shared code reads through svc_hdr. */
@@ -314,6 +290,209 @@ struct client_ops {
   void (*fill)(union any_request *rq, long n, char *line, size_t cap); /* ROS fields + text for "call" */
   void (*describe)(const void *rp, char *out, size_t cap);             /* reply fields for "response" */
 };
+
+/* Serves one service: `answer(request, response, line)` fills the reply after its 16-byte header (copied from the
+   request) and writes the text of the "request client=<id> seq=<n> <text>" line; `release` frees what it allocated
+   in the reply. Replies wait for the client's reply reader like rmw_cyclonedds. */
+struct served {
+  dds_entity_t req, rep;
+  size_t reply_size;
+  void (*answer)(const void *rq, void *rp, char *line, size_t cap);
+  void (*release)(void *rp);
+};
+
+static void serve_requests(const struct served *sv)
+{
+  void *samples[16] = {NULL};
+  dds_sample_info_t infos[16];
+  int n = dds_take(sv->req, samples, infos, 16, 16);
+  int i;
+  for (i = 0; i < n; i++) {
+    const struct svc_hdr *rq = (const struct svc_hdr *)samples[i];
+    struct svc_hdr *rp;
+    char line[512];
+    if (!infos[i].valid_data) continue;
+    rp = (struct svc_hdr *)calloc(1, sv->reply_size);
+    rp->hdr_guid = rq->hdr_guid;
+    rp->hdr_seq = rq->hdr_seq;
+    sv->answer(samples[i], rp, line, sizeof line);
+    if (!reply_reader_ready(sv->req, infos[i].publication_handle, sv->rep)) {
+      peer_line("dropped client=%016" PRIx64 " seq=%" PRId64 " reason=no-reply-reader", rq->hdr_guid, rq->hdr_seq);
+    } else {
+      dds_write(sv->rep, rp);
+      peer_line("request client=%016" PRIx64 " seq=%" PRId64 " %s", rq->hdr_guid, rq->hdr_seq, line);
+    }
+    if (sv->release) sv->release(rp);
+    free(rp);
+  }
+  if (n > 0) dds_return_loan(sv->req, samples, n);
+}
+
+static void add_answer(const void *rq, void *rp, char *line, size_t cap)
+{
+  const Request_ *q = (const Request_ *)rq;
+  Response_ *r = (Response_ *)rp;
+  r->sum = q->a + q->b;
+  snprintf(line, cap, "a=%" PRId64 " b=%" PRId64 " sum=%" PRId64, q->a, q->b, r->sum);
+}
+
+/* ---- params mode: a node with two parameters, served over the four parameter services --------------------- */
+
+typedef rcl_interfaces_srv_dds__ListParameters_Request_ ListRequest_;
+typedef rcl_interfaces_srv_dds__ListParameters_Response_ ListResponse_;
+typedef rcl_interfaces_srv_dds__GetParameters_Request_ GetRequest_;
+typedef rcl_interfaces_srv_dds__GetParameters_Response_ GetResponse_;
+typedef rcl_interfaces_srv_dds__DescribeParameters_Request_ DescribeRequest_;
+typedef rcl_interfaces_srv_dds__DescribeParameters_Response_ DescribeResponse_;
+typedef rcl_interfaces_srv_dds__SetParameters_Request_ SetRequest_;
+typedef rcl_interfaces_srv_dds__SetParameters_Response_ SetResponse_;
+
+/* `unrelated.value` (integer 7) is the one set_parameters may change; `peer.vendor` is read-only. */
+struct cparam {
+  const char *name;
+  uint8_t type; /* rcl_interfaces ParameterType: 2 integer, 4 string */
+  int64_t integer_value;
+  char *string_value;
+  bool read_only;
+  const char *description;
+};
+static struct cparam cparams[] = {
+  {"unrelated.value", 2, 7, "", false, "a parameter set_parameters may change"},
+  {"peer.vendor", 4, 0, "cyclone", true, "the DDS vendor of this peer"},
+};
+#define N_CPARAMS (sizeof cparams / sizeof cparams[0])
+
+static struct cparam *find_cparam(const char *name)
+{
+  size_t i;
+  for (i = 0; i < N_CPARAMS; i++)
+    if (strcmp(cparams[i].name, name) == 0) return &cparams[i];
+  return NULL;
+}
+
+/* A sequence buffer of `n` zeroed elements (freed by the answer's release). */
+static void *seq_buf(uint32_t n, size_t elem)
+{
+  return calloc(n > 0 ? n : 1, elem);
+}
+
+static void list_answer(const void *rq, void *rp, char *line, size_t cap)
+{
+  const ListRequest_ *q = (const ListRequest_ *)rq;
+  ListResponse_ *r = (ListResponse_ *)rp;
+  uint32_t i, j;
+  r->result.names._buffer = (char **)seq_buf(N_CPARAMS, sizeof(char *));
+  for (i = 0; i < N_CPARAMS; i++) {
+    bool match = q->prefixes._length == 0;
+    for (j = 0; j < q->prefixes._length; j++) {
+      size_t k = strlen(q->prefixes._buffer[j]);
+      if (strncmp(cparams[i].name, q->prefixes._buffer[j], k) == 0 && (cparams[i].name[k] == 0 || cparams[i].name[k] == '.')) match = true;
+    }
+    if (match) r->result.names._buffer[r->result.names._length++] = (char *)cparams[i].name;
+  }
+  r->result.names._maximum = r->result.names._length;
+  r->result.prefixes._buffer = NULL;
+  snprintf(line, cap, "list prefixes=%u names=%u", (unsigned)q->prefixes._length, (unsigned)r->result.names._length);
+}
+
+static void list_release(void *rp)
+{
+  free(((ListResponse_ *)rp)->result.names._buffer);
+}
+
+static void get_answer(const void *rq, void *rp, char *line, size_t cap)
+{
+  const GetRequest_ *q = (const GetRequest_ *)rq;
+  GetResponse_ *r = (GetResponse_ *)rp;
+  uint32_t i;
+  r->values._buffer = (rcl_interfaces_msg_dds__ParameterValue_ *)seq_buf(q->names._length, sizeof *r->values._buffer);
+  r->values._length = r->values._maximum = q->names._length;
+  for (i = 0; i < q->names._length; i++) {
+    rcl_interfaces_msg_dds__ParameterValue_ *v = &r->values._buffer[i];
+    const struct cparam *p = find_cparam(q->names._buffer[i]);
+    v->string_value = ""; /* type 0 = not set */
+    if (p == NULL) continue;
+    v->type = p->type;
+    v->integer_value = p->integer_value;
+    v->string_value = p->string_value;
+  }
+  snprintf(line, cap, "get names=%u", (unsigned)q->names._length);
+}
+
+static void get_release(void *rp)
+{
+  free(((GetResponse_ *)rp)->values._buffer);
+}
+
+static void describe_answer(const void *rq, void *rp, char *line, size_t cap)
+{
+  const DescribeRequest_ *q = (const DescribeRequest_ *)rq;
+  DescribeResponse_ *r = (DescribeResponse_ *)rp;
+  uint32_t i;
+  r->descriptors._buffer = (rcl_interfaces_msg_dds__ParameterDescriptor_ *)seq_buf(q->names._length, sizeof *r->descriptors._buffer);
+  r->descriptors._length = r->descriptors._maximum = q->names._length;
+  for (i = 0; i < q->names._length; i++) {
+    rcl_interfaces_msg_dds__ParameterDescriptor_ *d = &r->descriptors._buffer[i];
+    const struct cparam *p = find_cparam(q->names._buffer[i]);
+    d->name = q->names._buffer[i];
+    d->description = p ? (char *)p->description : "";
+    d->additional_constraints = "";
+    if (p == NULL) continue; /* type 0 = not set */
+    d->type = p->type;
+    d->read_only = p->read_only;
+  }
+  snprintf(line, cap, "describe names=%u", (unsigned)q->names._length);
+}
+
+static void describe_release(void *rp)
+{
+  free(((DescribeResponse_ *)rp)->descriptors._buffer);
+}
+
+/* Sets a writable parameter when the type matches; every other name is refused with a reason, as rclcpp does. */
+static void set_answer(const void *rq, void *rp, char *line, size_t cap)
+{
+  const SetRequest_ *q = (const SetRequest_ *)rq;
+  SetResponse_ *r = (SetResponse_ *)rp;
+  uint32_t i;
+  size_t used = (size_t)snprintf(line, cap, "set");
+  r->results._buffer = (rcl_interfaces_msg_dds__SetParametersResult_ *)seq_buf(q->parameters._length, sizeof *r->results._buffer);
+  r->results._length = r->results._maximum = q->parameters._length;
+  for (i = 0; i < q->parameters._length; i++) {
+    const rcl_interfaces_msg_dds__Parameter_ *in = &q->parameters._buffer[i];
+    rcl_interfaces_msg_dds__SetParametersResult_ *res = &r->results._buffer[i];
+    struct cparam *p = find_cparam(in->name);
+    res->reason = "";
+    if (p == NULL) res->reason = "parameter not declared";
+    else if (p->read_only) res->reason = "parameter is read-only";
+    else if (in->value.type != p->type) res->reason = "wrong parameter type";
+    else {
+      p->integer_value = in->value.integer_value;
+      res->successful = true;
+    }
+    if (used < cap) used += (size_t)snprintf(line + used, cap - used, " %s=%s", in->name, res->successful ? "ok" : "refused");
+  }
+}
+
+static void set_release(void *rp)
+{
+  free(((SetResponse_ *)rp)->results._buffer);
+}
+
+/* The parameter services of the node (rq/<ns>/<node>/<name>Request, rr/.../<name>Reply), one service id each. */
+static void make_param_service(struct served *sv, uint32_t counter, const char *name, const dds_topic_descriptor_t *req,
+                               const dds_topic_descriptor_t *rep)
+{
+  char rq[300], rr[300], csid[64], userdata[256];
+  peer_node_service_topic(rq, sizeof rq, &opt, "rq", name, "Request");
+  peer_node_service_topic(rr, sizeof rr, &opt, "rr", name, "Reply");
+  make_csid(csid, sizeof csid, counter);
+  snprintf(userdata, sizeof userdata, "serviceid=%s;%s", csid, PEER_TYPEHASH_REQUEST);
+  /* make_endpoint keeps the topic name for the "matched" lines: it must outlive this call */
+  sv->req = make_endpoint(false, make_topic(req, rq), strdup(rq), make_qos(false, true, false, 10, userdata), true);
+  snprintf(userdata, sizeof userdata, "serviceid=%s;%s", csid, PEER_TYPEHASH_RESPONSE);
+  sv->rep = make_endpoint(true, make_topic(rep, rr), strdup(rr), make_qos(true, true, false, 10, userdata), true);
+}
 
 static void add_fill(union any_request *rq, long n, char *line, size_t cap)
 {
@@ -463,7 +642,9 @@ int main(int argc, char **argv)
 {
   dds_qos_t *pq;
   dds_entity_t t_info, info_writer, info_reader, ws;
-  dds_entity_t data_writer = 0, data_reader = 0, req_writer = 0, req_reader = 0, rep_writer = 0, rep_reader = 0;
+  dds_entity_t data_writer = 0, data_reader = 0, req_writer = 0, rep_reader = 0;
+  struct served services[4]; /* what the node serves (server: add_two_ints; params: the parameter services) */
+  int n_services = 0, i;
   char hex[33];
   char userdata[512], csid[64];
   double start;
@@ -510,9 +691,13 @@ int main(int argc, char **argv)
     dds_entity_t tp = make_topic(&example_interfaces_srv_dds__AddTwoInts_Response__desc, opt.rep_topic);
     make_csid(csid, sizeof csid, 1);
     snprintf(userdata, sizeof userdata, "serviceid=%s;%s", csid, PEER_TYPEHASH_REQUEST);
-    req_reader = make_endpoint(false, tq, opt.req_topic, make_qos(false, true, false, 10, userdata), true);
+    services[0].req = make_endpoint(false, tq, opt.req_topic, make_qos(false, true, false, 10, userdata), true);
     snprintf(userdata, sizeof userdata, "serviceid=%s;%s", csid, PEER_TYPEHASH_RESPONSE);
-    rep_writer = make_endpoint(true, tp, opt.rep_topic, make_qos(true, true, false, 10, userdata), true);
+    services[0].rep = make_endpoint(true, tp, opt.rep_topic, make_qos(true, true, false, 10, userdata), true);
+    services[0].reply_size = sizeof(Response_);
+    services[0].answer = add_answer;
+    services[0].release = NULL;
+    n_services = 1;
     break;
   }
   case MODE_PARAMS_MUTE: {
@@ -534,8 +719,23 @@ int main(int argc, char **argv)
     }
     break;
   }
-  case MODE_PARAMS:
-    peer_usage("params mode is served by the fastdds peer only");
+  case MODE_PARAMS: {
+    struct served list = {0, 0, sizeof(ListResponse_), list_answer, list_release};
+    struct served get = {0, 0, sizeof(GetResponse_), get_answer, get_release};
+    struct served describe = {0, 0, sizeof(DescribeResponse_), describe_answer, describe_release};
+    struct served set = {0, 0, sizeof(SetResponse_), set_answer, set_release};
+    make_param_service(&list, 1, "list_parameters", &rcl_interfaces_srv_dds__ListParameters_Request__desc, &rcl_interfaces_srv_dds__ListParameters_Response__desc);
+    make_param_service(&get, 2, "get_parameters", &rcl_interfaces_srv_dds__GetParameters_Request__desc, &rcl_interfaces_srv_dds__GetParameters_Response__desc);
+    make_param_service(&describe, 3, "describe_parameters", &rcl_interfaces_srv_dds__DescribeParameters_Request__desc, &rcl_interfaces_srv_dds__DescribeParameters_Response__desc);
+    make_param_service(&set, 4, "set_parameters", &rcl_interfaces_srv_dds__SetParameters_Request__desc, &rcl_interfaces_srv_dds__SetParameters_Response__desc);
+    services[n_services++] = list;
+    services[n_services++] = get;
+    services[n_services++] = describe;
+    services[n_services++] = set;
+    break;
+  }
+  case MODE_ACTION:
+    peer_usage("action mode is served by the fastdds peer only");
     break;
   case MODE_CLIENT:
   case MODE_REPORT: {
@@ -570,9 +770,9 @@ int main(int argc, char **argv)
     dds_set_status_mask(data_reader, DDS_DATA_AVAILABLE_STATUS);
     dds_waitset_attach(ws, data_reader, 0);
   }
-  if (req_reader) {
-    dds_set_status_mask(req_reader, DDS_DATA_AVAILABLE_STATUS);
-    dds_waitset_attach(ws, req_reader, 0);
+  for (i = 0; i < n_services; i++) {
+    dds_set_status_mask(services[i].req, DDS_DATA_AVAILABLE_STATUS);
+    dds_waitset_attach(ws, services[i].req, 0);
   }
   if (rep_reader) {
     dds_set_status_mask(rep_reader, DDS_DATA_AVAILABLE_STATUS);
@@ -634,7 +834,7 @@ int main(int argc, char **argv)
       if (n > 0) dds_return_loan(data_reader, samples, n);
       if (opt.mode == MODE_THROUGHPUT_SUB) peer_rate_tick(&rate);
     }
-    if (req_reader) serve_requests(req_reader, rep_writer);
+    for (i = 0; i < n_services; i++) serve_requests(&services[i]);
     if (rep_reader) {
       client_step(&client, req_writer, rep_reader);
       if (client.done && opt.duration_s <= 0) break;

@@ -11,6 +11,7 @@
  * Modes and stdout line formats: see ../README.md and ../common/peer_common.h.
  * Build: fastddsgen -replace ros_types.idl && g++ -std=c++17 fastdds_peer.cpp ros_types*.cxx -lfastrtps -lfastcdr
  */
+#include <array>
 #include <chrono>
 #include <cinttypes>
 #include <memory>
@@ -250,6 +251,40 @@ bool is_reader_guid(const GUID_t& g)
   return (g.entityId.value[3] & 0x04) != 0;
 }
 
+/* Where a request's reply goes: the client's reply reader when the request names one, else its writer; and the
+   request's sequence number, which the reply's related sample identity carries. */
+struct ReplyTo {
+  GUID_t guid;
+  SequenceNumber_t sn;
+};
+
+ReplyTo reply_target(const SampleInfo& si)
+{
+  ReplyTo to{si.related_sample_identity.writer_guid(), si.sample_identity.sequence_number()};
+  if (to.guid == GUID_t::unknown()) to.guid = si.sample_identity.writer_guid();
+  return to;
+}
+
+/* Writes reply `rp` once the client's reply reader matched (up to 100 ms, as rmw_fastrtps waits); false (and a
+   "dropped" line) when it did not. */
+bool send_reply(DataWriter* rep_writer, MatchTracker& tracker, const ReplyTo& to, void* rp)
+{
+  if (is_reader_guid(to.guid)) {
+    auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(100);
+    while (!tracker.has(to.guid) && std::chrono::steady_clock::now() < deadline)
+      std::this_thread::sleep_for(std::chrono::milliseconds(2));
+    if (!tracker.has(to.guid)) {
+      peer_line("dropped client=%s seq=%" PRId64 " reason=no-reply-reader", guid_hex(to.guid).c_str(), to.sn.to64long());
+      return false;
+    }
+  }
+  WriteParams wp;
+  wp.related_sample_identity().writer_guid(to.guid);
+  wp.related_sample_identity().sequence_number(to.sn);
+  rep_writer->write(rp, wp);
+  return true;
+}
+
 /* Serves one service: `answer(request, response)` fills the reply and returns the text of the
    "request client=<id> seq=<n> <text>" line. */
 template <typename Req, typename Resp, typename Answer>
@@ -259,26 +294,11 @@ void serve_requests(DataReader* req_reader, DataWriter* rep_writer, MatchTracker
   SampleInfo si;
   while (req_reader->take_next_sample(&rq, &si) == ReturnCode_t::RETCODE_OK) {
     if (!si.valid_data) continue;
-    /* reply_to = the client's reply reader when the request names one, else its writer */
-    GUID_t reply_to = si.related_sample_identity.writer_guid();
-    if (reply_to == GUID_t::unknown()) reply_to = si.sample_identity.writer_guid();
-    int64_t seq = si.sample_identity.sequence_number().to64long();
+    ReplyTo to = reply_target(si);
     Resp rp;
     std::string text = answer(rq, rp);
-    if (is_reader_guid(reply_to)) {
-      auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(100);
-      while (!tracker.has(reply_to) && std::chrono::steady_clock::now() < deadline)
-        std::this_thread::sleep_for(std::chrono::milliseconds(2));
-      if (!tracker.has(reply_to)) {
-        peer_line("dropped client=%s seq=%" PRId64 " reason=no-reply-reader", guid_hex(reply_to).c_str(), seq);
-        continue;
-      }
-    }
-    WriteParams wp;
-    wp.related_sample_identity().writer_guid(reply_to);
-    wp.related_sample_identity().sequence_number(si.sample_identity.sequence_number());
-    rep_writer->write(&rp, wp);
-    peer_line("request client=%s seq=%" PRId64 " %s", guid_hex(reply_to).c_str(), seq, text.c_str());
+    if (send_reply(rep_writer, tracker, to, &rp))
+      peer_line("request client=%s seq=%" PRId64 " %s", guid_hex(to.guid).c_str(), to.sn.to64long(), text.c_str());
   }
 }
 
@@ -423,6 +443,171 @@ void make_service(Served& s, const char* service)
   peer_node_service_topic(rr, sizeof rr, &opt, "rr", service, "Reply");
   s.req = make_reader(make_topic(rq, new ReqType()), true, false, 10, PEER_TYPEHASH_REQUEST, true);
   s.rep = make_writer(make_topic(rr, new RespType()), true, false, 10, PEER_TYPEHASH_RESPONSE, true, &s.tracker);
+}
+
+/* ---- action mode: an example_interfaces/action/Fibonacci server (rcl_action on the wire) ---------------- */
+
+namespace fib = example_interfaces::action::dds_;
+using action_msgs::msg::dds_::GoalInfo_;
+using action_msgs::msg::dds_::GoalStatus_;
+using action_msgs::msg::dds_::GoalStatusArray_;
+using CancelRequest_ = action_msgs::srv::dds_::CancelGoal_Request_;
+using CancelResponse_ = action_msgs::srv::dds_::CancelGoal_Response_;
+using Uuid = std::array<uint8_t, 16>;
+
+/* action_msgs/msg/GoalStatus */
+enum : uint8_t { GOAL_UNKNOWN = 0, GOAL_EXECUTING = 2, GOAL_SUCCEEDED = 4, GOAL_CANCELED = 5 };
+
+struct Goal {
+  Uuid id;
+  builtin_interfaces::msg::dds_::Time_ stamp;
+  int32_t order = 0;
+  std::vector<int32_t> sequence;
+  uint8_t status = GOAL_EXECUTING;
+  double next_step = 0;
+  std::vector<ReplyTo> waiting; /* get_result requests answered when the goal ends */
+};
+
+struct ActionServer {
+  Served send_goal, cancel, get_result;
+  DataWriter* feedback = nullptr;
+  DataWriter* status = nullptr;
+  std::vector<Goal> goals;
+};
+
+std::string uuid_hex(const Uuid& u)
+{
+  char out[33];
+  peer_hex(u.data(), 16, out);
+  return out;
+}
+
+void make_action(ActionServer& a)
+{
+  std::string base = std::string(opt.service) + "/_action/";
+  auto svc = [&](Served& s, const char* name, TopicDataType* req, TopicDataType* rep) {
+    std::string rq = "rq/" + base + name + "Request", rr = "rr/" + base + name + "Reply";
+    s.req = make_reader(make_topic(rq.c_str(), req), true, false, 10, PEER_TYPEHASH_REQUEST, true);
+    s.rep = make_writer(make_topic(rr.c_str(), rep), true, false, 10, PEER_TYPEHASH_RESPONSE, true, &s.tracker);
+  };
+  svc(a.send_goal, "send_goal", new fib::Fibonacci_SendGoal_Request_PubSubType(), new fib::Fibonacci_SendGoal_Response_PubSubType());
+  svc(a.cancel, "cancel_goal", new action_msgs::srv::dds_::CancelGoal_Request_PubSubType(), new action_msgs::srv::dds_::CancelGoal_Response_PubSubType());
+  svc(a.get_result, "get_result", new fib::Fibonacci_GetResult_Request_PubSubType(), new fib::Fibonacci_GetResult_Response_PubSubType());
+  /* rcl_action: feedback with the default profile, status reliable + transient local + keep last 1 */
+  a.feedback = make_writer(make_topic(("rt/" + base + "feedback").c_str(), new fib::Fibonacci_FeedbackMessage_PubSubType()), true, false, 10,
+                           PEER_TYPEHASH_STRING, true);
+  a.status = make_writer(make_topic(("rt/" + base + "status").c_str(), new action_msgs::msg::dds_::GoalStatusArray_PubSubType()), true, true, 1,
+                         PEER_TYPEHASH_STRING, true);
+}
+
+void publish_status(ActionServer& a)
+{
+  GoalStatusArray_ arr;
+  for (const Goal& g : a.goals) {
+    GoalStatus_ st;
+    st.goal_info().goal_id().uuid(g.id);
+    st.goal_info().stamp(g.stamp);
+    st.status(g.status);
+    arr.status_list().push_back(st);
+  }
+  a.status->write(&arr);
+}
+
+Goal* find_goal(ActionServer& a, const Uuid& id)
+{
+  for (Goal& g : a.goals)
+    if (g.id == id) return &g;
+  return nullptr;
+}
+
+void answer_result(ActionServer& a, const Goal* g, const ReplyTo& to)
+{
+  fib::Fibonacci_GetResult_Response_ rp;
+  rp.status(g ? g->status : GOAL_UNKNOWN);
+  if (g) rp.result().values(g->sequence);
+  send_reply(a.get_result.rep, a.get_result.tracker, to, &rp);
+}
+
+/* A goal ended (succeeded or canceled): status, then the get_result requests that waited for it. */
+void finish_goal(ActionServer& a, Goal& g, uint8_t status)
+{
+  g.status = status;
+  publish_status(a);
+  peer_line("goal %s id=%s length=%zu", status == GOAL_SUCCEEDED ? "succeeded" : "canceled", uuid_hex(g.id).c_str(), g.sequence.size());
+  for (const ReplyTo& to : g.waiting) answer_result(a, &g, to);
+  g.waiting.clear();
+}
+
+/* Goals with order < 0 are rejected; others run one step per --period-ms, each step a feedback message with the
+   sequence so far, and succeed with order + 1 numbers (0, 1, 1, 2, ...). Cancel (one goal, or all with a zero id)
+   ends executing goals as canceled; a terminated goal answers return code 3, an unknown one 2. */
+void serve_action(ActionServer& a)
+{
+  double now = monotonic_s();
+  SampleInfo si;
+  fib::Fibonacci_SendGoal_Request_ goal_rq;
+  while (a.send_goal.req->take_next_sample(&goal_rq, &si) == ReturnCode_t::RETCODE_OK) {
+    if (!si.valid_data) continue;
+    fib::Fibonacci_SendGoal_Response_ rp;
+    auto wall = std::chrono::system_clock::now().time_since_epoch();
+    rp.stamp().sec(int32_t(std::chrono::duration_cast<std::chrono::seconds>(wall).count()));
+    rp.stamp().nanosec(uint32_t(std::chrono::duration_cast<std::chrono::nanoseconds>(wall).count() % 1000000000));
+    bool accept = goal_rq.goal().order() >= 0 && find_goal(a, goal_rq.goal_id().uuid()) == nullptr;
+    rp.accepted(accept);
+    if (accept) {
+      Goal g;
+      g.id = goal_rq.goal_id().uuid();
+      g.stamp = rp.stamp();
+      g.order = goal_rq.goal().order();
+      g.sequence = {0};
+      g.next_step = now + double(opt.period_ms) / 1000.0;
+      a.goals.push_back(g);
+    }
+    send_reply(a.send_goal.rep, a.send_goal.tracker, reply_target(si), &rp);
+    peer_line("goal %s id=%s order=%d", accept ? "accepted" : "rejected", uuid_hex(goal_rq.goal_id().uuid()).c_str(), int(goal_rq.goal().order()));
+    if (accept) publish_status(a);
+  }
+  CancelRequest_ cancel_rq;
+  while (a.cancel.req->take_next_sample(&cancel_rq, &si) == ReturnCode_t::RETCODE_OK) {
+    if (!si.valid_data) continue;
+    const Uuid& id = cancel_rq.goal_info().goal_id().uuid();
+    bool all = id == Uuid{};
+    CancelResponse_ rp;
+    bool terminated = false;
+    for (Goal& g : a.goals) {
+      if (!all && g.id != id) continue;
+      if (g.status != GOAL_EXECUTING) {
+        terminated = true;
+        continue;
+      }
+      GoalInfo_ info;
+      info.goal_id().uuid(g.id);
+      info.stamp(g.stamp);
+      rp.goals_canceling().push_back(info);
+    }
+    rp.return_code(!rp.goals_canceling().empty() ? 0 : (terminated ? 3 : 2));
+    send_reply(a.cancel.rep, a.cancel.tracker, reply_target(si), &rp);
+    peer_line("cancel id=%s return_code=%d canceling=%zu", uuid_hex(id).c_str(), int(rp.return_code()), rp.goals_canceling().size());
+    for (const GoalInfo_& info : rp.goals_canceling()) finish_goal(a, *find_goal(a, info.goal_id().uuid()), GOAL_CANCELED);
+  }
+  fib::Fibonacci_GetResult_Request_ result_rq;
+  while (a.get_result.req->take_next_sample(&result_rq, &si) == ReturnCode_t::RETCODE_OK) {
+    if (!si.valid_data) continue;
+    Goal* g = find_goal(a, result_rq.goal_id().uuid());
+    if (g && g->status == GOAL_EXECUTING) g->waiting.push_back(reply_target(si));
+    else answer_result(a, g, reply_target(si));
+  }
+  for (Goal& g : a.goals) {
+    if (g.status != GOAL_EXECUTING || now < g.next_step) continue;
+    g.next_step = now + double(opt.period_ms) / 1000.0;
+    size_t n = g.sequence.size();
+    g.sequence.push_back(n < 2 ? 1 : g.sequence[n - 1] + g.sequence[n - 2]);
+    fib::Fibonacci_FeedbackMessage_ fb;
+    fb.goal_id().uuid(g.id);
+    fb.feedback().values(g.sequence);
+    a.feedback->write(&fb);
+    if (g.sequence.size() > size_t(g.order)) finish_goal(a, g, GOAL_SUCCEEDED);
+  }
 }
 
 /* Client state: request i goes out once both service endpoints matched; replies count
@@ -572,6 +757,7 @@ int main(int argc, char** argv)
   DataReader *data_reader = nullptr, *req_reader = nullptr, *rep_reader = nullptr;
   MatchTracker tracker;
   Served list_svc, get_svc, describe_svc, set_svc;
+  ActionServer action;
   switch (opt.mode) {
   case MODE_TALKER:
   case MODE_THROUGHPUT_PUB:
@@ -598,6 +784,9 @@ int main(int argc, char** argv)
     break;
   case MODE_PARAMS_MUTE:
     peer_usage("params-mute mode is served by the cyclone peer only");
+    break;
+  case MODE_ACTION:
+    make_action(action);
     break;
   case MODE_CLIENT:
   case MODE_REPORT: {
@@ -682,6 +871,7 @@ int main(int argc, char** argv)
       if (get_svc.req) serve_requests<GetRequest_, GetResponse_>(get_svc.req, get_svc.rep, get_svc.tracker, get_parameters);
       if (describe_svc.req) serve_requests<DescribeRequest_, DescribeResponse_>(describe_svc.req, describe_svc.rep, describe_svc.tracker, describe_parameters);
       if (set_svc.req) serve_requests<SetRequest_, SetResponse_>(set_svc.req, set_svc.rep, set_svc.tracker, set_parameters);
+      if (action.send_goal.req) serve_action(action);
       if (rep_reader) {
         if (opt.mode == MODE_REPORT) client_step<ReportCall>(client, req_writer, rep_reader);
         else client_step<AddCall>(client, req_writer, rep_reader);
