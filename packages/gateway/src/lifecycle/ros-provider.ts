@@ -3,7 +3,7 @@
 // first state read decides 409 at once, the steps then run in the background while clients poll.
 import type { App } from '../entities/model.js';
 import { effectiveFqn } from '../entities/model.js';
-import { messageOf } from '../ros/call-errors.js';
+import { messageOf, securityRefusal } from '../ros/call-errors.js';
 import { allowedTransitions, planTransition, STATE, TRANSITION_NAMES, type PlanStep, type SovdTransition } from './plan.js';
 import { LifecycleProviderError, type LifecycleEntity, type LifecycleProvider, type LifecycleStatus } from './provider.js';
 
@@ -82,7 +82,8 @@ export class RosManagedNodeProvider implements LifecycleProvider {
     try {
       state = await this.readState(fqn, signal);
     } catch (err) {
-      throw new LifecycleProviderError('other', `Could not read the lifecycle state of ${fqn}: ${messageOf(err)}`, 503, { node: fqn });
+      // Under SROS2 a get_state the gateway's permissions deny is final: 403, not a 503 worth retrying.
+      throw securityRefusal(err, { node: fqn }) ?? new LifecycleProviderError('other', `Could not read the lifecycle state of ${fqn}: ${messageOf(err)}`, 503, { node: fqn });
     }
     const plan = planTransition(name, state.id);
     if (!plan) throw new LifecycleProviderError('precondition-failed', `'${name}' is not available while ${fqn} is ${state.label}`, 409, { node: fqn, lifecycle_state: state.label, transition: name });

@@ -76,6 +76,8 @@ export class LifecycleService {
     try {
       await p.transition(ref, name, signal);
     } catch (err) {
+      // A provider that already knows the SOVD error (e.g. an SROS2 refusal) says it itself.
+      if (err instanceof SovdError) throw err;
       if (!(err instanceof LifecycleProviderError)) throw new SovdError('internal-error', `Lifecycle provider ${p.name} failed: ${(err as Error).message}`, params);
       const all = { ...params, ...err.parameters };
       switch (err.kind) {

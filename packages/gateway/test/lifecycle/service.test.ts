@@ -3,6 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { LifecycleService } from '../../src/lifecycle/service.js';
 import { LifecycleProviderError, type LifecycleProvider } from '../../src/lifecycle/provider.js';
+import { RosManagedNodeProvider, type LifecycleBackend } from '../../src/lifecycle/ros-provider.js';
 import { newApp, newComponent } from '../../src/entities/model.js';
 import { SovdError } from '@medkit/plugin-api';
 
@@ -63,5 +64,20 @@ describe('lifecycle service', () => {
     expect(await run(new LifecycleProviderError('other', 'no', 418))).toEqual([418, 'x-medkit-plugin-error']);
     expect(await run(new LifecycleProviderError('other', 'no', 99))).toEqual([400, 'x-medkit-plugin-error']);
     expect(await run(new Error('boom'))).toEqual([500, 'internal-error']);
+    expect(await run(new SovdError('x-medkit-ros2-permission-denied', 'denied'))).toEqual([403, 'x-medkit-ros2-permission-denied']);
+  });
+
+  it('the ROS provider answers 403 when SROS2 permissions deny the node\'s get_state, 503 when it fails otherwise', async () => {
+    const managed = { type: 'app' as const, entity: newApp('managed', 'runtime', { is_online: true, component_id: 'c', bound_fqn: '/managed' }) };
+    const run = async (err: Error) => {
+      const backend: LifecycleBackend = { isManaged: () => true, getState: () => Promise.reject(err), changeState: () => Promise.resolve(true) };
+      const s = new LifecycleService({ hostedApps: () => [] });
+      s.addProvider(new RosManagedNodeProvider(backend, { stateTimeoutMs: 100, changeTimeoutMs: 100 }));
+      return code(s.transition(managed, 'start'));
+    };
+    // Told apart by name, as @medkit/rtps's EndpointRefusedError is from any copy of the package.
+    const refused = Object.assign(new Error('denied'), { name: 'EndpointRefusedError', kind: 'reader', topic: 'rr/managed/get_stateReply', refusal: 'denied', reason: 'deny rule' });
+    expect(await run(refused)).toEqual([403, 'x-medkit-ros2-permission-denied']);
+    expect(await run(Object.assign(new Error('gone'), { name: 'RosTimeoutError' }))).toEqual([503, 'x-medkit-plugin-error']);
   });
 });
