@@ -25,7 +25,7 @@ import {
   submessage,
   type WireSN,
 } from './datagrams.js';
-import { prng } from './prng.js';
+import { Dice } from './prng.js';
 
 
 /** Extreme 64-bit sequence numbers (and the edges around the 2^52 acceptance limit). */
@@ -70,70 +70,61 @@ export interface MutatedDatagram {
 }
 
 export class RtpsMutator {
-  private readonly rand: () => number;
+  private readonly dice: Dice;
   private readonly t: MutatorTarget;
   private counter = 0;
 
   constructor(seed: number, target: MutatorTarget) {
-    this.rand = prng(seed);
+    this.dice = new Dice(seed);
     this.t = target;
   }
 
-  private int(n: number): number {
-    return Math.floor(this.rand() * n);
-  }
-  private chance(p: number): boolean {
-    return this.rand() < p;
-  }
-  private pick<T>(xs: readonly T[]): T {
-    return xs[this.int(xs.length)];
-  }
 
   /** An SN: an extreme half of the time, else small, sometimes any 64-bit value. */
   snValue(): bigint {
-    const r = this.rand();
-    if (r < 0.5) return this.pick(EXTREME_SNS);
-    if (r < 0.9) return BigInt(1 + this.int(300));
-    return (BigInt(this.int(0x100000000)) << 32n) | BigInt(this.int(0x100000000));
+    const r = this.dice.next();
+    if (r < 0.5) return this.dice.pick(EXTREME_SNS);
+    if (r < 0.9) return BigInt(1 + this.dice.int(300));
+    return (BigInt(this.dice.int(0x100000000)) << 32n) | BigInt(this.dice.int(0x100000000));
   }
   private wsn(): WireSN {
     return sn(this.snValue());
   }
   private u32(): number {
-    return this.chance(0.5) ? this.pick(EXTREME_U32) : this.int(1000);
+    return this.dice.chance(0.5) ? this.dice.pick(EXTREME_U32) : this.dice.int(1000);
   }
   private u16(): number {
-    return this.chance(0.5) ? this.pick(EXTREME_U16) : this.int(2000);
+    return this.dice.chance(0.5) ? this.dice.pick(EXTREME_U16) : this.dice.int(2000);
   }
   private count(): number {
-    return this.chance(0.3) ? this.pick(EXTREME_U32) : ++this.counter;
+    return this.dice.chance(0.3) ? this.dice.pick(EXTREME_U32) : ++this.counter;
   }
   private numBits(): number {
-    return this.chance(0.5) ? this.pick(EXTREME_NUMBITS) : this.int(257);
+    return this.dice.chance(0.5) ? this.dice.pick(EXTREME_NUMBITS) : this.dice.int(257);
   }
   /** Bitmap words: usually as many as numBits needs, sometimes too few or too many. */
   private words(numBits: number): number[] {
     let n = Math.ceil(Math.min(numBits, 320) / 32);
-    if (this.chance(0.1)) n = this.int(10);
+    if (this.dice.chance(0.1)) n = this.dice.int(10);
     const out: number[] = [];
-    for (let i = 0; i < n; i++) out.push(this.pick([0, 0xffffffff, 0x80000001, this.int(0x100000000)]));
+    for (let i = 0; i < n; i++) out.push(this.dice.pick([0, 0xffffffff, 0x80000001, this.dice.int(0x100000000)]));
     return out;
   }
   private peer(): Buffer {
-    return this.pick(this.t.peers);
+    return this.dice.pick(this.t.peers);
   }
   private bytes(n: number): Buffer {
     const b = Buffer.alloc(n);
-    for (let i = 0; i < n; i++) b[i] = this.int(256);
+    for (let i = 0; i < n; i++) b[i] = this.dice.int(256);
     return b;
   }
 
   /** The next datagram. */
   next(): MutatedDatagram {
-    const b = header(new Bytes(), this.peer(), this.chance(0.9) ? this.pick([0x0101, 0x010f, 0x0110]) : this.int(0x10000));
+    const b = header(new Bytes(), this.peer(), this.dice.chance(0.9) ? this.dice.pick([0x0101, 0x010f, 0x0110]) : this.dice.int(0x10000));
     let port = this.t.metaPort;
     const kinds: string[] = [];
-    const n = 1 + this.int(3);
+    const n = 1 + this.dice.int(3);
     for (let i = 0; i < n; i++) {
       const k = this.submessage(b);
       kinds.push(k.kind);
@@ -141,7 +132,7 @@ export class RtpsMutator {
     }
     let d = b.done();
     let kind = kinds.join('+');
-    if (this.chance(0.08)) {
+    if (this.dice.chance(0.08)) {
       d = this.damage(d);
       kind = `damaged:${kind}`;
     }
@@ -149,19 +140,19 @@ export class RtpsMutator {
   }
 
   private submessage(b: Bytes): { kind: string; user?: boolean } {
-    const user = this.chance(0.25);
-    const writer = user ? this.pick(USER_WRITERS) : this.pick(BUILTIN_WRITERS);
-    const reader = this.chance(0.2) ? 0 : user ? this.pick(USER_READERS) : this.pick(BUILTIN_READERS);
-    switch (this.int(14)) {
+    const user = this.dice.chance(0.25);
+    const writer = user ? this.dice.pick(USER_WRITERS) : this.dice.pick(BUILTIN_WRITERS);
+    const reader = this.dice.chance(0.2) ? 0 : user ? this.dice.pick(USER_READERS) : this.dice.pick(BUILTIN_READERS);
+    switch (this.dice.int(14)) {
       case 0:
       case 1: {
-        heartbeat(b, { readerId: reader, writerId: writer, first: this.wsn(), last: this.wsn(), count: this.count(), final: this.chance(0.3) });
+        heartbeat(b, { readerId: reader, writerId: writer, first: this.wsn(), last: this.wsn(), count: this.count(), final: this.dice.chance(0.3) });
         return { kind: 'HEARTBEAT', user };
       }
       case 2: {
         const numBits = this.numBits();
         // An ACKNACK from one of the peer's readers to one of the target's writers.
-        acknack(b, { readerId: user ? this.pick(USER_READERS) : this.pick(BUILTIN_READERS), writerId: this.pick(BUILTIN_WRITERS), base: this.wsn(), numBits, words: this.words(numBits), count: this.count() });
+        acknack(b, { readerId: user ? this.dice.pick(USER_READERS) : this.dice.pick(BUILTIN_READERS), writerId: this.dice.pick(BUILTIN_WRITERS), base: this.wsn(), numBits, words: this.words(numBits), count: this.count() });
         return { kind: 'ACKNACK' };
       }
       case 3: {
@@ -171,7 +162,7 @@ export class RtpsMutator {
       }
       case 4: {
         const numBits = this.numBits();
-        nackFrag(b, { readerId: this.pick(BUILTIN_READERS), writerId: this.pick(BUILTIN_WRITERS), sn: this.wsn(), base: this.u32(), numBits, words: this.words(numBits), count: this.count() });
+        nackFrag(b, { readerId: this.dice.pick(BUILTIN_READERS), writerId: this.dice.pick(BUILTIN_WRITERS), sn: this.wsn(), base: this.u32(), numBits, words: this.words(numBits), count: this.count() });
         return { kind: 'NACK_FRAG' };
       }
       case 5: {
@@ -180,41 +171,41 @@ export class RtpsMutator {
       }
       case 6: {
         const fragmentSize = this.u16();
-        dataFrag(b, { readerId: reader, writerId: writer, sn: this.wsn(), start: this.u32(), count: this.u16(), fragmentSize, sampleSize: this.chance(0.5) ? this.pick([0, 1, 8, 1024, 65536, 64 << 20, (64 << 20) + 1, 0x7fffffff, 0xffffffff]) : this.int(100_000), data: this.bytes(this.int(Math.min(1200, fragmentSize * 2 + 1))) });
+        dataFrag(b, { readerId: reader, writerId: writer, sn: this.wsn(), start: this.u32(), count: this.u16(), fragmentSize, sampleSize: this.dice.chance(0.5) ? this.dice.pick([0, 1, 8, 1024, 65536, 64 << 20, (64 << 20) + 1, 0x7fffffff, 0xffffffff]) : this.dice.int(100_000), data: this.bytes(this.dice.int(Math.min(1200, fragmentSize * 2 + 1))) });
         return { kind: 'DATA_FRAG', user };
       }
       case 7: {
-        data(b, { readerId: reader, writerId: writer, sn: this.wsn(), payload: this.chance(0.8) ? Buffer.concat([Buffer.from([0, this.pick([1, 3, 7]), 0, 0]), this.bytes(this.int(200))]) : undefined, key: this.chance(0.1), inlineQos: this.chance(0.2) ? this.parameters(false) : undefined });
+        data(b, { readerId: reader, writerId: writer, sn: this.wsn(), payload: this.dice.chance(0.8) ? Buffer.concat([Buffer.from([0, this.dice.pick([1, 3, 7]), 0, 0]), this.bytes(this.dice.int(200))]) : undefined, key: this.dice.chance(0.1), inlineQos: this.dice.chance(0.2) ? this.parameters(false) : undefined });
         return { kind: 'DATA', user };
       }
       case 8: {
-        data(b, { readerId: ENTITY.SPDP_READER, writerId: ENTITY.SPDP_WRITER, sn: this.wsn(), payload: this.spdp(), key: this.chance(0.05), inlineQos: this.chance(0.1) ? this.parameters(false) : undefined });
+        data(b, { readerId: ENTITY.SPDP_READER, writerId: ENTITY.SPDP_WRITER, sn: this.wsn(), payload: this.spdp(), key: this.dice.chance(0.05), inlineQos: this.dice.chance(0.1) ? this.parameters(false) : undefined });
         return { kind: 'SPDP' };
       }
       case 9: {
-        const pub = this.chance(0.5);
-        data(b, { readerId: pub ? ENTITY.PUB_READER : ENTITY.SUB_READER, writerId: pub ? ENTITY.PUB_WRITER : ENTITY.SUB_WRITER, sn: this.chance(0.5) ? sn(BigInt(1 + this.int(8))) : this.wsn(), payload: this.sedp(pub), key: this.chance(0.05) });
+        const pub = this.dice.chance(0.5);
+        data(b, { readerId: pub ? ENTITY.PUB_READER : ENTITY.SUB_READER, writerId: pub ? ENTITY.PUB_WRITER : ENTITY.SUB_WRITER, sn: this.dice.chance(0.5) ? sn(BigInt(1 + this.dice.int(8))) : this.wsn(), payload: this.sedp(pub), key: this.dice.chance(0.05) });
         return { kind: 'SEDP' };
       }
       case 10: {
-        const r = this.int(3);
-        if (r === 0) infoDst(b, this.chance(0.6) ? this.t.prefix : this.chance(0.5) ? Buffer.alloc(12) : this.bytes(12));
-        else if (r === 1) infoSrc(b, this.chance(0.8) ? this.peer() : this.bytes(12), this.int(0x10000));
-        else if (this.chance(0.2)) submessage(b, SM.INFO_TS, 0x02, () => {});
+        const r = this.dice.int(3);
+        if (r === 0) infoDst(b, this.dice.chance(0.6) ? this.t.prefix : this.dice.chance(0.5) ? Buffer.alloc(12) : this.bytes(12));
+        else if (r === 1) infoSrc(b, this.dice.chance(0.8) ? this.peer() : this.bytes(12), this.dice.int(0x10000));
+        else if (this.dice.chance(0.2)) submessage(b, SM.INFO_TS, 0x02, () => {});
         else infoTs(b, this.u32(), this.u32());
         return { kind: ['INFO_DST', 'INFO_SRC', 'INFO_TS'][r] };
       }
       case 11: {
         // PAD, an unknown or vendor-specific id, or a known id with a wrong length.
-        const id = this.pick([SM.PAD, 0x00, 0x02, 0x05, 0x0a, 0x0f, 0x11, 0x14, 0x17, 0x80, 0xff, SM.HEARTBEAT, SM.ACKNACK, SM.DATA]);
-        const body = this.bytes(this.int(64));
-        submessage(b, id, this.int(256) & ~1, (b) => b.bytes(body), this.chance(0.3) ? this.u16() : undefined);
+        const id = this.dice.pick([SM.PAD, 0x00, 0x02, 0x05, 0x0a, 0x0f, 0x11, 0x14, 0x17, 0x80, 0xff, SM.HEARTBEAT, SM.ACKNACK, SM.DATA]);
+        const body = this.bytes(this.dice.int(64));
+        submessage(b, id, this.dice.int(256) & ~1, (b) => b.bytes(body), this.dice.chance(0.3) ? this.u16() : undefined);
         return { kind: 'RAW' };
       }
       default: {
         // A valid-looking HEARTBEAT on the peer's SEDP writer with extreme SNs: the issue's attack, varied.
         const v = this.wsn();
-        heartbeat(b, { readerId: ENTITY.PUB_READER, writerId: ENTITY.PUB_WRITER, first: v, last: this.chance(0.5) ? v : this.wsn(), count: this.count() });
+        heartbeat(b, { readerId: ENTITY.PUB_READER, writerId: ENTITY.PUB_WRITER, first: v, last: this.dice.chance(0.5) ? v : this.wsn(), count: this.count() });
         return { kind: 'SEDP_HEARTBEAT' };
       }
     }
@@ -222,34 +213,34 @@ export class RtpsMutator {
 
   /** A locator value: always loopback (the target must never be steered at other hosts), ports our socket's or invalid. */
   private locatorValue(): Buffer {
-    const port = this.chance(0.7) ? this.t.replyPort : this.pick([0, 0x10000, 0x7fffffff, 0xffffffff]);
-    const kind = this.chance(0.85) ? 1 : this.pick([-1, 0, 2, 16, 0x7fffffff]);
+    const port = this.dice.chance(0.7) ? this.t.replyPort : this.dice.pick([0, 0x10000, 0x7fffffff, 0xffffffff]);
+    const kind = this.dice.chance(0.85) ? 1 : this.dice.pick([-1, 0, 2, 16, 0x7fffffff]);
     return locator(port, [127, 0, 0, 1], kind);
   }
 
   /** A CDR string value with an extreme length field now and then. */
   private stringValue(s: string): Buffer {
     const body = Buffer.from(`${s}\0`);
-    const len = this.chance(0.15) ? this.pick(EXTREME_U32) : body.length;
+    const len = this.dice.chance(0.15) ? this.dice.pick(EXTREME_U32) : body.length;
     return Buffer.concat([new Bytes().u32(len).done(), body]);
   }
 
   /** Parameters with extreme values, shuffled, sometimes hundreds of them or without a sentinel. */
   private parameters(encapsulated: boolean, base: Array<[number, Buffer]> = []): Buffer {
     const params = [...base];
-    const extra = this.chance(0.05) ? 300 + this.int(400) : this.int(6);
+    const extra = this.dice.chance(0.05) ? 300 + this.dice.int(400) : this.dice.int(6);
     for (let i = 0; i < extra; i++) {
-      const pid = this.pick([0x0000, 0x0002, 0x0005, 0x0007, 0x000f, 0x0015, 0x0016, 0x001a, 0x001d, 0x0029, 0x002c, 0x002f, 0x0031, 0x0032, 0x0050, 0x0058, 0x0059, 0x005a, 0x0062, 0x0070, 0x0071, 0x0073, 0x0083, 0x4014, 0x8001, 0x8002, 0xc000, this.int(0x10000)]);
-      params.push([pid, this.chance(0.5) ? new Bytes().u32(this.u32()).u32(this.u32()).done() : this.bytes(this.int(40))]);
+      const pid = this.dice.pick([0x0000, 0x0002, 0x0005, 0x0007, 0x000f, 0x0015, 0x0016, 0x001a, 0x001d, 0x0029, 0x002c, 0x002f, 0x0031, 0x0032, 0x0050, 0x0058, 0x0059, 0x005a, 0x0062, 0x0070, 0x0071, 0x0073, 0x0083, 0x4014, 0x8001, 0x8002, 0xc000, this.dice.int(0x10000)]);
+      params.push([pid, this.dice.chance(0.5) ? new Bytes().u32(this.u32()).u32(this.u32()).done() : this.bytes(this.dice.int(40))]);
     }
     for (let i = params.length - 1; i > 0; i--) {
-      const j = this.int(i + 1);
+      const j = this.dice.int(i + 1);
       [params[i], params[j]] = [params[j], params[i]];
     }
-    const pl = parameterList(params, this.chance(0.95));
+    const pl = parameterList(params, this.dice.chance(0.95));
     // Inline QoS has no encapsulation header.
     if (!encapsulated) return pl.subarray(4);
-    if (this.chance(0.05)) pl.writeUInt16BE(this.pick([0x0000, 0x0001, 0x0002, 0xffff]), 0);
+    if (this.dice.chance(0.05)) pl.writeUInt16BE(this.dice.pick([0x0000, 0x0001, 0x0002, 0xffff]), 0);
     return pl;
   }
 
@@ -258,33 +249,33 @@ export class RtpsMutator {
     const u32 = (v: number) => new Bytes().u32(v).done();
     return this.parameters(true, [
       [0x0050, Buffer.concat([prefix, Buffer.from([0, 0, 1, 0xc1])])],
-      [0x000f, u32(this.chance(0.9) ? this.t.domainId : this.u32())],
-      [0x0002, new Bytes().u32(this.chance(0.5) ? 30 : this.u32()).u32(this.u32()).done()],
-      [0x0058, u32(this.chance(0.8) ? 0x0c3f : this.u32())],
+      [0x000f, u32(this.dice.chance(0.9) ? this.t.domainId : this.u32())],
+      [0x0002, new Bytes().u32(this.dice.chance(0.5) ? 30 : this.u32()).u32(this.u32()).done()],
+      [0x0058, u32(this.dice.chance(0.8) ? 0x0c3f : this.u32())],
       [0x0032, this.locatorValue()],
       [0x0031, this.locatorValue()],
-      ...(this.chance(0.3) ? [[0x0059, this.properties()] as [number, Buffer]] : []),
-      ...(this.chance(0.3) ? [[0x002c, Buffer.concat([u32(this.chance(0.8) ? 12 : this.u32()), Buffer.from('enclave=/;\0\0')])] as [number, Buffer]] : []),
+      ...(this.dice.chance(0.3) ? [[0x0059, this.properties()] as [number, Buffer]] : []),
+      ...(this.dice.chance(0.3) ? [[0x002c, Buffer.concat([u32(this.dice.chance(0.8) ? 12 : this.u32()), Buffer.from('enclave=/;\0\0')])] as [number, Buffer]] : []),
     ]);
   }
 
   private properties(): Buffer {
-    const n = this.chance(0.5) ? this.pick(EXTREME_U32) : this.int(4);
+    const n = this.dice.chance(0.5) ? this.dice.pick(EXTREME_U32) : this.dice.int(4);
     const b = new Bytes().u32(n);
     for (let i = 0; i < Math.min(n, 4); i++) b.bytes(this.stringValue(`k${i}`)).align4().bytes(this.stringValue('v')).align4();
     return b.done();
   }
 
   private sedp(pub: boolean): Buffer {
-    const [topic, type] = this.pick(TOPICS);
-    const entity = pub ? this.pick(USER_WRITERS) : this.pick(USER_READERS);
-    const partitions = this.chance(0.2) ? [[0x0029, new Bytes().u32(this.chance(0.5) ? this.pick(EXTREME_U32) : 1).bytes(this.stringValue('p')).align4().done()] as [number, Buffer]] : [];
+    const [topic, type] = this.dice.pick(TOPICS);
+    const entity = pub ? this.dice.pick(USER_WRITERS) : this.dice.pick(USER_READERS);
+    const partitions = this.dice.chance(0.2) ? [[0x0029, new Bytes().u32(this.dice.chance(0.5) ? this.dice.pick(EXTREME_U32) : 1).bytes(this.stringValue('p')).align4().done()] as [number, Buffer]] : [];
     return this.parameters(true, [
       [0x005a, Buffer.concat([this.peer(), new Bytes().entity(entity).done()])],
       [0x0005, this.stringValue(topic)],
       [0x0007, this.stringValue(type)],
-      [0x001a, new Bytes().u32(this.chance(0.8) ? 2 : this.u32()).u32(this.u32()).u32(this.u32()).done()],
-      [0x001d, new Bytes().u32(this.chance(0.8) ? this.int(2) : this.u32()).done()],
+      [0x001a, new Bytes().u32(this.dice.chance(0.8) ? 2 : this.u32()).u32(this.u32()).u32(this.u32()).done()],
+      [0x001d, new Bytes().u32(this.dice.chance(0.8) ? this.dice.int(2) : this.u32()).done()],
       [0x002f, this.locatorValue()],
       ...partitions,
     ]);
@@ -292,14 +283,14 @@ export class RtpsMutator {
 
   /** Framing damage on top of the structure: bit flips, truncation, a submessage length. */
   private damage(d: Buffer): Buffer {
-    switch (this.int(3)) {
+    switch (this.dice.int(3)) {
       case 0: {
         const out = Buffer.from(d);
-        for (let i = 0, n = 1 + this.int(4); i < n; i++) out[20 + this.int(Math.max(1, out.length - 20))] ^= 1 << this.int(8);
+        for (let i = 0, n = 1 + this.dice.int(4); i < n; i++) out[20 + this.dice.int(Math.max(1, out.length - 20))] ^= 1 << this.dice.int(8);
         return out.subarray(0, d.length);
       }
       case 1:
-        return d.subarray(0, 20 + this.int(Math.max(1, d.length - 20)));
+        return d.subarray(0, 20 + this.dice.int(Math.max(1, d.length - 20)));
       default: {
         const out = Buffer.from(d);
         if (out.length >= 24) out.writeUInt16LE(this.u16(), 22);

@@ -11,3 +11,24 @@ export function prng(seed: number): () => number {
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
 }
+
+/** Seeded draws the mutators share: an integer below n, a coin with probability p, an element of a list. */
+export class Dice {
+  readonly next: () => number;
+
+  constructor(seed: number) {
+    this.next = prng(seed);
+  }
+
+  int(n: number): number {
+    return Math.floor(this.next() * n);
+  }
+
+  chance(p: number): boolean {
+    return this.next() < p;
+  }
+
+  pick<T>(xs: readonly T[]): T {
+    return xs[this.int(xs.length)];
+  }
+}
