@@ -22,7 +22,7 @@ import { encodeInlineQos } from '../../src/inline-qos.js';
 import { encodeParticipantKey } from '../../src/discovery-spdp-data.js';
 import { AUTH_MESSAGE_CLASS, encodeGenericMessage, HandshakeInitiator, loadIdentity, type SecureParticipant } from '../../src/security/index.js';
 import { closeAll, hasSubmessage, participant, until } from '../support/loopback.js';
-import { securityFrom, waitForStatus } from '../support/secure.js';
+import { chatterAfterFirstSample, kxRun, securityFrom, waitForStatus } from '../support/secure.js';
 
 /** The EndpointRefusedError `make` throws, undefined when it throws nothing (any other error fails the test). */
 function refusal(make: () => unknown): EndpointRefusedError | undefined {
@@ -149,14 +149,7 @@ describeWith(OPENSSL, 'DDS-Security authentication between medkit participants',
     const sent: { data: Buffer; port: number }[] = [];
     const aPorts = new Set([a.locators.metatrafficUnicast[0].port, a.locators.defaultUnicast[0].port]);
     const b = await participant(DOMAIN, { security: await securityFrom(mk('/medkit/tamper_b'), DOMAIN), packetFilter: { outgoing: (data, to) => (aPorts.has(to.port) && sent.length < 2000 && sent.push({ data: Buffer.from(data), port: to.port }), true) } });
-    const w = b.createWriter({ topic: 'rt/chatter', typeName: 'std_msgs::msg::dds_::String_', qos: { reliability: 'reliable' } });
-    const r = a.createReader({ topic: 'rt/chatter', typeName: 'std_msgs::msg::dds_::String_', qos: { reliability: 'reliable' } });
-    const got: string[] = [];
-    r.on('sample', (x) => got.push(x.payload.toString('latin1', 8, x.payload.length - 1)));
-    await until(() => {
-      if (got.length === 0 && w.matches.size === 1) w.write(Buffer.from([0, 1, 0, 0, 4, 0, 0, 0, 0x6f, 0x6e, 0x65, 0]));
-      return got.length > 0;
-    }, 'the first protected sample', 20_000);
+    const { writer: w, got } = await chatterAfterFirstSample(b, a);
     const srtps = sent.filter((d) => d.data[20] === 0x33);
     const secRun = sent.filter((d) => d.data[20] !== 0x33 && hasSubmessage(d.data, 0x31));
     expect(srtps.length).toBeGreaterThan(0);
@@ -210,20 +203,11 @@ describeWith(OPENSSL, 'DDS-Security authentication between medkit participants',
     // a's messages on the volatile channel (SEC_PREFIX with the Kx key id 0) to b: all lost for the first 5 s.
     const start = Date.now();
     const sent = { lost: 0, passed: 0, lastAt: 0 };
-    const kx = (d: Buffer) => {
-      for (let pos = 20; pos + 12 <= d.length; ) {
-        if (d[pos] === 0x31 && d.readUInt32BE(pos + 8) === 0) return true;
-        const len = (d[pos + 1] & 1) !== 0 ? d.readUInt16LE(pos + 2) : d.readUInt16BE(pos + 2);
-        if (len === 0) break;
-        pos += 4 + len;
-      }
-      return false;
-    };
     const a = await participant(DOMAIN, {
       security: await securityFrom(mk('/medkit/volatile_a'), DOMAIN),
       packetFilter: {
         outgoing: (d, to) => {
-          if (!bPorts.has(to.port) || d[20] === 0x33 || !kx(d)) return true;
+          if (!bPorts.has(to.port) || d[20] === 0x33 || !kxRun(d)) return true;
           if (Date.now() - start < 5000) return (sent.lost++, false);
           sent.passed++;
           sent.lastAt = Date.now();
@@ -255,14 +239,7 @@ describeWith(OPENSSL, 'DDS-Security authentication between medkit participants',
     const aSec = await securityFrom(mk('/medkit/dispose_a'), DOMAIN);
     const a = await participant(DOMAIN, { security: aSec });
     const b = await participant(DOMAIN, { security: await securityFrom(mk('/medkit/dispose_b'), DOMAIN) });
-    const w = b.createWriter({ topic: 'rt/chatter', typeName: 'std_msgs::msg::dds_::String_', qos: { reliability: 'reliable' } });
-    const r = a.createReader({ topic: 'rt/chatter', typeName: 'std_msgs::msg::dds_::String_', qos: { reliability: 'reliable' } });
-    const got: string[] = [];
-    r.on('sample', (x) => got.push(x.payload.toString('latin1', 8, x.payload.length - 1)));
-    await until(() => {
-      if (got.length === 0 && w.matches.size === 1) w.write(Buffer.from([0, 1, 0, 0, 4, 0, 0, 0, 0x6f, 0x6e, 0x65, 0]));
-      return got.length > 0;
-    }, 'the first protected sample', 20_000);
+    const { writer: w, got } = await chatterAfterFirstSample(b, a);
     // The forged dispose: b's prefix, b's key hash, disposed and unregistered, as b itself would send it.
     const bPrefix = Buffer.from(b.guidPrefix, 'hex');
     const forged = new ByteWriter(128, true);

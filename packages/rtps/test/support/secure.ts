@@ -3,6 +3,8 @@
 import { createPrivateKey, X509Certificate } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import type { Participant, Reader, Writer } from '../../src/index.js';
+import { until } from './loopback.js';
 import { AccessControl, certAlgo, loadIdentity, parseCertificate, parseGovernance, parsePermissions, participantSecurity, verifySmime, type ParticipantSecurityOptions, type PeerAuthStatus, type Identity, type SecureParticipant } from '../../src/security/index.js';
 
 function uncheckedIdentity(read: (f: string) => string): Identity {
@@ -29,4 +31,32 @@ export async function waitForStatus(sec: SecureParticipant, prefix: string, stat
     if (Date.now() > deadline) throw new Error(`peer ${prefix}: still ${JSON.stringify(s)} after ${timeoutMs} ms, waiting for ${states.join('|')}`);
     await new Promise((r) => setTimeout(r, 50));
   }
+}
+
+/** True when a (clear) datagram carries a SEC_PREFIX with key id 0: the volatile secure channel's Kx protection. */
+export function kxRun(d: Buffer): boolean {
+  for (let pos = 20; pos + 12 <= d.length; ) {
+    if (d[pos] === 0x31 && d.readUInt32BE(pos + 8) === 0) return true;
+    const len = (d[pos + 1] & 1) !== 0 ? d.readUInt16LE(pos + 2) : d.readUInt16BE(pos + 2);
+    if (len === 0) break;
+    pos += 4 + len;
+  }
+  return false;
+}
+
+/**
+ * A reliable `rt/chatter` writer on `writerSide` and reader on `readerSide`, once the first (protected) sample got
+ * through: proves the pair authenticated and exchanged keys before a test tampers with what follows.
+ */
+export async function chatterAfterFirstSample(writerSide: Participant, readerSide: Participant): Promise<{ writer: Writer; reader: Reader; got: string[] }> {
+  const qos = { reliability: 'reliable' } as const;
+  const writer = writerSide.createWriter({ topic: 'rt/chatter', typeName: 'std_msgs::msg::dds_::String_', qos });
+  const reader = readerSide.createReader({ topic: 'rt/chatter', typeName: 'std_msgs::msg::dds_::String_', qos });
+  const got: string[] = [];
+  reader.on('sample', (x) => got.push(x.payload.toString('latin1', 8, x.payload.length - 1)));
+  await until(() => {
+    if (got.length === 0 && writer.matches.size === 1) writer.write(Buffer.from([0, 1, 0, 0, 4, 0, 0, 0, 0x6f, 0x6e, 0x65, 0]));
+    return got.length > 0;
+  }, 'the first protected sample', 20_000);
+  return { writer, reader, got };
 }

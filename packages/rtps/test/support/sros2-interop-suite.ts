@@ -10,7 +10,7 @@ import { allowAllPermissionsXml, createSros2Keystore, denyPublishPermissionsXml,
 import { buildPeer, killAllPeers, spawnPeer, type PeerProcess } from '../peers/harness.js';
 import { createParticipant, type Participant, type ParticipantOptions } from '../../src/index.js';
 import { adjustedGuidPrefix, type ParticipantSecurityOptions, type SecureParticipant } from '../../src/security/index.js';
-import { securityFrom, waitForStatus } from './secure.js';
+import { kxRun, securityFrom, waitForStatus } from './secure.js';
 import { cdrString, readCdrString, until } from './loopback.js';
 
 const STRING = 'std_msgs::msg::dds_::String_';
@@ -39,16 +39,6 @@ export function prefixHead(dir: string): string {
 type Vendor = 'cyclone' | 'fastdds';
 const LABEL: Record<Vendor, string> = { cyclone: 'Cyclone DDS', fastdds: 'Fast DDS' };
 
-/** True when a (clear) datagram carries a SEC_PREFIX with key id 0: the volatile secure channel's Kx protection. */
-function kxRun(d: Buffer): boolean {
-  for (let pos = 20; pos + 12 <= d.length; ) {
-    if (d[pos] === 0x31 && d.readUInt32BE(pos + 8) === 0) return true;
-    const len = (d[pos + 1] & 1) !== 0 ? d.readUInt16LE(pos + 2) : d.readUInt16BE(pos + 2);
-    if (len === 0) break;
-    pos += 4 + len;
-  }
-  return false;
-}
 
 export function sros2InteropSuite(vendor: Vendor, domains: { peer: number; auth: number }): void {
   const label = LABEL[vendor];
