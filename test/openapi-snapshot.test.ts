@@ -23,7 +23,7 @@ async function servedDocument(flags: Record<string, unknown>): Promise<{ doc: st
   try {
     g = await startTestGateway({ defaults: true, flags: flags as never });
     const doc = (await (await fetch(`${g.url}/api/v1/docs`)).text()).replaceAll(g.url, 'http://gateway.invalid');
-    const health = await (await fetch(`${g.url}/api/v1/health`)).json();
+    const health = (await (await fetch(`${g.url}/api/v1/health`)).json()) as { 'x-medkit-plugins': unknown };
     return { doc, plugins: health['x-medkit-plugins'] };
   } finally {
     await g?.close();

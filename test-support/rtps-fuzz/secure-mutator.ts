@@ -75,7 +75,7 @@ export class SecureTrafficMutator {
       return { ...d, kind: `plain:${d.kind.split('+')[0]}` };
     }
     const c = this.capture();
-    let d = Buffer.from(c.data);
+    let d: Buffer = Buffer.from(c.data);
     const kinds: string[] = [];
     const n = this.dice.chance(0.25) ? 0 : 1 + (this.dice.chance(0.3) ? this.dice.int(3) : 0);
     for (let i = 0; i < n; i++) {

@@ -20,6 +20,8 @@ function exited(p) {
  * @returns {Promise<{nodes: {name: string, clientPort: number, url: string, proc?: import('node:child_process').ChildProcess}[], urls: string[],
  *   kill(i: number): Promise<void>, freeze(i: number): void, thaw(i: number): void, restart(i: number): Promise<void>, reconfigure(extraConfig: string): void, killAll(): Promise<void>, startAll(): Promise<void>, stop(): Promise<void>}>}
  */
+/** @typedef {Awaited<ReturnType<typeof startNatsCluster>>} NatsCluster A running cluster, as startNatsCluster returns it. */
+
 export async function startNatsCluster(size, opts = {}) {
   const dir = mkdtempSync(join(tmpdir(), 'medkit-nats-'));
   const clusterPorts = [];

@@ -22,6 +22,8 @@ function asOwner(cmd, args) {
  * @returns {Promise<{port: number, url: string, dir: string, pause(): void, resume(): void, stop(): void}>}
  *   `url`: the `medkit` database, superuser `medkit`, trust auth on loopback. pause()/resume(): PostgreSQL down and back.
  */
+/** @typedef {Awaited<ReturnType<typeof startPostgres>>} PgServer A running server, as startPostgres returns it. */
+
 export async function startPostgres() {
   const dir = mkdtempSync(join(tmpdir(), 'medkit-pg-'));
   const data = join(dir, 'data');

@@ -6,7 +6,6 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-// @ts-expect-error the script is plain JavaScript
 import { imageName } from '../../scripts/package.mjs';
 import { REPO_ROOT } from '../../test-support/medkit-cli.js';
 

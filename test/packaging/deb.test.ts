@@ -5,7 +5,6 @@
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-// @ts-expect-error the script is plain JavaScript
 import { debFile } from '../../scripts/package.mjs';
 import { REPO_ROOT } from '../../test-support/medkit-cli.js';
 import { expectHealthAndUi, packageArtefacts, withInstalledGateway } from '../../test-support/packaging.js';

@@ -8,7 +8,6 @@ import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-// @ts-expect-error the script is plain JavaScript
 import { ALLOW_SCRIPTS, bundleExternals, installGlobal, tarballs, treeDir } from '../../scripts/package.mjs';
 import { REPO_ROOT } from '../../test-support/medkit-cli.js';
 import { expectHealthAndUi, packageArtefacts, withInstalledGateway } from '../../test-support/packaging.js';

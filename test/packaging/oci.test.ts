@@ -7,7 +7,6 @@ import { mkdtempSync, readdirSync, readlinkSync, rmSync, statSync } from 'node:f
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-// @ts-expect-error the script is plain JavaScript
 import { buildahStore, IMAGE_UID, imageFile, imageName } from '../../scripts/package.mjs';
 import { freePort } from '../../test-support/medkit-cli.js';
 import { expectHealthAndUi, packageArtefacts, withInstalledGateway } from '../../test-support/packaging.js';

@@ -94,7 +94,7 @@ describe('medkit command', () => {
     procs.push(p);
     await p.waitFor(/entities\s+\d+ areas/);
     expect(p.stdout()).toMatch(/discovery\s+hybrid \(manifest examples\/amr\/manifest\.yaml\)/);
-    const apps = await (await fetch(`http://127.0.0.1:${port}/api/v1/apps`)).json();
+    const apps = (await (await fetch(`http://127.0.0.1:${port}/api/v1/apps`)).json()) as { items: unknown[] };
     expect(apps.items.length).toBeGreaterThan(5);
     p.child.kill('SIGINT');
     expect(await p.exited).toBe(0);
@@ -137,7 +137,7 @@ describe('medkit command', () => {
     expect(err).toContain('faults.snapshots.rosbag.enabled = true  (as fault_manager.snapshots.rosbag.enabled)');
     expect(err).toContain(`configuration key 'fault_manager.use_sim_time' (medkit key 'faults.use_sim_time') in ${fm} is not supported by medkit; ignored`);
     // The black box is on: the fault manager reports it in /health.
-    const health = await (await fetch(`http://127.0.0.1:${port}/api/v1/health`)).json();
+    const health = (await (await fetch(`http://127.0.0.1:${port}/api/v1/health`)).json()) as { 'x-medkit-faults': { black_box: boolean } };
     expect(health['x-medkit-faults'].black_box).toBe(true);
     p.child.kill('SIGTERM');
     expect(await p.exited).toBe(0);

@@ -5,9 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../../gateway/src/config/index.js';
 import { createGateway } from '../../gateway/src/gateway.js';
 import { defaultFeatures, FEATURE_KEYS } from '../../gateway/src/features.js';
-// @ts-expect-error plain ESM build scripts without type declarations
 import { documentFromGateway } from '../scripts/openapi-doc.mjs';
-// @ts-expect-error plain ESM build scripts without type declarations
 import { typesFromDocument } from '../scripts/api-types.mjs';
 
 describe('generated API types', () => {

@@ -107,7 +107,7 @@ describe('tool catalog', () => {
   it('collects at most MAX_LINKS links from an answer full of them', async () => {
     const links = Object.fromEntries(Array.from({ length: 5000 }, (_, i) => [`f${i}_url`, `/api/v1/x/${i}`]));
     const { client } = await pair(() => Response.json({ items: [], ...links }));
-    const r = (await client.callTool({ name: 'sovd_bulk_data_list', arguments: { entity_type: 'apps', entity_id: 'a', category: 'c' } })) as { structuredContent: { 'x-medkit-mcp': { links?: Record<string, string> } } };
+    const r = (await client.callTool({ name: 'sovd_bulk_data_list', arguments: { entity_type: 'apps', entity_id: 'a', category: 'c' } })) as unknown as { structuredContent: { 'x-medkit-mcp': { links?: Record<string, string> } } };
     expect(Object.keys(r.structuredContent['x-medkit-mcp'].links ?? {}).length).toBe(MAX_LINKS);
   });
 

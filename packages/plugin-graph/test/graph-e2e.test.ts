@@ -150,7 +150,7 @@ describe('graph watchdog against real peers', () => {
     expect(sub.status).toBe(201);
     const stream = await openSse(`${g.url}${sub.body.event_source as string}`);
     try {
-      const env = await stream.nextJson();
+      const env = (await stream.nextJson()) as { payload: Record<string, unknown> };
       expect(env.payload['x-medkit-graph']).toMatchObject({ graph_id: 'pipe-graph', scope: { type: 'function', entity_id: 'pipe' } });
     } finally {
       stream.close();

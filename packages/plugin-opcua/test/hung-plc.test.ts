@@ -14,7 +14,8 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { TestGateway } from '../../gateway/test/support/gateway.js';
 import { eventually, http } from '../../gateway/test/ros/robot.js';
 import { readTag, startPlc, startTankGateway, stopPlc, type Plc } from './tank-plc.js';
-import { OpcuaConnection, type OpcuaLib } from '../src/connection.js';
+import { OpcuaConnection } from '../src/connection.js';
+import type { OpcuaLib } from '../src/lib.js';
 import { parseOpcuaConfig } from '../src/config.js';
 import { PlcServer } from './plc-server.js';
 

@@ -156,7 +156,8 @@ export function openEventStream<T>(url: string, setup: EventStreamSetup<T>, hand
       const headers: Record<string, string> = { accept: 'text/event-stream', ...(await setup.headers?.()) };
       if (parser.lastEventId !== undefined) headers['last-event-id'] = parser.lastEventId;
       arm(o.connectTimeoutMs, `${url}: no answer`);
-      const res = await doFetch(url, { headers, signal: ac.signal, cache: 'no-store' });
+      // As RequestInit: Node's type of it (the tests' view of this file) has no `cache`, the DOM's does.
+      const res = await doFetch(url, { headers, signal: ac.signal, cache: 'no-store' } as RequestInit);
       if (!res.ok) {
         const text = await readText(res, MAX_ERROR_BODY);
         let body: unknown = text;

@@ -14,5 +14,5 @@ export async function lintOpenApi(doc: unknown): Promise<string[]> {
   const results = await spectral.run(JSON.stringify(doc));
   return results
     .filter((r) => r.severity <= 1)
-    .map((r) => `${SEVERITY[r.severity]} ${r.code} at ${r.path.join('.')}: ${r.message}`);
+    .map((r) => `${SEVERITY[r.severity as 0 | 1]} ${r.code} at ${r.path.join('.')}: ${r.message}`);
 }

@@ -9,7 +9,7 @@ export interface Seen {
   url: string;
   body?: string;
   /** The body as sent (a multipart upload is bytes) with its content type. */
-  raw?: BodyInit | null;
+  raw?: RequestInit['body'];
   contentType?: string;
 }
 
