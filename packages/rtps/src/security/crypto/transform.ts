@@ -14,6 +14,7 @@ import { createCipheriv, createDecipheriv, randomBytes, timingSafeEqual } from '
 import { ByteWriter } from '../../byte-writer.js';
 import { RTPS_HEADER_SIZE } from '../../header.js';
 import { FLAG_E, SubmessageId } from '../../submessages/ids.js';
+import { ReplayCheck } from './replay.js';
 import { encrypts, keyBytes, sessionKey, sessionReceiverKey, transformKindCode, transformKindOf, type KeyMaterial } from './key-material.js';
 
 export const SEC_BODY = 0x30;
@@ -28,8 +29,6 @@ const MAC_BYTES = 16;
 const MAX_RECEIVER_MACS = 64;
 /** Blocks (16 bytes) one session key protects before a new session starts (the spec's max_blocks_per_session). */
 const MAX_BLOCKS_PER_SESSION = 1n << 32n;
-/** IV suffixes remembered per session for the replay check (insertion order: the oldest is forgotten first). */
-const REPLAY_MEMORY = 4096;
 
 export interface CryptoStats {
   accepted: number;
@@ -107,8 +106,7 @@ function submessage(w: ByteWriter, id: number, body: Buffer): void {
 /** Protects submessages and messages with one sender key, for zero or more receiver-specific keys. */
 export class CryptoSender {
   private sessionId = randomBytes(4).readUInt32BE(0);
-  // A random start (the Kx keys are the same both ways: two senders with one key) below 2^52, so a receiver's replay
-  // check keeps it as a number.
+  // A random start: the Kx keys are the same both ways (two senders with one key).
   private ivSuffix = randomBytes(8).readBigUInt64BE(0) >> 12n;
   private blocks = 0n;
   private readonly keys: SessionKeys;
@@ -226,76 +224,6 @@ function subEnd(buf: Buffer, pos: number): number {
   return pos + 4 + len > buf.length ? -1 : pos + 4 + len;
 }
 
-/**
- * The replay check of one receiver. IV suffixes need not count up (Fast DDS 2.9.1 sends random ones, seen on the
- * wire), so the last REPLAY_MEMORY suffixes of each of its last 8 sessions are remembered and a repeat of any is
- * refused. A suffix is kept as its low 53 bits (a number: bigints and evicting from an insertion-ordered Set cost
- * microseconds a message) with the 11 bits above beside it, so the check stays exact; a ring of the suffixes in
- * arrival order says which to forget, growing to REPLAY_MEMORY only as they come.
- */
-class ReplayCheck {
-  private readonly sessions = new Map<number, ReplayRing>();
-
-  /** True when `sessionId`'s suffix at `at` in `buf` was seen; else it is remembered. */
-  seen(sessionId: number, buf: Buffer, at: number): boolean {
-    let r = this.sessions.get(sessionId);
-    if (!r) {
-      if (this.sessions.size >= 8) this.sessions.delete(this.sessions.keys().next().value!);
-      r = new ReplayRing();
-      this.sessions.set(sessionId, r);
-    }
-    return r.seen(buf.readUInt32BE(at), buf.readUInt32BE(at + 4));
-  }
-}
-
-class ReplayRing {
-  /** low 53 bits → the high 11 (several when suffixes share the low 53: kept exact). */
-  private readonly keys = new Map<number, number | number[]>();
-  private highs = new Uint32Array(64);
-  private lows = new Uint32Array(64);
-  private n = 0;
-  private next = 0;
-
-  seen(high: number, low: number): boolean {
-    const key = (high & 0x1fffff) * 0x100000000 + low;
-    const top = high >>> 21;
-    const had = this.keys.get(key);
-    if (had === top || (typeof had === 'object' && had.includes(top))) return true;
-    if (this.n === this.highs.length) {
-      if (this.n < REPLAY_MEMORY) {
-        // Full before ever wrapping: the suffixes are in arrival order from 0; grow and append.
-        const h = new Uint32Array(this.n * 2);
-        const l = new Uint32Array(this.n * 2);
-        h.set(this.highs);
-        l.set(this.lows);
-        this.highs = h;
-        this.lows = l;
-        this.next = this.n;
-        this.n++;
-      } else this.forget(this.highs[this.next], this.lows[this.next]); // the oldest makes room
-    } else this.n++;
-    this.highs[this.next] = high;
-    this.lows[this.next] = low;
-    this.next = (this.next + 1) % this.highs.length;
-    // Read again: making room may just have forgotten a suffix that shares these low 53 bits.
-    const cur = this.keys.get(key);
-    this.keys.set(key, cur === undefined ? top : typeof cur === 'number' ? [cur, top] : [...cur, top]);
-    return false;
-  }
-
-  private forget(high: number, low: number): void {
-    const key = (high & 0x1fffff) * 0x100000000 + low;
-    const top = high >>> 21;
-    const v = this.keys.get(key);
-    if (v === top) this.keys.delete(key);
-    else if (typeof v === 'object') {
-      const rest = v.filter((x) => x !== top);
-      if (rest.length === 0) this.keys.delete(key);
-      else this.keys.set(key, rest.length === 1 ? rest[0] : rest);
-    }
-  }
-}
-
 /** Verifies and opens what one remote sender protected, with the key material it sent us. */
 export class CryptoReceiver {
   readonly stats: CryptoStats;
@@ -378,7 +306,7 @@ export class CryptoReceiver {
       }
       if (!ok) return this.drop('tampered');
     }
-    if (this.replay.seen(sessionId, buf, hb + 12)) return this.drop('replayed');
+    if (this.replay.seen(sessionId, buf.readUInt32BE(hb + 12), buf.readUInt32BE(hb + 16))) return this.drop('replayed');
     return { plain, end: postfixEnd };
   }
 
@@ -406,7 +334,7 @@ export class CryptoReceiver {
     if (count > MAX_RECEIVER_MACS || macAt + MAC_BYTES + 4 + count * 20 > payload.length || payload.length - (macAt + MAC_BYTES + 4 + count * 20) > 3) return this.drop('malformed');
     const plain = gcmOpen(this.keys.get(sessionId), iv, payload.subarray(HEADER_BYTES + 4, macAt), undefined, payload.subarray(macAt, macAt + MAC_BYTES));
     if (plain === undefined) return this.drop('tampered');
-    if (this.replay.seen(sessionId, payload, 12)) return this.drop('replayed');
+    if (this.replay.seen(sessionId, payload.readUInt32BE(12), payload.readUInt32BE(16))) return this.drop('replayed');
     this.stats.accepted++;
     return plain;
   }
