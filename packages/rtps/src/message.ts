@@ -11,7 +11,12 @@ import { FLAG_E, SubmessageId } from './submessages/ids.js';
  */
 export function forEachSubmessage(buf: Buffer, visit: (sm: Submessage, at: number) => number | void): RtpsHeader {
   const header = decodeHeader(buf);
-  let pos = RTPS_HEADER_SIZE;
+  forEachSubmessageFrom(buf, RTPS_HEADER_SIZE, visit);
+  return header;
+}
+
+/** forEachSubmessage from `pos` on, without a header (the submessages of an opened SRTPS message). */
+export function forEachSubmessageFrom(buf: Buffer, pos: number, visit: (sm: Submessage, at: number) => number | void): void {
   const total = buf.length;
   while (pos < total) {
     if (pos + 4 > total) throw new RtpsParseError(`truncated submessage header at ${pos}`);
@@ -27,7 +32,6 @@ export function forEachSubmessage(buf: Buffer, visit: (sm: Submessage, at: numbe
     const next = visit(decodeSubmessage(id, flags, buf, start, end), pos);
     pos = typeof next === 'number' && next > pos ? next : end;
   }
-  return header;
 }
 
 export interface RtpsMessage {

@@ -93,8 +93,11 @@ export interface ParticipantSecurity {
   protectMessage(datagram: Buffer, always?: boolean): Buffer | undefined;
   /** Messages from this (authenticated) peer must come RTPS-protected (rtps_protection_kind other than NONE). */
   requiresRtpsProtection(srcPrefixHex: string): boolean;
-  /** An SRTPS-protected datagram from `srcPrefixHex`: the original message, or undefined (dropped). Must not throw. */
-  unprotectMessage(srcPrefixHex: string, datagram: Buffer): Buffer | undefined;
+  /**
+   * An SRTPS-protected datagram from `srcPrefixHex`: the submessages of the original message (what followed its
+   * header, which is the datagram's), or undefined (dropped). Must not throw.
+   */
+  openMessage(srcPrefixHex: string, datagram: Buffer): Buffer | undefined;
   /** Payload and submessage protection for our writer on this topic (undefined: it sends in the clear). */
   writerTransforms(writerGuid: string, topic: string): { encodePayload?: (payload: Buffer) => Buffer; protect?: (submessage: Buffer) => Buffer } | undefined;
   /** Our protected writer matched a remote reader: send it the writer's crypto token. */

@@ -130,7 +130,7 @@ export class Participant extends EventEmitter<ParticipantEvents> {
       onVolatileControl: this.security ? (sm, h, now) => this.onVolatileControl(sm, h, now) : undefined,
       unprotect: this.security ? (h, buf, at) => this.security!.unprotect(h, buf, at) : undefined,
       decodePayload: this.security ? (h, writer, payload) => this.security!.decodePayload(h, writer, payload) : undefined,
-      unprotectMessage: this.security ? (h, buf) => this.security!.unprotectMessage(h, buf) : undefined,
+      openMessage: this.security ? (h, buf) => this.security!.openMessage(h, buf) : undefined,
       requiresRtpsProtection: this.security ? (h) => this.security!.requiresRtpsProtection(h) : undefined,
       onViolation: (v) => this.opts.onProtocolViolation(v),
     });

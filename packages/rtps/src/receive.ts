@@ -4,7 +4,8 @@
 
 import { EntityId, makeGuid, prefixToHex } from './guid.js';
 import { RtpsParseError, RtpsProtocolViolation } from './cursor.js';
-import { forEachSubmessage } from './message.js';
+import { decodeHeader } from './header.js';
+import { forEachSubmessage, forEachSubmessageFrom } from './message.js';
 import type { ReceivedChange, ReliableReader, WriterProxy } from './reliable-reader.js';
 import type { ReliableWriter } from './reliable-writer.js';
 import type { RemoteParticipant } from './remote-entities.js';
@@ -31,8 +32,8 @@ export interface ReceiveContext {
    * Absent: secured runs are skipped unread.
    */
   unprotect?(srcPrefixHex: string, buf: Buffer, at: number): Buffer | undefined;
-  /** DDS-Security: the original message of an SRTPS-protected one (undefined: drop it). */
-  unprotectMessage?(srcPrefixHex: string, buf: Buffer): Buffer | undefined;
+  /** DDS-Security: the clear submessages of an SRTPS-protected message (what followed its header; undefined: drop it). */
+  openMessage?(srcPrefixHex: string, buf: Buffer): Buffer | undefined;
   /** DDS-Security: messages from this peer must be RTPS-protected (clear ones carry only SPDP, the handshake or secured runs). */
   requiresRtpsProtection?(srcPrefixHex: string): boolean;
   /** DDS-Security: the clear payload of a DATA from a writer whose payload is protected (undefined: drop it). */
@@ -109,18 +110,23 @@ export class MessageReceiver {
       // DDS-Security RTPS protection: the whole message behind SRTPS_PREFIX … SRTPS_POSTFIX.
       this.clearFromProtected = false;
       this.rtpsProtected = false;
-      if (buf.length > 24 && buf[20] === SRTPS_PREFIX_ID && this.ctx.unprotectMessage) {
-        const plain = this.ctx.unprotectMessage(this.srcHex, buf);
-        if (!plain || (plain.length > 20 && plain[20] === SRTPS_PREFIX_ID)) {
+      if (buf.length > 24 && buf[20] === SRTPS_PREFIX_ID && this.ctx.openMessage) {
+        decodeHeader(buf);
+        // The submessages alone (no copy behind the header): offsets below are into them.
+        const subs = this.ctx.openMessage(this.srcHex, buf);
+        if (!subs || (subs.length > 0 && subs[0] === SRTPS_PREFIX_ID)) {
           this.secured.dropped++;
           return;
         }
         this.secured.opened++;
         this.rtpsProtected = true;
-        buf = plain;
-      } else if (this.ctx.requiresRtpsProtection?.(this.srcHex)) {
-        this.clearFromProtected = true;
+        this.remote = this.ctx.remoteParticipant(this.srcHex);
+        if (this.remote) this.remote.lastSeen = now;
+        this.buf = subs;
+        forEachSubmessageFrom(subs, 0, this.visit);
+        return;
       }
+      if (this.ctx.requiresRtpsProtection?.(this.srcHex)) this.clearFromProtected = true;
       this.remote = this.ctx.remoteParticipant(this.srcHex);
       if (this.remote) this.remote.lastSeen = now;
       this.buf = buf;

@@ -169,8 +169,19 @@ describe('message protection (SRTPS_PREFIX / SRTPS_POSTFIX)', () => {
     expect(rx2.unprotectMessage(flip(out, 12))).toBeUndefined(); // the GUID prefix in the RTPS header
     expect(rx2.unprotectMessage(flip(out, 60))).toBeUndefined();
     expect(rx2.stats.tampered).toBe(2);
+    const rx3 = new CryptoReceiver(km); // (rx2 has seen this IV by now)
+    expect(rx3.unprotectMessage(flip(out, 7))).toBeUndefined(); // the vendor id: the INFO_SRC inside says otherwise
+    expect(rx3.stats.tampered).toBe(1);
     expect(rx.unprotectMessage(out)).toBeUndefined();
     expect(rx.stats.replayed).toBe(1);
+  });
+
+  it.each(ALL)('%s: openMessage gives the submessages behind the header, signed ones as a view (no copy)', (kind) => {
+    const km = newKeyMaterial(kind, 4);
+    const out = new CryptoSender(km).protectMessage(MESSAGE);
+    const subs = new CryptoReceiver(km).openMessage(out);
+    expect(subs).toEqual(MESSAGE.subarray(20));
+    expect(subs!.buffer === out.buffer).toBe(kind.endsWith('GMAC'));
   });
 });
 

@@ -14,6 +14,7 @@ import { createCipheriv, createDecipheriv, randomBytes, timingSafeEqual } from '
 import { ByteWriter } from '../../byte-writer.js';
 import { RTPS_HEADER_SIZE } from '../../header.js';
 import { FLAG_E, SubmessageId } from '../../submessages/ids.js';
+import { ReplayCheck } from './replay.js';
 import { encrypts, keyBytes, sessionKey, sessionReceiverKey, transformKindCode, transformKindOf, type KeyMaterial } from './key-material.js';
 
 export const SEC_BODY = 0x30;
@@ -28,8 +29,6 @@ const MAC_BYTES = 16;
 const MAX_RECEIVER_MACS = 64;
 /** Blocks (16 bytes) one session key protects before a new session starts (the spec's max_blocks_per_session). */
 const MAX_BLOCKS_PER_SESSION = 1n << 32n;
-/** IV suffixes remembered per session for the replay check (insertion order: the oldest is forgotten first). */
-const REPLAY_MEMORY = 4096;
 
 export interface CryptoStats {
   accepted: number;
@@ -59,14 +58,24 @@ function gcm(key: Buffer, iv: Buffer, plaintext: Buffer | undefined, aad: Buffer
 
 const EMPTY = Buffer.alloc(0);
 
+/** The IV and tag of the message being opened, copied out of it (no views to allocate; read before gcmOpen returns). */
+const IV = Buffer.alloc(12);
+const TAG = Buffer.alloc(MAC_BYTES);
+
+/** Copies `n` bytes of `buf` from `at` into `to` (a byte loop: cheaper than a view or Buffer.copy for 12 or 16). */
+function take(to: Buffer, buf: Buffer, at: number, n: number): Buffer {
+  for (let i = 0; i < n; i++) to[i] = buf[at + i];
+  return to;
+}
+
 /**
- * Decrypts (or, without ciphertext, checks the GMAC of `aad`); undefined when the tag does not verify. `iv` and
- * `tag` may be views into the datagram (they are read, not kept).
+ * Decrypts (or, without ciphertext, checks the GMAC of `aad`) with the IV at `ivAt` and the tag at `tagAt` of
+ * `buf`; undefined when the tag does not verify.
  */
-function gcmOpen(key: Buffer, iv: Buffer, ciphertext: Buffer | undefined, aad: Buffer | undefined, tag: Buffer): Buffer | undefined {
+function gcmOpen(key: Buffer, buf: Buffer, ivAt: number, ciphertext: Buffer | undefined, aad: Buffer | undefined, tagAt: number): Buffer | undefined {
   try {
-    const d = createDecipheriv(key.length === 16 ? 'aes-128-gcm' : 'aes-256-gcm', key, iv);
-    d.setAuthTag(tag);
+    const d = createDecipheriv(key.length === 16 ? 'aes-128-gcm' : 'aes-256-gcm', key, take(IV, buf, ivAt, 12));
+    d.setAuthTag(take(TAG, buf, tagAt, MAC_BYTES));
     if (aad) d.setAAD(aad);
     const out = ciphertext ? d.update(ciphertext) : EMPTY;
     const rest = d.final();
@@ -107,8 +116,7 @@ function submessage(w: ByteWriter, id: number, body: Buffer): void {
 /** Protects submessages and messages with one sender key, for zero or more receiver-specific keys. */
 export class CryptoSender {
   private sessionId = randomBytes(4).readUInt32BE(0);
-  // A random start (the Kx keys are the same both ways: two senders with one key) below 2^52, so a receiver's replay
-  // check keeps it as a number.
+  // A random start: the Kx keys are the same both ways (two senders with one key).
   private ivSuffix = randomBytes(8).readBigUInt64BE(0) >> 12n;
   private blocks = 0n;
   private readonly keys: SessionKeys;
@@ -204,96 +212,11 @@ function infoSrcOf(header: Buffer): Buffer {
   return w.finish();
 }
 
-interface Sub {
-  id: number;
-  body: Buffer;
-  /** The whole submessage (header and body). */
-  raw: Buffer;
-}
-
-function readSub(buf: Buffer, pos: number): Sub | undefined {
-  if (pos + 4 > buf.length) return undefined;
-  const le = (buf[pos + 1] & FLAG_E) !== 0;
-  const len = le ? buf.readUInt16LE(pos + 2) : buf.readUInt16BE(pos + 2);
-  if (pos + 4 + len > buf.length) return undefined;
-  return { id: buf[pos], body: buf.subarray(pos + 4, pos + 4 + len), raw: buf.subarray(pos, pos + 4 + len) };
-}
-
 /** Where the submessage at `pos` ends, or -1 when its header or body runs past the buffer. */
 function subEnd(buf: Buffer, pos: number): number {
   if (pos + 4 > buf.length) return -1;
   const len = (buf[pos + 1] & FLAG_E) !== 0 ? buf.readUInt16LE(pos + 2) : buf.readUInt16BE(pos + 2);
   return pos + 4 + len > buf.length ? -1 : pos + 4 + len;
-}
-
-/**
- * The replay check of one receiver. IV suffixes need not count up (Fast DDS 2.9.1 sends random ones, seen on the
- * wire), so the last REPLAY_MEMORY suffixes of each of its last 8 sessions are remembered and a repeat of any is
- * refused. A suffix is kept as its low 53 bits (a number: bigints and evicting from an insertion-ordered Set cost
- * microseconds a message) with the 11 bits above beside it, so the check stays exact; a ring of the suffixes in
- * arrival order says which to forget, growing to REPLAY_MEMORY only as they come.
- */
-class ReplayCheck {
-  private readonly sessions = new Map<number, ReplayRing>();
-
-  /** True when `sessionId`'s suffix at `at` in `buf` was seen; else it is remembered. */
-  seen(sessionId: number, buf: Buffer, at: number): boolean {
-    let r = this.sessions.get(sessionId);
-    if (!r) {
-      if (this.sessions.size >= 8) this.sessions.delete(this.sessions.keys().next().value!);
-      r = new ReplayRing();
-      this.sessions.set(sessionId, r);
-    }
-    return r.seen(buf.readUInt32BE(at), buf.readUInt32BE(at + 4));
-  }
-}
-
-class ReplayRing {
-  /** low 53 bits → the high 11 (several when suffixes share the low 53: kept exact). */
-  private readonly keys = new Map<number, number | number[]>();
-  private highs = new Uint32Array(64);
-  private lows = new Uint32Array(64);
-  private n = 0;
-  private next = 0;
-
-  seen(high: number, low: number): boolean {
-    const key = (high & 0x1fffff) * 0x100000000 + low;
-    const top = high >>> 21;
-    const had = this.keys.get(key);
-    if (had === top || (typeof had === 'object' && had.includes(top))) return true;
-    if (this.n === this.highs.length) {
-      if (this.n < REPLAY_MEMORY) {
-        // Full before ever wrapping: the suffixes are in arrival order from 0; grow and append.
-        const h = new Uint32Array(this.n * 2);
-        const l = new Uint32Array(this.n * 2);
-        h.set(this.highs);
-        l.set(this.lows);
-        this.highs = h;
-        this.lows = l;
-        this.next = this.n;
-        this.n++;
-      } else this.forget(this.highs[this.next], this.lows[this.next]); // the oldest makes room
-    } else this.n++;
-    this.highs[this.next] = high;
-    this.lows[this.next] = low;
-    this.next = (this.next + 1) % this.highs.length;
-    // Read again: making room may just have forgotten a suffix that shares these low 53 bits.
-    const cur = this.keys.get(key);
-    this.keys.set(key, cur === undefined ? top : typeof cur === 'number' ? [cur, top] : [...cur, top]);
-    return false;
-  }
-
-  private forget(high: number, low: number): void {
-    const key = (high & 0x1fffff) * 0x100000000 + low;
-    const top = high >>> 21;
-    const v = this.keys.get(key);
-    if (v === top) this.keys.delete(key);
-    else if (typeof v === 'object') {
-      const rest = v.filter((x) => x !== top);
-      if (rest.length === 0) this.keys.delete(key);
-      else this.keys.set(key, rest.length === 1 ? rest[0] : rest);
-    }
-  }
 }
 
 /** Verifies and opens what one remote sender protected, with the key material it sent us. */
@@ -320,10 +243,10 @@ export class CryptoReceiver {
   }
 
   /**
-   * Opens prefix … postfix starting at `pos`; returns the plaintext and where the postfix ends. Walks the run by
+   * Opens prefix … postfix starting at `pos`; returns the plaintext (a view of `buf` when signed). Walks the run by
    * offsets (this runs for every protected submessage and message: no objects per submessage).
    */
-  private open(buf: Buffer, pos: number, prefixId: number, postfixId: number): { plain: Buffer; end: number } | undefined {
+  private open(buf: Buffer, pos: number, prefixId: number, postfixId: number): Buffer | undefined {
     const prefixEnd = subEnd(buf, pos);
     if (prefixEnd < 0 || buf[pos] !== prefixId || prefixEnd - pos - 4 < HEADER_BYTES) return this.drop('malformed');
     const hb = pos + 4;
@@ -335,7 +258,6 @@ export class CryptoReceiver {
     }
     if (kind !== this.km.kind || buf.readUInt32BE(hb + 4) !== this.km.senderKeyId || keyBytes(kind) === 0) return this.drop('unknownKey');
     const sessionId = buf.readUInt32BE(hb + 8);
-    const iv = buf.subarray(hb + 8, hb + 20);
     const enc = encrypts(kind);
     // The protected part: SEC_BODY, or the clear submessages up to the postfix.
     let at = prefixEnd;
@@ -363,23 +285,22 @@ export class CryptoReceiver {
     if (postfixEnd < 0 || postfixLen < MAC_BYTES + 4) return this.drop('malformed');
     const count = buf.readUInt32BE(pb + MAC_BYTES);
     if (count > MAX_RECEIVER_MACS || postfixLen < MAC_BYTES + 4 + count * 20) return this.drop('malformed');
-    const tag = buf.subarray(pb, pb + MAC_BYTES);
     const key = this.keys.get(sessionId);
     const clear = enc ? undefined : buf.subarray(clearStart, at);
-    const plain = enc ? gcmOpen(key, iv, ciphertext, undefined, tag) : gcmOpen(key, iv, undefined, clear, tag) && clear;
+    const plain = enc ? gcmOpen(key, buf, hb + 8, ciphertext, undefined, pb) : gcmOpen(key, buf, hb + 8, undefined, clear, pb) && clear;
     if (plain === undefined) return this.drop('tampered');
     if (this.km.receiverSpecificKeyId !== 0) {
       let ok = false;
       for (let i = 0; i < count; i++) {
         const off = pb + MAC_BYTES + 4 + i * 20;
         if (buf.readUInt32BE(off) !== this.km.receiverSpecificKeyId) continue;
-        const expect = gcm(this.receiverKeys.get(sessionId), iv, undefined, tag).tag;
+        const expect = gcm(this.receiverKeys.get(sessionId), buf.subarray(hb + 8, hb + 20), undefined, buf.subarray(pb, pb + MAC_BYTES)).tag;
         ok = timingSafeEqual(expect, buf.subarray(off + 4, off + 20));
       }
       if (!ok) return this.drop('tampered');
     }
-    if (this.replay.seen(sessionId, buf, hb + 12)) return this.drop('replayed');
-    return { plain, end: postfixEnd };
+    if (this.replay.seen(sessionId, buf.readUInt32BE(hb + 12), buf.readUInt32BE(hb + 16))) return this.drop('replayed');
+    return plain;
   }
 
   /**
@@ -398,41 +319,51 @@ export class CryptoReceiver {
     }
     if (kind !== this.km.kind || payload.readUInt32BE(4) !== this.km.senderKeyId || !encrypts(kind)) return this.drop('unknownKey');
     const sessionId = payload.readUInt32BE(8);
-    const iv = payload.subarray(8, 20);
     const len = payload.readUInt32BE(HEADER_BYTES);
     const macAt = HEADER_BYTES + 4 + len;
     if (macAt + MAC_BYTES + 4 > payload.length) return this.drop('malformed');
     const count = payload.readUInt32BE(macAt + MAC_BYTES);
     if (count > MAX_RECEIVER_MACS || macAt + MAC_BYTES + 4 + count * 20 > payload.length || payload.length - (macAt + MAC_BYTES + 4 + count * 20) > 3) return this.drop('malformed');
-    const plain = gcmOpen(this.keys.get(sessionId), iv, payload.subarray(HEADER_BYTES + 4, macAt), undefined, payload.subarray(macAt, macAt + MAC_BYTES));
+    const plain = gcmOpen(this.keys.get(sessionId), payload, 8, payload.subarray(HEADER_BYTES + 4, macAt), undefined, macAt);
     if (plain === undefined) return this.drop('tampered');
-    if (this.replay.seen(sessionId, payload, 12)) return this.drop('replayed');
+    if (this.replay.seen(sessionId, payload.readUInt32BE(12), payload.readUInt32BE(16))) return this.drop('replayed');
     this.stats.accepted++;
     return plain;
   }
 
   /** The submessage inside SEC_PREFIX … SEC_POSTFIX at the start of `buf` (or at `at`), or undefined (dropped, counted). */
   unprotectSubmessage(buf: Buffer, at = 0): Buffer | undefined {
-    const r = this.open(buf, at, SEC_PREFIX, SEC_POSTFIX);
-    if (!r) return undefined;
+    const plain = this.open(buf, at, SEC_PREFIX, SEC_POSTFIX);
+    if (!plain) return undefined;
     this.stats.accepted++;
-    return r.plain;
+    return plain;
   }
 
   /** The original RTPS message of an SRTPS-protected one, or undefined (dropped, counted). */
   unprotectMessage(message: Buffer): Buffer | undefined {
+    const subs = this.openMessage(message);
+    return subs && Buffer.concat([message.subarray(0, RTPS_HEADER_SIZE), subs]);
+  }
+
+  /**
+   * The submessages of the original RTPS message of an SRTPS-protected one (what followed its header, which is
+   * `message`'s own: the INFO_SRC inside must repeat it), or undefined (dropped, counted). Signed, a view into
+   * `message`: nothing copied.
+   */
+  openMessage(message: Buffer): Buffer | undefined {
     if (message.length < RTPS_HEADER_SIZE) return this.drop('malformed');
-    const header = message.subarray(0, RTPS_HEADER_SIZE);
     // Encrypted: SEC_BODY holds INFO_SRC + the submessages; signed: they are in the clear (the inner SEC runs of
     // protected submessages included), the MAC over exactly those bytes.
-    const r = this.open(message, RTPS_HEADER_SIZE, SRTPS_PREFIX, SRTPS_POSTFIX);
-    if (!r) return undefined;
-    const plain = r.plain;
-    const src = readSub(plain, 0);
-    if (!src || src.id !== SubmessageId.INFO_SRC || !src.body.subarray(4, 20).equals(header.subarray(4, 20))) return this.drop('tampered');
+    const plain = this.open(message, RTPS_HEADER_SIZE, SRTPS_PREFIX, SRTPS_POSTFIX);
+    if (!plain) return undefined;
+    const srcEnd = subEnd(plain, 0);
+    if (srcEnd < 24 || plain[0] !== SubmessageId.INFO_SRC) return this.drop('tampered');
+    // INFO_SRC: unused(4) version(2) vendor(2) GUID prefix(12), against the header's bytes 4..20.
+    for (let i = 4; i < 20; i++) if (plain[4 + i] !== message[i]) return this.drop('tampered');
     this.stats.accepted++;
-    return Buffer.concat([header, plain.subarray(src.raw.length)]);
+    return plain.subarray(srcEnd);
   }
+
 }
 
 /** The transformation kind code and key id in the CryptoHeader of the SEC_PREFIX at `at`, if it frames one. */

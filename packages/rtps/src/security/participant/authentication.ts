@@ -534,11 +534,11 @@ export class SecureParticipant implements ParticipantSecurity {
     return !!this.rule && this.rule.rtpsProtectionKind !== 'NONE' && !!p && handshakeComplete(p);
   }
 
-  unprotectMessage(srcHex: string, datagram: Buffer): Buffer | undefined {
+  openMessage(srcHex: string, datagram: Buffer): Buffer | undefined {
     const p = this.peers.get(srcHex);
     const keyId = datagram.length >= 32 ? datagram.readUInt32BE(28) : 0;
     const r = p && handshakeComplete(p) && keyId !== 0 ? p.receivers.get(keyId) : undefined;
-    const plain = r?.unprotectMessage(datagram);
+    const plain = r?.openMessage(datagram);
     if (!plain) this.dropped(!r);
     return plain;
   }
