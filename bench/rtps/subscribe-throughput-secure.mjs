@@ -11,7 +11,7 @@
 // --plain runs the same two readers without security as well (the cost of the protection); --profile DIR writes
 // a V8 CPU profile of our reader's measured window (node --cpu-prof equivalent, via the inspector).
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Session } from 'node:inspector/promises';
@@ -19,6 +19,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { createParticipant } from '../../packages/rtps/dist/index.js';
 import { enclaveSecurity, loadEnclave, permissionsDocument, Sros2KeystoreMaker, sros2DefaultGovernanceXml } from '../../packages/ros2/dist/security/index.js';
+import { procCpu } from '../support/proc-cpu.mjs';
 
 const { values, positionals } = parseArgs({ allowPositionals: true, options: { plain: { type: 'boolean' }, profile: { type: 'string' } } });
 const root = fileURLToPath(new URL('../..', import.meta.url));
@@ -74,12 +75,6 @@ function ddsperf(args, securityDir) {
     if (signal !== 'SIGTERM' && code !== 0) console.error(`ddsperf ${args.join(' ')} exited (${code ?? signal}):\n${lines.slice(-30).join('\n')}`);
   });
   return { child, lines };
-}
-
-/** CPU seconds (user+sys) of a process from /proc. */
-function procCpu(pid) {
-  const f = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
-  return (Number(f[11]) + Number(f[12])) / 100; // clock ticks (USER_HZ = 100)
 }
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));

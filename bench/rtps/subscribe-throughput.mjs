@@ -9,10 +9,11 @@
 // The peer binary is the one the interop tests build (packages/rtps/test/peers/build/cyclone-*/peer;
 // run `npx vitest run packages/rtps/test/interop-cyclone.test.ts` once), or MEDKIT_CYCLONE_PEER.
 import { spawn } from 'node:child_process';
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createParticipant } from '../../packages/rtps/dist/index.js';
+import { procCpu } from '../support/proc-cpu.mjs';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const peersDir = join(root, 'packages/rtps/test/peers');
@@ -45,12 +46,6 @@ function spawnPeer(args) {
     }
   });
   return { child, lines };
-}
-
-/** CPU seconds (user+sys) of a process from /proc. */
-function procCpu(pid) {
-  const f = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
-  return (Number(f[11]) + Number(f[12])) / 100; // clock ticks (USER_HZ = 100)
 }
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
