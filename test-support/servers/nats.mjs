@@ -17,10 +17,21 @@ function exited(p) {
  * block (e.g. `no_advertise: true`).
  * @param {number} size
  * @param {{extraConfig?: string, clusterConfig?: string}} [opts]
- * @returns {Promise<{nodes: {name: string, clientPort: number, url: string, proc?: import('node:child_process').ChildProcess}[], urls: string[],
- *   kill(i: number): Promise<void>, freeze(i: number): void, thaw(i: number): void, restart(i: number): Promise<void>, reconfigure(extraConfig: string): void, killAll(): Promise<void>, startAll(): Promise<void>, stop(): Promise<void>}>}
+ * @returns {Promise<{nodes: {name: string, clientPort: number, monitorPort: number, log: string, url: string, proc?: import('node:child_process').ChildProcess}[], urls: string[],
+ *   logs(): string, kill(i: number): Promise<void>, freeze(i: number): void, thaw(i: number): void, restart(i: number): Promise<void>, reconfigure(extraConfig: string): void, killAll(): Promise<void>, startAll(): Promise<void>, stop(): Promise<void>}>}
  */
 /** @typedef {Awaited<ReturnType<typeof startNatsCluster>>} NatsCluster A running cluster, as startNatsCluster returns it. */
+
+/** Polls the node's monitoring /healthz (15 s): with `ready`, until it answers 200 (JetStream enabled), else until it answers. */
+async function waitForHealth(n, ready) {
+  const until = Date.now() + 15_000;
+  for (;;) {
+    const status = await fetch(`http://127.0.0.1:${n.monitorPort}/healthz`, { signal: AbortSignal.timeout(2000) }).then((r) => r.status, () => 0);
+    if (status === 200 || (!ready && status !== 0)) return;
+    if (Date.now() > until) throw new Error(`nats-server ${n.name}: /healthz answered ${status || 'nothing'} after 15 s: ${n.log.trim().split('\n').slice(-3).join(' | ')}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
 
 export async function startNatsCluster(size, opts = {}) {
   const dir = mkdtempSync(join(tmpdir(), 'medkit-nats-'));
@@ -29,13 +40,14 @@ export async function startNatsCluster(size, opts = {}) {
   for (let i = 0; i < size; i++) {
     const clientPort = await freePort();
     clusterPorts.push(await freePort());
-    nodes.push({ name: `n${i}`, clientPort, url: `nats://127.0.0.1:${clientPort}`, proc: undefined });
+    nodes.push({ name: `n${i}`, clientPort, monitorPort: await freePort(), url: `nats://127.0.0.1:${clientPort}`, proc: undefined, log: '' });
   }
   const writeConfs = (extraConfig) => nodes.forEach((n, i) => {
     const routes = clusterPorts.map((p) => `nats-route://127.0.0.1:${p}`).join(', ');
     const cluster = size > 1 ? `cluster { name: medkit-test, listen: "127.0.0.1:${clusterPorts[i]}", routes: [${routes}]${opts.clusterConfig ? `, ${opts.clusterConfig}` : ''} }` : '';
     writeFileSync(join(dir, `${n.name}.conf`), `server_name: ${n.name}
 listen: "127.0.0.1:${n.clientPort}"
+http: "127.0.0.1:${n.monitorPort}"
 jetstream { store_dir: "${join(dir, n.name)}", max_memory_store: 64MB, max_file_store: 1GB }
 ${cluster}
 ${extraConfig ?? ''}
@@ -45,13 +57,17 @@ ${extraConfig ?? ''}
   const start = async (n) => {
     const proc = spawn('nats-server', ['-c', join(dir, `${n.name}.conf`)], { stdio: ['ignore', 'ignore', 'pipe'] });
     n.proc = proc;
-    let tail = '';
-    proc.stderr?.on('data', (d) => (tail = (tail + d.toString()).slice(-2000)));
+    n.log = '';
+    proc.stderr?.on('data', (d) => (n.log = (n.log + d.toString()).slice(-4000)));
     await waitForPort(n.clientPort);
     // The port was free when chosen, but another test may have taken it since: then this server exits at once
     // and the port answers for someone else. Fail loudly instead of testing against a foreign server.
     await new Promise((r) => setTimeout(r, 200));
-    if (proc.exitCode !== null || proc.signalCode !== null) throw new Error(`nats-server ${n.name} exited at start (port ${n.clientPort}): ${tail.trim().split('\n').slice(-3).join(' | ')}`);
+    if (proc.exitCode !== null || proc.signalCode !== null) throw new Error(`nats-server ${n.name} exited at start (port ${n.clientPort}): ${n.log.trim().split('\n').slice(-3).join(' | ')}`);
+    // The client port answers before JetStream is up (seen on a loaded machine: "jetstream is not enabled" for
+    // the first publishes). A single node is ready once its health endpoint says so; a cluster's nodes need each
+    // other for that, so they are only waited for to answer it at all.
+    await waitForHealth(n, size === 1);
   };
   const kill = async (n) => {
     const p = n.proc;
@@ -75,6 +91,8 @@ ${extraConfig ?? ''}
       writeConfs(extraConfig);
       for (const n of nodes) n.proc?.kill('SIGHUP');
     },
+    /** The last lines each node wrote (for a test's failure message). */
+    logs: () => nodes.map((n) => `--- ${n.name} (${n.proc ? `pid ${n.proc.pid}` : 'not running'}) ---\n${n.log.trim().split('\n').slice(-15).join('\n')}`).join('\n'),
     killAll: async () => { await Promise.all(nodes.map(kill)); },
     startAll: async () => { await Promise.all(nodes.map(start)); },
     async stop() {

@@ -67,7 +67,7 @@ describeWith(NATS_SERVER, 'fleet link: NATS with NKEY authentication', () => {
         // Say why: the robot's own view of its link (connected, published, failures, last error) and the reader's.
         const fleetHealth = ((await (await fetch(`${g.url}/api/v1/health`)).json()) as Record<string, unknown>)['x-medkit-fleet'];
         const streams = await jsm.streams.names().next().catch((e: Error) => e.message);
-        throw new Error(`${err.message}; last read error: ${lastError}; robot fleet health: ${JSON.stringify(fleetHealth)}; streams: ${JSON.stringify(streams)}`);
+        throw new Error(`${err.message}; last read error: ${lastError}; robot fleet health: ${JSON.stringify(fleetHealth)}; streams: ${JSON.stringify(streams)}\n${nats.logs()}`);
       });
       expect(msg.json<{ body: { fault_code: string } }>().body.fault_code).toBe('NKEY_FAULT');
     } finally {
