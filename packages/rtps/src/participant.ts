@@ -153,13 +153,14 @@ export class Participant extends EventEmitter<ParticipantEvents> {
     this.sedp = new SedpBuiltins(this.guidPrefix, o, this.out, this.budget, {
       onEndpoint: (d, secure) => this.onRemoteEndpoint(d, secure),
       onEndpointGone: (g) => this.removeRemoteEndpoint(g),
-      onLiveliness: (h) => {
+      onLiveliness: (h, secure) => {
         const r = this.remotes.get(h);
         if (!r) return;
         r.lastSeen = Date.now();
+        r.livelinessAsserted[secure ? 'secure' : 'plain']++;
         this.onProof(h, ProofFlag.LIVELINESS);
       },
-    }, o.security !== undefined, o.security ? (id) => o.security!.builtinProtect(id) : undefined);
+    }, o.security !== undefined, o.security ? (id) => o.security!.builtinProtect(id) : undefined, o.security?.livelinessProtected ?? false);
     for (const w of this.sedp.writers()) this.localWriters.set(w.entityId, w);
     for (const r of this.sedp.readers()) this.localReaders.set(r.entityId, r);
     const t = this.transport.locators;
