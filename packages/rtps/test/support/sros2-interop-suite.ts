@@ -266,13 +266,14 @@ export function sros2InteropSuite(vendor: Vendor, domains: { peer: number; auth:
   }
 
   it(`a secured ${label} listener with a ${LEASE_MS / 1000} s liveliness lease sees medkit's writer stay alive for 10 s (medkit's liveliness on the secure writer, SROS2's default governance)`, async () => {
-    // Participant lease 2 s: medkit asserts its automatic liveliness every 2/3 s, under the writer's 2 s lease.
+    // The participant lease is the default 20 s (announcements every 5 s): medkit asserts its automatic liveliness
+    // every 2/3 s for the writer's 2 s lease.
     // Fast DDS 2.9.1 also takes liveliness from the plain participant-message writer under protected liveliness:
     // anything that still went there (it is signed, not encrypted, so it can be seen) is dropped, so only the
     // secure writer's (encrypted) assertions can keep the writer alive.
     let plainDropped = 0;
     const outgoing = (d: Buffer) => !(hasDataFrom(d, EntityId.PARTICIPANT_MESSAGE_WRITER) && ++plainDropped > 0);
-    const { p } = await secureParticipant(enclave('/medkit/gateway', PEER_DOMAIN, SROS2_DEFAULT), PEER_DOMAIN, {}, { leaseDurationSec: LEASE_MS / 1000, packetFilter: { outgoing } });
+    const { p } = await secureParticipant(enclave('/medkit/gateway', PEER_DOMAIN, SROS2_DEFAULT), PEER_DOMAIN, {}, { packetFilter: { outgoing } });
     const w = p.createWriter({ topic: 'rt/chatter', typeName: STRING, userData: 'typehash=RIHS01_x;', qos: { reliability: 'reliable', liveliness: { kind: 'automatic', leaseSec: LEASE_MS / 1000 } } });
     const listener = await spawnPeer(vendor, 'listener', { domain: PEER_DOMAIN, env: { PEER_SECURITY_ENCLAVE: enclave('/peer/lively_listener', PEER_DOMAIN, SROS2_DEFAULT), PEER_LIVELINESS_LEASE_MS: String(LEASE_MS) } });
     expect(await w.waitForMatch(1, 15_000)).toBe(true);
