@@ -28,12 +28,18 @@ export const BUILTIN_PAIRS = [
   { bit: BuiltinEndpoint.PARTICIPANT_MESSAGE_READER, remote: EntityId.PARTICIPANT_MESSAGE_READER, local: EntityId.PARTICIPANT_MESSAGE_WRITER, remoteIsWriter: false },
 ] as const;
 
-/** The secure SEDP pairs (DDS-Security builtin endpoint bits 16-19), linked only by a participant with security. */
+/**
+ * The secure SEDP pairs (DDS-Security builtin endpoint bits 16-19) and the secure participant-message
+ * (liveliness) pairs (bits 20-21, DDS-Security 1.1 §7.4.7), linked only by a participant with security, and
+ * only after the peer authenticated.
+ */
 export const SECURE_BUILTIN_PAIRS = [
   { bit: 1 << 16, remote: EntityId.SEDP_PUBLICATIONS_SECURE_WRITER, local: EntityId.SEDP_PUBLICATIONS_SECURE_READER, remoteIsWriter: true },
   { bit: 1 << 18, remote: EntityId.SEDP_SUBSCRIPTIONS_SECURE_WRITER, local: EntityId.SEDP_SUBSCRIPTIONS_SECURE_READER, remoteIsWriter: true },
+  { bit: 1 << 20, remote: EntityId.PARTICIPANT_MESSAGE_SECURE_WRITER, local: EntityId.PARTICIPANT_MESSAGE_SECURE_READER, remoteIsWriter: true },
   { bit: 1 << 17, remote: EntityId.SEDP_PUBLICATIONS_SECURE_READER, local: EntityId.SEDP_PUBLICATIONS_SECURE_WRITER, remoteIsWriter: false },
   { bit: 1 << 19, remote: EntityId.SEDP_SUBSCRIPTIONS_SECURE_READER, local: EntityId.SEDP_SUBSCRIPTIONS_SECURE_WRITER, remoteIsWriter: false },
+  { bit: 1 << 21, remote: EntityId.PARTICIPANT_MESSAGE_SECURE_READER, local: EntityId.PARTICIPANT_MESSAGE_SECURE_WRITER, remoteIsWriter: false },
 ] as const;
 
 export type BuiltinPair = (typeof BUILTIN_PAIRS)[number] | (typeof SECURE_BUILTIN_PAIRS)[number];
@@ -42,7 +48,8 @@ export interface SedpHandlers {
   /** `secure`: it came over the secure SEDP endpoints. */
   onEndpoint(data: EndpointData, secure: boolean): void;
   onEndpointGone(guid: Guid): void;
-  onLiveliness(prefixHex: string): void;
+  /** A participant-message liveliness assertion; `secure`: it came over the secure participant-message reader. */
+  onLiveliness(prefixHex: string, secure: boolean): void;
 }
 
 export class SedpBuiltins {
@@ -52,9 +59,11 @@ export class SedpBuiltins {
   readonly pubReader: ReliableReader;
   readonly subReader: ReliableReader;
   readonly msgReader: ReliableReader;
-  /** The secure SEDP endpoints, only with DDS-Security. */
-  readonly secure?: { pubWriter: ReliableWriter; subWriter: ReliableWriter; pubReader: ReliableReader; subReader: ReliableReader };
+  /** The secure SEDP and participant-message endpoints, only with DDS-Security. */
+  readonly secure?: { pubWriter: ReliableWriter; subWriter: ReliableWriter; msgWriter: ReliableWriter; pubReader: ReliableReader; subReader: ReliableReader; msgReader: ReliableReader };
   private readonly prefix: Buffer;
+  /** Our liveliness goes on the secure participant-message writer (governance liveliness_protection_kind not NONE). */
+  private readonly secureLiveliness: boolean;
 
   constructor(
     prefixHex: string,
@@ -64,8 +73,10 @@ export class SedpBuiltins {
     handlers: SedpHandlers,
     secure = false,
     protect?: (entityId: number) => ((submessage: Buffer) => Buffer) | undefined,
+    secureLiveliness = false,
   ) {
     this.prefix = Buffer.from(prefixHex, 'hex');
+    this.secureLiveliness = secure && secureLiveliness;
     type Protect = ((submessage: Buffer) => Buffer) | undefined;
     const w = (entityId: number, prot?: Protect) =>
       new ReliableWriter({ entityId, prefixHex, qos: BUILTIN_QOS, fragmentSize: opts.fragmentSize, maxSamples: opts.limits.maxSamples, heartbeatPeriodMs: opts.heartbeatPeriodMs, protect: prot }, out);
@@ -90,28 +101,39 @@ export class SedpBuiltins {
     this.msgReader = r(EntityId.PARTICIPANT_MESSAGE_READER);
     this.pubReader.deliver = (c) => this.onSedp(c, 'writer', handlers, false);
     this.subReader.deliver = (c) => this.onSedp(c, 'reader', handlers, false);
+    // Each secure endpoint gets its protection (and key) from the security plugin: discovery_protection_kind for
+    // secure SEDP, liveliness_protection_kind for the participant-message pair.
+    const sw = (entityId: number) => w(entityId, protect?.(entityId));
+    const sr = (entityId: number) => r(entityId, protect?.(entityId));
     if (secure) {
       const s = {
-        pubWriter: w(EntityId.SEDP_PUBLICATIONS_SECURE_WRITER, protect?.(EntityId.SEDP_PUBLICATIONS_SECURE_WRITER)),
-        subWriter: w(EntityId.SEDP_SUBSCRIPTIONS_SECURE_WRITER, protect?.(EntityId.SEDP_SUBSCRIPTIONS_SECURE_WRITER)),
-        pubReader: r(EntityId.SEDP_PUBLICATIONS_SECURE_READER, protect?.(EntityId.SEDP_PUBLICATIONS_SECURE_READER)),
-        subReader: r(EntityId.SEDP_SUBSCRIPTIONS_SECURE_READER, protect?.(EntityId.SEDP_SUBSCRIPTIONS_SECURE_READER)),
+        pubWriter: sw(EntityId.SEDP_PUBLICATIONS_SECURE_WRITER),
+        subWriter: sw(EntityId.SEDP_SUBSCRIPTIONS_SECURE_WRITER),
+        msgWriter: sw(EntityId.PARTICIPANT_MESSAGE_SECURE_WRITER),
+        pubReader: sr(EntityId.SEDP_PUBLICATIONS_SECURE_READER),
+        subReader: sr(EntityId.SEDP_SUBSCRIPTIONS_SECURE_READER),
+        msgReader: sr(EntityId.PARTICIPANT_MESSAGE_SECURE_READER),
       };
       s.pubReader.deliver = (c) => this.onSedp(c, 'writer', handlers, true);
       s.subReader.deliver = (c) => this.onSedp(c, 'reader', handlers, true);
+      s.msgReader.deliver = (c) => this.onParticipantMessage(c, handlers, true);
       this.secure = s;
     }
-    this.msgReader.deliver = (c) => {
-      if (c.payload && c.payload.length >= 16) handlers.onLiveliness(c.payload.toString('hex', 4, 16));
-    };
+    this.msgReader.deliver = (c) => this.onParticipantMessage(c, handlers, false);
   }
 
   writers(): ReliableWriter[] {
-    return this.secure ? [this.pubWriter, this.subWriter, this.msgWriter, this.secure.pubWriter, this.secure.subWriter] : [this.pubWriter, this.subWriter, this.msgWriter];
+    const plain = [this.pubWriter, this.subWriter, this.msgWriter];
+    return this.secure ? [...plain, this.secure.pubWriter, this.secure.subWriter, this.secure.msgWriter] : plain;
   }
 
   readers(): ReliableReader[] {
-    return this.secure ? [this.pubReader, this.subReader, this.msgReader, this.secure.pubReader, this.secure.subReader] : [this.pubReader, this.subReader, this.msgReader];
+    const plain = [this.pubReader, this.subReader, this.msgReader];
+    return this.secure ? [...plain, this.secure.pubReader, this.secure.subReader, this.secure.msgReader] : plain;
+  }
+
+  private onParticipantMessage(c: ReceivedChange, h: SedpHandlers, secure: boolean): void {
+    if (c.payload && c.payload.length >= 16) h.onLiveliness(c.payload.toString('hex', 4, 16), secure);
   }
 
   private onSedp(c: ReceivedChange, kind: 'writer' | 'reader', h: SedpHandlers, secure: boolean): void {
@@ -157,8 +179,12 @@ export class SedpBuiltins {
     });
   }
 
-  /** Writes an automatic liveliness assertion. */
+  /**
+   * Writes an automatic liveliness assertion: on the secure participant-message writer when the governance
+   * protects liveliness (as Fast DDS does: then nothing goes on the plain one), else on the plain one.
+   */
   assertLiveliness(): void {
-    this.msgWriter.writeChange({ payload: encodeParticipantMessage(this.prefix), key: false, timestamp: nowTime(), instance: 'auto' });
+    const writer = this.secureLiveliness && this.secure ? this.secure.msgWriter : this.msgWriter;
+    writer.writeChange({ payload: encodeParticipantMessage(this.prefix), key: false, timestamp: nowTime(), instance: 'auto' });
   }
 }

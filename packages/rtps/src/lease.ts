@@ -23,3 +23,13 @@ export function expiredParticipants(all: Iterable<RemoteParticipant>, now: numbe
 export function announcePeriodMs(leaseSec: number): number {
   return Math.max(200, Math.min(5000, Math.round((leaseSec * 1000) / 3)));
 }
+
+/**
+ * How often we assert our automatic liveliness: with each announcement, and often enough for the shortest finite
+ * liveliness lease of our AUTOMATIC writers (a third of it, at least every 200 ms).
+ */
+export function livelinessPeriodMs(participantLeaseSec: number, writerLeasesSec: Iterable<number>): number {
+  let period = announcePeriodMs(participantLeaseSec);
+  for (const sec of writerLeasesSec) if (Number.isFinite(sec) && sec > 0) period = Math.min(period, Math.max(200, Math.round((sec * 1000) / 3)));
+  return period;
+}

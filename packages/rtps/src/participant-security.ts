@@ -43,6 +43,11 @@ export interface ParticipantSecurity {
   guidPrefix(candidate: Buffer): Buffer;
   /** Builtin endpoint bits (PID_BUILTIN_ENDPOINT_SET) added to ours. */
   readonly builtinEndpoints: number;
+  /**
+   * The governance protects liveliness (liveliness_protection_kind not NONE): our liveliness goes on the secure
+   * participant-message writer (0xff0200c2, protected with builtinProtect's key) instead of the plain one.
+   */
+  readonly livelinessProtected?: boolean;
   /** Parameters added to our SPDP announcement (identity and permissions tokens, security info), bodies little- or big-endian. */
   spdpParameters(le: boolean): SpdpParameter[];
   /** Called once before any other call but the three above. */
@@ -82,7 +87,8 @@ export interface ParticipantSecurity {
    */
   decodePayload(srcPrefixHex: string, writerGuid: string, payload: Buffer): Buffer | undefined;
   /**
-   * Protection of one of our secure SEDP endpoints' submessages (discovery_protection_kind; each has its own key,
+   * Protection of one of our secure SEDP endpoints' submessages (discovery_protection_kind; the secure
+   * participant-message endpoints: liveliness_protection_kind; each has its own key,
    * sent to the peers' counterparts as a datawriter / datareader crypto token), undefined: clear.
    */
   builtinProtect(entityId: number): ((submessage: Buffer) => Buffer) | undefined;

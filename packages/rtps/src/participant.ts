@@ -12,7 +12,7 @@ import { EndpointMatcher, type LocalEndpoint } from './endpoint-matching.js';
 import { FragmentReassembly, ReassemblyBudget } from './fragment-reassembly.js';
 import { EntityId, EntityKind, makeGuid, prefixToHex, randomGuidPrefix, type Guid } from './guid.js';
 import { parseInlineQos } from './inline-qos.js';
-import { announcePeriodMs } from './lease.js';
+import { announcePeriodMs, livelinessPeriodMs } from './lease.js';
 import { type Locator } from './locator.js';
 import { MessageBuilder } from './outgoing.js';
 import { resolveOptions, type ParticipantOptions, type ResolvedOptions } from './participant-options.js';
@@ -82,6 +82,9 @@ export class Participant extends EventEmitter<ParticipantEvents> {
   private timer?: NodeJS.Timeout;
   private burst: NodeJS.Timeout[] = [];
   private lastAnnounce = 0;
+  private lastLiveliness = 0;
+  /** How often our automatic liveliness is asserted (livelinessPeriodMs, updated as writers come and go). */
+  private livelinessPeriod = 0;
   private closed = false;
   private readonly security?: ParticipantSecurity;
   /** Remote participants whose builtin endpoints wait for authentication (security only). */
@@ -153,13 +156,14 @@ export class Participant extends EventEmitter<ParticipantEvents> {
     this.sedp = new SedpBuiltins(this.guidPrefix, o, this.out, this.budget, {
       onEndpoint: (d, secure) => this.onRemoteEndpoint(d, secure),
       onEndpointGone: (g) => this.removeRemoteEndpoint(g),
-      onLiveliness: (h) => {
+      onLiveliness: (h, secure) => {
         const r = this.remotes.get(h);
         if (!r) return;
         r.lastSeen = Date.now();
+        r.livelinessAsserted[secure ? 'secure' : 'plain']++;
         this.onProof(h, ProofFlag.LIVELINESS);
       },
-    }, o.security !== undefined, o.security ? (id) => o.security!.builtinProtect(id) : undefined);
+    }, o.security !== undefined, o.security ? (id) => o.security!.builtinProtect(id) : undefined, o.security?.livelinessProtected ?? false);
     for (const w of this.sedp.writers()) this.localWriters.set(w.entityId, w);
     for (const r of this.sedp.readers()) this.localReaders.set(r.entityId, r);
     const t = this.transport.locators;
@@ -178,6 +182,8 @@ export class Participant extends EventEmitter<ParticipantEvents> {
       authenticated: (h) => this.onAuthenticated(h),
     });
     this.announce();
+    this.updateLivelinessPeriod();
+    this.lastLiveliness = this.lastAnnounce;
     // Initial burst like the vendors do, so peers that started at the same time find us quickly.
     for (const ms of [100, 300, 700]) this.burst.push(setTimeout(() => this.announce(), ms));
     this.timer = setInterval(() => this.tick(), 50);
@@ -508,6 +514,7 @@ export class Participant extends EventEmitter<ParticipantEvents> {
     this.localWriters.set(entityId, core);
     const local: LocalEndpoint = { kind: 'writer', w };
     this.userEndpoints.set(w.guid, local);
+    this.updateLivelinessPeriod();
     const d = this.endpointData('writer', w.guid, cfg, qos);
     if (this.security) d.securityInfo = this.security.endpointSecurityInfo(cfg.topic);
     this.localData.set(w.guid, d);
@@ -547,6 +554,13 @@ export class Participant extends EventEmitter<ParticipantEvents> {
     return r;
   }
 
+  /** Our automatic liveliness must come often enough for our AUTOMATIC writers' liveliness leases. */
+  private updateLivelinessPeriod(): void {
+    const leases: number[] = [];
+    for (const e of this.userEndpoints.values()) if (e.kind === 'writer' && e.w.qos.liveliness.kind === 'automatic') leases.push(e.w.qos.liveliness.leaseSec);
+    this.livelinessPeriod = livelinessPeriodMs(this.opts.leaseDurationSec, leases);
+  }
+
   private closeLocal(guid: Guid): void {
     const local = this.userEndpoints.get(guid);
     if (!local) return;
@@ -556,6 +570,7 @@ export class Participant extends EventEmitter<ParticipantEvents> {
     const entityId = parseInt(guid.slice(24), 16) >>> 0;
     if (local.kind === 'writer') this.localWriters.delete(entityId);
     else this.localReaders.delete(entityId);
+    this.updateLivelinessPeriod();
     if (!this.closed) this.sedp.dispose(local.kind, guid, this.secureDiscovery(local.kind === 'writer' ? local.w.topic : local.r.topic));
   }
 
@@ -603,8 +618,9 @@ export class Participant extends EventEmitter<ParticipantEvents> {
     if (this.closed) return;
     try {
       const now = Date.now();
-      if (now - this.lastAnnounce >= announcePeriodMs(this.opts.leaseDurationSec)) {
-        this.announce();
+      if (now - this.lastAnnounce >= announcePeriodMs(this.opts.leaseDurationSec)) this.announce();
+      if (now - this.lastLiveliness >= this.livelinessPeriod) {
+        this.lastLiveliness = now;
         this.sedp.assertLiveliness();
       }
       for (const prefix of this.remotes.expired(now)) this.removeParticipant(prefix, 'lease-expired');

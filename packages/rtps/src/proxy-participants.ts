@@ -24,6 +24,8 @@ export interface DiscoveredParticipant extends ParticipantData {
   /** GUID of the participant entity (prefix + 000001c1). */
   guid: Guid;
   vendorName: string;
+  /** Participant-message liveliness assertions of it that reached us, on the plain and on the secure (DDS-Security) reader. */
+  livelinessAsserted: { plain: number; secure: number };
 }
 
 /** What a remote participant proved beyond announcing itself (bits of RemoteParticipant.proof). */
@@ -150,6 +152,7 @@ export class ProxyParticipants {
       lastSeen: now,
       leaseMs: lease,
       proof: 0,
+      livelinessAsserted: { plain: 0, secure: 0 },
       probation: this.underPressure(now) || this.unprovenLinked >= this.opts.admission.maxUnprovenLinked,
       metaLocators: meta,
       userLocators: user,
@@ -245,7 +248,7 @@ export class ProxyParticipants {
 
   /** The public view of a remote participant. */
   describe(r: RemoteParticipant): DiscoveredParticipant {
-    return { ...r.data, guid: makeGuid(r.prefixHex, EntityId.PARTICIPANT), vendorName: vendorName(r.data.vendorId) };
+    return { ...r.data, guid: makeGuid(r.prefixHex, EntityId.PARTICIPANT), vendorName: vendorName(r.data.vendorId), livelinessAsserted: { ...r.livelinessAsserted } };
   }
 
   stats(now: number): ParticipantTableStats {

@@ -34,6 +34,8 @@ export interface RemoteParticipant {
   leaseMs: number;
   /** What it proved beyond announcing itself (ProofFlag bits, proxy-participants.ts). */
   proof: number;
+  /** Participant-message liveliness assertions of it that reached us, on the plain and on the secure reader. */
+  livelinessAsserted: { plain: number; secure: number };
   /**
    * Admitted under flood pressure and not proven yet: only its built-in writers are matched with
    * our readers; our built-in writers (which heartbeat every matched reader) wait for a proof.

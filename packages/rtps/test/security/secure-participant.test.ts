@@ -21,7 +21,7 @@ import { EndpointRefusedError, EntityId, VendorId, type Participant } from '../.
 import { encodeInlineQos } from '../../src/inline-qos.js';
 import { encodeParticipantKey } from '../../src/discovery-spdp-data.js';
 import { AUTH_MESSAGE_CLASS, encodeGenericMessage, HandshakeInitiator, loadIdentity, type SecureParticipant } from '../../src/security/index.js';
-import { closeAll, hasSubmessage, participant, until } from '../support/loopback.js';
+import { closeAll, hasDataFrom, hasSubmessage, participant, until } from '../support/loopback.js';
 import { chatterAfterFirstSample, kxRun, securityFrom, waitForStatus } from '../support/secure.js';
 
 /** The EndpointRefusedError `make` throws, undefined when it throws nothing (any other error fails the test). */
@@ -139,6 +139,39 @@ describeWith(OPENSSL, 'DDS-Security authentication between medkit participants',
     expect(refusal(() => d.createReader({ topic: 'rt/secret', typeName: 'std_msgs::msg::dds_::String_' }))).toMatchObject({ kind: 'reader', topic: 'rt/secret', refusal: 'denied', reason: expect.stringMatching(/^our permissions: deny_rule 1 /) });
     expect(refusal(() => d.createReader({ topic: 'rt/chatter', typeName: 'std_msgs::msg::dds_::String_' }))).toBeUndefined();
   }, 40_000);
+
+  it('with protected liveliness (SROS2\'s default ENCRYPT, and SIGN) each asserts its liveliness on the secure participant-message writer (0xff0200c2, bits 20/21) and the other reads it there, none on the plain one', async () => {
+    for (const liveliness of ['ENCRYPT', 'SIGN'] as const) {
+      // With rtps NONE the secure liveliness DATA must travel in its own SEC_PREFIX run (GCM for ENCRYPT, GMAC for SIGN).
+      const gov = governanceXml(DOMAIN, liveliness === 'ENCRYPT' ? {} : { liveliness, rtps: 'NONE' });
+      const mk = (name: string) => ks.makeEnclave(name, { governanceXml: gov, permissionsXml: allowAllPermissionsXml(`CN=${name}`, DOMAIN) }).dir;
+      // What a sends on its secure participant-message writer, as it leaves (after protection): how many, and how many not in a SEC_PREFIX run.
+      const sent = { data: 0, clear: 0 };
+      const outgoing = (d: Buffer) => {
+        if (hasDataFrom(d, EntityId.PARTICIPANT_MESSAGE_SECURE_WRITER)) {
+          sent.data++;
+          if (!hasSubmessage(d, 0x31)) sent.clear++;
+        }
+        return true;
+      };
+      const a = await participant(DOMAIN, { security: await securityFrom(mk(`/medkit/live_a_${liveliness}`), DOMAIN), leaseDurationSec: 3, packetFilter: { outgoing } });
+      const b = await participant(DOMAIN, { security: await securityFrom(mk(`/medkit/live_b_${liveliness}`), DOMAIN), leaseDurationSec: 3 });
+      const secureBits = (1 << 20) | (1 << 21);
+      const seen = (x: Participant, y: Participant) => x.participants().find((d) => d.guidPrefix === y.guidPrefix);
+      await until(() => (seen(b, a)?.livelinessAsserted.secure ?? 0) >= 3 && (seen(a, b)?.livelinessAsserted.secure ?? 0) >= 3, `three secure liveliness assertions each way (${liveliness})`, 20_000);
+      for (const [x, y] of [[a, b], [b, a]] as const) {
+        const d = seen(x, y)!;
+        expect((d.builtinEndpoints & secureBits) >>> 0).toBe(secureBits);
+        expect(d.livelinessAsserted.plain).toBe(0);
+      }
+      // ENCRYPT: the DATA is inside an encrypted SEC_BODY (GCM), never visible on the wire; SIGN: it goes readable
+      // but inside its SEC_PREFIX run (GMAC), never outside one.
+      if (liveliness === 'ENCRYPT') expect(sent.data).toBe(0);
+      else expect(sent.data).toBeGreaterThan(0);
+      expect(sent.clear).toBe(0);
+      await closeAll();
+    }
+  }, 60_000);
 
   it('drops and counts replayed and tampered protected traffic by reason (SRTPS messages, SEC runs, payloads), while the real data keeps flowing', async () => {
     const gov = governanceXml(DOMAIN);

@@ -8,10 +8,10 @@ import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, expect, it } from 'vitest';
 import { allowAllPermissionsXml, createSros2Keystore, denyPublishPermissionsXml, governanceXml, type EnclaveOptions, type GovernanceOptions, type Sros2Keystore } from '../../../../test-support/sros2-keystore.js';
 import { buildPeer, killAllPeers, spawnPeer, type PeerProcess } from '../peers/harness.js';
-import { createParticipant, type Participant, type ParticipantOptions } from '../../src/index.js';
+import { createParticipant, EntityId, type Participant, type ParticipantOptions } from '../../src/index.js';
 import { adjustedGuidPrefix, type ParticipantSecurityOptions, type SecureParticipant } from '../../src/security/index.js';
 import { kxRun, securityFrom, waitForStatus } from './secure.js';
-import { cdrString, readCdrString, until } from './loopback.js';
+import { cdrString, hasDataFrom, readCdrString, until } from './loopback.js';
 
 const STRING = 'std_msgs::msg::dds_::String_';
 
@@ -211,6 +211,80 @@ export function sros2InteropSuite(vendor: Vendor, domains: { peer: number; auth:
       expect(await w.waitForAcknowledgments(5000)).toBe(true);
     }, 60_000);
   }
+
+  // Liveliness with a finite lease under SROS2's default governance (liveliness_protection_kind ENCRYPT): it travels
+  // on the secure participant-message endpoints (0xff0200c2/c7), which medkit must announce, key and read.
+  const LEASE_MS = 2000;
+  /** medkit under SROS2's default governance with a reader on rt/chatter, and a secured talker with a finite liveliness lease. */
+  async function livelyTalker(options: ParticipantOptions = {}) {
+    const { p, sec } = await secureParticipant(enclave('/medkit/gateway', PEER_DOMAIN, SROS2_DEFAULT), PEER_DOMAIN, {}, options);
+    p.createReader({ topic: 'rt/chatter', typeName: STRING, qos: { reliability: 'reliable', liveliness: { kind: 'automatic', leaseSec: LEASE_MS / 1000 } } });
+    const talker = await spawnPeer(vendor, 'talker', { domain: PEER_DOMAIN, count: 1, periodMs: 200, waitMatch: 1, env: { PEER_SECURITY_ENCLAVE: enclave('/peer/lively_talker', PEER_DOMAIN, SROS2_DEFAULT), PEER_LIVELINESS_LEASE_MS: String(LEASE_MS) } });
+    const prefix = talker.guid.slice(0, 24);
+    await waitForStatus(sec, prefix, ['authenticated']);
+    const heard = () => p.participants().find((d) => d.guidPrefix === prefix)?.livelinessAsserted ?? { plain: 0, secure: 0 };
+    const announced = () => p.participants().find((d) => d.guidPrefix === prefix)?.builtinEndpoints ?? 0;
+    // Its secure participant-message writer's key comes as a datawriter token, like the secure SEDP ones.
+    await until(() => sec.cryptoTokens(prefix).some((t) => t.kind === 'datawriter' && t.source === `${prefix}ff0200c2`), 'the datawriter token of its secure participant-message writer', 15_000);
+    return { p, heard, announced };
+  }
+
+  if (vendor === 'fastdds') {
+    it(`medkit reads the secured ${label} talker's protected liveliness on the secure participant-message endpoints: over 10 s no gap as long as its ${LEASE_MS / 1000} s lease (SROS2's default governance)`, async () => {
+      const { heard } = await livelyTalker();
+      await until(() => heard().secure > 0, 'the first secure liveliness assertion', 15_000);
+      let last = Date.now();
+      let count = heard().secure;
+      let longestGap = 0;
+      for (const end = Date.now() + 10_000; Date.now() < end; ) {
+        await new Promise((r) => setTimeout(r, 50));
+        if (heard().secure !== count) {
+          count = heard().secure;
+          longestGap = Math.max(longestGap, Date.now() - last);
+          last = Date.now();
+        }
+      }
+      longestGap = Math.max(longestGap, Date.now() - last);
+      expect(longestGap).toBeLessThan(LEASE_MS);
+      expect(heard().plain).toBe(0);
+    }, 60_000);
+  } else {
+    it(`the secured ${label} talker announces and keys the secure participant-message endpoints but sends its liveliness on the plain writer outside RTPS protection, which medkit refuses (SROS2's default governance)`, async () => {
+      // What Cyclone DDS 0.10.2 does (seen on the wire): bits 20/21 announced, a datawriter token for 0xff0200c2 sent,
+      // then its participant-message DATA from the plain writer 0x000200c2 in clear (not SRTPS) datagrams.
+      let clearPlain = 0;
+      const incoming = (d: Buffer) => {
+        if (d[20] !== 0x33 && hasDataFrom(d, EntityId.PARTICIPANT_MESSAGE_WRITER)) clearPlain++;
+        return true;
+      };
+      const { p, heard, announced } = await livelyTalker({ packetFilter: { incoming } });
+      expect((announced() & ((1 << 20) | (1 << 21))) >>> 0).toBe(((1 << 20) | (1 << 21)) >>> 0);
+      const refused = p.receiver.secured.clearRefused;
+      await until(() => clearPlain >= 2 && p.receiver.secured.clearRefused > refused, 'its clear liveliness DATA, refused', 15_000);
+      expect(heard()).toEqual({ plain: 0, secure: 0 });
+    }, 60_000);
+  }
+
+  it(`a secured ${label} listener with a ${LEASE_MS / 1000} s liveliness lease sees medkit's writer stay alive for 10 s (medkit's liveliness on the secure writer, SROS2's default governance)`, async () => {
+    // The participant lease is the default 20 s (announcements every 5 s): medkit asserts its automatic liveliness
+    // every 2/3 s for the writer's 2 s lease.
+    // Fast DDS 2.9.1 also takes liveliness from the plain participant-message writer under protected liveliness:
+    // anything that still went there (it is signed, not encrypted, so it can be seen) is dropped, so only the
+    // secure writer's (encrypted) assertions can keep the writer alive.
+    let plainDropped = 0;
+    const outgoing = (d: Buffer) => !(hasDataFrom(d, EntityId.PARTICIPANT_MESSAGE_WRITER) && ++plainDropped > 0);
+    const { p } = await secureParticipant(enclave('/medkit/gateway', PEER_DOMAIN, SROS2_DEFAULT), PEER_DOMAIN, {}, { packetFilter: { outgoing } });
+    const w = p.createWriter({ topic: 'rt/chatter', typeName: STRING, userData: 'typehash=RIHS01_x;', qos: { reliability: 'reliable', liveliness: { kind: 'automatic', leaseSec: LEASE_MS / 1000 } } });
+    const listener = await spawnPeer(vendor, 'listener', { domain: PEER_DOMAIN, env: { PEER_SECURITY_ENCLAVE: enclave('/peer/lively_listener', PEER_DOMAIN, SROS2_DEFAULT), PEER_LIVELINESS_LEASE_MS: String(LEASE_MS) } });
+    expect(await w.waitForMatch(1, 15_000)).toBe(true);
+    await listener.waitForLine(/^matched sub 1 /, 15_000);
+    w.write(cdrString('From medkit: alive'));
+    await listener.waitForLine(/^liveliness alive=1 /, 15_000);
+    // One sample, then nothing but liveliness (and the reliable protocol's HEARTBEATs) for 10 s.
+    await new Promise((r) => setTimeout(r, 10_000));
+    expect(listener.matches(/^liveliness alive=0 /).map((m) => m.input)).toEqual([]);
+    expect(plainDropped).toBe(0);
+  }, 60_000);
 
   it(`medkit asks the secured ${label} talker again for the token messages it lost (ACKNACK on the volatile secure channel) and then reads its encrypted samples`, async () => {
     // Everything the talker sends on the volatile channel (SEC_PREFIX with the Kx key id 0) is lost for 3 s: its

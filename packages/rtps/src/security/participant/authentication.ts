@@ -259,7 +259,7 @@ const reasonOf = (err: unknown): string => (err instanceof SecurityError ? `${er
 
 /** DDS-Security for a participant: pass it as ParticipantOptions.security. */
 export class SecureParticipant implements ParticipantSecurity {
-  readonly builtinEndpoints =
+  private readonly baseBuiltinEndpoints =
     SecureBuiltinEndpoint.PARTICIPANT_STATELESS_MESSAGE_WRITER |
     SecureBuiltinEndpoint.PARTICIPANT_STATELESS_MESSAGE_READER |
     SecureBuiltinEndpoint.PUBLICATIONS_SECURE_WRITER |
@@ -277,6 +277,8 @@ export class SecureParticipant implements ParticipantSecurity {
   private sn = 0;
   private closed = false;
   private readonly rule: DomainRule | undefined;
+  readonly builtinEndpoints: number;
+  readonly livelinessProtected: boolean;
   private readonly maxHandshakes: number;
   private readonly resendMs: number;
   private readonly timeoutMs: number;
@@ -284,6 +286,11 @@ export class SecureParticipant implements ParticipantSecurity {
 
   constructor(private readonly opts: ParticipantSecurityOptions) {
     this.rule = opts.access.domainRule(opts.domainId);
+    this.livelinessProtected = !!this.rule && this.rule.livelinessProtectionKind !== 'NONE';
+    // The secure participant-message endpoints exist where the governance protects liveliness (as in Fast DDS).
+    this.builtinEndpoints = this.livelinessProtected
+      ? this.baseBuiltinEndpoints | SecureBuiltinEndpoint.PARTICIPANT_MESSAGE_SECURE_WRITER | SecureBuiltinEndpoint.PARTICIPANT_MESSAGE_SECURE_READER
+      : this.baseBuiltinEndpoints;
     this.maxHandshakes = Math.max(1, opts.maxHandshakes ?? 32);
     this.resendMs = Math.max(10, opts.resendMs ?? 500);
     this.timeoutMs = Math.max(100, opts.handshakeTimeoutMs ?? 20_000);
@@ -438,14 +445,11 @@ export class SecureParticipant implements ParticipantSecurity {
     // signed payloads and origin authentication are not done.
     const payloadOk = t.dataProtectionKind === 'ENCRYPT';
     const metadataOk = t.metadataProtectionKind === 'ENCRYPT' || t.metadataProtectionKind === 'SIGN';
-    // Secure SEDP is spoken with discovery_protection_kind NONE only (its submessages would otherwise be
-    // protected with the participant key). Liveliness is asserted per participant only (automatic, on the plain
-    // participant-message writer, which carries no topic): taken as unprotected liveliness, i.e. only with
-    // liveliness_protection_kind NONE.
+    // Secure SEDP with discovery_protection_kind NONE, SIGN or ENCRYPT. Liveliness is asserted per participant
+    // only (automatic): on the secure participant-message writer, protected per liveliness_protection_kind, when
+    // that is not NONE; origin authentication is not done.
     const rule = this.rule!;
     const discoveryOk = rule.discoveryProtectionKind === 'NONE' || rule.discoveryProtectionKind === 'ENCRYPT' || rule.discoveryProtectionKind === 'SIGN';
-    // Protected liveliness: medkit has no secure participant-message endpoints; its liveliness is automatic and
-    // participant-wide (leases infinite unless configured), so nothing topic-specific goes unprotected.
     const livelinessOk = !rule.livelinessProtectionKind.endsWith('ORIGIN_AUTHENTICATION');
     const asks = [
       rule.rtpsProtectionKind.endsWith('ORIGIN_AUTHENTICATION') && `rtps_protection_kind ${rule.rtpsProtectionKind} (origin authentication)`,
@@ -495,7 +499,9 @@ export class SecureParticipant implements ParticipantSecurity {
   }
 
   builtinProtect(entityId: number): ((submessage: Buffer) => Buffer) | undefined {
-    const kind = this.rule?.discoveryProtectionKind;
+    // The secure participant-message endpoints (0xff0200c2/c7) follow liveliness_protection_kind, secure SEDP discovery_protection_kind.
+    const liveliness = entityId >>> 8 === 0xff0200;
+    const kind = liveliness ? this.rule?.livelinessProtectionKind : this.rule?.discoveryProtectionKind;
     if (!kind || kind === 'NONE') return undefined;
     const guid = this.prefix!.toString('hex') + (entityId >>> 0).toString(16).padStart(8, '0');
     const transform: TransformKind = kind.startsWith('ENCRYPT') ? 'AES256_GCM' : 'AES256_GMAC';
@@ -507,9 +513,16 @@ export class SecureParticipant implements ParticipantSecurity {
     return (submessage) => sender.protectSubmessage(submessage);
   }
 
-  /** Our secure SEDP endpoints' keys to a newly authenticated peer's counterparts (their tokens come to us likewise). */
+  /** Our secure SEDP and participant-message endpoints' keys to a newly authenticated peer's counterparts (their tokens come to us likewise). */
   private sendBuiltinTokens(p: Peer, now: number): void {
-    const counterpart: Record<number, number> = { 0xff0003c2: 0xff0003c7, 0xff0004c2: 0xff0004c7, 0xff0003c7: 0xff0003c2, 0xff0004c7: 0xff0004c2 };
+    const counterpart: Record<number, number> = {
+      0xff0003c2: 0xff0003c7,
+      0xff0004c2: 0xff0004c7,
+      0xff0200c2: 0xff0200c7,
+      0xff0003c7: 0xff0003c2,
+      0xff0004c7: 0xff0004c2,
+      0xff0200c7: 0xff0200c2,
+    };
     for (const { entityId, km } of this.builtinKeys) {
       const own = Buffer.concat([this.prefix!, Buffer.alloc(4)]);
       own.writeUInt32BE(entityId >>> 0, 12);

@@ -12,6 +12,7 @@
  */
 #include <inttypes.h>
 #include <stdbool.h>
+#include <stdlib.h>
 #include <unistd.h>
 
 #include "dds/dds.h"
@@ -76,6 +77,9 @@ static dds_qos_t *make_qos(bool writer, bool reliable, bool transient_local, int
                                 DDS_LENGTH_UNLIMITED);
   if (writer) dds_qset_writer_data_lifecycle(q, false);
   if (userdata != NULL) dds_qset_userdata(q, userdata, strlen(userdata));
+  /* PEER_LIVELINESS_LEASE_MS=<ms>: AUTOMATIC liveliness with that finite lease. */
+  const char *lease = getenv("PEER_LIVELINESS_LEASE_MS");
+  if (lease != NULL && atoi(lease) > 0) dds_qset_liveliness(q, DDS_LIVELINESS_AUTOMATIC, DDS_MSECS(atoi(lease)));
   return q;
 }
 
@@ -86,10 +90,25 @@ static dds_entity_t make_topic(const dds_topic_descriptor_t *desc, const char *n
 
 /* Creates an endpoint; node endpoints are listed in ros_discovery_info and announced as
    "endpoint writer|reader <topic> guid=<hex>" before the ready line. */
+/* With PEER_LIVELINESS_LEASE_MS, a reader prints "liveliness alive=<n> not_alive=<n>" on each liveliness change. */
+static void on_liveliness_changed(dds_entity_t reader, const dds_liveliness_changed_status_t status, void *arg)
+{
+  (void)reader;
+  (void)arg;
+  peer_line("liveliness alive=%" PRIu32 " not_alive=%" PRIu32, status.alive_count, status.not_alive_count);
+}
+
 static dds_entity_t make_endpoint(bool writer, dds_entity_t topic, const char *topic_name, dds_qos_t *q,
                                   bool in_node)
 {
-  dds_entity_t e = writer ? dds_create_writer(participant, topic, q, NULL) : dds_create_reader(participant, topic, q, NULL);
+  const char *lease = getenv("PEER_LIVELINESS_LEASE_MS");
+  dds_listener_t *l = NULL;
+  if (!writer && lease != NULL && atoi(lease) > 0) {
+    l = dds_create_listener(NULL);
+    dds_lset_liveliness_changed(l, on_liveliness_changed);
+  }
+  dds_entity_t e = writer ? dds_create_writer(participant, topic, q, NULL) : dds_create_reader(participant, topic, q, l);
+  if (l != NULL) dds_delete_listener(l);
   dds_delete_qos(q);
   check(writer ? "dds_create_writer" : "dds_create_reader", e);
   if (in_node) {

@@ -29,6 +29,7 @@
 #include <fastdds/dds/publisher/DataWriterListener.hpp>
 #include <fastdds/dds/publisher/Publisher.hpp>
 #include <fastdds/dds/subscriber/DataReader.hpp>
+#include <fastdds/dds/subscriber/DataReaderListener.hpp>
 #include <fastdds/dds/subscriber/SampleInfo.hpp>
 #include <fastdds/dds/subscriber/Subscriber.hpp>
 #include <fastdds/dds/topic/Topic.hpp>
@@ -139,7 +140,27 @@ void fill_qos(Qos& q, bool reliable, bool transient_local, int depth, const char
   q.endpoint().history_memory_policy = eprosima::fastrtps::rtps::PREALLOCATED_WITH_REALLOC_MEMORY_MODE;
   q.data_sharing().off();
   if (userdata) q.user_data().setValue(bytes(userdata, false));
+  /* PEER_LIVELINESS_LEASE_MS=<ms>: AUTOMATIC liveliness with that finite lease (writers announce it 4 times a lease). */
+  const char* lease = getenv("PEER_LIVELINESS_LEASE_MS");
+  if (lease != nullptr && atoi(lease) > 0) {
+    double sec = atoi(lease) / 1000.0;
+    q.liveliness().kind = AUTOMATIC_LIVELINESS_QOS;
+    q.liveliness().lease_duration = eprosima::fastrtps::Duration_t(sec);
+    q.liveliness().announcement_period = eprosima::fastrtps::Duration_t(sec / 4);
+  }
 }
+
+/* With PEER_LIVELINESS_LEASE_MS, a reader prints "liveliness alive=<n> not_alive=<n>" on each liveliness change. */
+class LivelinessPrinter : public DataReaderListener
+{
+public:
+  void on_liveliness_changed(DataReader*, const LivelinessChangedStatus& s) override
+  {
+    peer_line("liveliness alive=%d not_alive=%d", s.alive_count, s.not_alive_count);
+  }
+};
+
+LivelinessPrinter liveliness_printer;
 
 DataWriter* make_writer(Topic* t, bool reliable, bool transient_local, int depth, const char* userdata, bool in_node,
                         DataWriterListener* listener = nullptr)
@@ -162,7 +183,9 @@ DataReader* make_reader(Topic* t, bool reliable, bool transient_local, int depth
 {
   DataReaderQos q = subscriber->get_default_datareader_qos();
   fill_qos(q, reliable, transient_local, depth, userdata);
-  DataReader* r = subscriber->create_datareader(t, q, nullptr);
+  const char* lease = getenv("PEER_LIVELINESS_LEASE_MS");
+  bool watch = lease != nullptr && atoi(lease) > 0;
+  DataReader* r = subscriber->create_datareader(t, q, watch ? &liveliness_printer : nullptr, watch ? StatusMask::liveliness_changed() : StatusMask::none());
   if (r == nullptr) die("create_datareader " + t->get_name());
   if (in_node) {
     Endpoint ep;
