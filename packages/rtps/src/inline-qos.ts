@@ -36,19 +36,50 @@ export interface InlineQos {
 
 const MAX_PARAMS = 64;
 
+/**
+ * A received inline QoS. It is parsed for every sample, so only the fields the receive path reads are taken
+ * at once; the raw list is made on first use (most samples never ask for it).
+ */
+class ReceivedInlineQos implements InlineQos {
+  statusInfo?: number;
+  keyHash?: string;
+  relatedSampleIdentity?: SampleIdentity;
+  topicName?: string;
+  readonly #buf: Buffer;
+  readonly #le: boolean;
+  #raw: RawParameter[] | undefined;
+
+  constructor(buf: Buffer, le: boolean) {
+    this.#buf = buf;
+    this.#le = le;
+  }
+
+  get parameters(): RawParameter[] {
+    if (this.#raw) return this.#raw;
+    const raw: RawParameter[] = [];
+    const buf = this.#buf;
+    forEachParameter(buf, 0, buf.length, this.#le, (pid, offset, length) => {
+      if (raw.length < MAX_PARAMS) raw.push({ pid, value: buf.subarray(offset, offset + length) });
+    });
+    this.#raw = raw;
+    return raw;
+  }
+
+  /** Plain fields for JSON and equality in tests: the raw list too. */
+  toJSON(): InlineQos {
+    return { ...this, parameters: this.parameters };
+  }
+}
+
 export function parseInlineQos(buf: Buffer, le: boolean, vendorId: number): InlineQos {
-  const out: InlineQos = { parameters: [] };
-  const c = new Cursor(buf, 0, buf.length, le);
+  const out = new ReceivedInlineQos(buf, le);
   forEachParameter(buf, 0, buf.length, le, (pid, offset, length) => {
-    if (out.parameters.length < MAX_PARAMS) out.parameters.push({ pid, value: buf.subarray(offset, offset + length) });
-    c.pos = offset;
-    c.end = offset + length;
     if (pid === PID.STATUS_INFO && length >= 4) out.statusInfo = buf[offset + 3];
     else if (pid === PID.KEY_HASH && length >= 16) out.keyHash = buf.toString('hex', offset, offset + 16);
-    else if (pid === PID.TOPIC_NAME) out.topicName = c.string();
-    else if (pid === PID.RELATED_SAMPLE_IDENTITY && length >= 24) out.relatedSampleIdentity = readIdentity(c);
+    else if (pid === PID.TOPIC_NAME) out.topicName = new Cursor(buf, offset, offset + length, le).string();
+    else if (pid === PID.RELATED_SAMPLE_IDENTITY && length >= 24) out.relatedSampleIdentity = readIdentity(new Cursor(buf, offset, offset + length, le));
     else if ((pid & PID_VENDOR_SPECIFIC) !== 0 && vendorId === VendorId.FAST_DDS && pid === FASTDDS_PID.RELATED_SAMPLE_IDENTITY && length >= 24) {
-      out.relatedSampleIdentity ??= readIdentity(c);
+      out.relatedSampleIdentity ??= readIdentity(new Cursor(buf, offset, offset + length, le));
     }
   });
   return out;

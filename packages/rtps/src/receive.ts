@@ -83,6 +83,8 @@ export class MessageReceiver {
   private remote: RemoteParticipant | undefined;
   private now = 0;
   private readonly visit = (sm: Submessage, at: number) => this.onSubmessage(sm, at);
+  /** A SEC_PREFIX … SEC_POSTFIX run is taken as a whole, undecoded (see onSecured). */
+  private readonly consume = (id: number, at: number): number => (id === SEC_PREFIX_ID && this.ctx.unprotect ? this.onSecured(at) : -1);
   private buf: Buffer = Buffer.alloc(0);
   /** Submessages taken out of secured runs (DDS-Security); clear submessages refused where RTPS protection is required. */
   secured = { opened: 0, dropped: 0, clearRefused: 0 };
@@ -123,14 +125,14 @@ export class MessageReceiver {
         this.remote = this.ctx.remoteParticipant(this.srcHex);
         if (this.remote) this.remote.lastSeen = now;
         this.buf = subs;
-        forEachSubmessageFrom(subs, 0, this.visit);
+        forEachSubmessageFrom(subs, 0, this.visit, this.consume);
         return;
       }
       if (this.ctx.requiresRtpsProtection?.(this.srcHex)) this.clearFromProtected = true;
       this.remote = this.ctx.remoteParticipant(this.srcHex);
       if (this.remote) this.remote.lastSeen = now;
       this.buf = buf;
-      forEachSubmessage(buf, this.visit);
+      forEachSubmessage(buf, this.visit, this.consume);
     } catch (err) {
       this.stats.malformed++;
       this.stats.lastError = err instanceof Error ? err.message : String(err);
@@ -187,8 +189,7 @@ export class MessageReceiver {
     return end;
   }
 
-  private onSubmessage(sm: Submessage, at: number): number | void {
-    if (sm.kind === 'UNKNOWN' && sm.id === SEC_PREFIX_ID && at >= 0 && this.ctx.unprotect) return this.onSecured(at);
+  private onSubmessage(sm: Submessage, at: number): void {
     // Under RTPS protection a clear message may carry only SPDP, the stateless handshake and secured runs (opened
     // and verified above, at < 0): anything else in it could be forged by anyone who knows the peer's prefix.
     if (this.clearFromProtected && at >= 0 && !(sm.kind === 'DATA' && (sm.writerId === EntityId.SPDP_WRITER || sm.writerId === EntityId.STATELESS_WRITER))) {
@@ -238,12 +239,14 @@ export class MessageReceiver {
           if (at < 0) this.ctx.onVolatile?.(sm, this.srcHex, this.now);
           return;
         }
-        const links = this.links(sm.writerId);
-        if (!links) return;
-        const security = this.writerSecurity(sm.writerId);
+        // One look-up per sample: the endpoint holds our readers' links, its security attributes and its GUID.
+        const ep = this.remote?.endpoints.get(sm.writerId);
+        if (!ep || ep.readerLinks.length === 0) return;
+        const links = ep.readerLinks;
+        const security = ep.data?.securityInfo?.attributes ?? 0;
         // A writer whose submessages are protected is never heard in the clear (a forged one would be).
         if (at >= 0 && announces(security, SUBMESSAGE_PROTECTED)) return;
-        const writerGuid = makeGuid(this.srcHex, sm.writerId);
+        const writerGuid = ep.guid;
         let payload = sm.payload;
         if (payload && announces(security, PAYLOAD_PROTECTED)) {
           // Never handed on encrypted: without the writer's key (its token may still be on its way) the

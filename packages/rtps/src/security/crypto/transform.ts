@@ -366,9 +366,11 @@ export class CryptoReceiver {
 
 }
 
-/** The transformation kind code and key id in the CryptoHeader of the SEC_PREFIX at `at`, if it frames one. */
-export function cryptoHeaderKey(buf: Buffer, at: number): { kind: number; keyId: number } | undefined {
+/**
+ * Where the CryptoHeader (transformation kind code, then key id) of the SEC_PREFIX at `at` starts, or -1 when
+ * `at` frames none. An offset, not an object: this runs for every protected submessage.
+ */
+export function cryptoHeaderAt(buf: Buffer, at: number): number {
   const end = subEnd(buf, at);
-  if (end < 0 || buf[at] !== SEC_PREFIX || end - at - 4 < HEADER_BYTES) return undefined;
-  return { kind: buf.readUInt32BE(at + 4), keyId: buf.readUInt32BE(at + 8) };
+  return end < 0 || buf[at] !== SEC_PREFIX || end - at - 4 < HEADER_BYTES ? -1 : at + 4;
 }

@@ -29,7 +29,7 @@ import { encodeData } from '../../submessages/data.js';
 import { encodeAckNack } from '../../submessages/acknack.js';
 import { encodeHeartbeat } from '../../submessages/heartbeat.js';
 import type { SequenceNumberSet } from '../../sequence-number.js';
-import { cryptoHeaderKey, CryptoReceiver, CryptoSender, newCryptoStats, type CryptoStats } from '../crypto/transform.js';
+import { cryptoHeaderAt, CryptoReceiver, CryptoSender, newCryptoStats, type CryptoStats } from '../crypto/transform.js';
 import { cryptoToken, keyMaterialOf, kxKeyMaterial, newKeyMaterial, transformKindCode, type KeyMaterial, type TransformKind } from '../crypto/key-material.js';
 import { AUTH_MESSAGE_CLASS, decodeGenericMessage, encodeGenericMessage, NO_IDENTITY, sameIdentity, snBytes, ZERO_GUID, type GenericMessage, type MessageIdentity } from './generic-message.js';
 
@@ -205,6 +205,22 @@ interface Peer {
   /** Receivers for the peer's protected submessages, by transformation key id (0: the Kx keys). */
   receivers: Map<number, CryptoReceiver>;
   tokens: ReceivedCryptoToken[];
+  /**
+   * The receiver decodePayload found last for a writer and key id (it runs for every sample; `tokens` is a list),
+   * valid while `tokens` is the same: `tokensChanged` counts its changes.
+   */
+  payloadHit?: { writer: string; keyId: number; receiver: CryptoReceiver; at: number };
+  tokensChanged: number;
+}
+
+/** The receiver of the key `writer` announced for its data (its datawriter token), never the Kx key (id 0). */
+function payloadReceiver(p: Peer, writer: string, keyId: number): CryptoReceiver | undefined {
+  const hit = p.payloadHit;
+  if (hit && hit.at === p.tokensChanged && hit.keyId === keyId && hit.writer === writer) return hit.receiver;
+  const token = p.tokens.find((t) => t.kind === 'datawriter' && t.source === writer && t.senderKeyId === keyId);
+  const receiver = token && p.receivers.get(keyId);
+  if (receiver) p.payloadHit = { writer, keyId, receiver, at: p.tokensChanged };
+  return receiver;
 }
 
 /** Protection bits of PID_PARTICIPANT_SECURITY_INFO for a domain rule (DDS-Security 1.1 §7.4.1.5, §9.4.2.4). */
@@ -353,6 +369,7 @@ export class SecureParticipant implements ParticipantSecurity {
       quietUntil: 0,
       receivers: new Map(),
       tokens: [],
+      tokensChanged: 0,
       outbox: [],
       volatileSn: 0,
       volatileHbCount: 0,
@@ -385,10 +402,11 @@ export class SecureParticipant implements ParticipantSecurity {
 
   unprotect(srcHex: string, buf: Buffer, at: number): Buffer | undefined {
     const p = this.peers.get(srcHex);
-    const h = cryptoHeaderKey(buf, at);
-    const r = p && h && handshakeComplete(p) ? p.receivers.get(h.keyId) : undefined;
+    const h = cryptoHeaderAt(buf, at);
+    const keyId = h < 0 ? -1 : buf.readUInt32BE(h + 4);
+    const r = p && h >= 0 && handshakeComplete(p) ? p.receivers.get(keyId) : undefined;
     // Key id 0 is the Kx key material (volatile secure channel): it must also be its kind.
-    const usable = r && (h!.keyId !== 0 || h!.kind === transformKindCode('AES256_GCM'));
+    const usable = r && (keyId !== 0 || buf.readUInt32BE(h) === transformKindCode('AES256_GCM'));
     const plain = usable ? r.unprotectSubmessage(buf, at) : undefined;
     if (!plain) this.dropped(!usable);
     return plain;
@@ -419,6 +437,7 @@ export class SecureParticipant implements ParticipantSecurity {
     // A NONE key (e.g. the participant key when rtps_protection_kind is NONE) protects nothing: no receiver.
     if (km.kind !== 'NONE' && km.senderKeyId !== 0) p.receivers.set(km.senderKeyId, new CryptoReceiver(km, this.stats.crypto));
     p.tokens.push({ kind, source, destination: m.destinationEndpoint.toString('hex'), transformation: km.kind, senderKeyId: km.senderKeyId });
+    p.tokensChanged++;
     this.stats.cryptoTokens++;
     // A remote writer's key for one of our readers: answer with that reader's token (the writer pairs with
     // the reader only once it has it).
@@ -582,10 +601,8 @@ export class SecureParticipant implements ParticipantSecurity {
 
   decodePayload(srcHex: string, writerGuid: string, payload: Buffer): Buffer | undefined {
     const p = this.peers.get(srcHex);
-    const keyId = payload.length >= 8 ? payload.readUInt32BE(4) : undefined;
-    // Only the key the writer itself announced for its data (its datawriter token), never the Kx key (id 0).
-    const token = p && keyId ? p.tokens.find((t) => t.kind === 'datawriter' && t.source === writerGuid && t.senderKeyId === keyId) : undefined;
-    const r = token ? p!.receivers.get(keyId!) : undefined;
+    const keyId = payload.length >= 8 ? payload.readUInt32BE(4) : 0;
+    const r = p && keyId !== 0 ? payloadReceiver(p, writerGuid, keyId) : undefined;
     const plain = r?.decodePayload(payload);
     if (!plain) this.dropped(!r);
     return plain;
