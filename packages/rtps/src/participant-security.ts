@@ -29,6 +29,11 @@ export interface SecurityContext {
   sendSubmessages(prefixHex: string, submessages: Buffer): boolean;
   /** The remote participant passed authentication (and access control): match its builtin endpoints now. */
   authenticated(prefixHex: string): void;
+  /**
+   * An authenticated participant lost its authentication (its certificate or grant ended): unmatch everything of
+   * it and hold it, as before it authenticated.
+   */
+  revoked(prefixHex: string): void;
 }
 
 /** A remote participant as the security plugin sees it. */

@@ -180,6 +180,7 @@ export class Participant extends EventEmitter<ParticipantEvents> {
       sendStateless: (h, payload) => this.sendStateless(h, payload),
       sendSubmessages: (h, subs) => this.sendSubmessages(h, subs),
       authenticated: (h) => this.onAuthenticated(h),
+      revoked: (h) => this.onRevoked(h),
     });
     this.announce();
     this.updateLivelinessPeriod();
@@ -435,6 +436,14 @@ export class Participant extends EventEmitter<ParticipantEvents> {
     if (!this.held.delete(prefixHex)) return;
     const r = this.remotes.get(prefixHex);
     if (r) this.matcher.linkBuiltins(r, Date.now(), r.probation);
+  }
+
+  /** The security plugin revoked an authenticated participant: unmatch it and hold it, as before it authenticated. */
+  private onRevoked(prefixHex: string): void {
+    const r = this.remotes.get(prefixHex);
+    if (!r || this.held.has(prefixHex)) return;
+    this.held.add(prefixHex);
+    this.matcher.dropParticipant(r);
   }
 
   private removeParticipant(prefixHex: string, reason: 'disposed' | 'lease-expired'): void {

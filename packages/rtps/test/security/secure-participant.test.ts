@@ -4,7 +4,7 @@
 // truncations, bit flips, forged requests from 1,000 made-up participants) and forged secured runs are
 // counted and dropped, never thrown, and grow nothing without bound; a handshake message in DATA_FRAG fragments
 // (Cyclone DDS sends them so) is reassembled, within bounds.
-import { randomBytes } from 'node:crypto';
+import { randomBytes, X509Certificate } from 'node:crypto';
 import { createSocket } from 'node:dgram';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -43,10 +43,11 @@ function enclave(name: string, opts: { expired?: boolean } = {}): string {
   return ks.makeEnclave(name, { ...opts, governanceXml: GOV, permissionsXml: allowAllPermissionsXml(`CN=${name}`, DOMAIN) }).dir;
 }
 
-async function secured(name: string, extra: Parameters<typeof securityFrom>[2] = {}, opts: { expired?: boolean } = {}): Promise<{ p: Participant; sec: SecureParticipant }> {
-  const sec = await securityFrom(enclave(name, opts), DOMAIN, extra, opts.expired ? 'unchecked' : 'checked');
+async function secured(name: string, extra: Parameters<typeof securityFrom>[2] = {}, opts: { expired?: boolean } = {}): Promise<{ p: Participant; sec: SecureParticipant; dir: string }> {
+  const dir = enclave(name, opts);
+  const sec = await securityFrom(dir, DOMAIN, extra, opts.expired ? 'unchecked' : 'checked');
   const p = await participant(DOMAIN, { security: sec });
-  return { p, sec };
+  return { p, sec, dir };
 }
 
 /** A datagram from `srcPrefix` to `dst` carrying one ParticipantStatelessMessage DATA with `payload`. */
@@ -304,6 +305,44 @@ describeWith(OPENSSL, 'DDS-Security authentication between medkit participants',
     expect(w.matches.size).toBe(0);
     expect(a.p.endpoints().filter((e) => e.guid.startsWith(old.p.guidPrefix))).toEqual([]);
   }, 30_000);
+
+  it('revokes an authenticated peer once its certificate ends while it runs: unmatched, its protected data no longer opened, the reason kept, not authenticated again', async () => {
+    // `a` reads certificate and grant validity from a clock the test moves; everything else runs on real time.
+    let skewMs = 0;
+    const a = await secured('/medkit/a', { now: () => new Date(Date.now() + skewMs) });
+    const b = await secured('/medkit/b');
+    const w = a.p.createWriter({ topic: 'rt/public_chatter', typeName: 'std_msgs::msg::dds_::String_' });
+    b.p.createReader({ topic: 'rt/public_chatter', typeName: 'std_msgs::msg::dds_::String_' });
+    const sw = b.p.createWriter({ topic: 'rt/chatter', typeName: 'std_msgs::msg::dds_::String_' });
+    const sr = a.p.createReader({ topic: 'rt/chatter', typeName: 'std_msgs::msg::dds_::String_' });
+    let got = 0;
+    sr.on('sample', () => got++);
+    const sample = Buffer.from([0, 1, 0, 0, 3, 0, 0, 0, 0x68, 0x69, 0]);
+    expect((await waitForStatus(a.sec, b.p.guidPrefix, ['authenticated', 'failed'])).state).toBe('authenticated');
+    await until(() => {
+      sw.write(sample);
+      return got > 0 && w.matches.size === 1;
+    }, 'b matched and its protected samples read');
+
+    const certEnd = Date.parse(new X509Certificate(readFileSync(join(b.dir, 'cert.pem'))).validTo);
+    skewMs = certEnd - Date.now() + 60_000;
+    const st = await waitForStatus(a.sec, b.p.guidPrefix, ['failed']);
+    expect(st.reason).toMatch(/^expired: identity certificate ended .* while authenticated$/);
+    expect(a.sec.stats.revoked).toBe(1);
+    await until(() => w.matches.size === 0 && sr.matches.size === 0, 'b unmatched');
+    expect(a.p.endpoints().filter((e) => e.guid.startsWith(b.p.guidPrefix))).toEqual([]);
+
+    // b goes on announcing and writing: nothing of it is read, and it stays refused.
+    const before = got;
+    for (let i = 0; i < 10; i++) {
+      sw.write(sample);
+      await new Promise((r) => setTimeout(r, 200));
+    }
+    expect(got).toBe(before);
+    const after = a.sec.peerStatus().find((x) => x.guidPrefix === b.p.guidPrefix);
+    expect(after?.state).toBe('failed');
+    expect(w.matches.size).toBe(0);
+  }, 40_000);
 
   it('reassembles a stateless message sent as DATA_FRAG (as Cyclone DDS sends its handshake), bounded: unknown senders, oversize and piled-up fragments cost nothing lasting', async () => {
     const a = await secured('/medkit/fa');

@@ -17,7 +17,7 @@ import { SECURITY_PID } from '../../discovery-spdp-data.js';
 import { ByteWriter } from '../../byte-writer.js';
 import { AccessControl } from '../access/evaluator.js';
 import type { DomainRule } from '../access/governance.js';
-import { parsePermissions } from '../access/permissions.js';
+import { parsePermissions, type Grant } from '../access/permissions.js';
 import { verifySmime } from '../access/smime.js';
 import { decodeDataHolder, writeDataHolder, type DataHolder } from '../data-holder.js';
 import { SecurityError } from '../errors.js';
@@ -133,6 +133,8 @@ export interface AuthenticationStats {
   handshakesStarted: number;
   authenticated: number;
   failed: number;
+  /** Of `failed`: authenticated peers whose certificate or grant ran out while they were (see SecureParticipant.tick). */
+  revoked: number;
   /** Crypto tokens accepted from authenticated participants. */
   cryptoTokens: number;
   /** Volatile-secure messages dropped (malformed, not for us, from an unauthenticated source). */
@@ -211,6 +213,15 @@ interface Peer {
    */
   payloadHit?: { writer: string; keyId: number; receiver: CryptoReceiver; at: number };
   tokensChanged: number;
+  /** Once authenticated: when its certificate or its grant ends (ms since the epoch) and which does, first. */
+  validUntil?: { at: number; what: string };
+}
+
+/** When an authenticated peer stops being valid: the end of its certificate or of its grant, whichever comes first. */
+function validityEnd(cert: X509Certificate, grant: Grant | undefined): { at: number; what: string } {
+  const certEnd = Date.parse(cert.validTo);
+  if (grant && grant.notAfter.getTime() < certEnd) return { at: grant.notAfter.getTime(), what: `permissions grant '${grant.name.slice(0, 64)}' ended` };
+  return { at: certEnd, what: 'identity certificate ended' };
 }
 
 /** The receiver of the key `writer` announced for its data (its datawriter token), never the Kx key (id 0). */
@@ -285,7 +296,7 @@ export class SecureParticipant implements ParticipantSecurity {
     SecureBuiltinEndpoint.PARTICIPANT_VOLATILE_MESSAGE_SECURE_WRITER |
     SecureBuiltinEndpoint.PARTICIPANT_VOLATILE_MESSAGE_SECURE_READER |
     SecureBuiltinEndpoint.PARTICIPANT_SECURE_WRITER;
-  readonly stats: AuthenticationStats = { received: 0, malformed: 0, ignored: 0, handshakesStarted: 0, authenticated: 0, failed: 0, cryptoTokens: 0, volatileDropped: 0, securedDropped: 0, noKey: 0, crypto: newCryptoStats() };
+  readonly stats: AuthenticationStats = { received: 0, malformed: 0, ignored: 0, handshakesStarted: 0, authenticated: 0, failed: 0, revoked: 0, cryptoTokens: 0, volatileDropped: 0, securedDropped: 0, noKey: 0, crypto: newCryptoStats() };
   private ctx?: SecurityContext;
   private prefix?: Buffer;
   private readonly peers = new Map<string, Peer>();
@@ -680,7 +691,12 @@ export class SecureParticipant implements ParticipantSecurity {
 
   tick(now: number): void {
     if (this.closed) return;
+    const validityNow = this.clock().getTime();
     for (const p of this.peers.values()) {
+      if (p.validUntil && validityNow > p.validUntil.at && handshakeComplete(p)) {
+        this.revoke(p, `expired: ${p.validUntil.what} ${new Date(p.validUntil.at).toISOString()} while authenticated`, now);
+        continue;
+      }
       if (p.outbox.length > 0) this.flushTokens(p, now);
       const s = p.status.state;
       if (s === 'queued') {
@@ -809,6 +825,7 @@ export class SecureParticipant implements ParticipantSecurity {
       .then((access) => {
         p.access = access;
         if (this.peers.get(p.prefixHex) !== p || this.closed) return;
+        p.validUntil = validityEnd(result.peerCert, access.grantFor(result.peerCert.subject));
         this.stats.authenticated++;
         this.setState(p, 'authenticated', Date.now(), undefined);
         this.ctx!.authenticated(p.prefixHex);
@@ -1005,6 +1022,23 @@ export class SecureParticipant implements ParticipantSecurity {
     this.stats.failed++;
     this.stats.lastError = reason.slice(0, 500);
     this.setState(p, 'failed', now, reason.slice(0, 500));
+  }
+
+  /**
+   * An authenticated peer whose certificate or grant ran out: none of its keys opens anything any more, nothing
+   * more goes to it, and the participant unmatches it and holds it (it is not authenticated again while it stays
+   * in the participant table, like any refused peer).
+   */
+  private revoke(p: Peer, reason: string, now: number): void {
+    p.receivers.clear();
+    p.tokens = [];
+    p.tokensChanged++;
+    p.outbox = [];
+    p.kxSender = undefined;
+    p.validUntil = undefined;
+    this.stats.revoked++;
+    this.fail(p, reason, now);
+    this.ctx!.revoked(p.prefixHex);
   }
 
   /** Drops a peer's key-agreement state (the handshake slot). */
