@@ -43,7 +43,8 @@ from, and names every key it does not support.
   ROS's own \`ROS_DOMAIN_ID\`, \`ROS_LOCALHOST_ONLY=1\` / \`ROS_AUTOMATIC_DISCOVERY_RANGE=LOCALHOST\` and \`ROS_STATIC_PEERS\`.
 - Flags: \`--config\`, \`--manifest\`, \`--host\`, \`--port\`, \`--data-dir\`, \`--domain\`, \`--localhost-only\`, \`--mode\`,
   \`--no-ros\`, \`--log-level\`, and \`--set KEY=VALUE\` for any key.
-- Lists accept YAML lists or comma-separated strings.
+- Lists accept YAML lists or comma-separated strings. Numbers given as strings (environment, flags) are read in decimal only
+  (\`0x10\`, \`0b1\`, \`0o7\` are invalid values, not 16, 1 and 7).
 - Out-of-range values (spec/gateway.md §13.1): *clamped* to the range with a warning, *rejected* (the default is used, with a
   warning), or the gateway *refuses to start*. Every adjusted key is printed at start-up with its value and allowed range.
 - Keys marked *(security)* or *(limit)* guard a protection or a resource limit: an invalid or out-of-range value is never

@@ -19,9 +19,12 @@ function rangeText(spec: { min?: number; max?: number }): string {
   return 'any number';
 }
 
+/** A number written in decimal, as an environment variable or a flag gives it (Number() alone also takes 0x10, 0b1, 0o7). */
+const DECIMAL = /^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$/;
+
 function toNumber(raw: unknown): number {
   if (typeof raw === 'number') return raw;
-  if (typeof raw === 'string' && raw.trim() !== '') return Number(raw.trim());
+  if (typeof raw === 'string' && DECIMAL.test(raw.trim())) return Number(raw.trim());
   return Number.NaN;
 }
 

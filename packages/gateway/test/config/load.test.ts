@@ -76,6 +76,18 @@ describe('configuration loading', () => {
     expect(c.adjustments.map((a) => `${a.key} ${a.action}`).sort()).toEqual(['entity_cache.capacity clamped', 'service_call_timeout_sec rejected']);
   });
 
+  it('takes numbers from strings only in decimal: hexadecimal, binary and octal strings are rejected, naming the value', () => {
+    const c = loadConfig({ env: {}, flags: { 'server.port': '0x2000', 'entity_cache.capacity': '0b1111111111', service_call_timeout_sec: '0o17' } });
+    const defaults = loadConfig({ env: {} });
+    for (const key of ['server.port', 'entity_cache.capacity', 'service_call_timeout_sec']) expect(c.get(key)).toBe(defaults.get(key));
+    expect(c.adjustments.map((a) => `${a.key} ${a.action}`).sort()).toEqual(['entity_cache.capacity rejected', 'server.port rejected', 'service_call_timeout_sec rejected']);
+    // A refuse-class key stops start-up instead: ROS_DOMAIN_ID=0x10 was domain 16 before.
+    expect(() => loadConfig({ env: { ROS_DOMAIN_ID: '0x10' } })).toThrow(/ros\.domain_id="0x10" is invalid: expected a number.*refusing to start/);
+    expect(c.adjustments.find((a) => a.key === 'server.port')!.message).toMatch(/server\.port="0x2000" is invalid: expected a number/);
+    const d = loadConfig({ env: {}, flags: { 'server.port': ' 9005 ', service_call_timeout_sec: '1.5e1' } });
+    expect([d.get('server.port'), d.get('service_call_timeout_sec')]).toEqual([9005, 15]);
+  });
+
   it('refuses to start on an invalid refuse-class key', () => {
     expect(() => loadConfig({ env: {}, flags: { parameter_service_timeout_sec: '50' } })).toThrow(ConfigError);
     expect(() => loadConfig({ env: {}, flags: { parameter_service_timeout_sec: 'NaN' } })).toThrow(/parameter_service_timeout_sec.*refusing to start/);
