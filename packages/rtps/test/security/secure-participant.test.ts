@@ -306,6 +306,50 @@ describeWith(OPENSSL, 'DDS-Security authentication between medkit participants',
     expect(a.p.endpoints().filter((e) => e.guid.startsWith(old.p.guidPrefix))).toEqual([]);
   }, 30_000);
 
+  it('tries a handshake that timed out with nothing refused (its messages lost) again, backing off, and then authenticates', async () => {
+    const b = await secured('/medkit/retry_b', { handshakeTimeoutMs: 1500, handshakeRetryMs: 1000 });
+    const bPorts = new Set([b.p.locators.metatrafficUnicast[0].port, b.p.locators.defaultUnicast[0].port]);
+    // Every handshake message of a's to b is lost for the first 4 s: each side's first handshake times out.
+    const start = Date.now();
+    let lost = 0;
+    const dir = enclave('/medkit/retry_a');
+    const aSec = await securityFrom(dir, DOMAIN, { handshakeTimeoutMs: 1500, handshakeRetryMs: 1000 });
+    const statesOfB: string[] = [];
+    const a = await participant(DOMAIN, {
+      security: aSec,
+      packetFilter: {
+        outgoing: (d, to) => {
+          if (!bPorts.has(to.port) || !hasDataFrom(d, EntityId.STATELESS_WRITER) || Date.now() - start > 4000) return true;
+          lost++;
+          return false;
+        },
+      },
+    });
+    const w = a.createWriter({ topic: 'rt/public_chatter', typeName: 'std_msgs::msg::dds_::String_' });
+    b.p.createReader({ topic: 'rt/public_chatter', typeName: 'std_msgs::msg::dds_::String_' });
+    await until(() => {
+      const st = aSec.peerStatus().find((x) => x.guidPrefix === b.p.guidPrefix)?.state;
+      if (st && statesOfB[statesOfB.length - 1] !== st) statesOfB.push(st);
+      return st === 'authenticated';
+    }, 'a to authenticate b after the loss', 25_000);
+    expect(lost).toBeGreaterThan(0);
+    expect(statesOfB).toContain('failed');
+    expect(Date.now() - start).toBeGreaterThan(4000);
+    expect((await waitForStatus(b.sec, a.guidPrefix, ['authenticated'])).state).toBe('authenticated');
+    await until(() => w.matches.size === 1, 'the writer to match after the retried handshake');
+  }, 40_000);
+
+  it('does not try again a handshake that refused the peer (its certificate expired)', async () => {
+    const a = await secured('/medkit/a', { handshakeTimeoutMs: 1500, handshakeRetryMs: 500 });
+    const old = await secured('/medkit/old', { handshakeTimeoutMs: 1500 }, { expired: true });
+    const st = await waitForStatus(a.sec, old.p.guidPrefix, ['failed', 'authenticated']);
+    expect(st.reason).toMatch(/expired/);
+    const started = a.sec.stats.handshakesStarted;
+    await new Promise((r) => setTimeout(r, 3000));
+    expect(a.sec.peerStatus().find((x) => x.guidPrefix === old.p.guidPrefix)?.state).toBe('failed');
+    expect(a.sec.stats.handshakesStarted).toBe(started);
+  }, 30_000);
+
   it('revokes an authenticated peer once its certificate ends while it runs: unmatched, its protected data no longer opened, the reason kept, not authenticated again', async () => {
     // `a` reads certificate and grant validity from a clock the test moves; everything else runs on real time.
     let skewMs = 0;

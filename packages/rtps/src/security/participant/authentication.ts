@@ -107,6 +107,8 @@ export interface ReceivedCryptoToken {
   senderKeyId: number;
 }
 
+/** The longest wait before a handshake that timed out is tried again (ms). */
+const MAX_RETRY_MS = 300_000;
 /** Crypto tokens and secured runs kept per peer, at most. */
 const MAX_KEYS_PER_PEER = 64;
 /** Sequence numbers of a peer's volatile writer tracked above the contiguous ones (and NACKed at once), at most. */
@@ -165,6 +167,11 @@ export interface ParticipantSecurityOptions {
   resendMs?: number;
   /** A handshake not complete after this fails (ms, default 20 s). */
   handshakeTimeoutMs?: number;
+  /**
+   * A handshake that timed out with nothing refused on the way (its messages were lost) is tried again after this
+   * long (ms, default 5 s), doubling up to 5 minutes; one that refused something stays failed.
+   */
+  handshakeRetryMs?: number;
   /** Clock for certificate and grant validity (tests). */
   now?: () => Date;
   /** Told each time a remote participant's state changes. */
@@ -213,6 +220,9 @@ interface Peer {
    */
   payloadHit?: { writer: string; keyId: number; receiver: CryptoReceiver; at: number };
   tokensChanged: number;
+  /** A handshake that only timed out is tried again at this time (see handshakeRetryMs); `retries` so far. */
+  retryAt?: number;
+  retries: number;
   /** Once authenticated: when its certificate or its grant ends (ms since the epoch) and which does, first. */
   validUntil?: { at: number; what: string };
 }
@@ -307,6 +317,7 @@ export class SecureParticipant implements ParticipantSecurity {
   readonly builtinEndpoints: number;
   readonly livelinessProtected: boolean;
   private readonly maxHandshakes: number;
+  private readonly retryMs: number;
   private readonly resendMs: number;
   private readonly timeoutMs: number;
   private readonly clock: () => Date;
@@ -321,6 +332,7 @@ export class SecureParticipant implements ParticipantSecurity {
     this.maxHandshakes = Math.max(1, opts.maxHandshakes ?? 32);
     this.resendMs = Math.max(10, opts.resendMs ?? 500);
     this.timeoutMs = Math.max(100, opts.handshakeTimeoutMs ?? 20_000);
+    this.retryMs = Math.max(100, opts.handshakeRetryMs ?? 5_000);
     this.clock = opts.now ?? (() => new Date());
   }
 
@@ -381,6 +393,7 @@ export class SecureParticipant implements ParticipantSecurity {
       receivers: new Map(),
       tokens: [],
       tokensChanged: 0,
+      retries: 0,
       outbox: [],
       volatileSn: 0,
       volatileHbCount: 0,
@@ -699,6 +712,10 @@ export class SecureParticipant implements ParticipantSecurity {
       }
       if (p.outbox.length > 0) this.flushTokens(p, now);
       const s = p.status.state;
+      if (s === 'failed') {
+        if (p.retryAt !== undefined && now >= p.retryAt) this.retry(p, now);
+        continue;
+      }
       if (s === 'queued') {
         if (this.active < this.maxHandshakes) this.startInitiator(p, now);
         continue;
@@ -706,7 +723,10 @@ export class SecureParticipant implements ParticipantSecurity {
       if (s !== 'handshake') continue;
       if (now - p.startedAt > this.timeoutMs) {
         const waited = p.status.role === 'initiator' ? 'no valid handshake reply' : 'no valid handshake request and final';
-        this.fail(p, p.status.reason ? `${p.status.reason} (${waited} within ${this.timeoutMs} ms)` : `timeout: ${waited} within ${this.timeoutMs} ms`, now);
+        // Nothing was refused on the way: its messages (or ours) were lost, which may not last.
+        const lost = p.status.reason === undefined;
+        this.fail(p, lost ? `timeout: ${waited} within ${this.timeoutMs} ms` : `${p.status.reason} (${waited} within ${this.timeoutMs} ms)`, now);
+        if (lost) p.retryAt = now + Math.min(this.retryMs * 2 ** Math.min(p.retries++, 16), MAX_RETRY_MS);
         continue;
       }
       if (p.out && now >= p.nextResendAt) this.send(p, p.out.payload, now, true);
@@ -745,13 +765,17 @@ export class SecureParticipant implements ParticipantSecurity {
     const s = p.status.state;
     if (token.classId === HANDSHAKE_REQUEST_CLASS) {
       if (p.status.role !== 'replier') throw new SecurityError('bad-token', 'handshake request from a participant we initiate with (its GUID is larger)');
+      // A failure is final while the participant stays in the table (it comes back fresh after its lease ends or
+      // it is disposed), but for a handshake that only timed out: this request is its retry, taken afresh.
+      if (s === 'failed') {
+        if (p.retryAt === undefined) return;
+        this.retry(p, now);
+      }
       if (p.answered?.equals(payload) && p.answer) {
         this.ctx!.sendStateless(p.prefixHex, p.answer); // our reply was lost: the same answer again
         return;
       }
-      // Done, or failed: a failure is final while the participant stays in the table (it comes back fresh
-      // after its lease ends or it is disposed).
-      if (s === 'authenticated' || s === 'checking-permissions' || s === 'failed') return;
+      if (s === 'authenticated' || s === 'checking-permissions') return;
       if (now < p.quietUntil) {
         this.stats.ignored++;
         return;
@@ -825,6 +849,7 @@ export class SecureParticipant implements ParticipantSecurity {
       .then((access) => {
         p.access = access;
         if (this.peers.get(p.prefixHex) !== p || this.closed) return;
+        p.retries = 0;
         p.validUntil = validityEnd(result.peerCert, access.grantFor(result.peerCert.subject));
         this.stats.authenticated++;
         this.setState(p, 'authenticated', Date.now(), undefined);
@@ -1022,6 +1047,16 @@ export class SecureParticipant implements ParticipantSecurity {
     this.stats.failed++;
     this.stats.lastError = reason.slice(0, 500);
     this.setState(p, 'failed', now, reason.slice(0, 500));
+  }
+
+  /** Tries a handshake that only timed out again: as initiator at once (or queued), as replier by waiting for a request. */
+  private retry(p: Peer, now: number): void {
+    p.retryAt = undefined;
+    p.answered = undefined;
+    p.answer = undefined;
+    p.status = { ...p.status, reason: undefined };
+    if (p.status.role === 'initiator') this.startInitiator(p, now);
+    else this.setState(p, 'waiting-request', now);
   }
 
   /**
