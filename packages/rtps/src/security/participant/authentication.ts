@@ -14,6 +14,8 @@
 import { randomBytes, type X509Certificate } from 'node:crypto';
 import type { LocalEndpointRefusal, ParticipantSecurity, SecurityContext, SecurityRemote, SpdpParameter } from '../../participant-security.js';
 import { SECURITY_PID } from '../../discovery-spdp-data.js';
+import { SECURE_BUILTIN_PAIRS } from '../../discovery-sedp.js';
+import { EntityId } from '../../guid.js';
 import { ByteWriter } from '../../byte-writer.js';
 import { AccessControl } from '../access/evaluator.js';
 import type { DomainRule } from '../access/governance.js';
@@ -107,6 +109,8 @@ export interface ReceivedCryptoToken {
   senderKeyId: number;
 }
 
+/** The peer's endpoint each of our secure builtin endpoints pairs with (the pairs the participant links). */
+const COUNTERPART = new Map<number, number>(SECURE_BUILTIN_PAIRS.map((pair) => [pair.local, pair.remote]));
 /** The longest wait before a handshake that timed out is tried again (ms). */
 const MAX_RETRY_MS = 300_000;
 /** Crypto tokens and secured runs kept per peer, at most. */
@@ -542,8 +546,8 @@ export class SecureParticipant implements ParticipantSecurity {
   }
 
   builtinProtect(entityId: number): ((submessage: Buffer) => Buffer) | undefined {
-    // The secure participant-message endpoints (0xff0200c2/c7) follow liveliness_protection_kind, secure SEDP discovery_protection_kind.
-    const liveliness = entityId >>> 8 === 0xff0200;
+    // The secure participant-message endpoints follow liveliness_protection_kind, secure SEDP discovery_protection_kind.
+    const liveliness = entityId === EntityId.PARTICIPANT_MESSAGE_SECURE_WRITER || entityId === EntityId.PARTICIPANT_MESSAGE_SECURE_READER;
     const kind = liveliness ? this.rule?.livelinessProtectionKind : this.rule?.discoveryProtectionKind;
     if (!kind || kind === 'NONE') return undefined;
     const guid = this.prefix!.toString('hex') + (entityId >>> 0).toString(16).padStart(8, '0');
@@ -558,19 +562,11 @@ export class SecureParticipant implements ParticipantSecurity {
 
   /** Our secure SEDP and participant-message endpoints' keys to a newly authenticated peer's counterparts (their tokens come to us likewise). */
   private sendBuiltinTokens(p: Peer, now: number): void {
-    const counterpart: Record<number, number> = {
-      0xff0003c2: 0xff0003c7,
-      0xff0004c2: 0xff0004c7,
-      0xff0200c2: 0xff0200c7,
-      0xff0003c7: 0xff0003c2,
-      0xff0004c7: 0xff0004c2,
-      0xff0200c7: 0xff0200c2,
-    };
     for (const { entityId, km } of this.builtinKeys) {
       const own = Buffer.concat([this.prefix!, Buffer.alloc(4)]);
       own.writeUInt32BE(entityId >>> 0, 12);
       const theirs = Buffer.concat([Buffer.from(p.prefixHex, 'hex'), Buffer.alloc(4)]);
-      theirs.writeUInt32BE(counterpart[entityId >>> 0], 12);
+      theirs.writeUInt32BE(COUNTERPART.get(entityId >>> 0)!, 12);
       const isWriter = (entityId & 0xff) === 0xc2;
       if (!isWriter) p.readerTokensSent.add(`${own.toString('hex')}:${theirs.toString('hex')}`);
       this.queueTokens(p, isWriter ? CRYPTO_TOKENS_CLASS.datawriter : CRYPTO_TOKENS_CLASS.datareader, theirs, own, [cryptoToken(km)], now);
