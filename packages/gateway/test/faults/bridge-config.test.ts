@@ -4,7 +4,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import type { RosGraph, RosNode } from '@medkit/ros2';
+import { EndpointRefusedError, type RosGraph, type RosNode } from '@medkit/ros2';
 import { loadConfig, type FlatConfig } from '../../src/config/index.js';
 import { FEATURE_KEYS } from '@medkit/cli';
 import { ActionStatusBridge, GoalStatus } from '../../src/faults/bridges/action-status-bridge.js';
@@ -284,6 +284,30 @@ describe('the ROS wiring uses the configured options', () => {
       bridges.stop();
     }
     expect(ros.subs.size).toBe(0);
+  });
+
+  it('an action status topic DDS-Security refuses the gateway is tried once: later rescans neither subscribe again nor warn again', () => {
+    const h = harness('memory');
+    const ros = fakeRos();
+    let attempts = 0;
+    const node = {
+      ...ros.node,
+      resolveName: () => '/fault_manager',
+      createSubscription: () => {
+        attempts++;
+        throw new EndpointRefusedError('reader', 'rt/nav/_action/status', 'denied', 'our permissions: no allow rule');
+      },
+    } as unknown as RosNode;
+    const log = new MemoryLogger();
+    const bridges = new FaultBridges(node, ros.graph, h.mgr, configs({ [D('enabled')]: false, [R('enabled')]: false }), log);
+    bridges.start();
+    try {
+      for (let i = 0; i < 5; i++) bridges.rescan();
+      expect(attempts).toBe(1);
+      expect(log.at('warn').filter((m) => m.includes('/nav/_action/status'))).toHaveLength(1);
+    } finally {
+      bridges.stop();
+    }
   });
 
   it('max_tracked_sources bounds the diagnostic bridge\'s reporters', () => {

@@ -10,6 +10,7 @@ import type { DiagnosticArrayMsg } from '../bridges/diagnostic-bridge.js';
 import { LogBridge } from '../bridges/log-bridge.js';
 import type { LogMsg } from '../bridges/log-bridge.js';
 import type { BridgeReport } from '../bridges/report.js';
+import { rosFailure } from '../../ros/call-errors.js';
 import type { FaultLogger } from '../log.js';
 import type { FaultManager } from '../manager.js';
 import { FaultReporter, ReporterCache, localTransport } from '../reporter/fault-reporter.js';
@@ -87,7 +88,7 @@ export class FaultBridges {
           this.armRetry();
         }, STATUS_QOS));
       } catch (err) {
-        if ((err as Error).name === 'EndpointRefusedError') this.refusedTopics.add(topic);
+        if (rosFailure(err) === 'refused') this.refusedTopics.add(topic);
         this.log.warn(`action status bridge: cannot subscribe ${topic}: ${(err as Error).message}`);
       }
     }
