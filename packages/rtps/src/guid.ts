@@ -38,9 +38,10 @@ export const EntityId = {
   /** DDS-Security ParticipantVolatileMessageSecure (crypto tokens), reliable, always protected. */
   VOLATILE_SECURE_WRITER: 0xff0202c3,
   VOLATILE_SECURE_READER: 0xff0202c4,
-  /** DDS-Security secure SEDP (topics with enable_discovery_protection). */
+  /** DDS-Security secure participant-message (liveliness where the governance protects it). */
   PARTICIPANT_MESSAGE_SECURE_WRITER: 0xff0200c2,
   PARTICIPANT_MESSAGE_SECURE_READER: 0xff0200c7,
+  /** DDS-Security secure SEDP (topics with enable_discovery_protection). */
   SEDP_PUBLICATIONS_SECURE_WRITER: 0xff0003c2,
   SEDP_PUBLICATIONS_SECURE_READER: 0xff0003c7,
   SEDP_SUBSCRIPTIONS_SECURE_WRITER: 0xff0004c2,

@@ -363,7 +363,6 @@ export class CryptoReceiver {
     this.stats.accepted++;
     return plain.subarray(srcEnd);
   }
-
 }
 
 /**
