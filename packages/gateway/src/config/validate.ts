@@ -19,6 +19,15 @@ function rangeText(spec: { min?: number; max?: number }): string {
   return 'any number';
 }
 
+/** Characters of a refused value quoted in its message (a value can be as long as an environment variable). */
+const SHOWN_CHARS = 200;
+
+/** The value as the message quotes it: JSON, cut at SHOWN_CHARS. */
+function shown(raw: unknown): string {
+  const s = JSON.stringify(raw) ?? String(raw);
+  return s.length > SHOWN_CHARS ? `${s.slice(0, SHOWN_CHARS)}… (${s.length} characters)` : s;
+}
+
 /** A number written in decimal, as an environment variable or a flag gives it (Number() alone also takes 0x10, 0b1, 0o7). */
 const DECIMAL = /^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$/;
 
@@ -59,8 +68,8 @@ export function coerce(key: string, spec: KeySpec, raw: unknown): { value: unkno
         action: policy === 'refuse' ? ('refused' as const) : ('rejected' as const),
         message:
           policy === 'refuse'
-            ? `${key}=${JSON.stringify(raw)} is invalid: ${why}; refusing to start${guard}`
-            : `${key}=${JSON.stringify(raw)} is invalid: ${why}; using the default ${JSON.stringify(spec.default)}`,
+            ? `${key}=${shown(raw)} is invalid: ${why}; refusing to start${guard}`
+            : `${key}=${shown(raw)} is invalid: ${why}; using the default ${JSON.stringify(spec.default)}`,
       },
     };
   };

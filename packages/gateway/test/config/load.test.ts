@@ -84,6 +84,12 @@ describe('configuration loading', () => {
     // A refuse-class key stops start-up instead: ROS_DOMAIN_ID=0x10 was domain 16 before.
     expect(() => loadConfig({ env: { ROS_DOMAIN_ID: '0x10' } })).toThrow(/ros\.domain_id="0x10" is invalid: expected a number.*refusing to start/);
     expect(c.adjustments.find((a) => a.key === 'server.port')!.message).toMatch(/server\.port="0x2000" is invalid: expected a number/);
+    // Decimal but past any double, and a megabyte of digits: rejected as not a number, not taken as Infinity.
+    const huge = loadConfig({ env: {}, flags: { 'entity_cache.capacity': '1e400', service_call_timeout_sec: '9'.repeat(1_000_000) } });
+    expect([huge.get('entity_cache.capacity'), huge.get('service_call_timeout_sec')]).toEqual([defaults.get('entity_cache.capacity'), defaults.get('service_call_timeout_sec')]);
+    expect(huge.adjustments.map((a) => `${a.key} ${a.action}`).sort()).toEqual(['entity_cache.capacity rejected', 'service_call_timeout_sec rejected']);
+    // The message quotes the start of the value, not all of it.
+    expect(huge.adjustments.find((a) => a.key === 'service_call_timeout_sec')!.message).toMatch(/^service_call_timeout_sec="9{199}… \(1000002 characters\) is invalid/);
     const d = loadConfig({ env: {}, flags: { 'server.port': ' 9005 ', service_call_timeout_sec: '1.5e1' } });
     expect([d.get('server.port'), d.get('service_call_timeout_sec')]).toEqual([9005, 15]);
   });
