@@ -2,7 +2,8 @@
 // plugins, the robot's fleet link and VDA 5050 bridge, and the fleet server. Features that are off load
 // nothing heavy until turned on: a built-in plugin is imported when `plugins` names it, NATS and MQTT when
 // the fleet link or the bridge starts, and the fleet server only when a replica starts.
-import { defaultFeatures as coreFeatures, FEATURE_KEY_GROUPS as CORE_FEATURE_KEY_GROUPS, type GatewayConfig, type GatewayFeature, type KeySpec } from '@medkit/gateway';
+import { defaultFeatures as coreFeatures, FEATURE_KEY_GROUPS as CORE_FEATURE_KEY_GROUPS, type GatewayConfig, type GatewayFeature } from '@medkit/gateway';
+import { type KeySpec } from '@medkit/kit';
 import { createFleetLinkFeature, createVda5050Feature, FLEET_COMMON_KEYS, FLEET_LINK_KEYS, VDA5050_KEYS } from '@medkit/fleet-link';
 // Type only: the fleet server's code (pg, the ingest) stays unloaded until loadFleetServer().
 import type { createFleetFeature } from '@medkit/fleet';

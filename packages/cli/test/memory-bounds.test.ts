@@ -3,7 +3,8 @@
 // exported there with that value (or, for a module-private one, declared there with it).
 import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
-import { CORE_KEY_GROUPS, type KeySpec } from '@medkit/gateway';
+import { CORE_KEY_GROUPS } from '@medkit/gateway';
+import { type KeySpec } from '@medkit/kit';
 import { FEATURE_KEY_GROUPS } from '../src/compose.js';
 
 const root = new URL('../../../', import.meta.url);

@@ -1,7 +1,7 @@
 // The robot's on-disk outbox (fleet.md §4): every fleet event is written here first, in the gateway's
 // SQLite store, and deleted only after JetStream acknowledged it. Sequence numbers live in their own row so
 // they are never reused, even after the outbox empties and the gateway restarts.
-import type { Migration, SqliteDatabase } from '@medkit/gateway';
+import type { Migration, SqliteDatabase } from '@medkit/kit';
 import { eventId, type EventKind, type FleetEnvelope } from '@medkit/fleet-protocol';
 
 export const OUTBOX_MIGRATIONS: Migration[] = [

@@ -11,7 +11,7 @@ import { DeliverPolicy, jetstream, jetstreamManager } from '@nats-io/jetstream';
 import { describeWith, NATS_SERVER } from '../../../test-support/requirements.js';
 import { startNatsCluster, type NatsCluster } from '../../../test-support/servers/nats.mjs';
 import { startRobotGateway, until, type FaultGateway } from './robot-gateway.js';
-import { openDatabase, runMigrations } from '@medkit/gateway';
+import { openDatabase, runMigrations } from '@medkit/kit';
 import { Outbox, OUTBOX_MIGRATIONS } from '../src/outbox.js';
 import { FAST_PATH_MAX_AGE_MS, FastPublisher } from '../src/fast-path.js';
 import { FAST_PATH_PREFIX, fastSubjectFor, parseEnvelope, type FleetEnvelope, type FaultEventBody } from '@medkit/fleet-protocol';

@@ -1,5 +1,5 @@
 // Configuration keys of `medkit fleet` (fleet.md §5), apart from the feature so the key list loads nothing heavy.
-import { int, str } from '@medkit/gateway';
+import { int, str } from '@medkit/kit';
 
 export const FLEET_SERVER_KEYS = {
   'fleet.database.url': str('postgres://127.0.0.1:5432/medkit', 'PostgreSQL connection string of the fleet store (`medkit fleet`). Prefer MEDKIT_FLEET_DATABASE_URL; the password is never logged.'),

@@ -7,9 +7,9 @@ import type { DocsEnricher, ExtraDocPaths } from './http/openapi.js';
 import type { SseHub } from './http/sse.js';
 import type { Capabilities } from './info/capabilities.js';
 import type { EntityResolver } from './entity-scope/index.js';
-import type { KeySpec } from './config/index.js';
+import type { KeySpec } from '@medkit/kit';
 import type { HealthRegistry } from './info/health-registry.js';
-import type { Migration, SqliteDatabase } from './storage/index.js';
+import type { Migration, SqliteDatabase } from '@medkit/kit';
 import type { AnyToken, ServiceRegistry } from './registry/index.js';
 import type { CollectionSamplerRegistry } from './sampling/registry.js';
 

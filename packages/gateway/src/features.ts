@@ -1,6 +1,7 @@
 // The features a default `medkit gateway` runs and the configuration keys they contribute. The gateway
 // orders them from what each provides and uses (registry/order.ts) and registers routes by phase.
-import type { GatewayConfig, KeySpec } from './config/index.js';
+import type { GatewayConfig } from './config/index.js';
+import type { KeySpec } from '@medkit/kit';
 import type { GatewayContext, GatewayFeature } from './feature.js';
 import { createEntitiesFeature } from './entities/http/feature.js';
 import { ENTITIES_SERVICE } from './entities/service.js';

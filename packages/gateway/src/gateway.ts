@@ -7,7 +7,7 @@ import { Capabilities } from './info/capabilities.js';
 import { HealthRegistry } from './info/health-registry.js';
 import { RouteIndex } from './http/route-index.js';
 import { registerInfoRoutes } from './info/routes.js';
-import { MigrationRegistry, openStore, prepareDataDir } from './storage/index.js';
+import { MigrationRegistry, openStore, prepareDataDir } from '@medkit/kit';
 import type { GatewayContext, GatewayFeature, RoutePhase } from './feature.js';
 import { orderFeatures, ServiceRegistry } from './registry/index.js';
 import { CollectionSamplerRegistry } from './sampling/registry.js';

@@ -1,8 +1,7 @@
 // @medkit/gateway as a library: build and run a gateway in-process (the `medkit` command does the same).
 export { createGateway, type Gateway, type GatewayOptions } from './gateway.js';
-export { loadConfig, GatewayConfig, ConfigError, describeConfigOrigins, CORE_KEY_GROUPS, renderConfigReference, type LoadOptions, type FlatConfig, type KeySpec } from './config/index.js';
+export { loadConfig, GatewayConfig, ConfigError, describeConfigOrigins, CORE_KEY_GROUPS, renderConfigReference, type LoadOptions, type FlatConfig } from './config/index.js';
 export { defaultFeatures, FEATURE_KEYS, FEATURE_KEY_GROUPS, type DefaultFeatureOptions } from './features.js';
-export { StorageError } from './storage/index.js';
 export { createWebUiFeature } from './web-ui/feature.js';
 export { createMetricsFeature, METRICS_KEYS } from './metrics/feature.js';
 export { METRICS_SERVICE, type MetricsService } from './metrics/service.js';
@@ -19,10 +18,8 @@ export { createFaultsFeature, type FaultsFeatureOptions } from './faults/feature
 export type { TopicSampler, TopicGraph, SampledMessage, HistoryPoint } from './faults/snapshots/sampler.js';
 
 // What the fleet tier (@medkit/fleet-link on the robot, @medkit/fleet for `medkit fleet`) builds its
-// features from: configuration key specs, the gateway's services and models it reads, and the HTTP pieces
+// features from (key specs and the SQLite store come from @medkit/kit): the gateway's services and models it reads, and the HTTP pieces
 // (SSE, request forwarding, route access) the fleet server's routes reuse.
-/** Configuration key specs a feature declares in its `keys`. */
-export { bool, float, guardAll, guarded, int, list, str, type BoolSpec, type FloatSpec, type Guard, type IntSpec, type ListSpec, type StringSpec } from './config/index.js';
 /** TLS material for an outbound client (files named by config keys, checked at start-up). */
 export { outboundAgent, readOutboundTls, type OutboundTlsKeys, type OutboundTlsMaterial } from './transport/outbound-tls.js';
 export type { OutboundAgent } from './transport/outbound-http.js';
@@ -34,8 +31,6 @@ export type { EntitySnapshot } from './entities/model.js';
 /** The gateway's log store and its entries. */
 export { LOGS_SERVICE } from './logs/feature.js';
 export type { StoredLog } from './logs/model.js';
-/** A feature's own SQLite tables: migrations in the gateway database. */
-export { openDatabase, runMigrations, type Migration, type SqliteDatabase } from './storage/index.js';
 /** The fault model: records, events (`/faults/stream`), statuses and severity filters as the REST API names them. */
 export { FAULT_STATUSES, parseSeverityFilter, restSeverityLabel, sovdStatus, statusesForFilter, STATUS_FILTER_VALUES, type FaultEvent, type FaultRecord, type FaultStatus } from './faults/index.js';
 /** HTTP: the API base path, the Fastify app type routes register on, SSE framing and the SSE hub. */

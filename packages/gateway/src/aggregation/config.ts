@@ -1,7 +1,7 @@
 // Aggregation configuration (spec/gateway.md §11.1): key table for the loader and the reference, and the
 // checked peer list the feature runs with.
 import type { OutboundAgent } from '../transport/outbound-http.js';
-import { bool, guarded, int, list, str, type KeySpec } from '../config/key-spec.js';
+import { bool, guarded, int, list, str, type KeySpec } from '@medkit/kit';
 import { ConfigError } from '../config/sources.js';
 import { outboundAgent } from '../transport/outbound-tls.js';
 

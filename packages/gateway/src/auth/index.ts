@@ -1,5 +1,5 @@
 // Authentication and roles (gateway.md §12): settings, tokens, the access decision and the route table.
-import type { SqliteDatabase } from '../storage/index.js';
+import type { SqliteDatabase } from '@medkit/kit';
 import { AccessPolicy, SECURITY_SCHEMES } from './policy.js';
 import { accessOf, RoleTable, type RouteRole } from './route-access.js';
 import { AuthService } from './service.js';

@@ -1,7 +1,7 @@
 // The client-credentials flow (gateway.md §12.2, api.md §18): authorize, refresh (single-use refresh
 // tokens; a replayed one revokes its whole grant), revoke, and the bearer check of every request.
 import { randomUUID } from 'node:crypto';
-import type { SqliteDatabase } from '../storage/index.js';
+import type { SqliteDatabase } from '@medkit/kit';
 import { MAX_CLIENT_ID_CHARS, MAX_CLIENT_SECRET_CHARS, type ClientRegistry } from './clients.js';
 import { invalidToken, OAuthError } from './errors.js';
 import { nowSec, RevocationStore } from './revocations.js';

@@ -1,4 +1,4 @@
-import type { KeySpec } from './key-spec.js';
+import type { KeySpec } from '@medkit/kit';
 import { AUTH_KEYS, CORS_KEYS, DISCOVERY_KEYS, RATE_LIMIT_KEYS, ROS_KEYS, ROS_SECURITY_KEYS, SERVER_KEYS, STORAGE_KEYS, TLS_KEYS } from './keys.js';
 
 /** Core key tables with their reference titles. */

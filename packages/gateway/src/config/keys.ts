@@ -1,6 +1,6 @@
 // The gateway's configuration keys. Names, defaults and ranges follow spec/gateway.md (§1.4, §13);
 // keys marked [ours] are medkit additions. Features append their own key tables here.
-import { bool, float, guardAll, guarded, int, list, str, type KeySpec } from './key-spec.js';
+import { bool, float, guardAll, guarded, int, list, str, type KeySpec } from '@medkit/kit';
 
 export const SERVER_KEYS = {
   'server.host': str('127.0.0.1', 'Address to listen on; 0.0.0.0 for containers and robot networks.'),

@@ -1,5 +1,5 @@
 // Builds the effective configuration from all sources and reports every adjusted key.
-import type { KeySpec } from './key-spec.js';
+import type { KeySpec } from '@medkit/kit';
 import { ALL_KEYS, type ConfigKeyName, type ConfigValues } from './keys.js';
 import { ConfigError, readConfigFile, readEnvConfig, type FlatConfig } from './sources.js';
 import { judgeUnknownKey, type UnknownKeyVerdict } from './unknown-keys.js';

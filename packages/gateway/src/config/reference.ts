@@ -1,6 +1,6 @@
 // Renders the configuration reference (docs/configuration.md) from the key descriptors, so the
 // document cannot fall behind the code. A test fails when the committed file is stale.
-import type { KeySpec } from './key-spec.js';
+import type { KeySpec } from '@medkit/kit';
 
 function range(spec: KeySpec): string {
   if (spec.type === 'int' || spec.type === 'float') {

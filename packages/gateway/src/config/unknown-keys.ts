@@ -7,7 +7,7 @@
 //   - it is spelt like such a key, wherever it lies (`scritps.sandbox.mode`, `server.allowed_host`).
 // Everything else is reported and ignored. Plugins' sections are checked against what each plugin declares.
 import { editDistance } from '@medkit/plugin-api';
-import type { KeySpec } from './key-spec.js';
+import type { KeySpec } from '@medkit/kit';
 
 /** The verdict on one unknown key. */
 export interface UnknownKeyVerdict {

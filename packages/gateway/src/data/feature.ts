@@ -1,7 +1,8 @@
 // The data feature (api.md §6): topic lists, pooled sampling of the latest message, publishing, the
 // 'data' sampler for triggers and cyclic subscriptions, and `x-medkit-data-provider` on /health.
 import { qosForWriters } from '@medkit/ros2';
-import { float, int, type GatewayConfig } from '../config/index.js';
+import { type GatewayConfig } from '../config/index.js';
+import { float, int } from '@medkit/kit';
 import { ENTITIES_SERVICE } from '../entities/service.js';
 import { LOCKS_SERVICE } from '../locks/manager.js';
 import type { GatewayContext, GatewayFeature } from '../feature.js';

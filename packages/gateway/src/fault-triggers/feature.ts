@@ -1,7 +1,7 @@
 // The fault-triggers feature (gateway.md §6.7): keys, the rule store, the engine and its poll timer, routes.
 // Values are read through the `data` sampler, so a rule works on a plugin's App (its DataProvider) and, [ours],
 // on a ROS App (a topic, with `path` naming a field of the message).
-import { bool, int, str } from '../config/index.js';
+import { bool, int, str } from '@medkit/kit';
 import type { GatewayContext, GatewayFeature } from '../feature.js';
 import { effectiveFqn, type App } from '../entities/model.js';
 import { FAULTS_SERVICE } from '../faults/gateway/service.js';

@@ -1,7 +1,7 @@
 // Where fault-trigger rules are kept: in memory (the default, as the reference does), or in the SQLite
 // file `fault_triggers.storage.path` names, so they survive a restart. Ids are never reused: the last
 // number handed out is kept with the rules.
-import { openStoreFile, type SqliteDatabase } from '../storage/index.js';
+import { openStoreFile, type SqliteDatabase } from '@medkit/kit';
 import type { FaultTriggerRule } from './model.js';
 
 export interface FaultTriggerStore {

@@ -1,8 +1,8 @@
 // The fault manager's keys in the gateway's configuration tables (`faults.*`), for the config loader and the
 // generated reference. Ranges are not declared here on purpose: faults.md repairs out-of-range values in
 // its own way (negating thresholds, falling back to defaults) and `sanitizeFaultConfig` applies those rules.
-import type { KeySpec } from '../config/key-spec.js';
-import { bool, float, int, list, str } from '../config/key-spec.js';
+import type { KeySpec } from '@medkit/kit';
+import { bool, float, int, list, str } from '@medkit/kit';
 import type { FaultManagerConfig } from './config.js';
 import { sanitizeFaultConfig } from './config.js';
 import type { FaultLogger } from './log.js';

@@ -4,7 +4,7 @@
 // cannot reach — and keeps them as one frame for the fault. Kept in SQLite (the gateway store, or the file
 // `entity_freeze_frame.storage.path` names), so a restart serves the frame as it was captured instead of
 // today's values. HTTP-free: the fault views render the frames.
-import { openStoreFile, type Migration, type SqliteDatabase } from '../storage/index.js';
+import { openStoreFile, type Migration, type SqliteDatabase } from '@medkit/kit';
 import type { FaultRecord } from './model.js';
 
 /** Faults whose frames are kept; the oldest capture goes first (faults.md §6.7 (c)). */

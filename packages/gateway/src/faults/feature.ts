@@ -4,7 +4,7 @@
 import { join } from 'node:path';
 import { PEER_FAULT_EVENTS_SERVICE } from '../aggregation/fault-events.js';
 import type { GatewayConfig } from '../config/index.js';
-import { bool, list, str } from '../config/index.js';
+import { bool, list, str } from '@medkit/kit';
 import type { RosNode } from '@medkit/ros2';
 import { ROS_SERVICE, type RosConnection } from '../ros/connection.js';
 import { ENTITIES_SERVICE } from '../entities/service.js';

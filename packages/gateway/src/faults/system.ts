@@ -4,8 +4,8 @@
 import { readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
-import type { SqliteDatabase } from '../storage/index.js';
-import { openDatabase } from '../storage/index.js';
+import type { SqliteDatabase } from '@medkit/kit';
+import { openDatabase } from '@medkit/kit';
 import { FaultCapture } from './capture.js';
 import type { FaultClock } from './clock.js';
 import { systemClock } from './clock.js';

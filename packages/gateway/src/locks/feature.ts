@@ -1,5 +1,6 @@
 // The locking feature: keys, table, routes, the resolver's LockGuard and the 'locks' service.
-import { bool, guarded, int, list, type GatewayConfig } from '../config/index.js';
+import { type GatewayConfig } from '../config/index.js';
+import { bool, guarded, int, list } from '@medkit/kit';
 import type { GatewayContext, GatewayFeature } from '../feature.js';
 import { ENTITIES_SERVICE } from '../entities/service.js';
 import type { App, Component } from '../entities/model.js';

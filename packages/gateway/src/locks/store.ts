@@ -1,6 +1,6 @@
 // Locks are persisted (medkit decision, docs/locks.md): a lock promises "nobody else changes this
 // while I work", and a gateway restart must not silently drop that promise before it expires.
-import type { Migration, SqliteDatabase } from '../storage/index.js';
+import type { Migration, SqliteDatabase } from '@medkit/kit';
 import type { Lock, LockScope, LockableType } from './model.js';
 
 export const LOCK_MIGRATIONS: Migration[] = [

@@ -1,7 +1,8 @@
 // The logs feature (gateway.md §10, api.md §11): /rosout into per-node ring buffers, per-entity and
 // aggregated log queries, log configuration, raw /rosout routes, LogProviders, and the 'logs' sampler
 // (every stored entry is pushed to triggers and subscriptions of the node's App).
-import { int, type GatewayConfig } from '../config/index.js';
+import { type GatewayConfig } from '../config/index.js';
+import { int } from '@medkit/kit';
 import { ENTITIES_SERVICE } from '../entities/service.js';
 import { LOCKS_SERVICE } from '../locks/manager.js';
 import type { EntityCache } from '../entities/cache.js';

@@ -3,7 +3,7 @@
 // in-process (Fastify's inject: the whole request pipeline, no socket) with the caller's identity
 // headers, so locks and roles judge the agent's request exactly as they would judge the same REST
 // call, whatever TLS, client-certificate or bind settings the network side has.
-import { bool, int } from '../config/key-spec.js';
+import { bool, int } from '@medkit/kit';
 import type { GatewayContext, GatewayFeature } from '../feature.js';
 import { registerMcpRoute } from './routes.js';
 

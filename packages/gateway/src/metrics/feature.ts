@@ -1,7 +1,7 @@
 // Prometheus metrics at /metrics (issue #30): the gateway's HTTP, SSE, fault and RTPS metrics and Node's process
 // metrics, plus whatever other features register through METRICS_SERVICE (the fleet replica's ingest). With
 // `metrics.enabled: false` nothing is registered and prom-client is never loaded.
-import { bool, guarded, str } from '../config/key-spec.js';
+import { bool, guarded, str } from '@medkit/kit';
 import type { GatewayFeature } from '../feature.js';
 import { FAULTS_SERVICE } from '../faults/gateway/service.js';
 import { ROS_SERVICE } from '../ros/connection.js';

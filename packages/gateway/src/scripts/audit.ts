@@ -4,7 +4,7 @@
 import { appendFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Logger } from '../logging.js';
-import type { Migration, SqliteDatabase } from '../storage/index.js';
+import type { Migration, SqliteDatabase } from '@medkit/kit';
 import { withoutEnvValues } from './metadata.js';
 import type { Actor, ExecutionStatus } from './model.js';
 

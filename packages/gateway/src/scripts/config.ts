@@ -1,5 +1,5 @@
 // Configuration keys of the scripts feature (spec/gateway.md §8); [ours] marks medkit additions.
-import { bool, float, guarded, int, list, str, type KeySpec } from '../config/index.js';
+import { bool, float, guarded, int, list, str, type KeySpec } from '@medkit/kit';
 import type { SandboxSettings } from './sandbox.js';
 
 export const SCRIPTS_KEYS = {

@@ -8,7 +8,7 @@ import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync
 import { isAbsolute, join, relative, resolve, sep } from 'node:path';
 import type { Logger } from '../logging.js';
 import type { ManifestScript } from '../entities/manifest/types.js';
-import type { Migration, SqliteDatabase } from '../storage/index.js';
+import type { Migration, SqliteDatabase } from '@medkit/kit';
 import { EXTENSION } from './format.js';
 import { isSafeId } from './ids.js';
 import { SCRIPT_FORMATS, type EntityRef, type ScriptArg, type ScriptDefinition, type ScriptFormat } from './model.js';

@@ -1,5 +1,6 @@
 // The cyclic-subscriptions feature: keys, routes, the manager service, and the lock-expiry hook.
-import { int, type GatewayConfig } from '../config/index.js';
+import { type GatewayConfig } from '../config/index.js';
+import { int } from '@medkit/kit';
 import type { GatewayContext, GatewayFeature } from '../feature.js';
 import { TYPE_TO_SEGMENT } from '../entity-scope/index.js';
 import { getSamplers } from '../sampling/index.js';

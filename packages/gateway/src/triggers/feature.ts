@@ -1,5 +1,6 @@
 // The triggers feature: keys, tables, routes, the engine service and its timers.
-import { bool, guarded, int, str, type GatewayConfig } from '../config/index.js';
+import { type GatewayConfig } from '../config/index.js';
+import { bool, guarded, int, str } from '@medkit/kit';
 import type { GatewayContext, GatewayFeature } from '../feature.js';
 import { ENTITIES_SERVICE } from '../entities/service.js';
 import { TYPE_TO_SEGMENT } from '../entity-scope/index.js';

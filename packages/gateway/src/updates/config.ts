@@ -1,5 +1,5 @@
 // Configuration keys of the software-updates feature (spec/gateway.md §14.2); [ours] marks additions.
-import { bool, guarded, int, str, type KeySpec } from '../config/index.js';
+import { bool, guarded, int, str, type KeySpec } from '@medkit/kit';
 
 export const UPDATES_KEYS = {
   'updates.enabled': guarded('security', bool(false, 'Serve /updates with the configured provider (false: every update route answers 501).')),

@@ -1,5 +1,5 @@
 // Registered update packages and their status in SQLite, so both survive a restart.
-import type { Migration, SqliteDatabase } from '../storage/index.js';
+import type { Migration, SqliteDatabase } from '@medkit/kit';
 import type { UpdatePackage, UpdateStatusView } from './model.js';
 
 export const UPDATES_MIGRATIONS: Migration[] = [

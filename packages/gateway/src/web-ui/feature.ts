@@ -2,7 +2,7 @@
 // Swagger UI at /docs. When the UI has not been built, `/` explains how to build it instead of a 404.
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { bool, str } from '../config/key-spec.js';
+import { bool, str } from '@medkit/kit';
 import type { GatewayFeature } from '../feature.js';
 import { webUiRoutes } from './routes.js';
 

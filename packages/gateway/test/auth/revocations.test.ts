@@ -4,7 +4,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { MigrationRegistry, openStore, type SqliteDatabase } from '../../src/storage/index.js';
+import { MigrationRegistry, openStore, type SqliteDatabase } from '@medkit/kit';
 import { AUTH_MIGRATIONS } from '../../src/auth/index.js';
 import { nowSec, RevocationStore } from '../../src/auth/revocations.js';
 

@@ -5,7 +5,8 @@ import { createFaultsFeature, type FaultsFeatureOptions } from '../../src/faults
 import { FAULTS_SERVICE, type FaultsService } from '../../src/faults/gateway/service.js';
 import type { ReportOutcome } from '../../src/faults/manager.js';
 import type { SampledMessage, TopicSampler } from '../../src/faults/snapshots/sampler.js';
-import { loadConfig, type FlatConfig, type GatewayConfig, type KeySpec } from '../../src/config/index.js';
+import { loadConfig, type FlatConfig, type GatewayConfig } from '../../src/config/index.js';
+import { type KeySpec } from '@medkit/kit';
 import type { GatewayFeature } from '../../src/feature.js';
 import { defaultFeatures, FEATURE_KEYS } from '@medkit/cli';
 import { startTestGateway, type TestGateway } from '../support/gateway.js';

@@ -4,7 +4,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { MigrationRegistry, openStore } from '../../src/storage/index.js';
+import { MigrationRegistry, openStore } from '@medkit/kit';
 import { AUDIT_MIGRATIONS, ScriptAudit } from '../../src/scripts/audit.js';
 
 const KEY = 'sk-live-old-record';

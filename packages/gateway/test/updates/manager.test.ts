@@ -1,6 +1,6 @@
 // UpdateManager on a real (in-memory) SQLite store with a provider the test drives step by step.
 import { describe, expect, it } from 'vitest';
-import { MigrationRegistry, openStore } from '../../src/storage/index.js';
+import { MigrationRegistry, openStore } from '@medkit/kit';
 import { UPDATES_MIGRATIONS, UpdateStore } from '../../src/updates/store.js';
 import { UpdateManager } from '../../src/updates/manager.js';
 import type { UpdateProvider, UpdateReporter } from '../../src/updates/provider.js';

@@ -2,8 +2,8 @@
 // the spec's names and defaults, and their translation into the sanitised per-bridge configs.
 // Ranges declared here only where the spec's repair equals the loader's policy (clamp, or reject → default);
 // the bridges' own sanitisers apply the remaining rules (e.g. `rescan_period_sec` ≤ 0 → 2).
-import type { KeySpec } from '../../config/key-spec.js';
-import { bool, float, int, list, str } from '../../config/key-spec.js';
+import type { KeySpec } from '@medkit/kit';
+import { bool, float, int, list, str } from '@medkit/kit';
 import { sanitizeActionBridgeConfig, type ActionBridgeConfig } from './action-status-bridge.js';
 import { sanitizeDiagnosticBridgeConfig, type DiagnosticBridgeConfig } from './diagnostic-bridge.js';
 import { sanitizeLogBridgeConfig, type LogBridgeConfig } from './log-bridge.js';

@@ -2,8 +2,8 @@
 // SQLite database, so tampering with or dropping a row in the middle is detectable.
 import { createHash } from 'node:crypto';
 import Database from 'better-sqlite3';
-import type { SqliteDatabase } from '../../storage/index.js';
-import { openDatabase } from '../../storage/index.js';
+import type { SqliteDatabase } from '@medkit/kit';
+import { openDatabase } from '@medkit/kit';
 import type { FaultLogger } from '../log.js';
 import { silentLogger } from '../log.js';
 import type { AuditKind, AuditSink } from '../manager.js';

@@ -1,6 +1,6 @@
 // Choosing and opening the fault store (§5.1).
-import type { MigrationRegistry, SqliteDatabase } from '../../storage/index.js';
-import { openDatabase, runMigrations } from '../../storage/index.js';
+import type { MigrationRegistry, SqliteDatabase } from '@medkit/kit';
+import { openDatabase, runMigrations } from '@medkit/kit';
 import type { FaultLogger } from '../log.js';
 import { silentLogger } from '../log.js';
 import { MemoryFaultRepository } from './memory-repository.js';

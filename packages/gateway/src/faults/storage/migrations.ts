@@ -1,5 +1,5 @@
 // Fault-manager tables (faults.md §5.2), registered with the gateway's migration registry.
-import type { Migration, SqliteDatabase } from '../../storage/index.js';
+import type { Migration, SqliteDatabase } from '@medkit/kit';
 
 function hasColumn(db: SqliteDatabase, table: string, column: string): boolean {
   return (db.prepare(`PRAGMA table_info(${table})`).all() as { name: string }[]).some((c) => c.name === column);

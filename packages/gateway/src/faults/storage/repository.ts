@@ -1,6 +1,6 @@
 // The fault store behind one small interface (faults.md §5): SQLite by default, memory for tests and
 // `storage_type: memory`. A fleet deployment can add another implementation without touching the manager.
-import type { SqliteDatabase } from '../../storage/index.js';
+import type { SqliteDatabase } from '@medkit/kit';
 import type { NearMiss } from '../engine.js';
 import type { FaultRecord, FaultStatus } from '../model.js';
 

@@ -1,7 +1,7 @@
 // SQLite fault store (default): write-through to the WAL database, with the fault table also held in
 // memory so lists and report processing never wait on a SELECT (§5.1, §5.2).
 import { basename, dirname } from 'node:path';
-import type { SqliteDatabase } from '../../storage/index.js';
+import type { SqliteDatabase } from '@medkit/kit';
 import type { NearMiss } from '../engine.js';
 import type { FaultRecord, FaultStatus } from '../model.js';
 import { cloneRecord } from '../model.js';

@@ -2,8 +2,8 @@ import { describe, it, expect, afterEach } from 'vitest';
 import { mkdtempSync, rmSync, chmodSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { openDatabase, runMigrations, prepareDataDir, StorageError, MigrationRegistry, openStore } from '../../src/storage/index.js';
-import { SQLITE_CACHE_KIB } from '../../src/storage/database.js';
+import { openDatabase, runMigrations, prepareDataDir, StorageError, MigrationRegistry, openStore } from '../src/index.js';
+import { SQLITE_CACHE_KIB } from '../src/storage/database.js';
 
 const dirs: string[] = [];
 function tmp(): string {
