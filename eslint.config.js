@@ -61,7 +61,7 @@ export default tseslint.config(
   // The faults domain does not know aggregation: peers reach it through seams it defines (gateway/peer-lookup.ts)
   // and its wiring (faults/feature.ts) connects. Repeats the domain patterns: a later config replaces the rule.
   {
-    files: ['packages/gateway/src/faults/**/*.ts'],
+    files: ['packages/faults/src/**/*.ts', 'packages/gateway/src/faults/**/*.ts'],
     ignores: [...GATEWAY_HTTP_FILES, 'packages/gateway/src/faults/feature.ts'],
     rules: {
       '@typescript-eslint/no-restricted-imports': [

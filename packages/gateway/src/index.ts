@@ -15,7 +15,7 @@ export { FAULTS_SERVICE } from './faults/gateway/service.js';
 // The faults feature with a topic sampler of the embedder's own (freeze frames without the ROS layer, as
 // the demo's simulated fleet robots do).
 export { createFaultsFeature, type FaultsFeatureOptions } from './faults/feature.js';
-export type { TopicSampler, TopicGraph, SampledMessage, HistoryPoint } from './faults/snapshots/sampler.js';
+export type { TopicSampler, TopicGraph, SampledMessage, HistoryPoint } from '@medkit/faults';
 
 // What the fleet tier (@medkit/fleet-link on the robot, @medkit/fleet for `medkit fleet`) builds its
 // features from (key specs and the SQLite store come from @medkit/kit): the gateway's services and models it reads, and the HTTP pieces
@@ -32,9 +32,9 @@ export type { EntitySnapshot } from './entities/model.js';
 export { LOGS_SERVICE } from './logs/feature.js';
 export type { StoredLog } from './logs/model.js';
 /** The fault model: records, events (`/faults/stream`), statuses and severity filters as the REST API names them. */
-export { FAULT_STATUSES, parseSeverityFilter, restSeverityLabel, sovdStatus, statusesForFilter, STATUS_FILTER_VALUES, type FaultEvent, type FaultRecord, type FaultStatus } from './faults/index.js';
+export { FAULT_STATUSES, parseSeverityFilter, restSeverityLabel, sovdStatus, statusesForFilter, STATUS_FILTER_VALUES, type FaultEvent, type FaultRecord, type FaultStatus } from '@medkit/faults';
 /** HTTP: the API base path, the Fastify app type routes register on, SSE framing and the SSE hub. */
-export { API_BASE } from './sovd/paths.js';
+export { API_BASE } from '@medkit/kit';
 export type { HttpApp } from './http/app-types.js';
 export { formatSseEvent, type SseHub, type SseStream } from './http/sse.js';
 /** Forwarding a request to another gateway (federation peers, a fleet's robots). */

@@ -4,3 +4,4 @@ export * from './config/key-spec.js';
 export { openDatabase, openStoreFile, prepareDataDir, runMigrations, StorageError, storageFailure, SQLITE_CACHE_KIB } from './storage/database.js';
 export type { Migration, SqliteDatabase } from './storage/database.js';
 export { MigrationRegistry, openStore } from './storage/registry.js';
+export { API_BASE } from './http/api-base.js';

@@ -11,6 +11,7 @@ export { RosContext, type RosContextOptions, type RosSecurityOption } from './cl
 export { RosNode, type NodeOptions } from './client/node.js';
 export type { GidLayout } from './client/discovery-publisher.js';
 export { RosCallError, RosTimeoutError, RosUnavailableError, RosAbortedError, RosRemoteError } from './client/errors.js';
+export { rosFailure, type RosFailure } from './client/failure.js';
 export { DEFAULT_TIMEOUT_MS, onAbort, type CallOptions } from './client/deadline.js';
 export {
   QOS_DEFAULT,

@@ -4,7 +4,7 @@ import type { GatewayFeature } from '../feature.js';
 import { token, type Token } from '../registry/index.js';
 import { DATA_SERVICE } from '../data/feature.js';
 import { FAULTS_SERVICE } from '../faults/gateway/service.js';
-import { clearFaults } from '../faults/query/clear.js';
+import { clearFaults } from '@medkit/faults';
 import { DATA_LISTS_SERVICE } from '../data-lists/feature.js';
 import { MODES_SERVICE } from '../modes/feature.js';
 import { TRIGGERS_SERVICE } from '../triggers/feature.js';

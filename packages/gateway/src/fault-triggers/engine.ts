@@ -5,7 +5,7 @@
 // clears a standing fault nor raises one. HTTP-free: the routes translate.
 import { SovdError, type ReportFaultRequest } from '@medkit/plugin-api';
 import type { App } from '../entities/model.js';
-import type { FaultStatus } from '../faults/model.js';
+import type { FaultStatus } from '@medkit/faults';
 import { crosses, readingOf, SEVERITIES, type FaultTriggerRule, type RuleInput } from './model.js';
 import type { FaultTriggerStore } from './store.js';
 

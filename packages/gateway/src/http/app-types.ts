@@ -10,4 +10,4 @@ export type HttpApp = FastifyInstance<
   TypeBoxTypeProvider
 >;
 
-export { API_BASE } from '../sovd/paths.js';
+export { API_BASE } from '@medkit/kit';

@@ -1,7 +1,7 @@
 // Fault metrics: stored faults by status and severity (a gauge read from the fault store at scrape time, and
 // recounted only when the store changed) and fault reports handled (a counter, so rate() gives reports/s).
 import type { FaultsService } from '../faults/gateway/service.js';
-import { FAULT_STATUSES, severityLabel, Severity } from '../faults/model.js';
+import { FAULT_STATUSES, severityLabel, Severity } from '@medkit/faults';
 import type { MetricsService } from './service.js';
 
 const SEVERITIES = Object.values(Severity).map(severityLabel);

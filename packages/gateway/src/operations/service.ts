@@ -4,7 +4,8 @@
 import { effectiveFqn, splitFqn, type App, type Entity, type EntityType } from '../entities/model.js';
 import { SovdError } from '@medkit/plugin-api';
 import { isAggregating } from '../ros/members.js';
-import { messageOf, rosFailure, securityRefusal } from '../ros/call-errors.js';
+import { messageOf, securityRefusal } from '../ros/call-errors.js';
+import { rosFailure } from '@medkit/ros2';
 import type { TypeInfoCache } from '../ros/type-info.js';
 import type { OperationBackend } from './backend.js';
 import { executionView, isTerminal, type ExecutionBody, type ExecutionTracker } from './executions.js';

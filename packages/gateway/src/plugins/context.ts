@@ -10,7 +10,7 @@ import { ENTITY_TYPES, type Entity, type EntityType } from '../entities/model.js
 import { TYPE_TO_SEGMENT, type EntityResolver } from '../entity-scope/index.js';
 import { isValidEntityId, type PluginContext, type PluginEntityInfo, pointSeverityValue } from '@medkit/plugin-api';
 import { FAULTS_SERVICE } from '../faults/gateway/service.js';
-import { FAULT_STATUSES } from '../faults/model.js';
+import { FAULT_STATUSES } from '@medkit/faults';
 import { LOCKS_SERVICE } from '../locks/manager.js';
 import { parseScopes, scopeOf, type LockableType } from '../locks/model.js';
 import { TRIGGER_CONDITIONS_SERVICE } from '../triggers/conditions-service.js';

@@ -1,34 +1,7 @@
-// What a failed ROS round trip was, told apart by error name so it works whichever copy of
-// @medkit/ros2 (src or dist) threw it. Each resource maps the kind to its own SOVD code.
+// How the resources turn a failed ROS round trip (classified by @medkit/ros2's rosFailure) into SOVD errors.
 
 import { SovdError } from '@medkit/plugin-api';
-
-export type RosFailure = 'timeout' | 'unavailable' | 'aborted' | 'remote' | 'validation' | 'unknown-type' | 'refused' | 'other';
-
-/** Classifies an error thrown by a @medkit/ros2 call. */
-export function rosFailure(err: unknown): RosFailure {
-  const name = err instanceof Error ? err.name : '';
-  switch (name) {
-    case 'RosTimeoutError':
-      return 'timeout';
-    case 'RosUnavailableError':
-      return 'unavailable';
-    case 'RosAbortedError':
-    case 'AbortError':
-      return 'aborted';
-    case 'RosRemoteError':
-      return 'remote';
-    case 'ValidationError':
-      return 'validation';
-    case 'UnknownTypeError':
-    case 'TypeDefinitionError':
-      return 'unknown-type';
-    case 'EndpointRefusedError':
-      return 'refused';
-    default:
-      return 'other';
-  }
-}
+import { rosFailure } from '@medkit/ros2';
 
 /**
  * The SOVD error for an endpoint DDS-Security refuses the gateway (@medkit/rtps EndpointRefusedError, told apart by

@@ -4,7 +4,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { McapIndexedReader } from '@mcap/core';
 import type { IReadable } from '@mcap/core';
-import { getSnapshotsService } from '../../src/faults/query/ros-services.js';
+import { getSnapshotsService } from '@medkit/faults';
 import { startFaultGateway, until, type FaultGateway } from './gateway-harness.js';
 
 const BATTERY = '/base/battery_monitor';

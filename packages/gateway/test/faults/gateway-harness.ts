@@ -3,8 +3,8 @@
 import { fileURLToPath } from 'node:url';
 import { createFaultsFeature, type FaultsFeatureOptions } from '../../src/faults/feature.js';
 import { FAULTS_SERVICE, type FaultsService } from '../../src/faults/gateway/service.js';
-import type { ReportOutcome } from '../../src/faults/manager.js';
-import type { SampledMessage, TopicSampler } from '../../src/faults/snapshots/sampler.js';
+import type { ReportOutcome } from '@medkit/faults';
+import type { SampledMessage, TopicSampler } from '@medkit/faults';
 import { loadConfig, type FlatConfig, type GatewayConfig } from '../../src/config/index.js';
 import { type KeySpec } from '@medkit/kit';
 import type { GatewayFeature } from '../../src/feature.js';

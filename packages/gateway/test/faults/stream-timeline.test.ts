@@ -2,11 +2,11 @@
 // aggregation/fault-stream.test.ts): local and relayed events share one id sequence and one replay buffer,
 // a pass writes each client once with the same bytes, and replayed events are not sent twice.
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { FaultEventStream } from '../../src/faults/events.js';
+import { FaultEventStream } from '@medkit/faults';
 import { FaultStreamTimeline } from '../../src/faults/http/stream-timeline.js';
 import { FaultSseFanout, type FaultStreamClient } from '../../src/faults/http/sse-fanout.js';
 import { PeerFaultEventHub } from '../../src/aggregation/fault-events.js';
-import type { FaultRecord } from '../../src/faults/model.js';
+import type { FaultRecord } from '@medkit/faults';
 
 function record(code: string): FaultRecord {
   return {

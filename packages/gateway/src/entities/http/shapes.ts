@@ -1,6 +1,6 @@
 // Entity wire shapes (spec/api.md §3.3–§3.5): list items, details with one URI per collection,
 // `capabilities`, `_links` and the `x-medkit` vendor object. Pure translation of the model.
-import { API_BASE } from '../../sovd/paths.js';
+import { API_BASE } from '@medkit/kit';
 import { TYPE_TO_SEGMENT } from '../../entity-scope/collections.js';
 import type { App, Area, Component, Entity, EntityType, SovdFunction } from '../model.js';
 import { effectiveFqn } from '../model.js';

@@ -7,8 +7,8 @@ import { effectiveFqn } from '../../entities/model.js';
 import { functionHosts } from '../../entities/relations.js';
 import { appsOn, componentsInArea, componentSubtree } from '../../entities/hierarchy.js';
 import { TYPE_TO_SEGMENT } from '../../entity-scope/index.js';
-import type { EntityRef } from '../query/rest-views.js';
-import { sourceMatcher } from '../query/list.js';
+import type { EntityRef } from '@medkit/faults';
+import { sourceMatcher } from '@medkit/faults';
 
 /** The entity a fault is attributed to, with its entity type (for triggers) and route segment. */
 export interface SourceEntity extends EntityRef {

@@ -4,8 +4,8 @@ import type { EntityType } from '../../entities/model.js';
 import { TYPE_TO_SEGMENT, type EntityResolver } from '../../entity-scope/index.js';
 import { SovdError } from '@medkit/plugin-api';
 import type { CollectionSamplerRegistry } from '../../sampling/index.js';
-import { inEntityScope } from '../query/list.js';
-import { statusesForFilter } from '../model.js';
+import { inEntityScope } from '@medkit/faults';
+import { statusesForFilter } from '@medkit/faults';
 import type { FaultsService } from './service.js';
 
 /**

@@ -4,11 +4,11 @@
 import type { EntityCache } from '../../entities/cache.js';
 import type { Entity, EntityType } from '../../entities/model.js';
 import type { ClientIdentity, EntityResolver } from '../../entity-scope/index.js';
-import type { FaultManager, ReportOutcome } from '../manager.js';
-import type { FaultRecord, FaultStatus } from '../model.js';
-import type { FaultSystem } from '../system.js';
+import type { FaultManager, ReportOutcome } from '@medkit/faults';
+import type { FaultRecord, FaultStatus } from '@medkit/faults';
+import type { FaultSystem } from '@medkit/faults';
 import type { ReportFaultRequest } from '@medkit/plugin-api';
-import { clearFaults } from '../query/clear.js';
+import { clearFaults } from '@medkit/faults';
 import { FaultEntityIndex } from './entity-scope.js';
 import type { FaultScope, SourceEntity } from './entity-scope.js';
 import { FaultViews } from './views.js';

@@ -1,13 +1,13 @@
 // REST views of the fault store for the gateway: list items with their entity and summarised evidence, list
 // envelopes per entity scope, and details — memoised until the store or the entity tree changes.
-import type { FaultRecord, FaultStatus } from '../model.js';
-import type { FaultSystem } from '../system.js';
-import { environmentData } from '../query/environment.js';
-import { queryFaults } from '../query/list.js';
-import { entityFrameSnapshot, faultDetail, faultListEnvelope, faultListItem, restSnapshots, type RestSnapshot } from '../query/rest-views.js';
-import type { EnvironmentData } from '../query/environment.js';
-import type { EntityFrame } from '../entity-frames.js';
-import { faultSnapshots, type FaultSnapshots } from '../query/ros-services.js';
+import type { FaultRecord, FaultStatus } from '@medkit/faults';
+import type { FaultSystem } from '@medkit/faults';
+import { environmentData } from '@medkit/faults';
+import { queryFaults } from '@medkit/faults';
+import { entityFrameSnapshot, faultDetail, faultListEnvelope, faultListItem, restSnapshots, type RestSnapshot } from '@medkit/faults';
+import type { EnvironmentData } from '@medkit/faults';
+import type { EntityFrame } from '@medkit/faults';
+import { faultSnapshots, type FaultSnapshots } from '@medkit/faults';
 import type { FaultEntityIndex, FaultScope } from './entity-scope.js';
 
 /** A REST fault list query after parameter validation. */

@@ -8,7 +8,7 @@ import { SovdError } from '@medkit/plugin-api';
 import { EntityId, GenericError } from '../../http/schemas.js';
 import { discardUpload, readMultipartUpload, withMultipart } from '../../http/multipart-upload.js';
 import type { EntityRouteSpec, EntitySegment } from '../../entity-scope/index.js';
-import { listRosbagDescriptors, resolveRosbagFile } from '../blackbox/recordings.js';
+import { listRosbagDescriptors, resolveRosbagFile } from '@medkit/faults';
 import type { BulkUploadStore } from '../bulk-data/upload-store.js';
 import type { FaultsService } from '../gateway/service.js';
 import { BulkDataCategoriesSchema, BulkDataDescriptorSchema } from './schemas.js';

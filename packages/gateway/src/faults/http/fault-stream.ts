@@ -2,7 +2,7 @@
 // sequence, framed as SSE) and the fan-out to connected clients. Built by the faults feature next to the
 // domain service, so the domain (faults/gateway/service.ts) never imports SSE framing.
 import type { FaultsService } from '../gateway/service.js';
-import type { FaultRecord } from '../model.js';
+import type { FaultRecord } from '@medkit/faults';
 import { FaultSseFanout } from './sse-fanout.js';
 import { FaultStreamTimeline } from './stream-timeline.js';
 

@@ -1,7 +1,7 @@
 // Query parameters of the fault routes (api.md §9.2): the status filter and the [ours] severity minimum.
 import { SovdError } from '@medkit/plugin-api';
-import type { FaultStatus } from '../model.js';
-import { parseSeverityFilter, statusesForFilter, STATUS_FILTER_VALUES } from '../model.js';
+import type { FaultStatus } from '@medkit/faults';
+import { parseSeverityFilter, statusesForFilter, STATUS_FILTER_VALUES } from '@medkit/faults';
 
 /** `?status=` → raw statuses; unknown → 400 invalid-parameter with the allowed values. */
 export function statusesParam(value: string | undefined): FaultStatus[] {

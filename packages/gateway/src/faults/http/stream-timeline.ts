@@ -3,9 +3,9 @@
 // buffer, so a `Last-Event-ID` reconnect gets exactly the missed events of both kinds.
 import type { RelayedFaultEvent } from '../../aggregation/fault-events.js';
 import { formatSseEvent } from '../../http/sse.js';
-import type { FaultEvent, FaultEventStream } from '../events.js';
-import { faultSseMessage, type EntityRef } from '../query/rest-views.js';
-import { ReplayRing, type ReplayResult } from '../replay-ring.js';
+import type { FaultEvent, FaultEventStream } from '@medkit/faults';
+import { faultSseMessage, type EntityRef } from '@medkit/faults';
+import { ReplayRing, type ReplayResult } from '@medkit/faults';
 
 /** One event of the stream. */
 export interface TimelineEntry {

@@ -1,6 +1,6 @@
 // Response builders for the fault manager's remaining ROS services (faults.md §4.3): GetFault, GetSnapshots
 // (legacy JSON) and ListRosbags. The ROS wiring maps requests to these and serialises the results.
-import { API_BASE } from '../../sovd/paths.js';
+import { API_BASE } from '@medkit/kit';
 import type { FaultManager } from '../manager.js';
 import type { FaultRecord } from '../model.js';
 import { downloadSize, firstBagFile } from '../blackbox/recordings.js';

@@ -1,6 +1,6 @@
-// Public API of the fault manager domain. The HTTP layer and the ROS wiring import from here only.
+// @medkit/faults: the fault manager's domain, apart from any server (the gateway holds its HTTP routes and the
+// adapter to its entity tree). Everything outside this package imports it from here only.
 export * from './model.js';
-export * from '@medkit/plugin-api';
 export * from './debounce.js';
 export * from './engine.js';
 export * from './config.js';
@@ -37,11 +37,15 @@ export * from './storage/audit-log.js';
 export * from './query/clear.js';
 export * from './query/ros-services.js';
 export * from './config-keys.js';
-export * from '@medkit/plugin-api';
-// The gateway feature (routes, live stream, bulk data, ROS wiring) and the 'faults' service it publishes.
-export { createFaultsFeature, FAULTS_FEATURE_KEYS, type FaultsFeatureOptions } from './feature.js';
-export { FaultsService, FAULTS_SERVICE } from './gateway/service.js';
-export type { FaultScope, SourceEntity } from './gateway/entity-scope.js';
-export type { FaultListQuery } from './gateway/views.js';
+export * from './entity-frames.js';
+export * from './replay-ring.js';
+export * from './snapshots/signal-cache.js';
+export * from './query/signal-frame.js';
 export { serveFaultManager, FAULT_EVENTS_QOS, type FaultManagerNode } from './ros/fault-manager-node.js';
 export { faultManagerNamespace } from './ros/messages.js';
+export { BRIDGE_KEYS, bridgeConfigsFrom, type BridgeConfigs } from './bridges/config-keys.js';
+export { FaultBridges } from './ros/bridges.js';
+export { BlackBoxTap } from './ros/blackbox-tap.js';
+export { SnapshotSignalTap } from './ros/signal-tap.js';
+export { rosTopicGraph, rosTopicSampler } from './ros/topic-access.js';
+export { faultMsg, rosTime } from './ros/messages.js';

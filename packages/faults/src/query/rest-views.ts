@@ -10,7 +10,7 @@ import type { EnvironmentData, SnapshotEntry } from './environment.js';
 import { isoFromNs, secondsFromNs } from './time.js';
 import type { EntityFrame } from '../entity-frames.js';
 import { hasSignalHistory, signalWindowFrame } from './signal-frame.js';
-import { API_BASE } from '../../sovd/paths.js';
+import { API_BASE } from '@medkit/kit';
 
 /** Where a fault belongs in the entity tree (resolved by the gateway from its first reporting source). */
 export interface EntityRef {

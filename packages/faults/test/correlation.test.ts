@@ -1,10 +1,10 @@
 // Correlation (faults.md §8): rules file validation, root cause → symptoms muting and cascade clear,
 // auto clusters, list visibility (Q5), cleanup.
 import { afterEach, describe, expect, it } from 'vitest';
-import { globToRegExp, parseCorrelationConfig } from '../../src/faults/correlation/config.js';
-import { queryFaults } from '../../src/faults/query/list.js';
-import { faultListEnvelope, faultListItem } from '../../src/faults/query/rest-views.js';
-import { cleanupDirs, harness } from './harness.js';
+import { globToRegExp, parseCorrelationConfig } from '../src/correlation/config.js';
+import { queryFaults } from '../src/query/list.js';
+import { faultListEnvelope, faultListItem } from '../src/query/rest-views.js';
+import { cleanupDirs, harness } from '../../../test-support/faults-harness.js';
 
 afterEach(cleanupDirs);
 

@@ -2,13 +2,13 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { defaultFaultConfig, sanitizeFaultConfig } from '../../src/faults/config.js';
-import { ManualClock } from '../../src/faults/clock.js';
-import { MemoryLogger } from '../../src/faults/log.js';
-import { createFaultSystem } from '../../src/faults/system.js';
-import { AuditLog } from '../../src/faults/storage/audit-log.js';
-import { queryFaults } from '../../src/faults/query/list.js';
-import { cleanupDirs, tmpDir } from './harness.js';
+import { defaultFaultConfig, sanitizeFaultConfig } from '../src/config.js';
+import { ManualClock } from '../src/clock.js';
+import { MemoryLogger } from '../src/log.js';
+import { createFaultSystem } from '../src/system.js';
+import { AuditLog } from '../src/storage/audit-log.js';
+import { queryFaults } from '../src/query/list.js';
+import { cleanupDirs, tmpDir } from '../../../test-support/faults-harness.js';
 import Database from 'better-sqlite3';
 
 afterEach(cleanupDirs);
@@ -119,7 +119,7 @@ describe('audit log (§5.4)', () => {
 
 describe('fault keys in the gateway config tables', () => {
   it('cover every config field with the same defaults', async () => {
-    const { FAULT_KEYS, faultConfigFromKeys } = await import('../../src/faults/config-keys.js');
+    const { FAULT_KEYS, faultConfigFromKeys } = await import('../src/config-keys.js');
     const defaults = faultConfigFromKeys((k) => (FAULT_KEYS as Record<string, { default: unknown }>)[k].default);
     expect(defaults).toEqual(defaultFaultConfig());
     const leaves = (o: object, prefix = 'faults'): string[] => Object.entries(o).flatMap(([k, v]) =>

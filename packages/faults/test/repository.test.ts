@@ -2,9 +2,9 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import Database from 'better-sqlite3';
 import { join } from 'node:path';
-import type { FaultRecord } from '../../src/faults/model.js';
-import type { RosbagLink, SnapshotRow } from '../../src/faults/storage/index.js';
-import { BACKENDS, cleanupDirs, harness, openRepo, tmpDir } from './harness.js';
+import type { FaultRecord } from '../src/model.js';
+import type { RosbagLink, SnapshotRow } from '../src/storage/index.js';
+import { BACKENDS, cleanupDirs, harness, openRepo, tmpDir } from '../../../test-support/faults-harness.js';
 
 afterEach(cleanupDirs);
 

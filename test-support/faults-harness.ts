@@ -1,18 +1,8 @@
-// Shared test harness: a fault manager on a manual clock over a memory or SQLite (real file) repository.
+// Shared test harness of the fault manager's tests (@medkit/faults and the gateway's): a fault manager on a manual clock over a memory or SQLite (real file) repository.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ManualClock } from '../../src/faults/clock.js';
-import type { FaultManagerConfig } from '../../src/faults/config.js';
-import { sanitizeFaultConfig } from '../../src/faults/config.js';
-import type { DebounceOverride } from '../../src/faults/debounce.js';
-import type { FaultEvent } from '../../src/faults/events.js';
-import type { CorrelationConfig } from '../../src/faults/correlation/config.js';
-import { FaultManager } from '../../src/faults/manager.js';
-import type { FaultCaptureHooks } from '../../src/faults/manager.js';
-import { MemoryLogger } from '../../src/faults/log.js';
-import { openFaultRepository } from '../../src/faults/storage/index.js';
-import type { FaultRepository } from '../../src/faults/storage/index.js';
+import { ManualClock, sanitizeFaultConfig, FaultManager, MemoryLogger, openFaultRepository, type FaultManagerConfig, type DebounceOverride, type FaultEvent, type CorrelationConfig, type FaultCaptureHooks, type FaultRepository } from '@medkit/faults';
 
 export type Backend = 'memory' | 'sqlite';
 export const BACKENDS: Backend[] = ['memory', 'sqlite'];

@@ -5,11 +5,11 @@ import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { openFaultRepository } from '../../src/faults/storage/index.js';
-import { cleanupDirs, tmpDir } from './harness.js';
+import { openFaultRepository } from '../src/storage/index.js';
+import { cleanupDirs, tmpDir } from '../../../test-support/faults-harness.js';
 
-const root = fileURLToPath(new URL('../../../../', import.meta.url));
-const distEntry = join(root, 'packages/gateway/dist/faults/index.js');
+const root = fileURLToPath(new URL('../../../', import.meta.url));
+const distEntry = join(root, 'packages/faults/dist/index.js');
 const child = fileURLToPath(new URL('./fixtures/storm-child.mjs', import.meta.url));
 
 function newestMtime(dir: string): number {
@@ -23,12 +23,12 @@ function newestMtime(dir: string): number {
 
 let proc: ChildProcess | undefined;
 beforeAll(() => {
-  // The child runs compiled code; rebuild the gateway alone (sibling packages via their declarations) when
-  // the fault sources are newer than the build.
-  const src = join(root, 'packages/gateway/src/faults');
-  const dist = join(root, 'packages/gateway/dist/faults');
+  // The child runs compiled code; rebuild this package (and what it references) when its sources are newer
+  // than the build.
+  const src = join(root, 'packages/faults/src');
+  const dist = join(root, 'packages/faults/dist');
   if (!existsSync(distEntry) || newestMtime(src) > newestMtime(dist)) {
-    const r = spawnSync('npx', ['tsc', '-p', 'packages/gateway/tsconfig.json'], { cwd: root, encoding: 'utf8' });
+    const r = spawnSync('npx', ['tsc', '-b', 'packages/faults/tsconfig.json'], { cwd: root, encoding: 'utf8' });
     if (!existsSync(distEntry)) throw new Error(`build failed: ${r.stdout}${r.stderr}`);
   }
 });

@@ -1,17 +1,17 @@
 // Freeze frames (faults.md §6): topic resolution, capture procedure, pool/cooldown policies, retention and the
 // REST shapes of §6.7, driven by a fake TopicSampler (the ROS layer implements the real one).
 import { afterEach, describe, expect, it } from 'vitest';
-import { FaultCapture } from '../../src/faults/capture.js';
-import { CapturePool } from '../../src/faults/snapshots/capture-pool.js';
-import type { SampledMessage, TopicGraph, TopicSampler, HistoryPoint } from '../../src/faults/snapshots/sampler.js';
-import { TopicHistoryRing } from '../../src/faults/snapshots/sampler.js';
-import { SignalCache } from '../../src/faults/snapshots/signal-cache.js';
-import { parseSnapshotTopicConfig, resolveSnapshotTopics } from '../../src/faults/snapshots/topic-config.js';
-import { environmentData } from '../../src/faults/query/environment.js';
-import { faultDetail, faultListItem, restSnapshots } from '../../src/faults/query/rest-views.js';
-import { parseCorrelationConfig } from '../../src/faults/correlation/config.js';
-import { MemoryLogger } from '../../src/faults/log.js';
-import { BACKENDS, cleanupDirs, harness } from './harness.js';
+import { FaultCapture } from '../src/capture.js';
+import { CapturePool } from '../src/snapshots/capture-pool.js';
+import type { SampledMessage, TopicGraph, TopicSampler, HistoryPoint } from '../src/snapshots/sampler.js';
+import { TopicHistoryRing } from '../src/snapshots/sampler.js';
+import { SignalCache } from '../src/snapshots/signal-cache.js';
+import { parseSnapshotTopicConfig, resolveSnapshotTopics } from '../src/snapshots/topic-config.js';
+import { environmentData } from '../src/query/environment.js';
+import { faultDetail, faultListItem, restSnapshots } from '../src/query/rest-views.js';
+import { parseCorrelationConfig } from '../src/correlation/config.js';
+import { MemoryLogger } from '../src/log.js';
+import { BACKENDS, cleanupDirs, harness } from '../../../test-support/faults-harness.js';
 
 afterEach(cleanupDirs);
 

@@ -1,13 +1,13 @@
 // Bridges (faults.md §9) as pure converters, and their reports reaching a real fault manager through reporters.
 import { describe, expect, it } from 'vitest';
-import { DiagnosticBridge, sanitizeDiagnosticBridgeConfig } from '../../src/faults/bridges/diagnostic-bridge.js';
-import { LogBridge, logFaultCode, normaliseLogMessage, sanitizeLogBridgeConfig } from '../../src/faults/bridges/log-bridge.js';
-import { ActionStatusBridge, actionFaultCode, actionNameOf, sanitizeActionBridgeConfig, GoalStatus } from '../../src/faults/bridges/action-status-bridge.js';
-import { fnv1a32, hex8, upperSnake } from '../../src/faults/bridges/naming.js';
-import type { BridgeReport } from '../../src/faults/bridges/report.js';
-import { MemoryLogger } from '../../src/faults/log.js';
-import { FaultReporter, localTransport } from '../../src/faults/reporter/fault-reporter.js';
-import { harness } from './harness.js';
+import { DiagnosticBridge, sanitizeDiagnosticBridgeConfig } from '../src/bridges/diagnostic-bridge.js';
+import { LogBridge, logFaultCode, normaliseLogMessage, sanitizeLogBridgeConfig } from '../src/bridges/log-bridge.js';
+import { ActionStatusBridge, actionFaultCode, actionNameOf, sanitizeActionBridgeConfig, GoalStatus } from '../src/bridges/action-status-bridge.js';
+import { fnv1a32, hex8, upperSnake } from '../src/bridges/naming.js';
+import type { BridgeReport } from '../src/bridges/report.js';
+import { MemoryLogger } from '../src/log.js';
+import { FaultReporter, localTransport } from '../src/reporter/fault-reporter.js';
+import { harness } from '../../../test-support/faults-harness.js';
 
 const status = (name: string, level: number, extra: Partial<{ message: string; hardware_id: string; values: { key: string; value: string }[] }> = {}) =>
   ({ name, level, message: extra.message ?? `${name} msg`, hardware_id: extra.hardware_id ?? '', values: extra.values ?? [] });

@@ -1,11 +1,11 @@
 // faults.md §3.9: every reference scenario S1–S32 as its own test, on both storage backends.
 import { afterEach, describe, expect, it } from 'vitest';
-import { ThresholdResolver, sanitizeDebounce } from '../../src/faults/debounce.js';
+import { ThresholdResolver, sanitizeDebounce } from '../src/debounce.js';
 import { validateReport } from '@medkit/plugin-api';
-import { listFaultsRos } from '../../src/faults/query/list.js';
-import { MemoryLogger } from '../../src/faults/log.js';
-import type { FaultRecord } from '../../src/faults/model.js';
-import { BACKENDS, cleanupDirs, harness, openRepo, tmpDir } from './harness.js';
+import { listFaultsRos } from '../src/query/list.js';
+import { MemoryLogger } from '../src/log.js';
+import type { FaultRecord } from '../src/model.js';
+import { BACKENDS, cleanupDirs, harness, openRepo, tmpDir } from '../../../test-support/faults-harness.js';
 
 afterEach(cleanupDirs);
 

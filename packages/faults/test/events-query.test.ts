@@ -1,16 +1,16 @@
 // Event stream and replay (api.md §9.7), REST list/detail/SSE projections (api.md §9, Q1), per-entity scope
 // (§9.4), clearing routes' domain logic, ROS service views and the code cap (Q7).
 import { afterEach, describe, expect, it } from 'vitest';
-import { FaultEventStream } from '../../src/faults/events.js';
-import { ReplayRing } from '../../src/faults/replay-ring.js';
-import { parseSeverityFilter, statusesForFilter, sovdStatus, STATUS_FILTER_VALUES } from '../../src/faults/model.js';
-import { listFaultsForEntity, queryFaults, sourceMatcher } from '../../src/faults/query/list.js';
-import { faultListItem, faultSseMessage } from '../../src/faults/query/rest-views.js';
-import { clearEntityFault, clearFaults } from '../../src/faults/query/clear.js';
-import { getFaultService, getSnapshotsService } from '../../src/faults/query/ros-services.js';
-import { MemoryLogger } from '../../src/faults/log.js';
-import type { FaultRecord } from '../../src/faults/model.js';
-import { cleanupDirs, harness } from './harness.js';
+import { FaultEventStream } from '../src/events.js';
+import { ReplayRing } from '../src/replay-ring.js';
+import { parseSeverityFilter, statusesForFilter, sovdStatus, STATUS_FILTER_VALUES } from '../src/model.js';
+import { listFaultsForEntity, queryFaults, sourceMatcher } from '../src/query/list.js';
+import { faultListItem, faultSseMessage } from '../src/query/rest-views.js';
+import { clearEntityFault, clearFaults } from '../src/query/clear.js';
+import { getFaultService, getSnapshotsService } from '../src/query/ros-services.js';
+import { MemoryLogger } from '../src/log.js';
+import type { FaultRecord } from '../src/model.js';
+import { cleanupDirs, harness } from '../../../test-support/faults-harness.js';
 
 afterEach(cleanupDirs);
 

@@ -1,9 +1,9 @@
 // Reporter client library (faults.md §10): local filter, bypass, PASSED history, dropping when unavailable.
 import { describe, expect, it } from 'vitest';
-import { FaultReporter, ReporterCache, sanitizeLocalFilter } from '../../src/faults/reporter/fault-reporter.js';
-import type { FaultTransport } from '../../src/faults/reporter/fault-reporter.js';
+import { FaultReporter, ReporterCache, sanitizeLocalFilter } from '../src/reporter/fault-reporter.js';
+import type { FaultTransport } from '../src/reporter/fault-reporter.js';
 import type { ReportFaultRequest } from '@medkit/plugin-api';
-import { MemoryLogger } from '../../src/faults/log.js';
+import { MemoryLogger } from '../src/log.js';
 
 function transport(ready = true) {
   const sent: ReportFaultRequest[] = [];
