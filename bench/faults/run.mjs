@@ -2,7 +2,7 @@
 //   A) throughput: reports as fast as the manager takes them, each committed to SQLite and published as an
 //      SSE event to a few clients in a child process; reports/s end to end = events delivered per second.
 //   B) latency: 1,000 SSE clients (child process), reports at a fixed rate; p50/p99 report → event arrival.
-//   RSS of the gateway process after B. B runs before A: design.md's RSS budget is for the 1,000-client load,
+//   RSS of the gateway process after B. B runs before A: docs/architecture.md RSS budget is for the 1,000-client load,
 //   and A's storm of reports grows the JS heap (garbage, not retained) by tens of MB.
 // Reports enter through the faults service exactly as the ROS report_fault handler calls it.
 // Build first: `npx tsc -b` (or `npx tsc -p packages/gateway`), then

@@ -1,4 +1,4 @@
-// The plugins the `medkit` command ships (gateway.md §2.11), enabled by naming them in `plugins`. Each is its
+// The plugins the `medkit` command ships (docs/plugins.md), enabled by naming them in `plugins`. Each is its
 // own package built on @medkit/plugin-api alone, imported only when a configuration enables it: a gateway
 // that does not name OPC-UA never loads node-opcua.
 import type { BuiltinPluginCatalog } from '@medkit/gateway';

@@ -1,4 +1,4 @@
-// The start-up warning of spec/gateway.md §13.6: a gateway reachable beyond loopback without authentication
+// The start-up warning of docs/hardening.md: a gateway reachable beyond loopback without authentication
 // lets anyone on that network run scripts, write parameters and stop nodes.
 import { isIP } from 'node:net';
 

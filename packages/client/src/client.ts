@@ -12,7 +12,7 @@ import type { SseMessage } from './sse/parser.js';
 import { parseEnvelope, parseFaultEvent, type EventEnvelope, type FaultStreamEvent } from './sse/events.js';
 import { fleetFaultParams, parseFleetStreamEvent, type FleetFaultPage, type FleetFaultQuery, type FleetRobot, type FleetRobotFaultDetail, type FleetStreamEvent } from './fleet.js';
 
-/** SOVD API base path (api.md §1.1); the generated paths are relative to it. */
+/** SOVD API base path (docs/api.md); the generated paths are relative to it. */
 export const API_BASE = '/api/v1';
 
 /** Default deadline of one call, ms. */
@@ -32,9 +32,9 @@ export interface MedkitClientOptions {
   baseUrl: string;
   /** Deadline of each call in ms unless the call sets its own (default 10 s; 0 = none). */
   timeoutMs?: number;
-  /** Bearer token, or a provider called per request (api.md §18). */
+  /** Bearer token, or a provider called per request (docs/security.md). */
   token?: string | TokenProvider;
-  /** Sent as `X-Client-Id` on mutating requests (locks tell clients apart by it, api.md §12). */
+  /** Sent as `X-Client-Id` on mutating requests (locks tell clients apart by it, docs/locks.md). */
   clientId?: string;
   /** A fetch to use instead of the global one. */
   fetch?: typeof globalThis.fetch;
@@ -61,7 +61,7 @@ export interface CallResult<T> {
   data: T;
   status: number;
   headers: Headers;
-  /** The `Location` header of a 201/202 answer (api.md §1.7), if any. */
+  /** The `Location` header of a 201/202 answer (docs/api.md), if any. */
   location?: string;
 }
 
@@ -137,7 +137,7 @@ export class MedkitClient {
   }
 
   /**
-   * `GET /faults/stream` (api.md §9.7) with resume: each reconnect sends the last seen id as
+   * `GET /faults/stream` (docs/faults.md) with resume: each reconnect sends the last seen id as
    * `Last-Event-ID`, so the gateway replays what was missed. `lastEventId` resumes an earlier session.
    */
   faultStream(handlers: EventStreamHandlers<FaultStreamEvent>, opts: EventStreamOptions = {}): EventStream {
@@ -145,7 +145,7 @@ export class MedkitClient {
   }
 
   /**
-   * A trigger's or cyclic subscription's event stream (api.md §13.6, §14.6): pass the object's
+   * A trigger's or cyclic subscription's event stream (docs/triggers.md, docs/subscriptions.md): pass the object's
    * `event_source`. Each event is an EventEnvelope (`payload` or `error`). The stream ends when the
    * gateway ends it for good (lifetime/duration over, deleted: the reconnect answers 404).
    */
@@ -153,7 +153,7 @@ export class MedkitClient {
     return this.events(eventSource, (m) => parseEnvelope<P>(m), handlers, opts);
   }
 
-  /** A fleet's robots (`medkit fleet`: `GET /components`, fleet.md §6). */
+  /** A fleet's robots (`medkit fleet`: `GET /components`, docs/fleet.md). */
   async fleetRobots(opts: CallOptions = {}): Promise<FleetRobot[]> {
     return (await this.read<{ items: FleetRobot[] }>('/components', opts)).items;
   }

@@ -1,5 +1,5 @@
 // What a failed call throws. Three kinds a caller must tell apart: the gateway answered with an
-// error (SovdClientError: the SOVD GenericError of api.md §2.1, or the OAuth2 body of §2.6 on auth
+// error (SovdClientError: the SOVD GenericError of docs/api.md, or the OAuth2 body of docs/api.md on auth
 // routes), the gateway could not be reached (MedkitNetworkError), or it did not answer before the
 // call's deadline (MedkitTimeoutError). A caller's own abort is rethrown as the AbortSignal's reason.
 
@@ -16,7 +16,7 @@ export abstract class MedkitError extends Error {
   }
 }
 
-/** Fields of a SOVD GenericError (api.md §2.1). */
+/** Fields of a SOVD GenericError (docs/api.md). */
 export interface SovdErrorBody {
   error_code: string;
   vendor_code?: string;

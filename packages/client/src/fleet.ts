@@ -1,4 +1,4 @@
-// The fleet's API (`medkit fleet`, spec/fleet.md §6): SOVD-shaped, but served by a different program than
+// The fleet's API (`medkit fleet`, docs/fleet.md): SOVD-shaped, but served by a different program than
 // the robot gateway whose OpenAPI document generates `generated.ts`, so its bodies are typed here by hand,
 // field for field as packages/fleet/src/routes.ts answers them. The calls go through MedkitClient
 // (same deadline, token, errors), and the live stream through the same reconnecting SSE reader.

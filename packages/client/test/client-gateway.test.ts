@@ -12,7 +12,7 @@ import { headerOf, startRelay, startSilentServer, type Relay } from './support/p
 
 const BATTERY = '/base/battery_monitor';
 /** What this gateway's cyclic subscription on a faults collection sends (the GET /{entity}/faults body). */
-/** A cyclic subscription's payload on a fault collection: the fault manager's list (api.md §14.6). */
+/** A cyclic subscription's payload on a fault collection: the fault manager's list (docs/subscriptions.md). */
 type FaultListPayload = { faults: { fault_code: string }[]; count: number };
 
 describe('@medkit/client against a real gateway', () => {

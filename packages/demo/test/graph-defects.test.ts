@@ -1,4 +1,4 @@
-// The demo's planted graph defects (spec/gateway.md §4.2, issue 16 point 6): the robot's nodes in their own
+// The demo's planted graph defects (docs/graph.md, issue 16 point 6): the robot's nodes in their own
 // process (ROS domain testDomain(214), loopback) and a gateway with the demo manifest and both graph plugins.
 // The watchdog raises GRAPH_QOS_MISMATCH (local_costmap's RELIABLE subscription to the BEST_EFFORT
 // /perception/scan_stats) and GRAPH_ORPHAN (its /perception/filterd_scan typo); fixing both through the

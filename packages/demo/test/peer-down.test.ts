@@ -1,4 +1,4 @@
-// The safety island goes away and comes back (spec/gateway.md §11.3–11.5, api.md §20), with the demo's
+// The safety island goes away and comes back (docs/aggregation.md–11.5), with the demo's
 // real processes (ROS domains testDomain(48)/(49), loopback, ports chosen now): routes to its entities answer with a
 // SOVD error within the aggregation timeout, the rest of the tree keeps working, its entities show as
 // unavailable, and they come back when it restarts.

@@ -1,4 +1,4 @@
-// Evidence capture on fault transitions (faults.md §6.1, §6.5, §7): one pool job per confirmed fault, the
+// Evidence capture on fault transitions (docs/faults.md): one pool job per confirmed fault, the
 // freeze frame first, then the black-box step under its single-writer lock.
 import type { FaultClock } from './clock.js';
 import type { FaultManagerConfig } from './config.js';
@@ -37,7 +37,7 @@ export class FaultCapture implements FaultCaptureHooks {
     if (s.enabled && o.sampler) {
       this.snapshots = new SnapshotCapturer({ repository: o.repository, config: s, topics: o.topics, sampler: o.sampler, graph: o.graph, clock: o.clock, log: this.log });
     }
-    // No pool when there is nothing to capture (§6.1).
+    // No pool when there is nothing to capture (docs/faults.md).
     if (this.snapshots || o.blackbox) {
       this.pool = new CapturePool({
         poolSize: s.capture_pool_size, queueDepth: s.capture_queue_depth, policy: s.capture_queue_full_policy,
@@ -79,7 +79,7 @@ export class FaultCapture implements FaultCaptureHooks {
     await this.o.blackbox?.idle();
   }
 
-  /** Shutdown order of §6.5: stop the pool (pending jobs dropped, in-flight finish), then the black box. */
+  /** Shutdown order of docs/faults.md: stop the pool (pending jobs dropped, in-flight finish), then the black box. */
   async stop(): Promise<void> {
     await this.pool?.stop(true);
     await this.o.blackbox?.stop();

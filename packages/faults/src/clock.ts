@@ -1,4 +1,4 @@
-// Time sources of the fault manager (faults.md §2.4): wall clock for what is stored and shown, monotonic
+// Time sources of the fault manager (docs/faults.md): wall clock for what is stored and shown, monotonic
 // clock for windows and cooldowns, and timers. Injected, so tests are deterministic.
 
 export type TimerHandle = { readonly id: number };

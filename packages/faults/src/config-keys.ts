@@ -1,5 +1,5 @@
 // The fault manager's keys in the gateway's configuration tables (`faults.*`), for the config loader and the
-// generated reference. Ranges are not declared here on purpose: faults.md repairs out-of-range values in
+// generated reference. Ranges are not declared here on purpose: docs/faults.md repairs out-of-range values in
 // its own way (negating thresholds, falling back to defaults) and `sanitizeFaultConfig` applies those rules.
 import type { KeySpec } from '@medkit/kit';
 import { bool, float, int, list, str } from '@medkit/kit';

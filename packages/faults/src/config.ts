@@ -1,4 +1,4 @@
-// Fault-manager configuration keys with their defaults and the sanitisation rules of faults.md.
+// Fault-manager configuration keys with their defaults and the sanitisation rules of docs/faults.md.
 // The gateway's config loader passes the `faults:` section (any shape) to `sanitizeFaultConfig`.
 import type { FaultLogger } from './log.js';
 import { silentLogger } from './log.js';
@@ -60,7 +60,7 @@ export interface FaultManagerConfig {
   near_miss: { max_per_fault: number };
   /** Q7: cap on distinct fault codes; evicts cleared/healed records, never confirmed ones. 0 = unlimited. */
   max_fault_codes: number;
-  /** Events kept for SSE `Last-Event-ID` replay (api.md §9.7). */
+  /** Events kept for SSE `Last-Event-ID` replay (docs/faults.md). */
   event_replay_buffer: number;
   /** Window (ms) whose stream events go to each SSE client in one write; 0 = every event-loop turn. */
   stream_flush_ms: number;
@@ -183,7 +183,7 @@ class Reader {
 
 /**
  * Builds a complete, valid config from a user-supplied `faults` section. Unknown keys are ignored; every
- * repaired value is logged as a warning (faults.md §3.1, §5.1, §6.2, §7.1, §8.1, Q7).
+ * repaired value is logged as a warning (docs/faults.md, Q7).
  */
 export function sanitizeFaultConfig(input: unknown = {}, log: FaultLogger = silentLogger): FaultManagerConfig {
   const d = defaultFaultConfig();

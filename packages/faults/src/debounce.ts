@@ -1,18 +1,18 @@
-// Debounce (faults.md §3): config sanitisation, per-entity thresholds by longest prefix, the clamp and
+// Debounce (docs/faults.md): config sanitisation, per-entity thresholds by longest prefix, the clamp and
 // the single status function shared by both storage backends.
 import { parse as parseYaml } from 'yaml';
 import type { FaultStatus } from './model.js';
 import type { FaultLogger } from './log.js';
 import { silentLogger } from './log.js';
 
-/** Resolved thresholds for one report (§3.1). Invariant after sanitising: confirmation < 0 <= healing. */
+/** Resolved thresholds for one report (docs/faults.md). Invariant after sanitising: confirmation < 0 <= healing. */
 export interface DebounceConfig {
   confirmation_threshold: number;
   healing_enabled: boolean;
   healing_threshold: number;
 }
 
-/** Per-entity override: any subset of the thresholds (§3.2). */
+/** Per-entity override: any subset of the thresholds (docs/faults.md). */
 export type DebounceOverride = Partial<DebounceConfig>;
 
 export const DEFAULT_DEBOUNCE: Readonly<DebounceConfig> = {
@@ -21,7 +21,7 @@ export const DEFAULT_DEBOUNCE: Readonly<DebounceConfig> = {
   healing_threshold: 3,
 };
 
-/** Applies the load-time normalisation of §3.1; every change is logged as a warning. */
+/** Applies the load-time normalisation of docs/faults.md; every change is logged as a warning. */
 export function sanitizeDebounce(cfg: DebounceConfig, log: FaultLogger = silentLogger, where = 'global'): DebounceConfig {
   let c = Math.trunc(Number(cfg.confirmation_threshold));
   let h = Math.trunc(Number(cfg.healing_threshold));
@@ -34,12 +34,12 @@ export function sanitizeDebounce(cfg: DebounceConfig, log: FaultLogger = silentL
   return { confirmation_threshold: c, healing_enabled: Boolean(cfg.healing_enabled), healing_threshold: h };
 }
 
-/** Keeps a counter inside `[confirmation_threshold, healing_threshold]` (§3.3). */
+/** Keeps a counter inside `[confirmation_threshold, healing_threshold]` (docs/faults.md). */
 export function clampCounter(counter: number, cfg: DebounceConfig): number {
   return Math.min(Math.max(counter, cfg.confirmation_threshold), cfg.healing_threshold);
 }
 
-/** The status function (§3.4) — the only place statuses are derived from counters. */
+/** The status function (docs/faults.md) — the only place statuses are derived from counters. */
 export function statusFn(counter: number, current: FaultStatus | '', cfg: DebounceConfig): FaultStatus {
   if (counter <= cfg.confirmation_threshold) return 'CONFIRMED';
   if (cfg.healing_enabled && counter >= cfg.healing_threshold) return 'HEALED';
@@ -51,7 +51,7 @@ export function statusFn(counter: number, current: FaultStatus | '', cfg: Deboun
 }
 
 /**
- * Resolves thresholds per reporting source by longest path-boundary prefix (§3.2). Overrides are merged
+ * Resolves thresholds per reporting source by longest path-boundary prefix (docs/faults.md). Overrides are merged
  * with the global config and sanitised once at construction.
  */
 export class ThresholdResolver {
@@ -80,7 +80,7 @@ export class ThresholdResolver {
 }
 
 /**
- * Parses the entity-thresholds YAML (§3.2): a map of entity prefix → {confirmation_threshold?,
+ * Parses the entity-thresholds YAML (docs/faults.md): a map of entity prefix → {confirmation_threshold?,
  * healing_enabled?, healing_threshold?}. Non-map values are skipped with a warning; unparsable text yields
  * no overrides (error logged).
  */

@@ -1,10 +1,10 @@
-// One accepted report applied to one record (faults.md §3.3), pure: storage and events live in the manager.
+// One accepted report applied to one record (docs/faults.md), pure: storage and events live in the manager.
 import type { DebounceConfig } from './debounce.js';
 import { clampCounter, statusFn } from './debounce.js';
 import type { FaultRecord, FaultStatus } from './model.js';
 import { MAX_OCCURRENCE_COUNT, Severity } from './model.js';
 
-/** One near-miss entry (§2.8). */
+/** One near-miss entry (docs/faults.md). */
 export interface NearMiss {
   fault_code: string;
   occurred_at_ns: bigint;
@@ -118,7 +118,7 @@ export function applyReport(existing: FaultRecord | undefined, input: ReportInpu
 
 export type FaultEventType = 'fault_confirmed' | 'fault_updated' | 'fault_cleared';
 
-/** The event an accepted report produces (§3.8), before muting; `null` = none. */
+/** The event an accepted report produces (docs/faults.md), before muting; `null` = none. */
 export function eventForReport(res: ApplyResult): FaultEventType | null {
   const after = res.record?.status;
   if (!res.changed || !after) return null;

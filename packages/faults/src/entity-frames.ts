@@ -1,4 +1,4 @@
-// Entity freeze frames (faults.md §6.7 (c), gateway.md §2.10; the reference's 0.7.0 zero-config freeze frames
+// Entity freeze frames (docs/faults.md (c), docs/plugins.md; the reference's 0.7.0 zero-config freeze frames
 // and its "entity freeze-frames survive a restart"): when a fault whose reporting source is a plugin's entity
 // confirms, the gateway reads that entity's current data values — values the fault manager's topic capture
 // cannot reach — and keeps them as one frame for the fault. Kept in SQLite (the gateway store, or the file
@@ -7,7 +7,7 @@
 import { openStoreFile, type Migration, type SqliteDatabase } from '@medkit/kit';
 import type { FaultRecord } from './model.js';
 
-/** Faults whose frames are kept; the oldest capture goes first (faults.md §6.7 (c)). */
+/** Faults whose frames are kept; the oldest capture goes first (docs/faults.md (c)). */
 export const MAX_ENTITY_FRAMES = 256;
 
 export interface EntityFrame {

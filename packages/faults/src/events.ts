@@ -1,6 +1,6 @@
-// The one internal fault event stream (faults.md §3.8, design.md "Toward fleet scale"): REST SSE, triggers
+// The one internal fault event stream (docs/faults.md, docs/architecture.md "Toward fleet scale"): REST SSE, triggers
 // and a future fleet publisher all subscribe here. Events get increasing ids; replay for SSE
-// `Last-Event-ID` (api.md §9.7) is the /faults/stream timeline's job, which also numbers relayed events.
+// `Last-Event-ID` (docs/faults.md) is the /faults/stream timeline's job, which also numbers relayed events.
 import type { FaultEventType } from './engine.js';
 import type { FaultRecord } from './model.js';
 import type { FaultLogger } from './log.js';

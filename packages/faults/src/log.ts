@@ -23,7 +23,7 @@ export class MemoryLogger implements FaultLogger {
   }
 }
 
-/** Calls `fn` at most once per `periodMs` (monotonic), for throttled warnings (§6.5, §9.1). */
+/** Calls `fn` at most once per `periodMs` (monotonic), for throttled warnings (docs/faults.md). */
 export class Throttle {
   private last = -Infinity;
   constructor(private readonly periodMs: number, private readonly now: () => number) {}

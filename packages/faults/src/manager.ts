@@ -1,4 +1,4 @@
-// The fault manager (faults.md §1, §3, §5.3): the single writer of fault state. Reports and clears run
+// The fault manager (docs/faults.md): the single writer of fault state. Reports and clears run
 // synchronously one at a time in arrival order; each is committed to the store before it returns, so an
 // acknowledged report survives a crash. Capture work is handed to hooks that never block this path.
 import type { FaultClock, TimerHandle } from './clock.js';
@@ -19,17 +19,17 @@ import { CorrelationEngine } from './correlation/engine.js';
 import type { FaultRepository } from './storage/repository.js';
 import { type ReportFaultRequest, validateFaultCode, validateReport } from '@medkit/plugin-api';
 
-/** Evidence capture driven by fault transitions (snapshots §6, black box §7). Implementations never block. */
+/** Evidence capture driven by fault transitions (snapshots docs/faults.md, black box docs/faults.md). Implementations never block. */
 export interface FaultCaptureHooks {
   /** A `fault_confirmed` condition occurred (also when the event itself was muted, and for auto-confirm). */
   onConfirmed(fault: FaultRecord): void;
-  /** A fault became PREFAILED (new, reactivated or by transition): starts a lazy black-box buffer (§7.5). */
+  /** A fault became PREFAILED (new, reactivated or by transition): starts a lazy black-box buffer (docs/faults.md). */
   onPrefailed(fault: FaultRecord): void;
   /** Codes were cleared (the cleared code first, then its cascade): cooldown reset and rosbag auto-cleanup. */
   onCleared(codes: readonly string[]): void;
 }
 
-/** Transition log (§5.4). */
+/** Transition log (docs/faults.md). */
 export type AuditKind = 'occurred' | 'confirmed' | 'healed' | 'cleared';
 export interface AuditSink {
   record(kind: AuditKind, code: string, source: string, status: FaultStatus, atNs: bigint): void;
@@ -126,7 +126,7 @@ export class FaultManager {
   }
 
   /**
-   * Start-up (§5.3): near-miss and snapshot bounds, HEALED→CLEARED reclassification when healing is off,
+   * Start-up (docs/faults.md): near-miss and snapshot bounds, HEALED→CLEARED reclassification when healing is off,
    * then the auto-confirm and correlation cleanup timers.
    */
   start(): { trimmed_near_misses: number; trimmed_snapshots: number; reclassified: string[] } {
@@ -173,7 +173,7 @@ export class FaultManager {
   }
 
   /**
-   * Handles one `report_fault` request (§2.7, §3.3, §3.8). Returns after the change is durable and capture
+   * Handles one `report_fault` request (docs/faults.md). Returns after the change is durable and capture
    * work was enqueued. Invalid input is rejected with a reason and leaves stored faults untouched.
    */
   report(req: ReportFaultRequest): ReportOutcome {
@@ -201,7 +201,7 @@ export class FaultManager {
     if (!res.changed || !res.record) return { accepted: true, status: res.record?.status };
     const rec = res.record;
     const type = eventForReport(res);
-    // The fault and its event's journal entries (the fleet outbox) commit together (fleet.md §4).
+    // The fault and its event's journal entries (the fleet outbox) commit together (docs/fleet.md).
     const { event, muted } = this.repository.atomically(() => {
       this.repository.putFault(rec, res.nearMiss, this.config.near_miss.max_per_fault);
       const correlation = failed && this.correlation
@@ -227,7 +227,7 @@ export class FaultManager {
 
   /**
    * Adds a writer that records each fault event inside the fault store's write transaction (the fleet
-   * outbox, fleet.md §4): it runs synchronously before the change commits, its writes to the store's
+   * outbox, docs/fleet.md): it runs synchronously before the change commits, its writes to the store's
    * database commit with the fault, and a throw rolls the fault change back (the report fails). Returns the
    * function that removes it. Listeners of {@link events} see the event only after the commit.
    */
@@ -275,7 +275,7 @@ export class FaultManager {
   }
 
   /**
-   * `clear_fault` (§3.7, §8.5). `skipCorrelationAutoClear` (per-entity REST deletes) leaves the correlation
+   * `clear_fault` (docs/fleet.md). `skipCorrelationAutoClear` (per-entity REST deletes) leaves the correlation
    * engine untouched: no cascade, symptoms stay muted.
    */
   clear(code: string, opts: { skipCorrelationAutoClear?: boolean } = {}): ClearOutcome {
@@ -320,7 +320,7 @@ export class FaultManager {
   }
 
   /**
-   * Time-based auto-confirm (§3.6, D1): PREFAILED faults whose last FAILED is at least `auto_confirm_after_sec`
+   * Time-based auto-confirm (docs/fleet.md, D1): PREFAILED faults whose last FAILED is at least `auto_confirm_after_sec`
    * old become CONFIRMED, publish `fault_confirmed` (unless muted) and trigger capture. Returns the count.
    */
   autoConfirmTick(): number {

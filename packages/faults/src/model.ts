@@ -1,18 +1,18 @@
-// The fault data model (faults.md §2): severities, statuses, the record and its SOVD projection.
+// The fault data model (docs/faults.md): severities, statuses, the record and its SOVD projection.
 
-/** Fault severity, 0..3 (faults.md §2.2). Stored severity only escalates. */
+/** Fault severity, 0..3 (docs/faults.md). Stored severity only escalates. */
 export const Severity = { INFO: 0, WARN: 1, ERROR: 2, CRITICAL: 3 } as const;
 export type SeverityValue = (typeof Severity)[keyof typeof Severity];
 
-/** The five fault-manager statuses (§2.3). PASSED is an event type, not a status. */
+/** The five fault-manager statuses (docs/faults.md). PASSED is an event type, not a status. */
 export type FaultStatus = 'PREFAILED' | 'PREPASSED' | 'CONFIRMED' | 'HEALED' | 'CLEARED';
 export const FAULT_STATUSES: readonly FaultStatus[] = ['PREFAILED', 'PREPASSED', 'CONFIRMED', 'HEALED', 'CLEARED'];
 
-/** ReportFault event types (§4.3). */
+/** ReportFault event types (docs/faults.md). */
 export const EventType = { FAILED: 0, PASSED: 1 } as const;
 export type ReportEventType = (typeof EventType)[keyof typeof EventType];
 
-/** One fault record, keyed globally by `fault_code` (§2.1). Times are wall-clock ns since the Unix epoch. */
+/** One fault record, keyed globally by `fault_code` (docs/faults.md). Times are wall-clock ns since the Unix epoch. */
 export interface FaultRecord {
   fault_code: string;
   severity: number;
@@ -40,7 +40,7 @@ export function cloneRecord(r: FaultRecord): FaultRecord {
   return { ...r, reporting_sources: [...r.reporting_sources] };
 }
 
-/** Upper-case label as in ListFaults/the reference (§2.2). */
+/** Upper-case label as in ListFaults/the reference (docs/faults.md). */
 export function severityLabel(sev: number): 'INFO' | 'WARN' | 'ERROR' | 'CRITICAL' | 'UNKNOWN' {
   switch (sev) {
     case 0: return 'INFO';
@@ -62,7 +62,7 @@ export function restSeverityLabel(sev: number): string {
   }
 }
 
-/** Correlation ranking accepts numeric strings and both `WARN`/`WARNING` (§2.2). Unknown ranks 0. */
+/** Correlation ranking accepts numeric strings and both `WARN`/`WARNING` (docs/faults.md). Unknown ranks 0. */
 export function severityRank(label: string | number): number {
   if (typeof label === 'number') return label >= 0 && label <= 3 ? label : 0;
   const up = label.trim().toUpperCase();
@@ -72,12 +72,12 @@ export function severityRank(label: string | number): number {
   return 0;
 }
 
-/** Correlation label of a severity (§2.2, last column). */
+/** Correlation label of a severity (docs/faults.md, last column). */
 export function correlationSeverityLabel(sev: number): string {
   return sev === 1 ? 'WARNING' : severityLabel(sev);
 }
 
-/** SOVD status object (§2.3). Bits are the strings "0"/"1". */
+/** SOVD status object (docs/faults.md). Bits are the strings "0"/"1". */
 export interface SovdFaultStatus {
   aggregatedStatus: 'active' | 'passive' | 'cleared';
   testFailed: '0' | '1';
@@ -94,12 +94,12 @@ export function sovdStatus(status: string): SovdFaultStatus {
   }
 }
 
-/** Allowed values of the REST `?status=` filter (api.md §9.2). */
+/** Allowed values of the REST `?status=` filter (docs/faults.md). */
 export const STATUS_FILTER_VALUES = ['pending', 'confirmed', 'cleared', 'healed', 'all'] as const;
 export type StatusFilter = (typeof STATUS_FILTER_VALUES)[number];
 
 /**
- * Maps the REST `?status=` value to raw statuses (§2.3). `undefined` (absent) → PREFAILED + CONFIRMED.
+ * Maps the REST `?status=` value to raw statuses (docs/api.md). `undefined` (absent) → PREFAILED + CONFIRMED.
  * Returns `null` for an unknown value: the route answers 400 invalid-parameter with
  * `allowed_values: STATUS_FILTER_VALUES.join(', ')`.
  */
@@ -116,7 +116,7 @@ export function statusesForFilter(value: string | undefined): FaultStatus[] | nu
 }
 
 /**
- * Parses the REST `?severity=` minimum filter (api.md §9.2 [ours]): `0`–`3` or a case-insensitive label
+ * Parses the REST `?severity=` minimum filter (docs/faults.md [ours]): `0`–`3` or a case-insensitive label
  * (`info`, `warn`, `warning`, `error`, `critical`). Returns `null` when invalid.
  */
 export function parseSeverityFilter(value: string): number | null {

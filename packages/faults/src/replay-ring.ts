@@ -1,5 +1,5 @@
 // The newest N items of an id-numbered sequence, kept for "everything after id X" replays (SSE
-// `Last-Event-ID`, api.md §9.7). Used by the /faults/stream timeline.
+// `Last-Event-ID`, docs/faults.md). Used by the /faults/stream timeline.
 
 /** Items after the requested id, or `too_old` (with whatever is still kept) when some were already evicted. */
 export type ReplayResult<T> = { ok: true; events: T[] } | { ok: false; reason: 'too_old'; events: T[] };

@@ -1,5 +1,5 @@
 // Wires the fault manager with its store, config files, capture and black box in the start-up order of
-// faults.md §5.3. The gateway calls `createFaultSystem` once; the ROS layer later supplies sampler, graph
+// docs/faults.md. The gateway calls `createFaultSystem` once; the ROS layer later supplies sampler, graph
 // and feeds `blackbox` (a TopicTap).
 import { readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -68,7 +68,7 @@ function readOptional(path: string, what: string, read: (p: string) => string, l
   }
 }
 
-/** Where the audit log lives (faults.md §5.4): its own path, else next to the fault store, in memory for non-file stores. */
+/** Where the audit log lives (docs/faults.md): its own path, else next to the fault store, in memory for non-file stores. */
 function auditLocation(cfg: FaultManagerConfig, dataDir: string | ':memory:', dbPath: string | undefined): { dataDir: string | ':memory:'; file?: string } {
   if (cfg.audit_log.database_path) {
     const p = resolve(cfg.audit_log.database_path);

@@ -1,4 +1,4 @@
-// Black box (faults.md §7): ring buffer, topic selection, state machine, rosbag2 MCAP files read back with
+// Black box (docs/faults.md): ring buffer, topic selection, state machine, rosbag2 MCAP files read back with
 // @mcap/core, retention and the bulk-data descriptors — on real files in a temp dir.
 import { afterEach, describe, expect, it } from 'vitest';
 import { existsSync, openSync, readSync, fstatSync, closeSync, readFileSync, rmSync } from 'node:fs';
@@ -84,7 +84,7 @@ function setup(rosbag: Record<string, unknown> = {}, graph?: TopicGraph) {
   return { rec, repo, clock, dir, pub, log, config };
 }
 
-describe('ring buffer (§7.3)', () => {
+describe('ring buffer (docs/faults.md)', () => {
   const m = (monoMs: number, bytes = 10) => ({ topic: '/a', typeName: 't', definition: '', data: new Uint8Array(bytes), timestampNs: BigInt(monoMs), monoMs });
   it('drops messages older than the window and beyond the byte cap, keeping at least one', () => {
     const rb = new RingBuffer(1000, 25);
@@ -99,7 +99,7 @@ describe('ring buffer (§7.3)', () => {
   });
 });
 
-describe('topic selection (§7.2)', () => {
+describe('topic selection (docs/faults.md)', () => {
   const base = sanitizeFaultConfig({}).snapshots.rosbag;
   const graphTopics = ['/a', '/rosout', '/parameter_events', '/camera/image_raw', '/lidar/points', '/b', '/fault_manager/events'];
   it('broad modes drop rosout, parameter events and sensor topics; include/exclude apply', () => {
@@ -115,7 +115,7 @@ describe('topic selection (§7.2)', () => {
   });
 });
 
-describe('black-box recording (§7.4–§7.7)', () => {
+describe('black-box recording (docs/faults.md)', () => {
   it('writes the pre-fault buffer and the post-fault window into a rosbag2 MCAP file', async () => {
     const { rec, repo, clock, dir, pub } = setup();
     pub('/chatter', 'too old', 0);

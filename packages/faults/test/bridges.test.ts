@@ -1,4 +1,4 @@
-// Bridges (faults.md §9) as pure converters, and their reports reaching a real fault manager through reporters.
+// Bridges (docs/faults.md) as pure converters, and their reports reaching a real fault manager through reporters.
 import { describe, expect, it } from 'vitest';
 import { DiagnosticBridge, sanitizeDiagnosticBridgeConfig } from '../src/bridges/diagnostic-bridge.js';
 import { LogBridge, logFaultCode, normaliseLogMessage, sanitizeLogBridgeConfig } from '../src/bridges/log-bridge.js';
@@ -24,7 +24,7 @@ describe('naming helpers', () => {
   });
 });
 
-describe('diagnostic bridge (§9.1)', () => {
+describe('diagnostic bridge (docs/faults.md)', () => {
   it('maps levels, STALE to CRITICAL, OK to PASSED', () => {
     const b = new DiagnosticBridge(sanitizeDiagnosticBridgeConfig());
     const out = b.convert({ status: [status('motor temp', 0), status('motor temp', 1), status('motor temp', 2), status('motor temp', 3), status('motor temp', 7)] });
@@ -58,7 +58,7 @@ describe('diagnostic bridge (§9.1)', () => {
   });
 });
 
-describe('log bridge (§9.2)', () => {
+describe('log bridge (docs/faults.md)', () => {
   it('generates stable codes from node and normalised message', () => {
     expect(normaliseLogMessage('failed to create plan to (100.0, 100.0)')).toBe('failed to create plan to');
     expect(logFaultCode('LOG', '/ctrl', 'oops 42')).toBe('LOG_CTRL_0bf0b26e');
@@ -105,7 +105,7 @@ describe('log bridge (§9.2)', () => {
   });
 });
 
-describe('action status bridge (§9.3)', () => {
+describe('action status bridge (docs/faults.md)', () => {
 
   it('names codes after the action and keeps long names unique', () => {
     expect(actionNameOf('/navigate_to_pose/_action/status')).toBe('/navigate_to_pose');
@@ -193,7 +193,7 @@ describe('bridge reports reach the fault manager through reporters', () => {
   });
 });
 
-describe('protocol-point detection (§9.4)', () => {
+describe('protocol-point detection (docs/faults.md)', () => {
   it('evaluates thresholds, status words and enums; undecidable values emit nothing', async () => {
     const { evaluatePoint, EdgeTracker } = await import('@medkit/plugin-api');
     const th = { kind: 'threshold' as const, fault_code: 'HOT', threshold: 80, above: true };

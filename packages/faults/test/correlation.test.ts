@@ -1,4 +1,4 @@
-// Correlation (faults.md §8): rules file validation, root cause → symptoms muting and cascade clear,
+// Correlation (docs/faults.md): rules file validation, root cause → symptoms muting and cascade clear,
 // auto clusters, list visibility (Q5), cleanup.
 import { afterEach, describe, expect, it } from 'vitest';
 import { globToRegExp, parseCorrelationConfig } from '../src/correlation/config.js';
@@ -29,7 +29,7 @@ correlation:
       representative: highest_severity
 `;
 
-describe('correlation config (§8.1)', () => {
+describe('correlation config (docs/faults.md)', () => {
   it('matches whole-string globs literally except *', () => {
     expect(globToRegExp('MOTOR_*').test('MOTOR_COMM_1')).toBe(true);
     expect(globToRegExp('A.B*').test('AXB1')).toBe(false);
@@ -59,7 +59,7 @@ describe('correlation config (§8.1)', () => {
   });
 });
 
-describe('correlation in the fault manager (§8.2–§8.5)', () => {
+describe('correlation in the fault manager (docs/faults.md)', () => {
   const setup = () => harness('memory', { correlation: parseCorrelationConfig(RULES) });
 
   it('mutes symptoms after their root cause: no events, hidden from lists unless include_muted', () => {

@@ -1,5 +1,5 @@
-// Event stream and replay (api.md §9.7), REST list/detail/SSE projections (api.md §9, Q1), per-entity scope
-// (§9.4), clearing routes' domain logic, ROS service views and the code cap (Q7).
+// Event stream and replay (docs/faults.md), REST list/detail/SSE projections (docs/faults.md, Q1), per-entity scope
+// (docs/faults.md), clearing routes' domain logic, ROS service views and the code cap (Q7).
 import { afterEach, describe, expect, it } from 'vitest';
 import { FaultEventStream } from '../src/events.js';
 import { ReplayRing } from '../src/replay-ring.js';
@@ -77,7 +77,7 @@ describe('fault event stream', () => {
 });
 
 describe('REST projection', () => {
-  it('maps status filters and severity filters per api.md §9.2', () => {
+  it('maps status filters and severity filters per docs/faults.md', () => {
     expect(statusesForFilter(undefined)).toEqual(['PREFAILED', 'CONFIRMED']);
     expect(statusesForFilter('cleared')).toEqual(['CLEARED', 'HEALED', 'PREPASSED']);
     expect(statusesForFilter('healed')).toEqual(['HEALED', 'PREPASSED']);
@@ -88,7 +88,7 @@ describe('REST projection', () => {
     expect(sovdStatus('WHATEVER').aggregatedStatus).toBe('cleared');
   });
 
-  it('renders list items in the Q1 shape and SSE messages per §9.7', () => {
+  it('renders list items in the Q1 shape and SSE messages per docs/faults.md', () => {
     const h = harness('memory');
     h.clock.setWallNs(1_774_232_073_512_000_000n);
     h.mgr.report({ fault_code: 'BATTERY_LOW', event_type: 0, severity: 1, description: 'Battery charge below 15 %', source_id: '/power/battery_monitor' });
@@ -150,7 +150,7 @@ describe('REST projection', () => {
   });
 });
 
-describe('limits (§11, Q7)', () => {
+describe('limits (docs/resources.md, Q7)', () => {
   it('evicts cleared records before rejecting, and never evicts a confirmed fault', () => {
     const h = harness('sqlite', { config: { max_fault_codes: 2 } });
     h.F('A'); h.F('B');

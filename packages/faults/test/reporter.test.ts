@@ -1,4 +1,4 @@
-// Reporter client library (faults.md §10): local filter, bypass, PASSED history, dropping when unavailable.
+// Reporter client library (docs/faults.md): local filter, bypass, PASSED history, dropping when unavailable.
 import { describe, expect, it } from 'vitest';
 import { FaultReporter, ReporterCache, sanitizeLocalFilter } from '../src/reporter/fault-reporter.js';
 import type { FaultTransport } from '../src/reporter/fault-reporter.js';

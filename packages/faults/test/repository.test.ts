@@ -1,4 +1,4 @@
-// The storage contract (faults.md §5, §6.6, §7.7): both backends behave identically; SQLite survives reopen.
+// The storage contract (docs/faults.md): both backends behave identically; SQLite survives reopen.
 import { afterEach, describe, expect, it } from 'vitest';
 import Database from 'better-sqlite3';
 import { join } from 'node:path';

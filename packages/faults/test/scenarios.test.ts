@@ -1,4 +1,4 @@
-// faults.md §3.9: every reference scenario S1–S32 as its own test, on both storage backends.
+// docs/faults.md: every reference scenario S1–S32 as its own test, on both storage backends.
 import { afterEach, describe, expect, it } from 'vitest';
 import { ThresholdResolver, sanitizeDebounce } from '../src/debounce.js';
 import { validateReport } from '@medkit/plugin-api';

@@ -1,5 +1,5 @@
-// Freeze frames (faults.md §6): topic resolution, capture procedure, pool/cooldown policies, retention and the
-// REST shapes of §6.7, driven by a fake TopicSampler (the ROS layer implements the real one).
+// Freeze frames (docs/faults.md): topic resolution, capture procedure, pool/cooldown policies, retention and the
+// REST shapes of docs/faults.md, driven by a fake TopicSampler (the ROS layer implements the real one).
 import { afterEach, describe, expect, it } from 'vitest';
 import { FaultCapture } from '../src/capture.js';
 import { CapturePool } from '../src/snapshots/capture-pool.js';
@@ -34,7 +34,7 @@ const graph: TopicGraph = {
   publishedTopics: (fqn) => (fqn === '/motor' ? ['/motor/temperature', '/rosout', '/parameter_events', '/motor/state'] : fqn === '/many' ? Array.from({ length: 20 }, (_, i) => `/t${String(i).padStart(2, '0')}`) : []),
 };
 
-describe('snapshot topic resolution (§6.3)', () => {
+describe('snapshot topic resolution (docs/faults.md)', () => {
   const yaml = `
 fault_specific:
   MOTOR_OVERHEAT: [/motor/temperature, /motor/current]
@@ -74,7 +74,7 @@ default_topics: [/odom]
   });
 });
 
-describe('capture pool (§6.1, §6.5)', () => {
+describe('capture pool (docs/faults.md)', () => {
   const never = () => new Promise<void>(() => {});
   it('skips a code inside its cooldown and lets a cleared code be captured again', async () => {
     let t = 0;

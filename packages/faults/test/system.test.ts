@@ -1,4 +1,4 @@
-// Wiring (faults.md §5.3): config sanitisation, config files, start-up order, audit log (§5.4), restart.
+// Wiring (docs/faults.md): config sanitisation, config files, start-up order, audit log (docs/faults.md), restart.
 import { afterEach, describe, expect, it } from 'vitest';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -66,7 +66,7 @@ describe('createFaultSystem', () => {
     const again = createFaultSystem({ config, dataDir: join(dir, 'data'), clock });
     expect(again.manager.getFault('MOTOR')!.status).toBe('PREFAILED');
     expect(again.manager.getFault('SYM')!.status).toBe('CONFIRMED');
-    expect(queryFaults(again.manager).muted_count).toBe(0); // correlation state does not survive (§5.3)
+    expect(queryFaults(again.manager).muted_count).toBe(0); // correlation state does not survive (docs/faults.md)
     await again.stop();
   });
 
@@ -85,7 +85,7 @@ describe('createFaultSystem', () => {
   });
 });
 
-describe('audit log (§5.4)', () => {
+describe('audit log (docs/faults.md)', () => {
   it('hash-chains transitions and detects tampering', async () => {
     const dir = tmpDir();
     const clock = new ManualClock();

@@ -1,4 +1,4 @@
-// Drains the outbox into JetStream in seq order (fleet.md §4): each event is deleted only after its publish
+// Drains the outbox into JetStream in seq order (docs/fleet.md): each event is deleted only after its publish
 // acknowledgement and retried while the broker is away. The `Nats-Msg-Id` is the event id, so an event whose ack
 // was lost and is sent again is stored once: that is what makes every retry below safe.
 //

@@ -1,4 +1,4 @@
-// The robot side of the fleet tier (fleet.md §4), off by default: fault events, entity-tree changes and a
+// The robot side of the fleet tier (docs/fleet.md), off by default: fault events, entity-tree changes and a
 // periodic health heartbeat go through the SQLite outbox to JetStream subjects `medkit.<fleet>.<robot>.*`.
 // The gateway never waits for the broker: events are stored locally first and drained in seq order.
 import { hostname } from 'node:os';
@@ -24,7 +24,7 @@ export const FLEET_LINK_KEYS = {
 
 /** Share of the outbox bound past which /health warns. */
 const NEAR_FULL = 0.8;
-/** Entity snapshots are sent at most this often (fleet.md §3: debounced ≥ 1 s). */
+/** Entity snapshots are sent at most this often (docs/fleet.md: debounced ≥ 1 s). */
 const ENTITY_DEBOUNCE_MS = 1000;
 
 /** fleet.robot_id, else manifest metadata.name, else the host name's first label; refused when invalid. */
@@ -88,7 +88,7 @@ export function createFleetLinkFeature(config: GatewayConfig): GatewayFeature {
       const box = new Outbox(ctx.db, robot, ctx.config.value<number>('fleet.outbox.max_events'));
       outbox = box;
       // Fault events enter the outbox inside the fault store's own write transaction, so a fault and its
-      // fleet event commit together (fleet.md §4; docs/fleet.md "Delivery guarantees"). A fault store in
+      // fleet event commit together (docs/fleet.md; docs/fleet.md "Delivery guarantees"). A fault store in
       // another file (faults.database_path) or in memory cannot share the transaction: then the event is
       // written right after the fault, synchronously, and a crash between the two can lose it.
       const manager = ctx.services.find(FAULTS_SERVICE)?.system.manager;

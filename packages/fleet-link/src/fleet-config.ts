@@ -1,5 +1,5 @@
 // Configuration both tiers read: which fleet, which NATS (servers, credentials, TLS), and the stream's limits
-// (fleet.md §2–4). The robot's link and the fleet server (@medkit/fleet) both read it from here.
+// (docs/fleet.md–4). The robot's link and the fleet server (@medkit/fleet) both read it from here.
 import { readFileSync } from 'node:fs';
 import type { ConnectionOptions } from '@nats-io/transport-node';
 import { ConfigError, readOutboundTls, type GatewayConfig } from '@medkit/gateway';

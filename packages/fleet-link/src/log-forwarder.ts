@@ -1,4 +1,4 @@
-// The robot's `logs` events (fleet.md §3: optional, WARN and above, rate-limited): log entries of the
+// The robot's `logs` events (docs/fleet.md: optional, WARN and above, rate-limited): log entries of the
 // gateway's log manager at WARN or above become fleet events, through a token bucket so a node that floods
 // its log cannot flood the outbox. Entries past the rate are counted and the count rides on the next event.
 import type { StoredLog } from '@medkit/gateway';

@@ -1,4 +1,4 @@
-// The robot's on-disk outbox (fleet.md §4): every fleet event is written here first, in the gateway's
+// The robot's on-disk outbox (docs/fleet.md): every fleet event is written here first, in the gateway's
 // SQLite store, and deleted only after JetStream acknowledged it. Sequence numbers live in their own row so
 // they are never reused, even after the outbox empties and the gateway restarts.
 import type { Migration, SqliteDatabase } from '@medkit/kit';

@@ -1,4 +1,4 @@
-// The robot's `logs` events (fleet.md §3): WARN and above only, a token bucket, long messages cut, the
+// The robot's `logs` events (docs/fleet.md): WARN and above only, a token bucket, long messages cut, the
 // held-back count carried on the next event; and the fleet's check of a logs body from the wire.
 import { describe, expect, it } from 'vitest';
 import { LogForwarder } from '../src/log-forwarder.js';

@@ -1,4 +1,4 @@
-// NKEY authentication to NATS (fleet.md §4 "Credentials: … nkey"): a real nats-server that admits only one
+// NKEY authentication to NATS (docs/fleet.md "Credentials: … nkey"): a real nats-server that admits only one
 // NKEY user, with keys generated now by @nats-io/nkeys. A robot gateway holding the user's seed (in a file)
 // publishes its fault events; a gateway with another key is refused (events wait in its outbox, /health
 // warns); a client with no credentials is refused; a malformed seed stops start-up.

@@ -1,4 +1,4 @@
-// fleet.md §4: "fault events enter the outbox in the same SQLite transaction that stores the fault". A real
+// docs/fleet.md: "fault events enter the outbox in the same SQLite transaction that stores the fault". A real
 // robot gateway process is SIGKILLed between writing a fault and writing its outbox row (a trigger on the
 // outbox table kills the process as the row is inserted). Afterwards the database holds neither the fault nor
 // its event (never a fault the fleet will not hear of); after a restart the same report stores both, each

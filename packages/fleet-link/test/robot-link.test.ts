@@ -1,4 +1,4 @@
-// Robot side of the fleet tier against a real 3-node nats-server JetStream cluster (fleet.md §4, §8):
+// Robot side of the fleet tier against a real 3-node nats-server JetStream cluster (docs/fleet.md):
 // faults reach the stream while one node dies; with the whole broker down they wait in the SQLite outbox
 // (/health warns) and arrive in seq order after it returns; the outbox bound drops health before faults. Each
 // event also goes out once on the fast path (core NATS) as soon as it is committed, never before.

@@ -1,4 +1,4 @@
-// VDA 5050 bridge on a real mosquitto (fleet.md §7), every message checked against the official VDA 5050 2.0
+// VDA 5050 bridge on a real mosquitto (docs/fleet.md), every message checked against the official VDA 5050 2.0
 // JSON schemas (fixtures/vda5050-2.0, with their licence): a protective stop reported to the robot's fault
 // manager reaches an MQTT subscriber in state.errors[]; errors[] stays bounded whatever the faults carry; the
 // retained connection topic says OFFLINE after a clean stop, and a gateway that dies leaves the broker's will,

@@ -1,7 +1,7 @@
-// The fleet wire contract (spec/fleet.md §2–3): identities, subjects, the stream and the JSON envelope
+// The fleet wire contract (docs/fleet.md–3): identities, subjects, the stream and the JSON envelope
 // every robot event travels in. Robot side and fleet side both build on this one module.
 
-/** Fleet and robot ids: `[A-Za-z0-9_-]{1,64}` (fleet.md §2). They become NATS subject tokens. */
+/** Fleet and robot ids: `[A-Za-z0-9_-]{1,64}` (docs/fleet.md). They become NATS subject tokens. */
 export const FLEET_ID_PATTERN = /^[A-Za-z0-9_-]{1,64}$/;
 
 export function isFleetId(v: string): boolean {

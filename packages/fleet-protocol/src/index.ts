@@ -1,4 +1,4 @@
-// @medkit/fleet-protocol: the robot-to-fleet wire contract both tiers build on (spec/fleet.md §2–3): ids,
+// @medkit/fleet-protocol: the robot-to-fleet wire contract both tiers build on (docs/fleet.md–3): ids,
 // subjects, the JSON envelope and its bodies, the per-fleet JetStream stream, and the NATS connection loop.
 // Imports no medkit package; the NATS clients are loaded on first use.
 export {

@@ -1,4 +1,4 @@
-// The per-fleet JetStream stream (fleet.md §3): created idempotently by whoever connects first, robot or fleet.
+// The per-fleet JetStream stream (docs/fleet.md): created idempotently by whoever connects first, robot or fleet.
 import type { NatsConnection } from '@nats-io/transport-node';
 import type { StreamConfig } from '@nats-io/jetstream';
 import { fleetSubjects, streamName } from './envelope.js';

@@ -1,6 +1,6 @@
 // `medkit fleet`: the fleet tier as a feature of the same gateway core (HTTP server, error table, SSE,
 // /health, OpenAPI). A replica holds no state of its own: PostgreSQL holds the fleet, JetStream the
-// backlog; any number of replicas share the durable consumer (fleet.md §5).
+// backlog; any number of replicas share the durable consumer (docs/fleet.md).
 import type { NatsConnection } from '@nats-io/transport-node';
 import pg from 'pg';
 import { type GatewayConfig, type GatewayFeature, METRICS_SERVICE, outboundAgent } from '@medkit/gateway';

@@ -1,4 +1,4 @@
-// The fleet replica's part of /health (fleet.md §6): broker and database state, robots online/offline, ingest
+// The fleet replica's part of /health (docs/fleet.md): broker and database state, robots online/offline, ingest
 // counters, and `status: "degraded"` with a named warning whenever ingest cannot progress or the store is down,
 // so a load balancer or an operator sees a replica that serves only stale data.
 import type { Pool } from 'pg';

@@ -1,4 +1,4 @@
-// Idempotent ingest of one batch into PostgreSQL (fleet.md §5): events are inserted once by event id, then
+// Idempotent ingest of one batch into PostgreSQL (docs/fleet.md): events are inserted once by event id, then
 // the current state (faults by robot and code, robots, entity snapshots) moves forward only when the event's
 // seq is newer than the stored one. Duplicates and out-of-order deliveries are therefore harmless, and any
 // number of replicas may write at once, by either path (JetStream, or the fast path of docs/fleet.md, whichever
@@ -45,7 +45,7 @@ const INSERT_EVENTS = `
   RETURNING event_id, (xmax = 0) AS inserted`;
 
 /**
- * Liveness (fleet.md §5): a robot was heard from when an event of it that the fleet did not have reached it: the
+ * Liveness (docs/fleet.md): a robot was heard from when an event of it that the fleet did not have reached it: the
  * time JetStream stored it, or the time a replica received it on the fast path, capped at our clock. So a
  * redelivered or republished event the fleet already holds, and a backlog the fleet catches up on after being
  * away, do not make a robot that went silent look online; only events it sent do. (An event without either time,

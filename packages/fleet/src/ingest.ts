@@ -1,4 +1,4 @@
-// The shared durable consumer (fleet.md §5): every replica consumes `fleet-ingest`, writes what it received to
+// The shared durable consumer (docs/fleet.md): every replica consumes `fleet-ingest`, writes what it received to
 // PostgreSQL in batches and acks only after the commit. A replica that dies mid-batch leaves its messages unacked
 // and JetStream redelivers them (after ack_wait) to a replica that is alive; the idempotent writer makes that safe.
 //

@@ -1,4 +1,4 @@
-// Configuration keys of `medkit fleet` (fleet.md §5), apart from the feature so the key list loads nothing heavy.
+// Configuration keys of `medkit fleet` (docs/fleet.md), apart from the feature so the key list loads nothing heavy.
 import { int, str } from '@medkit/kit';
 
 export const FLEET_SERVER_KEYS = {

@@ -1,4 +1,4 @@
-// The fleet's SOVD API (fleet.md §6). Only translation: query strings to filters, rows to SOVD-shaped
+// The fleet's SOVD API (docs/fleet.md). Only translation: query strings to filters, rows to SOVD-shaped
 // bodies, database trouble to 503, robot trouble to 502/504. Each robot is a component; its own tree comes
 // from its last entity snapshot with ids prefixed `<robot>__`.
 import type { OutboundAgent } from '@medkit/gateway';
@@ -25,9 +25,9 @@ export interface FleetRouteDeps {
 
 const MAX_LIMIT = 1000;
 const DEFAULT_LIMIT = 100;
-/** Resources of a robot's entities the fleet forwards to the robot's gateway (fleet.md §6). */
+/** Resources of a robot's entities the fleet forwards to the robot's gateway (docs/fleet.md). */
 const FORWARDED_RESOURCES = new Set(['data', 'operations', 'configurations', 'faults', 'bulk-data']);
-/** Writes forwarded to a robot need the role the robot's own route needs (gateway.md §12.4). */
+/** Writes forwarded to a robot need the role the robot's own route needs (docs/security.md). */
 const FORWARDED_WRITE_ROLES: Record<string, Role> = { data: 'operator', operations: 'operator', configurations: 'configurator', faults: 'operator', 'bulk-data': 'operator' };
 /** Black-box recordings are larger than other answers: the buffered forward of bulk data may hold this much. */
 const MAX_FORWARDED_BULK_BYTES = 64 * 1024 * 1024;
@@ -128,7 +128,7 @@ function treeItems(robot: string, nodes: EntityNode[], type: EntityNode['type'],
 
 const TAGS = ['fleet'];
 
-/** A robot's `logs` event as a SOVD log entry (api.md logs shape), with the robot's event id and seq. */
+/** A robot's `logs` event as a SOVD log entry (docs/api.md logs shape), with the robot's event id and seq. */
 function logItem(robot: string, l: LogRow) {
   const b = l.body;
   return {

@@ -1,4 +1,4 @@
-// The fleet's PostgreSQL schema, as versioned migrations (fleet.md §5). They run under a transaction-scoped
+// The fleet's PostgreSQL schema, as versioned migrations (docs/fleet.md). They run under a transaction-scoped
 // advisory lock, so replicas starting together migrate exactly once; each version is recorded.
 import type { Pool } from 'pg';
 

@@ -1,4 +1,4 @@
-// The fleet's forwarding of a robot's fault detail and black-box recordings (fleet.md §6) on real servers:
+// The fleet's forwarding of a robot's fault detail and black-box recordings (docs/fleet.md) on real servers:
 // nats-server, PostgreSQL, a `medkit fleet` replica and robot gateways publishing to it. A fault's detail
 // read through the fleet carries the robot's freeze frames and links its recording by the fleet's own path,
 // which downloads the robot's MCAP bytes; a robot that refuses connections gives 502, one that accepts and

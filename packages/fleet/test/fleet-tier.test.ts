@@ -1,4 +1,4 @@
-// The fleet tier end to end on real servers (fleet.md §5–8): robot gateways publish through a 3-node
+// The fleet tier end to end on real servers (docs/fleet.md–8): robot gateways publish through a 3-node
 // nats-server JetStream cluster; two `medkit fleet` replicas share the durable consumer and write to a real
 // PostgreSQL; one replica is SIGKILLed and the NATS node leading the ingest consumer killed under load, and every
 // event is stored exactly once. Then the fleet API: cross-fleet fault query with filters and paging, the live SSE stream and its
@@ -192,7 +192,7 @@ describeWith([...NATS_SERVER, ...POSTGRES], 'fleet tier: NATS JetStream → repl
     expect(foreign.status).toBe(404);
   });
 
-  it('receives WARN-and-above log entries of a robot as logs events (fleet.md §3) and serves them per robot', async () => {
+  it('receives WARN-and-above log entries of a robot as logs events (docs/fleet.md) and serves them per robot', async () => {
     const base = `${replicas[1].url}/api/v1`;
     const logs = robots[0].gateway.ctx.services.get(LOGS_SERVICE);
     logs.add('amr_motor', 'info', 'routine: not sent');

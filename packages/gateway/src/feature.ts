@@ -29,7 +29,7 @@ export interface GatewayContext {
   listening?: { host: string; port: number; scheme?: 'http' | 'https' };
   /** Cross-feature services by typed token (e.g. ENTITIES_SERVICE), published in init(). */
   services: ServiceRegistry;
-  /** Collection samplers (data, faults, ...) for subscriptions and triggers (spec gateway.md §7.2). */
+  /** Collection samplers (data, faults, ...) for subscriptions and triggers (spec docs/subscriptions.md). */
   samplers: CollectionSamplerRegistry;
 }
 

@@ -67,7 +67,7 @@ export async function createGateway(opts: GatewayOptions): Promise<Gateway> {
   for (const w of authSettings.warnings) log.warn(w);
   for (const w of transport.warnings) log.warn(w);
 
-  // Capabilities are read from the routes as registered (GET / §4.1), so the index exists first.
+  // Capabilities are read from the routes as registered (GET / docs/api.md), so the index exists first.
   const routeIndex = new RouteIndex();
   const ctx: GatewayContext = {
     config,

@@ -1,7 +1,7 @@
 // The MCP server reaches the robot only through the gateway's public REST API, so every call an
 // agent makes goes through the same validation, locks and (later) roles as any other client.
 
-/** A SOVD error answered by the gateway (api.md §2), or a transport failure mapped to one. */
+/** A SOVD error answered by the gateway (docs/api.md), or a transport failure mapped to one. */
 export class SovdCallError extends Error {
   constructor(
     readonly status: number,

@@ -1,13 +1,13 @@
-// The plugin contract (gateway.md §2, Node adaptation §2.11): what a plugin module exports, the base
-// plugin, the provider interfaces of §2.3, the PluginContext of §2.5 and vendor routes of §2.6. The
+// The plugin contract (docs/plugins.md, Node adaptation docs/plugins.md): what a plugin module exports, the base
+// plugin, the provider interfaces of docs/plugins.md, the PluginContext of docs/plugins.md and vendor routes of docs/plugins.md. The
 // gateway implements the context; plugins, built-in or not, type against this and nothing else.
 import type { App, Area, Component, Entity, EntityType, IdentityField, SovdFunction } from './entities.js';
 import type { PluginRosAccess } from './ros-access.js';
 
-/** The plugin API version this gateway speaks; a module must export exactly this (§2.1). */
+/** The plugin API version this gateway speaks; a module must export exactly this (docs/plugins.md). */
 export const PLUGIN_API_VERSION = 7;
 
-/** What a plugin ES module exports (§2.11). Provider getters return undefined when not implemented. */
+/** What a plugin ES module exports (docs/plugins.md). Provider getters return undefined when not implemented. */
 export interface PluginModule {
   pluginApiVersion: number;
   createPlugin(): MedkitPlugin;
@@ -34,7 +34,7 @@ export interface PluginModule {
 /** JSON configuration of one plugin: every `plugins.<name>.<key>` except `path`, dotted keys nested. */
 export type PluginConfig = Record<string, unknown>;
 
-/** The base contract (§2.2). */
+/** The base contract (docs/plugins.md). */
 export interface MedkitPlugin {
   /** Unique; also the name of its discovery layer and its `x-medkit.plugins.<name>` metadata. */
   name(): string;
@@ -46,7 +46,7 @@ export interface MedkitPlugin {
   shutdown?(): void | Promise<void>;
 }
 
-// ---- Introspection (§2.3, §1.7–§1.9) ----
+// ---- Introspection (docs/plugins.md, docs/manifest.md) ----
 
 export interface IntrospectionInput {
   areas: readonly Area[];
@@ -59,7 +59,7 @@ export interface IntrospectionInput {
 export type PluginEntity<T> = Partial<T> & { id: string };
 
 /**
- * [ours] The nameplate sources a plugin may claim (gateway.md §1.6, highest first): a fieldbus bridge names
+ * [ours] The nameplate sources a plugin may claim (docs/manifest.md, highest first): a fieldbus bridge names
  * its protocol only when it read the nameplate over an authenticated, integrity-protected channel;
  * anything else is `plugin`, which ranks below the manifest. The gateway's own sources (`manifest`,
  * `inventory`, `config`, `runtime`, …) cannot be claimed: an unknown source is stamped `plugin`.
@@ -69,7 +69,7 @@ export type PluginIdentitySource = (typeof PLUGIN_IDENTITY_SOURCES)[number];
 
 /**
  * [ours] A Component nameplate as a plugin reports it: every field gets `source` as its provenance and
- * merges with other sources' nameplates field by field by precedence (gateway.md §1.6). Strings are
+ * merges with other sources' nameplates field by field by precedence (docs/manifest.md). Strings are
  * bounded (256 characters, control characters removed); at most 32 extras with keys of `A-Z a-z 0-9 _ . -`.
  */
 export interface PluginIdentity {
@@ -88,7 +88,7 @@ export interface IntrospectionResult {
     apps?: PluginEntity<App>[];
     functions?: PluginEntity<SovdFunction>[];
   };
-  /** Per entity id, shown under `x-medkit.plugins.<plugin>` in that entity's detail (gateway.md §3.8). */
+  /** Per entity id, shown under `x-medkit.plugins.<plugin>` in that entity's detail (docs/beacons.md). */
   metadata?: Record<string, unknown>;
 }
 
@@ -163,7 +163,7 @@ export interface LifecycleProvider {
   requestTransition(entity: PluginEntityRef, transition: LifecycleTransition): void | Promise<void>;
 }
 
-// ---- Logs (§10.4) ----
+// ---- Logs (docs/resources.md) ----
 
 export type LogSeverity = 'debug' | 'info' | 'warning' | 'error' | 'fatal';
 
@@ -188,10 +188,10 @@ export interface LogProvider {
   getLogs?(query: { nodeFqns: string[]; minSeverity: LogSeverity; entityId?: string }): PluginLogEntry[] | Promise<PluginLogEntry[]>;
 }
 
-// ---- Scripts and updates (§2.3; sections 8 and 14 of the spec) ----
+// ---- Scripts and updates (docs/plugins.md; sections 8 and 14 of the spec) ----
 
 /**
- * A script backend (gateway.md §8). The scripts routes of an entity the plugin owns go to its provider; the
+ * A script backend (docs/scripts.md). The scripts routes of an entity the plugin owns go to its provider; the
  * first plugin with one (in `plugins` order) serves the scripts of every other entity instead of the
  * built-in backend. Bodies go to the client verbatim: return SOVD shapes (`{items: [...]}`, a ScriptExecution).
  * The optional methods answer 501 when absent. `startExecution` answers 202 with `Location` built from the
@@ -221,7 +221,7 @@ export interface UpdateProvider {
   deleteUpdate?(id: string): void | Promise<void>;
 }
 
-// ---- Routes (§2.6) ----
+// ---- Routes (docs/plugins.md) ----
 
 export interface PluginRequest {
   /** i = 0: the whole match; 1…: capture groups of the route pattern. */
@@ -242,7 +242,7 @@ export interface PluginRoute {
   /** Regular expression relative to `/api/v1/`, no leading slash, e.g. `x-acme/status` or `apps/([^/]+)/x-acme-trace`. */
   pattern: string;
   /**
-   * Minimum role when authentication is on (gateway.md §12.4 [OURS]). Vendor routes need `viewer` to read and
+   * Minimum role when authentication is on (docs/security.md [OURS]). Vendor routes need `viewer` to read and
    * `configurator` for anything else; a route may ask for more (never less), e.g. `admin` for a GET that
    * reveals process command lines.
    */
@@ -250,7 +250,7 @@ export interface PluginRoute {
   handler(req: PluginRequest, res: PluginResponse): void | Promise<void>;
 }
 
-// ---- Context (§2.5, §2.7, §2.8) ----
+// ---- Context (docs/plugins.md) ----
 
 export interface PluginEntityInfo {
   type: EntityType;
@@ -265,14 +265,14 @@ export interface PluginLogger {
   error(msg: string): void;
 }
 
-/** A trigger condition evaluator registered under an `x-` name (§2.7, triggers §6.2). */
+/** A trigger condition evaluator registered under an `x-` name (docs/plugins.md, triggers docs/triggers.md). */
 export interface ConditionEvaluator {
   evaluate(previous: unknown, current: unknown, params: unknown): boolean;
   /** Throw to reject a trigger's parameters. */
   validateParams(params: unknown): void;
 }
 
-/** [ours] A fault report to the gateway's own fault manager (faults.md §2.7: the ReportFault semantics). */
+/** [ours] A fault report to the gateway's own fault manager (docs/faults.md: the ReportFault semantics). */
 export interface PluginFaultReport {
   /** Global fault code: 1–256 characters of `A-Z a-z 0-9 _ . -`, no `..`. */
   fault_code: string;
@@ -285,7 +285,7 @@ export interface PluginFaultReport {
   entity_id: string;
 }
 
-/** A cyclic-subscription / trigger sampler of a whole collection (§2.7). */
+/** A cyclic-subscription / trigger sampler of a whole collection (docs/faults.md). */
 export type Sampler = (entityId: string, resourcePath: string | undefined) => unknown | Promise<unknown>;
 
 export interface PluginContext {
@@ -322,11 +322,11 @@ export interface PluginContext {
   registerConditionEvaluator(name: string, evaluator: ConditionEvaluator): void;
   /** The plugin added or removed entities: re-run discovery now (the scope is a hint). */
   notifyEntitiesChanged(scope?: { area_id?: string; component_id?: string }): Promise<void>;
-  /** The ROS-flavoured part of the context (§2.5); undefined when the gateway runs without ROS. */
+  /** The ROS-flavoured part of the context (docs/faults.md); undefined when the gateway runs without ROS. */
   ros(): PluginRosAccess | undefined;
   /**
    * [ours] Process ids this plugin learnt for entities (entity id → pid, e.g. a beacon's `process_id`),
-   * replacing everything it reported before; ids outside 1..2^32−1 are ignored (gateway.md §5). Other plugins
+   * replacing everything it reported before; ids outside 1..2^32−1 are ignored (docs/introspection.md). Other plugins
    * (process introspection) read them with processIdOf. Optional: absent on gateways before this contract.
    */
   reportProcessIds?(pids: ReadonlyMap<string, number>): void;

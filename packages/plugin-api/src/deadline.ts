@@ -1,4 +1,4 @@
-// Deadlines for calls that may never settle (gateway.md §2.1): the gateway runs every plugin call through
+// Deadlines for calls that may never settle (docs/plugins.md): the gateway runs every plugin call through
 // withDeadline, and a plugin can use it for its own remote calls (a PLC read, a device that hangs).
 
 /** Thrown when a plugin call does not settle within its deadline. */

@@ -1,4 +1,4 @@
-// The entity model as plugins see it (gateway.md §1.1): the four SOVD entity types and their fields. The
+// The entity model as plugins see it (docs/manifest.md): the four SOVD entity types and their fields. The
 // gateway's discovery pipeline builds these; plugins receive them in introspection and provider calls.
 
 /** The four SOVD entity types. */
@@ -22,7 +22,7 @@ export interface EntityBase {
    * or `peer:<name>`. Set by the first layer that declares the entity and never negotiated afterwards.
    */
   source: string;
-  /** Aggregation provenance (api.md §3.5): `local` and/or peer names, `local` first, then peers alphabetically. */
+  /** Aggregation provenance (docs/api.md): `local` and/or peer names, `local` first, then peers alphabetically. */
   contributors: string[];
   /** What a peer called the entity's source before it was re-tagged `peer:<name>`. */
   declared_source?: string;
@@ -35,7 +35,7 @@ export interface Area extends EntityBase {
   parent_area_id?: string;
 }
 
-/** Nameplate fields of a Component identity (gateway.md §1.5). */
+/** Nameplate fields of a Component identity (docs/manifest.md). */
 export const IDENTITY_FIELDS = [
   'manufacturer',
   'model',

@@ -1,4 +1,4 @@
-// Every SOVD error the gateway sends comes from this table (spec/api.md §2), so codes and statuses
+// Every SOVD error the gateway sends comes from this table (docs/api.md), so codes and statuses
 // cannot drift apart between resources. Domain code throws SovdError (without knowing about HTTP);
 // the HTTP error stage renders it.
 
@@ -62,7 +62,7 @@ export const VENDOR_STATUS = {
   'x-medkit-header-too-large': 431,
   'x-medkit-uri-too-long': 414,
   'x-medkit-request-timeout': 408,
-  // [ours] a Host header the gateway does not serve (DNS-rebinding defence, gateway.md §13.2).
+  // [ours] a Host header the gateway does not serve (DNS-rebinding defence, docs/hardening.md).
   'x-medkit-misdirected-request': 421,
   // [ours] an OPC-UA write sent but not answered in time: it may or may not have been applied (docs/opcua.md).
   'x-medkit-opcua-write-outcome-unknown': 504,
@@ -70,7 +70,7 @@ export const VENDOR_STATUS = {
 
 export type VendorCode = keyof typeof VENDOR_STATUS;
 
-/** The GenericError body of spec/api.md §2.1. */
+/** The GenericError body of docs/api.md. */
 export interface GenericErrorBody {
   error_code: string;
   vendor_code?: string;
@@ -122,7 +122,7 @@ export function errorBody(code: ErrorCode | VendorCode, message: string, paramet
   return new SovdError(code, message, parameters).toBody();
 }
 
-/** True for ids of spec/api.md §1.3: 1–256 characters of [A-Za-z0-9_-]. */
+/** True for ids of docs/api.md: 1–256 characters of [A-Za-z0-9_-]. */
 export function isValidEntityId(id: string): boolean {
   return id.length >= 1 && id.length <= 256 && /^[A-Za-z0-9_-]+$/.test(id);
 }

@@ -1,4 +1,4 @@
-// How a plugin's failure reaches a client (gateway.md §2.1, §2.11): the same SOVD error on the gateway's
+// How a plugin's failure reaches a client (docs/plugins.md): the same SOVD error on the gateway's
 // standard routes and on a plugin's own vendor routes.
 import { ERROR_STATUS, SovdError, VENDOR_STATUS, type ErrorCode, type VendorCode } from './errors.js';
 import { PluginError } from './contract.js';

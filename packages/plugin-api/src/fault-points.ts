@@ -1,4 +1,4 @@
-// Protocol-point fault detection for gateway plugins (faults.md §9.4): evaluate a raw value against a rule,
+// Protocol-point fault detection for gateway plugins (docs/faults.md): evaluate a raw value against a rule,
 // then emit only edges. Undecidable values emit nothing, so the previous state holds.
 
 export type PointSeverity = 'INFO' | 'WARNING' | 'ERROR' | 'CRITICAL';

@@ -1,11 +1,11 @@
-// Input validation of fault-manager requests (faults.md §2.7). Returns a reason instead of throwing,
+// Input validation of fault-manager requests (docs/faults.md). Returns a reason instead of throwing,
 // so a bad report is rejected with a message and never touches stored faults.
 
 const CODE_ALPHABET = /^[A-Za-z0-9_.-]+$/;
-/** api.md §9 (1–256 characters), as the reference accepts since 0.7.0 (faults.md §2.7 said 128). */
+/** docs/faults.md (1–256 characters), as the reference accepts since 0.7.0 (docs/faults.md said 128). */
 export const MAX_FAULT_CODE_LENGTH = 256;
 export const MAX_RECORDING_ID_LENGTH = 160;
-/** [ours] Upper bounds on free-text fields, so one report cannot bloat the store (§11). */
+/** [ours] Upper bounds on free-text fields, so one report cannot bloat the store (docs/faults.md). */
 export const MAX_DESCRIPTION_LENGTH = 4096;
 export const MAX_SOURCE_ID_LENGTH = 512;
 
@@ -27,7 +27,7 @@ export function validateRecordingId(id: unknown): string | null {
   return checkId('recording_id', id, MAX_RECORDING_ID_LENGTH);
 }
 
-/** A `report_fault` request as it arrives (ReportFault.srv request, §4.3). */
+/** A `report_fault` request as it arrives (ReportFault.srv request, docs/faults.md). */
 export interface ReportFaultRequest {
   fault_code: string;
   /** 0 = FAILED, 1 = PASSED. */
@@ -37,7 +37,7 @@ export interface ReportFaultRequest {
   source_id: string;
 }
 
-/** `null` when the report may be applied; otherwise why it was rejected (§2.7 plus size limits). */
+/** `null` when the report may be applied; otherwise why it was rejected (docs/faults.md plus size limits). */
 export function validateReport(req: ReportFaultRequest): string | null {
   const codeError = validateFaultCode(req.fault_code);
   if (codeError) return codeError;

@@ -1,4 +1,4 @@
-// @medkit/plugin-api: everything a plugin imports, built-in or not (gateway.md §2). The module and provider
+// @medkit/plugin-api: everything a plugin imports, built-in or not (docs/plugins.md). The module and provider
 // interfaces, the context the gateway hands a plugin, the entity model, SOVD errors, deadlines, fault-point
 // evaluation and validation helpers, and OpenAPI fragments for documenting vendor routes.
 export * from './contract.js';

@@ -1,4 +1,4 @@
-// The ROS-flavoured part of the plugin contract (gateway.md §2.5): read the live graph, subscribe through the
+// The ROS-flavoured part of the plugin contract (docs/plugins.md): read the live graph, subscribe through the
 // gateway (never on its node directly), read parameters and lifecycle states with a deadline, and report
 // faults to the fault manager. Types only; the gateway implements it in ros-access.ts.
 import type { QosInput, RosEndpointInfo, RosNode, RosNodeInfo } from '@medkit/ros2';

@@ -1,4 +1,4 @@
-// The parameter and topic beacons as plugin modules (gateway.md §3.6, §3.7), built on the plugin contract
+// The parameter and topic beacons as plugin modules (docs/beacons.md), built on the plugin contract
 // alone: the parameter beacon polls through a hidden helper node `_param_beacon_node` on the gateway's
 // participant, the topic beacon subscribes through the gateway; both report the process ids of their live
 // hints to the context for the Linux introspection plugins.

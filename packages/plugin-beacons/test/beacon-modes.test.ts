@@ -1,4 +1,4 @@
-// The parameter beacon behaves the same in every discovery mode (gateway.md §1.9 [OURS], §3.8 [OURS]):
+// The parameter beacon behaves the same in every discovery mode (docs/manifest.md [OURS], docs/beacons.md [OURS]):
 // registered in-process like the built-in, with an injected client factory and a static graph, it
 // enriches the App of the example AMR in manifest_only, hybrid and runtime_only, and its function
 // membership reaches the manifest Function's hosts.

@@ -1,4 +1,4 @@
-// Built-in plugins are enabled by name (gateway.md §2.11): no path needed for the beacons, an unknown
+// Built-in plugins are enabled by name (docs/plugins.md): no path needed for the beacons, an unknown
 // name still needs one; a beacon with a bad value is disabled with the reason on /health while the
 // other keeps running; without ROS both run and say so.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';

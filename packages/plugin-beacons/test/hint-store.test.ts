@@ -1,4 +1,4 @@
-// The shared beacon library (gateway.md §3.1–§3.4): validation limits, the hint store's states on an
+// The shared beacon library (docs/beacons.md): validation limits, the hint store's states on an
 // injected monotonic clock, and the entity mapping with shadow entities and functions.
 import { describe, expect, it } from 'vitest';
 import { HINT_LIMITS, validateHint } from '../src/common/hint.js';
@@ -8,7 +8,7 @@ import { newApp, newComponent, newFunction } from '../../gateway/src/entities/mo
 
 const hint = (over: Record<string, unknown> = {}) => validateHint({ entity_id: 'lidar', ...over })!;
 
-describe('hint validation (§3.3)', () => {
+describe('hint validation (docs/beacons.md)', () => {
   it('rejects only an invalid entity_id', () => {
     for (const bad of ['', 'a b', 'x'.repeat(257), 'ü', 42, undefined, null, '../etc']) expect(validateHint({ entity_id: bad }), String(bad)).toBeUndefined();
     expect(validateHint({ entity_id: 'x'.repeat(256) })?.entity_id).toHaveLength(256);
@@ -48,7 +48,7 @@ describe('hint validation (§3.3)', () => {
   });
 });
 
-describe('hint store (§3.2)', () => {
+describe('hint store (docs/beacons.md)', () => {
   const clock = () => {
     let t = 1_000_000;
     return { now: () => t, advance: (s: number) => (t += s * 1000) };
@@ -106,7 +106,7 @@ describe('hint store (§3.2)', () => {
   });
 });
 
-describe('entity mapping (§3.4)', () => {
+describe('entity mapping (docs/beacons.md)', () => {
   const input = () => ({
     areas: [],
     components: [newComponent('arm', 'manifest', { name: 'Arm' })],

@@ -1,4 +1,4 @@
-// The parameter beacon's poll loop and configuration (gateway.md §3.6) with an injected client factory
+// The parameter beacon's poll loop and configuration (docs/beacons.md) with an injected client factory
 // and clock: no ROS graph. Backoff 1, 2, 4, 8, 8 …; the budget; the rotating start offset; at most 4
 // polls at once; client eviction when a node leaves; configure-time auto-corrections.
 import { describe, expect, it } from 'vitest';
@@ -45,7 +45,7 @@ function world(opts: { costMs?: number; dead?: Set<string> } = {}) {
 
 const base = { prefix: 'ros2_medkit.discovery', pollIntervalSec: 1, pollBudgetSec: 10, paramTimeoutSec: 2, concurrency: 4 };
 
-describe('parameter poll loop (§3.6)', () => {
+describe('parameter poll loop (docs/beacons.md)', () => {
   it('backs a failing node off 1, 2, 4, 8, 8 … cycles, keeps polling the others, and clears on success', async () => {
     expect([1, 2, 3, 4, 5, 100].map(backoffSkips)).toEqual([1, 2, 4, 8, 8, 8]);
     const dead = new Set(['/dead']);
@@ -113,7 +113,7 @@ describe('parameter poll loop (§3.6)', () => {
   });
 });
 
-describe('parameter beacon configuration (§3.6)', () => {
+describe('parameter beacon configuration (docs/beacons.md)', () => {
   it('has the reference defaults', () => {
     const { config, corrections } = readParameterBeaconConfig({});
     expect(config).toMatchObject({ parameterPrefix: 'ros2_medkit.discovery', pollIntervalSec: 5, pollBudgetSec: 10, paramTimeoutSec: 2, ttlSec: 15, expirySec: 300, maxHints: 10000, allowNewEntities: false, concurrency: 4 });
@@ -130,7 +130,7 @@ describe('parameter beacon configuration (§3.6)', () => {
   });
 });
 
-describe('parameters → hint (§3.6)', () => {
+describe('parameters → hint (docs/beacons.md)', () => {
   const P = 'ros2_medkit.discovery';
   it('reads the documented names, skips wrong types and unknown names, range-checks process_id', () => {
     const params: ParamValue[] = [

@@ -1,4 +1,4 @@
-// The topic beacon's receive path (gateway.md §3.5) on injected clocks: per-publisher token buckets
+// The topic beacon's receive path (docs/beacons.md) on injected clocks: per-publisher token buckets
 // with bounded state, stamp back-projection, validation of hostile messages.
 import { describe, expect, it } from 'vitest';
 import { PublisherRateLimiter, TokenBucket } from '../src/topic/rate-limit.js';

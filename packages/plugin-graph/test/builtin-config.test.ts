@@ -1,4 +1,4 @@
-// Built-in plugins are enabled by naming them (gateway.md §2.11): no `path` needed, a `path` still wins, an
+// Built-in plugins are enabled by naming them (docs/plugins.md): no `path` needed, a `path` still wins, an
 // unknown name without one is a configuration error; the demo's gateway file enables both graph plugins.
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';

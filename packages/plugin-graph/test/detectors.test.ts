@@ -1,4 +1,4 @@
-// Unit tests of the watchdog detectors on fake graph snapshots (gateway.md §4.2).
+// Unit tests of the watchdog detectors on fake graph snapshots (docs/graph.md).
 import { describe, expect, it } from 'vitest';
 import { takeTopology, type Topology } from '../src/watchdog/topology.js';
 import { QosMismatchDetector, GRAPH_QOS_MISMATCH } from '../src/watchdog/detectors/qos-mismatch.js';

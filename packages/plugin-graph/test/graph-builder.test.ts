@@ -1,4 +1,4 @@
-// The graph provider's pure parts (gateway.md §4.1): scoping, edges, topic exclusions, the /diagnostics
+// The graph provider's pure parts (docs/graph.md): scoping, edges, topic exclusions, the /diagnostics
 // vocabulary and cache bounds, freshness/staleness, degradation rules, per-function overrides.
 import { describe, expect, it } from 'vitest';
 import { buildFunctionGraph, freshnessWindowSec, type BuildInput, type LiveTopology } from '../src/provider/build.js';

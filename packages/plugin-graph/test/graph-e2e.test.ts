@@ -1,4 +1,4 @@
-// Real-peer end to end (gateway.md §4): @medkit/ros2 nodes (each its own DDS participant, over UDP loopback)
+// Real-peer end to end (docs/graph.md): @medkit/ros2 nodes (each its own DDS participant, over UDP loopback)
 // and a real gateway with `plugins: [graph_provider, graph_watchdog]` from config. The watchdog raises
 // GRAPH_QOS_MISMATCH and GRAPH_ORPHAN for planted defects, heals them when the defects are removed at run time,
 // and raises again when one is planted back; the graph provider draws the Function's pipeline with /diagnostics

@@ -1,4 +1,4 @@
-// The graph_provider plugin on a fake context (gateway.md §4.1): hostile /diagnostics input (oversized
+// The graph_provider plugin on a fake context (docs/graph.md): hostile /diagnostics input (oversized
 // messages dropped unread, a flood of statuses bounded, unknown writers unattributed), source attribution to
 // the writer's App, last_seen from introspection, and the 404 of a non-Function id on its sampler.
 import { describe, expect, it } from 'vitest';

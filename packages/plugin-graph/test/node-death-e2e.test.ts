@@ -1,4 +1,4 @@
-// node_death against real Cyclone DDS peer processes (gateway.md §4.2) and a real gateway in hybrid mode with the
+// node_death against real Cyclone DDS peer processes (docs/graph.md) and a real gateway in hybrid mode with the
 // graph watchdog: a peer restarted within miss_grace raises nothing; a SIGKILLed peer (gone when its lease ends)
 // raises GRAPH_NODE_DISAPPEARED under the manifest App bound to it, and the fault heals when the peer is back; a
 // peer shut down cleanly (its participant disposed) raises too, and heals once prune_grace forgets it.

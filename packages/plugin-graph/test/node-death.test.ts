@@ -1,4 +1,4 @@
-// `node_death` on fake graph snapshots (gateway.md §4.2): who is watched, miss_grace, a return, prune_grace, the
+// `node_death` on fake graph snapshots (docs/graph.md): who is watched, miss_grace, a return, prune_grace, the
 // guards that keep a partial graph from looking like deaths; the watchdog's per-source reports; its config keys.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { PluginFaultReport, PluginRosAccess } from '@medkit/plugin-api';

@@ -1,4 +1,4 @@
-// The watchdog's tick on fake graphs (gateway.md §4.2): warm-up gating, grace, aggregation per code, and the
+// The watchdog's tick on fake graphs (docs/graph.md): warm-up gating, grace, aggregation per code, and the
 // level-triggered FAILED / PASSED reports that raise and heal faults; plus its configuration rules.
 import { describe, expect, it } from 'vitest';
 import { GraphWatchdog } from '../src/watchdog/watchdog.js';

@@ -1,5 +1,5 @@
 // The cgroup v2 path of a process (/proc/<pid>/cgroup, the `0::<path>` line), shared by the systemd and
-// container plugins (gateway.md §5).
+// container plugins (docs/introspection.md).
 import { join } from 'node:path';
 import { readText } from './proc-files.js';
 import { isMissing, pidLookupFailed, procReadFailed } from './errors.js';
@@ -16,7 +16,7 @@ export function parseCgroupV2Path(text: string): string | undefined {
   return m ? m[1] : undefined;
 }
 
-/** {@link cgroupV2Path} with the §5 errors: 404 pid-lookup-failed for a gone process, 503 proc-read-failed otherwise. */
+/** {@link cgroupV2Path} with the docs/introspection.md errors: 404 pid-lookup-failed for a gone process, 503 proc-read-failed otherwise. */
 export async function cgroupPathOf(procDir: string, pid: number): Promise<string | undefined> {
   try {
     return await cgroupV2Path(procDir, pid);

@@ -1,4 +1,4 @@
-// container_introspection (gateway.md §5): the container of each App's process from its cgroup paths
+// container_introspection (docs/introspection.md): the container of each App's process from its cgroup paths
 // (/proc/<pid>/cgroup, v1 and v2; /proc/<pid>/mountinfo inside a private cgroup namespace) and the memory /
 // CPU / pids figures of the cgroups that own them, from the cgroup filesystem (container-limits.ts).
 // Needs no native code and no container runtime API.

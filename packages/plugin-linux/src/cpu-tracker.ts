@@ -1,4 +1,4 @@
-// cpu_percent from two samples (gateway.md §5 [OURS]): the tick delta of a process between two reads at
+// cpu_percent from two samples (docs/introspection.md [OURS]): the tick delta of a process between two reads at
 // least 1 s apart, as a percentage of one CPU (a process busy on two cores reads 200, like top). The first
 // read of a process answers null; a read within 1 s of the baseline answers the last computed figure.
 

@@ -1,4 +1,4 @@
-// The vendor errors of the Linux introspection routes (gateway.md §5).
+// The vendor errors of the Linux introspection routes (docs/introspection.md).
 import { PluginError } from '@medkit/plugin-api';
 
 const err = (code: string, status: number) => (message: string, parameters: Record<string, unknown> = {}) => new PluginError(code, message, status, parameters);

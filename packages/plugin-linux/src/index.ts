@@ -1,4 +1,4 @@
-// The Linux introspection built-in plugins (gateway.md §5), enabled by naming them in `plugins`.
+// The Linux introspection built-in plugins (docs/introspection.md), enabled by naming them in `plugins`.
 import type { PluginModule } from '@medkit/plugin-api';
 import { CONTAINER_PLUGIN, containerModule } from './container-plugin.js';
 import { PROCFS_PLUGIN, procfsModule } from './procfs-plugin.js';

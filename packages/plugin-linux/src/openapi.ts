@@ -1,4 +1,4 @@
-// OpenAPI path items of the Linux introspection routes (shown in /api/v1/docs, gateway.md §2.6).
+// OpenAPI path items of the Linux introspection routes (shown in /api/v1/docs, docs/plugins.md).
 
 type Schema = Record<string, unknown>;
 

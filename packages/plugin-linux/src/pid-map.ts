@@ -1,4 +1,4 @@
-// Process ↔ entity mapping (gateway.md §5): which process hosts an App. First a process-id hint (the
+// Process ↔ entity mapping (docs/introspection.md): which process hosts an App. First a process-id hint (the
 // beacons' `process_id`, through ProcessIdHints), then the ROS node names on the command lines of
 // /proc/*/cmdline. The command-line map is cached for `pid_cache_ttl_seconds`, refreshed on each
 // introspection and lazily on lookup when expired; one scan reads at most `max_processes` command lines.
@@ -18,7 +18,7 @@ export interface ProcessMatch {
   source: 'hint' | 'cmdline';
 }
 
-/** Where process ids reported by other plugins are looked up (the context's processIdOf, gateway.md §5). */
+/** Where process ids reported by other plugins are looked up (the context's processIdOf, docs/introspection.md). */
 export interface ProcessIdHints {
   pidOf(entityId: string): { pid: number; source: string } | undefined;
 }

@@ -1,4 +1,4 @@
-// Bounded reads of /proc and cgroup files (gateway.md §5). Every read stops at a byte cap, so a hostile or
+// Bounded reads of /proc and cgroup files (docs/introspection.md). Every read stops at a byte cap, so a hostile or
 // huge file (a 2 MiB command line, a process with a million descriptors) costs a bounded amount of memory.
 import { open, opendir, readlink } from 'node:fs/promises';
 

@@ -1,4 +1,4 @@
-// One process as the procfs plugin reports it (gateway.md §5): memory and threads from status, ticks and
+// One process as the procfs plugin reports it (docs/introspection.md): memory and threads from status, ticks and
 // start time from stat, command line, executable, open descriptors and CPU percentage.
 import { join } from 'node:path';
 import { countEntries, readBounded, readLinkOrNull, readText } from './proc-files.js';

@@ -1,4 +1,4 @@
-// What the three Linux introspection plugins share (gateway.md §5): map an App to its process, read
+// What the three Linux introspection plugins share (docs/introspection.md): map an App to its process, read
 // something about that process, and serve it as introspection metadata, as the vendor route
 // `{apps|components}/{id}/x-medkit-<name>` (a Component aggregates its Apps, deduplicated, skipping the
 // ones that cannot be resolved) and as a cyclic-subscription sampler of the same name.
@@ -13,7 +13,7 @@ const INTROSPECT_CONCURRENCY = 8;
 
 /** How one plugin reads a process and groups its results on a Component. */
 export interface ProcessProbe<T extends object> {
-  /** What this plugin reports about one process; throws a PluginError (the §5 codes) when it cannot. */
+  /** What this plugin reports about one process; throws a PluginError (the docs/introspection.md codes) when it cannot. */
   read(match: ProcessMatch): Promise<T>;
   /** Component view: results with the same key are one entry (`{..., node_ids}`). */
   groupKey(result: T): string;
@@ -55,7 +55,7 @@ export abstract class ProcessIntrospectionPlugin<T extends object> implements Me
     ctx.registerSampler(this.capability, (entityId) => this.view(entityId));
   }
 
-  /** Metadata per App id (introspection creates no entities, §5). */
+  /** Metadata per App id (introspection creates no entities, docs/introspection.md). */
   async introspect(input: IntrospectionInput): Promise<IntrospectionResult> {
     await this.pids.refresh();
     const metadata: Record<string, unknown> = {};
@@ -115,7 +115,7 @@ export abstract class ProcessIntrospectionPlugin<T extends object> implements Me
       try {
         result = await this.appView(app);
       } catch {
-        continue; // partial results (§5)
+        continue; // partial results (docs/introspection.md)
       }
       const key = this.probe.groupKey(result);
       const entry = groups.get(key);

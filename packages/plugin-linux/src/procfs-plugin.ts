@@ -1,4 +1,4 @@
-// procfs_introspection (gateway.md §5): the process behind each App from /proc — memory, threads, CPU
+// procfs_introspection (docs/introspection.md): the process behind each App from /proc — memory, threads, CPU
 // ticks and percentage, open descriptors, start time, command line — as metadata, vendor route and the
 // `x-medkit-procfs` cyclic-subscription sampler.
 import type { PluginConfig, PluginModule } from '@medkit/plugin-api';

@@ -1,4 +1,4 @@
-// ROS node names declared on a command line (gateway.md §5): the remapping arguments `__node:=<name>` and
+// ROS node names declared on a command line (docs/introspection.md): the remapping arguments `__node:=<name>` and
 // `__ns:=<namespace>` (also the older `__name:=`), and their node-targeted forms `<node>:__node:=<name>` /
 // `<node>:__ns:=<ns>` that name each node of a process hosting several (ROS 2 remapping rules, [OURS]
 // extension of the reference, which reads only the global form).

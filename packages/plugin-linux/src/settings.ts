@@ -1,4 +1,4 @@
-// Configuration shared by the three Linux introspection plugins (`plugins.<name>.<key>`, gateway.md §5).
+// Configuration shared by the three Linux introspection plugins (`plugins.<name>.<key>`, docs/introspection.md).
 // Values are clamped into their ranges rather than refused: a plugin with a bad setting still works.
 import { join } from 'node:path';
 import type { PluginConfig } from '@medkit/plugin-api';

@@ -1,4 +1,4 @@
-// systemd_introspection (gateway.md §5): the systemd unit of each App's process — found from its cgroup
+// systemd_introspection (docs/introspection.md): the systemd unit of each App's process — found from its cgroup
 // v2 path — and the unit's state from `systemctl show` (run with a deadline and a bounded output). Where
 // systemd is not the init system the plugin probes that once, logs it and stays idle.
 import { execFile } from 'node:child_process';

@@ -1,4 +1,4 @@
-// The Linux introspection plugins against fixture proc_root trees (gateway.md §5): parsers, the
+// The Linux introspection plugins against fixture proc_root trees (docs/introspection.md): parsers, the
 // command-line → node map (with its bounds and hostile contents), the process-id hint seam, CPU percentage
 // from two samples, cgroup v2 container detection, and systemctl with a deadline and bounded output.
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -237,7 +237,7 @@ describe('the built-in plugins in a gateway over a fixture proc_root', () => {
     expect(byPid).toEqual({ 400: ['talker'], 401: ['a', 'b'] });
   });
 
-  it('answers the §5 errors', async () => {
+  it('answers the docs/introspection.md errors', async () => {
     const miss = await api('/apps/nowhere/x-medkit-procfs');
     expect(miss.status).toBe(404);
     expect(miss.body).toMatchObject({ error_code: 'vendor-error', vendor_code: 'x-medkit-pid-lookup-failed' });

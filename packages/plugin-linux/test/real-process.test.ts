@@ -1,4 +1,4 @@
-// procfs_introspection against a real process (gateway.md §5, issue #16 "Done when"): a child Node process
+// procfs_introspection against a real process (docs/introspection.md, issue #16 "Done when"): a child Node process
 // named by ROS remapping arguments on its command line opens a known number of files, starts worker
 // threads, allocates memory and spins a busy loop on command; the gateway (real /proc, manifest App bound to
 // that node name) must report each change: fd_count and threads exactly by the deltas, RSS within 15 % of the
@@ -154,7 +154,7 @@ describe('procfs on a real process', () => {
     } finally {
       s.close();
     }
-    // An item below the whole-collection sampler is refused (gateway.md §7.2).
+    // An item below the whole-collection sampler is refused (docs/subscriptions.md).
     const bad = await http(`${g.url}/api/v1/apps/worker/cyclic-subscriptions`, { method: 'POST', json: { resource: '/api/v1/apps/worker/x-medkit-procfs/fd', interval: 'fast', duration: 30 } });
     expect(bad.status).toBe(400);
   });

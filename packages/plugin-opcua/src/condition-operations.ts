@@ -1,4 +1,4 @@
-// The `acknowledge_fault` and `confirm_fault` operations (gateway.md §16.1, docs/opcua.md "Acknowledge and
+// The `acknowledge_fault` and `confirm_fault` operations (docs/opcua.md "Acknowledge and
 // confirm"): on an entity that reports native-condition faults, call the condition's Acknowledge / Confirm
 // method with the latest EventId of that condition and the comment as LocalizedText. Parameters are checked
 // before anything is sent; the server's refusal comes back with its StatusCode name.

@@ -1,4 +1,4 @@
-// The state machine of native OPC-UA alarms & conditions (gateway.md §16.1, docs/opcua.md "State machine"):
+// The state machine of native OPC-UA alarms & conditions (docs/opcua.md "State machine"):
 // one condition state (from an event or from a read-based replay) → what happens to its fault. Pure, so
 // the table can be tested exhaustively; faults.ts applies the decision.
 

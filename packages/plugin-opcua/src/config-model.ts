@@ -11,7 +11,7 @@ export const SEVERITIES: readonly PointSeverity[] = ['INFO', 'WARNING', 'ERROR',
 /** Limits on what a node map may declare (hostile or mistaken files stay bounded). */
 export const LIMITS = { nodes: 1000, eventAlarms: 1000, nodeMapBytes: 1 << 20, stringValue: 65_535, autoAlarms: 10_000 } as const;
 
-/** A threshold rule on a numeric or boolean node (faults.md §9.4). */
+/** A threshold rule on a numeric or boolean node (docs/faults.md). */
 export interface NodeAlarm {
   fault_code: string;
   severity: PointSeverity;

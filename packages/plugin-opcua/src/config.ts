@@ -1,4 +1,4 @@
-// The `opcua` plugin's configuration (gateway.md §16.1, docs/opcua.md): every key checked, bounded and
+// The `opcua` plugin's configuration (docs/opcua.md): every key checked, bounded and
 // typed before anything connects. A bad value is refused with an OpcuaConfigError that names the key;
 // credentials are never part of a message.
 import { readFile, stat } from 'node:fs/promises';

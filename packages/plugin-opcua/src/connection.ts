@@ -30,7 +30,7 @@ export interface ConnectionHandlers {
   onAlive?(): void;
 }
 
-/** ServerStatus.CurrentTime (Part 5 §12.10, ns=0;i=2258): every server has it and reading it costs nothing. */
+/** ServerStatus.CurrentTime (Part 5 docs/security.md, ns=0;i=2258): every server has it and reading it costs nothing. */
 const CURRENT_TIME = 'i=2258';
 
 export type ConnectionState = 'connecting' | 'connected' | 'waiting' | 'stopped';

@@ -1,4 +1,4 @@
-// The data-path keys of the opcua configuration (gateway.md §16.1, docs/opcua.md "Data path"): polling or
+// The data-path keys of the opcua configuration (docs/opcua.md "Data path"): polling or
 // subscriptions, and per node `data_type`, `ros2_topic` and the register fault modes. Checked here with the
 // key checks of config.ts (one error type naming the key, one plugin-wide fault-code registry).
 import { fullNameProblem } from '@medkit/ros2';

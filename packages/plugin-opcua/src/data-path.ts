@@ -1,4 +1,4 @@
-// Where the items' values come from (gateway.md §16.1, docs/opcua.md "Data path"): polling (the default:
+// Where the items' values come from (docs/opcua.md "Data path"): polling (the default:
 // one non-overlapping cycle of chunked, deadline-bound reads every poll_interval_ms) or the subscription's
 // monitored items (prefer_subscriptions). Both hand every sample to the same `deliver`, so the item store,
 // reads, cyclic subscriptions, triggers, fault rules and ROS republishing cannot tell them apart. Also
@@ -16,7 +16,7 @@ import { builtinOf } from './values.js';
 
 /** Nodes per read request (below common server operation limits). */
 export const READ_CHUNK = 500;
-/** BuildInfo.ProductName of the Server object (Part 5 §12.4, ns=0;i=2261). */
+/** BuildInfo.ProductName of the Server object (Part 5 docs/security.md, ns=0;i=2261). */
 const PRODUCT_NAME = 'i=2261';
 
 type Deadline = <T>(what: string, fn: () => Promise<T>) => Promise<T>;

@@ -1,4 +1,4 @@
-// The node map's `data_type` (gateway.md §16.1, docs/opcua.md "Declared data types") against the node's
+// The node map's `data_type` (docs/opcua.md "Declared data types") against the node's
 // DataType on the server. The declaration is a contract with the PLC program: a node whose server type does
 // not fit it is refused at connect (its reads and writes answer 502 naming both types), instead of values of
 // an unexpected type flowing into faults, topics and writes.

@@ -1,4 +1,4 @@
-// OPC-UA → faults (docs/opcua.md "Faults"): threshold rules on node values (faults.md §9.4, edge-triggered),
+// OPC-UA → faults (docs/opcua.md "Faults"): threshold rules on node values (docs/faults.md, edge-triggered),
 // native alarms/conditions from the server's event stream, and the connection-lost fault. Raising is a
 // FAILED report to the gateway's fault manager; healing is a PASSED report followed by ClearFault (the
 // reference's "ClearFault on return"), so the fault leaves the active list and stays in history.
@@ -163,7 +163,7 @@ export class OpcuaFaults {
   }
 
   /**
-   * One condition state (an event, or a read-based replay) through the state machine of gateway.md §16.1.
+   * One condition state (an event, or a read-based replay) through the state machine of docs/opcua.md.
    * Returns the fault it concerns, if any.
    */
   onConditionState(e: AlarmEvent): ConditionTarget | undefined {

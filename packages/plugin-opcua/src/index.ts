@@ -1,4 +1,4 @@
-// The built-in `opcua` plugin module (gateway.md §16.1): the same exports a plugin file has (§2.11).
+// The built-in `opcua` plugin module (docs/opcua.md): the same exports a plugin file has (docs/plugins.md).
 // Loaded only when `plugins` lists `opcua`; the OPC-UA library itself is imported in configure().
 import { PLUGIN_API_VERSION, type MedkitPlugin, type PluginModule } from '@medkit/plugin-api';
 import { OPCUA_CONFIG_KEYS } from './config.js';

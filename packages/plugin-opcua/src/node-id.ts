@@ -1,4 +1,4 @@
-// NodeId strings of the node map (OPC-UA Part 6 §5.3.1.10): `ns=<index>;<kind>=<identifier>` or, for
+// NodeId strings of the node map (OPC-UA Part 6 docs/introspection.md): `ns=<index>;<kind>=<identifier>` or, for
 // namespace 0, just `<kind>=<identifier>`. Checked here so a bad id is refused by name at start-up
 // instead of failing inside the client library on first use.
 

@@ -1,10 +1,10 @@
 // The bodies the plugin answers for its items: `x-plc-data` items, the `set_<data_name>` operations and
-// their results (gateway.md §16.1).
+// their results (docs/opcua.md).
 import type { ItemState } from './items.js';
 
 export const SET_PREFIX = 'set_';
 
-/** The answer of a `set_<data_name>` operation (gateway.md §16.1). */
+/** The answer of a `set_<data_name>` operation (docs/opcua.md). */
 export interface SetResult {
   status: 'success';
   operation: string;

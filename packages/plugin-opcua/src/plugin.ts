@@ -1,4 +1,4 @@
-// The `opcua` plugin (gateway.md §16.1, docs/opcua.md): one OPC-UA server → one component whose data
+// The `opcua` plugin (docs/opcua.md): one OPC-UA server → one component whose data
 // items are the configured nodes. Values arrive by polling or through the server's own monitored items
 // (data-path.ts), feed reads, cyclic subscriptions and triggers, drive threshold and register fault rules
 // and ROS topics; native alarms/conditions arrive as events; both become faults through the gateway's

@@ -1,4 +1,4 @@
-// Polling data path (gateway.md §16.1, docs/opcua.md "Data path"): every `intervalMs` one cycle reads the
+// Polling data path (docs/opcua.md "Data path"): every `intervalMs` one cycle reads the
 // Value of every node, in chunks, each read with the request deadline. A cycle never overlaps the next:
 // the next one is scheduled when the current one ends, so a slow server stretches the period (the ticks
 // missed meanwhile are skipped and counted) instead of piling reads up. A failed read ends its cycle.

@@ -1,8 +1,8 @@
-// Value-driven fault modes of integer registers (gateway.md §16.1, docs/opcua.md "Register faults"):
+// Value-driven fault modes of integer registers (docs/opcua.md "Register faults"):
 // `status_bits` (each configured bit of a status word is one fault, raised while set) and `fault_enum` (the
 // register's value names one fault; 0 is no fault). Values are handled as BigInt from end to end, so a
 // 64-bit register is exact; `status_word_width` reads the register as a two's-complement number of that
-// many bits. Evaluation reuses the protocol-point rules (faults.md §9.4); edges are the fault mapper's job.
+// many bits. Evaluation reuses the protocol-point rules (docs/faults.md); edges are the fault mapper's job.
 import { evaluatePoint, type EnumRule, type FaultSignal, type PointSeverity, type StatusWordRule } from '@medkit/plugin-api';
 import type { KeyChecks } from './key-checks.js';
 

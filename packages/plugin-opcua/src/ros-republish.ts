@@ -1,4 +1,4 @@
-// `ros2_topic` (gateway.md §16.1, docs/opcua.md "ROS 2 topics"): every numeric sample of a node is
+// `ros2_topic` (docs/opcua.md "ROS 2 topics"): every numeric sample of a node is
 // republished as std_msgs/msg/Float32 on its topic, through the gateway's node (the plugin context's ros()).
 // Best effort by design: no ROS, a publisher that cannot be created or a failed publish is logged (once per
 // topic) and counted, and the bridge carries on.

@@ -1,4 +1,4 @@
-// The opcua plugin's vendor routes (gateway.md §16.1, docs/opcua.md "Vendor routes"): `x-plc-data` (the
+// The opcua plugin's vendor routes (docs/opcua.md "Vendor routes"): `x-plc-data` (the
 // last values of an entity's items), `x-plc-operations/set_<name>` (a type- and range-checked write) and
 // `x-plc-status` (the connection). They only translate: the plugin does the work, its PluginErrors become
 // SOVD errors here exactly as on the standard routes.

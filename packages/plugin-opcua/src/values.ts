@@ -3,7 +3,7 @@
 // are refused before anything is sent. 64-bit integers travel as decimal strings and are handled with
 // BigInt only (never through a float).
 
-/** Built-in DataType ids of OPC-UA Part 6 §5.1.2 that writes support (ns=0;i=<id>). */
+/** Built-in DataType ids of OPC-UA Part 6 docs/introspection.md that writes support (ns=0;i=<id>). */
 export const BUILTIN = {
   Boolean: 1,
   SByte: 2,

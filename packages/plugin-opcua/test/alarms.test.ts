@@ -1,4 +1,4 @@
-// Native OPC-UA alarms & conditions end to end (gateway.md §16.1, docs/opcua.md "Native alarms and
+// Native OPC-UA alarms & conditions end to end (docs/opcua.md "Native alarms and
 // conditions"): node-opcua's server on loopback raises real conditions; the gateway maps them to faults
 // (on the App of an event alarm's entity_id, or auto-mapped), acknowledges and confirms them on the server
 // through the acknowledge_fault / confirm_fault operations, and learns the conditions already active by

@@ -1,5 +1,5 @@
 // Native alarms & conditions at unit level (the end-to-end path against a real server is alarms.test.ts):
-// the state machine of gateway.md §16.1 over every combination of its inputs, the auto-mapping of
+// the state machine of docs/opcua.md over every combination of its inputs, the auto-mapping of
 // conditions (codes, collisions, the bound against a hostile server), the replay strategies with a fake
 // session (including `auto` falling back to `read`), the operations' parameter checks and refusal mapping,
 // and the configuration keys.
@@ -59,7 +59,7 @@ const ev = (condition: string, fields: AlarmEvent = {}): AlarmEvent => ({
   ...fields,
 });
 
-describe('condition state machine (gateway.md §16.1)', () => {
+describe('condition state machine (docs/opcua.md)', () => {
   const tri = [true, false, null] as const;
 
   it('decides every combination of its inputs by the rules, in their order', () => {

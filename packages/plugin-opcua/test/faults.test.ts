@@ -1,5 +1,5 @@
 // The opcua fault mapper's rules (unit level; the end-to-end path through a real server and the fault
-// manager is in opcua.test.ts): the alarm state machine of gateway.md §16.1, ConditionRefresh brackets,
+// manager is in opcua.test.ts): the alarm state machine of docs/opcua.md, ConditionRefresh brackets,
 // severity mapping and threshold edges.
 import { describe, expect, it } from 'vitest';
 import { parseOpcuaConfig } from '../src/config.js';

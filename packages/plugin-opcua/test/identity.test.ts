@@ -1,6 +1,6 @@
 // The opcua plugin's nameplate (docs/opcua.md "Identity"): BuildInfo and a DI-like DeviceSet nameplate of
 // a real node-opcua server fill the component's x-medkit.identity, merged with a manifest Component of the
-// same id by the §1.6 precedence: over an unsecured session the plugin's fields (source `plugin`) only fill
+// same id by the docs/manifest.md precedence: over an unsecured session the plugin's fields (source `plugin`) only fill
 // what the manifest left empty; over SignAndEncrypt with a trusted server certificate (source `opcua`)
 // they replace the manifest's. Hostile strings arrive bounded and without control characters.
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';

@@ -1,4 +1,4 @@
-// The worked example of examples/opcua (the tree of gateway.md §16.1) as users run it: the simulated OpenPLC
+// The worked example of examples/opcua (the tree of docs/opcua.md) as users run it: the simulated OpenPLC
 // tank (tank-plc.mjs) as a real child process on a free port, and a gateway with the example's own
 // gateway.yaml and node-map.yaml. Proves the tree, a read with its unit, an operation reaching the PLC (read
 // back with an independent OPC-UA client), a threshold fault raised by the simulation and healed after the
@@ -28,7 +28,7 @@ const operation = (app: string, name: string, value: number) => api(`/apps/${app
 const activeFaults = async () => ((await api('/faults')).body.items as { fault_code: string }[]).map((f) => f.fault_code);
 
 describe('the OpenPLC tank example (examples/opcua)', () => {
-  it('shows the tree of gateway.md §16.1: plc_systems → openplc_runtime → three Apps', async () => {
+  it('shows the tree of docs/opcua.md: plc_systems → openplc_runtime → three Apps', async () => {
     await eventually(async () => (await status()).connected, 'the gateway to connect to the PLC', 60_000);
     const components = await api('/areas/plc_systems/components');
     expect(components.status).toBe(200);

@@ -87,7 +87,7 @@ describe('golden CDR vectors', () => {
     const full = withHeader.deserialize('medkit_test/msg/CycloneRequest', bytes(req.hex));
     expect(full).toEqual({ client_id: BigInt(req.decoded.clientId as string).toString(), seq: 1, a: 1, b: 40 });
     expect(hex(withHeader.serialize('medkit_test/msg/CycloneRequest', full))).toBe(req.hex);
-    // Header + separately serialized message gives the same bytes (ros2-wire §7.2).
+    // Header + separately serialized message gives the same bytes (packages/ros2/README.md).
     const body = registry.serialize('example_interfaces/srv/AddTwoInts_Request', { a: 1, b: 40 });
     expect(hex(body.subarray(4))).toBe(req.hex.slice(8 + 32));
     const res = byName('AddTwoInts response, Cyclone');

@@ -5,7 +5,7 @@ const registry = new TypeRegistry({ amentPrefixPath: '' });
 
 describe('RIHS01 type hashes', () => {
   it('match the values ROS 2 computes', () => {
-    // std_msgs/String: ros2-wire §3.4. The others are published test values of an independent implementation.
+    // std_msgs/String: docs/ros2.md. The others are published test values of an independent implementation.
     expect(registry.typeHash('std_msgs/msg/String')).toBe('RIHS01_df668c740482bbd48fb39d76a70dfd4bd59db1288021743503259e948f6b1a18');
     expect(registry.typeHash('std_msgs/msg/Byte')).toBe('RIHS01_41e1a3345f73fe93ede006da826a6ee274af23dd4653976ff249b0f44e3e798f');
     expect(registry.typeHash('std_msgs/msg/ByteMultiArray')).toBe('RIHS01_972fec7f50ab3c1d06783c228e79e8a9a509021708c511c059926261ada901d4');

@@ -44,7 +44,7 @@ describe('bundled definitions', () => {
     expect(pei.origin).toBe('bundled');
   });
 
-  it('keeps the fault manager interfaces in the order spec/faults.md §4 fixes', () => {
+  it('keeps the fault manager interfaces in the order docs/faults.md fixes', () => {
     expect(fieldSummary('ros2_medkit_msgs/msg/Fault')).toEqual([
       'string fault_code', 'uint8 severity', 'string description', 'builtin_interfaces/msg/Time first_occurred',
       'builtin_interfaces/msg/Time last_occurred', 'builtin_interfaces/msg/Time last_passed', 'uint32 occurrence_count',
@@ -101,7 +101,7 @@ describe('kinds, services and actions', () => {
     expect(registry.requireMessage('rcl_interfaces/srv/ListParameters_Request').constants[0]).toMatchObject({ name: 'DEPTH_RECURSIVE', value: 0n });
   });
 
-  it('builds the action wrappers as rclcpp does (ros2-wire §2.3)', () => {
+  it('builds the action wrappers as rclcpp does (docs/ros2.md)', () => {
     const fib = registry.action('action_tutorials_interfaces/action/Fibonacci')!;
     const summary = (fields: readonly { type: string; name: string }[]): string[] => fields.map((f) => `${f.type} ${f.name}`);
     expect(summary(fib.goal.fields)).toEqual(['int32 order']);
@@ -253,7 +253,7 @@ describe('AMENT_PREFIX_PATH', () => {
 });
 
 describe('registerFromTypeDescription', () => {
-  // Hand-built answer of ~/get_type_description for a service type (Jazzy shape), ros2-wire §5.5.
+  // Hand-built answer of ~/get_type_description for a service type (Jazzy shape), docs/ros2.md.
   const fieldType = (type_id: number, extra: Record<string, unknown> = {}) => ({ type_id, capacity: 0, string_capacity: 0, nested_type_name: '', ...extra });
   const desc: TypeDescription = {
     type_description: {

@@ -49,7 +49,7 @@ export const BuiltinEndpoint = {
   PARTICIPANT_MESSAGE_READER: 1 << 11,
 } as const;
 
-/** What we announce: 0x00000c3f (§1.2). */
+/** What we announce: 0x00000c3f (packages/rtps/README.md). */
 export const OUR_BUILTIN_ENDPOINTS = 0x0c3f;
 
 const MAX_LOCATORS = 16;

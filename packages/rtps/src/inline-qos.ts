@@ -1,5 +1,5 @@
 // Inline QoS of DATA/DATA_FRAG: key hash, status info, related sample identity. Vendor-specific
-// PIDs are interpreted only for the vendor that sent them (ros2-wire §1.6).
+// PIDs are interpreted only for the vendor that sent them (packages/rtps/README.md).
 
 import { ByteWriter } from './byte-writer.js';
 import { Cursor } from './cursor.js';

@@ -49,7 +49,7 @@ export function resolveQos(q: Partial<QoS> | undefined): QoS {
   return { ...DEFAULT_QOS, ...(q ?? {}), liveliness: { ...DEFAULT_QOS.liveliness, ...(q?.liveliness ?? {}) } };
 }
 
-/** Defaults the RTPS spec assumes when a discovered endpoint omits a policy (§1.5). */
+/** Defaults the RTPS spec assumes when a discovered endpoint omits a policy (packages/rtps/README.md). */
 export function wireDefaultQos(isWriter: boolean): QoS {
   return { ...DEFAULT_QOS, reliability: isWriter ? 'reliable' : 'best-effort', history: { kind: 'keep-last', depth: 1 } };
 }

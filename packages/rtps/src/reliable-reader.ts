@@ -145,7 +145,7 @@ export class ReliableReader {
       nackFragCount: 0,
     };
     this.writers.set(p.guid, proxy);
-    // Pre-emptive ACKNACK so that the writer starts heartbeating us (§1.7).
+    // Pre-emptive ACKNACK so that the writer starts heartbeating us (packages/rtps/README.md).
     if (proxy.reliable) this.sendAckNack(proxy, 1, [], false);
     return proxy;
   }

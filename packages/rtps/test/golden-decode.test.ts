@@ -1,5 +1,5 @@
 // Golden decode: every RTPS message of the shared captures parses, and what discovery carries
-// matches ros2-wire.md §10 (topic and type names, vendor ids, leases, locators, user data).
+// matches packages/rtps/README.md (topic and type names, vendor ids, leases, locators, user data).
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { decodeEndpointData, type EndpointData } from '../src/discovery-sedp-data.js';

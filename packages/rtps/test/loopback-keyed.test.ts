@@ -1,5 +1,5 @@
 // Keyed topics between two of our participants, and the key hash rule itself (DDS-RTPS 2.5
-// §9.6.4.8: the big-endian serialized key, zero-padded when the type's key fits 16 bytes, else
+// packages/rtps/README.md: the big-endian serialized key, zero-padded when the type's key fits 16 bytes, else
 // its MD5). ROS domain offset 208.
 import { createHash } from 'node:crypto';
 import { afterEach, describe, expect, it } from 'vitest';

@@ -14,7 +14,7 @@ import { countFaultsByEntity, countKey } from '../src/model/fault-counts';
 import { normalizeEntity, type EntityRef } from '../src/model/entities';
 import { emptyTreeInput } from '../src/model/tree';
 
-// Shapes from spec/api.md §9.3: the native item, the binding shape, and a plugin item using `code`.
+// Shapes from docs/faults.md: the native item, the binding shape, and a plugin item using `code`.
 const native = {
   fault_code: 'BATTERY_LOW',
   severity: 1,

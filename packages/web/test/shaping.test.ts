@@ -10,7 +10,7 @@ import { apiUrl, normalizeGatewayUrl, resolveGatewayUrl, GATEWAY_STORAGE_KEY } f
 import { errorFromBody } from '@medkit/client';
 import { logAtLeast, logLevel } from '../src/model/severity';
 
-// The signal-window frame of faults.md §6.7 (d).
+// The signal-window frame of docs/faults.md (d).
 const signalFrame = {
   type: 'freeze_frame',
   name: 'RTMaps freeze-frame',
@@ -62,7 +62,7 @@ describe('freeze frames', () => {
   it('builds uPlot data: seconds from the first sample, gaps as null, thresholds stepped', () => {
     const chart = chartsFor(toSignals(signalFrame.data))[1];
     const d = chartData(chart);
-    // History timestamps are nanoseconds (faults.md Q6).
+    // History timestamps are nanoseconds (docs/faults.md Q6).
     expect(d.xs.map((x) => Math.round(x * 1e9))).toEqual([0, 300312, 571344]);
     expect(d.ys[0]).toEqual([2.749, null, 0.11]);
     expect(d.ys[1]).toEqual([0.8, 0.8, 0.8]);

@@ -1,4 +1,4 @@
-// The Function pipeline graph in Debian's chromium (graph_provider plugin, spec/gateway.md §4.1): the demo
+// The Function pipeline graph in Debian's chromium (graph_provider plugin, docs/graph.md): the demo
 // robot's nodes in their own process (ROS domain testDomain(216), loopback), the default gateway with the demo
 // manifest, both graph plugins and the built UI. The function page draws its Apps as nodes, the topics between
 // them as edges (with topic_monitor's rates), and the pipeline status. Screenshot: .test-artifacts/ui/.

@@ -1,4 +1,4 @@
-// Typed events of the gateway's three SSE streams (api.md §1.8, §9.7, §13.6, §14.6), parsed from
+// Typed events of the gateway's three SSE streams (docs/api.md, docs/faults.md, docs/triggers.md, docs/subscriptions.md), parsed from
 // the raw messages. Malformed data throws, which the stream reports through onError and skips.
 import type { components } from '../generated.js';
 import type { SseMessage } from './parser.js';
@@ -6,7 +6,7 @@ import type { SseMessage } from './parser.js';
 export type FaultListItem = components['schemas']['FaultListItem'];
 export type FaultEventType = 'fault_confirmed' | 'fault_updated' | 'fault_cleared';
 
-/** One `/faults/stream` event (api.md §9.7). */
+/** One `/faults/stream` event (docs/faults.md). */
 export interface FaultStreamEvent {
   /** The SSE `id` (monotonic; what a resume sends back). */
   id?: string;
@@ -37,7 +37,7 @@ export interface EnvelopeError {
   parameters?: Record<string, unknown>;
 }
 
-/** A trigger or cyclic-subscription event: `payload` or `error` (api.md §1.8). */
+/** A trigger or cyclic-subscription event: `payload` or `error` (docs/api.md). */
 export type EventEnvelope<P = unknown> = { id?: string; timestamp: string } & ({ payload: P; error?: undefined } | { payload?: undefined; error: EnvelopeError });
 
 /** Parses an EventEnvelope; a plain-string `error` (older gateways' trigger streams) becomes `{error_code: 'vendor-error', message}`. */

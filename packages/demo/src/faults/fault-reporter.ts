@@ -1,6 +1,6 @@
 /**
  * Reports faults to a medkit fault manager over ROS 2 (the `~/report_fault` service of
- * spec/faults.md §4.3), the way a robot's own node would. Reports go out in order; while the
+ * docs/faults.md), the way a robot's own node would. Reports go out in order; while the
  * manager is not reachable (gateway still starting, restarting) they wait in a small queue and are
  * retried, so a demo node started before its gateway still gets its faults through.
  */

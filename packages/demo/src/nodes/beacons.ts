@@ -1,5 +1,5 @@
 /**
- * Discovery beacons of the demo robot (spec/gateway.md §3): some nodes describe themselves with
+ * Discovery beacons of the demo robot (docs/beacons.md): some nodes describe themselves with
  * `ros2_medkit.discovery.*` parameters (read by the gateway's parameter beacon) and the motor controller
  * publishes MedkitDiscoveryHint messages on /ros2_medkit/discovery once a second (topic beacon), so the
  * gateway shows display names, extra function membership and metadata under `x-medkit.plugins.<name>`.
@@ -10,7 +10,7 @@ import type { DemoNode } from './demo-node.js';
 
 const PREFIX = 'ros2_medkit.discovery';
 
-/** What a node says about itself (the parameter names of §3.6). */
+/** What a node says about itself (the parameter names of docs/beacons.md). */
 export interface DiscoveryHint {
   entity_id: string;
   display_name?: string;

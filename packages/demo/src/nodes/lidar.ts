@@ -2,7 +2,7 @@
  * /sensors/lidar: a 360-beam planar lidar publishing sensor_msgs/LaserScan on /scan (sensor-data
  * QoS). The room is an open floor 2.6–3.4 m away; a scenario person shows up as a blob of short
  * returns straight ahead. Fault-injection parameters follow the reference sensor demo
- * (spec/gateway.md §17.1): noise_stddev, failure_probability (dropped scans), inject_nan, drift_rate.
+ * (packages/demo/README.md): noise_stddev, failure_probability (dropped scans), inject_nan, drift_rate.
  */
 import { ParameterType, QOS_SENSOR_DATA, rosNow, type RosContext } from '@medkit/ros2';
 import type { World } from '../sim/world.js';

@@ -1,5 +1,5 @@
 /**
- * Two nodes with the planted defects the graph watchdog finds (spec/gateway.md §4.2), each fixable at run
+ * Two nodes with the planted defects the graph watchdog finds (docs/graph.md), each fixable at run
  * time through a parameter of /navigation/local_costmap (for example from the gateway's configurations page):
  * - /perception/scan_filter republishes every other /scan on /perception/filtered_scan and publishes the
  *   nearest range on /perception/scan_stats, both BEST_EFFORT (sensor data).

@@ -1,6 +1,6 @@
 /**
  * /sensors/topic_monitor: measures the rate of a few pipeline topics and publishes it on /diagnostics in the
- * vocabulary the graph provider reads (like greenwave_monitor, spec/gateway.md §4.1): one status per topic named
+ * vocabulary the graph provider reads (like greenwave_monitor, docs/graph.md): one status per topic named
  * by its full name, with `frame_rate_msg`, `expected_frequency` and `drop_rate_percent`. Level is always OK:
  * judging the rate is the graph's job, so the diagnostic bridge raises nothing from it.
  */

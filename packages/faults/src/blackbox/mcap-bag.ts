@@ -1,4 +1,4 @@
-// Writes a rosbag2-compatible MCAP bag (faults.md §7.6): profile `ros2`, schemas `ros2msg` with the full
+// Writes a rosbag2-compatible MCAP bag (docs/faults.md): profile `ros2`, schemas `ros2msg` with the full
 // concatenated definition text, messages `cdr`, files split at `max_bag_size_mb`, plus a metadata.yaml so
 // `ros2 bag info/play` understand the directory.
 import { closeSync, mkdirSync, openSync, rmSync, writeFileSync, writeSync } from 'node:fs';
@@ -137,7 +137,7 @@ export class McapBagWriter {
     return { files: this.files.map((f) => join(this.dir, f.path)), messageCount };
   }
 
-  /** Gives up: closes what is open and removes the directory (no partial bags are left, §7.4 step 5). */
+  /** Gives up: closes what is open and removes the directory (no partial bags are left, docs/faults.md step 5). */
   async abort(): Promise<void> {
     try {
       closeSync(this.sink.fd);

@@ -1,4 +1,4 @@
-// The black-box recorder (faults.md §7.3–§7.7): buffers selected topics, and on a confirmation writes the
+// The black-box recorder (docs/faults.md): buffers selected topics, and on a confirmation writes the
 // buffer plus a post-fault window into one bag per burst (single writer), then records the (fault,
 // recording) links and applies retention. It is fed by the ROS layer through `TopicTap.onMessage`.
 import { existsSync, readdirSync, rmSync, statSync } from 'node:fs';
@@ -91,7 +91,7 @@ export class BlackBoxRecorder implements TopicTap {
     return this.o.config.enabled ? this.o.selection.select(graphTopics) : [];
   }
 
-  /** Lazy start (§7.5): the first PREFAILED starts the buffer, which then runs until shutdown. */
+  /** Lazy start (docs/faults.md): the first PREFAILED starts the buffer, which then runs until shutdown. */
   onPrefailed(): void {
     if (this.o.config.enabled && !this.running) {
       this.running = true;
@@ -112,14 +112,14 @@ export class BlackBoxRecorder implements TopicTap {
     this.buffer.push(m);
   }
 
-  /** Serialises the rosbag part of capture jobs (single writer, §6.5). */
+  /** Serialises the rosbag part of capture jobs (single writer, docs/faults.md). */
   private serial<T>(fn: () => Promise<T>): Promise<T> {
     const next = this.lock.then(fn, fn);
     this.lock = next.catch(() => undefined);
     return next;
   }
 
-  /** The confirmation step of the state machine (§7.4). Resolves once the bag is open (or nothing was done). */
+  /** The confirmation step of the state machine (docs/faults.md). Resolves once the bag is open (or nothing was done). */
   onConfirmed(fault: FaultRecord): Promise<void> {
     return this.serial(() => this.confirm(fault));
   }
@@ -195,7 +195,7 @@ export class BlackBoxRecorder implements TopicTap {
     return recordingIdOf(code, ms);
   }
 
-  /** Closes the open recording, stores its links atomically, then applies retention (§7.4 step 6–7, §7.7). */
+  /** Closes the open recording, stores its links atomically, then applies retention (docs/faults.md step 6–7). */
   private async finalize(): Promise<void> {
     const r = this.open;
     if (!r) return;
@@ -272,7 +272,7 @@ export class BlackBoxRecorder implements TopicTap {
   }
 
   /**
-   * Clear hook (§7.7): with `auto_cleanup` and `max_bags_per_fault == 1`, drop the codes' links and unreferenced
+   * Clear hook (docs/faults.md): with `auto_cleanup` and `max_bags_per_fault == 1`, drop the codes' links and unreferenced
    * bags; a code cleared during an open window is dropped from that recording.
    */
   onCleared(codes: readonly string[]): void {
@@ -299,7 +299,7 @@ export class BlackBoxRecorder implements TopicTap {
   }
 }
 
-/** `size_bytes` = sum of regular files in the directory (§7.6). */
+/** `size_bytes` = sum of regular files in the directory (docs/faults.md). */
 export function dirSize(dir: string): number {
   if (!existsSync(dir)) return 0;
   let total = 0;

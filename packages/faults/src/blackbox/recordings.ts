@@ -1,4 +1,4 @@
-// Read side of the black box (faults.md §4.3 GetRosbag/ListRosbags, §7.7, api.md §10): descriptors for the
+// Read side of the black box (docs/faults.md GetRosbag/ListRosbags, docs/resources.md, docs/faults.md): descriptors for the
 // bulk-data `rosbags` category and the file to serve for a recording id (or, legacy, a fault code).
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
@@ -10,7 +10,7 @@ import { isoFromNs } from '../query/time.js';
 export const ROSBAG_MIMETYPES = { mcap: 'application/x-mcap', sqlite3: 'application/x-sqlite3' } as const;
 const EXTENSIONS = { mcap: 'mcap', sqlite3: 'db3' } as const;
 
-/** Bulk-data descriptor of one recording (api.md §10.2). */
+/** Bulk-data descriptor of one recording (docs/faults.md). */
 export interface RosbagDescriptor {
   id: string;
   name: string;
@@ -31,14 +31,14 @@ export function firstBagFile(link: RosbagLink): string | null {
 /**
  * Bytes a download of the recording serves (its first bag file): what REST lists as `size` / `size_bytes`,
  * so a client can check the download. The stored `size_bytes` (whole directory, metadata.yaml and split
- * files included, §7.6) stays the measure of the disk quota. Falls back to it when the file is gone.
+ * files included, docs/resources.md) stays the measure of the disk quota. Falls back to it when the file is gone.
  */
 export function downloadSize(link: RosbagLink): number {
   const file = firstBagFile(link);
   return file ? (statSync(file, { throwIfNoEntry: false })?.size ?? link.size_bytes) : link.size_bytes;
 }
 
-/** Drops a recording whose directory vanished (lazy stale-row removal, §5.3). True if it was stale. */
+/** Drops a recording whose directory vanished (lazy stale-row removal, docs/api.md). True if it was stale. */
 function dropIfStale(repo: FaultRepository, link: RosbagLink): boolean {
   if (firstBagFile(link)) return false;
   repo.deleteRecording(link.recording_id);
@@ -47,7 +47,7 @@ function dropIfStale(repo: FaultRepository, link: RosbagLink): boolean {
 
 /**
  * Descriptors, one per recording, newest first. `belongsToEntity` limits to recordings of faults in an
- * entity's scope (api.md §9.4); absent = all.
+ * entity's scope (docs/faults.md); absent = all.
  */
 export function listRosbagDescriptors(repo: FaultRepository, belongsToEntity?: (source: string) => boolean): RosbagDescriptor[] {
   const byRec = new Map<string, RosbagLink[]>();
@@ -88,7 +88,7 @@ export interface RosbagFile {
 }
 
 /**
- * The file to download for `{file_id}` (api.md §10.3): a recording id, or a fault code meaning that fault's
+ * The file to download for `{file_id}` (docs/faults.md): a recording id, or a fault code meaning that fault's
  * newest recording. `belongsToEntity` applies the entity scope. Null = not found (a vanished bag's rows are
  * removed).
  */
@@ -117,7 +117,7 @@ export function resolveRosbagFile(repo: FaultRepository, fileId: string, belongs
   };
 }
 
-/** GetRosbag.srv semantics (§4.3). */
+/** GetRosbag.srv semantics (docs/api.md). */
 export function getRosbag(repo: FaultRepository, faultCode: string, recordingId: string): {
   success: boolean; error_message: string; file_path: string; recording_id: string; fault_codes: string[]; format: string; duration_sec: number; size_bytes: number;
 } {

@@ -1,4 +1,4 @@
-// The black box's pre-fault ring buffer (faults.md §7.3): serialized messages in arrival order, pruned on
+// The black box's pre-fault ring buffer (docs/faults.md): serialized messages in arrival order, pruned on
 // arrival by age (`duration_sec`) and by bytes (`max_buffer_mb`), always keeping at least one message.
 
 /** One recorded message: raw CDR bytes plus what a rosbag2 MCAP file needs to describe it. */

@@ -1,5 +1,5 @@
-// Which topics the black box records (faults.md §7.2) and, in `entity` mode, which of them a fault's bag
-// keeps (§7.4 "entity mode scope").
+// Which topics the black box records (docs/faults.md) and, in `entity` mode, which of them a fault's bag
+// keeps (docs/faults.md "entity mode scope").
 import type { RosbagConfig } from '../config.js';
 import type { TopicGraph } from '../snapshots/sampler.js';
 
@@ -43,7 +43,7 @@ export function topicSelection(cfg: RosbagConfig, configTopics: readonly string[
 }
 
 /**
- * Entity scope of a fault (§7.4): topics its reporting nodes publish or subscribe to, plus `/tf` and
+ * Entity scope of a fault (docs/faults.md): topics its reporting nodes publish or subscribe to, plus `/tf` and
  * `/tf_static` when anything was found, intersected with `recorded`. `null` = unresolved (write everything).
  */
 export function entityScope(sources: readonly string[], graph: TopicGraph | undefined, recorded: ReadonlySet<string>): Set<string> | null {

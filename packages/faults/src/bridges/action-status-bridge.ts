@@ -1,4 +1,4 @@
-// Action status bridge (faults.md §9.3): aborted (optionally canceled) goals of an action become a FAILED
+// Action status bridge (docs/faults.md): aborted (optionally canceled) goals of an action become a FAILED
 // report, recovery a PASSED one; only transitions of the delivered state are reported.
 import type { FaultLogger } from '../log.js';
 import { silentLogger } from '../log.js';

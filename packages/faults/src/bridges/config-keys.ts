@@ -1,4 +1,4 @@
-// The bridges' options (faults.md §9) as gateway configuration keys under `faults.bridges.<bridge>.`, with
+// The bridges' options (docs/faults.md) as gateway configuration keys under `faults.bridges.<bridge>.`, with
 // the spec's names and defaults, and their translation into the sanitised per-bridge configs.
 // Ranges declared here only where the spec's repair equals the loader's policy (clamp, or reject → default);
 // the bridges' own sanitisers apply the remaining rules (e.g. `rescan_period_sec` ≤ 0 → 2).
@@ -16,13 +16,13 @@ export const ACTION_PREFIX = 'faults.bridges.action_status';
 export const NAME_TO_CODE_PREFIX = `${DIAG_PREFIX}.name_to_code`;
 
 export const BRIDGE_KEYS = {
-  [`${DIAG_PREFIX}.enabled`]: bool(true, '[ours] Turn /diagnostics statuses into faults (diagnostic bridge, faults.md §9.1) when connected to ROS. `name_to_code.<diagnostic name>: <code>` entries under this section map names to codes.'),
+  [`${DIAG_PREFIX}.enabled`]: bool(true, '[ours] Turn /diagnostics statuses into faults (diagnostic bridge, docs/faults.md) when connected to ROS. `name_to_code.<diagnostic name>: <code>` entries under this section map names to codes.'),
   [`${DIAG_PREFIX}.diagnostics_topic`]: str('/diagnostics', 'DiagnosticArray topic the diagnostic bridge subscribes (empty → /diagnostics).'),
   [`${DIAG_PREFIX}.auto_generate_codes`]: bool(true, 'Derive a code from the status name (upper snake, no prefix) when neither name_to_code nor keyvalue_codes yields one.'),
   [`${DIAG_PREFIX}.keyvalue_codes`]: list([], 'Status value keys tried in order; the first present one\'s value is the fault code.'),
   [`${DIAG_PREFIX}.use_hardware_id_as_source_id`]: bool(false, 'Use a status\'s hardware_id as source_id when it contains `/` (else the bridge node).'),
   [`${DIAG_PREFIX}.max_tracked_sources`]: int(512, 'Reporters kept per source id, least recently used evicted.', { min: 1, max: MAX_INT32, policy: 'clamp' }),
-  [`${ROSOUT_PREFIX}.enabled`]: bool(true, '[ours] Turn /rosout WARN and above into faults (log bridge, faults.md §9.2) when connected to ROS.'),
+  [`${ROSOUT_PREFIX}.enabled`]: bool(true, '[ours] Turn /rosout WARN and above into faults (log bridge, docs/faults.md) when connected to ROS.'),
   [`${ROSOUT_PREFIX}.rosout_topic`]: str('/rosout', 'Log topic the log bridge subscribes (empty → /rosout).'),
   [`${ROSOUT_PREFIX}.severity_floor`]: int(30, 'Lowest log level turned into a fault (levels ≤ INFO 20 never are).', { min: 0, max: 50, policy: 'clamp' }),
   [`${ROSOUT_PREFIX}.code_prefix`]: str('LOG', 'Code prefix, upper-snake normalised, at most 32 characters (empty → LOG).'),
@@ -31,7 +31,7 @@ export const BRIDGE_KEYS = {
   [`${ROSOUT_PREFIX}.max_tracked_nodes`]: int(512, 'Reporters kept per source node, least recently used evicted.', { min: 1, max: MAX_INT32, policy: 'clamp' }),
   [`${ROSOUT_PREFIX}.report_cooldown_sec`]: float(5, 'ERROR/FATAL with the same code and severity are forwarded once per this time (0 = off; negative → 5).', { min: 0 }),
   [`${ROSOUT_PREFIX}.exclude_medkit_stack`]: bool(true, 'Skip logs of the fault manager, gateway and bridges themselves.'),
-  [`${ACTION_PREFIX}.enabled`]: bool(true, '[ours] Turn aborted action goals into faults (action status bridge, faults.md §9.3) when connected to ROS.'),
+  [`${ACTION_PREFIX}.enabled`]: bool(true, '[ours] Turn aborted action goals into faults (action status bridge, docs/faults.md) when connected to ROS.'),
   [`${ACTION_PREFIX}.aborted_severity`]: int(2, 'Severity of the FAILED report of an aborted (or canceled) goal (outside 0..3 → 2).', { min: 0, max: 3 }),
   [`${ACTION_PREFIX}.canceled_is_fault`]: bool(false, 'Also treat CANCELED goals as faults (`..._CANCELED` codes).'),
   [`${ACTION_PREFIX}.heal_on_succeeded`]: bool(true, 'Report PASSED when a failed action next succeeds (or vanishes).'),

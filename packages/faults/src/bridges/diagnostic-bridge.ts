@@ -1,4 +1,4 @@
-// Diagnostic bridge (faults.md §9.1): each DiagnosticStatus of a /diagnostics DiagnosticArray becomes a fault
+// Diagnostic bridge (docs/faults.md): each DiagnosticStatus of a /diagnostics DiagnosticArray becomes a fault
 // report. Input is the decoded message as JSON.
 import type { FaultLogger } from '../log.js';
 import { Throttle, silentLogger } from '../log.js';

@@ -1,4 +1,4 @@
-// Log bridge (faults.md §9.2): /rosout WARN/ERROR/FATAL lines become FAILED reports with a stable code per
+// Log bridge (docs/faults.md): /rosout WARN/ERROR/FATAL lines become FAILED reports with a stable code per
 // (node, normalised message).
 import { clampInt, fnv1a32, hex8, upperSnake } from './naming.js';
 import type { BridgeReport } from './report.js';

@@ -1,4 +1,4 @@
-// Code generation helpers shared by the bridges (faults.md §9).
+// Code generation helpers shared by the bridges (docs/faults.md).
 
 /** Upper-case ASCII letters/digits; every run of anything else becomes one `_`; no leading/trailing `_`. */
 export function upperSnake(text: string): string {

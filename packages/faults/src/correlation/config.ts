@@ -1,4 +1,4 @@
-// Correlation rules file (faults.md §8.1): parse, validate, compile code globs.
+// Correlation rules file (docs/faults.md): parse, validate, compile code globs.
 import { parse as parseYaml } from 'yaml';
 
 export type Representative = 'first' | 'most_recent' | 'highest_severity';

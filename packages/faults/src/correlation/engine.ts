@@ -1,5 +1,5 @@
-// Correlation engine (faults.md §8.2–§8.5): root causes and their symptoms, auto clusters, muting.
-// State is in memory only and is lost on restart (§5.3). Times: monotonic ms for windows, wall ns for display.
+// Correlation engine (docs/faults.md): root causes and their symptoms, auto clusters, muting.
+// State is in memory only and is lost on restart (docs/faults.md). Times: monotonic ms for windows, wall ns for display.
 import { severityRank } from '../model.js';
 import type { ClusterRule, CorrelationConfig, HierarchicalRule } from './config.js';
 
@@ -66,7 +66,7 @@ export class CorrelationEngine {
     return this.config.enabled;
   }
 
-  /** Processes one accepted FAILED report (§8.2). `severity` is the report's severity (number or label). */
+  /** Processes one accepted FAILED report (docs/faults.md). `severity` is the report's severity (number or label). */
   processFailed(code: string, severity: number | string, nowMs: number, wallNs: bigint): CorrelationResult {
     const none: CorrelationResult = { shouldMute: false, isRootCause: false, retroMuted: [] };
     if (!this.enabled) return none;
@@ -133,7 +133,7 @@ export class CorrelationEngine {
     this.pendingRoots = this.pendingRoots.filter((r) => nowMs - r.startMs <= r.rule.window_ms);
   }
 
-  /** Periodic cleanup (§8.3): expired pending roots and expired never-activated clusters. */
+  /** Periodic cleanup (docs/faults.md): expired pending roots and expired never-activated clusters. */
   cleanup(nowMs: number): void {
     this.dropExpiredRoots(nowMs);
     for (const [ruleId, c] of this.current) {
@@ -144,7 +144,7 @@ export class CorrelationEngine {
   }
 
   /**
-   * Clearing with correlation (§8.5 step 1). Returns the symptoms to clear with `code` (its cascade), and
+   * Clearing with correlation (docs/faults.md step 1). Returns the symptoms to clear with `code` (its cascade), and
    * forgets `code` everywhere: pending roots, clusters, muted set.
    */
   clear(code: string): string[] {
@@ -214,7 +214,7 @@ export class CorrelationEngine {
     return [...byCode.values()].sort((a, b) => (a.fault_code < b.fault_code ? -1 : 1));
   }
 
-  /** Active clusters (§8.4). */
+  /** Active clusters (docs/faults.md). */
   clusters(): ClusterInfo[] {
     return [...this.activeClusters.values()].map((c) => ({
       cluster_id: c.id,

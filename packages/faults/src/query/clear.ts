@@ -1,4 +1,4 @@
-// Clearing for the REST routes (api.md §9.5, §9.6): one code globally (with correlation cascade), one code
+// Clearing for the REST routes (docs/faults.md): one code globally (with correlation cascade), one code
 // through an entity (scope-checked, no cascade), and collection clears filtered by status.
 import type { ClearOutcome, FaultManager } from '../manager.js';
 import type { FaultRecord, FaultStatus } from '../model.js';
@@ -21,7 +21,7 @@ export interface CollectionClearOptions {
   statuses?: readonly FaultStatus[];
   /** Per-entity route: only in-scope faults, no cascade. Absent = global `DELETE /faults` (cascade on). */
   belongsToEntity?: (source: string) => boolean;
-  /** Global route: faults any of whose sources is locked by another client are skipped (api.md §9.6). */
+  /** Global route: faults any of whose sources is locked by another client are skipped (docs/faults.md). */
   skip?: (fault: FaultRecord) => boolean;
 }
 

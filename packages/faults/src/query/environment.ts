@@ -1,4 +1,4 @@
-// Environment data of one fault (faults.md §4.3 GetFault): per-topic freeze frames newest first, the compact
+// Environment data of one fault (docs/faults.md GetFault): per-topic freeze frames newest first, the compact
 // frame, then rosbag recordings newest first — as Snapshot.msg entries the ROS service and REST both use.
 import type { FaultRepository } from '../storage/repository.js';
 import { downloadSize } from '../blackbox/recordings.js';
@@ -15,7 +15,7 @@ export interface SnapshotEntry {
   duration_sec: number;
   format: string;
   captured_at_ns: bigint;
-  /** Capture set of a topic frame (faults.md §6.4); 0 for the compact frame and recordings. */
+  /** Capture set of a topic frame (docs/faults.md); 0 for the compact frame and recordings. */
   capture_id: number;
   /** JSON text `[[ts, value], ...]` or ''. */
   history: string;

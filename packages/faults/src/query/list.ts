@@ -1,5 +1,5 @@
-// Fault queries for the ROS services (ListFaults, ListFaultsForEntity, faults.md §4.3) and for REST lists
-// (api.md §9.2–§9.6): status/severity filters, muting, clusters and per-entity scope.
+// Fault queries for the ROS services (ListFaults, ListFaultsForEntity, docs/faults.md) and for REST lists
+// (docs/faults.md): status/severity filters, muting, clusters and per-entity scope.
 import type { ClusterInfo, MutedFaultInfo } from '../correlation/engine.js';
 import type { FaultManager } from '../manager.js';
 import type { FaultRecord, FaultStatus } from '../model.js';
@@ -42,7 +42,7 @@ function correlationView(mgr: FaultManager, faults: FaultRecord[], includeMuted:
 }
 
 /**
- * ListFaults semantics (§4.3): empty or all-unknown `statuses` → CONFIRMED; severity filter is an exact match;
+ * ListFaults semantics (docs/api.md): empty or all-unknown `statuses` → CONFIRMED; severity filter is an exact match;
  * result sorted by ascending `fault_code` (Q9).
  */
 export function listFaultsRos(mgr: FaultManager, req: ListFaultsRequest = {}): FaultListResult {
@@ -68,18 +68,18 @@ export function sourceMatcher(fqnsOrIds: readonly string[]): (source: string) =>
 /** REST list query. `statuses` comes from `statusesForFilter`. */
 export interface FaultQuery {
   statuses?: readonly FaultStatus[];
-  /** Minimum severity (api.md §9.2 [ours]). */
+  /** Minimum severity (docs/faults.md [ours]). */
   minSeverity?: number;
   includeMuted?: boolean;
   includeClusters?: boolean;
   /**
-   * Per-entity scope (api.md §9.4): a fault is in scope only if **every** reporting source belongs to the
+   * Per-entity scope (docs/faults.md): a fault is in scope only if **every** reporting source belongs to the
    * entity. Absent = global list.
    */
   belongsToEntity?: (source: string) => boolean;
 }
 
-/** True when `f` is visible through the entity whose membership test is `belongs` (api.md §9.4). */
+/** True when `f` is visible through the entity whose membership test is `belongs` (docs/faults.md). */
 export function inEntityScope(f: FaultRecord, belongs: (source: string) => boolean): boolean {
   return f.reporting_sources.length > 0 && f.reporting_sources.every(belongs);
 }
@@ -96,7 +96,7 @@ export function queryFaults(mgr: FaultManager, q: FaultQuery = {}): FaultListRes
 }
 
 /**
- * ListFaultsForEntity (§4.3): faults of any status where a reporting source equals `entityId` or ends with
+ * ListFaultsForEntity (docs/api.md): faults of any status where a reporting source equals `entityId` or ends with
  * `/<entityId>`. Empty id → error.
  */
 export function listFaultsForEntity(mgr: FaultManager, entityId: string): { success: boolean; error_message: string; faults: FaultRecord[] } {

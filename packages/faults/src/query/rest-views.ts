@@ -1,4 +1,4 @@
-// REST projection of faults (api.md §9, faults.md §4.4 and §6.7, binding decision Q1): list items, detail,
+// REST projection of faults (docs/faults.md, binding decision Q1): list items, detail,
 // freeze-frame shapes, rosbag entries and SSE event payloads. Pure functions; the HTTP layer serialises them.
 import type { FaultEvent } from '../events.js';
 import type { FaultRecord } from '../model.js';
@@ -22,7 +22,7 @@ export interface EntityRef {
 export type RestSnapshot = Record<string, unknown>;
 
 /**
- * Fault list item (Q1 shape, with `status` as the raw string of api.md §9.3: the reference's clients call string
+ * Fault list item (Q1 shape, with `status` as the raw string of docs/faults.md: the reference's clients call string
  * methods on it; the SOVD status object moves to `x-medkit.sovd_status`). `snapshots` (optional) are summarised:
  * no message bodies.
  */
@@ -75,7 +75,7 @@ function captureSets(env: EnvironmentData): SnapshotEntry[][] {
 }
 
 /**
- * REST snapshot entries (§6.7), every one stamped with `x-medkit.captured_at`: per capture set (newest
+ * REST snapshot entries (docs/resources.md), every one stamped with `x-medkit.captured_at`: per capture set (newest
  * first) one signal-window frame (d) when its topics kept a history, else its topic frames (a); the
  * compact frame (b) when it is shown; then the recordings, newest first, whose `bulk_data_uri` is the full
  * path `/api/v1<entityPath>/bulk-data/rosbags/<recording_id>`. `latest` keeps only the newest capture set
@@ -118,7 +118,7 @@ function rosbagEntry(s: SnapshotEntry, entityPath?: string): RestSnapshot {
   };
 }
 
-/** The REST entry of an entity freeze frame (faults.md §6.7 (c)): `name` = the entity, `data` = its values. */
+/** The REST entry of an entity freeze frame (docs/faults.md (c)): `name` = the entity, `data` = its values. */
 export function entityFrameSnapshot(f: EntityFrame): RestSnapshot {
   return {
     type: 'freeze_frame',
@@ -133,7 +133,7 @@ export function entityFrameSnapshot(f: EntityFrame): RestSnapshot {
   };
 }
 
-/** Fault detail (api.md §9.5 with the Q1 fields added to `item`; `item.status` is the SOVD object here, as SOVD wants). */
+/** Fault detail (docs/faults.md with the Q1 fields added to `item`; `item.status` is the SOVD object here, as SOVD wants). */
 export function faultDetail(f: FaultRecord, env: EnvironmentData, opts: { entity?: EntityRef; entityPath?: string; extraFrames?: RestSnapshot[] } = {}): Record<string, unknown> {
   const status: SovdFaultStatus = sovdStatus(f.status);
   const item = faultListItem(f, opts.entity);
@@ -157,7 +157,7 @@ export function faultDetail(f: FaultRecord, env: EnvironmentData, opts: { entity
   };
 }
 
-/** Global list envelope `x-medkit` (api.md §9.3). */
+/** Global list envelope `x-medkit` (docs/faults.md). */
 export function faultListEnvelope(result: FaultListResult, items: unknown[], opts: { includeMuted?: boolean; includeClusters?: boolean } = {}): Record<string, unknown> {
   const xm: Record<string, unknown> = { count: items.length, muted_count: result.muted_count, cluster_count: result.cluster_count };
   if (opts.includeMuted) xm.muted_faults = result.muted_faults;
@@ -169,7 +169,7 @@ export function faultListEnvelope(result: FaultListResult, items: unknown[], opt
   return { items, 'x-medkit': xm };
 }
 
-/** One SSE message of `/faults/stream` (api.md §9.7): `id`, `event` and the JSON `data` line. */
+/** One SSE message of `/faults/stream` (docs/faults.md): `id`, `event` and the JSON `data` line. */
 export function faultSseMessage(e: FaultEvent, entity?: EntityRef): { id: string; event: string; data: string } {
   const data: Record<string, unknown> = {
     event_type: e.event_type,

@@ -1,4 +1,4 @@
-// Response builders for the fault manager's remaining ROS services (faults.md §4.3): GetFault, GetSnapshots
+// Response builders for the fault manager's remaining ROS services (docs/faults.md): GetFault, GetSnapshots
 // (legacy JSON) and ListRosbags. The ROS wiring maps requests to these and serialises the results.
 import { API_BASE } from '@medkit/kit';
 import type { FaultManager } from '../manager.js';
@@ -31,7 +31,7 @@ export interface FaultSnapshots {
 
 /**
  * The newest capture set (newest row per topic, only `topic` when given) and the newest recording of `fault`.
- * `download_url` is the recording's bulk-data download (api.md §10.3) under the entity `entityPathOf` gives
+ * `download_url` is the recording's bulk-data download (docs/faults.md) under the entity `entityPathOf` gives
  * the fault; it is left out when the fault belongs to no entity (no route could serve the bag).
  */
 export function faultSnapshots(mgr: FaultManager, fault: FaultRecord, topic = '', entityPathOf?: FaultEntityPath): FaultSnapshots {

@@ -1,4 +1,4 @@
-// The signal-window freeze frame (faults.md §6.7 d, the product's PROTECTIVE_STOP shape) built from one
+// The signal-window freeze frame (docs/faults.md d, the product's PROTECTIVE_STOP shape) built from one
 // capture set whose topics kept a value history: one frame whose `data` maps each signal — the topic's
 // last name segment, or the whole topic where two share it — to `{value, history: [[t, value], ...]}`.
 //

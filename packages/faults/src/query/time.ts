@@ -1,4 +1,4 @@
-// Time formats of the REST projection (faults.md §2.4, api.md §1.2).
+// Time formats of the REST projection (docs/faults.md, docs/api.md).
 
 /** ISO-8601 UTC with milliseconds from epoch nanoseconds; '' for 0 (unknown). */
 export function isoFromNs(ns: bigint): string {

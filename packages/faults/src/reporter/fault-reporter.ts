@@ -1,4 +1,4 @@
-// The reporter client library (faults.md §10): local filtering per code, fire-and-forget sending through a
+// The reporter client library (docs/faults.md): local filtering per code, fire-and-forget sending through a
 // transport (the ROS `report_fault` service later; the in-process manager now).
 import type { FaultLogger } from '../log.js';
 import { silentLogger } from '../log.js';
@@ -23,7 +23,7 @@ export interface LocalFilterConfig {
 
 export const DEFAULT_LOCAL_FILTER: Readonly<LocalFilterConfig> = { enabled: true, default_threshold: 3, default_window_sec: 10, bypass_severity: 2 };
 
-/** Applies §10's rules: threshold < 1 → 1, window ≤ 0 → 1.0. */
+/** Applies docs/faults.md's rules: threshold < 1 → 1, window ≤ 0 → 1.0. */
 export function sanitizeLocalFilter(c: Partial<LocalFilterConfig> = {}): LocalFilterConfig {
   const m = { ...DEFAULT_LOCAL_FILTER, ...c };
   return {
@@ -107,7 +107,7 @@ export function localTransport(manager: FaultManager): FaultTransport {
   return { isReady: () => true, send: async (req) => manager.report(req) };
 }
 
-/** One reporter per source id, least recently used evicted beyond `max` (bridges, §9, §11). */
+/** One reporter per source id, least recently used evicted beyond `max` (bridges, docs/faults.md). */
 export class ReporterCache {
   private readonly map = new Map<string, FaultReporter>();
   private warned = false;

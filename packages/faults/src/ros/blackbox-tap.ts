@@ -1,4 +1,4 @@
-// Feeds the black box (faults.md §7.2) from real subscriptions: the topics the recorder selects are kept
+// Feeds the black box (docs/faults.md) from real subscriptions: the topics the recorder selects are kept
 // subscribed raw (CDR kept as received, encapsulation header included, which is what rosbag2 MCAP stores)
 // through a TopicWatch; topics that left the selection are dropped.
 import type { RosGraph, RosNode, TypeRegistry } from '@medkit/ros2';

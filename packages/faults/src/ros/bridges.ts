@@ -1,4 +1,4 @@
-// The bridges of faults.md §9 fed from real subscriptions: /diagnostics and /rosout through per-source
+// The bridges of docs/faults.md fed from real subscriptions: /diagnostics and /rosout through per-source
 // FaultReporters (local filtering as in the reference), aborted action goals from every
 // action status topic (`<action>/_action/status`) (rescanned on graph changes and every rescan_period_sec).
 import type { RosGraph, RosNode, Subscription } from '@medkit/ros2';
@@ -60,7 +60,7 @@ export class FaultBridges {
       }, { reliability: 'reliable', durability: 'volatile', history: { kind: 'keep-last', depth: 1000 } }));
     }
     if (actions.enabled) {
-      // The action bridge disables local filtering (§9.3): its transitions go straight to the manager.
+      // The action bridge disables local filtering (docs/faults.md): its transitions go straight to the manager.
       this.actionBridge = new ActionStatusBridge(actions, (r) => {
         const accepted = this.mgr.report({ fault_code: r.code, event_type: r.passed ? 1 : 0, severity: r.severity, description: r.description, source_id: r.source_id }).accepted;
         if (accepted && r.supersedes) this.mgr.dropSource(r.code, r.supersedes);
@@ -102,7 +102,7 @@ export class FaultBridges {
     this.armRetry();
   }
 
-  /** Retries undelivered action transitions every retry_period_sec, only while some are pending (§9.3). */
+  /** Retries undelivered action transitions every retry_period_sec, only while some are pending (docs/faults.md). */
   private armRetry(): void {
     const bridge = this.actionBridge;
     if (!bridge || this.retryTimer || !bridge.hasPending) return;

@@ -1,4 +1,4 @@
-// The fault manager on the ROS graph (faults.md §4.1, §4.3): node `fault_manager` in `fault_manager.namespace`
+// The fault manager on the ROS graph (docs/faults.md): node `fault_manager` in `fault_manager.namespace`
 // serving report_fault, list_faults, get_fault, clear_fault, get_snapshots, get_rosbag, list_rosbags and
 // list_faults_for_entity, and publishing ~/events (reliable, keep-last 100, volatile). Served through
 // @medkit/ros2, which answers both vendors' request-id conventions, so an unchanged C++ reporter can report.
@@ -15,7 +15,7 @@ const PKG = 'ros2_medkit_msgs';
 const str = (v: unknown): string => (typeof v === 'string' ? v : '');
 const num = (v: unknown): number => (typeof v === 'number' ? v : Number(v ?? 0));
 
-/** QoS of ~/events: subscribers must be reliable with depth 100 to match (§4.1). */
+/** QoS of ~/events: subscribers must be reliable with depth 100 to match (docs/faults.md). */
 export const FAULT_EVENTS_QOS = { reliability: 'reliable', durability: 'volatile', history: { kind: 'keep-last', depth: 100 } } as const;
 
 const EMPTY_FAULT: FaultRecord = {

@@ -1,4 +1,4 @@
-// Fault-manager records ↔ ros2_medkit_msgs messages in the JSON form of @medkit/ros2 (faults.md §4.2), so the
+// Fault-manager records ↔ ros2_medkit_msgs messages in the JSON form of @medkit/ros2 (docs/faults.md), so the
 // services and the events topic are byte-compatible with the reference's C++ reporters, bridges and gateways.
 import type { ClusterInfo } from '../correlation/engine.js';
 import type { FaultEvent } from '../events.js';
@@ -57,7 +57,7 @@ export function clusterMsg(c: ClusterInfo): Record<string, unknown> {
 }
 
 /**
- * `fault_manager.namespace` normalisation (faults.md §4.1): leading `/`, no trailing `/`, `/` → root. Characters
+ * `fault_manager.namespace` normalisation (docs/faults.md): leading `/`, no trailing `/`, `/` → root. Characters
  * outside `[A-Za-z0-9_/]` make the value invalid: `warn` is called and the root is used. Returns the node's
  * namespace (`/` for the root).
  */

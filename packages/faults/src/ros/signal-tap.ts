@@ -1,4 +1,4 @@
-// Background capture of the snapshot topics (faults.md §6.4 background mode, §6.7 d): every topic named in
+// Background capture of the snapshot topics (docs/faults.md background mode, docs/faults.md d): every topic named in
 // the snapshot configuration (`default_topics`, `fault_specific`, `patterns`) is subscribed as soon as it
 // appears on the graph with a publisher, and each message goes into the SignalCache (newest message +
 // history of primary values), so a confirmed fault's freeze frame shows the values leading up to it.
@@ -17,7 +17,7 @@ export class SnapshotSignalTap {
       log,
       what: 'snapshot signals',
       wanted: () => wanted,
-      // Sensor-data QoS (best effort) matches reliable and best-effort publishers alike (§6.4).
+      // Sensor-data QoS (best effort) matches reliable and best-effort publishers alike (docs/faults.md).
       subscribe: (topic, type) => node.createSubscription(topic, type, (value, info) => {
         cache.record(topic, { type, value, timestamp_ns: BigInt(Date.now()) * 1_000_000n, size_bytes: info.raw.length });
       }, 'sensorData'),

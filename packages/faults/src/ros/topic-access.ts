@@ -1,4 +1,4 @@
-// What freeze-frame capture needs from the live ROS graph (faults.md §6.3, §6.4): the topics a node
+// What freeze-frame capture needs from the live ROS graph (docs/faults.md): the topics a node
 // publishes, every topic, and a one-shot sample of a topic through a short-lived subscription.
 import { onAbort as whenAborted, type RosGraph, type RosNode } from '@medkit/ros2';
 import type { SampledMessage, TopicGraph, TopicSampler } from '../snapshots/sampler.js';

@@ -1,4 +1,4 @@
-// Keeps one subscription per wanted topic on the live graph (faults.md §6.4 background mode, §7.2): every
+// Keeps one subscription per wanted topic on the live graph (docs/faults.md background mode, docs/faults.md): every
 // 500 ms and on graph changes, each wanted topic whose type is known and that has a publisher is subscribed
 // once; topics that leave the wanted set are dropped. Shared by the black-box tap and the snapshot signal tap.
 import type { RosGraph, Subscription } from '@medkit/ros2';

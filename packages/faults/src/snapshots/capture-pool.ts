@@ -1,4 +1,4 @@
-// Bounded capture pool with per-code cooldown (faults.md §6.1, §6.5): `pool_size` workers drain a FIFO of
+// Bounded capture pool with per-code cooldown (docs/faults.md): `pool_size` workers drain a FIFO of
 // at most `queue_depth` jobs. Enqueue never blocks the report path; drops are counted and warned about.
 import type { QueueFullPolicy } from '../config.js';
 import type { FaultLogger } from '../log.js';
@@ -84,7 +84,7 @@ export class CapturePool {
     ));
   }
 
-  /** Forgets the cooldown of cleared codes (§6.1). */
+  /** Forgets the cooldown of cleared codes (docs/faults.md). */
   resetCooldown(codes: readonly string[]): void {
     for (const c of codes) this.lastAccepted.delete(c);
   }
@@ -125,7 +125,7 @@ export class CapturePool {
   }
 
   /**
-   * Shutdown (§6.5): stop accepting, discard pending jobs, let in-flight jobs finish. `abortInFlight` also
+   * Shutdown (docs/faults.md): stop accepting, discard pending jobs, let in-flight jobs finish. `abortInFlight` also
    * signals them to give up waiting for samples.
    */
   async stop(abortInFlight = false): Promise<void> {

@@ -1,4 +1,4 @@
-// Freeze-frame capture for one confirmed fault (faults.md §6.4): sample the resolved topics one after
+// Freeze-frame capture for one confirmed fault (docs/faults.md): sample the resolved topics one after
 // another, store them as one capture set, and keep the compact `{topic: message}` frame.
 import type { FaultClock } from '../clock.js';
 import type { SnapshotConfig } from '../config.js';
@@ -35,7 +35,7 @@ export class SnapshotCapturer {
 
   constructor(private readonly o: SnapshotCapturerOptions) {
     this.log = o.log ?? silentLogger;
-    // Capture ids continue after the largest stored one (§5.3).
+    // Capture ids continue after the largest stored one (docs/faults.md).
     this.captureSeq = o.repository.maxCaptureId();
   }
 

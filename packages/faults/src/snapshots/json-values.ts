@@ -1,5 +1,5 @@
 // JSON projection of captured values (binding decision Q10) and the "primary value" of known message types
-// shown as a freeze frame's `data` (faults.md §6.7).
+// shown as a freeze frame's `data` (docs/faults.md).
 
 const MAX_SAFE = BigInt(Number.MAX_SAFE_INTEGER);
 
@@ -38,7 +38,7 @@ const PRIMARY_FIELD: Record<string, string> = {
   'nav_msgs/msg/Odometry': 'pose',
 };
 
-/** The message's primary value for known types, otherwise the whole message (§6.7 a). */
+/** The message's primary value for known types, otherwise the whole message (docs/faults.md a). */
 export function primaryValue(messageType: string, message: unknown): unknown {
   const field = PRIMARY_FIELD[messageType];
   if (field && message !== null && typeof message === 'object' && field in (message as object)) {

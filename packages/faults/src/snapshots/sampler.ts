@@ -1,4 +1,4 @@
-// What freeze-frame capture needs from the ROS layer (faults.md §6.4), as small interfaces so the capture
+// What freeze-frame capture needs from the ROS layer (docs/faults.md), as small interfaces so the capture
 // logic is tested with fakes and the ROS wiring plugs in later.
 
 /** One decoded message. `value` is the message as JSON (field names as in the ROS definition). */
@@ -23,7 +23,7 @@ export interface HistoryPoint {
  * - `sample`: resolve the type (unknown → null), no publishers → null, subscribe with a QoS compatible with the
  *   first publisher, resolve with the first message or null after `timeoutMs` / when `signal` aborts;
  * - `latest`: background mode, the cached newest message (null if never seen);
- * - `history`: the topic's primary values (§6.7 a, JSON-safe) received in the last `windowMs`, oldest first
+ * - `history`: the topic's primary values (docs/faults.md a, JSON-safe) received in the last `windowMs`, oldest first
  *   (empty when not kept).
  */
 export interface TopicSampler {
@@ -32,7 +32,7 @@ export interface TopicSampler {
   history?(topic: string, windowMs: number): HistoryPoint[];
 }
 
-/** What topic resolution needs from the ROS graph (§6.3 step 4, §7.2). */
+/** What topic resolution needs from the ROS graph (docs/faults.md step 4). */
 export interface TopicGraph {
   /** Topics the node `fqn` publishes. */
   publishedTopics(fqn: string): string[];

@@ -1,4 +1,4 @@
-// What background capture keeps per snapshot topic (faults.md §6.4 background mode, §6.7 d): the newest
+// What background capture keeps per snapshot topic (docs/faults.md background mode, docs/faults.md d): the newest
 // message for `snapshots.background_capture`, and a short history of primary values for value-and-history
 // freeze frames. Fed by the ROS layer's subscriptions; read by the capture through TopicSampler.
 import { primaryValue, toJsonSafe } from './json-values.js';

@@ -1,4 +1,4 @@
-// Snapshot topic configuration and per-fault topic resolution (faults.md §6.2, §6.3).
+// Snapshot topic configuration and per-fault topic resolution (docs/faults.md).
 import { parse as parseYaml } from 'yaml';
 import type { FaultLogger } from '../log.js';
 import { silentLogger } from '../log.js';
@@ -46,7 +46,7 @@ export function parseSnapshotTopicConfig(text: string | undefined, defaultTopics
   return out;
 }
 
-/** Topics from the config file and parameters (used by the black box `config` mode, §7.2). */
+/** Topics from the config file and parameters (used by the black box `config` mode, docs/faults.md). */
 export function allConfiguredTopics(cfg: SnapshotTopicConfig): string[] {
   const set = new Set<string>(cfg.default_topics);
   for (const t of cfg.fault_specific.values()) t.forEach((x) => set.add(x));
@@ -64,7 +64,7 @@ export interface ResolvedTopics {
 }
 
 /**
- * Resolves the topics to capture for a confirmed fault (§6.3). `null` = nothing to capture and no frame row.
+ * Resolves the topics to capture for a confirmed fault (docs/faults.md). `null` = nothing to capture and no frame row.
  * An explicit empty list (fault_specific or pattern) is an opt-out: `{topics: []}` without fallback.
  */
 export function resolveSnapshotTopics(

@@ -1,4 +1,4 @@
-// Optional append-only audit log of fault transitions (faults.md §5.4): a SHA-256 hash chain in its own
+// Optional append-only audit log of fault transitions (docs/faults.md): a SHA-256 hash chain in its own
 // SQLite database, so tampering with or dropping a row in the middle is detectable.
 import { createHash } from 'node:crypto';
 import Database from 'better-sqlite3';

@@ -1,4 +1,4 @@
-// Choosing and opening the fault store (§5.1).
+// Choosing and opening the fault store (docs/faults.md).
 import type { MigrationRegistry, SqliteDatabase } from '@medkit/kit';
 import { openDatabase, runMigrations } from '@medkit/kit';
 import type { FaultLogger } from '../log.js';

@@ -1,4 +1,4 @@
-// Fault-manager tables (faults.md §5.2), registered with the gateway's migration registry.
+// Fault-manager tables (docs/faults.md), registered with the gateway's migration registry.
 import type { Migration, SqliteDatabase } from '@medkit/kit';
 
 function hasColumn(db: SqliteDatabase, table: string, column: string): boolean {
@@ -68,7 +68,7 @@ export const faultMigrations: readonly Migration[] = [
         CREATE INDEX IF NOT EXISTS rosbag_files_recording ON rosbag_files (recording_id);
         CREATE INDEX IF NOT EXISTS rosbag_files_path ON rosbag_files (file_path);
       `);
-      // Databases written by an older layout gain the newer columns with neutral defaults (§5.2).
+      // Databases written by an older layout gain the newer columns with neutral defaults (docs/faults.md).
       if (!hasColumn(db, 'faults', 'confirmed_at_ns')) db.exec('ALTER TABLE faults ADD COLUMN confirmed_at_ns INTEGER NOT NULL DEFAULT 0');
       if (!hasColumn(db, 'snapshots', 'capture_id')) db.exec('ALTER TABLE snapshots ADD COLUMN capture_id INTEGER NOT NULL DEFAULT 0');
       if (!hasColumn(db, 'snapshots', 'history')) db.exec("ALTER TABLE snapshots ADD COLUMN history TEXT NOT NULL DEFAULT ''");

@@ -1,13 +1,13 @@
-// Orderings and eviction choices shared by both storage backends, so they cannot drift apart (§5.1).
+// Orderings and eviction choices shared by both storage backends, so they cannot drift apart (docs/faults.md).
 import type { RosbagLink, SnapshotRow } from './repository.js';
 
-/** capture_id desc, then captured_at desc (§6.6). */
+/** capture_id desc, then captured_at desc (docs/faults.md). */
 export function newestCaptureFirst(a: SnapshotRow, b: SnapshotRow): number {
   if (a.capture_id !== b.capture_id) return b.capture_id - a.capture_id;
   return a.captured_at_ns === b.captured_at_ns ? 0 : a.captured_at_ns < b.captured_at_ns ? 1 : -1;
 }
 
-/** created_at desc, ties by insertion id desc (§5.2). */
+/** created_at desc, ties by insertion id desc (docs/faults.md). */
 export function newestLinkFirst(a: RosbagLink, b: RosbagLink): number {
   if (a.created_at_ns !== b.created_at_ns) return a.created_at_ns < b.created_at_ns ? 1 : -1;
   return (b.id ?? 0) - (a.id ?? 0);
@@ -15,7 +15,7 @@ export function newestLinkFirst(a: RosbagLink, b: RosbagLink): number {
 
 /**
  * Capture ids to evict so that at most `maxRows` rows remain, removing whole oldest sets but never the
- * newest set (a frame is never torn, §6.6). `captureIds` has one entry per row.
+ * newest set (a frame is never torn, docs/faults.md). `captureIds` has one entry per row.
  */
 export function setsToEvict(captureIds: readonly number[], maxRows: number): number[] {
   if (maxRows <= 0) return [];

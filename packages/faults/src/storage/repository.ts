@@ -1,10 +1,10 @@
-// The fault store behind one small interface (faults.md §5): SQLite by default, memory for tests and
+// The fault store behind one small interface (docs/faults.md): SQLite by default, memory for tests and
 // `storage_type: memory`. A fleet deployment can add another implementation without touching the manager.
 import type { SqliteDatabase } from '@medkit/kit';
 import type { NearMiss } from '../engine.js';
 import type { FaultRecord, FaultStatus } from '../model.js';
 
-/** One per-topic snapshot row (§5.2 `snapshots`). */
+/** One per-topic snapshot row (docs/faults.md `snapshots`). */
 export interface SnapshotRow {
   id?: number;
   fault_code: string;
@@ -18,7 +18,7 @@ export interface SnapshotRow {
   history: string;
 }
 
-/** The compact freeze frame of a code (§5.2 `freeze_frames`). */
+/** The compact freeze frame of a code (docs/faults.md `freeze_frames`). */
 export interface FreezeFrameRow {
   fault_code: string;
   /** JSON object text `{topic: message}`. */
@@ -26,7 +26,7 @@ export interface FreezeFrameRow {
   captured_at_ns: bigint;
 }
 
-/** One (fault, recording) link (§5.2 `rosbag_files`). */
+/** One (fault, recording) link (docs/faults.md `rosbag_files`). */
 export interface RosbagLink {
   id?: number;
   fault_code: string;

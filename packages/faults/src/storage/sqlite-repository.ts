@@ -1,5 +1,5 @@
 // SQLite fault store (default): write-through to the WAL database, with the fault table also held in
-// memory so lists and report processing never wait on a SELECT (§5.1, §5.2).
+// memory so lists and report processing never wait on a SELECT (docs/faults.md).
 import { basename, dirname } from 'node:path';
 import type { SqliteDatabase } from '@medkit/kit';
 import type { NearMiss } from '../engine.js';
@@ -118,7 +118,7 @@ export class SqliteFaultRepository implements FaultRepository {
     for (const r of this.st.missCounts.all() as Row[]) this.missCount.set(String(r.fault_code), num(r.n));
   }
 
-  /** §5.2 repair: last_occurred never after last_failed; recording ids back-filled from the bag path. */
+  /** docs/faults.md repair: last_occurred never after last_failed; recording ids back-filled from the bag path. */
   private repairOnOpen(): void {
     this.db.exec('UPDATE faults SET last_occurred_ns = last_failed_ns WHERE last_failed_ns > 0 AND last_occurred_ns > last_failed_ns');
     const missing = this.db.prepare("SELECT id, file_path FROM rosbag_files WHERE recording_id = ''").all() as { id: number; file_path: string }[];

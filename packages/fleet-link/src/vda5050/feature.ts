@@ -1,4 +1,4 @@
-// Optional VDA 5050 bridge (gateway.md §16.2, fleet.md §7), off by default: publishes a VDA 5050 2.x `state`
+// Optional VDA 5050 bridge (docs/fleet.md), off by default: publishes a VDA 5050 2.x `state`
 // with errors[] from the active faults to MQTT on every active-fault change and at least every
 // `vda5050.state_interval_sec`, plus the `connection` topic (ONLINE on connect, OFFLINE on a clean stop,
 // CONNECTIONBROKEN as the broker-held last will).
@@ -30,7 +30,7 @@ export function createVda5050Feature(config: GatewayConfig): GatewayFeature {
   let client: MqttClient | undefined;
   let timer: NodeJS.Timeout | undefined;
   let off: (() => void) | undefined;
-  // headerId is counted per topic (VDA 5050 §6.2).
+  // headerId is counted per topic (VDA 5050 docs/fleet.md).
   const headerIds = { state: 0, connection: 0 };
   let published = 0;
   let lastActive = '';

@@ -1,5 +1,5 @@
-// VDA 5050 2.x `state` and `connection` messages built from the gateway's active faults (gateway.md §16.2,
-// fleet.md §7). medkit is not the vehicle controller: it contributes `errors[]` (a FATAL level makes the master
+// VDA 5050 2.x `state` and `connection` messages built from the gateway's active faults (docs/fleet.md,
+// docs/fleet.md). medkit is not the vehicle controller: it contributes `errors[]` (a FATAL level makes the master
 // control route around the vehicle); order, node, edge, action, battery and motion fields carry neutral values
 // that say "nothing known", so a master control that merges several state sources can take errors[] from us.
 import type { FaultRecord } from '@medkit/gateway';
@@ -49,7 +49,7 @@ export interface Vda5050Connection extends Vda5050Header {
   connectionState: ConnectionState;
 }
 
-/** `<interface>/<major>/<manufacturer>/<serial>/<topic>` (VDA 5050 2.x §6.5). */
+/** `<interface>/<major>/<manufacturer>/<serial>/<topic>` (VDA 5050 2.x docs/fleet.md). */
 export function vdaTopic(interfaceName: string, majorVersion: string, h: Vda5050Header, topic: 'state' | 'connection'): string {
   return `${interfaceName}/${majorVersion}/${h.manufacturer}/${h.serialNumber}/${topic}`;
 }
@@ -68,7 +68,7 @@ export const MORE_ERRORS_TYPE = 'MEDKIT_MORE_ACTIVE_FAULTS';
 
 const cut = (s: string, max: number) => (s.length > max ? `${s.slice(0, max - 1)}…` : s);
 
-/** gateway.md §16.2: errorType = fault code, WARNING for severity ≤ 1 else FATAL, references = entity ids. */
+/** docs/fleet.md: errorType = fault code, WARNING for severity ≤ 1 else FATAL, references = entity ids. */
 export function faultToError(f: FaultRecord, entityIds: readonly string[]): Vda5050Error {
   const refs: Vda5050ErrorReference[] = entityIds.slice(0, MAX_REFERENCES).map((id) => ({ referenceKey: 'entity_id', referenceValue: cut(id, MAX_REFERENCE_CHARS) }));
   // Without a known entity, the reporting ROS nodes still tell the operator where to look.

@@ -1,4 +1,4 @@
-// The fleet's live fault stream (fleet.md §5): each replica reads the stream's fault subjects with its own
+// The fleet's live fault stream (docs/fleet.md): each replica reads the stream's fault subjects with its own
 // ephemeral ordered consumer from "now" and fans every event out to its SSE clients, so any replica serves
 // the complete stream. SSE ids are JetStream stream sequences, so `Last-Event-ID` resumes from the stream itself
 // (replay.ts) and then joins the live feed without a gap or a repeat.

@@ -1,5 +1,5 @@
 // A robot gateway's own API paths re-addressed into the fleet's id space: `/api/v1/apps/lidar/...` on robot
-// `amr-07` is `/api/v1/components/amr-07/apps/amr-07__lidar/...` on the fleet (fleet.md §6). Fault details
+// `amr-07` is `/api/v1/components/amr-07/apps/amr-07__lidar/...` on the fleet (docs/fleet.md). Fault details
 // forwarded from a robot carry `bulk_data_uri` links to its black-box recordings; rewritten, those links
 // work against the fleet (which forwards them) instead of pointing at a gateway the browser may not reach.
 import { API_BASE, escapesPath } from '@medkit/gateway';

@@ -1,4 +1,4 @@
-// Aggregation configuration (spec/gateway.md §11.1): key table for the loader and the reference, and the
+// Aggregation configuration (docs/aggregation.md): key table for the loader and the reference, and the
 // checked peer list the feature runs with.
 import type { OutboundAgent } from '../transport/outbound-http.js';
 import { bool, guarded, int, list, str, type KeySpec } from '@medkit/kit';
@@ -6,7 +6,7 @@ import { ConfigError } from '../config/sources.js';
 import { outboundAgent } from '../transport/outbound-tls.js';
 
 export const AGGREGATION_KEYS = {
-  'aggregation.enabled': bool(false, 'Federate peer gateways into this one (spec/gateway.md §11).'),
+  'aggregation.enabled': bool(false, 'Federate peer gateways into this one (docs/aggregation.md).'),
   'aggregation.timeout_ms': int(2000, "Deadline of the calls that read a peer's description of itself: health checks, entity reads, collection fan-outs, fault look-ups.", { min: 100, max: 600000, policy: 'clamp' }),
   'aggregation.forward_timeout_ms': int(15000, 'Deadline of a forwarded request (an operation execution, a large read) on the peer that owns it: above a peer\'s own service_call_timeout_sec. Below aggregation.timeout_ms it is raised to it, with a warning.', { min: 100, max: 600000, policy: 'clamp' }),
   'aggregation.write_timeout_ms': int(5000, 'Added to a forward\'s deadline when it sends a request body (an upload) to the peer.', { min: 100, max: 600000, policy: 'clamp' }),

@@ -1,4 +1,4 @@
-// Peer fault events relayed into this gateway (spec/gateway.md §11.5–§11.6). The faults feature's stream
+// Peer fault events relayed into this gateway (docs/aggregation.md). The faults feature's stream
 // timeline (faults/http/stream-timeline.ts) subscribes here at start: each event gets this gateway's next
 // /faults/stream id, from the same sequence and replay buffer as local events.
 import { token, type Token } from '../registry/index.js';
@@ -10,7 +10,7 @@ export interface RelayedFaultEvent {
   /** SSE event name: `fault_confirmed` | `fault_updated` | `fault_cleared` (or whatever the peer sent). */
   event: string;
   /**
-   * The peer's event body (api.md §9.7) with `x-medkit.gateway` = peer name and `x-medkit.via` = instance ids
+   * The peer's event body (docs/faults.md) with `x-medkit.gateway` = peer name and `x-medkit.via` = instance ids
    * of the gateways it passed through (loop guard: a gateway drops events that already went through it).
    */
   data: Record<string, unknown>;

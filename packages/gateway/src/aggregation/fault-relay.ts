@@ -1,5 +1,5 @@
-// Relays each online peer's /faults/stream into this gateway (spec/gateway.md §11.5 "SSE streams of peers
-// can be proxied (event carries the peer name)", §11.6 one timeline). One SSE client per online peer, with
+// Relays each online peer's /faults/stream into this gateway (docs/aggregation.md "SSE streams of peers
+// can be proxied (event carries the peer name)", docs/aggregation.md one timeline). One SSE client per online peer, with
 // reconnect and Last-Event-ID; events that already passed through this gateway are dropped (loop guard).
 import type { OutboundAgent } from '../transport/outbound-http.js';
 import type { FaultEventSink } from './fault-events.js';

@@ -1,4 +1,4 @@
-// One fault timeline across gateways (spec/gateway.md §11.6 [ours]): every item says which gateway it came
+// One fault timeline across gateways (docs/aggregation.md [ours]): every item says which gateway it came
 // from, and the merged list is sorted by last occurrence, newest first, ties by fault code. Peers' clocks
 // must be NTP-synced for the order to mean anything.
 

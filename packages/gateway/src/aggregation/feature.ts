@@ -1,4 +1,4 @@
-// The aggregation feature (spec/gateway.md §11, api.md §20): peers from the configuration, their entities
+// The aggregation feature (docs/aggregation.md): peers from the configuration, their entities
 // merged into discovery, requests for peer-owned entities forwarded, collections fanned out, peer fault
 // events relayed, robot-wide fault reads by code answered from peers. Off (and invisible) unless
 // `aggregation.enabled`.

@@ -1,4 +1,4 @@
-// Forwards one request for a peer-owned entity to that peer (spec/gateway.md §11.5): same method, query and
+// Forwards one request for a peer-owned entity to that peer (docs/aggregation.md): same method, query and
 // body, the path re-addressed to the peer's id, X-Client-Id always and Authorization only when configured.
 // Buffered answers are capped at 10 MB; event streams are piped until either side goes away.
 import type { IncomingMessage, ServerResponse } from 'node:http';

@@ -1,4 +1,4 @@
-// Turns a peer's entity JSON (list item + detail, spec/api.md §3.3–§3.5) back into the entity model, tagged
+// Turns a peer's entity JSON (list item + detail, docs/api.md) back into the entity model, tagged
 // as learned from that peer. Unknown or malformed fields are ignored; only the id is required.
 import { isValidEntityId } from '../entities/ids.js';
 import { decodeSegment } from './url-paths.js';
@@ -16,7 +16,7 @@ function idsFromHrefs(v: unknown): string[] {
   return list.map((h) => decodeSegment(h.split('/').filter(Boolean).pop() ?? '')).filter(isValidEntityId);
 }
 
-/** Sources a peer re-discovers on its own: not retained while the peer is silent (spec/gateway.md §11.3). */
+/** Sources a peer re-discovers on its own: not retained while the peer is silent (docs/aggregation.md). */
 export function isRuntimeSource(source: string | undefined): boolean {
   return source === 'runtime' || source === 'heuristic';
 }

@@ -1,4 +1,4 @@
-// Aggregation / federation of peer gateways (spec/gateway.md §11, api.md §20).
+// Aggregation / federation of peer gateways (docs/aggregation.md).
 export { createAggregationFeature, AGGREGATION_SERVICE, PEER_FAULT_SINK_SERVICE } from './feature.js';
 export { AGGREGATION_KEYS, readAggregationSettings, AggregationConfigError, type AggregationSettings, type PeerConfig } from './config.js';
 export { AggregationService, type MergeHost, type PeerHealth } from './service.js';

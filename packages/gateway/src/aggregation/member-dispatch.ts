@@ -1,4 +1,4 @@
-// Member dispatch (spec/gateway.md §11.5, api.md §1.3 and §20): on an aggregating entity (Area, Function,
+// Member dispatch (docs/aggregation.md, docs/api.md, docs/aggregation.md): on an aggregating entity (Area, Function,
 // Component hosting apps) a single-item request naming `<member>:<item>` is re-addressed to the member's own
 // route, e.g. `POST /functions/docking/operations/gripper:open/executions` → `POST /apps/gripper/operations/
 // open/executions`. Aggregation forwards it when the member is owned by a peer.
@@ -24,7 +24,7 @@ export function memberItem(rest: string): MemberItem | undefined {
   if (!m || !MEMBER_COLLECTIONS.has(m[1])) return undefined;
   const head = decodeSegment(m[2]);
   if (head === undefined) return undefined;
-  const colon = head.indexOf(':'); // entity ids never contain ':' (api.md §1.3): split on the first one
+  const colon = head.indexOf(':'); // entity ids never contain ':' (docs/api.md): split on the first one
   if (colon <= 0) return undefined;
   const item = head.slice(colon + 1);
   if (item.length === 0) return undefined;

@@ -1,4 +1,4 @@
-// Merges peer entity trees into the local one (spec/gateway.md §11.4, api.md §20) and builds the routing
+// Merges peer entity trees into the local one (docs/aggregation.md) and builds the routing
 // table: which entity ids are owned by exactly one peer, and under which id that peer knows them.
 // Pure: inputs are not mutated.
 import type { App, Area, Component, Entity, EntitySnapshot, EntityType, SovdFunction } from '../entities/model.js';
@@ -161,7 +161,7 @@ export function mergePeerEntities(local: EntitySnapshot, peers: readonly PeerCon
     }
   }
 
-  // Components are classified once every peer is in (spec/gateway.md §11.4).
+  // Components are classified once every peer is in (docs/aggregation.md).
   const parents = new Set(out.components.map((c) => c.parent_component_id).filter((p): p is string => !!p && index.component.has(p)));
   const collisions: LeafCollision[] = [];
   for (const [id, claimers] of claims) {

@@ -1,8 +1,8 @@
-// HTTP to peer gateways: every call has a deadline and a response size cap (spec/gateway.md §11.3), and
+// HTTP to peer gateways: every call has a deadline and a response size cap (docs/aggregation.md), and
 // failures come back as values, never as exceptions, so callers can count them per peer.
 import { callErrorDetail, outboundCall, readCapped, type OutboundAgent } from '../transport/outbound-http.js';
 
-/** Largest peer response body read into memory (spec/gateway.md §11.3). */
+/** Largest peer response body read into memory (docs/aggregation.md). */
 export const MAX_PEER_RESPONSE_BYTES = 10 * 1024 * 1024;
 
 /** Sent on every request a gateway makes on behalf of a fan-out or a fetch: the peer answers locally only. */

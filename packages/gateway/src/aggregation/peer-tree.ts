@@ -1,4 +1,4 @@
-// Reads a peer's whole entity tree over its REST API (spec/gateway.md §11.3): the four lists, nested subareas
+// Reads a peer's whole entity tree over its REST API (docs/aggregation.md): the four lists, nested subareas
 // and subcomponents, and every entity's detail, all with X-Medkit-No-Fan-Out. All-or-nothing: any failure
 // rejects the read, so the caller keeps the peer's last complete declaration.
 import type { OutboundAgent } from '../transport/outbound-http.js';
@@ -9,7 +9,7 @@ import { entityFromWire } from './from-wire.js';
 import { NO_FAN_OUT_HEADER, peerJson } from './peer-http.js';
 import { mapLimited } from '../map-limited.js';
 
-/** Safety limits of spec/gateway.md §11.3. */
+/** Safety limits of docs/aggregation.md. */
 export const MAX_ITEMS_PER_COLLECTION = 1000;
 export const MAX_ENTITIES_PER_PEER = 10000;
 const DETAIL_CONCURRENCY = 8;
@@ -66,7 +66,7 @@ export async function readPeerTree(o: TreeReadOptions): Promise<PeerTree> {
   };
 
   const top = await Promise.all((['area', 'component', 'app', 'function'] as const).map(async (t) => [t, await list(`/${TYPE_TO_SEGMENT[t]}`, false)] as const));
-  // Nested children are not in the top-level lists (api.md §3.1): walk them breadth first.
+  // Nested children are not in the top-level lists (docs/api.md): walk them breadth first.
   for (const [type, items] of top) {
     let frontier = add(type, items ?? []);
     const nested = type === 'area' ? 'subareas' : type === 'component' ? 'subcomponents' : undefined;

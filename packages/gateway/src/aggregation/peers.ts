@@ -1,4 +1,4 @@
-// Peer state (spec/gateway.md §11.3): each peer is health-checked on an interval; a healthy peer's entity
+// Peer state (docs/aggregation.md): each peer is health-checked on an interval; a healthy peer's entity
 // tree is re-read, and its last complete declaration is kept when a read fails. Changes are reported once
 // per check round so discovery can re-merge.
 import type { OutboundAgent } from '../transport/outbound-http.js';

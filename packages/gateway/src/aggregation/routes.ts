@@ -1,6 +1,6 @@
 // HTTP side of aggregation: two gateway-wide hooks, no routes of its own.
 // - onRequest: a request under /{segment}/{id} whose entity one peer owns is forwarded to that peer before
-//   any local route runs (api.md §2.4 step 3): 504 when the owner is silent, 502 when it cannot be reached.
+//   any local route runs (docs/api.md step 3): 504 when the owner is silent, 502 when it cannot be reached.
 //   Member-qualified items on aggregating entities (`<member>:<item>`) go to the member's peer the same way.
 // - onSend: a 200 JSON answer of a fan-out collection (GET /faults, /version-info, /{entity}/{data,
 //   operations, configurations, faults, logs}) gets the peers' items merged in, whichever feature serves it.

@@ -17,7 +17,7 @@ export interface MergeHost {
   cache: { get(type: EntityType, id: string): Entity | undefined };
 }
 
-/** `/health` `peers[]` entry (api.md §4.3; `last_seen` and `instance_id` are [ours]). */
+/** `/health` `peers[]` entry (docs/api.md; `last_seen` and `instance_id` are [ours]). */
 export interface PeerHealth {
   name: string;
   url: string;
@@ -58,7 +58,7 @@ export class AggregationService {
     });
   }
 
-  /** Hooks the merge into discovery's refresh pipeline (gateway.md §1.4 step 4). */
+  /** Hooks the merge into discovery's refresh pipeline (docs/manifest.md step 4). */
   attach(host: MergeHost): void {
     this.host = host;
     host.setMerger((local) => this.merge(local));
@@ -141,7 +141,7 @@ export class AggregationService {
     return undefined;
   }
 
-  /** The route's peer when it is online; otherwise the 504 of api.md §2.4 step 3 (entity retained from a silent peer). */
+  /** The route's peer when it is online; otherwise the 504 of docs/api.md step 3 (entity retained from a silent peer). */
   onlinePeer(route: PeerRoute, entityId: string): PeerState {
     const peer = this.registry.get(route.peer);
     if (peer?.status === 'online') return peer;

@@ -1,5 +1,5 @@
-// The static clients of `auth.clients` / MEDKIT_AUTH_CLIENTS (`client_id:client_secret:role`, gateway.md
-// §12.1): parsed once at start-up, every malformed entry refused by name, secrets compared in constant time.
+// The static clients of `auth.clients` / MEDKIT_AUTH_CLIENTS (`client_id:client_secret:role`, docs/architecture.md
+// docs/security.md): parsed once at start-up, every malformed entry refused by name, secrets compared in constant time.
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { AuthConfigError } from './errors.js';
 import { parseRole, type Role } from '../sovd/roles.js';

@@ -1,5 +1,5 @@
-// The two error families of authentication: the OAuth2 bodies answered to requests (api.md §2.6) and
-// the named start-up error for `auth.*` settings that cannot be honoured (fail closed, gateway.md §12.1).
+// The two error families of authentication: the OAuth2 bodies answered to requests (docs/api.md) and
+// the named start-up error for `auth.*` settings that cannot be honoured (fail closed, docs/security.md).
 import { ConfigError } from '../config/sources.js';
 import type { SovdError } from '@medkit/plugin-api';
 
@@ -15,7 +15,7 @@ export type OAuthErrorCode =
   | 'server_error'
   | 'resource-not-found';
 
-/** The realm every `WWW-Authenticate` challenge names (api.md §2.6, kept from the reference). */
+/** The realm every `WWW-Authenticate` challenge names (docs/api.md, kept from the reference). */
 export const AUTH_REALM = 'ros2_medkit_gateway';
 
 /** An error answered with the OAuth2 body `{error, error_description}` instead of a SOVD GenericError. */

@@ -1,4 +1,4 @@
-// Authentication and roles (gateway.md §12): settings, tokens, the access decision and the route table.
+// Authentication and roles (docs/security.md): settings, tokens, the access decision and the route table.
 import type { SqliteDatabase } from '@medkit/kit';
 import { AccessPolicy, SECURITY_SCHEMES } from './policy.js';
 import { accessOf, RoleTable, type RouteRole } from './route-access.js';
@@ -21,7 +21,7 @@ export interface GatewayAuth {
   policy: AccessPolicy;
   table: RoleTable;
   security: { schemes: Record<string, unknown>; of(method: string, url: string, config: unknown): OperationAuth; forRole(method: string, role: string): OperationAuth };
-  /** The `auth` object of GET / (api.md §4.1), present only when auth is on. */
+  /** The `auth` object of GET / (docs/api.md), present only when auth is on. */
   rootInfo(): Record<string, unknown> | undefined;
   close(): void;
 }

@@ -1,4 +1,4 @@
-// The authentication and role decision of every request (gateway.md §12.3): who the caller is (identity
+// The authentication and role decision of every request (docs/security.md): who the caller is (identity
 // stage) and whether the route's minimum role lets them through (role stage). The HTTP pipeline calls
 // both; nothing else decides access by role.
 import type { ClientIdentity } from '../entity-scope/access.js';

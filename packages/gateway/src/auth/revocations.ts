@@ -1,5 +1,5 @@
 // Revoked token ids and spent refresh tokens, kept in the gateway's SQLite store so a restart forgets
-// neither (gateway.md §12.2). Rows carry the instant after which the tokens they refer to are expired
+// neither (docs/security.md). Rows carry the instant after which the tokens they refer to are expired
 // anyway; those rows are pruned.
 import type { Migration, SqliteDatabase } from '@medkit/kit';
 

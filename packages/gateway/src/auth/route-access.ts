@@ -1,4 +1,4 @@
-// The minimum role of every route, derived from its declaration (gateway.md §12.4 with the [OURS] rows).
+// The minimum role of every route, derived from its declaration (docs/security.md with the [OURS] rows).
 // A route declares `config.role` where the table says more than the default; everything else follows
 // the defaults below, so a route nobody thought about is viewer-readable and admin-writable, never open.
 // The same function feeds the request check, docs/roles.md and the OpenAPI `security` of each operation.
@@ -20,7 +20,7 @@ const READ_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 /** True for methods that only read. */
 export const isReadMethod = (method: string): boolean => READ_METHODS.has(method.toUpperCase());
 
-/** Routes that never need a token: the auth endpoints (§12.2) and Swagger UI's static files. */
+/** Routes that never need a token: the auth endpoints (docs/security.md) and Swagger UI's static files. */
 const PUBLIC_PREFIXES = [`${API_BASE}/auth/`, `${API_BASE}/swagger-ui`];
 /** Swagger UI's copies of the API description need what /api/v1/docs needs. */
 const DOC_COPIES = new Set([`${API_BASE}/swagger-ui/json`, `${API_BASE}/swagger-ui/yaml`]);

@@ -1,4 +1,4 @@
-// POST /api/v1/auth/{authorize,token,revoke} (api.md §18): always public, JSON or form bodies of bounded
+// POST /api/v1/auth/{authorize,token,revoke} (docs/security.md): always public, JSON or form bodies of bounded
 // size, OAuth2 error bodies for every failure, `Cache-Control: no-store` on every answer (RFC 6749 §5.1).
 // With auth off they answer 404 "Authentication is not enabled" and the capability flag stays false.
 import { Type } from '@sinclair/typebox';
@@ -16,7 +16,7 @@ export const MAX_AUTH_BODY_BYTES = 16 * 1024;
 
 const OAuthErrorBody = Type.Object(
   { error: Type.String({ examples: ['invalid_client'] }), error_description: Type.String() },
-  { title: 'OAuthError', description: 'OAuth2 error body (RFC 6749 §5.2; api.md §2.6)' },
+  { title: 'OAuthError', description: 'OAuth2 error body (RFC 6749 §5.2; docs/api.md)' },
 );
 const TokenResponse = Type.Object(
   {

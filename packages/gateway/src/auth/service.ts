@@ -1,4 +1,4 @@
-// The client-credentials flow (gateway.md §12.2, api.md §18): authorize, refresh (single-use refresh
+// The client-credentials flow (docs/security.md): authorize, refresh (single-use refresh
 // tokens; a replayed one revokes its whole grant), revoke, and the bearer check of every request.
 import { randomUUID } from 'node:crypto';
 import type { SqliteDatabase } from '@medkit/kit';
@@ -9,7 +9,7 @@ import type { Role } from '../sovd/roles.js';
 import type { AuthSettings } from './settings.js';
 import { MAX_TOKEN_CHARS, TokenSigner, type VerifiedToken } from './tokens.js';
 
-/** The token response of /auth/authorize and /auth/token (api.md §18.1). */
+/** The token response of /auth/authorize and /auth/token (docs/security.md). */
 export interface TokenResponse {
   access_token: string;
   token_type: 'Bearer';

@@ -1,4 +1,4 @@
-// Reads and checks the `auth.*` keys (gateway.md §12.1) once at start-up. Anything set that cannot be
+// Reads and checks the `auth.*` keys (docs/security.md) once at start-up. Anything set that cannot be
 // honoured stops start-up with an AuthConfigError naming the key (fail closed): a short HS256 secret, an
 // RS256 key that is missing, unreadable, not RSA or too small, a malformed client entry. (An unknown
 // `auth.*` key never gets here: the loader refuses it, config/unknown-keys.ts.) Secret values never appear in a message.
@@ -11,7 +11,7 @@ import { AuthConfigError } from './errors.js';
 export type RequireAuthFor = 'none' | 'write' | 'all';
 export type JwtAlgorithm = 'HS256' | 'RS256';
 
-/** Shortest HS256 secret accepted (gateway.md §12.1). */
+/** Shortest HS256 secret accepted (docs/security.md). */
 export const MIN_SECRET_CHARS = 32;
 /** Smallest RSA modulus accepted for RS256. */
 export const MIN_RSA_BITS = 2048;

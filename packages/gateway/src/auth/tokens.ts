@@ -1,4 +1,4 @@
-// Issues and verifies the gateway's JWTs with `jose` (gateway.md §12.2): HS256 with the shared secret or
+// Issues and verifies the gateway's JWTs with `jose` (docs/security.md): HS256 with the shared secret or
 // RS256 with the key pair. Verification accepts only the configured algorithm (so `none` and an HS256
 // token signed with the RS256 public key are refused), only our issuer, only the expected token type,
 // only tokens of bounded length, and no token issued in the future beyond a small clock skew.
@@ -30,7 +30,7 @@ export interface VerifiedToken {
   jti: string;
   /** Shared by every token issued from one client-credentials exchange (revoking one refresh token revokes them all). */
   grantId: string;
-  /** Access tokens: the refresh token issued with them (gateway.md §12.2). */
+  /** Access tokens: the refresh token issued with them (docs/security.md). */
   refreshTokenId?: string;
   /** Epoch seconds. */
   expiresAt: number;

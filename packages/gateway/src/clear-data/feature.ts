@@ -1,4 +1,4 @@
-// The clear-data feature (api.md §23 [ours], docs/sovd-resources.md): the service with a clearer per thing the
+// The clear-data feature (docs/sovd-resources.md [ours]): the service with a clearer per thing the
 // gateway holds about an entity, contributed from the features that hold it, and the routes.
 import type { GatewayFeature } from '../feature.js';
 import { token, type Token } from '../registry/index.js';

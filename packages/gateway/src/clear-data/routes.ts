@@ -1,6 +1,6 @@
 // HTTP ↔ ClearDataService: PUT /{entity}/clear-data (every kind), PUT …/clear-data/{kind}, GET
-// …/clear-data/status (api.md §23 [ours]). A clear answers 202 with `Location` of the status resource (the
-// SOVD asynchronous pattern, §1.7); it has already run when the answer leaves. PUTs are mutating (lock scope
+// …/clear-data/status (docs/sovd-resources.md [ours]). A clear answers 202 with `Location` of the status resource (the
+// SOVD asynchronous pattern, docs/api.md); it has already run when the answer leaves. PUTs are mutating (lock scope
 // `clear-data`).
 import { Type } from '@sinclair/typebox';
 import { API_BASE, type HttpApp } from '../http/app-types.js';

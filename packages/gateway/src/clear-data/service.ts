@@ -1,4 +1,4 @@
-// clear-data (SOVD, api.md §23 [ours], docs/sovd-resources.md): wipes what the gateway holds about one entity,
+// clear-data (SOVD, docs/sovd-resources.md [ours]): wipes what the gateway holds about one entity,
 // by kind — `cached-data` (cached topic values), `learned-data` (the entity's fault memory) and
 // `client-defined-resources` (data lists, triggers, cyclic subscriptions, mode values) — or all of them.
 // Each kind is a list of clearers that other features contribute; the last run per entity is the status.

@@ -1,4 +1,4 @@
-// The communication-logs feature (api.md §23 [ours], docs/sovd-resources.md): logs of the DDS traffic the
+// The communication-logs feature (docs/sovd-resources.md [ours]): logs of the DDS traffic the
 // gateway sees for an entity, and their routes.
 import type { GatewayFeature } from '../feature.js';
 import { ROS_SERVICE } from '../ros/connection.js';

@@ -1,4 +1,4 @@
-// Communication logs (SOVD, api.md §23 [ours], docs/sovd-resources.md): what the gateway sees of an
+// Communication logs (SOVD, docs/sovd-resources.md [ours]): what the gateway sees of an
 // entity's DDS traffic while a log runs — discovery events of its nodes (node up/down, publisher,
 // subscription and service endpoints appearing and going) from the ROS graph, and per-topic message rates of
 // the topics it publishes, counted on pooled subscriptions. Everything is bounded: events in a ring, a

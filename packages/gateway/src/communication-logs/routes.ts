@@ -1,5 +1,5 @@
 // HTTP ↔ communication logs: GET/POST /{entity}/communication-logs, GET/PUT/DELETE …/{communication_log_id}
-// (api.md §23 [ours], docs/sovd-resources.md). POST starts a log; PUT {status: running|stopped}
+// (docs/sovd-resources.md [ours]). POST starts a log; PUT {status: running|stopped}
 // restarts or stops it. POST, PUT and DELETE are mutating (lock scope `communication-logs`).
 import { Type } from '@sinclair/typebox';
 import type { FastifyRequest } from 'fastify';

@@ -1,4 +1,4 @@
-// The gateway's configuration keys. Names, defaults and ranges follow spec/gateway.md (§1.4, §13);
+// The gateway's configuration keys. Names, defaults and ranges follow docs/architecture.md (docs/manifest.md, docs/hardening.md);
 // keys marked [ours] are medkit additions. Features append their own key tables here.
 import { bool, float, guardAll, guarded, int, list, str, type KeySpec } from '@medkit/kit';
 
@@ -22,7 +22,7 @@ export const SERVER_KEYS = {
   )),
 } satisfies Record<string, KeySpec>;
 
-/** HTTPS and mutual TLS (spec/gateway.md §13.2); checked at start-up by transport/tls-settings.ts. */
+/** HTTPS and mutual TLS (docs/hardening.md); checked at start-up by transport/tls-settings.ts. */
 export const TLS_KEYS = guardAll('security', {
   'server.tls.enabled': bool(false, 'Serve HTTPS (conventional port 8443).'),
   'server.tls.cert_file': str('', 'Server certificate chain (PEM).'),
@@ -91,7 +91,7 @@ export const DISCOVERY_KEYS = {
     enum: ['runtime_only', 'manifest_only', 'hybrid'],
     policy: 'refuse',
   }),
-  'discovery.manifest_path': str('', 'Manifest YAML file (spec/gateway.md §1.5).'),
+  'discovery.manifest_path': str('', 'Manifest YAML file (docs/manifest.md).'),
   'discovery.manifest_strict_validation': bool(true, 'Treat manifest validation warnings as errors.'),
   'discovery.manifest.enabled': bool(true, 'Run the manifest layer in hybrid mode.'),
   'discovery.manifest.fragments_dir': str('', 'Directory of manifest fragments appended to the base manifest (empty = off).'),

@@ -168,7 +168,7 @@ export function readEnvConfig(env: NodeJS.ProcessEnv, knownKeys: readonly string
     MEDKIT_MANIFEST: 'discovery.manifest_path',
     MEDKIT_DOMAIN: 'ros.domain_id',
     MEDKIT_LOG_LEVEL: 'logging.level',
-    // [ours] gateway.md §12.1: secrets come from the environment (MEDKIT_AUTH_CLIENTS maps by name).
+    // [ours] docs/security.md: secrets come from the environment (MEDKIT_AUTH_CLIENTS maps by name).
     MEDKIT_JWT_SECRET: 'auth.jwt_secret',
   };
   const byEnvName = new Map(knownKeys.map((k) => [`MEDKIT_${k.replace(/\./g, '_').toUpperCase()}`, k]));

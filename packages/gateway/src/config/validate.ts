@@ -1,5 +1,5 @@
 // Coerces raw values (YAML scalars, environment strings) to each key's type and applies the
-// out-of-range policy of spec/gateway.md §13.1: clamp (warn), reject (warn, keep default) or refuse (stop).
+// out-of-range policy of docs/configuration.md: clamp (warn), reject (warn, keep default) or refuse (stop).
 // A key that guards security or a limit (key-spec.ts Guard) always refuses: its protection is never
 // replaced by a default or a clamped value other than the one asked for.
 import type { KeySpec } from '@medkit/kit';

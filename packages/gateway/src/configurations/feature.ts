@@ -1,4 +1,4 @@
-// The configurations feature (api.md §8): node parameters behind every entity, with deadlines, a
+// The configurations feature (docs/resources.md): node parameters behind every entity, with deadlines, a
 // negative cache for dead parameter services, reset to first-seen values, and the 'configurations' sampler.
 import type { GatewayConfig } from '../config/index.js';
 import { ENTITIES_SERVICE } from '../entities/service.js';

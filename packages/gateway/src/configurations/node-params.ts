@@ -1,4 +1,4 @@
-// Parameter access per node with the "never block" rules (design.md, gateway.md §13.3): every
+// Parameter access per node with the "never block" rules (docs/architecture.md, docs/hardening.md): every
 // operation has one deadline (parameter_service_timeout_sec) shared by its round trips; a node whose
 // parameter service timed out or is missing is answered "unavailable" at once for
 // parameter_service_negative_cache_sec; the first values seen of each node are kept for resets.

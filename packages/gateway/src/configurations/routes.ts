@@ -1,4 +1,4 @@
-// HTTP ↔ ConfigurationsService for /{entity}/configurations (api.md §8). `{config_id}` spans segments
+// HTTP ↔ ConfigurationsService for /{entity}/configurations (docs/resources.md). `{config_id}` spans segments
 // (parameter names may hold `/` and `.`): item routes are registered as `:config_id` and `*`.
 import { Type } from '@sinclair/typebox';
 import { SEGMENT_TITLE } from '../entity-scope/index.js';

@@ -1,4 +1,4 @@
-// Configurations (api.md §8): the parameters of an entity's nodes. One node → ids are parameter names;
+// Configurations (docs/resources.md): the parameters of an entity's nodes. One node → ids are parameter names;
 // an aggregating entity → every id is `<app_id>:<name>`. Nodes are asked in parallel; a node that fails
 // makes the answer partial, never slower than its deadline.
 import type { App, Entity, EntityType } from '../entities/model.js';
@@ -98,7 +98,7 @@ export class ConfigurationsService {
     return { items, 'x-medkit': xm };
   }
 
-  /** Splits a configuration id into its node and parameter name (§8 id rules). */
+  /** Splits a configuration id into its node and parameter name (docs/resources.md id rules). */
   private resolveId(ref: EntityRef, id: string, requirePrefix: boolean): { target?: Target; name: string; candidates: Target[] } {
     if (id.length === 0 || id.length > MAX_CONFIG_ID) throw new SovdError('invalid-parameter', 'Invalid configuration id', { details: `ids are 1–${MAX_CONFIG_ID} characters`, config_id: id.slice(0, 64) });
     const targets = this.targets(ref);

@@ -1,4 +1,4 @@
-// ROS parameter values ↔ JSON (api.md §8.1 type strings): the JSON type of a PUT value must match the
+// ROS parameter values ↔ JSON (docs/resources.md type strings): the JSON type of a PUT value must match the
 // parameter's ROS type; values come back as plain JSON (64-bit integers beyond 2^53 as strings).
 
 /** rcl_interfaces/msg/ParameterType ids → the API's type strings. */

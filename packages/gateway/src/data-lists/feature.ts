@@ -1,4 +1,4 @@
-// The data-lists feature (api.md §23 [ours], docs/sovd-resources.md): the store and the routes.
+// The data-lists feature (docs/sovd-resources.md [ours]): the store and the routes.
 import type { GatewayFeature } from '../feature.js';
 import { token, type Token } from '../registry/index.js';
 import { DATA_SERVICE } from '../data/feature.js';

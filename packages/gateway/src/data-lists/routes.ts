@@ -1,4 +1,4 @@
-// HTTP ↔ data lists: GET/POST /{entity}/data-lists, GET/DELETE …/data-lists/{data_list_id} (api.md §23
+// HTTP ↔ data lists: GET/POST /{entity}/data-lists, GET/DELETE …/data-lists/{data_list_id} (docs/sovd-resources.md
 // [ours]). Reading a list reads every item through the data service at once; a failing item carries its
 // own SOVD error instead of failing the list. POST and DELETE are mutating (lock scope `data-lists`).
 import { Type } from '@sinclair/typebox';

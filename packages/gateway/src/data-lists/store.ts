@@ -1,4 +1,4 @@
-// Data lists (SOVD, api.md §23 [ours], docs/sovd-resources.md): named sets of an entity's data items that a
+// Data lists (SOVD, docs/sovd-resources.md [ours]): named sets of an entity's data items that a
 // client defines once and reads together. Held in memory (client-defined, like SOVD's own), bounded per
 // entity and in total, dropped by clear-data `client-defined-resources`.
 import type { EntityType } from '../entities/model.js';

@@ -1,4 +1,4 @@
-// Data categories and data groups of an entity (api.md §6.4, implemented per issue 24; docs/resources.md,
+// Data categories and data groups of an entity (docs/resources.md, implemented per issue 24; docs/resources.md,
 // "Data categories and groups"), derived from its data list: the categories its items report, and groups
 // of items by ROS namespace (the topic path without its last segment) within a category. Plugin lists are
 // peer-shaped input, so only well-formed items count and the work is bounded.

@@ -1,4 +1,4 @@
-// The data feature (api.md §6): topic lists, pooled sampling of the latest message, publishing, the
+// The data feature (docs/resources.md): topic lists, pooled sampling of the latest message, publishing, the
 // 'data' sampler for triggers and cyclic subscriptions, and `x-medkit-data-provider` on /health.
 import { qosForWriters } from '@medkit/ros2';
 import { type GatewayConfig } from '../config/index.js';
@@ -102,7 +102,7 @@ export function createDataFeature(_config?: GatewayConfig): GatewayFeature {
  */
 function registerDataSampler(ctx: GatewayContext, service: DataService, pool: TopicPool | undefined, plugins: PluginHost | undefined): void {
   const members = membersVia(ctx);
-  // Plugin-owned entities are sampled and streamed by their owner's DataProvider (gateway.md §2.4).
+  // Plugin-owned entities are sampled and streamed by their owner's DataProvider (docs/plugins.md).
   const owned = pluginData(plugins);
   const itemName = (itemPath: string) => itemPath.replace(/^\//, '');
   getSamplers(ctx).register('data', {

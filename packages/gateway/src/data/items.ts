@@ -1,6 +1,6 @@
-// Data items of an entity (api.md §6.1): the topics its member Apps publish or subscribe to.
+// Data items of an entity (docs/resources.md): the topics its member Apps publish or subscribe to.
 // On an aggregating entity the same topic from several members is one item whose `member_ids`
-// names them all, so topic ids stay bare; `<member_id>:<topic>` addresses one member's copy (§1.3).
+// names them all, so topic ids stay bare; `<member_id>:<topic>` addresses one member's copy (docs/api.md).
 import type { App } from '../entities/model.js';
 import { SovdError } from '@medkit/plugin-api';
 
@@ -32,7 +32,7 @@ export function dataItems(apps: readonly App[]): DataItem[] {
     .map(([topic, e]) => ({ topic, direction: e.pub && e.sub ? 'both' : e.pub ? 'publish' : 'subscribe', member_ids: e.members }));
 }
 
-/** `sensors/scan` and `/sensors/scan` name the same topic (api.md §1.3). */
+/** `sensors/scan` and `/sensors/scan` name the same topic (docs/api.md). */
 export function normalizeTopicId(id: string): string {
   const t = id.startsWith('/') ? id : `/${id}`;
   return t.length > 1 && t.endsWith('/') ? t.slice(0, -1) : t;
@@ -62,7 +62,7 @@ export function findDataItem(apps: readonly App[], entityId: string, rawId: stri
 }
 
 /**
- * The item a trigger's `data/<path>` observes (api.md §13.2): the exact topic, else the first topic
+ * The item a trigger's `data/<path>` observes (docs/triggers.md): the exact topic, else the first topic
  * (in sort order) that ends with the path at a segment boundary (`/temperature` → `/sensor/temperature`).
  * Undefined while no member has such a topic: the trigger waits for it.
  */

@@ -1,4 +1,4 @@
-// HTTP ↔ DataService for /{entity}/data (api.md §6). Topic ids span segments: each item route is
+// HTTP ↔ DataService for /{entity}/data (docs/resources.md). Topic ids span segments: each item route is
 // registered as `:data_id` (one segment, documented) and `*` (raw slashes).
 import { Type } from '@sinclair/typebox';
 import { SEGMENT_TITLE } from '../entity-scope/index.js';
@@ -75,7 +75,7 @@ const ERR = { 400: GenericError, 403: GenericError, 404: GenericError, 409: Gene
 
 export interface DataRouteDeps {
   service: () => DataService;
-  /** The data resource of a plugin-owned entity (gateway.md §2.4); undefined: the built-in service serves it. */
+  /** The data resource of a plugin-owned entity (docs/plugins.md); undefined: the built-in service serves it. */
   owned?: ReturnType<typeof pluginData>;
 }
 

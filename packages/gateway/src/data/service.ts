@@ -1,4 +1,4 @@
-// Data (api.md §6): list an entity's topics, read a topic's latest message through the topic pool,
+// Data (docs/resources.md): list an entity's topics, read a topic's latest message through the topic pool,
 // publish a message validated against the topic's type. HTTP-free: routes translate.
 import type { App, Entity, EntityType } from '../entities/model.js';
 import { SovdError } from '@medkit/plugin-api';

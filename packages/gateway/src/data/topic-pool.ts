@@ -1,4 +1,4 @@
-// Pooled topic subscriptions behind data reads (gateway.md §13.3 data_provider.*): one live
+// Pooled topic subscriptions behind data reads (docs/hardening.md data_provider.*): one live
 // subscription per topic, the latest message kept, least-recently-used eviction at max_pool_size,
 // idle eviction by a periodic sweep, and a cap on reads that wait for a topic's first message.
 // The transport is injected so the pool is testable without DDS.

@@ -1,5 +1,5 @@
 /**
- * The entity cache (gateway.md §1.4): one Map per type keyed by id, updated by an incremental reconcile;
+ * The entity cache (docs/manifest.md): one Map per type keyed by id, updated by an incremental reconcile;
  * the generation counter advances only when something really changed, so consumers can skip work on a
  * stable graph. Entities handed out are shared: treat them as read-only.
  */

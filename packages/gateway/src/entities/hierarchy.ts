@@ -1,4 +1,4 @@
-// The one walker of the entity hierarchy (api.md §1.1, §3.2): component parents, area parents, and
+// The one walker of the entity hierarchy (docs/api.md): component parents, area parents, and
 // the member Apps of an aggregate. Locks (ancestors), triggers (membership), fault scoping and the
 // ROS-backed collections (members) all walk the tree through here, so they agree on what "under" means
 // and every walk is cycle-safe against a manifest that loops.
@@ -105,7 +105,7 @@ export function functionMemberApps(src: HierarchySource, functionId: string): Ap
 }
 
 /**
- * Member Apps of an entity, in discovery order, without duplicates (api.md §3.2): an App is its own
+ * Member Apps of an entity, in discovery order, without duplicates (docs/api.md): an App is its own
  * member; a Component's are the Apps on it and its subcomponents; an Area's those on the components of it
  * and its subareas (with their subcomponents); a Function's its hosts'.
  */
@@ -122,7 +122,7 @@ export function memberApps(src: HierarchySource, type: EntityType, entity: Entit
   }
 }
 
-/** True when `member` (not the aggregate itself) lies under the aggregate entity (trigger hierarchy matching, gateway.md §6.3). */
+/** True when `member` (not the aggregate itself) lies under the aggregate entity (trigger hierarchy matching, docs/triggers.md). */
 export function isMemberOf(get: EntityLookup, aggregate: { type: EntityType; id: string }, member: { type: EntityType; id: string; entity: Entity }): boolean {
   if (aggregate.type === member.type && aggregate.id === member.id) return false;
   const components = enclosingComponents(get, member.type, member.entity).flatMap((s) => (s.entity ? [s.entity] : []));

@@ -1,5 +1,5 @@
 /**
- * Component nameplate merging by source precedence (gateway.md §1.6).
+ * Component nameplate merging by source precedence (docs/manifest.md).
  */
 import { IDENTITY_FIELDS, type Identity, type IdentityField } from './model.js';
 

@@ -1,5 +1,5 @@
 /**
- * Entity id rules (gateway.md §1.1, api.md §1.3): 1–256 characters of `[A-Za-z0-9_-]`.
+ * Entity id rules (docs/manifest.md, docs/api.md): 1–256 characters of `[A-Za-z0-9_-]`.
  */
 
 /** Longest id the API accepts. */

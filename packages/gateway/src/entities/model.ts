@@ -1,5 +1,5 @@
 /**
- * Internal entity model (gateway.md §1.1). The HTTP layer maps these to the wire shapes of api.md §3;
+ * Internal entity model (docs/manifest.md). The HTTP layer maps these to the wire shapes of docs/api.md;
  * nothing here knows about HTTP.
  */
 

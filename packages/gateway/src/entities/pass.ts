@@ -1,5 +1,5 @@
 /**
- * One discovery pass in the active mode (gateway.md §1.2, §1.4 refresh order, §1.9): collect the mode's
+ * One discovery pass in the active mode (docs/manifest.md refresh order, docs/manifest.md): collect the mode's
  * entities, attach runtime Apps to the host Component, add plugin entities, drop internal nodes.
  */
 import { effectiveFqn, type EntitySnapshot } from './model.js';

@@ -1,5 +1,5 @@
 /**
- * Relationship lookups behind the discovery routes (api.md §3.1, §5), including dangling references.
+ * Relationship lookups behind the discovery routes (docs/api.md), including dangling references.
  */
 import type { EntityCache } from './cache.js';
 import type { App, Area, Component, SovdFunction } from './model.js';

@@ -1,5 +1,5 @@
 /**
- * When to refresh (gateway.md §1.4): graph-change events are debounced (a 100 ms tick checks a "changed"
+ * When to refresh (docs/manifest.md): graph-change events are debounced (a 100 ms tick checks a "changed"
  * flag; at most one graph-driven refresh per `refresh_debounce_ms` window) and a backstop refresh runs every
  * `refresh_interval_ms` in case an event was missed.
  */

@@ -64,7 +64,7 @@ export interface RefreshOutcome {
 }
 
 /**
- * Runs after the local pass and before the cache swap (gateway.md §1.4 step 4): aggregation merges peer
+ * Runs after the local pass and before the cache swap (docs/manifest.md step 4): aggregation merges peer
  * entities here. Must be synchronous and must not mutate its input; a throw keeps the local snapshot.
  */
 export type SnapshotMerger = (local: EntitySnapshot) => EntitySnapshot;
@@ -77,7 +77,7 @@ export interface DiscoveryHealth {
 
 /**
  * Events: `change` when the cache really changed (generation advanced); `refresh` after every pass, changed
- * or not (the backstop pass is where the orphan-trigger sweep of gateway.md §6.5 hooks in).
+ * or not (the backstop pass is where the orphan-trigger sweep of docs/triggers.md hooks in).
  */
 /** The discovery manager (entity cache, refresh, manifest), published by the entities feature. */
 export const ENTITIES_SERVICE: Token<DiscoveryManager> = token('entities');

@@ -1,5 +1,5 @@
 // Who is calling, and the one place that decides whether they may mutate an entity's resource. Today the
-// decision is the lock check (gateway.md §9.3); the role decision of every request is auth/policy.ts, run by
+// decision is the lock check (docs/locks.md); the role decision of every request is auth/policy.ts, run by
 // the HTTP pipeline before any route.
 import type { EntityType } from '../entities/model.js';
 import type { Collection } from './collections.js';

@@ -1,4 +1,4 @@
-// Which resource collections each entity type supports (spec/api.md §3.2).
+// Which resource collections each entity type supports (docs/api.md).
 import type { EntityType } from '../entities/model.js';
 
 export type Collection =

@@ -1,4 +1,4 @@
-// The validation order every entity-scoped route follows (spec/api.md §2.4): id format (route schema),
+// The validation order every entity-scoped route follows (docs/api.md): id format (route schema),
 // entity exists in the route's collection (else 400 with the actual type, or 404), peer ownership,
 // collection supported by the type, then the lock check for mutating routes.
 import type { Area, Component, Entity, EntityType } from '../entities/model.js';

@@ -1,4 +1,4 @@
-// The fault-trigger engine (gateway.md §6.7): holds the rules, and every poll reads each active rule's data
+// The fault-trigger engine (docs/triggers.md): holds the rules, and every poll reads each active rule's data
 // value and reports to the fault manager — a FAILED report on every poll while the value is past the
 // threshold (level-triggered, so the manager's debounce confirms it), a clear once it is back. A read that
 // says nothing reliable (failed, disconnected, stale, not a number) changes nothing, so a bad read never

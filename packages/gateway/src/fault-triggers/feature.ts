@@ -1,4 +1,4 @@
-// The fault-triggers feature (gateway.md §6.7): keys, the rule store, the engine and its poll timer, routes.
+// The fault-triggers feature (docs/triggers.md): keys, the rule store, the engine and its poll timer, routes.
 // Values are read through the `data` sampler, so a rule works on a plugin's App (its DataProvider) and, [ours],
 // on a ROS App (a topic, with `path` naming a field of the message).
 import { bool, int, str } from '@medkit/kit';

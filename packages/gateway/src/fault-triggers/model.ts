@@ -1,4 +1,4 @@
-// Fault-trigger rules (api.md §21, gateway.md §6.7): a threshold on one data value of an App that raises a
+// Fault-trigger rules (docs/plugins.md, docs/triggers.md): a threshold on one data value of an App that raises a
 // fault while the value is past it and clears the fault when it comes back. The rule, its body checks, and
 // how a data read becomes the number a rule compares (or nothing, when the read says nothing reliable).
 import { SovdError, validateFaultCode } from '@medkit/plugin-api';

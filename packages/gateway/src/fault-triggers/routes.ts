@@ -1,5 +1,5 @@
-// HTTP ↔ FaultTriggerEngine: GET/POST /apps/{app_id}/fault-triggers, GET [ours] and DELETE …/{trigger_id} (api.md §21).
-// With `fault_triggers.enabled: false` the three routes answer 404, as api.md §21 says.
+// HTTP ↔ FaultTriggerEngine: GET/POST /apps/{app_id}/fault-triggers, GET [ours] and DELETE …/{trigger_id} (docs/plugins.md).
+// With `fault_triggers.enabled: false` the three routes answer 404, as docs/plugins.md says.
 import { Type } from '@sinclair/typebox';
 import { API_BASE, type HttpApp } from '../http/app-types.js';
 import { EntityId, GenericError } from '../http/schemas.js';

@@ -1,5 +1,5 @@
-// The faults feature: the fault manager in the gateway (faults.md), its REST routes and live stream
-// (api.md §9), the black-box recordings and uploads under bulk-data (§10), its /health report and the
+// The faults feature: the fault manager in the gateway (docs/faults.md), its REST routes and live stream
+// (docs/faults.md), the black-box recordings and uploads under bulk-data (docs/faults.md), its /health report and the
 // 'faults' service other features (aggregation, triggers, subscriptions, the ROS wiring) build on.
 import { join } from 'node:path';
 import { PEER_FAULT_EVENTS_SERVICE } from '../aggregation/fault-events.js';
@@ -52,7 +52,7 @@ export const FAULTS_FEATURE_KEYS = {
 };
 
 /**
- * Entity freeze frames (faults.md §6.7 (c)) of plugin entities: captured on every confirm edge of a fault whose
+ * Entity freeze frames (docs/faults.md (c)) of plugin entities: captured on every confirm edge of a fault whose
  * reporting source is a plugin's entity, caught up after start-up (and after each discovery pass until the
  * entities are known) for faults already confirmed. Returns the function that stops it, or undefined when no
  * plugin serves data or the feature is off.

@@ -1,4 +1,4 @@
-// Defences against requests a web page makes from the user's browser (spec/gateway.md §13.2 [OURS]):
+// Defences against requests a web page makes from the user's browser (docs/hardening.md [OURS]):
 // a Host allow-list so a DNS-rebinding page (Host: evil.example) is answered 421, and state-changing
 // requests whose `Origin` is neither this gateway nor a configured CORS origin refused with 403 whatever
 // their content type (a multipart form needs no preflight, so CORS alone does not stop it). Requests

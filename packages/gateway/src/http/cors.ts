@@ -1,4 +1,4 @@
-// CORS as spec/api.md §22 and spec/gateway.md §13.2 define it: allowed origins are echoed (never a
+// CORS as docs/security.md and docs/hardening.md define it: allowed origins are echoed (never a
 // literal `*`), preflights from other origins get 403. Written here rather than with @fastify/cors
 // because the spec's 403-on-disallowed-preflight and port-wildcard origins need exact control.
 import type { HttpApp } from './app-types.js';

@@ -1,5 +1,5 @@
 // The last stage of every request: turns thrown errors, validation failures, unmatched routes and
-// socket-level client errors into SOVD GenericError bodies (spec/api.md §2).
+// socket-level client errors into SOVD GenericError bodies (docs/api.md).
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import type { Socket } from 'node:net';
 import { STATUS_CODES } from 'node:http';
@@ -33,7 +33,7 @@ function fromFastifyError(err: FastifyError, request: FastifyRequest): SovdError
       });
     }
     // A number outside its documented range is a bad parameter; a wrong type or a missing field is a
-    // malformed body (api.md §2.2).
+    // malformed body (docs/api.md).
     return new SovdError(isValueError(first?.keyword) ? 'invalid-parameter' : 'invalid-request', `Invalid request body: ${field ? `${field} ` : ''}${first?.message ?? err.message}`, {
       details: err.message,
       ...(field ? { field, parameter: field } : {}),
@@ -81,7 +81,7 @@ export function toSovdError(error: FastifyError | SovdError, request: FastifyReq
  */
 export function sendError(error: FastifyError | SovdError | OAuthError, request: FastifyRequest, reply: FastifyReply): void {
   if (error instanceof OAuthError) {
-    // Authentication answers use the OAuth2 body (api.md §2.6), never echoing the presented credential.
+    // Authentication answers use the OAuth2 body (docs/api.md), never echoing the presented credential.
     request.log.info({ status: error.status, error: error.code }, 'request refused by authentication');
     reply.status(error.status).headers({ ...error.headers, 'cache-control': 'no-store' }).type('application/json').serializer(JSON.stringify).send(error.toBody());
     return;

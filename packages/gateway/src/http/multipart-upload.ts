@@ -1,6 +1,6 @@
 // Reading a file upload from a multipart/form-data body, shared by the routes that take one (bulk data,
 // scripts): the `file` part is streamed to disk under a size limit, named text fields are kept, and the
-// parser's failures become SOVD errors. Each route keeps its own size-limit error (spec/api.md §4 lists
+// parser's failures become SOVD errors. Each route keeps its own size-limit error (docs/api.md lists
 // `payload-too-large` for bulk data and `x-medkit-script-too-large` for scripts).
 import { createWriteStream } from 'node:fs';
 import { rm } from 'node:fs/promises';

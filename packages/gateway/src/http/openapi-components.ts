@@ -34,7 +34,7 @@ interface Operation {
 
 const REF_PREFIX = '#/components/schemas/';
 const HTTP_METHODS = new Set(['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'trace']);
-/** Component names must match this (OpenAPI 3.1 §4.8.7.1). */
+/** Component names must match this (OpenAPI 3.1 docs/api.md). */
 const COMPONENT_NAME = /^[A-Za-z0-9._-]+$/;
 
 /** JSON text with sorted keys and without `$id`, so equal schemas compare equal. */

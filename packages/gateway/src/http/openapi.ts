@@ -1,5 +1,5 @@
 // OpenAPI 3.1 generated from the route schemas (@fastify/swagger, dynamic mode), served at
-// /api/v1/docs and as scoped documents at any `.../docs` suffix (spec/api.md §19), plus Swagger UI
+// /api/v1/docs and as scoped documents at any `.../docs` suffix (docs/api.md), plus Swagger UI
 // with its bundled assets at /api/v1/swagger-ui and /docs (no CDN at run time).
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
@@ -30,7 +30,7 @@ export interface OpenApiOptions {
   version: string;
   /** SOVD version implemented, `x-sovd-version`. */
   sovdVersion: string;
-  /** The `security` of one operation (its minimum role, gateway.md §12.4) and the schemes it names. */
+  /** The `security` of one operation (its minimum role, docs/security.md) and the schemes it names. */
   security?: OperationSecurity;
 }
 

@@ -4,7 +4,7 @@
 // would serve it (built-in, plugin, forwarded to a peer, /mcp), to the minimum role its route declares
 // in `config.role` or derives from its method and path (auth/route-access.ts); a route that
 // declares `config: { entity: {segment, collection, mutating} }` gets its entity resolved in the spec's
-// validation order (api.md §2.4) and, for mutating calls, the access decision, before its handler runs,
+// validation order (docs/api.md) and, for mutating calls, the access decision, before its handler runs,
 // which then reads the typed `request.entity`. A disabled feature's routes (`config.standIn`, see
 // route-index.ts) answer 501 here, before the entity is looked up. Route files keep only translation.
 import type { FastifyRequest, RouteOptions } from 'fastify';
@@ -27,7 +27,7 @@ declare module 'fastify' {
   interface FastifyContextConfig extends StandInRouteConfig {
     /** The entity this route acts on (see http/pipeline.ts). */
     entity?: EntityRouteSpec;
-    /** The minimum role of this route (gateway.md §12.4); defaults from method and path (auth/route-access.ts). */
+    /** The minimum role of this route (docs/security.md); defaults from method and path (auth/route-access.ts). */
     role?: RouteRole;
   }
 }

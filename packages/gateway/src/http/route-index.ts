@@ -1,4 +1,4 @@
-// Collects every registered /api/v1 route as "METHOD /api/v1/path-template" for GET / (§4.1), and
+// Collects every registered /api/v1 route as "METHOD /api/v1/path-template" for GET / (docs/api.md), and
 // remembers which of them are stand-ins (a disabled feature's routes that answer 501), so the root's
 // capabilities can be derived from what actually answers.
 import type { HttpApp } from './app-types.js';

@@ -21,7 +21,7 @@ export const GenericError = Type.Object(
     message: Type.String(),
     parameters: Type.Optional(Type.Record(Type.String(), Type.Unknown())),
   },
-  { $id: 'GenericError', title: 'GenericError', description: 'SOVD error body (spec/api.md §2.1)' },
+  { $id: 'GenericError', title: 'GenericError', description: 'SOVD error body: error_code, vendor_code for x-medkit codes, message, parameters (docs/api.md)' },
 );
 
 /** Opaque vendor objects: documented as open objects, serialised as they are. */
@@ -32,7 +32,7 @@ export const Links = Type.Record(Type.String(), Type.Union([Type.String(), Type.
   description: 'HATEOAS links',
 });
 
-/** The collection envelope of spec/api.md §1.4. */
+/** The collection envelope of docs/api.md. */
 export function Collection<T extends TSchema>(item: T, opts: { title?: string; description?: string } = {}): TObject {
   return Type.Object(
     {

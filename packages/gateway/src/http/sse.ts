@@ -1,4 +1,4 @@
-// Server-Sent Events (spec/api.md §1.8): one writer per connection, keep-alive comments when idle,
+// Server-Sent Events (docs/api.md): one writer per connection, keep-alive comments when idle,
 // a global cap on concurrent streams (503 above it), and back-pressure: a client that stops reading
 // is dropped instead of buffering without bound.
 import type { FastifyReply, FastifyRequest } from 'fastify';

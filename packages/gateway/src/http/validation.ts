@@ -32,7 +32,7 @@ export const buildRequestValidator: BuildValidator = reuseForEqualSchemas((exter
 const VALUE_KEYWORDS = new Set(['minimum', 'maximum', 'exclusiveMinimum', 'exclusiveMaximum', 'multipleOf']);
 
 /**
- * True when a validation error is an out-of-range number (api.md §2.2 `invalid-parameter`); other body
+ * True when a validation error is an out-of-range number (docs/api.md `invalid-parameter`); other body
  * failures (type, required, enum, pattern) stay `invalid-request` as the resource sections specify.
  */
 export function isValueError(keyword: string | undefined): boolean {

@@ -1,4 +1,4 @@
-// The capability booleans of GET / (the 17 of spec/api.md §4.1 and 4 [ours] for §23), all always present. Flags of a REST
+// The capability booleans of GET / (the 17 of docs/api.md and 4 [ours] for docs/sovd-resources.md), all always present. Flags of a REST
 // resource are derived from the route index: a flag is true exactly when its resource's route is
 // registered and answers (not a disabled feature's 501 stand-in), so a flag cannot drift from what
 // is served. Only the flags that describe configuration rather than a resource are set explicitly.
@@ -22,7 +22,7 @@ export const CAPABILITY_NAMES = [
   'scripts',
   'aggregation',
   'vendor_extensions',
-  // [ours] the four SOVD resources medkit implements beyond the reference (api.md §23).
+  // [ours] the four SOVD resources medkit implements beyond the reference (docs/sovd-resources.md).
   'modes',
   'data_lists',
   'clear_data',
@@ -36,7 +36,7 @@ export const CAPABILITY_ROUTES = {
   discovery: `GET ${API_BASE}/apps`,
   data_access: `GET ${API_BASE}/apps/{app_id}/data`,
   operations: `GET ${API_BASE}/apps/{app_id}/operations`,
-  // Asynchronous executions are polled on their status resource (§1.7).
+  // Asynchronous executions are polled on their status resource (docs/api.md).
   async_actions: `GET ${API_BASE}/apps/{app_id}/operations/{operation_id}/executions/{execution_id}`,
   configurations: `GET ${API_BASE}/apps/{app_id}/configurations`,
   faults: `GET ${API_BASE}/faults`,
@@ -55,7 +55,7 @@ export const CAPABILITY_ROUTES = {
 } as const satisfies Partial<Record<CapabilityName, string>>;
 
 /**
- * Entity-level resources whose capability entry (api.md §3.4) follows the route index: listed on an
+ * Entity-level resources whose capability entry (docs/api.md) follows the route index: listed on an
  * entity's detail exactly when the entity type's route answers. [resource, method proving it]
  */
 export const ENTITY_RESOURCE_ROUTES = [

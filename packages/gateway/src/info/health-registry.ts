@@ -1,7 +1,7 @@
 // /health is assembled from what each subsystem reports: discovery, peers, caches, ROS status.
 // Subsystems register a contributor; none of them needs to know about the others.
 
-/** A HealthWarning of spec/api.md §4.3 (schema version 2): all five keys always present. */
+/** A HealthWarning of docs/api.md (schema version 2): all five keys always present. */
 export interface HealthWarning {
   code: string;
   message: string;
@@ -22,7 +22,7 @@ export interface HealthContribution {
   warnings?: HealthWarning[];
   /**
    * The subsystem cannot do its job (e.g. the fleet cannot ingest): /health reports `status: "degraded"`. The
-   * robot gateway's own contributors never set it, so its /health stays `"healthy"` as api.md §4.3 has it.
+   * robot gateway's own contributors never set it, so its /health stays `"healthy"` as docs/api.md has it.
    */
   degraded?: boolean;
 }

@@ -1,4 +1,4 @@
-// GET /, GET /version-info, GET /health (spec/api.md §4).
+// GET /, GET /version-info, GET /health (docs/api.md).
 import { Type } from '@sinclair/typebox';
 import { API_BASE, type HttpApp } from '../http/app-types.js';
 import { Opaque } from '../http/schemas.js';

@@ -1,4 +1,4 @@
-// The lifecycle feature (api.md §17): status of apps and components, transitions through providers,
+// The lifecycle feature (docs/resources.md): status of apps and components, transitions through providers,
 // with the built-in provider for ROS 2 managed nodes. Plugins add providers through the 'lifecycle' service.
 import type { GatewayConfig } from '../config/index.js';
 import { ENTITIES_SERVICE } from '../entities/service.js';
@@ -43,7 +43,7 @@ export function createLifecycleFeature(_config?: GatewayConfig): GatewayFeature 
           }),
         );
       }
-      // Plugin-owned entities: the owner's LifecycleProvider wins over the built-in one (gateway.md §2.4).
+      // Plugin-owned entities: the owner's LifecycleProvider wins over the built-in one (docs/plugins.md).
       const plugins = ctx.services.find(PLUGINS_SERVICE);
       if (plugins && plugins.withProvider('lifecycle').length > 0) s.addProvider(pluginLifecycle(plugins), { first: true });
       service = s;

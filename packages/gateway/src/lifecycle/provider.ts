@@ -1,4 +1,4 @@
-// The lifecycle provider seam (gateway.md §2.9): whatever can start, restart and shut down an entity
+// The lifecycle provider seam (docs/plugins.md): whatever can start, restart and shut down an entity
 // (ROS 2 managed nodes built in; plugins for systemd units, containers, PLCs...). With a provider the
 // provider's status wins and only its transitions are advertised.
 import type { Entity, EntityType } from '../entities/model.js';

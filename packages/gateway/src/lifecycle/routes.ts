@@ -1,5 +1,5 @@
 // HTTP ↔ LifecycleService: GET /{apps|components}/{id}/status and the five PUT transition routes
-// (api.md §17). Areas and functions have no status routes (generic 404).
+// (docs/resources.md). Areas and functions have no status routes (generic 404).
 import { Type } from '@sinclair/typebox';
 import { API_BASE, type HttpApp } from '../http/app-types.js';
 import { EntityId, GenericError, Opaque } from '../http/schemas.js';
@@ -52,7 +52,7 @@ export function registerLifecycleRoutes(deps: LifecycleRouteDeps) {
         app.put(
           `${base}/${t}`,
           {
-            // gateway.md §12.4: operators start and restart, configurators also shut down.
+            // docs/security.md: operators start and restart, configurators also shut down.
             config: { entity: { segment, collection: 'status', mutating: true }, role: t.includes('shutdown') ? 'configurator' : 'operator' },
             schema: {
               operationId: `${op}${Title}`,

@@ -1,4 +1,4 @@
-// Status / lifecycle of apps and components (api.md §17, gateway.md §2.9): the responsible provider's
+// Status / lifecycle of apps and components (docs/resources.md, docs/plugins.md): the responsible provider's
 // answer when there is one, else the default derivation (online apps ready, host component always
 // ready, other components notReady only when they host apps and all are offline).
 import type { App, Component, Entity, EntityType } from '../entities/model.js';

@@ -1,5 +1,5 @@
 // The lock table: acquire / extend / release / list, exact expiry (one timer per lock plus a periodic
-// sweep as a backstop), and the two-phase access check of gateway.md §9.3.
+// sweep as a backstop), and the two-phase access check of docs/locks.md.
 import { SovdError } from '@medkit/plugin-api';
 import { covers, type Lock, type LockScope, type LockableType } from './model.js';
 import type { PolicySource } from './settings.js';
@@ -128,7 +128,7 @@ export class LockManager {
   }
 
   /**
-   * The access check of a mutation (api.md §12.5): lock required → 409 invalid-request; another client's
+   * The access check of a mutation (docs/locks.md): lock required → 409 invalid-request; another client's
    * live lock on the entity or an ancestor covering the scope → 409 lock-broken.
    */
   check(type: LockableType, id: string, scope: LockScope, clientId: string | undefined): void {

@@ -1,4 +1,4 @@
-// Lock model (api.md §12, gateway.md §9): scopes, client ids, the wire view, and which lock scope a
+// Lock model (docs/locks.md): scopes, client ids, the wire view, and which lock scope a
 // mutating route's collection falls under.
 import { SovdError } from '@medkit/plugin-api';
 import type { Collection } from '../entity-scope/index.js';
@@ -20,7 +20,7 @@ export interface Lock {
   expiresAt: number;
 }
 
-/** The Lock object of api.md §12. */
+/** The Lock object of docs/locks.md. */
 export interface LockView {
   id: string;
   owned: boolean;
@@ -43,7 +43,7 @@ export function covers(lock: Lock, scope: LockScope): boolean {
 
 /**
  * The lock scope that guards a mutation of `collection`. Triggers count as `cyclic-subscriptions`
- * (gateway.md §9.3 [OURS]) and lifecycle transitions (`status`) as `modes`; other collections are not lockable.
+ * (docs/locks.md [OURS]) and lifecycle transitions (`status`) as `modes`; other collections are not lockable.
  */
 export function scopeOf(collection: Collection | string): LockScope | undefined {
   if ((LOCK_SCOPES as readonly string[]).includes(collection)) return collection as LockScope;
@@ -67,7 +67,7 @@ export function parseScopes(scopes: unknown): LockScope[] | undefined {
   return out;
 }
 
-/** X-Client-Id (api.md §1.6): 1–256 characters, no control characters. Returns the id or throws 400. */
+/** X-Client-Id (docs/api.md): 1–256 characters, no control characters. Returns the id or throws 400. */
 export function requireClientId(header: unknown): string {
   const id = Array.isArray(header) ? header[0] : header;
   if (typeof id !== 'string' || id.length === 0) {

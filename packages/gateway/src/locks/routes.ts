@@ -1,4 +1,4 @@
-// HTTP ↔ LockManager for /{apps|components}/{id}/locks (api.md §12). Routes exist only for apps and
+// HTTP ↔ LockManager for /{apps|components}/{id}/locks (docs/locks.md). Routes exist only for apps and
 // components; areas and functions fall to the generic 404.
 import { Type } from '@sinclair/typebox';
 import { API_BASE, type HttpApp } from '../http/app-types.js';

@@ -1,4 +1,4 @@
-// Per-entity lock policy (gateway.md §9.4): manifest `lock:` block on the entity → type default →
+// Per-entity lock policy (docs/locks.md): manifest `lock:` block on the entity → type default →
 // global maximum. The manifest block arrives either through the factory option or on the entity model.
 import type { LockableType, LockScope } from './model.js';
 import { LOCK_SCOPES } from './model.js';

@@ -1,4 +1,4 @@
-// The logs feature (gateway.md §10, api.md §11): /rosout into per-node ring buffers, per-entity and
+// The logs feature (docs/resources.md): /rosout into per-node ring buffers, per-entity and
 // aggregated log queries, log configuration, raw /rosout routes, LogProviders, and the 'logs' sampler
 // (every stored entry is pushed to triggers and subscriptions of the node's App).
 import { type GatewayConfig } from '../config/index.js';
@@ -39,7 +39,7 @@ export function createLogsFeature(_config?: GatewayConfig): GatewayFeature {
     init(ctx) {
       const m = new LogManager(ctx.config.value<number>('logs.buffer_size'), (msg) => ctx.log.warn(msg));
       manager = m;
-      // LogProvider plugins (gateway.md §10.4): observers of every entry; the first with queries serves them.
+      // LogProvider plugins (docs/resources.md): observers of every entry; the first with queries serves them.
       const plugins = ctx.services.find(PLUGINS_SERVICE);
       if (plugins) for (const p of pluginLogProviders(plugins)) m.addProvider(p);
       const cache = () => entityCache(ctx) as EntityCache | undefined;

@@ -1,5 +1,5 @@
 // The log manager: ingests /rosout entries (and programmatic ones), gives LogProviders their say
-// (gateway.md §10.4), stores the rest in the ring buffer, serves queries and the per-entity log
+// (docs/resources.md), stores the rest in the ring buffer, serves queries and the per-entity log
 // configuration, and tells listeners (the 'logs' sampler) about every stored entry.
 import type { RosLogEntry } from '@medkit/ros2';
 import { LogRingBuffer, type LogFilter, type LogSources } from './ring-buffer.js';

@@ -1,4 +1,4 @@
-// Log entries (gateway.md §10, api.md §11 and the binding decision on their shape): what the ring
+// Log entries (docs/resources.md and the binding decision on their shape): what the ring
 // buffer keeps, the API form, and the severity ↔ ROS level mapping.
 
 /** One stored /rosout line (or a programmatic entry). */

@@ -1,4 +1,4 @@
-// The default log backend (gateway.md §10.1): one ring buffer per source (node FQN, or entity id for
+// The default log backend (docs/resources.md): one ring buffer per source (node FQN, or entity id for
 // programmatic entries), `logs.buffer_size` entries each, oldest dropped; at most buffer_size × 10
 // sources, new ones beyond that dropped with one warning.
 import type { StoredLog } from './model.js';

@@ -1,5 +1,5 @@
-// HTTP ↔ LogsService: /{entity}/logs, /{entity}/logs/configuration (api.md §11) and the raw ring buffer
-// routes GET /rosout and GET /{entity}/rosout ([ours], binding decision in api.md).
+// HTTP ↔ LogsService: /{entity}/logs, /{entity}/logs/configuration (docs/resources.md) and the raw ring buffer
+// routes GET /rosout and GET /{entity}/rosout ([ours], binding decision in docs/api.md).
 import { Type } from '@sinclair/typebox';
 import { SEGMENT_TITLE } from '../entity-scope/index.js';
 import { API_BASE, type HttpApp } from '../http/app-types.js';

@@ -1,4 +1,4 @@
-// Logs of an entity (api.md §11, gateway.md §10.2): which buffers an entity reads (its apps' nodes,
+// Logs of an entity (docs/resources.md): which buffers an entity reads (its apps' nodes,
 // namespace prefixes of components and areas, function hosts), severity/context filters, the
 // per-entity configuration, and the raw /rosout view (filters node, severity, since).
 import type { App, Area, Component, Entity, EntityType } from '../entities/model.js';

@@ -1,5 +1,5 @@
 // `/mcp`: the MCP server (packages/mcp) served by the gateway itself over streamable HTTP, off by
-// default (gateway.md §15.2 [OURS]). Each call goes back through the gateway's own REST API, served
+// default (docs/mcp.md [OURS]). Each call goes back through the gateway's own REST API, served
 // in-process (Fastify's inject: the whole request pipeline, no socket) with the caller's identity
 // headers, so locks and roles judge the agent's request exactly as they would judge the same REST
 // call, whatever TLS, client-certificate or bind settings the network side has.

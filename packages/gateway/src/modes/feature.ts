@@ -1,4 +1,4 @@
-// The modes feature (api.md §23 [ours], docs/sovd-resources.md): the `modes` service and routes.
+// The modes feature (docs/sovd-resources.md [ours]): the `modes` service and routes.
 import type { GatewayFeature } from '../feature.js';
 import { token, type Token } from '../registry/index.js';
 import { LIFECYCLE_SERVICE } from '../lifecycle/feature.js';

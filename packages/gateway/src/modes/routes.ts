@@ -1,4 +1,4 @@
-// HTTP ↔ ModesService: GET /{apps|components}/{id}/modes, GET and PUT …/modes/{mode_id} (api.md §23 [ours];
+// HTTP ↔ ModesService: GET /{apps|components}/{id}/modes, GET and PUT …/modes/{mode_id} (docs/sovd-resources.md [ours];
 // docs/sovd-resources.md). PUT is mutating (lock scope `modes`).
 import { Type } from '@sinclair/typebox';
 import { API_BASE, type HttpApp } from '../http/app-types.js';

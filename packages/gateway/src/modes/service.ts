@@ -1,4 +1,4 @@
-// Modes (SOVD, api.md §23 [ours]): the built-in `lifecycle` mode of apps and components — the ROS 2 lifecycle
+// Modes (SOVD, docs/sovd-resources.md [ours]): the built-in `lifecycle` mode of apps and components — the ROS 2 lifecycle
 // state read through the lifecycle service, set by mapping the wanted state to a SOVD status transition —
 // plus the entity's manifest mode table, whose values the gateway holds (with an optional expiry back to the
 // default, like a SOVD session mode).

@@ -1,6 +1,6 @@
-// Action goals sent through the gateway (api.md §7.4–7.7): status from the action's status topic,
+// Action goals sent through the gateway (docs/resources.md–7.7): status from the action's status topic,
 // the latest feedback, the final result (x-medkit.result, once the goal finished), and cleanup of
-// finished goals older than 5 minutes every 60 s (gateway.md §13.3).
+// finished goals older than 5 minutes every 60 s (docs/hardening.md).
 
 /** The part of a goal handle the tracker needs (a @medkit/ros2 ClientGoalHandle). */
 export interface GoalHandleLike {
@@ -121,7 +121,7 @@ export class ExecutionTracker {
   }
 }
 
-/** OperationExecution body (api.md §7.5). */
+/** OperationExecution body (docs/resources.md). */
 export interface ExecutionBody {
   id: string;
   status: 'running' | 'completed' | 'failed';

@@ -1,4 +1,4 @@
-// The operations feature (api.md §7): ROS services and actions of every entity, with tracked action
+// The operations feature (docs/resources.md): ROS services and actions of every entity, with tracked action
 // executions cleaned up every 60 s.
 import type { GatewayConfig } from '../config/index.js';
 import { ENTITIES_SERVICE } from '../entities/service.js';

@@ -1,4 +1,4 @@
-// Operation items of an entity (api.md §7.1, §1.3): the services and actions of its member Apps.
+// Operation items of an entity (docs/resources.md, docs/api.md): the services and actions of its member Apps.
 // Ids are short names; a member with one short name at two ROS paths uses the paths (without the
 // leading slash); on an aggregate, ids two items share become `<member_id>:<id>`.
 import type { App } from '../entities/model.js';
@@ -64,7 +64,7 @@ export function findOperation(
   entityId: string,
   rawId: string,
   aggregate: boolean,
-  /** Namespace of each member's node: a short name several items share goes to the one directly in it (gateway.md §1.3). */
+  /** Namespace of each member's node: a short name several items share goes to the one directly in it (docs/manifest.md). */
   namespaces: ReadonlyMap<string, string> = new Map(),
 ): OperationItem {
   const exact = items.find((i) => i.id === rawId);

@@ -1,4 +1,4 @@
-// HTTP ↔ OperationsService for /{entity}/operations (api.md §7). Operation ids may be ROS paths that
+// HTTP ↔ OperationsService for /{entity}/operations (docs/resources.md). Operation ids may be ROS paths that
 // span segments: the documented routes take one segment, and a `operations/*` route per method takes
 // the rest, trying `.../executions/{id}` and `.../executions` before the operation itself. A POST to the
 // operation itself executes it like `…/executions` (the reference's clients do that).
@@ -54,7 +54,7 @@ const ERR = { 400: GenericError, 403: GenericError, 404: GenericError, 409: Gene
 
 export interface OperationRouteDeps {
   service: () => OperationsService;
-  /** The operations of a plugin-owned entity (gateway.md §2.4); undefined: the built-in service serves it. */
+  /** The operations of a plugin-owned entity (docs/plugins.md); undefined: the built-in service serves it. */
   owned?: ReturnType<typeof pluginOperations>;
 }
 

@@ -1,4 +1,4 @@
-// Operations (api.md §7): services run synchronously (200 with the response), actions run as
+// Operations (docs/resources.md): services run synchronously (200 with the response), actions run as
 // executions (202 + Location; status, feedback, result, cancel). Requests are validated against the
 // type's schema first; every ROS round trip has service_call_timeout_sec as its deadline.
 import { effectiveFqn, splitFqn, type App, type Entity, type EntityType } from '../entities/model.js';
@@ -27,10 +27,10 @@ export interface OperationsDeps {
   source: string;
 }
 
-/** Extra wait of get-result and cancel on top of the call timeout (gateway.md §13.3). */
+/** Extra wait of get-result and cancel on top of the call timeout (docs/hardening.md). */
 const DISCOVERY_GRACE_MS = 2000;
 
-/** An OperationItem as listed (api.md §7.1). */
+/** An OperationItem as listed (docs/resources.md). */
 export interface OperationView {
   id: string;
   name: string;
@@ -193,7 +193,7 @@ export class OperationsService {
     return executionView(e);
   }
 
-  /** PUT control (§7.6). */
+  /** PUT control (docs/resources.md). */
   async control(ref: EntityRef, id: string, execId: string, capability: unknown, signal?: AbortSignal): Promise<ExecutionBody> {
     this.execution(ref, id, execId);
     switch (capability) {

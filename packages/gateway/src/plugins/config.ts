@@ -1,4 +1,4 @@
-// Plugin configuration (gateway.md §2.1): `plugins: [name, ...]`, `plugins.<name>.path`, and every other
+// Plugin configuration (docs/plugins.md): `plugins: [name, ...]`, `plugins.<name>.path`, and every other
 // `plugins.<name>.<key>` as that plugin's JSON config, dotted sub-keys nested.
 import type { GatewayConfig } from '../config/index.js';
 import { ConfigError } from '../config/index.js';
@@ -10,7 +10,7 @@ export interface PluginSettings {
   name: string;
   /** Module location (resolved against the working directory); absent for a built-in enabled by name. */
   path?: string;
-  /** [ours] Deadline of one plugin call in ms (`plugins.<name>.call_timeout_ms`, default 5000, gateway.md §2.11). */
+  /** [ours] Deadline of one plugin call in ms (`plugins.<name>.call_timeout_ms`, default 5000, docs/plugins.md). */
   callTimeoutMs: number;
   config: PluginConfig;
   /** The plugin's own keys as set (`reconnect.initial_delay_ms`), for the check against what it declares. */
@@ -41,7 +41,7 @@ function setNested(into: Record<string, unknown>, key: string, value: unknown): 
 /**
 /**
  * The configured plugins in list order; throws ConfigError for a bad name, a duplicate or a missing path.
- * A name in `builtins` needs no path (the gateway ships its module, gateway.md §2.11); a path given anyway wins.
+ * A name in `builtins` needs no path (the gateway ships its module, docs/plugins.md); a path given anyway wins.
  */
 export function readPluginSettings(config: Pick<GatewayConfig, 'section'>, builtinNames: Iterable<string> = []): PluginSettings[] {
   const builtins = new Set(builtinNames);

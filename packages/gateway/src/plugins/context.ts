@@ -1,4 +1,4 @@
-// The PluginContext of gateway.md §2.5: the gateway's services as a plugin may use them. Every lookup is
+// The PluginContext of docs/plugins.md: the gateway's services as a plugin may use them. Every lookup is
 // lazy (services appear as features initialise) and every method answers "nothing" rather than throwing
 // when the service behind it is not enabled.
 import type { Logger } from '../logging.js';
@@ -26,7 +26,7 @@ function infoOf(type: EntityType, e: Entity): PluginEntityInfo {
   return { type, id: e.id, ...(ns ? { namespace_path: ns } : {}), ...(fqn ? { fqn } : {}) };
 }
 
-/** `hints`: the process ids plugins report, shared by every plugin of one host (gateway.md §5). */
+/** `hints`: the process ids plugins report, shared by every plugin of one host (docs/introspection.md). */
 /** What a plugin's context is built on: the gateway's log, services, samplers and entity resolver. */
 export interface PluginContextSources {
   log: Logger;

@@ -1,4 +1,4 @@
-// Requests for plugin-owned entities go to the owner's providers (gateway.md §2.4); everything else
+// Requests for plugin-owned entities go to the owner's providers (docs/plugins.md); everything else
 // falls through to the built-in services. Plugin bodies go to the client verbatim.
 import type { Entity, EntityType } from '../entities/model.js';
 import { type ConditionEvaluator, type JsonValue, type LogSeverity, type PluginEntityRef, type PluginError, type PluginLogEntry, SovdError } from '@medkit/plugin-api';
@@ -93,7 +93,7 @@ export const pluginFaults = (host: PluginHost | undefined) =>
   });
 
 /**
- * The script backend of an entity (gateway.md §2.3, §8): its owner's ScriptProvider, else the first plugin's
+ * The script backend of an entity (docs/plugins.md, docs/scripts.md): its owner's ScriptProvider, else the first plugin's
  * (which replaces the built-in backend); undefined when no plugin has one (the built-in service serves it).
  */
 export function pluginScripts(host: PluginHost | undefined) {
@@ -142,12 +142,12 @@ export function pluginUpdates(host: PluginHost): UpdateBackend | undefined {
   };
 }
 
-/** A plugin condition evaluator as the trigger engine's (gateway.md §2.7). */
+/** A plugin condition evaluator as the trigger engine's (docs/plugins.md). */
 export function triggerCondition(e: ConditionEvaluator): TriggerCondition {
   return { validate: (params) => e.validateParams(params), evaluate: (previous, current, params) => e.evaluate(previous, current, params) };
 }
 
-/** Plugins' LifecycleProviders as one built-in provider that handles the entities they own (gateway.md §2.9). */
+/** Plugins' LifecycleProviders as one built-in provider that handles the entities they own (docs/plugins.md). */
 export function pluginLifecycle(host: PluginHost): LifecycleProvider {
   const hit = (e: LifecycleEntity) => host.providerFor('lifecycle', e.entity.id);
   return {
@@ -163,7 +163,7 @@ export function pluginLifecycle(host: PluginHost): LifecycleProvider {
       try {
         await host.call(h.plugin, 'requestTransition', () => h.provider.requestTransition(refOf(e), name));
       } catch (err) {
-        // The lifecycle service maps these kinds to 403 / 409 / 501 and anything else to the plugin's status (§2.9).
+        // The lifecycle service maps these kinds to 403 / 409 / 501 and anything else to the plugin's status (docs/plugins.md).
         const s = err as SovdError;
         const kind = ({ 'insufficient-access-rights': 'access-denied', 'precondition-not-fulfilled': 'precondition-failed', 'not-implemented': 'unsupported' } as const)[s.code as string] ?? 'other';
         throw new LifecycleProviderError(kind, s.message, s.status, s.parameters ?? {});
@@ -187,7 +187,7 @@ function toPluginEntry(e: StoredLog): PluginLogEntry {
 }
 
 /**
- * Plugins' LogProviders as log-manager providers (gateway.md §10.4): every one observes entries; the first
+ * Plugins' LogProviders as log-manager providers (docs/resources.md): every one observes entries; the first
  * with getLogs serves queries; observers run synchronously and a throwing observer only counts a failure.
  */
 export function pluginLogProviders(host: PluginHost): LogManagerProvider[] {

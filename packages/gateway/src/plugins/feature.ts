@@ -1,4 +1,4 @@
-// The plugins feature (gateway.md §2): loads the configured plugin modules (and in-process ones, same
+// The plugins feature (docs/plugins.md): loads the configured plugin modules (and in-process ones, same
 // contract), configures them and gives each its PluginContext, publishes the host for the features that
 // route to providers (entities, data, operations, lifecycle, logs), mounts vendor routes, reports on /health.
 import type { GatewayFeature } from '../feature.js';
@@ -25,7 +25,7 @@ export interface InProcessPlugin {
 }
 
 /**
- * Plugins that ship with a product built on the gateway, by configuration name (gateway.md §2.11): listing a
+ * Plugins that ship with a product built on the gateway, by configuration name (docs/plugins.md): listing a
  * name in `plugins` enables it without a `path` (a path given for it loads that file instead). Each entry
  * imports its module when called, so a gateway that does not enable it never loads it or its libraries.
  */
@@ -54,7 +54,7 @@ export function createPluginsFeature(opts: PluginsFeatureOptions = {}): GatewayF
       const warnings = await loadPlugins(h, settings, process.cwd(), (name) => (Object.hasOwn(builtins, name) ? builtins[name]() : undefined));
       for (const w of warnings) ctx.log.warn(w);
       ctx.services.provide(PLUGINS_SERVICE, h);
-      // Zero overhead without plugins (§2.1): nothing else is installed.
+      // Zero overhead without plugins (docs/plugins.md): nothing else is installed.
       if (h.list.length === 0) return;
       const hints = new ProcessIdHints();
       await h.start((p) => createPluginContext(ctx, h, p, hints));

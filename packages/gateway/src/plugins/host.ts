@@ -1,6 +1,6 @@
-// The loaded plugins and everything the gateway asks of them (gateway.md §2): lifecycle calls that
+// The loaded plugins and everything the gateway asks of them (docs/plugins.md): lifecycle calls that
 // disable a plugin when they throw, provider calls with a deadline that answer 5xx when they fail,
-// entity ownership and metadata from introspection (§2.4, §3.8), capabilities, and the /health report.
+// entity ownership and metadata from introspection (docs/plugins.md, docs/beacons.md), capabilities, and the /health report.
 import type { Entity, EntitySnapshot, EntityType } from '../entities/model.js';
 import type { DiscoveryLayer, LayerOutput } from '../entities/pipeline/layer.js';
 import type { Logger } from '../logging.js';
@@ -38,9 +38,9 @@ export class LoadedPlugin {
   failedCalls = 0;
   lastError?: string;
   routes: PluginRoute[] = [];
-  /** Entity id → type, from the last successful introspect (§2.4). */
+  /** Entity id → type, from the last successful introspect (docs/plugins.md). */
   owned = new Map<string, EntityType>();
-  /** Entity id → metadata, from the last successful introspect (§3.8). */
+  /** Entity id → metadata, from the last successful introspect (docs/beacons.md). */
   metadata = new Map<string, unknown>();
   /** What the gateway closes for this plugin after its shutdown() (its ROS subscriptions and clients). */
   private readonly closers: (() => void)[] = [];
@@ -74,7 +74,7 @@ export class LoadedPlugin {
   }
 }
 
-/** The provider getters of §2.11, in contract order. */
+/** The provider getters of docs/plugins.md, in contract order. */
 const GETTERS = [
   ['introspection', 'getIntrospectionProvider'],
   ['data', 'getDataProvider'],
@@ -88,12 +88,12 @@ const GETTERS = [
 
 export class PluginHost {
   private readonly plugins: LoadedPlugin[] = [];
-  /** Type-level and entity-level capabilities registered through the context (§2.5). */
+  /** Type-level and entity-level capabilities registered through the context (docs/plugins.md). */
   private readonly typeCaps = new Map<EntityType, Set<string>>();
   private readonly entityCaps = new Map<string, Set<string>>();
   /** Trigger condition evaluators registered through contexts (the triggers feature may start after plugins). */
   readonly conditions = new Map<string, ConditionEvaluator>();
-  /** The plugin whose introspect is running (a notifyEntitiesChanged from inside it is skipped, §2.8). */
+  /** The plugin whose introspect is running (a notifyEntitiesChanged from inside it is skipped, docs/plugins.md). */
   introspecting?: string;
 
   constructor(private readonly log: Logger) {}
@@ -130,7 +130,7 @@ export class PluginHost {
     return loaded;
   }
 
-  /** Marks a plugin disabled and logs why; the gateway and other plugins keep running (§2.1). */
+  /** Marks a plugin disabled and logs why; the gateway and other plugins keep running (docs/plugins.md). */
   disable(p: LoadedPlugin, reason: string): void {
     p.state = 'disabled';
     p.error = reason;
@@ -151,7 +151,7 @@ export class PluginHost {
     }
   }
 
-  /** configure → setContext → getRoutes for every plugin, in list order (§2.1). */
+  /** configure → setContext → getRoutes for every plugin, in list order (docs/plugins.md). */
   async start(contextFor: (p: LoadedPlugin) => PluginContext): Promise<void> {
     for (const p of this.plugins) {
       await this.lifecycle(p, 'configure', (pl) => pl.configure(p.config));
@@ -190,7 +190,7 @@ export class PluginHost {
     this.log.warn({ plugin: p.name }, message);
   }
 
-  /** One discovery layer per active IntrospectionProvider, in plugin order (§1.7). Ownership follows each pass. */
+  /** One discovery layer per active IntrospectionProvider, in plugin order (docs/manifest.md). Ownership follows each pass. */
   discoveryLayers(): DiscoveryLayer[] {
     return this.plugins
       .filter((p) => p.providers.introspection)
@@ -212,10 +212,10 @@ export class PluginHost {
               for (const e of list ?? []) if (e && typeof e.id === 'string' && !given?.has(e.id)) p.owned.set(e.id, type);
             }
             p.metadata = new Map(Object.entries(out?.metadata ?? {}));
-            // Nameplates carry their claimed source as per-field provenance (§1.6), checked and bounded.
+            // Nameplates carry their claimed source as per-field provenance (docs/manifest.md), checked and bounded.
             return { ...fresh, components: componentsWithIdentity(fresh.components) } as LayerOutput;
           } catch (err) {
-            // Counts as a throw for this pass: ownership cleared, the layer skipped (§2.4, §2.11).
+            // Counts as a throw for this pass: ownership cleared, the layer skipped (docs/plugins.md).
             p.owned.clear();
             p.metadata.clear();
             this.recordFailure(p, `introspect failed: ${(err as Error)?.message ?? String(err)}`);
@@ -227,7 +227,7 @@ export class PluginHost {
       }));
   }
 
-  /** The active plugin that owns an entity (§2.4), if any. */
+  /** The active plugin that owns an entity (docs/plugins.md), if any. */
   ownerOf(id: string): LoadedPlugin | undefined {
     return this.plugins.find((p) => p.active && p.owned.has(id));
   }
@@ -265,7 +265,7 @@ export class PluginHost {
   }
 
   /**
-   * How plugins change an entity's detail (§2.4, §3.8): capabilities to add, built-in ones to remove (data /
+   * How plugins change an entity's detail (docs/plugins.md, docs/beacons.md): capabilities to add, built-in ones to remove (data /
    * operations of a plugin-owned entity no provider serves), and `x-medkit.plugins` metadata.
    */
   detailOf(type: EntityType, e: Entity): { add: string[]; remove: string[]; metadata?: Record<string, unknown> } {

@@ -1,5 +1,5 @@
 // A plugin's Component nameplate (contract `PluginIdentity`) → the gateway's Identity with per-field
-// provenance (gateway.md §1.6). The plugin's values are untrusted input (they often come straight from a
+// provenance (docs/manifest.md). The plugin's values are untrusted input (they often come straight from a
 // device): only known fields, bounded strings without control characters, a bounded set of extras, and a
 // source from the claimable list — anything else is stamped `plugin`.
 import { identityFrom, identityIsEmpty } from '../entities/identity.js';

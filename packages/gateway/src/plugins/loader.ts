@@ -1,4 +1,4 @@
-// Loads plugin ES modules from their configured paths (gateway.md §2.1, §2.11). A module that cannot be
+// Loads plugin ES modules from their configured paths (docs/plugins.md). A module that cannot be
 // loaded becomes a disabled plugin with the reason on /health; the gateway still starts. A key the plugin
 // does not declare stops start-up (ConfigError), as an unknown key of the gateway's own would.
 import { isAbsolute, resolve } from 'node:path';

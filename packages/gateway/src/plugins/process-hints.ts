@@ -1,4 +1,4 @@
-// The process-id seam between built-in plugins (gateway.md §5 [OURS]): a plugin that learns which process
+// The process-id seam between built-in plugins (docs/introspection.md [OURS]): a plugin that learns which process
 // hosts an entity (the beacons' `process_id`) reports it here; the Linux introspection plugins ask here
 // first and fall back to scanning command lines.
 

@@ -1,4 +1,4 @@
-// Vendor routes of plugins (gateway.md §2.6, api.md §21): regular expressions relative to /api/v1/,
+// Vendor routes of plugins (docs/plugins.md): regular expressions relative to /api/v1/,
 // served after every built-in route (one lowest-priority wildcard, registered only when a plugin has
 // routes), with the reference's request/response helpers. A handler that throws answers 500
 // x-medkit-plugin-error; a handler that never answers gets 504 at the plugin's deadline.
@@ -44,7 +44,7 @@ function responseOf(reply: FastifyReply): PluginResponse {
     },
     sendError: (status, code, message, parameters) => {
       if (reply.sent) return;
-      // Every `x-…` code goes in the vendor envelope, the gateway's own x-medkit codes included (api.md §1.4).
+      // Every `x-…` code goes in the vendor envelope, the gateway's own x-medkit codes included (docs/api.md).
       const body = code.startsWith('x-') ? { error_code: 'vendor-error', vendor_code: code, message, ...(parameters ? { parameters } : {}) } : { error_code: code, message, ...(parameters ? { parameters } : {}) };
       void reply.code(Math.min(599, Math.max(400, Math.trunc(status) || 500))).send(body);
     },
@@ -66,7 +66,7 @@ function compileRoutes(host: PluginHost): CompiledRoute[] {
   return compiled;
 }
 
-/** A vendor route's floor (gateway.md §12.4 [OURS]): viewer reads, configurator changes. */
+/** A vendor route's floor (docs/security.md [OURS]): viewer reads, configurator changes. */
 const pluginFloor = (method: string): RouteAccess => (method === 'GET' || method === 'HEAD' ? 'viewer' : 'configurator');
 
 /** The route the dispatcher will run for `method` and `path` (relative to /api/v1/). */

@@ -1,6 +1,6 @@
 // The ROS part of /health: what the gateway hears on its domain, and, when the graph is empty, a
 // warning that says why that may be (wrong domain, localhost-only mismatch, no multicast) so an empty
-// tree explains itself (design.md "Defaults that work").
+// tree explains itself (docs/architecture.md "Defaults that work").
 import type { ParticipantTableStats } from '@medkit/rtps';
 import type { PeerAuthStatus } from '@medkit/rtps/security';
 import { warning, type HealthContribution, type HealthWarning } from '../info/health-registry.js';

@@ -1,6 +1,6 @@
 // Which Apps stand behind an entity when a ROS-backed collection (data, operations, configurations,
 // logs) is read on it: the App itself, the Apps a Component hosts (with its subcomponents), the Apps of
-// an Area's components (with subareas), or a Function's hosts (api.md §3.2, gateway.md §10.2).
+// an Area's components (with subareas), or a Function's hosts (docs/api.md, docs/resources.md).
 import type { App, Entity, EntityType } from '../entities/model.js';
 import { memberApps, type HierarchySource } from '../entities/hierarchy.js';
 import type { ServiceRegistry } from '../registry/index.js';
@@ -11,7 +11,7 @@ export type MemberSource = HierarchySource;
 
 export { memberApps };
 
-/** True for the types whose collections are the union of their members' (api.md §1.3). */
+/** True for the types whose collections are the union of their members' (docs/api.md). */
 export function isAggregating(type: EntityType): boolean {
   return type !== 'app';
 }

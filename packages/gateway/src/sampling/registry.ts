@@ -1,4 +1,4 @@
-// The collection-sampler registry (gateway.md §2.7): features register one sampler per collection
+// The collection-sampler registry (docs/plugins.md): features register one sampler per collection
 // ('data', 'faults', 'configurations', 'logs', 'update-status', 'x-...'); cyclic subscriptions pull
 // samples from it and triggers watch it for changes. Producers that learn of changes on their own
 // (fault events, new log lines) push them with notify(); samplers whose values only flow on demand

@@ -1,4 +1,4 @@
-// Parses the `resource` URI of a trigger or cyclic subscription (api.md §13.2, §14.2):
+// Parses the `resource` URI of a trigger or cyclic subscription (docs/triggers.md, docs/subscriptions.md):
 // `/api/v1/{type}/{id}/{collection}[/{item path}]`, or the server-level `/api/v1/updates/{id}/status`.
 // Malformed URIs and path traversal → x-medkit-invalid-resource-uri; another entity → x-medkit-entity-mismatch.
 import { SovdError, isValidEntityId } from '@medkit/plugin-api';

@@ -1,4 +1,4 @@
-// Parameters → command line (spec/gateway.md §8.2): with `args`, each parameter becomes positional,
+// Parameters → command line (docs/scripts.md): with `args`, each parameter becomes positional,
 // `--flag value` or a bare `--flag`; without `args`, parameters go to stdin as JSON (max 64 KiB).
 import { SovdError } from '@medkit/plugin-api';
 import type { ScriptArg } from './model.js';

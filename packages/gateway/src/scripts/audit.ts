@@ -1,4 +1,4 @@
-// The audit trail of script activity ([ours], spec/gateway.md §8.3): who uploaded, deleted, started,
+// The audit trail of script activity ([ours], docs/scripts.md): who uploaded, deleted, started,
 // stopped what, with which parameters, and how it ended. Rows go to SQLite (queryable through
 // GET …/x-medkit-script-audit) and, as the spec asks, to an append-only JSON-lines file.
 import { appendFileSync, mkdirSync } from 'node:fs';

@@ -1,4 +1,4 @@
-// Configuration keys of the scripts feature (spec/gateway.md §8); [ours] marks medkit additions.
+// Configuration keys of the scripts feature (docs/scripts.md); [ours] marks medkit additions.
 import { bool, float, guarded, int, list, str, type KeySpec } from '@medkit/kit';
 import type { SandboxSettings } from './sandbox.js';
 

@@ -1,4 +1,4 @@
-// Script executions (spec/api.md §15.4–15.7, spec/gateway.md §8.2): the concurrency limit across all
+// Script executions (docs/scripts.md–15.7): the concurrency limit across all
 // entities, progress and status, stop/kill, and a bounded in-memory history (lost on restart, as in
 // the reference; the audit trail is what persists).
 import { SovdError } from '@medkit/plugin-api';

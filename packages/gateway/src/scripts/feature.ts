@@ -1,5 +1,5 @@
 // The scripts feature: keys, tables, the `scripts` service and the routes. Enabled when
-// `scripts.scripts_dir` is set; otherwise every script route answers 501 (spec/gateway.md §8.1).
+// `scripts.scripts_dir` is set; otherwise every script route answers 501 (docs/scripts.md).
 import { resolve } from 'node:path';
 import type { GatewayConfig } from '../config/index.js';
 import { ENTITIES_SERVICE } from '../entities/service.js';
@@ -63,7 +63,7 @@ export function readScriptsSettings(ctx: GatewayContext): ScriptsSettings {
 }
 
 /**
- * Diagnostic scripts on apps and components (spec/api.md §15). The first argument is unused and
+ * Diagnostic scripts on apps and components (docs/scripts.md). The first argument is unused and
  * exists so the factory fits the gateway's `(config) => GatewayFeature` list.
  */
 export function createScriptsFeature(_config?: GatewayConfig, options: ScriptsFeatureOptions = {}): GatewayFeature {

@@ -1,4 +1,4 @@
-// Which interpreter runs an uploaded file (spec/gateway.md §8.1): `.py` → python, `.bash` → bash,
+// Which interpreter runs an uploaded file (docs/scripts.md): `.py` → python, `.bash` → bash,
 // [ours] then the shebang line, anything else → sh. Also the upload's file checks.
 import { basename } from 'node:path';
 import type { ScriptFormat } from './model.js';

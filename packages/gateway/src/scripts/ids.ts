@@ -1,4 +1,4 @@
-// Server-generated ids `script_<epoch_ms>_<n>` and `exec_<epoch_ms>_<n>` (spec/api.md §1.3).
+// Server-generated ids `script_<epoch_ms>_<n>` and `exec_<epoch_ms>_<n>` (docs/api.md).
 
 /** Makes ids `<prefix>_<epoch ms>_<counter>`; the counter never repeats within one generator. */
 export class IdGenerator {

@@ -1,4 +1,4 @@
-// The optional `metadata` JSON of an upload (spec/api.md §15.1) and the manifest's script fields,
+// The optional `metadata` JSON of an upload (docs/scripts.md) and the manifest's script fields,
 // checked once so a stored script always has a runnable definition.
 import { SovdError } from '@medkit/plugin-api';
 import { SCRIPT_FORMATS, type ScriptArg, type ScriptFormat } from './model.js';

@@ -1,10 +1,10 @@
-// The domain types of diagnostic scripts (spec/api.md §15, spec/gateway.md §8): script definitions,
+// The domain types of diagnostic scripts (docs/scripts.md): script definitions,
 // executions and their statuses. No HTTP here.
 
 export type ScriptFormat = 'bash' | 'python' | 'sh';
 export const SCRIPT_FORMATS: readonly ScriptFormat[] = ['bash', 'python', 'sh'];
 
-/** How one parameter becomes command-line arguments (spec/gateway.md §8.2). */
+/** How one parameter becomes command-line arguments (docs/scripts.md). */
 export interface ScriptArg {
   name: string;
   type: 'positional' | 'named' | 'flag';
@@ -53,7 +53,7 @@ export interface ExecutionError {
   exit_code?: number;
 }
 
-/** The ScriptExecution resource (spec/api.md §15.5) plus medkit's vendor fields. */
+/** The ScriptExecution resource (docs/scripts.md) plus medkit's vendor fields. */
 export interface ScriptExecution {
   id: string;
   status: ExecutionStatus;

@@ -1,4 +1,4 @@
-// Executor outcome → SOVD execution result (spec/gateway.md §8.2): exit 0 → completed; non-zero →
+// Executor outcome → SOVD execution result (docs/scripts.md): exit 0 → completed; non-zero →
 // failed; signal, stop or timeout → terminated. Whatever the outcome, `parameters` is the captured
 // stdout as JSON (or {stdout}), so a failed run shows what it printed like a successful one.
 import { constants } from 'node:os';
@@ -11,7 +11,7 @@ export interface ExecutionResult {
   error: ExecutionError | null;
 }
 
-/** stdout as a JSON object when it is one, else `{stdout}` (api.md §25 item 10). */
+/** stdout as a JSON object when it is one, else `{stdout}` (docs/migrating.md item 10). */
 export function parseResult(stdout: string): Record<string, unknown> {
   const trimmed = stdout.trim();
   if (trimmed.startsWith('{')) {

@@ -1,6 +1,6 @@
-// HTTP ↔ scripts service (spec/api.md §15): uploads (multipart, size-limited), listing, deletion,
+// HTTP ↔ scripts service (docs/scripts.md): uploads (multipart, size-limited), listing, deletion,
 // executions and their control, plus the [ours] audit routes. Every handler answers 501 first when
-// the feature is off, then follows the entity validation order of §2.4 (lock check on mutations).
+// the feature is off, then follows the entity validation order of docs/api.md (lock check on mutations).
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { Type } from '@sinclair/typebox';
@@ -70,8 +70,8 @@ function tooLarge(svc: ScriptsService): SovdError {
 }
 
 /**
- * `plugins`: the plugin script backend of an entity (gateway.md §2.3): when it answers, the request goes to
- * the plugin instead of the built-in service (the feature must still be enabled, §8.1).
+ * `plugins`: the plugin script backend of an entity (docs/plugins.md): when it answers, the request goes to
+ * the plugin instead of the built-in service (the feature must still be enabled, docs/scripts.md).
  */
 export function scriptsRoutes(ctx: GatewayContext, getService: () => ScriptsService | undefined, maxFileBytes: number, plugins?: ReturnType<typeof pluginScripts>) {
   const disabled = 'Scripts are not available (set scripts.scripts_dir to enable them)';

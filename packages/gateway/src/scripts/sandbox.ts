@@ -1,4 +1,4 @@
-// Least privilege for script executions (gateway.md §8, issue: scripts with least privilege). A script
+// Least privilege for script executions (docs/scripts.md, issue: scripts with least privilege). A script
 // is code an operator uploaded over the network; it must not read the gateway's secrets or database,
 // outlive its execution, or take the machine down. Isolation is built from util-linux tools that
 // every Debian has, decided once at start-up:

@@ -1,4 +1,4 @@
-// TypeBox schemas of the script routes (spec/api.md §15) and the audit route ([ours]).
+// TypeBox schemas of the script routes (docs/scripts.md) and the audit route ([ours]).
 import { Type } from '@sinclair/typebox';
 import { Collection, EntityId, GenericError, Opaque } from '../http/schemas.js';
 import { AUDIT_ACTIONS } from './audit.js';

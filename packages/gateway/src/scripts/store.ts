@@ -1,5 +1,5 @@
 // Where scripts live: uploaded and pre-deployed scripts as files under
-// `<scripts_dir>/<entity_id>/<script_id>/script.<ext>` + `metadata.json` (spec/gateway.md §8.1) with
+// `<scripts_dir>/<entity_id>/<script_id>/script.<ext>` + `metadata.json` (docs/scripts.md) with
 // one SQLite row each (the index the routes read), and manifest scripts kept in memory. metadata.json holds
 // the script's env values (often credentials): scripts_dir and everything the store makes in it are the
 // gateway user's alone (0700 directories, 0600 files), since executions run as another user that must not

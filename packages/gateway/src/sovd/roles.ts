@@ -1,4 +1,4 @@
-// The four roles of gateway.md §12.4, least to most privileged; each inherits the previous one.
+// The four roles of docs/security.md, least to most privileged; each inherits the previous one.
 
 export const ROLES = ['viewer', 'operator', 'configurator', 'admin'] as const;
 export type Role = (typeof ROLES)[number];
@@ -16,7 +16,7 @@ export function hasRole(role: Role, min: Role): boolean {
   return RANK[role] >= RANK[min];
 }
 
-/** A role name as configured (case-insensitive, §12.1), or undefined when it names none. */
+/** A role name as configured (case-insensitive, docs/security.md), or undefined when it names none. */
 export function parseRole(text: string): Role | undefined {
   const r = text.trim().toLowerCase();
   return (ROLES as readonly string[]).includes(r) ? (r as Role) : undefined;

@@ -1,4 +1,4 @@
-// A response body passed to the client as is (plugin payloads, gateway.md §2.3: opaque schemas), not
+// A response body passed to the client as is (plugin payloads, docs/plugins.md: opaque schemas), not
 // through the route's response schema.
 export class Verbatim {
   constructor(readonly body: unknown) {}

@@ -56,7 +56,7 @@ export function createSubscriptionsFeature(_config?: GatewayConfig, opts: Subscr
       });
     },
     start(ctx) {
-      // A lock covering cyclic-subscriptions (or everything) that runs out deletes the entity's subscriptions (gateway.md §9.2).
+      // A lock covering cyclic-subscriptions (or everything) that runs out deletes the entity's subscriptions (docs/locks.md).
       const locks = ctx.services.find(LOCKS_SERVICE);
       const m = manager;
       if (locks && m) {

@@ -1,5 +1,5 @@
 // Cyclic subscriptions: in-memory records with exact expiry, and one sampling loop per connected
-// client that pushes an EventEnvelope every interval (api.md §14.6, gateway.md §7.4).
+// client that pushes an EventEnvelope every interval (docs/subscriptions.md).
 import type { EntityType } from '../entities/model.js';
 import { getOwned, listOwned } from '../entities/owned.js';
 import { SovdError } from '@medkit/plugin-api';
@@ -28,7 +28,7 @@ export class SubscriptionManager {
 
   constructor(private readonly opts: SubscriptionManagerOptions) {
     this.now = opts.now ?? Date.now;
-    // "sooner on change notifications" (api.md §14.6): a pushed change of the resource wakes its streams.
+    // "sooner on change notifications" (docs/subscriptions.md): a pushed change of the resource wakes its streams.
     this.unhook = opts.samplers.onChange((c) => {
       for (const s of this.subs.values()) {
         if (s.collection === c.collection && s.entityType === c.entity.type && s.entityId === c.entity.id && (!s.itemPath || s.itemPath === c.itemPath)) {

@@ -1,8 +1,8 @@
-// Cyclic subscription model (api.md §14, gateway.md §7): intervals, the record, and its wire view.
+// Cyclic subscription model (docs/subscriptions.md): intervals, the record, and its wire view.
 import type { EntitySegment } from '../entity-scope/index.js';
 import type { EntityType } from '../entities/model.js';
 
-/** Interval names and their periods (api.md §14.1). */
+/** Interval names and their periods (docs/subscriptions.md). */
 export const INTERVALS = { fast: 50, normal: 200, slow: 500 } as const;
 export type IntervalName = keyof typeof INTERVALS;
 

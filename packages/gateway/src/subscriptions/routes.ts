@@ -1,4 +1,4 @@
-// HTTP ↔ SubscriptionManager for /{apps|components|functions}/{id}/cyclic-subscriptions (api.md §14).
+// HTTP ↔ SubscriptionManager for /{apps|components|functions}/{id}/cyclic-subscriptions (docs/subscriptions.md).
 import { Type } from '@sinclair/typebox';
 import type { FastifyRequest } from 'fastify';
 import { API_BASE, type HttpApp } from '../http/app-types.js';

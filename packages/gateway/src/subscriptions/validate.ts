@@ -1,4 +1,4 @@
-// Validation of cyclic-subscription bodies (api.md §14.2, §14.4) with the spec's error codes.
+// Validation of cyclic-subscription bodies (docs/subscriptions.md) with the spec's error codes.
 import { SovdError } from '@medkit/plugin-api';
 import type { EntitySegment } from '../entity-scope/index.js';
 import type { EntityType } from '../entities/model.js';

@@ -1,4 +1,4 @@
-// The Host allow-list against DNS rebinding (spec/gateway.md §13.2 [OURS]). A rebinding page reaches the
+// The Host allow-list against DNS rebinding (docs/hardening.md [OURS]). A rebinding page reaches the
 // gateway under the attacker's own domain name, so only names matter: loopback names and IP literals are
 // always accepted (no DNS is involved in reaching them), other names only when configured or, by default,
 // this gateway's own names.

@@ -1,4 +1,4 @@
-// The shipped configuration profiles (spec/gateway.md §13.6 [OURS]): `config/default.yaml` and
+// The shipped configuration profiles (docs/hardening.md [OURS]): `config/default.yaml` and
 // `config/secure.yaml` in this package, selected with `--profile` and layered under the user's own files,
 // environment and flags. The secure profile refuses to start without what only the user can supply.
 import { fileURLToPath } from 'node:url';
@@ -16,7 +16,7 @@ export function isProfileName(name: string): name is ProfileName {
   return (PROFILES as readonly string[]).includes(name);
 }
 
-/** Shortest HS256 secret accepted (spec/gateway.md §12.1). */
+/** Shortest HS256 secret accepted (docs/security.md). */
 export const MIN_JWT_SECRET_LENGTH = 32;
 
 interface Reader {

@@ -1,4 +1,4 @@
-// Reads and checks the `server.tls.*` keys (spec/gateway.md §13.2) before anything listens: a key that is set
+// Reads and checks the `server.tls.*` keys (docs/hardening.md) before anything listens: a key that is set
 // but cannot be honoured (missing or unreadable file, a key that does not match its certificate, a CA file
 // without TLS) stops start-up with an error naming the key, never a silent fall-back to cleartext.
 import { readFileSync, statSync } from 'node:fs';

@@ -1,4 +1,4 @@
-// Trigger conditions (api.md §13.3, gateway.md §6.2): the four built-ins and a registry for plugin
+// Trigger conditions (docs/triggers.md): the four built-ins and a registry for plugin
 // `x-` evaluators. Each condition validates its parameters once at creation and then evaluates
 // (previous, current) on every change.
 import { SovdError } from '@medkit/plugin-api';

@@ -1,4 +1,4 @@
-// The trigger engine (gateway.md §6.3): holds the triggers and their life cycle (create, restore, expire,
+// The trigger engine (docs/triggers.md): holds the triggers and their life cycle (create, restore, expire,
 // remove), binds each to its change source (a shared sampler subscription, the notify index, or waiting
 // for the resource) and runs changes through the conditions to delivery. Triggers are indexed by
 // (collection, entity, resource path), so a change evaluates only the triggers on that resource.

@@ -84,7 +84,7 @@ export function createTriggersFeature(_config?: GatewayConfig, opts: TriggersFea
       if (cfg<string>('triggers.on_restart_behavior') === 'reset') store.clear();
       const n = e.restore();
       if (n > 0) log.info({ restored: n }, `restored ${n} persistent trigger(s)`);
-      // Evaluators plugins registered before this feature started (gateway.md §2.7).
+      // Evaluators plugins registered before this feature started (docs/plugins.md).
       for (const [name, ev] of ctx.services.find(PLUGINS_SERVICE)?.conditions ?? []) conditions.register(name, triggerCondition(ev));
       ctx.services.provide(TRIGGERS_SERVICE, e);
       ctx.services.provide(TRIGGER_CONDITIONS_SERVICE, conditions);

@@ -1,4 +1,4 @@
-// JSON helpers for trigger evaluation: deep equality (api.md §13.3) and JSON Pointers (RFC 6901).
+// JSON helpers for trigger evaluation: deep equality (docs/triggers.md) and JSON Pointers (RFC 6901).
 import { SovdError } from '@medkit/plugin-api';
 
 /** Deep JSON equality: same type, same keys, same values; array order matters. */

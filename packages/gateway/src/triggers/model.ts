@@ -1,4 +1,4 @@
-// The trigger record (gateway.md §6.1) and its wire view (api.md §13.1).
+// The trigger record (docs/triggers.md) and its wire view (docs/triggers.md).
 import type { EntitySegment } from '../entity-scope/index.js';
 import type { EntityType } from '../entities/model.js';
 import type { EventStream } from '../sovd/events.js';

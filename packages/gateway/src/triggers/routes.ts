@@ -1,4 +1,4 @@
-// HTTP ↔ TriggerEngine for /{entity}/triggers (api.md §13) on all four entity types.
+// HTTP ↔ TriggerEngine for /{entity}/triggers (docs/triggers.md) on all four entity types.
 import { Type } from '@sinclair/typebox';
 import type { FastifyRequest } from 'fastify';
 import { API_BASE, type HttpApp } from '../http/app-types.js';

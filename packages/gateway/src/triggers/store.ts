@@ -1,4 +1,4 @@
-// SQLite persistence of persistent triggers and their previous values (gateway.md §6.5).
+// SQLite persistence of persistent triggers and their previous values (docs/triggers.md).
 import { openStoreFile, type Migration, type SqliteDatabase } from '@medkit/kit';
 import type { Previous } from './conditions.js';
 import type { TriggerDefinition } from './model.js';

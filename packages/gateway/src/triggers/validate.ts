@@ -1,4 +1,4 @@
-// Validates a trigger create body (api.md §13.2) into a definition; every problem is a 400 with the
+// Validates a trigger create body (docs/triggers.md) into a definition; every problem is a 400 with the
 // code the spec names (invalid-parameter, x-medkit-invalid-resource-uri, x-medkit-entity-mismatch).
 import { SovdError } from '@medkit/plugin-api';
 import { parseResourceUri } from '../sampling/index.js';

@@ -1,4 +1,4 @@
-// Webhook delivery of trigger events [ours] (api.md binding decision 17): each event is POSTed as JSON,
+// Webhook delivery of trigger events [ours] (docs/api.md binding decision 17): each event is POSTed as JSON,
 // signed with HMAC-SHA256 in `X-Medkit-Signature: sha256=<hex>` when a secret is configured, retried
 // with exponential backoff, and the outcome is kept on the trigger (`x-medkit.delivery`). Events of one
 // trigger are delivered in order, one at a time.

@@ -1,4 +1,4 @@
-// Configuration keys of the software-updates feature (spec/gateway.md §14.2); [ours] marks additions.
+// Configuration keys of the software-updates feature (docs/updates.md); [ours] marks additions.
 import { bool, guarded, int, str, type KeySpec } from '@medkit/kit';
 
 export const UPDATES_KEYS = {

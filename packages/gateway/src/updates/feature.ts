@@ -47,7 +47,7 @@ function builtInProvider(ctx: GatewayContext): UpdateProvider {
   });
 }
 
-/** Software updates (spec/api.md §16). */
+/** Software updates (docs/updates.md). */
 export function createUpdatesFeature(_config?: GatewayConfig, options: UpdatesFeatureOptions = {}): GatewayFeature {
   let manager: UpdateManager | undefined;
   return {
@@ -59,7 +59,7 @@ export function createUpdatesFeature(_config?: GatewayConfig, options: UpdatesFe
     migrations: UPDATES_MIGRATIONS,
     init(ctx) {
       if (!ctx.config.value<boolean>('updates.enabled')) return;
-      // The first plugin UpdateProvider in config order replaces the built-in one (gateway.md §2.3).
+      // The first plugin UpdateProvider in config order replaces the built-in one (docs/plugins.md).
       const plugins = ctx.services.find(PLUGINS_SERVICE);
       const fromPlugin = plugins ? pluginUpdates(plugins) : undefined;
       const provider = typeof options.provider === 'function' ? options.provider(ctx) : (options.provider ?? fromPlugin ?? builtInProvider(ctx));

@@ -1,4 +1,4 @@
-// Software update bookkeeping (spec/api.md §16, spec/gateway.md §14.2): registration checks, the
+// Software update bookkeeping (docs/updates.md): registration checks, the
 // status/phase state machine, one background operation per package, persistence, and progress from
 // the provider mapped into `progress` / `sub_progress`.
 import type { Logger } from '../logging.js';
@@ -18,7 +18,7 @@ function isStringList(v: unknown): boolean {
   return Array.isArray(v) && v.every((s) => typeof s === 'string');
 }
 
-/** Checks the conventional fields of a registration (spec/api.md §16.2); unknown fields are kept as they are. */
+/** Checks the conventional fields of a registration (docs/updates.md); unknown fields are kept as they are. */
 export function checkRegistration(body: unknown): Record<string, unknown> {
   if (!body || typeof body !== 'object' || Array.isArray(body)) throw new SovdError('invalid-request', 'Update registration must be a JSON object');
   const m = body as Record<string, unknown>;

@@ -1,4 +1,4 @@
-// Software update packages and their status (spec/api.md §16).
+// Software update packages and their status (docs/updates.md).
 
 export type UpdateState = 'pending' | 'inProgress' | 'completed' | 'failed';
 /** `prepared` vs `executed` tells "prepare done" from "install done" (both are status completed). */
@@ -9,7 +9,7 @@ export interface SubProgress {
   progress: number;
 }
 
-/** GET /updates/{id}/status. `error` is a string, as the reference code sends it (api.md §25 item 8). */
+/** GET /updates/{id}/status. `error` is a string, as the reference code sends it (docs/migrating.md item 8). */
 export interface UpdateStatusView {
   status: UpdateState;
   progress: number;

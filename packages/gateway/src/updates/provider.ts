@@ -1,4 +1,4 @@
-// The seam for update backends (spec/gateway.md §14.2). The manager owns registration, status,
+// The seam for update backends (docs/updates.md). The manager owns registration, status,
 // persistence and the one-operation-at-a-time rule; a provider only validates packages and does the
 // work of prepare and execute, reporting progress as it goes.
 

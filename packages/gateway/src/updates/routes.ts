@@ -1,4 +1,4 @@
-// HTTP ↔ update manager (spec/api.md §16). All routes answer 501 when no provider is active.
+// HTTP ↔ update manager (docs/updates.md). All routes answer 501 when no provider is active.
 import { Type } from '@sinclair/typebox';
 import { API_BASE, type HttpApp } from '../http/app-types.js';
 import { SovdError } from '@medkit/plugin-api';

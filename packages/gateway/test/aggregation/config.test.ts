@@ -1,4 +1,4 @@
-// Unit tests of the aggregation configuration (spec/gateway.md §11.1) through the real config loader.
+// Unit tests of the aggregation configuration (docs/aggregation.md) through the real config loader.
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config/index.js';
 import { AGGREGATION_KEYS, AggregationConfigError, readAggregationSettings } from '../../src/aggregation/config.js';

@@ -1,4 +1,4 @@
-// Peers' fault events on this gateway's own /faults/stream (api.md §9.7, §20; gateway.md §11.6), between
+// Peers' fault events on this gateway's own /faults/stream (docs/faults.md, docs/aggregation.md; docs/aggregation.md), between
 // real default gateways: a fault reported on the peer arrives on the local stream marked with the peer's
 // name, local and relayed events share one id sequence, and a Last-Event-ID reconnect replays exactly the
 // missed events of both kinds. (The loop guard, x-medkit.via, is exercised by mutual.test.ts.)

@@ -1,4 +1,4 @@
-// Unit tests of the entity merge (spec/gateway.md §11.4): pure function, fake-free inputs built with the model.
+// Unit tests of the entity merge (docs/aggregation.md): pure function, fake-free inputs built with the model.
 import { describe, expect, it } from 'vitest';
 import { emptySnapshot, newApp, newArea, newComponent, newFunction, type EntitySnapshot } from '../../src/entities/model.js';
 import { mergePeerEntities, routeKey, type PeerContribution } from '../../src/aggregation/merge.js';

@@ -1,4 +1,4 @@
-// Roles hold for aggregated routes too (gateway.md §11.5, §12.3): a request to an entity a peer owns is
+// Roles hold for aggregated routes too (docs/aggregation.md, docs/security.md): a request to an entity a peer owns is
 // judged on this gateway before it is forwarded, and the peer receives the authenticated subject as
 // X-Client-Id (and the token only with aggregation.forward_auth).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';

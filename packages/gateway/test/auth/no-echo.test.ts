@@ -1,4 +1,4 @@
-// Secrets are never echoed (gateway.md §12.1 [OURS]): every GET operation of /api/v1/docs (and its
+// Secrets are never echoed (docs/security.md [OURS]): every GET operation of /api/v1/docs (and its
 // scoped documents, GET /, /health, the Swagger UI copies), the auth endpoints' answers and errors, and
 // the gateway's own log at trace level are searched for the JWT secret, every client secret and the
 // bearer tokens in use.

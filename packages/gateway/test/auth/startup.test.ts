@@ -1,4 +1,4 @@
-// Fail closed (gateway.md §12.1, issue #15 point 7 for auth.*): each auth setting that cannot be honoured
+// Fail closed (docs/security.md, issue #15 point 7 for auth.*): each auth setting that cannot be honoured
 // stops start-up with a named error before anything is opened, and never quotes a secret. Also through
 // the real `medkit` command: exit code 2 and the message, secrets from the environment never printed.
 import { generateKeyPairSync } from 'node:crypto';

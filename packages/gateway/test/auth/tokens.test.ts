@@ -1,5 +1,5 @@
-// The client-credentials flow over real HTTP against a real gateway and SQLite file (gateway.md §12.2,
-// api.md §18): the upstream Postman flow, single-use refresh tokens, revocation (also across a restart),
+// The client-credentials flow over real HTTP against a real gateway and SQLite file (docs/security.md,
+// docs/security.md): the upstream Postman flow, single-use refresh tokens, revocation (also across a restart),
 // expired, foreign-key and algorithm-confusion tokens, OAuth error bodies and bounds.
 import { generateKeyPairSync } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';

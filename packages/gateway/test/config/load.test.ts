@@ -154,7 +154,7 @@ describe('configuration loading', () => {
     ] as const) {
       expect(() => loadConfig({ env: {}, flags: { [key]: value }, extraKeys: FEATURE_KEYS }), `${key}=${value}`).toThrow(new RegExp(`${key.replace(/\./g, '\\.')}=.*refusing to start \\(a (security|limit) key is never replaced by another value\\)`));
     }
-    // A key that guards nothing keeps its policy (spec/gateway.md §13.1).
+    // A key that guards nothing keeps its policy (docs/configuration.md).
     expect(loadConfig({ env: {}, flags: { 'entity_cache.capacity': 5 } }).get('entity_cache.capacity')).toBe(16);
   });
 

@@ -140,7 +140,7 @@ describe('relationship helpers', () => {
     ]);
   });
 
-  it('apps: belongs-to covers every case of api.md §5', () => {
+  it('apps: belongs-to covers every case of docs/api.md', () => {
     expect(appBelongsTo(c, 'free')).toEqual([]); // no host component
     expect(appBelongsTo(c, 'on-gpu')).toEqual([]); // component without area
     expect(appBelongsTo(c, 'driver').map((b) => [b.id, b.name, b.missing])).toEqual([['sensors', 'sensors', false]]);

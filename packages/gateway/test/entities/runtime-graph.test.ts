@@ -4,7 +4,7 @@ import { hostComponent, parseOsRelease, sanitizeHostId } from '../../src/entitie
 import { filterInternalNodes } from '../../src/entities/runtime/internal-filter.js';
 import { graph, node } from './graph-fixtures.js';
 
-describe('runtime graph → entities (gateway.md §1.3)', () => {
+describe('runtime graph → entities (docs/manifest.md)', () => {
   it('one heuristic App per node, online, with bound_fqn; duplicate FQNs reported twice count once', () => {
     const r = entitiesFromGraph(graph(node('/talker'), node('/demo/listener'), node('/demo/listener')));
     expect(r.apps.map((a) => [a.id, a.name, a.source, a.is_online, a.bound_fqn])).toEqual([
@@ -97,7 +97,7 @@ describe('runtime graph → entities (gateway.md §1.3)', () => {
   });
 });
 
-describe('host component (gateway.md §1.3 step 7)', () => {
+describe('host component (docs/manifest.md step 7)', () => {
   it('sanitizes the hostname into an id', () => {
     expect(sanitizeHostId('Robot-01.Local')).toBe('robot-01_local');
     expect(sanitizeHostId('my robot+x')).toBe('my_robotx');

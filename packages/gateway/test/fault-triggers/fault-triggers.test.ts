@@ -1,4 +1,4 @@
-// Fault-trigger rules (api.md §21, gateway.md §6.7; the reference's 0.7.0 "config-less fault triggers"):
+// Fault-trigger rules (docs/plugins.md, docs/triggers.md; the reference's 0.7.0 "config-less fault triggers"):
 // GET/POST /apps/{id}/fault-triggers and DELETE …/{trigger_id} on a real gateway (real HTTP, real SQLite)
 // whose plugin App serves a value the test moves. A rule raises its fault while the value is past the
 // threshold and clears it when the value is back; a disconnected source holds the state; rules survive a

@@ -1,4 +1,4 @@
-// [ours] Fault-trigger rules on a ROS App (gateway.md §6.7: "also allow it for ROS Apps"): the fixture robot in
+// [ours] Fault-trigger rules on a ROS App (docs/triggers.md: "also allow it for ROS Apps"): the fixture robot in
 // another process publishes /demo/battery/voltage as a sawtooth (24 V down to 20 V, then back), over real RTPS on
 // its own domain (testDomain(212)). A rule `< 22` on the topic raises its fault on the way down and clears it
 // when the voltage jumps back; `path` picks the field of the message (std_msgs/msg/Float64 `data`).

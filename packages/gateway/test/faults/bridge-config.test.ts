@@ -1,4 +1,4 @@
-// Every bridge option of faults.md §9 read through the real config loader (`faults.bridges.<bridge>.*`), its
+// Every bridge option of docs/faults.md read through the real config loader (`faults.bridges.<bridge>.*`), its
 // spec default and repair rule, and its effect on the converters; then the ROS wiring using those options.
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -33,7 +33,7 @@ const status = (name: string, level: number, extra: { hardware_id?: string; valu
 const goals = (...st: number[]) => ({ status_list: st.map((s, i) => ({ status: s, goal_info: { goal_id: { uuid: [i + 1, ...new Array(15).fill(0)] } } })) });
 
 describe('bridge options: spec defaults', () => {
-  it('every option has the default of faults.md §9', () => {
+  it('every option has the default of docs/faults.md', () => {
     const c = configs();
     expect(c.diagnostics).toEqual({
       enabled: true, diagnostics_topic: '/diagnostics', auto_generate_codes: true, keyvalue_codes: [], use_hardware_id_as_source_id: false,
@@ -50,7 +50,7 @@ describe('bridge options: spec defaults', () => {
   });
 });
 
-describe('diagnostic bridge options (§9.1)', () => {
+describe('diagnostic bridge options (docs/faults.md)', () => {
   it('enabled and diagnostics_topic (empty → /diagnostics)', () => {
     expect(configs({ [D('enabled')]: false }).diagnostics.enabled).toBe(false);
     expect(configs({ [D('diagnostics_topic')]: '/robot/diagnostics' }).diagnostics.diagnostics_topic).toBe('/robot/diagnostics');
@@ -102,7 +102,7 @@ describe('diagnostic bridge options (§9.1)', () => {
   });
 });
 
-describe('log bridge options (§9.2)', () => {
+describe('log bridge options (docs/faults.md)', () => {
   const log = (name: string, level: number, msg = 'something failed') => ({ name, level, msg });
 
   it('enabled and rosout_topic', () => {
@@ -171,7 +171,7 @@ describe('log bridge options (§9.2)', () => {
   });
 });
 
-describe('action status bridge options (§9.3)', () => {
+describe('action status bridge options (docs/faults.md)', () => {
   const run = (flags: FlatConfig, log?: MemoryLogger) => {
     const sent: BridgeReport[] = [];
     const b = new ActionStatusBridge(configs(flags).actions, (r) => (sent.push(r), true), log);

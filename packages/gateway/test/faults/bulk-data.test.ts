@@ -1,6 +1,6 @@
-// Bulk data over real HTTP (api.md §10): the black-box recording of a confirmed fault is listed, linked from
+// Bulk data over real HTTP (docs/faults.md): the black-box recording of a confirmed fault is listed, linked from
 // the fault detail and downloadable as an MCAP file that @mcap/core reads; uploads of configured categories
-// on apps/components; the errors of §10.4/§10.5.
+// on apps/components; the errors of docs/faults.md.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { McapIndexedReader } from '@mcap/core';
 import type { IReadable } from '@mcap/core';
@@ -25,7 +25,7 @@ const readable = (buf: Uint8Array): IReadable => ({
   read: async (offset, size) => buf.subarray(Number(offset), Number(offset + size)),
 });
 
-describe('bulk data (api.md §10)', () => {
+describe('bulk data (docs/faults.md)', () => {
   let g: FaultGateway;
   let recordingId = '';
   beforeAll(async () => {
@@ -98,7 +98,7 @@ describe('bulk data (api.md §10)', () => {
     expect((await g.api('GET', `/apps/motor-driver/bulk-data/rosbags/${d.id}`)).status).toBe(404);
     expect((await g.api('GET', '/apps/battery-monitor/bulk-data/rosbags/fault_NONE_1')).status).toBe(404);
 
-    // GetSnapshots (faults.md §4.3) points its download_url at this bulk-data download, which serves the same bag.
+    // GetSnapshots (docs/faults.md) points its download_url at this bulk-data download, which serves the same bag.
     const legacy = JSON.parse(getSnapshotsService(g.faults.manager, 'BATTERY_DEAD', '', (f) => g.faults.entityPathOf(f)).data);
     expect(legacy.rosbag).toEqual({ available: true, duration_sec: d['x-medkit'].duration_sec, size_bytes: d.size, format: 'mcap', download_url: `/api/v1/apps/battery-monitor/bulk-data/rosbags/${d.id}` });
     const viaUrl = await fetch(`${g.url}${legacy.rosbag.download_url}`);

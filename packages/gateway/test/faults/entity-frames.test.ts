@@ -1,4 +1,4 @@
-// Entity freeze frames (faults.md §6.7 (c); the reference's 0.7.0 zero-config freeze frames for plugin entities,
+// Entity freeze frames (docs/faults.md (c); the reference's 0.7.0 zero-config freeze frames for plugin entities,
 // and its Forthcoming "entity freeze-frames survive a restart"). End to end: a plugin's entity reports a fault,
 // the fault's detail carries that entity's values at confirmation; after a restart the same frame is served as
 // captured (its values, captured_at and provenance), not today's values; a fault already confirmed when the

@@ -1,5 +1,5 @@
 // The faults feature over real HTTP: a gateway with the example AMR manifest (manifest_only) and reports made
-// through the fault manager as a node's ReportFault would; every filter, per-entity scope (api.md §9.4),
+// through the fault manager as a node's ReportFault would; every filter, per-entity scope (docs/faults.md),
 // details, clears, lock checks and bad input.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startFaultGateway, type FaultGateway } from './gateway-harness.js';
@@ -8,7 +8,7 @@ const BATTERY = '/base/battery_monitor';
 const MOTOR = '/base/motor_driver';
 const LIDAR = '/sensors/lidar_driver';
 
-describe('fault routes (api.md §9)', () => {
+describe('fault routes (docs/faults.md)', () => {
   let g: FaultGateway;
   beforeAll(async () => {
     g = await startFaultGateway({ flags: { 'faults.confirmation_threshold': -3, 'faults.healing_enabled': true, 'faults.healing_threshold': 2 } });

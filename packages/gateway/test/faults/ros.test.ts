@@ -124,7 +124,7 @@ describe('black box fed from the ROS graph', () => {
       g.fail('BATTERY_DEAD', '/base/battery_monitor', 3);
       const d = await until(async () => (await g.api('GET', '/apps/battery-monitor/bulk-data/rosbags')).body.items[0], 'the recording');
       const bytes = new Uint8Array(await (await fetch(`${g.url}/api/v1/apps/battery-monitor/bulk-data/rosbags/${d.id}`)).arrayBuffer());
-      // ~/get_snapshots over ROS names that same download as the bag's download_url (faults.md §4.3, api.md §10.3).
+      // ~/get_snapshots over ROS names that same download as the bag's download_url (docs/faults.md).
       const client = node.createClient('/fault_manager/get_snapshots', 'ros2_medkit_msgs/srv/GetSnapshots');
       try {
         await client.waitForService({ timeoutMs: 10_000 });

@@ -1,4 +1,4 @@
-// Value-and-history freeze frames from live ROS topics (faults.md §6.4 background mode, §6.7 d): the gateway
+// Value-and-history freeze frames from live ROS topics (docs/faults.md background mode, docs/faults.md d): the gateway
 // subscribes the snapshot topics of its config file as soon as they appear, a safety gate in another process
 // (fixtures/safety-signals.mjs, domains testDomain(44) and (45)) publishes a falling min_range_m and reports PROTECTIVE_STOP through
 // ~/report_fault, and the fault detail over REST shows each signal with the values leading up to the stop.
@@ -57,7 +57,7 @@ describe.each([
       const s = r.body?.environment_data?.snapshots as Snapshot[] | undefined;
       return s?.some((x) => x.type === 'freeze_frame') ? s : undefined;
     }, 'the freeze frame with signal history', 20_000);
-    // One frame, keyed by signal name (the product's PROTECTIVE_STOP shape, faults.md §6.7 d).
+    // One frame, keyed by signal name (the product's PROTECTIVE_STOP shape, docs/faults.md d).
     const frames = snaps.filter((s) => s.type === 'freeze_frame');
     expect(frames).toHaveLength(1);
     const x = frames[0]['x-medkit'] as { captured_at: string; history_epoch_ns: string; signals: Record<string, { topic: string }> };

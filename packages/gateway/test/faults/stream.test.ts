@@ -1,4 +1,4 @@
-// GET /faults/stream over real HTTP (api.md §9.7): named events with id lines, exact Last-Event-ID replay,
+// GET /faults/stream over real HTTP (docs/faults.md): named events with id lines, exact Last-Event-ID replay,
 // the documented behaviour when the replay buffer no longer holds the missed events, keep-alives, the SSE
 // cap, hundreds of concurrent clients, and the symptoms cleared with a root cause (auto_cleared_codes).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -122,9 +122,9 @@ describe('faults as a trigger source', () => {
       c = await openSse(`${g.url}${t.body.event_source}`);
       g.fail('TRIGGERED', '/base/motor_driver', 3, 'motor stalled');
       const ev = await c.nextJson<{ payload: { fault_code: string; entity_id: string } }>(10_000);
-      // The native fault item plus event_type (api.md §13.2).
+      // The native fault item plus event_type (docs/triggers.md).
       expect(ev.payload).toMatchObject({ fault_code: 'TRIGGERED', entity_id: 'motor-driver', event_type: 'fault_confirmed' });
-      // Cyclic subscriptions read the collection through the same sampler, as the fault manager's list (§14.6).
+      // Cyclic subscriptions read the collection through the same sampler, as the fault manager's list (docs/subscriptions.md).
       const sub = await g.api('POST', '/apps/motor-driver/cyclic-subscriptions', { body: { resource: '/api/v1/apps/motor-driver/faults', interval: 'fast', duration: 10 } });
       expect(sub.status).toBe(201);
       const cyc = await openSse(`${g.url}${sub.body.event_source}`);

@@ -36,7 +36,7 @@ interface Recorded {
   location?: string;
 }
 
-/** Notes every answer of a request that matched a route (unmatched ones are the global 404 of api.md §2.5). */
+/** Notes every answer of a request that matched a route (unmatched ones are the global 404 of docs/api.md). */
 function recorder(into: Recorded[]): GatewayFeature {
   return {
     name: 'status-recorder',
@@ -58,7 +58,7 @@ function operationMatcher(doc: OpenApiDoc) {
     const esc = (s: string) => s.replace(/[.*+?^$()|[\]\\]/g, '\\$&');
     const parts = t.split(/(\{[^}]+\})/);
     const strict = new RegExp(`^${esc(prefix)}${parts.map((p) => (p.startsWith('{') ? '[^/]+' : esc(p))).join('')}/?$`);
-    // Topic, parameter and operation ids may span segments (api.md §1.3).
+    // Topic, parameter and operation ids may span segments (docs/api.md).
     const loose = new RegExp(`^${esc(prefix)}${parts.map((p) => (p.startsWith('{') ? '.+' : esc(p))).join('')}/?$`);
     return { t, strict, loose, literal: parts.filter((p) => !p.startsWith('{')).join('').length };
   });

@@ -1,7 +1,7 @@
 // OpenAPI-driven HTTP fuzzing (issue 12 point 4): every operation of GET /api/v1/docs of a real
 // default gateway (manifest entity tree, apps bound to the fixture robot on the ROS graph) is sent
 // as documented and with hostile variants. No answer may be a 5xx, every 4xx carries a SOVD
-// GenericError body (api.md §2.1; the auth endpoints an OAuth2 body, §2.6), and the log holds no error
+// GenericError body (docs/api.md; the auth endpoints an OAuth2 body, docs/api.md), and the log holds no error
 // line for a client's mistake.
 // Seeded and bounded for CI: MEDKIT_FUZZ_SEED and MEDKIT_FUZZ_PER_OP change the run.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -127,7 +127,7 @@ describe('OpenAPI-driven HTTP fuzzing', () => {
         return;
       }
       statuses.set(res.status, (statuses.get(res.status) ?? 0) + 1);
-      // 501 not-implemented is the answer api.md §23 prescribes for the SOVD resources medkit does not
+      // 501 not-implemented is the answer docs/sovd-resources.md prescribes for the SOVD resources medkit does not
       // implement and for disabled features; any other 5xx fails.
       const notImplemented = res.status === 501 && (r.method === 'HEAD' || /"error_code":"not-implemented"/.test(res.text));
       if (res.status >= 500 && !notImplemented) failures.push(`${r.label} → ${res.status} ${res.text.slice(0, 300)}`);
@@ -138,7 +138,7 @@ describe('OpenAPI-driven HTTP fuzzing', () => {
         } catch {
           body = undefined;
         }
-        // The auth endpoints answer OAuth2 bodies instead (api.md §2.6).
+        // The auth endpoints answer OAuth2 bodies instead (docs/api.md).
         const problem = r.path.startsWith('/api/v1/auth/') ? oauthErrorProblem(body) : sovdErrorProblem(body);
         if (problem) failures.push(`${r.label} → ${res.status} non-SOVD body (${problem}): ${res.text.slice(0, 300)}`);
         // Fastify's own messages quote the request; none may reach the client.

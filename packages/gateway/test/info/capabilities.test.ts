@@ -1,4 +1,4 @@
-// GET / capabilities (spec/api.md §4.1) against the routes themselves: for every flag backed by a
+// GET / capabilities (docs/api.md) against the routes themselves: for every flag backed by a
 // resource, the flag is true exactly when its route answers — with the feature on, and with it off
 // (left out of the gateway, or disabled so its routes are 501 stand-ins).
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -66,7 +66,7 @@ describe('root capabilities follow the routes', () => {
         expect(await answers(g.url, cap), `${cap} route answers`).toBe(true);
         expect(caps[cap], cap).toBe(true);
       }
-      // Auth is off by default: its routes answer 404 "Authentication is not enabled" (api.md §18) and the
+      // Auth is off by default: its routes answer 404 "Authentication is not enabled" (docs/security.md) and the
       // flag is false (test/auth/tokens.test.ts covers it on).
       const auth = await fetch(`${g.url}/api/v1/auth/token`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
       expect(auth.status).toBe(404);

@@ -1,5 +1,5 @@
 // LifecycleService (unit): default status derivation, provider answers with transition URIs, and the
-// provider error mapping of gateway.md §2.9.
+// provider error mapping of docs/plugins.md.
 import { describe, expect, it } from 'vitest';
 import { LifecycleService } from '../../src/lifecycle/service.js';
 import { LifecycleProviderError, type LifecycleProvider } from '../../src/lifecycle/provider.js';

@@ -1,4 +1,4 @@
-// Operation ids (api.md §1.3): short names, ROS paths when one member has two paths with one short
+// Operation ids (docs/api.md): short names, ROS paths when one member has two paths with one short
 // name, member qualification on aggregates, ambiguity and unknown-member errors.
 import { describe, expect, it } from 'vitest';
 import { newApp } from '../../src/entities/model.js';
@@ -44,7 +44,7 @@ describe('operation ids', () => {
     expect(err(() => findOperation(items, ['a', 'b'], 'fn', 'nothing', true)).code).toBe('operation-not-found');
     const single = err(() => findOperation(operationItems([armL], false), ['arm_l'], 'arm_l', 'home', false));
     expect(single.parameters).toMatchObject({ ros2_paths: ['/arm/left/home', '/arm/right/home'] });
-    // The lookup rule of gateway.md §1.3: the one directly in the node's namespace wins a shared short name.
+    // The lookup rule of docs/manifest.md: the one directly in the node's namespace wins a shared short name.
     expect(findOperation(operationItems([armL], false), ['arm_l'], 'arm_l', 'home', false, new Map([['arm_l', '/arm/left']])).path).toBe('/arm/left/home');
   });
 });

@@ -1,4 +1,4 @@
-// Isolation (gateway.md §2.1, §2.11): a plugin that throws in configure, one whose introspect hangs and
+// Isolation (docs/plugins.md): a plugin that throws in configure, one whose introspect hangs and
 // one whose providers throw, all loaded by path into one default gateway. The gateway starts, keeps
 // serving (built-in routes and the healthy parts of plugins), and reports each plugin on /health.
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';

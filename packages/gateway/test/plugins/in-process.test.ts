@@ -1,4 +1,4 @@
-// In-process registration (gateway.md §2.11) with the same contract, and the parts of the contract the
+// In-process registration (docs/plugins.md) with the same contract, and the parts of the contract the
 // example does not use: fault and lifecycle providers on an owned entity, capability removal, the
 // context's samplers / condition evaluators / notifyEntitiesChanged, and the plugin configuration keys.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -91,7 +91,7 @@ describe('an in-process plugin', () => {
     expect([...plc.faults.keys()]).toEqual(['F2']);
   });
 
-  it('answers status and transitions from its LifecycleProvider, with its refusals mapped (gateway.md §2.9)', async () => {
+  it('answers status and transitions from its LifecycleProvider, with its refusals mapped (docs/plugins.md)', async () => {
     const s = await api('/apps/plc_app/status');
     expect(s.body).toEqual({ status: 'ready', restart: '/api/v1/apps/plc_app/status/restart', shutdown: '/api/v1/apps/plc_app/status/shutdown' });
     expect((await api('/apps/plc_app/status/restart', { method: 'PUT' })).status).toBe(202);

@@ -1,6 +1,6 @@
 // A plugin's typed nameplate (contract PluginIdentity) → the gateway's Identity: the claimed source becomes
 // every field's provenance, sources a plugin may not claim become `plugin`, strings are bounded and stripped
-// of control characters, unknown fields and bad extras are dropped; the merge then follows §1.6 precedence.
+// of control characters, unknown fields and bad extras are dropped; the merge then follows docs/api.md precedence.
 import { describe, expect, it } from 'vitest';
 import { identityFrom, mergeIdentity } from '../../src/entities/identity.js';
 import { componentsWithIdentity, identityOfPlugin } from '../../src/plugins/identity.js';

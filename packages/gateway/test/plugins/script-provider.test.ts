@@ -1,7 +1,7 @@
-// Scripts routes dispatch to a plugin's ScriptProvider (gateway.md §2.3, §8): the owner's provider for the
+// Scripts routes dispatch to a plugin's ScriptProvider (docs/plugins.md, docs/scripts.md): the owner's provider for the
 // entities it owns, and the first plugin's for every other entity (it replaces the built-in backend). The
 // routes keep their entity validation and lock check; absent optional methods answer 501; the feature stays
-// off (501) without scripts.scripts_dir even with a plugin backend (§8.1).
+// off (501) without scripts.scripts_dir even with a plugin backend (docs/scripts.md).
 import { afterEach, describe, expect, it } from 'vitest';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';

@@ -1,4 +1,4 @@
-// The four SOVD resources medkit implements beyond the reference (api.md §23): modes, data-lists, clear-data
+// The four SOVD resources medkit implements beyond the reference (docs/sovd-resources.md): modes, data-lists, clear-data
 // and communication-logs on the example AMR manifest over real HTTP — shapes, mutations through the lock
 // check, bounds and bad input, capabilities on GET / and on entity details, and the OpenAPI document.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -7,7 +7,7 @@ import { startFaultGateway, type FaultGateway } from '../faults/gateway-harness.
 const MOTOR = '/base/motor_driver';
 const BATTERY = '/base/battery_monitor';
 
-describe('modes, data-lists, clear-data, communication-logs (api.md §23)', () => {
+describe('modes, data-lists, clear-data, communication-logs (docs/sovd-resources.md)', () => {
   let g: FaultGateway;
   beforeAll(async () => {
     g = await startFaultGateway();

@@ -89,7 +89,7 @@ describe('fail closed: CORS and the secure profile', () => {
     expect(secureProfileProblems(weak)[0]).toBe('auth.jwt_secret is too weak: 3 characters, at least 32 needed');
   });
 
-  it('the secure profile sets what spec §13.6 lists, under the user\'s own settings', () => {
+  it('the secure profile sets what docs/triggers.md lists, under the user\'s own settings', () => {
     const c = loadConfig({ env: {}, configFiles: [profileFile('secure')], flags: { 'rate_limiting.client_requests_per_minute': 30 }, extraKeys: FEATURE_KEYS });
     expect({
       auth: c.value('auth.enabled'),

@@ -1,4 +1,4 @@
-// Condition semantics (api.md §13.3), JSON Pointers and resource URI parsing, unit level.
+// Condition semantics (docs/triggers.md), JSON Pointers and resource URI parsing, unit level.
 import { describe, expect, it } from 'vitest';
 import { ConditionRegistry, jsonEqual, parsePointer, resolvePointer } from '../../src/triggers/index.js';
 import { parseResourceUri } from '../../src/sampling/index.js';

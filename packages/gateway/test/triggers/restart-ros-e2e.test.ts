@@ -1,4 +1,4 @@
-// Persistent data triggers across a real gateway restart (api.md §13.2, gateway.md §6.5): the `medkit`
+// Persistent data triggers across a real gateway restart (docs/triggers.md): the `medkit`
 // command in hybrid mode and the fixture robot (its own process, publishing /demo/battery/voltage) on
 // a loopback ROS domain. A restored trigger binds when its topic reappears, one created while the
 // topic does not exist yet binds when it appears, both on the product example's short data id

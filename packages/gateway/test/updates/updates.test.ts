@@ -139,7 +139,7 @@ describe('software updates (built-in script provider)', () => {
     const cases: [unknown, string][] = [
       [{ 'x-medkit': { execute: { path: 'nav/ok.sh' } } }, 'invalid-request'], // no id
       [{ id: 'bad/id', 'x-medkit': { execute: { path: 'nav/ok.sh' } } }, 'invalid-parameter'],
-      // Update ids follow the entity-id rules (api.md §1.3): no dots, even though versions have them.
+      // Update ids follow the entity-id rules (docs/api.md): no dots, even though versions have them.
       [{ id: 'nav-1.4.2', 'x-medkit': { execute: { path: 'nav/ok.sh' } } }, 'invalid-parameter'],
       [{ id: 'neg', duration: -5, 'x-medkit': { execute: { path: 'nav/ok.sh' } } }, 'invalid-parameter'],
       [{ id: 'neg2', size: -1, 'x-medkit': { execute: { path: 'nav/ok.sh' } } }, 'invalid-parameter'],

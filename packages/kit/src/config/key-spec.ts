@@ -1,5 +1,5 @@
 // A configuration key is described once: type, default, allowed range, what happens when a value is
-// out of range (spec/gateway.md §13.1), and a one-line doc. The loader, the validation messages and
+// out of range (docs/configuration.md), and a one-line doc. The loader, the validation messages and
 // the generated configuration reference (docs/configuration.md) all read these descriptors.
 
 /** What to do with an out-of-range or malformed value. */

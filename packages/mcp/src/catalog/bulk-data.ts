@@ -1,4 +1,4 @@
-// Bulk data (api.md §10): categories, descriptors, download (base64 within a cap), upload, delete.
+// Bulk data (docs/faults.md): categories, descriptors, download (base64 within a cap), upload, delete.
 import { z } from 'zod';
 import type { ArgumentAlias, ToolDeclaration } from './declaration.js';
 import { anyEntity, appOrComponent, id, jsonObject, o, unusedArg } from './schemas.js';

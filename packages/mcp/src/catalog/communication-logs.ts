@@ -1,4 +1,4 @@
-// Communication logs (api.md §23 [ours], docs/sovd-resources.md): recordings of the DDS traffic the
+// Communication logs (docs/sovd-resources.md [ours]): recordings of the DDS traffic the
 // gateway sees for an entity (discovery events, topic rates), started, read, stopped or resumed, deleted.
 import { z } from 'zod';
 import type { ToolDeclaration } from './declaration.js';

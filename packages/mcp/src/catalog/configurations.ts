@@ -1,4 +1,4 @@
-// Configurations = ROS parameters (api.md §8): list, read, set, reset one or all.
+// Configurations = ROS parameters (docs/resources.md): list, read, set, reset one or all.
 import type { ToolDeclaration } from './declaration.js';
 import { anyEntity, id, jsonValue, o } from './schemas.js';
 

@@ -1,4 +1,4 @@
-// Data (api.md §6): list, read, publish, categories and groups, and saved data lists (§23 [ours]).
+// Data (docs/resources.md): list, read, publish, categories and groups, and saved data lists (docs/sovd-resources.md [ours]).
 import { z } from 'zod';
 import type { ToolDeclaration } from './declaration.js';
 import { anyEntity, dataId, id, jsonValue, o } from './schemas.js';

@@ -1,4 +1,4 @@
-// The entity tree: every collection, one entity, and the relations between entities (api.md §5).
+// The entity tree: every collection, one entity, and the relations between entities (docs/api.md).
 import type { ReferenceName, ToolDeclaration } from './declaration.js';
 import { anyEntity, ENTITY_TYPES, id, o } from './schemas.js';
 import { z } from 'zod';

@@ -1,4 +1,4 @@
-// Faults (api.md §9): list (robot-wide or per entity), explain one, its snapshots, clear one or all.
+// Faults (docs/faults.md): list (robot-wide or per entity), explain one, its snapshots, clear one or all.
 import { z } from 'zod';
 import type { ToolDeclaration } from './declaration.js';
 import { ENTITY_TYPES, id, o } from './schemas.js';

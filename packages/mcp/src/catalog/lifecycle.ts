@@ -1,4 +1,4 @@
-// Lifecycle and modes (api.md §17, §23 [ours]) and clearing an entity's stored data, for apps and components.
+// Lifecycle and modes (docs/resources.md, docs/sovd-resources.md [ours]) and clearing an entity's stored data, for apps and components.
 import { z } from 'zod';
 import type { ToolDeclaration } from './declaration.js';
 import { appOrComponent, id, o } from './schemas.js';

@@ -1,4 +1,4 @@
-// Locks (api.md §12, apps and components): held under the caller's X-Client-Id.
+// Locks (docs/locks.md, apps and components): held under the caller's X-Client-Id.
 import { z } from 'zod';
 import type { ToolDeclaration } from './declaration.js';
 import { appOrComponent, bodyObject, id, o, unusedArg } from './schemas.js';

@@ -1,4 +1,4 @@
-// Logs (api.md §11): recent /rosout lines of an entity and its log configuration.
+// Logs (docs/resources.md): recent /rosout lines of an entity and its log configuration.
 import { z } from 'zod';
 import type { ToolDeclaration } from './declaration.js';
 import { anyEntity, bodyObject, o } from './schemas.js';

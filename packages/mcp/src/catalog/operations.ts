@@ -1,4 +1,4 @@
-// Operations and their executions (api.md §7): ROS services answer at once, actions run as executions.
+// Operations and their executions (docs/resources.md): ROS services answer at once, actions run as executions.
 import { z } from 'zod';
 import type { ToolDeclaration } from './declaration.js';
 import { anyEntity, id, jsonObject, o } from './schemas.js';

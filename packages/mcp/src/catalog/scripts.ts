@@ -1,4 +1,4 @@
-// Diagnostic scripts (api.md §15, apps and components): upload, list, run, follow and control runs.
+// Diagnostic scripts (docs/scripts.md, apps and components): upload, list, run, follow and control runs.
 import { z } from 'zod';
 import type { ArgumentAlias, ToolDeclaration } from './declaration.js';
 import { appOrComponent, id, jsonObject, o } from './schemas.js';

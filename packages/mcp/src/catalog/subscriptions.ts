@@ -1,4 +1,4 @@
-// Cyclic subscriptions (api.md §14): a resource pushed periodically over SSE from event_source.
+// Cyclic subscriptions (docs/subscriptions.md): a resource pushed periodically over SSE from event_source.
 import { z } from 'zod';
 import type { ToolDeclaration } from './declaration.js';
 import { bodyObject, id, o, subscribable } from './schemas.js';

@@ -1,4 +1,4 @@
-// Triggers (api.md §13): condition watches on an entity resource; events stream from event_source.
+// Triggers (docs/triggers.md): condition watches on an entity resource; events stream from event_source.
 import { z } from 'zod';
 import type { ToolDeclaration } from './declaration.js';
 import { anyEntity, bodyObject, id, jsonObject, o } from './schemas.js';
@@ -12,7 +12,7 @@ export const TRIGGER_TOOLS: ToolDeclaration[] = [
   {
     name: 'triggers_create',
     title: 'Create a trigger',
-    description: 'Creates a condition trigger on an entity resource (api.md §13.2 body: resource, trigger_condition, path, multishot, persistent, lifetime, log_settings); its events stream from the returned event_source.',
+    description: 'Creates a condition trigger on an entity resource (docs/triggers.md body: resource, trigger_condition, path, multishot, persistent, lifetime, log_settings); its events stream from the returned event_source.',
     method: 'POST',
     path: TRIGGERS,
     input: { ...anyEntity, trigger: jsonObject.describe('the trigger body as the REST API takes it') },

@@ -1,4 +1,4 @@
-// Software updates (api.md §16): a server-level collection driven by an update backend.
+// Software updates (docs/updates.md): a server-level collection driven by an update backend.
 import { z } from 'zod';
 import type { ToolDeclaration } from './declaration.js';
 import { id, jsonObject, o, unusedArg } from './schemas.js';

@@ -1,4 +1,4 @@
-// What the topic and parameter beacons share (gateway.md §3.4, §3.7): a hint store, the entity mapping
+// What the topic and parameter beacons share (docs/beacons.md): a hint store, the entity mapping
 // as their introspection, and the vendor route `{apps|components}/{id}/x-medkit-<kind>-beacon` with its
 // capability. Each transport adds how hints arrive.
 import type { IntrospectionInput, IntrospectionProvider, IntrospectionResult, MedkitPlugin, PluginConfig, PluginContext, PluginRoute } from '@medkit/plugin-api';
@@ -26,7 +26,7 @@ export function readStoreConfig(config: PluginConfig, defaultTtlSec: number): Be
   };
 }
 
-/** The vendor route's body (§3.7). */
+/** The vendor route's body (docs/beacons.md). */
 export function hintBody(s: StoredHint): Record<string, unknown> {
   const h = s.hint;
   return {
@@ -88,7 +88,7 @@ export abstract class BeaconPlugin implements MedkitPlugin, IntrospectionProvide
   introspect(input: IntrospectionInput): IntrospectionResult {
     this.lastInput = input;
     const hints = this.store.snapshot();
-    // The process ids of live hints go to the introspection plugins (gateway.md §5), through the context.
+    // The process ids of live hints go to the introspection plugins (docs/introspection.md), through the context.
     const report = this.onProcessIds ?? (this.ctx?.reportProcessIds ? (pids: ReadonlyMap<string, number>) => this.ctx?.reportProcessIds?.(pids) : undefined);
     if (report) {
       const pids = new Map<string, number>();

@@ -1,7 +1,7 @@
-// The beacon hint (gateway.md §3.1) and its validation (§3.3). Both transports (topic and parameter
+// The beacon hint (docs/beacons.md) and its validation (docs/beacons.md). Both transports (topic and parameter
 // beacon) turn what a node reports into a RawHint and validate it here, so the limits live in one place.
 
-/** Limits of §3.3 [REF]. */
+/** Limits of docs/beacons.md [REF]. */
 export const HINT_LIMITS = {
   idLength: 256,
   stringLength: 512,
@@ -84,7 +84,7 @@ function metadata(v: unknown): Record<string, string> {
 }
 
 /**
- * Validates a hint (§3.3): only an invalid `entity_id` rejects it (undefined); everything else is
+ * Validates a hint (docs/beacons.md): only an invalid `entity_id` rejects it (undefined); everything else is
  * repaired — long strings truncated, invalid `stable_id` / `component_id` cleared, invalid ids dropped
  * from lists and lists capped, metadata capped to its first 50 entries.
  */

@@ -1,10 +1,10 @@
-// Entity mapping of hints (gateway.md §3.4): each live hint becomes a shadow App or Component (or, when
+// Entity mapping of hints (docs/beacons.md): each live hint becomes a shadow App or Component (or, when
 // allowed, a new App), metadata for that entity, and shadow Functions listing it as a host. The plugin
 // layer merges as enrichment, so a beacon only fills fields manifest and runtime left empty.
 import type { App, IntrospectionInput, IntrospectionResult, PluginComponent, PluginEntity, SovdFunction } from '@medkit/plugin-api';
 import type { StoredHint } from './store.js';
 
-/** Metadata keys of §3.4 [REF]. */
+/** Metadata keys of docs/beacons.md [REF]. */
 export const META = {
   status: 'x-medkit-beacon-status',
   age: 'x-medkit-beacon-age-sec',

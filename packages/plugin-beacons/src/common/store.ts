@@ -1,4 +1,4 @@
-// The hint store (gateway.md §3.2): one entry per entity id with ACTIVE / STALE / EXPIRED states
+// The hint store (docs/beacons.md): one entry per entity id with ACTIVE / STALE / EXPIRED states
 // measured on a monotonic clock, bounded by `max_hints`. Both beacon plugins own one each.
 import type { BeaconHint } from './hint.js';
 
@@ -21,14 +21,14 @@ export interface HintStoreOptions {
   onFull?: (entityId: string) => void;
 }
 
-/** The store's settings after the clamps of §3.2. */
+/** The store's settings after the clamps of docs/beacons.md. */
 export interface HintStoreLimits {
   ttlSec: number;
   expirySec: number;
   maxHints: number;
 }
 
-/** Clamps of §3.2 [REF]: ttl ≥ 0.1, expiry ≥ 1, max_hints ≥ 1, and expiry ≤ ttl → expiry = 10 × ttl. */
+/** Clamps of docs/beacons.md [REF]: ttl ≥ 0.1, expiry ≥ 1, max_hints ≥ 1, and expiry ≤ ttl → expiry = 10 × ttl. */
 export function storeLimits(o: { ttlSec: number; expirySec: number; maxHints: number }): HintStoreLimits {
   const ttlSec = Math.max(0.1, o.ttlSec);
   let expirySec = Math.max(1, o.expirySec);

@@ -1,4 +1,4 @@
-// Configuration of the parameter beacon (gateway.md §3.6): defaults, clamps and the configure-time
+// Configuration of the parameter beacon (docs/beacons.md): defaults, clamps and the configure-time
 // auto-corrections, each reported so the plugin can log it.
 import type { PluginConfig } from '@medkit/plugin-api';
 import { num, text } from '../common/config.js';
@@ -9,7 +9,7 @@ export interface ParameterBeaconConfig extends BeaconStoreConfig {
   pollIntervalSec: number;
   pollBudgetSec: number;
   paramTimeoutSec: number;
-  /** [OURS] nodes polled at once within the budget (§3.6: up to 4). */
+  /** [OURS] nodes polled at once within the budget (docs/beacons.md: up to 4). */
   concurrency: number;
 }
 

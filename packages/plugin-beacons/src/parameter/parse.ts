@@ -1,4 +1,4 @@
-// Node parameters → hint (gateway.md §3.6): the names under the prefix and their types. Wrong types and
+// Node parameters → hint (docs/beacons.md): the names under the prefix and their types. Wrong types and
 // unknown names are skipped silently.
 import type { RawHint } from '../common/hint.js';
 

@@ -1,4 +1,4 @@
-// The parameter beacon (`parameter_beacon`, gateway.md §3.6–§3.7): polls `ros2_medkit.discovery.*`
+// The parameter beacon (`parameter_beacon`, docs/beacons.md): polls `ros2_medkit.discovery.*`
 // parameters of the online Apps' nodes (or of every graph node when there are none), stores the hints,
 // enriches entities through the shared mapping, and serves `x-medkit-param-beacon` plus a debug view
 // of the poll loop (`GET /api/v1/x-medkit-param-beacon`: per-node failures, backoff and skip counts).
@@ -70,7 +70,7 @@ export class ParameterBeaconPlugin extends BeaconPlugin {
     if (this.deps.autoStart !== false) this.poller.start();
   }
 
-  /** Step 1 of §3.6: bound nodes of online Apps, else every graph node except hidden (`_…`) and our own. */
+  /** Step 1 of docs/beacons.md: bound nodes of online Apps, else every graph node except hidden (`_…`) and our own. */
   targets(): string[] {
     const fromApps = (this.lastInput?.apps ?? []).filter((a) => a.is_online && a.bound_fqn).map((a) => a.bound_fqn!);
     if (fromApps.length > 0) return fromApps;

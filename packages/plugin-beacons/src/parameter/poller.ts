@@ -1,4 +1,4 @@
-// The parameter beacon's poll loop (gateway.md §3.6): per cycle, walk the target nodes from a rotating
+// The parameter beacon's poll loop (docs/beacons.md): per cycle, walk the target nodes from a rotating
 // start offset within a time budget, up to 4 at once [OURS], skipping nodes in backoff (1, 2, 4, 8, 8 …
 // cycles after consecutive failures), with one cached parameter client per node FQN that is dropped
 // (with its backoff state) as soon as the node is no longer a target. The client factory is injected,
@@ -32,7 +32,7 @@ export interface PollerOptions {
   now?: () => number;
 }
 
-/** Failure count cap and longest backoff of §3.6 [REF]. */
+/** Failure count cap and longest backoff of docs/beacons.md [REF]. */
 const MAX_FAILURES = 100;
 const MAX_SKIP = 8;
 
@@ -99,7 +99,7 @@ export class ParameterPoller {
     return [...this.#nodes.values()].map(({ client: _c, ...s }) => ({ ...s }));
   }
 
-  /** Runs one cycle (steps 1–6 of §3.6). */
+  /** Runs one cycle (steps 1–6 of docs/beacons.md). */
   async cycle(): Promise<CycleReport> {
     const o = this.#o;
     const targets = [...new Set(o.targets())];

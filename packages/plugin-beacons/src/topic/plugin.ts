@@ -1,4 +1,4 @@
-// The topic beacon (`topic_beacon`, gateway.md §3.5, §3.7): MedkitDiscoveryHint messages on
+// The topic beacon (`topic_beacon`, docs/beacons.md): MedkitDiscoveryHint messages on
 // `/ros2_medkit/discovery` (reliable, depth 100) → rate limit → validate → store; entities are enriched
 // through the shared mapping and `x-medkit-topic-beacon` serves the stored hint.
 import type { PluginConfig, PluginContext } from '@medkit/plugin-api';
@@ -60,7 +60,7 @@ export class TopicBeaconPlugin extends BeaconPlugin {
     this.#timer.unref();
   }
 
-  /** One message: rate limit → convert → validate → store (§3.5). */
+  /** One message: rate limit → convert → validate → store (docs/beacons.md). */
   receive(msg: Record<string, unknown>, info: BeaconMessageInfo): void {
     if (!this.limiter.allow(info.publisher)) return;
     this.counters.received++;

@@ -1,4 +1,4 @@
-// Token-bucket rate limiting of beacon messages (gateway.md §3.5): continuous refill, excess dropped.
+// Token-bucket rate limiting of beacon messages (docs/beacons.md): continuous refill, excess dropped.
 // [OURS] one bucket per publisher (writer GUID) at `max_messages_per_second`, so one chatty or hostile
 // node cannot starve the others, plus a global bucket at 10× that rate bounding the total work; the
 // per-publisher table is bounded (least recently seen publisher forgotten first).

@@ -1,4 +1,4 @@
-// A MedkitDiscoveryHint message → hint and the monotonic time it counts as seen (gateway.md §3.5): a
+// A MedkitDiscoveryHint message → hint and the monotonic time it counts as seen (docs/beacons.md): a
 // non-zero stamp is back-projected (age = wall now − stamp; seen = monotonic now − age), a stamp in the
 // future counts as just received. Stamp arithmetic stays in integers of nanoseconds via BigInt.
 import type { RawHint } from '../common/hint.js';

@@ -1,4 +1,4 @@
-// Builds one Function's pipeline graph (gateway.md §4.1) from the entity snapshot, the live topology and the
+// Builds one Function's pipeline graph (docs/graph.md) from the entity snapshot, the live topology and the
 // `/diagnostics` metric cache. Pure: no clock, no ROS; the plugin passes "now" in. Rebuilt on every request.
 import { type App, effectiveFqn, type IntrospectionInput, type SovdFunction } from '@medkit/plugin-api';
 import type { GraphThresholds } from './config.js';

@@ -1,4 +1,4 @@
-// Configuration of the graph provider (gateway.md §4.1): `plugins.graph_provider.*`, validated field by field.
+// Configuration of the graph provider (docs/graph.md): `plugins.graph_provider.*`, validated field by field.
 // An invalid value is a warning and keeps the default (globally) or what the function had resolved (override).
 
 /** The thresholds one Function's graph is judged by. */

@@ -1,4 +1,4 @@
-// Edge metrics from `/diagnostics` (gateway.md §4.1): a DiagnosticArray whose status names are fully-qualified
+// Edge metrics from `/diagnostics` (docs/graph.md): a DiagnosticArray whose status names are fully-qualified
 // topic names, with the producer vocabulary of greenwave_monitor. One entry per topic, bounded (FIFO eviction),
 // stamped with a monotonic time so staleness is judged on ages.
 

@@ -1,4 +1,4 @@
-// The OpenAPI fragment of the graph provider's route (gateway.md §2.6 describe_plugin_routes, §4.1).
+// The OpenAPI fragment of the graph provider's route (docs/plugins.md describe_plugin_routes, docs/graph.md).
 import { GENERIC_ERROR_RESPONSE as error } from '@medkit/plugin-api';
 
 const metrics = {

@@ -1,4 +1,4 @@
-// The `graph_provider` built-in plugin (gateway.md §4.1): per-Function pipeline graphs on
+// The `graph_provider` built-in plugin (docs/graph.md): per-Function pipeline graphs on
 // `GET /functions/{id}/x-medkit-graph`, the `x-medkit-graph` capability on every Function, and a sampler so
 // the graph streams through cyclic subscriptions. Edge metrics come from `/diagnostics`; the last time each
 // App was seen online comes from the introspection pass (so it works in every discovery mode).

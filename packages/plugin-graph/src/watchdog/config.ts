@@ -1,4 +1,4 @@
-// Configuration of the graph watchdog (gateway.md §4.2): `plugins.graph_watchdog.*`. An invalid value is a
+// Configuration of the graph watchdog (docs/graph.md): `plugins.graph_watchdog.*`. An invalid value is a
 // warning and keeps its default, except the keys read with `limit` (they bound when a fault raises or heals, so
 // a silent default would change what the robot reports): those throw, naming the key, and the plugin does not
 // start. Unknown keys and unknown detector ids are warnings.

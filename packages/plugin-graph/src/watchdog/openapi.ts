@@ -1,4 +1,4 @@
-// The OpenAPI fragment of the watchdog's status route (gateway.md §2.6, §4.2).
+// The OpenAPI fragment of the watchdog's status route (docs/plugins.md, docs/graph.md).
 import { GENERIC_ERROR_RESPONSE as error } from '@medkit/plugin-api';
 
 export const GRAPH_WATCHDOG_PATHS: Record<string, unknown> = {

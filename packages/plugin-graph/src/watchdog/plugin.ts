@@ -1,4 +1,4 @@
-// The `graph_watchdog` built-in plugin (gateway.md §4.2): silent-fault detectors on a timer, raising and healing
+// The `graph_watchdog` built-in plugin (docs/graph.md): silent-fault detectors on a timer, raising and healing
 // faults through the fault manager with source `graph_watchdog`. It declares its own external App
 // `graph_watchdog` (on the host Component when there is one) so the faults are listed under
 // `/apps/graph_watchdog/faults`, and serves `GET /x-medkit-watchdog`.

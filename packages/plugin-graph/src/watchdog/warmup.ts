@@ -1,4 +1,4 @@
-// Warm-up gating (gateway.md §4.2): a node must have been present `warmupCycles` consecutive ticks before a
+// Warm-up gating (docs/graph.md): a node must have been present `warmupCycles` consecutive ticks before a
 // finding about it may raise (raises are suppressed, clears never are). A node that leaves and comes back
 // warms up again; bookkeeping of a node gone longer than `pruneGrace` ticks is dropped.
 

@@ -1,4 +1,4 @@
-// The graph watchdog's tick (gateway.md §4.2): take the bounded topology, update warm-up, run every enabled
+// The graph watchdog's tick (docs/graph.md): take the bounded topology, update warm-up, run every enabled
 // detector, hold each finding through its detector's grace, gate raises on warm-up, aggregate per fault code
 // and report level-triggered: FAILED while a code has findings, PASSED on each clean sweep while the fault
 // manager still lists the code as failing (or it was raised by this run).

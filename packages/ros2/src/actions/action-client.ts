@@ -1,5 +1,5 @@
 /**
- * Action client (ros2-wire §2.3): send_goal, get_result and cancel_goal services plus the feedback
+ * Action client (docs/ros2.md): send_goal, get_result and cancel_goal services plus the feedback
  * and status topics of one action. Each goal gets a {@link ClientGoalHandle} that emits `feedback`
  * and `status` and answers `result()` / `cancel()` with deadlines.
  */

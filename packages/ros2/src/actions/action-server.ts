@@ -1,5 +1,5 @@
 /**
- * Action server (ros2-wire §2.3): serves send_goal, cancel_goal and get_result, publishes feedback
+ * Action server (docs/ros2.md): serves send_goal, cancel_goal and get_result, publishes feedback
  * and the goal status array (transient local, keep last 1), answers get_result once a goal is
  * terminal, and applies the cancel semantics of action_msgs/srv/CancelGoal. Terminal goals are kept
  * for `resultTimeoutMs` so late get_result calls still get their answer.

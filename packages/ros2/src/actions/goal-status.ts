@@ -1,4 +1,4 @@
-/** action_msgs constants and goal id helpers (ros2-wire §2.3, §5.3). */
+/** action_msgs constants and goal id helpers (docs/ros2.md). */
 import { randomBytes } from 'node:crypto';
 import type { RosTime } from '../client/time.js';
 

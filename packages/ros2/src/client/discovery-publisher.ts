@@ -1,5 +1,5 @@
 /**
- * Our side of ros_discovery_info (ros2-wire §3.1): one participant-level writer (reliable,
+ * Our side of ros_discovery_info (docs/ros2.md): one participant-level writer (reliable,
  * transient local, keep last 1) carrying a snapshot of our nodes and their endpoint GUIDs, and one
  * reader (keep all) feeding everyone else's snapshots to the graph. The Gid layout we write is 16
  * bytes unless configured, or switched to 24 when `auto` sees a Humble peer.

@@ -1,5 +1,5 @@
 /**
- * The ROS 2 QoS profiles (ros2-wire §6) as @medkit/rtps QoS. Deadline, lifespan (except rosout) and
+ * The ROS 2 QoS profiles (docs/ros2.md) as @medkit/rtps QoS. Deadline, lifespan (except rosout) and
  * liveliness stay at their defaults (infinite, automatic).
  */
 import { DEFAULT_QOS, type QoS } from '@medkit/rtps';
@@ -56,7 +56,7 @@ export function resolveProfile(q: QosInput | undefined, fallback: QoS = QOS_DEFA
 }
 
 /**
- * Reader QoS that matches what the discovered writers offer (ros2-wire §1.8, like `ros2 topic echo`):
+ * Reader QoS that matches what the discovered writers offer (packages/rtps/README.md, like `ros2 topic echo`):
  * reliable only if every writer is, transient local only if every writer is.
  */
 export function qosForWriters(writers: readonly QoS[], fallback: QoS = QOS_DEFAULT): QoS {

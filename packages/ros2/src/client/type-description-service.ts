@@ -1,5 +1,5 @@
 /**
- * Our side of runtime type lookup: a node's `~/get_type_description` (Jazzy+, ros2-wire §5.5)
+ * Our side of runtime type lookup: a node's `~/get_type_description` (Jazzy+, docs/ros2.md)
  * answered from the type registry, so other nodes (and other medkit processes) can learn types
  * only we know.
  */

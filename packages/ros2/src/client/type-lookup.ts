@@ -1,5 +1,5 @@
 /**
- * Runtime type lookup (ros2-wire §5.5): for a type the registry does not know, ask the node that
+ * Runtime type lookup (docs/ros2.md): for a type the registry does not know, ask the node that
  * owns an endpoint of that type through its `~/get_type_description` service (Jazzy+) and register
  * the answer. Lookups of one type are shared while in flight.
  */

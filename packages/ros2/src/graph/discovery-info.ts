@@ -1,5 +1,5 @@
 /**
- * ros_discovery_info (ros2-wire §3): the ParticipantEntitiesInfo samples that map nodes to their
+ * ros_discovery_info (docs/ros2.md): the ParticipantEntitiesInfo samples that map nodes to their
  * endpoints. Decoding detects the Gid layout per sample (Humble 24 bytes, Iron+ 16); encoding writes
  * the layout the caller picks.
  */

@@ -1,5 +1,5 @@
 /**
- * The ROS graph: participants (SPDP), endpoints (SEDP) and nodes (ros_discovery_info, ros2-wire §3)
+ * The ROS graph: participants (SPDP), endpoints (SEDP) and nodes (ros_discovery_info, docs/ros2.md)
  * joined into nodes with their topics, services and actions. Indexes are rebuilt lazily after a
  * change, and `change` events are debounced so a burst of discovery traffic yields one event.
  */

@@ -1,6 +1,6 @@
 /**
  * USER_DATA of participants (`enclave=/;`) and endpoints (`typehash=RIHS01_...;`, `clientid=...;`,
- * `serviceid=...;`): `key=value;` pairs, stopping at a NUL (rmw_fastrtps appends one) (ros2-wire §3.3, §3.4).
+ * `serviceid=...;`): `key=value;` pairs, stopping at a NUL (rmw_fastrtps appends one) (docs/ros2.md).
  */
 
 /** Parses `key=value;` pairs; tolerant of a missing final `;`, a trailing NUL and junk. */
@@ -28,7 +28,7 @@ export function formatUserData(pairs: Record<string, string | undefined>): strin
 
 /**
  * rmw_cyclonedds' client/service id text: 16 bytes printed as hex joined by `.`, first byte two
- * digits, the rest unpadded (ros2-wire §3.4).
+ * digits, the rest unpadded (docs/ros2.md).
  */
 export function formatRmwId(bytes: Uint8Array): string {
   return [...bytes].map((b, i) => (i === 0 ? b.toString(16).padStart(2, '0') : b.toString(16))).join('.');

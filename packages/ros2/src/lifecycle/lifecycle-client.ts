@@ -1,4 +1,4 @@
-/** Access to a remote managed node's lifecycle services (ros2-wire §2.2). */
+/** Access to a remote managed node's lifecycle services (docs/ros2.md). */
 import { LIFECYCLE_SERVICES } from '../names/index.js';
 import type { CallOptions } from '../client/deadline.js';
 import type { NodeHost } from '../client/node-host.js';

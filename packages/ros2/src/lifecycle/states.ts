@@ -1,4 +1,4 @@
-/** lifecycle_msgs states and transitions (ros2-wire §5.3) and the managed-node state machine. */
+/** lifecycle_msgs states and transitions (docs/ros2.md) and the managed-node state machine. */
 
 /** lifecycle_msgs/msg/State ids. */
 export const LifecycleState = {

@@ -1,5 +1,5 @@
 /**
- * The five DDS-visible parts of a ROS 2 action (ros2-wire §2.3): three services and two topics
+ * The five DDS-visible parts of a ROS 2 action (docs/ros2.md): three services and two topics
  * below `<action>/_action/`.
  */
 import { serviceToDds, topicToDds, type ServiceDdsTopics } from './dds-topics.js';

@@ -1,5 +1,5 @@
 /**
- * ROS topic and service names ↔ DDS topic names (ros2-wire §2.1): a topic `/ns/chatter` is the DDS
+ * ROS topic and service names ↔ DDS topic names (docs/ros2.md): a topic `/ns/chatter` is the DDS
  * topic `rt/ns/chatter`; a service `/ns/add` is the pair `rq/ns/addRequest` / `rr/ns/addReply`.
  */
 

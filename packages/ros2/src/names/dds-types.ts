@@ -1,5 +1,5 @@
 /**
- * ROS interface type names ↔ DDS type names (ros2-wire §2.1, §2.3):
+ * ROS interface type names ↔ DDS type names (docs/ros2.md):
  * `std_msgs/msg/String` ↔ `std_msgs::msg::dds_::String_`, `pkg/srv/X` requests and responses are
  * `pkg::srv::dds_::X_Request_` / `X_Response_`, action parts `pkg::action::dds_::X_SendGoal_Request_` etc.
  */

@@ -1,5 +1,5 @@
 /**
- * Services and topics that belong to a node by name (ros2-wire §2.2): the parameter services of
+ * Services and topics that belong to a node by name (docs/ros2.md): the parameter services of
  * every rclcpp node, get_type_description (Jazzy+), logger services (Iron+, opt-in) and the
  * lifecycle interface of managed nodes. All are `<node FQN>/<suffix>`.
  */

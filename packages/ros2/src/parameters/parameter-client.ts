@@ -1,5 +1,5 @@
 /**
- * Access to a remote node's parameters through its parameter services (ros2-wire §2.2, §5.2).
+ * Access to a remote node's parameters through its parameter services (docs/ros2.md).
  * Each call has a deadline and an AbortSignal; clients are created per service on first use.
  */
 import { PARAMETER_SERVICES } from '../names/index.js';

@@ -1,5 +1,5 @@
 /**
- * rcl_interfaces parameter values (ros2-wire §5.2) ↔ plain JavaScript values. Integers and doubles
+ * rcl_interfaces parameter values (docs/ros2.md) ↔ plain JavaScript values. Integers and doubles
  * are told apart by the declared type when there is one, else by whether the number is an integer.
  */
 

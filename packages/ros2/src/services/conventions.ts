@@ -1,7 +1,7 @@
 /**
- * The two request-id conventions of ROS 2 services on DDS (ros2-wire §4): rmw_cyclonedds puts a
+ * The two request-id conventions of ROS 2 services on DDS (docs/ros2.md): rmw_cyclonedds puts a
  * 16-byte header (client id, sequence) in front of the payload; rmw_fastrtps sends the related
- * sample identity in inline QoS. The convention is chosen per server from its vendor (§4.3).
+ * sample identity in inline QoS. The convention is chosen per server from its vendor (docs/ros2.md).
  */
 import { VendorId } from '@medkit/rtps';
 

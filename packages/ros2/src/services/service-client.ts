@@ -1,7 +1,7 @@
 /**
- * Service client speaking both vendors' conventions (ros2-wire §4). The server is picked among the
+ * Service client speaking both vendors' conventions (docs/ros2.md). The server is picked among the
  * matched request readers; its vendor decides the convention; each request is addressed to that
- * server's reader only (INFO_DST + reader id). The first call waits for match evidence (§4.4):
+ * server's reader only (INFO_DST + reader id). The first call waits for match evidence (docs/ros2.md):
  * an ACKNACK from the server's request reader or a HEARTBEAT from its reply writer. Replies meant
  * for other clients are ignored; every call has a deadline and an AbortSignal.
  */
@@ -67,7 +67,7 @@ export class ServiceClient {
     const w = serviceWiring(host, service, type, opts.qos);
     this.service = w.service;
     this.type = w.type;
-    // The same clientid on request writer and reply reader lets a Cyclone server pair them (§4.1).
+    // The same clientid on request writer and reply reader lets a Cyclone server pair them (docs/ros2.md).
     const userData = formatUserData({ clientid: host.nextRmwId() });
     this.clientId = randomBytes(8).readBigUInt64LE(0);
     const made: { close(): void }[] = [];

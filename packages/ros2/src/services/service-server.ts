@@ -1,5 +1,5 @@
 /**
- * Service server accepting both request shapes (ros2-wire §4.3, last paragraph): a request with a
+ * Service server accepting both request shapes (docs/ros2.md, last paragraph): a request with a
  * related sample identity in inline QoS gets a plain reply carrying (reply target, request SN); a
  * request from a Cyclone client has the 16-byte header stripped and echoed. Before replying the
  * server waits (bounded) until its reply writer matched the client's reply reader, as both rmw do,

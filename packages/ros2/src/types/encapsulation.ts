@@ -1,5 +1,5 @@
 /**
- * The 4-byte encapsulation header of serialized payloads (ros2-wire §7.1): a big-endian
+ * The 4-byte encapsulation header of serialized payloads (packages/ros2/README.md): a big-endian
  * representation identifier and two option bytes. ROS 2 user data is plain XCDR1 (CDR_LE, CDR_BE);
  * everything else is refused with {@link UnsupportedEncodingError}.
  */

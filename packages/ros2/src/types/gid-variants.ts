@@ -1,6 +1,6 @@
 /**
  * rmw_dds_common/msg/Gid is 24 bytes on Humble and 16 on Iron/Jazzy under the same type name, so
- * ros_discovery_info samples must be read with the layout that fits (ros2-wire §3.2).
+ * ros_discovery_info samples must be read with the layout that fits (docs/ros2.md).
  */
 import { CdrDecodeError } from './errors.js';
 import type { Decoded, DecodeOptions } from './codec.js';

@@ -1,6 +1,6 @@
 /**
  * Splitting `.srv` and `.action` files into their message parts, and the wrapper messages rosidl
- * generates around an action's goal, result and feedback (ros2-wire §2.3).
+ * generates around an action's goal, result and feedback (docs/ros2.md).
  */
 
 /** Splits an interface file on its `---` separator lines. */

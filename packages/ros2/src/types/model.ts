@@ -55,7 +55,7 @@ export interface ServiceType {
   readonly response: MessageType;
 }
 
-/** An action: the user's goal/result/feedback and the wrappers rosidl builds around them (ros2-wire §2.3). */
+/** An action: the user's goal/result/feedback and the wrappers rosidl builds around them (docs/ros2.md). */
 export interface ActionType {
   /** e.g. `example_interfaces/action/Fibonacci`. */
   readonly name: string;

@@ -187,7 +187,7 @@ export class TypeRegistry {
   }
 
   /**
-   * Registers every type of a type_description_interfaces/msg/TypeDescription (ros2-wire §5.5), e.g. the
+   * Registers every type of a type_description_interfaces/msg/TypeDescription (docs/ros2.md), e.g. the
    * answer of a node's `~/get_type_description`. Service and action wrapper entries are skipped: their
    * parts (`_Request`, `_Goal` …) are what gets registered. Returns the names registered.
    */

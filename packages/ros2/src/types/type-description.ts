@@ -1,5 +1,5 @@
 /**
- * type_description_interfaces/msg/TypeDescription (ros2-wire §5.5) → `.msg` texts, so a type fetched
+ * type_description_interfaces/msg/TypeDescription (docs/ros2.md) → `.msg` texts, so a type fetched
  * from a node's `~/get_type_description` service can be registered like a file.
  */
 

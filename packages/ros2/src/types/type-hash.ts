@@ -1,6 +1,6 @@
 /**
  * A resolved type → type_description_interfaces/msg/TypeDescription, and its RIHS01 hash (ros2-wire
- * §3.4): SHA-256 over the description rendered as Python's `json.dumps` does (", " and ": "
+ * docs/ros2.md): SHA-256 over the description rendered as Python's `json.dumps` does (", " and ": "
  * separators), default values left out, referenced types sorted by name. Iron+ endpoints carry it in
  * USER_DATA as `typehash=RIHS01_<hex>;`.
  */

@@ -92,7 +92,7 @@ export interface PeerProcess {
   stop(graceMs?: number): Promise<PeerExit>;
 }
 
-/** The loopback discovery configs of ros2-wire.md 8.2. */
+/** The loopback discovery configs of docs/ros2.md 8.2. */
 export const CYCLONE_CONFIG = join(PEERS_DIR, 'cyclone-lo.xml');
 export const FASTDDS_CONFIG = join(PEERS_DIR, 'fastdds-lo.xml');
 

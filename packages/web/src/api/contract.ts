@@ -39,7 +39,7 @@ export type StatusBody = GetBody<'/apps/{app_id}/status'>;
 export type BulkDataCategoriesBody = GetBody<'/apps/{app_id}/bulk-data'>;
 export type ServiceResultBody = OkJson<operations['executeAppOperation']['responses']>;
 
-/** Discovery and info routes the UI calls (spec/api.md §4–§5). */
+/** Discovery and info routes the UI calls (docs/api.md). */
 export const USED_ROUTES = [
   '/health',
   '/version-info',
@@ -62,7 +62,7 @@ export const USED_ROUTES = [
 
 /**
  * Resource routes the UI calls on any entity type (shown here for apps; the entity tabs build the
- * same paths under /components, /areas and /functions), plus the global fault routes (§6–§11, §17).
+ * same paths under /components, /areas and /functions), plus the global fault routes (docs/resources.md).
  */
 export const USED_RESOURCE_ROUTES = [
   '/faults',

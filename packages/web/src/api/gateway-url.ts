@@ -4,7 +4,7 @@
 /** localStorage key holding the chosen gateway URL. */
 export const GATEWAY_STORAGE_KEY = 'medkit.gateway';
 
-/** SOVD API base path (spec/api.md §1.1). */
+/** SOVD API base path (docs/api.md). */
 export const API_BASE = '/api/v1';
 
 type KeyValueStore = Pick<Storage, 'getItem' | 'setItem' | 'removeItem'>;

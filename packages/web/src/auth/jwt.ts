@@ -41,7 +41,7 @@ export function isRole(v: unknown): v is Role {
   return typeof v === 'string' && (ROLES as readonly string[]).includes(v);
 }
 
-/** True when `role` is `min` or above (roles are cumulative, gateway.md §12.4). */
+/** True when `role` is `min` or above (roles are cumulative, docs/security.md). */
 export function roleAtLeast(role: Role, min: Role): boolean {
   return ROLES.indexOf(role) >= ROLES.indexOf(min);
 }

@@ -1,4 +1,4 @@
-// What the UI says on the auth layer's refusals (api.md §18): what to do first, then the gateway's words.
+// What the UI says on the auth layer's refusals (docs/security.md): what to do first, then the gateway's words.
 import { SovdClientError } from '@medkit/client';
 
 /** The message for a 401 or 403, or undefined for any other error. */

@@ -1,4 +1,4 @@
-// Which of the UI's controls a caller may use (gateway.md §12.4 with its [OURS] rows). The gateway
+// Which of the UI's controls a caller may use (docs/security.md with its [OURS] rows). The gateway
 // decides every request; this only disables controls that would be refused, so a viewer is not
 // invited to press buttons that answer 403. packages/web/test/ui-login.test.ts checks each row
 // against the `security` the gateway publishes for the route in its OpenAPI document.
@@ -21,7 +21,7 @@ export const CONTROL_ROLES: Record<Control, Role> = {
   'lifecycle.shutdown': 'configurator',
 };
 
-/** The lifecycle control of a transition name (api.md §17.2). */
+/** The lifecycle control of a transition name (docs/resources.md). */
 export function lifecycleControl(transition: string): Control {
   return transition === 'shutdown' || transition === 'force-shutdown' ? 'lifecycle.shutdown' : 'lifecycle.operate';
 }

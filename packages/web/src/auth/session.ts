@@ -1,4 +1,4 @@
-// The UI's sign-in to one gateway (api.md §18, gateway.md §12.2): client credentials through
+// The UI's sign-in to one gateway (docs/security.md): client credentials through
 // POST /auth/authorize, or a pasted access token. It hands the typed client a token provider,
 // refreshes the access token before it expires (refresh tokens are single-use: each refresh keeps
 // the new one), revokes on sign-out, and keeps the session in sessionStorage so a reload keeps it
@@ -187,7 +187,7 @@ export class AuthSession {
   }
 }
 
-/** The token answer of /auth/authorize and /auth/token (api.md §18.1). */
+/** The token answer of /auth/authorize and /auth/token (docs/security.md). */
 interface TokenBody {
   access_token?: unknown;
   refresh_token?: unknown;

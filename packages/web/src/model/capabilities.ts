@@ -1,5 +1,5 @@
 // Which tabs an entity detail gets: one per resource collection its capability list (or its URI
-// fields, spec/api.md §3.4) advertises, in a fixed, predictable order.
+// fields, docs/api.md) advertises, in a fixed, predictable order.
 import { isObj, obj, str } from './json';
 
 export type TabId = 'overview' | 'data' | 'operations' | 'configurations' | 'faults' | 'logs' | 'status' | 'locks' | 'bulk-data';

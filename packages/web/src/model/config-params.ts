@@ -1,5 +1,5 @@
 // Configuration (ROS parameter) values: editing text ↔ typed JSON value per the parameter's ROS
-// type (spec/api.md §8.1), so a wrong value is refused before the PUT.
+// type (docs/resources.md), so a wrong value is refused before the PUT.
 import { isObj, obj, str } from './json';
 
 export type ParamType = 'bool' | 'int' | 'double' | 'string' | 'byte_array' | 'bool_array' | 'int_array' | 'double_array' | 'string_array' | 'not_set' | string;

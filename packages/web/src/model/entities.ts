@@ -1,4 +1,4 @@
-// Entity list items and details (spec/api.md §3.3–§3.5) normalised for display.
+// Entity list items and details (docs/api.md) normalised for display.
 import { isObj, obj, str, strList, xm } from './json';
 
 export type EntityType = 'area' | 'component' | 'app' | 'function';

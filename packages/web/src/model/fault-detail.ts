@@ -1,4 +1,4 @@
-// GET /{entity}/faults/{code} (spec/api.md §9.5) normalised for the detail view.
+// GET /{entity}/faults/{code} (docs/faults.md) normalised for the detail view.
 import { faultSeverity, type Severity } from './severity';
 import { rawStatusOf } from './faults';
 import { isObj, num, obj, str, strList, toEpochMs, xm } from './json';

@@ -1,5 +1,5 @@
-// Fault items (spec/api.md §9.3 and the binding shape: status object, raw status in
-// x-medkit.status, fault_name, entity_id, severity_label), SSE fault events (§9.7), and the
+// Fault items (docs/faults.md and the binding shape: status object, raw status in
+// x-medkit.status, fault_name, entity_id, severity_label), SSE fault events (docs/faults.md), and the
 // dashboard's filtering, sorting and per-entity counting.
 import { faultSeverity, type Severity } from './severity';
 import { isObj, num, obj, str, strList, toEpochMs, xm } from './json';
@@ -25,7 +25,7 @@ export interface FaultView {
 
 const RAW = ['PREFAILED', 'PREPASSED', 'CONFIRMED', 'HEALED', 'CLEARED'];
 
-/** Raw status from a string, or from the SOVD status object (§9.1 table read backwards). */
+/** Raw status from a string, or from the SOVD status object (docs/faults.md table read backwards). */
 export function rawStatusOf(status: unknown, xmStatus?: unknown): string {
   if (typeof xmStatus === 'string' && xmStatus !== '') return xmStatus.toUpperCase();
   if (typeof status === 'string' && status !== '') return status.toUpperCase();
@@ -74,7 +74,7 @@ export function normalizeFaultList(body: unknown): FaultView[] {
   return Array.isArray(list) ? list.map((i) => normalizeFault(i)).filter((f): f is FaultView => f !== null) : [];
 }
 
-/** Status filter values of spec/api.md §9.2, plus `active` for the default selection. */
+/** Status filter values of docs/faults.md, plus `active` for the default selection. */
 export type StatusFilter = 'active' | 'pending' | 'confirmed' | 'cleared' | 'healed' | 'all';
 const SELECTS: Record<StatusFilter, string[] | null> = {
   active: ['PREFAILED', 'CONFIRMED'],

@@ -1,4 +1,4 @@
-// Snapshots of a fault detail (faults.md §6.7, §7.7): freeze frames in four shapes, and black-box
+// Snapshots of a fault detail (docs/faults.md): freeze frames in four shapes, and black-box
 // recordings. Signal-window frames become chart series; a threshold-like signal is drawn over the
 // signals that share its unit suffix (min_range_m against stop_threshold_m). The gateway sends one
 // signal-window frame per capture keyed by signal name, with history times as integer ns after
@@ -245,7 +245,7 @@ export function formatDuration(sec: number | undefined): string {
   return sec === undefined ? '' : `${sec.toFixed(1)} s`;
 }
 
-/** Rosbag descriptors (spec/api.md §10.2) that carry the given fault code. */
+/** Rosbag descriptors (docs/faults.md) that carry the given fault code. */
 export function recordingsForFault(descriptors: unknown, entityPath: string, code: string): RecordingView[] {
   const list = obj(descriptors).items;
   if (!Array.isArray(list)) return [];

@@ -1,4 +1,4 @@
-// The header's view of /version-info and /health (spec/api.md §4.2, §4.3): version, ROS domain and
+// The header's view of /version-info and /health (docs/api.md): version, ROS domain and
 // node count when the gateway reports them, peers, and the warnings that explain an empty tree.
 import { isObj, num, obj, str, items } from './json';
 

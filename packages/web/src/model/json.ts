@@ -23,7 +23,7 @@ export function strList(v: unknown): string[] {
   return Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : [];
 }
 
-/** The `items` array of a collection envelope (spec/api.md §1.4), or [] for anything else. */
+/** The `items` array of a collection envelope (docs/api.md), or [] for anything else. */
 export function items(v: unknown): unknown[] {
   const list = obj(v).items;
   return Array.isArray(list) ? list : [];

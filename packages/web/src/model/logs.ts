@@ -1,4 +1,4 @@
-// Log entries (spec/api.md §11.1 with the binding form: severity lower case and level upper case)
+// Log entries (docs/resources.md with the binding form: severity lower case and level upper case)
 // and the live tail's merge of successive polls.
 import { logLevel, type LogLevel } from './severity';
 import { isObj, num, obj, str, toEpochMs } from './json';

@@ -1,5 +1,5 @@
 // Forms generated from the JSON-Schema-like type info the gateway gives for data items and
-// operations (spec/api.md §6.1 x-medkit.type_info, §7.1): objects become fieldsets, primitives
+// operations (docs/resources.md x-medkit.type_info, docs/resources.md): objects become fieldsets, primitives
 // become typed inputs, anything else (arrays, unknown) a JSON text field. Values are checked
 // against their declared type before anything is sent.
 import { isObj, obj } from './json';

@@ -1,6 +1,6 @@
 // Fault and log severities: one scale, a text label always shown next to the colour.
 
-/** Fault severity levels (spec/api.md §9.1): 0 INFO, 1 WARN, 2 ERROR, 3 CRITICAL; -1 unknown. */
+/** Fault severity levels (docs/faults.md): 0 INFO, 1 WARN, 2 ERROR, 3 CRITICAL; -1 unknown. */
 export type FaultLevel = -1 | 0 | 1 | 2 | 3;
 
 export interface Severity {
@@ -32,7 +32,7 @@ export function faultSeverity(level: unknown, label?: unknown): Severity {
 /** Every known fault severity, lowest first (for filters and legends). */
 export const FAULT_SEVERITIES: Severity[] = [0, 1, 2, 3].map((l) => BY_LEVEL[l]);
 
-/** Log severities (spec/api.md §11.1), lowest first, with their ROS levels. */
+/** Log severities (docs/resources.md), lowest first, with their ROS levels. */
 export const LOG_LEVELS = ['debug', 'info', 'warning', 'error', 'fatal'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
 const ROS_LEVEL: Record<number, LogLevel> = { 10: 'debug', 20: 'info', 30: 'warning', 40: 'error', 50: 'fatal' };

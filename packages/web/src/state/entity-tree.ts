@@ -21,7 +21,7 @@ const LISTS: [keyof Pick<TreeInput, 'areas' | 'components' | 'apps' | 'functions
   ['functions', 'function'],
 ];
 
-/** The gateway's answer to a route it does not have (spec/api.md §2.5: parameters.status 404). */
+/** The gateway's answer to a route it does not have (docs/api.md: parameters.status 404). */
 export function isMissingRoute(err: unknown): boolean {
   return err instanceof SovdClientError && err.status === 404 && err.errorCode === 'resource-not-found' && err.parameters?.status === 404;
 }
@@ -41,7 +41,7 @@ async function loadRelations(client: MedkitClient, lists: Pick<TreeInput, 'areas
     'subareas' | 'areaComponents' | 'subcomponents' | 'componentHosts' | 'functionHosts'
   >;
   // Walk areas and components breadth-first: children found through subareas/subcomponents are
-  // not in the top-level lists (spec/api.md §3.1) but have their own relationships.
+  // not in the top-level lists (docs/api.md) but have their own relationships.
   const areaQueue = lists.areas.map((a) => a.id);
   const compQueue = lists.components.map((c) => c.id);
   const seenAreas = new Set<string>();

@@ -1,4 +1,4 @@
-// One entity: identity and a tab per resource collection it advertises (spec/api.md §3.4).
+// One entity: identity and a tab per resource collection it advertises (docs/api.md).
 import { capabilityNames, entityTabs, TAB_LABELS, type TabId } from '../model/capabilities';
 import { entityPath, normalizeEntity, type EntityType } from '../model/entities';
 import { routeHash } from '../model/route';

@@ -1,4 +1,4 @@
-// Sign in to the gateway (api.md §18): a client id and secret (the client-credentials flow; the
+// Sign in to the gateway (docs/security.md): a client id and secret (the client-credentials flow; the
 // session refreshes itself), or a pasted access token (used until it expires).
 import { useEffect, useState } from 'preact/hooks';
 import { SovdClientError } from '@medkit/client';

@@ -1,4 +1,4 @@
-// A stand-in gateway that answers with the example bodies of spec/api.md and spec/faults.md
+// A stand-in gateway that answers with the example bodies of docs/api.md and docs/faults.md
 // (binding shapes: fault status object, signal-window freeze frame, log severity + level). It
 // proves the UI reads the contract's shapes, including ones a test cannot easily get from the real
 // gateway (a stream the server drops, then Last-Event-ID; offline peers); that the real gateway's
@@ -38,7 +38,7 @@ const LOW_SPEED = {
   severity: 1,
   severity_label: 'warning',
   description: 'Speed limited near obstacles',
-  // A native item (api.md §9.3): the raw status string, the SOVD object under x-medkit (PROTECTIVE_STOP is a peer's object-status item).
+  // A native item (docs/faults.md): the raw status string, the SOVD object under x-medkit (PROTECTIVE_STOP is a peer's object-status item).
   status: 'PREFAILED',
   'x-medkit': { status: 'PREFAILED', sovd_status: { aggregatedStatus: 'passive', testFailed: '1', confirmedDTC: '0', pendingDTC: '1' } },
   reporting_sources: ['/safety/safety_gate'],

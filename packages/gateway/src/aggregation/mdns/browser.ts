@@ -1,4 +1,4 @@
-// The mDNS browser (spec/gateway.md §11.2): queries the service type periodically, resolves instances from
+// The mDNS browser (docs/aggregation.md): queries the service type periodically, resolves instances from
 // PTR/SRV/TXT/A records, reports new peers and removes them on goodbye or TTL expiry. Itself (same instance
 // id in TXT) is never reported.
 import { isIP } from 'node:net';
@@ -36,7 +36,7 @@ export interface BrowserOptions {
   now?: () => number;
 }
 
-/** Validation of §11.2: no loopback, link-local, unspecified or cloud-metadata hosts; SRV port ≥ 1024. */
+/** Validation of docs/aggregation.md: no loopback, link-local, unspecified or cloud-metadata hosts; SRV port ≥ 1024. */
 export function checkDiscoveredAddress(host: string, port: number): string | undefined {
   if (port < 1024) return `port ${port} is below 1024`;
   if (isIP(host) !== 4) return `'${host}' is not an IPv4 address`;

@@ -1,4 +1,4 @@
-// Wires the mDNS responder and browser to the aggregation service (spec/gateway.md §11.2). A missing multicast
+// Wires the mDNS responder and browser to the aggregation service (docs/aggregation.md). A missing multicast
 // route or an unavailable port 5353 is a warning and a /health entry, never a start-up failure.
 import os from 'node:os';
 import { MdnsBrowser, type BrowserOptions } from './browser.js';

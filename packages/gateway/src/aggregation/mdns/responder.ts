@@ -1,4 +1,4 @@
-// The mDNS announcer (spec/gateway.md §11.2, RFC 6762/6763): answers queries for the service type with
+// The mDNS announcer (docs/aggregation.md, RFC 6762/6763): answers queries for the service type with
 // PTR → instance, SRV (host, port), TXT (path, instance id) and A records; announces at start and says goodbye
 // (TTL 0) at stop.
 import { decodeMessage, encodeMessage, isResponse, sameName, FLAGS_RESPONSE, TYPE_A, TYPE_ANY, TYPE_PTR, TYPE_SRV, TYPE_TXT, type DnsRecord } from './dns-message.js';

@@ -50,7 +50,7 @@ export function createEntitiesFeature(opts: EntitiesFeatureOptions = {}): Gatewa
   return {
     name: 'entities',
     provides: [ENTITIES_SERVICE, ENTITY_CAPABILITIES_SERVICE],
-    // Plugins' IntrospectionProviders are discovery layers (gateway.md §1.7).
+    // Plugins' IntrospectionProviders are discovery layers (docs/manifest.md).
     uses: [ROS_GRAPH_SERVICE, PLUGINS_SERVICE],
     async init(ctx) {
       const log = ctx.log.child({ component: 'discovery' });

@@ -1,4 +1,4 @@
-// Discovery routes (spec/api.md §5): entity lists, details and every relationship route.
+// Discovery routes (docs/api.md): entity lists, details and every relationship route.
 // Lists are served from the entity cache; responses are memoised per cache generation.
 import { Type, type TSchema } from '@sinclair/typebox';
 import type { FastifyReply, FastifyRequest } from 'fastify';

@@ -1,4 +1,4 @@
-// Entity wire shapes (spec/api.md §3.3–§3.5): list items, details with one URI per collection,
+// Entity wire shapes (docs/api.md): list items, details with one URI per collection,
 // `capabilities`, `_links` and the `x-medkit` vendor object. Pure translation of the model.
 import { API_BASE } from '@medkit/kit';
 import { TYPE_TO_SEGMENT } from '../../entity-scope/collections.js';
@@ -21,7 +21,7 @@ export interface DetailOptions {
   locking: boolean;
   /** Resource collections served for the type beyond the fixed ones (modes, data-lists, ...: from the route index). */
   resources?: (type: EntityType) => readonly string[];
-  /** Plugin contributions (gateway.md §2.4, §3.8): capabilities to add or remove, `x-medkit.plugins` metadata. */
+  /** Plugin contributions (docs/plugins.md, docs/beacons.md): capabilities to add or remove, `x-medkit.plugins` metadata. */
   plugins?: (type: EntityType, e: Entity) => { add: string[]; remove: string[]; metadata?: Record<string, unknown> };
 }
 
@@ -128,7 +128,7 @@ const CAPABILITY_NAMES: Record<EntityType, string[]> = {
   function: ['hosts', 'data', 'operations', 'configurations', 'faults', 'logs', 'bulk-data', 'cyclic-subscriptions', 'triggers'],
 };
 
-/** The entity detail of spec/api.md §3.4. */
+/** The entity detail of docs/api.md. */
 export function detail(type: EntityType, e: Entity, opts: DetailOptions): Record<string, unknown> {
   const self = href(type, e.id);
   const out: Record<string, unknown> = { id: e.id, name: e.name || e.id, type };

@@ -1,5 +1,5 @@
 /**
- * Asset inventory records (manifest `assets[]` and CSV rows) → inventory Components (gateway.md §1.5, §1.6).
+ * Asset inventory records (manifest `assets[]` and CSV rows) → inventory Components (docs/manifest.md).
  */
 import { identityFrom } from '../identity.js';
 import { joinFqn, newComponent, normalizeNamespace, type Component, type IdentityField } from '../model.js';

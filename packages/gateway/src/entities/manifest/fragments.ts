@@ -1,5 +1,5 @@
 /**
- * Manifest fragments directory (gateway.md §1.6): every `*.yaml` / `*.yml` file, sorted by full path,
+ * Manifest fragments directory (docs/manifest.md): every `*.yaml` / `*.yml` file, sorted by full path,
  * each at most 1 MiB; symlinks only when they resolve inside the directory. Dot files are skipped so that
  * writers can publish atomically (`.tmp-<id>.yaml` then rename).
  */

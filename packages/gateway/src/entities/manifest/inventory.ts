@@ -1,5 +1,5 @@
 /**
- * CSV asset inventory (gateway.md §1.6): rows become inventory Components appended after the manifest.
+ * CSV asset inventory (docs/manifest.md): rows become inventory Components appended after the manifest.
  */
 import { readFile, stat } from 'node:fs/promises';
 import { isValidEntityId } from '../ids.js';

@@ -1,5 +1,5 @@
 /**
- * Manifest load problems, each pinned to a file, a line and a rule code (gateway.md §1.6).
+ * Manifest load problems, each pinned to a file, a line and a rule code (docs/manifest.md).
  */
 
 /**

@@ -1,5 +1,5 @@
 /**
- * Manifest loading: base file + fragments + CSV inventory → validated {@link Manifest} (gateway.md §1.5, §1.6).
+ * Manifest loading: base file + fragments + CSV inventory → validated {@link Manifest} (docs/manifest.md).
  * A manifest is applied whole: any error (or, under strict validation, any warning) fails the load.
  */
 import { readFile, stat } from 'node:fs/promises';

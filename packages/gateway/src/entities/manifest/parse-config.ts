@@ -1,5 +1,5 @@
 /**
- * The manifest `config` block (deprecated alias `discovery`) and `metadata` (gateway.md §1.5).
+ * The manifest `config` block (deprecated alias `discovery`) and `metadata` (docs/manifest.md).
  * Problems here are advisory (R014/R015): they are logged and the default is used.
  */
 import { isMap, type Node } from 'yaml';

@@ -1,5 +1,5 @@
 /**
- * Manifest `scripts[]` (gateway.md §1.5): parsed always; the scripts feature decides whether to use them.
+ * Manifest `scripts[]` (docs/manifest.md): parsed always; the scripts feature decides whether to use them.
  */
 import { RULE, type IssueSink } from './issues.js';
 import type { Located, ManifestScript, ManifestScriptArg } from './types.js';

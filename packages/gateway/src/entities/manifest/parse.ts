@@ -1,5 +1,5 @@
 /**
- * One manifest or fragment file → a draft with locations (gateway.md §1.5, §1.6).
+ * One manifest or fragment file → a draft with locations (docs/manifest.md).
  */
 import { isMap } from 'yaml';
 import { RULE, type IssueSink } from './issues.js';

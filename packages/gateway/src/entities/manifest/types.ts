@@ -1,5 +1,5 @@
 /**
- * The loaded manifest (gateway.md §1.5) and the result of a load.
+ * The loaded manifest (docs/manifest.md) and the result of a load.
  */
 import type { App, Area, Component, SovdFunction } from '../model.js';
 import type { ManifestIssue, SourceLoc } from './issues.js';

@@ -1,5 +1,5 @@
 /**
- * Manifest validation rules R002–R013 plus the id format check (gateway.md §1.6).
+ * Manifest validation rules R002–R013 plus the id format check (docs/manifest.md).
  * R001 is checked while parsing (it needs the raw file), R014/R015 while reading `config`.
  */
 import { entityIdProblem } from '../ids.js';

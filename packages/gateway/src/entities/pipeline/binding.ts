@@ -1,5 +1,5 @@
 /**
- * Does a running node match a manifest App's `ros_binding`? (gateway.md §1.5)
+ * Does a running node match a manifest App's `ros_binding`? (docs/manifest.md)
  */
 import { namespaceCovers, normalizeNamespace, splitFqn, type App, type RosBinding } from '../model.js';
 

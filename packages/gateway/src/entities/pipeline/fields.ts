@@ -11,7 +11,7 @@ import type { FieldGroup } from './policies.js';
  */
 /**
  * `members`: a membership list (Function hosts) that a lower layer may add to but never take from: it
- * unions even where other fields only fill (gateway.md §3.4: a beacon's function membership unions).
+ * unions even where other fields only fill (docs/beacons.md: a beacon's function membership unions).
  */
 export type FieldKind = 'scalar' | 'list' | 'members' | 'bool' | 'tristate' | 'topics' | 'keyed' | 'identity' | 'object';
 type Fields = ReadonlyArray<readonly [string, FieldKind]>;

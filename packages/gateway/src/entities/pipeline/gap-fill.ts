@@ -1,5 +1,5 @@
 /**
- * Gap fill (gateway.md §1.7): what the runtime layer may contribute to the merged tree. It filters only the
+ * Gap fill (docs/manifest.md): what the runtime layer may contribute to the merged tree. It filters only the
  * runtime layer's output; the linker still sees every runtime App.
  */
 import { namespaceCovers, splitFqn, type App, type EntitySnapshot } from '../model.js';

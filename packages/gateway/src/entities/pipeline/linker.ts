@@ -1,5 +1,5 @@
 /**
- * Runtime linker and suppression (gateway.md §1.8): binds manifest Apps to running nodes, then removes
+ * Runtime linker and suppression (docs/manifest.md): binds manifest Apps to running nodes, then removes
  * the runtime copies they replace, applies the orphan policy and the namespace takeover.
  */
 import { splitFqn, type App, type EntitySnapshot, type EntityType } from '../model.js';

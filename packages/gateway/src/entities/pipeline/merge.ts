@@ -1,5 +1,5 @@
 /**
- * The per-entity-type merge of layer outputs (gateway.md §1.7 "Merge algorithm", steps 1–7).
+ * The per-entity-type merge of layer outputs (docs/manifest.md "Merge algorithm", steps 1–7).
  */
 import { mergeIdentity } from '../identity.js';
 import { ENTITY_TYPES, SNAPSHOT_KEY, emptySnapshot, type EntitySnapshot, type EntityType, type Identity } from '../model.js';
@@ -52,14 +52,14 @@ interface State {
   externalRank: number;
 }
 
-/** `enrich`: fill, but membership lists union (a lower layer adds Function hosts, §3.4). */
+/** `enrich`: fill, but membership lists union (a lower layer adds Function hosts, docs/beacons.md). */
 function apply(target: Rec, source: Rec, fields: ReadonlyArray<readonly [string, FieldKind]>, mode: 'fill' | 'enrich' | 'replace' | 'union'): void {
   for (const [key, kind] of fields) {
     if (kind === 'tristate') continue; // handled by rule 6
     const src = source[key];
     if (isEmptyValue(kind, src)) continue;
     if (kind === 'identity') {
-      // Nameplates merge by source precedence whatever the group policy (§1.6).
+      // Nameplates merge by source precedence whatever the group policy (docs/manifest.md).
       target[key] = mergeIdentity(target[key] as Identity | undefined, src as Identity);
     } else if (kind === 'members' && mode === 'enrich') {
       target[key] = unionValue(kind, target[key], src);

@@ -1,5 +1,5 @@
 /**
- * The hybrid merge pipeline (gateway.md §1.7, §1.8): run the layers in order, merge by id under the
+ * The hybrid merge pipeline (docs/manifest.md): run the layers in order, merge by id under the
  * field-group policies, link manifest Apps to nodes, suppress what they replace, report.
  */
 import { ENTITY_TYPES, SNAPSHOT_KEY, type App, type EntitySnapshot } from '../model.js';
@@ -86,7 +86,7 @@ export class HybridPipeline {
         const gf = applyGapFill(out, this.gapFill);
         filtered += gf.filtered;
         // [OURS] runtime Apps reach manifest Apps only through the linker, never by a same-id merge; a runtime
-        // App reusing a manifest App id is dropped by dedup (§1.8 step 3) anyway.
+        // App reusing a manifest App id is dropped by dedup (docs/manifest.md step 3) anyway.
         const manifestIds = new Set(manifest.apps.map((a) => a.id));
         out = { ...gf.kept, apps: gf.kept.apps.filter((a) => !manifestIds.has(a.id)) };
       }

@@ -1,5 +1,5 @@
 /**
- * Field groups and merge policies of the hybrid pipeline (gateway.md §1.7).
+ * Field groups and merge policies of the hybrid pipeline (docs/manifest.md).
  */
 
 export type FieldGroup = 'identity' | 'hierarchy' | 'live_data' | 'status' | 'metadata';

@@ -1,5 +1,5 @@
 /**
- * What discovery reports on `/health` (gateway.md §1.8, api.md §4.3) and the logger it writes to.
+ * What discovery reports on `/health` (docs/manifest.md, docs/api.md) and the logger it writes to.
  */
 import type { UnmanifestedPolicy } from '../manifest/types.js';
 import type { MergeConflict } from './merge.js';

@@ -1,5 +1,5 @@
 /**
- * ROS 2 graph snapshot → runtime entities (gateway.md §1.3 steps 1–6 and 8): one App per node, services
+ * ROS 2 graph snapshot → runtime entities (docs/manifest.md steps 1–6 and 8): one App per node, services
  * and actions as operations, topics as data, one Function per top-level namespace. No Areas and no
  * per-namespace Components. The host Component (step 7) is host-component.ts; the internal-node filter
  * (step 9) is internal-filter.ts because it runs after every merge.

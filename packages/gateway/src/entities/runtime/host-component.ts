@@ -1,5 +1,5 @@
 /**
- * The single runtime host Component describing the machine the gateway runs on (gateway.md §1.3 step 7).
+ * The single runtime host Component describing the machine the gateway runs on (docs/manifest.md step 7).
  */
 import { readFile } from 'node:fs/promises';
 import { arch, hostname, machine } from 'node:os';

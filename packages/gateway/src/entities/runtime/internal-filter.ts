@@ -1,5 +1,5 @@
 /**
- * Internal-node filter (gateway.md §1.3 step 9): Apps whose id starts with `_` (`_ros2cli_*`,
+ * Internal-node filter (docs/manifest.md step 9): Apps whose id starts with `_` (`_ros2cli_*`,
  * `_param_client_node`...) are dropped in every mode, after merging. A peer App's `<peer>__` prefix is
  * stripped before the test.
  */

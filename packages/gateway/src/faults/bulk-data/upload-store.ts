@@ -1,10 +1,10 @@
-// Uploaded bulk data (api.md §10.4, §10.5): files of the configured categories of an app or component, kept
+// Uploaded bulk data (docs/faults.md): files of the configured categories of an app or component, kept
 // under `<data_dir>/bulk-data/<segment>/<entity>/<category>/` as `<id>.bin` plus a `<id>.json` descriptor.
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
-/** Descriptor of one uploaded item (api.md §10.2). */
+/** Descriptor of one uploaded item (docs/faults.md). */
 export interface UploadDescriptor {
   id: string;
   name: string;

@@ -1,4 +1,4 @@
-// Faults ↔ entity tree (api.md §9.4, gateway.md §1.1): which entity a reporting source belongs to, and which
+// Faults ↔ entity tree (docs/faults.md, docs/manifest.md): which entity a reporting source belongs to, and which
 // reporting sources an entity owns. Apps own their effective FQN, the node FQNs linked to them and their bare
 // id; external components own their id; components, areas and functions aggregate their member apps.
 import type { EntityCache } from '../../entities/cache.js';
@@ -17,11 +17,11 @@ export interface SourceEntity extends EntityRef {
 
 /** How one route entity sees faults. */
 export interface FaultScope {
-  /** §9.4 membership test of one reporting source. */
+  /** docs/locks.md membership test of one reporting source. */
   belongs: (source: string) => boolean;
   /** `/apps/battery_monitor`: base of `bulk_data_uri` (relative to the API base). */
   entityPath: string;
-  /** Type-specific list-envelope fields of api.md §9.3 (before `count`). */
+  /** Type-specific list-envelope fields of docs/faults.md (before `count`). */
   envelope: Record<string, unknown>;
 }
 

@@ -1,4 +1,4 @@
-// The 'faults' collection sampler (gateway.md §2.7, §6.1): cyclic subscriptions read an entity's fault list
+// The 'faults' collection sampler (docs/plugins.md, docs/triggers.md): cyclic subscriptions read an entity's fault list
 // (or one fault), and every fault event is pushed to triggers for each entity its reporting sources belong to.
 import type { EntityType } from '../../entities/model.js';
 import { TYPE_TO_SEGMENT, type EntityResolver } from '../../entity-scope/index.js';
@@ -9,7 +9,7 @@ import { statusesForFilter } from '@medkit/faults';
 import type { FaultsService } from './service.js';
 
 /**
- * A cyclic subscription's payload for a whole fault collection is the fault manager's list (api.md §14.6):
+ * A cyclic subscription's payload for a whole fault collection is the fault manager's list (docs/subscriptions.md):
  * `{faults, count}` plus the REST envelope's vendor fields, not the REST `{items}` body.
  */
 function subscriptionList(body: Record<string, unknown>): Record<string, unknown> {
@@ -44,7 +44,7 @@ export function registerFaultSampler(registry: CollectionSamplerRegistry, svc: F
   const off = svc.manager.events.subscribe((e) => {
     const targets = svc.entities.entitiesOf(e.fault.reporting_sources);
     if (targets.length === 0) return;
-    // Trigger payloads are the native fault item plus what happened to it (api.md §13.2).
+    // Trigger payloads are the native fault item plus what happened to it (docs/triggers.md).
     const item = { ...svc.views.listItem(e.fault, false), event_type: e.event_type };
     for (const t of targets) {
       const entity = find(t.type, t.entity_id);

@@ -29,7 +29,7 @@ export interface EntityFrameSource {
 
 export class FaultViews {
   private readonly memo = new Map<string, { stamp: string; body: string }>();
-  /** Entity freeze frames (faults.md §6.7 (c)), shown only for a fault the fault manager has no freeze frame of. */
+  /** Entity freeze frames (docs/faults.md (c)), shown only for a fault the fault manager has no freeze frame of. */
   entityFrames?: EntityFrameSource;
 
   constructor(private readonly system: FaultSystem, private readonly entities: FaultEntityIndex) {}

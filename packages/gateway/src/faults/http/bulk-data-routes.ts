@@ -1,4 +1,4 @@
-// /{entity}/bulk-data (api.md §10): the `rosbags` category (fault recordings, read-only, scoped like faults)
+// /{entity}/bulk-data (docs/faults.md): the `rosbags` category (fault recordings, read-only, scoped like faults)
 // and uploaded categories from `bulk_data.categories` on apps and components.
 import { createReadStream, statSync } from 'node:fs';
 import { Type } from '@sinclair/typebox';
@@ -92,7 +92,7 @@ function sendFile(request: FastifyRequest, reply: FastifyReply, path: string, mi
 /** The file bytes of a download (documented only: a stream is sent as it is). */
 const BinaryFile = Type.String({ format: 'binary', title: 'BinaryFile', description: 'The file content' });
 
-/** The multipart form of an upload (spec/api.md §10.4). */
+/** The multipart form of an upload (docs/faults.md). */
 const BulkDataUploadForm = Type.Object(
   {
     file: Type.String({ format: 'binary', description: 'The file (filename and content type from its part)' }),

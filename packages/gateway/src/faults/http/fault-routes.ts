@@ -1,4 +1,4 @@
-// HTTP ↔ fault manager for /faults and /{entity}/faults (api.md §9.2–§9.6). Routes translate only: scope,
+// HTTP ↔ fault manager for /faults and /{entity}/faults (docs/faults.md). Routes translate only: scope,
 // filters, views and clearing live in the domain and the faults service.
 import type { pluginFaults } from '../../plugins/dispatch.js';
 import { sendResult } from '../../http/verbatim.js';
@@ -27,7 +27,7 @@ const tags = ['faults'];
 export interface FaultRouteDeps {
   service: FaultsService;
   resolver: EntityResolver;
-  /** The faults of a plugin-owned entity (gateway.md §2.4); undefined: the fault manager serves it. */
+  /** The faults of a plugin-owned entity (docs/plugins.md); undefined: the fault manager serves it. */
   owned?: ReturnType<typeof pluginFaults>;
   /** Peer gateways asked for robot-wide reads of a code this gateway does not hold (aggregation); undefined: none. */
   peers?: PeerFaultLookup;
@@ -75,7 +75,7 @@ export function addFaultSchemas(app: HttpApp): void {
 
 /**
  * `GET …/faults/{fault_code}/snapshots`, global (`scoped` undefined) and entity-scoped alike: the reference's
- * snapshot document of a fault (in the entity's scope, api.md §9.4), `?topic=` narrowing it to one topic.
+ * snapshot document of a fault (in the entity's scope, docs/faults.md), `?topic=` narrowing it to one topic.
  */
 function snapshotsHandler(svc: FaultsService, scoped?: (request: FastifyRequest) => { entity: { id: string }; scope: FaultScope }, peers?: PeerFaultLookup) {
   return async (request: FastifyRequest, reply: FastifyReply) => {

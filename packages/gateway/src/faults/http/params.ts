@@ -1,4 +1,4 @@
-// Query parameters of the fault routes (api.md §9.2): the status filter and the [ours] severity minimum.
+// Query parameters of the fault routes (docs/faults.md): the status filter and the [ours] severity minimum.
 import { SovdError } from '@medkit/plugin-api';
 import type { FaultStatus } from '@medkit/faults';
 import { parseSeverityFilter, statusesForFilter, STATUS_FILTER_VALUES } from '@medkit/faults';

@@ -1,4 +1,4 @@
-// TypeBox schemas of the fault and bulk-data routes (api.md §9, §10; faults.md Q1). Response schemas strip
+// TypeBox schemas of the fault and bulk-data routes (docs/faults.md; docs/faults.md Q1). Response schemas strip
 // unknown properties, so every field the domain views emit is listed here.
 import { Type } from '@sinclair/typebox';
 import { Opaque } from '../../http/schemas.js';
@@ -10,10 +10,10 @@ export const SovdFaultStatusSchema = Type.Object(
     confirmedDTC: Type.Union([Type.Literal('0'), Type.Literal('1')]),
     pendingDTC: Type.Union([Type.Literal('0'), Type.Literal('1')]),
   },
-  { $id: 'SovdFaultStatus', title: 'SovdFaultStatus', description: 'SOVD status object derived from the raw status (api.md §9.1)' },
+  { $id: 'SovdFaultStatus', title: 'SovdFaultStatus', description: 'SOVD status object derived from the raw status (docs/faults.md)' },
 );
 
-/** One environment-data entry: a freeze frame (topic, compact, signal history) or a rosbag reference (faults.md §6.7, §7.7). */
+/** One environment-data entry: a freeze frame (topic, compact, signal history) or a rosbag reference (docs/faults.md). */
 export const FaultSnapshotSchema = Type.Object(
   {
     type: Type.String({ description: 'freeze_frame | rosbag' }),
@@ -45,7 +45,7 @@ const ListItemFields = {
 export const FaultListItemSchema = Type.Object(
   {
     ...ListItemFields,
-    status: Type.String({ description: 'Raw status (api.md §9.3): PREFAILED, PREPASSED, CONFIRMED, HEALED, CLEARED. The SOVD status object is x-medkit.sovd_status' }),
+    status: Type.String({ description: 'Raw status (docs/faults.md): PREFAILED, PREPASSED, CONFIRMED, HEALED, CLEARED. The SOVD status object is x-medkit.sovd_status' }),
     'x-medkit': Type.Object({
       status: Type.String({ description: 'Raw status again (kept for clients of the earlier shape)' }),
       sovd_status: Type.Ref(SovdFaultStatusSchema),
@@ -190,7 +190,7 @@ export const FaultSnapshotsQuerySchema = Type.Object({
   topic: Type.Optional(Type.String({ minLength: 1, maxLength: 256, description: 'Only this topic (full name; the leading / may be left out)' })),
 });
 
-/** Bulk-data descriptor (api.md §10.2). */
+/** Bulk-data descriptor (docs/faults.md). */
 export const BulkDataDescriptorSchema = Type.Object(
   {
     id: Type.String(),

@@ -1,5 +1,5 @@
 // Fan-out of the fault stream timeline (local and relayed peer events) to `/faults/stream` clients
-// (api.md §9.7). Each event's SSE frame is built and encoded once; every client gets the frames of one
+// (docs/faults.md). Each event's SSE frame is built and encoded once; every client gets the frames of one
 // flush window (`faults.stream_flush_ms`, else one event-loop turn) in a single write of shared bytes, so a
 // report never waits for socket writes and the per-client work of a pass is one write call. The window
 // matters under a stream of reports arriving one per turn (100/s over ROS): one write per report per client

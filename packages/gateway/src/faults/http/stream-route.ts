@@ -1,4 +1,4 @@
-// GET /faults/stream (api.md §9.7): named SSE events with `id:` lines, `Last-Event-ID` replay from the
+// GET /faults/stream (docs/faults.md): named SSE events with `id:` lines, `Last-Event-ID` replay from the
 // event buffer, keep-alive comments, and the gateway-wide SSE cap (503 above it). With aggregation the
 // stream also carries peers' events (x-medkit.gateway = peer name) on the same id sequence. The OpenAPI
 // description is left as it was: packages/web checks its generated types against it.

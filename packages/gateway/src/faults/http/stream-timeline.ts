@@ -1,4 +1,4 @@
-// The sequence `/faults/stream` clients see (api.md §9.7, gateway.md §11.6 "one timeline"): this gateway's
+// The sequence `/faults/stream` clients see (docs/faults.md, docs/aggregation.md "one timeline"): this gateway's
 // fault events and the events relayed from its peers, numbered by ONE id sequence and kept in one replay
 // buffer, so a `Last-Event-ID` reconnect gets exactly the missed events of both kinds.
 import type { RelayedFaultEvent } from '../../aggregation/fault-events.js';
@@ -94,7 +94,7 @@ export class FaultStreamTimeline {
     return this.relayed;
   }
 
-  /** Entries after `lastEventId` (api.md §9.7 replay), `too_old` when some were evicted or the id is unknown. */
+  /** Entries after `lastEventId` (docs/faults.md replay), `too_old` when some were evicted or the id is unknown. */
   since(lastEventId: number): ReplayResult<TimelineEntry> {
     return this.ring.since(lastEventId, this.lastId);
   }

@@ -237,7 +237,7 @@ export function generate(doc: OpenApiDoc, opts: FuzzOptions): FuzzRequest[] {
   return out;
 }
 
-/** The GenericError shape of spec/api.md §2.1; returns what is wrong, or undefined. */
+/** The GenericError shape of docs/api.md; returns what is wrong, or undefined. */
 export function sovdErrorProblem(body: unknown): string | undefined {
   if (!body || typeof body !== 'object' || Array.isArray(body)) return 'not a JSON object';
   const b = body as Record<string, unknown>;
@@ -251,7 +251,7 @@ export function sovdErrorProblem(body: unknown): string | undefined {
   return undefined;
 }
 
-/** The OAuth2 error shape the auth endpoints answer with (api.md §2.6); returns what is wrong, or undefined. */
+/** The OAuth2 error shape the auth endpoints answer with (docs/api.md); returns what is wrong, or undefined. */
 export function oauthErrorProblem(body: unknown): string | undefined {
   if (!body || typeof body !== 'object' || Array.isArray(body)) return 'not a JSON object';
   const b = body as Record<string, unknown>;

@@ -1,4 +1,4 @@
-// What every watchdog detector implements (gateway.md §4.2): a sweep over one tick's topology that returns the
+// What every watchdog detector implements (docs/graph.md): a sweep over one tick's topology that returns the
 // defects it sees now. The watchdog applies grace, warm-up gating, aggregation per code and the fault reports.
 import type { PluginRosAccess } from '@medkit/plugin-api';
 import type { Topology } from '../topology.js';

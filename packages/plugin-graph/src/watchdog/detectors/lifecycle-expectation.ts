@@ -1,4 +1,4 @@
-// `lifecycle_expectation` (gateway.md §4.2): nodes named in `require_active` (an App id, a full FQN, or a bare
+// `lifecycle_expectation` (docs/graph.md): nodes named in `require_active` (an App id, a full FQN, or a bare
 // leaf name = that node in every namespace) must be managed lifecycle nodes in state `active`. Reads are
 // budgeted per sweep (round-robin) and each has a deadline; a node's last verdict holds until its next read.
 import { FAULT_SEVERITY, type Detector, type Finding, type SweepInput } from './detector.js';

@@ -1,4 +1,4 @@
-// `node_death` (gateway.md §4.2, the reference's graph watchdog node-death check): a node that was seen leaves
+// `node_death` (docs/graph.md, the reference's graph watchdog node-death check): a node that was seen leaves
 // the ROS graph. A node is watched once it has armed (present `warmup_cycles` consecutive sweeps), so start-up
 // churn and one-shot tools do not count. It may be missing `miss_grace` consecutive sweeps (a quick restart)
 // before GRAPH_NODE_DISAPPEARED raises; a node back in the graph ends its finding; a node still gone

@@ -1,4 +1,4 @@
-// `orphan` (gateway.md §4.2): a topic only published and a topic only subscribed whose names differ by a typo.
+// `orphan` (docs/graph.md): a topic only published and a topic only subscribed whose names differ by a typo.
 // Leaf names within `max_edit_distance` (Levenshtein), parent namespaces within `namespace_edit_distance`
 // (0 = the same), and names that are equal once digit runs are collapsed are enumerations (`cam1`/`cam2`), not
 // typos. One finding per subscriber-only topic (the one nobody publishes to).

@@ -1,4 +1,4 @@
-// `param_drift` (gateway.md §4.2): a node's parameter differs from the baseline captured when the node armed,
+// `param_drift` (docs/graph.md): a node's parameter differs from the baseline captured when the node armed,
 // or from a value pinned with `expect.<param>`. A budgeted round-robin: at most `max_reads_per_tick` nodes are
 // read per sweep; findings of a node hold until its next read. Bookkeeping of a node gone for `prune_grace`
 // sweeps is dropped (it re-baselines when it comes back).

@@ -1,4 +1,4 @@
-// `qos_mismatch` (gateway.md §4.2): every publisher × subscriber pair of a topic checked with the DDS
+// `qos_mismatch` (docs/graph.md): every publisher × subscriber pair of a topic checked with the DDS
 // requested-vs-offered rules (reliability, durability, deadline, liveliness kind and lease, plus ownership,
 // partition and data representation, which refuse a match just the same). A subscriber no publisher can serve
 // is an ERROR; one that only some publishers can serve is a WARN. One finding per (topic, subscriber node).

@@ -26,7 +26,7 @@ const deny = (reason: string): Decision => ({ allowed: false, reason });
 
 /**
  * Whether `criteria` covers the topic and the partitions. An allow rule needs every partition covered; a deny
- * rule applies when any is (§9.4.1.3.2.3). A criteria without <partitions> covers only the default partition.
+ * rule applies when any is (packages/rtps/README.md). A criteria without <partitions> covers only the default partition.
  */
 function covers(c: Criteria, topic: string, partitions: readonly string[], kind: Rule['kind']): boolean {
   if (!c.topics.some((t) => fnmatch(t, topic))) return false;

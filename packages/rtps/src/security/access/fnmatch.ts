@@ -1,5 +1,5 @@
-// POSIX fnmatch() without flags, as DDS-Security uses it for topic and partition expressions (§9.4.1.2.6.1,
-// §9.4.1.3.2.3): `*` any run of characters (including `/`), `?` one character, `[...]` a set with ranges and
+// POSIX fnmatch() without flags, as DDS-Security uses it for topic and partition expressions (packages/rtps/README.md,
+// packages/rtps/README.md): `*` any run of characters (including `/`), `?` one character, `[...]` a set with ranges and
 // `!` (or `^`) negation, `\` escapes the next character. Iterative with single-star backtracking, so the cost is
 // bounded by pattern length × name length; both are capped by the callers' document limits.
 

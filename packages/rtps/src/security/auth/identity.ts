@@ -77,7 +77,7 @@ export function subjectDer(cert: X509Certificate): Uint8Array {
 }
 
 /**
- * The participant GUID prefix DDS-Security binds to an identity (§9.3.3): bit 0 set, 47 bits of SHA-256 of the
+ * The participant GUID prefix DDS-Security binds to an identity (packages/rtps/README.md): bit 0 set, 47 bits of SHA-256 of the
  * certificate subject (DER), then 48 bits of SHA-256 of the candidate prefix. Peers check that the GUID in c.pdata
  * starts with the first 6 bytes of this.
  */

@@ -2,7 +2,7 @@
 // capture) it is the SPDP parameter list big-endian WITHOUT the 4-byte encapsulation header; a PL_CDR_BE/LE
 // payload with the header is accepted too (the header is told apart by its zero options: a parameter's length
 // is never 0 where the header has its options). Authentication reads only the participant GUID
-// (PID_PARTICIPANT_GUID), whose prefix must be the one the certificate's subject yields (§9.3.3).
+// (PID_PARTICIPANT_GUID), whose prefix must be the one the certificate's subject yields (packages/rtps/README.md).
 import { ByteWriter } from '../../byte-writer.js';
 import { RtpsParseError } from '../../cursor.js';
 import { Encapsulation, forEachParameter, writeParameter, writeSentinel } from '../../parameter-list.js';

@@ -1,5 +1,5 @@
 // The tokens PKI-DH and the builtin access control put in SPDP (DDS-Security 1.1 §9.3.2.1, §9.4.2.1) and the
-// auth request token (§9.3.2.5.1.1). Properties are strings; subject names in OpenSSL's one-line form, as Fast DDS
+// auth request token (packages/rtps/README.md). Properties are strings; subject names in OpenSSL's one-line form, as Fast DDS
 // 2.9.1 sends them and requires dds.cert.sn (it compares it with the handshake certificate's subject).
 import type { X509Certificate } from 'node:crypto';
 import { randomBytes } from 'node:crypto';

@@ -3,7 +3,7 @@
 //   octet[4] transformation_kind; sequence<octet,32> master_salt; octet[4] sender_key_id;
 //   sequence<octet,32> master_sender_key; octet[4] receiver_specific_key_id;
 //   sequence<octet,32> master_receiver_specific_key;
-// in big-endian CDR. Session keys are HMAC-SHA256 of the master keys (§9.5.3.3.1).
+// in big-endian CDR. Session keys are HMAC-SHA256 of the master keys (packages/rtps/README.md).
 import { createHash, createHmac, randomBytes } from 'node:crypto';
 import { ByteWriter } from '../../byte-writer.js';
 import { Cursor, RtpsParseError } from '../../cursor.js';

@@ -24,7 +24,7 @@
 extern "C" {
 #endif
 
-/* The RIHS01 hash of std_msgs/msg/String (ros2-wire.md 3.4). The service hashes are fixed
+/* The RIHS01 hash of std_msgs/msg/String (docs/ros2.md 3.4). The service hashes are fixed
    placeholders: type hashes are informational on the wire, matching is by type name. */
 #define PEER_TYPEHASH_STRING "typehash=RIHS01_df668c740482bbd48fb39d76a70dfd4bd59db1288021743503259e948f6b1a18;"
 #define PEER_TYPEHASH_REQUEST "typehash=RIHS01_0000000000000000000000000000000000000000000000000000000000000001;"
@@ -244,7 +244,7 @@ static void peer_parse(int argc, char **argv, struct peer_options *o)
 }
 
 /* DDS topic of one of the node's own services, as rmw names it: "<kind>/<ns>/<node>/<service><suffix>"
-   with kind rq|rr and suffix Request|Reply (the node's parameter services, ros2-wire.md 2.2). */
+   with kind rq|rr and suffix Request|Reply (the node's parameter services, docs/ros2.md 2.2). */
 static void peer_node_service_topic(char *out, size_t cap, const struct peer_options *o, const char *kind,
                                     const char *service, const char *suffix)
 {

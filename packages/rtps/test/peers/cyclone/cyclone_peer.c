@@ -1,12 +1,12 @@
 /*
  * Cyclone DDS test peer for medkit's interop tests: a program that looks like a ROS 2 node
- * using rmw_cyclonedds on the wire (ros2-wire.md sections 2-4, 8.3):
+ * using rmw_cyclonedds on the wire (docs/ros2.md sections 2-4, 8.3):
  *   - participant USER_DATA "enclave=/;", endpoint USER_DATA "typehash=RIHS01_...;"
  *     (service endpoints prepend "serviceid=<id>;" / "clientid=<id>;" like Jazzy's rmw);
  *   - ROS-mangled DDS topic and type names (rt/chatter, rq/<svc>Request, rr/<svc>Reply);
  *   - ros_discovery_info writer (reliable, transient local, keep last 1) describing one node;
  *   - services with the 16-byte (client id, sequence) header inside the payload, and the
- *     server's 100 ms wait for the client's reply reader (ros2-wire.md 4.1).
+ *     server's 100 ms wait for the client's reply reader (docs/ros2.md 4.1).
  * Modes and stdout line formats: see ../README.md and ../common/peer_common.h.
  * Build: idlc -t [-DGID_SIZE=24] ros_types.idl && gcc cyclone_peer.c ros_types.c -lddsc
  */
@@ -221,7 +221,7 @@ static void take_discovery_info(dds_entity_t reader)
 /* ---- services ----------------------------------------------------------------------- */
 
 /* rmw_cyclonedds' client/service id string: GID bytes 0-11 plus a 32-bit counter, printed
-   as hex joined by '.', the first byte with two digits (ros2-wire.md 3.4). */
+   as hex joined by '.', the first byte with two digits (docs/ros2.md 3.4). */
 static void make_csid(char *out, size_t cap, uint32_t counter)
 {
   uint8_t id[16];

@@ -1,6 +1,6 @@
 /*
  * Fast DDS test peer for medkit's interop tests: a program that looks like a ROS 2 node
- * using rmw_fastrtps on the wire (ros2-wire.md sections 2-4, 8.3):
+ * using rmw_fastrtps on the wire (docs/ros2.md sections 2-4, 8.3):
  *   - participant USER_DATA "enclave=/;\0" and participant name "/", endpoint USER_DATA
  *     "typehash=RIHS01_...;";
  *   - ROS-mangled DDS topic and type names (rt/chatter, rq/<svc>Request, rr/<svc>Reply);
@@ -84,7 +84,7 @@ std::vector<eprosima::fastrtps::rtps::octet> bytes(const char* s, bool with_nul)
 }
 
 /* Tracks which readers the reply writer has matched, so the server can wait for the
-   client's reply reader like rmw_fastrtps does before answering (ros2-wire.md 4.2). */
+   client's reply reader like rmw_fastrtps does before answering (docs/ros2.md 4.2). */
 class MatchTracker : public DataWriterListener
 {
 public:
@@ -331,7 +331,7 @@ std::string add_two_ints(const Request_& rq, Response_& rp)
   return "a=" + std::to_string(rq.a()) + " b=" + std::to_string(rq.b()) + " sum=" + std::to_string(rp.sum());
 }
 
-/* ---- params mode: a node with beacon parameters (gateway.md 3.6) ----------------------- */
+/* ---- params mode: a node with beacon parameters (docs/architecture.md 3.6) ----------------------- */
 
 using rcl_interfaces::msg::dds_::ParameterValue_;
 using ListRequest_ = rcl_interfaces::srv::dds_::ListParameters_Request_;

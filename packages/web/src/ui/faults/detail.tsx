@@ -1,4 +1,4 @@
-// One fault (spec/api.md §9.5): status and its history, reporting sources, freeze frames drawn as
+// One fault (docs/faults.md): status and its history, reporting sources, freeze frames drawn as
 // charts, black-box recordings to download, and clearing with a confirmation.
 import { useMemo, useState } from 'preact/hooks';
 import { entityPath, type EntityType } from '../../model/entities';

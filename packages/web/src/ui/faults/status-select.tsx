@@ -1,4 +1,4 @@
-// The fault status filter (spec/api.md §9.2 values) as a labelled select.
+// The fault status filter (docs/faults.md values) as a labelled select.
 import type { StatusFilter } from '../../model/faults';
 
 const OPTIONS: [StatusFilter, string][] = [

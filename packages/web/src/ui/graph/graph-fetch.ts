@@ -1,5 +1,5 @@
 // The one place the graph panel talks to the gateway: `GET /functions/{id}/x-medkit-graph` (graph_provider
-// plugin, spec/gateway.md §4.1). Kept alone so the fetch layer can be swapped without touching the view.
+// plugin, docs/graph.md). Kept alone so the fetch layer can be swapped without touching the view.
 import type { MedkitClient } from '@medkit/client';
 
 export interface GraphEdgeMetrics {

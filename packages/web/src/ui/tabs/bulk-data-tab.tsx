@@ -1,4 +1,4 @@
-// Bulk data (spec/api.md §10): categories (rosbags first) and their files as download links.
+// Bulk data (docs/faults.md): categories (rosbags first) and their files as download links.
 import { isObj, items, num, str, xm } from '../../model/json';
 import { formatBytes } from '../../model/freeze-frame';
 import { useApp } from '../context';

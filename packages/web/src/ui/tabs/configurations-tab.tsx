@@ -1,4 +1,4 @@
-// Configurations (ROS parameters, spec/api.md §8): values with their types, inline edit checked
+// Configurations (ROS parameters, docs/resources.md): values with their types, inline edit checked
 // against the parameter type before the PUT, reset one, reset all (with the 207 per-node report).
 import { useState } from 'preact/hooks';
 import { formatParam, normalizeConfigurations, parseParam, withDetail, type ParamView } from '../../model/config-params';

@@ -44,7 +44,7 @@ function normalizeDataItems(body: unknown): DataItem[] {
 const VALUE_READS = createLimiter(3);
 const COLD_POLL_MS = 5000;
 
-/** Item path: topic ids keep their slashes percent-encoded (spec/api.md §1.3). */
+/** Item path: topic ids keep their slashes percent-encoded (docs/api.md). */
 const itemPath = (base: string, id: string) => `${base}/data/${encodeURIComponent(id)}`;
 
 export function DataTab({ path }: { path: string }) {

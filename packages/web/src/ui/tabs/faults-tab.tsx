@@ -1,4 +1,4 @@
-// Faults in this entity's scope (spec/api.md §9.4–9.5), refreshed whenever the live stream reports
+// Faults in this entity's scope (docs/faults.md–9.5), refreshed whenever the live stream reports
 // a change anywhere.
 import { useMemo, useState } from 'preact/hooks';
 import { normalizeFaultList, filterFaults, DEFAULT_FILTER, type StatusFilter } from '../../model/faults';

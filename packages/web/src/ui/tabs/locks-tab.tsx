@@ -1,4 +1,4 @@
-// Locks held on the entity (spec/api.md §12.2): who holds which scopes until when.
+// Locks held on the entity (docs/locks.md): who holds which scopes until when.
 import type { LockItem } from '../../api/contract';
 import { isObj, items, str } from '../../model/json';
 import { useApp } from '../context';

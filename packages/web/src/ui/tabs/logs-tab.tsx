@@ -1,4 +1,4 @@
-// Live log tail (spec/api.md §11.1): polls every 2 s with the chosen minimum severity, merges new
+// Live log tail (docs/resources.md): polls every 2 s with the chosen minimum severity, merges new
 // entries, and follows the bottom unless the user scrolled up or paused.
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { logTime, mergeLogs, normalizeLogList, type LogView } from '../../model/logs';

@@ -1,4 +1,4 @@
-// Operations (services and actions, spec/api.md §7): a form from the request/goal schema, the
+// Operations (services and actions, docs/resources.md): a form from the request/goal schema, the
 // service response, or for actions the execution's status, feedback and result, with cancel.
 import { useState } from 'preact/hooks';
 import { isObj, items, obj, str, xm } from '../../model/json';

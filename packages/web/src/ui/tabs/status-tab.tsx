@@ -1,4 +1,4 @@
-// Lifecycle status (spec/api.md §17): ready / notReady and the transitions the provider offers.
+// Lifecycle status (docs/resources.md): ready / notReady and the transitions the provider offers.
 import { useState } from 'preact/hooks';
 import { obj, str } from '../../model/json';
 import { useApp } from '../context';
