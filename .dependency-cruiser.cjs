@@ -20,11 +20,11 @@ const PACKAGES = {
   'plugin-graph': ['plugin-api', 'ros2', 'rtps'],
   'plugin-linux': ['plugin-api'],
   'plugin-opcua': ['plugin-api', 'ros2'],
-  'fleet-link': ['kit', 'gateway', 'fleet-protocol', 'plugin-api', 'ros2'],
-  fleet: ['kit', 'gateway', 'fleet-link', 'fleet-protocol', 'plugin-api'],
-  cli: ['kit', 'gateway', 'plugin-api', 'mcp', 'plugin-beacons', 'plugin-graph', 'plugin-linux', 'plugin-opcua', 'fleet-link', 'fleet', 'fleet-protocol'],
+  'fleet-link': ['kit', 'faults', 'gateway', 'fleet-protocol', 'plugin-api', 'ros2'],
+  fleet: ['kit', 'faults', 'gateway', 'fleet-link', 'fleet-protocol', 'plugin-api'],
+  cli: ['kit', 'faults', 'gateway', 'plugin-api', 'mcp', 'plugin-beacons', 'plugin-graph', 'plugin-linux', 'plugin-opcua', 'fleet-link', 'fleet', 'fleet-protocol'],
   web: ['client'],
-  demo: ['kit', 'cli', 'gateway', 'plugin-api', 'ros2', 'rtps', 'client', 'fleet-protocol'],
+  demo: ['kit', 'faults', 'cli', 'gateway', 'plugin-api', 'ros2', 'rtps', 'client', 'fleet-protocol'],
 };
 
 /**

@@ -46,7 +46,7 @@ export default tseslint.config(
   // Gateway layering (design: "the HTTP layer only translates"): only the HTTP layer (src/http/), the
   // route files (routes.ts, *-routes.ts, *-route.ts, schemas.ts, any <feature>/http/ folder) and the
   // composition root (gateway.ts, feature.ts) may import Fastify or src/http/. Domain code throws
-  // SovdError from src/sovd/ and pushes events through src/sovd/events.ts instead.
+  // SovdError from src/sovd/ and pushes events through @medkit/kit's EventStream instead.
   // Domain code: no http/ folder at all, neither src/http/ nor a feature's own (faults/http/, fleet/http/ ...).
   layering(['packages/gateway/src/**/*.ts'], DOMAIN_HTTP),
   // A feature's wiring (<feature>/feature.ts) registers the routes of its own http/ folder, nothing above it.

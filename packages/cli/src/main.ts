@@ -1,6 +1,7 @@
 // `medkit` entry point: parse the command, load configuration, start the gateway, print one summary,
 // and shut down cleanly on SIGINT/SIGTERM.
-import { checkSecureProfile, ConfigError, createGateway, createMetricsFeature, createWebUiFeature, describeConfigOrigins, GATEWAY_VERSION, loadConfig, profileFile } from '@medkit/gateway';
+import { checkSecureProfile, createGateway, createMetricsFeature, createWebUiFeature, describeConfigOrigins, GATEWAY_VERSION, loadConfig, profileFile } from '@medkit/gateway';
+import { ConfigError } from '@medkit/kit';
 import { StorageError } from '@medkit/kit';
 import { defaultFeatures, FEATURE_KEYS, loadFleetServer } from './compose.js';
 import { HELP, parseCommand, UsageError } from './args.js';

@@ -1,5 +1,6 @@
 // Builds the bodies of the robot's fleet events from the gateway's own models.
-import type { FaultEvent, EntitySnapshot } from '@medkit/gateway';
+import type { EntitySnapshot } from '@medkit/gateway';
+import type { FaultEvent } from '@medkit/faults';
 import type { EntitiesBody, EntityNode, FaultEventBody } from '@medkit/fleet-protocol';
 
 function iso(ns: bigint): string {

@@ -3,7 +3,8 @@
 // The gateway never waits for the broker: events are stored locally first and drained in seq order.
 import { hostname } from 'node:os';
 import type { NatsConnection } from '@nats-io/transport-node';
-import { ConfigError, type GatewayConfig, type GatewayFeature, warning, type HealthWarning, FAULTS_SERVICE, ENTITIES_SERVICE, LOGS_SERVICE } from '@medkit/gateway';
+import { type GatewayConfig, type GatewayFeature, FAULTS_SERVICE, ENTITIES_SERVICE, LOGS_SERVICE } from '@medkit/gateway';
+import { ConfigError, warning, type HealthWarning } from '@medkit/kit';
 import { bool, int, str } from '@medkit/kit';
 import { isFleetId, type HealthBody, connectWithRetry, type NatsSettings, ensureFleetStream } from '@medkit/fleet-protocol';
 import { FLEET_COMMON_KEYS, fleetIdFrom, natsOptionsFrom, streamLimitsFrom } from './fleet-config.js';

@@ -2,7 +2,8 @@
 // (docs/fleet.md–4). The robot's link and the fleet server (@medkit/fleet) both read it from here.
 import { readFileSync } from 'node:fs';
 import type { ConnectionOptions } from '@nats-io/transport-node';
-import { ConfigError, readOutboundTls, type GatewayConfig } from '@medkit/gateway';
+import { type GatewayConfig } from '@medkit/gateway';
+import { ConfigError, readOutboundTls } from '@medkit/kit';
 import { bool, guarded, int, list, str } from '@medkit/kit';
 import { isFleetId, type NatsSettings, type StreamLimits } from '@medkit/fleet-protocol';
 

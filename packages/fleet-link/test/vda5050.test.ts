@@ -15,7 +15,7 @@ import { startMosquitto } from '../../../test-support/servers/mosquitto.mjs';
 import { startRobotGateway, until, type FaultGateway } from './robot-gateway.js';
 import { buildGateway, runMedkit } from '../../../test-support/medkit-cli.js';
 import { buildConnection, buildState, faultToError, MAX_DESCRIPTION_CHARS, MORE_ERRORS_TYPE, stateErrors } from '../src/vda5050/messages.js';
-import type { FaultRecord } from '@medkit/gateway';
+import type { FaultRecord } from '@medkit/faults';
 
 const fixture = (name: string) => JSON.parse(readFileSync(new URL(`./fixtures/vda5050-2.0/${name}`, import.meta.url), 'utf8'));
 const ajv = new Ajv2020({ allErrors: true, strict: false });

@@ -3,7 +3,8 @@
 // backlog; any number of replicas share the durable consumer (docs/fleet.md).
 import type { NatsConnection } from '@nats-io/transport-node';
 import pg from 'pg';
-import { type GatewayConfig, type GatewayFeature, METRICS_SERVICE, outboundAgent } from '@medkit/gateway';
+import { type GatewayConfig, type GatewayFeature, METRICS_SERVICE } from '@medkit/gateway';
+import { outboundAgent } from '@medkit/kit';
 import { FLEET_SERVER_KEYS } from './keys.js';
 import { connectWithRetry, type NatsSettings, ensureFleetStream, streamName } from '@medkit/fleet-protocol';
 import { FLEET_COMMON_KEYS, fleetIdFrom, natsOptionsFrom, streamLimitsFrom } from '@medkit/fleet-link';

@@ -2,7 +2,7 @@
 // counters, and `status: "degraded"` with a named warning whenever ingest cannot progress or the store is down,
 // so a load balancer or an operator sees a replica that serves only stale data.
 import type { Pool } from 'pg';
-import { warning, type HealthContribution, type HealthWarning } from '@medkit/gateway';
+import { warning, type HealthContribution, type HealthWarning } from '@medkit/kit';
 import { streamName } from '@medkit/fleet-protocol';
 import { STALL_AFTER_MS, type FleetIngest } from './ingest.js';
 import type { FastPathStats } from './fast-path.js';

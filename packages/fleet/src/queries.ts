@@ -1,7 +1,7 @@
 // Read side of the fleet store: robots with liveness, their entity trees, and the cross-fleet fault query with
 // filters and keyset paging (docs/fleet.md). Every query has a statement deadline (set on the pool).
 import type { Pool } from 'pg';
-import { FAULT_STATUSES, type FaultStatus } from '@medkit/gateway';
+import { FAULT_STATUSES, type FaultStatus } from '@medkit/faults';
 import type { EntityNode, FaultEventBody, HealthBody, LogsBody } from '@medkit/fleet-protocol';
 
 export interface RobotRow {

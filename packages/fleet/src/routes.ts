@@ -1,13 +1,17 @@
 // The fleet's SOVD API (docs/fleet.md). Only translation: query strings to filters, rows to SOVD-shaped
 // bodies, database trouble to 503, robot trouble to 502/504. Each robot is a component; its own tree comes
 // from its last entity snapshot with ids prefixed `<robot>__`.
-import type { OutboundAgent } from '@medkit/gateway';
+import type { OutboundAgent } from '@medkit/kit';
 import { Type } from '@sinclair/typebox';
 // The route schema fields the gateway's OpenAPI document reads (operationId, tags, …) are @fastify/swagger's.
 import type {} from '@fastify/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Pool } from 'pg';
-import { API_BASE, type HttpApp, SovdError, type SseHub, parseSeverityFilter, restSeverityLabel, sovdStatus, statusesForFilter, STATUS_FILTER_VALUES, forwardRequest, escapesPath, isReadMethod, type RoleResolver, type Role, type RouteAccess } from '@medkit/gateway';
+import { type HttpApp, type SseHub, forwardRequest, escapesPath, isReadMethod, type RoleResolver } from '@medkit/gateway';
+import { SovdError } from '@medkit/plugin-api';
+import { parseSeverityFilter, restSeverityLabel, sovdStatus, statusesForFilter, STATUS_FILTER_VALUES } from '@medkit/faults';
+import { API_BASE } from '@medkit/kit';
+import { type Role, type RouteAccess } from '@medkit/kit';
 import { isFleetId, type EntityNode } from '@medkit/fleet-protocol';
 import { decodeCursor, getRobot, listRobots, queryFaults, robotEntities, robotLogs, type FaultFilter, type FaultRow, type LogRow, type RobotRow } from './queries.js';
 import { attachFleetStream, type FleetLiveFeed } from './http/live.js';

@@ -8,7 +8,7 @@ import type { SseHub } from './http/sse.js';
 import type { Capabilities } from './info/capabilities.js';
 import type { EntityResolver } from './entity-scope/index.js';
 import type { KeySpec } from '@medkit/kit';
-import type { HealthRegistry } from './info/health-registry.js';
+import type { HealthRegistry } from '@medkit/kit';
 import type { Migration, SqliteDatabase } from '@medkit/kit';
 import type { AnyToken, ServiceRegistry } from './registry/index.js';
 import type { CollectionSamplerRegistry } from './sampling/registry.js';

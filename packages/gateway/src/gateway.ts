@@ -4,7 +4,7 @@ import type { GatewayConfig } from './config/index.js';
 import { createHttpServer, type HttpServer } from './http/server.js';
 import { SseHub } from './http/sse.js';
 import { Capabilities } from './info/capabilities.js';
-import { HealthRegistry } from './info/health-registry.js';
+import { HealthRegistry } from '@medkit/kit';
 import { RouteIndex } from './http/route-index.js';
 import { registerInfoRoutes } from './info/routes.js';
 import { MigrationRegistry, openStore, prepareDataDir } from '@medkit/kit';
@@ -15,7 +15,8 @@ import { EntityResolver } from './entity-scope/index.js';
 import { GATEWAY_VERSION, PRODUCT_NAME, SOVD_VERSION } from './version.js';
 import { AUTH_MIGRATIONS, createGatewayAuth, readAuthSettings, type GatewayAuth } from './auth/index.js';
 import { registerAuthRoutes } from './auth/routes.js';
-import { readServerTransport, reloadServerTls, type ServerTransport, type TlsReloadResult } from './transport/index.js';
+import { readServerTransport, type ServerTransport } from './transport/index.js';
+import { reloadServerTls, type TlsReloadResult } from '@medkit/kit';
 import type { Server as TlsServer } from 'node:tls';
 
 export interface GatewayOptions {

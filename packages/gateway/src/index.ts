@@ -1,13 +1,12 @@
 // @medkit/gateway as a library: build and run a gateway in-process (the `medkit` command does the same).
 export { createGateway, type Gateway, type GatewayOptions } from './gateway.js';
-export { loadConfig, GatewayConfig, ConfigError, describeConfigOrigins, CORE_KEY_GROUPS, renderConfigReference, type LoadOptions, type FlatConfig } from './config/index.js';
+export { loadConfig, GatewayConfig, describeConfigOrigins, CORE_KEY_GROUPS, renderConfigReference, type LoadOptions, type FlatConfig } from './config/index.js';
 export { defaultFeatures, FEATURE_KEYS, FEATURE_KEY_GROUPS, type DefaultFeatureOptions } from './features.js';
 export { createWebUiFeature } from './web-ui/feature.js';
 export { createMetricsFeature, METRICS_KEYS } from './metrics/feature.js';
 export { METRICS_SERVICE, type MetricsService } from './metrics/service.js';
 export { checkSecureProfile, isProfileName, profileFile, PROFILES, type ProfileName } from './transport/profiles.js';
 export type { GatewayContext, GatewayFeature } from './feature.js';
-export { SovdError } from '@medkit/plugin-api';
 export { GATEWAY_VERSION, SOVD_VERSION } from './version.js';
 export { createPluginsFeature, PLUGINS_SERVICE, type BuiltinPluginCatalog, type InProcessPlugin, type PluginsFeatureOptions } from './plugins/feature.js';
 export { token, type Token, FeatureGraphError } from './registry/index.js';
@@ -17,28 +16,20 @@ export { FAULTS_SERVICE } from './faults/gateway/service.js';
 export { createFaultsFeature, type FaultsFeatureOptions } from './faults/feature.js';
 export type { TopicSampler, TopicGraph, SampledMessage, HistoryPoint } from '@medkit/faults';
 
-// What the fleet tier (@medkit/fleet-link on the robot, @medkit/fleet for `medkit fleet`) builds its
-// features from (key specs and the SQLite store come from @medkit/kit): the gateway's services and models it reads, and the HTTP pieces
-// (SSE, request forwarding, route access) the fleet server's routes reuse.
-/** TLS material for an outbound client (files named by config keys, checked at start-up). */
-export { outboundAgent, readOutboundTls, type OutboundTlsKeys, type OutboundTlsMaterial } from './transport/outbound-tls.js';
-export type { OutboundAgent } from './transport/outbound-http.js';
-/** /health contributions and warnings. */
-export { warning, type HealthContribution, type HealthWarning } from './info/health-registry.js';
+// What the fleet tier (@medkit/fleet-link on the robot, @medkit/fleet for `medkit fleet`) takes from the
+// gateway: the feature contract, the services and models it reads, and the HTTP pieces (the SSE hub, request
+// forwarding, route access) the fleet server's routes reuse. Key specs, storage, TLS, SSE framing and /health
+// types come from @medkit/kit, the fault model from @medkit/faults.
 /** The entity tree (services.get(ENTITIES_SERVICE)) and its snapshots. */
 export { ENTITIES_SERVICE } from './entities/service.js';
 export type { EntitySnapshot } from './entities/model.js';
 /** The gateway's log store and its entries. */
 export { LOGS_SERVICE } from './logs/feature.js';
 export type { StoredLog } from './logs/model.js';
-/** The fault model: records, events (`/faults/stream`), statuses and severity filters as the REST API names them. */
-export { FAULT_STATUSES, parseSeverityFilter, restSeverityLabel, sovdStatus, statusesForFilter, STATUS_FILTER_VALUES, type FaultEvent, type FaultRecord, type FaultStatus } from '@medkit/faults';
-/** HTTP: the API base path, the Fastify app type routes register on, SSE framing and the SSE hub. */
-export { API_BASE } from '@medkit/kit';
+/** HTTP: the Fastify app type routes register on and the SSE hub. */
 export type { HttpApp } from './http/app-types.js';
-export { formatSseEvent, type SseHub, type SseStream } from './http/sse.js';
+export type { SseHub, SseStream } from './http/sse.js';
 /** Forwarding a request to another gateway (federation peers, a fleet's robots). */
 export { escapesPath, forwardRequest } from './aggregation/forward.js';
 /** Route access: which role a request needs. */
 export { isReadMethod, type RoleResolver } from './auth/route-access.js';
-export type { Role, RouteAccess } from './sovd/roles.js';

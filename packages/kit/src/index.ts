@@ -5,3 +5,13 @@ export { openDatabase, openStoreFile, prepareDataDir, runMigrations, StorageErro
 export type { Migration, SqliteDatabase } from './storage/database.js';
 export { MigrationRegistry, openStore } from './storage/registry.js';
 export { API_BASE } from './http/api-base.js';
+export { ConfigError } from './config/errors.js';
+export { warning, HealthRegistry, WARNING_SCHEMA_VERSION, type HealthContribution, type HealthContributor, type HealthWarning } from './health.js';
+export type { EventStream, StreamEvent } from './sse/events.js';
+export { formatSseEvent, type SseEvent } from './sse/format.js';
+export { ROLES, hasRole, isRole, parseRole, type Role, type RouteAccess } from './auth/roles.js';
+export { TlsConfigError, readTlsSettings, loadTlsMaterial, readPem, secureContextOptions, keyFileWarning, type TlsSettings, type TlsMaterial } from './transport/tls-settings.js';
+export { reloadServerTls, type TlsReloadResult } from './transport/tls-reload.js';
+export { parseClientRoles, certificateIdentityReader, formatSubject, roleFor, type CertificateIdentity, type ClientRoleRule } from './transport/client-roles.js';
+export { outboundAgent, readOutboundTls, type OutboundTlsKeys, type OutboundTlsMaterial } from './transport/outbound-tls.js';
+export { callErrorDetail, drain, headerOf, outboundCall, readCapped, type OutboundAgent, type OutboundAnswer, type OutboundCall } from './transport/outbound-http.js';

@@ -4,7 +4,8 @@
 // CONNECTIONBROKEN as the broker-held last will).
 import { hostname } from 'node:os';
 import type { MqttClient } from 'mqtt';
-import { type GatewayConfig, type GatewayFeature, warning, FAULTS_SERVICE } from '@medkit/gateway';
+import { type GatewayConfig, type GatewayFeature, FAULTS_SERVICE } from '@medkit/gateway';
+import { warning } from '@medkit/kit';
 import { bool, int, str } from '@medkit/kit';
 import { buildConnection, buildState, isActive, stateErrors, vdaTopic, type Vda5050Header } from './messages.js';
 

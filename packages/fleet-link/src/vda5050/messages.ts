@@ -2,7 +2,7 @@
 // docs/fleet.md). medkit is not the vehicle controller: it contributes `errors[]` (a FATAL level makes the master
 // control route around the vehicle); order, node, edge, action, battery and motion fields carry neutral values
 // that say "nothing known", so a master control that merges several state sources can take errors[] from us.
-import type { FaultRecord } from '@medkit/gateway';
+import type { FaultRecord } from '@medkit/faults';
 
 export interface Vda5050Header {
   /** Protocol version of the messages, e.g. `2.0.0`. */

@@ -2,7 +2,8 @@
 // `amr-07` is `/api/v1/components/amr-07/apps/amr-07__lidar/...` on the fleet (docs/fleet.md). Fault details
 // forwarded from a robot carry `bulk_data_uri` links to its black-box recordings; rewritten, those links
 // work against the fleet (which forwards them) instead of pointing at a gateway the browser may not reach.
-import { API_BASE, escapesPath } from '@medkit/gateway';
+import { escapesPath } from '@medkit/gateway';
+import { API_BASE } from '@medkit/kit';
 
 const ENTITY_PATH = /^\/api\/v1\/(areas|components|apps|functions)\/([^/?#]+)(\/[^?#]*)?$/;
 

@@ -1,9 +1,9 @@
 // Aggregation configuration (docs/aggregation.md): key table for the loader and the reference, and the
 // checked peer list the feature runs with.
-import type { OutboundAgent } from '../transport/outbound-http.js';
+import type { OutboundAgent } from '@medkit/kit';
 import { bool, guarded, int, list, str, type KeySpec } from '@medkit/kit';
-import { ConfigError } from '../config/sources.js';
-import { outboundAgent } from '../transport/outbound-tls.js';
+import { ConfigError } from '@medkit/kit';
+import { outboundAgent } from '@medkit/kit';
 
 export const AGGREGATION_KEYS = {
   'aggregation.enabled': bool(false, 'Federate peer gateways into this one (docs/aggregation.md).'),

@@ -1,7 +1,7 @@
 // Collection fan-out (docs/aggregation.md): which GET paths fan out, asking peers in parallel
 // with X-Medkit-No-Fan-Out, and merging their items into the local list with partial/failed_peers and
 // peer_dropped_items. Fault lists end up on one timeline (docs/aggregation.md).
-import type { OutboundAgent } from '../transport/outbound-http.js';
+import type { OutboundAgent } from '@medkit/kit';
 import { NO_FAN_OUT_HEADER, peerJson } from './peer-http.js';
 import { decodeSegment } from './url-paths.js';
 import { faultGatewayTag, sortFaultTimeline } from './fault-timeline.js';

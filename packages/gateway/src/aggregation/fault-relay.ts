@@ -1,7 +1,7 @@
 // Relays each online peer's /faults/stream into this gateway (docs/aggregation.md "SSE streams of peers
 // can be proxied (event carries the peer name)", docs/aggregation.md one timeline). One SSE client per online peer, with
 // reconnect and Last-Event-ID; events that already passed through this gateway are dropped (loop guard).
-import type { OutboundAgent } from '../transport/outbound-http.js';
+import type { OutboundAgent } from '@medkit/kit';
 import type { FaultEventSink } from './fault-events.js';
 import type { PeerLogger, PeerState } from './peers.js';
 import { SseClient, type SseMessage } from './sse-client.js';

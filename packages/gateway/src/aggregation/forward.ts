@@ -3,7 +3,7 @@
 // Buffered answers are capped at 10 MB; event streams are piped until either side goes away.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Readable } from 'node:stream';
-import { callErrorDetail, headerOf, outboundCall, readCapped, type OutboundAgent } from '../transport/outbound-http.js';
+import { callErrorDetail, headerOf, outboundCall, readCapped, type OutboundAgent } from '@medkit/kit';
 import { MAX_PEER_RESPONSE_BYTES } from './peer-http.js';
 import { decodeSegment } from './url-paths.js';
 

@@ -1,6 +1,6 @@
 // HTTP to peer gateways: every call has a deadline and a response size cap (docs/aggregation.md), and
 // failures come back as values, never as exceptions, so callers can count them per peer.
-import { callErrorDetail, outboundCall, readCapped, type OutboundAgent } from '../transport/outbound-http.js';
+import { callErrorDetail, outboundCall, readCapped, type OutboundAgent } from '@medkit/kit';
 
 /** Largest peer response body read into memory (docs/aggregation.md). */
 export const MAX_PEER_RESPONSE_BYTES = 10 * 1024 * 1024;

@@ -1,7 +1,7 @@
 // Reads a peer's whole entity tree over its REST API (docs/aggregation.md): the four lists, nested subareas
 // and subcomponents, and every entity's detail, all with X-Medkit-No-Fan-Out. All-or-nothing: any failure
 // rejects the read, so the caller keeps the peer's last complete declaration.
-import type { OutboundAgent } from '../transport/outbound-http.js';
+import type { OutboundAgent } from '@medkit/kit';
 import type { Entity, EntitySnapshot, EntityType } from '../entities/model.js';
 import { emptySnapshot, SNAPSHOT_KEY } from '../entities/model.js';
 import { TYPE_TO_SEGMENT } from '../entity-scope/collections.js';

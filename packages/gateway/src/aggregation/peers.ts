@@ -1,7 +1,7 @@
 // Peer state (docs/aggregation.md): each peer is health-checked on an interval; a healthy peer's entity
 // tree is re-read, and its last complete declaration is kept when a read fails. Changes are reported once
 // per check round so discovery can re-merge.
-import type { OutboundAgent } from '../transport/outbound-http.js';
+import type { OutboundAgent } from '@medkit/kit';
 import type { PeerConfig } from './config.js';
 import { NO_FAN_OUT_HEADER, peerJson } from './peer-http.js';
 import { readPeerTree, type PeerTree } from './peer-tree.js';

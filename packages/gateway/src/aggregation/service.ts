@@ -3,7 +3,7 @@
 import { randomUUID } from 'node:crypto';
 import type { App, Area, Component, Entity, EntitySnapshot, EntityType, SovdFunction } from '../entities/model.js';
 import { SovdError } from '@medkit/plugin-api';
-import { warning, type HealthContribution } from '../info/health-registry.js';
+import { warning, type HealthContribution } from '@medkit/kit';
 import type { AggregationSettings, PeerConfig } from './config.js';
 import { PeerFaultEventHub, type FaultEventSink } from './fault-events.js';
 import { PeerFaultRelay } from './fault-relay.js';

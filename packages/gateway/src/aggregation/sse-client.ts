@@ -1,6 +1,6 @@
 // A small Server-Sent Events client (WHATWG event-stream format) over node:http: parses `event`, `data`, `id`,
 // `retry` and comments, reconnects with backoff and resumes with Last-Event-ID.
-import { headerOf, outboundCall, type OutboundAgent } from '../transport/outbound-http.js';
+import { headerOf, outboundCall, type OutboundAgent } from '@medkit/kit';
 
 export interface SseMessage {
   event: string;

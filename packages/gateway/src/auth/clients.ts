@@ -2,7 +2,7 @@
 // docs/security.md): parsed once at start-up, every malformed entry refused by name, secrets compared in constant time.
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { AuthConfigError } from './errors.js';
-import { parseRole, type Role } from '../sovd/roles.js';
+import { parseRole, type Role } from '@medkit/kit';
 
 /** At most this many static clients (the list is read at start-up; a longer one is a mistake). */
 export const MAX_CLIENTS = 256;

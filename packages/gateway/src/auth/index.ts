@@ -4,14 +4,14 @@ import { AccessPolicy, SECURITY_SCHEMES } from './policy.js';
 import { accessOf, RoleTable, type RouteRole } from './route-access.js';
 import { AuthService } from './service.js';
 import type { AuthSettings } from './settings.js';
-import { isRole, type RouteAccess } from '../sovd/roles.js';
+import { isRole, type RouteAccess } from '@medkit/kit';
 
 export { AUTH_MIGRATIONS } from './revocations.js';
 export { AuthConfigError, OAuthError } from './errors.js';
 export { readAuthSettings, type AuthSettings } from './settings.js';
 export { AccessPolicy, BEARER_SCHEME, SECURITY_SCHEMES } from './policy.js';
 export { RoleTable, renderRoleTable, publishedRows, ROLE_TABLE_FLAGS, accessOf, defaultAccess, stricter, type RouteRole, type RoleTableRow, type RoleResolver } from './route-access.js';
-export { ROLES, hasRole, parseRole, type Role, type RouteAccess } from '../sovd/roles.js';
+export { ROLES, hasRole, parseRole, type Role, type RouteAccess } from '@medkit/kit';
 export { AuthService, type TokenResponse } from './service.js';
 
 /** Everything the composition root wires: the service (auth on only), the decision, the table, the docs security. */

@@ -2,10 +2,10 @@
 // stage) and whether the route's minimum role lets them through (role stage). The HTTP pipeline calls
 // both; nothing else decides access by role.
 import type { ClientIdentity } from '../entity-scope/access.js';
-import type { CertificateIdentity } from '../transport/client-roles.js';
+import type { CertificateIdentity } from '@medkit/kit';
 import { insufficientScope, invalidToken, type OAuthError } from './errors.js';
 import { isReadMethod, meets } from './route-access.js';
-import type { RouteAccess } from '../sovd/roles.js';
+import type { RouteAccess } from '@medkit/kit';
 import type { AuthService } from './service.js';
 import type { RequireAuthFor } from './settings.js';
 

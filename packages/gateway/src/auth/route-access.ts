@@ -3,7 +3,7 @@
 // the defaults below, so a route nobody thought about is viewer-readable and admin-writable, never open.
 // The same function feeds the request check, docs/roles.md and the OpenAPI `security` of each operation.
 import { API_BASE } from '@medkit/kit';
-import { hasRole, type Role, type RouteAccess } from '../sovd/roles.js';
+import { hasRole, type Role, type RouteAccess } from '@medkit/kit';
 
 /** A route's declared access: fixed, or decided per request path (one route dispatching many, e.g. plugin routes). */
 export type RouteRole = RouteAccess | RoleResolver;

@@ -5,7 +5,7 @@ import type { SqliteDatabase } from '@medkit/kit';
 import { MAX_CLIENT_ID_CHARS, MAX_CLIENT_SECRET_CHARS, type ClientRegistry } from './clients.js';
 import { invalidToken, OAuthError } from './errors.js';
 import { nowSec, RevocationStore } from './revocations.js';
-import type { Role } from '../sovd/roles.js';
+import type { Role } from '@medkit/kit';
 import type { AuthSettings } from './settings.js';
 import { MAX_TOKEN_CHARS, TokenSigner, type VerifiedToken } from './tokens.js';
 

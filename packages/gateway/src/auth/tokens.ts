@@ -4,7 +4,7 @@
 // only tokens of bounded length, and no token issued in the future beyond a small clock skew.
 import { randomUUID } from 'node:crypto';
 import type { JWTPayload } from 'jose';
-import { isRole, type Role } from '../sovd/roles.js';
+import { isRole, type Role } from '@medkit/kit';
 import type { SigningKeys } from './settings.js';
 
 /** Longest token accepted; ours are ~500 characters, so anything near this is not one of ours. */

@@ -1,7 +1,8 @@
 // Builds the effective configuration from all sources and reports every adjusted key.
 import type { KeySpec } from '@medkit/kit';
 import { ALL_KEYS, type ConfigKeyName, type ConfigValues } from './keys.js';
-import { ConfigError, readConfigFile, readEnvConfig, type FlatConfig } from './sources.js';
+import { readConfigFile, readEnvConfig, type FlatConfig } from './sources.js';
+import { ConfigError } from '@medkit/kit';
 import { judgeUnknownKey, type UnknownKeyVerdict } from './unknown-keys.js';
 import { coerce, type Adjustment } from './validate.js';
 

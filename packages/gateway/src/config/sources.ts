@@ -4,16 +4,10 @@ import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { parse } from 'yaml';
 import { securitySettingsFromEnv } from '@medkit/ros2';
+import { ConfigError } from '@medkit/kit';
 
 export type FlatConfig = Record<string, unknown>;
 
-/** Thrown when a source cannot be read at all (missing file, YAML syntax error). */
-export class ConfigError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'ConfigError';
-  }
-}
 
 /** Flattens nested maps into dotted keys; arrays and scalars are leaves. Dotted keys in the input stay as they are. */
 export function flatten(obj: Record<string, unknown>, prefix = '', out: FlatConfig = {}): FlatConfig {

@@ -3,7 +3,7 @@
 // the HTTP pipeline before any route.
 import type { EntityType } from '../entities/model.js';
 import type { Collection } from './collections.js';
-import type { Role } from '../sovd/roles.js';
+import type { Role } from '@medkit/kit';
 
 /** The caller of one request, read once per request by the HTTP pipeline. */
 export interface ClientIdentity {

@@ -10,7 +10,7 @@ import { ROS_SERVICE, type RosConnection } from '../ros/connection.js';
 import { ENTITIES_SERVICE } from '../entities/service.js';
 import type { EntityCache } from '../entities/cache.js';
 import type { GatewayContext, GatewayFeature } from '../feature.js';
-import { warning } from '../info/health-registry.js';
+import { warning } from '@medkit/kit';
 import { getSamplers } from '../sampling/index.js';
 import type { FaultClock } from '@medkit/faults';
 import { FAULT_KEYS, faultConfigFromKeys } from '@medkit/faults';

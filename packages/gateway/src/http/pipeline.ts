@@ -15,7 +15,7 @@ import { SovdError } from '@medkit/plugin-api';
 import { ANONYMOUS, ID_PARAM, type ClientIdentity, type EntityResolver, type EntityRouteSpec, type ResolvedEntity } from '../entity-scope/index.js';
 import { accessOf, type RoleTable, type RouteRole } from '../auth/route-access.js';
 import type { AccessPolicy, Identification } from '../auth/policy.js';
-import type { CertificateIdentity } from '../transport/client-roles.js';
+import type { CertificateIdentity } from '@medkit/kit';
 
 declare module 'fastify' {
   interface FastifyRequest {

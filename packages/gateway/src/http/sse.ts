@@ -3,25 +3,8 @@
 // is dropped instead of buffering without bound.
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { SovdError } from '@medkit/plugin-api';
-import type { EventStream, StreamEvent } from '../sovd/events.js';
+import { formatSseEvent, type EventStream } from '@medkit/kit';
 import { isHeadRequest } from './head-requests.js';
-
-/** One event: `event:` line, `id:` line, and data (objects as JSON). */
-export type SseEvent = StreamEvent;
-
-/**
- * One event as SSE text: `event:` and `id:` lines, one `data:` line per line of data (objects as JSON), and
- * the blank line that ends it. Formatting once and handing the same text (or its bytes) to many streams with
- * {@link SseStream.sendFrame} saves the per-client formatting and encoding of a broadcast.
- */
-export function formatSseEvent(ev: SseEvent): string {
-  let text = '';
-  if (ev.event) text += `event: ${ev.event}\n`;
-  if (ev.id !== undefined) text += `id: ${ev.id}\n`;
-  const data = typeof ev.data === 'string' ? ev.data : JSON.stringify(ev.data);
-  for (const line of data.split('\n')) text += `data: ${line}\n`;
-  return `${text}\n`;
-}
 
 export interface SseStream extends EventStream {
   /**

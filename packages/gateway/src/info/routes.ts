@@ -3,7 +3,7 @@ import { Type } from '@sinclair/typebox';
 import { API_BASE, type HttpApp } from '../http/app-types.js';
 import { Opaque } from '../http/schemas.js';
 import type { Capabilities } from './capabilities.js';
-import { WARNING_SCHEMA_VERSION, type HealthRegistry } from './health-registry.js';
+import { WARNING_SCHEMA_VERSION, type HealthRegistry } from '@medkit/kit';
 import type { RouteIndex } from '../http/route-index.js';
 
 export interface InfoDeps {

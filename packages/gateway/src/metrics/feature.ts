@@ -5,7 +5,7 @@ import { bool, guarded, str } from '@medkit/kit';
 import type { GatewayFeature } from '../feature.js';
 import { FAULTS_SERVICE } from '../faults/gateway/service.js';
 import { ROS_SERVICE } from '../ros/connection.js';
-import { ROLES, type RouteAccess } from '../sovd/roles.js';
+import { ROLES, type RouteAccess } from '@medkit/kit';
 import { registerGatewayMetrics } from './collectors.js';
 import { HttpRequestMetrics } from './http-requests.js';
 import { loadMetrics } from './load.js';

@@ -1,7 +1,7 @@
 // `/metrics`: the Prometheus text exposition of the gateway's registry, and the hook that counts every answered
 // request by its route pattern. Both only translate between Fastify and the domain (http-requests.ts, service.ts).
 import type { RouteModule } from '../http/server.js';
-import type { RouteAccess } from '../sovd/roles.js';
+import type { RouteAccess } from '@medkit/kit';
 import type { HttpRequestMetrics } from './http-requests.js';
 import type { MetricsService } from './service.js';
 

@@ -1,7 +1,7 @@
 // Plugin configuration (docs/plugins.md): `plugins: [name, ...]`, `plugins.<name>.path`, and every other
 // `plugins.<name>.<key>` as that plugin's JSON config, dotted sub-keys nested.
 import type { GatewayConfig } from '../config/index.js';
-import { ConfigError } from '../config/index.js';
+import { ConfigError } from '@medkit/kit';
 import { nearestKey } from '../config/unknown-keys.js';
 import type { PluginConfig } from '@medkit/plugin-api';
 

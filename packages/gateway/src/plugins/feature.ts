@@ -4,7 +4,7 @@
 import type { GatewayFeature } from '../feature.js';
 import { token, type Token } from '../registry/index.js';
 import { ROS_SERVICE } from '../ros/connection.js';
-import { warning } from '../info/health-registry.js';
+import { warning } from '@medkit/kit';
 import { readPluginSettings, DEFAULT_CALL_TIMEOUT_MS } from './config.js';
 import type { PluginConfig, PluginModule } from '@medkit/plugin-api';
 import { createPluginContext } from './context.js';

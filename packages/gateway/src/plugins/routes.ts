@@ -7,7 +7,7 @@ import { API_BASE, type HttpApp } from '../http/app-types.js';
 import { errorBody, type PluginRequest, type PluginResponse, type PluginRoute, SovdError } from '@medkit/plugin-api';
 import type { LoadedPlugin, PluginHost } from './host.js';
 import { defaultAccess, stricter, type RoleResolver } from '../auth/route-access.js';
-import type { RouteAccess } from '../sovd/roles.js';
+import type { RouteAccess } from '@medkit/kit';
 import { MINIMUM_ROLE_KEY } from '../http/openapi.js';
 import { pascal } from '../http/openapi-components.js';
 

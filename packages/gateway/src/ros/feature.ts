@@ -6,7 +6,7 @@ import type { GatewayContext, GatewayFeature } from '../feature.js';
 import { ROS_GRAPH_SERVICE, ROS_SERVICE, RosConnection, type RosConnectionOptions } from './connection.js';
 import { rosGraphSource } from './graph-source.js';
 import { rosHealth, type RosGraphCounts, type RosSecurityHealth, type RosState } from './health.js';
-import { warning } from '../info/health-registry.js';
+import { warning } from '@medkit/kit';
 import { checkRosSecurity, type RosSecurityState } from './security.js';
 
 export interface RosFeatureOptions {

@@ -3,7 +3,7 @@
 // tree explains itself (docs/architecture.md "Defaults that work").
 import type { ParticipantTableStats } from '@medkit/rtps';
 import type { PeerAuthStatus } from '@medkit/rtps/security';
-import { warning, type HealthContribution, type HealthWarning } from '../info/health-registry.js';
+import { warning, type HealthContribution, type HealthWarning } from '@medkit/kit';
 import type { RosConnectionOptions } from './connection.js';
 
 /** What the ROS graph looks like right now, reduced to counts. */

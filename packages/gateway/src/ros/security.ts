@@ -6,7 +6,7 @@
 //   - Permissive + a broken enclave: a warning, and ROS is joined without security.
 import type { LoadedEnclave } from '@medkit/ros2/security';
 import type { GatewayConfig } from '../config/index.js';
-import { ConfigError } from '../config/index.js';
+import { ConfigError } from '@medkit/kit';
 
 export type RosSecurityState =
   | { state: 'off' }

@@ -19,7 +19,7 @@ import { ScriptsService } from './service.js';
 import { STORE_MIGRATIONS, ScriptStore } from './store.js';
 import { token, type Token } from '../registry/index.js';
 import { PLUGINS_SERVICE } from '../plugins/feature.js';
-import { warning } from '../info/health-registry.js';
+import { warning } from '@medkit/kit';
 import { pluginScripts } from '../plugins/dispatch.js';
 
 /** Name of the service other features (updates, entity details) find in `ctx.services`. */

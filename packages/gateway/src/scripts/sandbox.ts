@@ -31,7 +31,7 @@ import { spawnSync } from 'node:child_process';
 import { accessSync, constants, existsSync } from 'node:fs';
 import { isAbsolute, normalize } from 'node:path';
 import { userInfo } from 'node:os';
-import { ConfigError } from '../config/index.js';
+import { ConfigError } from '@medkit/kit';
 import { probeCgroups, type CgroupBackend, type CgroupProbe, type ExecutionLimits } from './cgroups.js';
 
 export type SandboxMode = 'auto' | 'strict' | 'off';

@@ -8,7 +8,7 @@ import type { GatewayContext, GatewayFeature } from '../feature.js';
 import { DATA_SERVICE } from '../data/feature.js';
 import { ENTITIES_SERVICE, ENTITY_CAPABILITIES_SERVICE } from '../entities/service.js';
 import { FAULTS_SERVICE } from '../faults/gateway/service.js';
-import { warning } from '../info/health-registry.js';
+import { warning } from '@medkit/kit';
 import { PLUGINS_SERVICE } from '../plugins/feature.js';
 import { pluginData, pluginFaults } from '../plugins/dispatch.js';
 import { ROS_SERVICE } from '../ros/connection.js';

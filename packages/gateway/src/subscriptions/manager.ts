@@ -3,7 +3,7 @@
 import type { EntityType } from '../entities/model.js';
 import { getOwned, listOwned } from '../entities/owned.js';
 import { SovdError } from '@medkit/plugin-api';
-import type { EventStream } from '../sovd/events.js';
+import type { EventStream } from '@medkit/kit';
 import { TYPE_TO_SEGMENT } from '../entity-scope/index.js';
 import type { CollectionSamplerRegistry, SampledEntity } from '../sampling/index.js';
 import { INTERVALS, type IntervalName, type Subscription } from './model.js';

@@ -4,7 +4,7 @@
 // this gateway's own names.
 import { hostname } from 'node:os';
 import { isIP } from 'node:net';
-import { ConfigError } from '../config/index.js';
+import { ConfigError } from '@medkit/kit';
 import { parseAuthority, type Authority } from './authority.js';
 
 /** A checked allow-list: `allows(hostHeader)`. */

@@ -2,7 +2,7 @@
 // `config/secure.yaml` in this package, selected with `--profile` and layered under the user's own files,
 // environment and flags. The secure profile refuses to start without what only the user can supply.
 import { fileURLToPath } from 'node:url';
-import { ConfigError } from '../config/index.js';
+import { ConfigError } from '@medkit/kit';
 
 export const PROFILES = ['default', 'secure'] as const;
 export type ProfileName = (typeof PROFILES)[number];

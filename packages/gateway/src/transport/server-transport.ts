@@ -3,8 +3,8 @@
 // client-certificate identity reader, and the Host allow-list.
 import type { ServerOptions as HttpsServerOptions } from 'node:https';
 import { buildHostAllowList, type HostAllowList } from './allowed-hosts.js';
-import { certificateIdentityReader, type CertificateIdentity } from './client-roles.js';
-import { keyFileWarning, loadTlsMaterial, readTlsSettings, secureContextOptions, type TlsSettings } from './tls-settings.js';
+import { certificateIdentityReader, type CertificateIdentity } from '@medkit/kit';
+import { keyFileWarning, loadTlsMaterial, readTlsSettings, secureContextOptions, type TlsSettings } from '@medkit/kit';
 import type { Socket } from 'node:net';
 
 export interface ServerTransport {

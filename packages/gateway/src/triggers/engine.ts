@@ -5,7 +5,7 @@
 import type { EntityType } from '../entities/model.js';
 import { getOwned, listOwned } from '../entities/owned.js';
 import { SovdError } from '@medkit/plugin-api';
-import type { EventStream } from '../sovd/events.js';
+import type { EventStream } from '@medkit/kit';
 import { ResourcePendingError, type CollectionSamplerRegistry, type ResourceChange, type SampledEntity } from '../sampling/index.js';
 import { TYPE_TO_SEGMENT } from '../entity-scope/index.js';
 import type { ConditionRegistry } from './conditions.js';

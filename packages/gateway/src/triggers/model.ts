@@ -1,7 +1,7 @@
 // The trigger record (docs/triggers.md) and its wire view (docs/triggers.md).
 import type { EntitySegment } from '../entity-scope/index.js';
 import type { EntityType } from '../entities/model.js';
-import type { EventStream } from '../sovd/events.js';
+import type { EventStream } from '@medkit/kit';
 import type { ConditionEvaluator, Previous } from './conditions.js';
 
 export type TriggerProtocol = 'sse' | 'webhook';

@@ -4,7 +4,7 @@
 // trigger are delivered in order, one at a time.
 import { createHmac } from 'node:crypto';
 import { onAbort } from '@medkit/ros2';
-import { callErrorDetail, drain, outboundCall } from '../transport/outbound-http.js';
+import { callErrorDetail, drain, outboundCall } from '@medkit/kit';
 import type { EventEnvelope, Trigger } from './model.js';
 
 export interface WebhookOptions {

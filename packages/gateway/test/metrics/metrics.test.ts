@@ -4,7 +4,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FAULTS_SERVICE } from '../../src/faults/gateway/service.js';
 import { METRICS_SERVICE } from '../../src/metrics/service.js';
-import { ConfigError } from '../../src/config/index.js';
+import { ConfigError } from '@medkit/kit';
 import { startTestGateway, type TestGateway } from '../support/gateway.js';
 import { startAuthGateway, tokensOf } from '../auth/support.js';
 import { parseExposition, samplesOf, scrape, valueOf, type PromSample } from '../../../../test-support/prometheus.js';

@@ -7,7 +7,8 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { describeWith, OPENSSL } from '../../../../test-support/requirements.js';
 import { createSros2Keystore, type Sros2Keystore } from '../../../../test-support/sros2-keystore.js';
-import { ConfigError, loadConfig } from '../../src/config/index.js';
+import { loadConfig } from '../../src/config/index.js';
+import { ConfigError } from '@medkit/kit';
 import { checkRosSecurity } from '../../src/ros/security.js';
 
 function recorder() {

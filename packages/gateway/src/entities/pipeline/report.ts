@@ -5,7 +5,7 @@ import type { UnmanifestedPolicy } from '../manifest/types.js';
 import type { MergeConflict } from './merge.js';
 
 // /health warnings have one shape for every subsystem; discovery uses the shared one.
-export { warning as healthWarning, type HealthWarning } from '../../info/health-registry.js';
+export { warning as healthWarning, type HealthWarning } from '@medkit/kit';
 
 export interface PipelineReport {
   /** Layers that ran this pass, in order. */

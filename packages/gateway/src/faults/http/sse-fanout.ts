@@ -5,7 +5,7 @@
 // matters under a stream of reports arriving one per turn (100/s over ROS): one write per report per client
 // was the largest share of the gateway's CPU under the standard load (docs/benchmarks.md, "Footprint"). Each client remembers the last id it got, so an event
 // replayed on connect is never sent twice.
-import { formatSseEvent } from '../../http/sse.js';
+import { formatSseEvent } from '@medkit/kit';
 import type { FaultStreamTimeline, TimelineEntry } from './stream-timeline.js';
 
 /** What the fan-out needs of one SSE connection (an SseStream). */

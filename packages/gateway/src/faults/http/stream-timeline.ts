@@ -2,7 +2,7 @@
 // fault events and the events relayed from its peers, numbered by ONE id sequence and kept in one replay
 // buffer, so a `Last-Event-ID` reconnect gets exactly the missed events of both kinds.
 import type { RelayedFaultEvent } from '../../aggregation/fault-events.js';
-import { formatSseEvent } from '../../http/sse.js';
+import { formatSseEvent } from '@medkit/kit';
 import type { FaultEvent, FaultEventStream } from '@medkit/faults';
 import { faultSseMessage, type EntityRef } from '@medkit/faults';
 import { ReplayRing, type ReplayResult } from '@medkit/faults';

@@ -3,7 +3,7 @@
 // against `server.tls.ca_file` are read; anything else is no identity at all.
 import type { PeerCertificate, TLSSocket } from 'node:tls';
 import type { Socket } from 'node:net';
-import { ROLES as ROLE_NAMES, type Role as RoleName } from '../sovd/roles.js';
+import { ROLES as ROLE_NAMES, type Role as RoleName } from '../auth/roles.js';
 
 /** One `<ATTR>=<value>:<role>` entry. */
 export interface ClientRoleRule {

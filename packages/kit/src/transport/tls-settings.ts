@@ -4,7 +4,7 @@
 import { readFileSync, statSync } from 'node:fs';
 import { createPrivateKey, X509Certificate } from 'node:crypto';
 import { createSecureContext, type SecureContextOptions } from 'node:tls';
-import { ConfigError } from '../config/index.js';
+import { ConfigError } from '../config/errors.js';
 import { parseClientRoles, type ClientRoleRule } from './client-roles.js';
 
 /** The `server.tls.*` configuration stopped start-up; the message names every key at fault. */
