@@ -51,7 +51,9 @@ export interface GatewayArgs {
 
 export type Command = { kind: 'help' } | { kind: 'version' } | { kind: 'gateway' | 'fleet'; args: GatewayArgs } | { kind: 'mcp'; argv: string[] };
 
-export class UsageError extends Error {}
+export class UsageError extends Error {
+  readonly code: string = 'usage';
+}
 
 export function parseCommand(argv: string[]): Command {
   const first = argv[0];

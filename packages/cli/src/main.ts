@@ -10,7 +10,7 @@ import { exposureWarning } from './exposure.js';
 
 /** Errors that stop start-up with a message and exit code 2, without a stack trace. */
 function isUserError(err: unknown): err is Error {
-  return err instanceof UsageError || err instanceof ConfigError || err instanceof StorageError || (err instanceof Error && err.name === 'ManifestError');
+  return err instanceof UsageError || err instanceof ConfigError || err instanceof StorageError || (err as { code?: unknown } | undefined)?.code === 'manifest-invalid';
 }
 
 export async function main(argv: string[], out: NodeJS.WritableStream = process.stdout): Promise<number | undefined> {

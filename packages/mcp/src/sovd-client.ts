@@ -3,6 +3,7 @@
 
 /** A SOVD error answered by the gateway (docs/api.md), or a transport failure mapped to one. */
 export class SovdCallError extends Error {
+  readonly code: string = 'sovd-call-failed';
   constructor(
     readonly status: number,
     readonly errorCode: string,
@@ -126,7 +127,7 @@ export class SovdClient {
       res = await (this.opts.fetch ?? fetch)(url, { method, headers, body: payload, signal: AbortSignal.timeout(this.opts.timeoutMs) });
     } catch (err) {
       const e = err as Error;
-      if (e.name === 'TimeoutError') throw new SovdCallError(504, 'x-medkit-timeout', `the gateway did not answer ${method} ${url.pathname} within ${this.opts.timeoutMs} ms`, undefined, false);
+      if (err instanceof DOMException && err.code === DOMException.TIMEOUT_ERR) throw new SovdCallError(504, 'x-medkit-timeout', `the gateway did not answer ${method} ${url.pathname} within ${this.opts.timeoutMs} ms`, undefined, false);
       throw new SovdCallError(502, 'x-medkit-gateway-unreachable', `cannot reach the gateway at ${this.base}: ${e.message}`, undefined, false);
     }
     return { res, url, bytes: await readBounded(res, maxBytes) };

@@ -39,6 +39,7 @@ export function fromGateway(err: SovdCallError): ToolErrorBody {
 }
 
 export class ToolInputError extends Error {
+  readonly code: string = 'tool-input-invalid';
   constructor(readonly body: ToolErrorBody) {
     super(body.message);
   }

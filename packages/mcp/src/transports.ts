@@ -40,6 +40,7 @@ export async function serveStdio(opts: MedkitMcpOptions): Promise<void> {
 export const MAX_MCP_REQUEST_BYTES = 1024 * 1024;
 
 export class McpRequestError extends Error {
+  readonly code: string = 'mcp-request-refused';
   constructor(
     readonly status: number,
     readonly errorCode: string,

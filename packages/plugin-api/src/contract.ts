@@ -106,11 +106,27 @@ export interface PluginEntityRef {
 
 // ---- Data / operations / faults / lifecycle (per owned entity) ----
 
+const PLUGIN_ERROR = Symbol.for('@medkit/plugin-api.PluginError');
+
+/**
+ * True for a PluginError, whichever copy of this package the plugin that threw it imported, and for the
+ * contract's form for a plugin that does not import this package at run time (docs/plugins.md): an Error named
+ * `PluginError` with a string `code`. This is the one place an error is told apart by its name.
+ */
+export function isPluginError(err: unknown): err is PluginError {
+  if (typeof err !== 'object' || err === null) return false;
+  if ((err as Record<symbol, unknown>)[PLUGIN_ERROR] === true) return true;
+  return err instanceof Error && err.name === 'PluginError' && typeof (err as { code?: unknown }).code === 'string';
+}
+
 /**
  * The error a provider throws to answer with a SOVD error: `code` is a SOVD or `x-…` code, `status` the
  * HTTP status (clamped to 400–599). Anything else a provider throws becomes 500 `x-medkit-plugin-error`.
  */
 export class PluginError extends Error {
+  /** Marks a PluginError of any copy of this package (a plugin may bring its own): see {@link isPluginError}. */
+  readonly [PLUGIN_ERROR] = true;
+
   constructor(
     readonly code: string,
     message: string,

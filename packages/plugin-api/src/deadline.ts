@@ -3,6 +3,7 @@
 
 /** Thrown when a plugin call does not settle within its deadline. */
 export class PluginTimeoutError extends Error {
+  readonly code: string = 'plugin-timeout';
   constructor(plugin: string, call: string, ms: number) {
     super(`plugin '${plugin}': ${call} did not answer within ${ms} ms`);
     this.name = 'PluginTimeoutError';

@@ -1,14 +1,14 @@
 // How a plugin's failure reaches a client (docs/plugins.md): the same SOVD error on the gateway's
 // standard routes and on a plugin's own vendor routes.
 import { ERROR_STATUS, SovdError, VENDOR_STATUS, type ErrorCode, type VendorCode } from './errors.js';
-import { PluginError } from './contract.js';
+import { isPluginError } from './contract.js';
 import { PluginTimeoutError } from './deadline.js';
 
 /** The SOVD error a failed provider call answers with: the plugin's own PluginError, 504 for a timeout, else 500. */
 export function providerFailure(plugin: string, call: string, err: unknown): SovdError {
   if (err instanceof SovdError) return err;
-  if (err instanceof PluginError || (err instanceof Error && err.name === 'PluginError' && 'code' in err)) {
-    const e = err as PluginError;
+  if (isPluginError(err)) {
+    const e = err;
     if (Object.hasOwn(ERROR_STATUS, e.code)) return new SovdError(e.code as ErrorCode, e.message, { ...e.parameters, plugin }, { status: e.status });
     // A vendor code of the gateway's table keeps its name (a client can tell it from a generic plugin failure).
     if (Object.hasOwn(VENDOR_STATUS, e.code)) return new SovdError(e.code as VendorCode, e.message, { ...e.parameters, plugin }, { status: e.status });

@@ -11,6 +11,7 @@ import { CONDITION_REPLAY_STRATEGIES, LIMITS, SECURITY_MODES, SECURITY_POLICIES,
 
 /** Refusal of one configuration value; `key` is the plugin key (`nodes[2].node_id`), the message starts with it. */
 export class OpcuaConfigError extends Error {
+  readonly code: string = 'opcua-config-invalid';
   constructor(
     readonly key: string,
     problem: string,

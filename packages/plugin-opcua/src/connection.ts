@@ -276,6 +276,7 @@ async function prepareClient(client: OPCUAClient): Promise<void> {
 
 /** A remote call while the connection is down. */
 export class NotConnectedError extends Error {
+  readonly code: string = 'opcua-not-connected';
   constructor() {
     super('not connected to the OPC-UA server');
     this.name = 'NotConnectedError';

@@ -25,6 +25,7 @@ export interface ChosenEndpoint {
 
 /** The server offers no endpoint for the configured settings. */
 export class NoMatchingEndpointError extends Error {
+  readonly code: string = 'opcua-no-matching-endpoint';
   constructor(message: string) {
     super(message);
     this.name = 'NoMatchingEndpointError';

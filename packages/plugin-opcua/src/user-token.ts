@@ -15,6 +15,7 @@ const MAX_FILE_BYTES = 64 * 1024;
 
 /** A refused X509 file: `key` is the configuration key to name. */
 export class UserCertificateError extends Error {
+  readonly code: string = 'opcua-user-certificate';
   constructor(
     readonly key: 'user_cert_path' | 'user_key_path',
     problem: string,

@@ -43,6 +43,7 @@ const MAX_ARRAY = 10_000;
 
 /** A write refused before it reaches the server; `expected` names what the node takes. */
 export class ValueTypeError extends Error {
+  readonly code: string = 'opcua-value-type';
   constructor(
     message: string,
     readonly expected: string,

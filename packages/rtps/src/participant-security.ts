@@ -143,6 +143,7 @@ export interface LocalEndpointRefusal {
  * life: asking again gives the same answer.
  */
 export class EndpointRefusedError extends Error {
+  readonly code: string = 'dds-endpoint-refused';
   constructor(
     readonly kind: 'writer' | 'reader',
     /** The DDS topic name (`rt/chatter`, `rq/add_two_intsRequest`). */

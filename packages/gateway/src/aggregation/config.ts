@@ -70,6 +70,7 @@ export interface AggregationSettings {
 const NAME_RE = /^[A-Za-z0-9_-]{1,64}$/;
 
 export class AggregationConfigError extends ConfigError {
+  override readonly code: string = 'aggregation-config-invalid';
   constructor(message: string) {
     super(message);
     this.name = 'AggregationConfigError';

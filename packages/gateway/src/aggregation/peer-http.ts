@@ -33,7 +33,7 @@ export interface PeerRequest {
 }
 
 function describe(err: unknown, signal: AbortSignal): { failure: PeerFailure; detail: string } {
-  if (signal.aborted && (signal.reason as Error | undefined)?.name === 'TimeoutError') return { failure: 'timeout', detail: 'peer did not answer in time' };
+  if (signal.aborted && signal.reason instanceof DOMException && signal.reason.code === DOMException.TIMEOUT_ERR) return { failure: 'timeout', detail: 'peer did not answer in time' };
   return { failure: 'unreachable', detail: callErrorDetail(err) };
 }
 

@@ -20,7 +20,9 @@ export interface PeerTree {
   notes: string[];
 }
 
-export class PeerReadError extends Error {}
+export class PeerReadError extends Error {
+  readonly code: string = 'peer-read-failed';
+}
 
 type Json = Record<string, unknown>;
 

@@ -61,6 +61,7 @@ export function insufficientScope(description: string): OAuthError {
 
 /** An `auth.*` setting that cannot be honoured: start-up stops with this message (exit code 2). */
 export class AuthConfigError extends ConfigError {
+  override readonly code: string = 'auth-config-invalid';
   constructor(message: string) {
     super(message);
     this.name = 'AuthConfigError';

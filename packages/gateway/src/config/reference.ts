@@ -45,7 +45,7 @@ from, and names every key it does not support.
   \`--no-ros\`, \`--log-level\`, and \`--set KEY=VALUE\` for any key.
 - Lists accept YAML lists or comma-separated strings. Numbers given as strings (environment, flags) are read in decimal only
   (\`0x10\`, \`0b1\`, \`0o7\` are invalid values, not 16, 1 and 7).
-- Out-of-range values (docs/configuration.md): *clamped* to the range with a warning, *rejected* (the default is used, with a
+- Out-of-range values: *clamped* to the range with a warning, *rejected* (the default is used, with a
   warning), or the gateway *refuses to start*. Every adjusted key is printed at start-up with its value and allowed range.
 - Keys marked *(security)* or *(limit)* guard a protection or a resource limit: an invalid or out-of-range value is never
   replaced by a default or a clamped value, start-up stops naming the key.

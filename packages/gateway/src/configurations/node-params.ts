@@ -10,6 +10,7 @@ export type UnavailableReason = 'timeout' | 'unavailable' | 'cached';
 
 /** The node's parameter service did not answer (or is known not to). */
 export class NodeUnavailableError extends Error {
+  readonly code: string = 'ros-node-unavailable';
   constructor(
     readonly node: string,
     readonly reason: UnavailableReason,

@@ -36,6 +36,7 @@ export interface TopicPoolOptions {
 
 /** Why a read got no sample. */
 export class ColdWaitCapError extends Error {
+  readonly code: string = 'cold-wait-cap';
   constructor(readonly cap: number) {
     super(`too many reads are waiting for a first message (cap ${cap})`);
     this.name = 'ColdWaitCapError';

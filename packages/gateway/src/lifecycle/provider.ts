@@ -35,6 +35,7 @@ export type ProviderErrorKind = 'access-denied' | 'precondition-failed' | 'unsup
 
 /** How a provider refuses a transition (mapped to 403 / 409 / 501 / its own status). */
 export class LifecycleProviderError extends Error {
+  readonly code: string = 'lifecycle-provider-refused';
   constructor(
     readonly kind: ProviderErrorKind,
     message: string,

@@ -1,7 +1,7 @@
 // Requests for plugin-owned entities go to the owner's providers (docs/plugins.md); everything else
 // falls through to the built-in services. Plugin bodies go to the client verbatim.
 import type { Entity, EntityType } from '../entities/model.js';
-import { type ConditionEvaluator, type JsonValue, type LogSeverity, type PluginEntityRef, type PluginError, type PluginLogEntry, SovdError } from '@medkit/plugin-api';
+import { type ConditionEvaluator, type JsonValue, type LogSeverity, type PluginEntityRef, isPluginError, type PluginLogEntry, SovdError } from '@medkit/plugin-api';
 import { Verbatim } from '../sovd/verbatim.js';
 import { ResourcePendingError } from '../sampling/registry.js';
 import type { ConditionEvaluator as TriggerCondition } from '../triggers/conditions.js';
@@ -49,7 +49,7 @@ export const pluginData = (host: PluginHost | undefined) =>
             return provider.subscribeData!(ref, name, onValue, onError);
           } catch (err) {
             // An item the plugin does not have (yet) waits like a ROS topic nobody publishes yet.
-            if ((err as PluginError)?.name === 'PluginError' && (err as PluginError).status === 404) throw new ResourcePendingError((err as Error).message);
+            if (isPluginError(err) && err.status === 404) throw new ResourcePendingError(err.message);
             throw err;
           }
         }

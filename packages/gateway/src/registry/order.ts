@@ -15,6 +15,7 @@ export interface FeatureDeclaration {
 }
 
 export class FeatureGraphError extends Error {
+  readonly code: string = 'feature-graph-invalid';
   constructor(message: string) {
     super(message);
     this.name = 'FeatureGraphError';

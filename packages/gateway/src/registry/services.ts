@@ -3,6 +3,7 @@ import type { AnyToken, Token } from './token.js';
 
 /** Thrown by {@link ServiceRegistry.get} when a needed service was not published. */
 export class MissingServiceError extends Error {
+  readonly code: string = 'service-missing';
   constructor(readonly token: AnyToken, reason: string) {
     super(`gateway service '${token.name}' ${reason}`);
     this.name = 'MissingServiceError';

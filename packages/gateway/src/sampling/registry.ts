@@ -37,6 +37,7 @@ export interface CollectionSampler {
  * when discovery changes, or as soon as `ready` settles.
  */
 export class ResourcePendingError extends Error {
+  readonly code: string = 'resource-pending';
   constructor(
     message: string,
     /** Resolves truthy when trying again makes sense before the next discovery change (a type lookup that succeeded). */

@@ -60,6 +60,7 @@ export interface SandboxSettings {
 
 /** A sandbox setting that cannot be honoured: start-up stops (fail closed). */
 export class SandboxError extends ConfigError {
+  override readonly code: string = 'script-sandbox-unavailable';
   override name = 'SandboxError';
 }
 

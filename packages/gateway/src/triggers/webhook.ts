@@ -135,7 +135,7 @@ export class WebhookDeliverer {
         // Client errors other than 408/429 will not get better by retrying.
         retry = res.status >= 500 || res.status === 408 || res.status === 429;
       } catch (err) {
-        reason = (signal.reason as Error | undefined)?.name === 'TimeoutError' ? `timeout after ${this.opts.timeoutMs} ms` : callErrorDetail(err);
+        reason = signal.reason instanceof DOMException && signal.reason.code === DOMException.TIMEOUT_ERR ? `timeout after ${this.opts.timeoutMs} ms` : callErrorDetail(err);
       }
       d.last_error = reason;
       this.opts.onAttemptFailed?.(t, attempt, reason);

@@ -1,12 +1,9 @@
 // NodeParameters with a fake backend (unit): one deadline per operation, negative cache and its
 // recovery when the service reappears, first-seen values kept for resets.
 import { describe, expect, it } from 'vitest';
+import { RosTimeoutError } from '@medkit/ros2';
 import { NodeParameters, NodeUnavailableError } from '../../src/configurations/node-params.js';
 import type { ParameterBackend } from '../../src/configurations/backend.js';
-
-class RosTimeoutError extends Error {
-  override name = 'RosTimeoutError';
-}
 
 function backend(state: { serves: boolean; hang: boolean; values: Map<string, number> }): ParameterBackend & { calls: number } {
   const b = {
@@ -14,7 +11,7 @@ function backend(state: { serves: boolean; hang: boolean; values: Map<string, nu
     serves: () => state.serves,
     list: async () => {
       b.calls++;
-      if (state.hang) throw new RosTimeoutError('no answer');
+      if (state.hang) throw new RosTimeoutError('get_parameters', 1000);
       return [...state.values.keys()];
     },
     get: async (_f: string, names: string[]) => names.map((name) => ({ name, type: state.values.has(name) ? 3 : 0, value: state.values.get(name) ?? null })),

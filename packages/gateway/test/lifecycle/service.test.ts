@@ -6,6 +6,7 @@ import { LifecycleProviderError, type LifecycleProvider } from '../../src/lifecy
 import { RosManagedNodeProvider, type LifecycleBackend } from '../../src/lifecycle/ros-provider.js';
 import { newApp, newComponent } from '../../src/entities/model.js';
 import { SovdError } from '@medkit/plugin-api';
+import { EndpointRefusedError, RosTimeoutError } from '@medkit/ros2';
 
 const online = newApp('a', 'runtime', { is_online: true, component_id: 'c' });
 const offline = newApp('b', 'runtime', { is_online: false, component_id: 'c' });
@@ -75,9 +76,9 @@ describe('lifecycle service', () => {
       s.addProvider(new RosManagedNodeProvider(backend, { stateTimeoutMs: 100, changeTimeoutMs: 100 }));
       return code(s.transition(managed, 'start'));
     };
-    // Told apart by name, as @medkit/rtps's EndpointRefusedError is from any copy of the package.
-    const refused = Object.assign(new Error('denied'), { name: 'EndpointRefusedError', kind: 'reader', topic: 'rr/managed/get_stateReply', refusal: 'denied', reason: 'deny rule' });
+    // Told apart by its code, as @medkit/rtps's EndpointRefusedError is from any copy of the package.
+    const refused = new EndpointRefusedError('reader', 'rr/managed/get_stateReply', 'denied', 'deny rule');
     expect(await run(refused)).toEqual([403, 'x-medkit-ros2-permission-denied']);
-    expect(await run(Object.assign(new Error('gone'), { name: 'RosTimeoutError' }))).toEqual([503, 'x-medkit-plugin-error']);
+    expect(await run(new RosTimeoutError('get_state', 1000))).toEqual([503, 'x-medkit-plugin-error']);
   });
 });

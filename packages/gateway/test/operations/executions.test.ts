@@ -6,6 +6,7 @@ import { ExecutionTracker, executionView, FINISHED_TTL_MS, type GoalHandleLike }
 import { OperationsService } from '../../src/operations/service.js';
 import { newApp } from '../../src/entities/model.js';
 import { SovdError } from '@medkit/plugin-api';
+import { RosTimeoutError } from '@medkit/ros2';
 
 class FakeGoal extends EventEmitter implements GoalHandleLike {
   status = 1;
@@ -69,7 +70,7 @@ describe('execution tracker', () => {
     const ref = { type: 'app' as const, entity: dock };
     class SilentGoal extends FakeGoal {
       async cancel(): Promise<{ returnCode: number }> {
-        throw Object.assign(new Error('no answer'), { name: 'RosTimeoutError' });
+        throw new RosTimeoutError('action goal', 1000);
       }
     }
     const g = new SilentGoal('d'.repeat(32));

@@ -5,6 +5,7 @@
  * the command prints the message and exits without starting.
  */
 export class ConfigError extends Error {
+  readonly code: string = 'config-invalid';
   constructor(message: string) {
     super(message);
     this.name = 'ConfigError';

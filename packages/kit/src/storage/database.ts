@@ -14,6 +14,7 @@ export interface Migration {
 
 /** Raised when the data dir cannot be used; the message says what to do. */
 export class StorageError extends Error {
+  readonly code: string = 'storage-unusable';
   constructor(message: string) {
     super(message);
     this.name = 'StorageError';

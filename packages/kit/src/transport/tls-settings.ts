@@ -9,6 +9,7 @@ import { parseClientRoles, type ClientRoleRule } from './client-roles.js';
 
 /** The `server.tls.*` configuration stopped start-up; the message names every key at fault. */
 export class TlsConfigError extends ConfigError {
+  override readonly code: string = 'tls-config-invalid';
   constructor(problems: string[]) {
     super(problems.length === 1 ? problems[0] : `TLS configuration cannot be honoured:\n  ${problems.join('\n  ')}`);
     this.name = 'TlsConfigError';

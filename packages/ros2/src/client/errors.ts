@@ -5,6 +5,7 @@
 
 /** Base class of the errors below. */
 export class RosCallError extends Error {
+  readonly code: string = 'ros-call-failed';
   constructor(message: string, options?: { cause?: unknown }) {
     super(message, options);
     this.name = new.target.name;
@@ -13,6 +14,7 @@ export class RosCallError extends Error {
 
 /** The deadline passed before an answer came. */
 export class RosTimeoutError extends RosCallError {
+  override readonly code: string = 'ros-timeout';
   constructor(
     readonly what: string,
     readonly timeoutMs: number,
@@ -23,6 +25,7 @@ export class RosTimeoutError extends RosCallError {
 
 /** Nobody offers what was asked for (no server discovered, server gone, or not ready in time). */
 export class RosUnavailableError extends RosCallError {
+  override readonly code: string = 'ros-unavailable';
   constructor(
     readonly what: string,
     reason: string,
@@ -33,6 +36,7 @@ export class RosUnavailableError extends RosCallError {
 
 /** The caller's AbortSignal fired. */
 export class RosAbortedError extends RosCallError {
+  override readonly code: string = 'ros-aborted';
   constructor(
     readonly what: string,
     reason?: unknown,
@@ -42,4 +46,6 @@ export class RosAbortedError extends RosCallError {
 }
 
 /** The remote side answered, but with a failure (rejected goal, failed parameter set, ...). */
-export class RosRemoteError extends RosCallError {}
+export class RosRemoteError extends RosCallError {
+  override readonly code: string = 'ros-remote';
+}

@@ -12,6 +12,7 @@ export type KeyAlgo = 'ec' | 'rsa';
 
 /** openssl is not installed (or not on PATH), or one of its commands failed. */
 export class OpensslError extends Error {
+  readonly code: string = 'openssl-failed';
   override name = 'OpensslError';
 }
 

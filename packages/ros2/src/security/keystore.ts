@@ -24,6 +24,7 @@ import { ENCLAVE_FILES, enclaveDir, enclaveProblem } from './settings.js';
 const MAX_FILE_BYTES = 1024 * 1024;
 
 export class KeystoreError extends Error {
+  readonly code: string = 'sros2-keystore-invalid';
   override name = 'KeystoreError';
   constructor(
     message: string,

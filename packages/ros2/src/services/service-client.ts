@@ -9,6 +9,7 @@ import { randomBytes } from 'node:crypto';
 import { SN_UNKNOWN, vendorName, type EndpointData, type Guid, type Reader, type Sample, type Writer } from '@medkit/rtps';
 import { DEFAULT_TIMEOUT_MS, deadlineOf, withDeadline, type CallOptions } from '../client/deadline.js';
 import { RosUnavailableError } from '../client/errors.js';
+import { rosFailure } from '../client/failure.js';
 import type { EndpointHost } from '../client/endpoint-host.js';
 import type { QosInput } from '../client/qos-profiles.js';
 import { formatUserData } from '../graph/user-data.js';
@@ -127,7 +128,7 @@ export class ServiceClient {
         },
       );
     } catch (err) {
-      if (err instanceof Error && err.name === 'RosTimeoutError') {
+      if (rosFailure(err) === 'timeout') {
         const matched = this.requestWriter.matches.size;
         throw new RosUnavailableError(`service ${this.service}`, matched === 0 ? 'no server discovered' : `${matched} server(s) discovered, none ready (no match evidence or unsupported vendor)`);
       }

@@ -18,7 +18,9 @@ export function cdrBoundsProblem(fields: readonly MessageDefinitionField[], grap
   }
 }
 
-class BoundsError extends Error {}
+class BoundsError extends Error {
+  readonly code: string = 'cdr-bounds';
+}
 
 class Walker {
   offset = 4; // alignment counts from the first byte after the encapsulation header

@@ -2,6 +2,7 @@
 
 /** No definition is known for a type (or for one it depends on). */
 export class UnknownTypeError extends Error {
+  readonly code: string = 'ros-unknown-type';
   override readonly name = 'UnknownTypeError';
   constructor(
     readonly typeName: string,
@@ -13,6 +14,7 @@ export class UnknownTypeError extends Error {
 
 /** A definition was found but could not be parsed or resolved. */
 export class TypeDefinitionError extends Error {
+  readonly code: string = 'ros-type-definition';
   override readonly name = 'TypeDefinitionError';
   constructor(
     readonly typeName: string,
@@ -31,6 +33,7 @@ export interface ValidationIssue {
 
 /** A value does not fit the type it is to be serialized as. */
 export class ValidationError extends Error {
+  readonly code: string = 'ros-validation';
   override readonly name = 'ValidationError';
   constructor(
     readonly typeName: string,
@@ -42,6 +45,7 @@ export class ValidationError extends Error {
 
 /** The payload uses an encapsulation this decoder does not read (XCDR2, parameter lists, unknown ids). */
 export class UnsupportedEncodingError extends Error {
+  readonly code: string = 'cdr-unsupported-encoding';
   override readonly name = 'UnsupportedEncodingError';
   constructor(
     readonly typeName: string,
@@ -55,6 +59,7 @@ export class UnsupportedEncodingError extends Error {
 
 /** The payload is truncated or does not match the type's layout. */
 export class CdrDecodeError extends Error {
+  readonly code: string = 'cdr-decode';
   override readonly name = 'CdrDecodeError';
   constructor(
     readonly typeName: string,

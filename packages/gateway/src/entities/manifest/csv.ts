@@ -10,6 +10,7 @@ export interface CsvRow {
 }
 
 export class CsvSyntaxError extends Error {
+  readonly code: string = 'csv-syntax';
   constructor(
     readonly line: number,
     message: string,

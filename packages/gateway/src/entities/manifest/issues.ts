@@ -69,6 +69,7 @@ export class IssueSink {
 
 /** Thrown when a manifest cannot be used; the message lists every failing issue, one per line. */
 export class ManifestError extends Error {
+  readonly code: string = 'manifest-invalid';
   readonly errors: ManifestIssue[];
   readonly warnings: ManifestIssue[];
 
