@@ -6,8 +6,8 @@
 import { createRequire } from 'node:module';
 import { format } from 'node:util';
 import type { ClientSession, DataValue, NodeId, Variant } from 'node-opcua-client';
-import { type DataProvider, type IntrospectionProvider, type IntrospectionResult, type JsonValue, type MedkitPlugin, type OperationProvider, type PluginConfig, type PluginContext, type PluginEntityRef, PluginError, type PluginRoute, PluginTimeoutError, withDeadline } from '@medkit/plugin-api';
-import { LIMITS, OpcuaConfigError, parseOpcuaConfig, type OpcuaConfig } from './config.js';
+import { type DataProvider, type IntrospectionProvider, type IntrospectionResult, type JsonValue, type MedkitPlugin, type OperationProvider, type PluginConfig, type PluginContext, type PluginEntityRef, PluginError, type PluginRoute, withDeadline } from '@medkit/plugin-api';
+import { OpcuaConfigError, parseOpcuaConfig, type OpcuaConfig } from './config.js';
 import { NotConnectedError, OpcuaConnection, type LiveSession } from './connection.js';
 import { loadLibraries, type CertificateManagerLib, type OpcuaLib } from './lib.js';
 import { alarmEventOf, EVENT_FIELDS, OpcuaFaults } from './faults.js';
@@ -15,7 +15,8 @@ import { conditionOperationItems, isConditionOperation, runConditionOperation, t
 import { conditionEntityIds } from './condition-map.js';
 import { replayConditions, sessionReplayPort, type ReplayOutcome } from './condition-replay.js';
 import { ItemStore, type ItemState } from './items.js';
-import { builtinOf, jsonToValue, ValueTypeError, valueToJson, withinRange } from './values.js';
+import { builtinOf, valueToJson } from './values.js';
+import { writeItem, type WritePort } from './item-write.js';
 import { DataPath, initialized, READ_CHUNK } from './data-path.js';
 import { plcRoutes } from './routes.js';
 import { plcItem, setOperation, SET_PREFIX, type PlcData, type PlcItem, type SetResult } from './plc-bodies.js';
@@ -362,57 +363,10 @@ export class OpcuaPlugin implements MedkitPlugin, IntrospectionProvider, DataPro
     return { ...body, data: value, 'x-medkit': { ...body['x-medkit'], status: 'written' } };
   }
 
-  /**
-   * Writes one item's Value: refused with a 4xx before anything is sent when the item is read-only, the
-   * value does not fit the node's DataType or lies outside min_value/max_value; the server's refusal mapped
-   * to 403/400/502. The one write path of `/data`, the `set_<name>` operations and `x-plc-operations`.
-   */
-  async writeItem(item: ItemState, value: JsonValue): Promise<void> {
-    const { node } = item;
-    const name = node.data_name;
-    if (!node.writable) throw new PluginError('x-medkit-opcua-read-only', `'${name}' is read-only (writable is not set in the node map)`, 400, { data_id: name });
-    if (!this.connected) throw new PluginError('service-unavailable', `Cannot write '${name}': not connected to the OPC-UA server`, 503, { data_id: name, connected: false });
-    this.refuseMismatch(item);
-    if (!item.type) {
-      throw new PluginError('invalid-parameter', `'${name}' has DataType ${item.dataTypeId ?? 'unknown'}; writes support Boolean, integers, Float, Double and String`, 400, { data_id: name });
-    }
-    let v: unknown;
-    try {
-      v = jsonToValue(item.type, value, LIMITS.stringValue);
-    } catch (err) {
-      if (err instanceof ValueTypeError) throw new PluginError('invalid-parameter', `${name}: ${err.message}`, 400, { data_id: name, expected_type: err.expected });
-      throw err;
-    }
-    if (!withinRange(item.type, value, node.min_value, node.max_value)) {
-      throw new PluginError('invalid-parameter', `${name}: ${String(value)} is outside ${node.min_value ?? '-∞'}…${node.max_value ?? '∞'}`, 400, { data_id: name, min_value: node.min_value, max_value: node.max_value });
-    }
-    const type = item.type;
-    let status;
-    try {
-      status = await this.conn!.call('write', (s) => s.write({ nodeId: node.node_id, attributeId: this.lib.AttributeIds.Value, value: { value: { dataType: this.lib.DataType[type], arrayType: this.lib.VariantArrayType.Scalar, value: v } } }));
-    } catch (err) {
-      if (err instanceof PluginTimeoutError) {
-        // Sent but unanswered: the server may still apply it. Said as such, and read back once it answers.
-        this.writeChecks.add(name, node.node_id, value);
-        throw new PluginError(
-          'x-medkit-opcua-write-outcome-unknown',
-          `writing ${name}: the OPC-UA server did not answer within ${this.cfg.request_timeout_ms} ms; the write may or may not have been applied. The value is read back once the server answers again (x-plc-status write_checks)`,
-          504,
-          { data_id: name, node_id: node.node_id, value_sent: value },
-        );
-      }
-      throw remoteFailure(err, `writing ${name}`);
-    }
-    if (status.isNotGood()) {
-      const refused = ['BadNotWritable', 'BadUserAccessDenied', 'BadWriteNotSupported'].includes(status.name);
-      const invalid = ['BadTypeMismatch', 'BadOutOfRange'].includes(status.name);
-      throw new PluginError(
-        refused ? 'x-medkit-opcua-write-refused' : invalid ? 'invalid-parameter' : 'x-medkit-opcua-bad-status',
-        `The OPC-UA server refused the write of ${name}: ${status.name}`,
-        refused ? 403 : invalid ? 400 : 502,
-        { data_id: name, node_id: node.node_id, status_code: status.name },
-      );
-    }
+  /** The one write path of `/data`, the `set_<name>` operations and `x-plc-operations` (item-write.ts). */
+  writeItem(item: ItemState, value: JsonValue): Promise<void> {
+    const port: WritePort = { conn: this.conn, connected: this.connected, lib: this.lib, writeChecks: this.writeChecks, requestTimeoutMs: this.cfg.request_timeout_ms, refuseMismatch: (i) => this.refuseMismatch(i) };
+    return writeItem(port, item, value);
   }
 
   subscribeData(entity: PluginEntityRef, name: string, onValue: (value: JsonValue) => void): () => void {
