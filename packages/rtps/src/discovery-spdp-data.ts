@@ -2,7 +2,7 @@
 
 import { ByteWriter } from './byte-writer.js';
 import { Cursor, RtpsParseError } from './cursor.js';
-import { prefixToHex } from './guid.js';
+import { EntityId, prefixToHex } from './guid.js';
 import { readLocator, writeLocator, type Locator } from './locator.js';
 import { Encapsulation, forEachParameter, readEncapsulation, writeParameter, writeSentinel } from './parameter-list.js';
 import { PID, PID_MUST_UNDERSTAND, PID_VENDOR_SPECIFIC } from './pids.js';
@@ -174,7 +174,7 @@ export function encodeParticipantData(d: ParticipantData, form: 'spdp' | 'pdata'
     const [s, f] = secondsToWire(d.leaseDurationSec);
     w.i32(s).u32(f);
   });
-  writeParameter(w, PID.PARTICIPANT_GUID, (w) => w.bytes(Buffer.from(d.guidPrefix, 'hex')).u32(0x000001c1, false));
+  writeParameter(w, PID.PARTICIPANT_GUID, (w) => w.bytes(Buffer.from(d.guidPrefix, 'hex')).u32(EntityId.PARTICIPANT, false));
   writeParameter(w, PID.BUILTIN_ENDPOINT_SET, (w) => w.u32(d.builtinEndpoints));
   if (d.domainId !== undefined) writeParameter(w, PID.DOMAIN_ID, (w) => w.u32(d.domainId!));
   for (const l of d.defaultUnicastLocators) writeParameter(w, PID.DEFAULT_UNICAST_LOCATOR, (w) => writeLocator(w, l));
@@ -191,7 +191,7 @@ export function encodeParticipantData(d: ParticipantData, form: 'spdp' | 'pdata'
 export function encodeParticipantKey(guidPrefixHex: string): Buffer {
   const w = new ByteWriter(64, true);
   w.u16(Encapsulation.PL_CDR_LE, false).u16(0, false);
-  writeParameter(w, PID.PARTICIPANT_GUID, (w) => w.bytes(Buffer.from(guidPrefixHex, 'hex')).u32(0x000001c1, false));
+  writeParameter(w, PID.PARTICIPANT_GUID, (w) => w.bytes(Buffer.from(guidPrefixHex, 'hex')).u32(EntityId.PARTICIPANT, false));
   writeSentinel(w);
   return w.finish();
 }
