@@ -16,7 +16,7 @@ import { announcePeriodMs, livelinessPeriodMs } from './lease.js';
 import { type Locator } from './locator.js';
 import { MessageBuilder } from './outgoing.js';
 import { resolveOptions, type ParticipantOptions, type ResolvedOptions } from './participant-options.js';
-import { EndpointRefusedError, type ParticipantSecurity } from './participant-security.js';
+import { EndpointRefusedError, type ParticipantSecurity, type SpdpParameter } from './participant-security.js';
 import { STATUS_INFO_DISPOSED, STATUS_INFO_UNREGISTERED } from './pids.js';
 import { ProofFlag, ProxyParticipants, type DiscoveredParticipant, type ParticipantTableStats } from './proxy-participants.js';
 import { resolveQos } from './qos.js';
@@ -102,7 +102,7 @@ export class Participant extends EventEmitter<ParticipantEvents> {
     this.opts = opts;
     this.domainId = opts.domainId;
     this.security = opts.security;
-    this.prefix = this.security ? Buffer.from(this.security.guidPrefix(randomGuidPrefix(VendorId.MEDKIT))) : randomGuidPrefix(VendorId.MEDKIT);
+    this.prefix = this.security ? Buffer.from(this.security.authentication.guidPrefix(randomGuidPrefix(VendorId.MEDKIT))) : randomGuidPrefix(VendorId.MEDKIT);
     this.guidPrefix = prefixToHex(this.prefix);
     this.guid = makeGuid(this.guidPrefix, EntityId.PARTICIPANT);
     this.budget = new ReassemblyBudget(opts.limits.reassemblyBudget);
@@ -131,10 +131,10 @@ export class Participant extends EventEmitter<ParticipantEvents> {
       onStatelessFrag: this.security ? (sm, h, now) => this.onStatelessFrag(sm, h, now) : undefined,
       onVolatile: this.security ? (sm, h, now) => this.onVolatile(sm, h, now) : undefined,
       onVolatileControl: this.security ? (sm, h, now) => this.onVolatileControl(sm, h, now) : undefined,
-      unprotect: this.security ? (h, buf, at) => this.security!.unprotect(h, buf, at) : undefined,
-      decodePayload: this.security ? (h, writer, payload) => this.security!.decodePayload(h, writer, payload) : undefined,
-      openMessage: this.security ? (h, buf) => this.security!.openMessage(h, buf) : undefined,
-      requiresRtpsProtection: this.security ? (h) => this.security!.requiresRtpsProtection(h) : undefined,
+      unprotect: this.security ? (h, buf, at) => this.security!.cryptography.unprotect(h, buf, at) : undefined,
+      decodePayload: this.security ? (h, writer, payload) => this.security!.cryptography.decodePayload(h, writer, payload) : undefined,
+      openMessage: this.security ? (h, buf) => this.security!.cryptography.openMessage(h, buf) : undefined,
+      requiresRtpsProtection: this.security ? (h) => this.security!.cryptography.requiresRtpsProtection(h) : undefined,
       onViolation: (v) => this.opts.onProtocolViolation(v),
     });
   }
@@ -163,7 +163,7 @@ export class Participant extends EventEmitter<ParticipantEvents> {
         r.livelinessAsserted[secure ? 'secure' : 'plain']++;
         this.onProof(h, ProofFlag.LIVELINESS);
       },
-    }, o.security !== undefined, o.security ? (id) => o.security!.builtinProtect(id) : undefined, o.security?.livelinessProtected ?? false);
+    }, o.security !== undefined, o.security ? (id) => o.security!.cryptography.builtinProtect(id) : undefined, o.security?.accessControl.livelinessProtected ?? false);
     for (const w of this.sedp.writers()) this.localWriters.set(w.entityId, w);
     for (const r of this.sedp.readers()) this.localReaders.set(r.entityId, r);
     const t = this.transport.locators;
@@ -174,14 +174,14 @@ export class Participant extends EventEmitter<ParticipantEvents> {
       domainId: o.domainId,
       own: t.metatrafficUnicast,
     });
-    this.security?.start({
+    this.security?.authentication.start({
       prefixHex: this.guidPrefix,
-      pdata: () => encodeParticipantData({ ...this.spdp.participantData, security: { le: false, parameters: this.security!.spdpParameters(false) } }, 'pdata'),
+      pdata: () => encodeParticipantData({ ...this.spdp.participantData, security: { le: false, parameters: this.securitySpdpParameters(false) } }, 'pdata'),
       sendStateless: (h, payload) => this.sendStateless(h, payload),
-      sendSubmessages: (h, subs) => this.sendSubmessages(h, subs),
       authenticated: (h) => this.onAuthenticated(h),
       revoked: (h) => this.onRevoked(h),
     });
+    this.security?.cryptography.start({ sendSubmessages: (h, subs) => this.sendSubmessages(h, subs) });
     this.announce();
     this.updateLivelinessPeriod();
     this.lastLiveliness = this.lastAnnounce;
@@ -239,7 +239,7 @@ export class Participant extends EventEmitter<ParticipantEvents> {
       vendorId: this.vendorId,
       protocolVersion: { major: 2, minor: 3 },
       leaseDurationSec: this.opts.leaseDurationSec,
-      builtinEndpoints: (OUR_BUILTIN_ENDPOINTS | (this.security?.builtinEndpoints ?? 0)) >>> 0,
+      builtinEndpoints: (OUR_BUILTIN_ENDPOINTS | (this.security?.accessControl.builtinEndpoints ?? 0)) >>> 0,
       domainId: this.opts.domainId,
       defaultUnicastLocators: t.defaultUnicast,
       defaultMulticastLocators: [],
@@ -248,8 +248,14 @@ export class Participant extends EventEmitter<ParticipantEvents> {
       userData: this.opts.userData,
       entityName: this.opts.name,
       properties: {},
-      ...(this.security ? { security: { le: true, parameters: this.security.spdpParameters(true) } } : {}),
+      ...(this.security ? { security: { le: true, parameters: this.securitySpdpParameters(true) } } : {}),
     };
+  }
+
+  /** Our SPDP parameters of DDS-Security: authentication's (identity token), then access control's. */
+  private securitySpdpParameters(le: boolean): SpdpParameter[] {
+    const s = this.security!;
+    return [...s.authentication.spdpParameters(le), ...s.accessControl.spdpParameters(le)];
   }
 
   // ---- transport ------------------------------------------------------------------------
@@ -278,7 +284,7 @@ export class Participant extends EventEmitter<ParticipantEvents> {
 
   private sendDatagram(data: Buffer, locators: readonly Locator[]): void {
     if (this.closed && !this.closing) return;
-    if (this.security) data = this.security.protectMessage(data, this.protectAll) ?? data;
+    if (this.security) data = this.security.cryptography.protectMessage(data, this.protectAll) ?? data;
     const f = this.opts.packetFilter?.outgoing;
     for (const l of locators) {
       if (f && !f(data, l)) continue;
@@ -315,7 +321,7 @@ export class Participant extends EventEmitter<ParticipantEvents> {
       if (prefix === this.guidPrefix) return;
       // Anyone can send a clear SPDP dispose in an authenticated peer's name: where that peer's messages must be
       // RTPS-protected, only its own protected dispose ends it (else its lease does), as Cyclone DDS does.
-      if (this.security?.requiresRtpsProtection(prefix) && !(rtpsProtected && prefix === srcHex)) {
+      if (this.security?.cryptography.requiresRtpsProtection(prefix) && !(rtpsProtected && prefix === srcHex)) {
         this.receiver.secured.clearRefused++;
         return;
       }
@@ -351,7 +357,7 @@ export class Participant extends EventEmitter<ParticipantEvents> {
     // Answer at once so the newcomer does not wait for our next periodic announcement.
     this.spdp.announceTo(r.metaLocators);
     // Under DDS-Security its builtin endpoints wait until it authenticated (onAuthenticated).
-    if (this.security && !this.security.onParticipant({ prefixHex: r.prefixHex, data: r.data, metaLocators: r.metaLocators }, now)) {
+    if (this.security && !this.security.authentication.onParticipant({ prefixHex: r.prefixHex, data: r.data, metaLocators: r.metaLocators }, now)) {
       this.held.add(r.prefixHex);
       return;
     }
@@ -373,11 +379,11 @@ export class Participant extends EventEmitter<ParticipantEvents> {
     for (const r of this.remotes.release(now)) if (!this.held.has(r.prefixHex)) this.matcher.linkBuiltins(r, now);
   }
 
-  // ---- DDS-Security: authentication (participant-security.ts) -------------------------
+  // ---- DDS-Security (participant-security.ts) ------------------------------------------
 
   private onStateless(sm: DataSubmessage, srcHex: string, now: number): void {
     if (!sm.payload || sm.key || srcHex === this.guidPrefix) return;
-    this.security?.onStateless(srcHex, sm.payload, now);
+    this.security?.authentication.onStateless(srcHex, sm.payload, now);
   }
 
   /**
@@ -393,20 +399,21 @@ export class Participant extends EventEmitter<ParticipantEvents> {
       this.statelessFrags.set(srcHex, frags);
     }
     const done = frags.add(sm.writerSN, sm.fragmentStartingNum, sm.fragmentsInSubmessage, sm.fragmentSize, sm.sampleSize, sm.data, now, undefined, sm.le, undefined, false);
-    if (done) this.security?.onStateless(srcHex, done.payload, now);
+    if (done) this.security?.authentication.onStateless(srcHex, done.payload, now);
   }
 
   private onVolatile(sm: DataSubmessage, srcHex: string, now: number): void {
     if (sm.key || srcHex === this.guidPrefix) return;
     // Its sequence number counts for the channel's reliable protocol even when the payload is refused.
-    this.security?.onVolatile(srcHex, sm.payload ?? Buffer.alloc(0), now, sm.writerSN);
+    this.security?.cryptography.onVolatile(srcHex, sm.payload ?? Buffer.alloc(0), now, sm.writerSN);
   }
 
   private onVolatileControl(sm: HeartbeatSubmessage | GapSubmessage | AckNackSubmessage, srcHex: string, now: number): void {
     if (srcHex === this.guidPrefix || !this.security) return;
-    if (sm.kind === 'HEARTBEAT') this.security.onVolatileHeartbeat?.(srcHex, sm.firstSN, sm.lastSN, sm.final, now);
-    else if (sm.kind === 'GAP') this.security.onVolatileGap?.(srcHex, sm.gapStart, sm.gapList, now);
-    else this.security.onVolatileAckNack?.(srcHex, sm.readerSNState, now);
+    const crypto = this.security.cryptography;
+    if (sm.kind === 'HEARTBEAT') crypto.onVolatileHeartbeat(srcHex, sm.firstSN, sm.lastSN, sm.final, now);
+    else if (sm.kind === 'GAP') crypto.onVolatileGap(srcHex, sm.gapStart, sm.gapList, now);
+    else crypto.onVolatileAckNack(srcHex, sm.readerSNState, now);
   }
 
 
@@ -458,7 +465,7 @@ export class Participant extends EventEmitter<ParticipantEvents> {
       this.held.delete(r.prefixHex);
       this.statelessFrags.get(r.prefixHex)?.clear();
       this.statelessFrags.delete(r.prefixHex);
-      this.security.onParticipantGone(r.prefixHex);
+      this.security.authentication.onParticipantGone(r.prefixHex);
     }
     this.matcher.dropParticipant(r);
     this.emit('participant', { type: 'removed', participant: this.remotes.describe(r), reason });
@@ -470,7 +477,7 @@ export class Participant extends EventEmitter<ParticipantEvents> {
     const r = this.remotes.get(d.participantGuidPrefix) ?? this.remotes.get(d.guid.slice(0, 24));
     if (!r) return;
     this.onProof(r.prefixHex, ProofFlag.SEDP);
-    if (this.security && !this.security.checkRemoteEndpoint(r.prefixHex, d.kind, d.topicName, secure)) {
+    if (this.security && !this.security.accessControl.checkRemoteEndpoint(r.prefixHex, d.kind, d.topicName, secure)) {
       this.refused.endpoints++;
       return;
     }
@@ -512,20 +519,20 @@ export class Participant extends EventEmitter<ParticipantEvents> {
     const qos = resolveQos(cfg.qos);
     const entityId = this.nextEntityId(cfg.key ? EntityKind.USER_WRITER_WITH_KEY : EntityKind.USER_WRITER_NO_KEY);
     const writerGuid = makeGuid(this.guidPrefix, entityId);
-    const transforms = this.security?.writerTransforms(writerGuid, cfg.topic);
+    const transforms = this.security?.cryptography.writerTransforms(writerGuid, cfg.topic);
     const core = new ReliableWriter(
       { entityId, prefixHex: this.guidPrefix, qos, fragmentSize: this.opts.fragmentSize, maxSamples: this.opts.limits.maxSamples, heartbeatPeriodMs: this.opts.heartbeatPeriodMs, ...transforms },
       this.out,
     );
     const w = new Writer(core, cfg, (x) => this.closeLocal(x.guid));
     // A protected writer's key goes to each reader it matches (its datawriter crypto token).
-    if (transforms) w.on('matched', (e) => this.security!.writerMatched(writerGuid, e.remoteGuid));
+    if (transforms) w.on('matched', (e) => this.security!.cryptography.writerMatched(writerGuid, e.remoteGuid));
     this.localWriters.set(entityId, core);
     const local: LocalEndpoint = { kind: 'writer', w };
     this.userEndpoints.set(w.guid, local);
     this.updateLivelinessPeriod();
     const d = this.endpointData('writer', w.guid, cfg, qos);
-    if (this.security) d.securityInfo = this.security.endpointSecurityInfo(cfg.topic);
+    if (this.security) d.securityInfo = this.security.accessControl.endpointSecurityInfo(cfg.topic);
     this.localData.set(w.guid, d);
     this.sedp.announce(d, this.secureDiscovery(d.topicName));
     this.matcher.addLocal(local);
@@ -547,7 +554,7 @@ export class Participant extends EventEmitter<ParticipantEvents> {
         maxPendingPerWriter: l.maxPendingPerWriter,
         reassembly: { maxSampleSize: l.maxSampleSize, maxPerWriter: l.maxReassembliesPerWriter, timeoutMs: l.reassemblyTimeoutMs },
         budget: this.budget,
-        protect: this.security ? (sm) => this.security!.protectReaderSubmessage(makeGuid(this.guidPrefix, entityId), cfg.topic, sm) : undefined,
+        protect: this.security ? (sm) => this.security!.cryptography.protectReaderSubmessage(makeGuid(this.guidPrefix, entityId), cfg.topic, sm) : undefined,
       },
       this.out,
     );
@@ -556,7 +563,7 @@ export class Participant extends EventEmitter<ParticipantEvents> {
     const local: LocalEndpoint = { kind: 'reader', r };
     this.userEndpoints.set(r.guid, local);
     const d = this.endpointData('reader', r.guid, cfg, qos);
-    if (this.security) d.securityInfo = this.security.endpointSecurityInfo(cfg.topic);
+    if (this.security) d.securityInfo = this.security.accessControl.endpointSecurityInfo(cfg.topic);
     this.localData.set(r.guid, d);
     this.sedp.announce(d, this.secureDiscovery(d.topicName));
     this.matcher.addLocal(local);
@@ -585,13 +592,13 @@ export class Participant extends EventEmitter<ParticipantEvents> {
 
   /** Under DDS-Security: governance and our permissions must allow the endpoint, and it must need no protection we lack. */
   private assertSecurityAllows(kind: 'writer' | 'reader', topic: string): void {
-    const refused = this.security?.checkLocalEndpoint(kind, topic);
+    const refused = this.security?.accessControl.checkLocalEndpoint(kind, topic);
     if (refused !== undefined) throw new EndpointRefusedError(kind, topic, refused.cause, refused.reason);
   }
 
   /** DDS-Security: the topic's endpoints are announced over the secure SEDP endpoints. */
   private secureDiscovery(topic: string): boolean {
-    return this.security?.discoveryProtected(topic) ?? false;
+    return this.security?.accessControl.discoveryProtected(topic) ?? false;
   }
 
   private assertOpen(): void {
@@ -634,7 +641,8 @@ export class Participant extends EventEmitter<ParticipantEvents> {
       }
       for (const prefix of this.remotes.expired(now)) this.removeParticipant(prefix, 'lease-expired');
       this.checkProbation(now);
-      this.security?.tick(now);
+      this.security?.authentication.tick(now);
+      this.security?.cryptography.tick(now);
       for (const frags of this.statelessFrags.values()) frags.expire(now);
       for (const w of this.localWriters.values()) w.tick(now);
       for (const r of this.localReaders.values()) r.tick(now);
@@ -673,7 +681,7 @@ export class Participant extends EventEmitter<ParticipantEvents> {
 
   private stopTimers(): void {
     this.closed = true;
-    this.security?.close();
+    this.security?.authentication.close();
     if (this.timer) clearInterval(this.timer);
     for (const t of this.burst) clearTimeout(t);
   }
