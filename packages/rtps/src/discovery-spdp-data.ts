@@ -49,8 +49,24 @@ export const BuiltinEndpoint = {
   PARTICIPANT_MESSAGE_READER: 1 << 11,
 } as const;
 
-/** What we announce: 0x00000c3f (§1.2). */
-export const OUR_BUILTIN_ENDPOINTS = 0x0c3f;
+/** PID_BUILTIN_ENDPOINT_SET bits of the DDS-Security builtin endpoints (DDS-Security 1.1 §7.4.7.1). */
+export const SecureBuiltinEndpoint = {
+  PUBLICATIONS_SECURE_WRITER: 1 << 16,
+  PUBLICATIONS_SECURE_READER: 1 << 17,
+  SUBSCRIPTIONS_SECURE_WRITER: 1 << 18,
+  SUBSCRIPTIONS_SECURE_READER: 1 << 19,
+  PARTICIPANT_MESSAGE_SECURE_WRITER: 1 << 20,
+  PARTICIPANT_MESSAGE_SECURE_READER: 1 << 21,
+  PARTICIPANT_STATELESS_MESSAGE_WRITER: 1 << 22,
+  PARTICIPANT_STATELESS_MESSAGE_READER: 1 << 23,
+  PARTICIPANT_VOLATILE_MESSAGE_SECURE_WRITER: 1 << 24,
+  PARTICIPANT_VOLATILE_MESSAGE_SECURE_READER: 1 << 25,
+  PARTICIPANT_SECURE_WRITER: 1 << 26,
+  PARTICIPANT_SECURE_READER: 1 << 27,
+} as const;
+
+/** What we announce: every bit of BuiltinEndpoint, 0x00000c3f (§1.2). */
+export const OUR_BUILTIN_ENDPOINTS = Object.values(BuiltinEndpoint).reduce((all, bit) => all | bit, 0);
 
 const MAX_LOCATORS = 16;
 

@@ -3,7 +3,7 @@
 // what we send (whole messages, submessages, payloads) and what we receive, with the keys the governance asks
 // for. A peer's part (peers.ts RemoteCrypto) exists from the end of its handshake until it leaves, fails or is
 // revoked; nothing of a peer without one is opened.
-import { EntityId } from '../../guid.js';
+import { EntityId, guidPrefixOf } from '../../guid.js';
 import { RTPS_HEADER_SIZE } from '../../header.js';
 import type { CryptographyContext, CryptographyPlugin } from '../../participant-security.js';
 import type { SequenceNumberSet } from '../../sequence-number.js';
@@ -217,7 +217,7 @@ export class AesGcmCryptography implements CryptographyPlugin {
   }
 
   writerMatched(writerGuid: string, readerGuid: string): void {
-    const r = this.remote(readerGuid.slice(0, 24));
+    const r = this.remote(guidPrefixOf(readerGuid));
     if (r) this.keys.writerMatched(r.p, r.c, writerGuid, readerGuid, Date.now());
   }
 

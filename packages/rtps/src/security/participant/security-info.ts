@@ -7,21 +7,7 @@ import type { SpdpParameter } from '../../participant-security.js';
 import { writeDataHolder, type DataHolder } from '../data-holder.js';
 import type { DomainRule, ProtectionKind, TopicRule } from '../access/governance.js';
 
-/** PID_BUILTIN_ENDPOINT_SET bits of the DDS-Security builtin endpoints (DDS-Security 1.1 §7.4.7.1). */
-export const SecureBuiltinEndpoint = {
-  PUBLICATIONS_SECURE_WRITER: 1 << 16,
-  PUBLICATIONS_SECURE_READER: 1 << 17,
-  SUBSCRIPTIONS_SECURE_WRITER: 1 << 18,
-  SUBSCRIPTIONS_SECURE_READER: 1 << 19,
-  PARTICIPANT_MESSAGE_SECURE_WRITER: 1 << 20,
-  PARTICIPANT_MESSAGE_SECURE_READER: 1 << 21,
-  PARTICIPANT_STATELESS_MESSAGE_WRITER: 1 << 22,
-  PARTICIPANT_STATELESS_MESSAGE_READER: 1 << 23,
-  PARTICIPANT_VOLATILE_MESSAGE_SECURE_WRITER: 1 << 24,
-  PARTICIPANT_VOLATILE_MESSAGE_SECURE_READER: 1 << 25,
-  PARTICIPANT_SECURE_WRITER: 1 << 26,
-  PARTICIPANT_SECURE_READER: 1 << 27,
-} as const;
+export { SecureBuiltinEndpoint } from '../../discovery-spdp-data.js';
 
 /** The top bit of every security attributes mask: the mask is valid. */
 export const SECURITY_INFO_VALID = EndpointSecurity.VALID;
