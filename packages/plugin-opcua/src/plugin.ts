@@ -5,23 +5,23 @@
 // fault manager.
 import { createRequire } from 'node:module';
 import { format } from 'node:util';
-import type { ClientSession, DataValue, NodeId, Variant } from 'node-opcua-client';
+import type { DataValue } from 'node-opcua-client';
 import { type DataProvider, type IntrospectionProvider, type IntrospectionResult, type JsonValue, type MedkitPlugin, type OperationProvider, type PluginConfig, type PluginContext, type PluginEntityRef, PluginError, type PluginRoute, withDeadline } from '@medkit/plugin-api';
 import { OpcuaConfigError, parseOpcuaConfig, type OpcuaConfig } from './config.js';
 import { NotConnectedError, OpcuaConnection, type LiveSession } from './connection.js';
-import { loadLibraries, type CertificateManagerLib, type OpcuaLib } from './lib.js';
-import { alarmEventOf, EVENT_FIELDS, OpcuaFaults } from './faults.js';
+import { loadLibraries, type CertificateManagerLib, type Deadline, type OpcuaLib } from './lib.js';
+import { OpcuaFaults } from './faults.js';
 import { conditionOperationItems, isConditionOperation, runConditionOperation, type ConditionCaller } from './condition-operations.js';
 import { conditionEntityIds } from './condition-map.js';
-import { replayConditions, sessionReplayPort, type ReplayOutcome } from './condition-replay.js';
 import { ItemStore, type ItemState } from './items.js';
-import { builtinOf, valueToJson } from './values.js';
+import { valueToJson } from './values.js';
 import { writeItem, type WritePort } from './item-write.js';
-import { DataPath, initialized, READ_CHUNK } from './data-path.js';
+import { DataPath } from './data-path.js';
 import { plcRoutes } from './routes.js';
 import { plcItem, setOperation, SET_PREFIX, type PlcData, type PlcItem, type SetResult } from './plc-bodies.js';
 import { remoteFailure } from './remote-failure.js';
 import { ServerDiscovery } from './server-discovery.js';
+import { SessionSetup } from './session-setup.js';
 import { WriteChecks } from './write-checks.js';
 
 
@@ -37,10 +37,8 @@ export class OpcuaPlugin implements MedkitPlugin, IntrospectionProvider, DataPro
   /** Why the bridge could not start (library missing, NodeId refused by the library). */
   private bridgeError?: string;
   private stopped = false;
-  /** Faults left active by an earlier run were taken over (once, at the first connection). */
-  private adopted = false;
-  /** How the conditions were last replayed after subscribing. */
-  private replay?: ReplayOutcome;
+  /** What each new connection sets up. */
+  private session?: SessionSetup;
   /** Nameplate and auto_browse (server-discovery.ts). */
   private discovery?: ServerDiscovery;
   /** Writes that timed out, read back once the server answers again. */
@@ -112,13 +110,16 @@ export class OpcuaPlugin implements MedkitPlugin, IntrospectionProvider, DataPro
         this.dataPath?.onDisconnected();
         throw err;
       });
-    this.discovery = new ServerDiscovery(lib, cfg, (what, fn) => this.withRequestDeadline(what, fn), ctx.log, {
+    const deadline: Deadline = (what, fn) => this.withRequestDeadline(what, fn);
+    this.discovery = new ServerDiscovery(lib, cfg, deadline, ctx.log, {
       addNodes: (nodes) => {
         this.items.add(nodes);
         if (this.writableOf(cfg.component_id).length > 0) ctx.registerEntityCapability(cfg.component_id, 'x-plc-operations');
       },
       changed: () => void ctx.notifyEntitiesChanged({ component_id: cfg.component_id }).catch((err: Error) => ctx.log.warn(`re-discovery failed: ${err.message}`)),
     });
+    const deps = { cfg, lib, ctx, items: this.items, faults: this.faults, dataPath: this.dataPath, discovery: this.discovery, deadline };
+    this.session = new SessionSetup({ ...deps, onDataValue: (item, dv) => this.onDataValue(item, dv), bridges: (id) => this.bridges(id) });
     this.conn = new OpcuaConnection(lib, certs, cfg, { onConnected, onDisconnected, onAlive: () => this.verifyWrites() }, ctx.log);
     this.faults.onDown('not connected yet');
     this.conn.start();
@@ -143,48 +144,9 @@ export class OpcuaPlugin implements MedkitPlugin, IntrospectionProvider, DataPro
     return this.conn?.current !== undefined;
   }
 
-  // ---- Connection set-up: DataTypes, monitored items, alarm events ----
-
+  /** A new connection: its set-up (session-setup.ts), then the writes that timed out are read back. */
   private async onConnected(live: LiveSession): Promise<void> {
-    const { lib, cfg } = this;
-    // Values from before this connection are stale until read or notified on it (issue 33, point 6).
-    this.items.beginSession();
-    const deadline = <T>(what: string, fn: () => Promise<T>) => this.withRequestDeadline(what, fn);
-    await this.discovery?.onConnected(live.session);
-    const items = this.items.all();
-    if (!this.adopted && this.ctx) {
-      this.adopted = true;
-      // All active faults, not the entity's list: the component may not be discovered yet.
-      const listed = (this.ctx.listAllFaults().faults ?? []) as { fault_code?: unknown; reporting_sources?: unknown; 'x-medkit'?: { status?: unknown } }[];
-      // Reported by one of this plugin's entities (the component, or an App for an event alarm's entity_id).
-      this.faults?.adopt(
-        listed.flatMap((f) => {
-          const entity = Array.isArray(f?.reporting_sources) ? f.reporting_sources.find((s): s is string => typeof s === 'string' && this.bridges(s)) : undefined;
-          const open = f['x-medkit']?.status === 'CONFIRMED' || f['x-medkit']?.status === 'PREFAILED';
-          return typeof f.fault_code === 'string' && entity && open ? [{ code: f.fault_code, entity }] : [];
-        }),
-      );
-    }
-    await this.learnTypes(live.session, items);
-    this.dataPath?.checkTypes(items);
-    await this.dataPath?.onConnected(live, items, (item, dv) => this.onDataValue(item, dv), deadline);
-    if (cfg.event_alarms.length > 0 || cfg.auto_alarms) {
-      const events = lib.ClientMonitoredItem.create(
-        live.subscription,
-        { nodeId: lib.resolveNodeId('i=2253'), attributeId: lib.AttributeIds.EventNotifier },
-        { samplingInterval: 0, queueSize: 1000, discardOldest: true, filter: lib.constructEventFilter([...EVENT_FIELDS]) },
-        lib.TimestampsToReturn.Neither,
-      );
-      events.on('changed', (fields: unknown) => this.faults?.onEvent(alarmEventOf(fields as Variant[])));
-      await deadline('monitorEvents', () => initialized(events));
-      // The conditions active right now (also after a reconnect): ConditionRefresh and/or a read of their state.
-      const faults = this.faults;
-      if (faults && this.ctx) {
-        const port = sessionReplayPort(lib, live.session, live.subscription.subscriptionId, deadline);
-        this.replay = await replayConditions(cfg.condition_replay_strategy, port, () => faults.conditions.conditionNodes().map((c) => c.nodeId), (e) => faults.onConditionState(e), this.ctx.log);
-      }
-    }
-    this.faults?.onUp();
+    await this.session!.onConnected(live);
     // After the connection counts as up (verifyWrites reads through it), without holding up the connect.
     setImmediate(() => this.verifyWrites());
   }
@@ -207,23 +169,6 @@ export class OpcuaPlugin implements MedkitPlugin, IntrospectionProvider, DataPro
         (m) => this.ctx?.log.warn(m),
       )
       .catch(() => undefined);
-  }
-
-  /** Reads every node's DataType (in bounded chunks) so writes can be type-checked. */
-  private async learnTypes(session: ClientSession, items: ItemState[]): Promise<void> {
-    for (let i = 0; i < items.length; i += READ_CHUNK) {
-      const chunk = items.slice(i, i + READ_CHUNK);
-      const dvs = await this.withRequestDeadline('read DataType', () =>
-        session.read(chunk.map((it) => ({ nodeId: it.node.node_id, attributeId: this.lib.AttributeIds.DataType }))),
-      );
-      dvs.forEach((dv, k) => {
-        const item = chunk[k];
-        const id = dv.statusCode.isGood() ? (dv.value.value as NodeId | null) : null;
-        item.type = id ? builtinOf({ namespace: id.namespace, value: id.value }) : undefined;
-        item.dataTypeId = id ? id.toString() : undefined;
-        if (!id) this.ctx?.log.warn(`${item.node.data_name} (${item.node.node_id}): DataType unreadable (${dv.statusCode.name})`);
-      });
-    }
   }
 
   private onDataValue(item: ItemState | undefined, dv: DataValue): void {
@@ -303,7 +248,7 @@ export class OpcuaPlugin implements MedkitPlugin, IntrospectionProvider, DataPro
       active_alarms: [...(this.faults?.active ?? [])],
       auto_alarms: cfg.auto_alarms,
       ...(cfg.auto_alarms ? { auto_alarm_count: this.faults?.conditions.all().filter((t) => t.auto).length ?? 0, auto_alarms_overflow: this.faults?.conditions.overflow ?? 0 } : {}),
-      ...(this.replay ? { condition_replay: this.replay } : {}),
+      ...(this.session?.replay ? { condition_replay: this.session.replay } : {}),
       ...this.discovery?.status(c),
       ...(writeChecks ? { write_checks: writeChecks } : {}),
     };
