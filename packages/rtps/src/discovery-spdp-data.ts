@@ -37,18 +37,6 @@ export interface ParticipantData {
 export const SECURITY_PID = { IDENTITY_TOKEN: 0x1001, PERMISSIONS_TOKEN: 0x1002, PARTICIPANT_SECURITY_INFO: 0x1005 } as const;
 const MAX_SECURITY_PARAMETERS = 8;
 
-/** Builtin endpoint set bits we use. */
-export const BuiltinEndpoint = {
-  PARTICIPANT_ANNOUNCER: 1 << 0,
-  PARTICIPANT_DETECTOR: 1 << 1,
-  PUBLICATIONS_ANNOUNCER: 1 << 2,
-  PUBLICATIONS_DETECTOR: 1 << 3,
-  SUBSCRIPTIONS_ANNOUNCER: 1 << 4,
-  SUBSCRIPTIONS_DETECTOR: 1 << 5,
-  PARTICIPANT_MESSAGE_WRITER: 1 << 10,
-  PARTICIPANT_MESSAGE_READER: 1 << 11,
-} as const;
-
 /** PID_BUILTIN_ENDPOINT_SET bits of the DDS-Security builtin endpoints (DDS-Security 1.1 §7.4.7.1). */
 export const SecureBuiltinEndpoint = {
   PUBLICATIONS_SECURE_WRITER: 1 << 16,
@@ -65,8 +53,20 @@ export const SecureBuiltinEndpoint = {
   PARTICIPANT_SECURE_READER: 1 << 27,
 } as const;
 
-/** What we announce: every bit of BuiltinEndpoint, 0x00000c3f (§1.2). */
-export const OUR_BUILTIN_ENDPOINTS = Object.values(BuiltinEndpoint).reduce((all, bit) => all | bit, 0);
+/** Builtin endpoint set bits we use. */
+export const BuiltinEndpoint = {
+  PARTICIPANT_ANNOUNCER: 1 << 0,
+  PARTICIPANT_DETECTOR: 1 << 1,
+  PUBLICATIONS_ANNOUNCER: 1 << 2,
+  PUBLICATIONS_DETECTOR: 1 << 3,
+  SUBSCRIPTIONS_ANNOUNCER: 1 << 4,
+  SUBSCRIPTIONS_DETECTOR: 1 << 5,
+  PARTICIPANT_MESSAGE_WRITER: 1 << 10,
+  PARTICIPANT_MESSAGE_READER: 1 << 11,
+} as const;
+
+/** What we announce: 0x00000c3f (§1.2). */
+export const OUR_BUILTIN_ENDPOINTS = 0x0c3f;
 
 const MAX_LOCATORS = 16;
 

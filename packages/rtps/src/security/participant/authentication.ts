@@ -80,9 +80,9 @@ function eventOf(role: 'initiator' | 'replier', classId: string): HandshakeEvent
 export class PkiDhAuthentication implements AuthenticationPlugin {
   private ctx?: AuthenticationContext;
   /** Our GUID prefix (hex), once guidPrefix() or start() set it. */
-  prefixHex = '';
+  private ours = '';
   /** Handshakes holding key-agreement state now. */
-  active = 0;
+  private active = 0;
   /** Sequence number of our last stateless message's identity. */
   private sn = 0;
   private closed = false;
@@ -115,9 +115,19 @@ export class PkiDhAuthentication implements AuthenticationPlugin {
     };
   }
 
+  /** Our GUID prefix (hex). */
+  get prefixHex(): string {
+    return this.ours;
+  }
+
+  /** Handshakes holding key-agreement state now. */
+  get activeHandshakes(): number {
+    return this.active;
+  }
+
   guidPrefix(candidate: Buffer): Buffer {
     const prefix = Buffer.from(adjustedGuidPrefix(this.opts.identity.cert, candidate));
-    this.prefixHex = prefix.toString('hex');
+    this.ours = prefix.toString('hex');
     return prefix;
   }
 
@@ -127,7 +137,7 @@ export class PkiDhAuthentication implements AuthenticationPlugin {
 
   start(ctx: AuthenticationContext): void {
     this.ctx = ctx;
-    this.prefixHex ||= ctx.prefixHex;
+    this.ours ||= ctx.prefixHex;
   }
 
   onParticipant(remote: SecurityRemote, now: number): boolean {
@@ -296,7 +306,7 @@ export class PkiDhAuthentication implements AuthenticationPlugin {
     h.answered = payload;
     h.answer = out;
     this.ctx!.sendStateless(p.prefixHex, out);
-    this.handshakeDone(p, result, e.now, go);
+    this.handshakeDone(p, result, go);
   }
 
   private finish(p: SecurePeer, e: EventInput, go: (next: HandshakeState) => void): void {
@@ -305,11 +315,11 @@ export class PkiDhAuthentication implements AuthenticationPlugin {
     // Without a reply out (the request did not process), there is nothing the final can answer.
     if (!h.replier || !h.out) return;
     if (!sameIdentity(m.relatedMessageIdentity, h.out.identity)) throw new SecurityError('bad-token', 'handshake final for a reply we did not send');
-    this.handshakeDone(p, h.replier.processFinal(token), e.now, go);
+    this.handshakeDone(p, h.replier.processFinal(token), go);
   }
 
   /** The handshake verified the peer: cryptography registers it, then its permissions are checked (asynchronously, S/MIME). */
-  private handshakeDone(p: SecurePeer, result: HandshakeResult, now: number, go: (next: HandshakeState) => void): void {
+  private handshakeDone(p: SecurePeer, result: HandshakeResult, go: (next: HandshakeState) => void): void {
     p.handshake.result = result;
     p.status.subject = result.peerCert.subject.replace(/\n/g, ',');
     this.crypto.registerRemote(p, result.secret, Date.now());

@@ -80,7 +80,7 @@ export class SecureParticipant implements ParticipantSecurity {
 
   /** @internal Handshakes holding key-agreement state now (bounds checks in tests). */
   activeHandshakes(): number {
-    return this.authentication.active;
+    return this.authentication.activeHandshakes;
   }
 
   /** @internal The shared secret of an authenticated peer (tests). */
