@@ -13,14 +13,14 @@ import type { ReceivedCryptoToken, RemoteCrypto, SecurePeer } from './peers.js';
 import type { VolatileChannel } from './volatile-channel.js';
 
 /** ParticipantVolatileMessageSecure message classes (DDS-Security 1.1 §7.4.4.6). */
-export const CRYPTO_TOKENS_CLASS = {
+const CRYPTO_TOKENS_CLASS = {
   participant: 'dds.sec.participant_crypto_tokens',
   datawriter: 'dds.sec.datawriter_crypto_tokens',
   datareader: 'dds.sec.datareader_crypto_tokens',
 } as const;
 
 /** Crypto keys accepted per peer, and our reader tokens sent back to it, at most. */
-export const MAX_KEYS_PER_PEER = 64;
+const MAX_KEYS_PER_PEER = 64;
 /** Keys and senders of our own endpoints kept at once; the oldest goes first (endpoints are created by us, not by peers). */
 const MAX_LOCAL_ENDPOINT_KEYS = 4096;
 /** The peer's endpoint each of our secure builtin endpoints pairs with (the pairs the participant links). */

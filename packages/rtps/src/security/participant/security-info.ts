@@ -10,17 +10,17 @@ import type { DomainRule, ProtectionKind, TopicRule } from '../access/governance
 export { SecureBuiltinEndpoint } from '../../discovery-spdp-data.js';
 
 /** The top bit of every security attributes mask: the mask is valid. */
-export const SECURITY_INFO_VALID = EndpointSecurity.VALID;
+const SECURITY_INFO_VALID = EndpointSecurity.VALID;
 
 /** ParticipantSecurityAttributesMask (§7.4.1.5): bit i for rtps, discovery, liveliness protection, in that order. */
-export const ParticipantSecurityAttribute = {
+const ParticipantSecurityAttribute = {
   IS_RTPS_PROTECTED: 1 << 0,
   IS_DISCOVERY_PROTECTED: 1 << 1,
   IS_LIVELINESS_PROTECTED: 1 << 2,
 } as const;
 
 /** PluginParticipantSecurityAttributesMask of the builtin plugins (§9.4.2.4). */
-export const PluginParticipantSecurityAttribute = {
+const PluginParticipantSecurityAttribute = {
   IS_RTPS_ENCRYPTED: 1 << 0,
   IS_DISCOVERY_ENCRYPTED: 1 << 1,
   IS_LIVELINESS_ENCRYPTED: 1 << 2,
@@ -30,7 +30,7 @@ export const PluginParticipantSecurityAttribute = {
 } as const;
 
 /** PluginEndpointSecurityAttributesMask of the builtin plugins (§9.4.2.4). */
-export const PluginEndpointSecurityAttribute = {
+const PluginEndpointSecurityAttribute = {
   IS_SUBMESSAGE_ENCRYPTED: 1 << 0,
   IS_PAYLOAD_ENCRYPTED: 1 << 1,
   IS_SUBMESSAGE_ORIGIN_AUTHENTICATED: 1 << 2,

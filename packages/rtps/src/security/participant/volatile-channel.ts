@@ -14,9 +14,9 @@ import { encodeGenericMessage, NO_IDENTITY, snBytes } from './generic-message.js
 import type { RemoteCrypto, SecurePeer, VolatileChannelPeer } from './peers.js';
 
 /** Token messages queued per peer, at most (the oldest goes first). */
-export const MAX_QUEUED_MESSAGES = 64;
+const MAX_QUEUED_MESSAGES = 64;
 /** Sequence numbers of a peer's volatile writer tracked above the contiguous ones (and NACKed at once), at most. */
-export const VOLATILE_WINDOW = 256;
+const VOLATILE_WINDOW = 256;
 /** Resends of a token message nobody acknowledges or asks for (0, 0.2, 1, 3, 7, 15 s), then it is given up. */
 const RESENDS_MS = [200, 800, 2000, 4000, 8000];
 /** A message the peer asks for again is resent at most this often (ACKNACKs come in bursts). */
