@@ -7,7 +7,7 @@ import type { ClientSession, DataValue } from 'node-opcua-client';
 import type { PluginLogger, PluginRosAccess } from '@medkit/plugin-api';
 import type { OpcuaConfig } from './config.js';
 import type { LiveSession } from './connection.js';
-import type { OpcuaLib } from './lib.js';
+import type { Deadline, OpcuaLib } from './lib.js';
 import { expectedType, typeMismatch } from './declared-type.js';
 import type { ItemState } from './items.js';
 import { Poller, type PollStats } from './poller.js';
@@ -18,8 +18,6 @@ import { builtinOf } from './values.js';
 export const READ_CHUNK = 500;
 /** BuildInfo.ProductName of the Server object (Part 5 docs/security.md, ns=0;i=2261). */
 const PRODUCT_NAME = 'i=2261';
-
-type Deadline = <T>(what: string, fn: () => Promise<T>) => Promise<T>;
 
 export class DataPath {
   readonly stats: PollStats = { poll_count: 0, error_count: 0, skipped_count: 0 };

@@ -5,22 +5,23 @@
 // fault manager.
 import { createRequire } from 'node:module';
 import { format } from 'node:util';
-import type { ClientSession, DataValue, NodeId, Variant } from 'node-opcua-client';
-import { type DataProvider, type IntrospectionProvider, type IntrospectionResult, type JsonValue, type MedkitPlugin, type OperationProvider, type PluginConfig, type PluginContext, type PluginEntityRef, PluginError, type PluginRoute, PluginTimeoutError, withDeadline } from '@medkit/plugin-api';
-import { LIMITS, OpcuaConfigError, parseOpcuaConfig, type OpcuaConfig } from './config.js';
+import type { DataValue } from 'node-opcua-client';
+import { type DataProvider, type IntrospectionProvider, type IntrospectionResult, type JsonValue, type MedkitPlugin, type OperationProvider, type PluginConfig, type PluginContext, type PluginEntityRef, PluginError, type PluginRoute, withDeadline } from '@medkit/plugin-api';
+import { OpcuaConfigError, parseOpcuaConfig, type OpcuaConfig } from './config.js';
 import { NotConnectedError, OpcuaConnection, type LiveSession } from './connection.js';
-import { loadLibraries, type CertificateManagerLib, type OpcuaLib } from './lib.js';
-import { alarmEventOf, EVENT_FIELDS, OpcuaFaults } from './faults.js';
+import { loadLibraries, type CertificateManagerLib, type Deadline, type OpcuaLib } from './lib.js';
+import { OpcuaFaults } from './faults.js';
 import { conditionOperationItems, isConditionOperation, runConditionOperation, type ConditionCaller } from './condition-operations.js';
 import { conditionEntityIds } from './condition-map.js';
-import { replayConditions, sessionReplayPort, type ReplayOutcome } from './condition-replay.js';
 import { ItemStore, type ItemState } from './items.js';
-import { builtinOf, jsonToValue, ValueTypeError, valueToJson, withinRange } from './values.js';
-import { DataPath, initialized, READ_CHUNK } from './data-path.js';
+import { valueToJson } from './values.js';
+import { writeItem, type WritePort } from './item-write.js';
+import { DataPath } from './data-path.js';
 import { plcRoutes } from './routes.js';
 import { plcItem, setOperation, SET_PREFIX, type PlcData, type PlcItem, type SetResult } from './plc-bodies.js';
 import { remoteFailure } from './remote-failure.js';
 import { ServerDiscovery } from './server-discovery.js';
+import { SessionSetup } from './session-setup.js';
 import { WriteChecks } from './write-checks.js';
 
 
@@ -36,10 +37,8 @@ export class OpcuaPlugin implements MedkitPlugin, IntrospectionProvider, DataPro
   /** Why the bridge could not start (library missing, NodeId refused by the library). */
   private bridgeError?: string;
   private stopped = false;
-  /** Faults left active by an earlier run were taken over (once, at the first connection). */
-  private adopted = false;
-  /** How the conditions were last replayed after subscribing. */
-  private replay?: ReplayOutcome;
+  /** What each new connection sets up. */
+  private session?: SessionSetup;
   /** Nameplate and auto_browse (server-discovery.ts). */
   private discovery?: ServerDiscovery;
   /** Writes that timed out, read back once the server answers again. */
@@ -111,13 +110,16 @@ export class OpcuaPlugin implements MedkitPlugin, IntrospectionProvider, DataPro
         this.dataPath?.onDisconnected();
         throw err;
       });
-    this.discovery = new ServerDiscovery(lib, cfg, (what, fn) => this.withRequestDeadline(what, fn), ctx.log, {
+    const deadline: Deadline = (what, fn) => this.withRequestDeadline(what, fn);
+    this.discovery = new ServerDiscovery(lib, cfg, deadline, ctx.log, {
       addNodes: (nodes) => {
         this.items.add(nodes);
         if (this.writableOf(cfg.component_id).length > 0) ctx.registerEntityCapability(cfg.component_id, 'x-plc-operations');
       },
       changed: () => void ctx.notifyEntitiesChanged({ component_id: cfg.component_id }).catch((err: Error) => ctx.log.warn(`re-discovery failed: ${err.message}`)),
     });
+    const deps = { cfg, lib, ctx, items: this.items, faults: this.faults, dataPath: this.dataPath, discovery: this.discovery, deadline };
+    this.session = new SessionSetup({ ...deps, onDataValue: (item, dv) => this.onDataValue(item, dv), bridges: (id) => this.bridges(id) });
     this.conn = new OpcuaConnection(lib, certs, cfg, { onConnected, onDisconnected, onAlive: () => this.verifyWrites() }, ctx.log);
     this.faults.onDown('not connected yet');
     this.conn.start();
@@ -142,48 +144,9 @@ export class OpcuaPlugin implements MedkitPlugin, IntrospectionProvider, DataPro
     return this.conn?.current !== undefined;
   }
 
-  // ---- Connection set-up: DataTypes, monitored items, alarm events ----
-
+  /** A new connection: its set-up (session-setup.ts), then the writes that timed out are read back. */
   private async onConnected(live: LiveSession): Promise<void> {
-    const { lib, cfg } = this;
-    // Values from before this connection are stale until read or notified on it (issue 33, point 6).
-    this.items.beginSession();
-    const deadline = <T>(what: string, fn: () => Promise<T>) => this.withRequestDeadline(what, fn);
-    await this.discovery?.onConnected(live.session);
-    const items = this.items.all();
-    if (!this.adopted && this.ctx) {
-      this.adopted = true;
-      // All active faults, not the entity's list: the component may not be discovered yet.
-      const listed = (this.ctx.listAllFaults().faults ?? []) as { fault_code?: unknown; reporting_sources?: unknown; 'x-medkit'?: { status?: unknown } }[];
-      // Reported by one of this plugin's entities (the component, or an App for an event alarm's entity_id).
-      this.faults?.adopt(
-        listed.flatMap((f) => {
-          const entity = Array.isArray(f?.reporting_sources) ? f.reporting_sources.find((s): s is string => typeof s === 'string' && this.bridges(s)) : undefined;
-          const open = f['x-medkit']?.status === 'CONFIRMED' || f['x-medkit']?.status === 'PREFAILED';
-          return typeof f.fault_code === 'string' && entity && open ? [{ code: f.fault_code, entity }] : [];
-        }),
-      );
-    }
-    await this.learnTypes(live.session, items);
-    this.dataPath?.checkTypes(items);
-    await this.dataPath?.onConnected(live, items, (item, dv) => this.onDataValue(item, dv), deadline);
-    if (cfg.event_alarms.length > 0 || cfg.auto_alarms) {
-      const events = lib.ClientMonitoredItem.create(
-        live.subscription,
-        { nodeId: lib.resolveNodeId('i=2253'), attributeId: lib.AttributeIds.EventNotifier },
-        { samplingInterval: 0, queueSize: 1000, discardOldest: true, filter: lib.constructEventFilter([...EVENT_FIELDS]) },
-        lib.TimestampsToReturn.Neither,
-      );
-      events.on('changed', (fields: unknown) => this.faults?.onEvent(alarmEventOf(fields as Variant[])));
-      await deadline('monitorEvents', () => initialized(events));
-      // The conditions active right now (also after a reconnect): ConditionRefresh and/or a read of their state.
-      const faults = this.faults;
-      if (faults && this.ctx) {
-        const port = sessionReplayPort(lib, live.session, live.subscription.subscriptionId, deadline);
-        this.replay = await replayConditions(cfg.condition_replay_strategy, port, () => faults.conditions.conditionNodes().map((c) => c.nodeId), (e) => faults.onConditionState(e), this.ctx.log);
-      }
-    }
-    this.faults?.onUp();
+    await this.session!.onConnected(live);
     // After the connection counts as up (verifyWrites reads through it), without holding up the connect.
     setImmediate(() => this.verifyWrites());
   }
@@ -206,23 +169,6 @@ export class OpcuaPlugin implements MedkitPlugin, IntrospectionProvider, DataPro
         (m) => this.ctx?.log.warn(m),
       )
       .catch(() => undefined);
-  }
-
-  /** Reads every node's DataType (in bounded chunks) so writes can be type-checked. */
-  private async learnTypes(session: ClientSession, items: ItemState[]): Promise<void> {
-    for (let i = 0; i < items.length; i += READ_CHUNK) {
-      const chunk = items.slice(i, i + READ_CHUNK);
-      const dvs = await this.withRequestDeadline('read DataType', () =>
-        session.read(chunk.map((it) => ({ nodeId: it.node.node_id, attributeId: this.lib.AttributeIds.DataType }))),
-      );
-      dvs.forEach((dv, k) => {
-        const item = chunk[k];
-        const id = dv.statusCode.isGood() ? (dv.value.value as NodeId | null) : null;
-        item.type = id ? builtinOf({ namespace: id.namespace, value: id.value }) : undefined;
-        item.dataTypeId = id ? id.toString() : undefined;
-        if (!id) this.ctx?.log.warn(`${item.node.data_name} (${item.node.node_id}): DataType unreadable (${dv.statusCode.name})`);
-      });
-    }
   }
 
   private onDataValue(item: ItemState | undefined, dv: DataValue): void {
@@ -302,7 +248,7 @@ export class OpcuaPlugin implements MedkitPlugin, IntrospectionProvider, DataPro
       active_alarms: [...(this.faults?.active ?? [])],
       auto_alarms: cfg.auto_alarms,
       ...(cfg.auto_alarms ? { auto_alarm_count: this.faults?.conditions.all().filter((t) => t.auto).length ?? 0, auto_alarms_overflow: this.faults?.conditions.overflow ?? 0 } : {}),
-      ...(this.replay ? { condition_replay: this.replay } : {}),
+      ...(this.session?.replay ? { condition_replay: this.session.replay } : {}),
       ...this.discovery?.status(c),
       ...(writeChecks ? { write_checks: writeChecks } : {}),
     };
@@ -362,57 +308,10 @@ export class OpcuaPlugin implements MedkitPlugin, IntrospectionProvider, DataPro
     return { ...body, data: value, 'x-medkit': { ...body['x-medkit'], status: 'written' } };
   }
 
-  /**
-   * Writes one item's Value: refused with a 4xx before anything is sent when the item is read-only, the
-   * value does not fit the node's DataType or lies outside min_value/max_value; the server's refusal mapped
-   * to 403/400/502. The one write path of `/data`, the `set_<name>` operations and `x-plc-operations`.
-   */
-  async writeItem(item: ItemState, value: JsonValue): Promise<void> {
-    const { node } = item;
-    const name = node.data_name;
-    if (!node.writable) throw new PluginError('x-medkit-opcua-read-only', `'${name}' is read-only (writable is not set in the node map)`, 400, { data_id: name });
-    if (!this.connected) throw new PluginError('service-unavailable', `Cannot write '${name}': not connected to the OPC-UA server`, 503, { data_id: name, connected: false });
-    this.refuseMismatch(item);
-    if (!item.type) {
-      throw new PluginError('invalid-parameter', `'${name}' has DataType ${item.dataTypeId ?? 'unknown'}; writes support Boolean, integers, Float, Double and String`, 400, { data_id: name });
-    }
-    let v: unknown;
-    try {
-      v = jsonToValue(item.type, value, LIMITS.stringValue);
-    } catch (err) {
-      if (err instanceof ValueTypeError) throw new PluginError('invalid-parameter', `${name}: ${err.message}`, 400, { data_id: name, expected_type: err.expected });
-      throw err;
-    }
-    if (!withinRange(item.type, value, node.min_value, node.max_value)) {
-      throw new PluginError('invalid-parameter', `${name}: ${String(value)} is outside ${node.min_value ?? '-∞'}…${node.max_value ?? '∞'}`, 400, { data_id: name, min_value: node.min_value, max_value: node.max_value });
-    }
-    const type = item.type;
-    let status;
-    try {
-      status = await this.conn!.call('write', (s) => s.write({ nodeId: node.node_id, attributeId: this.lib.AttributeIds.Value, value: { value: { dataType: this.lib.DataType[type], arrayType: this.lib.VariantArrayType.Scalar, value: v } } }));
-    } catch (err) {
-      if (err instanceof PluginTimeoutError) {
-        // Sent but unanswered: the server may still apply it. Said as such, and read back once it answers.
-        this.writeChecks.add(name, node.node_id, value);
-        throw new PluginError(
-          'x-medkit-opcua-write-outcome-unknown',
-          `writing ${name}: the OPC-UA server did not answer within ${this.cfg.request_timeout_ms} ms; the write may or may not have been applied. The value is read back once the server answers again (x-plc-status write_checks)`,
-          504,
-          { data_id: name, node_id: node.node_id, value_sent: value },
-        );
-      }
-      throw remoteFailure(err, `writing ${name}`);
-    }
-    if (status.isNotGood()) {
-      const refused = ['BadNotWritable', 'BadUserAccessDenied', 'BadWriteNotSupported'].includes(status.name);
-      const invalid = ['BadTypeMismatch', 'BadOutOfRange'].includes(status.name);
-      throw new PluginError(
-        refused ? 'x-medkit-opcua-write-refused' : invalid ? 'invalid-parameter' : 'x-medkit-opcua-bad-status',
-        `The OPC-UA server refused the write of ${name}: ${status.name}`,
-        refused ? 403 : invalid ? 400 : 502,
-        { data_id: name, node_id: node.node_id, status_code: status.name },
-      );
-    }
+  /** The one write path of `/data`, the `set_<name>` operations and `x-plc-operations` (item-write.ts). */
+  writeItem(item: ItemState, value: JsonValue): Promise<void> {
+    const port: WritePort = { conn: this.conn, connected: this.connected, lib: this.lib, writeChecks: this.writeChecks, requestTimeoutMs: this.cfg.request_timeout_ms, refuseMismatch: (i) => this.refuseMismatch(i) };
+    return writeItem(port, item, value);
   }
 
   subscribeData(entity: PluginEntityRef, name: string, onValue: (value: JsonValue) => void): () => void {

@@ -2,7 +2,7 @@
 
 import { ByteWriter } from './byte-writer.js';
 import { Cursor, RtpsParseError } from './cursor.js';
-import { guidFromBytes, guidToBytes, type Guid } from './guid.js';
+import { EntityId, guidFromBytes, guidToBytes, type Guid } from './guid.js';
 import { readLocator, writeLocator, type Locator } from './locator.js';
 import { Encapsulation, forEachParameter, readEncapsulation, writeParameter, writeSentinel } from './parameter-list.js';
 import { CYCLONE_PID, PID, PID_MUST_UNDERSTAND, PID_VENDOR_SPECIFIC } from './pids.js';
@@ -131,7 +131,7 @@ export function encodeEndpointData(d: EndpointData): Buffer {
   const w = new ByteWriter(512, true);
   w.u16(Encapsulation.PL_CDR_LE, false).u16(0, false);
   writeParameter(w, PID.ENDPOINT_GUID, (w) => w.bytes(guidToBytes(d.guid)));
-  writeParameter(w, PID.PARTICIPANT_GUID, (w) => w.bytes(Buffer.from(d.participantGuidPrefix, 'hex')).u32(0x000001c1, false));
+  writeParameter(w, PID.PARTICIPANT_GUID, (w) => w.bytes(Buffer.from(d.participantGuidPrefix, 'hex')).u32(EntityId.PARTICIPANT, false));
   writeParameter(w, PID.TOPIC_NAME, (w) => w.string(d.topicName));
   writeParameter(w, PID.TYPE_NAME, (w) => w.string(d.typeName));
   writeParameter(w, PID.PROTOCOL_VERSION, (w) => w.u8(2).u8(3));

@@ -2,7 +2,7 @@
 // our endpoint announcements (one instance per endpoint), and readers for the peers' ones.
 
 import { decodeEndpointData, decodeKeyPayload, encodeEndpointData, encodeEndpointKey, type EndpointData } from './discovery-sedp-data.js';
-import { BuiltinEndpoint } from './discovery-spdp-data.js';
+import { BuiltinEndpoint, SecureBuiltinEndpoint } from './discovery-spdp-data.js';
 import { EntityId, guidToBytes, type Guid } from './guid.js';
 import { encodeInlineQos, parseInlineQos } from './inline-qos.js';
 import { encodeParticipantMessage } from './liveliness.js';
@@ -34,12 +34,12 @@ export const BUILTIN_PAIRS = [
  * only after the peer authenticated.
  */
 export const SECURE_BUILTIN_PAIRS = [
-  { bit: 1 << 16, remote: EntityId.SEDP_PUBLICATIONS_SECURE_WRITER, local: EntityId.SEDP_PUBLICATIONS_SECURE_READER, remoteIsWriter: true },
-  { bit: 1 << 18, remote: EntityId.SEDP_SUBSCRIPTIONS_SECURE_WRITER, local: EntityId.SEDP_SUBSCRIPTIONS_SECURE_READER, remoteIsWriter: true },
-  { bit: 1 << 20, remote: EntityId.PARTICIPANT_MESSAGE_SECURE_WRITER, local: EntityId.PARTICIPANT_MESSAGE_SECURE_READER, remoteIsWriter: true },
-  { bit: 1 << 17, remote: EntityId.SEDP_PUBLICATIONS_SECURE_READER, local: EntityId.SEDP_PUBLICATIONS_SECURE_WRITER, remoteIsWriter: false },
-  { bit: 1 << 19, remote: EntityId.SEDP_SUBSCRIPTIONS_SECURE_READER, local: EntityId.SEDP_SUBSCRIPTIONS_SECURE_WRITER, remoteIsWriter: false },
-  { bit: 1 << 21, remote: EntityId.PARTICIPANT_MESSAGE_SECURE_READER, local: EntityId.PARTICIPANT_MESSAGE_SECURE_WRITER, remoteIsWriter: false },
+  { bit: SecureBuiltinEndpoint.PUBLICATIONS_SECURE_WRITER, remote: EntityId.SEDP_PUBLICATIONS_SECURE_WRITER, local: EntityId.SEDP_PUBLICATIONS_SECURE_READER, remoteIsWriter: true },
+  { bit: SecureBuiltinEndpoint.SUBSCRIPTIONS_SECURE_WRITER, remote: EntityId.SEDP_SUBSCRIPTIONS_SECURE_WRITER, local: EntityId.SEDP_SUBSCRIPTIONS_SECURE_READER, remoteIsWriter: true },
+  { bit: SecureBuiltinEndpoint.PARTICIPANT_MESSAGE_SECURE_WRITER, remote: EntityId.PARTICIPANT_MESSAGE_SECURE_WRITER, local: EntityId.PARTICIPANT_MESSAGE_SECURE_READER, remoteIsWriter: true },
+  { bit: SecureBuiltinEndpoint.PUBLICATIONS_SECURE_READER, remote: EntityId.SEDP_PUBLICATIONS_SECURE_READER, local: EntityId.SEDP_PUBLICATIONS_SECURE_WRITER, remoteIsWriter: false },
+  { bit: SecureBuiltinEndpoint.SUBSCRIPTIONS_SECURE_READER, remote: EntityId.SEDP_SUBSCRIPTIONS_SECURE_READER, local: EntityId.SEDP_SUBSCRIPTIONS_SECURE_WRITER, remoteIsWriter: false },
+  { bit: SecureBuiltinEndpoint.PARTICIPANT_MESSAGE_SECURE_READER, remote: EntityId.PARTICIPANT_MESSAGE_SECURE_READER, local: EntityId.PARTICIPANT_MESSAGE_SECURE_WRITER, remoteIsWriter: false },
 ] as const;
 
 export type BuiltinPair = (typeof BUILTIN_PAIRS)[number] | (typeof SECURE_BUILTIN_PAIRS)[number];

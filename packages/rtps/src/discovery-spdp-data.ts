@@ -2,7 +2,7 @@
 
 import { ByteWriter } from './byte-writer.js';
 import { Cursor, RtpsParseError } from './cursor.js';
-import { prefixToHex } from './guid.js';
+import { EntityId, prefixToHex } from './guid.js';
 import { readLocator, writeLocator, type Locator } from './locator.js';
 import { Encapsulation, forEachParameter, readEncapsulation, writeParameter, writeSentinel } from './parameter-list.js';
 import { PID, PID_MUST_UNDERSTAND, PID_VENDOR_SPECIFIC } from './pids.js';
@@ -36,6 +36,22 @@ export interface ParticipantData {
 /** DDS-Security parameter ids in SPDP (DDS-Security 1.1 table 10). */
 export const SECURITY_PID = { IDENTITY_TOKEN: 0x1001, PERMISSIONS_TOKEN: 0x1002, PARTICIPANT_SECURITY_INFO: 0x1005 } as const;
 const MAX_SECURITY_PARAMETERS = 8;
+
+/** PID_BUILTIN_ENDPOINT_SET bits of the DDS-Security builtin endpoints (DDS-Security 1.1 §7.4.7.1). */
+export const SecureBuiltinEndpoint = {
+  PUBLICATIONS_SECURE_WRITER: 1 << 16,
+  PUBLICATIONS_SECURE_READER: 1 << 17,
+  SUBSCRIPTIONS_SECURE_WRITER: 1 << 18,
+  SUBSCRIPTIONS_SECURE_READER: 1 << 19,
+  PARTICIPANT_MESSAGE_SECURE_WRITER: 1 << 20,
+  PARTICIPANT_MESSAGE_SECURE_READER: 1 << 21,
+  PARTICIPANT_STATELESS_MESSAGE_WRITER: 1 << 22,
+  PARTICIPANT_STATELESS_MESSAGE_READER: 1 << 23,
+  PARTICIPANT_VOLATILE_MESSAGE_SECURE_WRITER: 1 << 24,
+  PARTICIPANT_VOLATILE_MESSAGE_SECURE_READER: 1 << 25,
+  PARTICIPANT_SECURE_WRITER: 1 << 26,
+  PARTICIPANT_SECURE_READER: 1 << 27,
+} as const;
 
 /** Builtin endpoint set bits we use. */
 export const BuiltinEndpoint = {
@@ -174,7 +190,7 @@ export function encodeParticipantData(d: ParticipantData, form: 'spdp' | 'pdata'
     const [s, f] = secondsToWire(d.leaseDurationSec);
     w.i32(s).u32(f);
   });
-  writeParameter(w, PID.PARTICIPANT_GUID, (w) => w.bytes(Buffer.from(d.guidPrefix, 'hex')).u32(0x000001c1, false));
+  writeParameter(w, PID.PARTICIPANT_GUID, (w) => w.bytes(Buffer.from(d.guidPrefix, 'hex')).u32(EntityId.PARTICIPANT, false));
   writeParameter(w, PID.BUILTIN_ENDPOINT_SET, (w) => w.u32(d.builtinEndpoints));
   if (d.domainId !== undefined) writeParameter(w, PID.DOMAIN_ID, (w) => w.u32(d.domainId!));
   for (const l of d.defaultUnicastLocators) writeParameter(w, PID.DEFAULT_UNICAST_LOCATOR, (w) => writeLocator(w, l));
@@ -191,7 +207,7 @@ export function encodeParticipantData(d: ParticipantData, form: 'spdp' | 'pdata'
 export function encodeParticipantKey(guidPrefixHex: string): Buffer {
   const w = new ByteWriter(64, true);
   w.u16(Encapsulation.PL_CDR_LE, false).u16(0, false);
-  writeParameter(w, PID.PARTICIPANT_GUID, (w) => w.bytes(Buffer.from(guidPrefixHex, 'hex')).u32(0x000001c1, false));
+  writeParameter(w, PID.PARTICIPANT_GUID, (w) => w.bytes(Buffer.from(guidPrefixHex, 'hex')).u32(EntityId.PARTICIPANT, false));
   writeSentinel(w);
   return w.finish();
 }

@@ -3,7 +3,7 @@
 // sent on close.
 
 import { encodeParticipantData, encodeParticipantKey, type ParticipantData } from './discovery-spdp-data.js';
-import { EntityId } from './guid.js';
+import { EntityId, guidToBytes, makeGuid } from './guid.js';
 import { encodeInlineQos } from './inline-qos.js';
 import { locatorKey, udpv4, type Locator } from './locator.js';
 import type { MessageBuilder } from './outgoing.js';
@@ -88,7 +88,7 @@ export class SpdpAnnouncer {
   dispose(known: Locator[]): void {
     const w = this.out.begin();
     encodeInfoTs(w, nowTime(), true);
-    const keyHash = Buffer.concat([Buffer.from(this.data.guidPrefix, 'hex'), Buffer.from([0, 0, 1, 0xc1])]);
+    const keyHash = guidToBytes(makeGuid(this.data.guidPrefix, EntityId.PARTICIPANT));
     const inlineQos = encodeInlineQos({ keyHash, statusInfo: STATUS_INFO_DISPOSED | STATUS_INFO_UNREGISTERED });
     encodeData(w, { readerId: EntityId.SPDP_READER, writerId: EntityId.SPDP_WRITER, writerSN: this.sn + 1, inlineQos, payload: encodeParticipantKey(this.data.guidPrefix), key: true }, true);
     const seen = new Set<string>();

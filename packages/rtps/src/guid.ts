@@ -18,6 +18,9 @@ export const EntityKind = {
   BUILTIN_READER_WITH_KEY: 0xc7,
 } as const;
 
+/** The entity kind is an entity id's last octet. */
+const ENTITY_KIND_MASK = 0xff;
+
 /** Well-known entity ids (RTPS 2.x table 9.2). */
 export const EntityId = {
   UNKNOWN: 0x00000000,
@@ -79,14 +82,14 @@ export function guidFromBytes(bytes: Uint8Array, offset = 0): Guid {
 
 /** True when the entity id names a writer (user or built-in). */
 export function isWriterEntity(id: number): boolean {
-  const kind = id & 0xff;
-  return kind === 0x02 || kind === 0x03 || kind === 0xc2 || kind === 0xc3;
+  const kind = id & ENTITY_KIND_MASK;
+  return kind === EntityKind.USER_WRITER_WITH_KEY || kind === EntityKind.USER_WRITER_NO_KEY || kind === EntityKind.BUILTIN_WRITER_WITH_KEY || kind === EntityKind.BUILTIN_WRITER_NO_KEY;
 }
 
 /** True when the entity id names an endpoint of a keyed topic (entity kind WITH_KEY). */
 export function isKeyedEntity(id: number): boolean {
-  const kind = id & 0xff;
-  return kind === 0x02 || kind === 0x07 || kind === 0xc2 || kind === 0xc7;
+  const kind = id & ENTITY_KIND_MASK;
+  return kind === EntityKind.USER_WRITER_WITH_KEY || kind === EntityKind.USER_READER_WITH_KEY || kind === EntityKind.BUILTIN_WRITER_WITH_KEY || kind === EntityKind.BUILTIN_READER_WITH_KEY;
 }
 
 /** The topic kind of an endpoint, from the entity kind in its GUID. */
@@ -95,8 +98,8 @@ export function topicKind(guid: Guid): 'WITH_KEY' | 'NO_KEY' {
 }
 
 export function isReaderEntity(id: number): boolean {
-  const kind = id & 0xff;
-  return kind === 0x04 || kind === 0x07 || kind === 0xc4 || kind === 0xc7;
+  const kind = id & ENTITY_KIND_MASK;
+  return kind === EntityKind.USER_READER_NO_KEY || kind === EntityKind.USER_READER_WITH_KEY || kind === EntityKind.BUILTIN_READER_NO_KEY || kind === EntityKind.BUILTIN_READER_WITH_KEY;
 }
 
 /** A fresh random prefix that starts with our vendor id, as Fast DDS and Cyclone do. */

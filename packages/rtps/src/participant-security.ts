@@ -1,11 +1,13 @@
-// The seam between the plain participant and DDS-Security (DDS-Security 1.1 §8.8, §9.3). The participant
-// knows only this interface; the implementation lives in `@medkit/rtps/security` (which pulls in pkijs) and
-// is handed in through ParticipantOptions.security, so a participant without security never loads it.
+// The seam between the plain participant and DDS-Security (DDS-Security 1.1 §8.3-§8.5): the spec's three
+// plugins, each a typed interface the participant holds. The implementation lives in `@medkit/rtps/security`
+// (which pulls in pkijs) and is handed in through ParticipantOptions.security, so a participant without
+// security never loads it.
 //
-// What the participant does for a security plugin: takes its GUID prefix (bound to the identity
-// certificate), announces its SPDP parameters and builtin endpoint bits, hands it every
-// ParticipantStatelessMessage (writer 0x000201c3) from the wire, sends the ones it asks for, and keeps a
-// remote participant's builtin endpoints unmatched until the plugin says it is authenticated.
+// What the participant does for them: takes its GUID prefix from authentication (bound to the identity
+// certificate), announces the SPDP parameters and builtin endpoint bits they give, hands authentication every
+// ParticipantStatelessMessage and cryptography every ParticipantVolatileMessageSecure from the wire, keeps a
+// remote participant's builtin endpoints unmatched until authentication says it is authenticated, asks access
+// control about every endpoint, and lets cryptography transform what goes out and comes in.
 
 import type { ParticipantData } from './discovery-spdp-data.js';
 import type { Locator } from './locator.js';
@@ -17,16 +19,21 @@ export interface SpdpParameter {
   body: Buffer;
 }
 
-/** What the participant offers a security plugin once it runs. */
-export interface SecurityContext {
+/** DDS-Security for a participant: the three plugins (ParticipantOptions.security). */
+export interface ParticipantSecurity {
+  readonly authentication: AuthenticationPlugin;
+  readonly accessControl: AccessControlPlugin;
+  readonly cryptography: CryptographyPlugin;
+}
+
+/** What the participant offers authentication once it runs. */
+export interface AuthenticationContext {
   /** Our GUID prefix (hex). */
   readonly prefixHex: string;
   /** Our participant data as the handshake's c.pdata: the SPDP parameter list, big-endian, no encapsulation header. */
   pdata(): Buffer;
   /** Sends a ParticipantStatelessMessage payload (encapsulation included) to a known remote participant; false when unknown. */
   sendStateless(prefixHex: string, payload: Buffer): boolean;
-  /** Sends already-encoded (protected) submessages to a known remote participant's metatraffic locators, after INFO_DST. */
-  sendSubmessages(prefixHex: string, submessages: Buffer): boolean;
   /** The remote participant passed authentication (and access control): match its builtin endpoints now. */
   authenticated(prefixHex: string): void;
   /**
@@ -36,33 +43,74 @@ export interface SecurityContext {
   revoked(prefixHex: string): void;
 }
 
-/** A remote participant as the security plugin sees it. */
+/** What the participant offers cryptography once it runs. */
+export interface CryptographyContext {
+  /** Sends already-encoded (protected) submessages to a known remote participant's metatraffic locators, after INFO_DST. */
+  sendSubmessages(prefixHex: string, submessages: Buffer): boolean;
+}
+
+/** A remote participant as the security plugins see it. */
 export interface SecurityRemote {
   prefixHex: string;
   data: ParticipantData;
   metaLocators: Locator[];
 }
 
-export interface ParticipantSecurity {
+/** Authentication (DDS-Security 1.1 §8.3): our identity, and the handshake that authenticates each remote participant. */
+export interface AuthenticationPlugin {
   /** Our GUID prefix, derived from a random candidate (the certificate binds its first 6 bytes). */
   guidPrefix(candidate: Buffer): Buffer;
-  /** Builtin endpoint bits (PID_BUILTIN_ENDPOINT_SET) added to ours. */
-  readonly builtinEndpoints: number;
-  /**
-   * The governance protects liveliness (liveliness_protection_kind not NONE): our liveliness goes on the secure
-   * participant-message writer (0xff0200c2, protected with builtinProtect's key) instead of the plain one.
-   */
-  readonly livelinessProtected?: boolean;
-  /** Parameters added to our SPDP announcement (identity and permissions tokens, security info), bodies little- or big-endian. */
+  /** Its parameters of our SPDP announcement (the identity token), bodies little- or big-endian. */
   spdpParameters(le: boolean): SpdpParameter[];
-  /** Called once before any other call but the three above. */
-  start(ctx: SecurityContext): void;
+  /** Called once before any other call but the two above. */
+  start(ctx: AuthenticationContext): void;
   /** A remote participant joined the table: true to match it at once, false to wait for ctx.authenticated(). */
   onParticipant(remote: SecurityRemote, now: number): boolean;
   /** A remote participant left the table (disposed, lease expired, evicted, closed). */
   onParticipantGone(prefixHex: string): void;
   /** A ParticipantStatelessMessage DATA payload from the wire (any source, known or not). Must not throw. */
   onStateless(srcPrefixHex: string, payload: Buffer, now: number): void;
+  /** Periodic work (resends, timeouts, validity), every 50 ms. */
+  tick(now: number): void;
+  /** The participant closes. */
+  close(): void;
+}
+
+/** Access control (DDS-Security 1.1 §8.4): what the governance and the permissions allow, and what they protect. */
+export interface AccessControlPlugin {
+  /** Builtin endpoint bits (PID_BUILTIN_ENDPOINT_SET) added to ours. */
+  readonly builtinEndpoints: number;
+  /**
+   * The governance protects liveliness (liveliness_protection_kind not NONE): our liveliness goes on the secure
+   * participant-message writer (protected with cryptography's builtinProtect key) instead of the plain one.
+   */
+  readonly livelinessProtected: boolean;
+  /** Its parameters of our SPDP announcement (permissions token, participant security info), bodies little- or big-endian. */
+  spdpParameters(le: boolean): SpdpParameter[];
+  /**
+   * May we create a local endpoint on this DDS topic? A refusal when not (governance or our permissions refuse
+   * it, or it needs a protection this implementation cannot give yet): createWriter / createReader throw it as an
+   * {@link EndpointRefusedError}.
+   */
+  checkLocalEndpoint(kind: 'writer' | 'reader', topic: string): LocalEndpointRefusal | undefined;
+  /** PID_ENDPOINT_SECURITY_INFO for our endpoint on this topic (undefined: none announced). */
+  endpointSecurityInfo(topic: string): { attributes: number; pluginAttributes: number } | undefined;
+  /**
+   * May this remote endpoint (announced by an authenticated participant; `secure`: over the secure SEDP
+   * endpoints) be matched? False: it is ignored.
+   */
+  checkRemoteEndpoint(prefixHex: string, kind: 'writer' | 'reader', topic: string, secure: boolean): boolean;
+  /** Endpoints on this topic are announced over the secure SEDP endpoints (governance enable_discovery_protection). */
+  discoveryProtected(topic: string): boolean;
+}
+
+/**
+ * Cryptography (DDS-Security 1.1 §8.5): the key exchange with authenticated participants over the volatile secure
+ * channel, and the transforms of what we send and receive.
+ */
+export interface CryptographyPlugin {
+  /** Called once, after authentication's start(). */
+  start(ctx: CryptographyContext): void;
   /**
    * Removes the protection of a SEC_PREFIX … SEC_POSTFIX run at `at` in a datagram from `srcPrefixHex`: the clear
    * submessage(s), or undefined (unknown key, malformed, tampered, replayed: dropped). Must not throw.
@@ -75,17 +123,9 @@ export interface ParticipantSecurity {
    * peer writer's HEARTBEAT and GAP (answered with our ACKNACK) and the peer reader's ACKNACK of our token messages.
    * Must not throw.
    */
-  onVolatileHeartbeat?(srcPrefixHex: string, firstSN: number, lastSN: number, final: boolean, now: number): void;
-  onVolatileGap?(srcPrefixHex: string, gapStart: number, gapList: SequenceNumberSet, now: number): void;
-  onVolatileAckNack?(srcPrefixHex: string, state: SequenceNumberSet, now: number): void;
-  /**
-   * May we create a local endpoint on this DDS topic? A refusal when not (governance or our permissions refuse
-   * it, or it needs a protection this implementation cannot give yet): createWriter / createReader throw it as an
-   * {@link EndpointRefusedError}.
-   */
-  checkLocalEndpoint(kind: 'writer' | 'reader', topic: string): LocalEndpointRefusal | undefined;
-  /** PID_ENDPOINT_SECURITY_INFO for our endpoint on this topic (undefined: none announced). */
-  endpointSecurityInfo(topic: string): { attributes: number; pluginAttributes: number } | undefined;
+  onVolatileHeartbeat(srcPrefixHex: string, firstSN: number, lastSN: number, final: boolean, now: number): void;
+  onVolatileGap(srcPrefixHex: string, gapStart: number, gapList: SequenceNumberSet, now: number): void;
+  onVolatileAckNack(srcPrefixHex: string, state: SequenceNumberSet, now: number): void;
   /**
    * The clear serialized payload of a DATA from a remote writer whose SEDP said its payload is protected, or
    * undefined (no key yet, tampered, malformed: the sample is dropped and the reliable protocol asks again).
@@ -115,17 +155,8 @@ export interface ParticipantSecurity {
   writerMatched(writerGuid: string, readerGuid: string): void;
   /** Our reader's ACKNACK / NACK_FRAG protected with its key when the topic's metadata protection asks for it (else undefined: clear). */
   protectReaderSubmessage(readerGuid: string, topic: string, submessage: Buffer): Buffer | undefined;
-  /**
-   * May this remote endpoint (announced by an authenticated participant; `secure`: over the secure SEDP
-   * endpoints) be matched? False: it is ignored.
-   */
-  checkRemoteEndpoint(prefixHex: string, kind: 'writer' | 'reader', topic: string, secure: boolean): boolean;
-  /** Endpoints on this topic are announced over the secure SEDP endpoints (governance enable_discovery_protection). */
-  discoveryProtected(topic: string): boolean;
-  /** Periodic work (retransmissions, timeouts), every 50 ms. */
+  /** Periodic work (token messages due), every 50 ms. */
   tick(now: number): void;
-  /** The participant closes. */
-  close(): void;
 }
 
 /**

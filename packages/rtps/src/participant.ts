@@ -1,39 +1,31 @@
-// The participant: owns the transport, the receive path, SPDP/SEDP discovery and our local
-// endpoints. Remote participants are kept by proxy-participants.ts; matching our endpoints with
-// theirs is endpoint-matching.ts.
+// The participant: owns the transport, the receive path, SPDP/SEDP discovery and the periodic work. Remote
+// participants are kept by proxy-participants.ts; our endpoints by local-endpoints.ts; matching ours with
+// theirs is endpoint-matching.ts; DDS-Security is wired in by participant-security-link.ts.
 
 import { EventEmitter } from 'node:events';
 import { SedpBuiltins } from './discovery-sedp.js';
-import type { EndpointData } from './discovery-sedp-data.js';
+import { decodeKeyPayload, type EndpointData } from './discovery-sedp-data.js';
 import { SpdpAnnouncer } from './discovery-spdp.js';
 import { decodeParticipantData, encodeParticipantData, OUR_BUILTIN_ENDPOINTS, type ParticipantData } from './discovery-spdp-data.js';
-import { decodeKeyPayload } from './discovery-sedp-data.js';
-import { EndpointMatcher, type LocalEndpoint } from './endpoint-matching.js';
-import { FragmentReassembly, ReassemblyBudget } from './fragment-reassembly.js';
-import { EntityId, EntityKind, makeGuid, prefixToHex, randomGuidPrefix, type Guid } from './guid.js';
+import { EndpointMatcher } from './endpoint-matching.js';
+import { ReassemblyBudget } from './fragment-reassembly.js';
+import { EntityId, makeGuid, prefixToHex, randomGuidPrefix, type Guid } from './guid.js';
 import { parseInlineQos } from './inline-qos.js';
 import { announcePeriodMs, livelinessPeriodMs } from './lease.js';
+import { LocalEndpoints } from './local-endpoints.js';
 import { type Locator } from './locator.js';
 import { MessageBuilder } from './outgoing.js';
 import { resolveOptions, type ParticipantOptions, type ResolvedOptions } from './participant-options.js';
-import { EndpointRefusedError, type ParticipantSecurity } from './participant-security.js';
+import type { ParticipantSecurity } from './participant-security.js';
+import { ParticipantSecurityLink } from './participant-security-link.js';
 import { STATUS_INFO_DISPOSED, STATUS_INFO_UNREGISTERED } from './pids.js';
 import { ProofFlag, ProxyParticipants, type DiscoveredParticipant, type ParticipantTableStats } from './proxy-participants.js';
-import { resolveQos } from './qos.js';
 import { MessageReceiver, type ReceiveStats } from './receive.js';
 import type { TrafficStats } from './traffic-stats.js';
-import { ReliableReader } from './reliable-reader.js';
-import { ReliableWriter } from './reliable-writer.js';
 import type { RemoteParticipant } from './remote-entities.js';
-import type { DataFragSubmessage } from './submessages/data-frag.js';
-import type { AckNackSubmessage } from './submessages/acknack.js';
-import type { GapSubmessage } from './submessages/gap.js';
-import type { HeartbeatSubmessage } from './submessages/heartbeat.js';
-import { encodeData, type DataSubmessage } from './submessages/data.js';
-import { encodeInfoTs } from './submessages/info.js';
-import { nowTime } from './time.js';
-import { Reader, type ReaderConfig } from './topic-reader.js';
-import { Writer, type WriterConfig } from './topic-writer.js';
+import type { DataSubmessage } from './submessages/data.js';
+import type { Reader, ReaderConfig } from './topic-reader.js';
+import type { Writer, WriterConfig } from './topic-writer.js';
 import { UdpTransport, type PacketSource } from './transport-udp.js';
 import { VendorId } from './vendor.js';
 
@@ -74,11 +66,8 @@ export class Participant extends EventEmitter<ParticipantEvents> {
   private readonly budget: ReassemblyBudget;
   private readonly remotes: ProxyParticipants;
   private readonly matcher: EndpointMatcher;
-  private readonly localWriters = new Map<number, ReliableWriter>();
-  private readonly localReaders = new Map<number, ReliableReader>();
-  private readonly userEndpoints = new Map<Guid, LocalEndpoint>();
-  private readonly localData = new Map<Guid, EndpointData>();
-  private entityCounter = 0;
+  /** Our writers and readers, builtin and user. */
+  private readonly local: LocalEndpoints;
   private timer?: NodeJS.Timeout;
   private burst: NodeJS.Timeout[] = [];
   private lastAnnounce = 0;
@@ -87,11 +76,8 @@ export class Participant extends EventEmitter<ParticipantEvents> {
   private livelinessPeriod = 0;
   private closed = false;
   private readonly security?: ParticipantSecurity;
-  /** Remote participants whose builtin endpoints wait for authentication (security only). */
-  private readonly held = new Set<string>();
-  private statelessSn = 0;
-  /** Handshake messages arriving in fragments, per remote participant in the table (one sample at a time). */
-  private readonly statelessFrags = new Map<string, FragmentReassembly>();
+  /** DDS-Security wired into discovery, the receive path and the sends (security only). */
+  private readonly secured?: ParticipantSecurityLink;
   /** Remote participants or endpoints refused because a limit was reached. */
   readonly refused = { participants: 0, endpoints: 0 };
   /** Receive-side traffic (the send side is the transport's): bumped per datagram, read by trafficStats(). */
@@ -102,20 +88,24 @@ export class Participant extends EventEmitter<ParticipantEvents> {
     this.opts = opts;
     this.domainId = opts.domainId;
     this.security = opts.security;
-    this.prefix = this.security ? Buffer.from(this.security.guidPrefix(randomGuidPrefix(VendorId.MEDKIT))) : randomGuidPrefix(VendorId.MEDKIT);
+    this.prefix = this.security ? Buffer.from(this.security.authentication.guidPrefix(randomGuidPrefix(VendorId.MEDKIT))) : randomGuidPrefix(VendorId.MEDKIT);
     this.guidPrefix = prefixToHex(this.prefix);
     this.guid = makeGuid(this.guidPrefix, EntityId.PARTICIPANT);
     this.budget = new ReassemblyBudget(opts.limits.reassemblyBudget);
     this.remotes = new ProxyParticipants({ localhostOnly: opts.localhostOnly, maxParticipants: opts.limits.maxParticipants, admission: opts.admission });
-    this.matcher = new EndpointMatcher({
+    const matcher = new EndpointMatcher({
       localhostOnly: opts.localhostOnly,
       maxEndpointsPerParticipant: opts.limits.maxEndpointsPerParticipant,
-      builtinReader: (id) => this.localReaders.get(id)!,
-      builtinWriter: (id) => this.localWriters.get(id)!,
+      builtinReader: (id) => this.local.readers.get(id)!,
+      builtinWriter: (id) => this.local.writers.get(id)!,
       onChange: (ev) => this.emit('endpoint', ev),
       onRefused: () => this.refused.endpoints++,
       secure: opts.security !== undefined,
     });
+    this.matcher = matcher;
+    const host = { guidPrefix: this.guidPrefix, budget: this.budget, matcher, out: () => this.out, closed: () => this.closed };
+    this.local = new LocalEndpoints({ ...host, vendorId: this.vendorId, opts, security: this.security, sedp: () => this.sedp, writersChanged: () => this.updateLivelinessPeriod() });
+    this.secured = this.security && new ParticipantSecurityLink(this.security, { ...host, remotes: this.remotes });
     this.receiver = new MessageReceiver({
       prefix: this.prefix,
       remoteParticipant: (h) => (this.sourceRemote = this.remotes.get(h)),
@@ -125,16 +115,9 @@ export class Participant extends EventEmitter<ParticipantEvents> {
       // protocol, which a blind SPDP spoofer does not, so it counts as a proof.
       localWriter: (id) => {
         if (this.sourceRemote && this.sourceRemote.proof === 0) this.onProof(this.sourceRemote.prefixHex, ProofFlag.RESPONDED);
-        return this.localWriters.get(id);
+        return this.local.writers.get(id);
       },
-      onStateless: this.security ? (sm, h, now) => this.onStateless(sm, h, now) : undefined,
-      onStatelessFrag: this.security ? (sm, h, now) => this.onStatelessFrag(sm, h, now) : undefined,
-      onVolatile: this.security ? (sm, h, now) => this.onVolatile(sm, h, now) : undefined,
-      onVolatileControl: this.security ? (sm, h, now) => this.onVolatileControl(sm, h, now) : undefined,
-      unprotect: this.security ? (h, buf, at) => this.security!.unprotect(h, buf, at) : undefined,
-      decodePayload: this.security ? (h, writer, payload) => this.security!.decodePayload(h, writer, payload) : undefined,
-      openMessage: this.security ? (h, buf) => this.security!.openMessage(h, buf) : undefined,
-      requiresRtpsProtection: this.security ? (h) => this.security!.requiresRtpsProtection(h) : undefined,
+      ...this.secured?.receiveHandlers(),
       onViolation: (v) => this.opts.onProtocolViolation(v),
     });
   }
@@ -163,9 +146,9 @@ export class Participant extends EventEmitter<ParticipantEvents> {
         r.livelinessAsserted[secure ? 'secure' : 'plain']++;
         this.onProof(h, ProofFlag.LIVELINESS);
       },
-    }, o.security !== undefined, o.security ? (id) => o.security!.builtinProtect(id) : undefined, o.security?.livelinessProtected ?? false);
-    for (const w of this.sedp.writers()) this.localWriters.set(w.entityId, w);
-    for (const r of this.sedp.readers()) this.localReaders.set(r.entityId, r);
+    }, o.security !== undefined, o.security ? (id) => o.security!.cryptography.builtinProtect(id) : undefined, o.security?.accessControl.livelinessProtected ?? false);
+    for (const w of this.sedp.writers()) this.local.writers.set(w.entityId, w);
+    for (const r of this.sedp.readers()) this.local.readers.set(r.entityId, r);
     const t = this.transport.locators;
     this.spdp = new SpdpAnnouncer(this.out, this.participantData(), {
       multicast: t.metatrafficMulticast,
@@ -174,14 +157,7 @@ export class Participant extends EventEmitter<ParticipantEvents> {
       domainId: o.domainId,
       own: t.metatrafficUnicast,
     });
-    this.security?.start({
-      prefixHex: this.guidPrefix,
-      pdata: () => encodeParticipantData({ ...this.spdp.participantData, security: { le: false, parameters: this.security!.spdpParameters(false) } }, 'pdata'),
-      sendStateless: (h, payload) => this.sendStateless(h, payload),
-      sendSubmessages: (h, subs) => this.sendSubmessages(h, subs),
-      authenticated: (h) => this.onAuthenticated(h),
-      revoked: (h) => this.onRevoked(h),
-    });
+    this.secured?.start(() => encodeParticipantData({ ...this.spdp.participantData, security: { le: false, parameters: this.secured!.spdpParameters(false) } }, 'pdata'));
     this.announce();
     this.updateLivelinessPeriod();
     this.lastLiveliness = this.lastAnnounce;
@@ -217,12 +193,12 @@ export class Participant extends EventEmitter<ParticipantEvents> {
   /** Traffic and table counters for monitoring; cheap enough to read on every scrape. */
   trafficStats(): TrafficStats {
     let readers = 0;
-    for (const e of this.userEndpoints.values()) if (e.kind === 'reader') readers++;
+    for (const e of this.local.user.values()) if (e.kind === 'reader') readers++;
     const sent = this.transport.sent;
     return {
       participants: this.remotes.size,
       readers,
-      writers: this.userEndpoints.size - readers,
+      writers: this.local.user.size - readers,
       datagramsIn: this.received.datagrams,
       bytesIn: this.received.bytes,
       datagramsOut: sent.datagrams,
@@ -239,7 +215,7 @@ export class Participant extends EventEmitter<ParticipantEvents> {
       vendorId: this.vendorId,
       protocolVersion: { major: 2, minor: 3 },
       leaseDurationSec: this.opts.leaseDurationSec,
-      builtinEndpoints: (OUR_BUILTIN_ENDPOINTS | (this.security?.builtinEndpoints ?? 0)) >>> 0,
+      builtinEndpoints: (OUR_BUILTIN_ENDPOINTS | (this.security?.accessControl.builtinEndpoints ?? 0)) >>> 0,
       domainId: this.opts.domainId,
       defaultUnicastLocators: t.defaultUnicast,
       defaultMulticastLocators: [],
@@ -248,7 +224,7 @@ export class Participant extends EventEmitter<ParticipantEvents> {
       userData: this.opts.userData,
       entityName: this.opts.name,
       properties: {},
-      ...(this.security ? { security: { le: true, parameters: this.security.spdpParameters(true) } } : {}),
+      ...(this.secured ? { security: { le: true, parameters: this.secured.spdpParameters(true) } } : {}),
     };
   }
 
@@ -278,7 +254,7 @@ export class Participant extends EventEmitter<ParticipantEvents> {
 
   private sendDatagram(data: Buffer, locators: readonly Locator[]): void {
     if (this.closed && !this.closing) return;
-    if (this.security) data = this.security.protectMessage(data, this.protectAll) ?? data;
+    if (this.security) data = this.security.cryptography.protectMessage(data, this.protectAll) ?? data;
     const f = this.opts.packetFilter?.outgoing;
     for (const l of locators) {
       if (f && !f(data, l)) continue;
@@ -315,7 +291,7 @@ export class Participant extends EventEmitter<ParticipantEvents> {
       if (prefix === this.guidPrefix) return;
       // Anyone can send a clear SPDP dispose in an authenticated peer's name: where that peer's messages must be
       // RTPS-protected, only its own protected dispose ends it (else its lease does), as Cyclone DDS does.
-      if (this.security?.requiresRtpsProtection(prefix) && !(rtpsProtected && prefix === srcHex)) {
+      if (this.security?.cryptography.requiresRtpsProtection(prefix) && !(rtpsProtected && prefix === srcHex)) {
         this.receiver.secured.clearRefused++;
         return;
       }
@@ -342,7 +318,7 @@ export class Participant extends EventEmitter<ParticipantEvents> {
     }
     if (a.kind === 'added' && a.evicted) this.forget(a.evicted, 'evicted');
     if (a.kind === 'changed') {
-      if (a.moved && !this.held.has(a.remote.prefixHex)) this.matcher.relinkBuiltins(a.remote);
+      if (a.moved && !this.isHeld(a.remote.prefixHex)) this.matcher.relinkBuiltins(a.remote);
       this.emit('participant', { type: 'changed', participant: this.remotes.describe(a.remote) });
       return;
     }
@@ -351,10 +327,7 @@ export class Participant extends EventEmitter<ParticipantEvents> {
     // Answer at once so the newcomer does not wait for our next periodic announcement.
     this.spdp.announceTo(r.metaLocators);
     // Under DDS-Security its builtin endpoints wait until it authenticated (onAuthenticated).
-    if (this.security && !this.security.onParticipant({ prefixHex: r.prefixHex, data: r.data, metaLocators: r.metaLocators }, now)) {
-      this.held.add(r.prefixHex);
-      return;
-    }
+    if (this.secured && !this.secured.admit(r, now)) return;
     // A newcomer admitted under flood pressure (or past maxUnprovenLinked) is on probation: we
     // hear its SEDP and liveliness but our writers do not heartbeat it until it proves itself
     // (thousands of fakes would otherwise cost some 30 datagrams/s each).
@@ -364,86 +337,18 @@ export class Participant extends EventEmitter<ParticipantEvents> {
   /** A participant proved itself (SEDP, liveliness, an ACKNACK): it leaves probation. */
   private onProof(prefixHex: string, flag: number): void {
     const r = this.remotes.prove(prefixHex, flag);
-    if (r && !this.held.has(r.prefixHex)) this.matcher.linkBuiltins(r, Date.now());
+    if (r && !this.isHeld(r.prefixHex)) this.matcher.linkBuiltins(r, Date.now());
   }
 
   /** Probation follows the table's pressure; each is one bounded pass, and O(1) when idle. */
   private checkProbation(now: number): void {
-    for (const r of this.remotes.probate(now)) if (!this.held.has(r.prefixHex)) this.matcher.unlinkBuiltinWriters(r);
-    for (const r of this.remotes.release(now)) if (!this.held.has(r.prefixHex)) this.matcher.linkBuiltins(r, now);
+    for (const r of this.remotes.probate(now)) if (!this.isHeld(r.prefixHex)) this.matcher.unlinkBuiltinWriters(r);
+    for (const r of this.remotes.release(now)) if (!this.isHeld(r.prefixHex)) this.matcher.linkBuiltins(r, now);
   }
 
-  // ---- DDS-Security: authentication (participant-security.ts) -------------------------
-
-  private onStateless(sm: DataSubmessage, srcHex: string, now: number): void {
-    if (!sm.payload || sm.key || srcHex === this.guidPrefix) return;
-    this.security?.onStateless(srcHex, sm.payload, now);
-  }
-
-  /**
-   * Cyclone DDS sends its handshake messages (certificate, permissions, pdata: about 3.6 KB) as DATA_FRAG of 1344
-   * bytes. Reassembled only for participants in the table (stateless messages from others are ignored anyway),
-   * one sample at a time each, at most 1 MiB, within the participant's reassembly budget.
-   */
-  private onStatelessFrag(sm: DataFragSubmessage, srcHex: string, now: number): void {
-    if (sm.key || srcHex === this.guidPrefix || !this.remotes.get(srcHex)) return;
-    let frags = this.statelessFrags.get(srcHex);
-    if (!frags) {
-      frags = new FragmentReassembly({ maxSampleSize: 1024 * 1024, maxPerWriter: 1, timeoutMs: 5000 }, this.budget);
-      this.statelessFrags.set(srcHex, frags);
-    }
-    const done = frags.add(sm.writerSN, sm.fragmentStartingNum, sm.fragmentsInSubmessage, sm.fragmentSize, sm.sampleSize, sm.data, now, undefined, sm.le, undefined, false);
-    if (done) this.security?.onStateless(srcHex, done.payload, now);
-  }
-
-  private onVolatile(sm: DataSubmessage, srcHex: string, now: number): void {
-    if (sm.key || srcHex === this.guidPrefix) return;
-    // Its sequence number counts for the channel's reliable protocol even when the payload is refused.
-    this.security?.onVolatile(srcHex, sm.payload ?? Buffer.alloc(0), now, sm.writerSN);
-  }
-
-  private onVolatileControl(sm: HeartbeatSubmessage | GapSubmessage | AckNackSubmessage, srcHex: string, now: number): void {
-    if (srcHex === this.guidPrefix || !this.security) return;
-    if (sm.kind === 'HEARTBEAT') this.security.onVolatileHeartbeat?.(srcHex, sm.firstSN, sm.lastSN, sm.final, now);
-    else if (sm.kind === 'GAP') this.security.onVolatileGap?.(srcHex, sm.gapStart, sm.gapList, now);
-    else this.security.onVolatileAckNack?.(srcHex, sm.readerSNState, now);
-  }
-
-
-  /** Sends a ParticipantStatelessMessage (best effort, INFO_DST to the peer) to its metatraffic locators. */
-  private sendStateless(prefixHex: string, payload: Buffer): boolean {
-    const r = this.remotes.get(prefixHex);
-    if (!r || this.closed) return false;
-    const w = this.out.begin(r.prefix);
-    encodeInfoTs(w, nowTime(), true);
-    encodeData(w, { readerId: EntityId.STATELESS_READER, writerId: EntityId.STATELESS_WRITER, writerSN: ++this.statelessSn, payload, key: false }, true);
-    this.out.send(r.metaLocators);
-    return true;
-  }
-
-  private sendSubmessages(prefixHex: string, submessages: Buffer): boolean {
-    const r = this.remotes.get(prefixHex);
-    if (!r || this.closed) return false;
-    const w = this.out.begin(r.prefix);
-    encodeInfoTs(w, nowTime(), true);
-    w.bytes(submessages);
-    this.out.send(r.metaLocators);
-    return true;
-  }
-
-  /** The security plugin authenticated a held participant: match its builtin endpoints now. */
-  private onAuthenticated(prefixHex: string): void {
-    if (!this.held.delete(prefixHex)) return;
-    const r = this.remotes.get(prefixHex);
-    if (r) this.matcher.linkBuiltins(r, Date.now(), r.probation);
-  }
-
-  /** The security plugin revoked an authenticated participant: unmatch it and hold it, as before it authenticated. */
-  private onRevoked(prefixHex: string): void {
-    const r = this.remotes.get(prefixHex);
-    if (!r || this.held.has(prefixHex)) return;
-    this.held.add(prefixHex);
-    this.matcher.dropParticipant(r);
+  /** Under DDS-Security: the participant's builtin endpoints wait for its authentication. */
+  private isHeld(prefixHex: string): boolean {
+    return this.secured?.isHeld(prefixHex) ?? false;
   }
 
   private removeParticipant(prefixHex: string, reason: 'disposed' | 'lease-expired'): void {
@@ -454,12 +359,7 @@ export class Participant extends EventEmitter<ParticipantEvents> {
   /** Unmatches a participant already taken out of the table and tells the listeners. */
   private forget(r: RemoteParticipant, reason: 'disposed' | 'lease-expired' | 'evicted'): void {
     if (this.sourceRemote === r) this.sourceRemote = undefined;
-    if (this.security) {
-      this.held.delete(r.prefixHex);
-      this.statelessFrags.get(r.prefixHex)?.clear();
-      this.statelessFrags.delete(r.prefixHex);
-      this.security.onParticipantGone(r.prefixHex);
-    }
+    this.secured?.forget(r.prefixHex);
     this.matcher.dropParticipant(r);
     this.emit('participant', { type: 'removed', participant: this.remotes.describe(r), reason });
   }
@@ -470,7 +370,7 @@ export class Participant extends EventEmitter<ParticipantEvents> {
     const r = this.remotes.get(d.participantGuidPrefix) ?? this.remotes.get(d.guid.slice(0, 24));
     if (!r) return;
     this.onProof(r.prefixHex, ProofFlag.SEDP);
-    if (this.security && !this.security.checkRemoteEndpoint(r.prefixHex, d.kind, d.topicName, secure)) {
+    if (this.security && !this.security.accessControl.checkRemoteEndpoint(r.prefixHex, d.kind, d.topicName, secure)) {
       this.refused.endpoints++;
       return;
     }
@@ -484,114 +384,21 @@ export class Participant extends EventEmitter<ParticipantEvents> {
 
   // ---- local endpoints ------------------------------------------------------------------
 
-  private nextEntityId(kind: number): number {
-    if (++this.entityCounter > 0xfffffe) throw new Error('entity ids exhausted');
-    return ((this.entityCounter << 8) | kind) >>> 0;
-  }
-
-  private endpointData(kind: 'writer' | 'reader', guid: Guid, cfg: WriterConfig | ReaderConfig, qos: EndpointData['qos']): EndpointData {
-    return {
-      kind,
-      guid,
-      participantGuidPrefix: this.guidPrefix,
-      topicName: cfg.topic,
-      typeName: cfg.typeName,
-      qos,
-      userData: cfg.userData === undefined ? Buffer.alloc(0) : Buffer.from(cfg.userData as string),
-      unicastLocators: [],
-      multicastLocators: [],
-      expectsInlineQos: false,
-      vendorId: this.vendorId,
-    };
-  }
-
   /** Creates a writer and announces it through SEDP. */
   createWriter(cfg: WriterConfig): Writer {
     this.assertOpen();
-    this.assertSecurityAllows('writer', cfg.topic);
-    const qos = resolveQos(cfg.qos);
-    const entityId = this.nextEntityId(cfg.key ? EntityKind.USER_WRITER_WITH_KEY : EntityKind.USER_WRITER_NO_KEY);
-    const writerGuid = makeGuid(this.guidPrefix, entityId);
-    const transforms = this.security?.writerTransforms(writerGuid, cfg.topic);
-    const core = new ReliableWriter(
-      { entityId, prefixHex: this.guidPrefix, qos, fragmentSize: this.opts.fragmentSize, maxSamples: this.opts.limits.maxSamples, heartbeatPeriodMs: this.opts.heartbeatPeriodMs, ...transforms },
-      this.out,
-    );
-    const w = new Writer(core, cfg, (x) => this.closeLocal(x.guid));
-    // A protected writer's key goes to each reader it matches (its datawriter crypto token).
-    if (transforms) w.on('matched', (e) => this.security!.writerMatched(writerGuid, e.remoteGuid));
-    this.localWriters.set(entityId, core);
-    const local: LocalEndpoint = { kind: 'writer', w };
-    this.userEndpoints.set(w.guid, local);
-    this.updateLivelinessPeriod();
-    const d = this.endpointData('writer', w.guid, cfg, qos);
-    if (this.security) d.securityInfo = this.security.endpointSecurityInfo(cfg.topic);
-    this.localData.set(w.guid, d);
-    this.sedp.announce(d, this.secureDiscovery(d.topicName));
-    this.matcher.addLocal(local);
-    return w;
+    return this.local.createWriter(cfg);
   }
 
   /** Creates a reader and announces it through SEDP. */
   createReader(cfg: ReaderConfig): Reader {
     this.assertOpen();
-    this.assertSecurityAllows('reader', cfg.topic);
-    const qos = resolveQos(cfg.qos);
-    const entityId = this.nextEntityId(cfg.key ? EntityKind.USER_READER_WITH_KEY : EntityKind.USER_READER_NO_KEY);
-    const l = this.opts.limits;
-    const core = new ReliableReader(
-      {
-        entityId,
-        prefixHex: this.guidPrefix,
-        qos,
-        maxPendingPerWriter: l.maxPendingPerWriter,
-        reassembly: { maxSampleSize: l.maxSampleSize, maxPerWriter: l.maxReassembliesPerWriter, timeoutMs: l.reassemblyTimeoutMs },
-        budget: this.budget,
-        protect: this.security ? (sm) => this.security!.protectReaderSubmessage(makeGuid(this.guidPrefix, entityId), cfg.topic, sm) : undefined,
-      },
-      this.out,
-    );
-    const r = new Reader(core, cfg, l.maxSamples, (x) => this.closeLocal(x.guid));
-    this.localReaders.set(entityId, core);
-    const local: LocalEndpoint = { kind: 'reader', r };
-    this.userEndpoints.set(r.guid, local);
-    const d = this.endpointData('reader', r.guid, cfg, qos);
-    if (this.security) d.securityInfo = this.security.endpointSecurityInfo(cfg.topic);
-    this.localData.set(r.guid, d);
-    this.sedp.announce(d, this.secureDiscovery(d.topicName));
-    this.matcher.addLocal(local);
-    return r;
+    return this.local.createReader(cfg);
   }
 
   /** Our automatic liveliness must come often enough for our AUTOMATIC writers' liveliness leases. */
   private updateLivelinessPeriod(): void {
-    const leases: number[] = [];
-    for (const e of this.userEndpoints.values()) if (e.kind === 'writer' && e.w.qos.liveliness.kind === 'automatic') leases.push(e.w.qos.liveliness.leaseSec);
-    this.livelinessPeriod = livelinessPeriodMs(this.opts.leaseDurationSec, leases);
-  }
-
-  private closeLocal(guid: Guid): void {
-    const local = this.userEndpoints.get(guid);
-    if (!local) return;
-    this.matcher.removeLocal(local);
-    this.userEndpoints.delete(guid);
-    this.localData.delete(guid);
-    const entityId = parseInt(guid.slice(24), 16) >>> 0;
-    if (local.kind === 'writer') this.localWriters.delete(entityId);
-    else this.localReaders.delete(entityId);
-    this.updateLivelinessPeriod();
-    if (!this.closed) this.sedp.dispose(local.kind, guid, this.secureDiscovery(local.kind === 'writer' ? local.w.topic : local.r.topic));
-  }
-
-  /** Under DDS-Security: governance and our permissions must allow the endpoint, and it must need no protection we lack. */
-  private assertSecurityAllows(kind: 'writer' | 'reader', topic: string): void {
-    const refused = this.security?.checkLocalEndpoint(kind, topic);
-    if (refused !== undefined) throw new EndpointRefusedError(kind, topic, refused.cause, refused.reason);
-  }
-
-  /** DDS-Security: the topic's endpoints are announced over the secure SEDP endpoints. */
-  private secureDiscovery(topic: string): boolean {
-    return this.security?.discoveryProtected(topic) ?? false;
+    this.livelinessPeriod = livelinessPeriodMs(this.opts.leaseDurationSec, this.local.automaticLivelinessLeases());
   }
 
   private assertOpen(): void {
@@ -617,7 +424,7 @@ export class Participant extends EventEmitter<ParticipantEvents> {
     let endpoints = 0;
     for (const r of this.remotes.values()) endpoints += r.endpoints.size;
     let buffered = 0;
-    for (const r of this.localReaders.values()) buffered += r.bufferedCount();
+    for (const r of this.local.readers.values()) buffered += r.bufferedCount();
     return { participants: this.remotes.size, endpoints, buffered, reassemblyBytes: this.budget.used };
   }
 
@@ -634,10 +441,9 @@ export class Participant extends EventEmitter<ParticipantEvents> {
       }
       for (const prefix of this.remotes.expired(now)) this.removeParticipant(prefix, 'lease-expired');
       this.checkProbation(now);
-      this.security?.tick(now);
-      for (const frags of this.statelessFrags.values()) frags.expire(now);
-      for (const w of this.localWriters.values()) w.tick(now);
-      for (const r of this.localReaders.values()) r.tick(now);
+      this.secured?.tick(now);
+      for (const w of this.local.writers.values()) w.tick(now);
+      for (const r of this.local.readers.values()) r.tick(now);
     } catch {
       // Periodic work must never take the process down; the next tick retries.
     }
@@ -650,7 +456,7 @@ export class Participant extends EventEmitter<ParticipantEvents> {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closing = true;
-    for (const [guid, local] of this.userEndpoints) this.sedp.dispose(local.kind, guid, this.secureDiscovery(local.kind === 'writer' ? local.w.topic : local.r.topic));
+    this.local.disposeAll();
     this.spdp.dispose(this.remotes.metaLocators());
     if (this.security) {
       // Peers that authenticated us accept our dispose only RTPS-protected (a clear one can be forged): once more so.
@@ -673,7 +479,7 @@ export class Participant extends EventEmitter<ParticipantEvents> {
 
   private stopTimers(): void {
     this.closed = true;
-    this.security?.close();
+    this.secured?.close();
     if (this.timer) clearInterval(this.timer);
     for (const t of this.burst) clearTimeout(t);
   }

@@ -4,12 +4,14 @@
 
 import { EntityId, makeGuid, prefixToHex } from './guid.js';
 import { RtpsParseError, RtpsProtocolViolation } from './cursor.js';
-import { decodeHeader } from './header.js';
+import { EndpointSecurity } from './discovery-sedp-data.js';
+import { decodeHeader, RTPS_HEADER_SIZE } from './header.js';
 import { forEachSubmessage, forEachSubmessageFrom } from './message.js';
 import type { ReceivedChange, ReliableReader, WriterProxy } from './reliable-reader.js';
 import type { ReliableWriter } from './reliable-writer.js';
 import type { RemoteParticipant } from './remote-entities.js';
 import { decodeSubmessage, type AckNackSubmessage, type DataFragSubmessage, type DataSubmessage, type GapSubmessage, type HeartbeatSubmessage, type Submessage } from './submessages/index.js';
+import { SUBMESSAGE_HEADER_SIZE, SubmessageId } from './submessages/ids.js';
 import type { RtpsTime } from './time.js';
 
 export interface ReceiveContext {
@@ -84,7 +86,7 @@ export class MessageReceiver {
   private now = 0;
   private readonly visit = (sm: Submessage, at: number) => this.onSubmessage(sm, at);
   /** A SEC_PREFIX … SEC_POSTFIX run is taken as a whole, undecoded (see onSecured). */
-  private readonly consume = (id: number, at: number): number => (id === SEC_PREFIX_ID && this.ctx.unprotect ? this.onSecured(at) : -1);
+  private readonly consume = (id: number, at: number): number => (id === SubmessageId.SEC_PREFIX && this.ctx.unprotect ? this.onSecured(at) : -1);
   private buf: Buffer = Buffer.alloc(0);
   /** Submessages taken out of secured runs (DDS-Security); clear submessages refused where RTPS protection is required. */
   secured = { opened: 0, dropped: 0, clearRefused: 0 };
@@ -112,11 +114,11 @@ export class MessageReceiver {
       // DDS-Security RTPS protection: the whole message behind SRTPS_PREFIX … SRTPS_POSTFIX.
       this.clearFromProtected = false;
       this.rtpsProtected = false;
-      if (buf.length > 24 && buf[20] === SRTPS_PREFIX_ID && this.ctx.openMessage) {
+      if (buf.length > RTPS_HEADER_SIZE + SUBMESSAGE_HEADER_SIZE && buf[RTPS_HEADER_SIZE] === SubmessageId.SRTPS_PREFIX && this.ctx.openMessage) {
         decodeHeader(buf);
         // The submessages alone (no copy behind the header): offsets below are into them.
         const subs = this.ctx.openMessage(this.srcHex, buf);
-        if (!subs || (subs.length > 0 && subs[0] === SRTPS_PREFIX_ID)) {
+        if (!subs || (subs.length > 0 && subs[0] === SubmessageId.SRTPS_PREFIX)) {
           this.secured.dropped++;
           return;
         }
@@ -182,7 +184,7 @@ export class MessageReceiver {
       const len = (flags & 1) !== 0 ? plain.readUInt16LE(pos + 2) : plain.readUInt16BE(pos + 2);
       const start = pos + 4;
       const stop = len === 0 ? plain.length : start + len;
-      if (stop > plain.length || id === SEC_PREFIX_ID) break;
+      if (stop > plain.length || id === SubmessageId.SEC_PREFIX) break;
       this.onSubmessage(decodeSubmessage(id, flags, plain, start, stop), -1);
       pos = stop;
     }
@@ -344,15 +346,11 @@ export class MessageReceiver {
   }
 }
 
-/** DDS-Security SEC_PREFIX / SEC_POSTFIX submessage ids. */
-const SEC_PREFIX_ID = 0x31;
-const SEC_POSTFIX_ID = 0x32;
-const SRTPS_PREFIX_ID = 0x33;
 
 /** Where the secured run starting at `at` ends: after its SEC_POSTFIX, or at the end of the datagram. */
 /** Endpoint security attribute masks (DDS-Security 1.1 §7.4.1.5; the top bit says the mask is valid). */
-const SUBMESSAGE_PROTECTED = 0x80000008;
-const PAYLOAD_PROTECTED = 0x80000010;
+const SUBMESSAGE_PROTECTED = (EndpointSecurity.VALID | EndpointSecurity.SUBMESSAGE_PROTECTED) >>> 0;
+const PAYLOAD_PROTECTED = (EndpointSecurity.VALID | EndpointSecurity.PAYLOAD_PROTECTED) >>> 0;
 /** Whether `attributes` has every bit of `mask` (unsigned: the valid bit is bit 31). */
 const announces = (attributes: number, mask: number): boolean => (attributes & mask) >>> 0 === mask;
 
@@ -362,7 +360,7 @@ function securedRunEnd(buf: Buffer, at: number): number {
     const le = (buf[pos + 1] & 1) !== 0;
     const len = le ? buf.readUInt16LE(pos + 2) : buf.readUInt16BE(pos + 2);
     const end = len === 0 ? buf.length : pos + 4 + len;
-    if (buf[pos] === SEC_POSTFIX_ID || end >= buf.length) return Math.min(end, buf.length);
+    if (buf[pos] === SubmessageId.SEC_POSTFIX || end >= buf.length) return Math.min(end, buf.length);
     pos = end;
   }
   return buf.length;

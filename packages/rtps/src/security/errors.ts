@@ -33,3 +33,6 @@ export class SecurityError extends Error {
     super(message);
   }
 }
+
+/** An error as one line for a status or a counter's last error: a SecurityError with its reason code first. */
+export const reasonOf = (err: unknown): string => (err instanceof SecurityError ? `${err.reason}: ${err.message}` : err instanceof Error ? err.message : String(err));

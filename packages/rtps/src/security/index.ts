@@ -1,6 +1,7 @@
-// @medkit/rtps/security: DDS-Security 1.1 building blocks (phase 1 of SROS2 support): access-control documents
-// and their evaluator, PKI-DH authentication primitives and tokens, and participantSecurity(): authentication on
-// the wire for a participant (ParticipantOptions.security). Loaded only when security is on (it pulls in pkijs).
+// @medkit/rtps/security: DDS-Security 1.1 for the participant: access-control documents and their evaluator,
+// PKI-DH authentication primitives and tokens, the AES-GCM-GMAC transforms, and participantSecurity(): the three
+// plugins (authentication, access control, cryptography) on the wire (ParticipantOptions.security). Loaded only
+// when security is on (it pulls in pkijs).
 export { SecurityError, type SecurityReason } from './errors.js';
 export {
   DATA_HOLDER_LIMITS,
@@ -60,16 +61,10 @@ export {
 } from './crypto/key-material.js';
 export { cryptoHeaderAt, CryptoSender, CryptoReceiver, newCryptoStats, SEC_BODY, SEC_PREFIX, SEC_POSTFIX, SRTPS_PREFIX, SRTPS_POSTFIX, type CryptoStats } from './crypto/transform.js';
 export { encodeGenericMessage, decodeGenericMessage, AUTH_MESSAGE_CLASS, type GenericMessage, type MessageIdentity } from './participant/generic-message.js';
-export {
-  participantSecurity,
-  participantSecurityInfo,
-  SecureParticipant,
-  SecureBuiltinEndpoint,
-  type ParticipantSecurityOptions,
-  MAX_REFUSED_ENDPOINTS_LISTED,
-  MAX_REFUSED_ENDPOINTS_COUNTED,
-  type PeerAuthStatus,
-  type PeerAuthState,
-  type RefusedEndpoint,
-  type AuthenticationStats,
-} from './participant/authentication.js';
+export { participantSecurity, SecureParticipant, type ParticipantSecurityOptions } from './participant/secure-participant.js';
+export { PkiDhAuthentication } from './participant/authentication.js';
+export { PermissionsAccessControl, MAX_REFUSED_ENDPOINTS_LISTED, MAX_REFUSED_ENDPOINTS_COUNTED } from './participant/access-control.js';
+export { AesGcmCryptography } from './participant/cryptography.js';
+export type { HandshakeState, PeerAuthState } from './participant/handshake-table.js';
+export { participantSecurityInfo, SecureBuiltinEndpoint } from './participant/security-info.js';
+export type { PeerAuthStatus, RefusedEndpoint, AuthenticationStats, ReceivedCryptoToken } from './participant/peers.js';

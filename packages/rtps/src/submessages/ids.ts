@@ -14,7 +14,16 @@ export const SubmessageId = {
   HEARTBEAT_FRAG: 0x13,
   DATA: 0x15,
   DATA_FRAG: 0x16,
+  /** DDS-Security 1.1 §7.3.6-§7.3.7: protected submessages and messages. */
+  SEC_BODY: 0x30,
+  SEC_PREFIX: 0x31,
+  SEC_POSTFIX: 0x32,
+  SRTPS_PREFIX: 0x33,
+  SRTPS_POSTFIX: 0x34,
 } as const;
+
+/** A submessage header: id, flags, octetsToNextHeader. */
+export const SUBMESSAGE_HEADER_SIZE = 4;
 
 export const FLAG_E = 0x01;
 /** HEARTBEAT/ACKNACK final flag. */

@@ -456,7 +456,7 @@ describeWith(OPENSSL, 'DDS-Security authentication between medkit participants',
     payloads.push(huge);
     const now = Date.now();
     // Straight into the plugin (as the receive path calls it) and over UDP (the real receive path).
-    for (const pl of payloads) expect(() => a.sec.onStateless(b.p.guidPrefix, pl, now)).not.toThrow();
+    for (const pl of payloads) expect(() => a.sec.authentication.onStateless(b.p.guidPrefix, pl, now)).not.toThrow();
     const sock = createSocket('udp4');
     const port = a.p.locators.metatrafficUnicast[0].port;
     const send = (d: Buffer) => new Promise<void>((r) => sock.send(d, port, '127.0.0.1', () => r()));

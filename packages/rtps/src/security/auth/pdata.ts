@@ -6,13 +6,14 @@
 import { ByteWriter } from '../../byte-writer.js';
 import { RtpsParseError } from '../../cursor.js';
 import { Encapsulation, forEachParameter, writeParameter, writeSentinel } from '../../parameter-list.js';
+import { EntityId } from '../../guid.js';
 import { PID } from '../../pids.js';
 import { SecurityError } from '../errors.js';
 
 /** A minimal c.pdata (big-endian parameter list, no header) holding only the participant GUID. */
 export function encodeParticipantPdata(guidPrefix: Uint8Array): Uint8Array {
   const w = new ByteWriter(32, false);
-  writeParameter(w, PID.PARTICIPANT_GUID, (x) => x.bytes(guidPrefix).entityId(0x000001c1));
+  writeParameter(w, PID.PARTICIPANT_GUID, (x) => x.bytes(guidPrefix).entityId(EntityId.PARTICIPANT));
   writeSentinel(w);
   return new Uint8Array(w.finish());
 }

@@ -17,13 +17,17 @@ import { FLAG_E, SubmessageId } from '../../submessages/ids.js';
 import { ReplayCheck } from './replay.js';
 import { encrypts, keyBytes, sessionKey, sessionReceiverKey, transformKindCode, transformKindOf, type KeyMaterial } from './key-material.js';
 
-export const SEC_BODY = 0x30;
-export const SEC_PREFIX = 0x31;
-export const SEC_POSTFIX = 0x32;
-export const SRTPS_PREFIX = 0x33;
-export const SRTPS_POSTFIX = 0x34;
+export const SEC_BODY = SubmessageId.SEC_BODY;
+export const SEC_PREFIX = SubmessageId.SEC_PREFIX;
+export const SEC_POSTFIX = SubmessageId.SEC_POSTFIX;
+export const SRTPS_PREFIX = SubmessageId.SRTPS_PREFIX;
+export const SRTPS_POSTFIX = SubmessageId.SRTPS_POSTFIX;
 
 const HEADER_BYTES = 20;
+/** Where a CryptoHeader's fields start: transformation kind code, then transformation key id. */
+export const CryptoHeaderField = { KIND: 0, KEY_ID: 4 } as const;
+/** The transformation key id of the Kx key material (the volatile secure channel's keys, from the handshake). */
+export const KX_KEY_ID = 0;
 const MAC_BYTES = 16;
 /** Receiver-specific MACs accepted in one footer. */
 const MAX_RECEIVER_MACS = 64;

@@ -9,6 +9,8 @@
 // CDR alignment counts from the byte after the encapsulation header. Decoding is bounded.
 import { ByteWriter } from '../../byte-writer.js';
 import { Cursor, RtpsParseError } from '../../cursor.js';
+import { EntityId, guidToBytes, makeGuid } from '../../guid.js';
+import { Encapsulation } from '../../parameter-list.js';
 import { DATA_HOLDER_LIMITS, readDataHolderSeq, writeDataHolderSeq, type DataHolder, type DataHolderLimits } from '../data-holder.js';
 import { SecurityError } from '../errors.js';
 
@@ -49,7 +51,7 @@ export const sameIdentity = (a: MessageIdentity, b: MessageIdentity): boolean =>
 
 export function encodeGenericMessage(m: Omit<GenericMessage, 'le'>): Buffer {
   const w = new ByteWriter(1024, true);
-  w.u16(0x0001, false).u16(0, false);
+  w.u16(Encapsulation.CDR_LE, false).u16(0, false);
   w.bytes(m.messageIdentity.guid).bytes(m.messageIdentity.sn);
   w.bytes(m.relatedMessageIdentity.guid).bytes(m.relatedMessageIdentity.sn);
   w.bytes(m.destinationParticipant).bytes(m.destinationEndpoint).bytes(m.sourceEndpoint);
@@ -63,8 +65,8 @@ export function decodeGenericMessage(payload: Buffer, limits: DataHolderLimits =
   try {
     if (payload.length < 4) throw new RtpsParseError('payload shorter than its encapsulation header');
     const enc = payload.readUInt16BE(0);
-    if (enc !== 0x0000 && enc !== 0x0001) throw new RtpsParseError(`encapsulation 0x${enc.toString(16)} is not CDR`);
-    const le = enc === 0x0001;
+    if (enc !== Encapsulation.CDR_BE && enc !== Encapsulation.CDR_LE) throw new RtpsParseError(`encapsulation 0x${enc.toString(16)} is not CDR`);
+    const le = enc === Encapsulation.CDR_LE;
     const c = new Cursor(payload, 4, payload.length, le);
     const id = (): MessageIdentity => ({ guid: Buffer.from(c.bytes(16)), sn: Buffer.from(c.bytes(8)) });
     const messageIdentity = id();
@@ -79,4 +81,10 @@ export function decodeGenericMessage(payload: Buffer, limits: DataHolderLimits =
     if (err instanceof RtpsParseError) throw new SecurityError('bad-token', `ParticipantGenericMessage does not decode: ${err.message}`);
     throw err;
   }
+}
+
+/** The message is for the participant with this GUID prefix (hex), or for every participant (zero GUID). */
+export function addressedTo(m: GenericMessage, prefixHex: string): boolean {
+  const d = m.destinationParticipant;
+  return d.equals(ZERO_GUID) || d.equals(guidToBytes(makeGuid(prefixHex, EntityId.PARTICIPANT)));
 }

@@ -1,0 +1,162 @@
+// Our endpoints: the user writers and readers the participant creates (entity ids, their reliable cores, SEDP
+// announcement and dispose, matching, DDS-Security's say on each), and the reliable cores of the builtin ones, by
+// entity id, as the receive path and the matcher look them up.
+import type { EndpointData } from './discovery-sedp-data.js';
+import type { SedpBuiltins } from './discovery-sedp.js';
+import type { EndpointMatcher, LocalEndpoint } from './endpoint-matching.js';
+import type { ReassemblyBudget } from './fragment-reassembly.js';
+import { EntityKind, guidEntityId, makeGuid, type Guid } from './guid.js';
+import type { MessageBuilder } from './outgoing.js';
+import type { ResolvedOptions } from './participant-options.js';
+import { EndpointRefusedError, type ParticipantSecurity } from './participant-security.js';
+import { resolveQos } from './qos.js';
+import { ReliableReader } from './reliable-reader.js';
+import { ReliableWriter } from './reliable-writer.js';
+import { Reader, type ReaderConfig } from './topic-reader.js';
+import { Writer, type WriterConfig } from './topic-writer.js';
+
+/** The entity key is 3 bytes: the highest our counter may reach. */
+const MAX_ENTITY_KEY = 0xfffffe;
+
+/** What our endpoints need of the participant. */
+export interface LocalEndpointsHost {
+  readonly guidPrefix: string;
+  readonly vendorId: number;
+  readonly opts: ResolvedOptions;
+  readonly budget: ReassemblyBudget;
+  readonly matcher: EndpointMatcher;
+  readonly security: ParticipantSecurity | undefined;
+  /** The message builder and SEDP (they exist once the transport is open). */
+  out(): MessageBuilder;
+  sedp(): SedpBuiltins;
+  closed(): boolean;
+  /** Our user writers changed (their liveliness leases decide how often we assert liveliness). */
+  writersChanged(): void;
+}
+
+export class LocalEndpoints {
+  /** Reliable writers and readers by entity id: the builtin ones and our user endpoints' cores. */
+  readonly writers = new Map<number, ReliableWriter>();
+  readonly readers = new Map<number, ReliableReader>();
+  /** Our user endpoints by GUID. */
+  readonly user = new Map<Guid, LocalEndpoint>();
+  private entityCounter = 0;
+
+  constructor(private readonly host: LocalEndpointsHost) {}
+
+  /** Creates a writer and announces it through SEDP. */
+  createWriter(cfg: WriterConfig): Writer {
+    const h = this.host;
+    this.assertSecurityAllows('writer', cfg.topic);
+    const qos = resolveQos(cfg.qos);
+    const entityId = this.nextEntityId(cfg.key ? EntityKind.USER_WRITER_WITH_KEY : EntityKind.USER_WRITER_NO_KEY);
+    const writerGuid = makeGuid(h.guidPrefix, entityId);
+    const crypto = h.security?.cryptography;
+    const transforms = crypto?.writerTransforms(writerGuid, cfg.topic);
+    const o = h.opts;
+    const core = new ReliableWriter({ entityId, prefixHex: h.guidPrefix, qos, fragmentSize: o.fragmentSize, maxSamples: o.limits.maxSamples, heartbeatPeriodMs: o.heartbeatPeriodMs, ...transforms }, h.out());
+    const w = new Writer(core, cfg, (x) => this.close(x.guid));
+    // A protected writer's key goes to each reader it matches (its datawriter crypto token).
+    if (transforms) w.on('matched', (e) => crypto!.writerMatched(writerGuid, e.remoteGuid));
+    this.writers.set(entityId, core);
+    const local: LocalEndpoint = { kind: 'writer', w };
+    this.user.set(w.guid, local);
+    h.writersChanged();
+    this.announce(this.endpointData('writer', w.guid, cfg, qos));
+    h.matcher.addLocal(local);
+    return w;
+  }
+
+  /** Creates a reader and announces it through SEDP. */
+  createReader(cfg: ReaderConfig): Reader {
+    const h = this.host;
+    this.assertSecurityAllows('reader', cfg.topic);
+    const qos = resolveQos(cfg.qos);
+    const entityId = this.nextEntityId(cfg.key ? EntityKind.USER_READER_WITH_KEY : EntityKind.USER_READER_NO_KEY);
+    const l = h.opts.limits;
+    const crypto = h.security?.cryptography;
+    const core = new ReliableReader(
+      {
+        entityId,
+        prefixHex: h.guidPrefix,
+        qos,
+        maxPendingPerWriter: l.maxPendingPerWriter,
+        reassembly: { maxSampleSize: l.maxSampleSize, maxPerWriter: l.maxReassembliesPerWriter, timeoutMs: l.reassemblyTimeoutMs },
+        budget: h.budget,
+        protect: crypto ? (sm) => crypto.protectReaderSubmessage(makeGuid(h.guidPrefix, entityId), cfg.topic, sm) : undefined,
+      },
+      h.out(),
+    );
+    const r = new Reader(core, cfg, l.maxSamples, (x) => this.close(x.guid));
+    this.readers.set(entityId, core);
+    const local: LocalEndpoint = { kind: 'reader', r };
+    this.user.set(r.guid, local);
+    this.announce(this.endpointData('reader', r.guid, cfg, qos));
+    h.matcher.addLocal(local);
+    return r;
+  }
+
+  /** Our AUTOMATIC writers' liveliness leases (s). */
+  automaticLivelinessLeases(): number[] {
+    const leases: number[] = [];
+    for (const e of this.user.values()) if (e.kind === 'writer' && e.w.qos.liveliness.kind === 'automatic') leases.push(e.w.qos.liveliness.leaseSec);
+    return leases;
+  }
+
+  /** SEDP dispose of every user endpoint (the participant closes). */
+  disposeAll(): void {
+    for (const [guid, local] of this.user) this.host.sedp().dispose(local.kind, guid, this.secureDiscovery(topicOf(local)));
+  }
+
+  private close(guid: Guid): void {
+    const h = this.host;
+    const local = this.user.get(guid);
+    if (!local) return;
+    h.matcher.removeLocal(local);
+    this.user.delete(guid);
+    const entityId = guidEntityId(guid);
+    if (local.kind === 'writer') this.writers.delete(entityId);
+    else this.readers.delete(entityId);
+    h.writersChanged();
+    if (!h.closed()) h.sedp().dispose(local.kind, guid, this.secureDiscovery(topicOf(local)));
+  }
+
+  private nextEntityId(kind: number): number {
+    if (++this.entityCounter > MAX_ENTITY_KEY) throw new Error('entity ids exhausted');
+    return ((this.entityCounter << 8) | kind) >>> 0;
+  }
+
+  private endpointData(kind: 'writer' | 'reader', guid: Guid, cfg: WriterConfig | ReaderConfig, qos: EndpointData['qos']): EndpointData {
+    return {
+      kind,
+      guid,
+      participantGuidPrefix: this.host.guidPrefix,
+      topicName: cfg.topic,
+      typeName: cfg.typeName,
+      qos,
+      userData: cfg.userData === undefined ? Buffer.alloc(0) : Buffer.from(cfg.userData as string),
+      unicastLocators: [],
+      multicastLocators: [],
+      expectsInlineQos: false,
+      vendorId: this.host.vendorId,
+      ...(this.host.security ? { securityInfo: this.host.security.accessControl.endpointSecurityInfo(cfg.topic) } : {}),
+    };
+  }
+
+  private announce(d: EndpointData): void {
+    this.host.sedp().announce(d, this.secureDiscovery(d.topicName));
+  }
+
+  /** Under DDS-Security: governance and our permissions must allow the endpoint, and it must need no protection we lack. */
+  private assertSecurityAllows(kind: 'writer' | 'reader', topic: string): void {
+    const refused = this.host.security?.accessControl.checkLocalEndpoint(kind, topic);
+    if (refused !== undefined) throw new EndpointRefusedError(kind, topic, refused.cause, refused.reason);
+  }
+
+  /** DDS-Security: the topic's endpoints are announced over the secure SEDP endpoints. */
+  private secureDiscovery(topic: string): boolean {
+    return this.host.security?.accessControl.discoveryProtected(topic) ?? false;
+  }
+}
+
+const topicOf = (local: LocalEndpoint): string => (local.kind === 'writer' ? local.w.topic : local.r.topic);
