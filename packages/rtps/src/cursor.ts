@@ -4,6 +4,7 @@
 /** Thrown for any malformed or truncated RTPS input. */
 export class RtpsParseError extends Error {
   override name = 'RtpsParseError';
+  readonly code: string = 'rtps-malformed';
 
   constructor(message: string) {
     // No stack trace: these are caught and counted by the receive path, and a hostile peer can

@@ -24,6 +24,7 @@ export type SecurityReason =
 
 export class SecurityError extends Error {
   override name = 'SecurityError';
+  readonly code: string = 'dds-security-refused';
   constructor(
     readonly reason: SecurityReason,
     message: string,
