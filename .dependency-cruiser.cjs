@@ -13,18 +13,19 @@ const PACKAGES = {
   'fleet-protocol': [],
   kit: [],
   faults: ['kit', 'plugin-api', 'ros2'],
+  scripts: ['kit', 'plugin-api'],
   mcp: [],
   client: ['fleet-protocol'],
-  gateway: ['kit', 'faults', 'rtps', 'ros2', 'plugin-api', 'mcp'],
+  gateway: ['kit', 'faults', 'scripts', 'rtps', 'ros2', 'plugin-api', 'mcp'],
   'plugin-beacons': ['plugin-api', 'ros2'],
   'plugin-graph': ['plugin-api', 'ros2', 'rtps'],
   'plugin-linux': ['plugin-api'],
   'plugin-opcua': ['plugin-api', 'ros2'],
   'fleet-link': ['kit', 'faults', 'gateway', 'fleet-protocol', 'plugin-api', 'ros2'],
   fleet: ['kit', 'faults', 'gateway', 'fleet-link', 'fleet-protocol', 'plugin-api'],
-  cli: ['kit', 'faults', 'gateway', 'plugin-api', 'mcp', 'plugin-beacons', 'plugin-graph', 'plugin-linux', 'plugin-opcua', 'fleet-link', 'fleet', 'fleet-protocol'],
+  cli: ['kit', 'faults', 'scripts', 'gateway', 'plugin-api', 'mcp', 'plugin-beacons', 'plugin-graph', 'plugin-linux', 'plugin-opcua', 'fleet-link', 'fleet', 'fleet-protocol'],
   web: ['client'],
-  demo: ['kit', 'faults', 'cli', 'gateway', 'plugin-api', 'ros2', 'rtps', 'client', 'fleet-protocol'],
+  demo: ['kit', 'faults', 'scripts', 'cli', 'gateway', 'plugin-api', 'ros2', 'rtps', 'client', 'fleet-protocol'],
 };
 
 /**
@@ -44,7 +45,7 @@ const COMPOSITION = `^${GW}(gateway|features|index)\\.ts$`;
  * folders of lower tiers (never a sibling of its own tier).
  */
 const GATEWAY_TIERS = [
-  ['config', 'logging.ts', 'map-limited.ts', 'registry', 'sovd', 'storage', 'version.ts'],
+  ['config', 'map-limited.ts', 'registry', 'sovd', 'version.ts'],
   ['info', 'transport'],
   ['entities'],
   ['clear-data', 'data-lists', 'entity-scope', 'logs', 'ros', 'scripts'],

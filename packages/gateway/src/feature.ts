@@ -1,6 +1,6 @@
 // A gateway feature (faults, locks, scripts, ...) plugs in through this one contract: its tables,
 // its routes, its health report, and start/stop. The composition root (gateway.ts) knows only this.
-import type { Logger } from './logging.js';
+import type { Logger } from '@medkit/kit';
 import type { GatewayConfig } from './config/index.js';
 import type { RouteModule } from './http/server.js';
 import type { DocsEnricher, ExtraDocPaths } from './http/openapi.js';

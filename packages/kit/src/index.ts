@@ -15,3 +15,4 @@ export { reloadServerTls, type TlsReloadResult } from './transport/tls-reload.js
 export { parseClientRoles, certificateIdentityReader, formatSubject, roleFor, type CertificateIdentity, type ClientRoleRule } from './transport/client-roles.js';
 export { outboundAgent, readOutboundTls, type OutboundTlsKeys, type OutboundTlsMaterial } from './transport/outbound-tls.js';
 export { callErrorDetail, drain, headerOf, outboundCall, readCapped, type OutboundAgent, type OutboundAnswer, type OutboundCall } from './transport/outbound-http.js';
+export type { Logger } from './logging.js';

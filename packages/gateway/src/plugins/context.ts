@@ -1,7 +1,7 @@
 // The PluginContext of docs/plugins.md: the gateway's services as a plugin may use them. Every lookup is
 // lazy (services appear as features initialise) and every method answers "nothing" rather than throwing
 // when the service behind it is not enabled.
-import type { Logger } from '../logging.js';
+import type { Logger } from '@medkit/kit';
 import type { ServiceRegistry } from '../registry/index.js';
 import type { CollectionSamplerRegistry } from '../sampling/index.js';
 import { ENTITIES_SERVICE } from '../entities/service.js';

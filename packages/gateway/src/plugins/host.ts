@@ -3,7 +3,7 @@
 // entity ownership and metadata from introspection (docs/plugins.md, docs/beacons.md), capabilities, and the /health report.
 import type { Entity, EntitySnapshot, EntityType } from '../entities/model.js';
 import type { DiscoveryLayer, LayerOutput } from '../entities/pipeline/layer.js';
-import type { Logger } from '../logging.js';
+import type { Logger } from '@medkit/kit';
 import { type ConditionEvaluator, type DataProvider, type FaultProvider, type IntrospectionProvider, type LifecycleProvider, type LogProvider, type MedkitPlugin, type OperationProvider, PLUGIN_API_VERSION, type PluginConfig, type PluginContext, type PluginEntityRef, type PluginModule, type PluginRoute, providerFailure, type ScriptProvider, type UpdateProvider, withDeadline } from '@medkit/plugin-api';
 import { DEFAULT_CALL_TIMEOUT_MS } from './config.js';
 import { componentsWithIdentity } from './identity.js';

@@ -11,8 +11,8 @@ import { Verbatim } from '../sovd/verbatim.js';
 import { EntityId, GenericError } from '../http/schemas.js';
 import { ID_PARAM, type EntitySegment } from '../entity-scope/index.js';
 import type { GatewayContext } from '../feature.js';
-import type { AuditAction } from './audit.js';
-import type { Actor, EntityRef, ScriptDefinition } from './model.js';
+import type { AuditAction } from '@medkit/scripts';
+import type { Actor, EntityRef, ScriptDefinition } from '@medkit/scripts';
 import {
   AuditList,
   AuditQuerySchema,
@@ -29,7 +29,7 @@ import {
   StartBody,
   UploadResult,
 } from './schemas.js';
-import type { ScriptsService } from './service.js';
+import type { ScriptsService } from '@medkit/scripts';
 import { routeAvailability } from '../http/route-index.js';
 import { sendResult } from '../http/verbatim.js';
 import { readMultipartUpload, withMultipart } from '../http/multipart-upload.js';

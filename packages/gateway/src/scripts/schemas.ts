@@ -1,7 +1,7 @@
 // TypeBox schemas of the script routes (docs/scripts.md) and the audit route ([ours]).
 import { Type } from '@sinclair/typebox';
 import { Collection, EntityId, GenericError, Opaque } from '../http/schemas.js';
-import { AUDIT_ACTIONS } from './audit.js';
+import { AUDIT_ACTIONS } from '@medkit/scripts';
 
 export const ScriptIdParam = Type.String({ pattern: '^[A-Za-z0-9_-]{1,256}$', description: 'Script id', examples: ['script_1717123456_0'] });
 export const ExecutionIdParam = Type.String({ pattern: '^[A-Za-z0-9_-]{1,256}$', description: 'Execution id', examples: ['exec_1717123500_0'] });

@@ -1,7 +1,7 @@
 // Software update bookkeeping (docs/updates.md): registration checks, the
 // status/phase state machine, one background operation per package, persistence, and progress from
 // the provider mapped into `progress` / `sub_progress`.
-import type { Logger } from '../logging.js';
+import type { Logger } from '@medkit/kit';
 import { SovdError, isValidEntityId } from '@medkit/plugin-api';
 import { ORIGINS, type UpdatePackage, type UpdatePhase, type UpdateState, type UpdateStatusView } from './model.js';
 import type { UpdateProvider, UpdateReporter } from './provider.js';

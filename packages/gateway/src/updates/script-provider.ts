@@ -6,13 +6,13 @@
 import { existsSync, readFileSync, realpathSync, statSync } from 'node:fs';
 import { isAbsolute, relative, resolve, sep } from 'node:path';
 import { SovdError } from '@medkit/plugin-api';
-import { detectFormat } from '../scripts/format.js';
-import { checkTimeout } from '../scripts/metadata.js';
-import type { ScriptDefinition, ScriptFormat } from '../scripts/model.js';
-import { SCRIPT_FORMATS } from '../scripts/model.js';
-import { toResult } from '../scripts/outcome.js';
-import { validateParameters } from '../scripts/parameters.js';
-import type { ScriptRunner } from '../scripts/runner.js';
+import { detectFormat } from '@medkit/scripts';
+import { checkTimeout } from '@medkit/scripts';
+import type { ScriptDefinition, ScriptFormat } from '@medkit/scripts';
+import { SCRIPT_FORMATS } from '@medkit/scripts';
+import { toResult } from '@medkit/scripts';
+import { validateParameters } from '@medkit/scripts';
+import type { ScriptRunner } from '@medkit/scripts';
 import type { UpdateProvider, UpdateReporter } from './provider.js';
 
 /** One step as written in the registration. */

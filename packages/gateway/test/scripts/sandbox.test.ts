@@ -5,11 +5,11 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, readlink
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { EXEC_INIT, SANDBOX_SETUP, SYSTEM_PROBE, planSandbox, type SandboxProbe, type SandboxSettings } from '../../src/scripts/sandbox.js';
+import { EXEC_INIT, SANDBOX_SETUP, SYSTEM_PROBE, planSandbox, type SandboxProbe, type SandboxSettings } from '@medkit/scripts';
 import { createScriptsFeature } from '../../src/scripts/index.js';
 import { startTestGateway } from '../support/gateway.js';
 import { fixtureEntitiesFeature } from '../support/entities.js';
-import { probeCgroups, type CgroupBackend } from '../../src/scripts/cgroups.js';
+import { probeCgroups, type CgroupBackend } from '@medkit/scripts';
 import { spawn, spawnSync } from 'node:child_process';
 import { buildGateway, runMedkit, REPO_ROOT, type MedkitProcess } from '../../../../test-support/medkit-cli.js';
 import { describeAsRoot } from '../../../../test-support/requirements.js';

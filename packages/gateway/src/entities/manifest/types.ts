@@ -28,26 +28,9 @@ export interface ManifestMetadata {
   created_at?: string;
 }
 
-export interface ManifestScriptArg {
-  name: string;
-  type: 'positional' | 'named' | 'flag';
-  flag?: string;
-}
-
-/** A script declared by the manifest (run by the scripts feature; `managed`, so not deletable). */
-export interface ManifestScript {
-  id: string;
-  name: string;
-  description?: string;
-  path: string;
-  format: 'bash' | 'python' | 'sh';
-  timeout_sec: number;
-  entity_filter: string[];
-  env: Record<string, string>;
-  args: ManifestScriptArg[];
-  parameters_schema?: unknown;
-  managed: true;
-}
+// A script the manifest declares is the scripts package's type (it runs them).
+import type { ManifestScript } from '@medkit/scripts';
+export type { ManifestScript, ManifestScriptArg } from '@medkit/scripts';
 
 /** A manifest that loaded and validated. */
 export interface Manifest {

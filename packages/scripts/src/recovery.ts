@@ -2,7 +2,7 @@
 // the next start (issue 31): the processes still in their cgroups are killed (cgroups.ts reclaimStale),
 // and every execution the audit trail saw start but never finish is recorded as failed with the reason,
 // in the audit trail and in the execution history, so neither keeps saying "running".
-import type { Logger } from '../logging.js';
+import type { Logger } from '@medkit/kit';
 import type { ScriptAudit } from './audit.js';
 import type { ReclaimedCgroup } from './cgroups.js';
 import type { ExecutionManager } from './executions.js';

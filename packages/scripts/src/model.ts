@@ -84,3 +84,24 @@ export interface Actor {
   role: string | null;
   remoteIp: string | null;
 }
+
+export interface ManifestScriptArg {
+  name: string;
+  type: 'positional' | 'named' | 'flag';
+  flag?: string;
+}
+
+/** A script declared by the manifest (run by the scripts feature; `managed`, so not deletable). */
+export interface ManifestScript {
+  id: string;
+  name: string;
+  description?: string;
+  path: string;
+  format: 'bash' | 'python' | 'sh';
+  timeout_sec: number;
+  entity_filter: string[];
+  env: Record<string, string>;
+  args: ManifestScriptArg[];
+  parameters_schema?: unknown;
+  managed: true;
+}

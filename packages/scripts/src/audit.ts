@@ -3,7 +3,7 @@
 // GET …/x-medkit-script-audit) and, as the spec asks, to an append-only JSON-lines file.
 import { appendFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Logger } from '../logging.js';
+import type { Logger } from '@medkit/kit';
 import type { Migration, SqliteDatabase } from '@medkit/kit';
 import { withoutEnvValues } from './metadata.js';
 import type { Actor, ExecutionStatus } from './model.js';

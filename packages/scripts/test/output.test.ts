@@ -1,9 +1,9 @@
 // The progress protocol and output capture, fed the way pipes deliver data (arbitrary chunks).
 import { describe, expect, it } from 'vitest';
-import { CappedBuffer, ProgressFilter, parseProgressLine } from '../../src/scripts/output.js';
-import { buildArgv, parameterPassing } from '../../src/scripts/argv.js';
-import { parseResult } from '../../src/scripts/outcome.js';
-import { detectFormat } from '../../src/scripts/format.js';
+import { CappedBuffer, ProgressFilter, parseProgressLine } from '@medkit/scripts';
+import { buildArgv, parameterPassing } from '@medkit/scripts';
+import { parseResult } from '@medkit/scripts';
+import { detectFormat } from '@medkit/scripts';
 
 function run(chunks: string[]): { out: string; progress: [number, string | null][] } {
   let out = '';

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { MigrationRegistry, openStore } from '@medkit/kit';
-import { AUDIT_MIGRATIONS, ScriptAudit } from '../../src/scripts/audit.js';
+import { AUDIT_MIGRATIONS, ScriptAudit } from '@medkit/scripts';
 
 const KEY = 'sk-live-old-record';
 let dir: string | undefined;

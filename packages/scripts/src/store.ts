@@ -6,8 +6,8 @@
 // read another script's secrets.
 import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { isAbsolute, join, relative, resolve, sep } from 'node:path';
-import type { Logger } from '../logging.js';
-import type { ManifestScript } from '../entities/manifest/types.js';
+import type { Logger } from '@medkit/kit';
+import type { ManifestScript } from './model.js';
 import type { Migration, SqliteDatabase } from '@medkit/kit';
 import { EXTENSION } from './format.js';
 import { isSafeId } from './ids.js';
