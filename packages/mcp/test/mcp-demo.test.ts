@@ -484,7 +484,8 @@ describe('MCP server on the demo robot', () => {
       return /\/bulk-data\/rosbags\//.test(JSON.stringify(d)) ? d : undefined;
     }, 'BATTERY_LOW recording', 60_000);
     expect(detail.item.code).toBe('BATTERY_LOW');
-    const uri = JSON.stringify(detail).match(/"(\/api\/v1\/apps\/battery_monitor\/bulk-data\/rosbags\/[^"]+)"/)![1];
+    // The detail's link is in the reference's form (under the API base), which the reference tools take as it is.
+    const uri = JSON.stringify(detail).match(/"(\/apps\/battery_monitor\/bulk-data\/rosbags\/[^"]+)"/)![1];
     expect((await ref('ros2_medkit_bulkdata_categories', { entity_id: 'battery_monitor' })).items).toContain('rosbags');
     expect(ids((await ref('ros2_medkit_bulkdata_list', { entity_id: 'battery_monitor', category: 'rosbags' })).items)).toContain(uri.split('/').at(-1));
     const info = await ref('ros2_medkit_bulkdata_info', { bulk_data_uri: uri });
@@ -493,7 +494,7 @@ describe('MCP server on the demo robot', () => {
     // The file itself, or (larger than the inline cap) the refusal naming its URL: the recording's, or for the
     // fault the fault-code URL (the gateway serves a fault's newest recording there too).
     const byFault = '/api/v1/apps/battery_monitor/bulk-data/rosbags/BATTERY_LOW';
-    for (const [name, args, url] of [['ros2_medkit_bulkdata_download', { bulk_data_uri: uri, output_dir: '/tmp' }, uri], ['ros2_medkit_bulkdata_download_for_fault', { entity_id: 'battery_monitor', fault_code: 'BATTERY_LOW' }, byFault]] as const) {
+    for (const [name, args, url] of [['ros2_medkit_bulkdata_download', { bulk_data_uri: uri, output_dir: '/tmp' }, `/api/v1${uri}`], ['ros2_medkit_bulkdata_download_for_fault', { entity_id: 'battery_monitor', fault_code: 'BATTERY_LOW' }, byFault]] as const) {
       called.add(name);
       const r = await call(web, name, args);
       if (info.size <= DEFAULT_DOWNLOAD_BYTES) {
