@@ -3,9 +3,15 @@
  * island runs on its own ROS domain (as if on another runtime); this node has one foot on each
  * domain and relays serialized messages unchanged: /scan and /cmd_vel from the robot to the island,
  * /cmd_vel_safe and /safety/protective_stop from the island back to the robot.
+ * When it relays a raised protective stop it also reports PROTECTIVE_STOP to the robot's own fault
+ * manager (the main gateway), as the robot sees it: the main gateway's correlation rule
+ * (config/main-correlation.yaml) then lists the navigation aborts the stop causes as its symptoms.
  */
 import { QOS_DEFAULT, QOS_SENSOR_DATA, QOS_TRANSIENT_LOCAL, type QosInput, type RosContext } from '@medkit/ros2';
+import { DemoFaultReporter, Severity } from '../faults/fault-reporter.js';
 import type { DemoNode } from './demo-node.js';
+
+export const ROBOT_SIDE_STOP = 'PROTECTIVE_STOP';
 
 interface Relay {
   topic: string;
@@ -31,10 +37,20 @@ export function createIslandLink(robot: RosContext, island: RosContext): DemoNod
   };
   for (const r of TO_ISLAND) relay(onRobot, onIsland, r);
   for (const r of TO_ROBOT) relay(onIsland, onRobot, r);
+  const faults = new DemoFaultReporter(onRobot);
+  let stopped = false;
+  onIsland.createSubscription('/safety/protective_stop', 'std_msgs/msg/Bool', (m) => {
+    const now = m.data === true;
+    if (now === stopped) return;
+    stopped = now;
+    if (now) faults.failed(ROBOT_SIDE_STOP, Severity.CRITICAL, 'Safety island holds the robot: protective stop relayed by the island link');
+    else faults.passed(ROBOT_SIDE_STOP);
+  }, QOS_TRANSIENT_LOCAL);
   onRobot.logger.info(`relaying ${TO_ISLAND.map((r) => r.topic).join(', ')} to domain ${island.domainId} and ${TO_ROBOT.map((r) => r.topic).join(', ')} back`);
   return {
     node: onRobot,
     close() {
+      faults.close();
       onRobot.destroy();
       onIsland.destroy();
     },
