@@ -18,6 +18,7 @@ import { Home } from './home';
 import { EntityDetail } from './entity-detail';
 import { FaultDashboard } from './faults/dashboard';
 import { FaultDetail } from './faults/detail';
+import { IncidentPage } from '../incident/incident-page';
 import { useHash, usePoll } from './hooks';
 import { useAuth } from '../auth/use-auth';
 import { AuthStatus } from './auth-status';
@@ -124,6 +125,7 @@ export function App({ initialGateway }: { initialGateway: string }) {
           {route.view === 'home' && <Home entityCount={countEntities(nodes)} connection={connection} />}
           {route.view === 'entity' && <EntityDetail key={`${route.type}:${route.id}`} type={route.type} id={route.id} tab={route.tab} />}
           {route.view === 'faults' && <FaultDashboard />}
+          {route.view === 'incident' && <IncidentPage key={`${route.code}@${route.type}:${route.id}`} code={route.code} type={route.type} id={route.id} />}
           {route.view === 'fault' && <FaultDetail key={`${route.code}@${route.type}:${route.id}`} code={route.code} type={route.type} id={route.id} />}
         </main>
       </div>
