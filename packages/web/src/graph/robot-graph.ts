@@ -7,6 +7,9 @@ import { isObj, obj, str, xm } from '../model/json';
 /** rqt_graph's default "hide debug": topics every node has, which only clutter the picture. */
 export const HIDDEN_TOPICS = new Set(['/rosout', '/parameter_events', '/diagnostics', '/tf_static']);
 
+/** Lifecycle services every managed node serves (rqt_graph hides them too); counted, not drawn. */
+const LIFECYCLE_SERVICE = /\/(change_state|get_state|get_available_states|get_available_transitions|get_transition_graph)$/;
+
 export interface GraphNode {
   id: string;
   kind: 'node' | 'topic' | 'service';
@@ -62,6 +65,7 @@ export function buildRobotGraph(apps: AppResources[]): Pick<RobotGraph, 'nodes' 
       edges.push(t.direction === 'publish' ? { from: nodeKey(a.appId), to: k } : { from: k, to: nodeKey(a.appId) });
     }
     for (const s of a.services) {
+      if (LIFECYCLE_SERVICE.test(s)) continue;
       const k = `service:${s}`;
       if (!nodes.has(k)) nodes.set(k, { id: k, kind: 'service', label: s, fqn: s });
       edges.push({ from: k, to: nodeKey(a.appId) });
