@@ -139,17 +139,22 @@ async function appResources(client: MedkitClient, item: unknown, signal: AbortSi
   return { appId: id, fqn, online, topics, services };
 }
 
-/** Reads the whole graph: the Apps, their resources (in parallel), the watchdog's findings. */
-export async function fetchRobotGraph(client: MedkitClient, signal: AbortSignal): Promise<RobotGraph> {
-  const [apps, watchdog] = await Promise.all([
+/**
+ * Reads the whole graph: the Apps, their resources (in parallel), and the watchdog's findings when `watchdog`
+ * (the gateway's /health lists graph_watchdog active; its route is not asked otherwise).
+ */
+export async function fetchRobotGraph(client: MedkitClient, signal: AbortSignal, watchdog: boolean): Promise<RobotGraph> {
+  const [apps, wd] = await Promise.all([
     client.read('/apps', { signal }),
-    client.read('/x-medkit-watchdog', { signal }).then(
-      (b) => ({ findings: findingsOf(b) }),
-      (err: unknown) => ({ note: (err as { status?: number }).status === 404 ? 'This gateway runs no graph watchdog (plugin graph_watchdog).' : `Graph watchdog: ${(err as Error).message}` }),
-    ),
+    watchdog
+      ? client.read('/x-medkit-watchdog', { signal }).then(
+          (b) => ({ findings: findingsOf(b) }),
+          (err: unknown) => ({ note: `Graph watchdog: ${(err as Error).message}` }),
+        )
+      : Promise.resolve({ note: 'This gateway runs no graph watchdog (plugin graph_watchdog), so no findings are drawn.' }),
   ]);
   const list = Array.isArray(obj(apps).items) ? (obj(apps).items as unknown[]) : [];
   const resources = (await Promise.all(list.map((i) => appResources(client, i, signal)))).filter((r): r is AppResources => r !== undefined);
   const g = buildRobotGraph(resources);
-  return 'findings' in watchdog ? { ...g, findings: watchdog.findings } : { ...g, watchdogNote: watchdog.note };
+  return 'findings' in wd ? { ...g, findings: wd.findings } : { ...g, watchdogNote: wd.note };
 }

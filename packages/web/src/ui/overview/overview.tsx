@@ -14,7 +14,8 @@ import { ProcessSparklines } from './process-sparklines';
 
 export function Overview({ entityCount }: { entityCount: number }) {
   const { client, faults, tree, health } = useApp();
-  const graph = usePoll((signal) => fetchRobotGraph(client, signal), [client], 10_000);
+  const watchdog = health ? health.plugins.includes('graph_watchdog') : undefined;
+  const graph = usePoll((signal) => fetchRobotGraph(client, signal, watchdog!), [client, watchdog], 10_000, watchdog !== undefined);
   const worst = useMemo(() => worstActiveByEntity(faults.faults), [faults.faults]);
   const entityOf = useMemo(() => faultEntityResolver(tree.input), [tree.input]);
   const g = graph.data;
@@ -74,7 +75,13 @@ export function Overview({ entityCount }: { entityCount: number }) {
             </ul>
           )}
           <h2>Processes</h2>
-          <ProcessSparklines client={client} appIds={nodeIds} />
+          {health?.plugins.includes('procfs_introspection') ? (
+            <ProcessSparklines client={client} appIds={nodeIds} />
+          ) : (
+            <p class="muted small" data-testid="procfs-off">
+              No process metrics: the gateway runs no procfs_introspection plugin.
+            </p>
+          )}
         </>
       )}
     </section>

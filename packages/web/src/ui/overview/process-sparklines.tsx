@@ -1,10 +1,11 @@
 // CPU % and memory (RSS) of each online node's process over the last minutes, from the procfs_introspection
-// plugin (GET /apps/{id}/x-medkit-procfs, docs/introspection.md), polled every 3 s. Says so when the plugin is off.
+// plugin's block in each App's detail (x-medkit.plugins.procfs_introspection, docs/introspection.md), polled
+// every 3 s. The App detail always exists, so an App the plugin maps to no process costs no failed request.
 import { useRef } from 'preact/hooks';
 import type { MedkitClient } from '@medkit/client';
 import { formatBytes } from '../../model/freeze-frame';
 import { usePoll } from '../hooks';
-import { fetchProcessMetrics } from '../process-metrics-panel';
+import { num, obj, xm } from '../../model/json';
 import { Sparkline } from './sparkline';
 
 const KEEP = 40;
@@ -19,16 +20,25 @@ export function ProcessSparklines({ client, appIds }: { client: MedkitClient; ap
   const hist = useRef(new Map<string, History>());
   const poll = usePoll(
     async (signal) => {
-      const results = await Promise.all(appIds.map((id) => fetchProcessMetrics(client, `/apps/${encodeURIComponent(id)}`, signal).then((m) => [id, m[0]] as const, () => [id, undefined] as const)));
-      for (const [id, m] of results) {
-        if (!m) continue;
+      const results = await Promise.all(
+        appIds.map((id) =>
+          client.read(`/apps/${encodeURIComponent(id)}`, { signal }).then(
+            (d) => [id, obj(obj(xm(d).plugins).procfs_introspection)] as const,
+            () => [id, undefined] as const,
+          ),
+        ),
+      );
+      for (const [id, p] of results) {
+        if (!p || num(p.pid) === undefined) continue;
         const h = hist.current.get(id) ?? { cpu: [], rss: [] };
-        if (m.cpuPercent !== undefined) h.cpu = [...h.cpu, m.cpuPercent].slice(-KEEP);
-        if (m.rssBytes !== undefined) h.rss = [...h.rss, m.rssBytes].slice(-KEEP);
-        h.pid = m.pid;
+        const cpu = num(p.cpu_percent);
+        const rss = num(p.rss_bytes);
+        if (cpu !== undefined) h.cpu = [...h.cpu, cpu].slice(-KEEP);
+        if (rss !== undefined) h.rss = [...h.rss, rss].slice(-KEEP);
+        h.pid = num(p.pid);
         hist.current.set(id, h);
       }
-      return results.filter(([, m]) => m !== undefined).length;
+      return results.filter(([, p]) => p !== undefined && num(p.pid) !== undefined).length;
     },
     [client, appIds.join(',')],
     3000,
