@@ -6,7 +6,9 @@ import { useMemo } from 'preact/hooks';
 import type { Severity } from '../model/severity';
 import { routeHash } from '../model/route';
 import { findingTargets, type GraphEdge, type GraphNode, type WatchdogFinding } from './robot-graph';
-import { layoutDagre } from './dagre-layout';
+import { useModule } from '../ui/lazy';
+
+const loadLayout = () => import('./dagre-layout');
 
 const FILL: Record<string, string> = { 'sev-critical': '#7a1410', 'sev-error': '#fde0dd', 'sev-warning': '#fff1c7', 'sev-info': '#e3ecf7' };
 const TEXT: Record<string, string> = { 'sev-critical': '#ffffff' };
@@ -26,7 +28,8 @@ export interface GraphViewProps {
 const edgeKey = (e: { from: string; to: string }) => `${e.from}→${e.to}`;
 
 export function GraphView({ nodes, edges, worst, findings = [], centre, label, testId = 'robot-graph' }: GraphViewProps) {
-  const layout = useMemo(() => layoutDagre(nodes, edges), [nodes, edges]);
+  const dagre = useModule(loadLayout);
+  const layout = useMemo(() => dagre?.layoutDagre(nodes, edges), [dagre, nodes, edges]);
   const flagged = useMemo(() => {
     const onNode = new Map<string, WatchdogFinding[]>();
     const onEdge = new Map<string, WatchdogFinding[]>();
@@ -38,6 +41,7 @@ export function GraphView({ nodes, edges, worst, findings = [], centre, label, t
     return { onNode, onEdge };
   }, [findings, nodes]);
   if (nodes.length === 0) return <p class="muted">No ROS nodes online.</p>;
+  if (!layout) return <p class="muted">Laying out the graph…</p>;
   return (
     <div class="graph-scroll">
       <svg class="robot-graph" data-testid={testId} role="group" aria-label={label} width={layout.width} height={layout.height} viewBox={`0 0 ${layout.width} ${layout.height}`}>
