@@ -177,6 +177,10 @@ describeWith([...CHROMIUM, ...NATS_SERVER, ...POSTGRES], 'fleet console against 
     const bytes = readFileSync((await download.path())!);
     const direct = Buffer.from(await (await fetch(`${robots['amr-01'].url}${href!.replace('/components/amr-01/apps/amr-01__', '/apps/')}`)).arrayBuffer());
     expect(bytes.equals(direct)).toBe(true);
+    // The incident: the same recording fetched through the fleet's forwarding and decoded in the browser.
+    const plots = page.getByTestId('topic-plots');
+    await plots.waitFor({ timeout: 20_000 });
+    expect(Number(await plots.getAttribute('data-message-count'))).toBeGreaterThanOrEqual(0);
     await page.screenshot({ path: join(ARTIFACTS, 'fault-detail.png'), fullPage: true });
   });
 
@@ -206,6 +210,7 @@ describeWith([...CHROMIUM, ...NATS_SERVER, ...POSTGRES], 'fleet console against 
     await page.goto(`${fleet.url}/#/robot/amr-03/fault/LIDAR_DIRTY`);
     await page.getByTestId('robot-unavailable').waitFor();
     expect(await page.getByTestId('robot-unavailable').textContent()).toContain('offline');
+    expect(await page.getByTestId('incident-offline').textContent()).toContain('offline');
     expect(await page.getByTestId('fault-detail').textContent()).toContain('LIDAR_DIRTY');
     await page.screenshot({ path: join(ARTIFACTS, 'fault-offline.png'), fullPage: true });
   });
