@@ -6,7 +6,7 @@ import { faultSeverity } from '../model/severity';
 import { usePoll } from '../ui/hooks';
 import { ErrorNote } from '../ui/errors';
 import { formatTime } from '../ui/faults/fault-table';
-import { ago, fleetRouteHash, robotView, type RobotView } from './model';
+import { ago, fleetRouteHash, healthShown, robotView, type RobotView } from './model';
 
 export const ROBOT_POLL_MS = 3000;
 
@@ -97,10 +97,7 @@ export function RobotsPage({ client }: { client: MedkitClient }) {
                 <td>
                   <ActiveFaults robot={r} />
                 </td>
-                <td data-testid="robot-health">
-                  {r.health ? <span class={r.health === 'healthy' ? '' : 'warn-text'}>{r.health}</span> : <span class="muted">—</span>}
-                  {r.healthWarnings.length > 0 && <span class="muted small"> · {r.healthWarnings.join(', ')}</span>}
-                </td>
+                <RobotHealth robot={r} />
                 <td class="num" title={r.outboxDropped ? `${r.outboxDropped} events dropped` : undefined}>
                   {r.outboxPending ?? '—'}
                   {r.outboxDropped ? <span class="warn-text"> ({r.outboxDropped} dropped)</span> : null}
@@ -111,5 +108,17 @@ export function RobotsPage({ client }: { client: MedkitClient }) {
         </table>
       )}
     </section>
+  );
+}
+
+/** The robot's own /health, with configuration notes (ROS off) apart from real warnings. */
+function RobotHealth({ robot }: { robot: RobotView }) {
+  const h = healthShown(robot);
+  return (
+    <td data-testid="robot-health">
+      {h.status ? <span class={h.status === 'healthy' ? '' : 'warn-text'}>{h.status}</span> : <span class="muted">—</span>}
+      {h.warnings.length > 0 && <span class="muted small"> · {h.warnings.join(', ')}</span>}
+      {h.notes.includes('ros_disabled') && <span class="muted small" title="ros.enabled: false on this robot's gateway"> · ROS off</span>}
+    </td>
   );
 }
