@@ -2,7 +2,8 @@
 // recording's span with the fault's instants, the recording decoded in the browser and plotted per topic
 // with one shared cursor, the freeze frame at confirmation, the correlation, the log lines of the window,
 // the faulting node's graph neighbourhood and the download. Each section says why when its data is missing.
-import { useMemo } from 'preact/hooks';
+import { useEffect, useMemo } from 'preact/hooks';
+import { prewarmDecoder } from './recording-loader';
 import { entityPath, type EntityType } from '../model/entities';
 import { normalizeFaultDetail } from '../model/fault-detail';
 import { recordingsForFault, type FrameView } from '../model/freeze-frame';
@@ -44,7 +45,9 @@ export function IncidentPage({ type, id, code }: { type: EntityType; id: string;
     return all.filter((r, i) => all.findIndex((x) => x.path === r.path) === i);
   }, [d, bags.data, base, code]);
   const rec = newestRecording(recordings);
-  const recording = useRecording(client, d ? rec : undefined);
+  // The recording is fetched as soon as either the detail or the bulk-data listing names it.
+  const recording = useRecording(client, rec);
+  useEffect(prewarmDecoder, []);
   const correlation = useMemo(() => (list.data ? correlationOf(list.data, code) : undefined), [list.data, code]);
   const worst = useMemo(() => worstActiveByEntity(faults.faults), [faults.faults]);
 

@@ -50,9 +50,18 @@ async function download(client: MedkitClient, path: string, signal: AbortSignal,
   return all.buffer;
 }
 
+const newWorker = () => new Worker(new URL('./mcap-worker.ts', import.meta.url), { type: 'module' });
+let warm: Worker | undefined;
+
+/** Starts a decoder worker ahead of need (its script loads while the recording downloads). */
+export function prewarmDecoder(): void {
+  warm ??= newWorker();
+}
+
 function decodeInWorker(bytes: ArrayBuffer, signal: AbortSignal, onProgress: (p: LoadProgress) => void): Promise<DecodedRecording> {
   return new Promise((resolve, reject) => {
-    const worker = new Worker(new URL('./mcap-worker.ts', import.meta.url), { type: 'module' });
+    const worker = warm ?? newWorker();
+    warm = undefined;
     const stop = () => worker.terminate();
     signal.addEventListener('abort', () => {
       stop();
@@ -78,6 +87,8 @@ function decodeInWorker(bytes: ArrayBuffer, signal: AbortSignal, onProgress: (p:
 /** `sizeBytes` (from the fault detail) refuses a too-large recording before any byte is fetched. */
 export async function loadRecording(client: MedkitClient, path: string, sizeBytes: number | undefined, signal: AbortSignal, onProgress: (p: LoadProgress) => void): Promise<DecodedRecording> {
   if (sizeBytes !== undefined && sizeBytes > MAX_RECORDING_BYTES) throw new RecordingTooLarge(sizeBytes);
+  prewarmDecoder();
   const bytes = await download(client, path, signal, onProgress);
+  performance.mark('medkit:recording-fetched');
   return decodeInWorker(bytes, signal, onProgress);
 }
