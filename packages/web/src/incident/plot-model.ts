@@ -18,8 +18,9 @@ export function pointsAround(times: number[], atSec: number | undefined): { befo
   return { before, after: times.length - before };
 }
 
-/** Time of day with milliseconds, for read-outs. */
-export function clockTime(sec: number): string {
+/** Time of day with milliseconds, for read-outs; with the date in front when it is not today. */
+export function clockTime(sec: number, today = new Date()): string {
   const d = new Date(sec * 1000);
-  return `${d.toLocaleTimeString([], { hour12: false })}.${String(d.getMilliseconds()).padStart(3, '0')}`;
+  const time = `${d.toLocaleTimeString([], { hour12: false })}.${String(d.getMilliseconds()).padStart(3, '0')}`;
+  return d.toDateString() === today.toDateString() ? time : `${d.toLocaleDateString()} ${time}`;
 }
