@@ -21,7 +21,8 @@ const CHAR_W = 6.6;
 
 /** Box size of a graph element: nodes are boxes, topics and services pills, sized to their label. */
 export function boxOf(n: GraphNode): { w: number; h: number } {
-  return { w: Math.min(260, Math.max(70, n.label.length * CHAR_W + 20)), h: n.kind === 'node' ? 34 : 24 };
+  const chars = n.label.length + (n.rateHz !== undefined ? 9 : 0);
+  return { w: Math.min(300, Math.max(70, chars * CHAR_W + 20)), h: n.kind === 'node' ? 34 : 24 };
 }
 
 export function layoutDagre(nodes: GraphNode[], edges: GraphEdge[]): Layout {

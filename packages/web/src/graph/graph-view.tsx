@@ -65,7 +65,7 @@ export function GraphView({ nodes, edges, worst, findings = [], centre, label, t
           if (!p) return null;
           const sev = n.appId ? worst?.get(n.appId) : undefined;
           const bad = flagged.onNode.get(n.id);
-          const name = `${n.kind === 'node' ? 'node' : n.kind} ${n.fqn ?? n.label}${sev ? `, worst active fault ${sev.label}` : ''}${bad ? `, watchdog: ${bad.map((f) => f.code).join(', ')}` : ''}`;
+          const name = `${n.kind === 'node' ? 'node' : n.kind} ${n.fqn ?? n.label}${n.rateHz !== undefined ? ` at ${n.rateHz.toFixed(1)} Hz` : ''}${sev ? `, worst active fault ${sev.label}` : ''}${bad ? `, watchdog: ${bad.map((f) => f.code).join(', ')}` : ''}`;
           const box = (
             <>
               <title>{[name, ...(bad ?? []).map((f) => f.text)].join('\n')}</title>
@@ -82,6 +82,7 @@ export function GraphView({ nodes, edges, worst, findings = [], centre, label, t
               />
               <text x={p.x + p.w / 2} y={p.y + p.h / 2 + 4} font-size={n.kind === 'node' ? 12 : 11} text-anchor="middle" fill={sev ? TEXT[sev.css] ?? '#1f2328' : '#1f2328'}>
                 {n.label}
+                {n.rateHz !== undefined && <tspan class="rate"> {n.rateHz.toFixed(1)} Hz</tspan>}
               </text>
             </>
           );

@@ -19,6 +19,8 @@ export interface GraphNode {
   /** ROS FQN of a node, full name of a topic or service. */
   fqn?: string;
   online?: boolean;
+  /** Topics: the rate the graph provider measures (Hz), when it has one. */
+  rateHz?: number;
 }
 
 export interface GraphEdge {
@@ -143,7 +145,7 @@ async function appResources(client: MedkitClient, item: unknown, signal: AbortSi
  * Reads the whole graph: the Apps, their resources (in parallel), and the watchdog's findings when `watchdog`
  * (the gateway's /health lists graph_watchdog active; its route is not asked otherwise).
  */
-export async function fetchRobotGraph(client: MedkitClient, signal: AbortSignal, watchdog: boolean): Promise<RobotGraph> {
+export async function fetchRobotGraph(client: MedkitClient, signal: AbortSignal, watchdog: boolean, rateFunctions: string[] = []): Promise<RobotGraph> {
   const [apps, wd] = await Promise.all([
     client.read('/apps', { signal }),
     watchdog
@@ -156,5 +158,28 @@ export async function fetchRobotGraph(client: MedkitClient, signal: AbortSignal,
   const list = Array.isArray(obj(apps).items) ? (obj(apps).items as unknown[]) : [];
   const resources = (await Promise.all(list.map((i) => appResources(client, i, signal)))).filter((r): r is AppResources => r !== undefined);
   const g = buildRobotGraph(resources);
+  const rates = await topicRates(client, rateFunctions, signal);
+  for (const n of g.nodes) if (n.kind === 'topic' && rates.has(n.label)) n.rateHz = rates.get(n.label);
   return 'findings' in wd ? { ...g, findings: wd.findings } : { ...g, watchdogNote: wd.note };
+}
+
+/**
+ * Topic rates from the graph provider's pipeline graphs (`GET /functions/{id}/x-medkit-graph`, docs/graph.md):
+ * the measured `frequency_hz` of each edge's topic. Only asked for the Functions given (the provider is on).
+ */
+async function topicRates(client: MedkitClient, functionIds: string[], signal: AbortSignal): Promise<Map<string, number>> {
+  const out = new Map<string, number>();
+  const graphs = await Promise.all(functionIds.map((id) => client.read(`/functions/${encodeURIComponent(id)}/x-medkit-graph`, { signal }).catch(() => undefined)));
+  for (const body of graphs) {
+    const g = obj(obj(body)['x-medkit-graph']);
+    const names = new Map<string, string>();
+    for (const t of Array.isArray(g.topics) ? g.topics : []) if (isObj(t) && str(t.topic_id) && str(t.name)) names.set(str(t.topic_id)!, str(t.name)!);
+    for (const e of Array.isArray(g.edges) ? g.edges : []) {
+      if (!isObj(e)) continue;
+      const hz = obj(e.metrics).frequency_hz;
+      const name = names.get(str(e.topic_id) ?? '');
+      if (name && typeof hz === 'number') out.set(name, hz);
+    }
+  }
+  return out;
 }

@@ -15,7 +15,9 @@ import { ProcessSparklines } from './process-sparklines';
 export function Overview({ entityCount }: { entityCount: number }) {
   const { client, faults, tree, health } = useApp();
   const watchdog = health ? health.plugins.includes('graph_watchdog') : undefined;
-  const graph = usePoll((signal) => fetchRobotGraph(client, signal, watchdog!), [client, watchdog], 10_000, watchdog !== undefined);
+  // Topic rates come from the graph provider's per-Function pipeline graphs.
+  const rateFunctions = health?.plugins.includes('graph_provider') ? tree.input.functions.map((f) => f.id) : [];
+  const graph = usePoll((signal) => fetchRobotGraph(client, signal, watchdog!, rateFunctions), [client, watchdog, rateFunctions.join(',')], 10_000, watchdog !== undefined);
   const worst = useMemo(() => worstActiveByEntity(faults.faults), [faults.faults]);
   const entityOf = useMemo(() => faultEntityResolver(tree.input), [tree.input]);
   const g = graph.data;

@@ -1,14 +1,21 @@
 // CPU % and memory (RSS) of each online node's process over the last minutes, from the procfs_introspection
 // plugin's block in each App's detail (x-medkit.plugins.procfs_introspection, docs/introspection.md), polled
-// every 3 s. The App detail always exists, so an App the plugin maps to no process costs no failed request.
+// every 10 s. The App detail always exists, so an App the plugin maps to no process costs no failed request.
 import { useRef } from 'preact/hooks';
 import type { MedkitClient } from '@medkit/client';
 import { formatBytes } from '../../model/freeze-frame';
 import { usePoll } from '../hooks';
 import { num, obj, xm } from '../../model/json';
+import { createLimiter } from '../../api/limiter';
 import { Sparkline } from './sparkline';
 
 const KEEP = 40;
+/**
+ * Each App detail makes the gateway read /proc for it: a few at a time and every 10 s, so the overview never
+ * loads the gateway into its introspection deadline (a `plugin_call_failed` warning in /health).
+ */
+const READS = createLimiter(2);
+const POLL_MS = 10_000;
 
 interface History {
   cpu: number[];
@@ -22,7 +29,7 @@ export function ProcessSparklines({ client, appIds }: { client: MedkitClient; ap
     async (signal) => {
       const results = await Promise.all(
         appIds.map((id) =>
-          client.read(`/apps/${encodeURIComponent(id)}`, { signal }).then(
+          READS.run(() => client.read(`/apps/${encodeURIComponent(id)}`, { signal }), signal).then(
             (d) => [id, obj(obj(xm(d).plugins).procfs_introspection)] as const,
             () => [id, undefined] as const,
           ),
@@ -41,7 +48,7 @@ export function ProcessSparklines({ client, appIds }: { client: MedkitClient; ap
       return results.filter(([, p]) => p !== undefined && num(p.pid) !== undefined).length;
     },
     [client, appIds.join(',')],
-    3000,
+    POLL_MS,
   );
   if (poll.data === undefined) return <p class="muted small">Reading process metrics…</p>;
   if (poll.data === 0) return <p class="muted small" data-testid="procfs-off">No process metrics: the gateway runs no procfs_introspection plugin, or it maps no node to a process.</p>;
