@@ -90,6 +90,8 @@ describeWith([...CHROMIUM, ...NATS_SERVER, ...POSTGRES], 'fleet console against 
     // These robots run without ROS: their /health says degraded for ros_disabled alone, a choice of configuration,
     // which the console notes instead of showing a degraded robot.
     expect(await row(page, 'amr-01').getByTestId('robot-health').textContent()).toBe('healthy · ROS off');
+    // Each robot's last incident, opening its fault (and incident) page.
+    await expect.poll(() => row(page, 'amr-01').getByTestId('last-incident').locator('a').getAttribute('href')).toMatch(/^#\/robot\/amr-01\/fault\/[A-Z_]+$/);
     expect(await page.getByTestId('robots-summary').textContent()).toMatch(/3 robots · 2 online1 offline · 4 active faults/);
     await page.screenshot({ path: join(ARTIFACTS, 'robots.png'), fullPage: true });
   });
