@@ -175,5 +175,10 @@ describeWith(CHROMIUM, 'web UI on the demo robot (launcher, two gateways)', () =
     await expect.poll(() => page.getByTestId('active-by-severity').locator('li[data-severity="ERROR"]').getAttribute('data-count'), SLOW).not.toBe('0');
     expect(await treeItem(page, 'Graph Watchdog').or(treeItem(page, 'graph_watchdog')).first().locator('.state-offline').count()).toBe(0);
     await page.screenshot({ path: join(ARTIFACTS, 'demo-overview.png'), fullPage: true });
+    // Keyboard: a graph node takes focus and Enter opens its App.
+    await node.locator('a').focus();
+    expect(await page.evaluate(() => document.activeElement?.getAttribute('aria-label'))).toContain('node /navigation/local_costmap');
+    await page.keyboard.press('Enter');
+    await expect.poll(() => page.evaluate(() => window.location.hash)).toBe('#/entity/apps/local_costmap');
   });
 });
