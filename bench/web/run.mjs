@@ -7,6 +7,8 @@
 //    in a fresh page, and reads the time from navigation start until every topic has its plot drawn, and the
 //    UI's own mark of the recording decoded (fetch + worker).
 // 2. In Node.js, the same code the browser runs: a 50 MB recording decoded, a 30-node/100-topic graph laid out.
+// 3. With --big: a 50 MB recording opened in chromium from a stand-in gateway (big-recording.mjs): time to the
+//    plot, whether progress was shown, and the longest main-thread task meanwhile.
 import { spawn } from 'node:child_process';
 import { createServer } from 'node:http';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -17,8 +19,9 @@ import { parseArgs } from 'node:util';
 import { chromium } from 'playwright-core';
 import { freePort } from '../../test-support/servers/ports.mjs';
 import { loadUiModules, syntheticGraphInput, syntheticRecording } from './synthetic.mjs';
+import { measureBig, serveBig } from './big-recording.mjs';
 
-const { values: o } = parseArgs({ options: { runs: { type: 'string', default: '5' }, json: { type: 'string' }, domain: { type: 'string', default: '90' }, 'skip-demo': { type: 'boolean', default: false }, 'skip-synthetic': { type: 'boolean', default: false } } });
+const { values: o } = parseArgs({ options: { runs: { type: 'string', default: '5' }, json: { type: 'string' }, domain: { type: 'string', default: '90' }, 'skip-demo': { type: 'boolean', default: false }, 'skip-synthetic': { type: 'boolean', default: false }, big: { type: 'boolean', default: false } } });
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const RUNS = Number(o.runs);
 const median = (a) => [...a].sort((x, y) => x - y)[Math.floor(a.length / 2)];
@@ -132,6 +135,20 @@ async function syntheticRun() {
   results.layout30x100 = { nodes: g.nodes.length, edges: g.edges.length, runsMs: layout, medianMs: median(layout) };
 }
 
+async function bigRun() {
+  const { bytes, messages } = await syntheticRecording(50);
+  const dist = await buildUi();
+  const server = await serveBig(dist, bytes);
+  const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--no-sandbox', '--disable-gpu'] });
+  const runs = [];
+  for (let r = 0; r < RUNS; r++) runs.push(await measureBig(browser, server.url));
+  await browser.close();
+  server.close();
+  rmSync(dist, { recursive: true, force: true });
+  results.big50MB = { bytes: bytes.length, messages, runs, medianPlottedMs: median(runs.map((x) => x.plottedMs)), worstLongTaskMs: Math.max(...runs.map((x) => x.longestTaskMs)) };
+}
+
+if (o.big) await bigRun();
 if (!o['skip-demo']) await demoRun();
 if (!o['skip-synthetic']) await syntheticRun();
 results.loadAfter = loadavg();
