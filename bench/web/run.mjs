@@ -9,6 +9,8 @@
 // 2. In Node.js, the same code the browser runs: a 50 MB recording decoded, a 30-node/100-topic graph laid out.
 // 3. With --big: a 50 MB recording opened in chromium from a stand-in gateway (big-recording.mjs): time to the
 //    plot, whether progress was shown, and the longest main-thread task meanwhile.
+// 4. With --overview: the overview of a 30-node, 100-topic robot from a stand-in gateway (overview-standin.mjs):
+//    navigation start → the graph drawn.
 import { spawn } from 'node:child_process';
 import { createServer } from 'node:http';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -20,8 +22,9 @@ import { chromium } from 'playwright-core';
 import { freePort } from '../../test-support/servers/ports.mjs';
 import { loadUiModules, syntheticGraphInput, syntheticRecording } from './synthetic.mjs';
 import { measureBig, serveBig } from './big-recording.mjs';
+import { measureOverview, serveOverview } from './overview-standin.mjs';
 
-const { values: o } = parseArgs({ options: { runs: { type: 'string', default: '5' }, json: { type: 'string' }, domain: { type: 'string', default: '90' }, 'skip-demo': { type: 'boolean', default: false }, 'skip-synthetic': { type: 'boolean', default: false }, big: { type: 'boolean', default: false } } });
+const { values: o } = parseArgs({ options: { runs: { type: 'string', default: '5' }, json: { type: 'string' }, domain: { type: 'string', default: '90' }, 'skip-demo': { type: 'boolean', default: false }, 'skip-synthetic': { type: 'boolean', default: false }, big: { type: 'boolean', default: false }, overview: { type: 'boolean', default: false } } });
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const RUNS = Number(o.runs);
 const median = (a) => [...a].sort((x, y) => x - y)[Math.floor(a.length / 2)];
@@ -148,7 +151,20 @@ async function bigRun() {
   results.big50MB = { bytes: bytes.length, messages, runs, medianPlottedMs: median(runs.map((x) => x.plottedMs)), worstLongTaskMs: Math.max(...runs.map((x) => x.longestTaskMs)) };
 }
 
+async function overviewRun() {
+  const dist = await buildUi();
+  const server = await serveOverview(dist, syntheticGraphInput());
+  const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--no-sandbox', '--disable-gpu'] });
+  const runs = [];
+  for (let r = 0; r < RUNS; r++) runs.push(await measureOverview(browser, server.url));
+  await browser.close();
+  server.close();
+  rmSync(dist, { recursive: true, force: true });
+  results.overview30x100 = { runs, medianDrawnMs: median(runs.map((x) => x.drawnMs)) };
+}
+
 if (o.big) await bigRun();
+if (o.overview) await overviewRun();
 if (!o['skip-demo']) await demoRun();
 if (!o['skip-synthetic']) await syntheticRun();
 results.loadAfter = loadavg();

@@ -10,6 +10,11 @@ import { useModule } from '../ui/lazy';
 
 const loadLayout = () => import('./dagre-layout');
 
+/** Starts loading the layout code ahead of the graph's data (the overview calls it when it mounts). */
+export function preloadGraphLayout(): void {
+  void loadLayout().catch(() => undefined);
+}
+
 const FILL: Record<string, string> = { 'sev-critical': '#7a1410', 'sev-error': '#fde0dd', 'sev-warning': '#fff1c7', 'sev-info': '#e3ecf7' };
 const TEXT: Record<string, string> = { 'sev-critical': '#ffffff' };
 

@@ -6,7 +6,7 @@ import { useApp } from '../context';
 import { usePoll } from '../hooks';
 import { ErrorNote } from '../errors';
 import { fetchRobotGraph } from '../../graph/robot-graph';
-import { GraphView } from '../../graph/graph-view';
+import { GraphView, preloadGraphLayout } from '../../graph/graph-view';
 import { worstActiveByEntity } from '../../graph/worst-fault';
 import { faultEntityResolver } from '../faults/fault-table';
 import { ActiveBySeverity, LastIncidents } from './fault-summary';
@@ -21,6 +21,7 @@ export function Overview({ entityCount }: { entityCount: number }) {
   const worst = useMemo(() => worstActiveByEntity(faults.faults), [faults.faults]);
   const entityOf = useMemo(() => faultEntityResolver(tree.input), [tree.input]);
   const g = graph.data;
+  useEffect(preloadGraphLayout, []);
   useEffect(() => {
     if (g) performance.mark('medkit:overview-graph');
   }, [g]);
