@@ -31,21 +31,26 @@ const TO_ROBOT: Relay[] = [
 export function createIslandLink(robot: RosContext, island: RosContext): DemoNode {
   const onRobot = robot.createNode('island_link', '/safety');
   const onIsland = island.createNode('island_link', '/safety');
-  const relay = (from: typeof onRobot, to: typeof onRobot, r: Relay) => {
-    const pub = to.createPublisher(r.topic, r.type, r.qos);
-    from.createSubscription(r.topic, r.type, (_m, info) => pub.publishRaw(info.raw), r.qos, { raw: true });
-  };
-  for (const r of TO_ISLAND) relay(onRobot, onIsland, r);
-  for (const r of TO_ROBOT) relay(onIsland, onRobot, r);
   const faults = new DemoFaultReporter(onRobot);
   let stopped = false;
-  onIsland.createSubscription('/safety/protective_stop', 'std_msgs/msg/Bool', (m) => {
-    const now = m.data === true;
+  // The stop as relayed: std_msgs/Bool in CDR is the 4-byte encapsulation header and one byte (one reader of
+  // the topic, the relay's own).
+  const onStop = (raw: Uint8Array) => {
+    const now = raw.length > 4 && raw[4] !== 0;
     if (now === stopped) return;
     stopped = now;
     if (now) faults.failed(ROBOT_SIDE_STOP, Severity.CRITICAL, 'Safety island holds the robot: protective stop relayed by the island link');
     else faults.passed(ROBOT_SIDE_STOP);
-  }, QOS_TRANSIENT_LOCAL);
+  };
+  const relay = (from: typeof onRobot, to: typeof onRobot, r: Relay) => {
+    const pub = to.createPublisher(r.topic, r.type, r.qos);
+    from.createSubscription(r.topic, r.type, (_m, info) => {
+      pub.publishRaw(info.raw);
+      if (r.topic === '/safety/protective_stop') onStop(info.raw);
+    }, r.qos, { raw: true });
+  };
+  for (const r of TO_ISLAND) relay(onRobot, onIsland, r);
+  for (const r of TO_ROBOT) relay(onIsland, onRobot, r);
   onRobot.logger.info(`relaying ${TO_ISLAND.map((r) => r.topic).join(', ')} to domain ${island.domainId} and ${TO_ROBOT.map((r) => r.topic).join(', ')} back`);
   return {
     node: onRobot,
