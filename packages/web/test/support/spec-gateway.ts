@@ -122,6 +122,9 @@ export function createSpecGateway(): SpecGateway {
       return true;
     }
     switch (key) {
+      // The API root (the UI reads auth.require_auth_for from it): no authentication here.
+      case 'GET /':
+        return json(res, 200, { name: 'spec-example', api_base: '/api/v1', auth: { enabled: false } });
       case 'GET /health':
         return json(res, 200, {
           status: 'healthy',
