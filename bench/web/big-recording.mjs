@@ -2,6 +2,7 @@
 // UI and just the routes the incident view reads (fault detail with a rosbag snapshot, the bulk-data listing, the
 // file), so the run measures the browser alone: download, decode in the worker, plots, and the longest task
 // the page's main thread ran meanwhile (a long task there is what makes a page unresponsive).
+/* global window, document, MutationObserver -- the callbacks given to page.evaluate run in the browser */
 import { createServer } from 'node:http';
 import { readFileSync } from 'node:fs';
 import { extname, join, normalize } from 'node:path';

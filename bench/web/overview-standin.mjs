@@ -1,6 +1,7 @@
 // The overview of a Nav2-sized robot in chromium (bench/web/run.mjs --overview): a stand-in gateway serves the
 // built UI and a robot of 30 online Apps and 100 topics (synthetic.mjs) through the routes the overview reads
 // (/apps, each App's /data and /operations); the run measures navigation start → the graph drawn.
+/* global document -- the callbacks given to page.evaluate run in the browser */
 import { createServer } from 'node:http';
 import { readFileSync } from 'node:fs';
 import { extname, join, normalize } from 'node:path';

@@ -11,6 +11,7 @@
 //    plot, whether progress was shown, and the longest main-thread task meanwhile.
 // 4. With --overview: the overview of a 30-node, 100-topic robot from a stand-in gateway (overview-standin.mjs):
 //    navigation start → the graph drawn.
+/* global document -- the callbacks given to page.evaluate run in the browser */
 import { spawn } from 'node:child_process';
 import { createServer } from 'node:http';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
