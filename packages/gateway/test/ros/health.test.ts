@@ -43,7 +43,7 @@ describe('ROS health', () => {
 
   it('SROS2: a flood of made-up participants (5,000 refused or stuck authenticating) leaves the real authenticated peers listed', () => {
     const base = { state: 'connected' as const, options: opts, startedAt: 0, counts: counts(1, 1) };
-    const fake = (i: number) => ({ guidPrefix: (0x100000 + i).toString(16).padStart(24, '0'), state: i % 2 === 0 ? ('failed' as const) : ('handshake' as const), role: 'requester' as const, since: 0, ...(i % 2 === 0 ? { reason: 'untrusted: not issued by our identity CA' } : {}) });
+    const fake = (i: number) => ({ guidPrefix: (0x100000 + i).toString(16).padStart(24, '0'), state: i % 2 === 0 ? ('failed' as const) : ('handshake' as const), role: 'initiator' as const, since: 0, ...(i % 2 === 0 ? { reason: 'untrusted: not issued by our identity CA' } : {}) });
     const real = [1, 2, 3].map((i) => ({ guidPrefix: i.toString(16).padStart(24, '0'), state: 'authenticated' as const, role: 'replier' as const, since: 0, subject: `CN=/robot/node${i}` }));
     // The real peers arrive last, as they would after a flood started.
     const peers = [...Array.from({ length: 5000 }, (_, i) => fake(i)), ...real];
