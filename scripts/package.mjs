@@ -438,20 +438,20 @@ export async function packageSteps(steps, { force = false } = {}) {
   return withDirLock(join(OUT, '.lock'), { waitMs: 30 * 60_000, pollMs: 500, name: 'medkit package' }, () => runSteps(steps, force));
 }
 
-/** `steps` and every step they need. */
-function closure(steps) {
+function closure(steps) { // `steps` and every step they need
   const all = new Set();
   const add = (n) => {
     if (!Object.hasOwn(STEPS, n)) throw new Error(`unknown step ${n} (steps: ${Object.keys(STEPS).join(', ')})`);
-    if (!all.has(n)) (all.add(n), STEPS[n].needs.forEach(add));
+    if (all.has(n)) return;
+    all.add(n);
+    STEPS[n].needs.forEach(add);
   };
   steps.forEach(add);
   return [...all];
 }
 
 async function runSteps(steps, force) {
-  // Checked before anything runs: a missing tool is known at once, not after minutes of packing.
-  for (const step of closure(steps)) {
+  for (const step of closure(steps)) { // checked first: a missing tool is known at once, not after minutes of packing
     const missing = missingTools(step);
     if (missing.length > 0) throw new MissingToolError(step, missing);
   }
