@@ -1,14 +1,14 @@
-// docs/docs/api.md is the error contract users read: every code of the one error table (plugin-api's errors.ts) is
+// docs/api.md is the error contract users read: every code of the one error table (plugin-api's errors.ts) is
 // listed there with the status it is sent with, and the page lists no code the table lacks.
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { ERROR_STATUS, VENDOR_STATUS } from '@medkit/plugin-api';
 
-const doc = readFileSync(new URL('../docs/docs/api.md', import.meta.url), 'utf8');
+const doc = readFileSync(new URL('../docs/api.md', import.meta.url), 'utf8');
 /** The `code` → status rows of the page's tables. */
 const rows = new Map([...doc.matchAll(/^\| `([a-z0-9-]+)` \| (\d{3}) \|/gm)].map((m) => [m[1], Number(m[2])]));
 
-describe('docs/docs/api.md', () => {
+describe('docs/api.md', () => {
   it('lists every standard and vendor code with the status the gateway sends', () => {
     const table = { ...ERROR_STATUS, ...VENDOR_STATUS } as Record<string, number>;
     expect(Object.keys(table).length).toBeGreaterThan(40);

@@ -86,7 +86,8 @@ describeWith(CHROMIUM, 'incident view with authentication on', () => {
       const d = (await (await fetch(`${g.url}/api/v1/apps/battery-monitor/faults/BATTERY_SAG`, { headers: auth })).json()) as { environment_data?: { snapshots?: { type: string; bulk_data_uri: string }[] } };
       return d.environment_data?.snapshots?.find((s) => s.type === 'rosbag');
     }, 'the black-box recording', 15_000);
-    expect((await fetch(`${g.url}${bag.bulk_data_uri}`)).status).toBe(401);
+    // The link is written under the API base (the reference's form).
+    expect((await fetch(`${g.url}/api/v1${bag.bulk_data_uri}`)).status).toBe(401);
 
     const { page, errors } = await openPage(browser, `${g.url}/#/incident/apps/battery-monitor/BATTERY_SAG`);
     await page.getByTestId('sign-in').click();

@@ -61,7 +61,14 @@ describeWith([...CYCLONE_SECURITY, ...FASTDDS, ...OPENSSL], 'the default gateway
       return VENDORS.every((v) => have.includes(`${v}_talker`) && have.includes(`${v}_adder`)) ? have : undefined;
     }, 'the four secured nodes in the tree', 60_000);
     expect(ids).toEqual(expect.arrayContaining(['cyclone_talker', 'cyclone_adder', 'fastdds_talker', 'fastdds_adder']));
-    const sec = (await http(`${g.url}/api/v1/health`)).body['x-medkit-ros'].security;
+    // A node is in the tree once its participant is heard; its handshake may finish a moment later (on a loaded
+    // machine, after the other peers'): wait for every peer to be authenticated, failing on any refusal.
+    const sec = await eventually(async () => {
+      const s = (await http(`${g.url}/api/v1/health`)).body['x-medkit-ros'].security;
+      expect(s.peers_refused).toBe(0);
+      const listed = s.peers as PeerEntry[];
+      return peers.every((p) => listed.some((e) => e.guid_prefix === p.guid.slice(0, 24) && e.status === 'authenticated')) ? s : undefined;
+    }, 'every secured peer authenticated', 30_000);
     expect(sec).toMatchObject({ enabled: true, secured: true, peers_refused: 0 });
     for (const p of peers) {
       expect(sec.peers as PeerEntry[]).toContainEqual(expect.objectContaining({ guid_prefix: p.guid.slice(0, 24), status: 'authenticated' }));
