@@ -2,11 +2,12 @@
 // over one gateway client, every answer bounded.
 import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { registerResources } from './resources.js';
-import type { SovdClient } from './sovd-client.js';
+import type { MedkitClient } from '@medkit/client';
 import { registerTools } from './tool-registry.js';
 
 export interface MedkitMcpOptions {
-  client: SovdClient;
+  /** The gateway: @medkit/client's client (`SovdClient` builds one with the MCP server's options). */
+  client: MedkitClient;
   /** Longest text a tool returns (characters). */
   maxOutputChars?: number;
   /** Name and version the server reports in `initialize`. */
