@@ -1,17 +1,21 @@
 // The one executor behind every tool: declaration + validated arguments → REST call(s) → a bounded
 // answer whose structuredContent matches the tool's output schema, or an `isError` result carrying the
 // documented error JSON (tool-errors.ts). Nothing here is specific to one tool.
+import { tmpdir } from 'node:os';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { boundedJson, shrink } from './bounded.js';
 import type { ToolDeclaration } from './catalog/index.js';
 import { buildRequest, resolvePath, type Args } from './request.js';
 import type { MedkitClient } from '@medkit/client';
-import { absoluteUrl, callError, gatewayCall, gatewayHead, SovdCallError } from './gateway.js';
+import { absoluteUrl, gatewayCall, gatewayHead, SovdCallError } from './gateway.js';
+import { DEFAULT_DOWNLOAD_DIR, downloadDirectory, fetchFile } from './save-download.js';
 import { fromGateway, ToolInputError, type ToolErrorBody } from './tool-errors.js';
 
 export interface ExecutorLimits {
   /** Longest text (and structured content) one answer carries, in characters. */
   maxChars: number;
+  /** Where downloads too long for an answer are saved (default DEFAULT_DOWNLOAD_DIR; null: nowhere, they are refused). */
+  downloadDir?: string | null;
   /** Longest list kept when an answer is cut (the head is kept). */
   maxItems?: number;
 }
@@ -86,24 +90,36 @@ function fileOf(headers: Headers, args: Args): { filename: string; mimetype: str
   return { filename: disposition?.[1] ?? String(args.file_id), mimetype: headers.get('content-type') ?? 'application/octet-stream' };
 }
 
-/** A file read whole, up to `maxBytes` (a larger one is a `x-medkit-response-too-large` error). */
-async function downloadBytes(client: MedkitClient, path: string, maxBytes: number): Promise<{ status: number; headers: Headers; bytes: Buffer }> {
-  try {
-    const r = await client.download(path, { identify: true, maxResponseBytes: maxBytes });
-    return { status: r.status, headers: r.headers, bytes: Buffer.from(await new Response(r.body).arrayBuffer()) };
-  } catch (err) {
-    throw callError(client, 'GET', path, err);
-  }
+/** Bytes of a file whose base64 still fits one answer (the JSON around it takes well under 1000 characters). */
+const inlineBytes = (maxChars: number) => Math.max(0, Math.floor((maxChars - 1000) / 4) * 3);
+
+/**
+ * A download: saved into `output_dir` when given (checked before any request); otherwise inline as base64
+ * when it fits the answer, or saved in the download directory, so no answer passes the limit.
+ */
+async function downloadAnswer(client: MedkitClient, path: string, args: Args, limits: ExecutorLimits): Promise<Structured> {
+  // Configured: that directory is both the limit and the default; otherwise the OS temp dir and a directory in it.
+  const [root, fallback] = limits.downloadDir === undefined ? [tmpdir(), DEFAULT_DOWNLOAD_DIR] : [limits.downloadDir, limits.downloadDir ?? undefined];
+  const given = args.output_dir as string | undefined;
+  const dir = given === undefined ? undefined : await downloadDirectory(root, given);
+  const f = await fetchFile(client, path, String(args.file_id), {
+    maxBytes: args.max_bytes as number,
+    inlineBytes: dir === undefined ? inlineBytes(limits.maxChars) : -1,
+    directory: async () => dir ?? downloadDirectory(root, fallback),
+  });
+  const meta = { 'x-medkit-mcp': { http_status: f.status } };
+  if ('bytes' in f) return { filename: f.filename, mimetype: f.mimetype, size: f.bytes.length, encoding: 'base64', data: f.bytes.toString('base64'), ...meta };
+  return { filename: f.filename, mimetype: f.mimetype, size: f.size, path: f.path, ...meta };
 }
 
-async function callGateway(decl: ToolDeclaration, args: Args, client: MedkitClient): Promise<Structured> {
+async function callGateway(decl: ToolDeclaration, args: Args, client: MedkitClient, limits: ExecutorLimits): Promise<Structured> {
   const first = decl.firstFound;
   if (first && args[first.arg] === undefined) {
     // Bounded by the declaration's value list; only "not in this collection" moves on to the next value.
     let missing: unknown;
     for (const value of first.values) {
       try {
-        return await callGateway(decl, { ...args, [first.arg]: value }, client);
+        return await callGateway(decl, { ...args, [first.arg]: value }, client, limits);
       } catch (err) {
         if (!notInCollection(err)) throw err;
         missing = err;
@@ -123,10 +139,7 @@ async function callGateway(decl: ToolDeclaration, args: Args, client: MedkitClie
     return { ...out, 'x-medkit-mcp': { http_status: 200 } };
   }
   const req = buildRequest(decl, await withLookup(decl, args, client));
-  if (decl.response === 'base64') {
-    const r = await downloadBytes(client, req.path, args.max_bytes as number);
-    return { ...fileOf(r.headers, args), size: r.bytes.length, encoding: 'base64', data: r.bytes.toString('base64'), 'x-medkit-mcp': { http_status: r.status } };
-  }
+  if (decl.response === 'file') return downloadAnswer(client, req.path, args, limits);
   if (decl.response === 'headers') {
     // HEAD: what the download would be, without transferring it.
     const r = await gatewayHead(client, req.path);
@@ -143,9 +156,9 @@ async function callGateway(decl: ToolDeclaration, args: Args, client: MedkitClie
 }
 
 /** Cuts an answer to the limit, keeping it an object of the same top-level shape. */
-function bound(value: Structured, limits: ExecutorLimits, exempt: boolean): { text: string; structured: Structured } {
+function bound(value: Structured, limits: ExecutorLimits): { text: string; structured: Structured } {
   const whole = JSON.stringify(value, null, 2);
-  if (exempt || whole.length <= limits.maxChars) return { text: whole, structured: value };
+  if (whole.length <= limits.maxChars) return { text: whole, structured: value };
   const maxItems = limits.maxItems ?? 50;
   const meta = { ...value['x-medkit-mcp'], truncated: true };
   const cut = { ...(shrink(value, limits.maxChars, maxItems).value as Structured), 'x-medkit-mcp': meta };
@@ -158,15 +171,14 @@ function bound(value: Structured, limits: ExecutorLimits, exempt: boolean): { te
 /** Runs one tool call with already validated arguments. */
 export async function execute(decl: ToolDeclaration, args: Args, client: MedkitClient, limits: ExecutorLimits): Promise<CallToolResult> {
   try {
-    const value = await callGateway(decl, args, client);
-    // A download's size is capped by max_bytes instead: cutting base64 would corrupt the file.
-    const { text, structured } = bound(value, limits, decl.response === 'base64');
+    const value = await callGateway(decl, args, client, limits);
+    const { text, structured } = bound(value, limits);
     return { content: [{ type: 'text', text }], structuredContent: structured };
   } catch (err) {
     if (err instanceof ToolInputError) return errorResult(err.body, limits.maxChars);
     if (err instanceof SovdCallError) {
       const body = fromGateway(err);
-      if (err.errorCode === 'x-medkit-response-too-large' && decl.response === 'base64') {
+      if (err.errorCode === 'x-medkit-response-too-large' && decl.response === 'file') {
         return errorResult({ ...body, error_code: 'payload-too-large', message: `the file is larger than max_bytes (${String(args.max_bytes)}); download it from the URL instead`, details: { url: absoluteUrl(client, buildRequest(decl, args).path) } }, limits.maxChars);
       }
       return errorResult(body, limits.maxChars);

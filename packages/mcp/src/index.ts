@@ -8,6 +8,7 @@ export { execute, errorResult, type ExecutorLimits } from './executor.js';
 export { buildRequest, resolvePath, type RestRequest } from './request.js';
 export { type ToolErrorBody } from './tool-errors.js';
 export { RESOURCE_NOT_FOUND } from './resources.js';
+export { DEFAULT_DOWNLOAD_DIR } from './save-download.js';
 export { renderToolTable, referenceTarget, TOOL_TABLE_BEGIN, TOOL_TABLE_END } from './tool-table.js';
 export { boundedJson, trimLists } from './bounded.js';
 export { serveStdio, handleStreamableHttp, readJsonBody, McpRequestError, MAX_MCP_REQUEST_BYTES, clientOptionsFromEnv, type McpEnvironment } from './transports.js';
