@@ -3,7 +3,7 @@ export { SovdClient, SovdCallError, DEFAULT_MAX_RESPONSE_BYTES, type SovdClientO
 export { createMedkitMcpServer, DEFAULT_MAX_OUTPUT_CHARS, DEFAULT_TOOLS_PAGE_SIZE, DEFAULT_RESOURCES_PAGE_SIZE, type MedkitMcpOptions } from './server.js';
 export { CATALOG, ENTITY_TYPES, type ToolDeclaration, type BodySpec, type GatherSpec, type HttpMethod, type ReferenceName } from './catalog/index.js';
 export { NAME_PREFIXES, servedNames, declarationNames } from './names.js';
-export { REFERENCE_SOURCE, REFERENCE_TOOL_NAMES } from './reference-tools.js';
+export { REFERENCE_SOURCE, REFERENCE_TOOL_ARGUMENTS, REFERENCE_TOOL_NAMES } from './reference-tools.js';
 export { execute, errorResult, type ExecutorLimits } from './executor.js';
 export { buildRequest, resolvePath, type RestRequest } from './request.js';
 export { type ToolErrorBody } from './tool-errors.js';

@@ -25,6 +25,15 @@ function answer(req: Seen): Response {
   return new Response(file, { headers: { 'content-type': 'application/x-mcap', 'content-length': String(file.length), 'content-disposition': `attachment; filename="${name}"` } });
 }
 
+/** The fields of a download's answer (a saved file, an inline one) or of its error that the tests read. */
+interface Answer {
+  path: string;
+  data: string;
+  encoding?: string;
+  error_code?: string;
+  message: string;
+}
+
 type Result = { isError?: boolean; content: { text: string }[]; structuredContent?: Record<string, unknown> };
 const where = { entity_type: 'apps', entity_id: 'lidar', category: 'rosbags' };
 
@@ -33,7 +42,7 @@ async function download(args: Record<string, unknown>, downloadDir: string | nul
   const { client, seen } = await pair(answer, { maxOutputChars: MAX, ...(downloadDir === false ? {} : { downloadDir }) });
   const r = (await client.callTool({ name: 'sovd_bulk_data_download', arguments: { ...where, ...args } })) as Result;
   expect(r.content[0].text.length).toBeLessThanOrEqual(MAX);
-  return { r, body: JSON.parse(r.content[0].text) as Record<string, any>, seen };
+  return { r, body: JSON.parse(r.content[0].text) as Answer, seen };
 }
 
 describe('bulk-data downloads', () => {
