@@ -1,7 +1,7 @@
 // The typed client: openapi-fetch over the types generated from the gateway's OpenAPI document,
-// plus what every call needs and openapi-fetch leaves to the caller — a deadline, the bearer token
-// and X-Client-Id headers, and errors thrown as objects (SovdClientError, MedkitNetworkError,
-// MedkitTimeoutError) instead of returned. Works wherever fetch does: Node 20+ and browsers.
+// plus what every call needs and openapi-fetch leaves to the caller — a deadline, a cap on the size of
+// an answer, the bearer token and X-Client-Id headers, and errors thrown as objects (SovdClientError,
+// MedkitNetworkError, MedkitTimeoutError, MedkitResponseTooLargeError) instead of returned. Works wherever fetch does: Node 20+ and browsers.
 import createClient, { type Client, type MaybeOptionalInit, type Middleware } from 'openapi-fetch';
 import type { paths } from './generated.js';
 import type { Method, PathOf, ResponseData } from './typed-paths.js';
