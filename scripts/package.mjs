@@ -12,6 +12,7 @@
 // the tree). A step whose inputs did not change since it last ran is skipped (`--force` runs it anyway).
 // docs/deploy.md describes the artefacts; test/packaging/ proves each on the machine.
 import { spawnSync } from 'node:child_process';
+import { MissingToolError, toolsMissing } from './package-tools.mjs';
 import { builtinModules } from 'node:module';
 import { chmodSync, chownSync, cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, realpathSync, renameSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -417,12 +418,16 @@ function buildImage() {
 const SCRIPT = fileURLToPath(import.meta.url);
 // A step runs when an input changed since it last did. The tree's input is the tarballs (unchanged bytes keep
 // their files): after changing how the tree is installed, run it with --force.
+// `tools`: the programs a step runs, each with the Debian package that has it, so that a machine without one
+// skips that artefact with a line saying what to install instead of failing half-way.
 const STEPS = {
-  npm: { needs: [], inputs: () => [BUNDLE, join(ROOT, 'packages/cli/bin'), join(ROOT, 'package-lock.json'), ...SHARED.map((s) => join(ROOT, s.dir)), SCRIPT], run: packNpm },
-  tree: { needs: ['npm'], inputs: () => tarballs(), run: installTree },
-  oci: { needs: ['tree'], inputs: () => [treeDir(), SCRIPT], run: buildImage },
-  deb: { needs: ['tree'], inputs: () => [treeDir(), PACKAGING, join(ROOT, 'docs'), SCRIPT], run: buildDeb },
+  npm: { needs: [], tools: [], inputs: () => [BUNDLE, join(ROOT, 'packages/cli/bin'), join(ROOT, 'package-lock.json'), ...SHARED.map((s) => join(ROOT, s.dir)), SCRIPT], run: packNpm },
+  tree: { needs: ['npm'], tools: [], inputs: () => tarballs(), run: installTree },
+  oci: { needs: ['tree'], tools: [['buildah', 'buildah'], ['ldd', 'libc-bin'], ['strip', 'binutils']], inputs: () => [treeDir(), SCRIPT], run: buildImage },
+  deb: { needs: ['tree'], tools: [['dpkg-deb', 'dpkg'], ['dpkg', 'dpkg'], ['du', 'coreutils']], inputs: () => [treeDir(), PACKAGING, join(ROOT, 'docs'), SCRIPT], run: buildDeb },
 };
+
+const missingTools = (step) => toolsMissing(STEPS[step].tools); // those not on this machine's PATH
 
 /**
  * Runs `steps` and what they need, each unless up to date; returns the steps that ran. One packager at a time
@@ -433,13 +438,28 @@ export async function packageSteps(steps, { force = false } = {}) {
   return withDirLock(join(OUT, '.lock'), { waitMs: 30 * 60_000, pollMs: 500, name: 'medkit package' }, () => runSteps(steps, force));
 }
 
+function closure(steps) { // `steps` and every step they need
+  const all = new Set();
+  const add = (n) => {
+    if (!Object.hasOwn(STEPS, n)) throw new Error(`unknown step ${n} (steps: ${Object.keys(STEPS).join(', ')})`);
+    if (all.has(n)) return;
+    all.add(n);
+    STEPS[n].needs.forEach(add);
+  };
+  steps.forEach(add);
+  return [...all];
+}
+
 async function runSteps(steps, force) {
+  for (const step of closure(steps)) { // checked first: a missing tool is known at once, not after minutes of packing
+    const missing = missingTools(step);
+    if (missing.length > 0) throw new MissingToolError(step, missing);
+  }
   const ran = [];
   const done = new Set();
   const visit = async (name) => {
     if (done.has(name)) return;
     const step = STEPS[name];
-    if (!step) throw new Error(`unknown step ${name} (${Object.keys(STEPS).join(', ')})`);
     for (const n of step.needs) await visit(n);
     done.add(name);
     if (!force && upToDate(name, step.inputs())) return;
@@ -453,8 +473,28 @@ async function runSteps(steps, force) {
   return ran;
 }
 
+// The command: the steps named, or every step; without a name, an artefact whose tools are missing is skipped
+// with one line naming the Debian package. A named step that cannot run, or any failure: its message, exit 1.
+/** What the command builds for `named` steps: the steps to run, and a line for each artefact skipped. */
+export function commandPlan(named, missing = missingTools) {
+  if (named.length > 0) return { run: named, skipped: [] };
+  const all = Object.keys(STEPS);
+  const cannot = all.filter((step) => missing(step).length > 0);
+  return { run: all.filter((s) => !cannot.includes(s)), skipped: cannot.map((s) => `medkit package: skipping ${new MissingToolError(s, missing(s)).message}`) };
+}
+
+async function main(args) {
+  const { run: steps, skipped } = commandPlan(args.filter((a) => !a.startsWith('--')));
+  for (const line of skipped) console.log(line);
+  await packageSteps(steps, { force: args.includes('--force') });
+  if (skipped.length > 0) console.log('medkit package: built what this machine can (README.md, "Install", names what each artefact needs)');
+}
+
 if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
-  const args = process.argv.slice(2);
-  const steps = args.filter((a) => !a.startsWith('--'));
-  await packageSteps(steps.length > 0 ? steps : Object.keys(STEPS), { force: args.includes('--force') });
+  try {
+    await main(process.argv.slice(2));
+  } catch (err) {
+    console.error(`medkit package: ${err instanceof Error ? err.message : String(err)}`);
+    process.exitCode = 1;
+  }
 }

@@ -8,6 +8,8 @@ export default defineConfig({
   base: './',
   // The typed client is bundled from its TypeScript sources, so the UI never builds against a stale client dist/.
   resolve: { alias: { '@medkit/client': fileURLToPath(new URL('../client/src/index.ts', import.meta.url)) } },
+  // The recording decoder runs in a module worker (src/incident/mcap-worker.ts).
+  worker: { format: 'es' },
   oxc: { jsx: { runtime: 'automatic', importSource: 'preact' } },
   build: {
     outDir: 'dist',

@@ -5287,7 +5287,7 @@ export type components = {
          *           {
          *             "type": "rosbag",
          *             "name": "rosbag_fault_BATTERY_LOW_1774232073512",
-         *             "bulk_data_uri": "/api/v1/apps/battery-monitor/bulk-data/rosbags/fault_BATTERY_LOW_1774232073512",
+         *             "bulk_data_uri": "/apps/battery-monitor/bulk-data/rosbags/fault_BATTERY_LOW_1774232073512",
          *             "size_bytes": 2097152,
          *             "duration_sec": 6,
          *             "format": "mcap",
@@ -5454,7 +5454,7 @@ export type components = {
         };
         /** FaultSnapshot */
         FaultSnapshot: {
-            /** @description rosbag: full path of the download, e.g. /api/v1/apps/x/bulk-data/rosbags/<recording_id> */
+            /** @description rosbag: the download's path under the API base, as the reference writes it, e.g. /apps/x/bulk-data/rosbags/<recording_id> */
             bulk_data_uri?: string;
             /** @description Primary value, whole message, {topic: message} or {signal: {value, history}} */
             data?: unknown;

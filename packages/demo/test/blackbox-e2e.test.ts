@@ -48,14 +48,14 @@ describe('the demo records the protective stop', () => {
       return (d?.environment_data?.snapshots as any[] | undefined)?.find((s) => s.type === 'rosbag');
     }, 'a recording in the PROTECTIVE_STOP detail', 60_000);
     expect(bag).toMatchObject({ format: 'mcap' });
-    expect(bag.bulk_data_uri).toMatch(/^\/api\/v1\/apps\/safety_gate\/bulk-data\/rosbags\/fault_PROTECTIVE_STOP_\d+$/);
+    expect(bag.bulk_data_uri).toMatch(/^\/apps\/safety_gate\/bulk-data\/rosbags\/fault_PROTECTIVE_STOP_\d+$/);
     expect(bag['x-medkit'].captured_at).toMatch(/Z$/);
 
     const listed = (await http(`${base}/api/v1/apps/safety_gate/bulk-data/rosbags`)).body.items as { id: string; size: number }[];
     const descriptor = listed.find((d) => bag.bulk_data_uri.endsWith(`/${d.id}`))!;
     expect(descriptor).toBeDefined();
 
-    const res = await fetch(`${base}${bag.bulk_data_uri}`, { signal: AbortSignal.timeout(20_000) });
+    const res = await fetch(`${base}/api/v1${bag.bulk_data_uri}`, { signal: AbortSignal.timeout(20_000) });
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toBe('application/x-mcap');
     const bytes = new Uint8Array(await res.arrayBuffer());

@@ -46,6 +46,8 @@ describe('launchPlan', () => {
     expect(main.args).toContain('aggregation.peer_urls=http://127.0.0.1:9101');
     expect(main.args).toContain('aggregation.peer_names=safety-island');
     expect(island.args.some((a) => /^faults\.snapshots\.config_file=.*safety-island-snapshots\.yaml$/.test(a))).toBe(true);
+    // The demo's correlation rule: PROTECTIVE_STOP the root cause of the navigation aborts.
+    expect(main.args.some((a) => /^faults\.correlation\.config_file=.*main-correlation\.yaml$/.test(a))).toBe(true);
     expect(plan.mainUrl).toBe('http://127.0.0.1:9100');
   });
 

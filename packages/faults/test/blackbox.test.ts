@@ -289,7 +289,7 @@ describe('black box through the fault manager', () => {
     const snaps = restSnapshots(env, '/apps/battery_monitor');
     const id = h.repo.rosbagLinksForFault('BATTERY_LOW')[0].recording_id;
     expect(snaps).toEqual([{
-      type: 'rosbag', name: `rosbag_${id}`, bulk_data_uri: `/api/v1/apps/battery_monitor/bulk-data/rosbags/${id}`,
+      type: 'rosbag', name: `rosbag_${id}`, bulk_data_uri: `/apps/battery_monitor/bulk-data/rosbags/${id}`,
       size_bytes: expect.any(Number), duration_sec: expect.any(Number), format: 'mcap', 'x-medkit': { captured_at: expect.stringMatching(/Z$/) },
     }]);
     expect(listRosbagDescriptors(h.repo, sourceMatcher(['/power/battery_monitor']))).toHaveLength(1);

@@ -79,12 +79,12 @@ describeWith([...NATS_SERVER, ...POSTGRES], 'fleet forwarding of fault details a
     const snaps = r.body.environment_data.snapshots as { type: string; bulk_data_uri?: string; data?: unknown }[];
     expect(snaps.some((s) => s.type === 'freeze_frame')).toBe(true);
     const bag = snaps.find((s) => s.type === 'rosbag')!;
-    expect(bag.bulk_data_uri).toMatch(/^\/api\/v1\/components\/amr-live\/apps\/amr-live__battery-monitor\/bulk-data\/rosbags\/fault_BATTERY_DEAD_\d+$/);
-    const viaFleet = await fetch(`${fleet.url}${bag.bulk_data_uri}`);
+    expect(bag.bulk_data_uri).toMatch(/^\/components\/amr-live\/apps\/amr-live__battery-monitor\/bulk-data\/rosbags\/fault_BATTERY_DEAD_\d+$/);
+    const viaFleet = await fetch(`${fleet.url}/api/v1${bag.bulk_data_uri}`);
     expect(viaFleet.status).toBe(200);
     expect(viaFleet.headers.get('content-type')).toBe('application/x-mcap');
     expect(viaFleet.headers.get('content-disposition')).toMatch(/^attachment; filename="fault_BATTERY_DEAD_\d+\.mcap"$/);
-    const direct = await fetch(`${live.url}${bag.bulk_data_uri!.replace('/components/amr-live/apps/amr-live__', '/apps/')}`);
+    const direct = await fetch(`${live.url}/api/v1${bag.bulk_data_uri!.replace('/components/amr-live/apps/amr-live__', '/apps/')}`);
     expect(Buffer.from(await viaFleet.arrayBuffer()).equals(Buffer.from(await direct.arrayBuffer()))).toBe(true);
     // The robot's listing of its recordings, forwarded as is.
     const list = await getJson(`${base}/components/amr-live/apps/amr-live__battery-monitor/bulk-data/rosbags`);
@@ -100,7 +100,7 @@ describeWith([...NATS_SERVER, ...POSTGRES], 'fleet forwarding of fault details a
     // The robot list counts each robot's active faults and their worst severity.
     const robots = await getJson(`${base}/components`);
     expect(robots.body.items.find((c: { id: string }) => c.id === 'amr-live')['x-medkit']).toMatchObject({ active_faults: 1, worst_severity: 3 });
-    expect(bag.bulk_data_uri.startsWith('/api/v1/components/amr-live/apps/amr-live__battery-monitor/bulk-data/rosbags/')).toBe(true);
+    expect(bag.bulk_data_uri.startsWith('/components/amr-live/apps/amr-live__battery-monitor/bulk-data/rosbags/')).toBe(true);
   });
 
   it('gives 502 for a robot whose gateway refuses connections and 504 for one that never answers', async () => {

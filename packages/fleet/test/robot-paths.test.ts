@@ -22,6 +22,10 @@ describe('robot paths in the fleet', () => {
     const list = { items: [{ environment_data: { snapshots: [{ bulk_data_uri: '/api/v1/components/c/bulk-data/rosbags/r2' }] } }, 'junk', null] };
     rewriteFaultBody('r', list);
     expect(list.items[0]).toEqual({ environment_data: { snapshots: [{ bulk_data_uri: '/api/v1/components/r/components/r__c/bulk-data/rosbags/r2' }] } });
+    // The reference's form (under the API base) stays in that form.
+    const reference = { environment_data: { snapshots: [{ type: 'rosbag', bulk_data_uri: '/apps/a/bulk-data/rosbags/r1' }, { type: 'rosbag', bulk_data_uri: '/apps/%2e%2e/x' }] } };
+    rewriteFaultBody('r', reference);
+    expect(reference.environment_data.snapshots).toEqual([{ type: 'rosbag', bulk_data_uri: '/components/r/apps/r__a/bulk-data/rosbags/r1' }, { type: 'rosbag' }]);
     for (const junk of [null, 'x', 42, [], { environment_data: 'no' }, { environment_data: { snapshots: 'no' } }]) expect(() => rewriteFaultBody('r', junk)).not.toThrow();
   });
 });

@@ -489,7 +489,8 @@ describe('MCP server on the demo robot', () => {
       return /\/bulk-data\/rosbags\//.test(JSON.stringify(d)) ? d : undefined;
     }, 'BATTERY_LOW recording', 60_000);
     expect(detail.item.code).toBe('BATTERY_LOW');
-    const uri = JSON.stringify(detail).match(/"(\/api\/v1\/apps\/battery_monitor\/bulk-data\/rosbags\/[^"]+)"/)![1];
+    // The detail's link is in the reference's form (under the API base), which the reference tools take as it is.
+    const uri = JSON.stringify(detail).match(/"(\/apps\/battery_monitor\/bulk-data\/rosbags\/[^"]+)"/)![1];
     expect((await ref('ros2_medkit_bulkdata_categories', { entity_id: 'battery_monitor' })).items).toContain('rosbags');
     expect(ids((await ref('ros2_medkit_bulkdata_list', { entity_id: 'battery_monitor', category: 'rosbags' })).items)).toContain(uri.split('/').at(-1));
     const info = await ref('ros2_medkit_bulkdata_info', { bulk_data_uri: uri });

@@ -108,3 +108,12 @@ describe('console routes', () => {
     expect(input.apps[0].componentId).toBe('r__pack');
   });
 });
+
+describe('robot health shown', () => {
+  it('reads degraded for ros_disabled alone as healthy with a note, and keeps real warnings', async () => {
+    const { healthShown } = await import('../src/fleet/model');
+    expect(healthShown({ health: 'degraded', healthWarnings: ['ros_disabled'] })).toEqual({ status: 'healthy', warnings: [], notes: ['ros_disabled'] });
+    expect(healthShown({ health: 'degraded', healthWarnings: ['ros_disabled', 'fault_store_full'] })).toEqual({ status: 'degraded', warnings: ['fault_store_full'], notes: ['ros_disabled'] });
+    expect(healthShown({ health: 'healthy', healthWarnings: [] })).toEqual({ status: 'healthy', warnings: [], notes: [] });
+  });
+});

@@ -32,6 +32,10 @@ describe('entity normalisation', () => {
     expect(stateLabel(retained)).toBe('unavailable');
     expect(stateLabel(e('a', 'app', { is_online: true }))).toBe('online');
     expect(stateLabel(e('c', 'component'))).toBeUndefined();
+    // A plugin's own App (the graph watchdog's) has no node: no "offline" that reads as a broken robot.
+    const pluginApp = normalizeEntity({ id: 'graph_watchdog', type: 'app', 'x-medkit': { source: 'plugin', is_online: false, external: true } })!;
+    expect(stateLabel(pluginApp)).toBeUndefined();
+    expect(stateLabel(normalizeEntity({ id: 'lidar', type: 'app', 'x-medkit': { is_online: false, ros2: { node: '/lidar' } } })!)).toBe('offline');
   });
 
   it('takes the type from the route when list items lack it and drops items without id', () => {

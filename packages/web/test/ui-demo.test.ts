@@ -68,8 +68,12 @@ describeWith(CHROMIUM, 'web UI on the demo robot (launcher, two gateways)', () =
     expect(paint.treeRenderedMs).toBeGreaterThan(0);
     const entities = await Promise.all(['areas', 'components', 'apps', 'functions'].map(async (c) => ((await http(`${api}/${c}`)).body.items as unknown[]).length));
     writeFileSync(join(ARTIFACTS, 'metrics-demo.json'), JSON.stringify({ ...paint, viewport: '1280x800', entities: entities.reduce((a, b) => a + b, 0), servedBy: 'static server, gateway cross-origin' }, null, 2));
-    // Nothing raised yet; this document must survive until the fault shows (no reload).
-    expect(((await http(`${api}/faults?status=all`)).body.items as { fault_code: string }[]).map((f) => f.fault_code)).not.toContain('PROTECTIVE_STOP');
+    // No stop active before the person is sent (on a loaded machine the gate may stop once at start-up on a late
+    // scan, "no scan for 0.5 s", and heal); this document must survive until the fault shows (no reload).
+    await eventually(async () => {
+      const items = ((await http(`${api}/faults?status=all`)).body?.items ?? []) as { fault_code: string; 'x-medkit'?: { status?: string } }[];
+      return items.some((f) => f.fault_code === 'PROTECTIVE_STOP' && ['CONFIRMED', 'PREFAILED'].includes(f['x-medkit']?.status ?? '')) ? undefined : true;
+    }, 'no active PROTECTIVE_STOP before the person is sent', 60_000);
     await page.evaluate(() => ((window as unknown as { medkitMark: number }).medkitMark = 1));
 
     // The operator sends the person from the UI (service /demo/trigger_person).
@@ -81,19 +85,22 @@ describeWith(CHROMIUM, 'web UI on the demo robot (launcher, two gateways)', () =
 
     await page.locator('.main-nav a', { hasText: 'Faults' }).click();
     await page.locator('#f-status').selectOption('all'); // the stop heals once the person has left
-    const row = page.locator('tr[data-code="PROTECTIVE_STOP"]');
+    // The island's own stop; the island link reports it to the main gateway too, where it is the root cause.
+    const row = page.locator('tr[data-code="PROTECTIVE_STOP"][data-entity="safety_gate"]');
     await expect.poll(() => row.count(), SLOW).toBe(1);
     expect(await page.evaluate(() => (window as unknown as { medkitMark?: number }).medkitMark)).toBe(1);
     expect(await row.locator('.badge').textContent()).toBe('CRITICAL');
     expect(await row.textContent()).toContain('safety_gate');
+    // The navigation aborts are listed under their root cause (the demo's correlation rule).
     for (const code of ['ACTION_NAVIGATE_TO_POSE_ABORTED', 'NAVIGATION_GOAL_ABORTED']) {
-      await expect.poll(() => page.locator(`tr[data-code="${code}"]`).count(), SLOW).toBe(1);
+      await expect.poll(() => page.locator(`tr[data-code="${code}"][data-root-cause="PROTECTIVE_STOP"]`).count(), SLOW).toBe(1);
     }
     await page.screenshot({ path: join(ARTIFACTS, 'demo-faults-live.png') });
 
-    await row.locator('a').click();
+    await row.locator('a', { hasText: 'PROTECTIVE_STOP' }).click();
     await expect.poll(() => page.evaluate(() => window.location.hash)).toBe('#/fault/apps/safety_gate/PROTECTIVE_STOP');
-    const chart = page.locator('[data-testid="freeze-chart"][data-signal="min_range_m"]');
+    // The newest capture first (a start-up stop on a late scan may have left an older one).
+    const chart = page.locator('[data-testid="freeze-chart"][data-signal="min_range_m"]').first();
     await chart.waitFor({ timeout: 20_000 });
     expect(await chart.locator('figcaption').textContent()).toBe('min_range_m vs stop_threshold_m');
     // uPlot is built in an effect after paint, and the detail re-renders when the fault stream brings an update:
@@ -109,5 +116,74 @@ describeWith(CHROMIUM, 'web UI on the demo robot (launcher, two gateways)', () =
     expect(Math.min(...range)).toBeLessThan(0.8);
     expect(new Set(threshold)).toEqual(new Set([0.8]));
     await page.screenshot({ path: join(ARTIFACTS, 'demo-protective-stop.png'), fullPage: true });
+  });
+
+  // After the first test: the person was sent, PROTECTIVE_STOP confirmed with its black-box recording.
+  it('shows the PROTECTIVE_STOP incident: /scan and /cmd_vel plotted on both sides of the fault, its symptoms linked, the log lines of the window', async () => {
+    const gw = encodeURIComponent(api.replace(/\/api\/v1$/, ''));
+    const page = await pages.open(`${ui.url}/?gateway=${gw}#/fault/apps/safety_gate/PROTECTIVE_STOP`);
+    // From the fault's detail to its incident view, by keyboard.
+    const open = page.getByTestId('open-incident');
+    await open.focus();
+    await page.keyboard.press('Enter');
+    await expect.poll(() => page.evaluate(() => window.location.hash)).toBe('#/incident/apps/safety_gate/PROTECTIVE_STOP');
+    const incident = page.getByTestId('incident');
+    await incident.waitFor({ timeout: 20_000 });
+    // The recording, fetched and decoded in the browser: one plot per topic, each with samples before and after.
+    await page.getByTestId('topic-plots').waitFor({ timeout: 30_000 });
+    for (const topic of ['/scan', '/cmd_vel']) {
+      const plot = page.locator(`[data-testid="topic-plot"][data-topic="${topic}"]`);
+      expect(Number(await plot.getAttribute('data-points-before')), `${topic} before the fault`).toBeGreaterThan(0);
+      expect(Number(await plot.getAttribute('data-points-after')), `${topic} after the fault`).toBeGreaterThan(0);
+      await expect.poll(() => plot.locator('canvas').count(), SLOW).toBe(1);
+    }
+    // LaserScan.ranges as summary series, with their values in the legend.
+    const legend = await page.locator('[data-topic="/scan"] .u-legend .u-series').allTextContents();
+    expect(legend).toEqual(expect.arrayContaining([expect.stringContaining('ranges (min)'), expect.stringContaining('ranges (mean)')]));
+    // The time axis spans the recording, with the fault's first occurrence marked inside it.
+    const axis = page.getByTestId('time-axis');
+    const [start, end, at] = [Number(await axis.getAttribute('data-start')), Number(await axis.getAttribute('data-end')), Number(await incident.getAttribute('data-fault-time'))];
+    expect(at).toBeGreaterThan(start);
+    expect(at).toBeLessThan(end);
+    // The correlation: both navigation aborts, each a link to its own incident.
+    const symptoms = page.getByTestId('symptoms');
+    await symptoms.waitFor({ timeout: 20_000 });
+    for (const code of ['ACTION_NAVIGATE_TO_POSE_ABORTED', 'NAVIGATION_GOAL_ABORTED']) {
+      expect(await symptoms.locator(`li[data-code="${code}"] a`).getAttribute('href')).toBe(`#/incident/apps/bt_navigator/${code}`);
+    }
+    // The rosout lines of the window, of the gate and of the navigator that aborted.
+    const logs = page.getByTestId('incident-logs');
+    await logs.waitFor({ timeout: 20_000 });
+    await expect.poll(() => logs.locator('.log-line').count(), SLOW).toBeGreaterThan(0);
+    expect((await logs.locator('.log-line').allTextContents()).join('\n')).toMatch(/PROTECTIVE STOP|goal aborted/);
+    // A download of the same recording.
+    expect(await page.getByTestId('recordings').locator('a').first().textContent()).toContain('rosbag_fault_PROTECTIVE_STOP');
+    await page.screenshot({ path: join(ARTIFACTS, 'demo-incident.png'), fullPage: true });
+  });
+
+  it("draws the robot's graph on the overview with the watchdog's QoS-mismatch edge, nodes named for screen readers", async () => {
+    const page = await pages.open(`${ui.url}/?gateway=${encodeURIComponent(api.replace(/\/api\/v1$/, ''))}#/`);
+    const graph = page.locator('svg[data-testid="robot-graph"]');
+    await graph.waitFor({ timeout: 30_000 });
+    // local_costmap subscribes /perception/scan_stats RELIABLE while scan_filter offers BEST_EFFORT (docs/graph.md).
+    const edge = graph.locator('g.graph-edge[data-from="topic:/perception/scan_stats"][data-to="node:local_costmap"]');
+    await expect.poll(() => edge.getAttribute('data-finding'), { timeout: 60_000, interval: 500 }).toContain('GRAPH_QOS_MISMATCH');
+    expect(await edge.locator('title').textContent()).toContain('RELIABLE');
+    // Every node is a focusable link named by its FQN (SVG <title> and text).
+    const node = graph.locator('g[data-node="node:local_costmap"]');
+    expect(await node.locator('title').textContent()).toContain('/navigation/local_costmap');
+    expect(await node.locator('text').textContent()).toBe('local_costmap');
+    expect(await node.locator('a').getAttribute('href')).toBe('#/entity/apps/local_costmap');
+    // Topics by name, with the graph provider's measured rate when it has one.
+    expect(await graph.locator('g[data-node="topic:/scan"] text').textContent()).toMatch(/^\/scan( \d+\.\d Hz)?$/);
+    // Active faults by severity, and the graph watchdog's own App not shown as an offline node.
+    await expect.poll(() => page.getByTestId('active-by-severity').locator('li[data-severity="ERROR"]').getAttribute('data-count'), SLOW).not.toBe('0');
+    expect(await treeItem(page, 'Graph Watchdog').or(treeItem(page, 'graph_watchdog')).first().locator('.state-offline').count()).toBe(0);
+    await page.screenshot({ path: join(ARTIFACTS, 'demo-overview.png'), fullPage: true });
+    // Keyboard: a graph node takes focus and Enter opens its App.
+    await node.locator('a').focus();
+    expect(await page.evaluate(() => document.activeElement?.getAttribute('aria-label'))).toContain('node /navigation/local_costmap');
+    await page.keyboard.press('Enter');
+    await expect.poll(() => page.evaluate(() => window.location.hash)).toBe('#/entity/apps/local_costmap');
   });
 });

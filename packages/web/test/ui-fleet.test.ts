@@ -87,8 +87,11 @@ describeWith([...CHROMIUM, ...NATS_SERVER, ...POSTGRES], 'fleet console against 
     expect(await row(page, 'amr-02').getByTestId('active-faults').textContent()).toBe('2');
     expect(await row(page, 'amr-03').getByTestId('active-faults').textContent()).toBe('1');
     expect(await row(page, 'amr-01').locator('td').nth(1).textContent()).toMatch(/\d+ s ago/);
-    // The robot's own health says why it is degraded (these robots run without ROS).
-    expect(await row(page, 'amr-01').getByTestId('robot-health').textContent()).toBe('degraded · ros_disabled');
+    // These robots run without ROS: their /health says degraded for ros_disabled alone, a choice of configuration,
+    // which the console notes instead of showing a degraded robot.
+    expect(await row(page, 'amr-01').getByTestId('robot-health').textContent()).toBe('healthy · ROS off');
+    // Each robot's last incident, opening its fault (and incident) page.
+    await expect.poll(() => row(page, 'amr-01').getByTestId('last-incident').locator('a').getAttribute('href')).toMatch(/^#\/robot\/amr-01\/fault\/[A-Z_]+$/);
     expect(await page.getByTestId('robots-summary').textContent()).toMatch(/3 robots · 2 online1 offline · 4 active faults/);
     await page.screenshot({ path: join(ARTIFACTS, 'robots.png'), fullPage: true });
   });
@@ -177,6 +180,10 @@ describeWith([...CHROMIUM, ...NATS_SERVER, ...POSTGRES], 'fleet console against 
     const bytes = readFileSync((await download.path())!);
     const direct = Buffer.from(await (await fetch(`${robots['amr-01'].url}${href!.replace('/components/amr-01/apps/amr-01__', '/apps/')}`)).arrayBuffer());
     expect(bytes.equals(direct)).toBe(true);
+    // The incident: the same recording fetched through the fleet's forwarding and decoded in the browser.
+    const plots = page.getByTestId('topic-plots');
+    await plots.waitFor({ timeout: 20_000 });
+    expect(Number(await plots.getAttribute('data-message-count'))).toBeGreaterThanOrEqual(0);
     await page.screenshot({ path: join(ARTIFACTS, 'fault-detail.png'), fullPage: true });
   });
 
@@ -206,6 +213,7 @@ describeWith([...CHROMIUM, ...NATS_SERVER, ...POSTGRES], 'fleet console against 
     await page.goto(`${fleet.url}/#/robot/amr-03/fault/LIDAR_DIRTY`);
     await page.getByTestId('robot-unavailable').waitFor();
     expect(await page.getByTestId('robot-unavailable').textContent()).toContain('offline');
+    expect(await page.getByTestId('incident-offline').textContent()).toContain('offline');
     expect(await page.getByTestId('fault-detail').textContent()).toContain('LIDAR_DIRTY');
     await page.screenshot({ path: join(ARTIFACTS, 'fault-offline.png'), fullPage: true });
   });

@@ -200,4 +200,21 @@ describeWith(CHROMIUM, 'web UI on the spec example bodies (stand-in gateway)', (
     expect(spec.writes.map((w) => w.call)).not.toContain('PUT /apps/safety_gate/status/shutdown');
     await page.close();
   });
+
+  it('opens the incident view and says, section by section, what it cannot show: an unreadable recording, no correlation, no watchdog', async () => {
+    const page = await open('#/incident/apps/safety_gate/PROTECTIVE_STOP');
+    const errors: string[] = [];
+    page.on('console', (m) => m.type() === 'error' && errors.push(m.text()));
+    await page.getByTestId('incident').waitFor();
+    await expect.poll(() => page.getByTestId('recording-error').textContent(), { timeout: 10_000 }).toContain('could not be read');
+    expect(await page.getByTestId('correlation-none').textContent()).toContain('No correlation');
+    // The rest still shows: the freeze frame, the download, the time axis around the fault.
+    await expect.poll(() => page.getByTestId('freeze-frame').count()).toBeGreaterThan(0);
+    expect(await page.getByTestId('recordings').locator('a').first().getAttribute('href')).toBe('/api/v1/apps/safety_gate/bulk-data/rosbags/fault_PROTECTIVE_STOP_1774232400100');
+    expect(await page.getByTestId('time-axis').textContent()).toContain('no recording decoded');
+    await expect.poll(() => page.locator('[data-testid="neighbourhood"], [data-testid="neighbourhood-missing"]').textContent(), { timeout: 10_000 }).toMatch(/graph watchdog|not a ROS node/);
+    expect(errors).toEqual([]);
+    await page.screenshot({ path: join(ARTIFACTS, 'incident-unreadable.png'), fullPage: true });
+    await page.close();
+  });
 });

@@ -95,6 +95,7 @@ export function launchPlan(o: LaunchOptions, dataDir: string, medkit: string): L
           '--set', `aggregation.peer_urls=${islandUrl}`,
           '--set', `aggregation.peer_names=${ISLAND_PEER_NAME}`,
           '--set', `aggregation.health_check_interval_ms=${o.peerCheckMs}`,
+          '--set', `faults.correlation.config_file=${join(CONFIG, 'main-correlation.yaml')}`,
           ...secured(DEMO_ENCLAVES.mainGateway),
         ]),
         env: childEnv(o.domain),

@@ -104,11 +104,19 @@ export function scenarioSuite(title: string, domain: number, extraArgs: string[]
       expect(r.status).toBe(200);
       expect(r.body.parameters.success).toBe(true);
 
+      // The navigation aborts are the stop's symptoms (config/main-correlation.yaml): muted, so listed with include_muted.
       const faults = await eventually(async () => {
-        const items = ((await http(`${api}/faults?status=all`)).body?.items ?? []) as any[];
+        const items = ((await http(`${api}/faults?status=all&include_muted=true`)).body?.items ?? []) as any[];
         return CODES.every((c) => items.some((f) => f.fault_code === c)) ? items : undefined;
       }, `faults ${CODES.join(', ')}`, 60_000);
-      const byCode = (c: string) => faults.find((f) => f.fault_code === c);
+      // The island's own PROTECTIVE_STOP; the island link reports the stop to the robot's gateway too (the root cause there).
+      const byCode = (c: string) => faults.find((f) => f.fault_code === c && (c !== 'PROTECTIVE_STOP' || f['x-medkit']?.gateway === 'safety-island'));
+      expect(faults.find((f) => f.fault_code === 'PROTECTIVE_STOP' && f['x-medkit']?.gateway === 'local')).toMatchObject({ reporting_sources: ['/safety/island_link'], entity_id: 'island_link' });
+      const muted: { fault_code: string; root_cause_code: string }[] = await eventually(async () => {
+        const muted = (await http(`${api}/faults?status=all&include_muted=true`)).body?.['x-medkit']?.muted_faults ?? [];
+        return muted.length >= 2 ? muted : undefined;
+      }, 'both aborts muted under the stop', 30_000);
+      expect(muted.filter((m) => m.root_cause_code === 'PROTECTIVE_STOP').map((m) => m.fault_code).sort()).toEqual(['ACTION_NAVIGATE_TO_POSE_ABORTED', 'NAVIGATION_GOAL_ABORTED']);
       expect(byCode('PROTECTIVE_STOP')).toMatchObject({ reporting_sources: ['/safety/safety_gate'], entity_id: 'safety_gate', severity: 3, 'x-medkit': { gateway: 'safety-island' } });
       expect(byCode('ACTION_NAVIGATE_TO_POSE_ABORTED')).toMatchObject({ reporting_sources: ['/navigation/bt_navigator'], entity_id: 'bt_navigator', 'x-medkit': { gateway: 'local' } });
       expect(byCode('NAVIGATION_GOAL_ABORTED')).toMatchObject({ reporting_sources: ['/navigation/bt_navigator'], entity_id: 'bt_navigator', 'x-medkit': { gateway: 'local' } });

@@ -10,7 +10,6 @@ import type { EnvironmentData, SnapshotEntry } from './environment.js';
 import { isoFromNs, secondsFromNs } from './time.js';
 import type { EntityFrame } from '../entity-frames.js';
 import { hasSignalHistory, signalWindowFrame } from './signal-frame.js';
-import { API_BASE } from '@medkit/kit';
 
 /** Where a fault belongs in the entity tree (resolved by the gateway from its first reporting source). */
 export interface EntityRef {
@@ -77,8 +76,9 @@ function captureSets(env: EnvironmentData): SnapshotEntry[][] {
 /**
  * REST snapshot entries (docs/resources.md), every one stamped with `x-medkit.captured_at`: per capture set (newest
  * first) one signal-window frame (d) when its topics kept a history, else its topic frames (a); the
- * compact frame (b) when it is shown; then the recordings, newest first, whose `bulk_data_uri` is the full
- * path `/api/v1<entityPath>/bulk-data/rosbags/<recording_id>`. `latest` keeps only the newest capture set
+ * compact frame (b) when it is shown; then the recordings, newest first, whose `bulk_data_uri` is the path
+ * `<entityPath>/bulk-data/rosbags/<recording_id>` under the API base, as the reference gateway writes it (its web
+ * UI, Foxglove extension and MCP server join it to their base URL). `latest` keeps only the newest capture set
  * and the newest recording (list items).
  */
 export function restSnapshots(env: EnvironmentData, entityPath?: string, opts: { latest?: boolean } = {}): RestSnapshot[] {
@@ -110,7 +110,7 @@ function freezeFrame(s: SnapshotEntry): RestSnapshot {
 }
 
 function rosbagEntry(s: SnapshotEntry, entityPath?: string): RestSnapshot {
-  const base = `${API_BASE}${entityPath ? entityPath.replace(/\/+$/, '') : ''}`;
+  const base = entityPath ? entityPath.replace(/\/+$/, '') : '';
   return {
     type: 'rosbag', name: s.name, bulk_data_uri: `${base}/bulk-data/rosbags/${s.bulk_data_id}`,
     size_bytes: s.size_bytes, duration_sec: s.duration_sec, format: s.format,

@@ -5,14 +5,15 @@
 import { escapesPath } from '@medkit/gateway';
 import { API_BASE } from '@medkit/kit';
 
-const ENTITY_PATH = /^\/api\/v1\/(areas|components|apps|functions)\/([^/?#]+)(\/[^?#]*)?$/;
+// With or without the API base: a fault's `bulk_data_uri` is written under it (`/apps/…`, the reference's form).
+const ENTITY_PATH = /^(\/api\/v1)?\/(areas|components|apps|functions)\/([^/?#]+)(\/[^?#]*)?$/;
 
 /** The fleet path of a robot-local API path; undefined when it is not one entity's path. */
 export function fleetPathOf(robot: string, robotPath: string): string | undefined {
   const m = ENTITY_PATH.exec(robotPath);
   // A robot's answer is peer data: a link that climbs (`..`, encoded or not) is not re-addressed.
-  if (!m || escapesPath(`${m[2]}${m[3] ?? ''}`.replace(/^\//, ''))) return undefined;
-  return `${API_BASE}/components/${robot}/${m[1]}/${robot}__${m[2]}${m[3] ?? ''}`;
+  if (!m || escapesPath(`${m[3]}${m[4] ?? ''}`.replace(/^\//, ''))) return undefined;
+  return `${m[1] === undefined ? '' : API_BASE}/components/${robot}/${m[2]}/${robot}__${m[3]}${m[4] ?? ''}`;
 }
 
 type Json = Record<string, unknown>;

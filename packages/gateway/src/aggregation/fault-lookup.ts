@@ -9,16 +9,17 @@ import type { PeerState } from './peers.js';
 import type { AggregationService } from './service.js';
 import { decodeSegment } from './url-paths.js';
 
-const ENTITY_PATH = /^\/api\/v1\/(areas|components|apps|functions)\/([^/?#]+)(.*)$/s;
+// With or without the API base (a fault's `bulk_data_uri` is written under it, as the reference does).
+const ENTITY_PATH = /^(\/api\/v1)?\/(areas|components|apps|functions)\/([^/?#]+)(.*)$/s;
 
 /** `source.localPath` for `peer`: its entity path re-addressed to our id of that entity, when we route it there. */
 function localPathOf(svc: AggregationService, peer: string): (path: string) => string {
   return (path) => {
     const m = ENTITY_PATH.exec(path);
-    const remoteId = m ? decodeSegment(m[2]) : undefined;
+    const remoteId = m ? decodeSegment(m[3]) : undefined;
     if (!m || remoteId === undefined) return path;
-    const id = svc.localIdOf(peer, SEGMENT_TO_TYPE[m[1] as EntitySegment], remoteId);
-    return id === undefined ? path : `/api/v1/${m[1]}/${encodeURIComponent(id)}${m[3]}`;
+    const id = svc.localIdOf(peer, SEGMENT_TO_TYPE[m[2] as EntitySegment], remoteId);
+    return id === undefined ? path : `${m[1] ?? ''}/${m[2]}/${encodeURIComponent(id)}${m[4]}`;
   };
 }
 

@@ -7,6 +7,7 @@ import type { HttpApp } from './app-types.js';
 import { SovdError, errorBody, type GenericErrorBody } from '@medkit/plugin-api';
 import { isValueError } from './validation.js';
 import { OAuthError } from '../auth/errors.js';
+import { FailureLog } from './failure-log.js';
 
 /** Client-supplied values quoted back in an error body are cut to this many characters. */
 const MAX_ECHO = 256;
@@ -76,8 +77,10 @@ export function toSovdError(error: FastifyError | SovdError, request: FastifyReq
 }
 
 /**
- * Renders any error as a SOVD body. Server errors are logged at error level; client errors, and 501 for
- * what medkit does not implement (an answer, not a failure), at info, so a fuzzer cannot flood the log.
+ * Renders any error as a SOVD body. Server errors are logged once per cause per interval (http/failure-log.ts):
+ * a SovdError medkit raised on purpose (a dead node, a timeout) as a warning without a stack, anything else at
+ * error level with its stack. Client errors, and 501 for what medkit does not implement (an answer, not a
+ * failure), at info, so a fuzzer cannot flood the log.
  */
 export function sendError(error: FastifyError | SovdError | OAuthError, request: FastifyRequest, reply: FastifyReply): void {
   if (error instanceof OAuthError) {
@@ -87,11 +90,30 @@ export function sendError(error: FastifyError | SovdError | OAuthError, request:
     return;
   }
   const sovd = toSovdError(error, request);
-  if (sovd.status >= 500 && sovd.status !== 501) request.log.error({ err: error }, 'request failed');
+  if (sovd.status >= 500 && sovd.status !== 501) logServerFailure(error, sovd, request);
   else request.log.info({ status: sovd.status, error_code: sovd.vendorCode ?? sovd.code }, 'request rejected');
   if (sovd.headers) reply.headers(sovd.headers);
   // Error replies bypass route response schemas so every body keeps its full shape.
   reply.status(sovd.status).type('application/json').serializer(JSON.stringify).send(sovd.toBody());
+}
+
+/** Each server's own failure log (several gateways may share a process, as in the tests). */
+const failureLogs = new WeakMap<object, FailureLog>();
+function failureLogOf(request: FastifyRequest): FailureLog {
+  let log = failureLogs.get(request.server);
+  if (log === undefined) failureLogs.set(request.server, (log = new FailureLog()));
+  return log;
+}
+
+function logServerFailure(error: FastifyError | SovdError, sovd: SovdError, request: FastifyRequest): void {
+  const expected = error instanceof SovdError;
+  const route = request.routeOptions?.url ?? '(no route)';
+  const cause = `${sovd.status} ${sovd.vendorCode ?? sovd.code} ${route}${expected ? '' : ` ${error.name}: ${error.message.slice(0, 120)}`}`;
+  const decision = failureLogOf(request).note(cause);
+  if (decision === undefined) return;
+  const fields = { status: sovd.status, error_code: sovd.vendorCode ?? sovd.code, route, repeated: decision.repeated };
+  if (expected) request.log.warn({ ...fields, reason: sovd.message }, 'request failed');
+  else request.log.error({ ...fields, err: error }, 'request failed');
 }
 
 export function installErrorStage(app: HttpApp): void {

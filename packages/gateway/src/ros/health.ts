@@ -32,7 +32,11 @@ export type RosState =
   | { state: 'failed'; error: string; options: RosConnectionOptions; security?: RosSecurityHealth }
   | { state: 'connected'; options: RosConnectionOptions; startedAt: number; counts: RosGraphCounts; table?: ParticipantTableStats; security?: RosSecurityHealth };
 
-/** Peers listed in `x-medkit-ros.security.peers` at most (refused ones first); the rest are counted. */
+/**
+ * Peers listed in `x-medkit-ros.security.peers` at most; the rest are counted by status. Authenticated peers come
+ * first: anyone who can reach the port can make up participants that fail or never finish their handshake, and
+ * such a flood must not push the robot's real peers off the list.
+ */
 export const MAX_SECURITY_PEERS = 64;
 
 /**
@@ -43,9 +47,13 @@ export function securityFields(sec: RosSecurityHealth | undefined) {
   if (!sec || sec.state === 'off') return { enabled: false, secured: false };
   if (sec.state === 'unsecured') return { enabled: true, secured: false, enclave: sec.enclave, reason: sec.reason };
   const all = sec.peers ?? [];
-  // Refused peers first, then those still authenticating, then authenticated ones with refused endpoints.
-  const rank = (p: PeerAuthStatus) => (p.state === 'failed' ? 0 : p.state !== 'authenticated' ? 1 : p.refusedEndpointCount ? 2 : 3);
+  // Authenticated peers with refused endpoints first, then the other authenticated ones, then refused peers, then
+  // those still authenticating (the states a made-up participant can reach).
+  const rank = (p: PeerAuthStatus) => (p.state === 'authenticated' ? (p.refusedEndpointCount ? 0 : 1) : p.state === 'failed' ? 2 : 3);
   const listed = [...all].sort((a, b) => rank(a) - rank(b)).slice(0, MAX_SECURITY_PEERS);
+  const shown = new Set(listed);
+  const notListed = { authenticated: 0, refused: 0, authenticating: 0 };
+  for (const p of all) if (!shown.has(p)) notListed[p.state === 'authenticated' ? 'authenticated' : p.state === 'failed' ? 'refused' : 'authenticating']++;
   return {
     enabled: true,
     secured: true,
@@ -63,6 +71,7 @@ export function securityFields(sec: RosSecurityHealth | undefined) {
       ...refusedEndpointFields(p),
     })),
     peers_not_listed: all.length - listed.length,
+    peers_not_listed_by_status: notListed,
   };
 }
 

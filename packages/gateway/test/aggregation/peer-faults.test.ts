@@ -109,9 +109,9 @@ describe('robot-wide fault reads reach the faults peers hold', () => {
     expect(r.body['x-medkit']).toMatchObject({ gateway: 'safety', status: 'CONFIRMED' });
     const snaps = (r.body.environment_data as Json).snapshots as Json[];
     const bag = snaps.find((s) => s.type === 'rosbag')!;
-    expect(bag.bulk_data_uri).toMatch(/^\/api\/v1\/apps\/safety__drive\/bulk-data\/rosbags\/fault_PROTECTIVE_STOP_\d+$/);
+    expect(bag.bulk_data_uri).toMatch(/^\/apps\/safety__drive\/bulk-data\/rosbags\/fault_PROTECTIVE_STOP_\d+$/);
     // The re-addressed link works through this gateway (forwarded to the peer's `drive`).
-    const download = await fetch(`${main.url}${bag.bulk_data_uri as string}`);
+    const download = await fetch(`${main.url}/api/v1${bag.bulk_data_uri as string}`);
     expect(download.status).toBe(200);
     expect((await download.arrayBuffer()).byteLength).toBeGreaterThan(0);
   });

@@ -68,11 +68,11 @@ describe('bulk data (docs/faults.md)', () => {
 
     const detail = await g.api('GET', '/apps/battery-monitor/faults/BATTERY_DEAD');
     const bag = detail.body.environment_data.snapshots.find((s: { type: string }) => s.type === 'rosbag');
-    expect(bag).toMatchObject({ type: 'rosbag', bulk_data_uri: `/api/v1/apps/battery-monitor/bulk-data/rosbags/${d.id}`, format: 'mcap', size_bytes: d.size });
+    expect(bag).toMatchObject({ type: 'rosbag', bulk_data_uri: `/apps/battery-monitor/bulk-data/rosbags/${d.id}`, format: 'mcap', size_bytes: d.size });
     const listed = (await g.api('GET', '/faults')).body.items.find((i: { fault_code: string }) => i.fault_code === 'BATTERY_DEAD');
-    expect(listed.environment_data.snapshots).toContainEqual(expect.objectContaining({ type: 'rosbag', bulk_data_uri: `/api/v1/apps/battery-monitor/bulk-data/rosbags/${d.id}` }));
+    expect(listed.environment_data.snapshots).toContainEqual(expect.objectContaining({ type: 'rosbag', bulk_data_uri: `/apps/battery-monitor/bulk-data/rosbags/${d.id}` }));
 
-    const res = await fetch(`${g.url}${bag.bulk_data_uri}`);
+    const res = await fetch(`${g.url}/api/v1${bag.bulk_data_uri}`);
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toBe('application/x-mcap');
     expect(res.headers.get('content-disposition')).toBe(`attachment; filename="${d.id}.mcap"`);
@@ -106,6 +106,46 @@ describe('bulk data (docs/faults.md)', () => {
     expect(new Uint8Array(await viaUrl.arrayBuffer())).toEqual(bytes);
     // A fault no entity owns has no route that could serve its bag: no download_url rather than a dead one.
     expect(JSON.parse(getSnapshotsService(g.faults.manager, 'BATTERY_DEAD', '', () => undefined).data).rosbag).not.toHaveProperty('download_url');
+  });
+
+  it('emits every recording link in the reference form, which each of the reference clients follows to the download', async () => {
+    expect(recordingId).not.toBe('');
+    const api = `${g.url}/api/v1`;
+    // How the reference's clients follow a link: its web UI accepts only an entity path and puts its API base in
+    // front; its Foxglove extension and MCP server join the link to their base URL (which ends in /api/v1).
+    const clients: Record<string, (uri: string) => string | undefined> = {
+      'web UI': (uri) => (/^\/(apps|components|areas|functions)\//.test(uri) ? `${api}${uri}` : undefined),
+      'Foxglove extension, MCP server': (uri) => `${api.replace(/\/+$/, '')}${uri}`,
+    };
+    const links = new Set<string>();
+    const collect = (snapshots: unknown) => {
+      for (const s of (snapshots as { type: string; bulk_data_uri?: string }[]) ?? []) if (s.type === 'rosbag' && s.bulk_data_uri) links.add(s.bulk_data_uri);
+    };
+    for (const path of ['/apps/battery-monitor/faults/BATTERY_DEAD', '/faults/BATTERY_DEAD', '/components/battery-pack/faults/BATTERY_DEAD']) {
+      const r = await g.api('GET', path);
+      expect(r.status, path).toBe(200);
+      collect(r.body.environment_data?.snapshots);
+    }
+    for (const path of ['/faults', '/apps/battery-monitor/faults']) {
+      for (const i of (await g.api('GET', path)).body.items) collect(i.environment_data?.snapshots);
+    }
+    for (const path of ['/faults/BATTERY_DEAD/snapshots', '/apps/battery-monitor/faults/BATTERY_DEAD/snapshots']) {
+      const r = await g.api('GET', path);
+      expect(r.status, path).toBe(200);
+      collect(r.body.environment_data?.snapshots ?? r.body.snapshots ?? r.body.items);
+    }
+    expect(links.size).toBeGreaterThan(0);
+    for (const uri of links) {
+      expect(uri, 'no API base in a link').toMatch(/^\/(apps|components|areas|functions)\/[^/]+\/bulk-data\/rosbags\/fault_BATTERY_DEAD_\d+$/);
+      for (const [client, follow] of Object.entries(clients)) {
+        const url = follow(uri);
+        expect(url, `${client} accepts ${uri}`).toBeDefined();
+        const res = await fetch(url!);
+        expect(res.status, `${client}: ${url}`).toBe(200);
+        expect(res.headers.get('content-type')).toBe('application/x-mcap');
+        await res.arrayBuffer();
+      }
+    }
   });
 
   it('uploads, lists, downloads and deletes files of a configured category on apps and components', async () => {

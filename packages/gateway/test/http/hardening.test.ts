@@ -202,4 +202,18 @@ describe('request validation and Fastify errors', () => {
     expect(rejected.every((l) => /"level":30/.test(l))).toBe(true);
     expect(logLines.filter((l) => /"level":(50|60)/.test(l))).toEqual([]);
   });
+
+  it('logs 1,000 failures of one cause (a ROS node that is not there) as one warning line without a stack', async () => {
+    const path = '/api/v1/apps/battery-monitor/configurations/voltage';
+    for (let i = 0; i < 1000; i += 50) {
+      const answers = await Promise.all(Array.from({ length: 50 }, () => api(g, 'GET', path)));
+      for (const r of answers) expect(r.status).toBe(503);
+    }
+    const failed = logLines.filter((l) => l.includes('request failed'));
+    expect(failed).toHaveLength(1);
+    const line = JSON.parse(failed[0]) as Record<string, unknown>;
+    expect(line).toMatchObject({ level: 40, status: 503, error_code: 'x-medkit-ros2-node-unavailable', route: '/api/v1/apps/:app_id/configurations/:config_id', repeated: 0 });
+    expect(failed[0]).not.toMatch(/"stack"|"err"/);
+    expect(logLines.filter((l) => /"level":(50|60)/.test(l))).toEqual([]);
+  });
 });

@@ -41,7 +41,21 @@ describe('ROS health', () => {
     expect(rosHealth({ ...s, table: { ...table, underPressure: false } }, 1).warnings).toEqual([]);
   });
 
-  it('SROS2: security off or on, the enclave, and at most 64 peers listed (refused first, the rest counted)', () => {
+  it('SROS2: a flood of made-up participants (5,000 refused or stuck authenticating) leaves the real authenticated peers listed', () => {
+    const base = { state: 'connected' as const, options: opts, startedAt: 0, counts: counts(1, 1) };
+    const fake = (i: number) => ({ guidPrefix: (0x100000 + i).toString(16).padStart(24, '0'), state: i % 2 === 0 ? ('failed' as const) : ('handshake' as const), role: 'initiator' as const, since: 0, ...(i % 2 === 0 ? { reason: 'untrusted: not issued by our identity CA' } : {}) });
+    const real = [1, 2, 3].map((i) => ({ guidPrefix: i.toString(16).padStart(24, '0'), state: 'authenticated' as const, role: 'replier' as const, since: 0, subject: `CN=/robot/node${i}` }));
+    // The real peers arrive last, as they would after a flood started.
+    const peers = [...Array.from({ length: 5000 }, (_, i) => fake(i)), ...real];
+    const h = rosHealth({ ...base, security: { state: 'secured', enclave: '/medkit/gateway', dir: '/ks', peers } }, 1);
+    const sec = (h.fields!['x-medkit-ros'] as { security: { peers: { guid_prefix: string; status: string }[]; peers_not_listed: number; peers_not_listed_by_status: Record<string, number> } }).security;
+    expect(sec.peers.slice(0, 3).map((p) => [p.guid_prefix, p.status])).toEqual(real.map((p) => [p.guidPrefix, 'authenticated']));
+    expect(sec.peers).toHaveLength(MAX_SECURITY_PEERS);
+    expect(sec.peers_not_listed).toBe(5003 - MAX_SECURITY_PEERS);
+    expect(sec.peers_not_listed_by_status).toEqual({ authenticated: 0, refused: 2500 - (MAX_SECURITY_PEERS - 3), authenticating: 2500 });
+  });
+
+  it('SROS2: security off or on, the enclave, and at most 64 peers listed (authenticated first, the rest counted by status)', () => {
     const base = { state: 'connected' as const, options: opts, startedAt: 0, counts: counts(1, 1) };
     expect(rosHealth(base, 1).fields!['x-medkit-ros']).toMatchObject({ security: { enabled: false, secured: false } });
     const peer = (i: number, state: 'authenticated' | 'failed') => ({ guidPrefix: i.toString(16).padStart(24, '0'), state, role: 'replier' as const, since: 0, ...(state === 'failed' ? { reason: 'untrusted: not issued by our identity CA' } : { subject: 'CN=/peer/a' }) });
@@ -50,8 +64,14 @@ describe('ROS health', () => {
     const sec = (h.fields!['x-medkit-ros'] as { security: { peers: { guid_prefix: string; status: string; reason?: string }[] } }).security;
     expect(sec).toMatchObject({ enabled: true, secured: true, enclave: '/medkit/gateway', peers_authenticated: 99, peers_refused: 1, peers_not_listed: 100 - MAX_SECURITY_PEERS });
     expect(sec.peers).toHaveLength(MAX_SECURITY_PEERS);
-    expect(sec.peers[0]).toMatchObject({ guid_prefix: peer(999, 'failed').guidPrefix, status: 'refused', reason: expect.stringMatching(/^untrusted/) });
+    expect(sec.peers.every((p) => p.status === 'authenticated')).toBe(true);
+    expect(sec).toMatchObject({ peers_not_listed_by_status: { authenticated: 99 - MAX_SECURITY_PEERS, refused: 1, authenticating: 0 } });
     expect(h.warnings!.map((w) => w.code)).toContain('ros_peers_refused');
+    // With room left, the refused peer is listed after the authenticated ones, with its reason.
+    const few = rosHealth({ ...base, security: { state: 'secured', enclave: '/medkit/gateway', dir: '/ks', peers: [peer(999, 'failed'), peer(1, 'authenticated')] } }, 1);
+    const fewPeers = (few.fields!['x-medkit-ros'] as { security: { peers: { status: string; reason?: string }[] } }).security.peers;
+    expect(fewPeers.map((p) => p.status)).toEqual(['authenticated', 'refused']);
+    expect(fewPeers[1].reason).toMatch(/^untrusted/);
     // An authenticated peer with endpoints refused on their topics: listed before plain authenticated ones, with
     // the listed refusals, how many more there were, and a warning.
     const refusedEndpoints = [{ kind: 'writer' as const, topic: 'rt/chatter', reason: "its permissions do not let it publish 'rt/chatter': deny_rule 1" }];

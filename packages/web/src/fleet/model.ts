@@ -22,6 +22,20 @@ export interface RobotView {
   outboxDropped?: number;
 }
 
+/** /health warning codes that state a configuration, not a fault (a robot run with `ros.enabled: false`). */
+export const INFORMATIONAL_WARNINGS = new Set(['ros_disabled']);
+
+/**
+ * The health a robot's row shows: `degraded` only because of informational warnings reads as healthy, the
+ * informational codes listed apart, so a deliberately ROS-less gateway is not shown as a broken robot.
+ */
+export function healthShown(r: Pick<RobotView, 'health' | 'healthWarnings'>): { status?: string; warnings: string[]; notes: string[] } {
+  const warnings = r.healthWarnings.filter((w) => !INFORMATIONAL_WARNINGS.has(w));
+  const notes = r.healthWarnings.filter((w) => INFORMATIONAL_WARNINGS.has(w));
+  const status = r.health === 'degraded' && warnings.length === 0 && notes.length > 0 ? 'healthy' : r.health;
+  return { status, warnings, notes };
+}
+
 export function robotView(r: FleetRobot): RobotView {
   const x = r['x-medkit'];
   return {

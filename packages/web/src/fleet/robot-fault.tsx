@@ -1,6 +1,7 @@
 // One fault of one robot: the state the fleet stored, and what the robot itself keeps for it — freeze
 // frames drawn as charts and black-box recordings downloaded through the fleet — using the robot UI's own
-// fault-detail model and components. When the robot cannot answer, the stored state is shown with why.
+// fault-detail model and components, and the incident's recording decoded and plotted in the browser through the
+// fleet's forwarding. When the robot cannot answer, the stored state is shown with why.
 import type { MedkitClient } from '@medkit/client';
 import { normalizeFaultDetail } from '../model/fault-detail';
 import { toEpochMs } from '../model/json';
@@ -8,6 +9,7 @@ import { usePoll } from '../ui/hooks';
 import { ErrorNote } from '../ui/errors';
 import { FaultHead, FrameList, RecordingList, SourceList, StatusFacts } from '../ui/faults/detail';
 import { fleetRouteHash } from './model';
+import { RecordingPanel } from '../incident/recording-panel';
 
 export function RobotFaultPage({ client, robotId, code }: { client: MedkitClient; robotId: string; code: string }) {
   const detail = usePoll((signal) => client.fleetRobotFault(robotId, code, { signal }), [client, robotId, code], 10_000);
@@ -49,6 +51,14 @@ export function RobotFaultPage({ client, robotId, code }: { client: MedkitClient
       {x.environment_data === 'unavailable' && (
         <p class="note" role="status" data-testid="robot-unavailable">
           Freeze frames and recordings are kept on the robot, which cannot be asked now: {x.robot_error?.message ?? 'no answer'}. The state below is what the fleet stored.
+        </p>
+      )}
+      <h2>Incident</h2>
+      {x.environment_data === 'robot' ? (
+        <RecordingPanel client={client} detail={d} body={body} />
+      ) : (
+        <p class="note" data-testid="incident-offline">
+          The robot is offline or cannot be asked, so its black-box recording cannot be shown; it stays on the robot.
         </p>
       )}
       <div class="two-col">

@@ -6,7 +6,7 @@ import { faultSeverity } from '../model/severity';
 import { usePoll } from '../ui/hooks';
 import { ErrorNote } from '../ui/errors';
 import { formatTime } from '../ui/faults/fault-table';
-import { ago, fleetRouteHash, robotView, type RobotView } from './model';
+import { ago, fleetFaultView, fleetRouteHash, healthShown, robotView, type FleetFaultView, type RobotView } from './model';
 
 export const ROBOT_POLL_MS = 3000;
 
@@ -38,6 +38,13 @@ export function ActiveFaults({ robot }: { robot: RobotView }) {
 
 export function RobotsPage({ client }: { client: MedkitClient }) {
   const robots = useRobots(client);
+  // Each robot's newest fault (the fleet lists newest last occurrence first), opening its incident.
+  const recent = usePoll((signal) => client.fleetFaults({ status: 'all', limit: 200 }, { signal }), [client], 10_000);
+  const lastIncident = useMemo(() => {
+    const m = new Map<string, FleetFaultView>();
+    for (const f of (recent.data?.items ?? []).map(fleetFaultView)) if (!m.has(f.robotId)) m.set(f.robotId, f);
+    return m;
+  }, [recent.data]);
   const [query, setQuery] = useState('');
   const list = robots.data ?? [];
   const shown = useMemo(() => list.filter((r) => r.id.toLowerCase().includes(query.trim().toLowerCase())), [list, query]);
@@ -78,6 +85,7 @@ export function RobotsPage({ client }: { client: MedkitClient }) {
               <th scope="col">State</th>
               <th scope="col">Last seen</th>
               <th scope="col">Active faults</th>
+              <th scope="col">Last incident</th>
               <th scope="col">Robot health</th>
               <th scope="col" class="num">Outbox</th>
             </tr>
@@ -97,10 +105,8 @@ export function RobotsPage({ client }: { client: MedkitClient }) {
                 <td>
                   <ActiveFaults robot={r} />
                 </td>
-                <td data-testid="robot-health">
-                  {r.health ? <span class={r.health === 'healthy' ? '' : 'warn-text'}>{r.health}</span> : <span class="muted">—</span>}
-                  {r.healthWarnings.length > 0 && <span class="muted small"> · {r.healthWarnings.join(', ')}</span>}
-                </td>
+                <LastIncident fault={lastIncident.get(r.id)} now={now} />
+                <RobotHealth robot={r} />
                 <td class="num" title={r.outboxDropped ? `${r.outboxDropped} events dropped` : undefined}>
                   {r.outboxPending ?? '—'}
                   {r.outboxDropped ? <span class="warn-text"> ({r.outboxDropped} dropped)</span> : null}
@@ -111,5 +117,30 @@ export function RobotsPage({ client }: { client: MedkitClient }) {
         </table>
       )}
     </section>
+  );
+}
+
+/** The robot's own /health, with configuration notes (ROS off) apart from real warnings. */
+function RobotHealth({ robot }: { robot: RobotView }) {
+  const h = healthShown(robot);
+  return (
+    <td data-testid="robot-health">
+      {h.status ? <span class={h.status === 'healthy' ? '' : 'warn-text'}>{h.status}</span> : <span class="muted">—</span>}
+      {h.warnings.length > 0 && <span class="muted small"> · {h.warnings.join(', ')}</span>}
+      {h.notes.includes('ros_disabled') && <span class="muted small" title="ros.enabled: false on this robot's gateway"> · ROS off</span>}
+    </td>
+  );
+}
+
+/** A robot's newest fault: its code opening the incident (the robot's fault page), and how long ago. */
+function LastIncident({ fault, now }: { fault?: FleetFaultView; now: number }) {
+  if (!fault) return <td class="muted">—</td>;
+  return (
+    <td data-testid="last-incident" data-code={fault.code}>
+      <a href={fleetRouteHash({ view: 'fault', robot: fault.robotId, code: fault.code })} title={`${fault.severity.label}: ${fault.title}`}>
+        <code>{fault.code}</code>
+      </a>{' '}
+      <span class="muted small">{ago(fault.lastMs, now)}</span>
+    </td>
   );
 }

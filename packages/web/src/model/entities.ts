@@ -26,6 +26,8 @@ export interface EntityRef {
   namespace?: string;
   /** Relationship item whose target cannot be resolved. */
   missing: boolean;
+  /** Apps: declared by a plugin or manifest as external (no ROS node of its own; x-medkit.external). */
+  external?: boolean;
 }
 
 /** API path of an entity, e.g. `/apps/lidar-front`. */
@@ -57,6 +59,7 @@ export function normalizeEntity(item: unknown, fallbackType?: EntityType): Entit
     node: str(ros2.node),
     namespace: str(ros2.namespace),
     missing: x.missing === true,
+    ...(x.external === true ? { external: true } : {}),
   };
 }
 
@@ -78,6 +81,9 @@ export function sourceLabel(source: string | undefined): string {
 export function stateLabel(e: EntityRef): string | undefined {
   if (!e.available) return 'unavailable';
   if (e.online === true) return 'online';
+  // An external App without a node (a plugin's own App, like the graph watchdog's) is never "in the ROS
+  // graph": offline would read as a broken robot.
+  if (e.external && !e.node) return undefined;
   if (e.online === false) return 'offline';
   return undefined;
 }

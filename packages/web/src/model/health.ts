@@ -21,6 +21,8 @@ export interface HealthView {
   warnings: { code: string; message: string }[];
   /** Hints the gateway gives about why discovery found nothing. */
   hints: string[];
+  /** Plugins in state `active` (x-medkit-plugins), e.g. graph_watchdog, procfs_introspection. */
+  plugins: string[];
 }
 
 /** Finds a ROS status object: `ros`, `x-medkit-ros` or `x-medkit.ros`. */
@@ -53,5 +55,6 @@ export function normalizeHealth(health: unknown, versionInfo: unknown): HealthVi
     peers,
     warnings,
     hints,
+    plugins: (Array.isArray(h['x-medkit-plugins']) ? h['x-medkit-plugins'] : []).filter(isObj).filter((p) => str(p.state) === 'active').map((p) => str(p.name) ?? '').filter(Boolean),
   };
 }

@@ -6,7 +6,8 @@ export type Route =
   | { view: 'home' }
   | { view: 'entity'; type: EntityType; id: string; tab?: string }
   | { view: 'faults' }
-  | { view: 'fault'; code: string; type?: EntityType; id?: string };
+  | { view: 'fault'; code: string; type?: EntityType; id?: string }
+  | { view: 'incident'; code: string; type: EntityType; id: string };
 
 /** A URL segment decoded, or as it is when it is not valid percent-encoding. */
 export const dec = (s: string) => {
@@ -27,6 +28,9 @@ export function parseRoute(hash: string): Route {
   if (parts[0] === 'fault' && parts.length === 4 && parts[1] in TYPE_OF_SEGMENT) {
     return { view: 'fault', type: TYPE_OF_SEGMENT[parts[1]], id: parts[2], code: parts[3] };
   }
+  if (parts[0] === 'incident' && parts.length === 4 && parts[1] in TYPE_OF_SEGMENT) {
+    return { view: 'incident', type: TYPE_OF_SEGMENT[parts[1]], id: parts[2], code: parts[3] };
+  }
   return { view: 'home' };
 }
 
@@ -41,5 +45,7 @@ export function routeHash(r: Route): string {
       return `#/entity/${SEGMENT[r.type]}/${enc(r.id)}${r.tab ? `/${enc(r.tab)}` : ''}`;
     case 'fault':
       return r.type && r.id ? `#/fault/${SEGMENT[r.type]}/${enc(r.id)}/${enc(r.code)}` : `#/fault/${enc(r.code)}`;
+    case 'incident':
+      return `#/incident/${SEGMENT[r.type]}/${enc(r.id)}/${enc(r.code)}`;
   }
 }

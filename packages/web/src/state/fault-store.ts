@@ -7,6 +7,7 @@ import type { MedkitClient } from '@medkit/client';
 import { applyFaultEvent, normalizeFaultList, parseFaultEvent, type FaultEvent, type FaultView } from '../model/faults';
 import type { StatusChange } from '../model/fault-detail';
 import { isMissingRoute } from './entity-tree';
+import { rootCausesOf } from '../model/fault-groups';
 import { followStream, type StreamState } from './live-stream';
 
 export interface FaultStore {
@@ -21,8 +22,14 @@ export interface FaultStore {
   version: number;
   /** Status changes seen live this session, by fault code. */
   liveHistory: Map<string, StatusChange[]>;
+  /** Correlation: symptom code → root cause code (muted symptoms, listed with include_muted). */
+  rootCauses: Map<string, string>;
   reload: () => void;
 }
+
+/** Muted symptoms (correlation) send no events: the list is read again this long after an event, and periodically. */
+const REFRESH_AFTER_EVENT_MS = 1500;
+const LIST_REFRESH_MS = 10_000;
 
 export function useFaultStore(client: MedkitClient): FaultStore {
   const [faults, setFaults] = useState<Map<string, FaultView>>(new Map());
@@ -30,19 +37,23 @@ export function useFaultStore(client: MedkitClient): FaultStore {
   const [stream, setStream] = useState<StreamState>('connecting');
   const [version, setVersion] = useState(0);
   const [tick, setTick] = useState(0);
+  const [rootCauses, setRootCauses] = useState<Map<string, string>>(new Map());
   const history = useRef(new Map<string, StatusChange[]>());
 
   useEffect(() => {
     const controller = new AbortController();
     history.current = new Map();
+    let refresh: ReturnType<typeof setTimeout> | undefined;
 
     const loadList = async (): Promise<boolean> => {
       try {
-        const body = await client.get('/faults', { signal: controller.signal, params: { query: { status: 'all' } } });
+        // Muted symptoms too: they are grouped under their root cause, and send no events of their own.
+        const body = await client.get('/faults', { signal: controller.signal, params: { query: { status: 'all', include_muted: true } } });
         if (controller.signal.aborted) return false;
         const m = new Map<string, FaultView>();
         for (const f of normalizeFaultList(body)) m.set(f.key, f);
         setFaults(m);
+        setRootCauses(rootCausesOf(body));
         setMeta({ loaded: true, unsupported: false });
         return true;
       } catch (err) {
@@ -64,11 +75,17 @@ export function useFaultStore(client: MedkitClient): FaultStore {
         history.current.set(ev.fault.code, list.slice(-50));
         setFaults((m) => applyFaultEvent(m, ev));
         setVersion((v) => v + 1);
+        // A muted symptom changes without an event: read the list again shortly after any change.
+        clearTimeout(refresh);
+        refresh = setTimeout(() => void loadList(), REFRESH_AFTER_EVENT_MS);
       },
       setState: setStream,
     });
+    const periodic = setInterval(() => void loadList(), LIST_REFRESH_MS);
     return () => {
       controller.abort();
+      clearTimeout(refresh);
+      clearInterval(periodic);
       stop();
     };
   }, [client, tick]);
@@ -79,6 +96,7 @@ export function useFaultStore(client: MedkitClient): FaultStore {
     stream,
     version,
     liveHistory: history.current,
+    rootCauses,
     reload: () => setTick((t) => t + 1),
   };
 }

@@ -8,6 +8,7 @@ import { countFaultsByEntity } from '../model/fault-counts';
 import { normalizeHealth } from '../model/health';
 import { isActive } from '../model/faults';
 import { parseRoute, routeHash } from '../model/route';
+import type { EntityType } from '../model/entities';
 import { useEntityTree } from '../state/entity-tree';
 import { useFaultStore } from '../state/fault-store';
 import { Ctx, type AppContext } from './context';
@@ -18,6 +19,9 @@ import { Home } from './home';
 import { EntityDetail } from './entity-detail';
 import { FaultDashboard } from './faults/dashboard';
 import { FaultDetail } from './faults/detail';
+import { useModule } from './lazy';
+
+const loadIncident = () => import('../incident/incident-page');
 import { useHash, usePoll } from './hooks';
 import { useAuth } from '../auth/use-auth';
 import { AuthStatus } from './auth-status';
@@ -124,6 +128,7 @@ export function App({ initialGateway }: { initialGateway: string }) {
           {route.view === 'home' && <Home entityCount={countEntities(nodes)} connection={connection} />}
           {route.view === 'entity' && <EntityDetail key={`${route.type}:${route.id}`} type={route.type} id={route.id} tab={route.tab} />}
           {route.view === 'faults' && <FaultDashboard />}
+          {route.view === 'incident' && <Incident key={`${route.code}@${route.type}:${route.id}`} code={route.code} type={route.type} id={route.id} />}
           {route.view === 'fault' && <FaultDetail key={`${route.code}@${route.type}:${route.id}`} code={route.code} type={route.type} id={route.id} />}
         </main>
       </div>
@@ -131,4 +136,10 @@ export function App({ initialGateway }: { initialGateway: string }) {
       <ConnectionDialog open={connOpen} current={gateway} onClose={() => setConnOpen(false)} onChoose={choose} />
     </Ctx.Provider>
   );
+}
+
+/** The incident view, loaded with its own chunk (the recording decoder, plots) on first use. */
+function Incident(props: { code: string; type: EntityType; id: string }) {
+  const mod = useModule(loadIncident);
+  return mod ? <mod.IncidentPage {...props} /> : <section class="panel"><h1>Loading the incident view…</h1></section>;
 }

@@ -65,7 +65,7 @@ export function Header({ gatewayLabel, docsUrl, connection, health, stream, acti
         <a href="#/" aria-current={route === 'home' || route === 'entity' ? 'page' : undefined}>
           Entities
         </a>
-        <a href="#/faults" aria-current={route === 'faults' || route === 'fault' ? 'page' : undefined}>
+        <a href="#/faults" aria-current={route === 'faults' || route === 'fault' || route === 'incident' ? 'page' : undefined}>
           Faults{activeFaults > 0 && <span class="nav-count"> ({activeFaults} active)</span>}
         </a>
         <a href={docsUrl} target="_blank" rel="noreferrer">

@@ -1,10 +1,11 @@
 // Landing view: a summary when things work, and an explanation when the gateway is unreachable
-// or the tree is empty (with the gateway's own hints and warnings from /health).
+// or the tree is empty (with the gateway's own hints and warnings from /health); else the robot overview.
 import { useApp } from './context';
 import type { Connection } from './header';
+import { Overview } from './overview/overview';
 
 export function Home({ entityCount, connection }: { entityCount: number; connection: Connection }) {
-  const { tree, health, faults, client } = useApp();
+  const { tree, health, client } = useApp();
   if (connection === 'unreachable') {
     return (
       <section class="panel" data-testid="home-unreachable">
@@ -58,26 +59,5 @@ export function Home({ entityCount, connection }: { entityCount: number; connect
       </section>
     );
   }
-  const active = faults.faults.filter((f) => f.rawStatus === 'CONFIRMED' || f.rawStatus === 'PREFAILED').length;
-  return (
-    <section class="panel" data-testid="home">
-      <h1>Robot overview</h1>
-      <p>
-        {entityCount} entities. {faults.unsupported ? 'This gateway serves no fault routes.' : `${active} active fault${active === 1 ? '' : 's'}.`} Pick an entity in the tree
-        (arrow keys move, Enter opens) or open the <a href="#/faults">fault dashboard</a>.
-      </p>
-      {health && health.warnings.length > 0 && (
-        <>
-          <h2>Warnings</h2>
-          <ul class="hints">
-            {health.warnings.map((w, i) => (
-              <li key={i}>
-                <code>{w.code}</code> {w.message}
-              </li>
-            ))}
-          </ul>
-        </>
-      )}
-    </section>
-  );
+  return <Overview entityCount={entityCount} />;
 }

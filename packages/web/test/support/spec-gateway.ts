@@ -122,6 +122,9 @@ export function createSpecGateway(): SpecGateway {
       return true;
     }
     switch (key) {
+      // The API root (the UI reads auth.require_auth_for from it): no authentication here.
+      case 'GET /':
+        return json(res, 200, { name: 'spec-example', api_base: '/api/v1', auth: { enabled: false } });
       case 'GET /health':
         return json(res, 200, {
           status: 'healthy',
@@ -154,6 +157,11 @@ export function createSpecGateway(): SpecGateway {
       case 'DELETE /apps/safety_gate/faults/PROTECTIVE_STOP':
         faults = faults.filter((f) => (f as { fault_code: string }).fault_code !== 'PROTECTIVE_STOP');
         return json(res, 204);
+      // The recording's bytes are not an MCAP file: the incident view must say it cannot read it.
+      case `GET /apps/safety_gate/bulk-data/rosbags/${RECORDING}`:
+        res.writeHead(200, { 'content-type': 'application/x-mcap', 'content-length': '16' });
+        res.end('not an mcap file');
+        return true;
       case 'GET /apps/safety_gate/bulk-data/rosbags':
         return json(res, 200, { items: [{ id: RECORDING, name: `${RECORDING} recording`, mimetype: 'application/x-mcap', size: 2097152, creation_date: '2026-03-23T02:20:00.100Z', 'x-medkit': { fault_codes: ['PROTECTIVE_STOP'] } }] });
       case 'GET /apps/safety_gate/data':

@@ -19,7 +19,7 @@ export const FaultSnapshotSchema = Type.Object(
     type: Type.String({ description: 'freeze_frame | rosbag' }),
     name: Type.String(),
     data: Type.Optional(Type.Unknown({ description: 'Primary value, whole message, {topic: message} or {signal: {value, history}}' })),
-    bulk_data_uri: Type.Optional(Type.String({ description: 'rosbag: full path of the download, e.g. /api/v1/apps/x/bulk-data/rosbags/<recording_id>' })),
+    bulk_data_uri: Type.Optional(Type.String({ description: 'rosbag: the download\'s path under the API base, as the reference writes it, e.g. /apps/x/bulk-data/rosbags/<recording_id>' })),
     size_bytes: Type.Optional(Type.Number()),
     duration_sec: Type.Optional(Type.Number()),
     format: Type.Optional(Type.String({ description: 'mcap | sqlite3' })),
@@ -128,7 +128,7 @@ export const FaultDetailSchema = Type.Object(
           extended_data_records: { first_occurrence: '2026-03-23T02:14:33.512Z', last_occurrence: '2026-03-23T02:19:51.004Z' },
           snapshots: [
             { type: 'freeze_frame', name: 'battery_state', data: 0.14, 'x-medkit': { topic: '/base/battery_state', message_type: 'sensor_msgs/msg/BatteryState', full_data: { percentage: 0.14 }, captured_at: '2026-03-23T02:14:33.640Z' } },
-            { type: 'rosbag', name: 'rosbag_fault_BATTERY_LOW_1774232073512', bulk_data_uri: '/api/v1/apps/battery-monitor/bulk-data/rosbags/fault_BATTERY_LOW_1774232073512', size_bytes: 2097152, duration_sec: 6, format: 'mcap', 'x-medkit': { captured_at: '2026-03-23T02:14:28.512Z' } },
+            { type: 'rosbag', name: 'rosbag_fault_BATTERY_LOW_1774232073512', bulk_data_uri: '/apps/battery-monitor/bulk-data/rosbags/fault_BATTERY_LOW_1774232073512', size_bytes: 2097152, duration_sec: 6, format: 'mcap', 'x-medkit': { captured_at: '2026-03-23T02:14:28.512Z' } },
           ],
         },
         'x-medkit': { occurrence_count: 4, reporting_sources: ['/base/battery_monitor'], severity_label: 'warning', status: 'CONFIRMED', status_raw: 'CONFIRMED' },

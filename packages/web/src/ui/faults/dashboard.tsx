@@ -62,7 +62,7 @@ export function FaultDashboard() {
           {faults.faults.length === 0 ? 'No faults reported.' : 'No fault matches these filters.'}
         </p>
       ) : (
-        <FaultTable faults={rows} entityOf={entityOf} caption="Faults" />
+        <FaultTable faults={rows} all={faults.faults} rootCauses={faults.rootCauses} entityOf={entityOf} caption="Faults" />
       )}
     </section>
   );

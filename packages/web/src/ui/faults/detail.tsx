@@ -99,6 +99,9 @@ function FaultDetailFor({ code, type, id }: { code: string; type: EntityType; id
         <a href="#/faults">Faults</a> › <a href={routeHash({ view: 'entity', type, id, tab: 'faults' })}>{id}</a>
       </p>
       <FaultHead detail={d} after={clear.done && <p role="status" class="success">Clear request accepted.</p>}>
+        <a class="button" data-testid="open-incident" href={routeHash({ view: 'incident', type, id, code })}>
+          Incident view
+        </a>
         <button type="button" class="danger push-right" onClick={() => setClear({ open: true })} disabled={!!clearDenied} title={clearDenied}>
           Clear fault…
         </button>

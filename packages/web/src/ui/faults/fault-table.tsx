@@ -3,6 +3,7 @@
 import { useState } from 'preact/hooks';
 import { sortFaults, type FaultSortKey, type FaultView } from '../../model/faults';
 import { TYPE_OF_SEGMENT, type EntityType } from '../../model/entities';
+import { groupByRootCause } from '../../model/fault-groups';
 import { routeHash } from '../../model/route';
 import { SeverityBadge, StatusBadge } from '../badges';
 
@@ -27,11 +28,15 @@ export interface FaultTableProps {
   /** Resolves the entity a fault's detail is read through. */
   entityOf: (f: FaultView) => { type: EntityType; id: string } | undefined;
   caption: string;
+  /** Correlation (symptom code → root cause code): symptoms are listed under their root cause. */
+  rootCauses?: Map<string, string>;
+  /** Every fault, where a root cause not among `faults` is taken from. */
+  all?: FaultView[];
 }
 
-export function FaultTable({ faults, entityOf, caption }: FaultTableProps) {
+export function FaultTable({ faults, entityOf, caption, rootCauses, all }: FaultTableProps) {
   const [sort, setSort] = useState<{ key: FaultSortKey; dir: 'asc' | 'desc' }>({ key: 'last', dir: 'desc' });
-  const rows = sortFaults(faults, sort.key, sort.dir);
+  const rows = groupByRootCause(sortFaults(faults, sort.key, sort.dir), sortFaults(all ?? faults, sort.key, sort.dir), rootCauses ?? new Map());
   const by = (key: FaultSortKey) => setSort((s) => ({ key, dir: s.key === key && s.dir === 'desc' ? 'asc' : 'desc' }));
   return (
     <table class="grid fault-table" data-testid="fault-table">
@@ -49,15 +54,17 @@ export function FaultTable({ faults, entityOf, caption }: FaultTableProps) {
         </tr>
       </thead>
       <tbody>
-        {rows.map((f) => {
+        {rows.map(({ fault: f, depth, rootCause, keptForSymptoms }) => {
           const ent = entityOf(f);
           const href = routeHash({ view: 'fault', code: f.code, type: ent?.type, id: ent?.id });
+          const isRoot = depth === 0 && rows.some((r) => r.rootCause === f.code);
+          const group = depth === 1 ? ' fault-group-symptom' : isRoot ? ` fault-group-root${f.rawStatus === 'HEALED' || f.rawStatus === 'CLEARED' ? ' healed' : ''}` : '';
           return (
-            <tr key={f.key} data-code={f.code} class={`row-${f.rawStatus.toLowerCase()}`}>
+            <tr key={f.key} data-code={f.code} data-entity={f.entityId} data-root-cause={rootCause} data-kept-for-symptoms={keptForSymptoms ? 'true' : undefined} class={`row-${f.rawStatus.toLowerCase()}${group}`}>
               <td>
                 <SeverityBadge severity={f.severity} />
               </td>
-              <FaultCodeCell fault={f} href={href} />
+              <FaultCodeCell fault={f} href={href} incident={ent ? routeHash({ view: 'incident', code: f.code, type: ent.type, id: ent.id }) : undefined} note={depth === 1 ? `symptom of ${rootCause}` : isRoot ? 'root cause' : undefined} />
               <td>
                 <StatusBadge raw={f.rawStatus} />
               </td>
@@ -73,12 +80,21 @@ export function FaultTable({ faults, entityOf, caption }: FaultTableProps) {
 }
 
 /** The row header of a fault: its code linking to the detail, and its title when that says more. */
-export function FaultCodeCell({ fault, href }: { fault: { code: string; title: string }; href: string }) {
+export function FaultCodeCell({ fault, href, incident, note }: { fault: { code: string; title: string }; href: string; incident?: string; note?: string }) {
   return (
     <th scope="row">
+      {note && <span class="muted small group-note">{note} </span>}
       <a href={href}>
         <code>{fault.code}</code>
       </a>
+      {incident && (
+        <>
+          {' '}
+          <a class="small incident-link" href={incident} aria-label={`Incident view of ${fault.code}`}>
+            incident
+          </a>
+        </>
+      )}
       {fault.title !== fault.code && <div class="small">{fault.title}</div>}
     </th>
   );

@@ -9,6 +9,20 @@ import { ErrorNote, errorText } from '../errors';
 import { Dialog } from '../dialog';
 import { SchemaForm } from '../schema-form';
 import { TableHead } from '../table-head';
+import { addRead, observedRate, type ItemHistory } from './data-history';
+import { isScan, LivePlot, ScanView } from './data-plot';
+import { flattenMessage } from '../../incident/field-flatten';
+
+/** Topics every node has; nobody writes them by hand. */
+const NEVER_WRITTEN = new Set(['/rosout', '/parameter_events']);
+
+/**
+ * Writing makes sense on a topic the entity listens to (or where the gateway does not say); not on one it
+ * publishes (a sensor's output: a hand-written message would only fight the publisher).
+ */
+export function writable(item: { direction?: string; name: string; type?: string }): boolean {
+  return !!item.type && item.direction !== 'publish' && !NEVER_WRITTEN.has(item.name);
+}
 
 interface DataItem {
   id: string;
@@ -57,15 +71,15 @@ export function DataTab({ path }: { path: string }) {
   if (data.length === 0) return <p class="muted">This entity has no data items.</p>;
   return (
     <>
-      <table class="grid data-table">
-        <TableHead caption="Data items with live values" columns={['Item', 'Type', 'Value (live)', '']} />
-        <tbody>
-          {data.map((d) => (
-            <DataRow key={d.id} path={path} item={d} onWrite={() => setWriting(d)} />
-          ))}
-        </tbody>
-      </table>
-      <WriteDialog path={path} item={writing} onClose={() => setWriting(undefined)} />
+        <table class="grid data-table">
+          <TableHead caption="Data items with live values" columns={['Item', 'Type', 'Rate · age', 'Value (live)', '']} />
+          <tbody>
+            {data.map((d) => (
+              <DataRow key={d.id} path={path} item={d} onWrite={() => setWriting(d)} />
+            ))}
+          </tbody>
+        </table>
+        <WriteDialog path={path} item={writing} onClose={() => setWriting(undefined)} />
     </>
   );
 }
@@ -77,11 +91,14 @@ function DataRow({ path, item, onWrite }: { path: string; item: DataItem; onWrit
   const onScreen = useOnScreen(ref);
   // Topics that had no message to give (or a refused read) are asked again less often.
   const [cold, setCold] = useState(false);
+  const [open, setOpen] = useState(false);
+  const [history, setHistory] = useState<ItemHistory>({ samples: [] });
   const value = usePoll(
     async (signal) => {
       try {
         const body = await VALUE_READS.run(() => client.read(itemPath(path, item.id), { signal, timeoutMs: 5000 }), signal);
         setCold(str(xm(body).status) === 'metadata_only');
+        setHistory((h) => addRead(h, body));
         return body;
       } catch (err) {
         setCold(true);
@@ -95,43 +112,81 @@ function DataRow({ path, item, onWrite }: { path: string; item: DataItem; onWrit
   const x = xm(value.data);
   const status = str(x.status);
   const shown = value.data ? obj(value.data).data : undefined;
+  const rate = observedRate(history);
+  const hasValue = value.data !== undefined && status !== 'metadata_only' && !value.error;
   return (
-    <tr ref={ref} data-item={item.id}>
-      <th scope="row">
-        <code>{item.name}</code>
-        {item.direction && <span class="muted small"> {item.direction}</span>}
-      </th>
-      <td>
-        <code class="small">{item.type ?? '—'}</code>
-      </td>
-      <td class="value-cell" aria-live="off">
-        {!item.available ? (
-          <span class="muted">unavailable (peer silent)</span>
-        ) : value.error ? (
-          <span class="error small">{errorText(value.error)}</span>
-        ) : value.data === undefined ? (
-          <span class="muted">…</span>
-        ) : status === 'metadata_only' ? (
-          <span class="muted">no message received yet</span>
-        ) : (
-          <code class="value">{formatValue(shown)}</code>
-        )}
-      </td>
-      <td>
-        {item.type && item.available && (
-          <button type="button" onClick={onWrite} disabled={!!writeDenied} title={writeDenied}>
-            Write…
-          </button>
-        )}
-      </td>
-    </tr>
+    <>
+      <tr ref={ref} data-item={item.id}>
+        <th scope="row">
+          <code>{item.name}</code>
+          {item.direction && <span class="muted small"> {item.direction}</span>}
+        </th>
+        <td>
+          <code class="small">{item.type ?? '—'}</code>
+        </td>
+        <td class="small nowrap" data-testid="rate-age">
+          {rate !== undefined ? `${rate.toFixed(1)}/s` : '—'}
+          {history.ageSec !== undefined ? ` · ${history.ageSec < 1 ? `${Math.round(history.ageSec * 1000)} ms` : `${history.ageSec.toFixed(1)} s`} old` : ''}
+        </td>
+        <td class="value-cell" aria-live="off">
+          {!item.available ? (
+            <span class="muted">unavailable (peer silent)</span>
+          ) : value.error ? (
+            <span class="error small">{errorText(value.error)}</span>
+          ) : value.data === undefined ? (
+            <span class="muted">…</span>
+          ) : status === 'metadata_only' ? (
+            <span class="muted">no message received yet</span>
+          ) : (
+            <>
+            <code class="value">{formatValue(shown)}</code>
+            {typeof shown === 'object' && shown !== null && (
+              <details class="small">
+                <summary>JSON</summary>
+                <pre class="json">{JSON.stringify(shown, null, 1).slice(0, 20_000)}</pre>
+              </details>
+            )}
+          </>
+          )}
+        </td>
+        <td class="nowrap">
+          {hasValue && (
+            <button type="button" aria-expanded={open} onClick={() => setOpen(!open)}>
+              {open ? 'Hide plot' : 'Plot'}
+            </button>
+          )}{' '}
+          {writable(item) && item.available && (
+            <button type="button" onClick={onWrite} disabled={!!writeDenied} title={writeDenied}>
+              Write…
+            </button>
+          )}
+        </td>
+      </tr>
+      {open && hasValue && (
+        <tr class="plot-row" data-plot-for={item.id}>
+          <td colSpan={5}>
+            <div class="live-views">
+              {isScan(shown) && <ScanView value={shown} name={item.name} />}
+              <LivePlot history={history} name={item.name} />
+            </div>
+          </td>
+        </tr>
+      )}
+    </>
   );
 }
 
+/** One line for the table: a scalar as it is, a message as its first numeric fields (the full JSON is a click away). */
 function formatValue(v: unknown): string {
   if (v === undefined) return '';
-  const s = typeof v === 'string' ? v : JSON.stringify(v);
-  return s.length > 400 ? `${s.slice(0, 400)}…` : s;
+  if (typeof v !== 'object' || v === null) return String(v);
+  const fields = flattenMessage(v);
+  if (fields.length === 0) {
+    const s = JSON.stringify(v);
+    return s.length > 120 ? `${s.slice(0, 120)}…` : s;
+  }
+  const shown = fields.slice(0, 6).map((f) => `${f.key} ${Number.isInteger(f.value) ? f.value : f.value.toPrecision(4)}`);
+  return `${shown.join(' · ')}${fields.length > 6 ? ` · … (${fields.length - 6} more)` : ''}`;
 }
 
 function WriteDialog({ path, item, onClose }: { path: string; item?: DataItem; onClose: () => void }) {

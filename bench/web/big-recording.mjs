@@ -1,0 +1,77 @@
+// A 50 MB recording in the browser (bench/web/run.mjs --big): a stand-in gateway on one port serves the built
+// UI and just the routes the incident view reads (fault detail with a rosbag snapshot, the bulk-data listing, the
+// file), so the run measures the browser alone: download, decode in the worker, plots, and the longest task
+// the page's main thread ran meanwhile (a long task there is what makes a page unresponsive).
+/* global window, document, MutationObserver -- the callbacks given to page.evaluate run in the browser */
+import { createServer } from 'node:http';
+import { readFileSync } from 'node:fs';
+import { extname, join, normalize } from 'node:path';
+
+const TYPES = { '.html': 'text/html', '.js': 'text/javascript', '.css': 'text/css' };
+
+export function serveBig(dist, bytes) {
+  const now = Date.now() / 1000;
+  const path = '/api/v1/apps/lidar/bulk-data/rosbags/fault_BIG_1';
+  const detail = {
+    item: { code: 'BIG', fault_name: 'A 50 MB recording', severity: 2, first_occurred: now - 60, last_occurred: now - 60, reporting_sources: ['/sensors/lidar'] },
+    environment_data: { snapshots: [{ type: 'rosbag', name: 'fault_BIG_1', bulk_data_uri: path, size_bytes: bytes.length, format: 'mcap' }] },
+    'x-medkit': { status: 'CONFIRMED' },
+  };
+  const api = {
+    '/api/v1/health': { status: 'healthy', warnings: [] },
+    '/api/v1/apps': { items: [{ id: 'lidar', name: 'lidar', type: 'app' }] },
+    '/api/v1/areas': { items: [] },
+    '/api/v1/components': { items: [] },
+    '/api/v1/functions': { items: [] },
+    '/api/v1/faults': { items: [], 'x-medkit': { count: 0 } },
+    '/api/v1/apps/lidar/faults/BIG': detail,
+    '/api/v1/apps/lidar/bulk-data/rosbags': { items: [] },
+    '/api/v1/apps/lidar/logs': { items: [] },
+  };
+  const server = createServer((req, res) => {
+    const p = new URL(req.url, 'http://x').pathname;
+    if (p === path) return res.writeHead(200, { 'content-type': 'application/x-mcap', 'content-length': String(bytes.length) }).end(bytes);
+    if (api[p]) return res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(api[p]));
+    if (p.startsWith('/api/')) return res.writeHead(404, { 'content-type': 'application/json' }).end('{"error_code":"resource-not-found","message":"not in the bench"}');
+    const file = normalize(join(dist, p === '/' ? 'index.html' : p));
+    try {
+      res.writeHead(200, { 'content-type': TYPES[extname(file)] ?? 'application/octet-stream' }).end(readFileSync(file));
+    } catch {
+      res.writeHead(404).end();
+    }
+  });
+  return new Promise((r) => server.listen(0, '127.0.0.1', () => r({ url: `http://127.0.0.1:${server.address().port}`, close: () => server.close() })));
+}
+
+/** Opens the incident of the big recording; the time until plotted and the longest main-thread task meanwhile. */
+export async function measureBig(browser, url) {
+  const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+  await page.addInitScript(() => {
+    window.__longest = 0;
+    window.__progress = 0;
+    new PerformanceObserver((l) => {
+      for (const e of l.getEntries()) window.__longest = Math.max(window.__longest, e.duration);
+    }).observe({ type: 'longtask', buffered: true });
+    // Progress shown: count the distinct progress texts the page displayed.
+    const seen = new Set();
+    new MutationObserver(() => {
+      const t = document.querySelector('[data-testid="recording-progress"]')?.textContent;
+      if (t && !seen.has(t)) {
+        seen.add(t);
+        window.__progress = seen.size;
+      }
+    }).observe(document, { subtree: true, childList: true, characterData: true });
+  });
+  await page.goto(`${url}/#/incident/apps/lidar/BIG`);
+  await page.waitForFunction(() => document.querySelector('[data-testid="topic-plots"] canvas') || document.querySelector('[data-testid="recording-error"]'), undefined, { timeout: 120_000, polling: 100 });
+  const r = await page.evaluate(() => ({
+    plottedMs: Math.round(performance.now()),
+    fetchedAtMs: Math.round(performance.getEntriesByName('medkit:recording-fetched')[0]?.startTime ?? -1),
+    decodedAtMs: Math.round(performance.getEntriesByName('medkit:incident-decoded')[0]?.startTime ?? -1),
+    longestTaskMs: Math.round(window.__longest),
+    progressTexts: window.__progress,
+    error: document.querySelector('[data-testid="recording-error"]')?.textContent ?? undefined,
+  }));
+  await page.close();
+  return r;
+}

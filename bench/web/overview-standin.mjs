@@ -1,0 +1,50 @@
+// The overview of a Nav2-sized robot in chromium (bench/web/run.mjs --overview): a stand-in gateway serves the
+// built UI and a robot of 30 online Apps and 100 topics (synthetic.mjs) through the routes the overview reads
+// (/apps, each App's /data and /operations); the run measures navigation start → the graph drawn.
+/* global document -- the callbacks given to page.evaluate run in the browser */
+import { createServer } from 'node:http';
+import { readFileSync } from 'node:fs';
+import { extname, join, normalize } from 'node:path';
+
+const TYPES = { '.html': 'text/html', '.js': 'text/javascript', '.css': 'text/css' };
+
+export function serveOverview(dist, apps) {
+  const api = {
+    '/api/v1/health': { status: 'healthy', warnings: [] },
+    '/api/v1/apps': { items: apps.map((a) => ({ id: a.appId, name: a.appId, type: 'app', 'x-medkit': { is_online: true, ros2: { node: a.fqn } } })) },
+    '/api/v1/areas': { items: [] },
+    '/api/v1/components': { items: [] },
+    '/api/v1/functions': { items: [] },
+    '/api/v1/faults': { items: [], 'x-medkit': { count: 0 } },
+  };
+  for (const a of apps) {
+    api[`/api/v1/apps/${a.appId}/data`] = { items: a.topics.map((t) => ({ id: t.name, name: t.name, 'x-medkit': { ros2: { topic: t.name, direction: t.direction, type: 'std_msgs/msg/Float64' } } })) };
+    api[`/api/v1/apps/${a.appId}/operations`] = { items: a.services.map((s) => ({ id: s.split('/').pop(), name: s, 'x-medkit': { ros2: { service: s, kind: 'service' } } })) };
+  }
+  const server = createServer((req, res) => {
+    const p = new URL(req.url, 'http://x').pathname;
+    if (api[p]) return res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(api[p]));
+    if (p.startsWith('/api/')) return res.writeHead(404, { 'content-type': 'application/json' }).end('{"error_code":"resource-not-found","message":"not in the bench"}');
+    const file = normalize(join(dist, p === '/' ? 'index.html' : p));
+    try {
+      res.writeHead(200, { 'content-type': TYPES[extname(file)] ?? 'application/octet-stream' }).end(readFileSync(file));
+    } catch {
+      res.writeHead(404).end();
+    }
+  });
+  return new Promise((r) => server.listen(0, '127.0.0.1', () => r({ url: `http://127.0.0.1:${server.address().port}`, close: () => server.close() })));
+}
+
+export async function measureOverview(browser, url) {
+  const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+  await page.goto(`${url}/#/`);
+  await page.waitForFunction(() => document.querySelectorAll('svg[data-testid="robot-graph"] g.graph-node').length >= 30, undefined, { timeout: 60_000, polling: 'raf' });
+  const r = await page.evaluate(() => ({
+    drawnMs: Math.round(performance.now()),
+    graphDataMs: Math.round(performance.getEntriesByName('medkit:overview-graph')[0]?.startTime ?? -1),
+    nodes: document.querySelectorAll('svg[data-testid="robot-graph"] g.graph-node').length,
+    topics: document.querySelectorAll('svg[data-testid="robot-graph"] g.graph-topic').length,
+  }));
+  await page.close();
+  return r;
+}

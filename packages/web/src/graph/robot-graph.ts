@@ -1,0 +1,185 @@
+// The whole robot's ROS graph as rqt_graph draws it, read from the REST tree: every online App's topics
+// (`GET /apps/{id}/data`, x-medkit.ros2.direction) and services/actions (`/operations`), plus the graph
+// watchdog's findings (`GET /x-medkit-watchdog`, docs/graph.md). Pure model + one fetch function.
+import type { MedkitClient } from '@medkit/client';
+import { isObj, obj, str, xm } from '../model/json';
+
+/** rqt_graph's default "hide debug": topics every node has, which only clutter the picture. */
+export const HIDDEN_TOPICS = new Set(['/rosout', '/parameter_events', '/diagnostics', '/tf_static']);
+
+/** Lifecycle services every managed node serves (rqt_graph hides them too); counted, not drawn. */
+const LIFECYCLE_SERVICE = /\/(change_state|get_state|get_available_states|get_available_transitions|get_transition_graph)$/;
+
+export interface GraphNode {
+  id: string;
+  kind: 'node' | 'topic' | 'service';
+  label: string;
+  /** App id for nodes. */
+  appId?: string;
+  /** ROS FQN of a node, full name of a topic or service. */
+  fqn?: string;
+  online?: boolean;
+  /** Topics: the rate the graph provider measures (Hz), when it has one. */
+  rateHz?: number;
+}
+
+export interface GraphEdge {
+  from: string;
+  to: string;
+}
+
+export interface WatchdogFinding {
+  code: string;
+  severity: number;
+  subject: string;
+  text: string;
+}
+
+export interface RobotGraph {
+  nodes: GraphNode[];
+  edges: GraphEdge[];
+  /** Findings, absent when the gateway runs no graph watchdog (`why` says). */
+  findings?: WatchdogFinding[];
+  watchdogNote?: string;
+}
+
+export interface AppResources {
+  appId: string;
+  fqn?: string;
+  online: boolean;
+  topics: { name: string; direction: 'publish' | 'subscribe' }[];
+  services: string[];
+}
+
+export const nodeKey = (appId: string) => `node:${appId}`;
+export const topicKey = (name: string) => `topic:${name}`;
+
+/** Builds the graph from each App's resources. */
+export function buildRobotGraph(apps: AppResources[]): Pick<RobotGraph, 'nodes' | 'edges'> {
+  const nodes = new Map<string, GraphNode>();
+  const edges: GraphEdge[] = [];
+  for (const a of apps) {
+    nodes.set(nodeKey(a.appId), { id: nodeKey(a.appId), kind: 'node', label: a.appId, appId: a.appId, fqn: a.fqn, online: a.online });
+    for (const t of a.topics) {
+      if (HIDDEN_TOPICS.has(t.name)) continue;
+      const k = topicKey(t.name);
+      if (!nodes.has(k)) nodes.set(k, { id: k, kind: 'topic', label: t.name, fqn: t.name });
+      edges.push(t.direction === 'publish' ? { from: nodeKey(a.appId), to: k } : { from: k, to: nodeKey(a.appId) });
+    }
+    for (const s of a.services) {
+      if (LIFECYCLE_SERVICE.test(s)) continue;
+      const k = `service:${s}`;
+      if (!nodes.has(k)) nodes.set(k, { id: k, kind: 'service', label: s, fqn: s });
+      edges.push({ from: k, to: nodeKey(a.appId) });
+    }
+  }
+  return { nodes: [...nodes.values()], edges };
+}
+
+/** The part of the graph within one topic hop of `appId`: its topics and services, and the nodes on those topics. */
+export function neighbourhood(g: Pick<RobotGraph, 'nodes' | 'edges'>, appId: string): Pick<RobotGraph, 'nodes' | 'edges'> {
+  const centre = nodeKey(appId);
+  const keep = new Set([centre]);
+  for (const e of g.edges) {
+    if (e.from === centre) keep.add(e.to);
+    if (e.to === centre) keep.add(e.from);
+  }
+  const hubs = [...keep].filter((k) => k.startsWith('topic:'));
+  for (const e of g.edges) {
+    if (hubs.includes(e.from)) keep.add(e.to);
+    if (hubs.includes(e.to)) keep.add(e.from);
+  }
+  return { nodes: g.nodes.filter((n) => keep.has(n.id)), edges: g.edges.filter((e) => keep.has(e.from) && keep.has(e.to)) };
+}
+
+/** Graph elements a finding is about: `topic|node-fqn` subjects name an edge, a bare name a topic or node. */
+export function findingTargets(f: WatchdogFinding, g: Pick<RobotGraph, 'nodes'>): { nodeIds: string[]; edge?: GraphEdge } {
+  const [a, b] = f.subject.split('|');
+  const byFqn = (name: string) => g.nodes.find((n) => n.fqn === name && n.kind !== 'service')?.id;
+  if (b !== undefined) {
+    const topic = byFqn(a);
+    const node = byFqn(b);
+    return { nodeIds: [topic, node].filter((x): x is string => !!x), edge: topic && node ? { from: topic, to: node } : undefined };
+  }
+  const id = byFqn(a);
+  return { nodeIds: id ? [id] : [] };
+}
+
+function findingsOf(body: unknown): WatchdogFinding[] {
+  const out: WatchdogFinding[] = [];
+  for (const d of Object.values(obj(obj(body).detectors))) {
+    for (const f of Array.isArray(obj(d).findings) ? (obj(d).findings as unknown[]) : []) {
+      if (!isObj(f)) continue;
+      out.push({ code: str(f.code) ?? '?', severity: Number(f.severity) || 0, subject: str(f.subject) ?? '', text: str(f.text) ?? '' });
+    }
+  }
+  return out;
+}
+
+async function appResources(client: MedkitClient, item: unknown, signal: AbortSignal): Promise<AppResources | undefined> {
+  const id = str(obj(item).id);
+  if (!id) return undefined;
+  const x = xm(item);
+  const online = x.is_online === true;
+  const fqn = str(obj(x.ros2).node);
+  if (!online && !fqn) return undefined;
+  const base = `/apps/${encodeURIComponent(id)}`;
+  const [data, ops] = await Promise.all([client.read(`${base}/data`, { signal }).catch(() => undefined), client.read(`${base}/operations`, { signal }).catch(() => undefined)]);
+  const topics: AppResources['topics'] = [];
+  for (const d of Array.isArray(obj(data).items) ? (obj(data).items as unknown[]) : []) {
+    const ros = obj(xm(d).ros2);
+    const name = str(ros.topic) ?? str(obj(d).name);
+    const dir = str(ros.direction);
+    if (name && (dir === 'publish' || dir === 'subscribe')) topics.push({ name, direction: dir });
+  }
+  const services: string[] = [];
+  for (const o of Array.isArray(obj(ops).items) ? (obj(ops).items as unknown[]) : []) {
+    const ros = obj(xm(o).ros2);
+    const name = str(ros.service) ?? str(ros.action);
+    if (name) services.push(name);
+  }
+  return { appId: id, fqn, online, topics, services };
+}
+
+/**
+ * Reads the whole graph: the Apps, their resources (in parallel), and the watchdog's findings when `watchdog`
+ * (the gateway's /health lists graph_watchdog active; its route is not asked otherwise).
+ */
+export async function fetchRobotGraph(client: MedkitClient, signal: AbortSignal, watchdog: boolean, rateFunctions: string[] = []): Promise<RobotGraph> {
+  const [apps, wd] = await Promise.all([
+    client.read('/apps', { signal }),
+    watchdog
+      ? client.read('/x-medkit-watchdog', { signal }).then(
+          (b) => ({ findings: findingsOf(b) }),
+          (err: unknown) => ({ note: `Graph watchdog: ${(err as Error).message}` }),
+        )
+      : Promise.resolve({ note: 'This gateway runs no graph watchdog (plugin graph_watchdog), so no findings are drawn.' }),
+  ]);
+  const list = Array.isArray(obj(apps).items) ? (obj(apps).items as unknown[]) : [];
+  const resources = (await Promise.all(list.map((i) => appResources(client, i, signal)))).filter((r): r is AppResources => r !== undefined);
+  const g = buildRobotGraph(resources);
+  const rates = await topicRates(client, rateFunctions, signal);
+  for (const n of g.nodes) if (n.kind === 'topic' && rates.has(n.label)) n.rateHz = rates.get(n.label);
+  return 'findings' in wd ? { ...g, findings: wd.findings } : { ...g, watchdogNote: wd.note };
+}
+
+/**
+ * Topic rates from the graph provider's pipeline graphs (`GET /functions/{id}/x-medkit-graph`, docs/graph.md):
+ * the measured `frequency_hz` of each edge's topic. Only asked for the Functions given (the provider is on).
+ */
+async function topicRates(client: MedkitClient, functionIds: string[], signal: AbortSignal): Promise<Map<string, number>> {
+  const out = new Map<string, number>();
+  const graphs = await Promise.all(functionIds.map((id) => client.read(`/functions/${encodeURIComponent(id)}/x-medkit-graph`, { signal }).catch(() => undefined)));
+  for (const body of graphs) {
+    const g = obj(obj(body)['x-medkit-graph']);
+    const names = new Map<string, string>();
+    for (const t of Array.isArray(g.topics) ? g.topics : []) if (isObj(t) && str(t.topic_id) && str(t.name)) names.set(str(t.topic_id)!, str(t.name)!);
+    for (const e of Array.isArray(g.edges) ? g.edges : []) {
+      if (!isObj(e)) continue;
+      const hz = obj(e.metrics).frequency_hz;
+      const name = names.get(str(e.topic_id) ?? '');
+      if (name && typeof hz === 'number') out.set(name, hz);
+    }
+  }
+  return out;
+}

@@ -1,0 +1,73 @@
+// What the incident page puts on its time axis and how it finds the correlation of a fault, from the REST
+// documents alone (fault detail, GET /faults?include_muted=true's x-medkit.muted_faults; docs/faults.md).
+import { isObj, obj, str, toEpochMs, xm } from '../model/json';
+import type { FaultDetailView } from '../model/fault-detail';
+import type { RecordingView } from '../model/freeze-frame';
+
+export interface AxisMark {
+  atSec: number;
+  label: string;
+  kind: 'failed' | 'passed' | 'captured' | 'live';
+}
+
+/** The fault's known instants: first and last occurrence, last PASSED, captures, status changes seen live. */
+export function axisMarks(detailBody: unknown, d: FaultDetailView, live: { status: string; atMs?: number }[]): AxisMark[] {
+  const item = obj(obj(detailBody).item);
+  const marks: AxisMark[] = [];
+  const add = (ms: number | undefined, label: string, kind: AxisMark['kind']) => {
+    if (ms !== undefined && Number.isFinite(ms)) marks.push({ atSec: ms / 1000, label, kind });
+  };
+  add(d.firstMs, 'first occurrence', 'failed');
+  if (d.lastMs !== d.firstMs) add(d.lastMs, 'last occurrence', 'failed');
+  add(toEpochMs(item.last_passed), 'passed (last)', 'passed');
+  const captures = new Set(d.frames.map((f) => f.capturedAtMs).filter((t): t is number => t !== undefined));
+  for (const t of captures) add(t, 'freeze frame captured', 'captured');
+  for (const h of live) add(h.atMs, `${h.status} (seen live)`, 'live');
+  return marks.sort((a, b) => a.atSec - b.atSec);
+}
+
+/** The instant the plots mark as "the fault": the occurrence that confirmed it, as the capture shows it. */
+export function faultInstantSec(d: FaultDetailView, window?: [number, number]): number | undefined {
+  const occ = [d.firstMs, d.lastMs].filter((t): t is number => t !== undefined).map((t) => t / 1000);
+  if (window) {
+    const inside = occ.filter((t) => t >= window[0] && t <= window[1]);
+    if (inside.length > 0) return inside[0];
+  }
+  return occ[0];
+}
+
+/** The recording the page decodes: the newest. */
+export function newestRecording(recordings: RecordingView[]): RecordingView | undefined {
+  return [...recordings].sort((a, b) => (b.capturedAtMs ?? 0) - (a.capturedAtMs ?? 0))[0];
+}
+
+export interface FaultRef {
+  code: string;
+  entityId?: string;
+  status?: string;
+  gateway?: string;
+}
+
+export interface Correlation {
+  /** Root cause of this fault (it is a muted symptom). */
+  rootCause?: FaultRef[];
+  /** Symptoms of this fault (it is a root cause). */
+  symptoms: FaultRef[];
+  ruleId?: string;
+}
+
+/** Correlation of `code` from the muted-faults list; each code is resolved to the items that carry it. */
+export function correlationOf(listBody: unknown, code: string): Correlation {
+  const b = obj(listBody);
+  const muted = Array.isArray(xm(b).muted_faults) ? (xm(b).muted_faults as unknown[]).filter(isObj) : [];
+  const items = Array.isArray(b.items) ? b.items.filter(isObj) : [];
+  const refsOf = (c: string): FaultRef[] => {
+    const found = items.filter((i) => (str(i.fault_code) ?? str(i.code)) === c);
+    if (found.length === 0) return [{ code: c }];
+    return found.map((i) => ({ code: c, entityId: str(i.entity_id), status: str(xm(i).status) ?? str(i.status), gateway: str(xm(i).gateway) }));
+  };
+  const asSymptom = muted.find((m) => str(m.fault_code) === code);
+  const symptoms = muted.filter((m) => str(m.root_cause_code) === code && str(m.fault_code) !== code).flatMap((m) => refsOf(str(m.fault_code)!));
+  const rootCode = str(asSymptom?.root_cause_code);
+  return { rootCause: rootCode ? refsOf(rootCode) : undefined, symptoms, ruleId: str(asSymptom?.rule_id) ?? str(muted.find((m) => str(m.root_cause_code) === code)?.rule_id) };
+}

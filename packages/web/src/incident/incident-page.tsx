@@ -1,0 +1,107 @@
+// The incident view: one fault occurrence with everything recorded around it — a time axis over the black-box
+// recording's span with the fault's instants, the recording decoded in the browser and plotted per topic
+// with one shared cursor, the freeze frame at confirmation, the correlation, the log lines of the window,
+// the faulting node's graph neighbourhood and the download. Each section says why when its data is missing.
+import { useEffect, useMemo } from 'preact/hooks';
+import { prewarmDecoder } from './recording-loader';
+import { entityPath, type EntityType } from '../model/entities';
+import { normalizeFaultDetail } from '../model/fault-detail';
+import { recordingsForFault, type FrameView } from '../model/freeze-frame';
+import { isObj, str } from '../model/json';
+import { routeHash } from '../model/route';
+import { useApp } from '../ui/context';
+import { usePoll } from '../ui/hooks';
+import { ErrorNote, errorText } from '../ui/errors';
+import { FaultHead, FrameList, RecordingList } from '../ui/faults/detail';
+import { worstActiveByEntity } from '../graph/worst-fault';
+import { axisMarks, correlationOf, faultInstantSec, newestRecording } from './incident-model';
+import { RecordingPlots, useRecording } from './recording-section';
+import { TimeAxis } from './time-axis';
+import { CorrelationSection } from './correlation-section';
+import { LogsSection } from './logs-section';
+import { NeighbourhoodSection } from './neighbourhood-section';
+
+/** Seconds shown before and after the fault when there is no recording to span. */
+const FALLBACK_BEFORE = 10;
+const FALLBACK_AFTER = 5;
+
+/** The capture set nearest the fault instant (the freeze frame at confirmation). */
+function framesAt(frames: FrameView[], atSec: number | undefined): FrameView[] {
+  const times = [...new Set(frames.map((f) => f.capturedAtMs).filter((t): t is number => t !== undefined))];
+  if (times.length <= 1 || atSec === undefined) return frames;
+  const best = times.reduce((a, b) => (Math.abs(b / 1000 - atSec) < Math.abs(a / 1000 - atSec) ? b : a));
+  return frames.filter((f) => f.capturedAtMs === undefined || f.capturedAtMs === best);
+}
+
+export function IncidentPage({ type, id, code }: { type: EntityType; id: string; code: string }) {
+  const { client, faults, tree } = useApp();
+  const base = entityPath({ type, id });
+  const detail = usePoll((signal) => client.read(`${base}/faults/${encodeURIComponent(code)}`, { signal }), [client, base, code], 15_000);
+  const bags = usePoll((signal) => client.read(`${base}/bulk-data/rosbags`, { signal }).catch(() => undefined), [client, base], 0);
+  const list = usePoll((signal) => client.read('/faults', { signal, query: { status: 'all', include_muted: 'true' } }), [client, faults.version], 10_000);
+  const d = useMemo(() => (detail.data ? normalizeFaultDetail(detail.data, code) : undefined), [detail.data, code]);
+  const recordings = useMemo(() => {
+    const all = [...(d?.recordings ?? []), ...recordingsForFault(bags.data, base, code)];
+    return all.filter((r, i) => all.findIndex((x) => x.path === r.path) === i);
+  }, [d, bags.data, base, code]);
+  const rec = newestRecording(recordings);
+  // The recording is fetched as soon as either the detail or the bulk-data listing names it.
+  const recording = useRecording(client, rec);
+  useEffect(prewarmDecoder, []);
+  const correlation = useMemo(() => (list.data ? correlationOf(list.data, code) : undefined), [list.data, code]);
+  const worst = useMemo(() => worstActiveByEntity(faults.faults), [faults.faults]);
+
+  if (detail.error && !detail.data) {
+    return (
+      <section class="panel">
+        <h1>
+          Incident <code>{code}</code> on {id}
+        </h1>
+        <ErrorNote error={detail.error} />
+      </section>
+    );
+  }
+  if (!d) return <section class="panel"><h1>Loading incident {code}…</h1></section>;
+
+  const ready = recording.kind === 'ready' && recording.recording.messageCount > 0 ? recording.recording : undefined;
+  const faultAt = faultInstantSec(d, ready ? [ready.startSec, ready.endSec] : undefined);
+  const range: [number, number] = ready ? [ready.startSec, ready.endSec] : faultAt !== undefined ? [faultAt - FALLBACK_BEFORE, faultAt + FALLBACK_AFTER] : [Date.now() / 1000 - 15, Date.now() / 1000];
+  const marks = axisMarks(detail.data, d, faults.liveHistory.get(code) ?? []);
+  const appIds = new Set(tree.input.apps.map((a) => a.id));
+  const involved = [...new Set([type === 'app' ? id : undefined, ...(correlation?.rootCause ?? []).map((r) => r.entityId), ...(correlation?.symptoms ?? []).map((r) => r.entityId)])].filter(
+    (x): x is string => !!x && appIds.has(x),
+  );
+  const gatewayOf = isObj(detail.data) ? str((detail.data as { 'x-medkit'?: { gateway?: string } })['x-medkit']?.gateway) : undefined;
+
+  return (
+    <section class="panel incident" data-testid="incident" data-fault-time={faultAt}>
+      <p class="crumbs">
+        <a href="#/faults">Faults</a> › <a href={routeHash({ view: 'entity', type, id, tab: 'faults' })}>{id}</a> ›{' '}
+        <a href={routeHash({ view: 'fault', type, id, code })}>fault detail</a>
+      </p>
+      <FaultHead detail={d}>{gatewayOf && <span class="muted">via {gatewayOf}</span>}</FaultHead>
+      <TimeAxis range={range} marks={marks} source={ready ? 'the recording' : 'around the fault, no recording decoded'} />
+
+      <h2>Black-box recording</h2>
+      <RecordingPlots state={recording} range={range} faultSec={faultAt} />
+      <RecordingList recordings={recordings} client={client} />
+
+      <div class="two-col">
+        <section>
+          <h2>Correlation</h2>
+          <CorrelationSection correlation={correlation} error={list.error && !list.data ? errorText(list.error) : undefined} />
+        </section>
+        <section>
+          <h2>Freeze frame at confirmation</h2>
+          <FrameList frames={framesAt(d.frames, faultAt)} />
+        </section>
+      </div>
+
+      <h2>Log lines of the window</h2>
+      {involved.length > 0 ? <LogsSection client={client} appIds={involved} range={range} /> : <p class="note">No App of this gateway's tree is involved, so there are no log routes to read.</p>}
+
+      <h2>Graph neighbourhood</h2>
+      {type === 'app' ? <NeighbourhoodSection client={client} appId={id} worst={worst} /> : <p class="note">The fault belongs to a {type}, not to a ROS node; open one of its Apps for the graph.</p>}
+    </section>
+  );
+}

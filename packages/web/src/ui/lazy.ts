@@ -1,0 +1,24 @@
+// Code loaded when first needed (a separate chunk): the graph layout (dagre) and the incident view with its
+// plots stay out of the script the first paint waits for. One promise per loader, shared by every caller.
+import { useEffect, useState } from 'preact/hooks';
+
+const cache = new Map<() => Promise<unknown>, Promise<unknown>>();
+
+/** The module once loaded (undefined until then; a failed load is retried on the next mount). */
+export function useModule<T>(load: () => Promise<T>): T | undefined {
+  const [mod, setMod] = useState<T | undefined>(undefined);
+  useEffect(() => {
+    let live = true;
+    let p = cache.get(load) as Promise<T> | undefined;
+    if (!p) {
+      p = load();
+      cache.set(load, p);
+      p.catch(() => cache.delete(load));
+    }
+    p.then((m) => live && setMod(() => m)).catch(() => undefined);
+    return () => {
+      live = false;
+    };
+  }, [load]);
+  return mod;
+}

@@ -1,0 +1,92 @@
+// The landing page of a working gateway: the whole robot's live graph (dagre, nodes coloured by their worst
+// active fault, the graph watchdog's findings on edges and nodes), active faults by severity, the latest
+// incidents, per-node CPU and memory, and /health's warnings.
+import { useEffect, useMemo } from 'preact/hooks';
+import { useApp } from '../context';
+import { usePoll } from '../hooks';
+import { ErrorNote } from '../errors';
+import { fetchRobotGraph } from '../../graph/robot-graph';
+import { GraphView, preloadGraphLayout } from '../../graph/graph-view';
+import { worstActiveByEntity } from '../../graph/worst-fault';
+import { faultEntityResolver } from '../faults/fault-table';
+import { ActiveBySeverity, LastIncidents } from './fault-summary';
+import { ProcessSparklines } from './process-sparklines';
+
+export function Overview({ entityCount }: { entityCount: number }) {
+  const { client, faults, tree, health } = useApp();
+  const watchdog = health ? health.plugins.includes('graph_watchdog') : undefined;
+  // Topic rates come from the graph provider's per-Function pipeline graphs.
+  const rateFunctions = health?.plugins.includes('graph_provider') ? tree.input.functions.map((f) => f.id) : [];
+  const graph = usePoll((signal) => fetchRobotGraph(client, signal, watchdog!, rateFunctions), [client, watchdog, rateFunctions.join(',')], 10_000, watchdog !== undefined);
+  const worst = useMemo(() => worstActiveByEntity(faults.faults), [faults.faults]);
+  const entityOf = useMemo(() => faultEntityResolver(tree.input), [tree.input]);
+  const g = graph.data;
+  useEffect(preloadGraphLayout, []);
+  useEffect(() => {
+    if (g) performance.mark('medkit:overview-graph');
+  }, [g]);
+  const nodeIds = (g?.nodes ?? []).filter((n) => n.kind === 'node' && n.online).map((n) => n.appId!);
+  const counts = g && { nodes: g.nodes.filter((n) => n.kind === 'node').length, topics: g.nodes.filter((n) => n.kind === 'topic').length, services: g.nodes.filter((n) => n.kind === 'service').length };
+  return (
+    <section class="panel overview" data-testid="home">
+      <h1>Robot overview</h1>
+      <p class="muted">
+        {entityCount} entities{counts ? `; ${counts.nodes} ROS nodes, ${counts.topics} topics, ${counts.services} services and actions in the graph` : ''}. Pick an entity in the tree (arrow keys
+        move, Enter opens) or open the <a href="#/faults">fault dashboard</a>.
+      </p>
+      {health && health.warnings.length > 0 && (
+        <div data-testid="health-warnings">
+          <h2>Warnings</h2>
+          <ul class="hints">
+            {health.warnings.map((w, i) => (
+              <li key={i}>
+                <code>{w.code}</code> {w.message}
+              </li>
+            ))}
+          </ul>
+        </div>
+      )}
+      <div class="two-col">
+        <section>
+          <h2>Active faults</h2>
+          {faults.unsupported ? <p class="muted">This gateway serves no fault routes.</p> : <ActiveBySeverity faults={faults.faults} />}
+        </section>
+        <section>
+          <h2>Latest incidents</h2>
+          <LastIncidents faults={faults.faults} entityOf={entityOf} />
+        </section>
+      </div>
+      <h2>Graph</h2>
+      {graph.error && !g ? (
+        <ErrorNote error={graph.error} what="Graph" />
+      ) : !g ? (
+        <p class="muted">Reading the graph…</p>
+      ) : (
+        <>
+          <GraphView nodes={g.nodes} edges={g.edges} worst={worst} findings={g.findings} label="ROS graph of the robot: nodes, topics and services" />
+          <p class="muted small">
+            Boxes are nodes (coloured by their worst active fault), round boxes topics, dashed ones services and actions; {g.watchdogNote ?? `${g.findings?.length ?? 0} graph watchdog finding(s), drawn in red`}. /rosout,
+            /parameter_events and /diagnostics are hidden.
+          </p>
+          {(g.findings ?? []).length > 0 && (
+            <ul class="small" data-testid="watchdog-findings">
+              {g.findings!.map((f) => (
+                <li key={f.code + f.subject}>
+                  <code>{f.code}</code> {f.text}
+                </li>
+              ))}
+            </ul>
+          )}
+          <h2>Processes</h2>
+          {health?.plugins.includes('procfs_introspection') ? (
+            <ProcessSparklines client={client} appIds={nodeIds} />
+          ) : (
+            <p class="muted small" data-testid="procfs-off">
+              No process metrics: the gateway runs no procfs_introspection plugin.
+            </p>
+          )}
+        </>
+      )}
+    </section>
+  );
+}

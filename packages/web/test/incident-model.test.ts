@@ -1,0 +1,169 @@
+// The incident view's pure parts: the recording decoder on an MCAP written here (ros2msg schemas, CDR
+// messages, as the gateway's black box writes them), field flattening, plot defaults, the correlation read
+// from the fault list, the dashboard's grouping, and the graph model's neighbourhood and finding targets.
+import { describe, expect, it } from 'vitest';
+import { McapWriter, type IWritable } from '@mcap/core';
+import { parse } from '@foxglove/rosmsg';
+import { MessageWriter } from '@foxglove/rosmsg2-serialization';
+import { decodeMcap } from '../src/incident/mcap-decode';
+import { flattenMessage } from '../src/incident/field-flatten';
+import { defaultFields, pointsAround } from '../src/incident/plot-model';
+import { correlationOf } from '../src/incident/incident-model';
+import { groupByRootCause, rootCausesOf } from '../src/model/fault-groups';
+import { normalizeFaultList } from '../src/model/faults';
+import { buildRobotGraph, findingTargets, neighbourhood } from '../src/graph/robot-graph';
+
+const TWIST = `geometry_msgs/Vector3 linear
+geometry_msgs/Vector3 angular
+================================================================================
+MSG: geometry_msgs/Vector3
+float64 x
+float64 y
+float64 z`;
+const SCAN = `float32 angle_min
+float32 angle_increment
+float32[] ranges`;
+
+class Sink implements IWritable {
+  chunks: Uint8Array[] = [];
+  private pos = 0n;
+  async write(b: Uint8Array) {
+    this.chunks.push(b.slice());
+    this.pos += BigInt(b.byteLength);
+  }
+  position() {
+    return this.pos;
+  }
+  bytes(): Uint8Array {
+    return Uint8Array.from(this.chunks.flatMap((c) => [...c]));
+  }
+}
+
+async function recording(): Promise<Uint8Array> {
+  const sink = new Sink();
+  const w = new McapWriter({ writable: sink, chunkSize: 512 });
+  await w.start({ profile: 'ros2', library: 'test' });
+  const enc = new TextEncoder();
+  const twistSchema = await w.registerSchema({ name: 'geometry_msgs/msg/Twist', encoding: 'ros2msg', data: enc.encode(TWIST) });
+  const scanSchema = await w.registerSchema({ name: 'test_msgs/msg/Scan', encoding: 'ros2msg', data: enc.encode(SCAN) });
+  const cmd = await w.registerChannel({ schemaId: twistSchema, topic: '/cmd_vel', messageEncoding: 'cdr', metadata: new Map() });
+  const scan = await w.registerChannel({ schemaId: scanSchema, topic: '/scan', messageEncoding: 'cdr', metadata: new Map() });
+  const twist = new MessageWriter(parse(TWIST, { ros2: true }));
+  const scanW = new MessageWriter(parse(SCAN, { ros2: true }));
+  const t0 = 1_800_000_000n * 1_000_000_000n;
+  for (let i = 0; i < 10; i++) {
+    const t = t0 + BigInt(i) * 100_000_000n;
+    const vx = i < 5 ? 0.4 : 0;
+    await w.addMessage({ channelId: cmd, sequence: i, logTime: t, publishTime: t, data: twist.writeMessage({ linear: { x: vx, y: 0, z: 0 }, angular: { x: 0, y: 0, z: 0.1 } }) });
+    await w.addMessage({ channelId: scan, sequence: i, logTime: t, publishTime: t, data: scanW.writeMessage({ angle_min: -1, angle_increment: 0.5, ranges: new Float32Array([3 - i * 0.25, Infinity, 2]) }) });
+  }
+  await w.end();
+  return sink.bytes();
+}
+
+describe('recording decoder', () => {
+  it('decodes ros2msg/CDR messages into per-topic series, arrays as finite min and mean', async () => {
+    const progress: number[] = [];
+    const r = decodeMcap(await recording(), (done) => progress.push(done));
+    expect(progress.length).toBeGreaterThan(0);
+    expect(r.messageCount).toBe(20);
+    expect(r.startSec).toBeCloseTo(1_800_000_000, 3);
+    expect(r.endSec - r.startSec).toBeCloseTo(0.9, 3);
+    const cmd = r.topics.find((t) => t.topic === '/cmd_vel')!;
+    expect(cmd.type).toBe('geometry_msgs/msg/Twist');
+    expect(cmd.fields.find((f) => f.key === 'linear.x')!.values.slice(4, 6)).toEqual([0.4, 0]);
+    expect(defaultFields(cmd)).toEqual(['linear.x']);
+    const scan = r.topics.find((t) => t.topic === '/scan')!;
+    const min = scan.fields.find((f) => f.key === 'ranges (min)')!;
+    const mean = scan.fields.find((f) => f.key === 'ranges (mean)')!;
+    expect(min.values[0]).toBeCloseTo(2, 5);
+    expect(mean.values[9]).toBeCloseTo((0.75 + 2) / 2, 5); // inf left out
+    expect(defaultFields(scan)).toEqual(['ranges (min)', 'ranges (mean)']);
+    expect(pointsAround(scan.times, r.startSec + 0.45)).toEqual({ before: 5, after: 5 });
+  });
+
+  it('says why a file is not a readable recording', () => {
+    expect(() => decodeMcap(new TextEncoder().encode('not an mcap file at all'))).toThrow();
+  });
+
+  it('flattens numbers, booleans and arrays, leaving time stamps out', () => {
+    expect(flattenMessage({ header: { stamp: { sec: 1, nanosec: 2 }, frame_id: 'map' }, ok: true, poses: [{}, {}], v: new Float64Array([1, 3]) })).toEqual([
+      { key: 'ok', kind: 'scalar', value: 1 },
+      { key: 'poses (length)', kind: 'length', value: 2 },
+      { key: 'v (min)', kind: 'min', value: 1 },
+      { key: 'v (mean)', kind: 'mean', value: 2 },
+    ]);
+  });
+});
+
+const LIST = {
+  items: [
+    { fault_code: 'PROTECTIVE_STOP', entity_id: 'island_link', severity: 3, status: 'HEALED', 'x-medkit': { status: 'HEALED', gateway: 'local' }, last_occurred: 10 },
+    { fault_code: 'ACTION_NAVIGATE_TO_POSE_ABORTED', entity_id: 'bt_navigator', severity: 2, 'x-medkit': { status: 'CONFIRMED', gateway: 'local' }, last_occurred: 11 },
+    { fault_code: 'NAVIGATION_GOAL_ABORTED', entity_id: 'bt_navigator', severity: 2, 'x-medkit': { status: 'CONFIRMED', gateway: 'local' }, last_occurred: 12 },
+    { fault_code: 'BATTERY_LOW', entity_id: 'battery_monitor', severity: 1, 'x-medkit': { status: 'CONFIRMED' }, last_occurred: 13 },
+  ],
+  'x-medkit': {
+    muted_faults: [
+      { fault_code: 'ACTION_NAVIGATE_TO_POSE_ABORTED', root_cause_code: 'PROTECTIVE_STOP', rule_id: 'r', delay_ms: 5 },
+      { fault_code: 'NAVIGATION_GOAL_ABORTED', root_cause_code: 'PROTECTIVE_STOP', rule_id: 'r', delay_ms: 7 },
+    ],
+  },
+};
+
+describe('correlation', () => {
+  it('reads a root cause with its symptoms, and a symptom with its root cause', () => {
+    const root = correlationOf(LIST, 'PROTECTIVE_STOP');
+    expect(root.rootCause).toBeUndefined();
+    expect(root.symptoms.map((s) => [s.code, s.entityId])).toEqual([
+      ['ACTION_NAVIGATE_TO_POSE_ABORTED', 'bt_navigator'],
+      ['NAVIGATION_GOAL_ABORTED', 'bt_navigator'],
+    ]);
+    expect(correlationOf(LIST, 'NAVIGATION_GOAL_ABORTED').rootCause).toEqual([{ code: 'PROTECTIVE_STOP', entityId: 'island_link', status: 'HEALED', gateway: 'local' }]);
+    expect(correlationOf(LIST, 'BATTERY_LOW')).toMatchObject({ symptoms: [], rootCause: undefined });
+  });
+
+  it('groups symptoms under their root cause on the dashboard, keeping a healed root that no filter lists', () => {
+    const all = normalizeFaultList(LIST);
+    const active = all.filter((f) => f.rawStatus === 'CONFIRMED');
+    const rows = groupByRootCause(active, all, rootCausesOf(LIST));
+    expect(rows.map((r) => [r.fault.code, r.depth, r.keptForSymptoms ?? false])).toEqual([
+      ['PROTECTIVE_STOP', 0, true],
+      ['ACTION_NAVIGATE_TO_POSE_ABORTED', 1, false],
+      ['NAVIGATION_GOAL_ABORTED', 1, false],
+      ['BATTERY_LOW', 0, false],
+    ]);
+    expect(groupByRootCause(active, all, new Map()).map((r) => r.depth)).toEqual([0, 0, 0]);
+  });
+});
+
+describe('robot graph', () => {
+  const g = buildRobotGraph([
+    { appId: 'scan_filter', fqn: '/perception/scan_filter', online: true, topics: [{ name: '/scan', direction: 'subscribe' }, { name: '/perception/scan_stats', direction: 'publish' }, { name: '/rosout', direction: 'publish' }], services: ['/perception/scan_filter/get_state'] },
+    { appId: 'local_costmap', fqn: '/navigation/local_costmap', online: true, topics: [{ name: '/perception/scan_stats', direction: 'subscribe' }], services: ['/clear_costmap'] },
+    { appId: 'lidar', fqn: '/sensors/lidar', online: true, topics: [{ name: '/scan', direction: 'publish' }], services: [] },
+    { appId: 'battery', fqn: '/base/battery', online: true, topics: [{ name: '/battery', direction: 'publish' }], services: [] },
+  ]);
+
+  it('draws nodes, topics and services as rqt_graph does, without /rosout and lifecycle services', () => {
+    expect(g.nodes.map((n) => n.id).sort()).toEqual(['node:battery', 'node:lidar', 'node:local_costmap', 'node:scan_filter', 'service:/clear_costmap', 'topic:/battery', 'topic:/perception/scan_stats', 'topic:/scan']);
+    expect(g.edges).toContainEqual({ from: 'topic:/perception/scan_stats', to: 'node:local_costmap' });
+  });
+
+  it("puts a QoS finding on its topic → subscriber edge and keeps a node's neighbourhood", () => {
+    const t = findingTargets({ code: 'GRAPH_QOS_MISMATCH', severity: 2, subject: '/perception/scan_stats|/navigation/local_costmap', text: '' }, g);
+    expect(t.edge).toEqual({ from: 'topic:/perception/scan_stats', to: 'node:local_costmap' });
+    const n = neighbourhood(g, 'local_costmap');
+    expect(n.nodes.map((x) => x.id).sort()).toEqual(['node:local_costmap', 'node:scan_filter', 'service:/clear_costmap', 'topic:/perception/scan_stats']);
+  });
+});
+
+describe('read-out times', () => {
+  it('carry the date when not today', async () => {
+    const { clockTime } = await import('../src/incident/plot-model');
+    const t = Date.UTC(2026, 0, 2, 3, 4, 5, 67) / 1000;
+    expect(clockTime(t, new Date(t * 1000))).toMatch(/^\d\d:04:05\.067$/);
+    expect(clockTime(t, new Date(t * 1000 + 3 * 86_400_000))).toMatch(/\d.*\d\d:04:05\.067$/);
+    expect(clockTime(t, new Date(t * 1000 + 3 * 86_400_000)).length).toBeGreaterThan(12);
+  });
+});
