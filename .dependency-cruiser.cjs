@@ -14,8 +14,10 @@ const PACKAGES = {
   kit: [],
   faults: ['kit', 'plugin-api', 'ros2'],
   scripts: ['kit', 'plugin-api'],
-  mcp: [],
   client: ['fleet-protocol'],
+  // The MCP server calls the gateway's REST API with the typed client, so it sits above it; the gateway
+  // imports mcp, and everything mcp imports (client, fleet-protocol) is below the gateway too.
+  mcp: ['client'],
   gateway: ['kit', 'faults', 'scripts', 'rtps', 'ros2', 'plugin-api', 'mcp'],
   'plugin-beacons': ['plugin-api', 'ros2'],
   'plugin-graph': ['plugin-api', 'ros2', 'rtps'],
@@ -27,6 +29,13 @@ const PACKAGES = {
   web: ['client'],
   demo: ['kit', 'faults', 'scripts', 'cli', 'gateway', 'plugin-api', 'ros2', 'rtps', 'client', 'fleet-protocol'],
 };
+
+// The table is the order: a package names only packages listed before it, so whatever a package imports
+// through another (the gateway through mcp: client, fleet-protocol) is below it too.
+const ORDER = Object.keys(PACKAGES);
+for (const [name, allowed] of Object.entries(PACKAGES)) {
+  for (const dep of allowed) if (ORDER.indexOf(dep) >= ORDER.indexOf(name)) throw new Error(`.dependency-cruiser.cjs: ${name} may import ${dep}, which is not listed before it`);
+}
 
 /**
  * Gateway core, kinds of file from the bottom up: domain code; the HTTP core (src/http/); the feature

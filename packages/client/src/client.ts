@@ -1,12 +1,13 @@
 // The typed client: openapi-fetch over the types generated from the gateway's OpenAPI document,
-// plus what every call needs and openapi-fetch leaves to the caller — a deadline, the bearer token
-// and X-Client-Id headers, and errors thrown as objects (SovdClientError, MedkitNetworkError,
-// MedkitTimeoutError) instead of returned. Works wherever fetch does: Node 20+ and browsers.
-import createClient, { type Client, type MaybeOptionalInit } from 'openapi-fetch';
+// plus what every call needs and openapi-fetch leaves to the caller — a deadline, a cap on the size of
+// an answer, the bearer token and X-Client-Id headers, and errors thrown as objects (SovdClientError,
+// MedkitNetworkError, MedkitTimeoutError, MedkitResponseTooLargeError) instead of returned. Works wherever fetch does: Node 20+ and browsers.
+import createClient, { type Client, type MaybeOptionalInit, type Middleware } from 'openapi-fetch';
 import type { paths } from './generated.js';
 import type { Method, PathOf, ResponseData } from './typed-paths.js';
 import { deadline } from './deadline.js';
-import { errorFromBody, SovdClientError } from './errors.js';
+import { errorFromBody, MedkitResponseTooLargeError, SovdClientError } from './errors.js';
+import { boundedResponse, onSettled } from './bounded-body.js';
 import { openEventStream, type EventStream, type EventStreamHandlers, type EventStreamOptions } from './sse/stream.js';
 import type { SseMessage } from './sse/parser.js';
 import { parseEnvelope, parseFaultEvent, type EventEnvelope, type FaultStreamEvent } from './sse/events.js';
@@ -17,6 +18,9 @@ export const API_BASE = '/api/v1';
 
 /** Default deadline of one call, ms. */
 export const DEFAULT_TIMEOUT_MS = 10_000;
+
+/** Default cap of one answer's body, bytes (the OpenAPI document, the largest JSON answer, is a few MiB). */
+export const DEFAULT_MAX_RESPONSE_BYTES = 16 * 1024 * 1024;
 
 /**
  * Returns the bearer token to send, or nothing for an anonymous call. Called before every request
@@ -38,6 +42,11 @@ export interface MedkitClientOptions {
   clientId?: string;
   /** A fetch to use instead of the global one. */
   fetch?: typeof globalThis.fetch;
+  /**
+   * Largest body of one answer read, in bytes (default 16 MiB; Infinity: no cap). A larger answer is
+   * refused with MedkitResponseTooLargeError instead of being buffered. Streams have their own bounds.
+   */
+  maxResponseBytes?: number;
 }
 
 /** Options every call takes besides its typed params and body. */
@@ -50,6 +59,8 @@ export interface CallOptions {
   identify?: boolean;
   /** Extra request headers. */
   headers?: Record<string, string>;
+  /** Cap of this answer's body in bytes (default: the client's `maxResponseBytes`). */
+  maxResponseBytes?: number;
 }
 
 type Init<P extends keyof paths, M extends Method> = MaybeOptionalInit<paths[P], M>;
@@ -71,6 +82,14 @@ export interface RequestOptions extends CallOptions {
   body?: unknown;
 }
 
+/** A download (`download`): the answer's status and headers, and its body as a capped stream. */
+export interface Download {
+  status: number;
+  headers: Headers;
+  /** The body; reading it fails with MedkitResponseTooLargeError past the cap, or the deadline's error. */
+  body: ReadableStream<Uint8Array>;
+}
+
 /** Normalises a gateway address to `scheme://host[:port][/prefix]` without `/api/v1` or a trailing slash. */
 export function gatewayOrigin(baseUrl: string): string {
   let b = baseUrl.trim().replace(/\/+$/, '');
@@ -84,6 +103,7 @@ export class MedkitClient {
   readonly baseUrl: string;
   readonly timeoutMs: number;
   readonly clientId?: string;
+  readonly maxResponseBytes: number;
   /**
    * The underlying openapi-fetch client (base `…/api/v1`, bearer token added). It returns
    * `{data, error, response}` and applies no deadline: prefer `get`/`call`, which do.
@@ -96,6 +116,7 @@ export class MedkitClient {
     this.baseUrl = gatewayOrigin(opts.baseUrl);
     this.timeoutMs = opts.timeoutMs ?? DEFAULT_TIMEOUT_MS;
     this.clientId = opts.clientId;
+    this.maxResponseBytes = opts.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES;
     this.token = opts.token;
     // Late-bound so a test or a page can replace globalThis.fetch after the client exists.
     this.fetchImpl = opts.fetch ?? ((input, init) => globalThis.fetch(input, init));
@@ -116,8 +137,8 @@ export class MedkitClient {
 
   /** Typed call of any method: the success body with status and headers; throws a MedkitError otherwise. */
   async call<M extends Method, P extends PathOf<M>>(method: M, path: P, ...init: InitArg<Init<P, M>>): Promise<CallResult<ResponseData<P, M>>> {
-    const { timeoutMs, signal, identify, headers, ...typed } = (init[0] ?? {}) as CallOptions & Record<string, unknown>;
-    return this.send(method, path, { timeoutMs, signal, identify, headers }, typed) as Promise<CallResult<ResponseData<P, M>>>;
+    const { timeoutMs, signal, identify, headers, maxResponseBytes, ...typed } = (init[0] ?? {}) as CallOptions & Record<string, unknown>;
+    return this.send(method, path, { timeoutMs, signal, identify, headers, maxResponseBytes }, typed) as Promise<CallResult<ResponseData<P, M>>>;
   }
 
   /**
@@ -134,6 +155,34 @@ export class MedkitClient {
   /** Untyped GET of a path built at run time: resolves to the body (see `request`). */
   async read<T = unknown>(path: string, opts: Omit<RequestOptions, 'body'> = {}): Promise<T> {
     return (await this.request<T>('GET', path, opts)).data;
+  }
+
+  /**
+   * A GET of a file (bulk data, a recording) as a stream, for paths built at run time: the same headers,
+   * errors and cap as `request` (`maxResponseBytes` caps the file). The deadline covers the whole
+   * transfer: it stops when the body has been read, failed or been cancelled, so read or cancel it.
+   */
+  async download(path: string, opts: Omit<RequestOptions, 'body'> = {}): Promise<Download> {
+    const { query, ...call } = opts;
+    const d = deadline(call.timeoutMs ?? this.timeoutMs, call.signal);
+    const label = `GET ${path}`;
+    try {
+      const relative = path.startsWith(API_BASE) ? path.slice(API_BASE.length) : path;
+      const r = await this.api.request('get', `${relative}${queryString(query)}` as PathOf<'get'>, {
+        headers: this.headersFor('get', { ...call, headers: { accept: '*/*', ...call.headers } }),
+        signal: d.signal,
+        parseAs: 'stream',
+        middleware: [this.cap(call.maxResponseBytes, label)],
+      } as never);
+      const res = r.response;
+      if (!res.ok) throw errorFromBody(res.status, r.error, `${label} failed with HTTP ${res.status}`);
+      const body = (r.data as ReadableStream<Uint8Array> | undefined) ?? new ReadableStream<Uint8Array>({ start: (c) => c.close() });
+      return { status: res.status, headers: res.headers, body: onSettled(body, () => d.clear()) };
+    } catch (err) {
+      d.clear();
+      if (err instanceof SovdClientError || err instanceof MedkitResponseTooLargeError) throw err;
+      throw d.failure(err, `${label} to ${this.baseUrl || 'this origin'}`);
+    }
   }
 
   /**
@@ -199,13 +248,24 @@ export class MedkitClient {
     return request;
   }
 
+  /** Accept, X-Client-Id (every mutating call, a GET when asked) and the caller's own headers. */
+  private headersFor(method: string, call: CallOptions): Record<string, string> {
+    const identify = method !== 'get' || call.identify === true;
+    return { accept: 'application/json', ...(identify && this.clientId ? { 'x-client-id': this.clientId } : {}), ...call.headers };
+  }
+
+  /** The per-call middleware that caps the answer's body (boundedResponse). */
+  private cap(maxBytes: number | undefined, label: string): Middleware {
+    // A HEAD's Content-Length is the size of the GET's body, not of this answer: nothing to cap.
+    return { onResponse: ({ request, response }) => (request.method === 'HEAD' ? response : boundedResponse(response, maxBytes ?? this.maxResponseBytes, label)) };
+  }
+
   private async send(method: string, path: string, call: CallOptions, typed: Record<string, unknown>): Promise<CallResult<unknown>> {
     const d = deadline(call.timeoutMs ?? this.timeoutMs, call.signal);
     const label = `${method.toUpperCase()} ${path}`;
-    const identify = method !== 'get' || call.identify === true;
-    const headers = { accept: 'application/json', ...(identify && this.clientId ? { 'x-client-id': this.clientId } : {}), ...call.headers };
+    const headers = this.headersFor(method, call);
     try {
-      const r = await this.api.request(method as 'get', path as PathOf<'get'>, { ...typed, headers, signal: d.signal, parseAs: 'text' } as never);
+      const r = await this.api.request(method as 'get', path as PathOf<'get'>, { ...typed, headers, signal: d.signal, parseAs: 'text', middleware: [this.cap(call.maxResponseBytes, label)] } as never);
       const res = r.response;
       // openapi-fetch hands error bodies over already JSON-parsed when they parse; success bodies as text (parseAs).
       const raw: unknown = r.error ?? r.data ?? '';
@@ -215,7 +275,7 @@ export class MedkitClient {
       if (body instanceof SyntaxError) throw new SovdClientError(res.status, 'invalid-response', `${label}: the answer is not valid JSON`, undefined, undefined, text);
       return { data: text === '' ? undefined : body, status: res.status, headers: res.headers, location: res.headers.get('location') ?? undefined };
     } catch (err) {
-      if (err instanceof SovdClientError) throw err;
+      if (err instanceof SovdClientError || err instanceof MedkitResponseTooLargeError) throw err;
       throw d.failure(err, `${label} to ${this.baseUrl || 'this origin'}`);
     } finally {
       d.clear();

@@ -83,6 +83,24 @@ export class MedkitTimeoutError extends MedkitError {
   }
 }
 
+/**
+ * The gateway answered, but with a body larger than the client's `maxResponseBytes`: refused rather
+ * than buffered, so a huge or hostile answer cannot exhaust the caller's memory.
+ */
+export class MedkitResponseTooLargeError extends MedkitError {
+  override readonly name = 'MedkitResponseTooLargeError';
+  readonly code = 'response-too-large';
+  constructor(
+    message: string,
+    /** HTTP status of the refused answer. */
+    readonly status: number,
+    /** The cap that was passed, in bytes. */
+    readonly maxBytes: number,
+  ) {
+    super(message);
+  }
+}
+
 /** Longest text body kept in an error message (an HTML error page must not flood a UI). */
 const MAX_TEXT = 300;
 

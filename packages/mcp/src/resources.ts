@@ -6,7 +6,8 @@ import { ListResourcesRequestSchema, McpError, type Resource } from '@modelconte
 import { boundedJson } from './bounded.js';
 import { ENTITY_TYPES } from './catalog/index.js';
 import { paginate } from './pagination.js';
-import { SovdCallError, type SovdClient } from './sovd-client.js';
+import type { MedkitClient } from '@medkit/client';
+import { gatewayCall, SovdCallError } from './gateway.js';
 
 /** MCP's code for a resource that does not exist (the spec's -32002; the SDK has no name for it). */
 export const RESOURCE_NOT_FOUND = -32002;
@@ -29,12 +30,12 @@ function decodedId(raw: string): string | undefined {
 }
 
 /** The items of one entity collection; an answer without an `items` list counts as empty. */
-async function collection(client: SovdClient, type: string): Promise<unknown[]> {
-  const items = ((await client.get(`/${type}`)).body as { items?: unknown } | undefined)?.items;
+async function collection(client: MedkitClient, type: string): Promise<unknown[]> {
+  const items = ((await gatewayCall(client, 'GET', `/${type}`)).body as { items?: unknown } | undefined)?.items;
   return Array.isArray(items) ? items : [];
 }
 
-async function entityResources(client: SovdClient): Promise<Resource[]> {
+async function entityResources(client: MedkitClient): Promise<Resource[]> {
   const out: Resource[] = [];
   for (const type of ENTITY_TYPES) {
     for (const item of (await collection(client, type)).slice(0, MAX_LISTED_ENTITIES - out.length)) {
@@ -46,7 +47,7 @@ async function entityResources(client: SovdClient): Promise<Resource[]> {
   return out;
 }
 
-export function registerResources(server: McpServer, client: SovdClient, maxChars: number, pageSize: number): void {
+export function registerResources(server: McpServer, client: MedkitClient, maxChars: number, pageSize: number): void {
   const tree = { uri: TREE_URI, name: 'entity-tree', title: 'Entity tree', description: 'Every area, component, app and function of the robot', mimeType: 'application/json' };
   server.registerResource(tree.name, TREE_URI, { title: tree.title, description: tree.description, mimeType: tree.mimeType }, async (uri) => {
     const all: Record<string, unknown> = {};
@@ -63,7 +64,7 @@ export function registerResources(server: McpServer, client: SovdClient, maxChar
       const id = decodedId(String(vars.entity_id));
       if (id === undefined) throw notFound(uri.href, 'the entity id is not valid percent-encoding');
       try {
-        const r = await client.get(`/${type}/${encodeURIComponent(id)}`);
+        const r = await gatewayCall(client, 'GET', `/${type}/${encodeURIComponent(id)}`);
         return { contents: [{ uri: uri.href, mimeType: 'application/json', text: boundedJson(r.body, maxChars).text }] };
       } catch (err) {
         if (err instanceof SovdCallError && err.status === 404) throw notFound(uri.href, err.message);

@@ -1,7 +1,7 @@
 // The one JSON body every failed tool call carries (docs/mcp.md, "Errors"): a stable code an agent can
 // branch on, a message it can read, and where the error came from.
 import type { z } from 'zod';
-import { SovdCallError } from './sovd-client.js';
+import type { SovdCallError } from './gateway.js';
 
 export interface ToolErrorBody {
   /** SOVD error code (`invalid-parameter`, `resource-not-found`, `lock-broken`, …) or `x-medkit-*`. */

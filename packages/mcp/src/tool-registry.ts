@@ -14,7 +14,7 @@ import { outputSchema } from './catalog/schemas.js';
 import { errorResult, execute, type ExecutorLimits } from './executor.js';
 import { servedNames } from './names.js';
 import { paginate } from './pagination.js';
-import type { SovdClient } from './sovd-client.js';
+import type { MedkitClient } from '@medkit/client';
 import { invalidArguments, ToolInputError } from './tool-errors.js';
 
 interface Served {
@@ -39,7 +39,7 @@ function referenceNote(decl: ToolDeclaration, ref: ReferenceName): string {
 }
 
 /** Registers every tool of the catalog on `server`; `pageSize` tools per tools/list page. */
-export function registerTools(server: McpServer, client: SovdClient, limits: ExecutorLimits, pageSize: number): void {
+export function registerTools(server: McpServer, client: MedkitClient, limits: ExecutorLimits, pageSize: number): void {
   const served = new Map<string, Served>();
   for (const decl of CATALOG) {
     const output = outputSchema(decl.output);

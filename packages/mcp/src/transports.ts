@@ -4,7 +4,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { StdioServerTransport } from '@modelcontextprotocol/sdk/server/stdio.js';
 import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
 import { createMedkitMcpServer, type MedkitMcpOptions } from './server.js';
-import type { SovdClientOptions } from './sovd-client.js';
+import type { SovdClientOptions } from './gateway.js';
 
 /** The reference MCP server's environment variables, honoured so existing agent set-ups work. */
 export interface McpEnvironment {

@@ -1,8 +1,12 @@
 // The MCP server as an agent meets it: the SDK's own client, over stdio (`medkit mcp` as a subprocess)
 // and over streamable HTTP (`medkit mcp --http`), against the demo robot run by its real launcher
 // (ROS domains testDomain(53)/(54), loopback). The protective-stop scenario is driven through MCP only, and
-// every tool name of the reference server is called with that server's own arguments.
+// every tool name of the reference server is called with that server's own arguments. Every tool result of
+// the run is held to the default --max-output (docs/mcp.md, "Bounded output"), downloads included.
 import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
@@ -11,8 +15,7 @@ import { testDomain } from '../../../test-support/domains.js';
 import { buildDemo, eventually, freePort, http, launch, type Launched } from '../../demo/test/support/demo.js';
 import { MEDKIT_BIN } from '../../../test-support/medkit-cli.js';
 import { McpError } from '@modelcontextprotocol/sdk/types.js';
-import { CATALOG, declarationNames, REFERENCE_TOOL_NAMES, RESOURCE_NOT_FOUND, servedNames } from '../src/index.js';
-import { DEFAULT_DOWNLOAD_BYTES } from '../src/catalog/bulk-data.js';
+import { CATALOG, declarationNames, DEFAULT_MAX_OUTPUT_CHARS, REFERENCE_TOOL_NAMES, RESOURCE_NOT_FOUND, servedNames } from '../src/index.js';
 
 const DOMAIN = testDomain(53);
 let demo: Launched;
@@ -29,6 +32,8 @@ interface CallResult {
 async function call(client: Client, name: string, args: Record<string, unknown> = {}): Promise<{ isError: boolean; text: string; json: any }> {
   const r = (await client.callTool({ name, arguments: args })) as CallResult;
   const text = r.content.map((c) => c.text).join('');
+  // Both servers run with the default --max-output: no answer of any tool passes it.
+  expect(text.length, `${name}: answer of ${text.length} characters`).toBeLessThanOrEqual(DEFAULT_MAX_OUTPUT_CHARS);
   let json: any;
   try {
     json = JSON.parse(text);
@@ -491,16 +496,25 @@ describe('MCP server on the demo robot', () => {
     const info = await ref('ros2_medkit_bulkdata_info', { bulk_data_uri: uri });
     expect(info.size).toBeGreaterThan(0);
     expect(info.filename).toMatch(/\.mcap$/);
-    // The file itself, or (larger than the inline cap) the refusal naming its URL: the recording's, or for the
-    // fault the fault-code URL (the gateway serves a fault's newest recording there too).
-    const byFault = '/api/v1/apps/battery_monitor/bulk-data/rosbags/BATTERY_LOW';
-    for (const [name, args, url] of [['ros2_medkit_bulkdata_download', { bulk_data_uri: uri, output_dir: '/tmp' }, `/api/v1${uri}`], ['ros2_medkit_bulkdata_download_for_fault', { entity_id: 'battery_monitor', fault_code: 'BATTERY_LOW' }, byFault]] as const) {
-      called.add(name);
-      const r = await call(web, name, args);
-      if (info.size <= DEFAULT_DOWNLOAD_BYTES) {
+    // The recording saved as a file into the reference's output_dir (in the temp dir), answered with its path;
+    // for the fault without output_dir, its newest recording saved in the server's download directory (or inline
+    // when it fits the answer).
+    const out = mkdtempSync(join(tmpdir(), 'medkit-mcp-demo-'));
+    try {
+      for (const [name, args] of [['ros2_medkit_bulkdata_download', { bulk_data_uri: uri, output_dir: out }], ['ros2_medkit_bulkdata_download_for_fault', { entity_id: 'battery_monitor', fault_code: 'BATTERY_LOW' }]] as const) {
+        called.add(name);
+        const r = await call(web, name, args);
         expect(r.isError, `${name}: ${r.text}`).toBe(false);
-        expect(r.json).toMatchObject({ encoding: 'base64', size: info.size });
-      } else expect(r.json, name).toMatchObject({ error_code: 'payload-too-large', details: { url: `http://127.0.0.1:${new URL(api).port}${url}` } });
+        expect(r.json.size, name).toBeGreaterThan(0);
+        if (r.json.path === undefined) expect(r.json.encoding, name).toBe('base64');
+        else {
+          expect(statSync(r.json.path).size, name).toBe(r.json.size);
+          if (name === 'ros2_medkit_bulkdata_download') expect(r.json).toMatchObject({ size: info.size, path: join(out, info.filename) });
+          else rmSync(r.json.path);
+        }
+      }
+    } finally {
+      rmSync(out, { recursive: true, force: true });
     }
     await ref('ros2_medkit_faults_clear', { ...battery, fault_id: 'BATTERY_LOW' });
     expect(await batteryFaults()).not.toContain('BATTERY_LOW');

@@ -3,11 +3,17 @@
 // request the reference means; its argument shapes that cannot mean anything here are refused with the
 // documented input error before any request. The gateway is a recording fetch; mcp-demo.test.ts makes
 // the same calls on the demo robot.
-import { describe, expect, it } from 'vitest';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
 import { declarationNames, CATALOG, REFERENCE_SOURCE, REFERENCE_TOOL_NAMES, referenceTarget, servedNames } from '../src/index.js';
 import { pair, type Seen } from './support/recording-gateway.js';
 
 const BASE = 'http://gw.test/api/v1';
+// Downloads saved under the reference's output_dir land here, not in the OS temp dir.
+const DOWNLOADS = mkdtempSync(join(tmpdir(), 'medkit-mcp-ref-'));
+afterAll(() => rmSync(DOWNLOADS, { recursive: true, force: true }));
 
 function answer(req: Seen): Response {
   if (req.method === 'HEAD') return new Response(null, { status: 200, headers: { 'content-length': '1234', 'content-type': 'application/x-mcap', 'content-disposition': 'attachment; filename="rec.mcap"' } });
@@ -77,7 +83,7 @@ const ROWS: Row[] = [
   ['bulkdata_list', { entity_id: 'lidar', category: 'rosbags' }, ['GET /apps/lidar/bulk-data/rosbags']],
   ['bulkdata_info', { bulk_data_uri: '/api/v1/apps/lidar/bulk-data/rosbags/rec_1' }, ['HEAD /apps/lidar/bulk-data/rosbags/rec_1']],
   ['bulkdata_info', { bulk_data_uri: '/components/base/bulk-data/calibration/f%3A1' }, ['HEAD /components/base/bulk-data/calibration/f%3A1']],
-  ['bulkdata_download', { bulk_data_uri: '/apps/lidar/bulk-data/rosbags/rec_1', output_dir: '/tmp' }, ['GET /apps/lidar/bulk-data/rosbags/rec_1']],
+  ['bulkdata_download', { bulk_data_uri: '/apps/lidar/bulk-data/rosbags/rec_1', output_dir: 'recordings' }, ['GET /apps/lidar/bulk-data/rosbags/rec_1']],
   ['bulkdata_download_for_fault', { entity_id: 'lidar', fault_code: 'STALE' }, ['GET /apps/lidar/bulk-data/rosbags/STALE']],
   ['bulkdata_upload', { entity_id: 'lidar', category: 'calibration', file_content: Buffer.from('k: 1').toString('base64'), filename: 'c.yaml' }, ['POST /apps/lidar/bulk-data/calibration']],
   ['bulkdata_delete', { entity_id: 'lidar', category: 'calibration', item_id: 'f1' }, ['DELETE /apps/lidar/bulk-data/calibration/f1']],
@@ -138,7 +144,7 @@ describe('the reference server\'s tool names', () => {
 
   it.each(ROWS)('%s %j makes the reference\'s REST call under both names', async (name, args, requests, body) => {
     for (const tool of servedNames(name)) {
-      const { client, seen } = await pair(answer);
+      const { client, seen } = await pair(answer, { downloadDir: DOWNLOADS });
       const r = (await client.callTool({ name: tool, arguments: args })) as Result;
       expect(r.isError, `${tool}: ${r.content[0]?.text}`).not.toBe(true);
       expect(seen.map(path)).toEqual(requests);

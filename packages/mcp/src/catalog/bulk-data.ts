@@ -1,7 +1,7 @@
-// Bulk data (docs/faults.md): categories, descriptors, download (base64 within a cap), upload, delete.
+// Bulk data (docs/faults.md): categories, descriptors, download (inline when small, else saved as a file), upload, delete.
 import { z } from 'zod';
 import type { ArgumentAlias, ToolDeclaration } from './declaration.js';
-import { anyEntity, appOrComponent, id, jsonObject, o, unusedArg } from './schemas.js';
+import { anyEntity, appOrComponent, id, jsonObject, o } from './schemas.js';
 import { invalidCombination, ToolInputError } from '../tool-errors.js';
 
 const BULK = '/{entity_type}/{entity_id}/bulk-data';
@@ -26,13 +26,17 @@ const bulkDataUri: ArgumentAlias = {
     return { entity_type, entity_id, category, file_id };
   },
 };
-/** The reference saves downloads in a directory of its host; this server answers the file instead (it may run inside the gateway). */
-const outputDir = { output_dir: unusedArg(z.string().max(4096), 'this server writes no files; the file is in the answer (data, base64)') };
 /** The reference's bulk-data calls mean an app when entity_type is left out. */
 const onApps = { entity_type: 'apps' };
-/** Default and largest download answered inline; bigger files are refused with their URL. */
-export const DEFAULT_DOWNLOAD_BYTES = 256 * 1024;
-export const MAX_DOWNLOAD_BYTES = 2 * 1024 * 1024;
+/** Default and largest file a download takes (saved as a file past the answer's limit); bigger ones are refused with their URL. */
+export const DEFAULT_DOWNLOAD_BYTES = 64 * 1024 * 1024;
+export const MAX_DOWNLOAD_BYTES = 1024 * 1024 * 1024;
+/** Where a download is saved, as the reference's `output_dir`: a directory under the server's download directory. */
+const outputDir = z
+  .string()
+  .min(1)
+  .max(4096)
+  .describe("the directory to save the file in, inside this server's download directory (a relative path is taken from there); without it a file too long for the answer is saved in the download directory itself");
 /** Largest upload taken inline, in base64 characters (~576 KiB of file): the whole JSON-RPC request must stay under the 1 MiB body cap of /mcp. */
 export const MAX_UPLOAD_BASE64 = 768 * 1024;
 
@@ -65,17 +69,17 @@ export const BULK_DATA_TOOLS: ToolDeclaration[] = [
   {
     name: 'bulk_data_download',
     title: 'Download bulk data',
-    description: `One file as base64, at most max_bytes (default ${DEFAULT_DOWNLOAD_BYTES}, up to ${MAX_DOWNLOAD_BYTES}); a larger file is refused with its download URL. In rosbags, a fault code as file_id is its newest recording.`,
+    description: `One file, at most max_bytes (default ${DEFAULT_DOWNLOAD_BYTES}, up to ${MAX_DOWNLOAD_BYTES}; a larger file is refused with its download URL). Saved into output_dir when given, answering its path; without output_dir a file whose base64 fits the answer comes as data, a longer one is saved in the server's download directory. An existing file is never overwritten (a new name is taken). In rosbags, a fault code as file_id is its newest recording.`,
     method: 'GET',
     path: `${BULK}/{category}/{file_id}`,
-    input: { ...file, max_bytes: z.number().int().min(1).max(MAX_DOWNLOAD_BYTES).default(DEFAULT_DOWNLOAD_BYTES) },
-    output: { filename: o.str, mimetype: o.str, size: o.num, encoding: o.str, data: o.str },
+    input: { ...file, max_bytes: z.number().int().min(1).max(MAX_DOWNLOAD_BYTES).default(DEFAULT_DOWNLOAD_BYTES), output_dir: outputDir.optional() },
+    output: { filename: o.str, mimetype: o.str, size: o.num, path: o.str, encoding: o.str, data: o.str },
     mutating: false,
-    response: 'base64',
+    response: 'file',
     referenceNames: [
-      { name: 'bulkdata_download', aliases: { bulk_data_uri: bulkDataUri }, unused: outputDir },
+      { name: 'bulkdata_download', aliases: { bulk_data_uri: bulkDataUri } },
       // The gateway answers a fault code in rosbags with the fault's newest recording (the reference fetched every one).
-      { name: 'bulkdata_download_for_fault', fixed: { category: 'rosbags' }, aliases: { fault_code: { to: 'file_id', schema: id('fault code'), convert: (v) => v } }, defaults: onApps, unused: outputDir },
+      { name: 'bulkdata_download_for_fault', fixed: { category: 'rosbags' }, aliases: { fault_code: { to: 'file_id', schema: id('fault code'), convert: (v) => v } }, defaults: onApps },
     ],
   },
   {

@@ -91,8 +91,8 @@ export interface ToolDeclaration {
   output: z.ZodRawShape;
   /** True for tools that change the robot or the gateway: MCP's destructive hint; the gateway checks the role. */
   mutating: boolean;
-  /** `base64`: a binary download, answered as base64 within a size cap (`max_bytes`); `headers`: what a HEAD tells of a file (name, type, size). */
-  response?: 'json' | 'base64' | 'headers';
+  /** `file`: a binary download of at most `max_bytes`, inline (base64) when it fits the answer, else saved (save-download.ts); `headers`: what a HEAD tells of a file (name, type, size). */
+  response?: 'json' | 'file' | 'headers';
   /** Collect every link (`*_uri`, `*_url`, `href`) of the answer as absolute URLs under `x-medkit-mcp.links`. */
   links?: boolean;
   gather?: GatherSpec;

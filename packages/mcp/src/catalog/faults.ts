@@ -11,11 +11,18 @@ export const FAULT_TOOLS: ToolDeclaration[] = [
   {
     name: 'faults_list',
     title: 'List faults',
-    description: 'Faults across the robot (and federated gateways), or of one entity. status: pending | confirmed | cleared | healed | all (default: active = pending + confirmed). severity: minimum (info, warn, error, critical).',
+    description: 'Faults across the robot (and federated gateways), or of one entity. status: pending | confirmed | cleared | healed | all (default: active = pending + confirmed). severity: minimum (info, warn, error, critical). Robot-wide only: include_muted (also the faults muted by correlation), include_clusters (the correlation clusters).',
     method: 'GET',
     path: ['/{entity_type}/{entity_id}/faults', '/faults'],
-    input: { ...optionalEntity, status: status.optional(), severity: z.enum(['info', 'warn', 'error', 'critical']).optional() },
-    query: { status: 'status', severity: 'severity' },
+    input: {
+      ...optionalEntity,
+      status: status.optional(),
+      severity: z.enum(['info', 'warn', 'error', 'critical']).optional(),
+      // GET /faults takes them (docs/faults.md, correlation); an entity's list has no correlation view.
+      include_muted: z.boolean().optional().describe('robot-wide list: also list faults muted by correlation (and x-medkit.muted_faults)'),
+      include_clusters: z.boolean().optional().describe('robot-wide list: add the correlation clusters (x-medkit.clusters)'),
+    },
+    query: { status: 'status', severity: 'severity', include_muted: 'include_muted', include_clusters: 'include_clusters' },
     output: { items: o.items, count: o.num },
     mutating: false,
     // The reference's robot-wide list: this tool without an entity.

@@ -14,7 +14,7 @@ export interface Seen {
 }
 
 /** A client + server pair whose gateway is a fetch that records each request and answers `answer`. */
-export async function pair(answer: (req: Seen) => Response = () => Response.json({ items: [] }), opts: { toolsPageSize?: number } = {}) {
+export async function pair(answer: (req: Seen) => Response = () => Response.json({ items: [] }), opts: { toolsPageSize?: number; maxOutputChars?: number; downloadDir?: string | null } = {}) {
   const seen: Seen[] = [];
   const fetchFn = (async (input: string | URL | Request, init: RequestInit = {}) => {
     const req = { method: init.method ?? 'GET', url: String(input), body: typeof init.body === 'string' ? init.body : undefined, raw: init.body, contentType: new Headers(init.headers).get('content-type') ?? undefined };

@@ -1,11 +1,10 @@
 // Which gateway the UI talks to: `?gateway=<url>` in the page address wins and is remembered in
 // localStorage; otherwise the remembered URL; otherwise the origin that served the page.
+// The API base path is the client's (one definition for the UI and the client it calls with).
+import { API_BASE } from '@medkit/client';
 
 /** localStorage key holding the chosen gateway URL. */
 export const GATEWAY_STORAGE_KEY = 'medkit.gateway';
-
-/** SOVD API base path (docs/api.md). */
-export const API_BASE = '/api/v1';
 
 type KeyValueStore = Pick<Storage, 'getItem' | 'setItem' | 'removeItem'>;
 
