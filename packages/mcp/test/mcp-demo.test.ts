@@ -247,10 +247,12 @@ describe('MCP server on the demo robot', () => {
     const scoped = await ok('ros2_medkit_faults_snapshots', { entity_id: 'safety_gate', entity_type: 'apps', fault_code: 'PROTECTIVE_STOP' });
     expect(scoped.fault_code).toBe('PROTECTIVE_STOP');
     expect(Object.keys(scoped.topics).length).toBeGreaterThan(0);
+    // The robot-wide route answers from this gateway first: the demo's island link reports the relayed stop here
+    // too (the root cause of the navigation aborts, packages/demo/config/main-correlation.yaml), with its own
+    // freeze frame (the commanded velocity it cut).
     const robotWide = await ok('sovd_faults_snapshots', { fault_code: 'PROTECTIVE_STOP' });
     expect(robotWide.fault_code).toBe('PROTECTIVE_STOP');
-    expect(Object.keys(robotWide.topics).sort()).toEqual(Object.keys(scoped.topics).sort());
-    expect(robotWide['x-medkit'].gateway).toBeTypeOf('string');
+    expect(Object.keys(robotWide.topics).length).toBeGreaterThan(0);
     // A code nobody holds is still the gateway's 404.
     const unknown = await call(web, 'sovd_faults_snapshots', { fault_code: 'NO_SUCH_FAULT' });
     expect(unknown.json).toMatchObject({ error_code: 'resource-not-found', status: 404, source: 'gateway' });
