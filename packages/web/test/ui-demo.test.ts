@@ -107,14 +107,21 @@ describeWith(CHROMIUM, 'web UI on the demo robot (launcher, two gateways)', () =
     // wait for the plot rather than read it once.
     await expect.poll(() => chart.locator('canvas').count(), SLOW).toBe(1);
     await expect.poll(() => chart.locator('.u-legend .u-series').allTextContents(), SLOW).toEqual(expect.arrayContaining([expect.stringContaining('min_range_m'), expect.stringContaining('stop_threshold_m')]));
-    // The chart's numbers: min_range_m went below the 0.8 m threshold it is drawn against.
-    await chart.locator('summary').click();
-    const rows = await chart.locator('details tbody tr').evaluateAll((trs) => trs.map((r) => [...r.querySelectorAll('td')].slice(1).map((c) => c.textContent ?? '')));
-    const range = rows.map((r) => r[0]).filter((v) => v !== '').map(Number);
-    const threshold = rows.map((r) => Number(r[1]));
-    expect(range.length).toBeGreaterThan(0);
-    expect(Math.min(...range)).toBeLessThan(0.8);
-    expect(new Set(threshold)).toEqual(new Set([0.8]));
+    // The charts' numbers: in the capture of the person's stop min_range_m went below the 0.8 m threshold it is
+    // drawn against (a capture of a stop on a late scan, at start-up or when the person is sent, stays above it and
+    // may be listed first).
+    const charts = page.locator('[data-testid="freeze-chart"][data-signal="min_range_m"]');
+    const ranges: number[] = [];
+    const thresholds: number[] = [];
+    for (let i = 0; i < (await charts.count()); i++) {
+      await charts.nth(i).locator('summary').click();
+      const rows = await charts.nth(i).locator('details tbody tr').evaluateAll((trs) => trs.map((r) => [...r.querySelectorAll('td')].slice(1).map((c) => c.textContent ?? '')));
+      ranges.push(...rows.map((r) => r[0]).filter((v) => v !== '').map(Number));
+      thresholds.push(...rows.map((r) => Number(r[1])));
+    }
+    expect(ranges.length).toBeGreaterThan(0);
+    expect(Math.min(...ranges)).toBeLessThan(0.8);
+    expect(new Set(thresholds)).toEqual(new Set([0.8]));
     await page.screenshot({ path: join(ARTIFACTS, 'demo-protective-stop.png'), fullPage: true });
   });
 
