@@ -3,11 +3,8 @@
 // file), so the run measures the browser alone: download, decode in the worker, plots, and the longest task
 // the page's main thread ran meanwhile (a long task there is what makes a page unresponsive).
 /* global window, document, MutationObserver -- the callbacks given to page.evaluate run in the browser */
-import { createServer } from 'node:http';
-import { readFileSync } from 'node:fs';
-import { extname, join, normalize } from 'node:path';
+import { serveStandIn } from './standin-server.mjs';
 
-const TYPES = { '.html': 'text/html', '.js': 'text/javascript', '.css': 'text/css' };
 
 export function serveBig(dist, bytes) {
   const now = Date.now() / 1000;
@@ -28,19 +25,7 @@ export function serveBig(dist, bytes) {
     '/api/v1/apps/lidar/bulk-data/rosbags': { items: [] },
     '/api/v1/apps/lidar/logs': { items: [] },
   };
-  const server = createServer((req, res) => {
-    const p = new URL(req.url, 'http://x').pathname;
-    if (p === path) return res.writeHead(200, { 'content-type': 'application/x-mcap', 'content-length': String(bytes.length) }).end(bytes);
-    if (api[p]) return res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(api[p]));
-    if (p.startsWith('/api/')) return res.writeHead(404, { 'content-type': 'application/json' }).end('{"error_code":"resource-not-found","message":"not in the bench"}');
-    const file = normalize(join(dist, p === '/' ? 'index.html' : p));
-    try {
-      res.writeHead(200, { 'content-type': TYPES[extname(file)] ?? 'application/octet-stream' }).end(readFileSync(file));
-    } catch {
-      res.writeHead(404).end();
-    }
-  });
-  return new Promise((r) => server.listen(0, '127.0.0.1', () => r({ url: `http://127.0.0.1:${server.address().port}`, close: () => server.close() })));
+  return serveStandIn(dist, api, (p, res) => p === path && (res.writeHead(200, { 'content-type': 'application/x-mcap', 'content-length': String(bytes.length) }).end(bytes), true));
 }
 
 /** Opens the incident of the big recording; the time until plotted and the longest main-thread task meanwhile. */

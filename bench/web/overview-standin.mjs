@@ -2,11 +2,8 @@
 // built UI and a robot of 30 online Apps and 100 topics (synthetic.mjs) through the routes the overview reads
 // (/apps, each App's /data and /operations); the run measures navigation start → the graph drawn.
 /* global document -- the callbacks given to page.evaluate run in the browser */
-import { createServer } from 'node:http';
-import { readFileSync } from 'node:fs';
-import { extname, join, normalize } from 'node:path';
+import { serveStandIn } from './standin-server.mjs';
 
-const TYPES = { '.html': 'text/html', '.js': 'text/javascript', '.css': 'text/css' };
 
 export function serveOverview(dist, apps) {
   const api = {
@@ -21,18 +18,7 @@ export function serveOverview(dist, apps) {
     api[`/api/v1/apps/${a.appId}/data`] = { items: a.topics.map((t) => ({ id: t.name, name: t.name, 'x-medkit': { ros2: { topic: t.name, direction: t.direction, type: 'std_msgs/msg/Float64' } } })) };
     api[`/api/v1/apps/${a.appId}/operations`] = { items: a.services.map((s) => ({ id: s.split('/').pop(), name: s, 'x-medkit': { ros2: { service: s, kind: 'service' } } })) };
   }
-  const server = createServer((req, res) => {
-    const p = new URL(req.url, 'http://x').pathname;
-    if (api[p]) return res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(api[p]));
-    if (p.startsWith('/api/')) return res.writeHead(404, { 'content-type': 'application/json' }).end('{"error_code":"resource-not-found","message":"not in the bench"}');
-    const file = normalize(join(dist, p === '/' ? 'index.html' : p));
-    try {
-      res.writeHead(200, { 'content-type': TYPES[extname(file)] ?? 'application/octet-stream' }).end(readFileSync(file));
-    } catch {
-      res.writeHead(404).end();
-    }
-  });
-  return new Promise((r) => server.listen(0, '127.0.0.1', () => r({ url: `http://127.0.0.1:${server.address().port}`, close: () => server.close() })));
+  return serveStandIn(dist, api);
 }
 
 export async function measureOverview(browser, url) {
