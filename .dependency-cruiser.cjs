@@ -12,22 +12,24 @@ const PACKAGES = {
   'plugin-api': ['ros2'],
   'fleet-protocol': [],
   kit: [],
+  // The HTTP server core both servers run on (features, config loading, the Fastify app and its stages, auth).
+  server: ['kit', 'plugin-api'],
   faults: ['kit', 'plugin-api', 'ros2'],
   scripts: ['kit', 'plugin-api'],
   client: ['fleet-protocol'],
   // The MCP server calls the gateway's REST API with the typed client, so it sits above it; the gateway
   // imports mcp, and everything mcp imports (client, fleet-protocol) is below the gateway too.
   mcp: ['client'],
-  gateway: ['kit', 'faults', 'scripts', 'rtps', 'ros2', 'plugin-api', 'mcp'],
+  gateway: ['kit', 'server', 'faults', 'scripts', 'rtps', 'ros2', 'plugin-api', 'mcp'],
   'plugin-beacons': ['plugin-api', 'ros2'],
   'plugin-graph': ['plugin-api', 'ros2', 'rtps'],
   'plugin-linux': ['plugin-api'],
   'plugin-opcua': ['plugin-api', 'ros2'],
-  'fleet-link': ['kit', 'faults', 'gateway', 'fleet-protocol', 'plugin-api', 'ros2'],
-  fleet: ['kit', 'faults', 'gateway', 'fleet-link', 'fleet-protocol', 'plugin-api'],
-  cli: ['kit', 'faults', 'scripts', 'gateway', 'plugin-api', 'mcp', 'plugin-beacons', 'plugin-graph', 'plugin-linux', 'plugin-opcua', 'fleet-link', 'fleet', 'fleet-protocol'],
+  'fleet-link': ['kit', 'server', 'faults', 'gateway', 'fleet-protocol', 'plugin-api', 'ros2'],
+  fleet: ['kit', 'server', 'faults', 'gateway', 'fleet-link', 'fleet-protocol', 'plugin-api'],
+  cli: ['kit', 'server', 'faults', 'scripts', 'gateway', 'plugin-api', 'mcp', 'plugin-beacons', 'plugin-graph', 'plugin-linux', 'plugin-opcua', 'fleet-link', 'fleet', 'fleet-protocol'],
   web: ['client'],
-  demo: ['kit', 'faults', 'scripts', 'cli', 'gateway', 'plugin-api', 'ros2', 'rtps', 'client', 'fleet-protocol'],
+  demo: ['kit', 'server', 'faults', 'scripts', 'cli', 'gateway', 'plugin-api', 'ros2', 'rtps', 'client', 'fleet-protocol'],
 };
 
 // The table is the order: a package names only packages listed before it, so whatever a package imports
@@ -54,11 +56,11 @@ const COMPOSITION = `^${GW}(gateway|features|index)\\.ts$`;
  * folders of lower tiers (never a sibling of its own tier).
  */
 const GATEWAY_TIERS = [
-  ['config', 'map-limited.ts', 'registry', 'sovd', 'version.ts'],
+  ['config', 'map-limited.ts', 'version.ts'],
   ['info', 'transport'],
   ['entities'],
   ['clear-data', 'data-lists', 'entity-scope', 'logs', 'ros', 'scripts'],
-  ['auth', 'configurations', 'data', 'lifecycle', 'locks', 'operations', 'sampling', 'updates'],
+  ['configurations', 'data', 'lifecycle', 'locks', 'operations', 'sampling', 'updates'],
   ['communication-logs', 'faults', 'modes', 'subscriptions', 'triggers'],
   ['aggregation', 'fault-triggers', 'metrics', 'plugins'],
   ['service-interface'],

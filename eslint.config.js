@@ -16,6 +16,15 @@ const GATEWAY_HTTP_FILES = [
   'packages/gateway/src/index.ts',
 ];
 
+/** Server core files allowed to import Fastify and src/http/: the HTTP layer, route files, the feature contract and composition. */
+const SERVER_HTTP_FILES = [
+  'packages/server/src/http/**',
+  'packages/server/src/**/routes.ts',
+  'packages/server/src/feature.ts',
+  'packages/server/src/create-server.ts',
+  'packages/server/src/index.ts',
+];
+
 const FASTIFY_IMPORT = { regex: '^(fastify|@fastify/.*)$', message: 'Only src/http/ and route files may import Fastify (gateway layering).' };
 const httpImport = (regex) => ({ regex, message: 'Only src/http/ and route files may import the HTTP layer; use src/sovd/ for errors, paths and event streams.' });
 /** Relative imports of any http/ folder (src/http/ or a feature's own), closed to domain code. */
@@ -53,6 +62,8 @@ export default tseslint.config(
   layering(['packages/gateway/src/*/feature.ts'], '^(\\.\\./)+([\\w.-]+/)*http/'),
   // The feature list (features.ts) names features that live in their http/ folder; src/http/ stays closed.
   layering(['packages/gateway/src/features.ts'], '^\\./http/'),
+  // The same split inside the server core: auth, config, registry and transport code import no Fastify or http/.
+  { files: ['packages/server/src/**/*.ts'], ignores: SERVER_HTTP_FILES, rules: { '@typescript-eslint/no-restricted-imports': ['error', { patterns: [FASTIFY_IMPORT, httpImport(DOMAIN_HTTP)] }] } },
   // The fleet tier's packages (issue 28): the wire contract imports no medkit package; the robot link and the
   // fleet server use the gateway's public entry only (no deep path into it), and the robot link not the server.
   restrictImports(['packages/fleet-protocol/src/**/*.ts'], [{ regex: '^@medkit/', message: '@medkit/fleet-protocol is the wire contract: it imports no medkit package.' }]),

@@ -2,8 +2,8 @@
 // Regenerates docs/configuration.md from the gateway's key descriptors (needs `npm run build` first),
 // then appends the hand-maintained memory-bounds table.
 import { readFileSync, writeFileSync } from 'node:fs';
-import { CORE_KEY_GROUPS, renderConfigReference } from '../packages/gateway/dist/config/index.js';
-import { FEATURE_KEY_GROUPS } from '../packages/cli/dist/index.js';
+import { CORE_KEY_GROUPS, renderConfigReference } from '@medkit/gateway';
+import { FEATURE_KEY_GROUPS } from '@medkit/cli';
 
 const out = new URL('../docs/configuration.md', import.meta.url);
 const bounds = readFileSync(new URL('../docs/src/memory-bounds.md', import.meta.url), 'utf8');

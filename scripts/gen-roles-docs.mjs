@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { loadConfig } from '../packages/gateway/dist/config/index.js';
 import { createGateway } from '../packages/gateway/dist/gateway.js';
 import { defaultFeatures, FEATURE_KEYS } from '../packages/cli/dist/index.js';
-import { renderRoleTable, ROLE_TABLE_FLAGS } from '../packages/gateway/dist/auth/index.js';
+import { renderRoleTable, ROLE_TABLE_FLAGS } from '@medkit/server';
 
 const dataDir = mkdtempSync(join(tmpdir(), 'medkit-roles-'));
 try {

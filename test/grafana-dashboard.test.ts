@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import type { Pool } from 'pg';
 import { startTestGateway } from '../packages/gateway/test/support/gateway.js';
-import { loadMetrics } from '../packages/gateway/src/metrics/load.js';
+import { loadMetrics } from '@medkit/server';
 import { registerRtpsMetrics } from '../packages/gateway/src/metrics/rtps.js';
 import { registerFleetMetrics } from '../packages/fleet/src/metrics.js';
 import { familiesOf } from '../test-support/prometheus.js';

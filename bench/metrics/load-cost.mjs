@@ -34,7 +34,7 @@ if (process.argv[2] === '--child') {
   await settle();
   const u0 = uss();
   const h0 = process.memoryUsage().heapUsed;
-  const { loadMetrics } = await import('../../packages/gateway/dist/metrics/load.js');
+  const { loadMetrics } = await import('@medkit/server');
   const t0 = performance.now();
   const m = await loadMetrics();
   const ms = performance.now() - t0;

@@ -13,17 +13,17 @@ describe('the packaged sample configurations', () => {
   it('gateway.yaml: known keys only; loopback, port 8080, the store under /var/lib/medkit', () => {
     const config = load('gateway.yaml');
     expect(config.adjustments).toEqual([]);
-    expect(config.value('server.host')).toBe('127.0.0.1');
-    expect(config.value('server.port')).toBe(8080);
-    expect(config.value('data_dir')).toBe('/var/lib/medkit/gateway');
+    expect(config.effective('server.host')).toBe('127.0.0.1');
+    expect(config.effective('server.port')).toBe(8080);
+    expect(config.effective('data_dir')).toBe('/var/lib/medkit/gateway');
   });
 
   it('fleet.yaml: known keys only; port 8090, its own directory under /var/lib/medkit, NATS and PostgreSQL on this machine', () => {
     const config = load('fleet.yaml');
     expect(config.adjustments).toEqual([]);
-    expect(config.value('server.port')).toBe(8090);
-    expect(config.value('data_dir')).toBe('/var/lib/medkit/fleet');
-    expect(config.value('fleet.nats.servers')).toEqual(['nats://127.0.0.1:4222']);
-    expect(config.value('fleet.database.url')).toBe('postgres://medkit@127.0.0.1:5432/medkit');
+    expect(config.effective('server.port')).toBe(8090);
+    expect(config.effective('data_dir')).toBe('/var/lib/medkit/fleet');
+    expect(config.effective('fleet.nats.servers')).toEqual(['nats://127.0.0.1:4222']);
+    expect(config.effective('fleet.database.url')).toBe('postgres://medkit@127.0.0.1:5432/medkit');
   });
 });

@@ -1,11 +1,9 @@
 // The fault manager's keys in the gateway's configuration tables (`faults.*`), for the config loader and the
 // generated reference. Ranges are not declared here on purpose: docs/faults.md repairs out-of-range values in
-// its own way (negating thresholds, falling back to defaults) and `sanitizeFaultConfig` applies those rules.
+// its own way (negating thresholds, falling back to defaults) and `sanitizeFaultConfig` (config.ts) applies those
+// rules. The defaults here are the only ones: `defaultFaultConfig()` is built from them.
 import type { KeySpec } from '@medkit/kit';
 import { bool, float, int, list, str } from '@medkit/kit';
-import type { FaultManagerConfig } from './config.js';
-import { sanitizeFaultConfig } from './config.js';
-import type { FaultLogger } from './log.js';
 
 export const FAULT_KEYS = {
   'faults.storage_type': str('sqlite', 'Fault store: `sqlite` (in the data dir) or `memory`; anything else falls back to memory.'),
@@ -58,19 +56,5 @@ export const FAULT_KEYS = {
   'faults.audit_log.fail_closed': bool(false, 'Fail a report when its audit write fails (default: log and count).'),
 } satisfies Record<string, KeySpec>;
 
-/**
- * Builds the sanitised fault config from the gateway config: `value(key)` returns the loaded value of a
- * `faults.*` key (e.g. `GatewayConfig.value`).
- */
-export function faultConfigFromKeys(value: (key: string) => unknown, log?: FaultLogger): FaultManagerConfig {
-  const nested: Record<string, unknown> = {};
-  for (const key of Object.keys(FAULT_KEYS)) {
-    const v = value(key);
-    if (v === undefined) continue;
-    const path = key.split('.').slice(1);
-    let node = nested;
-    for (const p of path.slice(0, -1)) node = (node[p] ??= {}) as Record<string, unknown>;
-    node[path[path.length - 1]] = v;
-  }
-  return sanitizeFaultConfig(nested, log);
-}
+/** The name of a fault manager key. */
+export type FaultKeyName = keyof typeof FAULT_KEYS;

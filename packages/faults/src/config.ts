@@ -3,6 +3,7 @@
 import type { FaultLogger } from './log.js';
 import { silentLogger } from './log.js';
 import { sanitizeDebounce } from './debounce.js';
+import { FAULT_KEYS, type FaultKeyName } from './config-keys.js';
 
 export type QueueFullPolicy = 'reject_newest' | 'drop_oldest';
 export type RosbagTopicMode = 'entity' | 'config' | 'all' | 'explicit' | 'list';
@@ -70,56 +71,23 @@ export interface FaultManagerConfig {
   audit_log: { enabled: boolean; database_path: string; transitions: 'all' | 'confirmed_only'; retention_max_records: number; fail_closed: boolean };
 }
 
+/** `faults.a.b` keys → `{a: {b: value}}`, the shape of FaultManagerConfig. */
+function nest(value: (key: FaultKeyName) => unknown): Record<string, unknown> {
+  const nested: Record<string, unknown> = {};
+  for (const key of Object.keys(FAULT_KEYS) as FaultKeyName[]) {
+    const v = value(key);
+    if (v === undefined) continue;
+    const path = key.split('.').slice(1);
+    let node = nested;
+    for (const p of path.slice(0, -1)) node = (node[p] ??= {}) as Record<string, unknown>;
+    node[path[path.length - 1]] = v;
+  }
+  return nested;
+}
+
+/** The defaults, from the key table (FAULT_KEYS holds the only copy of each). */
 export function defaultFaultConfig(): FaultManagerConfig {
-  return {
-    storage_type: 'sqlite',
-    database_path: '',
-    confirmation_threshold: -1,
-    healing_enabled: false,
-    healing_threshold: 3,
-    auto_confirm_after_sec: 0,
-    entity_thresholds: { config_file: '' },
-    near_miss: { max_per_fault: 200 },
-    max_fault_codes: 10_000,
-    event_replay_buffer: 100,
-    stream_flush_ms: 50,
-    snapshots: {
-      enabled: true,
-      background_capture: false,
-      timeout_sec: 1.0,
-      max_message_size: 65536,
-      default_topics: [],
-      entity_default: true,
-      config_file: '',
-      recapture_cooldown_sec: 60,
-      max_per_fault: 10,
-      retain_on_clear: false,
-      capture_pool_size: 2,
-      capture_queue_depth: 16,
-      capture_queue_full_policy: 'reject_newest',
-      history_window_sec: 5,
-      rosbag: {
-        enabled: false,
-        duration_sec: 5,
-        duration_after_sec: 1,
-        topics: 'entity',
-        include_topics: [],
-        exclude_topics: [],
-        exclude_sensor_topics: true,
-        lazy_start: false,
-        format: 'mcap',
-        qos_match: true,
-        storage_path: '',
-        max_buffer_mb: 256,
-        max_bag_size_mb: 50,
-        max_total_storage_mb: 500,
-        max_bags_per_fault: 1,
-        auto_cleanup: true,
-      },
-    },
-    correlation: { config_file: '', cleanup_interval_sec: 5 },
-    audit_log: { enabled: false, database_path: '', transitions: 'all', retention_max_records: 0, fail_closed: false },
-  };
+  return nest((key) => structuredClone(FAULT_KEYS[key].default)) as unknown as FaultManagerConfig;
 }
 
 type Obj = Record<string, unknown>;
@@ -207,59 +175,67 @@ export function sanitizeFaultConfig(input: unknown = {}, log: FaultLogger = sile
   const transitions = a.str('transitions', d.audit_log.transitions);
   return {
     storage_type,
-    database_path: r.str('database_path', ''),
+    database_path: r.str('database_path', d.database_path),
     ...deb,
-    auto_confirm_after_sec: r.fixed('auto_confirm_after_sec', 0, (n) => Math.max(0, n), 'is negative'),
-    entity_thresholds: { config_file: r.section('entity_thresholds').str('config_file', '') },
-    near_miss: { max_per_fault: nm.fixed('max_per_fault', 200, (n) => (n < 0 ? 200 : Math.trunc(n)), 'is negative') },
+    auto_confirm_after_sec: r.fixed('auto_confirm_after_sec', d.auto_confirm_after_sec, (n) => Math.max(0, n), 'is negative'),
+    entity_thresholds: { config_file: r.section('entity_thresholds').str('config_file', d.entity_thresholds.config_file) },
+    near_miss: { max_per_fault: nm.fixed('max_per_fault', d.near_miss.max_per_fault, (n) => (n < 0 ? d.near_miss.max_per_fault : Math.trunc(n)), 'is negative') },
     max_fault_codes: r.fixed('max_fault_codes', d.max_fault_codes, (n) => (n < 0 ? d.max_fault_codes : Math.trunc(n)), 'is negative'),
-    event_replay_buffer: r.fixed('event_replay_buffer', 100, (n) => (n < 1 ? 100 : Math.trunc(n)), 'must be at least 1'),
-    stream_flush_ms: r.num('stream_flush_ms', 50),
+    event_replay_buffer: r.fixed('event_replay_buffer', d.event_replay_buffer, (n) => (n < 1 ? d.event_replay_buffer : Math.trunc(n)), 'must be at least 1'),
+    stream_flush_ms: r.num('stream_flush_ms', d.stream_flush_ms),
     snapshots: {
       enabled: s.bool('enabled', ds.enabled),
       background_capture: s.bool('background_capture', ds.background_capture),
-      timeout_sec: s.fixed('timeout_sec', 1, (n) => (n <= 0 ? 1 : n), 'must be > 0'),
-      max_message_size: s.fixed('max_message_size', 65536, (n) => (n <= 0 ? 65536 : Math.trunc(n)), 'must be > 0'),
+      timeout_sec: s.fixed('timeout_sec', ds.timeout_sec, (n) => (n <= 0 ? ds.timeout_sec : n), 'must be > 0'),
+      max_message_size: s.fixed('max_message_size', ds.max_message_size, (n) => (n <= 0 ? ds.max_message_size : Math.trunc(n)), 'must be > 0'),
       default_topics: s.list('default_topics'),
       entity_default: s.bool('entity_default', ds.entity_default),
-      config_file: s.str('config_file', ''),
-      recapture_cooldown_sec: s.fixed('recapture_cooldown_sec', 60, (n) => Math.max(0, n), 'is negative'),
-      max_per_fault: s.fixed('max_per_fault', 10, (n) => Math.max(0, Math.trunc(n)), 'is negative'),
+      config_file: s.str('config_file', ds.config_file),
+      recapture_cooldown_sec: s.fixed('recapture_cooldown_sec', ds.recapture_cooldown_sec, (n) => Math.max(0, n), 'is negative'),
+      max_per_fault: s.fixed('max_per_fault', ds.max_per_fault, (n) => Math.max(0, Math.trunc(n)), 'is negative'),
       retain_on_clear: s.bool('retain_on_clear', ds.retain_on_clear),
-      capture_pool_size: s.fixed('capture_pool_size', 2, (n) => Math.max(1, Math.trunc(n)), 'must be at least 1'),
-      capture_queue_depth: s.fixed('capture_queue_depth', 16, (n) => Math.max(1, Math.trunc(n)), 'must be at least 1'),
+      capture_pool_size: s.fixed('capture_pool_size', ds.capture_pool_size, (n) => Math.max(1, Math.trunc(n)), 'must be at least 1'),
+      capture_queue_depth: s.fixed('capture_queue_depth', ds.capture_queue_depth, (n) => Math.max(1, Math.trunc(n)), 'must be at least 1'),
       capture_queue_full_policy: policy === 'drop_oldest' || policy === 'reject_newest' ? policy
         : (log.warn(`faults config: snapshots.capture_queue_full_policy '${policy}' is unknown; using reject_newest`), 'reject_newest'),
       history_window_sec: s.fixed('history_window_sec', ds.history_window_sec, (n) => Math.max(0, n), 'is negative'),
       rosbag: {
         enabled: rb.bool('enabled', drb.enabled),
-        duration_sec: rb.fixed('duration_sec', 5, (n) => (n <= 0 ? 5 : n), 'must be > 0'),
-        duration_after_sec: rb.fixed('duration_after_sec', 1, (n) => Math.max(0, n), 'is negative'),
-        topics: rb.str('topics', drb.topics).trim() || 'entity',
+        duration_sec: rb.fixed('duration_sec', drb.duration_sec, (n) => (n <= 0 ? drb.duration_sec : n), 'must be > 0'),
+        duration_after_sec: rb.fixed('duration_after_sec', drb.duration_after_sec, (n) => Math.max(0, n), 'is negative'),
+        topics: rb.str('topics', drb.topics).trim() || drb.topics,
         include_topics: rb.list('include_topics'),
         exclude_topics: rb.list('exclude_topics'),
         exclude_sensor_topics: rb.bool('exclude_sensor_topics', drb.exclude_sensor_topics),
         lazy_start: rb.bool('lazy_start', drb.lazy_start),
         format: fmt === 'mcap' || fmt === 'sqlite3' ? fmt : (log.warn(`faults config: snapshots.rosbag.format '${fmt}' is unknown; using sqlite3`), 'sqlite3'),
         qos_match: rb.bool('qos_match', drb.qos_match),
-        storage_path: rb.str('storage_path', ''),
-        max_buffer_mb: rb.fixed('max_buffer_mb', 256, (n) => (n <= 0 ? 256 : n), 'must be > 0'),
-        max_bag_size_mb: rb.fixed('max_bag_size_mb', 50, (n) => (n <= 0 ? 50 : n), 'must be > 0'),
-        max_total_storage_mb: rb.fixed('max_total_storage_mb', 500, (n) => (n <= 0 ? 500 : n), 'must be > 0'),
-        max_bags_per_fault: rb.fixed('max_bags_per_fault', 1, (n) => Math.max(0, Math.trunc(n)), 'is negative'),
+        storage_path: rb.str('storage_path', drb.storage_path),
+        max_buffer_mb: rb.fixed('max_buffer_mb', drb.max_buffer_mb, (n) => (n <= 0 ? drb.max_buffer_mb : n), 'must be > 0'),
+        max_bag_size_mb: rb.fixed('max_bag_size_mb', drb.max_bag_size_mb, (n) => (n <= 0 ? drb.max_bag_size_mb : n), 'must be > 0'),
+        max_total_storage_mb: rb.fixed('max_total_storage_mb', drb.max_total_storage_mb, (n) => (n <= 0 ? drb.max_total_storage_mb : n), 'must be > 0'),
+        max_bags_per_fault: rb.fixed('max_bags_per_fault', drb.max_bags_per_fault, (n) => Math.max(0, Math.trunc(n)), 'is negative'),
         auto_cleanup: rb.bool('auto_cleanup', drb.auto_cleanup),
       },
     },
     correlation: {
-      config_file: c.str('config_file', ''),
-      cleanup_interval_sec: c.fixed('cleanup_interval_sec', 5, (n) => (n <= 0 ? 5 : n), 'must be > 0'),
+      config_file: c.str('config_file', d.correlation.config_file),
+      cleanup_interval_sec: c.fixed('cleanup_interval_sec', d.correlation.cleanup_interval_sec, (n) => (n <= 0 ? d.correlation.cleanup_interval_sec : n), 'must be > 0'),
     },
     audit_log: {
-      enabled: a.bool('enabled', false),
-      database_path: a.str('database_path', ''),
+      enabled: a.bool('enabled', d.audit_log.enabled),
+      database_path: a.str('database_path', d.audit_log.database_path),
       transitions: transitions === 'confirmed_only' ? 'confirmed_only' : 'all',
-      retention_max_records: a.fixed('retention_max_records', 0, (n) => Math.max(0, Math.trunc(n)), 'is negative'),
-      fail_closed: a.bool('fail_closed', false),
+      retention_max_records: a.fixed('retention_max_records', d.audit_log.retention_max_records, (n) => Math.max(0, Math.trunc(n)), 'is negative'),
+      fail_closed: a.bool('fail_closed', d.audit_log.fail_closed),
     },
   };
+}
+
+/**
+ * Builds the sanitised fault config from the gateway config: `value(key)` returns the loaded value of a
+ * `faults.*` key (e.g. `GatewayConfig.value`).
+ */
+export function faultConfigFromKeys(value: (key: FaultKeyName) => unknown, log?: FaultLogger): FaultManagerConfig {
+  return sanitizeFaultConfig(nest(value), log);
 }

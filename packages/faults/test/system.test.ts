@@ -119,7 +119,8 @@ describe('audit log (docs/faults.md)', () => {
 
 describe('fault keys in the gateway config tables', () => {
   it('cover every config field with the same defaults', async () => {
-    const { FAULT_KEYS, faultConfigFromKeys } = await import('../src/config-keys.js');
+    const { FAULT_KEYS } = await import('../src/config-keys.js');
+    const { faultConfigFromKeys } = await import('../src/config.js');
     const defaults = faultConfigFromKeys((k) => (FAULT_KEYS as Record<string, { default: unknown }>)[k].default);
     expect(defaults).toEqual(defaultFaultConfig());
     const leaves = (o: object, prefix = 'faults'): string[] => Object.entries(o).flatMap(([k, v]) =>

@@ -30,7 +30,7 @@ const ENTITY_DEBOUNCE_MS = 1000;
 
 /** fleet.robot_id, else manifest metadata.name, else the host name's first label; refused when invalid. */
 function robotIdFrom(config: GatewayConfig, manifestName: string | undefined): string {
-  const configured = config.value<string>('fleet.robot_id');
+  const configured = config.read(FLEET_LINK_KEYS, 'fleet.robot_id');
   const id = configured || manifestName || hostname().split('.')[0];
   if (!isFleetId(id)) throw new ConfigError(`fleet robot id '${id}' must match [A-Za-z0-9_-]{1,64}; set fleet.robot_id`);
   return id;
@@ -55,8 +55,8 @@ export interface FleetLinkStatus {
 }
 
 export function createFleetLinkFeature(config: GatewayConfig): GatewayFeature {
-  const enabled = config.value<boolean>('fleet.enabled');
-  const fastPathOn = config.value<boolean>('fleet.fast_path.enabled');
+  const enabled = config.read(FLEET_LINK_KEYS, 'fleet.enabled');
+  const fastPathOn = config.read(FLEET_COMMON_KEYS, 'fleet.fast_path.enabled');
   let outbox: Outbox | undefined;
   let drain: OutboxDrain | undefined;
   let nc: NatsConnection | undefined;
@@ -86,7 +86,7 @@ export function createFleetLinkFeature(config: GatewayConfig): GatewayFeature {
       robot = robotIdFrom(ctx.config, entities?.manifest?.metadata.name);
       // Read at init, not in the background: TLS files that cannot be read and a malformed NKEY seed stop start-up (named).
       nats = natsOptionsFrom(ctx.config, `medkit-robot-${robot}`);
-      const box = new Outbox(ctx.db, robot, ctx.config.value<number>('fleet.outbox.max_events'));
+      const box = new Outbox(ctx.db, robot, ctx.config.read(FLEET_LINK_KEYS, 'fleet.outbox.max_events'));
       outbox = box;
       // Fault events enter the outbox inside the fault store's own write transaction, so a fault and its
       // fleet event commit together (docs/fleet.md; docs/fleet.md "Delivery guarantees"). A fault store in
@@ -103,9 +103,9 @@ export function createFleetLinkFeature(config: GatewayConfig): GatewayFeature {
         ctx.log.warn({ component: 'fleet-link' }, 'the fault store is not the gateway database: fleet fault events are written after the fault, not in its transaction');
         offFaults = manager.events.subscribe((e) => enqueue('faults', faultEventBody(e)));
       }
-      const logManager = ctx.config.value<boolean>('fleet.logs.enabled') ? ctx.services.find(LOGS_SERVICE) : undefined;
+      const logManager = ctx.config.read(FLEET_LINK_KEYS, 'fleet.logs.enabled') ? ctx.services.find(LOGS_SERVICE) : undefined;
       if (logManager) {
-        const fwd = new LogForwarder(ctx.config.value<number>('fleet.logs.max_per_second'), (body) => {
+        const fwd = new LogForwarder(ctx.config.read(FLEET_LINK_KEYS, 'fleet.logs.max_per_second'), (body) => {
           if (!stopping) enqueue('logs', body);
         });
         logs = fwd;
@@ -126,10 +126,10 @@ export function createFleetLinkFeature(config: GatewayConfig): GatewayFeature {
       if (!enabled || !outbox) return;
       const box = outbox;
       const log = ctx.log.child({ component: 'fleet-link' });
-      const interval = ctx.config.value<number>('fleet.health_interval_sec');
+      const interval = ctx.config.read(FLEET_COMMON_KEYS, 'fleet.health_interval_sec');
       // Unset: the address this server is bound to (fine on a robot's own network; set it behind NAT).
       const bound = ctx.listening && ctx.listening.host !== '0.0.0.0' && ctx.listening.host !== '::' ? `${ctx.listening.scheme ?? 'http'}://${ctx.listening.host.includes(':') ? `[${ctx.listening.host}]` : ctx.listening.host}:${ctx.listening.port}` : undefined;
-      const gatewayUrl = ctx.config.value<string>('fleet.gateway_url') || bound;
+      const gatewayUrl = ctx.config.read(FLEET_LINK_KEYS, 'fleet.gateway_url') || bound;
       const entities = ctx.services.find(ENTITIES_SERVICE);
       const faults = ctx.services.find(FAULTS_SERVICE);
       const sendHealth = async () => {
@@ -178,10 +178,10 @@ export function createFleetLinkFeature(config: GatewayConfig): GatewayFeature {
           nc = conn;
           void ensureStreamRetrying(conn);
           const { jetstream } = await import('@nats-io/jetstream');
-          drain = new OutboxDrain(box, jetstream(conn, { timeout: ctx.config.value<number>('fleet.publish.ack_timeout_ms') }), {
+          drain = new OutboxDrain(box, jetstream(conn, { timeout: ctx.config.read(FLEET_LINK_KEYS, 'fleet.publish.ack_timeout_ms') }), {
             fleet,
             robot,
-            ackTimeoutMs: ctx.config.value<number>('fleet.publish.ack_timeout_ms'),
+            ackTimeoutMs: ctx.config.read(FLEET_LINK_KEYS, 'fleet.publish.ack_timeout_ms'),
             ...ROBOT_DRAIN_BACKOFF,
             connection: conn,
             onError: (err) => log.debug({ err: err.message }, 'fleet publish failed; retrying with backoff'),

@@ -29,17 +29,17 @@ export const FLEET_COMMON_KEYS = {
 
 /** The fleet id, refused at start-up when it is not a valid subject token. */
 export function fleetIdFrom(config: GatewayConfig): string {
-  const id = config.value<string>('fleet.id');
+  const id = config.read(FLEET_COMMON_KEYS, 'fleet.id');
   if (!isFleetId(id)) throw new ConfigError(`fleet.id '${id}' must match [A-Za-z0-9_-]{1,64}`);
   return id;
 }
 
 export function streamLimitsFrom(config: GatewayConfig): StreamLimits {
   return {
-    maxAgeSec: config.value<number>('fleet.stream.max_age_sec'),
-    maxBytes: config.value<number>('fleet.stream.max_bytes'),
-    duplicateWindowSec: config.value<number>('fleet.stream.duplicate_window_sec'),
-    replicas: config.value<number>('fleet.stream.replicas'),
+    maxAgeSec: config.read(FLEET_COMMON_KEYS, 'fleet.stream.max_age_sec'),
+    maxBytes: config.read(FLEET_COMMON_KEYS, 'fleet.stream.max_bytes'),
+    duplicateWindowSec: config.read(FLEET_COMMON_KEYS, 'fleet.stream.duplicate_window_sec'),
+    replicas: config.read(FLEET_COMMON_KEYS, 'fleet.stream.replicas'),
   };
 }
 
@@ -48,8 +48,8 @@ const USER_SEED = /^SU[A-Z2-7]{56}$/;
 
 /** The NKEY seed from `fleet.nats.nkey_seed` or the first line of `fleet.nats.nkey_seed_file`; ConfigError when malformed. */
 function nkeySeedFrom(config: GatewayConfig): Uint8Array | undefined {
-  const inline = config.value<string>('fleet.nats.nkey_seed');
-  const file = config.value<string>('fleet.nats.nkey_seed_file');
+  const inline = config.read(FLEET_COMMON_KEYS, 'fleet.nats.nkey_seed');
+  const file = config.read(FLEET_COMMON_KEYS, 'fleet.nats.nkey_seed_file');
   if (inline && file) throw new ConfigError('set fleet.nats.nkey_seed or fleet.nats.nkey_seed_file, not both');
   let seed = inline;
   if (file) {
@@ -80,15 +80,15 @@ export const NATS_CLIENT_DEFAULTS = {
 
 /** Connection settings from `fleet.nats.*`. Credentials go to the client only; nothing here is logged. */
 export function natsOptionsFrom(config: GatewayConfig, name: string): NatsSettings {
-  const o: ConnectionOptions = { servers: config.value<string[]>('fleet.nats.servers'), name, ...NATS_CLIENT_DEFAULTS };
-  const user = config.value<string>('fleet.nats.user');
-  const pass = config.value<string>('fleet.nats.password');
-  const token = config.value<string>('fleet.nats.token');
+  const o: ConnectionOptions = { servers: config.read(FLEET_COMMON_KEYS, 'fleet.nats.servers'), name, ...NATS_CLIENT_DEFAULTS };
+  const user = config.read(FLEET_COMMON_KEYS, 'fleet.nats.user');
+  const pass = config.read(FLEET_COMMON_KEYS, 'fleet.nats.password');
+  const token = config.read(FLEET_COMMON_KEYS, 'fleet.nats.token');
   if (user) Object.assign(o, { user, pass });
   if (token) o.token = token;
   // Files are read here, at start-up, so a CA or certificate that cannot be read stops it (named).
-  const tls = readOutboundTls(config, { ca: 'fleet.nats.ca_file', cert: 'fleet.nats.cert_file', key: 'fleet.nats.key_file' });
+  const tls = readOutboundTls(config, FLEET_COMMON_KEYS, { ca: 'fleet.nats.ca_file', cert: 'fleet.nats.cert_file', key: 'fleet.nats.key_file' });
   if (tls) o.tls = { ...(tls.ca ? { ca: tls.ca.toString('utf8') } : {}), ...(tls.cert ? { cert: tls.cert.toString('utf8'), key: tls.key!.toString('utf8') } : {}) };
-  else if (config.value<boolean>('fleet.nats.tls')) o.tls = {};
+  else if (config.read(FLEET_COMMON_KEYS, 'fleet.nats.tls')) o.tls = {};
   return { options: o, nkeySeed: nkeySeedFrom(config) };
 }

@@ -45,13 +45,13 @@ export function createFleetFeature(_config?: GatewayConfig, opts: { keepaliveMs?
     uses: [METRICS_SERVICE],
     init(ctx) {
       fleet = fleetIdFrom(ctx.config);
-      fastPathOn = ctx.config.value<boolean>('fleet.fast_path.enabled');
+      fastPathOn = ctx.config.read(FLEET_COMMON_KEYS, 'fleet.fast_path.enabled');
       // Read at init, not in the background: TLS files that cannot be read and a malformed NKEY seed stop start-up (named).
       natsOptions = natsOptionsFrom(ctx.config, 'medkit-fleet');
-      const timeout = ctx.config.value<number>('fleet.database.timeout_ms');
+      const timeout = ctx.config.read(FLEET_SERVER_KEYS, 'fleet.database.timeout_ms');
       pool = new pg.Pool({
-        connectionString: ctx.config.value<string>('fleet.database.url'),
-        max: ctx.config.value<number>('fleet.database.pool_size'),
+        connectionString: ctx.config.read(FLEET_SERVER_KEYS, 'fleet.database.url'),
+        max: ctx.config.read(FLEET_SERVER_KEYS, 'fleet.database.pool_size'),
         connectionTimeoutMillis: timeout,
         query_timeout: timeout,
         statement_timeout: timeout,
@@ -79,8 +79,8 @@ export function createFleetFeature(_config?: GatewayConfig, opts: { keepaliveMs?
         feed: () => feed,
         sse: ctx.sse,
         keepaliveMs: opts.keepaliveMs ?? 30_000,
-        forwardTimeoutMs: ctx.config.value<number>('fleet.forward.timeout_ms'),
-        forwardAgent: outboundAgent(ctx.config, { ca: 'fleet.forward.ca_file', cert: 'fleet.forward.client_cert_file', key: 'fleet.forward.client_key_file' }),
+        forwardTimeoutMs: ctx.config.read(FLEET_SERVER_KEYS, 'fleet.forward.timeout_ms'),
+        forwardAgent: outboundAgent(ctx.config, FLEET_SERVER_KEYS, { ca: 'fleet.forward.ca_file', cert: 'fleet.forward.client_cert_file', key: 'fleet.forward.client_key_file' }),
       });
     },
     start(ctx) {
@@ -111,9 +111,9 @@ export function createFleetFeature(_config?: GatewayConfig, opts: { keepaliveMs?
             fastConn = fc;
             fast = new FastPathIngest(fc, p, {
               fleet,
-              batch: ctx.config.value<number>('fleet.ingest.batch'),
-              maxQueue: ctx.config.value<number>('fleet.fast_path.max_queue'),
-              robotRate: ctx.config.value<number>('fleet.fast_path.robot_rate'),
+              batch: ctx.config.read(FLEET_SERVER_KEYS, 'fleet.ingest.batch'),
+              maxQueue: ctx.config.read(FLEET_SERVER_KEYS, 'fleet.fast_path.max_queue'),
+              robotRate: ctx.config.read(FLEET_SERVER_KEYS, 'fleet.fast_path.robot_rate'),
               log,
             });
             fast.start();
@@ -141,10 +141,10 @@ export function createFleetFeature(_config?: GatewayConfig, opts: { keepaliveMs?
             await ensureFleetStream(conn, fleet, streamLimitsFrom(ctx.config));
             const ing = new FleetIngest(conn, p, {
               stream,
-              batch: ctx.config.value<number>('fleet.ingest.batch'),
-              maxAckPending: ctx.config.value<number>('fleet.ingest.max_ack_pending'),
-              ackWaitSec: ctx.config.value<number>('fleet.ingest.ack_wait_sec'),
-              configuredReplicas: ctx.config.value<number>('fleet.stream.replicas'),
+              batch: ctx.config.read(FLEET_SERVER_KEYS, 'fleet.ingest.batch'),
+              maxAckPending: ctx.config.read(FLEET_SERVER_KEYS, 'fleet.ingest.max_ack_pending'),
+              ackWaitSec: ctx.config.read(FLEET_SERVER_KEYS, 'fleet.ingest.ack_wait_sec'),
+              configuredReplicas: ctx.config.read(FLEET_COMMON_KEYS, 'fleet.stream.replicas'),
               log,
               observeLag,
             });
@@ -161,7 +161,7 @@ export function createFleetFeature(_config?: GatewayConfig, opts: { keepaliveMs?
         const live = new FleetLiveFeed(conn, stream, fleet, log);
         feed = live;
         live.start();
-        void fastReady.then((fc) => fc && live.addFastPath(fc, ctx.config.value<number>('fleet.fast_path.robot_rate')));
+        void fastReady.then((fc) => fc && live.addFastPath(fc, ctx.config.read(FLEET_SERVER_KEYS, 'fleet.fast_path.robot_rate')));
         ingest.start();
         startupProblem = undefined;
         log.info({ fleet, stream }, 'fleet ingest running');

@@ -2,7 +2,7 @@
 // the spec's names and defaults, and their translation into the sanitised per-bridge configs.
 // Ranges declared here only where the spec's repair equals the loader's policy (clamp, or reject → default);
 // the bridges' own sanitisers apply the remaining rules (e.g. `rescan_period_sec` ≤ 0 → 2).
-import type { KeySpec } from '@medkit/kit';
+import type { ConfigReader, KeySpec } from '@medkit/kit';
 import { bool, float, int, list, str } from '@medkit/kit';
 import { sanitizeActionBridgeConfig, type ActionBridgeConfig } from './action-status-bridge.js';
 import { sanitizeDiagnosticBridgeConfig, type DiagnosticBridgeConfig } from './diagnostic-bridge.js';
@@ -16,38 +16,36 @@ export const ACTION_PREFIX = 'faults.bridges.action_status';
 export const NAME_TO_CODE_PREFIX = `${DIAG_PREFIX}.name_to_code`;
 
 export const BRIDGE_KEYS = {
-  [`${DIAG_PREFIX}.enabled`]: bool(true, '[ours] Turn /diagnostics statuses into faults (diagnostic bridge, docs/faults.md) when connected to ROS. `name_to_code.<diagnostic name>: <code>` entries under this section map names to codes.'),
-  [`${DIAG_PREFIX}.diagnostics_topic`]: str('/diagnostics', 'DiagnosticArray topic the diagnostic bridge subscribes (empty → /diagnostics).'),
-  [`${DIAG_PREFIX}.auto_generate_codes`]: bool(true, 'Derive a code from the status name (upper snake, no prefix) when neither name_to_code nor keyvalue_codes yields one.'),
-  [`${DIAG_PREFIX}.keyvalue_codes`]: list([], 'Status value keys tried in order; the first present one\'s value is the fault code.'),
-  [`${DIAG_PREFIX}.use_hardware_id_as_source_id`]: bool(false, 'Use a status\'s hardware_id as source_id when it contains `/` (else the bridge node).'),
-  [`${DIAG_PREFIX}.max_tracked_sources`]: int(512, 'Reporters kept per source id, least recently used evicted.', { min: 1, max: MAX_INT32, policy: 'clamp' }),
-  [`${ROSOUT_PREFIX}.enabled`]: bool(true, '[ours] Turn /rosout WARN and above into faults (log bridge, docs/faults.md) when connected to ROS.'),
-  [`${ROSOUT_PREFIX}.rosout_topic`]: str('/rosout', 'Log topic the log bridge subscribes (empty → /rosout).'),
-  [`${ROSOUT_PREFIX}.severity_floor`]: int(30, 'Lowest log level turned into a fault (levels ≤ INFO 20 never are).', { min: 0, max: 50, policy: 'clamp' }),
-  [`${ROSOUT_PREFIX}.code_prefix`]: str('LOG', 'Code prefix, upper-snake normalised, at most 32 characters (empty → LOG).'),
-  [`${ROSOUT_PREFIX}.exclude_nodes`]: list([], 'Skip logs whose source node FQN contains any of these substrings.'),
-  [`${ROSOUT_PREFIX}.include_only_nodes`]: list([], 'When non-empty, only logs whose source node FQN contains one of these substrings.'),
-  [`${ROSOUT_PREFIX}.max_tracked_nodes`]: int(512, 'Reporters kept per source node, least recently used evicted.', { min: 1, max: MAX_INT32, policy: 'clamp' }),
-  [`${ROSOUT_PREFIX}.report_cooldown_sec`]: float(5, 'ERROR/FATAL with the same code and severity are forwarded once per this time (0 = off; negative → 5).', { min: 0 }),
-  [`${ROSOUT_PREFIX}.exclude_medkit_stack`]: bool(true, 'Skip logs of the fault manager, gateway and bridges themselves.'),
-  [`${ACTION_PREFIX}.enabled`]: bool(true, '[ours] Turn aborted action goals into faults (action status bridge, docs/faults.md) when connected to ROS.'),
-  [`${ACTION_PREFIX}.aborted_severity`]: int(2, 'Severity of the FAILED report of an aborted (or canceled) goal (outside 0..3 → 2).', { min: 0, max: 3 }),
-  [`${ACTION_PREFIX}.canceled_is_fault`]: bool(false, 'Also treat CANCELED goals as faults (`..._CANCELED` codes).'),
-  [`${ACTION_PREFIX}.heal_on_succeeded`]: bool(true, 'Report PASSED when a failed action next succeeds (or vanishes).'),
-  [`${ACTION_PREFIX}.rescan_period_sec`]: float(2, 'Period of the scan for new and vanished action status topics (≤0 → 2).'),
-  [`${ACTION_PREFIX}.retry_period_sec`]: float(0.05, 'Retry period of reports the fault manager did not accept yet (≤0 → 0.05).'),
-  [`${ACTION_PREFIX}.code_prefix`]: str('ACTION', 'Code prefix, upper-snake normalised (empty → ACTION).'),
-  [`${ACTION_PREFIX}.exclude_actions`]: list([], 'Skip actions whose name contains any of these substrings.'),
-  [`${ACTION_PREFIX}.include_only_actions`]: list([], 'When non-empty, only actions whose name contains one of these substrings.'),
-  [`${ACTION_PREFIX}.dedup_capacity`]: int(4096, 'Goal ids remembered to log each aborted/canceled goal once (invalid → 4096).', { min: 1 }),
+  'faults.bridges.diagnostics.enabled': bool(true, '[ours] Turn /diagnostics statuses into faults (diagnostic bridge, docs/faults.md) when connected to ROS. `name_to_code.<diagnostic name>: <code>` entries under this section map names to codes.'),
+  'faults.bridges.diagnostics.diagnostics_topic': str('/diagnostics', 'DiagnosticArray topic the diagnostic bridge subscribes (empty → /diagnostics).'),
+  'faults.bridges.diagnostics.auto_generate_codes': bool(true, 'Derive a code from the status name (upper snake, no prefix) when neither name_to_code nor keyvalue_codes yields one.'),
+  'faults.bridges.diagnostics.keyvalue_codes': list([], 'Status value keys tried in order; the first present one\'s value is the fault code.'),
+  'faults.bridges.diagnostics.use_hardware_id_as_source_id': bool(false, 'Use a status\'s hardware_id as source_id when it contains `/` (else the bridge node).'),
+  'faults.bridges.diagnostics.max_tracked_sources': int(512, 'Reporters kept per source id, least recently used evicted.', { min: 1, max: MAX_INT32, policy: 'clamp' }),
+  'faults.bridges.rosout.enabled': bool(true, '[ours] Turn /rosout WARN and above into faults (log bridge, docs/faults.md) when connected to ROS.'),
+  'faults.bridges.rosout.rosout_topic': str('/rosout', 'Log topic the log bridge subscribes (empty → /rosout).'),
+  'faults.bridges.rosout.severity_floor': int(30, 'Lowest log level turned into a fault (levels ≤ INFO 20 never are).', { min: 0, max: 50, policy: 'clamp' }),
+  'faults.bridges.rosout.code_prefix': str('LOG', 'Code prefix, upper-snake normalised, at most 32 characters (empty → LOG).'),
+  'faults.bridges.rosout.exclude_nodes': list([], 'Skip logs whose source node FQN contains any of these substrings.'),
+  'faults.bridges.rosout.include_only_nodes': list([], 'When non-empty, only logs whose source node FQN contains one of these substrings.'),
+  'faults.bridges.rosout.max_tracked_nodes': int(512, 'Reporters kept per source node, least recently used evicted.', { min: 1, max: MAX_INT32, policy: 'clamp' }),
+  'faults.bridges.rosout.report_cooldown_sec': float(5, 'ERROR/FATAL with the same code and severity are forwarded once per this time (0 = off; negative → 5).', { min: 0 }),
+  'faults.bridges.rosout.exclude_medkit_stack': bool(true, 'Skip logs of the fault manager, gateway and bridges themselves.'),
+  'faults.bridges.action_status.enabled': bool(true, '[ours] Turn aborted action goals into faults (action status bridge, docs/faults.md) when connected to ROS.'),
+  'faults.bridges.action_status.aborted_severity': int(2, 'Severity of the FAILED report of an aborted (or canceled) goal (outside 0..3 → 2).', { min: 0, max: 3 }),
+  'faults.bridges.action_status.canceled_is_fault': bool(false, 'Also treat CANCELED goals as faults (`..._CANCELED` codes).'),
+  'faults.bridges.action_status.heal_on_succeeded': bool(true, 'Report PASSED when a failed action next succeeds (or vanishes).'),
+  'faults.bridges.action_status.rescan_period_sec': float(2, 'Period of the scan for new and vanished action status topics (≤0 → 2).'),
+  'faults.bridges.action_status.retry_period_sec': float(0.05, 'Retry period of reports the fault manager did not accept yet (≤0 → 0.05).'),
+  'faults.bridges.action_status.code_prefix': str('ACTION', 'Code prefix, upper-snake normalised (empty → ACTION).'),
+  'faults.bridges.action_status.exclude_actions': list([], 'Skip actions whose name contains any of these substrings.'),
+  'faults.bridges.action_status.include_only_actions': list([], 'When non-empty, only actions whose name contains one of these substrings.'),
+  'faults.bridges.action_status.dedup_capacity': int(4096, 'Goal ids remembered to log each aborted/canceled goal once (invalid → 4096).', { min: 1 }),
 } satisfies Record<string, KeySpec>;
 
 /** What the bridges read from the gateway configuration (`GatewayConfig` satisfies it). */
-export interface BridgeConfigSource {
-  value<T = unknown>(key: string): T;
-  section(prefix: string): Record<string, unknown>;
-}
+/** The loaded configuration (the gateway's). */
+export type BridgeConfigSource = Pick<ConfigReader, 'read' | 'section'>;
 
 export interface BridgeConfigs {
   diagnostics: DiagnosticBridgeConfig;
@@ -69,42 +67,38 @@ export function nameToCodeFrom(raw: Record<string, unknown>, warn: (m: string) =
 
 /** The three bridges' sanitised configs from the loaded gateway configuration. */
 export function bridgeConfigsFrom(config: BridgeConfigSource, warn?: (m: string) => void): BridgeConfigs {
-  const v = <T>(prefix: string, k: string): T => config.value<T>(`${prefix}.${k}`);
-  const d = (k: string) => v<never>(DIAG_PREFIX, k);
-  const r = (k: string) => v<never>(ROSOUT_PREFIX, k);
-  const a = (k: string) => v<never>(ACTION_PREFIX, k);
   return {
     diagnostics: sanitizeDiagnosticBridgeConfig({
-      enabled: d('enabled'),
-      diagnostics_topic: d('diagnostics_topic'),
-      auto_generate_codes: d('auto_generate_codes'),
-      keyvalue_codes: d('keyvalue_codes'),
-      use_hardware_id_as_source_id: d('use_hardware_id_as_source_id'),
-      max_tracked_sources: d('max_tracked_sources'),
+      enabled: config.read(BRIDGE_KEYS, 'faults.bridges.diagnostics.enabled'),
+      diagnostics_topic: config.read(BRIDGE_KEYS, 'faults.bridges.diagnostics.diagnostics_topic'),
+      auto_generate_codes: config.read(BRIDGE_KEYS, 'faults.bridges.diagnostics.auto_generate_codes'),
+      keyvalue_codes: config.read(BRIDGE_KEYS, 'faults.bridges.diagnostics.keyvalue_codes'),
+      use_hardware_id_as_source_id: config.read(BRIDGE_KEYS, 'faults.bridges.diagnostics.use_hardware_id_as_source_id'),
+      max_tracked_sources: config.read(BRIDGE_KEYS, 'faults.bridges.diagnostics.max_tracked_sources'),
       name_to_code: nameToCodeFrom(config.section(NAME_TO_CODE_PREFIX), warn),
     }),
     rosout: sanitizeLogBridgeConfig({
-      enabled: r('enabled'),
-      rosout_topic: r('rosout_topic'),
-      severity_floor: r('severity_floor'),
-      code_prefix: r('code_prefix'),
-      exclude_nodes: r('exclude_nodes'),
-      include_only_nodes: r('include_only_nodes'),
-      max_tracked_nodes: r('max_tracked_nodes'),
-      report_cooldown_sec: r('report_cooldown_sec'),
-      exclude_medkit_stack: r('exclude_medkit_stack'),
+      enabled: config.read(BRIDGE_KEYS, 'faults.bridges.rosout.enabled'),
+      rosout_topic: config.read(BRIDGE_KEYS, 'faults.bridges.rosout.rosout_topic'),
+      severity_floor: config.read(BRIDGE_KEYS, 'faults.bridges.rosout.severity_floor'),
+      code_prefix: config.read(BRIDGE_KEYS, 'faults.bridges.rosout.code_prefix'),
+      exclude_nodes: config.read(BRIDGE_KEYS, 'faults.bridges.rosout.exclude_nodes'),
+      include_only_nodes: config.read(BRIDGE_KEYS, 'faults.bridges.rosout.include_only_nodes'),
+      max_tracked_nodes: config.read(BRIDGE_KEYS, 'faults.bridges.rosout.max_tracked_nodes'),
+      report_cooldown_sec: config.read(BRIDGE_KEYS, 'faults.bridges.rosout.report_cooldown_sec'),
+      exclude_medkit_stack: config.read(BRIDGE_KEYS, 'faults.bridges.rosout.exclude_medkit_stack'),
     }),
     actions: sanitizeActionBridgeConfig({
-      enabled: a('enabled'),
-      aborted_severity: a('aborted_severity'),
-      canceled_is_fault: a('canceled_is_fault'),
-      heal_on_succeeded: a('heal_on_succeeded'),
-      rescan_period_sec: a('rescan_period_sec'),
-      retry_period_sec: a('retry_period_sec'),
-      code_prefix: a('code_prefix'),
-      exclude_actions: a('exclude_actions'),
-      include_only_actions: a('include_only_actions'),
-      dedup_capacity: a('dedup_capacity'),
+      enabled: config.read(BRIDGE_KEYS, 'faults.bridges.action_status.enabled'),
+      aborted_severity: config.read(BRIDGE_KEYS, 'faults.bridges.action_status.aborted_severity'),
+      canceled_is_fault: config.read(BRIDGE_KEYS, 'faults.bridges.action_status.canceled_is_fault'),
+      heal_on_succeeded: config.read(BRIDGE_KEYS, 'faults.bridges.action_status.heal_on_succeeded'),
+      rescan_period_sec: config.read(BRIDGE_KEYS, 'faults.bridges.action_status.rescan_period_sec'),
+      retry_period_sec: config.read(BRIDGE_KEYS, 'faults.bridges.action_status.retry_period_sec'),
+      code_prefix: config.read(BRIDGE_KEYS, 'faults.bridges.action_status.code_prefix'),
+      exclude_actions: config.read(BRIDGE_KEYS, 'faults.bridges.action_status.exclude_actions'),
+      include_only_actions: config.read(BRIDGE_KEYS, 'faults.bridges.action_status.include_only_actions'),
+      dedup_capacity: config.read(BRIDGE_KEYS, 'faults.bridges.action_status.dedup_capacity'),
     }),
   };
 }

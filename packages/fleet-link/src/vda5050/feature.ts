@@ -8,6 +8,7 @@ import { type GatewayConfig, type GatewayFeature, FAULTS_SERVICE } from '@medkit
 import { warning } from '@medkit/kit';
 import { bool, int, str } from '@medkit/kit';
 import { buildConnection, buildState, isActive, stateErrors, vdaTopic, type Vda5050Header } from './messages.js';
+import { FLEET_LINK_KEYS } from '../feature.js';
 
 export const VDA5050_KEYS = {
   'vda5050.enabled': bool(false, 'Publish VDA 5050 2.x `state` messages with errors[] from active faults to MQTT (docs/fleet.md).'),
@@ -27,7 +28,7 @@ export const VDA5050_KEYS = {
 const TOPIC_LEVEL = /^[^/#+\s]{1,128}$/;
 
 export function createVda5050Feature(config: GatewayConfig): GatewayFeature {
-  const enabled = config.value<boolean>('vda5050.enabled');
+  const enabled = config.read(VDA5050_KEYS, 'vda5050.enabled');
   let client: MqttClient | undefined;
   let timer: NodeJS.Timeout | undefined;
   let off: (() => void) | undefined;
@@ -55,10 +56,10 @@ export function createVda5050Feature(config: GatewayConfig): GatewayFeature {
         log.warn('vda5050 needs the faults feature; not started');
         return;
       }
-      const serial = ctx.config.value<string>('vda5050.serial_number') || ctx.config.value<string>('fleet.robot_id') || hostname().split('.')[0];
-      const header: Vda5050Header = { version: ctx.config.value<string>('vda5050.version'), manufacturer: ctx.config.value<string>('vda5050.manufacturer'), serialNumber: serial };
-      const iface = ctx.config.value<string>('vda5050.interface_name');
-      const major = ctx.config.value<string>('vda5050.major_version');
+      const serial = ctx.config.read(VDA5050_KEYS, 'vda5050.serial_number') || ctx.config.read(FLEET_LINK_KEYS, 'fleet.robot_id') || hostname().split('.')[0];
+      const header: Vda5050Header = { version: ctx.config.read(VDA5050_KEYS, 'vda5050.version'), manufacturer: ctx.config.read(VDA5050_KEYS, 'vda5050.manufacturer'), serialNumber: serial };
+      const iface = ctx.config.read(VDA5050_KEYS, 'vda5050.interface_name');
+      const major = ctx.config.read(VDA5050_KEYS, 'vda5050.major_version');
       for (const [k, v] of [['interface_name', iface], ['major_version', major], ['manufacturer', header.manufacturer], ['serial_number', serial]]) {
         if (!TOPIC_LEVEL.test(v)) {
           log.error({ key: `vda5050.${k}`, value: v }, 'not a valid MQTT topic level; VDA 5050 bridge not started');
@@ -71,14 +72,14 @@ export function createVda5050Feature(config: GatewayConfig): GatewayFeature {
       // The will is sent by the broker when the connection breaks, but MQTT fixes it when the connection opens: it
       // is re-armed with a fresh timestamp and headerId for every (re)connection, the newest a will can carry.
       const will = () => ({ topic: connTopic, payload: Buffer.from(JSON.stringify(buildConnection(header, nextId('connection'), 'CONNECTIONBROKEN'))), qos: 1 as const, retain: true });
-      const maxErrors = ctx.config.value<number>('vda5050.max_errors');
-      const user = ctx.config.value<string>('vda5050.username');
+      const maxErrors = ctx.config.read(VDA5050_KEYS, 'vda5050.max_errors');
+      const user = ctx.config.read(VDA5050_KEYS, 'vda5050.username');
       // Loaded only when enabled: a gateway without the bridge never pays for the client.
       const { default: mqtt } = await import('mqtt');
-      const c = mqtt.connect(ctx.config.value<string>('vda5050.broker_url'), {
+      const c = mqtt.connect(ctx.config.read(VDA5050_KEYS, 'vda5050.broker_url'), {
         clientId: `medkit-vda5050-${serial}`,
         username: user || undefined,
-        password: ctx.config.value<string>('vda5050.password') || undefined,
+        password: ctx.config.read(VDA5050_KEYS, 'vda5050.password') || undefined,
         reconnectPeriod: 1000,
         connectTimeout: 5000,
         // State is re-sent on reconnect; nothing stale piles up while the broker is away.
@@ -109,7 +110,7 @@ export function createVda5050Feature(config: GatewayConfig): GatewayFeature {
         lastActive = key;
         publishState();
       });
-      timer = setInterval(publishState, ctx.config.value<number>('vda5050.state_interval_sec') * 1000);
+      timer = setInterval(publishState, ctx.config.read(VDA5050_KEYS, 'vda5050.state_interval_sec') * 1000);
       timer.unref();
     },
     async stop() {

@@ -4,6 +4,7 @@ import type { OutboundAgent } from '@medkit/kit';
 import { bool, guarded, int, list, str, type KeySpec } from '@medkit/kit';
 import { ConfigError } from '@medkit/kit';
 import { outboundAgent } from '@medkit/kit';
+import type { GatewayConfig } from '../config/index.js';
 
 export const AGGREGATION_KEYS = {
   'aggregation.enabled': bool(false, 'Federate peer gateways into this one (docs/aggregation.md).'),
@@ -77,19 +78,14 @@ export class AggregationConfigError extends ConfigError {
   }
 }
 
-interface Reader {
-  value<T = unknown>(key: string): T;
-  section(prefix: string): Record<string, unknown>;
-}
-
 /**
  * Reads the keys and builds the peer list: `peer_urls`/`peer_names` pairs, plus [ours] `aggregation.peers`
  * given as a YAML list of `{name, url}` maps. Throws AggregationConfigError for configurations the spec calls
  * invalid (arrays of different lengths, duplicate or malformed names, bad URLs); `warn` gets the rest.
  */
-export function readAggregationSettings(config: Reader, warn: (msg: string) => void): AggregationSettings {
-  const urls = config.value<string[]>('aggregation.peer_urls') ?? [];
-  const names = config.value<string[]>('aggregation.peer_names') ?? [];
+export function readAggregationSettings(config: GatewayConfig, warn: (msg: string) => void): AggregationSettings {
+  const urls = config.read(AGGREGATION_KEYS, 'aggregation.peer_urls') ?? [];
+  const names = config.read(AGGREGATION_KEYS, 'aggregation.peer_names') ?? [];
   if (urls.length !== names.length) {
     throw new AggregationConfigError(`aggregation.peer_urls has ${urls.length} entries but aggregation.peer_names has ${names.length}; they are parallel arrays`);
   }
@@ -106,9 +102,9 @@ export function readAggregationSettings(config: Reader, warn: (msg: string) => v
       pairs.push({ name: o.name.trim(), url: o.url.trim() });
     }
   }
-  const enabled = config.value<boolean>('aggregation.enabled');
-  const requireTls = config.value<boolean>('aggregation.require_tls');
-  const forwardAuth = config.value<boolean>('aggregation.forward_auth');
+  const enabled = config.read(AGGREGATION_KEYS, 'aggregation.enabled');
+  const requireTls = config.read(AGGREGATION_KEYS, 'aggregation.require_tls');
+  const forwardAuth = config.read(AGGREGATION_KEYS, 'aggregation.forward_auth');
   const seen = new Set<string>();
   const peers: PeerConfig[] = [];
   for (const p of pairs) {
@@ -130,33 +126,33 @@ export function readAggregationSettings(config: Reader, warn: (msg: string) => v
     }
     peers.push({ name: p.name, url: `${u.origin}${u.pathname.replace(/\/+$/, '')}` });
   }
-  const timeoutMs = config.value<number>('aggregation.timeout_ms');
-  let forwardTimeoutMs = config.value<number>('aggregation.forward_timeout_ms');
+  const timeoutMs = config.read(AGGREGATION_KEYS, 'aggregation.timeout_ms');
+  let forwardTimeoutMs = config.read(AGGREGATION_KEYS, 'aggregation.forward_timeout_ms');
   if (forwardTimeoutMs < timeoutMs) {
     if (enabled) warn(`aggregation.forward_timeout_ms ${forwardTimeoutMs} is below aggregation.timeout_ms ${timeoutMs}; raised to it (a forward is not cut off sooner than a metadata read)`);
     forwardTimeoutMs = timeoutMs;
   }
-  const agent = outboundAgent(config, { ca: 'aggregation.ca_file', cert: 'aggregation.client_cert_file', key: 'aggregation.client_key_file' });
+  const agent = outboundAgent(config, AGGREGATION_KEYS, { ca: 'aggregation.ca_file', cert: 'aggregation.client_cert_file', key: 'aggregation.client_key_file' });
   if (forwardAuth && !requireTls) warn('aggregation.forward_auth is on without aggregation.require_tls: bearer tokens may cross the network in cleartext');
-  if (config.value<string>('aggregation.peer_auth_header') && !requireTls && peers.some((p) => p.url.startsWith('http:'))) {
+  if (config.read(AGGREGATION_KEYS, 'aggregation.peer_auth_header') && !requireTls && peers.some((p) => p.url.startsWith('http:'))) {
     warn('aggregation.peer_auth_header is set and a peer is reached over cleartext http: the credential crosses the network unencrypted');
   }
   return {
     enabled,
     timeoutMs,
     forwardTimeoutMs,
-    writeTimeoutMs: config.value<number>('aggregation.write_timeout_ms'),
-    healthIntervalMs: config.value<number>('aggregation.health_check_interval_ms'),
+    writeTimeoutMs: config.read(AGGREGATION_KEYS, 'aggregation.write_timeout_ms'),
+    healthIntervalMs: config.read(AGGREGATION_KEYS, 'aggregation.health_check_interval_ms'),
     forwardAuth,
-    peerAuthHeader: config.value<string>('aggregation.peer_auth_header'),
+    peerAuthHeader: config.read(AGGREGATION_KEYS, 'aggregation.peer_auth_header'),
     requireTls,
-    announce: config.value<boolean>('aggregation.announce'),
-    discover: config.value<boolean>('aggregation.discover'),
-    maxDiscoveredPeers: config.value<number>('aggregation.max_discovered_peers'),
-    mdnsService: config.value<string>('aggregation.mdns_service'),
-    mdnsName: config.value<string>('aggregation.mdns_name'),
-    mdnsInterface: config.value<string>('aggregation.mdns_interface'),
-    peerScheme: config.value<'http' | 'https'>('aggregation.peer_scheme'),
+    announce: config.read(AGGREGATION_KEYS, 'aggregation.announce'),
+    discover: config.read(AGGREGATION_KEYS, 'aggregation.discover'),
+    maxDiscoveredPeers: config.read(AGGREGATION_KEYS, 'aggregation.max_discovered_peers'),
+    mdnsService: config.read(AGGREGATION_KEYS, 'aggregation.mdns_service'),
+    mdnsName: config.read(AGGREGATION_KEYS, 'aggregation.mdns_name'),
+    mdnsInterface: config.read(AGGREGATION_KEYS, 'aggregation.mdns_interface'),
+    peerScheme: config.read(AGGREGATION_KEYS, 'aggregation.peer_scheme'),
     peers,
     ...(agent ? { agent } : {}),
   };

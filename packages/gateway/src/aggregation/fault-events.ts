@@ -1,7 +1,7 @@
 // Peer fault events relayed into this gateway (docs/aggregation.md). The faults feature's stream
 // timeline (faults/http/stream-timeline.ts) subscribes here at start: each event gets this gateway's next
 // /faults/stream id, from the same sequence and replay buffer as local events.
-import { token, type Token } from '../registry/index.js';
+import { token, type Token } from '@medkit/server';
 
 /** One fault event received from a peer's /faults/stream. */
 export interface RelayedFaultEvent {

@@ -11,7 +11,7 @@ import { PEER_FAULT_LOOKUP_SERVICE } from '../faults/gateway/peer-lookup.js';
 import { registerAggregationHooks } from './routes.js';
 import { AggregationService, type MergeHost } from './service.js';
 import { startPeerDiscovery, type PeerDiscovery } from './mdns/peer-discovery.js';
-import { token, type Token } from '../registry/index.js';
+import { token, type Token } from '@medkit/server';
 
 /** Service name of the {@link AggregationService}. */
 export const AGGREGATION_SERVICE: Token<AggregationService> = token('aggregation');
@@ -65,8 +65,8 @@ export function createAggregationFeature(): GatewayFeature {
           name: s.settings.mdnsName,
           scheme: s.settings.peerScheme,
           maxPeers: s.settings.maxDiscoveredPeers,
-          httpPort: ctx.listening?.port ?? ctx.config.value<number>('server.port'),
-          httpHost: ctx.config.value<string>('server.host'),
+          httpPort: ctx.listening?.port ?? ctx.config.get('server.port'),
+          httpHost: ctx.config.get('server.host'),
           interfaceAddress: s.settings.mdnsInterface || undefined,
           log: { info: (m) => log.info(m), warn: (m) => log.warn(m) },
         });

@@ -5,7 +5,7 @@
 // - onSend: a 200 JSON answer of a fan-out collection (GET /faults, /version-info, /{entity}/{data,
 //   operations, configurations, faults, logs}) gets the peers' items merged in, whichever feature serves it.
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import type { HttpApp } from '../http/app-types.js';
+import type { HttpApp } from '@medkit/server';
 import { SovdError } from '@medkit/plugin-api';
 import { SEGMENT_TO_TYPE, type EntitySegment } from '../entity-scope/collections.js';
 import { escapesPath, forwardRequest, hasRequestBody } from './forward.js';

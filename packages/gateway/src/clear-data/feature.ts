@@ -1,7 +1,7 @@
 // The clear-data feature (docs/sovd-resources.md [ours]): the service with a clearer per thing the
 // gateway holds about an entity, contributed from the features that hold it, and the routes.
 import type { GatewayFeature } from '../feature.js';
-import { token, type Token } from '../registry/index.js';
+import { token, type Token } from '@medkit/server';
 import { DATA_SERVICE } from '../data/feature.js';
 import { FAULTS_SERVICE } from '../faults/gateway/service.js';
 import { clearFaults } from '@medkit/faults';

@@ -3,8 +3,8 @@
 // SOVD asynchronous pattern, docs/api.md); it has already run when the answer leaves. PUTs are mutating (lock scope
 // `clear-data`).
 import { Type } from '@sinclair/typebox';
-import { API_BASE, type HttpApp } from '../http/app-types.js';
-import { EntityId, GenericError, Opaque } from '../http/schemas.js';
+import { API_BASE, type HttpApp } from '@medkit/server';
+import { EntityId, GenericError, Opaque } from '@medkit/server';
 import { ENTITY_SEGMENTS, ID_PARAM, SEGMENT_TITLE } from '../entity-scope/index.js';
 import { CLEAR_KINDS, type ClearDataService, type ClearKind } from './service.js';
 

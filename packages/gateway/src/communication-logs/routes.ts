@@ -3,8 +3,8 @@
 // restarts or stops it. POST, PUT and DELETE are mutating (lock scope `communication-logs`).
 import { Type } from '@sinclair/typebox';
 import type { FastifyRequest } from 'fastify';
-import { API_BASE, type HttpApp } from '../http/app-types.js';
-import { EntityId, GenericError, Opaque } from '../http/schemas.js';
+import { API_BASE, type HttpApp } from '@medkit/server';
+import { EntityId, GenericError, Opaque } from '@medkit/server';
 import { ENTITY_SEGMENTS, ID_PARAM, SEGMENT_TITLE, type ResolvedEntity } from '../entity-scope/index.js';
 import { SovdError } from '@medkit/plugin-api';
 import type { CommunicationLogs, TrafficSource } from './recorder.js';

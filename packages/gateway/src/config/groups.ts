@@ -1,5 +1,6 @@
 import type { KeySpec } from '@medkit/kit';
-import { AUTH_KEYS, CORS_KEYS, DISCOVERY_KEYS, RATE_LIMIT_KEYS, ROS_KEYS, ROS_SECURITY_KEYS, SERVER_KEYS, STORAGE_KEYS, TLS_KEYS } from './keys.js';
+import { AUTH_KEYS, CORS_KEYS, RATE_LIMIT_KEYS, SERVER_KEYS, STORAGE_KEYS, TLS_KEYS } from '@medkit/server';
+import { DISCOVERY_KEYS, ROS_KEYS, ROS_SECURITY_KEYS } from './keys.js';
 
 /** Core key tables with their reference titles. */
 export const CORE_KEY_GROUPS: [string, Record<string, KeySpec>][] = [

@@ -1,148 +1,11 @@
-// Builds the effective configuration from all sources and reports every adjusted key.
-import type { KeySpec } from '@medkit/kit';
-import { ALL_KEYS, type ConfigKeyName, type ConfigValues } from './keys.js';
-import { readConfigFile, readEnvConfig, type FlatConfig } from './sources.js';
-import { ConfigError } from '@medkit/kit';
-import { judgeUnknownKey, type UnknownKeyVerdict } from './unknown-keys.js';
-import { coerce, type Adjustment } from './validate.js';
+// Loading a robot gateway's configuration: the server core's loader with the gateway's own keys (ROS 2,
+// SROS2, discovery), its structured settings and its derived defaults.
+import { loadServerConfig, type FlatConfig, type LoadOptions, type ServerConfig } from '@medkit/server';
+import { securitySettingsFromEnv } from '@medkit/ros2';
+import { ALL_KEYS } from './keys.js';
 
-export interface LoadOptions {
-  /** YAML file (plain map or ROS parameter file). */
-  configFile?: string;
-  /** More YAML files after `configFile`, later ones win (e.g. the gateway's file, then the fault manager's). */
-  configFiles?: string[];
-  env?: NodeJS.ProcessEnv;
-  /** Command-line overrides, already mapped to dotted keys. */
-  flags?: FlatConfig;
-  /** Extra key tables contributed by features (faults, triggers, ...). */
-  extraKeys?: Record<string, KeySpec>;
-}
-
-/** Where an explicitly set key came from. */
-export type ConfigOrigin =
-  | { source: 'file'; file: string; /** The key as the file wrote it (`fault_manager.confirmation_threshold`). */ written: string }
-  | { source: 'environment' }
-  | { source: 'command line' };
-
-/** The effective configuration: typed values of known keys plus every raw key any source set. */
-export class GatewayConfig {
-  constructor(
-    private readonly values: Record<string, unknown>,
-    /** Every key any source set (after flattening), for structured settings such as peer lists. */
-    readonly raw: FlatConfig,
-    /** Keys that were clamped, rejected or unknown; printed at start-up. */
-    readonly adjustments: Adjustment[],
-    /** Which keys were set explicitly (not defaults). */
-    readonly explicit: ReadonlySet<string>,
-    /** Where each explicitly set key came from (the last source that set it). */
-    readonly origins: ReadonlyMap<string, ConfigOrigin> = new Map(),
-  ) {}
-
-  get<K extends ConfigKeyName>(key: K): ConfigValues[K] {
-    return this.values[key] as ConfigValues[K];
-  }
-
-  /** A feature key registered through `extraKeys`. */
-  value<T = unknown>(key: string): T {
-    return this.values[key] as T;
-  }
-
-  /** Raw values under `prefix.` (e.g. `aggregation.peers`), for settings that are not scalar keys. */
-  section(prefix: string): FlatConfig {
-    const out: FlatConfig = {};
-    for (const [k, v] of Object.entries(this.raw)) if (k === prefix || k.startsWith(`${prefix}.`)) out[k] = v;
-    return out;
-  }
-}
-
-/** Loads the configuration; throws ConfigError when a `refuse` key is invalid or a source is unreadable. */
-export function loadConfig(opts: LoadOptions = {}): GatewayConfig {
-  const keys: Record<string, KeySpec> = { ...ALL_KEYS, ...(opts.extraKeys ?? {}) };
-  const origins = new Map<string, ConfigOrigin>();
-  const merged: FlatConfig = {};
-  const take = (values: FlatConfig, origin: (key: string) => ConfigOrigin) => {
-    for (const [k, v] of Object.entries(values)) {
-      merged[k] = v;
-      origins.set(k, origin(k));
-    }
-  };
-  for (const file of [...(opts.configFile ? [opts.configFile] : []), ...(opts.configFiles ?? [])]) {
-    const { values, written } = readConfigFile(file, opts.env ?? process.env);
-    take(values, (k) => ({ source: 'file', file, written: written[k] ?? k }));
-  }
-  take(readEnvConfig(opts.env ?? process.env, Object.keys(keys)), () => ({ source: 'environment' }));
-  take(opts.flags ?? {}, () => ({ source: 'command line' }));
-
-  const values: Record<string, unknown> = {};
-  const adjustments: Adjustment[] = [];
-  for (const [key, spec] of Object.entries(keys)) values[key] = spec.default;
-  for (const [key, raw] of Object.entries(merged)) {
-    const spec = keys[key];
-    if (!spec) {
-      // Structured settings (lists of maps, per-layer policies, plugins) are read and checked by their reader.
-      if (isStructured(key)) continue;
-      const verdict = judgeUnknownKey(key, keys);
-      adjustments.push({ key, value: raw, action: verdict.refuse ? 'refused' : 'unknown', message: unknownKeyMessage(key, origins.get(key), verdict) });
-      continue;
-    }
-    if (raw === null || raw === undefined || raw === '') {
-      if (spec.type !== 'string') continue; // a key present with no value means "not set"
-    }
-    const { value, adjustment } = coerce(key, spec, raw);
-    values[key] = value;
-    if (adjustment) adjustments.push(adjustment);
-  }
-  const refused = adjustments.filter((a) => a.action === 'refused');
-  if (refused.length > 0) throw new ConfigError(refused.map((a) => a.message).join('\n'));
-  // A manifest without an explicit mode means the user wants it used together with the live graph.
-  if (values['discovery.manifest_path'] && !('discovery.mode' in merged)) values['discovery.mode'] = 'hybrid';
-  // The built-in origins (any port on localhost) would let every local web page act with a user's token:
-  // once auth is on, CORS is off until origins are listed explicitly.
-  if (values['auth.enabled'] && !('cors.allowed_origins' in merged)) values['cors.allowed_origins'] = [];
-  // An entry that is not an origin never matches a browser's Origin header: refuse it rather than let the UI fail silently.
-  const notOrigins = (values['cors.allowed_origins'] as string[]).filter((o) => o !== '*' && !/^[a-z][a-z0-9+.-]*:\/\/[^/\s?#]+$/i.test(o));
-  if (notOrigins.length > 0) {
-    throw new ConfigError(`cors.allowed_origins entries must be origins (scheme://host[:port], port may be *), without a path: ${notOrigins.map((o) => `'${o}'`).join(', ')}`);
-  }
-  if (values['cors.allow_credentials'] && (values['cors.allowed_origins'] as string[]).includes('*')) {
-    throw new ConfigError("cors.allowed_origins contains '*' while cors.allow_credentials is true; list explicit origins instead");
-  }
-  return new GatewayConfig(values, merged, adjustments, new Set(Object.keys(merged)), origins);
-}
-
-/** Names an unsupported key as its source wrote it, so a migrating user finds it in their file. */
-function unknownKeyMessage(key: string, origin: ConfigOrigin | undefined, verdict: UnknownKeyVerdict): string {
-  const near = verdict.near ? ` (did you mean '${verdict.near}'?)` : '';
-  if (verdict.refuse) {
-    const as = origin?.source === 'file' && origin.written !== key ? ` (written '${origin.written}')` : '';
-    return `unknown configuration key '${key}'${as}${sourceSuffix(origin)}${near}: ${verdict.why}; refusing to start`;
-  }
-  if (origin?.source === 'file') {
-    const as = origin.written !== key ? ` (medkit key '${key}')` : '';
-    return `configuration key '${origin.written}'${as} in ${origin.file} is not supported by medkit; ignored${near}`;
-  }
-  return `unknown configuration key '${key}'${origin ? ` (${origin.source})` : ''} ignored${near}`;
-}
-
-function sourceSuffix(origin: ConfigOrigin | undefined): string {
-  if (!origin) return '';
-  return origin.source === 'file' ? ` in ${origin.file}` : ` (${origin.source})`;
-}
-
-/** Keys whose values are not printed (credentials). */
-const SECRET_KEY = /secret|password|token|credential|seed|^auth\.clients$|private_key|auth_header/i;
-
-/** Start-up lines naming where each explicitly set key came from, grouped by source in load order. */
-export function describeConfigOrigins(config: GatewayConfig): string[] {
-  const groups = new Map<string, string[]>();
-  for (const [key, origin] of config.origins) {
-    const title = origin.source === 'file' ? origin.file : origin.source;
-    const shown = SECRET_KEY.test(key) ? '(hidden)' : JSON.stringify(config.raw[key]);
-    const line = origin.source === 'file' && origin.written !== key ? `${key} = ${shown}  (as ${origin.written})` : `${key} = ${shown}`;
-    groups.set(title, [...(groups.get(title) ?? []), line]);
-  }
-  return [...groups].flatMap(([title, lines]) => [`settings from ${title}:`, ...lines.map((l) => `  ${l}`)]);
-}
+/** A robot gateway's effective configuration (the server core's, loaded with the gateway's keys). */
+export type GatewayConfig = ServerConfig;
 
 /**
  * Keys read as a whole by their feature rather than declared one by one: per-layer merge policies, the
@@ -153,4 +16,31 @@ const STRUCTURED_PREFIXES = ['discovery.merge_pipeline.layers.', 'faults.bridges
 const STRUCTURED_KEYS = new Set(['plugins', 'aggregation.peers']);
 function isStructured(key: string): boolean {
   return STRUCTURED_KEYS.has(key) || STRUCTURED_PREFIXES.some((p) => key.startsWith(p));
+}
+
+/** ROS's own variables, read as rcl reads them (ROS_SECURITY_ENABLE only "true" enables, only "Enforce" enforces). */
+function rosEnvironment(env: NodeJS.ProcessEnv): FlatConfig {
+  const out: FlatConfig = {};
+  if (env.ROS_DOMAIN_ID !== undefined && env.ROS_DOMAIN_ID !== '') out['ros.domain_id'] = env.ROS_DOMAIN_ID;
+  if (env.ROS_LOCALHOST_ONLY === '1' || env.ROS_AUTOMATIC_DISCOVERY_RANGE === 'LOCALHOST') out['ros.localhost_only'] = true;
+  if (env.ROS_STATIC_PEERS) out['ros.initial_peers'] = env.ROS_STATIC_PEERS;
+  const sros2 = securitySettingsFromEnv(env);
+  if (sros2.enabled !== undefined) out['ros.security.enabled'] = sros2.enabled;
+  if (sros2.strategy !== undefined) out['ros.security.strategy'] = sros2.strategy;
+  if (sros2.keystore !== undefined) out['ros.security.keystore'] = sros2.keystore;
+  if (sros2.enclave !== undefined) out['ros.security.enclave'] = sros2.enclave;
+  return out;
+}
+
+/** Loads the configuration; throws ConfigError when a `refuse` key is invalid or a source is unreadable. */
+export function loadConfig(opts: LoadOptions = {}): GatewayConfig {
+  return loadServerConfig(opts, {
+    coreKeys: ALL_KEYS,
+    structured: isStructured,
+    environment: { read: rosEnvironment, aliases: { MEDKIT_MANIFEST: 'discovery.manifest_path', MEDKIT_DOMAIN: 'ros.domain_id' } },
+    finish(values, merged) {
+      // A manifest without an explicit mode means the user wants it used together with the live graph.
+      if (values['discovery.manifest_path'] && !('discovery.mode' in merged)) values['discovery.mode'] = 'hybrid';
+    },
+  });
 }

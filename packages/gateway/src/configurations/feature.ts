@@ -13,7 +13,8 @@ import { rosParameterBackend, type ParameterBackend } from './backend.js';
 import { NodeParameters } from './node-params.js';
 import { registerConfigurationRoutes } from './routes.js';
 import { ConfigurationsService } from './service.js';
-import { token, type Token } from '../registry/index.js';
+import { token, type Token } from '@medkit/server';
+import { ROS_KEYS } from '../config/keys.js';
 
 export const CONFIGURATIONS_SERVICE: Token<ConfigurationsService> = token('configurations');
 
@@ -35,8 +36,8 @@ export function createConfigurationsFeature(_config?: GatewayConfig, opts: Confi
       backend = opts.backend ?? (ros ? rosParameterBackend(ros) : undefined);
       const b = backend ?? unavailableBackend();
       const params = new NodeParameters(b, {
-        timeoutMs: secToMs(ctx.config.get('parameter_service_timeout_sec')),
-        negativeCacheMs: Math.round(ctx.config.get('parameter_service_negative_cache_sec') * 1000),
+        timeoutMs: secToMs(ctx.config.read(ROS_KEYS, 'parameter_service_timeout_sec')),
+        negativeCacheMs: Math.round(ctx.config.read(ROS_KEYS, 'parameter_service_negative_cache_sec') * 1000),
       });
       if (ros) {
         const onChange = () => params.graphChanged();

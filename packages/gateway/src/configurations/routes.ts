@@ -2,8 +2,8 @@
 // (parameter names may hold `/` and `.`): item routes are registered as `:config_id` and `*`.
 import { Type } from '@sinclair/typebox';
 import { SEGMENT_TITLE } from '../entity-scope/index.js';
-import { API_BASE, type HttpApp } from '../http/app-types.js';
-import { Collection, EntityId, GenericError, Opaque } from '../http/schemas.js';
+import { API_BASE, type HttpApp } from '@medkit/server';
+import { Collection, EntityId, GenericError, Opaque } from '@medkit/server';
 import { ENTITY_SEGMENTS, ID_PARAM, SEGMENT_TO_TYPE, type EntityResolver } from '../entity-scope/index.js';
 import { clientGone } from '../ros/client-gone.js';
 import type { ConfigurationsService } from './service.js';

@@ -1,6 +1,6 @@
 // The data-lists feature (docs/sovd-resources.md [ours]): the store and the routes.
 import type { GatewayFeature } from '../feature.js';
-import { token, type Token } from '../registry/index.js';
+import { token, type Token } from '@medkit/server';
 import { DATA_SERVICE } from '../data/feature.js';
 import { registerDataListRoutes } from './routes.js';
 import { DataListStore } from './store.js';

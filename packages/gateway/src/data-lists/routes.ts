@@ -2,8 +2,8 @@
 // [ours]). Reading a list reads every item through the data service at once; a failing item carries its
 // own SOVD error instead of failing the list. POST and DELETE are mutating (lock scope `data-lists`).
 import { Type } from '@sinclair/typebox';
-import { API_BASE, type HttpApp } from '../http/app-types.js';
-import { EntityId, GenericError, Opaque } from '../http/schemas.js';
+import { API_BASE, type HttpApp } from '@medkit/server';
+import { EntityId, GenericError, Opaque } from '@medkit/server';
 import { ENTITY_SEGMENTS, ID_PARAM, SEGMENT_TITLE } from '../entity-scope/index.js';
 import { SovdError } from '@medkit/plugin-api';
 import { clientGone } from '../ros/client-gone.js';

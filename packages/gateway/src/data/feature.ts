@@ -21,7 +21,8 @@ import { PLUGINS_SERVICE } from '../plugins/feature.js';
 import { pluginData, pluginDataStreams } from '../plugins/dispatch.js';
 import type { PluginHost } from '../plugins/host.js';
 import { TopicPool, type TopicTransport } from './topic-pool.js';
-import { token, type Token } from '../registry/index.js';
+import { token, type Token } from '@medkit/server';
+import { ROS_KEYS } from '../config/keys.js';
 
 export const DATA_KEYS = {
   'data_provider.max_parallel_samples': int(8, 'Accepted for compatibility; medkit samples without worker threads, so reads are not queued (no-op).', { min: 1, max: 256, policy: 'clamp' }),
@@ -55,13 +56,12 @@ export function createDataFeature(_config?: GatewayConfig): GatewayFeature {
     keys: DATA_KEYS,
     init(ctx) {
       const ros = ctx.services.find(ROS_SERVICE);
-      const v = <T>(k: string) => ctx.config.value<T>(k);
       if (ros) {
         pool = new TopicPool(rosTopicTransport(ros), {
-          maxPoolSize: v<number>('data_provider.max_pool_size'),
-          coldWaitCap: v<number>('data_provider.cold_wait_cap'),
-          idleMs: secToMs(v<number>('data_provider.idle_safety_net_sec')),
-          sweepMs: secToMs(v<number>('data_provider.idle_sweep_tick_sec')),
+          maxPoolSize: ctx.config.read(DATA_KEYS, 'data_provider.max_pool_size'),
+          coldWaitCap: ctx.config.read(DATA_KEYS, 'data_provider.cold_wait_cap'),
+          idleMs: secToMs(ctx.config.read(DATA_KEYS, 'data_provider.idle_safety_net_sec')),
+          sweepMs: secToMs(ctx.config.read(DATA_KEYS, 'data_provider.idle_sweep_tick_sec')),
         });
         publishers = new PublisherCache((topic, type) => ros.node.createPublisher(topic, type));
       }
@@ -71,8 +71,8 @@ export function createDataFeature(_config?: GatewayConfig): GatewayFeature {
         publishers,
         typeInfo: ros ? new TypeInfoCache(ros) : undefined,
         members: membersVia(ctx),
-        sampleTimeoutMs: secToMs(ctx.config.get('topic_sample_timeout_sec')),
-        staleAfterMs: Math.round(v<number>('data_provider.stale_after_sec') * 1000),
+        sampleTimeoutMs: secToMs(ctx.config.read(ROS_KEYS, 'topic_sample_timeout_sec')),
+        staleAfterMs: Math.round(ctx.config.read(DATA_KEYS, 'data_provider.stale_after_sec') * 1000),
       });
       service = s;
       ctx.services.provide(DATA_SERVICE, s);

@@ -2,12 +2,12 @@
 // registered as `:data_id` (one segment, documented) and `*` (raw slashes).
 import { Type } from '@sinclair/typebox';
 import { SEGMENT_TITLE } from '../entity-scope/index.js';
-import { API_BASE, type HttpApp } from '../http/app-types.js';
-import { Collection, EntityId, GenericError, Opaque } from '../http/schemas.js';
+import { API_BASE, type HttpApp } from '@medkit/server';
+import { Collection, EntityId, GenericError, Opaque } from '@medkit/server';
 import { SovdError } from '@medkit/plugin-api';
 import { ENTITY_SEGMENTS, ID_PARAM, SEGMENT_TO_TYPE } from '../entity-scope/index.js';
 import type { pluginData } from '../plugins/dispatch.js';
-import { sendResult } from '../http/verbatim.js';
+import { sendResult } from '@medkit/server';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { clientGone } from '../ros/client-gone.js';
 import type { DataService } from './service.js';

@@ -4,17 +4,15 @@
  */
 import type { DiscoveryLayer } from './pipeline/layer.js';
 import type { PolicyOverrides } from './pipeline/policies.js';
-import type { DiscoveryMode, EntityLogger } from './pipeline/report.js';
+import type { EntityLogger } from './pipeline/report.js';
 import type { RuntimeGraphSource } from './runtime/graph-snapshot.js';
 import type { HostInfo } from './runtime/host-component.js';
 import type { DiscoveryOptions } from './service.js';
+import type { ConfigReader as KitConfigReader } from '@medkit/kit';
+import { DISCOVERY_KEYS } from '../config/keys.js';
 
 /** The part of GatewayConfig this needs. */
-export interface ConfigReader {
-  value<T = unknown>(key: string): T;
-  /** Raw keys under a prefix. */
-  section(prefix: string): Record<string, unknown>;
-}
+export type ConfigReader = Pick<KitConfigReader, 'read' | 'section'>;
 
 export interface DiscoveryDeps {
   source?: RuntimeGraphSource;
@@ -37,37 +35,36 @@ export function policyOverridesFrom(section: Record<string, unknown>): PolicyOve
 }
 
 export function discoveryOptionsFromConfig(cfg: ConfigReader, deps: DiscoveryDeps = {}): DiscoveryOptions {
-  const str = (k: string) => cfg.value<string>(k) || undefined;
   return {
-    mode: cfg.value<DiscoveryMode>('discovery.mode'),
+    mode: cfg.read(DISCOVERY_KEYS, 'discovery.mode'),
     manifest: {
-      path: str('discovery.manifest_path'),
-      strict: cfg.value<boolean>('discovery.manifest_strict_validation'),
-      enabled: cfg.value<boolean>('discovery.manifest.enabled'),
-      fragmentsDir: str('discovery.manifest.fragments_dir'),
-      inventoryCsv: str('discovery.inventory.csv_path'),
+      path: (cfg.read(DISCOVERY_KEYS, 'discovery.manifest_path') || undefined),
+      strict: cfg.read(DISCOVERY_KEYS, 'discovery.manifest_strict_validation'),
+      enabled: cfg.read(DISCOVERY_KEYS, 'discovery.manifest.enabled'),
+      fragmentsDir: (cfg.read(DISCOVERY_KEYS, 'discovery.manifest.fragments_dir') || undefined),
+      inventoryCsv: (cfg.read(DISCOVERY_KEYS, 'discovery.inventory.csv_path') || undefined),
     },
     runtime: {
       source: deps.source,
-      enabled: cfg.value<boolean>('discovery.runtime.enabled'),
-      createFunctionsFromNamespaces: cfg.value<boolean>('discovery.runtime.create_functions_from_namespaces'),
-      filterInternalNodes: cfg.value<boolean>('discovery.runtime.filter_internal_nodes'),
-      defaultComponent: cfg.value<boolean>('discovery.runtime.default_component.enabled'),
+      enabled: cfg.read(DISCOVERY_KEYS, 'discovery.runtime.enabled'),
+      createFunctionsFromNamespaces: cfg.read(DISCOVERY_KEYS, 'discovery.runtime.create_functions_from_namespaces'),
+      filterInternalNodes: cfg.read(DISCOVERY_KEYS, 'discovery.runtime.filter_internal_nodes'),
+      defaultComponent: cfg.read(DISCOVERY_KEYS, 'discovery.runtime.default_component.enabled'),
       host: deps.host,
     },
     plugins: deps.plugins,
     pipeline: {
       overrides: policyOverridesFrom(cfg.section(LAYERS_PREFIX)),
       gapFill: {
-        allow_heuristic_apps: cfg.value<boolean>('discovery.merge_pipeline.gap_fill.allow_heuristic_apps'),
-        allow_heuristic_functions: cfg.value<boolean>('discovery.merge_pipeline.gap_fill.allow_heuristic_functions'),
-        namespace_whitelist: cfg.value<string[]>('discovery.merge_pipeline.gap_fill.namespace_whitelist') ?? [],
-        namespace_blacklist: cfg.value<string[]>('discovery.merge_pipeline.gap_fill.namespace_blacklist') ?? [],
+        allow_heuristic_apps: cfg.read(DISCOVERY_KEYS, 'discovery.merge_pipeline.gap_fill.allow_heuristic_apps'),
+        allow_heuristic_functions: cfg.read(DISCOVERY_KEYS, 'discovery.merge_pipeline.gap_fill.allow_heuristic_functions'),
+        namespace_whitelist: cfg.read(DISCOVERY_KEYS, 'discovery.merge_pipeline.gap_fill.namespace_whitelist'),
+        namespace_blacklist: cfg.read(DISCOVERY_KEYS, 'discovery.merge_pipeline.gap_fill.namespace_blacklist'),
       },
     },
-    refreshDebounceMs: cfg.value<number>('discovery.refresh_debounce_ms'),
-    refreshIntervalMs: cfg.value<number>('refresh_interval_ms'),
-    cacheCapacity: cfg.value<number>('entity_cache.capacity'),
+    refreshDebounceMs: cfg.read(DISCOVERY_KEYS, 'discovery.refresh_debounce_ms'),
+    refreshIntervalMs: cfg.read(DISCOVERY_KEYS, 'refresh_interval_ms'),
+    cacheCapacity: cfg.read(DISCOVERY_KEYS, 'entity_cache.capacity'),
     log: deps.log,
   };
 }

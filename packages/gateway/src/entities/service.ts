@@ -19,7 +19,7 @@ import type { RuntimeGraphSource } from './runtime/graph-snapshot.js';
 import { readHostInfo, type HostInfo } from './runtime/host-component.js';
 import { GraphRuntimeLayer } from './runtime/runtime-layer.js';
 import { RefreshScheduler, type RefreshReason } from './scheduler.js';
-import { token, type Token } from '../registry/index.js';
+import { token, type Token } from '@medkit/server';
 
 export interface DiscoveryOptions {
   /** `discovery.mode` as configured. */

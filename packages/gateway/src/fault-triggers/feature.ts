@@ -2,7 +2,7 @@
 // Values are read through the `data` sampler, so a rule works on a plugin's App (its DataProvider) and, [ours],
 // on a ROS App (a topic, with `path` naming a field of the message).
 import { bool, int, str } from '@medkit/kit';
-import type { GatewayContext, GatewayFeature } from '../feature.js';
+import type { GatewayFeature } from '../feature.js';
 import { effectiveFqn, type App } from '../entities/model.js';
 import { FAULTS_SERVICE } from '../faults/gateway/service.js';
 import { DATA_SERVICE } from '../data/feature.js';
@@ -21,7 +21,6 @@ export const FAULT_TRIGGER_KEYS = {
   'fault_triggers.max_rules': int(1000, '[ours] Rules across the gateway; more → 503.', { min: 1, max: 100000, policy: 'reject' }),
 };
 
-const cfg = <T>(ctx: GatewayContext, k: keyof typeof FAULT_TRIGGER_KEYS) => ctx.config.value<T>(k);
 
 export function createFaultTriggersFeature(): GatewayFeature {
   let engine: FaultTriggerEngine | undefined;
@@ -30,9 +29,9 @@ export function createFaultTriggersFeature(): GatewayFeature {
     uses: [FAULTS_SERVICE, DATA_SERVICE, PLUGINS_SERVICE],
     keys: FAULT_TRIGGER_KEYS,
     init(ctx) {
-      if (!cfg<boolean>(ctx, 'fault_triggers.enabled')) return;
+      if (!ctx.config.read(FAULT_TRIGGER_KEYS, 'fault_triggers.enabled')) return;
       const log = ctx.log.child({ component: 'fault-triggers' });
-      const path = cfg<string>(ctx, 'fault_triggers.storage.path');
+      const path = ctx.config.read(FAULT_TRIGGER_KEYS, 'fault_triggers.storage.path');
       const owned = pluginData(ctx.services.find(PLUGINS_SERVICE));
       const appRef = (app: App) => ({ type: 'app' as const, entity: app });
       engine = new FaultTriggerEngine({
@@ -59,7 +58,7 @@ export function createFaultTriggersFeature(): GatewayFeature {
         },
         faults: () => ctx.services.find(FAULTS_SERVICE)?.manager,
         sourceOf: (app) => effectiveFqn(app) || app.id,
-        maxRules: cfg<number>(ctx, 'fault_triggers.max_rules'),
+        maxRules: ctx.config.read(FAULT_TRIGGER_KEYS, 'fault_triggers.max_rules'),
         warn: (message, extra) => log.warn(extra ?? {}, message),
       });
     },
@@ -72,7 +71,7 @@ export function createFaultTriggersFeature(): GatewayFeature {
         },
       }),
     start(ctx) {
-      engine?.start(cfg<number>(ctx, 'fault_triggers.poll_interval_ms'));
+      engine?.start(ctx.config.read(FAULT_TRIGGER_KEYS, 'fault_triggers.poll_interval_ms'));
     },
     async stop() {
       await engine?.stop();

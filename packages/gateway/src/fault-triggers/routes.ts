@@ -1,10 +1,10 @@
 // HTTP ↔ FaultTriggerEngine: GET/POST /apps/{app_id}/fault-triggers, GET [ours] and DELETE …/{trigger_id} (docs/plugins.md).
 // With `fault_triggers.enabled: false` the three routes answer 404, as docs/plugins.md says.
 import { Type } from '@sinclair/typebox';
-import { API_BASE, type HttpApp } from '../http/app-types.js';
-import { EntityId, GenericError } from '../http/schemas.js';
+import { API_BASE, type HttpApp } from '@medkit/server';
+import { EntityId, GenericError } from '@medkit/server';
 import { SovdError } from '@medkit/plugin-api';
-import { routeAvailability } from '../http/route-index.js';
+import { routeAvailability } from '@medkit/server';
 import type { App } from '../entities/model.js';
 import type { FaultTriggerEngine } from './engine.js';
 import { OPERATORS, parseRuleBody, SEVERITIES } from './model.js';

@@ -59,9 +59,9 @@ export const FAULTS_FEATURE_KEYS = {
  */
 function startEntityFrames(ctx: GatewayContext, s: FaultsService, log: FaultLogger): (() => void) | undefined {
   const host = ctx.services.find(PLUGINS_SERVICE);
-  if (!ctx.config.value<boolean>('entity_freeze_frame.enabled') || !host || host.withProvider('data').length === 0) return undefined;
+  if (!ctx.config.read(FAULTS_FEATURE_KEYS, 'entity_freeze_frame.enabled') || !host || host.withProvider('data').length === 0) return undefined;
   const owned = pluginData(host);
-  const path = ctx.config.value<string>('entity_freeze_frame.storage.path');
+  const path = ctx.config.read(FAULTS_FEATURE_KEYS, 'entity_freeze_frame.storage.path');
   let store: EntityFrameStore;
   try {
     store = new SqliteEntityFrameStore(ctx.db, path);
@@ -155,7 +155,7 @@ export function createFaultsFeature(_config?: GatewayConfig, opts: FaultsFeature
     migrations: [...faultMigrations, ...ENTITY_FRAME_MIGRATIONS],
     init(ctx) {
       const log = faultLogger(ctx);
-      const config = faultConfigFromKeys((k) => ctx.config.value(k), log);
+      const config = faultConfigFromKeys((k) => ctx.config.read(FAULT_KEYS, k), log);
       // The ROS feature (before this one) publishes its connection as 'ros'; without it faults work from REST only.
       ros = ctx.services.find(ROS_SERVICE);
       const snap = config.snapshots;
@@ -186,7 +186,7 @@ export function createFaultsFeature(_config?: GatewayConfig, opts: FaultsFeature
     routes(ctx) {
       const service = need();
       const store = uploads!;
-      const categories = ctx.config.value<string[]>('bulk_data.categories').filter((c) => {
+      const categories = ctx.config.read(FAULTS_FEATURE_KEYS, 'bulk_data.categories').filter((c) => {
         if (CATEGORY.test(c) && c !== 'rosbags') return true;
         ctx.log.warn({ category: c }, 'bulk_data.categories: ignoring an invalid category name');
         return false;
@@ -208,7 +208,7 @@ export function createFaultsFeature(_config?: GatewayConfig, opts: FaultsFeature
       stopFrames = startEntityFrames(ctx, s, faultLogger(ctx));
       if (!ros) return;
       const log = faultLogger(ctx);
-      const ns = faultManagerNamespace(ctx.config.value<string>('fault_manager.namespace'), (m) => log.warn(m));
+      const ns = faultManagerNamespace(ctx.config.read(FAULTS_FEATURE_KEYS, 'fault_manager.namespace'), (m) => log.warn(m));
       try {
         rosNode = ros.context.createNode('fault_manager', ns, { rosout: false, parameterServices: false, parameterEvents: false });
         served = serveFaultManager(rosNode, s.manager, log, { entityPathOf: (f) => s.entityPathOf(f) });

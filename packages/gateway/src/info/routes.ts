@@ -1,10 +1,10 @@
 // GET /, GET /version-info, GET /health (docs/api.md).
 import { Type } from '@sinclair/typebox';
-import { API_BASE, type HttpApp } from '../http/app-types.js';
-import { Opaque } from '../http/schemas.js';
+import { API_BASE, type HttpApp } from '@medkit/server';
+import { Opaque } from '@medkit/server';
 import type { Capabilities } from './capabilities.js';
 import { WARNING_SCHEMA_VERSION, type HealthRegistry } from '@medkit/kit';
-import type { RouteIndex } from '../http/route-index.js';
+import type { RouteIndex } from '@medkit/server';
 
 export interface InfoDeps {
   name: string;

@@ -17,7 +17,8 @@ import { registerLifecycleRoutes } from './routes.js';
 import { LifecycleService } from './service.js';
 import { PLUGINS_SERVICE } from '../plugins/feature.js';
 import { pluginLifecycle } from '../plugins/dispatch.js';
-import { token, type Token } from '../registry/index.js';
+import { token, type Token } from '@medkit/server';
+import { ROS_KEYS } from '../config/keys.js';
 
 export const LIFECYCLE_SERVICE: Token<LifecycleService> = token('lifecycle');
 
@@ -38,8 +39,8 @@ export function createLifecycleFeature(_config?: GatewayConfig): GatewayFeature 
       if (ros) {
         s.addProvider(
           new RosManagedNodeProvider(rosLifecycleBackend(ros), {
-            stateTimeoutMs: secToMs(Math.min(2, ctx.config.get('parameter_service_timeout_sec'))),
-            changeTimeoutMs: ctx.config.get('service_call_timeout_sec') * 1000,
+            stateTimeoutMs: secToMs(Math.min(2, ctx.config.read(ROS_KEYS, 'parameter_service_timeout_sec'))),
+            changeTimeoutMs: ctx.config.read(ROS_KEYS, 'service_call_timeout_sec') * 1000,
           }),
         );
       }

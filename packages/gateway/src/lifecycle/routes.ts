@@ -1,8 +1,8 @@
 // HTTP ↔ LifecycleService: GET /{apps|components}/{id}/status and the five PUT transition routes
 // (docs/resources.md). Areas and functions have no status routes (generic 404).
 import { Type } from '@sinclair/typebox';
-import { API_BASE, type HttpApp } from '../http/app-types.js';
-import { EntityId, GenericError, Opaque } from '../http/schemas.js';
+import { API_BASE, type HttpApp } from '@medkit/server';
+import { EntityId, GenericError, Opaque } from '@medkit/server';
 import { ID_PARAM, type EntityResolver } from '../entity-scope/index.js';
 import { clientGone } from '../ros/client-gone.js';
 import { SOVD_TRANSITIONS } from './plan.js';

@@ -39,16 +39,16 @@ export function createLocksFeature(_config?: GatewayConfig, opts: LocksFeatureOp
     keys: LOCK_KEYS,
     migrations: LOCK_MIGRATIONS,
     init(ctx: GatewayContext) {
-      const enabled = ctx.config.value<boolean>('locking.enabled');
-      const globalMax = ctx.config.value<number>('locking.default_max_expiration');
+      const enabled = ctx.config.read(LOCK_KEYS, 'locking.enabled');
+      const globalMax = ctx.config.read(LOCK_KEYS, 'locking.default_max_expiration');
       const defaults: Record<LockableType, TypeDefaults> = {
         component: {
-          requiredScopes: ctx.config.value<string[]>('locking.defaults.components.lock_required_scopes'),
-          breakable: ctx.config.value<boolean>('locking.defaults.components.breakable'),
+          requiredScopes: ctx.config.read(LOCK_KEYS, 'locking.defaults.components.lock_required_scopes'),
+          breakable: ctx.config.read(LOCK_KEYS, 'locking.defaults.components.breakable'),
         },
         app: {
-          requiredScopes: ctx.config.value<string[]>('locking.defaults.apps.lock_required_scopes'),
-          breakable: ctx.config.value<boolean>('locking.defaults.apps.breakable'),
+          requiredScopes: ctx.config.read(LOCK_KEYS, 'locking.defaults.apps.lock_required_scopes'),
+          breakable: ctx.config.read(LOCK_KEYS, 'locking.defaults.apps.breakable'),
         },
       };
       const blockOf = (type: LockableType, id: string): EntityLockConfig | undefined => {
@@ -73,12 +73,12 @@ export function createLocksFeature(_config?: GatewayConfig, opts: LocksFeatureOp
     },
     routes(ctx) {
       if (!manager) throw new Error('locks feature: routes() before init()');
-      return registerLockRoutes({ manager, enabled: ctx.config.value<boolean>('locking.enabled') });
+      return registerLockRoutes({ manager, enabled: ctx.config.read(LOCK_KEYS, 'locking.enabled') });
     },
     start(ctx) {
       const m = manager;
       if (!m) return;
-      sweep = setInterval(() => m.sweep(), ctx.config.value<number>('locking.cleanup_interval') * 1000);
+      sweep = setInterval(() => m.sweep(), ctx.config.read(LOCK_KEYS, 'locking.cleanup_interval') * 1000);
       sweep.unref();
     },
     stop() {
@@ -86,7 +86,7 @@ export function createLocksFeature(_config?: GatewayConfig, opts: LocksFeatureOp
       manager?.stop();
     },
     summary(ctx) {
-      return [['locks', ctx.config.value<boolean>('locking.enabled') ? `enabled, ${manager?.size ?? 0} held` : 'disabled']];
+      return [['locks', ctx.config.read(LOCK_KEYS, 'locking.enabled') ? `enabled, ${manager?.size ?? 0} held` : 'disabled']];
     },
   };
 }

@@ -4,7 +4,7 @@ import { SovdError } from '@medkit/plugin-api';
 import { covers, type Lock, type LockScope, type LockableType } from './model.js';
 import type { PolicySource } from './settings.js';
 import type { LockStore } from './store.js';
-import { token, type Token } from '../registry/index.js';
+import { token, type Token } from '@medkit/server';
 
 export interface LockManagerOptions {
   policy: PolicySource;

@@ -1,12 +1,12 @@
 // HTTP ↔ LockManager for /{apps|components}/{id}/locks (docs/locks.md). Routes exist only for apps and
 // components; areas and functions fall to the generic 404.
 import { Type } from '@sinclair/typebox';
-import { API_BASE, type HttpApp } from '../http/app-types.js';
-import { EntityId, GenericError } from '../http/schemas.js';
+import { API_BASE, type HttpApp } from '@medkit/server';
+import { EntityId, GenericError } from '@medkit/server';
 import { ID_PARAM } from '../entity-scope/index.js';
 import type { LockManager } from './manager.js';
 import { lockView, parseScopes, requireClientId, type LockableType } from './model.js';
-import { routeAvailability } from '../http/route-index.js';
+import { routeAvailability } from '@medkit/server';
 
 const LockSchema = Type.Object(
   {

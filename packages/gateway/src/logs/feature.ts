@@ -19,7 +19,7 @@ import { registerLogRoutes } from './routes.js';
 import { LogsService } from './service.js';
 import { PLUGINS_SERVICE } from '../plugins/feature.js';
 import { pluginLogProviders } from '../plugins/dispatch.js';
-import { token, type Token } from '../registry/index.js';
+import { token, type Token } from '@medkit/server';
 
 export const LOG_KEYS = {
   'logs.buffer_size': int(200, 'Log entries kept per node (ring buffer); at most buffer_size × 10 nodes are tracked.', { min: 1, max: 100000, policy: 'clamp' }),
@@ -37,7 +37,7 @@ export function createLogsFeature(_config?: GatewayConfig): GatewayFeature {
     uses: [ROS_SERVICE, ENTITIES_SERVICE, LOCKS_SERVICE, PLUGINS_SERVICE],
     keys: LOG_KEYS,
     init(ctx) {
-      const m = new LogManager(ctx.config.value<number>('logs.buffer_size'), (msg) => ctx.log.warn(msg));
+      const m = new LogManager(ctx.config.read(LOG_KEYS, 'logs.buffer_size'), (msg) => ctx.log.warn(msg));
       manager = m;
       // LogProvider plugins (docs/resources.md): observers of every entry; the first with queries serves them.
       const plugins = ctx.services.find(PLUGINS_SERVICE);

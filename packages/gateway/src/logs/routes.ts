@@ -2,8 +2,8 @@
 // routes GET /rosout and GET /{entity}/rosout ([ours], binding decision in docs/api.md).
 import { Type } from '@sinclair/typebox';
 import { SEGMENT_TITLE } from '../entity-scope/index.js';
-import { API_BASE, type HttpApp } from '../http/app-types.js';
-import { EntityId, GenericError, Opaque } from '../http/schemas.js';
+import { API_BASE, type HttpApp } from '@medkit/server';
+import { EntityId, GenericError, Opaque } from '@medkit/server';
 import { ENTITY_SEGMENTS, ID_PARAM, SEGMENT_TO_TYPE, type EntityResolver } from '../entity-scope/index.js';
 import type { LogsService } from './service.js';
 

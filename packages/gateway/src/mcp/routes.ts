@@ -2,9 +2,10 @@
 // calls served in-process by this gateway's own request pipeline (see feature.ts).
 import { SovdError } from '@medkit/plugin-api';
 import type { GatewayContext } from '../feature.js';
-import type { HttpApp } from '../http/app-types.js';
+import type { HttpApp } from '@medkit/server';
 import { GATEWAY_VERSION } from '../version.js';
 import { selfApiUrl } from './self-url.js';
+import { MCP_KEYS } from './keys.js';
 
 const header = (v: string | string[] | undefined) => (Array.isArray(v) ? v[0] : v);
 
@@ -34,10 +35,10 @@ export function inProcessFetch(app: Pick<HttpApp, 'inject'>): typeof fetch {
 
 /** Registers `/mcp` when `mcp.enabled`; only then is the MCP SDK loaded. */
 export async function registerMcpRoute(ctx: GatewayContext, app: HttpApp): Promise<void> {
-  if (!ctx.config.value<boolean>('mcp.enabled')) return;
+  if (!ctx.config.read(MCP_KEYS, 'mcp.enabled')) return;
   const { handleStreamableHttp, SovdClient } = await import('@medkit/mcp');
-  const maxOutputChars = ctx.config.value<number>('mcp.max_output_chars');
-  const timeoutMs = ctx.config.value<number>('mcp.call_timeout_ms');
+  const maxOutputChars = ctx.config.read(MCP_KEYS, 'mcp.max_output_chars');
+  const timeoutMs = ctx.config.read(MCP_KEYS, 'mcp.call_timeout_ms');
   const selfFetch = inProcessFetch(app);
   app.route({
     method: ['POST', 'GET', 'DELETE'],

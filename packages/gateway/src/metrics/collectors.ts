@@ -4,7 +4,7 @@ import type { TrafficStats } from '@medkit/rtps';
 import type { FaultsService } from '../faults/gateway/service.js';
 import { registerFaultMetrics } from './faults.js';
 import { registerRtpsMetrics } from './rtps.js';
-import type { MetricsService } from './service.js';
+import type { MetricsService } from '@medkit/server';
 
 export interface GatewayMetricSources {
   /** Open SSE streams (every stream of the gateway's SSE hub: faults, triggers, subscriptions, the fleet feed). */

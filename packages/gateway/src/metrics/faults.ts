@@ -2,7 +2,7 @@
 // recounted only when the store changed) and fault reports handled (a counter, so rate() gives reports/s).
 import type { FaultsService } from '../faults/gateway/service.js';
 import { FAULT_STATUSES, severityLabel, Severity } from '@medkit/faults';
-import type { MetricsService } from './service.js';
+import type { MetricsService } from '@medkit/server';
 
 const SEVERITIES = Object.values(Severity).map(severityLabel);
 

@@ -5,12 +5,12 @@ import { bool, guarded, str } from '@medkit/kit';
 import type { GatewayFeature } from '../feature.js';
 import { FAULTS_SERVICE } from '../faults/gateway/service.js';
 import { ROS_SERVICE } from '../ros/connection.js';
-import { ROLES, type RouteAccess } from '@medkit/kit';
+import { ROLES } from '@medkit/kit';
 import { registerGatewayMetrics } from './collectors.js';
-import { HttpRequestMetrics } from './http-requests.js';
-import { loadMetrics } from './load.js';
-import { metricsRoutes, METRICS_PATH } from './routes.js';
-import { METRICS_SERVICE, type MetricsService } from './service.js';
+import { HttpRequestMetrics } from '@medkit/server';
+import { loadMetrics } from '@medkit/server';
+import { metricsRoutes, METRICS_PATH } from '@medkit/server';
+import { METRICS_SERVICE, type MetricsService } from '@medkit/server';
 
 export const METRICS_KEYS = {
   // Off by default: loading prom-client adds about 34 ms to a plain gateway's start-up (and 0.8 MB USS;
@@ -31,7 +31,7 @@ export function createMetricsFeature(): GatewayFeature {
     routePhase: 'intercept',
     keys: METRICS_KEYS,
     async init(ctx) {
-      if (!ctx.config.value<boolean>('metrics.enabled')) return;
+      if (!ctx.config.read(METRICS_KEYS, 'metrics.enabled')) return;
       metrics = await loadMetrics();
       requests = new HttpRequestMetrics(metrics);
       const ros = ctx.services.find(ROS_SERVICE);
@@ -43,8 +43,8 @@ export function createMetricsFeature(): GatewayFeature {
       ctx.services.provide(METRICS_SERVICE, metrics);
     },
     routes: (ctx) => async (app) => {
-      if (metrics && requests) await metricsRoutes(metrics, requests, ctx.config.value<RouteAccess>('metrics.role'))(app);
+      if (metrics && requests) await metricsRoutes(metrics, requests, ctx.config.read(METRICS_KEYS, 'metrics.role'))(app);
     },
-    summary: (ctx) => (metrics ? [['metrics', `Prometheus at ${METRICS_PATH} (role ${ctx.config.value<string>('metrics.role')})`]] : []),
+    summary: (ctx) => (metrics ? [['metrics', `Prometheus at ${METRICS_PATH} (role ${ctx.config.read(METRICS_KEYS, 'metrics.role')})`]] : []),
   };
 }

@@ -1,7 +1,7 @@
 // RTPS metrics of the gateway's own participant: remote participants, our readers and writers, bytes and
 // datagrams both ways, dropped datagrams. Read from the participant's plain counters at scrape time.
 import type { TrafficStats } from '@medkit/rtps';
-import type { MetricsService } from './service.js';
+import type { MetricsService } from '@medkit/server';
 
 type Reading = keyof TrafficStats;
 

@@ -1,6 +1,6 @@
 // The modes feature (docs/sovd-resources.md [ours]): the `modes` service and routes.
 import type { GatewayFeature } from '../feature.js';
-import { token, type Token } from '../registry/index.js';
+import { token, type Token } from '@medkit/server';
 import { LIFECYCLE_SERVICE } from '../lifecycle/feature.js';
 import { registerModeRoutes } from './routes.js';
 import { ModesService } from './service.js';

@@ -1,8 +1,8 @@
 // HTTP ↔ ModesService: GET /{apps|components}/{id}/modes, GET and PUT …/modes/{mode_id} (docs/sovd-resources.md [ours];
 // docs/sovd-resources.md). PUT is mutating (lock scope `modes`).
 import { Type } from '@sinclair/typebox';
-import { API_BASE, type HttpApp } from '../http/app-types.js';
-import { EntityId, GenericError, Opaque } from '../http/schemas.js';
+import { API_BASE, type HttpApp } from '@medkit/server';
+import { EntityId, GenericError, Opaque } from '@medkit/server';
 import { ID_PARAM, SEGMENT_TITLE } from '../entity-scope/index.js';
 import { clientGone } from '../ros/client-gone.js';
 import { MAX_EXPIRATION_SEC, type ModesService } from './service.js';

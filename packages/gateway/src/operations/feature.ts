@@ -14,7 +14,8 @@ import { registerOperationRoutes } from './routes.js';
 import { OperationsService } from './service.js';
 import { PLUGINS_SERVICE } from '../plugins/feature.js';
 import { pluginOperations } from '../plugins/dispatch.js';
-import { token, type Token } from '../registry/index.js';
+import { token, type Token } from '@medkit/server';
+import { ROS_KEYS } from '../config/keys.js';
 
 export const OPERATIONS_SERVICE: Token<OperationsService> = token('operations');
 
@@ -34,7 +35,7 @@ export function createOperationsFeature(_config?: GatewayConfig): GatewayFeature
         tracker,
         typeInfo: ros ? new TypeInfoCache(ros) : undefined,
         members: membersVia(ctx),
-        callTimeoutMs: ctx.config.get('service_call_timeout_sec') * 1000,
+        callTimeoutMs: ctx.config.read(ROS_KEYS, 'service_call_timeout_sec') * 1000,
         source: 'medkit',
       });
       ctx.services.provide(OPERATIONS_SERVICE, service);

@@ -5,12 +5,12 @@
 import { Type } from '@sinclair/typebox';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { SEGMENT_TITLE } from '../entity-scope/index.js';
-import { API_BASE, type HttpApp } from '../http/app-types.js';
-import { EntityId, GenericError, Opaque } from '../http/schemas.js';
+import { API_BASE, type HttpApp } from '@medkit/server';
+import { EntityId, GenericError, Opaque } from '@medkit/server';
 import { SovdError } from '@medkit/plugin-api';
 import { ENTITY_SEGMENTS, ID_PARAM, SEGMENT_TO_TYPE } from '../entity-scope/index.js';
 import type { pluginOperations } from '../plugins/dispatch.js';
-import { sendResult } from '../http/verbatim.js';
+import { sendResult } from '@medkit/server';
 import { clientGone } from '../ros/client-gone.js';
 import { INTERFACE_TYPE_PATTERN, type ExecuteBody, type OperationsService } from './service.js';
 

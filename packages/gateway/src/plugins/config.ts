@@ -2,7 +2,7 @@
 // `plugins.<name>.<key>` as that plugin's JSON config, dotted sub-keys nested.
 import type { GatewayConfig } from '../config/index.js';
 import { ConfigError } from '@medkit/kit';
-import { nearestKey } from '../config/unknown-keys.js';
+import { nearestKey } from '@medkit/server';
 import type { PluginConfig } from '@medkit/plugin-api';
 
 /** One configured plugin. */

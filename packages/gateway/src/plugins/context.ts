@@ -2,7 +2,7 @@
 // lazy (services appear as features initialise) and every method answers "nothing" rather than throwing
 // when the service behind it is not enabled.
 import type { Logger } from '@medkit/kit';
-import type { ServiceRegistry } from '../registry/index.js';
+import type { ServiceRegistry } from '@medkit/server';
 import type { CollectionSamplerRegistry } from '../sampling/index.js';
 import { ENTITIES_SERVICE } from '../entities/service.js';
 import { appsOn } from '../entities/hierarchy.js';

@@ -2,7 +2,7 @@
 // falls through to the built-in services. Plugin bodies go to the client verbatim.
 import type { Entity, EntityType } from '../entities/model.js';
 import { type ConditionEvaluator, type JsonValue, type LogSeverity, type PluginEntityRef, isPluginError, type PluginLogEntry, SovdError } from '@medkit/plugin-api';
-import { Verbatim } from '../sovd/verbatim.js';
+import { Verbatim } from '@medkit/server';
 import { ResourcePendingError } from '../sampling/registry.js';
 import type { ConditionEvaluator as TriggerCondition } from '../triggers/conditions.js';
 import { LifecycleProviderError, type LifecycleEntity, type LifecycleProvider } from '../lifecycle/provider.js';

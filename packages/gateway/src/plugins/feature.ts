@@ -2,7 +2,7 @@
 // contract), configures them and gives each its PluginContext, publishes the host for the features that
 // route to providers (entities, data, operations, lifecycle, logs), mounts vendor routes, reports on /health.
 import type { GatewayFeature } from '../feature.js';
-import { token, type Token } from '../registry/index.js';
+import { token, type Token } from '@medkit/server';
 import { ROS_SERVICE } from '../ros/connection.js';
 import { warning } from '@medkit/kit';
 import { readPluginSettings, DEFAULT_CALL_TIMEOUT_MS } from './config.js';

@@ -3,13 +3,13 @@
 // routes), with the reference's request/response helpers. A handler that throws answers 500
 // x-medkit-plugin-error; a handler that never answers gets 504 at the plugin's deadline.
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { API_BASE, type HttpApp } from '../http/app-types.js';
+import { API_BASE, type HttpApp } from '@medkit/server';
 import { errorBody, type PluginRequest, type PluginResponse, type PluginRoute, SovdError } from '@medkit/plugin-api';
 import type { LoadedPlugin, PluginHost } from './host.js';
-import { defaultAccess, stricter, type RoleResolver } from '../auth/route-access.js';
+import { defaultAccess, stricter, type RoleResolver } from '@medkit/server';
 import type { RouteAccess } from '@medkit/kit';
-import { MINIMUM_ROLE_KEY } from '../http/openapi.js';
-import { pascal } from '../http/openapi-components.js';
+import { MINIMUM_ROLE_KEY } from '@medkit/server';
+import { pascal } from '@medkit/server';
 
 interface CompiledRoute {
   plugin: LoadedPlugin;

@@ -3,7 +3,7 @@
 import type { ParticipantTableStats, ProtocolViolationReport, TrafficStats } from '@medkit/rtps';
 import { NodeClients, RosContext, type LifecycleClient, type ParameterClient, type RosNode, type RosSecurityOption } from '@medkit/ros2';
 import type { PeerAuthStatus } from '@medkit/rtps/security';
-import { token, type Token } from '../registry/index.js';
+import { token, type Token } from '@medkit/server';
 import type { RuntimeGraphSource } from '../entities/runtime/graph-snapshot.js';
 
 /** The `ros.participants.*` keys. */

@@ -8,6 +8,7 @@ import { rosGraphSource } from './graph-source.js';
 import { rosHealth, type RosGraphCounts, type RosSecurityHealth, type RosState } from './health.js';
 import { warning } from '@medkit/kit';
 import { checkRosSecurity, type RosSecurityState } from './security.js';
+import { ROS_KEYS } from '../config/keys.js';
 
 export interface RosFeatureOptions {
   /** How to connect (tests may hand in an already open connection). */
@@ -17,15 +18,15 @@ export interface RosFeatureOptions {
 /** Reads the `ros.*` keys. */
 export function rosOptionsFromConfig(config: GatewayConfig): RosConnectionOptions {
   return {
-    domainId: config.get('ros.domain_id'),
-    localhostOnly: config.get('ros.localhost_only'),
-    initialPeers: config.get('ros.initial_peers'),
-    interfaces: config.get('ros.interfaces'),
+    domainId: config.read(ROS_KEYS, 'ros.domain_id'),
+    localhostOnly: config.read(ROS_KEYS, 'ros.localhost_only'),
+    initialPeers: config.read(ROS_KEYS, 'ros.initial_peers'),
+    interfaces: config.read(ROS_KEYS, 'ros.interfaces'),
     participants: {
-      max: config.get('ros.participants.max'),
-      maxLeaseSec: config.get('ros.participants.max_lease_sec'),
-      newPerSourcePerSec: config.get('ros.participants.new_per_source_per_sec'),
-      newPerSourceBurst: config.get('ros.participants.new_per_source_burst'),
+      max: config.read(ROS_KEYS, 'ros.participants.max'),
+      maxLeaseSec: config.read(ROS_KEYS, 'ros.participants.max_lease_sec'),
+      newPerSourcePerSec: config.read(ROS_KEYS, 'ros.participants.new_per_source_per_sec'),
+      newPerSourceBurst: config.read(ROS_KEYS, 'ros.participants.new_per_source_burst'),
     },
   };
 }
@@ -60,7 +61,7 @@ export function createRosFeature(_config?: GatewayConfig, opts: RosFeatureOption
     name: 'ros',
     provides: [ROS_SERVICE, ROS_GRAPH_SERVICE],
     async init(ctx: GatewayContext) {
-      if (!ctx.config.get('ros.enabled')) {
+      if (!ctx.config.read(ROS_KEYS, 'ros.enabled')) {
         ctx.health.add(() => rosHealth({ state: 'disabled' }));
         return;
       }
@@ -93,7 +94,7 @@ export function createRosFeature(_config?: GatewayConfig, opts: RosFeatureOption
       await ros?.close();
     },
     summary(ctx) {
-      if (!ctx.config.get('ros.enabled')) return [['ros', 'disabled (ros.enabled: false)']];
+      if (!ctx.config.read(ROS_KEYS, 'ros.enabled')) return [['ros', 'disabled (ros.enabled: false)']];
       if (!ros) return [['ros', `NOT connected: ${state.state === 'failed' ? state.error : 'unknown error'}`]];
       // The same decision /health shows, in one line.
       const h = securityHealth(security, ros);

@@ -3,7 +3,7 @@
 // an Area's components (with subareas), or a Function's hosts (docs/api.md, docs/resources.md).
 import type { App, Entity, EntityType } from '../entities/model.js';
 import { memberApps, type HierarchySource } from '../entities/hierarchy.js';
-import type { ServiceRegistry } from '../registry/index.js';
+import type { ServiceRegistry } from '@medkit/server';
 import { ENTITIES_SERVICE } from '../entities/service.js';
 
 /** The part of the entity cache member resolution needs. */

@@ -7,6 +7,7 @@
 import type { LoadedEnclave } from '@medkit/ros2/security';
 import type { GatewayConfig } from '../config/index.js';
 import { ConfigError } from '@medkit/kit';
+import { ROS_SECURITY_KEYS } from '../config/keys.js';
 
 export type RosSecurityState =
   | { state: 'off' }
@@ -22,9 +23,9 @@ interface Log {
 
 /** Checks ros.security.*; throws ConfigError (refuse to start) under Enforce when the enclave is unusable. */
 export async function checkRosSecurity(config: GatewayConfig, log: Log): Promise<RosSecurityState> {
-  if (!config.get('ros.security.enabled')) return { state: 'off' };
-  const strategy = config.get('ros.security.strategy');
-  const settings = { keystore: config.get('ros.security.keystore'), enclave: config.get('ros.security.enclave') };
+  if (!config.read(ROS_SECURITY_KEYS, 'ros.security.enabled')) return { state: 'off' };
+  const strategy = config.read(ROS_SECURITY_KEYS, 'ros.security.strategy');
+  const settings = { keystore: config.read(ROS_SECURITY_KEYS, 'ros.security.keystore'), enclave: config.read(ROS_SECURITY_KEYS, 'ros.security.enclave') };
   const { loadEnclave, KeystoreError } = await import('@medkit/ros2/security');
   let enclave: LoadedEnclave;
   try {

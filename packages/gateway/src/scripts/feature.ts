@@ -6,18 +6,17 @@ import { ENTITIES_SERVICE } from '../entities/service.js';
 import { LOCKS_SERVICE } from '../locks/manager.js';
 import type { ManifestScript } from '../entities/manifest/types.js';
 import type { GatewayContext, GatewayFeature } from '../feature.js';
-import { AUDIT_MIGRATIONS, ScriptAudit } from '@medkit/scripts';
-import { SCRIPTS_KEYS, type ScriptsSettings } from '@medkit/scripts';
+import { AUDIT_MIGRATIONS, ScriptAudit, SCRIPTS_KEYS, type ScriptsSettings } from '@medkit/scripts';
 import { ExecutionManager } from '@medkit/scripts';
 import type { ScriptExecutor } from '@medkit/scripts';
 import { LocalProcessExecutor } from '@medkit/scripts';
-import { planSandbox, type SandboxMode, type SandboxNetwork, type SandboxProbe } from '@medkit/scripts';
+import { planSandbox, type SandboxProbe } from '@medkit/scripts';
 import { scriptsRoutes } from './routes.js';
 import { recoverInterrupted } from '@medkit/scripts';
 import { ScriptRunner } from '@medkit/scripts';
 import { ScriptsService } from '@medkit/scripts';
 import { STORE_MIGRATIONS, ScriptStore } from '@medkit/scripts';
-import { token, type Token } from '../registry/index.js';
+import { token, type Token } from '@medkit/server';
 import { PLUGINS_SERVICE } from '../plugins/feature.js';
 import { warning } from '@medkit/kit';
 import { pluginScripts } from '../plugins/dispatch.js';
@@ -35,29 +34,29 @@ export interface ScriptsFeatureOptions {
 }
 
 export function readScriptsSettings(ctx: GatewayContext): ScriptsSettings {
-  const dir = ctx.config.value<string>('scripts.scripts_dir') ?? '';
+  const dir = ctx.config.read(SCRIPTS_KEYS, 'scripts.scripts_dir') ?? '';
   return {
     scriptsDir: dir ? resolve(dir) : '',
-    allowUploads: ctx.config.value<boolean>('scripts.allow_uploads'),
-    maxFileBytes: ctx.config.value<number>('scripts.max_file_size_mb') * 1024 * 1024,
-    maxConcurrent: ctx.config.value<number>('scripts.max_concurrent_executions'),
-    defaultTimeoutSec: ctx.config.value<number>('scripts.default_timeout_sec'),
-    maxHistory: ctx.config.value<number>('scripts.max_execution_history'),
-    killGraceMs: Math.round(ctx.config.value<number>('scripts.kill_grace_sec') * 1000),
-    envPassthrough: ctx.config.value<string[]>('scripts.env_passthrough'),
-    auditMaxRecords: ctx.config.value<number>('scripts.audit_max_records'),
+    allowUploads: ctx.config.read(SCRIPTS_KEYS, 'scripts.allow_uploads'),
+    maxFileBytes: ctx.config.read(SCRIPTS_KEYS, 'scripts.max_file_size_mb') * 1024 * 1024,
+    maxConcurrent: ctx.config.read(SCRIPTS_KEYS, 'scripts.max_concurrent_executions'),
+    defaultTimeoutSec: ctx.config.read(SCRIPTS_KEYS, 'scripts.default_timeout_sec'),
+    maxHistory: ctx.config.read(SCRIPTS_KEYS, 'scripts.max_execution_history'),
+    killGraceMs: Math.round(ctx.config.read(SCRIPTS_KEYS, 'scripts.kill_grace_sec') * 1000),
+    envPassthrough: ctx.config.read(SCRIPTS_KEYS, 'scripts.env_passthrough'),
+    auditMaxRecords: ctx.config.read(SCRIPTS_KEYS, 'scripts.audit_max_records'),
     sandbox: {
-      mode: ctx.config.value<SandboxMode>('scripts.sandbox.mode'),
-      network: ctx.config.value<SandboxNetwork>('scripts.sandbox.network'),
-      user: ctx.config.value<string>('scripts.sandbox.user'),
+      mode: ctx.config.read(SCRIPTS_KEYS, 'scripts.sandbox.mode'),
+      network: ctx.config.read(SCRIPTS_KEYS, 'scripts.sandbox.network'),
+      user: ctx.config.read(SCRIPTS_KEYS, 'scripts.sandbox.user'),
       userExplicit: ctx.config.explicit.has('scripts.sandbox.user'),
-      cpuSec: ctx.config.value<number>('scripts.limits.cpu_sec'),
-      memoryMb: ctx.config.value<number>('scripts.limits.memory_mb'),
-      maxProcesses: ctx.config.value<number>('scripts.limits.max_processes'),
-      maxFileMb: ctx.config.value<number>('scripts.limits.max_file_mb'),
-      cpuCores: ctx.config.value<number>('scripts.limits.cpu_cores'),
-      diskMb: ctx.config.value<number>('scripts.limits.disk_mb'),
-      visiblePaths: ctx.config.value<string[]>('scripts.sandbox.visible_paths'),
+      cpuSec: ctx.config.read(SCRIPTS_KEYS, 'scripts.limits.cpu_sec'),
+      memoryMb: ctx.config.read(SCRIPTS_KEYS, 'scripts.limits.memory_mb'),
+      maxProcesses: ctx.config.read(SCRIPTS_KEYS, 'scripts.limits.max_processes'),
+      maxFileMb: ctx.config.read(SCRIPTS_KEYS, 'scripts.limits.max_file_mb'),
+      cpuCores: ctx.config.read(SCRIPTS_KEYS, 'scripts.limits.cpu_cores'),
+      diskMb: ctx.config.read(SCRIPTS_KEYS, 'scripts.limits.disk_mb'),
+      visiblePaths: ctx.config.read(SCRIPTS_KEYS, 'scripts.sandbox.visible_paths'),
     },
   };
 }

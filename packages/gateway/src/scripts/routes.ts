@@ -5,10 +5,10 @@ import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { Type } from '@sinclair/typebox';
 import type { FastifyRequest } from 'fastify';
-import { API_BASE, type HttpApp } from '../http/app-types.js';
+import { API_BASE, type HttpApp } from '@medkit/server';
 import { SovdError } from '@medkit/plugin-api';
-import { Verbatim } from '../sovd/verbatim.js';
-import { EntityId, GenericError } from '../http/schemas.js';
+import { Verbatim } from '@medkit/server';
+import { EntityId, GenericError } from '@medkit/server';
 import { ID_PARAM, type EntitySegment } from '../entity-scope/index.js';
 import type { GatewayContext } from '../feature.js';
 import type { AuditAction } from '@medkit/scripts';
@@ -30,9 +30,9 @@ import {
   UploadResult,
 } from './schemas.js';
 import type { ScriptsService } from '@medkit/scripts';
-import { routeAvailability } from '../http/route-index.js';
-import { sendResult } from '../http/verbatim.js';
-import { readMultipartUpload, withMultipart } from '../http/multipart-upload.js';
+import { routeAvailability } from '@medkit/server';
+import { sendResult } from '@medkit/server';
+import { readMultipartUpload, withMultipart } from '@medkit/server';
 import type { pluginScripts } from '../plugins/dispatch.js';
 
 const SEGMENTS = ['apps', 'components'] as const satisfies readonly EntitySegment[];

@@ -1,6 +1,6 @@
 // TypeBox schemas of the script routes (docs/scripts.md) and the audit route ([ours]).
 import { Type } from '@sinclair/typebox';
-import { Collection, EntityId, GenericError, Opaque } from '../http/schemas.js';
+import { Collection, EntityId, GenericError, Opaque } from '@medkit/server';
 import { AUDIT_ACTIONS } from '@medkit/scripts';
 
 export const ScriptIdParam = Type.String({ pattern: '^[A-Za-z0-9_-]{1,256}$', description: 'Script id', examples: ['script_1717123456_0'] });

@@ -13,6 +13,7 @@ import { PLUGINS_SERVICE } from '../plugins/feature.js';
 import { pluginData, pluginFaults } from '../plugins/dispatch.js';
 import { ROS_SERVICE } from '../ros/connection.js';
 import type { ServiceInterfaceNode } from './serve.js';
+import { ROS_KEYS } from '../config/keys.js';
 
 /** The longest service name below the prefix: the prefix leaves room for it. */
 const LONGEST_SERVICE = '/list_entity_faults';
@@ -40,8 +41,8 @@ export const SERVICE_INTERFACE_KEYS = {
 export function createServiceInterfaceFeature(): GatewayFeature {
   let served: ServiceInterfaceNode | undefined;
   let failure: string | undefined;
-  const enabled = (ctx: GatewayContext) => ctx.config.value<boolean>('ros.service_interface.enabled');
-  const prefix = (ctx: GatewayContext) => ctx.config.value<string>('ros.service_interface.prefix');
+  const enabled = (ctx: GatewayContext) => ctx.config.read(SERVICE_INTERFACE_KEYS, 'ros.service_interface.enabled');
+  const prefix = (ctx: GatewayContext) => ctx.config.read(SERVICE_INTERFACE_KEYS, 'ros.service_interface.prefix');
   return {
     name: 'service-interface',
     // Initialised after the services it answers from.
@@ -49,7 +50,7 @@ export function createServiceInterfaceFeature(): GatewayFeature {
     keys: SERVICE_INTERFACE_KEYS,
     init(ctx) {
       if (!enabled(ctx)) return;
-      if (!ctx.config.get('ros.enabled')) {
+      if (!ctx.config.read(ROS_KEYS, 'ros.enabled')) {
         throw new Error('ros.service_interface.enabled needs the ROS connection, but ros.enabled is false (--no-ros): turn one of them off');
       }
       ctx.health.add(() => (failure ? { warnings: [warning('ros_service_interface_unavailable', `the ROS service interface is not served: ${failure}`)] } : {}));

@@ -7,7 +7,7 @@ import { getSamplers } from '../sampling/index.js';
 import { LOCKS_SERVICE } from '../locks/manager.js';
 import { SubscriptionManager } from './manager.js';
 import { registerSubscriptionRoutes } from './routes.js';
-import { token, type Token } from '../registry/index.js';
+import { token, type Token } from '@medkit/server';
 
 export const SUBSCRIPTION_KEYS = {
   'sse.max_subscriptions': int(100, 'Active cyclic subscriptions across the gateway; more → 503.', { min: 1, max: 100000, policy: 'reject' }),
@@ -39,11 +39,11 @@ export function createSubscriptionsFeature(_config?: GatewayConfig, opts: Subscr
             return undefined;
           }
         },
-        maxSubscriptions: ctx.config.value<number>('sse.max_subscriptions'),
+        maxSubscriptions: ctx.config.read(SUBSCRIPTION_KEYS, 'sse.max_subscriptions'),
       });
       manager = m;
       ctx.services.provide(SUBSCRIPTIONS_SERVICE, m);
-      ctx.health.add(() => ({ fields: { 'x-medkit-subscriptions': { active: m.size, max: ctx.config.value<number>('sse.max_subscriptions') } } }));
+      ctx.health.add(() => ({ fields: { 'x-medkit-subscriptions': { active: m.size, max: ctx.config.read(SUBSCRIPTION_KEYS, 'sse.max_subscriptions') } } }));
     },
     routes(ctx) {
       if (!manager) throw new Error('subscriptions feature: routes() before init()');
@@ -51,7 +51,7 @@ export function createSubscriptionsFeature(_config?: GatewayConfig, opts: Subscr
         manager,
         samplers: getSamplers(ctx),
         sse: ctx.sse,
-        maxDuration: ctx.config.value<number>('sse.max_duration_sec'),
+        maxDuration: ctx.config.read(SUBSCRIPTION_KEYS, 'sse.max_duration_sec'),
         keepaliveMs: opts.keepaliveMs ?? 15_000,
       });
     },

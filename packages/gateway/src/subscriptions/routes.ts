@@ -1,11 +1,11 @@
 // HTTP ↔ SubscriptionManager for /{apps|components|functions}/{id}/cyclic-subscriptions (docs/subscriptions.md).
 import { Type } from '@sinclair/typebox';
 import type { FastifyRequest } from 'fastify';
-import { API_BASE, type HttpApp } from '../http/app-types.js';
-import { EntityId, GenericError } from '../http/schemas.js';
+import { API_BASE, type HttpApp } from '@medkit/server';
+import { EntityId, GenericError } from '@medkit/server';
 import { SovdError } from '@medkit/plugin-api';
-import type { SseHub } from '../http/sse.js';
-import { checkBody } from '../http/validation.js';
+import type { SseHub } from '@medkit/server';
+import { checkBody } from '@medkit/server';
 import { ID_PARAM, } from '../entity-scope/index.js';
 import type { CollectionSamplerRegistry } from '../sampling/index.js';
 import type { SubscriptionManager } from './manager.js';

@@ -3,6 +3,7 @@
 // environment and flags. The secure profile refuses to start without what only the user can supply.
 import { fileURLToPath } from 'node:url';
 import { ConfigError } from '@medkit/kit';
+import type { GatewayConfig } from '../config/index.js';
 
 export const PROFILES = ['default', 'secure'] as const;
 export type ProfileName = (typeof PROFILES)[number];
@@ -19,35 +20,31 @@ export function isProfileName(name: string): name is ProfileName {
 /** Shortest HS256 secret accepted (docs/security.md). */
 export const MIN_JWT_SECRET_LENGTH = 32;
 
-interface Reader {
-  value<T = unknown>(key: string): T;
-}
-
 /**
  * What the effective configuration lacks to run the secure profile: a strong JWT secret, a certificate, and
  * explicit CORS origins (plus any of the profile's own settings overridden back to unsafe values).
  */
-export function secureProfileProblems(config: Reader): string[] {
+export function secureProfileProblems(config: GatewayConfig): string[] {
   const problems: string[] = [];
-  if (!config.value<boolean>('auth.enabled')) problems.push('auth.enabled is false (the secure profile needs authentication)');
-  const algorithm = config.value<string | undefined>('auth.jwt_algorithm') ?? 'HS256';
-  const secret = config.value<string>('auth.jwt_secret') ?? '';
+  if (!config.get('auth.enabled')) problems.push('auth.enabled is false (the secure profile needs authentication)');
+  const algorithm = config.get('auth.jwt_algorithm') ?? 'HS256';
+  const secret = config.get('auth.jwt_secret') ?? '';
   if (algorithm === 'HS256') {
     if (secret === '') problems.push(`auth.jwt_secret is missing (at least ${MIN_JWT_SECRET_LENGTH} characters; set MEDKIT_AUTH_JWT_SECRET from a secret store)`);
     else if (secret.length < MIN_JWT_SECRET_LENGTH) problems.push(`auth.jwt_secret is too weak: ${secret.length} characters, at least ${MIN_JWT_SECRET_LENGTH} needed`);
   } else if (secret === '') problems.push('auth.jwt_secret is missing (RS256: the path of the private key PEM)');
-  if (!config.value<boolean>('server.tls.enabled')) problems.push('server.tls.enabled is false (the secure profile serves HTTPS only)');
-  if (config.value<string>('server.tls.cert_file').trim() === '') problems.push('server.tls.cert_file is missing (the server certificate, PEM)');
-  if (config.value<string>('server.tls.key_file').trim() === '') problems.push('server.tls.key_file is missing (the certificate\'s private key, PEM)');
-  if (config.value<string>('server.tls.min_version') !== '1.3') problems.push('server.tls.min_version is not 1.3');
-  const origins = config.value<string[]>('cors.allowed_origins').filter((o) => o.trim() !== '');
+  if (!config.get('server.tls.enabled')) problems.push('server.tls.enabled is false (the secure profile serves HTTPS only)');
+  if (config.get('server.tls.cert_file').trim() === '') problems.push('server.tls.cert_file is missing (the server certificate, PEM)');
+  if (config.get('server.tls.key_file').trim() === '') problems.push('server.tls.key_file is missing (the certificate\'s private key, PEM)');
+  if (config.get('server.tls.min_version') !== '1.3') problems.push('server.tls.min_version is not 1.3');
+  const origins = config.get('cors.allowed_origins').filter((o) => o.trim() !== '');
   if (origins.length === 0) problems.push('cors.allowed_origins is empty (list the exact origins of your web UIs)');
   else if (origins.some((o) => o.trim() === '*' || o.includes('*'))) problems.push('cors.allowed_origins contains a wildcard (list exact origins)');
   return problems;
 }
 
 /** Throws a ConfigError naming everything the secure profile is missing. */
-export function checkSecureProfile(config: Reader): void {
+export function checkSecureProfile(config: GatewayConfig): void {
   const problems = secureProfileProblems(config);
   if (problems.length > 0) throw new ConfigError(`the secure profile cannot start:\n  ${problems.join('\n  ')}`);
 }

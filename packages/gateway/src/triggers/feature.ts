@@ -13,7 +13,8 @@ import { TRIGGER_MIGRATIONS, TriggerStore } from './store.js';
 import { WebhookDeliverer } from './webhook.js';
 import { PLUGINS_SERVICE } from '../plugins/feature.js';
 import { triggerCondition } from '../plugins/dispatch.js';
-import { token, type Token } from '../registry/index.js';
+import { token, type Token } from '@medkit/server';
+import { DISCOVERY_KEYS } from '../config/keys.js';
 
 export const TRIGGER_KEYS = {
   'triggers.enabled': bool(true, 'Condition triggers (false → trigger routes answer 501).'),
@@ -52,15 +53,14 @@ export function createTriggersFeature(_config?: GatewayConfig, opts: TriggersFea
     keys: TRIGGER_KEYS,
     migrations: TRIGGER_MIGRATIONS,
     init(ctx: GatewayContext) {
-      const cfg = <T>(k: keyof typeof TRIGGER_KEYS) => ctx.config.value<T>(k);
-      const enabled = cfg<boolean>('triggers.enabled');
+      const enabled = ctx.config.read(TRIGGER_KEYS, 'triggers.enabled');
       const log = ctx.log.child({ component: 'triggers' });
-      store = new TriggerStore(ctx.db, cfg<string>('triggers.storage.path'));
+      store = new TriggerStore(ctx.db, ctx.config.read(TRIGGER_KEYS, 'triggers.storage.path'));
       webhooks = new WebhookDeliverer({
-        secret: cfg<string>('triggers.webhook.secret'),
-        maxAttempts: cfg<number>('triggers.webhook.max_attempts'),
-        initialBackoffMs: cfg<number>('triggers.webhook.initial_backoff_ms'),
-        timeoutMs: cfg<number>('triggers.webhook.timeout_ms'),
+        secret: ctx.config.read(TRIGGER_KEYS, 'triggers.webhook.secret'),
+        maxAttempts: ctx.config.read(TRIGGER_KEYS, 'triggers.webhook.max_attempts'),
+        initialBackoffMs: ctx.config.read(TRIGGER_KEYS, 'triggers.webhook.initial_backoff_ms'),
+        timeoutMs: ctx.config.read(TRIGGER_KEYS, 'triggers.webhook.timeout_ms'),
         onAttemptFailed: (t, attempt, reason) => log.warn({ trigger: t.id, attempt, reason }, 'webhook delivery attempt failed'),
       });
       const e = new TriggerEngine({
@@ -73,7 +73,7 @@ export function createTriggersFeature(_config?: GatewayConfig, opts: TriggersFea
             return undefined;
           }
         },
-        maxTriggers: cfg<number>('triggers.max_triggers'),
+        maxTriggers: ctx.config.read(TRIGGER_KEYS, 'triggers.max_triggers'),
         store,
         webhooks,
         logSink: () => ctx.services.find(LOG_INJECTOR_SERVICE),
@@ -81,14 +81,14 @@ export function createTriggersFeature(_config?: GatewayConfig, opts: TriggersFea
       });
       engine = e;
       // reset: nothing survives; restore() then only picks up the id counter.
-      if (cfg<string>('triggers.on_restart_behavior') === 'reset') store.clear();
+      if (ctx.config.read(TRIGGER_KEYS, 'triggers.on_restart_behavior') === 'reset') store.clear();
       const n = e.restore();
       if (n > 0) log.info({ restored: n }, `restored ${n} persistent trigger(s)`);
       // Evaluators plugins registered before this feature started (docs/plugins.md).
       for (const [name, ev] of ctx.services.find(PLUGINS_SERVICE)?.conditions ?? []) conditions.register(name, triggerCondition(ev));
       ctx.services.provide(TRIGGERS_SERVICE, e);
       ctx.services.provide(TRIGGER_CONDITIONS_SERVICE, conditions);
-      ctx.health.add(() => ({ fields: { 'x-medkit-triggers': { enabled, active: e.activeCount, max: cfg<number>('triggers.max_triggers') } } }));
+      ctx.health.add(() => ({ fields: { 'x-medkit-triggers': { enabled, active: e.activeCount, max: ctx.config.read(TRIGGER_KEYS, 'triggers.max_triggers') } } }));
     },
     routes(ctx) {
       if (!engine) throw new Error('triggers feature: routes() before init()');
@@ -96,7 +96,7 @@ export function createTriggersFeature(_config?: GatewayConfig, opts: TriggersFea
         engine,
         conditions,
         sse: ctx.sse,
-        enabled: ctx.config.value<boolean>('triggers.enabled'),
+        enabled: ctx.config.read(TRIGGER_KEYS, 'triggers.enabled'),
         keepaliveMs: opts.keepaliveMs ?? 15_000,
       });
     },
@@ -104,7 +104,7 @@ export function createTriggersFeature(_config?: GatewayConfig, opts: TriggersFea
       const e = engine;
       if (!e) return;
       const flush = setInterval(() => e.flush(), opts.flushIntervalMs ?? 1000);
-      const sweep = setInterval(() => e.sweep(), ctx.config.get('refresh_interval_ms'));
+      const sweep = setInterval(() => e.sweep(), ctx.config.read(DISCOVERY_KEYS, 'refresh_interval_ms'));
       flush.unref();
       sweep.unref();
       timers.push(flush, sweep);

@@ -1,17 +1,17 @@
 // HTTP ↔ TriggerEngine for /{entity}/triggers (docs/triggers.md) on all four entity types.
 import { Type } from '@sinclair/typebox';
 import type { FastifyRequest } from 'fastify';
-import { API_BASE, type HttpApp } from '../http/app-types.js';
-import { EntityId, GenericError, Opaque } from '../http/schemas.js';
+import { API_BASE, type HttpApp } from '@medkit/server';
+import { EntityId, GenericError, Opaque } from '@medkit/server';
 import { SovdError } from '@medkit/plugin-api';
-import type { SseHub } from '../http/sse.js';
-import { checkBody } from '../http/validation.js';
+import type { SseHub } from '@medkit/server';
+import { checkBody } from '@medkit/server';
 import { ENTITY_SEGMENTS, ID_PARAM, } from '../entity-scope/index.js';
 import type { ConditionRegistry } from './conditions.js';
 import type { TriggerEngine } from './engine.js';
 import { triggerView } from './model.js';
 import { MAX_LIFETIME_SEC, parseLifetime, parseTriggerBody } from './validate.js';
-import { routeAvailability } from '../http/route-index.js';
+import { routeAvailability } from '@medkit/server';
 
 const TriggerSchema = Type.Object(
   {

@@ -5,7 +5,7 @@ import { join, resolve } from 'node:path';
 import type { GatewayConfig } from '../config/index.js';
 import type { GatewayContext, GatewayFeature } from '../feature.js';
 import { SCRIPTS_SERVICE } from '../scripts/feature.js';
-import { LocalProcessExecutor } from '@medkit/scripts';
+import { LocalProcessExecutor, SCRIPTS_KEYS } from '@medkit/scripts';
 import { ScriptRunner } from '@medkit/scripts';
 import { UPDATES_KEYS } from './config.js';
 import { PLUGINS_SERVICE } from '../plugins/feature.js';
@@ -16,7 +16,7 @@ import type { UpdateProvider } from './provider.js';
 import { updatesRoutes } from './routes.js';
 import { ScriptUpdateProvider } from './script-provider.js';
 import { UPDATES_MIGRATIONS, UpdateStore } from './store.js';
-import { token, type Token } from '../registry/index.js';
+import { token, type Token } from '@medkit/server';
 
 /** Service name of the UpdateManager in `ctx.services`. */
 export const UPDATES_SERVICE: Token<UpdateManager> = token('updates');
@@ -28,22 +28,22 @@ export interface UpdatesFeatureOptions {
 
 function builtInProvider(ctx: GatewayContext): UpdateProvider {
   const scripts = ctx.services.find(SCRIPTS_SERVICE);
-  const dir = ctx.config.value<string>('updates.packages_dir') || join(ctx.dataDir, 'updates');
+  const dir = ctx.config.read(UPDATES_KEYS, 'updates.packages_dir') || join(ctx.dataDir, 'updates');
   const packagesDir = resolve(dir);
   mkdirSync(packagesDir, { recursive: true });
   // Without the scripts feature, steps still run with the same process handling and a closed environment.
   const runner =
     scripts?.runner ??
     new ScriptRunner(new LocalProcessExecutor(), {
-      defaultTimeoutSec: ctx.config.value<number>('updates.step_timeout_sec'),
-      killGraceMs: Math.round((ctx.config.value<number | undefined>('scripts.kill_grace_sec') ?? 2) * 1000),
-      envPassthrough: ctx.config.value<string[] | undefined>('scripts.env_passthrough') ?? ['PATH', 'HOME', 'LANG'],
+      defaultTimeoutSec: ctx.config.read(UPDATES_KEYS, 'updates.step_timeout_sec'),
+      killGraceMs: Math.round((ctx.config.read(SCRIPTS_KEYS, 'scripts.kill_grace_sec') ?? 2) * 1000),
+      envPassthrough: ctx.config.read(SCRIPTS_KEYS, 'scripts.env_passthrough') ?? ['PATH', 'HOME', 'LANG'],
     });
   return new ScriptUpdateProvider({
     runner,
     packagesDir,
     ...(scripts ? { findScript: (id: string) => scripts.store.findById(id) } : {}),
-    stepTimeoutSec: ctx.config.value<number>('updates.step_timeout_sec'),
+    stepTimeoutSec: ctx.config.read(UPDATES_KEYS, 'updates.step_timeout_sec'),
   });
 }
 
@@ -58,7 +58,7 @@ export function createUpdatesFeature(_config?: GatewayConfig, options: UpdatesFe
     keys: UPDATES_KEYS,
     migrations: UPDATES_MIGRATIONS,
     init(ctx) {
-      if (!ctx.config.value<boolean>('updates.enabled')) return;
+      if (!ctx.config.read(UPDATES_KEYS, 'updates.enabled')) return;
       // The first plugin UpdateProvider in config order replaces the built-in one (docs/plugins.md).
       const plugins = ctx.services.find(PLUGINS_SERVICE);
       const fromPlugin = plugins ? pluginUpdates(plugins) : undefined;

@@ -1,11 +1,11 @@
 // HTTP ↔ update manager (docs/updates.md). All routes answer 501 when no provider is active.
 import { Type } from '@sinclair/typebox';
-import { API_BASE, type HttpApp } from '../http/app-types.js';
+import { API_BASE, type HttpApp } from '@medkit/server';
 import { SovdError } from '@medkit/plugin-api';
-import { Collection, EntityId, GenericError, Opaque } from '../http/schemas.js';
+import { Collection, EntityId, GenericError, Opaque } from '@medkit/server';
 import type { UpdateManager } from './manager.js';
 import { ORIGINS } from './model.js';
-import { routeAvailability } from '../http/route-index.js';
+import { routeAvailability } from '@medkit/server';
 
 const UpdateStatusSchema = Type.Object(
   {

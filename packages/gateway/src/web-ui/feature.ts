@@ -27,7 +27,7 @@ export function createWebUiFeature(opts: WebUiOptions = {}): GatewayFeature {
     // The UI's static files at / must not shadow any API route.
     routePhase: 'fallback',
     keys: WEB_UI_KEYS,
-    routes: (ctx) => webUiRoutes(ctx.config.value<boolean>('ui.enabled'), ctx.config.value<string>('ui.dir') || DEFAULT_UI_DIR, index),
-    summary: (ctx) => (ctx.config.value<boolean>('ui.enabled') ? [[what, `${existsSync(`${ctx.config.value<string>('ui.dir') || DEFAULT_UI_DIR}/${index}`) ? 'served at /' : 'not built (npm run build -w packages/web)'}`]] : []),
+    routes: (ctx) => webUiRoutes(ctx.config.read(WEB_UI_KEYS, 'ui.enabled'), ctx.config.read(WEB_UI_KEYS, 'ui.dir') || DEFAULT_UI_DIR, index),
+    summary: (ctx) => (ctx.config.read(WEB_UI_KEYS, 'ui.enabled') ? [[what, `${existsSync(`${ctx.config.read(WEB_UI_KEYS, 'ui.dir') || DEFAULT_UI_DIR}/${index}`) ? 'served at /' : 'not built (npm run build -w packages/web)'}`]] : []),
   };
 }

@@ -1,7 +1,7 @@
 // The web UI's static files at `/` (see feature.ts for the keys), or a page that explains how to build them.
 import fastifyStatic from '@fastify/static';
 import { existsSync } from 'node:fs';
-import type { RouteModule } from '../http/server.js';
+import type { RouteModule } from '@medkit/server';
 
 const NOT_BUILT = `<!doctype html><meta charset="utf-8"><title>medkit</title>
 <body style="font-family:sans-serif;max-width:40rem;margin:3rem auto">

@@ -9,8 +9,8 @@ import { createFaultsFeature } from '../../src/faults/feature.js';
 import { FAULTS_SERVICE } from '../../src/faults/gateway/service.js';
 import { FixedSampler } from '../faults/gateway-harness.js';
 import type { GatewayFeature } from '../../src/feature.js';
-import { API_BASE } from '../../src/http/app-types.js';
-import { Opaque } from '../../src/http/schemas.js';
+import { API_BASE } from '@medkit/server';
+import { Opaque } from '@medkit/server';
 import { MAX_PEER_RESPONSE_BYTES } from '../../src/aggregation/index.js';
 import { eventually, http, PausableProxy, startPeer, type TestPeer } from './support.js';
 

@@ -6,7 +6,7 @@ import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TestGateway } from '../support/gateway.js';
 import { api, authCall, CLIENTS, SECRET, startAuthGateway, tokensOf } from './support.js';
-import { ROLE_TABLE_FLAGS } from '../../src/auth/index.js';
+import { ROLE_TABLE_FLAGS } from '@medkit/server';
 
 let g: TestGateway;
 let log = '';

@@ -6,7 +6,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { TestGateway } from '../support/gateway.js';
 import { rawHttp } from '../support/raw-http.js';
 import { CLIENTS, startAuthGateway } from './support.js';
-import { AUTH_KEYS } from '../../src/config/keys.js';
+import { AUTH_KEYS } from '@medkit/server';
 
 let g: TestGateway | undefined;
 afterEach(async () => {

@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TestGateway } from '../support/gateway.js';
 import { api, startAuthGateway, tokensOf, type TestRole } from './support.js';
-import { renderRoleTable, ROLE_TABLE_FLAGS } from '../../src/auth/index.js';
+import { renderRoleTable, ROLE_TABLE_FLAGS } from '@medkit/server';
 
 const ROLE_ORDER = ['viewer', 'operator', 'configurator', 'admin'] as const;
 const ROLES_MD = new URL('../../../../docs/roles.md', import.meta.url);

@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig, type FlatConfig } from '../../src/config/index.js';
 import { ConfigError } from '@medkit/kit';
 import { createGateway } from '../../src/gateway.js';
-import { AuthConfigError } from '../../src/auth/index.js';
+import { AuthConfigError } from '@medkit/server';
 import { buildGateway, freePort, runMedkit, type MedkitProcess } from '../../../../test-support/medkit-cli.js';
 import { CLIENT_ENTRIES, CLIENTS, SECRET } from './support.js';
 

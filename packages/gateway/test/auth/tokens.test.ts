@@ -11,7 +11,7 @@ import type { TestGateway } from '../support/gateway.js';
 import { fixtureEntitiesFeature } from '../support/entities.js';
 import { createLocksFeature } from '../../src/locks/index.js';
 import { api, authCall, CLIENTS, SECRET, startAuthGateway, tokensOf } from './support.js';
-import { MAX_CLOCK_SKEW_SEC } from '../../src/auth/tokens.js';
+import { MAX_CLOCK_SKEW_SEC } from '@medkit/server';
 
 let gateways: TestGateway[] = [];
 const dirs: string[] = [];

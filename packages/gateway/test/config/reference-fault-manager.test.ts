@@ -59,7 +59,7 @@ describe('the reference fault-manager file, as it is', () => {
       'faults.correlation.cleanup_interval_sec': 10,
     };
     for (const [key, value] of Object.entries(expected)) {
-      expect(c.value(key), key).toEqual(value);
+      expect(c.effective(key), key).toEqual(value);
       expect(c.origins.get(key), key).toMatchObject({ source: 'file', file: REFERENCE, written: `fault_manager.${key.slice('faults.'.length)}` });
     }
     expect(c.get('server.host')).toBe('127.0.0.1');
@@ -82,7 +82,7 @@ describe('the reference fault-manager file, as it is', () => {
     const file = join(root, 'fm-extra.yaml');
     writeFileSync(file, '/robot1/fault_manager:\n  ros__parameters:\n    use_sim_time: true\n    snapshots:\n      rosbag:\n        compression: zstd\n    confirmation_threshold: -2\n');
     const c = loadConfig({ configFiles: [file], env: {}, extraKeys: FEATURE_KEYS });
-    expect(c.value('faults.confirmation_threshold')).toBe(-2);
+    expect(c.effective('faults.confirmation_threshold')).toBe(-2);
     const unknown = c.adjustments.filter((a) => a.action === 'unknown').map((a) => a.message);
     expect(unknown).toEqual([
       `configuration key '/robot1/fault_manager.use_sim_time' (medkit key 'faults.use_sim_time') in ${file} is not supported by medkit; ignored`,
@@ -106,11 +106,11 @@ describe('launch substitutions in a parameter file (the reference 0.7.0, #634)',
         '    audit_log:\n      database_path: "$(env AUDIT_DIR /var/lib/audit)/audit.db"\n',
     );
     const c = loadConfig({ configFiles: [file], env: { ROBOT_DATA: '/data/robot', AMENT_PREFIX_PATH: `/nowhere:${prefix}` }, extraKeys: FEATURE_KEYS });
-    expect(c.value('faults.database_path')).toBe('/data/robot/faults.db');
-    expect(c.value('faults.correlation.config_file')).toBe(join(prefix, 'share', 'my_robot_config', 'correlation.yaml'));
-    expect(c.value('faults.entity_thresholds.config_file')).toBe(join(root, 'thresholds.yaml'));
-    expect(c.value('faults.snapshots.rosbag.storage_path')).toBe('/data/robot/bags');
-    expect(c.value('faults.audit_log.database_path')).toBe('/var/lib/audit/audit.db');
+    expect(c.effective('faults.database_path')).toBe('/data/robot/faults.db');
+    expect(c.effective('faults.correlation.config_file')).toBe(join(prefix, 'share', 'my_robot_config', 'correlation.yaml'));
+    expect(c.effective('faults.entity_thresholds.config_file')).toBe(join(root, 'thresholds.yaml'));
+    expect(c.effective('faults.snapshots.rosbag.storage_path')).toBe('/data/robot/bags');
+    expect(c.effective('faults.audit_log.database_path')).toBe('/var/lib/audit/audit.db');
 
     const unset = join(root, 'fm-unset.yaml');
     writeFileSync(unset, 'fault_manager:\n  ros__parameters:\n    database_path: "$(env NO_SUCH_VAR)/faults.db"\n');

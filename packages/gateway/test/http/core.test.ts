@@ -3,7 +3,7 @@ import { connect } from 'node:net';
 import { Type } from '@sinclair/typebox';
 import { startTestGateway, type TestGateway } from '../support/gateway.js';
 import { SovdError } from '@medkit/plugin-api';
-import { EntityId, GenericError } from '../../src/http/schemas.js';
+import { EntityId, GenericError } from '@medkit/server';
 import type { GatewayFeature } from '../../src/feature.js';
 
 // A small feature with a JSON body route and an id route, to exercise the HTTP stages.

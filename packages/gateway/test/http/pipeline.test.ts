@@ -6,8 +6,8 @@ import { Type } from '@sinclair/typebox';
 import { startTestGateway, type TestGateway } from '../support/gateway.js';
 import { fixtureEntitiesFeature, fixtureEntities } from '../support/entities.js';
 import { newArea, type EntityType } from '../../src/entities/model.js';
-import { API_BASE } from '../../src/http/app-types.js';
-import { routeAvailability } from '../../src/http/route-index.js';
+import { API_BASE } from '@medkit/server';
+import { routeAvailability } from '@medkit/server';
 import type { GatewayFeature } from '../../src/feature.js';
 
 let gw: TestGateway | undefined;

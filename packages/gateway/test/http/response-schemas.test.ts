@@ -2,7 +2,7 @@
 // declared status. The split must not change what a client sees: the document still lists the error statuses,
 // and error bodies keep their full shape (they never went through the route's serializers).
 import { describe, expect, it } from 'vitest';
-import { servedResponses } from '../../src/http/response-schemas.js';
+import { servedResponses } from '@medkit/server';
 import { startTestGateway } from '../support/gateway.js';
 
 describe('served responses', () => {

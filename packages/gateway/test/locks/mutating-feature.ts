@@ -2,7 +2,7 @@
 // data/configuration features in lock tests.
 import { Type } from '@sinclair/typebox';
 import type { GatewayFeature } from '../../src/feature.js';
-import { API_BASE } from '../../src/http/app-types.js';
+import { API_BASE } from '@medkit/server';
 import { ENTITY_SEGMENTS, ID_PARAM, type Collection } from '../../src/entity-scope/index.js';
 
 /** `PUT /api/v1/{segment}/{id}/test-mutate/{collection}` resolves with `{mutating: true, collection}` and answers 200. */

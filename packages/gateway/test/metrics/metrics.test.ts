@@ -3,7 +3,7 @@
 // gauge follows open streams; auth holds /metrics to `metrics.role`; metrics off is a 404.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FAULTS_SERVICE } from '../../src/faults/gateway/service.js';
-import { METRICS_SERVICE } from '../../src/metrics/service.js';
+import { METRICS_SERVICE } from '@medkit/server';
 import { ConfigError } from '@medkit/kit';
 import { startTestGateway, type TestGateway } from '../support/gateway.js';
 import { startAuthGateway, tokensOf } from '../auth/support.js';

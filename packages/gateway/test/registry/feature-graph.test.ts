@@ -1,7 +1,7 @@
 // The typed feature registry: features are ordered from provides/needs/uses, a missing or cyclic need
 // stops start-up with a named error, and services are read back by token with their type.
 import { describe, expect, it } from 'vitest';
-import { FeatureGraphError, MissingServiceError, orderFeatures, ServiceRegistry, token } from '../../src/registry/index.js';
+import { FeatureGraphError, MissingServiceError, orderFeatures, ServiceRegistry, token } from '@medkit/server';
 import type { GatewayFeature } from '../../src/feature.js';
 import { defaultFeatures, FEATURE_KEYS } from '@medkit/cli';
 import { loadConfig } from '../../src/config/index.js';

@@ -19,10 +19,10 @@ function recorder() {
 describe('ros.security keys', () => {
   it('are read from ROS_SECURITY_* as rcl reads them; MEDKIT_ROS_SECURITY_* win', () => {
     const c = loadConfig({ env: { ROS_SECURITY_ENABLE: 'true', ROS_SECURITY_STRATEGY: 'Permissive', ROS_SECURITY_KEYSTORE: '/ks', ROS_SECURITY_ENCLAVE_OVERRIDE: '/medkit/gw' } });
-    expect([c.get('ros.security.enabled'), c.get('ros.security.strategy'), c.get('ros.security.keystore'), c.get('ros.security.enclave')]).toEqual([true, 'Permissive', '/ks', '/medkit/gw']);
+    expect([c.effective('ros.security.enabled'), c.effective('ros.security.strategy'), c.effective('ros.security.keystore'), c.effective('ros.security.enclave')]).toEqual([true, 'Permissive', '/ks', '/medkit/gw']);
     const d = loadConfig({ env: {} });
-    expect([d.get('ros.security.enabled'), d.get('ros.security.strategy'), d.get('ros.security.enclave')]).toEqual([false, 'Enforce', '/']);
-    expect(loadConfig({ env: { ROS_SECURITY_ENABLE: 'true', MEDKIT_ROS_SECURITY_ENABLED: 'false' } }).get('ros.security.enabled')).toBe(false);
+    expect([d.effective('ros.security.enabled'), d.effective('ros.security.strategy'), d.effective('ros.security.enclave')]).toEqual([false, 'Enforce', '/']);
+    expect(loadConfig({ env: { ROS_SECURITY_ENABLE: 'true', MEDKIT_ROS_SECURITY_ENABLED: 'false' } }).effective('ros.security.enabled')).toBe(false);
   });
   it('a bad strategy or a misspelt ros.security key refuses to start (security keys)', () => {
     expect(() => loadConfig({ env: {}, flags: { 'ros.security.strategy': 'enforce' } })).toThrow(/ros\.security\.strategy="enforce" is invalid.*refusing to start/);

@@ -5,7 +5,7 @@
 // a malformed request, a throwing source and a flood of data requests.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SovdError } from '@medkit/plugin-api';
-import { Verbatim } from '../../src/sovd/verbatim.js';
+import { Verbatim } from '@medkit/server';
 import type { RosNode, ServiceHandler, ServiceServerOptions } from '@medkit/ros2';
 import { loadConfig } from '../../src/config/index.js';
 import { createGateway } from '../../src/gateway.js';
@@ -244,9 +244,9 @@ describe('configuration', () => {
 
   it('is off by default under /medkit; a prefix ROS would not accept refuses start-up naming the key and the rule', () => {
     const c = load({});
-    expect(c.value('ros.service_interface.enabled')).toBe(false);
-    expect(c.value('ros.service_interface.prefix')).toBe('/medkit');
-    expect(load({ 'ros.service_interface.prefix': '/robot_1/medkit' }).value('ros.service_interface.prefix')).toBe('/robot_1/medkit');
+    expect(c.effective('ros.service_interface.enabled')).toBe(false);
+    expect(c.effective('ros.service_interface.prefix')).toBe('/medkit');
+    expect(load({ 'ros.service_interface.prefix': '/robot_1/medkit' }).effective('ros.service_interface.prefix')).toBe('/robot_1/medkit');
     for (const [bad, why] of [
       ['medkit', /must start with '\/'/],
       ['/', /the root is not a prefix/],

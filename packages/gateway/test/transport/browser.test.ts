@@ -9,8 +9,8 @@ import { join } from 'node:path';
 import { startTestGateway, type TestGateway } from '../support/gateway.js';
 import { fixtureEntitiesFeature } from '../support/entities.js';
 import { createScriptsFeature } from '../../src/scripts/index.js';
-import { buildHostAllowList, checkHost, type HostAllowList } from '../../src/transport/allowed-hosts.js';
-import { parseAuthority, parseOrigin } from '../../src/transport/authority.js';
+import { buildHostAllowList, checkHost, type HostAllowList } from '@medkit/server';
+import { parseAuthority, parseOrigin } from '@medkit/server';
 
 /** True when the list lets a request with this Host header through. */
 const hostAllowed = (list: HostAllowList, header: string | undefined) => !('refused' in checkHost(list, header));

@@ -92,23 +92,23 @@ describe('fail closed: CORS and the secure profile', () => {
   it('the secure profile sets what docs/triggers.md lists, under the user\'s own settings', () => {
     const c = loadConfig({ env: {}, configFiles: [profileFile('secure')], flags: { 'rate_limiting.client_requests_per_minute': 30 }, extraKeys: FEATURE_KEYS });
     expect({
-      auth: c.value('auth.enabled'),
-      for: c.value('auth.require_auth_for'),
-      tls: c.value('server.tls.enabled'),
-      min: c.value('server.tls.min_version'),
-      rate: c.value('rate_limiting.enabled'),
-      rpm: c.value('rate_limiting.client_requests_per_minute'),
-      uploads: c.value('scripts.allow_uploads'),
-      docs: c.value('docs.enabled'),
-      upload: c.value('bulk_data.max_upload_size'),
-      locksApps: c.value('locking.defaults.apps.lock_required_scopes'),
-      locksComponents: c.value('locking.defaults.components.lock_required_scopes'),
-      peersTls: c.value('aggregation.require_tls'),
+      auth: c.effective('auth.enabled'),
+      for: c.effective('auth.require_auth_for'),
+      tls: c.effective('server.tls.enabled'),
+      min: c.effective('server.tls.min_version'),
+      rate: c.effective('rate_limiting.enabled'),
+      rpm: c.effective('rate_limiting.client_requests_per_minute'),
+      uploads: c.effective('scripts.allow_uploads'),
+      docs: c.effective('docs.enabled'),
+      upload: c.effective('bulk_data.max_upload_size'),
+      locksApps: c.effective('locking.defaults.apps.lock_required_scopes'),
+      locksComponents: c.effective('locking.defaults.components.lock_required_scopes'),
+      peersTls: c.effective('aggregation.require_tls'),
     }).toEqual({ auth: true, for: 'all', tls: true, min: '1.3', rate: true, rpm: 30, uploads: false, docs: false, upload: 25 * 1024 * 1024, locksApps: ['operations'], locksComponents: ['operations'], peersTls: true });
     // The default profile file is the built-in defaults written out.
     const d = loadConfig({ env: {}, configFiles: [profileFile('default')], extraKeys: FEATURE_KEYS });
     const builtIn = loadConfig({ env: {}, extraKeys: FEATURE_KEYS });
-    for (const key of d.explicit) expect(d.value(key), key).toEqual(builtIn.value(key));
+    for (const key of d.explicit) expect(d.effective(key), key).toEqual(builtIn.effective(key));
     expect(d.adjustments).toEqual([]);
   });
 });

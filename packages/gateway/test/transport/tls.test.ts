@@ -7,8 +7,8 @@ import { createTestPki, type TestPki } from '../support/certificates.js';
 import { startTestGateway, type TestGateway } from '../support/gateway.js';
 import { tlsRequest } from '../support/tls-client.js';
 import type { GatewayFeature } from '../../src/feature.js';
-import { API_BASE } from '../../src/http/app-types.js';
-import { Opaque } from '../../src/http/schemas.js';
+import { API_BASE } from '@medkit/server';
+import { Opaque } from '@medkit/server';
 
 /** A route that answers with the identity the pipeline read (what the role stage will see). */
 const whoami: GatewayFeature = {

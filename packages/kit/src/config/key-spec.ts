@@ -33,10 +33,11 @@ export interface FloatSpec extends BaseSpec<number> {
 export interface BoolSpec extends BaseSpec<boolean> {
   type: 'bool';
 }
-export interface StringSpec extends BaseSpec<string> {
+/** A string key; `V` is the union of its allowed values when it has an `enum`. */
+export interface StringSpec<V extends string = string> extends BaseSpec<V> {
   type: 'string';
   /** Allowed values; anything else is rejected (default used) unless policy says refuse. */
-  enum?: readonly string[];
+  enum?: readonly V[];
   /** A rule a set of allowed values cannot express (a name's syntax), applied like `enum`. */
   check?: StringCheck;
   policy?: RangePolicy;
@@ -68,12 +69,12 @@ export const float = (def: number, doc: string, range: Omit<FloatSpec, 'type' | 
   ...range,
 });
 export const bool = (def: boolean, doc: string): BoolSpec => ({ type: 'bool', default: def, doc });
-export const str = (def: string, doc: string, opts: { enum?: readonly string[]; check?: StringCheck; policy?: RangePolicy } = {}): StringSpec => ({
-  type: 'string',
-  default: def,
-  doc,
-  ...opts,
-});
+/** A string key; with an `enum`, its values are typed as the union of the allowed ones. */
+export function str<const V extends string>(def: NoInfer<V>, doc: string, opts: { enum: readonly V[]; check?: StringCheck; policy?: RangePolicy }): StringSpec<V>;
+export function str(def: string, doc: string, opts?: { check?: StringCheck; policy?: RangePolicy }): StringSpec;
+export function str(def: string, doc: string, opts: { enum?: readonly string[]; check?: StringCheck; policy?: RangePolicy } = {}): StringSpec {
+  return { type: 'string', default: def, doc, ...opts };
+}
 export const list = (def: string[], doc: string): ListSpec => ({ type: 'list', default: def, doc });
 
 /** `spec`, marked as guarding security or a limit. */

@@ -5,12 +5,17 @@ import { createPrivateKey, X509Certificate } from 'node:crypto';
 import { Agent } from 'node:https';
 import type { OutboundAgent } from './outbound-http.js';
 import { readPem, TlsConfigError } from './tls-settings.js';
+import type { KeySpec, StringSpec } from '../config/key-spec.js';
+import type { ConfigReader } from '../config/reader.js';
 
-/** The configuration keys naming the three files, e.g. `aggregation.ca_file`, `aggregation.client_cert_file`, `aggregation.client_key_file`. */
-export interface OutboundTlsKeys {
-  ca: string;
-  cert: string;
-  key: string;
+/** The string keys of a key table. */
+type StringKey<T> = { [K in keyof T & string]: T[K] extends StringSpec ? K : never }[keyof T & string];
+
+/** The keys of `T` naming the three files, e.g. `aggregation.ca_file`, `aggregation.client_cert_file`, `aggregation.client_key_file`. */
+export interface OutboundTlsKeys<T> {
+  ca: StringKey<T>;
+  cert: StringKey<T>;
+  key: StringKey<T>;
 }
 
 /** The PEM contents for a TLS client. */
@@ -20,18 +25,15 @@ export interface OutboundTlsMaterial {
   key?: Buffer;
 }
 
-interface Reader {
-  value<T = unknown>(key: string): T;
-}
-
 /**
  * Reads and checks the files the keys name (read at start-up, so a key that cannot be honoured stops it);
  * undefined when none is set. Throws TlsConfigError naming the key at fault.
  */
-export function readOutboundTls(config: Reader, keys: OutboundTlsKeys): OutboundTlsMaterial | undefined {
-  const caFile = (config.value<string>(keys.ca) ?? '').trim();
-  const certFile = (config.value<string>(keys.cert) ?? '').trim();
-  const keyFile = (config.value<string>(keys.key) ?? '').trim();
+export function readOutboundTls<T extends Record<string, KeySpec>>(config: ConfigReader, table: T, keys: OutboundTlsKeys<T>): OutboundTlsMaterial | undefined {
+  const file = (k: StringKey<T>) => String(config.read(table, k) ?? '').trim();
+  const caFile = file(keys.ca);
+  const certFile = file(keys.cert);
+  const keyFile = file(keys.key);
   if (!caFile && !certFile && !keyFile) return undefined;
   const problems: string[] = [];
   if ((certFile === '') !== (keyFile === '')) problems.push(`${keys.cert} and ${keys.key} go together (one is missing)`);
@@ -51,8 +53,8 @@ export function readOutboundTls(config: Reader, keys: OutboundTlsKeys): Outbound
 }
 
 /** An HTTPS agent verifying servers against the CA and presenting the client certificate; undefined when no file is set. */
-export function outboundAgent(config: Reader, keys: OutboundTlsKeys): OutboundAgent | undefined {
-  const material = readOutboundTls(config, keys);
+export function outboundAgent<T extends Record<string, KeySpec>>(config: ConfigReader, table: T, keys: OutboundTlsKeys<T>): OutboundAgent | undefined {
+  const material = readOutboundTls(config, table, keys);
   if (!material) return undefined;
   return new Agent({ ...material, keepAlive: true });
 }

@@ -2,8 +2,8 @@
 // Lists are served from the entity cache; responses are memoised per cache generation.
 import { Type, type TSchema } from '@sinclair/typebox';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { API_BASE, type HttpApp } from '../../http/app-types.js';
-import { Collection, EntityId, GenericError, Opaque } from '../../http/schemas.js';
+import { API_BASE, type HttpApp } from '@medkit/server';
+import { Collection, EntityId, GenericError, Opaque } from '@medkit/server';
 import { ID_PARAM, SEGMENT_TO_TYPE, TYPE_TITLE, type EntitySegment } from '../../entity-scope/collections.js';
 import type { EntityResolver } from '../../entity-scope/resolve.js';
 import type { Area, Component, Entity, EntityType } from '../model.js';

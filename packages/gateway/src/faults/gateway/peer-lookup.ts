@@ -3,7 +3,7 @@
 // it when federation is on. Neither side imports the other: the faults side knows the documents, the
 // provider knows the peers, their deadlines and their id spaces.
 import type { IncomingHttpHeaders } from 'node:http';
-import { token, type Token } from '../../registry/index.js';
+import { token, type Token } from '@medkit/server';
 
 /** Who asks: forwarded the way entity forwarding forwards it (the provider decides what goes to peers). */
 export interface PeerFaultCaller {

@@ -12,7 +12,7 @@ import { clearFaults } from '@medkit/faults';
 import { FaultEntityIndex } from './entity-scope.js';
 import type { FaultScope, SourceEntity } from './entity-scope.js';
 import { FaultViews } from './views.js';
-import { token, type Token } from '../../registry/index.js';
+import { token, type Token } from '@medkit/server';
 
 export const FAULTS_SERVICE: Token<FaultsService> = token('faults');
 

@@ -3,10 +3,10 @@
 import { createReadStream, statSync } from 'node:fs';
 import { Type } from '@sinclair/typebox';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { API_BASE, type HttpApp } from '../../http/app-types.js';
+import { API_BASE, type HttpApp } from '@medkit/server';
 import { SovdError } from '@medkit/plugin-api';
-import { EntityId, GenericError } from '../../http/schemas.js';
-import { discardUpload, readMultipartUpload, withMultipart } from '../../http/multipart-upload.js';
+import { EntityId, GenericError } from '@medkit/server';
+import { discardUpload, readMultipartUpload, withMultipart } from '@medkit/server';
 import type { EntityRouteSpec, EntitySegment } from '../../entity-scope/index.js';
 import { listRosbagDescriptors, resolveRosbagFile } from '@medkit/faults';
 import type { BulkUploadStore } from '../bulk-data/upload-store.js';

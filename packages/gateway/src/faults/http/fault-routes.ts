@@ -1,12 +1,12 @@
 // HTTP ↔ fault manager for /faults and /{entity}/faults (docs/faults.md). Routes translate only: scope,
 // filters, views and clearing live in the domain and the faults service.
 import type { pluginFaults } from '../../plugins/dispatch.js';
-import { sendResult } from '../../http/verbatim.js';
+import { sendResult } from '@medkit/server';
 import { Type } from '@sinclair/typebox';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { API_BASE, type HttpApp } from '../../http/app-types.js';
+import { API_BASE, type HttpApp } from '@medkit/server';
 import { SovdError } from '@medkit/plugin-api';
-import { EntityId, GenericError } from '../../http/schemas.js';
+import { EntityId, GenericError } from '@medkit/server';
 import { COLLECTIONS, ENTITY_SEGMENTS, ID_PARAM, SEGMENT_TO_TYPE, TYPE_TO_SEGMENT, type EntityResolver } from '../../entity-scope/index.js';
 import { clearEntityFault, clearFaults } from '@medkit/faults';
 import { inEntityScope } from '@medkit/faults';

@@ -1,7 +1,7 @@
 // TypeBox schemas of the fault and bulk-data routes (docs/faults.md; docs/faults.md Q1). Response schemas strip
 // unknown properties, so every field the domain views emit is listed here.
 import { Type } from '@sinclair/typebox';
-import { Opaque } from '../../http/schemas.js';
+import { Opaque } from '@medkit/server';
 
 export const SovdFaultStatusSchema = Type.Object(
   {

@@ -3,9 +3,9 @@
 // stream also carries peers' events (x-medkit.gateway = peer name) on the same id sequence. The OpenAPI
 // description is left as it was: packages/web checks its generated types against it.
 import { Type } from '@sinclair/typebox';
-import { API_BASE, type HttpApp } from '../../http/app-types.js';
-import type { SseHub } from '../../http/sse.js';
-import { GenericError } from '../../http/schemas.js';
+import { API_BASE, type HttpApp } from '@medkit/server';
+import type { SseHub } from '@medkit/server';
+import { GenericError } from '@medkit/server';
 import type { FaultStream } from './fault-stream.js';
 
 export interface FaultStreamDeps {

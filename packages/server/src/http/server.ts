@@ -14,8 +14,7 @@ import { routeHeadAsGet } from './head-requests.js';
 import { installResponseSchemaSplit } from './response-schemas.js';
 import { installOpenApi, rewriteDocsUrl, type DocsEnricher, type ExtraDocPaths, type OpenApiOptions } from './openapi.js';
 import { SovdError } from '@medkit/plugin-api';
-import type { EntityResolver } from '../entity-scope/index.js';
-import { installRequestPipeline, type AccessStages, type CertificateReader } from './pipeline.js';
+import { installRequestPipeline, type AccessStages, type CertificateReader, type RouteStage } from './pipeline.js';
 import { installBrowserGuards } from './browser-guards.js';
 import type { HostAllowList } from '../transport/allowed-hosts.js';
 
@@ -41,8 +40,8 @@ export interface HttpServerOptions {
   /** A pino logger instance. */
   logger: FastifyBaseLogger;
   routes: RouteModule[];
-  /** Resolves the entity of routes that declare one (http/pipeline.ts). */
-  resolver: EntityResolver;
+  /** Per-route stages a server adds (the robot gateway's entity stage, http/pipeline.ts). */
+  routeStages?: readonly RouteStage[];
   /** Authentication and roles (http/pipeline.ts identity and role stages). */
   access: AccessStages;
   /** HTTPS (and mutual TLS) options; cleartext HTTP when absent. */
@@ -102,7 +101,7 @@ export async function createHttpServer(opts: HttpServerOptions): Promise<HttpSer
   installBrowserGuards(app, { allowedHosts: opts.allowedHosts, corsOrigins: opts.cors.allowedOrigins, scheme: opts.https ? 'https' : 'http' });
   installCors(app, opts.cors);
   installRateLimit(app, opts.rateLimit);
-  installRequestPipeline(app, opts.resolver, opts.access, opts.certificates);
+  installRequestPipeline(app, opts.access, opts.certificates, opts.routeStages);
   await installOpenApi(app, opts.openApi, opts.docsEnrichers ?? [], opts.docsPaths ?? []);
   for (const register of opts.routes) await register(app);
   return {

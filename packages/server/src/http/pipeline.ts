@@ -2,17 +2,16 @@
 // driven by per-route config). Identity is read once per request into `request.client` (the token's
 // subject and role when auth is on); the role stage then holds every request, whatever route or hook
 // would serve it (built-in, plugin, forwarded to a peer, /mcp), to the minimum role its route declares
-// in `config.role` or derives from its method and path (auth/route-access.ts); a route that
-// declares `config: { entity: {segment, collection, mutating} }` gets its entity resolved in the spec's
-// validation order (docs/api.md) and, for mutating calls, the access decision, before its handler runs,
-// which then reads the typed `request.entity`. A disabled feature's routes (`config.standIn`, see
-// route-index.ts) answer 501 here, before the entity is looked up. Route files keep only translation.
+// in `config.role` or derives from its method and path (auth/route-access.ts). A disabled feature's routes
+// (`config.standIn`, see route-index.ts) answer 501 here; any other per-route stage a server adds (the robot
+// gateway resolves a route's `config.entity`) runs after that, before the handler. Route files keep only
+// translation.
 import type { FastifyRequest, RouteOptions } from 'fastify';
 import type { Socket } from 'node:net';
 import type { HttpApp } from './app-types.js';
 import type { StandInRouteConfig } from './route-index.js';
 import { SovdError } from '@medkit/plugin-api';
-import { ANONYMOUS, ID_PARAM, type ClientIdentity, type EntityResolver, type EntityRouteSpec, type ResolvedEntity } from '../entity-scope/index.js';
+import { ANONYMOUS, type ClientIdentity } from '../auth/identity.js';
 import { accessOf, type RoleTable, type RouteRole } from '../auth/route-access.js';
 import type { AccessPolicy, Identification } from '../auth/policy.js';
 import type { CertificateIdentity } from '@medkit/kit';
@@ -21,12 +20,8 @@ declare module 'fastify' {
   interface FastifyRequest {
     /** The caller, read once per request. */
     client: ClientIdentity;
-    /** The route's entity; set only on routes whose config declares `entity`. */
-    entity: ResolvedEntity;
   }
   interface FastifyContextConfig extends StandInRouteConfig {
-    /** The entity this route acts on (see http/pipeline.ts). */
-    entity?: EntityRouteSpec;
     /** The minimum role of this route (docs/security.md); defaults from method and path (auth/route-access.ts). */
     role?: RouteRole;
   }
@@ -63,10 +58,23 @@ export interface AccessStages {
 /** Reads the verified client certificate of a connection (mutual TLS): its subject and mapped role. */
 export type CertificateReader = (socket: Socket) => CertificateIdentity | undefined;
 
-/** Installs the identity, role and entity stages; must run before routes are registered. */
-export function installRequestPipeline(app: HttpApp, resolver: EntityResolver, access: AccessStages, certificates?: CertificateReader): void {
+/** A request stage of one route, in Fastify's callback form (no promise per request on the hot path). */
+export type Stage = (request: FastifyRequest, reply: unknown, done: (err?: Error) => void) => void;
+
+/**
+ * A stage a server adds to the routes whose `config` asks for it (the robot gateway's entity stage). `stageFor`
+ * answers undefined for a route that does not, so such routes pay nothing.
+ */
+export interface RouteStage {
+  /** Request decorations the stage sets (Fastify wants them declared before routes are registered). */
+  install?(app: HttpApp): void;
+  stageFor(config: NonNullable<RouteOptions['config']>): Stage | undefined;
+}
+
+/** Installs the identity, role and per-route stages; must run before routes are registered. */
+export function installRequestPipeline(app: HttpApp, access: AccessStages, certificates?: CertificateReader, stages: readonly RouteStage[] = []): void {
   app.decorateRequest('client', null as unknown as ClientIdentity);
-  app.decorateRequest('entity', null as unknown as ResolvedEntity);
+  for (const s of stages) s.install?.(app);
   // Identity and role stages in one callback hook: the token (if any) is verified once, then the request is
   // held to its route's minimum role. Global, so it runs before any later hook can answer (aggregation
   // forwards in onRequest), and for unmatched paths too (their default access applies). Without auth and
@@ -94,38 +102,19 @@ export function installRequestPipeline(app: HttpApp, resolver: EntityResolver, a
   app.addHook('onRoute', (route: RouteOptions) => {
     for (const m of Array.isArray(route.method) ? route.method : [route.method]) access.table.add(m, route.url, route.config?.role);
   });
-  // The entity stage is attached to the routes that declare an entity (or are stand-ins) only, so other routes pay nothing.
+  // Per-route stages are attached only to the routes that ask for one (or are stand-ins), so other routes pay nothing.
   app.addHook('onRoute', (route: RouteOptions) => {
-    const stage = entityStage(route.config ?? {}, resolver);
+    const config = route.config ?? {};
+    const stage = config.standIn ? standInStage(config) : stages.map((s) => s.stageFor(config)).find((st) => st !== undefined);
     if (!stage) return;
     const existing = route.preHandler;
     route.preHandler = existing ? [stage, ...(Array.isArray(existing) ? existing : [existing])] : [stage];
   });
 }
 
-type Stage = (request: FastifyRequest, reply: unknown, done: (err?: Error) => void) => void;
-
-/** The stage of one route: 501 for a stand-in, else the entity of `config.entity` (and the access decision). */
-function entityStage(config: { entity?: EntityRouteSpec } & StandInRouteConfig, resolver: EntityResolver): Stage | undefined {
-  if (config.standIn) {
-    const message = config.disabledMessage ?? 'This feature is disabled on this gateway';
-    const answer = config.disabledError ?? (() => new SovdError('not-implemented', message));
-    return (_request, _reply, done) => done(answer());
-  }
-  const spec = config.entity;
-  if (!spec) return undefined;
-  const { segment, collection, parentParam } = spec;
-  const idParam = spec.idParam ?? ID_PARAM[segment];
-  const mutating = spec.mutating ?? false;
-  return (request, _reply, done) => {
-    try {
-      const params = request.params as Record<string, string>;
-      request.entity = parentParam
-        ? resolver.resolveChild(segment, params[parentParam], params[idParam], { collection, mutating, client: request.client })
-        : resolver.resolve(segment, params[idParam], { collection, mutating, client: request.client });
-      done();
-    } catch (err) {
-      done(err as Error);
-    }
-  };
+/** A disabled feature's route: its 501 (or its own answer), before any other stage or the handler. */
+function standInStage(config: StandInRouteConfig): Stage {
+  const message = config.disabledMessage ?? 'This feature is disabled on this gateway';
+  const answer = config.disabledError ?? (() => new SovdError('not-implemented', message));
+  return (_request, _reply, done) => done(answer());
 }

@@ -3,7 +3,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { parse } from 'yaml';
-import { securitySettingsFromEnv } from '@medkit/ros2';
 import { ConfigError } from '@medkit/kit';
 
 export type FlatConfig = Record<string, unknown>;
@@ -142,28 +141,25 @@ export function readYamlConfig(file: string): FlatConfig {
   return readConfigFile(file).values;
 }
 
+/** What a server built on the core reads from the environment besides MEDKIT_<KEY> (the robot's ROS variables). */
+export interface EnvironmentProfile {
+  /** Settings from other variables (ROS_DOMAIN_ID, ...), read first so MEDKIT_* ones override them. */
+  read?(env: NodeJS.ProcessEnv): FlatConfig;
+  /** Short variable names for keys, e.g. MEDKIT_DOMAIN → ros.domain_id. */
+  aliases?: Readonly<Record<string, string>>;
+}
+
 /** MEDKIT_<KEY> with dots as underscores, upper case, e.g. MEDKIT_SERVER_PORT; plus a few short aliases. */
-export function readEnvConfig(env: NodeJS.ProcessEnv, knownKeys: readonly string[]): FlatConfig {
-  const out: FlatConfig = {};
-  // ROS's own variables first, so the medkit-specific ones below can override them.
-  if (env.ROS_DOMAIN_ID !== undefined && env.ROS_DOMAIN_ID !== '') out['ros.domain_id'] = env.ROS_DOMAIN_ID;
-  if (env.ROS_LOCALHOST_ONLY === '1' || env.ROS_AUTOMATIC_DISCOVERY_RANGE === 'LOCALHOST') out['ros.localhost_only'] = true;
-  if (env.ROS_STATIC_PEERS) out['ros.initial_peers'] = env.ROS_STATIC_PEERS;
-  // SROS2's variables, read as rcl reads them (ROS_SECURITY_ENABLE only "true" enables, only "Enforce" enforces).
-  const sros2 = securitySettingsFromEnv(env);
-  if (sros2.enabled !== undefined) out['ros.security.enabled'] = sros2.enabled;
-  if (sros2.strategy !== undefined) out['ros.security.strategy'] = sros2.strategy;
-  if (sros2.keystore !== undefined) out['ros.security.keystore'] = sros2.keystore;
-  if (sros2.enclave !== undefined) out['ros.security.enclave'] = sros2.enclave;
+export function readEnvConfig(env: NodeJS.ProcessEnv, knownKeys: readonly string[], profile: EnvironmentProfile = {}): FlatConfig {
+  const out: FlatConfig = { ...(profile.read?.(env) ?? {}) };
   const aliases: Record<string, string> = {
     MEDKIT_HOST: 'server.host',
     MEDKIT_PORT: 'server.port',
     MEDKIT_DATA_DIR: 'data_dir',
-    MEDKIT_MANIFEST: 'discovery.manifest_path',
-    MEDKIT_DOMAIN: 'ros.domain_id',
     MEDKIT_LOG_LEVEL: 'logging.level',
     // [ours] docs/security.md: secrets come from the environment (MEDKIT_AUTH_CLIENTS maps by name).
     MEDKIT_JWT_SECRET: 'auth.jwt_secret',
+    ...profile.aliases,
   };
   const byEnvName = new Map(knownKeys.map((k) => [`MEDKIT_${k.replace(/\./g, '_').toUpperCase()}`, k]));
   for (const [name, value] of Object.entries(env)) {

@@ -4,7 +4,7 @@
 // `auth.*` key never gets here: the loader refuses it, config/unknown-keys.ts.) Secret values never appear in a message.
 import { createPrivateKey, createPublicKey, createSign, createVerify, type KeyObject } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import type { GatewayConfig } from '../config/index.js';
+import type { ServerConfig } from '../config/load.js';
 import { ClientRegistry } from './clients.js';
 import { AuthConfigError } from './errors.js';
 
@@ -47,7 +47,7 @@ function readPem(key: string, value: string): string {
   }
 }
 
-function rsaKeys(config: GatewayConfig): SigningKeys {
+function rsaKeys(config: ServerConfig): SigningKeys {
   const privPath = config.get('auth.jwt_secret');
   const pubPath = config.get('auth.jwt_public_key');
   if (!privPath) throw new AuthConfigError('auth.jwt_algorithm is RS256 but auth.jwt_secret (the private key PEM path) is not set');
@@ -81,7 +81,7 @@ function rsaKeys(config: GatewayConfig): SigningKeys {
 }
 
 /** The auth settings of `config`; throws AuthConfigError when auth is on and a setting cannot be honoured. */
-export function readAuthSettings(config: GatewayConfig): AuthSettings {
+export function readAuthSettings(config: ServerConfig): AuthSettings {
   const enabled = config.get('auth.enabled');
   const warnings: string[] = [];
   const algorithm = config.get('auth.jwt_algorithm') as JwtAlgorithm;

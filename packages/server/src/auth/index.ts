@@ -13,6 +13,7 @@ export { AccessPolicy, BEARER_SCHEME, SECURITY_SCHEMES } from './policy.js';
 export { RoleTable, renderRoleTable, publishedRows, ROLE_TABLE_FLAGS, accessOf, defaultAccess, stricter, type RouteRole, type RoleTableRow, type RoleResolver } from './route-access.js';
 export { ROLES, hasRole, parseRole, type Role, type RouteAccess } from '@medkit/kit';
 export { AuthService, type TokenResponse } from './service.js';
+export { MAX_CLOCK_SKEW_SEC } from './tokens.js';
 
 /** Everything the composition root wires: the service (auth on only), the decision, the table, the docs security. */
 export interface GatewayAuth {

@@ -4,7 +4,9 @@
 import type { ServerOptions as HttpsServerOptions } from 'node:https';
 import { buildHostAllowList, type HostAllowList } from './allowed-hosts.js';
 import { certificateIdentityReader, type CertificateIdentity } from '@medkit/kit';
-import { keyFileWarning, loadTlsMaterial, readTlsSettings, secureContextOptions, type TlsSettings } from '@medkit/kit';
+import { keyFileWarning, loadTlsMaterial, secureContextOptions, type TlsSettings } from '@medkit/kit';
+import { readTlsSettings } from './tls-settings.js';
+import type { ServerConfig } from '../config/load.js';
 import type { Socket } from 'node:net';
 
 export interface ServerTransport {
@@ -17,14 +19,10 @@ export interface ServerTransport {
   warnings: string[];
 }
 
-interface Reader {
-  value<T = unknown>(key: string): T;
-}
-
 /** Reads and checks the transport keys; throws TlsConfigError when a set key cannot be honoured. */
-export function readServerTransport(config: Reader): ServerTransport {
+export function readServerTransport(config: ServerConfig): ServerTransport {
   const tls = readTlsSettings(config);
-  const allowedHosts = buildHostAllowList(config.value<string[]>('server.allowed_hosts'), config.value<string>('server.host'));
+  const allowedHosts = buildHostAllowList(config.get('server.allowed_hosts'), config.get('server.host'));
   if (!tls) return { scheme: 'http', allowedHosts, warnings: [] };
   const material = loadTlsMaterial(tls);
   const https: HttpsServerOptions = {

@@ -1,7 +1,7 @@
 // The authentication and role decision of every request (docs/security.md): who the caller is (identity
 // stage) and whether the route's minimum role lets them through (role stage). The HTTP pipeline calls
 // both; nothing else decides access by role.
-import type { ClientIdentity } from '../entity-scope/access.js';
+import type { ClientIdentity } from './identity.js';
 import type { CertificateIdentity } from '@medkit/kit';
 import { insufficientScope, invalidToken, type OAuthError } from './errors.js';
 import { isReadMethod, meets } from './route-access.js';
