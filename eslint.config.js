@@ -37,6 +37,8 @@ const layering = (files, httpRegex) => ({
 
 /** A deep path into the gateway (its files or dist/) instead of its public entry `@medkit/gateway`. */
 const GATEWAY_DEEP = { regex: '^(@medkit/gateway/.+|(\\.\\./)+gateway/.*)$', message: 'Import @medkit/gateway (its public entry), not its files.' };
+/** The robot gateway at all: the fleet tier builds on @medkit/server and declares the gateway services it reads. */
+const GATEWAY_ANY = { regex: '^(@medkit/gateway(/.*)?|(\\.\\./)+gateway/.*)$', message: 'The fleet tier imports @medkit/server and @medkit/kit, not the robot gateway (fleet-link declares the services it reads in robot-services.ts).' };
 const restrictImports = (files, patterns) => ({ files, rules: { '@typescript-eslint/no-restricted-imports': ['error', { patterns }] } });
 
 export default tseslint.config(
@@ -65,10 +67,10 @@ export default tseslint.config(
   // The same split inside the server core: auth, config, registry and transport code import no Fastify or http/.
   { files: ['packages/server/src/**/*.ts'], ignores: SERVER_HTTP_FILES, rules: { '@typescript-eslint/no-restricted-imports': ['error', { patterns: [FASTIFY_IMPORT, httpImport(DOMAIN_HTTP)] }] } },
   // The fleet tier's packages (issue 28): the wire contract imports no medkit package; the robot link and the
-  // fleet server use the gateway's public entry only (no deep path into it), and the robot link not the server.
+  // fleet server build on the server core (@medkit/server), never on the robot gateway, and the robot link not on the server.
   restrictImports(['packages/fleet-protocol/src/**/*.ts'], [{ regex: '^@medkit/', message: '@medkit/fleet-protocol is the wire contract: it imports no medkit package.' }]),
-  restrictImports(['packages/fleet-link/src/**/*.ts', 'packages/fleet/src/**/*.ts'], [GATEWAY_DEEP]),
-  restrictImports(['packages/fleet-link/src/**/*.ts'], [GATEWAY_DEEP, { regex: '^@medkit/fleet(/.*)?$', message: 'The robot side does not import the fleet server.' }]),
+  restrictImports(['packages/fleet-link/src/**/*.ts', 'packages/fleet/src/**/*.ts'], [GATEWAY_ANY]),
+  restrictImports(['packages/fleet-link/src/**/*.ts'], [GATEWAY_ANY, { regex: '^@medkit/fleet(/.*)?$', message: 'The robot side does not import the fleet server.' }]),
   // The faults domain does not know aggregation: peers reach it through seams it defines (gateway/peer-lookup.ts)
   // and its wiring (faults/feature.ts) connects. Repeats the domain patterns: a later config replaces the rule.
   {

@@ -1,5 +1,5 @@
 // Builds the bodies of the robot's fleet events from the gateway's own models.
-import type { EntitySnapshot } from '@medkit/gateway';
+import type { RobotEntitySnapshot } from './robot-services.js';
 import type { FaultEvent } from '@medkit/faults';
 import type { EntitiesBody, EntityNode, FaultEventBody } from '@medkit/fleet-protocol';
 
@@ -24,7 +24,7 @@ export function faultEventBody(e: FaultEvent): FaultEventBody {
 }
 
 /** The entity tree, flattened to what the fleet shows (ids, names, parents). */
-export function entitiesBody(snap: EntitySnapshot): EntitiesBody {
+export function entitiesBody(snap: RobotEntitySnapshot): EntitiesBody {
   const entities: EntityNode[] = [
     ...snap.areas.map((a): EntityNode => ({ type: 'area', id: a.id, name: a.name, parent: a.parent_area_id })),
     ...snap.components.map((c): EntityNode => ({ type: 'component', id: c.id, name: c.name, parent: c.parent_component_id ?? c.area })),

@@ -3,7 +3,8 @@
 // The gateway never waits for the broker: events are stored locally first and drained in seq order.
 import { hostname } from 'node:os';
 import type { NatsConnection } from '@nats-io/transport-node';
-import { type GatewayConfig, type GatewayFeature, FAULTS_SERVICE, ENTITIES_SERVICE, LOGS_SERVICE } from '@medkit/gateway';
+import type { ServerConfig, ServerFeature } from '@medkit/server';
+import type { RobotServices } from './robot-services.js';
 import { ConfigError, warning, type HealthWarning } from '@medkit/kit';
 import { bool, int, str } from '@medkit/kit';
 import { isFleetId, type HealthBody, connectWithRetry, type NatsSettings, ensureFleetStream } from '@medkit/fleet-protocol';
@@ -29,7 +30,7 @@ const NEAR_FULL = 0.8;
 const ENTITY_DEBOUNCE_MS = 1000;
 
 /** fleet.robot_id, else manifest metadata.name, else the host name's first label; refused when invalid. */
-function robotIdFrom(config: GatewayConfig, manifestName: string | undefined): string {
+function robotIdFrom(config: ServerConfig, manifestName: string | undefined): string {
   const configured = config.read(FLEET_LINK_KEYS, 'fleet.robot_id');
   const id = configured || manifestName || hostname().split('.')[0];
   if (!isFleetId(id)) throw new ConfigError(`fleet robot id '${id}' must match [A-Za-z0-9_-]{1,64}; set fleet.robot_id`);
@@ -54,7 +55,7 @@ export interface FleetLinkStatus {
   last_error?: string;
 }
 
-export function createFleetLinkFeature(config: GatewayConfig): GatewayFeature {
+export function createFleetLinkFeature(config: ServerConfig, robotServices: RobotServices): ServerFeature {
   const enabled = config.read(FLEET_LINK_KEYS, 'fleet.enabled');
   const fastPathOn = config.read(FLEET_COMMON_KEYS, 'fleet.fast_path.enabled');
   let outbox: Outbox | undefined;
@@ -76,13 +77,13 @@ export function createFleetLinkFeature(config: GatewayConfig): GatewayFeature {
   return {
     name: 'fleet-link',
     // After faults, whose event stream it forwards to the fleet.
-    uses: [ENTITIES_SERVICE, FAULTS_SERVICE, LOGS_SERVICE],
+    uses: [robotServices.entities, robotServices.faults, robotServices.logs],
     keys: { ...FLEET_COMMON_KEYS, ...FLEET_LINK_KEYS },
     migrations: enabled ? OUTBOX_MIGRATIONS : [],
     init(ctx) {
       if (!enabled) return;
       fleet = fleetIdFrom(ctx.config);
-      const entities = ctx.services.find(ENTITIES_SERVICE);
+      const entities = ctx.services.find(robotServices.entities);
       robot = robotIdFrom(ctx.config, entities?.manifest?.metadata.name);
       // Read at init, not in the background: TLS files that cannot be read and a malformed NKEY seed stop start-up (named).
       nats = natsOptionsFrom(ctx.config, `medkit-robot-${robot}`);
@@ -92,7 +93,7 @@ export function createFleetLinkFeature(config: GatewayConfig): GatewayFeature {
       // fleet event commit together (docs/fleet.md; docs/fleet.md "Delivery guarantees"). A fault store in
       // another file (faults.database_path) or in memory cannot share the transaction: then the event is
       // written right after the fault, synchronously, and a crash between the two can lose it.
-      const manager = ctx.services.find(FAULTS_SERVICE)?.system.manager;
+      const manager = ctx.services.find(robotServices.faults)?.system.manager;
       if (manager && manager.repository.database === ctx.db) {
         offFaults = manager.addEventJournal((e) => {
           box.enqueue('faults', faultEventBody(e));
@@ -103,7 +104,7 @@ export function createFleetLinkFeature(config: GatewayConfig): GatewayFeature {
         ctx.log.warn({ component: 'fleet-link' }, 'the fault store is not the gateway database: fleet fault events are written after the fault, not in its transaction');
         offFaults = manager.events.subscribe((e) => enqueue('faults', faultEventBody(e)));
       }
-      const logManager = ctx.config.read(FLEET_LINK_KEYS, 'fleet.logs.enabled') ? ctx.services.find(LOGS_SERVICE) : undefined;
+      const logManager = ctx.config.read(FLEET_LINK_KEYS, 'fleet.logs.enabled') ? ctx.services.find(robotServices.logs) : undefined;
       if (logManager) {
         const fwd = new LogForwarder(ctx.config.read(FLEET_LINK_KEYS, 'fleet.logs.max_per_second'), (body) => {
           if (!stopping) enqueue('logs', body);
@@ -130,8 +131,8 @@ export function createFleetLinkFeature(config: GatewayConfig): GatewayFeature {
       // Unset: the address this server is bound to (fine on a robot's own network; set it behind NAT).
       const bound = ctx.listening && ctx.listening.host !== '0.0.0.0' && ctx.listening.host !== '::' ? `${ctx.listening.scheme ?? 'http'}://${ctx.listening.host.includes(':') ? `[${ctx.listening.host}]` : ctx.listening.host}:${ctx.listening.port}` : undefined;
       const gatewayUrl = ctx.config.read(FLEET_LINK_KEYS, 'fleet.gateway_url') || bound;
-      const entities = ctx.services.find(ENTITIES_SERVICE);
-      const faults = ctx.services.find(FAULTS_SERVICE);
+      const entities = ctx.services.find(robotServices.entities);
+      const faults = ctx.services.find(robotServices.faults);
       const sendHealth = async () => {
         const h = await ctx.health.collect();
         const body: HealthBody = {

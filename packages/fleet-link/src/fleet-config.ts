@@ -2,7 +2,7 @@
 // (docs/fleet.md–4). The robot's link and the fleet server (@medkit/fleet) both read it from here.
 import { readFileSync } from 'node:fs';
 import type { ConnectionOptions } from '@nats-io/transport-node';
-import { type GatewayConfig } from '@medkit/gateway';
+import type { ServerConfig } from '@medkit/server';
 import { ConfigError, readOutboundTls } from '@medkit/kit';
 import { bool, guarded, int, list, str } from '@medkit/kit';
 import { isFleetId, type NatsSettings, type StreamLimits } from '@medkit/fleet-protocol';
@@ -28,13 +28,13 @@ export const FLEET_COMMON_KEYS = {
 };
 
 /** The fleet id, refused at start-up when it is not a valid subject token. */
-export function fleetIdFrom(config: GatewayConfig): string {
+export function fleetIdFrom(config: ServerConfig): string {
   const id = config.read(FLEET_COMMON_KEYS, 'fleet.id');
   if (!isFleetId(id)) throw new ConfigError(`fleet.id '${id}' must match [A-Za-z0-9_-]{1,64}`);
   return id;
 }
 
-export function streamLimitsFrom(config: GatewayConfig): StreamLimits {
+export function streamLimitsFrom(config: ServerConfig): StreamLimits {
   return {
     maxAgeSec: config.read(FLEET_COMMON_KEYS, 'fleet.stream.max_age_sec'),
     maxBytes: config.read(FLEET_COMMON_KEYS, 'fleet.stream.max_bytes'),
@@ -47,7 +47,7 @@ export function streamLimitsFrom(config: GatewayConfig): StreamLimits {
 const USER_SEED = /^SU[A-Z2-7]{56}$/;
 
 /** The NKEY seed from `fleet.nats.nkey_seed` or the first line of `fleet.nats.nkey_seed_file`; ConfigError when malformed. */
-function nkeySeedFrom(config: GatewayConfig): Uint8Array | undefined {
+function nkeySeedFrom(config: ServerConfig): Uint8Array | undefined {
   const inline = config.read(FLEET_COMMON_KEYS, 'fleet.nats.nkey_seed');
   const file = config.read(FLEET_COMMON_KEYS, 'fleet.nats.nkey_seed_file');
   if (inline && file) throw new ConfigError('set fleet.nats.nkey_seed or fleet.nats.nkey_seed_file, not both');
@@ -79,7 +79,7 @@ export const NATS_CLIENT_DEFAULTS = {
 } as const satisfies ConnectionOptions;
 
 /** Connection settings from `fleet.nats.*`. Credentials go to the client only; nothing here is logged. */
-export function natsOptionsFrom(config: GatewayConfig, name: string): NatsSettings {
+export function natsOptionsFrom(config: ServerConfig, name: string): NatsSettings {
   const o: ConnectionOptions = { servers: config.read(FLEET_COMMON_KEYS, 'fleet.nats.servers'), name, ...NATS_CLIENT_DEFAULTS };
   const user = config.read(FLEET_COMMON_KEYS, 'fleet.nats.user');
   const pass = config.read(FLEET_COMMON_KEYS, 'fleet.nats.password');

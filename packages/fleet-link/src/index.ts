@@ -4,6 +4,7 @@
 // their broker client (NATS, MQTT) only when started.
 export { createFleetLinkFeature, FLEET_LINK_KEYS, type FleetLinkStatus } from './feature.js';
 export { createVda5050Feature, VDA5050_KEYS } from './vda5050/feature.js';
+export type { RobotServices, RobotEntities, RobotFaults, RobotLogs, RobotEntitySnapshot, RobotLogEntry } from './robot-services.js';
 // The configuration both tiers read (fleet id, NATS, stream limits); the fleet server imports it from here.
 export { FLEET_COMMON_KEYS, fleetIdFrom, NATS_CLIENT_DEFAULTS, natsOptionsFrom, streamLimitsFrom } from './fleet-config.js';
 // The outbox and its drain, for tools that publish as many robots (bench/fleet).

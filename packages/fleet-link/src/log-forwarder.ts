@@ -1,7 +1,7 @@
 // The robot's `logs` events (docs/fleet.md: optional, WARN and above, rate-limited): log entries of the
 // gateway's log manager at WARN or above become fleet events, through a token bucket so a node that floods
 // its log cannot flood the outbox. Entries past the rate are counted and the count rides on the next event.
-import type { StoredLog } from '@medkit/gateway';
+import type { RobotLogEntry } from './robot-services.js';
 import type { LogsBody } from '@medkit/fleet-protocol';
 
 /** ROS level of WARN; lower levels are never sent. */
@@ -31,7 +31,7 @@ export class LogForwarder {
   }
 
   /** Offers one stored log entry; sends it when it is WARN or above and the rate allows. */
-  offer(e: StoredLog): void {
+  offer(e: RobotLogEntry): void {
     if (e.level < WARN) return;
     const t = this.now();
     this.tokens = Math.min(this.perSecond, this.tokens + ((t - this.last) / 1000) * this.perSecond);

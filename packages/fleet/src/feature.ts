@@ -3,7 +3,7 @@
 // backlog; any number of replicas share the durable consumer (docs/fleet.md).
 import type { NatsConnection } from '@nats-io/transport-node';
 import pg from 'pg';
-import { type GatewayConfig, type GatewayFeature, METRICS_SERVICE } from '@medkit/gateway';
+import { type ServerConfig, type ServerFeature, METRICS_SERVICE } from '@medkit/server';
 import { outboundAgent } from '@medkit/kit';
 import { FLEET_SERVER_KEYS } from './keys.js';
 import { connectWithRetry, type NatsSettings, ensureFleetStream, streamName } from '@medkit/fleet-protocol';
@@ -16,7 +16,7 @@ import { FleetLiveFeed } from './http/live.js';
 import { registerFleetRoutes } from './routes.js';
 import { registerFleetMetrics } from './metrics.js';
 
-export function createFleetFeature(_config?: GatewayConfig, opts: { keepaliveMs?: number } = {}): GatewayFeature {
+export function createFleetFeature(_config?: ServerConfig, opts: { keepaliveMs?: number } = {}): ServerFeature {
   let pool: pg.Pool | undefined;
   let nc: NatsConnection | undefined;
   let ingest: FleetIngest | undefined;

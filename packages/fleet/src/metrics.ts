@@ -3,7 +3,7 @@
 // stored → PostgreSQL commit), the fast path's events by outcome and robots online/offline. Counters are this
 // replica's; sum them over replicas for the fleet.
 import type { Pool } from 'pg';
-import type { MetricsService } from '@medkit/gateway';
+import type { MetricsService } from '@medkit/server';
 import type { FleetIngest, IngestStats } from './ingest.js';
 import type { FastPathIngest } from './fast-path.js';
 import { robotCounts } from './queries.js';

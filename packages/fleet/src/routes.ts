@@ -7,7 +7,7 @@ import { Type } from '@sinclair/typebox';
 import type {} from '@fastify/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Pool } from 'pg';
-import { type HttpApp, type SseHub, forwardRequest, escapesPath, isReadMethod, type RoleResolver } from '@medkit/gateway';
+import { type HttpApp, type SseHub, forwardRequest, escapesPath, isReadMethod, type RoleResolver } from '@medkit/server';
 import { SovdError } from '@medkit/plugin-api';
 import { parseSeverityFilter, restSeverityLabel, sovdStatus, statusesForFilter, STATUS_FILTER_VALUES } from '@medkit/faults';
 import { API_BASE } from '@medkit/kit';

@@ -31,6 +31,6 @@ export type { StoredLog } from './logs/model.js';
 export type { HttpApp } from '@medkit/server';
 export type { SseHub, SseStream } from '@medkit/server';
 /** Forwarding a request to another gateway (federation peers, a fleet's robots). */
-export { escapesPath, forwardRequest } from './aggregation/forward.js';
+export { escapesPath, forwardRequest } from '@medkit/server';
 /** Route access: which role a request needs. */
 export { isReadMethod, type RoleResolver } from '@medkit/server';

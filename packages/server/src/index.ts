@@ -31,6 +31,7 @@ export { FailureLog, type FailureLogDecision, type FailureLogOptions } from './h
 export { lazySerializerCompiler, lazyValidatorCompiler, reuseForEqualSchemas } from './http/lazy-compile.js';
 export { servedResponses } from './http/response-schemas.js';
 export { SseHub, type SseStream } from './http/sse.js';
+export { forwardRequest, escapesPath, hasRequestBody, decodeSegment, MAX_FORWARD_RESPONSE_BYTES, type ForwardTarget, type ForwardOutcome, type ForwardOptions } from './http/forward.js';
 
 /** Authentication and roles. */
 export { ANONYMOUS, type ClientIdentity } from './auth/identity.js';

@@ -4,7 +4,8 @@
 // CONNECTIONBROKEN as the broker-held last will).
 import { hostname } from 'node:os';
 import type { MqttClient } from 'mqtt';
-import { type GatewayConfig, type GatewayFeature, FAULTS_SERVICE } from '@medkit/gateway';
+import type { ServerConfig, ServerFeature } from '@medkit/server';
+import type { RobotServices } from '../robot-services.js';
 import { warning } from '@medkit/kit';
 import { bool, int, str } from '@medkit/kit';
 import { buildConnection, buildState, isActive, stateErrors, vdaTopic, type Vda5050Header } from './messages.js';
@@ -27,7 +28,7 @@ export const VDA5050_KEYS = {
 /** MQTT topic levels may not contain these. */
 const TOPIC_LEVEL = /^[^/#+\s]{1,128}$/;
 
-export function createVda5050Feature(config: GatewayConfig): GatewayFeature {
+export function createVda5050Feature(config: ServerConfig, robotServices: Pick<RobotServices, 'faults'>): ServerFeature {
   const enabled = config.read(VDA5050_KEYS, 'vda5050.enabled');
   let client: MqttClient | undefined;
   let timer: NodeJS.Timeout | undefined;
@@ -39,7 +40,7 @@ export function createVda5050Feature(config: GatewayConfig): GatewayFeature {
   let goodbye: (() => [string, string]) | undefined;
   return {
     name: 'vda5050',
-    uses: [FAULTS_SERVICE],
+    uses: [robotServices.faults],
     keys: VDA5050_KEYS,
     init(ctx) {
       if (!enabled) return;
@@ -51,7 +52,7 @@ export function createVda5050Feature(config: GatewayConfig): GatewayFeature {
     async start(ctx) {
       if (!enabled) return;
       const log = ctx.log.child({ component: 'vda5050' });
-      const faults = ctx.services.find(FAULTS_SERVICE);
+      const faults = ctx.services.find(robotServices.faults);
       if (!faults) {
         log.warn('vda5050 needs the faults feature; not started');
         return;

@@ -10,7 +10,7 @@
 // moves on and the event is not sent twice.
 import type { NatsConnection } from '@nats-io/transport-node';
 import { DeliverPolicy, jetstream, jetstreamManager } from '@nats-io/jetstream';
-import { type SseStream } from '@medkit/gateway';
+import { type SseStream } from '@medkit/server';
 import { formatSseEvent } from '@medkit/kit';
 import { FAST_PATH_MAX_BYTES, fastSubjects } from '@medkit/fleet-protocol';
 import { decodeFaultEvent, faultSubjects, type FleetFaultEvent } from './fault-event.js';

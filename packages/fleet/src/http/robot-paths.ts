@@ -2,7 +2,7 @@
 // `amr-07` is `/api/v1/components/amr-07/apps/amr-07__lidar/...` on the fleet (docs/fleet.md). Fault details
 // forwarded from a robot carry `bulk_data_uri` links to its black-box recordings; rewritten, those links
 // work against the fleet (which forwards them) instead of pointing at a gateway the browser may not reach.
-import { escapesPath } from '@medkit/gateway';
+import { escapesPath } from '@medkit/server';
 import { API_BASE } from '@medkit/kit';
 
 // With or without the API base: a fault's `bulk_data_uri` is written under it (`/apps/…`, the reference's form).

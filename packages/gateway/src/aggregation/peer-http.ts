@@ -1,9 +1,10 @@
 // HTTP to peer gateways: every call has a deadline and a response size cap (docs/aggregation.md), and
 // failures come back as values, never as exceptions, so callers can count them per peer.
 import { callErrorDetail, outboundCall, readCapped, type OutboundAgent } from '@medkit/kit';
+import { MAX_FORWARD_RESPONSE_BYTES } from '@medkit/server';
 
 /** Largest peer response body read into memory (docs/aggregation.md). */
-export const MAX_PEER_RESPONSE_BYTES = 10 * 1024 * 1024;
+export const MAX_PEER_RESPONSE_BYTES = MAX_FORWARD_RESPONSE_BYTES;
 
 /** Sent on every request a gateway makes on behalf of a fan-out or a fetch: the peer answers locally only. */
 export const NO_FAN_OUT_HEADER = 'x-medkit-no-fan-out';

@@ -8,7 +8,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { HttpApp } from '@medkit/server';
 import { SovdError } from '@medkit/plugin-api';
 import { SEGMENT_TO_TYPE, type EntitySegment } from '../entity-scope/collections.js';
-import { escapesPath, forwardRequest, hasRequestBody } from './forward.js';
+import { escapesPath, forwardRequest, hasRequestBody } from '@medkit/server';
 import { fanOutPath, mergeCollection, queryPeers } from './fan-out.js';
 import { memberItem } from './member-dispatch.js';
 import type { PeerRoute } from './merge.js';

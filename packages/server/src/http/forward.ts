@@ -1,11 +1,21 @@
-// Forwards one request for a peer-owned entity to that peer (docs/aggregation.md): same method, query and
-// body, the path re-addressed to the peer's id, X-Client-Id always and Authorization only when configured.
+// Forwards one request to another medkit server (a federation peer, a fleet robot; docs/aggregation.md): same
+// method, query and body, the path re-addressed, X-Client-Id always and Authorization only when configured.
 // Buffered answers are capped at 10 MB; event streams are piped until either side goes away.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Readable } from 'node:stream';
 import { callErrorDetail, headerOf, outboundCall, readCapped, type OutboundAgent } from '@medkit/kit';
-import { MAX_PEER_RESPONSE_BYTES } from './peer-http.js';
-import { decodeSegment } from './url-paths.js';
+
+/** Largest response body a forwarded request passes on (a federation peer's, a robot's). */
+export const MAX_FORWARD_RESPONSE_BYTES = 10 * 1024 * 1024;
+
+/** Percent-decodes one path segment; undefined for malformed encoding (never throws on client or peer input). */
+export function decodeSegment(segment: string): string | undefined {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    return undefined;
+  }
+}
 
 /** Request headers passed to the peer. */
 const FORWARDED_REQUEST_HEADERS = ['content-type', 'accept', 'last-event-id', 'x-medkit-no-fan-out'];
@@ -104,9 +114,9 @@ export async function forwardRequest(req: IncomingMessage, res: ServerResponse, 
       clearTimeout(timer);
       return { kind: 'stream', status: answer.status, headers: out, body: answer.body, abort: () => { cleanup(); ac.abort(); } };
     }
-    const buf = await readCapped(answer.body, o.maxBytes ?? MAX_PEER_RESPONSE_BYTES);
+    const buf = await readCapped(answer.body, o.maxBytes ?? MAX_FORWARD_RESPONSE_BYTES);
     cleanup();
-    if (!buf) return { kind: 'failed', reason: 'too_large', detail: `peer response larger than ${o.maxBytes ?? MAX_PEER_RESPONSE_BYTES} bytes` };
+    if (!buf) return { kind: 'failed', reason: 'too_large', detail: `peer response larger than ${o.maxBytes ?? MAX_FORWARD_RESPONSE_BYTES} bytes` };
     return { kind: 'buffered', status: answer.status, headers: out, body: buf };
   } catch (err) {
     cleanup();

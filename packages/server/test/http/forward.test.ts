@@ -2,7 +2,7 @@
 // deadline and the /api/v1 guard.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createServer, type Server } from 'node:http';
-import { forwardRequest, type ForwardOptions } from '../../src/aggregation/forward.js';
+import { forwardRequest, type ForwardOptions } from '../../src/http/forward.js';
 
 function listen(s: Server): Promise<string> {
   return new Promise((r) => s.listen(0, '127.0.0.1', () => r(`http://127.0.0.1:${(s.address() as { port: number }).port}`)));
