@@ -35,8 +35,6 @@ const layering = (files, httpRegex) => ({
   rules: { '@typescript-eslint/no-restricted-imports': ['error', { patterns: [FASTIFY_IMPORT, httpImport(httpRegex)] }] },
 });
 
-/** A deep path into the gateway (its files or dist/) instead of its public entry `@medkit/gateway`. */
-const GATEWAY_DEEP = { regex: '^(@medkit/gateway/.+|(\\.\\./)+gateway/.*)$', message: 'Import @medkit/gateway (its public entry), not its files.' };
 /** The robot gateway at all: the fleet tier builds on @medkit/server and declares the gateway services it reads. */
 const GATEWAY_ANY = { regex: '^(@medkit/gateway(/.*)?|(\\.\\./)+gateway/.*)$', message: 'The fleet tier imports @medkit/server and @medkit/kit, not the robot gateway (fleet-link declares the services it reads in robot-services.ts).' };
 const restrictImports = (files, patterns) => ({ files, rules: { '@typescript-eslint/no-restricted-imports': ['error', { patterns }] } });
