@@ -137,6 +137,11 @@ export class GraphWatchdog {
     }
   }
 
+  /** Closes every detector (their subscriptions); no tick runs after it. */
+  close(): void {
+    for (const s of this.slots) s.detector.close?.();
+  }
+
   /** The body of `GET /x-medkit-watchdog` (without the wrapper the route adds). */
   status(warmupCycles: number): Record<string, unknown> {
     const entities = this.warmup.entries().slice(0, STATUS_ENTITIES).map(([fqn, p]) => ({
