@@ -14,6 +14,8 @@ import { FileRuleStore, MemoryRuleStore } from '../src/watchdog/value/store.js';
 import { TopicFeeds } from '../src/watchdog/feeds.js';
 import type { SweepInput } from '../src/watchdog/detectors/detector.js';
 import { fakeTopics } from './fake-topics.js';
+import { fakeFaultManager } from './fake-fault-manager.js';
+import { GraphWatchdog } from '../src/watchdog/watchdog.js';
 
 const LIMITS: RuleLimits = { maxLength: 256, maxDepth: 16, maxSources: 8, maxWindowMs: 3_600_000 };
 const ev = (text: string, values: Record<string, number> = {}) => parseExpression(text, LIMITS).evaluate(new Map(Object.entries(values)));
@@ -263,5 +265,31 @@ describe('value detector', () => {
     expect(() => checkConfigRules([BASE, BASE], LIMITS, 8)).toThrow(/rules\[1\]: a value rule with id LOC_GPS_REJECTING exists/);
     expect(() => checkConfigRules([{ ...BASE, id: 'a b' }], LIMITS, 8)).toThrow(/rules\[0\]\.id/);
     expect(() => checkConfigRules([{ ...BASE, id: 'one' }], LIMITS, 8)).not.toThrow();
+  });
+});
+
+describe('value rules in the watchdog tick', () => {
+  it('FAILED with the rule\'s code and severity while the check fails, PASSED once it holds, nothing after deletion', async () => {
+    const s = detector();
+    const fm = fakeFaultManager();
+    const wd = new GraphWatchdog([{ detector: s.det, mode: 'raise' }], { ros: () => s.t.ros, report: fm.report, failingCodes: fm.failingCodes }, { warmupCycles: 0, pruneGrace: 60, limits: { maxTopics: 10, maxEndpoints: 10, maxNodes: 10 } });
+    s.det.create({ ...BASE, severity: 'WARNING' });
+    s.t.publish('/diagnostics', 'w', 'diagnostic_msgs/msg/DiagnosticArray');
+    await wd.runTick();
+    s.t.emit('/diagnostics', { status: [{ name: 'gps_gate', values: [{ key: 'rejected', value: '1' }] }] });
+    await wd.runTick();
+    expect(fm.reports).toEqual([expect.objectContaining({ code: 'LOC_GPS_REJECTING', passed: false, severity: 1, sourceId: 'graph_watchdog' })]);
+    expect(fm.reports[0].description).toBe('LOC_GPS_REJECTING: 1 finding: rule vr_1: mean of diag:gps_gate/rejected over 1000 ms is 1 (> 0.5; 1 sample)');
+    s.advance(2000);
+    fm.reports.length = 0;
+    await wd.runTick();
+    expect(fm.reports).toEqual([expect.objectContaining({ code: 'LOC_GPS_REJECTING', passed: true })]);
+    s.t.emit('/diagnostics', { status: [{ name: 'gps_gate', values: [{ key: 'rejected', value: '1' }] }] });
+    await wd.runTick();
+    s.det.remove('vr_1');
+    expect(s.cleared).toEqual(['LOC_GPS_REJECTING']);
+    fm.reports.length = 0;
+    await wd.runTick();
+    expect(fm.reports).toEqual([]);
   });
 });

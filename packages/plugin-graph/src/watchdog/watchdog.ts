@@ -130,6 +130,9 @@ export class GraphWatchdog {
       this.deps.report({ code, passed: true, severity: 0, description: '', sourceId: WATCHDOG_SOURCE_ID });
       passed.push(code);
     }
+    // A code no detector may raise any more (a deleted value rule) is forgotten, so deletions cannot pile up.
+    const known = new Set(this.slots.flatMap((slot) => [...slot.detector.codes]));
+    for (const code of this.raised) if (!known.has(code)) this.raised.delete(code);
     // Listing faults costs more than a report: only when something was passed, once per tick.
     if (passed.length > 0) {
       const failing = this.deps.failingCodes();

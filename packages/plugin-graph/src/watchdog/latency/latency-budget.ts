@@ -121,7 +121,7 @@ export class LatencyBudgetDetector implements Detector {
         severity: FAULT_SEVERITY.ERROR,
         subject: s.chain.name,
         nodes: [],
-        text: `chain ${s.chain.name} (${this.route(s)}): ${s.chain.stat} ${formatMs(measured!)} over budget ${s.chain.budgetMs} ms (p50 ${formatMs(s.p50!)}, p99 ${formatMs(s.p99!)}, ${ages.length} messages in ${this.settings.windowMs} ms)`,
+        text: `chain ${s.chain.name} (${this.route(s)}): ${s.chain.stat} ${formatMs(measured!)} over budget ${s.chain.budgetMs} ms (p50 ${formatMs(s.p50!)}, p99 ${formatMs(s.p99!)}, ${ages.length} message${ages.length === 1 ? '' : 's'} in ${this.settings.windowMs} ms)`,
       });
     }
     return out;

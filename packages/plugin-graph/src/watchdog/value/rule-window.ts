@@ -12,6 +12,7 @@ export interface Verdict {
   text?: string;
 }
 
+const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
 const compare = (a: number, op: Op, b: number) => (op === '<' ? a < b : op === '<=' ? a <= b : op === '>' ? a > b : a >= b);
 
 /** A number for a description: at most 6 significant digits, no exponent noise for ordinary values. */
@@ -68,7 +69,7 @@ export class RuleWindow {
     if (r.stat === 'stuck') {
       const spanned = this.runStart !== undefined && now - this.runStart >= r.window_ms;
       const failed = spanned && hi - lo <= r.threshold;
-      return { failed, samples: s.length, stat: hi - lo, ...(failed ? { text: `rule ${r.id}: ${what} stuck at ${formatNumber(values[values.length - 1])} for ${r.window_ms} ms (changed by ${formatNumber(hi - lo)}, tolerance ${formatNumber(r.threshold)}; ${s.length} samples)` } : {}) };
+      return { failed, samples: s.length, stat: hi - lo, ...(failed ? { text: `rule ${r.id}: ${what} stuck at ${formatNumber(values[values.length - 1])} for ${r.window_ms} ms (changed by ${formatNumber(hi - lo)}, tolerance ${formatNumber(r.threshold)}; ${plural(s.length, 'sample')})` } : {}) };
     }
     let stat: number;
     if (r.stat === 'min') stat = lo;
@@ -81,6 +82,6 @@ export class RuleWindow {
     }
     const failed = compare(stat, r.op!, r.threshold);
     const label = r.stat === 'rate' ? 'rate of change (per s)' : r.stat;
-    return { failed, samples: s.length, stat, ...(failed ? { text: `rule ${r.id}: ${label} of ${what} over ${r.window_ms} ms is ${formatNumber(stat)} (${r.op} ${formatNumber(r.threshold)}; ${s.length} samples)` } : {}) };
+    return { failed, samples: s.length, stat, ...(failed ? { text: `rule ${r.id}: ${label} of ${what} over ${r.window_ms} ms is ${formatNumber(stat)} (${r.op} ${formatNumber(r.threshold)}; ${plural(s.length, 'sample')})` } : {}) };
   }
 }
