@@ -19,7 +19,8 @@
 //            cli         55 loaded-modules (a default gateway's module set)
 //            gateway     58..59 service-interface/service-interface-peers (Cyclone, Fast DDS clients)
 //            gateway     56 ros/sros2-denied (a secured gateway whose permissions deny some topics: 403s)
-//            57 free: a new test file takes it and adds itself to this table (180..227 are all handed out).
+//            plugin-graph 57 topic-detectors-e2e (tf_stale, latency_budget, value rules with Cyclone peers).
+//            No suite offset is free any more (180..227 are all handed out too).
 //   180..227 offsets handed out to new tests by task; they map to domains base+60..base+107:
 //            180 rtps hostile-sequence-numbers, 181 gateway rtps-fuzz, 185..187 rtps flood/probation
 //            and gateway discovery-flood, 190..192 gateway http fuzz and CLI start-up failures,

@@ -3,8 +3,11 @@
 // a silent default would change what the robot reports): those throw, naming the key, and the plugin does not
 // start. Unknown keys and unknown detector ids are warnings.
 
-export type DetectorMode = 'raise' | 'advisory' | 'off';
-export const DETECTOR_IDS = ['qos_mismatch', 'orphan', 'param_drift', 'lifecycle_expectation', 'node_death'] as const;
+import { bool, int, limit, mode, obj, P, strings, unknownKeys, type DetectorMode, type Warn } from './config-fields.js';
+import { readLatency, readTfStale, readValue, type LatencyConfig, type TfStaleConfig, type ValueConfig } from './config-topics.js';
+
+export type { DetectorMode } from './config-fields.js';
+export const DETECTOR_IDS = ['qos_mismatch', 'orphan', 'param_drift', 'lifecycle_expectation', 'node_death', 'tf_stale', 'latency_budget', 'value'] as const;
 export type DetectorId = (typeof DETECTOR_IDS)[number];
 
 export interface WatchdogConfig {
@@ -15,65 +18,19 @@ export interface WatchdogConfig {
   maxTopics: number;
   maxEndpointsPerTopic: number;
   maxNodes: number;
+  /** [ours] Topic subscriptions of the topic detectors at most, and the largest message they read. */
+  maxSubscriptions: number;
+  maxMessageBytes: number;
   detectors: {
     qos_mismatch: { mode: DetectorMode; grace: number; allowlist: string[] };
     orphan: { mode: DetectorMode; grace: number; maxEditDistance: number; namespaceEditDistance: number; allowlist: string[] };
     param_drift: { mode: DetectorMode; baseline: boolean; expect: Record<string, unknown>; ignore: string[]; maxReadsPerTick: number; pruneGrace: number };
     lifecycle_expectation: { mode: DetectorMode; requireActive: string[]; grace: number; pruneGrace: number; trackedNodeCap: number; maxReadsPerTick: number };
     node_death: { mode: DetectorMode; missGrace: number; pruneGrace: number };
+    tf_stale: TfStaleConfig;
+    latency_budget: LatencyConfig;
+    value: ValueConfig;
   };
-}
-
-type Warn = (m: string) => void;
-const P = 'plugins.graph_watchdog.';
-
-/** Reads an integer in [min, max]; numbers or digit strings (environment overrides). */
-function int(raw: Record<string, unknown>, key: string, def: number, min: number, max: number, where: string, warn: Warn): number {
-  if (!(key in raw)) return def;
-  const v = raw[key];
-  const n = typeof v === 'number' || (typeof v === 'string' && /^-?\d+$/.test(v.trim())) ? Number(v) : NaN;
-  if (Number.isInteger(n) && n >= min && n <= max) return n;
-  warn(`${where}${key}: '${String(v)}' is not an integer ${min}–${max}, using ${def}`);
-  return def;
-}
-
-/** Like {@link int}, but an invalid value refuses the configuration instead of falling back. */
-function limit(raw: Record<string, unknown>, key: string, def: number, min: number, max: number, where: string): number {
-  return int(raw, key, def, min, max, where, (m) => {
-    throw new Error(m.replace(/, using .*$/, ''));
-  });
-}
-
-function bool(raw: Record<string, unknown>, key: string, def: boolean, where: string, warn: Warn): boolean {
-  if (!(key in raw)) return def;
-  const v = raw[key];
-  if (v === true || v === 'true' || v === 'yes') return true;
-  if (v === false || v === 'false' || v === 'no') return false;
-  warn(`${where}${key}: '${String(v)}' is not a boolean, using ${def}`);
-  return def;
-}
-
-/** A list of strings: a YAML list, or comma-separated text (environment overrides). */
-function strings(raw: Record<string, unknown>, key: string, where: string, warn: Warn): string[] {
-  if (!(key in raw)) return [];
-  const v = raw[key];
-  if (Array.isArray(v)) return v.map(String).slice(0, 1024);
-  if (typeof v === 'string') return v.split(',').map((s) => s.trim()).filter(Boolean).slice(0, 1024);
-  warn(`${where}${key}: must be a list of strings, ignored`);
-  return [];
-}
-
-function mode(raw: Record<string, unknown>, where: string, warn: Warn): DetectorMode {
-  const v = raw.mode;
-  if (v === undefined || v === 'raise' || v === true || v === 'true' || v === 'yes') return 'raise';
-  if (v === 'advisory') return 'advisory';
-  if (v === 'off' || v === false || v === 'false' || v === 'no') return 'off';
-  warn(`${where}mode: '${String(v)}' is not raise, advisory or off, using raise`);
-  return 'raise';
-}
-
-function obj(v: unknown): Record<string, unknown> {
-  return v !== null && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : {};
 }
 
 /** `expect` nests dotted parameter names (`a.b: 1` → `{a: {b: 1}}`); flatten back to `a.b`. */
@@ -86,11 +43,8 @@ function flatten(o: Record<string, unknown>, prefix = '', out: Record<string, un
   return out;
 }
 
-function unknownKeys(raw: Record<string, unknown>, known: string[], where: string, warn: Warn): void {
-  for (const k of Object.keys(raw)) if (!known.includes(k)) warn(`${where}${k}: unknown key, ignored`);
-}
 
-const TOP_KEYS = ['tick_interval_ms', 'warmup_cycles', 'prune_grace', 'max_topics', 'max_endpoints_per_topic', 'max_nodes'];
+const TOP_KEYS = ['tick_interval_ms', 'warmup_cycles', 'prune_grace', 'max_topics', 'max_endpoints_per_topic', 'max_nodes', 'max_subscriptions', 'max_message_bytes'];
 /** The plugin's configuration keys (PluginModule.configKeys); each detector's own keys are checked here. */
 export const WATCHDOG_KEYS: readonly string[] = [...TOP_KEYS, 'detectors.*'];
 
@@ -122,6 +76,8 @@ export function readWatchdogConfig(raw: Record<string, unknown>, warn: Warn): Wa
     maxTopics: int(raw, 'max_topics', 2048, 1, 100_000, P, warn),
     maxEndpointsPerTopic: int(raw, 'max_endpoints_per_topic', 64, 1, 10_000, P, warn),
     maxNodes: int(raw, 'max_nodes', 2048, 1, 100_000, P, warn),
+    maxSubscriptions: limit(raw, 'max_subscriptions', 64, 1, 4096, P),
+    maxMessageBytes: limit(raw, 'max_message_bytes', 1 << 20, 1024, 64 << 20, P),
     detectors: {
       qos_mismatch: { mode: mode(q, w('qos_mismatch'), warn), grace: int(q, 'grace', 3, 0, 10_000, w('qos_mismatch'), warn), allowlist: strings(q, 'allowlist', w('qos_mismatch'), warn) },
       orphan: {
@@ -152,6 +108,9 @@ export function readWatchdogConfig(raw: Record<string, unknown>, warn: Warn): Wa
         missGrace: limit(nd, 'miss_grace', 2, 0, 3600, w('node_death')),
         pruneGrace: limit(nd, 'prune_grace', pruneGrace, 0, 3600, w('node_death')),
       },
+      tf_stale: readTfStale(d('tf_stale'), w('tf_stale'), warn),
+      latency_budget: readLatency(d('latency_budget'), w('latency_budget'), warn),
+      value: readValue(d('value'), w('value'), warn),
     },
   };
 }

@@ -1,12 +1,13 @@
-// The OpenAPI fragment of the watchdog's status route (docs/plugins.md, docs/graph.md).
+// The OpenAPI fragment of the watchdog's routes (docs/plugins.md, docs/graph.md): its status and the value rules.
 import { GENERIC_ERROR_RESPONSE as error } from '@medkit/plugin-api';
+import { VALUE_RULE_PATHS } from './value/openapi.js';
 
 export const GRAPH_WATCHDOG_PATHS: Record<string, unknown> = {
   'x-medkit-watchdog': {
     get: {
       tags: ['Server'],
       summary: 'Graph watchdog status (graph_watchdog plugin)',
-      description: 'Warm-up state, the nodes it tracks and what each detector (qos_mismatch, orphan, param_drift, lifecycle_expectation) sees. 503 before the first sweep and after shutdown.',
+      description: 'Warm-up state, the nodes it tracks and what each detector (qos_mismatch, orphan, param_drift, lifecycle_expectation, node_death, tf_stale, latency_budget, value) sees. 503 before the first sweep and after shutdown.',
       responses: {
         200: {
           description: 'Watchdog status',
@@ -34,4 +35,5 @@ export const GRAPH_WATCHDOG_PATHS: Record<string, unknown> = {
       },
     },
   },
+  ...VALUE_RULE_PATHS,
 };

@@ -9,8 +9,16 @@ import { NodeDeathDetector } from './detectors/node-death.js';
 import { OrphanDetector } from './detectors/orphan.js';
 import { ParamDriftDetector } from './detectors/param-drift.js';
 import { QosMismatchDetector } from './detectors/qos-mismatch.js';
+import type { Detector } from './detectors/detector.js';
+import { TopicFeeds } from './feeds.js';
+import { LatencyBudgetDetector } from './latency/latency-budget.js';
 import { GRAPH_WATCHDOG_PATHS } from './openapi.js';
+import { TfStaleDetector } from './tf/tf-stale.js';
+import { valueRuleRoutes } from './value/routes.js';
+import { FileRuleStore, MemoryRuleStore } from './value/store.js';
+import { checkConfigRules, ValueDetector } from './value/value-detector.js';
 import { GraphWatchdog, WATCHDOG_SOURCE_ID } from './watchdog.js';
+import { scopedApps } from '../provider/build.js';
 
 /** The fault manager's severity scale by number (0..3). */
 const SEVERITY_NAMES = ['INFO', 'WARNING', 'ERROR', 'CRITICAL'] as const;
@@ -23,6 +31,9 @@ export class GraphWatchdogPlugin implements MedkitPlugin, IntrospectionProvider 
   private warnings: string[] = [];
   private ctx?: PluginContext;
   watchdog?: GraphWatchdog;
+  /** The value rules (REST), when the `value` detector is on. */
+  value?: ValueDetector;
+  private feeds?: TopicFeeds;
   private timer?: NodeJS.Timeout;
   private running = false;
   private stopped = false;
@@ -33,6 +44,9 @@ export class GraphWatchdogPlugin implements MedkitPlugin, IntrospectionProvider 
 
   configure(config: PluginConfig): void {
     this.cfg = readWatchdogConfig(config, (m) => this.warnings.push(m));
+    // Value rules of the configuration decide raises: a bad one refuses the configuration, naming it.
+    const v = this.cfg.detectors.value;
+    if (v.mode !== 'off') checkConfigRules(v.rules, v.limits, v.maxRules);
   }
 
   setContext(ctx: PluginContext): void {
@@ -49,14 +63,15 @@ export class GraphWatchdogPlugin implements MedkitPlugin, IntrospectionProvider 
         return app ? effectiveFqn(app) || undefined : undefined;
       },
     });
+    const graphDetectors: { detector: Detector; mode: typeof d.qos_mismatch.mode }[] = [
+      { detector: new QosMismatchDetector(d.qos_mismatch), mode: d.qos_mismatch.mode },
+      { detector: new OrphanDetector(d.orphan), mode: d.orphan.mode },
+      { detector: new ParamDriftDetector({ ...d.param_drift, readTimeoutMs: timeout }), mode: d.param_drift.mode },
+      { detector: lifecycle, mode: d.lifecycle_expectation.mode },
+      { detector: new NodeDeathDetector({ ...d.node_death, sourceOf: (fqn) => lastingAppSource(ctx, fqn) }), mode: d.node_death.mode },
+    ];
     this.watchdog = new GraphWatchdog(
-      [
-        { detector: new QosMismatchDetector(d.qos_mismatch), mode: d.qos_mismatch.mode },
-        { detector: new OrphanDetector(d.orphan), mode: d.orphan.mode },
-        { detector: new ParamDriftDetector({ ...d.param_drift, readTimeoutMs: timeout }), mode: d.param_drift.mode },
-        { detector: lifecycle, mode: d.lifecycle_expectation.mode },
-        { detector: new NodeDeathDetector({ ...d.node_death, sourceOf: (fqn) => lastingAppSource(ctx, fqn) }), mode: d.node_death.mode },
-      ],
+      [...graphDetectors, ...this.topicDetectors(ctx)],
       {
         ros: () => ctx.ros(),
         report: (r) =>
@@ -74,6 +89,41 @@ export class GraphWatchdogPlugin implements MedkitPlugin, IntrospectionProvider 
     );
     this.timer = setInterval(() => void this.tickOnce(), c.tickIntervalMs);
     this.timer.unref();
+  }
+
+  /**
+   * The detectors that subscribe to topics (only those not off: an off detector subscribes to nothing). A bad
+   * value rule in the configuration throws here, naming it, so the plugin does not start.
+   */
+  private topicDetectors(ctx: PluginContext): { detector: Detector; mode: WatchdogConfig['detectors']['value']['mode'] }[] {
+    const c = this.cfg;
+    const d = c.detectors;
+    const feeds = (this.feeds = new TopicFeeds({ maxTopics: c.maxSubscriptions, maxMessageBytes: c.maxMessageBytes }));
+    const out: { detector: Detector; mode: typeof d.value.mode }[] = [];
+    if (d.tf_stale.mode !== 'off') out.push({ detector: new TfStaleDetector(d.tf_stale, feeds), mode: d.tf_stale.mode });
+    if (d.latency_budget.mode !== 'off') {
+      const functionNodes = (id: string) => {
+        const snap = ctx.getEntitySnapshot();
+        const fn = snap.functions.find((f) => f.id === id);
+        return fn ? scopedApps(fn, snap).map((a) => effectiveFqn(a)).filter(Boolean) : undefined;
+      };
+      out.push({ detector: new LatencyBudgetDetector({ ...d.latency_budget, functionNodes }, feeds), mode: d.latency_budget.mode });
+    }
+    if (d.value.mode !== 'off') {
+      const v = d.value;
+      this.value = new ValueDetector(
+        {
+          ...v,
+          configRules: v.rules,
+          store: v.storagePath ? new FileRuleStore(v.storagePath) : new MemoryRuleStore(),
+          clearFault: (code) => ctx.clearFault(code),
+          warn: (m: string) => ctx.log.warn(m),
+        },
+        feeds,
+      );
+      out.push({ detector: this.value, mode: v.mode });
+    }
+    return out;
   }
 
   /** One sweep unless the previous one is still running (slow reads never pile up). */
@@ -98,7 +148,7 @@ export class GraphWatchdogPlugin implements MedkitPlugin, IntrospectionProvider 
           {
             id: WATCHDOG_SOURCE_ID,
             name: 'Graph Watchdog',
-            description: 'Silent-fault detectors over the ROS graph (QoS mismatches, orphan topics, parameter drift, lifecycle expectations, nodes that left)',
+            description: 'Silent-fault detectors over the ROS graph (QoS mismatches, orphan topics, parameter drift, lifecycle expectations, nodes that left, stale transforms, latency budgets, value rules)',
             external: true,
             ...(host ? { component_id: host.id } : {}),
           },
@@ -120,12 +170,15 @@ export class GraphWatchdogPlugin implements MedkitPlugin, IntrospectionProvider 
           res.sendJson(this.watchdog.status(this.cfg.warmupCycles));
         },
       },
+      ...valueRuleRoutes(() => (this.stopped ? undefined : this.value)),
     ];
   }
 
   shutdown(): void {
     this.stopped = true;
     if (this.timer) clearInterval(this.timer);
+    this.watchdog?.close();
+    this.feeds?.close();
   }
 }
 

@@ -130,11 +130,19 @@ export class GraphWatchdog {
       this.deps.report({ code, passed: true, severity: 0, description: '', sourceId: WATCHDOG_SOURCE_ID });
       passed.push(code);
     }
+    // A code no detector may raise any more (a deleted value rule) is forgotten, so deletions cannot pile up.
+    const known = new Set(this.slots.flatMap((slot) => [...slot.detector.codes]));
+    for (const code of this.raised) if (!known.has(code)) this.raised.delete(code);
     // Listing faults costs more than a report: only when something was passed, once per tick.
     if (passed.length > 0) {
       const failing = this.deps.failingCodes();
       for (const code of passed) if (!failing.has(code)) this.raised.delete(code);
     }
+  }
+
+  /** Closes every detector (their subscriptions); no tick runs after it. */
+  close(): void {
+    for (const s of this.slots) s.detector.close?.();
   }
 
   /** The body of `GET /x-medkit-watchdog` (without the wrapper the route adds). */

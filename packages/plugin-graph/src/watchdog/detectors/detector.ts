@@ -40,6 +40,8 @@ export interface Detector {
   sweep(input: SweepInput): Finding[] | Promise<Finding[]>;
   /** Detector-specific status for `GET /x-medkit-watchdog`. */
   status(): Record<string, unknown>;
+  /** Releases what it holds (topic subscriptions) at shutdown. */
+  close?(): void;
 }
 
 /** The topics no detector looks at. */
