@@ -16,6 +16,8 @@
 // With `fastPath`, every event is also published once on core NATS as soon as it is committed (fast-path.ts); only
 // the JetStream acknowledgement here removes it from the outbox.
 import type { JetStreamClient } from '@nats-io/jetstream';
+import { jserrors } from '@nats-io/jetstream/internal';
+import { errors as natsErrors } from '@nats-io/transport-node';
 import { subjectFor, WakeableSleep } from '@medkit/fleet-protocol';
 import type { Outbox } from './outbox.js';
 import { FastPublisher, type FastPathSink } from './fast-path.js';
@@ -89,11 +91,13 @@ class ConnectionLost extends Error {
 }
 
 function classify(err: unknown): FailureKind {
-  const e = err as { name?: string; cause?: { name?: string } } | undefined;
-  if (e instanceof ConnectionLost) return 'disconnected';
-  if (e?.name === 'TimeoutError') return 'timeout';
-  // The JetStream client reports "no responders" to a publish as JetStreamNotEnabled (cause NoResponders).
-  if (e?.name === 'NoResponders' || e?.cause?.name === 'NoResponders' || (e?.name === 'JetStreamNotEnabled' && e.cause?.name === 'RequestError')) return 'leaderless';
+  if (err instanceof ConnectionLost) return 'disconnected';
+  if (err instanceof natsErrors.TimeoutError) return 'timeout';
+  // The JetStream client reports "no responders" to a publish as JetStreamNotEnabled (cause NoResponders, or a
+  // RequestError wrapping it); the library's own classes tell them apart (one copy of it in the process).
+  const cause = err instanceof Error ? err.cause : undefined;
+  if (err instanceof natsErrors.NoRespondersError || cause instanceof natsErrors.NoRespondersError) return 'leaderless';
+  if (err instanceof jserrors.JetStreamNotEnabled && cause instanceof natsErrors.RequestError) return 'leaderless';
   return 'other';
 }
 
@@ -174,8 +178,8 @@ export class OutboxDrain {
           this.pause.wake();
         } else if (r.value.type === 'error' && this.fast) {
           // A publish the server's permissions refuse does not close the connection; it comes back as this status.
-          const e = r.value.error as { name?: string; operation?: string; subject?: string } | undefined;
-          if (e?.name === 'PermissionViolationError' && e.operation === 'publish' && e.subject && this.fast.refused(e.subject)) this.o.onFastPathDenied?.(e.subject);
+          const e = r.value.error;
+          if (e instanceof natsErrors.PermissionViolationError && e.operation === 'publish' && e.subject && this.fast.refused(e.subject)) this.o.onFastPathDenied?.(e.subject);
         }
       }
     } catch {

@@ -8,7 +8,7 @@
 // life, so nothing the server hands us is dropped; we batch whatever has arrived while the previous batch was
 // being written. The buffer is bounded by the consumer's max_ack_pending (the server sends no more unacked).
 import type { NatsConnection } from '@nats-io/transport-node';
-import { AckPolicy, DeliverPolicy, jetstream, jetstreamManager, type ConsumerMessages, type JsMsg } from '@nats-io/jetstream';
+import { AckPolicy, DeliverPolicy, JetStreamApiCodes, JetStreamApiError, jetstream, jetstreamManager, type ConsumerMessages, type JsMsg } from '@nats-io/jetstream';
 import type { Pool } from 'pg';
 import { parseEnvelopeOn, WakeableSleep, type StreamReplicas } from '@medkit/fleet-protocol';
 import { writeBatch, type BatchOutcome, type IngestItem } from './ingest-writer.js';
@@ -143,7 +143,7 @@ export class FleetIngest {
     while (!this.stopped) {
       try {
         const consumer = await js.consumers.get(this.o.stream, INGEST_CONSUMER).catch(async (err: unknown) => {
-          if ((err as { name?: string }).name !== 'ConsumerNotFoundError') throw err;
+          if (!(err instanceof JetStreamApiError && err.code === JetStreamApiCodes.ConsumerNotFound)) throw err;
           await this.ensureConsumer();
           return js.consumers.get(this.o.stream, INGEST_CONSUMER);
         });
