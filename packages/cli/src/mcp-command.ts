@@ -2,7 +2,7 @@
 // stdio by default (an agent starts it as a subprocess); `--http` serves streamable HTTP instead.
 import { createServer } from 'node:http';
 import { parseArgs } from 'node:util';
-import { clientOptionsFromEnv, handleStreamableHttp, McpRequestError, readJsonBody, serveStdio, SovdClient, type SovdClientOptions } from '@medkit/mcp';
+import { clientOptionsFromEnv, handleStreamableHttp, McpRequestError, readJsonBody, serveStdio, createMcpClient, type McpClientOptions } from '@medkit/mcp';
 import { GATEWAY_VERSION } from '@medkit/gateway';
 import { UsageError } from './args.js';
 
@@ -22,7 +22,7 @@ Usage:
   --port P          HTTP port (default 8765)`;
 
 export interface McpCommand {
-  client: SovdClientOptions;
+  client: McpClientOptions;
   maxOutputChars: number;
   http?: { host: string; port: number };
 }
@@ -57,7 +57,7 @@ export function parseMcpCommand(argv: string[], env: NodeJS.ProcessEnv): McpComm
     throw new UsageError(`${(err as Error).message} (try: medkit mcp --help)`);
   }
   if (v.help) return 'help';
-  let client: SovdClientOptions;
+  let client: McpClientOptions;
   try {
     client = clientOptionsFromEnv({
       ROS2_MEDKIT_BASE_URL: v.url ?? env.ROS2_MEDKIT_BASE_URL,
@@ -76,7 +76,7 @@ export function parseMcpCommand(argv: string[], env: NodeJS.ProcessEnv): McpComm
 
 /** Runs the command until stdin closes (stdio) or SIGINT/SIGTERM (HTTP). */
 export async function runMcpCommand(cmd: McpCommand, log: (line: string) => void): Promise<number> {
-  const opts = { client: new SovdClient(cmd.client), maxOutputChars: cmd.maxOutputChars, version: GATEWAY_VERSION };
+  const opts = { client: createMcpClient(cmd.client), maxOutputChars: cmd.maxOutputChars, version: GATEWAY_VERSION };
   if (!cmd.http) {
     // stdout carries the protocol: everything for people goes to stderr.
     await serveStdio(opts);

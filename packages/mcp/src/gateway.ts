@@ -3,7 +3,7 @@
 // This module configures that client as the server needs it (X-Client-Id on every call, a 4 MiB cap,
 // a fetch that may serve calls in-process) and turns its errors into the gateway call errors that
 // tool-errors.ts maps to tool errors.
-import { MedkitClient, MedkitNetworkError, MedkitResponseTooLargeError, MedkitTimeoutError, SovdClientError, type MedkitClientOptions } from '@medkit/client';
+import { MedkitClient, MedkitNetworkError, MedkitResponseTooLargeError, MedkitTimeoutError, SovdClientError } from '@medkit/client';
 
 /** A SOVD error answered by the gateway (docs/api.md), or a transport failure mapped to one. */
 export class SovdCallError extends Error {
@@ -21,7 +21,7 @@ export class SovdCallError extends Error {
   }
 }
 
-export interface SovdClientOptions {
+export interface McpClientOptions {
   /** Base URL of the API, e.g. `http://127.0.0.1:8080/api/v1` (the `/api/v1` may be left out). */
   baseUrl: string;
   /** Deadline of each call in milliseconds. */
@@ -56,21 +56,18 @@ function asUrlAndInit(inner: typeof fetch): typeof fetch {
   };
 }
 
-/** @medkit/client's client with the MCP server's options: what the gateway's `/mcp` and `medkit mcp` construct. */
-export class SovdClient extends MedkitClient {
-  constructor(opts: SovdClientOptions) {
-    const url = new URL(opts.baseUrl);
-    if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new Error(`gateway URL must be http(s), got '${opts.baseUrl}'`);
-    const options: MedkitClientOptions = {
-      baseUrl: url.href,
-      timeoutMs: opts.timeoutMs,
-      token: opts.bearerToken,
-      clientId: opts.clientId,
-      maxResponseBytes: opts.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES,
-      ...(opts.fetch ? { fetch: asUrlAndInit(opts.fetch) } : {}),
-    };
-    super(options);
-  }
+/** @medkit/client's client with the MCP server's options: what the gateway's `/mcp` and `medkit mcp` use. */
+export function createMcpClient(opts: McpClientOptions): MedkitClient {
+  const url = new URL(opts.baseUrl);
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new Error(`gateway URL must be http(s), got '${opts.baseUrl}'`);
+  return new MedkitClient({
+    baseUrl: url.href,
+    timeoutMs: opts.timeoutMs,
+    token: opts.bearerToken,
+    clientId: opts.clientId,
+    maxResponseBytes: opts.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES,
+    ...(opts.fetch ? { fetch: asUrlAndInit(opts.fetch) } : {}),
+  });
 }
 
 export interface GatewayResponse {

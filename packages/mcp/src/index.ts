@@ -1,5 +1,5 @@
 // @medkit/mcp: an MCP server for AI agents, speaking to a medkit gateway over its REST API.
-export { SovdClient, SovdCallError, DEFAULT_MAX_RESPONSE_BYTES, type SovdClientOptions } from './gateway.js';
+export { createMcpClient, SovdCallError, DEFAULT_MAX_RESPONSE_BYTES, type McpClientOptions } from './gateway.js';
 export { createMedkitMcpServer, DEFAULT_MAX_OUTPUT_CHARS, DEFAULT_TOOLS_PAGE_SIZE, DEFAULT_RESOURCES_PAGE_SIZE, type MedkitMcpOptions } from './server.js';
 export { CATALOG, ENTITY_TYPES, type ToolDeclaration, type BodySpec, type GatherSpec, type HttpMethod, type ReferenceName } from './catalog/index.js';
 export { NAME_PREFIXES, servedNames, declarationNames } from './names.js';

@@ -6,7 +6,7 @@ import type { MedkitClient } from '@medkit/client';
 import { registerTools } from './tool-registry.js';
 
 export interface MedkitMcpOptions {
-  /** The gateway: @medkit/client's client (`SovdClient` builds one with the MCP server's options). */
+  /** The gateway: @medkit/client's client (`createMcpClient` builds one with the MCP server's options). */
   client: MedkitClient;
   /** Longest text a tool returns (characters). */
   maxOutputChars?: number;

@@ -4,7 +4,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { StdioServerTransport } from '@modelcontextprotocol/sdk/server/stdio.js';
 import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
 import { createMedkitMcpServer, type MedkitMcpOptions } from './server.js';
-import type { SovdClientOptions } from './gateway.js';
+import type { McpClientOptions } from './gateway.js';
 
 /** The reference MCP server's environment variables, honoured so existing agent set-ups work. */
 export interface McpEnvironment {
@@ -16,7 +16,7 @@ export interface McpEnvironment {
 const MAX_TIMEOUT_S = 600;
 
 /** Client options from the reference environment (defaults: localhost:8080, 30 s). */
-export function clientOptionsFromEnv(env: McpEnvironment): SovdClientOptions {
+export function clientOptionsFromEnv(env: McpEnvironment): McpClientOptions {
   const raw = env.ROS2_MEDKIT_TIMEOUT_S;
   const seconds = raw === undefined || raw === '' ? 30 : Number(raw);
   if (!Number.isFinite(seconds) || seconds <= 0 || seconds > MAX_TIMEOUT_S) throw new Error(`ROS2_MEDKIT_TIMEOUT_S must be a number of seconds in (0, ${MAX_TIMEOUT_S}], got '${raw}'`);

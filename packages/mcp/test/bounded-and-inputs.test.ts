@@ -2,7 +2,7 @@
 // id validation before any request, and the reference environment variables with hostile values.
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { boundedJson, CATALOG, clientOptionsFromEnv, execute, SovdClient } from '../src/index.js';
+import { boundedJson, CATALOG, clientOptionsFromEnv, execute, createMcpClient } from '../src/index.js';
 
 const byName = (n: string) => CATALOG.find((t) => `sovd_${t.name}` === n)!;
 
@@ -47,7 +47,7 @@ describe('tool inputs', () => {
 
   it('turns an unreachable gateway into a readable tool error, not a throw', async () => {
     // Port 9 on loopback: nothing listens (connection refused at once).
-    const client = new SovdClient({ baseUrl: 'http://127.0.0.1:9/api/v1', timeoutMs: 2000 });
+    const client = createMcpClient({ baseUrl: 'http://127.0.0.1:9/api/v1', timeoutMs: 2000 });
     const r = await execute(byName('sovd_version'), {}, client, { maxChars: 5000 });
     expect(r.isError).toBe(true);
     const body = JSON.parse((r.content[0] as { text: string }).text);
@@ -66,7 +66,7 @@ describe('reference environment', () => {
   });
 
   it('refuses a gateway URL that is not http(s)', () => {
-    expect(() => new SovdClient({ baseUrl: 'file:///etc/passwd', timeoutMs: 1000 })).toThrow(/http/);
+    expect(() => createMcpClient({ baseUrl: 'file:///etc/passwd', timeoutMs: 1000 })).toThrow(/http/);
   });
 });
 

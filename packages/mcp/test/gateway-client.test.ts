@@ -4,7 +4,7 @@
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CATALOG, DEFAULT_MAX_RESPONSE_BYTES, execute, SovdClient } from '../src/index.js';
+import { CATALOG, DEFAULT_MAX_RESPONSE_BYTES, execute, createMcpClient } from '../src/index.js';
 
 let server: Server;
 let api: string;
@@ -32,7 +32,7 @@ beforeAll(async () => {
 afterAll(() => new Promise<void>((r) => server.close(() => r())));
 
 const tool = (name: string) => CATALOG.find((d) => d.name === name)!;
-const client = (timeoutMs = 5000) => new SovdClient({ baseUrl: api, timeoutMs, bearerToken: 'tok', clientId: 'agent-7' });
+const client = (timeoutMs = 5000) => createMcpClient({ baseUrl: api, timeoutMs, bearerToken: 'tok', clientId: 'agent-7' });
 async function run(name: string, args: Record<string, unknown>, timeoutMs?: number) {
   const r = await execute(tool(name), args, client(timeoutMs), { maxChars: 20_000 });
   return { isError: r.isError === true, body: JSON.parse((r.content[0] as { text: string }).text) as Record<string, unknown> };

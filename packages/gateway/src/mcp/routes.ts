@@ -36,7 +36,7 @@ export function inProcessFetch(app: Pick<HttpApp, 'inject'>): typeof fetch {
 /** Registers `/mcp` when `mcp.enabled`; only then is the MCP SDK loaded. */
 export async function registerMcpRoute(ctx: GatewayContext, app: HttpApp): Promise<void> {
   if (!ctx.config.read(MCP_KEYS, 'mcp.enabled')) return;
-  const { handleStreamableHttp, SovdClient } = await import('@medkit/mcp');
+  const { handleStreamableHttp, createMcpClient } = await import('@medkit/mcp');
   const maxOutputChars = ctx.config.read(MCP_KEYS, 'mcp.max_output_chars');
   const timeoutMs = ctx.config.read(MCP_KEYS, 'mcp.call_timeout_ms');
   const selfFetch = inProcessFetch(app);
@@ -50,7 +50,7 @@ export async function registerMcpRoute(ctx: GatewayContext, app: HttpApp): Promi
     handler: async (req, reply) => {
       if (!ctx.listening) throw new SovdError('service-unavailable', 'the gateway is not listening yet');
       const auth = header(req.headers.authorization);
-      const client = new SovdClient({
+      const client = createMcpClient({
         baseUrl: selfApiUrl(ctx.listening),
         timeoutMs,
         bearerToken: auth && /^bearer /i.test(auth) ? auth.slice(7).trim() : undefined,

@@ -2,7 +2,7 @@
 // place of the gateway: what each tool call sends is observable without a network.
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { InMemoryTransport } from '@modelcontextprotocol/sdk/inMemory.js';
-import { createMedkitMcpServer, SovdClient } from '../../src/index.js';
+import { createMedkitMcpServer, createMcpClient } from '../../src/index.js';
 
 export interface Seen {
   method: string;
@@ -21,7 +21,7 @@ export async function pair(answer: (req: Seen) => Response = () => Response.json
     seen.push(req);
     return answer(req);
   }) as typeof fetch;
-  const server = createMedkitMcpServer({ client: new SovdClient({ baseUrl: 'http://gw.test/api/v1', timeoutMs: 1000, fetch: fetchFn }), ...opts });
+  const server = createMedkitMcpServer({ client: createMcpClient({ baseUrl: 'http://gw.test/api/v1', timeoutMs: 1000, fetch: fetchFn }), ...opts });
   const [a, b] = InMemoryTransport.createLinkedPair();
   const client = new Client({ name: 'catalog-test', version: '1.0.0' });
   await Promise.all([server.connect(a), client.connect(b)]);
