@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // Regenerates the tool table of docs/mcp.md from the MCP catalog (needs `npm run build` first).
 import { readFileSync, writeFileSync } from 'node:fs';
-import { renderToolTable, TOOL_TABLE_BEGIN, TOOL_TABLE_END } from '../packages/mcp/dist/index.js';
+import { renderToolTable, TOOL_TABLE_BEGIN, TOOL_TABLE_END } from '@medkit/mcp';
 
 const file = new URL('../docs/mcp.md', import.meta.url);
 const doc = readFileSync(file, 'utf8');

@@ -3,9 +3,8 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { loadConfig } from '../packages/gateway/dist/config/index.js';
-import { createGateway } from '../packages/gateway/dist/gateway.js';
-import { defaultFeatures, FEATURE_KEYS } from '../packages/cli/dist/index.js';
+import { loadConfig, createGateway } from '@medkit/gateway';
+import { defaultFeatures, FEATURE_KEYS } from '@medkit/cli';
 import { renderRoleTable, ROLE_TABLE_FLAGS } from '@medkit/server';
 
 const dataDir = mkdtempSync(join(tmpdir(), 'medkit-roles-'));

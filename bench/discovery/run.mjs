@@ -5,7 +5,7 @@ import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
-import { RosContext } from '../../packages/ros2/dist/index.js';
+import { RosContext } from '@medkit/ros2';
 
 const total = Number(process.argv[2] ?? 200);
 const perProcess = Number(process.argv[3] ?? 10);

@@ -13,11 +13,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-const dist = (p) => new URL(`../../packages/gateway/dist/${p}`, import.meta.url).href;
-const { loadConfig } = await import(dist('config/index.js'));
-const { createGateway } = await import(dist('gateway.js'));
-const { createEntitiesFeature } = await import(dist('entities/http/feature.js'));
-const { createFaultsFeature } = await import(dist('faults/feature.js'));
+const { loadConfig, createGateway, createEntitiesFeature, createFaultsFeature } = await import('@medkit/gateway');
 
 const arg = (name, def) => {
   const i = process.argv.indexOf(`--${name}`);

@@ -4,9 +4,8 @@
 // argv: first-robot-index count rate-per-robot seconds nats-urls(comma) fleet data-dir
 // Prints `ready` when every robot is connected, then on finish one JSON line {produced: {robot: n}, drains: {counter: sum}}.
 import { join } from 'node:path';
-const dist = (p) => new URL(`../../packages/gateway/dist/${p}`, import.meta.url).href;
-const { openDatabase, runMigrations } = await import(dist('storage/index.js'));
-const link = await import(new URL('../../packages/fleet-link/dist/index.js', import.meta.url).href);
+const { openDatabase, runMigrations } = await import('@medkit/kit');
+const link = await import(new URL('@medkit/fleet-link', import.meta.url).href);
 const { Outbox, OUTBOX_MIGRATIONS, OutboxDrain, FLEET_LINK_KEYS } = link;
 // A robot gateway's own settings (client options, publish deadline, backoff). Builds from before these were
 // exported (for a before/after run) get the values those builds hardcoded.

@@ -4,7 +4,7 @@
 // at most 500 in flight), then prints {"sent","accepted","rejected","failed"} as JSON.
 // Usage: node fault-reporter.mjs <domain> <rate> <seconds> [gateway guid prefix: read only its packets]
 import { createInterface } from 'node:readline';
-import { RosContext } from '../../packages/ros2/dist/index.js';
+import { RosContext } from '@medkit/ros2';
 
 const [domain, rate, seconds] = process.argv.slice(2, 5).map(Number);
 const only = Buffer.from(process.argv[5] ?? '', 'hex');

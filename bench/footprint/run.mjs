@@ -39,8 +39,8 @@ import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { freePort } from '../../test-support/servers/ports.mjs';
-import { RosContext } from '../../packages/ros2/dist/index.js';
-import { NODE_RUNTIME_FLAGS } from '../../packages/cli/dist/runtime-flags.js';
+import { RosContext } from '@medkit/ros2';
+import { NODE_RUNTIME_FLAGS } from '@medkit/cli/runtime-flags';
 import { nav2Layout } from './nav2.mjs';
 import { childrenOf, cpuTicks, CLK_TCK, heap, machine, memory, startedAtMs, threads } from './proc.mjs';
 

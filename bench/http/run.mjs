@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
-import { NODE_RUNTIME_FLAGS } from '../../packages/cli/dist/runtime-flags.js';
+import { NODE_RUNTIME_FLAGS } from '@medkit/cli/runtime-flags';
 
 const { values: opts, positionals } = parseArgs({ allowPositionals: true, options: { 'node-flags': { type: 'string' } } });
 const seconds = Number(positionals[0] ?? 10);

@@ -1,9 +1,8 @@
 // One server for the HTTP benchmark, in its own process so the load generator does not share its
 // event loop: `node bench/http/server.mjs gateway|plain <manifest> <dataDir>`. Prints "READY <port>".
 import { createServer } from 'node:http';
-import { loadConfig } from '../../packages/gateway/dist/config/index.js';
-import { createGateway } from '../../packages/gateway/dist/gateway.js';
-import { defaultFeatures, FEATURE_KEYS } from '../../packages/cli/dist/index.js';
+import { loadConfig, createGateway } from '@medkit/gateway';
+import { defaultFeatures, FEATURE_KEYS } from '@medkit/cli';
 
 const [kind, manifest, dataDir, bodyFile] = process.argv.slice(2);
 

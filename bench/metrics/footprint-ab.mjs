@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { freePort } from '../../test-support/servers/ports.mjs';
-import { NODE_RUNTIME_FLAGS } from '../../packages/cli/dist/runtime-flags.js';
+import { NODE_RUNTIME_FLAGS } from '@medkit/cli/runtime-flags';
 import { memory } from '../footprint/proc.mjs';
 
 const { values: o } = parseArgs({ options: { pairs: { type: 'string', default: '8' }, settle: { type: 'string', default: '5' } } });

@@ -3,9 +3,8 @@
 // it runs (so the fault gauges are recounted on every scrape, the worst case). Times every registry scrape
 // in-process and answers {scrapes: [ms...]} to an IPC 'stats' message. Prints "READY <port>".
 // `node bench/metrics/gateway.mjs <dataDir> <faults> <rate>`
-import { loadConfig } from '../../packages/gateway/dist/config/index.js';
-import { createGateway, FAULTS_SERVICE, METRICS_SERVICE } from '../../packages/gateway/dist/index.js';
-import { defaultFeatures, FEATURE_KEYS } from '../../packages/cli/dist/index.js';
+import { loadConfig, createGateway, FAULTS_SERVICE, METRICS_SERVICE } from '@medkit/gateway';
+import { defaultFeatures, FEATURE_KEYS } from '@medkit/cli';
 
 const [dataDir, faultCount, rate] = process.argv.slice(2);
 const config = loadConfig({ env: {}, extraKeys: FEATURE_KEYS, flags: { data_dir: dataDir, 'logging.level': 'silent', 'ros.enabled': false, 'metrics.enabled': true } });

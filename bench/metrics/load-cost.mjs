@@ -19,8 +19,8 @@ if (process.argv[2] === '--child') {
     const kb = (k) => Number(new RegExp(`^${k}:\\s+(\\d+) kB`, 'm').exec(t)[1]);
     return (kb('Private_Clean') + kb('Private_Dirty')) / 1024;
   };
-  const { loadConfig, createGateway } = await import('../../packages/gateway/dist/index.js');
-  const { defaultFeatures, FEATURE_KEYS } = await import('../../packages/cli/dist/index.js');
+  const { loadConfig, createGateway } = await import('@medkit/gateway');
+  const { defaultFeatures, FEATURE_KEYS } = await import('@medkit/cli');
   const dir = mkdtempSync(join(tmpdir(), 'medkit-bench-metrics-load-'));
   const config = loadConfig({ env: {}, extraKeys: FEATURE_KEYS, flags: { data_dir: dir, 'logging.level': 'silent', 'ros.enabled': false } });
   const gw = await createGateway({ config, features: defaultFeatures(config) });
@@ -47,7 +47,7 @@ if (process.argv[2] === '--child') {
 }
 
 const { values: o } = parseArgs({ options: { runs: { type: 'string', default: '5' } } });
-const { NODE_RUNTIME_FLAGS } = await import('../../packages/cli/dist/runtime-flags.js');
+const { NODE_RUNTIME_FLAGS } = await import('@medkit/cli/runtime-flags');
 const load0 = loadavg()[0];
 const runs = [];
 for (let i = 0; i < Number(o.runs); i++) {

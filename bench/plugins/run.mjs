@@ -9,10 +9,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { loadConfig } from '../../packages/gateway/dist/config/index.js';
-import { createGateway } from '../../packages/gateway/dist/gateway.js';
-import { defaultFeatures, FEATURE_KEYS } from '../../packages/cli/dist/index.js';
-import { ROS_SERVICE } from '../../packages/gateway/dist/ros/connection.js';
+import { loadConfig, createGateway, ROS_SERVICE } from '@medkit/gateway';
+import { defaultFeatures, FEATURE_KEYS } from '@medkit/cli';
 
 const total = Number(process.argv[2] ?? 200);
 const perProcess = Number(process.argv[3] ?? 10);

@@ -1,12 +1,7 @@
 // The gateway under test of bench/resources, in its own process: ROS connection, discovery, data and
 // configurations on a loopback ROS domain. `node bench/resources/gateway.mjs <domain> <dataDir> <negCacheSec>`.
 // Prints "READY <port>".
-import { loadConfig } from '../../packages/gateway/dist/config/index.js';
-import { createGateway } from '../../packages/gateway/dist/gateway.js';
-import { createRosFeature } from '../../packages/gateway/dist/ros/index.js';
-import { createEntitiesFeature } from '../../packages/gateway/dist/entities/http/feature.js';
-import { createDataFeature } from '../../packages/gateway/dist/data/index.js';
-import { createConfigurationsFeature } from '../../packages/gateway/dist/configurations/index.js';
+import { loadConfig, createGateway, createRosFeature, createEntitiesFeature, createDataFeature, createConfigurationsFeature } from '@medkit/gateway';
 
 const [domain, dataDir, negCache] = process.argv.slice(2);
 const features = [createRosFeature(), createEntitiesFeature(), createDataFeature(), createConfigurationsFeature()];

@@ -17,8 +17,8 @@ import { join } from 'node:path';
 import { Session } from 'node:inspector/promises';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { createParticipant } from '../../packages/rtps/dist/index.js';
-import { enclaveSecurity, loadEnclave, permissionsDocument, Sros2KeystoreMaker, sros2DefaultGovernanceXml } from '../../packages/ros2/dist/security/index.js';
+import { createParticipant } from '@medkit/rtps';
+import { enclaveSecurity, loadEnclave, permissionsDocument, Sros2KeystoreMaker, sros2DefaultGovernanceXml } from '@medkit/ros2/security';
 import { procCpu } from '../support/proc-cpu.mjs';
 
 const { values, positionals } = parseArgs({ allowPositionals: true, options: { plain: { type: 'boolean' }, profile: { type: 'string' } } });

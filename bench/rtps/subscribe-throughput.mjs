@@ -12,7 +12,7 @@ import { spawn } from 'node:child_process';
 import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { createParticipant } from '../../packages/rtps/dist/index.js';
+import { createParticipant } from '@medkit/rtps';
 import { procCpu } from '../support/proc-cpu.mjs';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));

@@ -19,7 +19,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { freePort } from '../../test-support/servers/ports.mjs';
-import { NODE_RUNTIME_FLAGS } from '../../packages/cli/dist/runtime-flags.js';
+import { NODE_RUNTIME_FLAGS } from '@medkit/cli/runtime-flags';
 import { CLK_TCK, machine } from '../footprint/proc.mjs';
 
 const { values: o } = parseArgs({ options: { runs: { type: 'string', default: '15' }, json: { type: 'string' }, 'compare-flags': { type: 'string' }, help: { type: 'boolean', default: false } } });

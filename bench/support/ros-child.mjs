@@ -4,7 +4,7 @@
 // lets `populate(ros)` create the nodes, prints `ready`; `stop` closes and exits; other lines go to
 // `onLine`. The parent going away ends the child.
 import { createInterface } from 'node:readline';
-import { RosContext } from '../../packages/ros2/dist/index.js';
+import { RosContext } from '@medkit/ros2';
 
 export function runBenchChild({ domain, observerHex, populate, onLine }) {
   const observer = Buffer.from(observerHex ?? '', 'hex');

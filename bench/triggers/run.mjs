@@ -9,12 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-const dist = (p) => new URL(`../../packages/gateway/dist/${p}`, import.meta.url).href;
-const { loadConfig } = await import(dist('config/index.js'));
-const { createGateway } = await import(dist('gateway.js'));
-const { newApp, newComponent } = await import(dist('entities/model.js'));
-const { getSamplers } = await import(dist('sampling/index.js'));
-const { createTriggersFeature } = await import(dist('triggers/index.js'));
+const { loadConfig, createGateway, newApp, newComponent, getSamplers, createTriggersFeature } = await import('@medkit/gateway');
 
 const arg = (name, def) => {
   const i = process.argv.indexOf(`--${name}`);
