@@ -16,10 +16,9 @@
 // With `fastPath`, every event is also published once on core NATS as soon as it is committed (fast-path.ts); only
 // the JetStream acknowledgement here removes it from the outbox.
 import type { JetStreamClient } from '@nats-io/jetstream';
-import { jserrors } from '@nats-io/jetstream/internal';
-import { errors as natsErrors } from '@nats-io/transport-node';
 import { subjectFor, WakeableSleep } from '@medkit/fleet-protocol';
 import type { Outbox } from './outbox.js';
+import type { NatsErrorClasses } from './nats-errors.js';
 import { FastPublisher, type FastPathSink } from './fast-path.js';
 
 /** What the drain needs of the NATS connection (a NatsConnection), to follow its state and probe it. */
@@ -33,6 +32,8 @@ export interface DrainConnection {
 }
 
 export interface DrainOptions {
+  /** The NATS client's error classes (loadNatsErrors), to tell a timeout from a leaderless stream. */
+  errors: NatsErrorClasses;
   fleet: string;
   robot: string;
   /** Deadline of one publish acknowledgement. */
@@ -90,14 +91,14 @@ class ConnectionLost extends Error {
   }
 }
 
-function classify(err: unknown): FailureKind {
+function classify(err: unknown, natsErrors: NatsErrorClasses): FailureKind {
   if (err instanceof ConnectionLost) return 'disconnected';
-  if (err instanceof natsErrors.TimeoutError) return 'timeout';
+  if (err instanceof natsErrors.timeout) return 'timeout';
   // The JetStream client reports "no responders" to a publish as JetStreamNotEnabled (cause NoResponders, or a
   // RequestError wrapping it); the library's own classes tell them apart (one copy of it in the process).
   const cause = err instanceof Error ? err.cause : undefined;
-  if (err instanceof natsErrors.NoRespondersError || cause instanceof natsErrors.NoRespondersError) return 'leaderless';
-  if (err instanceof jserrors.JetStreamNotEnabled && cause instanceof natsErrors.RequestError) return 'leaderless';
+  if (err instanceof natsErrors.noResponders || cause instanceof natsErrors.noResponders) return 'leaderless';
+  if (err instanceof natsErrors.jetStreamNotEnabled && cause instanceof natsErrors.request) return 'leaderless';
   return 'other';
 }
 
@@ -179,7 +180,7 @@ export class OutboxDrain {
         } else if (r.value.type === 'error' && this.fast) {
           // A publish the server's permissions refuse does not close the connection; it comes back as this status.
           const e = r.value.error;
-          if (e instanceof natsErrors.PermissionViolationError && e.operation === 'publish' && e.subject && this.fast.refused(e.subject)) this.o.onFastPathDenied?.(e.subject);
+          if (e instanceof this.o.errors.permission && e.operation === 'publish' && e.subject && this.fast.refused(e.subject)) this.o.onFastPathDenied?.(e.subject);
         }
       }
     } catch {
@@ -241,7 +242,7 @@ export class OutboxDrain {
       this.o.onError?.(err);
       window = 1;
       if (this.stopped) return;
-      const kind = classify(failure);
+      const kind = classify(failure, this.o.errors);
       if (kind !== 'leaderless') leaderlessSince = undefined;
       if (kind === 'disconnected') {
         // Sent again once connected (the loop waits above until the client reports it).

@@ -11,6 +11,7 @@ import { isFleetId, type HealthBody, connectWithRetry, type NatsSettings, ensure
 import { FLEET_COMMON_KEYS, fleetIdFrom, natsOptionsFrom, streamLimitsFrom } from './fleet-config.js';
 import { Outbox, OUTBOX_MIGRATIONS } from './outbox.js';
 import { OutboxDrain, ROBOT_DRAIN_BACKOFF } from './drain.js';
+import { loadNatsErrors } from './nats-errors.js';
 import { entitiesBody, faultEventBody } from './bodies.js';
 import { LogForwarder } from './log-forwarder.js';
 
@@ -178,8 +179,9 @@ export function createFleetLinkFeature(config: ServerConfig, robotServices: Robo
           if (!conn) return;
           nc = conn;
           void ensureStreamRetrying(conn);
-          const { jetstream } = await import('@nats-io/jetstream');
+          const [{ jetstream }, errors] = await Promise.all([import('@nats-io/jetstream'), loadNatsErrors()]);
           drain = new OutboxDrain(box, jetstream(conn, { timeout: ctx.config.read(FLEET_LINK_KEYS, 'fleet.publish.ack_timeout_ms') }), {
+            errors,
             fleet,
             robot,
             ackTimeoutMs: ctx.config.read(FLEET_LINK_KEYS, 'fleet.publish.ack_timeout_ms'),
