@@ -115,13 +115,17 @@ module.exports = {
   forbidden: [
     { name: 'no-circular', comment: 'no file imports itself through others', severity: 'error', from: { path: '^packages/[^/]+/src/' }, to: { circular: true } },
     { name: 'no-deep-package-import', comment: 'another package is imported by its name and public entry, never by a path into it', severity: 'error', from: { path: '^packages/([^/]+)/src/' }, to: { path: '^packages/([^/]+)/(src|dist)/', pathNot: '^packages/$1/', dependencyTypesNot: ['aliased'] } },
+    // Tests, their shared support, benchmarks and scripts use the packages as their users do: a package's own
+    // tests may read its files; anything else imports the public entry, or shared helpers from test-support/.
+    { name: 'tests-use-public-entries', comment: "a package's tests import other packages by name, shared helpers from test-support/", severity: 'error', from: { path: '^packages/([^/]+)/test/' }, to: { path: '^packages/([^/]+)/(src|dist|test)/', pathNot: '^packages/$1/', dependencyTypesNot: ['aliased'] } },
+    { name: 'support-bench-scripts-use-public-entries', comment: 'test/, test-support/, bench/ and scripts/ import packages by name only', severity: 'error', from: { path: '^(test|test-support|bench|scripts)/' }, to: { path: '^packages/[^/]+/(src|dist|test)/', dependencyTypesNot: ['aliased'] } },
     ...packageRules,
     ...kindRules,
     ...tierRules,
   ],
   options: {
     doNotFollow: { path: 'node_modules' },
-    exclude: { path: '(^|/)(dist|bundle|node_modules|test)/' },
+    exclude: { path: '(^|/)(dist|bundle|node_modules)/' },
     tsConfig: { fileName: 'tsconfig.deps.json' },
     tsPreCompilationDeps: true,
     enhancedResolveOptions: { exportsFields: ['exports'], conditionNames: ['import', 'types'], extensions: ['.ts', '.tsx', '.js', '.mjs'] },

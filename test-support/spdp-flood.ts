@@ -2,40 +2,15 @@
 // prefixes, lease 0x7fffffff s) over real UDP to a participant's SPDP port, from several source
 // addresses in 127.0.0.0/8. Bounded in count and paced, so it ends by itself.
 import dgram from 'node:dgram';
-import { ByteWriter } from '../../src/byte-writer.js';
-import { encodeParticipantData, OUR_BUILTIN_ENDPOINTS } from '../../src/discovery-spdp-data.js';
-import { EntityId } from '../../src/guid.js';
-import { encodeHeader } from '../../src/header.js';
-import { udpv4 } from '../../src/locator.js';
-import { encodeData } from '../../src/submessages/data.js';
-import { prng } from './loopback.js';
+import { spdpDatagram } from './rtps-fuzz/datagrams.js';
+import { prng } from './rtps-fuzz/prng.js';
 
 /** The longest lease SPDP can say: 0x7fffffff seconds (68 years). */
 export const HUGE_LEASE_SEC = 0x7fffffff;
 
-/** One SPDP datagram announcing a participant with prefix `prefix` (12 bytes). */
+/** One SPDP datagram announcing a participant with prefix `prefix` (12 bytes); its locators point at the discard port. */
 export function spoofedSpdp(prefix: Buffer, domainId: number, leaseSec = HUGE_LEASE_SEC): Buffer {
-  const hex = prefix.toString('hex');
-  // The fake's locator points at the discard port on loopback: nothing answers there.
-  const loc = udpv4('127.0.0.1', 9);
-  const payload = encodeParticipantData({
-    guidPrefix: hex,
-    vendorId: 0x0101,
-    protocolVersion: { major: 2, minor: 3 },
-    leaseDurationSec: leaseSec,
-    builtinEndpoints: OUR_BUILTIN_ENDPOINTS,
-    domainId,
-    defaultUnicastLocators: [loc],
-    defaultMulticastLocators: [],
-    metatrafficUnicastLocators: [loc],
-    metatrafficMulticastLocators: [],
-    userData: Buffer.from('enclave=/;'),
-    properties: {},
-  });
-  const w = new ByteWriter(1024, true);
-  encodeHeader(w, 0x0101, prefix);
-  encodeData(w, { readerId: EntityId.SPDP_READER, writerId: EntityId.SPDP_WRITER, writerSN: 1, payload, key: false }, true);
-  return Buffer.from(w.finish());
+  return spdpDatagram(prefix, domainId, 9, leaseSec);
 }
 
 export interface FloodOptions {

@@ -6,7 +6,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { governanceDocument, permissionsDocument, Sros2KeystoreMaker, type KeyAlgo, type PermissionRuleSpec, type TopicRuleSpec } from '../packages/ros2/src/security/create-keystore.js';
+import { governanceDocument, permissionsDocument, Sros2KeystoreMaker, type KeyAlgo, type PermissionRuleSpec, type TopicRuleSpec } from '@medkit/ros2/security';
 
 export type { KeyAlgo };
 

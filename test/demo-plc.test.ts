@@ -5,8 +5,8 @@ import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { testDomain } from '../test-support/domains.js';
-import { eventually } from '../packages/gateway/test/ros/robot.js';
-import { buildDemo } from '../packages/demo/test/support/demo.js';
+import { eventually } from '../test-support/gateway/ros-robot.js';
+import { buildDemo } from '../test-support/demo/demo.js';
 
 const RUNNER = new URL('../examples/opcua/run.mjs', import.meta.url).pathname;
 

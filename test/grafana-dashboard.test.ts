@@ -5,10 +5,10 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import type { Pool } from 'pg';
-import { startTestGateway } from '../packages/gateway/test/support/gateway.js';
+import { startTestGateway } from '../test-support/gateway/gateway.js';
 import { loadMetrics } from '@medkit/server';
-import { registerRtpsMetrics } from '../packages/gateway/src/metrics/rtps.js';
-import { registerFleetMetrics } from '../packages/fleet/src/metrics.js';
+import { registerRtpsMetrics } from '@medkit/gateway';
+import { registerFleetMetrics } from '@medkit/fleet';
 import { familiesOf } from '../test-support/prometheus.js';
 
 const DASHBOARD = new URL('../examples/grafana/medkit-dashboard.json', import.meta.url);

@@ -5,7 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { startTestGateway, type TestGateway } from '../packages/gateway/test/support/gateway.js';
+import { startTestGateway, type TestGateway } from '../test-support/gateway/gateway.js';
 
 const MANIFEST = fileURLToPath(new URL('../examples/amr/manifest.yaml', import.meta.url));
 const fixture = (name: string) => fileURLToPath(new URL(`./fixtures/openapi-${name}.json`, import.meta.url));

@@ -5,10 +5,10 @@ import { mkdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { bundleCommand } from '../../../../test-support/medkit-cli.js';
+import { bundleCommand } from '../medkit-cli.js';
 
-export const REPO_ROOT = fileURLToPath(new URL('../../../../', import.meta.url));
-export const LAUNCH = fileURLToPath(new URL('../../dist/launch.js', import.meta.url));
+export const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
+export const LAUNCH = fileURLToPath(new URL('../../packages/demo/dist/launch.js', import.meta.url));
 
 /**
  * The `medkit` script the demo runs. Normally the gateway package's own; MEDKIT_DEMO_TEST_MEDKIT
@@ -49,7 +49,7 @@ export function buildDemo(): void {
 }
 
 /** A free TCP port on 127.0.0.1 (one mechanism for every test: test-support/servers/ports.mjs). */
-export { freePort } from '../../../../test-support/servers/ports.mjs';
+export { freePort } from '../servers/ports.mjs';
 
 const live = new Set<ChildProcess>();
 process.on('exit', () => {
@@ -135,4 +135,4 @@ export async function http(url: string, init: RequestInit & { json?: unknown; ti
 }
 
 // Same polling helper as the gateway's ROS end-to-end tests.
-export { eventually } from '../../../gateway/test/ros/robot.js';
+export { eventually } from '../gateway/ros-robot.js';

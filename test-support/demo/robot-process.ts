@@ -3,9 +3,9 @@
 // graph but not the whole `npm start` (graph defects, the UI's pipeline graph).
 import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
-import type { FlatConfig } from '../../../gateway/src/config/index.js';
-import { startTestGateway, type TestGateway } from '../../../gateway/test/support/gateway.js';
-import { DIST, MANIFESTS } from '../../src/paths.js';
+import type { FlatConfig } from '@medkit/gateway';
+import { startTestGateway, type TestGateway } from '../gateway/gateway.js';
+import { DIST, MANIFESTS } from '@medkit/demo';
 import { buildDemo, eventually } from './demo.js';
 
 export interface RobotChild {

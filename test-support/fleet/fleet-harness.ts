@@ -2,8 +2,8 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { runMedkit, type MedkitProcess } from '../../../test-support/medkit-cli.js';
-import { freePort } from '../../../test-support/servers/ports.mjs';
+import { runMedkit, type MedkitProcess } from '../medkit-cli.js';
+import { freePort } from '../servers/ports.mjs';
 
 export interface FleetReplica {
   proc: MedkitProcess;

@@ -1,7 +1,7 @@
 // A robot gateway for fleet tests that has something to drill into: the fleet link on, freeze frames from a
 // topic with a value history (a sampler standing in for the ROS layer, as in the fault tests), and the black
 // box recording the topic's messages around each confirmed fault (MCAP, fed like the bulk-data tests).
-import { startRobotGateway, type FaultGateway } from '../../fleet-link/test/robot-gateway.js';
+import { startRobotGateway, type FaultGateway } from './robot-gateway.js';
 import type { FlatConfig, HistoryPoint, SampledMessage, TopicGraph, TopicSampler } from '@medkit/gateway';
 
 export const BATTERY_NODE = '/base/battery_monitor';

@@ -2,9 +2,9 @@
 // bridge, from @medkit/cli), its faults feature taking test options: the gateway tests' startFaultGateway
 // over that composition. The fleet server's tests start their robots with it too.
 import { defaultFeatures, FEATURE_KEYS } from '@medkit/cli';
-import { startFaultGateway, type FaultGateway } from '../../gateway/test/faults/gateway-harness.js';
+import { startFaultGateway, type FaultGateway } from '../gateway/faults-gateway.js';
 
-export { until, type FaultGateway } from '../../gateway/test/faults/gateway-harness.js';
+export { until, type FaultGateway } from '../gateway/faults-gateway.js';
 
 export function startRobotGateway(opts: Omit<NonNullable<Parameters<typeof startFaultGateway>[0]>, 'compose'> = {}): Promise<FaultGateway> {
   return startFaultGateway({ ...opts, compose: { defaultFeatures, keys: FEATURE_KEYS } });

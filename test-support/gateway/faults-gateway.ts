@@ -1,17 +1,17 @@
 // A real default gateway (example AMR manifest, manifest_only) whose faults feature takes test options,
 // plus helpers to report faults the way a node would and to call the REST API.
 import { fileURLToPath } from 'node:url';
-import { createFaultsFeature, type FaultsFeatureOptions } from '../../src/faults/feature.js';
-import { FAULTS_SERVICE, type FaultsService } from '../../src/faults/gateway/service.js';
+import { createFaultsFeature, type FaultsFeatureOptions } from '@medkit/gateway';
+import { FAULTS_SERVICE, type FaultsService } from '@medkit/gateway';
 import type { ReportOutcome } from '@medkit/faults';
 import type { SampledMessage, TopicSampler } from '@medkit/faults';
-import { loadConfig, type FlatConfig, type GatewayConfig } from '../../src/config/index.js';
+import { loadConfig, type FlatConfig, type GatewayConfig } from '@medkit/gateway';
 import { type KeySpec } from '@medkit/kit';
-import type { GatewayFeature } from '../../src/feature.js';
+import type { GatewayFeature } from '@medkit/gateway';
 import { defaultFeatures, FEATURE_KEYS } from '@medkit/cli';
-import { startTestGateway, type TestGateway } from '../support/gateway.js';
+import { startTestGateway, type TestGateway } from './gateway.js';
 
-export const AMR_MANIFEST = fileURLToPath(new URL('../../../../examples/amr/manifest.yaml', import.meta.url));
+export const AMR_MANIFEST = fileURLToPath(new URL('../../examples/amr/manifest.yaml', import.meta.url));
 
 export interface FaultGateway extends TestGateway {
   faults: FaultsService;

@@ -2,9 +2,9 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { loadConfig, type FlatConfig } from '../../src/config/index.js';
-import { createGateway, type Gateway } from '../../src/gateway.js';
-import type { GatewayFeature } from '../../src/feature.js';
+import { loadConfig, type FlatConfig } from '@medkit/gateway';
+import { createGateway, type Gateway } from '@medkit/gateway';
+import type { GatewayFeature } from '@medkit/gateway';
 import { defaultFeatures, FEATURE_KEYS } from '@medkit/cli';
 
 export interface TestGateway {

@@ -1,5 +1,5 @@
 /** Builders for RuntimeGraphSnapshot test data (plain data, as the ROS layer would fill it). */
-import type { GraphEndpoint, GraphNode, RuntimeGraphSnapshot } from '../../src/entities/runtime/graph-snapshot.js';
+import type { GraphEndpoint, GraphNode, RuntimeGraphSnapshot } from '@medkit/gateway';
 
 export interface NodeSpec {
   pub?: Array<string | [string, string]>;

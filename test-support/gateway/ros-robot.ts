@@ -3,14 +3,14 @@
 // 127.0.0.1. Every child process is killed in afterAll (and at the latest when the worker exits).
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { createRosFeature } from '../../src/ros/index.js';
-import { createEntitiesFeature } from '../../src/entities/http/feature.js';
-import type { GatewayFeature } from '../../src/feature.js';
-import type { FlatConfig } from '../../src/config/index.js';
-import { startTestGateway, type TestGateway } from '../support/gateway.js';
+import { createRosFeature } from '@medkit/gateway';
+import { createEntitiesFeature } from '@medkit/gateway';
+import type { GatewayFeature } from '@medkit/gateway';
+import type { FlatConfig } from '@medkit/gateway';
+import { startTestGateway, type TestGateway } from './gateway.js';
 
-export const REPO_ROOT = fileURLToPath(new URL('../../../../', import.meta.url));
-const ROBOT = fileURLToPath(new URL('../fixtures/ros-robot.mjs', import.meta.url));
+export const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
+const ROBOT = fileURLToPath(new URL('../../packages/gateway/test/fixtures/ros-robot.mjs', import.meta.url));
 
 /** Compiles packages/ros2 into dist/ so the fixture processes run the current sources. */
 export function buildRos2(): void {

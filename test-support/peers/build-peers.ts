@@ -23,7 +23,7 @@ export interface PeerBinaries {
 }
 
 /** The folder holding the peer sources, configs and this harness. */
-export const PEERS_DIR = fileURLToPath(new URL('.', import.meta.url));
+export const PEERS_DIR = fileURLToPath(new URL('../../packages/rtps/test/peers', import.meta.url));
 /** Where builds are cached (gitignored). */
 export const BUILD_DIR = join(PEERS_DIR, 'build');
 

@@ -16,7 +16,7 @@ afterAll(() => {
 });
 
 /** Runs the project's rules over `files` (path → source) laid out as a checkout; the rule names that fire. */
-function violations(files: Record<string, string>): string[] {
+function violations(files: Record<string, string>, roots: string[] = ['packages']): string[] {
   const dir = mkdtempSync(join(tmpdir(), 'medkit-deps-'));
   dirs.push(dir);
   for (const f of ['tsconfig.base.json', 'tsconfig.deps.json']) copyFileSync(join(ROOT, f), join(dir, f));
@@ -24,7 +24,7 @@ function violations(files: Record<string, string>): string[] {
     mkdirSync(dirname(join(dir, path)), { recursive: true });
     writeFileSync(join(dir, path), text);
   }
-  const run = spawnSync(DEPCRUISE, ['--config', join(ROOT, '.dependency-cruiser.cjs'), '--output-type', 'json', 'packages'], { cwd: dir, encoding: 'utf8' });
+  const run = spawnSync(DEPCRUISE, ['--config', join(ROOT, '.dependency-cruiser.cjs'), '--output-type', 'json', ...roots], { cwd: dir, encoding: 'utf8' });
   const result = JSON.parse(run.stdout) as { summary: { violations: { rule: { name: string } }[] } };
   return [...new Set(result.summary.violations.map((v) => v.rule.name))].sort();
 }
@@ -32,7 +32,7 @@ function violations(files: Record<string, string>): string[] {
 describe('dependency rules', () => {
   it('hold on the tree as it is', () => {
     // Throws with the list of violations when one fails.
-    execFileSync(DEPCRUISE, ['--config', '.dependency-cruiser.cjs', '--output-type', 'err', 'packages/'], { cwd: ROOT, stdio: 'pipe' });
+    execFileSync(DEPCRUISE, ['--config', '.dependency-cruiser.cjs', '--output-type', 'err', 'packages/', 'test/', 'test-support/', 'bench/', 'scripts/'], { cwd: ROOT, stdio: 'pipe' });
   }, 120_000);
 
   it('refuse a package importing one above it, by name or by a path into it', () => {
@@ -43,6 +43,22 @@ describe('dependency rules', () => {
         'packages/plugin-api/src/by-path.ts': "import { core } from '../../gateway/src/index.js';\nexport const b = core;\n",
       }),
     ).toEqual(['no-deep-package-import', 'package-order-plugin-api', 'package-order-plugin-linux']);
+  });
+
+  it("refuse tests, test support, benchmarks and scripts reaching into another package's files", () => {
+    expect(
+      violations(
+        {
+          'packages/gateway/src/index.ts': 'export const core = 1;\n',
+          'packages/gateway/test/support.ts': 'export const helper = 1;\n',
+          'packages/gateway/test/own.test.ts': "import { core } from '../src/index.js';\nimport { helper } from './support.js';\nexport const ok = core + helper;\n",
+          'packages/plugin-linux/test/other.test.ts': "import { helper } from '../../gateway/test/support.js';\nexport const c = helper;\n",
+          'bench/x/run.mjs': "import { core } from '../../packages/gateway/src/index.js';\nexport const d = core;\n",
+          'test-support/ok.ts': "import { core } from '@medkit/gateway';\nexport const e = core;\n",
+        },
+        ['packages', 'bench', 'test-support'],
+      ),
+    ).toEqual(['support-bench-scripts-use-public-entries', 'tests-use-public-entries']);
   });
 
   it('refuse an import cycle', () => {

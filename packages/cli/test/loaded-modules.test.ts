@@ -13,7 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildGateway, freePort, MEDKIT_BIN, REPO_ROOT } from '../../../test-support/medkit-cli.js';
 import { testDomain } from '../../../test-support/domains.js';
 import { OPENSSL, describeWith } from '../../../test-support/requirements.js';
-import { createTestPki } from '../../gateway/test/support/certificates.js';
+import { createTestPki } from '../../../test-support/certificates.js';
 
 const PRELOAD = fileURLToPath(new URL('./fixtures/record-modules.mjs', import.meta.url));
 const DOMAIN = testDomain(55);

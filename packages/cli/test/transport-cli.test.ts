@@ -6,8 +6,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildGateway, freePort, runMedkit, type MedkitProcess } from '../../../test-support/medkit-cli.js';
 import { describeWith, OPENSSL } from '../../../test-support/requirements.js';
-import { createTestPki, type TestPki } from '../../gateway/test/support/certificates.js';
-import { tlsRequest } from '../../gateway/test/support/tls-client.js';
+import { createTestPki, type TestPki } from '../../../test-support/certificates.js';
+import { tlsRequest } from '../../../test-support/tls-client.js';
 import { exposureWarning } from '../src/exposure.js';
 
 const procs: MedkitProcess[] = [];

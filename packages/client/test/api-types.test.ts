@@ -2,9 +2,9 @@
 // or schema change in the gateway without `npm run gen:api -w packages/client` fails here.
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { loadConfig } from '../../gateway/src/config/index.js';
-import { createGateway } from '../../gateway/src/gateway.js';
-import { defaultFeatures, FEATURE_KEYS } from '../../gateway/src/features.js';
+import { loadConfig } from '@medkit/gateway';
+import { createGateway } from '@medkit/gateway';
+import { defaultFeatures, FEATURE_KEYS } from '@medkit/gateway';
 import { documentFromGateway } from '../scripts/openapi-doc.mjs';
 import { typesFromDocument } from '../scripts/api-types.mjs';
 

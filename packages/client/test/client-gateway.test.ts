@@ -6,7 +6,7 @@ import { createServer, type AddressInfo } from 'node:net';
 import { once } from 'node:events';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createMedkitClient, MedkitNetworkError, MedkitTimeoutError, SovdClientError, type FaultStreamEvent, type EventEnvelope } from '../src/index.js';
-import { startFaultGateway, type FaultGateway } from '../../gateway/test/faults/gateway-harness.js';
+import { startFaultGateway, type FaultGateway } from '../../../test-support/gateway/faults-gateway.js';
 import { collect } from './support/queue.js';
 import { headerOf, startRelay, startSilentServer, type Relay } from './support/proxy.js';
 

@@ -24,3 +24,4 @@ export { World, type Pose2D } from './sim/world.js';
 export { PersonWalk, DEFAULT_WALK, type PersonSighting, type PersonWalkTiming } from './sim/person.js';
 export { parseLaunchOptions, LAUNCH_HELP, type LaunchOptions } from './launcher/options.js';
 export { launchPlan, childEnv, ISLAND_PEER_NAME, type LaunchPlan, type ProcessSpec } from './launcher/plan.js';
+export { DEMO_ROOT, DIST, MANIFESTS, CONFIG, SCRIPTS } from './paths.js';

@@ -7,7 +7,7 @@ import { McapIndexedReader } from '@mcap/core';
 import type { IReadable } from '@mcap/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testDomain } from '../../../test-support/domains.js';
-import { buildDemo, eventually, freePort, http, launch, type Launched } from './support/demo.js';
+import { buildDemo, eventually, freePort, http, launch, type Launched } from '../../../test-support/demo/demo.js';
 
 const DOMAIN = testDomain(202); // the island takes the next one (203)
 let demo: Launched;

@@ -4,8 +4,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testDomain } from '../../../test-support/domains.js';
 import { BEAMS } from '../src/nodes/lidar.js';
-import { eventually, http } from './support/demo.js';
-import { startDemoRobotGateway, type DemoRobotGateway } from './support/robot-process.js';
+import { eventually, http } from '../../../test-support/demo/demo.js';
+import { startDemoRobotGateway, type DemoRobotGateway } from '../../../test-support/demo/robot-process.js';
 
 const DOMAIN = testDomain(219);
 let demo: DemoRobotGateway | undefined;

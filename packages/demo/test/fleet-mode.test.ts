@@ -6,7 +6,7 @@ import { connect } from 'node:net';
 import { expect, it } from 'vitest';
 import { describeWith, NATS_SERVER, POSTGRES } from '../../../test-support/requirements.js';
 import { bundleCommand } from '../../../test-support/medkit-cli.js';
-import { buildDemo, eventually, freePort, http, LAUNCH, REPO_ROOT } from './support/demo.js';
+import { buildDemo, eventually, freePort, http, LAUNCH, REPO_ROOT } from '../../../test-support/demo/demo.js';
 
 /** True while something accepts connections on the loopback port. */
 function listening(port: number): Promise<boolean> {

@@ -5,8 +5,8 @@
 // gateway's configurations API heals them, and planting the QoS defect back raises it again.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testDomain } from '../../../test-support/domains.js';
-import { eventually, http } from './support/demo.js';
-import { startDemoRobotGateway, type DemoRobotGateway } from './support/robot-process.js';
+import { eventually, http } from '../../../test-support/demo/demo.js';
+import { startDemoRobotGateway, type DemoRobotGateway } from '../../../test-support/demo/robot-process.js';
 
 const DOMAIN = testDomain(214);
 let demo: DemoRobotGateway | undefined;

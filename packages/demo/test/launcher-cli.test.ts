@@ -3,7 +3,7 @@
 import { execFile } from 'node:child_process';
 import { createServer, type Server } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildDemo, freePort, LAUNCH } from './support/demo.js';
+import { buildDemo, freePort, LAUNCH } from '../../../test-support/demo/demo.js';
 
 function run(args: string[], env: NodeJS.ProcessEnv = process.env): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve) => {

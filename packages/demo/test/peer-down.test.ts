@@ -11,7 +11,7 @@ import { parseLaunchOptions } from '../src/launcher/options.js';
 import { launchPlan, type LaunchPlan } from '../src/launcher/plan.js';
 import { prepareScriptsDir } from '../src/launcher/scripts-dir.js';
 import { medkitBin } from '../src/paths.js';
-import { buildDemo, eventually, freePort, http, MEDKIT_OVERRIDE } from './support/demo.js';
+import { buildDemo, eventually, freePort, http, MEDKIT_OVERRIDE } from '../../../test-support/demo/demo.js';
 import { testDomain } from '../../../test-support/domains.js';
 
 const DOMAIN = testDomain(48); // the safety island takes testDomain(49)

@@ -2,7 +2,7 @@
 // RSS, threads, fd count and CPU%"): `npm start`'s launcher (ROS domains testDomain(217)/(218)) names
 // every node on its process's command line, and both gateways report each App's process.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildDemo, eventually, freePort, http, launch, type Launched } from './support/demo.js';
+import { buildDemo, eventually, freePort, http, launch, type Launched } from '../../../test-support/demo/demo.js';
 import { testDomain } from '../../../test-support/domains.js';
 
 const DOMAIN = testDomain(217); // the safety island takes testDomain(218)

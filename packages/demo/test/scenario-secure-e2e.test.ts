@@ -8,7 +8,7 @@ import { RosContext } from '@medkit/ros2';
 import { expect, it } from 'vitest';
 import { testDomain } from '../../../test-support/domains.js';
 import { describeWith, OPENSSL } from '../../../test-support/requirements.js';
-import { eventually, http } from './support/demo.js';
+import { eventually, http } from '../../../test-support/demo/demo.js';
 import { scenarioSuite } from './support/scenario-suite.js';
 
 const DOMAIN = testDomain(225); // the safety island takes testDomain(226)

@@ -8,8 +8,8 @@ import { connect } from '@nats-io/transport-node';
 import { jetstreamManager } from '@nats-io/jetstream';
 import { describeWith, NATS_SERVER, OPENSSL } from '../../../test-support/requirements.js';
 import { freePort, waitForPort } from '../../../test-support/servers/ports.mjs';
-import { createTestPki, type TestPki } from '../../gateway/test/support/certificates.js';
-import { startRobotGateway, until, type FaultGateway } from './robot-gateway.js';
+import { createTestPki, type TestPki } from '../../../test-support/certificates.js';
+import { startRobotGateway, until, type FaultGateway } from '../../../test-support/fleet/robot-gateway.js';
 
 describeWith([...OPENSSL, ...NATS_SERVER], 'fleet link over TLS', () => {
   let pki: TestPki;

@@ -11,7 +11,7 @@ import { connect, nkeyAuthenticator } from '@nats-io/transport-node';
 import { jetstreamManager } from '@nats-io/jetstream';
 import { describeWith, NATS_SERVER } from '../../../test-support/requirements.js';
 import { startNatsCluster, type NatsCluster } from '../../../test-support/servers/nats.mjs';
-import { startRobotGateway, until, type FaultGateway } from './robot-gateway.js';
+import { startRobotGateway, until, type FaultGateway } from '../../../test-support/fleet/robot-gateway.js';
 import { describeConfigOrigins, loadConfig } from '@medkit/gateway';
 import { FEATURE_KEYS } from '@medkit/cli';
 

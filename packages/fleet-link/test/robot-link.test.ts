@@ -10,7 +10,7 @@ import { connect } from '@nats-io/transport-node';
 import { DeliverPolicy, jetstream, jetstreamManager } from '@nats-io/jetstream';
 import { describeWith, NATS_SERVER } from '../../../test-support/requirements.js';
 import { startNatsCluster, type NatsCluster } from '../../../test-support/servers/nats.mjs';
-import { startRobotGateway, until, type FaultGateway } from './robot-gateway.js';
+import { startRobotGateway, until, type FaultGateway } from '../../../test-support/fleet/robot-gateway.js';
 import { openDatabase, runMigrations } from '@medkit/kit';
 import { Outbox, OUTBOX_MIGRATIONS } from '../src/outbox.js';
 import { FAST_PATH_MAX_AGE_MS, FastPublisher } from '../src/fast-path.js';

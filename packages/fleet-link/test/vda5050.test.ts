@@ -12,7 +12,7 @@ import addFormats from 'ajv-formats';
 import mqtt from 'mqtt';
 import { describeWith, MOSQUITTO } from '../../../test-support/requirements.js';
 import { startMosquitto } from '../../../test-support/servers/mosquitto.mjs';
-import { startRobotGateway, until, type FaultGateway } from './robot-gateway.js';
+import { startRobotGateway, until, type FaultGateway } from '../../../test-support/fleet/robot-gateway.js';
 import { buildGateway, runMedkit } from '../../../test-support/medkit-cli.js';
 import { buildConnection, buildState, faultToError, MAX_DESCRIPTION_CHARS, MORE_ERRORS_TYPE, stateErrors } from '../src/vda5050/messages.js';
 import type { FaultRecord } from '@medkit/faults';

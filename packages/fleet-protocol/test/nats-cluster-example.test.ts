@@ -13,7 +13,7 @@ import { jetstream, jetstreamManager } from '@nats-io/jetstream';
 import { describeWith, NATS_SERVER } from '../../../test-support/requirements.js';
 import { freePort, waitForPort } from '../../../test-support/servers/ports.mjs';
 import { ensureFleetStream } from '@medkit/fleet-protocol';
-import { until } from '../../gateway/test/faults/gateway-harness.js';
+import { until } from '../../../test-support/gateway/faults-gateway.js';
 
 const EXAMPLE = fileURLToPath(new URL('../../../examples/fleet/nats-cluster/', import.meta.url));
 const NODES = ['n1', 'n2', 'n3'];

@@ -5,3 +5,4 @@
 export { createFleetFeature } from './feature.js';
 export { FLEET_SERVER_KEYS } from './keys.js';
 export { fleetForwardRole } from './routes.js';
+export { registerFleetMetrics } from './metrics.js';

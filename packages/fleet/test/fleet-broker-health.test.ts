@@ -14,9 +14,9 @@ import { ensureFleetStream } from '@medkit/fleet-protocol';
 import { describeWith, NATS_SERVER, POSTGRES } from '../../../test-support/requirements.js';
 import { startNatsCluster, type NatsCluster } from '../../../test-support/servers/nats.mjs';
 import { startPostgres, type PgServer } from '../../../test-support/servers/postgres.mjs';
-import { startRobotGateway, until, type FaultGateway } from '../../fleet-link/test/robot-gateway.js';
+import { startRobotGateway, until, type FaultGateway } from '../../../test-support/fleet/robot-gateway.js';
 import { buildGateway } from '../../../test-support/medkit-cli.js';
-import { startFleetReplica, type FleetReplica } from './fleet-harness.js';
+import { startFleetReplica, type FleetReplica } from '../../../test-support/fleet/fleet-harness.js';
 
 const FLEET = 'hidden';
 const STREAM = 'MEDKIT_HIDDEN';

@@ -14,10 +14,10 @@ import { ensureFleetStream, fastSubjectFor, streamName } from '@medkit/fleet-pro
 import { describeWith, NATS_SERVER, POSTGRES } from '../../../test-support/requirements.js';
 import { startNatsCluster, type NatsCluster } from '../../../test-support/servers/nats.mjs';
 import { startPostgres, type PgServer } from '../../../test-support/servers/postgres.mjs';
-import { startRobotGateway, until, type FaultGateway } from '../../fleet-link/test/robot-gateway.js';
+import { startRobotGateway, until, type FaultGateway } from '../../../test-support/fleet/robot-gateway.js';
 import { buildGateway } from '../../../test-support/medkit-cli.js';
 import { scrape, valueOf } from '../../../test-support/prometheus.js';
-import { openSse, startFleetReplica, type FleetReplica } from './fleet-harness.js';
+import { openSse, startFleetReplica, type FleetReplica } from '../../../test-support/fleet/fleet-harness.js';
 import type { FastPathStats } from '../src/fast-path.js';
 
 const FLEET = 'fast';

@@ -10,10 +10,10 @@ import { startNatsCluster, type NatsCluster } from '../../../test-support/server
 import { startPostgres, type PgServer } from '../../../test-support/servers/postgres.mjs';
 import { freePort } from '../../../test-support/servers/ports.mjs';
 import { createMedkitClient, type FleetStreamEvent } from '@medkit/client';
-import { until } from '../../gateway/test/faults/gateway-harness.js';
+import { until } from '../../../test-support/gateway/faults-gateway.js';
 import { buildGateway } from '../../../test-support/medkit-cli.js';
-import { startFleetReplica, type FleetReplica } from './fleet-harness.js';
-import { BATTERY_NODE, startFleetRobot, type FleetRobot } from './fleet-robot.js';
+import { startFleetReplica, type FleetReplica } from '../../../test-support/fleet/fleet-harness.js';
+import { BATTERY_NODE, startFleetRobot, type FleetRobot } from '../../../test-support/fleet/fleet-robot.js';
 
 const FLEET = 'fwd';
 

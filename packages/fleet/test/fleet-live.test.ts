@@ -12,9 +12,9 @@ import { jetstream, jetstreamManager, type JetStreamClient } from '@nats-io/jets
 import { describeWith, NATS_SERVER, POSTGRES } from '../../../test-support/requirements.js';
 import { startNatsCluster, type NatsCluster } from '../../../test-support/servers/nats.mjs';
 import { startPostgres, type PgServer } from '../../../test-support/servers/postgres.mjs';
-import { until } from '../../gateway/test/faults/gateway-harness.js';
+import { until } from '../../../test-support/gateway/faults-gateway.js';
 import { buildGateway } from '../../../test-support/medkit-cli.js';
-import { openSse, startFleetReplica, type FleetReplica, type SseEventRead } from './fleet-harness.js';
+import { openSse, startFleetReplica, type FleetReplica, type SseEventRead } from '../../../test-support/fleet/fleet-harness.js';
 
 const FLEET = 'live';
 const STREAM = 'MEDKIT_LIVE';

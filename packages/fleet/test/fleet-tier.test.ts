@@ -11,10 +11,10 @@ import { jetstream, jetstreamManager } from '@nats-io/jetstream';
 import { describeWith, NATS_SERVER, POSTGRES } from '../../../test-support/requirements.js';
 import { startNatsCluster, type NatsCluster } from '../../../test-support/servers/nats.mjs';
 import { startPostgres, type PgServer } from '../../../test-support/servers/postgres.mjs';
-import { startRobotGateway, until, type FaultGateway } from '../../fleet-link/test/robot-gateway.js';
+import { startRobotGateway, until, type FaultGateway } from '../../../test-support/fleet/robot-gateway.js';
 import { buildGateway } from '../../../test-support/medkit-cli.js';
 import { LOGS_SERVICE } from '@medkit/gateway';
-import { openSse, startFleetReplica, type FleetReplica } from './fleet-harness.js';
+import { openSse, startFleetReplica, type FleetReplica } from '../../../test-support/fleet/fleet-harness.js';
 import { samplesOf, scrape, valueOf } from '../../../test-support/prometheus.js';
 
 const FLEET = 'tier';

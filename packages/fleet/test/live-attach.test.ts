@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { attachFleetStream, FirstCopies } from '../src/http/live.js';
 import type { FleetFaultEvent } from '../src/http/fault-event.js';
 import type { FaultReplayer, ReplayOutcome } from '../src/http/replay.js';
-import type { SseStream } from '@medkit/gateway';
+import type { SseStream } from '@medkit/server';
 
 const ev = (id: number): FleetFaultEvent => ({ id, event_id: `r:${id}`, robot_id: 'r', time: '2026-11-23T00:00:00Z', body: { event_type: 'fault_updated', fault_code: `C${id}`, severity: 1, status: 'CONFIRMED', description: '', occurrence_count: id, reporting_sources: [], first_occurred: '2026-11-23T00:00:00Z', last_occurred: '2026-11-23T00:00:00Z' } });
 

@@ -11,26 +11,31 @@ export type { GatewayContext, GatewayFeature } from './feature.js';
 export { GATEWAY_VERSION, SOVD_VERSION } from './version.js';
 export { createPluginsFeature, PLUGINS_SERVICE, type BuiltinPluginCatalog, type InProcessPlugin, type PluginsFeatureOptions } from './plugins/feature.js';
 export { token, type Token, FeatureGraphError } from '@medkit/server';
-export { FAULTS_SERVICE } from './faults/gateway/service.js';
+export { FAULTS_SERVICE, type FaultsService } from './faults/gateway/service.js';
 // The faults feature with a topic sampler of the embedder's own (freeze frames without the ROS layer, as
 // the demo's simulated fleet robots do).
 export { createFaultsFeature, type FaultsFeatureOptions } from './faults/feature.js';
 export type { TopicSampler, TopicGraph, SampledMessage, HistoryPoint } from '@medkit/faults';
 
-// What the fleet tier (@medkit/fleet-link on the robot, @medkit/fleet for `medkit fleet`) takes from the
-// gateway: the feature contract, the services and models it reads, and the HTTP pieces (the SSE hub, request
-// forwarding, route access) the fleet server's routes reuse. Key specs, storage, TLS, SSE framing and /health
-// types come from @medkit/kit, the fault model from @medkit/faults.
+// The services the fleet link reads (the composition root passes these tokens to @medkit/fleet-link).
 /** The entity tree (services.get(ENTITIES_SERVICE)) and its snapshots. */
 export { ENTITIES_SERVICE } from './entities/service.js';
 export type { EntitySnapshot } from './entities/model.js';
 /** The gateway's log store and its entries. */
 export { LOGS_SERVICE } from './logs/feature.js';
 export type { StoredLog } from './logs/model.js';
-/** HTTP: the Fastify app type routes register on and the SSE hub. */
-export type { HttpApp } from '@medkit/server';
-export type { SseHub, SseStream } from '@medkit/server';
-/** Forwarding a request to another gateway (federation peers, a fleet's robots). */
-export { escapesPath, forwardRequest } from '@medkit/server';
-/** Route access: which role a request needs. */
-export { isReadMethod, type RoleResolver } from '@medkit/server';
+
+// Building blocks for a gateway of chosen features (benchmarks, tests, embedders): the features, the ROS
+// connection's service, the entity model's constructors, the collection samplers and the plugin settings.
+export { createRosFeature } from './ros/feature.js';
+export { ROS_SERVICE } from './ros/connection.js';
+export { createEntitiesFeature } from './entities/http/feature.js';
+export type { GraphEndpoint, GraphNode, RuntimeGraphSnapshot } from './entities/index.js';
+export { createDataFeature } from './data/feature.js';
+export { createConfigurationsFeature } from './configurations/feature.js';
+export { createTriggersFeature } from './triggers/feature.js';
+export { getSamplers } from './sampling/registry.js';
+export { newApp, newComponent, newFunction, type App, type SovdFunction } from './entities/model.js';
+export { readPluginSettings } from './plugins/config.js';
+export { ProcessIdHints } from './plugins/process-hints.js';
+export { registerRtpsMetrics } from './metrics/rtps.js';

@@ -12,7 +12,7 @@ import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { testDomain } from '../../../test-support/domains.js';
-import { buildDemo, eventually, freePort, http, launch, type Launched } from '../../demo/test/support/demo.js';
+import { buildDemo, eventually, freePort, http, launch, type Launched } from '../../../test-support/demo/demo.js';
 import { MEDKIT_BIN } from '../../../test-support/medkit-cli.js';
 import { McpError } from '@modelcontextprotocol/sdk/types.js';
 import { CATALOG, declarationNames, DEFAULT_MAX_OUTPUT_CHARS, REFERENCE_TOOL_NAMES, RESOURCE_NOT_FOUND, servedNames } from '../src/index.js';

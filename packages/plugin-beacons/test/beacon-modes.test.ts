@@ -4,13 +4,13 @@
 // membership reaches the manifest Function's hosts.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fileURLToPath } from 'node:url';
-import { createPluginsFeature } from '../../gateway/src/plugins/feature.js';
-import { createEntitiesFeature } from '../../gateway/src/entities/http/feature.js';
+import { createPluginsFeature } from '@medkit/gateway';
+import { createEntitiesFeature } from '@medkit/gateway';
 import { parameterBeaconModule } from '../src/index.js';
 import type { ParamClient } from '../src/parameter/poller.js';
-import { graph, node, StaticGraphSource } from '../../gateway/test/entities/graph-fixtures.js';
-import { startTestGateway, type TestGateway } from '../../gateway/test/support/gateway.js';
-import { eventually, http } from '../../gateway/test/ros/robot.js';
+import { graph, node, StaticGraphSource } from '../../../test-support/gateway/graph-fixtures.js';
+import { startTestGateway, type TestGateway } from '../../../test-support/gateway/gateway.js';
+import { eventually, http } from '../../../test-support/gateway/ros-robot.js';
 
 const MANIFEST = fileURLToPath(new URL('../../../examples/amr/manifest.yaml', import.meta.url));
 

@@ -7,12 +7,12 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { CYCLONE, FASTDDS, describeWith } from '../../../test-support/requirements.js';
 import { testDomain } from '../../../test-support/domains.js';
-import { buildPeer, killAllPeers, spawnPeer, type PeerProcess } from '../../rtps/test/peers/harness.js';
+import { buildPeer, killAllPeers, spawnPeer, type PeerProcess } from '../../../test-support/peers/harness.js';
 import { RosContext, type Publisher } from '@medkit/ros2';
-import { createPluginsFeature } from '../../gateway/src/plugins/feature.js';
+import { createPluginsFeature } from '@medkit/gateway';
 import { BUILTIN_PLUGINS } from '@medkit/cli';
-import { eventually, http, startRosGateway } from '../../gateway/test/ros/robot.js';
-import type { TestGateway } from '../../gateway/test/support/gateway.js';
+import { eventually, http, startRosGateway } from '../../../test-support/gateway/ros-robot.js';
+import type { TestGateway } from '../../../test-support/gateway/gateway.js';
 
 const DOMAIN = testDomain(209);
 const P = 'ros2_medkit.discovery';

@@ -2,12 +2,12 @@
 // name still needs one; a beacon with a bad value is disabled with the reason on /health while the
 // other keeps running; without ROS both run and say so.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { readPluginSettings } from '../../gateway/src/plugins/config.js';
+import { readPluginSettings } from '@medkit/gateway';
 import { BUILTIN_PLUGIN_NAMES, BUILTIN_PLUGINS } from '@medkit/cli';
-import { createPluginsFeature } from '../../gateway/src/plugins/feature.js';
-import { createEntitiesFeature } from '../../gateway/src/entities/http/feature.js';
-import { startTestGateway, type TestGateway } from '../../gateway/test/support/gateway.js';
-import { http } from '../../gateway/test/ros/robot.js';
+import { createPluginsFeature } from '@medkit/gateway';
+import { createEntitiesFeature } from '@medkit/gateway';
+import { startTestGateway, type TestGateway } from '../../../test-support/gateway/gateway.js';
+import { http } from '../../../test-support/gateway/ros-robot.js';
 
 describe('built-in plugin settings', () => {
   const settings = (raw: Record<string, unknown>) => readPluginSettings({ section: () => raw }, BUILTIN_PLUGIN_NAMES);

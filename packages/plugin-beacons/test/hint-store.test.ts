@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { HINT_LIMITS, validateHint } from '../src/common/hint.js';
 import { HintStore, storeLimits } from '../src/common/store.js';
 import { EntityMapper } from '../src/common/mapping.js';
-import { newApp, newComponent, newFunction } from '../../gateway/src/entities/model.js';
+import { newApp, newComponent, newFunction } from '@medkit/gateway';
 
 const hint = (over: Record<string, unknown> = {}) => validateHint({ entity_id: 'lidar', ...over })!;
 

@@ -7,7 +7,7 @@ import { readParameterBeaconConfig } from '../src/parameter/config.js';
 import { hintFromParameters, type ParamValue } from '../src/parameter/parse.js';
 import { ParameterBeaconPlugin } from '../src/parameter/plugin.js';
 import type { PluginContext } from '@medkit/plugin-api';
-import { newApp } from '../../gateway/src/entities/model.js';
+import { newApp } from '@medkit/gateway';
 
 /** A fake world: node → behaviour; every read advances the fake clock by `costMs` before answering. */
 function world(opts: { costMs?: number; dead?: Set<string> } = {}) {

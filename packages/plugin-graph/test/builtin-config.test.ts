@@ -2,9 +2,9 @@
 // unknown name without one is a configuration error; the demo's gateway file enables both graph plugins.
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { loadConfig } from '../../gateway/src/config/index.js';
+import { loadConfig } from '@medkit/gateway';
 import { BUILTIN_PLUGIN_NAMES, BUILTIN_PLUGINS, FEATURE_KEYS } from '@medkit/cli';
-import { readPluginSettings } from '../../gateway/src/plugins/config.js';
+import { readPluginSettings } from '@medkit/gateway';
 import { PLUGIN_API_VERSION } from '@medkit/plugin-api';
 
 const settings = (flags: Record<string, unknown>) => readPluginSettings(loadConfig({ env: {}, extraKeys: FEATURE_KEYS, flags: flags as never }), BUILTIN_PLUGIN_NAMES);

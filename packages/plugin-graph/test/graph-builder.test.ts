@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { buildFunctionGraph, freshnessWindowSec, type BuildInput, type LiveTopology } from '../src/provider/build.js';
 import { GRAPH_DEFAULTS, readGraphProviderConfig, thresholdsFor } from '../src/provider/config.js';
 import { metricsOfValues, TopicMetricsCache, type TopicMetrics } from '../src/provider/metrics.js';
-import type { App, SovdFunction } from '../../gateway/src/entities/model.js';
+import type { App, SovdFunction } from '@medkit/gateway';
 
 const app = (id: string, pubs: string[], subs: string[], extra: Partial<App> = {}): App =>
   ({ id, name: id, source: 'manifest', is_online: true, topics: { publishes: pubs, subscribes: subs }, services: [], actions: [], ...extra }) as unknown as App;

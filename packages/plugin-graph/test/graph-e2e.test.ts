@@ -9,9 +9,9 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { QOS_SENSOR_DATA, RosContext, rosNow, type RosNode, type Subscription } from '@medkit/ros2';
 import { testDomain } from '../../../test-support/domains.js';
-import { startTestGateway, type TestGateway } from '../../gateway/test/support/gateway.js';
-import { eventually, http } from '../../gateway/test/ros/robot.js';
-import { openSse } from '../../gateway/test/triggers/sse-client.js';
+import { startTestGateway, type TestGateway } from '../../../test-support/gateway/gateway.js';
+import { eventually, http } from '../../../test-support/gateway/ros-robot.js';
+import { openSse } from '../../../test-support/sse-client.js';
 
 const DOMAIN = testDomain(213);
 const contexts: RosContext[] = [];

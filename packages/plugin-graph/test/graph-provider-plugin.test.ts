@@ -4,7 +4,7 @@
 import { describe, expect, it } from 'vitest';
 import { GraphProviderPlugin, MAX_DIAGNOSTICS_BYTES } from '../src/provider/plugin.js';
 import type { PluginContext, PluginMessageInfo, PluginRosAccess } from '@medkit/plugin-api';
-import type { App, SovdFunction } from '../../gateway/src/entities/model.js';
+import type { App, SovdFunction } from '@medkit/gateway';
 import { fakeGraph } from './fake-graph.js';
 
 function setup() {

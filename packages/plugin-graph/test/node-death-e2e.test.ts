@@ -8,9 +8,9 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { CYCLONE, describeWith } from '../../../test-support/requirements.js';
 import { testDomain } from '../../../test-support/domains.js';
-import { buildPeer, killAllPeers, spawnPeer, type PeerProcess } from '../../rtps/test/peers/harness.js';
-import { startTestGateway, type TestGateway } from '../../gateway/test/support/gateway.js';
-import { eventually, http } from '../../gateway/test/ros/robot.js';
+import { buildPeer, killAllPeers, spawnPeer, type PeerProcess } from '../../../test-support/peers/harness.js';
+import { startTestGateway, type TestGateway } from '../../../test-support/gateway/gateway.js';
+import { eventually, http } from '../../../test-support/gateway/ros-robot.js';
 
 const DOMAIN = testDomain(189);
 const CODE = 'GRAPH_NODE_DISAPPEARED';

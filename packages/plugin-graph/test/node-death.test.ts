@@ -3,10 +3,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { PluginFaultReport, PluginRosAccess } from '@medkit/plugin-api';
 import { BUILTIN_PLUGINS } from '@medkit/cli';
-import { createPluginsFeature } from '../../gateway/src/plugins/feature.js';
-import { createEntitiesFeature } from '../../gateway/src/entities/http/feature.js';
-import { startTestGateway, type TestGateway } from '../../gateway/test/support/gateway.js';
-import { http } from '../../gateway/test/ros/robot.js';
+import { createPluginsFeature } from '@medkit/gateway';
+import { createEntitiesFeature } from '@medkit/gateway';
+import { startTestGateway, type TestGateway } from '../../../test-support/gateway/gateway.js';
+import { http } from '../../../test-support/gateway/ros-robot.js';
 import { GRAPH_NODE_DISAPPEARED, NODE_DEATH_TRACKED_CAP, NodeDeathDetector, type NodeDeathSettings } from '../src/watchdog/detectors/node-death.js';
 import { takeTopology } from '../src/watchdog/topology.js';
 import { GraphWatchdog, sourcesOf } from '../src/watchdog/watchdog.js';

@@ -10,8 +10,8 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { CYCLONE, describeWith } from '../../../test-support/requirements.js';
 import { testDomain } from '../../../test-support/domains.js';
-import { startTestGateway, type TestGateway } from '../../gateway/test/support/gateway.js';
-import { eventually, http } from '../../gateway/test/ros/robot.js';
+import { startTestGateway, type TestGateway } from '../../../test-support/gateway/gateway.js';
+import { eventually, http } from '../../../test-support/gateway/ros-robot.js';
 import { buildGraphPeer, killGraphPeers, startGraphPeer, type GraphPeer } from './peers/graph-peer.js';
 
 const DOMAIN = testDomain(57);

@@ -8,9 +8,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { join } from 'node:path';
 import { writeFileSync } from 'node:fs';
 import { containerFigures, containerOfCgroup, containerOfMountinfo, parseCgroupFile } from '../src/container-limits.js';
-import { FixtureProc } from './fixture-proc.js';
-import { startTestGateway, type TestGateway } from '../../gateway/test/support/gateway.js';
-import { http } from '../../gateway/test/ros/robot.js';
+import { FixtureProc } from '../../../test-support/fixture-proc.js';
+import { startTestGateway, type TestGateway } from '../../../test-support/gateway/gateway.js';
+import { http } from '../../../test-support/gateway/ros-robot.js';
 
 const hex = 'c'.repeat(64);
 const root = (p: FixtureProc) => join(p.root, 'sys/fs/cgroup');

@@ -13,13 +13,13 @@ import { ProcessReader } from '../src/process-info.js';
 import { containerOfCgroup, parseCpuMax } from '../src/container-plugin.js';
 import { SystemdPlugin, unitOfCgroup } from '../src/systemd-plugin.js';
 import type { PluginContext } from '@medkit/plugin-api';
-import { ProcessIdHints } from '../../gateway/src/plugins/process-hints.js';
-import { readPluginSettings } from '../../gateway/src/plugins/config.js';
+import { ProcessIdHints } from '@medkit/gateway';
+import { readPluginSettings } from '@medkit/gateway';
 import { BUILTIN_PLUGINS } from '@medkit/cli';
-import type { App } from '../../gateway/src/entities/model.js';
-import { startTestGateway, type TestGateway } from '../../gateway/test/support/gateway.js';
-import { http } from '../../gateway/test/ros/robot.js';
-import { FixtureProc } from './fixture-proc.js';
+import type { App } from '@medkit/gateway';
+import { startTestGateway, type TestGateway } from '../../../test-support/gateway/gateway.js';
+import { http } from '../../../test-support/gateway/ros-robot.js';
+import { FixtureProc } from '../../../test-support/fixture-proc.js';
 
 const app = (id: string, node_name: string, namespace = '/'): App => ({ id, name: id, ros_binding: { node_name, namespace }, is_online: false, depends_on: [], topics: { publish: [], subscribe: [] }, services: [], actions: [] }) as unknown as App;
 

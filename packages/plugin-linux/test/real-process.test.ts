@@ -10,9 +10,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestGateway, type TestGateway } from '../../gateway/test/support/gateway.js';
-import { http } from '../../gateway/test/ros/robot.js';
-import { openSse } from '../../gateway/test/triggers/sse-client.js';
+import { startTestGateway, type TestGateway } from '../../../test-support/gateway/gateway.js';
+import { http } from '../../../test-support/gateway/ros-robot.js';
+import { openSse } from '../../../test-support/sse-client.js';
 
 // The child: reads commands on stdin and answers "ok <cmd>[ = <result>]" once done.
 const CHILD = `

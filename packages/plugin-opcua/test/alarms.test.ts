@@ -7,8 +7,8 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestGateway, type TestGateway } from '../../gateway/test/support/gateway.js';
-import { eventually, http } from '../../gateway/test/ros/robot.js';
+import { startTestGateway, type TestGateway } from '../../../test-support/gateway/gateway.js';
+import { eventually, http } from '../../../test-support/gateway/ros-robot.js';
 import { PlcServer } from './plc-server.js';
 
 const NODE_MAP = `

@@ -6,8 +6,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { deriveDataName } from '../src/browse.js';
 import { parseOpcuaConfig } from '../src/config.js';
-import type { TestGateway } from '../../gateway/test/support/gateway.js';
-import { http } from '../../gateway/test/ros/robot.js';
+import type { TestGateway } from '../../../test-support/gateway/gateway.js';
+import { http } from '../../../test-support/gateway/ros-robot.js';
 import { opcuaGateway, plcStatusWhen } from './bridge-gateway.js';
 import { PlcServer } from './plc-server.js';
 

@@ -1,7 +1,7 @@
 // Shared by the identity, X509, discovery and auto_browse tests: a real gateway running only the opcua
 // plugin with the given `plugins.opcua.*` flags, and waiting for a state of its x-plc-status.
-import { startTestGateway, type TestGateway } from '../../gateway/test/support/gateway.js';
-import { eventually, http } from '../../gateway/test/ros/robot.js';
+import { startTestGateway, type TestGateway } from '../../../test-support/gateway/gateway.js';
+import { eventually, http } from '../../../test-support/gateway/ros-robot.js';
 
 /** Starts a gateway with the opcua plugin: `plugin` holds its keys without the `plugins.opcua.` prefix, `gatewayFlags` any other keys. */
 export async function opcuaGateway(gateways: TestGateway[], plugin: Record<string, unknown>, gatewayFlags: Record<string, unknown> = {}): Promise<TestGateway> {

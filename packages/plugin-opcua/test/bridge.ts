@@ -3,8 +3,8 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { FlatConfig } from '../../gateway/src/config/index.js';
-import { startTestGateway, type TestGateway } from '../../gateway/test/support/gateway.js';
+import type { FlatConfig } from '@medkit/gateway';
+import { startTestGateway, type TestGateway } from '../../../test-support/gateway/gateway.js';
 import { PlcServer } from './plc-server.js';
 
 export interface Bridge {

@@ -8,8 +8,8 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { OpcuaConfigError, parseOpcuaConfig } from '../src/config.js';
 import { parseNodeId } from '../src/node-id.js';
-import { startTestGateway } from '../../gateway/test/support/gateway.js';
-import { http } from '../../gateway/test/ros/robot.js';
+import { startTestGateway } from '../../../test-support/gateway/gateway.js';
+import { http } from '../../../test-support/gateway/ros-robot.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'medkit-opcua-cfg-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));

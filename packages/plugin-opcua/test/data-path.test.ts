@@ -5,9 +5,9 @@
 // status_bits / fault_enum registers (UInt16, Int32, Int64 with 2^63-1 exact, an Int16 read as a signed
 // 8-bit register) raise and clear faults on /api/v1/faults.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { TestGateway } from '../../gateway/test/support/gateway.js';
-import { eventually, http } from '../../gateway/test/ros/robot.js';
-import { openSse, type SseClient } from '../../gateway/test/triggers/sse-client.js';
+import type { TestGateway } from '../../../test-support/gateway/gateway.js';
+import { eventually, http } from '../../../test-support/gateway/ros-robot.js';
+import { openSse, type SseClient } from '../../../test-support/sse-client.js';
 import type { PlcServer } from './plc-server.js';
 import { startBridge, type Bridge } from './bridge.js';
 

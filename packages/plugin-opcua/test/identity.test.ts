@@ -7,9 +7,9 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { TestGateway } from '../../gateway/test/support/gateway.js';
+import type { TestGateway } from '../../../test-support/gateway/gateway.js';
 import { opcuaGateway, plcStatusWhen } from './bridge-gateway.js';
-import { eventually, http } from '../../gateway/test/ros/robot.js';
+import { eventually, http } from '../../../test-support/gateway/ros-robot.js';
 import { PlcServer, type PlcExtras } from './plc-server.js';
 
 const PASSWORD = 'nameplate-secret-7';

@@ -7,9 +7,9 @@ import { tmpdir } from 'node:os';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestGateway, type TestGateway } from '../../gateway/test/support/gateway.js';
-import { eventually, http } from '../../gateway/test/ros/robot.js';
-import { openSse, type SseClient } from '../../gateway/test/triggers/sse-client.js';
+import { startTestGateway, type TestGateway } from '../../../test-support/gateway/gateway.js';
+import { eventually, http } from '../../../test-support/gateway/ros-robot.js';
+import { openSse, type SseClient } from '../../../test-support/sse-client.js';
 import { PlcServer } from './plc-server.js';
 
 const NODE_MAP = `

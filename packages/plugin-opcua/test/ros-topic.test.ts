@@ -4,8 +4,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RosContext } from '@medkit/ros2';
 import { testDomain } from '../../../test-support/domains.js';
-import type { TestGateway } from '../../gateway/test/support/gateway.js';
-import { eventually, http } from '../../gateway/test/ros/robot.js';
+import type { TestGateway } from '../../../test-support/gateway/gateway.js';
+import { eventually, http } from '../../../test-support/gateway/ros-robot.js';
 import type { PlcServer } from './plc-server.js';
 import { startBridge, type Bridge } from './bridge.js';
 

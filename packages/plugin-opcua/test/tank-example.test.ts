@@ -4,8 +4,8 @@
 // back with an independent OPC-UA client), a threshold fault raised by the simulation and healed after the
 // fix, and a PLC crash and restart (disconnected, then reconnected).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { TestGateway } from '../../gateway/test/support/gateway.js';
-import { eventually, http } from '../../gateway/test/ros/robot.js';
+import type { TestGateway } from '../../../test-support/gateway/gateway.js';
+import { eventually, http } from '../../../test-support/gateway/ros-robot.js';
 import { readTag, startPlc, startTankGateway, stopPlc, type Plc } from './tank-plc.js';
 
 let plc: Plc;

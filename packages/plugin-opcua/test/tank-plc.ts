@@ -3,8 +3,8 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import clientLib from 'node-opcua-client';
-import type { FlatConfig } from '../../gateway/src/config/index.js';
-import { startTestGateway, type TestGateway } from '../../gateway/test/support/gateway.js';
+import type { FlatConfig } from '@medkit/gateway';
+import { startTestGateway, type TestGateway } from '../../../test-support/gateway/gateway.js';
 
 const { OPCUAClient, AttributeIds } = clientLib;
 export const EXAMPLE = fileURLToPath(new URL('../../../examples/opcua/', import.meta.url));

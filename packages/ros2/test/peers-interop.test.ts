@@ -3,7 +3,7 @@
 // ROS domains 51-59 belong to this file.
 import { afterAll, afterEach, beforeAll, expect, it } from 'vitest';
 import { CYCLONE, FASTDDS, describeWith } from '../../../test-support/requirements.js';
-import { buildPeer, killAllPeers, spawnPeer, type PeerVendor } from '../../rtps/test/peers/harness.js';
+import { buildPeer, killAllPeers, spawnPeer, type PeerVendor } from '../../../test-support/peers/harness.js';
 import { VendorId } from '@medkit/rtps';
 import { RosTimeoutError, RosUnavailableError } from '../src/index.js';
 import { closeContexts, context, until } from './support/contexts.js';

@@ -8,10 +8,10 @@ import { expect, it } from 'vitest';
 import { testDomain } from '../../../test-support/domains.js';
 import { FASTDDS, describeWith } from '../../../test-support/requirements.js';
 import { DEFAULT_LIMITS, VendorId, type ParticipantEvent } from '../src/index.js';
-import { spawnPeer } from './peers/harness.js';
+import { spawnPeer } from '../../../test-support/peers/harness.js';
 import { peerHooks } from './support/interop-suite.js';
 import { participant, until } from './support/loopback.js';
-import { floodSpdp } from './support/spdp-flood.js';
+import { floodSpdp } from '../../../test-support/spdp-flood.js';
 
 const DOMAIN = testDomain(185);
 const FAKES = 5000;

@@ -7,7 +7,7 @@ import { afterEach, expect, it } from 'vitest';
 import type { IncompatibleEvent, InstanceChange, Sample, TopicKey } from '../src/index.js';
 import { CYCLONE, FASTDDS, describeWith } from '../../../test-support/requirements.js';
 import { testDomain } from '../../../test-support/domains.js';
-import { peerEnv, spawnPeer, type PeerVendor } from './peers/harness.js';
+import { peerEnv, spawnPeer, type PeerVendor } from '../../../test-support/peers/harness.js';
 import { peerHooks } from './support/interop-suite.js';
 import { KEYED_KEY, KEYED_TYPE, keyedHash, keyedSample, readKeyed } from './support/keyed-type.js';
 import { closeAll, participant, until } from './support/loopback.js';

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, afterEach, beforeAll, expect, it } from 'vitest';
 import { CHROMIUM, describeWith } from '../../../test-support/requirements.js';
-import { buildDemo, eventually, freePort, http, launch, type Launched } from '../../demo/test/support/demo.js';
+import { buildDemo, eventually, freePort, http, launch, type Launched } from '../../../test-support/demo/demo.js';
 import { buildUi } from './support/build-ui.js';
 import { serveStatic, type StaticServer } from './support/static-server.js';
 import { launchChromium, type Browser } from './support/browser.js';

@@ -15,9 +15,9 @@ import { CHROMIUM, describeWith, NATS_SERVER, POSTGRES } from '../../../test-sup
 import { startNatsCluster, type NatsCluster } from '../../../test-support/servers/nats.mjs';
 import { startPostgres, type PgServer } from '../../../test-support/servers/postgres.mjs';
 import { buildGateway } from '../../../test-support/medkit-cli.js';
-import { until } from '../../gateway/test/faults/gateway-harness.js';
-import { startFleetReplica, type FleetReplica } from '../../fleet/test/fleet-harness.js';
-import { BATTERY_NODE, startFleetRobot, type FleetRobot } from '../../fleet/test/fleet-robot.js';
+import { until } from '../../../test-support/gateway/faults-gateway.js';
+import { startFleetReplica, type FleetReplica } from '../../../test-support/fleet/fleet-harness.js';
+import { BATTERY_NODE, startFleetRobot, type FleetRobot } from '../../../test-support/fleet/fleet-robot.js';
 import { buildUi } from './support/build-ui.js';
 import { launchChromium, type Browser } from './support/browser.js';
 import { trackPages, treeItem } from './support/pages.js';

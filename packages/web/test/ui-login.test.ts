@@ -10,7 +10,7 @@ import { readFileSync, rmSync } from 'node:fs';
 import { afterAll, afterEach, beforeAll, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { CHROMIUM, describeWith } from '../../../test-support/requirements.js';
-import { startFaultGateway, type FaultGateway } from '../../gateway/test/faults/gateway-harness.js';
+import { startFaultGateway, type FaultGateway } from '../../../test-support/gateway/faults-gateway.js';
 import { buildUi } from './support/build-ui.js';
 import { launchChromium, type Browser } from './support/browser.js';
 import { openPage } from './support/pages.js';

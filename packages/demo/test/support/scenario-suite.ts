@@ -4,7 +4,7 @@
 // gateway's REST, and the three faults, their sources, the entity ids from both gateways, the freeze frame and the
 // heal are all read back through the main gateway; then the managed script plays it again.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildDemo, eventually, freePort, http, launch, type Launched } from './demo.js';
+import { buildDemo, eventually, freePort, http, launch, type Launched } from '../../../../test-support/demo/demo.js';
 
 const CODES = ['PROTECTIVE_STOP', 'ACTION_NAVIGATE_TO_POSE_ABORTED', 'NAVIGATION_GOAL_ABORTED'];
 

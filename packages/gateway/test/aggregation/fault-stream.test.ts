@@ -4,7 +4,7 @@
 // missed events of both kinds. (The loop guard, x-medkit.via, is exercised by mutual.test.ts.)
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FAULTS_SERVICE } from '../../src/faults/gateway/service.js';
-import { startTestGateway, type TestGateway } from '../support/gateway.js';
+import { startTestGateway, type TestGateway } from '../../../../test-support/gateway/gateway.js';
 import { eventually, SseReader } from './support.js';
 import type { SseMessage } from '../../src/aggregation/sse-client.js';
 

@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { describeConfigOrigins } from '../../src/config/index.js';
 import { authFlags, tokensOf } from '../auth/support.js';
 import { eventually, http, PausableProxy, SseReader, startPeer, type TestPeer } from './support.js';
-import type { TestGateway } from '../support/gateway.js';
+import type { TestGateway } from '../../../../test-support/gateway/gateway.js';
 
 type Json = Record<string, unknown>;
 

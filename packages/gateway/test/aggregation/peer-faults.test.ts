@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Type } from '@sinclair/typebox';
 import { createFaultsFeature } from '../../src/faults/feature.js';
 import { FAULTS_SERVICE } from '../../src/faults/gateway/service.js';
-import { FixedSampler } from '../faults/gateway-harness.js';
+import { FixedSampler } from '../../../../test-support/gateway/faults-gateway.js';
 import type { GatewayFeature } from '../../src/feature.js';
 import { API_BASE } from '@medkit/server';
 import { Opaque } from '@medkit/server';

@@ -4,7 +4,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eventually, startPeer, type TestPeer } from '../aggregation/support.js';
 import { authFlags, CLIENTS, tokensOf, type TestRole } from './support.js';
-import type { TestGateway } from '../support/gateway.js';
+import type { TestGateway } from '../../../../test-support/gateway/gateway.js';
 
 let arm: TestPeer;
 let main: TestPeer;

@@ -4,7 +4,7 @@
 // bearer tokens in use.
 import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { TestGateway } from '../support/gateway.js';
+import type { TestGateway } from '../../../../test-support/gateway/gateway.js';
 import { api, authCall, CLIENTS, SECRET, startAuthGateway, tokensOf } from './support.js';
 import { ROLE_TABLE_FLAGS } from '@medkit/server';
 

@@ -6,7 +6,7 @@ import { loadConfig } from '../../src/config/index.js';
 import { defaultFeatures, FEATURE_KEYS } from '@medkit/cli';
 import { createPluginsFeature } from '../../src/plugins/feature.js';
 import { PLUGIN_API_VERSION, type MedkitPlugin, type PluginModule, type PluginRoute } from '@medkit/plugin-api';
-import { startTestGateway, type TestGateway } from '../support/gateway.js';
+import { startTestGateway, type TestGateway } from '../../../../test-support/gateway/gateway.js';
 import { lintOpenApi } from '../support/spectral.js';
 import { api, authFlags, tokensOf, type TestRole } from './support.js';
 

@@ -3,7 +3,7 @@
 // the token routes have a per-client limit of their own when auth is on, and no refusal quotes a header.
 // Real gateway, real sockets, the hostile values of the probe.
 import { afterEach, describe, expect, it } from 'vitest';
-import type { TestGateway } from '../support/gateway.js';
+import type { TestGateway } from '../../../../test-support/gateway/gateway.js';
 import { rawHttp } from '../support/raw-http.js';
 import { CLIENTS, startAuthGateway } from './support.js';
 import { AUTH_KEYS } from '@medkit/server';

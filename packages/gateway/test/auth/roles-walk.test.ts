@@ -4,7 +4,7 @@
 // document, so a new route is covered the moment it is registered; zero mismatches allowed.
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { TestGateway } from '../support/gateway.js';
+import type { TestGateway } from '../../../../test-support/gateway/gateway.js';
 import { api, startAuthGateway, tokensOf, type TestRole } from './support.js';
 import { renderRoleTable, ROLE_TABLE_FLAGS } from '@medkit/server';
 

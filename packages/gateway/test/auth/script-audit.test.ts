@@ -4,7 +4,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { TestGateway } from '../support/gateway.js';
+import type { TestGateway } from '../../../../test-support/gateway/gateway.js';
 import { fixtureEntitiesFeature } from '../support/entities.js';
 import { createScriptsFeature } from '../../src/scripts/index.js';
 import { json, uploadScript, waitFinished, waitFor } from '../scripts/helpers.js';

@@ -2,7 +2,7 @@
 // auth on, one client per role, and small request helpers.
 import type { FlatConfig } from '../../src/config/index.js';
 import type { GatewayFeature } from '../../src/feature.js';
-import { startTestGateway, type TestGateway } from '../support/gateway.js';
+import { startTestGateway, type TestGateway } from '../../../../test-support/gateway/gateway.js';
 
 export const SECRET = 'medkit-test-secret-0123456789-abcdefghij';
 /** One client per role; each secret is distinctive so a test can search for it in any output. */

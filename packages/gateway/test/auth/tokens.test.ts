@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SignJWT } from 'jose';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { TestGateway } from '../support/gateway.js';
+import type { TestGateway } from '../../../../test-support/gateway/gateway.js';
 import { fixtureEntitiesFeature } from '../support/entities.js';
 import { createLocksFeature } from '../../src/locks/index.js';
 import { api, authCall, CLIENTS, SECRET, startAuthGateway, tokensOf } from './support.js';

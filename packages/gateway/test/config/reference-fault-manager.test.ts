@@ -13,8 +13,8 @@ import { createGateway, type Gateway } from '../../src/gateway.js';
 import { defaultFeatures, FEATURE_KEYS } from '@medkit/cli';
 import { FAULTS_SERVICE, type FaultsService } from '../../src/faults/gateway/service.js';
 import { testDomain } from '../../../../test-support/domains.js';
-import { buildRos2 } from '../ros/robot.js';
-import { until } from '../faults/gateway-harness.js';
+import { buildRos2 } from '../../../../test-support/gateway/ros-robot.js';
+import { until } from '../../../../test-support/gateway/faults-gateway.js';
 import { startSafetySignals, type SafetySignals } from '../faults/safety-signals.js';
 
 const REFERENCE = fileURLToPath(new URL('./fixtures/reference-fault-manager.yaml', import.meta.url));

@@ -4,8 +4,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDataFeature } from '../../src/data/index.js';
 import { createConfigurationsFeature } from '../../src/configurations/index.js';
-import { buildRos2, http, startRobot, startRosGateway, waitForApp, type RobotProcess } from '../ros/robot.js';
-import type { TestGateway } from '../support/gateway.js';
+import { buildRos2, http, startRobot, startRosGateway, waitForApp, type RobotProcess } from '../../../../test-support/gateway/ros-robot.js';
+import type { TestGateway } from '../../../../test-support/gateway/gateway.js';
 import { testDomain } from '../../../../test-support/domains.js';
 
 const DOMAIN = testDomain(31);

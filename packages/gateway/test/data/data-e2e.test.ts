@@ -1,8 +1,8 @@
 // Data routes against the fixture robot in another process (testDomain(30)).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDataFeature } from '../../src/data/index.js';
-import { buildRos2, eventually, http, startRobot, startRosGateway, waitForApp, type RobotProcess } from '../ros/robot.js';
-import type { TestGateway } from '../support/gateway.js';
+import { buildRos2, eventually, http, startRobot, startRosGateway, waitForApp, type RobotProcess } from '../../../../test-support/gateway/ros-robot.js';
+import type { TestGateway } from '../../../../test-support/gateway/gateway.js';
 import { testDomain } from '../../../../test-support/domains.js';
 
 const DOMAIN = testDomain(30);

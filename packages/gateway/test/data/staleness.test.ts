@@ -7,8 +7,8 @@ import { testDomain } from '../../../../test-support/domains.js';
 import { createDataFeature } from '../../src/data/index.js';
 import { freshness } from '../../src/data/staleness.js';
 import { TopicPool, type TopicTransport } from '../../src/data/topic-pool.js';
-import { eventually, http, startRobotWithGateway, type RobotProcess } from '../ros/robot.js';
-import type { TestGateway } from '../support/gateway.js';
+import { eventually, http, startRobotWithGateway, type RobotProcess } from '../../../../test-support/gateway/ros-robot.js';
+import type { TestGateway } from '../../../../test-support/gateway/gateway.js';
 
 const ns = (ms: number) => BigInt(ms) * 1_000_000n;
 

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config/index.js';
 import { discoveryOptionsFromConfig } from '../../src/entities/config-options.js';
 import { DiscoveryManager } from '../../src/entities/service.js';
-import { graph, node, StaticGraphSource } from './graph-fixtures.js';
+import { graph, node, StaticGraphSource } from '../../../../test-support/gateway/graph-fixtures.js';
 
 describe('discovery options from the gateway configuration', () => {
   it('maps the real config keys, including merge policy overrides and gap fill', async () => {

@@ -6,7 +6,7 @@ import { newApp, newComponent, newFunction, type EntitySnapshot } from '../../sr
 import type { DiscoveryLayer, LayerOutput } from '../../src/entities/pipeline/layer.js';
 import { HybridPipeline, type PipelineOptions } from '../../src/entities/pipeline/pipeline.js';
 import { GraphRuntimeLayer } from '../../src/entities/runtime/runtime-layer.js';
-import { graph, node, StaticGraphSource } from './graph-fixtures.js';
+import { graph, node, StaticGraphSource } from '../../../../test-support/gateway/graph-fixtures.js';
 import type { RuntimeGraphSnapshot } from '../../src/entities/runtime/graph-snapshot.js';
 
 function manifestOf(yaml: string): Manifest {

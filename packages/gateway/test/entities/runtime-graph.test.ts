@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { entitiesFromGraph, isInternalService } from '../../src/entities/runtime/from-graph.js';
 import { hostComponent, parseOsRelease, sanitizeHostId } from '../../src/entities/runtime/host-component.js';
 import { filterInternalNodes } from '../../src/entities/runtime/internal-filter.js';
-import { graph, node } from './graph-fixtures.js';
+import { graph, node } from '../../../../test-support/gateway/graph-fixtures.js';
 
 describe('runtime graph → entities (docs/manifest.md)', () => {
   it('one heuristic App per node, online, with bound_fqn; duplicate FQNs reported twice count once', () => {

@@ -7,7 +7,7 @@ import { newApp, newComponent } from '../../src/entities/model.js';
 import type { DiscoveryLayer } from '../../src/entities/pipeline/layer.js';
 import type { RuntimeGraphSnapshot } from '../../src/entities/runtime/graph-snapshot.js';
 import { DiscoveryManager, type DiscoveryOptions, type EntitiesChangedEvent } from '../../src/entities/service.js';
-import { graph, node, StaticGraphSource } from './graph-fixtures.js';
+import { graph, node, StaticGraphSource } from '../../../../test-support/gateway/graph-fixtures.js';
 
 const HOST = { hostname: 'amr-7', os: 'Debian GNU/Linux 13', arch: 'x86_64' };
 const AMR = 'examples/amr/manifest.yaml';

@@ -8,9 +8,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { crosses, readingOf } from '../../src/fault-triggers/model.js';
-import type { TestGateway } from '../support/gateway.js';
+import type { TestGateway } from '../../../../test-support/gateway/gateway.js';
 import { PlantPlugin, startPlantGateway } from '../support/plugin-plant.js';
-import { eventually, http } from '../ros/robot.js';
+import { eventually, http } from '../../../../test-support/gateway/ros-robot.js';
 
 /** The plant: `level` of the tank, `pack` (an object) of the battery; `tank_down` answers connected: false. */
 const plugin = new PlantPlugin({

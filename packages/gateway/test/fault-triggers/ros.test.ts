@@ -7,8 +7,8 @@ import { createDataFeature } from '../../src/data/index.js';
 import { createFaultsFeature } from '../../src/faults/feature.js';
 import { createFaultTriggersFeature } from '../../src/fault-triggers/feature.js';
 import { FAULTS_SERVICE } from '../../src/faults/gateway/service.js';
-import { buildRos2, eventually, http, startRobot, startRosGateway, waitForApp, type RobotProcess } from '../ros/robot.js';
-import type { TestGateway } from '../support/gateway.js';
+import { buildRos2, eventually, http, startRobot, startRosGateway, waitForApp, type RobotProcess } from '../../../../test-support/gateway/ros-robot.js';
+import type { TestGateway } from '../../../../test-support/gateway/gateway.js';
 import { testDomain } from '../../../../test-support/domains.js';
 
 const DOMAIN = testDomain(212);

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { McapIndexedReader } from '@mcap/core';
 import type { IReadable } from '@mcap/core';
 import { getSnapshotsService } from '@medkit/faults';
-import { startFaultGateway, until, type FaultGateway } from './gateway-harness.js';
+import { startFaultGateway, until, type FaultGateway } from '../../../../test-support/gateway/faults-gateway.js';
 
 const BATTERY = '/base/battery_monitor';
 const STRING_DEF = 'string data\n';

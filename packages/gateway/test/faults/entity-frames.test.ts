@@ -12,9 +12,9 @@ import { join } from 'node:path';
 import { FAULTS_SERVICE } from '../../src/faults/gateway/service.js';
 import { EntityFrames, MAX_ENTITY_FRAMES, type EntityFrame, type EntityFrameStore } from '@medkit/faults';
 import type { FaultRecord } from '@medkit/faults';
-import type { TestGateway } from '../support/gateway.js';
+import type { TestGateway } from '../../../../test-support/gateway/gateway.js';
 import { PlantPlugin, startPlantGateway } from '../support/plugin-plant.js';
-import { eventually, http } from '../ros/robot.js';
+import { eventually, http } from '../../../../test-support/gateway/ros-robot.js';
 
 type Snapshot = { type: string; name: string; data: unknown; 'x-medkit': Record<string, unknown> };
 

@@ -3,8 +3,8 @@
 // stays available under `x-medkit.sovd_status` and on the detail. Point 3, the Postman collection's
 // `GET …/faults/{code}/snapshots` (global and entity-scoped, `?topic=`).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openSse, type SseClient } from '../triggers/sse-client.js';
-import { FixedSampler, startFaultGateway, until, type FaultGateway } from './gateway-harness.js';
+import { openSse, type SseClient } from '../../../../test-support/sse-client.js';
+import { FixedSampler, startFaultGateway, until, type FaultGateway } from '../../../../test-support/gateway/faults-gateway.js';
 
 const BATTERY = '/base/battery_monitor';
 

@@ -2,7 +2,7 @@
 // through the fault manager as a node's ReportFault would; every filter, per-entity scope (docs/faults.md),
 // details, clears, lock checks and bad input.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startFaultGateway, type FaultGateway } from './gateway-harness.js';
+import { startFaultGateway, type FaultGateway } from '../../../../test-support/gateway/faults-gateway.js';
 
 const BATTERY = '/base/battery_monitor';
 const MOTOR = '/base/motor_driver';

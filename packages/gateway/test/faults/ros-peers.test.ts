@@ -4,8 +4,8 @@
 // 112 (Fast DDS).
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { CYCLONE, FASTDDS, describeWith } from '../../../../test-support/requirements.js';
-import { buildPeer, killAllPeers, spawnPeer, type PeerVendor } from '../../../rtps/test/peers/harness.js';
-import { startFaultGateway, type FaultGateway } from './gateway-harness.js';
+import { buildPeer, killAllPeers, spawnPeer, type PeerVendor } from '../../../../test-support/peers/harness.js';
+import { startFaultGateway, type FaultGateway } from '../../../../test-support/gateway/faults-gateway.js';
 import { testDomain } from '../../../../test-support/domains.js';
 
 function reporterSuite(vendor: PeerVendor, domain: number): void {

@@ -4,7 +4,7 @@
 // aborted action goal become faults through the bridges.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RosContext, type RosNode } from '@medkit/ros2';
-import { startFaultGateway, until, type FaultGateway } from './gateway-harness.js';
+import { startFaultGateway, until, type FaultGateway } from '../../../../test-support/gateway/faults-gateway.js';
 import { testDomain } from '../../../../test-support/domains.js';
 
 const DOMAIN = testDomain(40);

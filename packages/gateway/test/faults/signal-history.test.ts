@@ -6,8 +6,8 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildRos2 } from '../ros/robot.js';
-import { startFaultGateway, until, type FaultGateway } from './gateway-harness.js';
+import { buildRos2 } from '../../../../test-support/gateway/ros-robot.js';
+import { startFaultGateway, until, type FaultGateway } from '../../../../test-support/gateway/faults-gateway.js';
 import { startSafetySignals, type SafetySignals } from './safety-signals.js';
 import { testDomain } from '../../../../test-support/domains.js';
 

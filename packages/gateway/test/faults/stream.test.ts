@@ -5,8 +5,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { openSse, type SseClient } from '../triggers/sse-client.js';
-import { startFaultGateway, type FaultGateway } from './gateway-harness.js';
+import { openSse, type SseClient } from '../../../../test-support/sse-client.js';
+import { startFaultGateway, type FaultGateway } from '../../../../test-support/gateway/faults-gateway.js';
 
 const BATTERY = '/base/battery_monitor';
 

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connect } from 'node:net';
 import { Type } from '@sinclair/typebox';
-import { startTestGateway, type TestGateway } from '../support/gateway.js';
+import { startTestGateway, type TestGateway } from '../../../../test-support/gateway/gateway.js';
 import { SovdError } from '@medkit/plugin-api';
 import { EntityId, GenericError } from '@medkit/server';
 import type { GatewayFeature } from '../../src/feature.js';

@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startFaultGateway, type FaultGateway } from '../faults/gateway-harness.js';
+import { startFaultGateway, type FaultGateway } from '../../../../test-support/gateway/faults-gateway.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'medkit-locations-'));
 let g: FaultGateway;

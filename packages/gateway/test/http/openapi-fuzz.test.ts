@@ -11,8 +11,8 @@ import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { testDomain } from '../../../../test-support/domains.js';
-import { buildRos2, eventually, http, startRobot, type RobotProcess } from '../ros/robot.js';
-import { startTestGateway, type TestGateway } from '../support/gateway.js';
+import { buildRos2, eventually, http, startRobot, type RobotProcess } from '../../../../test-support/gateway/ros-robot.js';
+import { startTestGateway, type TestGateway } from '../../../../test-support/gateway/gateway.js';
 import { generate, oauthErrorProblem, sovdErrorProblem, type FuzzRequest, type OpenApiDoc } from './fuzz/generator.js';
 import { pool, send } from './fuzz/send.js';
 

@@ -3,7 +3,7 @@
 // level) and a description; roles are not scopes of the bearer scheme but `x-medkit-minimum-role`.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fileURLToPath } from 'node:url';
-import { startTestGateway, type TestGateway } from '../support/gateway.js';
+import { startTestGateway, type TestGateway } from '../../../../test-support/gateway/gateway.js';
 import { lintOpenApi } from '../support/spectral.js';
 
 const MANIFEST = fileURLToPath(new URL('../../../../examples/amr/manifest.yaml', import.meta.url));

@@ -3,7 +3,7 @@
 // reach their handler; child routes (/areas/{a}/subareas/{s}) resolve the child within its parent.
 import { afterEach, describe, expect, it } from 'vitest';
 import { Type } from '@sinclair/typebox';
-import { startTestGateway, type TestGateway } from '../support/gateway.js';
+import { startTestGateway, type TestGateway } from '../../../../test-support/gateway/gateway.js';
 import { fixtureEntitiesFeature, fixtureEntities } from '../support/entities.js';
 import { newArea, type EntityType } from '../../src/entities/model.js';
 import { API_BASE } from '@medkit/server';

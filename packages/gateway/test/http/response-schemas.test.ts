@@ -3,7 +3,7 @@
 // and error bodies keep their full shape (they never went through the route's serializers).
 import { describe, expect, it } from 'vitest';
 import { servedResponses } from '@medkit/server';
-import { startTestGateway } from '../support/gateway.js';
+import { startTestGateway } from '../../../../test-support/gateway/gateway.js';
 
 describe('served responses', () => {
   it('one success status becomes "2xx" (not an array index); several stay as declared; errors are left out', () => {

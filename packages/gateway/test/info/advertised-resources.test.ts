@@ -8,8 +8,8 @@ import { loadConfig } from '../../src/config/index.js';
 import { defaultFeatures, FEATURE_KEYS } from '@medkit/cli';
 import { createPluginsFeature } from '../../src/plugins/feature.js';
 import { PLUGIN_API_VERSION, type MedkitPlugin, type PluginModule, type PluginRoute } from '@medkit/plugin-api';
-import { startTestGateway, type TestGateway } from '../support/gateway.js';
-import { http } from '../ros/robot.js';
+import { startTestGateway, type TestGateway } from '../../../../test-support/gateway/gateway.js';
+import { http } from '../../../../test-support/gateway/ros-robot.js';
 
 const MANIFEST = fileURLToPath(new URL('../../../../examples/amr/manifest.yaml', import.meta.url));
 const TREE = { 'discovery.manifest_path': MANIFEST, 'discovery.mode': 'manifest_only', 'ui.enabled': false };

@@ -2,8 +2,8 @@
 // node driven through start / restart / shutdown, a plain node (501), transitions not available (409).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLifecycleFeature } from '../../src/lifecycle/index.js';
-import { buildRos2, eventually, http, startRobot, startRosGateway, waitForApp, type RobotProcess } from '../ros/robot.js';
-import type { TestGateway } from '../support/gateway.js';
+import { buildRos2, eventually, http, startRobot, startRosGateway, waitForApp, type RobotProcess } from '../../../../test-support/gateway/ros-robot.js';
+import type { TestGateway } from '../../../../test-support/gateway/gateway.js';
 import { testDomain } from '../../../../test-support/domains.js';
 
 const DOMAIN = testDomain(33);

@@ -4,7 +4,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startTestGateway, type TestGateway } from '../support/gateway.js';
+import { startTestGateway, type TestGateway } from '../../../../test-support/gateway/gateway.js';
 import { fixtureEntitiesFeature } from '../support/entities.js';
 import { createLocksFeature, type LocksFeatureOptions } from '../../src/locks/index.js';
 import { mutatingTestFeature } from './mutating-feature.js';

@@ -10,8 +10,8 @@ import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { expectToolsAnswerFromTree } from './tree-check.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { describeWith, OPENSSL } from '../../../../test-support/requirements.js';
-import { createTestPki, type TestPki } from '../support/certificates.js';
-import { startTestGateway, type TestGateway } from '../support/gateway.js';
+import { createTestPki, type TestPki } from '../../../../test-support/certificates.js';
+import { startTestGateway, type TestGateway } from '../../../../test-support/gateway/gateway.js';
 
 const MANIFEST = fileURLToPath(new URL('../../../../examples/amr/manifest.yaml', import.meta.url));
 

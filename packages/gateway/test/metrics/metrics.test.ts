@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FAULTS_SERVICE } from '../../src/faults/gateway/service.js';
 import { METRICS_SERVICE } from '@medkit/server';
 import { ConfigError } from '@medkit/kit';
-import { startTestGateway, type TestGateway } from '../support/gateway.js';
+import { startTestGateway, type TestGateway } from '../../../../test-support/gateway/gateway.js';
 import { startAuthGateway, tokensOf } from '../auth/support.js';
 import { parseExposition, samplesOf, scrape, valueOf, type PromSample } from '../../../../test-support/prometheus.js';
 import { testDomain } from '../../../../test-support/domains.js';

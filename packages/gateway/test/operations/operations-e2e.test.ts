@@ -3,8 +3,8 @@
 // started on), bad input.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createOperationsFeature } from '../../src/operations/index.js';
-import { buildRos2, eventually, http, startRobot, startRosGateway, waitForApp, type RobotProcess } from '../ros/robot.js';
-import type { TestGateway } from '../support/gateway.js';
+import { buildRos2, eventually, http, startRobot, startRosGateway, waitForApp, type RobotProcess } from '../../../../test-support/gateway/ros-robot.js';
+import type { TestGateway } from '../../../../test-support/gateway/gateway.js';
 import { testDomain } from '../../../../test-support/domains.js';
 
 const DOMAIN = testDomain(32);

@@ -3,11 +3,11 @@
 // is the check that matters; a data read of a peer's topic rides along. Domains 86 (Cyclone), 87 (Fast DDS).
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { CYCLONE, FASTDDS, describeWith } from '../../../../test-support/requirements.js';
-import { buildPeer, killAllPeers, spawnPeer, type PeerVendor } from '../../../rtps/test/peers/harness.js';
+import { buildPeer, killAllPeers, spawnPeer, type PeerVendor } from '../../../../test-support/peers/harness.js';
 import { createDataFeature } from '../../src/data/index.js';
 import { createOperationsFeature } from '../../src/operations/index.js';
-import { eventually, http, startRosGateway } from '../ros/robot.js';
-import type { TestGateway } from '../support/gateway.js';
+import { eventually, http, startRosGateway } from '../../../../test-support/gateway/ros-robot.js';
+import type { TestGateway } from '../../../../test-support/gateway/gateway.js';
 import { testDomain } from '../../../../test-support/domains.js';
 
 function peerSuite(vendor: PeerVendor, domain: number): void {

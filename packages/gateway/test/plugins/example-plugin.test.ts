@@ -11,7 +11,7 @@ import { loadConfig } from '../../src/config/index.js';
 import { createGateway, type Gateway } from '../../src/gateway.js';
 import { defaultFeatures, FEATURE_KEYS } from '@medkit/cli';
 import { testDomain } from '../../../../test-support/domains.js';
-import { buildRos2, eventually, http, startRobot, type RobotProcess } from '../ros/robot.js';
+import { buildRos2, eventually, http, startRobot, type RobotProcess } from '../../../../test-support/gateway/ros-robot.js';
 
 const EXAMPLE = fileURLToPath(new URL('../../../../examples/plugin-acme-sensors/index.js', import.meta.url));
 const DOMAIN = testDomain(215);

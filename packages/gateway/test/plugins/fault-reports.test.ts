@@ -7,8 +7,8 @@ import { defaultFeatures, FEATURE_KEYS } from '@medkit/cli';
 import { createPluginsFeature } from '../../src/plugins/feature.js';
 import { FAULTS_SERVICE } from '../../src/faults/gateway/service.js';
 import { PLUGIN_API_VERSION, type MedkitPlugin, type PluginContext, type PluginModule } from '@medkit/plugin-api';
-import { startTestGateway, type TestGateway } from '../support/gateway.js';
-import { eventually, http } from '../ros/robot.js';
+import { startTestGateway, type TestGateway } from '../../../../test-support/gateway/gateway.js';
+import { eventually, http } from '../../../../test-support/gateway/ros-robot.js';
 
 class Reporter implements MedkitPlugin {
   ctx?: PluginContext;

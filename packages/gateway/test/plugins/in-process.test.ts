@@ -8,8 +8,8 @@ import { createPluginsFeature } from '../../src/plugins/feature.js';
 import { readPluginSettings } from '../../src/plugins/config.js';
 import { PLUGIN_API_VERSION, PluginError, type MedkitPlugin, type PluginContext, type PluginModule } from '@medkit/plugin-api';
 import { TRIGGER_CONDITIONS_SERVICE } from '../../src/triggers/feature.js';
-import { startTestGateway, type TestGateway } from '../support/gateway.js';
-import { http } from '../ros/robot.js';
+import { startTestGateway, type TestGateway } from '../../../../test-support/gateway/gateway.js';
+import { http } from '../../../../test-support/gateway/ros-robot.js';
 import { Writable } from 'node:stream';
 
 class Plc implements MedkitPlugin {

@@ -10,8 +10,8 @@ import { loadConfig } from '../../src/config/index.js';
 import { defaultFeatures, FEATURE_KEYS } from '@medkit/cli';
 import { createPluginsFeature } from '../../src/plugins/feature.js';
 import { PLUGIN_API_VERSION, PluginError, type MedkitPlugin, type PluginEntityRef, type PluginModule, type ScriptProvider } from '@medkit/plugin-api';
-import { startTestGateway, type TestGateway } from '../support/gateway.js';
-import { http } from '../ros/robot.js';
+import { startTestGateway, type TestGateway } from '../../../../test-support/gateway/gateway.js';
+import { http } from '../../../../test-support/gateway/ros-robot.js';
 
 class PlcScripts implements MedkitPlugin, ScriptProvider {
   calls: string[] = [];

@@ -5,7 +5,7 @@ import { FeatureGraphError, MissingServiceError, orderFeatures, ServiceRegistry,
 import type { GatewayFeature } from '../../src/feature.js';
 import { defaultFeatures, FEATURE_KEYS } from '@medkit/cli';
 import { loadConfig } from '../../src/config/index.js';
-import { startTestGateway } from '../support/gateway.js';
+import { startTestGateway } from '../../../../test-support/gateway/gateway.js';
 
 const A = token<{ a: number }>('a');
 const B = token<string>('b');

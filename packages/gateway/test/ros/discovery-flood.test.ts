@@ -8,11 +8,11 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { testDomain } from '../../../../test-support/domains.js';
 import { CYCLONE, describeWith } from '../../../../test-support/requirements.js';
 import { VendorId, type ParticipantEvent } from '@medkit/rtps';
-import { buildPeer, killAllPeers, spawnPeer } from '../../../rtps/test/peers/harness.js';
-import { floodSpdp } from '../../../rtps/test/support/spdp-flood.js';
+import { buildPeer, killAllPeers, spawnPeer } from '../../../../test-support/peers/harness.js';
+import { floodSpdp } from '../../../../test-support/spdp-flood.js';
 import { ROS_SERVICE, type RosConnection } from '../../src/ros/connection.js';
-import type { TestGateway } from '../support/gateway.js';
-import { eventually, http, startRosGateway } from './robot.js';
+import type { TestGateway } from '../../../../test-support/gateway/gateway.js';
+import { eventually, http, startRosGateway } from '../../../../test-support/gateway/ros-robot.js';
 
 const DOMAIN = testDomain(186);
 const MAX_LEASE_SEC = 10;

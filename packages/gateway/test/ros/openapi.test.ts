@@ -2,7 +2,7 @@
 // wildcard (multi-segment) variants stay out of it. Runs without ROS (ros.enabled false).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Validator } from '@seriousme/openapi-schema-validator';
-import { startTestGateway, type TestGateway } from '../support/gateway.js';
+import { startTestGateway, type TestGateway } from '../../../../test-support/gateway/gateway.js';
 import { fixtureEntitiesFeature } from '../support/entities.js';
 import { newApp } from '../../src/entities/model.js';
 import { createRosFeature } from '../../src/ros/index.js';

@@ -2,8 +2,8 @@
 // gateway's own node is not an App, and graph changes (a node starting, a node stopping) reach the
 // entity tree without waiting for the backstop refresh.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildRos2, eventually, http, startRobot, startRosGateway, type RobotProcess } from './robot.js';
-import type { TestGateway } from '../support/gateway.js';
+import { buildRos2, eventually, http, startRobot, startRosGateway, type RobotProcess } from '../../../../test-support/gateway/ros-robot.js';
+import type { TestGateway } from '../../../../test-support/gateway/gateway.js';
 import { testDomain } from '../../../../test-support/domains.js';
 
 const DOMAIN = testDomain(37);

@@ -23,8 +23,8 @@ import type { CapturedDatagram } from '../../../../test-support/rtps-fuzz/secure
 import { allowAllPermissionsXml, createSros2Keystore, governanceXml, type Sros2Keystore } from '../../../../test-support/sros2-keystore.js';
 import { ROS_SERVICE, type RosConnection } from '../../src/ros/connection.js';
 import type { GatewayFeature } from '../../src/feature.js';
-import type { TestGateway } from '../support/gateway.js';
-import { eventually, http, startRosGateway } from './robot.js';
+import type { TestGateway } from '../../../../test-support/gateway/gateway.js';
+import { eventually, http, startRosGateway } from '../../../../test-support/gateway/ros-robot.js';
 
 const DOMAIN = testDomain(227);
 const DATAGRAMS = Number(process.env.RTPS_FUZZ_DATAGRAMS ?? 20_000);

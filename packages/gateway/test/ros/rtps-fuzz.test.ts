@@ -12,8 +12,8 @@ import { Campaign, type CampaignResult } from '../../../../test-support/rtps-fuz
 import { healthSummary, pollHealth } from '../../../../test-support/rtps-fuzz/health.js';
 import { ROS_SERVICE, type RosConnection } from '../../src/ros/connection.js';
 import type { GatewayFeature } from '../../src/feature.js';
-import type { TestGateway } from '../support/gateway.js';
-import { startRosGateway } from './robot.js';
+import type { TestGateway } from '../../../../test-support/gateway/gateway.js';
+import { startRosGateway } from '../../../../test-support/gateway/ros-robot.js';
 
 const DOMAIN = testDomain(181);
 const DATAGRAMS = Number(process.env.RTPS_FUZZ_DATAGRAMS ?? 50_000);

@@ -7,11 +7,11 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CYCLONE, FASTDDS, describeWith } from '../../../../test-support/requirements.js';
-import { buildPeer, killAllPeers, spawnPeer, type PeerProcess, type PeerVendor } from '../../../rtps/test/peers/harness.js';
+import { buildPeer, killAllPeers, spawnPeer, type PeerProcess, type PeerVendor } from '../../../../test-support/peers/harness.js';
 import { createDataFeature } from '../../src/data/index.js';
 import { createOperationsFeature } from '../../src/operations/index.js';
-import { eventually, http, startRosGateway } from './robot.js';
-import type { TestGateway } from '../support/gateway.js';
+import { eventually, http, startRosGateway } from '../../../../test-support/gateway/ros-robot.js';
+import type { TestGateway } from '../../../../test-support/gateway/gateway.js';
 import { testDomain } from '../../../../test-support/domains.js';
 
 const MANIFEST = `manifest_version: "1.0"

@@ -10,10 +10,10 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { CYCLONE_SECURITY, describeWith, FASTDDS, OPENSSL } from '../../../../test-support/requirements.js';
 import { testDomain } from '../../../../test-support/domains.js';
 import { createSros2Keystore, denyPermissionsXml, governanceXml, type Sros2Keystore } from '../../../../test-support/sros2-keystore.js';
-import { buildPeer, killAllPeers } from '../../../rtps/test/peers/harness.js';
-import type { TestGateway } from '../support/gateway.js';
-import { openSse, type SseClient } from '../triggers/sse-client.js';
-import { eventually, http, startDefaultRosGateway } from './robot.js';
+import { buildPeer, killAllPeers } from '../../../../test-support/peers/harness.js';
+import type { TestGateway } from '../../../../test-support/gateway/gateway.js';
+import { openSse, type SseClient } from '../../../../test-support/sse-client.js';
+import { eventually, http, startDefaultRosGateway } from '../../../../test-support/gateway/ros-robot.js';
 import { securedFlags, spawnSecuredPeer, type DropFirst2 } from './sros2-support.js';
 
 const DOMAIN = testDomain(56);

@@ -13,10 +13,10 @@ import { adjustedGuidPrefix } from '@medkit/rtps/security';
 import { CYCLONE_SECURITY, describeWith, FASTDDS, OPENSSL } from '../../../../test-support/requirements.js';
 import { testDomain } from '../../../../test-support/domains.js';
 import { allowAllPermissionsXml, createSros2Keystore, denyPublishPermissionsXml, governanceXml, type EnclaveOptions, type Sros2Keystore } from '../../../../test-support/sros2-keystore.js';
-import { buildPeer, killAllPeers, spawnPeer } from '../../../rtps/test/peers/harness.js';
+import { buildPeer, killAllPeers, spawnPeer } from '../../../../test-support/peers/harness.js';
 import { createDataFeature } from '../../src/data/index.js';
-import { eventually, http, startRosGateway } from './robot.js';
-import type { TestGateway } from '../support/gateway.js';
+import { eventually, http, startRosGateway } from '../../../../test-support/gateway/ros-robot.js';
+import type { TestGateway } from '../../../../test-support/gateway/gateway.js';
 
 const SECURED_DOMAIN = testDomain(210);
 const OTHER_CA_DOMAIN = testDomain(211);

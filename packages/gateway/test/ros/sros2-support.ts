@@ -2,7 +2,7 @@
 // test keystore, and a peer spawned with an enclave of its own (SROS2's default governance, every topic granted).
 import { allowAllPermissionsXml, governanceXml, type Sros2Keystore } from '../../../../test-support/sros2-keystore.js';
 import type { FlatConfig } from '../../src/config/index.js';
-import { spawnPeer, type PeerMode, type PeerOptions, type PeerProcess, type PeerVendor } from '../../../rtps/test/peers/harness.js';
+import { spawnPeer, type PeerMode, type PeerOptions, type PeerProcess, type PeerVendor } from '../../../../test-support/peers/harness.js';
 
 /** ros.security.* of a gateway joining secured under Enforce with `enclave` of `ks`. */
 export function securedFlags(ks: Sros2Keystore, enclave: string): FlatConfig {

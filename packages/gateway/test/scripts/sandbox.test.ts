@@ -7,13 +7,13 @@ import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EXEC_INIT, SANDBOX_SETUP, SYSTEM_PROBE, planSandbox, type SandboxProbe, type SandboxSettings } from '@medkit/scripts';
 import { createScriptsFeature } from '../../src/scripts/index.js';
-import { startTestGateway } from '../support/gateway.js';
+import { startTestGateway } from '../../../../test-support/gateway/gateway.js';
 import { fixtureEntitiesFeature } from '../support/entities.js';
 import { probeCgroups, type CgroupBackend } from '@medkit/scripts';
 import { spawn, spawnSync } from 'node:child_process';
 import { buildGateway, runMedkit, REPO_ROOT, type MedkitProcess } from '../../../../test-support/medkit-cli.js';
 import { describeAsRoot } from '../../../../test-support/requirements.js';
-import { freePort } from '../../../demo/test/support/demo.js';
+import { freePort } from '../../../../test-support/demo/demo.js';
 import { json, pidAlive, startExecution, uploadScript, waitFinished, waitFor } from './helpers.js';
 
 const SECRET = 'sentinel-7f3a-secret';

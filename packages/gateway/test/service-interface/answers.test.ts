@@ -17,7 +17,7 @@ import {
   faultMsgFromItem, getCapabilities, getEntityData, LIMITS, listEntities, listEntityFaults, type ServiceInterfaceSources,
 } from '../../src/service-interface/answers.js';
 import { MAX_DATA_REQUESTS_IN_FLIGHT, serveServiceInterface } from '../../src/service-interface/serve.js';
-import { startFaultGateway, type FaultGateway } from '../faults/gateway-harness.js';
+import { startFaultGateway, type FaultGateway } from '../../../../test-support/gateway/faults-gateway.js';
 
 let g: FaultGateway;
 let src: ServiceInterfaceSources;

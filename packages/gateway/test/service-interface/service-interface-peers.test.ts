@@ -9,8 +9,8 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { RosContext, TypeRegistry } from '@medkit/ros2';
 import { CYCLONE, FASTDDS, describeWith } from '../../../../test-support/requirements.js';
 import { testDomain } from '../../../../test-support/domains.js';
-import { buildPeer, killAllPeers, spawnPeer, type PeerVendor } from '../../../rtps/test/peers/harness.js';
-import { startFaultGateway, until, type FaultGateway } from '../faults/gateway-harness.js';
+import { buildPeer, killAllPeers, spawnPeer, type PeerVendor } from '../../../../test-support/peers/harness.js';
+import { startFaultGateway, until, type FaultGateway } from '../../../../test-support/gateway/faults-gateway.js';
 import { buildClient, callService, type ClientVendor } from './peers/clients.js';
 
 const PREFIX = '/robot7/medkit';

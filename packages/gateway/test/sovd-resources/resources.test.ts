@@ -2,7 +2,7 @@
 // and communication-logs on the example AMR manifest over real HTTP — shapes, mutations through the lock
 // check, bounds and bad input, capabilities on GET / and on entity details, and the OpenAPI document.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startFaultGateway, type FaultGateway } from '../faults/gateway-harness.js';
+import { startFaultGateway, type FaultGateway } from '../../../../test-support/gateway/faults-gateway.js';
 
 const MOTOR = '/base/motor_driver';
 const BATTERY = '/base/battery_monitor';

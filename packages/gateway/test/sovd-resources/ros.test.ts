@@ -9,8 +9,8 @@ import { createModesFeature } from '../../src/modes/feature.js';
 import { createDataListsFeature } from '../../src/data-lists/feature.js';
 import { createClearDataFeature } from '../../src/clear-data/feature.js';
 import { createCommunicationLogsFeature } from '../../src/communication-logs/feature.js';
-import { buildRos2, eventually, http, startRobot, startRosGateway, waitForApp, type RobotProcess } from '../ros/robot.js';
-import type { TestGateway } from '../support/gateway.js';
+import { buildRos2, eventually, http, startRobot, startRosGateway, waitForApp, type RobotProcess } from '../../../../test-support/gateway/ros-robot.js';
+import type { TestGateway } from '../../../../test-support/gateway/gateway.js';
 import { testDomain } from '../../../../test-support/domains.js';
 
 const DOMAIN = testDomain(196);

@@ -1,7 +1,7 @@
 // The routes of locks, triggers and cyclic subscriptions produce a valid OpenAPI 3.1 document.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Validator } from '@seriousme/openapi-schema-validator';
-import { startTestGateway, type TestGateway } from '../support/gateway.js';
+import { startTestGateway, type TestGateway } from '../../../../test-support/gateway/gateway.js';
 import { fixtureEntitiesFeature } from '../support/entities.js';
 import { createLocksFeature } from '../../src/locks/index.js';
 import { createTriggersFeature } from '../../src/triggers/index.js';

@@ -7,9 +7,9 @@ import { createLocksFeature } from '../../src/locks/index.js';
 import { getSamplers } from '../../src/sampling/index.js';
 import { createSubscriptionsFeature } from '../../src/subscriptions/index.js';
 import { fixtureEntitiesFeature } from '../support/entities.js';
-import { startTestGateway, type TestGateway } from '../support/gateway.js';
+import { startTestGateway, type TestGateway } from '../../../../test-support/gateway/gateway.js';
 import { FakeProducers } from '../triggers/fake-samplers.js';
-import { openSse, type SseClient } from '../triggers/sse-client.js';
+import { openSse, type SseClient } from '../../../../test-support/sse-client.js';
 
 interface SubGateway extends TestGateway {
   fake: FakeProducers;

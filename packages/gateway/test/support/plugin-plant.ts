@@ -5,8 +5,8 @@ import { loadConfig, type FlatConfig } from '../../src/config/index.js';
 import { defaultFeatures, FEATURE_KEYS } from '@medkit/cli';
 import { createPluginsFeature } from '../../src/plugins/feature.js';
 import { PLUGIN_API_VERSION, PluginError, type JsonValue, type MedkitPlugin, type PluginContext, type PluginEntityRef, type PluginModule } from '@medkit/plugin-api';
-import { startTestGateway, type TestGateway } from './gateway.js';
-import { eventually, http } from '../ros/robot.js';
+import { startTestGateway, type TestGateway } from '../../../../test-support/gateway/gateway.js';
+import { eventually, http } from '../../../../test-support/gateway/ros-robot.js';
 
 /** App id → data item → value; an app in `down` answers its last values with `connected: false`. */
 export interface Plant {

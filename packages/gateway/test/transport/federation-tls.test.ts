@@ -3,7 +3,7 @@
 // with forward_auth, and refuses cleartext peers under require_tls.
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { describeWith, OPENSSL } from '../../../../test-support/requirements.js';
-import { createTestPki, type TestPki } from '../support/certificates.js';
+import { createTestPki, type TestPki } from '../../../../test-support/certificates.js';
 import { eventually, startPeer, type TestPeer } from '../aggregation/support.js';
 
 type Json = Record<string, unknown>;

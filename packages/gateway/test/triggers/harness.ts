@@ -3,7 +3,7 @@ import type { FlatConfig } from '../../src/config/index.js';
 import type { GatewayFeature } from '../../src/feature.js';
 import { createTriggersFeature } from '../../src/triggers/index.js';
 import { fixtureEntitiesFeature } from '../support/entities.js';
-import { startTestGateway, type TestGateway } from '../support/gateway.js';
+import { startTestGateway, type TestGateway } from '../../../../test-support/gateway/gateway.js';
 import { FakeProducers } from './fake-samplers.js';
 
 export interface TriggerGateway extends TestGateway {

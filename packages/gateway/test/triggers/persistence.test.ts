@@ -4,7 +4,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { openSse, type SseClient } from './sse-client.js';
+import { openSse, type SseClient } from '../../../../test-support/sse-client.js';
 import { startTriggerGateway, type TriggerGateway } from './harness.js';
 
 const VOLTAGE = '/api/v1/apps/battery-monitor/data/voltage';

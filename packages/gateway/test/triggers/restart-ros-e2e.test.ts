@@ -8,8 +8,8 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildGateway, freePort, runMedkit, type MedkitProcess } from '../../../../test-support/medkit-cli.js';
-import { buildRos2, eventually, http, startRobot, type RobotProcess } from '../ros/robot.js';
-import { openSse, type SseClient } from './sse-client.js';
+import { buildRos2, eventually, http, startRobot, type RobotProcess } from '../../../../test-support/gateway/ros-robot.js';
+import { openSse, type SseClient } from '../../../../test-support/sse-client.js';
 import { testDomain } from '../../../../test-support/domains.js';
 
 const DOMAIN = testDomain(195);

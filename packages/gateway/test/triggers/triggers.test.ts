@@ -1,7 +1,7 @@
 // Triggers over real HTTP and SSE: conditions, one-shot vs multishot, JSON pointer, hierarchy,
 // lifetime, validation errors and limits.
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { openSse, type SseClient } from './sse-client.js';
+import { openSse, type SseClient } from '../../../../test-support/sse-client.js';
 import { startTriggerGateway, type TriggerGateway } from './harness.js';
 import { createLocksFeature } from '../../src/locks/index.js';
 import type { FlatConfig } from '../../src/config/index.js';

@@ -4,12 +4,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startTestGateway, type TestGateway } from '../support/gateway.js';
+import { startTestGateway, type TestGateway } from '../../../../test-support/gateway/gateway.js';
 import { fixtureEntitiesFeature } from '../support/entities.js';
 import { createScriptsFeature } from '../../src/scripts/index.js';
 import { createUpdatesFeature } from '../../src/updates/index.js';
 import { createSubscriptionsFeature } from '../../src/subscriptions/index.js';
-import { openSse, type SseClient } from '../triggers/sse-client.js';
+import { openSse, type SseClient } from '../../../../test-support/sse-client.js';
 
 const H = { 'content-type': 'application/json' };
 

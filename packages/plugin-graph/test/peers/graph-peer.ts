@@ -5,8 +5,8 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { BUILD_DIR, buildProgram, run, type Recipe } from '../../../rtps/test/peers/build-peers.js';
-import { peerEnv } from '../../../rtps/test/peers/harness.js';
+import { BUILD_DIR, buildProgram, run, type Recipe } from '../../../../test-support/peers/build-peers.js';
+import { peerEnv } from '../../../../test-support/peers/harness.js';
 
 const HERE = fileURLToPath(new URL('.', import.meta.url));
 

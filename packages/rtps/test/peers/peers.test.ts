@@ -5,7 +5,7 @@
 // ROS domains 40-49 belong to this file.
 import { afterAll, afterEach, beforeAll, expect, it } from 'vitest';
 import { CYCLONE, FASTDDS, describeWith } from '../../../../test-support/requirements.js';
-import { buildPeer, killAllPeers, spawnPeer, type PeerVendor } from './harness.js';
+import { buildPeer, killAllPeers, spawnPeer, type PeerVendor } from '../../../../test-support/peers/harness.js';
 import { testDomain } from '../../../../test-support/domains.js';
 
 afterEach(async () => {

@@ -3,7 +3,7 @@
 import { afterAll, afterEach, beforeAll, expect, it } from 'vitest';
 import type { Participant, ParticipantEvent, Sample } from '../../src/index.js';
 import { VendorId } from '../../src/index.js';
-import { buildPeer, killAllPeers, spawnPeer, type PeerVendor } from '../peers/harness.js';
+import { buildPeer, killAllPeers, spawnPeer, type PeerVendor } from '../../../../test-support/peers/harness.js';
 import { cdrString, closeAll, participant, readCdrString, until } from './loopback.js';
 
 const STRING = 'std_msgs::msg::dds_::String_';

@@ -3,7 +3,7 @@
 // matched it, and none of what the peer wrote before (run per vendor by interop-late-match).
 import { expect, it } from 'vitest';
 import type { Participant, Sample } from '../../src/index.js';
-import { spawnPeer, type PeerVendor } from '../peers/harness.js';
+import { spawnPeer, type PeerVendor } from '../../../../test-support/peers/harness.js';
 import { peerHooks } from './interop-suite.js';
 import { participantHoldingPublications, readCdrString, until } from './loopback.js';
 

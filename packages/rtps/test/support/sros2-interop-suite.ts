@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, expect, it } from 'vitest';
 import { allowAllPermissionsXml, createSros2Keystore, denyPublishPermissionsXml, governanceXml, type EnclaveOptions, type GovernanceOptions, type Sros2Keystore } from '../../../../test-support/sros2-keystore.js';
-import { buildPeer, killAllPeers, spawnPeer, type PeerProcess } from '../peers/harness.js';
+import { buildPeer, killAllPeers, spawnPeer, type PeerProcess } from '../../../../test-support/peers/harness.js';
 import { createParticipant, EntityId, type Participant, type ParticipantOptions } from '../../src/index.js';
 import { adjustedGuidPrefix, type ParticipantSecurityOptions, type SecureParticipant } from '../../src/security/index.js';
 import { kxRun, securityFrom, waitForStatus } from './secure.js';

@@ -5,8 +5,8 @@ import { execFile } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { BUILD_DIR, buildProgram, run, type Recipe } from '../../../../rtps/test/peers/build-peers.js';
-import { peerEnv, PEERS_DIR } from '../../../../rtps/test/peers/harness.js';
+import { BUILD_DIR, buildProgram, run, type Recipe } from '../../../../../test-support/peers/build-peers.js';
+import { peerEnv, PEERS_DIR } from '../../../../../test-support/peers/harness.js';
 import { interfaceFiles, serviceInterfaceIdl } from './srv-idl.js';
 
 export type ClientVendor = 'cyclone' | 'fastdds';
