@@ -157,13 +157,3 @@ describe('robot graph', () => {
     expect(n.nodes.map((x) => x.id).sort()).toEqual(['node:local_costmap', 'node:scan_filter', 'service:/clear_costmap', 'topic:/perception/scan_stats']);
   });
 });
-
-describe('read-out times', () => {
-  it('carry the date when not today', async () => {
-    const { clockTime } = await import('../src/incident/plot-model');
-    const t = Date.UTC(2026, 0, 2, 3, 4, 5, 67) / 1000;
-    expect(clockTime(t, new Date(t * 1000))).toMatch(/^\d\d:04:05\.067$/);
-    expect(clockTime(t, new Date(t * 1000 + 3 * 86_400_000))).toMatch(/\d.*\d\d:04:05\.067$/);
-    expect(clockTime(t, new Date(t * 1000 + 3 * 86_400_000)).length).toBeGreaterThan(12);
-  });
-});
