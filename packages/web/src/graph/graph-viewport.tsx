@@ -4,8 +4,8 @@
 import type { ComponentChildren } from 'preact';
 import { useLayoutEffect, useRef, useState } from 'preact/hooks';
 
-/** Smallest scale the graph opens at (12 px names drawn at about 8 px). "Whole graph" may go below. */
-export const MIN_FIT = 0.65;
+/** Smallest scale the graph opens at (12 px names drawn at 9 px). "Whole graph" may go below. */
+export const MIN_FIT = 0.75;
 const STEP = 1.25;
 const MIN_ZOOM = 0.15;
 const MAX_ZOOM = 2.5;
