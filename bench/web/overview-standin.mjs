@@ -7,6 +7,8 @@ import { serveStandIn } from './standin-server.mjs';
 
 export function serveOverview(dist, apps) {
   const api = {
+    '/api/v1/': { name: 'bench stand-in', api_base: '/api/v1', auth: { enabled: false } },
+    '/api/v1/version-info': { items: [{ version: '1.0.0', base_uri: '/api/v1', vendor_info: { name: 'bench stand-in', version: '0' } }] },
     '/api/v1/health': { status: 'healthy', warnings: [] },
     '/api/v1/apps': { items: apps.map((a) => ({ id: a.appId, name: a.appId, type: 'app', 'x-medkit': { is_online: true, ros2: { node: a.fqn } } })) },
     '/api/v1/areas': { items: [] },
@@ -18,7 +20,9 @@ export function serveOverview(dist, apps) {
     api[`/api/v1/apps/${a.appId}/data`] = { items: a.topics.map((t) => ({ id: t.name, name: t.name, 'x-medkit': { ros2: { topic: t.name, direction: t.direction, type: 'std_msgs/msg/Float64' } } })) };
     api[`/api/v1/apps/${a.appId}/operations`] = { items: a.services.map((s) => ({ id: s.split('/').pop(), name: s, 'x-medkit': { ros2: { service: s, kind: 'service' } } })) };
   }
-  return serveStandIn(dist, api);
+  // The fault stream stays open as a gateway's does, holding one of the browser's six connections.
+  const stream = (path, res) => path === '/api/v1/faults/stream' && !!res.writeHead(200, { 'content-type': 'text/event-stream' }).write('retry: 1000\n\n');
+  return serveStandIn(dist, api, stream);
 }
 
 export async function measureOverview(browser, url) {

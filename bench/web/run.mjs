@@ -133,7 +133,7 @@ async function syntheticRun() {
   const layout = [];
   for (let r = 0; r < RUNS; r++) {
     const t = performance.now();
-    ui.layoutDagre(g.nodes, g.edges);
+    ui.layoutGraph(g.nodes, g.edges);
     layout.push(Math.round(performance.now() - t));
   }
   results.layout30x100 = { nodes: g.nodes.length, edges: g.edges.length, runsMs: layout, medianMs: median(layout) };

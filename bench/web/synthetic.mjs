@@ -1,6 +1,6 @@
 // The UI's heavy pure parts timed in Node.js (the same code the browser runs, bundled from packages/web/src
 // with rolldown): decoding a 50 MB black-box recording (LaserScan at 720 beams + Twist, ros2msg/CDR, as the
-// gateway writes it) and laying out a 30-node, 100-topic graph with dagre. Part of bench/web/run.mjs.
+// gateway writes it) and laying out a 30-node, 100-topic graph (graph/layered-layout.ts). Part of bench/web/run.mjs.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -38,7 +38,7 @@ export async function loadUiModules() {
   writeFileSync(
     entry,
     `export { decodeMcap } from ${JSON.stringify(join(SRC, 'incident/mcap-decode.ts'))};
-export { layoutDagre } from ${JSON.stringify(join(SRC, 'graph/dagre-layout.ts'))};
+export { layoutGraph } from ${JSON.stringify(join(SRC, 'graph/layered-layout.ts'))};
 export { buildRobotGraph } from ${JSON.stringify(join(SRC, 'graph/robot-graph.ts'))};`,
   );
   await build({ input: entry, output: { file: join(dir, 'ui.mjs'), format: 'esm' }, logLevel: 'silent', platform: 'node' });

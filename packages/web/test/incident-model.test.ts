@@ -158,12 +158,31 @@ describe('robot graph', () => {
   });
 });
 
-describe('read-out times', () => {
-  it('carry the date when not today', async () => {
-    const { clockTime } = await import('../src/incident/plot-model');
-    const t = Date.UTC(2026, 0, 2, 3, 4, 5, 67) / 1000;
-    expect(clockTime(t, new Date(t * 1000))).toMatch(/^\d\d:04:05\.067$/);
-    expect(clockTime(t, new Date(t * 1000 + 3 * 86_400_000))).toMatch(/\d.*\d\d:04:05\.067$/);
-    expect(clockTime(t, new Date(t * 1000 + 3 * 86_400_000)).length).toBeGreaterThan(12);
+describe('occurrences of a fault', async () => {
+  const { occurrencesOf, pickOccurrence } = await import('../src/incident/occurrences');
+  const { parseRoute, routeHash } = await import('../src/model/route');
+  const frame = (ms: number) => ({ name: 'f', kind: 'signals' as const, capturedAtMs: ms, data: {}, signals: [], charts: [] });
+  const rec = (ms: number, capturedAtMs?: number) => ({ name: `r${ms}`, path: `/apps/a/bulk-data/rosbags/fault_X_${ms}`, capturedAtMs });
+
+  it('joins each recording to the capture it was made for, newest first; a recording without a capture is one too', () => {
+    const [a, b, c, d] = [0, 600_000, 1_200_000, 3_600_000].map((dt) => 1_774_232_400_000 + dt);
+    // a's recording is listed with its write time; b's only by its name (fault_<CODE>_<ms>).
+    const list = occurrencesOf([frame(a), frame(a), frame(b), frame(c)], [rec(a, a + 2_500), rec(b), rec(d)]);
+    expect(list.map((o) => [o.atMs, o.captureMs, o.recording?.name])).toEqual([
+      [d, undefined, `r${d}`],
+      [c, c, undefined],
+      [b, b, `r${b}`],
+      [a, a, `r${a}`],
+    ]);
+    expect(pickOccurrence(list, b)?.recording?.name).toBe(`r${b}`);
+    expect(pickOccurrence(list, 42)?.atMs).toBe(d);
+    expect(pickOccurrence([], undefined)).toBeUndefined();
+  });
+
+  it('carries the occurrence in the incident URL', () => {
+    const r = { view: 'incident' as const, type: 'app' as const, id: 'safety_gate', code: 'PROTECTIVE_STOP', at: 1774232400100 };
+    expect(routeHash(r)).toBe('#/incident/apps/safety_gate/PROTECTIVE_STOP/1774232400100');
+    expect(parseRoute(routeHash(r))).toEqual(r);
+    expect(parseRoute('#/incident/apps/safety_gate/PROTECTIVE_STOP')).toEqual({ view: 'incident', type: 'app', id: 'safety_gate', code: 'PROTECTIVE_STOP' });
   });
 });

@@ -13,7 +13,20 @@ import { buildUi } from './support/build-ui.js';
 import { serveStatic, type StaticServer } from './support/static-server.js';
 import { launchChromium, type Browser } from './support/browser.js';
 import { trackPages, treeItem } from './support/pages.js';
+import type { Locator } from 'playwright-core';
 import { testDomain } from '../../../test-support/domains.js';
+
+/** Moves the mouse to the middle of a plot's drawing area (uPlot's cursor layer). */
+async function hover(over: Locator) {
+  await over.scrollIntoViewIfNeeded();
+  const box = (await over.boundingBox())!;
+  await over.page().mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+}
+
+/** A uPlot legend's read-out: series label → value shown. */
+function readOut(chart: Locator): Promise<Record<string, string>> {
+  return chart.locator('.u-legend .u-series').evaluateAll((rows) => Object.fromEntries(rows.map((r) => [r.querySelector('.u-label')?.textContent ?? '', r.querySelector('.u-value')?.textContent ?? ''])));
+}
 
 const DOMAIN = testDomain(51); // the safety island takes testDomain(52)
 const ARTIFACTS = join(fileURLToPath(new URL('../../../', import.meta.url)), '.test-artifacts', 'ui');
@@ -147,6 +160,10 @@ describeWith(CHROMIUM, 'web UI on the demo robot (launcher, two gateways)', () =
     // LaserScan.ranges as summary series, with their values in the legend.
     const legend = await page.locator('[data-topic="/scan"] .u-legend .u-series').allTextContents();
     expect(legend).toEqual(expect.arrayContaining([expect.stringContaining('ranges (min)'), expect.stringContaining('ranges (mean)')]));
+    // Hovering one plot reads out values on every plot (one shared cursor): time and metres on /scan, speed on /cmd_vel.
+    await hover(page.locator('[data-topic="/scan"] .u-over'));
+    await expect.poll(() => readOut(page.locator('[data-topic="/scan"]')), SLOW).toMatchObject({ time: expect.stringMatching(/\d\d:\d\d:\d\d\.\d{3}$/), 'ranges (min)': expect.stringMatching(/^\d+(\.\d+)?$/) });
+    expect(Object.values(await readOut(page.locator('[data-topic="/cmd_vel"]'))).slice(1).some((v) => /^-?\d/.test(v))).toBe(true);
     // The time axis spans the recording, with the fault's first occurrence marked inside it.
     const axis = page.getByTestId('time-axis');
     const [start, end, at] = [Number(await axis.getAttribute('data-start')), Number(await axis.getAttribute('data-end')), Number(await incident.getAttribute('data-fault-time'))];
@@ -192,5 +209,38 @@ describeWith(CHROMIUM, 'web UI on the demo robot (launcher, two gateways)', () =
     expect(await page.evaluate(() => document.activeElement?.getAttribute('aria-label'))).toContain('node /navigation/local_costmap');
     await page.keyboard.press('Enter');
     await expect.poll(() => page.evaluate(() => window.location.hash)).toBe('#/entity/apps/local_costmap');
+  });
+
+  it("shows a topic's rate, age and plot, draws a LaserScan as a scan with hover read-outs, and offers Write… only where writing makes sense", async () => {
+    const gw = encodeURIComponent(api.replace(/\/api\/v1$/, ''));
+    const page = await pages.open(`${ui.url}/?gateway=${gw}#/entity/apps/lidar/data`);
+    const scan = page.locator('tr[data-item="/scan"]');
+    await scan.waitFor({ timeout: 30_000 });
+    // The lidar publishes /scan: its rate (polled once a second, the topic is faster) and the age of the newest message.
+    await expect.poll(() => scan.getByTestId('rate-age').textContent(), SLOW).toMatch(/^(≥ )?\d+\.\d\/s · (\d+ ms|\d+\.\d s) old$/);
+    expect(await scan.locator('button', { hasText: 'Write' }).count()).toBe(0);
+    await scan.locator('button', { hasText: 'Plot' }).click();
+    const views = page.locator('tr[data-plot-for="/scan"]');
+    // Drawn as the scan around the sensor: points named by angle and range.
+    const drawn = views.getByTestId('scan-view');
+    await drawn.waitFor();
+    expect(Number(await drawn.getAttribute('data-points'))).toBeGreaterThan(10);
+    expect(await drawn.locator('svg circle title').first().textContent()).toMatch(/^-?\d+\.\d°: \d+\.\d{3} m$/);
+    expect(await drawn.locator('svg').getAttribute('aria-label')).toMatch(/nearest \d+\.\d\d m at -?\d+°/);
+    // Its numeric fields over time (the ranges as min and mean), with values read out under the cursor.
+    const plot = views.getByTestId('live-plot');
+    await expect.poll(() => plot.getAttribute('data-fields'), SLOW).toContain('ranges (min)');
+    await expect.poll(() => plot.locator('canvas').count(), SLOW).toBe(1);
+    await expect.poll(async () => Number(/over the last (\d+) messages/.exec((await plot.getAttribute('aria-label')) ?? '')?.[1]), SLOW).toBeGreaterThan(2);
+    // New messages redraw the plot every second: point again before each look.
+    await expect.poll(async () => (await hover(plot.locator('.u-over')), readOut(plot)), SLOW).toMatchObject({ 'ranges (min)': expect.stringMatching(/^\d+(\.\d+)?$/) });
+    await page.screenshot({ path: join(ARTIFACTS, 'demo-data-scan.png'), fullPage: true });
+    // The safety gate listens to /scan and /cmd_vel: Write… on the command, not on the lidar's measurement.
+    await page.goto(`${ui.url}/?gateway=${gw}#/entity/apps/safety_gate/data`);
+    const cmd = page.locator('tr[data-item="/cmd_vel"]');
+    await cmd.waitFor({ timeout: 30_000 });
+    expect(await cmd.locator('button', { hasText: 'Write' }).isEnabled()).toBe(true);
+    expect(await page.locator('tr[data-item="/scan"] button', { hasText: 'Write' }).count()).toBe(0);
+    expect(await page.locator('tr[data-item="/cmd_vel_safe"] button', { hasText: 'Write' }).count()).toBe(0);
   });
 });

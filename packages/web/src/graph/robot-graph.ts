@@ -1,6 +1,6 @@
 // The whole robot's ROS graph as rqt_graph draws it, read from the REST tree: every online App's topics
 // (`GET /apps/{id}/data`, x-medkit.ros2.direction) and services/actions (`/operations`), plus the graph
-// watchdog's findings (`GET /x-medkit-watchdog`, docs/graph.md). Pure model + one fetch function.
+// watchdog's findings (`GET /x-medkit-watchdog`, docs/graph.md). Pure model, and the fetches that feed it.
 import type { MedkitClient } from '@medkit/client';
 import { isObj, obj, str, xm } from '../model/json';
 
@@ -141,33 +141,40 @@ async function appResources(client: MedkitClient, item: unknown, signal: AbortSi
   return { appId: id, fqn, online, topics, services };
 }
 
-/**
- * Reads the whole graph: the Apps, their resources (in parallel), and the watchdog's findings when `watchdog`
- * (the gateway's /health lists graph_watchdog active; its route is not asked otherwise).
- */
-export async function fetchRobotGraph(client: MedkitClient, signal: AbortSignal, watchdog: boolean, rateFunctions: string[] = []): Promise<RobotGraph> {
-  const [apps, wd] = await Promise.all([
-    client.read('/apps', { signal }),
-    watchdog
-      ? client.read('/x-medkit-watchdog', { signal }).then(
-          (b) => ({ findings: findingsOf(b) }),
-          (err: unknown) => ({ note: `Graph watchdog: ${(err as Error).message}` }),
-        )
-      : Promise.resolve({ note: 'This gateway runs no graph watchdog (plugin graph_watchdog), so no findings are drawn.' }),
-  ]);
+/** The nodes, topics and services of every App with a ROS node (`/apps`, then each App's data and operations, in parallel). */
+export async function fetchRobotTopology(client: MedkitClient, signal: AbortSignal): Promise<Pick<RobotGraph, 'nodes' | 'edges'>> {
+  const apps = await client.read('/apps', { signal });
   const list = Array.isArray(obj(apps).items) ? (obj(apps).items as unknown[]) : [];
   const resources = (await Promise.all(list.map((i) => appResources(client, i, signal)))).filter((r): r is AppResources => r !== undefined);
-  const g = buildRobotGraph(resources);
-  const rates = await topicRates(client, rateFunctions, signal);
-  for (const n of g.nodes) if (n.kind === 'topic' && rates.has(n.label)) n.rateHz = rates.get(n.label);
-  return 'findings' in wd ? { ...g, findings: wd.findings } : { ...g, watchdogNote: wd.note };
+  return buildRobotGraph(resources);
+}
+
+/** The graph watchdog's findings, or why there are none (`watchdog`: /health lists graph_watchdog active; its route is not asked otherwise). */
+export async function fetchFindings(client: MedkitClient, signal: AbortSignal, watchdog: boolean): Promise<Pick<RobotGraph, 'findings' | 'watchdogNote'>> {
+  if (!watchdog) return { watchdogNote: 'This gateway runs no graph watchdog (plugin graph_watchdog), so no findings are drawn.' };
+  return client.read('/x-medkit-watchdog', { signal }).then(
+    (b) => ({ findings: findingsOf(b) }),
+    (err: unknown) => ({ watchdogNote: `Graph watchdog: ${(err as Error).message}` }),
+  );
+}
+
+/** The topology with each topic's measured rate, where there is one. */
+export function withRates(g: Pick<RobotGraph, 'nodes' | 'edges'>, rates: Map<string, number> | undefined): Pick<RobotGraph, 'nodes' | 'edges'> {
+  if (!rates || rates.size === 0) return g;
+  return { nodes: g.nodes.map((n) => (n.kind === 'topic' && rates.has(n.label) ? { ...n, rateHz: rates.get(n.label) } : n)), edges: g.edges };
+}
+
+/** The whole graph with the watchdog's findings, read at once (the incident's neighbourhood). */
+export async function fetchRobotGraph(client: MedkitClient, signal: AbortSignal, watchdog: boolean): Promise<RobotGraph> {
+  const [g, wd] = await Promise.all([fetchRobotTopology(client, signal), fetchFindings(client, signal, watchdog)]);
+  return { ...g, ...wd };
 }
 
 /**
  * Topic rates from the graph provider's pipeline graphs (`GET /functions/{id}/x-medkit-graph`, docs/graph.md):
  * the measured `frequency_hz` of each edge's topic. Only asked for the Functions given (the provider is on).
  */
-async function topicRates(client: MedkitClient, functionIds: string[], signal: AbortSignal): Promise<Map<string, number>> {
+export async function fetchTopicRates(client: MedkitClient, functionIds: string[], signal: AbortSignal): Promise<Map<string, number>> {
   const out = new Map<string, number>();
   const graphs = await Promise.all(functionIds.map((id) => client.read(`/functions/${encodeURIComponent(id)}/x-medkit-graph`, { signal }).catch(() => undefined)));
   for (const body of graphs) {

@@ -26,17 +26,20 @@ export function axisMarks(detailBody: unknown, d: FaultDetailView, live: { statu
   return marks.sort((a, b) => a.atSec - b.atSec);
 }
 
-/** The instant the plots mark as "the fault": the occurrence that confirmed it, as the capture shows it. */
-export function faultInstantSec(d: FaultDetailView, window?: [number, number]): number | undefined {
+/**
+ * The instant the plots mark as "the fault": the first or last occurrence when the recording spans it, else
+ * the chosen occurrence's capture (an occurrence between the first and the last), else the first occurrence.
+ */
+export function faultInstantSec(d: FaultDetailView, window?: [number, number], captureSec?: number): number | undefined {
   const occ = [d.firstMs, d.lastMs].filter((t): t is number => t !== undefined).map((t) => t / 1000);
   if (window) {
     const inside = occ.filter((t) => t >= window[0] && t <= window[1]);
     if (inside.length > 0) return inside[0];
   }
-  return occ[0];
+  return captureSec ?? occ[0];
 }
 
-/** The recording the page decodes: the newest. */
+/** The newest recording (the fleet console's fault page, which shows one). */
 export function newestRecording(recordings: RecordingView[]): RecordingView | undefined {
   return [...recordings].sort((a, b) => (b.capturedAtMs ?? 0) - (a.capturedAtMs ?? 0))[0];
 }

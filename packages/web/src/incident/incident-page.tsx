@@ -14,7 +14,9 @@ import { usePoll } from '../ui/hooks';
 import { ErrorNote, errorText } from '../ui/errors';
 import { FaultHead, FrameList, RecordingList } from '../ui/faults/detail';
 import { worstActiveByEntity } from '../graph/worst-fault';
-import { axisMarks, correlationOf, faultInstantSec, newestRecording } from './incident-model';
+import { axisMarks, correlationOf, faultInstantSec } from './incident-model';
+import { occurrencesOf, pickOccurrence } from './occurrences';
+import { OccurrencePicker } from './occurrence-picker';
 import { RecordingPlots, useRecording } from './recording-section';
 import { TimeAxis } from './time-axis';
 import { CorrelationSection } from './correlation-section';
@@ -25,7 +27,7 @@ import { NeighbourhoodSection } from './neighbourhood-section';
 const FALLBACK_BEFORE = 10;
 const FALLBACK_AFTER = 5;
 
-/** The capture set nearest the fault instant (the freeze frame at confirmation). */
+/** The capture set nearest the occurrence's instant (the freeze frame at confirmation). */
 function framesAt(frames: FrameView[], atSec: number | undefined): FrameView[] {
   const times = [...new Set(frames.map((f) => f.capturedAtMs).filter((t): t is number => t !== undefined))];
   if (times.length <= 1 || atSec === undefined) return frames;
@@ -33,7 +35,7 @@ function framesAt(frames: FrameView[], atSec: number | undefined): FrameView[] {
   return frames.filter((f) => f.capturedAtMs === undefined || f.capturedAtMs === best);
 }
 
-export function IncidentPage({ type, id, code }: { type: EntityType; id: string; code: string }) {
+export function IncidentPage({ type, id, code, at }: { type: EntityType; id: string; code: string; at?: number }) {
   const { client, faults, tree } = useApp();
   const base = entityPath({ type, id });
   const detail = usePoll((signal) => client.read(`${base}/faults/${encodeURIComponent(code)}`, { signal }), [client, base, code], 15_000);
@@ -44,7 +46,9 @@ export function IncidentPage({ type, id, code }: { type: EntityType; id: string;
     const all = [...(d?.recordings ?? []), ...recordingsForFault(bags.data, base, code)];
     return all.filter((r, i) => all.findIndex((x) => x.path === r.path) === i);
   }, [d, bags.data, base, code]);
-  const rec = newestRecording(recordings);
+  const occurrences = useMemo(() => occurrencesOf(d?.frames ?? [], recordings), [d, recordings]);
+  const chosen = pickOccurrence(occurrences, at);
+  const rec = chosen?.recording;
   // The recording is fetched as soon as either the detail or the bulk-data listing names it.
   const recording = useRecording(client, rec);
   useEffect(prewarmDecoder, []);
@@ -64,7 +68,7 @@ export function IncidentPage({ type, id, code }: { type: EntityType; id: string;
   if (!d) return <section class="panel"><h1>Loading incident {code}…</h1></section>;
 
   const ready = recording.kind === 'ready' && recording.recording.messageCount > 0 ? recording.recording : undefined;
-  const faultAt = faultInstantSec(d, ready ? [ready.startSec, ready.endSec] : undefined);
+  const faultAt = faultInstantSec(d, ready ? [ready.startSec, ready.endSec] : undefined, chosen?.captureMs !== undefined ? chosen.captureMs / 1000 : undefined);
   const range: [number, number] = ready ? [ready.startSec, ready.endSec] : faultAt !== undefined ? [faultAt - FALLBACK_BEFORE, faultAt + FALLBACK_AFTER] : [Date.now() / 1000 - 15, Date.now() / 1000];
   const marks = axisMarks(detail.data, d, faults.liveHistory.get(code) ?? []);
   const appIds = new Set(tree.input.apps.map((a) => a.id));
@@ -80,10 +84,11 @@ export function IncidentPage({ type, id, code }: { type: EntityType; id: string;
         <a href={routeHash({ view: 'fault', type, id, code })}>fault detail</a>
       </p>
       <FaultHead detail={d}>{gatewayOf && <span class="muted">via {gatewayOf}</span>}</FaultHead>
+      <OccurrencePicker list={occurrences} chosen={chosen} type={type} id={id} code={code} />
       <TimeAxis range={range} marks={marks} source={ready ? 'the recording' : 'around the fault, no recording decoded'} />
 
       <h2>Black-box recording</h2>
-      <RecordingPlots state={recording} range={range} faultSec={faultAt} />
+      <RecordingPlots state={recording} range={range} faultSec={faultAt} otherOccurrence={!rec && recordings.length > 0} />
       <RecordingList recordings={recordings} client={client} />
 
       <div class="two-col">
@@ -93,7 +98,7 @@ export function IncidentPage({ type, id, code }: { type: EntityType; id: string;
         </section>
         <section>
           <h2>Freeze frame at confirmation</h2>
-          <FrameList frames={framesAt(d.frames, faultAt)} />
+          <FrameList frames={framesAt(d.frames, chosen?.captureMs !== undefined ? chosen.captureMs / 1000 : faultAt)} />
         </section>
       </div>
 

@@ -2,6 +2,8 @@
 // and after the fault (the page says so, and tests read it).
 import type { FieldSeries, TopicSeries } from './recording-types';
 
+export { clockTime } from '../model/time';
+
 /** Shown by default: up to three fields that change, summaries and scalars first; else the first two. */
 export function defaultFields(t: TopicSeries): string[] {
   const rank = (f: FieldSeries) => (f.kind === 'min' ? 0 : f.kind === 'mean' ? 1 : f.kind === 'scalar' ? 2 : 3);
@@ -16,11 +18,4 @@ export function pointsAround(times: number[], atSec: number | undefined): { befo
   let before = 0;
   for (const t of times) if (t < atSec) before++;
   return { before, after: times.length - before };
-}
-
-/** Time of day with milliseconds, for read-outs; with the date in front when it is not today. */
-export function clockTime(sec: number, today = new Date()): string {
-  const d = new Date(sec * 1000);
-  const time = `${d.toLocaleTimeString([], { hour12: false })}.${String(d.getMilliseconds()).padStart(3, '0')}`;
-  return d.toDateString() === today.toDateString() ? time : `${d.toLocaleDateString()} ${time}`;
 }

@@ -62,7 +62,7 @@ export function TopicPlot({ topic, range, faultSec }: { topic: TopicSeries; rang
 
   const toggle = (key: string, on: boolean) => setChosen((c) => (on ? [...c, key] : c.filter((k) => k !== key)));
   return (
-    <figure class="chart topic-plot" data-testid="topic-plot" data-topic={topic.topic} data-points={topic.times.length} data-points-before={around.before} data-points-after={around.after}>
+    <figure class="chart topic-plot" data-testid="topic-plot" data-topic={topic.topic} data-points={topic.times.length} data-points-before={around.before} data-points-after={around.after} data-last-value={fields[0]?.values.findLast((v) => v !== null)}>
       <figcaption>
         <code>{topic.topic}</code> <span class="muted small">{topic.type} · {topic.count} messages</span>
       </figcaption>

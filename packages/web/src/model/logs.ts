@@ -1,5 +1,6 @@
 // Log entries (docs/resources.md with the binding form: severity lower case and level upper case)
 // and the live tail's merge of successive polls.
+import { clockTime } from './time';
 import { logLevel, type LogLevel } from './severity';
 import { isObj, num, obj, str, toEpochMs } from './json';
 
@@ -47,9 +48,7 @@ export function mergeLogs(existing: LogView[], incoming: LogView[], cap = 1000):
   return all.length > cap ? all.slice(all.length - cap) : all;
 }
 
-/** Time of day with milliseconds, from the 9-digit ISO timestamp without losing it to Date. */
-export function logTime(l: LogView): string {
-  const m = /T(\d\d:\d\d:\d\d)(\.\d{1,9})?/.exec(l.timestamp);
-  if (!m) return l.timestamp;
-  return `${m[1]}${(m[2] ?? '.000').slice(0, 4)}`;
+/** Local time of day with milliseconds, the date in front when not today; the text as given when it is no time. */
+export function logTime(l: LogView, today = new Date()): string {
+  return l.timeMs === undefined ? l.timestamp : clockTime(l.timeMs / 1000, today);
 }

@@ -7,7 +7,7 @@ export type Route =
   | { view: 'entity'; type: EntityType; id: string; tab?: string }
   | { view: 'faults' }
   | { view: 'fault'; code: string; type?: EntityType; id?: string }
-  | { view: 'incident'; code: string; type: EntityType; id: string };
+  | { view: 'incident'; code: string; type: EntityType; id: string; /** One occurrence: its capture's epoch ms. */ at?: number };
 
 /** A URL segment decoded, or as it is when it is not valid percent-encoding. */
 export const dec = (s: string) => {
@@ -28,8 +28,9 @@ export function parseRoute(hash: string): Route {
   if (parts[0] === 'fault' && parts.length === 4 && parts[1] in TYPE_OF_SEGMENT) {
     return { view: 'fault', type: TYPE_OF_SEGMENT[parts[1]], id: parts[2], code: parts[3] };
   }
-  if (parts[0] === 'incident' && parts.length === 4 && parts[1] in TYPE_OF_SEGMENT) {
-    return { view: 'incident', type: TYPE_OF_SEGMENT[parts[1]], id: parts[2], code: parts[3] };
+  if (parts[0] === 'incident' && (parts.length === 4 || parts.length === 5) && parts[1] in TYPE_OF_SEGMENT) {
+    const at = Number(parts[4]);
+    return { view: 'incident', type: TYPE_OF_SEGMENT[parts[1]], id: parts[2], code: parts[3], ...(parts.length === 5 && Number.isFinite(at) ? { at } : {}) };
   }
   return { view: 'home' };
 }
@@ -46,6 +47,6 @@ export function routeHash(r: Route): string {
     case 'fault':
       return r.type && r.id ? `#/fault/${SEGMENT[r.type]}/${enc(r.id)}/${enc(r.code)}` : `#/fault/${enc(r.code)}`;
     case 'incident':
-      return `#/incident/${SEGMENT[r.type]}/${enc(r.id)}/${enc(r.code)}`;
+      return `#/incident/${SEGMENT[r.type]}/${enc(r.id)}/${enc(r.code)}${r.at !== undefined ? `/${r.at}` : ''}`;
   }
 }

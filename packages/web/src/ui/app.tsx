@@ -128,7 +128,7 @@ export function App({ initialGateway }: { initialGateway: string }) {
           {route.view === 'home' && <Home entityCount={countEntities(nodes)} connection={connection} />}
           {route.view === 'entity' && <EntityDetail key={`${route.type}:${route.id}`} type={route.type} id={route.id} tab={route.tab} />}
           {route.view === 'faults' && <FaultDashboard />}
-          {route.view === 'incident' && <Incident key={`${route.code}@${route.type}:${route.id}`} code={route.code} type={route.type} id={route.id} />}
+          {route.view === 'incident' && <Incident key={`${route.code}@${route.type}:${route.id}`} code={route.code} type={route.type} id={route.id} at={route.at} />}
           {route.view === 'fault' && <FaultDetail key={`${route.code}@${route.type}:${route.id}`} code={route.code} type={route.type} id={route.id} />}
         </main>
       </div>
@@ -139,7 +139,7 @@ export function App({ initialGateway }: { initialGateway: string }) {
 }
 
 /** The incident view, loaded with its own chunk (the recording decoder, plots) on first use. */
-function Incident(props: { code: string; type: EntityType; id: string }) {
+function Incident(props: { code: string; type: EntityType; id: string; at?: number }) {
   const mod = useModule(loadIncident);
   return mod ? <mod.IncidentPage {...props} /> : <section class="panel"><h1>Loading the incident view…</h1></section>;
 }

@@ -3,9 +3,13 @@
 import { useApp } from './context';
 import type { Connection } from './header';
 import { Overview } from './overview/overview';
+import { usePoll } from './hooks';
+import { fetchRobotTopology } from '../graph/robot-graph';
 
 export function Home({ entityCount, connection }: { entityCount: number; connection: Connection }) {
   const { tree, health, client } = useApp();
+  // The overview's graph is read while the tree still loads (its fan-out is most of the overview's wait).
+  const topology = usePoll((signal) => fetchRobotTopology(client, signal), [client], 10_000, connection !== 'unreachable' && connection !== 'unauthorized');
   if (connection === 'unreachable') {
     return (
       <section class="panel" data-testid="home-unreachable">
@@ -59,5 +63,5 @@ export function Home({ entityCount, connection }: { entityCount: number; connect
       </section>
     );
   }
-  return <Overview entityCount={entityCount} />;
+  return <Overview entityCount={entityCount} topology={topology} />;
 }

@@ -1,5 +1,5 @@
-// Code loaded when first needed (a separate chunk): the graph layout (dagre) and the incident view with its
-// plots stay out of the script the first paint waits for. One promise per loader, shared by every caller.
+// Code loaded when first needed (a separate chunk): the incident view with its plots stays out of the script
+// the first paint waits for. One promise per loader, shared by every caller.
 import { useEffect, useState } from 'preact/hooks';
 
 const cache = new Map<() => Promise<unknown>, Promise<unknown>>();

@@ -16,12 +16,9 @@ const COLUMNS: { key: FaultSortKey; label: string }[] = [
   { key: 'last', label: 'Last seen' },
 ];
 
-export function formatTime(ms: number | undefined): string {
-  if (ms === undefined) return '—';
-  const d = new Date(ms);
-  const today = new Date();
-  return d.toDateString() === today.toDateString() ? d.toLocaleTimeString() : d.toLocaleString();
-}
+import { formatTime } from '../../model/time';
+
+export { formatTime };
 
 export interface FaultTableProps {
   faults: FaultView[];

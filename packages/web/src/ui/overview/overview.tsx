@@ -1,27 +1,28 @@
-// The landing page of a working gateway: the whole robot's live graph (dagre, nodes coloured by their worst
+// The landing page of a working gateway: the whole robot's live graph (layered layout, nodes coloured by their worst
 // active fault, the graph watchdog's findings on edges and nodes), active faults by severity, the latest
 // incidents, per-node CPU and memory, and /health's warnings.
 import { useEffect, useMemo } from 'preact/hooks';
 import { useApp } from '../context';
-import { usePoll } from '../hooks';
+import { usePoll, type Loaded } from '../hooks';
 import { ErrorNote } from '../errors';
-import { fetchRobotGraph } from '../../graph/robot-graph';
-import { GraphView, preloadGraphLayout } from '../../graph/graph-view';
+import { fetchFindings, fetchTopicRates, withRates, type RobotGraph } from '../../graph/robot-graph';
+import { GraphView } from '../../graph/graph-view';
 import { worstActiveByEntity } from '../../graph/worst-fault';
 import { faultEntityResolver } from '../faults/fault-table';
 import { ActiveBySeverity, LastIncidents } from './fault-summary';
 import { ProcessSparklines } from './process-sparklines';
 
-export function Overview({ entityCount }: { entityCount: number }) {
+export function Overview({ entityCount, topology }: { entityCount: number; topology: Loaded<Pick<RobotGraph, 'nodes' | 'edges'>> }) {
   const { client, faults, tree, health } = useApp();
   const watchdog = health ? health.plugins.includes('graph_watchdog') : undefined;
   // Topic rates come from the graph provider's per-Function pipeline graphs.
   const rateFunctions = health?.plugins.includes('graph_provider') ? tree.input.functions.map((f) => f.id) : [];
-  const graph = usePoll((signal) => fetchRobotGraph(client, signal, watchdog!, rateFunctions), [client, watchdog, rateFunctions.join(',')], 10_000, watchdog !== undefined);
+  // The topology (read by Home, not after /health) is drawn at once; the findings and rates are added as they come.
+  const wd = usePoll((signal) => fetchFindings(client, signal, watchdog!), [client, watchdog], 10_000, watchdog !== undefined);
+  const rates = usePoll((signal) => fetchTopicRates(client, rateFunctions, signal), [client, rateFunctions.join(',')], 10_000, rateFunctions.length > 0);
   const worst = useMemo(() => worstActiveByEntity(faults.faults), [faults.faults]);
   const entityOf = useMemo(() => faultEntityResolver(tree.input), [tree.input]);
-  const g = graph.data;
-  useEffect(preloadGraphLayout, []);
+  const g = useMemo(() => topology.data && { ...withRates(topology.data, rates.data), ...wd.data }, [topology.data, rates.data, wd.data]);
   useEffect(() => {
     if (g) performance.mark('medkit:overview-graph');
   }, [g]);
@@ -57,15 +58,15 @@ export function Overview({ entityCount }: { entityCount: number }) {
         </section>
       </div>
       <h2>Graph</h2>
-      {graph.error && !g ? (
-        <ErrorNote error={graph.error} what="Graph" />
+      {topology.error && !g ? (
+        <ErrorNote error={topology.error} what="Graph" />
       ) : !g ? (
         <p class="muted">Reading the graph…</p>
       ) : (
         <>
           <GraphView nodes={g.nodes} edges={g.edges} worst={worst} findings={g.findings} label="ROS graph of the robot: nodes, topics and services" />
           <p class="muted small">
-            Boxes are nodes (coloured by their worst active fault), round boxes topics, dashed ones services and actions; {g.watchdogNote ?? `${g.findings?.length ?? 0} graph watchdog finding(s), drawn in red`}. /rosout,
+            Boxes are nodes (coloured by their worst active fault), round boxes topics, dashed ones services and actions. {(g.watchdogNote ?? (g.findings ? `${g.findings.length} graph watchdog finding(s), drawn in red` : 'reading the graph watchdog')).replace(/\.$/, '')}. /rosout,
             /parameter_events and /diagnostics are hidden.
           </p>
           {(g.findings ?? []).length > 0 && (

@@ -15,6 +15,17 @@ export interface ItemHistory {
   samples: Sample[];
   /** Seconds since the newest message, as the gateway said. */
   ageSec?: number;
+  /** Each of the last reads (at least three) brought a new message: the topic is at least as fast as the polls. */
+  everyPollNew?: boolean;
+  /** Whether each of the last reads brought a new message, newest last. */
+  fresh?: boolean[];
+}
+
+const FRESH_KEPT = 10;
+
+function withRead(h: ItemHistory, isNew: boolean): Pick<ItemHistory, 'fresh' | 'everyPollNew'> {
+  const fresh = [...(h.fresh ?? []), isNew].slice(-FRESH_KEPT);
+  return { fresh, everyPollNew: fresh.length >= 3 && fresh.every(Boolean) };
 }
 
 /** Adds a value read; a read of the same message again (same timestamp) only updates the age. */
@@ -24,9 +35,9 @@ export function addRead(h: ItemHistory, body: unknown): ItemHistory {
   const ns = num(x.timestamp);
   if (ns === undefined) return { ...h, ageSec };
   const t = ns / 1e9;
-  if (h.samples.length > 0 && h.samples[h.samples.length - 1].t >= t) return { ...h, ageSec };
+  if (h.samples.length > 0 && h.samples[h.samples.length - 1].t >= t) return { ...h, ageSec, ...withRead(h, false) };
   const fields = new Map(flattenMessage(obj(body).data).map((f) => [f.key, f.value] as const));
-  return { samples: [...h.samples, { t, fields }].slice(-KEEP_SAMPLES), ageSec };
+  return { samples: [...h.samples, { t, fields }].slice(-KEEP_SAMPLES), ageSec, ...withRead(h, true) };
 }
 
 /**

@@ -1,7 +1,7 @@
 // Data items (topics): live values polled once a second while a row is on screen and the page is
 // visible, and a publish form generated from the item's type schema.
 import { useRef, useState } from 'preact/hooks';
-import { isObj, items, obj, str, xm } from '../../model/json';
+import { isObj, items, num, obj, str, xm } from '../../model/json';
 import { createLimiter } from '../../api/limiter';
 import { useApp } from '../context';
 import { useOnScreen, usePoll } from '../hooks';
@@ -10,25 +10,17 @@ import { Dialog } from '../dialog';
 import { SchemaForm } from '../schema-form';
 import { TableHead } from '../table-head';
 import { addRead, observedRate, type ItemHistory } from './data-history';
+import { writable } from './data-write';
 import { isScan, LivePlot, ScanView } from './data-plot';
 import { flattenMessage } from '../../incident/field-flatten';
-
-/** Topics every node has; nobody writes them by hand. */
-const NEVER_WRITTEN = new Set(['/rosout', '/parameter_events']);
-
-/**
- * Writing makes sense on a topic the entity listens to (or where the gateway does not say); not on one it
- * publishes (a sensor's output: a hand-written message would only fight the publisher).
- */
-export function writable(item: { direction?: string; name: string; type?: string }): boolean {
-  return !!item.type && item.direction !== 'publish' && !NEVER_WRITTEN.has(item.name);
-}
 
 interface DataItem {
   id: string;
   name: string;
   direction?: string;
   type?: string;
+  /** Publishers of the topic on the robot (other processes), as the list says. */
+  publishers?: number;
   schema?: unknown;
   defaultValue?: unknown;
   available: boolean;
@@ -46,6 +38,7 @@ function normalizeDataItems(body: unknown): DataItem[] {
         name: str(i.name) ?? str(i.id) ?? '',
         direction: str(ros2.direction),
         type: str(ros2.type) ?? str(i.data_type),
+        publishers: num(i.publisher_count) ?? num(x.publisher_count),
         schema: ti.schema,
         defaultValue: ti.default_value,
         available: x.available !== false,
@@ -125,7 +118,7 @@ function DataRow({ path, item, onWrite }: { path: string; item: DataItem; onWrit
           <code class="small">{item.type ?? '—'}</code>
         </td>
         <td class="small nowrap" data-testid="rate-age">
-          {rate !== undefined ? `${rate.toFixed(1)}/s` : '—'}
+          {rate !== undefined ? rateText(rate, history) : '—'}
           {history.ageSec !== undefined ? ` · ${history.ageSec < 1 ? `${Math.round(history.ageSec * 1000)} ms` : `${history.ageSec.toFixed(1)} s`} old` : ''}
         </td>
         <td class="value-cell" aria-live="off">
@@ -174,6 +167,14 @@ function DataRow({ path, item, onWrite }: { path: string; item: DataItem; onWrit
       )}
     </>
   );
+}
+
+/**
+ * The rate as the polls see it. When every poll brought a new message the topic may well be faster than the
+ * UI reads it, so that is said ("≥"); the age says how fresh the newest message is either way.
+ */
+function rateText(rate: number, h: ItemHistory): string {
+  return `${h.everyPollNew ? '≥ ' : ''}${rate.toFixed(1)}/s`;
 }
 
 /** One line for the table: a scalar as it is, a message as its first numeric fields (the full JSON is a click away). */

@@ -1,0 +1,25 @@
+// The fault's occurrences, newest first, each a link to its own incident page (the URL carries it); shown
+// when there is more than one to choose from.
+import type { EntityType } from '../model/entities';
+import { formatTime } from '../model/time';
+import { incidentHash } from './incident-route';
+import type { Occurrence } from './occurrences';
+
+export function OccurrencePicker({ list, chosen, type, id, code }: { list: Occurrence[]; chosen?: Occurrence; type: EntityType; id: string; code: string }) {
+  if (list.length < 2) return null;
+  return (
+    <nav class="occurrences" aria-label={`Occurrences of ${code}`} data-testid="occurrences">
+      <span class="small">Occurrences ({list.length}):</span>
+      <ul>
+        {list.map((o) => (
+          <li key={o.atMs}>
+            <a href={incidentHash(type, id, code, o.atMs)} aria-current={o === chosen ? 'page' : undefined} data-at={o.atMs}>
+              {formatTime(o.atMs)}
+            </a>{' '}
+            <span class="muted small">{o.recording ? (o.captureMs !== undefined ? 'freeze frame and recording' : 'recording') : 'freeze frame, no recording'}</span>
+          </li>
+        ))}
+      </ul>
+    </nav>
+  );
+}

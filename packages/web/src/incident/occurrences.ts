@@ -1,0 +1,39 @@
+// A fault's occurrences as the incident view offers them: each capture set (the freeze frames taken at one
+// confirmation) and each black-box recording, a recording joined to the capture it was made for. The
+// occurrence's instant (epoch ms) is its address in the URL (`#/incident/…/<code>/<ms>`).
+import type { FrameView, RecordingView } from '../model/freeze-frame';
+
+export interface Occurrence {
+  /** The capture's time, else the recording's. */
+  atMs: number;
+  captureMs?: number;
+  recording?: RecordingView;
+}
+
+/** A recording is written when its window closes, seconds after the confirmation the capture was taken at. */
+const SAME_OCCURRENCE_MS = 30_000;
+
+/** The recording's own time: as listed, else the `_<unix ms>` its name ends with (`fault_<CODE>_<ms>`). */
+function recordingMs(r: RecordingView): number | undefined {
+  if (r.capturedAtMs !== undefined) return r.capturedAtMs;
+  const m = /_(\d{12,})$/.exec(decodeURIComponent(r.path.split('/').pop() ?? ''));
+  return m ? Number(m[1]) : undefined;
+}
+
+/** Newest first; a recording joins the nearest capture within 30 s that has none yet. */
+export function occurrencesOf(frames: FrameView[], recordings: RecordingView[]): Occurrence[] {
+  const captures = [...new Set(frames.map((f) => f.capturedAtMs).filter((t): t is number => t !== undefined))];
+  const list: Occurrence[] = captures.map((t) => ({ atMs: t, captureMs: t }));
+  const timed = recordings.map((r) => ({ r, t: recordingMs(r) })).sort((a, b) => (a.t ?? 0) - (b.t ?? 0));
+  for (const { r, t } of timed) {
+    const near = t === undefined ? undefined : list.filter((o) => !o.recording && o.captureMs !== undefined && Math.abs(o.captureMs - t) <= SAME_OCCURRENCE_MS).sort((a, b) => Math.abs(a.captureMs! - t!) - Math.abs(b.captureMs! - t!))[0];
+    if (near) near.recording = r;
+    else list.push({ atMs: t ?? 0, recording: r });
+  }
+  return list.sort((a, b) => b.atMs - a.atMs);
+}
+
+/** The occurrence the URL names, else the newest. */
+export function pickOccurrence(list: Occurrence[], atMs: number | undefined): Occurrence | undefined {
+  return list.find((o) => o.atMs === atMs) ?? list[0];
+}

@@ -1,0 +1,132 @@
+// A fault that occurred twice, each time with its freeze frame and black-box recording (the gateway keeps every
+// recording: max_bags_per_fault 0): the incident view lists both occurrences, opens on the newest, and picking
+// the older one puts it in the URL and decodes that occurrence's own recording. The gateway runs in-process
+// (ROS off); a sampler stands in for the ROS layer and the black box is fed a battery voltage topic.
+import { rmSync } from 'node:fs';
+import { afterAll, afterEach, beforeAll, expect, it } from 'vitest';
+import type { HistoryPoint, SampledMessage, TopicGraph, TopicSampler } from '@medkit/gateway';
+import { CHROMIUM, describeWith } from '../../../test-support/requirements.js';
+import { startFaultGateway, until, type FaultGateway } from '../../gateway/test/faults/gateway-harness.js';
+import { buildUi } from './support/build-ui.js';
+import { launchChromium, type Browser } from './support/browser.js';
+import { trackPages } from './support/pages.js';
+
+const NODE = '/base/battery_monitor';
+const TOPIC = '/base/battery_voltage';
+const DETAIL = '/api/v1/apps/battery-monitor/faults/BATTERY_SAG';
+
+function cdrFloat64(v: number): Uint8Array {
+  const out = Buffer.alloc(12);
+  out.set([0, 1, 0, 0]);
+  out.writeDoubleLE(v, 4);
+  return out;
+}
+
+interface Snapshot {
+  type: string;
+  bulk_data_uri?: string;
+  'x-medkit'?: { captured_at?: string };
+}
+
+describeWith(CHROMIUM, 'incident view of a fault with two occurrences', () => {
+  let g: FaultGateway;
+  let browser: Browser;
+  let dist: string;
+  const points: HistoryPoint[] = [];
+  const pages = trackPages(() => browser);
+
+  beforeAll(async () => {
+    dist = await buildUi();
+    const sampler: TopicSampler = {
+      async sample(topic) {
+        const last = points[points.length - 1];
+        return topic === TOPIC && last ? ({ type: 'std_msgs/msg/Float64', value: { data: last.value }, timestamp_ns: last.timestamp_ns, size_bytes: 12 } satisfies SampledMessage) : null;
+      },
+      history: (topic, windowMs) => (topic === TOPIC ? points.filter((p) => p.timestamp_ns >= BigInt(Date.now() - windowMs) * 1_000_000n) : []),
+    };
+    const graph: TopicGraph = { publishedTopics: (fqn) => (fqn === NODE ? [TOPIC] : []), allTopics: () => [TOPIC] };
+    g = await startFaultGateway({
+      feature: { sampler, graph },
+      flags: {
+        'ui.dir': dist,
+        'faults.healing_enabled': true,
+        'faults.healing_threshold': 0,
+        'faults.snapshots.recapture_cooldown_sec': 0,
+        'faults.snapshots.rosbag.enabled': true,
+        'faults.snapshots.rosbag.topics': 'all',
+        'faults.snapshots.rosbag.duration_after_sec': 0.3,
+        'faults.snapshots.rosbag.max_bags_per_fault': 0,
+      },
+    });
+    browser = await launchChromium();
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await g?.close();
+    if (dist) rmSync(dist, { recursive: true, force: true });
+  });
+
+  // No console errors on the way.
+  afterEach(async () => {
+    expect(await pages.closeAll()).toEqual([]);
+  });
+
+  const feed = async (from: number, n: number) => {
+    for (let i = 0; i < n; i++) {
+      const v = from - i * 0.05;
+      const ns = BigInt(Date.now()) * 1_000_000n;
+      points.push({ timestamp_ns: ns, value: v });
+      g.faults.system.blackbox?.onMessage(TOPIC, 'std_msgs/msg/Float64', 'float64 data\n', cdrFloat64(v), ns);
+      await new Promise((r) => setTimeout(r, 20));
+    }
+  };
+  const recordings = async () => {
+    const d = (await (await fetch(`${g.url}${DETAIL}`)).json()) as { environment_data?: { snapshots?: Snapshot[] } };
+    return (d.environment_data?.snapshots ?? []).filter((s) => s.type === 'rosbag');
+  };
+
+  it("lists both occurrences, opens on the newest, and decodes the older one's own recording once picked", async () => {
+    // First occurrence around 24 V, healed, then a second around 20 V, each recorded on its own.
+    await feed(24, 20);
+    g.fail('BATTERY_SAG', NODE, 2, 'battery voltage sagging');
+    await feed(23.5, 20);
+    await until(async () => ((await recordings()).length === 1 ? true : undefined), 'the first recording', 15_000);
+    g.pass('BATTERY_SAG', NODE);
+    await feed(21, 20);
+    g.fail('BATTERY_SAG', NODE, 2, 'battery voltage sagging again');
+    await feed(20, 20);
+    const bags = await until(async () => {
+      const r = await recordings();
+      return r.length === 2 ? r : undefined;
+    }, 'the second recording', 15_000);
+
+    const page = await pages.open(`${g.url}/#/incident/apps/battery-monitor/BATTERY_SAG`);
+    const picker = page.getByTestId('occurrences');
+    await picker.waitFor({ timeout: 20_000 });
+    const links = picker.locator('a');
+    expect(await links.count()).toBe(2);
+    const [newest, older] = [Number(await links.nth(0).getAttribute('data-at')), Number(await links.nth(1).getAttribute('data-at'))];
+    expect(newest).toBeGreaterThan(older);
+    expect(await links.nth(0).getAttribute('aria-current')).toBe('page');
+    // Each occurrence's plot shows the voltage of its own recording: the newest ends near 19 V, the older near 23 V.
+    const voltage = async () => {
+      const plot = page.locator(`[data-testid="topic-plot"][data-topic="${TOPIC}"]`);
+      await plot.locator('canvas').waitFor({ timeout: 20_000 });
+      return Number(await plot.getAttribute('data-last-value'));
+    };
+    await expect.poll(voltage, { timeout: 20_000 }).toBeLessThan(20.5);
+    // Picked by keyboard: the URL carries the occurrence, and the older recording is decoded.
+    await links.nth(1).focus();
+    await page.keyboard.press('Enter');
+    await expect.poll(() => page.evaluate(() => window.location.hash)).toBe(`#/incident/apps/battery-monitor/BATTERY_SAG/${older}`);
+    await expect.poll(() => links.nth(1).getAttribute('aria-current')).toBe('page');
+    await expect.poll(voltage, { timeout: 20_000 }).toBeGreaterThan(22.5);
+    const t = Number(await page.getByTestId('incident').getAttribute('data-fault-time'));
+    const axis = page.getByTestId('time-axis');
+    expect(t).toBeGreaterThanOrEqual(Number(await axis.getAttribute('data-start')));
+    expect(t).toBeLessThanOrEqual(Number(await axis.getAttribute('data-end')));
+    expect(t * 1000).toBeLessThan(newest);
+    expect(bags.map((b) => b.bulk_data_uri)).toHaveLength(2);
+  });
+});
