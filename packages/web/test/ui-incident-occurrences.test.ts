@@ -6,7 +6,7 @@ import { rmSync } from 'node:fs';
 import { afterAll, afterEach, beforeAll, expect, it } from 'vitest';
 import type { HistoryPoint, SampledMessage, TopicGraph, TopicSampler } from '@medkit/gateway';
 import { CHROMIUM, describeWith } from '../../../test-support/requirements.js';
-import { startFaultGateway, until, type FaultGateway } from '../../gateway/test/faults/gateway-harness.js';
+import { startFaultGateway, until, type FaultGateway } from '../../../test-support/gateway/faults-gateway.js';
 import { buildUi } from './support/build-ui.js';
 import { launchChromium, type Browser } from './support/browser.js';
 import { trackPages } from './support/pages.js';
