@@ -61,6 +61,8 @@ export class SqliteStoreProbe {
         if (fs.bavail * fs.bsize < MIN_FREE_BYTES) return;
       }
       if (this.status.why === 'corrupt') {
+        // Drop cached pages first, so the check reads the file and not what was cached before the damage.
+        this.db.pragma('shrink_memory');
         const verdict = String(this.db.pragma('quick_check(1)', { simple: true }));
         if (verdict !== 'ok') throw Object.assign(new Error(`integrity check: ${verdict}`), { code: 'SQLITE_CORRUPT' });
       }

@@ -14,8 +14,13 @@ export type FaultStoreProblem =
   | 'disk-full' | 'io-error' | 'corrupt' | 'file-missing' | 'read-only' | 'busy'
   | 'unreachable' | 'timeout' | 'backlog-full' | 'error';
 
-/** Problems under which a write is refused before it is tried: it would be lost (written to a removed file) or cannot be sent. */
-const BLOCKS_WRITES: ReadonlySet<FaultStoreProblem> = new Set(['file-missing', 'unreachable', 'timeout', 'backlog-full', 'corrupt']);
+/**
+ * Problems under which a write is refused before it is tried, until the probe (or the PostgreSQL writer) finds
+ * the store working: it would be lost (a removed file), damage more (corrupt), or cannot be sent. A full disk
+ * is here too, so a write that happens to fit (SQLite reusing WAL space) does not make the outage flicker.
+ * `busy` and `error` are not: the next write tries again.
+ */
+const BLOCKS_WRITES: ReadonlySet<FaultStoreProblem> = new Set(['disk-full', 'io-error', 'read-only', 'file-missing', 'unreachable', 'timeout', 'backlog-full', 'corrupt']);
 
 export interface FaultStoreReport {
   backend: FaultStoreBackend;
