@@ -1,6 +1,6 @@
 // The PostgreSQL store's write-behind queue (docs/faults.md "PostgreSQL"): batches (one per write or per
-// `atomically`) are sent in order, each inside one transaction (never split), one transaction at a time, from the event loop's idle time.
-// Every query has the pool's deadline; a batch that fails is kept at the head and retried with exponential
+// `atomically`) are sent in order, each inside one transaction (never split), one transaction at a time,
+// asynchronously (no report waits for it). Every query has the pool's deadline; a batch that fails is kept at the head and retried with exponential
 // backoff, so nothing accepted is dropped and the order is kept. The status shows connected, pending and the
 // last error.
 import type { Pool, PoolClient } from 'pg';
@@ -91,6 +91,9 @@ export class PgWriteQueue {
   private async send(batch: PgStatement[]): Promise<void> {
     const client: PoolClient = await this.o.pool.connect();
     let broken: Error | undefined;
+    // A connection lost between two queries is emitted on the client; the next query fails and is retried.
+    const lost = (err: Error) => { broken = err; };
+    client.on('error', lost);
     try {
       await client.query('BEGIN');
       for (const st of batch) await client.query(st.text, st.values);
@@ -100,6 +103,7 @@ export class PgWriteQueue {
       await client.query('ROLLBACK').catch(() => undefined);
       throw err;
     } finally {
+      client.off('error', lost);
       // A client whose query failed may have lost its connection: the pool replaces it.
       client.release(broken);
     }
