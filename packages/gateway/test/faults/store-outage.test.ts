@@ -8,7 +8,9 @@ import { closeSync, mkdirSync, mkdtempSync, openSync, renameSync, rmdirSync, rmS
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { FEATURE_KEYS } from '@medkit/cli';
 import { describeAsRoot } from '../../../../test-support/requirements.js';
+import { loadConfig } from '../../src/config/index.js';
 import { startFaultGateway, until, type FaultGateway } from './gateway-harness.js';
 
 const FLAGS = { 'faults.store_probe_interval_sec': 0.1 };
@@ -172,4 +174,11 @@ describe('fault store outage: the database file replaced by a directory (real SQ
       rmSync(dir, { recursive: true, force: true });
     }
   }, 60_000);
+});
+
+describe('fault store choice', () => {
+  it('an unknown faults.storage_type stops start-up naming the known backends (no fallback to memory)', () => {
+    expect(() => loadConfig({ env: {}, extraKeys: FEATURE_KEYS, flags: { 'faults.storage_type': 'postgres' } }))
+      .toThrow('faults.storage_type="postgres" is invalid: allowed values are sqlite, memory, postgresql; refusing to start');
+  });
 });
